@@ -1,0 +1,58 @@
+/* inferguard: status codes, spans, branch hints, assertions, bump scratch. */
+#ifndef INFERGUARD_BASE_H
+#define INFERGUARD_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Negative means failure, 0 success, positive tells the caller what next. */
+enum ig_status {
+    IG_OK = 0, IG_AGAIN = 1, IG_DONE = 2,
+    IG_ENOMEM = -1, IG_EPARSE = -2, IG_ELIMIT = -3, IG_ECONF = -4, IG_EIO = -5,
+};
+
+/* Bytes owned by someone else, valid until the call that handed them out returns. */
+struct ig_span {
+    const uint8_t *p;
+    size_t n;
+};
+
+#define IG_SPAN_STR(s) ((struct ig_span){ (const uint8_t *)(s), sizeof(s) - 1 })
+#define IG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define IG_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define IG_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#ifndef likely
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+
+/* Always-on cheap invariant check: a broken invariant is a bug, never input's fault. */
+void ig_assert_fail(const char *expr, const char *file, int line);
+#define IG_ASSERT(e) ((e) ? (void)0 : ig_assert_fail(#e, __FILE__, __LINE__))
+#ifdef NDEBUG
+#define IG_ASSERT_HOT(e) ((void)0)
+#else
+#define IG_ASSERT_HOT(e) IG_ASSERT(e)
+#endif
+
+/* Bump allocator reset per event or transaction: the hot path's only allocator.
+ * ig_scratch_alloc returns NULL (never aborts) when <cap> would be exceeded;
+ * memory is 16-byte aligned and not zeroed. */
+struct ig_scratch {
+    uint8_t *base;
+    size_t used, size, cap;   /* size = allocated now, cap = never grow beyond */
+    uint64_t overflows;       /* allocations refused because of cap */
+};
+int   ig_scratch_init(struct ig_scratch *s, size_t initial, size_t cap);
+void *ig_scratch_alloc(struct ig_scratch *s, size_t n);
+void  ig_scratch_reset(struct ig_scratch *s);
+void  ig_scratch_free(struct ig_scratch *s);
+
+static inline bool ig_span_eq_str(struct ig_span s, const char *lit, size_t n)
+{
+    return s.n == n && (n == 0 || __builtin_memcmp(s.p, lit, n) == 0);
+}
+
+#endif

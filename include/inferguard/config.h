@@ -1,0 +1,79 @@
+/* inferguard: runtime configuration. One YAML file (ConfigMap friendly); every key has a
+ * default, so no file is needed. Unknown keys are an error naming the key and line.
+ * Keys and defaults are documented in README.md ("Configuration"); the loader's table
+ * (sidecar/config/config.c) is the single source of truth for names, types and ranges. */
+#ifndef INFERGUARD_CONFIG_H
+#define INFERGUARD_CONFIG_H
+
+#include <inferguard/base.h>
+
+#define IG_CONFIG_PATH_MAX 512
+#define IG_CONFIG_MAX_PORTS 16
+#define IG_CONFIG_MAX_KV 32
+#define IG_CONFIG_MAX_LIST 16
+
+struct ig_kv { char key[128]; char value[512]; };
+
+struct ig_config {
+    /* capture.* */
+    uint32_t capture_snaplen;                       /* capture.snaplen, 262144 */
+    char     capture_bpf[IG_CONFIG_PATH_MAX];       /* capture.bpf, "" = derive from ports */
+    uint16_t model_ports[IG_CONFIG_MAX_PORTS];      /* capture.ports, [80, 8000, 8080, 8501, 9000] */
+    uint32_t n_model_ports;
+
+    /* flow.* */
+    uint32_t flow_max;                /* flow.max_flows, 65536 */
+    uint32_t flow_idle_timeout_s;     /* flow.idle_timeout, 120 s */
+    uint64_t flow_memcap;             /* flow.memcap, 256 MiB: all reassembly buffers */
+    uint32_t flow_stream_max;         /* flow.stream_max_bytes, 4 MiB queued out-of-order per direction */
+
+    /* http.* */
+    uint32_t http_request_body_limit;   /* http.request_body_limit, 8 MiB */
+    uint32_t http_response_body_limit;  /* http.response_body_limit, 8 MiB */
+
+    /* adapters.* */
+    uint32_t max_rows;          /* adapters.max_rows, 65536 */
+    uint32_t max_features;      /* adapters.max_features, 1048576 (per row) */
+    uint32_t max_values;        /* adapters.max_values, 4194304 (rows x features per tensor) */
+    uint32_t max_depth;         /* adapters.max_depth, 64 */
+    uint32_t max_string;        /* adapters.max_string, 1 MiB */
+
+    /* identity.* */
+    char     identity_order[IG_CONFIG_MAX_LIST][16];  /* identity.order: spiffe, jwt, api_key, forwarded, source_ip */
+    uint32_t n_identity_order;
+    char     api_key_headers[IG_CONFIG_MAX_LIST][64]; /* identity.api_key_headers: [x-api-key] */
+    uint32_t n_api_key_headers;
+    char     identity_secret[256];  /* identity.hash_secret or $INFERGUARD_ID_SECRET */
+    char     trusted_proxies[IG_CONFIG_MAX_LIST][64]; /* identity.trusted_proxies: CIDRs */
+    uint32_t n_trusted_proxies;
+
+    /* detection.* */
+    uint32_t clients_max;        /* detection.max_clients, 100000 */
+    uint64_t clients_memcap;     /* detection.memcap, 512 MiB */
+
+    /* findings.* and outputs */
+    char     findings_encoding[16];   /* findings.encoding: json | msgpack */
+    char     findings_path[IG_CONFIG_PATH_MAX];  /* output.findings, "-" */
+    char     events_path[IG_CONFIG_PATH_MAX];    /* output.events, "" = off */
+    char     rules_dir[IG_CONFIG_PATH_MAX];      /* rules.dir, installed default */
+
+    /* kafka.* */
+    char     kafka_brokers[IG_CONFIG_PATH_MAX];  /* kafka.brokers, "" = off */
+    char     kafka_topic[256];                   /* kafka.topic, "inferguard.findings" */
+    struct ig_kv kafka_props[IG_CONFIG_MAX_KV];  /* kafka.properties: any librdkafka property */
+    uint32_t n_kafka_props;
+    char     spool_dir[IG_CONFIG_PATH_MAX];      /* kafka.spool_dir, "/var/lib/inferguard/spool" */
+    uint64_t spool_max_bytes;                    /* kafka.spool_max_bytes, 256 MiB */
+    char     spool_fsync[16];                    /* kafka.spool_fsync: always | batch | never */
+    uint32_t flush_timeout_ms;                   /* kafka.flush_timeout, 10000 ms */
+
+    /* drift.* */
+    char     reports_dir[IG_CONFIG_PATH_MAX];    /* drift.reports_dir, "" = off */
+};
+
+void ig_config_defaults(struct ig_config *c);
+/* Loads <path> over the defaults already in <c>. Returns IG_OK, or IG_ECONF with
+ * "path:line: reason" in err. */
+int  ig_config_load(const char *path, struct ig_config *c, char *err, size_t errlen);
+
+#endif

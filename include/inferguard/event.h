@@ -1,0 +1,86 @@
+/* inferguard: the normalised inference event, the single seam between parsing and detection.
+ * Adapters fill it; detectors only read it. Nothing after the adapters knows which wire
+ * protocol carried the request. An event and everything it points to lives only for the
+ * ig_engine_observe() call it is handed to: copy what you keep. */
+#ifndef INFERGUARD_EVENT_H
+#define INFERGUARD_EVENT_H
+
+#include <inferguard/base.h>
+
+#define IG_CLIENT_ID_MAX 128
+#define IG_MODEL_NAME_MAX 96
+#define IG_MODEL_VERSION_MAX 32
+#define IG_ROUTE_MAX 256
+
+enum ig_protocol {
+    IG_PROTO_UNKNOWN = 0,
+    IG_PROTO_KSERVE_V1,        /* KServe v1 / TF Serving REST :predict, :classify, :regress */
+    IG_PROTO_OIP_V2,           /* Open Inference Protocol v2 REST JSON (KServe v2, Triton, MLServer) */
+    IG_PROTO_OIP_V2_BINARY,    /* Triton binary tensor extension */
+    IG_PROTO_OPENAI_CHAT,
+    IG_PROTO_OPENAI_COMPLETIONS,
+    IG_PROTO_OPENAI_EMBEDDINGS,
+    IG_PROTO_GENERIC_JSON,
+    IG_PROTO__COUNT
+};
+const char *ig_protocol_name(enum ig_protocol p);   /* "oip_v2", ... never NULL */
+
+/* How the client was identified; order of resolution is configurable (identity.order). */
+enum ig_identity_kind {
+    IG_ID_SOURCE_IP = 0, IG_ID_FORWARDED, IG_ID_API_KEY, IG_ID_JWT, IG_ID_SPIFFE,
+    IG_ID__COUNT
+};
+const char *ig_identity_kind_name(enum ig_identity_kind k);  /* "source_ip", "forwarded", ... */
+
+struct ig_endpoint {
+    uint8_t  family;          /* 4 or 6; 0 = unknown */
+    uint8_t  addr[16];        /* IPv4 in the first 4 bytes, network order */
+    uint16_t port;            /* host order */
+};
+/* Writes the address (no port) as text into buf (>= 46 bytes). Returns buf. */
+char *ig_endpoint_ip_str(const struct ig_endpoint *e, char *buf, size_t len);
+
+/* What an event carries; detectors declare the subset they want (ig_detector.wants). */
+enum ig_event_flags {
+    IG_EV_TENSOR    = 1u << 0,   /* inputs (rows x features) present */
+    IG_EV_SCORES    = 1u << 1,   /* outputs (rows x outputs) present */
+    IG_EV_LABELS    = 1u << 2,   /* predicted label per row present */
+    IG_EV_TEXT      = 1u << 3,   /* prompt and/or completion text present */
+    IG_EV_MALFORMED = 1u << 4,   /* payload could not be fully decoded; see malformed_reason */
+    IG_EV_LOGITS    = 1u << 5,   /* scores are logits, not probabilities */
+    IG_EV_ERROR     = 1u << 6,   /* HTTP status >= 400 */
+    IG_EV_ANY       = 0xffffffffu,
+};
+
+struct ig_event {
+    uint64_t req_time_us, resp_time_us;   /* capture clock, µs since epoch; resp 0 if none */
+    uint64_t latency_us;                  /* first request byte to last response byte */
+    struct ig_endpoint src, dst;          /* src = client side of the TCP connection */
+
+    enum ig_identity_kind id_kind;
+    char     client_id[IG_CLIENT_ID_MAX]; /* opaque, never a raw secret (API keys are hashed) */
+
+    enum ig_protocol protocol;
+    char     model[IG_MODEL_NAME_MAX];
+    char     model_version[IG_MODEL_VERSION_MAX];
+    char     method[8];
+    char     route[IG_ROUTE_MAX];         /* path without query string */
+    uint16_t status;                      /* HTTP status, 0 if no response */
+    uint32_t flags;                       /* enum ig_event_flags */
+    const char *malformed_reason;         /* static string when IG_EV_MALFORMED */
+
+    /* Tensors, row-major float32. */
+    uint32_t rows, features, outputs;
+    const float   *inputs;                /* rows * features, or NULL */
+    const float   *scores;                /* rows * outputs (probabilities unless IG_EV_LOGITS), or NULL */
+    const int32_t *labels;                /* rows, predicted class per row (-1 unknown), or NULL */
+
+    /* LLM traffic. Text is UTF-8 as sent; the completion of a streamed response is reassembled. */
+    struct ig_span prompt, completion, system_prompt;
+    uint32_t prompt_tokens, completion_tokens;   /* from usage, or 0 */
+    bool     streamed;
+
+    uint64_t req_bytes, resp_bytes;       /* body sizes on the wire (before decoding) */
+};
+
+#endif

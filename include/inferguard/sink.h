@@ -1,0 +1,32 @@
+/* inferguard: finding sinks (sidecar/sinks/). write() only enqueues: when the transport
+ * cannot take more the record goes to the spool, never to the floor; a drop happens only
+ * when the spool's own cap is hit, and is counted. */
+#ifndef INFERGUARD_SINK_H
+#define INFERGUARD_SINK_H
+
+#include <inferguard/config.h>
+
+/* One encoded finding. key = client id (keeps a client's findings in one partition). */
+struct ig_record {
+    struct ig_span key, value;
+    const char *encoding;          /* "json" or "msgpack" */
+    const char *schema;            /* "ocsf.detection_finding" */
+    const char *schema_version;    /* "1.3.0" */
+};
+
+struct ig_sink_stats {
+    uint64_t written, delivered, failed, retried, spooled, replayed, dropped;
+};
+
+struct ig_sink {
+    const char *name;              /* "file", "kafka" */
+    int  (*open)(const struct ig_config *cfg, void **state, char *err, size_t errlen);
+    int  (*write)(void *state, const struct ig_record *rec);
+    /* Serves delivery reports and retries; driven from the event loop or the pcap loop. */
+    int  (*poll)(void *state, int timeout_ms);
+    /* Flushes or spools everything in flight within timeout_ms, then frees the state. */
+    int  (*close)(void *state, int timeout_ms);
+    void (*stats)(void *state, struct ig_sink_stats *out);
+};
+
+#endif

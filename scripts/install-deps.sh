@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages inferguard needs to build, test and bench.
+# Idempotent and non-interactive: packages already present are skipped, and apt is only
+# consulted when something is missing. Usage: scripts/install-deps.sh [build|test|all]
+set -euo pipefail
+
+profile=${1:-all}
+
+build_pkgs=(
+  build-essential cmake pkg-config git clang libclang-rt-14-dev
+  libpcap-dev libndpi-dev libhtp-dev libevent-dev librdkafka-dev libgsl-dev
+  libmsgpack-dev libyaml-dev zlib1g-dev libhyperscan-dev libssl-dev
+)
+# Tests use real peers: kcat reads Kafka back, tshark/ndpiReader are bench peers,
+# python3 + numpy/scipy/sklearn are reference implementations and model servers,
+# R gives golden Shapiro-Wilk values, chromium renders reports.
+test_pkgs=(
+  libcmocka-dev kcat tshark libndpi-bin python3 python3-numpy python3-scipy
+  python3-sklearn r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev
+  libsimdjson-dev g++ hyperfine
+)
+
+case "$profile" in
+  build) want=("${build_pkgs[@]}") ;;
+  test|all) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+  *) echo "install-deps: unknown profile '$profile' (build, test or all)" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,38 @@
+/* A small JSON writer into a growable buffer (events, findings, reports). Strings are
+ * escaped per RFC 8259; invalid UTF-8 is replaced by U+FFFD so output is always valid JSON.
+ * Non-finite numbers are written as null. Usage:
+ *   struct ig_jsonw w; ig_jsonw_init(&w, 4096);
+ *   ig_jsonw_obj_open(&w); ig_jsonw_key(&w, "a"); ig_jsonw_u64(&w, 1); ig_jsonw_obj_close(&w);
+ * Commas are inserted automatically. */
+#ifndef IG_JSONW_H
+#define IG_JSONW_H
+
+#include <inferguard/base.h>
+
+struct ig_jsonw {
+    char  *buf;
+    size_t len, cap;
+    uint32_t depth;
+    uint64_t need_comma;   /* bit per depth: a value was written at this depth */
+    bool   oom;            /* an allocation failed: output is incomplete */
+};
+
+void ig_jsonw_init(struct ig_jsonw *w, size_t initial);
+void ig_jsonw_reset(struct ig_jsonw *w);         /* keeps the buffer */
+void ig_jsonw_free(struct ig_jsonw *w);
+void ig_jsonw_obj_open(struct ig_jsonw *w);
+void ig_jsonw_obj_close(struct ig_jsonw *w);
+void ig_jsonw_arr_open(struct ig_jsonw *w);
+void ig_jsonw_arr_close(struct ig_jsonw *w);
+void ig_jsonw_key(struct ig_jsonw *w, const char *k);
+void ig_jsonw_str(struct ig_jsonw *w, const char *s);
+void ig_jsonw_strn(struct ig_jsonw *w, const char *s, size_t n);
+void ig_jsonw_u64(struct ig_jsonw *w, uint64_t v);
+void ig_jsonw_i64(struct ig_jsonw *w, int64_t v);
+void ig_jsonw_f64(struct ig_jsonw *w, double v);   /* shortest round-trip form (%.17g trimmed) */
+void ig_jsonw_f32(struct ig_jsonw *w, float v);    /* %.9g: float32 round-trips */
+void ig_jsonw_bool(struct ig_jsonw *w, bool v);
+void ig_jsonw_null(struct ig_jsonw *w);
+void ig_jsonw_raw(struct ig_jsonw *w, const char *json, size_t n);  /* pre-encoded value */
+
+#endif

@@ -1,0 +1,40 @@
+/* The findings stage: takes struct ig_finding from detectors, throttles repeats of the same
+ * (client, analytic, model) within a window into one finding with a count, enriches it
+ * (ATLAS names and tactics from rules/atlas.yaml's table, pod metadata from the Kubernetes
+ * downward API environment), encodes it as an OCSF Detection Finding (JSON or msgpack),
+ * and writes it to every open sink. */
+#ifndef IG_FINDINGS_H
+#define IG_FINDINGS_H
+
+#include <inferguard/finding.h>
+#include <inferguard/sink.h>
+#include <inferguard/rules.h>
+
+struct ig_findings_stats {
+    uint64_t raised, emitted, throttled, encode_errors;
+};
+
+struct ig_findings;
+struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig_rules *rules,
+                                    char *err, size_t errlen);
+/* Adds a sink (takes ownership of the opened state). */
+int  ig_findings_add_sink(struct ig_findings *f, const struct ig_sink *sink, void *state);
+/* The ig_emit to hand to the engine. */
+const struct ig_emit *ig_findings_emit(struct ig_findings *f);
+/* Flushes throttle windows that ended before <now_us>, polls sinks. */
+void ig_findings_tick(struct ig_findings *f, uint64_t now_us);
+/* Flushes everything (end of analyze / shutdown) within timeout_ms and closes the sinks. */
+void ig_findings_close(struct ig_findings *f, uint64_t now_us, int timeout_ms);
+const struct ig_findings_stats *ig_findings_stats(const struct ig_findings *f);
+/* Sink counters, for the summary: calls <fn> per sink. */
+void ig_findings_sink_stats(const struct ig_findings *f,
+                            void (*fn)(void *ctx, const char *sink, const struct ig_sink_stats *s),
+                            void *ctx);
+void ig_findings_free(struct ig_findings *f);
+
+/* Encodes one finding as OCSF JSON (one line, no newline) into buf. Returns the length,
+ * or 0 when it does not fit. count/first/last describe a throttled group (count 1 = single). */
+size_t ig_finding_to_ocsf_json(const struct ig_finding *f, uint64_t count, uint64_t first_us,
+                               uint64_t last_us, char *buf, size_t cap);
+
+#endif

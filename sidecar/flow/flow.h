@@ -1,0 +1,59 @@
+/* Flows and TCP reassembly. The flow table is keyed by the 5-tuple in both directions,
+ * has an idle timeout and a memory cap (eviction counted). Reassembly delivers each
+ * direction's bytes in order to the callbacks below; overlap policy: first copy wins
+ * (the bytes already queued or delivered are kept; conflicting later copies are counted). */
+#ifndef IG_FLOW_H
+#define IG_FLOW_H
+
+#include <inferguard/event.h>
+#include "capture/capture.h"
+
+enum ig_flow_dir { IG_DIR_TO_SERVER = 0, IG_DIR_TO_CLIENT = 1 };
+
+struct ig_flow {
+    struct ig_endpoint client, server;   /* client = the side that sent SYN (or guessed) */
+    uint64_t first_us, last_us;
+    uint16_t ndpi_master, ndpi_app;      /* nDPI protocol ids once classified, else 0 */
+    bool     classified;
+    void    *app;                        /* owned by the flow callbacks' user (HTTP state) */
+    uint32_t app_kind;                   /* what app points to; 0 = nothing yet */
+};
+
+struct ig_flow_callbacks {
+    void *ctx;
+    /* In-order bytes of one direction. */
+    void (*data)(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
+                 const uint8_t *p, size_t n, uint64_t ts_us);
+    /* <missing> bytes will never arrive in <dir> (gap in the capture). */
+    void (*gap)(void *ctx, struct ig_flow *f, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us);
+    /* Flow ends (FIN both ways, RST, idle timeout, eviction, end of capture): release f->app. */
+    void (*close)(void *ctx, struct ig_flow *f, uint64_t ts_us);
+};
+
+struct ig_flow_stats {
+    uint64_t flows_created, flows_closed, flows_timed_out, flows_evicted, flows_midstream;
+    uint64_t segments, bytes_delivered, retransmits, overlaps, overlap_conflicts;
+    uint64_t out_of_order, gaps, gap_bytes, stream_cap_drops, memcap_drops, non_tcp;
+    uint64_t active_flows, bytes_buffered;
+    uint64_t by_proto[8];   /* see ig_flow_proto_names */
+};
+
+struct ig_flow_table;
+struct ig_config;
+struct ig_flow_table *ig_flow_table_new(const struct ig_config *cfg,
+                                        const struct ig_flow_callbacks *cb);
+/* Feeds one decoded packet (any protocol; non-TCP is counted). */
+void ig_flow_packet(struct ig_flow_table *t, const struct ig_packet *pkt);
+/* Times out idle flows on the capture clock. */
+void ig_flow_tick(struct ig_flow_table *t, uint64_t now_us);
+/* Closes every flow (end of capture / shutdown), delivering what can be delivered. */
+void ig_flow_flush(struct ig_flow_table *t, uint64_t now_us);
+const struct ig_flow_stats *ig_flow_stats(const struct ig_flow_table *t);
+/* Flow counts per nDPI protocol name, for the summary: calls <fn> once per protocol seen. */
+void ig_flow_proto_counts(const struct ig_flow_table *t,
+                          void (*fn)(void *ctx, const char *proto, uint64_t flows), void *ctx);
+/* True when nDPI classified <f> as HTTP (or a protocol carried over HTTP). */
+bool ig_flow_is_http(const struct ig_flow_table *t, const struct ig_flow *f);
+void ig_flow_table_free(struct ig_flow_table *t);
+
+#endif

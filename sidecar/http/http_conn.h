@@ -1,0 +1,35 @@
+/* HTTP/1.x over one reassembled TCP connection, parsed by libhtp in both directions:
+ * keep-alive, pipelining, chunked, gzip/deflate, 100-continue. Each complete request/response
+ * pair is handed to the transaction callback as a struct ig_http_txn. */
+#ifndef IG_HTTP_CONN_H
+#define IG_HTTP_CONN_H
+
+#include <inferguard/http.h>
+#include <inferguard/config.h>
+
+typedef void (*ig_http_txn_fn)(void *ctx, const struct ig_http_txn *t);
+
+struct ig_http_stats {
+    uint64_t conns, txns, requests_only, parse_errors, gaps_dropped_txns, body_truncated,
+             decompress_errors, resyncs;
+};
+
+struct ig_http;        /* shared: libhtp config, stats */
+struct ig_http_conn;   /* one TCP connection */
+
+struct ig_http *ig_http_new(const struct ig_config *cfg, ig_http_txn_fn fn, void *ctx);
+void ig_http_free(struct ig_http *h);
+const struct ig_http_stats *ig_http_stats(const struct ig_http *h);
+
+struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoint *client,
+                                      const struct ig_endpoint *server, uint64_t ts_us);
+/* dir 0 = client to server. Returns IG_OK, or IG_EPARSE when the connection is no longer
+ * HTTP (caller may close it). */
+int  ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us);
+/* Bytes lost in <dir>: the transaction in progress is dropped and counted; parsing resumes
+ * when a new request or response line is found. */
+void ig_http_conn_gap(struct ig_http_conn *c, int dir, uint64_t missing, uint64_t ts_us);
+/* End of connection: completes what can be completed (e.g. a response ended by close). */
+void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us);
+
+#endif
