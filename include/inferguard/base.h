@@ -38,11 +38,15 @@ void ig_assert_fail(const char *expr, const char *file, int line);
 #endif
 
 /* Bump allocator reset per event or transaction: the hot path's only allocator.
- * ig_scratch_alloc returns NULL (never aborts) when <cap> would be exceeded;
- * memory is 16-byte aligned and not zeroed. */
+ * ig_scratch_alloc returns NULL (never aborts) when the round would exceed <cap>;
+ * memory is 16-byte aligned and not zeroed, and stays valid until the next reset.
+ * A round that outgrows the block chains extra chunks; reset then folds them into one
+ * larger block, so the steady state allocates nothing. */
 struct ig_scratch {
     uint8_t *base;
-    size_t used, size, cap;   /* size = allocated now, cap = never grow beyond */
+    size_t used, size, cap;   /* size = current block, cap = most bytes one round may use */
+    size_t round_bytes;       /* bytes handed out this round, all chunks */
+    void  *chunks;            /* extra chunks of this round (freed by reset) */
     uint64_t overflows;       /* allocations refused because of cap */
 };
 int   ig_scratch_init(struct ig_scratch *s, size_t initial, size_t cap);

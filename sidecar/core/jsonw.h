@@ -14,6 +14,7 @@ struct ig_jsonw {
     size_t len, cap;
     uint32_t depth;
     uint64_t need_comma;   /* bit per depth: a value was written at this depth */
+    bool   after_key;      /* next value follows a key: no comma */
     bool   oom;            /* an allocation failed: output is incomplete */
 };
 

@@ -1,0 +1,218 @@
+/* JSON writer into a growable buffer. Output is always valid JSON: strings are escaped,
+ * invalid UTF-8 becomes U+FFFD, non-finite numbers become null. */
+#include "core/jsonw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ig_jsonw_init(struct ig_jsonw *w, size_t initial)
+{
+    *w = (struct ig_jsonw){ 0 };
+    w->buf = malloc(initial ? initial : 256);
+    w->cap = w->buf ? (initial ? initial : 256) : 0;
+    w->oom = w->buf == NULL;
+    if (w->buf)
+        w->buf[0] = '\0';
+}
+
+void ig_jsonw_reset(struct ig_jsonw *w)
+{
+    w->len = 0;
+    w->depth = 0;
+    w->need_comma = 0;
+    w->after_key = false;
+    w->oom = w->buf == NULL;
+    if (w->buf)
+        w->buf[0] = '\0';
+}
+
+void ig_jsonw_free(struct ig_jsonw *w)
+{
+    free(w->buf);
+    *w = (struct ig_jsonw){ 0 };
+}
+
+static bool reserve(struct ig_jsonw *w, size_t n)
+{
+    if (likely(w->len + n + 1 <= w->cap))
+        return true;
+    if (w->oom)
+        return false;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap < w->len + n + 1)
+        cap *= 2;
+    char *p = realloc(w->buf, cap);
+    if (!p) {
+        w->oom = true;
+        return false;
+    }
+    w->buf = p;
+    w->cap = cap;
+    return true;
+}
+
+static void put(struct ig_jsonw *w, const char *s, size_t n)
+{
+    if (!reserve(w, n))
+        return;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    w->buf[w->len] = '\0';
+}
+
+static void putc_(struct ig_jsonw *w, char c) { put(w, &c, 1); }
+
+/* Called before every value and key: writes the comma when this depth has a value. */
+static void sep(struct ig_jsonw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    uint64_t bit = 1ull << (w->depth & 63);
+    if (w->need_comma & bit)
+        putc_(w, ',');
+    w->need_comma |= bit;
+}
+
+static void open_(struct ig_jsonw *w, char c)
+{
+    sep(w);
+    putc_(w, c);
+    w->depth++;
+    w->need_comma &= ~(1ull << (w->depth & 63));
+}
+
+void ig_jsonw_obj_open(struct ig_jsonw *w) { open_(w, '{'); }
+void ig_jsonw_arr_open(struct ig_jsonw *w) { open_(w, '['); }
+void ig_jsonw_obj_close(struct ig_jsonw *w) { w->depth--; putc_(w, '}'); }
+void ig_jsonw_arr_close(struct ig_jsonw *w) { w->depth--; putc_(w, ']'); }
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    size_t len; uint32_t cp;
+    if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; }
+    else return 0;
+    if (len > n) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    static const uint32_t min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (cp < min_cp[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return len;
+}
+
+static void string_body(struct ig_jsonw *w, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    putc_(w, '"');
+    size_t run = 0;   /* start of the pending run of bytes that need no escaping */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; continue; }
+        size_t ulen = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
+        if (ulen) { i += ulen; continue; }
+        put(w, (const char *)s + run, i - run);
+        char esc[8];
+        if (c == '"' || c == '\\') { esc[0] = '\\'; esc[1] = (char)c; put(w, esc, 2); }
+        else if (c == '\n') put(w, "\\n", 2);
+        else if (c == '\r') put(w, "\\r", 2);
+        else if (c == '\t') put(w, "\\t", 2);
+        else if (c < 0x20) { snprintf(esc, sizeof esc, "\\u%04x", c); put(w, esc, 6); }
+        else put(w, "\xef\xbf\xbd", 3);   /* invalid UTF-8 byte: U+FFFD */
+        i++;
+        run = i;
+    }
+    put(w, (const char *)s + run, n - run);
+    putc_(w, '"');
+}
+
+void ig_jsonw_key(struct ig_jsonw *w, const char *k)
+{
+    sep(w);
+    string_body(w, k, strlen(k));
+    putc_(w, ':');
+    w->after_key = true;
+}
+
+void ig_jsonw_strn(struct ig_jsonw *w, const char *s, size_t n)
+{
+    sep(w);
+    string_body(w, s ? s : "", s ? n : 0);
+}
+
+void ig_jsonw_str(struct ig_jsonw *w, const char *s)
+{
+    ig_jsonw_strn(w, s, s ? strlen(s) : 0);
+}
+
+void ig_jsonw_u64(struct ig_jsonw *w, uint64_t v)
+{
+    char b[24];
+    int n = snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+    sep(w);
+    put(w, b, (size_t)n);
+}
+
+void ig_jsonw_i64(struct ig_jsonw *w, int64_t v)
+{
+    char b[24];
+    int n = snprintf(b, sizeof b, "%lld", (long long)v);
+    sep(w);
+    put(w, b, (size_t)n);
+}
+
+/* Shortest of %.15g/%.16g/%.17g that reads back to the same double. */
+void ig_jsonw_f64(struct ig_jsonw *w, double v)
+{
+    if (!isfinite(v)) { ig_jsonw_null(w); return; }
+    char b[32];
+    int n = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(b, sizeof b, "%.*g", prec, v);
+        if (strtod(b, NULL) == v)
+            break;
+    }
+    sep(w);
+    put(w, b, (size_t)n);
+}
+
+void ig_jsonw_f32(struct ig_jsonw *w, float v)
+{
+    if (!isfinite(v)) { ig_jsonw_null(w); return; }
+    char b[32];
+    int n = 0;
+    for (int prec = 6; prec <= 9; prec++) {
+        n = snprintf(b, sizeof b, "%.*g", prec, (double)v);
+        if (strtof(b, NULL) == v)
+            break;
+    }
+    sep(w);
+    put(w, b, (size_t)n);
+}
+
+void ig_jsonw_bool(struct ig_jsonw *w, bool v)
+{
+    sep(w);
+    put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void ig_jsonw_null(struct ig_jsonw *w)
+{
+    sep(w);
+    put(w, "null", 4);
+}
+
+void ig_jsonw_raw(struct ig_jsonw *w, const char *json, size_t n)
+{
+    sep(w);
+    put(w, json, n);
+}

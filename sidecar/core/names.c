@@ -1,0 +1,44 @@
+/* Names of protocols, identity kinds and endpoints as they appear in events and findings. */
+#include <inferguard/event.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+
+const char *ig_protocol_name(enum ig_protocol p)
+{
+    static const char *const names[IG_PROTO__COUNT] = {
+        [IG_PROTO_UNKNOWN] = "unknown",
+        [IG_PROTO_KSERVE_V1] = "kserve_v1",
+        [IG_PROTO_OIP_V2] = "oip_v2",
+        [IG_PROTO_OIP_V2_BINARY] = "oip_v2_binary",
+        [IG_PROTO_OPENAI_CHAT] = "openai_chat",
+        [IG_PROTO_OPENAI_COMPLETIONS] = "openai_completions",
+        [IG_PROTO_OPENAI_EMBEDDINGS] = "openai_embeddings",
+        [IG_PROTO_GENERIC_JSON] = "generic_json",
+    };
+    return (unsigned)p < IG_PROTO__COUNT && names[p] ? names[p] : "unknown";
+}
+
+const char *ig_identity_kind_name(enum ig_identity_kind k)
+{
+    static const char *const names[IG_ID__COUNT] = {
+        [IG_ID_SOURCE_IP] = "source_ip",
+        [IG_ID_FORWARDED] = "forwarded",
+        [IG_ID_API_KEY] = "api_key",
+        [IG_ID_JWT] = "jwt",
+        [IG_ID_SPIFFE] = "spiffe",
+    };
+    return (unsigned)k < IG_ID__COUNT && names[k] ? names[k] : "unknown";
+}
+
+char *ig_endpoint_ip_str(const struct ig_endpoint *e, char *buf, size_t len)
+{
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    if (e->family == 4)
+        inet_ntop(AF_INET, e->addr, buf, (socklen_t)len);
+    else if (e->family == 6)
+        inet_ntop(AF_INET6, e->addr, buf, (socklen_t)len);
+    return buf;
+}
