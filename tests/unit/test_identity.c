@@ -1,0 +1,380 @@
+/* Client identity: distinct clients behind one proxy address, untrusted forwarding headers
+ * ignored, API keys never kept in clear. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity/identity.h"
+
+#define MAXH 8
+
+struct req {
+    struct ig_http_txn t;
+    struct ig_http_header h[MAXH];
+};
+
+static struct ig_span sp(const char *s) { return (struct ig_span){ (const uint8_t *)s, strlen(s) }; }
+
+/* A request from <peer> (IPv4 text) carrying name/value header pairs, NULL-terminated. */
+static void mkreq(struct req *r, const char *peer, ...)
+{
+    memset(r, 0, sizeof(*r));
+    r->t.client.family = 4;
+    assert_int_equal(inet_pton(AF_INET, peer, r->t.client.addr), 1);
+    r->t.client.port = 40000;
+    r->t.method = sp("POST");
+    r->t.path = sp("/v1/models/m:predict");
+    va_list ap;
+    va_start(ap, peer);
+    const char *n;
+    while ((n = va_arg(ap, const char *))) {
+        assert_true(r->t.n_req_headers < MAXH);
+        r->h[r->t.n_req_headers].name = sp(n);
+        r->h[r->t.n_req_headers].value = sp(va_arg(ap, const char *));
+        r->t.n_req_headers++;
+    }
+    va_end(ap);
+    r->t.req_headers = r->h;
+}
+
+static void cfg_base(struct ig_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    snprintf(c->identity_secret, sizeof(c->identity_secret), "test-secret");
+    snprintf(c->trusted_proxies[0], 64, "127.0.0.6");
+    snprintf(c->trusted_proxies[1], 64, "127.0.1.0/24");
+    snprintf(c->trusted_proxies[2], 64, "::1/128");
+    c->n_trusted_proxies = 3;
+}
+
+static void resolve(const struct ig_identity_cfg *ic, const struct req *r, struct ig_event *ev)
+{
+    memset(ev, 0, sizeof(*ev));
+    ig_identity_resolve(ic, &r->t, ev);
+    assert_true(strlen(ev->client_id) < IG_CLIENT_ID_MAX);
+}
+
+/* base64url without padding, for building JWTs in tests. */
+static void b64url(const char *in, char *out)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t n = strlen(in), o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = acc << 8 | (uint8_t)in[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out[o++] = a[(acc >> bits) & 63];
+        }
+    }
+    if (bits)
+        out[o++] = a[(acc << (6 - bits)) & 63];
+    out[o] = '\0';
+}
+
+static void mkjwt(const char *payload, char *out)
+{
+    char h[128], p[2048];
+    b64url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", h);
+    b64url(payload, p);
+    sprintf(out, "Bearer %s.%s.c2lnbmF0dXJl", h, p);
+}
+
+static void test_distinct_clients_behind_proxy(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256];
+    cfg_base(&c);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+
+    char jwt[4096];
+    mkjwt("{\"iss\":\"https://issuer.example\",\"sub\":\"alice\",\"exp\":1900000000}", jwt);
+    struct req r[5];
+    mkreq(&r[0], "127.0.0.6", "X-Forwarded-Client-Cert",
+          "By=spiffe://cluster.local/ns/ml/sa/model;Hash=ab12;Subject=\"CN=a,O=b\";"
+          "URI=spiffe://cluster.local/ns/team-a/sa/scorer", NULL);
+    mkreq(&r[1], "127.0.0.6", "Authorization", jwt, NULL);
+    mkreq(&r[2], "127.0.0.6", "x-api-key", "sk-live-0123456789abcdef", NULL);
+    mkreq(&r[3], "127.0.0.6", "X-Forwarded-For", "127.0.5.5, 127.0.1.7", NULL);
+    mkreq(&r[4], "127.0.0.6", NULL);
+
+    struct ig_event ev[5];
+    for (int i = 0; i < 5; i++)
+        resolve(&ic, &r[i], &ev[i]);
+    assert_int_equal(ev[0].id_kind, IG_ID_SPIFFE);
+    assert_string_equal(ev[0].client_id, "spiffe://cluster.local/ns/team-a/sa/scorer");
+    assert_int_equal(ev[1].id_kind, IG_ID_JWT);
+    assert_string_equal(ev[1].client_id, "https://issuer.example|alice");
+    assert_int_equal(ev[2].id_kind, IG_ID_API_KEY);
+    assert_int_equal(strncmp(ev[2].client_id, "key:", 4), 0);
+    assert_int_equal(strlen(ev[2].client_id), 20);
+    assert_int_equal(ev[3].id_kind, IG_ID_FORWARDED);
+    assert_string_equal(ev[3].client_id, "127.0.5.5");   /* 127.0.1.7 is a trusted hop */
+    assert_int_equal(ev[4].id_kind, IG_ID_SOURCE_IP);
+    assert_string_equal(ev[4].client_id, "127.0.0.6");
+    for (int i = 0; i < 5; i++)
+        for (int j = i + 1; j < 5; j++)
+            assert_string_not_equal(ev[i].client_id, ev[j].client_id);
+}
+
+static void test_untrusted_forwarding_ignored(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256];
+    cfg_base(&c);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    struct req r;
+    struct ig_event ev;
+    mkreq(&r, "127.0.0.9", "X-Forwarded-For", "127.0.5.5", "X-Real-IP", "127.0.5.6",
+          "X-Envoy-External-Address", "127.0.5.7", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    assert_string_equal(ev.client_id, "127.0.0.9");
+
+    /* Behind a trusted proxy: a forged hop on the left does not win over the real one. */
+    mkreq(&r, "127.0.0.6", "X-Forwarded-For", "127.0.9.9", "X-Forwarded-For",
+          "127.0.5.5:5555,127.0.1.1", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_FORWARDED);
+    assert_string_equal(ev.client_id, "127.0.5.5");
+
+    /* Garbage nearest to us: the chain is not believed, X-Real-IP is used instead. */
+    mkreq(&r, "127.0.0.6", "X-Forwarded-For", "127.0.5.5, unknown", "X-Real-IP", "127.0.5.6",
+          NULL);
+    resolve(&ic, &r, &ev);
+    assert_string_equal(ev.client_id, "127.0.5.6");
+    mkreq(&r, "127.0.0.6", "X-Envoy-External-Address", "127.0.5.7", NULL);
+    resolve(&ic, &r, &ev);
+    assert_string_equal(ev.client_id, "127.0.5.7");
+
+    /* Every hop trusted: the leftmost is the client. */
+    mkreq(&r, "127.0.0.6", "X-Forwarded-For", "127.0.1.3, 127.0.1.4", NULL);
+    resolve(&ic, &r, &ev);
+    assert_string_equal(ev.client_id, "127.0.1.3");
+
+    /* IPv6 peer inside ::1/128 with a bracketed IPv6 hop. */
+    memset(&r.t.client, 0, sizeof(r.t.client));
+    mkreq(&r, "127.0.0.1", "X-Forwarded-For", "[::1]:8080", NULL);
+    r.t.client.family = 6;
+    memset(r.t.client.addr, 0, 16);
+    r.t.client.addr[15] = 1;
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_FORWARDED);
+    assert_string_equal(ev.client_id, "::1");
+}
+
+static void test_api_key_never_raw(void **state)
+{
+    (void)state;
+    static const char *const keys[] = { "sk-live-0123456789abcdef", "dXNlcjpwYXNzd29yZA==",
+                                        "tok_abcdefghijklmnop" };
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256];
+    cfg_base(&c);
+    snprintf(c.api_key_headers[0], 64, "x-model-token");
+    c.n_api_key_headers = 1;
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+
+    struct req r[6];
+    char auth0[128], auth1[128];
+    sprintf(auth0, "Bearer %s", keys[0]);
+    sprintf(auth1, "Basic %s", keys[1]);
+    mkreq(&r[0], "127.0.0.6", "Authorization", auth0, NULL);
+    mkreq(&r[1], "127.0.0.6", "X-API-Key", keys[0], NULL);
+    mkreq(&r[2], "127.0.0.6", "Authorization", auth1, NULL);
+    mkreq(&r[3], "127.0.0.6", "x-model-token", keys[2], NULL);
+    mkreq(&r[4], "127.0.0.6", "api-key", keys[2], NULL);
+    mkreq(&r[5], "127.0.0.6", "Authorization", "ApiKey  tok_abcdefghijklmnop ", NULL);
+    struct ig_event ev[6];
+    for (int i = 0; i < 6; i++) {
+        resolve(&ic, &r[i], &ev[i]);
+        assert_int_equal(ev[i].id_kind, IG_ID_API_KEY);
+        for (size_t k = 0; k < IG_ARRAY_LEN(keys); k++) {
+            /* Not in the event at all, not even a prefix of it. */
+            assert_null(memmem(&ev[i], sizeof(ev[i]), keys[k], 8));
+        }
+    }
+    /* Same key, same client, whichever header carried it. */
+    assert_string_equal(ev[0].client_id, ev[1].client_id);
+    assert_string_equal(ev[3].client_id, ev[4].client_id);
+    assert_string_equal(ev[3].client_id, ev[5].client_id);
+    assert_string_not_equal(ev[0].client_id, ev[2].client_id);
+    assert_string_not_equal(ev[0].client_id, ev[3].client_id);
+
+    /* The id is keyed: another secret gives another id for the same key. */
+    struct ig_identity_cfg ic2;
+    snprintf(c.identity_secret, sizeof(c.identity_secret), "other-secret");
+    assert_int_equal(ig_identity_cfg_init(&ic2, &c, err, sizeof(err)), IG_OK);
+    struct ig_event e2;
+    resolve(&ic2, &r[0], &e2);
+    assert_string_not_equal(e2.client_id, ev[0].client_id);
+    /* Known value: HMAC-SHA256("test-secret", key), first 8 bytes in hex (python hmac). */
+    assert_string_equal(ev[0].client_id, "key:502aec2550529098");
+}
+
+static void test_jwt_forms(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256], jwt[4096];
+    struct req r;
+    struct ig_event ev;
+    cfg_base(&c);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+
+    /* No iss: sub alone; escapes decoded; nested values skipped; key order irrelevant. */
+    mkjwt("{\"aud\":[\"a\",{\"x\":\"}\"}],\"sub\":\"b\\u00f6b\\\"\\/1\",\"n\":-1.5e3,\"t\":true}", jwt);
+    mkreq(&r, "127.0.0.6", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_JWT);
+    assert_string_equal(ev.client_id, "b\xc3\xb6" "b\"/1");
+
+    /* JWT without sub: not a user; hashed as a bearer key instead. */
+    mkjwt("{\"iss\":\"x\"}", jwt);
+    mkreq(&r, "127.0.0.6", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_API_KEY);
+
+    /* Broken payload: also a key, never a crash. */
+    mkreq(&r, "127.0.0.6", "authorization", "Bearer abc.%%%.def", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_API_KEY);
+
+    /* A very long subject is cut with a hash, never truncated into a collision. */
+    char payload[1200], id1[IG_CLIENT_ID_MAX];
+    memset(payload, 0, sizeof(payload));
+    strcpy(payload, "{\"sub\":\"");
+    memset(payload + 8, 'u', 200);
+    strcpy(payload + 208, "1\"}");
+    mkjwt(payload, jwt);
+    mkreq(&r, "127.0.0.6", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_JWT);
+    strcpy(id1, ev.client_id);
+    payload[208] = '2';
+    mkjwt(payload, jwt);
+    mkreq(&r, "127.0.0.6", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_string_not_equal(id1, ev.client_id);
+    assert_non_null(strchr(ev.client_id, '~'));
+}
+
+static void test_xfcc_last_element(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256];
+    struct req r;
+    struct ig_event ev;
+    cfg_base(&c);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    mkreq(&r, "127.0.0.6", "x-forwarded-client-cert",
+          "By=spiffe://td/ns/a/sa/gw;URI=spiffe://td/ns/a/sa/edge,"
+          "By=spiffe://td/ns/a/sa/model;Subject=\"O=x,CN=\\\"y\\\"\";URI=\"spiffe://td/ns/b/sa/app\"",
+          NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SPIFFE);
+    assert_string_equal(ev.client_id, "spiffe://td/ns/b/sa/app");
+
+    /* No URI in the nearest element: not a SPIFFE identity. */
+    mkreq(&r, "127.0.0.6", "x-forwarded-client-cert", "Hash=00;By=spiffe://td/x", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+}
+
+static void test_order_and_config(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256];
+    struct req r;
+    struct ig_event ev;
+    cfg_base(&c);
+    snprintf(c.identity_order[0], 16, "forwarded");
+    snprintf(c.identity_order[1], 16, "api_key");
+    c.n_identity_order = 2;
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    mkreq(&r, "127.0.0.6", "x-api-key", "k1", "X-Forwarded-For", "127.0.5.5",
+          "x-forwarded-client-cert", "URI=spiffe://td/a", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_FORWARDED);   /* spiffe not in the order: skipped */
+
+    snprintf(c.identity_order[0], 16, "ldap");
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_ECONF);
+    assert_non_null(strstr(err, "ldap"));
+
+    cfg_base(&c);
+    snprintf(c.trusted_proxies[0], 64, "10.0.0.0/33");
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_ECONF);
+    assert_non_null(strstr(err, "10.0.0.0/33"));
+
+    /* No secret configured: environment, else random (ids still hashed). */
+    cfg_base(&c);
+    c.identity_secret[0] = '\0';
+    setenv("INFERGUARD_ID_SECRET", "test-secret", 1);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    assert_false(ic.secret_random);
+    mkreq(&r, "127.0.0.6", "Authorization", "Bearer sk-live-0123456789abcdef", NULL);
+    resolve(&ic, &r, &ev);
+    assert_string_equal(ev.client_id, "key:502aec2550529098");
+    unsetenv("INFERGUARD_ID_SECRET");
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    assert_true(ic.secret_random);
+}
+
+static void test_cidr(void **state)
+{
+    (void)state;
+    struct ig_cidr c;
+    uint8_t a[16];
+    assert_int_equal(ig_identity_cidr_parse("2001:db8::/32", &c), IG_OK);
+    inet_pton(AF_INET6, "2001:db8:ffff::1", a);
+    assert_true(ig_identity_cidr_match(&c, 6, a));
+    inet_pton(AF_INET6, "2001:db9::1", a);
+    assert_false(ig_identity_cidr_match(&c, 6, a));
+    assert_int_equal(ig_identity_cidr_parse("127.0.0.0/8", &c), IG_OK);
+    inet_pton(AF_INET, "127.200.1.1", a);
+    assert_true(ig_identity_cidr_match(&c, 4, a));
+    inet_pton(AF_INET6, "::ffff:127.0.0.6", a);   /* v4-mapped peer on a dual-stack socket */
+    assert_true(ig_identity_cidr_match(&c, 6, a));
+    assert_int_equal(ig_identity_cidr_parse("127.0.0.1/20", &c), IG_OK);
+    inet_pton(AF_INET, "127.0.15.255", a);
+    assert_true(ig_identity_cidr_match(&c, 4, a));
+    inet_pton(AF_INET, "127.0.16.0", a);
+    assert_false(ig_identity_cidr_match(&c, 4, a));
+    assert_int_equal(ig_identity_cidr_parse("0.0.0.0/0", &c), IG_OK);
+    assert_true(ig_identity_cidr_match(&c, 4, a));
+    assert_int_equal(ig_identity_cidr_parse("1.2.3.4/", &c), IG_EPARSE);
+    assert_int_equal(ig_identity_cidr_parse("::1/129", &c), IG_EPARSE);
+    assert_int_equal(ig_identity_cidr_parse("host", &c), IG_EPARSE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_distinct_clients_behind_proxy),
+        cmocka_unit_test(test_untrusted_forwarding_ignored),
+        cmocka_unit_test(test_api_key_never_raw),
+        cmocka_unit_test(test_jwt_forms),
+        cmocka_unit_test(test_xfcc_last_element),
+        cmocka_unit_test(test_order_and_config),
+        cmocka_unit_test(test_cidr),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
