@@ -1,0 +1,46 @@
+/* inferguard bench: a small deterministic PRNG (splitmix64) so that every generated
+ * capture is the same for the same seed on every machine. Header-only, no state besides
+ * the caller's uint64_t. */
+#ifndef IG_RNG_H
+#define IG_RNG_H
+
+#include <stdint.h>
+#include <math.h>
+
+static inline uint64_t ig_rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n); n > 0. The modulo bias is irrelevant for traffic shapes. */
+static inline uint32_t ig_rng_below(uint64_t *s, uint32_t n)
+{
+    return (uint32_t)((ig_rng_next(s) >> 32) % n);
+}
+
+/* Uniform double in [0, 1). */
+static inline double ig_rng_unit(uint64_t *s)
+{
+    return (double)(ig_rng_next(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Standard normal (Box-Muller; one of the pair is discarded to keep no state). */
+static inline double ig_rng_normal(uint64_t *s)
+{
+    double u1 = ig_rng_unit(s), u2 = ig_rng_unit(s);
+    if (u1 < 1e-300)
+        u1 = 1e-300;
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* Exponential with mean <mean> (inter-arrival times). */
+static inline double ig_rng_exp(uint64_t *s, double mean)
+{
+    double u = ig_rng_unit(s);
+    return -mean * log(1.0 - u);
+}
+
+#endif
