@@ -1,0 +1,71 @@
+/* Kernel dispatch: one pointer table per path, the machine's chosen once on first use. */
+#include <math.h>
+#include <pthread.h>
+
+#include "core/cpu.h"
+#include "kern_impl.h"
+
+#define IG_KERN_OPS(isa)                                                     \
+    const struct ig_kern_ops ig_kern_##isa##_ops = {                         \
+        .name = #isa,                                                        \
+        .l2sq_all = ig_kern_l2sq_all_##isa,                                  \
+        .l2sq_min = ig_kern_l2sq_min_##isa,                                  \
+        .linf_min = ig_kern_linf_min_##isa,                                  \
+        .quantise = ig_kern_quantise_##isa,                                  \
+        .bin_index = ig_kern_bin_index_##isa,                                \
+    };
+
+IG_KERN_OPS(scalar)
+IG_KERN_OPS(avx2)
+IG_KERN_OPS(avx512)
+
+static const struct ig_kern_ops *chosen;
+static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
+
+static void choose(void)
+{
+    chosen = ig_kern_for((int)ig_cpu_level());
+    if (!chosen)
+        chosen = &ig_kern_scalar_ops;
+}
+
+const struct ig_kern_ops *ig_kern(void)
+{
+    pthread_once(&chosen_once, choose);
+    return chosen;
+}
+
+const struct ig_kern_ops *ig_kern_for(int level)
+{
+    enum ig_cpu_level have = ig_cpu_level();
+    switch (level) {
+    case IG_CPU_SCALAR:
+    case IG_CPU_SSE42:   /* no SSE4.2 distance kernels: scalar (auto-vectorised SSE2) */
+        return &ig_kern_scalar_ops;
+    case IG_CPU_AVX2:
+        return have >= IG_CPU_AVX2 ? &ig_kern_avx2_ops : NULL;
+    case IG_CPU_AVX512:
+        return have >= IG_CPU_AVX512 ? &ig_kern_avx512_ops : NULL;
+    default:
+        return NULL;
+    }
+}
+
+void ig_kern_histogram(const float *x, size_t n, float lo, float hi, uint32_t nbins,
+                       uint32_t *idx_scratch, uint64_t *counts)
+{
+    if (nbins == 0 || !(hi > lo))
+        return;
+    float inv = (float)nbins / (hi - lo);
+    ig_kern()->bin_index(x, n, lo, inv, nbins, idx_scratch);
+    for (size_t i = 0; i < n; i++)
+        counts[idx_scratch[i]]++;
+}
+
+bool ig_kern_finite(const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}

@@ -1,0 +1,161 @@
+/* AVX2 kernels: a block's 16 lanes are two ymm (lanes 0-7, 8-15). Compiled with -mavx2
+ * -mfma (CMake, by file suffix); only called when ig_cpu_level() allows. */
+#include <immintrin.h>
+
+#include "kern_impl.h"
+
+static inline void block_l2sq(const float *blk, const float *x, uint32_t dim,
+                              __m256 *lo, __m256 *hi)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    for (uint32_t f = 0; f < dim; f++) {
+        __m256 xf = _mm256_set1_ps(x[f]);
+        __m256 t0 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16));
+        __m256 t1 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16 + 8));
+        a0 = _mm256_fmadd_ps(t0, t0, a0);
+        a1 = _mm256_fmadd_ps(t1, t1, a1);
+    }
+    *lo = a0;
+    *hi = a1;
+}
+
+static inline __m256 nanmax(__m256 t, __m256 m)
+{
+    /* max_ps returns its second operand when either is NaN: keep NaN sticky */
+    __m256 nan = _mm256_cmp_ps(t, t, _CMP_UNORD_Q);
+    return _mm256_blendv_ps(_mm256_max_ps(t, m), t, nan);
+}
+
+static inline void block_linf(const float *blk, const float *x, uint32_t dim,
+                              __m256 *lo, __m256 *hi)
+{
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 m0 = _mm256_setzero_ps(), m1 = _mm256_setzero_ps();
+    for (uint32_t f = 0; f < dim; f++) {
+        __m256 xf = _mm256_set1_ps(x[f]);
+        __m256 t0 = _mm256_and_ps(_mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16)), absmask);
+        __m256 t1 = _mm256_and_ps(_mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16 + 8)),
+                                  absmask);
+        m0 = nanmax(t0, m0);
+        m1 = nanmax(t1, m1);
+    }
+    *lo = m0;
+    *hi = m1;
+}
+
+void ig_kern_l2sq_all_avx2(const struct ig_vset *s, const float *x, float *out)
+{
+    float tmp[16];
+    for (uint32_t i = 0; i < s->count; i += 16) {
+        __m256 lo, hi;
+        block_l2sq(s->data + (size_t)i * s->dim, x, s->dim, &lo, &hi);
+        if (s->count - i >= 16) {
+            _mm256_storeu_ps(out + i, lo);
+            _mm256_storeu_ps(out + i + 8, hi);
+        } else {
+            _mm256_storeu_ps(tmp, lo);
+            _mm256_storeu_ps(tmp + 8, hi);
+            for (uint32_t l = 0; i + l < s->count; l++)
+                out[i + l] = tmp[l];
+        }
+    }
+}
+
+static inline void take(__m256 d, __m256 *best, __m256i *bidx, __m256i idx, __m256i valid)
+{
+    __m256 lt = _mm256_cmp_ps(d, *best, _CMP_LT_OQ);
+    __m256 eq = _mm256_and_ps(_mm256_cmp_ps(d, *best, _CMP_EQ_OQ), _mm256_castsi256_ps(
+                                  _mm256_cmpgt_epi32(_mm256_setzero_si256(), *bidx)));
+    __m256 t = _mm256_and_ps(_mm256_or_ps(lt, eq), _mm256_castsi256_ps(valid));
+    *best = _mm256_blendv_ps(*best, d, t);
+    *bidx = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(*bidx),
+                                                 _mm256_castsi256_ps(idx), t));
+}
+
+static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmin, bool linf)
+{
+    __m256 b0 = _mm256_set1_ps(__builtin_inff()), b1 = b0;
+    __m256i i0 = _mm256_set1_epi32(-1), i1 = i0;
+    __m256i idx0 = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i idx1 = _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15);
+    const __m256i step = _mm256_set1_epi32(16);
+    const __m256i lanes0 = idx0, lanes1 = idx1;
+    for (uint32_t i = 0; i < s->count; i += 16) {
+        const float *blk = s->data + (size_t)i * s->dim;
+        __m256 lo, hi;
+        if (linf)
+            block_linf(blk, x, s->dim, &lo, &hi);
+        else
+            block_l2sq(blk, x, s->dim, &lo, &hi);
+        uint32_t left = s->count - i;
+        __m256i vleft = _mm256_set1_epi32((int)(left >= 16 ? 16 : left));
+        take(lo, &b0, &i0, idx0, _mm256_cmpgt_epi32(vleft, lanes0));
+        take(hi, &b1, &i1, idx1, _mm256_cmpgt_epi32(vleft, lanes1));
+        idx0 = _mm256_add_epi32(idx0, step);
+        idx1 = _mm256_add_epi32(idx1, step);
+    }
+    float b[16];
+    int32_t bi[16];
+    _mm256_storeu_ps(b, b0);
+    _mm256_storeu_ps(b + 8, b1);
+    _mm256_storeu_si256((__m256i *)bi, i0);
+    _mm256_storeu_si256((__m256i *)(bi + 8), i1);
+    return ig_kern_reduce16(b, bi, argmin);
+}
+
+float ig_kern_l2sq_min_avx2(const struct ig_vset *s, const float *x, int32_t *argmin)
+{
+    return min_generic(s, x, argmin, false);
+}
+
+float ig_kern_linf_min_avx2(const struct ig_vset *s, const float *x, int32_t *argmin)
+{
+    return min_generic(s, x, argmin, true);
+}
+
+void ig_kern_quantise_avx2(const float *x, const float *salt, size_t n, float step,
+                           int16_t *out)
+{
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    const __m256 c255 = _mm256_set1_ps(255.0f), vstep = _mm256_set1_ps(step);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        v = _mm256_max_ps(v, zero);     /* NaN -> 0 (second operand) */
+        v = _mm256_min_ps(v, one);
+        v = _mm256_mul_ps(v, c255);
+        v = _mm256_add_ps(v, _mm256_loadu_ps(salt + i));
+        __m256 ge = _mm256_cmp_ps(v, c255, _CMP_GE_OQ);
+        v = _mm256_sub_ps(v, _mm256_and_ps(ge, c255));
+        __m256 q = _mm256_round_ps(_mm256_div_ps(v, vstep),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m256i qi = _mm256_cvttps_epi32(_mm256_mul_ps(q, vstep));
+        __m128i p = _mm_packs_epi32(_mm256_castsi256_si128(qi), _mm256_extracti128_si256(qi, 1));
+        _mm_storeu_si128((__m128i *)(out + i), p);
+    }
+    for (; i < n; i++)
+        out[i] = ig_kern_quant1(x[i], salt[i], step);
+}
+
+void ig_kern_bin_index_avx2(const float *x, size_t n, float lo, float inv_width,
+                            uint32_t nbins, uint32_t *idx)
+{
+    const __m256 vlo = _mm256_set1_ps(lo), vinv = _mm256_set1_ps(inv_width);
+    const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps((float)nbins);
+    const __m256i last = _mm256_set1_epi32((int)(nbins - 1)), nanbin = _mm256_set1_epi32((int)nbins);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        __m256 nan = _mm256_cmp_ps(v, v, _CMP_UNORD_Q);
+        __m256 t = _mm256_mul_ps(_mm256_sub_ps(v, vlo), vinv);
+        __m256 pos = _mm256_cmp_ps(t, zero, _CMP_GT_OQ);
+        __m256 big = _mm256_cmp_ps(t, top, _CMP_GE_OQ);
+        __m256 tc = _mm256_and_ps(t, _mm256_andnot_ps(big, pos));
+        __m256i b = _mm256_min_epu32(_mm256_cvttps_epi32(tc), last);
+        b = _mm256_blendv_epi8(b, last, _mm256_castps_si256(_mm256_andnot_ps(nan, big)));
+        b = _mm256_blendv_epi8(b, nanbin, _mm256_castps_si256(nan));
+        _mm256_storeu_si256((__m256i *)(idx + i), b);
+    }
+    for (; i < n; i++)
+        idx[i] = ig_kern_bin1(x[i], lo, inv_width, nbins);
+}

@@ -1,0 +1,133 @@
+/* AVX-512 kernels: one zmm holds feature f of the 16 vectors of a block. Compiled with
+ * -mavx512f/bw/vl/dq (CMake, by file suffix); only called when ig_cpu_level() allows. */
+#include <immintrin.h>
+
+#include "kern_impl.h"
+
+static inline __m512 block_l2sq(const float *blk, const float *x, uint32_t dim)
+{
+    /* two accumulators hide the FMA latency; summed at the end (documented order) */
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2) {
+        __m512 t0 = _mm512_sub_ps(_mm512_set1_ps(x[f]), _mm512_load_ps(blk + (size_t)f * 16));
+        __m512 t1 = _mm512_sub_ps(_mm512_set1_ps(x[f + 1]),
+                                  _mm512_load_ps(blk + (size_t)(f + 1) * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+        a1 = _mm512_fmadd_ps(t1, t1, a1);
+    }
+    if (f < dim) {
+        __m512 t0 = _mm512_sub_ps(_mm512_set1_ps(x[f]), _mm512_load_ps(blk + (size_t)f * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+    }
+    return _mm512_add_ps(a0, a1);
+}
+
+static inline __m512 block_linf(const float *blk, const float *x, uint32_t dim)
+{
+    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7fffffff));
+    __m512 m = _mm512_setzero_ps();
+    for (uint32_t f = 0; f < dim; f++) {
+        __m512 t = _mm512_sub_ps(_mm512_set1_ps(x[f]), _mm512_load_ps(blk + (size_t)f * 16));
+        t = _mm512_and_ps(t, absmask);
+        /* max_ps returns its second operand when either is NaN: keep NaN sticky */
+        __mmask16 nan = _mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q);
+        m = _mm512_max_ps(t, m);
+        m = _mm512_mask_mov_ps(m, nan, t);
+    }
+    return m;
+}
+
+void ig_kern_l2sq_all_avx512(const struct ig_vset *s, const float *x, float *out)
+{
+    for (uint32_t i = 0; i < s->count; i += 16) {
+        __m512 d = block_l2sq(s->data + (size_t)i * s->dim, x, s->dim);
+        uint32_t left = s->count - i;
+        __mmask16 k = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+        _mm512_mask_storeu_ps(out + i, k, d);
+    }
+}
+
+static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmin, bool linf)
+{
+    __m512 best = _mm512_set1_ps(__builtin_inff());
+    __m512i bidx = _mm512_set1_epi32(-1);
+    __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i step = _mm512_set1_epi32(16);
+    for (uint32_t i = 0; i < s->count; i += 16) {
+        const float *blk = s->data + (size_t)i * s->dim;
+        __m512 d = linf ? block_linf(blk, x, s->dim) : block_l2sq(blk, x, s->dim);
+        uint32_t left = s->count - i;
+        __mmask16 valid = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+        __mmask16 lt = _mm512_cmp_ps_mask(d, best, _CMP_LT_OQ);
+        __mmask16 eq = _mm512_cmp_ps_mask(d, best, _CMP_EQ_OQ) &
+                       _mm512_cmplt_epi32_mask(bidx, _mm512_setzero_si512());
+        __mmask16 take = (lt | eq) & valid;
+        best = _mm512_mask_mov_ps(best, take, d);
+        bidx = _mm512_mask_mov_epi32(bidx, take, idx);
+        idx = _mm512_add_epi32(idx, step);
+    }
+    float b[16];
+    int32_t bi[16];
+    _mm512_storeu_ps(b, best);
+    _mm512_storeu_si512((void *)bi, bidx);
+    return ig_kern_reduce16(b, bi, argmin);
+}
+
+float ig_kern_l2sq_min_avx512(const struct ig_vset *s, const float *x, int32_t *argmin)
+{
+    return min_generic(s, x, argmin, false);
+}
+
+float ig_kern_linf_min_avx512(const struct ig_vset *s, const float *x, int32_t *argmin)
+{
+    return min_generic(s, x, argmin, true);
+}
+
+void ig_kern_quantise_avx512(const float *x, const float *salt, size_t n, float step,
+                             int16_t *out)
+{
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+    const __m512 c255 = _mm512_set1_ps(255.0f), vstep = _mm512_set1_ps(step);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i);
+        /* max(v, 0) with v first returns 0 for NaN, like the scalar !(x >= 0) */
+        v = _mm512_max_ps(v, zero);
+        v = _mm512_min_ps(v, one);
+        v = _mm512_mul_ps(v, c255);
+        v = _mm512_add_ps(v, _mm512_loadu_ps(salt + i));
+        __mmask16 ge = _mm512_cmp_ps_mask(v, c255, _CMP_GE_OQ);
+        v = _mm512_mask_sub_ps(v, ge, v, c255);
+        __m512 q = _mm512_roundscale_ps(_mm512_div_ps(v, vstep),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m512i qi = _mm512_cvttps_epi32(_mm512_mul_ps(q, vstep));
+        _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtsepi32_epi16(qi));
+    }
+    for (; i < n; i++)
+        out[i] = ig_kern_quant1(x[i], salt[i], step);
+}
+
+void ig_kern_bin_index_avx512(const float *x, size_t n, float lo, float inv_width,
+                              uint32_t nbins, uint32_t *idx)
+{
+    const __m512 vlo = _mm512_set1_ps(lo), vinv = _mm512_set1_ps(inv_width);
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps((float)nbins);
+    const __m512i last = _mm512_set1_epi32((int)(nbins - 1)), nanbin = _mm512_set1_epi32((int)nbins);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i);
+        __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        __m512 t = _mm512_mul_ps(_mm512_sub_ps(v, vlo), vinv);
+        __mmask16 pos = _mm512_cmp_ps_mask(t, zero, _CMP_GT_OQ);
+        __mmask16 big = _mm512_cmp_ps_mask(t, top, _CMP_GE_OQ);
+        __m512 tc = _mm512_mask_mov_ps(zero, pos & ~big, t);
+        __m512i b = _mm512_cvttps_epi32(tc);
+        b = _mm512_min_epu32(b, last);
+        b = _mm512_mask_mov_epi32(b, big & ~nan, last);
+        b = _mm512_mask_mov_epi32(b, nan, nanbin);
+        _mm512_storeu_si512((void *)(idx + i), b);
+    }
+    for (; i < n; i++)
+        idx[i] = ig_kern_bin1(x[i], lo, inv_width, nbins);
+}

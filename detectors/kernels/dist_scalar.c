@@ -1,0 +1,91 @@
+/* Scalar reference kernels: the definitions the SIMD paths are tested against. */
+#include <math.h>
+
+#include "kern_impl.h"
+
+/* Squared L2 of <x> to the 16 lanes of one block, accumulated per lane in feature order. */
+static void block_l2sq(const float *blk, const float *x, uint32_t dim, float *acc)
+{
+    for (int l = 0; l < IG_VSET_BLOCK; l++)
+        acc[l] = 0.0f;
+    for (uint32_t f = 0; f < dim; f++) {
+        const float *row = blk + (size_t)f * IG_VSET_BLOCK;
+        for (int l = 0; l < IG_VSET_BLOCK; l++) {
+            float t = x[f] - row[l];
+            acc[l] += t * t;
+        }
+    }
+}
+
+static void block_linf(const float *blk, const float *x, uint32_t dim, float *acc)
+{
+    for (int l = 0; l < IG_VSET_BLOCK; l++)
+        acc[l] = 0.0f;
+    for (uint32_t f = 0; f < dim; f++) {
+        const float *row = blk + (size_t)f * IG_VSET_BLOCK;
+        for (int l = 0; l < IG_VSET_BLOCK; l++) {
+            float t = fabsf(x[f] - row[l]);
+            /* NaN must stick, as in the SIMD paths: max that propagates NaN */
+            if (t > acc[l] || t != t)
+                acc[l] = t;
+        }
+    }
+}
+
+void ig_kern_l2sq_all_scalar(const struct ig_vset *s, const float *x, float *out)
+{
+    float acc[IG_VSET_BLOCK];
+    for (uint32_t i = 0; i < s->count; i += IG_VSET_BLOCK) {
+        block_l2sq(s->data + (size_t)i * s->dim, x, s->dim, acc);
+        for (uint32_t l = 0; l < IG_VSET_BLOCK && i + l < s->count; l++)
+            out[i + l] = acc[l];
+    }
+}
+
+static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmin, bool linf)
+{
+    float acc[IG_VSET_BLOCK], best[IG_VSET_BLOCK];
+    int32_t bidx[IG_VSET_BLOCK];
+    for (int l = 0; l < IG_VSET_BLOCK; l++) {
+        best[l] = __builtin_inff();
+        bidx[l] = -1;
+    }
+    for (uint32_t i = 0; i < s->count; i += IG_VSET_BLOCK) {
+        if (linf)
+            block_linf(s->data + (size_t)i * s->dim, x, s->dim, acc);
+        else
+            block_l2sq(s->data + (size_t)i * s->dim, x, s->dim, acc);
+        for (uint32_t l = 0; l < IG_VSET_BLOCK && i + l < s->count; l++) {
+            /* strict < keeps the earliest block per lane and lets NaN never win */
+            if (acc[l] < best[l] || (bidx[l] < 0 && acc[l] == best[l])) {
+                best[l] = acc[l];
+                bidx[l] = (int32_t)(i + l);
+            }
+        }
+    }
+    return ig_kern_reduce16(best, bidx, argmin);
+}
+
+float ig_kern_l2sq_min_scalar(const struct ig_vset *s, const float *x, int32_t *argmin)
+{
+    return min_generic(s, x, argmin, false);
+}
+
+float ig_kern_linf_min_scalar(const struct ig_vset *s, const float *x, int32_t *argmin)
+{
+    return min_generic(s, x, argmin, true);
+}
+
+void ig_kern_quantise_scalar(const float *x, const float *salt, size_t n, float step,
+                             int16_t *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = ig_kern_quant1(x[i], salt[i], step);
+}
+
+void ig_kern_bin_index_scalar(const float *x, size_t n, float lo, float inv_width,
+                              uint32_t nbins, uint32_t *idx)
+{
+    for (size_t i = 0; i < n; i++)
+        idx[i] = ig_kern_bin1(x[i], lo, inv_width, nbins);
+}

@@ -1,0 +1,67 @@
+/* Private: the per-path kernel functions that dispatch.c puts into the ops tables. */
+#ifndef IG_KERN_IMPL_H
+#define IG_KERN_IMPL_H
+
+#include "kernels.h"
+
+#define IG_KERN_DECL(isa)                                                                   \
+    void  ig_kern_l2sq_all_##isa(const struct ig_vset *s, const float *x, float *out);      \
+    float ig_kern_l2sq_min_##isa(const struct ig_vset *s, const float *x, int32_t *argmin); \
+    float ig_kern_linf_min_##isa(const struct ig_vset *s, const float *x, int32_t *argmin); \
+    void  ig_kern_quantise_##isa(const float *x, const float *salt, size_t n, float step,   \
+                                 int16_t *out);                                             \
+    void  ig_kern_bin_index_##isa(const float *x, size_t n, float lo, float inv_width,      \
+                                  uint32_t nbins, uint32_t *idx);
+
+IG_KERN_DECL(scalar)
+IG_KERN_DECL(avx2)
+IG_KERN_DECL(avx512)
+
+/* Picks the smallest non-NaN of 16 lane minima (ties: lowest index). Shared by all paths
+ * so that every path breaks ties the same way. */
+static inline float ig_kern_reduce16(const float *best, const int32_t *bidx, int32_t *argmin)
+{
+    float m = __builtin_inff();
+    int32_t a = -1;
+    for (int l = 0; l < IG_VSET_BLOCK; l++) {
+        if (bidx[l] < 0)
+            continue;
+        if (best[l] < m || (best[l] == m && bidx[l] < a)) {
+            m = best[l];
+            a = bidx[l];
+        }
+    }
+    if (argmin)
+        *argmin = a;
+    return m;
+}
+
+/* Scalar quantisation of one value: the definition the SIMD paths reproduce bit for bit. */
+static inline int16_t ig_kern_quant1(float x, float salt, float step)
+{
+    if (!(x >= 0.0f))        /* NaN and negatives */
+        x = 0.0f;
+    if (x > 1.0f)
+        x = 1.0f;
+    float v = x * 255.0f;
+    v = v + salt;
+    if (v >= 255.0f)
+        v = v - 255.0f;
+    float q = __builtin_rintf(v / step);
+    return (int16_t)(q * step);
+}
+
+static inline uint32_t ig_kern_bin1(float x, float lo, float inv_width, uint32_t nbins)
+{
+    if (x != x)
+        return nbins;
+    float t = (x - lo) * inv_width;
+    if (!(t > 0.0f))
+        return 0;
+    if (t >= (float)nbins)
+        return nbins - 1;
+    uint32_t b = (uint32_t)t;
+    return b < nbins ? b : nbins - 1;
+}
+
+#endif
