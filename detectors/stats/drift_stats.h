@@ -1,0 +1,73 @@
+/* Drift statistics: two-sample tests and distances between a reference sample and a
+ * current window, plus streaming change detectors. Conventions follow SciPy / Evidently:
+ *  - KS: D = max|F1-F2| exactly as scipy.stats.ks_2samp; p from the asymptotic
+ *    Kolmogorov distribution (scipy.stats.kstwobign.sf(sqrt(n1 n2/(n1+n2)) D)).
+ *  - PSI on reference-quantile bins (numpy 'linear' quantiles), empty bins -> epsilon.
+ *  - JS distance, natural log (scipy.spatial.distance.jensenshannon).
+ *  - Wasserstein-1 as scipy.stats.wasserstein_distance; callers divide by the reference std.
+ *  - chi-square with p from GSL (scipy.stats.chisquare).
+ * Nothing here allocates; callers pass the buffers. */
+#ifndef IG_DRIFT_STATS_H
+#define IG_DRIFT_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Sorts <n> floats ascending (LSD radix sort on the IEEE bit pattern, NaN-free input).
+ * <tmp> holds n floats. Stable and O(n); this is what KS, W1 and quantiles stand on. */
+void ig_drift_sort_f32(float *x, float *tmp, size_t n);
+
+/* Copies the finite values of x[0..n) into out, returns how many were copied. */
+size_t ig_drift_finite_f32(const float *x, size_t n, float *out);
+
+/* Two-sample KS statistic D of two ascending samples (both n >= 1). */
+double ig_drift_ks_d(const float *a, size_t na, const float *b, size_t nb);
+/* Survival function of the Kolmogorov distribution, P(K > lambda). */
+double ig_drift_kolmogorov_sf(double lambda);
+/* Asymptotic p-value of D for sample sizes na, nb. */
+double ig_drift_ks_p(double d, size_t na, size_t nb);
+
+/* nbins-1 inner edges at the i/nbins quantiles of an ascending sample (numpy 'linear'). */
+void ig_drift_quantile_edges(const float *sorted, size_t n, uint32_t nbins, double *edges);
+/* Counts x[0..n) into nbins bins split by the nbins-1 ascending <edges>: bin = number of
+ * edges <= x (numpy searchsorted side='right'). <counts> is zeroed first. */
+void ig_drift_bin_counts(const float *x, size_t n, const double *edges, uint32_t nbins,
+                         uint32_t *counts);
+/* Same for an ascending sample, in one merge pass. */
+void ig_drift_bin_counts_sorted(const float *sorted, size_t n, const double *edges,
+                                uint32_t nbins, uint32_t *counts);
+
+/* PSI = sum (c - r) ln(c / r) over proportions; proportions equal to 0 become <eps>. */
+double ig_drift_psi(const double *ref, const double *cur, uint32_t n, double eps);
+/* Jensen-Shannon distance (sqrt of the divergence, natural log); inputs renormalised. */
+double ig_drift_js(const double *p, const double *q, uint32_t n);
+/* Wasserstein-1 distance between two ascending samples. */
+double ig_drift_w1(const float *a, size_t na, const float *b, size_t nb);
+/* Mean and population standard deviation. */
+void ig_drift_mean_std(const float *x, size_t n, double *mean, double *std);
+/* Pearson chi-square of observed vs expected counts over k cells; *p = upper tail with
+ * k-1 degrees of freedom (1.0 when k < 2). Cells with expected 0 are skipped. */
+double ig_drift_chi2(const double *obs, const double *exp, uint32_t k, double *p);
+
+/* Page-Hinkley (river's variant: two-sided, fading factor alpha, warm-up). */
+struct ig_drift_ph {
+    double delta, threshold, alpha;
+    uint32_t min_n;
+    uint64_t n;
+    double mean, sum_inc, sum_dec, min_inc, max_dec;
+};
+void ig_drift_ph_init(struct ig_drift_ph *ph, double delta, double threshold, double alpha,
+                      uint32_t min_n);
+/* Feeds one value; returns true on a detected change (the detector then restarts). */
+bool ig_drift_ph_update(struct ig_drift_ph *ph, double x);
+
+/* Two-sided tabular CUSUM on standardised values: k and h in units of sigma. */
+struct ig_drift_cusum {
+    double mu, sigma, k, h, pos, neg;
+};
+void ig_drift_cusum_init(struct ig_drift_cusum *c, double mu, double sigma, double k, double h);
+/* Returns +1 (upward change), -1 (downward) or 0; resets its sums on an alarm. */
+int  ig_drift_cusum_update(struct ig_drift_cusum *c, double x);
+
+#endif

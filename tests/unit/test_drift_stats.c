@@ -1,0 +1,223 @@
+/* Drift statistics against SciPy: golden files from tests/golden/gen_drift.py and the
+ * brief's check values. KS D must match exactly; p, PSI, JS and W1 within 1e-9 relative. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats/drift_stats.h"
+
+static void assert_close(double got, double want, double rel, double abs_tol, const char *what)
+{
+    double tol = fmax(abs_tol, rel * fabs(want));
+    if (!(fabs(got - want) <= tol)) {
+        print_error("%s: got %.17g want %.17g\n", what, got, want);
+        fail();
+    }
+}
+
+static FILE *open_golden(const char *name)
+{
+    const char *src = getenv("IG_SRC");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/golden/%s", src ? src : ".", name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        print_error("cannot open %s (set IG_SRC)\n", path);
+    assert_non_null(f);
+    return f;
+}
+
+static size_t read_floats(FILE *f, char tag, float *x, size_t n)
+{
+    char t[4];
+    assert_int_equal(fscanf(f, "%3s", t), 1);
+    assert_int_equal(t[0], tag);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(fscanf(f, "%f", &x[i]), 1);
+    return n;
+}
+
+static void test_golden_samples(void **state)
+{
+    (void)state;
+    FILE *f = open_golden("drift_samples.txt");
+    char line[256], name[64];
+    int ncases = 0;
+    while (fscanf(f, " %255[^\n]", line) == 1) {
+        if (line[0] == '#')
+            continue;
+        size_t na, nb;
+        double d, p, psi, js, w1, w1n;
+        assert_int_equal(sscanf(line, "case %63s %zu %zu %lf %lf %lf %lf %lf %lf", name, &na, &nb,
+                                &d, &p, &psi, &js, &w1, &w1n), 9);
+        float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b);
+        float *tmp = malloc((na > nb ? na : nb) * sizeof *tmp);
+        read_floats(f, 'a', a, na);
+        read_floats(f, 'b', b, nb);
+
+        double mean, sd;
+        ig_drift_mean_std(a, na, &mean, &sd);   /* before sorting: order must not matter */
+        ig_drift_sort_f32(a, tmp, na);
+        ig_drift_sort_f32(b, tmp, nb);
+        for (size_t i = 1; i < na; i++)
+            assert_true(a[i - 1] <= a[i]);
+
+        double gd = ig_drift_ks_d(a, na, b, nb);
+        if (gd != d) {
+            print_error("%s: KS D %.17g != scipy %.17g\n", name, gd, d);
+            fail();
+        }
+        assert_close(ig_drift_ks_p(gd, na, nb), p, 1e-9, 1e-300, name);
+
+        double edges[9], rp[10], cp[10];
+        uint32_t rc[10], cc[10], cc2[10];
+        ig_drift_quantile_edges(a, na, 10, edges);
+        ig_drift_bin_counts_sorted(a, na, edges, 10, rc);
+        ig_drift_bin_counts_sorted(b, nb, edges, 10, cc);
+        ig_drift_bin_counts(b, nb, edges, 10, cc2);
+        assert_memory_equal(cc, cc2, sizeof cc);
+        for (int i = 0; i < 10; i++) {
+            rp[i] = (double)rc[i] / (double)na;
+            cp[i] = (double)cc[i] / (double)nb;
+        }
+        assert_close(ig_drift_psi(rp, cp, 10, 1e-4), psi, 1e-9, 1e-12, name);
+        assert_close(ig_drift_js(rp, cp, 10), js, 1e-9, 1e-12, name);
+        double gw = ig_drift_w1(a, na, b, nb);
+        assert_close(gw, w1, 1e-9, 1e-12, name);
+        assert_close(gw / sd, w1n, 1e-9, 1e-12, name);
+        free(a);
+        free(b);
+        free(tmp);
+        ncases++;
+    }
+    fclose(f);
+    assert_true(ncases >= 8);
+}
+
+static void test_golden_chi2(void **state)
+{
+    (void)state;
+    FILE *f = open_golden("drift_chi2.txt");
+    char tag[16];
+    int ncases = 0;
+    while (fscanf(f, " %15s", tag) == 1) {
+        if (tag[0] == '#') {
+            assert_int_equal(fscanf(f, "%*[^\n]"), 0);
+            continue;
+        }
+        unsigned k;
+        double obs[64], exp[64], st, p, gp;
+        assert_int_equal(fscanf(f, "%u", &k), 1);
+        assert_true(k <= 64);
+        for (unsigned i = 0; i < k; i++)
+            assert_int_equal(fscanf(f, "%lf", &obs[i]), 1);
+        for (unsigned i = 0; i < k; i++)
+            assert_int_equal(fscanf(f, "%lf", &exp[i]), 1);
+        assert_int_equal(fscanf(f, "%lf %lf", &st, &p), 2);
+        assert_close(ig_drift_chi2(obs, exp, k, &gp), st, 1e-12, 1e-12, "chi2 stat");
+        assert_close(gp, p, 1e-8, 1e-15, "chi2 p");
+        ncases++;
+    }
+    fclose(f);
+    assert_true(ncases >= 4);
+}
+
+/* The check values of detectors-brief.md D7. */
+static void test_brief_check_values(void **state)
+{
+    (void)state;
+    double r[4] = { .25, .25, .25, .25 }, c[4] = { .1, .2, .3, .4 };
+    assert_close(ig_drift_psi(r, c, 4, 1e-4), 0.228217, 0, 5e-7, "psi");
+    assert_close(ig_drift_js(r, c, 4), 0.166930, 0, 5e-7, "js");
+    float a[3] = { 0, 1, 3 }, b[3] = { 5, 6, 8 };
+    assert_close(ig_drift_w1(a, 3, b, 3), 5.0, 0, 1e-12, "w1");
+    double o[4] = { 30, 20, 25, 25 }, e[4] = { 25, 25, 25, 25 }, p;
+    assert_close(ig_drift_chi2(o, e, 4, &p), 2.0, 0, 1e-12, "chi2");
+    assert_close(p, 0.572407, 0, 5e-7, "chi2 p");
+    /* Identical samples: no distance at all. */
+    assert_close(ig_drift_ks_d(a, 3, a, 3), 0.0, 0, 0, "ks self");
+    assert_close(ig_drift_ks_p(0.0, 3, 3), 1.0, 0, 0, "ks p self");
+    assert_close(ig_drift_w1(b, 3, b, 3), 0.0, 0, 0, "w1 self");
+}
+
+static void test_kolmogorov_sf(void **state)
+{
+    (void)state;
+    /* scipy.stats.kstwobign.sf at a few points, both branches of the series. */
+    assert_close(ig_drift_kolmogorov_sf(0.5), 0.9639452436648751, 1e-12, 0, "sf .5");
+    assert_close(ig_drift_kolmogorov_sf(1.0), 0.26999967167735456, 1e-12, 0, "sf 1");
+    assert_close(ig_drift_kolmogorov_sf(1.36), 0.049485876755377876, 1e-10, 0, "sf 1.36");
+    assert_close(ig_drift_kolmogorov_sf(3.0), 3.045995948942526e-08, 1e-10, 0, "sf 3");
+    assert_close(ig_drift_kolmogorov_sf(0.0), 1.0, 0, 0, "sf 0");
+    assert_close(ig_drift_kolmogorov_sf(0.2), 0.999999999999495, 0, 1e-15, "sf .2");
+}
+
+static void test_sort_edge_cases(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static float x[N], tmp[N];
+    uint32_t s = 1;
+    for (int i = 0; i < N; i++) {
+        s = s * 1103515245u + 12345u;
+        x[i] = ((float)(s >> 8) / 16777216.0f - 0.5f) * 1e6f;
+    }
+    x[0] = -0.0f; x[1] = 0.0f; x[2] = -INFINITY; x[3] = INFINITY; x[4] = -1e-38f; x[5] = 1e-38f;
+    ig_drift_sort_f32(x, tmp, N);
+    assert_true(x[0] == -INFINITY);
+    assert_true(x[N - 1] == INFINITY);
+    for (int i = 1; i < N; i++)
+        assert_true(x[i - 1] <= x[i]);
+    float in[5] = { 1, NAN, 2, INFINITY, 3 }, out[5];
+    assert_int_equal(ig_drift_finite_f32(in, 5, out), 3);
+}
+
+static void test_page_hinkley_and_cusum(void **state)
+{
+    (void)state;
+    struct ig_drift_ph ph;
+    ig_drift_ph_init(&ph, 0.005, 50, 1 - 1e-4, 30);
+    uint32_t s = 7;
+    int first = -1;
+    for (int i = 0; i < 2000; i++) {
+        s = s * 1103515245u + 12345u;
+        double noise = ((double)(s >> 8) / 16777216.0 - 0.5);
+        double x = (i < 1000 ? 0.0 : 2.0) + noise;
+        if (ig_drift_ph_update(&ph, x)) {
+            if (first < 0)
+                first = i;
+        }
+        if (i < 1000)
+            assert_int_equal(first, -1);   /* no alarm on a stable stream */
+    }
+    assert_true(first >= 1000 && first < 1100);
+
+    struct ig_drift_cusum c;
+    ig_drift_cusum_init(&c, 0.0, 1.0, 0.5, 5.0);
+    int alarm = 0, at = -1;
+    for (int i = 0; i < 200 && !alarm; i++) {
+        alarm = ig_drift_cusum_update(&c, i < 100 ? 0.0 : -1.5);
+        at = i;
+    }
+    assert_int_equal(alarm, -1);
+    assert_true(at > 100 && at < 110);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_golden_samples),
+        cmocka_unit_test(test_golden_chi2),
+        cmocka_unit_test(test_brief_check_values),
+        cmocka_unit_test(test_kolmogorov_sf),
+        cmocka_unit_test(test_sort_edge_cases),
+        cmocka_unit_test(test_page_hinkley_and_cusum),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
