@@ -1,0 +1,34 @@
+/* The command line: one file per subcommand, sharing option parsing and exit codes. */
+#ifndef IG_CLI_H
+#define IG_CLI_H
+
+#include <inferguard/config.h>
+#include <inferguard/rules.h>
+
+/* Exit codes (documented in README.md and every --help). */
+enum ig_exit {
+    IG_EXIT_OK = 0,         /* done; findings may or may not have been raised */
+    IG_EXIT_RUNTIME = 1,    /* failed while running (capture error, sink could not flush) */
+    IG_EXIT_USAGE = 2,      /* unusable arguments */
+    IG_EXIT_CONFIG = 3,     /* invalid configuration or rules */
+    IG_EXIT_INPUT = 4,      /* an input file or interface cannot be used */
+};
+
+/* Options shared by analyze and run; NULL/0 = not given on the command line. */
+struct ig_cli_common {
+    const char *config_path, *rules_dir, *findings, *events, *kafka, *topic, *reports;
+    int verbosity;          /* -1 quiet, 0 normal, 1 verbose */
+};
+
+/* Defaults → config file → command line, then the rules. Prints one line and returns an
+ * exit code (non-zero) on failure; *rules may be NULL (built-in defaults). */
+int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_config *cfg,
+                struct ig_rules **rules);
+
+int ig_cmd_analyze(int argc, char **argv);
+int ig_cmd_run(int argc, char **argv);
+int ig_cmd_rules(int argc, char **argv);
+int ig_cmd_config(int argc, char **argv);
+int ig_cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,173 @@
+/* inferguard analyze: pcap/pcapng files in, findings (and events) out, summary on stderr. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "pipeline/pipeline.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: inferguard analyze [options] FILE...\n"
+        "Reads pcap and pcapng captures, turns inference API traffic into events, runs the\n"
+        "detectors and writes findings (OCSF Detection Finding JSON lines).\n\n"
+        "options:\n"
+        "  -c, --config FILE     YAML configuration (every key has a default)\n"
+        "  -r, --rules DIR       rules directory (default: rules.dir)\n"
+        "  -f, --findings PATH   findings output, '-' = stdout (default: -)\n"
+        "  -e, --events PATH     also write one JSON line per inference event ('-' = stdout)\n"
+        "      --reports DIR     write drift reports (JSON + HTML) into DIR\n"
+        "      --kafka BROKERS   also publish findings to Kafka (host:port,...)\n"
+        "      --topic NAME      Kafka topic (default: inferguard.findings)\n"
+        "  -q, --quiet           no summary, warnings only as errors\n"
+        "  -v, --verbose         debug logging\n"
+        "  -h, --help            this text\n\n"
+        "A progress line is shown while stderr is a terminal.\n"
+        "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 configuration or rules, 4 input file\n");
+}
+
+struct progress {
+    bool on;
+    struct timespec last;
+    uint64_t total_bytes, done_bytes;   /* files before the current one */
+    size_t file, nfiles;
+};
+
+static double since(const struct timespec *a)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - a->tv_sec) + (double)(now.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_show(struct progress *pr, struct ig_capture *cap, const struct ig_pipeline *p)
+{
+    if (!pr->on || since(&pr->last) < 0.5)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &pr->last);
+    uint64_t done = pr->done_bytes + ig_capture_file_offset(cap);
+    double pct = pr->total_bytes ? 100.0 * (double)done / (double)pr->total_bytes : 0;
+    fprintf(stderr, "\r\033[K  file %zu/%zu  %5.1f%%  %.1f MB  %llu events  %llu findings",
+            pr->file + 1, pr->nfiles, pct, (double)done / 1e6,
+            (unsigned long long)ig_pipeline_events(p), (unsigned long long)ig_pipeline_findings(p));
+    fflush(stderr);
+}
+
+/* Reads one capture file to the end; a damaged tail is reported, not fatal. */
+static int read_file(const char *path, struct ig_pipeline *p, struct progress *pr)
+{
+    char err[512];
+    struct ig_capture *cap;
+    if (ig_capture_open_file(&cap, path, err, sizeof err) < 0) {
+        fprintf(stderr, "inferguard analyze: %s\n", err);
+        return IG_EXIT_INPUT;
+    }
+    struct ig_packet pkt;
+    uint64_t n = 0;
+    for (;;) {
+        int rc = ig_capture_next(cap, &pkt);
+        if (rc == IG_OK) {
+            ig_pipeline_packet(p, &pkt);
+            if ((++n & 1023) == 0)
+                progress_show(pr, cap, p);
+        } else if (rc == IG_AGAIN) {
+            continue;
+        } else if (rc == IG_DONE) {
+            break;
+        } else {
+            fprintf(stderr, "inferguard analyze: %s: read error after %llu packets; the rest of the file is skipped\n",
+                    path, (unsigned long long)n);
+            break;
+        }
+    }
+    ig_pipeline_add_capture_stats(p, ig_capture_stats(cap));
+    ig_capture_close(cap);
+    return IG_EXIT_OK;
+}
+
+int ig_cmd_analyze(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, 0, 'c' }, { "rules", required_argument, 0, 'r' },
+        { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' },
+        { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' },
+        { "topic", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
+        { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+    };
+    struct ig_cli_common o = { 0 };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:r:f:e:qvh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o.config_path = optarg; break;
+        case 'r': o.rules_dir = optarg; break;
+        case 'f': o.findings = optarg; break;
+        case 'e': o.events = optarg; break;
+        case 'R': o.reports = optarg; break;
+        case 'k': o.kafka = optarg; break;
+        case 't': o.topic = optarg; break;
+        case 'q': o.verbosity = -1; break;
+        case 'v': o.verbosity = 1; break;
+        case 'h': usage(stdout); return IG_EXIT_OK;
+        default: usage(stderr); return IG_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "inferguard analyze: no capture file given (try --help)\n");
+        return IG_EXIT_USAGE;
+    }
+
+    /* Every input must be readable before any output is written. */
+    struct progress pr = { .nfiles = (size_t)(argc - optind) };
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) < 0 || !S_ISREG(st.st_mode) || access(argv[i], R_OK) < 0) {
+            fprintf(stderr, "inferguard analyze: cannot read capture file '%s'\n", argv[i]);
+            return IG_EXIT_INPUT;
+        }
+        pr.total_bytes += (uint64_t)st.st_size;
+    }
+
+    static struct ig_config cfg;
+    struct ig_rules *rules;
+    int rc = ig_cli_load(&o, "inferguard analyze", &cfg, &rules);
+    if (rc)
+        return rc;
+
+    char err[512];
+    struct ig_pipeline *p = ig_pipeline_new(&cfg, rules, err, sizeof err);
+    if (!p) {
+        fprintf(stderr, "inferguard analyze: %s\n", err);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    pr.on = o.verbosity >= 0 && isatty(STDERR_FILENO);
+    clock_gettime(CLOCK_MONOTONIC, &pr.last);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    for (int i = optind; i < argc && rc == IG_EXIT_OK; i++, pr.file++) {
+        rc = read_file(argv[i], p, &pr);
+        struct stat st;
+        if (stat(argv[i], &st) == 0)
+            pr.done_bytes += (uint64_t)st.st_size;
+    }
+    if (pr.on)
+        fprintf(stderr, "\r\033[K");
+    ig_pipeline_finish(p);
+    if (o.verbosity >= 0) {
+        double secs = since(&t0);
+        fprintf(stderr, "inferguard analyze: %zu file(s), %.1f MB in %.2f s (%.1f MB/s)\n",
+                pr.nfiles, (double)pr.total_bytes / 1e6, secs,
+                secs > 0 ? (double)pr.total_bytes / 1e6 / secs : 0.0);
+        ig_pipeline_summary(p, stderr);
+    }
+    ig_pipeline_free(p);
+    ig_rules_free(rules);
+    return rc;
+}

@@ -1,0 +1,188 @@
+/* inferguard run: the sidecar daemon. Captures live on an interface until SIGINT/SIGTERM,
+ * driven by a libevent loop (packets when the capture fd is readable, a one-second timer
+ * for idle timeouts and windows), then flushes and prints the same summary as analyze. */
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "cli/cli.h"
+#include "pipeline/pipeline.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: inferguard run [options]\n"
+        "Captures inference traffic live (passive, libpcap) until SIGINT or SIGTERM, writes\n"
+        "findings as they are raised, then flushes and prints a summary.\n\n"
+        "options:\n"
+        "  -i, --interface IFACE capture interface (default: lo)\n"
+        "  -b, --bpf EXPR        BPF filter (default: capture.bpf, else 'tcp port P or ...' over capture.ports)\n"
+        "  -c, --config FILE     YAML configuration\n"
+        "  -r, --rules DIR       rules directory\n"
+        "  -f, --findings PATH   findings output, '-' = stdout\n"
+        "  -e, --events PATH     also write inference events\n"
+        "      --reports DIR     drift reports directory\n"
+        "      --kafka BROKERS   publish findings to Kafka\n"
+        "      --topic NAME      Kafka topic\n"
+        "  -q, --quiet / -v, --verbose / -h, --help\n\n"
+        "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 configuration or rules, 4 interface\n");
+}
+
+struct run_state {
+    struct event_base *base;
+    struct ig_capture *cap;
+    struct ig_pipeline *p;
+    uint64_t last_pkt_us;
+    bool failed;
+};
+
+static uint64_t wall_us(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+static void on_readable(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd; (void)what;
+    struct run_state *s = arg;
+    struct ig_packet pkt;
+    /* Bounded batch so timers and signals stay responsive under load. */
+    for (int i = 0; i < 4096; i++) {
+        int rc = ig_capture_next(s->cap, &pkt);
+        if (rc == IG_OK) {
+            s->last_pkt_us = pkt.ts_us;
+            ig_pipeline_packet(s->p, &pkt);
+        } else if (rc == IG_AGAIN) {
+            return;
+        } else {
+            fprintf(stderr, "inferguard run: capture failed; stopping\n");
+            s->failed = true;
+            event_base_loopbreak(s->base);
+            return;
+        }
+    }
+}
+
+/* Live capture: when no packet arrives, time still passes for timeouts and windows. */
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd; (void)what;
+    struct run_state *s = arg;
+    ig_pipeline_tick(s->p, wall_us());
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    (void)what;
+    struct run_state *s = arg;
+    fprintf(stderr, "inferguard run: %s received, flushing\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    event_base_loopbreak(s->base);
+}
+
+/* "tcp port 80 or tcp port 8000 ..." from capture.ports. */
+static void default_bpf(const struct ig_config *cfg, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (uint32_t i = 0; i < cfg->n_model_ports && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%stcp port %u", i ? " or " : "", cfg->model_ports[i]);
+}
+
+int ig_cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "interface", required_argument, 0, 'i' }, { "bpf", required_argument, 0, 'b' },
+        { "config", required_argument, 0, 'c' }, { "rules", required_argument, 0, 'r' },
+        { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' },
+        { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' },
+        { "topic", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
+        { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+    };
+    struct ig_cli_common o = { 0 };
+    const char *iface = "lo", *bpf = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:b:c:r:f:e:qvh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i': iface = optarg; break;
+        case 'b': bpf = optarg; break;
+        case 'c': o.config_path = optarg; break;
+        case 'r': o.rules_dir = optarg; break;
+        case 'f': o.findings = optarg; break;
+        case 'e': o.events = optarg; break;
+        case 'R': o.reports = optarg; break;
+        case 'k': o.kafka = optarg; break;
+        case 't': o.topic = optarg; break;
+        case 'q': o.verbosity = -1; break;
+        case 'v': o.verbosity = 1; break;
+        case 'h': usage(stdout); return IG_EXIT_OK;
+        default: usage(stderr); return IG_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "inferguard run: unexpected argument '%s' (try --help)\n", argv[optind]);
+        return IG_EXIT_USAGE;
+    }
+
+    static struct ig_config cfg;
+    struct ig_rules *rules;
+    int rc = ig_cli_load(&o, "inferguard run", &cfg, &rules);
+    if (rc)
+        return rc;
+    char filter[IG_CONFIG_PATH_MAX];
+    if (bpf)
+        snprintf(filter, sizeof filter, "%s", bpf);
+    else if (cfg.capture_bpf[0])
+        snprintf(filter, sizeof filter, "%s", cfg.capture_bpf);
+    else
+        default_bpf(&cfg, filter, sizeof filter);
+
+    char err[512];
+    struct run_state s = { 0 };
+    if (ig_capture_open_live(&s.cap, iface, cfg.capture_snaplen, filter, err, sizeof err) < 0) {
+        fprintf(stderr, "inferguard run: %s\n", err);
+        ig_rules_free(rules);
+        return IG_EXIT_INPUT;
+    }
+    s.p = ig_pipeline_new(&cfg, rules, err, sizeof err);
+    if (!s.p) {
+        fprintf(stderr, "inferguard run: %s\n", err);
+        ig_capture_close(s.cap);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    s.base = event_base_new();
+    struct event *ev_pkt = event_new(s.base, ig_capture_fd(s.cap), EV_READ | EV_PERSIST, on_readable, &s);
+    struct event *ev_tick = event_new(s.base, -1, EV_PERSIST, on_timer, &s);
+    struct event *ev_int = evsignal_new(s.base, SIGINT, on_signal, &s);
+    struct event *ev_term = evsignal_new(s.base, SIGTERM, on_signal, &s);
+    struct timeval one_sec = { 1, 0 }, poll_ms = { 0, 100000 };
+    event_add(ev_pkt, NULL);
+    event_add(ev_tick, &one_sec);
+    event_add(ev_int, NULL);
+    event_add(ev_term, NULL);
+    /* Some capture fds are not reliably selectable: poll them on a short timer too. */
+    struct event *ev_poll = event_new(s.base, -1, EV_PERSIST, on_readable, &s);
+    event_add(ev_poll, &poll_ms);
+    if (o.verbosity >= 0)
+        fprintf(stderr, "inferguard run: capturing on %s (filter: %s)\n", iface, filter[0] ? filter : "none");
+
+    event_base_dispatch(s.base);
+
+    on_readable(-1, 0, &s);   /* what the kernel still buffers */
+    ig_pipeline_add_capture_stats(s.p, ig_capture_stats(s.cap));
+    ig_pipeline_finish(s.p);
+    if (o.verbosity >= 0)
+        ig_pipeline_summary(s.p, stderr);
+    event_free(ev_pkt); event_free(ev_tick); event_free(ev_int); event_free(ev_term); event_free(ev_poll);
+    event_base_free(s.base);
+    ig_pipeline_free(s.p);
+    ig_capture_close(s.cap);
+    ig_rules_free(rules);
+    return s.failed ? IG_EXIT_RUNTIME : IG_EXIT_OK;
+}

@@ -1,0 +1,64 @@
+/* Configuration and rules loading shared by the subcommands: defaults, then the config
+ * file, then command-line options, so the command line always wins. */
+#include "cli/cli.h"
+
+#include <inferguard/log.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void set_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_config *cfg,
+                struct ig_rules **rules)
+{
+    char err[512];
+    *rules = NULL;
+    if (o->verbosity < 0)
+        ig_log_set_level(IG_LOG_LEVEL_ERROR);
+    else if (o->verbosity > 0)
+        ig_log_set_level(IG_LOG_LEVEL_DEBUG);
+
+    ig_config_defaults(cfg);
+    char default_rules[sizeof cfg->rules_dir];
+    memcpy(default_rules, cfg->rules_dir, sizeof default_rules);
+    if (o->config_path && ig_config_load(o->config_path, cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return IG_EXIT_CONFIG;
+    }
+    if (o->rules_dir)
+        set_str(cfg->rules_dir, sizeof cfg->rules_dir, o->rules_dir);
+    if (o->findings)
+        set_str(cfg->findings_path, sizeof cfg->findings_path, o->findings);
+    if (o->events)
+        set_str(cfg->events_path, sizeof cfg->events_path, o->events);
+    if (o->kafka)
+        set_str(cfg->kafka_brokers, sizeof cfg->kafka_brokers, o->kafka);
+    if (o->topic)
+        set_str(cfg->kafka_topic, sizeof cfg->kafka_topic, o->topic);
+    if (o->reports)
+        set_str(cfg->reports_dir, sizeof cfg->reports_dir, o->reports);
+
+    /* A rules directory named by the user must exist; the built-in default may be absent
+     * (e.g. running from a build tree), and then every detector runs on its defaults. */
+    bool explicit_rules = strcmp(cfg->rules_dir, default_rules) != 0;
+    if (!cfg->rules_dir[0] || (!explicit_rules && !is_dir(cfg->rules_dir))) {
+        IG_LOG_WARN("rules", "no rules directory at '%s': detectors use their built-in defaults",
+                    cfg->rules_dir);
+        return IG_EXIT_OK;
+    }
+    if (ig_rules_load_dir(cfg->rules_dir, rules, err, sizeof err) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return IG_EXIT_CONFIG;
+    }
+    return IG_EXIT_OK;
+}

@@ -1,0 +1,280 @@
+/* The pipeline of one worker: packets → flows → HTTP transactions → inference events →
+ * detectors → findings → sinks, each arrow one call on this thread. */
+#include "pipeline/pipeline.h"
+
+#include <errno.h>
+#include <inferguard/adapter.h>
+#include <inferguard/log.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/event_json.h"
+#include "core/jsonw.h"
+#include "engine.h"
+#include "findings/findings.h"
+#include "flow/flow.h"
+#include "http/http_conn.h"
+#include "identity/identity.h"
+#include "pipeline/pipeline_state.h"
+#include "sinks/sinks.h"
+
+/* HTTP request or status line at the start of a direction's bytes. */
+static bool looks_like_http(enum ig_flow_dir dir, const uint8_t *p, size_t n)
+{
+    if (dir == IG_DIR_TO_CLIENT)
+        return n >= 5 && memcmp(p, "HTTP/", 5) == 0;
+    static const char *const methods[] = { "GET ", "POST ", "PUT ", "HEAD ", "DELETE ",
+                                           "OPTIONS ", "PATCH " };
+    for (size_t i = 0; i < IG_ARRAY_LEN(methods); i++) {
+        size_t m = strlen(methods[i]);
+        if (n >= m && memcmp(p, methods[i], m) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool is_model_port(const struct ig_config *cfg, uint16_t port)
+{
+    for (uint32_t i = 0; i < cfg->n_model_ports; i++)
+        if (cfg->model_ports[i] == port)
+            return true;
+    return false;
+}
+
+/* Decides once per flow, on its first bytes, whether the HTTP stage gets it. */
+static void attach_app(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir dir,
+                       const uint8_t *data, size_t n, uint64_t ts_us)
+{
+    bool http_start = looks_like_http(dir, data, n);
+    if (http_start || ig_flow_is_http(p->flows, f) || is_model_port(p->cfg, f->server.port)) {
+        f->app = ig_http_conn_new(p->http, &f->client, &f->server, ts_us);
+        if (f->app) {
+            f->app_kind = APP_HTTP;
+            /* Picked up mid-message: make the parser look for the next message start. */
+            if (!http_start)
+                ig_http_conn_gap(f->app, dir, 0, ts_us);
+            return;
+        }
+        ig_drop_count(&p->drops, "http: out of memory for connection state");
+    }
+    f->app_kind = APP_IGNORED;
+    p->non_http_flows++;
+}
+
+static void on_data(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
+                    const uint8_t *data, size_t n, uint64_t ts_us)
+{
+    struct ig_pipeline *p = ctx;
+    if (f->app_kind == APP_NONE)
+        attach_app(p, f, dir, data, n, ts_us);
+    if (f->app_kind == APP_HTTP && ig_http_conn_data(f->app, (int)dir, data, n, ts_us) == IG_EPARSE) {
+        /* Not HTTP after all: stop parsing this connection. */
+        ig_http_conn_close(f->app, ts_us);
+        f->app = NULL;
+        f->app_kind = APP_IGNORED;
+        ig_drop_count(&p->drops, "http: connection stopped parsing as HTTP");
+    }
+}
+
+static void on_gap(void *ctx, struct ig_flow *f, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us)
+{
+    (void)ctx;
+    if (f->app_kind == APP_HTTP)
+        ig_http_conn_gap(f->app, (int)dir, missing, ts_us);
+}
+
+static void on_close(void *ctx, struct ig_flow *f, uint64_t ts_us)
+{
+    (void)ctx;
+    if (f->app_kind == APP_HTTP)
+        ig_http_conn_close(f->app, ts_us);
+    f->app = NULL;
+    f->app_kind = APP_IGNORED;
+}
+
+static void copy_span(char *dst, size_t cap, struct ig_span s)
+{
+    size_t n = s.n < cap - 1 ? s.n : cap - 1;
+    if (n)
+        memcpy(dst, s.p, n);
+    dst[n] = '\0';
+}
+
+static void write_event(struct ig_pipeline *p, const struct ig_event *ev)
+{
+    ig_jsonw_reset(&p->events_json);
+    ig_event_to_json(ev, &p->events_json, true);
+    if (p->events_json.oom) {
+        ig_drop_count(&p->drops, "events: out of memory encoding an event");
+        return;
+    }
+    fwrite(p->events_json.buf, 1, p->events_json.len, p->events_out);
+    fputc('\n', p->events_out);
+}
+
+/* One paired HTTP transaction: an inference event if an adapter understands it. */
+static void on_txn(void *ctx, const struct ig_http_txn *t)
+{
+    struct ig_pipeline *p = ctx;
+    p->txns++;
+    const struct ig_adapter *ad = ig_adapter_select(t);
+    if (!ad) {
+        p->not_inference++;
+        return;
+    }
+    struct ig_event *ev = &p->ev;
+    memset(ev, 0, sizeof *ev);
+    ev->req_time_us = t->req_time_us;
+    ev->resp_time_us = t->resp_time_us;
+    if (t->resp_time_us >= t->req_time_us && t->status)
+        ev->latency_us = t->resp_time_us - t->req_time_us;
+    ev->src = t->client;
+    ev->dst = t->server;
+    ev->protocol = ad->protocol;
+    ev->status = t->status;
+    if (t->status >= 400)
+        ev->flags |= IG_EV_ERROR;
+    ev->req_bytes = t->req_wire_bytes;
+    ev->resp_bytes = t->resp_wire_bytes;
+    copy_span(ev->method, sizeof ev->method, t->method);
+    copy_span(ev->route, sizeof ev->route, t->path);
+    ig_identity_resolve(&p->identity, t, ev);
+
+    struct ig_decode_ctx dctx = { .cfg = p->cfg, .scratch = &p->scratch };
+    const char *reason = NULL;
+    if (ad->decode(&dctx, t, ev, &reason) < 0) {
+        /* Keep the event (rate and error detectors still count it) without payload. */
+        ev->flags = (ev->flags & IG_EV_ERROR) | IG_EV_MALFORMED;
+        ev->malformed_reason = reason ? reason : "undecodable payload";
+        ev->rows = ev->features = ev->outputs = 0;
+        ev->inputs = ev->scores = NULL;
+        ev->labels = NULL;
+    }
+    if (ev->flags & IG_EV_MALFORMED) {
+        p->events_malformed++;
+        ig_drop_count(&p->drops, ev->malformed_reason ? ev->malformed_reason : "malformed payload");
+    }
+    p->events++;
+    p->events_by_proto[ev->protocol < IG_PROTO__COUNT ? ev->protocol : 0]++;
+    if (p->events_out)
+        write_event(p, ev);
+    ig_engine_observe(p->engine, ev);
+    ig_scratch_reset(&p->scratch);
+}
+
+struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig_rules *rules,
+                                    char *err, size_t errlen)
+{
+    struct ig_pipeline *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    p->cfg = cfg;
+    ig_drop_init(&p->drops);
+    ig_jsonw_init(&p->events_json, 1 << 16);
+    if (ig_scratch_init(&p->scratch, 1 << 20, (size_t)cfg->http_request_body_limit * 8 + (64u << 20)) < 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    if (ig_identity_cfg_init(&p->identity, cfg, err, errlen) < 0)
+        goto fail;
+    p->findings = ig_findings_new(cfg, rules, err, errlen);
+    if (!p->findings)
+        goto fail;
+    if (ig_sinks_open_all(p->findings, cfg, err, errlen) < 0)
+        goto fail;
+    p->engine = ig_engine_new(cfg, rules, ig_findings_emit(p->findings), err, errlen);
+    if (!p->engine)
+        goto fail;
+    p->http = ig_http_new(cfg, on_txn, p);
+    if (!p->http) {
+        snprintf(err, errlen, "cannot set up the HTTP parser");
+        goto fail;
+    }
+    struct ig_flow_callbacks cb = { .ctx = p, .data = on_data, .gap = on_gap, .close = on_close };
+    p->flows = ig_flow_table_new(cfg, &cb);
+    if (!p->flows) {
+        snprintf(err, errlen, "cannot set up the flow table (nDPI initialisation failed?)");
+        goto fail;
+    }
+    if (cfg->events_path[0]) {
+        if (strcmp(cfg->events_path, "-") == 0) {
+            p->events_out = stdout;
+        } else {
+            p->events_out = fopen(cfg->events_path, "w");
+            if (!p->events_out) {
+                snprintf(err, errlen, "cannot write events to %s: %s", cfg->events_path, strerror(errno));
+                goto fail;
+            }
+            p->events_close = true;
+        }
+    }
+    return p;
+fail:
+    ig_pipeline_free(p);
+    return NULL;
+}
+
+void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
+{
+    if (now_us < p->last_us)
+        now_us = p->last_us;   /* the capture clock never runs backwards for detectors */
+    p->last_us = now_us;
+    ig_flow_tick(p->flows, now_us);
+    ig_engine_tick(p->engine, now_us);
+    ig_findings_tick(p->findings, now_us);
+    p->next_tick_us = now_us + TICK_US;
+}
+
+void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt)
+{
+    if (pkt->ts_us > p->last_us)
+        p->last_us = pkt->ts_us;
+    ig_flow_packet(p->flows, pkt);
+    if (p->last_us >= p->next_tick_us)
+        ig_pipeline_tick(p, p->last_us);
+}
+
+void ig_pipeline_add_capture_stats(struct ig_pipeline *p, const struct ig_decode_stats *st)
+{
+    uint64_t *dst = (uint64_t *)&p->capture;
+    const uint64_t *src = (const uint64_t *)st;
+    for (size_t i = 0; i < sizeof *st / sizeof(uint64_t); i++)
+        dst[i] += src[i];
+}
+
+void ig_pipeline_finish(struct ig_pipeline *p)
+{
+    ig_flow_flush(p->flows, p->last_us);
+    ig_pipeline_tick(p, p->last_us);
+    if (p->events_out)
+        fflush(p->events_out);
+    ig_findings_close(p->findings, p->last_us, (int)p->cfg->flush_timeout_ms);
+}
+
+uint64_t ig_pipeline_findings(const struct ig_pipeline *p)
+{
+    return ig_findings_stats(p->findings)->emitted;
+}
+
+uint64_t ig_pipeline_events(const struct ig_pipeline *p) { return p->events; }
+
+void ig_pipeline_free(struct ig_pipeline *p)
+{
+    if (!p)
+        return;
+    if (p->flows)
+        ig_flow_table_free(p->flows);
+    if (p->http)
+        ig_http_free(p->http);
+    if (p->engine)
+        ig_engine_free(p->engine);
+    if (p->findings)
+        ig_findings_free(p->findings);
+    if (p->events_close)
+        fclose(p->events_out);
+    ig_jsonw_free(&p->events_json);
+    ig_scratch_free(&p->scratch);
+    free(p);
+}

@@ -1,0 +1,34 @@
+/* The pipeline of one worker: packets → flows → HTTP transactions → inference events →
+ * detectors → findings → sinks. Each arrow is one function call on this thread; no stage
+ * reaches back into an earlier one. */
+#ifndef IG_PIPELINE_H
+#define IG_PIPELINE_H
+
+#include <stdio.h>
+#include <inferguard/config.h>
+#include <inferguard/rules.h>
+#include "capture/capture.h"
+
+struct ig_pipeline;
+
+/* Builds every stage from <cfg> and <rules> (rules may be NULL: defaults). Opens the
+ * findings and events outputs named in cfg. On failure writes one sentence into err. */
+struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig_rules *rules,
+                                    char *err, size_t errlen);
+/* One decoded packet. Drives time-based work (idle flows, windows) on the capture clock. */
+void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt);
+/* Time passes without packets (live capture): runs timeouts and windows up to <now_us>. */
+void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us);
+/* Decode failures seen by the capture layer, added to the summary. */
+void ig_pipeline_add_capture_stats(struct ig_pipeline *p, const struct ig_decode_stats *st);
+/* End of input: closes every flow, flushes detectors and findings (within the configured
+ * flush timeout) and closes the sinks. */
+void ig_pipeline_finish(struct ig_pipeline *p);
+/* Writes the human summary: packets, flows, transactions, events, findings per detector,
+ * every drop counter with its reason. */
+void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out);
+uint64_t ig_pipeline_findings(const struct ig_pipeline *p);
+uint64_t ig_pipeline_events(const struct ig_pipeline *p);
+void ig_pipeline_free(struct ig_pipeline *p);
+
+#endif

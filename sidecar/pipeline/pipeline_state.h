@@ -1,0 +1,36 @@
+/* The pipeline's state, shared by pipeline.c (the data path) and summary.c (reporting). */
+#ifndef IG_PIPELINE_STATE_H
+#define IG_PIPELINE_STATE_H
+
+#include <inferguard/event.h>
+#include "core/jsonw.h"
+#include "identity/identity.h"
+#include "pipeline/drop_reasons.h"
+#include "pipeline/pipeline.h"
+
+enum { APP_NONE = 0, APP_HTTP = 1, APP_IGNORED = 2 };
+
+#define TICK_US 1000000ull   /* detectors and flows tick once per capture second */
+
+struct ig_pipeline {
+    const struct ig_config *cfg;
+    struct ig_flow_table *flows;
+    struct ig_http *http;
+    struct ig_identity_cfg identity;
+    struct ig_engine *engine;
+    struct ig_findings *findings;
+    struct ig_scratch scratch;
+    struct ig_event ev;
+
+    FILE *events_out;          /* --events, or NULL */
+    bool events_close;         /* we opened it (not stdout) */
+    struct ig_jsonw events_json;
+
+    uint64_t last_us, next_tick_us;
+    struct ig_decode_stats capture;
+    uint64_t txns, events, events_by_proto[IG_PROTO__COUNT], events_malformed;
+    uint64_t not_inference, non_http_flows;
+    struct ig_drop_reasons drops;
+};
+
+#endif

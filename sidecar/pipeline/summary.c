@@ -1,0 +1,103 @@
+/* The end-of-run summary on stderr: what was read, what came out, and every drop with
+ * its reason, so an operator can tell a quiet capture from a broken one. */
+#include "pipeline/pipeline_state.h"
+
+#include "engine.h"
+#include "findings/findings.h"
+#include "flow/flow.h"
+#include "http/http_conn.h"
+
+struct proto_line { FILE *out; int n; };
+
+static void print_proto(void *ctx, const char *proto, uint64_t flows)
+{
+    struct proto_line *pl = ctx;
+    fprintf(pl->out, "%s %s %llu", pl->n++ ? "," : "", proto, (unsigned long long)flows);
+}
+
+static void print_sink(void *ctx, const char *sink, const struct ig_sink_stats *s)
+{
+    fprintf((FILE *)ctx,
+            "  sink %-7s written %llu, delivered %llu, failed %llu, retried %llu, spooled %llu, "
+            "replayed %llu, dropped %llu\n",
+            sink, (unsigned long long)s->written, (unsigned long long)s->delivered,
+            (unsigned long long)s->failed, (unsigned long long)s->retried,
+            (unsigned long long)s->spooled, (unsigned long long)s->replayed,
+            (unsigned long long)s->dropped);
+}
+
+#define U(x) ((unsigned long long)(x))
+
+void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
+{
+    const struct ig_decode_stats *c = &p->capture;
+    const struct ig_flow_stats *f = ig_flow_stats(p->flows);
+    const struct ig_http_stats *h = ig_http_stats(p->http);
+    const struct ig_engine_stats *e = ig_engine_stats(p->engine);
+    const struct ig_findings_stats *fs = ig_findings_stats(p->findings);
+
+    fprintf(out, "summary:\n");
+    fprintf(out, "  packets     %llu (%llu bytes)\n", U(c->packets), U(c->bytes));
+    fprintf(out, "  flows       %llu created, %llu closed, %llu timed out, %llu evicted, %llu picked up mid-stream\n",
+            U(f->flows_created), U(f->flows_closed), U(f->flows_timed_out), U(f->flows_evicted),
+            U(f->flows_midstream));
+    struct proto_line pl = { out, 0 };
+    fprintf(out, "  protocols  ");
+    ig_flow_proto_counts(p->flows, print_proto, &pl);
+    fprintf(out, "%s\n", pl.n ? "" : " none");
+    fprintf(out, "  tcp         %llu segments, %llu bytes in order, %llu retransmitted, %llu out of order, "
+                 "%llu overlaps (%llu conflicting)\n",
+            U(f->segments), U(f->bytes_delivered), U(f->retransmits), U(f->out_of_order),
+            U(f->overlaps), U(f->overlap_conflicts));
+    fprintf(out, "  http        %llu transactions (%llu without response), %llu not inference APIs\n",
+            U(h->txns), U(h->requests_only), U(p->not_inference));
+    fprintf(out, "  events      %llu", U(p->events));
+    int n = 0;
+    for (int i = 0; i < IG_PROTO__COUNT; i++)
+        if (p->events_by_proto[i])
+            fprintf(out, "%s %s %llu", n++ ? "," : " (", ig_protocol_name((enum ig_protocol)i),
+                    U(p->events_by_proto[i]));
+    fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->events_malformed));
+    fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
+            U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
+    fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling)",
+            U(fs->emitted), U(fs->raised), U(fs->throttled));
+    n = 0;
+    for (size_t i = 0; i < ig_engine_detector_count(p->engine) && i < 64; i++)
+        if (e->findings[i])
+            fprintf(out, "%s %s %llu", n++ ? "," : ":", ig_engine_detector_name(p->engine, i),
+                    U(e->findings[i]));
+    fprintf(out, "\n");
+    ig_findings_sink_stats(p->findings, print_sink, out);
+
+    /* Every drop counter, with its reason; zero counters are left out. */
+    struct { const char *what; uint64_t n; } drops[] = {
+        { "capture: unknown link type", c->unknown_linktype },
+        { "capture: truncated packet", c->truncated },
+        { "capture: bad IP header", c->bad_ip },
+        { "capture: bad TCP header", c->bad_tcp },
+        { "capture: not IP", c->non_ip },
+        { "capture: IP fragment (not reassembled)", c->fragments },
+        { "flow: evicted at flow.max_flows", f->flows_evicted },
+        { "tcp: gap in stream (bytes missing from capture)", f->gaps },
+        { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
+        { "tcp: reassembly memory over flow.memcap", f->memcap_drops },
+        { "http: parse error", h->parse_errors },
+        { "http: transaction lost to a gap", h->gaps_dropped_txns },
+        { "http: body over http.*_body_limit (truncated)", h->body_truncated },
+        { "http: content decoding failed", h->decompress_errors },
+        { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
+        { "findings: encoding failed", fs->encode_errors },
+    };
+    n = 0;
+    for (size_t i = 0; i < IG_ARRAY_LEN(drops); i++)
+        if (drops[i].n)
+            fprintf(out, "%s  %-58s %llu\n", n++ ? "" : "  dropped:\n", drops[i].what, U(drops[i].n));
+    for (uint32_t i = 0; i < p->drops.nrows; i++)
+        fprintf(out, "%s  %-58s %llu\n", n++ ? "" : "  dropped:\n", p->drops.row[i].reason,
+                U(p->drops.row[i].n));
+    if (p->drops.other)
+        fprintf(out, "  %-58s %llu\n", "other reasons", U(p->drops.other));
+    if (!n)
+        fprintf(out, "  dropped     nothing\n");
+}

@@ -1,0 +1,138 @@
+/* Core helpers: JSON writer output is valid and exact, scratch arena keeps earlier
+ * allocations valid while growing and honours its cap, drop reasons are counted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/base.h>
+#include <inferguard/event.h>
+#include "core/jsonw.h"
+#include "pipeline/drop_reasons.h"
+
+static void test_jsonw_nesting_and_commas(void **state)
+{
+    (void)state;
+    struct ig_jsonw w;
+    ig_jsonw_init(&w, 8);   /* tiny start: forces growth */
+    ig_jsonw_obj_open(&w);
+    ig_jsonw_key(&w, "a"); ig_jsonw_u64(&w, 1);
+    ig_jsonw_key(&w, "b"); ig_jsonw_arr_open(&w);
+    ig_jsonw_i64(&w, -2); ig_jsonw_bool(&w, true); ig_jsonw_null(&w);
+    ig_jsonw_obj_open(&w); ig_jsonw_obj_close(&w);
+    ig_jsonw_arr_close(&w);
+    ig_jsonw_key(&w, "c"); ig_jsonw_f64(&w, 0.1);
+    ig_jsonw_key(&w, "d"); ig_jsonw_f32(&w, 0.1f);
+    ig_jsonw_key(&w, "e"); ig_jsonw_f64(&w, NAN);
+    ig_jsonw_obj_close(&w);
+    assert_string_equal(w.buf, "{\"a\":1,\"b\":[-2,true,null,{}],\"c\":0.1,\"d\":0.1,\"e\":null}");
+    assert_false(w.oom);
+    ig_jsonw_free(&w);
+}
+
+static void test_jsonw_escapes_and_invalid_utf8(void **state)
+{
+    (void)state;
+    struct ig_jsonw w;
+    ig_jsonw_init(&w, 64);
+    ig_jsonw_strn(&w, "q\"b\\n\n\x01\xc3\xa9\xff", 10);
+    /* quote, backslash, newline and control escaped; é kept; stray 0xff replaced by U+FFFD */
+    assert_string_equal(w.buf, "\"q\\\"b\\\\n\\n\\u0001\xc3\xa9\xef\xbf\xbd\"");
+    ig_jsonw_reset(&w);
+    ig_jsonw_str(&w, "\xed\xa0\x80");   /* UTF-16 surrogate encoded in UTF-8: invalid */
+    assert_string_equal(w.buf, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+    ig_jsonw_free(&w);
+}
+
+static void test_jsonw_floats_round_trip(void **state)
+{
+    (void)state;
+    struct ig_jsonw w;
+    ig_jsonw_init(&w, 64);
+    const double d[] = { 1.0 / 3, 1e-300, 123456789.123456789, -0.0, 5e-324 };
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+        ig_jsonw_reset(&w);
+        ig_jsonw_f64(&w, d[i]);
+        assert_true(strtod(w.buf, NULL) == d[i]);
+    }
+    const float f[] = { 1.0f / 3, 1e-45f, 3.4028235e38f, 0.7f };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        ig_jsonw_reset(&w);
+        ig_jsonw_f32(&w, f[i]);
+        assert_true(strtof(w.buf, NULL) == f[i]);
+    }
+    ig_jsonw_free(&w);
+}
+
+static void test_scratch_grows_keeping_pointers(void **state)
+{
+    (void)state;
+    struct ig_scratch s;
+    assert_int_equal(ig_scratch_init(&s, 64, 1 << 20), IG_OK);
+    uint8_t *a = ig_scratch_alloc(&s, 48);
+    memset(a, 0xab, 48);
+    uint8_t *b = ig_scratch_alloc(&s, 4096);   /* outgrows the block: chained chunk */
+    assert_non_null(b);
+    memset(b, 0xcd, 4096);
+    for (int i = 0; i < 48; i++)
+        assert_int_equal(a[i], 0xab);           /* earlier allocation untouched */
+    assert_int_equal((uintptr_t)b % 16, 0);
+    ig_scratch_reset(&s);
+    assert_true(s.size >= 4096);                 /* next round fits in one block */
+    void *c = ig_scratch_alloc(&s, 4096);
+    assert_ptr_equal(c, s.base);
+    assert_null(ig_scratch_alloc(&s, 2u << 20)); /* over cap: refused and counted */
+    assert_int_equal(s.overflows, 1);
+    ig_scratch_free(&s);
+}
+
+static void test_drop_reasons_counted(void **state)
+{
+    (void)state;
+    struct ig_drop_reasons d;
+    ig_drop_init(&d);
+    char dyn[] = "json: bad";
+    ig_drop_count(&d, "json: bad");
+    ig_drop_count(&d, dyn);           /* same text, different pointer */
+    ig_drop_count(&d, "other");
+    assert_int_equal(d.nrows, 2);
+    assert_int_equal(d.row[0].n, 2);
+    static char many[IG_DROP_REASONS_MAX + 5][16];
+    for (int i = 0; i < IG_DROP_REASONS_MAX + 5; i++) {
+        snprintf(many[i], sizeof many[i], "r%d", i);
+        ig_drop_count(&d, many[i]);
+    }
+    assert_int_equal(d.nrows, IG_DROP_REASONS_MAX);
+    assert_int_equal(d.other, 7);
+}
+
+static void test_endpoint_and_names(void **state)
+{
+    (void)state;
+    struct ig_endpoint e = { .family = 4, .addr = { 127, 0, 0, 6 }, .port = 80 };
+    char buf[64];
+    assert_string_equal(ig_endpoint_ip_str(&e, buf, sizeof buf), "127.0.0.6");
+    struct ig_endpoint e6 = { .family = 6, .addr = { [15] = 1 } };
+    assert_string_equal(ig_endpoint_ip_str(&e6, buf, sizeof buf), "::1");
+    assert_string_equal(ig_protocol_name(IG_PROTO_OIP_V2), "oip_v2");
+    assert_string_equal(ig_protocol_name((enum ig_protocol)99), "unknown");
+    assert_string_equal(ig_identity_kind_name(IG_ID_API_KEY), "api_key");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jsonw_nesting_and_commas),
+        cmocka_unit_test(test_jsonw_escapes_and_invalid_utf8),
+        cmocka_unit_test(test_jsonw_floats_round_trip),
+        cmocka_unit_test(test_scratch_grows_keeping_pointers),
+        cmocka_unit_test(test_drop_reasons_counted),
+        cmocka_unit_test(test_endpoint_and_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
