@@ -1,0 +1,427 @@
+/* One-pass validating JSON parser into the scratch arena (see json.h). Arrays are first
+ * scanned as numeric arrays (numbers only, rectangular); when that fails on a non-number
+ * token or a ragged shape, the same array is parsed again into nodes. The rescan is
+ * bounded by the nesting depth, and only mixed arrays pay for it. */
+#include "adapters/json.h"
+
+#include <string.h>
+
+/* Our recursion depth never exceeds this, whatever the configuration says. */
+#define JP_HARD_DEPTH 512
+
+struct jp {
+    const uint8_t *p, *end;
+    const struct ig_json_limits *lim;
+    struct ig_scratch *s;
+    const char *reason;
+    uint32_t max_depth;
+};
+
+static int fail(struct jp *j, int st, const char *why)
+{
+    j->reason = why;
+    return st;
+}
+
+static inline void skip_ws(struct jp *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
+        j->p++;
+}
+
+/* Validates a JSON number at j->p and advances past it. *integer is cleared when the
+ * number has a fraction or exponent. */
+static int scan_number(struct jp *j, bool *integer)
+{
+    const uint8_t *p = j->p, *e = j->end;
+    if (p < e && *p == '-')
+        p++;
+    if (p >= e)
+        return fail(j, IG_EPARSE, "truncated number");
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        if (*p == 'I' || *p == 'N')
+            return fail(j, IG_EPARSE, "NaN or Infinity is not JSON");
+        return fail(j, IG_EPARSE, "invalid number");
+    }
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || *p < '0' || *p > '9')
+            return fail(j, IG_EPARSE, "invalid number fraction");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+        *integer = false;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= e || *p < '0' || *p > '9')
+            return fail(j, IG_EPARSE, "invalid number exponent");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+        *integer = false;
+    }
+    j->p = p;
+    return IG_OK;
+}
+
+/* Tries to take the array at j->p ('[') as a numeric array. Returns 1 and fills <v> on
+ * success, 0 (position unchanged) when the array is not numeric or not rectangular, or
+ * a negative status on malformed input. */
+static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
+{
+    const uint8_t *start = j->p;
+    uint32_t count[IG_JSON_MAX_DIMS] = {0};
+    uint32_t shape[IG_JSON_MAX_DIMS];
+    bool known[IG_JSON_MAX_DIMS] = {false};
+    int ndim = 0;            /* 0 until the first leaf or empty array fixes it */
+    int d = 0;               /* current open level (0-based) */
+    uint64_t leaves = 0;
+    bool integer = true;
+    uint32_t max_values = j->lim->max_values;
+
+    j->p++;                  /* '[' */
+    for (;;) {
+        skip_ws(j);
+        if (unlikely(j->p >= j->end))
+            return fail(j, IG_EPARSE, "truncated array");
+        uint8_t c = *j->p;
+        if (c == ']') {
+            if (ndim == 0)
+                ndim = d + 1;          /* empty innermost array fixes the rank */
+            if (d != ndim - 1 && count[d] == 0)
+                goto not_numeric;      /* [] where an array of arrays was expected */
+            if (known[d] && shape[d] != count[d])
+                goto not_numeric;      /* ragged */
+            shape[d] = count[d];
+            known[d] = true;
+            j->p++;
+            if (d == 0)
+                break;
+            d--;
+            goto after_value;
+        }
+        /* An element of level d. */
+        if (unlikely(++count[d] > max_values)) {
+            j->p = start;
+            return fail(j, IG_ELIMIT, "array longer than adapters.max_values");
+        }
+        if (c == '[') {
+            if (ndim != 0 && d + 1 >= ndim)
+                goto not_numeric;      /* array where a number was expected */
+            if (d + 1 >= IG_JSON_MAX_DIMS || depth + d + 1 >= j->max_depth)
+                goto not_numeric;      /* let the general parser judge the depth */
+            d++;
+            count[d] = 0;
+            j->p++;
+            continue;
+        }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            if (ndim == 0)
+                ndim = d + 1;
+            else if (d != ndim - 1)
+                goto not_numeric;
+            int st = scan_number(j, &integer);
+            if (st < 0)
+                return st;
+            if (unlikely(++leaves > max_values)) {
+                j->p = start;
+                return fail(j, IG_ELIMIT, "numeric array has more than adapters.max_values values");
+            }
+        } else {
+            goto not_numeric;
+        }
+after_value:
+        skip_ws(j);
+        if (unlikely(j->p >= j->end))
+            return fail(j, IG_EPARSE, "truncated array");
+        if (*j->p == ',') {
+            j->p++;
+            skip_ws(j);
+            if (j->p < j->end && *j->p == ']')
+                return fail(j, IG_EPARSE, "trailing comma in array");
+            continue;
+        }
+        if (*j->p != ']')
+            return fail(j, IG_EPARSE, "expected ',' or ']' in array");
+    }
+
+    /* Rank and limits. */
+    v->type = IG_JSON_ARRAY;
+    v->flags = IG_JSON_F_NUMERIC | (integer ? IG_JSON_F_INTEGER : 0);
+    v->ndim = (uint8_t)ndim;
+    memcpy(v->shape, shape, sizeof(uint32_t) * (size_t)ndim);
+    v->count = (uint32_t)leaves;
+    v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
+    v->child = NULL;
+    if (ndim >= 2) {
+        uint64_t feat = 1;
+        for (int i = 1; i < ndim; i++)
+            feat *= shape[i];
+        if (shape[0] > j->lim->max_rows)
+            return fail(j, IG_ELIMIT, "tensor has more rows than adapters.max_rows");
+        if (feat > j->lim->max_features)
+            return fail(j, IG_ELIMIT, "tensor row has more values than adapters.max_features");
+    }
+    return 1;
+
+not_numeric:
+    j->p = start;
+    return 0;
+}
+
+/* Validates a string body after the opening quote; leaves j->p after the closing quote. */
+static int scan_string(struct jp *j, struct ig_span *out, bool *escaped)
+{
+    const uint8_t *start = j->p, *p = j->p, *e = j->end;
+    *escaped = false;
+    for (;;) {
+        while (p < e && *p != '"' && *p != '\\' && *p >= 0x20)
+            p++;
+        if (unlikely(p >= e))
+            return fail(j, IG_EPARSE, "unterminated string");
+        if (*p == '"')
+            break;
+        if (*p < 0x20)
+            return fail(j, IG_EPARSE, "control character in string");
+        *escaped = true;
+        if (p + 1 >= e)
+            return fail(j, IG_EPARSE, "unterminated string");
+        switch (p[1]) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+            p += 2;
+            break;
+        case 'u':
+            if (e - p < 6)
+                return fail(j, IG_EPARSE, "truncated \\u escape");
+            for (int i = 2; i < 6; i++) {
+                uint8_t h = p[i];
+                if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
+                    return fail(j, IG_EPARSE, "invalid \\u escape");
+            }
+            p += 6;
+            break;
+        default:
+            return fail(j, IG_EPARSE, "invalid escape in string");
+        }
+    }
+    if ((size_t)(p - start) > j->lim->max_string)
+        return fail(j, IG_ELIMIT, "string longer than adapters.max_string");
+    *out = (struct ig_span){ start, (size_t)(p - start) };
+    j->p = p + 1;
+    return IG_OK;
+}
+
+static struct ig_json *new_node(struct jp *j)
+{
+    struct ig_json *n = ig_scratch_alloc(j->s, sizeof *n);
+    if (n)
+        memset(n, 0, sizeof *n);
+    return n;
+}
+
+static int parse_value(struct jp *j, struct ig_json *v, uint32_t depth);
+
+static int parse_array(struct jp *j, struct ig_json *v, uint32_t depth)
+{
+    int st = scan_numeric(j, v, depth);
+    if (st != 0)
+        return st < 0 ? st : IG_OK;
+
+    const uint8_t *start = j->p;
+    v->type = IG_JSON_ARRAY;
+    j->p++;
+    struct ig_json **tail = (struct ig_json **)&v->child;
+    skip_ws(j);
+    if (j->p < j->end && *j->p == ']') {
+        j->p++;
+        v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
+        return IG_OK;
+    }
+    for (;;) {
+        if (unlikely(v->count >= j->lim->max_values))
+            return fail(j, IG_ELIMIT, "array longer than adapters.max_values");
+        struct ig_json *c = new_node(j);
+        if (!c)
+            return fail(j, IG_ENOMEM, "scratch memory exhausted");
+        if ((st = parse_value(j, c, depth + 1)) < 0)
+            return st;
+        *tail = c;
+        tail = (struct ig_json **)&c->next;
+        v->count++;
+        skip_ws(j);
+        if (j->p >= j->end)
+            return fail(j, IG_EPARSE, "truncated array");
+        if (*j->p == ']') {
+            j->p++;
+            break;
+        }
+        if (*j->p != ',')
+            return fail(j, IG_EPARSE, "expected ',' or ']' in array");
+        j->p++;
+    }
+    v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
+    return IG_OK;
+}
+
+static int parse_object(struct jp *j, struct ig_json *v, uint32_t depth)
+{
+    const uint8_t *start = j->p;
+    int st;
+    v->type = IG_JSON_OBJECT;
+    j->p++;
+    struct ig_json **tail = (struct ig_json **)&v->child;
+    skip_ws(j);
+    if (j->p < j->end && *j->p == '}') {
+        j->p++;
+        v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
+        return IG_OK;
+    }
+    for (;;) {
+        if (unlikely(v->count >= j->lim->max_values))
+            return fail(j, IG_ELIMIT, "object has more members than adapters.max_values");
+        skip_ws(j);
+        if (j->p >= j->end || *j->p != '"')
+            return fail(j, IG_EPARSE, "expected string key in object");
+        j->p++;
+        struct ig_span key;
+        bool kesc;
+        if ((st = scan_string(j, &key, &kesc)) < 0)
+            return st;
+        skip_ws(j);
+        if (j->p >= j->end || *j->p != ':')
+            return fail(j, IG_EPARSE, "expected ':' after key");
+        j->p++;
+        struct ig_json *c = new_node(j);
+        if (!c)
+            return fail(j, IG_ENOMEM, "scratch memory exhausted");
+        if ((st = parse_value(j, c, depth + 1)) < 0)
+            return st;
+        c->key = key;
+        if (kesc)
+            c->flags |= IG_JSON_F_KEY_ESCAPED;
+        *tail = c;
+        tail = (struct ig_json **)&c->next;
+        v->count++;
+        skip_ws(j);
+        if (j->p >= j->end)
+            return fail(j, IG_EPARSE, "truncated object");
+        if (*j->p == '}') {
+            j->p++;
+            break;
+        }
+        if (*j->p != ',')
+            return fail(j, IG_EPARSE, "expected ',' or '}' in object");
+        j->p++;
+    }
+    v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
+    return IG_OK;
+}
+
+static int literal(struct jp *j, const char *lit, size_t n, struct ig_json *v, uint8_t type)
+{
+    if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
+        return fail(j, IG_EPARSE, "invalid literal");
+    v->type = type;
+    v->raw = (struct ig_span){ j->p, n };
+    j->p += n;
+    return IG_OK;
+}
+
+static int parse_value(struct jp *j, struct ig_json *v, uint32_t depth)
+{
+    skip_ws(j);
+    if (j->p >= j->end)
+        return fail(j, IG_EPARSE, "expected a value");
+    uint8_t c = *j->p;
+    switch (c) {
+    case '{':
+    case '[':
+        if (depth + 1 > j->max_depth)
+            return fail(j, IG_ELIMIT, "nesting deeper than adapters.max_depth");
+        return c == '{' ? parse_object(j, v, depth) : parse_array(j, v, depth);
+    case '"': {
+        bool esc;
+        j->p++;
+        int st = scan_string(j, &v->raw, &esc);
+        if (st < 0)
+            return st;
+        v->type = IG_JSON_STRING;
+        if (esc)
+            v->flags |= IG_JSON_F_ESCAPED;
+        return IG_OK;
+    }
+    case 't': return literal(j, "true", 4, v, IG_JSON_TRUE);
+    case 'f': return literal(j, "false", 5, v, IG_JSON_FALSE);
+    case 'n': return literal(j, "null", 4, v, IG_JSON_NULL);
+    default: {
+        const uint8_t *start = j->p;
+        bool integer = true;
+        int st = scan_number(j, &integer);
+        if (st < 0)
+            return st;
+        v->type = IG_JSON_NUMBER;
+        v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
+        v->count = 1;
+        if (integer)
+            v->flags |= IG_JSON_F_INTEGER;
+        return IG_OK;
+    }
+    }
+}
+
+void ig_json_limits_from_config(struct ig_json_limits *l, const struct ig_config *cfg)
+{
+    if (!cfg) {
+        *l = (struct ig_json_limits){ .max_depth = 64, .max_string = 1u << 20,
+                                      .max_values = 4194304, .max_rows = 65536,
+                                      .max_features = 1048576 };
+        return;
+    }
+    *l = (struct ig_json_limits){ .max_depth = cfg->max_depth, .max_string = cfg->max_string,
+                                  .max_values = cfg->max_values, .max_rows = cfg->max_rows,
+                                  .max_features = cfg->max_features };
+}
+
+int ig_json_parse(const uint8_t *p, size_t n, const struct ig_json_limits *lim,
+                  struct ig_scratch *s, const struct ig_json **root, const char **reason)
+{
+    struct jp j = { .p = p, .end = p + n, .lim = lim, .s = s, .reason = NULL,
+                    .max_depth = IG_MIN(lim->max_depth, JP_HARD_DEPTH) };
+    *root = NULL;
+    struct ig_json *v = new_node(&j);
+    if (!v) {
+        *reason = "scratch memory exhausted";
+        return IG_ENOMEM;
+    }
+    int st = parse_value(&j, v, 0);
+    if (st >= 0) {
+        skip_ws(&j);
+        if (j.p != j.end)
+            st = fail(&j, IG_EPARSE, "trailing data after JSON value");
+    }
+    if (st >= 0 && v->type == IG_JSON_NUMBER) {
+        /* Number decoders may read one byte past a number's text; give a top-level
+         * number (which may end the buffer) a terminated copy. */
+        char *copy = ig_scratch_alloc(s, v->raw.n + 1);
+        if (!copy)
+            st = fail(&j, IG_ENOMEM, "scratch memory exhausted");
+        else {
+            memcpy(copy, v->raw.p, v->raw.n);
+            copy[v->raw.n] = '\0';
+            v->raw.p = (const uint8_t *)copy;
+        }
+    }
+    if (st < 0) {
+        *reason = j.reason ? j.reason : "malformed JSON";
+        return st;
+    }
+    *root = v;
+    *reason = NULL;
+    return IG_OK;
+}
