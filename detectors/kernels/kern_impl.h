@@ -26,7 +26,7 @@ static inline float ig_kern_reduce16(const float *best, const int32_t *bidx, int
     for (int l = 0; l < IG_VSET_BLOCK; l++) {
         if (bidx[l] < 0)
             continue;
-        if (best[l] < m || (best[l] == m && bidx[l] < a)) {
+        if (best[l] < m || (best[l] == m && (a < 0 || bidx[l] < a))) {
             m = best[l];
             a = bidx[l];
         }
