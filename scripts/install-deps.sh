@@ -7,7 +7,7 @@ set -euo pipefail
 profile=${1:-all}
 
 build_pkgs=(
-  build-essential cmake pkg-config git clang libclang-rt-14-dev
+  build-essential cmake pkg-config git clang libclang-rt-14-dev python3
   libpcap-dev libndpi-dev libhtp-dev libevent-dev librdkafka-dev libgsl-dev
   libmsgpack-dev libyaml-dev zlib1g-dev libhyperscan-dev libssl-dev
 )
