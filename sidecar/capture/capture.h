@@ -18,13 +18,20 @@ struct ig_packet {
     uint32_t l3_len;            /* captured bytes from l3 on */
     const uint8_t *payload;     /* transport payload */
     uint32_t payload_len;       /* captured payload bytes (may be < on-wire when truncated) */
+    uint32_t payload_wire_len;  /* on-wire payload bytes from the IP length (>= payload_len) */
     bool     truncated;         /* snaplen cut this packet's payload */
 };
 
 struct ig_decode_stats {
     uint64_t packets, bytes;
     uint64_t unknown_linktype, truncated, bad_ip, bad_tcp, non_ip, fragments, other_l4;
+    uint64_t bad_udp;            /* UDP length field inconsistent: skipped */
+    uint64_t tcp_bad_options;    /* option list malformed: packet still used (stacks accept it) */
+    uint64_t truncated_payload;  /* headers complete, payload cut by snaplen: used, flagged */
 };
+
+/* Link types accepted besides libpcap's DLT_* values (LINKTYPE_RAW as stored in files). */
+#define IG_LINKTYPE_RAW 101
 
 /* Decodes one frame of DLT <linktype>. Returns IG_OK with *out filled, or a negative
  * status after counting the reason in <st> (the caller skips the packet). */

@@ -35,8 +35,13 @@ struct ig_flow_stats {
     uint64_t segments, bytes_delivered, retransmits, overlaps, overlap_conflicts;
     uint64_t out_of_order, gaps, gap_bytes, stream_cap_drops, memcap_drops, non_tcp;
     uint64_t active_flows, bytes_buffered;
-    uint64_t by_proto[8];   /* see ig_flow_proto_names */
+    uint64_t by_proto[8];   /* flows per coarse protocol at close, see ig_flow_proto_names */
+    uint64_t syn_reuse;     /* new SYN on a live tuple: old flow closed, new one opened */
 };
+
+/* Buckets of ig_flow_stats.by_proto (the full per-name list is ig_flow_proto_counts). */
+enum ig_flow_proto { IG_FP_UNKNOWN, IG_FP_HTTP, IG_FP_HTTP2, IG_FP_TLS, IG_FP_OTHER, IG_FP_COUNT };
+extern const char *const ig_flow_proto_names[IG_FP_COUNT];
 
 struct ig_flow_table;
 struct ig_config;

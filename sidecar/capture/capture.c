@@ -1,0 +1,146 @@
+/* libpcap glue: files (pcap and pcapng) and live interfaces, frames handed to the decoder. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pcap/pcap.h>
+
+#include "capture/capture.h"
+
+/* Kernel ring for live capture: bursts of large bodies must not overflow it between polls. */
+#define IG_CAPTURE_BUFFER_BYTES (32u << 20)
+
+struct ig_capture {
+    pcap_t *p;
+    int     linktype;
+    bool    live;
+    struct ig_decode_stats st;
+};
+
+static int capture_new(struct ig_capture **c, pcap_t *p, bool live)
+{
+    struct ig_capture *cap = calloc(1, sizeof(*cap));
+    if (!cap)
+        return IG_ENOMEM;
+    cap->p = p;
+    cap->live = live;
+    cap->linktype = pcap_datalink(p);
+    *c = cap;
+    return IG_OK;
+}
+
+int ig_capture_open_file(struct ig_capture **c, const char *path, char *err, size_t errlen)
+{
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    *c = NULL;
+    /* microsecond timestamps whatever the file stores (nanosecond pcaps are scaled) */
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, perr);
+    if (!p) {
+        snprintf(err, errlen, "cannot read capture %s: %s", path, perr);
+        return IG_EIO;
+    }
+    if (capture_new(c, p, false) != IG_OK) {
+        pcap_close(p);
+        snprintf(err, errlen, "out of memory opening %s", path);
+        return IG_ENOMEM;
+    }
+    return IG_OK;
+}
+
+int ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snaplen,
+                         const char *bpf, char *err, size_t errlen)
+{
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    struct bpf_program prog;
+    *c = NULL;
+    pcap_t *p = pcap_create(iface, perr);
+    if (!p) {
+        snprintf(err, errlen, "cannot open interface %s: %s", iface, perr);
+        return IG_EIO;
+    }
+    if (snaplen == 0 || snaplen > 262144)
+        snaplen = 262144;
+    pcap_set_snaplen(p, (int)snaplen);
+    pcap_set_promisc(p, 0);          /* a sidecar sees its own pod's traffic */
+    pcap_set_immediate_mode(p, 1);   /* deliver as packets arrive: the capture clock drives timers */
+    pcap_set_buffer_size(p, (int)IG_CAPTURE_BUFFER_BYTES);
+    pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
+    int rc = pcap_activate(p);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot capture on %s: %s", iface,
+                 rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
+        goto fail;
+    }
+    if (pcap_setnonblock(p, 1, perr) < 0) {
+        snprintf(err, errlen, "cannot make capture on %s non-blocking: %s", iface, perr);
+        goto fail;
+    }
+    if (bpf && bpf[0]) {
+        if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+            snprintf(err, errlen, "bad BPF filter \"%s\": %s", bpf, pcap_geterr(p));
+            goto fail;
+        }
+        rc = pcap_setfilter(p, &prog);
+        pcap_freecode(&prog);
+        if (rc < 0) {
+            snprintf(err, errlen, "cannot apply BPF filter \"%s\": %s", bpf, pcap_geterr(p));
+            goto fail;
+        }
+    }
+    if (capture_new(c, p, true) != IG_OK) {
+        snprintf(err, errlen, "out of memory opening %s", iface);
+        goto fail;
+    }
+    return IG_OK;
+fail:
+    pcap_close(p);
+    return IG_EIO;
+}
+
+int ig_capture_next(struct ig_capture *c, struct ig_packet *out)
+{
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    int rc = pcap_next_ex(c->p, &h, &data);
+    if (rc == 0)
+        return IG_AGAIN;                 /* live: nothing ready */
+    if (rc == PCAP_ERROR_BREAK)
+        return IG_DONE;                  /* end of file, or ig_capture_break */
+    if (rc < 0)
+        return IG_EIO;
+    uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+    if (ig_decode_packet(c->linktype, data, h->caplen, ts, out, &c->st) != IG_OK)
+        return IG_AGAIN;                 /* counted in the stats; caller moves on */
+    return IG_OK;
+}
+
+int ig_capture_fd(struct ig_capture *c)
+{
+    return c->live ? pcap_get_selectable_fd(c->p) : -1;
+}
+
+void ig_capture_break(struct ig_capture *c)
+{
+    pcap_breakloop(c->p);
+}
+
+const struct ig_decode_stats *ig_capture_stats(const struct ig_capture *c)
+{
+    return &c->st;
+}
+
+uint64_t ig_capture_file_offset(const struct ig_capture *c)
+{
+    if (c->live)
+        return 0;
+    FILE *f = pcap_file(c->p);
+    long off = f ? ftell(f) : -1;
+    return off < 0 ? 0 : (uint64_t)off;
+}
+
+void ig_capture_close(struct ig_capture *c)
+{
+    if (!c)
+        return;
+    pcap_close(c->p);
+    free(c);
+}

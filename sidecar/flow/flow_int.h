@@ -1,0 +1,93 @@
+/* Flow table internals shared by the table (flow.c), reassembly (reasm.c) and nDPI
+ * classification (classify.c). Not a contract: only sidecar/flow/ includes it. */
+#ifndef IG_FLOW_INT_H
+#define IG_FLOW_INT_H
+
+#include "flow/flow.h"
+
+/* Out-of-order bytes are queued in fixed blocks from a free list: a 64 KiB loopback segment
+ * takes several blocks, a 1460-byte one takes one, and no allocation happens per packet. */
+#define IG_BLK_SIZE 2048u
+#define IG_BLK_DATA (IG_BLK_SIZE - 16u)
+struct ig_blk {
+    struct ig_blk *next;   /* sorted by seq, never overlapping */
+    uint32_t seq;
+    uint32_t len;
+    uint8_t  data[IG_BLK_DATA];
+};
+
+enum { IG_HALF_KNOWN = 1, IG_HALF_FIN = 2, IG_HALF_DONE = 4 };
+
+/* One direction of a TCP connection. */
+struct ig_half {
+    struct ig_blk *q;      /* queued out-of-order bytes */
+    uint32_t next_seq;     /* next byte to deliver */
+    uint32_t fin_seq;      /* sequence number of the FIN, when IG_HALF_FIN */
+    uint32_t q_bytes;      /* data bytes queued */
+    uint8_t  state;
+};
+
+struct ndpi_flow_struct;
+
+struct ig_flow_entry {
+    struct ig_flow pub;                    /* what callbacks see; first member */
+    struct ig_flow_entry *hnext;           /* hash chain */
+    struct ig_flow_entry *lprev, *lnext;   /* LRU list, least recent first */
+    uint32_t hash;
+    struct ig_half half[2];                /* indexed by enum ig_flow_dir */
+    struct ndpi_flow_struct *ndpi;         /* while classifying only */
+    uint16_t ndpi_payload_pkts;
+    uint8_t  proto;                        /* enum ig_flow_proto once known */
+    bool     http2;
+};
+
+struct ig_slab { struct ig_slab *next; };
+
+struct ig_flow_table {
+    struct ig_flow_callbacks cb;
+    uint32_t max_flows;
+    uint64_t idle_us;
+    uint64_t memcap;
+    uint32_t stream_max;
+    uint16_t model_ports[16];
+    uint32_t n_model_ports;
+    uint32_t seed;
+
+    struct ig_flow_entry **buckets;
+    uint32_t mask;
+    struct ig_flow_entry *lru_head, *lru_tail;
+
+    struct ig_flow_entry *free_entries;
+    struct ig_blk *free_blks;
+    struct ig_slab *slabs;
+    uint64_t blk_mem;                      /* bytes in blocks in use, against memcap */
+
+    struct ig_classifier *cls;
+    struct ig_flow_stats st;
+};
+
+/* Reassembly (reasm.c). */
+void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,
+                           enum ig_flow_dir dir, const struct ig_packet *pkt);
+/* Delivers what is queued in <dir>, reporting holes as gaps (closing time). */
+void ig_flow_reasm_drain_all(struct ig_flow_table *t, struct ig_flow_entry *e,
+                             enum ig_flow_dir dir, uint64_t ts_us);
+/* Returns every queued block of both directions to the pool without delivering. */
+void ig_flow_reasm_release(struct ig_flow_table *t, struct ig_flow_entry *e);
+struct ig_blk *ig_flow_blk_get(struct ig_flow_table *t);
+void ig_flow_blk_put(struct ig_flow_table *t, struct ig_blk *b);
+
+/* nDPI classification (classify.c). */
+struct ig_classifier;
+struct ig_classifier *ig_flow_cls_new(void);
+void ig_flow_cls_free(struct ig_classifier *c);
+/* Runs nDPI on <pkt> when <e> is still being classified; called before its payload is
+ * delivered so that the first data callback already knows the protocol. */
+void ig_flow_cls_packet(struct ig_flow_table *t, struct ig_flow_entry *e, const struct ig_packet *pkt,
+                        enum ig_flow_dir dir);
+/* Final verdict at close (nDPI give-up when still undecided), counted per protocol. */
+void ig_flow_cls_finish(struct ig_flow_table *t, struct ig_flow_entry *e);
+void ig_flow_cls_counts(const struct ig_classifier *c,
+                        void (*fn)(void *ctx, const char *proto, uint64_t flows), void *ctx);
+
+#endif

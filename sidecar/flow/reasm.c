@@ -1,0 +1,282 @@
+/* TCP reassembly of one direction. In-order data goes straight from the packet to the
+ * data callback; only out-of-order bytes are copied, into pooled blocks. Overlap policy:
+ * first copy wins (bytes already delivered or queued are kept; later copies that differ
+ * are counted as conflicts, compared only against bytes still queued). Sequence numbers
+ * are compared in serial-number arithmetic, so wrap-around at 2^32 is ordinary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/flow_int.h"
+
+#define IG_BLK_SLAB 32u
+
+/* Signed distance a - b in sequence space. */
+static inline int32_t seq_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
+
+struct ig_blk *ig_flow_blk_get(struct ig_flow_table *t)
+{
+    if (!t->free_blks) {
+        /* one slab per 32 blocks: allocation happens while the queue grows, not per packet */
+        struct ig_slab *s = malloc(sizeof(struct ig_slab) + 16 + IG_BLK_SLAB * sizeof(struct ig_blk));
+        if (!s)
+            return NULL;
+        s->next = t->slabs;
+        t->slabs = s;
+        struct ig_blk *b = (struct ig_blk *)((uint8_t *)s + 16);
+        for (uint32_t i = 0; i < IG_BLK_SLAB; i++) {
+            b[i].next = t->free_blks;
+            t->free_blks = &b[i];
+        }
+    }
+    struct ig_blk *b = t->free_blks;
+    t->free_blks = b->next;
+    b->next = NULL;
+    t->blk_mem += sizeof(struct ig_blk);
+    return b;
+}
+
+void ig_flow_blk_put(struct ig_flow_table *t, struct ig_blk *b)
+{
+    b->next = t->free_blks;
+    t->free_blks = b;
+    t->blk_mem -= sizeof(struct ig_blk);
+}
+
+static void deliver(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
+                    const uint8_t *p, size_t n, uint64_t ts)
+{
+    if (n == 0)
+        return;
+    t->st.bytes_delivered += n;
+    if (t->cb.data)
+        t->cb.data(t->cb.ctx, &e->pub, dir, p, n, ts);
+}
+
+static void report_gap(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
+                       uint64_t missing, uint64_t ts)
+{
+    if (missing == 0)
+        return;
+    t->st.gaps++;
+    t->st.gap_bytes += missing;
+    if (t->cb.gap)
+        t->cb.gap(t->cb.ctx, &e->pub, dir, missing, ts);
+}
+
+static void pop_head(struct ig_flow_table *t, struct ig_half *h)
+{
+    struct ig_blk *b = h->q;
+    h->q = b->next;
+    h->q_bytes -= b->len;
+    t->st.bytes_buffered -= b->len;
+    ig_flow_blk_put(t, b);
+}
+
+/* Delivers queued blocks that are now contiguous with next_seq. */
+static void drain(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir, uint64_t ts)
+{
+    struct ig_half *h = &e->half[dir];
+    while (h->q) {
+        struct ig_blk *b = h->q;
+        int32_t off = seq_diff(b->seq, h->next_seq);
+        if (off > 0)
+            break;
+        /* a block can start before next_seq only when a truncated segment skipped ahead */
+        if ((int64_t)off + b->len > 0) {
+            uint32_t skip = (uint32_t)-off;
+            deliver(t, e, dir, b->data + skip, b->len - skip, ts);
+            h->next_seq = b->seq + b->len;
+        }
+        pop_head(t, h);
+    }
+}
+
+/* Gives up on the hole before the first queued block. */
+static void skip_to_head(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir, uint64_t ts)
+{
+    struct ig_half *h = &e->half[dir];
+    int32_t off = seq_diff(h->q->seq, h->next_seq);
+    if (off > 0) {
+        report_gap(t, e, dir, (uint64_t)off, ts);
+        h->next_seq = h->q->seq;
+    }
+    drain(t, e, dir, ts);
+}
+
+/* Queues [seq, seq+n) minus what is already queued (first copy wins). Returns false when
+ * a cap stops it; what was queued before the cap was hit stays. <*cap_hit> says which. */
+static bool enqueue(struct ig_flow_table *t, struct ig_half *h, uint32_t seq, const uint8_t *p,
+                    uint32_t n, int *cap_hit)
+{
+    uint32_t base = h->next_seq;
+    uint32_t cur = seq - base, end = cur + n;   /* offsets from next_seq, below 2^31 */
+    struct ig_blk **link = &h->q;
+    bool overlapped = false, conflict = false;
+
+    while (cur < end) {
+        while (*link && (*link)->seq - base + (*link)->len <= cur)
+            link = &(*link)->next;
+        struct ig_blk *b = *link;
+        uint32_t boff = b ? b->seq - base : end;
+        if (b && boff <= cur) {
+            uint32_t stop = IG_MIN(end, boff + b->len);
+            overlapped = true;
+            if (memcmp(b->data + (cur - boff), p + (cur - (seq - base)), stop - cur) != 0)
+                conflict = true;
+            cur = stop;
+            continue;
+        }
+        uint32_t piece_end = IG_MIN(end, boff);
+        while (cur < piece_end) {
+            uint32_t len = IG_MIN(piece_end - cur, IG_BLK_DATA);
+            if (h->q_bytes + len > t->stream_max) {
+                *cap_hit = 1;
+                goto out;
+            }
+            if (t->blk_mem + sizeof(struct ig_blk) > t->memcap) {
+                *cap_hit = 2;
+                goto out;
+            }
+            struct ig_blk *nb = ig_flow_blk_get(t);
+            if (!nb) {
+                *cap_hit = 2;
+                goto out;
+            }
+            nb->seq = base + cur;
+            nb->len = len;
+            memcpy(nb->data, p + (cur - (seq - base)), len);
+            nb->next = *link;
+            *link = nb;
+            link = &nb->next;
+            h->q_bytes += len;
+            t->st.bytes_buffered += len;
+            cur += len;
+        }
+    }
+out:
+    if (overlapped)
+        t->st.overlaps++;
+    if (conflict)
+        t->st.overlap_conflicts++;
+    return cur >= end;
+}
+
+/* Handles the payload of one segment: <cap> captured bytes of <wire> on the wire. */
+static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
+                         uint32_t seq, const uint8_t *p, uint32_t cap, uint32_t wire, uint64_t ts)
+{
+    struct ig_half *h = &e->half[dir];
+    for (;;) {
+        int32_t rel = seq_diff(seq, h->next_seq);
+        if (rel < 0) {
+            uint32_t old = (uint32_t)-rel;
+            if (old >= wire) {
+                t->st.retransmits++;
+                return;
+            }
+            t->st.overlaps++;            /* partly old: keep the new tail only */
+            uint32_t c = IG_MIN(old, cap);
+            p += c;
+            cap -= c;
+            wire -= old;
+            seq += old;
+            rel = 0;
+        }
+        if (rel == 0) {
+            /* fast path: straight from the packet up to the first queued byte */
+            uint32_t room = h->q ? (uint32_t)IG_MAX(seq_diff(h->q->seq, seq), 0) : wire;
+            uint32_t now = IG_MIN(room, wire);
+            uint32_t now_cap = IG_MIN(now, cap);
+            deliver(t, e, dir, p, now_cap, ts);
+            if (now_cap < now && !h->q) {
+                /* snaplen cut the segment: those bytes exist but were not captured */
+                report_gap(t, e, dir, now - now_cap, ts);
+                h->next_seq = seq + now;
+            } else {
+                h->next_seq = seq + now_cap;
+            }
+            if (now_cap < now || now == wire) {
+                drain(t, e, dir, ts);
+                return;
+            }
+            /* the rest overlaps queued data: first copy (the queued one) wins */
+            p += now;
+            cap -= now;
+            wire -= now;
+            seq += now;
+            drain(t, e, dir, ts);
+            continue;
+        }
+        int cap_hit = 0;
+        if (enqueue(t, h, seq, p, cap, &cap_hit))
+            return;
+        /* over a cap: the oldest hole will not be waited for any longer */
+        if (cap_hit == 1)
+            t->st.stream_cap_drops++;
+        else
+            t->st.memcap_drops++;
+        if (h->q) {
+            skip_to_head(t, e, dir, ts);
+        } else {
+            report_gap(t, e, dir, (uint64_t)rel, ts);
+            h->next_seq = seq;
+        }
+    }
+}
+
+void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,
+                           enum ig_flow_dir dir, const struct ig_packet *pkt)
+{
+    struct ig_half *h = &e->half[dir];
+    uint32_t seq = pkt->seq;
+    uint32_t wire = pkt->payload_wire_len;
+    bool fin = pkt->tcp_flags & 0x01;
+
+    if (pkt->tcp_flags & 0x02) {
+        if (!(h->state & IG_HALF_KNOWN)) {
+            h->next_seq = seq + 1;
+            h->state |= IG_HALF_KNOWN;
+        }
+        seq += 1;                         /* data on a SYN (fast open) follows the ISN */
+    } else if (!(h->state & IG_HALF_KNOWN)) {
+        if (wire == 0 && !fin)
+            return;                       /* a bare ACK says nothing reliable yet */
+        h->next_seq = seq;                /* mid-stream: start where we came in */
+        h->state |= IG_HALF_KNOWN;
+    }
+    if (h->state & IG_HALF_DONE)
+        return;                           /* after FIN: retransmissions only */
+    t->st.segments++;
+    if (wire > 0) {
+        if (seq_diff(seq, h->next_seq) > 0)
+            t->st.out_of_order++;
+        segment_data(t, e, dir, seq, pkt->payload, IG_MIN(pkt->payload_len, wire), wire, pkt->ts_us);
+    }
+    if (fin && !(h->state & IG_HALF_FIN)) {
+        h->state |= IG_HALF_FIN;
+        h->fin_seq = seq + wire;
+    }
+    if ((h->state & IG_HALF_FIN) && seq_diff(h->next_seq, h->fin_seq) >= 0 && !h->q)
+        h->state |= IG_HALF_DONE;
+}
+
+void ig_flow_reasm_drain_all(struct ig_flow_table *t, struct ig_flow_entry *e,
+                             enum ig_flow_dir dir, uint64_t ts_us)
+{
+    struct ig_half *h = &e->half[dir];
+    while (h->q)
+        skip_to_head(t, e, dir, ts_us);
+    /* bytes announced by a FIN that never showed up */
+    if ((h->state & IG_HALF_FIN) && seq_diff(h->fin_seq, h->next_seq) > 0) {
+        report_gap(t, e, dir, (uint32_t)seq_diff(h->fin_seq, h->next_seq), ts_us);
+        h->next_seq = h->fin_seq;
+    }
+    h->state |= IG_HALF_DONE;
+}
+
+void ig_flow_reasm_release(struct ig_flow_table *t, struct ig_flow_entry *e)
+{
+    for (int d = 0; d < 2; d++)
+        while (e->half[d].q)
+            pop_head(t, &e->half[d]);
+}
