@@ -7,6 +7,8 @@
 
 #include <inferguard/base.h>
 
+#include <stdio.h>
+
 #define IG_CONFIG_PATH_MAX 512
 #define IG_CONFIG_MAX_PORTS 16
 #define IG_CONFIG_MAX_KV 32
@@ -75,5 +77,12 @@ void ig_config_defaults(struct ig_config *c);
 /* Loads <path> over the defaults already in <c>. Returns IG_OK, or IG_ECONF with
  * "path:line: reason" in err. */
 int  ig_config_load(const char *path, struct ig_config *c, char *err, size_t errlen);
+/* The same from memory; <name> stands for the file in messages. On error <c> is unchanged. */
+int  ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_config *c,
+                        char *err, size_t errlen);
+/* Writes every key as "key: value  # help" (YAML, dotted keys), secrets masked. */
+void ig_config_print(const struct ig_config *c, FILE *out);
+/* The same for the built-in defaults: `inferguard config --defaults`, README. */
+void ig_config_print_defaults(FILE *out);
 
 #endif

@@ -18,12 +18,81 @@ void ig_rules_free(struct ig_rules *r);
  * <report> ("file:line: reason"). Returns the number of errors (0 = valid). */
 int ig_rules_check_dir(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx);
 
-/* Detector settings from a "- detector: NAME" block. */
+/* Same as ig_rules_check_dir for one file or an in-memory buffer (<name> stands for the
+ * file in messages); used by tests and the fuzzer. */
+int ig_rules_check_buf(const char *name, const void *p, size_t n,
+                       void (*report)(void *ctx, const char *msg), void *ctx);
+/* Loads one buffer as a whole rule set (tests, fuzzing). */
+int ig_rules_load_buf(const char *name, const void *p, size_t n, struct ig_rules **out,
+                      char *err, size_t errlen);
+
+/* Detector settings from a "- detector: NAME" block. Later blocks for the same detector
+ * (in later files) override the keys they set. */
 bool        ig_rules_enabled(const struct ig_rules *r, const char *detector, bool def);
 double      ig_rules_num(const struct ig_rules *r, const char *detector, const char *param, double def);
 const char *ig_rules_str(const struct ig_rules *r, const char *detector, const char *param, const char *def);
+bool        ig_rules_bool(const struct ig_rules *r, const char *detector, const char *param, bool def);
+/* A duration param ("10s", "500ms", "5m"; a bare number is seconds), in µs. */
+uint64_t    ig_rules_duration_us(const struct ig_rules *r, const char *detector, const char *param,
+                                 uint64_t def);
+/* A list param (lists expanded): sets *items and returns the count; 0 and *items = NULL
+ * when absent. A scalar param reads as a one-item list. */
+size_t      ig_rules_strlist(const struct ig_rules *r, const char *detector, const char *param,
+                             const char *const **items);
 /* Severity (enum ig_severity) and throttle window (µs) of a detector, or <def>. */
 int         ig_rules_severity(const struct ig_rules *r, const char *detector, int def);
 uint64_t    ig_rules_throttle_us(const struct ig_rules *r, const char *detector, uint64_t def);
+/* Calls <fn> with the name of every detector named by a detector block or a rule, once
+ * each, with the file and line that first named it (so callers can flag unknown names). */
+void        ig_rules_each_detector(const struct ig_rules *r,
+                                   void (*fn)(void *ctx, const char *detector, const char *file,
+                                              unsigned line),
+                                   void *ctx);
+
+/* ---- Pattern rules ("- rule: NAME"), for detectors that match text. ---- */
+
+struct ig_strv { const char *const *v; uint32_t n; };
+
+enum ig_rule_scan { IG_SCAN_REQUEST = 1, IG_SCAN_RESPONSE = 2, IG_SCAN_BOTH = 3 };
+
+/* One rule, immutable, owned by the rule set. Unset fields are 0 / NULL / empty. */
+struct ig_rule {
+    const char *name, *detector, *desc;
+    const char *condition;        /* free text for the detector to interpret (macros: ig_rules_macro) */
+    const char *file;             /* where it was defined, for messages */
+    unsigned    line;
+    struct ig_strv patterns;      /* {list: NAME} items expanded in place, in order */
+    struct ig_strv validators;    /* names, e.g. luhn; the detector checks it knows them */
+    struct ig_strv atlas;         /* "AML.T0057", checked for form */
+    struct ig_strv tags;
+    struct ig_strv models, routes; /* glob patterns the rule is limited to; empty = all */
+    struct ig_strv positives, negatives;  /* examples the tests run the rule on */
+    int         severity;         /* enum ig_severity; 0 = the detector's */
+    uint64_t    throttle_us;      /* 0 = the detector's */
+    double      weight;           /* contribution to a detector's score, default 1 */
+    uint32_t    scan;             /* enum ig_rule_scan, default IG_SCAN_BOTH */
+    bool        enabled;          /* default true */
+    const void *params_;          /* read with ig_rule_num / ig_rule_str */
+    uint32_t    nparams_;
+};
+
+/* Rules of <detector> (NULL = all), in load order, disabled ones included. */
+size_t ig_rules_count(const struct ig_rules *r, const char *detector);
+const struct ig_rule *ig_rules_get(const struct ig_rules *r, const char *detector, size_t i);
+const struct ig_rule *ig_rules_find(const struct ig_rules *r, const char *name);
+/* Does <rule> apply to this model and route (glob match on its models/routes)? */
+bool ig_rule_applies(const struct ig_rule *rule, const char *model, const char *route);
+/* The rule's own params: map ("params: {min_len: 8}"). */
+double      ig_rule_num(const struct ig_rule *rule, const char *param, double def);
+const char *ig_rule_str(const struct ig_rule *rule, const char *param, const char *def);
+
+/* A named list, expanded: sets *items, returns the count (0 when unknown). */
+size_t      ig_rules_list(const struct ig_rules *r, const char *name, const char *const **items);
+/* A macro's condition text, or NULL. */
+const char *ig_rules_macro(const struct ig_rules *r, const char *name);
+
+/* Severity names info|low|medium|high|critical <-> enum ig_severity; -1 / "unknown". */
+int         ig_severity_parse(const char *s);
+const char *ig_severity_name(int sev);
 
 #endif

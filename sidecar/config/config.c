@@ -1,0 +1,532 @@
+/* The configuration loader: one table names every key, its type, where it lives in
+ * struct ig_config and its range; YAML maps are flattened to dotted keys on the way in
+ * ("flow: {idle_timeout: 60s}" and "flow.idle_timeout: 60s" are the same key). */
+#include <inferguard/config.h>
+
+#include "units.h"
+#include "yaml_doc.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef IG_RULES_DIR
+#define IG_RULES_DIR "/usr/local/share/inferguard/rules"
+#endif
+
+enum cfg_type {
+    FT_U32, FT_U64,
+    FT_STR,          /* char[size] */
+    FT_ENUM,         /* char[size], one of choices */
+    FT_SECRET,       /* char[size], never printed */
+    FT_DUR_S,        /* uint32_t seconds; bare number = seconds */
+    FT_DUR_MS,       /* uint32_t milliseconds; bare number = milliseconds */
+    FT_SIZE32, FT_SIZE64,   /* bytes; "256MiB" */
+    FT_PORTS,        /* uint16_t[max_items] + uint32_t count */
+    FT_LIST,         /* char[max_items][size] + uint32_t count */
+    FT_KV,           /* struct ig_kv[max_items] + uint32_t count: any string map */
+};
+
+enum { LIST_LOWER = 1, LIST_CIDR = 2 };
+
+struct cfg_key {
+    const char *name;
+    enum cfg_type type;
+    size_t off, size, count_off;
+    uint32_t max_items;
+    uint64_t min, max;          /* in the key's unit: count, seconds, ms or bytes */
+    const char *choices;        /* "a|b|c" for FT_ENUM and checked FT_LIST items */
+    unsigned flags;
+    const char *help;
+};
+
+#define OFF(f) offsetof(struct ig_config, f)
+#define SZ(f) sizeof(((struct ig_config *)0)->f)
+#define NUM(n, t, f, lo, hi, h)   { n, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h }
+#define STR(n, t, f, ch, h)       { n, t, OFF(f), SZ(f), 0, 0, 0, 0, ch, 0, h }
+#define LIST(n, f, cnt, ch, fl, h) { n, FT_LIST, OFF(f), SZ(f[0]), OFF(cnt), IG_CONFIG_MAX_LIST, 0, 0, ch, fl, h }
+
+#define KiB 1024ull
+#define MiB (1024ull * 1024)
+#define GiB (1024ull * 1024 * 1024)
+
+static const struct cfg_key keys[] = {
+    NUM("capture.snaplen", FT_U32, capture_snaplen, 64, 262144, "bytes captured per packet"),
+    STR("capture.bpf", FT_STR, capture_bpf, NULL, "BPF filter; empty = derived from capture.ports"),
+    { "capture.ports", FT_PORTS, OFF(model_ports), sizeof(uint16_t), OFF(n_model_ports),
+      IG_CONFIG_MAX_PORTS, 1, 65535, NULL, 0, "TCP ports of the model servers" },
+    NUM("flow.max_flows", FT_U32, flow_max, 1, 1u << 24, "flows tracked at once; oldest evicted"),
+    NUM("flow.idle_timeout", FT_DUR_S, flow_idle_timeout_s, 1, 86400, "a flow idle this long is closed"),
+    NUM("flow.memcap", FT_SIZE64, flow_memcap, 1 * MiB, 1024 * GiB, "all reassembly buffers together"),
+    NUM("flow.stream_max_bytes", FT_SIZE32, flow_stream_max, 4 * KiB, 1 * GiB,
+        "out-of-order bytes queued per direction"),
+    NUM("http.request_body_limit", FT_SIZE32, http_request_body_limit, 1 * KiB, 1 * GiB,
+        "request bodies are cut (and counted) beyond this"),
+    NUM("http.response_body_limit", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB,
+        "response bodies are cut (and counted) beyond this"),
+    NUM("adapters.max_rows", FT_U32, max_rows, 1, 1u << 24, "rows per tensor"),
+    NUM("adapters.max_features", FT_U32, max_features, 1, 1u << 24, "features per row"),
+    NUM("adapters.max_values", FT_U32, max_values, 1, 1u << 28, "values per tensor (rows x features)"),
+    NUM("adapters.max_depth", FT_U32, max_depth, 1, 1024, "JSON nesting depth"),
+    NUM("adapters.max_string", FT_SIZE32, max_string, 16, 256 * MiB, "longest JSON string (prompts)"),
+    LIST("identity.order", identity_order, n_identity_order, "spiffe|jwt|api_key|forwarded|source_ip", 0,
+         "identity sources, first match wins"),
+    LIST("identity.api_key_headers", api_key_headers, n_api_key_headers, NULL, LIST_LOWER,
+         "headers carrying an API key (hashed, never stored)"),
+    STR("identity.hash_secret", FT_SECRET, identity_secret, NULL,
+        "key for hashing API keys; default $INFERGUARD_ID_SECRET"),
+    LIST("identity.trusted_proxies", trusted_proxies, n_trusted_proxies, NULL, LIST_CIDR,
+         "CIDRs whose X-Forwarded-For is believed"),
+    NUM("detection.max_clients", FT_U32, clients_max, 1, 100000000, "clients tracked; LRU evicted"),
+    NUM("detection.memcap", FT_SIZE64, clients_memcap, 64 * KiB, 1024 * GiB, "client table memory"),
+    STR("findings.encoding", FT_ENUM, findings_encoding, "json|msgpack", "finding encoding"),
+    STR("output.findings", FT_STR, findings_path, NULL, "findings file; - = stdout"),
+    STR("output.events", FT_STR, events_path, NULL, "events JSONL file; empty = off"),
+    STR("rules.dir", FT_STR, rules_dir, NULL, "directory of rules/*.yaml"),
+    STR("kafka.brokers", FT_STR, kafka_brokers, NULL, "bootstrap servers; empty = Kafka off"),
+    STR("kafka.topic", FT_STR, kafka_topic, NULL, "findings topic"),
+    { "kafka.properties", FT_KV, OFF(kafka_props), sizeof(struct ig_kv), OFF(n_kafka_props),
+      IG_CONFIG_MAX_KV, 0, 0, NULL, 0, "any librdkafka property, e.g. security.protocol" },
+    STR("kafka.spool_dir", FT_STR, spool_dir, NULL, "findings spooled here while the broker is away"),
+    NUM("kafka.spool_max_bytes", FT_SIZE64, spool_max_bytes, 0, 1024 * GiB, "spool cap; beyond it findings are dropped (counted)"),
+    STR("kafka.spool_fsync", FT_ENUM, spool_fsync, "always|batch|never", "spool durability"),
+    NUM("kafka.flush_timeout", FT_DUR_MS, flush_timeout_ms, 0, 600000, "wait for delivery at shutdown"),
+    STR("drift.reports_dir", FT_STR, reports_dir, NULL, "drift reports written here; empty = off"),
+};
+
+static void set_str(char *dst, size_t cap, const char *s)
+{
+    snprintf(dst, cap, "%s", s);
+}
+
+void ig_config_defaults(struct ig_config *c)
+{
+    static const uint16_t ports[] = { 80, 8000, 8080, 8501, 9000 };
+    static const char *const order[] = { "spiffe", "jwt", "api_key", "forwarded", "source_ip" };
+
+    memset(c, 0, sizeof *c);
+    c->capture_snaplen = 262144;
+    memcpy(c->model_ports, ports, sizeof ports);
+    c->n_model_ports = IG_ARRAY_LEN(ports);
+    c->flow_max = 65536;
+    c->flow_idle_timeout_s = 120;
+    c->flow_memcap = 256 * MiB;
+    c->flow_stream_max = 4 * MiB;
+    c->http_request_body_limit = 8 * MiB;
+    c->http_response_body_limit = 8 * MiB;
+    c->max_rows = 65536;
+    c->max_features = 1048576;
+    c->max_values = 4194304;
+    c->max_depth = 64;
+    c->max_string = 1 * MiB;
+    for (size_t i = 0; i < IG_ARRAY_LEN(order); i++)
+        set_str(c->identity_order[i], sizeof c->identity_order[i], order[i]);
+    c->n_identity_order = IG_ARRAY_LEN(order);
+    set_str(c->api_key_headers[0], sizeof c->api_key_headers[0], "x-api-key");
+    c->n_api_key_headers = 1;
+    const char *secret = getenv("INFERGUARD_ID_SECRET");
+    if (secret)
+        set_str(c->identity_secret, sizeof c->identity_secret, secret);
+    c->clients_max = 100000;
+    c->clients_memcap = 512 * MiB;
+    set_str(c->findings_encoding, sizeof c->findings_encoding, "json");
+    set_str(c->findings_path, sizeof c->findings_path, "-");
+    set_str(c->rules_dir, sizeof c->rules_dir, IG_RULES_DIR);
+    set_str(c->kafka_topic, sizeof c->kafka_topic, "inferguard.findings");
+    set_str(c->spool_dir, sizeof c->spool_dir, "/var/lib/inferguard/spool");
+    c->spool_max_bytes = 256 * MiB;
+    set_str(c->spool_fsync, sizeof c->spool_fsync, "batch");
+    c->flush_timeout_ms = 10000;
+}
+
+/* ---- loading ---- */
+
+struct loader {
+    struct ig_ydoc *d;
+    const char *name;
+    struct ig_config *c;
+    char *err;
+    size_t errlen;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+{
+    char msg[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(L->err, L->errlen, "%s:%u: %s", L->name, ig_ydoc_line(n), msg);
+    return IG_ECONF;
+}
+
+static const struct cfg_key *find_key(const char *path)
+{
+    for (size_t i = 0; i < IG_ARRAY_LEN(keys); i++)
+        if (strcmp(keys[i].name, path) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static bool is_section(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < IG_ARRAY_LEN(keys); i++)
+        if (strncmp(keys[i].name, path, n) == 0 && keys[i].name[n] == '.')
+            return true;
+    return false;
+}
+
+static bool in_choices(const char *choices, const char *s)
+{
+    size_t n = strlen(s);
+    for (const char *p = choices; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, s, n) == 0)
+            return true;
+        p = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
+
+static bool valid_cidr(const char *s)
+{
+    char addr[64];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    if (n == 0 || n >= sizeof addr)
+        return false;
+    memcpy(addr, s, n);
+    addr[n] = 0;
+    uint8_t buf[16];
+    int maxbits;
+    if (inet_pton(AF_INET, addr, buf) == 1)
+        maxbits = 32;
+    else if (inet_pton(AF_INET6, addr, buf) == 1)
+        maxbits = 128;
+    else
+        return false;
+    if (!slash)
+        return true;
+    uint64_t bits;
+    return ig_parse_u64(slash + 1, &bits) && bits <= (uint64_t)maxbits;
+}
+
+static int need_scalar(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+    if (v->type != YAML_SCALAR_NODE)
+        return fail(L, v, "%s: expected a value, got %s", k->name, ig_ydoc_kind(v));
+    if (ig_ydoc_is_null(v) && k->type != FT_STR && k->type != FT_SECRET)
+        return fail(L, v, "%s: missing value", k->name);
+    return IG_OK;
+}
+
+static int set_number(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+    const char *s = ig_ydoc_str(v), *what;
+    uint64_t x;
+    bool ok;
+    switch (k->type) {
+    case FT_DUR_S:
+        what = "a duration (e.g. 120s, 5m)";
+        ok = ig_parse_duration_us(s, 1000000, &x);
+        if (ok && x % 1000000)
+            return fail(L, v, "%s: '%s' is not a whole number of seconds", k->name, s);
+        x /= 1000000;
+        break;
+    case FT_DUR_MS:
+        what = "a duration (e.g. 500ms, 10s)";
+        ok = ig_parse_duration_us(s, 1000, &x);
+        if (ok && x % 1000)
+            return fail(L, v, "%s: '%s' is not a whole number of milliseconds", k->name, s);
+        x /= 1000;
+        break;
+    case FT_SIZE32:
+    case FT_SIZE64:
+        what = "a size (e.g. 8MiB, 512k, 4096)";
+        ok = ig_parse_size(s, &x);
+        break;
+    default:
+        what = "a whole number";
+        ok = ig_parse_u64(s, &x);
+        break;
+    }
+    if (!ok)
+        return fail(L, v, "%s: '%s' is not %s", k->name, s, what);
+    if (x < k->min || x > k->max)
+        return fail(L, v, "%s: %s is out of range [%llu, %llu]", k->name, s,
+                    (unsigned long long)k->min, (unsigned long long)k->max);
+    uint8_t *base = (uint8_t *)L->c;
+    if (k->type == FT_U64 || k->type == FT_SIZE64)
+        memcpy(base + k->off, &x, sizeof x);
+    else {
+        uint32_t y = (uint32_t)x;
+        memcpy(base + k->off, &y, sizeof y);
+    }
+    return IG_OK;
+}
+
+static int set_string(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+    const char *s = ig_ydoc_is_null(v) ? "" : ig_ydoc_str(v);
+    size_t n = v->data.scalar.length;
+    if (ig_ydoc_is_null(v))
+        n = 0;
+    if (memchr(s, 0, n) || strlen(s) != n)
+        return fail(L, v, "%s: contains a NUL byte", k->name);
+    if (n >= k->size)
+        return fail(L, v, "%s: longer than %zu bytes", k->name, k->size - 1);
+    if (k->type == FT_ENUM && !in_choices(k->choices, s))
+        return fail(L, v, "%s: '%s' is not one of %s", k->name, s, k->choices);
+    memcpy((char *)L->c + k->off, s, n + 1);
+    return IG_OK;
+}
+
+static int set_list(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+    uint8_t *base = (uint8_t *)L->c;
+    uint32_t count = 0;
+    if (v->type == YAML_SCALAR_NODE && ig_ydoc_is_null(v))
+        goto done;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(L, v, "%s: expected a list, got %s", k->name, ig_ydoc_kind(v));
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = ig_ydoc_node(L->d, *it);
+        if (!e || e->type != YAML_SCALAR_NODE || ig_ydoc_is_null(e))
+            return fail(L, e ? e : v, "%s: list items must be values", k->name);
+        if (count == k->max_items)
+            return fail(L, e, "%s: more than %u items", k->name, k->max_items);
+        const char *s = ig_ydoc_str(e);
+        if (k->type == FT_PORTS) {
+            uint64_t port;
+            if (!ig_parse_u64(s, &port) || port < k->min || port > k->max)
+                return fail(L, e, "%s: '%s' is not a port (1-65535)", k->name, s);
+            uint16_t p16 = (uint16_t)port;
+            memcpy(base + k->off + count * sizeof p16, &p16, sizeof p16);
+        } else {
+            size_t n = e->data.scalar.length;
+            if (n >= k->size || strlen(s) != n)
+                return fail(L, e, "%s: item longer than %zu bytes", k->name, k->size - 1);
+            if (k->choices && !in_choices(k->choices, s))
+                return fail(L, e, "%s: '%s' is not one of %s", k->name, s, k->choices);
+            if ((k->flags & LIST_CIDR) && !valid_cidr(s))
+                return fail(L, e, "%s: '%s' is not an address or CIDR", k->name, s);
+            char *dst = (char *)base + k->off + count * k->size;
+            for (size_t i = 0; i <= n; i++)
+                dst[i] = (k->flags & LIST_LOWER) ? (char)tolower((unsigned char)s[i]) : s[i];
+        }
+        count++;
+    }
+done:
+    memcpy(base + k->count_off, &count, sizeof count);
+    return IG_OK;
+}
+
+static int set_kv(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+    struct ig_kv *kv = (struct ig_kv *)((uint8_t *)L->c + k->off);
+    uint32_t count = 0;
+    if (v->type == YAML_SCALAR_NODE && ig_ydoc_is_null(v))
+        goto done;
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(L, v, "%s: expected a map, got %s", k->name, ig_ydoc_kind(v));
+    for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = ig_ydoc_node(L->d, p->key), *vn = ig_ydoc_node(L->d, p->value);
+        if (!kn || !vn || kn->type != YAML_SCALAR_NODE || vn->type != YAML_SCALAR_NODE)
+            return fail(L, kn ? kn : v, "%s: keys and values must be plain values", k->name);
+        if (count == k->max_items)
+            return fail(L, kn, "%s: more than %u properties", k->name, k->max_items);
+        const char *ks = ig_ydoc_str(kn), *vs = ig_ydoc_is_null(vn) ? "" : ig_ydoc_str(vn);
+        if (!*ks || strlen(ks) >= sizeof kv->key || strlen(ks) != kn->data.scalar.length)
+            return fail(L, kn, "%s: bad property name", k->name);
+        if (strlen(vs) >= sizeof kv->value)
+            return fail(L, vn, "%s.%s: value longer than %zu bytes", k->name, ks, sizeof kv->value - 1);
+        set_str(kv[count].key, sizeof kv[count].key, ks);
+        set_str(kv[count].value, sizeof kv[count].value, vs);
+        count++;
+    }
+done:
+    memcpy((uint8_t *)L->c + k->count_off, &count, sizeof count);
+    return IG_OK;
+}
+
+static int set_key(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+    switch (k->type) {
+    case FT_PORTS:
+    case FT_LIST:
+        return set_list(L, k, v);
+    case FT_KV:
+        return set_kv(L, k, v);
+    default:
+        break;
+    }
+    int rc = need_scalar(L, k, v);
+    if (rc)
+        return rc;
+    if (k->type == FT_STR || k->type == FT_ENUM || k->type == FT_SECRET)
+        return set_string(L, k, v);
+    return set_number(L, k, v);
+}
+
+static int walk(struct loader *L, const yaml_node_t *map, const char *prefix, int depth)
+{
+    if (depth > IG_YAML_MAX_DEPTH)
+        return fail(L, map, "nested too deeply");
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = ig_ydoc_node(L->d, p->key), *vn = ig_ydoc_node(L->d, p->value);
+        if (!kn || !vn)
+            return fail(L, map, "broken YAML document");
+        if (kn->type != YAML_SCALAR_NODE)
+            return fail(L, kn, "keys must be plain names, got %s", ig_ydoc_kind(kn));
+        char path[256];
+        int n = snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", ig_ydoc_str(kn));
+        if (n < 0 || (size_t)n >= sizeof path || strlen(ig_ydoc_str(kn)) != kn->data.scalar.length)
+            return fail(L, kn, "key too long");
+        const struct cfg_key *k = find_key(path);
+        int rc;
+        if (k)
+            rc = set_key(L, k, vn);
+        else if (is_section(path)) {
+            if (vn->type == YAML_MAPPING_NODE)
+                rc = walk(L, vn, path, depth + 1);
+            else if (ig_ydoc_is_null(vn))
+                rc = IG_OK;
+            else
+                rc = fail(L, vn, "'%s' is a section: expected a map, got %s", path, ig_ydoc_kind(vn));
+        } else
+            rc = fail(L, kn, "unknown key '%s'", path);
+        if (rc)
+            return rc;
+    }
+    return IG_OK;
+}
+
+int ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_config *c,
+                       char *err, size_t errlen)
+{
+    struct ig_ydoc d;
+    int rc = ig_ydoc_load(&d, name, p, n, err, errlen);
+    if (rc)
+        return rc == IG_ENOMEM ? rc : IG_ECONF;
+    /* Work on a copy so that a failed load leaves <c> as it was. */
+    struct ig_config *tmp = malloc(sizeof *tmp);
+    if (!tmp) {
+        ig_ydoc_free(&d);
+        snprintf(err, errlen, "%s: out of memory", name);
+        return IG_ENOMEM;
+    }
+    *tmp = *c;
+    struct loader L = { &d, name, tmp, err, errlen };
+    yaml_node_t *root = ig_ydoc_root(&d);
+    if (!root || ig_ydoc_is_null(root))
+        rc = IG_OK;
+    else if (root->type != YAML_MAPPING_NODE)
+        rc = fail(&L, root, "expected a map of settings, got %s", ig_ydoc_kind(root));
+    else
+        rc = walk(&L, root, "", 0);
+    if (rc == IG_OK)
+        *c = *tmp;
+    free(tmp);
+    ig_ydoc_free(&d);
+    return rc;
+}
+
+int ig_config_load(const char *path, struct ig_config *c, char *err, size_t errlen)
+{
+    uint8_t *buf;
+    size_t n;
+    if (ig_ydoc_read_file(path, &buf, &n, err, errlen))
+        return IG_ECONF;
+    int rc = ig_config_load_buf(path, buf, n, c, err, errlen);
+    free(buf);
+    return rc;
+}
+
+/* ---- printing ---- */
+
+static void print_scaled(FILE *out, uint64_t v, const char *const *units, const uint64_t *mul, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (v && v % mul[i] == 0) {
+            fprintf(out, "%llu%s", (unsigned long long)(v / mul[i]), units[i]);
+            return;
+        }
+    fprintf(out, "%llu%s", (unsigned long long)v, units[0]);
+}
+
+static void print_value(FILE *out, const struct ig_config *c, const struct cfg_key *k)
+{
+    static const char *const size_u[] = { "", "KiB", "MiB", "GiB" };
+    static const uint64_t size_m[] = { 1, KiB, MiB, GiB };
+    static const char *const ms_u[] = { "ms", "s", "m", "h" };
+    static const uint64_t ms_m[] = { 1, 1000, 60000, 3600000 };
+    const uint8_t *base = (const uint8_t *)c + k->off;
+    uint32_t u32, count = 0;
+    uint64_t u64;
+    if (k->count_off)
+        memcpy(&count, (const uint8_t *)c + k->count_off, sizeof count);
+    switch (k->type) {
+    case FT_U32: memcpy(&u32, base, 4); fprintf(out, "%u", u32); break;
+    case FT_U64: memcpy(&u64, base, 8); fprintf(out, "%llu", (unsigned long long)u64); break;
+    case FT_DUR_S: memcpy(&u32, base, 4); print_scaled(out, (uint64_t)u32 * 1000, ms_u, ms_m, 4); break;
+    case FT_DUR_MS: memcpy(&u32, base, 4); print_scaled(out, u32, ms_u, ms_m, 4); break;
+    case FT_SIZE32: memcpy(&u32, base, 4); print_scaled(out, u32, size_u, size_m, 4); break;
+    case FT_SIZE64: memcpy(&u64, base, 8); print_scaled(out, u64, size_u, size_m, 4); break;
+    case FT_SECRET: fprintf(out, "%s", *(const char *)base ? "\"<set>\"" : "\"\""); break;
+    case FT_STR:
+    case FT_ENUM: fprintf(out, "\"%s\"", (const char *)base); break;
+    case FT_PORTS:
+        fputc('[', out);
+        for (uint32_t i = 0; i < count; i++) {
+            uint16_t p;
+            memcpy(&p, base + i * sizeof p, sizeof p);
+            fprintf(out, "%s%u", i ? ", " : "", p);
+        }
+        fputc(']', out);
+        break;
+    case FT_LIST:
+        fputc('[', out);
+        for (uint32_t i = 0; i < count; i++)
+            fprintf(out, "%s%s", i ? ", " : "", (const char *)base + i * k->size);
+        fputc(']', out);
+        break;
+    case FT_KV: {
+        const struct ig_kv *kv = (const struct ig_kv *)base;
+        fputc('{', out);
+        for (uint32_t i = 0; i < count; i++)
+            fprintf(out, "%s\"%s\": \"%s\"", i ? ", " : "", kv[i].key, kv[i].value);
+        fputc('}', out);
+        break;
+    }
+    }
+}
+
+void ig_config_print(const struct ig_config *c, FILE *out)
+{
+    for (size_t i = 0; i < IG_ARRAY_LEN(keys); i++) {
+        fprintf(out, "%s: ", keys[i].name);
+        print_value(out, c, &keys[i]);
+        if (keys[i].choices)
+            fprintf(out, "  # %s; %s\n", keys[i].choices, keys[i].help);
+        else
+            fprintf(out, "  # %s\n", keys[i].help);
+    }
+}
+
+void ig_config_print_defaults(FILE *out)
+{
+    struct ig_config *c = malloc(sizeof *c);
+    if (!c)
+        return;
+    ig_config_defaults(c);
+    c->identity_secret[0] = 0;   /* the environment is not a default */
+    ig_config_print(c, out);
+    free(c);
+}
