@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The command-line contract users and scripts rely on: --help everywhere (exit 0),
+# documented exit codes, and one-line errors that name what is wrong.
+. "$(dirname "$0")/lib/common.sh"
+
+expect() {  # expect CODE PATTERN -- command...: exit code and a stderr/stdout pattern
+  local code=$1 pat=$2; shift 3
+  set +e; "$@" > "$WORK/out" 2>&1; local got=$?; set -e
+  [ "$got" = "$code" ] || fail "'$*' exited $got, expected $code: $(head -3 "$WORK/out")"
+  grep -qE -- "$pat" "$WORK/out" || fail "'$*' output lacks /$pat/: $(head -3 "$WORK/out")"
+}
+
+expect 0 "usage: inferguard COMMAND" -- "$IG_BIN" --help
+for cmd in analyze run rules config; do
+  expect 0 "usage: inferguard $cmd" -- "$IG_BIN" "$cmd" --help
+done
+expect 0 "exit codes" -- "$IG_BIN" analyze --help
+expect 0 "^inferguard [0-9]+\.[0-9]+" -- "$IG_BIN" version
+expect 2 "unknown command 'frobnicate'" -- "$IG_BIN" frobnicate
+expect 2 "usage: inferguard COMMAND" -- "$IG_BIN"
+expect 2 "no capture file" -- "$IG_BIN" analyze
+expect 2 "unrecognized option|invalid option" -- "$IG_BIN" analyze --no-such-flag x.pcap
+expect 4 "cannot read capture file '$WORK/missing.pcap'" -- "$IG_BIN" analyze "$WORK/missing.pcap"
+
+# A file that is not a capture: a one-line error naming it, exit 4.
+echo "not a pcap" > "$WORK/bogus.pcap"
+expect 4 "bogus.pcap" -- "$IG_BIN" analyze --findings /dev/null "$WORK/bogus.pcap"
+
+# Configuration errors name the key and the line, exit 3.
+printf 'flow:\n  max_flows: 100\n  no_such_key: 1\n' > "$WORK/bad.yaml"
+expect 3 "bad.yaml:3.*no_such_key" -- "$IG_BIN" config check "$WORK/bad.yaml"
+expect 3 "bad.yaml:3" -- "$IG_BIN" analyze -c "$WORK/bad.yaml" "$WORK/bogus.pcap"
+printf 'flow:\n  max_flows: 100\n' > "$WORK/good.yaml"
+expect 0 "is valid" -- "$IG_BIN" config check "$WORK/good.yaml"
+expect 0 "max_flows" -- "$IG_BIN" config --defaults
+
+# Rules: the shipped set is valid; a broken one reports file:line and exits 3.
+expect 0 "is valid" -- "$IG_BIN" rules check "$IG_SRC/rules"
+mkdir "$WORK/rules"
+printf -- '- detector: abuse.rate\n  params:\n    max_requests: 5\n  bogus_field: 1\n' > "$WORK/rules/a.yaml"
+expect 3 "a.yaml:4" -- "$IG_BIN" rules check "$WORK/rules"
+expect 3 "a.yaml:4" -- "$IG_BIN" analyze --rules "$WORK/rules" "$WORK/bogus.pcap"
+expect 3 "rules" -- "$IG_BIN" analyze --rules "$WORK/no-such-dir" "$WORK/bogus.pcap"
+echo "ok: CLI contract holds"
