@@ -11,10 +11,21 @@
 #include <inferguard/rules.h>
 
 struct ig_findings_stats {
-    uint64_t raised, emitted, throttled, encode_errors;
+    uint64_t raised;          /* findings detectors raised */
+    uint64_t emitted;         /* OCSF records written (Creates + Updates) */
+    uint64_t throttled;       /* raises folded into an open group (reported by its Update) */
+    uint64_t updates;         /* Update records (activity_id 2) for groups with count > 1 */
+    uint64_t evicted;         /* groups closed early because the throttle table was full */
+    uint64_t encode_errors;   /* findings that could not be encoded (too large): dropped */
+    uint64_t atlas_unknown;   /* ATLAS ids not in the table (kept as bare uids) */
 };
 
 struct ig_findings;
+/* Reads the ATLAS table from <cfg->rules_dir>/atlas.yaml (built-in copy when absent), the
+ * pod metadata from the environment, findings.encoding from cfg and the throttle windows
+ * from <rules> (ig_rules_throttle_us, default 60 s; 0 = no throttling for that analytic;
+ * "findings" params max_groups, default 1024). rules is borrowed and must outlive <f>.
+ * Returns NULL with one sentence in err on a bad atlas.yaml or encoding. */
 struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                     char *err, size_t errlen);
 /* Adds a sink (takes ownership of the opened state). */
@@ -36,5 +47,8 @@ void ig_findings_free(struct ig_findings *f);
  * or 0 when it does not fit. count/first/last describe a throttled group (count 1 = single). */
 size_t ig_finding_to_ocsf_json(const struct ig_finding *f, uint64_t count, uint64_t first_us,
                                uint64_t last_us, char *buf, size_t cap);
+/* The same object as msgpack (a map), for findings.encoding: msgpack. Same return rule. */
+size_t ig_finding_to_ocsf_msgpack(const struct ig_finding *f, uint64_t count, uint64_t first_us,
+                                  uint64_t last_us, char *buf, size_t cap);
 
 #endif

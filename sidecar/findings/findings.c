@@ -1,0 +1,500 @@
+/* The findings stage: throttle, enrich, encode, fan out to sinks. See findings.h.
+ * Throttling: the first finding of a (client, analytic, model) group is written at once
+ * (activity Create, count 1); repeats inside the window are folded into the group; when the
+ * window ends (on the capture clock) a group with count > 1 is written again as an Update
+ * with the total count and last_seen_time, carrying the latest repeat's scores and evidence.
+ * The table is bounded: when full, the oldest group is closed early (its Update written)
+ * and counted, so nothing that fired is lost. */
+#include "findings.h"
+#include "ocsf.h"
+#include "enc.h"
+
+#include <inferguard/log.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IG_FINDINGS_MAX_SINKS 8
+#define IG_FINDINGS_STRBUF 3072
+#define IG_FINDINGS_DEFAULT_WINDOW_US (60ull * 1000000ull)
+#define IG_FINDINGS_POLL_US 50000ull
+
+/* A finding deep-copied into fixed storage (no allocation per finding). */
+struct group {
+    struct ig_finding f;          /* latest repeat; strings point into buf */
+    char buf[IG_FINDINGS_STRBUF];
+    size_t used;
+    uint64_t hash, count, first_us, last_us, deadline_us;
+    int32_t next;                 /* hash chain or free list */
+    bool live;
+};
+
+struct out_sink {
+    const struct ig_sink *sink;
+    void *state;
+    bool json_only;               /* file sinks write JSON lines whatever the encoding */
+};
+
+struct ig_findings {
+    const struct ig_rules *rules;
+    bool msgpack;
+    struct ig_atlas atlas;
+    struct ig_ocsf_env env;
+    struct ig_emit emit;
+    struct out_sink sinks[IG_FINDINGS_MAX_SINKS];
+    struct ig_sink_stats closed_stats[IG_FINDINGS_MAX_SINKS];  /* kept for the summary */
+    uint32_t nsinks;
+    bool closed;
+
+    struct group *groups;
+    uint32_t ngroups, nlive;
+    int32_t *buckets;             /* nbuckets heads, -1 = empty */
+    uint32_t nbuckets;
+    int32_t free_head;
+    uint64_t next_deadline_us, last_poll_us, last_now_us;
+    bool written_since_poll;
+
+    struct ig_jsonw json;
+    msgpack_sbuffer mp_buf;
+    msgpack_packer mp;
+    struct ig_enc enc;
+    struct ig_findings_stats stats;
+};
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return (h ^ 0x1f) * 1099511628211ull;
+}
+
+static uint64_t group_hash(const struct ig_finding *f)
+{
+    uint64_t h = 14695981039346656037ull;
+    return str_hash(str_hash(str_hash(h, f->client_id), f->analytic), f->model);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Copies <s> into the group's buffer; a string that no longer fits becomes "" (the fixed
+ * buffer is far larger than any detector's strings; truncation beats allocation). */
+static const char *keep(struct group *g, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    if (n > sizeof g->buf - g->used)
+        return "";
+    char *d = g->buf + g->used;
+    memcpy(d, s, n);
+    g->used += n;
+    return d;
+}
+
+static void group_copy(struct group *g, const struct ig_finding *f)
+{
+    g->used = 0;
+    g->f = *f;
+    g->f.analytic = keep(g, f->analytic);
+    g->f.title = keep(g, f->title);
+    g->f.desc = keep(g, f->desc);
+    g->f.remediation = keep(g, f->remediation);
+    for (int i = 0; i < IG_FINDING_MAX_ATTACKS; i++)
+        g->f.atlas[i] = keep(g, f->atlas[i]);
+    g->f.client_id = keep(g, f->client_id);
+    g->f.model = keep(g, f->model);
+    g->f.model_version = keep(g, f->model_version);
+    g->f.method = keep(g, f->method);
+    g->f.route = keep(g, f->route);
+    g->f.nscores = IG_MIN(f->nscores, (uint32_t)IG_FINDING_MAX_SCORES);
+    for (uint32_t i = 0; i < g->f.nscores; i++)
+        g->f.scores[i].key = keep(g, f->scores[i].key);
+    g->f.nevidence = IG_MIN(f->nevidence, (uint32_t)IG_FINDING_MAX_EVIDENCE);
+    for (uint32_t i = 0; i < g->f.nevidence; i++) {
+        g->f.evidence[i].key = keep(g, f->evidence[i].key);
+        g->f.evidence[i].value = keep(g, f->evidence[i].value);
+    }
+}
+
+/* ---- encoding and fan-out ---- */
+
+static bool encode_json(struct ig_findings *fs, const struct ig_finding *f, const struct ig_ocsf_group *g)
+{
+    ig_jsonw_reset(&fs->json);
+    fs->enc.json = &fs->json;
+    ig_enc_begin(&fs->enc, IG_ENC_JSON);
+    ig_ocsf_write(&fs->enc, &fs->atlas, &fs->env, f, g);
+    return !fs->json.oom;
+}
+
+static bool encode_msgpack(struct ig_enc *enc, msgpack_sbuffer *sb, msgpack_packer *pk,
+                           const struct ig_atlas *atlas, const struct ig_ocsf_env *env,
+                           const struct ig_finding *f, const struct ig_ocsf_group *g)
+{
+    ig_enc_begin(enc, IG_ENC_COUNT);
+    ig_ocsf_write(enc, atlas, env, f, g);
+    if (enc->overflow)
+        return false;
+    msgpack_sbuffer_clear(sb);
+    enc->pk = pk;
+    ig_enc_begin(enc, IG_ENC_MSGPACK);
+    ig_ocsf_write(enc, atlas, env, f, g);
+    return !enc->overflow;
+}
+
+static void count_unknown_atlas(struct ig_findings *fs, const struct ig_finding *f)
+{
+    for (int i = 0; i < IG_FINDING_MAX_ATTACKS && f->atlas[i]; i++)
+        if (!ig_atlas_find(&fs->atlas, f->atlas[i]))
+            fs->stats.atlas_unknown++;
+}
+
+static void publish(struct ig_findings *fs, const struct ig_finding *f, const struct ig_ocsf_group *g)
+{
+    bool need_mp = false;
+    for (uint32_t i = 0; i < fs->nsinks; i++)
+        need_mp |= fs->msgpack && !fs->sinks[i].json_only;
+    if (!encode_json(fs, f, g) ||
+        (need_mp && !encode_msgpack(&fs->enc, &fs->mp_buf, &fs->mp, &fs->atlas, &fs->env, f, g))) {
+        fs->stats.encode_errors++;
+        return;
+    }
+    const char *key = f->client_id ? f->client_id : "";
+    struct ig_record rec = {
+        .key = { (const uint8_t *)key, strlen(key) },
+        .schema = IG_OCSF_SCHEMA, .schema_version = IG_OCSF_VERSION,
+    };
+    for (uint32_t i = 0; i < fs->nsinks; i++) {
+        struct out_sink *s = &fs->sinks[i];
+        if (fs->msgpack && !s->json_only) {
+            rec.value = (struct ig_span){ (const uint8_t *)fs->mp_buf.data, fs->mp_buf.size };
+            rec.encoding = "msgpack";
+        } else {
+            rec.value = (struct ig_span){ (const uint8_t *)fs->json.buf, fs->json.len };
+            rec.encoding = "json";
+        }
+        s->sink->write(s->state, &rec);   /* never fails from our view: the sink spools or counts */
+    }
+    fs->stats.emitted++;
+    if (g->activity_id == 2)
+        fs->stats.updates++;
+    fs->written_since_poll = true;
+}
+
+/* ---- the throttle table ---- */
+
+static void group_unlink(struct ig_findings *fs, int32_t idx)
+{
+    struct group *g = &fs->groups[idx];
+    int32_t *pp = &fs->buckets[g->hash % fs->nbuckets];
+    while (*pp != idx)
+        pp = &fs->groups[*pp].next;
+    *pp = g->next;
+    g->live = false;
+    g->next = fs->free_head;
+    fs->free_head = idx;
+    fs->nlive--;
+}
+
+/* Ends a group: writes its Update when repeats were folded in, then frees the slot. */
+static void group_close(struct ig_findings *fs, int32_t idx)
+{
+    struct group *g = &fs->groups[idx];
+    if (g->count > 1) {
+        struct ig_ocsf_group og = { 2, g->count, g->first_us, g->last_us };
+        publish(fs, &g->f, &og);
+    }
+    group_unlink(fs, idx);
+}
+
+static void recompute_deadline(struct ig_findings *fs)
+{
+    fs->next_deadline_us = UINT64_MAX;
+    for (uint32_t i = 0; i < fs->ngroups; i++)
+        if (fs->groups[i].live && fs->groups[i].deadline_us < fs->next_deadline_us)
+            fs->next_deadline_us = fs->groups[i].deadline_us;
+}
+
+static void expire(struct ig_findings *fs, uint64_t now_us)
+{
+    if (now_us < fs->next_deadline_us)
+        return;
+    for (uint32_t i = 0; i < fs->ngroups; i++)
+        if (fs->groups[i].live && fs->groups[i].deadline_us <= now_us)
+            group_close(fs, (int32_t)i);
+    recompute_deadline(fs);
+}
+
+static int32_t group_find(struct ig_findings *fs, const struct ig_finding *f, uint64_t h)
+{
+    for (int32_t i = fs->buckets[h % fs->nbuckets]; i >= 0; i = fs->groups[i].next) {
+        const struct group *g = &fs->groups[i];
+        if (g->hash == h && str_eq(g->f.client_id, f->client_id) &&
+            str_eq(g->f.analytic, f->analytic) && str_eq(g->f.model, f->model))
+            return i;
+    }
+    return -1;
+}
+
+static void evict_oldest(struct ig_findings *fs)
+{
+    int32_t oldest = -1;
+    for (uint32_t i = 0; i < fs->ngroups; i++)
+        if (fs->groups[i].live && (oldest < 0 || fs->groups[i].first_us < fs->groups[oldest].first_us))
+            oldest = (int32_t)i;
+    if (oldest >= 0) {
+        group_close(fs, oldest);
+        fs->stats.evicted++;
+    }
+}
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct ig_findings *fs = ctx;
+    fs->stats.raised++;
+    count_unknown_atlas(fs, f);
+    if (f->time_us > fs->last_now_us)
+        fs->last_now_us = f->time_us;
+    uint64_t window = ig_rules_throttle_us(fs->rules, f->analytic ? f->analytic : "",
+                                           IG_FINDINGS_DEFAULT_WINDOW_US);
+    struct ig_ocsf_group create = { 1, 1, f->time_us, f->time_us };
+    if (window == 0 || fs->ngroups == 0) {
+        publish(fs, f, &create);
+        return;
+    }
+    uint64_t h = group_hash(f);
+    int32_t idx = group_find(fs, f, h);
+    if (idx >= 0) {
+        struct group *g = &fs->groups[idx];
+        if (f->time_us < g->deadline_us) {
+            g->count++;
+            if (f->time_us > g->last_us)
+                g->last_us = f->time_us;
+            group_copy(g, f);
+            fs->stats.throttled++;
+            return;
+        }
+        group_close(fs, idx);
+    }
+    if (fs->nlive == fs->ngroups)
+        evict_oldest(fs);
+    idx = fs->free_head;
+    struct group *g = &fs->groups[idx];
+    fs->free_head = g->next;
+    group_copy(g, f);
+    g->hash = h;
+    g->count = 1;
+    g->first_us = g->last_us = f->time_us;
+    g->deadline_us = f->time_us + window;
+    g->live = true;
+    g->next = fs->buckets[h % fs->nbuckets];
+    fs->buckets[h % fs->nbuckets] = idx;
+    fs->nlive++;
+    if (g->deadline_us < fs->next_deadline_us)
+        fs->next_deadline_us = g->deadline_us;
+    publish(fs, f, &create);
+}
+
+/* ---- public ---- */
+
+struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig_rules *rules,
+                                    char *err, size_t errlen)
+{
+    struct ig_findings *fs = calloc(1, sizeof *fs);
+    if (!fs) {
+        snprintf(err, errlen, "out of memory for the findings stage");
+        return NULL;
+    }
+    fs->rules = rules;
+    const char *enc = cfg && cfg->findings_encoding[0] ? cfg->findings_encoding : "json";
+    if (strcmp(enc, "msgpack") == 0)
+        fs->msgpack = true;
+    else if (strcmp(enc, "json") != 0) {
+        snprintf(err, errlen, "findings.encoding must be json or msgpack, not '%s'", enc);
+        goto fail;
+    }
+    bool from_file;
+    if (ig_atlas_load(cfg ? cfg->rules_dir : NULL, &fs->atlas, &from_file, err, errlen) != IG_OK)
+        goto fail;
+    if (!from_file)
+        IG_LOG_DEBUG("findings", "no atlas.yaml in rules dir, using the built-in ATLAS 5.6 table");
+    ig_ocsf_env_read(&fs->env);
+
+    double maxg = ig_rules_num(rules, "findings", "max_groups", 1024);
+    fs->ngroups = maxg < 0 ? 0 : maxg > 1000000 ? 1000000 : (uint32_t)maxg;
+    fs->nbuckets = fs->ngroups ? fs->ngroups * 2 : 1;
+    fs->groups = calloc(fs->ngroups ? fs->ngroups : 1, sizeof *fs->groups);
+    fs->buckets = malloc(fs->nbuckets * sizeof *fs->buckets);
+    if (!fs->groups || !fs->buckets) {
+        snprintf(err, errlen, "out of memory for %u throttle groups", fs->ngroups);
+        goto fail;
+    }
+    for (uint32_t i = 0; i < fs->nbuckets; i++)
+        fs->buckets[i] = -1;
+    for (uint32_t i = 0; i < fs->ngroups; i++)
+        fs->groups[i].next = i + 1 < fs->ngroups ? (int32_t)(i + 1) : -1;
+    fs->free_head = fs->ngroups ? 0 : -1;
+    fs->next_deadline_us = UINT64_MAX;
+
+    ig_jsonw_init(&fs->json, 4096);
+    msgpack_sbuffer_init(&fs->mp_buf);
+    msgpack_packer_init(&fs->mp, &fs->mp_buf, msgpack_sbuffer_write);
+    fs->emit = (struct ig_emit){ on_finding, fs };
+    return fs;
+fail:
+    free(fs->groups);
+    free(fs->buckets);
+    free(fs);
+    return NULL;
+}
+
+int ig_findings_add_sink(struct ig_findings *f, const struct ig_sink *sink, void *state)
+{
+    if (f->nsinks >= IG_FINDINGS_MAX_SINKS || f->closed)
+        return IG_ELIMIT;
+    f->sinks[f->nsinks++] = (struct out_sink){ sink, state, strcmp(sink->name, "file") == 0 };
+    return IG_OK;
+}
+
+const struct ig_emit *ig_findings_emit(struct ig_findings *f)
+{
+    return &f->emit;
+}
+
+void ig_findings_tick(struct ig_findings *f, uint64_t now_us)
+{
+    if (f->closed)
+        return;
+    if (now_us > f->last_now_us)
+        f->last_now_us = now_us;
+    expire(f, now_us);
+    /* poll sinks when something was written, else at most every 50 ms of capture time */
+    if (f->written_since_poll || now_us - f->last_poll_us >= IG_FINDINGS_POLL_US) {
+        for (uint32_t i = 0; i < f->nsinks; i++)
+            if (f->sinks[i].sink->poll)
+                f->sinks[i].sink->poll(f->sinks[i].state, 0);
+        f->last_poll_us = now_us;
+        f->written_since_poll = false;
+    }
+}
+
+void ig_findings_close(struct ig_findings *f, uint64_t now_us, int timeout_ms)
+{
+    if (f->closed)
+        return;
+    (void)now_us;
+    /* every open group ends now: folded repeats are reported, not lost */
+    for (uint32_t i = 0; i < f->ngroups; i++)
+        if (f->groups[i].live)
+            group_close(f, (int32_t)i);
+    f->next_deadline_us = UINT64_MAX;
+    for (uint32_t i = 0; i < f->nsinks; i++) {
+        struct out_sink *s = &f->sinks[i];
+        /* poll with a timeout waits for what is in flight (sinks.c documents this); the
+         * counters are read before close frees the state */
+        if (s->sink->poll)
+            s->sink->poll(s->state, timeout_ms);
+        if (s->sink->stats)
+            s->sink->stats(s->state, &f->closed_stats[i]);
+        s->sink->close(s->state, timeout_ms);
+        s->state = NULL;
+    }
+    f->closed = true;
+}
+
+const struct ig_findings_stats *ig_findings_stats(const struct ig_findings *f)
+{
+    return &f->stats;
+}
+
+void ig_findings_sink_stats(const struct ig_findings *f,
+                            void (*fn)(void *ctx, const char *sink, const struct ig_sink_stats *s),
+                            void *ctx)
+{
+    for (uint32_t i = 0; i < f->nsinks; i++) {
+        struct ig_sink_stats st = { 0 };
+        if (f->closed)
+            st = f->closed_stats[i];
+        else if (f->sinks[i].sink->stats)
+            f->sinks[i].sink->stats(f->sinks[i].state, &st);
+        fn(ctx, f->sinks[i].sink->name, &st);
+    }
+}
+
+void ig_findings_free(struct ig_findings *f)
+{
+    if (!f)
+        return;
+    if (!f->closed)
+        ig_findings_close(f, f->last_now_us, 0);
+    ig_jsonw_free(&f->json);
+    msgpack_sbuffer_destroy(&f->mp_buf);
+    free(f->groups);
+    free(f->buckets);
+    free(f);
+}
+
+/* ---- one-shot encoders (built-in ATLAS table, environment enrichment) ---- */
+
+static void oneshot_ctx(struct ig_atlas **atlas, struct ig_ocsf_env **env)
+{
+    static struct ig_atlas a;
+    static struct ig_ocsf_env e;
+    static bool ready;
+    if (!ready) {
+        ig_atlas_builtin(&a);
+        ig_ocsf_env_read(&e);
+        ready = true;
+    }
+    *atlas = &a;
+    *env = &e;
+}
+
+size_t ig_finding_to_ocsf_json(const struct ig_finding *f, uint64_t count, uint64_t first_us,
+                               uint64_t last_us, char *buf, size_t cap)
+{
+    struct ig_atlas *atlas;
+    struct ig_ocsf_env *env;
+    oneshot_ctx(&atlas, &env);
+    struct ig_ocsf_group g = { count > 1 ? 2 : 1, count ? count : 1, first_us, last_us };
+    struct ig_jsonw w;
+    struct ig_enc enc = { .json = &w };
+    ig_jsonw_init(&w, 2048);
+    ig_enc_begin(&enc, IG_ENC_JSON);
+    ig_ocsf_write(&enc, atlas, env, f, &g);
+    size_t n = 0;
+    if (!w.oom && w.len < cap) {
+        memcpy(buf, w.buf, w.len);
+        buf[w.len] = '\0';
+        n = w.len;
+    }
+    ig_jsonw_free(&w);
+    return n;
+}
+
+size_t ig_finding_to_ocsf_msgpack(const struct ig_finding *f, uint64_t count, uint64_t first_us,
+                                  uint64_t last_us, char *buf, size_t cap)
+{
+    struct ig_atlas *atlas;
+    struct ig_ocsf_env *env;
+    oneshot_ctx(&atlas, &env);
+    struct ig_ocsf_group g = { count > 1 ? 2 : 1, count ? count : 1, first_us, last_us };
+    struct ig_enc *enc = calloc(1, sizeof *enc);
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    size_t n = 0;
+    if (!enc)
+        return 0;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    if (encode_msgpack(enc, &sb, &pk, atlas, env, f, &g) && sb.size <= cap) {
+        memcpy(buf, sb.data, sb.size);
+        n = sb.size;
+    }
+    msgpack_sbuffer_destroy(&sb);
+    free(enc);
+    return n;
+}

@@ -1,0 +1,294 @@
+/* The OCSF Detection Finding writer. */
+#include "ocsf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef IG_VERSION
+#define IG_VERSION "0.1.0"
+#endif
+
+static void env_copy(char *dst, size_t cap, const char *name)
+{
+    const char *v = getenv(name);
+    snprintf(dst, cap, "%s", v ? v : "");
+}
+
+void ig_ocsf_env_read(struct ig_ocsf_env *env)
+{
+    memset(env, 0, sizeof *env);
+    env_copy(env->hostname, sizeof env->hostname, "HOSTNAME");
+    if (!env->hostname[0] && gethostname(env->hostname, sizeof env->hostname - 1) != 0)
+        env->hostname[0] = '\0';
+    env_copy(env->pod, sizeof env->pod, "POD_NAME");
+    env_copy(env->ns, sizeof env->ns, "POD_NAMESPACE");
+    env_copy(env->node, sizeof env->node, "NODE_NAME");
+    env_copy(env->container, sizeof env->container, "CONTAINER_NAME");
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return (h ^ 0xff) * 1099511628211ull;   /* field separator */
+}
+
+void ig_ocsf_uid(const struct ig_finding *f, uint64_t first_us, char *buf, size_t cap)
+{
+    char ms[24];
+    snprintf(ms, sizeof ms, "%llu", (unsigned long long)(first_us / 1000));
+    uint64_t h = 14695981039346656037ull;
+    h = fnv1a(h, f->analytic);
+    h = fnv1a(h, f->client_id);
+    h = fnv1a(h, f->model);
+    h = fnv1a(h, ms);
+    snprintf(buf, cap, "ig-%s-%016llx", f->analytic ? f->analytic : "unknown", (unsigned long long)h);
+}
+
+static const char *analytic_type_name(uint8_t t)
+{
+    switch (t) {
+    case 1: return "Rule";
+    case 2: return "Behavioral";
+    case 3: return "Statistical";
+    case 4: return "Learning (ML/DL)";
+    case 99: return "Other";
+    default: return "Unknown";
+    }
+}
+
+static const char *severity_name(uint8_t s)
+{
+    static const char *const n[] = { "Unknown", "Informational", "Low", "Medium", "High",
+                                     "Critical", "Fatal" };
+    return s < IG_ARRAY_LEN(n) ? n[s] : "Other";
+}
+
+static void kv_str(struct ig_enc *e, const char *k, const char *v)
+{
+    ig_enc_key(e, k);
+    ig_enc_str(e, v);
+}
+
+static void kv_u64(struct ig_enc *e, const char *k, uint64_t v)
+{
+    ig_enc_key(e, k);
+    ig_enc_u64(e, v);
+}
+
+static void endpoint(struct ig_enc *e, const char *key, const struct ig_endpoint *ep)
+{
+    char ip[64];
+    ig_enc_key(e, key);
+    ig_enc_obj_open(e);
+    if (ep->family == 4 || ep->family == 6)
+        kv_str(e, "ip", ig_endpoint_ip_str(ep, ip, sizeof ip));
+    if (ep->port)
+        kv_u64(e, "port", ep->port);
+    ig_enc_obj_close(e);
+}
+
+static void user(struct ig_enc *e, const struct ig_finding *f)
+{
+    ig_enc_key(e, "user");
+    ig_enc_obj_open(e);
+    kv_str(e, "uid", f->client_id);
+    kv_str(e, "type", ig_identity_kind_name(f->id_kind));
+    kv_u64(e, "type_id", 99);   /* Other: the caption is how we identified the client */
+    ig_enc_obj_close(e);
+}
+
+static void uid_name(struct ig_enc *e, const char *key, const char *uid, const char *name)
+{
+    ig_enc_key(e, key);
+    ig_enc_obj_open(e);
+    kv_str(e, "uid", uid);
+    if (name)
+        kv_str(e, "name", name);
+    ig_enc_obj_close(e);
+}
+
+static void attacks(struct ig_enc *e, const struct ig_atlas *atlas, const struct ig_finding *f)
+{
+    ig_enc_key(e, "attacks");
+    ig_enc_arr_open(e);
+    for (int i = 0; i < IG_FINDING_MAX_ATTACKS && f->atlas[i]; i++) {
+        const struct ig_atlas_technique *t = ig_atlas_find(atlas, f->atlas[i]);
+        if (!t) {
+            /* unknown to the table: keep the id so nothing the detector said is lost */
+            ig_enc_obj_open(e);
+            kv_str(e, "version", atlas->version);
+            uid_name(e, "technique", f->atlas[i], NULL);
+            ig_enc_obj_close(e);
+            continue;
+        }
+        const struct ig_atlas_technique *tech = t->parent != UINT32_MAX ? &atlas->techniques[t->parent] : t;
+        for (uint32_t k = 0; k < t->ntactics; k++) {
+            ig_enc_obj_open(e);
+            kv_str(e, "version", atlas->version);
+            uid_name(e, "tactic", atlas->tactic_uid[t->tactics[k]], atlas->tactic_name[t->tactics[k]]);
+            uid_name(e, "technique", tech->uid, tech->name);
+            if (tech != t)
+                uid_name(e, "sub_technique", t->uid, t->name);
+            ig_enc_obj_close(e);
+        }
+    }
+    ig_enc_arr_close(e);
+}
+
+static void family(const char *analytic, char *buf, size_t cap)
+{
+    const char *a = analytic ? analytic : "unknown";
+    const char *dot = strchr(a, '.');
+    size_t n = dot ? (size_t)(dot - a) : strlen(a);
+    snprintf(buf, cap, "%.*s", (int)IG_MIN(n, cap - 1), a);
+}
+
+void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct ig_ocsf_env *env,
+                   const struct ig_finding *f, const struct ig_ocsf_group *g)
+{
+    char uid[160], op[300], fam[64], msg[512];
+    uint64_t time_us = g->activity_id == 1 ? f->time_us : g->last_us;
+    ig_ocsf_uid(f, g->first_us, uid, sizeof uid);
+    snprintf(op, sizeof op, "%s %s", f->method && *f->method ? f->method : "POST",
+             f->route ? f->route : "");
+    family(f->analytic, fam, sizeof fam);
+    if (g->count > 1)
+        snprintf(msg, sizeof msg, "%s: client %s, model %s (%llu times)",
+                 f->title ? f->title : f->analytic, f->client_id ? f->client_id : "",
+                 f->model ? f->model : "", (unsigned long long)g->count);
+    else
+        snprintf(msg, sizeof msg, "%s: client %s, model %s", f->title ? f->title : f->analytic,
+                 f->client_id ? f->client_id : "", f->model ? f->model : "");
+
+    ig_enc_obj_open(e);
+    kv_u64(e, "activity_id", g->activity_id);
+    kv_str(e, "activity_name", g->activity_id == 1 ? "Create" : "Update");
+    kv_u64(e, "category_uid", 2);
+    kv_str(e, "category_name", "Findings");
+    kv_u64(e, "class_uid", 2004);
+    kv_str(e, "class_name", "Detection Finding");
+    kv_u64(e, "type_uid", 200400 + g->activity_id);
+    kv_u64(e, "severity_id", f->severity);
+    kv_str(e, "severity", severity_name(f->severity));
+    kv_u64(e, "time", time_us / 1000);
+    kv_u64(e, "timezone_offset", 0);
+    kv_u64(e, "confidence_id", f->confidence_id);
+    kv_u64(e, "status_id", 1);
+    kv_str(e, "status", "New");
+    kv_u64(e, "count", g->count);
+    kv_str(e, "message", msg);
+
+    ig_enc_key(e, "metadata");
+    ig_enc_obj_open(e);
+    kv_str(e, "version", IG_OCSF_VERSION);
+    ig_enc_key(e, "product");
+    ig_enc_obj_open(e);
+    kv_str(e, "name", "inferguard");
+    kv_str(e, "vendor_name", "inferguard");
+    kv_str(e, "version", IG_VERSION);
+    ig_enc_obj_close(e);
+    kv_str(e, "log_name", "inferguard.findings");
+    ig_enc_obj_close(e);
+
+    ig_enc_key(e, "finding_info");
+    ig_enc_obj_open(e);
+    kv_str(e, "uid", uid);
+    kv_str(e, "title", f->title ? f->title : f->analytic);
+    if (f->desc)
+        kv_str(e, "desc", f->desc);
+    ig_enc_key(e, "types");
+    ig_enc_arr_open(e);
+    ig_enc_str(e, fam);
+    ig_enc_arr_close(e);
+    ig_enc_key(e, "analytic");
+    ig_enc_obj_open(e);
+    kv_str(e, "name", f->analytic);
+    kv_str(e, "uid", f->analytic);
+    kv_u64(e, "type_id", f->analytic_type);
+    kv_str(e, "type", analytic_type_name(f->analytic_type));
+    ig_enc_obj_close(e);
+    attacks(e, atlas, f);
+    kv_u64(e, "first_seen_time", g->first_us / 1000);
+    kv_u64(e, "last_seen_time", g->last_us / 1000);
+    ig_enc_obj_close(e);
+
+    ig_enc_key(e, "actor");
+    ig_enc_obj_open(e);
+    user(e, f);
+    ig_enc_obj_close(e);
+    endpoint(e, "src_endpoint", &f->src);
+    endpoint(e, "dst_endpoint", &f->dst);
+
+    ig_enc_key(e, "device");
+    ig_enc_obj_open(e);
+    kv_u64(e, "type_id", 6);
+    kv_str(e, "type", "Virtual");
+    kv_str(e, "hostname", env->hostname);
+    if (env->pod[0])
+        kv_str(e, "name", env->pod);
+    ig_enc_obj_close(e);
+
+    ig_enc_key(e, "resources");
+    ig_enc_arr_open(e);
+    ig_enc_obj_open(e);
+    kv_str(e, "type", "ai_model");
+    kv_str(e, "name", f->model);
+    kv_str(e, "version", f->model_version);
+    {
+        char ruid[IG_MODEL_NAME_MAX + IG_MODEL_VERSION_MAX + 2];
+        snprintf(ruid, sizeof ruid, "%s%s%s", f->model ? f->model : "",
+                 f->model_version && *f->model_version ? ":" : "",
+                 f->model_version ? f->model_version : "");
+        kv_str(e, "uid", ruid);
+    }
+    ig_enc_obj_close(e);
+    ig_enc_arr_close(e);
+
+    ig_enc_key(e, "evidences");
+    ig_enc_arr_open(e);
+    ig_enc_obj_open(e);
+    ig_enc_key(e, "actor");
+    ig_enc_obj_open(e);
+    user(e, f);
+    ig_enc_obj_close(e);
+    ig_enc_key(e, "api");
+    ig_enc_obj_open(e);
+    kv_str(e, "operation", op);
+    ig_enc_obj_close(e);
+    endpoint(e, "src_endpoint", &f->src);
+    ig_enc_key(e, "data");
+    ig_enc_obj_open(e);
+    for (uint32_t i = 0; i < f->nevidence && i < IG_FINDING_MAX_EVIDENCE; i++)
+        kv_str(e, f->evidence[i].key ? f->evidence[i].key : "evidence", f->evidence[i].value);
+    ig_enc_obj_close(e);
+    ig_enc_obj_close(e);
+    ig_enc_arr_close(e);
+
+    ig_enc_key(e, "unmapped");
+    ig_enc_obj_open(e);
+    ig_enc_key(e, "scores");
+    ig_enc_obj_open(e);
+    for (uint32_t i = 0; i < f->nscores && i < IG_FINDING_MAX_SCORES; i++) {
+        ig_enc_key(e, f->scores[i].key ? f->scores[i].key : "score");
+        ig_enc_f64(e, f->scores[i].value);
+    }
+    ig_enc_obj_close(e);
+    kv_u64(e, "queries_seen", f->queries_seen);
+    if (f->remediation)
+        kv_str(e, "remediation", f->remediation);
+    if (env->pod[0] || env->ns[0] || env->node[0] || env->container[0]) {
+        ig_enc_key(e, "k8s");
+        ig_enc_obj_open(e);
+        if (env->pod[0]) kv_str(e, "pod_name", env->pod);
+        if (env->ns[0]) kv_str(e, "namespace", env->ns);
+        if (env->node[0]) kv_str(e, "node_name", env->node);
+        if (env->container[0]) kv_str(e, "container_name", env->container);
+        ig_enc_obj_close(e);
+    }
+    ig_enc_obj_close(e);
+
+    ig_enc_obj_close(e);
+}
