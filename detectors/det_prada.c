@@ -1,0 +1,428 @@
+/* extraction.prada: PRADA (Juuti et al. 2019) model-extraction detection, as in the brief D1.
+ *
+ * Per client and predicted class c: a growing set G_c of admitted queries, the sum and
+ * sum of squares of their admission distances DG_c (starts [0]) and a threshold T_c
+ * (starts 0). Per query x of class c: if c is new, store x and stop; else d = min L2(x, G_c)
+ * goes into D; if d > T_c, x joins G_c, d joins DG_c and T_c = max(T_c, mean − popstd of
+ * DG_c). On queries 1, 11, 21, ... (period 10) the D values of classes having >= 10 of them
+ * are pooled, points >= 3σ from the pooled mean are dropped, and with more than 100 left
+ * the Shapiro–Wilk W is computed: W < δ (0.90) raises a finding. Natural queries give
+ * near-normal minimum distances; synthetic extraction queries (Jacobian augmentation,
+ * random sampling) give skewed or multi-modal ones.
+ *
+ * Memory: the engine's client slice holds one pointer. The client's state is allocated
+ * on its first usable query, charged to a global budget (rules memory_mb) and released in
+ * evict. A growing set starts at 16 vectors and doubles up to max_growing; each growth is
+ * charged too, and a refused charge is counted and leaves the set at its size (distances
+ * are still measured). Per client at most:
+ *     sizeof(state) + max_classes * 4 B + max_dists * 6 B
+ *     + sum over classes of 4 B * dim * cap(G_c), cap(G_c) <= max_growing.
+ * With the defaults (dim 64, 4096 vectors) a class costs at most 1 MiB; the budget bounds
+ * the total across clients whatever they send. Allocations happen at most
+ * log2(max_growing / 16) + 1 times per class, never per query otherwise. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/detector.h>
+#include "kernels/kernels.h"
+#include "stats/shapiro.h"
+
+#define PRADA_NAME "extraction.prada"
+
+struct prada_params {
+    double   delta;           /* alarm while W < delta */
+    uint32_t period;          /* test on queries 1, 1 + period, ... */
+    uint32_t min_pool;        /* test only with more than this many pooled distances */
+    uint32_t min_class;       /* a class joins the pool with at least this many distances */
+    uint32_t max_growing;     /* cap of |G_c| */
+    uint32_t max_dists;       /* cap of |D| (oldest dropped first), <= 5000 */
+    uint32_t max_classes;     /* classes tracked per client; more are counted and skipped */
+    uint32_t max_dim;         /* inputs wider than this are skipped (counted) */
+    double   sigma;           /* outlier cut */
+    uint64_t budget;          /* bytes for all clients together */
+};
+
+struct prada_global {
+    struct prada_params p;
+    /* Shared by every worker; the only mutable part, hence atomics. */
+    _Atomic uint64_t bytes_used;
+    _Atomic uint64_t refused_clients, refused_growth, skipped_dim, skipped_class,
+                     skipped_nolabel, skipped_nonfinite, tests, alarms;
+};
+
+struct prada_class {
+    int32_t  label;
+    uint32_t in_d;            /* this class's entries in the D ring */
+    double   t;               /* T_c */
+    uint32_t dg_n;            /* |DG_c| */
+    double   dg_sum, dg_sumsq;
+    struct ig_vset g;         /* G_c */
+};
+
+struct prada_state {
+    uint32_t dim, nclasses;
+    uint64_t queries;         /* rows seen by this detector for the client */
+    uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
+    double   last_w;
+    uint64_t bytes;           /* charged to the global budget */
+    uint32_t d_head, d_len;   /* ring of (distance, class) of capacity max_dists */
+    float   *d_val;
+    uint16_t *d_cls;
+    struct prada_class cls[];
+};
+
+struct prada_client {
+    struct prada_state *st;
+};
+
+/* Per worker thread: Shapiro–Wilk coefficients cache and the pooled sample. */
+static _Thread_local struct ig_sw tl_sw;
+static _Thread_local double *tl_pool;
+
+static bool charge(struct prada_global *g, uint64_t n)
+{
+    uint64_t cur = atomic_load(&g->bytes_used);
+    do {
+        if (cur + n > g->p.budget)
+            return false;
+    } while (!atomic_compare_exchange_weak(&g->bytes_used, &cur, cur + n));
+    return true;
+}
+
+static void uncharge(struct prada_global *g, uint64_t n)
+{
+    atomic_fetch_sub(&g->bytes_used, n);
+}
+
+static uint32_t num_u32(const struct ig_rules *r, const char *k, double def, double lo, double hi,
+                        bool *bad)
+{
+    double v = ig_rules_num(r, PRADA_NAME, k, def);
+    if (!(v >= lo && v <= hi))
+        *bad = true;
+    return (uint32_t)v;
+}
+
+static int prada_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct prada_global *g = calloc(1, sizeof(*g));
+    if (!g) {
+        snprintf(err, errlen, "%s: out of memory", PRADA_NAME);
+        return IG_ENOMEM;
+    }
+    bool bad = false;
+    struct prada_params *p = &g->p;
+    p->delta = ig_rules_num(r, PRADA_NAME, "delta", 0.90);
+    if (!(p->delta > 0.0 && p->delta < 1.0))
+        bad = true;
+    p->period = num_u32(r, "period", 10, 1, 1e6, &bad);
+    p->min_pool = num_u32(r, "min_pool", 100, 3, IG_SW_NMAX, &bad);
+    p->min_class = num_u32(r, "min_class", 10, 1, IG_SW_NMAX, &bad);
+    p->max_growing = num_u32(r, "max_growing", 4096, 16, 1u << 20, &bad);
+    p->max_dists = num_u32(r, "max_dists", 5000, 3, IG_SW_NMAX, &bad);
+    p->max_classes = num_u32(r, "max_classes", 64, 1, 65535, &bad);
+    p->max_dim = num_u32(r, "max_dim", 65536, 1, 1u << 24, &bad);
+    p->sigma = ig_rules_num(r, PRADA_NAME, "outlier_sigma", 3.0);
+    if (!(p->sigma > 0.0))
+        bad = true;
+    double mb = ig_rules_num(r, PRADA_NAME, "memory_mb", 256);
+    if (!(mb >= 1 && mb <= 1 << 20))
+        bad = true;
+    p->budget = (uint64_t)(mb * 1048576.0);
+    if (bad) {
+        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", PRADA_NAME);
+        free(g);
+        return IG_ECONF;
+    }
+    *global = g;
+    return IG_OK;
+}
+
+static void state_free(struct prada_global *g, struct prada_state *st)
+{
+    if (!st)
+        return;
+    for (uint32_t i = 0; i < st->nclasses; i++)
+        ig_vset_free(&st->cls[i].g);
+    uncharge(g, st->bytes);
+    free(st->d_val);
+    free(st->d_cls);
+    free(st);
+}
+
+static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
+{
+    const struct prada_params *p = &g->p;
+    uint64_t bytes = sizeof(struct prada_state) + (uint64_t)p->max_classes * sizeof(struct prada_class)
+                     + (uint64_t)p->max_dists * (sizeof(float) + sizeof(uint16_t));
+    if (!charge(g, bytes)) {
+        atomic_fetch_add(&g->refused_clients, 1);
+        return NULL;
+    }
+    struct prada_state *st = calloc(1, sizeof(*st) + p->max_classes * sizeof(struct prada_class));
+    if (st) {
+        st->d_val = malloc(p->max_dists * sizeof(float));
+        st->d_cls = malloc(p->max_dists * sizeof(uint16_t));
+    }
+    if (!st || !st->d_val || !st->d_cls) {
+        if (st) {
+            free(st->d_val);
+            free(st->d_cls);
+            free(st);
+        }
+        uncharge(g, bytes);
+        atomic_fetch_add(&g->refused_clients, 1);
+        return NULL;
+    }
+    st->dim = dim;
+    st->bytes = bytes;
+    return st;
+}
+
+/* Makes room for one more vector in G_c; false when the cap or the budget says no. */
+static bool grow(struct prada_global *g, struct prada_state *st, struct prada_class *c)
+{
+    if (c->g.count < c->g.cap)
+        return true;
+    if (c->g.cap >= g->p.max_growing)
+        return false;
+    uint32_t ncap = c->g.cap ? c->g.cap * 2 : IG_VSET_BLOCK;
+    if (ncap > g->p.max_growing)
+        ncap = g->p.max_growing;
+    uint64_t more = ig_vset_bytes(st->dim, ncap) - (c->g.cap ? ig_vset_bytes(st->dim, c->g.cap) : 0);
+    if (!charge(g, more)) {
+        atomic_fetch_add(&g->refused_growth, 1);
+        return false;
+    }
+    int rc = c->g.data ? ig_vset_reserve(&c->g, ncap) : ig_vset_init(&c->g, st->dim, ncap);
+    if (rc != IG_OK) {
+        uncharge(g, more);
+        atomic_fetch_add(&g->refused_growth, 1);
+        return false;
+    }
+    st->bytes += more;
+    return true;
+}
+
+static void admit(struct prada_global *g, struct prada_state *st, struct prada_class *c,
+                  const float *x, double d)
+{
+    if (!grow(g, st, c))
+        return;
+    ig_vset_append(&c->g, x);
+    c->dg_n++;
+    c->dg_sum += d;
+    c->dg_sumsq += d * d;
+    double mean = c->dg_sum / c->dg_n;
+    double var = c->dg_sumsq / c->dg_n - mean * mean;
+    double thr = mean - sqrt(var > 0.0 ? var : 0.0);
+    if (thr > c->t)
+        c->t = thr;
+}
+
+static void d_push(const struct prada_params *p, struct prada_state *st, uint16_t ci, float d)
+{
+    if (st->d_len == p->max_dists) {
+        /* drop the oldest */
+        st->cls[st->d_cls[st->d_head]].in_d--;
+        st->d_head = (st->d_head + 1) % p->max_dists;
+        st->d_len--;
+    }
+    uint32_t at = (st->d_head + st->d_len) % p->max_dists;
+    st->d_val[at] = d;
+    st->d_cls[at] = ci;
+    st->d_len++;
+    st->cls[ci].in_d++;
+}
+
+/* Pools, trims and tests D. Returns true with *w and *n set when the test ran. */
+static bool run_test(const struct prada_params *p, struct prada_state *st, double *w, double *pv,
+                     uint32_t *n)
+{
+    if (!tl_pool) {
+        /* once per worker thread, not per query */
+        if (ig_sw_init(&tl_sw, IG_SW_NMAX) != IG_OK)
+            return false;
+        tl_pool = malloc(IG_SW_NMAX * sizeof(double));
+        if (!tl_pool)
+            return false;
+    }
+    uint32_t m = 0;
+    double sum = 0.0;
+    for (uint32_t k = 0; k < st->d_len; k++) {
+        uint32_t at = (st->d_head + k) % p->max_dists;
+        if (st->cls[st->d_cls[at]].in_d >= p->min_class) {
+            tl_pool[m++] = st->d_val[at];
+            sum += st->d_val[at];
+        }
+    }
+    if (m <= p->min_pool)
+        return false;
+    double mean = sum / m, ss = 0.0;
+    for (uint32_t k = 0; k < m; k++)
+        ss += (tl_pool[k] - mean) * (tl_pool[k] - mean);
+    double cut = p->sigma * sqrt(ss / m);
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < m; k++)
+        if (fabs(tl_pool[k] - mean) < cut)
+            tl_pool[kept++] = tl_pool[k];
+    if (kept <= p->min_pool)
+        return false;
+    if (ig_sw_test(&tl_sw, tl_pool, kept, w, pv) != IG_OK)
+        return false;
+    *n = kept;
+    return true;
+}
+
+static int row_label(const struct ig_event *ev, uint32_t r)
+{
+    if (ev->labels && ev->labels[r] >= 0)
+        return ev->labels[r];
+    if (ev->scores && ev->outputs > 0) {
+        const float *s = ev->scores + (size_t)r * ev->outputs;
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < ev->outputs; k++)
+            if (s[k] > s[best])
+                best = k;
+        return s[best] == s[best] ? (int)best : -1;
+    }
+    return -1;
+}
+
+static const char prada_remediation[] =
+    "Return labels or top-k only with rounded scores, enforce per-client query quotas "
+    "(AML.M0002, AML.M0004), and review this client's traffic and credentials.";
+
+static void raise_alarm(const struct ig_call *call, const struct ig_event *ev,
+                        const struct prada_params *p, const struct prada_state *st, double w,
+                        double pv, uint32_t n)
+{
+    struct ig_finding f;
+    ig_finding_init(&f, PRADA_NAME, ev);
+    f.title = "Suspected model extraction";
+    f.desc = "The client's minimum query distances per predicted class stopped looking normal "
+             "(PRADA): the footprint of synthetic extraction queries.";
+    f.remediation = prada_remediation;
+    f.analytic_type = 3;
+    f.atlas[0] = "AML.T0024.002";
+    f.queries_seen = st->queries;
+    /* severity rises with how far W is below δ and with the volume of queries */
+    double gap = p->delta - w;
+    f.severity = IG_SEV_MEDIUM;
+    if (gap > 0.10 || st->queries >= 2000)
+        f.severity = IG_SEV_HIGH;
+    if (gap > 0.20 && st->queries >= 2000)
+        f.severity = IG_SEV_CRITICAL;
+    f.confidence_id = n >= 300 ? 3 : 2;
+    ig_finding_score(&f, "shapiro_w", w);
+    ig_finding_score(&f, "p_value", pv);
+    ig_finding_score(&f, "n", n);
+    ig_finding_score(&f, "delta", p->delta);
+    ig_finding_score(&f, "queries", (double)st->queries);
+    ig_finding_score(&f, "classes", st->nclasses);
+    ig_emit_finding(call->emit, &f);
+}
+
+static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    struct prada_global *g = (struct prada_global *)call->global;
+    const struct prada_params *p = &g->p;
+    struct prada_client *cl = call->client;
+    if (!ev->inputs || ev->rows == 0 || ev->features == 0)
+        return IG_OK;
+    if (ev->features > p->max_dim) {
+        atomic_fetch_add(&g->skipped_dim, ev->rows);
+        return IG_OK;
+    }
+    if (!cl->st) {
+        cl->st = state_new(g, ev->features);
+        if (!cl->st)
+            return IG_OK;
+    }
+    struct prada_state *st = cl->st;
+    if (st->dim != ev->features) {
+        /* one input width per client: other models' traffic is not comparable */
+        atomic_fetch_add(&g->skipped_dim, ev->rows);
+        return IG_OK;
+    }
+    const struct ig_kern_ops *k = ig_kern();
+    for (uint32_t r = 0; r < ev->rows; r++) {
+        const float *x = ev->inputs + (size_t)r * ev->features;
+        int label = row_label(ev, r);
+        if (label < 0) {
+            atomic_fetch_add(&g->skipped_nolabel, 1);
+            continue;
+        }
+        if (!ig_kern_finite(x, ev->features)) {
+            atomic_fetch_add(&g->skipped_nonfinite, 1);
+            continue;
+        }
+        struct prada_class *c = NULL;
+        for (uint32_t i = 0; i < st->nclasses; i++)
+            if (st->cls[i].label == label) {
+                c = &st->cls[i];
+                break;
+            }
+        st->queries++;
+        if (!c) {
+            if (st->nclasses == p->max_classes) {
+                atomic_fetch_add(&g->skipped_class, 1);
+            } else {
+                c = &st->cls[st->nclasses++];
+                c->label = label;
+                admit(g, st, c, x, 0.0);   /* DG_c = [0], T_c = 0 */
+            }
+        } else if (c->g.count > 0) {
+            float d = sqrtf(k->l2sq_min(&c->g, x, NULL));
+            d_push(p, st, (uint16_t)(c - st->cls), d);
+            if ((double)d > c->t)
+                admit(g, st, c, x, d);
+        }
+        if ((st->queries - 1) % p->period == 0) {
+            double w, pv;
+            uint32_t n;
+            if (run_test(p, st, &w, &pv, &n)) {
+                atomic_fetch_add(&g->tests, 1);
+                st->last_w = w;
+                if (w < p->delta) {
+                    atomic_fetch_add(&g->alarms, 1);
+                    if (!st->first_alarm)
+                        st->first_alarm = st->queries;
+                    raise_alarm(call, ev, p, st, w, pv, n);
+                }
+            }
+        }
+    }
+    return IG_OK;
+}
+
+static void prada_evict(const struct ig_call *call)
+{
+    struct prada_client *cl = call->client;
+    state_free((struct prada_global *)call->global, cl->st);
+    cl->st = NULL;
+}
+
+static void prada_free(void *global)
+{
+    free(global);
+    /* the calling thread's workspace; other workers' go with their threads */
+    ig_sw_free(&tl_sw);
+    free(tl_pool);
+    tl_pool = NULL;
+}
+
+const struct ig_detector ig_det_prada = {
+    .name = PRADA_NAME,
+    .wants = IG_EV_TENSOR,
+    .client_size = sizeof(struct prada_client),
+    .model_size = 0,
+    .init = prada_init,
+    .observe = prada_observe,
+    .tick = NULL,
+    .evict = prada_evict,
+    .free = prada_free,
+};

@@ -1,0 +1,376 @@
+/* extraction.prada on synthetic streams with known properties: natural clustered queries
+ * never alarm, Jacobian-augmentation (JbDA) extraction does, early and with the right
+ * finding; memory stays within the budget from the rules and eviction returns it. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <inferguard/detector.h>
+#include <inferguard/rules.h>
+
+extern const struct ig_detector ig_det_prada;
+
+/* ---- synthetic data ---- */
+
+static uint64_t rs;
+static double urand(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return ((rs >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+static double nrand(void)
+{
+    return sqrt(-2.0 * log(urand())) * cos(6.283185307179586 * urand());
+}
+
+#define MAXD 64
+#define NCLS 10
+static float centres[NCLS][MAXD];
+
+static void make_centres(uint32_t dim)
+{
+    for (int c = 0; c < NCLS; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.2 + 0.6 * urand());
+}
+
+static int nearest(const float *x, uint32_t dim)
+{
+    int best = 0;
+    double bd = INFINITY;
+    for (int c = 0; c < NCLS; c++) {
+        double d = 0;
+        for (uint32_t f = 0; f < dim; f++)
+            d += (x[f] - centres[c][f]) * (x[f] - centres[c][f]);
+        if (d < bd) {
+            bd = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+/* benign: samples of one Gaussian cluster per class */
+static void natural(float *xs, int32_t *lab, uint32_t n, uint32_t dim)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        int c = (int)(urand() * NCLS);
+        for (uint32_t f = 0; f < dim; f++)
+            xs[i * dim + f] = centres[c][f] + (float)(0.08 * nrand());
+        lab[i] = nearest(xs + i * dim, dim);
+    }
+}
+
+/* Papernot JbDA: 10 natural seeds, then each round every point spawns x + λ·sign(grad),
+ * the gradient sign of the nearest-centre model pointing to another class's centre */
+static void jbda(float *xs, int32_t *lab, uint32_t n, uint32_t dim)
+{
+    natural(xs, lab, 10, dim);
+    uint32_t have = 10, round = 0;
+    float lam = 0.1f;
+    while (have < n) {
+        uint32_t cur = have;
+        for (uint32_t i = 0; i < cur && have < n; i++, have++) {
+            int other = (lab[i] + 1 + (int)(urand() * (NCLS - 1))) % NCLS;
+            for (uint32_t f = 0; f < dim; f++) {
+                float g = centres[other][f] - xs[i * dim + f];
+                float v = xs[i * dim + f] + lam * (g > 0 ? 1.0f : (g < 0 ? -1.0f : 0.0f));
+                xs[have * dim + f] = v < 0 ? 0 : (v > 1 ? 1 : v);
+            }
+            lab[have] = nearest(xs + have * dim, dim);
+        }
+        if (++round % 3 == 0)
+            lam = -lam;
+    }
+}
+
+/* ---- running the detector ---- */
+
+struct sink {
+    int n;
+    uint64_t first_q;
+    double first_w;
+    int max_sev;
+    char atlas[32];
+    bool has_scores;
+};
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct sink *s = ctx;
+    if (s->n++ == 0) {
+        s->first_q = f->queries_seen;
+        snprintf(s->atlas, sizeof(s->atlas), "%s", f->atlas[0] ? f->atlas[0] : "");
+        bool w = false, d = false, n = false, q = false;
+        for (uint32_t i = 0; i < f->nscores; i++) {
+            if (!strcmp(f->scores[i].key, "shapiro_w")) {
+                w = true;
+                s->first_w = f->scores[i].value;
+            }
+            d |= !strcmp(f->scores[i].key, "delta") && f->scores[i].value == 0.9;
+            n |= !strcmp(f->scores[i].key, "n") && f->scores[i].value > 100;
+            q |= !strcmp(f->scores[i].key, "queries") && f->scores[i].value == (double)f->queries_seen;
+        }
+        s->has_scores = w && d && n && q && !strcmp(f->analytic, "extraction.prada");
+    }
+    if (f->severity > s->max_sev)
+        s->max_sev = f->severity;
+}
+
+struct run {
+    void *global;
+    void *client;
+    struct ig_emit emit;
+    struct ig_call call;
+    struct sink sink;
+};
+
+static void run_open(struct run *r, const struct ig_rules *rules)
+{
+    memset(r, 0, sizeof(*r));
+    char err[256] = "";
+    assert_int_equal(ig_det_prada.init(rules, &r->global, err, sizeof(err)), 0);
+    r->client = calloc(1, ig_det_prada.client_size);
+    r->emit = (struct ig_emit){ on_finding, &r->sink };
+    r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
+}
+
+/* Feeds <n> queries, <batch> rows per event. */
+static void run_feed(struct run *r, const float *xs, const int32_t *lab, uint32_t n, uint32_t dim,
+                     uint32_t batch)
+{
+    for (uint32_t i = 0; i < n; i += batch) {
+        uint32_t rows = IG_MIN(batch, n - i);
+        struct ig_event ev = { .req_time_us = 1767225600000000ull + i * 1000ull,
+                               .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = rows,
+                               .features = dim, .inputs = xs + (size_t)i * dim, .labels = lab + i };
+        snprintf(ev.client_id, sizeof(ev.client_id), "c-42");
+        snprintf(ev.model, sizeof(ev.model), "fraud");
+        r->call.client_queries++;
+        assert_int_equal(ig_det_prada.observe(&r->call, &ev), 0);
+    }
+}
+
+static void run_close(struct run *r)
+{
+    ig_det_prada.evict(&r->call);
+    free(r->client);
+    ig_det_prada.free(r->global);
+}
+
+static void test_natural_never_alarms(void **state)
+{
+    (void)state;
+    const uint32_t dims[] = { 8, 16, 64 };
+    for (int seed = 1; seed <= 4; seed++)
+        for (size_t k = 0; k < 3; k++) {
+            uint32_t dim = dims[k], n = 3000;
+            rs = 0x1234567ull * seed + k;
+            make_centres(dim);
+            float *xs = malloc(n * dim * sizeof(float));
+            int32_t *lab = malloc(n * sizeof(int32_t));
+            natural(xs, lab, n, dim);
+            struct run r;
+            run_open(&r, NULL);
+            run_feed(&r, xs, lab, n, dim, 1 + (seed % 3));
+            if (r.sink.n)
+                fail_msg("benign stream alarmed: seed %d dim %u at query %llu W=%g", seed, dim,
+                         (unsigned long long)r.sink.first_q, r.sink.first_w);
+            run_close(&r);
+            free(xs);
+            free(lab);
+        }
+}
+
+static void test_jbda_alarms(void **state)
+{
+    (void)state;
+    const uint32_t dims[] = { 8, 16, 64 };
+    for (int seed = 1; seed <= 4; seed++)
+        for (size_t k = 0; k < 3; k++) {
+            uint32_t dim = dims[k], n = 1500;
+            rs = 0x7654321ull * seed + k;
+            make_centres(dim);
+            float *xs = malloc(n * dim * sizeof(float));
+            int32_t *lab = malloc(n * sizeof(int32_t));
+            jbda(xs, lab, n, dim);
+            struct run r;
+            run_open(&r, NULL);
+            run_feed(&r, xs, lab, n, dim, 4);
+            if (r.sink.n == 0)
+                fail_msg("JbDA not detected: seed %d dim %u", seed, dim);
+            /* the first alarm comes at a test query (1, 11, 21, ...) within 500 queries */
+            assert_true(r.sink.first_q % 10 == 1 && r.sink.first_q <= 500);
+            assert_true(r.sink.first_w < 0.90);
+            assert_string_equal(r.sink.atlas, "AML.T0024.002");
+            assert_true(r.sink.has_scores);
+            assert_true(r.sink.max_sev >= IG_SEV_MEDIUM);
+            run_close(&r);
+            free(xs);
+            free(lab);
+        }
+}
+
+/* Labels may come from score vectors (argmax) instead of label arrays. */
+static void test_labels_from_scores(void **state)
+{
+    (void)state;
+    uint32_t dim = 16, n = 1500;
+    rs = 99;
+    make_centres(dim);
+    float *xs = malloc(n * dim * sizeof(float)), *sc = calloc(n * NCLS, sizeof(float));
+    int32_t *lab = malloc(n * sizeof(int32_t));
+    jbda(xs, lab, n, dim);
+    for (uint32_t i = 0; i < n; i++)
+        sc[i * NCLS + lab[i]] = 0.9f;
+    struct run r;
+    run_open(&r, NULL);
+    for (uint32_t i = 0; i < n; i++) {
+        struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_SCORES, .rows = 1, .features = dim,
+                               .outputs = NCLS, .inputs = xs + i * dim, .scores = sc + i * NCLS };
+        assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    }
+    assert_true(r.sink.n > 0);
+    run_close(&r);
+    free(xs);
+    free(sc);
+    free(lab);
+}
+
+/* Bad input: NaN rows, no labels, width changes and zero rows are skipped, never fatal. */
+static void test_bad_input(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r, NULL);
+    float x[4] = { NAN, 1, 2, 3 };
+    int32_t l = 1, nl = -1;
+    struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 1, .features = 4, .inputs = x, .labels = &l };
+    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    ev.labels = &nl;
+    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    ev.labels = NULL;
+    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    x[0] = 0;
+    ev.labels = &l;
+    ev.features = 3;
+    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    ev.features = 2;     /* different width from the first: skipped */
+    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    ev.rows = 0;
+    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    assert_int_equal(r.sink.n, 0);
+    run_close(&r);
+}
+
+/* A rules file sets the parameters; a tiny memory budget refuses clients instead of growing. */
+static void test_rules_and_budget(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ig_prada_rules_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof(path), "%s/extraction.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("- detector: extraction.prada\n  params:\n    delta: 0.2\n    memory_mb: 1\n"
+          "    max_growing: 64\n", f);
+    fclose(f);
+    struct ig_rules *rules = NULL;
+    char err[512] = "";
+    int rc = ig_rules_load_dir(dir, &rules, err, sizeof(err));
+    if (rc != 0)
+        fail_msg("rules: %s", err);
+    assert_true(ig_rules_num(rules, "extraction.prada", "delta", 0.9) == 0.2);
+
+    /* delta 0.2: the JbDA stream, whose W stays above that, no longer alarms */
+    uint32_t dim = 64, n = 1500;
+    rs = 7;
+    make_centres(dim);
+    float *xs = malloc(n * dim * sizeof(float));
+    int32_t *lab = malloc(n * sizeof(int32_t));
+    jbda(xs, lab, n, dim);
+    struct run r;
+    run_open(&r, rules);
+    run_feed(&r, xs, lab, n, dim, 1);
+    assert_int_equal(r.sink.n, 0);
+
+    /* 1 MiB holds a handful of clients at dim 64 (64 vectors x 10 classes x 256 B each,
+     * plus the D ring); the rest are refused, not grown */
+    void *others[40];
+    int tracked = 0;
+    for (int c = 0; c < 40; c++) {
+        others[c] = calloc(1, ig_det_prada.client_size);
+        struct ig_call call = r.call;
+        call.client = others[c];
+        run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 200, dim, 10);
+        if (*(void **)others[c])
+            tracked++;
+    }
+    assert_true(tracked >= 1 && tracked < 40);
+    /* evicting releases the budget: a new client fits again */
+    for (int c = 0; c < 40; c++) {
+        struct ig_call call = r.call;
+        call.client = others[c];
+        ig_det_prada.evict(&call);
+        assert_null(*(void **)others[c]);
+        free(others[c]);
+    }
+    void *again = calloc(1, ig_det_prada.client_size);
+    struct ig_call call = r.call;
+    call.client = again;
+    run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 50, dim, 10);
+    assert_non_null(*(void **)again);
+    ig_det_prada.evict(&call);
+    free(again);
+
+    run_close(&r);
+    ig_rules_free(rules);
+    unlink(path);
+    rmdir(dir);
+    free(xs);
+    free(lab);
+}
+
+/* Out-of-range parameters are a configuration error naming the detector. */
+static void test_bad_rules(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ig_prada_rules_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof(path), "%s/x.yaml", dir);
+    FILE *f = fopen(path, "w");
+    fputs("- detector: extraction.prada\n  params:\n    delta: 1.5\n", f);
+    fclose(f);
+    struct ig_rules *rules = NULL;
+    char err[512] = "";
+    assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
+    void *g = NULL;
+    assert_true(ig_det_prada.init(rules, &g, err, sizeof(err)) < 0);
+    assert_non_null(strstr(err, "extraction.prada"));
+    ig_rules_free(rules);
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_natural_never_alarms),
+        cmocka_unit_test(test_jbda_alarms),
+        cmocka_unit_test(test_labels_from_scores),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_rules_and_budget),
+        cmocka_unit_test(test_bad_rules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
