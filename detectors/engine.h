@@ -12,7 +12,14 @@ struct ig_engine_stats {
     uint64_t bytes_per_client, memory_used, memory_cap;
     uint64_t findings[64];           /* per detector, registry order */
     uint64_t observe_errors[64];
+    uint64_t clients_cap;            /* effective: min(detection.max_clients, what memcap allows) */
+    uint64_t models_overflow;        /* events of models beyond the model table, pooled */
+    uint64_t models_memory;          /* bytes of per-model entries (not in memory_used) */
+    uint64_t scratch_overflows;      /* scratch allocations refused (detectors saw NULL) */
 };
+
+#define IG_ENGINE_MAX_DETECTORS 64
+#define IG_ENGINE_MAX_MODELS 1024
 
 struct ig_engine;
 
@@ -20,13 +27,27 @@ struct ig_engine;
  * On error writes one sentence naming the detector into err and returns NULL. */
 struct ig_engine *ig_engine_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                 const struct ig_emit *emit, char *err, size_t errlen);
+/* The same with an explicit NULL-terminated detector list instead of ig_detectors[]
+ * (tests, the template detector). */
+struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct ig_rules *rules,
+                                     const struct ig_emit *emit,
+                                     const struct ig_detector *const *list,
+                                     char *err, size_t errlen);
+/* Finds or creates the client (id_kind, client_id) — evicting the least recently used one
+ * when the table is full — and the model entry, then calls observe() of every enabled
+ * detector whose wants bits are all in ev->flags (IG_EV_ANY or 0: every event).
+ * Models beyond IG_ENGINE_MAX_MODELS share one overflow entry (counted), so traffic naming
+ * random models can neither grow memory nor flush real models' baselines. */
 void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev);
-/* Drives windows on the capture clock; call at least once per second of capture time. */
+/* Drives windows on the capture clock; call at least once per second of capture time.
+ * A detector with model_size > 0 gets one tick per model entry (call.model set, in order
+ * of first appearance); others get one tick with call.model NULL. call.client is NULL. */
 void ig_engine_tick(struct ig_engine *e, uint64_t now_us);
 const struct ig_engine_stats *ig_engine_stats(const struct ig_engine *e);
 /* Name of detector <i> in registry order, or NULL past the end / disabled ones skipped. */
 const char *ig_engine_detector_name(const struct ig_engine *e, size_t i);
 size_t ig_engine_detector_count(const struct ig_engine *e);
+/* Calls every detector's evict for each client still in the table, then frees it all. */
 void ig_engine_free(struct ig_engine *e);
 
 #endif

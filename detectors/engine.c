@@ -1,0 +1,440 @@
+/* The detector engine: one client table (chained hash, entries carved from slabs sized
+ * by the enabled detectors' slices, LRU list, capped by count and by memory), one small
+ * model table, and the detectors called in registry order for each event. */
+#include "engine.h"
+
+#include <inferguard/log.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define SLAB_ENTRIES 256
+#define SCRATCH_INITIAL (64u << 10)
+#define SCRATCH_CAP (64u << 20)
+
+struct client {                      /* header; detector slices follow at slot offsets */
+    struct client *hnext;            /* hash chain */
+    struct client *prev, *next;      /* LRU: head = most recent */
+    uint64_t hash, queries;
+    uint8_t  kind;
+    uint8_t  idlen;
+    char     id[IG_CLIENT_ID_MAX];
+};
+
+struct model {
+    uint64_t hash;
+    char name[IG_MODEL_NAME_MAX];
+    _Alignas(16) uint8_t slices[];
+};
+
+struct slot {                        /* one enabled detector */
+    const struct ig_detector *d;
+    void *global;
+    size_t coff, moff;               /* offsets of its slices */
+    struct ig_emit emit;             /* counts, then forwards to the engine's emit */
+    struct ig_engine *e;
+    uint32_t idx;
+};
+
+struct slab { struct slab *next; _Alignas(16) uint8_t data[]; };
+
+struct ig_engine {
+    struct slot slots[IG_ENGINE_MAX_DETECTORS];
+    uint32_t nslots;
+    struct ig_emit out;
+    struct ig_scratch scratch;
+    uint64_t key[2];                 /* hash key: client ids can be chosen by the sender */
+
+    size_t entry_size, model_size;
+    struct client **buckets;
+    uint64_t nbuckets;               /* power of two */
+    struct client *lru_head, *lru_tail, *free_list;
+    struct slab *slabs;
+    uint64_t allocated, cap;
+
+    struct model *models[IG_ENGINE_MAX_MODELS + 1];   /* last one: overflow */
+    uint32_t nmodels;
+    struct model *last_model;
+
+    struct ig_engine_stats st;
+};
+
+static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+/* SipHash-2-4 of <p,n> under key k: keeps chains short whatever ids a sender picks. */
+#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do { v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+                      v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                    \
+                      v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                    \
+                      v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); } while (0)
+static uint64_t siphash(const uint64_t k[2], uint8_t tag, const void *p, size_t n)
+{
+    uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
+    uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
+    const uint8_t *s = p;
+    size_t total = n + 1;
+    uint8_t tail[8] = { 0 };
+    uint64_t m;
+    /* The tag (identity kind) is hashed as the first byte. */
+    size_t i = 0, pos = 0;
+    for (;;) {
+        size_t take = 0;
+        while (take < 8 && pos < total) {
+            tail[take++] = pos == 0 ? tag : s[pos - 1];
+            pos++;
+        }
+        if (take < 8)
+            break;
+        memcpy(&m, tail, 8);
+        v3 ^= m; SIPROUND; SIPROUND; v0 ^= m;
+        i += 8;
+    }
+    size_t rem = total - i;
+    memset(tail + rem, 0, 8 - rem);
+    memcpy(&m, tail, 8);
+    m |= (uint64_t)(total & 0xff) << 56;
+    v3 ^= m; SIPROUND; SIPROUND; v0 ^= m;
+    v2 ^= 0xff;
+    SIPROUND; SIPROUND; SIPROUND; SIPROUND;
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static void count_emit(void *ctx, const struct ig_finding *f)
+{
+    struct slot *s = ctx;
+    s->e->st.findings[s->idx]++;
+    ig_emit_finding(&s->e->out, f);
+}
+
+static bool wanted(uint32_t wants, uint32_t flags)
+{
+    return wants == 0 || wants == IG_EV_ANY || (flags & wants) == wants;
+}
+
+struct unknown_ctx { const struct ig_detector *const *list; };
+
+static void warn_unknown(void *ctx, const char *name, const char *file, unsigned line)
+{
+    const struct ig_detector *const *list = ((struct unknown_ctx *)ctx)->list;
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i]->name, name) == 0)
+            return;
+    IG_LOG_WARN("engine", "%s:%u: rules name detector '%s', which this build does not have",
+                file, line, name);
+}
+
+struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct ig_rules *rules,
+                                     const struct ig_emit *emit,
+                                     const struct ig_detector *const *list,
+                                     char *err, size_t errlen)
+{
+    struct ig_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "engine: out of memory");
+        return NULL;
+    }
+    e->out = *emit;
+    if (getrandom(e->key, sizeof e->key, 0) != (ssize_t)sizeof e->key) {
+        e->key[0] = 0x9e3779b97f4a7c15ull;   /* no entropy: still correct, only less robust */
+        e->key[1] = (uint64_t)(uintptr_t)e;
+    }
+    if (ig_scratch_init(&e->scratch, SCRATCH_INITIAL, SCRATCH_CAP)) {
+        snprintf(err, errlen, "engine: out of memory");
+        goto fail;
+    }
+    size_t coff = align16(sizeof(struct client)), moff = 0;
+    for (size_t i = 0; list[i]; i++) {
+        const struct ig_detector *d = list[i];
+        if (!ig_rules_enabled(rules, d->name, true))
+            continue;
+        if (e->nslots == IG_ENGINE_MAX_DETECTORS) {
+            snprintf(err, errlen, "engine: more than %d detectors enabled", IG_ENGINE_MAX_DETECTORS);
+            goto fail;
+        }
+        struct slot *s = &e->slots[e->nslots];
+        *s = (struct slot){ .d = d, .coff = coff, .moff = moff, .e = e, .idx = e->nslots,
+                            .emit = { count_emit, s } };
+        char derr[256] = "";
+        if (d->init && d->init(rules, &s->global, derr, sizeof derr) != IG_OK) {
+            snprintf(err, errlen, "detector %s: %s", d->name, derr[0] ? derr : "init failed");
+            goto fail;
+        }
+        e->nslots++;
+        coff += align16(d->client_size);
+        moff += align16(d->model_size);
+    }
+    struct unknown_ctx uc = { list };
+    ig_rules_each_detector(rules, warn_unknown, &uc);
+
+    e->entry_size = coff;
+    e->model_size = moff;
+    /* The cap: no more clients than configured, and table + slabs within the memcap. */
+    uint64_t want = cfg->clients_max ? cfg->clients_max : 1;
+    want = IG_MAX(1, IG_MIN(want, cfg->clients_memcap / e->entry_size));
+    e->nbuckets = 1;
+    while (e->nbuckets < want)
+        e->nbuckets <<= 1;
+    uint64_t bucket_bytes = e->nbuckets * sizeof(struct client *);
+    uint64_t memcap = cfg->clients_memcap;
+    uint64_t room = memcap > bucket_bytes ? memcap - bucket_bytes : 0;
+    uint64_t per_slab = sizeof(struct slab) * ((want + SLAB_ENTRIES - 1) / SLAB_ENTRIES);
+    room = room > per_slab ? room - per_slab : 0;
+    e->cap = IG_MIN(want, room / e->entry_size);
+    if (e->cap == 0) {
+        snprintf(err, errlen, "engine: detection.memcap (%llu bytes) is too small for one client "
+                 "(%zu bytes each plus a %llu-byte table)", (unsigned long long)memcap,
+                 e->entry_size, (unsigned long long)bucket_bytes);
+        goto fail;
+    }
+    e->buckets = calloc(e->nbuckets, sizeof *e->buckets);
+    if (!e->buckets) {
+        snprintf(err, errlen, "engine: out of memory for %llu client buckets", (unsigned long long)e->nbuckets);
+        goto fail;
+    }
+    e->st.bytes_per_client = e->entry_size;
+    e->st.memory_cap = memcap;
+    e->st.memory_used = bucket_bytes;
+    e->st.clients_cap = e->cap;
+    return e;
+fail:
+    ig_engine_free(e);
+    return NULL;
+}
+
+struct ig_engine *ig_engine_new(const struct ig_config *cfg, const struct ig_rules *rules,
+                                const struct ig_emit *emit, char *err, size_t errlen)
+{
+    return ig_engine_new_with(cfg, rules, emit, ig_detectors, err, errlen);
+}
+
+static void lru_unlink(struct ig_engine *e, struct client *c)
+{
+    if (c->prev) c->prev->next = c->next; else e->lru_head = c->next;
+    if (c->next) c->next->prev = c->prev; else e->lru_tail = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void lru_push_front(struct ig_engine *e, struct client *c)
+{
+    c->prev = NULL;
+    c->next = e->lru_head;
+    if (e->lru_head) e->lru_head->prev = c; else e->lru_tail = c;
+    e->lru_head = c;
+}
+
+static void call_evict(struct ig_engine *e, struct client *c)
+{
+    for (uint32_t i = 0; i < e->nslots; i++) {
+        struct slot *s = &e->slots[i];
+        if (!s->d->evict)
+            continue;
+        struct ig_call call = { .global = s->global, .client = (uint8_t *)c + s->coff,
+                                .scratch = &e->scratch, .emit = &s->emit, .client_queries = c->queries };
+        s->d->evict(&call);
+    }
+}
+
+static void evict_lru(struct ig_engine *e)
+{
+    struct client *c = e->lru_tail;
+    call_evict(e, c);
+    lru_unlink(e, c);
+    struct client **pp = &e->buckets[c->hash & (e->nbuckets - 1)];
+    while (*pp != c)
+        pp = &(*pp)->hnext;
+    *pp = c->hnext;
+    c->hnext = e->free_list;
+    e->free_list = c;
+    e->st.clients_evicted++;
+    e->st.clients_active--;
+}
+
+/* A free entry: from the free list, a new slab while under the cap, or the LRU victim. */
+static struct client *entry_get(struct ig_engine *e)
+{
+    if (!e->free_list) {
+        if (e->allocated < e->cap) {
+            uint64_t n = IG_MIN((uint64_t)SLAB_ENTRIES, e->cap - e->allocated);
+            size_t bytes = sizeof(struct slab) + n * e->entry_size;
+            struct slab *sl = malloc(bytes);
+            if (sl) {
+                sl->next = e->slabs;
+                e->slabs = sl;
+                for (uint64_t i = n; i-- > 0;) {
+                    struct client *c = (struct client *)(sl->data + i * e->entry_size);
+                    c->hnext = e->free_list;
+                    e->free_list = c;
+                }
+                e->allocated += n;
+                e->st.memory_used += bytes;
+            }
+        }
+        if (!e->free_list) {
+            if (!e->lru_tail)
+                return NULL;   /* no memory and nobody to evict */
+            evict_lru(e);
+        }
+    }
+    struct client *c = e->free_list;
+    e->free_list = c->hnext;
+    memset(c, 0, e->entry_size);
+    return c;
+}
+
+static struct client *client_get(struct ig_engine *e, const struct ig_event *ev)
+{
+    size_t idlen = strnlen(ev->client_id, IG_CLIENT_ID_MAX - 1);
+    uint8_t kind = (uint8_t)ev->id_kind;
+    uint64_t h = siphash(e->key, kind, ev->client_id, idlen);
+    struct client **b = &e->buckets[h & (e->nbuckets - 1)];
+    for (struct client *c = *b; c; c = c->hnext)
+        if (c->hash == h && c->kind == kind && c->idlen == idlen && memcmp(c->id, ev->client_id, idlen) == 0) {
+            if (c != e->lru_head) {
+                lru_unlink(e, c);
+                lru_push_front(e, c);
+            }
+            return c;
+        }
+    struct client *c = entry_get(e);
+    if (!c)
+        return NULL;
+    c->hash = h;
+    c->kind = kind;
+    c->idlen = (uint8_t)idlen;
+    memcpy(c->id, ev->client_id, idlen);
+    /* entry_get may have evicted from this very bucket: take the head again. */
+    c->hnext = *b;
+    *b = c;
+    lru_push_front(e, c);
+    e->st.clients_created++;
+    e->st.clients_active++;
+    return c;
+}
+
+static struct model *model_new(struct ig_engine *e, const char *name, size_t n, uint64_t h)
+{
+    struct model *m = calloc(1, sizeof *m + e->model_size);
+    if (!m)
+        return NULL;
+    m->hash = h;
+    memcpy(m->name, name, n);
+    e->st.models_memory += sizeof *m + e->model_size;
+    return m;
+}
+
+static struct model *model_get(struct ig_engine *e, const char *name)
+{
+    size_t n = strnlen(name, IG_MODEL_NAME_MAX - 1);
+    struct model *lm = e->last_model;
+    if (lm && strncmp(lm->name, name, IG_MODEL_NAME_MAX) == 0 && lm->name[n] == 0)
+        return lm;
+    uint64_t h = siphash(e->key, 0, name, n);
+    for (uint32_t i = 0; i < e->nmodels; i++) {
+        struct model *m = e->models[i];
+        if (m->hash == h && memcmp(m->name, name, n) == 0 && m->name[n] == 0)
+            return e->last_model = m;
+    }
+    if (e->nmodels < IG_ENGINE_MAX_MODELS) {
+        struct model *m = model_new(e, name, n, h);
+        if (m) {
+            e->models[e->nmodels++] = m;
+            e->st.models_active = e->nmodels;
+            return e->last_model = m;
+        }
+    }
+    /* Full (or out of memory): pool the rest in one overflow entry. */
+    e->st.models_overflow++;
+    if (!e->models[IG_ENGINE_MAX_MODELS])
+        e->models[IG_ENGINE_MAX_MODELS] = model_new(e, "", 0, 0);
+    return e->models[IG_ENGINE_MAX_MODELS];
+}
+
+void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
+{
+    e->st.events++;
+    struct client *c = client_get(e, ev);
+    struct model *m = model_get(e, ev->model);
+    if (unlikely(!c || !m)) {
+        for (uint32_t i = 0; i < e->nslots; i++)
+            e->st.observe_errors[i]++;
+        return;
+    }
+    c->queries++;
+    ig_scratch_reset(&e->scratch);
+    for (uint32_t i = 0; i < e->nslots; i++) {
+        struct slot *s = &e->slots[i];
+        if (!wanted(s->d->wants, ev->flags) || !s->d->observe)
+            continue;
+        struct ig_call call = { .global = s->global, .client = (uint8_t *)c + s->coff,
+                                .model = m->slices + s->moff, .scratch = &e->scratch,
+                                .emit = &s->emit, .client_queries = c->queries };
+        if (s->d->observe(&call, ev) < 0)
+            e->st.observe_errors[i]++;
+    }
+    e->st.scratch_overflows = e->scratch.overflows;
+}
+
+void ig_engine_tick(struct ig_engine *e, uint64_t now_us)
+{
+    for (uint32_t i = 0; i < e->nslots; i++) {
+        struct slot *s = &e->slots[i];
+        if (!s->d->tick)
+            continue;
+        struct ig_call call = { .global = s->global, .scratch = &e->scratch, .emit = &s->emit };
+        if (!s->d->model_size) {
+            ig_scratch_reset(&e->scratch);
+            s->d->tick(&call, now_us);
+            continue;
+        }
+        for (uint32_t k = 0; k <= IG_ENGINE_MAX_MODELS; k++) {
+            /* Entries in order of first appearance, then the overflow entry. */
+            struct model *m = k < e->nmodels ? e->models[k]
+                            : k == IG_ENGINE_MAX_MODELS ? e->models[k] : NULL;
+            if (!m) {
+                if (k < IG_ENGINE_MAX_MODELS)
+                    k = IG_ENGINE_MAX_MODELS - 1;
+                continue;
+            }
+            call.model = m->slices + s->moff;
+            ig_scratch_reset(&e->scratch);
+            s->d->tick(&call, now_us);
+        }
+    }
+}
+
+const struct ig_engine_stats *ig_engine_stats(const struct ig_engine *e)
+{
+    return &e->st;
+}
+
+const char *ig_engine_detector_name(const struct ig_engine *e, size_t i)
+{
+    return i < e->nslots ? e->slots[i].d->name : NULL;
+}
+
+size_t ig_engine_detector_count(const struct ig_engine *e)
+{
+    return e->nslots;
+}
+
+void ig_engine_free(struct ig_engine *e)
+{
+    if (!e)
+        return;
+    for (struct client *c = e->lru_head; c; c = c->next)
+        call_evict(e, c);
+    for (uint32_t i = 0; i < e->nslots; i++)
+        if (e->slots[i].d->free)
+            e->slots[i].d->free(e->slots[i].global);
+    for (struct slab *s = e->slabs, *n; s; s = n) {
+        n = s->next;
+        free(s);
+    }
+    for (uint32_t k = 0; k <= IG_ENGINE_MAX_MODELS; k++)
+        free(e->models[k]);
+    free(e->buckets);
+    ig_scratch_free(&e->scratch);
+    free(e);
+}

@@ -1,0 +1,19 @@
+/* The only list of detectors. Order = call order for each event.
+ * To add a detector: one line "X(name) \" below, for the symbol ig_det_<name> that its
+ * det_<name>.c exports. Disable one at run time with "- detector: NAME / enabled: false"
+ * in rules, not here. det_template.c is deliberately not listed (a skeleton to copy). */
+#include <inferguard/detector.h>
+
+#define IG_REGISTRY(X) \
+    X(abuse_rate) \
+    /* end of list: add lines above this one */
+
+#define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;
+#define IG_ENTRY(n) &ig_det_##n,
+
+IG_REGISTRY(IG_DECLARE)
+
+const struct ig_detector *const ig_detectors[] = {
+    IG_REGISTRY(IG_ENTRY)
+    NULL,
+};
