@@ -1,0 +1,118 @@
+/* Drift reference profiles and window reports: the data shared between the drift detector
+ * (detectors/det_drift.c), the offline baseline builder and the report writer
+ * (sidecar/drift/). The detector library cannot link against the sidecar library, so the
+ * sidecar installs its file loader and report writer into ig_drift_hooks at start-up
+ * (ig_drift_setup() in sidecar/drift/drift.h). */
+#ifndef IG_DRIFT_PROFILE_H
+#define IG_DRIFT_PROFILE_H
+
+#include <inferguard/event.h>
+
+#define IG_DRIFT_BINS 10           /* reference-quantile bins for PSI and JS */
+#define IG_DRIFT_HIST_BINS 20      /* equal-width bins drawn in reports */
+#define IG_DRIFT_MAX_CLASSES 64    /* labels >= 63 share the last cell */
+#define IG_DRIFT_MAX_POINTS 240    /* confidence/latency points kept for reports */
+#define IG_DRIFT_PROFILE_FORMAT 1
+
+/* One input feature or output score of the reference. */
+struct ig_drift_column {
+    uint32_t n;                          /* samples held (finite and sorted once frozen) */
+    float   *x;                          /* <cap> floats */
+    double   mean, std;                  /* population std */
+    double   edges[IG_DRIFT_BINS - 1];   /* reference-quantile inner edges */
+    double   prop[IG_DRIFT_BINS];        /* reference proportion per bin */
+};
+
+/* Running moments of a per-event series (top-1 confidence, entropy, latency in ms). */
+struct ig_drift_moments {
+    uint64_t n;
+    double   sum, sumsq;
+};
+double ig_drift_moments_mean(const struct ig_drift_moments *m);
+double ig_drift_moments_std(const struct ig_drift_moments *m);
+
+struct ig_drift_profile {
+    char     model[IG_MODEL_NAME_MAX];
+    char     version[IG_MODEL_VERSION_MAX];
+    uint32_t nfeat, nout, cap;           /* columns: features then scores; cap = reservoir size */
+    struct ig_drift_column *col;         /* nfeat + nout */
+    uint64_t class_count[IG_DRIFT_MAX_CLASSES];
+    struct ig_drift_moments conf, entropy, latency;
+    uint64_t rows, events, first_us, last_us;
+    uint64_t rng;                        /* reservoir sampling state (deterministic) */
+    bool     frozen;
+};
+
+/* New empty profile for a model with <nfeat> inputs and <nout> scores per row, keeping at
+ * most <cap> rows (reservoir sampling beyond). NULL on allocation failure. */
+struct ig_drift_profile *ig_drift_profile_new(const char *model, const char *version,
+                                              uint32_t nfeat, uint32_t nout, uint32_t cap);
+void ig_drift_profile_free(struct ig_drift_profile *p);
+/* Adds the rows of <ev>; inputs or scores of another width than the profile's are
+ * ignored. No allocation. Returns the number of rows taken. */
+uint32_t ig_drift_profile_add(struct ig_drift_profile *p, const struct ig_event *ev);
+/* Drops non-finite values, sorts each column, computes moments, edges and bin shares.
+ * <tmp> holds <cap> floats. Idempotent. */
+void ig_drift_profile_freeze(struct ig_drift_profile *p, float *tmp);
+
+/* Per row of scores: top-1 confidence, entropy (nats) and argmax. Logits are softmaxed. */
+void ig_drift_row_summary(const float *scores, uint32_t nout, bool logits, double *top1,
+                          double *entropy, int32_t *argmax);
+/* Class cell of a label: 0..IG_DRIFT_MAX_CLASSES-1, or -1 for unknown (< 0). */
+int ig_drift_class_cell(int32_t label);
+
+/* Result for one column of one window. */
+struct ig_drift_col_result {
+    uint32_t index;                      /* feature index, or score index when is_score */
+    bool     is_score, drifted, has_hist;
+    uint32_t n_ref, n_cur;
+    double   psi, ks_d, ks_p, js, w1n;   /* w1n = Wasserstein-1 / reference std */
+    double   stat;                       /* the statistic of the configured test */
+    double   hist_lo, hist_hi;           /* equal-width histogram range */
+    double   ref_hist[IG_DRIFT_HIST_BINS], cur_hist[IG_DRIFT_HIST_BINS];  /* proportions */
+};
+
+/* One point of the confidence/entropy/latency series (mean over a block of events). */
+struct ig_drift_point {
+    uint64_t t_us;
+    float    conf, entropy, latency_ms;  /* NaN when absent */
+    uint8_t  change;                     /* bit 0 conf, 1 entropy, 2 latency: change point */
+};
+
+/* A window's drift report, handed to ig_drift_hooks.report. Everything is borrowed for
+ * the call. */
+struct ig_drift_report {
+    const char *model, *version;
+    const char *ref_source;              /* "learned" or the profile file path */
+    uint64_t ref_rows, ref_first_us, ref_last_us;
+    uint64_t window_index, start_us, end_us, rows, events;
+    bool     partial;                    /* end of run: a window that did not fill */
+    const char *test;                    /* "psi", "ks", "js" or "wasserstein" */
+    double   threshold;                  /* the test's threshold (p-value for ks) */
+    double   share, share_threshold;     /* drifted feature share and the verdict's threshold */
+    uint32_t nfeat, nout, ncols, n_drifted_feat, n_drifted_out;
+    bool     features_drifted, predictions_drifted, confidence_drifted;
+    const struct ig_drift_col_result *cols;   /* ncols, sorted by stat, most drifted first */
+    uint32_t nclasses;                   /* cells used (highest seen + 1) */
+    const double   *ref_class_p;         /* reference class shares, nclasses */
+    const uint64_t *cur_class;           /* window class counts, nclasses */
+    double   chi2, chi2_p, class_tvd;
+    double   conf_ref, conf_cur, entropy_ref, entropy_cur, latency_ref, latency_cur;  /* means */
+    uint8_t  changes;                    /* change points this window (bits as in points) */
+    const struct ig_drift_point *points; /* oldest first */
+    uint32_t npoints;
+    const char *notes[4];
+    uint32_t nnotes;
+};
+
+/* Installed by the sidecar (sidecar/drift/drift.c); NULL members mean "not available". */
+struct ig_drift_hooks {
+    /* Loads every profile in <path> (frozen); caller frees each and the array with free(). */
+    int  (*load)(const char *path, struct ig_drift_profile ***out, uint32_t *n,
+                 char *err, size_t errlen);
+    void (*report)(void *ctx, const struct ig_drift_report *r);
+    void *report_ctx;
+};
+extern struct ig_drift_hooks ig_drift_hooks;
+
+#endif

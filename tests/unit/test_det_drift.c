@@ -1,0 +1,245 @@
+/* The drift detector on synthetic streams: a shift after the midpoint (a feature's mean,
+ * scaling, class prior, confidence) is found after it and never before; a stream without
+ * a shift raises nothing. Events are hand-built; the detector is driven as the engine does. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <inferguard/detector.h>
+#include "stats/drift_profile.h"
+
+extern const struct ig_detector ig_det_drift;
+
+#define NF 8
+#define NO 3
+#define MAXF 64
+
+struct got {
+    char analytic[MAXF][32];
+    uint64_t t[MAXF];
+    int sev[MAXF];
+    int n;
+    int reports, partial_reports;
+    uint64_t last_window_rows;
+    char note[192];
+};
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct got *g = ctx;
+    if (g->n < MAXF) {
+        snprintf(g->analytic[g->n], sizeof g->analytic[0], "%s", f->analytic);
+        g->t[g->n] = f->time_us;
+        g->sev[g->n] = f->severity;
+        g->n++;
+    }
+}
+
+static void on_report(void *ctx, const struct ig_drift_report *r)
+{
+    struct got *g = ctx;
+    g->reports++;
+    g->partial_reports += r->partial;
+    g->last_window_rows = r->rows;
+    if (r->nnotes)
+        snprintf(g->note, sizeof g->note, "%s", r->notes[0]);
+    /* The columns come sorted, most drifted first. */
+    for (uint32_t i = 1; i < r->ncols; i++)
+        if (!isnan(r->cols[i].stat))
+            assert_true(r->cols[i - 1].stat >= r->cols[i].stat);
+}
+
+static uint64_t rs = 12345;
+static double urand(void)
+{
+    rs ^= rs >> 12; rs ^= rs << 25; rs ^= rs >> 27;
+    return (double)((rs * 0x2545f4914f6cdd1dull) >> 11) / 9007199254740992.0;
+}
+static double nrand(void)
+{
+    double u = urand(), v = urand();
+    return sqrt(-2.0 * log(u + 1e-300)) * cos(2 * M_PI * v);
+}
+
+enum shift { NONE, MEAN, SCALE, PRIOR, CONF };
+
+struct run {
+    void *global;
+    struct { void *m; } slice;
+    struct ig_emit emit;
+    struct ig_call call;
+    struct got got;
+};
+
+static void run_start(struct run *r)
+{
+    memset(r, 0, sizeof *r);
+    ig_drift_hooks.report = on_report;
+    ig_drift_hooks.report_ctx = &r->got;
+    char err[256];
+    assert_int_equal(ig_det_drift.init(NULL, &r->global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_det_drift.model_size, sizeof r->slice);
+    r->emit.fn = on_finding;
+    r->emit.ctx = &r->got;
+    r->call.global = r->global;
+    r->call.model = &r->slice;
+    r->call.emit = &r->emit;
+}
+
+/* Streams <n> single-row events; the shift starts at event <at>. Returns the time of <at>. */
+static uint64_t stream(struct run *r, enum shift sh, int n, int at, const char *version)
+{
+    const uint64_t t0 = 1764000000000000ull;
+    float in[NF], sc[NO];
+    int32_t label;
+    struct ig_event ev;
+    for (int i = 0; i < n; i++) {
+        bool after = i >= at;
+        memset(&ev, 0, sizeof ev);
+        snprintf(ev.model, sizeof ev.model, "iris");
+        snprintf(ev.model_version, sizeof ev.model_version, "%s", version);
+        ev.req_time_us = t0 + (uint64_t)i * 1000;
+        ev.resp_time_us = ev.req_time_us + 800;
+        ev.latency_us = 800 + (uint64_t)(urand() * 100);
+        ev.rows = 1;
+        ev.features = NF;
+        ev.outputs = NO;
+        ev.flags = IG_EV_TENSOR | IG_EV_SCORES | IG_EV_LABELS;
+        for (int f = 0; f < NF; f++) {
+            double x = nrand();
+            if (after && sh == MEAN)
+                x += 1.0;
+            if (after && sh == SCALE)
+                x *= 2.5;
+            in[f] = (float)(f * 10 + x);
+        }
+        /* Class prior 0.6/0.3/0.1, moving to 0.2/0.3/0.5. */
+        double u = urand();
+        if (after && sh == PRIOR)
+            label = u < 0.2 ? 0 : (u < 0.5 ? 1 : 2);
+        else
+            label = u < 0.6 ? 0 : (u < 0.9 ? 1 : 2);
+        double top = (after && sh == CONF) ? 0.55 + 0.1 * urand() : 0.85 + 0.1 * urand();
+        for (int k = 0; k < NO; k++)
+            sc[k] = (float)((1.0 - top) / (NO - 1));
+        sc[label] = (float)top;
+        ev.inputs = in;
+        ev.scores = sc;
+        ev.labels = &label;
+        assert_int_equal(ig_det_drift.observe(&r->call, &ev), IG_OK);
+        if (i % 100 == 99)
+            ig_det_drift.tick(&r->call, ev.req_time_us);
+    }
+    return t0 + (uint64_t)at * 1000;
+}
+
+static int count(const struct got *g, const char *analytic, uint64_t from, uint64_t to)
+{
+    int c = 0;
+    for (int i = 0; i < g->n; i++)
+        if (strcmp(g->analytic[i], analytic) == 0 && g->t[i] >= from && g->t[i] < to)
+            c++;
+    return c;
+}
+
+static void check_shift(enum shift sh, const char *analytic)
+{
+    struct run r;
+    run_start(&r);
+    /* 1000 reference rows, then 8 windows of 1000 rows: the shift starts at window 5. */
+    uint64_t at = stream(&r, sh, 9000, 5000, "1");
+    const char *names[] = { "drift.features", "drift.predictions", "drift.confidence" };
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(count(&r.got, names[i], 0, at), 0);   /* nothing before the shift */
+    int after = count(&r.got, analytic, at, UINT64_MAX);
+    if (sh == CONF)
+        assert_true(after >= 1);       /* a change point: once */
+    else
+        assert_int_equal(after, 4);    /* every window after the shift */
+    assert_int_equal(r.got.reports, 8);
+    ig_det_drift.free(r.global);
+    ig_drift_hooks.report = NULL;
+}
+
+static void test_mean_shift(void **s) { (void)s; check_shift(MEAN, "drift.features"); }
+static void test_scale_shift(void **s) { (void)s; check_shift(SCALE, "drift.features"); }
+static void test_class_prior_shift(void **s) { (void)s; check_shift(PRIOR, "drift.predictions"); }
+static void test_confidence_shift(void **s) { (void)s; check_shift(CONF, "drift.confidence"); }
+
+static void test_no_shift_no_finding(void **state)
+{
+    (void)state;
+    for (int rep = 0; rep < 3; rep++) {
+        struct run r;
+        run_start(&r);
+        stream(&r, NONE, 11000, 11000, "1");
+        for (int i = 0; i < r.got.n; i++)
+            print_message("unexpected %s at %d\n", r.got.analytic[i], (int)((r.got.t[i] - 1764000000000000ull) / 1000));
+        assert_int_equal(r.got.n, 0);
+        assert_int_equal(r.got.reports, 10);
+        ig_det_drift.free(r.global);
+    }
+    ig_drift_hooks.report = NULL;
+}
+
+static void test_version_change_and_partial_window(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r);
+    stream(&r, NONE, 2000, 2000, "1");
+    stream(&r, NONE, 700, 700, "2");   /* same model, new version: a note and an info finding */
+    assert_int_equal(count(&r.got, "drift.predictions", 0, UINT64_MAX), 1);
+    assert_int_equal(r.got.sev[0], IG_SEV_INFO);
+    ig_det_drift.free(r.global);     /* the unfinished window is reported at the end */
+    assert_int_equal(r.got.partial_reports, 1);
+    assert_true(r.got.last_window_rows == 700);
+    assert_non_null(strstr(r.got.note, "'1' to '2'"));
+    ig_drift_hooks.report = NULL;
+}
+
+static void test_bad_rules_and_odd_events(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r);
+    /* Malformed, empty and width-changing events are skipped without harm. */
+    struct ig_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.rows = 3;
+    ev.flags = IG_EV_MALFORMED;
+    assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
+    ev.flags = 0;
+    ev.rows = 0;
+    assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
+    stream(&r, NONE, 1500, 1500, "1");
+    float big[2 * 20];
+    for (int i = 0; i < 40; i++)
+        big[i] = NAN;
+    ev.rows = 2;
+    ev.features = 20;
+    ev.inputs = big;
+    snprintf(ev.model, sizeof ev.model, "iris");
+    assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
+    ig_det_drift.free(r.global);
+    ig_drift_hooks.report = NULL;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mean_shift),
+        cmocka_unit_test(test_scale_shift),
+        cmocka_unit_test(test_class_prior_shift),
+        cmocka_unit_test(test_confidence_shift),
+        cmocka_unit_test(test_no_shift_no_finding),
+        cmocka_unit_test(test_version_change_and_partial_window),
+        cmocka_unit_test(test_bad_rules_and_odd_events),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
