@@ -199,17 +199,18 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
                 drain(t, e, dir, ts);
                 return;
             }
-            /* the rest overlaps queued data: first copy (the queued one) wins */
+            /* the rest overlaps queued data: first copy (the queued one) wins, and
+             * enqueue compares the two copies */
             p += now;
             cap -= now;
             wire -= now;
             seq += now;
-            drain(t, e, dir, ts);
-            continue;
         }
         int cap_hit = 0;
-        if (enqueue(t, h, seq, p, cap, &cap_hit))
+        if (enqueue(t, h, seq, p, IG_MIN(cap, wire), &cap_hit)) {
+            drain(t, e, dir, ts);
             return;
+        }
         /* over a cap: the oldest hole will not be waited for any longer */
         if (cap_hit == 1)
             t->st.stream_cap_drops++;
@@ -218,7 +219,7 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
         if (h->q) {
             skip_to_head(t, e, dir, ts);
         } else {
-            report_gap(t, e, dir, (uint64_t)rel, ts);
+            report_gap(t, e, dir, (uint64_t)seq_diff(seq, h->next_seq), ts);
             h->next_seq = seq;
         }
     }
