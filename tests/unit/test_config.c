@@ -1,0 +1,266 @@
+/* Configuration loader: defaults, every value type, nesting and dotted keys, unknown keys
+ * and range/type errors with their line, and that a failed load changes nothing. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <inferguard/config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct ig_config *cfg_new(void)
+{
+    struct ig_config *c = malloc(sizeof *c);
+    assert_non_null(c);
+    ig_config_defaults(c);
+    return c;
+}
+
+static int load(struct ig_config *c, const char *yaml, char *err, size_t errlen)
+{
+    return ig_config_load_buf("cfg.yaml", yaml, strlen(yaml), c, err, errlen);
+}
+
+static void expect_error(const char *yaml, const char *msg)
+{
+    struct ig_config *c = cfg_new();
+    char err[512] = "";
+    assert_int_equal(load(c, yaml, err, sizeof err), IG_ECONF);
+    if (!strstr(err, msg))
+        fail_msg("error '%s' lacks '%s'", err, msg);
+    free(c);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    unsetenv("INFERGUARD_ID_SECRET");
+    struct ig_config *c = cfg_new();
+    assert_int_equal(c->capture_snaplen, 262144);
+    assert_string_equal(c->capture_bpf, "");
+    assert_int_equal(c->n_model_ports, 5);
+    uint16_t ports[] = { 80, 8000, 8080, 8501, 9000 };
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(c->model_ports[i], ports[i]);
+    assert_int_equal(c->flow_max, 65536);
+    assert_int_equal(c->flow_idle_timeout_s, 120);
+    assert_int_equal(c->flow_memcap, 256ull << 20);
+    assert_int_equal(c->flow_stream_max, 4u << 20);
+    assert_int_equal(c->http_request_body_limit, 8u << 20);
+    assert_int_equal(c->http_response_body_limit, 8u << 20);
+    assert_int_equal(c->max_rows, 65536);
+    assert_int_equal(c->max_features, 1048576);
+    assert_int_equal(c->max_values, 4194304);
+    assert_int_equal(c->max_depth, 64);
+    assert_int_equal(c->max_string, 1u << 20);
+    assert_int_equal(c->n_identity_order, 5);
+    assert_string_equal(c->identity_order[0], "spiffe");
+    assert_string_equal(c->identity_order[4], "source_ip");
+    assert_int_equal(c->n_api_key_headers, 1);
+    assert_string_equal(c->api_key_headers[0], "x-api-key");
+    assert_string_equal(c->identity_secret, "");
+    assert_int_equal(c->n_trusted_proxies, 0);
+    assert_int_equal(c->clients_max, 100000);
+    assert_int_equal(c->clients_memcap, 512ull << 20);
+    assert_string_equal(c->findings_encoding, "json");
+    assert_string_equal(c->findings_path, "-");
+    assert_string_equal(c->events_path, "");
+    assert_true(strstr(c->rules_dir, "share/inferguard/rules") != NULL);
+    assert_string_equal(c->kafka_brokers, "");
+    assert_string_equal(c->kafka_topic, "inferguard.findings");
+    assert_int_equal(c->n_kafka_props, 0);
+    assert_string_equal(c->spool_dir, "/var/lib/inferguard/spool");
+    assert_int_equal(c->spool_max_bytes, 256ull << 20);
+    assert_string_equal(c->spool_fsync, "batch");
+    assert_int_equal(c->flush_timeout_ms, 10000);
+    assert_string_equal(c->reports_dir, "");
+    free(c);
+
+    setenv("INFERGUARD_ID_SECRET", "s3cret", 1);
+    c = cfg_new();
+    assert_string_equal(c->identity_secret, "s3cret");
+    free(c);
+    unsetenv("INFERGUARD_ID_SECRET");
+}
+
+static void test_every_type(void **state)
+{
+    (void)state;
+    struct ig_config *c = cfg_new();
+    char err[512] = "";
+    const char *yaml =
+        "capture:\n"
+        "  snaplen: 65535\n"
+        "  bpf: \"tcp port 8080\"\n"
+        "  ports: [8080, 9000]\n"
+        "flow:\n"
+        "  idle_timeout: 5m\n"
+        "  memcap: 64MiB\n"
+        "  stream_max_bytes: 512k\n"
+        "http.request_body_limit: 8M\n"          /* dotted key at top level */
+        "http:\n"
+        "  response_body_limit: 1GB\n"
+        "identity:\n"
+        "  order: [jwt, source_ip]\n"
+        "  api_key_headers: [X-API-Key, Authorization]\n"
+        "  trusted_proxies: [10.0.0.0/8, \"fd00::/8\", 127.0.0.1]\n"
+        "  hash_secret: abc\n"
+        "detection: {max_clients: 500, memcap: 1GiB}\n"
+        "findings: {encoding: msgpack}\n"
+        "output: {findings: /tmp/f.jsonl, events: ''}\n"
+        "kafka:\n"
+        "  brokers: 127.0.0.1:9092\n"
+        "  properties:\n"
+        "    security.protocol: plaintext\n"
+        "    linger.ms: 5\n"
+        "  spool_fsync: always\n"
+        "  flush_timeout: 1.5s\n"
+        "  spool_max_bytes: 0\n";
+    assert_int_equal(load(c, yaml, err, sizeof err), IG_OK);
+    assert_int_equal(c->capture_snaplen, 65535);
+    assert_string_equal(c->capture_bpf, "tcp port 8080");
+    assert_int_equal(c->n_model_ports, 2);
+    assert_int_equal(c->model_ports[1], 9000);
+    assert_int_equal(c->flow_idle_timeout_s, 300);
+    assert_int_equal(c->flow_memcap, 64ull << 20);
+    assert_int_equal(c->flow_stream_max, 512u << 10);
+    assert_int_equal(c->http_request_body_limit, 8u << 20);
+    assert_int_equal(c->http_response_body_limit, 1000000000u);
+    assert_int_equal(c->n_identity_order, 2);
+    assert_string_equal(c->identity_order[0], "jwt");
+    assert_string_equal(c->api_key_headers[0], "x-api-key");      /* header names fold to lower case */
+    assert_string_equal(c->api_key_headers[1], "authorization");
+    assert_int_equal(c->n_trusted_proxies, 3);
+    assert_string_equal(c->trusted_proxies[1], "fd00::/8");
+    assert_string_equal(c->identity_secret, "abc");
+    assert_int_equal(c->clients_max, 500);
+    assert_int_equal(c->clients_memcap, 1ull << 30);
+    assert_string_equal(c->findings_encoding, "msgpack");
+    assert_string_equal(c->findings_path, "/tmp/f.jsonl");
+    assert_string_equal(c->kafka_brokers, "127.0.0.1:9092");
+    assert_int_equal(c->n_kafka_props, 2);
+    assert_string_equal(c->kafka_props[0].key, "security.protocol");
+    assert_string_equal(c->kafka_props[1].value, "5");
+    assert_string_equal(c->spool_fsync, "always");
+    assert_int_equal(c->flush_timeout_ms, 1500);
+    assert_int_equal(c->spool_max_bytes, 0);
+    /* Untouched keys keep their defaults. */
+    assert_int_equal(c->flow_max, 65536);
+    free(c);
+}
+
+static void test_unknown_key_line(void **state)
+{
+    (void)state;
+    expect_error("flow:\n  max_flows: 10\n  idle_timeot: 5s\n", "cfg.yaml:3: unknown key 'flow.idle_timeot'");
+    expect_error("capture.snaplen: 100\nbogus: 1\n", "cfg.yaml:2: unknown key 'bogus'");
+    expect_error("kafka:\n  brokerz: x\n", "cfg.yaml:2: unknown key 'kafka.brokerz'");
+}
+
+static void test_range_and_type_errors(void **state)
+{
+    (void)state;
+    expect_error("flow:\n  max_flows: 0\n", "cfg.yaml:2: flow.max_flows: 0 is out of range [1,");
+    expect_error("capture:\n  snaplen: 10\n", "capture.snaplen: 10 is out of range");
+    expect_error("flow.idle_timeout: abc\n", "cfg.yaml:1: flow.idle_timeout: 'abc' is not a duration");
+    expect_error("flow.idle_timeout: 500ms\n", "not a whole number of seconds");
+    expect_error("flow.max_flows: -5\n", "flow.max_flows: '-5' is not a whole number");
+    expect_error("flow.memcap: 12XB\n", "flow.memcap: '12XB' is not a size");
+    expect_error("capture.ports: [80, 70000]\n", "cfg.yaml:1: capture.ports: '70000' is not a port");
+    expect_error("capture.ports: 80\n", "capture.ports: expected a list");
+    expect_error("identity.order: [jwt, cookie]\n", "'cookie' is not one of spiffe|jwt|api_key|forwarded|source_ip");
+    expect_error("identity.trusted_proxies: [10.0.0.0/33]\n", "'10.0.0.0/33' is not an address or CIDR");
+    expect_error("findings.encoding: xml\n", "findings.encoding: 'xml' is not one of json|msgpack");
+    expect_error("kafka.properties: [a, b]\n", "kafka.properties: expected a map");
+    expect_error("flow: 5\n", "'flow' is a section");
+    expect_error("flow.max_flows:\n", "flow.max_flows: missing value");
+    expect_error("flow.max_flows: {a: 1}\n", "flow.max_flows: expected a value, got a map");
+    expect_error("- a\n- b\n", "expected a map of settings");
+    expect_error("flow: {max_flows: 1\n", "cfg.yaml:2: invalid YAML");
+    expect_error("a: 1\n---\nb: 2\n", "more than one YAML document");
+    char big[700];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    char yaml[800];
+    snprintf(yaml, sizeof yaml, "capture.bpf: %s\n", big);
+    expect_error(yaml, "capture.bpf: longer than 511 bytes");
+    expect_error("capture.ports: [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]\n", "more than 16 items");
+}
+
+static void test_failed_load_changes_nothing(void **state)
+{
+    (void)state;
+    struct ig_config *c = cfg_new(), *before = cfg_new();
+    char err[256];
+    assert_int_equal(load(c, "flow.max_flows: 7\nflow.bad: 1\n", err, sizeof err), IG_ECONF);
+    assert_memory_equal(c, before, sizeof *c);
+    /* Empty and comment-only files are valid and change nothing. */
+    assert_int_equal(load(c, "", err, sizeof err), IG_OK);
+    assert_int_equal(load(c, "# nothing\n", err, sizeof err), IG_OK);
+    assert_memory_equal(c, before, sizeof *c);
+    free(c);
+    free(before);
+}
+
+static void test_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ig_test_config_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *yaml = "detection:\n  max_clients: 42\n";
+    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+    close(fd);
+    struct ig_config *c = cfg_new();
+    char err[512] = "";
+    assert_int_equal(ig_config_load(path, c, err, sizeof err), IG_OK);
+    assert_int_equal(c->clients_max, 42);
+    unlink(path);
+    assert_int_equal(ig_config_load(path, c, err, sizeof err), IG_ECONF);
+    assert_non_null(strstr(err, "cannot open"));
+    assert_non_null(strstr(err, path));
+    free(c);
+}
+
+static void test_print_defaults(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ig_config_print_defaults(f);
+    fclose(f);
+    const char *want[] = { "capture.snaplen: 262144", "capture.ports: [80, 8000, 8080, 8501, 9000]",
+                           "flow.idle_timeout: 2m", "flow.memcap: 256MiB", "detection.memcap: 512MiB",
+                           "kafka.flush_timeout: 10s", "identity.order: [spiffe, jwt, api_key, forwarded, source_ip]",
+                           "kafka.properties: {}", "findings.encoding: \"json\"", "identity.hash_secret: \"\"" };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (!strstr(buf, want[i]))
+            fail_msg("defaults lack '%s':\n%s", want[i], buf);
+    /* The printed defaults load back to the defaults. */
+    struct ig_config *c = cfg_new(), *d = cfg_new();
+    char err[256] = "";
+    assert_int_equal(ig_config_load_buf("defaults", buf, n, c, err, sizeof err), IG_OK);
+    assert_memory_equal(c, d, sizeof *c);
+    free(c);
+    free(d);
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_every_type),
+        cmocka_unit_test(test_unknown_key_line),
+        cmocka_unit_test(test_range_and_type_errors),
+        cmocka_unit_test(test_failed_load_changes_nothing),
+        cmocka_unit_test(test_file),
+        cmocka_unit_test(test_print_defaults),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
