@@ -1,0 +1,477 @@
+/* libhtp glue: one shared htp_cfg_t, one htp_connp_t per TCP connection. Bodies are
+ * collected (de-chunked and decompressed by libhtp) into per-connection slots that are
+ * reused, one slot per transaction in flight, so keep-alive and pipelining cost no
+ * allocation once warm. A transaction is handed out when libhtp completes it (request
+ * and response), then libhtp destroys it (tx_auto_destroy). After a gap the parser is
+ * rebuilt and fed again from the next request line / status line. */
+#include "http/http_conn.h"
+#include "http/http_resync.h"
+
+#include <htp/htp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* In-flight transactions tracked per connection (pipelining depth). */
+#define SLOTS_MAX 64
+/* Bytes libhtp declined to take (HTP_STREAM_DATA_OTHER) kept for a retry. */
+#define PENDING_MAX (1u << 20)
+
+struct body {
+    uint8_t *buf;
+    size_t len, cap;
+    bool truncated;
+};
+
+struct slot {
+    bool used;
+    uint64_t req_ts;
+    struct body body[2];     /* request, response */
+};
+
+struct ig_http {
+    htp_cfg_t *cfg;
+    const struct ig_config *icfg;
+    ig_http_txn_fn fn;
+    void *ctx;
+    struct ig_http_stats st;
+};
+
+struct ig_http_conn {
+    struct ig_http *h;
+    htp_connp_t *connp;
+    struct ig_endpoint client, server;
+    uint64_t ts[2];                 /* timestamp of the data being fed, per direction */
+    uint64_t delivered;             /* transactions handed out on this connection */
+    bool resync[2], line_start[2];  /* looking for a message start after a gap */
+    uint8_t carry[2][IG_HTTP_RESYNC_CARRY];
+    size_t carry_n[2];
+    struct body pending[2];         /* unconsumed bytes (HTP_STREAM_DATA_OTHER) */
+    struct slot slots[SLOTS_MAX];
+    struct ig_http_header *hdrs;    /* request then response headers of the txn handed out */
+    uint32_t hdrs_cap;
+};
+
+static void to_htp_time(uint64_t us, htp_time_t *t)
+{
+    t->tv_sec = (time_t)(us / 1000000);
+    t->tv_usec = (suseconds_t)(us % 1000000);
+}
+
+static bool body_reserve(struct body *b, size_t need)
+{
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < need)
+        cap *= 2;
+    uint8_t *p = realloc(b->buf, cap);
+    if (!p)
+        return false;
+    b->buf = p;
+    b->cap = cap;
+    return true;
+}
+
+static struct ig_http_conn *conn_of(htp_tx_t *tx)
+{
+    return htp_connp_get_user_data(tx->connp);
+}
+
+static struct slot *slot_of(htp_tx_t *tx)
+{
+    return htp_tx_get_user_data(tx);
+}
+
+static void release_slots(struct ig_http_conn *c)
+{
+    for (int i = 0; i < SLOTS_MAX; i++) {
+        c->slots[i].used = false;
+        c->slots[i].body[0].len = c->slots[i].body[1].len = 0;
+        c->slots[i].body[0].truncated = c->slots[i].body[1].truncated = false;
+    }
+}
+
+/* libhtp hook: a new request begins; bind a slot and the first byte's time. */
+static int on_request_start(htp_tx_t *tx)
+{
+    struct ig_http_conn *c = conn_of(tx);
+    for (int i = 0; i < SLOTS_MAX; i++) {
+        struct slot *s = &c->slots[i];
+        if (!s->used) {
+            s->used = true;
+            s->req_ts = c->ts[0];
+            s->body[0].len = s->body[1].len = 0;
+            s->body[0].truncated = s->body[1].truncated = false;
+            htp_tx_set_user_data(tx, s);
+            return HTP_OK;
+        }
+    }
+    /* Deeper pipelining than we track: the transaction is parsed but not handed out. */
+    c->h->st.gaps_dropped_txns++;
+    return HTP_OK;
+}
+
+static int collect(htp_tx_data_t *d, int dir)
+{
+    if (!d->data || d->len == 0)
+        return HTP_OK;
+    struct slot *s = slot_of(d->tx);
+    if (!s)
+        return HTP_OK;
+    struct ig_http_conn *c = conn_of(d->tx);
+    struct body *b = &s->body[dir];
+    size_t limit = dir == 0 ? c->h->icfg->http_request_body_limit : c->h->icfg->http_response_body_limit;
+    size_t take = d->len;
+    if (b->len + take > limit) {
+        take = limit > b->len ? limit - b->len : 0;
+        if (!b->truncated)
+            c->h->st.body_truncated++;
+        b->truncated = true;
+    }
+    if (take == 0)
+        return HTP_OK;
+    if (!body_reserve(b, b->len + take)) {
+        if (!b->truncated)
+            c->h->st.body_truncated++;
+        b->truncated = true;
+        return HTP_OK;
+    }
+    memcpy(b->buf + b->len, d->data, take);
+    b->len += take;
+    return HTP_OK;
+}
+
+static int on_request_body(htp_tx_data_t *d) { return collect(d, 0); }
+static int on_response_body(htp_tx_data_t *d) { return collect(d, 1); }
+
+static struct ig_span bspan(const bstr *b)
+{
+    if (!b)
+        return (struct ig_span){ NULL, 0 };
+    return (struct ig_span){ bstr_ptr(b), bstr_len(b) };
+}
+
+/* Copies header spans of <tab> into c->hdrs from <at>; returns how many. */
+static uint32_t headers(struct ig_http_conn *c, const htp_table_t *tab, uint32_t at)
+{
+    size_t n = tab ? htp_table_size(tab) : 0;
+    if (at + n > c->hdrs_cap) {
+        uint32_t cap = c->hdrs_cap ? c->hdrs_cap : 32;
+        while (cap < at + n)
+            cap *= 2;
+        struct ig_http_header *p = realloc(c->hdrs, cap * sizeof *p);
+        if (!p)
+            return 0;
+        c->hdrs = p;
+        c->hdrs_cap = cap;
+    }
+    for (size_t i = 0; i < n; i++) {
+        htp_header_t *h = htp_table_get_index(tab, i, NULL);
+        c->hdrs[at + i] = (struct ig_http_header){ bspan(h->name), bspan(h->value) };
+    }
+    return (uint32_t)n;
+}
+
+/* Builds the ig_http_txn for <tx> and hands it out; with_response false = request only. */
+static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response)
+{
+    struct slot *s = slot_of(tx);
+    if (!s)
+        return;
+    struct ig_http_txn t = {
+        .client = c->client, .server = c->server,
+        .req_time_us = s->req_ts,
+        .method = bspan(tx->request_method),
+        .uri = bspan(tx->request_uri),
+        .req_body = { s->body[0].buf, s->body[0].len },
+        .req_wire_bytes = tx->request_message_len > 0 ? (uint64_t)tx->request_message_len : 0,
+        .req_body_truncated = s->body[0].truncated,
+    };
+    if (tx->parsed_uri_raw) {
+        t.path = bspan(tx->parsed_uri_raw->path);
+        t.query = bspan(tx->parsed_uri_raw->query);
+    }
+    if (!t.path.p)
+        t.path = t.uri;
+    if (!t.req_body.p)
+        t.req_body.p = (const uint8_t *)"";
+    uint32_t nreq = headers(c, tx->request_headers, 0);
+    t.req_headers = c->hdrs;
+    t.n_req_headers = nreq;
+    if (with_response) {
+        t.resp_time_us = c->ts[1];
+        t.status = tx->response_status_number > 0 && tx->response_status_number < 1000
+                       ? (uint16_t)tx->response_status_number : 0;
+        t.resp_body = (struct ig_span){ s->body[1].buf ? s->body[1].buf : (const uint8_t *)"",
+                                        s->body[1].len };
+        t.resp_wire_bytes = tx->response_message_len > 0 ? (uint64_t)tx->response_message_len : 0;
+        t.resp_body_truncated = s->body[1].truncated;
+        uint32_t nres = headers(c, tx->response_headers, nreq);
+        t.req_headers = c->hdrs;   /* headers() may have moved the array */
+        t.resp_headers = c->hdrs + nreq;
+        t.n_resp_headers = nres;
+    } else {
+        t.resp_body = (struct ig_span){ (const uint8_t *)"", 0 };
+        c->h->st.requests_only++;
+    }
+    c->h->st.txns++;
+    c->delivered++;
+    c->h->fn(c->h->ctx, &t);
+    s->used = false;
+    htp_tx_set_user_data(tx, NULL);
+}
+
+/* libhtp hook: request and response both complete. libhtp destroys <tx> afterwards. */
+static int on_tx_complete(htp_tx_t *tx)
+{
+    deliver(conn_of(tx), tx, true);
+    return HTP_OK;
+}
+
+struct ig_http *ig_http_new(const struct ig_config *cfg, ig_http_txn_fn fn, void *ctx)
+{
+    struct ig_http *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->cfg = htp_config_create();
+    if (!h->cfg) {
+        free(h);
+        return NULL;
+    }
+    h->icfg = cfg;
+    h->fn = fn;
+    h->ctx = ctx;
+    htp_config_set_server_personality(h->cfg, HTP_SERVER_IDS);
+    htp_config_set_response_decompression(h->cfg, 1);
+    htp_config_set_request_decompression(h->cfg, 1);
+    htp_config_set_tx_auto_destroy(h->cfg, 1);
+    htp_config_set_parse_request_cookies(h->cfg, 0);
+    /* Decompressed output is capped by our body limits; keep libhtp's bomb guard in step. */
+    size_t bomb = IG_MAX(cfg->http_request_body_limit, cfg->http_response_body_limit);
+    htp_config_set_compression_bomb_limit(h->cfg, IG_MAX(bomb, (size_t)1 << 20) * 4);
+    htp_config_register_request_start(h->cfg, on_request_start);
+    htp_config_register_request_body_data(h->cfg, on_request_body);
+    htp_config_register_response_body_data(h->cfg, on_response_body);
+    htp_config_register_transaction_complete(h->cfg, on_tx_complete);
+    return h;
+}
+
+void ig_http_free(struct ig_http *h)
+{
+    if (!h)
+        return;
+    htp_config_destroy(h->cfg);
+    free(h);
+}
+
+const struct ig_http_stats *ig_http_stats(const struct ig_http *h)
+{
+    return &h->st;
+}
+
+static bool open_parser(struct ig_http_conn *c, uint64_t ts_us)
+{
+    c->connp = htp_connp_create(c->h->cfg);
+    if (!c->connp)
+        return false;
+    htp_connp_set_user_data(c->connp, c);
+    htp_time_t t;
+    to_htp_time(ts_us, &t);
+    htp_connp_open(c->connp, NULL, c->client.port, NULL, c->server.port, &t);
+    return true;
+}
+
+struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoint *client,
+                                      const struct ig_endpoint *server, uint64_t ts_us)
+{
+    struct ig_http_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->h = h;
+    c->client = *client;
+    c->server = *server;
+    if (!open_parser(c, ts_us)) {
+        free(c);
+        return NULL;
+    }
+    h->st.conns++;
+    return c;
+}
+
+/* Drops every transaction in flight and rebuilds the parser; both directions then wait
+ * for a message start (a response can only be paired once its request is seen). */
+static void reset_parser(struct ig_http_conn *c, uint64_t ts_us)
+{
+    if (c->connp) {
+        htp_conn_t *conn = htp_connp_get_connection(c->connp);
+        for (size_t i = 0, n = htp_list_size(conn->transactions); i < n; i++) {
+            htp_tx_t *tx = htp_list_get(conn->transactions, i);
+            if (tx && slot_of(tx)) {
+                c->h->st.gaps_dropped_txns++;
+                htp_tx_set_user_data(tx, NULL);
+            }
+        }
+        htp_connp_destroy_all(c->connp);
+        c->connp = NULL;
+    }
+    release_slots(c);
+    for (int d = 0; d < 2; d++) {
+        c->resync[d] = true;
+        c->line_start[d] = true;
+        c->carry_n[d] = 0;
+        c->pending[d].len = 0;
+    }
+    c->h->st.resyncs++;
+    open_parser(c, ts_us);
+}
+
+/* Feeds libhtp; returns false on a parse error. Keeps what libhtp declined. */
+static bool feed(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
+{
+    if (!c->connp || n == 0)
+        return c->connp != NULL;
+    htp_time_t t;
+    to_htp_time(ts_us, &t);
+    c->ts[dir] = ts_us;
+    int rc = dir == 0 ? htp_connp_req_data(c->connp, &t, p, n)
+                      : htp_connp_res_data(c->connp, &t, p, n);
+    if (rc == HTP_STREAM_ERROR)
+        return false;
+    if (rc == HTP_STREAM_DATA_OTHER) {
+        size_t used = dir == 0 ? htp_connp_req_data_consumed(c->connp)
+                               : htp_connp_res_data_consumed(c->connp);
+        struct body *b = &c->pending[dir];
+        size_t rest = used < n ? n - used : 0;
+        if (b->len + rest > PENDING_MAX || !body_reserve(b, b->len + rest))
+            return false;
+        memcpy(b->buf + b->len, p + used, rest);
+        b->len += rest;
+    }
+    return true;
+}
+
+/* Retries bytes the other direction left pending, now that <dir> progressed. */
+static bool retry_pending(struct ig_http_conn *c, int dir, uint64_t ts_us)
+{
+    struct body *b = &c->pending[dir];
+    if (b->len == 0)
+        return true;
+    /* Move out first: feed() may append the remainder again. */
+    size_t n = b->len;
+    uint8_t *tmp = b->buf;
+    b->buf = NULL;
+    b->cap = b->len = 0;
+    bool ok = feed(c, dir, tmp, n, ts_us);
+    if (!b->buf) {
+        b->buf = tmp;
+        b->cap = n;   /* at least n; capacity only matters as a lower bound */
+        b->len = 0;
+    } else {
+        free(tmp);
+    }
+    return ok;
+}
+
+static int parse_error(struct ig_http_conn *c, uint64_t ts_us)
+{
+    c->h->st.parse_errors++;
+    /* Never HTTP at all: let the caller stop feeding us. Otherwise look for the next message. */
+    if (c->delivered == 0 && !c->resync[0] && !c->resync[1])
+        return IG_EPARSE;
+    reset_parser(c, ts_us);
+    return IG_OK;
+}
+
+int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
+{
+    if (n == 0)
+        return IG_OK;
+    dir = dir ? 1 : 0;
+    if (unlikely(c->resync[dir])) {
+        /* A response is only accepted once its request has been found again. */
+        if (dir == 1 && c->resync[0])
+            return IG_OK;
+        size_t partial;
+        if (c->carry_n[dir]) {
+            /* The carried tail is an undecided candidate: decide it with the new bytes. */
+            uint8_t tmp[2 * IG_HTTP_RESYNC_CARRY];
+            size_t k = c->carry_n[dir], m = IG_MIN(n, sizeof tmp - k);
+            memcpy(tmp, c->carry[dir], k);
+            memcpy(tmp + k, p, m);
+            size_t part;
+            long at = ig_http_resync_scan(dir, tmp, k + m, true, &part);
+            if (at >= 0 && (size_t)at < k) {
+                c->resync[dir] = false;
+                c->carry_n[dir] = 0;
+                if (!feed(c, dir, tmp + at, k - (size_t)at, ts_us) || !feed(c, dir, p, n, ts_us))
+                    return parse_error(c, ts_us);
+                return IG_OK;
+            }
+            if (at < 0 && part < k && k - part + n <= IG_HTTP_RESYNC_CARRY) {
+                /* still undecided: keep carrying */
+                memmove(c->carry[dir], c->carry[dir] + part, k - part);
+                memcpy(c->carry[dir] + k - part, p, n);
+                c->carry_n[dir] = k - part + n;
+                return IG_OK;
+            }
+            /* matches starting in <p> are found by the scan below */
+            c->carry_n[dir] = 0;
+        }
+        long at = ig_http_resync_scan(dir, p, n, c->line_start[dir], &partial);
+        if (at < 0) {
+            if (partial < n && n - partial <= IG_HTTP_RESYNC_CARRY) {
+                memcpy(c->carry[dir], p + partial, n - partial);
+                c->carry_n[dir] = n - partial;
+            }
+            c->line_start[dir] = p[n - 1] == '\n';
+            return IG_OK;
+        }
+        c->resync[dir] = false;
+        p += at;
+        n -= (size_t)at;
+    }
+    if (!feed(c, dir, p, n, ts_us))
+        return parse_error(c, ts_us);
+    if (!retry_pending(c, !dir, ts_us))
+        return parse_error(c, ts_us);
+    return IG_OK;
+}
+
+void ig_http_conn_gap(struct ig_http_conn *c, int dir, uint64_t missing, uint64_t ts_us)
+{
+    (void)dir;
+    (void)missing;
+    reset_parser(c, ts_us);
+}
+
+void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
+{
+    if (!c)
+        return;
+    if (c->connp) {
+        htp_time_t t;
+        to_htp_time(ts_us, &t);
+        c->ts[1] = c->ts[1] ? c->ts[1] : ts_us;
+        /* Completes a response delimited by the end of the connection. */
+        htp_connp_close(c->connp, &t);
+        htp_conn_t *conn = htp_connp_get_connection(c->connp);
+        for (size_t i = 0, n = htp_list_size(conn->transactions); i < n; i++) {
+            htp_tx_t *tx = htp_list_get(conn->transactions, i);
+            if (!tx || !slot_of(tx))
+                continue;
+            if (tx->request_progress == HTP_REQUEST_COMPLETE)
+                deliver(c, tx, false);
+            else
+                c->h->st.gaps_dropped_txns++;   /* request cut short */
+        }
+        htp_connp_destroy_all(c->connp);
+    }
+    for (int i = 0; i < SLOTS_MAX; i++) {
+        free(c->slots[i].body[0].buf);
+        free(c->slots[i].body[1].buf);
+    }
+    free(c->pending[0].buf);
+    free(c->pending[1].buf);
+    free(c->hdrs);
+    free(c);
+}
