@@ -323,7 +323,7 @@ struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig
         IG_LOG_DEBUG("findings", "no atlas.yaml in rules dir, using the built-in ATLAS 5.6 table");
     ig_ocsf_env_read(&fs->env);
 
-    double maxg = ig_rules_num(rules, "findings", "max_groups", 1024);
+    double maxg = ig_rules_num(rules, "findings.throttle", "max_groups", 1024);
     fs->ngroups = maxg < 0 ? 0 : maxg > 1000000 ? 1000000 : (uint32_t)maxg;
     fs->nbuckets = fs->ngroups ? fs->ngroups * 2 : 1;
     fs->groups = calloc(fs->ngroups ? fs->ngroups : 1, sizeof *fs->groups);

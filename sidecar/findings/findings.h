@@ -24,7 +24,7 @@ struct ig_findings;
 /* Reads the ATLAS table from <cfg->rules_dir>/atlas.yaml (built-in copy when absent), the
  * pod metadata from the environment, findings.encoding from cfg and the throttle windows
  * from <rules> (ig_rules_throttle_us, default 60 s; 0 = no throttling for that analytic;
- * "findings" params max_groups, default 1024). rules is borrowed and must outlive <f>.
+ * detector block "findings.throttle" param max_groups, default 1024). rules is borrowed and must outlive <f>.
  * Returns NULL with one sentence in err on a bad atlas.yaml or encoding. */
 struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                     char *err, size_t errlen);
