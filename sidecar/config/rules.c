@@ -533,6 +533,8 @@ static void item_rule(struct loader *L, const yaml_node_t *m)
     }
     if (!e.r.name)
         return;   /* its error is already reported */
+    /* A rule with errors is still recorded (the set is discarded anyway) so that a
+     * duplicate of it is reported too. */
     e.r.file = L->file;
     e.r.line = ig_ydoc_line(m);
     struct rule_ent *old = find_rule(L->rs, e.r.name);
@@ -573,8 +575,6 @@ static void item_rule(struct loader *L, const yaml_node_t *m)
         ERR(L, m, "rule '%s' is defined twice (first at line %u)", e.r.name, old->r.line);
         return;
     }
-    if (!ok)
-        return;
     if (old) {              /* a later file redefines it */
         *old = e;
         return;
@@ -889,6 +889,9 @@ static void load_path(struct loader *L, const char *path)
         while ((de = readdir(dir))) {
             size_t len = strlen(de->d_name);
             if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0 || de->d_name[0] == '.')
+                continue;
+            /* atlas.yaml shares the directory: the findings stage's ATLAS table, not rules. */
+            if (strcmp(de->d_name, "atlas.yaml") == 0)
                 continue;
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;
