@@ -17,7 +17,7 @@ build_pkgs=(
 test_pkgs=(
   libcmocka-dev kcat tshark libndpi-bin python3 python3-numpy python3-scipy
   python3-sklearn r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev
-  libsimdjson-dev g++ hyperfine
+  libsimdjson-dev g++ hyperfine python3-jsonschema
 )
 
 case "$profile" in
