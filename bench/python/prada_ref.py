@@ -5,7 +5,7 @@ plus the synthetic query streams the C tests and bench replay.
 
   prada_ref.py gen --kind natural|uniform|jbda|boundary [--n N] [--dim D] [--classes C]
                    [--seed S] [--stored K] --out FILE
-  prada_ref.py run FILE [--delta 0.9] [--max-growing 4096] [--timing]
+  prada_ref.py run FILE [--delta 0.9] [--max-growing 4096] [--timing [--skip N]]
       prints: first_alarm=<query index or 0> alarms=<count> tests=<count> [ns_per_query=<x>]
 
 Stream file: b"IGPRADA1", uint32 dim, uint32 count, then per query int32 label and
@@ -181,6 +181,7 @@ def main():
     r.add_argument("--delta", type=float, default=0.90)
     r.add_argument("--max-growing", type=int, default=4096)
     r.add_argument("--timing", action="store_true")
+    r.add_argument("--skip", type=int, default=0, help="time only queries after the first SKIP")
     r.add_argument("--trace", action="store_true", help="print W at every test")
     a = ap.parse_args()
     if a.cmd == "gen":
@@ -190,14 +191,16 @@ def main():
     labels, xs = read_stream(a.file)
     p = Prada(xs.shape[1], delta=a.delta, max_growing=a.max_growing)
     t0 = time.perf_counter()
-    for c, x in zip(labels.tolist(), xs):
+    for i, (c, x) in enumerate(zip(labels.tolist(), xs)):
+        if i == a.skip:
+            t0 = time.perf_counter()
         p.query(c, x)
     dt = time.perf_counter() - t0
     first = p.alarms[0][0] if p.alarms else 0
     out = "first_alarm=%d alarms=%d tests=%d last_w=%s" % (
         first, len(p.alarms), p.tests, "%.6f" % p.last_w if p.last_w is not None else "none")
     if a.timing:
-        out += " ns_per_query=%.0f" % (dt * 1e9 / max(1, len(labels)))
+        out += " ns_per_query=%.0f" % (dt * 1e9 / max(1, len(labels) - min(a.skip, len(labels))))
     print(out)
     if a.trace:
         for q, w in p.alarms:

@@ -1,0 +1,261 @@
+/* bench_prada: extraction.prada update cost per query at d = 64 with 10 000 stored vectors
+ * in the class, next to the machine's distance-kernel limit (one min-L2 scan of the same
+ * set) and the Python reference (bench/python/prada_ref.py) on the same stream.
+ *
+ *   bench_prada                 the benchmark (needs /usr/bin/python3 with numpy/scipy)
+ *   bench_prada --no-python     C side only
+ *   bench_prada --replay FILE   runs the detector on a prada_ref.py stream, one query per
+ *                               event, and prints first_alarm=<query> alarms=<n> like the
+ *                               reference (tests/integration/test_prada_reference.sh)
+ *
+ * The stream walks along a line with noise, so every query lands farther than the
+ * threshold and is admitted: after the 10 000-query warm-up the class holds 10 000 vectors
+ * (max_growing 10000 from a rules file written here) and every timed query scans all. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <inferguard/detector.h>
+#include <inferguard/rules.h>
+#include "kernels/kernels.h"
+
+extern const struct ig_detector ig_det_prada;
+
+#define DIM 64
+#define STORED 10000
+#define TIMED 3000
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+struct counter {
+    uint64_t findings, first;
+};
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct counter *c = ctx;
+    if (c->findings++ == 0)
+        c->first = f->queries_seen;
+}
+
+static int read_stream(const char *path, uint32_t *dim, uint32_t *count, int32_t **lab, float **xs)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "bench_prada: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char magic[8];
+    uint32_t hd[2];
+    if (fread(magic, 1, 8, f) != 8 || memcmp(magic, "IGPRADA1", 8) || fread(hd, 4, 2, f) != 2 ||
+        hd[0] == 0 || hd[0] > 1u << 20 || hd[1] > 1u << 24) {
+        fprintf(stderr, "bench_prada: %s: not a PRADA stream\n", path);
+        fclose(f);
+        return -1;
+    }
+    *dim = hd[0];
+    *count = hd[1];
+    *lab = malloc((size_t)hd[1] * sizeof(int32_t));
+    *xs = malloc((size_t)hd[1] * hd[0] * sizeof(float));
+    for (uint32_t i = 0; i < hd[1]; i++) {
+        if (fread(*lab + i, 4, 1, f) != 1 || fread(*xs + (size_t)i * hd[0], 4, hd[0], f) != hd[0]) {
+            fprintf(stderr, "bench_prada: %s: truncated at query %u\n", path, i);
+            fclose(f);
+            return -1;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+static int write_stream(const char *path, uint32_t dim, uint32_t count, const int32_t *lab,
+                        const float *xs)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    uint32_t hd[2] = { dim, count };
+    fwrite("IGPRADA1", 1, 8, f);
+    fwrite(hd, 4, 2, f);
+    for (uint32_t i = 0; i < count; i++) {
+        fwrite(lab + i, 4, 1, f);
+        fwrite(xs + (size_t)i * dim, 4, dim, f);
+    }
+    return fclose(f);
+}
+
+/* Runs the detector over a stream, one query per event; returns ns per query for queries
+ * after <skip>. */
+static double run(const struct ig_rules *rules, uint32_t dim, uint32_t count, const int32_t *lab,
+                  const float *xs, uint32_t skip, struct counter *cnt)
+{
+    void *global = NULL;
+    char err[256];
+    if (ig_det_prada.init(rules, &global, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bench_prada: %s\n", err);
+        exit(1);
+    }
+    void *client = calloc(1, ig_det_prada.client_size);
+    struct ig_emit emit = { on_finding, cnt };
+    struct ig_call call = { .global = global, .client = client, .emit = &emit };
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = dim };
+    double t0 = now_s();
+    for (uint32_t i = 0; i < count; i++) {
+        if (i == skip)
+            t0 = now_s();
+        ev.inputs = xs + (size_t)i * dim;
+        ev.labels = lab + i;
+        ig_det_prada.observe(&call, &ev);
+    }
+    double dt = now_s() - t0;
+    ig_det_prada.evict(&call);
+    ig_det_prada.free(global);
+    free(client);
+    return dt * 1e9 / (count > skip ? count - skip : 1);
+}
+
+static int replay(const char *path)
+{
+    uint32_t dim, count;
+    int32_t *lab;
+    float *xs;
+    if (read_stream(path, &dim, &count, &lab, &xs))
+        return 1;
+    struct counter c = { 0 };
+    run(NULL, dim, count, lab, xs, 0, &c);
+    printf("first_alarm=%llu alarms=%llu\n", (unsigned long long)c.first,
+           (unsigned long long)c.findings);
+    free(lab);
+    free(xs);
+    return 0;
+}
+
+/* The source tree: $IG_SRC, else where this file was compiled from. */
+static const char *src_dir(char *buf, size_t len)
+{
+    const char *e = getenv("IG_SRC");
+    if (e)
+        return e;
+    snprintf(buf, len, "%s", __FILE__);
+    char *cut = strstr(buf, "/bench/bench_prada.c");
+    if (cut)
+        *cut = 0;
+    else
+        snprintf(buf, len, ".");
+    return buf;
+}
+
+static uint64_t rs = 88172645463325252ull;
+static float frand(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return (float)((rs >> 40) * (1.0 / 16777216.0));
+}
+
+int main(int argc, char **argv)
+{
+    bool python = true;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--replay") && i + 1 < argc)
+            return replay(argv[i + 1]);
+        if (!strcmp(argv[i], "--no-python"))
+            python = false;
+        else {
+            fprintf(stderr, "usage: bench_prada [--no-python] | --replay FILE\n");
+            return 2;
+        }
+    }
+    const uint32_t n = STORED + TIMED;
+    float *xs = malloc((size_t)n * DIM * sizeof(float));
+    int32_t *lab = calloc(n, sizeof(int32_t));
+    float dir[DIM];
+    for (int f = 0; f < DIM; f++)
+        dir[f] = frand() - 0.5f;
+    for (uint32_t i = 0; i < n; i++)
+        for (int f = 0; f < DIM; f++)
+            xs[(size_t)i * DIM + f] = dir[f] * (float)i * 0.01f + 0.001f * frand();
+
+    char dir_t[] = "/tmp/ig_bench_prada_XXXXXX";
+    if (!mkdtemp(dir_t))
+        return 1;
+    char rpath[600], spath[600];
+    snprintf(rpath, sizeof(rpath), "%s/prada.yaml", dir_t);
+    snprintf(spath, sizeof(spath), "%s/stream.bin", dir_t);
+    FILE *rf = fopen(rpath, "w");
+    fprintf(rf, "- detector: extraction.prada\n  params:\n    max_growing: %d\n    memory_mb: 64\n",
+            STORED);
+    fclose(rf);
+    struct ig_rules *rules = NULL;
+    char err[512];
+    if (ig_rules_load_dir(dir_t, &rules, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bench_prada: rules: %s\n", err);
+        return 1;
+    }
+
+    const struct ig_kern_ops *k = ig_kern();
+    printf("bench_prada: d=%d, %d stored vectors in the class, %d timed queries, kernels %s\n",
+           DIM, STORED, TIMED, k->name);
+
+    /* the kernel limit: one min-L2 scan of a 10 000 x 64 set */
+    struct ig_vset set;
+    ig_vset_init(&set, DIM, STORED);
+    for (uint32_t i = 0; i < STORED; i++)
+        ig_vset_append(&set, xs + (size_t)i * DIM);
+    int reps = 2000;
+    volatile float sink = 0;
+    double t0 = now_s();
+    for (int r = 0; r < reps; r++)
+        sink += k->l2sq_min(&set, xs + (size_t)(STORED + r % TIMED) * DIM, NULL);
+    double scan_ns = (now_s() - t0) * 1e9 / reps;
+    double gbs = (double)STORED * DIM * 4 / scan_ns;
+    printf("  kernel limit : %10.0f ns per scan of %d x %d (%.1f GB/s)\n", scan_ns, STORED, DIM, gbs);
+    ig_vset_free(&set);
+
+    struct counter c = { 0 };
+    double c_ns = run(rules, DIM, n, lab, xs, STORED, &c);
+    printf("  prada C      : %10.0f ns/query  (%.2fx the kernel limit)\n", c_ns, c_ns / scan_ns);
+
+    if (python) {
+        if (write_stream(spath, DIM, n, lab, xs)) {
+            fprintf(stderr, "bench_prada: cannot write %s\n", spath);
+            return 1;
+        }
+        char srcbuf[1024];
+        const char *src = src_dir(srcbuf, sizeof(srcbuf));
+        char cmd[2048], line[512] = "";
+        snprintf(cmd, sizeof(cmd),
+                 "/usr/bin/python3 %s/bench/python/prada_ref.py run %s --max-growing %d --timing --skip %d",
+                 src, spath, STORED, STORED);
+        FILE *p = popen(cmd, "r");
+        if (p && fgets(line, sizeof(line), p)) {
+            const char *ns = strstr(line, "ns_per_query=");
+            double py = ns ? atof(ns + 13) : 0;
+            printf("  prada Python : %10.0f ns/query  (numpy/scipy reference)\n", py);
+            if (py > 0)
+                printf("  speed-up     : %10.1fx\n", py / c_ns);
+        } else {
+            printf("  prada Python : not run (%s)\n", cmd);
+        }
+        if (p)
+            pclose(p);
+    }
+    ig_rules_free(rules);
+    unlink(rpath);
+    unlink(spath);
+    rmdir(dir_t);
+    free(xs);
+    free(lab);
+    (void)sink;
+    return 0;
+}
