@@ -50,24 +50,35 @@ static void putf(struct cur *c, float v, int dec)
 {
     static const uint64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
                                     100000000 };
+    if (c->full || c->end - c->p < 32) {
+        c->full = true;
+        return;
+    }
+    char *o = c->p;
     if (v != v)
         v = 0;
     if (v < 0) {
-        PUTL(c, "-");
+        *o++ = '-';
         v = -v;
     }
     if (v > 1e9f)
         v = 1e9f;
     uint64_t q = (uint64_t)((double)v * (double)p10[dec] + 0.5);
-    putu(c, q / p10[dec]);
-    char frac[12];
-    uint64_t r = q % p10[dec];
-    frac[0] = '.';
+    uint64_t ip = q / p10[dec], r = q % p10[dec];
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (n)
+        *o++ = tmp[--n];
+    *o++ = '.';
     for (int i = dec; i >= 1; i--) {
-        frac[i] = (char)('0' + r % 10);
+        o[i - 1] = (char)('0' + r % 10);
         r /= 10;
     }
-    put(c, frac, (size_t)dec + 1);
+    c->p = o + dec;
 }
 
 size_t ig_gen_http_max(uint32_t rows, uint32_t d, uint32_t k)
@@ -124,8 +135,8 @@ static void put_matrix(struct cur *c, const float *v, uint32_t rows, uint32_t co
         if (nested)
             PUTL(c, "[");
         for (uint32_t i = 0; i < cols; i++) {
-            if (i)
-                PUTL(c, ",");
+            if (i && !c->full && c->p < c->end)
+                *c->p++ = ',';
             putf(c, v[(size_t)r * cols + i], dec);
         }
         if (nested)

@@ -78,7 +78,7 @@ void ig_gen_model_sample(const struct ig_gen_model *m, uint64_t *rng, int cls, f
 {
     const float *c = m->centroids + (size_t)cls * m->d;
     for (uint32_t i = 0; i < m->d; i++) {
-        float v = c[i] + sigma * (float)ig_rng_normal(rng);
+        float v = c[i] + sigma * ig_rng_normal_fast(rng);
         x[i] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
 }
