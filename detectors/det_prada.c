@@ -43,6 +43,7 @@ struct prada_params {
     uint32_t max_dim;         /* inputs wider than this are skipped (counted) */
     double   sigma;           /* outlier cut */
     uint64_t budget;          /* bytes for all clients together */
+    int      severity;        /* base severity; evidence raises it up to two levels */
 };
 
 struct prada_global {
@@ -160,6 +161,7 @@ static int prada_init(const struct ig_rules *r, void **global, char *err, size_t
     if (!(mb >= 1 && mb <= 1 << 20))
         bad = true;
     p->budget = (uint64_t)(mb * 1048576.0);
+    p->severity = ig_rules_severity(r, PRADA_NAME, IG_SEV_MEDIUM);
     if (bad) {
         snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", PRADA_NAME);
         free(g);
@@ -356,11 +358,12 @@ static void raise_alarm(const struct ig_call *call, const struct ig_event *ev,
     f.queries_seen = st->queries;
     /* severity rises with how far W is below δ and with the volume of queries */
     double gap = p->delta - w;
-    f.severity = IG_SEV_MEDIUM;
+    int sev = p->severity;
     if (gap > 0.10 || st->queries >= 2000)
-        f.severity = IG_SEV_HIGH;
+        sev++;
     if (gap > 0.20 && st->queries >= 2000)
-        f.severity = IG_SEV_CRITICAL;
+        sev++;
+    f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
     f.confidence_id = n >= 300 ? 3 : 2;
     ig_finding_score(&f, "shapiro_w", w);
     ig_finding_score(&f, "p_value", pv);

@@ -6,6 +6,8 @@
 
 #define IG_REGISTRY(X) \
     X(abuse_rate) \
+    X(drift) \
+    X(prada) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;
