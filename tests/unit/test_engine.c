@@ -1,0 +1,406 @@
+/* Detector engine: wants filtering, per-client and per-model slices, LRU eviction with
+ * evict callbacks, memcap, model overflow, tick, findings counted, determinism. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- test detectors ---- */
+
+struct a_client { uint64_t seen, last_queries; char tag[8]; };
+struct a_model { uint64_t seen, ticks; };
+struct a_global { uint64_t evicted, evicted_seen_sum, ticks, free_called; };
+static struct a_global a_state;
+
+static int a_init(const struct ig_rules *r, void **g, char *err, size_t errlen)
+{
+    (void)r; (void)err; (void)errlen;
+    *g = &a_state;
+    return IG_OK;
+}
+static int a_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    (void)ev;
+    struct a_client *c = call->client;
+    struct a_model *m = call->model;
+    c->seen++;
+    c->last_queries = call->client_queries;
+    m->seen++;
+    /* The scratch works and is reset per event. */
+    void *p = ig_scratch_alloc(call->scratch, 128);
+    assert_non_null(p);
+    assert_true(call->scratch->used <= 256);
+    return IG_OK;
+}
+static int a_tick(const struct ig_call *call, uint64_t now)
+{
+    (void)now;
+    assert_null(call->client);
+    assert_non_null(call->model);
+    ((struct a_model *)call->model)->ticks++;
+    a_state.ticks++;
+    return IG_OK;
+}
+static void a_evict(const struct ig_call *call)
+{
+    struct a_global *g = (struct a_global *)call->global;
+    g->evicted++;
+    g->evicted_seen_sum += ((struct a_client *)call->client)->seen;
+}
+static void a_free(void *g) { ((struct a_global *)g)->free_called++; }
+
+static const struct ig_detector det_a = {
+    .name = "test.a", .wants = IG_EV_TENSOR, .client_size = sizeof(struct a_client),
+    .model_size = sizeof(struct a_model), .init = a_init, .observe = a_observe, .tick = a_tick,
+    .evict = a_evict, .free = a_free,
+};
+
+static uint64_t b_ticks, b_calls;
+static int b_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    uint8_t *big = call->client;
+    for (int i = 0; i < 1000; i++)
+        assert_true(big[i] == 0 || big[i] == 1);   /* zeroed on creation */
+    big[0] = 1;
+    b_calls++;
+    struct ig_finding f;
+    ig_finding_init(&f, "test.b", ev);
+    ig_emit_finding(call->emit, &f);
+    return call->client_queries % 2 ? IG_OK : IG_EPARSE;   /* every second event: an error */
+}
+static int b_tick(const struct ig_call *call, uint64_t now)
+{
+    (void)now;
+    assert_null(call->client);
+    assert_null(call->model);
+    b_ticks++;
+    return IG_OK;
+}
+static const struct ig_detector det_b = {
+    .name = "test.b", .wants = IG_EV_ANY, .client_size = 1000, .observe = b_observe, .tick = b_tick,
+};
+
+static uint64_t c_calls;
+static int c_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    (void)call; (void)ev;
+    c_calls++;
+    return IG_OK;
+}
+static const struct ig_detector det_c = { .name = "test.c", .observe = c_observe };
+
+static int bad_init(const struct ig_rules *r, void **g, char *err, size_t errlen)
+{
+    (void)r; (void)g;
+    snprintf(err, errlen, "window must be positive");
+    return IG_ECONF;
+}
+static const struct ig_detector det_bad = { .name = "test.bad", .init = bad_init };
+
+static const struct ig_detector *const list_abc[] = { &det_a, &det_b, &det_c, NULL };
+
+/* ---- helpers ---- */
+
+struct sink { uint64_t n; char log[64][160]; };
+static void sink_fn(void *ctx, const struct ig_finding *f)
+{
+    struct sink *s = ctx;
+    if (s->n < 64)
+        snprintf(s->log[s->n], sizeof s->log[0], "%s|%s|%llu", f->analytic, f->client_id,
+                 (unsigned long long)f->time_us);
+    s->n++;
+}
+
+static void reset_counters(void)
+{
+    memset(&a_state, 0, sizeof a_state);
+    b_ticks = b_calls = c_calls = 0;
+}
+
+static struct ig_config cfg_with(uint32_t max_clients, uint64_t memcap)
+{
+    struct ig_config c;
+    ig_config_defaults(&c);
+    c.clients_max = max_clients;
+    c.clients_memcap = memcap;
+    return c;
+}
+
+static struct ig_event ev_for(const char *client, const char *model, uint32_t flags, uint64_t t)
+{
+    struct ig_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.client_id, sizeof ev.client_id, "%s", client);
+    snprintf(ev.model, sizeof ev.model, "%s", model);
+    ev.flags = flags;
+    ev.req_time_us = t;
+    return ev;
+}
+
+static struct ig_engine *engine(const struct ig_config *cfg, const struct ig_rules *rules,
+                                struct sink *s, const struct ig_detector *const *list)
+{
+    struct ig_emit emit = { sink_fn, s };
+    char err[256] = "";
+    struct ig_engine *e = ig_engine_new_with(cfg, rules, &emit, list, err, sizeof err);
+    if (!e)
+        fail_msg("engine: %s", err);
+    return e;
+}
+
+/* ---- tests ---- */
+
+static void test_wants_and_slices(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_config cfg = cfg_with(100, 64 << 20);
+    struct sink s = { 0 };
+    struct ig_engine *e = engine(&cfg, NULL, &s, list_abc);
+    assert_int_equal(ig_engine_detector_count(e), 3);
+    assert_string_equal(ig_engine_detector_name(e, 1), "test.b");
+    assert_null(ig_engine_detector_name(e, 3));
+
+    struct ig_event t1 = ev_for("alice", "m1", IG_EV_TENSOR | IG_EV_SCORES, 1);
+    struct ig_event t2 = ev_for("bob", "m2", IG_EV_TENSOR, 2);
+    struct ig_event txt = ev_for("alice", "m1", IG_EV_TEXT, 3);
+    ig_engine_observe(e, &t1);
+    ig_engine_observe(e, &t1);
+    ig_engine_observe(e, &t2);
+    ig_engine_observe(e, &txt);       /* no tensor: test.a must not see it */
+    const struct ig_engine_stats *st = ig_engine_stats(e);
+    assert_int_equal(st->events, 4);
+    assert_int_equal(st->clients_active, 2);
+    assert_int_equal(st->models_active, 2);
+    assert_int_equal(b_calls, 4);     /* IG_EV_ANY: everything */
+    assert_int_equal(c_calls, 4);     /* wants 0: everything */
+    assert_int_equal(st->findings[1], 4);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(st->observe_errors[1], 1);   /* alice's 2nd query (b fails on even counts) */
+    assert_int_equal(st->observe_errors[0], 0);
+
+    /* Same id, other identity kind: another client. */
+    struct ig_event k = ev_for("alice", "m1", IG_EV_TENSOR, 4);
+    k.id_kind = IG_ID_API_KEY;
+    ig_engine_observe(e, &k);
+    assert_int_equal(st->clients_active, 3);
+
+    /* Per-model ticks for test.a (two models), one tick for test.b. */
+    ig_engine_tick(e, 10);
+    assert_int_equal(a_state.ticks, 2);
+    assert_int_equal(b_ticks, 1);
+
+    /* Freeing evicts every client through evict() and frees globals. */
+    ig_engine_free(e);
+    assert_int_equal(a_state.evicted, 3);
+    /* alice(source_ip) saw 2 tensor events, bob 1, alice(api_key) 1. */
+    assert_int_equal(a_state.evicted_seen_sum, 4);
+    assert_int_equal(a_state.free_called, 1);
+}
+
+static void test_client_queries(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_config cfg = cfg_with(100, 64 << 20);
+    struct sink s = { 0 };
+    const struct ig_detector *const list[] = { &det_a, NULL };
+    struct ig_engine *e = engine(&cfg, NULL, &s, list);
+    struct ig_event ev = ev_for("c", "m", IG_EV_TENSOR, 1);
+    struct ig_event other = ev_for("d", "m", IG_EV_TEXT, 1);
+    for (int i = 0; i < 5; i++) {
+        ig_engine_observe(e, &ev);
+        ig_engine_observe(e, &other);   /* counted for d, not c */
+    }
+    ig_engine_free(e);
+    assert_int_equal(a_state.evicted_seen_sum, 5);
+}
+
+static void test_lru_eviction(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_config cfg = cfg_with(3, 64 << 20);
+    struct sink s = { 0 };
+    const struct ig_detector *const list[] = { &det_a, NULL };
+    struct ig_engine *e = engine(&cfg, NULL, &s, list);
+    const struct ig_engine_stats *st = ig_engine_stats(e);
+    assert_int_equal(st->clients_cap, 3);
+    const char *names[] = { "a", "b", "c" };
+    for (int i = 0; i < 3; i++) {
+        struct ig_event ev = ev_for(names[i], "m", IG_EV_TENSOR, (uint64_t)i);
+        for (int k = 0; k <= i; k++)      /* a saw 1, b 2, c 3 */
+            ig_engine_observe(e, &ev);
+    }
+    struct ig_event a = ev_for("a", "m", IG_EV_TENSOR, 10);
+    ig_engine_observe(e, &a);             /* a is now the most recent; b is the oldest */
+    struct ig_event d = ev_for("d", "m", IG_EV_TENSOR, 11);
+    ig_engine_observe(e, &d);
+    assert_int_equal(st->clients_evicted, 1);
+    assert_int_equal(st->clients_active, 3);
+    assert_int_equal(a_state.evicted, 1);
+    assert_int_equal(a_state.evicted_seen_sum, 2);   /* b's slice, with b's state */
+    /* b comes back: a fresh zeroed slice, and now c is the oldest. */
+    struct ig_event b = ev_for("b", "m", IG_EV_TENSOR, 12);
+    ig_engine_observe(e, &b);
+    assert_int_equal(a_state.evicted, 2);
+    assert_int_equal(a_state.evicted_seen_sum, 2 + 3);
+    assert_int_equal(st->clients_created, 5);
+    ig_engine_free(e);
+    /* Left: a (2), d (1), b (1). */
+    assert_int_equal(a_state.evicted_seen_sum, 5 + 2 + 1 + 1);
+}
+
+static void test_memcap_holds(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_config cfg = cfg_with(1000000, 256 << 10);
+    struct sink s = { 0 };
+    struct ig_engine *e = engine(&cfg, NULL, &s, list_abc);
+    const struct ig_engine_stats *st = ig_engine_stats(e);
+    assert_true(st->bytes_per_client >= 1000 + sizeof(struct a_client));
+    assert_true(st->clients_cap > 10 && st->clients_cap < 256);
+    for (int i = 0; i < 5000; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "10.0.%d.%d", i / 256, i % 256);
+        struct ig_event ev = ev_for(id, "m", IG_EV_TENSOR, (uint64_t)i);
+        ig_engine_observe(e, &ev);
+        assert_true(st->memory_used <= st->memory_cap);
+    }
+    assert_int_equal(st->clients_active, st->clients_cap);
+    assert_int_equal(st->clients_evicted, 5000 - st->clients_cap);
+    assert_int_equal(a_state.evicted, 5000 - st->clients_cap);
+    ig_engine_free(e);
+    assert_int_equal(a_state.evicted, 5000);
+
+    /* Too small for even one client: a clear error. */
+    cfg = cfg_with(10, 1000);
+    struct ig_emit emit = { sink_fn, &s };
+    char err[256] = "";
+    assert_null(ig_engine_new_with(&cfg, NULL, &emit, list_abc, err, sizeof err));
+    assert_non_null(strstr(err, "detection.memcap"));
+}
+
+static void test_rules_disable_and_init_error(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_rules *r = NULL;
+    char err[256] = "";
+    const char *yaml = "- detector: test.b\n  enabled: false\n";
+    assert_int_equal(ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &r, err, sizeof err), IG_OK);
+    struct ig_config cfg = cfg_with(100, 64 << 20);
+    struct sink s = { 0 };
+    struct ig_engine *e = engine(&cfg, r, &s, list_abc);
+    assert_int_equal(ig_engine_detector_count(e), 2);
+    assert_string_equal(ig_engine_detector_name(e, 1), "test.c");
+    struct ig_event ev = ev_for("x", "m", IG_EV_TENSOR, 1);
+    ig_engine_observe(e, &ev);
+    assert_int_equal(b_calls, 0);
+    assert_int_equal(c_calls, 1);
+    ig_engine_free(e);
+    ig_rules_free(r);
+
+    const struct ig_detector *const list[] = { &det_a, &det_bad, NULL };
+    struct ig_emit emit = { sink_fn, &s };
+    a_state.free_called = 0;
+    assert_null(ig_engine_new_with(&cfg, NULL, &emit, list, err, sizeof err));
+    assert_string_equal(err, "detector test.bad: window must be positive");
+    assert_int_equal(a_state.free_called, 1);   /* the ones built before are torn down */
+}
+
+static void test_model_overflow(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_config cfg = cfg_with(100, 64 << 20);
+    struct sink s = { 0 };
+    const struct ig_detector *const list[] = { &det_a, NULL };
+    struct ig_engine *e = engine(&cfg, NULL, &s, list);
+    for (int i = 0; i < IG_ENGINE_MAX_MODELS + 76; i++) {
+        char m[32];
+        snprintf(m, sizeof m, "model-%d", i);
+        struct ig_event ev = ev_for("c", m, IG_EV_TENSOR, (uint64_t)i);
+        ig_engine_observe(e, &ev);
+    }
+    const struct ig_engine_stats *st = ig_engine_stats(e);
+    assert_int_equal(st->models_active, IG_ENGINE_MAX_MODELS);
+    assert_int_equal(st->models_overflow, 76);
+    ig_engine_tick(e, 1);
+    assert_int_equal(a_state.ticks, IG_ENGINE_MAX_MODELS + 1);   /* + the overflow entry */
+    ig_engine_free(e);
+}
+
+static void run_sequence(struct sink *s)
+{
+    reset_counters();
+    struct ig_config cfg = cfg_with(7, 64 << 20);
+    struct ig_engine *e = engine(&cfg, NULL, s, list_abc);
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 64; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        char id[16];
+        snprintf(id, sizeof id, "c%llu", (unsigned long long)(x % 13));
+        struct ig_event ev = ev_for(id, "m", IG_EV_TENSOR, (uint64_t)i * 1000);
+        ig_engine_observe(e, &ev);
+    }
+    ig_engine_free(e);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    struct sink *s1 = calloc(1, sizeof *s1), *s2 = calloc(1, sizeof *s2);
+    run_sequence(s1);
+    uint64_t ev1 = a_state.evicted;
+    run_sequence(s2);
+    assert_int_equal(a_state.evicted, ev1);
+    assert_int_equal(s1->n, s2->n);
+    assert_memory_equal(s1->log, s2->log, sizeof s1->log);
+    free(s1);
+    free(s2);
+}
+
+static void test_registry(void **state)
+{
+    (void)state;
+    bool have_rate = false;
+    for (size_t i = 0; ig_detectors[i]; i++) {
+        assert_non_null(ig_detectors[i]->name);
+        assert_non_null(ig_detectors[i]->observe);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(ig_detectors[i]->name, ig_detectors[j]->name);
+        have_rate |= strcmp(ig_detectors[i]->name, "abuse.rate") == 0;
+    }
+    assert_true(have_rate);
+    /* The real registry builds with no rules and with defaults. */
+    struct ig_config cfg = cfg_with(1000, 64 << 20);
+    struct sink s = { 0 };
+    struct ig_engine *e = engine(&cfg, NULL, &s, ig_detectors);
+    struct ig_event ev = ev_for("x", "m", IG_EV_TENSOR | IG_EV_SCORES | IG_EV_LABELS, 1);
+    ig_engine_observe(e, &ev);
+    ig_engine_tick(e, 2);
+    ig_engine_free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wants_and_slices),
+        cmocka_unit_test(test_client_queries),
+        cmocka_unit_test(test_lru_eviction),
+        cmocka_unit_test(test_memcap_holds),
+        cmocka_unit_test(test_rules_disable_and_init_error),
+        cmocka_unit_test(test_model_overflow),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_registry),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
