@@ -200,7 +200,15 @@ static bool user_set(const struct ig_config *cfg, const char *key)
     return false;
 }
 
-static int kafka_close(void *state, int timeout_ms);
+/* librdkafka's own messages become our JSON log lines (it logs from its threads). */
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    (void)rk;
+    if (level <= 4)
+        IG_LOG_WARN("kafka", "%s: %s", fac, buf);
+    else
+        IG_LOG_DEBUG("kafka", "%s: %s", fac, buf);
+}
 
 static int kafka_open(const struct ig_config *cfg, void **state, char *err, size_t errlen)
 {
@@ -241,6 +249,7 @@ static int kafka_open(const struct ig_config *cfg, void **state, char *err, size
         set_conf(conf, "acks", "all", err, errlen))
         goto fail_conf;
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    rd_kafka_conf_set_log_cb(conf, on_log);
     rd_kafka_conf_set_opaque(conf, k);
     char e[512];
     k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, sizeof e);
