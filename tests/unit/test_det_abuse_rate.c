@@ -1,0 +1,243 @@
+/* abuse.rate through the engine: fires above the limit and not below, on the capture
+ * clock, over a sliding (not fixed) window, escalates with the ratio, one finding per
+ * level per window, per client. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct ig_detector ig_det_abuse_rate;
+
+#define T0 978307200000000ull   /* 2001-01-01: capture time, nowhere near the wall clock */
+#define SEC 1000000ull
+
+struct got { int n; struct { char client[32]; uint64_t t; int sev; double rate, requests, threshold, window_s;
+                             int natlas; char atlas[4][16]; uint64_t queries; } f[64]; };
+
+static void sink(void *ctx, const struct ig_finding *f)
+{
+    struct got *g = ctx;
+    assert_string_equal(f->analytic, "abuse.rate");
+    if (g->n >= 64)
+        return;
+    __typeof__(g->f[0]) *o = &g->f[g->n++];
+    snprintf(o->client, sizeof o->client, "%s", f->client_id);
+    o->t = f->time_us;
+    o->sev = f->severity;
+    o->queries = f->queries_seen;
+    for (int i = 0; i < IG_FINDING_MAX_ATTACKS && f->atlas[i]; i++)
+        snprintf(o->atlas[o->natlas++], 16, "%s", f->atlas[i]);
+    for (uint32_t i = 0; i < f->nscores; i++) {
+        const char *k = f->scores[i].key;
+        double v = f->scores[i].value;
+        if (!strcmp(k, "rate")) o->rate = v;
+        else if (!strcmp(k, "requests")) o->requests = v;
+        else if (!strcmp(k, "threshold")) o->threshold = v;
+        else if (!strcmp(k, "window_s")) o->window_s = v;
+    }
+}
+
+struct fx { struct ig_engine *e; struct ig_rules *r; struct got *got; };
+
+static struct fx setup_with(const char *yaml)
+{
+    struct fx fx = { 0 };
+    char err[256] = "";
+    if (yaml)
+        assert_int_equal(ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &fx.r, err, sizeof err), IG_OK);
+    struct ig_config cfg;
+    ig_config_defaults(&cfg);
+    fx.got = calloc(1, sizeof *fx.got);
+    struct ig_emit emit = { sink, fx.got };
+    const struct ig_detector *const list[] = { &ig_det_abuse_rate, NULL };
+    fx.e = ig_engine_new_with(&cfg, fx.r, &emit, list, err, sizeof err);
+    if (!fx.e)
+        fail_msg("%s", err);
+    return fx;
+}
+
+static struct fx setup(void)
+{
+    return setup_with("- detector: abuse.rate\n  severity: low\n"
+                      "  params: {window: 10s, max_requests: 5, heavy_factor: 5}\n");
+}
+
+static void teardown(struct fx *fx)
+{
+    ig_engine_free(fx->e);
+    ig_rules_free(fx->r);
+    free(fx->got);
+}
+
+static void req(struct fx *fx, const char *client, uint64_t t)
+{
+    struct ig_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.client_id, sizeof ev.client_id, "%s", client);
+    snprintf(ev.model, sizeof ev.model, "fraud");
+    ev.req_time_us = t;
+    ev.flags = IG_EV_TENSOR;
+    ig_engine_observe(fx->e, &ev);
+}
+
+static void test_below_and_above(void **state)
+{
+    (void)state;
+    struct fx fx = setup();
+    for (int i = 0; i < 5; i++)
+        req(&fx, "alice", T0 + (uint64_t)i * SEC);
+    assert_int_equal(fx.got->n, 0);               /* 5 in 10 s: at the limit, quiet */
+    req(&fx, "alice", T0 + 5 * SEC);              /* the 6th: over */
+    assert_int_equal(fx.got->n, 1);
+    assert_string_equal(fx.got->f[0].client, "alice");
+    assert_int_equal(fx.got->f[0].t, T0 + 5 * SEC);
+    assert_int_equal(fx.got->f[0].sev, IG_SEV_LOW);
+    assert_int_equal(fx.got->f[0].natlas, 1);
+    assert_string_equal(fx.got->f[0].atlas[0], "AML.T0040");
+    assert_true(fx.got->f[0].requests == 6);
+    assert_true(fx.got->f[0].threshold == 5);
+    assert_true(fx.got->f[0].window_s == 10);
+    assert_true(fx.got->f[0].rate == 0.6);
+    assert_int_equal(fx.got->f[0].queries, 6);
+    req(&fx, "alice", T0 + 5 * SEC + 1000);       /* still over, same level: no repeat */
+    assert_int_equal(fx.got->n, 1);
+    /* Another client is counted on its own. */
+    for (int i = 0; i < 5; i++)
+        req(&fx, "bob", T0 + 6 * SEC);
+    assert_int_equal(fx.got->n, 1);
+    teardown(&fx);
+}
+
+static void test_escalation(void **state)
+{
+    (void)state;
+    struct fx fx = setup();
+    for (int i = 0; i < 60; i++)
+        req(&fx, "mallory", T0 + (uint64_t)i * 100000);   /* 60 in 6 s */
+    assert_int_equal(fx.got->n, 4);
+    int want_req[] = { 6, 10, 25, 50 };
+    int want_sev[] = { IG_SEV_LOW, IG_SEV_MEDIUM, IG_SEV_HIGH, IG_SEV_CRITICAL };
+    for (int i = 0; i < 4; i++) {
+        assert_true(fx.got->f[i].requests == want_req[i]);
+        assert_int_equal(fx.got->f[i].sev, want_sev[i]);
+    }
+    assert_int_equal(fx.got->f[1].natlas, 1);
+    assert_int_equal(fx.got->f[2].natlas, 3);              /* heavy: cost harvesting, DoS */
+    assert_string_equal(fx.got->f[2].atlas[1], "AML.T0034");
+    assert_string_equal(fx.got->f[2].atlas[2], "AML.T0029");
+    teardown(&fx);
+}
+
+static void test_capture_clock_spacing(void **state)
+{
+    (void)state;
+    struct fx fx = setup();
+    /* 4 requests per 10 s for over an hour of capture time: never over. */
+    for (int i = 0; i < 1500; i++)
+        req(&fx, "steady", T0 + (uint64_t)i * 2500000);
+    assert_int_equal(fx.got->n, 0);
+    teardown(&fx);
+}
+
+static void test_sliding_across_boundaries(void **state)
+{
+    (void)state;
+    /* 5 at the end of one 10 s span and 5 at the start of the next: 10 within 1 s,
+     * which a fixed window would miss. */
+    struct fx fx = setup();
+    for (int i = 0; i < 5; i++)
+        req(&fx, "edge", T0 + 9 * SEC + (uint64_t)i * 100000);
+    for (int i = 0; i < 5; i++)
+        req(&fx, "edge", T0 + 10 * SEC + (uint64_t)i * 100000);
+    assert_int_equal(fx.got->n, 2);          /* over at the 6th, 2x at the 10th */
+    assert_int_equal(fx.got->f[0].t, T0 + 10 * SEC);
+    teardown(&fx);
+
+    /* 5, then 5 more 11 s later: the first five have left the window. */
+    fx = setup();
+    for (int i = 0; i < 5; i++)
+        req(&fx, "gap", T0 + (uint64_t)i * 100000);
+    for (int i = 0; i < 5; i++)
+        req(&fx, "gap", T0 + 11 * SEC + (uint64_t)i * 100000);
+    assert_int_equal(fx.got->n, 0);
+    teardown(&fx);
+}
+
+static void test_refires_next_window(void **state)
+{
+    (void)state;
+    struct fx fx = setup();
+    /* 8 per 10 s, sustained for 30 s: over (1.6x), reported once per window. */
+    for (int i = 0; i < 24; i++)
+        req(&fx, "sustained", T0 + (uint64_t)i * 1250000);
+    assert_int_equal(fx.got->n, 3);
+    assert_true(fx.got->f[1].t - fx.got->f[0].t >= 10 * SEC);
+    assert_true(fx.got->f[2].t - fx.got->f[1].t >= 10 * SEC);
+    teardown(&fx);
+}
+
+static void test_late_events_count(void **state)
+{
+    (void)state;
+    struct fx fx = setup();
+    /* Events arrive in response order: request times step back a little. */
+    uint64_t ts[] = { 5, 3, 4, 1, 2, 6 };
+    for (int i = 0; i < 6; i++)
+        req(&fx, "late", T0 + ts[i] * SEC);
+    assert_int_equal(fx.got->n, 1);
+    /* One older than the window does not count. */
+    teardown(&fx);
+    fx = setup();
+    req(&fx, "old", T0 + 20 * SEC);
+    for (int i = 0; i < 5; i++)
+        req(&fx, "old", T0 + 1 * SEC);    /* 19 s before the newest: outside */
+    assert_int_equal(fx.got->n, 0);
+    teardown(&fx);
+}
+
+static void test_defaults_and_bad_params(void **state)
+{
+    (void)state;
+    struct fx fx = setup_with(NULL);    /* no rules: 100 per 10 s */
+    for (int i = 0; i < 100; i++)
+        req(&fx, "d", T0 + (uint64_t)i * 1000);
+    assert_int_equal(fx.got->n, 0);
+    req(&fx, "d", T0 + 200000);
+    assert_int_equal(fx.got->n, 1);
+    assert_true(fx.got->f[0].threshold == 100);
+    teardown(&fx);
+
+    struct ig_rules *r = NULL;
+    char err[256] = "";
+    const char *yaml = "- detector: abuse.rate\n  params: {max_requests: 0}\n";
+    assert_int_equal(ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &r, err, sizeof err), IG_OK);
+    struct ig_config cfg;
+    ig_config_defaults(&cfg);
+    struct got g = { 0 };
+    struct ig_emit emit = { sink, &g };
+    const struct ig_detector *const list[] = { &ig_det_abuse_rate, NULL };
+    assert_null(ig_engine_new_with(&cfg, r, &emit, list, err, sizeof err));
+    assert_non_null(strstr(err, "abuse.rate"));
+    assert_non_null(strstr(err, "max_requests"));
+    ig_rules_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_below_and_above),
+        cmocka_unit_test(test_escalation),
+        cmocka_unit_test(test_capture_clock_spacing),
+        cmocka_unit_test(test_sliding_across_boundaries),
+        cmocka_unit_test(test_refires_next_window),
+        cmocka_unit_test(test_late_events_count),
+        cmocka_unit_test(test_defaults_and_bad_params),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
