@@ -319,7 +319,7 @@ static void test_binary(void **st)
     n += 5;
     n += put_le(req + n, 0x3c00, 2);            /* FP16 1.0 */
     n += put_le(req + n, 0xc100, 2);            /* FP16 -2.5 */
-    char hdrlen[16];
+    char hdrlen[24];
     snprintf(hdrlen, sizeof hdrlen, "%zu", strlen(jreq));
 
     const char *jresp = "{\"model_name\":\"bin\",\"outputs\":[{\"name\":\"p\",\"shape\":[2,3],\"datatype\":\"FP64\","
@@ -332,7 +332,7 @@ static void test_binary(void **st)
         memcpy(&b, &p[i], 8);
         m += put_le(resp + m, b, 8);
     }
-    char rhdrlen[16];
+    char rhdrlen[24];
     snprintf(rhdrlen, sizeof rhdrlen, "%zu", strlen(jresp));
 
     txn("/v2/models/bin/infer", (const char *)req, n, (const char *)resp, m, 200);
