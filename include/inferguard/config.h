@@ -39,6 +39,16 @@ struct ig_config {
     uint32_t max_values;        /* adapters.max_values, 4194304 (rows x features per tensor) */
     uint32_t max_depth;         /* adapters.max_depth, 64 */
     uint32_t max_string;        /* adapters.max_string, 1 MiB */
+    /* adapters.generic: in-house JSON model servers, one entry per route (list, max 8) */
+    struct ig_generic_route {
+        char route_prefix[128];   /* .route: request path prefix, e.g. "/score" */
+        char model[64];           /* .model: model name, "" = the route */
+        char features_path[128];  /* .features: dot path in the request, e.g. "data.features", "rows[].x" */
+        char scores_path[128];    /* .scores: dot path in the response, "" = none */
+        char label_path[128];     /* .label: dot path to integer label(s), "" = argmax of scores */
+        char scores_kind[16];     /* .scores_kind: auto | probabilities | logits, "auto" */
+    } generic_routes[8];
+    uint32_t n_generic_routes;
 
     /* identity.* */
     char     identity_order[IG_CONFIG_MAX_LIST][16];  /* identity.order: spiffe, jwt, api_key, forwarded, source_ip */

@@ -4,11 +4,13 @@
 extern const struct ig_adapter ig_ad_oip_v2;
 extern const struct ig_adapter ig_ad_kserve_v1;
 extern const struct ig_adapter ig_ad_openai;
+extern const struct ig_adapter ig_ad_generic;
 
 const struct ig_adapter *const ig_adapters[] = {
     &ig_ad_oip_v2,
     &ig_ad_kserve_v1,
     &ig_ad_openai,
+    &ig_ad_generic,
     NULL,
 };
 
