@@ -104,12 +104,13 @@ static int drift_init(const struct ig_rules *r, void **global, char *err, size_t
     if (!g->reg)
         goto oom;
     struct drift_params *p = &g->p;
-    const char *F = "drift.features", *P = "drift.predictions", *C = "drift.confidence";
+    /* One rules block holds every setting: the engine knows this detector as drift.features. */
+    const char *F = "drift.features", *P = F, *C = F;
     p->ref_rows = (uint32_t)ig_rules_num(r, F, "reference_rows", 1000);
-    p->ref_us = (uint64_t)(ig_rules_num(r, F, "reference_seconds", 0) * 1e6);
+    p->ref_us = ig_rules_duration_us(r, F, "reference_window", 0);
     p->reservoir = (uint32_t)ig_rules_num(r, F, "reservoir", 5000);
     p->window_rows = (uint32_t)ig_rules_num(r, F, "window_rows", 1000);
-    p->window_us = (uint64_t)(ig_rules_num(r, F, "window_seconds", 0) * 1e6);
+    p->window_us = ig_rules_duration_us(r, F, "window", 0);
     p->min_window = (uint32_t)ig_rules_num(r, F, "min_window_rows", 100);
     p->max_models = (uint32_t)ig_rules_num(r, F, "max_models", 64);
     p->max_columns = (uint32_t)ig_rules_num(r, F, "max_columns", 1024);
@@ -134,9 +135,9 @@ static int drift_init(const struct ig_rules *r, void **global, char *err, size_t
     p->ph_alpha = ig_rules_num(r, C, "ph_alpha", 1 - 1e-4);
     p->ph_min = (uint32_t)ig_rules_num(r, C, "ph_min_samples", 30);
     p->min_effect = ig_rules_num(r, C, "min_effect", 0.5);
-    p->on_feat = ig_rules_enabled(r, F, true);
-    p->on_pred = ig_rules_enabled(r, P, true);
-    p->on_conf = ig_rules_enabled(r, C, true);
+    p->on_feat = ig_rules_bool(r, F, "features", true);
+    p->on_pred = ig_rules_bool(r, P, "predictions", true);
+    p->on_conf = ig_rules_bool(r, C, "confidence", true);
     if (p->window_rows < 10 || p->reservoir < 10 || p->min_window < 1 || p->block < 1 ||
         p->max_models < 1 || p->share <= 0 || p->share > 1) {
         snprintf(err, errlen, "drift.features: window_rows and reservoir must be >= 10, "
@@ -717,9 +718,11 @@ static int drift_tick(const struct ig_call *call, uint64_t now_us)
     const struct drift_global *g = call->global;
     if (!g)
         return IG_OK;
+    /* The engine ticks once per model entry; without one, tick every model. */
     const struct drift_slice *sl = call->model;
-    if (sl && sl->m) {
-        tick_model(sl->m, g, call, now_us);
+    if (sl) {
+        if (sl->m)
+            tick_model(sl->m, g, call, now_us);
         return IG_OK;
     }
     for (struct drift_model *m = g->reg->head; m; m = m->next)
