@@ -8,6 +8,7 @@
     X(abuse_rate) \
     X(drift) \
     X(prada) \
+    X(fingerprint) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

@@ -1,0 +1,408 @@
+/* adversarial.fingerprint: Blacklight-style query fingerprints (Li et al., USENIX Security
+ * 2022; brief D2) against query-based black-box evasion (HopSkipJump, Boundary, NES, ...),
+ * which sends long runs of near-identical inputs.
+ *
+ * Per query row in [0,1]: scale to 0..255, add a secret per-element salt, wrap at 255,
+ * quantise to multiples of q (the SIMD kernel of kernels.h), hash every window of w
+ * consecutive values (stride s), keep the S largest distinct hashes = the fingerprint.
+ * Score = the largest number of the S hashes shared with any one of the client's last
+ * <history> queries (a hash -> query-id index with age-out); score > T raises a finding.
+ *
+ * Differences from the paper's tracker: windows are hashed with a keyed 64-bit polynomial
+ * rolling hash (Rabin–Karp over the int16 values, secret odd base) finished by a 64-bit
+ * mixer with a secret key, not SHA-256 over the raw bytes: O(1) per window instead of a
+ * SHA-256 block, not collision resistant against someone who knows the key (the key and
+ * the salt are secret and derived from rules salt_key). "Top S" takes the S largest hash
+ * values rather than the largest reversed hex strings: the same kind of deterministic
+ * sample, not bit-compatible with the reference. Rows outside [0,1] are min-max scaled per
+ * row first (tabular inputs); rows narrower than min_features are skipped (counted):
+ * with a handful of windows the fingerprint degenerates into exact-duplicate detection.
+ *
+ * Memory: the client slice holds one pointer; state is allocated on the client's first
+ * usable query from a global budget (memory_mb), released in evict:
+ *     history * S * 8 B (fingerprint ring) + 2^ceil(log2(history * S * 4/3)) * 8 B (index)
+ *     + history * 2 B (counters) + header; defaults (256, 50): 100 KiB + 128 KiB + 0.5 KiB. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/detector.h>
+#include "kernels/kernels.h"
+
+#define FP_NAME "adversarial.fingerprint"
+
+struct fp_params {
+    float    step;            /* q: quantisation step */
+    uint32_t window, stride, top, threshold;
+    uint32_t history;         /* queries kept in the index per client */
+    uint32_t min_features, max_features;
+    uint64_t budget;
+    int      severity;
+};
+
+struct fp_global {
+    struct fp_params p;
+    uint64_t key, base;       /* hash key and odd polynomial base, from salt_key */
+    uint64_t base_pow;        /* base^(window-1) */
+    float   *salt;            /* max_features salts in [0,255) */
+    _Atomic uint64_t bytes_used, refused, skipped_narrow, skipped_wide, skipped_scratch;
+};
+
+struct fp_slot {
+    uint32_t tag;             /* high half of the hash; 0 = empty (tags are forced odd) */
+    uint32_t qid;
+};
+
+struct fp_state {
+    uint64_t queries, alarms, bytes;
+    uint32_t mask;            /* index capacity - 1 */
+    uint64_t *ring;           /* history x top hashes, 0 = unused */
+    uint16_t *count;          /* per ring position, scratch of the scoring pass */
+    struct fp_slot *slots;
+};
+
+struct fp_client {
+    struct fp_state *st;
+};
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
+    return h;
+}
+
+static bool charge(struct fp_global *g, uint64_t n)
+{
+    uint64_t cur = atomic_load(&g->bytes_used);
+    do {
+        if (cur + n > g->p.budget)
+            return false;
+    } while (!atomic_compare_exchange_weak(&g->bytes_used, &cur, cur + n));
+    return true;
+}
+
+static int fp_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct fp_global *g = calloc(1, sizeof(*g));
+    if (!g)
+        goto nomem;
+    struct fp_params *p = &g->p;
+    p->step = (float)ig_rules_num(r, FP_NAME, "quantise_step", 50);
+    p->window = (uint32_t)ig_rules_num(r, FP_NAME, "window", 20);
+    p->stride = (uint32_t)ig_rules_num(r, FP_NAME, "stride", 1);
+    p->top = (uint32_t)ig_rules_num(r, FP_NAME, "top", 50);
+    p->threshold = (uint32_t)ig_rules_num(r, FP_NAME, "threshold", 25);
+    p->history = (uint32_t)ig_rules_num(r, FP_NAME, "history", 256);
+    p->min_features = (uint32_t)ig_rules_num(r, FP_NAME, "min_features", 256);
+    p->max_features = (uint32_t)ig_rules_num(r, FP_NAME, "max_features", 262144);
+    double mb = ig_rules_num(r, FP_NAME, "memory_mb", 256);
+    p->severity = ig_rules_severity(r, FP_NAME, IG_SEV_MEDIUM);
+    if (!(p->step >= 1 && p->step <= 255) || p->window < 1 || p->window > 4096 ||
+        p->stride < 1 || p->top < 1 || p->top > 1024 || p->threshold >= p->top ||
+        p->history < 2 || p->history > 65536 || p->min_features < p->window ||
+        p->max_features < p->min_features || p->max_features > (1u << 24) || !(mb >= 1)) {
+        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", FP_NAME);
+        free(g);
+        return IG_ECONF;
+    }
+    p->budget = (uint64_t)(mb * 1048576.0);
+    /* the deployment's secret: hash key, polynomial base and per-element salt */
+    const char *secret = ig_rules_str(r, FP_NAME, "salt_key", "inferguard-default-salt");
+    uint64_t seed = fnv1a(secret);
+    g->key = mix64(seed ^ 0x5851f42d4c957f2dull);
+    g->base = mix64(seed + 0x9e3779b97f4a7c15ull) | 1u;
+    g->base_pow = 1;
+    for (uint32_t i = 1; i < p->window; i++)
+        g->base_pow *= g->base;
+    g->salt = malloc((size_t)p->max_features * sizeof(float));
+    if (!g->salt)
+        goto nomem;
+    for (uint32_t i = 0; i < p->max_features; i++)
+        g->salt[i] = (float)(int)((mix64(seed ^ (0xa0761d6478bd642full * (i + 1))) >> 11) % 255u);
+    *global = g;
+    return IG_OK;
+nomem:
+    if (g)
+        free(g);
+    snprintf(err, errlen, "%s: out of memory", FP_NAME);
+    return IG_ENOMEM;
+}
+
+static void fp_free(void *global)
+{
+    struct fp_global *g = global;
+    if (g)
+        free(g->salt);
+    free(g);
+}
+
+static void state_free(struct fp_global *g, struct fp_state *st)
+{
+    if (!st)
+        return;
+    atomic_fetch_sub(&g->bytes_used, st->bytes);
+    free(st->ring);
+    free(st->count);
+    free(st->slots);
+    free(st);
+}
+
+static struct fp_state *state_new(struct fp_global *g)
+{
+    const struct fp_params *p = &g->p;
+    uint64_t postings = (uint64_t)p->history * p->top, cap = 16;
+    while (cap < postings * 4 / 3 + 1)
+        cap <<= 1;
+    uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 2 + cap * sizeof(struct fp_slot);
+    if (!charge(g, bytes)) {
+        atomic_fetch_add(&g->refused, 1);
+        return NULL;
+    }
+    struct fp_state *st = calloc(1, sizeof(*st));
+    if (st) {
+        st->ring = calloc(postings, 8);
+        st->count = calloc(p->history, 2);
+        st->slots = calloc(cap, sizeof(struct fp_slot));
+    }
+    if (!st || !st->ring || !st->count || !st->slots) {
+        if (st) {
+            free(st->ring);
+            free(st->count);
+            free(st->slots);
+        }
+        free(st);
+        atomic_fetch_sub(&g->bytes_used, bytes);
+        atomic_fetch_add(&g->refused, 1);
+        return NULL;
+    }
+    st->bytes = bytes;
+    st->mask = (uint32_t)(cap - 1);
+    return st;
+}
+
+/* The index keys on 31 bits of the hash (the tag); the home slot derives from the tag,
+ * so deletion can shift entries back without the full hash. */
+static inline uint32_t tag_of(uint64_t h)
+{
+    return (uint32_t)(h >> 32) | 1u;
+}
+
+static inline uint32_t home_of(const struct fp_state *st, uint32_t tag)
+{
+    return (tag >> 1) & st->mask;
+}
+
+static void index_insert(struct fp_state *st, uint32_t tag, uint32_t qid)
+{
+    uint32_t i = home_of(st, tag);
+    while (st->slots[i].tag)
+        i = (i + 1) & st->mask;
+    st->slots[i] = (struct fp_slot){ tag, qid };
+}
+
+/* Linear-probing deletion by backward shift: no tombstones, so probe chains stay short. */
+static void index_delete(struct fp_state *st, uint32_t tag, uint32_t qid)
+{
+    uint32_t i = home_of(st, tag);
+    while (st->slots[i].tag && !(st->slots[i].tag == tag && st->slots[i].qid == qid))
+        i = (i + 1) & st->mask;
+    if (!st->slots[i].tag)
+        return;
+    uint32_t j = i;
+    for (;;) {
+        st->slots[i].tag = 0;
+        for (;;) {
+            j = (j + 1) & st->mask;
+            if (!st->slots[j].tag)
+                return;
+            uint32_t k = home_of(st, st->slots[j].tag);
+            /* entry j may move to i only if its home is not cyclically in (i, j] */
+            bool stays = (i <= j) ? (i < k && k <= j) : (i < k || k <= j);
+            if (!stays)
+                break;
+        }
+        st->slots[i] = st->slots[j];
+        i = j;
+    }
+}
+
+/* The S largest distinct window hashes of one quantised row, into out[0..*n). */
+static uint32_t fingerprint(const struct fp_global *g, const int16_t *v, uint32_t len,
+                            uint64_t *out)
+{
+    const struct fp_params *p = &g->p;
+    uint32_t w = p->window, n = 0, min_at = 0;
+    uint64_t h = 0;
+    for (uint32_t j = 0; j < w; j++)
+        h = h * g->base + (uint64_t)(uint16_t)v[j];
+    for (uint32_t i = 0;; i++) {
+        if (i % p->stride == 0) {
+            uint64_t d = mix64(h ^ g->key);
+            /* keep the top S in an unsorted array, tracking its minimum: replacements
+             * get rare once it is full, so the linear rescans cost little */
+            if (n < p->top || d > out[min_at]) {
+                bool dup = false;
+                for (uint32_t k = 0; k < n && !dup; k++)
+                    dup = out[k] == d;
+                if (!dup) {
+                    if (n < p->top) {
+                        out[n++] = d;
+                    } else {
+                        out[min_at] = d;
+                    }
+                    if (n == p->top) {
+                        min_at = 0;
+                        for (uint32_t k = 1; k < n; k++)
+                            if (out[k] < out[min_at])
+                                min_at = k;
+                    }
+                }
+            }
+        }
+        if (i + w >= len)
+            break;
+        h = (h - (uint64_t)(uint16_t)v[i] * g->base_pow) * g->base + (uint64_t)(uint16_t)v[i + w];
+    }
+    return n;
+}
+
+static const char fp_remediation[] =
+    "Rate-limit or block this client, return labels only with rounded scores, and review "
+    "the model's robustness to the inputs it converged on (AML.M0002, AML.M0004).";
+
+static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    struct fp_global *g = (struct fp_global *)call->global;
+    const struct fp_params *p = &g->p;
+    struct fp_client *cl = call->client;
+    if (!ev->inputs || ev->rows == 0)
+        return IG_OK;
+    uint32_t len = ev->features;
+    if (len < p->min_features) {
+        atomic_fetch_add(&g->skipped_narrow, ev->rows);
+        return IG_OK;
+    }
+    if (len > p->max_features) {
+        atomic_fetch_add(&g->skipped_wide, ev->rows);
+        return IG_OK;
+    }
+    int16_t *q = call->scratch ? ig_scratch_alloc(call->scratch, (size_t)len * 2) : NULL;
+    float *norm = call->scratch ? ig_scratch_alloc(call->scratch, (size_t)len * 4) : NULL;
+    uint64_t fpv[1024];
+    if (!q || !norm) {
+        atomic_fetch_add(&g->skipped_scratch, ev->rows);
+        return IG_OK;
+    }
+    if (!cl->st && !(cl->st = state_new(g)))
+        return IG_OK;
+    struct fp_state *st = cl->st;
+    const struct ig_kern_ops *k = ig_kern();
+    for (uint32_t r = 0; r < ev->rows; r++) {
+        const float *x = ev->inputs + (size_t)r * len;
+        /* tabular rows outside [0,1]: min-max scale the row (near-duplicates stay near) */
+        float lo = INFINITY, hi = -INFINITY;
+        for (uint32_t i = 0; i < len; i++) {
+            lo = x[i] < lo ? x[i] : lo;
+            hi = x[i] > hi ? x[i] : hi;
+        }
+        if (lo < 0.0f || hi > 1.0f) {
+            float inv = hi > lo && isfinite(hi - lo) ? 1.0f / (hi - lo) : 0.0f;
+            for (uint32_t i = 0; i < len; i++)
+                norm[i] = (x[i] - lo) * inv;
+            x = norm;
+        }
+        k->quantise(x, g->salt, len, p->step, q);
+        uint32_t n = fingerprint(g, q, len, fpv);
+
+        /* score against the history, then insert */
+        uint32_t qid = (uint32_t)st->queries, best = 0, best_q = 0;
+        for (uint32_t a = 0; a < n; a++) {
+            uint32_t tag = tag_of(fpv[a]);
+            for (uint32_t i = home_of(st, tag); st->slots[i].tag; i = (i + 1) & st->mask) {
+                if (st->slots[i].tag != tag)
+                    continue;
+                uint32_t pos = st->slots[i].qid % p->history;
+                uint32_t c = ++st->count[pos];
+                if (c > best) {
+                    best = c;
+                    best_q = st->slots[i].qid;
+                }
+            }
+        }
+        /* reset only what was touched */
+        for (uint32_t a = 0; a < n; a++) {
+            uint32_t tag = tag_of(fpv[a]);
+            for (uint32_t i = home_of(st, tag); st->slots[i].tag; i = (i + 1) & st->mask)
+                if (st->slots[i].tag == tag)
+                    st->count[st->slots[i].qid % p->history] = 0;
+        }
+        uint64_t *slot = st->ring + (size_t)(qid % p->history) * p->top;
+        if (st->queries >= p->history) {
+            /* age out the query this ring position held */
+            uint32_t old = qid - p->history;
+            for (uint32_t a = 0; a < p->top && slot[a]; a++)
+                index_delete(st, tag_of(slot[a]), old);
+        }
+        memset(slot, 0, p->top * 8);
+        for (uint32_t a = 0; a < n; a++) {
+            slot[a] = fpv[a];
+            index_insert(st, tag_of(fpv[a]), qid);
+        }
+        st->queries++;
+
+        if (best > p->threshold) {
+            st->alarms++;
+            /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
+            if (st->alarms == 1 || st->alarms == 10 || st->alarms == 100 || st->alarms % 1000 == 0) {
+                struct ig_finding f;
+                ig_finding_init(&f, FP_NAME, ev);
+                f.title = "Suspected query-based adversarial attack";
+                f.desc = "The client keeps sending near-identical inputs (Blacklight fingerprint "
+                         "match): the footprint of black-box optimisation of an adversarial example.";
+                f.remediation = fp_remediation;
+                f.atlas[0] = "AML.T0043.001";
+                f.atlas[1] = "AML.T0015";
+                f.queries_seen = st->queries;
+                int sev = p->severity + (st->alarms >= 10) + (st->alarms >= 100);
+                f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
+                f.confidence_id = st->alarms >= 10 ? 3 : 2;
+                ig_finding_score(&f, "score", best);
+                ig_finding_score(&f, "threshold", p->threshold);
+                ig_finding_score(&f, "top", n);
+                ig_finding_score(&f, "matched_queries_ago", (double)(qid - best_q));
+                ig_finding_score(&f, "alarmed_queries", (double)st->alarms);
+                ig_finding_score(&f, "queries", (double)st->queries);
+                ig_emit_finding(call->emit, &f);
+            }
+        }
+    }
+    return IG_OK;
+}
+
+static void fp_evict(const struct ig_call *call)
+{
+    struct fp_client *cl = call->client;
+    state_free((struct fp_global *)call->global, cl->st);
+    cl->st = NULL;
+}
+
+const struct ig_detector ig_det_fingerprint = {
+    .name = FP_NAME,
+    .wants = IG_EV_TENSOR,
+    .client_size = sizeof(struct fp_client),
+    .init = fp_init,
+    .observe = fp_observe,
+    .evict = fp_evict,
+    .free = fp_free,
+};
