@@ -208,7 +208,7 @@ static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response)
         t.resp_body_truncated = s->body[1].truncated;
         uint32_t nres = headers(c, tx->response_headers, nreq);
         t.req_headers = c->hdrs;   /* headers() may have moved the array */
-        t.resp_headers = c->hdrs + nreq;
+        t.resp_headers = c->hdrs ? c->hdrs + nreq : NULL;
         t.n_resp_headers = nres;
     } else {
         t.resp_body = (struct ig_span){ (const uint8_t *)"", 0 };

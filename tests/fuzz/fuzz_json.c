@@ -1,0 +1,56 @@
+/* libFuzzer: bytes -> ig_json_parse with tight limits, then every accessor on the tree
+ * (numeric decoding, strings, lookups). Must never crash, hang or read out of bounds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/json.h"
+
+static void walk(const struct ig_json *v, struct ig_scratch *s, int depth)
+{
+    if (!v || depth > 80)
+        return;
+    float f[64];
+    double d[64];
+    size_t n;
+    const char *why;
+    int64_t i;
+    uint64_t u;
+    struct ig_span sp;
+    char buf[16];
+    ig_json_f32_array(v, f, 64, &n, &why);
+    ig_json_f64_array(v, d, 64, &n, &why);
+    ig_json_f64(v, d);
+    ig_json_i64(v, &i);
+    ig_json_u64(v, &u);
+    ig_json_str(v, s, &sp);
+    ig_json_str_copy(v, buf, sizeof buf);
+    ig_json_str_eq(v, "data");
+    ig_json_get(v, "inputs");
+    ig_json_len(v);
+    for (const struct ig_json *c = ig_json_first(v); c; c = ig_json_next(c))
+        walk(c, s, depth + 1);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct ig_scratch s;
+    static bool init;
+    if (!init) {
+        ig_scratch_init(&s, 1 << 16, 1 << 24);
+        init = true;
+    }
+    /* A private copy: the parser must not read past <size>. */
+    uint8_t *copy = malloc(size ? size : 1);
+    if (!copy)
+        return 0;
+    memcpy(copy, data, size);
+    struct ig_json_limits lim = { .max_depth = 40, .max_string = 4096, .max_values = 100000,
+                                  .max_rows = 1000, .max_features = 10000 };
+    const struct ig_json *root;
+    const char *why;
+    if (ig_json_parse(copy, size, &lim, &s, &root, &why) == IG_OK)
+        walk(root, &s, 0);
+    ig_scratch_reset(&s);
+    free(copy);
+    return 0;
+}
