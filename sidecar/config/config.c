@@ -151,6 +151,7 @@ struct loader {
     struct ig_config *c;
     char *err;
     size_t errlen;
+    unsigned set_line[IG_ARRAY_LEN(keys)];   /* where each key was set: a second time is an error */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -391,8 +392,12 @@ static int walk(struct loader *L, const yaml_node_t *map, const char *prefix, in
             return fail(L, kn, "key too long");
         const struct cfg_key *k = find_key(path);
         int rc;
-        if (k)
+        if (k && L->set_line[k - keys])
+            rc = fail(L, kn, "'%s' is set twice (first at line %u)", path, L->set_line[k - keys]);
+        else if (k) {
+            L->set_line[k - keys] = ig_ydoc_line(kn);
             rc = set_key(L, k, vn);
+        }
         else if (is_section(path)) {
             if (vn->type == YAML_MAPPING_NODE)
                 rc = walk(L, vn, path, depth + 1);
@@ -423,7 +428,7 @@ int ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_conf
         return IG_ENOMEM;
     }
     *tmp = *c;
-    struct loader L = { &d, name, tmp, err, errlen };
+    struct loader L = { &d, name, tmp, err, errlen, { 0 } };
     yaml_node_t *root = ig_ydoc_root(&d);
     if (!root || ig_ydoc_is_null(root))
         rc = IG_OK;

@@ -180,6 +180,7 @@ static void test_range_and_type_errors(void **state)
     expect_error("flow.max_flows:\n", "flow.max_flows: missing value");
     expect_error("flow.max_flows: {a: 1}\n", "flow.max_flows: expected a value, got a map");
     expect_error("- a\n- b\n", "expected a map of settings");
+    expect_error("flow:\n  max_flows: 1\nflow.max_flows: 2\n", "cfg.yaml:3: 'flow.max_flows' is set twice (first at line 2)");
     expect_error("flow: {max_flows: 1\n", "cfg.yaml:2: invalid YAML");
     expect_error("a: 1\n---\nb: 2\n", "more than one YAML document");
     char big[700];
