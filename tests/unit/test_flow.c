@@ -189,6 +189,26 @@ static void test_ndpi_http_before_data(void **state)
     tf_rec_free(&r);
 }
 
+/* Picked up mid-connection, the first request still classifies before delivery. */
+static void test_ndpi_http_midstream(void **state)
+{
+    (void)state;
+    struct tf_rec r;
+    tf_cfg(&cfg);
+    struct ig_flow_table *t = tf_table(&r, &cfg);
+    struct tf_conn c;
+    conn_init(&c, t, 43001, 8000);
+    const char req[] = "POST /v2/models/iris/infer HTTP/1.1\r\nHost: 127.0.0.2:8000\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    tf_data(&c, true, req, sizeof(req) - 1);
+    assert_true(r.http_at_first_data);
+    ig_flow_flush(t, c.ts);
+    assert_int_equal(ig_flow_stats(t)->by_proto[IG_FP_HTTP], 1);
+    assert_int_equal(ig_flow_stats(t)->flows_midstream, 1);
+    ig_flow_table_free(t);
+    tf_rec_free(&r);
+}
+
 struct counts { uint64_t http, http2, total; };
 
 static void count_cb(void *ctx, const char *proto, uint64_t flows)
@@ -285,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_eviction),
         cmocka_unit_test(test_memcap),
         cmocka_unit_test(test_ndpi_http_before_data),
+        cmocka_unit_test(test_ndpi_http_midstream),
         cmocka_unit_test(test_proto_counts),
         cmocka_unit_test(test_syn_reuse),
         cmocka_unit_test(test_non_tcp),
