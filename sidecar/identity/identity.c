@@ -4,9 +4,7 @@
 #include <inferguard/log.h>
 
 #include <arpa/inet.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +69,7 @@ static void hex16(const uint8_t *md, char *out)
 static void keyed_hash(const struct ig_identity_cfg *ic, const uint8_t *p, size_t n,
                        uint8_t md[32])
 {
-    unsigned int mdlen = 32;
-    if (!HMAC(EVP_sha256(), ic->secret, (int)ic->secret_len, p, n, md, &mdlen))
-        memset(md, 0, 32);   /* libcrypto failure: all keys collapse to one id, never raw */
+    ig_hmac_sha256(&ic->key, p, n, md);
 }
 
 /* Stores <p,n> as the client id. Ids too long for the event keep a prefix (cut at a UTF-8
@@ -224,18 +220,19 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
     if (!secret[0])
         secret = getenv("INFERGUARD_ID_SECRET");
     if (secret && secret[0]) {
-        ic->secret_len = strnlen(secret, sizeof(ic->secret));
-        memcpy(ic->secret, secret, ic->secret_len);
+        ig_hmac_sha256_key(&ic->key, secret, strnlen(secret, sizeof c->identity_secret));
     } else {
         /* No configured secret: a per-process random one keeps keys unguessable, at the
          * price of API-key ids that change between runs. */
-        ic->secret_len = 32;
-        ic->secret_random = true;
-        if (RAND_bytes(ic->secret, 32) != 1) {
+        uint8_t rnd[32];
+        if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
             snprintf(err, errlen, "identity: cannot draw a random hash secret; set "
                      "identity.hash_secret or INFERGUARD_ID_SECRET");
             return IG_ECONF;
         }
+        ig_hmac_sha256_key(&ic->key, rnd, sizeof rnd);
+        memset(rnd, 0, sizeof rnd);
+        ic->secret_random = true;
         IG_LOG_WARN("identity", "no identity.hash_secret or INFERGUARD_ID_SECRET: API-key "
                     "ids use a random secret and differ between runs");
     }

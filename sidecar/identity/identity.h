@@ -17,6 +17,7 @@
 
 #include <inferguard/http.h>
 #include <inferguard/config.h>
+#include "identity/hmac_sha256.h"
 
 #define IG_IDENTITY_MAX_ORDER 8
 
@@ -31,8 +32,7 @@ struct ig_identity_cfg {
     uint32_t n_order;
     char     key_headers[IG_CONFIG_MAX_LIST][64];   /* configured API-key header names */
     uint32_t n_key_headers;
-    uint8_t  secret[256];
-    size_t   secret_len;
+    struct ig_hmac_key key;  /* HMAC-SHA256 states derived from the secret */
     bool     secret_random;  /* no secret configured: ids are stable only within one run */
     struct ig_cidr proxies[IG_CONFIG_MAX_LIST];
     uint32_t n_proxies;

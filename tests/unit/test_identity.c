@@ -338,6 +338,64 @@ static void test_order_and_config(void **state)
     assert_true(ic.secret_random);
 }
 
+static void hex(const uint8_t *md, char *out)
+{
+    for (int i = 0; i < 32; i++)
+        sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+/* FIPS 180-4 examples and RFC 4231 test cases 1, 2 and 6 (key longer than a block). */
+static void test_hmac_sha256_vectors(void **state)
+{
+    (void)state;
+    uint8_t md[32];
+    char h[65];
+    struct ig_sha256 s;
+    ig_sha256_init(&s);
+    ig_sha256_update(&s, "abc", 3);
+    ig_sha256_final(&s, md);
+    hex(md, h);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    ig_sha256_init(&s);
+    ig_sha256_update(&s, two, strlen(two));
+    ig_sha256_final(&s, md);
+    hex(md, h);
+    assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* Any split of the input gives the same digest. */
+    uint8_t big[300], ref[32];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 7 + 3);
+    ig_sha256_init(&s);
+    ig_sha256_update(&s, big, sizeof big);
+    ig_sha256_final(&s, ref);
+    for (size_t cut = 0; cut <= sizeof big; cut += 13) {
+        ig_sha256_init(&s);
+        ig_sha256_update(&s, big, cut);
+        ig_sha256_update(&s, big + cut, sizeof big - cut);
+        ig_sha256_final(&s, md);
+        assert_memory_equal(md, ref, 32);
+    }
+
+    struct ig_hmac_key k;
+    uint8_t key[131];
+    memset(key, 0x0b, 20);
+    ig_hmac_sha256_key(&k, key, 20);
+    ig_hmac_sha256(&k, "Hi There", 8, md);
+    hex(md, h);
+    assert_string_equal(h, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    ig_hmac_sha256_key(&k, "Jefe", 4);
+    ig_hmac_sha256(&k, "what do ya want for nothing?", 28, md);
+    hex(md, h);
+    assert_string_equal(h, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    memset(key, 0xaa, 131);
+    ig_hmac_sha256_key(&k, key, 131);
+    const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+    ig_hmac_sha256(&k, m6, strlen(m6), md);
+    hex(md, h);
+    assert_string_equal(h, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 static void test_cidr(void **state)
 {
     (void)state;
@@ -375,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_xfcc_last_element),
         cmocka_unit_test(test_order_and_config),
         cmocka_unit_test(test_cidr),
+        cmocka_unit_test(test_hmac_sha256_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
