@@ -118,11 +118,10 @@ static struct ig_flow_entry *entry_get(struct ig_flow_table *t)
 static void flow_end(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_end_reason why,
                      uint64_t ts)
 {
-    /* deliver what is queued (holes become gaps) unless the memory is being reclaimed */
-    if (why != IG_END_EVICTED) {
-        ig_flow_reasm_drain_all(t, e, IG_DIR_TO_SERVER, ts);
-        ig_flow_reasm_drain_all(t, e, IG_DIR_TO_CLIENT, ts);
-    }
+    /* whatever the reason, the consumer gets what is queued (holes become gaps) before
+     * close, so a transaction in progress can still complete */
+    ig_flow_reasm_drain_all(t, e, IG_DIR_TO_SERVER, ts);
+    ig_flow_reasm_drain_all(t, e, IG_DIR_TO_CLIENT, ts);
     ig_flow_reasm_release(t, e);
     ig_flow_cls_finish(t, e);
     if (t->cb.close)

@@ -126,12 +126,18 @@ static void test_eviction(void **state)
         conn_init(&c[i], t, (uint16_t)(41000 + i), 8000);
     tf_handshake(&c[0]);
     tf_handshake(&c[1]);
+    tf_send_at(&c[1], true, c[1].cseq + 5, TF_ACK, "queued", 6);   /* behind a 5-byte hole */
     tf_data(&c[0], true, "keep me recent", 14);   /* flow 1 is now the oldest */
+    assert_int_equal(r.len[0], 14);
     tf_handshake(&c[2]);
     const struct ig_flow_stats *st = ig_flow_stats(t);
     assert_int_equal(st->flows_evicted, 1);
     assert_int_equal(r.closes, 1);
     assert_int_equal(r.last_flow.client.port, 41001);
+    /* the evicted flow's queued bytes still reach the consumer, after a gap, before close */
+    assert_int_equal(r.gap_bytes[0], 5);
+    assert_int_equal(r.len[0], 20);
+    assert_memory_equal(r.buf[0] + 14, "queued", 6);
     assert_int_equal(st->active_flows, 2);
     ig_flow_table_free(t);
     assert_int_equal(r.closes, 3);
