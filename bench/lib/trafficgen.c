@@ -215,7 +215,8 @@ static int plan(struct gen *g, char *err, size_t errlen)
     for (uint32_t i = 0; i < o->clients && rc == IG_OK; i++) {
         uint32_t b = per + (i < extra ? 1 : 0);
         if (b)
-            rc = add_client(g, IG_ROLE_BENIGN, 0, dur, b, b / dur, true);
+            rc = add_client(g, IG_ROLE_BENIGN, 0, dur, b, b / dur / (o->pipeline ? 2.0 : 1.0),
+                            true);
     }
     double a0 = dur * 0.2;
     if (rc == IG_OK && (ex || mx))

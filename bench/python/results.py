@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Collects bench measurements (JSON lines written by bench/run.sh) and renders RESULTS.md.
+
+  results.py hyperfine FILE.json          -> prints the median seconds of the first command
+  results.py parse-result PROGRAM FIGURE  -> reads a bench program's stdout on stdin and
+                                             prints one JSON row per RESULT line
+  results.py median                       -> merges rows of repeated runs (stdin) by
+                                             (program, metric): medians of value/peer_value
+  results.py render ROWS.jsonl MACHINE.json -> prints the Markdown report
+
+A bench program reports a figure by printing lines like
+  RESULT metric=prada_update value=812 unit=ns/query peer=python peer_value=91000 better=lower
+(values may be double-quoted). Programs that print no RESULT line are shown verbatim.
+"""
+import json
+import shlex
+import statistics
+import sys
+
+FIGURES = [
+    (1, "Packets → inference events (`inferguard analyze`) vs tshark and ndpiReader",
+     "inferguard analyze"),
+    (2, "JSON tensor decoding vs simdjson On-Demand and cJSON", "bench_json"),
+    (3, "Detectors: ns per event (d = 64 and 784, 1k and 10k history)",
+     "bench_kernels, bench_prada, bench_det_*"),
+    (4, "End to end: pcap → findings, all detectors on", "inferguard analyze"),
+    (5, "Memory: bytes per client, RSS at 10k / 100k / 1M clients, memory cap",
+     "bench_memory"),
+    (6, "Scaling: throughput with 1 and 2 worker threads", "bench_threads"),
+    (7, "Drift: per-feature KS vs the Python reference (numpy/scipy)", "bench_drift"),
+    (8, "Other bench programs", "bench/*.c"),
+]
+
+
+def figure_of(program):
+    """Which figure a bench program feeds, by its name."""
+    p = program.lower()
+    for prefix, fig in (("bench_json", 2), ("bench_kernel", 3), ("bench_det", 3),
+                        ("bench_prada", 3), ("bench_fingerprint", 3), ("bench_e2e", 4),
+                        ("bench_pipeline", 4), ("bench_mem", 5), ("bench_thread", 6),
+                        ("bench_scal", 6), ("bench_drift", 7)):
+        if p.startswith(prefix):
+            return fig
+    return 8
+
+
+def parse_result_lines(text):
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("RESULT "):
+            continue
+        try:
+            toks = shlex.split(line[7:])
+        except ValueError:
+            continue
+        kv = dict(t.split("=", 1) for t in toks if "=" in t)
+        if "metric" not in kv or "value" not in kv:
+            continue
+        try:
+            kv["value"] = float(kv["value"])
+            if "peer_value" in kv:
+                kv["peer_value"] = float(kv["peer_value"])
+        except ValueError:
+            continue
+        out.append(kv)
+    return out
+
+
+def cmd_hyperfine(path):
+    with open(path) as f:
+        res = json.load(f)["results"][0]
+    print("%.6f" % res["median"])
+
+
+def cmd_parse_result(program, figure):
+    text = sys.stdin.read()
+    for kv in parse_result_lines(text):
+        row = {"kind": "result", "program": program,
+               "figure": int(kv.pop("figure", figure)), **kv}
+        print(json.dumps(row))
+
+
+def cmd_median():
+    groups = {}
+    order = []
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        key = (r.get("program"), r.get("metric"))
+        if key not in groups:
+            order.append(key)
+            groups[key] = []
+        groups[key].append(r)
+    for key in order:
+        rs = groups[key]
+        row = dict(rs[0])
+        row["runs"] = len(rs)
+        row["value"] = statistics.median(r["value"] for r in rs)
+        pv = [r["peer_value"] for r in rs if "peer_value" in r]
+        if pv:
+            row["peer_value"] = statistics.median(pv)
+        print(json.dumps(row))
+
+
+def fmt(v, digits=3):
+    if v is None:
+        return "–"
+    if isinstance(v, str):
+        return v
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 1000:
+        return "{:,.0f}".format(v)
+    if a >= 10:
+        return "%.1f" % v
+    return ("%." + str(digits) + "g") % v
+
+
+def md_cmd(c):
+    return "`" + c.replace("|", "\\|").replace("`", "'") + "`"
+
+
+def render_fig1(rows, out, fig):
+    """Throughput rows: one per (capture, tool)."""
+    caps = []
+    for r in rows:
+        if r["capture"] not in caps:
+            caps.append(r["capture"])
+    out.append("| capture | tool | median s | MB/s | packets/s | events/s | inferguard ×"
+               " | command |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---|")
+    for cap in caps:
+        rs = [r for r in rows if r["capture"] == cap]
+        ours = next((r for r in rs if r["tool"] == "inferguard"), None)
+        for r in rs:
+            t = r.get("median_s")
+            if t is None or t <= 0:
+                out.append("| %s | %s | – | – | – | – | – | %s |" % (
+                    cap, r["tool"], r.get("note", "not measured")))
+                continue
+            mbs = r["bytes"] / 1e6 / t
+            pps = r["packets"] / t
+            eps = r["events"] / t if r.get("events") else None
+            ratio = None
+            if ours and ours.get("median_s") and r is not ours:
+                ratio = t / ours["median_s"]
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                cap, r["tool"], fmt(t), fmt(mbs), fmt(pps), fmt(eps),
+                (fmt(ratio, 2) + "×") if ratio else ("1×" if r is ours else "–"),
+                md_cmd(r["command"])))
+    notes = [r for r in rows if r.get("events_note")]
+    for r in notes:
+        out.append("")
+        out.append("%s: %s" % (r["capture"], r["events_note"]))
+    out.append("")
+    out.append("*inferguard ×* = the peer's time divided by inferguard's on the same file "
+               "(> 1: inferguard is faster). events/s counts inference events for inferguard "
+               "(from its summary) and HTTP requests in the capture for the peers.")
+
+
+def render_results(rows, out):
+    out.append("| program | metric | ours | unit | peer | peer value | ratio | runs |")
+    out.append("|---|---|---:|---|---|---:|---:|---:|")
+    for r in rows:
+        peer_v = r.get("peer_value")
+        ratio = None
+        if peer_v and r["value"]:
+            lower = r.get("better", "higher") == "lower"
+            ratio = peer_v / r["value"] if lower else r["value"] / peer_v
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["program"], r["metric"], fmt(r["value"]), r.get("unit", ""),
+            r.get("peer", "–"), fmt(peer_v), (fmt(ratio, 2) + "×") if ratio else "–",
+            r.get("runs", 1)))
+    out.append("")
+    out.append("ratio > 1 means inferguard is better than the peer (faster or smaller).")
+
+
+def cmd_render(rows_path, machine_path):
+    with open(machine_path) as f:
+        m = json.load(f)
+    rows = []
+    with open(rows_path) as f:
+        for line in f:
+            if line.strip():
+                rows.append(json.loads(line))
+    out = ["# inferguard bench results", ""]
+    out.append("Regenerated by `%s` — do not edit by hand." % m["command"])
+    out.append("")
+    out.append("| | |")
+    out.append("|---|---|")
+    for k in ("date", "mode", "cpu", "cores", "simd", "memory", "kernel", "commit",
+              "build", "runs", "peers"):
+        out.append("| %s | %s |" % (k, m.get(k, "?")))
+    out.append("")
+    for num, title, source in FIGURES:
+        out.append("## %d. %s" % (num, title))
+        out.append("")
+        fr = [r for r in rows if r.get("figure") == num]
+        tp = [r for r in fr if r.get("kind") == "throughput"]
+        rs = [r for r in fr if r.get("kind") == "result"]
+        raw = [r for r in fr if r.get("kind") == "raw"]
+        if not fr:
+            out.append("not measured yet (source: %s)." % source)
+            out.append("")
+            continue
+        if tp:
+            render_fig1(tp, out, num)
+            out.append("")
+        if rs:
+            render_results(rs, out)
+            out.append("")
+        for r in raw:
+            out.append("**%s** (%s) — command: %s" % (r["program"], r["status"],
+                                                     md_cmd(r["command"])))
+            out.append("")
+            if r.get("output"):
+                out.append("```")
+                out.extend(r["output"].rstrip("\n").splitlines()[-40:])
+                out.append("```")
+                out.append("")
+    sys.stdout.write("\n".join(out).rstrip("\n") + "\n")
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "hyperfine":
+        cmd_hyperfine(argv[2])
+    elif len(argv) >= 2 and argv[1] == "parse-result":
+        cmd_parse_result(argv[2], int(argv[3]))
+    elif len(argv) >= 2 and argv[1] == "median":
+        cmd_median()
+    elif len(argv) >= 2 and argv[1] == "figure-of":
+        print(figure_of(argv[2]))
+    elif len(argv) >= 2 and argv[1] == "render":
+        cmd_render(argv[2], argv[3])
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

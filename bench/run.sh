@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N]
+#
+# Regenerates bench/RESULTS.md from scratch: builds a Release tree if needed, generates the
+# captures with ig_gen, times `inferguard analyze` next to tshark and ndpiReader on the same
+# files (medians of >= 5 runs, hyperfine), runs every other bench program that exists
+# (bench/<name>.c) and records the machine and date. Figures whose program does not exist
+# yet say "not measured yet".
+#
+# --quick: small inputs, 2 runs, every program once with IG_BENCH_QUICK=1 and a short
+# timeout; writes to a temporary file (printed) unless --out is given. It checks that the
+# harness works, never that a speed is reached.
+set -uo pipefail
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+quick=0 out="" build="" runs=""
+orig_args="$*"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1 ;;
+        --out) out=$2; shift ;;
+        --build) build=$2; shift ;;
+        --runs) runs=$2; shift ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ "$quick" = 1 ]; then
+    runs=${runs:-2}
+    warmup=0
+    out=${out:-$(mktemp /tmp/ig_bench_results.XXXXXX.md)}
+    prog_timeout=15
+else
+    runs=${runs:-5}
+    warmup=1
+    out=${out:-$src/bench/RESULTS.md}
+    prog_timeout=1800
+fi
+case "$runs" in ''|*[!0-9]*) echo "bench/run.sh: --runs wants a number" >&2; exit 2 ;; esac
+build=${build:-$src/build-release}
+# Debian's interpreter has numpy/scipy; a pyenv shim earlier on PATH may not.
+python=python3
+[ -x /usr/bin/python3 ] && python=/usr/bin/python3
+py="$python $src/bench/python/results.py"
+work=$(mktemp -d /tmp/ig_bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+rows=$work/rows.jsonl
+: > "$rows"
+log() { echo "bench: $*" >&2; }
+
+# ---- build (Release unless the tree exists already) ----
+programs=()
+for f in "$src"/bench/*.c; do
+    [ -e "$f" ] || continue
+    n=$(basename "$f" .c)
+    [ "$n" = ig_gen ] || programs+=("$n")
+done
+if [ ! -f "$build/CMakeCache.txt" ]; then
+    log "configuring Release build in $build"
+    cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DIG_BUILD_TESTS=OFF \
+        > "$work/cmake.log" 2>&1 || { cat "$work/cmake.log" >&2; exit 1; }
+fi
+for t in inferguard ig_gen "${programs[@]}"; do
+    bin=$build/$t
+    [ "$t" = inferguard ] || bin=$build/bench/$t
+    # The full run always rebuilds (cheap when up to date); quick only fills in what is missing.
+    if [ "$quick" = 0 ] || [ ! -x "$bin" ]; then
+        cmake --build "$build" -j2 --target "$t" > "$work/build-$t.log" 2>&1 ||
+            log "building $t failed (see its table slot)"
+    fi
+done
+ig=$build/inferguard
+gen=$build/bench/ig_gen
+[ -x "$gen" ] || { log "ig_gen did not build; nothing to measure"; exit 1; }
+
+# ---- machine ----
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+simd=$(grep -o -w -E 'sse4_2|avx2|avx512f|avx512bw|avx512vl' /proc/cpuinfo 2>/dev/null | sort -u | tr '\n' ' ')
+case " $simd " in *" avx512f "*) simd="$simd(AVX-512: yes)" ;; *) simd="$simd(AVX-512: no)" ;; esac
+mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null)
+commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$src" diff --quiet HEAD -- 2>/dev/null || commit="$commit (with local changes)"
+btype=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt" 2>/dev/null)
+san=$(sed -n 's/^IG_SANITIZE:STRING=//p' "$build/CMakeCache.txt" 2>/dev/null)
+[ -n "$san" ] && btype="$btype, sanitizers $san (timings not representative)"
+peers=""
+command -v tshark >/dev/null && peers="$(tshark --version 2>/dev/null | head -1 | sed 's/ (Git.*//')"
+command -v ndpiReader >/dev/null && peers="$peers; ndpiReader $(dpkg-query -W -f='${Version}' libndpi-bin 2>/dev/null)"
+command -v hyperfine >/dev/null && peers="$peers; $(hyperfine --version)"
+peers="$peers; $($python -c 'import numpy,scipy;print("numpy",numpy.__version__,"scipy",scipy.__version__)' 2>/dev/null)"
+$python - "$work/machine.json" <<EOF
+import json, sys
+json.dump({"date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "mode": "$([ $quick = 1 ] && echo quick || echo full)",
+           "cpu": """$cpu""", "cores": "$(nproc) online",
+           "simd": "$simd", "memory": "$mem", "kernel": "$(uname -sr)", "commit": "$commit",
+           "build": "$build ($btype)", "runs": "median of $runs runs (hyperfine, $warmup warm-up)",
+           "peers": """${peers#; }""",
+           "command": "bench/run.sh${orig_args:+ $orig_args}"}, open(sys.argv[1], "w"))
+EOF
+
+# ---- timing helper: median seconds of <runs> runs of a command (argv), or empty ----
+median_of() {
+    if command -v hyperfine >/dev/null; then
+        local cmdline
+        cmdline=$(printf '%q ' "$@")
+        hyperfine -N --runs "$runs" --warmup "$warmup" --output=null --style none \
+            --export-json "$work/h.json" "$cmdline" > /dev/null 2>&1 || return 1
+        $py hyperfine "$work/h.json"
+    else
+        "$python" - "$runs" "$@" <<'EOF'
+import statistics, subprocess, sys, time
+runs, cmd = int(sys.argv[1]), sys.argv[2:]
+ts = []
+for _ in range(runs):
+    t0 = time.perf_counter()
+    if subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+        sys.exit(1)
+    ts.append(time.perf_counter() - t0)
+print("%.6f" % statistics.median(ts))
+EOF
+    fi
+}
+
+# add_tp FIGURE CAPTURE TOOL BYTES PACKETS EVENTS MEDIAN NOTE COMMAND...
+add_tp() {
+    local fig=$1 cap=$2 tool=$3 bytes=$4 pk=$5 ev=$6 med=$7 note=$8
+    shift 8
+    $python - "$rows" "$fig" "$cap" "$tool" "$bytes" "$pk" "$ev" "$med" "$note" "$*" <<'EOF'
+import json, sys
+_, path, fig, cap, tool, b, pk, ev, med, note, cmd = sys.argv
+row = {"kind": "throughput", "figure": int(fig), "capture": cap, "tool": tool,
+       "bytes": int(b), "packets": int(pk), "events": int(ev) if ev else None,
+       "median_s": float(med) if med else None, "command": cmd}
+if note:
+    row["note"] = note
+open(path, "a").write(json.dumps(row) + "\n")
+EOF
+}
+
+# measure FIGURE NAME PCAP MANIFEST: inferguard analyze, tshark, ndpiReader on one capture
+measure() {
+    local fig=$1 name=$2 pcap=$3 man=$4
+    local bytes pk req
+    bytes=$(stat -c %s "$pcap")
+    pk=$($python -c 'import json,sys;print(json.load(open(sys.argv[1]))["packets"])' "$man")
+    req=$($python -c 'import json,sys;print(json.load(open(sys.argv[1]))["requests"])' "$man")
+    local cmd=("$ig" analyze --rules "$src/rules" --findings /dev/null "$pcap")
+    local shown="inferguard analyze --rules rules --findings /dev/null $name.pcap"
+    if [ ! -x "$ig" ]; then
+        add_tp "$fig" "$name" inferguard "$bytes" "$pk" "" "" "not measured: inferguard did not build" "$shown"
+    elif "${cmd[@]}" > /dev/null 2> "$work/analyze.err"; then
+        local ev med
+        ev=$(sed -n 's/^[[:space:]]*events[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p' "$work/analyze.err" | head -1)
+        med=$(median_of "${cmd[@]}") || med=""
+        add_tp "$fig" "$name" inferguard "$bytes" "$pk" "${ev:-$req}" "$med" "" "$shown"
+    else
+        local why
+        why=$(grep -v '"level":"warn"' "$work/analyze.err" | head -1 | tr -d '|`' | cut -c1-120)
+        add_tp "$fig" "$name" inferguard "$bytes" "$pk" "" "" "not measured: inferguard analyze failed ($why)" "$shown"
+    fi
+    if command -v tshark >/dev/null; then
+        local med
+        med=$(median_of tshark -r "$pcap" -Y http.request -T fields -e http.request.uri) || med=""
+        add_tp "$fig" "$name" tshark "$bytes" "$pk" "$req" "$med" "$([ -n "$med" ] || echo "not measured: tshark failed")" \
+            "tshark -r $name.pcap -Y http.request -T fields -e http.request.uri"
+    else
+        add_tp "$fig" "$name" tshark "$bytes" "$pk" "" "" "not installed" "tshark"
+    fi
+    if [ "$fig" = 1 ]; then
+        if command -v ndpiReader >/dev/null; then
+            local med
+            med=$(median_of ndpiReader -q -i "$pcap") || med=""
+            add_tp "$fig" "$name" ndpiReader "$bytes" "$pk" "$req" "$med" "$([ -n "$med" ] || echo "not measured: ndpiReader failed")" \
+                "ndpiReader -q -i $name.pcap"
+        else
+            add_tp "$fig" "$name" ndpiReader "$bytes" "$pk" "" "" "not installed" "ndpiReader"
+        fi
+    fi
+}
+
+# ---- figure 1: packets -> inference events, one capture per protocol ----
+if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=50000 ncl=64 ne2e=20000; fi
+for proto in oip_v2 oip_v2_bin kserve_v1 openai; do
+    name="${proto}_d64"
+    log "figure 1: $name"
+    if "$gen" --scenario benign --protocol "$proto" --clients "$ncl" --requests "$nreq" --dim 64 \
+        --seed 1 --quiet --out "$work/$name.pcap" --manifest "$work/$name.json"; then
+        measure 1 "$name" "$work/$name.pcap" "$work/$name.json"
+    else
+        add_tp 1 "$name" ig_gen 0 0 "" "" "not measured: ig_gen failed" "ig_gen"
+    fi
+    rm -f "$work/$name.pcap"
+done
+
+# ---- figure 4: end to end on the attack mix (all detectors at their defaults) ----
+log "figure 4: mixed attacks"
+if "$gen" --scenario mixed --protocol oip_v2 --clients "$ncl" --requests "$ne2e" --dim 64 \
+    --seed 1 --quiet --out "$work/mixed_d64.pcap" --manifest "$work/mixed_d64.json"; then
+    measure 4 mixed_d64 "$work/mixed_d64.pcap" "$work/mixed_d64.json"
+fi
+rm -f "$work/mixed_d64.pcap"
+
+# ---- every other bench program ----
+for p in "${programs[@]}"; do
+    fig=$($py figure-of "$p")
+    bin=$build/bench/$p
+    shown="build-release/bench/$p"
+    if [ ! -x "$bin" ]; then
+        $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":int(sys.argv[1]),"program":sys.argv[2],"status":"did not build","command":sys.argv[3]}))' \
+            "$fig" "$p" "$shown" >> "$rows"
+        continue
+    fi
+    n=$runs
+    [ "$quick" = 1 ] && n=1
+    log "$p: $n run(s)"
+    : > "$work/res.jsonl"
+    status=ok
+    for ((i = 0; i < n; i++)); do
+        if IG_BENCH_QUICK=$quick timeout "$prog_timeout" "$bin" > "$work/out.txt" 2>&1; then
+            $py parse-result "$p" "$fig" < "$work/out.txt" >> "$work/res.jsonl"
+        else
+            rc=$?
+            status="exit $rc"
+            [ "$rc" = 124 ] && status="timed out after ${prog_timeout} s"
+            break
+        fi
+    done
+    if [ -s "$work/res.jsonl" ]; then
+        $py median < "$work/res.jsonl" >> "$rows"
+    else
+        $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":int(sys.argv[1]),"program":sys.argv[2],"status":sys.argv[3],"command":sys.argv[4],"output":open(sys.argv[5],errors="replace").read()[-4000:]}))' \
+            "$fig" "$p" "$status, printed no RESULT line" "$shown" "$work/out.txt" >> "$rows"
+    fi
+done
+
+$py render "$rows" "$work/machine.json" > "$out.tmp" && mv "$out.tmp" "$out"
+log "wrote $out"
+echo "$out"
