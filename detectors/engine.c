@@ -63,7 +63,8 @@ struct ig_engine {
 
 static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
 
-/* SipHash-2-4 of <p,n> under key k: keeps chains short whatever ids a sender picks. */
+/* SipHash-2-4 of <p,n> under key k, the tag (identity kind) folded into the key: keeps
+ * chains short whatever ids a sender picks. */
 #define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
 #define SIPROUND do { v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
                       v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                    \
@@ -71,30 +72,20 @@ static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
                       v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); } while (0)
 static uint64_t siphash(const uint64_t k[2], uint8_t tag, const void *p, size_t n)
 {
-    uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
-    uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
+    uint64_t k0 = k[0] ^ ((uint64_t)tag * 0x9e3779b97f4a7c15ull), k1 = k[1];
+    uint64_t v0 = 0x736f6d6570736575ull ^ k0, v1 = 0x646f72616e646f6dull ^ k1;
+    uint64_t v2 = 0x6c7967656e657261ull ^ k0, v3 = 0x7465646279746573ull ^ k1;
     const uint8_t *s = p;
-    size_t total = n + 1;
-    uint8_t tail[8] = { 0 };
     uint64_t m;
-    /* The tag (identity kind) is hashed as the first byte. */
-    size_t i = 0, pos = 0;
-    for (;;) {
-        size_t take = 0;
-        while (take < 8 && pos < total) {
-            tail[take++] = pos == 0 ? tag : s[pos - 1];
-            pos++;
-        }
-        if (take < 8)
-            break;
-        memcpy(&m, tail, 8);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&m, s + i, 8);
         v3 ^= m; SIPROUND; SIPROUND; v0 ^= m;
-        i += 8;
     }
-    size_t rem = total - i;
-    memset(tail + rem, 0, 8 - rem);
+    uint8_t tail[8] = { 0 };
+    memcpy(tail, s + i, n - i);
     memcpy(&m, tail, 8);
-    m |= (uint64_t)(total & 0xff) << 56;
+    m |= (uint64_t)(n & 0xff) << 56;
     v3 ^= m; SIPROUND; SIPROUND; v0 ^= m;
     v2 ^= 0xff;
     SIPROUND; SIPROUND; SIPROUND; SIPROUND;
