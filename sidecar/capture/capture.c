@@ -8,6 +8,7 @@
 
 /* Kernel ring for live capture: bursts of large bodies must not overflow it between polls. */
 #define IG_CAPTURE_BUFFER_BYTES (32u << 20)
+#define IG_CAPTURE_MAX_SKIP 4096
 
 struct ig_capture {
     pcap_t *p;
@@ -98,19 +99,24 @@ fail:
 
 int ig_capture_next(struct ig_capture *c, struct ig_packet *out)
 {
-    struct pcap_pkthdr *h;
-    const u_char *data;
-    int rc = pcap_next_ex(c->p, &h, &data);
-    if (rc == 0)
-        return IG_AGAIN;                 /* live: nothing ready */
-    if (rc == PCAP_ERROR_BREAK)
-        return IG_DONE;                  /* end of file, or ig_capture_break */
-    if (rc < 0)
-        return IG_EIO;
-    uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
-    if (ig_decode_packet(c->linktype, data, h->caplen, ts, out, &c->st) != IG_OK)
-        return IG_AGAIN;                 /* counted in the stats; caller moves on */
-    return IG_OK;
+    /* Frames that do not decode are counted and skipped here, so that IG_AGAIN almost
+     * always means "nothing buffered": libpcap may hold a ring block of packets the fd
+     * no longer signals. The bound keeps a flood of junk from starving the caller. */
+    for (int skipped = 0; skipped < IG_CAPTURE_MAX_SKIP; skipped++) {
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int rc = pcap_next_ex(c->p, &h, &data);
+        if (rc == 0)
+            return IG_AGAIN;             /* live: nothing ready */
+        if (rc == PCAP_ERROR_BREAK)
+            return IG_DONE;              /* end of file, or ig_capture_break */
+        if (rc < 0)
+            return IG_EIO;
+        uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+        if (ig_decode_packet(c->linktype, data, h->caplen, ts, out, &c->st) == IG_OK)
+            return IG_OK;
+    }
+    return IG_AGAIN;
 }
 
 int ig_capture_fd(struct ig_capture *c)

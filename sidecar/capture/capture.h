@@ -44,8 +44,10 @@ int  ig_capture_open_file(struct ig_capture **c, const char *path, char *err, si
 /* Opens a live interface: non-blocking, immediate mode, snaplen from config; bpf may be "". */
 int  ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snaplen,
                           const char *bpf, char *err, size_t errlen);
-/* Reads the next frame and decodes it. Returns IG_OK (packet in *out), IG_AGAIN (live:
- * nothing now, or a frame was skipped — call again), IG_DONE (end of file), or IG_EIO. */
+/* Reads the next frame and decodes it; frames that do not decode are counted in the
+ * stats and skipped. Returns IG_OK (packet in *out), IG_AGAIN (live: nothing buffered
+ * now; also after 4096 skipped frames in a row — call again), IG_DONE (end of file or
+ * ig_capture_break), or IG_EIO (read error; a file cut mid-record ends this way). */
 int  ig_capture_next(struct ig_capture *c, struct ig_packet *out);
 int  ig_capture_fd(struct ig_capture *c);           /* live: selectable fd, else -1 */
 void ig_capture_break(struct ig_capture *c);
