@@ -237,36 +237,68 @@ static void index_delete(struct fp_state *st, uint32_t tag, uint32_t qid)
     }
 }
 
-/* The S largest distinct window hashes of one quantised row, into out[0..*n). */
+static void heap_sift_down(uint64_t *h, uint32_t n, uint32_t i)
+{
+    for (;;) {
+        uint32_t l = 2 * i + 1, m = i;
+        if (l < n && h[l] < h[m])
+            m = l;
+        if (l + 1 < n && h[l + 1] < h[m])
+            m = l + 1;
+        if (m == i)
+            return;
+        uint64_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void heap_sift_up(uint64_t *h, uint32_t i)
+{
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (h[p] <= h[i])
+            return;
+        uint64_t t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+/* The S largest distinct window hashes of one quantised row, into out[0..n) as a min-heap.
+ * A candidate costs one compare with the heap's minimum unless it enters; duplicates are
+ * screened by a count per low byte of the members, so a full scan happens only on a hit. */
 static uint32_t fingerprint(const struct fp_global *g, const int16_t *v, uint32_t len,
                             uint64_t *out)
 {
     const struct fp_params *p = &g->p;
-    uint32_t w = p->window, n = 0, min_at = 0;
+    uint32_t w = p->window, n = 0;
+    uint16_t lowcnt[256];
+    memset(lowcnt, 0, sizeof(lowcnt));
     uint64_t h = 0;
     for (uint32_t j = 0; j < w; j++)
         h = h * g->base + (uint64_t)(uint16_t)v[j];
-    for (uint32_t i = 0;; i++) {
-        if (i % p->stride == 0) {
+    for (uint32_t i = 0, next = 0;; i++) {
+        if (i == next) {
+            next += p->stride;
             uint64_t d = mix64(h ^ g->key);
-            /* keep the top S in an unsorted array, tracking its minimum: replacements
-             * get rare once it is full, so the linear rescans cost little */
-            if (n < p->top || d > out[min_at]) {
+            if (n < p->top || d > out[0]) {
                 bool dup = false;
-                for (uint32_t k = 0; k < n && !dup; k++)
-                    dup = out[k] == d;
+                if (lowcnt[d & 255])
+                    for (uint32_t k = 0; k < n && !dup; k++)
+                        dup = out[k] == d;
                 if (!dup) {
                     if (n < p->top) {
-                        out[n++] = d;
+                        out[n] = d;
+                        heap_sift_up(out, n++);
                     } else {
-                        out[min_at] = d;
+                        lowcnt[out[0] & 255]--;
+                        out[0] = d;
+                        heap_sift_down(out, n, 0);
                     }
-                    if (n == p->top) {
-                        min_at = 0;
-                        for (uint32_t k = 1; k < n; k++)
-                            if (out[k] < out[min_at])
-                                min_at = k;
-                    }
+                    lowcnt[d & 255]++;
                 }
             }
         }
