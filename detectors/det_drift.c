@@ -425,9 +425,9 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
             cp[b] = (double)cnt[b] / (double)n;
         r->psi = ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, p->eps);
         r->js = ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
-        r->ks_d = ig_drift_ks_d(rc->x, rc->n, m->sbuf, n);
+        double w1;
+        ig_drift_ks_w1(rc->x, rc->n, m->sbuf, n, &r->ks_d, &w1);
         r->ks_p = ig_drift_ks_p(r->ks_d, rc->n, n);
-        double w1 = ig_drift_w1(rc->x, rc->n, m->sbuf, n);
         r->w1n = rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
         switch (p->test) {
         case T_PSI: r->stat = r->psi; r->drifted = r->psi >= p->threshold; break;

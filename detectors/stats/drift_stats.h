@@ -25,6 +25,8 @@ size_t ig_drift_finite_f32(const float *x, size_t n, float *out);
 double ig_drift_ks_d(const float *a, size_t na, const float *b, size_t nb);
 /* Survival function of the Kolmogorov distribution, P(K > lambda). */
 double ig_drift_kolmogorov_sf(double lambda);
+/* KS D (as ig_drift_ks_d) and Wasserstein-1 (as ig_drift_w1) in one merge pass. */
+void ig_drift_ks_w1(const float *a, size_t na, const float *b, size_t nb, double *d, double *w1);
 /* Asymptotic p-value of D for sample sizes na, nb. */
 double ig_drift_ks_p(double d, size_t na, size_t nb);
 

@@ -54,7 +54,7 @@ static void safe_name(const char *s, char *out, size_t n)
 static int write_atomic(const char *path, const char *data, size_t len, FILE **keep,
                         char *err, size_t errlen)
 {
-    char tmp[4200];
+    char tmp[4400];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
@@ -86,7 +86,7 @@ fail:
 
 static int finish_atomic(const char *path, FILE *f, char *err, size_t errlen)
 {
-    char tmp[4200];
+    char tmp[4400];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (ferror(f) | fclose(f)) {
         snprintf(err, errlen, "%s: write failed", tmp);
@@ -102,9 +102,9 @@ static int finish_atomic(const char *path, FILE *f, char *err, size_t errlen)
 
 int ig_drift_write_report(const char *dir, const struct ig_drift_report *r, char *err, size_t errlen)
 {
-    char model[IG_MODEL_NAME_MAX], mdir[4096], stem[4200], path[4300], ts[64];
+    char model[IG_MODEL_NAME_MAX], mdir[3200], stem[3300], path[3400], ts[64];
     safe_name(r->model, model, sizeof model);
-    snprintf(mdir, sizeof mdir, "%s/%s", dir, model);
+    snprintf(mdir, sizeof mdir, "%.3000s/%s", dir, model);
     if (mkdir_p(mdir, err, errlen) != IG_OK)
         return IG_EIO;
     time_t s = (time_t)(r->start_us / 1000000u);
@@ -214,7 +214,7 @@ static void esc(FILE *f, const char *s)
 int ig_drift_write_index(const char *dir, char *err, size_t errlen)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/index.html", dir);
+    snprintf(path, sizeof path, "%.4000s/index.html", dir);
     FILE *f = NULL;
     int rc = write_atomic(path, NULL, 0, &f, err, errlen);
     if (rc != IG_OK)
@@ -230,7 +230,7 @@ int ig_drift_write_index(const char *dir, char *err, size_t errlen)
         fputs("<p>No reports yet.</p>", f);
     for (size_t i = 0; i < nm; i++) {
         char mdir[4400];
-        snprintf(mdir, sizeof mdir, "%s/%s", dir, models[i]);
+        snprintf(mdir, sizeof mdir, "%.4000s/%.255s", dir, models[i]);
         size_t nr = 0;
         char **reps = list_dir(mdir, is_report, &nr, cmp_desc);
         fputs("<section class=\"model\"><h2>", f);

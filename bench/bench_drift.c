@@ -1,0 +1,173 @@
+/* bench_drift: drift evaluation throughput in feature-samples per second (features x window
+ * rows / time) at 64 features, a 5 000-row reference and 1 000-row windows, next to the
+ * Python reference (bench/python/drift_ref.py: scipy ks_2samp + PSI per feature, what Alibi
+ * Detect's KSDrift does).
+ *
+ *   bench_drift               C (full detector path, and statistics alone) and Python
+ *   bench_drift --no-python   C side only
+ *
+ * "detector" feeds events through the drift detector: copying rows into the window, and at
+ * each full window PSI, KS (D and p), JS and W1 for every feature plus the verdict, class
+ * chi-square and report preparation. "stats" times only the per-feature tests the Python
+ * side runs (sort + PSI + KS D and p) on the same data. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <inferguard/detector.h>
+#include <inferguard/rules.h>
+#include "stats/drift_stats.h"
+
+extern const struct ig_detector ig_det_drift;
+
+#define F 64
+#define REF 5000
+#define WIN 1000
+#define WINDOWS 40
+
+static uint64_t rs = 7;
+static double nrand(void)
+{
+    double u[2];
+    for (int i = 0; i < 2; i++) {
+        rs ^= rs >> 12; rs ^= rs << 25; rs ^= rs >> 27;
+        u[i] = (double)((rs * 0x2545f4914f6cdd1dull) >> 11) / 9007199254740992.0 + 1e-300;
+    }
+    return sqrt(-2.0 * log(u[0])) * cos(2 * M_PI * u[1]);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static int findings;
+static void count(void *ctx, const struct ig_finding *f)
+{
+    (void)ctx; (void)f;
+    findings++;
+}
+
+int main(int argc, char **argv)
+{
+    bool python = !(argc > 1 && strcmp(argv[1], "--no-python") == 0);
+    static const char yaml[] = "- detector: drift.features\n  params:\n    reference_rows: 5000\n"
+                               "    reservoir: 5000\n    window_rows: 1000\n";
+    struct ig_rules *rules = NULL;
+    char err[256];
+    if (ig_rules_load_buf("bench", yaml, sizeof yaml - 1, &rules, err, sizeof err) != IG_OK) {
+        fprintf(stderr, "bench_drift: rules: %s\n", err);
+        return 1;
+    }
+    void *global = NULL;
+    if (ig_det_drift.init(rules, &global, err, sizeof err) != IG_OK) {
+        fprintf(stderr, "bench_drift: %s\n", err);
+        return 1;
+    }
+    void *slice = NULL;
+    struct ig_emit emit = { count, NULL };
+    struct ig_call call = { .global = global, .model = &slice, .emit = &emit };
+    float row[F];
+    struct ig_event ev;
+    memset(&ev, 0, sizeof ev);
+    strcpy(ev.model, "bench");
+    ev.rows = 1;
+    ev.features = F;
+    ev.inputs = row;
+    ev.flags = IG_EV_TENSOR;
+    /* Rows are generated up front so that only the detector is timed. */
+    float *rows = malloc(sizeof(float) * F * (size_t)WIN * WINDOWS);
+    for (int i = 0; i < REF; i++) {
+        for (int f = 0; f < F; f++)
+            row[f] = (float)nrand();
+        ev.req_time_us = 1000u * (uint64_t)i;
+        ig_det_drift.observe(&call, &ev);
+    }
+    for (size_t i = 0; i < (size_t)WIN * WINDOWS; i++)
+        for (int f = 0; f < F; f++)
+            rows[i * F + f] = (float)(nrand() + 0.1 * ((i / WIN) % 3));
+    double t0 = now_s();
+    for (size_t i = 0; i < (size_t)WIN * WINDOWS; i++) {
+        ev.inputs = rows + i * F;
+        ev.req_time_us = 1000u * (REF + i);
+        ig_det_drift.observe(&call, &ev);
+    }
+    double dt = now_s() - t0, det_rate = (double)F * WIN * WINDOWS / dt;
+    printf("c-detector features=%d ref=%d window=%d windows=%d seconds=%.4f feature_samples_per_s=%.0f "
+           "ns_per_feature_sample=%.2f findings=%d\n",
+           F, REF, WIN, WINDOWS, dt, det_rate, 1e9 / det_rate, findings);
+
+    /* Statistics alone: sorted reference columns, per window and feature sort + PSI + KS. */
+    float *ref = malloc(sizeof(float) * F * REF), *cur = malloc(sizeof(float) * WIN),
+          *tmp = malloc(sizeof(float) * REF);
+    double edges[F][9], refp[F][10];
+    for (int f = 0; f < F; f++) {
+        for (int i = 0; i < REF; i++)
+            ref[f * REF + i] = (float)nrand();
+        ig_drift_sort_f32(ref + f * REF, tmp, REF);
+        uint32_t c[10];
+        ig_drift_quantile_edges(ref + f * REF, REF, 10, edges[f]);
+        ig_drift_bin_counts_sorted(ref + f * REF, REF, edges[f], 10, c);
+        for (int b = 0; b < 10; b++)
+            refp[f][b] = c[b] / (double)REF;
+    }
+    int drifted = 0;
+    double sink = 0;
+    t0 = now_s();
+    for (int w = 0; w < WINDOWS; w++)
+        for (int f = 0; f < F; f++) {
+            for (int i = 0; i < WIN; i++)
+                cur[i] = rows[((size_t)w * WIN + i) * F + f];
+            ig_drift_sort_f32(cur, tmp, WIN);
+            uint32_t c[10];
+            double cp[10];
+            ig_drift_bin_counts_sorted(cur, WIN, edges[f], 10, c);
+            for (int b = 0; b < 10; b++)
+                cp[b] = c[b] / (double)WIN;
+            double psi = ig_drift_psi(refp[f], cp, 10, 1e-4);
+            double d = ig_drift_ks_d(ref + f * REF, REF, cur, WIN);
+            sink += ig_drift_ks_p(d, REF, WIN);
+            drifted += psi >= 0.1;
+        }
+    dt = now_s() - t0;
+    double st_rate = (double)F * WIN * WINDOWS / dt;
+    printf("c-stats features=%d ref=%d window=%d windows=%d seconds=%.4f feature_samples_per_s=%.0f "
+           "drifted=%d (p-sum %.3g)\n", F, REF, WIN, WINDOWS, dt, st_rate, drifted, sink);
+    ig_det_drift.free(global);
+    ig_rules_free(rules);
+    free(rows);
+    free(ref);
+    free(cur);
+    free(tmp);
+    if (!python)
+        return 0;
+
+    /* The source tree: $IG_SRC, else where this file was compiled from. */
+    char src[512], cmd[1024];
+    const char *e = getenv("IG_SRC");
+    snprintf(src, sizeof src, "%s", e ? e : __FILE__);
+    char *cut = e ? NULL : strstr(src, "/bench/bench_drift.c");
+    if (cut)
+        *cut = 0;
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/bench/python/drift_ref.py %d %d %d 20",
+             src, F, REF, WIN);
+    FILE *p = popen(cmd, "r");
+    char line[512];
+    double py_rate = 0;
+    while (p && fgets(line, sizeof line, p)) {
+        fputs(line, stdout);
+        char *k = strstr(line, "feature_samples_per_s=");
+        if (k)
+            py_rate = atof(k + 22);
+    }
+    if (!p || pclose(p) != 0 || py_rate <= 0) {
+        fprintf(stderr, "bench_drift: python reference failed (%s)\n", cmd);
+        return 1;
+    }
+    printf("ratio detector/python=%.1fx stats/python=%.1fx\n", det_rate / py_rate, st_rate / py_rate);
+    return 0;
+}
