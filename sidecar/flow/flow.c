@@ -226,9 +226,11 @@ void ig_flow_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
     bool syn_only = (pkt->tcp_flags & 0x12) == 0x02;
     bool rst = pkt->tcp_flags & 0x04;
     if (e && syn_only) {
-        /* a fresh SYN on a live tuple with another ISN: the old connection is gone */
+        /* a SYN with another ISN, or any SYN where we already saw data without one:
+         * the old connection is gone and the tuple was reused */
         struct ig_half *h = &e->half[dir];
-        if ((h->state & IG_HALF_KNOWN) && h->next_seq != pkt->seq + 1) {
+        bool other_isn = (h->state & IG_HALF_SYN) ? h->isn != pkt->seq : (h->state & IG_HALF_KNOWN);
+        if (other_isn) {
             t->st.syn_reuse++;
             flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
             e = NULL;

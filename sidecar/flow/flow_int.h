@@ -16,7 +16,7 @@ struct ig_blk {
     uint8_t  data[IG_BLK_DATA];
 };
 
-enum { IG_HALF_KNOWN = 1, IG_HALF_FIN = 2, IG_HALF_DONE = 4 };
+enum { IG_HALF_KNOWN = 1, IG_HALF_FIN = 2, IG_HALF_DONE = 4, IG_HALF_SYN = 8 };
 
 /* One direction of a TCP connection. */
 struct ig_half {
@@ -24,6 +24,8 @@ struct ig_half {
     uint32_t next_seq;     /* next byte to deliver */
     uint32_t fin_seq;      /* sequence number of the FIN, when IG_HALF_FIN */
     uint32_t q_bytes;      /* data bytes queued */
+    uint32_t q_blocks;     /* blocks queued: their memory counts against flow.stream_max_bytes */
+    uint32_t isn;          /* when IG_HALF_SYN */
     uint8_t  state;
 };
 

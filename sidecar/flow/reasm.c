@@ -67,6 +67,7 @@ static void pop_head(struct ig_flow_table *t, struct ig_half *h)
 {
     struct ig_blk *b = h->q;
     h->q = b->next;
+    h->q_blocks--;
     h->q_bytes -= b->len;
     t->st.bytes_buffered -= b->len;
     ig_flow_blk_put(t, b);
@@ -103,33 +104,46 @@ static void skip_to_head(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
     drain(t, e, dir, ts);
 }
 
-/* Queues [seq, seq+n) minus what is already queued (first copy wins). Returns false when
- * a cap stops it; what was queued before the cap was hit stays. <*cap_hit> says which. */
+/* Queues [seq, seq+n) minus what is already queued (first copy wins). New bytes right
+ * after a block with room are appended to it, so runs of small segments share blocks.
+ * Returns false when a cap stops it (what was queued before stays); <*cap_hit> is 1 for
+ * flow.stream_max_bytes (block memory of this direction), 2 for flow.memcap. */
 static bool enqueue(struct ig_flow_table *t, struct ig_half *h, uint32_t seq, const uint8_t *p,
                     uint32_t n, int *cap_hit)
 {
     uint32_t base = h->next_seq;
-    uint32_t cur = seq - base, end = cur + n;   /* offsets from next_seq, below 2^31 */
-    struct ig_blk **link = &h->q;
+    uint32_t start = seq - base;
+    uint32_t cur = start, end = cur + n;   /* offsets from next_seq, below 2^31 */
+    struct ig_blk **link = &h->q, *prev = NULL;
     bool overlapped = false, conflict = false;
 
     while (cur < end) {
-        while (*link && (*link)->seq - base + (*link)->len <= cur)
-            link = &(*link)->next;
+        while (*link && (*link)->seq - base + (*link)->len <= cur) {
+            prev = *link;
+            link = &prev->next;
+        }
         struct ig_blk *b = *link;
         uint32_t boff = b ? b->seq - base : end;
         if (b && boff <= cur) {
             uint32_t stop = IG_MIN(end, boff + b->len);
             overlapped = true;
-            if (memcmp(b->data + (cur - boff), p + (cur - (seq - base)), stop - cur) != 0)
+            if (memcmp(b->data + (cur - boff), p + (cur - start), stop - cur) != 0)
                 conflict = true;
             cur = stop;
             continue;
         }
         uint32_t piece_end = IG_MIN(end, boff);
         while (cur < piece_end) {
-            uint32_t len = IG_MIN(piece_end - cur, IG_BLK_DATA);
-            if (h->q_bytes + len > t->stream_max) {
+            if (prev && prev->seq - base + prev->len == cur && prev->len < IG_BLK_DATA) {
+                uint32_t take = IG_MIN(piece_end - cur, IG_BLK_DATA - prev->len);
+                memcpy(prev->data + prev->len, p + (cur - start), take);
+                prev->len += take;
+                h->q_bytes += take;
+                t->st.bytes_buffered += take;
+                cur += take;
+                continue;
+            }
+            if ((uint64_t)(h->q_blocks + 1) * sizeof(struct ig_blk) > t->stream_max) {
                 *cap_hit = 1;
                 goto out;
             }
@@ -142,12 +156,15 @@ static bool enqueue(struct ig_flow_table *t, struct ig_half *h, uint32_t seq, co
                 *cap_hit = 2;
                 goto out;
             }
+            uint32_t len = IG_MIN(piece_end - cur, IG_BLK_DATA);
             nb->seq = base + cur;
             nb->len = len;
-            memcpy(nb->data, p + (cur - (seq - base)), len);
+            memcpy(nb->data, p + (cur - start), len);
             nb->next = *link;
             *link = nb;
+            prev = nb;
             link = &nb->next;
+            h->q_blocks++;
             h->q_bytes += len;
             t->st.bytes_buffered += len;
             cur += len;
@@ -235,8 +252,9 @@ void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,
 
     if (pkt->tcp_flags & 0x02) {
         if (!(h->state & IG_HALF_KNOWN)) {
+            h->isn = seq;
             h->next_seq = seq + 1;
-            h->state |= IG_HALF_KNOWN;
+            h->state |= IG_HALF_KNOWN | IG_HALF_SYN;
         }
         seq += 1;                         /* data on a SYN (fast open) follows the ISN */
     } else if (!(h->state & IG_HALF_KNOWN)) {

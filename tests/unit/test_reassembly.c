@@ -267,6 +267,42 @@ static void test_truncated_segment(void **state)
     tf_rec_free(&r);
 }
 
+/* Tiny out-of-order segments: contiguous ones share blocks; scattered ones are bounded
+ * by the per-direction cap on block memory, and every byte is either delivered or counted
+ * in a gap. */
+static void test_tiny_segments(void **state)
+{
+    (void)state;
+    struct tf_rec r;
+    tf_cfg(&cfg);
+    cfg.flow_stream_max = 64 * 1024;
+    struct ig_flow_table *t = tf_table(&r, &cfg);
+    struct tf_conn c;
+    conn_init(&c, t, 3, 4);
+    tf_handshake(&c);
+    uint8_t data[20000];
+    fill(data, sizeof(data), 5);
+    uint32_t s = c.cseq;
+    for (uint32_t i = 1; i < 10000; i++)          /* byte 0 missing, 1..9999 one by one */
+        tf_send_at(&c, true, s + i, TF_ACK, data + i, 1);
+    const struct ig_flow_stats *st = ig_flow_stats(t);
+    assert_int_equal(st->bytes_buffered, 9999);
+    assert_int_equal(st->stream_cap_drops, 0);
+    tf_send_at(&c, true, s, TF_ACK, data, 1);
+    assert_int_equal(r.len[0], 10000);
+    assert_memory_equal(r.buf[0], data, 10000);
+    /* every other byte of the next 10000: each its own block, so the cap must act */
+    for (uint32_t i = 10001; i < 20000; i += 2)
+        tf_send_at(&c, true, s + i, TF_ACK, data + i, 1);
+    assert_true(st->stream_cap_drops > 0);
+    assert_true(st->bytes_buffered <= 64 * 1024 / 2048);
+    ig_flow_flush(t, c.ts);
+    assert_int_equal(r.len[0] + r.gap_bytes[0], 20000);
+    assert_int_equal(r.len[0], 15000);
+    ig_flow_table_free(t);
+    tf_rec_free(&r);
+}
+
 /* A 1 MiB exchange over IPv6 cut in random segments, shuffled within a window, with
  * duplicates and consistent overlaps: the stream must come out byte for byte. */
 static void test_random_stream(void **state)
@@ -332,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_fin_with_hole),
         cmocka_unit_test(test_rst),
         cmocka_unit_test(test_truncated_segment),
+        cmocka_unit_test(test_tiny_segments),
         cmocka_unit_test(test_random_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
