@@ -180,7 +180,7 @@ measure() {
 }
 
 # ---- figure 1: packets -> inference events, one capture per protocol ----
-if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=50000 ncl=64 ne2e=20000; fi
+if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=20000 ncl=64 ne2e=10000; fi
 for proto in oip_v2 oip_v2_bin kserve_v1 openai; do
     name="${proto}_d64"
     log "figure 1: $name"
@@ -216,8 +216,23 @@ for p in "${programs[@]}"; do
     log "$p: $n run(s)"
     : > "$work/res.jsonl"
     status=ok
+    args=()
+    peer=""
+    if [ "$p" = bench_json ]; then
+        # Its peers (simdjson On-Demand, cJSON; C++, bench/peers) read the payloads it dumps.
+        mkdir -p "$work/json"
+        args=(--dump "$work/json")
+        if [ ! -x "$build/peers/bench_json_peers" ]; then
+            { cmake -S "$src/bench/peers" -B "$build/peers" -DCMAKE_BUILD_TYPE=Release &&
+              cmake --build "$build/peers" -j2; } > "$work/build-peers.log" 2>&1 ||
+                log "building bench/peers failed"
+        fi
+        [ -x "$build/peers/bench_json_peers" ] && peer="$build/peers/bench_json_peers"
+        shown="$shown --dump DIR; build-release/peers/bench_json_peers DIR"
+    fi
     for ((i = 0; i < n; i++)); do
-        if IG_BENCH_QUICK=$quick timeout "$prog_timeout" "$bin" > "$work/out.txt" 2>&1; then
+        if IG_BENCH_QUICK=$quick timeout "$prog_timeout" "$bin" "${args[@]}" > "$work/out.txt" 2>&1 &&
+           { [ -z "$peer" ] || timeout "$prog_timeout" "$peer" "$work/json" >> "$work/out.txt" 2>&1; }; then
             $py parse-result "$p" "$fig" < "$work/out.txt" >> "$work/res.jsonl"
         else
             rc=$?

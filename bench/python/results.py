@@ -13,6 +13,7 @@ A bench program reports a figure by printing lines like
 (values may be double-quoted). Programs that print no RESULT line are shown verbatim.
 """
 import json
+import re
 import shlex
 import statistics
 import sys
@@ -36,6 +37,7 @@ def figure_of(program):
     """Which figure a bench program feeds, by its name."""
     p = program.lower()
     for prefix, fig in (("bench_json", 2), ("bench_kernel", 3), ("bench_det", 3),
+                        ("bench_engine", 3),
                         ("bench_prada", 3), ("bench_fingerprint", 3), ("bench_e2e", 4),
                         ("bench_pipeline", 4), ("bench_mem", 5), ("bench_thread", 6),
                         ("bench_scal", 6), ("bench_drift", 7)):
@@ -44,8 +46,33 @@ def figure_of(program):
     return 8
 
 
-def parse_result_lines(text):
+def parse_case_lines(text):
+    """bench_json and its peers print "case=C impl=I MB/s=M floats/s=F ns/float=N":
+    one row per (case, peer implementation) with inferguard's MB/s against the peer's."""
+    cases = {}
+    for line in text.splitlines():
+        toks = dict(re.findall(r"([\w/]+)=\s*(\S+)", line))
+        if "case" in toks and "impl" in toks and "MB/s" in toks:
+            try:
+                cases.setdefault(toks["case"], {})[toks["impl"]] = float(toks["MB/s"])
+            except ValueError:
+                pass
     out = []
+    for case, impls in cases.items():
+        ours = impls.get("inferguard")
+        if ours is None:
+            continue
+        peers = [(k, v) for k, v in impls.items() if k != "inferguard"]
+        if not peers:
+            out.append({"metric": case, "value": ours, "unit": "MB/s", "better": "higher"})
+        for name, v in peers:
+            out.append({"metric": case, "value": ours, "unit": "MB/s", "peer": name,
+                        "peer_value": v, "better": "higher"})
+    return out
+
+
+def parse_result_lines(text):
+    out = parse_case_lines(text)
     for line in text.splitlines():
         line = line.strip()
         if not line.startswith("RESULT "):
@@ -88,7 +115,7 @@ def cmd_median():
         if not line.strip():
             continue
         r = json.loads(line)
-        key = (r.get("program"), r.get("metric"))
+        key = (r.get("program"), r.get("metric"), r.get("peer"))
         if key not in groups:
             order.append(key)
             groups[key] = []
