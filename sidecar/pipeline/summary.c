@@ -55,7 +55,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     int n = 0;
     for (int i = 0; i < IG_PROTO__COUNT; i++)
         if (p->events_by_proto[i])
-            fprintf(out, "%s %s %llu", n++ ? "," : " (", ig_protocol_name((enum ig_protocol)i),
+            fprintf(out, "%s%s %llu", n++ ? ", " : " (", ig_protocol_name((enum ig_protocol)i),
                     U(p->events_by_proto[i]));
     fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->events_malformed));
     fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
@@ -65,7 +65,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     n = 0;
     for (size_t i = 0; i < ig_engine_detector_count(p->engine) && i < 64; i++)
         if (e->findings[i])
-            fprintf(out, "%s %s %llu", n++ ? "," : ":", ig_engine_detector_name(p->engine, i),
+            fprintf(out, "%s %s %llu", n++ ? "," : ";", ig_engine_detector_name(p->engine, i),
                     U(e->findings[i]));
     fprintf(out, "\n");
     ig_findings_sink_stats(p->findings, print_sink, out);
