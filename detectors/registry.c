@@ -9,6 +9,7 @@
     X(drift) \
     X(prada) \
     X(fingerprint) \
+    X(boundary) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

@@ -42,6 +42,8 @@ int  ig_vset_reserve(struct ig_vset *s, uint32_t cap);
 void ig_vset_free(struct ig_vset *s);
 /* Copies <x> (dim floats) in as vector number s->count. Returns IG_ELIMIT when full. */
 int  ig_vset_append(struct ig_vset *s, const float *x);
+/* Overwrites vector <i> (< count) with <x>: recent-query rings reuse their slots. */
+void ig_vset_put(struct ig_vset *s, uint32_t i, const float *x);
 /* Bytes held for a set of <cap> vectors of <dim> floats. */
 size_t ig_vset_bytes(uint32_t dim, uint32_t cap);
 /* Vector <i> copied out into <out> (dim floats); tests and debugging. */

@@ -65,6 +65,14 @@ int ig_vset_append(struct ig_vset *s, const float *x)
     return IG_OK;
 }
 
+void ig_vset_put(struct ig_vset *s, uint32_t i, const float *x)
+{
+    uint32_t b = i / IG_VSET_BLOCK, l = i % IG_VSET_BLOCK;
+    float *blk = s->data + (size_t)b * s->dim * IG_VSET_BLOCK;
+    for (uint32_t f = 0; f < s->dim; f++)
+        blk[(size_t)f * IG_VSET_BLOCK + l] = x[f];
+}
+
 void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out)
 {
     uint32_t b = i / IG_VSET_BLOCK, l = i % IG_VSET_BLOCK;

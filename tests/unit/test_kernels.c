@@ -278,6 +278,13 @@ static void test_vset_grow(void **state)
     assert_int_equal(ig_vset_append(&s, v), IG_OK);
     ig_vset_get(&s, 3, v);
     assert_true(v[0] == 30.0f && v[4] == 34.0f);
+    /* overwrite in place (recent-query rings) */
+    float w[5] = { -1, -2, -3, -4, -5 };
+    ig_vset_put(&s, 3, w);
+    ig_vset_get(&s, 3, v);
+    assert_memory_equal(v, w, sizeof(w));
+    int32_t at;
+    assert_true(ig_kern()->l2sq_min(&s, w, &at) == 0.0f && at == 3);
     ig_vset_free(&s);
 }
 

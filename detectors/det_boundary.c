@@ -1,0 +1,261 @@
+/* adversarial.boundary: decision-based black-box attacks (Boundary attack, HopSkipJump,
+ * label-only probing) walk along the model's decision boundary: long runs of queries
+ * that are near-duplicates of the client's recent ones, answered with a low top-1 margin
+ * or with the predicted label flipping between neighbours. Benign clients rarely send
+ * near-duplicates, and when they do (retries) the answers are confident and stable.
+ *
+ * Per query row: the nearest of the client's last <recent> inputs (L2, SIMD kernel) is a
+ * near-duplicate when closer than near_rel x the input's norm. A run is a sequence of
+ * near-duplicates that tolerates up to max_gap other queries in a row. Within a run we
+ * count low-margin answers (top1 - top2 < margin, when scores come back) and label flips
+ * (label differs from the nearest recent query's). A finding fires when a run reaches
+ * min_run queries with (low margins + flips) / run >= min_share, again at 10x, 100x ...
+ *
+ * Memory: one pointer in the client slice; the ring of recent inputs (recent x dim floats,
+ * blocked) is allocated on the client's first tensor query from a global budget
+ * (memory_mb) and freed in evict: 16 x dim x 4 B + 100 B per client with the defaults. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/detector.h>
+#include "kernels/kernels.h"
+
+#define BD_NAME "adversarial.boundary"
+
+struct bd_params {
+    uint32_t recent, min_run, max_gap, max_dim;
+    double near_rel, margin, min_share;
+    uint64_t budget;
+    int severity;
+};
+
+struct bd_global {
+    struct bd_params p;
+    _Atomic uint64_t bytes_used, refused, skipped;
+};
+
+struct bd_state {
+    struct ig_vset ring;      /* last <recent> inputs, slot = query % recent */
+    int32_t *labels;          /* their labels */
+    uint64_t queries, bytes;
+    uint32_t run, gap, low, flips, next_alarm;
+    double   margin_sum;
+    uint32_t margin_n;
+};
+
+struct bd_client {
+    struct bd_state *st;
+};
+
+static int bd_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct bd_global *g = calloc(1, sizeof(*g));
+    if (!g) {
+        snprintf(err, errlen, "%s: out of memory", BD_NAME);
+        return IG_ENOMEM;
+    }
+    struct bd_params *p = &g->p;
+    p->recent = (uint32_t)ig_rules_num(r, BD_NAME, "recent", 16);
+    p->min_run = (uint32_t)ig_rules_num(r, BD_NAME, "min_run", 30);
+    p->max_gap = (uint32_t)ig_rules_num(r, BD_NAME, "max_gap", 3);
+    p->max_dim = (uint32_t)ig_rules_num(r, BD_NAME, "max_dim", 262144);
+    p->near_rel = ig_rules_num(r, BD_NAME, "near_rel", 0.05);
+    p->margin = ig_rules_num(r, BD_NAME, "margin", 0.1);
+    p->min_share = ig_rules_num(r, BD_NAME, "min_share", 0.3);
+    double mb = ig_rules_num(r, BD_NAME, "memory_mb", 128);
+    p->severity = ig_rules_severity(r, BD_NAME, IG_SEV_MEDIUM);
+    if (p->recent < 1 || p->recent > 1024 || p->min_run < 2 || p->max_dim < 1 ||
+        !(p->near_rel > 0 && p->near_rel < 1) || !(p->margin > 0 && p->margin <= 1) ||
+        !(p->min_share > 0 && p->min_share <= 1) || !(mb >= 1)) {
+        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", BD_NAME);
+        free(g);
+        return IG_ECONF;
+    }
+    p->budget = (uint64_t)(mb * 1048576.0);
+    *global = g;
+    return IG_OK;
+}
+
+static void bd_free(void *global)
+{
+    free(global);
+}
+
+static void state_free(struct bd_global *g, struct bd_state *st)
+{
+    if (!st)
+        return;
+    atomic_fetch_sub(&g->bytes_used, st->bytes);
+    ig_vset_free(&st->ring);
+    free(st->labels);
+    free(st);
+}
+
+static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
+{
+    uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
+    uint64_t cur = atomic_load(&g->bytes_used);
+    do {
+        if (cur + bytes > g->p.budget) {
+            atomic_fetch_add(&g->refused, 1);
+            return NULL;
+        }
+    } while (!atomic_compare_exchange_weak(&g->bytes_used, &cur, cur + bytes));
+    struct bd_state *st = calloc(1, sizeof(*st));
+    if (st && (ig_vset_init(&st->ring, dim, g->p.recent) != IG_OK ||
+               !(st->labels = calloc(g->p.recent, sizeof(int32_t))))) {
+        ig_vset_free(&st->ring);
+        free(st);
+        st = NULL;
+    }
+    if (!st) {
+        atomic_fetch_sub(&g->bytes_used, bytes);
+        atomic_fetch_add(&g->refused, 1);
+        return NULL;
+    }
+    st->bytes = bytes;
+    st->next_alarm = g->p.min_run;
+    return st;
+}
+
+static int row_label(const struct ig_event *ev, uint32_t r, double *margin)
+{
+    *margin = -1.0;
+    int label = ev->labels ? ev->labels[r] : -1;
+    if (ev->scores && ev->outputs >= 2 && !(ev->flags & IG_EV_LOGITS)) {
+        const float *s = ev->scores + (size_t)r * ev->outputs;
+        uint32_t b1 = s[1] > s[0], b2 = 1 - b1;
+        for (uint32_t k = 2; k < ev->outputs; k++) {
+            if (s[k] > s[b1]) {
+                b2 = b1;
+                b1 = k;
+            } else if (s[k] > s[b2]) {
+                b2 = k;
+            }
+        }
+        if (isfinite(s[b1]) && isfinite(s[b2]))
+            *margin = (double)s[b1] - (double)s[b2];
+        if (label < 0)
+            label = (int)b1;
+    }
+    return label;
+}
+
+static const char bd_remediation[] =
+    "Rate-limit or block this client; return labels only with rounded scores. Decision-based "
+    "attacks work from labels alone, so keep this detector on (AML.M0002, AML.M0004).";
+
+static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct bd_params *p,
+                  const struct bd_state *st)
+{
+    struct ig_finding f;
+    ig_finding_init(&f, BD_NAME, ev);
+    f.title = "Suspected decision-boundary probing";
+    f.desc = "A long run of near-duplicate queries answered with low margins or flipping labels: "
+             "the footprint of a decision-based adversarial attack (Boundary, HopSkipJump).";
+    f.remediation = bd_remediation;
+    f.atlas[0] = "AML.T0043.001";
+    f.atlas[1] = "AML.T0015";
+    f.queries_seen = st->queries;
+    int sev = p->severity + (st->run >= 10 * p->min_run) + (st->run >= 100 * p->min_run);
+    f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
+    f.confidence_id = st->run >= 10 * p->min_run ? 3 : 2;
+    ig_finding_score(&f, "run", st->run);
+    ig_finding_score(&f, "low_margin", st->low);
+    ig_finding_score(&f, "label_flips", st->flips);
+    ig_finding_score(&f, "share", (double)(st->low + st->flips) / st->run);
+    if (st->margin_n)
+        ig_finding_score(&f, "mean_margin", st->margin_sum / st->margin_n);
+    ig_finding_score(&f, "queries", (double)st->queries);
+    ig_emit_finding(call->emit, &f);
+}
+
+static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    struct bd_global *g = (struct bd_global *)call->global;
+    const struct bd_params *p = &g->p;
+    struct bd_client *cl = call->client;
+    if (!ev->inputs || ev->rows == 0 || ev->features == 0)
+        return IG_OK;
+    if (ev->features > p->max_dim) {
+        atomic_fetch_add(&g->skipped, ev->rows);
+        return IG_OK;
+    }
+    if (!cl->st && !(cl->st = state_new(g, ev->features)))
+        return IG_OK;
+    struct bd_state *st = cl->st;
+    if (st->ring.dim != ev->features) {
+        atomic_fetch_add(&g->skipped, ev->rows);
+        return IG_OK;
+    }
+    const struct ig_kern_ops *k = ig_kern();
+    for (uint32_t r = 0; r < ev->rows; r++) {
+        const float *x = ev->inputs + (size_t)r * ev->features;
+        if (!ig_kern_finite(x, ev->features)) {
+            atomic_fetch_add(&g->skipped, 1);
+            continue;
+        }
+        double margin;
+        int label = row_label(ev, r, &margin);
+        double norm2 = 0;
+        for (uint32_t f = 0; f < ev->features; f++)
+            norm2 += (double)x[f] * x[f];
+        int32_t at = -1;
+        float d2 = st->ring.count ? k->l2sq_min(&st->ring, x, &at) : INFINITY;
+        double lim = p->near_rel * sqrt(norm2 > 1e-12 ? norm2 : 1e-12);
+        bool near = at >= 0 && d2 <= lim * lim;
+        if (near) {
+            st->run++;
+            st->gap = 0;
+            if (margin >= 0 && margin < p->margin)
+                st->low++;
+            if (label >= 0 && st->labels[at] >= 0 && label != st->labels[at])
+                st->flips++;
+            if (margin >= 0) {
+                st->margin_sum += margin;
+                st->margin_n++;
+            }
+            if (st->run >= st->next_alarm) {
+                if ((double)(st->low + st->flips) >= p->min_share * st->run) {
+                    alarm(call, ev, p, st);
+                    st->next_alarm = st->run * 10;
+                } else {
+                    /* not yet: look again after another min_run queries */
+                    st->next_alarm = st->run + p->min_run;
+                }
+            }
+        } else if (++st->gap > p->max_gap && st->run) {
+            st->run = st->low = st->flips = st->margin_n = 0;
+            st->margin_sum = 0;
+            st->next_alarm = p->min_run;
+        }
+        uint32_t slot = (uint32_t)(st->queries % p->recent);
+        if (st->ring.count < p->recent && slot == st->ring.count)
+            ig_vset_append(&st->ring, x);
+        else
+            ig_vset_put(&st->ring, slot, x);
+        st->labels[slot] = label;
+        st->queries++;
+    }
+    return IG_OK;
+}
+
+static void bd_evict(const struct ig_call *call)
+{
+    struct bd_client *cl = call->client;
+    state_free((struct bd_global *)call->global, cl->st);
+    cl->st = NULL;
+}
+
+const struct ig_detector ig_det_boundary = {
+    .name = BD_NAME,
+    .wants = IG_EV_TENSOR,
+    .client_size = sizeof(struct bd_client),
+    .init = bd_init,
+    .observe = bd_observe,
+    .evict = bd_evict,
+    .free = bd_free,
+};

@@ -1,0 +1,215 @@
+/* adversarial.boundary on synthetic streams: a decision-based walk along the boundary of a
+ * nearest-centre classifier alarms (with scores, and label-only); natural queries and
+ * confident retries of one input do not; bad input is skipped. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <inferguard/detector.h>
+
+extern const struct ig_detector ig_det_boundary;
+
+static uint64_t rs = 4242;
+static double urand(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return ((rs >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+static double nrand(void)
+{
+    return sqrt(-2.0 * log(urand())) * cos(6.283185307179586 * urand());
+}
+
+#define D 32
+#define C 5
+static float centres[C][D];
+
+/* The model: softmax over -squared distance to each class centre. */
+static int model(const float *x, float *scores)
+{
+    double e[C], sum = 0, best = -1;
+    int arg = 0;
+    for (int c = 0; c < C; c++) {
+        double d = 0;
+        for (int f = 0; f < D; f++)
+            d += (x[f] - centres[c][f]) * (x[f] - centres[c][f]);
+        e[c] = exp(-d * 4.0);
+        sum += e[c];
+    }
+    for (int c = 0; c < C; c++) {
+        scores[c] = (float)(e[c] / sum);
+        if (scores[c] > best) {
+            best = scores[c];
+            arg = c;
+        }
+    }
+    return arg;
+}
+
+struct sink {
+    int n;
+    uint64_t first_q;
+    bool ok;
+};
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct sink *s = ctx;
+    if (s->n++ == 0) {
+        s->first_q = f->queries_seen;
+        bool run = false;
+        for (uint32_t i = 0; i < f->nscores; i++)
+            run |= !strcmp(f->scores[i].key, "run") && f->scores[i].value >= 30;
+        s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
+                !strcmp(f->atlas[0], "AML.T0043.001");
+    }
+}
+
+struct run {
+    void *global, *client;
+    struct ig_emit emit;
+    struct ig_call call;
+    struct sink sink;
+};
+
+static void run_open(struct run *r)
+{
+    memset(r, 0, sizeof(*r));
+    char err[256];
+    assert_int_equal(ig_det_boundary.init(NULL, &r->global, err, sizeof(err)), 0);
+    r->client = calloc(1, ig_det_boundary.client_size);
+    r->emit = (struct ig_emit){ on_finding, &r->sink };
+    r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
+}
+
+static void query(struct run *r, const float *x, bool with_scores)
+{
+    float sc[C];
+    int32_t lab = model(x, sc);
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
+                           .outputs = with_scores ? C : 0, .inputs = x, .labels = &lab,
+                           .scores = with_scores ? sc : NULL };
+    assert_int_equal(ig_det_boundary.observe(&r->call, &ev), 0);
+}
+
+static void run_close(struct run *r)
+{
+    ig_det_boundary.evict(&r->call);
+    free(r->client);
+    ig_det_boundary.free(r->global);
+}
+
+static void setup_centres(void)
+{
+    for (int c = 0; c < C; c++)
+        for (int f = 0; f < D; f++)
+            centres[c][f] = (float)(0.2 + 0.6 * urand());
+}
+
+/* Boundary attack: start at the midpoint of two classes, then small random steps, each
+ * pulled back towards the boundary (what the attack's binary search does). */
+static void boundary_walk(struct run *r, int n, bool with_scores)
+{
+    float x[D], y[D], m[D], nv[D];
+    double nn = 0;
+    for (int f = 0; f < D; f++) {
+        m[f] = x[f] = 0.5f * (centres[0][f] + centres[1][f]);
+        nv[f] = centres[1][f] - centres[0][f];
+        nn += nv[f] * nv[f];
+    }
+    for (int f = 0; f < D; f++)
+        nv[f] /= (float)sqrt(nn);
+    for (int q = 0; q < n; q++) {
+        for (int f = 0; f < D; f++)
+            y[f] = x[f] + (float)(0.004 * nrand());
+        query(r, y, with_scores);
+        /* step along the boundary: random step, projected back onto it */
+        double dot = 0;
+        for (int f = 0; f < D; f++) {
+            x[f] += (float)(0.001 * nrand());
+            dot += (x[f] - m[f]) * nv[f];
+        }
+        for (int f = 0; f < D; f++)
+            x[f] -= (float)(dot * nv[f]);
+    }
+}
+
+static void test_boundary_walk_alarms(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < 2; mode++) {
+        rs = 77 + mode;
+        setup_centres();
+        struct run r;
+        run_open(&r);
+        boundary_walk(&r, 400, mode == 0);
+        if (r.sink.n == 0)
+            fail_msg("boundary walk (%s) not detected", mode ? "label-only" : "scores");
+        assert_true(r.sink.ok);
+        assert_true(r.sink.first_q <= 100);
+        run_close(&r);
+    }
+}
+
+static void test_natural_and_retries_quiet(void **state)
+{
+    (void)state;
+    rs = 5;
+    setup_centres();
+    struct run r;
+    run_open(&r);
+    float x[D];
+    for (int q = 0; q < 2000; q++) {
+        int c = (int)(urand() * C);
+        for (int f = 0; f < D; f++)
+            x[f] = centres[c][f] + (float)(0.08 * nrand());
+        query(&r, x, true);
+        /* a client library retrying now and then: identical input, confident answer */
+        if (q % 50 == 0)
+            for (int k = 0; k < 40; k++) {
+                for (int f = 0; f < D; f++)
+                    x[f] = centres[c][f] + (float)(0.001 * nrand());
+                query(&r, x, true);
+            }
+    }
+    if (r.sink.n)
+        fail_msg("benign stream alarmed at query %llu", (unsigned long long)r.sink.first_q);
+    run_close(&r);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    float x[D];
+    for (int f = 0; f < D; f++)
+        x[f] = NAN;
+    query(&r, x, true);
+    struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 1, .features = 3, .inputs = x };
+    assert_int_equal(ig_det_boundary.observe(&r.call, &ev), 0);   /* other width: skipped */
+    ev.rows = 0;
+    assert_int_equal(ig_det_boundary.observe(&r.call, &ev), 0);
+    float zero[D] = { 0 };
+    for (int q = 0; q < 100; q++)   /* zero vectors, no labels, no scores */
+        query(&r, zero, false);
+    assert_int_equal(r.sink.n, 0);
+    run_close(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_boundary_walk_alarms),
+        cmocka_unit_test(test_natural_and_retries_quiet),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
