@@ -2,8 +2,9 @@
  *
  * Inference bodies are dominated by number arrays, so an array whose leaves are all
  * numbers (flat, or nested and rectangular such as [[1,2],[3,4]]) is not expanded into
- * nodes: it is validated, its shape recorded, and its raw text kept; the numbers are
- * decoded on demand by ig_json_f32_array(), bit-identical to glibc strtof.
+ * nodes: it is validated, its shape recorded, its raw text kept, and its values decoded
+ * to float32 in the same pass (bit-identical to glibc strtof) into the scratch arena;
+ * ig_json_f32_array() hands them out, ig_json_f64_array() decodes the raw text again.
  * Everything else becomes a small DOM of struct ig_json nodes in the scratch arena.
  *
  * Usage:
@@ -41,6 +42,7 @@ enum ig_json_node_flags {
     IG_JSON_F_ESCAPED     = 1u << 1,  /* string value contains backslash escapes */
     IG_JSON_F_KEY_ESCAPED = 1u << 2,  /* member key contains backslash escapes */
     IG_JSON_F_INTEGER     = 1u << 3,  /* number: no fraction or exponent; numeric array: all leaves so */
+    IG_JSON_F_OVERFLOW    = 1u << 4,  /* numeric array: a value overflows float32 */
 };
 
 struct ig_json {
@@ -53,6 +55,7 @@ struct ig_json {
     struct ig_span raw;   /* number: its text; string: contents without quotes, still escaped;
                            * numeric array: the text from '[' to ']' */
     struct ig_span key;   /* member of an object: key without quotes, still escaped */
+    const float *f32;             /* numeric array: the <count> values as float32, row-major */
     const struct ig_json *child;  /* first element / member (NULL for numeric arrays) */
     const struct ig_json *next;   /* next sibling in the parent array / object */
 };

@@ -1,8 +1,10 @@
 /* One-pass validating JSON parser into the scratch arena (see json.h). Arrays are first
- * scanned as numeric arrays (numbers only, rectangular); when that fails on a non-number
- * token or a ragged shape, the same array is parsed again into nodes. The rescan is
+ * scanned as numeric arrays (numbers only, rectangular), decoding each number to float32
+ * as it is validated; when that fails on a non-number token or a ragged shape, the same
+ * array is parsed again into nodes. The rescan is
  * bounded by the nesting depth, and only mixed arrays pay for it. */
 #include "adapters/json.h"
+#include "adapters/json_lex.h"
 
 #include <string.h>
 
@@ -31,43 +33,37 @@ static inline void skip_ws(struct jp *j)
 
 /* Validates a JSON number at j->p and advances past it. *integer is cleared when the
  * number has a fraction or exponent. */
-static int scan_number(struct jp *j, bool *integer)
+static int scan_number(struct jp *j, bool *integer, struct ig_json_num *num)
 {
-    const uint8_t *p = j->p, *e = j->end;
-    if (p < e && *p == '-')
-        p++;
-    if (p >= e)
-        return fail(j, IG_EPARSE, "truncated number");
-    if (*p == '0') {
-        p++;
-    } else if (*p >= '1' && *p <= '9') {
-        while (p < e && *p >= '0' && *p <= '9')
-            p++;
-    } else {
-        if (*p == 'I' || *p == 'N')
+    const uint8_t *q = ig_json_lex(j->p, j->end, num);
+    if (unlikely(!q)) {
+        const uint8_t *p = j->p + (j->p < j->end && *j->p == '-');
+        if (p < j->end && (*p == 'I' || *p == 'N'))
             return fail(j, IG_EPARSE, "NaN or Infinity is not JSON");
         return fail(j, IG_EPARSE, "invalid number");
     }
-    if (p < e && *p == '.') {
-        p++;
-        if (p >= e || *p < '0' || *p > '9')
-            return fail(j, IG_EPARSE, "invalid number fraction");
-        while (p < e && *p >= '0' && *p <= '9')
-            p++;
-        *integer = false;
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (p < e && (*p == '+' || *p == '-'))
-            p++;
-        if (p >= e || *p < '0' || *p > '9')
-            return fail(j, IG_EPARSE, "invalid number exponent");
-        while (p < e && *p >= '0' && *p <= '9')
-            p++;
-        *integer = false;
-    }
-    j->p = p;
+    *integer &= num->integer;
+    j->p = q;
     return IG_OK;
+}
+
+/* Growable float buffer in scratch for a numeric array being decoded. */
+struct fbuf {
+    float *v;
+    uint32_t n, cap;
+};
+
+static bool fbuf_grow(struct jp *j, struct fbuf *b)
+{
+    uint32_t cap = b->cap ? b->cap * 2 : 64;
+    float *v = ig_scratch_alloc(j->s, (size_t)cap * sizeof *v);
+    if (!v)
+        return false;
+    if (b->n)
+        memcpy(v, b->v, (size_t)b->n * sizeof *v);
+    b->v = v;
+    b->cap = cap;
+    return true;
 }
 
 /* Tries to take the array at j->p ('[') as a numeric array. Returns 1 and fills <v> on
@@ -82,8 +78,10 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
     int ndim = 0;            /* 0 until the first leaf or empty array fixes it */
     int d = 0;               /* current open level (0-based) */
     uint64_t leaves = 0;
-    bool integer = true;
+    bool integer = true, overflow = false;
     uint32_t max_values = j->lim->max_values;
+    /* Decoded values; a failed attempt leaves its buffer unused in the scratch arena. */
+    struct fbuf fb = { NULL, 0, 0 };
 
     j->p++;                  /* '[' */
     for (;;) {
@@ -126,13 +124,26 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
                 ndim = d + 1;
             else if (d != ndim - 1)
                 goto not_numeric;
-            int st = scan_number(j, &integer);
+            const uint8_t *text = j->p;
+            struct ig_json_num num;
+            int st = scan_number(j, &integer, &num);
             if (st < 0)
                 return st;
             if (unlikely(++leaves > max_values)) {
                 j->p = start;
                 return fail(j, IG_ELIMIT, "numeric array has more than adapters.max_values values");
             }
+            if (unlikely(fb.n == fb.cap) && !fbuf_grow(j, &fb))
+                return fail(j, IG_ENOMEM, "scratch memory exhausted");
+            float f;
+            if (unlikely(!ig_json_fast_f32(&num, &f))) {
+                /* strtof needs a byte after the number that cannot continue it */
+                if (j->p >= j->end)
+                    return fail(j, IG_EPARSE, "truncated array");
+                f = ig_json_slow_f32((const char *)text);
+                overflow |= (f - f != 0);
+            }
+            fb.v[fb.n++] = f;
         } else {
             goto not_numeric;
         }
@@ -153,7 +164,9 @@ after_value:
 
     /* Rank and limits. */
     v->type = IG_JSON_ARRAY;
-    v->flags = IG_JSON_F_NUMERIC | (integer ? IG_JSON_F_INTEGER : 0);
+    v->flags = IG_JSON_F_NUMERIC | (integer ? IG_JSON_F_INTEGER : 0) |
+               (overflow ? IG_JSON_F_OVERFLOW : 0);
+    v->f32 = fb.v;
     v->ndim = (uint8_t)ndim;
     memcpy(v->shape, shape, sizeof(uint32_t) * (size_t)ndim);
     v->count = (uint32_t)leaves;
@@ -362,7 +375,8 @@ static int parse_value(struct jp *j, struct ig_json *v, uint32_t depth)
     default: {
         const uint8_t *start = j->p;
         bool integer = true;
-        int st = scan_number(j, &integer);
+        struct ig_json_num num;
+        int st = scan_number(j, &integer, &num);
         if (st < 0)
             return st;
         v->type = IG_JSON_NUMBER;
