@@ -71,7 +71,8 @@ static const struct ig_json *member_like(const struct ig_json *obj, const struct
     return NULL;
 }
 
-/* Rows of named inputs: features of each numeric member, in the key order of the first. */
+/* Rows of named inputs: features of each numeric member, in the key order of the first.
+ * Returns IG_DONE when no member is numeric. */
 static int named_rows(const struct ig_decode_ctx *ctx, const struct ig_json *arr, float **out,
                       uint32_t *rows_out, uint32_t *cols_out, const char **reason)
 {
@@ -79,10 +80,8 @@ static int named_rows(const struct ig_decode_ctx *ctx, const struct ig_json *arr
     uint64_t rows = ig_json_len(arr), cols = 0;
     for (const struct ig_json *m = ig_json_first(first); m; m = m->next)
         cols += leaves(m);
-    if (cols == 0) {
-        *reason = "instances have no numeric inputs";
-        return IG_EPARSE;
-    }
+    if (cols == 0)
+        return IG_DONE;   /* only strings or {"b64": ...}: a valid request without a tensor */
     int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
     if (st < 0)
         return st;
@@ -120,7 +119,8 @@ static int named_rows(const struct ig_decode_ctx *ctx, const struct ig_json *arr
     return IG_OK;
 }
 
-/* Columnar inputs: an object of named arrays sharing the batch dimension. */
+/* Columnar inputs: an object of named arrays sharing the batch dimension. Returns
+ * IG_DONE when no input is numeric. */
 static int named_columns(const struct ig_decode_ctx *ctx, const struct ig_json *obj, float **out,
                          uint32_t *rows_out, uint32_t *cols_out, const char **reason)
 {
@@ -137,10 +137,8 @@ static int named_columns(const struct ig_decode_ctx *ctx, const struct ig_json *
         rows = r;
         cols += n / r;
     }
-    if (!rows || !cols) {
-        *reason = "inputs have no numeric tensors";
-        return IG_EPARSE;
-    }
+    if (!rows || !cols)
+        return IG_DONE;   /* no numeric inputs (strings, b64): nothing to decode */
     int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
     if (st < 0)
         return st;
@@ -209,8 +207,8 @@ static int decode_inputs(const struct ig_decode_ctx *ctx, const struct ig_json *
                                                      : "instances are empty or not an array";
         return IG_EPARSE;
     }
-    if (st < 0)
-        return st;
+    if (st != IG_OK)
+        return st < 0 ? st : IG_OK;
     ev->inputs = f;
     ev->rows = rows;
     ev->features = cols;

@@ -720,8 +720,11 @@ void ig_identity_resolve(const struct ig_identity_cfg *ic, const struct ig_http_
         case IG_ID_JWT:       ok = resolve_jwt(ic, t, ev); break;
         case IG_ID_API_KEY:   ok = resolve_api_key(ic, t, ev); break;
         case IG_ID_FORWARDED: ok = resolve_forwarded(ic, t, ev); break;
-        case IG_ID_SOURCE_IP: case IG_ID__COUNT: break;
+        case IG_ID_SOURCE_IP: /* always succeeds: resolvers after it are never reached */
+        case IG_ID__COUNT: break;
         }
+        if (ic->order[i] == IG_ID_SOURCE_IP)
+            break;
         if (ok)
             return;
     }

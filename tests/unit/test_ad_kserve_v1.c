@@ -156,6 +156,15 @@ static void test_named_instances(void **state)
     assert_null(ev.inputs);
     assert_string_equal(ev.malformed_reason, "instances differ in inputs or shape");
 
+    /* Image bytes only ({"b64": ...}): a valid request without a tensor, not malformed. */
+    assert_int_equal(run("/v1/models/resnet:predict",
+                         "{\"instances\":[{\"b64\":\"aGVsbG8=\"},{\"b64\":\"d29ybGQ=\"}]}",
+                         "{\"predictions\":[[0.1,0.9],[0.8,0.2]]}"), IG_OK);
+    assert_false(ev.flags & (IG_EV_MALFORMED | IG_EV_TENSOR));
+    assert_null(ev.inputs);
+    assert_int_equal(ev.rows, 2);
+    assert_int_equal(ev.labels[0], 1);
+
     /* Text instances go to the prompt. */
     assert_int_equal(run("/v1/models/sentiment:predict", "{\"instances\":[\"good\",\"b\\u00e4d\"]}",
                          "{\"predictions\":[[0.9,0.1],[0.2,0.8]]}"), IG_OK);

@@ -315,6 +315,14 @@ static void test_order_and_config(void **state)
     resolve(&ic, &r, &ev);
     assert_int_equal(ev.id_kind, IG_ID_FORWARDED);   /* spiffe not in the order: skipped */
 
+    /* source_ip ends the search: nothing after it is consulted. */
+    snprintf(c.identity_order[0], 16, "source_ip");
+    snprintf(c.identity_order[1], 16, "api_key");
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    assert_string_equal(ev.client_id, "127.0.0.6");
+
     snprintf(c.identity_order[0], 16, "ldap");
     assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_ECONF);
     assert_non_null(strstr(err, "ldap"));
