@@ -10,6 +10,7 @@
     X(prada) \
     X(fingerprint) \
     X(boundary) \
+    X(coverage) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

@@ -1,0 +1,256 @@
+/* extraction.coverage: broad-sweep extraction signals (brief D4) that PRADA misses, e.g.
+ * Tramèr-style uniformly random queries whose minimum distances look normal enough.
+ *
+ * Model reference: the first <reference_queries> rows a model receives (all clients) teach
+ * it, per predicted class, the mean and variance of up to 32 sampled input features
+ * (every ceil(d/32)-th), the features' overall ranges and the class prior. Then per client:
+ *  - out-of-distribution share: a row is OOD when the RMS of its features' z-scores
+ *    against its predicted class's reference exceeds ood_rms (natural rows sit near 1;
+ *    uniform noise far from every class lands well above);
+ *  - class-histogram divergence: Jensen–Shannon (natural log) of the client's predicted
+ *    classes against the model's prior (broad sweeps flatten it);
+ *  - range excess: how far the client's per-feature ranges reach beyond the reference's,
+ *    relative to the reference range (coverage growth of the input space).
+ * A finding fires once the client has min_queries rows and its OOD share >= ood_share;
+ * JS >= js_high or range excess >= 0.5 and volume raise the severity. It fires again at
+ * 10x, 100x, ... the rows of the previous one.
+ *
+ * The reference is learned from live traffic: an attacker present from the first request
+ * teaches it too (document the start-up window; D1 still applies). Memory is fixed: the
+ * model slice is ~17 KiB, the client slice ~0.5 KiB; nothing is allocated per query. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/detector.h>
+
+#define CV_NAME "extraction.coverage"
+#define CV_FEAT 32
+#define CV_CLS 32
+
+struct cv_params {
+    uint64_t reference_queries, min_queries;
+    double ood_rms, ood_share, js_high;
+    int severity;
+};
+
+struct cv_stat {
+    double n, mean, m2;
+};
+
+struct cv_model {
+    uint32_t dim, stride, nfeat;
+    uint64_t ref_rows;
+    uint64_t prior[CV_CLS];
+    float    lo[CV_FEAT], hi[CV_FEAT];
+    struct cv_stat st[CV_CLS][CV_FEAT];
+};
+
+struct cv_client {
+    uint32_t dim;
+    uint64_t rows, ood, next_alarm;
+    uint32_t cls[CV_CLS];
+    float    lo[CV_FEAT], hi[CV_FEAT];
+};
+
+static int cv_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct cv_params q;
+    q.reference_queries = (uint64_t)ig_rules_num(r, CV_NAME, "reference_queries", 1000);
+    q.min_queries = (uint64_t)ig_rules_num(r, CV_NAME, "min_queries", 100);
+    q.ood_rms = ig_rules_num(r, CV_NAME, "ood_rms", 2.5);
+    q.ood_share = ig_rules_num(r, CV_NAME, "ood_share", 0.5);
+    q.js_high = ig_rules_num(r, CV_NAME, "js_high", 0.2);
+    q.severity = ig_rules_severity(r, CV_NAME, IG_SEV_MEDIUM);
+    if (q.reference_queries < 10 || q.min_queries < 1 || !(q.ood_rms > 0) ||
+        !(q.ood_share > 0 && q.ood_share <= 1) || !(q.js_high > 0)) {
+        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", CV_NAME);
+        return IG_ECONF;
+    }
+    struct cv_params *p = malloc(sizeof(*p));
+    if (!p) {
+        snprintf(err, errlen, "%s: out of memory", CV_NAME);
+        return IG_ENOMEM;
+    }
+    *p = q;
+    *global = p;
+    return IG_OK;
+}
+
+static void cv_free(void *global)
+{
+    free(global);
+}
+
+static int row_label(const struct ig_event *ev, uint32_t r)
+{
+    if (ev->labels && ev->labels[r] >= 0)
+        return ev->labels[r];
+    if (ev->scores && ev->outputs > 0) {
+        const float *s = ev->scores + (size_t)r * ev->outputs;
+        uint32_t b = 0;
+        for (uint32_t k = 1; k < ev->outputs; k++)
+            if (s[k] > s[b])
+                b = k;
+        return s[b] == s[b] ? (int)b : -1;
+    }
+    return -1;
+}
+
+static bool finite_row(const float *x, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}
+
+/* Jensen–Shannon divergence (natural log) of two count vectors. */
+static double js_div(const uint32_t *a, const uint64_t *b, int n)
+{
+    double sa = 0, sb = 0, js = 0;
+    for (int i = 0; i < n; i++) {
+        sa += a[i];
+        sb += (double)b[i];
+    }
+    if (sa == 0 || sb == 0)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        double p = a[i] / sa, q = b[i] / sb, m = 0.5 * (p + q);
+        if (p > 0)
+            js += 0.5 * p * log(p / m);
+        if (q > 0)
+            js += 0.5 * q * log(q / m);
+    }
+    return js;
+}
+
+static const char cv_remediation[] =
+    "Return labels or top-k only with rounded scores, enforce per-client query quotas "
+    "(AML.M0002, AML.M0004) and validate inputs against the model's expected ranges.";
+
+static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct cv_params *p,
+                  const struct cv_model *m, const struct cv_client *c)
+{
+    double share = (double)c->ood / c->rows, js = js_div(c->cls, m->prior, CV_CLS), excess = 0;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        double range = (double)m->hi[f] - m->lo[f];
+        if (range > 0)
+            excess += (fmax(0.0, (double)c->hi[f] - m->hi[f]) + fmax(0.0, (double)m->lo[f] - c->lo[f])) / range;
+    }
+    excess /= m->nfeat ? m->nfeat : 1;
+    struct ig_finding f;
+    ig_finding_init(&f, CV_NAME, ev);
+    f.title = "Suspected model extraction (query-space sweep)";
+    f.desc = "Most of the client's queries lie outside the distribution the model normally "
+             "receives, as in extraction by random or synthetic queries.";
+    f.remediation = cv_remediation;
+    f.atlas[0] = "AML.T0024.002";
+    f.queries_seen = call->client_queries ? call->client_queries : c->rows;
+    int sev = p->severity + (js >= p->js_high || excess >= 0.5) + (c->rows >= 10 * p->min_queries);
+    f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
+    f.confidence_id = share >= 0.8 ? 3 : 2;
+    ig_finding_score(&f, "ood_share", share);
+    ig_finding_score(&f, "class_js", js);
+    ig_finding_score(&f, "range_excess", excess);
+    ig_finding_score(&f, "rows", (double)c->rows);
+    ig_emit_finding(call->emit, &f);
+}
+
+static void learn(struct cv_model *m, const float *x, int label)
+{
+    int k = label < CV_CLS ? label : CV_CLS - 1;
+    m->prior[k]++;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        double v = x[f * m->stride];
+        if (m->ref_rows == 0 || v < m->lo[f])
+            m->lo[f] = (float)v;
+        if (m->ref_rows == 0 || v > m->hi[f])
+            m->hi[f] = (float)v;
+        if (label >= CV_CLS)
+            continue;
+        /* Welford */
+        struct cv_stat *s = &m->st[k][f];
+        s->n += 1;
+        double d = v - s->mean;
+        s->mean += d / s->n;
+        s->m2 += d * (v - s->mean);
+    }
+    m->ref_rows++;
+}
+
+static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    const struct cv_params *p = call->global;
+    struct cv_model *m = call->model;
+    struct cv_client *c = call->client;
+    if (!ev->inputs || ev->rows == 0 || ev->features == 0 || !m)
+        return IG_OK;
+    if (m->dim == 0) {
+        m->dim = ev->features;
+        m->nfeat = ev->features < CV_FEAT ? ev->features : CV_FEAT;
+        m->stride = (ev->features + m->nfeat - 1) / m->nfeat;
+        m->nfeat = (ev->features + m->stride - 1) / m->stride;
+    }
+    if (ev->features != m->dim)
+        return IG_OK;
+    for (uint32_t r = 0; r < ev->rows; r++) {
+        const float *x = ev->inputs + (size_t)r * ev->features;
+        int label = row_label(ev, r);
+        if (label < 0 || !finite_row(x, ev->features))
+            continue;
+        if (m->ref_rows < p->reference_queries) {
+            learn(m, x, label);
+            continue;
+        }
+        if (c->dim == 0) {
+            c->dim = m->dim;
+            c->next_alarm = p->min_queries;
+            for (uint32_t f = 0; f < m->nfeat; f++) {
+                c->lo[f] = INFINITY;
+                c->hi[f] = -INFINITY;
+            }
+        }
+        int k = label < CV_CLS ? label : CV_CLS - 1;
+        c->cls[k]++;
+        double z2 = 0;
+        uint32_t used = 0;
+        for (uint32_t f = 0; f < m->nfeat; f++) {
+            float v = x[f * m->stride];
+            c->lo[f] = v < c->lo[f] ? v : c->lo[f];
+            c->hi[f] = v > c->hi[f] ? v : c->hi[f];
+            const struct cv_stat *s = &m->st[k][f];
+            if (label >= CV_CLS || s->n < 2)
+                continue;
+            /* floor the spread: constant reference features must not make every change OOD */
+            double sd = sqrt(s->m2 / s->n), floor = 0.01 * ((double)m->hi[f] - m->lo[f]) + 1e-6;
+            double z = (v - s->mean) / (sd > floor ? sd : floor);
+            z2 += z * z < 100 ? z * z : 100;
+            used++;
+        }
+        /* a class the reference never saw is itself out of distribution */
+        bool ood = used ? sqrt(z2 / used) > p->ood_rms : true;
+        c->ood += ood;
+        c->rows++;
+        if (c->rows >= c->next_alarm) {
+            if ((double)c->ood >= p->ood_share * c->rows) {
+                alarm(call, ev, p, m, c);
+                c->next_alarm = c->rows * 10;
+            } else {
+                c->next_alarm = c->rows + p->min_queries;
+            }
+        }
+    }
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_coverage = {
+    .name = CV_NAME,
+    .wants = IG_EV_TENSOR,
+    .client_size = sizeof(struct cv_client),
+    .model_size = sizeof(struct cv_model),
+    .init = cv_init,
+    .observe = cv_observe,
+    .free = cv_free,
+};

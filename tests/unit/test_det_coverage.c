@@ -1,0 +1,193 @@
+/* extraction.coverage: after the model's reference is learned from natural traffic, a
+ * client sending uniformly random inputs (Tramèr-style extraction, which PRADA misses) is
+ * flagged; natural clients are not; nothing fires while the reference is being learned. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <inferguard/detector.h>
+
+extern const struct ig_detector ig_det_coverage;
+
+static uint64_t rs = 31337;
+static double urand(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return ((rs >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+static double nrand(void)
+{
+    return sqrt(-2.0 * log(urand())) * cos(6.283185307179586 * urand());
+}
+
+#define C 10
+static float centres[C][128];
+static uint32_t dim;
+
+static int32_t nearest(const float *x)
+{
+    int32_t best = 0;
+    double bd = INFINITY;
+    for (int c = 0; c < C; c++) {
+        double d = 0;
+        for (uint32_t f = 0; f < dim; f++)
+            d += (x[f] - centres[c][f]) * (x[f] - centres[c][f]);
+        if (d < bd) {
+            bd = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+struct sink {
+    int n;
+    double share, js;
+    bool ok;
+};
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct sink *s = ctx;
+    s->n++;
+    for (uint32_t i = 0; i < f->nscores; i++) {
+        if (!strcmp(f->scores[i].key, "ood_share"))
+            s->share = f->scores[i].value;
+        if (!strcmp(f->scores[i].key, "class_js"))
+            s->js = f->scores[i].value;
+    }
+    s->ok = !strcmp(f->analytic, "extraction.coverage") && f->atlas[0] &&
+            !strcmp(f->atlas[0], "AML.T0024.002");
+}
+
+static void *global, *model;
+static struct sink sink;
+static struct ig_emit emit = { on_finding, &sink };
+
+static void send(void *client, const float *x)
+{
+    int32_t lab = nearest(x);
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = dim,
+                           .inputs = x, .labels = &lab };
+    struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
+    assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);
+}
+
+static void natural(float *x)
+{
+    int c = (int)(urand() * C);
+    for (uint32_t f = 0; f < dim; f++)
+        x[f] = centres[c][f] + (float)(0.08 * nrand());
+}
+
+static void uniform(float *x)
+{
+    for (uint32_t f = 0; f < dim; f++)
+        x[f] = (float)urand();
+}
+
+/* <want>: the OOD share expected of uniform noise at this width (lower in few dimensions,
+ * where random points often fall near some class). */
+static void run_case(uint32_t d, double want)
+{
+    dim = d;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.2 + 0.6 * urand());
+    char err[256];
+    assert_int_equal(ig_det_coverage.init(NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_coverage.model_size);
+    float x[128];
+
+    /* reference phase: natural traffic of several clients, plus an attacker early on */
+    void *early = calloc(1, ig_det_coverage.client_size);
+    void *benign[5];
+    for (int b = 0; b < 5; b++)
+        benign[b] = calloc(1, ig_det_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    for (int q = 0; q < 1000; q++) {
+        natural(x);
+        send(benign[q % 5], x);
+        if (q % 20 == 0) {
+            uniform(x);
+            send(early, x);
+        }
+    }
+    assert_int_equal(sink.n, 0);
+
+    /* after it: natural clients stay quiet */
+    for (int q = 0; q < 3000; q++) {
+        natural(x);
+        send(benign[q % 5], x);
+    }
+    if (sink.n)
+        fail_msg("benign flagged at d=%u (ood share %g)", d, sink.share);
+
+    /* a random-query extraction client is flagged at min_queries */
+    void *attacker = calloc(1, ig_det_coverage.client_size);
+    for (int q = 0; q < 150; q++) {
+        uniform(x);
+        send(attacker, x);
+    }
+    if (sink.n != 1)
+        fail_msg("uniform sweep at d=%u: %d findings", d, sink.n);
+    assert_true(sink.ok);
+    if (!(sink.share >= want))
+        fail_msg("d=%u: ood share %g", d, sink.share);
+    free(attacker);
+    free(early);
+    for (int b = 0; b < 5; b++)
+        free(benign[b]);
+    free(model);
+    ig_det_coverage.free(global);
+}
+
+static void test_uniform_flagged_natural_quiet(void **state)
+{
+    (void)state;
+    /* the early attacker's 5% of the reference widens it: shares stay below 1 */
+    run_case(16, 0.7);
+    run_case(64, 0.8);
+    run_case(128, 0.8);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    dim = 4;
+    char err[256];
+    assert_int_equal(ig_det_coverage.init(NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_coverage.model_size);
+    void *client = calloc(1, ig_det_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    float x[4] = { NAN, 0, 0, 0 };
+    for (int q = 0; q < 2000; q++)
+        send(client, x);        /* non-finite rows are skipped, never learned */
+    int32_t big = 1000;
+    float y[4] = { 1, 2, 3, 4 };
+    struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 1, .features = 4, .inputs = y, .labels = &big };
+    struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
+    for (int q = 0; q < 2000; q++)
+        assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);   /* labels beyond 32 classes */
+    ev.features = 7;
+    assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);       /* other width: skipped */
+    free(client);
+    free(model);
+    ig_det_coverage.free(global);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uniform_flagged_natural_quiet),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
