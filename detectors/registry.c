@@ -11,6 +11,7 @@
     X(fingerprint) \
     X(boundary) \
     X(coverage) \
+    X(leakage_scores) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

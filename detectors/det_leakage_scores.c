@@ -1,0 +1,159 @@
+/* leakage.scores: clients harvesting full-precision score vectors at volume (brief D4).
+ * Membership-inference and model-inversion attacks need the model's exact confidences,
+ * many of them, often for repeated or slightly varied copies of the same input; a model
+ * that returns full-precision probabilities or logits hands them out (AML.T0063).
+ *
+ * Per client, in tumbling windows of the capture clock: rows answered with a full score
+ * vector (>= 2 outputs, logits, or any value not a multiple of 10^-decimals), and rows
+ * whose input repeats one of the client's last 64 (exact hash of the float bits). A
+ * finding fires once per window when full-precision rows reach min_rows; a repeat share
+ * >= repeat_share adds membership inference (AML.T0024.000). The advice is the brief's.
+ * State is a fixed client slice (~0.6 KiB); nothing is allocated. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/detector.h>
+
+#define LS_NAME "leakage.scores"
+#define LS_RECENT 64
+
+struct ls_params {
+    uint64_t window_us, min_rows;
+    double repeat_share, quantum;
+    int severity;
+};
+
+struct ls_client {
+    uint64_t window_start, rows, full, repeats, total_full;
+    bool alarmed;
+    uint32_t next;
+    uint64_t recent[LS_RECENT];
+};
+
+static int ls_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct ls_params *p = calloc(1, sizeof(*p));
+    if (!p) {
+        snprintf(err, errlen, "%s: out of memory", LS_NAME);
+        return IG_ENOMEM;
+    }
+    p->window_us = ig_rules_duration_us(r, LS_NAME, "window", 600000000ull);
+    p->min_rows = (uint64_t)ig_rules_num(r, LS_NAME, "min_rows", 500);
+    p->repeat_share = ig_rules_num(r, LS_NAME, "repeat_share", 0.2);
+    double dec = ig_rules_num(r, LS_NAME, "decimals", 3);
+    p->severity = ig_rules_severity(r, LS_NAME, IG_SEV_MEDIUM);
+    if (p->window_us < 1000000 || p->min_rows < 1 || !(p->repeat_share > 0 && p->repeat_share <= 1) ||
+        !(dec >= 0 && dec <= 7)) {
+        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", LS_NAME);
+        free(p);
+        return IG_ECONF;
+    }
+    p->quantum = pow(10.0, -dec);
+    *global = p;
+    return IG_OK;
+}
+
+static void ls_free(void *global)
+{
+    free(global);
+}
+
+/* True when some score carries more precision than <quantum> (float32 noise allowed). */
+static bool full_precision(const float *s, uint32_t n, double quantum)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        double v = s[k] / quantum;
+        if (fabs(v - nearbyint(v)) > 1e-5 * fmax(1.0, fabs(v)))
+            return true;
+    }
+    return false;
+}
+
+static uint64_t row_hash(const float *x, uint32_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t b;
+        memcpy(&b, &x[i], 4);
+        h = (h ^ b) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    return h | 1;   /* 0 marks an empty slot */
+}
+
+static const char ls_remediation[] =
+    "Return labels or top-k only, round scores (e.g. 2 decimals), never return logits, and "
+    "set per-client quotas (AML.M0002, AML.M0004); label-only attacks still work, so keep "
+    "detecting.";
+
+static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct ls_params *p,
+                  const struct ls_client *c)
+{
+    struct ig_finding f;
+    ig_finding_init(&f, LS_NAME, ev);
+    double share = c->rows ? (double)c->repeats / c->rows : 0;
+    bool member = share >= p->repeat_share;
+    f.title = member ? "Full-precision scores harvested with repeated inputs (membership probing)"
+                     : "Full-precision scores harvested at volume";
+    f.desc = "The client collects the model's full-precision confidence scores at volume, "
+             "what membership-inference and model-inversion attacks need.";
+    f.remediation = ls_remediation;
+    f.atlas[0] = "AML.T0063";
+    f.atlas[1] = member ? "AML.T0024.000" : "AML.T0024.001";
+    f.queries_seen = call->client_queries;
+    int sev = p->severity + member + (c->full >= 10 * p->min_rows);
+    f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
+    f.confidence_id = member ? 3 : 2;
+    ig_finding_score(&f, "full_precision_rows", (double)c->full);
+    ig_finding_score(&f, "rows", (double)c->rows);
+    ig_finding_score(&f, "repeat_share", share);
+    ig_finding_score(&f, "window_s", p->window_us / 1e6);
+    ig_finding_score(&f, "logits", (ev->flags & IG_EV_LOGITS) ? 1 : 0);
+    ig_emit_finding(call->emit, &f);
+}
+
+static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    const struct ls_params *p = call->global;
+    struct ls_client *c = call->client;
+    if (!ev->scores || ev->rows == 0 || ev->outputs == 0)
+        return IG_OK;
+    uint64_t t = ev->req_time_us;
+    if (c->window_start == 0 || t >= c->window_start + p->window_us || t < c->window_start) {
+        c->window_start = t ? t : 1;
+        c->rows = c->full = c->repeats = 0;
+        c->alarmed = false;
+    }
+    for (uint32_t r = 0; r < ev->rows; r++) {
+        const float *s = ev->scores + (size_t)r * ev->outputs;
+        bool full = (ev->flags & IG_EV_LOGITS) ||
+                    (ev->outputs >= 2 && full_precision(s, ev->outputs, p->quantum));
+        c->rows++;
+        c->full += full;
+        c->total_full += full;
+        if (ev->inputs && ev->features) {
+            uint64_t h = row_hash(ev->inputs + (size_t)r * ev->features, ev->features);
+            bool seen = false;
+            for (int i = 0; i < LS_RECENT && !seen; i++)
+                seen = c->recent[i] == h;
+            c->repeats += seen;
+            c->recent[c->next++ % LS_RECENT] = h;
+        }
+    }
+    if (!c->alarmed && c->full >= p->min_rows) {
+        c->alarmed = true;
+        alarm(call, ev, p, c);
+    }
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_leakage_scores = {
+    .name = LS_NAME,
+    .wants = IG_EV_SCORES,
+    .client_size = sizeof(struct ls_client),
+    .init = ls_init,
+    .observe = ls_observe,
+    .free = ls_free,
+};

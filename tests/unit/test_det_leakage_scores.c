@@ -1,0 +1,154 @@
+/* leakage.scores: full-precision score vectors harvested at volume fire once per window,
+ * with membership probing when inputs repeat; rounded scores, low volume and label-only
+ * answers do not; logits count as full precision. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <inferguard/detector.h>
+
+extern const struct ig_detector ig_det_leakage_scores;
+
+static uint64_t rs = 99;
+static double urand(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return ((rs >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+struct sink {
+    int n;
+    char atlas1[32];
+    double full;
+};
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct sink *s = ctx;
+    s->n++;
+    snprintf(s->atlas1, sizeof(s->atlas1), "%s", f->atlas[1] ? f->atlas[1] : "");
+    assert_string_equal(f->atlas[0], "AML.T0063");
+    assert_non_null(strstr(f->remediation, "top-k"));
+    for (uint32_t i = 0; i < f->nscores; i++)
+        if (!strcmp(f->scores[i].key, "full_precision_rows"))
+            s->full = f->scores[i].value;
+}
+
+struct run {
+    void *global, *client;
+    struct ig_emit emit;
+    struct ig_call call;
+    struct sink sink;
+    uint64_t t;
+};
+
+static void run_open(struct run *r)
+{
+    memset(r, 0, sizeof(*r));
+    char err[256];
+    assert_int_equal(ig_det_leakage_scores.init(NULL, &r->global, err, sizeof(err)), 0);
+    r->client = calloc(1, ig_det_leakage_scores.client_size);
+    r->emit = (struct ig_emit){ on_finding, &r->sink };
+    r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
+    r->t = 1767225600000000ull;
+}
+
+static void run_close(struct run *r)
+{
+    free(r->client);
+    ig_det_leakage_scores.free(r->global);
+}
+
+/* One query: 3 scores, full precision or rounded to 2 decimals; input random or fixed. */
+static void query(struct run *r, bool full, bool repeat, uint32_t flags, uint64_t dt_us)
+{
+    float x[4], s[3];
+    for (int i = 0; i < 4; i++)
+        x[i] = repeat ? (float)i : (float)urand();
+    double a = urand(), b = (1 - a) * urand();
+    s[0] = (float)a;
+    s[1] = (float)b;
+    s[2] = (float)(1 - a - b);
+    if (!full)
+        for (int i = 0; i < 3; i++)
+            s[i] = (float)(round(s[i] * 100) / 100);
+    struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES | flags,
+                           .rows = 1, .features = 4, .outputs = 3, .inputs = x, .scores = s };
+    r->t += dt_us;
+    r->call.client_queries++;
+    assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
+}
+
+static void test_harvest_fires_once_per_window(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    for (int q = 0; q < 1200; q++)
+        query(&r, true, false, 0, 100000);   /* 10 queries/s: 120 s, one window */
+    assert_int_equal(r.sink.n, 1);
+    assert_string_equal(r.sink.atlas1, "AML.T0024.001");
+    assert_true(r.sink.full == 500);
+    r.t += 700000000ull;                      /* next window */
+    for (int q = 0; q < 600; q++)
+        query(&r, true, false, 0, 100000);
+    assert_int_equal(r.sink.n, 2);
+    run_close(&r);
+}
+
+static void test_membership_probing(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    for (int q = 0; q < 600; q++)
+        query(&r, true, q % 2 == 0, 0, 100000);   /* half the inputs are one repeated row */
+    assert_int_equal(r.sink.n, 1);
+    assert_string_equal(r.sink.atlas1, "AML.T0024.000");
+    run_close(&r);
+}
+
+static void test_rounded_and_low_volume_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    for (int q = 0; q < 5000; q++)
+        query(&r, false, false, 0, 100000);       /* 2-decimal scores */
+    for (int q = 0; q < 400; q++)
+        query(&r, true, false, 0, 100000);        /* full precision, below min_rows */
+    assert_int_equal(r.sink.n, 0);
+    run_close(&r);
+}
+
+static void test_logits_count(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    for (int q = 0; q < 500; q++)
+        query(&r, false, false, IG_EV_LOGITS, 1000);   /* rounded, but logits */
+    assert_int_equal(r.sink.n, 1);
+    /* events without scores are ignored */
+    struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 5 };
+    assert_int_equal(ig_det_leakage_scores.observe(&r.call, &ev), 0);
+    run_close(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_harvest_fires_once_per_window),
+        cmocka_unit_test(test_membership_probing),
+        cmocka_unit_test(test_rounded_and_low_volume_quiet),
+        cmocka_unit_test(test_logits_count),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
