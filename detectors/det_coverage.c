@@ -1,8 +1,8 @@
 /* extraction.coverage: broad-sweep extraction signals (brief D4) that PRADA misses, e.g.
  * Tramèr-style uniformly random queries whose minimum distances look normal enough.
  *
- * Model reference: the first <reference_queries> rows a model receives (all clients) teach
- * it, per predicted class, the mean and variance of up to 32 sampled input features
+ * Model reference: the first <reference_queries> rows a model receives teach it, at most
+ * <reference_per_client> of them from any one client (an early attacker cannot own it): per predicted class, the mean and variance of up to 32 sampled input features
  * (every ceil(d/32)-th), the features' overall ranges and the class prior. Then per client:
  *  - out-of-distribution share: a row is OOD when the RMS of its features' z-scores
  *    against its predicted class's reference exceeds ood_rms (natural rows sit near 1;
@@ -15,8 +15,8 @@
  * JS >= js_high or range excess >= 0.5 and volume raise the severity. It fires again at
  * 10x, 100x, ... the rows of the previous one.
  *
- * The reference is learned from live traffic: an attacker present from the first request
- * teaches it too (document the start-up window; D1 still applies). Memory is fixed: the
+ * The reference is learned from live traffic: clients present from the start teach it,
+ * each a bounded share; rows sent while it is being learned are not judged. Memory is fixed: the
  * model slice is ~17 KiB, the client slice ~0.5 KiB; nothing is allocated per query. */
 #include <math.h>
 #include <stdio.h>
@@ -30,7 +30,7 @@
 #define CV_CLS 32
 
 struct cv_params {
-    uint64_t reference_queries, min_queries;
+    uint64_t reference_queries, reference_per_client, min_queries;
     double ood_rms, ood_share, js_high;
     int severity;
 };
@@ -41,7 +41,8 @@ struct cv_stat {
 
 struct cv_model {
     uint32_t dim, stride, nfeat;
-    uint64_t ref_rows;
+    uint64_t ref_rows;        /* rows learned */
+    uint64_t seen_rows;       /* rows offered while learning: closes the reference */
     uint64_t prior[CV_CLS];
     float    lo[CV_FEAT], hi[CV_FEAT];
     struct cv_stat st[CV_CLS][CV_FEAT];
@@ -49,6 +50,7 @@ struct cv_model {
 
 struct cv_client {
     uint32_t dim;
+    uint64_t taught;          /* rows this client gave the model reference */
     uint64_t rows, ood, next_alarm;
     uint32_t cls[CV_CLS];
     float    lo[CV_FEAT], hi[CV_FEAT];
@@ -58,12 +60,13 @@ static int cv_init(const struct ig_rules *r, void **global, char *err, size_t er
 {
     struct cv_params q;
     q.reference_queries = (uint64_t)ig_rules_num(r, CV_NAME, "reference_queries", 1000);
+    q.reference_per_client = (uint64_t)ig_rules_num(r, CV_NAME, "reference_per_client", 100);
     q.min_queries = (uint64_t)ig_rules_num(r, CV_NAME, "min_queries", 100);
     q.ood_rms = ig_rules_num(r, CV_NAME, "ood_rms", 2.5);
     q.ood_share = ig_rules_num(r, CV_NAME, "ood_share", 0.5);
     q.js_high = ig_rules_num(r, CV_NAME, "js_high", 0.2);
     q.severity = ig_rules_severity(r, CV_NAME, IG_SEV_MEDIUM);
-    if (q.reference_queries < 10 || q.min_queries < 1 || !(q.ood_rms > 0) ||
+    if (q.reference_queries < 10 || q.reference_per_client < 1 || q.min_queries < 1 || !(q.ood_rms > 0) ||
         !(q.ood_share > 0 && q.ood_share <= 1) || !(q.js_high > 0)) {
         snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", CV_NAME);
         return IG_ECONF;
@@ -158,8 +161,34 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_emit_finding(call->emit, &f);
 }
 
-static void learn(struct cv_model *m, const float *x, int label)
+/* RMS of the sampled features' z-scores against class <k>'s reference; *used = features
+ * with enough reference to count. Spreads are floored so that constant reference
+ * features do not make every change out of distribution. */
+static double rms_z(const struct cv_model *m, const float *x, int k, uint32_t *used)
 {
+    double z2 = 0;
+    *used = 0;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        const struct cv_stat *s = &m->st[k][f];
+        if (s->n < 2)
+            continue;
+        double sd = sqrt(s->m2 / s->n), floor = 0.01 * ((double)m->hi[f] - m->lo[f]) + 1e-6;
+        double z = (x[f * m->stride] - s->mean) / (sd > floor ? sd : floor);
+        z2 += z * z < 100 ? z * z : 100;
+        (*used)++;
+    }
+    return *used ? sqrt(z2 / *used) : 0;
+}
+
+static void learn(struct cv_model *m, const float *x, int label, double ood_rms)
+{
+    /* once a class has a reference, rows far outside it are not learned: an attacker who
+     * arrives while the reference is still open cannot widen it */
+    if (label < CV_CLS && m->st[label][0].n >= 30) {
+        uint32_t used;
+        if (rms_z(m, x, label, &used) > ood_rms)
+            return;
+    }
     int k = label < CV_CLS ? label : CV_CLS - 1;
     m->prior[k]++;
     for (uint32_t f = 0; f < m->nfeat; f++) {
@@ -200,8 +229,13 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         int label = row_label(ev, r);
         if (label < 0 || !finite_row(x, ev->features))
             continue;
-        if (m->ref_rows < p->reference_queries) {
-            learn(m, x, label);
+        if (m->seen_rows < p->reference_queries) {
+            /* one client may teach only so much: an early attacker cannot own the reference */
+            m->seen_rows++;
+            if (c->taught < p->reference_per_client) {
+                c->taught++;
+                learn(m, x, label, p->ood_rms);
+            }
             continue;
         }
         if (c->dim == 0) {
@@ -214,23 +248,15 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         }
         int k = label < CV_CLS ? label : CV_CLS - 1;
         c->cls[k]++;
-        double z2 = 0;
-        uint32_t used = 0;
         for (uint32_t f = 0; f < m->nfeat; f++) {
             float v = x[f * m->stride];
             c->lo[f] = v < c->lo[f] ? v : c->lo[f];
             c->hi[f] = v > c->hi[f] ? v : c->hi[f];
-            const struct cv_stat *s = &m->st[k][f];
-            if (label >= CV_CLS || s->n < 2)
-                continue;
-            /* floor the spread: constant reference features must not make every change OOD */
-            double sd = sqrt(s->m2 / s->n), floor = 0.01 * ((double)m->hi[f] - m->lo[f]) + 1e-6;
-            double z = (v - s->mean) / (sd > floor ? sd : floor);
-            z2 += z * z < 100 ? z * z : 100;
-            used++;
         }
+        uint32_t used = 0;
+        double rz = label < CV_CLS ? rms_z(m, x, k, &used) : 0;
         /* a class the reference never saw is itself out of distribution */
-        bool ood = used ? sqrt(z2 / used) > p->ood_rms : true;
+        bool ood = used ? rz > p->ood_rms : true;
         c->ood += ood;
         c->rows++;
         if (c->rows >= c->next_alarm) {

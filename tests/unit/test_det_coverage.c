@@ -108,13 +108,13 @@ static void run_case(uint32_t d, double want)
 
     /* reference phase: natural traffic of several clients, plus an attacker early on */
     void *early = calloc(1, ig_det_coverage.client_size);
-    void *benign[5];
-    for (int b = 0; b < 5; b++)
+    void *benign[10];
+    for (int b = 0; b < 10; b++)
         benign[b] = calloc(1, ig_det_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     for (int q = 0; q < 1000; q++) {
         natural(x);
-        send(benign[q % 5], x);
+        send(benign[q % 10], x);
         if (q % 20 == 0) {
             uniform(x);
             send(early, x);
@@ -125,7 +125,7 @@ static void run_case(uint32_t d, double want)
     /* after it: natural clients stay quiet */
     for (int q = 0; q < 3000; q++) {
         natural(x);
-        send(benign[q % 5], x);
+        send(benign[q % 10], x);
     }
     if (sink.n)
         fail_msg("benign flagged at d=%u (ood share %g)", d, sink.share);
@@ -143,7 +143,7 @@ static void run_case(uint32_t d, double want)
         fail_msg("d=%u: ood share %g", d, sink.share);
     free(attacker);
     free(early);
-    for (int b = 0; b < 5; b++)
+    for (int b = 0; b < 10; b++)
         free(benign[b]);
     free(model);
     ig_det_coverage.free(global);
@@ -152,10 +152,10 @@ static void run_case(uint32_t d, double want)
 static void test_uniform_flagged_natural_quiet(void **state)
 {
     (void)state;
-    /* the early attacker's 5% of the reference widens it: shares stay below 1 */
+    /* fewer dimensions: random points fall near some class more often */
     run_case(16, 0.7);
-    run_case(64, 0.8);
-    run_case(128, 0.8);
+    run_case(64, 0.9);
+    run_case(128, 0.9);
 }
 
 static void test_bad_input(void **state)
