@@ -1,0 +1,296 @@
+/* Hyperscan databases for pattern rules; see hsdb.h. */
+#include "hsdb.h"
+#include "validators.h"
+
+#include <hs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hs_rule {
+    const struct ig_rule *rule;
+    uint32_t validators;     /* enum ig_hsdb_validator */
+    double min_entropy;
+    const char *context;
+    uint32_t context_window;
+};
+
+struct hs_point {
+    hs_database_t *db;
+    uint32_t npat;
+    uint32_t *rule_of;       /* pattern id -> rule index */
+};
+
+struct ig_hsdb {
+    uint32_t nrules;
+    struct hs_rule *rules;
+    struct hs_point pt[2];   /* [0] request, [1] response */
+};
+
+struct ig_hsdb_scratch {
+    hs_scratch_t *hs;
+    uint32_t nbits;
+    uint64_t *done;          /* rules silenced for the current scan */
+};
+
+static const struct { const char *name; uint32_t bit; } val_names[] = {
+    { "luhn", IG_VAL_LUHN }, { "iban", IG_VAL_IBAN }, { "ssn", IG_VAL_SSN },
+    { "entropy", IG_VAL_ENTROPY }, { "jwt", IG_VAL_JWT }, { "not_example", IG_VAL_NOT_EXAMPLE },
+    { "context", IG_VAL_CONTEXT },
+};
+
+static bool wanted(const struct ig_rule *ru, const char *const *detectors, const char *form)
+{
+    if (!ru->enabled || ru->patterns.n == 0)
+        return false;
+    if (detectors) {
+        bool hit = false;
+        for (const char *const *d = detectors; *d && !hit; d++)
+            hit = ru->detector && !strcmp(ru->detector, *d);
+        if (!hit)
+            return false;
+    }
+    return !form || !strcmp(ig_rule_str(ru, "form", "raw"), form);
+}
+
+static int compile_point(struct ig_hsdb *db, int pi, char *err, size_t errlen)
+{
+    uint32_t point = pi == 0 ? IG_SCAN_REQUEST : IG_SCAN_RESPONSE;
+    struct hs_point *pt = &db->pt[pi];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < db->nrules; i++)
+        if (db->rules[i].rule->scan & point)
+            n += db->rules[i].rule->patterns.n;
+    if (n == 0)
+        return IG_OK;
+    const char **expr = calloc(n, sizeof *expr);
+    unsigned *flags = calloc(n, sizeof *flags), *ids = calloc(n, sizeof *ids);
+    pt->rule_of = calloc(n, sizeof *pt->rule_of);
+    int rc = IG_ENOMEM;
+    if (!expr || !flags || !ids || !pt->rule_of) {
+        snprintf(err, errlen, "out of memory compiling patterns");
+        goto out;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < db->nrules; i++) {
+        const struct ig_rule *ru = db->rules[i].rule;
+        if (!(ru->scan & point))
+            continue;
+        for (uint32_t j = 0; j < ru->patterns.n; j++, k++) {
+            expr[k] = ru->patterns.v[j];
+            /* match starts are needed to hand the candidate to validators and masks */
+            flags[k] = HS_FLAG_SOM_LEFTMOST;
+            ids[k] = k;
+            pt->rule_of[k] = i;
+        }
+    }
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, &pt->db, &ce) != HS_SUCCESS) {
+        if (ce && ce->expression >= 0 && (uint32_t)ce->expression < n) {
+            const struct ig_rule *ru = db->rules[pt->rule_of[ce->expression]].rule;
+            snprintf(err, errlen, "%s:%u: rule %s: pattern '%s': %s", ru->file ? ru->file : "?",
+                     ru->line, ru->name, expr[ce->expression], ce->message);
+        } else
+            snprintf(err, errlen, "pattern database: %s", ce ? ce->message : "compile failed");
+        hs_free_compile_error(ce);
+        pt->db = NULL;
+        rc = IG_ECONF;
+        goto out;
+    }
+    pt->npat = n;
+    rc = IG_OK;
+out:
+    free(expr);
+    free(flags);
+    free(ids);
+    return rc;
+}
+
+int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const char *form,
+                  struct ig_hsdb **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (hs_valid_platform() != HS_SUCCESS) {
+        snprintf(err, errlen, "this CPU lacks SSSE3, which Hyperscan needs for pattern rules");
+        return IG_ECONF;
+    }
+    struct ig_hsdb *db = calloc(1, sizeof *db);
+    size_t total = ig_rules_count(r, NULL);
+    if (!db || !(db->rules = calloc(total ? total : 1, sizeof *db->rules))) {
+        free(db);
+        snprintf(err, errlen, "out of memory");
+        return IG_ENOMEM;
+    }
+    int rc = IG_ECONF;
+    for (size_t i = 0; i < total; i++) {
+        const struct ig_rule *ru = ig_rules_get(r, NULL, i);
+        if (!wanted(ru, detectors, form))
+            continue;
+        struct hs_rule *h = &db->rules[db->nrules++];
+        h->rule = ru;
+        for (uint32_t v = 0; v < ru->validators.n; v++) {
+            uint32_t bit = 0;
+            for (size_t k = 0; k < IG_ARRAY_LEN(val_names); k++)
+                if (!strcmp(ru->validators.v[v], val_names[k].name))
+                    bit = val_names[k].bit;
+            if (!bit) {
+                snprintf(err, errlen, "%s:%u: rule %s: unknown validator '%s'",
+                         ru->file ? ru->file : "?", ru->line, ru->name, ru->validators.v[v]);
+                goto fail;
+            }
+            h->validators |= bit;
+        }
+        h->min_entropy = ig_rule_num(ru, "min_entropy", 3.0);
+        h->context = ig_rule_str(ru, "context", NULL);
+        double w = ig_rule_num(ru, "context_window", 64);
+        h->context_window = w >= 0 && w <= 4096 ? (uint32_t)w : 64;
+        if ((h->validators & IG_VAL_CONTEXT) && !h->context) {
+            snprintf(err, errlen, "%s:%u: rule %s: validator context needs params.context",
+                     ru->file ? ru->file : "?", ru->line, ru->name);
+            goto fail;
+        }
+    }
+    for (int p = 0; p < 2; p++)
+        if ((rc = compile_point(db, p, err, errlen)) != IG_OK)
+            goto fail;
+    *out = db;
+    return IG_OK;
+fail:
+    ig_hsdb_free(db);
+    return rc;
+}
+
+void ig_hsdb_free(struct ig_hsdb *db)
+{
+    if (!db)
+        return;
+    for (int p = 0; p < 2; p++) {
+        hs_free_database(db->pt[p].db);
+        free(db->pt[p].rule_of);
+    }
+    free(db->rules);
+    free(db);
+}
+
+uint32_t ig_hsdb_rules(const struct ig_hsdb *db)
+{
+    return db ? db->nrules : 0;
+}
+
+const struct ig_rule *ig_hsdb_rule(const struct ig_hsdb *db, uint32_t idx)
+{
+    return db && idx < db->nrules ? db->rules[idx].rule : NULL;
+}
+
+uint32_t ig_hsdb_patterns(const struct ig_hsdb *db, enum ig_rule_scan point)
+{
+    if (!db || (point != IG_SCAN_REQUEST && point != IG_SCAN_RESPONSE))
+        return 0;
+    return db->pt[point == IG_SCAN_RESPONSE].npat;
+}
+
+int ig_hsdb_scratch_fit(const struct ig_hsdb *db, struct ig_hsdb_scratch **sp)
+{
+    struct ig_hsdb_scratch *s = *sp;
+    if (!s && !(s = *sp = calloc(1, sizeof *s)))
+        return IG_ENOMEM;
+    for (int p = 0; p < 2; p++)
+        if (db->pt[p].db && hs_alloc_scratch(db->pt[p].db, &s->hs) != HS_SUCCESS)
+            return IG_ENOMEM;
+    if (s->nbits < db->nrules) {
+        uint32_t words = (db->nrules + 63) / 64;
+        uint64_t *d = realloc(s->done, words * sizeof *d);
+        if (!d)
+            return IG_ENOMEM;
+        s->done = d;
+        s->nbits = words * 64;
+    }
+    return IG_OK;
+}
+
+void ig_hsdb_scratch_free(struct ig_hsdb_scratch *s)
+{
+    if (!s)
+        return;
+    hs_free_scratch(s->hs);
+    free(s->done);
+    free(s);
+}
+
+bool ig_hsdb_validate(const struct ig_hsdb *db, uint32_t idx, const uint8_t *text, size_t from,
+                      size_t to)
+{
+    const struct hs_rule *h = &db->rules[idx];
+    const char *p = (const char *)text + from;
+    size_t n = to - from;
+    uint32_t v = h->validators;
+    if ((v & IG_VAL_LUHN) && !ig_valid_card(p, n))
+        return false;
+    if ((v & IG_VAL_IBAN) && !ig_valid_iban(p, n))
+        return false;
+    if ((v & IG_VAL_SSN) && !ig_valid_ssn(p, n))
+        return false;
+    if ((v & IG_VAL_ENTROPY) && ig_entropy(p, n) < h->min_entropy)
+        return false;
+    if ((v & IG_VAL_JWT) && !ig_valid_jwt(p, n))
+        return false;
+    if ((v & IG_VAL_NOT_EXAMPLE) && ig_aws_example(p, n))
+        return false;
+    if (v & IG_VAL_CONTEXT) {
+        size_t s = from > h->context_window ? from - h->context_window : 0;
+        if (!ig_has_context((const char *)text + s, to - s, h->context))
+            return false;
+    }
+    return true;
+}
+
+struct scan_ctx {
+    const struct ig_hsdb *db;
+    const struct hs_point *pt;
+    const uint8_t *text;
+    const char *model, *route;
+    struct ig_hsdb_scratch *s;
+    ig_hsdb_match_fn fn;
+    void *ctx;
+};
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to,
+                    unsigned flags, void *arg)
+{
+    (void)flags;
+    struct scan_ctx *c = arg;
+    uint32_t ri = c->pt->rule_of[id];
+    if (c->s->done[ri / 64] & (1ull << (ri % 64)))
+        return 0;
+    const struct ig_rule *ru = c->db->rules[ri].rule;
+    if ((ru->models.n || ru->routes.n) && !ig_rule_applies(ru, c->model, c->route)) {
+        c->s->done[ri / 64] |= 1ull << (ri % 64);
+        return 0;
+    }
+    if (!ig_hsdb_validate(c->db, ri, c->text, (size_t)from, (size_t)to))
+        return 0;
+    struct ig_hsdb_match m = { ru, ri, (size_t)from, (size_t)to };
+    int r = c->fn(c->ctx, &m);
+    if (r == 1)
+        c->s->done[ri / 64] |= 1ull << (ri % 64);
+    return r == 2;
+}
+
+int ig_hsdb_scan(const struct ig_hsdb *db, enum ig_rule_scan point, const uint8_t *text,
+                 size_t n, const char *model, const char *route, struct ig_hsdb_scratch *s,
+                 ig_hsdb_match_fn fn, void *ctx)
+{
+    if (!db || (point != IG_SCAN_REQUEST && point != IG_SCAN_RESPONSE))
+        return IG_OK;
+    const struct hs_point *pt = &db->pt[point == IG_SCAN_RESPONSE];
+    if (!pt->db || n == 0)
+        return IG_OK;
+    if (!s || !s->hs || s->nbits < db->nrules)
+        return IG_EPARSE;
+    memset(s->done, 0, (db->nrules + 63) / 64 * sizeof *s->done);
+    struct scan_ctx c = { db, pt, text, model, route, s, fn, ctx };
+    /* Hyperscan takes an unsigned length; no LLM text comes near 4 GB, the rest is cut */
+    const char *p = (const char *)(text ? text : (const uint8_t *)"");
+    hs_error_t e = hs_scan(pt->db, p, (unsigned)IG_MIN(n, 0xffffffffu), 0, s->hs, on_match, &c);
+    return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? IG_OK : IG_EPARSE;
+}

@@ -1,0 +1,287 @@
+/* Text normalisation: see normalise.h for what is covered and why. */
+#include "normalise.h"
+
+#include <string.h>
+
+int32_t ig_utf8_next(const uint8_t *p, size_t n, size_t *len)
+{
+    uint8_t c = p[0];
+    *len = 1;
+    if (c < 0x80)
+        return c;
+    size_t need;
+    int32_t cp, min;
+    if ((c & 0xe0) == 0xc0) { need = 2; cp = c & 0x1f; min = 0x80; }
+    else if ((c & 0xf0) == 0xe0) { need = 3; cp = c & 0x0f; min = 0x800; }
+    else if ((c & 0xf8) == 0xf0) { need = 4; cp = c & 0x07; min = 0x10000; }
+    else return -1;
+    if (n < need)
+        return -1;
+    for (size_t i = 1; i < need; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return -1;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    /* overlong forms and surrogates are how filters get bypassed: reject them */
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return -1;
+    *len = need;
+    return cp;
+}
+
+/* Latin-1 Supplement letters U+00C0-00FF to their base letter ('\0' = keep). */
+static const char latin1[64] =
+    "AAAAAAACEEEEIIII" "DNOOOOO\0OUUUUYTs"
+    "aaaaaaaceeeeiiii" "dnooooo\0ouuuuyty";
+
+/* Cyrillic U+0400-045F that look Latin ('\0' = keep). */
+static const char cyr[96] = {
+    'E', 'E', 0, 0, 0, 'S', 'I', 'I', 'J', 0, 0, 0, 0, 0, 0, 0,
+    'A', 0, 'B', 0, 0, 'E', 0, 0, 0, 0, 'K', 0, 'M', 'H', 'O', 0,
+    'P', 'C', 'T', 'Y', 0, 'X', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    'a', 0, 0, 0, 0, 'e', 0, 0, 0, 0, 0, 0, 0, 0, 'o', 0,
+    'p', 'c', 0, 'y', 0, 'x', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    'e', 'e', 0, 0, 0, 's', 'i', 'i', 'j', 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* Greek U+0391-03C9 that look Latin ('\0' = keep). */
+static const char greek[57] = {
+    'A', 'B', 0, 0, 'E', 'Z', 'H', 0, 'I', 'K', 0, 'M', 'N', 0, 'O', 0,
+    'P', 0, 0, 'T', 'Y', 0, 'X', 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    'a', 0, 0, 0, 'e', 0, 0, 0, 'i', 'k', 0, 0, 'v', 0, 'o', 0,
+    'p', 0, 0, 't', 'u', 0, 'x', 0, 0,
+};
+
+int ig_text_fold_cp(uint32_t cp, char out[4])
+{
+    if (cp < 0x80)
+        return -1;
+    /* removed: soft hyphen, CGJ, Mongolian vowel separator, zero-width, bidi controls,
+     * word joiners and invisible operators, BOM, tag characters */
+    if (cp == 0xad || cp == 0x34f || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+        (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff ||
+        (cp >= 0xe0000 && cp <= 0xe007f))
+        return 0;
+    if (cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+        cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000) {
+        out[0] = ' ';
+        return 1;
+    }
+    char c = 0;
+    if (cp >= 0xc0 && cp <= 0xff)
+        c = latin1[cp - 0xc0];
+    else if (cp == 0xb2 || cp == 0xb3)
+        c = (char)('2' + (cp - 0xb2));
+    else if (cp == 0xb9)
+        c = '1';
+    else if (cp >= 0x391 && cp <= 0x3c9)
+        c = greek[cp - 0x391];
+    else if (cp >= 0x400 && cp <= 0x45f)
+        c = cyr[cp - 0x400];
+    else if (cp == 0x4bb)
+        c = 'h';
+    else if (cp == 0x4cf || cp == 0x4c0)
+        c = 'l';
+    else if (cp == 0x501)
+        c = 'd';
+    else if (cp == 0x51b)
+        c = 'q';
+    else if (cp == 0x51d)
+        c = 'w';
+    else if (cp == 0x2070)
+        c = '0';
+    else if (cp == 0x2071)
+        c = 'i';
+    else if (cp >= 0x2074 && cp <= 0x2079)
+        c = (char)('4' + (cp - 0x2074));
+    else if (cp == 0x207f)
+        c = 'n';
+    else if (cp >= 0x2080 && cp <= 0x2089)
+        c = (char)('0' + (cp - 0x2080));
+    else if (cp >= 0x2090 && cp <= 0x209c) {
+        static const char sub[] = "aeoxehklmnpst";
+        c = sub[cp - 0x2090];
+    } else if (cp >= 0x2102 && cp <= 0x2139) {
+        switch (cp) {
+        case 0x2102: case 0x212d: c = 'C'; break;
+        case 0x210a: c = 'g'; break;
+        case 0x210b: case 0x210c: case 0x210d: c = 'H'; break;
+        case 0x210e: c = 'h'; break;
+        case 0x2110: case 0x2111: c = 'I'; break;
+        case 0x2112: c = 'L'; break;
+        case 0x2113: c = 'l'; break;
+        case 0x2115: c = 'N'; break;
+        case 0x2119: c = 'P'; break;
+        case 0x211a: c = 'Q'; break;
+        case 0x211b: case 0x211c: case 0x211d: c = 'R'; break;
+        case 0x2124: c = 'Z'; break;
+        case 0x212c: c = 'B'; break;
+        case 0x212f: c = 'e'; break;
+        case 0x2130: c = 'E'; break;
+        case 0x2131: c = 'F'; break;
+        case 0x2133: c = 'M'; break;
+        case 0x2134: c = 'o'; break;
+        case 0x2139: c = 'i'; break;
+        default: break;
+        }
+    } else if (cp >= 0x2460 && cp <= 0x2468)
+        c = (char)('1' + (cp - 0x2460));
+    else if (cp >= 0x24b6 && cp <= 0x24cf)
+        c = (char)('A' + (cp - 0x24b6));
+    else if (cp >= 0x24d0 && cp <= 0x24e9)
+        c = (char)('a' + (cp - 0x24d0));
+    else if (cp >= 0xfb00 && cp <= 0xfb06) {
+        static const char *const lig[] = { "ff", "fi", "fl", "ffi", "ffl", "st", "st" };
+        size_t l = strlen(lig[cp - 0xfb00]);
+        memcpy(out, lig[cp - 0xfb00], l);
+        return (int)l;
+    } else if (cp >= 0xff01 && cp <= 0xff5e)
+        c = (char)(cp - 0xfee0);
+    else if (cp >= 0x1d400 && cp <= 0x1d6a3) {
+        /* 13 styled alphabets of 52 letters (a few are holes that Unicode moved to the
+         * letterlike block; mapping them anyway is harmless) */
+        uint32_t k = (cp - 0x1d400) % 52;
+        c = (char)(k < 26 ? 'A' + k : 'a' + (k - 26));
+    } else if (cp >= 0x1d7ce && cp <= 0x1d7ff)
+        c = (char)('0' + (cp - 0x1d7ce) % 10);
+    if (!c)
+        return -1;
+    out[0] = c;
+    return 1;
+}
+
+static bool is_b64(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '-' || c == '_';
+}
+
+static int b64val(uint8_t c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+}
+
+/* One pass of the per-character work. <out> may equal <in>: the write position never
+ * passes the read position because no mapping grows a code point. */
+static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flags)
+{
+    size_t o = 0, i = 0;
+    bool space = true;   /* trims leading whitespace */
+    while (i < n) {
+        size_t len;
+        char rep[4];
+        int rl = -1;
+        int32_t cp = ig_utf8_next(in + i, n - i, &len);
+        if (cp < 0) {
+            i += 1;      /* invalid byte: dropped */
+            continue;
+        }
+        if (cp >= 0x80 && (flags & IG_NORM_FOLD))
+            rl = ig_text_fold_cp((uint32_t)cp, rep);
+        if (rl < 0 && cp >= 0x80) {
+            memmove(out + o, in + i, len);
+            o += len;
+            i += len;
+            space = false;
+            continue;
+        }
+        i += len;
+        if (rl < 0) {
+            rep[0] = (char)cp;
+            rl = 1;
+        }
+        for (int k = 0; k < rl; k++) {
+            uint8_t c = (uint8_t)rep[k];
+            if ((flags & IG_NORM_LOWER) && c >= 'A' && c <= 'Z')
+                c = (uint8_t)(c + 32);
+            if (flags & IG_NORM_PUNCT) {
+                if (c == '\'' || c == '`')
+                    continue;
+                if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) ||
+                    (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e))
+                    c = ' ';
+            }
+            if (flags & IG_NORM_WS) {
+                if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                    if (space)
+                        continue;
+                    space = true;
+                    out[o++] = ' ';
+                    continue;
+                }
+                space = false;
+            }
+            out[o++] = c;
+        }
+    }
+    if ((flags & IG_NORM_WS) && o > 0 && out[o - 1] == ' ')
+        o--;
+    return o;
+}
+
+/* Decodes the Base64 run in[0..n) into out (room for 3n/4); returns the byte count. */
+static size_t b64_decode(const uint8_t *in, size_t n, uint8_t *out)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = b64val(in[i]);
+        if (v < 0)
+            break;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return o;
+}
+
+/* Mostly printable text (ASCII printable or UTF-8 lead/continuation bytes)? */
+static bool mostly_text(const uint8_t *p, size_t n)
+{
+    size_t good = 0;
+    for (size_t i = 0; i < n; i++)
+        good += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t' || p[i] >= 0x80;
+    return n > 0 && good * 10 >= n * 9;
+}
+
+size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags)
+{
+    if (!(flags & IG_NORM_B64) || out == in) {
+        size_t m = IG_MIN(n, cap);
+        return norm_pass(in, m, out, flags);
+    }
+    size_t m = IG_MIN(n, cap);
+    size_t o = norm_pass(in, m, out, flags);
+    for (size_t i = 0; i < n;) {
+        if (!is_b64(in[i])) {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        while (i < n && is_b64(in[i]))
+            i++;
+        size_t run = i - s;
+        if (run < IG_NORM_B64_MIN)
+            continue;
+        size_t dec = run / 4 * 3 + 3;
+        if (o + 3 + dec > cap)
+            break;
+        uint8_t *d = out + o + 3;
+        size_t dn = b64_decode(in + s, run, d);
+        if (!mostly_text(d, dn))
+            continue;
+        memcpy(out + o, " \n ", 3);
+        size_t w = norm_pass(d, dn, d, flags);
+        o += 3 + w;
+    }
+    return o;
+}

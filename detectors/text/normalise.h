@@ -1,0 +1,47 @@
+/* Text normalisation for pattern matching on prompts and completions.
+ *
+ * Covered (one code point at a time, no tables beyond these ranges):
+ *   - NFKC for the compatibility ranges attackers use to dodge filters: fullwidth ASCII
+ *     (U+FF01-FF5E), ligatures ff fi fl ffi ffl st (U+FB00-FB06), super/subscript digits
+ *     and i n (U+00B2 B3 B9, U+2070-209C), circled letters and digits (U+2460-2468,
+ *     U+24B6-24E9), mathematical alphanumerics (U+1D400-1D7FF), letterlike symbols
+ *     (U+2102-2139 subset), exotic spaces (U+00A0, U+2000-200A, U+202F, U+205F, U+3000).
+ *   - zero-width and format characters removed: U+00AD, U+034F, U+180E, U+200B-200F,
+ *     U+202A-202E, U+2060-2069, U+FEFF, tags U+E0000-E007F.
+ *   - look-alike folding to ASCII: Cyrillic and Greek letters that look Latin, and Latin-1
+ *     accented letters to their base letter (not NFKC, but what a filter wants).
+ *   Everything else outside ASCII passes through unchanged; invalid UTF-8 bytes are dropped.
+ * Output is never longer than the input, so the work can run in place (out == in). */
+#ifndef IG_TEXT_NORMALISE_H
+#define IG_TEXT_NORMALISE_H
+
+#include <inferguard/base.h>
+
+enum ig_norm_flags {
+    IG_NORM_FOLD  = 1u << 0,   /* NFKC subset, zero-width removal, look-alike folding */
+    IG_NORM_LOWER = 1u << 1,   /* ASCII lower-case (after folding) */
+    IG_NORM_WS    = 1u << 2,   /* whitespace runs -> one space, leading/trailing trimmed */
+    IG_NORM_PUNCT = 1u << 3,   /* ASCII punctuation -> space (apostrophes dropped) */
+    IG_NORM_B64   = 1u << 4,   /* append decoded long Base64 runs (normalised) for rescan */
+    IG_NORM_WORDS = IG_NORM_FOLD | IG_NORM_LOWER | IG_NORM_WS | IG_NORM_PUNCT,
+};
+
+/* Base64 runs shorter than this are left alone (keys and hashes are shorter). */
+#define IG_NORM_B64_MIN 24
+
+/* Normalises <n> bytes at <in> into <out> (capacity <cap>; may equal <in> when
+ * IG_NORM_B64 is not set). With IG_NORM_B64 the decoded text of each Base64 run of at
+ * least IG_NORM_B64_MIN characters that decodes to mostly printable text is appended
+ * after a " \n " separator, normalised with the same flags; <out> then needs room
+ * for 2n + 8 bytes or the tail is cut. Returns the bytes written (<= cap). */
+size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags);
+
+/* Decodes one UTF-8 code point at <p> (n > 0 bytes). Sets *len to the bytes used (>= 1);
+ * returns the code point or -1 for an invalid or truncated sequence. */
+int32_t ig_utf8_next(const uint8_t *p, size_t n, size_t *len);
+
+/* Maps one code point under IG_NORM_FOLD: returns the ASCII/char replacement written
+ * into out[0..3] and its length (0 = remove), or -1 = keep the code point as is. */
+int ig_text_fold_cp(uint32_t cp, char out[4]);
+
+#endif
