@@ -95,6 +95,7 @@ static int decode_l4(const uint8_t *l4, uint32_t l4_cap, uint32_t l4_wire,
         out->payload_wire_len = ulen - 8;
         out->payload_len = IG_MIN(l4_cap, ulen) - 8;
     } else {
+        st->other_l4++;                  /* ICMP, tunnels, ...: handed on, the flow table ignores them */
         out->payload = l4;
         out->payload_len = l4_cap;
         out->payload_wire_len = l4_wire;

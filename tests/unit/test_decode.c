@@ -290,6 +290,7 @@ static void test_ipv4_options_fragments(void **state)
     f[9] = IPPROTO_ICMP;
     assert_int_equal(decode(DLT_RAW, f, n, &p, &st), IG_OK);
     assert_int_equal(p.ip_proto, IPPROTO_ICMP);
+    assert_int_equal(st.other_l4, 1);
 }
 
 static void test_tcp_header(void **state)
