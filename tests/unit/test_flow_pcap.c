@@ -68,8 +68,11 @@ static struct ig_flow_stats read_and_check(const char *path, int nconv, uint64_t
     struct ig_packet p;
     int rc;
     uint64_t last = 0;
+    uint64_t prev_off = 0;
     while ((rc = ig_capture_next(cap, &p)) != IG_DONE) {
         assert_int_not_equal(rc, IG_EIO);
+        assert_true(ig_capture_file_offset(cap) >= prev_off);
+        prev_off = ig_capture_file_offset(cap);
         if (rc == IG_OK) {
             ig_flow_packet(t, &p);
             last = p.ts_us;
@@ -78,7 +81,11 @@ static struct ig_flow_stats read_and_check(const char *path, int nconv, uint64_t
     const struct ig_decode_stats *ds = ig_capture_stats(cap);
     assert_true(ds->packets > 0);
     assert_int_equal(ds->truncated + ds->bad_ip + ds->bad_tcp + ds->non_ip + ds->unknown_linktype, 0);
-    assert_true(ig_capture_file_offset(cap) > 0);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    assert_int_equal(ig_capture_file_offset(cap), (uint64_t)ftell(fp));   /* progress ends at 100% */
+    fclose(fp);
     ig_flow_flush(t, last);
     const struct ig_flow_stats *st = ig_flow_stats(t);
     assert_int_equal(st->flows_created, nconv);
