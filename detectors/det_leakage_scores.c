@@ -1,14 +1,16 @@
-/* leakage.scores: clients harvesting full-precision score vectors at volume (brief D4).
+/* leakage.scores: clients harvesting full-precision score vectors (brief D4).
  * Membership-inference and model-inversion attacks need the model's exact confidences,
- * many of them, often for repeated or slightly varied copies of the same input; a model
- * that returns full-precision probabilities or logits hands them out (AML.T0063).
+ * many of them, for repeated copies of the same inputs; a model that returns
+ * full-precision probabilities or logits hands them out (AML.T0063).
  *
  * Per client, in tumbling windows of the capture clock: rows answered with a full score
- * vector (>= 2 outputs, logits, or any value not a multiple of 10^-decimals), and rows
+ * vector (>= 2 outputs with any value not a multiple of 10^-decimals, or logits), and rows
  * whose input repeats one of the client's last 64 (exact hash of the float bits). A
- * finding fires once per window when full-precision rows reach min_rows; a repeat share
- * >= repeat_share adds membership inference (AML.T0024.000). The advice is the brief's.
- * State is a fixed client slice (~0.6 KiB); nothing is allocated. */
+ * finding fires once per window when full-precision rows reach min_rows and the repeat
+ * share reaches repeat_share: volume alone is what busy benign clients look like too.
+ * Per model, once: an info finding that the model returns full-precision scores at all,
+ * with the hardening advice of the brief. Fixed slices (~0.6 KiB per client, 8 B per
+ * model); nothing is allocated. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,11 @@ struct ls_params {
     uint64_t window_us, min_rows;
     double repeat_share, quantum;
     int severity;
+};
+
+struct ls_model {
+    uint64_t full;            /* full-precision rows answered, all clients */
+    bool reported;
 };
 
 struct ls_client {
@@ -94,18 +101,17 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     struct ig_finding f;
     ig_finding_init(&f, LS_NAME, ev);
     double share = c->rows ? (double)c->repeats / c->rows : 0;
-    bool member = share >= p->repeat_share;
-    f.title = member ? "Full-precision scores harvested with repeated inputs (membership probing)"
-                     : "Full-precision scores harvested at volume";
-    f.desc = "The client collects the model's full-precision confidence scores at volume, "
-             "what membership-inference and model-inversion attacks need.";
+    f.title = "Full-precision scores harvested for repeated inputs (membership probing)";
+    f.desc = "The client collects the model's full-precision confidence scores for the same "
+             "inputs again and again, what membership-inference and model-inversion attacks need.";
     f.remediation = ls_remediation;
     f.atlas[0] = "AML.T0063";
-    f.atlas[1] = member ? "AML.T0024.000" : "AML.T0024.001";
+    f.atlas[1] = "AML.T0024.000";
+    f.atlas[2] = "AML.T0024.001";
     f.queries_seen = call->client_queries;
-    int sev = p->severity + member + (c->full >= 10 * p->min_rows);
+    int sev = p->severity + (share >= 2 * p->repeat_share) + (c->full >= 10 * p->min_rows);
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
-    f.confidence_id = member ? 3 : 2;
+    f.confidence_id = share >= 2 * p->repeat_share ? 3 : 2;
     ig_finding_score(&f, "full_precision_rows", (double)c->full);
     ig_finding_score(&f, "rows", (double)c->rows);
     ig_finding_score(&f, "repeat_share", share);
@@ -114,10 +120,31 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_emit_finding(call->emit, &f);
 }
 
+/* Once per model: it answers with full-precision scores. Not about any one client. */
+static void exposure(const struct ig_call *call, const struct ig_event *ev, const struct ls_model *m)
+{
+    struct ig_finding f;
+    ig_finding_init(&f, LS_NAME, ev);
+    f.client_id = "";
+    memset(&f.src, 0, sizeof(f.src));
+    f.title = "Model returns full-precision scores";
+    f.desc = "The model answers with full-precision probability vectors or logits, which "
+             "membership-inference, inversion and extraction attacks feed on.";
+    f.remediation = ls_remediation;
+    f.severity = IG_SEV_INFO;
+    f.confidence_id = 3;
+    f.analytic_type = 1;
+    f.atlas[0] = "AML.T0063";
+    ig_finding_score(&f, "full_precision_rows", (double)m->full);
+    ig_finding_score(&f, "logits", (ev->flags & IG_EV_LOGITS) ? 1 : 0);
+    ig_emit_finding(call->emit, &f);
+}
+
 static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     const struct ls_params *p = call->global;
     struct ls_client *c = call->client;
+    struct ls_model *m = call->model;
     if (!ev->scores || ev->rows == 0 || ev->outputs == 0)
         return IG_OK;
     uint64_t t = ev->req_time_us;
@@ -133,6 +160,8 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
         c->rows++;
         c->full += full;
         c->total_full += full;
+        if (m)
+            m->full += full;
         if (ev->inputs && ev->features) {
             uint64_t h = row_hash(ev->inputs + (size_t)r * ev->features, ev->features);
             bool seen = false;
@@ -142,7 +171,11 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
             c->recent[c->next++ % LS_RECENT] = h;
         }
     }
-    if (!c->alarmed && c->full >= p->min_rows) {
+    if (m && !m->reported && m->full >= p->min_rows) {
+        m->reported = true;
+        exposure(call, ev, m);
+    }
+    if (!c->alarmed && c->full >= p->min_rows && c->repeats >= p->repeat_share * c->rows) {
         c->alarmed = true;
         alarm(call, ev, p, c);
     }
@@ -153,6 +186,7 @@ const struct ig_detector ig_det_leakage_scores = {
     .name = LS_NAME,
     .wants = IG_EV_SCORES,
     .client_size = sizeof(struct ls_client),
+    .model_size = sizeof(struct ls_model),
     .init = ls_init,
     .observe = ls_observe,
     .free = ls_free,

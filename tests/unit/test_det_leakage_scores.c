@@ -1,6 +1,7 @@
-/* leakage.scores: full-precision score vectors harvested at volume fire once per window,
- * with membership probing when inputs repeat; rounded scores, low volume and label-only
- * answers do not; logits count as full precision. */
+/* leakage.scores: a client harvesting full-precision scores for repeated inputs fires once
+ * per window (membership / inversion probing); busy clients with fresh inputs, rounded
+ * scores and low volume do not; the model's exposure of full scores is reported once;
+ * logits count as full precision. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,25 +25,29 @@ static double urand(void)
 }
 
 struct sink {
-    int n;
-    char atlas1[32];
+    int client, model;        /* per-client findings, per-model exposure findings */
     double full;
 };
 
 static void on_finding(void *ctx, const struct ig_finding *f)
 {
     struct sink *s = ctx;
-    s->n++;
-    snprintf(s->atlas1, sizeof(s->atlas1), "%s", f->atlas[1] ? f->atlas[1] : "");
     assert_string_equal(f->atlas[0], "AML.T0063");
     assert_non_null(strstr(f->remediation, "top-k"));
+    if (f->client_id[0] == 0) {
+        s->model++;
+        assert_int_equal(f->severity, IG_SEV_INFO);
+        return;
+    }
+    s->client++;
+    assert_string_equal(f->atlas[1], "AML.T0024.000");
     for (uint32_t i = 0; i < f->nscores; i++)
         if (!strcmp(f->scores[i].key, "full_precision_rows"))
             s->full = f->scores[i].value;
 }
 
 struct run {
-    void *global, *client;
+    void *global, *client, *model;
     struct ig_emit emit;
     struct ig_call call;
     struct sink sink;
@@ -55,23 +60,28 @@ static void run_open(struct run *r)
     char err[256];
     assert_int_equal(ig_det_leakage_scores.init(NULL, &r->global, err, sizeof(err)), 0);
     r->client = calloc(1, ig_det_leakage_scores.client_size);
+    r->model = calloc(1, ig_det_leakage_scores.model_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
-    r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
+    r->call = (struct ig_call){ .global = r->global, .client = r->client, .model = r->model,
+                                .emit = &r->emit };
     r->t = 1767225600000000ull;
 }
 
 static void run_close(struct run *r)
 {
     free(r->client);
+    free(r->model);
     ig_det_leakage_scores.free(r->global);
 }
 
-/* One query: 3 scores, full precision or rounded to 2 decimals; input random or fixed. */
+/* One query: 3 scores, full precision or rounded to 2 decimals; input fresh or one of a
+ * small pool of repeated inputs. */
 static void query(struct run *r, bool full, bool repeat, uint32_t flags, uint64_t dt_us)
 {
     float x[4], s[3];
+    int pick = (int)(urand() * 20);
     for (int i = 0; i < 4; i++)
-        x[i] = repeat ? (float)i : (float)urand();
+        x[i] = repeat ? (float)(pick * 4 + i) : (float)urand();
     double a = urand(), b = (1 - a) * urand();
     s[0] = (float)a;
     s[1] = (float)b;
@@ -81,51 +91,49 @@ static void query(struct run *r, bool full, bool repeat, uint32_t flags, uint64_
             s[i] = (float)(round(s[i] * 100) / 100);
     struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES | flags,
                            .rows = 1, .features = 4, .outputs = 3, .inputs = x, .scores = s };
+    snprintf(ev.client_id, sizeof(ev.client_id), "c-7");
     r->t += dt_us;
     r->call.client_queries++;
     assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
 }
 
-static void test_harvest_fires_once_per_window(void **state)
+static void test_membership_probing_once_per_window(void **state)
 {
     (void)state;
     struct run r;
     run_open(&r);
     for (int q = 0; q < 1200; q++)
-        query(&r, true, false, 0, 100000);   /* 10 queries/s: 120 s, one window */
-    assert_int_equal(r.sink.n, 1);
-    assert_string_equal(r.sink.atlas1, "AML.T0024.001");
+        query(&r, true, q % 2 == 0, 0, 100000);   /* half are repeats of 20 inputs */
+    assert_int_equal(r.sink.client, 1);
     assert_true(r.sink.full == 500);
-    r.t += 700000000ull;                      /* next window */
+    assert_int_equal(r.sink.model, 1);
+    r.t += 700000000ull;                          /* next window */
     for (int q = 0; q < 600; q++)
-        query(&r, true, false, 0, 100000);
-    assert_int_equal(r.sink.n, 2);
+        query(&r, true, true, 0, 100000);
+    assert_int_equal(r.sink.client, 2);
+    assert_int_equal(r.sink.model, 1);            /* the model is reported once */
     run_close(&r);
 }
 
-static void test_membership_probing(void **state)
+static void test_busy_rounded_and_low_volume_quiet(void **state)
 {
     (void)state;
     struct run r;
     run_open(&r);
-    for (int q = 0; q < 600; q++)
-        query(&r, true, q % 2 == 0, 0, 100000);   /* half the inputs are one repeated row */
-    assert_int_equal(r.sink.n, 1);
-    assert_string_equal(r.sink.atlas1, "AML.T0024.000");
-    run_close(&r);
-}
-
-static void test_rounded_and_low_volume_quiet(void **state)
-{
-    (void)state;
-    struct run r;
-    run_open(&r);
+    for (int q = 0; q < 3000; q++)
+        query(&r, true, false, 0, 100000);        /* busy, full precision, fresh inputs */
+    assert_int_equal(r.sink.client, 0);
+    assert_int_equal(r.sink.model, 1);
+    struct run r2;
+    run_open(&r2);
     for (int q = 0; q < 5000; q++)
-        query(&r, false, false, 0, 100000);       /* 2-decimal scores */
+        query(&r2, false, true, 0, 100000);       /* repeats, but 2-decimal scores */
     for (int q = 0; q < 400; q++)
-        query(&r, true, false, 0, 100000);        /* full precision, below min_rows */
-    assert_int_equal(r.sink.n, 0);
+        query(&r2, true, true, 0, 100000);        /* full precision, below min_rows */
+    assert_int_equal(r2.sink.client, 0);
+    assert_int_equal(r2.sink.model, 0);
     run_close(&r);
+    run_close(&r2);
 }
 
 static void test_logits_count(void **state)
@@ -134,8 +142,8 @@ static void test_logits_count(void **state)
     struct run r;
     run_open(&r);
     for (int q = 0; q < 500; q++)
-        query(&r, false, false, IG_EV_LOGITS, 1000);   /* rounded, but logits */
-    assert_int_equal(r.sink.n, 1);
+        query(&r, false, true, IG_EV_LOGITS, 1000);   /* rounded, but logits */
+    assert_int_equal(r.sink.client, 1);
     /* events without scores are ignored */
     struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 5 };
     assert_int_equal(ig_det_leakage_scores.observe(&r.call, &ev), 0);
@@ -145,9 +153,8 @@ static void test_logits_count(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_harvest_fires_once_per_window),
-        cmocka_unit_test(test_membership_probing),
-        cmocka_unit_test(test_rounded_and_low_volume_quiet),
+        cmocka_unit_test(test_membership_probing_once_per_window),
+        cmocka_unit_test(test_busy_rounded_and_low_volume_quiet),
         cmocka_unit_test(test_logits_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
