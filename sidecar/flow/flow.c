@@ -172,7 +172,11 @@ static struct ig_flow_entry *flow_create(struct ig_flow_table *t, const struct i
     else
         sender_client = sender_is_client_guess(t, p);
 
-    if (t->st.active_flows >= t->max_flows && t->lru_head)
+    /* flow.max_flows, and flow.memcap over flow entries plus queued blocks: the least
+     * recently used flows make room (their queued bytes are delivered first) */
+    while (t->lru_head &&
+           (t->st.active_flows >= t->max_flows ||
+            t->blk_mem + (t->st.active_flows + 1) * sizeof(struct ig_flow_entry) > t->memcap))
         flow_end(t, t->lru_head, IG_END_EVICTED, p->ts_us);
     struct ig_flow_entry *e = entry_get(t);
     if (!e)

@@ -62,7 +62,8 @@ struct ig_flow_table {
     struct ig_flow_entry *free_entries;
     struct ig_blk *free_blks;
     struct ig_slab *slabs;
-    uint64_t blk_mem;                      /* bytes in blocks in use, against memcap */
+    uint64_t blk_mem;                      /* bytes in blocks in use; with the live entries,
+                                            * what flow.memcap bounds */
 
     struct ig_classifier *cls;
     struct ig_flow_stats st;

@@ -147,7 +147,8 @@ static bool enqueue(struct ig_flow_table *t, struct ig_half *h, uint32_t seq, co
                 *cap_hit = 1;
                 goto out;
             }
-            if (t->blk_mem + sizeof(struct ig_blk) > t->memcap) {
+            if (t->blk_mem + t->st.active_flows * sizeof(struct ig_flow_entry) +
+                sizeof(struct ig_blk) > t->memcap) {
                 *cap_hit = 2;
                 goto out;
             }

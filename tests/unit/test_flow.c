@@ -170,6 +170,31 @@ static void test_memcap(void **state)
     tf_rec_free(&r);
 }
 
+/* flow.memcap also bounds flow entries: a tiny memcap keeps few flows, evicting the LRU. */
+static void test_memcap_evicts_flows(void **state)
+{
+    (void)state;
+    struct tf_rec r;
+    tf_cfg(&cfg);
+    cfg.flow_memcap = 4096;
+    struct ig_flow_table *t = tf_table(&r, &cfg);
+    struct tf_conn c[40];
+    for (int i = 0; i < 40; i++) {
+        conn_init(&c[i], t, (uint16_t)(46000 + i), 8000);
+        tf_handshake(&c[i]);
+        tf_data(&c[i], true, "x", 1);
+    }
+    const struct ig_flow_stats *st = ig_flow_stats(t);
+    assert_true(st->flows_evicted > 0);
+    assert_true(st->active_flows < 40);
+    assert_int_equal(st->flows_created, 40);
+    assert_int_equal(r.closes, (int)st->flows_evicted);
+    assert_int_equal(r.len[0], 40);   /* every flow's byte arrived before its eviction */
+    ig_flow_table_free(t);
+    assert_int_equal(r.closes, 40);
+    tf_rec_free(&r);
+}
+
 /* nDPI says HTTP before the first request byte reaches the consumer. */
 static void test_ndpi_http_before_data(void **state)
 {
@@ -310,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_idle_timeout),
         cmocka_unit_test(test_eviction),
         cmocka_unit_test(test_memcap),
+        cmocka_unit_test(test_memcap_evicts_flows),
         cmocka_unit_test(test_ndpi_http_before_data),
         cmocka_unit_test(test_ndpi_http_midstream),
         cmocka_unit_test(test_proto_counts),
