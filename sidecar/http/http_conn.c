@@ -13,6 +13,8 @@
 
 /* In-flight transactions tracked per connection (pipelining depth). */
 #define SLOTS_MAX 64
+/* Body buffers larger than this are freed after their transaction. */
+#define BODY_KEEP_MAX (256u << 10)
 /* Bytes libhtp declined to take (HTP_STREAM_DATA_OTHER) kept for a retry. */
 #define PENDING_MAX (1u << 20)
 
@@ -219,6 +221,25 @@ static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response)
     c->h->fn(c->h->ctx, &t);
     s->used = false;
     htp_tx_set_user_data(tx, NULL);
+    /* Idle keep-alive connections should not pin multi-megabyte buffers: big ones are
+     * released (their next use pays one malloc, small next to copying the body). */
+    for (int d = 0; d < 2; d++)
+        if (s->body[d].cap > BODY_KEEP_MAX) {
+            free(s->body[d].buf);
+            s->body[d] = (struct body){ 0 };
+        }
+}
+
+/* libhtp hook: its messages are only counted (decompression failures); the data path
+ * never logs per transaction. */
+static int on_log(htp_log_t *l)
+{
+    if (l->connp && l->msg && strstr(l->msg, "ecompress")) {
+        struct ig_http_conn *c = htp_connp_get_user_data(l->connp);
+        if (c)
+            c->h->st.decompress_errors++;
+    }
+    return HTP_OK;
 }
 
 /* libhtp hook: request and response both complete. libhtp destroys <tx> afterwards. */
@@ -253,6 +274,7 @@ struct ig_http *ig_http_new(const struct ig_config *cfg, ig_http_txn_fn fn, void
     htp_config_register_request_body_data(h->cfg, on_request_body);
     htp_config_register_response_body_data(h->cfg, on_response_body);
     htp_config_register_transaction_complete(h->cfg, on_tx_complete);
+    htp_config_register_log(h->cfg, on_log);
     return h;
 }
 

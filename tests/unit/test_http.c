@@ -271,6 +271,21 @@ static void test_gzip_both_ways(void **st)
     ig_http_conn_close(c, 6);
 }
 
+/* A corrupt gzip body is counted; the transaction is still delivered. */
+static void test_bad_gzip(void **st)
+{
+    (void)st;
+    struct ig_http_conn *c = conn(1);
+    feed(c, 0, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n", 1);
+    static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\n\r\n"
+                               "\x1f\x8b\x08\x00garbage-garbage!";
+    assert_int_equal(ig_http_conn_data(c, 1, (const uint8_t *)resp, sizeof resp - 1, 2), IG_OK);
+    assert_int_equal(ngot, 1);
+    assert_int_equal(got[0].status, 200);
+    assert_true(ig_http_stats(H)->decompress_errors >= 1);
+    ig_http_conn_close(c, 3);
+}
+
 static void test_100_continue(void **st)
 {
     (void)st;
@@ -427,6 +442,7 @@ int main(void)
         cmocka_unit_test_teardown(test_keepalive_and_pipelining, teardown),
         cmocka_unit_test_teardown(test_chunked, teardown),
         cmocka_unit_test_teardown(test_gzip_both_ways, teardown),
+        cmocka_unit_test_teardown(test_bad_gzip, teardown),
         cmocka_unit_test_teardown(test_100_continue, teardown),
         cmocka_unit_test_teardown(test_gap_resync, teardown),
         cmocka_unit_test_teardown(test_resync_split_everywhere, teardown),
