@@ -9,7 +9,8 @@
  * not features and are skipped; several numeric inputs with the same number of rows are
  * concatenated per row, otherwise the first numeric input is used. Scores are the first
  * floating-point output (else the first numeric output with >= 2 columns); a single-column
- * integer output is the predicted label. A shape that disagrees with the data marks the
+ * integer output, or Triton's classification output ("score:index:label" strings), is the
+ * predicted label. A shape that disagrees with the data marks the
  * event malformed and drops that tensor rather than guessing. */
 #include "adapters/ad_common.h"
 
@@ -314,6 +315,56 @@ static int split_body(const struct ig_http_txn *t, int dir, struct ig_span body,
     return IG_OK;
 }
 
+/* Triton's classification extension answers with BYTES strings "score:index[:label]",
+ * best first, shape [rows, k] (or [k] for one row): the first index of each row is the
+ * predicted label. Returns IG_OK (label filled, or left empty when <o> is some other
+ * BYTES tensor) or IG_EPARSE. */
+static int classification_labels(const struct ig_decode_ctx *ctx, const struct ig_json *o,
+                                 struct tensor *label)
+{
+    const struct ig_json *data = ig_json_get(o, "data"), *shape = ig_json_get(o, "shape");
+    const struct ig_json *first = ig_json_first(data);
+    if (!first || first->type != IG_JSON_STRING || !ig_json_is_numeric(shape) || shape->ndim != 1 ||
+        shape->count < 1 || shape->count > 2)
+        return IG_OK;
+    /* must look like "float:int" to be a classification output at all */
+    const uint8_t *colon = memchr(first->raw.p, ':', first->raw.n);
+    if (!colon)
+        return IG_OK;
+    double dims[2];
+    size_t nd;
+    const char *why;
+    if (ig_json_f64_array(shape, dims, 2, &nd, &why) < 0)
+        return IG_EPARSE;
+    uint64_t rows = nd == 2 ? (uint64_t)dims[0] : 1, k = nd == 2 ? (uint64_t)dims[1] : (uint64_t)dims[0];
+    if (rows == 0 || k == 0 || rows * k != ig_json_len(data) || rows > ctx->cfg->max_rows)
+        return IG_EPARSE;
+    float *v = ig_scratch_alloc(ctx->scratch, rows * sizeof *v);
+    if (!v)
+        return IG_EPARSE;
+    const struct ig_json *c = first;
+    for (uint64_t r = 0; r < rows; r++) {
+        if (c->type != IG_JSON_STRING)
+            return IG_EPARSE;
+        const uint8_t *p = memchr(c->raw.p, ':', c->raw.n), *e = c->raw.p + c->raw.n;
+        if (!p)
+            return IG_EPARSE;
+        int64_t idx = 0;
+        int digits = 0;
+        for (p++; p < e && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+            idx = idx * 10 + (*p - '0');
+        if (digits == 0 || (p < e && *p != ':'))
+            return IG_EPARSE;
+        v[r] = (float)idx;
+        for (uint64_t j = 0; j < k && c; j++)
+            c = ig_json_next(c);
+        if (!c && r + 1 < rows)
+            return IG_EPARSE;
+    }
+    *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = DT_I64 };
+    return IG_OK;
+}
+
 static bool is_float_dt(enum dt d) { return d == DT_F16 || d == DT_F32 || d == DT_F64; }
 
 /* Request: the feature matrix. Negative return = undecodable request (caller drops). */
@@ -434,8 +485,13 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
     for (const struct ig_json *o = ig_json_first(outputs); o; o = ig_json_next(o)) {
         struct tensor tt = {0};
         int st = decode_tensor(ctx, o, &bin, &tt, &reason);
-        if (st == IG_DONE)
+        if (st == IG_DONE) {
+            if (!label.v && classification_labels(ctx, o, &label) < 0) {
+                ig_ad_malformed(ev, "invalid classification output");
+                return;
+            }
             continue;
+        }
         if (st < 0) {
             ig_ad_malformed(ev, reason);
             return;

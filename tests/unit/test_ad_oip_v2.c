@@ -289,6 +289,33 @@ static void test_label_output(void **st)
     assert_false(ev.flags & IG_EV_LOGITS);
 }
 
+/* Triton classification extension: BYTES "score:index:label", best first. */
+static void test_classification_extension(void **st)
+{
+    (void)st;
+    json_txn("/v2/models/resnet/infer",
+             "{\"inputs\": [{\"name\": \"x\", \"shape\": [2, 2], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}],"
+             " \"outputs\": [{\"name\": \"probs\", \"parameters\": {\"classification\": 2}}]}",
+             "{\"outputs\": [{\"name\": \"probs\", \"shape\": [2, 2], \"datatype\": \"BYTES\","
+             " \"data\": [\"0.8:3:cat\", \"0.1:0:dog\", \"15.5:12\", \"9.0:7\"]}]}",
+             200);
+    const char *why;
+    assert_int_equal(decode(&why), IG_OK);
+    assert_false(ev.flags & IG_EV_MALFORMED);
+    assert_non_null(ev.labels);
+    assert_int_equal(ev.labels[0], 3);
+    assert_int_equal(ev.labels[1], 12);
+    assert_null(ev.scores);
+    /* a shape that disagrees with the strings */
+    json_txn("/v2/models/resnet/infer",
+             "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 1], \"datatype\": \"FP32\", \"data\": [1]}]}",
+             "{\"outputs\": [{\"name\": \"probs\", \"shape\": [1, 3], \"datatype\": \"BYTES\","
+             " \"data\": [\"0.8:3:cat\"]}]}", 200);
+    assert_int_equal(decode(&why), IG_OK);
+    assert_true(ev.flags & IG_EV_MALFORMED);
+    assert_null(ev.labels);
+}
+
 static size_t put_le(uint8_t *p, uint64_t v, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
@@ -393,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_datatypes_json),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_label_output),
+        cmocka_unit_test(test_classification_extension),
         cmocka_unit_test(test_binary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
