@@ -13,6 +13,7 @@ struct hs_rule {
     double min_entropy;
     const char *context;
     uint32_t context_window;
+    bool som;                /* track match starts */
 };
 
 struct hs_point {
@@ -78,8 +79,9 @@ static int compile_point(struct ig_hsdb *db, int pi, char *err, size_t errlen)
             continue;
         for (uint32_t j = 0; j < ru->patterns.n; j++, k++) {
             expr[k] = ru->patterns.v[j];
-            /* match starts are needed to hand the candidate to validators and masks */
-            flags[k] = HS_FLAG_SOM_LEFTMOST;
+            /* match starts cost Hyperscan state: only raw-text rules (masked evidence)
+             * and rules with validators need them */
+            flags[k] = db->rules[i].som ? HS_FLAG_SOM_LEFTMOST : 0;
             ids[k] = k;
             pt->rule_of[k] = i;
         }
@@ -140,6 +142,7 @@ int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const 
             }
             h->validators |= bit;
         }
+        h->som = h->validators || !strcmp(ig_rule_str(ru, "form", "raw"), "raw");
         h->min_entropy = ig_rule_num(ru, "min_entropy", 3.0);
         h->context = ig_rule_str(ru, "context", NULL);
         double w = ig_rule_num(ru, "context_window", 64);
@@ -267,7 +270,9 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
         c->s->done[ri / 64] |= 1ull << (ri % 64);
         return 0;
     }
-    if (!ig_hsdb_validate(c->db, ri, c->text, (size_t)from, (size_t)to))
+    if (!c->db->rules[ri].som)
+        from = to;
+    else if (!ig_hsdb_validate(c->db, ri, c->text, (size_t)from, (size_t)to))
         return 0;
     struct ig_hsdb_match m = { ru, ri, (size_t)from, (size_t)to };
     int r = c->fn(c->ctx, &m);

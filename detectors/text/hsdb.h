@@ -30,7 +30,9 @@ enum ig_hsdb_validator {
 struct ig_hsdb_match {
     const struct ig_rule *rule;
     uint32_t idx;            /* rule index in this database, 0..ig_hsdb_rules()-1 */
-    size_t from, to;         /* match is text[from..to) */
+    size_t from, to;         /* match is text[from..to); from == to when the start is not
+                              * tracked (rules with a params.form other than raw and no
+                              * validators: Hyperscan's start tracking is costly) */
 };
 
 /* Called for each validated match. Return 0 to go on, 1 to hear no more of this rule in
