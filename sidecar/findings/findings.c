@@ -162,7 +162,13 @@ static void publish(struct ig_findings *fs, const struct ig_finding *f, const st
         fs->stats.encode_errors++;
         return;
     }
-    const char *key = f->client_id ? f->client_id : "";
+    /* key = client id keeps a client's findings in one partition; findings about a model
+     * (drift) have no client and are keyed "model:<name>" so they stay ordered too */
+    char key[IG_CLIENT_ID_MAX + IG_MODEL_NAME_MAX + 8];
+    if (f->client_id && *f->client_id)
+        snprintf(key, sizeof key, "%s", f->client_id);
+    else
+        snprintf(key, sizeof key, "model:%s", f->model ? f->model : "");
     struct ig_record rec = {
         .key = { (const uint8_t *)key, strlen(key) },
         .schema = IG_OCSF_SCHEMA, .schema_version = IG_OCSF_VERSION,
