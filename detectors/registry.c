@@ -10,6 +10,7 @@
     X(prada) \
     X(fingerprint) \
     X(boundary) \
+    X(leakage_secrets) \
     X(coverage) \
     X(leakage_scores) \
     /* end of list: add lines above this one */
