@@ -314,7 +314,8 @@ int ig_spool_open(const struct ig_spool_opts *o, struct ig_spool **out, char *er
         firsts[nf++] = first;
     }
     closedir(d);
-    qsort(firsts, nf, sizeof *firsts, cmp_u64);
+    if (nf)
+        qsort(firsts, nf, sizeof *firsts, cmp_u64);
     uint64_t prev = 0;
     for (size_t i = 0; i < nf; i++) {
         if (s->nsegs >= MAX_SEGS - 1)
