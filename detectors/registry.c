@@ -11,6 +11,7 @@
     X(fingerprint) \
     X(boundary) \
     X(leakage_secrets) \
+    X(prompt_injection) \
     X(coverage) \
     X(leakage_scores) \
     /* end of list: add lines above this one */
