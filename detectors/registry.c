@@ -12,6 +12,7 @@
     X(boundary) \
     X(leakage_secrets) \
     X(prompt_injection) \
+    X(divergence) \
     X(coverage) \
     X(leakage_scores) \
     /* end of list: add lines above this one */

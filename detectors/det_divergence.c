@@ -1,0 +1,230 @@
+/* leakage.divergence: the repeat-a-token-forever attack (Nasr et al. 2023). Signals:
+ *   request  - a div_* pattern rule (asks for endless repetition; rules/llm_abuse.yaml) or
+ *              one token repeated min_request_run times in a row;
+ *   response - one token repeated min_response_run times in a row, then at least
+ *              min_tail_bytes of other text whose character entropy exceeds the run's by
+ *              entropy_jump bits: the model diverged. The tail is scanned with the
+ *              leakage.secrets rules; hits raise severity and are listed, masked.
+ * A request signal alone is a low-severity attempt; a diverged response is the finding. */
+#include <inferguard/detector.h>
+
+#include "text/hsdb.h"
+#include "text/normalise.h"
+#include "text/validators.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME "leakage.divergence"
+
+struct dv_global {
+    struct ig_hsdb *req_db, *leak_db;
+    struct ig_hsdb_scratch *hs;
+    uint32_t min_req_run, min_resp_run, min_tail;
+    double jump;
+    int sev;
+    uint8_t key[16];
+};
+
+struct dv_run {
+    uint32_t count;              /* tokens in the longest run */
+    size_t start, end;           /* byte range of the run */
+    size_t tok_at, tok_n;        /* the repeated token */
+};
+
+static int dv_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct dv_global *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        return IG_ENOMEM;
+    }
+    const char *const me[] = { NAME, NULL }, *const leak[] = { "leakage.secrets", NULL };
+    int rc;
+    if ((rc = ig_hsdb_build(r, me, "words", &g->req_db, err, errlen)) != IG_OK ||
+        (rc = ig_hsdb_build(r, leak, "raw", &g->leak_db, err, errlen)) != IG_OK)
+        goto fail;
+    if ((ig_hsdb_rules(g->req_db) && ig_hsdb_scratch_fit(g->req_db, &g->hs) != IG_OK) ||
+        (ig_hsdb_rules(g->leak_db) && ig_hsdb_scratch_fit(g->leak_db, &g->hs) != IG_OK)) {
+        snprintf(err, errlen, "out of memory for the pattern scratch");
+        rc = IG_ENOMEM;
+        goto fail;
+    }
+    double a = ig_rules_num(r, NAME, "min_request_run", 20);
+    double b = ig_rules_num(r, NAME, "min_response_run", 30);
+    double c = ig_rules_num(r, NAME, "min_tail_bytes", 40);
+    g->jump = ig_rules_num(r, NAME, "entropy_jump", 1.0);
+    if (!(a >= 2 && a <= 1e6) || !(b >= 2 && b <= 1e6) || !(c >= 1 && c <= 1e6) ||
+        !(g->jump >= 0 && g->jump <= 8)) {
+        snprintf(err, errlen, "runs must be 2..1e6, min_tail_bytes 1..1e6, entropy_jump 0..8");
+        rc = IG_ECONF;
+        goto fail;
+    }
+    g->min_req_run = (uint32_t)a;
+    g->min_resp_run = (uint32_t)b;
+    g->min_tail = (uint32_t)c;
+    g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
+    const char *hk = ig_rules_str(r, "leakage.secrets", "hash_key", "inferguard-default-mask-key");
+    static const uint8_t k0[16] = { 0 }, k1[16] = { 1 };
+    uint64_t h0 = ig_siphash(k0, hk, strlen(hk)), h1 = ig_siphash(k1, hk, strlen(hk));
+    memcpy(g->key, &h0, 8);
+    memcpy(g->key + 8, &h1, 8);
+    *global = g;
+    return IG_OK;
+fail:
+    ig_hsdb_scratch_free(g->hs);
+    ig_hsdb_free(g->req_db);
+    ig_hsdb_free(g->leak_db);
+    free(g);
+    return rc;
+}
+
+static void dv_free(void *p)
+{
+    struct dv_global *g = p;
+    if (!g)
+        return;
+    ig_hsdb_scratch_free(g->hs);
+    ig_hsdb_free(g->req_db);
+    ig_hsdb_free(g->leak_db);
+    free(g);
+}
+
+static bool is_word(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+static bool tok_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((a[i] | 0x20) != (b[i] | 0x20) || (is_word(a[i]) != is_word(b[i])))
+            return false;
+    return true;
+}
+
+/* Longest run of one word repeated (case-insensitive, any separators). */
+static struct dv_run longest_run(const uint8_t *t, size_t n)
+{
+    struct dv_run best = { 0 }, cur = { 0 };
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !is_word(t[i]))
+            i++;
+        size_t s = i;
+        while (i < n && is_word(t[i]))
+            i++;
+        if (i == s)
+            break;
+        if (cur.count && cur.tok_n == i - s && tok_eq(t + cur.tok_at, t + s, i - s)) {
+            cur.count++;
+            cur.end = i;
+        } else
+            cur = (struct dv_run){ 1, s, i, s, i - s };
+        if (cur.count > best.count)
+            best = cur;
+    }
+    return best;
+}
+
+static int on_req(void *ctx, const struct ig_hsdb_match *m)
+{
+    *(const struct ig_rule **)ctx = m->rule;
+    return 2;
+}
+
+struct tail_hits {
+    uint32_t n;
+    const struct ig_rule *rule;
+    char masked[96];
+    const uint8_t *text;
+    const uint8_t *key;
+};
+
+static int on_leak(void *ctx, const struct ig_hsdb_match *m)
+{
+    struct tail_hits *h = ctx;
+    if (h->n++ == 0) {
+        h->rule = m->rule;
+        ig_text_mask((const char *)h->text + m->from, m->to - m->from, h->key, h->masked,
+                     sizeof h->masked);
+    }
+    return 1;
+}
+
+static int dv_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    const struct dv_global *g = call->global;
+    const struct ig_rule *req_rule = NULL;
+    struct dv_run rq = { 0 }, rs = { 0 };
+    if (ev->prompt.n) {
+        size_t cap = 2 * ev->prompt.n + 16;
+        uint8_t *buf = ig_scratch_alloc(call->scratch, cap);
+        if (!buf)
+            return IG_ENOMEM;
+        size_t m = ig_text_normalise(ev->prompt.p, ev->prompt.n, buf, cap, IG_NORM_WORDS | IG_NORM_B64);
+        ig_hsdb_scan(g->req_db, IG_SCAN_REQUEST, buf, m, ev->model, ev->route, g->hs, on_req, &req_rule);
+        rq = longest_run(ev->prompt.p, ev->prompt.n);
+    }
+    bool req_sig = req_rule || rq.count >= g->min_req_run;
+    bool diverged = false;
+    double h_run = 0, h_tail = 0;
+    size_t tail_at = 0, tail_n = 0;
+    struct tail_hits th = { .text = ev->completion.p, .key = g->key };
+    if (ev->completion.n) {
+        rs = longest_run(ev->completion.p, ev->completion.n);
+        if (rs.count >= g->min_resp_run) {
+            tail_at = rs.end;
+            tail_n = ev->completion.n - rs.end;
+            const char *t = (const char *)ev->completion.p;
+            h_run = ig_entropy(t + rs.start, rs.end - rs.start);
+            h_tail = ig_entropy(t + tail_at, tail_n);
+            diverged = tail_n >= g->min_tail && h_tail - h_run >= g->jump;
+            /* only the tail: hits elsewhere are leakage.secrets' business */
+            th.text = ev->completion.p + tail_at;
+            if (diverged)
+                ig_hsdb_scan(g->leak_db, IG_SCAN_RESPONSE, th.text, tail_n, ev->model,
+                             ev->route, g->hs, on_leak, &th);
+        }
+    }
+    if (!req_sig && !diverged)
+        return IG_OK;
+    struct ig_finding f;
+    ig_finding_init(&f, NAME, ev);
+    f.title = diverged ? "Model diverged after a repeated-token run" : "Divergence attack attempt";
+    f.desc = diverged ? "The response repeats one token many times and then switches to other "
+                        "text, the signature of training-data extraction by divergence."
+                      : "The request asks the model to repeat a token endlessly or carries a "
+                        "long single-token run.";
+    f.remediation = "Cap repetition and output length, and filter responses for memorised data.";
+    f.severity = (uint8_t)(th.n ? IG_MAX(g->sev, IG_SEV_HIGH) : diverged ? g->sev : IG_SEV_LOW);
+    f.confidence_id = diverged ? 3 : 2;
+    f.analytic_type = 1;
+    f.queries_seen = call->client_queries;
+    f.atlas[0] = "AML.T0057";
+    if (th.n)
+        f.atlas[1] = "AML.T0055";
+    if (req_rule)
+        ig_finding_evidence(&f, "request_rule", req_rule->name);
+    if (th.n)
+        ig_finding_evidence(&f, th.rule->name, th.masked);
+    ig_finding_score(&f, "request_run", rq.count);
+    ig_finding_score(&f, "response_run", rs.count);
+    if (diverged) {
+        ig_finding_score(&f, "run_entropy", h_run);
+        ig_finding_score(&f, "tail_entropy", h_tail);
+        ig_finding_score(&f, "tail_bytes", (double)tail_n);
+    }
+    ig_finding_score(&f, "tail_leaks", th.n);
+    ig_emit_finding(call->emit, &f);
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_divergence = {
+    .name = NAME,
+    .wants = IG_EV_TEXT,
+    .init = dv_init,
+    .observe = dv_observe,
+    .free = dv_free,
+};
