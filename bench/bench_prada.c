@@ -4,9 +4,11 @@
  *
  *   bench_prada                 the benchmark (needs /usr/bin/python3 with numpy/scipy)
  *   bench_prada --no-python     C side only
- *   bench_prada --replay FILE   runs the detector on a prada_ref.py stream, one query per
+ *   bench_prada --replay FILE [--bf16]
+ *                               runs the detector on a prada_ref.py stream, one query per
  *                               event, and prints first_alarm=<query> alarms=<n> like the
- *                               reference (tests/integration/test_prada_reference.sh)
+ *                               reference (tests/integration/test_prada_reference.sh);
+ *                               --bf16 with storage: bf16
  *
  * The stream walks along a line with noise, so every query lands farther than the
  * threshold and is admitted: after the 10 000-query warm-up the class holds 10 000 vectors
@@ -123,7 +125,27 @@ static double run(const struct ig_rules *rules, uint32_t dim, uint32_t count, co
     return dt * 1e9 / (count > skip ? count - skip : 1);
 }
 
-static int replay(const char *path)
+/* Rules with extraction.prada params <yaml_params> (already indented), from a temp dir. */
+static struct ig_rules *rules_with(const char *yaml_params)
+{
+    char dir[] = "/tmp/ig_bench_prada_XXXXXX", path[600], err[512];
+    if (!mkdtemp(dir))
+        return NULL;
+    snprintf(path, sizeof(path), "%s/prada.yaml", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return NULL;
+    fprintf(f, "- detector: extraction.prada\n  params:\n%s", yaml_params);
+    fclose(f);
+    struct ig_rules *rules = NULL;
+    if (ig_rules_load_dir(dir, &rules, err, sizeof(err)) != 0)
+        fprintf(stderr, "bench_prada: rules: %s\n", err);
+    unlink(path);
+    rmdir(dir);
+    return rules;
+}
+
+static int replay(const char *path, bool bf16)
 {
     uint32_t dim, count;
     int32_t *lab;
@@ -131,7 +153,11 @@ static int replay(const char *path)
     if (read_stream(path, &dim, &count, &lab, &xs))
         return 1;
     struct counter c = { 0 };
-    run(NULL, dim, count, lab, xs, 0, &c);
+    struct ig_rules *rules = bf16 ? rules_with("    storage: bf16\n") : NULL;
+    if (bf16 && !rules)
+        return 1;
+    run(rules, dim, count, lab, xs, 0, &c);
+    ig_rules_free(rules);
     printf("first_alarm=%llu alarms=%llu\n", (unsigned long long)c.first,
            (unsigned long long)c.findings);
     free(lab);
@@ -168,11 +194,11 @@ int main(int argc, char **argv)
     bool python = true;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--replay") && i + 1 < argc)
-            return replay(argv[i + 1]);
+            return replay(argv[i + 1], i + 2 < argc && !strcmp(argv[i + 2], "--bf16"));
         if (!strcmp(argv[i], "--no-python"))
             python = false;
         else {
-            fprintf(stderr, "usage: bench_prada [--no-python] | --replay FILE\n");
+            fprintf(stderr, "usage: bench_prada [--no-python] | --replay FILE [--bf16]\n");
             return 2;
         }
     }
@@ -186,22 +212,18 @@ int main(int argc, char **argv)
         for (int f = 0; f < DIM; f++)
             xs[(size_t)i * DIM + f] = dir[f] * (float)i * 0.01f + 0.001f * frand();
 
-    char dir_t[] = "/tmp/ig_bench_prada_XXXXXX";
-    if (!mkdtemp(dir_t))
+    char params[256];
+    snprintf(params, sizeof(params), "    max_growing: %d\n    memory_mb: 64\n", STORED);
+    struct ig_rules *rules = rules_with(params);
+    snprintf(params, sizeof(params), "    max_growing: %d\n    memory_mb: 64\n    storage: bf16\n", STORED);
+    struct ig_rules *rules16 = rules_with(params);
+    if (!rules || !rules16)
         return 1;
-    char rpath[600], spath[600];
-    snprintf(rpath, sizeof(rpath), "%s/prada.yaml", dir_t);
-    snprintf(spath, sizeof(spath), "%s/stream.bin", dir_t);
-    FILE *rf = fopen(rpath, "w");
-    fprintf(rf, "- detector: extraction.prada\n  params:\n    max_growing: %d\n    memory_mb: 64\n",
-            STORED);
-    fclose(rf);
-    struct ig_rules *rules = NULL;
-    char err[512];
-    if (ig_rules_load_dir(dir_t, &rules, err, sizeof(err)) != 0) {
-        fprintf(stderr, "bench_prada: rules: %s\n", err);
+    char spath[] = "/tmp/ig_bench_prada_stream_XXXXXX";
+    int sfd = mkstemp(spath);
+    if (sfd < 0)
         return 1;
-    }
+    close(sfd);
 
     const struct ig_kern_ops *k = ig_kern();
     printf("bench_prada: d=%d, %d stored vectors in the class, %d timed queries, kernels %s\n",
@@ -221,10 +243,22 @@ int main(int argc, char **argv)
     double gbs = (double)STORED * DIM * 4 / scan_ns;
     printf("  kernel limit : %10.0f ns per scan of %d x %d (%.1f GB/s)\n", scan_ns, STORED, DIM, gbs);
     ig_vset_free(&set);
+    ig_vset_init_ex(&set, DIM, STORED, IG_VSET_BF16);
+    for (uint32_t i = 0; i < STORED; i++)
+        ig_vset_append(&set, xs + (size_t)i * DIM);
+    t0 = now_s();
+    for (int r = 0; r < reps; r++)
+        sink += k->l2sq_min(&set, xs + (size_t)(STORED + r % TIMED) * DIM, NULL);
+    double scan16_ns = (now_s() - t0) * 1e9 / reps;
+    printf("  kernel bf16  : %10.0f ns per scan (%.1f GB/s of bf16)\n", scan16_ns,
+           (double)STORED * DIM * 2 / scan16_ns);
+    ig_vset_free(&set);
 
     struct counter c = { 0 };
     double c_ns = run(rules, DIM, n, lab, xs, STORED, &c);
     printf("  prada C      : %10.0f ns/query  (%.2fx the kernel limit)\n", c_ns, c_ns / scan_ns);
+    double c16_ns = run(rules16, DIM, n, lab, xs, STORED, &c);
+    printf("  prada C bf16 : %10.0f ns/query  (%.2fx the bf16 kernel)\n", c16_ns, c16_ns / scan16_ns);
 
     if (python) {
         if (write_stream(spath, DIM, n, lab, xs)) {
@@ -241,9 +275,9 @@ int main(int argc, char **argv)
         if (p && fgets(line, sizeof(line), p)) {
             const char *ns = strstr(line, "ns_per_query=");
             double py = ns ? atof(ns + 13) : 0;
-            printf("  prada Python : %10.0f ns/query  (numpy/scipy reference)\n", py);
+            printf("  prada Python : %10.0f ns/query  (numpy/scipy reference, float32)\n", py);
             if (py > 0)
-                printf("  speed-up     : %10.1fx\n", py / c_ns);
+                printf("  speed-up     : %10.1fx (f32), %.1fx (bf16)\n", py / c_ns, py / c16_ns);
         } else {
             printf("  prada Python : not run (%s)\n", cmd);
         }
@@ -251,9 +285,8 @@ int main(int argc, char **argv)
             pclose(p);
     }
     ig_rules_free(rules);
-    unlink(rpath);
+    ig_rules_free(rules16);
     unlink(spath);
-    rmdir(dir_t);
     free(xs);
     free(lab);
     (void)sink;

@@ -5,7 +5,7 @@ plus the synthetic query streams the C tests and bench replay.
 
   prada_ref.py gen --kind natural|uniform|jbda|boundary [--n N] [--dim D] [--classes C]
                    [--seed S] [--stored K] --out FILE
-  prada_ref.py run FILE [--delta 0.9] [--max-growing 4096] [--timing [--skip N]]
+  prada_ref.py run FILE [--delta 0.9] [--max-growing 4096] [--bf16] [--timing [--skip N]]
       prints: first_alarm=<query index or 0> alarms=<count> tests=<count> [ns_per_query=<x>]
 
 Stream file: b"IGPRADA1", uint32 dim, uint32 count, then per query int32 label and
@@ -52,7 +52,8 @@ class Prada:
     """One client's PRADA state."""
 
     def __init__(self, dim, delta=0.90, period=10, min_pool=100, min_class=10,
-                 max_growing=4096, max_dists=5000, sigma=3.0):
+                 max_growing=4096, max_dists=5000, sigma=3.0, bf16=False):
+        self.bf16 = bf16
         self.dim, self.delta, self.period = dim, delta, period
         self.min_pool, self.min_class, self.sigma = min_pool, min_class, sigma
         self.max_growing = max_growing
@@ -63,10 +64,18 @@ class Prada:
         self.alarms = []
         self.last_w = None
 
+    def _store(self, x):
+        """The stored copy: float32, or rounded to bfloat16 (nearest, ties to even)."""
+        if not self.bf16:
+            return x
+        b = np.ascontiguousarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
+        r = ((b + 0x7FFF + ((b >> 16) & 1)) >> 16) << 16
+        return r.astype(np.uint32).view(np.float32)
+
     def _admit(self, c, x, d):
         if self.Gn[c] >= self.max_growing:
             return
-        self.G[c][self.Gn[c]] = x
+        self.G[c][self.Gn[c]] = self._store(x)
         self.Gn[c] += 1
         self.DG[c].append(d)
         dg = np.asarray(self.DG[c], dtype=np.float64)
@@ -80,7 +89,7 @@ class Prada:
             self.DG[c] = []
             self.T[c] = 0.0
             # first query of a class: stored with admission distance 0
-            self.G[c][0] = x
+            self.G[c][0] = self._store(x)
             self.Gn[c] = 1
             self.DG[c].append(0.0)
         else:
@@ -180,6 +189,7 @@ def main():
     r.add_argument("file")
     r.add_argument("--delta", type=float, default=0.90)
     r.add_argument("--max-growing", type=int, default=4096)
+    r.add_argument("--bf16", action="store_true", help="store G_c as bfloat16 (storage: bf16)")
     r.add_argument("--timing", action="store_true")
     r.add_argument("--skip", type=int, default=0, help="time only queries after the first SKIP")
     r.add_argument("--trace", action="store_true", help="print W at every test")
@@ -189,7 +199,7 @@ def main():
         write_stream(a.out, labels, xs)
         return
     labels, xs = read_stream(a.file)
-    p = Prada(xs.shape[1], delta=a.delta, max_growing=a.max_growing)
+    p = Prada(xs.shape[1], delta=a.delta, max_growing=a.max_growing, bf16=a.bf16)
     t0 = time.thread_time()
     for i, (c, x) in enumerate(zip(labels.tolist(), xs)):
         if i == a.skip:

@@ -4,6 +4,28 @@
 
 #include "kern_impl.h"
 
+/* 8 bf16 lanes (16 bytes) widened exactly to float32 by a shift. */
+static inline __m256 load_bf16(const uint16_t *p)
+{
+    __m256i w = _mm256_cvtepu16_epi32(_mm_load_si128((const __m128i *)p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+}
+
+static inline void block_l2sq_bf16(const uint16_t *blk, const float *x, uint32_t dim,
+                                   __m256 *lo, __m256 *hi)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    for (uint32_t f = 0; f < dim; f++) {
+        __m256 xf = _mm256_set1_ps(x[f]);
+        __m256 t0 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16));
+        __m256 t1 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16 + 8));
+        a0 = _mm256_fmadd_ps(t0, t0, a0);
+        a1 = _mm256_fmadd_ps(t1, t1, a1);
+    }
+    *lo = a0;
+    *hi = a1;
+}
+
 static inline void block_l2sq(const float *blk, const float *x, uint32_t dim,
                               __m256 *lo, __m256 *hi)
 {
@@ -24,6 +46,20 @@ static inline __m256 nanmax(__m256 t, __m256 m)
     /* max_ps returns its second operand when either is NaN: keep NaN sticky */
     __m256 nan = _mm256_cmp_ps(t, t, _CMP_UNORD_Q);
     return _mm256_blendv_ps(_mm256_max_ps(t, m), t, nan);
+}
+
+static inline void block_linf_bf16(const uint16_t *blk, const float *x, uint32_t dim,
+                                   __m256 *lo, __m256 *hi)
+{
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 m0 = _mm256_setzero_ps(), m1 = _mm256_setzero_ps();
+    for (uint32_t f = 0; f < dim; f++) {
+        __m256 xf = _mm256_set1_ps(x[f]);
+        m0 = nanmax(_mm256_and_ps(_mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16)), absmask), m0);
+        m1 = nanmax(_mm256_and_ps(_mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16 + 8)), absmask), m1);
+    }
+    *lo = m0;
+    *hi = m1;
 }
 
 static inline void block_linf(const float *blk, const float *x, uint32_t dim,
@@ -48,7 +84,11 @@ void ig_kern_l2sq_all_avx2(const struct ig_vset *s, const float *x, float *out)
     float tmp[16];
     for (uint32_t i = 0; i < s->count; i += 16) {
         __m256 lo, hi;
-        block_l2sq(s->data + (size_t)i * s->dim, x, s->dim, &lo, &hi);
+        size_t at = (size_t)i * s->dim;
+        if (s->elem == IG_VSET_BF16)
+            block_l2sq_bf16((const uint16_t *)s->data + at, x, s->dim, &lo, &hi);
+        else
+            block_l2sq((const float *)s->data + at, x, s->dim, &lo, &hi);
         if (s->count - i >= 16) {
             _mm256_storeu_ps(out + i, lo);
             _mm256_storeu_ps(out + i + 8, hi);
@@ -81,12 +121,21 @@ static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmi
     const __m256i step = _mm256_set1_epi32(16);
     const __m256i lanes0 = idx0, lanes1 = idx1;
     for (uint32_t i = 0; i < s->count; i += 16) {
-        const float *blk = s->data + (size_t)i * s->dim;
+        size_t at = (size_t)i * s->dim;
         __m256 lo, hi;
-        if (linf)
-            block_linf(blk, x, s->dim, &lo, &hi);
-        else
-            block_l2sq(blk, x, s->dim, &lo, &hi);
+        if (s->elem == IG_VSET_BF16) {
+            const uint16_t *blk = (const uint16_t *)s->data + at;
+            if (linf)
+                block_linf_bf16(blk, x, s->dim, &lo, &hi);
+            else
+                block_l2sq_bf16(blk, x, s->dim, &lo, &hi);
+        } else {
+            const float *blk = (const float *)s->data + at;
+            if (linf)
+                block_linf(blk, x, s->dim, &lo, &hi);
+            else
+                block_l2sq(blk, x, s->dim, &lo, &hi);
+        }
         uint32_t left = s->count - i;
         __m256i vleft = _mm256_set1_epi32((int)(left >= 16 ? 16 : left));
         take(lo, &b0, &i0, idx0, _mm256_cmpgt_epi32(vleft, lanes0));

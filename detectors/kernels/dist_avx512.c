@@ -4,6 +4,44 @@
 
 #include "kern_impl.h"
 
+/* bf16 row of 16 lanes (32 bytes) widened exactly to float32 by a shift. */
+static inline __m512 load_bf16(const uint16_t *p)
+{
+    __m512i w = _mm512_cvtepu16_epi32(_mm256_load_si256((const __m256i *)p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
+}
+
+static inline __m512 block_l2sq_bf16(const uint16_t *blk, const float *x, uint32_t dim)
+{
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2) {
+        __m512 t0 = _mm512_sub_ps(_mm512_set1_ps(x[f]), load_bf16(blk + (size_t)f * 16));
+        __m512 t1 = _mm512_sub_ps(_mm512_set1_ps(x[f + 1]), load_bf16(blk + (size_t)(f + 1) * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+        a1 = _mm512_fmadd_ps(t1, t1, a1);
+    }
+    if (f < dim) {
+        __m512 t0 = _mm512_sub_ps(_mm512_set1_ps(x[f]), load_bf16(blk + (size_t)f * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+    }
+    return _mm512_add_ps(a0, a1);
+}
+
+static inline __m512 block_linf_bf16(const uint16_t *blk, const float *x, uint32_t dim)
+{
+    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7fffffff));
+    __m512 m = _mm512_setzero_ps();
+    for (uint32_t f = 0; f < dim; f++) {
+        __m512 t = _mm512_sub_ps(_mm512_set1_ps(x[f]), load_bf16(blk + (size_t)f * 16));
+        t = _mm512_and_ps(t, absmask);
+        __mmask16 nan = _mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q);
+        m = _mm512_max_ps(t, m);
+        m = _mm512_mask_mov_ps(m, nan, t);
+    }
+    return m;
+}
+
 static inline __m512 block_l2sq(const float *blk, const float *x, uint32_t dim)
 {
     /* two accumulators hide the FMA latency; summed at the end (documented order) */
@@ -41,7 +79,9 @@ static inline __m512 block_linf(const float *blk, const float *x, uint32_t dim)
 void ig_kern_l2sq_all_avx512(const struct ig_vset *s, const float *x, float *out)
 {
     for (uint32_t i = 0; i < s->count; i += 16) {
-        __m512 d = block_l2sq(s->data + (size_t)i * s->dim, x, s->dim);
+        size_t at = (size_t)i * s->dim;
+        __m512 d = s->elem == IG_VSET_BF16 ? block_l2sq_bf16((const uint16_t *)s->data + at, x, s->dim)
+                                           : block_l2sq((const float *)s->data + at, x, s->dim);
         uint32_t left = s->count - i;
         __mmask16 k = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
         _mm512_mask_storeu_ps(out + i, k, d);
@@ -55,8 +95,15 @@ static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmi
     __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512i step = _mm512_set1_epi32(16);
     for (uint32_t i = 0; i < s->count; i += 16) {
-        const float *blk = s->data + (size_t)i * s->dim;
-        __m512 d = linf ? block_linf(blk, x, s->dim) : block_l2sq(blk, x, s->dim);
+        size_t at = (size_t)i * s->dim;
+        __m512 d;
+        if (s->elem == IG_VSET_BF16) {
+            const uint16_t *blk = (const uint16_t *)s->data + at;
+            d = linf ? block_linf_bf16(blk, x, s->dim) : block_l2sq_bf16(blk, x, s->dim);
+        } else {
+            const float *blk = (const float *)s->data + at;
+            d = linf ? block_linf(blk, x, s->dim) : block_l2sq(blk, x, s->dim);
+        }
         uint32_t left = s->count - i;
         __mmask16 valid = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
         __mmask16 lt = _mm512_cmp_ps_mask(d, best, _CMP_LT_OQ);

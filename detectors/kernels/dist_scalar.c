@@ -3,13 +3,26 @@
 
 #include "kern_impl.h"
 
-/* Squared L2 of <x> to the 16 lanes of one block, accumulated per lane in feature order. */
-static void block_l2sq(const float *blk, const float *x, uint32_t dim, float *acc)
+/* Feature f of the 16 lanes of the block starting at vector i, widened to float. */
+static inline void load_row(const struct ig_vset *s, uint32_t i, uint32_t f, float *row)
 {
+    size_t at = (size_t)i * s->dim + (size_t)f * IG_VSET_BLOCK;
+    if (s->elem == IG_VSET_BF16)
+        for (int l = 0; l < IG_VSET_BLOCK; l++)
+            row[l] = ig_bf16_to_f32(((const uint16_t *)s->data)[at + l]);
+    else
+        for (int l = 0; l < IG_VSET_BLOCK; l++)
+            row[l] = ((const float *)s->data)[at + l];
+}
+
+/* Squared L2 of <x> to the 16 lanes of one block, accumulated per lane in feature order. */
+static void block_l2sq(const struct ig_vset *s, uint32_t i, const float *x, float *acc)
+{
+    float row[IG_VSET_BLOCK];
     for (int l = 0; l < IG_VSET_BLOCK; l++)
         acc[l] = 0.0f;
-    for (uint32_t f = 0; f < dim; f++) {
-        const float *row = blk + (size_t)f * IG_VSET_BLOCK;
+    for (uint32_t f = 0; f < s->dim; f++) {
+        load_row(s, i, f, row);
         for (int l = 0; l < IG_VSET_BLOCK; l++) {
             float t = x[f] - row[l];
             acc[l] += t * t;
@@ -17,12 +30,13 @@ static void block_l2sq(const float *blk, const float *x, uint32_t dim, float *ac
     }
 }
 
-static void block_linf(const float *blk, const float *x, uint32_t dim, float *acc)
+static void block_linf(const struct ig_vset *s, uint32_t i, const float *x, float *acc)
 {
+    float row[IG_VSET_BLOCK];
     for (int l = 0; l < IG_VSET_BLOCK; l++)
         acc[l] = 0.0f;
-    for (uint32_t f = 0; f < dim; f++) {
-        const float *row = blk + (size_t)f * IG_VSET_BLOCK;
+    for (uint32_t f = 0; f < s->dim; f++) {
+        load_row(s, i, f, row);
         for (int l = 0; l < IG_VSET_BLOCK; l++) {
             float t = fabsf(x[f] - row[l]);
             /* NaN must stick, as in the SIMD paths: max that propagates NaN */
@@ -36,7 +50,7 @@ void ig_kern_l2sq_all_scalar(const struct ig_vset *s, const float *x, float *out
 {
     float acc[IG_VSET_BLOCK];
     for (uint32_t i = 0; i < s->count; i += IG_VSET_BLOCK) {
-        block_l2sq(s->data + (size_t)i * s->dim, x, s->dim, acc);
+        block_l2sq(s, i, x, acc);
         for (uint32_t l = 0; l < IG_VSET_BLOCK && i + l < s->count; l++)
             out[i + l] = acc[l];
     }
@@ -52,9 +66,9 @@ static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmi
     }
     for (uint32_t i = 0; i < s->count; i += IG_VSET_BLOCK) {
         if (linf)
-            block_linf(s->data + (size_t)i * s->dim, x, s->dim, acc);
+            block_linf(s, i, x, acc);
         else
-            block_l2sq(s->data + (size_t)i * s->dim, x, s->dim, acc);
+            block_l2sq(s, i, x, acc);
         for (uint32_t l = 0; l < IG_VSET_BLOCK && i + l < s->count; l++) {
             /* strict < keeps the earliest block per lane and lets NaN never win */
             if (acc[l] < best[l] || (bidx[l] < 0 && acc[l] == best[l])) {

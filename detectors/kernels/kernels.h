@@ -10,6 +10,12 @@
  * pass streams the block once with no horizontal sums. Lanes past <count> in the last
  * block are zero and are never reported. The same layout serves every path.
  *
+ * Storage: float32 (exact), or bfloat16 (IG_VSET_BF16: the top 16 bits of the float32,
+ * rounded to nearest even) at half the bytes — same range as float32, 8-bit mantissa
+ * (relative error <= 2^-9 per stored coordinate). Queries stay float32; bf16 rows of a
+ * block are 32 bytes: data[(b * dim + f) * 16 + l] as uint16. Every path widens bf16
+ * exactly (a shift), so paths differ only by summation as for float32.
+ *
  * Numbers: inputs are float32; squared-L2 sums are float32 accumulated per lane in feature
  * order. The SIMD paths use fused multiply-add (one rounding instead of two), so results
  * differ from scalar by a few ulp per feature: distances agree within a relative 1e-5 for
@@ -27,26 +33,51 @@
 
 #define IG_VSET_BLOCK 16
 
+enum ig_vset_elem { IG_VSET_F32 = 4, IG_VSET_BF16 = 2 };   /* value = bytes per element */
+
 struct ig_vset {
-    float   *data;      /* 64-byte aligned, cap * dim floats, blocked as above */
+    void    *data;      /* 64-byte aligned, cap * dim elements, blocked as above */
     uint32_t dim;
     uint32_t count;     /* vectors stored */
     uint32_t cap;       /* multiple of IG_VSET_BLOCK */
+    uint32_t elem;      /* enum ig_vset_elem */
 };
+
+/* float32 -> bfloat16, round to nearest even; NaN stays NaN. */
+static inline uint16_t ig_bf16_from_f32(float x)
+{
+    uint32_t b;
+    __builtin_memcpy(&b, &x, 4);
+    if ((b & 0x7fffffffu) > 0x7f800000u)
+        return (uint16_t)((b >> 16) | 0x40);
+    return (uint16_t)((b + 0x7fffu + ((b >> 16) & 1u)) >> 16);
+}
+
+static inline float ig_bf16_to_f32(uint16_t h)
+{
+    uint32_t b = (uint32_t)h << 16;
+    float x;
+    __builtin_memcpy(&x, &b, 4);
+    return x;
+}
 
 /* Allocates room for <cap> vectors (rounded up to a block) of <dim> floats; not for the
  * hot path. Returns IG_OK or IG_ENOMEM. */
 int  ig_vset_init(struct ig_vset *s, uint32_t dim, uint32_t cap);
+/* Same with the storage type chosen. */
+int  ig_vset_init_ex(struct ig_vset *s, uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
 /* Grows capacity to <cap> (rounded up), keeping contents. Returns IG_OK / IG_ENOMEM. */
 int  ig_vset_reserve(struct ig_vset *s, uint32_t cap);
 void ig_vset_free(struct ig_vset *s);
-/* Copies <x> (dim floats) in as vector number s->count. Returns IG_ELIMIT when full. */
+/* Copies <x> (dim floats) in as vector number s->count (rounded to bf16 for such sets).
+ * Returns IG_ELIMIT when full. */
 int  ig_vset_append(struct ig_vset *s, const float *x);
 /* Overwrites vector <i> (< count) with <x>: recent-query rings reuse their slots. */
 void ig_vset_put(struct ig_vset *s, uint32_t i, const float *x);
-/* Bytes held for a set of <cap> vectors of <dim> floats. */
+/* Bytes held for a set of <cap> vectors of <dim> floats (float32 / chosen storage). */
 size_t ig_vset_bytes(uint32_t dim, uint32_t cap);
-/* Vector <i> copied out into <out> (dim floats); tests and debugging. */
+size_t ig_vset_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
+/* Vector <i> copied out into <out> (dim floats, as stored: bf16 widened); tests, debugging. */
 void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out);
 
 struct ig_kern_ops {

@@ -3,7 +3,8 @@
 # written from the paper (bench/python/prada_ref.py) read the same recorded query streams
 # and must raise their first alarm at the same query index, with the same number of alarms.
 # Streams: natural clustered data (no alarm), Jacobian augmentation (alarm), uniform random
-# and a boundary walk, several seeds and widths.
+# and a boundary walk, several seeds and widths; float32 storage, and bfloat16 storage
+# (storage: bf16) against the reference doing the same rounding.
 set -euo pipefail
 : "${IG_SRC:?}" "${IG_BUILD:?}"
 PY=/usr/bin/python3
@@ -22,11 +23,13 @@ for kind in natural jbda uniform boundary; do
       $PY "$REF" gen --kind $kind --n 1200 --dim $dim --seed $seed --out "$s"
       py=$($PY "$REF" run "$s" | grep -o 'first_alarm=[0-9]* alarms=[0-9]*')
       c=$("$BIN" --replay "$s")
-      if [ "$py" != "$c" ]; then
-        echo "MISMATCH $kind dim=$dim seed=$seed: python $py, C $c"
+      py16=$($PY "$REF" run "$s" --bf16 | grep -o 'first_alarm=[0-9]* alarms=[0-9]*')
+      c16=$("$BIN" --replay "$s" --bf16)
+      if [ "$py" != "$c" ] || [ "$py16" != "$c16" ]; then
+        echo "MISMATCH $kind dim=$dim seed=$seed: python $py / bf16 $py16, C $c / bf16 $c16"
         fail=1
       else
-        echo "ok $kind dim=$dim seed=$seed: $c"
+        echo "ok $kind dim=$dim seed=$seed: $c (bf16: $c16)"
       fi
       case "$kind:$c" in
         natural:first_alarm=0*) quiet=$((quiet + 1)) ;;

@@ -340,6 +340,52 @@ static void test_rules_and_budget(void **state)
     free(lab);
 }
 
+/* storage: bf16 halves the stored sets and keeps the verdicts: natural quiet, JbDA fires. */
+static void test_bf16_storage(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ig_prada_rules_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof(path), "%s/x.yaml", dir);
+    FILE *f = fopen(path, "w");
+    fputs("- detector: extraction.prada\n  params:\n    storage: bf16\n", f);
+    fclose(f);
+    struct ig_rules *rules = NULL;
+    char err[512] = "";
+    assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
+    uint32_t dim = 64, n = 2000;
+    float *xs = malloc(n * dim * sizeof(float));
+    int32_t *lab = malloc(n * sizeof(int32_t));
+    for (int kind = 0; kind < 2; kind++) {
+        rs = 4711 + kind;
+        make_centres(dim);
+        if (kind)
+            jbda(xs, lab, n, dim);
+        else
+            natural(xs, lab, n, dim);
+        struct run r;
+        run_open(&r, rules);
+        run_feed(&r, xs, lab, n, dim, 2);
+        assert_int_equal(r.sink.n > 0, kind == 1);
+        run_close(&r);
+    }
+    /* an unknown storage is a configuration error */
+    f = fopen(path, "w");
+    fputs("- detector: extraction.prada\n  params:\n    storage: fp8\n", f);
+    fclose(f);
+    ig_rules_free(rules);
+    assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
+    void *g = NULL;
+    assert_true(ig_det_prada.init(rules, &g, err, sizeof(err)) < 0);
+    assert_non_null(strstr(err, "storage"));
+    ig_rules_free(rules);
+    unlink(path);
+    rmdir(dir);
+    free(xs);
+    free(lab);
+}
+
 /* Out-of-range parameters are a configuration error naming the detector. */
 static void test_bad_rules(void **state)
 {
@@ -370,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_labels_from_scores),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_rules_and_budget),
+        cmocka_unit_test(test_bf16_storage),
         cmocka_unit_test(test_bad_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

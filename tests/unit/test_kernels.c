@@ -125,6 +125,43 @@ static void test_random_sets(void **state)
     }
 }
 
+/* bfloat16 storage: every path against scalar, and stored values are the rounded ones. */
+static void test_bf16_sets(void **state)
+{
+    (void)state;
+    for (size_t di = 0; di < IG_ARRAY_LEN(dims); di++) {
+        uint32_t d = dims[di], n = 77;
+        struct ig_vset s;
+        assert_int_equal(ig_vset_init_ex(&s, d, n, IG_VSET_BF16), IG_OK);
+        float *v = malloc(d * sizeof(float)), *back = malloc(d * sizeof(float));
+        for (uint32_t i = 0; i < n; i++) {
+            for (uint32_t f = 0; f < d; f++)
+                v[f] = frand() * 4.0f - 2.0f;
+            assert_int_equal(ig_vset_append(&s, v), IG_OK);
+            ig_vset_get(&s, i, back);
+            for (uint32_t f = 0; f < d; f++) {
+                assert_true(back[f] == ig_bf16_to_f32(ig_bf16_from_f32(v[f])));
+                assert_true(fabsf(back[f] - v[f]) <= fabsf(v[f]) * (1.0f / 256));
+            }
+        }
+        for (int q = 0; q < 4; q++) {
+            for (uint32_t f = 0; f < d; f++)
+                v[f] = frand() * 4.0f - 2.0f;
+            compare_set(&s, v);
+        }
+        free(v);
+        free(back);
+        ig_vset_free(&s);
+    }
+    /* rounding: to nearest, ties to even; NaN stays NaN; inf stays inf */
+    assert_int_equal(ig_bf16_from_f32(1.0f), 0x3f80);
+    assert_int_equal(ig_bf16_from_f32(1.00390625f), 0x3f80);   /* 1 + 2^-8: tie, to even */
+    assert_int_equal(ig_bf16_from_f32(1.01171875f), 0x3f82);   /* 1 + 3*2^-8: tie, to even */
+    assert_int_equal(ig_bf16_from_f32(1.005f), 0x3f81);
+    assert_true(isnan(ig_bf16_to_f32(ig_bf16_from_f32(NAN))));
+    assert_true(isinf(ig_bf16_to_f32(ig_bf16_from_f32(INFINITY))));
+}
+
 static void test_ties_lowest_index(void **state)
 {
     (void)state;
@@ -292,6 +329,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_sets),
+        cmocka_unit_test(test_bf16_sets),
         cmocka_unit_test(test_ties_lowest_index),
         cmocka_unit_test(test_nan_inf),
         cmocka_unit_test(test_quantise_bitexact),
