@@ -15,7 +15,7 @@
  * evict. A growing set starts at 16 vectors and doubles up to max_growing; each growth is
  * charged too, and a refused charge is counted and leaves the set at its size (distances
  * are still measured). Per client at most:
- *     sizeof(state) + max_classes * 4 B + max_dists * 6 B
+ *     sizeof(state) (64 B) + max_classes * 64 B + max_dists * 6 B
  *     + sum over classes of 4 B (bf16: 2 B) * dim * cap(G_c), cap(G_c) <= max_growing.
  * With the defaults (dim 64, 4096 vectors) a class costs at most 1 MiB; the budget bounds
  * the total across clients whatever they send. storage: bf16 keeps G_c as bfloat16: half
