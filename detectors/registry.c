@@ -13,6 +13,7 @@
     X(leakage_secrets) \
     X(prompt_injection) \
     X(divergence) \
+    X(system_prompt) \
     X(coverage) \
     X(leakage_scores) \
     /* end of list: add lines above this one */

@@ -1,0 +1,318 @@
+/* leakage.system_prompt: a response that leaks the system prompt. Signals, any one fires:
+ *   canary   - a canary string (params.canaries, planted by the operator in the system
+ *              prompt) appears in the response (Rebuff's canary check);
+ *   overlap  - the response shares >= min_overlap word n-grams (ngram words each, after
+ *              normalisation) with a registered system prompt (params.system_prompts) or
+ *              the request's own system prompt, or covers min_overlap_share of its n-grams;
+ *              a prompt shorter than ngram words counts when it appears whole;
+ *   answered - the request matched an extraction rule (sp_* scan: request) and the
+ *              response matched a disclosure rule (scan: response).
+ * Attempts that are not answered are prompt_injection.signature's job. */
+#include <inferguard/detector.h>
+
+#include "text/hsdb.h"
+#include "text/normalise.h"
+#include "text/validators.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME "leakage.system_prompt"
+#define MAX_WORDS_HASHED 65536
+
+struct sp_prompt {
+    uint64_t *grams;              /* sorted n-gram hashes */
+    size_t n;
+    char *whole;                  /* normalised text, for prompts shorter than one n-gram */
+    size_t whole_n;
+};
+
+struct sp_global {
+    struct ig_hsdb *db;
+    struct ig_hsdb_scratch *hs;
+    const char *const *canaries;
+    size_t ncanaries;
+    struct sp_prompt *prompts;
+    size_t nprompts;
+    uint32_t ngram, min_overlap;
+    double min_share;
+    int sev;
+    uint8_t key[16];
+};
+
+static const uint8_t gram_key[16] = { 'i', 'g', '-', 'n', 'g', 'r', 'a', 'm' };
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Word start offsets of normalised text t (single spaces), at most max; returns count. */
+static size_t word_starts(const uint8_t *t, size_t n, size_t *at, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        if (t[i] != ' ' && t[i] != '\n' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\n'))
+            at[k++] = i;
+    return k;
+}
+
+static size_t word_end(const uint8_t *t, size_t n, size_t s)
+{
+    while (s < n && t[s] != ' ' && t[s] != '\n')
+        s++;
+    return s;
+}
+
+/* Hashes every n-gram of normalised t into out (room for nw); returns the count. */
+static size_t grams(const uint8_t *t, size_t n, const size_t *at, size_t nw, uint32_t g,
+                    uint64_t *out)
+{
+    if (nw < g)
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i + g <= nw; i++) {
+        size_t e = word_end(t, n, at[i + g - 1]);
+        out[k++] = ig_siphash(gram_key, t + at[i], e - at[i]);
+    }
+    return k;
+}
+
+static int build_prompt(struct sp_prompt *p, const char *s, uint32_t g)
+{
+    size_t n = strlen(s);
+    uint8_t *buf = malloc(n + 1);
+    size_t *at = malloc((n / 2 + 1) * sizeof *at);
+    if (!buf || !at) {
+        free(buf);
+        free(at);
+        return IG_ENOMEM;
+    }
+    size_t m = ig_text_normalise((const uint8_t *)s, n, buf, n, IG_NORM_WORDS);
+    size_t nw = word_starts(buf, m, at, n / 2 + 1);
+    p->grams = malloc((nw + 1) * sizeof *p->grams);
+    if (!p->grams) {
+        free(buf);
+        free(at);
+        return IG_ENOMEM;
+    }
+    p->n = grams(buf, m, at, nw, g, p->grams);
+    qsort(p->grams, p->n, sizeof *p->grams, cmp_u64);
+    buf[m] = 0;
+    p->whole = (char *)buf;
+    p->whole_n = nw >= 4 ? m : 0;     /* too short to be telling */
+    free(at);
+    return IG_OK;
+}
+
+static void sp_free(void *v)
+{
+    struct sp_global *g = v;
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->nprompts; i++) {
+        free(g->prompts[i].grams);
+        free(g->prompts[i].whole);
+    }
+    free(g->prompts);
+    ig_hsdb_scratch_free(g->hs);
+    ig_hsdb_free(g->db);
+    free(g);
+}
+
+static int sp_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct sp_global *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        return IG_ENOMEM;
+    }
+    const char *const me[] = { NAME, NULL };
+    int rc = ig_hsdb_build(r, me, "words", &g->db, err, errlen);
+    if (rc != IG_OK)
+        goto fail;
+    if (ig_hsdb_rules(g->db) && ig_hsdb_scratch_fit(g->db, &g->hs) != IG_OK) {
+        rc = IG_ENOMEM;
+        snprintf(err, errlen, "out of memory for the pattern scratch");
+        goto fail;
+    }
+    double ng = ig_rules_num(r, NAME, "ngram", 8), mo = ig_rules_num(r, NAME, "min_overlap", 3);
+    g->min_share = ig_rules_num(r, NAME, "min_overlap_share", 0.5);
+    if (!(ng >= 3 && ng <= 64) || !(mo >= 1 && mo <= 1e6) || !(g->min_share > 0 && g->min_share <= 1)) {
+        snprintf(err, errlen, "ngram must be 3..64, min_overlap >= 1, min_overlap_share in (0,1]");
+        rc = IG_ECONF;
+        goto fail;
+    }
+    g->ngram = (uint32_t)ng;
+    g->min_overlap = (uint32_t)mo;
+    g->ncanaries = ig_rules_strlist(r, NAME, "canaries", &g->canaries);
+    for (size_t i = 0; i < g->ncanaries; i++)
+        if (strlen(g->canaries[i]) < 8) {
+            snprintf(err, errlen, "canary '%s' is shorter than 8 characters", g->canaries[i]);
+            rc = IG_ECONF;
+            goto fail;
+        }
+    const char *const *sp;
+    size_t nsp = ig_rules_strlist(r, NAME, "system_prompts", &sp);
+    if (nsp && !(g->prompts = calloc(nsp, sizeof *g->prompts))) {
+        rc = IG_ENOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < nsp; i++, g->nprompts++)
+        if (build_prompt(&g->prompts[i], sp[i], g->ngram) != IG_OK) {
+            rc = IG_ENOMEM;
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+    g->sev = ig_rules_severity(r, NAME, IG_SEV_HIGH);
+    const char *hk = ig_rules_str(r, "leakage.secrets", "hash_key", "inferguard-default-mask-key");
+    static const uint8_t k0[16] = { 0 }, k1[16] = { 1 };
+    uint64_t h0 = ig_siphash(k0, hk, strlen(hk)), h1 = ig_siphash(k1, hk, strlen(hk));
+    memcpy(g->key, &h0, 8);
+    memcpy(g->key + 8, &h1, 8);
+    *global = g;
+    return IG_OK;
+fail:
+    sp_free(g);
+    return rc;
+}
+
+static bool contains(const uint8_t *h, size_t hn, const void *nd, size_t nn)
+{
+    return nn && hn >= nn && memmem(h, hn, nd, nn) != NULL;
+}
+
+/* Shared n-grams between the response grams (unsorted) and a prompt's (sorted). */
+static size_t shared(const uint64_t *resp, size_t nr, const uint64_t *pg, size_t np)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (np && bsearch(&resp[i], pg, np, sizeof *pg, cmp_u64))
+            k++;
+    return k;
+}
+
+struct sp_rules { const struct ig_rule *req, *resp; };
+
+static int on_req(void *ctx, const struct ig_hsdb_match *m)
+{
+    ((struct sp_rules *)ctx)->req = m->rule;
+    return 2;
+}
+
+static int on_resp(void *ctx, const struct ig_hsdb_match *m)
+{
+    ((struct sp_rules *)ctx)->resp = m->rule;
+    return 2;
+}
+
+static int sp_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    const struct sp_global *g = call->global;
+    if (!ev->completion.n)
+        return IG_OK;
+    const char *canary = NULL;
+    for (size_t i = 0; i < g->ncanaries && !canary; i++)
+        if (contains(ev->completion.p, ev->completion.n, g->canaries[i], strlen(g->canaries[i])))
+            canary = g->canaries[i];
+
+    /* the response, normalised, as n-grams */
+    size_t rn = IG_MIN(ev->completion.n, (size_t)MAX_WORDS_HASHED * 8);
+    uint8_t *rb = ig_scratch_alloc(call->scratch, rn + 1);
+    size_t *at = ig_scratch_alloc(call->scratch, (rn / 2 + 1) * sizeof *at);
+    uint64_t *rg = ig_scratch_alloc(call->scratch, (rn / 2 + 1) * sizeof *rg);
+    if (!rb || !at || !rg)
+        return IG_ENOMEM;
+    size_t rm = ig_text_normalise(ev->completion.p, rn, rb, rn, IG_NORM_WORDS);
+    size_t nw = word_starts(rb, rm, at, rn / 2 + 1);
+    size_t nrg = grams(rb, rm, at, nw, g->ngram, rg);
+
+    size_t best = 0, best_total = 0;
+    bool whole = false;
+    for (size_t i = 0; i < g->nprompts; i++) {
+        size_t k = shared(rg, nrg, g->prompts[i].grams, g->prompts[i].n);
+        if (k > best || (k == best && !best_total)) {
+            best = k;
+            best_total = g->prompts[i].n;
+        }
+        if (!g->prompts[i].n && contains(rb, rm, g->prompts[i].whole, g->prompts[i].whole_n))
+            whole = true;
+    }
+    if (ev->system_prompt.n) {
+        size_t sn = IG_MIN(ev->system_prompt.n, (size_t)MAX_WORDS_HASHED * 8);
+        uint8_t *sb = ig_scratch_alloc(call->scratch, sn + 1);
+        size_t *sat = ig_scratch_alloc(call->scratch, (sn / 2 + 1) * sizeof *sat);
+        uint64_t *sg = ig_scratch_alloc(call->scratch, (sn / 2 + 1) * sizeof *sg);
+        if (!sb || !sat || !sg)
+            return IG_ENOMEM;
+        size_t sm = ig_text_normalise(ev->system_prompt.p, sn, sb, sn, IG_NORM_WORDS);
+        size_t snw = word_starts(sb, sm, sat, sn / 2 + 1);
+        size_t nsg = grams(sb, sm, sat, snw, g->ngram, sg);
+        qsort(sg, nsg, sizeof *sg, cmp_u64);
+        size_t k = shared(rg, nrg, sg, nsg);
+        if (k > best) {
+            best = k;
+            best_total = nsg;
+        }
+        if (!nsg && snw >= 4 && contains(rb, rm, sb, sm))
+            whole = true;
+    }
+    bool overlap = whole || best >= g->min_overlap ||
+                   (best_total && (double)best / (double)best_total >= g->min_share);
+
+    struct sp_rules sr = { 0 };
+    if (ig_hsdb_rules(g->db) && ev->prompt.n) {
+        size_t cap = 2 * ev->prompt.n + 16;
+        uint8_t *pb = ig_scratch_alloc(call->scratch, cap);
+        if (!pb)
+            return IG_ENOMEM;
+        size_t pm = ig_text_normalise(ev->prompt.p, ev->prompt.n, pb, cap, IG_NORM_WORDS | IG_NORM_B64);
+        ig_hsdb_scan(g->db, IG_SCAN_REQUEST, pb, pm, ev->model, ev->route, g->hs, on_req, &sr);
+        if (sr.req)
+            ig_hsdb_scan(g->db, IG_SCAN_RESPONSE, rb, rm, ev->model, ev->route, g->hs, on_resp, &sr);
+    }
+    bool answered = sr.req && sr.resp;
+    if (!canary && !overlap && !answered)
+        return IG_OK;
+
+    struct ig_finding f;
+    ig_finding_init(&f, NAME, ev);
+    f.title = canary ? "System prompt canary in response" : "System prompt leaked in response";
+    f.desc = "The response reproduces the system prompt (canary, long overlap, or an answered "
+             "extraction request).";
+    f.remediation = "Treat the system prompt as public or filter outputs for it; rotate canaries "
+                    "and any secrets it holds.";
+    f.severity = (uint8_t)(canary ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev);
+    f.confidence_id = canary || overlap ? 3 : 2;
+    f.analytic_type = 1;
+    f.queries_seen = call->client_queries;
+    f.atlas[0] = "AML.T0056";
+    f.atlas[1] = "AML.T0057";
+    char masked[96];
+    if (canary) {
+        ig_text_mask(canary, strlen(canary), g->key, masked, sizeof masked);
+        ig_finding_evidence(&f, "canary", masked);
+    }
+    if (sr.req)
+        ig_finding_evidence(&f, "request_rule", sr.req->name);
+    if (sr.resp)
+        ig_finding_evidence(&f, "response_rule", sr.resp->name);
+    ig_finding_score(&f, "shared_ngrams", (double)best);
+    ig_finding_score(&f, "prompt_ngrams", (double)best_total);
+    ig_finding_score(&f, "canary", canary != NULL);
+    ig_finding_score(&f, "overlap", overlap);
+    ig_finding_score(&f, "answered_extraction", answered);
+    ig_emit_finding(call->emit, &f);
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_system_prompt = {
+    .name = NAME,
+    .wants = IG_EV_TEXT,
+    .init = sp_init,
+    .observe = sp_observe,
+    .free = sp_free,
+};
