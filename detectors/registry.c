@@ -14,6 +14,7 @@
     X(prompt_injection) \
     X(divergence) \
     X(system_prompt) \
+    X(abuse_volume) \
     X(coverage) \
     X(leakage_scores) \
     /* end of list: add lines above this one */

@@ -1,0 +1,152 @@
+/* abuse.volume: LLM cost and availability abuse per client, on the capture clock.
+ *   tokens    - prompt + completion tokens over a sliding window (usage fields, else text
+ *               bytes / chars_per_token) above max_tokens: cost harvesting (AML.T0034.000),
+ *               denial of AI service (AML.T0029) from 5x;
+ *   errors    - more than max_errors 4xx responses in the window: probing the API
+ *               (AML.T0040, AML.T0034);
+ *   oversized - one prompt above max_prompt_bytes or max_prompt_tokens: resource-intensive
+ *               queries (AML.T0034.001, AML.T0029).
+ * Each kind is reported once per window per client (the findings stage throttles too).
+ * Request floods are abuse.rate's job. */
+#include <inferguard/detector.h>
+
+#include "stats/window.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define NAME "abuse.volume"
+
+enum { K_TOKENS, K_ERRORS, K_OVERSIZE, K__N };
+
+struct av_global {
+    uint64_t window_us, width_us;
+    uint64_t max_tokens, max_errors, max_bytes, max_ptokens;
+    double chars_per_token;
+    int sev;
+};
+
+struct av_client {
+    struct ig_wcount tokens, errors;
+    uint64_t last_report[K__N];    /* capture time of the last finding per kind, 0 = never */
+};
+
+static int av_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+{
+    struct av_global *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        return IG_ENOMEM;
+    }
+    g->window_us = ig_rules_duration_us(r, NAME, "window", 60000000ull);
+    double mt = ig_rules_num(r, NAME, "max_tokens", 200000);
+    double me = ig_rules_num(r, NAME, "max_errors", 20);
+    double mb = ig_rules_num(r, NAME, "max_prompt_bytes", 65536);
+    double mp = ig_rules_num(r, NAME, "max_prompt_tokens", 16384);
+    g->chars_per_token = ig_rules_num(r, NAME, "chars_per_token", 4);
+    if (g->window_us < 1000 || g->window_us > 86400000000ull || !(mt >= 1 && mt <= 1e12) ||
+        !(me >= 1 && me <= 1e9) || !(mb >= 1 && mb <= 1e12) || !(mp >= 1 && mp <= 1e12) ||
+        !(g->chars_per_token >= 1 && g->chars_per_token <= 16)) {
+        snprintf(err, errlen, "window must be 1ms..24h, limits >= 1, chars_per_token 1..16");
+        free(g);
+        return IG_ECONF;
+    }
+    g->width_us = ig_wcount_width(g->window_us);
+    g->max_tokens = (uint64_t)mt;
+    g->max_errors = (uint64_t)me;
+    g->max_bytes = (uint64_t)mb;
+    g->max_ptokens = (uint64_t)mp;
+    g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
+    *global = g;
+    return IG_OK;
+}
+
+static uint64_t estimate(const struct av_global *g, size_t bytes)
+{
+    return (uint64_t)((double)bytes / g->chars_per_token + 0.999);
+}
+
+static void report(const struct ig_call *call, const struct ig_event *ev, int kind,
+                   double value, double limit, int sev)
+{
+    static const char *const titles[K__N] = { "LLM token budget exceeded",
+        "Burst of client errors (API probing)", "Oversized LLM input" };
+    static const char *const keys[K__N] = { "tokens", "errors", "prompt_size" };
+    const struct av_global *g = call->global;
+    struct ig_finding f;
+    ig_finding_init(&f, NAME, ev);
+    f.title = titles[kind];
+    f.desc = kind == K_TOKENS ? "A client used more tokens in the window than its budget."
+           : kind == K_ERRORS ? "A client drew many 4xx responses in a short window."
+                              : "A single prompt far larger than the configured limit.";
+    f.remediation = "Enforce per-key token budgets, request size limits and rate limits at the gateway.";
+    f.severity = (uint8_t)sev;
+    f.confidence_id = 3;
+    f.analytic_type = 3;
+    f.queries_seen = call->client_queries;
+    if (kind == K_TOKENS) {
+        f.atlas[0] = "AML.T0034.000";
+        if (value >= 5 * limit)
+            f.atlas[1] = "AML.T0029";
+    } else if (kind == K_ERRORS) {
+        f.atlas[0] = "AML.T0040";
+        f.atlas[1] = "AML.T0034";
+    } else {
+        f.atlas[0] = "AML.T0034.001";
+        f.atlas[1] = "AML.T0029";
+    }
+    ig_finding_score(&f, keys[kind], value);
+    ig_finding_score(&f, "limit", limit);
+    ig_finding_score(&f, "ratio", value / limit);
+    ig_finding_score(&f, "window_s", (double)g->window_us / 1e6);
+    ig_emit_finding(call->emit, &f);
+}
+
+static bool due(struct av_client *c, int kind, uint64_t now, uint64_t window)
+{
+    if (c->last_report[kind] && now < c->last_report[kind] + window)
+        return false;
+    c->last_report[kind] = now ? now : 1;
+    return true;
+}
+
+static int av_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    const struct av_global *g = call->global;
+    struct av_client *c = call->client;
+    uint64_t t = ev->resp_time_us ? ev->resp_time_us : ev->req_time_us;
+    bool text = ev->flags & IG_EV_TEXT;
+
+    if (ev->status >= 400 && ev->status < 500) {
+        ig_wcount_add(&c->errors, g->width_us, t, 1);
+        uint64_t n = ig_wcount_sum(&c->errors, g->width_us, t);
+        if (n > g->max_errors && due(c, K_ERRORS, t, g->window_us))
+            report(call, ev, K_ERRORS, (double)n, (double)g->max_errors, g->sev);
+    }
+    if (!text && !ev->prompt_tokens && !ev->completion_tokens)
+        return IG_OK;
+    uint64_t pt = ev->prompt_tokens ? ev->prompt_tokens : estimate(g, ev->prompt.n + ev->system_prompt.n);
+    uint64_t ct = ev->completion_tokens ? ev->completion_tokens : estimate(g, ev->completion.n);
+    ig_wcount_add(&c->tokens, g->width_us, t, pt + ct);
+    uint64_t sum = ig_wcount_sum(&c->tokens, g->width_us, t);
+    if (sum > g->max_tokens && due(c, K_TOKENS, t, g->window_us)) {
+        double ratio = (double)sum / (double)g->max_tokens;
+        int sev = ratio >= 5 ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev;
+        report(call, ev, K_TOKENS, (double)sum, (double)g->max_tokens, sev);
+    }
+    uint64_t bytes = ev->prompt.n + ev->system_prompt.n;
+    if (bytes > g->max_bytes && due(c, K_OVERSIZE, t, g->window_us))
+        report(call, ev, K_OVERSIZE, (double)bytes, (double)g->max_bytes, g->sev);
+    else if (ev->prompt_tokens > g->max_ptokens && due(c, K_OVERSIZE, t, g->window_us))
+        report(call, ev, K_OVERSIZE, (double)ev->prompt_tokens, (double)g->max_ptokens, g->sev);
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_abuse_volume = {
+    .name = NAME,
+    .wants = 0,                     /* every event: errors arrive without text */
+    .client_size = sizeof(struct av_client),
+    .init = av_init,
+    .observe = av_observe,
+    .free = free,
+};
