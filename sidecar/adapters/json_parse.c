@@ -124,26 +124,39 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
                 ndim = d + 1;
             else if (d != ndim - 1)
                 goto not_numeric;
-            const uint8_t *text = j->p;
-            struct ig_json_num num;
-            int st = scan_number(j, &integer, &num);
-            if (st < 0)
-                return st;
-            if (unlikely(++leaves > max_values)) {
-                j->p = start;
-                return fail(j, IG_ELIMIT, "numeric array has more than adapters.max_values values");
+            for (;;) {
+                const uint8_t *text = j->p;
+                struct ig_json_num num;
+                int st = scan_number(j, &integer, &num);
+                if (st < 0)
+                    return st;
+                if (unlikely(++leaves > max_values)) {
+                    j->p = start;
+                    return fail(j, IG_ELIMIT, "numeric array has more than adapters.max_values values");
+                }
+                if (unlikely(fb.n == fb.cap) && !fbuf_grow(j, &fb))
+                    return fail(j, IG_ENOMEM, "scratch memory exhausted");
+                float f;
+                if (unlikely(!ig_json_fast_f32(&num, &f))) {
+                    /* strtof needs a byte after the number that cannot continue it */
+                    if (j->p >= j->end)
+                        return fail(j, IG_EPARSE, "truncated array");
+                    f = ig_json_slow_f32((const char *)text);
+                    overflow |= (f - f != 0);
+                }
+                fb.v[fb.n++] = f;
+                /* Fast path for the common "1.5,-2,3e4" run: next number right after ','. */
+                if (likely(j->end - j->p >= 2 && j->p[0] == ',' &&
+                           (j->p[1] == '-' || (unsigned)(j->p[1] - '0') < 10))) {
+                    j->p++;
+                    if (unlikely(++count[d] > max_values)) {
+                        j->p = start;
+                        return fail(j, IG_ELIMIT, "array longer than adapters.max_values");
+                    }
+                    continue;
+                }
+                break;
             }
-            if (unlikely(fb.n == fb.cap) && !fbuf_grow(j, &fb))
-                return fail(j, IG_ENOMEM, "scratch memory exhausted");
-            float f;
-            if (unlikely(!ig_json_fast_f32(&num, &f))) {
-                /* strtof needs a byte after the number that cannot continue it */
-                if (j->p >= j->end)
-                    return fail(j, IG_EPARSE, "truncated array");
-                f = ig_json_slow_f32((const char *)text);
-                overflow |= (f - f != 0);
-            }
-            fb.v[fb.n++] = f;
         } else {
             goto not_numeric;
         }
