@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define IG_FINDINGS_MAX_SINKS 8
 #define IG_FINDINGS_STRBUF 3072
@@ -397,15 +398,20 @@ void ig_findings_close(struct ig_findings *f, uint64_t now_us, int timeout_ms)
         if (f->groups[i].live)
             group_close(f, (int32_t)i);
     f->next_deadline_us = UINT64_MAX;
+    /* poll with a timeout waits for what is in flight (sinks.h); all sinks share the one
+     * flush budget; the counters are read before close frees the state */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (uint32_t i = 0; i < f->nsinks; i++) {
         struct out_sink *s = &f->sinks[i];
-        /* poll with a timeout waits for what is in flight (sinks.c documents this); the
-         * counters are read before close frees the state */
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long spent = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        int left = timeout_ms > spent ? (int)(timeout_ms - spent) : 0;
         if (s->sink->poll)
-            s->sink->poll(s->state, timeout_ms);
+            s->sink->poll(s->state, left);
         if (s->sink->stats)
             s->sink->stats(s->state, &f->closed_stats[i]);
-        s->sink->close(s->state, timeout_ms);
+        s->sink->close(s->state, 0);
         s->state = NULL;
     }
     f->closed = true;

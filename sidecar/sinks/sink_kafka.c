@@ -37,7 +37,7 @@ struct kafka_sink {
     uint64_t done;                       /* every seq <= done is finished */
     uint64_t live_seq;                   /* first seq appended by this run */
     uint8_t finished[IG_KAFKA_WINDOW];   /* by seq % window: delivered or failed for good */
-    bool closing;
+    bool closing, eio_logged;
     uint64_t perm_fail_logged;
     struct ig_sink_stats st;
 };
@@ -133,15 +133,18 @@ static void pump(struct kafka_sink *k)
         size_t n;
         uint64_t seq;
         int rc = ig_spool_peek(k->spool, k->buf, IG_KAFKA_MAX_RECORD + 4 + 0xffff, &n, &seq);
-        if (rc != IG_OK) {
-            if (rc == IG_ELIMIT || rc == IG_EIO) {
-                IG_LOG_WARN("kafka", "unreadable spool record skipped");
-                ig_spool_advance(k->spool);
-                k->st.dropped++;
-                continue;
-            }
-            return;
+        if (rc == IG_ELIMIT) {
+            IG_LOG_WARN("kafka", "oversized spool record (%zu bytes) skipped", n);
+            ig_spool_advance(k->spool);
+            k->st.dropped++;
+            continue;
         }
+        if (rc == IG_EIO && !k->eio_logged) {
+            IG_LOG_WARN("kafka", "cannot read the spool; records wait there for the next run");
+            k->eio_logged = true;
+        }
+        if (rc != IG_OK)
+            return;
         if (n < 4 || k->buf[0] != 1 || 4 + (size_t)(k->buf[2] | k->buf[3] << 8) > n) {
             ig_spool_advance(k->spool);   /* not ours: count, never crash */
             k->st.dropped++;
@@ -281,7 +284,8 @@ static int kafka_write(void *state, const struct ig_record *rec)
     size_t n = frame(k->buf, rec);
     int rc = ig_spool_append(k->spool, k->buf, n, &seq);
     if (rc != IG_OK) {
-        k->st.dropped++;
+        if (rc != IG_ELIMIT)
+            k->st.dropped++;   /* the spool counts what exceeds its cap itself */
         IG_LOG_WARN("kafka", "cannot spool a finding: %s", rc == IG_EIO ? "write error" : "too large");
         return rc;
     }
@@ -332,7 +336,11 @@ static int kafka_close(void *state, int timeout_ms)
 
 static void kafka_stats(void *state, struct ig_sink_stats *out)
 {
-    *out = ((struct kafka_sink *)state)->st;
+    struct kafka_sink *k = state;
+    struct ig_spool_stats ss;
+    ig_spool_stats(k->spool, &ss);
+    *out = k->st;
+    out->dropped += ss.dropped_records;   /* spool cap hits */
 }
 
 const struct ig_sink ig_sink_kafka = {

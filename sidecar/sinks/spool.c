@@ -420,20 +420,30 @@ int ig_spool_peek(struct ig_spool *s, void *buf, size_t cap, size_t *n, uint64_t
             s->rfd_seg = (int)s->rseg;
         }
         uint8_t h[HDR];
-        if (pread(s->rfd, h, HDR, (off_t)s->roff) != HDR || get32(h) != SPOOL_MAGIC)
-            return IG_EIO;
-        uint32_t len = get32(h + 4);
-        uint64_t sq = get64(h + 8);
-        if (sq <= s->committed) {
+        uint32_t len = 0;
+        bool ok = pread(s->rfd, h, HDR, (off_t)s->roff) == HDR && get32(h) == SPOOL_MAGIC &&
+                  (len = get32(h + 4)) <= IG_SPOOL_MAX_RECORD && s->roff + HDR + len <= g->bytes;
+        uint64_t sq = ok ? get64(h + 8) : 0;
+        if (ok && sq <= s->committed) {
             s->roff += HDR + len;   /* done before: skip */
             continue;
         }
-        *n = len;
-        if (len > cap)
+        if (ok && len > cap) {
+            *n = len;
+            s->peek_bytes = HDR + len;   /* the caller may skip it with ig_spool_advance */
             return IG_ELIMIT;
-        if (pread(s->rfd, buf, len, (off_t)(s->roff + HDR)) != (ssize_t)len ||
-            rec_crc(h, buf, len) != get32(h + 16))
-            return IG_EIO;
+        }
+        if (ok)
+            ok = pread(s->rfd, buf, len, (off_t)(s->roff + HDR)) == (ssize_t)len &&
+                 rec_crc(h, buf, len) == get32(h + 16);
+        if (!ok) {
+            /* damaged after recovery checked it (disk trouble): skip the rest of the
+             * segment, counted, rather than stall or loop */
+            s->st.torn++;
+            s->roff = g->bytes;
+            continue;
+        }
+        *n = len;
         *seq = sq;
         s->peek_bytes = HDR + len;
         return IG_OK;

@@ -49,8 +49,9 @@ int  ig_spool_open(const struct ig_spool_opts *o, struct ig_spool **out, char *e
  * (counted as a dropped record), IG_EIO on a write error. */
 int  ig_spool_append(struct ig_spool *s, const void *p, size_t n, uint64_t *seq);
 /* Reads the record at the read cursor without moving it: IG_OK with *n and *seq, IG_DONE
- * when there is nothing more, IG_ELIMIT when cap is too small (*n says how much is needed),
- * IG_EIO on a read error. */
+ * when there is nothing more, IG_ELIMIT when cap is too small (*n says how much is needed;
+ * ig_spool_advance skips it), IG_EIO when a segment cannot be opened. A record damaged
+ * since recovery ends its segment (counted in torn). */
 int  ig_spool_peek(struct ig_spool *s, void *buf, size_t cap, size_t *n, uint64_t *seq);
 /* Moves the read cursor past the record last peeked. */
 void ig_spool_advance(struct ig_spool *s);

@@ -212,6 +212,33 @@ static void test_damaged_commit_slot_falls_back(void **st)
     ig_spool_close(s);
 }
 
+static void test_damage_after_open_skips_segment_counted(void **st)
+{
+    (void)st;
+    struct ig_spool *s = open_sp(1 << 20, 0, NULL);
+    for (int i = 0; i < 5; i++)
+        put(s, i);
+    char path[300], buf[8];
+    last_segment(path, sizeof path);
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    char c = 'X';
+    assert_int_equal(pwrite(fd, &c, 1, 2 * (24 + 14) + 24 + 3), 1);   /* payload of record 2 */
+    close(fd);
+    size_t n;
+    uint64_t seq;
+    /* too small a buffer: ELIMIT with the size needed, and the record can be skipped */
+    assert_int_equal(ig_spool_peek(s, buf, 4, &n, &seq), IG_ELIMIT);
+    assert_int_equal(n, 14);
+    assert_int_equal(drain(s, 0, NULL), 2);   /* 0 and 1, then the damaged one ends it */
+    struct ig_spool_stats sst;
+    ig_spool_stats(s, &sst);
+    assert_int_equal(sst.torn, 1);
+    put(s, 5);
+    assert_int_equal(drain(s, 5, NULL), 1);   /* later appends are read again */
+    ig_spool_close(s);
+}
+
 static void test_options(void **st)
 {
     (void)st;
@@ -236,6 +263,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_torn_last_record_is_detected_and_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cap_drops_oldest_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_commit_slot_falls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damage_after_open_skips_segment_counted, setup, teardown),
         cmocka_unit_test(test_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
