@@ -1,9 +1,36 @@
 /* libFuzzer: bytes -> ig_json_parse with tight limits, then every accessor on the tree
  * (numeric decoding, strings, lookups). Must never crash, hang or read out of bounds. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adapters/json.h"
+
+/* Differential check: every decoded float equals glibc strtof on the same text. */
+static void check_exact(const struct ig_json *v)
+{
+    if (!ig_json_is_numeric(v) || (v->flags & IG_JSON_F_OVERFLOW))
+        return;
+    const char *p = (const char *)v->raw.p, *e = p + v->raw.n;
+    uint32_t k = 0;
+    while (p < e) {
+        if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            char *end;
+            float want = strtof(p, &end);
+            if (k >= v->count || memcmp(&want, &v->f32[k], sizeof want) != 0) {
+                fprintf(stderr, "value %u of '%.*s' differs from strtof\n", k, (int)(end - p), p);
+                abort();
+            }
+            k++;
+            p = end;
+        } else {
+            p++;
+        }
+    }
+    if (k != v->count)
+        abort();
+}
 
 static void walk(const struct ig_json *v, struct ig_scratch *s, int depth)
 {
@@ -17,6 +44,7 @@ static void walk(const struct ig_json *v, struct ig_scratch *s, int depth)
     uint64_t u;
     struct ig_span sp;
     char buf[16];
+    check_exact(v);
     ig_json_f32_array(v, f, 64, &n, &why);
     ig_json_f64_array(v, d, 64, &n, &why);
     ig_json_f64(v, d);
