@@ -211,6 +211,40 @@ static void test_keepalive_and_pipelining(void **st)
     assert_int_equal(ngot, 3);
 }
 
+/* Long keep-alive connections deliver every transaction; pipelining deeper than the
+ * tracked depth (64) is counted, never crashes, and pairing stays in order. */
+static void test_many_transactions(void **st)
+{
+    (void)st;
+    struct ig_http_conn *c = conn(1);
+    for (int k = 0; k < 1000; k++) {
+        feed(c, 0, REQ, 10 * k + 1);
+        feed(c, 1, RESP, 10 * k + 5);
+        ngot = 0;   /* keep the record small; the stats count them */
+    }
+    assert_int_equal(ig_http_stats(H)->txns, 1000);
+    ig_http_conn_close(c, 99999);
+
+    c = conn(1);
+    char rq[128], rs[128];
+    for (int k = 0; k < 70; k++) {
+        snprintf(rq, sizeof rq, "GET /v2/models/m%d HTTP/1.1\r\nHost: a\r\n\r\n", k);
+        feed(c, 0, rq, 1);
+    }
+    for (int k = 0; k < 70; k++) {
+        snprintf(rs, sizeof rs, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n%02d", k);
+        feed(c, 1, rs, 2);
+        if (ngot > 8)
+            ngot = 8;   /* keep only the first ones */
+    }
+    const struct ig_http_stats *hs = ig_http_stats(H);
+    assert_int_equal(hs->txns, 64);
+    assert_int_equal(hs->gaps_dropped_txns, 6);
+    assert_string_equal(got[0].path, "/v2/models/m0");
+    assert_memory_equal(got[7].resp, "07", 2);
+    ig_http_conn_close(c, 3);
+}
+
 static void test_chunked(void **st)
 {
     (void)st;
@@ -440,6 +474,7 @@ int main(void)
         cmocka_unit_test_teardown(test_split_everywhere, teardown),
         cmocka_unit_test_teardown(test_byte_by_byte, teardown),
         cmocka_unit_test_teardown(test_keepalive_and_pipelining, teardown),
+        cmocka_unit_test_teardown(test_many_transactions, teardown),
         cmocka_unit_test_teardown(test_chunked, teardown),
         cmocka_unit_test_teardown(test_gzip_both_ways, teardown),
         cmocka_unit_test_teardown(test_bad_gzip, teardown),
