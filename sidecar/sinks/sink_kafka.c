@@ -145,6 +145,17 @@ static void pump(struct kafka_sink *k)
         }
         if (rc != IG_OK)
             return;
+        if (seq > k->produced + 1) {
+            /* the spool skipped damaged records (counted there as torn): they are finished
+             * here too, or the committed offset would wait for them forever */
+            while (k->produced + 1 < seq && k->produced - k->done < IG_KAFKA_WINDOW - 1) {
+                k->produced++;
+                k->st.dropped++;
+                mark_finished(k, k->produced);
+            }
+            if (k->produced + 1 < seq)
+                return;   /* window full: go on at the next poll */
+        }
         if (n < 4 || k->buf[0] != 1 || 4 + (size_t)(k->buf[2] | k->buf[3] << 8) > n) {
             ig_spool_advance(k->spool);   /* not ours: count, never crash */
             k->st.dropped++;
