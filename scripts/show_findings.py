@@ -10,9 +10,10 @@ SEV = {0: "unknown", 1: "info", 2: "low", 3: "medium", 4: "high", 5: "critical",
 
 def atlas(fi):
     ids = []
-    for a in fi.get("attacks", []):
+    for a in fi.get("attacks", []):   # one entry per tactic: list each technique once
         t = a.get("sub_technique") or a.get("technique") or {}
-        ids.append(t.get("uid", "?"))
+        if t.get("uid", "?") not in ids:
+            ids.append(t.get("uid", "?"))
     return ",".join(ids) or "-"
 
 
@@ -31,7 +32,7 @@ def main():
                 time.strftime("%H:%M:%S", time.gmtime(d.get("time", 0) / 1000)),
                 SEV.get(d.get("severity_id"), "?"),
                 fi.get("analytic", {}).get("name", "?"),
-                d.get("actor", {}).get("user", {}).get("uid", "?"),
+                d.get("actor", {}).get("user", {}).get("uid") or "(model)",
                 res.get("name", "-"),
                 str(d.get("count", 1)),
                 atlas(fi),

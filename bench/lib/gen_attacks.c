@@ -11,7 +11,6 @@
 #include <string.h>
 
 #define BENIGN_SIGMA   0.08f
-#define DRIFT_FEATURES 4
 #define LEAK_POOL      50      /* distinct inputs a score harvester cycles through */
 #define JBDA_SEEDS     10      /* Papernot et al.: a small labelled seed set... */
 #define JBDA_ROUNDS    5       /* ...doubled by each substitute training epoch */
@@ -27,8 +26,10 @@ static float clip01(float v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 static void natural(const struct ig_gen_model *m, uint64_t *rng, float drift, float *x)
 {
     ig_gen_model_sample(m, rng, (int)ig_rng_below(rng, m->k), BENIGN_SIGMA, x);
+    /* Drift: a sensor-style offset on the first half of the features (e.g. a camera's
+     * brightness on half of its channels), enough for a model-level verdict. */
     if (drift != 0)
-        for (uint32_t i = 0; i < DRIFT_FEATURES && i < m->d; i++)
+        for (uint32_t i = 0; i < (m->d + 1) / 2; i++)
             x[i] = clip01(x[i] + drift);
 }
 

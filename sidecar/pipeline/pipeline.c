@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/ad_common.h"
 #include "adapters/event_json.h"
 #include "core/jsonw.h"
+#include "drift/drift.h"
 #include "engine.h"
 #include "findings/findings.h"
 #include "flow/flow.h"
@@ -158,6 +160,8 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
     p->events_by_proto[ev->protocol < IG_PROTO__COUNT ? ev->protocol : 0]++;
     if (p->events_out)
         write_event(p, ev);
+    if (p->event_hook)
+        p->event_hook(p->event_hook_ctx, ev);
     ig_engine_observe(p->engine, ev);
     ig_scratch_reset(&p->scratch);
 }
@@ -179,6 +183,12 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     }
     if (ig_identity_cfg_init(&p->identity, cfg, err, errlen) < 0)
         goto fail;
+    ig_ad_generic_configure(cfg);
+    /* Drift reference profiles and report writing live in the sidecar; the detector
+     * reaches them through hooks installed here, before the engine builds it. */
+    if (ig_drift_setup(cfg->reports_dir, err, errlen) < 0)
+        goto fail;
+    p->drift_ready = true;
     p->findings = ig_findings_new(cfg, rules, err, errlen);
     if (!p->findings)
         goto fail;
@@ -250,6 +260,12 @@ void ig_pipeline_finish(struct ig_pipeline *p)
     ig_pipeline_tick(p, p->last_us);
     if (p->events_out)
         fflush(p->events_out);
+    p->engine_final = *ig_engine_stats(p->engine);
+    p->n_detectors = IG_MIN(ig_engine_detector_count(p->engine), IG_ARRAY_LEN(p->detector_names));
+    for (size_t i = 0; i < p->n_detectors; i++)
+        p->detector_names[i] = ig_engine_detector_name(p->engine, i);   /* static strings */
+    ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
+    p->engine = NULL;
     ig_findings_close(p->findings, p->last_us, (int)p->cfg->flush_timeout_ms);
 }
 
@@ -259,6 +275,13 @@ uint64_t ig_pipeline_findings(const struct ig_pipeline *p)
 }
 
 uint64_t ig_pipeline_events(const struct ig_pipeline *p) { return p->events; }
+
+void ig_pipeline_set_event_hook(struct ig_pipeline *p, void (*fn)(void *ctx, const struct ig_event *ev),
+                                void *ctx)
+{
+    p->event_hook = fn;
+    p->event_hook_ctx = ctx;
+}
 
 void ig_pipeline_free(struct ig_pipeline *p)
 {
@@ -270,6 +293,8 @@ void ig_pipeline_free(struct ig_pipeline *p)
         ig_http_free(p->http);
     if (p->engine)
         ig_engine_free(p->engine);
+    if (p->drift_ready)
+        ig_drift_teardown();
     if (p->findings)
         ig_findings_free(p->findings);
     if (p->events_close)

@@ -21,14 +21,19 @@ void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt);
 void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us);
 /* Decode failures seen by the capture layer, added to the summary. */
 void ig_pipeline_add_capture_stats(struct ig_pipeline *p, const struct ig_decode_stats *st);
-/* End of input: closes every flow, flushes detectors and findings (within the configured
- * flush timeout) and closes the sinks. */
+/* End of input: closes every flow, lets detectors finish (the drift detector writes its
+ * last, partial window's report), flushes findings (within kafka.flush_timeout) and closes
+ * the sinks. Call once; afterwards only ig_pipeline_summary and ig_pipeline_free. */
 void ig_pipeline_finish(struct ig_pipeline *p);
 /* Writes the human summary: packets, flows, transactions, events, findings per detector,
  * every drop counter with its reason. */
 void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out);
 uint64_t ig_pipeline_findings(const struct ig_pipeline *p);
 uint64_t ig_pipeline_events(const struct ig_pipeline *p);
+/* Also hands every inference event to <fn> (e.g. a baseline builder) before detection. */
+struct ig_event;
+void ig_pipeline_set_event_hook(struct ig_pipeline *p, void (*fn)(void *ctx, const struct ig_event *ev),
+                                void *ctx);
 void ig_pipeline_free(struct ig_pipeline *p);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <inferguard/event.h>
 #include "core/jsonw.h"
+#include "engine.h"
 #include "identity/identity.h"
 #include "pipeline/drop_reasons.h"
 #include "pipeline/pipeline.h"
@@ -31,6 +32,13 @@ struct ig_pipeline {
     uint64_t txns, events, events_by_proto[IG_PROTO__COUNT], events_malformed;
     uint64_t not_inference, non_http_flows;
     struct ig_drop_reasons drops;
+    /* What the summary needs from the engine, kept when finish() frees it. */
+    struct ig_engine_stats engine_final;
+    const char *detector_names[64];
+    size_t n_detectors;
+    bool drift_ready;          /* ig_drift_setup() done: teardown owed */
+    void (*event_hook)(void *ctx, const struct ig_event *ev);
+    void *event_hook_ctx;
 };
 
 #endif

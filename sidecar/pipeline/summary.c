@@ -5,6 +5,7 @@
 #include "engine.h"
 #include "findings/findings.h"
 #include "flow/flow.h"
+#include "drift/drift.h"
 #include "http/http_conn.h"
 
 struct proto_line { FILE *out; int n; };
@@ -33,11 +34,12 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     const struct ig_decode_stats *c = &p->capture;
     const struct ig_flow_stats *f = ig_flow_stats(p->flows);
     const struct ig_http_stats *h = ig_http_stats(p->http);
-    const struct ig_engine_stats *e = ig_engine_stats(p->engine);
+    const struct ig_engine_stats *e = p->engine ? ig_engine_stats(p->engine) : &p->engine_final;
     const struct ig_findings_stats *fs = ig_findings_stats(p->findings);
 
     fprintf(out, "summary:\n");
-    fprintf(out, "  packets     %llu (%llu bytes)\n", U(c->packets), U(c->bytes));
+    fprintf(out, "  packets     %llu (%llu bytes), %llu not TCP (%llu UDP/other transport, not analysed)\n",
+            U(c->packets), U(c->bytes), U(f->non_tcp), U(c->other_l4));
     fprintf(out, "  flows       %llu created, %llu closed, %llu timed out, %llu evicted, %llu picked up mid-stream\n",
             U(f->flows_created), U(f->flows_closed), U(f->flows_timed_out), U(f->flows_evicted),
             U(f->flows_midstream));
@@ -46,9 +48,9 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     ig_flow_proto_counts(p->flows, print_proto, &pl);
     fprintf(out, "%s\n", pl.n ? "" : " none");
     fprintf(out, "  tcp         %llu segments, %llu bytes in order, %llu retransmitted, %llu out of order, "
-                 "%llu overlaps (%llu conflicting)\n",
+                 "%llu overlaps (%llu conflicting), %llu connections reused\n",
             U(f->segments), U(f->bytes_delivered), U(f->retransmits), U(f->out_of_order),
-            U(f->overlaps), U(f->overlap_conflicts));
+            U(f->overlaps), U(f->overlap_conflicts), U(f->syn_reuse));
     fprintf(out, "  http        %llu transactions (%llu without response), %llu not inference APIs\n",
             U(h->txns), U(h->requests_only), U(p->not_inference));
     fprintf(out, "  events      %llu", U(p->events));
@@ -63,23 +65,33 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling)",
             U(fs->emitted), U(fs->raised), U(fs->throttled));
     n = 0;
-    for (size_t i = 0; i < ig_engine_detector_count(p->engine) && i < 64; i++)
+    size_t ndet = p->engine ? ig_engine_detector_count(p->engine) : p->n_detectors;
+    for (size_t i = 0; i < ndet && i < 64; i++)
         if (e->findings[i])
-            fprintf(out, "%s %s %llu", n++ ? "," : ";", ig_engine_detector_name(p->engine, i),
+            fprintf(out, "%s %s %llu", n++ ? "," : ";",
+                    p->engine ? ig_engine_detector_name(p->engine, i) : p->detector_names[i],
                     U(e->findings[i]));
     fprintf(out, "\n");
+    uint64_t reports = 0, report_failures = 0;
+    ig_drift_report_counts(&reports, &report_failures);
+    if (p->cfg->reports_dir[0])
+        fprintf(out, "  reports     %llu drift reports in %s (%llu failed)\n", U(reports),
+                p->cfg->reports_dir, U(report_failures));
     ig_findings_sink_stats(p->findings, print_sink, out);
 
     /* Every drop counter, with its reason; zero counters are left out. */
     struct { const char *what; uint64_t n; } drops[] = {
         { "capture: unknown link type", c->unknown_linktype },
         { "capture: truncated packet", c->truncated },
+        { "capture: payload cut by snaplen", c->truncated_payload },
+        { "capture: bad UDP header", c->bad_udp },
         { "capture: bad IP header", c->bad_ip },
         { "capture: bad TCP header", c->bad_tcp },
         { "capture: not IP", c->non_ip },
         { "capture: IP fragment (not reassembled)", c->fragments },
         { "flow: evicted at flow.max_flows", f->flows_evicted },
         { "tcp: gap in stream (bytes missing from capture)", f->gaps },
+        { "tcp: bytes lost in gaps", f->gap_bytes },
         { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
         { "tcp: reassembly memory over flow.memcap", f->memcap_drops },
         { "http: parse error", h->parse_errors },

@@ -230,7 +230,7 @@ static void test_demo_contents(void **state)
     }
     assert_int_equal(benign, 6);
     assert_true(flood_ok);
-    /* ~5 minutes of capture time, drift at half time on features 0..3 */
+    /* ~5 minutes of capture time, drift at half time on the first half of the features */
     assert_in_range((st->end_us - st->start_us) / 1000000u, 280, 320);
     assert_int_equal(st->drift_at_us - st->start_us, 150000000u);
     assert_true(s->n_before > 300 && s->n_after > 300);
