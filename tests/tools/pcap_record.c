@@ -7,11 +7,16 @@
 #include <string.h>
 
 static volatile sig_atomic_t stop;
+static pcap_t *g_pcap;
 
+/* pcap_breakloop wakes a capture blocked in poll (libpcap >= 1.10 on Linux), so the
+ * recorder ends promptly even when no more packets arrive. */
 static void on_signal(int sig)
 {
     (void)sig;
     stop = 1;
+    if (g_pcap)
+        pcap_breakloop(g_pcap);
 }
 
 int main(int argc, char **argv)
@@ -43,6 +48,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "pcap_record: %s\n", pcap_geterr(p));
         return 1;
     }
+    g_pcap = p;
     struct sigaction sa = { .sa_handler = on_signal };
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -54,7 +60,7 @@ int main(int argc, char **argv)
         int rc = pcap_next_ex(p, &h, &data);
         if (rc == 1)
             pcap_dump((u_char *)d, h, data);
-        else if (rc < 0)
+        else if (rc < 0)   /* PCAP_ERROR_BREAK after a signal, or a real error */
             break;
     }
     pcap_dump_close(d);
