@@ -126,10 +126,17 @@ int ig_cmd_analyze(int argc, char **argv)
     struct progress pr = { .nfiles = (size_t)(argc - optind) };
     for (int i = optind; i < argc; i++) {
         struct stat st;
+        char err[512];
+        struct ig_capture *cap;
         if (stat(argv[i], &st) < 0 || !S_ISREG(st.st_mode) || access(argv[i], R_OK) < 0) {
             fprintf(stderr, "inferguard analyze: cannot read capture file '%s'\n", argv[i]);
             return IG_EXIT_INPUT;
         }
+        if (ig_capture_open_file(&cap, argv[i], err, sizeof err) < 0) {
+            fprintf(stderr, "inferguard analyze: %s\n", err);
+            return IG_EXIT_INPUT;
+        }
+        ig_capture_close(cap);
         pr.total_bytes += (uint64_t)st.st_size;
     }
 

@@ -32,7 +32,7 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
     char default_rules[sizeof cfg->rules_dir];
     memcpy(default_rules, cfg->rules_dir, sizeof default_rules);
     if (o->config_path && ig_config_load(o->config_path, cfg, err, sizeof err) < 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
+        fprintf(stderr, "%s: config: %s\n", prog, err);
         return IG_EXIT_CONFIG;
     }
     if (o->rules_dir)
@@ -57,7 +57,7 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         return IG_EXIT_OK;
     }
     if (ig_rules_load_dir(cfg->rules_dir, rules, err, sizeof err) < 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
+        fprintf(stderr, "%s: rules: %s\n", prog, err);
         return IG_EXIT_CONFIG;
     }
     return IG_EXIT_OK;

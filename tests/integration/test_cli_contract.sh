@@ -26,10 +26,11 @@ expect 4 "cannot read capture file '$WORK/missing.pcap'" -- "$IG_BIN" analyze "$
 echo "not a pcap" > "$WORK/bogus.pcap"
 expect 4 "bogus.pcap" -- "$IG_BIN" analyze --findings /dev/null "$WORK/bogus.pcap"
 
-# Configuration errors name the key and the line, exit 3.
+# Configuration errors name the key and the line, exit 3 (checked with a valid capture).
+"$IG_BUILD/bench/ig_gen" --scenario benign --requests 5 --out "$WORK/ok.pcap" --quiet
 printf 'flow:\n  max_flows: 100\n  no_such_key: 1\n' > "$WORK/bad.yaml"
 expect 3 "bad.yaml:3.*no_such_key" -- "$IG_BIN" config check "$WORK/bad.yaml"
-expect 3 "bad.yaml:3" -- "$IG_BIN" analyze -c "$WORK/bad.yaml" "$WORK/bogus.pcap"
+expect 3 "bad.yaml:3" -- "$IG_BIN" analyze -c "$WORK/bad.yaml" "$WORK/ok.pcap"
 printf 'flow:\n  max_flows: 100\n' > "$WORK/good.yaml"
 expect 0 "is valid" -- "$IG_BIN" config check "$WORK/good.yaml"
 expect 0 "max_flows" -- "$IG_BIN" config --defaults
@@ -39,6 +40,7 @@ expect 0 "is valid" -- "$IG_BIN" rules check "$IG_SRC/rules"
 mkdir "$WORK/rules"
 printf -- '- detector: abuse.rate\n  params:\n    max_requests: 5\n  bogus_field: 1\n' > "$WORK/rules/a.yaml"
 expect 3 "a.yaml:4" -- "$IG_BIN" rules check "$WORK/rules"
-expect 3 "a.yaml:4" -- "$IG_BIN" analyze --rules "$WORK/rules" "$WORK/bogus.pcap"
-expect 3 "rules" -- "$IG_BIN" analyze --rules "$WORK/no-such-dir" "$WORK/bogus.pcap"
+expect 3 "a.yaml:4" -- "$IG_BIN" analyze --rules "$WORK/rules" "$WORK/ok.pcap"
+expect 3 "rules: .*no-such-dir" -- "$IG_BIN" analyze --rules "$WORK/no-such-dir" "$WORK/ok.pcap"
+expect 0 "events +5" -- "$IG_BIN" analyze --findings /dev/null "$WORK/ok.pcap"
 echo "ok: CLI contract holds"

@@ -20,7 +20,7 @@ YAML
 "$IG_BIN" analyze -c "$WORK/c1.yaml" --rules "$IG_SRC/rules" --findings "$WORK/f1.jsonl" \
   --kafka "$KAFKA" --topic t1 "$WORK/mixed.pcap" 2> "$WORK/s1.txt" || { cat "$WORK/s1.txt"; fail "analyze failed"; }
 n=$(wc -l < "$WORK/f1.jsonl")
-[ "$n" -ge 4 ] || fail "expected findings from the mixed scenario, got $n"
+[ "$n" -ge 2 ] || fail "expected findings from the mixed scenario, got $n"
 grep -q "sink kafka .*delivered $n," "$WORK/s1.txt" || { cat "$WORK/s1.txt"; fail "summary does not show $n delivered"; }
 kafka_compare t1 "$WORK/f1.jsonl"
 python3 "$IG_SRC/tests/integration/lib/validate_ocsf.py" "$IG_SRC/docs/ocsf-finding.schema.json" "$WORK/f1.jsonl"

@@ -33,7 +33,7 @@ sleep 1
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 n=$(wc -l < "$WORK/f.jsonl")
-[ "$n" -ge 4 ] || fail "expected findings before the kill, got $n"
+[ "$n" -ge 2 ] || fail "expected findings before the kill, got $n"
 seg=$(ls "$WORK/spool"/seg-*.log | sort | tail -1)
 [ -s "$seg" ] || fail "nothing spooled"
 printf 'IGS1\x40\x00\x00\x00torn' >> "$seg"     # a half-written record
