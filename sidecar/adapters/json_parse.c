@@ -145,15 +145,19 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
                     overflow |= (f - f != 0);
                 }
                 fb.v[fb.n++] = f;
-                /* Fast path for the common "1.5,-2,3e4" run: next number right after ','. */
-                if (likely(j->end - j->p >= 2 && j->p[0] == ',' &&
-                           (j->p[1] == '-' || (unsigned)(j->p[1] - '0') < 10))) {
-                    j->p++;
-                    if (unlikely(++count[d] > max_values)) {
-                        j->p = start;
-                        return fail(j, IG_ELIMIT, "array longer than adapters.max_values");
+                /* Fast path for runs like "1.5,-2,3e4" or "1.5, -2" (Python's json.dumps):
+                 * the next number right after ',' and at most one space. */
+                const uint8_t *q = j->p;
+                if (likely(j->end - q >= 3 && q[0] == ',')) {
+                    q += 1 + (q[1] == ' ');
+                    if (likely(*q == '-' || (unsigned)(*q - '0') < 10)) {
+                        j->p = q;
+                        if (unlikely(++count[d] > max_values)) {
+                            j->p = start;
+                            return fail(j, IG_ELIMIT, "array longer than adapters.max_values");
+                        }
+                        continue;
                     }
-                    continue;
                 }
                 break;
             }

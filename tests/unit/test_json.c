@@ -181,6 +181,10 @@ static void test_random_bit_exact(void **st)
                 if (i % 7 == 0)
                     doc[k++] = '\n';
                 doc[k++] = ',';
+                if (i % 5 == 0)
+                    doc[k++] = ' ';   /* Python's ", " separator */
+                if (i % 11 == 0)
+                    doc[k++] = '\t';
             }
             memcpy(doc + k, txt[i], (size_t)m);
             k += (size_t)m;
