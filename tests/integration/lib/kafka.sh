@@ -10,6 +10,13 @@ kafka_mock_start() {
   case "$KAFKA" in 127.*) ;; *) fail "mock broker not on loopback: $KAFKA" ;; esac
 }
 kafka_mock_cmd() { echo "$*" >&7; }
+# kafka_test_rules: $WORK/rules with the ATLAS table and a low abuse.rate limit, so that the
+# generated capture gives many findings from many clients whatever the shipped rules say.
+kafka_test_rules() {
+  mkdir -p "$WORK/rules"
+  cp "$IG_SRC/rules/atlas.yaml" "$WORK/rules/"
+  printf -- '- detector: abuse.rate\n  throttle: 5s\n  params:\n    max_requests: 20\n    window: 10s\n' > "$WORK/rules/abuse.yaml"
+}
 # kafka_compare TOPIC JSONL: the topic holds exactly the lines of JSONL, each once, in the
 # file's order per client (message key), with the schema/encoding headers.
 kafka_compare() {
