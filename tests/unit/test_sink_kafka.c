@@ -18,6 +18,9 @@
 #include <inferguard/config.h>
 #include "sinks/sinks.h"
 #include "sinks/spool.h"
+#include "findings/findings.h"
+#include "findings/enc.h"
+#include <msgpack.h>
 #include <fcntl.h>
 
 static rd_kafka_t *g_host;
@@ -264,6 +267,73 @@ static void test_damaged_spool_from_previous_run(void **st)
     assert_int_equal(last, 119);
 }
 
+/* findings.encoding: msgpack end to end: the stage writes msgpack to Kafka and JSON lines to
+ * the file; each Kafka value, decoded, equals its JSON line; the header says msgpack. */
+static void test_msgpack_findings_equal_jsonl(void **st)
+{
+    (void)st;
+    struct ig_config cfg;
+    cfg_for(&cfg, "t-msgpack");
+    rd_kafka_mock_topic_create(g_mc, "t-msgpack", 1, 1);
+    snprintf(cfg.findings_encoding, sizeof cfg.findings_encoding, "msgpack");
+    snprintf(cfg.findings_path, sizeof cfg.findings_path, "%s/f.jsonl", g_spool);
+    char err[256] = "";
+    struct ig_findings *fs = ig_findings_new(&cfg, NULL, err, sizeof err);
+    assert_non_null(fs);
+    assert_int_equal(ig_sinks_open_all(fs, &cfg, err, sizeof err), 2);
+    for (int i = 0; i < 6; i++) {
+        struct ig_finding f;
+        char client[16];
+        snprintf(client, sizeof client, "c-%d", i);
+        ig_finding_init(&f, "abuse.rate", NULL);
+        f.title = "Client request rate over limit";
+        f.client_id = client;
+        f.model = "m";
+        f.time_us = 1767225600000000ull + (uint64_t)i;
+        f.atlas[0] = "AML.T0040";
+        ig_finding_score(&f, "rate", 100.5 + i);
+        ig_emit_finding(ig_findings_emit(fs), &f);
+    }
+    ig_findings_close(fs, 1767225600000010ull, 10000);
+    ig_findings_free(fs);
+
+    char lines[6][4096];
+    FILE *fp = fopen(cfg.findings_path, "r");
+    assert_non_null(fp);
+    for (int i = 0; i < 6; i++)
+        assert_non_null(fgets(lines[i], sizeof lines[i], fp));
+    fclose(fp);
+
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "kcat -b %s -C -t t-msgpack -e -q -f '%%S %%h\\n%%s' 2>/dev/null", g_boot);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    int got = 0;
+    size_t size;
+    char hdr[256];
+    while (fscanf(p, "%zu %255[^\n]", &size, hdr) == 2 && fgetc(p) == '\n') {
+        assert_non_null(strstr(hdr, "encoding=msgpack"));
+        char *v = malloc(size);
+        assert_int_equal(fread(v, 1, size, p), size);
+        msgpack_unpacked u;
+        msgpack_unpacked_init(&u);
+        size_t off = 0;
+        assert_int_equal(msgpack_unpack_next(&u, v, size, &off), MSGPACK_UNPACK_SUCCESS);
+        struct ig_jsonw w;
+        ig_jsonw_init(&w, 4096);
+        assert_true(ig_enc_msgpack_to_json(&u.data, &w));
+        assert_true(got < 6);
+        assert_int_equal(w.len, strlen(lines[got]) - 1);
+        assert_memory_equal(w.buf, lines[got], w.len);   /* one partition: same order */
+        ig_jsonw_free(&w);
+        msgpack_unpacked_destroy(&u);
+        free(v);
+        got++;
+    }
+    pclose(p);
+    assert_int_equal(got, 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_broker_down_before_start_and_mid_run),
         cmocka_unit_test(test_close_while_away_then_next_run_delivers),
         cmocka_unit_test(test_damaged_spool_from_previous_run),
+        cmocka_unit_test(test_msgpack_findings_equal_jsonl),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
