@@ -29,6 +29,7 @@ enum cfg_type {
     FT_PORTS,        /* uint16_t[max_items] + uint32_t count */
     FT_LIST,         /* char[max_items][size] + uint32_t count */
     FT_KV,           /* struct ig_kv[max_items] + uint32_t count: any string map */
+    FT_ROUTES,       /* struct ig_generic_route[max_items] + count: list of route maps */
 };
 
 enum { LIST_LOWER = 1, LIST_CIDR = 2 };
@@ -96,6 +97,9 @@ static const struct cfg_key keys[] = {
     STR("kafka.spool_fsync", FT_ENUM, spool_fsync, "always|batch|never", "spool durability"),
     NUM("kafka.flush_timeout", FT_DUR_MS, flush_timeout_ms, 0, 600000, "wait for delivery at shutdown"),
     STR("drift.reports_dir", FT_STR, reports_dir, NULL, "drift reports written here; empty = off"),
+    { "adapters.generic", FT_ROUTES, OFF(generic_routes), sizeof(struct ig_generic_route),
+      OFF(n_generic_routes), IG_ARRAY_LEN(((struct ig_config *)0)->generic_routes), 0, 0, NULL, 0,
+      "generic JSON adapter routes: [{route, model, features, scores, label, scores_kind}]" },
 };
 
 static void set_str(char *dst, size_t cap, const char *s)
@@ -357,6 +361,66 @@ done:
     return IG_OK;
 }
 
+/* One field of an adapters.generic item: where it goes and whether it must be there. */
+struct route_field { const char *name; size_t off, size; bool required; const char *choices; };
+
+static int set_routes(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+#define RF(n, f, req, ch) { n, offsetof(struct ig_generic_route, f), \
+                            sizeof(((struct ig_generic_route *)0)->f), req, ch }
+    static const struct route_field fields[] = {
+        RF("route", route_prefix, true, NULL), RF("model", model, false, NULL),
+        RF("features", features_path, true, NULL), RF("scores", scores_path, false, NULL),
+        RF("label", label_path, false, NULL),
+        RF("scores_kind", scores_kind, false, "auto|probabilities|logits"),
+    };
+#undef RF
+    struct ig_generic_route *r = (struct ig_generic_route *)((uint8_t *)L->c + k->off);
+    uint32_t count = 0;
+    if (v->type == YAML_SCALAR_NODE && ig_ydoc_is_null(v))
+        goto done;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(L, v, "%s: expected a list of routes, got %s", k->name, ig_ydoc_kind(v));
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = ig_ydoc_node(L->d, *it);
+        if (!e || e->type != YAML_MAPPING_NODE)
+            return fail(L, e ? e : v, "%s: each route is a map (route, features, ...)", k->name);
+        if (count == k->max_items)
+            return fail(L, e, "%s: more than %u routes", k->name, k->max_items);
+        struct ig_generic_route *dst = &r[count];
+        memset(dst, 0, sizeof *dst);
+        set_str(dst->scores_kind, sizeof dst->scores_kind, "auto");
+        bool seen[IG_ARRAY_LEN(fields)] = { false };
+        for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top; p++) {
+            yaml_node_t *kn = ig_ydoc_node(L->d, p->key), *vn = ig_ydoc_node(L->d, p->value);
+            if (!kn || !vn || kn->type != YAML_SCALAR_NODE || vn->type != YAML_SCALAR_NODE)
+                return fail(L, kn ? kn : e, "%s: route fields are plain values", k->name);
+            size_t f = 0;
+            while (f < IG_ARRAY_LEN(fields) && strcmp(fields[f].name, ig_ydoc_str(kn)) != 0)
+                f++;
+            if (f == IG_ARRAY_LEN(fields))
+                return fail(L, kn, "%s: unknown route field '%s'", k->name, ig_ydoc_str(kn));
+            if (seen[f])
+                return fail(L, kn, "%s: '%s' is set twice in one route", k->name, fields[f].name);
+            seen[f] = true;
+            const char *val = ig_ydoc_is_null(vn) ? "" : ig_ydoc_str(vn);
+            if (strlen(val) >= fields[f].size)
+                return fail(L, vn, "%s.%s: longer than %zu bytes", k->name, fields[f].name, fields[f].size - 1);
+            if (fields[f].choices && !in_choices(fields[f].choices, val))
+                return fail(L, vn, "%s.%s: '%s' is not one of %s", k->name, fields[f].name, val,
+                            fields[f].choices);
+            set_str((char *)dst + fields[f].off, fields[f].size, val);
+        }
+        for (size_t f = 0; f < IG_ARRAY_LEN(fields); f++)
+            if (fields[f].required && (!seen[f] || !((char *)dst + fields[f].off)[0]))
+                return fail(L, e, "%s: a route needs '%s'", k->name, fields[f].name);
+        count++;
+    }
+done:
+    memcpy((uint8_t *)L->c + k->count_off, &count, sizeof count);
+    return IG_OK;
+}
+
 static int set_key(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
 {
     switch (k->type) {
@@ -365,6 +429,8 @@ static int set_key(struct loader *L, const struct cfg_key *k, const yaml_node_t 
         return set_list(L, k, v);
     case FT_KV:
         return set_kv(L, k, v);
+    case FT_ROUTES:
+        return set_routes(L, k, v);
     default:
         break;
     }
@@ -508,6 +574,16 @@ static void print_value(FILE *out, const struct ig_config *c, const struct cfg_k
         for (uint32_t i = 0; i < count; i++)
             fprintf(out, "%s\"%s\": \"%s\"", i ? ", " : "", kv[i].key, kv[i].value);
         fputc('}', out);
+        break;
+    }
+    case FT_ROUTES: {
+        const struct ig_generic_route *r = (const struct ig_generic_route *)base;
+        fputc('[', out);
+        for (uint32_t i = 0; i < count; i++)
+            fprintf(out, "%s{route: \"%s\", model: \"%s\", features: \"%s\", scores: \"%s\", "
+                    "label: \"%s\", scores_kind: %s}", i ? ", " : "", r[i].route_prefix, r[i].model,
+                    r[i].features_path, r[i].scores_path, r[i].label_path, r[i].scores_kind);
+        fputc(']', out);
         break;
     }
     }
