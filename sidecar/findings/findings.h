@@ -43,8 +43,11 @@ void ig_findings_sink_stats(const struct ig_findings *f,
                             void *ctx);
 void ig_findings_free(struct ig_findings *f);
 
-/* Encodes one finding as OCSF JSON (one line, no newline) into buf. Returns the length,
- * or 0 when it does not fit. count/first/last describe a throttled group (count 1 = single). */
+/* Encodes one finding as OCSF JSON (one line, no newline, NUL-terminated) into buf, with the
+ * built-in ATLAS table and the pod metadata of the environment. Returns the length, or 0 when
+ * it does not fit. count/first/last describe a throttled group: count 1 = a Create
+ * (activity_id 1), count > 1 = the group's Update (activity_id 2). Allocates; not for hot
+ * paths (the stage reuses its buffers). Fields: docs/ocsf-finding.md. */
 size_t ig_finding_to_ocsf_json(const struct ig_finding *f, uint64_t count, uint64_t first_us,
                                uint64_t last_us, char *buf, size_t cap);
 /* The same object as msgpack (a map), for findings.encoding: msgpack. Same return rule. */
