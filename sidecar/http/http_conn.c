@@ -48,7 +48,7 @@ struct ig_http_conn {
     uint8_t carry[2][IG_HTTP_RESYNC_CARRY];
     size_t carry_n[2];
     struct body pending[2];         /* unconsumed bytes (HTP_STREAM_DATA_OTHER) */
-    struct slot slots[SLOTS_MAX];
+    struct slot *slots[SLOTS_MAX];  /* allocated on first use, kept (tx user data points here) */
     struct ig_http_header *hdrs;    /* request then response headers of the txn handed out */
     uint32_t hdrs_cap;
 };
@@ -86,10 +86,11 @@ static struct slot *slot_of(htp_tx_t *tx)
 
 static void release_slots(struct ig_http_conn *c)
 {
-    for (int i = 0; i < SLOTS_MAX; i++) {
-        c->slots[i].used = false;
-        c->slots[i].body[0].len = c->slots[i].body[1].len = 0;
-        c->slots[i].body[0].truncated = c->slots[i].body[1].truncated = false;
+    for (int i = 0; i < SLOTS_MAX && c->slots[i]; i++) {
+        struct slot *s = c->slots[i];
+        s->used = false;
+        s->body[0].len = s->body[1].len = 0;
+        s->body[0].truncated = s->body[1].truncated = false;
     }
 }
 
@@ -98,7 +99,9 @@ static int on_request_start(htp_tx_t *tx)
 {
     struct ig_http_conn *c = conn_of(tx);
     for (int i = 0; i < SLOTS_MAX; i++) {
-        struct slot *s = &c->slots[i];
+        if (!c->slots[i] && !(c->slots[i] = calloc(1, sizeof *c->slots[i])))
+            break;
+        struct slot *s = c->slots[i];
         if (!s->used) {
             s->used = true;
             s->req_ts = c->ts[0];
@@ -108,7 +111,7 @@ static int on_request_start(htp_tx_t *tx)
             return HTP_OK;
         }
     }
-    /* Deeper pipelining than we track: the transaction is parsed but not handed out. */
+    /* Deeper pipelining than we track (or no memory): parsed but not handed out. */
     c->h->st.gaps_dropped_txns++;
     return HTP_OK;
 }
@@ -488,9 +491,10 @@ void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
         }
         htp_connp_destroy_all(c->connp);
     }
-    for (int i = 0; i < SLOTS_MAX; i++) {
-        free(c->slots[i].body[0].buf);
-        free(c->slots[i].body[1].buf);
+    for (int i = 0; i < SLOTS_MAX && c->slots[i]; i++) {
+        free(c->slots[i]->body[0].buf);
+        free(c->slots[i]->body[1].buf);
+        free(c->slots[i]);
     }
     free(c->pending[0].buf);
     free(c->pending[1].buf);
