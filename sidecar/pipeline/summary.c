@@ -95,7 +95,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
         { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
         { "tcp: reassembly memory over flow.memcap", f->memcap_drops },
         { "http: parse error", h->parse_errors },
-        { "http: transaction lost to a gap", h->gaps_dropped_txns },
+        { "http: transaction dropped (capture gap, >64 pipelined, cut at close)", h->gaps_dropped_txns },
         { "http: body over http.*_body_limit (truncated)", h->body_truncated },
         { "http: content decoding failed", h->decompress_errors },
         { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
