@@ -62,8 +62,8 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->events_malformed));
     fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
             U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
-    fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling)",
-            U(fs->emitted), U(fs->raised), U(fs->throttled));
+    fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling into %llu updates)",
+            U(fs->emitted), U(fs->raised), U(fs->throttled), U(fs->updates));
     n = 0;
     size_t ndet = p->engine ? ig_engine_detector_count(p->engine) : p->n_detectors;
     for (size_t i = 0; i < ndet && i < 64; i++)
@@ -100,6 +100,8 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
         { "http: content decoding failed", h->decompress_errors },
         { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
         { "findings: encoding failed", fs->encode_errors },
+        { "findings: throttle group closed early (table full)", fs->evicted },
+        { "findings: ATLAS id not in rules/atlas.yaml (kept bare)", fs->atlas_unknown },
     };
     n = 0;
     for (size_t i = 0; i < IG_ARRAY_LEN(drops); i++)
