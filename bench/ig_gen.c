@@ -18,6 +18,7 @@ static void usage(FILE *f)
         "              [--protocol oip_v2|oip_v2_bin|kserve_v1|openai|mixed] [--model NAME]\n"
         "              [--proxy] [--gzip] [--chunked] [--pipeline] [--chaos]\n"
         "              [--linktype en10mb|raw|sll|sll2|null] [--manifest FILE|-] [--quiet]\n"
+        "              [--drift none|mean|scale|brightness|prior] [--drift-at FRACTION]\n"
         "scenarios: demo, benign, extraction, evasion, leakage, flood, mixed\n");
 }
 
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
         { "protocol", 1, 0, 'p' }, { "model", 1, 0, 'm' }, { "proxy", 0, 0, 'P' },
         { "gzip", 0, 0, 'z' }, { "chunked", 0, 0, 'C' }, { "pipeline", 0, 0, 'L' },
         { "chaos", 0, 0, 'X' }, { "linktype", 1, 0, 'l' }, { "manifest", 1, 0, 'M' },
-        { "quiet", 0, 0, 'q' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+        { "quiet", 0, 0, 'q' }, { "drift", 1, 0, 'F' }, { "drift-at", 1, 0, 'A' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "s:o:h", lo, NULL)) != -1) {
@@ -96,6 +97,24 @@ int main(int argc, char **argv)
             break;
         case 'M': manifest = optarg; break;
         case 'q': quiet = true; break;
+        case 'F': {
+            int d = ig_gen_drift_parse(optarg);
+            bad = d <= 0;
+            if (bad)
+                fprintf(stderr, "ig_gen: unknown drift '%s' (none, mean, scale, brightness, "
+                                "prior)\n", optarg);
+            o.drift = (enum ig_gen_drift)(bad ? 0 : d);
+            break;
+        }
+        case 'A': {
+            char *end;
+            o.drift_at = strtod(optarg, &end);
+            bad = !*optarg || *end || !(o.drift_at >= 0 && o.drift_at < 1);
+            if (bad)
+                fprintf(stderr, "ig_gen: --drift-at wants a fraction in [0, 1), got '%s'\n",
+                        optarg);
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -23,14 +23,38 @@
 
 static float clip01(float v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
-static void natural(const struct ig_gen_model *m, uint64_t *rng, float drift, float *x)
+#define DRIFT_MEAN       0.25f
+#define DRIFT_GAIN       0.6f
+#define DRIFT_BRIGHTNESS 0.15f
+#define DRIFT_PRIOR      0.7      /* share of samples drawn from class 0 after the shift */
+
+static void natural(const struct ig_gen_model *m, uint64_t *rng, enum ig_gen_drift drift,
+                    float *x)
 {
-    ig_gen_model_sample(m, rng, (int)ig_rng_below(rng, m->k), BENIGN_SIGMA, x);
-    /* Drift: a sensor-style offset on the first half of the features (e.g. a camera's
-     * brightness on half of its channels), enough for a model-level verdict. */
-    if (drift != 0)
+    int cls;
+    if (drift == IG_GEN_DRIFT_PRIOR && ig_rng_unit(rng) < DRIFT_PRIOR)
+        cls = 0;
+    else
+        cls = (int)ig_rng_below(rng, m->k);
+    ig_gen_model_sample(m, rng, cls, BENIGN_SIGMA, x);
+    switch (drift) {
+    case IG_GEN_DRIFT_MEAN:
+        /* A sensor-style offset on the first half of the features (e.g. a camera's
+         * brightness on half of its channels), enough for a model-level verdict. */
         for (uint32_t i = 0; i < (m->d + 1) / 2; i++)
-            x[i] = clip01(x[i] + drift);
+            x[i] = clip01(x[i] + DRIFT_MEAN);
+        break;
+    case IG_GEN_DRIFT_SCALE:
+        for (uint32_t i = 0; i < m->d; i++)
+            x[i] *= DRIFT_GAIN;
+        break;
+    case IG_GEN_DRIFT_BRIGHTNESS:
+        for (uint32_t i = 0; i < m->d; i++)
+            x[i] = clip01(x[i] + DRIFT_BRIGHTNESS);
+        break;
+    default:
+        break;
+    }
 }
 
 int ig_gen_attack_init(struct ig_gen_attack *a, enum ig_gen_role role,
@@ -53,7 +77,7 @@ int ig_gen_attack_init(struct ig_gen_attack *a, enum ig_gen_role role,
     a->home = ig_rng_below(rng, m->k);
     if (role == IG_ROLE_LEAKAGE)
         for (uint32_t i = 0; i < LEAK_POOL; i++)
-            natural(m, rng, 0, a->buf + (size_t)i * m->d);
+            natural(m, rng, IG_GEN_DRIFT_NONE, a->buf + (size_t)i * m->d);
     return IG_OK;
 }
 
@@ -175,7 +199,7 @@ static void hsj_next(struct ig_gen_attack *a, const struct ig_gen_model *m, uint
 }
 
 void ig_gen_attack_next(struct ig_gen_attack *a, const struct ig_gen_model *m, uint64_t *rng,
-                        float drift, float *x)
+                        enum ig_gen_drift drift, float *x)
 {
     switch (a->role) {
     case IG_ROLE_EXTRACT_TRAMER:

@@ -40,10 +40,10 @@ struct ig_gen_attack {
 int  ig_gen_attack_init(struct ig_gen_attack *a, enum ig_gen_role role,
                         const struct ig_gen_model *m, uint64_t *rng);
 void ig_gen_attack_free(struct ig_gen_attack *a);
-/* Writes the next query of the attack into <x> (d floats); <drift> shifts benign-like
- * samples of features 0..3 (input drift). */
+/* Writes the next query of the attack into <x> (d floats); <drift> (enum ig_gen_drift,
+ * NONE before the shift) changes how benign-like samples are drawn (input drift). */
 void ig_gen_attack_next(struct ig_gen_attack *a, const struct ig_gen_model *m, uint64_t *rng,
-                        float drift, float *x);
+                        enum ig_gen_drift drift, float *x);
 
 /* One HTTP exchange to render (gen_http.c). */
 struct ig_gen_msg {

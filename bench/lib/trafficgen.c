@@ -17,7 +17,6 @@
 #define PROXY_IP     0x7f000006u           /* 127.0.0.6: the mesh sidecar's address */
 #define BENIGN_BASE  0x7f010001u           /* 127.1.0.1 + i */
 #define ATTACK_BASE  0x7f420001u           /* 127.66.0.1 + i */
-#define DRIFT_SHIFT  0.25f
 #define PIPE_MAX     3
 #define UNLIMITED    0xffffffffu
 
@@ -50,6 +49,7 @@ struct gen {
     char *req, *resp;
     size_t bufcap;
     uint64_t rng, next_id, drift_at;
+    enum ig_gen_drift drift;          /* what happens to benign inputs from drift_at on */
     uint32_t conn_seq, nbenign, nattack;
 };
 
@@ -88,6 +88,24 @@ void ig_gen_opts_default(struct ig_gen_opts *o)
     o->protocol = IG_GEN_OIP_V2;
     o->linktype = IG_PCAPW_EN10MB;
     o->model = "demo-classifier";
+    o->drift_at = 0.5;
+}
+
+static const char *const drift_names[IG_GEN_DRIFT__COUNT] = {
+    "default", "none", "mean", "scale", "brightness", "prior",
+};
+
+int ig_gen_drift_parse(const char *s)
+{
+    for (int i = 0; i < IG_GEN_DRIFT__COUNT; i++)
+        if (strcmp(s, drift_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *ig_gen_drift_name(enum ig_gen_drift d)
+{
+    return (unsigned)d < IG_GEN_DRIFT__COUNT ? drift_names[d] : "?";
 }
 
 /* ---- scheduling: min-heap of client indices by (next_us, index) ---- */
@@ -189,7 +207,8 @@ static int plan(struct gen *g, char *err, size_t errlen)
 
     if (strcmp(s, "demo") == 0) {
         /* The README's first capture: 6 people, one uniform-random extractor at a steady
-         * 2/s, a flood of 20/s for 40 s, one boundary walker; input drift at half time. */
+         * 2/s, a flood of 20/s for 40 s, one boundary walker; input drift at half time
+         * unless --drift says otherwise. */
         for (uint32_t i = 0; i < 6 && rc == IG_OK; i++)
             rc = add_client(g, IG_ROLE_BENIGN, 0, dur, UNLIMITED, 0.8, true);
         if (rc == IG_OK)
@@ -198,7 +217,6 @@ static int plan(struct gen *g, char *err, size_t errlen)
             rc = add_client(g, IG_ROLE_FLOOD, dur * 2 / 3, dur * 2 / 3 + 40, 800, 20.0, false);
         if (rc == IG_OK)
             rc = add_client(g, IG_ROLE_EVASION, dur / 3, dur, 310, 2.0, false);
-        g->drift_at = START_US + (uint64_t)(dur / 2 * 1e6);
         return rc;
     }
 
@@ -273,7 +291,8 @@ static int turn(struct gen *g, struct gen_client *c)
     if (c->budget != UNLIMITED && n > c->budget - c->sent)
         n = c->budget - c->sent;
     size_t rl = 0, sl = 0;
-    float drift = g->drift_at && t >= g->drift_at && c->role == IG_ROLE_BENIGN ? DRIFT_SHIFT : 0;
+    enum ig_gen_drift drift = g->drift_at && t >= g->drift_at && c->role == IG_ROLE_BENIGN
+                              ? g->drift : IG_GEN_DRIFT_NONE;
     for (uint32_t k = 0; k < n; k++) {
         for (uint32_t r = 0; r < o->batch; r++) {
             float *x = g->x + (size_t)r * o->dim;
@@ -336,6 +355,10 @@ static int validate(const struct ig_gen_opts *o, char *err, size_t errlen)
         snprintf(err, errlen, "unknown protocol");
         return IG_ECONF;
     }
+    if ((unsigned)o->drift >= IG_GEN_DRIFT__COUNT || !(o->drift_at >= 0 && o->drift_at < 1)) {
+        snprintf(err, errlen, "unknown drift kind, or drift time not in [0, 1)");
+        return IG_ECONF;
+    }
     return IG_OK;
 }
 
@@ -390,8 +413,14 @@ int ig_gen_run(const struct ig_gen_opts *o, const char *path, struct ig_gen_stat
             snprintf(err, errlen, "cannot set up scenario '%s'", o->scenario);
         goto out;
     }
+    /* The demo drifts by default; other scenarios only when asked. */
+    g.drift = o->drift != IG_GEN_DRIFT_DEFAULT ? o->drift
+              : strcmp(o->scenario, "demo") == 0 ? IG_GEN_DRIFT_MEAN : IG_GEN_DRIFT_NONE;
+    if (g.drift != IG_GEN_DRIFT_NONE)
+        g.drift_at = START_US + (uint64_t)(o->drift_at * o->duration_s * 1e6);
     st->start_us = START_US;
     st->drift_at_us = g.drift_at;
+    st->drift = g.drift;
 
     while (g.nheap) {
         uint32_t ci = g.heap[0];
@@ -438,13 +467,14 @@ void ig_gen_stats_json(const struct ig_gen_stats *st, const struct ig_gen_opts *
                "\"classes\":%u,\"batch\":%u,\"proxy\":%s,\"model\":\"%s\","
                "\"requests\":%llu,\"rows\":%llu,\"packets\":%llu,\"bytes\":%llu,"
                "\"connections\":%llu,\"start_us\":%llu,\"end_us\":%llu,\"drift_at_us\":%llu,"
-               "\"clients\":{",
+               "\"drift\":\"%s\",\"clients\":{",
             o->scenario, (unsigned long long)o->seed, ig_gen_proto_name(o->protocol), o->dim,
             o->classes, o->batch, o->proxy ? "true" : "false", o->model,
             (unsigned long long)st->requests, (unsigned long long)st->rows,
             (unsigned long long)st->packets, (unsigned long long)st->bytes,
             (unsigned long long)st->connections, (unsigned long long)st->start_us,
-            (unsigned long long)st->end_us, (unsigned long long)st->drift_at_us);
+            (unsigned long long)st->end_us, (unsigned long long)st->drift_at_us,
+            ig_gen_drift_name(st->drift));
     for (int r = 0; r < IG_ROLE__COUNT; r++)
         fprintf(f, "%s\"%s\":%u", r ? "," : "", ig_gen_role_name((enum ig_gen_role)r),
                 st->clients[r]);

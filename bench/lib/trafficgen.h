@@ -35,6 +35,20 @@ enum ig_gen_role {
 };
 const char *ig_gen_role_name(enum ig_gen_role r);   /* "benign", "extraction_tramer", ... */
 
+/* How benign inputs shift at opts.drift_at (a fraction of the capture span). */
+enum ig_gen_drift {
+    IG_GEN_DRIFT_DEFAULT = 0, /* the scenario's own: demo = mean, others = none */
+    IG_GEN_DRIFT_NONE,
+    IG_GEN_DRIFT_MEAN,        /* +0.25 on the first half of the features (sensor offset) */
+    IG_GEN_DRIFT_SCALE,       /* every feature x0.6 (a gain or unit change) */
+    IG_GEN_DRIFT_BRIGHTNESS,  /* +0.15 on every feature, clipped (an image getting brighter) */
+    IG_GEN_DRIFT_PRIOR,       /* class prior: 70 % of samples from class 0 instead of 1/K */
+    IG_GEN_DRIFT__COUNT
+};
+/* "default", "none", "mean", "scale", "brightness", "prior"; -1 when unknown. */
+int ig_gen_drift_parse(const char *s);
+const char *ig_gen_drift_name(enum ig_gen_drift d);
+
 struct ig_gen_opts {
     const char *scenario;     /* demo, benign, extraction, evasion, leakage, flood, mixed */
     uint64_t seed;            /* default 1 */
@@ -51,6 +65,8 @@ struct ig_gen_opts {
     bool chaos;               /* occasional reordering, duplicates and late retransmissions */
     int linktype;             /* pcapw link type; default Ethernet */
     const char *model;        /* model name (default "demo-classifier") */
+    enum ig_gen_drift drift;  /* default: the scenario's own */
+    double drift_at;          /* fraction of the capture span where drift starts (0.5) */
 };
 
 /* Fills the defaults above; scenario "demo". */
@@ -69,6 +85,7 @@ struct ig_gen_client_info {
 struct ig_gen_stats {
     uint64_t requests, responses, packets, bytes, connections, rows;
     uint64_t start_us, end_us, drift_at_us;       /* drift_at_us 0 = no drift */
+    enum ig_gen_drift drift;                      /* the kind in effect (none or a shift) */
     uint32_t clients[IG_ROLE__COUNT];             /* clients per role */
     uint64_t role_requests[IG_ROLE__COUNT];
     uint32_t nlisted;                             /* first IG_GEN_MAX_CLIENTS_LISTED clients */
