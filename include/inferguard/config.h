@@ -62,6 +62,9 @@ struct ig_config {
     /* detection.* */
     uint32_t clients_max;        /* detection.max_clients, 100000 */
     uint64_t clients_memcap;     /* detection.memcap, 512 MiB */
+    uint32_t detection_workers;  /* detection.workers, 1 (2 = detection on its own thread) */
+    uint32_t ring_slots;         /* detection.ring_slots, 256 */
+    uint32_t ring_slot_bytes;    /* detection.ring_slot_bytes, 64 KiB */
 
     /* findings.* and outputs */
     char     findings_encoding[16];   /* findings.encoding: json | msgpack */

@@ -24,6 +24,8 @@ static void usage(FILE *out)
         "      --reports DIR     write drift reports (JSON + HTML) into DIR\n"
         "      --kafka BROKERS   also publish findings to Kafka (host:port,...)\n"
         "      --topic NAME      Kafka topic (default: inferguard.findings)\n"
+        "      --workers N       1: one thread (default: detection.workers); 2: parsing and\n"
+        "                        detection on separate threads, same output\n"
         "  -q, --quiet           no summary, warnings only as errors\n"
         "  -v, --verbose         debug logging\n"
         "  -h, --help            this text\n\n"
@@ -97,9 +99,11 @@ int ig_cmd_analyze(int argc, char **argv)
         { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' },
         { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' },
         { "topic", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-        { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
+        { "workers", required_argument, 0, 'w' }, { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
+    uint32_t workers = 0;   /* 0 = detection.workers from the config (default 1) */
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:r:f:e:qvh", opts, NULL)) != -1) {
@@ -111,6 +115,13 @@ int ig_cmd_analyze(int argc, char **argv)
         case 'R': o.reports = optarg; break;
         case 'k': o.kafka = optarg; break;
         case 't': o.topic = optarg; break;
+        case 'w':
+            if (strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0) {
+                workers = (uint32_t)(optarg[0] - '0');
+                break;
+            }
+            fprintf(stderr, "inferguard analyze: --workers: 1 or 2\n");
+            return IG_EXIT_USAGE;
         case 'q': o.verbosity = -1; break;
         case 'v': o.verbosity = 1; break;
         case 'h': usage(stdout); return IG_EXIT_OK;
@@ -145,6 +156,8 @@ int ig_cmd_analyze(int argc, char **argv)
     int rc = ig_cli_load(&o, "inferguard analyze", &cfg, &rules);
     if (rc)
         return rc;
+    if (workers)
+        cfg.detection_workers = workers;
 
     char err[512];
     struct ig_pipeline *p = ig_pipeline_new(&cfg, rules, err, sizeof err);

@@ -27,6 +27,7 @@ static void usage(FILE *out)
         "      --reports DIR     drift reports directory\n"
         "      --kafka BROKERS   publish findings to Kafka\n"
         "      --topic NAME      Kafka topic\n"
+        "      --workers N       1 or 2 threads (parsing | detection; default: detection.workers)\n"
         "  -q, --quiet / -v, --verbose / -h, --help\n\n"
         "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 configuration or rules, 4 interface\n");
 }
@@ -101,9 +102,11 @@ int ig_cmd_run(int argc, char **argv)
         { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' },
         { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' },
         { "topic", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-        { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
+        { "workers", required_argument, 0, 'w' }, { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
+    uint32_t workers = 0;   /* 0 = detection.workers from the config (default 1) */
     const char *iface = "lo", *bpf = NULL;
     int c;
     optind = 1;
@@ -118,6 +121,13 @@ int ig_cmd_run(int argc, char **argv)
         case 'R': o.reports = optarg; break;
         case 'k': o.kafka = optarg; break;
         case 't': o.topic = optarg; break;
+        case 'w':
+            if (strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0) {
+                workers = (uint32_t)(optarg[0] - '0');
+                break;
+            }
+            fprintf(stderr, "inferguard run: --workers: 1 or 2\n");
+            return IG_EXIT_USAGE;
         case 'q': o.verbosity = -1; break;
         case 'v': o.verbosity = 1; break;
         case 'h': usage(stdout); return IG_EXIT_OK;
@@ -134,6 +144,8 @@ int ig_cmd_run(int argc, char **argv)
     int rc = ig_cli_load(&o, "inferguard run", &cfg, &rules);
     if (rc)
         return rc;
+    if (workers)
+        cfg.detection_workers = workers;
     char filter[IG_CONFIG_PATH_MAX];
     if (bpf)
         snprintf(filter, sizeof filter, "%s", bpf);

@@ -84,6 +84,11 @@ static const struct cfg_key keys[] = {
          "CIDRs whose X-Forwarded-For is believed"),
     NUM("detection.max_clients", FT_U32, clients_max, 1, 100000000, "clients tracked; LRU evicted"),
     NUM("detection.memcap", FT_SIZE64, clients_memcap, 64 * KiB, 1024 * GiB, "client table memory"),
+    NUM("detection.workers", FT_U32, detection_workers, 1, 2,
+        "1 = one thread; 2 = parsing and detection on separate threads"),
+    NUM("detection.ring_slots", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
+    NUM("detection.ring_slot_bytes", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB,
+        "tensors and text of one queued event; larger ones use one shared overflow buffer"),
     STR("findings.encoding", FT_ENUM, findings_encoding, "json|msgpack", "finding encoding"),
     STR("output.findings", FT_STR, findings_path, NULL, "findings file; - = stdout"),
     STR("output.events", FT_STR, events_path, NULL, "events JSONL file; empty = off"),
@@ -137,6 +142,9 @@ void ig_config_defaults(struct ig_config *c)
         set_str(c->identity_secret, sizeof c->identity_secret, secret);
     c->clients_max = 100000;
     c->clients_memcap = 512 * MiB;
+    c->detection_workers = 1;
+    c->ring_slots = 256;
+    c->ring_slot_bytes = 64 * KiB;
     set_str(c->findings_encoding, sizeof c->findings_encoding, "json");
     set_str(c->findings_path, sizeof c->findings_path, "-");
     set_str(c->rules_dir, sizeof c->rules_dir, IG_RULES_DIR);

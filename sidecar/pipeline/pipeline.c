@@ -17,6 +17,7 @@
 #include "flow/flow.h"
 #include "http/http_conn.h"
 #include "identity/identity.h"
+#include "pipeline/handoff.h"
 #include "pipeline/pipeline_state.h"
 #include "sinks/sinks.h"
 
@@ -162,7 +163,10 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
         write_event(p, ev);
     if (p->event_hook)
         p->event_hook(p->event_hook_ctx, ev);
-    ig_engine_observe(p->engine, ev);
+    if (p->workers == 2)
+        ig_handoff_event(p, ev);   /* copied: scratch and HTTP buffers are reused next */
+    else
+        ig_engine_observe(p->engine, ev);
     ig_scratch_reset(&p->scratch);
 }
 
@@ -220,6 +224,23 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
             p->events_close = true;
         }
     }
+    p->workers = cfg->detection_workers ? cfg->detection_workers : 1;
+    if (p->workers > 2) {
+        snprintf(err, errlen, "detection.workers: 1 or 2");
+        goto fail;
+    }
+    if (p->workers == 2) {
+        /* Two threads writing one stream would interleave events and findings differently
+         * from run to run (and split lines). */
+        if (p->events_out == stdout && strcmp(cfg->findings_path[0] ? cfg->findings_path : "-", "-") == 0) {
+            snprintf(err, errlen, "two workers need events and findings on different outputs "
+                                  "(both are stdout: give --events or --findings a file)");
+            goto fail;
+        }
+        /* Last step: from here on the detection thread owns the engine and the findings. */
+        if (ig_handoff_start(p, err, errlen) < 0)
+            goto fail;
+    }
     return p;
 fail:
     ig_pipeline_free(p);
@@ -232,8 +253,12 @@ void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
         now_us = p->last_us;   /* the capture clock never runs backwards for detectors */
     p->last_us = now_us;
     ig_flow_tick(p->flows, now_us);
-    ig_engine_tick(p->engine, now_us);
-    ig_findings_tick(p->findings, now_us);
+    if (p->workers == 2) {
+        ig_handoff_tick(p, now_us);   /* after the events flow_tick produced, as below */
+    } else {
+        ig_engine_tick(p->engine, now_us);
+        ig_findings_tick(p->findings, now_us);
+    }
     p->next_tick_us = now_us + TICK_US;
 }
 
@@ -260,6 +285,10 @@ void ig_pipeline_finish(struct ig_pipeline *p)
     ig_pipeline_tick(p, p->last_us);
     if (p->events_out)
         fflush(p->events_out);
+    if (p->workers == 2) {
+        ig_handoff_finish(p, p->last_us);   /* the same steps as below, on the detection thread */
+        return;
+    }
     p->engine_final = *ig_engine_stats(p->engine);
     p->n_detectors = IG_MIN(ig_engine_detector_count(p->engine), IG_ARRAY_LEN(p->detector_names));
     for (size_t i = 0; i < p->n_detectors; i++)
@@ -271,6 +300,8 @@ void ig_pipeline_finish(struct ig_pipeline *p)
 
 uint64_t ig_pipeline_findings(const struct ig_pipeline *p)
 {
+    if (p->workers == 2)
+        return ig_handoff_findings(p);
     return ig_findings_stats(p->findings)->emitted;
 }
 
@@ -287,6 +318,7 @@ void ig_pipeline_free(struct ig_pipeline *p)
 {
     if (!p)
         return;
+    ig_handoff_stop(p);   /* no-op unless a detection thread is still running */
     if (p->flows)
         ig_flow_table_free(p->flows);
     if (p->http)
@@ -299,6 +331,7 @@ void ig_pipeline_free(struct ig_pipeline *p)
         ig_findings_free(p->findings);
     if (p->events_close)
         fclose(p->events_out);
+    ig_handoff_free(p);
     ig_jsonw_free(&p->events_json);
     ig_scratch_free(&p->scratch);
     free(p);

@@ -3,7 +3,11 @@
 #define IG_PIPELINE_STATE_H
 
 #include <inferguard/event.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "core/jsonw.h"
+#include "core/ring.h"
 #include "engine.h"
 #include "identity/identity.h"
 #include "pipeline/drop_reasons.h"
@@ -39,6 +43,19 @@ struct ig_pipeline {
     bool drift_ready;          /* ig_drift_setup() done: teardown owed */
     void (*event_hook)(void *ctx, const struct ig_event *ev);
     void *event_hook_ctx;
+
+    /* detection.workers = 2 (handoff.c); all zero with one worker. */
+    uint32_t workers;
+    struct ig_ring ring;
+    bool ring_ready, det_running;
+    pthread_t det_thread;
+    size_t slot_arena;             /* bytes of tensors/text one slot holds */
+    uint8_t *big;                  /* overflow buffer for events larger than a slot */
+    size_t big_cap, big_max;
+    _Atomic int big_busy;          /* a queued slot points into <big> */
+    _Atomic uint64_t findings_seen;  /* emitted count published by the detection thread */
+    uint64_t events_big, events_too_big, big_waits;
+    struct ig_ring_stats ring_final;
 };
 
 #endif

@@ -60,6 +60,12 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
             fprintf(out, "%s%s %llu", n++ ? ", " : " (", ig_protocol_name((enum ig_protocol)i),
                     U(p->events_by_proto[i]));
     fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->events_malformed));
+    if (p->workers == 2)
+        fprintf(out, "  workers     2 (parsing | detection): %llu events and ticks handed over in a ring of "
+                     "%u slots x %zu bytes, %llu events through the overflow buffer, "
+                     "parser held back %llu times by a full ring\n",
+                U(p->ring_final.published), p->ring_ready ? ig_ring_capacity(&p->ring) : 0u,
+                p->slot_arena, U(p->events_big), U(p->ring_final.full_waits));
     fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
             U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
     fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling into %llu updates)",

@@ -1,0 +1,196 @@
+/* Bounded SPSC ring: see ring.h. Each index is written by one side only; the other side
+ * reads it with acquire and keeps a cached copy so the common case touches no shared line.
+ * Sleeping uses the Dekker pattern: a side sets its "sleeps" flag, fences, then re-checks
+ * the other index; the other side stores its index, fences, then checks the flag. One of
+ * the two always sees the other's store, so a wake-up is never lost; the timed wait is
+ * only a safety net. */
+#include "core/ring.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SPINS 256
+#define SLEEP_NS 10000000L   /* 10 ms: bounds the cost of a wake-up that would be lost */
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+int ig_ring_init(struct ig_ring *r, uint32_t slots, size_t slot_size)
+{
+    memset(r, 0, sizeof *r);
+    uint64_t n = 2;
+    while (n < slots)
+        n <<= 1;
+    slot_size = (slot_size + IG_RING_CACHELINE - 1) & ~(size_t)(IG_RING_CACHELINE - 1);
+    if (slot_size == 0 || n > SIZE_MAX / slot_size)
+        return IG_ENOMEM;
+    r->mem = aligned_alloc(IG_RING_CACHELINE, (size_t)n * slot_size);
+    if (!r->mem)
+        return IG_ENOMEM;
+    memset(r->mem, 0, (size_t)n * slot_size);
+    r->slot_size = slot_size;
+    r->mask = n - 1;
+    atomic_init(&r->head, 0);
+    atomic_init(&r->tail, 0);
+    atomic_init(&r->producer_sleeps, 0);
+    atomic_init(&r->consumer_sleeps, 0);
+    if (pthread_mutex_init(&r->lock, NULL) != 0) {
+        free(r->mem);
+        r->mem = NULL;
+        return IG_ENOMEM;
+    }
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&r->moved, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) {
+        pthread_mutex_destroy(&r->lock);
+        free(r->mem);
+        r->mem = NULL;
+        return IG_ENOMEM;
+    }
+    return IG_OK;
+}
+
+void ig_ring_free(struct ig_ring *r)
+{
+    if (!r->mem)
+        return;
+    pthread_cond_destroy(&r->moved);
+    pthread_mutex_destroy(&r->lock);
+    free(r->mem);
+    r->mem = NULL;
+}
+
+uint32_t ig_ring_capacity(const struct ig_ring *r) { return (uint32_t)(r->mask + 1); }
+
+static inline void *slot_at(const struct ig_ring *r, uint64_t i)
+{
+    return r->mem + (size_t)(i & r->mask) * r->slot_size;
+}
+
+/* Wakes the other side if it said it sleeps. Called right after our index store. */
+static void wake_if_sleeping(struct ig_ring *r, _Atomic int *flag)
+{
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(flag, memory_order_relaxed)) {
+        pthread_mutex_lock(&r->lock);
+        pthread_cond_broadcast(&r->moved);
+        pthread_mutex_unlock(&r->lock);
+    }
+}
+
+static void deadline_in(struct timespec *ts, long ns)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_nsec += ns;
+    while (ts->tv_nsec >= 1000000000L) {
+        ts->tv_nsec -= 1000000000L;
+        ts->tv_sec++;
+    }
+}
+
+void *ig_ring_try_claim(struct ig_ring *r)
+{
+    uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+    if (h - r->tail_cache > r->mask) {
+        r->tail_cache = atomic_load_explicit(&r->tail, memory_order_acquire);
+        if (h - r->tail_cache > r->mask)
+            return NULL;
+    }
+    return slot_at(r, h);
+}
+
+void *ig_ring_claim(struct ig_ring *r)
+{
+    void *s = ig_ring_try_claim(r);
+    if (likely(s != NULL))
+        return s;
+    r->full_waits++;
+    for (int i = 0; i < SPINS; i++) {
+        cpu_relax();
+        if ((s = ig_ring_try_claim(r)) != NULL)
+            return s;
+    }
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        atomic_store_explicit(&r->producer_sleeps, 1, memory_order_relaxed);
+        atomic_thread_fence(memory_order_seq_cst);
+        if ((s = ig_ring_try_claim(r)) != NULL)
+            break;
+        struct timespec ts;
+        deadline_in(&ts, SLEEP_NS);
+        int rc = pthread_cond_timedwait(&r->moved, &r->lock, &ts);
+        (void)rc;   /* ETIMEDOUT or a wake-up: either way, look again */
+    }
+    atomic_store_explicit(&r->producer_sleeps, 0, memory_order_relaxed);
+    pthread_mutex_unlock(&r->lock);
+    return s;
+}
+
+void ig_ring_publish(struct ig_ring *r)
+{
+    uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+    atomic_store_explicit(&r->head, h + 1, memory_order_release);
+    r->published++;
+    wake_if_sleeping(r, &r->consumer_sleeps);
+}
+
+void *ig_ring_try_peek(struct ig_ring *r)
+{
+    uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    if (t == r->head_cache) {
+        r->head_cache = atomic_load_explicit(&r->head, memory_order_acquire);
+        if (t == r->head_cache)
+            return NULL;
+    }
+    return slot_at(r, t);
+}
+
+void *ig_ring_peek(struct ig_ring *r)
+{
+    void *s = ig_ring_try_peek(r);
+    if (likely(s != NULL))
+        return s;
+    r->empty_waits++;
+    for (int i = 0; i < SPINS; i++) {
+        cpu_relax();
+        if ((s = ig_ring_try_peek(r)) != NULL)
+            return s;
+    }
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        atomic_store_explicit(&r->consumer_sleeps, 1, memory_order_relaxed);
+        atomic_thread_fence(memory_order_seq_cst);
+        if ((s = ig_ring_try_peek(r)) != NULL)
+            break;
+        struct timespec ts;
+        deadline_in(&ts, SLEEP_NS);
+        int rc = pthread_cond_timedwait(&r->moved, &r->lock, &ts);
+        (void)rc;
+    }
+    atomic_store_explicit(&r->consumer_sleeps, 0, memory_order_relaxed);
+    pthread_mutex_unlock(&r->lock);
+    return s;
+}
+
+void ig_ring_release(struct ig_ring *r)
+{
+    uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    atomic_store_explicit(&r->tail, t + 1, memory_order_release);
+    wake_if_sleeping(r, &r->producer_sleeps);
+}
+
+void ig_ring_stats(const struct ig_ring *r, struct ig_ring_stats *st)
+{
+    st->published = r->published;
+    st->full_waits = r->full_waits;
+    st->empty_waits = r->empty_waits;
+}

@@ -1,0 +1,67 @@
+/* A bounded single-producer/single-consumer ring of fixed-size slots, the seam between two
+ * pipeline threads. The hot path is two atomic indices (release/acquire), no lock: the
+ * producer claims a slot, fills it in place and publishes it; the consumer peeks at the
+ * oldest published slot, uses it in place and releases it. A side that finds the ring full
+ * (producer) or empty (consumer) spins briefly, then sleeps on a condition variable until
+ * the other side moves: back-pressure, never a drop. */
+#ifndef IG_RING_H
+#define IG_RING_H
+
+#include <inferguard/base.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define IG_RING_CACHELINE 64
+
+struct ig_ring_stats {
+    uint64_t published;       /* slots handed to the consumer */
+    uint64_t full_waits;      /* producer found the ring full and waited (back-pressure) */
+    uint64_t empty_waits;     /* consumer found the ring empty and waited */
+};
+
+struct ig_ring {
+    /* Written by the producer, read by the consumer. */
+    _Alignas(IG_RING_CACHELINE) _Atomic uint64_t head;
+    uint64_t tail_cache;               /* producer's last view of tail */
+    uint64_t published, full_waits;
+    /* Written by the consumer, read by the producer. */
+    _Alignas(IG_RING_CACHELINE) _Atomic uint64_t tail;
+    uint64_t head_cache;               /* consumer's last view of head */
+    uint64_t empty_waits;
+    /* Slow path only: a side about to sleep says so, the other wakes it. */
+    _Alignas(IG_RING_CACHELINE) _Atomic int producer_sleeps, consumer_sleeps;
+    pthread_mutex_t lock;
+    pthread_cond_t moved;
+    /* Fixed at init. */
+    uint8_t *mem;
+    size_t slot_size;                  /* bytes per slot, a multiple of IG_RING_CACHELINE */
+    uint64_t mask;                     /* slots - 1; slots is a power of two */
+};
+
+/* Sets up <slots> slots (rounded up to a power of two, >= 2) of at least <slot_size>
+ * bytes each, zeroed and 64-byte aligned. Returns IG_OK or IG_ENOMEM. */
+int ig_ring_init(struct ig_ring *r, uint32_t slots, size_t slot_size);
+void ig_ring_free(struct ig_ring *r);
+uint32_t ig_ring_capacity(const struct ig_ring *r);
+
+/* Producer. Returns the next free slot, waiting while the ring is full. The slot belongs to
+ * the producer until ig_ring_publish(). */
+void *ig_ring_claim(struct ig_ring *r);
+/* The same without waiting: NULL when full. */
+void *ig_ring_try_claim(struct ig_ring *r);
+/* Hands the claimed slot to the consumer (its writes become visible before the slot). */
+void ig_ring_publish(struct ig_ring *r);
+
+/* Consumer. Returns the oldest published slot, waiting while the ring is empty. The slot
+ * stays valid, unchanged, until ig_ring_release(). */
+void *ig_ring_peek(struct ig_ring *r);
+/* The same without waiting: NULL when empty. */
+void *ig_ring_try_peek(struct ig_ring *r);
+/* Gives the peeked slot back to the producer. */
+void ig_ring_release(struct ig_ring *r);
+
+/* Counters; call from one thread when the other has stopped (or accept a stale view). */
+void ig_ring_stats(const struct ig_ring *r, struct ig_ring_stats *st);
+
+#endif

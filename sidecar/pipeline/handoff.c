@@ -1,0 +1,255 @@
+/* The parse → detect handoff of detection.workers = 2 (see handoff.h). The parser owns the
+ * producer side of the ring and the overflow buffer while it is free; the detection thread
+ * owns the consumer side, the engine, the findings stage and its sinks. */
+#include "pipeline/handoff.h"
+
+#include <inferguard/log.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "findings/findings.h"
+#include "pipeline/pipeline_state.h"
+
+enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP };
+
+struct slot {
+    uint32_t kind;
+    uint32_t big;              /* the event's data lives in p->big, not in the arena */
+    uint64_t now_us;           /* SLOT_TICK / SLOT_FINISH */
+    struct ig_event ev;        /* pointers aimed at the arena (or p->big) */
+};
+
+#define ARENA_OFF (((sizeof(struct slot) + 63) / 64) * 64)
+#define CHUNK(n) (((size_t)(n) + 15) & ~(size_t)15)
+
+static inline uint8_t *slot_arena(struct slot *s) { return (uint8_t *)s + ARENA_OFF; }
+
+/* Bytes the event's out-of-line data takes once copied (each piece 16-byte aligned, text
+ * NUL-terminated for detectors that like C strings). */
+static size_t event_bytes(const struct ig_event *ev)
+{
+    size_t n = 0;
+    if (ev->inputs)
+        n += CHUNK((size_t)ev->rows * ev->features * sizeof(float));
+    if (ev->scores)
+        n += CHUNK((size_t)ev->rows * ev->outputs * sizeof(float));
+    if (ev->labels)
+        n += CHUNK((size_t)ev->rows * sizeof(int32_t));
+    if (ev->prompt.p)
+        n += CHUNK(ev->prompt.n + 1);
+    if (ev->completion.p)
+        n += CHUNK(ev->completion.n + 1);
+    if (ev->system_prompt.p)
+        n += CHUNK(ev->system_prompt.n + 1);
+    return n;
+}
+
+static const void *put(uint8_t **at, const void *src, size_t n)
+{
+    uint8_t *dst = *at;
+    if (n)
+        memcpy(dst, src, n);
+    *at += CHUNK(n);
+    return dst;
+}
+
+static struct ig_span put_text(uint8_t **at, struct ig_span s)
+{
+    if (!s.p)
+        return s;
+    uint8_t *dst = *at;
+    if (s.n)
+        memcpy(dst, s.p, s.n);
+    dst[s.n] = '\0';
+    *at += CHUNK(s.n + 1);
+    return (struct ig_span){ dst, s.n };
+}
+
+/* Copies ev into dst, its data into <at>; NULL pointers stay NULL. */
+static void copy_event(struct ig_event *dst, const struct ig_event *ev, uint8_t *at)
+{
+    *dst = *ev;
+    if (ev->inputs)
+        dst->inputs = put(&at, ev->inputs, (size_t)ev->rows * ev->features * sizeof(float));
+    if (ev->scores)
+        dst->scores = put(&at, ev->scores, (size_t)ev->rows * ev->outputs * sizeof(float));
+    if (ev->labels)
+        dst->labels = put(&at, ev->labels, (size_t)ev->rows * sizeof(int32_t));
+    dst->prompt = put_text(&at, ev->prompt);
+    dst->completion = put_text(&at, ev->completion);
+    dst->system_prompt = put_text(&at, ev->system_prompt);
+}
+
+static void publish_findings(struct ig_pipeline *p)
+{
+    atomic_store_explicit(&p->findings_seen, ig_findings_stats(p->findings)->emitted,
+                          memory_order_relaxed);
+}
+
+/* The detection thread: the same calls, in the same order, as the one-thread path. */
+static void *detect_main(void *arg)
+{
+    struct ig_pipeline *p = arg;
+    for (;;) {
+        struct slot *s = ig_ring_peek(&p->ring);
+        uint32_t kind = s->kind;
+        switch (kind) {
+        case SLOT_EVENT:
+            ig_engine_observe(p->engine, &s->ev);
+            if (s->big)
+                atomic_store_explicit(&p->big_busy, 0, memory_order_release);
+            break;
+        case SLOT_TICK:
+            ig_engine_tick(p->engine, s->now_us);
+            ig_findings_tick(p->findings, s->now_us);
+            publish_findings(p);
+            break;
+        case SLOT_FINISH:
+            p->engine_final = *ig_engine_stats(p->engine);
+            p->n_detectors = IG_MIN(ig_engine_detector_count(p->engine), IG_ARRAY_LEN(p->detector_names));
+            for (size_t i = 0; i < p->n_detectors; i++)
+                p->detector_names[i] = ig_engine_detector_name(p->engine, i);   /* static strings */
+            ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
+            p->engine = NULL;
+            ig_findings_close(p->findings, s->now_us, (int)p->cfg->flush_timeout_ms);
+            publish_findings(p);
+            break;
+        default:
+            break;
+        }
+        ig_ring_release(&p->ring);
+        if (kind == SLOT_FINISH || kind == SLOT_STOP)
+            return NULL;
+    }
+}
+
+int ig_handoff_start(struct ig_pipeline *p, char *err, size_t errlen)
+{
+    const struct ig_config *cfg = p->cfg;
+    p->slot_arena = CHUNK(cfg->ring_slot_bytes);
+    if (ig_ring_init(&p->ring, cfg->ring_slots, ARENA_OFF + p->slot_arena) < 0) {
+        snprintf(err, errlen, "out of memory for the detection ring (detection.ring_slots x ring_slot_bytes)");
+        return IG_ENOMEM;
+    }
+    p->ring_ready = true;
+    /* No event can outgrow what its producers are allowed: the adapters' scratch cap plus
+     * the three texts, which may point into the request and response bodies. */
+    size_t body = IG_MAX(cfg->http_request_body_limit, cfg->http_response_body_limit);
+    p->big_max = (size_t)cfg->http_request_body_limit * 8 + (64u << 20) + 3 * CHUNK(body + 1) + 64;
+    atomic_init(&p->big_busy, 0);
+    atomic_init(&p->findings_seen, 0);
+    if (pthread_create(&p->det_thread, NULL, detect_main, p) != 0) {
+        snprintf(err, errlen, "cannot start the detection thread");
+        return IG_ENOMEM;
+    }
+    p->det_running = true;
+    return IG_OK;
+}
+
+/* The overflow buffer is in use until the detection thread has observed its event. Rare
+ * (events larger than a slot), so a polite poll is enough. */
+static void wait_big_free(struct ig_pipeline *p)
+{
+    if (!atomic_load_explicit(&p->big_busy, memory_order_acquire))
+        return;
+    p->big_waits++;
+    struct timespec ts = { 0, 20000 };
+    for (int spins = 0; atomic_load_explicit(&p->big_busy, memory_order_acquire); spins++) {
+        if (spins < 64)
+            sched_yield();
+        else
+            nanosleep(&ts, NULL);
+    }
+}
+
+void ig_handoff_event(struct ig_pipeline *p, const struct ig_event *ev)
+{
+    size_t need = event_bytes(ev);
+    uint8_t *at;
+    bool big = need > p->slot_arena;
+    if (unlikely(big)) {
+        if (need > p->big_max) {
+            p->events_too_big++;
+            ig_drop_count(&p->drops, "detection: event over the handoff overflow cap (not analysed)");
+            return;
+        }
+        wait_big_free(p);
+        if (need > p->big_cap) {
+            /* Grows to the largest event seen, at most big_max: amortised, never per event. */
+            size_t cap = IG_MAX(need, p->big_cap * 2);
+            cap = IG_MIN(cap, p->big_max);
+            uint8_t *nb = realloc(p->big, cap);
+            if (!nb) {
+                p->events_too_big++;
+                ig_drop_count(&p->drops, "detection: out of memory for a large event (not analysed)");
+                return;
+            }
+            p->big = nb;
+            p->big_cap = cap;
+        }
+        p->events_big++;
+    }
+    struct slot *s = ig_ring_claim(&p->ring);
+    s->kind = SLOT_EVENT;
+    s->big = big;
+    s->now_us = 0;
+    at = big ? p->big : slot_arena(s);
+    if (big)
+        atomic_store_explicit(&p->big_busy, 1, memory_order_relaxed);   /* published by the ring */
+    copy_event(&s->ev, ev, at);
+    ig_ring_publish(&p->ring);
+}
+
+static void send_marker(struct ig_pipeline *p, uint32_t kind, uint64_t now_us)
+{
+    struct slot *s = ig_ring_claim(&p->ring);
+    s->kind = kind;
+    s->big = 0;
+    s->now_us = now_us;
+    ig_ring_publish(&p->ring);
+}
+
+void ig_handoff_tick(struct ig_pipeline *p, uint64_t now_us)
+{
+    send_marker(p, SLOT_TICK, now_us);
+}
+
+static void join(struct ig_pipeline *p)
+{
+    pthread_join(p->det_thread, NULL);
+    p->det_running = false;
+    ig_ring_stats(&p->ring, &p->ring_final);
+}
+
+void ig_handoff_finish(struct ig_pipeline *p, uint64_t now_us)
+{
+    if (!p->det_running)
+        return;
+    send_marker(p, SLOT_FINISH, now_us);
+    join(p);
+}
+
+void ig_handoff_stop(struct ig_pipeline *p)
+{
+    if (!p->det_running)
+        return;
+    send_marker(p, SLOT_STOP, 0);
+    join(p);
+}
+
+void ig_handoff_free(struct ig_pipeline *p)
+{
+    if (p->ring_ready)
+        ig_ring_free(&p->ring);
+    p->ring_ready = false;
+    free(p->big);
+    p->big = NULL;
+}
+
+uint64_t ig_handoff_findings(const struct ig_pipeline *p)
+{
+    return atomic_load_explicit(&p->findings_seen, memory_order_relaxed);
+}
