@@ -9,7 +9,9 @@
  * "detector" feeds events through the drift detector: copying rows into the window, and at
  * each full window PSI, KS (D and p), JS and W1 for every feature plus the verdict, class
  * chi-square and report preparation. "stats" times only the per-feature tests the Python
- * side runs (sort + PSI + KS D and p) on the same data. */
+ * side runs (sort + PSI + KS D and p) on the same data. Prints RESULT lines (ns per
+ * feature-sample, the Python reference as peer) for bench/run.sh; IG_BENCH_QUICK=1 times
+ * 4 windows (Python 2) instead of 40 (20). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +27,7 @@ extern const struct ig_detector ig_det_drift;
 #define F 64
 #define REF 5000
 #define WIN 1000
-#define WINDOWS 40
+static int WINDOWS = 40, PY_WINDOWS = 20;
 
 static uint64_t rs = 7;
 static double nrand(void)
@@ -55,6 +57,11 @@ static void count(void *ctx, const struct ig_finding *f)
 int main(int argc, char **argv)
 {
     bool python = !(argc > 1 && strcmp(argv[1], "--no-python") == 0);
+    const char *quick = getenv("IG_BENCH_QUICK");
+    if (quick && *quick && strcmp(quick, "0")) {
+        WINDOWS = 4;
+        PY_WINDOWS = 2;
+    }
     static const char yaml[] = "- detector: drift.features\n  params:\n    reference_rows: 5000\n"
                                "    reservoir: 5000\n    window_rows: 1000\n";
     struct ig_rules *rules = NULL;
@@ -143,8 +150,13 @@ int main(int argc, char **argv)
     free(ref);
     free(cur);
     free(tmp);
-    if (!python)
+    if (!python) {
+        printf("RESULT metric=drift_detector_f%d_win%d value=%.2f unit=ns/feature-sample better=lower\n",
+               F, WIN, 1e9 / det_rate);
+        printf("RESULT metric=drift_stats_f%d_win%d value=%.2f unit=ns/feature-sample better=lower\n",
+               F, WIN, 1e9 / st_rate);
         return 0;
+    }
 
     /* The source tree: $IG_SRC, else where this file was compiled from. */
     char src[512], cmd[1024];
@@ -153,8 +165,8 @@ int main(int argc, char **argv)
     char *cut = e ? NULL : strstr(src, "/bench/bench_drift.c");
     if (cut)
         *cut = 0;
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/bench/python/drift_ref.py %d %d %d 20",
-             src, F, REF, WIN);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/bench/python/drift_ref.py %d %d %d %d",
+             src, F, REF, WIN, PY_WINDOWS);
     FILE *p = popen(cmd, "r");
     char line[512];
     double py_rate = 0;
@@ -169,5 +181,9 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("ratio detector/python=%.1fx stats/python=%.1fx\n", det_rate / py_rate, st_rate / py_rate);
+    printf("RESULT metric=drift_detector_f%d_win%d value=%.2f unit=ns/feature-sample peer=python_scipy "
+           "peer_value=%.2f better=lower\n", F, WIN, 1e9 / det_rate, 1e9 / py_rate);
+    printf("RESULT metric=drift_stats_f%d_win%d value=%.2f unit=ns/feature-sample peer=python_scipy "
+           "peer_value=%.2f better=lower\n", F, WIN, 1e9 / st_rate, 1e9 / py_rate);
     return 0;
 }

@@ -1,7 +1,8 @@
 /* bench_engine: cost of ig_engine_observe per event — the engine alone (client and model
  * lookup, LRU, slices, dispatch) with a no-op detector, and with abuse.rate — for one
  * client, many clients that fit, and many more clients than the table (every event
- * evicts). Prints events/s and ns/event. Usage: bench_engine [events] */
+ * evicts). Prints events/s and ns/event, and one RESULT line per shape for bench/run.sh.
+ * Usage: bench_engine [events]; IG_BENCH_QUICK=1: 200 000 events unless given. */
 #include "engine.h"
 
 #include <stdio.h>
@@ -62,12 +63,17 @@ static void run(const char *label, const struct ig_detector *det, uint32_t nclie
            (unsigned long long)events, events / dt / 1e6, dt * 1e9 / events,
            (unsigned long long)st->clients_evicted, st->memory_used / 1048576.0,
            (unsigned long long)st->findings[0]);
+    printf("RESULT metric=engine_%s_clients_%u_cap_%llu value=%.1f unit=ns/event better=lower\n",
+           det == &det_nop ? "nop" : det->name, nclients, (unsigned long long)st->clients_cap,
+           dt * 1e9 / events);
     ig_engine_free(e);
 }
 
 int main(int argc, char **argv)
 {
-    uint64_t events = argc > 1 ? strtoull(argv[1], NULL, 10) : 5000000;
+    const char *quick = getenv("IG_BENCH_QUICK");
+    uint64_t events = argc > 1 ? strtoull(argv[1], NULL, 10)
+                    : (quick && *quick && strcmp(quick, "0")) ? 200000 : 5000000;
     uint32_t maxn = 1000000;
     char (*ids)[24] = calloc(maxn, sizeof *ids);
     if (!ids)

@@ -54,7 +54,9 @@ static const struct ig_sink null_sink = { "null", null_open, null_write, null_po
 
 int main(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 200000;
+    const char *quick = getenv("IG_BENCH_QUICK");
+    int n = argc > 1 ? atoi(argv[1]) : (quick && *quick && strcmp(quick, "0")) ? 10000 : 200000;
+    double enc_ns[2] = { 0, 0 }, enc_bytes[2] = { 0, 0 };
     static char buf[16384];
     struct ig_finding f;
 
@@ -69,6 +71,15 @@ int main(int argc, char **argv)
         t = now_s() - t;
         printf("encode %-7s  %9.0f findings/s  %6.0f ns/finding  %4zu bytes/finding (one-shot API)\n",
                mp ? "msgpack" : "json", n / t, t * 1e9 / n, bytes / (size_t)n);
+        enc_ns[mp] = t * 1e9 / n;
+        enc_bytes[mp] = (double)bytes / n;
+        /* msgpack's peer is the JSON encoding of the same findings */
+        if (mp)
+            printf("RESULT metric=ocsf_encode_msgpack value=%.0f unit=ns/finding peer=json peer_value=%.0f "
+                   "better=lower\nRESULT metric=ocsf_size_msgpack value=%.0f unit=B/finding peer=json "
+                   "peer_value=%.0f better=lower\n", enc_ns[1], enc_ns[0], enc_bytes[1], enc_bytes[0]);
+        else
+            printf("RESULT metric=ocsf_encode_json value=%.0f unit=ns/finding better=lower\n", enc_ns[0]);
     }
 
     struct ig_config cfg;
@@ -90,6 +101,8 @@ int main(int argc, char **argv)
         printf("stage  %-7s  %9.0f raises/s  (%llu raised, %llu emitted, 1000 groups)\n",
                mp ? "msgpack" : "json", n / t, (unsigned long long)st->raised,
                (unsigned long long)st->emitted);
+        printf("RESULT metric=findings_stage_%s value=%.0f unit=raises/s better=higher\n",
+               mp ? "msgpack" : "json", n / t);
         ig_findings_free(fs);
     }
 
@@ -113,6 +126,7 @@ int main(int argc, char **argv)
         }
         t = now_s() - t;
         printf("spool  fsync=%-6s %9.0f appends/s (%d records of %zu bytes)\n", pol[p], m / t, m, len);
+        printf("RESULT metric=spool_append_fsync_%s value=%.0f unit=appends/s better=higher\n", pol[p], m / t);
         ig_spool_close(sp);
         snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
         if (system(cmd) != 0) return 1;
@@ -148,6 +162,8 @@ int main(int argc, char **argv)
     ig_sink_kafka.stats(ks, &ss);
     printf("kafka  mock broker  %9.0f records/s write->delivered (%llu of %d delivered, %zu bytes each, lz4, acks=all, idempotent)\n",
            (double)ss.delivered / t, (unsigned long long)ss.delivered, n, len);
+    printf("RESULT metric=kafka_mock_delivered value=%.0f unit=records/s better=higher\n",
+           (double)ss.delivered / t);
     ig_sink_kafka.close(ks, 1000);
     rd_kafka_destroy(host);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

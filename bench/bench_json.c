@@ -103,8 +103,9 @@ int main(int argc, char **argv)
         fclose(f);
     }
 
-    /* (a) 1M floats */
-    int iters = 10;
+    /* (a) 1M floats; IG_BENCH_QUICK=1 (bench/run.sh --quick): best of 2, not 10 */
+    const char *quick = getenv("IG_BENCH_QUICK");
+    int iters = quick && *quick && strcmp(quick, "0") ? 2 : 10;
     double best = 1e9;
     for (int it = 0; it < iters; it++) {
         double t0 = now_s();

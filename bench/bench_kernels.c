@@ -5,7 +5,9 @@
  *
  *   bench_kernels                  all of it
  *   bench_kernels --fingerprint    only the detector part
- *   INFERGUARD_SIMD=avx2     caps the paths offered (as in production) */
+ *   INFERGUARD_SIMD=avx2     caps the paths offered (as in production)
+ *   IG_BENCH_QUICK=1         few repetitions (bench/run.sh --quick)
+ * Each SIMD path also prints a RESULT line with the scalar path as its peer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,10 @@ static float frand(void)
     return (float)((rs >> 40) * (1.0 / 16777216.0));
 }
 
+static int quick;
+/* Scalar timings of the current shape: the peer of the SIMD paths' RESULT lines. */
+static double scalar_l2_ns, scalar_linf_ns, scalar_q_ns, scalar_b_ns;
+
 static void bench_distance(const struct ig_kern_ops *k, uint32_t dim, uint32_t count)
 {
     struct ig_vset s;
@@ -50,6 +56,8 @@ static void bench_distance(const struct ig_kern_ops *k, uint32_t dim, uint32_t c
     int reps = (int)(2e9 / bytes) + 3;
     if (reps > 200000)
         reps = 200000;
+    if (quick)
+        reps = reps / 50 + 1;
     volatile float sink = 0;
     k->l2sq_min(&s, x, NULL);   /* warm */
     double t0 = now_s();
@@ -64,6 +72,15 @@ static void bench_distance(const struct ig_kern_ops *k, uint32_t dim, uint32_t c
     double dl = (now_s() - t1) / reps;
     printf("  %-7s d=%-5u n=%-6u set %8.0f KiB  l2-min %8.2f ns/vec %6.1f GB/s   linf-min %8.2f ns/vec\n",
            k->name, dim, count, bytes / 1024, dt * 1e9 / count, bytes / dt / 1e9, dl * 1e9 / count);
+    if (!strcmp(k->name, "scalar")) {
+        scalar_l2_ns = dt * 1e9 / count;
+        scalar_linf_ns = dl * 1e9 / count;
+    } else if (scalar_l2_ns > 0) {
+        printf("RESULT metric=l2min_%s_d%u_n%u value=%.3f unit=ns/vec peer=scalar peer_value=%.3f "
+               "better=lower\n", k->name, dim, count, dt * 1e9 / count, scalar_l2_ns);
+        printf("RESULT metric=linfmin_%s_d%u_n%u value=%.3f unit=ns/vec peer=scalar peer_value=%.3f "
+               "better=lower\n", k->name, dim, count, dl * 1e9 / count, scalar_linf_ns);
+    }
     (void)sink;
     free(x);
     ig_vset_free(&s);
@@ -79,7 +96,7 @@ static void bench_quantise(const struct ig_kern_ops *k)
         x[i] = frand();
         salt[i] = (float)(int)(frand() * 255);
     }
-    int reps = 400;
+    int reps = quick ? 10 : 400;
     double t0 = now_s();
     for (int r = 0; r < reps; r++)
         k->quantise(x, salt, n, 50.0f, q);
@@ -90,6 +107,15 @@ static void bench_quantise(const struct ig_kern_ops *k)
     double tb = (now_s() - t0) / reps;
     printf("  %-7s quantise %6.3f ns/value   bin_index %6.3f ns/value\n", k->name, tq * 1e9 / n,
            tb * 1e9 / n);
+    if (!strcmp(k->name, "scalar")) {
+        scalar_q_ns = tq * 1e9 / n;
+        scalar_b_ns = tb * 1e9 / n;
+    } else if (scalar_q_ns > 0) {
+        printf("RESULT metric=quantise_%s value=%.3f unit=ns/value peer=scalar peer_value=%.3f "
+               "better=lower\n", k->name, tq * 1e9 / n, scalar_q_ns);
+        printf("RESULT metric=bin_index_%s value=%.3f unit=ns/value peer=scalar peer_value=%.3f "
+               "better=lower\n", k->name, tb * 1e9 / n, scalar_b_ns);
+    }
     free(x);
     free(salt);
     free(q);
@@ -131,7 +157,7 @@ static void bench_fingerprint(void)
         uint64_t findings = 0;
         struct ig_emit emit = { on_finding, &findings };
         struct ig_call call = { .global = g, .client = client, .emit = &emit, .scratch = &scratch };
-        int nq = 20000;
+        int nq = quick ? 1000 : 20000;
         float *xs = malloc((size_t)64 * d * 4);
         for (size_t i = 0; i < (size_t)64 * d; i++)
             xs[i] = frand();
@@ -145,6 +171,8 @@ static void bench_fingerprint(void)
         double dt = (now_s() - t0) / nq;
         printf("  fingerprint d=%-5u %8.0f ns/query (%.2f ns/value, %llu findings)\n", d, dt * 1e9,
                dt * 1e9 / d, (unsigned long long)findings);
+        printf("RESULT metric=fingerprint_d%u_history256 value=%.0f unit=ns/event better=lower\n", d,
+               dt * 1e9);
         ig_det_fingerprint.evict(&call);
         ig_det_fingerprint.free(g);
         ig_scratch_free(&scratch);
@@ -156,6 +184,8 @@ static void bench_fingerprint(void)
 
 int main(int argc, char **argv)
 {
+    const char *q = getenv("IG_BENCH_QUICK");
+    quick = q && *q && strcmp(q, "0");
     if (argc > 1 && !strcmp(argv[1], "--fingerprint")) {
         bench_fingerprint();
         return 0;
@@ -173,10 +203,14 @@ int main(int argc, char **argv)
         { 64, 200000 },   /* 49 MiB: DRAM */
     };
     printf("distance kernels (min over the set; higher GB/s = closer to the machine's limit):\n");
-    for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++)
+    for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+        scalar_l2_ns = scalar_linf_ns = 0;
+        if (quick && shapes[s].count > 10000)
+            continue;   /* the DRAM-sized set takes seconds to fill */
         for (int p = 0; p < 3; p++)
             if (paths[p])
                 bench_distance(paths[p], shapes[s].dim, shapes[s].count);
+    }
     printf("quantise / bins:\n");
     for (int p = 0; p < 3; p++)
         if (paths[p])

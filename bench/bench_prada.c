@@ -28,8 +28,8 @@
 extern const struct ig_detector ig_det_prada;
 
 #define DIM 64
-#define STORED 10000
-#define TIMED 3000
+/* 10 000 stored, 3 000 timed; IG_BENCH_QUICK=1 (bench/run.sh --quick): 1 000 and 300 */
+static int STORED = 10000, TIMED = 3000;
 
 static double now_s(void)
 {
@@ -202,6 +202,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    const char *quick = getenv("IG_BENCH_QUICK");
+    if (quick && *quick && strcmp(quick, "0")) {
+        STORED = 1000;
+        TIMED = 300;
+    }
     const uint32_t n = STORED + TIMED;
     float *xs = malloc((size_t)n * DIM * sizeof(float));
     int32_t *lab = calloc(n, sizeof(int32_t));
@@ -232,9 +237,9 @@ int main(int argc, char **argv)
     /* the kernel limit: one min-L2 scan of a 10 000 x 64 set */
     struct ig_vset set;
     ig_vset_init(&set, DIM, STORED);
-    for (uint32_t i = 0; i < STORED; i++)
+    for (uint32_t i = 0; i < (uint32_t)STORED; i++)
         ig_vset_append(&set, xs + (size_t)i * DIM);
-    int reps = 2000;
+    int reps = TIMED < 2000 ? TIMED : 2000;
     volatile float sink = 0;
     double t0 = now_s();
     for (int r = 0; r < reps; r++)
@@ -244,7 +249,7 @@ int main(int argc, char **argv)
     printf("  kernel limit : %10.0f ns per scan of %d x %d (%.1f GB/s)\n", scan_ns, STORED, DIM, gbs);
     ig_vset_free(&set);
     ig_vset_init_ex(&set, DIM, STORED, IG_VSET_BF16);
-    for (uint32_t i = 0; i < STORED; i++)
+    for (uint32_t i = 0; i < (uint32_t)STORED; i++)
         ig_vset_append(&set, xs + (size_t)i * DIM);
     t0 = now_s();
     for (int r = 0; r < reps; r++)
@@ -260,6 +265,9 @@ int main(int argc, char **argv)
     double c16_ns = run(rules16, DIM, n, lab, xs, STORED, &c);
     printf("  prada C bf16 : %10.0f ns/query  (%.2fx the bf16 kernel)\n", c16_ns, c16_ns / scan16_ns);
 
+    char hist[16];
+    snprintf(hist, sizeof hist, STORED % 1000 ? "%d" : "%dk", STORED % 1000 ? STORED : STORED / 1000);
+    double py = 0;
     if (python) {
         if (write_stream(spath, DIM, n, lab, xs)) {
             fprintf(stderr, "bench_prada: cannot write %s\n", spath);
@@ -274,7 +282,7 @@ int main(int argc, char **argv)
         FILE *p = popen(cmd, "r");
         if (p && fgets(line, sizeof(line), p)) {
             const char *ns = strstr(line, "ns_per_query=");
-            double py = ns ? atof(ns + 13) : 0;
+            py = ns ? atof(ns + 13) : 0;
             printf("  prada Python : %10.0f ns/query  (numpy/scipy reference, float32)\n", py);
             if (py > 0)
                 printf("  speed-up     : %10.1fx (f32), %.1fx (bf16)\n", py / c_ns, py / c16_ns);
@@ -284,6 +292,17 @@ int main(int argc, char **argv)
         if (p)
             pclose(p);
     }
+    /* The Python reference (float32) is the peer of both storage modes. */
+    const char *peer = py > 0 ? " peer=python_numpy peer_value=" : "";
+    char pv[32] = "";
+    if (py > 0)
+        snprintf(pv, sizeof pv, "%.0f", py);
+    printf("RESULT metric=prada_update_d%d_%s value=%.0f unit=ns/event%s%s better=lower\n", DIM, hist,
+           c_ns, peer, pv);
+    printf("RESULT metric=prada_update_bf16_d%d_%s value=%.0f unit=ns/event%s%s better=lower\n", DIM,
+           hist, c16_ns, peer, pv);
+    printf("RESULT metric=prada_scan_kernel_d%d_%s value=%.0f unit=ns/scan better=lower\n", DIM, hist,
+           scan_ns);
     ig_rules_free(rules);
     ig_rules_free(rules16);
     unlink(spath);
