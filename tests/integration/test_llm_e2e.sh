@@ -59,6 +59,11 @@ conn.close()
 PY
 sleep 0.5
 kill -TERM "$rec"
+# pcap_record can sit in libpcap's poll loop after the signal until a packet arrives:
+# a bare connect/close on the port wakes it (no HTTP, so no event)
+python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).close()" || true
+for _ in $(seq 50); do kill -0 "$rec" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$rec" 2>/dev/null && fail "pcap_record did not stop"
 wait "$rec" || true
 [ "$(wc -l < "$WORK/client.out")" = 12 ] || fail "client did not complete: $(cat "$WORK/client.out")"
 
