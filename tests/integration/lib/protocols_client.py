@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Drives tests/tools/model_server.py and openai_adapter_server.py over keep-alive
+connections with one request of every protocol form inferguard decodes, and writes the
+event each exchange must produce (JSON lines, in send order) from what was actually sent
+and received. Usage: protocols_client.py MODEL_PORT OPENAI_PORT OUT.jsonl [ROUNDS]"""
+import gzip
+import http.client
+import json
+import math
+import random
+import struct
+import sys
+
+
+def f32(x):
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def argmax(row):
+    return max(range(len(row)), key=lambda j: f32(row[j]))
+
+
+class Client:
+    def __init__(self, mport, oport, out):
+        self.m = http.client.HTTPConnection("127.0.0.1", mport, timeout=10)
+        self.o = http.client.HTTPConnection("127.0.0.1", oport, timeout=10)
+        self.out = out
+        self.rnd = random.Random(7)
+
+    def vals(self, n):
+        # multiples of 1/64: exact in float32, so text and float agree bit for bit
+        return [self.rnd.randint(-512, 512) / 64.0 for _ in range(n)]
+
+    def post(self, conn, path, body, headers=None, gz_req=False):
+        h = {"Content-Type": "application/json"}
+        h.update(headers or {})
+        if gz_req:
+            body = gzip.compress(body)
+            h["Content-Encoding"] = "gzip"
+        conn.request("POST", path, body, h)
+        r = conn.getresponse()
+        raw = r.read()
+        chunked = r.getheader("Transfer-Encoding") == "chunked"
+        dec = gzip.decompress(raw) if r.getheader("Content-Encoding") == "gzip" else raw
+        if r.status != 200:
+            sys.exit(f"{path}: HTTP {r.status}")
+        return r, dec, {"req_bytes": len(body), "resp_bytes": None if chunked else len(raw)}
+
+    def expect(self, **kw):
+        self.out.write(json.dumps(kw) + "\n")
+
+    # ---- KServe v1 ----
+    def kserve(self, model, version, verb, body, rows_in, enc="", gz_req=False):
+        path = f"/v1/models/{model}" + (f"/versions/{version}" if version else "") + f":{verb}"
+        hdr = {"X-Test-Encode": enc} if enc else {}
+        r, dec, sizes = self.post(self.m, path, json.dumps(body).encode(), hdr, gz_req)
+        resp = json.loads(dec)
+        if verb == "classify":
+            scores = [[p for _, p in row] for row in resp["results"]]
+        else:
+            scores = resp["predictions"]
+        self.expect(protocol="kserve_v1", model=model, version=version or "", route=path.split(":")[0] + ":" + verb,
+                    status=200, rows=len(rows_in), features=len(rows_in[0]), outputs=len(scores[0]),
+                    inputs=rows_in, scores=scores, labels=[argmax(s) for s in scores], **sizes)
+
+    def kserve_all(self, enc_cases):
+        rows = [self.vals(4) for _ in range(2)]
+        self.kserve("iris", None, "predict", {"instances": rows}, rows)
+        named = [{"petal": self.vals(3), "width": self.vals(1)[0]} for _ in range(3)]
+        self.kserve("iris", "2", "predict", {"instances": named},
+                    [n["petal"] + [n["width"]] for n in named])
+        rows = [self.vals(5) for _ in range(2)]
+        self.kserve("wine", None, "predict", {"inputs": rows}, rows)
+        a, b = [self.vals(2) for _ in range(3)], self.vals(3)
+        self.kserve("wine", None, "predict", {"inputs": {"a": a, "b": b}},
+                    [a[i] + [b[i]] for i in range(3)])
+        rows = [self.vals(4) for _ in range(2)]
+        self.kserve("iris", None, "classify", {"instances": rows}, rows)
+        for enc, gz_req in enc_cases:
+            rows = [self.vals(6) for _ in range(4)]
+            self.kserve("iris", "1", "predict", {"instances": rows}, rows, enc, gz_req)
+
+    # ---- OIP v2 (JSON and Triton binary) ----
+    def oip(self, model, version, inputs, bin_out, enc="", gz_req=False):
+        """inputs: list of (name, datatype, rows, cols, values, binary)."""
+        head = {"id": "x", "inputs": [], "outputs": [{"name": "probs"}]}
+        if bin_out:
+            head["outputs"][0]["parameters"] = {"binary_data": True}
+        blob = b""
+        for name, dt, r, c, v, binary in inputs:
+            t = {"name": name, "shape": [r, c], "datatype": dt}
+            if binary:
+                fmt = {"FP32": "f", "FP64": "d", "INT32": "i", "INT64": "q"}[dt]
+                data = struct.pack("<%d%s" % (len(v), fmt), *v)
+                t["parameters"] = {"binary_data_size": len(data)}
+                blob += data
+            else:
+                t["data"] = v
+            head["inputs"].append(t)
+        j = json.dumps(head).encode()
+        hdr = {"X-Test-Encode": enc} if enc else {}
+        if blob:
+            hdr["Inference-Header-Content-Length"] = str(len(j))
+            hdr["Content-Type"] = "application/octet-stream"
+        path = f"/v2/models/{model}" + (f"/versions/{version}" if version else "") + "/infer"
+        r, dec, sizes = self.post(self.m, path, j + blob, hdr, gz_req)
+        hl = r.getheader("Inference-Header-Content-Length")
+        rh = json.loads(dec[:int(hl)] if hl else dec)
+        o = rh["outputs"][0]
+        k = o["shape"][1]
+        flat = list(struct.unpack("<%df" % ((len(dec) - int(hl)) // 4), dec[int(hl):])) if hl else o["data"]
+        scores = [flat[i * k:(i + 1) * k] for i in range(o["shape"][0])]
+        feats = None
+        for _, _, rr, c, v, _ in inputs:
+            part = [v[i * c:(i + 1) * c] for i in range(rr)]
+            feats = part if feats is None else [x + y for x, y in zip(feats, part)]
+        self.expect(protocol="oip_v2_binary" if (blob or hl) else "oip_v2", model=model,
+                    version=version or rh["model_version"], route=path, status=200,
+                    rows=len(feats), features=len(feats[0]), outputs=k, inputs=feats,
+                    scores=scores, labels=[argmax(s) for s in scores], **sizes)
+
+    def oip_all(self):
+        self.oip("resnet", None, [("x", "FP32", 2, 5, self.vals(10), True)], True)
+        self.oip("resnet", "4", [("x", "FP32", 2, 3, self.vals(6), True),
+                                 ("y", "INT32", 2, 2, [self.rnd.randint(-9, 9) for _ in range(4)], True)],
+                 False)
+        self.oip("resnet", None, [("x", "FP64", 3, 4, self.vals(12), False)], True)
+        self.oip("resnet", "3", [("x", "FP32", 2, 4, self.vals(8), False)], False, "gzip,chunked", True)
+        self.oip("resnet", None, [("x", "FP32", 1, 7, self.vals(7), True)], True, "gzip")
+
+    # ---- OpenAI ----
+    def openai(self, path, req):
+        r, dec, sizes = self.post(self.o, path, json.dumps(req).encode())
+        return dec, sizes
+
+    def openai_all(self, n):
+        sysmsg, user = "You are terse.", f"Tell me about case {n} — naïve café"
+        for stream in (False, True):
+            req = {"model": "gpt-test", "max_tokens": 12 + n,
+                   "messages": [{"role": "system", "content": sysmsg},
+                                {"role": "user", "content": user}]}
+            if stream:
+                req["stream"] = True
+                req["stream_options"] = {"include_usage": True}
+            dec, sizes = self.openai("/v1/chat/completions", req)
+            if stream:
+                text, usage = "", None
+                for line in dec.decode().split("\n"):
+                    if line.startswith("data: ") and line != "data: [DONE]":
+                        c = json.loads(line[6:])
+                        for ch in c["choices"]:
+                            text += ch["delta"].get("content", "")
+                        usage = c.get("usage") or usage
+            else:
+                resp = json.loads(dec)
+                text, usage = resp["choices"][0]["message"]["content"], resp["usage"]
+            self.expect(protocol="openai_chat", model="gpt-test", route="/v1/chat/completions",
+                        status=200, prompt="user: " + user, system_prompt=sysmsg, completion=text,
+                        prompt_tokens=usage["prompt_tokens"],
+                        completion_tokens=usage["completion_tokens"], streamed=stream,
+                        **sizes)
+        prompt = f"Once upon a time {n}"
+        dec, sizes = self.openai("/v1/completions", {"model": "gpt-inst", "prompt": prompt,
+                                                     "max_tokens": 5 + n, "logprobs": 1})
+        resp = json.loads(dec)
+        ch = resp["choices"][0]
+        probs = [[math.exp(lp)] for lp in ch["logprobs"]["token_logprobs"]]
+        self.expect(protocol="openai_completions", model="gpt-inst", route="/v1/completions",
+                    status=200, prompt=prompt, completion=ch["text"], rows=len(probs), outputs=1,
+                    scores=probs, labels=None, prompt_tokens=resp["usage"]["prompt_tokens"],
+                    completion_tokens=resp["usage"]["completion_tokens"], streamed=False, **sizes)
+        inputs = [f"first text {n}", "second text", "третий"]
+        dec, sizes = self.openai("/v1/embeddings", {"model": "emb-small", "input": inputs})
+        vecs = [d["embedding"] for d in json.loads(dec)["data"]]
+        self.expect(protocol="openai_embeddings", model="emb-small", route="/v1/embeddings",
+                    status=200, prompt="\n".join(inputs), rows=len(vecs), outputs=len(vecs[0]),
+                    scores=vecs, labels=None, **sizes)
+
+
+def main():
+    mport, oport, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+    with open(out, "w") as f:
+        c = Client(mport, oport, f)
+        for n in range(rounds):
+            c.kserve_all([("", True), ("gzip", False), ("chunked", False), ("gzip,chunked", True)])
+            c.oip_all()
+            c.openai_all(n)
+        c.m.close()
+        c.o.close()
+
+
+if __name__ == "__main__":
+    main()
