@@ -1,0 +1,263 @@
+#!/usr/bin/python3
+"""Benign and attacking clients of an Open Inference Protocol v2 classifier (loopback only).
+
+Each run is one client talking HTTP/1.1 keep-alive from its own loopback source address
+(127.0.0.x), so that the monitor sees a distinct identity per client. The table written by
+sk_model_server.py --meta is the data distribution (z-scored features) every client knows.
+Roles, each following its published attack:
+  benign    rows drawn from the data distribution (smoothed bootstrap: a table row plus
+            Gaussian noise), sent in batches
+  jbda      Papernot et al. 2017 Jacobian-based dataset augmentation: a small seed set,
+            then rounds of x + lambda * sign(dp_c/dx) on a softmax substitute trained on
+            the oracle's labels (lambda alternating sign every 3 rounds)
+  random    Tramer et al. 2016 extraction by uniformly random queries over the feature
+            ranges, then a substitute trained on the answers
+  boundary  HopSkipJump-style decision-based evasion (labels only): binary search to the
+            boundary, gradient-direction estimate from label probes around the boundary
+            point, geometric step, binary search again
+  simba     SimBA (Guo et al. 2019), score-based evasion: one coordinate at a time, keep a
+            +-eps step when the true class's probability drops
+  harvest   score harvesting for membership inference: the same candidate records again
+            and again (and slightly perturbed copies), keeping every probability vector
+Usage:
+    attack_clients.py --port P --meta FILE --role ROLE --source 127.0.0.X
+                      [--queries N] [--batch B] [--seed S] [--pause SECONDS]
+Prints one JSON line: role, source, queries, requests and what the attack achieved.
+"""
+import argparse
+import http.client
+import json
+import sys
+import time
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+
+class Oracle:
+    """The model behind the API: counts queries, keeps one keep-alive connection."""
+
+    def __init__(self, port, source, model, pause):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                               source_address=(source, 0))
+        self.model, self.pause = model, pause
+        self.queries = self.requests = 0
+
+    def proba(self, X):
+        X = np.atleast_2d(np.asarray(X, dtype=np.float32))
+        body = {"id": str(self.requests),
+                "inputs": [{"name": "x", "shape": list(X.shape), "datatype": "FP32",
+                            "data": [float(v) for v in X.ravel()]}]}
+        self.conn.request("POST", f"/v2/models/{self.model}/infer", json.dumps(body),
+                          {"Content-Type": "application/json"})
+        r = self.conn.getresponse()
+        resp = json.loads(r.read())
+        if r.status != 200:
+            sys.exit(f"server answered {r.status}: {resp}")
+        self.queries += len(X)
+        self.requests += 1
+        if self.pause:
+            time.sleep(self.pause)
+        out = resp["outputs"][0]
+        return np.asarray(out["data"], dtype=np.float64).reshape(out["shape"])
+
+    def label(self, X):
+        return self.proba(X).argmax(axis=1)
+
+    def close(self):
+        self.conn.close()
+
+
+def batched(o, X, batch):
+    return np.vstack([o.proba(X[i:i + batch]) for i in range(0, len(X), batch)])
+
+
+def benign(o, T, y, rng, a):
+    """Rows from the data distribution: a table row plus noise of 0.25 sd per feature."""
+    n = 0
+    correct = 0
+    while n < a.queries:
+        k = min(a.batch, a.queries - n)
+        idx = rng.integers(0, len(T), k)
+        X = T[idx] + rng.normal(0, 0.25, (k, T.shape[1]))
+        correct += int((o.label(X) == y[idx]).sum())
+        n += k
+    return {"accuracy": correct / n}
+
+
+def substitute(X, labels):
+    if len(set(labels.tolist())) < 2:
+        return None
+    return LogisticRegression(max_iter=2000).fit(X, labels)
+
+
+def accuracy(sub, T, y):
+    """The substitute's accuracy on the table (measured offline: no extra queries)."""
+    if sub is None:
+        return 0.0
+    return float((sub.predict(T) == y).mean())
+
+
+def jbda(o, T, y, rng, a):
+    """Papernot JbDA: S_{r+1} = S_r U {x + lam_r * sign(dp_{O(x)}/dx) : x in S_r}."""
+    seed_idx = np.concatenate([rng.choice(np.flatnonzero(y == c), 4, replace=False)
+                               for c in np.unique(y)])
+    S = T[seed_idx]
+    L = batched(o, S, a.batch).argmax(axis=1)
+    lam, sub, rnd = 0.3, None, 0
+    while o.queries < a.queries:
+        sub = substitute(S, L)
+        if sub is None:
+            break
+        step = lam if (rnd // 3) % 2 == 0 else -lam
+        P = sub.predict_proba(S)
+        W = sub.coef_ if sub.coef_.shape[0] > 1 else np.vstack([-sub.coef_[0], sub.coef_[0]])
+        cls = np.searchsorted(sub.classes_, L)
+        # d p_c / d x = p_c (W_c - sum_k p_k W_k) for a softmax substitute
+        J = P[np.arange(len(S)), cls][:, None] * (W[cls] - P @ W)
+        new = S + step * np.sign(J)
+        new = new[: max(0, a.queries - o.queries)]
+        newL = batched(o, new, a.batch).argmax(axis=1)
+        S, L = np.vstack([S, new]), np.concatenate([L, newL])
+        rnd += 1
+    sub = substitute(S, L)
+    return {"rounds": rnd, "substitute_accuracy": accuracy(sub, T, y)}
+
+
+def random_queries(o, T, y, rng, a):
+    """Tramer: uniform queries over the feature ranges the attacker knows."""
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    X = rng.uniform(lo, hi, (a.queries, T.shape[1]))
+    L = batched(o, X, a.batch).argmax(axis=1)
+    sub = substitute(X, L)
+    return {"substitute_accuracy": accuracy(sub, T, y)}
+
+
+def boundary(o, T, y, rng, a):
+    """HopSkipJump-style walk on labels only, for as many targets as the budget allows."""
+    done, dist0, dist1, targets = 0, [], [], 0
+    while o.queries < a.queries:
+        i = rng.integers(len(T))
+        x0, c0 = T[i], y[i]
+        if o.label(x0)[0] != c0:
+            continue
+        others = np.flatnonzero(y != c0)
+        xs = T[rng.choice(others)]
+        targets += 1
+
+        def adv(X):
+            return o.label(X) != c0
+
+        def bsearch(xa):
+            lo, hi = 0.0, 1.0          # x0 + hi (xa - x0) is adversarial
+            while hi - lo > 0.002 and o.queries < a.queries:
+                mid = (lo + hi) / 2
+                if adv(x0 + mid * (xa - x0))[0]:
+                    hi = mid
+                else:
+                    lo = mid
+            return x0 + hi * (xa - x0)
+
+        if not adv(xs)[0]:
+            continue
+        xb = bsearch(xs)
+        d_start = float(np.linalg.norm(xb - x0))
+        delta = 0.02
+        for it in range(12):
+            if o.queries >= a.queries:
+                break
+            U = rng.normal(size=(16, T.shape[1]))
+            U /= np.linalg.norm(U, axis=1, keepdims=True)
+            phi = np.where(adv(xb + delta * U), 1.0, -1.0)
+            g = ((phi - phi.mean())[:, None] * U).mean(axis=0) if abs(phi.mean()) < 1 else phi.mean() * U.mean(axis=0)
+            if not np.any(g):
+                break
+            g /= np.linalg.norm(g)
+            eps = float(np.linalg.norm(xb - x0)) / np.sqrt(it + 1)
+            while eps > 1e-3 and o.queries < a.queries:
+                cand = xb + eps * g
+                if adv(cand)[0]:
+                    xb = bsearch(cand)
+                    break
+                eps /= 2
+        dist0.append(d_start)
+        dist1.append(float(np.linalg.norm(xb - x0)))
+        done += 1
+    return {"targets": targets, "walked": done,
+            "start_distance": float(np.mean(dist0)) if dist0 else 0.0,
+            "final_distance": float(np.mean(dist1)) if dist1 else 0.0}
+
+
+def simba(o, T, y, rng, a):
+    """SimBA on the standard basis: step eps along one coordinate when p_true drops."""
+    eps, fooled, targets = 0.1, 0, 0
+    while o.queries < a.queries:
+        i = rng.integers(len(T))
+        x, c = T[i].copy(), y[i]
+        p = o.proba(x)[0]
+        if p.argmax() != c:
+            continue
+        targets += 1
+        order = rng.permutation(T.shape[1])
+        for step in range(40 * T.shape[1]):
+            if o.queries >= a.queries:
+                break
+            q = np.zeros(T.shape[1])
+            q[order[step % len(order)]] = eps
+            for cand in (x - q, x + q):
+                pc = o.proba(cand)[0]
+                if pc[c] < p[c]:
+                    x, p = cand, pc
+                    break
+            if p.argmax() != c:
+                fooled += 1
+                break
+    return {"targets": targets, "fooled": fooled}
+
+
+def harvest(o, T, y, rng, a):
+    """Membership probing: every candidate record asked again and again, half of the
+    copies exact and half lightly perturbed, keeping every full probability vector."""
+    k = a.batch
+    n = 0
+    cands = 0
+    while n < a.queries:
+        x = T[rng.integers(len(T))]
+        X = np.repeat(x[None, :], k, axis=0)
+        X[k // 2:] += rng.normal(0, 0.01, (k - k // 2, T.shape[1]))
+        o.proba(X)
+        n += k
+        cands += 1
+    return {"candidates": cands}
+
+
+ROLES = {"benign": benign, "jbda": jbda, "random": random_queries, "boundary": boundary,
+         "simba": simba, "harvest": harvest}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--meta", required=True)
+    ap.add_argument("--role", choices=sorted(ROLES), required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--queries", type=int, default=400)
+    ap.add_argument("--batch", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--pause", type=float, default=0.0)
+    a = ap.parse_args()
+    if not a.source.startswith("127."):
+        sys.exit("loopback source addresses only")
+    with open(a.meta) as f:
+        meta = json.load(f)
+    T, y = np.asarray(meta["X"]), np.asarray(meta["y"])
+    rng = np.random.default_rng(a.seed)
+    o = Oracle(a.port, a.source, meta["model"], a.pause)
+    res = ROLES[a.role](o, T, y, rng, a)
+    o.close()
+    print(json.dumps({"role": a.role, "source": a.source, "queries": o.queries,
+                      "requests": o.requests, **res}))
+
+
+if __name__ == "__main__":
+    main()
