@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A small multi-protocol model server on loopback for end-to-end tests: KServe v1 / TF
 Serving REST (:predict with instances or inputs, :classify) and Open Inference Protocol v2
-(JSON, and Triton's binary tensor extension for requests and responses). HTTP/1.1
+(JSON, and Triton's binary tensor extension for requests and responses, every datatype;
+BYTES inputs are not features). HTTP/1.1
 keep-alive; gzip request bodies are decoded (Content-Encoding); a request header
 X-Test-Encode: gzip and/or chunked asks for the response body gzip-encoded and/or sent
 chunked in several pieces. Scores are a deterministic function of the inputs.
@@ -17,6 +18,8 @@ import struct
 KSERVE = re.compile(r"^/v1/models/([^/:]+)(?:/versions/([^/:]+))?:(predict|classify)$")
 OIP = re.compile(r"^/v2/models/([^/]+)(?:/versions/([^/]+))?/infer$")
 CLASSES = 3
+FORMATS = {"BOOL": "?", "UINT8": "B", "UINT16": "H", "UINT32": "I", "UINT64": "Q", "INT8": "b",
+           "INT16": "h", "INT32": "i", "INT64": "q", "FP16": "e", "FP32": "f", "FP64": "d"}
 
 
 def scores_for(row):
@@ -91,6 +94,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rows = [scores_for(r) for r in kserve_rows(body)]
         if m.group(3) == "classify":
             out = {"results": [[[f"class{j}", p] for j, p in enumerate(r)] for r in rows]}
+        elif "inputs" in body:   # columnar request, columnar answer (TF Serving)
+            out = {"outputs": rows}
         else:
             out = {"predictions": rows}
         self.reply(200, json.dumps(out).encode())
@@ -107,8 +112,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 n *= d
             size = t.get("parameters", {}).get("binary_data_size")
             if size is not None:
-                fmt = {"FP32": "f", "FP64": "d", "INT32": "i", "INT64": "q"}[t["datatype"]]
+                if t["datatype"] == "BYTES":   # length-prefixed strings: not features
+                    blob = blob[size:]
+                    continue
+                fmt = FORMATS[t["datatype"]]
                 vals, blob = list(struct.unpack("<%d%s" % (n, fmt), blob[:size])), blob[size:]
+            elif t["datatype"] == "BYTES":
+                continue
             else:
                 vals = t["data"]
             c = n // r

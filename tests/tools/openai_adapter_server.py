@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An OpenAI-style API server on loopback for exact-event end-to-end tests: chat
 completions (with usage; with "stream": true as server-sent events over chunked
-encoding, every event split across several small TCP writes, usage in the last chunk),
+encoding, every event split across several small TCP writes, usage in the last chunk,
+per-token logprobs when asked),
 completions (with "logprobs": token_logprobs), embeddings. HTTP/1.1 keep-alive. Answers
 are deterministic functions of the request. Usage: openai_adapter_server.py --portfile FILE"""
 import argparse
@@ -72,9 +73,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for i, t in enumerate(toks):
+            choice = {"index": 0, "delta": {"content": (" " if i else "") + t},
+                      "finish_reason": None}
+            if req.get("logprobs"):
+                choice["logprobs"] = {"content": [{"token": t, "logprob": -(i % 5 + 1) / 4.0,
+                                                   "top_logprobs": []}]}
             chunk = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": req["model"],
-                     "choices": [{"index": 0, "delta": {"content": (" " if i else "") + t},
-                                  "finish_reason": None}]}
+                     "choices": [choice]}
             ev = b"data: " + json.dumps(chunk).encode() + b"\n\n"
             for k in range(0, len(ev), 23):   # each event in several small writes
                 self.send_piece(ev[k:k + 23])

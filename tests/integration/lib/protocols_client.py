@@ -12,6 +12,10 @@ import struct
 import sys
 
 
+FORMATS = {"BOOL": "?", "UINT8": "B", "UINT16": "H", "UINT32": "I", "UINT64": "Q", "INT8": "b",
+           "INT16": "h", "INT32": "i", "INT64": "q", "FP16": "e", "FP32": "f", "FP64": "d"}
+
+
 def f32(x):
     return struct.unpack("<f", struct.pack("<f", x))[0]
 
@@ -58,7 +62,7 @@ class Client:
         if verb == "classify":
             scores = [[p for _, p in row] for row in resp["results"]]
         else:
-            scores = resp["predictions"]
+            scores = resp["outputs" if "inputs" in body else "predictions"]
         self.expect(protocol="kserve_v1", model=model, version=version or "", route=path.split(":")[0] + ":" + verb,
                     status=200, rows=len(rows_in), features=len(rows_in[0]), outputs=len(scores[0]),
                     inputs=rows_in, scores=scores, labels=[argmax(s) for s in scores], **sizes)
@@ -90,8 +94,10 @@ class Client:
         for name, dt, r, c, v, binary in inputs:
             t = {"name": name, "shape": [r, c], "datatype": dt}
             if binary:
-                fmt = {"FP32": "f", "FP64": "d", "INT32": "i", "INT64": "q"}[dt]
-                data = struct.pack("<%d%s" % (len(v), fmt), *v)
+                if dt == "BYTES":
+                    data = b"".join(struct.pack("<I", len(x)) + x for x in v)
+                else:
+                    data = struct.pack("<%d%s" % (len(v), FORMATS[dt]), *v)
                 t["parameters"] = {"binary_data_size": len(data)}
                 blob += data
             else:
@@ -111,7 +117,11 @@ class Client:
         flat = list(struct.unpack("<%df" % ((len(dec) - int(hl)) // 4), dec[int(hl):])) if hl else o["data"]
         scores = [flat[i * k:(i + 1) * k] for i in range(o["shape"][0])]
         feats = None
-        for _, _, rr, c, v, _ in inputs:
+        for _, dt, rr, c, v, _ in inputs:
+            if dt == "BYTES":
+                continue
+            if dt == "BOOL":
+                v = [float(x) for x in v]
             part = [v[i * c:(i + 1) * c] for i in range(rr)]
             feats = part if feats is None else [x + y for x, y in zip(feats, part)]
         self.expect(protocol="oip_v2_binary" if (blob or hl) else "oip_v2", model=model,
@@ -127,6 +137,19 @@ class Client:
         self.oip("resnet", None, [("x", "FP64", 3, 4, self.vals(12), False)], True)
         self.oip("resnet", "3", [("x", "FP32", 2, 4, self.vals(8), False)], False, "gzip,chunked", True)
         self.oip("resnet", None, [("x", "FP32", 1, 7, self.vals(7), True)], True, "gzip")
+        # every numeric datatype as binary, concatenated per row; a BYTES input is skipped
+        ints = lambda lo, hi, n: [self.rnd.randint(lo, hi) for _ in range(n)]
+        self.oip("multi", None, [
+            ("b", "BOOL", 2, 1, [True, False], True), ("u8", "UINT8", 2, 2, ints(0, 255, 4), True),
+            ("u16", "UINT16", 2, 1, ints(0, 65535, 2), True),
+            ("u32", "UINT32", 2, 1, ints(0, 1 << 24, 2), True),
+            ("u64", "UINT64", 2, 1, ints(0, 1 << 24, 2), True), ("i8", "INT8", 2, 1, ints(-128, 127, 2), True),
+            ("i16", "INT16", 2, 1, ints(-32768, 32767, 2), True),
+            ("i64", "INT64", 2, 1, ints(-(1 << 24), 1 << 24, 2), True),
+            ("h", "FP16", 2, 2, self.vals(4), True), ("d", "FP64", 2, 2, self.vals(4), True),
+            ("s", "BYTES", 2, 1, [b"ab", b"xyz"], True)], True)
+        self.oip("multi", "2", [("s", "BYTES", 2, 1, ["one", "two"], False),
+                                ("x", "INT64", 2, 3, ints(-1000, 1000, 6), False)], False)
 
     # ---- OpenAI ----
     def openai(self, path, req):
@@ -142,23 +165,27 @@ class Client:
             if stream:
                 req["stream"] = True
                 req["stream_options"] = {"include_usage": True}
+                req["logprobs"] = True
             dec, sizes = self.openai("/v1/chat/completions", req)
             if stream:
-                text, usage = "", None
+                text, usage, probs = "", None, []
                 for line in dec.decode().split("\n"):
                     if line.startswith("data: ") and line != "data: [DONE]":
                         c = json.loads(line[6:])
                         for ch in c["choices"]:
                             text += ch["delta"].get("content", "")
+                            probs += [[math.exp(t["logprob"])] for t in ch["logprobs"]["content"]]
                         usage = c.get("usage") or usage
+                more = {"rows": len(probs), "outputs": 1, "scores": probs, "labels": None}
             else:
                 resp = json.loads(dec)
                 text, usage = resp["choices"][0]["message"]["content"], resp["usage"]
+                more = {"rows": 0, "outputs": 0, "labels": None}
             self.expect(protocol="openai_chat", model="gpt-test", route="/v1/chat/completions",
                         status=200, prompt="user: " + user, system_prompt=sysmsg, completion=text,
                         prompt_tokens=usage["prompt_tokens"],
                         completion_tokens=usage["completion_tokens"], streamed=stream,
-                        **sizes)
+                        **more, **sizes)
         prompt = f"Once upon a time {n}"
         dec, sizes = self.openai("/v1/completions", {"model": "gpt-inst", "prompt": prompt,
                                                      "max_tokens": 5 + n, "logprobs": 1})
