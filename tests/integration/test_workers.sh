@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# analyze --workers 2 (parsing and detection on separate threads) writes exactly what
+# --workers 1 writes: findings, events and drift reports byte for byte and in the same
+# order, and the same summary counters; also with a 2-slot ring of 4 KiB slots (the parser
+# is held back constantly and large events take the overflow buffer). Bad values are
+# refused with a clear message.
+. "$(dirname "$0")/lib/common.sh"
+export INFERGUARD_ID_SECRET=test-workers-secret   # API-key ids stable across runs
+gen() { "$IG_BUILD/bench/ig_gen" --quiet "$@"; }
+gen --scenario mixed --seed 11 --out "$WORK/mixed.pcap"
+gen --scenario mixed --seed 12 --proxy --pipeline --chaos --out "$WORK/mixed_proxy.pcap"
+gen --scenario demo --seed 3 --out "$WORK/demo.pcap"
+# 3072 features x batch 8 = 96 KiB of inputs per event: larger than a default 64 KiB slot.
+gen --scenario benign --seed 5 --dim 3072 --batch 8 --clients 3 --requests 40 --out "$WORK/wide.pcap"
+
+cat > "$WORK/tiny_ring.yaml" <<YAML
+detection:
+  ring_slots: 2
+  ring_slot_bytes: 4KiB
+YAML
+
+# run NAME WORKERS [ARGS...]: analyze into $WORK/NAME.w<WORKERS>.*
+run() {
+    local name=$1 w=$2; shift 2
+    local o="$WORK/$name.w$w"
+    "$IG_BIN" analyze --workers "$w" --rules "$IG_SRC/rules" --findings "$o.findings.jsonl" \
+        --events "$o.events.jsonl" --reports "$o.reports" "$@" 2> "$o.stderr" \
+        || { cat "$o.stderr" >&2; fail "$name: analyze --workers $w exited non-zero"; }
+    # The summary without the timing line and the workers line (the only ones that differ),
+    # output paths neutralised.
+    sed -n '/^summary:/,$p' "$o.stderr" | grep -v '^  workers ' | sed "s#$o#OUT#g" > "$o.summary"
+}
+
+same() {
+    local name=$1
+    local a="$WORK/$name.w1" b="$WORK/$name.w2"
+    cmp "$a.findings.jsonl" "$b.findings.jsonl" || fail "$name: findings differ between 1 and 2 workers"
+    cmp "$a.events.jsonl" "$b.events.jsonl" || fail "$name: events differ between 1 and 2 workers"
+    if [ -e "$a.reports" ] || [ -e "$b.reports" ]; then
+        diff -r "$a.reports" "$b.reports" || fail "$name: drift reports differ between 1 and 2 workers"
+    fi
+    diff "$a.summary" "$b.summary" || fail "$name: summary counters differ between 1 and 2 workers"
+    grep -q '^  workers     2 (parsing | detection)' "$b.stderr" || fail "$name: no workers line in the summary"
+    [ -s "$a.events.jsonl" ] || fail "$name: no events at all (the comparison would prove nothing)"
+}
+
+for c in mixed mixed_proxy demo wide; do
+    run "$c" 1 "$WORK/$c.pcap"
+    run "$c" 2 "$WORK/$c.pcap"
+    same "$c"
+done
+[ -s "$WORK/demo.w1.findings.jsonl" ] || fail "demo: no findings (the comparison would prove nothing)"
+[ -s "$WORK/mixed.w1.findings.jsonl" ] || fail "mixed: no findings"
+ls "$WORK/demo.w2.reports"/*/*.json > /dev/null 2>&1 || fail "demo: no drift report from the detection thread"
+grep -Eq 'events and ticks handed over .* [1-9][0-9]* events through the overflow buffer' "$WORK/wide.w2.stderr" ||
+    fail "wide: events larger than a slot did not take the overflow buffer"
+
+# Several captures in one run, and a ring that is nearly always full.
+run multi 1 -c "$WORK/tiny_ring.yaml" "$WORK/mixed.pcap" "$WORK/wide.pcap" "$WORK/demo.pcap"
+run multi 2 -c "$WORK/tiny_ring.yaml" "$WORK/mixed.pcap" "$WORK/wide.pcap" "$WORK/demo.pcap"
+same multi
+grep -q 'ring of 2 slots x 4096 bytes' "$WORK/multi.w2.stderr" || fail "tiny ring: configuration not applied"
+grep -Eq 'parser held back [1-9][0-9]* times' "$WORK/multi.w2.stderr" || fail "tiny ring: no back-pressure seen"
+
+# The config key does the same as the flag.
+printf 'detection.workers: 2\n' > "$WORK/two.yaml"
+"$IG_BIN" analyze -c "$WORK/two.yaml" --rules "$IG_SRC/rules" --findings "$WORK/cfg2.jsonl" \
+    --events "$WORK/cfg2.events.jsonl" "$WORK/mixed.pcap" 2> "$WORK/cfg2.stderr"
+grep -q '^  workers     2' "$WORK/cfg2.stderr" || fail "detection.workers: 2 not applied"
+cmp "$WORK/cfg2.jsonl" "$WORK/mixed.w1.findings.jsonl" || fail "detection.workers: 2 findings differ"
+
+# msgpack findings are the same bytes too.
+printf 'findings.encoding: msgpack\n' > "$WORK/msgpack.yaml"
+for w in 1 2; do
+    "$IG_BIN" analyze -q --workers $w --rules "$IG_SRC/rules" -c "$WORK/msgpack.yaml" \
+        --findings "$WORK/mp.$w" "$WORK/demo.pcap"
+done
+cmp "$WORK/mp.1" "$WORK/mp.2" || fail "msgpack findings differ between 1 and 2 workers"
+
+# Refusals.
+expect() {   # expect RC PATTERN ARGS...
+    local want=$1 pat=$2; shift 2
+    set +e; "$IG_BIN" "$@" > /dev/null 2> "$WORK/err"; local rc=$?; set -e
+    [ "$rc" = "$want" ] || { cat "$WORK/err" >&2; fail "'$*' exited $rc, wanted $want"; }
+    grep -q -- "$pat" "$WORK/err" || { cat "$WORK/err" >&2; fail "'$*': no message '$pat'"; }
+}
+expect 2 '--workers: 1 or 2' analyze --workers 3 "$WORK/demo.pcap"
+expect 2 '--workers: 1 or 2' analyze --workers 0 "$WORK/demo.pcap"
+expect 2 '--workers: 1 or 2' run --workers 4
+printf 'detection.workers: 3\n' > "$WORK/three.yaml"
+expect 3 'detection.workers' analyze -c "$WORK/three.yaml" "$WORK/demo.pcap"
+expect 3 'different outputs' analyze --workers 2 --events - --findings - "$WORK/demo.pcap"
+echo "ok"
