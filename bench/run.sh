@@ -190,7 +190,8 @@ for proto in oip_v2 oip_v2_bin kserve_v1 openai; do
     else
         add_tp 1 "$name" ig_gen 0 0 "" "" "not measured: ig_gen failed" "ig_gen"
     fi
-    rm -f "$work/$name.pcap"
+    # figure 6 times the OIP v2 capture again with 1 and 2 workers
+    [ "$proto" = oip_v2 ] || rm -f "$work/$name.pcap"
 done
 
 # ---- figure 4: end to end on the attack mix (all detectors at their defaults) ----
@@ -199,13 +200,53 @@ if "$gen" --scenario mixed --protocol oip_v2 --clients "$ncl" --requests "$ne2e"
     --seed 1 --quiet --out "$work/mixed_d64.pcap" --manifest "$work/mixed_d64.json"; then
     measure 4 mixed_d64 "$work/mixed_d64.pcap" "$work/mixed_d64.json"
 fi
-rm -f "$work/mixed_d64.pcap"
+
+# ---- figure 6: the same captures with 1 and 2 worker threads ----
+# add_scale RUNS CAPTURE EVENTS MEDIAN_1 MEDIAN_2 COMMAND: one row, 2 workers against 1 as its peer
+add_scale() {
+    $python - "$rows" "$@" <<'EOF'
+import json, sys
+_, path, runs, cap, ev, m1, m2, cmd = sys.argv
+ev, m1, m2 = int(ev), float(m1), float(m2)
+open(path, "a").write(json.dumps({
+    "kind": "result", "figure": 6, "program": "inferguard analyze", "metric": cap + " events/s",
+    "value": ev / m2, "unit": "events/s", "peer": "--workers 1", "peer_value": ev / m1,
+    "better": "higher", "runs": int(runs), "command": cmd}) + "\n")
+EOF
+}
+if [ -x "$ig" ] && "$ig" analyze --help 2>&1 | grep -q -e '--workers'; then
+    for name in oip_v2_d64 mixed_d64; do
+        pcap=$work/$name.pcap
+        [ -f "$pcap" ] || continue
+        log "figure 6: $name with 1 and 2 workers"
+        ev=""
+        if "$ig" analyze --workers 2 --rules "$src/rules" --findings /dev/null "$pcap" > /dev/null 2> "$work/analyze.err"; then
+            ev=$(sed -n 's/^[[:space:]]*events[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p' "$work/analyze.err" | head -1)
+        fi
+        m1=$(median_of "$ig" analyze --workers 1 --rules "$src/rules" --findings /dev/null "$pcap") || m1=""
+        m2=$(median_of "$ig" analyze --workers 2 --rules "$src/rules" --findings /dev/null "$pcap") || m2=""
+        shown="inferguard analyze --workers 2 --rules rules --findings /dev/null $name.pcap (peer: --workers 1)"
+        if [ -n "$ev" ] && [ -n "$m1" ] && [ -n "$m2" ]; then
+            add_scale "$runs" "$name" "$ev" "$m1" "$m2" "$shown"
+        else
+            $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":6,"program":"inferguard analyze --workers","status":"failed","command":sys.argv[1]}))' \
+                "$shown" >> "$rows"
+        fi
+    done
+else
+    $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":6,"program":"inferguard analyze --workers","status":"not measured yet: this inferguard has no --workers option","command":"inferguard analyze --help"}))' >> "$rows"
+fi
+rm -f "$work/mixed_d64.pcap" "$work/oip_v2_d64.pcap"
 
 # ---- every other bench program ----
+# bench_drift and bench_prada find their Python references through IG_SRC.
+export IG_SRC="$src"
 for p in "${programs[@]}"; do
     fig=$($py figure-of "$p")
     bin=$build/bench/$p
     shown="build-release/bench/$p"
+    args=()
+    case "$p" in bench_memory|bench_detectors) args=(--rules "$src/rules"); shown="$shown --rules rules" ;; esac
     if [ ! -x "$bin" ]; then
         $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":int(sys.argv[1]),"program":sys.argv[2],"status":"did not build","command":sys.argv[3]}))' \
             "$fig" "$p" "$shown" >> "$rows"
@@ -216,7 +257,6 @@ for p in "${programs[@]}"; do
     log "$p: $n run(s)"
     : > "$work/res.jsonl"
     status=ok
-    args=()
     peer=""
     if [ "$p" = bench_json ]; then
         # Its peers (simdjson On-Demand, cJSON; C++, bench/peers) read the payloads it dumps.
@@ -233,7 +273,7 @@ for p in "${programs[@]}"; do
     for ((i = 0; i < n; i++)); do
         if IG_BENCH_QUICK=$quick timeout "$prog_timeout" "$bin" "${args[@]}" > "$work/out.txt" 2>&1 &&
            { [ -z "$peer" ] || timeout "$prog_timeout" "$peer" "$work/json" >> "$work/out.txt" 2>&1; }; then
-            $py parse-result "$p" "$fig" < "$work/out.txt" >> "$work/res.jsonl"
+            $py parse-result "$p" "$fig" "$shown" < "$work/out.txt" >> "$work/res.jsonl"
         else
             rc=$?
             status="exit $rc"

@@ -2,7 +2,8 @@
 """Collects bench measurements (JSON lines written by bench/run.sh) and renders RESULTS.md.
 
   results.py hyperfine FILE.json          -> prints the median seconds of the first command
-  results.py parse-result PROGRAM FIGURE  -> reads a bench program's stdout on stdin and
+  results.py parse-result PROGRAM FIGURE [COMMAND]
+                                          -> reads a bench program's stdout on stdin and
                                              prints one JSON row per RESULT line
   results.py median                       -> merges rows of repeated runs (stdin) by
                                              (program, metric): medians of value/peer_value
@@ -27,10 +28,29 @@ FIGURES = [
     (4, "End to end: pcap → findings, all detectors on", "inferguard analyze"),
     (5, "Memory: bytes per client, RSS at 10k / 100k / 1M clients, memory cap",
      "bench_memory"),
-    (6, "Scaling: throughput with 1 and 2 worker threads", "bench_threads"),
+    (6, "Scaling: throughput with 1 and 2 worker threads",
+     "inferguard analyze --workers, bench_threads"),
     (7, "Drift: per-feature KS vs the Python reference (numpy/scipy)", "bench_drift"),
     (8, "Other bench programs", "bench/*.c"),
 ]
+
+# What a figure's rows mean, printed under its tables.
+FIGURE_NOTES = {
+    3: "bench_detectors: ns per event of each registered detector alone behind the engine "
+       "(\"engine\" = no detector), one client, benign queries, after 1k / 10k earlier queries "
+       "of that client, d = 64 / 784 (CPU time). Peers: the numpy/scipy PRADA reference "
+       "written from the paper (bench_prada), the scalar kernel path (bench_kernels); the "
+       "drift detector's Python peer is figure 7.",
+    5: "Every registered detector with the shipped rules, synthetic d = 64 events, two queries "
+       "per client. rss_default_*: the shipped limits (detection.max_clients 100000, memcap "
+       "512 MiB), so past 100k clients the table evicts; rss_tracked_*: max_clients 1M, every "
+       "client tracked. bytes_per_client_at_N = RSS growth / N (table entry + the detectors' "
+       "per-client state, which their own memory_mb budgets bound, so it falls once those "
+       "are spent); engine_table_entry = the table entry alone. memcap_* and max_clients_*: "
+       "the peer is the configured limit, so a ratio >= 1 means the limit held.",
+    6: "Ratio = events/s with --workers 2 (parsing | detection threads) over --workers 1, "
+       "same capture, same run. Only meaningful when two cores are idle.",
+}
 
 
 def figure_of(program):
@@ -48,25 +68,28 @@ def figure_of(program):
 
 def parse_case_lines(text):
     """bench_json and its peers print "case=C impl=I MB/s=M floats/s=F ns/float=N":
-    one row per (case, peer implementation) with inferguard's MB/s against the peer's."""
+    one row per (case, unit, peer implementation) with inferguard's MB/s (and floats/s)
+    against the peer's."""
     cases = {}
     for line in text.splitlines():
         toks = dict(re.findall(r"([\w/]+)=\s*(\S+)", line))
         if "case" in toks and "impl" in toks and "MB/s" in toks:
-            try:
-                cases.setdefault(toks["case"], {})[toks["impl"]] = float(toks["MB/s"])
-            except ValueError:
-                pass
+            for unit in ("MB/s", "floats/s"):
+                try:
+                    cases.setdefault((toks["case"], unit), {})[toks["impl"]] = float(toks[unit])
+                except (KeyError, ValueError):
+                    pass
     out = []
-    for case, impls in cases.items():
+    for (case, unit), impls in cases.items():
         ours = impls.get("inferguard")
         if ours is None:
             continue
+        metric = case if unit == "MB/s" else case + " (floats)"
         peers = [(k, v) for k, v in impls.items() if k != "inferguard"]
         if not peers:
-            out.append({"metric": case, "value": ours, "unit": "MB/s", "better": "higher"})
+            out.append({"metric": metric, "value": ours, "unit": unit, "better": "higher"})
         for name, v in peers:
-            out.append({"metric": case, "value": ours, "unit": "MB/s", "peer": name,
+            out.append({"metric": metric, "value": ours, "unit": unit, "peer": name,
                         "peer_value": v, "better": "higher"})
     return out
 
@@ -100,11 +123,13 @@ def cmd_hyperfine(path):
     print("%.6f" % res["median"])
 
 
-def cmd_parse_result(program, figure):
+def cmd_parse_result(program, figure, command=None):
     text = sys.stdin.read()
     for kv in parse_result_lines(text):
         row = {"kind": "result", "program": program,
                "figure": int(kv.pop("figure", figure)), **kv}
+        if command:
+            row["command"] = command
         print(json.dumps(row))
 
 
@@ -202,7 +227,16 @@ def render_results(rows, out):
             r.get("peer", "–"), fmt(peer_v), (fmt(ratio, 2) + "×") if ratio else "–",
             r.get("runs", 1)))
     out.append("")
-    out.append("ratio > 1 means inferguard is better than the peer (faster or smaller).")
+    out.append("ratio > 1 means inferguard is better than the peer (faster or smaller; for a "
+               "configured limit: under it).")
+    cmds = []
+    for r in rows:
+        c = (r["program"], r.get("command"))
+        if c[1] and c not in cmds:
+            cmds.append(c)
+    if cmds:
+        out.append("")
+        out.append("Commands: " + "; ".join("%s: %s" % (p, md_cmd(c)) for p, c in cmds) + ".")
 
 
 def cmd_render(rows_path, machine_path):
@@ -243,6 +277,9 @@ def cmd_render(rows_path, machine_path):
         if rs:
             render_results(rs, out)
             out.append("")
+        if FIGURE_NOTES.get(num) and (rs or tp):
+            out.append(FIGURE_NOTES[num])
+            out.append("")
         for r in raw:
             out.append("**%s** (%s) — command: %s" % (r["program"], r["status"],
                                                      md_cmd(r["command"])))
@@ -259,7 +296,7 @@ def main(argv):
     if len(argv) >= 2 and argv[1] == "hyperfine":
         cmd_hyperfine(argv[2])
     elif len(argv) >= 2 and argv[1] == "parse-result":
-        cmd_parse_result(argv[2], int(argv[3]))
+        cmd_parse_result(argv[2], int(argv[3]), argv[4] if len(argv) > 4 else None)
     elif len(argv) >= 2 and argv[1] == "median":
         cmd_median()
     elif len(argv) >= 2 and argv[1] == "figure-of":
