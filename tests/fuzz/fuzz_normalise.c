@@ -1,0 +1,50 @@
+/* libFuzzer: text normalisation on arbitrary bytes with every flag combination, out of
+ * place and in place, and the validators on the same bytes. Checks the length contracts:
+ * never more than cap; in place never longer than the input; idempotent on its own words
+ * output (normalising normalised words changes nothing). */
+#include "text/normalise.h"
+#include "text/validators.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    unsigned flags = data[0] & 0x1f;
+    const uint8_t *in = data + 1;
+    size_t n = size - 1;
+    size_t cap = 2 * n + 8;
+    uint8_t *out = malloc(cap + 1), *inplace = malloc(n + 1), *again = malloc(cap + 1);
+    if (!out || !inplace || !again)
+        abort();
+    size_t m = ig_text_normalise(in, n, out, cap, flags);
+    if (m > cap)
+        abort();
+    /* a small cap is respected too */
+    size_t small = ig_text_normalise(in, n, again, n / 3, flags);
+    if (small > n / 3)
+        abort();
+    memcpy(inplace, in, n);
+    size_t k = ig_text_normalise(inplace, n, inplace, n, flags & ~IG_NORM_B64);
+    if (k > n)
+        abort();
+    if ((flags & IG_NORM_WORDS) == IG_NORM_WORDS && !(flags & IG_NORM_B64)) {
+        size_t k2 = ig_text_normalise(inplace, k, again, cap, flags);
+        if (k2 != k || memcmp(again, inplace, k) != 0)
+            abort();
+    }
+    uint8_t key[16] = { 0 };
+    char masked[96];
+    (void)ig_valid_card((const char *)in, n);
+    (void)ig_valid_iban((const char *)in, n);
+    (void)ig_valid_ssn((const char *)in, n);
+    (void)ig_valid_jwt((const char *)in, n);
+    (void)ig_entropy((const char *)in, n);
+    ig_text_mask((const char *)in, n, key, masked, sizeof masked);
+    free(out);
+    free(inplace);
+    free(again);
+    return 0;
+}
