@@ -47,7 +47,7 @@ work=$(mktemp -d /tmp/ig_bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 rows=$work/rows.jsonl
 : > "$rows"
-log() { echo "bench: $*" >&2; }
+log() { echo "bench: [${SECONDS}s] $*" >&2; }
 
 # ---- build (Release unless the tree exists already) ----
 programs=()

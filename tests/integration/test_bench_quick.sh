@@ -67,4 +67,40 @@ for f in "$IG_SRC"/bench/bench_*.c; do
 done
 grep -q "not measured yet" "$out" || [ "$(ls "$IG_SRC"/bench/bench_*.c 2>/dev/null | wc -l)" -ge 6 ] ||
     fail "missing figures are not marked 'not measured yet'"
+# Every bench program ran to the end and reported RESULT lines (none shown verbatim).
+if grep -E "^\*\*bench_[a-z_]+\*\* \(" "$out"; then fail "a bench program failed or printed no RESULT line"; fi
+
+# cell ROW N: the Nth cell of a Markdown table row, trimmed
+cell() { echo "$1" | awk -F'|' -v n="$2" '{ v = $(n + 1); gsub(/^ +| +$/, "", v); print v }'; }
+# Every result with a peer value has a ratio.
+{ grep -E "^\| bench_[a-z_]+ \|" "$out" || true; } | while IFS= read -r row; do
+    if [ "$(cell "$row" 6)" != "–" ] && ! cell "$row" 7 | grep -Eq '^[0-9.,]+(e[-+][0-9]+)?×$'; then
+        fail "peer without a ratio: $row"
+    fi
+done
+
+# Figure 3: each registered detector (and the engine alone) at d = 64 and 784, two histories.
+ndet=$(grep -c '^ *X([a-z_]*) *\\$' "$IG_SRC/detectors/registry.c")
+for d in 64 784; do
+    n=$(grep -Ec "^\| bench_detectors \| [a-z_.]+_d${d}_history_" "$out")
+    [ "$n" -ge $(( (ndet + 1) * 2 )) ] || fail "figure 3 has $n detector rows at d=$d, want $(( (ndet + 1) * 2 ))"
+done
+
+# Figure 5: RSS at three client counts, and the configured limits held (ratio >= 1).
+[ "$(grep -Ec '^\| bench_memory \| rss_default_clients_' "$out")" = 3 ] || fail "figure 5 lacks RSS rows"
+for m in memcap_engine_memory max_clients_tracked; do
+    row=$(grep "^| bench_memory | $m |" "$out") || fail "figure 5 has no $m row"
+    r=$(cell "$row" 7 | tr -d '×,')
+    awk -v r="$r" 'BEGIN { exit !(r + 0 >= 1) }' || fail "limit not held: $row"
+done
+
+# Figure 6: 1 against 2 workers when this inferguard has --workers, else the slot says why.
+if "$IG_BUILD/inferguard" analyze --help 2>&1 | grep -q -e '--workers'; then
+    for cap in oip_v2_d64 mixed_d64; do
+        row=$(grep "^| inferguard analyze | $cap events/s |" "$out") || fail "figure 6 has no row for $cap"
+        cell "$row" 5 | grep -q -e '--workers 1' || fail "figure 6 peer is not --workers 1: $row"
+    done
+else
+    sed -n '/^## 6\./,/^## 7\./p' "$out" | grep -q "not measured yet" || fail "figure 6 slot not explained"
+fi
 echo "ok: quick report well formed"
