@@ -10,6 +10,12 @@
  * count low-margin answers (top1 - top2 < margin, when scores come back) and label flips
  * (label differs from the nearest recent query's). A finding fires when a run reaches
  * min_run queries with (low margins + flips) / run >= min_share, again at 10x, 100x ...
+ * Score-based attacks (SimBA, NES, Square) leave a different trace in the same runs: a
+ * long walk of tiny, distinct perturbations whose answers stay confident until the last
+ * steps, so a run with at least walk_run distinct near-duplicates (distance > 0; exact
+ * retries do not count) fires too. HopSkipJump interleaves its probe batches with a
+ * geometric step search and a fresh binary search whose first midpoints are far from
+ * everything recent (5-9 rows in a row), hence max_gap 8.
  *
  * Memory: one pointer in the client slice; the ring of recent inputs (recent x dim floats,
  * blocked) is allocated on the client's first tensor query from a global budget
@@ -26,7 +32,7 @@
 #define BD_NAME "adversarial.boundary"
 
 struct bd_params {
-    uint32_t recent, min_run, max_gap, max_dim;
+    uint32_t recent, min_run, max_gap, max_dim, walk_run;
     double near_rel, margin, min_share;
     uint64_t budget;
     int severity;
@@ -41,7 +47,7 @@ struct bd_state {
     struct ig_vset ring;      /* last <recent> inputs, slot = query % recent */
     int32_t *labels;          /* their labels */
     uint64_t queries, bytes;
-    uint32_t run, gap, low, flips, next_alarm;
+    uint32_t run, gap, low, flips, distinct, next_alarm;
     double   margin_sum;
     uint32_t margin_n;
 };
@@ -60,14 +66,15 @@ static int bd_init(const struct ig_rules *r, void **global, char *err, size_t er
     struct bd_params *p = &g->p;
     p->recent = (uint32_t)ig_rules_num(r, BD_NAME, "recent", 16);
     p->min_run = (uint32_t)ig_rules_num(r, BD_NAME, "min_run", 30);
-    p->max_gap = (uint32_t)ig_rules_num(r, BD_NAME, "max_gap", 3);
+    p->max_gap = (uint32_t)ig_rules_num(r, BD_NAME, "max_gap", 8);
+    p->walk_run = (uint32_t)ig_rules_num(r, BD_NAME, "walk_run", 100);
     p->max_dim = (uint32_t)ig_rules_num(r, BD_NAME, "max_dim", 262144);
     p->near_rel = ig_rules_num(r, BD_NAME, "near_rel", 0.05);
     p->margin = ig_rules_num(r, BD_NAME, "margin", 0.1);
     p->min_share = ig_rules_num(r, BD_NAME, "min_share", 0.3);
     double mb = ig_rules_num(r, BD_NAME, "memory_mb", 128);
     p->severity = ig_rules_severity(r, BD_NAME, IG_SEV_MEDIUM);
-    if (p->recent < 1 || p->recent > 1024 || p->min_run < 2 || p->max_dim < 1 ||
+    if (p->recent < 1 || p->recent > 1024 || p->min_run < 2 || p->max_dim < 1 || p->walk_run < 2 ||
         !(p->near_rel > 0 && p->near_rel < 1) || !(p->margin > 0 && p->margin <= 1) ||
         !(p->min_share > 0 && p->min_share <= 1) || !(mb >= 1)) {
         snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", BD_NAME);
@@ -149,13 +156,19 @@ static const char bd_remediation[] =
     "attacks work from labels alone, so keep this detector on (AML.M0002, AML.M0004).";
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct bd_params *p,
-                  const struct bd_state *st)
+                  const struct bd_state *st, bool walk)
 {
     struct ig_finding f;
     ig_finding_init(&f, BD_NAME, ev);
-    f.title = "Suspected decision-boundary probing";
-    f.desc = "A long run of near-duplicate queries answered with low margins or flipping labels: "
-             "the footprint of a decision-based adversarial attack (Boundary, HopSkipJump).";
+    if (walk) {
+        f.title = "Suspected score-based adversarial search";
+        f.desc = "A long walk of tiny, distinct perturbations of the client's own recent inputs: "
+                 "the footprint of a score-based adversarial attack (SimBA, NES, Square).";
+    } else {
+        f.title = "Suspected decision-boundary probing";
+        f.desc = "A long run of near-duplicate queries answered with low margins or flipping labels: "
+                 "the footprint of a decision-based adversarial attack (Boundary, HopSkipJump).";
+    }
     f.remediation = bd_remediation;
     f.atlas[0] = "AML.T0043.001";
     f.atlas[1] = "AML.T0015";
@@ -167,6 +180,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_finding_score(&f, "low_margin", st->low);
     ig_finding_score(&f, "label_flips", st->flips);
     ig_finding_score(&f, "share", (double)(st->low + st->flips) / st->run);
+    ig_finding_score(&f, "distinct", st->distinct);
     if (st->margin_n)
         ig_finding_score(&f, "mean_margin", st->margin_sum / st->margin_n);
     ig_finding_score(&f, "queries", (double)st->queries);
@@ -214,13 +228,15 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 st->low++;
             if (label >= 0 && st->labels[at] >= 0 && label != st->labels[at])
                 st->flips++;
+            st->distinct += d2 > 0;
             if (margin >= 0) {
                 st->margin_sum += margin;
                 st->margin_n++;
             }
             if (st->run >= st->next_alarm) {
-                if ((double)(st->low + st->flips) >= p->min_share * st->run) {
-                    alarm(call, ev, p, st);
+                bool walk = st->distinct >= p->walk_run;
+                if ((double)(st->low + st->flips) >= p->min_share * st->run || walk) {
+                    alarm(call, ev, p, st, (double)(st->low + st->flips) < p->min_share * st->run);
                     st->next_alarm = st->run * 10;
                 } else {
                     /* not yet: look again after another min_run queries */
@@ -228,7 +244,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 }
             }
         } else if (++st->gap > p->max_gap && st->run) {
-            st->run = st->low = st->flips = st->margin_n = 0;
+            st->run = st->low = st->flips = st->distinct = st->margin_n = 0;
             st->margin_sum = 0;
             st->next_alarm = p->min_run;
         }

@@ -62,7 +62,7 @@ static int cv_init(const struct ig_rules *r, void **global, char *err, size_t er
     q.reference_queries = (uint64_t)ig_rules_num(r, CV_NAME, "reference_queries", 1000);
     q.reference_per_client = (uint64_t)ig_rules_num(r, CV_NAME, "reference_per_client", 100);
     q.min_queries = (uint64_t)ig_rules_num(r, CV_NAME, "min_queries", 100);
-    q.ood_rms = ig_rules_num(r, CV_NAME, "ood_rms", 2.5);
+    q.ood_rms = ig_rules_num(r, CV_NAME, "ood_rms", 2.0);
     q.ood_share = ig_rules_num(r, CV_NAME, "ood_share", 0.5);
     q.js_high = ig_rules_num(r, CV_NAME, "js_high", 0.2);
     q.severity = ig_rules_severity(r, CV_NAME, IG_SEV_MEDIUM);

@@ -5,8 +5,8 @@ Each run is one client talking HTTP/1.1 keep-alive from its own loopback source 
 (127.0.0.x), so that the monitor sees a distinct identity per client. The table written by
 sk_model_server.py --meta is the data distribution (z-scored features) every client knows.
 Roles, each following its published attack:
-  benign    rows drawn from the data distribution (smoothed bootstrap: a table row plus
-            Gaussian noise), sent in batches
+  benign    rows drawn from the data distribution (per-class Gaussian fitted to the
+            table, classes by their prior), sent in batches
   jbda      Papernot et al. 2017 Jacobian-based dataset augmentation: a small seed set,
             then rounds of x + lambda * sign(dp_c/dx) on a softmax substitute trained on
             the oracle's labels (lambda alternating sign every 3 rounds)
@@ -73,14 +73,20 @@ def batched(o, X, batch):
 
 
 def benign(o, T, y, rng, a):
-    """Rows from the data distribution: a table row plus noise of 0.25 sd per feature."""
+    """Rows from the data distribution: a class drawn by its prior, then a row from that
+    class's Gaussian (mean and covariance of its table rows). Resampling the 178 table
+    rows with small noise instead is what one client sending the same few records over and
+    over looks like; PRADA's default delta 0.90 sits right at those clients' W (0.89-0.92)."""
+    classes = np.unique(y)
+    fit = {c: (T[y == c].mean(axis=0), np.cov(T[y == c].T)) for c in classes}
+    prior = np.array([(y == c).mean() for c in classes])
     n = 0
     correct = 0
     while n < a.queries:
         k = min(a.batch, a.queries - n)
-        idx = rng.integers(0, len(T), k)
-        X = T[idx] + rng.normal(0, 0.25, (k, T.shape[1]))
-        correct += int((o.label(X) == y[idx]).sum())
+        cs = rng.choice(classes, k, p=prior)
+        X = np.vstack([rng.multivariate_normal(*fit[c]) for c in cs])
+        correct += int((o.label(X) == cs).sum())
         n += k
     return {"accuracy": correct / n}
 

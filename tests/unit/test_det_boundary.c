@@ -1,6 +1,7 @@
 /* adversarial.boundary on synthetic streams: a decision-based walk along the boundary of a
- * nearest-centre classifier alarms (with scores, and label-only); natural queries and
- * confident retries of one input do not; bad input is skipped. */
+ * nearest-centre classifier alarms (with scores, and label-only), so do a SimBA-style
+ * score walk and HopSkipJump-style probe batches separated by binary searches; natural
+ * queries and confident retries of one input do not; bad input is skipped. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -184,6 +185,103 @@ static void test_natural_and_retries_quiet(void **state)
     run_close(&r);
 }
 
+/* Title and "distinct" score of the last finding. */
+static const char *g_title;
+static double g_distinct;
+static void on_finding_walk(void *ctx, const struct ig_finding *f)
+{
+    on_finding(ctx, f);
+    g_title = f->title;
+    g_distinct = -1;
+    for (uint32_t i = 0; i < f->nscores; i++)
+        if (!strcmp(f->scores[i].key, "distinct"))
+            g_distinct = f->scores[i].value;
+}
+
+/* SimBA: one coordinate at a time, a small step kept when the true class's score drops.
+ * Answers stay confident for most of the walk (few low margins), yet a few hundred
+ * distinct near-duplicates of the client's own inputs are no benign pattern. */
+static void test_score_walk_alarms(void **state)
+{
+    (void)state;
+    rs = 91;
+    setup_centres();
+    struct run r;
+    run_open(&r);
+    r.emit.fn = on_finding_walk;
+    g_title = NULL;
+    float x[D], sc[C];
+    for (int f = 0; f < D; f++)
+        x[f] = centres[2][f];
+    int c = model(x, sc);
+    float pc = sc[c];
+    for (int q = 0; q < 300; q++) {
+        float y[D];
+        memcpy(y, x, sizeof(y));
+        y[(q * 7) % D] += (q & 1) ? 0.003f : -0.003f;
+        query(&r, y, true);
+        model(y, sc);
+        if (sc[c] < pc) {
+            pc = sc[c];
+            memcpy(x, y, sizeof(x));
+        }
+    }
+    if (r.sink.n == 0)
+        fail_msg("score-based walk not detected");
+    assert_non_null(g_title);
+    assert_string_equal(g_title, "Suspected score-based adversarial search");
+    assert_true(g_distinct >= 100);
+    assert_true(r.sink.first_q <= 130);
+    run_close(&r);
+}
+
+/* Exact retries (one input sent again and again) are never a walk. */
+static void test_exact_retries_quiet(void **state)
+{
+    (void)state;
+    rs = 92;
+    setup_centres();
+    struct run r;
+    run_open(&r);
+    float x[D];
+    for (int f = 0; f < D; f++)
+        x[f] = centres[1][f];
+    for (int q = 0; q < 1000; q++)
+        query(&r, x, true);
+    assert_int_equal(r.sink.n, 0);
+    run_close(&r);
+}
+
+/* HopSkipJump: batches of probes around the boundary point, then a step search and a
+ * binary search whose first midpoints land far from everything recent (7 in a row). */
+static void test_hsj_gaps_alarm(void **state)
+{
+    (void)state;
+    rs = 93;
+    setup_centres();
+    struct run r;
+    run_open(&r);
+    float m[D], y[D];
+    for (int f = 0; f < D; f++)
+        m[f] = 0.5f * (centres[0][f] + centres[3][f]);
+    for (int it = 0; it < 12; it++) {
+        for (int k = 0; k < 16; k++) {
+            for (int f = 0; f < D; f++)
+                y[f] = m[f] + (float)(0.003 * nrand());
+            query(&r, y, true);
+        }
+        for (int k = 0; k < 7; k++) {
+            for (int f = 0; f < D; f++)
+                y[f] = m[f] + (float)(0.3 * nrand());
+            query(&r, y, true);
+        }
+    }
+    if (r.sink.n == 0)
+        fail_msg("HopSkipJump-style probing with binary-search gaps not detected");
+    assert_true(r.sink.ok);
+    run_close(&r);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -210,6 +308,9 @@ int main(void)
         cmocka_unit_test(test_boundary_walk_alarms),
         cmocka_unit_test(test_natural_and_retries_quiet),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_score_walk_alarms),
+        cmocka_unit_test(test_exact_retries_quiet),
+        cmocka_unit_test(test_hsj_gaps_alarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
