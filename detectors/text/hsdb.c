@@ -13,7 +13,9 @@ struct hs_rule {
     double min_entropy;
     const char *context;
     uint32_t context_window;
-    bool som;                /* track match starts */
+    bool som;                /* report match starts */
+    uint32_t max_len;        /* longest match the start search looks back over */
+    hs_database_t *som_db;   /* the rule's patterns with start tracking, run on a window */
 };
 
 struct hs_point {
@@ -30,6 +32,7 @@ struct ig_hsdb {
 
 struct ig_hsdb_scratch {
     hs_scratch_t *hs;
+    hs_scratch_t *hs2;       /* for the start search, which runs inside a match callback */
     uint32_t nbits;
     uint64_t *done;          /* rules silenced for the current scan */
 };
@@ -79,9 +82,10 @@ static int compile_point(struct ig_hsdb *db, int pi, char *err, size_t errlen)
             continue;
         for (uint32_t j = 0; j < ru->patterns.n; j++, k++) {
             expr[k] = ru->patterns.v[j];
-            /* match starts cost Hyperscan state: only raw-text rules (masked evidence)
-             * and rules with validators need them */
-            flags[k] = db->rules[i].som ? HS_FLAG_SOM_LEFTMOST : 0;
+            /* no start tracking here: with it, a pattern such as an e-mail address whose
+             * match may start at any word character scans 25x slower; starts are found
+             * afterwards, only for candidates (find_start) */
+            flags[k] = 0;
             ids[k] = k;
             pt->rule_of[k] = i;
         }
@@ -103,6 +107,35 @@ static int compile_point(struct ig_hsdb *db, int pi, char *err, size_t errlen)
     rc = IG_OK;
 out:
     free(expr);
+    free(flags);
+    free(ids);
+    return rc;
+}
+
+/* The rule's own start-tracking database, searched only around candidate matches. */
+static int compile_som(struct hs_rule *h, char *err, size_t errlen)
+{
+    const struct ig_rule *ru = h->rule;
+    uint32_t n = ru->patterns.n;
+    unsigned *flags = calloc(n, sizeof *flags), *ids = calloc(n, sizeof *ids);
+    if (!flags || !ids) {
+        free(flags);
+        free(ids);
+        snprintf(err, errlen, "out of memory compiling patterns");
+        return IG_ENOMEM;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        flags[k] = HS_FLAG_SOM_LEFTMOST;
+    hs_compile_error_t *ce = NULL;
+    int rc = IG_OK;
+    if (hs_compile_multi((const char *const *)ru->patterns.v, flags, ids, n, HS_MODE_BLOCK,
+                         NULL, &h->som_db, &ce) != HS_SUCCESS) {
+        snprintf(err, errlen, "%s:%u: rule %s: start tracking: %s", ru->file ? ru->file : "?",
+                 ru->line, ru->name, ce ? ce->message : "compile failed");
+        hs_free_compile_error(ce);
+        h->som_db = NULL;
+        rc = IG_ECONF;
+    }
     free(flags);
     free(ids);
     return rc;
@@ -145,6 +178,8 @@ int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const 
         h->som = h->validators || !strcmp(ig_rule_str(ru, "form", "raw"), "raw");
         h->min_entropy = ig_rule_num(ru, "min_entropy", 3.0);
         h->context = ig_rule_str(ru, "context", NULL);
+        double ml = ig_rule_num(ru, "max_len", 1024);
+        h->max_len = ml >= 16 && ml <= 65536 ? (uint32_t)ml : 1024;
         double w = ig_rule_num(ru, "context_window", 64);
         h->context_window = w >= 0 && w <= 4096 ? (uint32_t)w : 64;
         if ((h->validators & IG_VAL_CONTEXT) && !h->context) {
@@ -155,6 +190,9 @@ int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const 
     }
     for (int p = 0; p < 2; p++)
         if ((rc = compile_point(db, p, err, errlen)) != IG_OK)
+            goto fail;
+    for (uint32_t i = 0; i < db->nrules; i++)
+        if (db->rules[i].som && (rc = compile_som(&db->rules[i], err, errlen)) != IG_OK)
             goto fail;
     *out = db;
     return IG_OK;
@@ -171,6 +209,8 @@ void ig_hsdb_free(struct ig_hsdb *db)
         hs_free_database(db->pt[p].db);
         free(db->pt[p].rule_of);
     }
+    for (uint32_t i = 0; i < db->nrules; i++)
+        hs_free_database(db->rules[i].som_db);
     free(db->rules);
     free(db);
 }
@@ -200,6 +240,9 @@ int ig_hsdb_scratch_fit(const struct ig_hsdb *db, struct ig_hsdb_scratch **sp)
     for (int p = 0; p < 2; p++)
         if (db->pt[p].db && hs_alloc_scratch(db->pt[p].db, &s->hs) != HS_SUCCESS)
             return IG_ENOMEM;
+    for (uint32_t i = 0; i < db->nrules; i++)
+        if (db->rules[i].som_db && hs_alloc_scratch(db->rules[i].som_db, &s->hs2) != HS_SUCCESS)
+            return IG_ENOMEM;
     if (s->nbits < db->nrules) {
         uint32_t words = (db->nrules + 63) / 64;
         uint64_t *d = realloc(s->done, words * sizeof *d);
@@ -216,6 +259,7 @@ void ig_hsdb_scratch_free(struct ig_hsdb_scratch *s)
     if (!s)
         return;
     hs_free_scratch(s->hs);
+    hs_free_scratch(s->hs2);
     free(s->done);
     free(s);
 }
@@ -257,6 +301,35 @@ struct scan_ctx {
     void *ctx;
 };
 
+struct som_ctx { unsigned long long end, from; bool found; };
+
+static int on_som(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                  void *arg)
+{
+    (void)id;
+    (void)flags;
+    struct som_ctx *c = arg;
+    if (to == c->end && (!c->found || from < c->from)) {
+        c->from = from;
+        c->found = true;
+    }
+    return 0;
+}
+
+/* Leftmost start of a match of rule <h> ending at <to>, searched over the max_len bytes
+ * before it; false if none (cannot happen unless the match is longer than max_len). */
+static bool find_start(const struct hs_rule *h, const uint8_t *text, unsigned long long to,
+                       hs_scratch_t *s2, unsigned long long *from)
+{
+    unsigned long long ws = to > h->max_len ? to - h->max_len : 0;
+    struct som_ctx c = { to - ws, 0, false };
+    if (hs_scan(h->som_db, (const char *)text + ws, (unsigned)(to - ws), 0, s2, on_som, &c) != HS_SUCCESS ||
+        !c.found)
+        return false;
+    *from = ws + c.from;
+    return true;
+}
+
 static int on_match(unsigned id, unsigned long long from, unsigned long long to,
                     unsigned flags, void *arg)
 {
@@ -270,9 +343,11 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
         c->s->done[ri / 64] |= 1ull << (ri % 64);
         return 0;
     }
-    if (!c->db->rules[ri].som)
+    const struct hs_rule *h = &c->db->rules[ri];
+    if (!h->som)
         from = to;
-    else if (!ig_hsdb_validate(c->db, ri, c->text, (size_t)from, (size_t)to))
+    else if (!c->s->hs2 || !find_start(h, c->text, to, c->s->hs2, &from) ||
+             !ig_hsdb_validate(c->db, ri, c->text, (size_t)from, (size_t)to))
         return 0;
     struct ig_hsdb_match m = { ru, ri, (size_t)from, (size_t)to };
     int r = c->fn(c->ctx, &m);

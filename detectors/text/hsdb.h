@@ -20,7 +20,10 @@ struct ig_hsdb_scratch;
  *   jwt          header and payload decode to JSON objects
  *   not_example  rejects AWS documentation keys ending in EXAMPLE
  *   context      one of params.context ('|' separated words) within params.context_window
- *                bytes (default 64) before the match, or inside it */
+ *                bytes (default 64) before the match, or inside it
+ * Match starts (for validators and masked evidence) are found only for candidates, by the
+ * rule's own start-tracking database over the params.max_len bytes (default 1024) before
+ * the match end; a match longer than that is missed. */
 enum ig_hsdb_validator {
     IG_VAL_LUHN = 1u << 0, IG_VAL_IBAN = 1u << 1, IG_VAL_SSN = 1u << 2,
     IG_VAL_ENTROPY = 1u << 3, IG_VAL_JWT = 1u << 4, IG_VAL_NOT_EXAMPLE = 1u << 5,
