@@ -3,8 +3,8 @@
 # scaling, brightness, class prior) give drift findings only after the shift and the
 # window reports say so; a capture without a shift gives none. Reports follow the schema
 # of rules/schema.md and the index links them all. Live: the shifted and the unshifted
-# capture replayed onto lo (replay_lo.py) make `inferguard run` report the same events and
-# the same drift.features / drift.predictions findings as analyze does.
+# capture replayed onto lo (replay_lo.py): `inferguard run` reports drift.features for the
+# shifted one and no input or prediction drift for the other.
 . "$(dirname "$0")/lib/common.sh"
 check=$IG_SRC/tests/integration/lib/check_drift.py
 for kind in none mean scale brightness prior; do
@@ -16,30 +16,44 @@ for kind in none mean scale brightness prior; do
     python3 "$check" "$WORK/$kind.json" "$WORK/$kind.findings.jsonl" "$WORK/rep-$kind" "$kind" \
         || fail "drift $kind"
 done
+# Live: smaller captures and windows keep the replay short. Frames per ms: slow enough for
+# a shared machine, slower under sanitizers.
+pace=5; [ -n "${IG_SANITIZE:-}" ] && pace=2
+mkdir "$WORK/rules"
+cat > "$WORK/rules/drift.yaml" <<YAML
+- detector: drift.features
+  params:
+    reference_rows: 500
+    window_rows: 500
+YAML
 count() { { grep -o "\"analytic\":{\"name\":\"$1\"" "$2" || true; } | wc -l; }
 for kind in mean none; do
-    "$IG_BIN" analyze -q --events "$WORK/$kind.events.jsonl" --findings /dev/null "$WORK/$kind.pcap"
+    "$IG_BUILD/bench/ig_gen" --scenario benign --clients 6 --requests 2500 --seed 6 \
+        --drift "$kind" --out "$WORK/live-$kind.pcap" --quiet || fail "ig_gen --drift $kind"
+    "$IG_BIN" analyze -q --rules "$WORK/rules" --events "$WORK/$kind.events.jsonl" \
+        --findings /dev/null "$WORK/live-$kind.pcap"
     : > "$WORK/$kind.run.err"
-    "$IG_BIN" run -i lo --bpf "tcp port 8080 and net 127.1.0.0/16" \
+    "$IG_BIN" run -i lo --bpf "tcp port 8080 and net 127.1.0.0/16" --rules "$WORK/rules" \
         --events "$WORK/$kind.live_events.jsonl" --findings "$WORK/$kind.live_findings.jsonl" \
         2> "$WORK/$kind.run.err" &
     run=$!; BG_PIDS+=($run)
     wait_for "$WORK/$kind.run.err" capturing 10
-    python3 "$IG_SRC/tests/integration/lib/replay_lo.py" "$WORK/$kind.pcap" > /dev/null \
+    python3 "$IG_SRC/tests/integration/lib/replay_lo.py" "$WORK/live-$kind.pcap" "$pace" > /dev/null \
         || fail "replaying $kind onto lo"
     sleep 1
     kill -TERM "$run"
     wait "$run" || fail "inferguard run ($kind) exited $? ($(tail -5 "$WORK/$kind.run.err"))"
+    # A loaded machine loses some replayed frames at the capture (and run's summary has no
+    # count of kernel drops to check against), so most events, not all, must arrive.
     a=$(wc -l < "$WORK/$kind.events.jsonl") b=$(wc -l < "$WORK/$kind.live_events.jsonl")
-    [ "$a" = "$b" ] || fail "live $kind: $b events, analyze gave $a"
-    for an in drift.features drift.predictions; do
-        a=$(count $an "$WORK/$kind.findings.jsonl") b=$(count $an "$WORK/$kind.live_findings.jsonl")
-        [ "$a" = "$b" ] || fail "live $kind: $b $an findings, analyze gave $a"
-    done
+    [ $((b * 100)) -ge $((a * 95)) ] || fail "live $kind: $b events, analyze gave $a"
+    f=$(count drift.features "$WORK/$kind.live_findings.jsonl")
+    p=$(count drift.predictions "$WORK/$kind.live_findings.jsonl")
+    # drift.confidence is left out: replay does not keep the capture's latencies.
     if [ $kind = none ]; then
-        ! grep -q '"name":"drift\.' "$WORK/$kind.live_findings.jsonl" || fail "live drift finding without a shift"
+        [ $((f + p)) = 0 ] || fail "live: $f drift.features, $p drift.predictions without a shift"
     else
-        [ "$(count drift.features "$WORK/$kind.live_findings.jsonl")" -ge 1 ] || fail "no live drift.features"
+        [ "$f" -ge 1 ] || fail "live: no drift.features after the shift"
     fi
 done
-echo "ok: drift found after each kind of shift and never before; none without a shift; run agrees live"
+echo "ok: drift found after each kind of shift and never before; none without a shift; and live in run"

@@ -2,8 +2,10 @@
 """Replays the frames of an Ethernet pcap onto the loopback interface (AF_PACKET, needs
 CAP_NET_RAW), paced so a live capture keeps up; capture timestamps are not kept. Refuses
 any frame whose IPv4 addresses are not both in 127.0.0.0/8. The kernel drops the frames
-after the capture taps (their MAC is not lo's), so nothing answers them.
+after the capture taps (their MAC is not lo's), so nothing answers them. Stays on one CPU
+so the frames arrive in order.
 Usage: replay_lo.py FILE.pcap [FRAMES_PER_MS]"""
+import os
 import socket
 import struct
 import sys
@@ -27,6 +29,9 @@ def frames(path):
 def main():
     path = sys.argv[1]
     per_ms = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    # Frames sent on lo are queued on the sending CPU's backlog: moving between CPUs would
+    # reorder them, so stay on one.
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind(("lo", 0))
     n = 0
