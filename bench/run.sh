@@ -60,6 +60,9 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     log "configuring Release build in $build"
     cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DIG_BUILD_TESTS=OFF \
         > "$work/cmake.log" 2>&1 || { cat "$work/cmake.log" >&2; exit 1; }
+else
+    # Re-globs the sources, so a bench program added since the last configure has a target.
+    cmake "$build" > "$work/cmake.log" 2>&1 || log "re-configuring $build failed (see cmake output)"
 fi
 for t in inferguard ig_gen "${programs[@]}"; do
     bin=$build/$t

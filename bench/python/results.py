@@ -39,7 +39,8 @@ FIGURE_NOTES = {
     3: "bench_detectors: ns per event of each registered detector alone behind the engine "
        "(\"engine\" = no detector), one client, benign queries, after 1k / 10k earlier queries "
        "of that client, d = 64 / 784 (CPU time). Peers: the numpy/scipy PRADA reference "
-       "written from the paper (bench_prada), the scalar kernel path (bench_kernels); the "
+       "written from the paper (bench_prada), the scalar kernel path (bench_kernels), PCRE2 "
+       "pattern by pattern for the response scanner (bench_scan); the "
        "drift detector's Python peer is figure 7.",
     5: "Every registered detector with the shipped rules, synthetic d = 64 events, two queries "
        "per client. rss_default_*: the shipped limits (detection.max_clients 100000, memcap "
@@ -58,7 +59,7 @@ def figure_of(program):
     p = program.lower()
     for prefix, fig in (("bench_json", 2), ("bench_kernel", 3), ("bench_det", 3),
                         ("bench_engine", 3),
-                        ("bench_prada", 3), ("bench_fingerprint", 3), ("bench_e2e", 4),
+                        ("bench_prada", 3), ("bench_fingerprint", 3), ("bench_scan", 3), ("bench_e2e", 4),
                         ("bench_pipeline", 4), ("bench_mem", 5), ("bench_thread", 6),
                         ("bench_scal", 6), ("bench_drift", 7)):
         if p.startswith(prefix):
