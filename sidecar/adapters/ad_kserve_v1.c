@@ -371,8 +371,9 @@ static int decode_outputs(const struct ig_decode_ctx *ctx, const struct ig_json 
         const struct ig_json *res = ig_json_get(root, "results");
         if (!res)
             return IG_OK;   /* e.g. {"error": ...}: nothing to decode */
+        /* :regress values are regression outputs, never logits, whatever their range */
         if (ig_json_is_numeric(res))
-            return numeric_outputs(ctx, res, ev, IG_AD_SCORES_AUTO, reason);   /* :regress */
+            return numeric_outputs(ctx, res, ev, IG_AD_SCORES_PROBS, reason);
         return classify_results(ctx, res, ev, reason);
     }
     if (ig_json_is_numeric(v))

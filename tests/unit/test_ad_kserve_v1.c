@@ -234,6 +234,8 @@ static void test_classify_regress(void **state)
     assert_float_equal(ev.scores[0], 0.5, 0);
     assert_float_equal(ev.scores[1], 1.75, 0);
     assert_null(ev.labels);
+    /* Regression values outside [0, 1] are not logits (leakage.scores would count them). */
+    assert_false(ev.flags & IG_EV_LOGITS);
 }
 
 static void test_bad_input(void **state)
