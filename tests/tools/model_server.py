@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
 """A small multi-protocol model server on loopback for end-to-end tests: KServe v1 / TF
-Serving REST (:predict with instances or inputs, :classify) and Open Inference Protocol v2
+Serving REST (:predict with instances or inputs, :classify, :regress; model "objs" answers one object
+per row, model "logits" answers logits) and Open Inference Protocol v2
 (JSON, and Triton's binary tensor extension for requests and responses, every datatype;
 BYTES inputs are not features). HTTP/1.1
-keep-alive; gzip request bodies are decoded (Content-Encoding); a request header
-X-Test-Encode: gzip and/or chunked asks for the response body gzip-encoded and/or sent
+keep-alive; gzip and deflate request bodies are decoded (Content-Encoding); a request header
+X-Test-Encode: gzip or deflate, and/or chunked, asks for the response body encoded and/or sent
 chunked in several pieces. Scores are a deterministic function of the inputs.
 Usage: model_server.py --portfile FILE [--port 0]"""
 import argparse
 import gzip
+import math
 import http.server
 import json
 import re
 import socketserver
 import struct
+import zlib
 
-KSERVE = re.compile(r"^/v1/models/([^/:]+)(?:/versions/([^/:]+))?:(predict|classify)$")
+KSERVE = re.compile(r"^/v1/models/([^/:]+)(?:/versions/([^/:]+))?:(predict|classify|regress)$")
 OIP = re.compile(r"^/v2/models/([^/]+)(?:/versions/([^/]+))?/infer$")
 CLASSES = 3
 FORMATS = {"BOOL": "?", "UINT8": "B", "UINT16": "H", "UINT32": "I", "UINT64": "Q", "INT8": "b",
@@ -32,8 +35,8 @@ def scores_for(row):
 
 def kserve_rows(body):
     """Feature rows of a KServe v1 request, as the adapter documents them."""
-    if "instances" in body:
-        inst = body["instances"]
+    if "instances" in body or "examples" in body:
+        inst = body.get("instances", body.get("examples"))
         if inst and isinstance(inst[0], dict):
             keys = list(inst[0])
             return [sum(([v] if not isinstance(v, list) else v for v in (i[k] for k in keys)), [])
@@ -60,6 +63,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "gzip" in enc:
             body = gzip.compress(body)
             hdrs["Content-Encoding"] = "gzip"
+        elif "deflate" in enc:
+            body = zlib.compress(body)
+            hdrs["Content-Encoding"] = "deflate"
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         for k, v in hdrs.items():
@@ -82,6 +88,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.headers.get("Content-Encoding") == "gzip":
             raw = gzip.decompress(raw)
+        elif self.headers.get("Content-Encoding") == "deflate":
+            raw = zlib.decompress(raw)
         m = KSERVE.match(self.path)
         if m:
             return self.kserve(m, json.loads(raw))
@@ -91,8 +99,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(404, b'{"error":"not found"}')
 
     def kserve(self, m, body):
-        rows = [scores_for(r) for r in kserve_rows(body)]
-        if m.group(3) == "classify":
+        feats = kserve_rows(body)
+        rows = [scores_for(r) for r in feats]
+        if m.group(3) == "regress":
+            out = {"results": [sum(r) / len(r) for r in feats]}
+        elif m.group(1) == "objs":   # one object per row, as many TF Serving models answer
+            out = {"predictions": [{"probabilities": r, "classes": r.index(max(r))} for r in rows]}
+        elif m.group(1) == "logits":
+            out = {"predictions": [[3 * math.log(p) for p in r] for r in rows]}
+        elif m.group(3) == "classify":
             out = {"results": [[[f"class{j}", p] for j, p in enumerate(r)] for r in rows]}
         elif "inputs" in body:   # columnar request, columnar answer (TF Serving)
             out = {"outputs": rows}

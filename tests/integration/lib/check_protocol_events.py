@@ -2,8 +2,8 @@
 """Compares inferguard's --events output with the events protocols_client.py says each
 exchange must produce: same count, and in time order every expected key equal — tensors
 (inputs, scores) float32 bit for bit, labels, shapes, model and version, protocol, route,
-status, texts, token counts, streamed, body sizes (resp_bytes only when not chunked); a
-"labels": null expectation means the event has none. Events must not be malformed.
+status, texts, token counts, streamed, body sizes (resp_bytes only when not chunked),
+"logits" (the flag); a "labels": null expectation means the event has none. Events must not be malformed.
 Exits 1 with every difference of the first bad event. Usage: check_protocol_events.py
 EXPECTED.jsonl EVENTS.jsonl CLIENT_IP"""
 import json
@@ -33,6 +33,9 @@ def diff(exp, ev, client_ip):
             ok = "labels" not in ev
         elif k == "resp_bytes" and want is None:
             ok = True
+        elif k == "logits":
+            got = "logits" in ev.get("flags", [])
+            ok = got == want
         else:
             ok = got == want
         if not ok:

@@ -9,6 +9,7 @@ import json
 import math
 import random
 import struct
+import zlib
 import sys
 
 
@@ -36,16 +37,21 @@ class Client:
         return [self.rnd.randint(-512, 512) / 64.0 for _ in range(n)]
 
     def post(self, conn, path, body, headers=None, gz_req=False):
+        """gz_req: False, True (gzip) or "deflate" for the request body's Content-Encoding."""
         h = {"Content-Type": "application/json"}
         h.update(headers or {})
-        if gz_req:
+        if gz_req == "deflate":
+            body = zlib.compress(body)
+            h["Content-Encoding"] = "deflate"
+        elif gz_req:
             body = gzip.compress(body)
             h["Content-Encoding"] = "gzip"
         conn.request("POST", path, body, h)
         r = conn.getresponse()
         raw = r.read()
         chunked = r.getheader("Transfer-Encoding") == "chunked"
-        dec = gzip.decompress(raw) if r.getheader("Content-Encoding") == "gzip" else raw
+        ce = r.getheader("Content-Encoding")
+        dec = gzip.decompress(raw) if ce == "gzip" else zlib.decompress(raw) if ce == "deflate" else raw
         if r.status != 200:
             sys.exit(f"{path}: HTTP {r.status}")
         return r, dec, {"req_bytes": len(body), "resp_bytes": None if chunked else len(raw)}
@@ -61,11 +67,16 @@ class Client:
         resp = json.loads(dec)
         if verb == "classify":
             scores = [[p for _, p in row] for row in resp["results"]]
+        elif verb == "regress":
+            scores = [[v] for v in resp["results"]]
         else:
             scores = resp["outputs" if "inputs" in body else "predictions"]
-        self.expect(protocol="kserve_v1", model=model, version=version or "", route=path.split(":")[0] + ":" + verb,
+            if isinstance(scores[0], dict):
+                scores = [o["probabilities"] for o in scores]
+        labels = [argmax(s) for s in scores] if len(scores[0]) > 1 else None
+        self.expect(protocol="kserve_v1", model=model, version=version or "", route=path,
                     status=200, rows=len(rows_in), features=len(rows_in[0]), outputs=len(scores[0]),
-                    inputs=rows_in, scores=scores, labels=[argmax(s) for s in scores], **sizes)
+                    inputs=rows_in, scores=scores, labels=labels, logits=model == "logits", **sizes)
 
     def kserve_all(self, enc_cases):
         rows = [self.vals(4) for _ in range(2)]
@@ -80,6 +91,14 @@ class Client:
                     [a[i] + [b[i]] for i in range(3)])
         rows = [self.vals(4) for _ in range(2)]
         self.kserve("iris", None, "classify", {"instances": rows}, rows)
+        rows = [self.vals(3) for _ in range(2)]
+        self.kserve("house", None, "regress", {"examples": [{"a": r[0], "b": r[1:]} for r in rows]},
+                    rows)
+        col = self.vals(4)
+        self.kserve("scalar", None, "predict", {"instances": col}, [[v] for v in col])
+        for model in ("objs", "logits"):
+            rows = [self.vals(3) for _ in range(3)]
+            self.kserve(model, None, "predict", {"instances": rows}, rows)
         for enc, gz_req in enc_cases:
             rows = [self.vals(6) for _ in range(4)]
             self.kserve("iris", "1", "predict", {"instances": rows}, rows, enc, gz_req)
@@ -210,7 +229,8 @@ def main():
     with open(out, "w") as f:
         c = Client(mport, oport, f)
         for n in range(rounds):
-            c.kserve_all([("", True), ("gzip", False), ("chunked", False), ("gzip,chunked", True)])
+            c.kserve_all([("", True), ("gzip", False), ("chunked", False), ("gzip,chunked", True),
+                          ("deflate", "deflate"), ("deflate,chunked", False)])
             c.oip_all()
             c.openai_all(n)
         c.m.close()
