@@ -3,7 +3,9 @@
  * Sleeping uses the Dekker pattern: a side sets its "sleeps" flag, fences, then re-checks
  * the other index; the other side stores its index, fences, then checks the flag. One of
  * the two always sees the other's store, so a wake-up is never lost; the timed wait is
- * only a safety net. */
+ * only a safety net. A sleeper is woken with hysteresis: the producer when half the ring is
+ * free, the consumer when a quarter is queued (or at once for ig_ring_publish_now, and at
+ * the latest after the timed wait), so a slow side does not pay one wake-up per slot. */
 #include "core/ring.h"
 
 #include <errno.h>
@@ -40,6 +42,7 @@ int ig_ring_init(struct ig_ring *r, uint32_t slots, size_t slot_size)
     atomic_init(&r->tail, 0);
     atomic_init(&r->producer_sleeps, 0);
     atomic_init(&r->consumer_sleeps, 0);
+    atomic_init(&r->urgent, 0);
     if (pthread_mutex_init(&r->lock, NULL) != 0) {
         free(r->mem);
         r->mem = NULL;
@@ -76,15 +79,28 @@ static inline void *slot_at(const struct ig_ring *r, uint64_t i)
     return r->mem + (size_t)(i & r->mask) * r->slot_size;
 }
 
-/* Wakes the other side if it said it sleeps. Called right after our index store. */
-static void wake_if_sleeping(struct ig_ring *r, _Atomic int *flag)
+/* Slots published and not yet released, as seen from either side. */
+static inline uint64_t queued(const struct ig_ring *r)
+{
+    return atomic_load_explicit(&r->head, memory_order_acquire) -
+           atomic_load_explicit(&r->tail, memory_order_acquire);
+}
+
+/* Wakes the other side if it said it sleeps and <enough> holds for it. Called right after
+ * our index store; the fence pairs with the sleeper's (see the top of this file). */
+static void wake_if_sleeping(struct ig_ring *r, _Atomic int *flag, bool producer_side, bool now)
 {
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(flag, memory_order_relaxed)) {
-        pthread_mutex_lock(&r->lock);
-        pthread_cond_broadcast(&r->moved);
-        pthread_mutex_unlock(&r->lock);
+    if (!atomic_load_explicit(flag, memory_order_relaxed))
+        return;
+    if (!now) {
+        uint64_t q = queued(r);
+        if (producer_side ? q < (r->mask + 1) / 4 : q > (r->mask + 1) / 2)
+            return;
     }
+    pthread_mutex_lock(&r->lock);
+    pthread_cond_broadcast(&r->moved);
+    pthread_mutex_unlock(&r->lock);
 }
 
 static void deadline_in(struct timespec *ts, long ns)
@@ -120,15 +136,15 @@ void *ig_ring_claim(struct ig_ring *r)
             return s;
     }
     pthread_mutex_lock(&r->lock);
-    for (;;) {
+    for (bool late = false;; ) {
         atomic_store_explicit(&r->producer_sleeps, 1, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst);
-        if ((s = ig_ring_try_claim(r)) != NULL)
+        if ((late || queued(r) <= (r->mask + 1) / 2) && (s = ig_ring_try_claim(r)) != NULL)
             break;
         struct timespec ts;
         deadline_in(&ts, SLEEP_NS);
-        int rc = pthread_cond_timedwait(&r->moved, &r->lock, &ts);
-        (void)rc;   /* ETIMEDOUT or a wake-up: either way, look again */
+        /* After a timeout any free slot will do. */
+        late = pthread_cond_timedwait(&r->moved, &r->lock, &ts) == ETIMEDOUT;
     }
     atomic_store_explicit(&r->producer_sleeps, 0, memory_order_relaxed);
     pthread_mutex_unlock(&r->lock);
@@ -140,7 +156,17 @@ void ig_ring_publish(struct ig_ring *r)
     uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
     atomic_store_explicit(&r->head, h + 1, memory_order_release);
     r->published++;
-    wake_if_sleeping(r, &r->consumer_sleeps);
+    wake_if_sleeping(r, &r->consumer_sleeps, true, false);
+}
+
+void ig_ring_publish_now(struct ig_ring *r)
+{
+    uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
+    /* Bumped before head: a consumer that sees the new head also sees the bump. */
+    atomic_fetch_add_explicit(&r->urgent, 1, memory_order_relaxed);
+    atomic_store_explicit(&r->head, h + 1, memory_order_release);
+    r->published++;
+    wake_if_sleeping(r, &r->consumer_sleeps, true, true);
 }
 
 void *ig_ring_try_peek(struct ig_ring *r)
@@ -166,17 +192,20 @@ void *ig_ring_peek(struct ig_ring *r)
             return s;
     }
     pthread_mutex_lock(&r->lock);
-    for (;;) {
+    for (bool late = false;; ) {
         atomic_store_explicit(&r->consumer_sleeps, 1, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst);
-        if ((s = ig_ring_try_peek(r)) != NULL)
+        bool enough = late || queued(r) >= (r->mask + 1) / 4 ||
+                      r->urgent_seen != atomic_load_explicit(&r->urgent, memory_order_acquire);
+        if (enough && (s = ig_ring_try_peek(r)) != NULL)
             break;
         struct timespec ts;
         deadline_in(&ts, SLEEP_NS);
-        int rc = pthread_cond_timedwait(&r->moved, &r->lock, &ts);
-        (void)rc;
+        /* After a timeout a single slot will do: latency stays bounded. */
+        late = pthread_cond_timedwait(&r->moved, &r->lock, &ts) == ETIMEDOUT;
     }
     atomic_store_explicit(&r->consumer_sleeps, 0, memory_order_relaxed);
+    r->urgent_seen = atomic_load_explicit(&r->urgent, memory_order_acquire);
     pthread_mutex_unlock(&r->lock);
     return s;
 }
@@ -185,7 +214,7 @@ void ig_ring_release(struct ig_ring *r)
 {
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);
     atomic_store_explicit(&r->tail, t + 1, memory_order_release);
-    wake_if_sleeping(r, &r->producer_sleeps);
+    wake_if_sleeping(r, &r->producer_sleeps, false, false);
 }
 
 void ig_ring_stats(const struct ig_ring *r, struct ig_ring_stats *st)

@@ -3,7 +3,7 @@
  * producer claims a slot, fills it in place and publishes it; the consumer peeks at the
  * oldest published slot, uses it in place and releases it. A side that finds the ring full
  * (producer) or empty (consumer) spins briefly, then sleeps on a condition variable until
- * the other side moves: back-pressure, never a drop. */
+ * the other side has moved far enough: back-pressure, never a drop. */
 #ifndef IG_RING_H
 #define IG_RING_H
 
@@ -31,6 +31,8 @@ struct ig_ring {
     uint64_t empty_waits;
     /* Slow path only: a side about to sleep says so, the other wakes it. */
     _Alignas(IG_RING_CACHELINE) _Atomic int producer_sleeps, consumer_sleeps;
+    _Atomic uint64_t urgent;           /* ig_ring_publish_now calls; consumer keeps urgent_seen */
+    uint64_t urgent_seen;
     pthread_mutex_t lock;
     pthread_cond_t moved;
     /* Fixed at init. */
@@ -50,8 +52,11 @@ uint32_t ig_ring_capacity(const struct ig_ring *r);
 void *ig_ring_claim(struct ig_ring *r);
 /* The same without waiting: NULL when full. */
 void *ig_ring_try_claim(struct ig_ring *r);
-/* Hands the claimed slot to the consumer (its writes become visible before the slot). */
+/* Hands the claimed slot to the consumer (its writes become visible before the slot). A
+ * sleeping consumer is woken once a quarter of the ring is queued, else within 10 ms. */
 void ig_ring_publish(struct ig_ring *r);
+/* The same, waking a sleeping consumer at once (markers: ticks, end of input). */
+void ig_ring_publish_now(struct ig_ring *r);
 
 /* Consumer. Returns the oldest published slot, waiting while the ring is empty. The slot
  * stays valid, unchanged, until ig_ring_release(). */

@@ -83,6 +83,13 @@ static void copy_event(struct ig_event *dst, const struct ig_event *ev, uint8_t 
     dst->system_prompt = put_text(&at, ev->system_prompt);
 }
 
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void publish_findings(struct ig_pipeline *p)
 {
     atomic_store_explicit(&p->findings_seen, ig_findings_stats(p->findings)->emitted,
@@ -121,8 +128,10 @@ static void *detect_main(void *arg)
             break;
         }
         ig_ring_release(&p->ring);
-        if (kind == SLOT_FINISH || kind == SLOT_STOP)
+        if (kind == SLOT_FINISH || kind == SLOT_STOP) {
+            p->detect_cpu_s = thread_cpu_s();   /* read by the parser after join */
             return NULL;
+        }
     }
 }
 
@@ -209,7 +218,7 @@ static void send_marker(struct ig_pipeline *p, uint32_t kind, uint64_t now_us)
     s->kind = kind;
     s->big = 0;
     s->now_us = now_us;
-    ig_ring_publish(&p->ring);
+    ig_ring_publish_now(&p->ring);   /* time and the end of input are never held back */
 }
 
 void ig_handoff_tick(struct ig_pipeline *p, uint64_t now_us)
@@ -219,6 +228,7 @@ void ig_handoff_tick(struct ig_pipeline *p, uint64_t now_us)
 
 static void join(struct ig_pipeline *p)
 {
+    p->parse_cpu_s = thread_cpu_s();
     pthread_join(p->det_thread, NULL);
     p->det_running = false;
     ig_ring_stats(&p->ring, &p->ring_final);

@@ -56,6 +56,7 @@ struct ig_pipeline {
     _Atomic uint64_t findings_seen;  /* emitted count published by the detection thread */
     uint64_t events_big, events_too_big, big_waits;
     struct ig_ring_stats ring_final;
+    double parse_cpu_s, detect_cpu_s;   /* CPU seconds of each thread, for sizing */
 };
 
 #endif

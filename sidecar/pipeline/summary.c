@@ -63,9 +63,10 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     if (p->workers == 2)
         fprintf(out, "  workers     2 (parsing | detection): %llu events and ticks handed over in a ring of "
                      "%u slots x %zu bytes, %llu events through the overflow buffer, "
-                     "parser held back %llu times by a full ring\n",
+                     "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection\n",
                 U(p->ring_final.published), p->ring_ready ? ig_ring_capacity(&p->ring) : 0u,
-                p->slot_arena, U(p->events_big), U(p->ring_final.full_waits));
+                p->slot_arena, U(p->events_big), U(p->ring_final.full_waits), p->parse_cpu_s,
+                p->detect_cpu_s);
     fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
             U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
     fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling into %llu updates)",

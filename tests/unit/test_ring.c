@@ -137,18 +137,20 @@ static void *one_peek(void *arg)
     return seen;
 }
 
-static void test_sleeping_consumer_is_woken(void **state)
+static void sleeper(uint32_t slots, bool now)
 {
-    (void)state;
     struct ig_ring r;
-    assert_int_equal(ig_ring_init(&r, 4, sizeof(struct item)), IG_OK);
+    assert_int_equal(ig_ring_init(&r, slots, sizeof(struct item)), IG_OK);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, one_peek, &r), 0);
     struct timespec ts = { 0, 50 * 1000000L };
     nanosleep(&ts, NULL);
     struct item *it = ig_ring_claim(&r);
     fill(it, 42);
-    ig_ring_publish(&r);
+    if (now)
+        ig_ring_publish_now(&r);
+    else
+        ig_ring_publish(&r);
     void *res;
     pthread_join(t, &res);
     assert_int_equal(*(uint64_t *)res, 42);
@@ -159,6 +161,11 @@ static void test_sleeping_consumer_is_woken(void **state)
     ig_ring_free(&r);
 }
 
+static void test_sleeping_consumer_is_woken(void **state) { (void)state; sleeper(4, false); }
+/* One slot in a large ring is below the wake-up threshold: delivered anyway (timed wait). */
+static void test_lone_slot_still_delivered(void **state) { (void)state; sleeper(1024, false); }
+static void test_publish_now_wakes(void **state) { (void)state; sleeper(1024, true); }
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +173,8 @@ int main(void)
         cmocka_unit_test(test_two_threads_small_ring),
         cmocka_unit_test(test_two_threads_slow_consumer),
         cmocka_unit_test(test_sleeping_consumer_is_woken),
+        cmocka_unit_test(test_lone_slot_still_delivered),
+        cmocka_unit_test(test_publish_now_wakes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
