@@ -102,24 +102,29 @@ json.dump({"date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "mode": "$([ $quick = 1 ] &
            "command": "bench/run.sh${orig_args:+ $orig_args}"}, open(sys.argv[1], "w"))
 EOF
 
-# ---- timing helper: median seconds of <runs> runs of a command (argv), or empty ----
+# ---- timing helper: median seconds of <runs> runs of a command (argv), or empty; the
+# mean CPU seconds (user + system) of those runs go to $work/cpu ----
 median_of() {
+    : > "$work/cpu"
     if command -v hyperfine >/dev/null; then
         local cmdline
         cmdline=$(printf '%q ' "$@")
         hyperfine -N --runs "$runs" --warmup "$warmup" --output=null --style none \
             --export-json "$work/h.json" "$cmdline" > /dev/null 2>&1 || return 1
-        $py hyperfine "$work/h.json"
+        $py hyperfine "$work/h.json" "$work/cpu"
     else
-        "$python" - "$runs" "$@" <<'EOF'
-import statistics, subprocess, sys, time
-runs, cmd = int(sys.argv[1]), sys.argv[2:]
+        "$python" - "$work/cpu" "$runs" "$@" <<'EOF'
+import resource, statistics, subprocess, sys, time
+cpu_path, runs, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 ts = []
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 for _ in range(runs):
     t0 = time.perf_counter()
     if subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
         sys.exit(1)
     ts.append(time.perf_counter() - t0)
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(cpu_path, "w").write("%.6f\n" % ((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) / runs))
 print("%.6f" % statistics.median(ts))
 EOF
     fi
@@ -127,14 +132,17 @@ EOF
 
 # add_tp FIGURE CAPTURE TOOL BYTES PACKETS EVENTS MEDIAN NOTE COMMAND...
 add_tp() {
-    local fig=$1 cap=$2 tool=$3 bytes=$4 pk=$5 ev=$6 med=$7 note=$8
+    local fig=$1 cap=$2 tool=$3 bytes=$4 pk=$5 ev=$6 med=$7 note=$8 cpu=""
     shift 8
-    $python - "$rows" "$fig" "$cap" "$tool" "$bytes" "$pk" "$ev" "$med" "$note" "$*" <<'EOF'
+    # the CPU time of the median_of call that produced <med>
+    [ -n "$med" ] && cpu=$(cat "$work/cpu" 2>/dev/null)
+    $python - "$rows" "$fig" "$cap" "$tool" "$bytes" "$pk" "$ev" "$med" "$note" "$cpu" "$*" <<'EOF'
 import json, sys
-_, path, fig, cap, tool, b, pk, ev, med, note, cmd = sys.argv
+_, path, fig, cap, tool, b, pk, ev, med, note, cpu, cmd = sys.argv
 row = {"kind": "throughput", "figure": int(fig), "capture": cap, "tool": tool,
        "bytes": int(b), "packets": int(pk), "events": int(ev) if ev else None,
-       "median_s": float(med) if med else None, "command": cmd}
+       "median_s": float(med) if med else None, "cpu_s": float(cpu) if cpu else None,
+       "command": cmd}
 if note:
     row["note"] = note
 open(path, "a").write(json.dumps(row) + "\n")

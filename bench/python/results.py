@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Collects bench measurements (JSON lines written by bench/run.sh) and renders RESULTS.md.
 
-  results.py hyperfine FILE.json          -> prints the median seconds of the first command
+  results.py hyperfine FILE.json [CPU]    -> prints the median seconds of the first command
+                                             (and writes its mean user+system s to CPU)
   results.py parse-result PROGRAM FIGURE [COMMAND]
                                           -> reads a bench program's stdout on stdin and
                                              prints one JSON row per RESULT line
@@ -118,9 +119,12 @@ def parse_result_lines(text):
     return out
 
 
-def cmd_hyperfine(path):
+def cmd_hyperfine(path, cpu_path=None):
     with open(path) as f:
         res = json.load(f)["results"][0]
+    if cpu_path and res.get("user") is not None and res.get("system") is not None:
+        with open(cpu_path, "w") as f:
+            f.write("%.6f\n" % (res["user"] + res["system"]))
     print("%.6f" % res["median"])
 
 
@@ -182,26 +186,28 @@ def render_fig1(rows, out, fig):
     for r in rows:
         if r["capture"] not in caps:
             caps.append(r["capture"])
-    out.append("| capture | tool | median s | MB/s | packets/s | events/s | inferguard ×"
-               " | command |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---|")
+    out.append("| capture | tool | median s | MB/s | packets/s | events/s | events/CPU-s"
+               " | inferguard × | command |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---|")
     for cap in caps:
         rs = [r for r in rows if r["capture"] == cap]
         ours = next((r for r in rs if r["tool"] == "inferguard"), None)
         for r in rs:
             t = r.get("median_s")
             if t is None or t <= 0:
-                out.append("| %s | %s | – | – | – | – | – | %s |" % (
+                out.append("| %s | %s | – | – | – | – | – | – | %s |" % (
                     cap, r["tool"], r.get("note", "not measured")))
                 continue
             mbs = r["bytes"] / 1e6 / t
             pps = r["packets"] / t
             eps = r["events"] / t if r.get("events") else None
+            cpu = r.get("cpu_s")
+            epc = r["events"] / cpu if r.get("events") and cpu else None
             ratio = None
             if ours and ours.get("median_s") and r is not ours:
                 ratio = t / ours["median_s"]
-            out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                cap, r["tool"], fmt(t), fmt(mbs), fmt(pps), fmt(eps),
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                cap, r["tool"], fmt(t), fmt(mbs), fmt(pps), fmt(eps), fmt(epc),
                 (fmt(ratio, 2) + "×") if ratio else ("1×" if r is ours else "–"),
                 md_cmd(r["command"])))
     notes = [r for r in rows if r.get("events_note")]
@@ -211,7 +217,9 @@ def render_fig1(rows, out, fig):
     out.append("")
     out.append("*inferguard ×* = the peer's time divided by inferguard's on the same file "
                "(> 1: inferguard is faster). events/s counts inference events for inferguard "
-               "(from its summary) and HTTP requests in the capture for the peers.")
+               "(from its summary) and HTTP requests in the capture for the peers; "
+               "events/CPU-s divides them by the mean user + system time of a run, i.e. "
+               "events/s per core whatever else the machine was doing.")
 
 
 def render_results(rows, out):
@@ -295,7 +303,7 @@ def cmd_render(rows_path, machine_path):
 
 def main(argv):
     if len(argv) >= 2 and argv[1] == "hyperfine":
-        cmd_hyperfine(argv[2])
+        cmd_hyperfine(argv[2], argv[3] if len(argv) > 3 else None)
     elif len(argv) >= 2 and argv[1] == "parse-result":
         cmd_parse_result(argv[2], int(argv[3]), argv[4] if len(argv) > 4 else None)
     elif len(argv) >= 2 and argv[1] == "median":
