@@ -8,7 +8,7 @@
  *               detectors through the engine (normalisation, grammar, n-grams included).
  * Input: synthetic English-like completions of about 2 KB, 1 in 50 carrying a planted
  * fake secret. Times are CPU time. Usage: bench_scan [MB] (default 32; IG_BENCH_QUICK=1: 4);
- * rules from $IG_SRC/rules (default ./rules). Prints RESULT lines for bench/run.sh. */
+ * rules from $IG_SRC/rules (default: the source tree's rules/). Prints RESULT lines for bench/run.sh. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "engine.h"
 #include "text/hsdb.h"
@@ -83,7 +83,13 @@ int main(int argc, char **argv)
     double mb = argc > 1 ? atof(argv[1]) : getenv("IG_BENCH_QUICK") ? 4 : 32;
     const char *src = getenv("IG_SRC");
     char dir[1024], err[512];
-    snprintf(dir, sizeof dir, "%s/rules", src ? src : ".");
+    if (src)
+        snprintf(dir, sizeof dir, "%s/rules", src);
+    else {
+        /* CMake compiles with an absolute path: the rules sit next to bench/ */
+        const char *f = __FILE__, *slash = strrchr(f, '/');
+        snprintf(dir, sizeof dir, "%.*s/../rules", slash ? (int)(slash - f) : 1, slash ? f : ".");
+    }
     struct ig_rules *r = NULL;
     if (ig_rules_load_dir(dir, &r, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_scan: %s\n", err);
