@@ -201,6 +201,48 @@ fail:
     return rc;
 }
 
+int ig_hsdb_check(const struct ig_rules *r, void (*report)(void *ctx, const char *msg), void *ctx)
+{
+    int errors = 0;
+    char msg[768];
+    for (size_t i = 0, n = ig_rules_count(r, NULL); i < n; i++) {
+        const struct ig_rule *ru = ig_rules_get(r, NULL, i);
+        const char *file = ru->file ? ru->file : "?";
+        bool som = ru->validators.n > 0 || !strcmp(ig_rule_str(ru, "form", "raw"), "raw");
+        for (uint32_t v = 0; v < ru->validators.n; v++) {
+            bool known = false;
+            for (size_t k = 0; k < IG_ARRAY_LEN(val_names); k++)
+                known |= !strcmp(ru->validators.v[v], val_names[k].name);
+            if (!known || (!strcmp(ru->validators.v[v], "context") && !ig_rule_str(ru, "context", NULL))) {
+                snprintf(msg, sizeof msg, "%s:%u: rule %s: %s '%s'", file, ru->line, ru->name,
+                         known ? "validator needs params.context:" : "unknown validator",
+                         ru->validators.v[v]);
+                report(ctx, msg);
+                errors++;
+            }
+        }
+        for (uint32_t k = 0; k < ru->patterns.n; k++) {
+            for (int pass = 0; pass < 1 + som; pass++) {
+                hs_database_t *d = NULL;
+                hs_compile_error_t *ce = NULL;
+                if (hs_compile(ru->patterns.v[k], pass ? HS_FLAG_SOM_LEFTMOST : 0, HS_MODE_BLOCK,
+                               NULL, &d, &ce) == HS_SUCCESS) {
+                    hs_free_database(d);
+                    continue;
+                }
+                snprintf(msg, sizeof msg, "%s:%u: rule %s: pattern '%s': %s%s", file, ru->line,
+                         ru->name, ru->patterns.v[k], pass ? "with start tracking: " : "",
+                         ce ? ce->message : "compile failed");
+                hs_free_compile_error(ce);
+                report(ctx, msg);
+                errors++;
+                break;
+            }
+        }
+    }
+    return errors;
+}
+
 void ig_hsdb_free(struct ig_hsdb *db)
 {
     if (!db)

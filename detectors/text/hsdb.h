@@ -51,6 +51,10 @@ typedef int (*ig_hsdb_match_fn)(void *ctx, const struct ig_hsdb_match *m);
 int  ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const char *form,
                    struct ig_hsdb **out, char *err, size_t errlen);
 void ig_hsdb_free(struct ig_hsdb *db);
+/* For `rules check`: compiles every pattern of every rule (disabled ones too) on its own,
+ * with start tracking where the rule needs it, and checks validators, calling <report>
+ * once per error with "file:line: rule NAME: reason". Returns the number of errors. */
+int  ig_hsdb_check(const struct ig_rules *r, void (*report)(void *ctx, const char *msg), void *ctx);
 uint32_t ig_hsdb_rules(const struct ig_hsdb *db);
 const struct ig_rule *ig_hsdb_rule(const struct ig_hsdb *db, uint32_t idx);
 /* Number of patterns compiled for a scan point (IG_SCAN_REQUEST or IG_SCAN_RESPONSE). */

@@ -150,11 +150,30 @@ static void test_build_errors(void **st)
     ig_rules_free(r);
 }
 
+static void count_report(void *ctx, const char *msg)
+{
+    (void)msg;
+    ++*(int *)ctx;
+}
+
+static void test_check(void **st)
+{
+    (void)st;
+    struct ig_rules *r = load("- rule: a\n  detector: d\n  patterns: ['ok', '(?<=a)b', '[']\n"
+                              "  validators: [luhn, nope]\n  enabled: false\n"
+                              "- rule: b\n  detector: d\n  patterns: ['x']\n  validators: [context]\n"
+                              "- rule: c\n  detector: d\n  patterns: ['fine']\n");
+    int seen = 0;
+    assert_int_equal(ig_hsdb_check(r, count_report, &seen), 4);
+    assert_int_equal(seen, 4);
+    ig_rules_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_points_offsets_validators), cmocka_unit_test(test_forms_and_empty),
-        cmocka_unit_test(test_build_errors),
+        cmocka_unit_test(test_build_errors), cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

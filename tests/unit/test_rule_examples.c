@@ -73,6 +73,7 @@ static void test_shipped_examples(void **st)
     char err[512] = "";
     if (ig_rules_load_dir(dir, &r, err, sizeof err) != IG_OK)
         fail_msg("%s", err);
+    assert_int_equal(ig_hsdb_check(r, report, NULL), 0);   /* what `rules check` should run */
     static const char *const forms[] = { "raw", "folded", "words" };
     unsigned rules = 0, pos = 0, neg = 0, bad = 0;
     for (size_t f = 0; f < IG_ARRAY_LEN(forms); f++) {
