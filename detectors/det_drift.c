@@ -38,7 +38,7 @@ struct drift_model;
 struct drift_registry {                  /* mutable, reached through the const global */
     struct drift_model *head;
     uint32_t nmodels;
-    uint64_t models_dropped, width_mismatch, reports_overwritten;
+    uint64_t models_dropped, width_mismatch;
     struct ig_drift_profile **loaded;
     uint32_t nloaded;
 };
@@ -648,8 +648,9 @@ static void close_window(struct drift_model *m, const struct drift_global *g,
                          const struct ig_emit *emit, bool partial)
 {
     if (m->wn >= g->p.min_window) {
-        if (m->report_pending)
-            g->reg->reports_overwritten++;
+        /* A window closing before the tick delivered the previous one (fast traffic,
+         * windows of rows): deliver it now, before evaluate() reuses its buffers. */
+        deliver(m, g->reg);
         evaluate(m, &g->p, partial);
         if (emit)
             emit_findings(m, &g->p, emit);

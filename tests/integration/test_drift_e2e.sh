@@ -4,7 +4,7 @@
 # window reports say so; a capture without a shift gives none. Reports follow the schema
 # of rules/schema.md and the index links them all. Live: the shifted and the unshifted
 # capture replayed onto lo (replay_lo.py): `inferguard run` reports drift.features for the
-# shifted one and no input or prediction drift for the other.
+# shifted one and no input or prediction drift for the other, and writes reports that agree.
 . "$(dirname "$0")/lib/common.sh"
 check=$IG_SRC/tests/integration/lib/check_drift.py
 for kind in none mean scale brightness prior; do
@@ -35,7 +35,7 @@ for kind in mean none; do
     : > "$WORK/$kind.run.err"
     "$IG_BIN" run -i lo --bpf "tcp port 8080 and net 127.1.0.0/16" --rules "$WORK/rules" \
         --events "$WORK/$kind.live_events.jsonl" --findings "$WORK/$kind.live_findings.jsonl" \
-        2> "$WORK/$kind.run.err" &
+        --reports "$WORK/live-rep-$kind" 2> "$WORK/$kind.run.err" &
     run=$!; BG_PIDS+=($run)
     wait_for "$WORK/$kind.run.err" capturing 10
     python3 "$IG_SRC/tests/integration/lib/replay_lo.py" "$WORK/live-$kind.pcap" "$pace" > /dev/null \
@@ -50,10 +50,19 @@ for kind in mean none; do
     f=$(count drift.features "$WORK/$kind.live_findings.jsonl")
     p=$(count drift.predictions "$WORK/$kind.live_findings.jsonl")
     # drift.confidence is left out: replay does not keep the capture's latencies.
+    [ -f "$WORK/live-rep-$kind/index.html" ] || fail "live $kind: no reports index"
+    # every window reported, even those closing less than a capture second apart
+    python3 -c 'import glob, json, sys
+idx = sorted(json.load(open(p))["window"]["index"] for p in glob.glob(sys.argv[1] + "/*/*.json"))
+sys.exit(0 if len(idx) >= 3 and idx == list(range(len(idx))) else f"live window reports {idx}")' \
+        "$WORK/live-rep-$kind" || fail "live $kind: reports missing"
+    r=$(cat "$WORK"/live-rep-$kind/*/*.json | grep -c '"features_drifted":true' || true)
     if [ $kind = none ]; then
         [ $((f + p)) = 0 ] || fail "live: $f drift.features, $p drift.predictions without a shift"
+        [ "$r" = 0 ] || fail "live: $r reports with drifted features without a shift"
     else
         [ "$f" -ge 1 ] || fail "live: no drift.features after the shift"
+        [ "$r" -ge 1 ] || fail "live: no report with drifted features after the shift"
     fi
 done
 echo "ok: drift found after each kind of shift and never before; none without a shift; and live in run"
