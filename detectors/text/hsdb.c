@@ -16,6 +16,7 @@ struct hs_rule {
     bool som;                /* report match starts */
     uint32_t max_len;        /* longest match the start search looks back over */
     hs_database_t *som_db;   /* the rule's patterns with start tracking, run on a window */
+    uint8_t *extend;         /* params.extend_left as a 256-byte set, or NULL */
 };
 
 struct hs_point {
@@ -178,6 +179,22 @@ int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const 
         h->som = h->validators || !strcmp(ig_rule_str(ru, "form", "raw"), "raw");
         h->min_entropy = ig_rule_num(ru, "min_entropy", 3.0);
         h->context = ig_rule_str(ru, "context", NULL);
+        const char *ext = ig_rule_str(ru, "extend_left", NULL);
+        if (ext && !(h->extend = calloc(256, 1))) {
+            snprintf(err, errlen, "out of memory");
+            rc = IG_ENOMEM;
+            goto fail;
+        }
+        /* "A-Za-z0-9._%+-": ranges a-b, a trailing '-' is literal */
+        for (size_t k = 0; ext && ext[k]; k++) {
+            uint8_t a = (uint8_t)ext[k], b = a;
+            if (ext[k + 1] == '-' && ext[k + 2]) {
+                b = (uint8_t)ext[k + 2];
+                k += 2;
+            }
+            for (unsigned c = a; c <= b; c++)
+                h->extend[c] = 1;
+        }
         double ml = ig_rule_num(ru, "max_len", 1024);
         h->max_len = ml >= 16 && ml <= 65536 ? (uint32_t)ml : 1024;
         double w = ig_rule_num(ru, "context_window", 64);
@@ -251,8 +268,10 @@ void ig_hsdb_free(struct ig_hsdb *db)
         hs_free_database(db->pt[p].db);
         free(db->pt[p].rule_of);
     }
-    for (uint32_t i = 0; i < db->nrules; i++)
+    for (uint32_t i = 0; i < db->nrules; i++) {
         hs_free_database(db->rules[i].som_db);
+        free(db->rules[i].extend);
+    }
     free(db->rules);
     free(db);
 }
@@ -369,6 +388,9 @@ static bool find_start(const struct hs_rule *h, const uint8_t *text, unsigned lo
         !c.found)
         return false;
     *from = ws + c.from;
+    /* patterns anchored on a cheap literal (an e-mail's '@') reach back here instead */
+    while (h->extend && *from > 0 && to - *from < h->max_len && h->extend[text[*from - 1]])
+        --*from;
     return true;
 }
 

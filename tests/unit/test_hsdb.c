@@ -150,6 +150,28 @@ static void test_build_errors(void **st)
     ig_rules_free(r);
 }
 
+static void test_extend_left(void **st)
+{
+    (void)st;
+    struct ig_rules *r = load("- rule: mail\n  detector: d\n  patterns: ['[a-z.]@b\\.com']\n"
+                              "  params: {extend_left: 'a-z.', max_len: 16}\n");
+    struct ig_hsdb *db = NULL;
+    struct ig_hsdb_scratch *s = NULL;
+    char err[256];
+    assert_int_equal(ig_hsdb_build(r, NULL, NULL, &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_scratch_fit(db, &s), IG_OK);
+    const char *t = "mail: jane.doe@b.com, averyveryverylongname@b.com";
+    struct rec rc = { 0 };
+    ig_hsdb_scan(db, IG_SCAN_RESPONSE, (const uint8_t *)t, strlen(t), NULL, NULL, s, on_m, &rc);
+    assert_int_equal(rc.n, 2);
+    assert_int_equal(rc.from[0], 6);        /* the whole address, not just "e@b.com" */
+    assert_int_equal(rc.to[0], 20);
+    assert_int_equal(rc.to[1] - rc.from[1], 16);   /* capped at max_len */
+    ig_hsdb_scratch_free(s);
+    ig_hsdb_free(db);
+    ig_rules_free(r);
+}
+
 static void count_report(void *ctx, const char *msg)
 {
     (void)msg;
@@ -174,6 +196,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_points_offsets_validators), cmocka_unit_test(test_forms_and_empty),
         cmocka_unit_test(test_build_errors), cmocka_unit_test(test_check),
+        cmocka_unit_test(test_extend_left),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
