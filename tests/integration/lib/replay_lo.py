@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Replays the frames of an Ethernet pcap onto the loopback interface (AF_PACKET, needs
 CAP_NET_RAW), paced so a live capture keeps up; capture timestamps are not kept. Refuses
-any frame whose IPv4 addresses are not both in 127.0.0.0/8. The kernel drops the frames
+any frame whose IPv4 addresses are not both in 127.0.0.0/8, or whose destination MAC is
+lo's or a group address. The kernel drops the frames
 after the capture taps (their MAC is not lo's), so nothing answers them. Stays on one CPU
 so the frames arrive in order.
 Usage: replay_lo.py FILE.pcap [FRAMES_PER_MS]"""
@@ -39,6 +40,9 @@ def main():
     for fr in frames(path):
         if fr[12:14] == b"\x08\x00" and (fr[26] != 127 or fr[30] != 127):
             sys.exit(f"replay_lo: frame {n} is not loopback traffic; refusing")
+        if fr[0:6] == bytes(6) or fr[0] & 1:
+            # lo's own (all-zero) or a group address would reach the TCP stack
+            sys.exit(f"replay_lo: frame {n} is addressed to this host; refusing")
         s.send(fr)
         n += 1
         if n % per_ms == 0:   # at most per_ms frames per millisecond
