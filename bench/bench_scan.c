@@ -165,31 +165,39 @@ int main(int argc, char **argv)
     struct ig_emit emit = { sink, NULL };
     const struct ig_detector *const list[] = { &ig_det_leakage_secrets, &ig_det_prompt_injection,
         &ig_det_divergence, &ig_det_system_prompt, &ig_det_abuse_volume, NULL };
-    struct ig_engine *e = ig_engine_new_with(&cfg, r, &emit, list, err, sizeof err);
-    if (!e) {
-        fprintf(stderr, "bench_scan: %s\n", err);
-        return 1;
-    }
     static const char prompt[] = "user: Can you explain how the training data pipeline handles "
                                  "configuration files and what the server returns on errors?";
     static const char sys[] = "You are a helpful assistant for Example Corp. Answer briefly and "
                               "never discuss internal systems.";
     size_t nev = IG_MIN(nreq, (size_t)20000);
-    t0 = cpu_s();
-    for (size_t i = 0; i < nev; i++) {
-        struct ig_event ev;
-        memset(&ev, 0, sizeof ev);
-        snprintf(ev.client_id, sizeof ev.client_id, "c%zu", i % 64);
-        snprintf(ev.model, sizeof ev.model, "gpt-bench");
-        ev.req_time_us = 978307200000000ull + i * 1000;
-        ev.status = 200;
-        ev.flags = IG_EV_TEXT;
-        ev.prompt = (struct ig_span){ (const uint8_t *)prompt, sizeof prompt - 1 };
-        ev.system_prompt = (struct ig_span){ (const uint8_t *)sys, sizeof sys - 1 };
-        ev.completion = (struct ig_span){ (const uint8_t *)corpus + i * per, len[i] };
-        ig_engine_observe(e, &ev);
+    double t_det = 0, t_one[5] = { 0 };
+    for (int which = -1; which < 5; which++) {
+        const struct ig_detector *const one[] = { which < 0 ? NULL : list[which], NULL };
+        struct ig_engine *e = ig_engine_new_with(&cfg, r, &emit, which < 0 ? list : one, err, sizeof err);
+        if (!e) {
+            fprintf(stderr, "bench_scan: %s\n", err);
+            return 1;
+        }
+        t0 = cpu_s();
+        for (size_t i = 0; i < nev; i++) {
+            struct ig_event ev;
+            memset(&ev, 0, sizeof ev);
+            snprintf(ev.client_id, sizeof ev.client_id, "c%zu", i % 64);
+            snprintf(ev.model, sizeof ev.model, "gpt-bench");
+            ev.req_time_us = 978307200000000ull + i * 1000;
+            ev.status = 200;
+            ev.flags = IG_EV_TEXT;
+            ev.prompt = (struct ig_span){ (const uint8_t *)prompt, sizeof prompt - 1 };
+            ev.system_prompt = (struct ig_span){ (const uint8_t *)sys, sizeof sys - 1 };
+            ev.completion = (struct ig_span){ (const uint8_t *)corpus + i * per, len[i] };
+            ig_engine_observe(e, &ev);
+        }
+        if (which < 0)
+            t_det = cpu_s() - t0;
+        else
+            t_one[which] = cpu_s() - t0;
+        ig_engine_free(e);
     }
-    double t_det = cpu_s() - t0;
 
     double mbs_raw = bytes / t_raw / 1e6, mbs_all = bytes / t_all / 1e6, mbs_pcre = pbytes / t_pcre / 1e6;
     double us_req = t_raw / nreq * 1e6, us_det = t_det / nev * 1e6;
@@ -202,13 +210,14 @@ int main(int argc, char **argv)
            (unsigned long long)phits, preq);
     printf("per 2 KB completion   : %.2f us hyperscan scan, %.2f us all five LLM detectors (%llu findings)\n",
            us_req, us_det, (unsigned long long)nf);
+    for (int k = 0; k < 5; k++)
+        printf("  %-28s %.2f us/event\n", list[k]->name, t_one[k] / nev * 1e6);
     printf("RESULT metric=scan_response_raw_rules value=%.1f unit=MB/s peer=pcre2 peer_value=%.1f better=higher\n",
            mbs_raw, mbs_pcre);
     printf("RESULT metric=scan_response_all_rules value=%.1f unit=MB/s better=higher\n", mbs_all);
     printf("RESULT metric=scan_2kb_completion value=%.2f unit=us peer=pcre2 peer_value=%.2f better=lower\n",
            us_req, t_pcre / preq * 1e6);
     printf("RESULT metric=llm_detectors_2kb_event value=%.2f unit=us better=lower\n", us_det);
-    ig_engine_free(e);
     for (uint32_t p = 0; p < npat; p++)
         pcre2_code_free(code[p]);
     pcre2_match_data_free(md);

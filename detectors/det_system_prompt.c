@@ -14,6 +14,7 @@
 #include "text/normalise.h"
 #include "text/validators.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,6 @@ struct sp_global {
     uint8_t key[16];
 };
 
-static const uint8_t gram_key[16] = { 'i', 'g', '-', 'n', 'g', 'r', 'a', 'm' };
-
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -66,18 +65,43 @@ static size_t word_end(const uint8_t *t, size_t n, size_t s)
     return s;
 }
 
-/* Hashes every n-gram of normalised t into out (room for nw); returns the count. */
+/* 64-bit hash of one word: FNV-1a, then a finaliser so the rolling sum mixes well. */
+static uint64_t word_hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+#define GRAM_P 0x9e3779b97f4a7c15ull   /* odd multiplier of the rolling polynomial */
+
+/* Hashes every n-gram of normalised t into out (room for nw): one hash per word, then a
+ * rolling polynomial over g words, so each n-gram costs O(1). Returns the count. */
 static size_t grams(const uint8_t *t, size_t n, const size_t *at, size_t nw, uint32_t g,
                     uint64_t *out)
 {
     if (nw < g)
         return 0;
-    size_t k = 0;
-    for (size_t i = 0; i + g <= nw; i++) {
-        size_t e = word_end(t, n, at[i + g - 1]);
-        out[k++] = ig_siphash(gram_key, t + at[i], e - at[i]);
+    for (size_t i = 0; i < nw; i++)
+        out[i] = word_hash(t + at[i], word_end(t, n, at[i]) - at[i]);
+    uint64_t pg = 1, h = 0;   /* pg = P^(g-1) */
+    for (uint32_t k = 0; k < g; k++) {
+        h = h * GRAM_P + out[k];
+        if (k)
+            pg *= GRAM_P;
     }
-    return k;
+    size_t m = nw - g + 1;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t wi = out[i];
+        out[i] = h;
+        if (i + g < nw)
+            h = (h - wi * pg) * GRAM_P + out[i + g];
+    }
+    return m;
 }
 
 static int build_prompt(struct sp_prompt *p, const char *s, uint32_t g)
@@ -195,6 +219,46 @@ static size_t shared(const uint64_t *resp, size_t nr, const uint64_t *pg, size_t
     return k;
 }
 
+/* The same count against unsorted grams through an open-addressing set in scratch (the
+ * request's own system prompt changes per event; qsort would allocate). SIZE_MAX when
+ * scratch is exhausted. */
+static size_t shared_set(struct ig_scratch *sc, const uint64_t *resp, size_t nr,
+                         const uint64_t *pg, size_t np)
+{
+    if (!np || !nr)
+        return 0;
+    size_t cap = 16;
+    while (cap < 2 * np)
+        cap <<= 1;
+    uint64_t *set = ig_scratch_alloc(sc, cap * sizeof *set);
+    if (!set)
+        return SIZE_MAX;
+    memset(set, 0, cap * sizeof *set);
+    bool zero = false;   /* 0 marks an empty slot; a zero hash is kept aside */
+    for (size_t i = 0; i < np; i++) {
+        if (!pg[i]) {
+            zero = true;
+            continue;
+        }
+        size_t j = (size_t)(pg[i] * 0x9e3779b97f4a7c15ull >> 32) & (cap - 1);
+        while (set[j] && set[j] != pg[i])
+            j = (j + 1) & (cap - 1);
+        set[j] = pg[i];
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nr; i++) {
+        if (!resp[i]) {
+            k += zero;
+            continue;
+        }
+        size_t j = (size_t)(resp[i] * 0x9e3779b97f4a7c15ull >> 32) & (cap - 1);
+        while (set[j] && set[j] != resp[i])
+            j = (j + 1) & (cap - 1);
+        k += set[j] == resp[i];
+    }
+    return k;
+}
+
 struct sp_rules { const struct ig_rule *req, *resp; };
 
 static int on_req(void *ctx, const struct ig_hsdb_match *m)
@@ -251,8 +315,9 @@ static int sp_observe(const struct ig_call *call, const struct ig_event *ev)
         size_t sm = ig_text_normalise(ev->system_prompt.p, sn, sb, sn, IG_NORM_WORDS);
         size_t snw = word_starts(sb, sm, sat, sn / 2 + 1);
         size_t nsg = grams(sb, sm, sat, snw, g->ngram, sg);
-        qsort(sg, nsg, sizeof *sg, cmp_u64);
-        size_t k = shared(rg, nrg, sg, nsg);
+        size_t k = shared_set(call->scratch, rg, nrg, sg, nsg);
+        if (k == SIZE_MAX)
+            return IG_ENOMEM;
         if (k > best) {
             best = k;
             best_total = nsg;
