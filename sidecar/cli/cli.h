@@ -18,7 +18,22 @@ enum ig_exit {
 struct ig_cli_common {
     const char *config_path, *rules_dir, *findings, *events, *kafka, *topic, *reports;
     int verbosity;          /* -1 quiet, 0 normal, 1 verbose */
+    uint32_t workers;       /* 0 = detection.workers from the config */
 };
+
+/* getopt_long entries of the shared options (put first in a command's table) and their
+ * short letters for the optstring. */
+#define IG_CLI_COMMON_OPTIONS \
+    { "config", required_argument, 0, 'c' }, { "rules", required_argument, 0, 'r' }, \
+    { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' }, \
+    { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' }, \
+    { "topic", required_argument, 0, 't' }, { "workers", required_argument, 0, 'w' }, \
+    { "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' }
+#define IG_CLI_COMMON_SHORT "c:r:f:e:qv"
+
+/* Takes shared option <c> with argument <arg> into <o>. Returns 1 when <c> was a shared
+ * option, 0 when it is the command's own, or -1 (a usage error) after printing why. */
+int ig_cli_common_opt(struct ig_cli_common *o, int c, const char *arg, const char *prog);
 
 /* Defaults → config file → command line, then the rules. Prints one line and returns an
  * exit code (non-zero) on failure; *rules may be NULL (built-in defaults). */

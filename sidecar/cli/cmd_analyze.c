@@ -95,38 +95,23 @@ static int read_file(const char *path, struct ig_pipeline *p, struct progress *p
 int ig_cmd_analyze(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "config", required_argument, 0, 'c' }, { "rules", required_argument, 0, 'r' },
-        { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' },
-        { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' },
-        { "topic", required_argument, 0, 't' }, { "quiet", no_argument, 0, 'q' },
-        { "verbose", no_argument, 0, 'v' }, { "help", no_argument, 0, 'h' },
-        { "workers", required_argument, 0, 'w' }, { 0, 0, 0, 0 },
+        IG_CLI_COMMON_OPTIONS, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
-    uint32_t workers = 0;   /* 0 = detection.workers from the config (default 1) */
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:r:f:e:qvh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': o.config_path = optarg; break;
-        case 'r': o.rules_dir = optarg; break;
-        case 'f': o.findings = optarg; break;
-        case 'e': o.events = optarg; break;
-        case 'R': o.reports = optarg; break;
-        case 'k': o.kafka = optarg; break;
-        case 't': o.topic = optarg; break;
-        case 'w':
-            if (strcmp(optarg, "1") == 0 || strcmp(optarg, "2") == 0) {
-                workers = (uint32_t)(optarg[0] - '0');
-                break;
-            }
-            fprintf(stderr, "inferguard analyze: --workers: 1 or 2\n");
+    while ((c = getopt_long(argc, argv, "h" IG_CLI_COMMON_SHORT, opts, NULL)) != -1) {
+        int taken = ig_cli_common_opt(&o, c, optarg, "inferguard analyze");
+        if (taken < 0)
             return IG_EXIT_USAGE;
-        case 'q': o.verbosity = -1; break;
-        case 'v': o.verbosity = 1; break;
-        case 'h': usage(stdout); return IG_EXIT_OK;
-        default: usage(stderr); return IG_EXIT_USAGE;
+        if (taken)
+            continue;
+        if (c == 'h') {
+            usage(stdout);
+            return IG_EXIT_OK;
         }
+        usage(stderr);
+        return IG_EXIT_USAGE;
     }
     if (optind >= argc) {
         fprintf(stderr, "inferguard analyze: no capture file given (try --help)\n");
@@ -156,8 +141,6 @@ int ig_cmd_analyze(int argc, char **argv)
     int rc = ig_cli_load(&o, "inferguard analyze", &cfg, &rules);
     if (rc)
         return rc;
-    if (workers)
-        cfg.detection_workers = workers;
 
     char err[512];
     struct ig_pipeline *p = ig_pipeline_new(&cfg, rules, err, sizeof err);

@@ -18,6 +18,30 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int ig_cli_common_opt(struct ig_cli_common *o, int c, const char *arg, const char *prog)
+{
+    switch (c) {
+    case 'c': o->config_path = arg; return 1;
+    case 'r': o->rules_dir = arg; return 1;
+    case 'f': o->findings = arg; return 1;
+    case 'e': o->events = arg; return 1;
+    case 'R': o->reports = arg; return 1;
+    case 'k': o->kafka = arg; return 1;
+    case 't': o->topic = arg; return 1;
+    case 'q': o->verbosity = -1; return 1;
+    case 'v': o->verbosity = 1; return 1;
+    case 'w':
+        if (strcmp(arg, "1") == 0 || strcmp(arg, "2") == 0) {
+            o->workers = (uint32_t)(arg[0] - '0');
+            return 1;
+        }
+        fprintf(stderr, "%s: --workers: 1 or 2\n", prog);
+        return -1;
+    default:
+        return 0;
+    }
+}
+
 int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_config *cfg,
                 struct ig_rules **rules)
 {
@@ -47,6 +71,8 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         set_str(cfg->kafka_topic, sizeof cfg->kafka_topic, o->topic);
     if (o->reports)
         set_str(cfg->reports_dir, sizeof cfg->reports_dir, o->reports);
+    if (o->workers)
+        cfg->detection_workers = o->workers;
 
     /* A rules directory named by the user must exist; the built-in default may be absent
      * (e.g. running from a build tree), and then every detector runs on its defaults. */
