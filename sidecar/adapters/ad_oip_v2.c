@@ -34,6 +34,8 @@ struct tensor {
     float *v;
     uint32_t rows, cols;
     enum dt dt;
+    const uint8_t *raw;          /* a binary BYTES tensor: its bytes, left undecoded */
+    size_t nraw;
 };
 
 /* Raw tensors after the JSON header (binary extension). */
@@ -224,8 +226,11 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const struct ig_json *
         const uint8_t *raw = bin->p;
         bin->p += nb;
         bin->n -= nb;
-        if (t->dt == DT_BYTES)
+        if (t->dt == DT_BYTES) {
+            t->raw = raw;
+            t->nraw = nb;
             return IG_DONE;
+        }
         if (nb != elems * dtypes[t->dt].size) {
             *reason = "binary_data_size does not match shape and datatype";
             return IG_EPARSE;
@@ -315,21 +320,46 @@ static int split_body(const struct ig_http_txn *t, int dir, struct ig_span body,
     return IG_OK;
 }
 
+/* "score:index[:label]" -> index. */
+static int class_index(const uint8_t *p, const uint8_t *e, float *out)
+{
+    p = memchr(p, ':', (size_t)(e - p));
+    if (!p)
+        return IG_EPARSE;
+    int64_t idx = 0;
+    int digits = 0;
+    for (p++; p < e && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+        idx = idx * 10 + (*p - '0');
+    if (digits == 0 || (p < e && *p != ':'))
+        return IG_EPARSE;
+    *out = (float)idx;
+    return IG_OK;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* Triton's classification extension answers with BYTES strings "score:index[:label]",
  * best first, shape [rows, k] (or [k] for one row): the first index of each row is the
- * predicted label. Returns IG_OK (label filled, or left empty when <o> is some other
- * BYTES tensor) or IG_EPARSE. */
+ * predicted label. The strings are in "data", or, with the binary extension, in <bt>'s
+ * bytes (each a 4-byte little-endian length, then the string; what tritonclient asks for
+ * by default). Returns IG_OK (label filled, or left empty when <o> is some other BYTES
+ * tensor) or IG_EPARSE. */
 static int classification_labels(const struct ig_decode_ctx *ctx, const struct ig_json *o,
-                                 struct tensor *label)
+                                 const struct tensor *bt, struct tensor *label)
 {
     const struct ig_json *data = ig_json_get(o, "data"), *shape = ig_json_get(o, "shape");
     const struct ig_json *first = ig_json_first(data);
-    if (!first || first->type != IG_JSON_STRING || !ig_json_is_numeric(shape) || shape->ndim != 1 ||
-        shape->count < 1 || shape->count > 2)
+    bool bin = bt->raw != NULL;
+    if ((!bin && (!first || first->type != IG_JSON_STRING)) || !ig_json_is_numeric(shape) ||
+        shape->ndim != 1 || shape->count < 1 || shape->count > 2)
         return IG_OK;
     /* must look like "float:int" to be a classification output at all */
-    const uint8_t *colon = memchr(first->raw.p, ':', first->raw.n);
-    if (!colon)
+    const uint8_t *s0 = bin ? bt->raw + 4 : first->raw.p;
+    size_t n0 = bin ? (bt->nraw >= 4 ? IG_MIN(le32(bt->raw), bt->nraw - 4) : 0) : first->raw.n;
+    if (!n0 || !memchr(s0, ':', n0))
         return IG_OK;
     double dims[2];
     size_t nd;
@@ -337,29 +367,32 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct i
     if (ig_json_f64_array(shape, dims, 2, &nd, &why) < 0)
         return IG_EPARSE;
     uint64_t rows = nd == 2 ? (uint64_t)dims[0] : 1, k = nd == 2 ? (uint64_t)dims[1] : (uint64_t)dims[0];
-    if (rows == 0 || k == 0 || rows * k != ig_json_len(data) || rows > ctx->cfg->max_rows)
+    if (rows == 0 || k == 0 || rows > ctx->cfg->max_rows || (!bin && rows * k != ig_json_len(data)))
         return IG_EPARSE;
     float *v = ig_scratch_alloc(ctx->scratch, rows * sizeof *v);
     if (!v)
         return IG_EPARSE;
-    const struct ig_json *c = first;
-    for (uint64_t r = 0; r < rows; r++) {
-        if (c->type != IG_JSON_STRING)
-            return IG_EPARSE;
-        const uint8_t *p = memchr(c->raw.p, ':', c->raw.n), *e = c->raw.p + c->raw.n;
-        if (!p)
-            return IG_EPARSE;
-        int64_t idx = 0;
-        int digits = 0;
-        for (p++; p < e && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
-            idx = idx * 10 + (*p - '0');
-        if (digits == 0 || (p < e && *p != ':'))
-            return IG_EPARSE;
-        v[r] = (float)idx;
-        for (uint64_t j = 0; j < k && c; j++)
-            c = ig_json_next(c);
-        if (!c && r + 1 < rows)
-            return IG_EPARSE;
+    if (bin) {
+        const uint8_t *p = bt->raw, *end = bt->raw + bt->nraw;
+        for (uint64_t i = 0; i < rows * k; i++) {
+            if (end - p < 4 || le32(p) > (size_t)(end - p - 4))
+                return IG_EPARSE;
+            uint32_t n = le32(p);
+            p += 4;
+            if (i % k == 0 && class_index(p, p + n, &v[i / k]) < 0)
+                return IG_EPARSE;
+            p += n;
+        }
+    } else {
+        const struct ig_json *c = first;
+        for (uint64_t r = 0; r < rows; r++) {
+            if (c->type != IG_JSON_STRING || class_index(c->raw.p, c->raw.p + c->raw.n, &v[r]) < 0)
+                return IG_EPARSE;
+            for (uint64_t j = 0; j < k && c; j++)
+                c = ig_json_next(c);
+            if (!c && r + 1 < rows)
+                return IG_EPARSE;
+        }
     }
     *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = DT_I64 };
     return IG_OK;
@@ -486,7 +519,7 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
         struct tensor tt = {0};
         int st = decode_tensor(ctx, o, &bin, &tt, &reason);
         if (st == IG_DONE) {
-            if (!label.v && classification_labels(ctx, o, &label) < 0) {
+            if (!label.v && classification_labels(ctx, o, &tt, &label) < 0) {
                 ig_ad_malformed(ev, "invalid classification output");
                 return;
             }

@@ -411,6 +411,52 @@ static void test_binary(void **st)
     assert_true(decode(&why) < 0);
 }
 
+/* Classification strings in binary (what tritonclient asks for by default): 4-byte
+ * little-endian length, then "score:index[:label]". */
+static void test_binary_classification(void **st)
+{
+    (void)st;
+    static uint8_t resp[512];
+    static const char *const strs[] = { "0.8:3:cat", "0.1:0:dog", "15.5:12", "9.0:7" };
+    size_t body = 0;
+    for (int i = 0; i < 4; i++)
+        body += 4 + strlen(strs[i]);
+    char jresp[256];
+    snprintf(jresp, sizeof jresp, "{\"outputs\":[{\"name\":\"probs\",\"shape\":[2,2],"
+             "\"datatype\":\"BYTES\",\"parameters\":{\"binary_data_size\":%zu}}]}", body);
+    size_t m = strlen(jresp);
+    memcpy(resp, jresp, m);
+    for (int i = 0; i < 4; i++) {
+        m += put_le(resp + m, strlen(strs[i]), 4);
+        memcpy(resp + m, strs[i], strlen(strs[i]));
+        m += strlen(strs[i]);
+    }
+    char rhdrlen[24];
+    snprintf(rhdrlen, sizeof rhdrlen, "%zu", strlen(jresp));
+    const char *jreq = "{\"inputs\": [{\"name\": \"x\", \"shape\": [2, 2], \"datatype\": \"FP32\","
+                       " \"data\": [1, 2, 3, 4]}], \"outputs\": [{\"name\": \"probs\", \"parameters\":"
+                       " {\"classification\": 2, \"binary_data\": true}}]}";
+    txn("/v2/models/resnet/infer", jreq, strlen(jreq), (const char *)resp, m, 200);
+    hresp[0] = (struct ig_http_header){ sp("Inference-Header-Content-Length"), sp(rhdrlen) };
+    T.n_resp_headers = 1;
+    const char *why;
+    assert_int_equal(decode(&why), IG_OK);
+    assert_false(ev.flags & IG_EV_MALFORMED);
+    assert_int_equal(ev.protocol, IG_PROTO_OIP_V2_BINARY);
+    assert_non_null(ev.labels);
+    assert_int_equal(ev.labels[0], 3);
+    assert_int_equal(ev.labels[1], 12);
+    assert_null(ev.scores);
+
+    /* a string length running past the binary data: malformed, no labels */
+    put_le(resp + strlen(jresp), 200, 4);
+    txn("/v2/models/resnet/infer", jreq, strlen(jreq), (const char *)resp, m, 200);
+    T.n_resp_headers = 1;
+    assert_int_equal(decode(&why), IG_OK);
+    assert_true(ev.flags & IG_EV_MALFORMED);
+    assert_null(ev.labels);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_label_output),
         cmocka_unit_test(test_classification_extension),
+        cmocka_unit_test(test_binary_classification),
         cmocka_unit_test(test_binary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
