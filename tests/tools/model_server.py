@@ -3,7 +3,7 @@
 Serving REST (:predict with instances or inputs, :classify, :regress; model "objs" answers one object
 per row, model "logits" answers logits) and Open Inference Protocol v2
 (JSON, and Triton's binary tensor extension for requests and responses, every datatype;
-BYTES inputs are not features). HTTP/1.1
+BYTES inputs are not features; the classification extension, JSON or binary). HTTP/1.1
 keep-alive; gzip and deflate request bodies are decoded (Content-Encoding); a request header
 X-Test-Encode: gzip or deflate, and/or chunked, asks for the response body encoded and/or sent
 chunked in several pieces. Scores are a deterministic function of the inputs.
@@ -141,6 +141,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             feats = part if feats is None else [a + b for a, b in zip(feats, part)]
         probs = [scores_for(r) for r in feats]
         flat = [p for r in probs for p in r]
+        req_out = (head.get("outputs") or [{}])[0].get("parameters", {})
+        if req_out.get("classification"):
+            return self.oip_classification(m, head, probs, req_out)
         out = {"model_name": m.group(1), "model_version": m.group(2) or "1", "id": head.get("id", ""),
                "outputs": [{"name": "probs", "datatype": "FP32", "shape": [len(probs), CLASSES]}]}
         want_bin = any(o.get("parameters", {}).get("binary_data") for o in head.get("outputs", []))
@@ -153,6 +156,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             out["outputs"][0]["data"] = flat
             self.reply(200, json.dumps(out).encode())
+
+
+    def oip_classification(self, m, head, probs, req_out):
+        """Triton's classification extension: the top-c "score:index:label" strings per row
+        (BYTES), in JSON or, when asked, binary (4-byte little-endian length prefixes)."""
+        c = req_out["classification"]
+        strs = []
+        for r in probs:
+            top = sorted(range(len(r)), key=lambda j: -r[j])[:c]
+            strs += ["%f:%d:class%d" % (r[j], j, j) for j in top]
+        out = {"model_name": m.group(1), "model_version": m.group(2) or "1",
+               "outputs": [{"name": "probs", "datatype": "BYTES", "shape": [len(probs), c]}]}
+        if req_out.get("binary_data"):
+            data = b"".join(struct.pack("<I", len(x)) + x.encode() for x in strs)
+            out["outputs"][0]["parameters"] = {"binary_data_size": len(data)}
+            j = json.dumps(out).encode()
+            return self.reply(200, j + data, "application/octet-stream",
+                              {"Inference-Header-Content-Length": str(len(j))})
+        out["outputs"][0]["data"] = strs
+        self.reply(200, json.dumps(out).encode())
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

@@ -104,11 +104,14 @@ class Client:
             self.kserve("iris", "1", "predict", {"instances": rows}, rows, enc, gz_req)
 
     # ---- OIP v2 (JSON and Triton binary) ----
-    def oip(self, model, version, inputs, bin_out, enc="", gz_req=False):
-        """inputs: list of (name, datatype, rows, cols, values, binary)."""
+    def oip(self, model, version, inputs, bin_out, enc="", gz_req=False, classes=0):
+        """inputs: list of (name, datatype, rows, cols, values, binary); classes: ask for
+        Triton's classification output (top <classes> per row) instead of scores."""
         head = {"id": "x", "inputs": [], "outputs": [{"name": "probs"}]}
         if bin_out:
             head["outputs"][0]["parameters"] = {"binary_data": True}
+        if classes:
+            head["outputs"][0].setdefault("parameters", {})["classification"] = classes
         blob = b""
         for name, dt, r, c, v, binary in inputs:
             t = {"name": name, "shape": [r, c], "datatype": dt}
@@ -133,6 +136,24 @@ class Client:
         rh = json.loads(dec[:int(hl)] if hl else dec)
         o = rh["outputs"][0]
         k = o["shape"][1]
+        if classes:
+            if hl:   # BYTES: 4-byte little-endian length, then the string
+                b, strs = dec[int(hl):], []
+                while b:
+                    n = struct.unpack("<I", b[:4])[0]
+                    strs.append(b[4:4 + n].decode())
+                    b = b[4 + n:]
+            else:
+                strs = o["data"]
+            labels = [int(strs[r * k].split(":")[1]) for r in range(o["shape"][0])]
+            feats = [v for _, _, _, _, v, _ in inputs][0]
+            c = inputs[0][3]
+            feats = [feats[i * c:(i + 1) * c] for i in range(inputs[0][2])]
+            self.expect(protocol="oip_v2_binary" if (blob or hl) else "oip_v2", model=model,
+                        version=version or rh["model_version"], route=path, status=200,
+                        rows=len(feats), features=c, outputs=0, inputs=feats, scores=None,
+                        labels=labels, **sizes)
+            return
         flat = list(struct.unpack("<%df" % ((len(dec) - int(hl)) // 4), dec[int(hl):])) if hl else o["data"]
         scores = [flat[i * k:(i + 1) * k] for i in range(o["shape"][0])]
         feats = None
@@ -167,6 +188,8 @@ class Client:
             ("i64", "INT64", 2, 1, ints(-(1 << 24), 1 << 24, 2), True),
             ("h", "FP16", 2, 2, self.vals(4), True), ("d", "FP64", 2, 2, self.vals(4), True),
             ("s", "BYTES", 2, 1, [b"ab", b"xyz"], True)], True)
+        self.oip("tritoncls", None, [("x", "FP32", 3, 4, self.vals(12), False)], False, classes=2)
+        self.oip("tritoncls", None, [("x", "FP32", 2, 4, self.vals(8), True)], True, classes=2)
         self.oip("multi", "2", [("s", "BYTES", 2, 1, ["one", "two"], False),
                                 ("x", "INT64", 2, 3, ints(-1000, 1000, 6), False)], False)
 
