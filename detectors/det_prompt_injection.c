@@ -10,7 +10,8 @@
  *     each adding its weight once.
  * A request fires when the sum reaches threshold, so one weak phrase is not an alert.
  * When the plain text (no folding, no Base64) would not have fired, the finding adds
- * AML.T0068 (prompt obfuscation). */
+ * AML.T0068 (prompt obfuscation). When the content of a tool/function message fires on its
+ * own, the injection is indirect: AML.T0051.001 instead of .000. */
 #include <inferguard/detector.h>
 
 #include "text/hsdb.h"
@@ -269,6 +270,45 @@ static double score(const struct pi_global *g, struct ig_scratch *sc, struct ig_
     return s;
 }
 
+/* Does a line of the prompt start with this role ("tool: ...")? */
+static bool role_at(const uint8_t *p, size_t n, size_t i, const char *role)
+{
+    size_t l = strlen(role);
+    return (i == 0 || p[i - 1] == '\n') && i + l <= n && !memcmp(p + i, role, l);
+}
+
+static bool is_tool_line(const uint8_t *p, size_t n, size_t i)
+{
+    return role_at(p, n, i, "tool: ") || role_at(p, n, i, "function: ");
+}
+
+static bool is_turn_line(const uint8_t *p, size_t n, size_t i)
+{
+    return is_tool_line(p, n, i) || role_at(p, n, i, "user: ") || role_at(p, n, i, "assistant: ");
+}
+
+/* Indirect injection: does the content of a tool/function message (retrieved documents,
+ * tool output) reach the threshold on its own? The adapter joins messages as
+ * "role: content" lines. */
+static bool indirect(const struct pi_global *g, struct ig_scratch *sc, struct ig_span p,
+                     const struct ig_event *ev)
+{
+    for (size_t i = 0; i < p.n; i++) {
+        if (!is_tool_line(p.p, p.n, i))
+            continue;
+        size_t e = i + 1;
+        while (e < p.n && !is_turn_line(p.p, p.n, e))
+            e++;
+        struct pi_hits h;
+        struct pi_grammar gr;
+        struct ig_span seg = { p.p + i, e - i };
+        if (score(g, sc, seg, IG_NORM_FOLD | IG_NORM_B64, ev, &h, &gr, NULL, 0) >= g->threshold)
+            return true;
+        i = e - 1;
+    }
+    return false;
+}
+
 static void add_atlas(struct ig_finding *f, const char *id)
 {
     for (int k = 0; k < IG_FINDING_MAX_ATTACKS; k++) {
@@ -299,6 +339,7 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     struct pi_hits plain_hits;
     struct pi_grammar plain_gr;
     double plain = score(g, call->scratch, ev->prompt, 0, ev, &plain_hits, &plain_gr, NULL, 0);
+    bool ind = indirect(g, call->scratch, ev->prompt, ev);
 
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
@@ -311,11 +352,13 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     f.confidence_id = s >= 2 * g->threshold ? 3 : 2;
     f.analytic_type = 1;
     f.queries_seen = call->client_queries;
-    if (gr.score >= 0.75 || (gr.score > 0 && hits.n == 0))
-        add_atlas(&f, "AML.T0051.000");
+    /* injected through tool output or retrieved content: indirect, not direct */
+    const char *inj = ind ? "AML.T0051.001" : "AML.T0051.000";
+    if (ind || gr.score >= 0.75 || (gr.score > 0 && hits.n == 0))
+        add_atlas(&f, inj);
     for (uint32_t i = 0; i < hits.n; i++)
         for (uint32_t a = 0; a < hits.rule[i]->atlas.n; a++)
-            add_atlas(&f, hits.rule[i]->atlas.v[a]);
+            add_atlas(&f, strcmp(hits.rule[i]->atlas.v[a], "AML.T0051.000") ? hits.rule[i]->atlas.v[a] : inj);
     if (plain < g->threshold)
         add_atlas(&f, "AML.T0068");
     char names[256] = "";
@@ -326,6 +369,7 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
         ig_finding_evidence(&f, "rules", names);
     if (gr.score > 0)
         ig_finding_evidence(&f, "override_phrase", phrase);
+    ig_finding_evidence(&f, "source", ind ? "tool_or_retrieved_content" : "user");
     ig_finding_score(&f, "score", s);
     ig_finding_score(&f, "threshold", g->threshold);
     ig_finding_score(&f, "grammar", gr.score);
