@@ -4,14 +4,19 @@ completions (with usage; with "stream": true as server-sent events over chunked
 encoding, every event split across several small TCP writes, usage in the last chunk,
 per-token logprobs when asked),
 completions (with "logprobs": token_logprobs), embeddings. HTTP/1.1 keep-alive. Answers
-are deterministic functions of the request. Usage: openai_adapter_server.py --portfile FILE"""
+are deterministic functions of the request. Also: "n" choices, multi-part message contents,
+base64 embeddings, Azure paths (/openai/deployments/{d}/..., the deployment as model), and
+model "missing" answers 404. Usage: openai_adapter_server.py --portfile FILE"""
 import argparse
+import base64
 import http.server
 import json
 import os
 import socket
 import socketserver
+import struct
 import time
+import urllib.parse
 
 WORDS = ["alpha", "beta", "gamma", "delta", "épsilon", "zeta", "eta", "θeta", "iota", "kappa"]
 
@@ -48,16 +53,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         req = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-        if self.path.endswith("/chat/completions"):
+        path = urllib.parse.urlsplit(self.path).path
+        if path.startswith("/openai/deployments/"):   # Azure: the model is in the path
+            req.setdefault("model", path.split("/")[3])
+        if req.get("model") == "missing":
+            body = b'{"error":{"message":"model not found","type":"invalid_request_error"}}'
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        if path.endswith("/chat/completions"):
             return self.chat(req)
-        if self.path.endswith("/completions"):
+        if path.endswith("/completions"):
             return self.completions(req)
-        if self.path.endswith("/embeddings"):
+        if path.endswith("/embeddings"):
             return self.embeddings(req)
         self.send_error(404)
 
     def chat(self, req):
-        text = "\n".join(m["content"] for m in req["messages"])
+        text = "\n".join(m["content"] if isinstance(m["content"], str) else
+                         " ".join(p.get("text", "") for p in m["content"]) for m in req["messages"])
         ntok = req.get("max_tokens", 8)
         toks = words_for(text, ntok)
         usage = {"prompt_tokens": len(text.split()), "completion_tokens": ntok,
@@ -65,8 +82,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not req.get("stream"):
             return self.send_json({
                 "id": "chatcmpl-1", "object": "chat.completion", "model": req["model"],
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": " ".join(toks)}}],
+                "choices": [{"index": i, "finish_reason": "stop",
+                             "message": {"role": "assistant",
+                                         "content": " ".join(words_for(text + str(i), ntok))
+                                         if i else " ".join(toks)}}
+                            for i in range(req.get("n", 1))],
                 "usage": usage})
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -110,6 +130,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         data = [{"object": "embedding", "index": i,
                  "embedding": [((sum(s.encode()) * (j + 3)) % 97 - 48) / 64.0 for j in range(dim)]}
                 for i, s in enumerate(inputs)]
+        if req.get("encoding_format") == "base64":   # little-endian float32, base64
+            for d in data:
+                d["embedding"] = base64.b64encode(struct.pack("<%df" % dim, *d["embedding"])).decode()
         n = sum(len(s.split()) for s in inputs)
         self.send_json({"object": "list", "model": req["model"], "data": data,
                         "usage": {"prompt_tokens": n, "total_tokens": n}})

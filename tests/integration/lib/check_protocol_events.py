@@ -3,7 +3,7 @@
 exchange must produce: same count, and in time order every expected key equal — tensors
 (inputs, scores) float32 bit for bit, labels, shapes, model and version, protocol, route,
 status, texts, token counts, streamed, body sizes (resp_bytes only when not chunked),
-"logits" (the flag); a null "labels", "inputs" or "scores" means the event has none. Events must not be malformed.
+"logits" and "error" (the flags); a null "labels", "inputs" or "scores" means the event has none. Events must not be malformed.
 Exits 1 with every difference of the first bad event. Usage: check_protocol_events.py
 EXPECTED.jsonl EVENTS.jsonl CLIENT_IP"""
 import json
@@ -35,8 +35,8 @@ def diff(exp, ev, client_ip):
             ok = "labels" not in ev
         elif k == "resp_bytes" and want is None:
             ok = True
-        elif k == "logits":
-            got = "logits" in ev.get("flags", [])
+        elif k in ("logits", "error"):
+            got = k in ev.get("flags", [])
             ok = got == want
         else:
             ok = got == want

@@ -3,6 +3,7 @@
 connections with one request of every protocol form inferguard decodes, and writes the
 event each exchange must produce (JSON lines, in send order) from what was actually sent
 and received. Usage: protocols_client.py MODEL_PORT OPENAI_PORT OUT.jsonl [ROUNDS]"""
+import base64
 import gzip
 import http.client
 import json
@@ -31,6 +32,8 @@ class Client:
         self.o = http.client.HTTPConnection("127.0.0.1", oport, timeout=10)
         self.out = out
         self.rnd = random.Random(7)
+        self.allow_error = False
+        self.status = 0
 
     def vals(self, n):
         # multiples of 1/64: exact in float32, so text and float agree bit for bit
@@ -52,8 +55,9 @@ class Client:
         chunked = r.getheader("Transfer-Encoding") == "chunked"
         ce = r.getheader("Content-Encoding")
         dec = gzip.decompress(raw) if ce == "gzip" else zlib.decompress(raw) if ce == "deflate" else raw
-        if r.status != 200:
+        if r.status != 200 and not self.allow_error:
             sys.exit(f"{path}: HTTP {r.status}")
+        self.status = r.status
         return r, dec, {"req_bytes": len(body), "resp_bytes": None if chunked else len(raw)}
 
     def expect(self, **kw):
@@ -238,11 +242,38 @@ class Client:
                     status=200, prompt=prompt, completion=ch["text"], rows=len(probs), outputs=1,
                     scores=probs, labels=None, prompt_tokens=resp["usage"]["prompt_tokens"],
                     completion_tokens=resp["usage"]["completion_tokens"], streamed=False, **sizes)
+        # two choices, multi-part content, Azure path with a query (model from the deployment)
+        parts = [{"type": "text", "text": "look at"}, {"type": "image_url", "image_url": {"url": "data:,"}},
+                 {"type": "text", "text": f"this {n}"}]
+        path = "/openai/deployments/gpt-az/chat/completions"
+        dec, sizes = self.openai(path + "?api-version=2024-02-01",
+                                 {"n": 2, "max_tokens": 4, "messages": [{"role": "user", "content": parts}]})
+        resp = json.loads(dec)
+        self.expect(protocol="openai_chat", model="gpt-az", route=path, status=200,
+                    prompt=f"user: look at this {n}", completion="\n".join(
+                        c["message"]["content"] for c in resp["choices"]),
+                    prompt_tokens=resp["usage"]["prompt_tokens"],
+                    completion_tokens=resp["usage"]["completion_tokens"], streamed=False, **sizes)
+        self.allow_error = True
+        dec, sizes = self.openai("/v1/chat/completions", {"model": "missing", "messages": [
+            {"role": "user", "content": "hello?"}]})
+        self.allow_error = False
+        if self.status != 404:
+            sys.exit(f"model 'missing' answered {self.status}")
+        self.expect(protocol="openai_chat", model="missing", route="/v1/chat/completions",
+                    status=404, error=True, prompt="user: hello?", completion_tokens=0, **sizes)
         inputs = [f"first text {n}", "second text", "третий"]
         dec, sizes = self.openai("/v1/embeddings", {"model": "emb-small", "input": inputs})
         vecs = [d["embedding"] for d in json.loads(dec)["data"]]
         self.expect(protocol="openai_embeddings", model="emb-small", route="/v1/embeddings",
                     status=200, prompt="\n".join(inputs), rows=len(vecs), outputs=len(vecs[0]),
+                    scores=vecs, labels=None, **sizes)
+        dec, sizes = self.openai("/v1/embeddings", {"model": "emb-small", "input": inputs[:2],
+                                                    "encoding_format": "base64"})
+        vecs = [list(struct.unpack("<%df" % (len(base64.b64decode(d["embedding"])) // 4),
+                                   base64.b64decode(d["embedding"]))) for d in json.loads(dec)["data"]]
+        self.expect(protocol="openai_embeddings", model="emb-small", route="/v1/embeddings",
+                    status=200, prompt="\n".join(inputs[:2]), rows=len(vecs), outputs=len(vecs[0]),
                     scores=vecs, labels=None, **sizes)
 
 
