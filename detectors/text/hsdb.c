@@ -17,6 +17,7 @@ struct hs_rule {
     uint32_t max_len;        /* longest match the start search looks back over */
     hs_database_t *som_db;   /* the rule's patterns with start tracking, run on a window */
     uint8_t *extend;         /* params.extend_left as a 256-byte set, or NULL */
+    uint8_t *trim;           /* params.trim_left as a 256-byte set, or NULL */
 };
 
 struct hs_point {
@@ -113,6 +114,33 @@ out:
     return rc;
 }
 
+/* A character set such as "A-Za-z0-9._%+-" (ranges a-b, a trailing '-' literal, a
+ * leading '^' negates) as a 256-byte table in *out; NULL spec leaves *out NULL. */
+static int char_set(const char *spec, uint8_t **out)
+{
+    *out = NULL;
+    if (!spec)
+        return IG_OK;
+    uint8_t *t = calloc(256, 1);
+    if (!t)
+        return IG_ENOMEM;
+    bool neg = spec[0] == '^';
+    for (size_t k = neg; spec[k]; k++) {
+        uint8_t a = (uint8_t)spec[k], b = a;
+        if (spec[k + 1] == '-' && spec[k + 2]) {
+            b = (uint8_t)spec[k + 2];
+            k += 2;
+        }
+        for (unsigned c = a; c <= b; c++)
+            t[c] = 1;
+    }
+    if (neg)
+        for (int c = 0; c < 256; c++)
+            t[c] = !t[c];
+    *out = t;
+    return IG_OK;
+}
+
 /* The rule's own start-tracking database, searched only around candidate matches. */
 static int compile_som(struct hs_rule *h, char *err, size_t errlen)
 {
@@ -179,21 +207,11 @@ int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const 
         h->som = h->validators || !strcmp(ig_rule_str(ru, "form", "raw"), "raw");
         h->min_entropy = ig_rule_num(ru, "min_entropy", 3.0);
         h->context = ig_rule_str(ru, "context", NULL);
-        const char *ext = ig_rule_str(ru, "extend_left", NULL);
-        if (ext && !(h->extend = calloc(256, 1))) {
+        if (char_set(ig_rule_str(ru, "extend_left", NULL), &h->extend) != IG_OK ||
+            char_set(ig_rule_str(ru, "trim_left", NULL), &h->trim) != IG_OK) {
             snprintf(err, errlen, "out of memory");
             rc = IG_ENOMEM;
             goto fail;
-        }
-        /* "A-Za-z0-9._%+-": ranges a-b, a trailing '-' is literal */
-        for (size_t k = 0; ext && ext[k]; k++) {
-            uint8_t a = (uint8_t)ext[k], b = a;
-            if (ext[k + 1] == '-' && ext[k + 2]) {
-                b = (uint8_t)ext[k + 2];
-                k += 2;
-            }
-            for (unsigned c = a; c <= b; c++)
-                h->extend[c] = 1;
         }
         double ml = ig_rule_num(ru, "max_len", 1024);
         h->max_len = ml >= 16 && ml <= 65536 ? (uint32_t)ml : 1024;
@@ -271,6 +289,7 @@ void ig_hsdb_free(struct ig_hsdb *db)
     for (uint32_t i = 0; i < db->nrules; i++) {
         hs_free_database(db->rules[i].som_db);
         free(db->rules[i].extend);
+        free(db->rules[i].trim);
     }
     free(db->rules);
     free(db);
@@ -391,7 +410,10 @@ static bool find_start(const struct hs_rule *h, const uint8_t *text, unsigned lo
     /* patterns anchored on a cheap literal (an e-mail's '@') reach back here instead */
     while (h->extend && *from > 0 && to - *from < h->max_len && h->extend[text[*from - 1]])
         --*from;
-    return true;
+    /* patterns anchored on context words ("ssn: ...") report only the value after them */
+    while (h->trim && *from < to && h->trim[text[*from]])
+        ++*from;
+    return *from < to;
 }
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to,

@@ -25,7 +25,9 @@ struct ig_hsdb_scratch;
  * rule's own start-tracking database over the params.max_len bytes (default 1024) before
  * the match end; a match longer than that is missed. params.extend_left (a character set
  * such as "A-Za-z0-9._%+-") then moves the start left over those characters, so a pattern
- * can begin at a cheap anchor (an e-mail's '@') and still report the whole value. */
+ * can begin at a cheap anchor (an e-mail's '@') and still report the whole value;
+ * params.trim_left ("^0-9": a leading '^' negates) moves it right over those characters, so
+ * a pattern can start with its context words and still report only the value. */
 enum ig_hsdb_validator {
     IG_VAL_LUHN = 1u << 0, IG_VAL_IBAN = 1u << 1, IG_VAL_SSN = 1u << 2,
     IG_VAL_ENTROPY = 1u << 3, IG_VAL_JWT = 1u << 4, IG_VAL_NOT_EXAMPLE = 1u << 5,

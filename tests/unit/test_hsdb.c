@@ -170,6 +170,21 @@ static void test_extend_left(void **st)
     ig_hsdb_scratch_free(s);
     ig_hsdb_free(db);
     ig_rules_free(r);
+    /* trim_left: the match starts at the context word, the report at the digits */
+    r = load("- rule: ssn\n  detector: d\n  patterns: ['ssn\\D{0,10}\\d{9}']\n"
+             "  validators: [ssn]\n  params: {trim_left: '^0-9'}\n");
+    s = NULL;
+    assert_int_equal(ig_hsdb_build(r, NULL, NULL, &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_scratch_fit(db, &s), IG_OK);
+    t = "my ssn: 219099999";
+    memset(&rc, 0, sizeof rc);
+    ig_hsdb_scan(db, IG_SCAN_RESPONSE, (const uint8_t *)t, strlen(t), NULL, NULL, s, on_m, &rc);
+    assert_int_equal(rc.n, 1);
+    assert_int_equal(rc.from[0], 8);
+    assert_int_equal(rc.to[0], 17);
+    ig_hsdb_scratch_free(s);
+    ig_hsdb_free(db);
+    ig_rules_free(r);
 }
 
 static void count_report(void *ctx, const char *msg)
