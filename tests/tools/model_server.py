@@ -4,7 +4,7 @@ Serving REST (:predict with instances or inputs, :classify, :regress; model "obj
 per row, model "logits" answers logits) and Open Inference Protocol v2
 (JSON, and Triton's binary tensor extension for requests and responses, every datatype;
 BYTES inputs are not features; the classification extension, JSON or binary). HTTP/1.1
-keep-alive; gzip and deflate request bodies are decoded (Content-Encoding); a request header
+keep-alive; chunked, gzip and deflate request bodies are decoded (Content-Encoding); a request header
 X-Test-Encode: gzip or deflate, and/or chunked, asks for the response body encoded and/or sent
 chunked in several pieces. Scores are a deterministic function of the inputs.
 Usage: model_server.py --portfile FILE [--port 0]"""
@@ -85,7 +85,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def do_POST(self):
-        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.headers.get("Transfer-Encoding") == "chunked":
+            raw = b""
+            while True:
+                n = int(self.rfile.readline().split(b";")[0], 16)
+                raw += self.rfile.read(n)
+                self.rfile.readline()
+                if n == 0:
+                    break
+        else:
+            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.headers.get("Content-Encoding") == "gzip":
             raw = gzip.decompress(raw)
         elif self.headers.get("Content-Encoding") == "deflate":

@@ -2,7 +2,7 @@
 """Compares inferguard's --events output with the events protocols_client.py says each
 exchange must produce: same count, and in time order every expected key equal — tensors
 (inputs, scores) float32 bit for bit, labels, shapes, model and version, protocol, route,
-status, texts, token counts, streamed, body sizes (resp_bytes only when not chunked),
+status, texts, token counts, streamed, body sizes (only when not chunked),
 "logits" and "error" (the flags); a null "labels", "inputs" or "scores" means the event has none. Events must not be malformed.
 Exits 1 with every difference of the first bad event. Usage: check_protocol_events.py
 EXPECTED.jsonl EVENTS.jsonl CLIENT_IP"""
@@ -33,7 +33,7 @@ def diff(exp, ev, client_ip):
             ok = got is not None and len(got) == len(want) and flat(got) == flat(want)
         elif k == "labels" and want is None:
             ok = "labels" not in ev
-        elif k == "resp_bytes" and want is None:
+        elif k in ("req_bytes", "resp_bytes") and want is None:
             ok = True
         elif k in ("logits", "error"):
             got = k in ev.get("flags", [])

@@ -49,7 +49,13 @@ class Client:
         elif gz_req:
             body = gzip.compress(body)
             h["Content-Encoding"] = "gzip"
-        conn.request("POST", path, body, h)
+        if h.pop("X-Test-Chunked-Request", None):   # request body sent chunked, in pieces
+            pieces = [body[i:i + 50] for i in range(0, len(body), 50)]
+            conn.request("POST", path, iter(pieces), h, encode_chunked=True)
+            req_bytes = None
+        else:
+            conn.request("POST", path, body, h)
+            req_bytes = len(body)
         r = conn.getresponse()
         raw = r.read()
         chunked = r.getheader("Transfer-Encoding") == "chunked"
@@ -58,15 +64,16 @@ class Client:
         if r.status != 200 and not self.allow_error:
             sys.exit(f"{path}: HTTP {r.status}")
         self.status = r.status
-        return r, dec, {"req_bytes": len(body), "resp_bytes": None if chunked else len(raw)}
+        return r, dec, {"req_bytes": req_bytes, "resp_bytes": None if chunked else len(raw)}
 
     def expect(self, **kw):
         self.out.write(json.dumps(kw) + "\n")
 
     # ---- KServe v1 ----
-    def kserve(self, model, version, verb, body, rows_in, enc="", gz_req=False):
+    def kserve(self, model, version, verb, body, rows_in, enc="", gz_req=False, extra=None):
         path = f"/v1/models/{model}" + (f"/versions/{version}" if version else "") + f":{verb}"
         hdr = {"X-Test-Encode": enc} if enc else {}
+        hdr.update(extra or {})
         r, dec, sizes = self.post(self.m, path, json.dumps(body).encode(), hdr, gz_req)
         resp = json.loads(dec)
         if verb == "classify":
@@ -95,6 +102,9 @@ class Client:
                     [a[i] + [b[i]] for i in range(3)])
         rows = [self.vals(4) for _ in range(2)]
         self.kserve("iris", None, "classify", {"instances": rows}, rows)
+        rows = [self.vals(8) for _ in range(3)]
+        self.kserve("iris", None, "predict", {"instances": rows}, rows, "chunked",
+                    extra={"X-Test-Chunked-Request": "1"})
         rows = [self.vals(3) for _ in range(2)]
         self.kserve("house", None, "regress", {"examples": [{"a": r[0], "b": r[1:]} for r in rows]},
                     rows)
