@@ -7,7 +7,9 @@
 #include "capture/capture.h"
 
 /* Kernel ring for live capture: bursts of large bodies must not overflow it between polls. */
-#define IG_CAPTURE_BUFFER_BYTES (32u << 20)
+#define IG_CAPTURE_BUFFER_BYTES (64u << 20)
+/* Packets wait at most this long in the kernel ring before libpcap hands them over. */
+#define IG_CAPTURE_TIMEOUT_MS 50
 #define IG_CAPTURE_MAX_SKIP 4096
 
 struct ig_capture {
@@ -62,7 +64,10 @@ int ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snap
         snaplen = 262144;
     pcap_set_snaplen(p, (int)snaplen);
     pcap_set_promisc(p, 0);          /* a sidecar sees its own pod's traffic */
-    pcap_set_immediate_mode(p, 1);   /* deliver as packets arrive: the capture clock drives timers */
+    /* Not immediate mode: on Linux that switches libpcap to fixed ring slots of snaplen
+     * bytes, so a 64 MiB ring held only ~256 loopback-sized packets and bursts were lost.
+     * Block mode packs packets by size; the timeout bounds how late a quiet link delivers. */
+    pcap_set_timeout(p, IG_CAPTURE_TIMEOUT_MS);
     pcap_set_buffer_size(p, (int)IG_CAPTURE_BUFFER_BYTES);
     pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
     int rc = pcap_activate(p);
@@ -129,8 +134,12 @@ void ig_capture_break(struct ig_capture *c)
     pcap_breakloop(c->p);
 }
 
-const struct ig_decode_stats *ig_capture_stats(const struct ig_capture *c)
+const struct ig_decode_stats *ig_capture_stats(struct ig_capture *c)
 {
+    struct pcap_stat ps;
+    /* Live: what the kernel dropped (ring full) or the interface lost, since open. */
+    if (c->live && pcap_stats(c->p, &ps) == 0)
+        c->st.kernel_drops = (uint64_t)ps.ps_drop + (uint64_t)ps.ps_ifdrop;
     return &c->st;
 }
 

@@ -28,6 +28,7 @@ struct ig_decode_stats {
     uint64_t bad_udp;            /* UDP length field inconsistent: skipped */
     uint64_t tcp_bad_options;    /* option list malformed: packet still used (stacks accept it) */
     uint64_t truncated_payload;  /* headers complete, payload cut by snaplen: used, flagged */
+    uint64_t kernel_drops;       /* live: packets the kernel ring or interface dropped */
 };
 
 /* Link types accepted besides libpcap's DLT_* values (LINKTYPE_RAW as stored in files). */
@@ -51,7 +52,8 @@ int  ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t sna
 int  ig_capture_next(struct ig_capture *c, struct ig_packet *out);
 int  ig_capture_fd(struct ig_capture *c);           /* live: selectable fd, else -1 */
 void ig_capture_break(struct ig_capture *c);
-const struct ig_decode_stats *ig_capture_stats(const struct ig_capture *c);
+/* Counters so far; for a live capture also reads the kernel's drop counters. */
+const struct ig_decode_stats *ig_capture_stats(struct ig_capture *c);
 uint64_t ig_capture_file_offset(const struct ig_capture *c);   /* for progress; 0 live */
 void ig_capture_close(struct ig_capture *c);
 

@@ -29,6 +29,53 @@ static void print_sink(void *ctx, const char *sink, const struct ig_sink_stats *
 
 #define U(x) ((unsigned long long)(x))
 
+struct drop_line { FILE *out; int n; };
+
+static void print_drop(void *ctx, const char *reason, uint64_t n)
+{
+    struct drop_line *dl = ctx;
+    fprintf(dl->out, "%s  %-58s %llu\n", dl->n++ ? "" : "  dropped:\n", reason, U(n));
+}
+
+void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_stats *c,
+                           const struct ig_flow_stats *f, const struct ig_http_stats *h,
+                           const struct ig_engine_stats *e, const struct ig_findings_stats *fs,
+                           void (*fn)(void *ctx, const char *reason, uint64_t n), void *ctx)
+{
+    static const char other[] = "other reasons";
+    struct { const char *what; uint64_t n; } drops[] = {
+        { "capture: unknown link type", c->unknown_linktype },
+        { "capture: truncated packet", c->truncated },
+        { "capture: payload cut by snaplen", c->truncated_payload },
+        { "capture: dropped by the kernel (capture ring full)", c->kernel_drops },
+        { "capture: bad UDP header", c->bad_udp },
+        { "capture: bad IP header", c->bad_ip },
+        { "capture: bad TCP header", c->bad_tcp },
+        { "capture: not IP", c->non_ip },
+        { "capture: IP fragment (not reassembled)", c->fragments },
+        { "flow: evicted at flow.max_flows", f->flows_evicted },
+        { "tcp: gap in stream (bytes missing from capture)", f->gaps },
+        { "tcp: bytes lost in gaps", f->gap_bytes },
+        { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
+        { "tcp: reassembly memory over flow.memcap", f->memcap_drops },
+        { "http: parse error", h->parse_errors },
+        { "http: transaction dropped (capture gap, >64 pipelined, cut at close)", h->gaps_dropped_txns },
+        { "http: body over http.*_body_limit (truncated)", h->body_truncated },
+        { "http: content decoding failed", h->decompress_errors },
+        { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
+        { "findings: encoding failed", fs->encode_errors },
+        { "findings: throttle group closed early (table full)", fs->evicted },
+        { "findings: ATLAS id not in rules/atlas.yaml (kept bare)", fs->atlas_unknown },
+    };
+    for (size_t i = 0; i < IG_ARRAY_LEN(drops); i++)
+        if (drops[i].n)
+            fn(ctx, drops[i].what, drops[i].n);
+    for (uint32_t i = 0; i < p->drops.nrows; i++)
+        fn(ctx, p->drops.row[i].reason, p->drops.row[i].n);
+    if (p->drops.other)
+        fn(ctx, other, p->drops.other);
+}
+
 void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
 {
     const struct ig_decode_stats *c = &p->capture;
@@ -87,38 +134,9 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     ig_findings_sink_stats(p->findings, print_sink, out);
 
     /* Every drop counter, with its reason; zero counters are left out. */
-    struct { const char *what; uint64_t n; } drops[] = {
-        { "capture: unknown link type", c->unknown_linktype },
-        { "capture: truncated packet", c->truncated },
-        { "capture: payload cut by snaplen", c->truncated_payload },
-        { "capture: bad UDP header", c->bad_udp },
-        { "capture: bad IP header", c->bad_ip },
-        { "capture: bad TCP header", c->bad_tcp },
-        { "capture: not IP", c->non_ip },
-        { "capture: IP fragment (not reassembled)", c->fragments },
-        { "flow: evicted at flow.max_flows", f->flows_evicted },
-        { "tcp: gap in stream (bytes missing from capture)", f->gaps },
-        { "tcp: bytes lost in gaps", f->gap_bytes },
-        { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
-        { "tcp: reassembly memory over flow.memcap", f->memcap_drops },
-        { "http: parse error", h->parse_errors },
-        { "http: transaction dropped (capture gap, >64 pipelined, cut at close)", h->gaps_dropped_txns },
-        { "http: body over http.*_body_limit (truncated)", h->body_truncated },
-        { "http: content decoding failed", h->decompress_errors },
-        { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
-        { "findings: encoding failed", fs->encode_errors },
-        { "findings: throttle group closed early (table full)", fs->evicted },
-        { "findings: ATLAS id not in rules/atlas.yaml (kept bare)", fs->atlas_unknown },
-    };
-    n = 0;
-    for (size_t i = 0; i < IG_ARRAY_LEN(drops); i++)
-        if (drops[i].n)
-            fprintf(out, "%s  %-58s %llu\n", n++ ? "" : "  dropped:\n", drops[i].what, U(drops[i].n));
-    for (uint32_t i = 0; i < p->drops.nrows; i++)
-        fprintf(out, "%s  %-58s %llu\n", n++ ? "" : "  dropped:\n", p->drops.row[i].reason,
-                U(p->drops.row[i].n));
-    if (p->drops.other)
-        fprintf(out, "  %-58s %llu\n", "other reasons", U(p->drops.other));
+    struct drop_line dl = { out, 0 };
+    ig_pipeline_each_drop(p, c, f, h, e, fs, print_drop, &dl);
+    n = dl.n;
     if (!n)
         fprintf(out, "  dropped     nothing\n");
 }
