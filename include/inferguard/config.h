@@ -84,6 +84,9 @@ struct ig_config {
 
     /* drift.* */
     char     reports_dir[IG_CONFIG_PATH_MAX];    /* drift.reports_dir, "" = off */
+
+    /* http.* (inferguard run) */
+    char     http_listen[128];   /* http.listen: /healthz /readyz /metrics /reports, "" = off */
 };
 
 void ig_config_defaults(struct ig_config *c);

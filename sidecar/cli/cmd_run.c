@@ -1,15 +1,22 @@
 /* inferguard run: the sidecar daemon. Captures live on an interface until SIGINT/SIGTERM,
  * driven by a libevent loop (packets when the capture fd is readable, a one-second timer
- * for idle timeouts and windows), then flushes and prints the same summary as analyze. */
+ * for idle timeouts and windows, SIGHUP for a rules reload, and the HTTP endpoint of
+ * http.listen), then flushes and prints the same summary as analyze. */
 #include <event2/event.h>
 #include <getopt.h>
+#include <inferguard/log.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
 #include "cli/cli.h"
+#include "daemon/http_api.h"
+#include "daemon/metrics.h"
+#include "daemon/reload.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/snapshot.h"
 
 static void usage(FILE *out)
 {
@@ -28,7 +35,11 @@ static void usage(FILE *out)
         "      --kafka BROKERS   publish findings to Kafka\n"
         "      --topic NAME      Kafka topic\n"
         "      --workers N       1 or 2 threads (parsing | detection; default: detection.workers)\n"
+        "  -l, --listen ADDR     HTTP endpoint HOST:PORT for /healthz /readyz /metrics /reports\n"
+        "                        (default: http.listen; empty = off)\n"
         "  -q, --quiet / -v, --verbose / -h, --help\n\n"
+        "signals: SIGINT/SIGTERM flush and stop; SIGHUP reloads the rules directory (invalid\n"
+        "rules are refused and the running ones kept; a reload restarts per-client state)\n"
         "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 configuration or rules, 4 interface\n");
 }
 
@@ -36,6 +47,11 @@ struct run_state {
     struct event_base *base;
     struct ig_capture *cap;
     struct ig_pipeline *p;
+    const struct ig_config *cfg;
+    struct ig_rules *rules_first;   /* the findings stage keeps these to the end */
+    struct ig_rules *rules_now;     /* the engine's: rules_first or the last reload's */
+    struct ig_daemon_stats stats;
+    struct ig_pipeline_snapshot *snap;   /* one buffer, reused by every /metrics */
     uint64_t last_pkt_us;
     bool failed;
 };
@@ -77,6 +93,58 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     ig_pipeline_tick(s->p, wall_us());
 }
 
+/* SIGHUP: the rules directory is checked in full before the running engine is touched;
+ * an invalid set is refused with one error line and the running rules stay. */
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig; (void)what;
+    struct run_state *s = arg;
+    char err[512];
+    struct ig_rules *r = NULL;
+    const char *dir = s->cfg->rules_dir;
+    if (!dir[0] || ig_daemon_rules_load(dir, &r, err, sizeof err) < 0 ||
+        ig_pipeline_reload(s->p, r, err, sizeof err) < 0) {
+        if (!dir[0])
+            snprintf(err, sizeof err, "no rules directory configured (rules.dir)");
+        ig_rules_free(r);
+        s->stats.reload_failures++;
+        IG_LOG_ERROR("reload", "rules not reloaded, running rules kept: %s", err);
+        return;
+    }
+    /* The replaced engine is gone: nothing but the findings stage can hold old rules. */
+    if (s->rules_now != s->rules_first)
+        ig_rules_free(s->rules_now);
+    s->rules_now = r;
+    s->stats.reloads++;
+    s->stats.last_reload_s = wall_us() / 1000000u;
+    IG_LOG_INFO("reload", "rules reloaded from %s (reload %llu); per-client detector state starts afresh",
+                dir, (unsigned long long)s->stats.reloads);
+}
+
+static bool api_ready(void *ctx)
+{
+    struct run_state *s = ctx;
+    return s->stats.ready && !s->failed;
+}
+
+static int api_metrics(void *ctx, struct evbuffer *out)
+{
+    struct run_state *s = ctx;
+    ig_pipeline_snapshot(s->p, s->snap);
+    /* The capture layer's counters are added to the pipeline only at the end: here, live. */
+    const struct ig_decode_stats *c = ig_capture_stats(s->cap);
+    uint64_t *dst = (uint64_t *)&s->snap->capture;
+    const uint64_t *src = (const uint64_t *)c;
+    for (size_t i = 0; i < sizeof *c / sizeof(uint64_t); i++)
+        dst[i] += src[i];
+    return ig_metrics_render(s->snap, &s->stats, out);
+}
+
+static void api_counted(void *ctx)
+{
+    ((struct run_state *)ctx)->stats.http_requests++;
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     (void)what;
@@ -99,13 +167,14 @@ int ig_cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         IG_CLI_COMMON_OPTIONS,
         { "interface", required_argument, 0, 'i' }, { "bpf", required_argument, 0, 'b' },
+        { "listen", required_argument, 0, 'l' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
-    const char *iface = "lo", *bpf = NULL;
+    const char *iface = "lo", *bpf = NULL, *listen = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:b:h" IG_CLI_COMMON_SHORT, opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:b:l:h" IG_CLI_COMMON_SHORT, opts, NULL)) != -1) {
         int taken = ig_cli_common_opt(&o, c, optarg, "inferguard run");
         if (taken < 0)
             return IG_EXIT_USAGE;
@@ -114,6 +183,7 @@ int ig_cmd_run(int argc, char **argv)
         switch (c) {
         case 'i': iface = optarg; break;
         case 'b': bpf = optarg; break;
+        case 'l': listen = optarg; break;
         case 'h': usage(stdout); return IG_EXIT_OK;
         default: usage(stderr); return IG_EXIT_USAGE;
         }
@@ -128,6 +198,8 @@ int ig_cmd_run(int argc, char **argv)
     int rc = ig_cli_load(&o, "inferguard run", &cfg, &rules);
     if (rc)
         return rc;
+    if (listen)
+        snprintf(cfg.http_listen, sizeof cfg.http_listen, "%s", listen);
     char filter[IG_CONFIG_PATH_MAX];
     if (bpf)
         snprintf(filter, sizeof filter, "%s", bpf);
@@ -150,21 +222,55 @@ int ig_cmd_run(int argc, char **argv)
         ig_rules_free(rules);
         return IG_EXIT_CONFIG;
     }
+    s.cfg = &cfg;
+    s.rules_first = s.rules_now = rules;
+    s.stats.start_time_s = wall_us() / 1000000u;
+    s.snap = calloc(1, sizeof *s.snap);
     s.base = event_base_new();
+    struct ig_http_api *api = NULL;
+    if (!s.snap || !s.base) {
+        fprintf(stderr, "inferguard run: out of memory\n");
+        free(s.snap);
+        if (s.base)
+            event_base_free(s.base);
+        ig_pipeline_free(s.p);
+        ig_capture_close(s.cap);
+        ig_rules_free(rules);
+        return IG_EXIT_RUNTIME;
+    }
+    if (cfg.http_listen[0]) {
+        struct ig_http_api_hooks hooks = { &s, api_ready, api_metrics, api_counted };
+        if (ig_http_api_start(s.base, cfg.http_listen, cfg.reports_dir, &hooks, &api, err, sizeof err) < 0) {
+            fprintf(stderr, "inferguard run: %s\n", err);
+            free(s.snap);
+            event_base_free(s.base);
+            ig_pipeline_free(s.p);
+            ig_capture_close(s.cap);
+            ig_rules_free(rules);
+            return IG_EXIT_CONFIG;
+        }
+    }
     struct event *ev_pkt = event_new(s.base, ig_capture_fd(s.cap), EV_READ | EV_PERSIST, on_readable, &s);
     struct event *ev_tick = event_new(s.base, -1, EV_PERSIST, on_timer, &s);
     struct event *ev_int = evsignal_new(s.base, SIGINT, on_signal, &s);
     struct event *ev_term = evsignal_new(s.base, SIGTERM, on_signal, &s);
+    struct event *ev_hup = evsignal_new(s.base, SIGHUP, on_reload, &s);
     struct timeval one_sec = { 1, 0 }, poll_ms = { 0, 100000 };
     event_add(ev_pkt, NULL);
     event_add(ev_tick, &one_sec);
     event_add(ev_int, NULL);
     event_add(ev_term, NULL);
+    event_add(ev_hup, NULL);
     /* Some capture fds are not reliably selectable: poll them on a short timer too. */
     struct event *ev_poll = event_new(s.base, -1, EV_PERSIST, on_readable, &s);
     event_add(ev_poll, &poll_ms);
-    if (o.verbosity >= 0)
+    s.stats.ready = true;   /* capture open, rules loaded, pipeline built */
+    if (o.verbosity >= 0) {
+        if (api)
+            fprintf(stderr, "inferguard run: serving /healthz /readyz /metrics /reports on http://%s\n",
+                    ig_http_api_address(api));
         fprintf(stderr, "inferguard run: capturing on %s (filter: %s)\n", iface, filter[0] ? filter : "none");
+    }
 
     event_base_dispatch(s.base);
 
@@ -173,10 +279,15 @@ int ig_cmd_run(int argc, char **argv)
     ig_pipeline_finish(s.p);
     if (o.verbosity >= 0)
         ig_pipeline_summary(s.p, stderr);
+    ig_http_api_free(api);
     event_free(ev_pkt); event_free(ev_tick); event_free(ev_int); event_free(ev_term); event_free(ev_poll);
+    event_free(ev_hup);
     event_base_free(s.base);
     ig_pipeline_free(s.p);
     ig_capture_close(s.cap);
-    ig_rules_free(rules);
+    if (s.rules_now != s.rules_first)
+        ig_rules_free(s.rules_now);
+    ig_rules_free(s.rules_first);
+    free(s.snap);
     return s.failed ? IG_EXIT_RUNTIME : IG_EXIT_OK;
 }

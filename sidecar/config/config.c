@@ -102,6 +102,8 @@ static const struct cfg_key keys[] = {
     STR("kafka.spool_fsync", FT_ENUM, spool_fsync, "always|batch|never", "spool durability"),
     NUM("kafka.flush_timeout", FT_DUR_MS, flush_timeout_ms, 0, 600000, "wait for delivery at shutdown"),
     STR("drift.reports_dir", FT_STR, reports_dir, NULL, "drift reports written here; empty = off"),
+    STR("http.listen", FT_STR, http_listen, NULL,
+        "run: HOST:PORT of /healthz /readyz /metrics /reports; empty = off"),
     { "adapters.generic", FT_ROUTES, OFF(generic_routes), sizeof(struct ig_generic_route),
       OFF(n_generic_routes), IG_ARRAY_LEN(((struct ig_config *)0)->generic_routes), 0, 0, NULL, 0,
       "generic JSON adapter routes: [{route, model, features, scores, label, scores_kind}]" },

@@ -13,7 +13,7 @@
 #include "findings/findings.h"
 #include "pipeline/pipeline_state.h"
 
-enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP };
+enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP, SLOT_RELOAD };
 
 struct slot {
     uint32_t kind;
@@ -94,6 +94,12 @@ static void publish_findings(struct ig_pipeline *p)
 {
     atomic_store_explicit(&p->findings_seen, ig_findings_stats(p->findings)->emitted,
                           memory_order_relaxed);
+    /* Every counter, for /metrics: a ~2 KB copy once per tick, never per event. */
+    struct ig_pipeline_det_stats st;
+    ig_pipeline_det_collect(p, &st);
+    pthread_mutex_lock(&p->pub_lock);
+    p->pub = st;
+    pthread_mutex_unlock(&p->pub_lock);
 }
 
 /* The detection thread: the same calls, in the same order, as the one-thread path. */
@@ -114,11 +120,15 @@ static void *detect_main(void *arg)
             ig_findings_tick(p->findings, s->now_us);
             publish_findings(p);
             break;
+        case SLOT_RELOAD:
+            p->reload_rc = ig_pipeline_swap_engine(p, p->reload_rules, p->reload_err,
+                                                   sizeof p->reload_err);
+            publish_findings(p);
+            atomic_store_explicit(&p->reload_done, 1, memory_order_release);
+            break;
         case SLOT_FINISH:
-            p->engine_final = *ig_engine_stats(p->engine);
-            p->n_detectors = IG_MIN(ig_engine_detector_count(p->engine), IG_ARRAY_LEN(p->detector_names));
-            for (size_t i = 0; i < p->n_detectors; i++)
-                p->detector_names[i] = ig_engine_detector_name(p->engine, i);   /* static strings */
+            /* Totals over engines replaced by rules reloads too; names are static strings. */
+            ig_pipeline_engine_totals(p, p->engine, &p->engine_final, p->detector_names, &p->n_detectors);
             ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
             p->engine = NULL;
             ig_findings_close(p->findings, s->now_us, (int)p->cfg->flush_timeout_ms);
@@ -150,6 +160,13 @@ int ig_handoff_start(struct ig_pipeline *p, char *err, size_t errlen)
     p->big_max = (size_t)cfg->http_request_body_limit * 8 + (64u << 20) + 3 * CHUNK(body + 1) + 64;
     atomic_init(&p->big_busy, 0);
     atomic_init(&p->findings_seen, 0);
+    atomic_init(&p->reload_done, 0);
+    if (pthread_mutex_init(&p->pub_lock, NULL) != 0) {
+        snprintf(err, errlen, "cannot create the detection stats lock");
+        return IG_ENOMEM;
+    }
+    p->pub_lock_ready = true;
+    ig_pipeline_det_collect(p, &p->pub);   /* before the thread exists: no lock needed */
     if (pthread_create(&p->det_thread, NULL, detect_main, p) != 0) {
         snprintf(err, errlen, "cannot start the detection thread");
         return IG_ENOMEM;
@@ -250,6 +267,20 @@ void ig_handoff_stop(struct ig_pipeline *p)
     join(p);
 }
 
+int ig_handoff_reload(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen)
+{
+    p->reload_rules = rules;
+    atomic_store_explicit(&p->reload_done, 0, memory_order_relaxed);
+    send_marker(p, SLOT_RELOAD, 0);   /* the ring publishes reload_rules with the slot */
+    /* Rare and operator-driven: waiting for the events already queued is fine. */
+    struct timespec ts = { 0, 1000000 };
+    while (!atomic_load_explicit(&p->reload_done, memory_order_acquire))
+        nanosleep(&ts, NULL);
+    if (p->reload_rc < 0)
+        snprintf(err, errlen, "%s", p->reload_err);
+    return p->reload_rc;
+}
+
 void ig_handoff_free(struct ig_pipeline *p)
 {
     if (p->ring_ready)
@@ -257,6 +288,9 @@ void ig_handoff_free(struct ig_pipeline *p)
     p->ring_ready = false;
     free(p->big);
     p->big = NULL;
+    if (p->pub_lock_ready)
+        pthread_mutex_destroy(&p->pub_lock);
+    p->pub_lock_ready = false;
 }
 
 uint64_t ig_handoff_findings(const struct ig_pipeline *p)

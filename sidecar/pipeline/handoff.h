@@ -26,6 +26,10 @@ void ig_handoff_tick(struct ig_pipeline *p, uint64_t now_us);
 void ig_handoff_finish(struct ig_pipeline *p, uint64_t now_us);
 /* Stops the detection thread without finishing (error paths); no-op when not running. */
 void ig_handoff_stop(struct ig_pipeline *p);
+/* Queues a rules reload and waits until the detection thread has built the new engine
+ * from <rules> and swapped it in (or failed: err, old engine kept). */
+struct ig_rules;
+int  ig_handoff_reload(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen);
 /* Releases the ring and the overflow buffer (thread already stopped). */
 void ig_handoff_free(struct ig_pipeline *p);
 /* Findings emitted, as last published by the detection thread (progress line). */

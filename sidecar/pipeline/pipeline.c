@@ -289,10 +289,8 @@ void ig_pipeline_finish(struct ig_pipeline *p)
         ig_handoff_finish(p, p->last_us);   /* the same steps as below, on the detection thread */
         return;
     }
-    p->engine_final = *ig_engine_stats(p->engine);
-    p->n_detectors = IG_MIN(ig_engine_detector_count(p->engine), IG_ARRAY_LEN(p->detector_names));
-    for (size_t i = 0; i < p->n_detectors; i++)
-        p->detector_names[i] = ig_engine_detector_name(p->engine, i);   /* static strings */
+    /* Totals over engines replaced by rules reloads too; names are static strings. */
+    ig_pipeline_engine_totals(p, p->engine, &p->engine_final, p->detector_names, &p->n_detectors);
     ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
     p->engine = NULL;
     ig_findings_close(p->findings, p->last_us, (int)p->cfg->flush_timeout_ms);

@@ -34,6 +34,18 @@ uint64_t ig_pipeline_events(const struct ig_pipeline *p);
 struct ig_event;
 void ig_pipeline_set_event_hook(struct ig_pipeline *p, void (*fn)(void *ctx, const struct ig_event *ev),
                                 void *ctx);
+/* Copies every counter into <out> (see snapshot.h); call on the thread that drives the
+ * pipeline, at any time between new and free. */
+struct ig_pipeline_snapshot;
+void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapshot *out);
+/* Rules reload between two packets: builds a new detector engine from <rules> and swaps
+ * it in (with two workers, on the detection thread; this call waits for it). Per-client
+ * and per-model detector state is not carried over: clients start afresh and drift
+ * references are learned again (or reloaded from their profile file). The findings
+ * stage keeps the rules it was built with (throttle windows change on restart). <rules>
+ * must outlive the pipeline or the next successful reload. Returns IG_OK, or IG_ECONF
+ * with one sentence in err, the current engine kept. */
+int  ig_pipeline_reload(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen);
 void ig_pipeline_free(struct ig_pipeline *p);
 
 #endif

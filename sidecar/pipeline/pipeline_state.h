@@ -12,6 +12,7 @@
 #include "identity/identity.h"
 #include "pipeline/drop_reasons.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/snapshot.h"
 
 enum { APP_NONE = 0, APP_HTTP = 1, APP_IGNORED = 2 };
 
@@ -57,6 +58,38 @@ struct ig_pipeline {
     uint64_t events_big, events_too_big, big_waits;
     struct ig_ring_stats ring_final;
     double parse_cpu_s, detect_cpu_s;   /* CPU seconds of each thread, for sizing */
+
+    /* Rules reload (snapshot.c), on the thread that owns the engine: what replaced engines
+     * counted, by detector name, so totals never go backwards. */
+    struct ig_engine_stats carry;
+    const char *carry_names[IG_ENGINE_MAX_DETECTORS];
+    size_t n_carry;
+    uint64_t engine_swaps, reload_clients_dropped;
+    /* detection.workers = 2: the detection thread's counters, copied at each tick. */
+    pthread_mutex_t pub_lock;
+    bool pub_lock_ready;
+    struct ig_pipeline_det_stats pub;
+    /* The reload handshake: the parser queues SLOT_RELOAD and waits for reload_done. */
+    const struct ig_rules *reload_rules;
+    _Atomic int reload_done;
+    int reload_rc;
+    char reload_err[256];
 };
+
+/* Engine counters of <e> plus those of engines replaced by reloads; names[] (static
+ * strings) index st->findings. Call on the thread that owns the engine. */
+void ig_pipeline_engine_totals(const struct ig_pipeline *p, const struct ig_engine *e,
+                               struct ig_engine_stats *st, const char **names, size_t *n);
+/* Fills <out> from the engine, findings and drift writer. Owning thread only. */
+void ig_pipeline_det_collect(const struct ig_pipeline *p, struct ig_pipeline_det_stats *out);
+/* Builds an engine from <rules> and replaces the current one (owning thread only). The old
+ * engine's clients are dropped (their detector state is lost). IG_ECONF + err on failure,
+ * and the current engine stays. */
+int  ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen);
+/* Every drop counter with its reason (the summary's list), zero ones skipped. */
+void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_stats *c,
+                           const struct ig_flow_stats *f, const struct ig_http_stats *h,
+                           const struct ig_engine_stats *e, const struct ig_findings_stats *fs,
+                           void (*fn)(void *ctx, const char *reason, uint64_t n), void *ctx);
 
 #endif

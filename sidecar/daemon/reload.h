@@ -1,0 +1,13 @@
+/* SIGHUP: the rules directory read again and checked as `inferguard rules check` does,
+ * before anything running is touched. */
+#ifndef IG_DAEMON_RELOAD_H
+#define IG_DAEMON_RELOAD_H
+
+#include <inferguard/rules.h>
+
+/* Loads <dir> and checks it fully: YAML and fields (every error counted), detector names
+ * this build has, every pattern compiled with its validators. Returns IG_OK with *out set,
+ * or IG_ECONF with the first error and the error count in err (one line). */
+int ig_daemon_rules_load(const char *dir, struct ig_rules **out, char *err, size_t errlen);
+
+#endif
