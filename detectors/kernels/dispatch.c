@@ -10,6 +10,7 @@
         .name = #isa,                                                        \
         .l2sq_all = ig_kern_l2sq_all_##isa,                                  \
         .l2sq_min = ig_kern_l2sq_min_##isa,                                  \
+        .l2sq_min_blocks = ig_kern_l2sq_min_blocks_##isa,                    \
         .linf_min = ig_kern_linf_min_##isa,                                  \
         .quantise = ig_kern_quantise_##isa,                                  \
         .bin_index = ig_kern_bin_index_##isa,                                \

@@ -162,6 +162,71 @@ float ig_kern_linf_min_avx2(const struct ig_vset *s, const float *x, int32_t *ar
     return min_generic(s, x, argmin, true);
 }
 
+/* As block_l2sq(_bf16), with a check every 16 features: false when every lane already
+ * exceeds <best> (the block cannot win). Same operations in the same order. */
+static inline bool block_l2sq_upto(const struct ig_vset *s, size_t at, const float *x,
+                                   float best, __m256 *lo, __m256 *hi)
+{
+    const __m256 vb = _mm256_set1_ps(best);
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    const uint32_t dim = s->dim;
+    for (uint32_t f0 = 0; f0 < dim; f0 += 16) {
+        uint32_t end = f0 + 16 < dim ? f0 + 16 : dim;
+        if (s->elem == IG_VSET_BF16) {
+            const uint16_t *blk = (const uint16_t *)s->data + at;
+            for (uint32_t f = f0; f < end; f++) {
+                __m256 xf = _mm256_set1_ps(x[f]);
+                __m256 t0 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16));
+                __m256 t1 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16 + 8));
+                a0 = _mm256_fmadd_ps(t0, t0, a0);
+                a1 = _mm256_fmadd_ps(t1, t1, a1);
+            }
+        } else {
+            const float *blk = (const float *)s->data + at;
+            for (uint32_t f = f0; f < end; f++) {
+                __m256 xf = _mm256_set1_ps(x[f]);
+                __m256 t0 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16));
+                __m256 t1 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16 + 8));
+                a0 = _mm256_fmadd_ps(t0, t0, a0);
+                a1 = _mm256_fmadd_ps(t1, t1, a1);
+            }
+        }
+        if (end < dim) {
+            __m256 g = _mm256_and_ps(_mm256_cmp_ps(a0, vb, _CMP_GT_OQ),
+                                     _mm256_cmp_ps(a1, vb, _CMP_GT_OQ));
+            if (_mm256_movemask_ps(g) == 0xff)
+                return false;
+        }
+    }
+    *lo = a0;
+    *hi = a1;
+    return true;
+}
+
+float ig_kern_l2sq_min_blocks_avx2(const struct ig_vset *s, const float *x,
+                                   const uint32_t *blocks, uint32_t nb, float best,
+                                   int32_t *argmin)
+{
+    float d[16];
+    for (uint32_t k = 0; k < nb; k++) {
+        uint32_t i = blocks[k] * 16;
+        if (i >= s->count)
+            continue;
+        __m256 lo, hi;
+        if (!block_l2sq_upto(s, (size_t)i * s->dim, x, best, &lo, &hi))
+            continue;
+        /* skip the fold when no lane can improve (the common case once best is good) */
+        __m256 vb = _mm256_set1_ps(best);
+        __m256 le = _mm256_or_ps(_mm256_cmp_ps(lo, vb, _CMP_LE_OQ), _mm256_cmp_ps(hi, vb, _CMP_LE_OQ));
+        if (!_mm256_movemask_ps(le))
+            continue;
+        _mm256_storeu_ps(d, lo);
+        _mm256_storeu_ps(d + 8, hi);
+        best = ig_kern_fold16(d, i, s->count, best, argmin);
+    }
+    return best;
+}
+
 void ig_kern_quantise_avx2(const float *x, const float *salt, size_t n, float step,
                            int16_t *out)
 {

@@ -131,6 +131,74 @@ float ig_kern_linf_min_avx512(const struct ig_vset *s, const float *x, int32_t *
     return min_generic(s, x, argmin, true);
 }
 
+/* As block_l2sq(_bf16), with a check every 16 features: false when every lane already
+ * exceeds <best>. Same accumulators, operations and order, so finished sums are equal. */
+static inline bool block_l2sq_upto(const struct ig_vset *s, size_t at, const float *x,
+                                   float best, __m512 *out)
+{
+    const __m512 vb = _mm512_set1_ps(best);
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+    const uint32_t dim = s->dim;
+    uint32_t f = 0;
+    const bool bf = s->elem == IG_VSET_BF16;
+    const float *fb = (const float *)s->data + at;
+    const uint16_t *hb = (const uint16_t *)s->data + at;
+    while (f + 2 <= dim) {
+        /* pairs of features up to the next multiple of 16 (or the last pair) */
+        uint32_t end = (f + 16) & ~15u;
+        if (end > dim)
+            end = dim;
+        if (bf) {
+            for (; f + 2 <= end; f += 2) {
+                __m512 t0 = _mm512_sub_ps(_mm512_set1_ps(x[f]), load_bf16(hb + (size_t)f * 16));
+                __m512 t1 = _mm512_sub_ps(_mm512_set1_ps(x[f + 1]),
+                                          load_bf16(hb + (size_t)(f + 1) * 16));
+                a0 = _mm512_fmadd_ps(t0, t0, a0);
+                a1 = _mm512_fmadd_ps(t1, t1, a1);
+            }
+        } else {
+            for (; f + 2 <= end; f += 2) {
+                __m512 t0 = _mm512_sub_ps(_mm512_set1_ps(x[f]), _mm512_load_ps(fb + (size_t)f * 16));
+                __m512 t1 = _mm512_sub_ps(_mm512_set1_ps(x[f + 1]),
+                                          _mm512_load_ps(fb + (size_t)(f + 1) * 16));
+                a0 = _mm512_fmadd_ps(t0, t0, a0);
+                a1 = _mm512_fmadd_ps(t1, t1, a1);
+            }
+        }
+        /* fl(a0 + a1) only grows with a0 and a1, so it bounds the final sum from below */
+        if (f + 2 <= dim &&
+            _mm512_cmp_ps_mask(_mm512_add_ps(a0, a1), vb, _CMP_GT_OQ) == (__mmask16)0xffff)
+            return false;
+    }
+    if (f < dim) {
+        __m512 t0 = _mm512_sub_ps(_mm512_set1_ps(x[f]),
+                                  bf ? load_bf16(hb + (size_t)f * 16) : _mm512_load_ps(fb + (size_t)f * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+    }
+    *out = _mm512_add_ps(a0, a1);
+    return true;
+}
+
+float ig_kern_l2sq_min_blocks_avx512(const struct ig_vset *s, const float *x,
+                                     const uint32_t *blocks, uint32_t nb, float best,
+                                     int32_t *argmin)
+{
+    float d[16];
+    for (uint32_t k = 0; k < nb; k++) {
+        uint32_t i = blocks[k] * 16;
+        if (i >= s->count)
+            continue;
+        __m512 v;
+        if (!block_l2sq_upto(s, (size_t)i * s->dim, x, best, &v))
+            continue;
+        if (!_mm512_cmp_ps_mask(v, _mm512_set1_ps(best), _CMP_LE_OQ))
+            continue;
+        _mm512_storeu_ps(d, v);
+        best = ig_kern_fold16(d, i, s->count, best, argmin);
+    }
+    return best;
+}
+
 void ig_kern_quantise_avx512(const float *x, const float *salt, size_t n, float step,
                              int16_t *out)
 {

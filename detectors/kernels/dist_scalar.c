@@ -90,6 +90,39 @@ float ig_kern_linf_min_scalar(const struct ig_vset *s, const float *x, int32_t *
     return min_generic(s, x, argmin, true);
 }
 
+/* Features between two abandon checks: a check costs about one feature's work. */
+#define IG_KERN_CHECK 16
+
+float ig_kern_l2sq_min_blocks_scalar(const struct ig_vset *s, const float *x,
+                                     const uint32_t *blocks, uint32_t nb, float best,
+                                     int32_t *argmin)
+{
+    float acc[IG_VSET_BLOCK], row[IG_VSET_BLOCK];
+    for (uint32_t k = 0; k < nb; k++) {
+        uint32_t i = blocks[k] * IG_VSET_BLOCK;
+        if (i >= s->count)
+            continue;
+        for (int l = 0; l < IG_VSET_BLOCK; l++)
+            acc[l] = 0.0f;
+        bool dead = false;
+        for (uint32_t f = 0; f < s->dim && !dead; f++) {
+            load_row(s, i, f, row);
+            for (int l = 0; l < IG_VSET_BLOCK; l++) {
+                float t = x[f] - row[l];
+                acc[l] += t * t;
+            }
+            if ((f + 1) % IG_KERN_CHECK == 0 && f + 1 < s->dim) {
+                dead = true;
+                for (int l = 0; l < IG_VSET_BLOCK; l++)
+                    dead = dead && acc[l] > best;
+            }
+        }
+        if (!dead)
+            best = ig_kern_fold16(acc, i, s->count, best, argmin);
+    }
+    return best;
+}
+
 void ig_kern_quantise_scalar(const float *x, const float *salt, size_t n, float step,
                              int16_t *out)
 {

@@ -8,6 +8,9 @@
     void  ig_kern_l2sq_all_##isa(const struct ig_vset *s, const float *x, float *out);      \
     float ig_kern_l2sq_min_##isa(const struct ig_vset *s, const float *x, int32_t *argmin); \
     float ig_kern_linf_min_##isa(const struct ig_vset *s, const float *x, int32_t *argmin); \
+    float ig_kern_l2sq_min_blocks_##isa(const struct ig_vset *s, const float *x,            \
+                                        const uint32_t *blocks, uint32_t nb, float best,    \
+                                        int32_t *argmin);                                   \
     void  ig_kern_quantise_##isa(const float *x, const float *salt, size_t n, float step,   \
                                  int16_t *out);                                             \
     void  ig_kern_bin_index_##isa(const float *x, size_t n, float lo, float inv_width,      \
@@ -62,6 +65,21 @@ static inline uint32_t ig_kern_bin1(float x, float lo, float inv_width, uint32_t
         return nbins - 1;
     uint32_t b = (uint32_t)t;
     return b < nbins ? b : nbins - 1;
+}
+
+/* Folds the 16 finished lane distances of the block at slot <base> into (best, argmin)
+ * with the tie rule of l2sq_min_blocks; lanes at or past <count> are ignored. */
+static inline float ig_kern_fold16(const float *d, uint32_t base, uint32_t count, float best,
+                                   int32_t *argmin)
+{
+    for (uint32_t l = 0; l < IG_VSET_BLOCK && base + l < count; l++) {
+        int32_t slot = (int32_t)(base + l);
+        if (d[l] < best || (d[l] == best && (*argmin < 0 || slot < *argmin))) {
+            best = d[l];
+            *argmin = slot;
+        }
+    }
+    return best;
 }
 
 #endif

@@ -86,6 +86,15 @@ struct ig_kern_ops {
     void  (*l2sq_all)(const struct ig_vset *s, const float *x, float *out);
     /* Minimum squared L2 from <x> to the set; *argmin = its index (or -1). */
     float (*l2sq_min)(const struct ig_vset *s, const float *x, int32_t *argmin);
+    /* Squared L2 from <x> to the vectors of the listed blocks (slots < s->count), folded
+     * into a running minimum: returns min(<best>, those distances) and sets *argmin to
+     * the slot of a distance below <best>, or of one equal to it at a lower slot (or when
+     * *argmin < 0). A block is abandoned as soon as every lane's partial sum exceeds
+     * <best>: partial sums only grow, so such lanes cannot win. Every distance it does
+     * finish is bit-identical to l2sq_min's on the same path (same order, same fused
+     * operations), so pruned searches built on it (vidx.h) find the exact minimum. */
+    float (*l2sq_min_blocks)(const struct ig_vset *s, const float *x, const uint32_t *blocks,
+                             uint32_t nb, float best, int32_t *argmin);
     /* Minimum L-infinity distance (max |x_f - y_f|) to the set; *argmin as above. */
     float (*linf_min)(const struct ig_vset *s, const float *x, int32_t *argmin);
     /* Blacklight quantisation: v = clamp(x,0,1) * 255 + salt (salt in [0,255)), minus 255

@@ -14,6 +14,7 @@
 #include <inferguard/base.h>
 #include "core/cpu.h"
 #include "kernels/kernels.h"
+#include "kernels/vidx.h"
 
 static const uint32_t dims[] = { 1, 3, 15, 16, 17, 64, 784, 3072 };
 static const uint32_t counts[] = { 0, 1, 7, 16, 17, 33, 250 };
@@ -325,6 +326,236 @@ static void test_vset_grow(void **state)
     ig_vset_free(&s);
 }
 
+/* Every path (scalar too) with its own l2sq_all as the reference. */
+static int all_paths(const struct ig_kern_ops **out)
+{
+    int n = 0;
+    out[n++] = ig_kern_for(IG_CPU_SCALAR);
+    for (int p = 0; p < npaths; p++)
+        out[n++] = paths[p];
+    return n;
+}
+
+static bool same_float(float a, float b)
+{
+    return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/* l2sq_min_blocks: over any block list and any starting best, the result is the fold of
+ * the path's own l2sq_all distances, bit for bit, abandoned blocks or not. */
+static void test_min_blocks_exact(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *all[4];
+    int na = all_paths(all);
+    const uint32_t bdims[] = { 1, 3, 16, 17, 31, 33, 64, 784 };
+    for (size_t di = 0; di < IG_ARRAY_LEN(bdims); di++) {
+        for (int bf = 0; bf < 2; bf++) {
+            uint32_t d = bdims[di], n = 16 * 9 + 5;
+            struct ig_vset s;
+            assert_int_equal(ig_vset_init_ex(&s, d, n, bf ? IG_VSET_BF16 : IG_VSET_F32), IG_OK);
+            float *v = malloc(d * sizeof(float)), *dist = malloc((n + 16) * sizeof(float));
+            for (uint32_t i = 0; i < n; i++) {
+                for (uint32_t f = 0; f < d; f++)
+                    v[f] = frand() * 4.0f - 2.0f + (float)(i % 5);
+                assert_int_equal(ig_vset_append(&s, v), IG_OK);
+            }
+            uint32_t nblk = (n + 15) / 16, list[32];
+            for (int q = 0; q < 6; q++) {
+                for (uint32_t f = 0; f < d; f++)
+                    v[f] = frand() * 4.0f - 2.0f + (float)(q % 5);
+                /* a shuffled subset of blocks, repeats allowed, plus one past the end */
+                uint32_t nl = 0;
+                for (uint32_t b = 0; b < nblk; b++)
+                    if (frand() < 0.7f)
+                        list[nl++] = (b * 7 + (uint32_t)q) % nblk;
+                list[nl++] = nblk + 3;
+                for (int p = 0; p < na; p++) {
+                    all[p]->l2sq_all(&s, v, dist);
+                    const float starts[] = { INFINITY, dist[q * 11 % n], 0.5f * dist[q * 11 % n],
+                                             0.0f };
+                    for (size_t si = 0; si < IG_ARRAY_LEN(starts); si++) {
+                        float want = starts[si];
+                        int32_t wa = si == 0 ? -1 : 1000000;
+                        for (uint32_t k = 0; k < nl; k++)
+                            for (uint32_t l = 0; l < 16; l++) {
+                                uint32_t slot = list[k] * 16 + l;
+                                if (slot >= n)
+                                    continue;
+                                if (dist[slot] < want ||
+                                    (dist[slot] == want && (wa < 0 || (int32_t)slot < wa))) {
+                                    want = dist[slot];
+                                    wa = (int32_t)slot;
+                                }
+                            }
+                        int32_t ga = si == 0 ? -1 : 1000000;
+                        float got = all[p]->l2sq_min_blocks(&s, v, list, nl, starts[si], &ga);
+                        if (!same_float(got, want) || ga != wa)
+                            fail_msg("%s blocks d=%u bf16=%d start %zu: %a@%d vs %a@%d", all[p]->name,
+                                     d, bf, si, (double)got, ga, (double)want, wa);
+                    }
+                    /* the whole set from +inf is l2sq_min exactly */
+                    for (uint32_t b = 0; b < nblk; b++)
+                        list[b] = b;
+                    int32_t ia = -1, ib;
+                    float a = all[p]->l2sq_min_blocks(&s, v, list, nblk, INFINITY, &ia);
+                    float b = all[p]->l2sq_min(&s, v, &ib);
+                    assert_true(same_float(a, b));
+                    assert_int_equal(ia, ib);
+                    nl = 0;
+                    for (uint32_t bb = 0; bb < nblk; bb++)
+                        if (frand() < 0.7f)
+                            list[nl++] = (bb * 7 + (uint32_t)q) % nblk;
+                    list[nl++] = nblk + 3;
+                }
+            }
+            free(v);
+            free(dist);
+            ig_vset_free(&s);
+        }
+    }
+}
+
+enum shape { SH_CLUSTERS, SH_UNIFORM, SH_LINE, SH_DUPES, SH_TINY, SH_HUGE, SH_SPREAD };
+
+/* One vector of a test distribution; <i> varies the cluster or the position. */
+static void draw(enum shape sh, uint32_t d, uint32_t i, const float *centres, float *v)
+{
+    for (uint32_t f = 0; f < d; f++) {
+        float u = frand() - 0.5f;
+        switch (sh) {
+        case SH_CLUSTERS: v[f] = centres[(i % 12) * d + f] + 0.05f * u; break;
+        case SH_UNIFORM:  v[f] = u; break;
+        case SH_LINE:     v[f] = centres[f] * (float)i * 0.01f + 0.001f * u; break;
+        case SH_DUPES:    v[f] = centres[(i % 3) * d + f]; break;
+        case SH_TINY:     v[f] = centres[(i % 12) * d + f] * 1e-19f + 1e-21f * u; break;
+        case SH_HUGE:     v[f] = centres[(i % 12) * d + f] * 1e17f + 1e15f * u; break;
+        case SH_SPREAD:   v[f] = u * (float)(1u << (i % 24)); break;
+        }
+    }
+}
+
+/* The index answers exactly what a full scan of the same vectors answers on each path:
+ * the same float (bit for bit) and an argmin at that distance; growing like PRADA does
+ * (16, 32, ... by reserve) and made at full size (re-chosen pivots on doubling). */
+static void check_vidx(uint32_t d, uint32_t n, enum shape sh, enum ig_vset_elem elem, bool grow)
+{
+    const struct ig_kern_ops *all[4];
+    int na = all_paths(all);
+    float *centres = malloc(12 * d * sizeof(float)), *v = malloc(d * sizeof(float));
+    float *dist = malloc((n + 16) * sizeof(float));
+    for (uint32_t i = 0; i < 12 * d; i++)
+        centres[i] = frand() * 4.0f - 2.0f;
+    struct ig_vidx ix;
+    struct ig_vset flat;
+    assert_int_equal(ig_vidx_init(&ix, d, grow ? 16 : n, elem), IG_OK);
+    assert_int_equal(ig_vset_init_ex(&flat, d, n, elem), IG_OK);
+    for (uint32_t i = 0; i < n; i++) {
+        draw(sh, d, i, centres, v);
+        if (grow && ix.n == ix.cap)
+            assert_int_equal(ig_vidx_reserve(&ix, ix.cap * 2), IG_OK);
+        assert_int_equal(ig_vidx_append(&ix, v), IG_OK);
+        assert_int_equal(ig_vset_append(&flat, v), IG_OK);
+        bool probe = i + 1 == n || (i & (i + 1)) == 0 || i % 97 == 0;
+        for (int q = 0; probe && q < 3; q++) {
+            if (q == 0)
+                draw(sh, d, i + 7, centres, v);
+            else if (q == 1)
+                ig_vset_get(&flat, i / 2, v);   /* a stored vector: distance 0 */
+            else
+                draw(sh, d, (uint32_t)(frand() * 1000), centres, v);
+            for (int p = 0; p < na; p++) {
+                int32_t ia, ib;
+                float want = all[p]->l2sq_min(&flat, v, &ia);
+                float got = ig_vidx_l2sq_min(&ix, all[p], v, &ib);
+                if (!same_float(got, want))
+                    fail_msg("%s vidx d=%u n=%u shape %d elem %u grow %d: %a vs %a", all[p]->name, d,
+                             i + 1, sh, elem, grow, (double)got, (double)want);
+                all[p]->l2sq_all(&flat, v, dist);
+                assert_true(ib >= 0 && (uint32_t)ib <= i);
+                assert_true(same_float(dist[ib], want));
+            }
+        }
+    }
+    /* every vector is held once under its insertion number */
+    assert_int_equal(ix.n, n);
+    float *back = malloc(d * sizeof(float));
+    for (uint32_t i = 0; i < n; i += 1 + n / 50) {
+        ig_vset_get(&flat, i, v);
+        assert_true(ig_vidx_get(&ix, i, back));
+        assert_memory_equal(v, back, d * sizeof(float));
+    }
+    assert_false(ig_vidx_get(&ix, n, back));
+    if (!grow) {
+        while (ix.n < ix.cap)
+            assert_int_equal(ig_vidx_append(&ix, v), IG_OK);
+        assert_int_equal(ig_vidx_append(&ix, v), IG_ELIMIT);
+        int32_t at;
+        assert_true(ig_vidx_l2sq_min(&ix, ig_kern(), v, &at) == 0.0f && at >= 0);
+    }
+    free(back);
+    free(centres);
+    free(v);
+    free(dist);
+    ig_vidx_free(&ix);
+    ig_vset_free(&flat);
+}
+
+static void test_vidx_exact(void **state)
+{
+    (void)state;
+    const enum shape shapes[] = { SH_CLUSTERS, SH_UNIFORM, SH_LINE, SH_DUPES, SH_TINY, SH_HUGE,
+                                  SH_SPREAD };
+    for (size_t si = 0; si < IG_ARRAY_LEN(shapes); si++)
+        for (int g = 0; g < 2; g++) {
+            check_vidx(64, 1100, shapes[si], IG_VSET_F32, g);
+            check_vidx(17, 700, shapes[si], IG_VSET_BF16, g);
+        }
+    check_vidx(3, 2000, SH_CLUSTERS, IG_VSET_F32, true);
+    check_vidx(784, 400, SH_CLUSTERS, IG_VSET_F32, false);
+    check_vidx(1, 300, SH_UNIFORM, IG_VSET_F32, true);
+    check_vidx(5, 10, SH_UNIFORM, IG_VSET_F32, false);
+}
+
+/* Empty, NaN and inf queries answer as l2sq_min does; well-separated clusters are
+ * actually pruned (the point of the index). */
+static void test_vidx_edges(void **state)
+{
+    (void)state;
+    struct ig_vidx ix;
+    assert_int_equal(ig_vidx_init(&ix, 0, 16, IG_VSET_F32), IG_ECONF);
+    assert_int_equal(ig_vidx_init(&ix, 8, 4000, IG_VSET_F32), IG_OK);
+    float v[8] = { 0 }, nanq[8] = { NAN }, infq[8] = { INFINITY };
+    int32_t at;
+    assert_true(isinf(ig_vidx_l2sq_min(&ix, ig_kern(), v, &at)) && at == -1);
+    float centres[10][8];
+    for (int c = 0; c < 10; c++)
+        for (int f = 0; f < 8; f++)
+            centres[c][f] = (frand() - 0.5f) * 100.0f;
+    for (uint32_t i = 0; i < 4000; i++) {
+        for (int f = 0; f < 8; f++)
+            v[f] = centres[i % 10][f] + frand() - 0.5f;
+        assert_int_equal(ig_vidx_append(&ix, v), IG_OK);
+    }
+    const struct ig_kern_ops *all[4];
+    int na = all_paths(all);
+    for (int p = 0; p < na; p++) {
+        assert_true(isinf(ig_vidx_l2sq_min(&ix, all[p], nanq, &at)) && at == -1);
+        float m = ig_vidx_l2sq_min(&ix, all[p], infq, &at);
+        assert_true(isinf(m) && at >= 0);
+    }
+    uint64_t s0 = ix.blocks_scanned, t0 = ix.blocks_total;
+    for (int q = 0; q < 100; q++) {
+        for (int f = 0; f < 8; f++)
+            v[f] = centres[q % 10][f] + frand() - 0.5f;
+        ig_vidx_l2sq_min(&ix, ig_kern(), v, NULL);
+    }
+    double frac = (double)(ix.blocks_scanned - s0) / (double)(ix.blocks_total - t0);
+    fprintf(stderr, "vidx: 10 clusters, d=8, n=4000: %.1f%% of blocks scanned\n", 100 * frac);
+    assert_true(frac < 0.5);
+    ig_vidx_free(&ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +567,9 @@ int main(void)
         cmocka_unit_test(test_bins_bitexact),
         cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_vset_grow),
+        cmocka_unit_test(test_min_blocks_exact),
+        cmocka_unit_test(test_vidx_exact),
+        cmocka_unit_test(test_vidx_edges),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

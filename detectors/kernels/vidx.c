@@ -1,0 +1,409 @@
+/* Pruned exact nearest-neighbour index (vidx.h): pivots, per-block distance rings,
+ * l2sq_min_blocks for the blocks the bounds cannot rule out. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/base.h>
+#include "vidx.h"
+
+#define NONE UINT32_MAX
+
+static uint32_t round_cap(uint32_t cap)
+{
+    if (cap == 0)
+        cap = IG_VSET_BLOCK;
+    return (cap + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK * IG_VSET_BLOCK;
+}
+
+/* Pivots for a capacity: none below 256 vectors (a scan of 16 blocks is cheaper than
+ * bounding them), then about sqrt(cap): K pivot distances cost K/16 blocks, buckets hold
+ * about sqrt(cap)/16 blocks. */
+static uint32_t max_pivots(uint32_t cap)
+{
+    if (cap < 256)
+        return 0;
+    uint32_t k = (uint32_t)sqrt((double)cap);
+    return k > 256 ? 256 : k;
+}
+
+size_t ig_vidx_bytes(uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
+{
+    cap = round_cap(cap);
+    uint32_t nb = cap / IG_VSET_BLOCK, k = max_pivots(cap);
+    size_t b = ig_vset_bytes_ex(dim, cap, elem) + (size_t)cap * sizeof(uint32_t) +
+               (size_t)nb * (sizeof(struct ig_vblock) + sizeof(uint32_t)) + (size_t)dim * sizeof(float);
+    if (k)
+        b += ig_vset_bytes(dim, k) + (size_t)k * (sizeof(float) * 2 + sizeof(uint32_t) * 2);
+    return b;
+}
+
+static void fill_inf(struct ig_vset *s)
+{
+    size_t n = (size_t)s->cap * s->dim;
+    if (s->elem == IG_VSET_BF16) {
+        uint16_t *d = s->data;
+        for (size_t i = 0; i < n; i++)
+            d[i] = 0x7f80;
+    } else {
+        float *d = s->data;
+        for (size_t i = 0; i < n; i++)
+            d[i] = INFINITY;
+    }
+}
+
+static void release(struct ig_vidx *ix)
+{
+    ig_vset_free(&ix->set);
+    ig_vset_free(&ix->piv);
+    free(ix->id);
+    free(ix->blk);
+    free(ix->pmax);
+    free(ix->phead);
+    free(ix->popen);
+    free(ix->dq);
+    free(ix->list);
+    free(ix->vtmp);
+}
+
+/* Empty index of capacity <cap>: everything allocated, nothing stored, no pivots yet. */
+static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
+{
+    memset(ix, 0, sizeof(*ix));
+    if (dim == 0 || (elem != IG_VSET_F32 && elem != IG_VSET_BF16))
+        return IG_ECONF;
+    cap = round_cap(cap);
+    uint32_t nb = cap / IG_VSET_BLOCK;
+    ix->cap = cap;
+    ix->maxpiv = max_pivots(cap);
+    int rc = ig_vset_init_ex(&ix->set, dim, cap, elem);
+    if (rc != IG_OK)
+        return rc;
+    fill_inf(&ix->set);
+    ix->id = malloc((size_t)cap * sizeof(uint32_t));
+    ix->blk = malloc((size_t)nb * sizeof(struct ig_vblock));
+    ix->list = malloc((size_t)nb * sizeof(uint32_t));
+    ix->vtmp = malloc((size_t)dim * sizeof(float));
+    bool ok = ix->id && ix->blk && ix->list && ix->vtmp;
+    if (ok && ix->maxpiv) {
+        uint32_t k = ix->maxpiv;
+        ok = ig_vset_init(&ix->piv, dim, k) == IG_OK;
+        ix->pmax = malloc(k * sizeof(float));
+        ix->dq = malloc(round_cap(k) * sizeof(float));
+        ix->phead = malloc(k * sizeof(uint32_t));
+        ix->popen = malloc(k * sizeof(uint32_t));
+        ok = ok && ix->pmax && ix->dq && ix->phead && ix->popen;
+    }
+    if (!ok) {
+        release(ix);
+        memset(ix, 0, sizeof(*ix));
+        return IG_ENOMEM;
+    }
+    return IG_OK;
+}
+
+int ig_vidx_init(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
+{
+    return alloc_empty(ix, dim, cap, elem);
+}
+
+void ig_vidx_free(struct ig_vidx *ix)
+{
+    release(ix);
+    memset(ix, 0, sizeof(*ix));
+}
+
+static void add_pivot(struct ig_vidx *ix, const float *p)
+{
+    uint32_t k = ix->npiv++;
+    ig_vset_append(&ix->piv, p);
+    ix->pmax[k] = 0.0f;
+    ix->phead[k] = NONE;
+    ix->popen[k] = NONE;
+}
+
+/* Distance of stored lane <slot> (read back as stored) to pivot <p>, in double. */
+static double pivot_dist(struct ig_vidx *ix, uint32_t slot, uint32_t p)
+{
+    float *g = ix->vtmp;
+    ig_vset_get(&ix->set, slot, g);
+    const float *pv = (const float *)ix->piv.data;
+    size_t base = (size_t)(p / IG_VSET_BLOCK) * ix->set.dim * IG_VSET_BLOCK + p % IG_VSET_BLOCK;
+    double s = 0.0;
+    for (uint32_t f = 0; f < ix->set.dim; f++) {
+        double t = (double)g[f] - pv[base + (size_t)f * IG_VSET_BLOCK];
+        s += t * t;
+    }
+    return sqrt(s);
+}
+
+static uint32_t new_block(struct ig_vidx *ix, uint32_t p)
+{
+    uint32_t b = ix->nblocks++;
+    ix->set.count = ix->nblocks * IG_VSET_BLOCK;
+    struct ig_vblock *B = &ix->blk[b];
+    B->rmin = INFINITY;
+    B->rmax = 0.0f;
+    B->piv = p;
+    B->fill = 0;
+    B->next = NONE;
+    if (p != NONE) {
+        B->next = ix->phead[p];
+        ix->phead[p] = b;
+        ix->popen[p] = b;
+    }
+    return b;
+}
+
+/* Stores <x> with insertion number <id> near pivot <p> (NONE without pivots): p's open
+ * block, else a new block, else (capacity spent on partial blocks) the partial block whose
+ * pivot is nearest. A block's ring is always measured to its own pivot. */
+static void place(struct ig_vidx *ix, const float *x, uint32_t id, uint32_t p)
+{
+    uint32_t b = NONE;
+    if (p == NONE) {
+        if (ix->nblocks && ix->blk[ix->nblocks - 1].fill < IG_VSET_BLOCK)
+            b = ix->nblocks - 1;
+    } else if (ix->popen[p] != NONE && ix->blk[ix->popen[p]].fill < IG_VSET_BLOCK) {
+        b = ix->popen[p];
+    }
+    if (b == NONE && ix->nblocks < ix->cap / IG_VSET_BLOCK)
+        b = new_block(ix, p);
+    if (b == NONE) {
+        /* rare: only when every block is taken; dq holds x's pivot distances */
+        float bestd = INFINITY;
+        for (uint32_t i = 0; i < ix->nblocks; i++) {
+            if (ix->blk[i].fill >= IG_VSET_BLOCK)
+                continue;
+            uint32_t q = ix->blk[i].piv;
+            float d = q == NONE ? 0.0f : ix->dq[q];
+            if (b == NONE || d < bestd) {
+                b = i;
+                bestd = d;
+            }
+        }
+    }
+    struct ig_vblock *B = &ix->blk[b];
+    uint32_t slot = b * IG_VSET_BLOCK + B->fill++;
+    ig_vset_put(&ix->set, slot, x);
+    ix->id[slot] = id;
+    ix->n++;
+    if (B->piv != NONE) {
+        float r = (float)pivot_dist(ix, slot, B->piv);
+        /* rounding the double to float must not shrink rmax nor grow rmin */
+        float up = nextafterf(r, INFINITY), dn = nextafterf(r, 0.0f);
+        if (dn < B->rmin)
+            B->rmin = dn;
+        if (up > B->rmax)
+            B->rmax = up;
+        if (up > ix->pmax[B->piv])
+            ix->pmax[B->piv] = up;
+    }
+}
+
+static uint32_t nearest_pivot(struct ig_vidx *ix, const float *x)
+{
+    int32_t a = -1;
+    ig_kern()->l2sq_all(&ix->piv, x, ix->dq);
+    float m = INFINITY;
+    for (uint32_t k = 0; k < ix->npiv; k++)
+        if (ix->dq[k] < m || a < 0) {
+            m = ix->dq[k];
+            a = (int32_t)k;
+        }
+    for (uint32_t k = 0; k < ix->npiv; k++)
+        ix->dq[k] = sqrtf(ix->dq[k]);
+    return (uint32_t)a;
+}
+
+/* Re-lays <old>'s vectors into the empty <ix>: K pivots from a strided sample, one k-means
+ * step, then bucket by bucket so that each bucket's blocks are tight. */
+static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
+{
+    uint32_t n = old->n, dim = ix->set.dim, K = ix->maxpiv < n ? ix->maxpiv : n;
+    ix->laid_n = n;
+    if (n == 0)
+        return IG_OK;
+    uint32_t *slot = malloc((size_t)n * sizeof(uint32_t));
+    uint32_t *asg = malloc((size_t)n * sizeof(uint32_t));
+    uint32_t *sorted = malloc((size_t)n * sizeof(uint32_t));
+    uint32_t *cnt = calloc(K + 1, sizeof(uint32_t));
+    double *sum = calloc((size_t)(K ? K : 1) * dim, sizeof(double));
+    float *v = malloc((size_t)dim * sizeof(float));
+    int rc = IG_ENOMEM;
+    if (!slot || !asg || !sorted || !cnt || !sum || !v)
+        goto out;
+    uint32_t j = 0;
+    for (uint32_t s = 0; s < old->set.count; s++)
+        if (s % IG_VSET_BLOCK < old->blk[s / IG_VSET_BLOCK].fill)
+            slot[j++] = s;
+    rc = IG_OK;
+    if (K == 0) {
+        for (uint32_t i = 0; i < n; i++) {
+            ig_vset_get(&old->set, slot[i], v);
+            place(ix, v, old->id[slot[i]], NONE);
+        }
+        goto out;
+    }
+    for (uint32_t k = 0; k < K; k++) {
+        ig_vset_get(&old->set, slot[(uint64_t)k * n / K], v);
+        add_pivot(ix, v);
+    }
+    const struct ig_kern_ops *kern = ig_kern();
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t a;
+        ig_vset_get(&old->set, slot[i], v);
+        kern->l2sq_min(&ix->piv, v, &a);
+        if (a < 0)
+            a = 0;
+        cnt[a]++;
+        for (uint32_t f = 0; f < dim; f++)
+            sum[(size_t)a * dim + f] += v[f];
+    }
+    for (uint32_t k = 0; k < K; k++) {
+        if (!cnt[k])
+            continue;
+        for (uint32_t f = 0; f < dim; f++)
+            v[f] = (float)(sum[(size_t)k * dim + f] / cnt[k]);
+        ig_vset_put(&ix->piv, k, v);
+    }
+    memset(cnt, 0, (K + 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t a;
+        ig_vset_get(&old->set, slot[i], v);
+        kern->l2sq_min(&ix->piv, v, &a);
+        asg[i] = a < 0 ? 0 : (uint32_t)a;
+        cnt[asg[i] + 1]++;
+    }
+    /* counting sort by pivot, stable in slot order */
+    for (uint32_t k = 0; k < K; k++)
+        cnt[k + 1] += cnt[k];
+    for (uint32_t i = 0; i < n; i++)
+        sorted[cnt[asg[i]]++] = i;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t o = sorted[i];
+        ig_vset_get(&old->set, slot[o], v);
+        if (ix->nblocks == ix->cap / IG_VSET_BLOCK)
+            nearest_pivot(ix, v);   /* dq for place()'s fallback */
+        place(ix, v, old->id[slot[o]], asg[o]);
+    }
+out:
+    free(slot);
+    free(asg);
+    free(sorted);
+    free(cnt);
+    free(sum);
+    free(v);
+    return rc;
+}
+
+/* A fresh layout at capacity <cap> (>= the current one); unchanged on IG_ENOMEM. */
+static int rebuild(struct ig_vidx *ix, uint32_t cap)
+{
+    struct ig_vidx nx;
+    int rc = alloc_empty(&nx, ix->set.dim, cap, (enum ig_vset_elem)ix->set.elem);
+    if (rc != IG_OK)
+        return rc;
+    rc = relayout(&nx, ix);
+    if (rc != IG_OK) {
+        release(&nx);
+        return rc;
+    }
+    nx.queries = ix->queries;
+    nx.blocks_scanned = ix->blocks_scanned;
+    nx.blocks_total = ix->blocks_total;
+    release(ix);
+    *ix = nx;
+    return IG_OK;
+}
+
+int ig_vidx_reserve(struct ig_vidx *ix, uint32_t cap)
+{
+    cap = round_cap(cap);
+    if (cap <= ix->cap)
+        return IG_OK;
+    return rebuild(ix, cap);
+}
+
+int ig_vidx_append(struct ig_vidx *ix, const float *x)
+{
+    if (ix->n >= ix->cap)
+        return IG_ELIMIT;
+    /* pivots chosen on few vectors go stale as the set grows: re-choose at each doubling
+     * (reserve does it when the capacity doubles; this covers sets made at full size) */
+    if (ix->maxpiv && ix->n >= 256 && ix->n >= 2 * ix->laid_n)
+        (void)rebuild(ix, ix->cap);   /* out of memory: keep the old layout */
+    uint32_t p = NONE;
+    if (ix->maxpiv) {
+        if (ix->npiv == 0)
+            add_pivot(ix, x);
+        p = nearest_pivot(ix, x);
+    }
+    place(ix, x, ix->n, p);
+    return IG_OK;
+}
+
+bool ig_vidx_get(const struct ig_vidx *ix, uint32_t id, float *out)
+{
+    for (uint32_t s = 0; s < ix->set.count; s++)
+        if (s % IG_VSET_BLOCK < ix->blk[s / IG_VSET_BLOCK].fill && ix->id[s] == id) {
+            ig_vset_get(&ix->set, s, out);
+            return true;
+        }
+    return false;
+}
+
+float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
+                       int32_t *argmin)
+{
+    int32_t am = -1;
+    float best = INFINITY;
+    uint32_t nl = 0;
+    ix->queries++;
+    ix->blocks_total += ix->nblocks;
+    if (ix->n == 0) {
+        if (argmin)
+            *argmin = -1;
+        return INFINITY;
+    }
+    if (ix->npiv == 0) {
+        for (uint32_t b = 0; b < ix->nblocks; b++)
+            ix->list[nl++] = b;
+        best = k->l2sq_min_blocks(&ix->set, x, ix->list, nl, best, &am);
+        ix->blocks_scanned += nl;
+    } else {
+        k->l2sq_all(&ix->piv, x, ix->dq);
+        uint32_t p0 = 0;
+        for (uint32_t p = 1; p < ix->npiv; p++)
+            if (ix->dq[p] < ix->dq[p0])
+                p0 = p;
+        /* relative margin for float32 rounding of the pivot distances and of the block
+         * sums (at most about 2(d + 1) ulps), four times over; absolute for underflow */
+        const double eps = (ix->set.dim + 8) * 0x1p-22;
+        const double tiny = ix->set.dim * 0x1p-126;
+        for (uint32_t i = 0; i < ix->npiv; i++) {
+            uint32_t p = i == 0 ? p0 : (i == p0 ? 0 : i);
+            double dq = sqrt((double)ix->dq[p]);
+            bool bounded = isfinite(dq);   /* an overflowed distance bounds nothing */
+            double lbp = dq - ix->pmax[p] - eps * (dq + ix->pmax[p]);
+            if (bounded && lbp > 0 && lbp * lbp * (1 - eps) > (double)best + tiny)
+                continue;
+            nl = 0;
+            for (uint32_t b = ix->phead[p]; b != NONE; b = ix->blk[b].next) {
+                const struct ig_vblock *B = &ix->blk[b];
+                double lb = dq - B->rmax;
+                if (B->rmin - dq > lb)
+                    lb = B->rmin - dq;
+                lb -= eps * (dq + B->rmax);
+                if (bounded && lb > 0 && lb * lb * (1 - eps) > (double)best + tiny)
+                    continue;
+                ix->list[nl++] = b;
+            }
+            best = k->l2sq_min_blocks(&ix->set, x, ix->list, nl, best, &am);
+            ix->blocks_scanned += nl;
+        }
+    }
+    if (argmin)
+        *argmin = am >= 0 ? (int32_t)ix->id[am] : -1;
+    return best;
+}

@@ -1,0 +1,76 @@
+/* Pruned exact nearest-neighbour search over a growing vector set (PRADA's G_c).
+ *
+ * The vectors live in an ig_vset whose blocks are grouped by pivot: every block belongs to
+ * one pivot p and keeps the smallest and largest distance rmin, rmax of its vectors to p.
+ * For a query x, the triangle inequality bounds every vector g of the block from below:
+ *     |x - g| >= max(|x - p| - rmax, rmin - |x - p|)
+ * so a query computes |x - p| for the K pivots (one SIMD scan of K vectors), scans the
+ * blocks of its nearest pivot first, then only the blocks whose bound is below the best
+ * distance so far, with l2sq_min_blocks abandoning a block once all its 16 partial sums
+ * exceed that best. Bounds carry a margin of 4(d + 8) float ulps for the rounding of the
+ * float32 sums, so a block is skipped only when none of its computed distances could be
+ * below or equal to the minimum: the result is bit-identical to l2sq_min over the same
+ * vectors on the same kernel path (the tests check it on every path).
+ *
+ * Pivots are chosen when capacity grows (ig_vidx_reserve) or the count doubles: a strided
+ * sample of the stored vectors refined by one k-means step, K about sqrt(cap) (1 below 256
+ * vectors); vectors are re-laid out bucket by bucket. Between growths a new vector joins
+ * the open block of its nearest pivot. Clustered data (natural inputs) prunes well; data
+ * uniform in high dimension does not (every block's bound falls below the minimum) and
+ * costs one full scan plus the K pivot distances.
+ *
+ * Slots are not insertion order: argmin reports the insertion number (0-based). Free
+ * lanes hold +inf and never win. An index is used by one thread at a time (its query
+ * scratch lives inside it). No allocation except in init/reserve. */
+#ifndef IG_VIDX_H
+#define IG_VIDX_H
+
+#include "kernels.h"
+
+struct ig_vblock {
+    float    rmin, rmax;  /* distances of its vectors to its pivot */
+    uint32_t piv;         /* pivot number */
+    uint32_t next;        /* next block of the same pivot, UINT32_MAX ends */
+    uint32_t fill;        /* lanes used */
+};
+
+struct ig_vidx {
+    struct ig_vset set;   /* set.count = 16 * blocks in use; free lanes +inf */
+    uint32_t n, cap;      /* vectors held; most it holds (a multiple of 16) */
+    uint32_t nblocks;
+    uint32_t *id;         /* slot -> insertion number */
+    struct ig_vblock *blk;
+    struct ig_vset piv;   /* pivots, float32 */
+    uint32_t npiv, maxpiv;
+    uint32_t laid_n;      /* vectors when the pivots were chosen */
+    float    *pmax;       /* per pivot: largest rmax of its blocks */
+    uint32_t *phead, *popen; /* per pivot: first block, block open for appends */
+    float    *dq;         /* scratch: squared distances to the pivots */
+    uint32_t *list;       /* scratch: blocks to scan */
+    float    *vtmp;       /* scratch: one vector */
+    uint64_t queries, blocks_scanned, blocks_total; /* for benches: pruning rate */
+};
+
+/* Bytes held by an index of capacity <cap> (rounded up to a block): what the caller
+ * charges to its memory budget. Rebuilding on growth also takes 8 * cap + 12 * K * dim
+ * bytes for the duration of the call; so does an append that doubles the count (at most
+ * log2(cap / 128) times in the index's life). */
+size_t ig_vidx_bytes(uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
+/* IG_OK, IG_ECONF (dim 0, bad elem) or IG_ENOMEM. */
+int    ig_vidx_init(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
+/* Grows to <cap> and re-chooses the pivots; contents and insertion numbers kept. On
+ * IG_ENOMEM the index is unchanged. */
+int    ig_vidx_reserve(struct ig_vidx *ix, uint32_t cap);
+void   ig_vidx_free(struct ig_vidx *ix);
+/* Stores <x> (rounded to bf16 for such sets). IG_ELIMIT when full. */
+int    ig_vidx_append(struct ig_vidx *ix, const float *x);
+/* Minimum squared L2 from <x> to the stored vectors with kernel path <k>: equal to
+ * k->l2sq_min on a set of the same vectors; *argmin (may be NULL) gets the insertion
+ * number of a vector at that distance (the lowest-slot one on ties), -1 when empty or
+ * every distance is NaN (then +inf). */
+float  ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
+                        int32_t *argmin);
+/* Stored vector number <id> (insertion order) into <out>; false when absent. Tests. */
+bool   ig_vidx_get(const struct ig_vidx *ix, uint32_t id, float *out);
+
+#endif
