@@ -192,6 +192,13 @@ measure() {
 
 # ---- figure 1: packets -> inference events, one capture per protocol ----
 if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=20000 ncl=64 ne2e=10000; fi
+# First each tool's fixed cost: a 10-request capture is all start-up (rules, dissectors).
+log "figure 1: startup_10req"
+if "$gen" --scenario benign --protocol oip_v2 --clients 1 --requests 10 --dim 64 --seed 1 --quiet \
+    --out "$work/startup_10req.pcap" --manifest "$work/startup_10req.json"; then
+    measure 1 startup_10req "$work/startup_10req.pcap" "$work/startup_10req.json"
+fi
+rm -f "$work/startup_10req.pcap"
 for proto in oip_v2 oip_v2_bin kserve_v1 openai; do
     name="${proto}_d64"
     log "figure 1: $name"
