@@ -12,7 +12,13 @@
  *
  * The stream walks along a line with noise, so every query lands farther than the
  * threshold and is admitted: after the 10 000-query warm-up the class holds 10 000 vectors
- * (max_growing 10000 from a rules file written here) and every timed query scans all. */
+ * (max_growing 10000 from a rules file written here). G_c is a pruned index (vidx.h), and
+ * a line is its easiest case, so two more streams run the same way: "clusters" (32
+ * Gaussian clusters, natural-looking inputs) and "uniform" (uniform in [0,1]^64, where
+ * pruning fails); each is also replayed by the Python reference, whose alarms must match.
+ * The pruned kernel alone (ig_vidx_l2sq_min on 10 000 stored vectors of each shape) is
+ * printed next to the full-scan kernel limit, with the share of blocks it scanned, after
+ * checking every answer against the full scan. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +30,7 @@
 #include <inferguard/detector.h>
 #include <inferguard/rules.h>
 #include "kernels/kernels.h"
+#include "kernels/vidx.h"
 
 extern const struct ig_detector ig_det_prada;
 
@@ -189,6 +196,119 @@ static float frand(void)
     return (float)((rs >> 40) * (1.0 / 16777216.0));
 }
 
+enum shape { SH_LINE, SH_CLUSTERS, SH_UNIFORM };
+static const char *const shape_name[] = { "line", "clusters", "uniform" };
+
+/* <n> queries of one shape into xs (labels all 0: one class holds them all). */
+static void gen_shape(enum shape sh, uint32_t n, float *xs)
+{
+    static float centres[32][DIM], dir[DIM];
+    for (int c = 0; c < 32; c++)
+        for (int f = 0; f < DIM; f++)
+            centres[c][f] = frand() * 4.0f - 2.0f;
+    for (int f = 0; f < DIM; f++)
+        dir[f] = frand() - 0.5f;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t c = (uint32_t)(frand() * 32) % 32;
+        for (int f = 0; f < DIM; f++) {
+            float *v = &xs[(size_t)i * DIM + f];
+            if (sh == SH_LINE)
+                *v = dir[f] * (float)i * 0.01f + 0.001f * frand();
+            else if (sh == SH_CLUSTERS)   /* sum of 3 uniforms: near-Gaussian, sd 0.17 */
+                *v = centres[c][f] + 0.3f * (frand() + frand() + frand() - 1.5f);
+            else
+                *v = frand();
+        }
+    }
+}
+
+/* Pruned kernel vs full scan on STORED vectors of <sh>: every answer checked equal. */
+static void pruned_kernel(const struct ig_kern_ops *k, enum shape sh, double scan_ns, const char *hist)
+{
+    uint32_t n = STORED + TIMED;
+    float *xs = malloc((size_t)n * DIM * sizeof(float));
+    gen_shape(sh, n, xs);
+    struct ig_vidx ix;
+    struct ig_vset flat;
+    ig_vidx_init(&ix, DIM, STORED, IG_VSET_F32);
+    ig_vset_init(&flat, DIM, STORED);
+    for (uint32_t i = 0; i < (uint32_t)STORED; i++) {
+        ig_vidx_append(&ix, xs + (size_t)i * DIM);
+        ig_vset_append(&flat, xs + (size_t)i * DIM);
+    }
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < (uint32_t)TIMED; i++) {
+        const float *q = xs + (size_t)(STORED + i) * DIM;
+        float a = ig_vidx_l2sq_min(&ix, k, q, NULL), b = k->l2sq_min(&flat, q, NULL);
+        bad += memcmp(&a, &b, sizeof(a)) != 0;
+    }
+    uint64_t s0 = ix.blocks_scanned, t0b = ix.blocks_total;
+    volatile float sink = 0;
+    double t0 = now_s();
+    for (uint32_t i = 0; i < (uint32_t)TIMED; i++)
+        sink += ig_vidx_l2sq_min(&ix, k, xs + (size_t)(STORED + i) * DIM, NULL);
+    double ns = (now_s() - t0) * 1e9 / TIMED;
+    double frac = (double)(ix.blocks_scanned - s0) / (double)(ix.blocks_total - t0b);
+    printf("  pruned %-8s: %8.0f ns/query, %5.1f%% of blocks scanned, %5.1fx the full scan, "
+           "%u of %d answers differ from it\n", shape_name[sh], ns, 100 * frac, scan_ns / ns, bad, TIMED);
+    printf("RESULT metric=prada_pruned_kernel_%s_d%d_%s value=%.0f unit=ns/query peer=full_scan "
+           "peer_value=%.0f better=lower\n", shape_name[sh], DIM, hist, ns, scan_ns);
+    (void)sink;
+    ig_vidx_free(&ix);
+    ig_vset_free(&flat);
+    free(xs);
+}
+
+/* Python reference on a stream file: ns/query after <skip> and its first alarm. */
+static double python_run(const char *spath, uint32_t skip, char *alarm, size_t alen)
+{
+    char srcbuf[1024];
+    const char *src = src_dir(srcbuf, sizeof(srcbuf));
+    char cmd[2048], line[512] = "";
+    snprintf(cmd, sizeof(cmd),
+             "/usr/bin/python3 %s/bench/python/prada_ref.py run %s --max-growing %d --timing --skip %u",
+             src, spath, STORED, skip);
+    FILE *p = popen(cmd, "r");
+    double py = 0;
+    if (p && fgets(line, sizeof(line), p)) {
+        const char *ns = strstr(line, "ns_per_query=");
+        py = ns ? atof(ns + 13) : 0;
+        snprintf(alarm, alen, "%.*s", (int)strcspn(line, " "), line);
+    }
+    if (p)
+        pclose(p);
+    return py;
+}
+
+/* The detector on a stream of <sh>, beside the Python reference on the same file. */
+static void detector_case(const struct ig_rules *rules, enum shape sh, const char *spath, bool python,
+                          const char *hist)
+{
+    uint32_t n = STORED + TIMED;
+    float *xs = malloc((size_t)n * DIM * sizeof(float));
+    int32_t *lab = calloc(n, sizeof(int32_t));
+    gen_shape(sh, n, xs);
+    struct counter c = { 0 };
+    double c_ns = run(rules, DIM, n, lab, xs, STORED, &c);
+    printf("  prada C %-8s: %8.0f ns/query, first_alarm=%llu", shape_name[sh], c_ns,
+           (unsigned long long)c.first);
+    double py = 0;
+    char alarm[64] = "";
+    if (python && !write_stream(spath, DIM, n, lab, xs))
+        py = python_run(spath, STORED, alarm, sizeof alarm);
+    if (py > 0)
+        printf("; Python %.0f ns/query, %s -> %.1fx\n", py, alarm, py / c_ns);
+    else
+        printf("\n");
+    char pv[64] = "";
+    if (py > 0)
+        snprintf(pv, sizeof pv, " peer=python_numpy peer_value=%.0f", py);
+    printf("RESULT metric=prada_update_%s_d%d_%s value=%.0f unit=ns/event%s better=lower\n",
+           shape_name[sh], DIM, hist, c_ns, pv);
+    free(xs);
+    free(lab);
+}
+
 int main(int argc, char **argv)
 {
     bool python = true;
@@ -303,6 +423,12 @@ int main(int argc, char **argv)
            hist, c16_ns, peer, pv);
     printf("RESULT metric=prada_scan_kernel_d%d_%s value=%.0f unit=ns/scan better=lower\n", DIM, hist,
            scan_ns);
+    printf("  pruned kernel (ig_vidx_l2sq_min, exact) on %d stored vectors of each shape:\n", STORED);
+    for (int sh = SH_LINE; sh <= SH_UNIFORM; sh++)
+        pruned_kernel(k, (enum shape)sh, scan_ns, hist);
+    printf("  detector on the other shapes (same rules, float32):\n");
+    detector_case(rules, SH_CLUSTERS, spath, python, hist);
+    detector_case(rules, SH_UNIFORM, spath, python, hist);
     ig_rules_free(rules);
     ig_rules_free(rules16);
     unlink(spath);

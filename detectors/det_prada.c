@@ -31,6 +31,7 @@
 
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
+#include "kernels/vidx.h"
 #include "stats/shapiro.h"
 
 #define PRADA_NAME "extraction.prada"
@@ -64,7 +65,7 @@ struct prada_class {
     double   t;               /* T_c */
     uint32_t dg_n;            /* |DG_c| */
     double   dg_sum, dg_sumsq;
-    struct ig_vset g;         /* G_c */
+    struct ig_vidx g;         /* G_c, indexed for pruned exact minimum distances */
 };
 
 struct prada_state {
@@ -94,19 +95,23 @@ static _Thread_local uint32_t *tl_key, *tl_tmp;
  * values, where qsort's comparisons dominated the detector's cost. */
 static void radix_sort_u32(uint32_t *a, uint32_t *tmp, uint32_t n)
 {
-    uint32_t cnt[2048];
-    for (int shift = 0; shift < 33; shift += 11) {
-        memset(cnt, 0, sizeof(cnt));
-        for (uint32_t i = 0; i < n; i++)
-            cnt[(a[i] >> shift) & 2047]++;
-        uint32_t sum = 0;
+    /* the three digit histograms in one read of the keys */
+    uint32_t cnt[3][2048];
+    memset(cnt, 0, sizeof(cnt));
+    for (uint32_t i = 0; i < n; i++) {
+        cnt[0][a[i] & 2047]++;
+        cnt[1][(a[i] >> 11) & 2047]++;
+        cnt[2][a[i] >> 22]++;
+    }
+    for (int pass = 0, shift = 0; pass < 3; pass++, shift += 11) {
+        uint32_t *c = cnt[pass], sum = 0;
         for (int b = 0; b < 2048; b++) {
-            uint32_t c = cnt[b];
-            cnt[b] = sum;
-            sum += c;
+            uint32_t k = c[b];
+            c[b] = sum;
+            sum += k;
         }
         for (uint32_t i = 0; i < n; i++)
-            tmp[cnt[(a[i] >> shift) & 2047]++] = a[i];
+            tmp[c[(a[i] >> shift) & 2047]++] = a[i];
         uint32_t *t = a;
         a = tmp;
         tmp = t;
@@ -190,7 +195,7 @@ static void state_free(struct prada_global *g, struct prada_state *st)
     if (!st)
         return;
     for (uint32_t i = 0; i < st->nclasses; i++)
-        ig_vset_free(&st->cls[i].g);
+        ig_vidx_free(&st->cls[i].g);
     uncharge(g, st->bytes);
     free(st->d_val);
     free(st->d_cls);
@@ -229,20 +234,22 @@ static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
 /* Makes room for one more vector in G_c; false when the cap or the budget says no. */
 static bool grow(struct prada_global *g, struct prada_state *st, struct prada_class *c)
 {
-    if (c->g.count < c->g.cap)
+    if (c->g.n >= g->p.max_growing)   /* exact cap: capacities round up to a block */
+        return false;
+    if (c->g.n < c->g.cap)
         return true;
     if (c->g.cap >= g->p.max_growing)
         return false;
     uint32_t ncap = c->g.cap ? c->g.cap * 2 : IG_VSET_BLOCK;
     if (ncap > g->p.max_growing)
         ncap = g->p.max_growing;
-    uint64_t more = ig_vset_bytes_ex(st->dim, ncap, g->p.elem) -
-                    (c->g.cap ? ig_vset_bytes_ex(st->dim, c->g.cap, g->p.elem) : 0);
+    uint64_t more = ig_vidx_bytes(st->dim, ncap, g->p.elem) -
+                    (c->g.cap ? ig_vidx_bytes(st->dim, c->g.cap, g->p.elem) : 0);
     if (!charge(g, more)) {
         atomic_fetch_add(&g->refused_growth, 1);
         return false;
     }
-    int rc = c->g.data ? ig_vset_reserve(&c->g, ncap) : ig_vset_init_ex(&c->g, st->dim, ncap, g->p.elem);
+    int rc = c->g.cap ? ig_vidx_reserve(&c->g, ncap) : ig_vidx_init(&c->g, st->dim, ncap, g->p.elem);
     if (rc != IG_OK) {
         uncharge(g, more);
         atomic_fetch_add(&g->refused_growth, 1);
@@ -257,7 +264,7 @@ static void admit(struct prada_global *g, struct prada_state *st, struct prada_c
 {
     if (!grow(g, st, c))
         return;
-    ig_vset_append(&c->g, x);
+    ig_vidx_append(&c->g, x);
     c->dg_n++;
     c->dg_sum += d;
     c->dg_sumsq += d * d;
@@ -302,12 +309,17 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, doubl
             return false;
         }
     }
-    uint32_t m = 0;
-    for (uint32_t k = 0; k < st->d_len; k++) {
-        uint32_t at = (st->d_head + k) % p->max_dists;
-        if (st->cls[st->d_cls[at]].in_d >= p->min_class) {
-            float v = st->d_val[at];
-            memcpy(&tl_key[m++], &v, sizeof(v));   /* distances are >= 0 and finite */
+    /* the ring as its two contiguous runs: a division per entry cost more than the sort */
+    uint32_t m = 0, run1 = p->max_dists - st->d_head;
+    if (run1 > st->d_len)
+        run1 = st->d_len;
+    for (int part = 0; part < 2; part++) {
+        uint32_t from = part ? 0 : st->d_head, len = part ? st->d_len - run1 : run1;
+        const float *val = st->d_val + from;
+        const uint16_t *cls = st->d_cls + from;
+        for (uint32_t k = 0; k < len; k++) {
+            if (st->cls[cls[k]].in_d >= p->min_class)
+                memcpy(&tl_key[m++], &val[k], sizeof(float));   /* >= 0 and finite */
         }
     }
     if (m <= p->min_pool)
@@ -438,8 +450,8 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 c->label = label;
                 admit(g, st, c, x, 0.0);   /* DG_c = [0], T_c = 0 */
             }
-        } else if (c->g.count > 0) {
-            float d = sqrtf(k->l2sq_min(&c->g, x, NULL));
+        } else if (c->g.n > 0) {
+            float d = sqrtf(ig_vidx_l2sq_min(&c->g, k, x, NULL));
             d_push(p, st, (uint16_t)(c - st->cls), d);
             if ((double)d > c->t)
                 admit(g, st, c, x, d);
