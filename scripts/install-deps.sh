@@ -16,7 +16,7 @@ build_pkgs=(
 # R gives golden Shapiro-Wilk values, chromium renders reports.
 test_pkgs=(
   libcmocka-dev kcat tshark libndpi-bin python3 python3-numpy python3-scipy
-  python3-sklearn r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev
+  python3-sklearn python3-yaml r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev
   libsimdjson-dev g++ hyperfine python3-jsonschema
 )
 
