@@ -86,7 +86,11 @@ struct prada_client {
 
 /* Per worker thread: Shapiro–Wilk coefficients cache, the pooled sample and radix-sort
  * buffers (allocated once per thread, never per query). */
-static _Thread_local struct ig_sw tl_sw;
+/* Coefficients for a few recent n: with a full ring the trimmed n wanders among a few
+ * values, and rebuilding them (n/2 normal quantiles) cost more than the test itself. */
+#define SW_CACHE 4
+static _Thread_local struct ig_sw tl_sw[SW_CACHE];
+static _Thread_local uint64_t tl_sw_used[SW_CACHE], tl_sw_clock;
 static _Thread_local double *tl_pool;
 static _Thread_local uint32_t *tl_key, *tl_tmp;
 
@@ -290,13 +294,32 @@ static void d_push(const struct prada_params *p, struct prada_state *st, uint16_
     st->cls[ci].in_d++;
 }
 
+/* The workspace holding coefficients for <n>, else the least recently used one (a slot
+ * is allocated on first use: at most SW_CACHE times per thread, never per query). */
+static struct ig_sw *sw_for(uint32_t n)
+{
+    int victim = 0;
+    for (int i = 0; i < SW_CACHE; i++) {
+        if (tl_sw[i].a && tl_sw[i].n == n) {
+            tl_sw_used[i] = ++tl_sw_clock;
+            return &tl_sw[i];
+        }
+        if (tl_sw_used[i] < tl_sw_used[victim])
+            victim = i;
+    }
+    if (!tl_sw[victim].a && ig_sw_init(&tl_sw[victim], IG_SW_NMAX) != IG_OK)
+        victim = 0;   /* slot 0 always exists here */
+    tl_sw_used[victim] = ++tl_sw_clock;
+    return &tl_sw[victim];
+}
+
 /* Pools, trims and tests D. Returns true with *w and *n set when the test ran. */
 static bool run_test(const struct prada_params *p, struct prada_state *st, double *w, double *pv,
                      uint32_t *n)
 {
     if (!tl_pool) {
         /* once per worker thread, not per query */
-        if (ig_sw_init(&tl_sw, IG_SW_NMAX) != IG_OK)
+        if (ig_sw_init(&tl_sw[0], IG_SW_NMAX) != IG_OK)
             return false;
         tl_pool = malloc(IG_SW_NMAX * sizeof(double));
         tl_key = malloc(IG_SW_NMAX * sizeof(uint32_t));
@@ -345,7 +368,7 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, doubl
     uint32_t kept = hi - lo;
     if (kept <= p->min_pool)
         return false;
-    if (ig_sw_test_sorted(&tl_sw, tl_pool + lo, kept, w, pv) != IG_OK)
+    if (ig_sw_test_sorted(sw_for(kept), tl_pool + lo, kept, w, pv) != IG_OK)
         return false;
     *n = kept;
     return true;
@@ -485,7 +508,10 @@ static void prada_free(void *global)
 {
     free(global);
     /* the calling thread's workspace; other workers' go with their threads */
-    ig_sw_free(&tl_sw);
+    for (int i = 0; i < SW_CACHE; i++) {
+        ig_sw_free(&tl_sw[i]);
+        tl_sw_used[i] = 0;
+    }
     free(tl_pool);
     free(tl_key);
     free(tl_tmp);

@@ -381,6 +381,22 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
          * sums (at most about 2(d + 1) ulps), four times over; absolute for underflow */
         const double eps = (ix->set.dim + 8) * 0x1p-22;
         const double tiny = ix->set.dim * 0x1p-126;
+        /* first the one block of the nearest pivot with the lowest bound: a good minimum
+         * early lets the bounds rule out most of the rest, that bucket's blocks too */
+        double dq0 = sqrt((double)ix->dq[p0]), lb0 = INFINITY;
+        uint32_t b0 = NONE;
+        for (uint32_t b = ix->phead[p0]; b != NONE; b = ix->blk[b].next) {
+            const struct ig_vblock *B = &ix->blk[b];
+            double lb = fmax(dq0 - B->rmax, B->rmin - dq0);
+            if (b0 == NONE || lb < lb0) {
+                lb0 = lb;
+                b0 = b;
+            }
+        }
+        if (b0 != NONE) {
+            best = k->l2sq_min_blocks(&ix->set, x, &b0, 1, best, &am);
+            ix->blocks_scanned++;
+        }
         for (uint32_t i = 0; i < ix->npiv; i++) {
             uint32_t p = i == 0 ? p0 : (i == p0 ? 0 : i);
             double dq = sqrt((double)ix->dq[p]);
@@ -391,6 +407,8 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
             nl = 0;
             for (uint32_t b = ix->phead[p]; b != NONE; b = ix->blk[b].next) {
                 const struct ig_vblock *B = &ix->blk[b];
+                if (b == b0)
+                    continue;
                 double lb = dq - B->rmax;
                 if (B->rmin - dq > lb)
                     lb = B->rmin - dq;
