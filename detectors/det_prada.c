@@ -77,6 +77,8 @@ struct prada_state {
     uint32_t d_head, d_len;   /* ring of (distance, class) of capacity max_dists */
     float   *d_val;
     uint16_t *d_cls;
+    uint16_t *d_ord;          /* ring slots by ascending distance (as of the last test) */
+    uint32_t ord_len, fresh;  /* entries in d_ord; pushes since (at most max_dists) */
     struct prada_class cls[];
 };
 
@@ -88,16 +90,16 @@ struct prada_client {
  * buffers (allocated once per thread, never per query). */
 /* Coefficients for a few recent n: with a full ring the trimmed n wanders among a few
  * values, and rebuilding them (n/2 normal quantiles) cost more than the test itself. */
-#define SW_CACHE 4
+#define SW_CACHE 8
 static _Thread_local struct ig_sw tl_sw[SW_CACHE];
 static _Thread_local uint64_t tl_sw_used[SW_CACHE], tl_sw_clock;
 static _Thread_local double *tl_pool;
 static _Thread_local uint32_t *tl_key, *tl_tmp;
+static _Thread_local uint16_t *tl_slot, *tl_stmp, *tl_ord;
 
 /* Sorts non-negative finite floats, given as their bit patterns (which then order like
- * the values), in three 11-bit LSD passes: the test runs every 10 queries on up to 5000
- * values, where qsort's comparisons dominated the detector's cost. */
-static void radix_sort_u32(uint32_t *a, uint32_t *tmp, uint32_t n)
+ * the values), with a 16-bit payload, in three 11-bit LSD passes. */
+static void radix_sort_pairs(uint32_t *a, uint16_t *pa, uint32_t *tmp, uint16_t *ptmp, uint32_t n)
 {
     /* the three digit histograms in one read of the keys */
     uint32_t cnt[3][2048];
@@ -114,14 +116,75 @@ static void radix_sort_u32(uint32_t *a, uint32_t *tmp, uint32_t n)
             c[b] = sum;
             sum += k;
         }
-        for (uint32_t i = 0; i < n; i++)
-            tmp[c[(a[i] >> shift) & 2047]++] = a[i];
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t at = c[(a[i] >> shift) & 2047]++;
+            tmp[at] = a[i];
+            ptmp[at] = pa[i];
+        }
         uint32_t *t = a;
         a = tmp;
         tmp = t;
+        uint16_t *pt = pa;
+        pa = ptmp;
+        ptmp = pt;
     }
-    /* three passes: the result is in tmp's original buffer; copy back */
+    /* three passes: the result is in the scratch buffers; copy back */
     memcpy(tmp, a, n * sizeof(uint32_t));
+    memcpy(ptmp, pa, n * sizeof(uint16_t));
+}
+
+static inline uint32_t dist_key(const struct prada_state *st, uint32_t slot)
+{
+    uint32_t k;
+    memcpy(&k, &st->d_val[slot], sizeof(k));   /* >= 0 and finite: bits order as values */
+    return k;
+}
+
+/* Brings d_ord up to date with the ring: the entries pushed since the last call are
+ * sorted (a few: insertion sort; many: radix) and merged with the survivors of the old
+ * order, O(max_dists) per test instead of a full sort. Slots overwritten since are
+ * exactly the ring's last <fresh> positions, so survivors are those of lower age. */
+static void order_ring(const struct prada_params *p, struct prada_state *st)
+{
+    uint32_t C = p->max_dists, L = st->d_len, h = st->d_head;
+    uint32_t a = st->fresh < L ? st->fresh : L, keep = L - a;
+    for (uint32_t j = 0; j < a; j++) {
+        uint32_t slot = h + keep + j;
+        if (slot >= C)
+            slot -= C;
+        tl_key[j] = dist_key(st, slot);
+        tl_slot[j] = (uint16_t)slot;
+    }
+    if (a > 32) {
+        radix_sort_pairs(tl_key, tl_slot, tl_tmp, tl_stmp, a);
+    } else {
+        for (uint32_t j = 1; j < a; j++) {
+            uint32_t k = tl_key[j], i = j;
+            uint16_t sl = tl_slot[j];
+            for (; i > 0 && tl_key[i - 1] > k; i--) {
+                tl_key[i] = tl_key[i - 1];
+                tl_slot[i] = tl_slot[i - 1];
+            }
+            tl_key[i] = k;
+            tl_slot[i] = sl;
+        }
+    }
+    uint32_t out = 0, j = 0;
+    for (uint32_t i = 0; i < st->ord_len; i++) {
+        uint32_t s = st->d_ord[i], age = s >= h ? s - h : s + C - h;
+        if (age >= keep)
+            continue;   /* overwritten since */
+        uint32_t k = dist_key(st, s);
+        while (j < a && tl_key[j] < k)
+            tl_ord[out++] = tl_slot[j++];
+        tl_ord[out++] = (uint16_t)s;
+    }
+    while (j < a)
+        tl_ord[out++] = tl_slot[j++];
+    IG_ASSERT(out == L);
+    memcpy(st->d_ord, tl_ord, out * sizeof(uint16_t));
+    st->ord_len = out;
+    st->fresh = 0;
 }
 
 static bool charge(struct prada_global *g, uint64_t n)
@@ -203,6 +266,7 @@ static void state_free(struct prada_global *g, struct prada_state *st)
     uncharge(g, st->bytes);
     free(st->d_val);
     free(st->d_cls);
+    free(st->d_ord);
     free(st);
 }
 
@@ -210,7 +274,7 @@ static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
 {
     const struct prada_params *p = &g->p;
     uint64_t bytes = sizeof(struct prada_state) + (uint64_t)p->max_classes * sizeof(struct prada_class)
-                     + (uint64_t)p->max_dists * (sizeof(float) + sizeof(uint16_t));
+                     + (uint64_t)p->max_dists * (sizeof(float) + 2 * sizeof(uint16_t));
     if (!charge(g, bytes)) {
         atomic_fetch_add(&g->refused_clients, 1);
         return NULL;
@@ -219,11 +283,13 @@ static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
     if (st) {
         st->d_val = malloc(p->max_dists * sizeof(float));
         st->d_cls = malloc(p->max_dists * sizeof(uint16_t));
+        st->d_ord = malloc(p->max_dists * sizeof(uint16_t));
     }
-    if (!st || !st->d_val || !st->d_cls) {
+    if (!st || !st->d_val || !st->d_cls || !st->d_ord) {
         if (st) {
             free(st->d_val);
             free(st->d_cls);
+            free(st->d_ord);
             free(st);
         }
         uncharge(g, bytes);
@@ -292,6 +358,21 @@ static void d_push(const struct prada_params *p, struct prada_state *st, uint16_
     st->d_cls[at] = ci;
     st->d_len++;
     st->cls[ci].in_d++;
+    if (st->fresh < p->max_dists)
+        st->fresh++;
+}
+
+static void free_thread_bufs(void)
+{
+    free(tl_pool);
+    free(tl_key);
+    free(tl_tmp);
+    free(tl_slot);
+    free(tl_stmp);
+    free(tl_ord);
+    tl_pool = NULL;
+    tl_key = tl_tmp = NULL;
+    tl_slot = tl_stmp = tl_ord = NULL;
 }
 
 /* The workspace holding coefficients for <n>, else the least recently used one (a slot
@@ -324,37 +405,28 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, doubl
         tl_pool = malloc(IG_SW_NMAX * sizeof(double));
         tl_key = malloc(IG_SW_NMAX * sizeof(uint32_t));
         tl_tmp = malloc(IG_SW_NMAX * sizeof(uint32_t));
-        if (!tl_pool || !tl_key || !tl_tmp) {
-            free(tl_pool);
-            free(tl_key);
-            free(tl_tmp);
-            tl_pool = NULL;
+        tl_slot = malloc(IG_SW_NMAX * sizeof(uint16_t));
+        tl_stmp = malloc(IG_SW_NMAX * sizeof(uint16_t));
+        tl_ord = malloc(IG_SW_NMAX * sizeof(uint16_t));
+        if (!tl_pool || !tl_key || !tl_tmp || !tl_slot || !tl_stmp || !tl_ord) {
+            free_thread_bufs();
             return false;
         }
     }
-    /* the ring as its two contiguous runs: a division per entry cost more than the sort */
-    uint32_t m = 0, run1 = p->max_dists - st->d_head;
-    if (run1 > st->d_len)
-        run1 = st->d_len;
-    for (int part = 0; part < 2; part++) {
-        uint32_t from = part ? 0 : st->d_head, len = part ? st->d_len - run1 : run1;
-        const float *val = st->d_val + from;
-        const uint16_t *cls = st->d_cls + from;
-        for (uint32_t k = 0; k < len; k++) {
-            if (st->cls[cls[k]].in_d >= p->min_class)
-                memcpy(&tl_key[m++], &val[k], sizeof(float));   /* >= 0 and finite */
+    order_ring(p, st);
+    /* pooled classes' distances in ascending order: filtering keeps the order */
+    uint32_t m = 0;
+    double sum = 0.0;
+    for (uint32_t i = 0; i < st->ord_len; i++) {
+        uint32_t s = st->d_ord[i];
+        if (st->cls[st->d_cls[s]].in_d >= p->min_class) {
+            double v = st->d_val[s];
+            tl_pool[m++] = v;
+            sum += v;
         }
     }
     if (m <= p->min_pool)
         return false;
-    radix_sort_u32(tl_key, tl_tmp, m);
-    double sum = 0.0;
-    for (uint32_t k = 0; k < m; k++) {
-        float v;
-        memcpy(&v, &tl_key[k], sizeof(v));
-        tl_pool[k] = v;
-        sum += v;
-    }
     double mean = sum / m, ss = 0.0;
     for (uint32_t k = 0; k < m; k++)
         ss += (tl_pool[k] - mean) * (tl_pool[k] - mean);
@@ -512,11 +584,7 @@ static void prada_free(void *global)
         ig_sw_free(&tl_sw[i]);
         tl_sw_used[i] = 0;
     }
-    free(tl_pool);
-    free(tl_key);
-    free(tl_tmp);
-    tl_pool = NULL;
-    tl_key = tl_tmp = NULL;
+    free_thread_bufs();
 }
 
 const struct ig_detector ig_det_prada = {

@@ -387,7 +387,9 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
         uint32_t b0 = NONE;
         for (uint32_t b = ix->phead[p0]; b != NONE; b = ix->blk[b].next) {
             const struct ig_vblock *B = &ix->blk[b];
-            double lb = fmax(dq0 - B->rmax, B->rmin - dq0);
+            double lb = dq0 - B->rmax;
+            if (B->rmin - dq0 > lb)
+                lb = B->rmin - dq0;
             if (b0 == NONE || lb < lb0) {
                 lb0 = lb;
                 b0 = b;

@@ -13,6 +13,8 @@
 
 #include <inferguard/detector.h>
 #include <inferguard/rules.h>
+#include "kernels/kernels.h"
+#include "stats/shapiro.h"
 
 extern const struct ig_detector ig_det_prada;
 
@@ -408,6 +410,185 @@ static void test_bad_rules(void **state)
     rmdir(dir);
 }
 
+/* ---- the detector against a plain re-implementation with full scans ---- */
+
+struct wlog {
+    uint32_t n;
+    uint64_t q[4096];
+    double w[4096];
+};
+
+static void on_w(void *ctx, const struct ig_finding *f)
+{
+    struct wlog *l = ctx;
+    for (uint32_t i = 0; i < f->nscores; i++)
+        if (!strcmp(f->scores[i].key, "shapiro_w") && l->n < 4096) {
+            l->q[l->n] = f->queries_seen;
+            l->w[l->n++] = f->scores[i].value;
+        }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+#define REF_CLS 16
+struct ref_prada {
+    struct ig_vset g[REF_CLS];
+    int32_t label[REF_CLS];
+    double t[REF_CLS], dg_sum[REF_CLS], dg_sumsq[REF_CLS];
+    uint32_t dg_n[REF_CLS], in_d[REF_CLS], ncls;
+    float dv[200];
+    int dc[200];
+    uint32_t dlen;
+    uint64_t queries;
+};
+
+/* PRADA of the brief with full scans (l2sq_min on plain sets), D kept oldest first and
+ * sorted with qsort: every W the detector reports must be this one, bit for bit. */
+static void ref_query(struct ref_prada *r, const float *x, int32_t label, uint32_t dim,
+                      uint32_t period, uint32_t maxd, uint32_t cap, struct ig_sw *sw,
+                      struct wlog *out)
+{
+    int c = -1;
+    for (uint32_t i = 0; i < r->ncls; i++)
+        if (r->label[i] == label)
+            c = (int)i;
+    r->queries++;
+    if (c < 0) {
+        c = (int)r->ncls++;
+        r->label[c] = label;
+        assert_int_equal(ig_vset_init(&r->g[c], dim, cap), IG_OK);
+        ig_vset_append(&r->g[c], x);
+        r->dg_n[c] = 1;
+    } else {
+        float d = sqrtf(ig_kern()->l2sq_min(&r->g[c], x, NULL));
+        if (r->dlen == maxd) {
+            r->in_d[r->dc[0]]--;
+            memmove(r->dv, r->dv + 1, (maxd - 1) * sizeof(float));
+            memmove(r->dc, r->dc + 1, (maxd - 1) * sizeof(int));
+            r->dlen--;
+        }
+        r->dv[r->dlen] = d;
+        r->dc[r->dlen++] = c;
+        r->in_d[c]++;
+        if ((double)d > r->t[c] && r->g[c].count < cap) {
+            ig_vset_append(&r->g[c], x);
+            r->dg_n[c]++;
+            r->dg_sum[c] += d;
+            r->dg_sumsq[c] += (double)d * d;
+            double mean = r->dg_sum[c] / r->dg_n[c];
+            double var = r->dg_sumsq[c] / r->dg_n[c] - mean * mean;
+            double thr = mean - sqrt(var > 0.0 ? var : 0.0);
+            if (thr > r->t[c])
+                r->t[c] = thr;
+        }
+    }
+    if ((r->queries - 1) % period)
+        return;
+    double pool[200];
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < r->dlen; i++)
+        if (r->in_d[r->dc[i]] >= 5)
+            pool[m++] = r->dv[i];
+    if (m <= 20)
+        return;
+    qsort(pool, m, sizeof(double), cmp_double);
+    double sum = 0, ss = 0;
+    for (uint32_t i = 0; i < m; i++)
+        sum += pool[i];
+    double mean = sum / m;
+    for (uint32_t i = 0; i < m; i++)
+        ss += (pool[i] - mean) * (pool[i] - mean);
+    double cut = 3.0 * sqrt(ss / m);
+    uint32_t lo = 0, hi = m;
+    while (lo < hi && !(fabs(pool[lo] - mean) < cut))
+        lo++;
+    while (hi > lo && !(fabs(pool[hi - 1] - mean) < cut))
+        hi--;
+    double w, pv;
+    if (hi - lo <= 20 || ig_sw_test_sorted(sw, pool + lo, hi - lo, &w, &pv) != IG_OK)
+        return;
+    if (w < 0.99999 && out->n < 4096) {
+        out->q[out->n] = r->queries;
+        out->w[out->n++] = w;
+    }
+}
+
+/* The pruned index, the incremental ordering of D and the exact cap change nothing:
+ * every test's W equals the plain implementation's, over several periods, a D ring that
+ * wraps many times, sets past 256 vectors (pivots) and a cap that is not a block multiple. */
+static void test_matches_full_scan_reference(void **state)
+{
+    (void)state;
+    const uint32_t dim = 16, n = 2400, maxd = 150;
+    rs = 11;
+    make_centres(dim);
+    float *xs = malloc((size_t)n * dim * sizeof(float));
+    int32_t *lab = malloc(n * sizeof(int32_t));
+    natural(xs, lab, n / 2, dim);
+    jbda(xs + (size_t)(n / 2) * dim, lab + n / 2, n / 2, dim);
+    for (uint32_t i = 0; i < n; i++)
+        lab[i] %= 3;   /* three big classes: sets reach their cap, and pivots past 256 */
+    const uint32_t periods[] = { 1, 3, 10, 37, 400 }, caps[] = { 300, 40, 300, 1000, 40 };
+    for (size_t pi = 0; pi < IG_ARRAY_LEN(periods); pi++) {
+        uint32_t cap = caps[pi];
+        char dir[] = "/tmp/ig_prada_ref_XXXXXX", path[512], err[512] = "";
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/p.yaml", dir);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "- detector: extraction.prada\n  params:\n    delta: 0.99999\n    period: %u\n"
+                   "    max_dists: %u\n    min_pool: 20\n    min_class: 5\n    max_growing: %u\n",
+                periods[pi], maxd, cap);
+        fclose(f);
+        struct ig_rules *rules = NULL;
+        if (ig_rules_load_dir(dir, &rules, err, sizeof(err)) != 0)
+            fail_msg("rules: %s", err);
+        unlink(path);
+        rmdir(dir);
+
+        static struct wlog got, want;
+        memset(&got, 0, sizeof(got));
+        memset(&want, 0, sizeof(want));
+        struct run r;
+        run_open(&r, rules);
+        r.emit = (struct ig_emit){ on_w, &got };
+        run_feed(&r, xs, lab, n, dim, 7);
+        run_close(&r);
+
+        static struct ref_prada ref;
+        memset(&ref, 0, sizeof(ref));
+        struct ig_sw sw;
+        assert_int_equal(ig_sw_init(&sw, IG_SW_NMAX), IG_OK);
+        for (uint32_t i = 0; i < n; i++)
+            ref_query(&ref, xs + (size_t)i * dim, lab[i], dim, periods[pi], maxd, cap, &sw, &want);
+        uint32_t full = 0;
+        for (uint32_t c = 0; c < ref.ncls; c++) {
+            assert_true(ref.g[c].count <= cap);
+            full += ref.g[c].count == cap;
+            ig_vset_free(&ref.g[c]);
+        }
+        ig_sw_free(&sw);
+        ig_rules_free(rules);
+        if (periods[pi] <= 10)
+            assert_true(want.n > 20);   /* the comparison has substance */
+        if (cap < 1000)
+            assert_true(full > 0);
+        assert_int_equal(got.n, want.n);
+        for (uint32_t i = 0; i < want.n; i++) {
+            assert_int_equal(got.q[i], want.q[i]);
+            if (got.w[i] != want.w[i])
+                fail_msg("period %u test %u (query %llu): W %.17g vs %.17g", periods[pi], i,
+                         (unsigned long long)want.q[i], got.w[i], want.w[i]);
+        }
+    }
+    free(xs);
+    free(lab);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_rules_and_budget),
         cmocka_unit_test(test_bf16_storage),
         cmocka_unit_test(test_bad_rules),
+        cmocka_unit_test(test_matches_full_scan_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
