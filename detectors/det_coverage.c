@@ -11,7 +11,12 @@
  *    classes against the model's prior (broad sweeps flatten it);
  *  - range excess: how far the client's per-feature ranges reach beyond the reference's,
  *    relative to the reference range (coverage growth of the input space).
- * A finding fires once the client has min_queries rows and its OOD share >= ood_share;
+ * A finding fires once the client has min_queries rows, its OOD share >= ood_share, and its
+ * recent OOD share (last ~recent_rows rows) exceeds the median recent share of the other
+ * active clients by ood_margin: when the whole population moves away from the reference
+ * (input drift, a drift.* matter) no client stands out, while an extractor among natural
+ * clients does. The median is over clients, not rows, so one busy client cannot set it;
+ * with fewer than 3 other active clients it is 0, so a lone extractor still fires.
  * JS >= js_high or range excess >= 0.5 and volume raise the severity. It fires again at
  * 10x, 100x, ... the rows of the previous one.
  *
@@ -30,9 +35,19 @@
 #define CV_CLS 32
 
 struct cv_params {
-    uint64_t reference_queries, reference_per_client, min_queries;
-    double ood_rms, ood_share, js_high;
+    uint64_t reference_queries, reference_per_client, min_queries, active_rows;
+    double ood_rms, ood_share, js_high, ood_margin;
+    double keep;              /* per-row decay of a client's recent share: 1 - 1/recent_rows */
     int severity;
+};
+
+#define CV_PEERS 64
+
+/* The latest recent OOD share of one client, for the population comparison. */
+struct cv_peer {
+    uint64_t key;             /* hash of the client id; 0 = free */
+    uint64_t at;              /* model's judged-row count when last updated */
+    float    share;
 };
 
 struct cv_stat {
@@ -46,12 +61,16 @@ struct cv_model {
     uint64_t prior[CV_CLS];
     float    lo[CV_FEAT], hi[CV_FEAT];
     struct cv_stat st[CV_CLS][CV_FEAT];
+    uint64_t judged;          /* rows judged, all clients */
+    struct cv_peer peers[CV_PEERS];
 };
 
 struct cv_client {
     uint32_t dim;
     uint64_t taught;          /* rows this client gave the model reference */
     uint64_t rows, ood, next_alarm;
+    double   recent_rows, recent_ood;   /* exponentially decayed per row of this client */
+    uint64_t key;
     uint32_t cls[CV_CLS];
     float    lo[CV_FEAT], hi[CV_FEAT];
 };
@@ -65,9 +84,14 @@ static int cv_init(const struct ig_rules *r, void **global, char *err, size_t er
     q.ood_rms = ig_rules_num(r, CV_NAME, "ood_rms", 2.0);
     q.ood_share = ig_rules_num(r, CV_NAME, "ood_share", 0.5);
     q.js_high = ig_rules_num(r, CV_NAME, "js_high", 0.2);
+    q.ood_margin = ig_rules_num(r, CV_NAME, "ood_margin", 0.3);
+    double recent = ig_rules_num(r, CV_NAME, "recent_rows", 100);
+    q.keep = recent >= 10 ? 1.0 - 1.0 / recent : 0;
+    q.active_rows = (uint64_t)ig_rules_num(r, CV_NAME, "active_rows", 2000);
     q.severity = ig_rules_severity(r, CV_NAME, IG_SEV_MEDIUM);
     if (q.reference_queries < 10 || q.reference_per_client < 1 || q.min_queries < 1 || !(q.ood_rms > 0) ||
-        !(q.ood_share > 0 && q.ood_share <= 1) || !(q.js_high > 0)) {
+        !(q.ood_share > 0 && q.ood_share <= 1) || !(q.js_high > 0) ||
+        !(q.ood_margin >= 0 && q.ood_margin < 1) || !(q.keep > 0) || q.active_rows < 1) {
         snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", CV_NAME);
         return IG_ECONF;
     }
@@ -133,8 +157,60 @@ static const char cv_remediation[] =
     "Return labels or top-k only with rounded scores, enforce per-client query quotas "
     "(AML.M0002, AML.M0004) and validate inputs against the model's expected ranges.";
 
+/* FNV-1a of the client id: a peer-table key (0 is reserved for free slots). */
+static uint64_t client_key(const struct ig_event *ev)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = ev->client_id; *p; p++)
+        h = (h ^ (uint8_t)*p) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* Records one judged row: the client's recent share, and its entry in the peer table
+ * (its own slot, else a free one, else the least recently updated). */
+static double recent_add(const struct cv_params *p, struct cv_model *m, struct cv_client *c, bool ood)
+{
+    c->recent_rows = c->recent_rows * p->keep + 1;
+    c->recent_ood = c->recent_ood * p->keep + ood;
+    double share = c->recent_ood / c->recent_rows;
+    struct cv_peer *slot = &m->peers[0];
+    for (int i = 0; i < CV_PEERS; i++) {
+        if (m->peers[i].key == c->key) {
+            slot = &m->peers[i];
+            break;
+        }
+        if (m->peers[i].at < slot->at)
+            slot = &m->peers[i];
+    }
+    *slot = (struct cv_peer){ .key = c->key, .at = ++m->judged, .share = (float)share };
+    return share;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median recent OOD share of the other clients active within the last active_rows rows;
+ * 0 with fewer than 3 of them. */
+static double others_median(const struct cv_params *p, const struct cv_model *m, uint64_t self)
+{
+    float v[CV_PEERS];
+    int n = 0;
+    for (int i = 0; i < CV_PEERS; i++) {
+        const struct cv_peer *e = &m->peers[i];
+        if (e->key && e->key != self && e->at + p->active_rows >= m->judged)
+            v[n++] = e->share;
+    }
+    if (n < 3)
+        return 0;
+    qsort(v, (size_t)n, sizeof v[0], cmp_float);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct cv_params *p,
-                  const struct cv_model *m, const struct cv_client *c)
+                  const struct cv_model *m, const struct cv_client *c, double others)
 {
     double share = (double)c->ood / c->rows, js = js_div(c->cls, m->prior, CV_CLS), excess = 0;
     for (uint32_t f = 0; f < m->nfeat; f++) {
@@ -155,6 +231,8 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
     f.confidence_id = share >= 0.8 ? 3 : 2;
     ig_finding_score(&f, "ood_share", share);
+    ig_finding_score(&f, "recent_ood_share", c->recent_ood / c->recent_rows);
+    ig_finding_score(&f, "others_ood_share", others);
     ig_finding_score(&f, "class_js", js);
     ig_finding_score(&f, "range_excess", excess);
     ig_finding_score(&f, "rows", (double)c->rows);
@@ -240,6 +318,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         }
         if (c->dim == 0) {
             c->dim = m->dim;
+            c->key = client_key(ev);
             c->next_alarm = p->min_queries;
             for (uint32_t f = 0; f < m->nfeat; f++) {
                 c->lo[f] = INFINITY;
@@ -259,9 +338,11 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         bool ood = used ? rz > p->ood_rms : true;
         c->ood += ood;
         c->rows++;
+        double recent = recent_add(p, m, c, ood);
         if (c->rows >= c->next_alarm) {
-            if ((double)c->ood >= p->ood_share * c->rows) {
-                alarm(call, ev, p, m, c);
+            double share = (double)c->ood / c->rows, others = others_median(p, m, c->key);
+            if (share >= p->ood_share && recent >= others + p->ood_margin) {
+                alarm(call, ev, p, m, c, others);
                 c->next_alarm = c->rows * 10;
             } else {
                 c->next_alarm = c->rows + p->min_queries;

@@ -19,12 +19,14 @@ done
 
 scripts/install-deps.sh build
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DIG_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release -j"$(nproc)" --target inferguard ig_gen
+# demo_pcap: the bundled demo capture, generated deterministically by bench/ig_gen
+# (bench/CMakeLists.txt holds its one command line; the tests check the same capture).
+cmake --build build/release -j"$(nproc)" --target inferguard demo_pcap >/dev/null
 
 out=build/demo
 rm -rf "$out"; mkdir -p "$out"
-build/release/bench/ig_gen --scenario demo --seed 7 --out "$out/demo.pcap"
-echo "demo capture: $out/demo.pcap ($(du -h "$out/demo.pcap" | cut -f1))"
+cp build/release/demo/demo.pcap build/release/demo/demo.manifest.json "$out/"
+echo "demo capture: $out/demo.pcap ($(du -h "$out/demo.pcap" | cut -f1)); who is who: $out/demo.manifest.json"
 
 build/release/inferguard analyze --rules rules --findings "$out/findings.jsonl" \
     --events "$out/events.jsonl" --reports "$out/reports" "${kafka[@]}" "$out/demo.pcap"

@@ -76,6 +76,7 @@ static void send(void *client, const float *x)
     int32_t lab = nearest(x);
     struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = dim,
                            .inputs = x, .labels = &lab };
+    snprintf(ev.client_id, sizeof ev.client_id, "client-%p", client);   /* one id per client */
     struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
     assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);
 }
@@ -176,6 +177,64 @@ static void test_tabular_few_features(void **state)
     spread = 0.08, box_lo = 0, box_hi = 1, nclasses = C;
 }
 
+/* When the whole population moves away from the reference (input drift), every client's
+ * queries are out of distribution and none stands out: that is drift, not extraction. An
+ * extractor among them is still found only if it stands out; a lone client with fewer than
+ * three peers is judged on its own share. */
+static void test_population_drift_is_not_extraction(void **state)
+{
+    (void)state;
+    rs = 77;
+    dim = 16;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.2 + 0.6 * urand());
+    char err[256];
+    assert_int_equal(ig_det_coverage.init(NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_coverage.model_size);
+    void *benign[10];
+    for (int b = 0; b < 10; b++)
+        benign[b] = calloc(1, ig_det_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    float x[128];
+    for (int q = 0; q < 1200; q++) {
+        natural(x);
+        send(benign[q % 10], x);
+    }
+    /* everyone drifts: a +0.3 offset on every feature puts each row far from its class */
+    for (int q = 0; q < 3000; q++) {
+        natural(x);
+        for (uint32_t f = 0; f < dim; f++)
+            x[f] += 0.3f;
+        send(benign[q % 10], x);
+    }
+    if (sink.n)
+        fail_msg("drifted benign clients flagged as extraction (%d findings, share %g)", sink.n, sink.share);
+    for (int b = 0; b < 10; b++)
+        free(benign[b]);
+    free(model);
+    ig_det_coverage.free(global);
+
+    /* a lone sweeping client (no peers to compare with) is flagged on its own share */
+    assert_int_equal(ig_det_coverage.init(NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_coverage.model_size);
+    void *one = calloc(1, ig_det_coverage.client_size), *two = calloc(1, ig_det_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    for (int q = 0; q < 1200; q++) {
+        natural(x);
+        send(q % 2 ? one : two, x);
+    }
+    for (int q = 0; q < 150; q++) {
+        uniform(x);
+        send(one, x);
+    }
+    assert_int_equal(sink.n, 1);
+    free(one);
+    free(two);
+    free(model);
+    ig_det_coverage.free(global);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -206,6 +265,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uniform_flagged_natural_quiet),
         cmocka_unit_test(test_tabular_few_features),
+        cmocka_unit_test(test_population_drift_is_not_extraction),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
