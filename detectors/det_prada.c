@@ -10,19 +10,28 @@
  * near-normal minimum distances; synthetic extraction queries (Jacobian augmentation,
  * random sampling) give skewed or multi-modal ones.
  *
+ * Cost: G_c is an ig_vidx (kernels/vidx.h): the exact minimum distance with pivots and
+ * per-block distance rings ruling out most blocks on clustered inputs (a full scan on
+ * inputs uniform in high dimension), bit-identical to a full l2sq_min scan. D is kept in
+ * ascending order incrementally (the few new distances merged per test), and the
+ * Shapiro-Wilk coefficients of the last 8 sample sizes are cached per worker thread.
+ *
  * Memory: the engine's client slice holds one pointer. The client's state is allocated
  * on its first usable query, charged to a global budget (rules memory_mb) and released in
  * evict. A growing set starts at 16 vectors and doubles up to max_growing; each growth is
  * charged too, and a refused charge is counted and leaves the set at its size (distances
  * are still measured). Per client at most:
- *     sizeof(state) (64 B) + max_classes * 64 B + max_dists * 6 B
- *     + sum over classes of 4 B (bf16: 2 B) * dim * cap(G_c), cap(G_c) <= max_growing.
- * With the defaults (dim 64, 4096 vectors) a class costs at most 1 MiB; the budget bounds
- * the total across clients whatever they send. storage: bf16 keeps G_c as bfloat16: half
+ *     sizeof(state) (88 B) + max_classes * 208 B + max_dists * 8 B
+ *     + sum over classes of ig_vidx_bytes(dim, cap(G_c)), cap(G_c) <= max_growing,
+ * where ig_vidx_bytes is 4 B (bf16: 2 B) * dim * cap plus 4 B per vector, 24 B per block
+ * and sqrt(cap) pivots of 4 * dim B (dim 64, 4096 vectors: 1.04 MiB). The budget bounds
+ * the total across clients whatever they send; a growth also takes a transient copy while
+ * the index is re-laid out. storage: bf16 keeps G_c as bfloat16: half
  * the bytes and half the memory traffic of the distance scans, distances within ~0.4 %
  * (the normality test does not notice; tests/integration/test_prada_reference.sh checks
  * it against the Python reference doing the same rounding). Allocations happen at most
- * log2(max_growing / 16) + 1 times per class, never per query otherwise. */
+ * log2(max_growing / 16) + 1 times per class, never per query otherwise. Per worker
+ * thread: 8 Shapiro-Wilk workspaces of 60 KB and 60 KB of pooling buffers. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
