@@ -191,7 +191,8 @@ measure() {
 }
 
 # ---- figure 1: packets -> inference events, one capture per protocol ----
-if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=20000 ncl=64 ne2e=10000; fi
+# Full-size captures are large enough that start-up (~0.5 s for inferguard) is a minor part.
+if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=60000 ncl=64 ne2e=30000; fi
 # First each tool's fixed cost: a 10-request capture is all start-up (rules, dissectors).
 log "figure 1: startup_10req"
 if "$gen" --scenario benign --protocol oip_v2 --clients 1 --requests 10 --dim 64 --seed 1 --quiet \
