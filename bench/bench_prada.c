@@ -223,14 +223,15 @@ static void gen_shape(enum shape sh, uint32_t n, float *xs)
 }
 
 /* Pruned kernel vs full scan on STORED vectors of <sh>: every answer checked equal. */
-static void pruned_kernel(const struct ig_kern_ops *k, enum shape sh, double scan_ns, const char *hist)
+static void pruned_kernel(const struct ig_kern_ops *k, enum shape sh, double scan_ns, const char *hist,
+                          unsigned flags)
 {
     uint32_t n = STORED + TIMED;
     float *xs = malloc((size_t)n * DIM * sizeof(float));
     gen_shape(sh, n, xs);
     struct ig_vidx ix;
     struct ig_vset flat;
-    ig_vidx_init(&ix, DIM, STORED, IG_VSET_F32);
+    ig_vidx_init_ex(&ix, DIM, STORED, IG_VSET_F32, flags);
     ig_vset_init(&flat, DIM, STORED);
     for (uint32_t i = 0; i < (uint32_t)STORED; i++) {
         ig_vidx_append(&ix, xs + (size_t)i * DIM);
@@ -242,17 +243,21 @@ static void pruned_kernel(const struct ig_kern_ops *k, enum shape sh, double sca
         float a = ig_vidx_l2sq_min(&ix, k, q, NULL), b = k->l2sq_min(&flat, q, NULL);
         bad += memcmp(&a, &b, sizeof(a)) != 0;
     }
-    uint64_t s0 = ix.blocks_scanned, t0b = ix.blocks_total;
+    uint64_t s0 = ix.blocks_scanned, t0b = ix.blocks_total, h0 = ix.shadow_scanned;
     volatile float sink = 0;
     double t0 = now_s();
     for (uint32_t i = 0; i < (uint32_t)TIMED; i++)
         sink += ig_vidx_l2sq_min(&ix, k, xs + (size_t)(STORED + i) * DIM, NULL);
     double ns = (now_s() - t0) * 1e9 / TIMED;
     double frac = (double)(ix.blocks_scanned - s0) / (double)(ix.blocks_total - t0b);
-    printf("  pruned %-8s: %8.0f ns/query, %5.1f%% of blocks scanned, %5.1fx the full scan, "
-           "%u of %d answers differ from it\n", shape_name[sh], ns, 100 * frac, scan_ns / ns, bad, TIMED);
-    printf("RESULT metric=prada_pruned_kernel_%s_d%d_%s value=%.0f unit=ns/query peer=full_scan "
-           "peer_value=%.0f better=lower\n", shape_name[sh], DIM, hist, ns, scan_ns);
+    double hfrac = (double)(ix.shadow_scanned - h0) / (double)(ix.blocks_total - t0b);
+    const char *tag = flags ? "+bf16" : "";
+    printf("  pruned %-8s%-5s: %8.0f ns/query, %5.1f%% of blocks scanned (%5.1f%% in bf16), %5.1fx the "
+           "full scan, %u of %d answers differ from it\n", shape_name[sh], tag, ns, 100 * frac,
+           100 * hfrac, scan_ns / ns, bad, TIMED);
+    printf("RESULT metric=prada_pruned_kernel_%s%s_d%d_%s value=%.0f unit=ns/query peer=full_scan "
+           "peer_value=%.0f better=lower\n", shape_name[sh], flags ? "_shadow" : "", DIM, hist, ns,
+           scan_ns);
     (void)sink;
     ig_vidx_free(&ix);
     ig_vset_free(&flat);
@@ -280,18 +285,20 @@ static double python_run(const char *spath, uint32_t skip, char *alarm, size_t a
     return py;
 }
 
-/* The detector on a stream of <sh>, beside the Python reference on the same file. */
-static void detector_case(const struct ig_rules *rules, enum shape sh, const char *spath, bool python,
-                          const char *hist)
+/* The detector on a stream of <sh> (storage f32, and f32_bf16 when <rules_sh>), beside the
+ * Python reference on the same file; the alarms must agree. */
+static void detector_case(const struct ig_rules *rules, const struct ig_rules *rules_sh, enum shape sh,
+                          const char *spath, bool python, const char *hist)
 {
     uint32_t n = STORED + TIMED;
     float *xs = malloc((size_t)n * DIM * sizeof(float));
     int32_t *lab = calloc(n, sizeof(int32_t));
     gen_shape(sh, n, xs);
-    struct counter c = { 0 };
+    struct counter c = { 0 }, c2 = { 0 };
     double c_ns = run(rules, DIM, n, lab, xs, STORED, &c);
-    printf("  prada C %-8s: %8.0f ns/query, first_alarm=%llu", shape_name[sh], c_ns,
-           (unsigned long long)c.first);
+    double s_ns = rules_sh ? run(rules_sh, DIM, n, lab, xs, STORED, &c2) : 0;
+    printf("  prada C %-8s: %8.0f ns/query, first_alarm=%llu alarms=%llu", shape_name[sh], c_ns,
+           (unsigned long long)c.first, (unsigned long long)c.findings);
     double py = 0;
     char alarm[64] = "";
     if (python && !write_stream(spath, DIM, n, lab, xs))
@@ -305,6 +312,16 @@ static void detector_case(const struct ig_rules *rules, enum shape sh, const cha
         snprintf(pv, sizeof pv, " peer=python_numpy peer_value=%.0f", py);
     printf("RESULT metric=prada_update_%s_d%d_%s value=%.0f unit=ns/event%s better=lower\n",
            shape_name[sh], DIM, hist, c_ns, pv);
+    if (rules_sh) {
+        printf("  prada C %-8s f32_bf16: %8.0f ns/query, first_alarm=%llu alarms=%llu%s", shape_name[sh],
+               s_ns, (unsigned long long)c2.first, (unsigned long long)c2.findings,
+               c2.first == c.first && c2.findings == c.findings ? " (same as f32)" : " (DIFFERS from f32)");
+        if (py > 0)
+            printf(" -> %.1fx Python", py / s_ns);
+        printf("\n");
+        printf("RESULT metric=prada_update_%s_f32_bf16_d%d_%s value=%.0f unit=ns/event%s better=lower\n",
+               shape_name[sh], DIM, hist, s_ns, pv);
+    }
     free(xs);
     free(lab);
 }
@@ -342,7 +359,9 @@ int main(int argc, char **argv)
     struct ig_rules *rules = rules_with(params);
     snprintf(params, sizeof(params), "    max_growing: %d\n    memory_mb: 64\n    storage: bf16\n", STORED);
     struct ig_rules *rules16 = rules_with(params);
-    if (!rules || !rules16)
+    snprintf(params, sizeof(params), "    max_growing: %d\n    memory_mb: 64\n    storage: f32_bf16\n", STORED);
+    struct ig_rules *rules_sh = rules_with(params);
+    if (!rules || !rules16 || !rules_sh)
         return 1;
     char spath[] = "/tmp/ig_bench_prada_stream_XXXXXX";
     int sfd = mkstemp(spath);
@@ -425,10 +444,14 @@ int main(int argc, char **argv)
            scan_ns);
     printf("  pruned kernel (ig_vidx_l2sq_min, exact) on %d stored vectors of each shape:\n", STORED);
     for (int sh = SH_LINE; sh <= SH_UNIFORM; sh++)
-        pruned_kernel(k, (enum shape)sh, scan_ns, hist);
+        pruned_kernel(k, (enum shape)sh, scan_ns, hist, 0);
+    printf("  with the bf16 shadow (storage: f32_bf16; still exact):\n");
+    for (int sh = SH_LINE; sh <= SH_UNIFORM; sh++)
+        pruned_kernel(k, (enum shape)sh, scan_ns, hist, IG_VIDX_SHADOW);
     printf("  detector on the other shapes (same rules, float32):\n");
-    detector_case(rules, SH_CLUSTERS, spath, python, hist);
-    detector_case(rules, SH_UNIFORM, spath, python, hist);
+    detector_case(rules, NULL, SH_CLUSTERS, spath, python, hist);
+    detector_case(rules, rules_sh, SH_UNIFORM, spath, python, hist);
+    ig_rules_free(rules_sh);
     ig_rules_free(rules);
     ig_rules_free(rules16);
     unlink(spath);

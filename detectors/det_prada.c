@@ -58,6 +58,7 @@ struct prada_params {
     uint64_t budget;          /* bytes for all clients together */
     int      severity;        /* base severity; evidence raises it up to two levels */
     uint32_t elem;            /* storage of G_c: IG_VSET_F32 (exact) or IG_VSET_BF16 */
+    unsigned vflags;          /* IG_VIDX_SHADOW with storage f32_bf16 (exact, bf16 pre-pass) */
 };
 
 struct prada_global {
@@ -252,8 +253,12 @@ static int prada_init(const struct ig_rules *r, void **global, char *err, size_t
         p->elem = IG_VSET_F32;
     } else if (strcmp(storage, "bf16") == 0) {
         p->elem = IG_VSET_BF16;
+    } else if (strcmp(storage, "f32_bf16") == 0) {
+        p->elem = IG_VSET_F32;
+        p->vflags = IG_VIDX_SHADOW;
     } else {
-        snprintf(err, errlen, "%s: storage must be f32 or bf16, not '%s'", PRADA_NAME, storage);
+        snprintf(err, errlen, "%s: storage must be f32, bf16 or f32_bf16, not '%s'", PRADA_NAME,
+                 storage);
         free(g);
         return IG_ECONF;
     }
@@ -322,13 +327,14 @@ static bool grow(struct prada_global *g, struct prada_state *st, struct prada_cl
     uint32_t ncap = c->g.cap ? c->g.cap * 2 : IG_VSET_BLOCK;
     if (ncap > g->p.max_growing)
         ncap = g->p.max_growing;
-    uint64_t more = ig_vidx_bytes(st->dim, ncap, g->p.elem) -
-                    (c->g.cap ? ig_vidx_bytes(st->dim, c->g.cap, g->p.elem) : 0);
+    uint64_t more = ig_vidx_bytes_ex(st->dim, ncap, g->p.elem, g->p.vflags) -
+                    (c->g.cap ? ig_vidx_bytes_ex(st->dim, c->g.cap, g->p.elem, g->p.vflags) : 0);
     if (!charge(g, more)) {
         atomic_fetch_add(&g->refused_growth, 1);
         return false;
     }
-    int rc = c->g.cap ? ig_vidx_reserve(&c->g, ncap) : ig_vidx_init(&c->g, st->dim, ncap, g->p.elem);
+    int rc = c->g.cap ? ig_vidx_reserve(&c->g, ncap)
+                      : ig_vidx_init_ex(&c->g, st->dim, ncap, g->p.elem, g->p.vflags);
     if (rc != IG_OK) {
         uncharge(g, more);
         atomic_fetch_add(&g->refused_growth, 1);

@@ -27,6 +27,14 @@ static uint32_t max_pivots(uint32_t cap)
     return k > 256 ? 256 : k;
 }
 
+size_t ig_vidx_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem, unsigned flags)
+{
+    size_t b = ig_vidx_bytes(dim, cap, elem);
+    if ((flags & IG_VIDX_SHADOW) && elem == IG_VSET_F32)
+        b += ig_vset_bytes_ex(dim, cap, IG_VSET_BF16);
+    return b;
+}
+
 size_t ig_vidx_bytes(uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
 {
     cap = round_cap(cap);
@@ -55,6 +63,7 @@ static void fill_inf(struct ig_vset *s)
 static void release(struct ig_vidx *ix)
 {
     ig_vset_free(&ix->set);
+    ig_vset_free(&ix->shadow);
     ig_vset_free(&ix->piv);
     free(ix->id);
     free(ix->blk);
@@ -67,11 +76,14 @@ static void release(struct ig_vidx *ix)
 }
 
 /* Empty index of capacity <cap>: everything allocated, nothing stored, no pivots yet. */
-static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
+static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                       unsigned flags)
 {
     memset(ix, 0, sizeof(*ix));
-    if (dim == 0 || (elem != IG_VSET_F32 && elem != IG_VSET_BF16))
+    if (dim == 0 || (elem != IG_VSET_F32 && elem != IG_VSET_BF16) ||
+        ((flags & IG_VIDX_SHADOW) && elem != IG_VSET_F32))
         return IG_ECONF;
+    ix->flags = flags;
     cap = round_cap(cap);
     uint32_t nb = cap / IG_VSET_BLOCK;
     ix->cap = cap;
@@ -80,6 +92,16 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
     if (rc != IG_OK)
         return rc;
     fill_inf(&ix->set);
+    if (flags & IG_VIDX_SHADOW) {
+        rc = ig_vset_init_ex(&ix->shadow, dim, cap, IG_VSET_BF16);
+        if (rc != IG_OK) {
+            release(ix);
+            memset(ix, 0, sizeof(*ix));
+            return rc;
+        }
+        fill_inf(&ix->shadow);
+        ix->shadow.count = cap;
+    }
     ix->id = malloc((size_t)cap * sizeof(uint32_t));
     ix->blk = malloc((size_t)nb * sizeof(struct ig_vblock));
     ix->list = malloc((size_t)nb * sizeof(uint32_t));
@@ -104,7 +126,13 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
 
 int ig_vidx_init(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
 {
-    return alloc_empty(ix, dim, cap, elem);
+    return alloc_empty(ix, dim, cap, elem, 0);
+}
+
+int ig_vidx_init_ex(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                    unsigned flags)
+{
+    return alloc_empty(ix, dim, cap, elem, flags);
 }
 
 void ig_vidx_free(struct ig_vidx *ix)
@@ -144,6 +172,7 @@ static uint32_t new_block(struct ig_vidx *ix, uint32_t p)
     struct ig_vblock *B = &ix->blk[b];
     B->rmin = INFINITY;
     B->rmax = 0.0f;
+    B->err = 0.0f;
     B->piv = p;
     B->fill = 0;
     B->next = NONE;
@@ -186,6 +215,19 @@ static void place(struct ig_vidx *ix, const float *x, uint32_t id, uint32_t p)
     struct ig_vblock *B = &ix->blk[b];
     uint32_t slot = b * IG_VSET_BLOCK + B->fill++;
     ig_vset_put(&ix->set, slot, x);
+    if (ix->flags & IG_VIDX_SHADOW) {
+        /* how far the bf16 copy is from the vector: widens the bound taken from it */
+        ig_vset_put(&ix->shadow, slot, x);
+        ig_vset_get(&ix->shadow, slot, ix->vtmp);
+        double e = 0.0;
+        for (uint32_t f = 0; f < ix->set.dim; f++) {
+            double t = (double)x[f] - ix->vtmp[f];
+            e += t * t;
+        }
+        float ef = nextafterf((float)sqrt(e), INFINITY);
+        if (ef > B->err)
+            B->err = ef;
+    }
     ix->id[slot] = id;
     ix->n++;
     if (B->piv != NONE) {
@@ -301,7 +343,7 @@ out:
 static int rebuild(struct ig_vidx *ix, uint32_t cap)
 {
     struct ig_vidx nx;
-    int rc = alloc_empty(&nx, ix->set.dim, cap, (enum ig_vset_elem)ix->set.elem);
+    int rc = alloc_empty(&nx, ix->set.dim, cap, (enum ig_vset_elem)ix->set.elem, ix->flags);
     if (rc != IG_OK)
         return rc;
     rc = relayout(&nx, ix);
@@ -312,6 +354,7 @@ static int rebuild(struct ig_vidx *ix, uint32_t cap)
     nx.queries = ix->queries;
     nx.blocks_scanned = ix->blocks_scanned;
     nx.blocks_total = ix->blocks_total;
+    nx.shadow_scanned = ix->shadow_scanned;
     release(ix);
     *ix = nx;
     return IG_OK;
@@ -353,6 +396,42 @@ bool ig_vidx_get(const struct ig_vidx *ix, uint32_t id, float *out)
     return false;
 }
 
+/* The exact minimum over the listed blocks. With the bf16 shadow, a block is first
+ * measured in bf16 (half the bytes) against the threshold its lanes would need for their
+ * float32 distance to reach <best>: |x - g| >= |x - h| - err (h the bf16 copy, err the
+ * block's largest |g - h|), with the rounding margin <eps> on both sides; only blocks
+ * with a lane under it are scanned in float32. */
+static float scan(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
+                  const uint32_t *list, uint32_t nl, float best, int32_t *am)
+{
+    if (!(ix->flags & IG_VIDX_SHADOW) || !(best < INFINITY)) {
+        if (!(ix->flags & IG_VIDX_SHADOW) || nl == 0) {
+            ix->blocks_scanned += nl;
+            return k->l2sq_min_blocks(&ix->set, x, list, nl, best, am);
+        }
+        /* no minimum yet: the first block in float32 gives one */
+        best = k->l2sq_min_blocks(&ix->set, x, list, 1, best, am);
+        ix->blocks_scanned++;
+        list++;
+        nl--;
+    }
+    const double eps = (ix->set.dim + 8) * 0x1p-22;
+    const double tiny = ix->set.dim * 0x1p-126;
+    for (uint32_t i = 0; i < nl; i++) {
+        uint32_t b = list[i];
+        double r = sqrt(((double)best + tiny) / (1 - eps)) + ix->blk[b].err;
+        float thr = nextafterf((float)((1 + eps) * r * r), INFINITY);
+        int32_t hit = -1;
+        k->l2sq_min_blocks(&ix->shadow, x, &b, 1, thr, &hit);
+        ix->shadow_scanned++;
+        if (hit < 0)
+            continue;   /* every lane's float32 distance exceeds best */
+        best = k->l2sq_min_blocks(&ix->set, x, &b, 1, best, am);
+        ix->blocks_scanned++;
+    }
+    return best;
+}
+
 float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
                        int32_t *argmin)
 {
@@ -369,8 +448,7 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
     if (ix->npiv == 0) {
         for (uint32_t b = 0; b < ix->nblocks; b++)
             ix->list[nl++] = b;
-        best = k->l2sq_min_blocks(&ix->set, x, ix->list, nl, best, &am);
-        ix->blocks_scanned += nl;
+        best = scan(ix, k, x, ix->list, nl, best, &am);
     } else {
         k->l2sq_all(&ix->piv, x, ix->dq);
         uint32_t p0 = 0;
@@ -396,8 +474,7 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
             }
         }
         if (b0 != NONE) {
-            best = k->l2sq_min_blocks(&ix->set, x, &b0, 1, best, &am);
-            ix->blocks_scanned++;
+            best = scan(ix, k, x, &b0, 1, best, &am);
         }
         for (uint32_t i = 0; i < ix->npiv; i++) {
             uint32_t p = i == 0 ? p0 : (i == p0 ? 0 : i);
@@ -419,8 +496,7 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
                     continue;
                 ix->list[nl++] = b;
             }
-            best = k->l2sq_min_blocks(&ix->set, x, ix->list, nl, best, &am);
-            ix->blocks_scanned += nl;
+            best = scan(ix, k, x, ix->list, nl, best, &am);
         }
     }
     if (argmin)

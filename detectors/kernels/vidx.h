@@ -32,10 +32,13 @@ struct ig_vblock {
     uint32_t piv;         /* pivot number */
     uint32_t next;        /* next block of the same pivot, UINT32_MAX ends */
     uint32_t fill;        /* lanes used */
+    float    err;         /* shadow only: largest |g - bf16(g)| of its vectors */
 };
 
 struct ig_vidx {
     struct ig_vset set;   /* set.count = 16 * blocks in use; free lanes +inf */
+    struct ig_vset shadow; /* IG_VIDX_SHADOW: bf16 copy of set, same slots */
+    unsigned flags;
     uint32_t n, cap;      /* vectors held; most it holds (a multiple of 16) */
     uint32_t nblocks;
     uint32_t *id;         /* slot -> insertion number */
@@ -49,15 +52,26 @@ struct ig_vidx {
     uint32_t *list;       /* scratch: blocks to scan */
     float    *vtmp;       /* scratch: one vector */
     uint64_t queries, blocks_scanned, blocks_total; /* for benches: pruning rate */
+    uint64_t shadow_scanned;                        /* blocks measured in bf16 first */
 };
+
+/* IG_VIDX_SHADOW (float32 sets only): keep a bfloat16 copy too (half again the bytes).
+ * Blocks the pivot bounds cannot rule out are measured in bf16 first, and scanned in
+ * float32 only when the bf16 distance, widened by the block's rounding error, could reach
+ * the minimum: on data that prunes badly (uniform in high dimension) the scan reads about
+ * half the bytes, and the answer is still exactly the float32 one. */
+#define IG_VIDX_SHADOW 1u
 
 /* Bytes held by an index of capacity <cap> (rounded up to a block): what the caller
  * charges to its memory budget. Rebuilding on growth also takes 8 * cap + 12 * K * dim
  * bytes for the duration of the call; so does an append that doubles the count (at most
  * log2(cap / 128) times in the index's life). */
 size_t ig_vidx_bytes(uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
-/* IG_OK, IG_ECONF (dim 0, bad elem) or IG_ENOMEM. */
+size_t ig_vidx_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem, unsigned flags);
+/* IG_OK, IG_ECONF (dim 0, bad elem, shadow of a bf16 set) or IG_ENOMEM. */
 int    ig_vidx_init(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
+int    ig_vidx_init_ex(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                       unsigned flags);
 /* Grows to <cap> and re-chooses the pivots; contents and insertion numbers kept. On
  * IG_ENOMEM the index is unchanged. */
 int    ig_vidx_reserve(struct ig_vidx *ix, uint32_t cap);

@@ -438,7 +438,8 @@ static void draw(enum shape sh, uint32_t d, uint32_t i, const float *centres, fl
 /* The index answers exactly what a full scan of the same vectors answers on each path:
  * the same float (bit for bit) and an argmin at that distance; growing like PRADA does
  * (16, 32, ... by reserve) and made at full size (re-chosen pivots on doubling). */
-static void check_vidx(uint32_t d, uint32_t n, enum shape sh, enum ig_vset_elem elem, bool grow)
+static void check_vidx(uint32_t d, uint32_t n, enum shape sh, enum ig_vset_elem elem, bool grow,
+                       unsigned flags)
 {
     const struct ig_kern_ops *all[4];
     int na = all_paths(all);
@@ -448,7 +449,7 @@ static void check_vidx(uint32_t d, uint32_t n, enum shape sh, enum ig_vset_elem 
         centres[i] = frand() * 4.0f - 2.0f;
     struct ig_vidx ix;
     struct ig_vset flat;
-    assert_int_equal(ig_vidx_init(&ix, d, grow ? 16 : n, elem), IG_OK);
+    assert_int_equal(ig_vidx_init_ex(&ix, d, grow ? 16 : n, elem, flags), IG_OK);
     assert_int_equal(ig_vset_init_ex(&flat, d, n, elem), IG_OK);
     for (uint32_t i = 0; i < n; i++) {
         draw(sh, d, i, centres, v);
@@ -469,14 +470,17 @@ static void check_vidx(uint32_t d, uint32_t n, enum shape sh, enum ig_vset_elem 
                 float want = all[p]->l2sq_min(&flat, v, &ia);
                 float got = ig_vidx_l2sq_min(&ix, all[p], v, &ib);
                 if (!same_float(got, want))
-                    fail_msg("%s vidx d=%u n=%u shape %d elem %u grow %d: %a vs %a", all[p]->name, d,
-                             i + 1, sh, elem, grow, (double)got, (double)want);
+                    fail_msg("%s vidx d=%u n=%u shape %d elem %u grow %d flags %u: %a vs %a",
+                             all[p]->name, d, i + 1, sh, elem, grow, flags, (double)got, (double)want);
                 all[p]->l2sq_all(&flat, v, dist);
                 assert_true(ib >= 0 && (uint32_t)ib <= i);
                 assert_true(same_float(dist[ib], want));
             }
         }
     }
+    /* the shadow does its job where pivots cannot: most float32 blocks skipped */
+    if ((flags & IG_VIDX_SHADOW) && sh == SH_UNIFORM && d >= 64)
+        assert_true(ix.blocks_scanned * 2 < ix.blocks_total && ix.shadow_scanned > 0);
     /* every vector is held once under its insertion number */
     assert_int_equal(ix.n, n);
     float *back = malloc(d * sizeof(float));
@@ -508,13 +512,17 @@ static void test_vidx_exact(void **state)
                                   SH_SPREAD };
     for (size_t si = 0; si < IG_ARRAY_LEN(shapes); si++)
         for (int g = 0; g < 2; g++) {
-            check_vidx(64, 1100, shapes[si], IG_VSET_F32, g);
-            check_vidx(17, 700, shapes[si], IG_VSET_BF16, g);
+            check_vidx(64, 1100, shapes[si], IG_VSET_F32, g, 0);
+            check_vidx(64, 1100, shapes[si], IG_VSET_F32, g, IG_VIDX_SHADOW);
+            check_vidx(17, 700, shapes[si], IG_VSET_BF16, g, 0);
         }
-    check_vidx(3, 2000, SH_CLUSTERS, IG_VSET_F32, true);
-    check_vidx(784, 400, SH_CLUSTERS, IG_VSET_F32, false);
-    check_vidx(1, 300, SH_UNIFORM, IG_VSET_F32, true);
-    check_vidx(5, 10, SH_UNIFORM, IG_VSET_F32, false);
+    check_vidx(3, 2000, SH_CLUSTERS, IG_VSET_F32, true, 0);
+    check_vidx(3, 2000, SH_UNIFORM, IG_VSET_F32, true, IG_VIDX_SHADOW);
+    check_vidx(784, 400, SH_CLUSTERS, IG_VSET_F32, false, 0);
+    check_vidx(784, 400, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_SHADOW);
+    check_vidx(1, 300, SH_UNIFORM, IG_VSET_F32, true, 0);
+    check_vidx(1, 300, SH_SPREAD, IG_VSET_F32, true, IG_VIDX_SHADOW);
+    check_vidx(5, 10, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_SHADOW);
 }
 
 /* Empty, NaN and inf queries answer as l2sq_min does; well-separated clusters are
@@ -524,6 +532,7 @@ static void test_vidx_edges(void **state)
     (void)state;
     struct ig_vidx ix;
     assert_int_equal(ig_vidx_init(&ix, 0, 16, IG_VSET_F32), IG_ECONF);
+    assert_int_equal(ig_vidx_init_ex(&ix, 8, 16, IG_VSET_BF16, IG_VIDX_SHADOW), IG_ECONF);
     assert_int_equal(ig_vidx_init(&ix, 8, 4000, IG_VSET_F32), IG_OK);
     float v[8] = { 0 }, nanq[8] = { NAN }, infq[8] = { INFINITY };
     int32_t at;
