@@ -532,7 +532,9 @@ static void test_matches_full_scan_reference(void **state)
     jbda(xs + (size_t)(n / 2) * dim, lab + n / 2, n / 2, dim);
     for (uint32_t i = 0; i < n; i++)
         lab[i] %= 3;   /* three big classes: sets reach their cap, and pivots past 256 */
-    const uint32_t periods[] = { 1, 3, 10, 37, 400 }, caps[] = { 300, 40, 300, 1000, 40 };
+    const uint32_t periods[] = { 1, 3, 10, 37, 400, 10 }, caps[] = { 300, 40, 300, 1000, 40, 300 };
+    /* the last run keeps a bf16 shadow of G_c: still exactly the float32 answers */
+    const char *const storage[] = { "f32", "f32", "f32", "f32", "f32", "f32_bf16" };
     for (size_t pi = 0; pi < IG_ARRAY_LEN(periods); pi++) {
         uint32_t cap = caps[pi];
         char dir[] = "/tmp/ig_prada_ref_XXXXXX", path[512], err[512] = "";
@@ -541,8 +543,9 @@ static void test_matches_full_scan_reference(void **state)
         FILE *f = fopen(path, "w");
         assert_non_null(f);
         fprintf(f, "- detector: extraction.prada\n  params:\n    delta: 0.99999\n    period: %u\n"
-                   "    max_dists: %u\n    min_pool: 20\n    min_class: 5\n    max_growing: %u\n",
-                periods[pi], maxd, cap);
+                   "    max_dists: %u\n    min_pool: 20\n    min_class: 5\n    max_growing: %u\n"
+                   "    storage: %s\n",
+                periods[pi], maxd, cap, storage[pi]);
         fclose(f);
         struct ig_rules *rules = NULL;
         if (ig_rules_load_dir(dir, &rules, err, sizeof(err)) != 0)
