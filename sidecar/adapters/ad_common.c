@@ -70,6 +70,20 @@ int ig_ad_check_shape(const struct ig_config *cfg, uint64_t rows, uint64_t cols,
     return IG_OK;
 }
 
+int ig_ad_tensor_alloc(const struct ig_decode_ctx *ctx, uint64_t rows, uint64_t cols, float **out,
+                       const char **reason)
+{
+    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    if (st < 0)
+        return st;
+    *out = ig_scratch_alloc(ctx->scratch, (size_t)(rows * cols) * sizeof(float));
+    if (!*out) {
+        *reason = "scratch memory exhausted";
+        return IG_ENOMEM;
+    }
+    return IG_OK;
+}
+
 int ig_ad_matrix(const struct ig_decode_ctx *ctx, const struct ig_json *v, float **out,
                  uint32_t *rows, uint32_t *cols, const char **reason)
 {
@@ -84,14 +98,10 @@ int ig_ad_matrix(const struct ig_decode_ctx *ctx, const struct ig_json *v, float
         *reason = "empty tensor";
         return IG_EPARSE;
     }
-    int st = ig_ad_check_shape(ctx->cfg, r, c, reason);
+    float *f;
+    int st = ig_ad_tensor_alloc(ctx, r, c, &f, reason);
     if (st < 0)
         return st;
-    float *f = ig_scratch_alloc(ctx->scratch, (size_t)(r * c) * sizeof(float));
-    if (!f) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     size_t n;
     st = ig_json_f32_array(v, f, (size_t)(r * c), &n, reason);
     if (st < 0)

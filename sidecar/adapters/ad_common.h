@@ -38,6 +38,10 @@ int ig_ad_matrix(const struct ig_decode_ctx *ctx, const struct ig_json *v, float
 /* Checks a rows x cols tensor against the adapters.* limits. */
 int ig_ad_check_shape(const struct ig_config *cfg, uint64_t rows, uint64_t cols,
                       const char **reason);
+/* Checks <rows> x <cols> like ig_ad_check_shape, then takes that many floats from the
+ * scratch arena into *out. Returns IG_OK, IG_ELIMIT or IG_ENOMEM with *reason set. */
+int ig_ad_tensor_alloc(const struct ig_decode_ctx *ctx, uint64_t rows, uint64_t cols, float **out,
+                       const char **reason);
 
 /* Sets ev->scores (rows x outputs, kept as sent), ev->outputs, IG_EV_SCORES, IG_EV_LOGITS
  * per <kind>, and for outputs >= 2 the argmax labels (IG_EV_LABELS). When the event already

@@ -142,14 +142,10 @@ static int tensor_at(const struct ig_decode_ctx *ctx, const struct ig_json *root
         *reason = "generic: rows are not numbers or arrays of numbers";
         return IG_EPARSE;
     }
-    int st = ig_ad_check_shape(ctx->cfg, n, c, reason);
+    float *f;
+    int st = ig_ad_tensor_alloc(ctx, n, c, &f, reason);
     if (st < 0)
         return st;
-    float *f = ig_scratch_alloc(ctx->scratch, (size_t)n * c * sizeof(float));
-    if (!f) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     uint32_t r = 0;
     for (const struct ig_json *e = ig_json_first(map); e; e = e->next, r++) {
         size_t got;

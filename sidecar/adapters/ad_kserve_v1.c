@@ -82,14 +82,10 @@ static int named_rows(const struct ig_decode_ctx *ctx, const struct ig_json *arr
         cols += leaves(m);
     if (cols == 0)
         return IG_DONE;   /* only strings or {"b64": ...}: a valid request without a tensor */
-    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    float *f;
+    int st = ig_ad_tensor_alloc(ctx, rows, cols, &f, reason);
     if (st < 0)
         return st;
-    float *f = ig_scratch_alloc(ctx->scratch, (size_t)(rows * cols) * sizeof(float));
-    if (!f) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     float *o = f;
     for (const struct ig_json *inst = first; inst; inst = inst->next) {
         if (inst->type != IG_JSON_OBJECT) {
@@ -301,14 +297,10 @@ static int object_outputs(const struct ig_decode_ctx *ctx, const struct ig_json 
         return set_labels(ctx, ev, lv, rows, reason);
     }
     uint32_t cols = leaves(s0);
-    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    float *f;
+    int st = ig_ad_tensor_alloc(ctx, rows, cols, &f, reason);
     if (st < 0)
         return st;
-    float *f = ig_scratch_alloc(ctx->scratch, (size_t)rows * cols * sizeof(float));
-    if (!f) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     uint32_t r = 0;
     for (const struct ig_json *o = first; o; o = o->next, r++) {
         const struct ig_json *cursor = ig_json_first(o);
@@ -334,14 +326,10 @@ static int classify_results(const struct ig_decode_ctx *ctx, const struct ig_jso
         *reason = "empty classification results";
         return IG_EPARSE;
     }
-    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    float *f;
+    int st = ig_ad_tensor_alloc(ctx, rows, cols, &f, reason);
     if (st < 0)
         return st;
-    float *f = ig_scratch_alloc(ctx->scratch, (size_t)rows * cols * sizeof(float));
-    if (!f) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     size_t i = 0;
     for (const struct ig_json *row = first; row; row = row->next) {
         if (ig_json_len(row) != cols) {

@@ -294,14 +294,10 @@ static int embeddings(const struct ig_decode_ctx *ctx, const struct ig_json *roo
         *reason = "embedding is not an array of numbers";
         return IG_EPARSE;
     }
-    int st = ig_ad_check_shape(ctx->cfg, rows, dim, reason);
+    float *f;
+    int st = ig_ad_tensor_alloc(ctx, rows, dim, &f, reason);
     if (st < 0)
         return st;
-    float *f = ig_scratch_alloc(ctx->scratch, (size_t)rows * dim * sizeof(float));
-    if (!f) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     uint32_t r = 0;
     for (const struct ig_json *d = ig_json_first(data); d; d = d->next, r++) {
         const struct ig_json *e = ig_json_get(d, "embedding");
