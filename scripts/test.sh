@@ -2,7 +2,7 @@
 # The whole test suite from a clean clone: installs what is missing (apt), builds with
 # AddressSanitizer + UndefinedBehaviorSanitizer, runs every unit and integration test
 # (real captures, live loopback capture, Kafka mock broker, headless Chromium), then builds
-# the libFuzzer targets with clang and gives each a short smoke run.
+# the libFuzzer targets with clang and gives each a short smoke run (nproc at a time).
 # Usage: scripts/test.sh [-R REGEX] [--no-fuzz]    (FUZZ_SECONDS=N per target, default 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,19 +32,35 @@ if [ "$fuzz" = 1 ] && [ -z "$regex" ]; then
   cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DIG_FUZZ=ON \
         -DIG_BUILD_BENCH=OFF >/dev/null
   cmake --build build/fuzz -j"$jobs" --target all
+  # One smoke run per target, $jobs at a time; each writes its verdict to $results.
+  results=$(mktemp -d)
+  fuzz_one() {
+    local bin=$1 name seeds scratch
+    name=$(basename "$bin"); seeds=tests/fuzz/corpus/${name#fuzz_}; scratch=$(mktemp -d)
+    if "$bin" -max_total_time="${FUZZ_SECONDS:-15}" -rss_limit_mb=2048 -print_final_stats=0 \
+         "$scratch" $( [ -d "$seeds" ] && echo "$seeds" ) >"$results/$name.log" 2>&1; then
+      echo ok > "$results/$name.verdict"
+    else
+      echo FAILED > "$results/$name.verdict"
+    fi
+    rm -rf "$scratch"
+  }
   for bin in build/fuzz/tests/fuzz_*; do
     [ -x "$bin" ] || continue
-    name=$(basename "$bin")
-    seeds=tests/fuzz/corpus/${name#fuzz_}
-    scratch=$(mktemp -d)
-    if "$bin" -max_total_time="${FUZZ_SECONDS:-15}" -rss_limit_mb=2048 -print_final_stats=0 \
-         "$scratch" $( [ -d "$seeds" ] && echo "$seeds" ) >"$scratch.log" 2>&1; then
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    fuzz_one "$bin" &
+  done
+  wait
+  for bin in build/fuzz/tests/fuzz_*; do
+    [ -x "$bin" ] || continue
+    name=$(basename "$bin")   # a target with no verdict file counts as failed
+    if [ "$(cat "$results/$name.verdict" 2>/dev/null)" = ok ]; then
       fuzz_pass=$((fuzz_pass + 1)); echo "fuzz $name: ok"
     else
-      fuzz_fail=$((fuzz_fail + 1)); echo "fuzz $name: FAILED"; tail -40 "$scratch.log"
+      fuzz_fail=$((fuzz_fail + 1)); echo "fuzz $name: FAILED"; tail -40 "$results/$name.log"
     fi
-    rm -rf "$scratch" "$scratch.log"
   done
+  rm -rf "$results"
 fi
 
 echo "ctest (ASan+UBSan): $unit_summary"
