@@ -1,5 +1,6 @@
 /* Hyperscan databases for pattern rules; see hsdb.h. */
 #include "hsdb.h"
+#include "hs_cache.h"
 #include "validators.h"
 
 #include <hs.h>
@@ -93,7 +94,7 @@ static int compile_point(struct ig_hsdb *db, int pi, char *err, size_t errlen)
         }
     }
     hs_compile_error_t *ce = NULL;
-    if (hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, &pt->db, &ce) != HS_SUCCESS) {
+    if (ig_hs_compile_multi(expr, flags, ids, n, &pt->db, &ce) != HS_SUCCESS) {
         if (ce && ce->expression >= 0 && (uint32_t)ce->expression < n) {
             const struct ig_rule *ru = db->rules[pt->rule_of[ce->expression]].rule;
             snprintf(err, errlen, "%s:%u: rule %s: pattern '%s': %s", ru->file ? ru->file : "?",
@@ -157,8 +158,8 @@ static int compile_som(struct hs_rule *h, char *err, size_t errlen)
         flags[k] = HS_FLAG_SOM_LEFTMOST;
     hs_compile_error_t *ce = NULL;
     int rc = IG_OK;
-    if (hs_compile_multi((const char *const *)ru->patterns.v, flags, ids, n, HS_MODE_BLOCK,
-                         NULL, &h->som_db, &ce) != HS_SUCCESS) {
+    if (ig_hs_compile_multi((const char *const *)ru->patterns.v, flags, ids, n, &h->som_db, &ce) !=
+        HS_SUCCESS) {
         snprintf(err, errlen, "%s:%u: rule %s: start tracking: %s", ru->file ? ru->file : "?",
                  ru->line, ru->name, ce ? ce->message : "compile failed");
         hs_free_compile_error(ce);
