@@ -71,6 +71,7 @@ struct ig_config {
     char     findings_path[IG_CONFIG_PATH_MAX];  /* output.findings, "-" */
     char     events_path[IG_CONFIG_PATH_MAX];    /* output.events, "" = off */
     char     rules_dir[IG_CONFIG_PATH_MAX];      /* rules.dir, installed default */
+    char     rules_cache_dir[IG_CONFIG_PATH_MAX]; /* rules.cache_dir, "auto"; "" = off */
 
     /* kafka.* */
     char     kafka_brokers[IG_CONFIG_PATH_MAX];  /* kafka.brokers, "" = off */

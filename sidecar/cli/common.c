@@ -1,6 +1,7 @@
 /* Configuration and rules loading shared by the subcommands: defaults, then the config
  * file, then command-line options, so the command line always wins. */
 #include "cli/cli.h"
+#include "text/hs_cache.h"
 
 #include <inferguard/log.h>
 #include <stdio.h>
@@ -73,6 +74,7 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         set_str(cfg->reports_dir, sizeof cfg->reports_dir, o->reports);
     if (o->workers)
         cfg->detection_workers = o->workers;
+    ig_hs_cache_set_dir(cfg->rules_cache_dir);
 
     /* A rules directory named by the user must exist; the built-in default may be absent
      * (e.g. running from a build tree), and then every detector runs on its defaults. */

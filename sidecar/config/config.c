@@ -93,6 +93,8 @@ static const struct cfg_key keys[] = {
     STR("output.findings", FT_STR, findings_path, NULL, "findings file; - = stdout"),
     STR("output.events", FT_STR, events_path, NULL, "events JSONL file; empty = off"),
     STR("rules.dir", FT_STR, rules_dir, NULL, "directory of rules/*.yaml"),
+    STR("rules.cache_dir", FT_STR, rules_cache_dir, NULL,
+        "compiled pattern databases kept here; auto = ~/.cache/inferguard; empty = off"),
     STR("kafka.brokers", FT_STR, kafka_brokers, NULL, "bootstrap servers; empty = Kafka off"),
     STR("kafka.topic", FT_STR, kafka_topic, NULL, "findings topic"),
     { "kafka.properties", FT_KV, OFF(kafka_props), sizeof(struct ig_kv), OFF(n_kafka_props),
@@ -150,6 +152,7 @@ void ig_config_defaults(struct ig_config *c)
     set_str(c->findings_encoding, sizeof c->findings_encoding, "json");
     set_str(c->findings_path, sizeof c->findings_path, "-");
     set_str(c->rules_dir, sizeof c->rules_dir, IG_RULES_DIR);
+    set_str(c->rules_cache_dir, sizeof c->rules_cache_dir, "auto");
     set_str(c->kafka_topic, sizeof c->kafka_topic, "inferguard.findings");
     set_str(c->spool_dir, sizeof c->spool_dir, "/var/lib/inferguard/spool");
     c->spool_max_bytes = 256 * MiB;
