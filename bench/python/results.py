@@ -238,7 +238,9 @@ def render_fig1(rows, out, fig, startup):
     elif startup:
         out.append("")
         out.append("startup_10req (10 requests) is each tool's fixed cost per run — for "
-                   "inferguard mostly compiling the shipped text-pattern rules (Hyperscan); "
+                   "inferguard loading the shipped text-pattern rules' compiled Hyperscan "
+                   "databases from rules.cache_dir (the warm-up run fills it; a first start "
+                   "compiles them, ~0.7 s); "
                    "the larger captures include it once. *events/s after start-up* = events / "
                    "(median − that tool's start-up median), shown when the run is at least "
                    "1.5× its start-up.")
