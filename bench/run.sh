@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N]
 #
-# Regenerates bench/RESULTS.md from scratch: builds a Release tree if needed, generates the
-# captures with ig_gen, times `inferguard analyze` next to tshark and ndpiReader on the same
+# Regenerates bench/RESULTS.md from scratch: installs what is missing (scripts/install-deps.sh:
+# the peers tshark, ndpiReader, hyperfine, numpy/scipy, simdjson, cJSON, PCRE2), builds a
+# Release tree if needed, generates the captures with ig_gen, times `inferguard analyze` next to tshark and ndpiReader on the same
 # files (medians of >= 5 runs, hyperfine), runs every other bench program that exists
 # (bench/<name>.c) and records the machine and date. Figures whose program does not exist
 # yet say "not measured yet".
@@ -40,6 +41,8 @@ else
     prog_timeout=1800
 fi
 case "$runs" in ''|*[!0-9]*) echo "bench/run.sh: --runs wants a number" >&2; exit 2 ;; esac
+# Idempotent: only dpkg queries when everything is there (as in the test suite).
+"$src/scripts/install-deps.sh" all || { echo "bench/run.sh: installing the peers failed" >&2; exit 1; }
 build=${build:-$src/build-release}
 # Debian's interpreter has numpy/scipy; a pyenv shim earlier on PATH may not.
 python=python3
@@ -193,7 +196,8 @@ measure() {
 }
 
 # ---- figure 1: packets -> inference events, one capture per protocol ----
-# Full-size captures are large enough that start-up (~0.5 s for inferguard) is a minor part.
+# Full-size captures are large enough that start-up (~0.05 s for inferguard with its pattern
+# cache filled, ~0.7 s without) is a minor part.
 if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=60000 ncl=64 ne2e=30000; fi
 # First each tool's fixed cost: a 10-request capture is all start-up (rules, dissectors).
 log "figure 1: startup_10req"
