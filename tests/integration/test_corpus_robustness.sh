@@ -5,7 +5,8 @@
 # exits 0: bad packets are counted drops, never fatal.
 . "$(dirname "$0")/lib/common.sh"
 corpus=$IG_SHARED/corpus/pcap-real
-[ -d "$corpus" ] || fail "corpus not found at $corpus"
+# Without the shared material there is nothing to run: ctest reports a skip (77), not a pass.
+[ -d "$corpus" ] || { echo "SKIP: corpus not found at $corpus"; exit 77; }
 export IG_BIN WORK
 ls "$corpus" > "$WORK/files"
 total=$(wc -l < "$WORK/files")
