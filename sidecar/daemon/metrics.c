@@ -1,6 +1,7 @@
 /* The Prometheus text format (0.0.4) of the pipeline snapshot. Families are written whole
  * (HELP, TYPE, then every sample), label values escaped as the format requires. */
 #include "daemon/metrics.h"
+#include "text/hs_cache.h"
 
 #include <inferguard/event.h>
 #include <stdarg.h>
@@ -164,6 +165,13 @@ int ig_metrics_render(const struct ig_pipeline_snapshot *s, const struct ig_daem
     one(&o, "inferguard_rules_reload_clients_dropped_total", C,
         "Client entries discarded by reloads (detector state starts afresh).",
         s->det.reload_clients_dropped);
+    struct ig_hs_cache_stats hc;
+    ig_hs_cache_stats(&hc);
+    one(&o, "inferguard_pattern_cache_hits_total", C,
+        "Hyperscan databases loaded from rules.cache_dir (start-up and reloads).", hc.hits);
+    one(&o, "inferguard_pattern_cache_misses_total", C, "Hyperscan databases compiled.", hc.misses);
+    one(&o, "inferguard_pattern_cache_bad_total", C,
+        "Damaged or stale cache files refused and replaced.", hc.bad);
     one(&o, "inferguard_http_requests_total", C, "Requests to this HTTP endpoint.", d->http_requests);
     return o.failed ? -1 : 0;
 }

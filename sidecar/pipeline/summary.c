@@ -3,6 +3,7 @@
 #include "pipeline/pipeline_state.h"
 
 #include "engine.h"
+#include "text/hs_cache.h"
 #include "findings/findings.h"
 #include "flow/flow.h"
 #include "drift/drift.h"
@@ -116,6 +117,15 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                 p->detect_cpu_s);
     fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
             U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
+    struct ig_hs_cache_stats hc;
+    ig_hs_cache_stats(&hc);
+    if (hc.hits + hc.misses) {
+        fprintf(out, "  patterns    %llu Hyperscan databases: %llu loaded from rules.cache_dir, %llu compiled",
+                U(hc.hits + hc.misses), U(hc.hits), U(hc.misses));
+        if (hc.bad)
+            fprintf(out, " (%llu damaged cache files replaced)", U(hc.bad));
+        fprintf(out, "\n");
+    }
     fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling into %llu updates)",
             U(fs->emitted), U(fs->raised), U(fs->throttled), U(fs->updates));
     n = 0;
