@@ -21,7 +21,10 @@
 #include <time.h>
 
 #define CLASSES 10
-#define POOL 16384   /* > longest history + timed: no query is ever replayed */
+#define MAX_HISTORY 10000
+#define TIMED 2000
+#define POOL 16384   /* >= MAX_HISTORY + TIMED: no query is ever replayed */
+_Static_assert(MAX_HISTORY + TIMED <= POOL, "the stream must not replay queries");
 
 static double cpu_s(void)
 {
@@ -177,10 +180,9 @@ int main(int argc, char **argv)
     ig_log_set_level(IG_LOG_LEVEL_ERROR);
     const char *q = getenv("IG_BENCH_QUICK");
     int quick = q && *q && strcmp(q, "0");
-    const uint64_t hist[2] = { quick ? 100 : 1000, quick ? 1000 : 10000 };
-    const uint64_t timed = quick ? 200 : 2000;
+    const uint64_t hist[2] = { quick ? 100 : 1000, quick ? 1000 : MAX_HISTORY };
+    const uint64_t timed = quick ? 200 : TIMED;
     const uint32_t dims[2] = { 64, 784 };
-    _Static_assert(10000 + 2000 <= POOL, "the stream must not replay queries");
     printf("bench_detectors: rules %s, %llu timed queries after the history, one client\n",
            dir ? dir : "built-in defaults", (unsigned long long)timed);
     static struct stream s;

@@ -149,15 +149,19 @@ static int make_key(const char *const *expr, const unsigned *flags, const unsign
     hs_platform_info_t plat;
     if (hs_populate_platform(&plat) != HS_SUCCESS)
         return -1;
-    const char *ver = hs_version();
-    size_t len = 64 + strlen(ver);
+    char head[256];
+    int hl = snprintf(head, sizeof head, "%s|%u|%u|%llu|%u|", hs_version(), plat.tune,
+                      (unsigned)HS_MODE_BLOCK, (unsigned long long)plat.cpu_features, n);
+    if (hl < 0 || (size_t)hl >= sizeof head)
+        return -1;
+    size_t len = (size_t)hl;
     for (unsigned i = 0; i < n; i++)
         len += 16 + strlen(expr[i]) + 1;
     uint8_t *m = malloc(len), *p = m;
     if (!m)
         return -1;
-    p += sprintf((char *)p, "%s|%u|%u|%llu|%u|", ver, plat.tune, (unsigned)HS_MODE_BLOCK,
-                 (unsigned long long)plat.cpu_features, n);
+    memcpy(p, head, (size_t)hl);
+    p += hl;
     for (unsigned i = 0; i < n; i++) {
         put64(p, flags ? flags[i] : 0);
         put64(p + 8, ids ? ids[i] : 0);

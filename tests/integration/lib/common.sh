@@ -3,8 +3,6 @@
 set -euo pipefail
 : "${IG_SRC:?}" "${IG_BUILD:?}" "${IG_BIN:?}"
 IG_SHARED=${IG_SHARED:-$IG_SRC/../shared}
-# A clone elsewhere than beside shared/ (a scratch land check) still finds the workplace copy.
-[ -d "$IG_SHARED" ] || [ ! -d /work/shared ] || IG_SHARED=/work/shared
 WORK=$(mktemp -d /tmp/ig-test.XXXXXX)
 BG_PIDS=()
 cleanup() {
