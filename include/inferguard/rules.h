@@ -14,6 +14,16 @@ struct ig_rules;
 int  ig_rules_load_dir(const char *dir, struct ig_rules **out, char *err, size_t errlen);
 void ig_rules_free(struct ig_rules *r);
 
+/* Loads the rule set compiled into the binary (the shipped rules/<name>.yaml files): the default
+ * when no rules directory is configured. */
+int  ig_rules_load_embedded(struct ig_rules **out, char *err, size_t errlen);
+int  ig_rules_check_embedded(void (*report)(void *ctx, const char *msg), void *ctx);
+/* Where a set came from ("embedded", the directory, or a buffer's name) and the SHA-256
+ * (64 hex) of its files: name, length and bytes of each in name order, atlas.yaml included,
+ * so a directory holding the shipped files has the embedded set's hash. */
+const char *ig_rules_origin(const struct ig_rules *r);
+const char *ig_rules_sha256(const struct ig_rules *r);
+
 /* Validates <dir> like ig_rules_load_dir but reports every error, one per call of
  * <report> ("file:line: reason"). Returns the number of errors (0 = valid). */
 int ig_rules_check_dir(const char *dir, void (*report)(void *ctx, const char *msg), void *ctx);

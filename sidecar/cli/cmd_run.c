@@ -102,10 +102,8 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
     char err[512];
     struct ig_rules *r = NULL;
     const char *dir = s->cfg->rules_dir;
-    if (!dir[0] || ig_daemon_rules_load(dir, &r, err, sizeof err) < 0 ||
+    if (ig_daemon_rules_load(dir, &r, err, sizeof err) < 0 ||
         ig_pipeline_reload(s->p, r, err, sizeof err) < 0) {
-        if (!dir[0])
-            snprintf(err, sizeof err, "no rules directory configured (rules.dir)");
         ig_rules_free(r);
         s->stats.reload_failures++;
         IG_LOG_ERROR("reload", "rules not reloaded, running rules kept: %s", err);
@@ -117,8 +115,9 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
     s->rules_now = r;
     s->stats.reloads++;
     s->stats.last_reload_s = wall_us() / 1000000u;
-    IG_LOG_INFO("reload", "rules reloaded from %s (reload %llu); per-client detector state starts afresh",
-                dir, (unsigned long long)s->stats.reloads);
+    IG_LOG_INFO("reload", "rules reloaded from %s, sha256 %.16s (reload %llu); per-client detector "
+                "state starts afresh", ig_rules_origin(r), ig_rules_sha256(r),
+                (unsigned long long)s->stats.reloads);
 }
 
 static bool api_ready(void *ctx)

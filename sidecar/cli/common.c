@@ -54,8 +54,6 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         ig_log_set_level(IG_LOG_LEVEL_DEBUG);
 
     ig_config_defaults(cfg);
-    char default_rules[sizeof cfg->rules_dir];
-    memcpy(default_rules, cfg->rules_dir, sizeof default_rules);
     if (o->config_path && ig_config_load(o->config_path, cfg, err, sizeof err) < 0) {
         fprintf(stderr, "%s: config: %s\n", prog, err);
         return IG_EXIT_CONFIG;
@@ -76,13 +74,19 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         cfg->detection_workers = o->workers;
     ig_hs_cache_set_dir(cfg->rules_cache_dir);
 
-    /* A rules directory named by the user must exist; the built-in default may be absent
-     * (e.g. running from a build tree), and then every detector runs on its defaults. */
-    bool explicit_rules = strcmp(cfg->rules_dir, default_rules) != 0;
-    if (!cfg->rules_dir[0] || (!explicit_rules && !is_dir(cfg->rules_dir))) {
-        IG_LOG_WARN("rules", "no rules directory at '%s': detectors use their built-in defaults",
-                    cfg->rules_dir);
+    /* No directory: the shipped rules compiled into the binary. A configured directory
+     * replaces them and must be usable: never a quiet fall-back to weaker defaults. */
+    if (!cfg->rules_dir[0]) {
+        if (ig_rules_load_embedded(rules, err, sizeof err) < 0) {
+            fprintf(stderr, "%s: embedded rules: %s\n", prog, err);
+            return IG_EXIT_CONFIG;
+        }
         return IG_EXIT_OK;
+    }
+    if (!is_dir(cfg->rules_dir)) {
+        fprintf(stderr, "%s: rules: '%s' is not a directory (rules.dir / --rules)\n", prog,
+                cfg->rules_dir);
+        return IG_EXIT_CONFIG;
     }
     if (ig_rules_load_dir(cfg->rules_dir, rules, err, sizeof err) < 0) {
         fprintf(stderr, "%s: rules: %s\n", prog, err);

@@ -14,10 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef IG_RULES_DIR
-#define IG_RULES_DIR "/usr/local/share/inferguard/rules"
-#endif
-
 enum cfg_type {
     FT_U32, FT_U64,
     FT_STR,          /* char[size] */
@@ -92,7 +88,8 @@ static const struct cfg_key keys[] = {
     STR("findings.encoding", FT_ENUM, findings_encoding, "json|msgpack", "finding encoding"),
     STR("output.findings", FT_STR, findings_path, NULL, "findings file; - = stdout"),
     STR("output.events", FT_STR, events_path, NULL, "events JSONL file; empty = off"),
-    STR("rules.dir", FT_STR, rules_dir, NULL, "directory of rules/*.yaml"),
+    STR("rules.dir", FT_STR, rules_dir, NULL,
+        "directory of rules/*.yaml replacing the embedded set; empty = the shipped rules compiled in"),
     STR("rules.cache_dir", FT_STR, rules_cache_dir, NULL,
         "compiled pattern databases kept here; auto = ~/.cache/inferguard; empty = off"),
     STR("kafka.brokers", FT_STR, kafka_brokers, NULL, "bootstrap servers; empty = Kafka off"),
@@ -151,7 +148,6 @@ void ig_config_defaults(struct ig_config *c)
     c->ring_slot_bytes = 64 * KiB;
     set_str(c->findings_encoding, sizeof c->findings_encoding, "json");
     set_str(c->findings_path, sizeof c->findings_path, "-");
-    set_str(c->rules_dir, sizeof c->rules_dir, IG_RULES_DIR);
     set_str(c->rules_cache_dir, sizeof c->rules_cache_dir, "auto");
     set_str(c->kafka_topic, sizeof c->kafka_topic, "inferguard.findings");
     set_str(c->spool_dir, sizeof c->spool_dir, "/var/lib/inferguard/spool");

@@ -6,6 +6,8 @@
 #include <inferguard/finding.h>
 #include <inferguard/log.h>
 
+#include "core/hmac_sha256.h"
+#include "embedded_files.h"
 #include "units.h"
 #include "yaml_doc.h"
 
@@ -102,6 +104,8 @@ struct ig_rules {
     uint32_t nmacros, cmacros;
     struct rule_ent *rules;
     uint32_t nrules, crules;
+    const char *origin;            /* "embedded", the directory or the buffer's name */
+    char sha256[65];               /* of every file read (atlas.yaml too), in name order */
 };
 
 struct loader {
@@ -113,7 +117,22 @@ struct loader {
     void *ctx;
     int errors;
     uint64_t copied;
+    struct ig_sha256 hash;
 };
+
+/* The set's identity: each file's name, length and bytes, in the order read, so the same
+ * files give the same hash whether embedded or read from a directory. */
+static void hash_file(struct loader *L, const char *path, const uint8_t *p, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    uint8_t len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (uint8_t)((uint64_t)n >> (56 - 8 * i));
+    ig_sha256_update(&L->hash, base, strlen(base) + 1);
+    ig_sha256_update(&L->hash, len, sizeof len);
+    ig_sha256_update(&L->hash, p, n);
+}
 
 __attribute__((format(printf, 4, 5)))
 static void err_at(struct loader *L, const char *file, unsigned line, const char *fmt, ...)
@@ -890,9 +909,6 @@ static void load_path(struct loader *L, const char *path)
             size_t len = strlen(de->d_name);
             if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0 || de->d_name[0] == '.')
                 continue;
-            /* atlas.yaml shares the directory: the findings stage's ATLAS table, not rules. */
-            if (strcmp(de->d_name, "atlas.yaml") == 0)
-                continue;
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;
                 char **nn = realloc(names, cap * sizeof *names);
@@ -916,7 +932,11 @@ static void load_path(struct loader *L, const char *path)
         uint8_t *buf;
         size_t len;
         if (ig_ydoc_read_file(names[i], &buf, &len, err, sizeof err) == IG_OK) {
-            load_one(L, names[i], buf, len);
+            hash_file(L, names[i], buf, len);
+            /* atlas.yaml shares the directory: the findings stage's ATLAS table, not rules. */
+            const char *slash = strrchr(names[i], '/');
+            if (strcmp(slash ? slash + 1 : names[i], "atlas.yaml") != 0)
+                load_one(L, names[i], buf, len);
             free(buf);
         } else {
             L->errors++;
@@ -960,7 +980,28 @@ static void keep_first(void *ctx, const char *msg)
     fe->have = true;
 }
 
-/* <path> or <buf>: one of them. Returns the number of errors; *out only when 0 and out. */
+static void load_embedded(struct loader *L)
+{
+    char name[128];
+    for (const struct ig_embedded_file *f = ig_embedded_rules; f->name; f++) {
+        hash_file(L, f->name, f->data, f->len);
+        if (strcmp(f->name, "atlas.yaml") == 0)
+            continue;
+        snprintf(name, sizeof name, "<embedded>/%s", f->name);
+        load_one(L, name, f->data, f->len);
+    }
+}
+
+const struct ig_embedded_file *ig_embedded_rules_find(const char *name)
+{
+    for (const struct ig_embedded_file *f = ig_embedded_rules; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+/* <path>, <buf> or (both NULL) the embedded set. Returns the number of errors; *out only
+ * when 0 and out. */
 static int run(const char *path, const char *name, const void *buf, size_t n, struct ig_rules **out,
                void (*report)(void *ctx, const char *msg), void *ctx)
 {
@@ -971,10 +1012,21 @@ static int run(const char *path, const char *name, const void *buf, size_t n, st
         return 1;
     }
     struct loader L = { .rs = rs, .report = report, .ctx = ctx };
+    ig_sha256_init(&L.hash);
+    const char *origin = path ? path : buf ? name : "embedded";
+    rs->origin = pool_strndup(&rs->pool, origin, strlen(origin));
     if (path)
         load_path(&L, path);
-    else
+    else if (buf)
         load_one(&L, name, buf, n);
+    else
+        load_embedded(&L);
+    if (buf)
+        hash_file(&L, name, buf, n);
+    uint8_t md[32];
+    ig_sha256_final(&L.hash, md);
+    for (int i = 0; i < 32; i++)
+        snprintf(rs->sha256 + 2 * i, 3, "%02x", md[i]);
     finalize(&L);
     if (L.errors || !out) {
         ig_rules_free(rs);
@@ -990,6 +1042,28 @@ int ig_rules_load_dir(const char *dir, struct ig_rules **out, char *err, size_t 
     *out = NULL;
     int n = run(dir, NULL, NULL, 0, out, keep_first, &fe);
     return n ? IG_ECONF : IG_OK;
+}
+
+int ig_rules_load_embedded(struct ig_rules **out, char *err, size_t errlen)
+{
+    struct first_err fe = { err, errlen, false };
+    *out = NULL;
+    return run(NULL, NULL, NULL, 0, out, keep_first, &fe) ? IG_ECONF : IG_OK;
+}
+
+int ig_rules_check_embedded(void (*report)(void *ctx, const char *msg), void *ctx)
+{
+    return run(NULL, NULL, NULL, 0, NULL, report, ctx);
+}
+
+const char *ig_rules_origin(const struct ig_rules *r)
+{
+    return r && r->origin ? r->origin : "none";
+}
+
+const char *ig_rules_sha256(const struct ig_rules *r)
+{
+    return r ? r->sha256 : "";
 }
 
 int ig_rules_load_buf(const char *name, const void *p, size_t n, struct ig_rules **out,

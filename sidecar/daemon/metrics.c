@@ -157,6 +157,13 @@ int ig_metrics_render(const struct ig_pipeline_snapshot *s, const struct ig_daem
         one(&o, "inferguard_ring_full_waits_total", C, "Times the parser waited on a full ring.",
             s->ring_full_waits);
     }
+    family(&o, "inferguard_rules_info", G, "The rule set in use: origin (embedded or its directory) "
+           "and SHA-256 of its files, as in findings' metadata.labels.");
+    put(&o, "inferguard_rules_info{origin=\"");
+    put_label(&o, s->rules_origin);
+    put(&o, "\",sha256=\"");
+    put_label(&o, s->rules_sha256);
+    put(&o, "\"} 1\n");
     one(&o, "inferguard_rules_reloads_total", C, "Rules reloads applied (SIGHUP).", d->reloads);
     one(&o, "inferguard_rules_reload_failures_total", C, "Rules reloads refused (invalid rules kept out).",
         d->reload_failures);

@@ -35,10 +35,11 @@ static void check_detector(void *ctx, const char *name, const char *file, unsign
 int ig_daemon_rules_load(const char *dir, struct ig_rules **out, char *err, size_t errlen)
 {
     struct first_err fe = { "", 0 };
+    bool embedded = !dir || !dir[0];
     *out = NULL;
-    if (ig_rules_check_dir(dir, note, &fe) == 0) {
+    if ((embedded ? ig_rules_check_embedded(note, &fe) : ig_rules_check_dir(dir, note, &fe)) == 0) {
         struct ig_rules *r;
-        if (ig_rules_load_dir(dir, &r, err, errlen) < 0)
+        if ((embedded ? ig_rules_load_embedded(&r, err, errlen) : ig_rules_load_dir(dir, &r, err, errlen)) < 0)
             return IG_ECONF;
         ig_rules_each_detector(r, check_detector, &fe);
         ig_hsdb_check(r, note, &fe);
@@ -51,6 +52,6 @@ int ig_daemon_rules_load(const char *dir, struct ig_rules **out, char *err, size
     if (fe.n == 0)
         fe.n = 1;   /* check_dir counted an error it did not describe */
     snprintf(err, errlen, "%s (%d error%s in %s)", fe.msg[0] ? fe.msg : "invalid rules",
-             fe.n, fe.n == 1 ? "" : "s", dir);
+             fe.n, fe.n == 1 ? "" : "s", embedded ? "the embedded rules" : dir);
     return IG_ECONF;
 }

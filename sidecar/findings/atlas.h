@@ -26,14 +26,15 @@ struct ig_atlas {
     struct ig_atlas_technique techniques[96];
 };
 
-/* Loads <rules_dir>/atlas.yaml into <a>; falls back to the built-in table when the file does
- * not exist (sets *from_file false). Returns IG_OK or IG_ECONF with "file:line: reason". */
+/* Loads <rules_dir>/atlas.yaml into <a>; the embedded copy (rules/atlas.yaml compiled in) when
+ * rules_dir is empty or has no atlas.yaml (sets *from_file false). Returns IG_OK or IG_ECONF
+ * with "file:line: reason". */
 int ig_atlas_load(const char *rules_dir, struct ig_atlas *a, bool *from_file,
                   char *err, size_t errlen);
 /* Loads one YAML file. */
 int ig_atlas_load_file(const char *path, struct ig_atlas *a, char *err, size_t errlen);
-/* The compiled-in table. */
-void ig_atlas_builtin(struct ig_atlas *a);
+/* The embedded rules/atlas.yaml. */
+int ig_atlas_load_embedded(struct ig_atlas *a, char *err, size_t errlen);
 /* Technique by uid, or NULL. */
 const struct ig_atlas_technique *ig_atlas_find(const struct ig_atlas *a, const char *uid);
 

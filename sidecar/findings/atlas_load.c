@@ -1,9 +1,13 @@
 /* Loads rules/atlas.yaml (format in the file's header comment) with libyaml's document API. */
 #include "atlas.h"
 
-#include <errno.h>
+#include "config/embedded_files.h"
+#include "config/yaml_doc.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 struct ld {
@@ -124,24 +128,20 @@ static int load_techniques(struct ld *l, yaml_node_t *seq, struct ig_atlas *a)
     return IG_OK;
 }
 
-int ig_atlas_load_file(const char *path, struct ig_atlas *a, char *err, size_t errlen)
+/* Parses one atlas document from <p, n>; <path> names it in messages. */
+static int atlas_parse(const char *path, const unsigned char *p, size_t n, struct ig_atlas *a,
+                       char *err, size_t errlen)
 {
     memset(a, 0, sizeof *a);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return IG_ECONF;
-    }
     yaml_parser_t parser;
     yaml_document_t doc;
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
+    yaml_parser_set_input_string(&parser, p, n);
     int rc = IG_OK;
     if (!yaml_parser_load(&parser, &doc)) {
         snprintf(err, errlen, "%s:%zu: %s", path, parser.problem_mark.line + 1,
                  parser.problem ? parser.problem : "YAML syntax error");
         yaml_parser_delete(&parser);
-        fclose(fp);
         return IG_ECONF;
     }
     struct ld l = { &doc, path, err, errlen };
@@ -173,8 +173,30 @@ int ig_atlas_load_file(const char *path, struct ig_atlas *a, char *err, size_t e
 out:
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    fclose(fp);
     return rc;
+}
+
+int ig_atlas_load_file(const char *path, struct ig_atlas *a, char *err, size_t errlen)
+{
+    uint8_t *buf;
+    size_t len;
+    memset(a, 0, sizeof *a);
+    if (ig_ydoc_read_file(path, &buf, &len, err, errlen) != IG_OK)
+        return IG_ECONF;
+    int rc = atlas_parse(path, buf, len, a, err, errlen);
+    free(buf);
+    return rc;
+}
+
+int ig_atlas_load_embedded(struct ig_atlas *a, char *err, size_t errlen)
+{
+    const struct ig_embedded_file *f = ig_embedded_rules_find("atlas.yaml");
+    if (!f) {
+        memset(a, 0, sizeof *a);
+        snprintf(err, errlen, "this binary was built without rules/atlas.yaml");
+        return IG_ECONF;
+    }
+    return atlas_parse("<embedded>/atlas.yaml", f->data, f->len, a, err, errlen);
 }
 
 int ig_atlas_load(const char *rules_dir, struct ig_atlas *a, bool *from_file,
@@ -184,13 +206,20 @@ int ig_atlas_load(const char *rules_dir, struct ig_atlas *a, bool *from_file,
     *from_file = false;
     if (rules_dir && *rules_dir) {
         snprintf(path, sizeof path, "%s/atlas.yaml", rules_dir);
-        FILE *fp = fopen(path, "rb");
-        if (fp) {
-            fclose(fp);
+        if (access(path, F_OK) == 0) {
             *from_file = true;
             return ig_atlas_load_file(path, a, err, errlen);
         }
     }
-    ig_atlas_builtin(a);
-    return IG_OK;
+    return ig_atlas_load_embedded(a, err, errlen);
+}
+
+const struct ig_atlas_technique *ig_atlas_find(const struct ig_atlas *a, const char *uid)
+{
+    if (!uid)
+        return NULL;
+    for (uint32_t i = 0; i < a->ntechniques; i++)
+        if (strcmp(a->techniques[i].uid, uid) == 0)
+            return &a->techniques[i];
+    return NULL;
 }

@@ -327,8 +327,9 @@ struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig
     if (ig_atlas_load(cfg ? cfg->rules_dir : NULL, &fs->atlas, &from_file, err, errlen) != IG_OK)
         goto fail;
     if (!from_file)
-        IG_LOG_DEBUG("findings", "no atlas.yaml in rules dir, using the built-in ATLAS 5.6 table");
+        IG_LOG_DEBUG("findings", "ATLAS table: the embedded rules/atlas.yaml");
     ig_ocsf_env_read(&fs->env);
+    ig_findings_set_rules(fs, rules);
 
     double maxg = ig_rules_num(rules, "findings.throttle", "max_groups", 1024);
     fs->ngroups = maxg < 0 ? 0 : maxg > 1000000 ? 1000000 : (uint32_t)maxg;
@@ -449,6 +450,11 @@ void ig_findings_free(struct ig_findings *f)
     free(f);
 }
 
+void ig_findings_set_rules(struct ig_findings *f, const struct ig_rules *rules)
+{
+    snprintf(f->env.rules_sha256, sizeof f->env.rules_sha256, "%s", rules ? ig_rules_sha256(rules) : "");
+}
+
 /* ---- one-shot encoders (built-in ATLAS table, environment enrichment) ---- */
 
 static void oneshot_ctx(struct ig_atlas **atlas, struct ig_ocsf_env **env)
@@ -457,7 +463,9 @@ static void oneshot_ctx(struct ig_atlas **atlas, struct ig_ocsf_env **env)
     static struct ig_ocsf_env e;
     static bool ready;
     if (!ready) {
-        ig_atlas_builtin(&a);
+        char err[256];
+        if (ig_atlas_load_embedded(&a, err, sizeof err) != IG_OK)
+            IG_LOG_ERROR("findings", "%s", err);
         ig_ocsf_env_read(&e);
         ready = true;
     }

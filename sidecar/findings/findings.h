@@ -42,6 +42,9 @@ void ig_findings_sink_stats(const struct ig_findings *f,
                             void (*fn)(void *ctx, const char *sink, const struct ig_sink_stats *s),
                             void *ctx);
 void ig_findings_free(struct ig_findings *f);
+/* The rule set findings name from now on (metadata.labels "rules_sha256:<hex>"); called at
+ * start and by a rules reload, on the thread that emits findings. */
+void ig_findings_set_rules(struct ig_findings *f, const struct ig_rules *rules);
 
 /* Encodes one finding as OCSF JSON (one line, no newline, NUL-terminated) into buf, with the
  * built-in ATLAS table and the pod metadata of the environment. Returns the length, or 0 when

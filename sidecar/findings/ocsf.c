@@ -191,6 +191,15 @@ void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct 
     kv_str(e, "version", IG_VERSION);
     ig_enc_obj_close(e);
     kv_str(e, "log_name", "inferguard.findings");
+    if (env->rules_sha256[0]) {
+        /* Which rules produced the finding: the same hash as `rules check` and /metrics. */
+        char label[96];
+        snprintf(label, sizeof label, "rules_sha256:%s", env->rules_sha256);
+        ig_enc_key(e, "labels");
+        ig_enc_arr_open(e);
+        ig_enc_str(e, label);
+        ig_enc_arr_close(e);
+    }
     ig_enc_obj_close(e);
 
     ig_enc_key(e, "finding_info");

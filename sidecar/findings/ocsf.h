@@ -19,6 +19,7 @@ struct ig_ocsf_env {
     char ns[128];             /* $POD_NAMESPACE */
     char node[128];           /* $NODE_NAME */
     char container[128];      /* $CONTAINER_NAME */
+    char rules_sha256[65];    /* the rule set in use (ig_rules_sha256), "" = none */
 };
 void ig_ocsf_env_read(struct ig_ocsf_env *env);
 

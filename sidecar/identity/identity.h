@@ -17,7 +17,7 @@
 
 #include <inferguard/http.h>
 #include <inferguard/config.h>
-#include "identity/hmac_sha256.h"
+#include "core/hmac_sha256.h"
 
 #define IG_IDENTITY_MAX_ORDER 8
 

@@ -179,6 +179,7 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
         return NULL;
     }
     p->cfg = cfg;
+    ig_pipeline_note_rules(p, rules);
     ig_drop_init(&p->drops);
     ig_jsonw_init(&p->events_json, 1 << 16);
     if (ig_scratch_init(&p->scratch, 1 << 20, (size_t)cfg->http_request_body_limit * 8 + (64u << 20)) < 0) {

@@ -65,6 +65,8 @@ struct ig_pipeline {
     const char *carry_names[IG_ENGINE_MAX_DETECTORS];
     size_t n_carry;
     uint64_t engine_swaps, reload_clients_dropped;
+    /* The rule set in use (summary, /metrics): written on the parsing thread only. */
+    char rules_origin[256], rules_sha256[65];
     /* detection.workers = 2: the detection thread's counters, copied at each tick. */
     pthread_mutex_t pub_lock;
     bool pub_lock_ready;
@@ -86,6 +88,8 @@ void ig_pipeline_det_collect(const struct ig_pipeline *p, struct ig_pipeline_det
  * engine's clients are dropped (their detector state is lost). IG_ECONF + err on failure,
  * and the current engine stays. */
 int  ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen);
+/* Records which rule set is in use (origin and hash) for the summary and /metrics. */
+void ig_pipeline_note_rules(struct ig_pipeline *p, const struct ig_rules *rules);
 /* Every drop counter with its reason (the summary's list), zero ones skipped. */
 void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_stats *c,
                            const struct ig_flow_stats *f, const struct ig_http_stats *h,

@@ -131,6 +131,8 @@ void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapsh
         out->ring_full_waits = p->ring.full_waits;
     }
     out->events_big = p->events_big;
+    memcpy(out->rules_origin, p->rules_origin, sizeof out->rules_origin);
+    memcpy(out->rules_sha256, p->rules_sha256, sizeof out->rules_sha256);
     ig_pipeline_each_drop(p, &out->capture, &out->flow, &out->http, &out->det.engine,
                           &out->det.findings, take_drop, out);
 }
@@ -154,6 +156,7 @@ int ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules,
     }
     p->engine = ne;
     p->engine_swaps++;
+    ig_findings_set_rules(p->findings, rules);
     return IG_OK;
 }
 
@@ -164,7 +167,15 @@ int ig_pipeline_reload(struct ig_pipeline *p, const struct ig_rules *rules, char
         snprintf(err, errlen, "the pipeline has finished");
         return IG_ECONF;
     }
-    if (p->workers == 2)
-        return ig_handoff_reload(p, rules, err, errlen);
-    return ig_pipeline_swap_engine(p, rules, err, errlen);
+    int rc = p->workers == 2 ? ig_handoff_reload(p, rules, err, errlen)
+                             : ig_pipeline_swap_engine(p, rules, err, errlen);
+    if (rc == IG_OK)
+        ig_pipeline_note_rules(p, rules);
+    return rc;
+}
+
+void ig_pipeline_note_rules(struct ig_pipeline *p, const struct ig_rules *rules)
+{
+    snprintf(p->rules_origin, sizeof p->rules_origin, "%s", ig_rules_origin(rules));
+    snprintf(p->rules_sha256, sizeof p->rules_sha256, "%s", ig_rules_sha256(rules));
 }

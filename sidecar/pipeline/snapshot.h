@@ -42,6 +42,7 @@ struct ig_pipeline_snapshot {
     struct { const char *reason; uint64_t n; } drops[IG_SNAP_MAX_DROPS];   /* static strings */
     size_t n_drops;
     uint64_t ring_published, ring_full_waits, events_big;
+    char rules_origin[256], rules_sha256[65];   /* "embedded" or the directory; "" hash = none */
     struct ig_pipeline_det_stats det;
 };
 

@@ -117,6 +117,8 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                 p->detect_cpu_s);
     fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
             U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
+    fprintf(out, "  rules       %s, sha256 %s\n", p->rules_origin,
+            p->rules_sha256[0] ? p->rules_sha256 : "- (detector defaults)");
     struct ig_hs_cache_stats hc;
     ig_hs_cache_stats(&hc);
     if (hc.hits + hc.misses) {

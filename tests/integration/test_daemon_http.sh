@@ -39,6 +39,7 @@ for workers in 1 2; do
     window_rows: 100
     min_window_rows: 50
 YAML
+    sha0=$("$IG_BIN" rules check "$rules" | sed -n 's/.*(sha256 \([0-9a-f]\{64\}\)).*/\1/p')
     hport=$(free_port)
     printf 'http:\n  listen: "127.0.0.1:%s"\n' "$hport" > "$WORK/config.yaml"
     url=http://127.0.0.1:$hport
@@ -64,6 +65,7 @@ YAML
         'inferguard_events_malformed_total=0' 'inferguard_clients_tracked=1' \
         'inferguard_findings_total{detector=drift.features}>=1' \
         'inferguard_rules_reloads_total=0' 'inferguard_rules_reload_failures_total=0' \
+        "inferguard_rules_info{origin=$rules,sha256=$sha0}=1" \
         || fail "metrics after 150 requests (workers $workers)"
     # Every finding raised is accounted for by the file sink.
     python3 - "$WORK/m.txt" <<'PY' || fail "findings and sink counters disagree"
@@ -102,10 +104,13 @@ PY
   params:
     max_requests: 1000
 YAML
+    sha1=$("$IG_BIN" rules check "$rules" | sed -n 's/.*(sha256 \([0-9a-f]\{64\}\)).*/\1/p')
+    [ -n "$sha1" ] && [ "$sha1" != "$sha0" ] || fail "rules check hash did not follow the edit"
     kill -HUP "$run"
     wait_for "$err" "rules reloaded" 10
     send 30 2
     wait_metric 'inferguard_rules_reloads_total=1' 'inferguard_rules_reload_failures_total=0' \
+        "inferguard_rules_info{origin=$rules,sha256=$sha1}=1" \
         'inferguard_events_total{protocol=oip_v2}=180' 'inferguard_detection_events_total=180' \
         'inferguard_rules_reload_clients_dropped_total=1' 'inferguard_clients_tracked=1'
     # SIGHUP with an invalid change: refused with one error line, old rules kept.

@@ -133,4 +133,18 @@ for f in obf:
 print("findings by model:", {k: sorted(v) for k, v in sorted(got.items())})
 sys.exit(0 if ok else 1)
 PY
-echo "ok: 8 attack conversations found with the right analytic, 5 benign ones quiet"
+# Without --rules (the binary where it was built, nothing installed) the embedded rules catch
+# the leaks on their first request: secrets and PII, not only the slower divergence.
+"$IG_BIN" analyze -q --findings "$WORK/embedded.jsonl" "$WORK/cap.pcap" \
+    || fail "analyze without --rules exited $?"
+python3 - "$WORK/embedded.jsonl" <<'PY' || fail "embedded rules missed a leak"
+import json, sys
+got = {}
+for line in open(sys.argv[1]):
+    f = json.loads(line)
+    got.setdefault(f["finding_info"]["analytic"]["name"], []).append(json.dumps(f))
+for analytic, model in (("leakage.secrets", "leak-secret"), ("leakage.pii", "leak-pii"),
+                        ("prompt_injection.signature", "inj-override")):
+    assert any(model in t for t in got.get(analytic, [])), (analytic, model, sorted(got))
+PY
+echo "ok: 8 attack conversations found with the right analytic, 5 benign ones quiet; embedded rules catch the leaks"

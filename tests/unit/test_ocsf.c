@@ -129,7 +129,8 @@ static void test_k8s_enrichment_from_downward_api(void **st)
     struct ig_ocsf_env env;
     ig_ocsf_env_read(&env);
     struct ig_atlas atlas;
-    ig_atlas_builtin(&atlas);
+    char aerr[256];
+    assert_int_equal(ig_atlas_load_embedded(&atlas, aerr, sizeof aerr), IG_OK);
     struct ig_finding f;
     sample(&f, 0);
     struct ig_jsonw w;
@@ -223,14 +224,14 @@ static void test_msgpack_round_trip_equals_json(void **st)
         }
 }
 
-static void test_atlas_file_equals_builtin(void **st)
+static void test_atlas_file_equals_embedded(void **st)
 {
     (void)st;
     struct ig_atlas *file = calloc(1, sizeof *file), *built = calloc(1, sizeof *built);
     char path[512], err[512] = "";
     snprintf(path, sizeof path, "%s/rules/atlas.yaml", src_dir());
     assert_int_equal(ig_atlas_load_file(path, file, err, sizeof err), 0);
-    ig_atlas_builtin(built);
+    assert_int_equal(ig_atlas_load_embedded(built, err, sizeof err), 0);
     assert_int_equal(file->ntechniques, built->ntechniques);
     assert_int_equal(file->ntactics, built->ntactics);
     assert_memory_equal(file, built, sizeof *file);
@@ -275,7 +276,7 @@ int main(void)
         cmocka_unit_test(test_k8s_enrichment_from_downward_api),
         cmocka_unit_test(test_every_variant_validates_against_schema),
         cmocka_unit_test(test_msgpack_round_trip_equals_json),
-        cmocka_unit_test(test_atlas_file_equals_builtin),
+        cmocka_unit_test(test_atlas_file_equals_embedded),
         cmocka_unit_test(test_atlas_errors_name_file_and_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

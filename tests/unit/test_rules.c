@@ -6,8 +6,11 @@
 #include <cmocka.h>
 
 #include <inferguard/rules.h>
+
+#include "config/embedded_files.h"
 #include <inferguard/finding.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +324,75 @@ static void test_shipped_rules_valid(void **state)
     ig_rules_free(r);
 }
 
+/* The set compiled into the binary is exactly the repository's rules/ (every file, byte for
+ * byte, both ways), loads as the same rules, and has the directory's hash. */
+static void test_embedded_rules_are_the_shipped_files(void **state)
+{
+    (void)state;
+    const char *src = getenv("IG_SRC");
+    assert_non_null(src);   /* set by ctest */
+    char dir[512], path[700];
+    snprintf(dir, sizeof dir, "%s/rules", src);
+    size_t seen = 0;
+    for (const struct ig_embedded_file *f = ig_embedded_rules; f->name; f++, seen++) {
+        snprintf(path, sizeof path, "%s/%s", dir, f->name);
+        FILE *fp = fopen(path, "rb");
+        assert_non_null(fp);
+        char *buf = malloc(f->len + 1);
+        size_t got = fread(buf, 1, f->len + 1, fp);
+        fclose(fp);
+        assert_int_equal(got, f->len);
+        assert_memory_equal(buf, f->data, f->len);
+        free(buf);
+    }
+    assert_int_equal(seen, ig_embedded_rules_count);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t on_disk = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        size_t len = strlen(de->d_name);
+        if (len > 5 && strcmp(de->d_name + len - 5, ".yaml") == 0 && de->d_name[0] != '.') {
+            on_disk++;
+            assert_non_null(ig_embedded_rules_find(de->d_name));
+        }
+    }
+    closedir(d);
+    assert_int_equal(on_disk, seen);
+
+    struct ig_rules *emb = NULL, *fromdir = NULL;
+    char err[512];
+    assert_int_equal(ig_rules_load_embedded(&emb, err, sizeof err), IG_OK);
+    assert_int_equal(ig_rules_load_dir(dir, &fromdir, err, sizeof err), IG_OK);
+    assert_string_equal(ig_rules_origin(emb), "embedded");
+    assert_string_equal(ig_rules_origin(fromdir), dir);
+    assert_int_equal(strlen(ig_rules_sha256(emb)), 64);
+    assert_string_equal(ig_rules_sha256(emb), ig_rules_sha256(fromdir));
+    assert_int_equal(ig_rules_count(emb, NULL), ig_rules_count(fromdir, NULL));
+    assert_true(ig_rules_count(emb, "leakage.secrets") > 0);   /* the patterns are in */
+    assert_true(ig_rules_count(emb, "prompt_injection.signature") > 0);
+    assert_int_equal(ig_rules_check_embedded(collect, &(struct msgs){ .n = 0 }), 0);
+    ig_rules_free(emb);
+    ig_rules_free(fromdir);
+}
+
+/* The hash names the content: one byte changed in any file changes it. */
+static void test_rules_hash_follows_content(void **state)
+{
+    (void)state;
+    const char *a = "- detector: abuse.rate\n  params: {max_requests: 100}\n";
+    const char *b = "- detector: abuse.rate\n  params: {max_requests: 101}\n";
+    struct ig_rules *ra = NULL, *rb = NULL, *ra2 = NULL;
+    char err[256];
+    assert_int_equal(ig_rules_load_buf("x.yaml", a, strlen(a), &ra, err, sizeof err), IG_OK);
+    assert_int_equal(ig_rules_load_buf("x.yaml", b, strlen(b), &rb, err, sizeof err), IG_OK);
+    assert_int_equal(ig_rules_load_buf("x.yaml", a, strlen(a), &ra2, err, sizeof err), IG_OK);
+    assert_string_not_equal(ig_rules_sha256(ra), ig_rules_sha256(rb));
+    assert_string_equal(ig_rules_sha256(ra), ig_rules_sha256(ra2));
+    ig_rules_free(ra);
+    ig_rules_free(rb);
+    ig_rules_free(ra2);
+}
+
 static void test_severity_names(void **state)
 {
     (void)state;
@@ -342,6 +414,8 @@ int main(void)
         cmocka_unit_test(test_alias_bomb_bounded),
         cmocka_unit_test(test_shipped_rules_valid),
         cmocka_unit_test(test_severity_names),
+        cmocka_unit_test(test_embedded_rules_are_the_shipped_files),
+        cmocka_unit_test(test_rules_hash_follows_content),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* SHA-256 and HMAC-SHA256, straight from FIPS 180-4 section 6.2 and RFC 2104. */
-#include "identity/hmac_sha256.h"
+#include "core/hmac_sha256.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * so hashing one API key costs two compressions and never allocates. Written here rather
  * than taken from libcrypto because OpenSSL 3's one-shot HMAC() allocates and fetches per
  * call (~3 us); this runs per request on the hot path. */
-#ifndef IG_IDENTITY_HMAC_SHA256_H
-#define IG_IDENTITY_HMAC_SHA256_H
+#ifndef IG_CORE_HMAC_SHA256_H
+#define IG_CORE_HMAC_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>
