@@ -17,6 +17,8 @@
     X(abuse_volume) \
     X(coverage) \
     X(leakage_scores) \
+    X(evasion_http) \
+    X(evasion_payload) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

@@ -12,6 +12,7 @@
 struct ig_decode_ctx {
     const struct ig_config *cfg;   /* limits: adapters.* */
     struct ig_scratch *scratch;    /* tensors and text go here; reset per transaction */
+    uint32_t *evasion;             /* may be NULL; parsing ORs enum ig_evasion_flags in */
 };
 
 struct ig_adapter {

@@ -52,6 +52,22 @@ enum ig_event_flags {
     IG_EV_ANY       = 0xffffffffu,
 };
 
+/* How the request was dressed to get past a sensor, as far as parsing could tell
+ * (ig_event.evasion). The event is still inspected; detectors of the evasion.* family
+ * turn these into findings naming the trick. Names: ig_evasion_name(). */
+enum ig_evasion_flags {
+    IG_EVA_DUPLICATE_KEYS  = 1u << 0,  /* a JSON object repeats a key; the last value was used */
+    IG_EVA_NONFINITE       = 1u << 1,  /* NaN / Infinity / -Infinity tokens (accepted, as Python does) */
+    IG_EVA_RAW_BODY        = 1u << 2,  /* payload undecodable: text detectors saw the raw body */
+    IG_EVA_TRUNCATED       = 1u << 3,  /* a body over http.*_body_limit: only its head was inspected */
+    IG_EVA_PADDING         = 1u << 4,  /* long whitespace runs squeezed out of the body */
+    IG_EVA_PIPELINE_DEPTH  = 1u << 5,  /* request beyond http.pipeline_depth: inspected without its response */
+    IG_EVA_HTTP_RESYNC     = 1u << 6,  /* the connection carried a request the parser rejected; resynchronised */
+    IG_EVA_DECOMPRESS_CAP  = 1u << 7,  /* inflation stopped at a decompression cap (bomb) */
+};
+/* "duplicate_keys", ... for one bit; NULL for an unknown bit. */
+const char *ig_evasion_name(uint32_t bit);
+
 struct ig_event {
     uint64_t req_time_us, resp_time_us;   /* capture clock, µs since epoch; resp 0 if none */
     uint64_t latency_us;                  /* first request byte to last response byte */
@@ -68,6 +84,7 @@ struct ig_event {
     uint16_t status;                      /* HTTP status, 0 if no response */
     uint32_t flags;                       /* enum ig_event_flags */
     const char *malformed_reason;         /* static string when IG_EV_MALFORMED */
+    uint32_t evasion;                     /* enum ig_evasion_flags */
 
     /* Tensors, row-major float32. */
     uint32_t rows, features, outputs;

@@ -22,6 +22,7 @@ struct ig_http_txn {
     struct ig_span resp_body;
     uint64_t resp_wire_bytes;
     bool     resp_body_truncated;
+    uint32_t evasion;                          /* enum ig_evasion_flags seen by the HTTP stage */
 };
 
 /* Case-insensitive header lookup; returns NULL when absent. dir 0 = request, 1 = response. */

@@ -49,7 +49,15 @@ int ig_ad_parse(const struct ig_decode_ctx *ctx, struct ig_span body,
 {
     struct ig_json_limits lim;
     ig_json_limits_from_config(&lim, ctx->cfg);
-    return ig_json_parse(body.p, body.n, &lim, ctx->scratch, root, reason);
+    uint32_t doc = 0;
+    int st = ig_json_parse_ex(body.p, body.n, &lim, ctx->scratch, root, reason, &doc);
+    if (ctx->evasion) {
+        if (doc & IG_JSON_DOC_DUPKEYS)
+            *ctx->evasion |= IG_EVA_DUPLICATE_KEYS;
+        if (doc & IG_JSON_DOC_NONFINITE)
+            *ctx->evasion |= IG_EVA_NONFINITE;
+    }
+    return st;
 }
 
 int ig_ad_check_shape(const struct ig_config *cfg, uint64_t rows, uint64_t cols,
@@ -266,4 +274,116 @@ void ig_ad_text_add_json(struct ig_ad_text *b, struct ig_scratch *s, const struc
     struct ig_span sp;
     if (v && v->type == IG_JSON_STRING && ig_json_str(v, s, &sp) == IG_OK)
         ig_ad_text_add(b, sp.p, sp.n);
+}
+
+static int hexval(uint8_t c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Appends code point <cp> as UTF-8 (lone surrogates become U+FFFD). */
+static void text_cp(struct ig_ad_text *b, unsigned cp)
+{
+    uint8_t o[4];
+    size_t n;
+    if (cp >= 0xd800 && cp < 0xe000)
+        cp = 0xfffd;
+    if (cp < 0x80) {
+        o[0] = (uint8_t)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        o[0] = (uint8_t)(0xc0 | (cp >> 6));
+        o[1] = (uint8_t)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        o[0] = (uint8_t)(0xe0 | (cp >> 12));
+        o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (uint8_t)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        o[0] = (uint8_t)(0xf0 | (cp >> 18));
+        o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+        o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+        o[3] = (uint8_t)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    ig_ad_text_add(b, o, n);
+}
+
+static long hex4_at(const uint8_t *p, const uint8_t *e)
+{
+    if (e - p < 4)
+        return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(p[i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+int ig_ad_raw_text(struct ig_span body, struct ig_ad_text *out)
+{
+    const uint8_t *p = body.p, *e = body.p + body.n;
+    const uint8_t *q = memchr(p, '"', body.n);
+    if (!q) {
+        ig_ad_text_add(out, p, body.n);   /* not JSON-like at all: the bytes as they are */
+        return IG_OK;
+    }
+    /* One pass over string literals, each unescaped leniently (a cut body may end inside
+     * one; a bad escape is kept as written), separated by newlines. */
+    while ((q = memchr(p, '"', (size_t)(e - p))) != NULL && out->n < out->cap) {
+        p = q + 1;
+        const uint8_t *run = p;
+        while (p < e && *p != '"') {
+            if (*p != '\\') {
+                p++;
+                continue;
+            }
+            ig_ad_text_add(out, run, (size_t)(p - run));
+            if (p + 1 >= e) {
+                p = e;
+                run = e;
+                break;
+            }
+            uint8_t c = p[1];
+            p += 2;
+            switch (c) {
+            case 'n': ig_ad_text_add(out, "\n", 1); break;
+            case 't': ig_ad_text_add(out, "\t", 1); break;
+            case 'r': ig_ad_text_add(out, "\r", 1); break;
+            case 'b': case 'f': ig_ad_text_add(out, " ", 1); break;
+            case 'u': {
+                long cp = hex4_at(p, e);
+                if (cp < 0) {
+                    ig_ad_text_add(out, "\\u", 2);
+                    break;
+                }
+                p += 4;
+                if (cp >= 0xd800 && cp < 0xdc00 && e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                    long lo = hex4_at(p + 2, e);
+                    if (lo >= 0xdc00 && lo < 0xe000) {
+                        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                        p += 6;
+                    }
+                }
+                text_cp(out, (unsigned)cp);
+                break;
+            }
+            default: ig_ad_text_add(out, &c, 1); break;   /* " \ / and anything else */
+            }
+            run = p;
+        }
+        ig_ad_text_add(out, run, (size_t)(p - run));
+        ig_ad_text_add(out, "\n", 1);
+        if (p >= e)
+            break;
+        p++;   /* closing quote */
+    }
+    return IG_OK;
 }

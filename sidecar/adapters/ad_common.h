@@ -74,6 +74,10 @@ void ig_ad_text_add(struct ig_ad_text *b, const void *p, size_t n);
 void ig_ad_text_addz(struct ig_ad_text *b, const char *z);
 /* Appends the unescaped JSON string <v> (ignored when not a string). */
 void ig_ad_text_add_json(struct ig_ad_text *b, struct ig_scratch *s, const struct ig_json *v);
+/* The text of an undecodable or cut body, for the text detectors: every JSON string
+ * literal in <body>, unescaped leniently, one per line (the whole body when it has no
+ * quote at all). Bounded by out->cap; linear in body.n. */
+int  ig_ad_raw_text(struct ig_span body, struct ig_ad_text *out);
 static inline struct ig_span ig_ad_text_span(const struct ig_ad_text *b)
 {
     return (struct ig_span){ b->p, b->n };

@@ -209,10 +209,8 @@ static int generic_decode(const struct ig_decode_ctx *ctx, const struct ig_http_
     ig_ad_copy(ev->model, sizeof ev->model,
                (struct ig_span){ (const uint8_t *)(r->model[0] ? r->model : r->route_prefix),
                                  strnlen(r->model[0] ? r->model : r->route_prefix, 128) });
-    if (t->req_body_truncated) {
-        *reason = "request body over http.request_body_limit";
-        return IG_ELIMIT;
-    }
+    /* A body over http.request_body_limit: its head is decoded all the same (the caller
+     * flags the event truncated and has the text detectors scan it raw if it does not parse). */
     const struct ig_json *req;
     int st = ig_ad_parse(ctx, t->req_body, &req, reason);
     if (st < 0)

@@ -53,22 +53,41 @@ static bool key_eq(const struct ig_json *a, const struct ig_json *b)
     return a->key.n == b->key.n && memcmp(a->key.p, b->key.p, a->key.n) == 0;
 }
 
-/* Member of <obj> with the same (raw) key as <proto>; tries position <idx> first, since
- * producers almost always write every instance in the same key order. */
-static const struct ig_json *member_like(const struct ig_json *obj, const struct ig_json *proto,
-                                         const struct ig_json **cursor)
+/* Finds members of one instance by the keys of the first: the next member in order is
+ * tried first, since producers almost always write every instance in the same key order;
+ * on the first miss (or when the instance repeats a key, where the last must win) a hash
+ * index of the instance is built, so a shuffled instance costs linear work, not
+ * members x members. */
+struct finder {
+    const struct ig_json *obj, *cursor;
+    struct ig_json_index ix;
+    bool indexed;
+};
+
+static void finder_init(struct finder *f, const struct ig_json *obj)
 {
-    if (*cursor && key_eq(*cursor, proto)) {
-        const struct ig_json *m = *cursor;
-        *cursor = m->next;
+    f->obj = obj;
+    f->cursor = ig_json_first(obj);
+    f->indexed = false;
+}
+
+static const struct ig_json *member_like(struct finder *f, const struct ig_json *proto,
+                                         struct ig_scratch *s)
+{
+    if (!f->indexed && !(f->obj->flags & IG_JSON_F_DUPKEYS) && f->cursor && key_eq(f->cursor, proto)) {
+        const struct ig_json *m = f->cursor;
+        f->cursor = m->next;
         return m;
     }
-    for (const struct ig_json *m = ig_json_first(obj); m; m = m->next)
-        if (key_eq(m, proto)) {
-            *cursor = m->next;
-            return m;
-        }
-    return NULL;
+    if (!f->indexed) {
+        if (ig_json_index_build(f->obj, s, &f->ix, NULL) < 0)
+            return NULL;
+        f->indexed = true;
+    }
+    struct ig_span k;
+    if (ig_json_key(proto, s, &k) < 0)
+        return NULL;
+    return ig_json_index_get(&f->ix, k);
 }
 
 /* Rows of named inputs: features of each numeric member, in the key order of the first.
@@ -92,12 +111,13 @@ static int named_rows(const struct ig_decode_ctx *ctx, const struct ig_json *arr
             *reason = "instances mix objects and other values";
             return IG_EPARSE;
         }
-        const struct ig_json *cursor = ig_json_first(inst);
+        struct finder fd;
+        finder_init(&fd, inst);
         for (const struct ig_json *pm = ig_json_first(first); pm; pm = pm->next) {
             uint32_t k = leaves(pm);
             if (!k)
                 continue;
-            const struct ig_json *m = member_like(inst, pm, &cursor);
+            const struct ig_json *m = member_like(&fd, pm, ctx->scratch);
             size_t n = 0;
             if (!m || leaves(m) != k) {
                 *reason = "instances differ in inputs or shape";
@@ -303,8 +323,12 @@ static int object_outputs(const struct ig_decode_ctx *ctx, const struct ig_json 
         return st;
     uint32_t r = 0;
     for (const struct ig_json *o = first; o; o = o->next, r++) {
-        const struct ig_json *cursor = ig_json_first(o);
-        const struct ig_json *m = o->type == IG_JSON_OBJECT ? member_like(o, s0, &cursor) : NULL;
+        struct finder fd;
+        const struct ig_json *m = NULL;
+        if (o->type == IG_JSON_OBJECT) {
+            finder_init(&fd, o);
+            m = member_like(&fd, s0, ctx->scratch);
+        }
         size_t n;
         if (!m || leaves(m) != cols) {
             *reason = "predictions differ in shape";
@@ -387,10 +411,8 @@ static int kserve_v1_decode(const struct ig_decode_ctx *ctx, const struct ig_htt
                             struct ig_event *ev, const char **reason)
 {
     parse_path(t->path, ev);
-    if (t->req_body_truncated) {
-        *reason = "request body over http.request_body_limit";
-        return IG_ELIMIT;
-    }
+    /* A body over http.request_body_limit: its head is decoded all the same (the caller
+     * flags the event truncated and has the text detectors scan it raw if it does not parse). */
     const struct ig_json *req;
     int st = ig_ad_parse(ctx, t->req_body, &req, reason);
     if (st < 0)

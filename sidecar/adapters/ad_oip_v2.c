@@ -407,10 +407,8 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
     struct ig_span json;
     struct bin bin;
     bool binary = false;
-    if (t->req_body_truncated) {
-        *reason = "request body over http.request_body_limit";
-        return IG_ELIMIT;
-    }
+    /* A body over http.request_body_limit: its head is decoded all the same (the caller
+     * flags the event truncated and has the text detectors scan it raw if it does not parse). */
     int st = split_body(t, 0, t->req_body, &json, &bin, &binary, reason);
     if (st < 0)
         return st;

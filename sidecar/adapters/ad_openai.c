@@ -347,10 +347,8 @@ static int openai_decode(const struct ig_decode_ctx *ctx, const struct ig_http_t
         [OA_COMPLETIONS] = IG_PROTO_OPENAI_COMPLETIONS, [OA_EMBEDDINGS] = IG_PROTO_OPENAI_EMBEDDINGS,
     };
     ev->protocol = proto[o.kind];
-    if (t->req_body_truncated) {
-        *reason = "request body over http.request_body_limit";
-        return IG_ELIMIT;
-    }
+    /* A body over http.request_body_limit: its head is decoded all the same (the caller
+     * flags the event truncated and has the text detectors scan it raw if it does not parse). */
     const struct ig_json *req;
     int st = ig_ad_parse(ctx, t->req_body, &req, reason);
     if (st < 0)

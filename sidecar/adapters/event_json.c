@@ -88,6 +88,14 @@ void ig_event_to_json(const struct ig_event *ev, struct ig_jsonw *w, bool with_t
         ig_jsonw_key(w, "malformed");
         ig_jsonw_str(w, ev->malformed_reason ? ev->malformed_reason : "malformed payload");
     }
+    if (ev->evasion) {
+        ig_jsonw_key(w, "evasion");
+        ig_jsonw_arr_open(w);
+        for (uint32_t b = 1; b; b <<= 1)
+            if ((ev->evasion & b) && ig_evasion_name(b))
+                ig_jsonw_str(w, ig_evasion_name(b));
+        ig_jsonw_arr_close(w);
+    }
 
     ig_jsonw_key(w, "rows");
     ig_jsonw_u64(w, ev->rows);

@@ -22,7 +22,12 @@
  *   }
  * Nodes, and the raw spans they hold, point into the input text and the scratch arena:
  * they stay valid while both do. Numbers that overflow float32 (strtof gives +-inf) make
- * ig_json_f32_array fail with a reason; NaN/Infinity tokens are malformed JSON.
+ * ig_json_f32_array fail with a reason.
+ * The document is read as the model server reads it (Python's json, Go's encoding/json,
+ * pydantic): NaN, Infinity and -Infinity are accepted as numbers (IG_JSON_F_NONFINITE;
+ * the numeric getters and array decoders refuse them with a reason), and with duplicate
+ * keys the last one wins (ig_json_get), the object marked IG_JSON_F_DUPKEYS.
+ * ig_json_parse_ex reports both for the whole document.
  * Strings are checked for JSON escapes and control characters, not for valid UTF-8. */
 #ifndef IG_ADAPTERS_JSON_H
 #define IG_ADAPTERS_JSON_H
@@ -43,6 +48,14 @@ enum ig_json_node_flags {
     IG_JSON_F_KEY_ESCAPED = 1u << 2,  /* member key contains backslash escapes */
     IG_JSON_F_INTEGER     = 1u << 3,  /* number: no fraction or exponent; numeric array: all leaves so */
     IG_JSON_F_OVERFLOW    = 1u << 4,  /* numeric array: a value overflows float32 */
+    IG_JSON_F_NONFINITE   = 1u << 5,  /* number, or numeric array holding, NaN/Infinity/-Infinity */
+    IG_JSON_F_DUPKEYS     = 1u << 6,  /* object: some key appears more than once */
+};
+
+/* What ig_json_parse_ex saw anywhere in the document. */
+enum ig_json_doc_flags {
+    IG_JSON_DOC_DUPKEYS   = 1u << 0,
+    IG_JSON_DOC_NONFINITE = 1u << 1,
 };
 
 struct ig_json {
@@ -77,10 +90,34 @@ void ig_json_limits_from_config(struct ig_json_limits *l, const struct ig_config
  * <s>; recursion is bounded by lim->max_depth. */
 int ig_json_parse(const uint8_t *p, size_t n, const struct ig_json_limits *lim,
                   struct ig_scratch *s, const struct ig_json **root, const char **reason);
+/* The same; *doc (may be NULL) gets enum ig_json_doc_flags, also when parsing fails
+ * (what was seen before the failure). Duplicate keys are found with a hash index per
+ * object (seeded per process), so the work stays linear in the input. */
+int ig_json_parse_ex(const uint8_t *p, size_t n, const struct ig_json_limits *lim,
+                     struct ig_scratch *s, const struct ig_json **root, const char **reason,
+                     uint32_t *doc);
 
 /* Object member by key (compared after unescaping); NULL when <obj> is NULL, not an
- * object, or has no such key. With duplicate keys the first one wins. */
+ * object, or has no such key. With duplicate keys the last one wins, as in the servers. */
 const struct ig_json *ig_json_get(const struct ig_json *obj, const char *key);
+
+/* Hash index of an object's members by unescaped key, for many lookups in one object
+ * (linear instead of members x lookups). Built in <s>; the last of duplicate keys wins.
+ * ig_json_index_build returns IG_OK (sets *dups to the number of repeated keys when
+ * dups != NULL) or IG_ENOMEM. */
+struct ig_json_index {
+    const struct ig_json **member;   /* by ordinal */
+    struct ig_span *key;             /* unescaped key by ordinal */
+    uint32_t *hash;                  /* by ordinal */
+    uint32_t *slot;                  /* ordinal + 1, 0 = empty; mask + 1 entries */
+    uint32_t mask;
+};
+int ig_json_index_build(const struct ig_json *obj, struct ig_scratch *s, struct ig_json_index *ix,
+                        uint32_t *dups);
+/* Member whose unescaped key is <key>, or NULL. */
+const struct ig_json *ig_json_index_get(const struct ig_json_index *ix, struct ig_span key);
+/* Unescaped key of member <m> (into <s> only when escaped). IG_OK or IG_ENOMEM. */
+int ig_json_key(const struct ig_json *m, struct ig_scratch *s, struct ig_span *out);
 
 /* Iteration over an array's elements or an object's members (ig_json.key); numeric
  * arrays have no nodes, so ig_json_first() returns NULL for them: use their decoders. */

@@ -3,6 +3,8 @@
 #include "adapters/json.h"
 
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 static unsigned hex4(const uint8_t *p)
 {
@@ -100,15 +102,117 @@ const struct ig_json *ig_json_get(const struct ig_json *obj, const char *key)
     if (!obj || obj->type != IG_JSON_OBJECT)
         return NULL;
     size_t n = strlen(key);
+    const struct ig_json *found = NULL;
+    /* The last of duplicate keys wins, as in Python's json, Go and pydantic: a scan to the
+     * end, so one lookup stays linear in the members. */
     for (const struct ig_json *c = obj->child; c; c = c->next) {
         if (likely(!(c->flags & IG_JSON_F_KEY_ESCAPED))) {
             if (c->key.n == n && memcmp(c->key.p, key, n) == 0)
-                return c;
+                found = c;
         } else if (escaped_eq(c->key, key, n)) {
-            return c;
+            found = c;
+        }
+        if (found && !(obj->flags & IG_JSON_F_DUPKEYS))
+            break;   /* no repeated key in this object: the first match is the only one */
+    }
+    return found;
+}
+
+int ig_json_key(const struct ig_json *m, struct ig_scratch *s, struct ig_span *out)
+{
+    if (!(m->flags & IG_JSON_F_KEY_ESCAPED)) {
+        *out = m->key;
+        return IG_OK;
+    }
+    uint8_t *o = ig_scratch_alloc(s, m->key.n ? m->key.n : 1);
+    if (!o)
+        return IG_ENOMEM;
+    *out = (struct ig_span){ o, unescape(m->key, o) };
+    return IG_OK;
+}
+
+/* Keyed hash of member names: the key is drawn once per process, so a client cannot
+ * precompute colliding keys to make the index quadratic. */
+static uint64_t hash_key;
+
+static uint32_t key_hash(struct ig_span k)
+{
+    if (unlikely(!hash_key)) {
+        uint64_t r = 0;
+        if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+            r = (uint64_t)(uintptr_t)&r ^ (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull;
+        hash_key = r | 1;
+    }
+    uint64_t h = hash_key ^ (k.n * 0xff51afd7ed558ccdull);
+    size_t i = 0;
+    for (; i + 8 <= k.n; i += 8) {
+        uint64_t w;
+        memcpy(&w, k.p + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    memcpy(&w, k.p + i, k.n - i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
+    h = (h ^ hash_key) * 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h >> 32);
+}
+
+int ig_json_index_build(const struct ig_json *obj, struct ig_scratch *s, struct ig_json_index *ix,
+                        uint32_t *dups)
+{
+    uint32_t n = obj && obj->type == IG_JSON_OBJECT ? obj->count : 0, size = 8;
+    while (size < 2 * (uint64_t)n)
+        size <<= 1;
+    memset(ix, 0, sizeof *ix);
+    ix->member = ig_scratch_alloc(s, (size_t)n * sizeof *ix->member + 1);
+    ix->key = ig_scratch_alloc(s, (size_t)n * sizeof *ix->key + 1);
+    ix->hash = ig_scratch_alloc(s, (size_t)n * sizeof *ix->hash + 1);
+    ix->slot = ig_scratch_alloc(s, (size_t)size * sizeof *ix->slot);
+    if (!ix->member || !ix->key || !ix->hash || !ix->slot)
+        return IG_ENOMEM;
+    memset(ix->slot, 0, (size_t)size * sizeof *ix->slot);
+    ix->mask = size - 1;
+    uint32_t d = 0, i = 0;
+    for (const struct ig_json *m = n ? obj->child : NULL; m && i < n; m = m->next, i++) {
+        if (ig_json_key(m, s, &ix->key[i]) < 0)
+            return IG_ENOMEM;
+        ix->member[i] = m;
+        uint32_t h = ix->hash[i] = key_hash(ix->key[i]);
+        for (uint32_t at = h & ix->mask;; at = (at + 1) & ix->mask) {
+            uint32_t o = ix->slot[at];
+            if (!o) {
+                ix->slot[at] = i + 1;
+                break;
+            }
+            o--;
+            if (ix->hash[o] == h && ix->key[o].n == ix->key[i].n &&
+                memcmp(ix->key[o].p, ix->key[i].p, ix->key[i].n) == 0) {
+                ix->slot[at] = i + 1;   /* the later member wins */
+                d++;
+                break;
+            }
         }
     }
-    return NULL;
+    if (dups)
+        *dups = d;
+    return IG_OK;
+}
+
+const struct ig_json *ig_json_index_get(const struct ig_json_index *ix, struct ig_span key)
+{
+    if (!ix->slot)
+        return NULL;
+    uint32_t h = key_hash(key);
+    for (uint32_t at = h & ix->mask;; at = (at + 1) & ix->mask) {
+        uint32_t o = ix->slot[at];
+        if (!o)
+            return NULL;
+        o--;
+        if (ix->hash[o] == h && ix->key[o].n == key.n && memcmp(ix->key[o].p, key.p, key.n) == 0)
+            return ix->member[o];
+    }
 }
 
 uint32_t ig_json_len(const struct ig_json *v)

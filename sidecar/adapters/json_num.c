@@ -71,6 +71,11 @@ int ig_json_f32_array(const struct ig_json *v, float *out, size_t max, size_t *n
         *reason = "not a numeric array";
         return IG_EPARSE;
     }
+    if (unlikely(v->flags & IG_JSON_F_NONFINITE)) {
+        /* kept in the document (the server accepts it), never fed to detectors' arithmetic */
+        *reason = "NaN or Infinity in numeric data";
+        return IG_EPARSE;
+    }
     if (v->count > max) {
         *reason = "numeric array larger than the output";
         return IG_ELIMIT;
@@ -102,6 +107,11 @@ int ig_json_f64_array(const struct ig_json *v, double *out, size_t max, size_t *
         *reason = "not a numeric array";
         return IG_EPARSE;
     }
+    if (unlikely(v->flags & IG_JSON_F_NONFINITE)) {
+        /* kept in the document (the server accepts it), never fed to detectors' arithmetic */
+        *reason = "NaN or Infinity in numeric data";
+        return IG_EPARSE;
+    }
     if (v->count > max) {
         *reason = "numeric array larger than the output";
         return IG_ELIMIT;
@@ -129,7 +139,7 @@ int ig_json_f64_array(const struct ig_json *v, double *out, size_t max, size_t *
 
 int ig_json_f64(const struct ig_json *v, double *out)
 {
-    if (!v || v->type != IG_JSON_NUMBER)
+    if (!v || v->type != IG_JSON_NUMBER || (v->flags & IG_JSON_F_NONFINITE))
         return IG_EPARSE;
     parse_f64((const char *)v->raw.p, (const char *)v->raw.p + v->raw.n, out);
     return isinf(*out) ? IG_EPARSE : IG_OK;

@@ -6,6 +6,7 @@
 #include "adapters/json.h"
 #include "adapters/json_lex.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Our recursion depth never exceeds this, whatever the configuration says. */
@@ -17,6 +18,7 @@ struct jp {
     struct ig_scratch *s;
     const char *reason;
     uint32_t max_depth;
+    uint32_t doc;            /* enum ig_json_doc_flags */
 };
 
 static int fail(struct jp *j, int st, const char *why)
@@ -32,14 +34,25 @@ static inline void skip_ws(struct jp *j)
 }
 
 /* Validates a JSON number at j->p and advances past it. *integer is cleared when the
- * number has a fraction or exponent. */
-static int scan_number(struct jp *j, bool *integer, struct ig_json_num *num)
+ * number has a fraction or exponent. NaN, Infinity and -Infinity are taken as Python's
+ * json takes them (its default, and what json.dumps writes): returns 1 with *nf set. */
+static int scan_number(struct jp *j, bool *integer, struct ig_json_num *num, float *nf)
 {
     const uint8_t *q = ig_json_lex(j->p, j->end, num);
     if (unlikely(!q)) {
-        const uint8_t *p = j->p + (j->p < j->end && *j->p == '-');
-        if (p < j->end && (*p == 'I' || *p == 'N'))
-            return fail(j, IG_EPARSE, "NaN or Infinity is not JSON");
+        static const struct { const char *tok; size_t n; float v; } nonfinite[] = {
+            { "NaN", 3, NAN }, { "Infinity", 8, INFINITY }, { "-Infinity", 9, -INFINITY },
+        };
+        size_t left = (size_t)(j->end - j->p);
+        for (size_t i = 0; i < IG_ARRAY_LEN(nonfinite); i++) {
+            if (left >= nonfinite[i].n && memcmp(j->p, nonfinite[i].tok, nonfinite[i].n) == 0) {
+                j->p += nonfinite[i].n;
+                j->doc |= IG_JSON_DOC_NONFINITE;
+                *integer = false;
+                *nf = nonfinite[i].v;
+                return 1;
+            }
+        }
         return fail(j, IG_EPARSE, "invalid number");
     }
     *integer &= num->integer;
@@ -78,7 +91,7 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
     int ndim = 0;            /* 0 until the first leaf or empty array fixes it */
     int d = 0;               /* current open level (0-based) */
     uint64_t leaves = 0;
-    bool integer = true, overflow = false;
+    bool integer = true, overflow = false, nonfinite = false;
     uint32_t max_values = j->lim->max_values;
     /* Decoded values; a failed attempt leaves its buffer unused in the scratch arena. */
     struct fbuf fb = { NULL, 0, 0 };
@@ -127,7 +140,8 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
             for (;;) {
                 const uint8_t *text = j->p;
                 struct ig_json_num num;
-                int st = scan_number(j, &integer, &num);
+                float nf;
+                int st = scan_number(j, &integer, &num, &nf);
                 if (st < 0)
                     return st;
                 if (unlikely(++leaves > max_values)) {
@@ -137,7 +151,10 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
                 if (unlikely(fb.n == fb.cap) && !fbuf_grow(j, &fb))
                     return fail(j, IG_ENOMEM, "scratch memory exhausted");
                 float f;
-                if (unlikely(!ig_json_fast_f32(&num, &f))) {
+                if (unlikely(st == 1)) {
+                    f = nf;
+                    nonfinite = true;
+                } else if (unlikely(!ig_json_fast_f32(&num, &f))) {
                     /* strtof needs a byte after the number that cannot continue it */
                     if (j->p >= j->end)
                         return fail(j, IG_EPARSE, "truncated array");
@@ -182,7 +199,7 @@ after_value:
     /* Rank and limits. */
     v->type = IG_JSON_ARRAY;
     v->flags = IG_JSON_F_NUMERIC | (integer ? IG_JSON_F_INTEGER : 0) |
-               (overflow ? IG_JSON_F_OVERFLOW : 0);
+               (overflow ? IG_JSON_F_OVERFLOW : 0) | (nonfinite ? IG_JSON_F_NONFINITE : 0);
     v->f32 = fb.v;
     v->ndim = (uint8_t)ndim;
     memcpy(v->shape, shape, sizeof(uint32_t) * (size_t)ndim);
@@ -299,6 +316,39 @@ static int parse_array(struct jp *j, struct ig_json *v, uint32_t depth)
     return IG_OK;
 }
 
+/* Same unescaped key? Escaped keys are short in practice; a long one is decoded in scratch. */
+static bool same_key(struct jp *j, const struct ig_json *a, const struct ig_json *b)
+{
+    if (!((a->flags | b->flags) & IG_JSON_F_KEY_ESCAPED))
+        return a->key.n == b->key.n && memcmp(a->key.p, b->key.p, a->key.n) == 0;
+    struct ig_span ka, kb;
+    if (ig_json_key(a, j->s, &ka) < 0 || ig_json_key(b, j->s, &kb) < 0)
+        return true;   /* cannot tell: assume repeated, so lookups scan every member */
+    return ka.n == kb.n && memcmp(ka.p, kb.p, ka.n) == 0;
+}
+
+/* Marks <v> (a complete object) IG_JSON_F_DUPKEYS when a key repeats: pairwise for small
+ * objects, through a hash index (linear) for larger ones. */
+static void check_dups(struct jp *j, struct ig_json *v)
+{
+    bool dup = false;
+    if (v->count < 2)
+        return;
+    if (v->count <= 8) {
+        for (const struct ig_json *a = v->child; a && !dup; a = a->next)
+            for (const struct ig_json *b = a->next; b && !dup; b = b->next)
+                dup = same_key(j, a, b);
+    } else {
+        struct ig_json_index ix;
+        uint32_t d = 0;
+        dup = ig_json_index_build(v, j->s, &ix, &d) < 0 || d > 0;
+    }
+    if (dup) {
+        v->flags |= IG_JSON_F_DUPKEYS;
+        j->doc |= IG_JSON_DOC_DUPKEYS;
+    }
+}
+
 static int parse_object(struct jp *j, struct ig_json *v, uint32_t depth)
 {
     const uint8_t *start = j->p;
@@ -350,6 +400,7 @@ static int parse_object(struct jp *j, struct ig_json *v, uint32_t depth)
         j->p++;
     }
     v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
+    check_dups(j, v);
     return IG_OK;
 }
 
@@ -393,13 +444,16 @@ static int parse_value(struct jp *j, struct ig_json *v, uint32_t depth)
         const uint8_t *start = j->p;
         bool integer = true;
         struct ig_json_num num;
-        int st = scan_number(j, &integer, &num);
+        float nf;
+        int st = scan_number(j, &integer, &num, &nf);
         if (st < 0)
             return st;
         v->type = IG_JSON_NUMBER;
         v->raw = (struct ig_span){ start, (size_t)(j->p - start) };
         v->count = 1;
-        if (integer)
+        if (st == 1)
+            v->flags |= IG_JSON_F_NONFINITE;
+        else if (integer)
             v->flags |= IG_JSON_F_INTEGER;
         return IG_OK;
     }
@@ -421,6 +475,13 @@ void ig_json_limits_from_config(struct ig_json_limits *l, const struct ig_config
 
 int ig_json_parse(const uint8_t *p, size_t n, const struct ig_json_limits *lim,
                   struct ig_scratch *s, const struct ig_json **root, const char **reason)
+{
+    return ig_json_parse_ex(p, n, lim, s, root, reason, NULL);
+}
+
+int ig_json_parse_ex(const uint8_t *p, size_t n, const struct ig_json_limits *lim,
+                     struct ig_scratch *s, const struct ig_json **root, const char **reason,
+                     uint32_t *doc)
 {
     struct jp j = { .p = p, .end = p + n, .lim = lim, .s = s, .reason = NULL,
                     .max_depth = IG_MIN(lim->max_depth, JP_HARD_DEPTH) };
@@ -448,6 +509,8 @@ int ig_json_parse(const uint8_t *p, size_t n, const struct ig_json_limits *lim,
             v->raw.p = (const uint8_t *)copy;
         }
     }
+    if (doc)
+        *doc = j.doc;
     if (st < 0) {
         *reason = j.reason ? j.reason : "malformed JSON";
         return st;

@@ -65,6 +65,16 @@ static const struct cfg_key keys[] = {
         "request bodies are cut (and counted) beyond this"),
     NUM("http.response_body_limit", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB,
         "response bodies are cut (and counted) beyond this"),
+    NUM("http.pipeline_depth", FT_U32, http_pipeline_depth, 1, 4096,
+        "requests awaiting a response per connection; older ones are inspected without it"),
+    NUM("http.memcap", FT_SIZE64, http_memcap, 1 * MiB, 1024 * GiB,
+        "body buffers of all connections together; the largest is given up first"),
+    NUM("http.decompress_body_limit", FT_SIZE32, http_inflate_body_limit, 1 * KiB, 1 * GiB,
+        "inflated bytes per body before decompression stops (bomb)"),
+    NUM("http.decompress_conn_limit", FT_SIZE64, http_inflate_conn_limit, 1 * KiB, 1024 * GiB,
+        "inflated bytes per connection before decompression stops"),
+    NUM("http.decompress_max_ratio", FT_U32, http_inflate_ratio, 2, 100000,
+        "inflated:compressed ratio (past 1 MiB) that stops decompression"),
     NUM("adapters.max_rows", FT_U32, max_rows, 1, 1u << 24, "rows per tensor"),
     NUM("adapters.max_features", FT_U32, max_features, 1, 1u << 24, "features per row"),
     NUM("adapters.max_values", FT_U32, max_values, 1, 1u << 28, "values per tensor (rows x features)"),
@@ -128,6 +138,11 @@ void ig_config_defaults(struct ig_config *c)
     c->flow_stream_max = 4 * MiB;
     c->http_request_body_limit = 8 * MiB;
     c->http_response_body_limit = 8 * MiB;
+    c->http_pipeline_depth = 64;
+    c->http_memcap = 512 * MiB;
+    c->http_inflate_body_limit = 16 * MiB;
+    c->http_inflate_conn_limit = 256 * MiB;
+    c->http_inflate_ratio = 300;
     c->max_rows = 65536;
     c->max_features = 1048576;
     c->max_values = 4194304;

@@ -42,3 +42,18 @@ char *ig_endpoint_ip_str(const struct ig_endpoint *e, char *buf, size_t len)
         inet_ntop(AF_INET6, e->addr, buf, (socklen_t)len);
     return buf;
 }
+
+const char *ig_evasion_name(uint32_t bit)
+{
+    switch (bit) {
+    case IG_EVA_DUPLICATE_KEYS: return "duplicate_keys";
+    case IG_EVA_NONFINITE: return "nonfinite_numbers";
+    case IG_EVA_RAW_BODY: return "raw_body";
+    case IG_EVA_TRUNCATED: return "truncated";
+    case IG_EVA_PADDING: return "padding";
+    case IG_EVA_PIPELINE_DEPTH: return "pipeline_depth";
+    case IG_EVA_HTTP_RESYNC: return "http_resync";
+    case IG_EVA_DECOMPRESS_CAP: return "decompression_cap";
+    default: return NULL;
+    }
+}

@@ -11,8 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* In-flight transactions tracked per connection (pipelining depth). */
-#define SLOTS_MAX 64
+/* Whitespace runs longer than this are squeezed out of bodies (padding). */
+#define WS_KEEP 64
+/* Squeezed bytes past which the body counts as padded (IG_EVA_PADDING). */
+#define WS_PADDED (4u << 10)
+/* Inflation is judged by ratio only once this much came out. */
+#define INFLATE_RATIO_MIN (1u << 20)
+/* Rejected requests in a row, with nothing parsed since, before the connection is taken
+ * for something other than HTTP. */
+#define REJECTS_MAX 16
 /* Body buffers larger than this are freed after their transaction. */
 #define BODY_KEEP_MAX (256u << 10)
 /* Bytes libhtp declined to take (HTP_STREAM_DATA_OTHER) kept for a retry. */
@@ -22,16 +29,22 @@ struct body {
     uint8_t *buf;
     size_t len, cap;
     bool truncated;
+    uint32_t ws_run;         /* whitespace bytes at the end of what was collected */
+    uint64_t squeezed;       /* whitespace bytes left out */
+    uint64_t inflated;       /* decoded bytes seen (kept or not) */
 };
 
 struct slot {
     bool used;
-    uint64_t req_ts;
+    uint64_t req_ts, seq;
+    htp_tx_t *tx;
+    uint32_t evasion;        /* enum ig_evasion_flags for this transaction */
     struct body body[2];     /* request, response */
 };
 
 struct ig_http {
     htp_cfg_t *cfg;
+    uint64_t body_bytes;            /* capacity of every body buffer, all connections */
     const struct ig_config *icfg;
     ig_http_txn_fn fn;
     void *ctx;
@@ -48,7 +61,13 @@ struct ig_http_conn {
     uint8_t carry[2][IG_HTTP_RESYNC_CARRY];
     size_t carry_n[2];
     struct body pending[2];         /* unconsumed bytes (HTP_STREAM_DATA_OTHER) */
-    struct slot *slots[SLOTS_MAX];  /* allocated on first use, kept (tx user data points here) */
+    struct slot **slots;            /* allocated on first use, kept (tx user data points here) */
+    uint32_t nslots;                /* allocated, up to http.pipeline_depth */
+    uint64_t seq;                   /* requests started */
+    uint64_t inflated;              /* decoded body bytes on this connection */
+    uint32_t evasion;               /* for the next transaction handed out (a resync) */
+    uint32_t rejects;               /* parse errors since the last transaction handed out */
+    bool lines_only[2];             /* resync after a rejected request: at line starts only */
     struct ig_http_header *hdrs;    /* request then response headers of the txn handed out */
     uint32_t hdrs_cap;
 };
@@ -59,19 +78,41 @@ static void to_htp_time(uint64_t us, htp_time_t *t)
     t->tv_usec = (suseconds_t)(us % 1000000);
 }
 
-static bool body_reserve(struct body *b, size_t need)
+/* Grows <b> to hold <need> bytes within http.memcap (all body and pending buffers of all
+ * connections). False when memory or the memcap says no: the caller gives the body up. */
+static bool body_reserve(struct ig_http *h, struct body *b, size_t need)
 {
     if (need <= b->cap)
         return true;
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < need)
         cap *= 2;
+    if (h->body_bytes - b->cap + cap > h->icfg->http_memcap) {
+        h->st.memcap_given_up++;
+        return false;
+    }
     uint8_t *p = realloc(b->buf, cap);
     if (!p)
         return false;
+    h->body_bytes = h->body_bytes - b->cap + cap;
     b->buf = p;
     b->cap = cap;
     return true;
+}
+
+static void body_free(struct ig_http *h, struct body *b)
+{
+    h->body_bytes -= b->cap;
+    free(b->buf);
+    *b = (struct body){ 0 };
+}
+
+static void body_clear(struct body *b)
+{
+    b->len = 0;
+    b->truncated = false;
+    b->ws_run = 0;
+    b->squeezed = b->inflated = 0;
 }
 
 static struct ig_http_conn *conn_of(htp_tx_t *tx)
@@ -86,34 +127,112 @@ static struct slot *slot_of(htp_tx_t *tx)
 
 static void release_slots(struct ig_http_conn *c)
 {
-    for (int i = 0; i < SLOTS_MAX && c->slots[i]; i++) {
+    for (uint32_t i = 0; i < c->nslots; i++) {
         struct slot *s = c->slots[i];
         s->used = false;
-        s->body[0].len = s->body[1].len = 0;
-        s->body[0].truncated = s->body[1].truncated = false;
+        s->tx = NULL;
+        body_clear(&s->body[0]);
+        body_clear(&s->body[1]);
     }
+}
+
+static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response);
+
+static void bind_slot(struct ig_http_conn *c, struct slot *s, htp_tx_t *tx)
+{
+    s->used = true;
+    s->tx = tx;
+    s->seq = c->seq++;
+    s->req_ts = c->ts[0];
+    s->evasion = 0;
+    body_clear(&s->body[0]);
+    body_clear(&s->body[1]);
+    htp_tx_set_user_data(tx, s);
 }
 
 /* libhtp hook: a new request begins; bind a slot and the first byte's time. */
 static int on_request_start(htp_tx_t *tx)
 {
     struct ig_http_conn *c = conn_of(tx);
-    for (int i = 0; i < SLOTS_MAX; i++) {
-        if (!c->slots[i] && !(c->slots[i] = calloc(1, sizeof *c->slots[i])))
-            break;
-        struct slot *s = c->slots[i];
-        if (!s->used) {
-            s->used = true;
-            s->req_ts = c->ts[0];
-            s->body[0].len = s->body[1].len = 0;
-            s->body[0].truncated = s->body[1].truncated = false;
-            htp_tx_set_user_data(tx, s);
+    uint32_t depth = c->h->icfg->http_pipeline_depth ? c->h->icfg->http_pipeline_depth : 64;
+    for (uint32_t i = 0; i < c->nslots; i++) {
+        if (!c->slots[i]->used) {
+            bind_slot(c, c->slots[i], tx);
             return HTP_OK;
         }
     }
-    /* Deeper pipelining than we track (or no memory): parsed but not handed out. */
-    c->h->st.gaps_dropped_txns++;
+    if (c->nslots < depth) {
+        struct slot **v = realloc(c->slots, (c->nslots + 1) * sizeof *v);
+        if (v) {
+            c->slots = v;
+            if ((v[c->nslots] = calloc(1, sizeof *v[c->nslots])) != NULL) {
+                bind_slot(c, v[c->nslots], tx);
+                c->nslots++;
+                return HTP_OK;
+            }
+        }
+    }
+    /* Deeper pipelining than http.pipeline_depth: the oldest complete request is handed
+     * out now, without its response, and its slot taken; nothing is skipped. */
+    struct slot *old = NULL;
+    for (uint32_t i = 0; i < c->nslots; i++) {
+        struct slot *s = c->slots[i];
+        if (s->used && s->tx && s->tx->request_progress >= HTP_REQUEST_COMPLETE &&
+            (!old || s->seq < old->seq))
+            old = s;
+    }
+    if (!old) {
+        c->h->st.gaps_dropped_txns++;   /* out of memory for the slot table */
+        return HTP_OK;
+    }
+    old->evasion |= IG_EVA_PIPELINE_DEPTH;
+    c->h->st.pipeline_early++;
+    deliver(c, old->tx, false);
+    bind_slot(c, old, tx);
     return HTP_OK;
+}
+
+/* Appends <n> decoded bytes to <b>, squeezing whitespace runs past WS_KEEP (padding is
+ * the cheapest way to push a prompt beyond the body limit; JSON ignores the whitespace
+ * between tokens, and inside a string a long run carries nothing a detector needs). */
+static void body_append(struct body *b, const uint8_t *p, size_t n, size_t limit, bool *full)
+{
+    const uint8_t *e = p + n;
+    while (p < e) {
+        if (b->len >= limit) {
+            *full = true;
+            return;
+        }
+        /* non-whitespace run */
+        const uint8_t *q = p;
+        while (q < e && !(*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
+            q++;
+        if (q > p) {
+            b->ws_run = 0;
+            size_t k = IG_MIN((size_t)(q - p), limit - b->len);
+            memcpy(b->buf + b->len, p, k);
+            b->len += k;
+            if (k < (size_t)(q - p)) {
+                *full = true;
+                return;
+            }
+            p = q;
+        }
+        /* whitespace run */
+        while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
+            if (b->ws_run < WS_KEEP) {
+                if (b->len >= limit) {
+                    *full = true;
+                    return;
+                }
+                b->buf[b->len++] = *p;
+            } else {
+                b->squeezed++;
+            }
+            b->ws_run++;
+            p++;
+        }
+    }
 }
 
 static int collect(htp_tx_data_t *d, int dir)
@@ -124,25 +243,57 @@ static int collect(htp_tx_data_t *d, int dir)
     if (!s)
         return HTP_OK;
     struct ig_http_conn *c = conn_of(d->tx);
+    struct ig_http *h = c->h;
     struct body *b = &s->body[dir];
-    size_t limit = dir == 0 ? c->h->icfg->http_request_body_limit : c->h->icfg->http_response_body_limit;
-    size_t take = d->len;
-    if (b->len + take > limit) {
-        take = limit > b->len ? limit - b->len : 0;
+    const struct ig_config *cfg = h->icfg;
+    size_t limit = dir == 0 ? cfg->http_request_body_limit : cfg->http_response_body_limit;
+
+    /* Decompression caps: inflated bytes per body and per connection, and the ratio to the
+     * bytes on the wire (libhtp's own guard needs a ratio over 2048, which deflate never
+     * reaches: it tops out near 1032:1). Past a cap the transaction is handed out with the
+     * head collected so far and parsing stops (libhtp is told to fail, then resynchronised). */
+    b->inflated += d->len;
+    c->inflated += d->len;
+    int64_t wire = dir == 0 ? d->tx->request_message_len : d->tx->response_message_len;
+    enum htp_content_encoding_t enc = dir == 0 ? d->tx->request_content_encoding
+                                               : d->tx->response_content_encoding_processing;
+    bool inflating = enc > HTP_COMPRESSION_NONE;
+    if (inflating &&
+        (b->inflated > cfg->http_inflate_body_limit || c->inflated > cfg->http_inflate_conn_limit ||
+         (b->inflated >= INFLATE_RATIO_MIN && b->inflated > (uint64_t)cfg->http_inflate_ratio * (uint64_t)IG_MAX(wire, 1)))) {
+        s->evasion |= IG_EVA_DECOMPRESS_CAP;
         if (!b->truncated)
-            c->h->st.body_truncated++;
+            h->st.body_truncated++;
+        b->truncated = true;
+        h->st.inflate_capped++;
+        deliver(c, d->tx, dir == 1);
+        return HTP_ERROR;
+    }
+
+    if (b->len >= limit) {
+        if (!b->truncated)
+            h->st.body_truncated++;
+        b->truncated = true;
+        return HTP_OK;
+    }
+    /* Room for what can still be kept (whitespace squeezing only shrinks it). */
+    if (!body_reserve(h, b, IG_MIN(b->len + d->len, limit))) {
+        if (!b->truncated)
+            h->st.body_truncated++;
+        b->truncated = true;
+        return HTP_OK;
+    }
+    bool full = false;
+    uint64_t sq = b->squeezed;
+    body_append(b, d->data, d->len, limit, &full);
+    h->st.ws_squeezed += b->squeezed - sq;
+    if (b->squeezed > WS_PADDED)
+        s->evasion |= IG_EVA_PADDING;
+    if (full) {
+        if (!b->truncated)
+            h->st.body_truncated++;
         b->truncated = true;
     }
-    if (take == 0)
-        return HTP_OK;
-    if (!body_reserve(b, b->len + take)) {
-        if (!b->truncated)
-            c->h->st.body_truncated++;
-        b->truncated = true;
-        return HTP_OK;
-    }
-    memcpy(b->buf + b->len, d->data, take);
-    b->len += take;
     return HTP_OK;
 }
 
@@ -191,7 +342,10 @@ static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response)
         .req_body = { s->body[0].buf, s->body[0].len },
         .req_wire_bytes = tx->request_message_len > 0 ? (uint64_t)tx->request_message_len : 0,
         .req_body_truncated = s->body[0].truncated,
+        .evasion = s->evasion | c->evasion,
     };
+    c->evasion = 0;
+    c->rejects = 0;
     if (tx->parsed_uri_raw) {
         t.path = bspan(tx->parsed_uri_raw->path);
         t.query = bspan(tx->parsed_uri_raw->query);
@@ -223,14 +377,13 @@ static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response)
     c->delivered++;
     c->h->fn(c->h->ctx, &t);
     s->used = false;
+    s->tx = NULL;
     htp_tx_set_user_data(tx, NULL);
     /* Idle keep-alive connections should not pin multi-megabyte buffers: big ones are
      * released (their next use pays one malloc, small next to copying the body). */
     for (int d = 0; d < 2; d++)
-        if (s->body[d].cap > BODY_KEEP_MAX) {
-            free(s->body[d].buf);
-            s->body[d] = (struct body){ 0 };
-        }
+        if (s->body[d].cap > BODY_KEEP_MAX)
+            body_free(c->h, &s->body[d]);
 }
 
 /* libhtp hook: its messages are only counted (decompression failures); the data path
@@ -343,6 +496,7 @@ static void reset_parser(struct ig_http_conn *c, uint64_t ts_us)
     for (int d = 0; d < 2; d++) {
         c->resync[d] = true;
         c->line_start[d] = true;
+        c->lines_only[d] = false;
         c->carry_n[d] = 0;
         c->pending[d].len = 0;
     }
@@ -367,7 +521,7 @@ static bool feed(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, ui
                                : htp_connp_res_data_consumed(c->connp);
         struct body *b = &c->pending[dir];
         size_t rest = used < n ? n - used : 0;
-        if (b->len + rest > PENDING_MAX || !body_reserve(b, b->len + rest))
+        if (b->len + rest > PENDING_MAX || !body_reserve(c->h, b, b->len + rest))
             return false;
         memcpy(b->buf + b->len, p + used, rest);
         b->len += rest;
@@ -382,33 +536,46 @@ static bool retry_pending(struct ig_http_conn *c, int dir, uint64_t ts_us)
     if (b->len == 0)
         return true;
     /* Move out first: feed() may append the remainder again. */
-    size_t n = b->len;
+    size_t n = b->len, cap = b->cap;
     uint8_t *tmp = b->buf;
     b->buf = NULL;
     b->cap = b->len = 0;
+    c->h->body_bytes -= cap;   /* tmp is accounted again below, kept or freed */
     bool ok = feed(c, dir, tmp, n, ts_us);
     if (!b->buf) {
         b->buf = tmp;
-        b->cap = n;   /* at least n; capacity only matters as a lower bound */
+        b->cap = cap;
         b->len = 0;
+        c->h->body_bytes += cap;
     } else {
         free(tmp);
     }
     return ok;
 }
 
+/* libhtp rejected what it was fed. A rejected request is no reason to stop watching the
+ * connection (a server more lenient than libhtp, or one that skips the bad request, goes on
+ * serving the next): parsing restarts at the next request line that starts a line, and the
+ * next transaction is flagged. Only a connection that never yields a transaction through
+ * REJECTS_MAX rejections is taken for something other than HTTP. */
 static int parse_error(struct ig_http_conn *c, uint64_t ts_us)
 {
     c->h->st.parse_errors++;
-    /* Never HTTP at all: let the caller stop feeding us. Otherwise look for the next message. */
-    if (c->delivered == 0 && !c->resync[0] && !c->resync[1])
+    if (++c->rejects > REJECTS_MAX && c->delivered == 0)
         return IG_EPARSE;
     reset_parser(c, ts_us);
+    c->lines_only[0] = c->lines_only[1] = true;
+    c->evasion |= IG_EVA_HTTP_RESYNC;
+    c->h->st.resync_rejected++;
     return IG_OK;
 }
 
-int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
+/* One pass over <p, n>; after a rejection inside it, *rescan is the offset from which the
+ * rest of the bytes must be looked at again (a valid request may follow in the same data). */
+static int conn_data_once(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us,
+                          size_t *rescan)
 {
+    const uint8_t *p0 = p;
     if (n == 0)
         return IG_OK;
     dir = dir ? 1 : 0;
@@ -424,7 +591,7 @@ int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t 
             memcpy(tmp, c->carry[dir], k);
             memcpy(tmp + k, p, m);
             size_t part;
-            long at = ig_http_resync_scan(dir, tmp, k + m, true, &part);
+            long at = ig_http_resync_scan(dir, tmp, k + m, true, &part, c->lines_only[dir]);
             if (at >= 0 && (size_t)at < k) {
                 c->resync[dir] = false;
                 c->carry_n[dir] = 0;
@@ -442,7 +609,7 @@ int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t 
             /* matches starting in <p> are found by the scan below */
             c->carry_n[dir] = 0;
         }
-        long at = ig_http_resync_scan(dir, p, n, c->line_start[dir], &partial);
+        long at = ig_http_resync_scan(dir, p, n, c->line_start[dir], &partial, c->lines_only[dir]);
         if (at < 0) {
             if (partial < n && n - partial <= IG_HTTP_RESYNC_CARRY) {
                 memcpy(c->carry[dir], p + partial, n - partial);
@@ -455,10 +622,30 @@ int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t 
         p += at;
         n -= (size_t)at;
     }
-    if (!feed(c, dir, p, n, ts_us))
+    if (!feed(c, dir, p, n, ts_us)) {
+        size_t used = c->connp ? (dir == 0 ? htp_connp_req_data_consumed(c->connp)
+                                           : htp_connp_res_data_consumed(c->connp)) : n;
+        used = IG_MAX(IG_MIN(used, n), (size_t)1);
+        *rescan = (size_t)(p - p0) + used;
         return parse_error(c, ts_us);
+    }
     if (!retry_pending(c, !dir, ts_us))
         return parse_error(c, ts_us);
+    return IG_OK;
+}
+
+int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
+{
+    /* Each round consumes at least one byte, so this ends. */
+    while (n) {
+        size_t rescan = n;
+        int st = conn_data_once(c, dir, p, n, ts_us, &rescan);
+        if (st < 0 || rescan >= n)
+            return st;
+        c->line_start[dir ? 1 : 0] = p[rescan - 1] == '\n';
+        p += rescan;
+        n -= rescan;
+    }
     return IG_OK;
 }
 
@@ -491,13 +678,14 @@ void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
         }
         htp_connp_destroy_all(c->connp);
     }
-    for (int i = 0; i < SLOTS_MAX && c->slots[i]; i++) {
-        free(c->slots[i]->body[0].buf);
-        free(c->slots[i]->body[1].buf);
+    for (uint32_t i = 0; i < c->nslots; i++) {
+        body_free(c->h, &c->slots[i]->body[0]);
+        body_free(c->h, &c->slots[i]->body[1]);
         free(c->slots[i]);
     }
-    free(c->pending[0].buf);
-    free(c->pending[1].buf);
+    free(c->slots);
+    body_free(c->h, &c->pending[0]);
+    body_free(c->h, &c->pending[1]);
     free(c->hdrs);
     free(c);
 }

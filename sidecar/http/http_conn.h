@@ -12,6 +12,11 @@ typedef void (*ig_http_txn_fn)(void *ctx, const struct ig_http_txn *t);
 struct ig_http_stats {
     uint64_t conns, txns, requests_only, parse_errors, gaps_dropped_txns, body_truncated,
              decompress_errors, resyncs;
+    uint64_t pipeline_early;     /* handed out without response: past http.pipeline_depth */
+    uint64_t resync_rejected;    /* resynchronised after a request libhtp rejected */
+    uint64_t inflate_capped;     /* decompression stopped at a cap (bomb) */
+    uint64_t ws_squeezed;        /* whitespace bytes squeezed out of bodies (padding) */
+    uint64_t memcap_given_up;    /* body growth refused at http.memcap */
 };
 
 struct ig_http;        /* shared: libhtp config, stats */

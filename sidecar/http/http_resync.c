@@ -64,12 +64,16 @@ int ig_http_resync_match(int dir, const uint8_t *p, size_t n)
     return dir == 0 ? match_request(p, n) : match_status(p, n);
 }
 
-long ig_http_resync_scan(int dir, const uint8_t *p, size_t n, bool at_line_start, size_t *partial)
+long ig_http_resync_scan(int dir, const uint8_t *p, size_t n, bool at_line_start, size_t *partial,
+                         bool lines_only)
 {
-    (void)at_line_start;
     *partial = n;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
+        /* After a rejected request, a message can only start a line (the bytes are the
+         * rejected message's own); after a gap, anywhere (a body ends without a newline). */
+        if (lines_only && (i == 0 ? !at_line_start : p[i - 1] != '\n'))
+            continue;
         /* first letters of the methods above, or of "HTTP/1." */
         if (dir == 0 ? !(c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'T' || c == 'C')
                      : c != 'H')

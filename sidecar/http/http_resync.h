@@ -13,9 +13,11 @@
  * -1 when <n> bytes are too few to tell. */
 int ig_http_resync_match(int dir, const uint8_t *p, size_t n);
 
-/* Scans p[0..n) for the first position that matches (at_line_start is reserved and
- * ignored: matches are accepted anywhere). Returns the offset of the match, or -1;
- * sets *partial to the offset of an undecided candidate at the end (or n if none). */
-long ig_http_resync_scan(int dir, const uint8_t *p, size_t n, bool at_line_start, size_t *partial);
+/* Scans p[0..n) for the first position that matches: anywhere, or with <lines_only> only
+ * at the start of a line (p[0] counts as one when <at_line_start>). Returns the offset of
+ * the match, or -1; sets *partial to the offset of an undecided candidate at the end (or
+ * n if none). Linear in n. */
+long ig_http_resync_scan(int dir, const uint8_t *p, size_t n, bool at_line_start, size_t *partial,
+                         bool lines_only);
 
 #endif

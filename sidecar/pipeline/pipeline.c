@@ -143,15 +143,38 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
     copy_span(ev->route, sizeof ev->route, t->path);
     ig_identity_resolve(&p->identity, t, ev);
 
-    struct ig_decode_ctx dctx = { .cfg = p->cfg, .scratch = &p->scratch };
+    ev->evasion = t->evasion;
+    if (t->req_body_truncated || t->resp_body_truncated)
+        ev->evasion |= IG_EVA_TRUNCATED;
+    struct ig_decode_ctx dctx = { .cfg = p->cfg, .scratch = &p->scratch, .evasion = &ev->evasion };
     const char *reason = NULL;
-    if (ad->decode(&dctx, t, ev, &reason) < 0) {
+    int st = ad->decode(&dctx, t, ev, &reason);
+    if (st < 0) {
         /* Keep the event (rate and error detectors still count it) without payload. */
         ev->flags = (ev->flags & IG_EV_ERROR) | IG_EV_MALFORMED;
         ev->malformed_reason = reason ? reason : "undecodable payload";
+        if (t->req_body_truncated)
+            ev->malformed_reason = "request body over http.request_body_limit";
         ev->rows = ev->features = ev->outputs = 0;
         ev->inputs = ev->scores = NULL;
         ev->labels = NULL;
+        ev->prompt = ev->completion = ev->system_prompt = (struct ig_span){ NULL, 0 };
+        /* Undecodable is not uninspected: the text detectors read the body's strings
+         * (a cut or mangled body is exactly where an attacker would hide a prompt).
+         * Tensor limits (IG_ELIMIT on a well-formed body) are not that case. */
+        if ((st == IG_EPARSE || t->req_body_truncated) && t->req_body.n) {
+            struct ig_ad_text raw;
+            size_t cap = IG_MIN(t->req_body.n + 1, (size_t)p->cfg->max_string);
+            if (ig_ad_text_init(&raw, &p->scratch, cap) == IG_OK) {
+                ig_ad_raw_text(t->req_body, &raw);
+                if (raw.n) {
+                    ev->prompt = ig_ad_text_span(&raw);
+                    ev->flags |= IG_EV_TEXT;
+                    ev->evasion |= IG_EVA_RAW_BODY;
+                    p->events_raw_inspected++;
+                }
+            }
+        }
     }
     if (ev->flags & IG_EV_MALFORMED) {
         p->events_malformed++;

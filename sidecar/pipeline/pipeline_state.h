@@ -36,6 +36,7 @@ struct ig_pipeline {
     struct ig_decode_stats capture;
     uint64_t txns, events, events_by_proto[IG_PROTO__COUNT], events_malformed;
     uint64_t not_inference, non_http_flows;
+    uint64_t events_raw_inspected;   /* undecodable bodies whose strings the text detectors read */
     struct ig_drop_reasons drops;
     /* What the summary needs from the engine, kept when finish() frees it. */
     struct ig_engine_stats engine_final;

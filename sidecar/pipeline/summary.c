@@ -60,7 +60,10 @@ void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_s
         { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
         { "tcp: reassembly memory over flow.memcap", f->memcap_drops },
         { "http: parse error", h->parse_errors },
-        { "http: transaction dropped (capture gap, >64 pipelined, cut at close)", h->gaps_dropped_txns },
+        { "http: transaction dropped (capture gap, parser reset, cut at close)", h->gaps_dropped_txns },
+        { "http: response not awaited (request past http.pipeline_depth, inspected alone)", h->pipeline_early },
+        { "http: decompression stopped at http.decompress_* (bomb)", h->inflate_capped },
+        { "http: body buffer refused at http.memcap (body cut)", h->memcap_given_up },
         { "http: body over http.*_body_limit (truncated)", h->body_truncated },
         { "http: content decoding failed", h->decompress_errors },
         { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
@@ -101,6 +104,9 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
             U(f->overlaps), U(f->overlap_conflicts), U(f->syn_reuse));
     fprintf(out, "  http        %llu transactions (%llu without response), %llu not inference APIs\n",
             U(h->txns), U(h->requests_only), U(p->not_inference));
+    fprintf(out, "  evasion     %llu requests resynchronised after a rejected one, %llu whitespace bytes "
+                 "squeezed, %llu undecodable bodies inspected raw\n",
+            U(h->resync_rejected), U(h->ws_squeezed), U(p->events_raw_inspected));
     fprintf(out, "  events      %llu", U(p->events));
     int n = 0;
     for (int i = 0; i < IG_PROTO__COUNT; i++)

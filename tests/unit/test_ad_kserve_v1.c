@@ -50,7 +50,8 @@ static int run(const char *path, const char *req, const char *resp)
     }
     reason = NULL;
     assert_int_equal(ig_ad_kserve_v1.probe(&txn), 90);
-    struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &scratch };
+    ev.evasion = 0;
+    struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &scratch, .evasion = &ev.evasion };
     return ig_ad_kserve_v1.decode(&ctx, &txn, &ev, &reason);
 }
 
@@ -243,7 +244,10 @@ static void test_bad_input(void **state)
     (void)state;
     assert_true(run("/v1/models/m:predict", "{\"instances\":[[1,2]", NULL) < 0);
     assert_non_null(reason);
-    assert_true(run("/v1/models/m:predict", "{\"instances\":[[NaN,2]]}", NULL) < 0);
+    /* NaN is accepted as Python accepts it: the event is flagged, no tensor reaches detectors. */
+    run("/v1/models/m:predict", "{\"instances\":[[NaN,2]]}", NULL);
+    assert_true(ev.evasion & IG_EVA_NONFINITE);
+    assert_false(ev.flags & IG_EV_TENSOR);
     assert_true(run("/v1/models/m:predict", "[1,2]", NULL) < 0);
     assert_string_equal(reason, "request is not a JSON object");
     assert_true(run("/v1/models/m:predict", "{\"foo\":1}", NULL) < 0);

@@ -331,12 +331,82 @@ static void test_shapes(void **st)
     assert_null(ig_json_next(c));
 }
 
+/* Read as Python's json reads it: NaN / Infinity / -Infinity accepted and reported,
+ * duplicate keys found (pairwise and through the index) with the last value winning. */
+static void test_server_semantics(void **st)
+{
+    (void)st;
+    ig_scratch_reset(&S);
+    struct ig_json_limits lim;
+    ig_json_limits_from_config(&lim, NULL);
+    const struct ig_json *v;
+    const char *why;
+    uint32_t doc = 0;
+    const char *nf = "{\"temperature\": NaN, \"x\": [1, -Infinity], \"y\": Infinity, "
+                     "\"z\": [NaN, 2], \"messages\": \"hi\"}";
+    assert_int_equal(ig_json_parse_ex((const uint8_t *)nf, strlen(nf), &lim, &S, &v, &why, &doc), IG_OK);
+    assert_int_equal(doc, IG_JSON_DOC_NONFINITE);
+    assert_true(ig_json_str_eq(ig_json_get(v, "messages"), "hi"));
+    double d;
+    assert_int_equal(ig_json_get(v, "temperature")->type, IG_JSON_NUMBER);
+    assert_true(ig_json_get(v, "temperature")->flags & IG_JSON_F_NONFINITE);
+    assert_int_equal(ig_json_f64(ig_json_get(v, "temperature"), &d), IG_EPARSE);
+    float f[4];
+    size_t n;
+    assert_true(ig_json_is_numeric(ig_json_get(v, "x")));
+    assert_int_equal(ig_json_f32_array(ig_json_get(v, "x"), f, 4, &n, &why), IG_EPARSE);
+    assert_non_null(why);
+    double dd[4];
+    assert_int_equal(ig_json_f64_array(ig_json_get(v, "x"), dd, 4, &n, &why), IG_EPARSE);
+
+    /* Small object: pairwise. The second "messages" is the one the server uses. */
+    const char *dup = "{\"messages\": \"benign\", \"model\": \"m\", \"messages\": \"evil\"}";
+    doc = 0;
+    assert_int_equal(ig_json_parse_ex((const uint8_t *)dup, strlen(dup), &lim, &S, &v, &why, &doc), IG_OK);
+    assert_int_equal(doc, IG_JSON_DOC_DUPKEYS);
+    assert_true(ig_json_str_eq(ig_json_get(v, "messages"), "evil"));
+    /* Escaped spelling of the same key is the same key. */
+    const char *esc = "{\"messages\": 1, \"m\\u0065ssages\": 2}";
+    doc = 0;
+    assert_int_equal(ig_json_parse_ex((const uint8_t *)esc, strlen(esc), &lim, &S, &v, &why, &doc), IG_OK);
+    assert_int_equal(doc, IG_JSON_DOC_DUPKEYS);
+    int64_t i;
+    assert_int_equal(ig_json_i64(ig_json_get(v, "messages"), &i), IG_OK);
+    assert_int_equal(i, 2);
+    /* Large object: the hash index; no false duplicates among 2000 distinct keys. */
+    char *big = malloc(64 * 2100);
+    size_t o = 0;
+    o += (size_t)sprintf(big + o, "{");
+    for (int k = 0; k < 2000; k++)
+        o += (size_t)sprintf(big + o, "%s\"k%d\": %d", k ? "," : "", k, k);
+    doc = 0;
+    sprintf(big + o, "}");
+    assert_int_equal(ig_json_parse_ex((const uint8_t *)big, strlen(big), &lim, &S, &v, &why, &doc), IG_OK);
+    assert_int_equal(doc, 0);
+    assert_int_equal(ig_json_i64(ig_json_get(v, "k1999"), &i), IG_OK);
+    assert_int_equal(i, 1999);
+    sprintf(big + o, ", \"k7\": -1}");
+    doc = 0;
+    assert_int_equal(ig_json_parse_ex((const uint8_t *)big, strlen(big), &lim, &S, &v, &why, &doc), IG_OK);
+    assert_int_equal(doc, IG_JSON_DOC_DUPKEYS);
+    assert_int_equal(ig_json_i64(ig_json_get(v, "k7"), &i), IG_OK);
+    assert_int_equal(i, -1);
+    struct ig_json_index ix;
+    uint32_t dups = 0;
+    assert_int_equal(ig_json_index_build(v, &S, &ix, &dups), IG_OK);
+    assert_int_equal(dups, 1);
+    assert_int_equal(ig_json_i64(ig_json_index_get(&ix, (struct ig_span){ (const uint8_t *)"k7", 2 }), &i), IG_OK);
+    assert_int_equal(i, -1);
+    assert_null(ig_json_index_get(&ix, (struct ig_span){ (const uint8_t *)"k2000", 5 }));
+    free(big);
+}
+
 static void test_malformed(void **st)
 {
     (void)st;
     static const char *bad[] = {
         "", " ", "[", "]", "[1,]", "[,1]", "[1 2]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
-        "{a:1}", "[NaN]", "NaN", "Infinity", "-Infinity", "[1, -Infinity]", "[01]", "[1.]", "[.5]",
+        "{a:1}", "[nan]", "-NaN", "Inf", "[1, -Inf]", "NaNx", "[Infinit]", "[01]", "[1.]", "[.5]",
         "[+1]", "[1e]", "[1e+]", "[-]", "[--1]", "\"abc", "\"a\x01\"", "\"\\x\"", "\"\\u12g4\"",
         "\"\\u12\"", "[1] x", "[1][2]", "tru", "nul", "falsy", "[[1,2],[3,4]", "{\"a\":[1,2}",
         "[\"a\" \"b\"]", "{\"a\" 1}", "[1,2,3,", "\"\\", "[123456789012345678901234", "[1e400", "[0.1e", "[1.5E+",
@@ -349,8 +419,7 @@ static void test_malformed(void **st)
         assert_non_null(why);
     }
     const char *why;
-    assert_int_equal(parse_status("[NaN]", &why), IG_EPARSE);
-    assert_string_equal(why, "NaN or Infinity is not JSON");
+    assert_int_equal(parse_status("[NaN", &why), IG_EPARSE);
     /* Overflowing float32 is valid JSON but not a float32 tensor. */
     ig_scratch_reset(&S);
     const struct ig_json *v = parse_ok("[1, 3.5e38]");
@@ -437,10 +506,11 @@ static void test_strings(void **st)
     assert_true(ig_json_str_eq(ig_json_get(v, "esc"), want));
     assert_int_equal(ig_json_str(ig_json_get(v, "lone"), &S, &s), IG_OK);
     assert_true(ig_span_eq_str(s, "x\xef\xbf\xbdy", 5));
-    /* Escaped key matches, and the first of duplicates wins. */
+    /* Escaped key matches, and the last of duplicates wins (as Python's json does). */
     int64_t i;
     assert_int_equal(ig_json_i64(ig_json_get(v, "key"), &i), IG_OK);
-    assert_int_equal(i, 7);
+    assert_int_equal(i, 8);
+    assert_true(v->flags & IG_JSON_F_DUPKEYS);
     assert_int_equal(ig_json_str(ig_json_get(v, "empty"), &S, &s), IG_OK);
     assert_int_equal(s.n, 0);
     assert_int_equal(ig_json_str(ig_json_get(v, "key"), &S, &s), IG_EPARSE);
@@ -461,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_f64_and_ints),
         cmocka_unit_test(test_shapes),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_server_semantics),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_strings),
     };
