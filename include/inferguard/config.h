@@ -93,6 +93,13 @@ struct ig_config {
 
     /* http.* (inferguard run) */
     char     http_listen[128];   /* http.listen: /healthz /readyz /metrics /reports, "" = off */
+
+    /* ingest.cloudevents.* (inferguard run --cloudevents): KServe payload-logger mirror */
+    char     ce_listen[128];             /* ingest.cloudevents.listen: [HOST:]PORT, "" = off */
+    uint32_t ce_pair_timeout_s;          /* ingest.cloudevents.pair_timeout, 30 s */
+    uint32_t ce_max_pending;             /* ingest.cloudevents.max_pending, 16384 */
+    uint64_t ce_pending_memcap;          /* ingest.cloudevents.pending_memcap, 128 MiB */
+    char     ce_model_name[16];          /* ingest.cloudevents.model_name: isvc | namespace/isvc */
 };
 
 void ig_config_defaults(struct ig_config *c);

@@ -15,6 +15,7 @@
 #include "daemon/http_api.h"
 #include "daemon/metrics.h"
 #include "daemon/reload.h"
+#include "mirror/cloudevents.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/snapshot.h"
 
@@ -25,7 +26,7 @@ static void usage(FILE *out)
         "Captures inference traffic live (passive, libpcap) until SIGINT or SIGTERM, writes\n"
         "findings as they are raised, then flushes and prints a summary.\n\n"
         "options:\n"
-        "  -i, --interface IFACE capture interface (default: lo)\n"
+        "  -i, --interface IFACE capture interface (default: lo; none with --cloudevents alone)\n"
         "  -b, --bpf EXPR        BPF filter (default: capture.bpf, else 'tcp port P or ...' over capture.ports)\n"
         "  -c, --config FILE     YAML configuration\n"
         "  -r, --rules DIR       rules directory\n"
@@ -37,6 +38,8 @@ static void usage(FILE *out)
         "      --workers N       1 or 2 threads (parsing | detection; default: detection.workers)\n"
         "  -l, --listen ADDR     HTTP endpoint HOST:PORT for /healthz /readyz /metrics /reports\n"
         "                        (default: http.listen; empty = off)\n"
+        "      --cloudevents [HOST:]PORT  receive KServe payload-logger CloudEvents (no capture\n"
+        "                        privileges needed; beside -i or alone; default: ingest.cloudevents.listen)\n"
         "  -q, --quiet / -v, --verbose / -h, --help\n\n"
         "signals: SIGINT/SIGTERM flush and stop; SIGHUP reloads the rules directory (invalid\n"
         "rules are refused and the running ones kept; a reload restarts per-client state)\n"
@@ -54,6 +57,7 @@ struct run_state {
     struct ig_pipeline_snapshot *snap;   /* one buffer, reused by every /metrics */
     uint64_t last_pkt_us;
     bool failed;
+    struct ig_ce_server *ce;        /* --cloudevents, or NULL */
 };
 
 static uint64_t wall_us(void)
@@ -90,7 +94,18 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd; (void)what;
     struct run_state *s = arg;
-    ig_pipeline_tick(s->p, wall_us());
+    uint64_t now = wall_us();
+    if (s->ce) {
+        ig_ce_server_tick(s->ce, now);
+        if (!s->cap)   /* mirror only: time is the events' own (ce-time) */
+            now = ig_ce_server_clock(s->ce, now);
+    }
+    ig_pipeline_tick(s->p, now);
+}
+
+static void on_ce_txn(void *ctx, const struct ig_http_txn *t)
+{
+    ig_pipeline_txn(((struct run_state *)ctx)->p, t);
 }
 
 /* SIGHUP: the rules directory is checked in full before the running engine is touched;
@@ -131,12 +146,16 @@ static int api_metrics(void *ctx, struct evbuffer *out)
     struct run_state *s = ctx;
     ig_pipeline_snapshot(s->p, s->snap);
     /* The capture layer's counters are added to the pipeline only at the end: here, live. */
-    const struct ig_decode_stats *c = ig_capture_stats(s->cap);
-    uint64_t *dst = (uint64_t *)&s->snap->capture;
-    const uint64_t *src = (const uint64_t *)c;
-    for (size_t i = 0; i < sizeof *c / sizeof(uint64_t); i++)
-        dst[i] += src[i];
-    return ig_metrics_render(s->snap, &s->stats, out);
+    if (s->cap) {
+        const struct ig_decode_stats *c = ig_capture_stats(s->cap);
+        uint64_t *dst = (uint64_t *)&s->snap->capture;
+        const uint64_t *src = (const uint64_t *)c;
+        for (size_t i = 0; i < sizeof *c / sizeof(uint64_t); i++)
+            dst[i] += src[i];
+    }
+    if (ig_metrics_render(s->snap, &s->stats, out) < 0)
+        return -1;
+    return s->ce ? ig_ce_server_metrics(s->ce, out) : 0;
 }
 
 static void api_counted(void *ctx)
@@ -166,11 +185,11 @@ int ig_cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         IG_CLI_COMMON_OPTIONS,
         { "interface", required_argument, 0, 'i' }, { "bpf", required_argument, 0, 'b' },
-        { "listen", required_argument, 0, 'l' },
+        { "listen", required_argument, 0, 'l' }, { "cloudevents", required_argument, 0, 'C' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
-    const char *iface = "lo", *bpf = NULL, *listen = NULL;
+    const char *iface = NULL, *bpf = NULL, *listen = NULL, *ce_listen = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:b:l:h" IG_CLI_COMMON_SHORT, opts, NULL)) != -1) {
@@ -183,6 +202,7 @@ int ig_cmd_run(int argc, char **argv)
         case 'i': iface = optarg; break;
         case 'b': bpf = optarg; break;
         case 'l': listen = optarg; break;
+        case 'C': ce_listen = optarg; break;
         case 'h': usage(stdout); return IG_EXIT_OK;
         default: usage(stderr); return IG_EXIT_USAGE;
         }
@@ -199,6 +219,11 @@ int ig_cmd_run(int argc, char **argv)
         return rc;
     if (listen)
         snprintf(cfg.http_listen, sizeof cfg.http_listen, "%s", listen);
+    if (ce_listen)
+        snprintf(cfg.ce_listen, sizeof cfg.ce_listen, "%s", ce_listen);
+    /* Mirror ingest alone opens no capture (and needs no capability); -i adds it. */
+    if (!iface && !cfg.ce_listen[0])
+        iface = "lo";
     char filter[IG_CONFIG_PATH_MAX];
     if (bpf)
         snprintf(filter, sizeof filter, "%s", bpf);
@@ -209,7 +234,7 @@ int ig_cmd_run(int argc, char **argv)
 
     char err[512];
     struct run_state s = { 0 };
-    if (ig_capture_open_live(&s.cap, iface, cfg.capture_snaplen, filter, err, sizeof err) < 0) {
+    if (iface && ig_capture_open_live(&s.cap, iface, cfg.capture_snaplen, filter, err, sizeof err) < 0) {
         fprintf(stderr, "inferguard run: %s\n", err);
         ig_rules_free(rules);
         return IG_EXIT_INPUT;
@@ -249,37 +274,65 @@ int ig_cmd_run(int argc, char **argv)
             return IG_EXIT_CONFIG;
         }
     }
-    struct event *ev_pkt = event_new(s.base, ig_capture_fd(s.cap), EV_READ | EV_PERSIST, on_readable, &s);
+    if (cfg.ce_listen[0] &&
+        ig_ce_server_start(s.base, cfg.ce_listen, &cfg, on_ce_txn, &s, &s.ce, err, sizeof err) < 0) {
+        fprintf(stderr, "inferguard run: %s\n", err);
+        ig_http_api_free(api);
+        free(s.snap);
+        event_base_free(s.base);
+        ig_pipeline_free(s.p);
+        ig_capture_close(s.cap);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    struct event *ev_pkt = s.cap ? event_new(s.base, ig_capture_fd(s.cap), EV_READ | EV_PERSIST, on_readable, &s)
+                                 : NULL;
     struct event *ev_tick = event_new(s.base, -1, EV_PERSIST, on_timer, &s);
     struct event *ev_int = evsignal_new(s.base, SIGINT, on_signal, &s);
     struct event *ev_term = evsignal_new(s.base, SIGTERM, on_signal, &s);
     struct event *ev_hup = evsignal_new(s.base, SIGHUP, on_reload, &s);
     struct timeval one_sec = { 1, 0 }, poll_ms = { 0, 100000 };
-    event_add(ev_pkt, NULL);
+    if (ev_pkt)
+        event_add(ev_pkt, NULL);
     event_add(ev_tick, &one_sec);
     event_add(ev_int, NULL);
     event_add(ev_term, NULL);
     event_add(ev_hup, NULL);
     /* Some capture fds are not reliably selectable: poll them on a short timer too. */
-    struct event *ev_poll = event_new(s.base, -1, EV_PERSIST, on_readable, &s);
-    event_add(ev_poll, &poll_ms);
+    struct event *ev_poll = s.cap ? event_new(s.base, -1, EV_PERSIST, on_readable, &s) : NULL;
+    if (ev_poll)
+        event_add(ev_poll, &poll_ms);
     s.stats.ready = true;   /* capture open, rules loaded, pipeline built */
     if (o.verbosity >= 0) {
         if (api)
             fprintf(stderr, "inferguard run: serving /healthz /readyz /metrics /reports on http://%s\n",
                     ig_http_api_address(api));
-        fprintf(stderr, "inferguard run: capturing on %s (filter: %s)\n", iface, filter[0] ? filter : "none");
+        if (s.ce)
+            fprintf(stderr, "inferguard run: receiving CloudEvents on http://%s\n", ig_ce_server_address(s.ce));
+        if (s.cap)
+            fprintf(stderr, "inferguard run: capturing on %s (filter: %s)\n", iface, filter[0] ? filter : "none");
     }
 
     event_base_dispatch(s.base);
 
-    on_readable(-1, 0, &s);   /* what the kernel still buffers */
-    ig_pipeline_add_capture_stats(s.p, ig_capture_stats(s.cap));
+    if (s.cap) {
+        on_readable(-1, 0, &s);   /* what the kernel still buffers */
+        ig_pipeline_add_capture_stats(s.p, ig_capture_stats(s.cap));
+    }
+    if (s.ce)
+        ig_ce_server_finish(s.ce);   /* requests still waiting for a response go on alone */
     ig_pipeline_finish(s.p);
     if (o.verbosity >= 0)
         ig_pipeline_summary(s.p, stderr);
+    if (s.ce && o.verbosity >= 0)
+        ig_ce_server_summary(s.ce, stderr);
     ig_http_api_free(api);
-    event_free(ev_pkt); event_free(ev_tick); event_free(ev_int); event_free(ev_term); event_free(ev_poll);
+    if (ev_pkt)
+        event_free(ev_pkt);
+    if (ev_poll)
+        event_free(ev_poll);
+    event_free(ev_tick); event_free(ev_int); event_free(ev_term);
+    ig_ce_server_free(s.ce);
     event_free(ev_hup);
     event_base_free(s.base);
     ig_pipeline_free(s.p);

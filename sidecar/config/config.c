@@ -113,6 +113,16 @@ static const struct cfg_key keys[] = {
     STR("drift.reports_dir", FT_STR, reports_dir, NULL, "drift reports written here; empty = off"),
     STR("http.listen", FT_STR, http_listen, NULL,
         "run: HOST:PORT of /healthz /readyz /metrics /reports; empty = off"),
+    STR("ingest.cloudevents.listen", FT_STR, ce_listen, NULL,
+        "run: [HOST:]PORT receiving KServe payload-logger CloudEvents; empty = off"),
+    NUM("ingest.cloudevents.pair_timeout", FT_DUR_S, ce_pair_timeout_s, 1, 3600,
+        "a request whose response has not come by then is analysed alone"),
+    NUM("ingest.cloudevents.max_pending", FT_U32, ce_max_pending, 1, 1u << 22,
+        "events waiting for their pair; oldest pushed out (counted)"),
+    NUM("ingest.cloudevents.pending_memcap", FT_SIZE64, ce_pending_memcap, 1 * MiB, 1024 * GiB,
+        "bytes of events waiting for their pair; oldest pushed out (counted)"),
+    STR("ingest.cloudevents.model_name", FT_ENUM, ce_model_name, "isvc|namespace/isvc",
+        "model of a mirrored event: the InferenceService name, or namespace/name"),
     { "adapters.generic", FT_ROUTES, OFF(generic_routes), sizeof(struct ig_generic_route),
       OFF(n_generic_routes), IG_ARRAY_LEN(((struct ig_config *)0)->generic_routes), 0, 0, NULL, 0,
       "generic JSON adapter routes: [{route, model, features, scores, label, scores_kind}]" },
@@ -169,6 +179,10 @@ void ig_config_defaults(struct ig_config *c)
     c->spool_max_bytes = 256 * MiB;
     set_str(c->spool_fsync, sizeof c->spool_fsync, "batch");
     c->flush_timeout_ms = 10000;
+    c->ce_pair_timeout_s = 30;
+    c->ce_max_pending = 16384;
+    c->ce_pending_memcap = 128 * MiB;
+    set_str(c->ce_model_name, sizeof c->ce_model_name, "isvc");
 }
 
 /* ---- loading ---- */

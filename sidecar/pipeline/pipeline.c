@@ -295,6 +295,16 @@ void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt)
         ig_pipeline_tick(p, p->last_us);
 }
 
+void ig_pipeline_txn(struct ig_pipeline *p, const struct ig_http_txn *t)
+{
+    uint64_t ts = IG_MAX(t->req_time_us, t->resp_time_us);
+    if (ts > p->last_us)
+        p->last_us = ts;
+    on_txn(p, t);
+    if (p->last_us >= p->next_tick_us)
+        ig_pipeline_tick(p, p->last_us);
+}
+
 void ig_pipeline_add_capture_stats(struct ig_pipeline *p, const struct ig_decode_stats *st)
 {
     uint64_t *dst = (uint64_t *)&p->capture;

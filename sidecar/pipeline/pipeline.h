@@ -17,6 +17,12 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
                                     char *err, size_t errlen);
 /* One decoded packet. Drives time-based work (idle flows, windows) on the capture clock. */
 void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt);
+/* One request/response pair from a source other than packets (mirror ingest, e.g. KServe
+ * payload-logger CloudEvents): the same adapters, identity resolvers, events and detectors
+ * as a captured transaction; moves the clock to the transaction's time as a packet does.
+ * <t> is borrowed for the call. */
+struct ig_http_txn;
+void ig_pipeline_txn(struct ig_pipeline *p, const struct ig_http_txn *t);
 /* Time passes without packets (live capture): runs timeouts and windows up to <now_us>. */
 void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us);
 /* Decode failures seen by the capture layer, added to the summary. */
