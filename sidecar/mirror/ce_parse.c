@@ -184,6 +184,8 @@ static const uint8_t *skip_value(const uint8_t *p, const uint8_t *e)
  * object, or an empty span. */
 static struct ig_span member_raw(const uint8_t *p, size_t n, const char *key)
 {
+    if (!n)
+        return (struct ig_span){ 0 };
     const uint8_t *e = p + n;
     size_t kl = strlen(key);
     p = skip_ws(p, e);
@@ -402,8 +404,8 @@ int ig_ce_metadata_headers(struct ig_span json, struct ig_scratch *s, struct ig_
                            uint32_t max, uint32_t *n, const char **reason)
 {
     *n = 0;
-    const uint8_t *p = skip_ws(json.p, json.p + json.n);
-    if (json.n == 0 || p == json.p + json.n || (json.n == 4 && memcmp(json.p, "null", 4) == 0))
+    if (json.n == 0 || skip_ws(json.p, json.p + json.n) == json.p + json.n ||
+        (json.n == 4 && memcmp(json.p, "null", 4) == 0))
         return IG_OK;
     struct ig_json_limits lim;
     ig_json_limits_from_config(&lim, NULL);
@@ -420,7 +422,7 @@ int ig_ce_metadata_headers(struct ig_span json, struct ig_scratch *s, struct ig_
         if (m->flags & IG_JSON_F_KEY_ESCAPED)
             continue;   /* no header name needs escapes */
         const struct ig_json *v = m->type == IG_JSON_STRING ? m : ig_json_first(m);
-        if (m->type != IG_JSON_STRING && m->type != IG_JSON_ARRAY) {
+        if ((m->type != IG_JSON_STRING && m->type != IG_JSON_ARRAY) || ig_json_is_numeric(m)) {
             *reason = "ce-metadata values must be strings or arrays of strings";
             return IG_EPARSE;
         }
@@ -444,6 +446,8 @@ int ig_ce_metadata_headers(struct ig_span json, struct ig_scratch *s, struct ig_
 
 bool ig_ce_sniff_path(struct ig_span body, const char *model, char *buf, size_t cap)
 {
+    if (!body.n)
+        return false;
     const uint8_t *p = skip_ws(body.p, body.p + body.n), *e = body.p + body.n;
     if (p >= e || *p != '{')
         return false;

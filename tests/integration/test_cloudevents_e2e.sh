@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Mirror ingest end to end: the attack scenarios' captures (model extraction, evasion, score
+# harvesting, floods, drift; OIP v2 behind a mesh proxy with gzip/chunked/pipelined bodies,
+# KServe v1, OpenAI chat with SSE streaming) are analysed from the packets, then re-sent
+# over loopback as KServe's payload logger would mirror them (tests/tools/ce_sender.py:
+# binary CloudEvents, some structured, some responses ahead of their requests, gzip bodies
+# as is) to `inferguard run --cloudevents` with no capture. Asserts the same events and the
+# same findings as from the packets; the logger as the trusted peer (X-Forwarded-For from
+# ce-metadata); and bad input: 4xx with counters, a flood of unpaired requests held within
+# max_pending, the process alive, /metrics and the summary counting it all.
+. "$(dirname "$0")/lib/common.sh"
+PY=/usr/bin/python3
+GEN=$IG_BUILD/bench/ig_gen
+[ -x "$GEN" ] || fail "ig_gen not built"
+export INFERGUARD_ID_SECRET=ce-e2e    # API-key ids equal across the two processes
+
+# The command line: --cloudevents documented; a bad address or key is a configuration error (exit 3).
+"$IG_BIN" run --help | grep -q -- "--cloudevents \[HOST:\]PORT" || fail "run --help lacks --cloudevents"
+set +e
+"$IG_BIN" run --rules "$IG_SRC/rules" --cloudevents no-such-port > "$WORK/o" 2>&1; rc=$?
+set -e
+[ $rc = 3 ] && grep -q "ingest.cloudevents.listen: 'no-such-port' is not \[HOST:\]PORT" "$WORK/o" \
+    || fail "bad --cloudevents: exit $rc: $(cat "$WORK/o")"
+printf 'ingest:\n  cloudevents:\n    model_name: pod\n' > "$WORK/badkey.yaml"
+set +e
+"$IG_BIN" config check "$WORK/badkey.yaml" > "$WORK/o" 2>&1; rc=$?
+set -e
+[ $rc = 3 ] && grep -q "badkey.yaml:3" "$WORK/o" || fail "bad model_name: exit $rc: $(cat "$WORK/o")"
+
+# start_run NAME [ARGS...]: inferguard run --cloudevents on a free port; sets PORT, RUN_PID.
+start_run() {
+  local name=$1; shift
+  "$IG_BIN" run --rules "$IG_SRC/rules" --cloudevents 127.0.0.1:0 \
+      --findings "$WORK/f_ce_$name.jsonl" --events "$WORK/ev_ce_$name.jsonl" "$@" 2> "$WORK/run_$name.err" &
+  RUN_PID=$!; BG_PIDS+=($RUN_PID)
+  wait_for "$WORK/run_$name.err" "receiving CloudEvents on" 30
+  PORT=$(sed -n 's/.*receiving CloudEvents on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/run_$name.err")
+  [ -n "$PORT" ] || fail "no port in: $(cat "$WORK/run_$name.err")"
+  grep -q "capturing on" "$WORK/run_$name.err" && fail "--cloudevents alone opened a capture"
+  return 0
+}
+stop_run() {
+  kill -TERM "$RUN_PID"
+  wait "$RUN_PID" || fail "run exited $?: $(tail -5 "$WORK/run_$1.err")"
+}
+
+# case NAME "IG_GEN ARGS" "ANALYZE/RUN ARGS" "SENDER ARGS" [--no-ip]
+case_ce() {
+  local name=$1 gen=$2 args=$3 sargs=$4 cmp=${5:-}
+  # shellcheck disable=SC2086
+  "$GEN" $gen --out "$WORK/$name.pcap" --quiet || fail "ig_gen $gen"
+  # shellcheck disable=SC2086
+  "$IG_BIN" analyze --rules "$IG_SRC/rules" $args --events "$WORK/ev_pcap_$name.jsonl" \
+      --findings "$WORK/f_pcap_$name.jsonl" "$WORK/$name.pcap" 2> "$WORK/an_$name.err" \
+      || fail "analyze $name: $(tail -3 "$WORK/an_$name.err")"
+  # shellcheck disable=SC2086
+  start_run "$name" $args
+  # shellcheck disable=SC2086
+  $PY "$IG_SRC/tests/tools/ce_sender.py" --port "$PORT" $sargs --report "$WORK/sent_$name.json" \
+      "$WORK/$name.pcap" > /dev/null || fail "ce_sender $name"
+  stop_run "$name"
+  $PY "$IG_SRC/tests/integration/lib/compare_ce.py" "$WORK/ev_pcap_$name.jsonl" "$WORK/ev_ce_$name.jsonl" \
+      "$WORK/f_pcap_$name.jsonl" "$WORK/f_ce_$name.jsonl" $cmp > "$WORK/cmp_$name.out" \
+      || fail "$name: mirrored traffic does not give the packets' result: $(cat "$WORK/cmp_$name.out")"
+  # Every request and response counted and paired; nothing malformed.
+  $PY - "$WORK/sent_$name.json" "$WORK/run_$name.err" <<'PY' || fail "$name: counters"
+import json, re, sys
+sent = json.load(open(sys.argv[1]))
+line = [l for l in open(sys.argv[2]) if l.strip().startswith("cloudevents")][0]
+n = dict((k, int(v)) for v, k in re.findall(r"(\d+) (received|requests unpaired|malformed|paired)", line))
+want = sent["requests"] + sent["responses"]
+assert sent.get("http_200") == want, f"not every event answered 200: {sent}"
+assert n["received"] == want, line
+assert n["paired"] == sent["responses"], line
+assert n["requests unpaired"] == sent["requests"] - sent["responses"], line
+assert n["malformed"] == 0, line
+PY
+  echo "ok: $name: $(cat "$WORK/cmp_$name.out")"
+}
+
+# Findings need attackers: each capture holds extraction, evasion, harvesting and a flood.
+case_ce oip_proxy "--scenario mixed --protocol oip_v2 --proxy --gzip --chunked --pipeline --requests 2000 --seed 3" \
+        "" "--sourceip --swap-every 7 --structured-every 5"
+case_ce kserve_v1 "--scenario mixed --protocol kserve_v1 --requests 1500 --seed 5" \
+        "" "--sourceip --swap-every 5 --structured-every 3"
+case_ce openai "--scenario mixed --protocol openai --gzip --requests 1500 --seed 6" \
+        "" "--sourceip --swap-every 4"
+# No sourceip: the logger (127.0.0.1) is the peer; trusted, its X-Forwarded-For names the client.
+cat > "$WORK/fwd_pcap.yaml" <<'Y'
+identity.order: [forwarded, source_ip]
+identity.trusted_proxies: [127.0.0.6/32]
+Y
+cat > "$WORK/fwd_ce.yaml" <<'Y'
+identity.order: [forwarded, source_ip]
+identity.trusted_proxies: [127.0.0.1/32]
+Y
+"$GEN" --scenario mixed --protocol oip_v2 --proxy --requests 1500 --seed 8 --out "$WORK/fwd.pcap" --quiet
+"$IG_BIN" analyze -c "$WORK/fwd_pcap.yaml" --rules "$IG_SRC/rules" --events "$WORK/ev_pcap_fwd.jsonl" \
+    --findings "$WORK/f_pcap_fwd.jsonl" "$WORK/fwd.pcap" 2> "$WORK/an_fwd.err" || fail "analyze fwd"
+start_run fwd -c "$WORK/fwd_ce.yaml"
+$PY "$IG_SRC/tests/tools/ce_sender.py" --port "$PORT" "$WORK/fwd.pcap" > /dev/null || fail "ce_sender fwd"
+stop_run fwd
+grep -q '"kind":"forwarded"' "$WORK/ev_ce_fwd.jsonl" || fail "fwd: X-Forwarded-For from ce-metadata not used"
+$PY "$IG_SRC/tests/integration/lib/compare_ce.py" "$WORK/ev_pcap_fwd.jsonl" "$WORK/ev_ce_fwd.jsonl" \
+    "$WORK/f_pcap_fwd.jsonl" "$WORK/f_ce_fwd.jsonl" --no-ip > "$WORK/cmp_fwd.out" \
+    || fail "fwd: $(cat "$WORK/cmp_fwd.out")"
+echo "ok: trusted logger: $(cat "$WORK/cmp_fwd.out")"
+
+# Bad input and a flood of unpaired requests, with /metrics.
+cat > "$WORK/small.yaml" <<'Y'
+ingest.cloudevents.max_pending: 64
+http.request_body_limit: 64KiB
+http.response_body_limit: 64KiB
+Y
+start_run bad -c "$WORK/small.yaml" --listen 127.0.0.1:0
+wait_for "$WORK/run_bad.err" "serving /healthz" 10
+MPORT=$(sed -n 's/.*serving .* on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/run_bad.err")
+$PY - "$PORT" "$MPORT" <<'PY' || fail "bad input"
+import http.client, json, sys
+port, mport = int(sys.argv[1]), int(sys.argv[2])
+REQ = "org.kubeflow.serving.inference.request"
+base = {"ce-specversion": "1.0", "ce-id": "x", "ce-type": REQ, "ce-source": "/s",
+        "Content-Type": "application/json"}
+body = b'{"instances":[[1,2,3]]}'
+def send(headers, data=body, method="POST"):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request(method, "/", body=data, headers=headers)
+    r = c.getresponse(); r.read(); c.close()
+    return r.status
+cases = [
+    (dict(base, **{"ce-id": ""}), body, 400),                        # empty id
+    ({k: v for k, v in base.items() if k != "ce-source"}, body, 400),
+    (dict(base, **{"ce-specversion": "0.3"}), body, 400),
+    (dict(base, **{"ce-time": "yesterday"}), body, 400),
+    (dict(base, **{"ce-metadata": "{not json"}), body, 400),
+    (dict(base, **{"ce-metadata": '{"Authorization": 7}'}), body, 400),
+    ({"Content-Type": "application/json"}, body, 400),                # not a CloudEvent
+    ({"Content-Type": "application/cloudevents+json"}, b'{"id": "x"', 400),
+    ({"Content-Type": "application/cloudevents+json"}, b'{"specversion":"1.0","id":"x","source":"s"}', 400),
+    ({"Content-Type": "application/cloudevents-batch+json"}, b"[]", 415),
+    (base, b"x" * (300 * 1024), 413),                                 # over the HTTP layer's cap
+]
+bad = 0
+for h, d, want in cases:
+    got = send(h, d)
+    assert got == want, f"{h} -> {got}, want {want}"
+    bad += 1
+assert send(base, b"", "GET") == 405
+bad += 1
+# Data over the body limit (but under the HTTP cap): accepted, cut, counted.
+assert send(dict(base, **{"ce-id": "big"}), b'{"instances":[[' + b"1," * 50000 + b"1]]}") == 200
+# Another type: acknowledged, ignored.
+assert send(dict(base, **{"ce-type": "com.example.other"})) == 200
+# A flood of 3000 requests that never get a response, on one connection.
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+for i in range(3000):
+    c.request("POST", "/", body=body, headers=dict(base, **{"ce-id": f"f{i}"}))
+    r = c.getresponse(); r.read()
+    assert r.status == 200
+c.close()
+m = http.client.HTTPConnection("127.0.0.1", mport, timeout=10)
+m.request("GET", "/metrics"); text = m.getresponse().read().decode()
+vals = {l.split()[0]: float(l.split()[1]) for l in text.splitlines() if l.startswith("inferguard_cloudevents_")}
+assert vals["inferguard_cloudevents_malformed_total"] == bad - 1, vals   # the 413 is evhttp's own: not seen
+assert vals["inferguard_cloudevents_pending"] <= 64, vals
+assert vals["inferguard_cloudevents_evicted_total"] >= 3001 - 64, vals
+assert vals["inferguard_cloudevents_over_limit_total"] == 1, vals
+assert vals["inferguard_cloudevents_other_types_total"] == 1, vals
+assert vals["inferguard_cloudevents_received_total"] == 3002, vals
+assert vals["inferguard_cloudevents_pending_bytes"] <= 64 * 1024, vals
+print("bad input ok:", {k[len("inferguard_cloudevents_"):]: int(v) for k, v in vals.items()})
+PY
+kill -0 "$RUN_PID" || fail "run died under bad input"
+stop_run bad
+grep -q "cloudevents 3002 received (3001 requests, 0 responses), 0 paired, 3001 requests unpaired" "$WORK/run_bad.err" \
+    || fail "summary: $(grep cloudevents "$WORK/run_bad.err")"
+# The unpaired requests still reach the detectors (a flood is a finding, not a blind spot).
+[ "$(wc -l < "$WORK/ev_ce_bad.jsonl")" -eq 3001 ] || fail "unpaired requests not analysed: $(wc -l < "$WORK/ev_ce_bad.jsonl") events"
+grep -q '"status":0' "$WORK/ev_ce_bad.jsonl" || fail "unpaired events should have no status"
+echo "ok: bad input and flood"
