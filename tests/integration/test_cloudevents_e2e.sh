@@ -27,6 +27,18 @@ set +e
 set -e
 [ $rc = 3 ] && grep -q "badkey.yaml:3" "$WORK/o" || fail "bad model_name: exit $rc: $(cat "$WORK/o")"
 
+# deploy/: the logger points at the port inferguard listens on, with mode all.
+$PY - "$IG_SRC/deploy/inferenceservice-logger.yaml" <<'PY' || fail "deploy/inferenceservice-logger.yaml"
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+isvc = [d for d in docs if d["kind"] == "InferenceService"][0]["spec"]["predictor"]
+assert isvc["logger"]["mode"] == "all"
+args = isvc["containers"][0]["args"]
+listen = args[args.index("--cloudevents") + 1]
+assert isvc["logger"]["url"].rstrip("/").endswith(":" + listen.split(":")[-1]), (isvc["logger"]["url"], listen)
+assert "NET_RAW" not in str(isvc["containers"][0]["securityContext"])
+PY
+
 # start_run NAME [ARGS...]: inferguard run --cloudevents on a free port; sets PORT, RUN_PID.
 start_run() {
   local name=$1; shift
