@@ -55,6 +55,31 @@ static void walk(const struct ig_json *v, struct ig_scratch *s, int depth)
     ig_json_str_eq(v, "data");
     ig_json_get(v, "inputs");
     ig_json_len(v);
+    if (v->type == IG_JSON_OBJECT) {
+        /* The index agrees with ig_json_get (last of duplicates wins) on every key, and
+         * finds a repeat exactly when the parser marked the object. */
+        struct ig_json_index ix;
+        uint32_t dups = 0;
+        if (ig_json_index_build(v, s, &ix, &dups) == IG_OK) {
+            if (dups > 0 && !(v->flags & IG_JSON_F_DUPKEYS))
+                abort();
+            for (const struct ig_json *c = ig_json_first(v); c; c = ig_json_next(c)) {
+                struct ig_span k;
+                if (ig_json_key(c, s, &k) != IG_OK)
+                    break;
+                const struct ig_json *m = ig_json_index_get(&ix, k);
+                if (!m)
+                    abort();
+                if (!(c->flags & IG_JSON_F_KEY_ESCAPED) && k.n < 200 && !memchr(k.p, 0, k.n)) {
+                    char key[201];
+                    memcpy(key, k.p, k.n);
+                    key[k.n] = 0;
+                    if (ig_json_get(v, key) != m)
+                        abort();
+                }
+            }
+        }
+    }
     for (const struct ig_json *c = ig_json_first(v); c; c = ig_json_next(c))
         walk(c, s, depth + 1);
 }
@@ -76,7 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   .max_rows = 1000, .max_features = 10000 };
     const struct ig_json *root;
     const char *why;
-    if (ig_json_parse(copy, size, &lim, &s, &root, &why) == IG_OK)
+    uint32_t doc = 0;
+    if (ig_json_parse_ex(copy, size, &lim, &s, &root, &why, &doc) == IG_OK)
         walk(root, &s, 0);
     ig_scratch_reset(&s);
     free(copy);
