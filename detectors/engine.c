@@ -5,6 +5,7 @@
 
 #include <inferguard/log.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +15,39 @@
 #define SCRATCH_INITIAL (64u << 10)
 #define SCRATCH_CAP (64u << 20)
 
+#define TAG_GROUP 0x80             /* client-table key tag of a principal group's entry */
+#define HLL_P 7                      /* HyperLogLog with 2^7 registers: ~9% standard error */
+#define HLL_M (1u << HLL_P)
+#define NSAMPLE 4
+
 struct client {                      /* header; detector slices follow at slot offsets */
     struct client *hnext;            /* hash chain */
     struct client *prev, *next;      /* LRU: head = most recent */
     uint64_t hash, queries;
-    uint8_t  kind;
+    uint64_t src_hash;               /* the source that brought it in (0 = none) */
+    uint8_t  kind;                   /* identity kind | TAG_GROUP for a group's entry */
     uint8_t  idlen;
     char     id[IG_CLIENT_ID_MAX];
+};
+
+/* A stable source (principal group, ig_event.group_id): how many identities it carried over
+ * a sliding window of two halves (HyperLogLog, Flajolet et al. 2007, small-range linear
+ * counting), how many of them sit in the client table and how fast new ones may enter. */
+struct source {
+    struct source *hnext, *prev, *next;
+    uint64_t hash;
+    uint8_t  kind, idlen;
+    char     id[IG_CLIENT_ID_MAX];
+    uint64_t half_start_us;
+    uint8_t  cur;                    /* index of the current half */
+    uint8_t  hll[2][HLL_M];
+    uint64_t queries[2], first_id[2];
+    bool     multi[2];               /* a second distinct identity seen in that half */
+    double   tokens;                 /* admission bucket: new client entries */
+    uint64_t refill_us;
+    uint64_t live, deferred;
+    uint32_t nsample;
+    char     sample[NSAMPLE][64];
 };
 
 struct model {
@@ -34,8 +61,10 @@ struct slot {                        /* one enabled detector */
     void *global;
     size_t coff, moff;               /* offsets of its slices */
     struct ig_emit emit;             /* counts, then forwards to the engine's emit */
+    struct ig_emit gemit;            /* the same for a group's stream: names the identities */
     struct ig_engine *e;
     uint32_t idx;
+    bool on_client, on_group;        /* which streams it observes (ig_detector.scope) */
 };
 
 struct slab { struct slab *next; _Alignas(16) uint8_t data[]; };
@@ -53,6 +82,15 @@ struct ig_engine {
     struct client *lru_head, *lru_tail, *free_list;
     struct slab *slabs;
     uint64_t allocated, cap;
+
+    /* stable sources */
+    struct source **sbuckets;
+    uint64_t nsbuckets, nsources, sources_cap;
+    struct source *s_head, *s_tail;
+    uint64_t window_us, rot_threshold, rot_max_qpi, new_burst, src_max_clients;
+    double   new_per_us;
+    struct ig_source_view view;      /* of the event being dispatched */
+    char     sample_text[NSAMPLE * 72 + 64];
 
     struct model *models[IG_ENGINE_MAX_MODELS + 1];   /* last one: overflow */
     uint32_t nmodels;
@@ -97,6 +135,24 @@ static void count_emit(void *ctx, const struct ig_finding *f)
     struct slot *s = ctx;
     s->e->st.findings[s->idx]++;
     ig_emit_finding(&s->e->out, f);
+}
+
+/* A finding on a group's stream names the source (actor) and the identities seen. */
+static void group_emit(void *ctx, const struct ig_finding *f)
+{
+    struct slot *s = ctx;
+    struct ig_engine *e = s->e;
+    struct ig_finding g = *f;
+    const struct ig_source_view *v = &e->view;
+    size_t o = (size_t)snprintf(e->sample_text, sizeof e->sample_text, "%llu distinct",
+                                (unsigned long long)v->identities);
+    for (uint32_t i = 0; i < v->nsample && o < sizeof e->sample_text; i++)
+        o += (size_t)snprintf(e->sample_text + o, sizeof e->sample_text - o, "%s%s",
+                              i ? ", " : ": ", v->sample[i]);
+    g.group_identities = v->identities;
+    g.group_sample = e->sample_text;
+    e->st.group_findings++;
+    count_emit(ctx, &g);
 }
 
 static bool wanted(uint32_t wants, uint32_t flags)
@@ -146,7 +202,11 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
         }
         struct slot *s = &e->slots[e->nslots];
         *s = (struct slot){ .d = d, .coff = coff, .moff = moff, .e = e, .idx = e->nslots,
-                            .emit = { count_emit, s } };
+                            .emit = { count_emit, s }, .gemit = { group_emit, s } };
+        /* Stream detectors (per-client state) also watch groups; per-event ones would only
+         * repeat the client's finding. */
+        s->on_client = d->scope != IG_SCOPE_GROUP;
+        s->on_group = d->scope == IG_SCOPE_GROUP || (d->scope == IG_SCOPE_AUTO && d->client_size > 0);
         char derr[256] = "";
         if (d->init && d->init(rules, &s->global, derr, sizeof derr) != IG_OK) {
             snprintf(err, errlen, "detector %s: %s", d->name, derr[0] ? derr : "init failed");
@@ -184,6 +244,24 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
         snprintf(err, errlen, "engine: out of memory for %llu client buckets", (unsigned long long)e->nbuckets);
         goto fail;
     }
+    /* 0 (a config not from ig_config_defaults) means the documented default. */
+#define DFLT(v, d) ((v) ? (v) : (d))
+    e->sources_cap = IG_MAX(16u, DFLT(cfg->sources_max, 16384u));
+    e->nsbuckets = 1;
+    while (e->nsbuckets < e->sources_cap)
+        e->nsbuckets <<= 1;
+    e->sbuckets = calloc(e->nsbuckets, sizeof *e->sbuckets);
+    if (!e->sbuckets) {
+        snprintf(err, errlen, "engine: out of memory for %llu source buckets", (unsigned long long)e->nsbuckets);
+        goto fail;
+    }
+    e->window_us = (uint64_t)DFLT(cfg->rotation_window_s, 300u) * 1000000u;
+    e->rot_threshold = IG_MAX(2u, DFLT(cfg->rotation_threshold, 32u));
+    e->rot_max_qpi = DFLT(cfg->rotation_max_qpi, 4u);
+    e->new_burst = DFLT(cfg->sources_new_burst, 32u);
+    e->new_per_us = (double)DFLT(cfg->sources_new_per_min, 60u) / 60e6;
+    e->src_max_clients = DFLT(cfg->sources_max_clients, 256u);
+#undef DFLT
     e->st.bytes_per_client = e->entry_size;
     e->st.memory_cap = memcap;
     e->st.memory_used = bucket_bytes;
@@ -215,6 +293,8 @@ static void lru_push_front(struct ig_engine *e, struct client *c)
     e->lru_head = c;
 }
 
+static struct source *src_by_hash(struct ig_engine *e, uint64_t h);
+
 static void call_evict(struct ig_engine *e, struct client *c)
 {
     for (uint32_t i = 0; i < e->nslots; i++) {
@@ -231,6 +311,11 @@ static void evict_lru(struct ig_engine *e)
 {
     struct client *c = e->lru_tail;
     call_evict(e, c);
+    if (c->src_hash) {
+        struct source *s = src_by_hash(e, c->src_hash);
+        if (s && s->live)
+            s->live--;
+    }
     lru_unlink(e, c);
     struct client **pp = &e->buckets[c->hash & (e->nbuckets - 1)];
     while (*pp != c)
@@ -274,27 +359,33 @@ static struct client *entry_get(struct ig_engine *e)
     return c;
 }
 
-static struct client *client_get(struct ig_engine *e, const struct ig_event *ev)
+/* The client entry keyed (tag, id), or NULL; moved to the LRU head when found. */
+static struct client *client_find(struct ig_engine *e, uint8_t tag, const char *id, size_t idlen,
+                                  uint64_t h)
 {
-    size_t idlen = strnlen(ev->client_id, IG_CLIENT_ID_MAX - 1);
-    uint8_t kind = (uint8_t)ev->id_kind;
-    uint64_t h = siphash(e->key, kind, ev->client_id, idlen);
     struct client **b = &e->buckets[h & (e->nbuckets - 1)];
     for (struct client *c = *b; c; c = c->hnext)
-        if (c->hash == h && c->kind == kind && c->idlen == idlen && memcmp(c->id, ev->client_id, idlen) == 0) {
+        if (c->hash == h && c->kind == tag && c->idlen == idlen && memcmp(c->id, id, idlen) == 0) {
             if (c != e->lru_head) {
                 lru_unlink(e, c);
                 lru_push_front(e, c);
             }
             return c;
         }
+    return NULL;
+}
+
+static struct client *client_new(struct ig_engine *e, uint8_t tag, const char *id, size_t idlen,
+                                 uint64_t h)
+{
     struct client *c = entry_get(e);
     if (!c)
         return NULL;
+    struct client **b = &e->buckets[h & (e->nbuckets - 1)];
     c->hash = h;
-    c->kind = kind;
+    c->kind = tag;
     c->idlen = (uint8_t)idlen;
-    memcpy(c->id, ev->client_id, idlen);
+    memcpy(c->id, id, idlen);
     /* entry_get may have evicted from this very bucket: take the head again. */
     c->hnext = *b;
     *b = c;
@@ -302,6 +393,176 @@ static struct client *client_get(struct ig_engine *e, const struct ig_event *ev)
     e->st.clients_created++;
     e->st.clients_active++;
     return c;
+}
+
+/* ---- stable sources ---- */
+
+static void src_unlink_lru(struct ig_engine *e, struct source *s)
+{
+    if (s->prev) s->prev->next = s->next; else e->s_head = s->next;
+    if (s->next) s->next->prev = s->prev; else e->s_tail = s->prev;
+    s->prev = s->next = NULL;
+}
+
+static void src_push_front(struct ig_engine *e, struct source *s)
+{
+    s->prev = NULL;
+    s->next = e->s_head;
+    if (e->s_head) e->s_head->prev = s; else e->s_tail = s;
+    e->s_head = s;
+}
+
+static struct source *src_by_hash(struct ig_engine *e, uint64_t h)
+{
+    for (struct source *s = e->sbuckets[h & (e->nsbuckets - 1)]; s; s = s->hnext)
+        if (s->hash == h)
+            return s;
+    return NULL;
+}
+
+static void src_free_one(struct ig_engine *e, struct source *s)
+{
+    struct source **pp = &e->sbuckets[s->hash & (e->nsbuckets - 1)];
+    while (*pp != s)
+        pp = &(*pp)->hnext;
+    *pp = s->hnext;
+    src_unlink_lru(e, s);
+    free(s);
+    e->nsources--;
+    e->st.sources_active = e->nsources;
+}
+
+static struct source *src_get(struct ig_engine *e, const struct ig_event *ev)
+{
+    size_t n = strnlen(ev->group_id, IG_CLIENT_ID_MAX - 1);
+    uint8_t kind = (uint8_t)ev->group_kind;
+    uint64_t h = siphash(e->key, (uint8_t)(kind | TAG_GROUP), ev->group_id, n) | 1;
+    for (struct source *s = e->sbuckets[h & (e->nsbuckets - 1)]; s; s = s->hnext)
+        if (s->hash == h && s->kind == kind && s->idlen == n && memcmp(s->id, ev->group_id, n) == 0) {
+            if (s != e->s_head) {
+                src_unlink_lru(e, s);
+                src_push_front(e, s);
+            }
+            return s;
+        }
+    if (e->nsources >= e->sources_cap) {
+        src_free_one(e, e->s_tail);
+        e->st.sources_evicted++;
+    }
+    struct source *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->hash = h;
+    s->kind = kind;
+    s->idlen = (uint8_t)n;
+    memcpy(s->id, ev->group_id, n);
+    s->half_start_us = ev->req_time_us;
+    s->tokens = (double)e->new_burst;
+    s->refill_us = ev->req_time_us;
+    s->hnext = e->sbuckets[h & (e->nsbuckets - 1)];
+    e->sbuckets[h & (e->nsbuckets - 1)] = s;
+    src_push_front(e, s);
+    e->nsources++;
+    e->st.sources_active = e->nsources;
+    e->st.sources_memory = e->nsources * sizeof *s;
+    return s;
+}
+
+static double hll_estimate(const uint8_t *a, const uint8_t *b)
+{
+    double sum = 0;
+    unsigned zeros = 0;
+    for (unsigned j = 0; j < HLL_M; j++) {
+        uint8_t r = IG_MAX(a[j], b[j]);
+        sum += 1.0 / (double)(1ull << r);
+        zeros += r == 0;
+    }
+    double m = HLL_M, est = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
+    if (est <= 2.5 * m && zeros)
+        est = m * log(m / zeros);   /* linear counting: exact enough for small counts */
+    return est;
+}
+
+/* Accounts one event of identity <idh> (text <kind>:<id>) to source <s> at <t>. */
+static void src_note(struct ig_engine *e, struct source *s, const struct ig_event *ev, uint64_t idh)
+{
+    uint64_t t = ev->req_time_us, half = e->window_us / 2;
+    if (t >= s->half_start_us + half) {
+        bool gap = t >= s->half_start_us + 2 * half;
+        s->cur ^= 1;
+        unsigned c = s->cur;
+        memset(s->hll[c], 0, HLL_M);
+        s->queries[c] = s->first_id[c] = 0;
+        s->multi[c] = false;
+        if (gap) {               /* a whole window of silence: start afresh */
+            unsigned o = c ^ 1;
+            memset(s->hll[o], 0, HLL_M);
+            s->queries[o] = s->first_id[o] = 0;
+            s->multi[o] = false;
+            s->nsample = 0;
+        }
+        s->half_start_us = t - (t - s->half_start_us) % half;
+    }
+    unsigned c = s->cur;
+    s->queries[c]++;
+    unsigned j = (unsigned)(idh & (HLL_M - 1));
+    uint64_t w = idh >> HLL_P;
+    uint8_t rho = (uint8_t)(w ? __builtin_ctzll(w) + 1 : 64 - HLL_P + 1);
+    if (rho > s->hll[c][j])
+        s->hll[c][j] = rho;
+    if (!s->first_id[c])
+        s->first_id[c] = idh;
+    else if (s->first_id[c] != idh)
+        s->multi[c] = true;
+
+    char text[64];
+    snprintf(text, sizeof text, "%s:%.*s", ig_identity_kind_name(ev->id_kind), 48, ev->client_id);
+    bool known = false;
+    for (uint32_t i = 0; i < s->nsample && !known; i++)
+        known = strcmp(s->sample[i], text) == 0;
+    if (!known && s->nsample < NSAMPLE)
+        memcpy(s->sample[s->nsample++], text, sizeof text);
+}
+
+static bool src_multi(const struct source *s)
+{
+    return s->multi[0] || s->multi[1] ||
+           (s->first_id[0] && s->first_id[1] && s->first_id[0] != s->first_id[1]);
+}
+
+static void src_view(struct ig_engine *e, const struct source *s)
+{
+    struct ig_source_view *v = &e->view;
+    double est = hll_estimate(s->hll[0], s->hll[1]);
+    v->id = s->id;
+    v->kind = (enum ig_identity_kind)s->kind;
+    v->identities = src_multi(s) ? IG_MAX(2u, (uint64_t)(est + 0.5)) : 1;
+    v->queries = s->queries[0] + s->queries[1];
+    v->window_us = e->window_us;
+    v->deferred = s->deferred;
+    v->rotating = v->identities >= e->rot_threshold &&
+                  v->queries <= v->identities * e->rot_max_qpi;
+    v->nsample = s->nsample;
+    for (uint32_t i = 0; i < s->nsample; i++)
+        v->sample[i] = s->sample[i];
+}
+
+/* May source <s> add one more client entry now? A token bucket on the capture clock and a
+ * cap on its live entries: rotation neither evicts other clients nor spends their
+ * detector budgets (each entry's budgets are bounded by the detectors). */
+static bool src_admit(struct ig_engine *e, struct source *s, uint64_t t)
+{
+    if (t > s->refill_us) {
+        s->tokens = IG_MIN((double)e->new_burst, s->tokens + (double)(t - s->refill_us) * e->new_per_us);
+        s->refill_us = t;
+    }
+    if (s->live >= e->src_max_clients || s->tokens < 1.0) {
+        s->deferred++;
+        e->st.clients_deferred++;
+        return false;
+    }
+    s->tokens -= 1.0;
+    return true;
 }
 
 static struct model *model_new(struct ig_engine *e, const char *name, size_t n, uint64_t h)
@@ -342,27 +603,75 @@ static struct model *model_get(struct ig_engine *e, const char *name)
     return e->models[IG_ENGINE_MAX_MODELS];
 }
 
-void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
+static void dispatch(struct ig_engine *e, struct client *c, struct model *m,
+                     const struct ig_event *ev, bool group, const struct ig_source_view *v)
 {
-    e->st.events++;
-    struct client *c = client_get(e, ev);
-    struct model *m = model_get(e, ev->model);
-    if (unlikely(!c || !m)) {
-        for (uint32_t i = 0; i < e->nslots; i++)
-            e->st.observe_errors[i]++;
-        return;
-    }
     c->queries++;
     ig_scratch_reset(&e->scratch);
     for (uint32_t i = 0; i < e->nslots; i++) {
         struct slot *s = &e->slots[i];
-        if (!wanted(s->d->wants, ev->flags) || !s->d->observe)
+        if (!(group ? s->on_group : s->on_client) || !wanted(s->d->wants, ev->flags) || !s->d->observe)
             continue;
         struct ig_call call = { .global = s->global, .client = (uint8_t *)c + s->coff,
                                 .model = m->slices + s->moff, .scratch = &e->scratch,
-                                .emit = &s->emit, .client_queries = c->queries };
+                                .emit = group ? &s->gemit : &s->emit,
+                                .client_queries = c->queries, .source = v, .group = group };
         if (s->d->observe(&call, ev) < 0)
             e->st.observe_errors[i]++;
+    }
+}
+
+void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
+{
+    e->st.events++;
+    struct model *m = model_get(e, ev->model);
+    size_t idlen = strnlen(ev->client_id, IG_CLIENT_ID_MAX - 1);
+    uint8_t tag = (uint8_t)(ev->id_kind & 0x7f);
+    uint64_t h = siphash(e->key, tag, ev->client_id, idlen);
+    struct source *src = ev->group_id[0] ? src_get(e, ev) : NULL;
+    const struct ig_source_view *v = NULL;
+    if (src) {
+        src_note(e, src, ev, h);
+        src_view(e, src);
+        v = &e->view;
+    }
+    struct client *c = client_find(e, tag, ev->client_id, idlen, h);
+    if (!c && (!src || src_admit(e, src, ev->req_time_us))) {
+        c = client_new(e, tag, ev->client_id, idlen, h);
+        if (c && src) {
+            c->src_hash = src->hash;
+            src->live++;
+        }
+    }
+    if (unlikely(!m)) {
+        for (uint32_t i = 0; i < e->nslots; i++)
+            e->st.observe_errors[i]++;
+        return;
+    }
+    if (c)
+        dispatch(e, c, m, ev, false, v);
+    else if (!src)
+        for (uint32_t i = 0; i < e->nslots; i++)
+            e->st.observe_errors[i]++;
+
+    /* The principal group: once a source carries more than one identity, the stream
+     * detectors also see all of its events under its own key, so that rotating identities
+     * (or spreading queries over many keys) sheds nothing. */
+    if (src && src_multi(src)) {
+        struct ig_event gev = *ev;
+        gev.id_kind = ev->group_kind;
+        memcpy(gev.client_id, ev->group_id, sizeof gev.client_id);
+        gev.id_basis = IG_BASIS_SOURCE;
+        size_t gn = strnlen(gev.client_id, IG_CLIENT_ID_MAX - 1);
+        uint8_t gtag = (uint8_t)((ev->group_kind & 0x7f) | TAG_GROUP);
+        uint64_t gh = siphash(e->key, gtag, gev.client_id, gn);
+        struct client *g = client_find(e, gtag, gev.client_id, gn, gh);
+        if (!g)
+            g = client_new(e, gtag, gev.client_id, gn, gh);
+        if (g) {
+            e->st.group_events++;
+            dispatch(e, g, m, &gev, true, v);
+        }
     }
     e->st.scratch_overflows = e->scratch.overflows;
 }
@@ -426,6 +735,10 @@ void ig_engine_free(struct ig_engine *e)
     for (uint32_t k = 0; k <= IG_ENGINE_MAX_MODELS; k++)
         free(e->models[k]);
     free(e->buckets);
+    if (e->sbuckets)
+        while (e->s_head)
+            src_free_one(e, e->s_head);
+    free(e->sbuckets);
     ig_scratch_free(&e->scratch);
     free(e);
 }

@@ -16,6 +16,9 @@ struct ig_engine_stats {
     uint64_t models_overflow;        /* events of models beyond the model table, pooled */
     uint64_t models_memory;          /* bytes of per-model entries (not in memory_used) */
     uint64_t scratch_overflows;      /* scratch allocations refused (detectors saw NULL) */
+    uint64_t sources_active, sources_evicted, sources_memory;   /* stable sources tracked */
+    uint64_t clients_deferred;       /* new identities kept out of the table (per-source rate/cap) */
+    uint64_t group_events, group_findings;   /* events / findings on principal groups' streams */
 };
 
 #define IG_ENGINE_MAX_DETECTORS 64

@@ -19,6 +19,8 @@
     X(leakage_scores) \
     X(evasion_http) \
     X(evasion_payload) \
+    X(identity_spoofing) \
+    X(identity_rotation) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

@@ -56,13 +56,26 @@ struct ig_config {
     uint32_t n_generic_routes;
 
     /* identity.* */
-    char     identity_order[IG_CONFIG_MAX_LIST][16];  /* identity.order: spiffe, jwt, api_key, forwarded, source_ip */
+    char     identity_order[IG_CONFIG_MAX_LIST][16];  /* identity.order: spiffe, jwt, api_key, jwt_unverified, forwarded, source_ip */
     uint32_t n_identity_order;
     char     api_key_headers[IG_CONFIG_MAX_LIST][64]; /* identity.api_key_headers: [x-api-key] */
     uint32_t n_api_key_headers;
     char     identity_secret[256];  /* identity.hash_secret or $INFERGUARD_ID_SECRET */
-    char     trusted_proxies[IG_CONFIG_MAX_LIST][64]; /* identity.trusted_proxies: CIDRs */
+    char     trusted_proxies[IG_CONFIG_MAX_LIST][64]; /* identity.trusted_proxies: [127.0.0.6/32, ::6/128] */
     uint32_t n_trusted_proxies;
+    char     jwt_jwks_file[256];    /* identity.jwt.jwks_file, "" = no verification */
+    char     jwt_issuers[IG_CONFIG_MAX_LIST][128];    /* identity.jwt.issuers, [] = any */
+    uint32_t n_jwt_issuers;
+    char     jwt_audiences[IG_CONFIG_MAX_LIST][128];  /* identity.jwt.audiences, [] = any */
+    uint32_t n_jwt_audiences;
+    uint32_t jwt_leeway_s;          /* identity.jwt.leeway, 60 s (exp/nbf skew) */
+    uint32_t rotation_window_s;     /* identity.rotation.window, 300 s */
+    uint32_t rotation_threshold;    /* identity.rotation.threshold, 32 distinct identities */
+    uint32_t rotation_max_qpi;      /* identity.rotation.max_queries_per_identity, 4 */
+    uint32_t sources_max;           /* identity.sources.max, 16384 stable sources tracked */
+    uint32_t sources_new_per_min;   /* identity.sources.new_clients_per_min, 60 */
+    uint32_t sources_new_burst;     /* identity.sources.new_clients_burst, 32 */
+    uint32_t sources_max_clients;   /* identity.sources.max_clients, 256 live clients per source */
 
     /* detection.* */
     uint32_t clients_max;        /* detection.max_clients, 100000 */

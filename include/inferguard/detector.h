@@ -11,6 +11,25 @@
 #include <inferguard/finding.h>
 #include <inferguard/rules.h>
 
+/* The stable source (principal group) of the event, as the engine counts it. */
+struct ig_source_view {
+    const char *id;              /* group id (ig_event.group_id) */
+    enum ig_identity_kind kind;
+    uint64_t identities;         /* distinct identities seen from it in the window (estimate) */
+    uint64_t queries;            /* its events in the same window */
+    uint64_t window_us;          /* identity.rotation.window */
+    uint64_t deferred;           /* new identities kept out of the client table (rate/cap) */
+    bool rotating;               /* identities >= identity.rotation.threshold and at most
+                                  * identity.rotation.max_queries_per_identity queries each */
+    uint32_t nsample;
+    const char *sample[4];       /* the first identities seen in the window, kind-prefixed */
+};
+
+/* Which streams a detector observes. AUTO: every client; and, when the detector keeps
+ * per-client state (client_size > 0), also the stream of a stable source that carries more
+ * than one identity (the principal group), so rotating identities sheds nothing. */
+enum ig_det_scope { IG_SCOPE_AUTO = 0, IG_SCOPE_CLIENT, IG_SCOPE_GROUP };
+
 struct ig_call {                 /* built by the engine for each call */
     const void        *global;   /* from init(); read-only, shared, swapped on reload */
     void              *client;   /* this detector's slice of the client entry, zeroed, engine-owned */
@@ -18,12 +37,16 @@ struct ig_call {                 /* built by the engine for each call */
     struct ig_scratch *scratch;  /* per worker, reset per event */
     const struct ig_emit *emit;  /* findings out; never blocks */
     uint64_t           client_queries;  /* events seen from this client, this one included */
+    const struct ig_source_view *source; /* the event's stable source, or NULL (none) */
+    bool               group;    /* this call is for the principal group's stream: client is
+                                  * the group's slice and the event's client_id the group id */
 };
 
 struct ig_detector {
     const char *name;            /* "extraction.prada": rules key and finding analytic name */
     uint32_t    wants;           /* IG_EV_* mask: observe() only sees events having all these bits */
     uint32_t    client_size, model_size;   /* bytes of per-client / per-model slice, may be 0 */
+    uint8_t     scope;           /* enum ig_det_scope; 0 = AUTO */
     /* Builds shared read-only state from rules (r may be NULL: defaults). Writes one
      * sentence into err on failure. May leave *global NULL. */
     int  (*init)(const struct ig_rules *r, void **global, char *err, size_t errlen);

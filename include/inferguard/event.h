@@ -25,12 +25,35 @@ enum ig_protocol {
 };
 const char *ig_protocol_name(enum ig_protocol p);   /* "oip_v2", ... never NULL */
 
-/* How the client was identified; order of resolution is configurable (identity.order). */
+/* How the client was identified; order of resolution is configurable (identity.order).
+ * IG_ID_JWT is a token whose signature, issuer, audience and times were checked against
+ * identity.jwt.jwks_file; IG_ID_JWT_UNVERIFIED a token relayed by a trusted proxy that we
+ * could not check (ranks below API keys, never merged with verified ids). */
 enum ig_identity_kind {
     IG_ID_SOURCE_IP = 0, IG_ID_FORWARDED, IG_ID_API_KEY, IG_ID_JWT, IG_ID_SPIFFE,
+    IG_ID_JWT_UNVERIFIED,
     IG_ID__COUNT
 };
 const char *ig_identity_kind_name(enum ig_identity_kind k);  /* "source_ip", "forwarded", ... */
+
+/* What the client identity rests on, so a SIEM can weigh it. */
+enum ig_id_basis {
+    IG_BASIS_NETWORK = 0,      /* the TCP peer's address: cannot be forged, can be rotated */
+    IG_BASIS_FORWARDED,        /* a header written by a trusted proxy (XFCC, XFF, relayed JWT) */
+    IG_BASIS_CREDENTIAL,       /* a credential the server checks (API key, hashed) */
+    IG_BASIS_VERIFIED,         /* a JWT we verified (signature, iss, aud, exp, nbf) */
+    IG_BASIS_SOURCE,           /* the stable source itself (a principal group's stream) */
+    IG_BASIS__COUNT
+};
+const char *ig_id_basis_name(unsigned b);   /* "network", "forwarded", ... never NULL */
+
+/* Identity flags on an event (ig_event.id_flags). */
+enum ig_id_flags {
+    IG_IDF_CLAIMED     = 1u << 0,  /* claimed_id holds a header identity we did not believe */
+    IG_IDF_MESH_SPOOF  = 1u << 1,  /* an untrusted peer sent XFCC (a mesh workload identity) */
+    IG_IDF_JWT_BAD     = 1u << 2,  /* a JWT failed verification (signature, iss, aud, time) */
+    IG_IDF_JWT_EXPIRED = 1u << 3,  /* ... because it had expired or was not yet valid */
+};
 
 struct ig_endpoint {
     uint8_t  family;          /* 4 or 6; 0 = unknown */
@@ -75,6 +98,18 @@ struct ig_event {
 
     enum ig_identity_kind id_kind;
     char     client_id[IG_CLIENT_ID_MAX]; /* opaque, never a raw secret (API keys are hashed) */
+    uint8_t  id_basis;                    /* enum ig_id_basis */
+    uint32_t id_flags;                    /* enum ig_id_flags */
+    /* An identity the request asserted that was not believed (an untrusted peer's XFCC, JWT
+     * or forwarding header; a JWT that failed verification): recorded, never keyed on. */
+    enum ig_identity_kind claimed_kind;
+    char     claimed_id[IG_CLIENT_ID_MAX];   /* "" = none */
+    /* The stable source (principal group): the TCP peer outside a mesh (IPv6: its /64), the
+     * trusted forwarded address or SPIFFE workload behind a trusted proxy. Identities rotated
+     * from one source all share it; the engine counts them and also runs the stream
+     * detectors keyed by it. "" = none (a trusted proxy that forwarded no address). */
+    enum ig_identity_kind group_kind;
+    char     group_id[IG_CLIENT_ID_MAX];
 
     enum ig_protocol protocol;
     char     model[IG_MODEL_NAME_MAX];

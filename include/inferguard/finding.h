@@ -34,6 +34,13 @@ struct ig_finding {
     /* Who and what. Filled from the event by ig_finding_init(); a tick may fill by hand. */
     enum ig_identity_kind id_kind;
     const char *client_id;
+    uint8_t  id_basis;           /* enum ig_id_basis */
+    enum ig_identity_kind claimed_kind;
+    const char *claimed_id;      /* an identity asserted and not believed, or NULL / "" */
+    enum ig_identity_kind group_kind;
+    const char *group_id;        /* the stable source (principal group), or NULL / "" */
+    uint64_t group_identities;   /* > 0: raised on the group's stream; distinct identities */
+    const char *group_sample;    /* ... "N distinct: kind:id, ..." (set by the engine) */
     struct ig_endpoint src, dst;
     const char *model, *model_version;
     const char *method, *route;  /* evidences.api.operation = "METHOD route" */

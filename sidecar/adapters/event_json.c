@@ -58,6 +58,31 @@ void ig_event_to_json(const struct ig_event *ev, struct ig_jsonw *w, bool with_t
     ig_jsonw_str(w, ig_identity_kind_name(ev->id_kind));
     ig_jsonw_key(w, "id");
     ig_jsonw_strn(w, ev->client_id, strnlen(ev->client_id, sizeof ev->client_id));
+    ig_jsonw_key(w, "basis");
+    ig_jsonw_str(w, ig_id_basis_name(ev->id_basis));
+    if (ev->claimed_id[0]) {
+        ig_jsonw_key(w, "claimed_kind");
+        ig_jsonw_str(w, ig_identity_kind_name(ev->claimed_kind));
+        ig_jsonw_key(w, "claimed_id");
+        ig_jsonw_strn(w, ev->claimed_id, strnlen(ev->claimed_id, sizeof ev->claimed_id));
+    }
+    if (ev->group_id[0]) {
+        ig_jsonw_key(w, "source_kind");
+        ig_jsonw_str(w, ig_identity_kind_name(ev->group_kind));
+        ig_jsonw_key(w, "source_id");
+        ig_jsonw_strn(w, ev->group_id, strnlen(ev->group_id, sizeof ev->group_id));
+    }
+    if (ev->id_flags & (IG_IDF_MESH_SPOOF | IG_IDF_JWT_BAD)) {
+        ig_jsonw_key(w, "flags");
+        ig_jsonw_arr_open(w);
+        if (ev->id_flags & IG_IDF_MESH_SPOOF)
+            ig_jsonw_str(w, "mesh_identity_from_untrusted_peer");
+        if (ev->id_flags & IG_IDF_JWT_EXPIRED)
+            ig_jsonw_str(w, "jwt_expired");
+        else if (ev->id_flags & IG_IDF_JWT_BAD)
+            ig_jsonw_str(w, "jwt_invalid");
+        ig_jsonw_arr_close(w);
+    }
     endpoint(w, &ev->src);
     ig_jsonw_obj_close(w);
     ig_jsonw_key(w, "server");

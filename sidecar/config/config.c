@@ -80,14 +80,34 @@ static const struct cfg_key keys[] = {
     NUM("adapters.max_values", FT_U32, max_values, 1, 1u << 28, "values per tensor (rows x features)"),
     NUM("adapters.max_depth", FT_U32, max_depth, 1, 1024, "JSON nesting depth"),
     NUM("adapters.max_string", FT_SIZE32, max_string, 16, 256 * MiB, "longest JSON string (prompts)"),
-    LIST("identity.order", identity_order, n_identity_order, "spiffe|jwt|api_key|forwarded|source_ip", 0,
+    LIST("identity.order", identity_order, n_identity_order,
+         "spiffe|jwt|api_key|jwt_unverified|forwarded|source_ip", 0,
          "identity sources, first match wins"),
     LIST("identity.api_key_headers", api_key_headers, n_api_key_headers, NULL, LIST_LOWER,
          "headers carrying an API key (hashed, never stored)"),
     STR("identity.hash_secret", FT_SECRET, identity_secret, NULL,
         "key for hashing API keys; default $INFERGUARD_ID_SECRET"),
     LIST("identity.trusted_proxies", trusted_proxies, n_trusted_proxies, NULL, LIST_CIDR,
-         "CIDRs whose X-Forwarded-For is believed"),
+         "CIDRs of proxies whose identity headers (XFCC, JWT, XFF) are believed"),
+    STR("identity.jwt.jwks_file", FT_STR, jwt_jwks_file, NULL,
+        "JWKS JSON verifying bearer JWTs (reread when it changes); empty = none verified"),
+    LIST("identity.jwt.issuers", jwt_issuers, n_jwt_issuers, NULL, 0, "accepted iss values; [] = any"),
+    LIST("identity.jwt.audiences", jwt_audiences, n_jwt_audiences, NULL, 0,
+         "accepted aud values; [] = any"),
+    NUM("identity.jwt.leeway", FT_DUR_S, jwt_leeway_s, 0, 86400, "clock skew allowed on exp/nbf"),
+    NUM("identity.rotation.window", FT_DUR_S, rotation_window_s, 10, 86400,
+        "sliding window over which identities per source are counted"),
+    NUM("identity.rotation.threshold", FT_U32, rotation_threshold, 2, 1000000,
+        "distinct identities from one source in the window that raise abuse.identity_rotation"),
+    NUM("identity.rotation.max_queries_per_identity", FT_U32, rotation_max_qpi, 1, 1000000,
+        "... when the source also sent at most this many queries per identity"),
+    NUM("identity.sources.max", FT_U32, sources_max, 16, 16777216, "stable sources tracked; LRU evicted"),
+    NUM("identity.sources.new_clients_per_min", FT_U32, sources_new_per_min, 1, 1000000,
+        "new identities one source may add to the client table per minute"),
+    NUM("identity.sources.new_clients_burst", FT_U32, sources_new_burst, 1, 1000000,
+        "... and at once"),
+    NUM("identity.sources.max_clients", FT_U32, sources_max_clients, 1, 100000000,
+        "live client entries one source may hold"),
     NUM("detection.max_clients", FT_U32, clients_max, 1, 100000000, "clients tracked; LRU evicted"),
     NUM("detection.memcap", FT_SIZE64, clients_memcap, 64 * KiB, 1024 * GiB, "client table memory"),
     NUM("detection.workers", FT_U32, detection_workers, 1, 2,
@@ -136,7 +156,11 @@ static void set_str(char *dst, size_t cap, const char *s)
 void ig_config_defaults(struct ig_config *c)
 {
     static const uint16_t ports[] = { 80, 8000, 8080, 8501, 9000 };
-    static const char *const order[] = { "spiffe", "jwt", "api_key", "forwarded", "source_ip" };
+    static const char *const order[] = { "spiffe", "jwt", "api_key", "jwt_unverified",
+                                         "forwarded", "source_ip" };
+    /* Istio's inbound sidecar connects to the app from 127.0.0.6 (::6 on IPv6): its XFCC is
+     * what tells mesh clients apart, so it is believed out of the box. */
+    static const char *const proxies[] = { "127.0.0.6/32", "::6/128" };
 
     memset(c, 0, sizeof *c);
     c->capture_snaplen = 262144;
@@ -163,6 +187,17 @@ void ig_config_defaults(struct ig_config *c)
     c->n_identity_order = IG_ARRAY_LEN(order);
     set_str(c->api_key_headers[0], sizeof c->api_key_headers[0], "x-api-key");
     c->n_api_key_headers = 1;
+    for (size_t i = 0; i < IG_ARRAY_LEN(proxies); i++)
+        set_str(c->trusted_proxies[i], sizeof c->trusted_proxies[i], proxies[i]);
+    c->n_trusted_proxies = IG_ARRAY_LEN(proxies);
+    c->jwt_leeway_s = 60;
+    c->rotation_window_s = 300;
+    c->rotation_threshold = 32;
+    c->rotation_max_qpi = 4;
+    c->sources_max = 16384;
+    c->sources_new_per_min = 60;
+    c->sources_new_burst = 32;
+    c->sources_max_clients = 256;
     const char *secret = getenv("INFERGUARD_ID_SECRET");
     if (secret)
         set_str(c->identity_secret, sizeof c->identity_secret, secret);
@@ -602,8 +637,23 @@ static void print_value(FILE *out, const struct ig_config *c, const struct cfg_k
         break;
     case FT_LIST:
         fputc('[', out);
-        for (uint32_t i = 0; i < count; i++)
-            fprintf(out, "%s%s", i ? ", " : "", (const char *)base + i * k->size);
+        for (uint32_t i = 0; i < count; i++) {
+            const char *item = (const char *)base + i * k->size;
+            fputs(i ? ", " : "", out);
+            /* Plain when YAML reads it back as is; quoted otherwise (::6/128, URLs). */
+            if (item[0] && strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789._/-") == strlen(item)) {
+                fputs(item, out);
+            } else {
+                fputc('"', out);
+                for (const char *c = item; *c; c++) {
+                    if (*c == '"' || *c == '\\')
+                        fputc('\\', out);
+                    fputc(*c, out);
+                }
+                fputc('"', out);
+            }
+        }
         fputc(']', out);
         break;
     case FT_KV: {

@@ -15,6 +15,11 @@ void ig_finding_init(struct ig_finding *f, const char *analytic, const struct ig
     f->time_us = ev->req_time_us;
     f->id_kind = ev->id_kind;
     f->client_id = ev->client_id;
+    f->id_basis = ev->id_basis;
+    f->claimed_kind = ev->claimed_kind;
+    f->claimed_id = ev->claimed_id;
+    f->group_kind = ev->group_kind;
+    f->group_id = ev->group_id;
     f->src = ev->src;
     f->dst = ev->dst;
     f->model = ev->model;

@@ -27,8 +27,19 @@ const char *ig_identity_kind_name(enum ig_identity_kind k)
         [IG_ID_API_KEY] = "api_key",
         [IG_ID_JWT] = "jwt",
         [IG_ID_SPIFFE] = "spiffe",
+        [IG_ID_JWT_UNVERIFIED] = "jwt_unverified",
     };
     return (unsigned)k < IG_ID__COUNT && names[k] ? names[k] : "unknown";
+}
+
+const char *ig_id_basis_name(unsigned b)
+{
+    static const char *const names[IG_BASIS__COUNT] = {
+        [IG_BASIS_NETWORK] = "network", [IG_BASIS_FORWARDED] = "forwarded",
+        [IG_BASIS_CREDENTIAL] = "credential", [IG_BASIS_VERIFIED] = "verified",
+        [IG_BASIS_SOURCE] = "source",
+    };
+    return b < IG_BASIS__COUNT && names[b] ? names[b] : "unknown";
 }
 
 char *ig_endpoint_ip_str(const struct ig_endpoint *e, char *buf, size_t len)

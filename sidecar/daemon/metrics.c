@@ -130,6 +130,14 @@ static void detection(struct out *o, const struct ig_pipeline_snapshot *s)
     one(o, "inferguard_clients_created_total", C, "Client entries created.", d->engine.clients_created);
     one(o, "inferguard_clients_evicted_total", C, "Clients evicted at detection.max_clients or memcap.",
         d->engine.clients_evicted);
+    one(o, "inferguard_clients_deferred_total", C,
+        "New identities kept out of the client table by their source's admission rate or cap.",
+        d->engine.clients_deferred);
+    one(o, "inferguard_sources_tracked", G, "Stable sources (principal groups) tracked now.",
+        d->engine.sources_active);
+    one(o, "inferguard_group_events_total", C,
+        "Events also observed on a principal group's stream (a source with several identities).",
+        d->engine.group_events);
     one(o, "inferguard_clients_memory_bytes", G, "Client table memory in use.", d->engine.memory_used);
     one(o, "inferguard_models_tracked", G, "Models with detector state now.", d->engine.models_active);
     family(o, "inferguard_drift_reports_total", C, "Drift reports written, by result.");

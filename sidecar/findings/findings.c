@@ -69,10 +69,17 @@ static uint64_t str_hash(uint64_t h, const char *s)
     return (h ^ 0x1f) * 1099511628211ull;
 }
 
+/* Throttling key: the stable source when there is one, so that identities rotated from
+ * one source fold into one finding per analytic and model instead of flooding the sinks. */
+static const char *throttle_who(const struct ig_finding *f)
+{
+    return f->group_id && *f->group_id ? f->group_id : f->client_id;
+}
+
 static uint64_t group_hash(const struct ig_finding *f)
 {
     uint64_t h = 14695981039346656037ull;
-    return str_hash(str_hash(str_hash(h, f->client_id), f->analytic), f->model);
+    return str_hash(str_hash(str_hash(h, throttle_who(f)), f->analytic), f->model);
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -106,6 +113,9 @@ static void group_copy(struct group *g, const struct ig_finding *f)
     for (int i = 0; i < IG_FINDING_MAX_ATTACKS; i++)
         g->f.atlas[i] = keep(g, f->atlas[i]);
     g->f.client_id = keep(g, f->client_id);
+    g->f.claimed_id = keep(g, f->claimed_id);
+    g->f.group_id = keep(g, f->group_id);
+    g->f.group_sample = keep(g, f->group_sample);
     g->f.model = keep(g, f->model);
     g->f.model_version = keep(g, f->model_version);
     g->f.method = keep(g, f->method);
@@ -239,7 +249,7 @@ static int32_t group_find(struct ig_findings *fs, const struct ig_finding *f, ui
 {
     for (int32_t i = fs->buckets[h % fs->nbuckets]; i >= 0; i = fs->groups[i].next) {
         const struct group *g = &fs->groups[i];
-        if (g->hash == h && str_eq(g->f.client_id, f->client_id) &&
+        if (g->hash == h && str_eq(throttle_who(&g->f), throttle_who(f)) &&
             str_eq(g->f.analytic, f->analytic) && str_eq(g->f.model, f->model))
             return i;
     }

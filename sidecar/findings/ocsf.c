@@ -97,6 +97,40 @@ static void user(struct ig_enc *e, const struct ig_finding *f)
     kv_str(e, "uid", f->client_id);
     kv_str(e, "type", ig_identity_kind_name(f->id_kind));
     kv_u64(e, "type_id", 99);   /* Other: the caption is how we identified the client */
+    if (f->group_id && *f->group_id) {
+        /* The stable source the identity came from (principal group). */
+        ig_enc_key(e, "groups");
+        ig_enc_arr_open(e);
+        ig_enc_obj_open(e);
+        kv_str(e, "uid", f->group_id);
+        kv_str(e, "name", "source");
+        kv_str(e, "type", ig_identity_kind_name(f->group_kind));
+        ig_enc_obj_close(e);
+        ig_enc_arr_close(e);
+    }
+    ig_enc_obj_close(e);
+}
+
+/* unmapped.identity: what the actor's identity rests on, what was claimed and not
+ * believed, and for a group's finding the identities it carried. */
+static void identity(struct ig_enc *e, const struct ig_finding *f)
+{
+    ig_enc_key(e, "identity");
+    ig_enc_obj_open(e);
+    kv_str(e, "basis", ig_id_basis_name(f->id_basis));
+    if (f->claimed_id && *f->claimed_id) {
+        kv_str(e, "claimed_kind", ig_identity_kind_name(f->claimed_kind));
+        kv_str(e, "claimed_id", f->claimed_id);
+    }
+    if (f->group_id && *f->group_id) {
+        kv_str(e, "source_kind", ig_identity_kind_name(f->group_kind));
+        kv_str(e, "source_id", f->group_id);
+    }
+    if (f->group_identities) {
+        kv_u64(e, "identities_seen", f->group_identities);
+        if (f->group_sample)
+            kv_str(e, "identities_sample", f->group_sample);
+    }
     ig_enc_obj_close(e);
 }
 
@@ -286,6 +320,8 @@ void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct 
     }
     ig_enc_obj_close(e);
     kv_u64(e, "queries_seen", f->queries_seen);
+    if (f->client_id && *f->client_id)
+        identity(e, f);
     if (f->remediation)
         kv_str(e, "remediation", f->remediation);
     if (env->pod[0] || env->ns[0] || env->node[0] || env->container[0]) {

@@ -10,13 +10,12 @@
 #include <string.h>
 #include <strings.h>
 
-#define JWT_PAYLOAD_MAX 4096   /* decoded; bigger tokens are treated as opaque keys */
-#define CLAIM_MAX 256
 #define XFF_MAX_HOPS 32
 
 static const char *const order_names[IG_ID__COUNT] = {
     [IG_ID_SOURCE_IP] = "source_ip", [IG_ID_FORWARDED] = "forwarded",
     [IG_ID_API_KEY] = "api_key", [IG_ID_JWT] = "jwt", [IG_ID_SPIFFE] = "spiffe",
+    [IG_ID_JWT_UNVERIFIED] = "jwt_unverified",
 };
 
 /* ---- small text helpers ------------------------------------------------------------- */
@@ -185,7 +184,7 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
                 k = j;
         if (k < 0) {
             snprintf(err, errlen, "identity.order: unknown resolver '%s' (spiffe, jwt, "
-                     "api_key, forwarded, source_ip)", c->identity_order[i]);
+                     "api_key, jwt_unverified, forwarded, source_ip)", c->identity_order[i]);
             return IG_ECONF;
         }
         if (!seen[k] && ic->n_order < IG_IDENTITY_MAX_ORDER) {
@@ -195,7 +194,8 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
     }
     if (c->n_identity_order == 0) {
         static const enum ig_identity_kind dflt[] = { IG_ID_SPIFFE, IG_ID_JWT, IG_ID_API_KEY,
-                                                      IG_ID_FORWARDED, IG_ID_SOURCE_IP };
+                                                      IG_ID_JWT_UNVERIFIED, IG_ID_FORWARDED,
+                                                      IG_ID_SOURCE_IP };
         memcpy(ic->order, dflt, sizeof(dflt));
         ic->n_order = IG_ARRAY_LEN(dflt);
     }
@@ -216,6 +216,16 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
         ic->n_proxies++;
     }
 
+    for (uint32_t i = 0; i < c->n_jwt_issuers && i < IG_CONFIG_MAX_LIST; i++)
+        snprintf(ic->jwt.issuers[ic->jwt.n_issuers++], sizeof ic->jwt.issuers[0], "%s",
+                 c->jwt_issuers[i]);
+    for (uint32_t i = 0; i < c->n_jwt_audiences && i < IG_CONFIG_MAX_LIST; i++)
+        snprintf(ic->jwt.audiences[ic->jwt.n_audiences++], sizeof ic->jwt.audiences[0], "%s",
+                 c->jwt_audiences[i]);
+    ic->jwt.leeway_us = (uint64_t)c->jwt_leeway_s * 1000000u;
+    if (c->jwt_jwks_file[0] && !(ic->jwks = ig_jwks_file_open(c->jwt_jwks_file, err, errlen)))
+        return IG_ECONF;
+
     const char *secret = c->identity_secret;
     if (!secret[0])
         secret = getenv("INFERGUARD_ID_SECRET");
@@ -228,6 +238,7 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
         if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
             snprintf(err, errlen, "identity: cannot draw a random hash secret; set "
                      "identity.hash_secret or INFERGUARD_ID_SECRET");
+            ig_identity_cfg_free(ic);
             return IG_ECONF;
         }
         ig_hmac_sha256_key(&ic->key, rnd, sizeof rnd);
@@ -239,16 +250,23 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
     return IG_OK;
 }
 
+void ig_identity_cfg_free(struct ig_identity_cfg *ic)
+{
+    ig_jwks_file_free(ic->jwks);
+    ic->jwks = NULL;
+}
+
 /* ---- spiffe: x-forwarded-client-cert -------------------------------------------------- */
 
 /* XFCC is "elem,elem,..." with elem "Key=value;Key=value"; values may be double-quoted
  * (and then contain , ; =, with \" escapes). The last element is the hop nearest to us. */
-static bool resolve_spiffe(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
-                           struct ig_event *ev)
+/* Returns 0 without an XFCC header, 1 with one that names no spiffe URI, 2 with the URI in
+ * uri (NUL-terminated, *un bytes). */
+static int xfcc_uri(const struct ig_http_txn *t, char *uri, size_t cap, size_t *un)
 {
     const struct ig_span *h = header_first(t, "x-forwarded-client-cert");
     if (!h || !h->n)
-        return false;
+        return 0;
     const uint8_t *p = h->p, *end = h->p + h->n;
 
     /* Find the start of the last element, honouring quotes. */
@@ -299,255 +317,17 @@ static bool resolve_spiffe(const struct ig_identity_cfg *ic, const struct ig_htt
         if (span_ieq(key, "URI") && !overflow && vn > 9 && strncmp(val, "spiffe://", 9) == 0) {
             while (vn && (val[vn - 1] == ' ' || val[vn - 1] == '\t'))
                 vn--;
-            set_id(ic, ev, IG_ID_SPIFFE, val, vn);
-            return true;
+            vn = IG_MIN(vn, cap - 1);
+            memcpy(uri, val, vn);
+            uri[vn] = '\0';
+            *un = vn;
+            return 2;
         }
     }
-    return false;
+    return 1;
 }
 
 /* ---- jwt ------------------------------------------------------------------------------ */
-
-static int b64_val(uint8_t c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-' || c == '+') return 62;
-    if (c == '_' || c == '/') return 63;
-    return -1;
-}
-
-/* base64url (padding optional). Returns the decoded length, or -1. */
-static long b64url_decode(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
-{
-    while (n && p[n - 1] == '=')
-        n--;
-    if (n % 4 == 1)
-        return -1;
-    size_t o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = b64_val(p[i]);
-        if (v < 0)
-            return -1;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o >= cap)
-                return -1;
-            out[o++] = (uint8_t)(acc >> bits);
-        }
-    }
-    return (long)o;
-}
-
-static const uint8_t *json_ws(const uint8_t *s, const uint8_t *e)
-{
-    while (s < e && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
-        s++;
-    return s;
-}
-
-static size_t utf8_put(uint32_t cp, char *o)
-{
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xc0 | cp >> 6); o[1] = (char)(0x80 | (cp & 63)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 63));
-        o[2] = (char)(0x80 | (cp & 63)); return 3;
-    }
-    o[0] = (char)(0xf0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 63));
-    o[2] = (char)(0x80 | ((cp >> 6) & 63)); o[3] = (char)(0x80 | (cp & 63));
-    return 4;
-}
-
-static int hex4(const uint8_t *s, const uint8_t *e, uint32_t *v)
-{
-    if (e - s < 4)
-        return -1;
-    *v = 0;
-    for (int i = 0; i < 4; i++) {
-        uint8_t c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0)
-            return -1;
-        *v = *v << 4 | (uint32_t)d;
-    }
-    return 0;
-}
-
-/* Parses the JSON string at *ps (on the opening quote), decoding escapes into out (when not
- * NULL). Returns the decoded length or -1 (malformed, or longer than cap). */
-static long json_str(const uint8_t **ps, const uint8_t *e, char *out, size_t cap)
-{
-    const uint8_t *s = *ps + 1;
-    size_t o = 0;
-    char tmp[4];
-    while (s < e && *s != '"') {
-        const char *add = (const char *)s;
-        size_t an = 1;
-        if (*s < 0x20)
-            return -1;
-        if (*s == '\\') {
-            if (++s >= e)
-                return -1;
-            switch (*s) {
-            case '"': case '\\': case '/': add = (const char *)s; break;
-            case 'b': add = "\b"; break;
-            case 'f': add = "\f"; break;
-            case 'n': add = "\n"; break;
-            case 'r': add = "\r"; break;
-            case 't': add = "\t"; break;
-            case 'u': {
-                uint32_t cp, lo;
-                if (hex4(s + 1, e, &cp))
-                    return -1;
-                s += 4;
-                if (cp >= 0xd800 && cp < 0xdc00) {
-                    if (e - s < 7 || s[1] != '\\' || s[2] != 'u' || hex4(s + 3, e, &lo) ||
-                        lo < 0xdc00 || lo > 0xdfff)
-                        return -1;
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                    s += 6;
-                } else if (cp >= 0xdc00 && cp < 0xe000) {
-                    return -1;
-                }
-                an = utf8_put(cp, tmp);
-                add = tmp;
-                break;
-            }
-            default: return -1;
-            }
-        }
-        if (out) {
-            if (o + an > cap)
-                return -1;
-            memcpy(out + o, add, an);
-        }
-        o += an;
-        s++;
-    }
-    if (s >= e)
-        return -1;
-    *ps = s + 1;
-    return (long)o;
-}
-
-/* Skips one JSON value (not validated beyond structure). Returns the end or NULL. */
-static const uint8_t *json_skip(const uint8_t *s, const uint8_t *e)
-{
-    int depth = 0;
-    do {
-        s = json_ws(s, e);
-        if (s >= e)
-            return NULL;
-        if (*s == '"') {
-            if (json_str(&s, e, NULL, 0) < 0)
-                return NULL;
-        } else if (*s == '{' || *s == '[') {
-            if (++depth > 64)
-                return NULL;
-            s++;
-        } else if (*s == '}' || *s == ']') {
-            if (--depth < 0)
-                return NULL;
-            s++;
-        } else if (*s == ',' || *s == ':') {
-            if (depth == 0)
-                return NULL;
-            s++;
-        } else {
-            const uint8_t *b = s;
-            while (s < e && *s != ',' && *s != '}' && *s != ']' && *s != ' ' &&
-                   *s != '\t' && *s != '\n' && *s != '\r' && *s != '"' && *s != ':')
-                s++;
-            if (s == b)
-                return NULL;
-        }
-    } while (depth > 0);
-    return s;
-}
-
-/* Reads the top-level string members "sub" and "iss" of a JSON object. */
-static bool jwt_claims(const uint8_t *p, size_t n, char *sub, long *subn, char *iss, long *issn)
-{
-    const uint8_t *s = json_ws(p, p + n), *e = p + n;
-    *subn = *issn = -1;
-    if (s >= e || *s != '{')
-        return false;
-    s = json_ws(s + 1, e);
-    if (s < e && *s == '}')
-        return false;
-    for (;;) {
-        char key[8];
-        if (s >= e || *s != '"')
-            return false;
-        long kn = json_str(&s, e, key, sizeof(key));
-        if (kn < 0) {
-            /* A key longer than ours cannot be sub/iss: skip it. */
-            if (!(s = json_skip(s, e)))
-                return false;
-        }
-        s = json_ws(s, e);
-        if (s >= e || *s != ':')
-            return false;
-        s = json_ws(s + 1, e);
-        bool is_sub = kn == 3 && memcmp(key, "sub", 3) == 0;
-        bool is_iss = kn == 3 && memcmp(key, "iss", 3) == 0;
-        if ((is_sub || is_iss) && s < e && *s == '"') {
-            long vn = json_str(&s, e, is_sub ? sub : iss, CLAIM_MAX);
-            if (vn < 0)
-                return false;
-            *(is_sub ? subn : issn) = vn;
-        } else if (!(s = json_skip(s, e))) {
-            return false;
-        }
-        s = json_ws(s, e);
-        if (s < e && *s == ',') {
-            s = json_ws(s + 1, e);
-            continue;
-        }
-        if (s < e && *s == '}')
-            break;
-        return false;
-    }
-    return *subn > 0;
-}
-
-/* Bearer token -> "iss|sub". Returns the id length, or -1 when <tok> is not a JWT with a
- * usable sub claim. The signature is not verified: a passive observer has no keys. */
-static long jwt_id(struct ig_span tok, char *out, size_t cap)
-{
-    const uint8_t *d1 = memchr(tok.p, '.', tok.n);
-    if (!d1)
-        return -1;
-    const uint8_t *pl = d1 + 1, *end = tok.p + tok.n;
-    const uint8_t *d2 = memchr(pl, '.', (size_t)(end - pl));
-    if (!d2 || d1 == tok.p || memchr(d2 + 1, '.', (size_t)(end - d2 - 1)))
-        return -1;
-    uint8_t payload[JWT_PAYLOAD_MAX];
-    long n = b64url_decode(pl, (size_t)(d2 - pl), payload, sizeof(payload));
-    if (n <= 0)
-        return -1;
-    char sub[CLAIM_MAX], iss[CLAIM_MAX];
-    long subn, issn;
-    if (!jwt_claims(payload, (size_t)n, sub, &subn, iss, &issn))
-        return -1;
-    size_t o = 0;
-    if (issn > 0) {
-        memcpy(out, iss, (size_t)issn);
-        o = (size_t)issn;
-        out[o++] = '|';
-    }
-    if (o + (size_t)subn > cap)
-        return -1;
-    memcpy(out + o, sub, (size_t)subn);
-    return (long)(o + (size_t)subn);
-}
 
 /* Splits "Scheme credentials". */
 static bool auth_split(const struct ig_span *h, struct ig_span *scheme, struct ig_span *cred)
@@ -561,19 +341,11 @@ static bool auth_split(const struct ig_span *h, struct ig_span *scheme, struct i
     return cred->n > 0;
 }
 
-static bool resolve_jwt(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
-                        struct ig_event *ev)
+static bool bearer(const struct ig_http_txn *t, struct ig_span *tok)
 {
     const struct ig_span *h = header_first(t, "authorization");
-    struct ig_span scheme, cred;
-    if (!h || !auth_split(h, &scheme, &cred) || !span_ieq(scheme, "bearer"))
-        return false;
-    char id[2 * CLAIM_MAX + 1];
-    long n = jwt_id(cred, id, sizeof(id));
-    if (n <= 0)
-        return false;
-    set_id(ic, ev, IG_ID_JWT, id, (size_t)n);
-    return true;
+    struct ig_span scheme;
+    return h && auth_split(h, &scheme, tok) && span_ieq(scheme, "bearer");
 }
 
 /* ---- api keys ------------------------------------------------------------------------- */
@@ -586,10 +358,11 @@ static void set_key_id(const struct ig_identity_cfg *ic, struct ig_event *ev, st
     memcpy(id, "key:", 4);
     hex16(md, id + 4);
     set_id(ic, ev, IG_ID_API_KEY, id, 20);
+    ev->id_basis = IG_BASIS_CREDENTIAL;
 }
 
 static bool resolve_api_key(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
-                            struct ig_event *ev)
+                            struct ig_event *ev, bool is_jwt)
 {
     /* Dedicated key headers first: configured names are the operator's explicit intent. */
     for (uint32_t i = 0; i < ic->n_key_headers + 2; i++) {
@@ -608,11 +381,8 @@ static bool resolve_api_key(const struct ig_identity_cfg *ic, const struct ig_ht
     struct ig_span scheme, cred;
     if (!h || !auth_split(h, &scheme, &cred))
         return false;
-    if (span_ieq(scheme, "bearer")) {
-        char id[2 * CLAIM_MAX + 1];
-        if (jwt_id(cred, id, sizeof(id)) > 0)
-            return false;   /* a JWT with a subject is a user, not a key */
-    }
+    if (span_ieq(scheme, "bearer") && is_jwt)
+        return false;   /* a JWT with a subject is a user, not a key */
     set_key_id(ic, ev, cred);
     return true;
 }
@@ -666,15 +436,15 @@ static void set_ip_id(const struct ig_identity_cfg *ic, struct ig_event *ev,
     set_id(ic, ev, kind, buf, strlen(buf));
 }
 
-static bool resolve_forwarded(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
-                              struct ig_event *ev)
+/* The client address a trusted proxy forwarded: X-Forwarded-For (first untrusted hop from
+ * the right), else X-Real-IP, else X-Envoy-External-Address. The caller checks that the
+ * TCP peer is trusted: anyone can write these headers. */
+static bool forwarded_addr(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
+                           uint8_t *fam, uint8_t addr[16])
 {
-    if (!is_trusted(ic, t->client.family, t->client.addr))
-        return false;   /* anyone can write these headers; only our proxies are believed */
-
     /* Every X-Forwarded-For header, in order, as one list; keep the rightmost hops. */
     struct ig_span hops[XFF_MAX_HOPS];
-    uint32_t nh = 0, total = 0, i = 0;
+    uint32_t nh, total = 0, i = 0;
     const struct ig_span *h;
     while ((h = header_next(t, "x-forwarded-for", &i))) {
         const uint8_t *s = h->p, *e = h->p + h->n;
@@ -687,46 +457,162 @@ static bool resolve_forwarded(const struct ig_identity_cfg *ic, const struct ig_
         }
     }
     nh = IG_MIN(total, XFF_MAX_HOPS);
-    uint8_t fam, addr[16];
     for (uint32_t k = 0; k < nh; k++) {
         struct ig_span hop = hops[(total - 1 - k) % XFF_MAX_HOPS];
-        if (!parse_hop(hop, &fam, addr))
+        if (!parse_hop(hop, fam, addr))
             break;   /* garbage in the chain: nothing left of it can be trusted */
-        if (!is_trusted(ic, fam, addr) || k == total - 1) {
-            set_ip_id(ic, ev, IG_ID_FORWARDED, fam, addr);
+        if (!is_trusted(ic, *fam, addr) || k == total - 1)
             return true;
-        }
     }
     static const char *const single[] = { "x-real-ip", "x-envoy-external-address" };
     for (size_t k = 0; k < IG_ARRAY_LEN(single); k++) {
         h = header_first(t, single[k]);
-        if (h && parse_hop(*h, &fam, addr)) {
-            set_ip_id(ic, ev, IG_ID_FORWARDED, fam, addr);
+        if (h && parse_hop(*h, fam, addr))
             return true;
-        }
     }
     return false;
 }
 
 /* ---- resolve -------------------------------------------------------------------------- */
 
+/* A source address as a group id: IPv4 as is, IPv6 as its /64 (one host is handed a whole
+ * /64 and can rotate through it for free, RFC 8981). */
+static void set_group_ip(struct ig_event *ev, enum ig_identity_kind kind, uint8_t family,
+                         const uint8_t *addr)
+{
+    char buf[INET6_ADDRSTRLEN + 4];
+    ev->group_kind = kind;
+    if (family == 4) {
+        inet_ntop(AF_INET, addr, buf, sizeof buf);
+    } else if (family == 6) {
+        static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+        if (memcmp(addr, v4mapped, 12) == 0) {
+            inet_ntop(AF_INET, addr + 12, buf, sizeof buf);
+        } else {
+            uint8_t net[16] = { 0 };
+            memcpy(net, addr, 8);
+            inet_ntop(AF_INET6, net, buf, sizeof buf);
+            strcat(buf, "/64");
+        }
+    } else {
+        snprintf(buf, sizeof buf, "unknown");
+    }
+    snprintf(ev->group_id, sizeof ev->group_id, "%s", buf);
+}
+
+static void set_group_text(struct ig_event *ev, enum ig_identity_kind kind, const char *p, size_t n)
+{
+    ev->group_kind = kind;
+    n = IG_MIN(n, sizeof ev->group_id - 1);
+    memcpy(ev->group_id, p, n);
+    ev->group_id[n] = '\0';
+}
+
+/* Records the first identity we did not believe (the highest ranked is the most telling). */
+static void claim(struct ig_event *ev, enum ig_identity_kind kind, const char *id, size_t n)
+{
+    if (ev->id_flags & IG_IDF_CLAIMED)
+        return;
+    ev->id_flags |= IG_IDF_CLAIMED;
+    ev->claimed_kind = kind;
+    n = IG_MIN(n, sizeof ev->claimed_id - 1);
+    memcpy(ev->claimed_id, id, n);
+    ev->claimed_id[n] = '\0';
+}
+
 void ig_identity_resolve(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
                          struct ig_event *ev)
 {
+    bool trusted = is_trusted(ic, t->client.family, t->client.addr);
+
+    /* Every header identity is looked at once, whatever the order, so that what was not
+     * believed is recorded and the stable source is known. */
+    char uri[IG_CLIENT_ID_MAX * 2];
+    size_t un = 0;
+    int xfcc = xfcc_uri(t, uri, sizeof uri, &un);
+    uint8_t ffam = 0, faddr[16];
+    bool fwd = trusted && forwarded_addr(ic, t, &ffam, faddr);
+
+    struct ig_span tok;
+    char jid[IG_JWT_ID_MAX];
+    size_t jn = 0;
+    enum ig_jwt_status js = IG_JWT_NOT_JWT;
+    const struct ig_jwks *ks = ig_jwks_file_get(ic->jwks);
+    if (bearer(t, &tok))
+        js = ig_jwt_check(ks, &ic->jwt, tok, t->req_time_us, jid, sizeof jid, &jn);
+    if (js == IG_JWT_INVALID || js == IG_JWT_EXPIRED || (js == IG_JWT_UNVERIFIABLE && ic->jwks))
+        ev->id_flags |= IG_IDF_JWT_BAD | (js == IG_JWT_EXPIRED ? IG_IDF_JWT_EXPIRED : 0);
+
+    /* The stable source: the peer outside a mesh; behind a trusted proxy the address it
+     * forwarded, else the workload it authenticated, else none. */
+    if (!trusted)
+        set_group_ip(ev, IG_ID_SOURCE_IP, t->client.family, t->client.addr);
+    else if (fwd)
+        set_group_ip(ev, IG_ID_FORWARDED, ffam, faddr);
+    else if (xfcc == 2)
+        set_group_text(ev, IG_ID_SPIFFE, uri, un);
+
+    if (xfcc && !trusted) {
+        /* A mesh identity from outside the mesh: a spoof, or a misconfigured proxy. */
+        ev->id_flags |= IG_IDF_MESH_SPOOF;
+        if (xfcc == 2)
+            claim(ev, IG_ID_SPIFFE, uri, un);
+        else
+            claim(ev, IG_ID_SPIFFE, "xfcc", 4);
+    }
+
     for (uint32_t i = 0; i < ic->n_order; i++) {
         bool ok = false;
         switch (ic->order[i]) {
-        case IG_ID_SPIFFE:    ok = resolve_spiffe(ic, t, ev); break;
-        case IG_ID_JWT:       ok = resolve_jwt(ic, t, ev); break;
-        case IG_ID_API_KEY:   ok = resolve_api_key(ic, t, ev); break;
-        case IG_ID_FORWARDED: ok = resolve_forwarded(ic, t, ev); break;
+        case IG_ID_SPIFFE:
+            if ((ok = xfcc == 2 && trusted)) {
+                set_id(ic, ev, IG_ID_SPIFFE, uri, un);
+                ev->id_basis = IG_BASIS_FORWARDED;
+            }
+            break;
+        case IG_ID_JWT:
+            /* Verified: believed from any peer, the signature is the proof. */
+            if ((ok = js == IG_JWT_VERIFIED)) {
+                set_id(ic, ev, IG_ID_JWT, jid, jn);
+                ev->id_basis = IG_BASIS_VERIFIED;
+            }
+            break;
+        case IG_ID_API_KEY:
+            ok = resolve_api_key(ic, t, ev, js != IG_JWT_NOT_JWT);
+            break;
+        case IG_ID_JWT_UNVERIFIED:
+            /* Relayed by a trusted proxy (which may have checked it) and not checkable here.
+             * A token that failed our check, or any token while we hold keys, is not. */
+            if (js != IG_JWT_UNVERIFIABLE || ic->jwks || !trusted)
+                break;
+            set_id(ic, ev, IG_ID_JWT_UNVERIFIED, jid, jn);
+            ev->id_basis = IG_BASIS_FORWARDED;
+            ok = true;
+            break;
+        case IG_ID_FORWARDED:
+            if ((ok = fwd)) {
+                set_ip_id(ic, ev, IG_ID_FORWARDED, ffam, faddr);
+                ev->id_basis = IG_BASIS_FORWARDED;
+            }
+            break;
         case IG_ID_SOURCE_IP: /* always succeeds: resolvers after it are never reached */
         case IG_ID__COUNT: break;
         }
-        if (ic->order[i] == IG_ID_SOURCE_IP)
+        if (ok || ic->order[i] == IG_ID_SOURCE_IP)
             break;
-        if (ok)
-            return;
     }
-    set_ip_id(ic, ev, IG_ID_SOURCE_IP, t->client.family, t->client.addr);
+    if (!ev->client_id[0]) {
+        set_ip_id(ic, ev, IG_ID_SOURCE_IP, t->client.family, t->client.addr);
+        ev->id_basis = IG_BASIS_NETWORK;
+    }
+
+    /* What was asserted and not keyed on: a JWT (unverified from an untrusted peer, or
+     * failing verification), and forwarding headers from an untrusted peer. */
+    if (jn && ev->id_kind != IG_ID_JWT && ev->id_kind != IG_ID_JWT_UNVERIFIED && js != IG_JWT_NOT_JWT)
+        claim(ev, js == IG_JWT_VERIFIED ? IG_ID_JWT : IG_ID_JWT_UNVERIFIED, jid, jn);
+    if (!trusted && forwarded_addr(ic, t, &ffam, faddr)) {
+        char buf[INET6_ADDRSTRLEN];
+        inet_ntop(ffam == 4 ? AF_INET : AF_INET6, faddr, buf, sizeof buf);
+        claim(ev, IG_ID_FORWARDED, buf, strlen(buf));
+    }
 }

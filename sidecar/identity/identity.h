@@ -1,23 +1,28 @@
 /* Client identity: who sent a request, as production traffic identifies it. Behind a mesh
  * every request arrives from the local proxy (Istio: 127.0.0.6), so the TCP peer alone says
  * nothing; the resolvers below are tried in a configurable order and the first that yields
- * an identity wins:
- *   spiffe     Envoy x-forwarded-client-cert, URI=spiffe://... of the last (nearest) element
- *   jwt        Authorization: Bearer <JWT>: payload base64url-decoded, NOT verified;
- *              id "iss|sub" (or "sub" without iss)
- *   api_key    Authorization: Bearer <non-JWT> | Basic | ApiKey | ..., x-api-key, api-key and
- *              configured header names: id "key:" + 16 hex of HMAC-SHA256(secret, key);
- *              the raw key is never stored, logged or emitted
- *   forwarded  X-Forwarded-For (first untrusted hop from the right), X-Real-IP,
- *              X-Envoy-External-Address; only when the TCP peer is a trusted proxy
- *   source_ip  the TCP peer's address (always the last resort)
- * Config-built, read-only state: build once, share between workers. */
+ * an identity wins. Headers anyone can write are believed only from identity.trusted_proxies;
+ * from any other peer they are recorded as claimed (ig_event.claimed_id), never keyed on.
+ *   spiffe          Envoy x-forwarded-client-cert, URI=spiffe://... of the last (nearest)
+ *                   element; trusted proxies only (else claimed, and flagged as a spoof)
+ *   jwt             Authorization: Bearer <JWT> verified against identity.jwt.jwks_file
+ *                   (signature, iss, aud, exp, nbf); any peer: the signature is the proof
+ *   api_key         Authorization: Bearer <non-JWT> | Basic | ApiKey | ..., x-api-key, api-key
+ *                   and configured header names: id "key:" + 16 hex of HMAC-SHA256(secret,
+ *                   key); the raw key is never stored, logged or emitted; any peer
+ *   jwt_unverified  a JWT we could not verify (no JWKS, unknown kid), relayed by a trusted
+ *                   proxy; id "iss|sub". A JWT that failed verification is never an identity.
+ *   forwarded       X-Forwarded-For (first untrusted hop from the right), X-Real-IP,
+ *                   X-Envoy-External-Address; trusted proxies only
+ *   source_ip       the TCP peer's address (always the last resort)
+ * The event also gets its stable source (group_id, see event.h). */
 #ifndef IG_IDENTITY_H
 #define IG_IDENTITY_H
 
 #include <inferguard/http.h>
 #include <inferguard/config.h>
 #include "core/hmac_sha256.h"
+#include "identity/jwt.h"
 
 #define IG_IDENTITY_MAX_ORDER 8
 
@@ -36,6 +41,9 @@ struct ig_identity_cfg {
     bool     secret_random;  /* no secret configured: ids are stable only within one run */
     struct ig_cidr proxies[IG_CONFIG_MAX_LIST];
     uint32_t n_proxies;
+    struct ig_jwt_policy jwt;           /* iss/aud allow lists, leeway */
+    struct ig_jwks_file *jwks;          /* NULL = no JWKS configured; reread when it changes
+                                         * (by the one parsing thread that resolves) */
 };
 
 /* Builds <ic> from identity.* of <c>; the secret comes from identity.hash_secret, else from
@@ -43,9 +51,11 @@ struct ig_identity_cfg {
  * IG_ECONF with one sentence in err (unknown order name, bad CIDR). */
 int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
                          char *err, size_t errlen);
+void ig_identity_cfg_free(struct ig_identity_cfg *ic);
 
-/* Sets ev->id_kind and ev->client_id for transaction <t>. Never fails: falls back to the
- * TCP peer's address. Reads only headers and t->client; allocates nothing. */
+/* Sets the identity fields of <ev> (id_kind, client_id, id_basis, id_flags, claimed_*,
+ * group_*) for transaction <t>. Never fails: falls back to the TCP peer's address. Reads
+ * only headers, t->client and t->req_time_us (the capture clock, for exp/nbf). */
 void ig_identity_resolve(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
                          struct ig_event *ev);
 

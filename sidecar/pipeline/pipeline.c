@@ -366,5 +366,6 @@ void ig_pipeline_free(struct ig_pipeline *p)
     ig_handoff_free(p);
     ig_jsonw_free(&p->events_json);
     ig_scratch_free(&p->scratch);
+    ig_identity_cfg_free(&p->identity);
     free(p);
 }

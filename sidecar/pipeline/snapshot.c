@@ -31,6 +31,10 @@ static void add_counters(struct ig_engine_stats *dst, const char **names, size_t
     dst->clients_evicted += src->clients_evicted;
     dst->models_overflow += src->models_overflow;
     dst->scratch_overflows += src->scratch_overflows;
+    dst->clients_deferred += src->clients_deferred;
+    dst->group_events += src->group_events;
+    dst->group_findings += src->group_findings;
+    dst->sources_evicted += src->sources_evicted;
     for (size_t i = 0; i < src_n; i++) {
         int k = name_slot(names, n, src_names[i]);
         if (k < 0)

@@ -125,6 +125,10 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
             U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
     fprintf(out, "  rules       %s, sha256 %s\n", p->rules_origin,
             p->rules_sha256[0] ? p->rules_sha256 : "- (detector defaults)");
+    fprintf(out, "  sources     %llu tracked, %llu evicted; %llu new identities deferred by "
+                 "their source's rate or cap; %llu events, %llu findings on group streams\n",
+            U(e->sources_active), U(e->sources_evicted), U(e->clients_deferred),
+            U(e->group_events), U(e->group_findings));
     struct ig_hs_cache_stats hc;
     ig_hs_cache_stats(&hc);
     if (hc.hits + hc.misses) {

@@ -260,7 +260,9 @@ static void test_capture_events(void **state)
             assert_true(lv[0] == 0 && lv[1] == 2);
             seen |= 1;
         } else if (strcmp(route, "/v1/chat/completions") == 0) {
-            expect_str(ev, "client.kind", "jwt");
+            /* Relayed by the trusted proxy, no JWKS configured: unverified. */
+            expect_str(ev, "client.kind", "jwt_unverified");
+            expect_str(ev, "client.basis", "forwarded");
             expect_str(ev, "client.id", "https://idp.example|user-42");
             expect_str(ev, "completion", "The capital of France is \"Paris\".");
             expect_str(ev, "prompt", "user: What is the capital of France?");

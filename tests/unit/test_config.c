@@ -57,13 +57,20 @@ static void test_defaults(void **state)
     assert_int_equal(c->max_values, 4194304);
     assert_int_equal(c->max_depth, 64);
     assert_int_equal(c->max_string, 1u << 20);
-    assert_int_equal(c->n_identity_order, 5);
+    assert_int_equal(c->n_identity_order, 6);
     assert_string_equal(c->identity_order[0], "spiffe");
-    assert_string_equal(c->identity_order[4], "source_ip");
+    assert_string_equal(c->identity_order[3], "jwt_unverified");
+    assert_string_equal(c->identity_order[5], "source_ip");
+    /* Istio's inbound proxy address is trusted out of the box. */
+    assert_int_equal(c->n_trusted_proxies, 2);
+    assert_string_equal(c->trusted_proxies[0], "127.0.0.6/32");
+    assert_string_equal(c->trusted_proxies[1], "::6/128");
+    assert_int_equal(c->jwt_leeway_s, 60);
+    assert_int_equal(c->rotation_threshold, 32);
     assert_int_equal(c->n_api_key_headers, 1);
     assert_string_equal(c->api_key_headers[0], "x-api-key");
     assert_string_equal(c->identity_secret, "");
-    assert_int_equal(c->n_trusted_proxies, 0);
+    assert_int_equal(c->n_trusted_proxies, 2);
     assert_int_equal(c->clients_max, 100000);
     assert_int_equal(c->clients_memcap, 512ull << 20);
     assert_string_equal(c->findings_encoding, "json");
@@ -172,7 +179,7 @@ static void test_range_and_type_errors(void **state)
     expect_error("flow.memcap: 12XB\n", "flow.memcap: '12XB' is not a size");
     expect_error("capture.ports: [80, 70000]\n", "cfg.yaml:1: capture.ports: '70000' is not a port");
     expect_error("capture.ports: 80\n", "capture.ports: expected a list");
-    expect_error("identity.order: [jwt, cookie]\n", "'cookie' is not one of spiffe|jwt|api_key|forwarded|source_ip");
+    expect_error("identity.order: [jwt, cookie]\n", "'cookie' is not one of spiffe|jwt|api_key|jwt_unverified|forwarded|source_ip");
     expect_error("identity.trusted_proxies: [10.0.0.0/33]\n", "'10.0.0.0/33' is not an address or CIDR");
     expect_error("findings.encoding: xml\n", "findings.encoding: 'xml' is not one of json|msgpack");
     expect_error("kafka.properties: [a, b]\n", "kafka.properties: expected a map");
@@ -237,7 +244,7 @@ static void test_print_defaults(void **state)
     fclose(f);
     const char *want[] = { "capture.snaplen: 262144", "capture.ports: [80, 8000, 8080, 8501, 9000]",
                            "flow.idle_timeout: 2m", "flow.memcap: 256MiB", "detection.memcap: 512MiB",
-                           "kafka.flush_timeout: 10s", "identity.order: [spiffe, jwt, api_key, forwarded, source_ip]",
+                           "kafka.flush_timeout: 10s", "identity.order: [spiffe, jwt, api_key, jwt_unverified, forwarded, source_ip]",
                            "kafka.properties: {}", "findings.encoding: \"json\"", "identity.hash_secret: \"\"" };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         if (!strstr(buf, want[i]))

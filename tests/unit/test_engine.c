@@ -368,6 +368,148 @@ static void test_deterministic(void **state)
     free(s2);
 }
 
+
+/* ---- principal groups ---- */
+
+/* A stream detector that raises once a stream reaches 100 queries (as PRADA needs ~100). */
+struct g_client { uint64_t seen; bool fired; };
+static int g_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    struct g_client *c = call->client;
+    if (++c->seen == 100 && !c->fired) {
+        c->fired = true;
+        struct ig_finding f;
+        ig_finding_init(&f, "test.stream", ev);
+        ig_emit_finding(call->emit, &f);
+    }
+    return IG_OK;
+}
+static const struct ig_detector det_stream = {
+    .name = "test.stream", .client_size = sizeof(struct g_client), .observe = g_observe,
+};
+extern const struct ig_detector ig_det_identity_rotation;
+static const struct ig_detector *const list_group[] = { &det_stream, &ig_det_identity_rotation,
+                                                        &det_c, NULL };
+
+struct gsink { uint64_t n; struct { char analytic[32], client[64], group_sample[200];
+                                    uint64_t identities; unsigned basis; } f[16]; };
+static void gsink_fn(void *ctx, const struct ig_finding *f)
+{
+    struct gsink *s = ctx;
+    if (s->n < 16) {
+        snprintf(s->f[s->n].analytic, 32, "%s", f->analytic);
+        snprintf(s->f[s->n].client, 64, "%s", f->client_id);
+        snprintf(s->f[s->n].group_sample, 200, "%s", f->group_sample ? f->group_sample : "");
+        s->f[s->n].identities = f->group_identities;
+        s->f[s->n].basis = f->id_basis;
+    }
+    s->n++;
+}
+
+static struct ig_event ev_src(const char *client, enum ig_identity_kind kind, const char *group,
+                              uint64_t t)
+{
+    struct ig_event ev = ev_for(client, "m", IG_EV_TENSOR, t);
+    ev.id_kind = kind;
+    if (group) {
+        ev.group_kind = IG_ID_SOURCE_IP;
+        snprintf(ev.group_id, sizeof ev.group_id, "%s", group);
+    }
+    return ev;
+}
+
+/* 400 queries, a new identity each, from one source: the stream detector still fires on
+ * the group's stream (about as soon as on one identity), the rotation finding names the
+ * source and samples the identities, and the rotation neither evicts a real client nor
+ * takes more than its admission allows. */
+static void test_group_catches_rotation(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_config cfg = cfg_with(300, 64 << 20);
+    struct gsink s = { 0 };
+    struct ig_emit emit = { gsink_fn, &s };
+    char err[256];
+    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, &emit, list_group, err, sizeof err);
+    assert_non_null(e);
+
+    /* A real client from another source, seen before and after. */
+    struct ig_event real = ev_src("key:real", IG_ID_API_KEY, "127.0.0.20", 1000);
+    ig_engine_observe(e, &real);
+    uint64_t first_stream = 0, first_rot = 0;
+    for (int i = 0; i < 400; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "idp|user-%d", i);
+        struct ig_event ev = ev_src(id, IG_ID_JWT_UNVERIFIED, "127.0.0.66", 2000 + (uint64_t)i * 100000);
+        ig_engine_observe(e, &ev);
+        for (uint64_t k = 0; k < s.n && k < 16; k++) {
+            if (!first_stream && strcmp(s.f[k].analytic, "test.stream") == 0)
+                first_stream = (uint64_t)i + 1;
+            if (!first_rot && strcmp(s.f[k].analytic, "abuse.identity_rotation") == 0)
+                first_rot = (uint64_t)i + 1;
+        }
+    }
+    /* Group stream starts with the second identity: the 100th query of the group is the
+     * 101st of the source. */
+    assert_int_equal(first_stream, 101);
+    /* HyperLogLog (keyed hash, so it varies per run): within ~15% at 32. */
+    if (first_rot < 27 || first_rot > 40)
+        fail_msg("rotation finding at query %llu", (unsigned long long)first_rot);
+    bool named = false;
+    for (uint64_t k = 0; k < s.n && k < 16; k++) {
+        if (strcmp(s.f[k].analytic, "test.stream") == 0) {
+            assert_string_equal(s.f[k].client, "127.0.0.66");
+            assert_int_equal(s.f[k].basis, IG_BASIS_SOURCE);
+            assert_true(s.f[k].identities > 80);
+            assert_non_null(strstr(s.f[k].group_sample, "jwt_unverified:idp|user-0"));
+            named = true;
+        }
+    }
+    assert_true(named);
+    const struct ig_engine_stats *st = ig_engine_stats(e);
+    /* Admission: a burst of 32 plus 60 a minute over 40 s of capture time. */
+    assert_true(st->clients_deferred >= 400 - 32 - 41);
+    assert_true(st->clients_active <= 1 + 1 + 32 + 41);
+    assert_int_equal(st->clients_evicted, 0);
+    ig_engine_observe(e, &real);
+    assert_int_equal(st->clients_evicted, 0);
+    ig_engine_free(e);
+}
+
+/* Many benign clients each behind their own source: no groups, no rotation, nothing
+ * doubled; one source with two identities: the group runs only stream detectors. */
+static void test_group_only_when_shared(void **state)
+{
+    (void)state;
+    reset_counters();
+    struct ig_config cfg = cfg_with(1000, 64 << 20);
+    struct gsink s = { 0 };
+    struct ig_emit emit = { gsink_fn, &s };
+    char err[256];
+    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, &emit, list_group, err, sizeof err);
+    assert_non_null(e);
+    for (int i = 0; i < 50; i++) {
+        char id[32], src[32];
+        snprintf(id, sizeof id, "key:%d", i);
+        snprintf(src, sizeof src, "127.0.1.%d", i);
+        for (int q = 0; q < 5; q++) {
+            struct ig_event ev = ev_src(id, IG_ID_API_KEY, src, 1000 + (uint64_t)q);
+            ig_engine_observe(e, &ev);
+        }
+    }
+    const struct ig_engine_stats *st = ig_engine_stats(e);
+    assert_int_equal(st->group_events, 0);
+    assert_int_equal(c_calls, 250);
+    assert_int_equal(s.n, 0);
+    /* A second key from 127.0.1.0: group events start; det_c (no client state) is not
+     * called for them. */
+    struct ig_event ev = ev_src("key:other", IG_ID_API_KEY, "127.0.1.0", 2000);
+    ig_engine_observe(e, &ev);
+    assert_int_equal(st->group_events, 1);
+    assert_int_equal(c_calls, 251);
+    ig_engine_free(e);
+}
+
 static void test_registry(void **state)
 {
     (void)state;
@@ -401,6 +543,8 @@ int main(void)
         cmocka_unit_test(test_model_overflow),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_group_catches_rotation),
+        cmocka_unit_test(test_group_only_when_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

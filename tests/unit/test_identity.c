@@ -12,6 +12,10 @@
 
 #include "identity/identity.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <unistd.h>
+
 #define MAXH 8
 
 struct req {
@@ -113,7 +117,7 @@ static void test_distinct_clients_behind_proxy(void **state)
         resolve(&ic, &r[i], &ev[i]);
     assert_int_equal(ev[0].id_kind, IG_ID_SPIFFE);
     assert_string_equal(ev[0].client_id, "spiffe://cluster.local/ns/team-a/sa/scorer");
-    assert_int_equal(ev[1].id_kind, IG_ID_JWT);
+    assert_int_equal(ev[1].id_kind, IG_ID_JWT_UNVERIFIED);
     assert_string_equal(ev[1].client_id, "https://issuer.example|alice");
     assert_int_equal(ev[2].id_kind, IG_ID_API_KEY);
     assert_int_equal(strncmp(ev[2].client_id, "key:", 4), 0);
@@ -240,7 +244,7 @@ static void test_jwt_forms(void **state)
     mkjwt("{\"aud\":[\"a\",{\"x\":\"}\"}],\"sub\":\"b\\u00f6b\\\"\\/1\",\"n\":-1.5e3,\"t\":true}", jwt);
     mkreq(&r, "127.0.0.6", "authorization", jwt, NULL);
     resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_JWT);
+    assert_int_equal(ev.id_kind, IG_ID_JWT_UNVERIFIED);
     assert_string_equal(ev.client_id, "b\xc3\xb6" "b\"/1");
 
     /* JWT without sub: not a user; hashed as a bearer key instead. */
@@ -263,7 +267,7 @@ static void test_jwt_forms(void **state)
     mkjwt(payload, jwt);
     mkreq(&r, "127.0.0.6", "authorization", jwt, NULL);
     resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_JWT);
+    assert_int_equal(ev.id_kind, IG_ID_JWT_UNVERIFIED);
     strcpy(id1, ev.client_id);
     payload[208] = '2';
     mkjwt(payload, jwt);
@@ -295,6 +299,244 @@ static void test_xfcc_last_element(void **state)
     mkreq(&r, "127.0.0.6", "x-forwarded-client-cert", "Hash=00;By=spiffe://td/x", NULL);
     resolve(&ic, &r, &ev);
     assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+}
+
+
+/* Header identities from a peer outside identity.trusted_proxies are claimed, not believed;
+ * a mesh identity from there is flagged as a spoof; the stable source is the peer. */
+static void test_untrusted_peer_claims(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256], jwt[4096];
+    struct req r;
+    struct ig_event ev;
+    cfg_base(&c);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+
+    /* A victim's SPIFFE id sent straight to the server. */
+    mkreq(&r, "127.0.9.9", "x-forwarded-client-cert",
+          "By=spiffe://cluster.local/ns/ml/sa/model;URI=spiffe://cluster.local/ns/pay/sa/victim",
+          NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    assert_string_equal(ev.client_id, "127.0.9.9");
+    assert_int_equal(ev.id_basis, IG_BASIS_NETWORK);
+    assert_true(ev.id_flags & IG_IDF_MESH_SPOOF);
+    assert_int_equal(ev.claimed_kind, IG_ID_SPIFFE);
+    assert_string_equal(ev.claimed_id, "spiffe://cluster.local/ns/pay/sa/victim");
+    assert_int_equal(ev.group_kind, IG_ID_SOURCE_IP);
+    assert_string_equal(ev.group_id, "127.0.9.9");
+
+    /* An unverifiable JWT from outside: claimed; the peer is the client. */
+    mkjwt("{\"iss\":\"https://issuer.example\",\"sub\":\"mallory\"}", jwt);
+    mkreq(&r, "127.0.9.9", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    assert_int_equal(ev.claimed_kind, IG_ID_JWT_UNVERIFIED);
+    assert_string_equal(ev.claimed_id, "https://issuer.example|mallory");
+    assert_false(ev.id_flags & IG_IDF_MESH_SPOOF);
+
+    /* The same from the trusted proxy: an unverified identity, forwarded. */
+    mkreq(&r, "127.0.0.6", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_JWT_UNVERIFIED);
+    assert_int_equal(ev.id_basis, IG_BASIS_FORWARDED);
+    assert_string_equal(ev.client_id, "https://issuer.example|mallory");
+    assert_string_equal(ev.claimed_id, "");
+    assert_string_equal(ev.group_id, "");   /* the proxy forwarded no address */
+
+    /* An API key plus a made-up bearer JWT: the key, whoever the peer; the JWT claimed. */
+    mkreq(&r, "127.0.0.6", "x-api-key", "sk-live-0123456789abcdef", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_API_KEY);
+    assert_int_equal(ev.id_basis, IG_BASIS_CREDENTIAL);
+    assert_int_equal(ev.claimed_kind, IG_ID_JWT_UNVERIFIED);
+    mkreq(&r, "127.0.9.9", "x-api-key", "sk-live-0123456789abcdef", "authorization", jwt, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_API_KEY);
+    assert_string_equal(ev.group_id, "127.0.9.9");
+
+    /* Forwarding headers from outside: claimed. */
+    mkreq(&r, "127.0.9.9", "X-Forwarded-For", "127.0.5.5", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    assert_int_equal(ev.claimed_kind, IG_ID_FORWARDED);
+    assert_string_equal(ev.claimed_id, "127.0.5.5");
+
+    /* Behind the proxy, the stable source is the forwarded address (rotating X-Forwarded-For
+     * values on the left of the chain change nothing: the proxy appended the real one). */
+    mkreq(&r, "127.0.0.6", "x-api-key", "k-1", "X-Forwarded-For", "10.1.2.3, 127.0.5.5", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_API_KEY);
+    assert_int_equal(ev.group_kind, IG_ID_FORWARDED);
+    assert_string_equal(ev.group_id, "127.0.5.5");
+    mkreq(&r, "127.0.0.6", "X-Forwarded-For", "10.9.9.9, 127.0.5.5", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_FORWARDED);
+    assert_string_equal(ev.client_id, "127.0.5.5");
+    /* ... and the SPIFFE workload when no address was forwarded. */
+    mkreq(&r, "127.0.0.6", "x-api-key", "k-2", "x-forwarded-client-cert",
+          "URI=spiffe://td/ns/a/sa/app", NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SPIFFE);
+    assert_int_equal(ev.group_kind, IG_ID_SPIFFE);
+    assert_string_equal(ev.group_id, "spiffe://td/ns/a/sa/app");
+    assert_false(ev.id_flags & IG_IDF_MESH_SPOOF);
+}
+
+/* The defaults alone tell clients behind Istio's 127.0.0.6 apart. */
+static void test_istio_defaults(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256], uri[128];
+    struct req r;
+    struct ig_event ev;
+    ig_config_defaults(&c);
+    snprintf(c.identity_secret, sizeof c.identity_secret, "s");
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    char seen[15][IG_CLIENT_ID_MAX];
+    for (int i = 0; i < 15; i++) {
+        snprintf(uri, sizeof uri, "By=spiffe://cluster.local/ns/ml/sa/model;"
+                 "URI=spiffe://cluster.local/ns/apps/sa/client-%d", i);
+        mkreq(&r, "127.0.0.6", "x-forwarded-client-cert", uri, NULL);
+        resolve(&ic, &r, &ev);
+        assert_int_equal(ev.id_kind, IG_ID_SPIFFE);
+        assert_int_equal(ev.id_basis, IG_BASIS_FORWARDED);
+        strcpy(seen[i], ev.client_id);
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(seen[i], seen[j]);
+    }
+    ig_identity_cfg_free(&ic);
+}
+
+static void b64raw(const uint8_t *in, size_t n, char *out)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = acc << 8 | in[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out[o++] = a[(acc >> bits) & 63];
+        }
+    }
+    if (bits)
+        out[o++] = a[(acc << (6 - bits)) & 63];
+    out[o] = '\0';
+}
+
+static void hs256(const char *payload, const char *secret, char *out)
+{
+    char h[128], p[1024];
+    const char *hdr = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    b64raw((const uint8_t *)hdr, strlen(hdr), h);
+    b64raw((const uint8_t *)payload, strlen(payload), p);
+    int n = sprintf(out, "Bearer %s.%s", h, p);
+    uint8_t mac[32];
+    unsigned ml;
+    HMAC(EVP_sha256(), secret, (int)strlen(secret), (const uint8_t *)out + 7, (size_t)n - 7, mac, &ml);
+    out[n++] = '.';
+    b64raw(mac, ml, out + n);
+}
+
+/* With a JWKS: a verified token is an identity from any peer; an expired or forged one is
+ * never one, even relayed by a trusted proxy. */
+static void test_jwt_verified(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ig_id_XXXXXX", path[64], k[64], err[256], tok[2048];
+    const char *secret = "jwks-test-secret-0123456789abcd";
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/jwks.json", dir);
+    b64raw((const uint8_t *)secret, strlen(secret), k);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"%s\"}]}", k);
+    fclose(f);
+
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    struct req r;
+    struct ig_event ev;
+    cfg_base(&c);
+    snprintf(c.jwt_jwks_file, sizeof c.jwt_jwks_file, "%s", path);
+    snprintf(c.jwt_audiences[0], sizeof c.jwt_audiences[0], "models");
+    c.n_jwt_audiences = 1;
+    c.jwt_leeway_s = 30;
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+
+    hs256("{\"iss\":\"idp\",\"sub\":\"carol\",\"aud\":\"models\",\"exp\":1700000600}", secret, tok);
+    mkreq(&r, "127.0.9.9", "authorization", tok, NULL);
+    r.t.req_time_us = 1700000000ull * 1000000u;
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_JWT);
+    assert_int_equal(ev.id_basis, IG_BASIS_VERIFIED);
+    assert_string_equal(ev.client_id, "idp|carol");
+    assert_int_equal(ev.id_flags & IG_IDF_JWT_BAD, 0);
+
+    /* The same token an hour later: expired (capture clock), not an identity. */
+    r.t.req_time_us = 1700003600ull * 1000000u;
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    assert_true(ev.id_flags & IG_IDF_JWT_EXPIRED);
+    assert_int_equal(ev.claimed_kind, IG_ID_JWT_UNVERIFIED);
+    assert_string_equal(ev.claimed_id, "idp|carol");
+    /* ... nor from the trusted proxy. */
+    mkreq(&r, "127.0.0.6", "authorization", tok, NULL);
+    r.t.req_time_us = 1700003600ull * 1000000u;
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+
+    /* Forged (another secret) from the trusted proxy: not believed either. */
+    hs256("{\"iss\":\"idp\",\"sub\":\"carol\",\"aud\":\"models\"}", "not-the-secret-not-the-secret!", tok);
+    mkreq(&r, "127.0.0.6", "authorization", tok, NULL);
+    r.t.req_time_us = 1700000000ull * 1000000u;
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    assert_true(ev.id_flags & IG_IDF_JWT_BAD);
+    assert_false(ev.id_flags & IG_IDF_JWT_EXPIRED);
+
+    /* Wrong audience. */
+    hs256("{\"iss\":\"idp\",\"sub\":\"carol\",\"aud\":\"billing\"}", secret, tok);
+    mkreq(&r, "127.0.9.9", "authorization", tok, NULL);
+    resolve(&ic, &r, &ev);
+    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
+    ig_identity_cfg_free(&ic);
+
+    /* A JWKS that is not one: a configuration error naming the file. */
+    f = fopen(path, "w");
+    fputs("{}", f);
+    fclose(f);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_ECONF);
+    assert_non_null(strstr(err, path));
+    unlink(path);
+    rmdir(dir);
+}
+
+/* IPv6 sources are grouped by /64: one host owns the whole prefix. */
+static void test_ipv6_group(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    struct ig_identity_cfg ic;
+    char err[256];
+    struct ig_event ev;
+    cfg_base(&c);
+    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    struct ig_http_txn t;
+    memset(&t, 0, sizeof t);
+    t.client.family = 6;
+    assert_int_equal(inet_pton(AF_INET6, "2001:db8:1:2:aaaa::7", t.client.addr), 1);
+    memset(&ev, 0, sizeof ev);
+    ig_identity_resolve(&ic, &t, &ev);
+    assert_string_equal(ev.client_id, "2001:db8:1:2:aaaa::7");
+    assert_string_equal(ev.group_id, "2001:db8:1:2::/64");
 }
 
 static void test_order_and_config(void **state)
@@ -441,6 +683,10 @@ int main(void)
         cmocka_unit_test(test_xfcc_last_element),
         cmocka_unit_test(test_order_and_config),
         cmocka_unit_test(test_cidr),
+        cmocka_unit_test(test_untrusted_peer_claims),
+        cmocka_unit_test(test_istio_defaults),
+        cmocka_unit_test(test_jwt_verified),
+        cmocka_unit_test(test_ipv6_group),
         cmocka_unit_test(test_hmac_sha256_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,100 @@
+/* identity.spoofing and abuse.identity_rotation: the two findings about who a client is.
+ *
+ * identity.spoofing: a request from a peer outside identity.trusted_proxies carried an
+ * x-forwarded-client-cert header, i.e. claimed a mesh workload's identity that only the
+ * mesh proxy may assert. The finding names the peer (the identity we keyed on) and the
+ * claimed workload. One per event; the findings stage throttles repeats per source.
+ *
+ * abuse.identity_rotation: one stable source (TCP peer outside a mesh, the forwarded address
+ * or workload behind a proxy) carried identity.rotation.threshold or more distinct
+ * identities in identity.rotation.window, at most max_queries_per_identity queries each:
+ * identities minted to shed per-client detection and quotas. Runs on the principal group's
+ * stream (the engine's source view says whether the source rotates); raised when it starts
+ * and again at most once per window while it lasts. */
+#include <inferguard/detector.h>
+
+#include <stdio.h>
+
+#define SPOOF "identity.spoofing"
+#define ROTATION "abuse.identity_rotation"
+
+static int spoof_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    if (!(ev->id_flags & IG_IDF_MESH_SPOOF))
+        return IG_OK;
+    struct ig_finding f;
+    ig_finding_init(&f, SPOOF, ev);
+    f.title = "Mesh identity presented by a peer outside the mesh";
+    f.desc = "A request from a peer that is not a trusted proxy carried an "
+             "x-forwarded-client-cert header claiming a mesh workload's identity. The claim "
+             "was not believed: the client is identified by its own address.";
+    f.remediation = "Only the mesh proxy may reach the model server: enforce mTLS (Istio "
+                    "PeerAuthentication STRICT) or a NetworkPolicy; check "
+                    "identity.trusted_proxies if the peer is a legitimate proxy.";
+    f.severity = IG_SEV_HIGH;
+    f.confidence_id = 3;
+    f.analytic_type = 1;
+    f.atlas[0] = "AML.T0040";
+    f.queries_seen = call->client_queries;
+    ig_finding_evidence(&f, "claimed_identity", ev->claimed_id[0] ? ev->claimed_id : "xfcc");
+    ig_emit_finding(call->emit, &f);
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_identity_spoofing = {
+    .name = SPOOF,
+    .wants = 0,
+    .scope = IG_SCOPE_CLIENT,
+    .observe = spoof_observe,
+};
+
+struct rot_client {
+    uint64_t last_fire_us;
+    uint64_t fired_at_identities;
+};
+
+static int rot_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    const struct ig_source_view *v = call->source;
+    struct rot_client *c = call->client;
+    if (!v || !call->group || !v->rotating)
+        return IG_OK;
+    uint64_t t = ev->req_time_us;
+    if (c->last_fire_us && t < c->last_fire_us + v->window_us &&
+        v->identities < 2 * c->fired_at_identities)
+        return IG_OK;   /* once per window, unless the rotation doubled since */
+    c->last_fire_us = t ? t : 1;
+    c->fired_at_identities = v->identities;
+
+    struct ig_finding f;
+    char window[32];
+    ig_finding_init(&f, ROTATION, ev);
+    f.title = "Client identities rotated from one source";
+    f.desc = "One source sent requests under many distinct identities (API keys, tokens, "
+             "forwarded addresses), few queries each: identities minted to evade per-client "
+             "detection and quotas. The source's whole stream is also analysed as one client.";
+    f.remediation = "Rate-limit and authenticate per source as well as per key; revoke the "
+                    "keys or tokens; require verified JWTs (identity.jwt.jwks_file).";
+    f.severity = IG_SEV_HIGH;
+    f.confidence_id = v->queries <= v->identities * 2 ? 3 : 2;
+    f.analytic_type = 3;
+    f.atlas[0] = "AML.T0040";
+    f.atlas[1] = "AML.T0034";
+    f.queries_seen = call->client_queries;
+    ig_finding_score(&f, "identities", (double)v->identities);
+    ig_finding_score(&f, "queries", (double)v->queries);
+    ig_finding_score(&f, "queries_per_identity", (double)v->queries / (double)v->identities);
+    ig_finding_score(&f, "deferred_identities", (double)v->deferred);
+    snprintf(window, sizeof window, "%llus", (unsigned long long)(v->window_us / 1000000u));
+    ig_finding_evidence(&f, "window", window);
+    ig_emit_finding(call->emit, &f);
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_identity_rotation = {
+    .name = ROTATION,
+    .wants = 0,
+    .scope = IG_SCOPE_GROUP,
+    .client_size = sizeof(struct rot_client),
+    .observe = rot_observe,
+};
