@@ -20,7 +20,7 @@ struct ig_config {
     /* capture.* */
     uint32_t capture_snaplen;                       /* capture.snaplen, 262144 */
     char     capture_bpf[IG_CONFIG_PATH_MAX];       /* capture.bpf, "" = derive from ports */
-    uint16_t model_ports[IG_CONFIG_MAX_PORTS];      /* capture.ports, [80, 8000, 8080, 8501, 9000] */
+    uint16_t model_ports[IG_CONFIG_MAX_PORTS];      /* capture.ports, [80, 8000, 8001, 8080, 8500, 8501, 9000] */
     uint32_t n_model_ports;
 
     /* flow.* */
@@ -37,6 +37,13 @@ struct ig_config {
     uint32_t http_inflate_body_limit;   /* http.decompress_body_limit, 16 MiB inflated per body */
     uint64_t http_inflate_conn_limit;   /* http.decompress_conn_limit, 256 MiB inflated per connection */
     uint32_t http_inflate_ratio;        /* http.decompress_max_ratio, 300 inflated : compressed */
+
+    /* http2.* (HTTP/2 and gRPC) */
+    uint32_t http2_max_streams;            /* http2.max_streams, 256 per connection */
+    uint32_t http2_max_header_list_size;   /* http2.max_header_list_size, 64 KiB */
+    uint32_t http2_max_message_size;       /* http2.max_message_size, 8 MiB (gRPC message on the wire) */
+    uint32_t http2_max_decompressed_size;  /* http2.max_decompressed_size, 8 MiB */
+    uint64_t http2_conn_memcap;            /* http2.conn_memcap, 64 MiB buffered per connection */
 
     /* adapters.* */
     uint32_t max_rows;          /* adapters.max_rows, 65536 */

@@ -75,6 +75,16 @@ static const struct cfg_key keys[] = {
         "inflated bytes per connection before decompression stops"),
     NUM("http.decompress_max_ratio", FT_U32, http_inflate_ratio, 2, 100000,
         "inflated:compressed ratio (past 1 MiB) that stops decompression"),
+    NUM("http2.max_streams", FT_U32, http2_max_streams, 1, 1u << 20,
+        "HTTP/2 streams tracked at once per connection; more are counted and skipped"),
+    NUM("http2.max_header_list_size", FT_SIZE32, http2_max_header_list_size, 1 * KiB, 64 * MiB,
+        "decoded header list of one stream (RFC 9113 sizes); beyond it the stream is skipped"),
+    NUM("http2.max_message_size", FT_SIZE32, http2_max_message_size, 1 * KiB, 1 * GiB,
+        "one gRPC message as sent; larger ones are counted and not decoded"),
+    NUM("http2.max_decompressed_size", FT_SIZE32, http2_max_decompressed_size, 1 * KiB, 1 * GiB,
+        "one gRPC message after gzip/deflate; beyond it the message is not decoded"),
+    NUM("http2.conn_memcap", FT_SIZE64, http2_conn_memcap, 64 * KiB, 1024 * GiB,
+        "message and body bytes buffered per HTTP/2 connection"),
     NUM("adapters.max_rows", FT_U32, max_rows, 1, 1u << 24, "rows per tensor"),
     NUM("adapters.max_features", FT_U32, max_features, 1, 1u << 24, "features per row"),
     NUM("adapters.max_values", FT_U32, max_values, 1, 1u << 28, "values per tensor (rows x features)"),
@@ -155,7 +165,7 @@ static void set_str(char *dst, size_t cap, const char *s)
 
 void ig_config_defaults(struct ig_config *c)
 {
-    static const uint16_t ports[] = { 80, 8000, 8080, 8501, 9000 };
+    static const uint16_t ports[] = { 80, 8000, 8001, 8080, 8500, 8501, 9000 };
     static const char *const order[] = { "spiffe", "jwt", "api_key", "jwt_unverified",
                                          "forwarded", "source_ip" };
     /* Istio's inbound sidecar connects to the app from 127.0.0.6 (::6 on IPv6): its XFCC is
@@ -177,6 +187,11 @@ void ig_config_defaults(struct ig_config *c)
     c->http_inflate_body_limit = 16 * MiB;
     c->http_inflate_conn_limit = 256 * MiB;
     c->http_inflate_ratio = 300;
+    c->http2_max_streams = 256;
+    c->http2_max_header_list_size = 64 * KiB;
+    c->http2_max_message_size = 8 * MiB;
+    c->http2_max_decompressed_size = 8 * MiB;
+    c->http2_conn_memcap = 64 * MiB;
     c->max_rows = 65536;
     c->max_features = 1048576;
     c->max_values = 4194304;

@@ -121,8 +121,8 @@ void ig_flow_cls_packet(struct ig_flow_table *t, struct ig_flow_entry *e, const 
 {
     if (e->pub.classified || !t->cls)
         return;
-    if (dir == IG_DIR_TO_SERVER && pkt->payload_len > 0 && e->ndpi_payload_pkts == 0 &&
-        pkt->payload_len >= 14 && memcmp(pkt->payload, h2_preface, 14) == 0) {
+    /* Not only the first payload packet: the server's SETTINGS may come before the preface. */
+    if (dir == IG_DIR_TO_SERVER && pkt->payload_len >= 14 && memcmp(pkt->payload, h2_preface, 14) == 0) {
         e->http2 = true;
         decided(t, e, (ndpi_protocol)NDPI_PROTOCOL_NULL);
         return;
@@ -179,4 +179,16 @@ void ig_flow_cls_counts(const struct ig_classifier *c,
     }
     if (c->http2)
         fn(ctx, "HTTP/2", c->http2);
+}
+
+bool ig_flow_is_http2(const struct ig_flow_table *t, const struct ig_flow *f)
+{
+    (void)t;
+    return ((const struct ig_flow_entry *)f)->http2;
+}
+
+bool ig_flow_from_start(const struct ig_flow_table *t, const struct ig_flow *f)
+{
+    (void)t;
+    return ((const struct ig_flow_entry *)f)->half[IG_DIR_TO_SERVER].state & IG_HALF_SYN;
 }

@@ -59,6 +59,11 @@ void ig_flow_proto_counts(const struct ig_flow_table *t,
                           void (*fn)(void *ctx, const char *proto, uint64_t flows), void *ctx);
 /* True when nDPI classified <f> as HTTP (or a protocol carried over HTTP). */
 bool ig_flow_is_http(const struct ig_flow_table *t, const struct ig_flow *f);
+/* True when <f> was classified as HTTP/2. */
+bool ig_flow_is_http2(const struct ig_flow_table *t, const struct ig_flow *f);
+/* True when the client's SYN was seen: the first bytes of each direction are the first
+ * bytes of the connection. */
+bool ig_flow_from_start(const struct ig_flow_table *t, const struct ig_flow *f);
 void ig_flow_table_free(struct ig_flow_table *t);
 
 #endif

@@ -16,6 +16,7 @@
 #include "findings/findings.h"
 #include "flow/flow.h"
 #include "http/http_conn.h"
+#include "http2/h2_conn.h"
 #include "identity/identity.h"
 #include "pipeline/handoff.h"
 #include "pipeline/pipeline_state.h"
@@ -44,10 +45,44 @@ static bool is_model_port(const struct ig_config *cfg, uint16_t port)
     return false;
 }
 
+/* HTTP/2 on the first bytes of a flow: the client preface (prior knowledge, which is how
+ * the flow layer classifies HTTP/2) or the server's SETTINGS frame that may precede it
+ * (RFC 9113 3.4: both sides send their preface at once, and gRPC servers do), an HTTP/1.1
+ * `Upgrade: h2c` request, or, picked up mid-way on a model port, bytes that parse as
+ * HTTP/2 frames. */
+static bool attach_h2(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir dir,
+                      const uint8_t *data, size_t n, uint64_t ts_us)
+{
+    enum ig_h2_start start;
+    bool from_start = ig_flow_from_start(p->flows, f);
+    if (dir == IG_DIR_TO_SERVER && ig_h2_is_preface(data, n))
+        start = IG_H2_PRIOR_KNOWLEDGE;
+    else if (dir == IG_DIR_TO_CLIENT && from_start && ig_h2_is_settings(data, n))
+        start = IG_H2_PRIOR_KNOWLEDGE;
+    else if (dir == IG_DIR_TO_SERVER && ig_h2_is_upgrade(data, n))
+        start = IG_H2_UPGRADE;
+    else if (!from_start && !looks_like_http(dir, data, n) &&
+             (ig_flow_is_http2(p->flows, f) ||
+              (is_model_port(p->cfg, f->server.port) && ig_h2_is_frame_start(data, n))))
+        start = IG_H2_MIDSTREAM;
+    else
+        return false;
+    f->app = ig_h2_conn_new(p->h2, &f->client, &f->server, start, ts_us);
+    if (!f->app) {
+        ig_drop_count(&p->drops, "http2: out of memory for connection state");
+        f->app_kind = APP_IGNORED;
+        return true;
+    }
+    f->app_kind = APP_H2;
+    return true;
+}
+
 /* Decides once per flow, on its first bytes, whether the HTTP stage gets it. */
 static void attach_app(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir dir,
                        const uint8_t *data, size_t n, uint64_t ts_us)
 {
+    if (attach_h2(p, f, dir, data, n, ts_us))
+        return;
     bool http_start = looks_like_http(dir, data, n);
     if (http_start || ig_flow_is_http(p->flows, f) || is_model_port(p->cfg, f->server.port)) {
         f->app = ig_http_conn_new(p->http, &f->client, &f->server, ts_us);
@@ -70,6 +105,10 @@ static void on_data(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
     struct ig_pipeline *p = ctx;
     if (f->app_kind == APP_NONE)
         attach_app(p, f, dir, data, n, ts_us);
+    if (f->app_kind == APP_H2) {
+        ig_h2_conn_data(f->app, (int)dir, data, n, ts_us);
+        return;
+    }
     if (f->app_kind == APP_HTTP && ig_http_conn_data(f->app, (int)dir, data, n, ts_us) == IG_EPARSE) {
         /* Not HTTP after all: stop parsing this connection. */
         ig_http_conn_close(f->app, ts_us);
@@ -84,6 +123,8 @@ static void on_gap(void *ctx, struct ig_flow *f, enum ig_flow_dir dir, uint64_t 
     (void)ctx;
     if (f->app_kind == APP_HTTP)
         ig_http_conn_gap(f->app, (int)dir, missing, ts_us);
+    else if (f->app_kind == APP_H2)
+        ig_h2_conn_gap(f->app, (int)dir, missing, ts_us);
 }
 
 static void on_close(void *ctx, struct ig_flow *f, uint64_t ts_us)
@@ -91,6 +132,8 @@ static void on_close(void *ctx, struct ig_flow *f, uint64_t ts_us)
     (void)ctx;
     if (f->app_kind == APP_HTTP)
         ig_http_conn_close(f->app, ts_us);
+    else if (f->app_kind == APP_H2)
+        ig_h2_conn_close(f->app, ts_us);
     f->app = NULL;
     f->app_kind = APP_IGNORED;
 }
@@ -230,6 +273,11 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
         snprintf(err, errlen, "cannot set up the HTTP parser");
         goto fail;
     }
+    p->h2 = ig_h2_new(cfg, on_txn, p);
+    if (!p->h2) {
+        snprintf(err, errlen, "cannot set up the HTTP/2 parser");
+        goto fail;
+    }
     struct ig_flow_callbacks cb = { .ctx = p, .data = on_data, .gap = on_gap, .close = on_close };
     p->flows = ig_flow_table_new(cfg, &cb);
     if (!p->flows) {
@@ -355,6 +403,8 @@ void ig_pipeline_free(struct ig_pipeline *p)
         ig_flow_table_free(p->flows);
     if (p->http)
         ig_http_free(p->http);
+    if (p->h2)
+        ig_h2_free(p->h2);
     if (p->engine)
         ig_engine_free(p->engine);
     if (p->drift_ready)

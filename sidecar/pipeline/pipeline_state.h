@@ -14,7 +14,7 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/snapshot.h"
 
-enum { APP_NONE = 0, APP_HTTP = 1, APP_IGNORED = 2 };
+enum { APP_NONE = 0, APP_HTTP = 1, APP_IGNORED = 2, APP_H2 = 3 };
 
 #define TICK_US 1000000ull   /* detectors and flows tick once per capture second */
 
@@ -22,6 +22,7 @@ struct ig_pipeline {
     const struct ig_config *cfg;
     struct ig_flow_table *flows;
     struct ig_http *http;
+    struct ig_h2 *h2;          /* HTTP/2 and gRPC (http2/h2_conn.h) */
     struct ig_identity_cfg identity;
     struct ig_engine *engine;
     struct ig_findings *findings;

@@ -8,6 +8,7 @@
 #include "flow/flow.h"
 #include "drift/drift.h"
 #include "http/http_conn.h"
+#include "http2/h2_conn.h"
 
 struct proto_line { FILE *out; int n; };
 
@@ -74,6 +75,28 @@ void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_s
     for (size_t i = 0; i < IG_ARRAY_LEN(drops); i++)
         if (drops[i].n)
             fn(ctx, drops[i].what, drops[i].n);
+    if (p->h2) {
+        const struct ig_h2_stats *h2 = ig_h2_stats(p->h2);
+        struct { const char *what; uint64_t n; } d2[] = {
+            { "http2: connection picked up mid-way (HPACK state unknown, skipped)", h2->midstream },
+            { "http2: h2c upgrade refused (connection not followed)", h2->upgrades_refused },
+            { "http2: malformed frame", h2->frames_malformed },
+            { "http2: HPACK error (direction skipped until a safe point)", h2->hpack_errors },
+            { "http2: header list over http2.max_header_list_size", h2->header_lists_over_limit },
+            { "http2: stream over http2.max_streams", h2->streams_over_limit },
+            { "http2: stream refused by GOAWAY", h2->streams_refused },
+            { "http2: body over http.*_body_limit (truncated)", h2->bodies_truncated },
+            { "http2: buffered bytes over http2.conn_memcap", h2->memcap_drops },
+            { "grpc: message over http2.max_message_size", h2->grpc_over_limit },
+            { "grpc: message over http2.max_decompressed_size", h2->grpc_over_decompressed_limit },
+            { "grpc: decompression failed", h2->grpc_decompress_errors },
+            { "grpc: unknown grpc-encoding", h2->grpc_unknown_encoding },
+            { "grpc: response message without a request message", h2->grpc_unpaired_responses },
+        };
+        for (size_t i = 0; i < IG_ARRAY_LEN(d2); i++)
+            if (d2[i].n)
+                fn(ctx, d2[i].what, d2[i].n);
+    }
     for (uint32_t i = 0; i < p->drops.nrows; i++)
         fn(ctx, p->drops.row[i].reason, p->drops.row[i].n);
     if (p->drops.other)
@@ -107,6 +130,14 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     fprintf(out, "  evasion     %llu requests resynchronised after a rejected one, %llu whitespace bytes "
                  "squeezed, %llu undecodable bodies inspected raw\n",
             U(h->resync_rejected), U(h->ws_squeezed), U(p->events_raw_inspected));
+    const struct ig_h2_stats *h2 = ig_h2_stats(p->h2);
+    if (h2->conns)
+        fprintf(out, "  http2       %llu connections (%llu prior knowledge, %llu h2c upgrade, %llu mid-way, "
+                     "%llu resynchronised), %llu streams, %llu exchanges, %llu gRPC messages "
+                     "(%llu calls failed), %llu frames (%llu malformed), %llu resets, %llu GOAWAY\n",
+                U(h2->conns), U(h2->prior_knowledge), U(h2->upgrades), U(h2->midstream), U(h2->resynced),
+                U(h2->streams), U(h2->txns), U(h2->grpc_messages), U(h2->grpc_errors), U(h2->frames),
+                U(h2->frames_malformed), U(h2->streams_reset), U(h2->goaways));
     fprintf(out, "  events      %llu", U(p->events));
     int n = 0;
     for (int i = 0; i < IG_PROTO__COUNT; i++)

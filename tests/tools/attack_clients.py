@@ -19,9 +19,15 @@ Roles, each following its published attack:
             +-eps step when the true class's probability drops
   harvest   score harvesting for membership inference: the same candidate records again
             and again (and slightly perturbed copies), keeping every probability vector
+  flood     rows from the data distribution, one per request, as fast as it can
+With --grpc the same attacks go over Open Inference Protocol v2 gRPC (ModelInfer, or one
+ModelStreamInfer bidirectional stream with --stream; inputs as raw_input_contents, as
+tritonclient sends them): gRPC clients cannot pick a source address, so each client
+identifies itself with an API key (x-api-key metadata "client-<source>") instead.
 Usage:
     attack_clients.py --port P --meta FILE --role ROLE --source 127.0.0.X
                       [--queries N] [--batch B] [--seed S] [--pause SECONDS]
+                      [--grpc [--stream]]
 Prints one JSON line: role, source, queries, requests and what the attack achieved.
 """
 import argparse
@@ -66,6 +72,63 @@ class Oracle:
 
     def close(self):
         self.conn.close()
+
+
+class GrpcOracle:
+    """The same oracle over OIP v2 gRPC, one channel (one HTTP/2 connection) per client."""
+
+    def __init__(self, port, source, model, pause, stream):
+        import queue
+        import grpc
+        import grpc_oip
+        self.pb = grpc_oip.Messages()
+        self.chan = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.meta = (("x-api-key", f"client-{source}"),)
+        self.model, self.pause = model, pause
+        self.queries = self.requests = 0
+        self.infer = self.chan.unary_unary(grpc_oip.INFER,
+                                           request_serializer=lambda m: m.SerializeToString(),
+                                           response_deserializer=self.pb.ModelInferResponse.FromString)
+        self.q = None
+        if stream:
+            self.q = queue.Queue()
+            call = self.chan.stream_stream(grpc_oip.STREAM,
+                                           request_serializer=lambda m: m.SerializeToString(),
+                                           response_deserializer=self.pb.ModelStreamInferResponse.FromString)
+            self.responses = call(iter(self.q.get, None), metadata=self.meta)
+
+    def proba(self, X):
+        X = np.atleast_2d(np.asarray(X, dtype=np.float32))
+        req = self.pb.ModelInferRequest(model_name=self.model, id=str(self.requests))
+        t = req.inputs.add(name="x", datatype="FP32", shape=list(X.shape))
+        req.raw_input_contents.append(X.astype("<f4").tobytes())
+        if self.q is not None:
+            self.q.put(req)
+            sr = next(self.responses)
+            if sr.error_message:
+                sys.exit(f"server answered {sr.error_message}")
+            resp = sr.infer_response
+        else:
+            resp = self.infer(req, metadata=self.meta, timeout=10)
+        del t
+        self.queries += len(X)
+        self.requests += 1
+        if self.pause:
+            time.sleep(self.pause)
+        out = resp.outputs[0]
+        v = np.frombuffer(resp.raw_output_contents[0], dtype="<f4") if resp.raw_output_contents \
+            else np.asarray(out.contents.fp32_contents, dtype=np.float32)
+        return v.astype(np.float64).reshape(list(out.shape))
+
+    def label(self, X):
+        return self.proba(X).argmax(axis=1)
+
+    def close(self):
+        if self.q is not None:
+            self.q.put(None)
+            for _ in self.responses:
+                pass
+        self.chan.close()
 
 
 def batched(o, X, batch):
@@ -237,8 +300,15 @@ def harvest(o, T, y, rng, a):
     return {"candidates": cands}
 
 
+def flood(o, T, y, rng, a):
+    """Data-distribution rows, one per request, back to back."""
+    for _ in range(a.queries):
+        o.proba(T[rng.integers(len(T))] + rng.normal(0, 0.05, T.shape[1]))
+    return {}
+
+
 ROLES = {"benign": benign, "jbda": jbda, "random": random_queries, "boundary": boundary,
-         "simba": simba, "harvest": harvest}
+         "simba": simba, "harvest": harvest, "flood": flood}
 
 
 def main():
@@ -251,6 +321,8 @@ def main():
     ap.add_argument("--batch", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pause", type=float, default=0.0)
+    ap.add_argument("--grpc", action="store_true", help="OIP v2 over gRPC (ModelInfer)")
+    ap.add_argument("--stream", action="store_true", help="with --grpc: one ModelStreamInfer stream")
     a = ap.parse_args()
     if not a.source.startswith("127."):
         sys.exit("loopback source addresses only")
@@ -258,7 +330,10 @@ def main():
         meta = json.load(f)
     T, y = np.asarray(meta["X"]), np.asarray(meta["y"])
     rng = np.random.default_rng(a.seed)
-    o = Oracle(a.port, a.source, meta["model"], a.pause)
+    if a.grpc:
+        o = GrpcOracle(a.port, a.source, meta["model"], a.pause, a.stream)
+    else:
+        o = Oracle(a.port, a.source, meta["model"], a.pause)
     res = ROLES[a.role](o, T, y, rng, a)
     o.close()
     print(json.dumps({"role": a.role, "source": a.source, "queries": o.queries,

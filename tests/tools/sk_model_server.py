@@ -6,8 +6,11 @@ features, 3 cultivars) and answers POST /v2/models/wine/infer with full-precisio
 probabilities. The serving contract is standardised features: a client sends z-scores
 (the training scaler's mean and scale, as a feature store would supply them); the scaler
 is published in the --meta file so that test clients can draw from the data distribution.
+With --grpc-portfile the same model is also served over OIP v2 gRPC
+(inference.GRPCInferenceService ModelInfer and ModelStreamInfer, grpcio, answers in
+raw_output_contents as Triton does); its port is written there.
 Usage:
-    sk_model_server.py --portfile FILE [--meta FILE] [--port 0] [--seed 0]
+    sk_model_server.py --portfile FILE [--meta FILE] [--port 0] [--seed 0] [--grpc-portfile FILE]
 The chosen port is written to FILE once the server listens.
 """
 import argparse
@@ -80,12 +83,69 @@ class Handler(BaseHTTPRequestHandler):
         })
 
 
+def grpc_server(clf, dim):
+    """ModelInfer / ModelStreamInfer with the same model; returns the bound port."""
+    from concurrent import futures
+    import grpc
+    import grpc_oip
+    pb = grpc_oip.Messages()
+    lock = threading.Lock()
+
+    def infer(req):
+        if req.model_name != MODEL:
+            raise LookupError(f"unknown model {req.model_name}")
+        inp = req.inputs[0]
+        rows, d = int(inp.shape[0]), int(inp.shape[1])
+        if req.raw_input_contents:
+            x = np.frombuffer(req.raw_input_contents[0], dtype="<f4")
+        else:
+            x = np.asarray(inp.contents.fp32_contents, dtype=np.float32)
+        if d != dim or x.size != rows * d:
+            raise ValueError(f"expected {dim} features")
+        with lock:
+            p = clf.predict_proba(x.reshape(rows, d).astype(np.float64)).astype(np.float32)
+        resp = pb.ModelInferResponse(model_name=MODEL, model_version="1", id=req.id)
+        resp.outputs.add(name="probabilities", datatype="FP32", shape=[rows, p.shape[1]])
+        resp.raw_output_contents.append(p.astype("<f4").tobytes())
+        return resp
+
+    def model_infer(req, ctx):
+        try:
+            return infer(req)
+        except LookupError as e:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, str(e))
+        except (ValueError, IndexError) as e:
+            ctx.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+
+    def model_stream_infer(reqs, ctx):
+        for req in reqs:
+            try:
+                yield pb.ModelStreamInferResponse(infer_response=infer(req))
+            except (LookupError, ValueError, IndexError) as e:
+                yield pb.ModelStreamInferResponse(error_message=str(e))
+
+    ser = lambda m: m.SerializeToString()
+    handler = grpc.method_handlers_generic_handler(grpc_oip.SERVICE, {
+        "ModelInfer": grpc.unary_unary_rpc_method_handler(
+            model_infer, request_deserializer=pb.ModelInferRequest.FromString, response_serializer=ser),
+        "ModelStreamInfer": grpc.stream_stream_rpc_method_handler(
+            model_stream_infer, request_deserializer=pb.ModelInferRequest.FromString,
+            response_serializer=ser),
+    })
+    srv = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
+    srv.add_generic_rpc_handlers((handler,))
+    port = srv.add_insecure_port("127.0.0.1:0")
+    srv.start()
+    return srv, port
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--portfile", required=True)
     ap.add_argument("--meta", help="write the training table (z-scores) and labels here")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--grpc-portfile", help="also serve OIP v2 gRPC; its port is written here")
     a = ap.parse_args()
     clf, Z, y, acc = train(a.seed)
     Handler.clf, Handler.dim = clf, Z.shape[1]
@@ -93,6 +153,10 @@ def main():
         with open(a.meta, "w") as f:
             json.dump({"model": MODEL, "X": Z.tolist(), "y": y.tolist(),
                        "train_accuracy": acc}, f)
+    if a.grpc_portfile:
+        gsrv, gport = grpc_server(clf, Z.shape[1])
+        with open(a.grpc_portfile, "w") as f:
+            f.write(str(gport))
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     with open(a.portfile, "w") as f:
         f.write(str(srv.server_address[1]))

@@ -1,0 +1,485 @@
+/* Open Inference Protocol v2 over gRPC (KServe v2, Triton; sidecar/grpc/inference.proto):
+ * /inference.GRPCInferenceService/ModelInfer and /ModelStreamInfer. The HTTP/2 stage hands
+ * one request message and its response message per transaction (h2_conn.h), decoded here
+ * with protobuf-c into the scratch arena (no malloc; the arena's cap bounds a hostile
+ * message). Same conventions as the REST adapter (ad_oip_v2.c), so detectors see the same
+ * event whichever wire carried it: every numeric datatype becomes float32, from the typed
+ * `contents` or from `raw_input_contents` / `raw_output_contents` (little-endian, one entry
+ * per tensor in order; FP16 and BF16 only travel raw); BYTES tensors are not features;
+ * several numeric inputs with the same rows are concatenated per row, else the first is
+ * used; scores are the first floating-point output (else the first numeric output with >= 2
+ * columns); a one-column integer output or Triton's classification strings
+ * ("score:index:label") are the labels. Shape/data disagreement flags the event malformed. */
+#include "adapters/ad_common.h"
+
+#include <string.h>
+
+#include "inference.pb-c.h"
+
+#define MAX_TENSORS 16
+
+enum dt { DT_BOOL, DT_U8, DT_U16, DT_U32, DT_U64, DT_I8, DT_I16, DT_I32, DT_I64,
+          DT_F16, DT_BF16, DT_F32, DT_F64, DT_BYTES };
+
+static const struct { const char *name; uint8_t size; } dtypes[] = {
+    [DT_BOOL] = { "BOOL", 1 }, [DT_U8] = { "UINT8", 1 }, [DT_U16] = { "UINT16", 2 },
+    [DT_U32] = { "UINT32", 4 }, [DT_U64] = { "UINT64", 8 }, [DT_I8] = { "INT8", 1 },
+    [DT_I16] = { "INT16", 2 }, [DT_I32] = { "INT32", 4 }, [DT_I64] = { "INT64", 8 },
+    [DT_F16] = { "FP16", 2 }, [DT_BF16] = { "BF16", 2 }, [DT_F32] = { "FP32", 4 },
+    [DT_F64] = { "FP64", 8 }, [DT_BYTES] = { "BYTES", 0 },
+};
+
+struct tensor {
+    float *v;
+    uint32_t rows, cols;
+    enum dt dt;
+    /* BYTES: the strings, typed or raw (4-byte little-endian length + bytes each) */
+    const ProtobufCBinaryData *strs;
+    size_t nstrs;
+    const ProtobufCBinaryData *raw;
+};
+
+static const char path_infer[] = "/inference.GRPCInferenceService/ModelInfer";
+static const char path_stream[] = "/inference.GRPCInferenceService/ModelStreamInfer";
+
+static bool is_grpc(const struct ig_http_txn *t)
+{
+    const struct ig_span *ct = ig_http_header(t, 0, "content-type");
+    return ct && ct->n >= 16 && strncasecmp((const char *)ct->p, "application/grpc", 16) == 0;
+}
+
+static int grpc_probe(const struct ig_http_txn *t)
+{
+    if (!is_grpc(t))
+        return 0;
+    if (ig_span_eq_str(t->path, path_infer, sizeof path_infer - 1) ||
+        ig_span_eq_str(t->path, path_stream, sizeof path_stream - 1))
+        return 95;
+    return 0;
+}
+
+/* protobuf-c allocates from the transaction's scratch arena; nothing is freed one by one. */
+static void *pb_alloc(void *data, size_t size) { return ig_scratch_alloc(data, size ? size : 1); }
+static void pb_free(void *data, void *p) { (void)data; (void)p; }
+
+static float half_to_float(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+    if (exp == 0) {
+        if (man == 0) {
+            bits = sign;
+        } else {
+            int e = -1;
+            do {
+                e++;
+                man <<= 1;
+            } while (!(man & 0x400));
+            bits = sign | (uint32_t)(127 - 15 - e) << 23 | (man & 0x3ff) << 13;
+        }
+    } else if (exp == 31) {
+        bits = sign | 0x7f800000u | man << 13;
+    } else {
+        bits = sign | (exp - 15 + 127) << 23 | man << 13;
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+static uint64_t le(const uint8_t *p, unsigned size)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static int find_dt(const char *s, enum dt *dt)
+{
+    for (size_t i = 0; s && i < IG_ARRAY_LEN(dtypes); i++)
+        if (strcmp(s, dtypes[i].name) == 0) {
+            *dt = (enum dt)i;
+            return IG_OK;
+        }
+    return IG_EPARSE;
+}
+
+static int raw_to_f32(enum dt dt, const uint8_t *p, size_t count, float *out, const char **reason)
+{
+    unsigned size = dtypes[dt].size;
+    for (size_t i = 0; i < count; i++, p += size) {
+        uint64_t u = le(p, size);
+        float f;
+        switch (dt) {
+        case DT_BOOL: f = u ? 1.0f : 0.0f; break;
+        case DT_U8: case DT_U16: case DT_U32: case DT_U64: f = (float)u; break;
+        case DT_I8: f = (float)(int8_t)u; break;
+        case DT_I16: f = (float)(int16_t)u; break;
+        case DT_I32: f = (float)(int32_t)u; break;
+        case DT_I64: f = (float)(int64_t)u; break;
+        case DT_F16: f = half_to_float((uint16_t)u); break;
+        case DT_BF16: { uint32_t b = (uint32_t)u << 16; memcpy(&f, &b, 4); break; }
+        case DT_F32: { uint32_t b = (uint32_t)u; memcpy(&f, &b, 4); break; }
+        case DT_F64: { double d; memcpy(&d, &u, 8); f = (float)d; break; }
+        default: f = 0; break;
+        }
+        if (unlikely(f - f != 0)) {
+            *reason = "non-finite value in tensor";
+            return IG_EPARSE;
+        }
+        out[i] = f;
+    }
+    return IG_OK;
+}
+
+/* Typed contents of the datatype's family -> float32; count must equal <elems>. */
+static int typed_to_f32(enum dt dt, const Inference__InferTensorContents *c, size_t elems, float *out,
+                        const char **reason)
+{
+    size_t n = 0;
+    switch (dt) {
+    case DT_BOOL: n = c->n_bool_contents; break;
+    case DT_I8: case DT_I16: case DT_I32: n = c->n_int_contents; break;
+    case DT_I64: n = c->n_int64_contents; break;
+    case DT_U8: case DT_U16: case DT_U32: n = c->n_uint_contents; break;
+    case DT_U64: n = c->n_uint64_contents; break;
+    case DT_F32: n = c->n_fp32_contents; break;
+    case DT_F64: n = c->n_fp64_contents; break;
+    default:
+        *reason = "FP16/BF16 tensor without raw contents";
+        return IG_EPARSE;
+    }
+    if (n != elems) {
+        *reason = "tensor contents do not match its shape";
+        return IG_EPARSE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        float f;
+        switch (dt) {
+        case DT_BOOL: f = c->bool_contents[i] ? 1.0f : 0.0f; break;
+        case DT_I8: case DT_I16: case DT_I32: f = (float)c->int_contents[i]; break;
+        case DT_I64: f = (float)c->int64_contents[i]; break;
+        case DT_U8: case DT_U16: case DT_U32: f = (float)c->uint_contents[i]; break;
+        case DT_U64: f = (float)c->uint64_contents[i]; break;
+        case DT_F32: f = c->fp32_contents[i]; break;
+        default: f = (float)c->fp64_contents[i]; break;
+        }
+        if (unlikely(f - f != 0)) {
+            *reason = "non-finite value in tensor";
+            return IG_EPARSE;
+        }
+        out[i] = f;
+    }
+    return IG_OK;
+}
+
+/* One input or output tensor. Returns IG_OK (numeric, in *t), IG_DONE (BYTES: strings kept
+ * in *t, not decoded) or a negative status with *reason. */
+static int decode_tensor(const struct ig_decode_ctx *ctx, const char *datatype, const int64_t *shape,
+                         size_t nshape, const Inference__InferTensorContents *contents,
+                         const ProtobufCBinaryData *raw, struct tensor *t, const char **reason)
+{
+    if (find_dt(datatype, &t->dt) < 0) {
+        *reason = "missing or unknown tensor datatype";
+        return IG_EPARSE;
+    }
+    uint64_t elems = 1;
+    for (size_t i = 0; i < nshape; i++) {
+        if (shape[i] < 0 || shape[i] > 4294967295LL) {
+            *reason = "invalid tensor shape";
+            return IG_EPARSE;
+        }
+        elems *= (uint64_t)shape[i];
+        if (elems > ctx->cfg->max_values) {
+            *reason = "tensor larger than adapters.max_values";
+            return IG_ELIMIT;
+        }
+    }
+    uint64_t rows = nshape ? (uint64_t)shape[0] : 1;
+    if (t->dt == DT_BYTES) {
+        t->raw = raw;
+        if (contents) {
+            t->strs = contents->bytes_contents;
+            t->nstrs = contents->n_bytes_contents;
+        }
+        t->rows = (uint32_t)IG_MIN(rows, UINT32_MAX);
+        t->cols = rows ? (uint32_t)IG_MIN(elems / rows, UINT32_MAX) : 0;
+        return IG_DONE;
+    }
+    if (elems == 0 || rows == 0) {
+        *reason = "empty tensor";
+        return IG_EPARSE;
+    }
+    uint64_t cols = elems / rows;
+    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    if (st < 0)
+        return st;
+    t->v = ig_scratch_alloc(ctx->scratch, elems * sizeof(float));
+    if (!t->v) {
+        *reason = "scratch memory exhausted";
+        return IG_ENOMEM;
+    }
+    if (raw) {
+        if (raw->len != elems * dtypes[t->dt].size) {
+            *reason = "raw tensor contents do not match shape and datatype";
+            return IG_EPARSE;
+        }
+        st = raw_to_f32(t->dt, raw->data, elems, t->v, reason);
+    } else if (contents) {
+        st = typed_to_f32(t->dt, contents, elems, t->v, reason);
+    } else {
+        *reason = "tensor without contents";
+        return IG_EPARSE;
+    }
+    if (st < 0)
+        return st;
+    t->rows = (uint32_t)rows;
+    t->cols = (uint32_t)cols;
+    return IG_OK;
+}
+
+static bool is_float_dt(enum dt d) { return d == DT_F16 || d == DT_BF16 || d == DT_F32 || d == DT_F64; }
+
+/* "score:index[:label]" -> index. */
+static int class_index(const uint8_t *p, const uint8_t *e, float *out)
+{
+    p = memchr(p, ':', (size_t)(e - p));
+    if (!p)
+        return IG_EPARSE;
+    int64_t idx = 0;
+    int digits = 0;
+    for (p++; p < e && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+        idx = idx * 10 + (*p - '0');
+    if (digits == 0 || (p < e && *p != ':'))
+        return IG_EPARSE;
+    *out = (float)idx;
+    return IG_OK;
+}
+
+/* Triton's classification output: BYTES "score:index:label", best first, [rows, k] or [k].
+ * Fills *label (rows x 1) or leaves it empty when <b> is some other BYTES tensor. */
+static int classification_labels(const struct ig_decode_ctx *ctx, const struct tensor *b,
+                                 const int64_t *shape, size_t nshape, struct tensor *label)
+{
+    if (nshape < 1 || nshape > 2)
+        return IG_OK;
+    uint64_t rows = nshape == 2 ? (uint64_t)shape[0] : 1, k = (uint64_t)shape[nshape - 1];
+    if (rows == 0 || k == 0 || rows > ctx->cfg->max_rows)
+        return IG_OK;
+    const uint8_t *rp = b->raw ? b->raw->data : NULL, *re = b->raw ? b->raw->data + b->raw->len : NULL;
+    float *v = ig_scratch_alloc(ctx->scratch, rows * sizeof *v);
+    if (!v)
+        return IG_ENOMEM;
+    for (uint64_t i = 0; i < rows * k; i++) {
+        const uint8_t *s;
+        size_t n;
+        if (b->raw) {
+            if (re - rp < 4 || le(rp, 4) > (uint64_t)(re - rp - 4))
+                return i ? IG_EPARSE : IG_OK;
+            n = (size_t)le(rp, 4);
+            s = rp + 4;
+            rp += 4 + n;
+        } else {
+            if (i >= b->nstrs)
+                return i ? IG_EPARSE : IG_OK;
+            s = b->strs[i].data;
+            n = b->strs[i].len;
+        }
+        if (i % k)
+            continue;
+        if (class_index(s, s + n, &v[i / k]) < 0)
+            return i ? IG_EPARSE : IG_OK;   /* first string not "a:b": not classification */
+    }
+    *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = DT_I64 };
+    return IG_OK;
+}
+
+static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,
+                          struct ig_event *ev, const char **reason)
+{
+    if (t->req_body_truncated) {
+        *reason = "gRPC request message not decodable (over http2.max_message_size, "
+                  "unknown grpc-encoding or bad compressed data)";
+        return IG_ELIMIT;
+    }
+    ProtobufCAllocator a = { pb_alloc, pb_free, ctx->scratch };
+    Inference__ModelInferRequest *rq = inference__model_infer_request__unpack(&a, t->req_body.n, t->req_body.p);
+    if (!rq) {
+        *reason = "malformed ModelInferRequest protobuf";
+        return IG_EPARSE;
+    }
+    ig_ad_copy(ev->model, sizeof ev->model, (struct ig_span){ (const uint8_t *)rq->model_name, strlen(rq->model_name) });
+    ig_ad_copy(ev->model_version, sizeof ev->model_version,
+               (struct ig_span){ (const uint8_t *)rq->model_version, strlen(rq->model_version) });
+    if (rq->n_raw_input_contents && rq->n_raw_input_contents != rq->n_inputs) {
+        ig_ad_malformed(ev, "raw_input_contents count differs from inputs");
+        return IG_OK;
+    }
+    struct tensor ts[MAX_TENSORS];
+    uint32_t nt = 0;
+    for (size_t i = 0; i < rq->n_inputs; i++) {
+        const Inference__ModelInferRequest__InferInputTensor *in = rq->inputs[i];
+        struct tensor tt = {0};
+        int st = decode_tensor(ctx, in->datatype, in->shape, in->n_shape, in->contents,
+                               rq->n_raw_input_contents ? &rq->raw_input_contents[i] : NULL, &tt, reason);
+        if (st == IG_DONE)
+            continue;
+        if (st < 0) {
+            ig_ad_malformed(ev, *reason);
+            return IG_OK;
+        }
+        if (nt < MAX_TENSORS)
+            ts[nt++] = tt;
+    }
+    if (nt == 0)
+        return IG_OK;
+    uint64_t cols = 0;
+    bool same_rows = true;
+    for (uint32_t i = 0; i < nt; i++) {
+        same_rows &= ts[i].rows == ts[0].rows;
+        cols += ts[i].cols;
+    }
+    if (nt == 1 || !same_rows) {
+        ev->inputs = ts[0].v;
+        ev->rows = ts[0].rows;
+        ev->features = ts[0].cols;
+    } else {
+        if (ig_ad_check_shape(ctx->cfg, ts[0].rows, cols, reason) < 0) {
+            ig_ad_malformed(ev, *reason);
+            return IG_OK;
+        }
+        float *m = ig_scratch_alloc(ctx->scratch, (size_t)ts[0].rows * cols * sizeof(float));
+        if (!m) {
+            *reason = "scratch memory exhausted";
+            return IG_ENOMEM;
+        }
+        for (uint32_t r = 0; r < ts[0].rows; r++) {
+            float *dst = m + (size_t)r * cols;
+            for (uint32_t i = 0; i < nt; i++) {
+                memcpy(dst, ts[i].v + (size_t)r * ts[i].cols, ts[i].cols * sizeof(float));
+                dst += ts[i].cols;
+            }
+        }
+        ev->inputs = m;
+        ev->rows = ts[0].rows;
+        ev->features = (uint32_t)cols;
+    }
+    ev->flags |= IG_EV_TENSOR;
+    return IG_OK;
+}
+
+static void decode_outputs(const struct ig_decode_ctx *ctx, const Inference__ModelInferResponse *rs,
+                           struct ig_event *ev)
+{
+    const char *reason = NULL;
+    if (!ev->model[0])
+        ig_ad_copy(ev->model, sizeof ev->model,
+                   (struct ig_span){ (const uint8_t *)rs->model_name, strlen(rs->model_name) });
+    if (!ev->model_version[0])
+        ig_ad_copy(ev->model_version, sizeof ev->model_version,
+                   (struct ig_span){ (const uint8_t *)rs->model_version, strlen(rs->model_version) });
+    if (rs->n_raw_output_contents && rs->n_raw_output_contents != rs->n_outputs) {
+        ig_ad_malformed(ev, "raw_output_contents count differs from outputs");
+        return;
+    }
+    struct tensor score = {0}, label = {0};
+    for (size_t i = 0; i < rs->n_outputs; i++) {
+        const Inference__ModelInferResponse__InferOutputTensor *o = rs->outputs[i];
+        struct tensor tt = {0};
+        int st = decode_tensor(ctx, o->datatype, o->shape, o->n_shape, o->contents,
+                               rs->n_raw_output_contents ? &rs->raw_output_contents[i] : NULL, &tt, &reason);
+        if (st == IG_DONE) {
+            if (!label.v && classification_labels(ctx, &tt, o->shape, o->n_shape, &label) < 0) {
+                ig_ad_malformed(ev, "invalid classification output");
+                return;
+            }
+            continue;
+        }
+        if (st < 0) {
+            ig_ad_malformed(ev, reason);
+            return;
+        }
+        if (!score.v && (is_float_dt(tt.dt) || tt.cols >= 2))
+            score = tt;
+        else if (!label.v && !is_float_dt(tt.dt) && tt.cols == 1)
+            label = tt;
+    }
+    if (score.v && ig_ad_set_scores(ctx, ev, score.v, score.rows, score.cols, IG_AD_SCORES_AUTO, &reason) < 0) {
+        ig_ad_malformed(ev, reason);
+        return;
+    }
+    if (label.v) {
+        if (ev->rows && label.rows != ev->rows) {
+            ig_ad_malformed(ev, "label rows differ from input rows");
+            return;
+        }
+        int32_t *l = ig_scratch_alloc(ctx->scratch, label.rows * sizeof *l);
+        if (!l) {
+            ig_ad_malformed(ev, "scratch memory exhausted");
+            return;
+        }
+        for (uint32_t r = 0; r < label.rows; r++)
+            l[r] = label.v[r] >= -2147483648.0f && label.v[r] < 2147483648.0f ? (int32_t)label.v[r] : -1;
+        ev->labels = l;
+        ev->rows = label.rows;
+        ev->flags |= IG_EV_LABELS;
+    }
+}
+
+static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,
+                            struct ig_event *ev, bool stream)
+{
+    if (t->status < 200 || t->status >= 300)
+        return;
+    if (t->resp_body_truncated) {
+        ig_ad_malformed(ev, "gRPC response message not decodable (over http2.max_message_size, "
+                            "unknown grpc-encoding or bad compressed data)");
+        return;
+    }
+    if (!t->resp_body.p)
+        return;   /* no response message (the call was cut) */
+    ProtobufCAllocator a = { pb_alloc, pb_free, ctx->scratch };
+    const Inference__ModelInferResponse *rs;
+    if (stream) {
+        Inference__ModelStreamInferResponse *sr =
+            inference__model_stream_infer_response__unpack(&a, t->resp_body.n, t->resp_body.p);
+        if (!sr) {
+            ig_ad_malformed(ev, "malformed ModelStreamInferResponse protobuf");
+            return;
+        }
+        if (sr->error_message && sr->error_message[0]) {
+            /* A streamed call reports its errors in the message, not in grpc-status. */
+            ev->status = 500;
+            ev->flags |= IG_EV_ERROR;
+            return;
+        }
+        rs = sr->infer_response;
+        if (!rs)
+            return;
+    } else {
+        rs = inference__model_infer_response__unpack(&a, t->resp_body.n, t->resp_body.p);
+        if (!rs) {
+            ig_ad_malformed(ev, "malformed ModelInferResponse protobuf");
+            return;
+        }
+    }
+    decode_outputs(ctx, rs, ev);
+}
+
+static int grpc_decode(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,
+                       struct ig_event *ev, const char **reason)
+{
+    bool stream = ig_span_eq_str(t->path, path_stream, sizeof path_stream - 1);
+    int st = decode_request(ctx, t, ev, reason);
+    if (st < 0)
+        return st;
+    decode_response(ctx, t, ev, stream);
+    return IG_OK;
+}
+
+const struct ig_adapter ig_ad_oip_grpc = {
+    .name = "oip_v2_grpc",
+    .protocol = IG_PROTO_OIP_V2_GRPC,
+    .probe = grpc_probe,
+    .decode = grpc_decode,
+};
