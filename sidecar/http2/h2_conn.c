@@ -99,6 +99,8 @@ struct ig_h2_conn {
     uint32_t hdrs_cap;
 };
 
+static void fresh_table(struct ig_h2_conn *c, int dir);
+
 /* ---------------------------------------------------------------- helpers */
 
 static uint32_t be24(const uint8_t *p) { return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]; }
@@ -728,13 +730,8 @@ static void block_feed(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n
             /* Safe point after a loss: a size update to 0 empties the table, so from here
              * on every index refers to entries we see added (RFC 7541 4.2, 6.3). */
             if (p[0] == 0x20) {
-                nghttp2_hd_inflate_del(d->inf);
-                d->inf = NULL;
-                if (nghttp2_hd_inflate_new(&d->inf) == 0) {
-                    d->hpack_ok = true;
-                    d->table_max = 4096;
-                    c->h->st.resynced++;
-                }
+                fresh_table(c, dir);
+                c->h->st.resynced += d->hpack_ok;
             }
         }
     }
@@ -789,6 +786,24 @@ static void setting(struct ig_h2_conn *c, int dir, const uint8_t *e)
         else
             nghttp2_hd_inflate_change_table_size(o->inf, v);
     }
+}
+
+/* After a loss the encoder's table is unknown; we go on with an EMPTY one. That never
+ * decodes wrongly: HPACK indexes the dynamic table newest first (RFC 7541 2.3.3), and
+ * both tables receive the same insertions from here on, so an index either names an entry
+ * we saw inserted (the same one the encoder means) or lies beyond our table, which the
+ * inflater reports as an error; eviction only ever drops our entries sooner. After such an
+ * error the blocks' insertions are no longer known: the direction waits for a safe point
+ * (a block that empties the table). */
+static void fresh_table(struct ig_h2_conn *c, int dir)
+{
+    struct dir *d = &c->d[dir];
+    if (d->inf)
+        nghttp2_hd_inflate_del(d->inf);
+    d->inf = NULL;
+    d->hpack_ok = nghttp2_hd_inflate_new(&d->inf) == 0;
+    if (d->hpack_ok && d->table_max > 4096)
+        nghttp2_hd_inflate_change_table_size(d->inf, d->table_max);
 }
 
 /* ---------------------------------------------------------------- frames */
@@ -1277,7 +1292,8 @@ struct ig_h2_conn *ig_h2_conn_new(struct ig_h2 *h, const struct ig_endpoint *cli
             ig_h2_conn_close(c, ts_us);
             return NULL;
         }
-        c->d[i].hpack_ok = start != IG_H2_MIDSTREAM;
+        /* Mid-way too: decoding starts optimistic with an empty table (see fresh_table()). */
+        c->d[i].hpack_ok = true;
     }
     h->st.conns++;
     switch (start) {
@@ -1308,7 +1324,7 @@ void ig_h2_conn_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n, 
     switch (d->st) {
     case D_PREFACE: {
         size_t k = PREFACE_LEN - d->pre_n < n ? PREFACE_LEN - d->pre_n : n;
-        if (memcmp(p, PREFACE + d->pre_n, k) != 0) {
+        if (memcmp(p, &PREFACE[d->pre_n], k) != 0) {
             /* Not the preface: treat as a loss, find frames and a safe point. */
             c->h->st.frames_malformed++;
             d->st = D_LOST;
@@ -1349,9 +1365,7 @@ void ig_h2_conn_gap(struct ig_h2_conn *c, int dir, uint64_t missing, uint64_t ts
         d->block_stream->ignored = true;
     d->block_open = false;
     d->block_stream = NULL;
-    if (d->inf)
-        nghttp2_hd_inflate_end_headers(d->inf);
-    d->hpack_ok = false;
+    fresh_table(c, dir);
     d->st = D_LOST;
     d->fh_n = 0;
     free(d->lb);
