@@ -7,8 +7,9 @@ probabilities. The serving contract is standardised features: a client sends z-s
 (the training scaler's mean and scale, as a feature store would supply them); the scaler
 is published in the --meta file so that test clients can draw from the data distribution.
 With --grpc-portfile the same model is also served over OIP v2 gRPC
-(inference.GRPCInferenceService ModelInfer and ModelStreamInfer, grpcio, answers in
-raw_output_contents as Triton does); its port is written there.
+(inference.GRPCInferenceService ModelInfer and ModelStreamInfer, grpcio; inputs of any
+numeric datatype, typed or raw; answers in raw_output_contents as Triton does, or typed
+when the request's parameter typed_output is true); its port is written there.
 Usage:
     sk_model_server.py --portfile FILE [--meta FILE] [--port 0] [--seed 0] [--grpc-portfile FILE]
 The chosen port is written to FILE once the server listens.
@@ -96,17 +97,22 @@ def grpc_server(clf, dim):
             raise LookupError(f"unknown model {req.model_name}")
         inp = req.inputs[0]
         rows, d = int(inp.shape[0]), int(inp.shape[1])
+        np_dt, field = grpc_oip.DATATYPES[inp.datatype]
         if req.raw_input_contents:
-            x = np.frombuffer(req.raw_input_contents[0], dtype="<f4")
+            x = np.frombuffer(req.raw_input_contents[0], dtype=np.dtype(np_dt).newbyteorder("<"))
         else:
-            x = np.asarray(inp.contents.fp32_contents, dtype=np.float32)
+            x = np.asarray(getattr(inp.contents, field), dtype=np_dt)
+        x = x.astype(np.float32)
         if d != dim or x.size != rows * d:
             raise ValueError(f"expected {dim} features")
         with lock:
             p = clf.predict_proba(x.reshape(rows, d).astype(np.float64)).astype(np.float32)
         resp = pb.ModelInferResponse(model_name=MODEL, model_version="1", id=req.id)
-        resp.outputs.add(name="probabilities", datatype="FP32", shape=[rows, p.shape[1]])
-        resp.raw_output_contents.append(p.astype("<f4").tobytes())
+        out = resp.outputs.add(name="probabilities", datatype="FP32", shape=[rows, p.shape[1]])
+        if req.parameters["typed_output"].bool_param:
+            out.contents.fp32_contents.extend(p.ravel().tolist())
+        else:
+            resp.raw_output_contents.append(p.astype("<f4").tobytes())
         return resp
 
     def model_infer(req, ctx):
