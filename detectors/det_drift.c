@@ -1,6 +1,16 @@
 /* Drift: per model, compares tumbling windows of inputs, output scores and predicted
- * classes with a reference (learned from the first rows, or loaded from a profile file),
- * and watches top-1 confidence, output entropy and latency with Page-Hinkley.
+ * classes with a reference (learned from the first rows and capture span, or loaded from a
+ * profile file), and watches top-1 confidence, output entropy and latency with Page-Hinkley.
+ * Between windows, per-feature two-sided CUSUMs on standardised block means (Page 1954;
+ * thresholds from a target average run length by Siegmund's approximation, Bonferroni over
+ * the features) raise an alarm a few blocks after an abrupt shift; the alarm becomes a
+ * finding only when a two-sample test of the rows since the estimated change confirms it.
+ * Rows of clients that other detectors flagged (extraction, evasion, abuse...) are kept
+ * out of the reference, the CUSUMs and the tests; each verdict is attributed to clients
+ * (PSI decomposed by client), and a change explained by flagged clients, or by a few
+ * clients holding a small share of the rows, is reported but not raised as population
+ * drift. While the reference is being learned, a change-point scan (binary-segmentation
+ * CUSUM statistic) cuts it at a change so that it never straddles one.
  * One detector emitting three analytics: drift.features (share of drifted input features
  * >= share threshold, as Evidently's dataset verdict), drift.predictions (class chi-square
  * with an effect floor, or drifted output scores) and drift.confidence (a change point
@@ -32,6 +42,10 @@ struct drift_params {
     uint32_t ph_min;
     bool     on_feat, on_pred, on_conf;
     char    *reference;                  /* profile file, or NULL: learn */
+    /* sequential detection, robust reference, attribution */
+    bool     sequential, exclude_flagged, raise_attributed;
+    uint32_t block_rows, confirm_rows, ref_min_rows;
+    double   cusum_k, arl_rows, significance, attr_max_rows;
 };
 
 struct drift_model;
@@ -39,6 +53,7 @@ struct drift_registry {                  /* mutable, reached through the const g
     struct drift_model *head;
     uint32_t nmodels;
     uint64_t models_dropped, width_mismatch;
+    uint64_t seq_alarms, seq_confirmed, suppressed;
     struct ig_drift_profile **loaded;
     uint32_t nloaded;
 };
@@ -46,6 +61,28 @@ struct drift_registry {                  /* mutable, reached through the const g
 struct drift_global {
     struct drift_params p;
     struct drift_registry *reg;
+};
+
+#define CT_MAX 128                       /* clients per model for attribution; the last pools */
+#define CT_OTHER (CT_MAX - 1)
+#define CID_MAX 64
+
+struct dclient {
+    uint64_t key, last_row;
+    uint32_t flags;
+    bool     used;
+    char     id[CID_MAX];
+};
+
+enum seq_state { SEQ_IDLE, SEQ_CONFIRMING, SEQ_ALARMED };
+
+/* Verdict of one range of rows, attribution included. */
+struct verdict {
+    bool     drifted, concentrated, flagged_only;
+    double   share_all;                  /* share with flagged rows kept, NaN when none */
+    uint64_t rows_excl, clients_excl;
+    uint32_t ncontrib;
+    struct ig_drift_contrib contrib[IG_DRIFT_MAX_CONTRIB];
 };
 
 struct drift_model {
@@ -56,16 +93,50 @@ struct drift_model {
     const char *ref_source;
     uint32_t nfeat, nout, ncols;
 
-    /* current window: column-major, wcap rows per column */
+    /* the last wcap rows, column-major ring; the current window is rows [wrow0, nrows) */
     float   *win;
+    uint16_t *rcli;                      /* client cell per ring row */
+    int32_t *rlab;                       /* predicted class per ring row, -1 unknown */
+    uint64_t *rtime;                     /* request time per ring row */
+    float   *rowbuf;                     /* one row, ncols */
+    uint64_t nrows, wrow0;
     uint32_t wcap, wn;
-    uint64_t wstart, wend, wevents, wdropped;
+    uint64_t wstart, wend, wevents, wdropped, last_us;
+    struct dclient ct[CT_MAX];
+    uint64_t allrows;                    /* reference and window rows, for client recency */
+    double   flag_share;                 /* moving share of rows from flagged clients */
+
+    /* reference learning: who sent each reservoir slot, when, which class */
+    uint16_t *refcli;
+    uint64_t *reftime;
+    int32_t *reflab;
+    uint64_t next_scan;
+    char     ref_how[192];
+    bool     ref_cut;
+
+    /* sequential: CUSUM per feature on block means */
+    double  *bsum, *cpos, *cneg;
+    uint64_t *cpos0, *cneg0;             /* ring row where each CUSUM last left zero */
+    double  *bsq, *vpos, *vneg, *kurt;   /* the same on block means of squared z (scale) */
+    uint64_t *vpos0, *vneg0;
+    uint32_t bn;
+    double   cus_h, cus_k;
+    enum seq_state seq;
+    uint64_t alarm_row, change_row, change_us, seq_delay;
+    bool     seq_from_ref;
+
+    /* evaluation scratch */
+    struct ig_drift_col_result *res2;
+    uint8_t  ex[CT_MAX];
+    double  *attr_cnt;                   /* CT_MAX x IG_DRIFT_BINS */
+    struct verdict v;
+    char     cid_buf[IG_DRIFT_MAX_CONTRIB][CID_MAX];
     uint64_t wclass[IG_DRIFT_MAX_CLASSES];
     struct ig_drift_moments wm[S_N];
 
     /* confidence / entropy / latency series in blocks of events */
     struct ig_drift_ph ph[S_N];
-    double   bsum[S_N];
+    double   bsum_series[S_N];
     uint32_t bcnt[S_N], bevents;
     uint8_t  wchanges, pending;          /* change points: this window / not yet confirmed */
     uint64_t pending_win[S_N];
@@ -80,7 +151,7 @@ struct drift_model {
     struct ig_drift_report rep;
     char     notes[4][192];
     uint32_t nnotes;
-    bool     report_pending;
+    bool     report_pending, finished;
     uint64_t windex;
 };
 
@@ -138,9 +209,27 @@ static int drift_init(const struct ig_rules *r, void **global, char *err, size_t
     p->on_feat = ig_rules_bool(r, F, "features", true);
     p->on_pred = ig_rules_bool(r, P, "predictions", true);
     p->on_conf = ig_rules_bool(r, C, "confidence", true);
+    p->sequential = ig_rules_bool(r, F, "sequential", true);
+    p->block_rows = (uint32_t)ig_rules_num(r, F, "block_rows", 25);
+    p->cusum_k = ig_rules_num(r, F, "cusum_k", 0.5);
+    p->arl_rows = ig_rules_num(r, F, "arl_rows", 1e6);
+    p->confirm_rows = (uint32_t)ig_rules_num(r, F, "confirm_rows", 100);
+    p->significance = ig_rules_num(r, F, "significance", 0.05);
+    p->ref_min_rows = (uint32_t)ig_rules_num(r, F, "reference_min_rows", 100);
+    p->exclude_flagged = ig_rules_bool(r, F, "exclude_flagged", true);
+    p->raise_attributed = ig_rules_bool(r, F, "raise_attributed", false);
+    p->attr_max_rows = ig_rules_num(r, F, "attribution_max_rows", 0.25);
+    if (p->block_rows < 2 || p->cusum_k < 0 || p->arl_rows < 100 || p->confirm_rows < 10 ||
+        !(p->significance > 0 && p->significance <= 1) || p->ref_min_rows < 10 ||
+        !(p->attr_max_rows >= 0 && p->attr_max_rows < 1)) {
+        snprintf(err, errlen, "drift.features: block_rows >= 2, cusum_k >= 0, arl_rows >= 100, "
+                 "confirm_rows and reference_min_rows >= 10, significance in (0, 1], "
+                 "attribution_max_rows in [0, 1)");
+        goto fail;
+    }
     if (p->window_rows < 10 || p->reservoir < 10 || p->min_window < 1 || p->block < 1 ||
-        p->max_models < 1 || p->share <= 0 || p->share > 1) {
-        snprintf(err, errlen, "drift.features: window_rows and reservoir must be >= 10, "
+        p->max_models < 1 || p->share <= 0 || p->share > 1 || p->window_rows > 1000000) {
+        snprintf(err, errlen, "drift.features: window_rows (<= 1000000) and reservoir must be >= 10, "
                  "drift_share in (0, 1], block_events and max_models >= 1");
         goto fail;
     }
@@ -178,6 +267,26 @@ static void model_free(struct drift_model *m)
     if (m->ref_owned)
         ig_drift_profile_free(m->ref);
     free(m->win);
+    free(m->rcli);
+    free(m->rlab);
+    free(m->rtime);
+    free(m->rowbuf);
+    free(m->refcli);
+    free(m->reftime);
+    free(m->reflab);
+    free(m->bsum);
+    free(m->cpos);
+    free(m->cneg);
+    free(m->cpos0);
+    free(m->cneg0);
+    free(m->bsq);
+    free(m->vpos);
+    free(m->vneg);
+    free(m->kurt);
+    free(m->vpos0);
+    free(m->vneg0);
+    free(m->res2);
+    free(m->attr_cnt);
     free(m->sbuf);
     free(m->tmp);
     free(m->res);
@@ -189,6 +298,8 @@ static void series_reset(struct drift_model *m, const struct drift_params *p)
     for (int s = 0; s < S_N; s++)
         ig_drift_ph_init(&m->ph[s], p->ph_delta, p->ph_lambda, p->ph_alpha, p->ph_min);
 }
+
+static void seq_setup(struct drift_model *m, const struct drift_params *p);
 
 static struct drift_model *model_new(const struct drift_global *g, const struct ig_event *ev)
 {
@@ -229,12 +340,44 @@ static struct drift_model *model_new(const struct drift_global *g, const struct 
     m->ncols = m->nfeat + m->nout;
     m->wcap = p->window_rows;
     size_t big = IG_MAX(m->wcap, m->ref->cap);
+    size_t rc = m->ref->cap, nf = m->nfeat + 1;
     m->win = malloc(((size_t)m->ncols * m->wcap + 1) * sizeof(float));
+    m->rcli = calloc(m->wcap, sizeof *m->rcli);
+    m->rlab = calloc(m->wcap, sizeof *m->rlab);
+    m->rtime = calloc(m->wcap, sizeof *m->rtime);
+    m->rowbuf = calloc(m->ncols + 1, sizeof *m->rowbuf);
     m->sbuf = malloc(big * sizeof(float));
     m->tmp = malloc(big * sizeof(float));
     m->res = calloc(m->ncols + 1, sizeof *m->res);
-    if (!m->win || !m->sbuf || !m->tmp || !m->res)
+    m->res2 = calloc(m->ncols + 1, sizeof *m->res2);
+    m->attr_cnt = calloc((size_t)CT_MAX * IG_DRIFT_BINS, sizeof *m->attr_cnt);
+    m->bsum = calloc(nf, sizeof *m->bsum);
+    m->cpos = calloc(nf, sizeof *m->cpos);
+    m->cneg = calloc(nf, sizeof *m->cneg);
+    m->cpos0 = calloc(nf, sizeof *m->cpos0);
+    m->cneg0 = calloc(nf, sizeof *m->cneg0);
+    m->bsq = calloc(nf, sizeof *m->bsq);
+    m->vpos = calloc(nf, sizeof *m->vpos);
+    m->vneg = calloc(nf, sizeof *m->vneg);
+    m->kurt = calloc(nf, sizeof *m->kurt);
+    m->vpos0 = calloc(nf, sizeof *m->vpos0);
+    m->vneg0 = calloc(nf, sizeof *m->vneg0);
+    if (!m->win || !m->rcli || !m->rlab || !m->rtime || !m->rowbuf || !m->sbuf || !m->tmp ||
+        !m->res || !m->res2 || !m->attr_cnt || !m->bsum || !m->cpos || !m->cneg || !m->cpos0 ||
+        !m->cneg0 || !m->bsq || !m->vpos || !m->vneg || !m->kurt || !m->vpos0 || !m->vneg0)
         goto fail;
+    if (m->ref_owned) {
+        m->refcli = calloc(rc, sizeof *m->refcli);
+        m->reftime = calloc(rc, sizeof *m->reftime);
+        m->reflab = calloc(rc, sizeof *m->reflab);
+        if (!m->refcli || !m->reftime || !m->reflab)
+            goto fail;
+        m->next_scan = 2 * (uint64_t)p->ref_min_rows;
+    } else {
+        snprintf(m->ref_how, sizeof m->ref_how, "profile %s: %llu rows", p->reference,
+                 (unsigned long long)m->ref->rows);
+        seq_setup(m, p);
+    }
     series_reset(m, p);
     m->next = reg->head;
     reg->head = m;
@@ -245,11 +388,12 @@ fail:
     return NULL;
 }
 
+/* The reference is ready when it has both its rows and its span of capture time. */
 static bool ref_ready(const struct drift_params *p, const struct ig_drift_profile *r)
 {
-    if (p->ref_us)
-        return r->rows >= p->min_window && r->last_us - r->first_us >= p->ref_us;
-    return r->rows >= p->ref_rows;
+    if (r->rows < IG_MAX((uint64_t)p->ref_rows, (uint64_t)p->min_window))
+        return false;
+    return !p->ref_us || r->last_us - r->first_us >= p->ref_us;
 }
 
 static void add_note(struct drift_model *m, const char *fmt, const char *a, const char *b)
@@ -278,7 +422,146 @@ static void finding_base(struct ig_finding *f, const char *analytic, const struc
     f->confidence_id = 2;
 }
 
-/* Feeds a block mean of each series to Page-Hinkley, in reference standard errors. */
+/* ---- clients ---- */
+
+static uint64_t client_key(const struct ig_event *ev)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)ev->id_kind;
+    for (size_t i = 0; i < IG_CLIENT_ID_MAX && ev->client_id[i]; i++)
+        h = (h ^ (uint8_t)ev->client_id[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The client's cell: found, a free one, one whose rows all left the ring, or the pool. */
+static uint16_t client_cell(struct drift_model *m, const struct ig_event *ev, uint32_t flags)
+{
+    uint64_t key = client_key(ev);
+    int freec = -1, old = -1;
+    for (int i = 0; i < CT_OTHER; i++) {
+        struct dclient *c = &m->ct[i];
+        if (!c->used) {
+            if (freec < 0)
+                freec = i;
+            continue;
+        }
+        if (c->key == key) {
+            c->flags |= flags;
+            c->last_row = m->allrows;
+            return (uint16_t)i;
+        }
+        /* While learning, reference slots still point at cells: no reuse. */
+        if (old < 0 && m->ref->frozen && c->last_row + m->wcap < m->allrows)
+            old = i;
+    }
+    int i = freec >= 0 ? freec : old;
+    if (i < 0) {
+        m->ct[CT_OTHER].used = true;
+        m->ct[CT_OTHER].flags = 0;
+        snprintf(m->ct[CT_OTHER].id, CID_MAX, "(other clients)");
+        return CT_OTHER;
+    }
+    struct dclient *c = &m->ct[i];
+    c->used = true;
+    c->key = key;
+    c->flags = flags;
+    c->last_row = m->allrows;
+    snprintf(c->id, CID_MAX, "%.63s", ev->client_id[0] ? ev->client_id : "(anonymous)");
+    return (uint16_t)i;
+}
+
+static bool cell_flag_raw(const struct drift_model *m, const struct drift_params *p, uint16_t i)
+{
+    return p->exclude_flagged && i != CT_OTHER && m->ct[i].flags != 0;
+}
+
+/* Flagged clients stay out while they send a minority of the rows: when most traffic comes
+ * from clients other detectors flag (a load test tripping rate limits), they are the
+ * population, and leaving them out would leave nothing to watch. */
+static bool cell_flagged(const struct drift_model *m, const struct drift_params *p, uint16_t i)
+{
+    return cell_flag_raw(m, p, i) && m->flag_share <= 0.5;
+}
+
+static void flag_share_add(struct drift_model *m, const struct drift_params *p, uint16_t cell,
+                           uint32_t rows)
+{
+    double w = fmin(1.0, rows / 500.0);
+    m->flag_share += ((cell_flag_raw(m, p, cell) ? 1.0 : 0.0) - m->flag_share) * w;
+}
+
+/* ---- sequential detection ---- */
+
+/* Siegmund's approximation of the in-control average run length of a one-sided CUSUM
+ * with reference value k and decision interval h, on N(0,1) observations. */
+static double cusum_arl0(double k, double h)
+{
+    if (k < 1e-6)
+        return (h + 1.166) * (h + 1.166);
+    double b = 2.0 * k * (h + 1.166);
+    return (exp(b) - b - 1.0) / (2.0 * k * k);
+}
+
+static void seq_reset(struct drift_model *m)
+{
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        m->cpos[f] = m->cneg[f] = m->vpos[f] = m->vneg[f] = 0;
+        m->cpos0[f] = m->cneg0[f] = m->vpos0[f] = m->vneg0[f] = m->nrows;
+        m->bsum[f] = m->bsq[f] = 0;
+    }
+    m->bn = 0;
+}
+
+/* Thresholds from the target run length: 2 x nfeat one-sided CUSUMs share the false-alarm
+ * budget (Bonferroni). The reference mean is itself an estimate: its error (up to two
+ * standard errors, in block units sqrt(B / n_ref)) is added to k so it cannot alarm. */
+static void seq_setup(struct drift_model *m, const struct drift_params *p)
+{
+    double blocks = p->arl_rows / p->block_rows * 4.0 * (m->nfeat ? m->nfeat : 1);
+    double lo = 0, hi = 60;
+    for (int i = 0; i < 80; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (cusum_arl0(p->cusum_k, mid) < blocks)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    m->cus_h = hi;
+    uint64_t nref = m->nfeat && m->ref->col ? m->ref->col[0].n : 0;
+    m->cus_k = p->cusum_k + (nref ? 2.0 * sqrt((double)p->block_rows / (double)nref) : 1.0);
+    /* Kurtosis of each reference feature: the variance of a squared z is (kurtosis - 1). */
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        const struct ig_drift_column *rc = &m->ref->col[f];
+        double m4 = 0;
+        for (uint32_t i = 0; i < rc->n; i++) {
+            double d = (rc->x[i] - rc->mean) / (rc->std > 0 ? rc->std : 1);
+            m4 += d * d * d * d;
+        }
+        m->kurt[f] = rc->n ? fmax(m4 / rc->n, 1.2) : 3.0;
+    }
+    seq_reset(m);
+}
+
+/* ---- the ring of recent rows ---- */
+
+static inline size_t ring_at(const struct drift_model *m, uint64_t row)
+{
+    return (size_t)(row % m->wcap);
+}
+
+/* Copies the values of column <c> of rows [r0, r1) not excluded into out; returns how many. */
+static size_t gather(const struct drift_model *m, uint32_t c, uint64_t r0, uint64_t r1,
+                     const uint8_t *ex, float *out)
+{
+    const float *col = m->win + (size_t)c * m->wcap;
+    size_t n = 0;
+    for (uint64_t r = r0; r < r1; r++) {
+        size_t k = ring_at(m, r);
+        float v = col[k];
+        if (!ex[m->rcli[k]] && isfinite(v))
+            out[n++] = v;
+    }
+    return n;
+}
 static void series_block(struct drift_model *m, uint64_t t)
 {
     struct ig_drift_point pt = { .t_us = t, .conf = NAN, .entropy = NAN, .latency_ms = NAN };
@@ -287,7 +570,7 @@ static void series_block(struct drift_model *m, uint64_t t)
     for (int s = 0; s < S_N; s++) {
         if (!m->bcnt[s])
             continue;
-        double bm = m->bsum[s] / m->bcnt[s];
+        double bm = m->bsum_series[s] / m->bcnt[s];
         *out[s] = (float)bm;
         if (rm[s]->n < 2)
             continue;
@@ -298,7 +581,7 @@ static void series_block(struct drift_model *m, uint64_t t)
             m->pending |= (uint8_t)(1u << s);
             m->pending_win[s] = m->windex;
         }
-        m->bsum[s] = 0;
+        m->bsum_series[s] = 0;
         m->bcnt[s] = 0;
     }
     m->wchanges |= pt.change;
@@ -307,62 +590,6 @@ static void series_block(struct drift_model *m, uint64_t t)
     if (m->npts < IG_DRIFT_MAX_POINTS)
         m->npts++;
     m->bevents = 0;
-}
-
-static void window_add(struct drift_model *m, const struct drift_params *p,
-                       const struct ig_event *ev, struct drift_registry *reg)
-{
-    const float *in = ev->inputs && ev->features == m->nfeat ? ev->inputs : NULL;
-    const float *sc = ev->scores && ev->outputs == m->nout ? ev->scores : NULL;
-    if ((ev->inputs && !in && m->nfeat) || (ev->scores && !sc && m->nout))
-        reg->width_mismatch++;
-    if (!m->wevents++)
-        m->wstart = ev->req_time_us;
-    m->wend = ev->req_time_us;
-    double csum = 0, esum = 0;
-    uint32_t cn = 0;
-    for (uint32_t r = 0; r < ev->rows; r++) {
-        int32_t label = ev->labels ? ev->labels[r] : -1;
-        if (sc) {
-            double t, h;
-            int32_t am;
-            ig_drift_row_summary(sc + (size_t)r * m->nout, m->nout,
-                                 (ev->flags & IG_EV_LOGITS) != 0, &t, &h, &am);
-            if (isfinite(t)) {
-                csum += t;
-                esum += h;
-                cn++;
-                m->wm[S_CONF].n++, m->wm[S_CONF].sum += t;
-                m->wm[S_ENT].n++, m->wm[S_ENT].sum += h;
-            }
-            if (!ev->labels)
-                label = am;
-        }
-        int cell = ig_drift_class_cell(label);
-        if (cell >= 0)
-            m->wclass[cell]++;
-        if (m->wn >= m->wcap) {
-            m->wdropped++;
-            continue;
-        }
-        for (uint32_t c = 0; c < m->nfeat; c++)
-            m->win[(size_t)c * m->wcap + m->wn] = in ? in[(size_t)r * m->nfeat + c] : NAN;
-        for (uint32_t k = 0; k < m->nout; k++)
-            m->win[(size_t)(m->nfeat + k) * m->wcap + m->wn] =
-                sc ? sc[(size_t)r * m->nout + k] : NAN;
-        m->wn++;
-    }
-    if (cn) {
-        m->bsum[S_CONF] += csum / cn, m->bcnt[S_CONF]++;
-        m->bsum[S_ENT] += esum / cn, m->bcnt[S_ENT]++;
-    }
-    if (ev->latency_us) {
-        double ms = (double)ev->latency_us / 1000.0;
-        m->bsum[S_LAT] += ms, m->bcnt[S_LAT]++;
-        m->wm[S_LAT].n++, m->wm[S_LAT].sum += ms;
-    }
-    if (++m->bevents >= p->block)
-        series_block(m, ev->req_time_us);
 }
 
 static int cmp_res(const void *a, const void *b)
@@ -399,18 +626,36 @@ static void col_hist(struct ig_drift_col_result *r, const float *a, size_t na, c
 }
 
 /* Compares the window with the reference and fills m->rep; no allocation. */
-static void evaluate(struct drift_model *m, const struct drift_params *p, bool partial)
+
+/* ---- evaluation of a range of ring rows ---- */
+
+struct eval_sum {
+    uint32_t nd_feat, nt_feat, nd_out, nt_out;
+    uint64_t rows;
+    double   share;
+    bool     feat;
+};
+
+/* Tests every column of rows [r0, r1) whose client cell is not excluded against the
+ * reference, into res[c] (column order). <full>: histograms for the report as well. */
+static void eval_cols(struct drift_model *m, const struct drift_params *p, uint64_t r0,
+                      uint64_t r1, const uint8_t *ex, struct ig_drift_col_result *res, bool full,
+                      struct eval_sum *o)
 {
-    struct ig_drift_report *rep = &m->rep;
-    uint32_t nd_feat = 0, nd_out = 0, nt_feat = 0, nt_out = 0;
+    memset(o, 0, sizeof *o);
+    /* PSI, JS and W1 are effect sizes: a column also needs a significant KS difference,
+     * Bonferroni over the columns, so small references or windows do not drift by noise. */
+    double alpha = p->significance / (m->ncols ? m->ncols : 1);
+    for (uint64_t r = r0; r < r1; r++)
+        o->rows += !ex[m->rcli[ring_at(m, r)]];
     for (uint32_t c = 0; c < m->ncols; c++) {
         const struct ig_drift_column *rc = &m->ref->col[c];
-        struct ig_drift_col_result *r = &m->res[c];
+        struct ig_drift_col_result *r = &res[c];
         memset(r, 0, offsetof(struct ig_drift_col_result, hist_lo));
         r->has_hist = false;
         r->is_score = c >= m->nfeat;
         r->index = r->is_score ? c - m->nfeat : c;
-        size_t n = ig_drift_finite_f32(m->win + (size_t)c * m->wcap, m->wn, m->sbuf);
+        size_t n = gather(m, c, r0, r1, ex, m->sbuf);
         r->n_ref = rc->n;
         r->n_cur = (uint32_t)n;
         if (!n || !rc->n) {
@@ -435,27 +680,211 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
         case T_JS:  r->stat = r->js; r->drifted = r->js >= p->threshold; break;
         case T_W1:  r->stat = r->w1n; r->drifted = r->w1n >= p->threshold; break;
         }
+        if (p->test != T_KS)
+            r->drifted = r->drifted && r->ks_p <= alpha;
         if (r->is_score) {
-            nt_out++;
-            nd_out += r->drifted;
+            o->nt_out++;
+            o->nd_out += r->drifted;
         } else {
-            nt_feat++;
-            nd_feat += r->drifted;
+            o->nt_feat++;
+            o->nd_feat += r->drifted;
         }
-        if (r->drifted || m->ncols <= 4)
+        if (full && (r->drifted || m->ncols <= 4))
             col_hist(r, rc->x, rc->n, m->sbuf, n);
     }
+    o->share = o->nt_feat ? (double)o->nd_feat / o->nt_feat : 0.0;
+    o->feat = o->nt_feat && o->share >= p->share;
+}
+
+static int bin_index(double v, const double *edges)
+{
+    int b = 0;
+    while (b < IG_DRIFT_BINS - 1 && edges[b] <= v)
+        b++;
+    return b;
+}
+
+/* Each client's part of the drifted features' PSI over rows [r0, r1): PSI is
+ * sum_b (c_b - r_b) ln(c_b / r_b) and c_b - r_b splits exactly by client k into
+ * (n_kb - n_k r_b) / n, so the parts add up to the PSI. <res> in column order. */
+static void attribute(struct drift_model *m, const struct drift_params *p, uint64_t r0,
+                      uint64_t r1, const uint8_t *ex, const struct ig_drift_col_result *res,
+                      double *contrib, uint64_t *crows)
+{
+    memset(contrib, 0, CT_MAX * sizeof *contrib);
+    memset(crows, 0, CT_MAX * sizeof *crows);
+    for (uint64_t r = r0; r < r1; r++) {
+        uint16_t k = m->rcli[ring_at(m, r)];
+        crows[k] += !ex[k];
+    }
+    for (uint32_t c = 0; c < m->nfeat; c++) {
+        if (!res[c].drifted)
+            continue;
+        const struct ig_drift_column *rc = &m->ref->col[c];
+        const float *col = m->win + (size_t)c * m->wcap;
+        memset(m->attr_cnt, 0, (size_t)CT_MAX * IG_DRIFT_BINS * sizeof *m->attr_cnt);
+        double tot[IG_DRIFT_BINS] = { 0 }, n = 0;
+        for (uint64_t r = r0; r < r1; r++) {
+            size_t i = ring_at(m, r);
+            uint16_t k = m->rcli[i];
+            if (ex[k] || !isfinite(col[i]))
+                continue;
+            int b = bin_index(col[i], rc->edges);
+            m->attr_cnt[(size_t)k * IG_DRIFT_BINS + b] += 1;
+            tot[b] += 1;
+            n += 1;
+        }
+        if (n <= 0)
+            continue;
+        double lr[IG_DRIFT_BINS], rp[IG_DRIFT_BINS];
+        for (int b = 0; b < IG_DRIFT_BINS; b++) {
+            double cb = tot[b] / n, rb = rc->prop[b];
+            rp[b] = rb;
+            lr[b] = log((cb > 0 ? cb : p->eps) / (rb > 0 ? rb : p->eps));
+        }
+        for (int k = 0; k < CT_MAX; k++) {
+            const double *ck = m->attr_cnt + (size_t)k * IG_DRIFT_BINS;
+            double nk = 0, s = 0;
+            for (int b = 0; b < IG_DRIFT_BINS; b++)
+                nk += ck[b];
+            if (nk <= 0)
+                continue;
+            for (int b = 0; b < IG_DRIFT_BINS; b++)
+                s += (ck[b] - nk * rp[b]) / n * lr[b];
+            contrib[k] += s;
+        }
+    }
+}
+
+/* Verdict of rows [r0, r1): population drift with flagged clients left out, unless a few
+ * unflagged clients holding at most attribution_max_rows of the rows explain it (the test
+ * without them is clean). Leaves the reported results in m->res (column order). */
+static void judge(struct drift_model *m, const struct drift_params *p, uint64_t r0, uint64_t r1,
+                  struct verdict *v, struct eval_sum *pop)
+{
+    memset(v, 0, sizeof *v);
+    v->share_all = NAN;
+    uint8_t *ex = m->ex;
+    memset(ex, 0, CT_MAX);
+    bool seen[CT_MAX] = { false };
+    for (uint64_t r = r0; r < r1; r++) {
+        uint16_t k = m->rcli[ring_at(m, r)];
+        if (cell_flag_raw(m, p, k)) {
+            v->rows_excl++;
+            if (!seen[k]) {
+                seen[k] = true;
+                v->clients_excl++;
+            }
+        }
+    }
+    if (2 * v->rows_excl > r1 - r0) {   /* flagged clients are most of the traffic: kept */
+        v->rows_excl = v->clients_excl = 0;
+        memset(seen, 0, sizeof seen);
+    }
+    struct eval_sum all = { 0 };
+    if (v->rows_excl) {
+        eval_cols(m, p, r0, r1, ex, m->res2, false, &all);
+        v->share_all = all.share;
+        for (int k = 0; k < CT_MAX; k++)
+            ex[k] = seen[k];
+    }
+    eval_cols(m, p, r0, r1, ex, m->res, true, pop);
+
+    /* Attribution over every row (flagged ones too: they may be the explanation). */
+    static const uint8_t none[CT_MAX];
+    double contrib[CT_MAX];
+    uint64_t crows[CT_MAX], total = 0;
+    const struct ig_drift_col_result *basis = pop->nd_feat || !v->rows_excl ? m->res : m->res2;
+    attribute(m, p, r0, r1, none, basis, contrib, crows);
+    double pos = 0;
+    for (int k = 0; k < CT_MAX; k++) {
+        total += crows[k];
+        pos += contrib[k] > 0 ? contrib[k] : 0;
+    }
+    bool taken[CT_MAX] = { false };
+    for (uint32_t i = 0; pos > 0 && i < IG_DRIFT_MAX_CONTRIB; i++) {
+        int best = -1;
+        for (int k = 0; k < CT_MAX; k++)
+            if (!taken[k] && contrib[k] > 0 && (best < 0 || contrib[k] > contrib[best]))
+                best = k;
+        if (best < 0)
+            break;
+        taken[best] = true;
+        struct ig_drift_contrib *c = &v->contrib[v->ncontrib++];
+        snprintf(m->cid_buf[i], CID_MAX, "%s", m->ct[best].id);
+        c->client = m->cid_buf[i];
+        c->share = contrib[best] / pos;
+        c->row_share = total ? (double)crows[best] / (double)total : 0;
+        c->flagged = cell_flag_raw(m, p, (uint16_t)best);
+    }
+
+    v->flagged_only = v->rows_excl && all.feat && !pop->feat;
+    if (!pop->feat)
+        return;
+    /* Few clients? Leave out the top unflagged contributors while they hold a small share
+     * of the rows, and test again. */
+    uint8_t ex2[CT_MAX];
+    memcpy(ex2, ex, CT_MAX);
+    double rows_out = 0;
+    uint32_t nout = 0;
+    for (uint32_t i = 0; i < v->ncontrib && nout < 3; i++) {
+        const struct ig_drift_contrib *c = &v->contrib[i];
+        if (c->flagged || c->share < 0.1)
+            continue;
+        int k = -1;
+        for (int j = 0; j < CT_OTHER; j++)
+            if (m->ct[j].used && strcmp(m->ct[j].id, c->client) == 0)
+                k = j;
+        if (k < 0 || rows_out + c->row_share > p->attr_max_rows)
+            break;
+        rows_out += c->row_share;
+        ex2[k] = 1;
+        nout++;
+    }
+    if (nout) {
+        struct eval_sum rest;
+        eval_cols(m, p, r0, r1, ex2, m->res2, false, &rest);
+        v->concentrated = rest.rows >= p->min_window && !rest.feat;
+    }
+    v->drifted = !v->concentrated;
+}
+
+static const char *attribution_name(const struct verdict *v, bool drifted)
+{
+    if (drifted)
+        return "population";
+    if (v->flagged_only)
+        return "flagged_clients";
+    if (v->concentrated)
+        return "few_clients";
+    return "none";
+}
+
+/* Evaluates the window (rows [wrow0, nrows)) and fills m->rep; no allocation. */
+static void evaluate(struct drift_model *m, const struct drift_params *p, bool partial)
+{
+    struct ig_drift_report *rep = &m->rep;
+    struct eval_sum pop;
+    judge(m, p, m->wrow0, m->nrows, &m->v, &pop);
+    const struct verdict *v = &m->v;
     qsort(m->res, m->ncols, sizeof *m->res, cmp_res);
 
-    /* Predicted classes: chi-square against reference shares scaled to the window total.
-     * Reference counts get +0.5 so a class unseen in the reference stays finite. */
+    /* Predicted classes of the rows tested: chi-square against reference shares scaled to
+     * the window total. Reference counts get +0.5 so a class unseen there stays finite. */
+    memset(m->cur_class, 0, sizeof m->cur_class);
+    for (uint64_t r = m->wrow0; r < m->nrows; r++) {
+        size_t i = ring_at(m, r);
+        int cell = ig_drift_class_cell(m->rlab[i]);
+        if (cell >= 0 && !m->ex[m->rcli[i]])
+            m->cur_class[cell]++;
+    }
     uint32_t k = 0;
     uint64_t rt = 0, ct = 0;
     for (uint32_t i = 0; i < IG_DRIFT_MAX_CLASSES; i++) {
-        if (m->ref->class_count[i] || m->wclass[i])
+        if (m->ref->class_count[i] || m->cur_class[i])
             k = i + 1;
         rt += m->ref->class_count[i];
-        ct += m->wclass[i];
+        ct += m->cur_class[i];
     }
     rep->chi2 = rep->chi2_p = rep->class_tvd = NAN;
     rep->predictions_drifted = false;
@@ -464,7 +893,7 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
         for (uint32_t i = 0; i < k; i++) {
             double rp = ((double)m->ref->class_count[i] + 0.5) / ((double)rt + 0.5 * k);
             m->ref_class_p[i] = (double)m->ref->class_count[i] / (double)rt;
-            obs[i] = (double)m->wclass[i];
+            obs[i] = (double)m->cur_class[i];
             exp[i] = rp * (double)ct;
             tvd += fabs(obs[i] / (double)ct - m->ref_class_p[i]);
         }
@@ -472,8 +901,7 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
         rep->class_tvd = 0.5 * tvd;
         rep->predictions_drifted = rep->chi2_p < p->chi2_p && rep->class_tvd >= p->min_tvd;
     }
-    memcpy(m->cur_class, m->wclass, sizeof m->cur_class);
-    if (nt_out && (double)nd_out / nt_out >= p->share)
+    if (pop.nt_out && (double)pop.nd_out / pop.nt_out >= p->share)
         rep->predictions_drifted = true;
 
     /* Confidence, entropy, latency: a change point confirmed by the window's effect size. */
@@ -498,13 +926,14 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
     rep->model = m->name;
     rep->version = m->version;
     rep->ref_source = m->ref_source;
+    rep->ref_how = m->ref_how;
     rep->ref_rows = m->ref->rows;
     rep->ref_first_us = m->ref->first_us;
     rep->ref_last_us = m->ref->last_us;
     rep->window_index = m->windex;
     rep->start_us = m->wstart;
     rep->end_us = m->wend;
-    rep->rows = m->wn;
+    rep->rows = pop.rows;
     rep->events = m->wevents;
     rep->partial = partial;
     rep->test = test_names[p->test];
@@ -513,10 +942,10 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
     rep->nfeat = m->nfeat;
     rep->nout = m->nout;
     rep->ncols = m->ncols;
-    rep->n_drifted_feat = nd_feat;
-    rep->n_drifted_out = nd_out;
-    rep->share = nt_feat ? (double)nd_feat / nt_feat : 0.0;
-    rep->features_drifted = nt_feat && rep->share >= p->share;
+    rep->n_drifted_feat = pop.nd_feat;
+    rep->n_drifted_out = pop.nd_out;
+    rep->share = pop.share;
+    rep->features_drifted = pop.feat && v->drifted;
     rep->cols = m->res;
     rep->nclasses = k;
     rep->ref_class_p = m->ref_class_p;
@@ -526,6 +955,39 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
         m->ptsout[i] = m->pts[(m->phead + IG_DRIFT_MAX_POINTS - m->npts + i) % IG_DRIFT_MAX_POINTS];
     rep->points = m->ptsout;
     rep->npoints = m->npts;
+    rep->detection = "window";
+    rep->change_us = 0;
+    if (rep->features_drifted || v->flagged_only || v->concentrated) {
+        /* The confirmed sequential estimate when the change began in or before this window
+         * and is still on; else the start of the largest CUSUM excursion; else the window. */
+        uint64_t best = m->wstart;
+        if (m->seq == SEQ_ALARMED && m->change_us)
+            best = m->change_us;
+        else if (m->nfeat) {
+            double top = 0;
+            for (uint32_t f = 0; f < m->nfeat; f++) {
+                double c = fmax(m->cpos[f], m->cneg[f]);
+                uint64_t r0 = m->cpos[f] >= m->cneg[f] ? m->cpos0[f] : m->cneg0[f];
+                if (c > top && r0 >= m->wrow0 && r0 < m->nrows) {
+                    top = c;
+                    best = m->rtime[ring_at(m, r0)];
+                }
+            }
+        }
+        rep->change_us = best;
+    }
+    rep->attribution = attribution_name(v, rep->features_drifted);
+    rep->share_all = v->share_all;
+    rep->rows_excluded = v->rows_excl;
+    rep->clients_excluded = v->clients_excl;
+    rep->contrib = v->contrib;
+    rep->ncontrib = v->ncontrib;
+    if (v->flagged_only)
+        add_note(m, "%s%s", "the change in this window comes from clients with open findings "
+                 "(extraction, evasion or abuse); not raised as population drift", "");
+    else if (v->concentrated)
+        add_note(m, "%s%s", "the change in this window comes from a few clients holding a small "
+                 "share of the rows; not raised as population drift", "");
     for (uint32_t i = 0; i < m->nnotes; i++)
         rep->notes[i] = m->notes[i];
     rep->nnotes = m->nnotes;
@@ -534,6 +996,7 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
 static void window_reset(struct drift_model *m)
 {
     m->wn = 0;
+    m->wrow0 = m->nrows;
     m->wevents = 0;
     m->wdropped = 0;
     m->wchanges = 0;
@@ -548,49 +1011,106 @@ static void col_name(const struct ig_drift_col_result *r, char *buf, size_t n)
     snprintf(buf, n, r->is_score ? "score[%u]" : "f%u", r->index);
 }
 
+/* "client=share%(flagged)" for the top contributors. */
+static void contrib_text(const struct verdict *v, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < v->ncontrib && len + 1 < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s=%.0f%%%s", i ? "," : "",
+                                v->contrib[i].client, 100.0 * v->contrib[i].share,
+                                v->contrib[i].flagged ? "(flagged)" : "");
+    if (len >= n)
+        buf[n - 1] = 0;
+}
+
+/* drift.features from the verdict in m->rep / m->v; <seq>: a confirmed CUSUM alarm. */
+static void emit_features(struct drift_model *m, const struct drift_params *p,
+                          const struct ig_emit *emit, uint64_t t, uint64_t start, uint64_t end,
+                          bool raised, const char *detection, uint64_t change_us,
+                          uint64_t delay_rows)
+{
+    const struct verdict *v = &m->v;
+    char win[80], a[32], b[32], top[160] = "", chg[32], who[320];
+    iso_time(start, a, sizeof a);
+    iso_time(end, b, sizeof b);
+    snprintf(win, sizeof win, "%s/%s", a, b);
+    iso_time(change_us ? change_us : start, chg, sizeof chg);
+    contrib_text(v, who, sizeof who);
+    double maxpsi = 0, maxd = 0;
+    uint32_t nd = 0, nt = 0;
+    size_t len = 0;
+    /* m->res may be in column order (sequential) or sorted (window): same content. */
+    for (uint32_t i = 0; i < m->ncols; i++) {
+        const struct ig_drift_col_result *r = &m->res[i];
+        if (r->is_score)
+            continue;
+        nt += !isnan(r->stat);
+        if (!r->drifted)
+            continue;
+        nd++;
+        maxpsi = fmax(maxpsi, r->psi);
+        maxd = fmax(maxd, r->ks_d);
+        if (len < 100) {
+            char nm[24];
+            col_name(r, nm, sizeof nm);
+            len += (size_t)snprintf(top + len, sizeof top - len, "%s%s", len ? "," : "", nm);
+        }
+    }
+    struct ig_finding f;
+    finding_base(&f, "drift.features", m, t);
+    if (raised) {
+        f.title = "Input feature drift";
+        f.desc = "The share of input features whose distribution moved away from the "
+                 "reference reached the drift threshold, across the model's clients.";
+        f.remediation = "Compare the drift report with the reference; retrain or recalibrate "
+                        "if the shift is real, or fix the upstream data pipeline.";
+        f.severity = maxpsi >= 0.25 ? IG_SEV_HIGH : (maxpsi >= 0.1 ? IG_SEV_MEDIUM : IG_SEV_LOW);
+    } else {
+        f.title = "Input change explained by a few clients";
+        f.desc = "The inputs moved away from the reference only because of the clients "
+                 "named in the evidence (flagged by other detectors, or a small share of "
+                 "the rows); not population drift.";
+        f.remediation = "See the findings about those clients.";
+        f.severity = IG_SEV_INFO;
+    }
+    ig_finding_score(&f, "drift_share", nt ? (double)nd / nt : 0.0);
+    ig_finding_score(&f, "drifted_features", nd);
+    ig_finding_score(&f, "features", m->nfeat);
+    ig_finding_score(&f, "max_psi", maxpsi);
+    ig_finding_score(&f, "max_ks_d", maxd);
+    ig_finding_score(&f, "window_rows", (double)m->rep.rows);
+    ig_finding_score(&f, "rows_excluded", (double)v->rows_excl);
+    if (delay_rows != UINT64_MAX)
+        ig_finding_score(&f, "detection_delay_rows", (double)delay_rows);
+    ig_finding_score(&f, "change_time_us", (double)(change_us ? change_us : start));
+    if (v->ncontrib)
+        ig_finding_score(&f, "top_client_share", v->contrib[0].share);
+    ig_finding_evidence(&f, "drifted_features", top);
+    ig_finding_evidence(&f, "test", test_names[p->test]);
+    ig_finding_evidence(&f, "window", win);
+    ig_finding_evidence(&f, "reference", m->ref_how[0] ? m->ref_how : m->ref_source);
+    ig_finding_evidence(&f, "detection", detection);
+    ig_finding_evidence(&f, "change_time", chg);
+    ig_finding_evidence(&f, "attribution", attribution_name(v, raised));
+    if (who[0])
+        ig_finding_evidence(&f, "top_contributors", who);
+    ig_emit_finding(emit, &f);
+}
+
 static void emit_findings(struct drift_model *m, const struct drift_params *p,
                           const struct ig_emit *emit)
 {
     const struct ig_drift_report *rep = &m->rep;
-    char win[80], a[32], b[32], top[160] = "";
+    char win[80], a[32], b[32];
     iso_time(rep->start_us, a, sizeof a);
     iso_time(rep->end_us, b, sizeof b);
     snprintf(win, sizeof win, "%s/%s", a, b);
     struct ig_finding f;
-    if (p->on_feat && rep->features_drifted) {
-        double maxpsi = 0, maxd = 0;
-        size_t len = 0;
-        for (uint32_t i = 0; i < rep->ncols; i++) {
-            const struct ig_drift_col_result *r = &rep->cols[i];
-            if (!r->drifted || r->is_score)
-                continue;
-            maxpsi = fmax(maxpsi, r->psi);
-            maxd = fmax(maxd, r->ks_d);
-            if (len < 100) {
-                char nm[24];
-                col_name(r, nm, sizeof nm);
-                len += (size_t)snprintf(top + len, sizeof top - len, "%s%s", len ? "," : "", nm);
-            }
-        }
-        finding_base(&f, "drift.features", m, rep->end_us);
-        f.title = "Input feature drift";
-        f.desc = "The share of input features whose distribution moved away from the "
-                 "reference reached the drift threshold in this window.";
-        f.remediation = "Compare the drift report with the reference; retrain or recalibrate "
-                        "if the shift is real, or fix the upstream data pipeline.";
-        f.severity = maxpsi >= 0.25 ? IG_SEV_HIGH : (maxpsi >= 0.1 ? IG_SEV_MEDIUM : IG_SEV_LOW);
-        ig_finding_score(&f, "drift_share", rep->share);
-        ig_finding_score(&f, "drifted_features", rep->n_drifted_feat);
-        ig_finding_score(&f, "features", rep->nfeat);
-        ig_finding_score(&f, "max_psi", maxpsi);
-        ig_finding_score(&f, "max_ks_d", maxd);
-        ig_finding_score(&f, "window_rows", (double)rep->rows);
-        ig_finding_evidence(&f, "drifted_features", top);
-        ig_finding_evidence(&f, "test", rep->test);
-        ig_finding_evidence(&f, "window", win);
-        ig_finding_evidence(&f, "reference", rep->ref_source);
-        ig_emit_finding(emit, &f);
-    }
+    if (p->on_feat && (rep->features_drifted ||
+                       (p->raise_attributed && (m->v.flagged_only || m->v.concentrated))))
+        emit_features(m, p, emit, rep->end_us, rep->start_us, rep->end_us, rep->features_drifted,
+                      rep->detection, rep->change_us, UINT64_MAX);
     if (p->on_pred && rep->predictions_drifted) {
         finding_base(&f, "drift.predictions", m, rep->end_us);
         f.title = "Prediction drift";
@@ -605,8 +1125,9 @@ static void emit_findings(struct drift_model *m, const struct drift_params *p,
         ig_finding_score(&f, "class_tvd", rep->class_tvd);
         ig_finding_score(&f, "drifted_scores", rep->n_drifted_out);
         ig_finding_score(&f, "window_rows", (double)rep->rows);
+        ig_finding_score(&f, "rows_excluded", (double)rep->rows_excluded);
         ig_finding_evidence(&f, "window", win);
-        ig_finding_evidence(&f, "reference", rep->ref_source);
+        ig_finding_evidence(&f, "reference", m->ref_how[0] ? m->ref_how : rep->ref_source);
         ig_emit_finding(emit, &f);
     }
     if (p->on_conf && rep->confidence_drifted) {
@@ -652,11 +1173,460 @@ static void close_window(struct drift_model *m, const struct drift_global *g,
          * windows of rows): deliver it now, before evaluate() reuses its buffers. */
         deliver(m, g->reg);
         evaluate(m, &g->p, partial);
+        if (!m->rep.features_drifted && (m->v.flagged_only || m->v.concentrated))
+            g->reg->suppressed++;
         if (emit)
             emit_findings(m, &g->p, emit);
         m->report_pending = true;
+        /* A window back at the reference ends a sequential alarm: watch for the next one. */
+        if (m->seq == SEQ_ALARMED && !m->rep.features_drifted) {
+            m->seq = SEQ_IDLE;
+            m->change_us = 0;
+            seq_reset(m);
+        }
     }
     window_reset(m);
+}
+
+/* ---- sequential confirmation ---- */
+
+static void seq_confirm(struct drift_model *m, const struct drift_global *g,
+                        const struct ig_emit *emit, uint64_t t)
+{
+    const struct drift_params *p = &g->p;
+    uint64_t lo = m->nrows > m->wcap ? m->nrows - m->wcap : 0;
+    uint64_t r0 = IG_MAX(m->change_row, lo);
+    deliver(m, g->reg);
+    struct eval_sum pop;
+    judge(m, p, r0, m->nrows, &m->v, &pop);
+    m->rep.rows = pop.rows;
+    if (!m->v.drifted || !pop.feat) {
+        if (m->v.flagged_only || m->v.concentrated)
+            g->reg->suppressed++;
+        m->seq = SEQ_IDLE;
+        seq_reset(m);
+        return;
+    }
+    g->reg->seq_confirmed++;
+    m->seq = SEQ_ALARMED;
+    m->change_us = m->rtime[ring_at(m, r0)];
+    m->seq_delay = m->alarm_row - m->change_row;
+    if (emit && p->on_feat)
+        emit_features(m, p, emit, t, m->change_us, t, true, "sequential", m->change_us,
+                      m->alarm_row > m->change_row ? m->alarm_row - m->change_row : 0);
+}
+
+/* One row into the CUSUMs: block means per feature in reference standard errors. */
+static void seq_row(struct drift_model *m, const struct drift_global *g,
+                    const struct ig_emit *emit, const float *row, uint64_t t)
+{
+    const struct drift_params *p = &g->p;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        const struct ig_drift_column *rc = &m->ref->col[f];
+        double x = isfinite(row[f]) ? row[f] : rc->mean;
+        double z = rc->std > 0 ? (x - rc->mean) / rc->std : 0;
+        m->bsum[f] += x;
+        m->bsq[f] += isfinite(row[f]) ? z * z : 1.0;
+    }
+    if (++m->bn < p->block_rows)
+        return;
+    double sqb = sqrt((double)m->bn), inv = 1.0 / m->bn;
+    if (m->seq != SEQ_ALARMED) {
+        for (uint32_t f = 0; f < m->nfeat; f++) {
+            const struct ig_drift_column *rc = &m->ref->col[f];
+            if (rc->n < 2 || !(rc->std > 0))
+                continue;
+            double z = (m->bsum[f] * inv - rc->mean) / rc->std * sqb;
+            m->cpos[f] = fmax(0.0, m->cpos[f] + z - m->cus_k);
+            m->cneg[f] = fmax(0.0, m->cneg[f] - z - m->cus_k);
+            if (m->cpos[f] == 0)
+                m->cpos0[f] = m->nrows;
+            if (m->cneg[f] == 0)
+                m->cneg0[f] = m->nrows;
+            if (m->seq == SEQ_IDLE && (m->cpos[f] > m->cus_h || m->cneg[f] > m->cus_h)) {
+                m->seq = SEQ_CONFIRMING;
+                m->alarm_row = m->nrows;
+                m->change_row = m->cpos[f] > m->cus_h ? m->cpos0[f] : m->cneg0[f];
+                g->reg->seq_alarms++;
+            }
+            /* scale: block mean of z^2 is 1 in control, variance (kurtosis - 1) / B */
+            double zq = (m->bsq[f] * inv - 1.0) / sqrt((m->kurt[f] - 1.0) * inv);
+            m->vpos[f] = fmax(0.0, m->vpos[f] + zq - m->cus_k);
+            m->vneg[f] = fmax(0.0, m->vneg[f] - zq - m->cus_k);
+            if (m->vpos[f] == 0)
+                m->vpos0[f] = m->nrows;
+            if (m->vneg[f] == 0)
+                m->vneg0[f] = m->nrows;
+            if (m->seq == SEQ_IDLE && (m->vpos[f] > m->cus_h || m->vneg[f] > m->cus_h)) {
+                m->seq = SEQ_CONFIRMING;
+                m->alarm_row = m->nrows;
+                m->change_row = m->vpos[f] > m->cus_h ? m->vpos0[f] : m->vneg0[f];
+                g->reg->seq_alarms++;
+            }
+        }
+    }
+    memset(m->bsum, 0, m->nfeat * sizeof *m->bsum);
+    memset(m->bsq, 0, m->nfeat * sizeof *m->bsq);
+    m->bn = 0;
+    if (m->seq == SEQ_CONFIRMING &&
+        (m->nrows - m->change_row >= p->confirm_rows || m->nrows - m->change_row >= m->wcap))
+        seq_confirm(m, g, emit, t);
+}
+
+/* One row into the ring (and the current window). */
+static void push_row(struct drift_model *m, const struct drift_global *g,
+                     const struct ig_emit *emit, const float *row, uint16_t cell, int32_t label,
+                     uint64_t t, bool first_of_event)
+{
+    const struct drift_params *p = &g->p;
+    if (m->wn >= m->wcap) {
+        m->wdropped++;
+        return;
+    }
+    if (!m->wn) {
+        m->wstart = t;
+        first_of_event = true;
+    }
+    m->wevents += first_of_event;
+    m->wend = t;
+    m->last_us = t;
+    size_t k = ring_at(m, m->nrows);
+    for (uint32_t c = 0; c < m->ncols; c++)
+        m->win[(size_t)c * m->wcap + k] = row[c];
+    m->rcli[k] = cell;
+    m->rlab[k] = label;
+    m->rtime[k] = t;
+    m->nrows++;
+    m->wn++;
+    m->allrows++;
+    if (p->sequential && m->nfeat && !cell_flagged(m, p, cell))
+        seq_row(m, g, emit, row, t);
+    if (!p->window_us && m->wn >= m->wcap)
+        close_window(m, g, emit, false);
+}
+
+static void window_add(struct drift_model *m, const struct drift_global *g,
+                       const struct ig_emit *emit, const struct ig_event *ev, uint16_t cell)
+{
+    const struct drift_params *p = &g->p;
+    const float *in = ev->inputs && ev->features == m->nfeat ? ev->inputs : NULL;
+    const float *sc = ev->scores && ev->outputs == m->nout ? ev->scores : NULL;
+    if ((ev->inputs && !in && m->nfeat) || (ev->scores && !sc && m->nout))
+        g->reg->width_mismatch++;
+    double csum = 0, esum = 0;
+    uint32_t cn = 0;
+    for (uint32_t r = 0; r < ev->rows; r++) {
+        int32_t label = ev->labels ? ev->labels[r] : -1;
+        if (sc) {
+            double t, h;
+            int32_t am;
+            ig_drift_row_summary(sc + (size_t)r * m->nout, m->nout,
+                                 (ev->flags & IG_EV_LOGITS) != 0, &t, &h, &am);
+            if (isfinite(t)) {
+                csum += t;
+                esum += h;
+                cn++;
+                m->wm[S_CONF].n++, m->wm[S_CONF].sum += t;
+                m->wm[S_ENT].n++, m->wm[S_ENT].sum += h;
+            }
+            if (!ev->labels)
+                label = am;
+        }
+        for (uint32_t c = 0; c < m->nfeat; c++)
+            m->rowbuf[c] = in ? in[(size_t)r * m->nfeat + c] : NAN;
+        for (uint32_t k = 0; k < m->nout; k++)
+            m->rowbuf[m->nfeat + k] = sc ? sc[(size_t)r * m->nout + k] : NAN;
+        push_row(m, g, emit, m->rowbuf, cell, label, ev->req_time_us, r == 0);
+    }
+    if (cn) {
+        m->bsum_series[S_CONF] += csum / cn, m->bcnt[S_CONF]++;
+        m->bsum_series[S_ENT] += esum / cn, m->bcnt[S_ENT]++;
+    }
+    if (ev->latency_us) {
+        double ms = (double)ev->latency_us / 1000.0;
+        m->bsum_series[S_LAT] += ms, m->bcnt[S_LAT]++;
+        m->wm[S_LAT].n++, m->wm[S_LAT].sum += ms;
+    }
+    if (++m->bevents >= p->block)
+        series_block(m, ev->req_time_us);
+}
+
+/* ---- the reference ---- */
+
+struct ref_row_ctx {
+    struct drift_model *m;
+    const struct ig_event *ev;
+    uint16_t cell;
+};
+
+static void ref_row(void *ctx, uint32_t row, int64_t slot)
+{
+    struct ref_row_ctx *c = ctx;
+    struct drift_model *m = c->m;
+    if (slot < 0)
+        return;
+    int32_t label = c->ev->labels ? c->ev->labels[row] : -1;
+    if (!c->ev->labels && c->ev->scores && c->ev->outputs == m->nout && m->nout) {
+        double t, h;
+        ig_drift_row_summary(c->ev->scores + (size_t)row * m->nout, m->nout,
+                             (c->ev->flags & IG_EV_LOGITS) != 0, &t, &h, &label);
+    }
+    m->refcli[slot] = c->cell;
+    m->reftime[slot] = c->ev->req_time_us;
+    m->reflab[slot] = label;
+}
+
+/* Threshold c with P(max_t |Z_t| > c) ~= alpha for the standardised CUSUM statistic over
+ * the fraction [a, b] of the sample: 2 c phi(c) log(b (1 - a) / (a (1 - b))) (Vostrikova
+ * 1981; Csorgo and Horvath 1997, ch. 1). */
+static double scan_threshold(double a, double b, double alpha)
+{
+    double L = log(b * (1 - a) / (a * (1 - b)));
+    double lo = 1, hi = 12;
+    for (int i = 0; i < 60; i++) {
+        double c = 0.5 * (lo + hi), phi = exp(-0.5 * c * c) / sqrt(2 * M_PI);
+        if (2 * c * phi * L > alpha)
+            lo = c;
+        else
+            hi = c;
+    }
+    return hi;
+}
+
+/* Change-point scan of the reference rows held in arrival order (rows <= reservoir), the
+ * rows of excluded client cells left out. Per feature, max over t of
+ * |S_t - t S_n / n| / (sigma sqrt(t (n - t) / n)), sigma from successive differences
+ * (unmoved by a shift in mean). A feature changed when that passes the threshold and the
+ * means before and after differ by 0.3 sigma; the reference has a change when the drift
+ * share of features changed. Returns the cut row (>= reference_min_rows) or 0; per changed
+ * feature leaves direction / sigma in cpos[f] and the mean before in cneg[f]. */
+static uint64_t ref_scan(struct drift_model *m, const struct drift_params *p, const uint8_t *ex)
+{
+    uint64_t n = m->ref->rows;
+    if (n > m->ref->cap || !m->nfeat)
+        return 0;
+    const uint64_t minseg = 30;
+    uint64_t cuts_n = 0, tested = 0;
+    uint64_t *cuts = (uint64_t *)m->cpos0;   /* scratch: the seq state is unused until frozen */
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        m->cpos[f] = 0;
+        const float *x = m->ref->col[f].x;
+        double sum = 0, dsum = 0, prev = NAN;
+        uint64_t cnt = 0, before_min = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            if (ex[m->refcli[i]] || !isfinite(x[i]))
+                continue;
+            if (!isnan(prev))
+                dsum += fabs(x[i] - prev);
+            prev = x[i];
+            sum += x[i];
+            cnt++;
+            if (i < p->ref_min_rows)
+                before_min = cnt;
+        }
+        if (cnt < 2 * minseg || before_min < minseg || before_min + minseg > cnt)
+            continue;
+        double sigma = dsum / (double)(cnt - 1) * sqrt(M_PI) / 2.0;
+        if (!(sigma > 0))
+            continue;
+        tested++;
+        double best = 0, s = 0;
+        uint64_t t = 0, bt = 0, brow = 0;
+        double bsum = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            if (ex[m->refcli[i]] || !isfinite(x[i]))
+                continue;
+            /* split before row i: t rows before */
+            if (t >= before_min && cnt - t >= minseg) {
+                double e = (s - (double)t * sum / (double)cnt) /
+                           (sigma * sqrt((double)t * (double)(cnt - t) / (double)cnt));
+                if (fabs(e) > best) {
+                    best = fabs(e);
+                    bt = t;
+                    brow = i;
+                    bsum = s;
+                }
+            }
+            s += x[i];
+            t++;
+        }
+        double a = (double)before_min / (double)cnt, b = 1.0 - (double)minseg / (double)cnt;
+        /* alpha per feature: 1e-3 per scan spread over the features (Bonferroni). */
+        double c = scan_threshold(a, b, 1e-3 / (double)m->nfeat);
+        if (!bt || best < c)
+            continue;
+        double mb = bsum / (double)bt, ma = (sum - bsum) / (double)(cnt - bt);
+        if (fabs(ma - mb) < 0.3 * sigma)
+            continue;
+        m->cpos[f] = (ma > mb ? 1.0 : -1.0) / sigma;
+        m->cneg[f] = mb;
+        cuts[cuts_n++] = brow;
+    }
+    if (!tested || (double)cuts_n / (double)tested < p->share)
+        return 0;
+    /* the median cut row */
+    for (uint64_t i = 1; i < cuts_n; i++)
+        for (uint64_t j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+            uint64_t tmp = cuts[j];
+            cuts[j] = cuts[j - 1];
+            cuts[j - 1] = tmp;
+        }
+    return cuts[cuts_n / 2];
+}
+
+static void ref_freeze(struct drift_model *m, const struct drift_global *g, uint64_t keep,
+                       const uint8_t *ex)
+{
+    const struct drift_params *p = &g->p;
+    struct ig_drift_profile *r = m->ref;
+    uint64_t held = r->rows < r->cap ? r->rows : r->cap, left = 0;
+    uint32_t nflag = 0;
+    bool seen[CT_MAX] = { false };
+    /* Rows cut off or sent by flagged clients leave: NaN is dropped at freeze. */
+    for (uint64_t i = 0; i < held; i++) {
+        bool out = i >= keep || ex[m->refcli[i]];
+        if (ex[m->refcli[i]] && i < keep) {
+            left++;
+            if (!seen[m->refcli[i]]) {
+                seen[m->refcli[i]] = true;
+                nflag++;
+            }
+        }
+        if (out)
+            for (uint32_t c = 0; c < m->ncols; c++)
+                r->col[c].x[i] = NAN;
+    }
+    if (left || keep < held) {
+        memset(r->class_count, 0, sizeof r->class_count);
+        for (uint64_t i = 0; i < IG_MIN(held, keep); i++) {
+            int cell = ig_drift_class_cell(m->reflab[i]);
+            if (cell >= 0 && !ex[m->refcli[i]])
+                r->class_count[cell]++;
+        }
+    }
+    uint64_t span = r->last_us - r->first_us;
+    if (keep < held) {
+        r->last_us = m->reftime[keep ? keep - 1 : 0];
+        span = r->last_us - r->first_us;
+        r->rows = keep;
+    }
+    ig_drift_profile_freeze(r, m->tmp);
+    int n = snprintf(m->ref_how, sizeof m->ref_how, "learned from the first %llu rows (%.0f s)",
+                     (unsigned long long)r->rows, (double)span / 1e6);
+    if (keep < held && n > 0 && (size_t)n < sizeof m->ref_how)
+        n += snprintf(m->ref_how + n, sizeof m->ref_how - (size_t)n,
+                      ", cut at a change detected while learning");
+    if (left && n > 0 && (size_t)n < sizeof m->ref_how)
+        snprintf(m->ref_how + n, sizeof m->ref_how - (size_t)n,
+                 ", without %llu rows of %u flagged clients", (unsigned long long)left, nflag);
+    seq_setup(m, p);
+}
+
+/* While learning: a change inside the reference cuts it there; the rows after the cut go
+ * to the first window and a drift.features finding names the change. */
+static void ref_try_cut(struct drift_model *m, const struct drift_global *g,
+                        const struct ig_emit *emit)
+{
+    const struct drift_params *p = &g->p;
+    uint8_t ex[CT_MAX];
+    for (int k = 0; k < CT_MAX; k++)
+        ex[k] = cell_flagged(m, p, (uint16_t)k);
+    uint64_t cut = ref_scan(m, p, ex);
+    if (!cut)
+        return;
+    /* A few clients (small share of the rows after the cut) explaining it is no reason. */
+    uint64_t n = m->ref->rows, after = 0, crows[CT_MAX] = { 0 };
+    double contrib[CT_MAX] = { 0 }, tot = 0;
+    for (uint64_t i = cut; i < n; i++) {
+        uint16_t k = m->refcli[i];
+        if (ex[k])
+            continue;
+        after++;
+        crows[k]++;
+        for (uint32_t f = 0; f < m->nfeat; f++) {
+            float x = m->ref->col[f].x[i];
+            if (m->cpos[f] != 0 && isfinite(x))
+                contrib[k] += m->cpos[f] * (x - m->cneg[f]);
+        }
+    }
+    for (int k = 0; k < CT_MAX; k++)
+        tot += contrib[k] > 0 ? contrib[k] : 0;
+    uint8_t ex2[CT_MAX];
+    memcpy(ex2, ex, CT_MAX);
+    uint64_t out = 0;
+    for (int round = 0; round < 3 && tot > 0; round++) {
+        int best = -1;
+        for (int k = 0; k < CT_OTHER; k++)
+            if (!ex2[k] && contrib[k] > 0 && (best < 0 || contrib[k] > contrib[best]))
+                best = k;
+        if (best < 0 || contrib[best] < 0.1 * tot ||
+            (double)(out + crows[best]) > p->attr_max_rows * (double)after)
+            break;
+        out += crows[best];
+        ex2[best] = 1;
+    }
+    if (out && !ref_scan(m, p, ex2))
+        return;   /* concentrated in a few clients */
+    uint64_t change_us = m->reftime[cut];
+    /* The rows after the cut, the last wcap of them, become the first window. */
+    uint64_t from = n - cut > m->wcap ? n - m->wcap : cut;
+    m->nrows = 0;
+    m->wn = 0;
+    for (uint64_t i = from; i < n; i++) {
+        size_t k = ring_at(m, m->nrows);
+        for (uint32_t c = 0; c < m->ncols; c++)
+            m->win[(size_t)c * m->wcap + k] = m->ref->col[c].x[i];
+        m->rcli[k] = m->refcli[i];
+        m->rlab[k] = m->reflab[i];
+        m->rtime[k] = m->reftime[i];
+        if (!m->wn)
+            m->wstart = m->reftime[i];
+        m->wend = m->last_us = m->reftime[i];
+        m->wevents++;
+        m->nrows++;
+        m->wn++;
+    }
+    ref_freeze(m, g, cut, ex);
+    m->ref_cut = true;
+    g->reg->seq_confirmed++;
+    m->seq = SEQ_ALARMED;
+    m->change_us = change_us;
+    m->change_row = 0;
+    /* The finding: the test of the rows after the cut against the reference before it. */
+    struct eval_sum pop;
+    deliver(m, g->reg);
+    judge(m, p, 0, m->nrows, &m->v, &pop);
+    m->rep.rows = pop.rows;
+    if (emit && p->on_feat && pop.feat && m->v.drifted)
+        emit_features(m, p, emit, m->wend, change_us, m->wend, true, "reference", change_us,
+                      n - cut);
+    if (!p->window_us && m->wn >= m->wcap)
+        close_window(m, g, emit, false);
+}
+
+static void ref_add(struct drift_model *m, const struct drift_global *g,
+                    const struct ig_emit *emit, const struct ig_event *ev, uint16_t cell)
+{
+    const struct drift_params *p = &g->p;
+    struct ig_drift_profile *r = m->ref;
+    m->allrows += ev->rows;
+    if (cell_flagged(m, p, cell))
+        return;   /* flagged clients never teach the reference */
+    struct ref_row_ctx ctx = { m, ev, cell };
+    ig_drift_profile_add_rows(r, ev, ref_row, &ctx);
+    m->last_us = ev->req_time_us;
+    if (r->rows <= r->cap && r->rows >= m->next_scan) {
+        m->next_scan = r->rows + 50;
+        ref_try_cut(m, g, emit);
+        if (r->frozen)
+            return;
+    }
+    if (ref_ready(p, r)) {
+        uint8_t ex[CT_MAX];
+        for (int k = 0; k < CT_MAX; k++)
+            ex[k] = cell_flagged(m, p, (uint16_t)k);
+        ref_freeze(m, g, UINT64_MAX, ex);
+    }
 }
 
 static int drift_observe(const struct ig_call *call, const struct ig_event *ev)
@@ -694,22 +1664,20 @@ static int drift_observe(const struct ig_call *call, const struct ig_event *ev)
             snprintf(m->version, sizeof m->version, "%s", ev->model_version);
         }
     }
+    uint16_t cell = client_cell(m, ev, call->client_flags);
+    flag_share_add(m, &g->p, cell, ev->rows);
     if (!m->ref->frozen) {
-        ig_drift_profile_add(m->ref, ev);
-        if (ref_ready(&g->p, m->ref))
-            ig_drift_profile_freeze(m->ref, m->tmp);
+        ref_add(m, g, call->emit, ev, cell);
         return IG_OK;
     }
-    window_add(m, &g->p, ev, g->reg);
-    if (!g->p.window_us && m->wn >= m->wcap)
-        close_window(m, g, call->emit, false);
+    window_add(m, g, call->emit, ev, cell);
     return IG_OK;
 }
 
 static void tick_model(struct drift_model *m, const struct drift_global *g,
                        const struct ig_call *call, uint64_t now)
 {
-    if (g->p.window_us && m->wevents && now >= m->wstart + g->p.window_us)
+    if (g->p.window_us && m->wn && now >= m->wstart + g->p.window_us)
         close_window(m, g, call->emit, false);
     deliver(m, g->reg);
 }
@@ -731,8 +1699,42 @@ static int drift_tick(const struct ig_call *call, uint64_t now_us)
     return IG_OK;
 }
 
-/* End of run: pending reports and a last partial window go to the report hook (findings
- * cannot be emitted any more), then everything is released. */
+/* End of input: a last change-point scan of a reference still being learned, then the
+ * open window, partial or not, is evaluated with its findings. */
+static void finish_model(struct drift_model *m, const struct drift_global *g,
+                         const struct ig_emit *emit)
+{
+    if (m->finished)
+        return;
+    m->finished = true;
+    if (!m->ref->frozen && m->ref_owned && m->ref->rows >= 2 * (uint64_t)g->p.ref_min_rows)
+        ref_try_cut(m, g, emit);
+    deliver(m, g->reg);
+    if (m->ref->frozen && m->wn >= g->p.min_window) {
+        close_window(m, g, emit, true);
+        deliver(m, g->reg);
+    }
+}
+
+static int drift_finish(const struct ig_call *call, uint64_t now_us)
+{
+    (void)now_us;
+    const struct drift_global *g = call->global;
+    if (!g)
+        return IG_OK;
+    const struct drift_slice *sl = call->model;
+    if (sl) {
+        if (sl->m)
+            finish_model(sl->m, g, call->emit);
+        return IG_OK;
+    }
+    for (struct drift_model *m = g->reg->head; m; m = m->next)
+        finish_model(m, g, call->emit);
+    return IG_OK;
+}
+
+/* Release. Without a finish() before (tests, tools), pending reports and the last partial
+ * window still go to the report hook, with no findings. */
 static void drift_free(void *global)
 {
     struct drift_global *g = global;
@@ -742,7 +1744,7 @@ static void drift_free(void *global)
     while (m) {
         struct drift_model *next = m->next;
         deliver(m, g->reg);
-        if (m->ref->frozen && m->wn >= g->p.min_window) {
+        if (!m->finished && m->ref->frozen && m->wn >= g->p.min_window) {
             close_window(m, g, NULL, true);
             deliver(m, g->reg);
         }
@@ -767,4 +1769,5 @@ const struct ig_detector ig_det_drift = {
     .tick = drift_tick,
     .evict = NULL,
     .free = drift_free,
+    .finish = drift_finish,
 };

@@ -25,6 +25,7 @@ struct client {                      /* header; detector slices follow at slot o
     struct client *prev, *next;      /* LRU: head = most recent */
     uint64_t hash, queries;
     uint64_t src_hash;               /* the source that brought it in (0 = none) */
+    uint32_t flags;                  /* IG_CLIENT_FLAGGED_* */
     uint8_t  kind;                   /* identity kind | TAG_GROUP for a group's entry */
     uint8_t  idlen;
     char     id[IG_CLIENT_ID_MAX];
@@ -95,6 +96,8 @@ struct ig_engine {
     struct model *models[IG_ENGINE_MAX_MODELS + 1];   /* last one: overflow */
     uint32_t nmodels;
     struct model *last_model;
+    struct client *cur;              /* the client whose event is being observed */
+    bool finished;                   /* ig_engine_finish ran */
 
     struct ig_engine_stats st;
 };
@@ -130,10 +133,28 @@ static uint64_t siphash(const uint64_t k[2], uint8_t tag, const void *p, size_t 
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
+static uint32_t family_flag(const char *analytic)
+{
+    static const struct { const char *prefix; uint32_t flag; } fam[] = {
+        { "extraction.", IG_CLIENT_FLAGGED_EXTRACTION }, { "adversarial.", IG_CLIENT_FLAGGED_ADVERSARIAL },
+        { "evasion.", IG_CLIENT_FLAGGED_ADVERSARIAL }, { "abuse.", IG_CLIENT_FLAGGED_ABUSE },
+        { "leakage.", IG_CLIENT_FLAGGED_LEAKAGE }, { "prompt_injection.", IG_CLIENT_FLAGGED_INJECTION },
+    };
+    for (size_t i = 0; analytic && i < IG_ARRAY_LEN(fam); i++)
+        if (strncmp(analytic, fam[i].prefix, strlen(fam[i].prefix)) == 0)
+            return fam[i].flag;
+    return IG_CLIENT_FLAGGED_OTHER;
+}
+
 static void count_emit(void *ctx, const struct ig_finding *f)
 {
     struct slot *s = ctx;
     s->e->st.findings[s->idx]++;
+    /* A finding about the client being observed marks it for the detectors after it. */
+    struct client *c = s->e->cur;
+    if (c && f->client_id && f->client_id[0] && f->severity >= IG_SEV_LOW &&
+        strncmp(f->analytic ? f->analytic : "", "drift.", 6) != 0)
+        c->flags |= family_flag(f->analytic);
     ig_emit_finding(&s->e->out, f);
 }
 
@@ -604,10 +625,12 @@ static struct model *model_get(struct ig_engine *e, const char *name)
 }
 
 static void dispatch(struct ig_engine *e, struct client *c, struct model *m,
-                     const struct ig_event *ev, bool group, const struct ig_source_view *v)
+                     const struct ig_event *ev, bool group, const struct ig_source_view *v,
+                     uint32_t extra_flags)
 {
     c->queries++;
     ig_scratch_reset(&e->scratch);
+    e->cur = c;
     for (uint32_t i = 0; i < e->nslots; i++) {
         struct slot *s = &e->slots[i];
         if (!(group ? s->on_group : s->on_client) || !wanted(s->d->wants, ev->flags) || !s->d->observe)
@@ -615,10 +638,12 @@ static void dispatch(struct ig_engine *e, struct client *c, struct model *m,
         struct ig_call call = { .global = s->global, .client = (uint8_t *)c + s->coff,
                                 .model = m->slices + s->moff, .scratch = &e->scratch,
                                 .emit = group ? &s->gemit : &s->emit,
-                                .client_queries = c->queries, .source = v, .group = group };
+                                .client_queries = c->queries, .source = v, .group = group,
+                                .client_flags = c->flags | extra_flags };
         if (s->d->observe(&call, ev) < 0)
             e->st.observe_errors[i]++;
     }
+    e->cur = NULL;
 }
 
 void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
@@ -648,8 +673,17 @@ void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
             e->st.observe_errors[i]++;
         return;
     }
+    /* Flags raised on the principal group count for its identities too. */
+    uint32_t gflags = 0;
+    if (c && src && src_multi(src)) {
+        size_t gn = strnlen(ev->group_id, IG_CLIENT_ID_MAX - 1);
+        uint8_t gtag = (uint8_t)((ev->group_kind & 0x7f) | TAG_GROUP);
+        struct client *g = client_find(e, gtag, ev->group_id, gn,
+                                       siphash(e->key, gtag, ev->group_id, gn));
+        gflags = g ? g->flags : 0;
+    }
     if (c)
-        dispatch(e, c, m, ev, false, v);
+        dispatch(e, c, m, ev, false, v, gflags);
     else if (!src)
         for (uint32_t i = 0; i < e->nslots; i++)
             e->st.observe_errors[i]++;
@@ -670,22 +704,23 @@ void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
             g = client_new(e, gtag, gev.client_id, gn, gh);
         if (g) {
             e->st.group_events++;
-            dispatch(e, g, m, &gev, true, v);
+            dispatch(e, g, m, &gev, true, v, 0);
         }
     }
     e->st.scratch_overflows = e->scratch.overflows;
 }
 
-void ig_engine_tick(struct ig_engine *e, uint64_t now_us)
+static void each_model(struct ig_engine *e, uint64_t now_us, bool finish)
 {
     for (uint32_t i = 0; i < e->nslots; i++) {
         struct slot *s = &e->slots[i];
-        if (!s->d->tick)
+        int (*fn)(const struct ig_call *, uint64_t) = finish ? s->d->finish : s->d->tick;
+        if (!fn)
             continue;
         struct ig_call call = { .global = s->global, .scratch = &e->scratch, .emit = &s->emit };
         if (!s->d->model_size) {
             ig_scratch_reset(&e->scratch);
-            s->d->tick(&call, now_us);
+            fn(&call, now_us);
             continue;
         }
         for (uint32_t k = 0; k <= IG_ENGINE_MAX_MODELS; k++) {
@@ -699,8 +734,21 @@ void ig_engine_tick(struct ig_engine *e, uint64_t now_us)
             }
             call.model = m->slices + s->moff;
             ig_scratch_reset(&e->scratch);
-            s->d->tick(&call, now_us);
+            fn(&call, now_us);
         }
+    }
+}
+
+void ig_engine_tick(struct ig_engine *e, uint64_t now_us)
+{
+    each_model(e, now_us, false);
+}
+
+void ig_engine_finish(struct ig_engine *e, uint64_t now_us)
+{
+    if (e && !e->finished) {
+        e->finished = true;
+        each_model(e, now_us, true);
     }
 }
 

@@ -46,6 +46,9 @@ void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev);
  * A detector with model_size > 0 gets one tick per model entry (call.model set, in order
  * of first appearance); others get one tick with call.model NULL. call.client is NULL. */
 void ig_engine_tick(struct ig_engine *e, uint64_t now_us);
+/* End of input: every detector's finish() (open windows evaluated, their findings emitted)
+ * in tick order. Once; later calls do nothing. Call before reading totals and freeing. */
+void ig_engine_finish(struct ig_engine *e, uint64_t now_us);
 const struct ig_engine_stats *ig_engine_stats(const struct ig_engine *e);
 /* Name of detector <i> in registry order, or NULL past the end / disabled ones skipped. */
 const char *ig_engine_detector_name(const struct ig_engine *e, size_t i);

@@ -133,6 +133,13 @@ void ig_drift_row_summary(const float *s, uint32_t nout, bool logits, double *to
 
 uint32_t ig_drift_profile_add(struct ig_drift_profile *p, const struct ig_event *ev)
 {
+    return ig_drift_profile_add_rows(p, ev, NULL, NULL);
+}
+
+uint32_t ig_drift_profile_add_rows(struct ig_drift_profile *p, const struct ig_event *ev,
+                                   void (*on_row)(void *ctx, uint32_t row, int64_t slot),
+                                   void *ctx)
+{
     const float *in = (ev->inputs && ev->features == p->nfeat) ? ev->inputs : NULL;
     const float *sc = (ev->scores && ev->outputs == p->nout) ? ev->scores : NULL;
     if (!ev->rows)
@@ -164,6 +171,8 @@ uint32_t ig_drift_profile_add(struct ig_drift_profile *p, const struct ig_event 
         int cell = ig_drift_class_cell(label);
         if (cell >= 0)
             p->class_count[cell]++;
+        if (on_row)
+            on_row(ctx, r, slot == UINT64_MAX || p->frozen ? -1 : (int64_t)slot);
         if (slot == UINT64_MAX || p->frozen)
             continue;
         /* Columns without a value this row keep NaN, dropped at freeze. */

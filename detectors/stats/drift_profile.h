@@ -51,6 +51,11 @@ void ig_drift_profile_free(struct ig_drift_profile *p);
 /* Adds the rows of <ev>; inputs or scores of another width than the profile's are
  * ignored. No allocation. Returns the number of rows taken. */
 uint32_t ig_drift_profile_add(struct ig_drift_profile *p, const struct ig_event *ev);
+/* The same, telling <on_row> which reservoir slot each row of <ev> went to (-1: none), so
+ * a caller can keep per-slot data beside the profile (who sent it, when). */
+uint32_t ig_drift_profile_add_rows(struct ig_drift_profile *p, const struct ig_event *ev,
+                                   void (*on_row)(void *ctx, uint32_t row, int64_t slot),
+                                   void *ctx);
 /* Drops non-finite values, sorts each column, computes moments, edges and bin shares.
  * <tmp> holds <cap> floats. Idempotent. */
 void ig_drift_profile_freeze(struct ig_drift_profile *p, float *tmp);
@@ -79,6 +84,15 @@ struct ig_drift_point {
     uint8_t  change;                     /* bit 0 conf, 1 entropy, 2 latency: change point */
 };
 
+/* A client's part in a window's change (PSI decomposed by client over the drifted features). */
+struct ig_drift_contrib {
+    const char *client;                  /* client id as the finding's actor carries it */
+    double   share;                      /* of the drifted statistics, 0..1 */
+    double   row_share;                  /* of the window's rows */
+    bool     flagged;                    /* has open findings (extraction, evasion, abuse...) */
+};
+#define IG_DRIFT_MAX_CONTRIB 5
+
 /* A window's drift report, handed to ig_drift_hooks.report. Everything is borrowed for
  * the call. */
 struct ig_drift_report {
@@ -103,6 +117,15 @@ struct ig_drift_report {
     uint32_t npoints;
     const char *notes[4];
     uint32_t nnotes;
+    /* added in report/1 (fields only added) */
+    const char *ref_how;                 /* how the reference was chosen, one sentence */
+    const char *detection;               /* "window" or "sequential" (CUSUM alarm confirmed) */
+    uint64_t change_us;                  /* estimated time of change, 0 = none */
+    const char *attribution;             /* "population", "flagged_clients", "few_clients" or "none" */
+    double   share_all;                  /* drift share with flagged clients' rows kept (NaN: none) */
+    uint64_t rows_excluded, clients_excluded;   /* flagged clients' rows left out */
+    const struct ig_drift_contrib *contrib;     /* top contributors, largest share first */
+    uint32_t ncontrib;
 };
 
 /* Installed by the sidecar (sidecar/drift/drift.c); NULL members mean "not available". */

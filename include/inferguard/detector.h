@@ -40,7 +40,19 @@ struct ig_call {                 /* built by the engine for each call */
     const struct ig_source_view *source; /* the event's stable source, or NULL (none) */
     bool               group;    /* this call is for the principal group's stream: client is
                                   * the group's slice and the event's client_id the group id */
+    uint32_t           client_flags;    /* IG_CLIENT_FLAGGED_* families that raised a finding
+                                         * (severity >= low) about this client so far */
 };
+
+/* Families of client_flags, set by the engine from the analytic name of what a detector
+ * emitted while observing that client's event (drift keeps those clients out of its
+ * reference and windows). */
+#define IG_CLIENT_FLAGGED_EXTRACTION  (1u << 0)
+#define IG_CLIENT_FLAGGED_ADVERSARIAL (1u << 1)   /* query-based evasion */
+#define IG_CLIENT_FLAGGED_ABUSE       (1u << 2)
+#define IG_CLIENT_FLAGGED_LEAKAGE     (1u << 3)
+#define IG_CLIENT_FLAGGED_INJECTION   (1u << 4)
+#define IG_CLIENT_FLAGGED_OTHER       (1u << 5)
 
 struct ig_detector {
     const char *name;            /* "extraction.prada": rules key and finding analytic name */
@@ -56,6 +68,9 @@ struct ig_detector {
     /* The client leaves the table (LRU or idle): release anything the slice points to. May be NULL. */
     void (*evict)(const struct ig_call *call);
     void (*free)(void *global);  /* may be NULL */
+    /* End of input (analyze done, run stopping, rules reload): close open windows and emit
+     * what they hold, like a last tick. Called per model as tick, before free. May be NULL. */
+    int  (*finish)(const struct ig_call *call, uint64_t now_us);
 };
 
 /* The only list of detectors, NULL-terminated, in call order (detectors/registry.c). */

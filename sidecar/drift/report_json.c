@@ -49,6 +49,7 @@ void ig_drift_report_json(const struct ig_drift_report *r, struct ig_jsonw *w)
     ig_jsonw_key(w, "rows"); ig_jsonw_u64(w, r->ref_rows);
     ig_jsonw_key(w, "start"); iso(w, r->ref_first_us);
     ig_jsonw_key(w, "end"); iso(w, r->ref_last_us);
+    ig_jsonw_key(w, "how"); ig_jsonw_str(w, r->ref_how && r->ref_how[0] ? r->ref_how : "");
     ig_jsonw_obj_close(w);
 
     ig_jsonw_key(w, "verdict");
@@ -64,6 +65,32 @@ void ig_drift_report_json(const struct ig_drift_report *r, struct ig_jsonw *w)
     ig_jsonw_key(w, "drifted_scores"); ig_jsonw_u64(w, r->n_drifted_out);
     ig_jsonw_key(w, "test"); ig_jsonw_str(w, r->test);
     num(w, "threshold", r->threshold);
+    ig_jsonw_key(w, "detection"); ig_jsonw_str(w, r->detection ? r->detection : "window");
+    ig_jsonw_key(w, "change_time");
+    if (r->change_us)
+        iso(w, r->change_us);
+    else
+        ig_jsonw_null(w);
+    ig_jsonw_key(w, "change_us"); ig_jsonw_u64(w, r->change_us);
+    ig_jsonw_obj_close(w);
+
+    ig_jsonw_key(w, "attribution");
+    ig_jsonw_obj_open(w);
+    ig_jsonw_key(w, "verdict"); ig_jsonw_str(w, r->attribution ? r->attribution : "none");
+    num(w, "drift_share_with_flagged", r->share_all);
+    ig_jsonw_key(w, "rows_excluded"); ig_jsonw_u64(w, r->rows_excluded);
+    ig_jsonw_key(w, "clients_excluded"); ig_jsonw_u64(w, r->clients_excluded);
+    ig_jsonw_key(w, "top_contributors");
+    ig_jsonw_arr_open(w);
+    for (uint32_t i = 0; i < r->ncontrib; i++) {
+        ig_jsonw_obj_open(w);
+        ig_jsonw_key(w, "client"); ig_jsonw_str(w, r->contrib[i].client);
+        num(w, "share", r->contrib[i].share);
+        num(w, "row_share", r->contrib[i].row_share);
+        ig_jsonw_key(w, "flagged"); ig_jsonw_bool(w, r->contrib[i].flagged);
+        ig_jsonw_obj_close(w);
+    }
+    ig_jsonw_arr_close(w);
     ig_jsonw_obj_close(w);
 
     ig_jsonw_key(w, "columns");

@@ -128,6 +128,7 @@ static void *detect_main(void *arg)
             break;
         case SLOT_FINISH:
             /* Totals over engines replaced by rules reloads too; names are static strings. */
+            ig_engine_finish(p->engine, s->now_us);   /* open drift windows: findings too */
             ig_pipeline_engine_totals(p, p->engine, &p->engine_final, p->detector_names, &p->n_detectors);
             ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
             p->engine = NULL;

@@ -372,6 +372,7 @@ void ig_pipeline_finish(struct ig_pipeline *p)
         return;
     }
     /* Totals over engines replaced by rules reloads too; names are static strings. */
+    ig_engine_finish(p->engine, p->last_us);   /* open drift windows: findings too */
     ig_pipeline_engine_totals(p, p->engine, &p->engine_final, p->detector_names, &p->n_detectors);
     ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
     p->engine = NULL;

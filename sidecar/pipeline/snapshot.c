@@ -148,6 +148,9 @@ int ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules,
         return IG_ECONF;
     struct ig_engine *old = p->engine;
     if (old) {
+        /* Detectors finish as at the end of a run (drift: open windows, their findings);
+         * 0 = each detector's own last capture time. */
+        ig_engine_finish(old, 0);
         const struct ig_engine_stats *os = ig_engine_stats(old);
         const char *names[IG_ENGINE_MAX_DETECTORS];
         size_t n = IG_MIN(ig_engine_detector_count(old), (size_t)IG_ENGINE_MAX_DETECTORS);

@@ -21,6 +21,8 @@ extern const struct ig_detector ig_det_drift;
 
 struct got {
     char analytic[MAXF][32];
+    char detection[MAXF][16];
+    double change_us[MAXF];
     uint64_t t[MAXF];
     int sev[MAXF];
     int n;
@@ -36,6 +38,14 @@ static void on_finding(void *ctx, const struct ig_finding *f)
         snprintf(g->analytic[g->n], sizeof g->analytic[0], "%s", f->analytic);
         g->t[g->n] = f->time_us;
         g->sev[g->n] = f->severity;
+        g->detection[g->n][0] = 0;
+        g->change_us[g->n] = 0;
+        for (uint32_t i = 0; i < f->nevidence; i++)
+            if (strcmp(f->evidence[i].key, "detection") == 0)
+                snprintf(g->detection[g->n], sizeof g->detection[0], "%s", f->evidence[i].value);
+        for (uint32_t i = 0; i < f->nscores; i++)
+            if (strcmp(f->scores[i].key, "change_time_us") == 0)
+                g->change_us[g->n] = f->scores[i].value;
         g->n++;
     }
 }
@@ -68,6 +78,10 @@ static double nrand(void)
 
 enum shift { NONE, MEAN, SCALE, PRIOR, CONF };
 static int tick_every = 100;   /* events between ticks; 0 = never tick */
+/* Every attack_every-th event comes from client "attacker" with uniform queries over a
+ * wide box (extraction-style); flagged by "another detector" after flag_after of them
+ * (never when 0). Others come from six benign clients. */
+static int attack_every = 0, flag_after = 0;
 
 struct run {
     void *global;
@@ -77,9 +91,11 @@ struct run {
     struct got got;
 };
 
+static uint64_t stream_base;   /* rows streamed since run_start: time runs on */
 static void run_start(struct run *r)
 {
     memset(r, 0, sizeof *r);
+    stream_base = 0;
     ig_drift_hooks.report = on_report;
     ig_drift_hooks.report_ctx = &r->got;
     char err[256];
@@ -95,13 +111,20 @@ static void run_start(struct run *r)
 /* Streams <n> single-row events; the shift starts at event <at>. Returns the time of <at>. */
 static uint64_t stream(struct run *r, enum shift sh, int n, int at, const char *version)
 {
-    const uint64_t t0 = 1764000000000000ull;
+    const uint64_t t0 = 1764000000000000ull + stream_base * 1000;
+    stream_base += (uint64_t)n;
     float in[NF], sc[NO];
     int32_t label;
     struct ig_event ev;
+    int attacks = 0;
     for (int i = 0; i < n; i++) {
         bool after = i >= at;
+        bool atk = attack_every && i % attack_every == attack_every - 1;
         memset(&ev, 0, sizeof ev);
+        snprintf(ev.client_id, sizeof ev.client_id, atk ? "attacker" : "10.0.0.%d", i % 6);
+        r->call.client_flags = atk && flag_after && attacks >= flag_after
+                               ? IG_CLIENT_FLAGGED_EXTRACTION : 0;
+        attacks += atk;
         snprintf(ev.model, sizeof ev.model, "iris");
         snprintf(ev.model_version, sizeof ev.model_version, "%s", version);
         ev.req_time_us = t0 + (uint64_t)i * 1000;
@@ -118,6 +141,8 @@ static uint64_t stream(struct run *r, enum shift sh, int n, int at, const char *
             if (after && sh == SCALE)
                 x *= 2.5;
             in[f] = (float)(f * 10 + x);
+            if (atk)
+                in[f] = (float)(f * 10 - 6 + 12 * urand());
         }
         /* Class prior 0.6/0.3/0.1, moving to 0.2/0.3/0.5. */
         double u = urand();
@@ -158,10 +183,25 @@ static void check_shift(enum shift sh, const char *analytic)
     for (int i = 0; i < 3; i++)
         assert_int_equal(count(&r.got, names[i], 0, at), 0);   /* nothing before the shift */
     int after = count(&r.got, analytic, at, UINT64_MAX);
-    if (sh == CONF)
+    if (sh == CONF) {
         assert_true(after >= 1);       /* a change point: once */
-    else
+    } else if (sh == PRIOR) {
         assert_int_equal(after, 4);    /* every window after the shift */
+    } else {
+        /* every window after the shift, and one sequential finding a few blocks after it,
+         * its change time estimated within 100 rows (1 ms a row) */
+        assert_int_equal(after, 5);
+        int seq = 0;
+        for (int i = 0; i < r.got.n; i++)
+            if (strcmp(r.got.detection[i], "sequential") == 0) {
+                seq++;
+                print_message("sequential: %d rows after the shift, change estimated %+.0f rows\n",
+                              (int)((r.got.t[i] - at) / 1000), (r.got.change_us[i] - (double)at) / 1000);
+                assert_true(r.got.t[i] - at <= 300 * 1000);
+                assert_true(fabs(r.got.change_us[i] - (double)at) <= 100 * 1000);
+            }
+        assert_int_equal(seq, 1);
+    }
     assert_int_equal(r.got.reports, 8);
     ig_det_drift.free(r.global);
     ig_drift_hooks.report = NULL;
@@ -248,6 +288,76 @@ static void test_bad_rules_and_odd_events(void **state)
     ig_drift_hooks.report = NULL;
 }
 
+/* No baseline and a shift after 100 or 500 rows, inside the default 1000-row reference:
+ * the reference is cut at the change, and the change is a finding soon after it. */
+static void check_early(int at_row)
+{
+    struct run r;
+    run_start(&r);
+    uint64_t at = stream(&r, MEAN, 4000, at_row, "1");
+    assert_int_equal(count(&r.got, "drift.features", 0, at), 0);
+    int first = -1;
+    for (int i = 0; i < r.got.n; i++)
+        if (strcmp(r.got.analytic[i], "drift.features") == 0 && first < 0)
+            first = i;
+    assert_true(first >= 0);
+    print_message("shift at %d: first finding (%s) %d rows after, change estimated %+.0f rows\n",
+                  at_row, r.got.detection[first], (int)((r.got.t[first] - at) / 1000),
+                  (r.got.change_us[first] - (double)at) / 1000);
+    assert_true(r.got.t[first] - at <= 400 * 1000);
+    assert_true(fabs(r.got.change_us[first] - (double)at) <= 100 * 1000);
+    ig_det_drift.free(r.global);
+    ig_drift_hooks.report = NULL;
+}
+static void test_shift_after_100_rows(void **s) { (void)s; check_early(100); }
+static void test_shift_after_500_rows(void **s) { (void)s; check_early(500); }
+
+/* Stationary traffic with an extraction-style client sending uniform queries: flagged by
+ * another detector (from its 30th query, or never: one client holding a tenth of the rows),
+ * present from the start or not, it raises no drift finding. */
+static void test_attacker_is_not_drift(void **state)
+{
+    (void)state;
+    const int flags[] = { 30, 0 };
+    for (int k = 0; k < 2; k++) {
+        struct run r;
+        run_start(&r);
+        attack_every = 10;
+        flag_after = flags[k];
+        stream(&r, NONE, 8000, 8000, "1");
+        attack_every = 0;
+        ig_det_drift.finish(&r.call, 0);
+        for (int i = 0; i < r.got.n; i++)
+            print_message("unexpected %s (%s)\n", r.got.analytic[i], r.got.detection[i]);
+        assert_int_equal(count(&r.got, "drift.features", 0, UINT64_MAX), 0);
+        ig_det_drift.free(r.global);
+    }
+    ig_drift_hooks.report = NULL;
+}
+
+/* The window open at the end (partial, >= min_window_rows) gives its findings on finish. */
+static void test_finish_emits_partial_window(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r);
+    stream(&r, NONE, 1000, 1000, "1");
+    r.call.client_flags = 0;
+    tick_every = 0;
+    /* a shift for 1500 rows: one full window, then 500 rows left open */
+    uint64_t at = stream(&r, SCALE, 1500, 0, "1");
+    tick_every = 100;
+    int before = count(&r.got, "drift.features", 0, UINT64_MAX);
+    ig_det_drift.finish(&r.call, 0);
+    int after = count(&r.got, "drift.features", 0, UINT64_MAX);
+    (void)at;
+    assert_int_equal(after, before + 1);
+    assert_int_equal(r.got.partial_reports, 1);
+    ig_det_drift.free(r.global);   /* nothing more: finish closed it */
+    assert_int_equal(r.got.partial_reports, 1);
+    ig_drift_hooks.report = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +369,10 @@ int main(void)
         cmocka_unit_test(test_reports_without_ticks),
         cmocka_unit_test(test_version_change_and_partial_window),
         cmocka_unit_test(test_bad_rules_and_odd_events),
+        cmocka_unit_test(test_shift_after_100_rows),
+        cmocka_unit_test(test_shift_after_500_rows),
+        cmocka_unit_test(test_attacker_is_not_drift),
+        cmocka_unit_test(test_finish_emits_partial_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
