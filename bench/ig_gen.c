@@ -19,6 +19,8 @@ static void usage(FILE *f)
         "              [--proxy] [--gzip] [--chunked] [--pipeline] [--chaos]\n"
         "              [--linktype en10mb|raw|sll|sll2|null] [--manifest FILE|-] [--quiet]\n"
         "              [--drift none|mean|scale|brightness|prior] [--drift-at FRACTION]\n"
+        "              [--drift-rows N] [--drift-ramp N]   (drift after N benign rows; gradual over N)\n"
+        "              [--model-seed N]   (the model's own seed; default --seed)\n"
         "scenarios: demo, benign, extraction, evasion, leakage, flood, mixed\n");
 }
 
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
         { "protocol", 1, 0, 'p' }, { "model", 1, 0, 'm' }, { "proxy", 0, 0, 'P' },
         { "gzip", 0, 0, 'z' }, { "chunked", 0, 0, 'C' }, { "pipeline", 0, 0, 'L' },
         { "chaos", 0, 0, 'X' }, { "linktype", 1, 0, 'l' }, { "manifest", 1, 0, 'M' },
-        { "quiet", 0, 0, 'q' }, { "drift", 1, 0, 'F' }, { "drift-at", 1, 0, 'A' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+        { "quiet", 0, 0, 'q' }, { "drift", 1, 0, 'F' }, { "drift-at", 1, 0, 'A' }, { "drift-rows", 1, 0, 'R' }, { "drift-ramp", 1, 0, 'G' }, { "model-seed", 1, 0, 'E' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "s:o:h", lo, NULL)) != -1) {
@@ -113,6 +115,23 @@ int main(int argc, char **argv)
             if (bad)
                 fprintf(stderr, "ig_gen: --drift-at wants a fraction in [0, 1), got '%s'\n",
                         optarg);
+            break;
+        }
+        case 'E': {
+            char *end;
+            o.model_seed = strtoull(optarg, &end, 10);
+            bad = !*optarg || *end;
+            if (bad)
+                fprintf(stderr, "ig_gen: --model-seed wants an integer, got '%s'\n", optarg);
+            break;
+        }
+        case 'R': case 'G': {
+            uint32_t v = 0;
+            bad = parse_u32(ch == 'R' ? "drift-rows" : "drift-ramp", optarg, &v);
+            if (ch == 'R')
+                o.drift_rows = v;
+            else
+                o.drift_ramp = v;
             break;
         }
         case 'h': usage(stdout); return 0;

@@ -291,11 +291,31 @@ static int turn(struct gen *g, struct gen_client *c)
     if (c->budget != UNLIMITED && n > c->budget - c->sent)
         n = c->budget - c->sent;
     size_t rl = 0, sl = 0;
-    enum ig_gen_drift drift = g->drift_at && t >= g->drift_at && c->role == IG_ROLE_BENIGN
-                              ? g->drift : IG_GEN_DRIFT_NONE;
+    bool benign = c->role == IG_ROLE_BENIGN;
     for (uint32_t k = 0; k < n; k++) {
         for (uint32_t r = 0; r < o->batch; r++) {
             float *x = g->x + (size_t)r * o->dim;
+            enum ig_gen_drift drift = IG_GEN_DRIFT_NONE;
+            if (benign && g->drift != IG_GEN_DRIFT_NONE) {
+                if (o->drift_rows) {
+                    if (g->st->benign_rows >= o->drift_rows) {
+                        if (!g->st->drift_at_us) {
+                            g->st->drift_at_us = t;
+                            g->st->drift_at_row = g->st->benign_rows;
+                        }
+                        uint64_t since = g->st->benign_rows - o->drift_rows + 1;
+                        double share = o->drift_ramp ? (double)since / (double)o->drift_ramp : 1.0;
+                        if (share >= 1.0 || ig_rng_unit(&c->rng) < share)
+                            drift = g->drift;
+                    }
+                } else if (g->drift_at && t >= g->drift_at) {
+                    if (!g->st->drift_at_row)
+                        g->st->drift_at_row = g->st->benign_rows;
+                    drift = g->drift;
+                }
+            }
+            if (benign)
+                g->st->benign_rows++;
             ig_gen_attack_next(&c->atk, &g->model, &c->rng, drift, x);
             ig_gen_model_predict(&g->model, x, g->probs + (size_t)r * o->classes);
         }
@@ -396,7 +416,7 @@ int ig_gen_run(const struct ig_gen_opts *o, const char *path, struct ig_gen_stat
     g.resp = malloc(g.bufcap);
     g.http = ig_gen_http_new(o->batch, o->dim, o->classes);
     if (!g.cl || !g.heap || !g.x || !g.probs || !g.req || !g.resp || !g.http ||
-        ig_gen_model_init(&g.model, o->dim, o->classes, o->seed) != IG_OK) {
+        ig_gen_model_init(&g.model, o->dim, o->classes, o->model_seed ? o->model_seed : o->seed) != IG_OK) {
         snprintf(err, errlen, "out of memory for %u clients of dimension %u", o->clients, o->dim);
         rc = IG_ENOMEM;
         goto out;
@@ -416,10 +436,10 @@ int ig_gen_run(const struct ig_gen_opts *o, const char *path, struct ig_gen_stat
     /* The demo drifts by default; other scenarios only when asked. */
     g.drift = o->drift != IG_GEN_DRIFT_DEFAULT ? o->drift
               : strcmp(o->scenario, "demo") == 0 ? IG_GEN_DRIFT_MEAN : IG_GEN_DRIFT_NONE;
-    if (g.drift != IG_GEN_DRIFT_NONE)
+    if (g.drift != IG_GEN_DRIFT_NONE && !o->drift_rows)
         g.drift_at = START_US + (uint64_t)(o->drift_at * o->duration_s * 1e6);
     st->start_us = START_US;
-    st->drift_at_us = g.drift_at;
+    st->drift_at_us = g.drift_at;   /* by rows: set when the row is written */
     st->drift = g.drift;
 
     while (g.nheap) {
@@ -467,6 +487,7 @@ void ig_gen_stats_json(const struct ig_gen_stats *st, const struct ig_gen_opts *
                "\"classes\":%u,\"batch\":%u,\"proxy\":%s,\"model\":\"%s\","
                "\"requests\":%llu,\"rows\":%llu,\"packets\":%llu,\"bytes\":%llu,"
                "\"connections\":%llu,\"start_us\":%llu,\"end_us\":%llu,\"drift_at_us\":%llu,"
+               "\"drift_at_row\":%llu,\"drift_ramp_rows\":%llu,\"benign_rows\":%llu,"
                "\"drift\":\"%s\",\"clients\":{",
             o->scenario, (unsigned long long)o->seed, ig_gen_proto_name(o->protocol), o->dim,
             o->classes, o->batch, o->proxy ? "true" : "false", o->model,
@@ -474,7 +495,8 @@ void ig_gen_stats_json(const struct ig_gen_stats *st, const struct ig_gen_opts *
             (unsigned long long)st->packets, (unsigned long long)st->bytes,
             (unsigned long long)st->connections, (unsigned long long)st->start_us,
             (unsigned long long)st->end_us, (unsigned long long)st->drift_at_us,
-            ig_gen_drift_name(st->drift));
+            (unsigned long long)st->drift_at_row, (unsigned long long)o->drift_ramp,
+            (unsigned long long)st->benign_rows, ig_gen_drift_name(st->drift));
     for (int r = 0; r < IG_ROLE__COUNT; r++)
         fprintf(f, "%s\"%s\":%u", r ? "," : "", ig_gen_role_name((enum ig_gen_role)r),
                 st->clients[r]);

@@ -67,6 +67,11 @@ struct ig_gen_opts {
     const char *model;        /* model name (default "demo-classifier") */
     enum ig_gen_drift drift;  /* default: the scenario's own */
     double drift_at;          /* fraction of the capture span where drift starts (0.5) */
+    uint64_t drift_rows;      /* >0: drift starts after this many benign rows instead */
+    uint64_t model_seed;      /* the model's centroids (default: seed), so that other
+                               * traffic of the same model can be drawn */
+    uint64_t drift_ramp;      /* >0: gradual; the drifted share of benign rows rises
+                               * linearly from 0 to 1 over this many rows */
 };
 
 /* Fills the defaults above; scenario "demo". */
@@ -85,6 +90,7 @@ struct ig_gen_client_info {
 struct ig_gen_stats {
     uint64_t requests, responses, packets, bytes, connections, rows;
     uint64_t start_us, end_us, drift_at_us;       /* drift_at_us 0 = no drift */
+    uint64_t drift_at_row, benign_rows;           /* benign rows before the drift; in all */
     enum ig_gen_drift drift;                      /* the kind in effect (none or a shift) */
     uint32_t clients[IG_ROLE__COUNT];             /* clients per role */
     uint64_t role_requests[IG_ROLE__COUNT];
