@@ -54,7 +54,8 @@ for dur in 120 1200; do
     for at in 100 500 5000; do
         for ramp in 0 2000; do
             for ref in learned baseline; do
-                [ $dur = 1200 ] && [ $ref = baseline ] && continue
+                # the long capture: an early abrupt and a late gradual shift, learned
+                [ $dur = 1200 ] && { [ $ref = baseline ] || [ "$at$ramp" != 1000 ] && [ "$at$ramp" != 50002000 ]; } && continue
                 name="d${dur}s-at$at-ramp$ramp-$ref"
                 gen --scenario benign --clients 6 --requests $req --duration $dur --seed $at \
                     --model-seed 42 \
