@@ -21,6 +21,8 @@
     X(evasion_payload) \
     X(identity_spoofing) \
     X(identity_rotation) \
+    X(evasion_stream) \
+    X(evasion_fragment) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

@@ -22,12 +22,20 @@ struct ig_config {
     char     capture_bpf[IG_CONFIG_PATH_MAX];       /* capture.bpf, "" = derive from ports */
     uint16_t model_ports[IG_CONFIG_MAX_PORTS];      /* capture.ports, [80, 8000, 8001, 8080, 8501, 9000] */
     uint32_t n_model_ports;
+    char     capture_checksums[8];   /* capture.checksums: auto | on | off, "auto" */
+
+    /* defrag.*: IP fragment reassembly */
+    uint64_t defrag_memcap;          /* defrag.memcap, 32 MiB: fragments held at once */
+    uint32_t defrag_timeout_s;       /* defrag.timeout, 30 s (Linux ipfrag_time) */
+    char     defrag_policy[16];      /* defrag.policy: linux | linux-old | bsd | first | last | windows | solaris */
 
     /* flow.* */
     uint32_t flow_max;                /* flow.max_flows, 65536 */
     uint32_t flow_idle_timeout_s;     /* flow.idle_timeout, 120 s */
     uint64_t flow_memcap;             /* flow.memcap, 256 MiB: all reassembly buffers */
     uint32_t flow_stream_max;         /* flow.stream_max_bytes, 4 MiB queued out-of-order per direction */
+    uint32_t flow_embryonic_max;      /* flow.embryonic_max, 16384: unanswered SYNs tracked */
+    uint32_t flow_embryonic_timeout_s; /* flow.embryonic_timeout, 10 s */
 
     /* http.* */
     uint32_t http_request_body_limit;   /* http.request_body_limit, 8 MiB */

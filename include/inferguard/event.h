@@ -88,7 +88,15 @@ enum ig_evasion_flags {
     IG_EVA_PIPELINE_DEPTH  = 1u << 5,  /* request beyond http.pipeline_depth: inspected without its response */
     IG_EVA_HTTP_RESYNC     = 1u << 6,  /* the connection carried a request the parser rejected; resynchronised */
     IG_EVA_DECOMPRESS_CAP  = 1u << 7,  /* inflation stopped at a decompression cap (bomb) */
+    /* Transport (flow/, capture/): the connection carried a trick the server's stack
+     * resolved; ig_event.evasion_note holds the evidence of the first one. */
+    IG_EVA_STREAM_OVERLAP  = 1u << 16, /* TCP data overlapping delivered/queued bytes with other bytes */
+    IG_EVA_STREAM_CONTROL  = 1u << 17, /* a RST/FIN/SYN the server ignores (RFC 5961) followed by data */
+    IG_EVA_STREAM_CSUM     = 1u << 18, /* a TCP segment with a bad checksum (insertion), ignored */
+    IG_EVA_FRAG_OVERLAP    = 1u << 19, /* IP fragments overlapping with other bytes */
+    IG_EVA_FRAG_DROPPED    = 1u << 20, /* fragments the host discards (overlap, bad lengths) */
 };
+#define IG_EVASION_NOTE_MAX 256
 /* "duplicate_keys", ... for one bit; NULL for an unknown bit. */
 const char *ig_evasion_name(uint32_t bit);
 
@@ -134,6 +142,10 @@ struct ig_event {
     bool     streamed;
 
     uint64_t req_bytes, resp_bytes;       /* body sizes on the wire (before decoding) */
+
+    /* Evidence of the first transport trick (IG_EVA_STREAM_*, IG_EVA_FRAG_*): printable
+     * text such as both copies of overlapping bytes; "" when none. */
+    char     evasion_note[IG_EVASION_NOTE_MAX];
 };
 
 #endif

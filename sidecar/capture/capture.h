@@ -20,6 +20,21 @@ struct ig_packet {
     uint32_t payload_len;       /* captured payload bytes (may be < on-wire when truncated) */
     uint32_t payload_wire_len;  /* on-wire payload bytes from the IP length (>= payload_len) */
     bool     truncated;         /* snaplen cut this packet's payload */
+    const uint8_t *l4;          /* transport header (TCP/UDP), for checksums */
+    uint32_t l4_len, l4_wire;   /* captured / on-wire bytes from l4 on */
+    uint16_t win;               /* TCP window field as sent (unscaled) */
+    uint8_t  wscale;            /* TCP window scale option (RFC 7323), 0xff = absent */
+    /* IP fragment (IPv4 MF or offset, IPv6 fragment header): payload is the fragment's
+     * data, ip_proto the protocol it carries, ports and TCP fields unset. The flow table
+     * reassembles fragments (flow/defrag.c) and feeds the datagram back as a packet. */
+    bool     is_frag;
+    bool     frag_mf;           /* more fragments follow */
+    uint32_t frag_off;          /* byte offset of this fragment's data */
+    uint32_t frag_id;           /* IPv4 identification or IPv6 fragment id */
+    /* Set on a reassembled datagram by defrag: IG_EVA_* bits and evidence text (valid
+     * until the next packet), or 0 / NULL. */
+    uint32_t evasion;
+    const char *evasion_note;
 };
 
 struct ig_decode_stats {
@@ -30,6 +45,14 @@ struct ig_decode_stats {
     uint64_t truncated_payload;  /* headers complete, payload cut by snaplen: used, flagged */
     uint64_t kernel_drops;       /* live: packets the kernel ring or interface dropped */
 };
+
+/* Checksums of a decoded packet: IPv4 header, and TCP/UDP over the pseudo-header (RFC 793,
+ * RFC 768, RFC 8200 8.1). Returns 1 when all verify, 0 when one is wrong, -1 when it
+ * cannot be told (L4 bytes not all captured, fragment, other protocol). */
+int ig_packet_csum(const struct ig_packet *p);
+/* Internet checksum (RFC 1071) partial sum of <n> bytes, to be folded by the caller. */
+uint64_t ig_csum_add(uint64_t sum, const uint8_t *p, size_t n);
+uint16_t ig_csum_fold(uint64_t sum);
 
 /* Link types accepted besides libpcap's DLT_* values (LINKTYPE_RAW as stored in files). */
 #define IG_LINKTYPE_RAW 101

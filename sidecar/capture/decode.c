@@ -20,8 +20,9 @@ static inline uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Walks TCP options; false when an option runs past the header (the packet is still used). */
-static bool tcp_options_ok(const uint8_t *o, uint32_t n)
+/* Walks TCP options; false when an option runs past the header (the packet is still used).
+ * Stores the window scale shift (kind 3) in *wscale, else leaves it. */
+static bool tcp_options_ok(const uint8_t *o, uint32_t n, uint8_t *wscale)
 {
     uint32_t i = 0;
     while (i < n) {
@@ -34,9 +35,61 @@ static bool tcp_options_ok(const uint8_t *o, uint32_t n)
         }
         if (i + 1 >= n || o[i + 1] < 2 || i + o[i + 1] > n)
             return false;
+        if (kind == 3 && o[i + 1] == 3)
+            *wscale = IG_MIN(o[i + 2], 14);   /* RFC 7323 2.3: larger shifts mean 14 */
         i += o[i + 1];
     }
     return true;
+}
+
+uint64_t ig_csum_add(uint64_t sum, const uint8_t *p, size_t n)
+{
+    /* 32-bit big-endian words into a 64-bit accumulator: no carry is lost for any IP length */
+    while (n >= 4) {
+        sum += rd32(p);
+        p += 4;
+        n -= 4;
+    }
+    if (n >= 2) {
+        sum += rd16(p);
+        p += 2;
+        n -= 2;
+    }
+    if (n)
+        sum += (uint32_t)p[0] << 8;
+    return sum;
+}
+
+uint16_t ig_csum_fold(uint64_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)sum;
+}
+
+int ig_packet_csum(const struct ig_packet *p)
+{
+    if (!p->l3 || p->is_frag)
+        return -1;
+    uint64_t sum = 0;
+    if (p->family == 4) {
+        uint32_t hl = (uint32_t)(p->l3[0] & 0x0f) * 4;
+        if (ig_csum_fold(ig_csum_add(0, p->l3, hl)) != 0xffff)
+            return 0;
+        sum = ig_csum_add(0, p->l3 + 12, 8);
+    } else {
+        sum = ig_csum_add(0, p->l3 + 8, 32);
+    }
+    if (!p->l4 || (p->ip_proto != IPPROTO_TCP && p->ip_proto != IPPROTO_UDP))
+        return p->family == 4 ? 1 : -1;
+    if (p->l4_len < p->l4_wire)
+        return -1;                       /* snaplen cut it: cannot be verified */
+    if (p->ip_proto == IPPROTO_UDP && p->family == 4 && rd16(p->l4 + 6) == 0)
+        return 1;                        /* RFC 768: no checksum sent (IPv4 only) */
+    sum += p->ip_proto;
+    sum += p->l4_wire;
+    sum = ig_csum_add(sum, p->l4, p->l4_wire);
+    return ig_csum_fold(sum) == 0xffff ? 1 : 0;
 }
 
 /* Decodes the transport header. <l4_wire> is the length the IP header claims, <l4_cap>
@@ -62,8 +115,10 @@ static int decode_l4(const uint8_t *l4, uint32_t l4_cap, uint32_t l4_wire,
             st->truncated++;
             return IG_EPARSE;
         }
-        if (!tcp_options_ok(l4 + 20, hl - 20))
+        out->wscale = 0xff;
+        if (!tcp_options_ok(l4 + 20, hl - 20, &out->wscale))
             st->tcp_bad_options++;
+        out->win = rd16(l4 + 14);
         out->sport = rd16(l4);
         out->dport = rd16(l4 + 2);
         out->seq = rd32(l4 + 4);
@@ -94,12 +149,16 @@ static int decode_l4(const uint8_t *l4, uint32_t l4_cap, uint32_t l4_wire,
         out->payload = l4 + 8;
         out->payload_wire_len = ulen - 8;
         out->payload_len = IG_MIN(l4_cap, ulen) - 8;
+        l4_wire = ulen;
     } else {
         st->other_l4++;                  /* ICMP, tunnels, ...: handed on, the flow table ignores them */
         out->payload = l4;
         out->payload_len = l4_cap;
         out->payload_wire_len = l4_wire;
     }
+    out->l4 = l4;
+    out->l4_wire = l4_wire;
+    out->l4_len = IG_MIN(l4_cap, l4_wire);
     out->truncated = out->payload_len < out->payload_wire_len;
     if (out->truncated)
         st->truncated_payload++;
@@ -128,10 +187,6 @@ static int decode_ipv4(const uint8_t *p, uint32_t n, struct ig_packet *out,
         return IG_EPARSE;
     }
     uint16_t frag = rd16(p + 6);
-    if ((frag & 0x3fff) != 0) {      /* MF set or non-zero offset: not reassembled */
-        st->fragments++;
-        return IG_EPARSE;
-    }
     /* link layers pad short frames: the IP length is the truth, the capture may be shorter */
     uint32_t cap = IG_MIN(n, total);
     out->family = 4;
@@ -140,6 +195,18 @@ static int decode_ipv4(const uint8_t *p, uint32_t n, struct ig_packet *out,
     memcpy(out->dst, p + 16, 4);
     out->l3 = p;
     out->l3_len = cap;
+    if ((frag & 0x3fff) != 0) {      /* MF set or non-zero offset: for the defragmenter */
+        st->fragments++;
+        out->is_frag = true;
+        out->frag_mf = frag & 0x2000;
+        out->frag_off = (uint32_t)(frag & 0x1fff) * 8;
+        out->frag_id = rd16(p + 4);
+        out->payload = p + hl;
+        out->payload_len = cap - hl;
+        out->payload_wire_len = total - hl;
+        out->truncated = out->payload_len < out->payload_wire_len;
+        return IG_OK;
+    }
     return decode_l4(p + hl, cap - hl, total - hl, out, st);
 }
 
@@ -189,9 +256,18 @@ static int decode_ipv6(const uint8_t *p, uint32_t n, struct ig_packet *out,
         const uint8_t *h = p + off;
         if (nh == 44) {
             uint16_t fo = rd16(h + 2);
-            if ((fo & 0xfff9) != 0) {   /* offset or M flag: a real fragment */
+            if ((fo & 0xfff9) != 0) {   /* offset or M flag: a real fragment, for the defragmenter */
                 st->fragments++;
-                return IG_EPARSE;
+                out->is_frag = true;
+                out->ip_proto = h[0];
+                out->frag_mf = fo & 1;
+                out->frag_off = (uint32_t)(fo & 0xfff8);
+                out->frag_id = rd32(h + 4);
+                out->payload = h + 8;
+                out->payload_len = cap - off - 8;
+                out->payload_wire_len = wire - off - 8;
+                out->truncated = out->payload_len < out->payload_wire_len;
+                return IG_OK;
             }
             len = 8;                    /* atomic fragment: carry on */
         } else if (nh == 51) {

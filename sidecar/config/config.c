@@ -56,11 +56,21 @@ static const struct cfg_key keys[] = {
     STR("capture.bpf", FT_STR, capture_bpf, NULL, "BPF filter; empty = derived from capture.ports"),
     { "capture.ports", FT_PORTS, OFF(model_ports), sizeof(uint16_t), OFF(n_model_ports),
       IG_CONFIG_MAX_PORTS, 1, 65535, NULL, 0, "TCP ports of the model servers" },
+    STR("capture.checksums", FT_ENUM, capture_checksums, "auto|on|off",
+        "verify IP/TCP checksums; auto = not in a direction whose checksums are all wrong (offload)"),
+    NUM("defrag.memcap", FT_SIZE64, defrag_memcap, 64 * KiB, 64 * GiB, "IP fragments held at once; oldest datagram dropped"),
+    NUM("defrag.timeout", FT_DUR_S, defrag_timeout_s, 1, 600, "an incomplete datagram is dropped after this"),
+    STR("defrag.policy", FT_ENUM, defrag_policy, "linux|linux-old|bsd|first|last|windows|solaris",
+        "overlapping fragments resolved as the protected host does"),
     NUM("flow.max_flows", FT_U32, flow_max, 1, 1u << 24, "flows tracked at once; oldest evicted"),
     NUM("flow.idle_timeout", FT_DUR_S, flow_idle_timeout_s, 1, 86400, "a flow idle this long is closed"),
     NUM("flow.memcap", FT_SIZE64, flow_memcap, 1 * MiB, 1024 * GiB, "all reassembly buffers together"),
     NUM("flow.stream_max_bytes", FT_SIZE32, flow_stream_max, 4 * KiB, 1 * GiB,
         "out-of-order bytes queued per direction"),
+    NUM("flow.embryonic_max", FT_U32, flow_embryonic_max, 1, 1u << 24,
+        "flows whose SYN is unanswered; oldest of them evicted first"),
+    NUM("flow.embryonic_timeout", FT_DUR_S, flow_embryonic_timeout_s, 1, 86400,
+        "an unanswered SYN is forgotten after this"),
     NUM("http.request_body_limit", FT_SIZE32, http_request_body_limit, 1 * KiB, 1 * GiB,
         "request bodies are cut (and counted) beyond this"),
     NUM("http.response_body_limit", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB,
@@ -180,6 +190,12 @@ void ig_config_defaults(struct ig_config *c)
     c->flow_idle_timeout_s = 120;
     c->flow_memcap = 256 * MiB;
     c->flow_stream_max = 4 * MiB;
+    c->flow_embryonic_max = 16384;
+    c->flow_embryonic_timeout_s = 10;
+    set_str(c->capture_checksums, sizeof c->capture_checksums, "auto");
+    c->defrag_memcap = 32 * MiB;
+    c->defrag_timeout_s = 30;
+    set_str(c->defrag_policy, sizeof c->defrag_policy, "linux");
     c->http_request_body_limit = 8 * MiB;
     c->http_response_body_limit = 8 * MiB;
     c->http_pipeline_depth = 64;

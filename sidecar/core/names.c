@@ -66,6 +66,11 @@ const char *ig_evasion_name(uint32_t bit)
     case IG_EVA_PIPELINE_DEPTH: return "pipeline_depth";
     case IG_EVA_HTTP_RESYNC: return "http_resync";
     case IG_EVA_DECOMPRESS_CAP: return "decompression_cap";
+    case IG_EVA_STREAM_OVERLAP: return "tcp_overlap_conflict";
+    case IG_EVA_STREAM_CONTROL: return "tcp_control_ignored";
+    case IG_EVA_STREAM_CSUM: return "bad_checksum_insertion";
+    case IG_EVA_FRAG_OVERLAP: return "fragment_overlap_conflict";
+    case IG_EVA_FRAG_DROPPED: return "fragments_discarded_by_host";
     default: return NULL;
     }
 }

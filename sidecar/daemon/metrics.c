@@ -84,6 +84,24 @@ static void capture_flows(struct out *o, const struct ig_pipeline_snapshot *s)
     one(o, "inferguard_tcp_bytes_total", C, "TCP payload bytes delivered in order.", f->bytes_delivered);
     one(o, "inferguard_tcp_retransmits_total", C, "TCP retransmissions.", f->retransmits);
     one(o, "inferguard_tcp_out_of_order_total", C, "TCP segments arriving out of order.", f->out_of_order);
+    family(o, "inferguard_tcp_control_ignored_total", C,
+           "RST/FIN/SYN segments ignored as the server's stack would (RFC 5961).");
+    labelled(o, "inferguard_tcp_control_ignored_total", "flag", "rst", f->rst_ignored);
+    labelled(o, "inferguard_tcp_control_ignored_total", "flag", "fin", f->fin_ignored);
+    labelled(o, "inferguard_tcp_control_ignored_total", "flag", "syn", f->syn_ignored);
+    one(o, "inferguard_tcp_bad_checksum_total", C, "TCP segments dropped for a wrong checksum.", f->csum_bad);
+    one(o, "inferguard_checksum_offload_directions_total", C,
+        "Flow directions not checksum-verified (all wrong from the start: offload).", f->csum_offload_dirs);
+    one(o, "inferguard_flows_embryonic", G, "Flows whose SYN is not answered yet.", f->embryonic_active);
+    one(o, "inferguard_evasion_flows_total", C, "Connections that carried TCP/IP evasion tricks.", f->evasion_flows);
+    family(o, "inferguard_defrag_total", C, "IP fragment reassembly.");
+    labelled(o, "inferguard_defrag_total", "what", "fragments", f->defrag.fragments);
+    labelled(o, "inferguard_defrag_total", "what", "reassembled", f->defrag.reassembled);
+    labelled(o, "inferguard_defrag_total", "what", "timeouts", f->defrag.timeouts);
+    labelled(o, "inferguard_defrag_total", "what", "memcap_drops", f->defrag.memcap_drops);
+    labelled(o, "inferguard_defrag_total", "what", "overlap_conflicts", f->defrag.conflicts);
+    labelled(o, "inferguard_defrag_total", "what", "overlap_discards", f->defrag.overlap_discards);
+    one(o, "inferguard_defrag_held_bytes", G, "Bytes of IP fragments held now.", f->defrag.bytes_held);
 }
 
 static void http_events(struct out *o, const struct ig_pipeline_snapshot *s)

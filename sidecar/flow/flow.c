@@ -1,6 +1,8 @@
 /* The flow table: symmetric 5-tuple hash, LRU list on the capture clock for idle timeout
  * and eviction, client/server roles, and the one place flows end (flow_end), so the close
  * callback fires exactly once per flow. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -51,17 +53,51 @@ static bool ep_eq(const struct ig_endpoint *e, const uint8_t *addr, uint16_t por
 
 static void lru_unlink(struct ig_flow_table *t, struct ig_flow_entry *e)
 {
-    if (e->lprev) e->lprev->lnext = e->lnext; else t->lru_head = e->lnext;
-    if (e->lnext) e->lnext->lprev = e->lprev; else t->lru_tail = e->lprev;
+    struct ig_lru *l = &t->lru[e->lru];
+    if (e->lprev) e->lprev->lnext = e->lnext; else l->head = e->lnext;
+    if (e->lnext) e->lnext->lprev = e->lprev; else l->tail = e->lprev;
     e->lprev = e->lnext = NULL;
+    l->n--;
 }
 
 static void lru_append(struct ig_flow_table *t, struct ig_flow_entry *e)
 {
-    e->lprev = t->lru_tail;
+    struct ig_lru *l = &t->lru[e->lru];
+    e->lprev = l->tail;
     e->lnext = NULL;
-    if (t->lru_tail) t->lru_tail->lnext = e; else t->lru_head = e;
-    t->lru_tail = e;
+    if (l->tail) l->tail->lnext = e; else l->head = e;
+    l->tail = e;
+    l->n++;
+}
+
+char *ig_flow_excerpt(char *dst, size_t cap, const uint8_t *p, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n && w + 5 < cap; i++) {
+        uint8_t c = p[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+            dst[w++] = (char)c;
+        else
+            w += (size_t)snprintf(dst + w, cap - w, "\\x%02x", c);
+    }
+    dst[w] = '\0';
+    return dst;
+}
+
+void ig_flow_evasion(struct ig_flow_table *t, struct ig_flow_entry *e, uint32_t bit, const char *fmt, ...)
+{
+    if (!e->pub.evasion)
+        t->st.evasion_flows++;
+    e->pub.evasion |= bit;
+    if (e->pub.evasion_note)
+        return;
+    e->pub.evasion_note = malloc(IG_EVASION_NOTE_MAX);
+    if (!e->pub.evasion_note)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->pub.evasion_note, IG_EVASION_NOTE_MAX, fmt, ap);
+    va_end(ap);
 }
 
 struct ig_flow_table *ig_flow_table_new(const struct ig_config *cfg,
@@ -75,6 +111,13 @@ struct ig_flow_table *ig_flow_table_new(const struct ig_config *cfg,
     t->idle_us = (uint64_t)(cfg->flow_idle_timeout_s ? cfg->flow_idle_timeout_s : 1) * 1000000u;
     t->memcap = cfg->flow_memcap;
     t->stream_max = cfg->flow_stream_max;
+    t->embryonic_max = cfg->flow_embryonic_max ? cfg->flow_embryonic_max : 1;
+    t->embryonic_us = (uint64_t)(cfg->flow_embryonic_timeout_s ? cfg->flow_embryonic_timeout_s : 1) * 1000000u;
+    t->csum_mode = strcmp(cfg->capture_checksums, "on") == 0 ? 1 : strcmp(cfg->capture_checksums, "off") == 0 ? 2 : 0;
+    int pol = ig_defrag_policy_parse(cfg->defrag_policy[0] ? cfg->defrag_policy : "linux");
+    t->defrag = ig_defrag_new(cfg->defrag_memcap ? cfg->defrag_memcap : (32u << 20),
+                              (uint64_t)(cfg->defrag_timeout_s ? cfg->defrag_timeout_s : 30) * 1000000u,
+                              pol < 0 ? IG_DEFRAG_LINUX : (enum ig_defrag_policy)pol);
     t->n_model_ports = IG_MIN(cfg->n_model_ports, (uint32_t)IG_ARRAY_LEN(t->model_ports));
     memcpy(t->model_ports, cfg->model_ports, t->n_model_ports * sizeof(uint16_t));
     struct timespec ts;
@@ -87,7 +130,7 @@ struct ig_flow_table *ig_flow_table_new(const struct ig_config *cfg,
     t->buckets = calloc(nb, sizeof(*t->buckets));
     t->mask = nb - 1;
     t->cls = ig_flow_cls_new();
-    if (!t->buckets || !t->cls) {
+    if (!t->buckets || !t->cls || !t->defrag) {
         ig_flow_table_free(t);
         return NULL;
     }
@@ -131,7 +174,16 @@ static void flow_end(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_e
     while (*pp != e)
         pp = &(*pp)->hnext;
     *pp = e->hnext;
+    if (e->lru == 1) {
+        t->st.embryonic_active--;
+        if (why == IG_END_TIMEOUT)
+            t->st.embryonic_timed_out++;
+        else if (why == IG_END_EVICTED)
+            t->st.embryonic_evicted++;
+    }
     lru_unlink(t, e);
+    free(e->pub.evasion_note);
+    e->pub.evasion_note = NULL;
     t->st.flows_closed++;
     if (why == IG_END_TIMEOUT)
         t->st.flows_timed_out++;
@@ -171,13 +223,27 @@ static struct ig_flow_entry *flow_create(struct ig_flow_table *t, const struct i
         sender_client = !ack;
     else
         sender_client = sender_is_client_guess(t, p);
+    /* A SYN nobody answered yet is embryonic: its own list, cap and timeout, so that a SYN
+     * flood evicts only other unanswered SYNs, never established flows. */
+    uint8_t list = syn && !ack ? 1 : 0;
 
-    /* flow.max_flows, and flow.memcap over flow entries plus queued blocks: the least
-     * recently used flows make room (their queued bytes are delivered first) */
-    while (t->lru_head &&
-           (t->st.active_flows >= t->max_flows ||
-            t->blk_mem + (t->st.active_flows + 1) * sizeof(struct ig_flow_entry) > t->memcap))
-        flow_end(t, t->lru_head, IG_END_EVICTED, p->ts_us);
+    /* flow.max_flows (established) / flow.embryonic_max, and flow.memcap over flow entries
+     * plus queued blocks: the least recently used flows make room (queued bytes delivered) */
+    if (list == 1) {
+        while (t->lru[1].head && t->lru[1].n >= t->embryonic_max)
+            flow_end(t, t->lru[1].head, IG_END_EVICTED, p->ts_us);
+    } else {
+        while (t->lru[0].head && t->lru[0].n >= t->max_flows)
+            flow_end(t, t->lru[0].head, IG_END_EVICTED, p->ts_us);
+    }
+    for (;;) {
+        if (t->blk_mem + (t->st.active_flows + 1) * sizeof(struct ig_flow_entry) <= t->memcap)
+            break;
+        struct ig_flow_entry *victim = t->lru[1].head ? t->lru[1].head : t->lru[0].head;
+        if (!victim)
+            break;
+        flow_end(t, victim, IG_END_EVICTED, p->ts_us);
+    }
     struct ig_flow_entry *e = entry_get(t);
     if (!e)
         return NULL;
@@ -193,10 +259,14 @@ static struct ig_flow_entry *flow_create(struct ig_flow_table *t, const struct i
     e->pub.server = sender_client ? d : s;
     e->pub.first_us = e->pub.last_us = p->ts_us;
     e->hash = hash;
+    e->half[0].wscale = e->half[1].wscale = 0xff;
     struct ig_flow_entry **b = &t->buckets[hash & t->mask];
     e->hnext = *b;
     *b = e;
+    e->lru = list;
     lru_append(t, e);
+    if (list == 1)
+        t->st.embryonic_active++;
     t->st.flows_created++;
     t->st.active_flows++;
     if (!syn)
@@ -204,45 +274,192 @@ static struct ig_flow_entry *flow_create(struct ig_flow_table *t, const struct i
     return e;
 }
 
-void ig_flow_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
+/* The receive window of the side that gets <dir>'s segments, in bytes; when the
+ * handshake was not seen the scale is unknown and the largest one is assumed. */
+static uint64_t rcv_window(const struct ig_flow_entry *e, enum ig_flow_dir dir)
 {
-    if (pkt->ip_proto != IPPROTO_TCP || (pkt->family != 4 && pkt->family != 6)) {
-        t->st.non_tcp++;
+    const struct ig_half *r = &e->half[!dir], *s = &e->half[dir];
+    unsigned scale = 14;
+    if ((r->state & IG_HALF_SYN) && (s->state & IG_HALF_SYN))
+        scale = (r->wscale != 0xff && s->wscale != 0xff) ? r->wscale : 0;   /* RFC 7323 2.2 */
+    uint64_t w = (uint64_t)(r->win ? r->win : 65535) << scale;
+    return IG_MAX(w, 65535u);   /* slack: a window update may be in flight */
+}
+
+static inline int32_t sdiff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
+
+/* Is a RST from <dir> with <seq> one Linux acts on? Exactly at RCV.NXT (RFC 5961 3.2),
+ * or RCV.NXT - 1 after a FIN (tcp_reset_check()). Sets *in_window for the challenge-ACK
+ * case. With nothing known of the sender, it is believed. */
+static bool rst_acceptable(const struct ig_flow_entry *e, enum ig_flow_dir dir, uint32_t seq, bool *in_window)
+{
+    const struct ig_half *s = &e->half[dir], *r = &e->half[!dir];
+    *in_window = false;
+    if (!(s->state & IG_HALF_KNOWN))
+        return true;
+    if (seq == s->next_seq || (r->ack_known && seq == r->ack))
+        return true;
+    if ((s->state & IG_HALF_FIN) && (seq == s->fin_seq || seq == s->fin_seq + 1))
+        return true;
+    int32_t d = sdiff(seq, s->next_seq);
+    *in_window = d >= 0 && (uint64_t)d < rcv_window(e, dir);
+    return false;
+}
+
+/* Handles a TCP control segment the server would ignore: counted, remembered; the trick is
+ * reported once data follows on the connection (a real stray RST ends the talk). */
+static void ctl_ignored(struct ig_flow_entry *e, uint64_t *counter, const char *what, uint32_t seq, uint32_t expect)
+{
+    (*counter)++;
+    if (e->ctl_pending)
         return;
+    e->ctl_pending = 1;
+    snprintf(e->ctl_what, sizeof e->ctl_what, "%s seq %u where the receiver expects %u", what, seq, expect);
+}
+
+/* Checksums per capture.checksums; returns false when the segment must not be used. */
+static bool csum_ok(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
+                    const struct ig_packet *pkt, int ck)
+{
+    if (ck != 0)
+        return true;          /* good, or cannot be told */
+    if (t->csum_mode == 0) {
+        struct ig_half *h = &e->half[dir];
+        if (h->csum != IG_CK_VERIFY)
+            return true;      /* offloaded, or this direction's first packet: decided below */
     }
-    uint32_t hash = tuple_hash(t, pkt);
+    t->st.csum_bad++;
+    if (pkt->payload_len > 0 || (pkt->tcp_flags & 0x07)) {
+        char ex[80];
+        ig_flow_evasion(t, e, IG_EVA_STREAM_CSUM,
+                        "TCP segment with a bad checksum ignored (the server drops it): seq %u, flags 0x%02x, "
+                        "%u bytes \"%s\"", pkt->seq, pkt->tcp_flags, pkt->payload_wire_len,
+                        ig_flow_excerpt(ex, sizeof ex, pkt->payload, IG_MIN(pkt->payload_len, 24u)));
+    }
+    return false;
+}
+
+static struct ig_flow_entry *flow_find(struct ig_flow_table *t, const struct ig_packet *pkt, uint32_t hash,
+                                       enum ig_flow_dir *dir)
+{
     struct ig_flow_entry *e = t->buckets[hash & t->mask];
-    enum ig_flow_dir dir = IG_DIR_TO_SERVER;
     for (; e; e = e->hnext) {
         if (e->hash != hash)
             continue;
         if (ep_eq(&e->pub.client, pkt->src, pkt->sport, pkt->family) &&
             ep_eq(&e->pub.server, pkt->dst, pkt->dport, pkt->family)) {
-            dir = IG_DIR_TO_SERVER;
-            break;
+            *dir = IG_DIR_TO_SERVER;
+            return e;
         }
         if (ep_eq(&e->pub.server, pkt->src, pkt->sport, pkt->family) &&
             ep_eq(&e->pub.client, pkt->dst, pkt->dport, pkt->family)) {
-            dir = IG_DIR_TO_CLIENT;
-            break;
+            *dir = IG_DIR_TO_CLIENT;
+            return e;
         }
     }
-    bool syn_only = (pkt->tcp_flags & 0x12) == 0x02;
+    return NULL;
+}
+
+static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt);
+
+/* A fragment: held until its datagram is complete, which then goes the normal way. */
+static void frag_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
+{
+    struct ig_defrag_out out;
+    int rc = ig_defrag_feed(t->defrag, pkt, &out);
+    t->st.defrag = *ig_defrag_stats(t->defrag);
+    if (rc != IG_OK)
+        return;
+    struct ig_decode_stats ds = { 0 };
+    struct ig_packet whole;
+    if (ig_decode_packet(IG_LINKTYPE_RAW, out.dgram, out.len, pkt->ts_us, &whole, &ds) != IG_OK ||
+        whole.is_frag)
+        return;
+    whole.evasion = out.evasion;
+    whole.evasion_note = out.note;
+    if (!out.evasion_only) {
+        tcp_packet(t, &whole);
+        return;
+    }
+    /* the host discards this datagram: only the flow hears of it */
+    if (whole.ip_proto != IPPROTO_TCP)
+        return;
+    enum ig_flow_dir dir;
+    struct ig_flow_entry *e = flow_find(t, &whole, tuple_hash(t, &whole), &dir);
+    if (e)
+        ig_flow_evasion(t, e, out.evasion, "%s", out.note ? out.note : "IP fragments discarded");
+}
+
+void ig_flow_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
+{
+    if (pkt->is_frag && (pkt->family == 4 || pkt->family == 6)) {
+        frag_packet(t, pkt);
+        return;
+    }
+    tcp_packet(t, pkt);
+}
+
+static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
+{
+    if (pkt->ip_proto != IPPROTO_TCP || (pkt->family != 4 && pkt->family != 6)) {
+        t->st.non_tcp++;
+        return;
+    }
+    int ck = t->csum_mode == 2 ? -1 : ig_packet_csum(pkt);
+    uint32_t hash = tuple_hash(t, pkt);
+    enum ig_flow_dir dir = IG_DIR_TO_SERVER;
+    struct ig_flow_entry *e = flow_find(t, pkt, hash, &dir);
+    bool syn = pkt->tcp_flags & 0x02, ackf = pkt->tcp_flags & 0x10;
+    bool syn_only = syn && !ackf;
     bool rst = pkt->tcp_flags & 0x04;
-    if (e && syn_only) {
-        /* a SYN with another ISN, or any SYN where we already saw data without one:
-         * the old connection is gone and the tuple was reused */
+
+    if (e && pkt->evasion)
+        ig_flow_evasion(t, e, pkt->evasion, "%s", pkt->evasion_note ? pkt->evasion_note : "IP fragment trick");
+    if (e && ck == 0 && !csum_ok(t, e, dir, pkt, ck))
+        return;
+    if (!e && ck == 0 && t->csum_mode == 1) {
+        t->st.csum_bad++;
+        return;
+    }
+    if (e && syn && !rst) {
         struct ig_half *h = &e->half[dir];
-        bool other_isn = (h->state & IG_HALF_SYN) ? h->isn != pkt->seq : (h->state & IG_HALF_KNOWN);
-        if (other_isn) {
+        bool same = (h->state & IG_HALF_SYN) && h->isn == pkt->seq;
+        if (syn_only && !same && (h->state & IG_HALF_KNOWN)) {
+            /* A SYN with another ISN on a live tuple. A new connection when the old one is
+             * over (FIN both ways, an in-window RST) or was never answered; otherwise Linux
+             * answers with a challenge ACK (RFC 5961 4.2) and keeps the connection, and so
+             * do we until the server's SYN-ACK shows it took the new one. */
+            bool over = e->lru == 1 || e->rst_in_window ||
+                        ((e->half[0].state & IG_HALF_FIN) && (e->half[1].state & IG_HALF_FIN));
+            if (over) {
+                t->st.syn_reuse++;
+                flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
+                e = NULL;
+            } else {
+                e->syn_pending = true;
+                e->pending_isn = pkt->seq;
+                ctl_ignored(e, &t->st.syn_ignored, "SYN with a new ISN on an established connection",
+                            pkt->seq, h->next_seq);
+                return;
+            }
+        } else if (!syn_only && dir == IG_DIR_TO_CLIENT && e->syn_pending && pkt->ack == e->pending_isn + 1) {
+            /* the server answered the new SYN: the old connection was gone after all */
+            uint32_t isn = e->pending_isn;
             t->st.syn_reuse++;
             flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
-            e = NULL;
+            e = flow_create(t, pkt, hash);
+            if (!e)
+                return;
+            struct ig_half *c = &e->half[IG_DIR_TO_SERVER];
+            c->isn = isn;
+            c->next_seq = isn + 1;
+            c->state |= IG_HALF_KNOWN | IG_HALF_SYN;
+            dir = IG_DIR_TO_CLIENT;
         }
     }
     if (!e) {
         /* only a SYN or data starts a flow: stray ACKs/FINs after a close must not */
-        if (rst || (!(pkt->tcp_flags & 0x02) && pkt->payload_wire_len == 0))
+        if (rst || (!syn && pkt->payload_wire_len == 0))
             return;
         e = flow_create(t, pkt, hash);
         if (!e)
@@ -251,32 +468,95 @@ void ig_flow_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
         if (!ep_eq(&e->pub.client, pkt->src, pkt->sport, pkt->family))
             dir = IG_DIR_TO_CLIENT;
     }
+    struct ig_half *h = &e->half[dir];
+    if (h->csum == IG_CK_UNKNOWN && ck >= 0) {
+        /* capture.checksums auto: a direction wrong from its first packet is offloaded */
+        h->csum = ck == 1 ? IG_CK_VERIFY : IG_CK_OFFLOAD;
+        if (ck == 0)
+            t->st.csum_offload_dirs++;
+    }
+    if (pkt->evasion && !(e->pub.evasion & pkt->evasion))
+        ig_flow_evasion(t, e, pkt->evasion, "%s", pkt->evasion_note ? pkt->evasion_note : "IP fragment trick");
     if (pkt->ts_us > e->pub.last_us)
         e->pub.last_us = pkt->ts_us;
-    if (t->lru_tail != e) {
+    /* the server answered: no longer embryonic */
+    if (e->lru == 1 && dir == IG_DIR_TO_CLIENT) {
+        lru_unlink(t, e);
+        e->lru = 0;
+        t->st.embryonic_active--;
+        lru_append(t, e);
+        while (t->lru[0].n > t->max_flows && t->lru[0].head != e)
+            flow_end(t, t->lru[0].head, IG_END_EVICTED, pkt->ts_us);
+    } else if (t->lru[e->lru].tail != e) {
         lru_unlink(t, e);
         lru_append(t, e);
     }
     ig_flow_cls_packet(t, e, pkt, dir);
+    if (syn)
+        h->wscale = pkt->wscale;
+    if (ackf) {
+        h->ack = pkt->ack;
+        h->ack_known = true;
+    }
+    h->win = pkt->win;
     if (rst) {
-        flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
+        bool in_window;
+        if (rst_acceptable(e, dir, pkt->seq, &in_window)) {
+            flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
+            return;
+        }
+        if (in_window)
+            e->rst_in_window = true;
+        ctl_ignored(e, &t->st.rst_ignored, in_window ? "RST in window but not at RCV.NXT" : "RST out of window",
+                    pkt->seq, h->next_seq);
         return;
+    }
+    if (e->ctl_pending == 1 && pkt->payload_wire_len > 0) {
+        /* data after a control segment the server ignored: that segment was a decoy */
+        e->ctl_pending = 2;
+        ig_flow_evasion(t, e, IG_EVA_STREAM_CONTROL, "%s was ignored (RFC 5961 / RFC 793 window check) "
+                        "and data followed", e->ctl_what);
     }
     ig_flow_reasm_segment(t, e, dir, pkt);
     if ((e->half[0].state & IG_HALF_DONE) && (e->half[1].state & IG_HALF_DONE))
         flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
 }
 
+/* FIN acceptance for reasm.c: the FIN's place <fpos> must be at or after what was
+ * delivered and inside the receive window (RFC 793 3.9 "SEGMENT ARRIVES"). */
+bool ig_flow_fin_acceptable(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir, uint32_t fpos)
+{
+    struct ig_half *h = &e->half[dir];
+    if ((h->state & IG_HALF_FIN) && fpos == h->fin_seq)
+        return true;
+    const char *why = NULL;
+    if (h->state & IG_HALF_FIN)
+        why = "second FIN at another place";
+    else if (sdiff(fpos, h->next_seq) < 0)
+        why = "stale FIN (below the bytes already received)";
+    else if ((uint64_t)sdiff(fpos, h->next_seq) > rcv_window(e, dir))
+        why = "FIN beyond the receive window";
+    if (!why)
+        return true;
+    ctl_ignored(e, &t->st.fin_ignored, why, fpos, h->next_seq);
+    return false;
+}
+
 void ig_flow_tick(struct ig_flow_table *t, uint64_t now_us)
 {
-    while (t->lru_head && t->lru_head->pub.last_us + t->idle_us <= now_us)
-        flow_end(t, t->lru_head, IG_END_TIMEOUT, now_us);
+    while (t->lru[1].head && t->lru[1].head->pub.last_us + t->embryonic_us <= now_us)
+        flow_end(t, t->lru[1].head, IG_END_TIMEOUT, now_us);
+    while (t->lru[0].head && t->lru[0].head->pub.last_us + t->idle_us <= now_us)
+        flow_end(t, t->lru[0].head, IG_END_TIMEOUT, now_us);
+    ig_defrag_tick(t->defrag, now_us);
+    t->st.defrag = *ig_defrag_stats(t->defrag);
 }
 
 void ig_flow_flush(struct ig_flow_table *t, uint64_t now_us)
 {
-    while (t->lru_head)
-        flow_end(t, t->lru_head, IG_END_FLUSH, now_us);
+    for (int l = 0; l < 2; l++)
+        while (t->lru[l].head)
+            flow_end(t, t->lru[l].head, IG_END_FLUSH, now_us);
 }
 
 const struct ig_flow_stats *ig_flow_stats(const struct ig_flow_table *t)
@@ -302,8 +582,14 @@ void ig_flow_table_free(struct ig_flow_table *t)
     if (!t)
         return;
     /* flows still open end here so their owners can release f->app */
-    if (t->buckets && t->lru_tail)
-        ig_flow_flush(t, t->lru_tail->pub.last_us);
+    if (t->buckets) {
+        uint64_t last = 0;
+        for (int l = 0; l < 2; l++)
+            if (t->lru[l].tail && t->lru[l].tail->pub.last_us > last)
+                last = t->lru[l].tail->pub.last_us;
+        ig_flow_flush(t, last);
+    }
+    ig_defrag_free(t->defrag);
     while (t->slabs) {
         struct ig_slab *s = t->slabs;
         t->slabs = s->next;

@@ -7,6 +7,7 @@
 
 #include <inferguard/event.h>
 #include "capture/capture.h"
+#include "flow/defrag.h"
 
 enum ig_flow_dir { IG_DIR_TO_SERVER = 0, IG_DIR_TO_CLIENT = 1 };
 
@@ -17,6 +18,8 @@ struct ig_flow {
     bool     classified;
     void    *app;                        /* owned by the flow callbacks' user (HTTP state) */
     uint32_t app_kind;                   /* what app points to; 0 = nothing yet */
+    uint32_t evasion;                    /* IG_EVA_* tricks seen on this connection */
+    char    *evasion_note;               /* evidence of the first one (owned by the table), or NULL */
 };
 
 struct ig_flow_callbacks {
@@ -37,6 +40,14 @@ struct ig_flow_stats {
     uint64_t active_flows, bytes_buffered;
     uint64_t by_proto[8];   /* flows per coarse protocol at close, see ig_flow_proto_names */
     uint64_t syn_reuse;     /* new SYN on a live tuple: old flow closed, new one opened */
+    /* control segments the server's stack would not act on (RFC 5961, RFC 793 3.9) */
+    uint64_t rst_ignored, fin_ignored, syn_ignored;
+    uint64_t csum_bad;             /* segments dropped for a wrong checksum */
+    uint64_t csum_offload_dirs;    /* directions not checked (auto: all wrong from the start) */
+    uint64_t embryonic_evicted, embryonic_timed_out, embryonic_active;
+    uint64_t evasion_flows;        /* flows marked with an evasion trick */
+    uint64_t stream_conflicts;     /* overlapping TCP data with other bytes (with evidence) */
+    struct ig_defrag_stats defrag;
 };
 
 /* Buckets of ig_flow_stats.by_proto (the full per-name list is ig_flow_proto_counts). */

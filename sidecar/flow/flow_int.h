@@ -4,6 +4,7 @@
 #define IG_FLOW_INT_H
 
 #include "flow/flow.h"
+#include "flow/defrag.h"
 
 /* Out-of-order bytes are queued in fixed blocks from a free list: a 64 KiB loopback segment
  * takes several blocks, a 1460-byte one takes one, and no allocation happens per packet. */
@@ -17,6 +18,10 @@ struct ig_blk {
 };
 
 enum { IG_HALF_KNOWN = 1, IG_HALF_FIN = 2, IG_HALF_DONE = 4, IG_HALF_SYN = 8 };
+/* Checksum state of one direction (capture.checksums: auto). */
+enum { IG_CK_UNKNOWN = 0, IG_CK_VERIFY = 1, IG_CK_OFFLOAD = 2 };
+/* The last bytes delivered per direction, to compare retransmissions against. */
+#define IG_HIST 128u
 
 /* One direction of a TCP connection. */
 struct ig_half {
@@ -26,7 +31,14 @@ struct ig_half {
     uint32_t q_bytes;      /* data bytes queued */
     uint32_t q_blocks;     /* blocks queued: their memory counts against flow.stream_max_bytes */
     uint32_t isn;          /* when IG_HALF_SYN */
+    uint32_t ack;          /* last ACK this side sent (its RCV.NXT), when ack_known */
+    uint16_t win;          /* last window this side advertised, unscaled */
+    uint8_t  wscale;       /* window scale from this side's SYN, 0xff = none/unknown */
     uint8_t  state;
+    uint8_t  csum;         /* IG_CK_* */
+    bool     ack_known;
+    uint16_t hist_len;     /* valid bytes in hist, up to IG_HIST */
+    uint8_t  hist[IG_HIST];   /* delivered bytes [next_seq - hist_len, next_seq), ring by seq */
 };
 
 struct ndpi_flow_struct;
@@ -41,7 +53,15 @@ struct ig_flow_entry {
     uint16_t ndpi_payload_pkts;
     uint8_t  proto;                        /* enum ig_flow_proto once known */
     bool     http2;
+    uint8_t  lru;                          /* 0 = established list, 1 = embryonic list */
+    bool     rst_in_window;                /* an in-window RST was ignored (challenge ACK) */
+    bool     syn_pending;                  /* a SYN with a new ISN was ignored: pending_isn */
+    uint8_t  ctl_pending;                  /* an ignored RST/FIN/SYN that data followed = trick */
+    uint32_t pending_isn;
+    char     ctl_what[96];                 /* what was ignored, for the evidence */
 };
+
+struct ig_lru { struct ig_flow_entry *head, *tail; uint32_t n; };
 
 struct ig_slab { struct ig_slab *next; };
 
@@ -55,9 +75,14 @@ struct ig_flow_table {
     uint32_t n_model_ports;
     uint32_t seed;
 
+    uint32_t embryonic_max;
+    uint64_t embryonic_us;
+    uint8_t  csum_mode;                    /* 0 auto, 1 on, 2 off */
+    struct ig_defrag *defrag;
+
     struct ig_flow_entry **buckets;
     uint32_t mask;
-    struct ig_flow_entry *lru_head, *lru_tail;
+    struct ig_lru lru[2];                  /* [0] established (and mid-stream), [1] embryonic */
 
     struct ig_flow_entry *free_entries;
     struct ig_blk *free_blks;
@@ -68,6 +93,16 @@ struct ig_flow_table {
     struct ig_classifier *cls;
     struct ig_flow_stats st;
 };
+
+/* Marks <e> as the target of an evasion trick (IG_EVA_* bit); the first note is kept. */
+void ig_flow_evasion(struct ig_flow_table *t, struct ig_flow_entry *e, uint32_t bit, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Printable excerpt of bytes for evidence (\xNN escapes); returns dst. */
+char *ig_flow_excerpt(char *dst, size_t cap, const uint8_t *p, size_t n);
+
+/* Whether a FIN placing the end of <dir> at <fpos> is one the receiver acts on; counts
+ * and remembers it when not (flow.c). */
+bool ig_flow_fin_acceptable(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir, uint32_t fpos);
 
 /* Reassembly (reasm.c). */
 void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,

@@ -1,8 +1,9 @@
 /* TCP reassembly of one direction. In-order data goes straight from the packet to the
  * data callback; only out-of-order bytes are copied, into pooled blocks. Overlap policy:
- * first copy wins (bytes already delivered or queued are kept; later copies that differ
- * are counted as conflicts, compared only against bytes still queued). Sequence numbers
- * are compared in serial-number arithmetic, so wrap-around at 2^32 is ordinary. */
+ * Linux's. Delivered bytes are final (a later copy that differs is an evasion, compared
+ * against the last IG_HIST delivered bytes); for queued bytes the copy that starts first
+ * wins (tcp_data_queue_ofo), and a differing copy is an evasion either way. Sequence
+ * numbers are compared in serial-number arithmetic, so wrap-around at 2^32 is ordinary. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,13 @@ static void deliver(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_fl
 {
     if (n == 0)
         return;
+    /* keep the last IG_HIST bytes: later copies of them are compared (evasion) */
+    struct ig_half *h = &e->half[dir];
+    size_t from = n > IG_HIST ? n - IG_HIST : 0;
+    uint32_t at = h->next_seq + (uint32_t)from;
+    for (size_t i = from; i < n; i++, at++)
+        h->hist[at % IG_HIST] = p[i];
+    h->hist_len = (uint16_t)IG_MIN((size_t)h->hist_len + n, (size_t)IG_HIST);
     t->st.bytes_delivered += n;
     if (t->cb.data)
         t->cb.data(t->cb.ctx, &e->pub, dir, p, n, ts);
@@ -57,6 +65,7 @@ static void report_gap(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig
 {
     if (missing == 0)
         return;
+    e->half[dir].hist_len = 0;       /* the bytes before a hole are no longer contiguous */
     t->st.gaps++;
     t->st.gap_bytes += missing;
     if (t->cb.gap)
@@ -104,13 +113,68 @@ static void skip_to_head(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
     drain(t, e, dir, ts);
 }
 
-/* Queues [seq, seq+n) minus what is already queued (first copy wins). New bytes right
+/* Bytes [seq, seq+n) of a new copy against the delivered ones still in the history: the
+ * receiver kept the first copy; a different second one is a trick aimed at sensors that
+ * would keep the last (Ptacek & Newsham 1998, 4.3). */
+static void check_delivered(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
+                            uint32_t seq, const uint8_t *p, uint32_t n)
+{
+    struct ig_half *h = &e->half[dir];
+    uint32_t lo = h->next_seq - h->hist_len;
+    if (seq_diff(seq, lo) < 0) {
+        uint32_t skip = (uint32_t)-seq_diff(seq, lo);
+        if (skip >= n)
+            return;
+        seq += skip;
+        p += skip;
+        n -= skip;
+    }
+    n = IG_MIN(n, (uint32_t)IG_MAX(seq_diff(h->next_seq, seq), 0));
+    for (uint32_t i = 0; i < n; i++) {
+        if (h->hist[(seq + i) % IG_HIST] == p[i])
+            continue;
+        uint8_t kept[24];
+        uint32_t k = IG_MIN(n - i, 24u);
+        for (uint32_t j = 0; j < k; j++)
+            kept[j] = h->hist[(seq + i + j) % IG_HIST];
+        char a[100], b[100];
+        t->st.stream_conflicts++;
+        ig_flow_evasion(t, e, IG_EVA_STREAM_OVERLAP,
+                        "TCP %s data at seq %u overlaps delivered bytes with other bytes: kept \"%s\" "
+                        "(the receiver's first copy), other copy \"%s\"",
+                        dir == IG_DIR_TO_SERVER ? "client" : "server", seq + i,
+                        ig_flow_excerpt(a, sizeof a, kept, k), ig_flow_excerpt(b, sizeof b, p + i, k));
+        return;
+    }
+}
+
+/* The queued run (contiguous blocks) containing block <b>: its first and end sequence. */
+static void run_bounds(const struct ig_half *h, const struct ig_blk *b, uint32_t *rs, uint32_t *re)
+{
+    uint32_t start = h->q->seq, end = h->q->seq;
+    for (const struct ig_blk *x = h->q; x; x = x->next) {
+        if (x->seq != end)
+            start = x->seq;
+        end = x->seq + x->len;
+        if (x == b) {
+            for (const struct ig_blk *y = x->next; y && y->seq == end; y = y->next)
+                end = y->seq + y->len;
+            break;
+        }
+    }
+    *rs = start;
+    *re = end;
+}
+
+/* Queues [seq, seq+n) minus what is already queued. New bytes right
  * after a block with room are appended to it, so runs of small segments share blocks.
  * Returns false when a cap stops it (what was queued before stays); <*cap_hit> is 1 for
  * flow.stream_max_bytes (block memory of this direction), 2 for flow.memcap. */
-static bool enqueue(struct ig_flow_table *t, struct ig_half *h, uint32_t seq, const uint8_t *p,
+static bool enqueue(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
+                    uint32_t seg_start, uint32_t seg_end, uint32_t seq, const uint8_t *p,
                     uint32_t n, int *cap_hit)
 {
+    struct ig_half *h = &e->half[dir];
     uint32_t base = h->next_seq;
     uint32_t start = seq - base;
     uint32_t cur = start, end = cur + n;   /* offsets from next_seq, below 2^31 */
@@ -126,9 +190,34 @@ static bool enqueue(struct ig_flow_table *t, struct ig_half *h, uint32_t seq, co
         uint32_t boff = b ? b->seq - base : end;
         if (b && boff <= cur) {
             uint32_t stop = IG_MIN(end, boff + b->len);
+            uint8_t *q = b->data + (cur - boff);
+            const uint8_t *np = p + (cur - start);
             overlapped = true;
-            if (memcmp(b->data + (cur - boff), p + (cur - start), stop - cur) != 0)
+            if (memcmp(q, np, stop - cur) != 0) {
+                /* Linux's out-of-order queue (tcp_data_queue_ofo): a segment that starts
+                 * before a queued run, or at its start and past its end, replaces those
+                 * bytes; one starting inside a run loses to it. */
+                uint32_t rs, re;
+                run_bounds(h, b, &rs, &re);
+                bool wins = seq_diff(seg_start, rs) < 0 || (seg_start == rs && seq_diff(seg_end, re) > 0);
+                if (!conflict) {
+                    uint32_t i = 0;
+                    while (q[i] == np[i])
+                        i++;
+                    uint32_t k = IG_MIN(stop - cur - i, 24u);
+                    char a[100], c[100];
+                    t->st.stream_conflicts++;
+                    ig_flow_evasion(t, e, IG_EVA_STREAM_OVERLAP,
+                                    "TCP %s data at seq %u overlaps queued bytes with other bytes: kept \"%s\" "
+                                    "(as Linux reassembles), other copy \"%s\"",
+                                    dir == IG_DIR_TO_SERVER ? "client" : "server", base + cur + i,
+                                    ig_flow_excerpt(a, sizeof a, wins ? np + i : q + i, k),
+                                    ig_flow_excerpt(c, sizeof c, wins ? q + i : np + i, k));
+                }
                 conflict = true;
+                if (wins)
+                    memcpy(q, np, stop - cur);
+            }
             cur = stop;
             continue;
         }
@@ -184,10 +273,12 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
                          uint32_t seq, const uint8_t *p, uint32_t cap, uint32_t wire, uint64_t ts)
 {
     struct ig_half *h = &e->half[dir];
+    const uint32_t seg_start = seq, seg_end = seq + wire;
     for (;;) {
         int32_t rel = seq_diff(seq, h->next_seq);
         if (rel < 0) {
             uint32_t old = (uint32_t)-rel;
+            check_delivered(t, e, dir, seq, p, IG_MIN(old, cap));
             if (old >= wire) {
                 t->st.retransmits++;
                 return;
@@ -217,15 +308,15 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
                 drain(t, e, dir, ts);
                 return;
             }
-            /* the rest overlaps queued data: first copy (the queued one) wins, and
-             * enqueue compares the two copies */
+            /* the rest overlaps queued data: enqueue resolves it as Linux does (this
+             * segment started first, so it wins) and compares the two copies */
             p += now;
             cap -= now;
             wire -= now;
             seq += now;
         }
         int cap_hit = 0;
-        if (enqueue(t, h, seq, p, IG_MIN(cap, wire), &cap_hit)) {
+        if (enqueue(t, e, dir, seg_start, seg_end, seq, p, IG_MIN(cap, wire), &cap_hit)) {
             drain(t, e, dir, ts);
             return;
         }
@@ -267,6 +358,8 @@ void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,
     if (h->state & IG_HALF_DONE)
         return;                           /* after FIN: retransmissions only */
     t->st.segments++;
+    if (fin && !ig_flow_fin_acceptable(t, e, dir, seq + wire))
+        fin = false;                      /* ignored: the bytes it carries still count */
     if (wire > 0) {
         if (seq_diff(seq, h->next_seq) > 0)
             t->st.out_of_order++;

@@ -105,11 +105,15 @@ static void on_data(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
     struct ig_pipeline *p = ctx;
     if (f->app_kind == APP_NONE)
         attach_app(p, f, dir, data, n, ts_us);
+    p->cur_flow = f;   /* transactions completed by these bytes carry the flow's evasion marks */
     if (f->app_kind == APP_H2) {
         ig_h2_conn_data(f->app, (int)dir, data, n, ts_us);
+        p->cur_flow = NULL;
         return;
     }
-    if (f->app_kind == APP_HTTP && ig_http_conn_data(f->app, (int)dir, data, n, ts_us) == IG_EPARSE) {
+    int rc = f->app_kind == APP_HTTP ? ig_http_conn_data(f->app, (int)dir, data, n, ts_us) : IG_OK;
+    p->cur_flow = NULL;
+    if (rc == IG_EPARSE) {
         /* Not HTTP after all: stop parsing this connection. */
         ig_http_conn_close(f->app, ts_us);
         f->app = NULL;
@@ -120,20 +124,24 @@ static void on_data(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
 
 static void on_gap(void *ctx, struct ig_flow *f, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us)
 {
-    (void)ctx;
+    struct ig_pipeline *p = ctx;
+    p->cur_flow = f;
     if (f->app_kind == APP_HTTP)
         ig_http_conn_gap(f->app, (int)dir, missing, ts_us);
     else if (f->app_kind == APP_H2)
         ig_h2_conn_gap(f->app, (int)dir, missing, ts_us);
+    p->cur_flow = NULL;
 }
 
 static void on_close(void *ctx, struct ig_flow *f, uint64_t ts_us)
 {
-    (void)ctx;
+    struct ig_pipeline *p = ctx;
+    p->cur_flow = f;
     if (f->app_kind == APP_HTTP)
         ig_http_conn_close(f->app, ts_us);
     else if (f->app_kind == APP_H2)
         ig_h2_conn_close(f->app, ts_us);
+    p->cur_flow = NULL;
     f->app = NULL;
     f->app_kind = APP_IGNORED;
 }
@@ -187,6 +195,12 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
     ig_identity_resolve(&p->identity, t, ev);
 
     ev->evasion = t->evasion;
+    if (p->cur_flow && p->cur_flow->evasion) {
+        /* transport tricks seen on this connection so far (flow/) */
+        ev->evasion |= p->cur_flow->evasion;
+        if (p->cur_flow->evasion_note)
+            snprintf(ev->evasion_note, sizeof ev->evasion_note, "%s", p->cur_flow->evasion_note);
+    }
     if (t->req_body_truncated || t->resp_body_truncated)
         ev->evasion |= IG_EVA_TRUNCATED;
     struct ig_decode_ctx dctx = { .cfg = p->cfg, .scratch = &p->scratch, .evasion = &ev->evasion };

@@ -21,6 +21,7 @@ enum { APP_NONE = 0, APP_HTTP = 1, APP_IGNORED = 2, APP_H2 = 3 };
 struct ig_pipeline {
     const struct ig_config *cfg;
     struct ig_flow_table *flows;
+    struct ig_flow *cur_flow;  /* the flow whose bytes the HTTP stage is parsing, or NULL */
     struct ig_http *http;
     struct ig_h2 *h2;          /* HTTP/2 and gRPC (http2/h2_conn.h) */
     struct ig_identity_cfg identity;

@@ -2,6 +2,8 @@
  * its reason, so an operator can tell a quiet capture from a broken one. */
 #include "pipeline/pipeline_state.h"
 
+#include <string.h>
+
 #include "engine.h"
 #include "text/hs_cache.h"
 #include "findings/findings.h"
@@ -54,8 +56,13 @@ void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_s
         { "capture: bad IP header", c->bad_ip },
         { "capture: bad TCP header", c->bad_tcp },
         { "capture: not IP", c->non_ip },
-        { "capture: IP fragment (not reassembled)", c->fragments },
-        { "flow: evicted at flow.max_flows", f->flows_evicted },
+        { "defrag: datagram incomplete at defrag.timeout", f->defrag.timeouts },
+        { "defrag: datagram dropped at defrag.memcap", f->defrag.memcap_drops },
+        { "defrag: datagram discarded for overlapping fragments (as the host does)", f->defrag.overlap_discards },
+        { "defrag: bad fragment (lengths, past 65535 bytes, cut by snaplen)", f->defrag.bad },
+        { "tcp: bad checksum (segment ignored, capture.checksums)", f->csum_bad },
+        { "flow: evicted at flow.max_flows or flow.memcap", f->flows_evicted - f->embryonic_evicted },
+        { "flow: unanswered SYN evicted at flow.embryonic_max", f->embryonic_evicted },
         { "tcp: gap in stream (bytes missing from capture)", f->gaps },
         { "tcp: bytes lost in gaps", f->gap_bytes },
         { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
@@ -125,6 +132,25 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                  "%llu overlaps (%llu conflicting), %llu connections reused\n",
             U(f->segments), U(f->bytes_delivered), U(f->retransmits), U(f->out_of_order),
             U(f->overlaps), U(f->overlap_conflicts), U(f->syn_reuse));
+    fprintf(out, "  tcp state   ignored as the server's stack would (RFC 5961): %llu RST, %llu FIN, %llu SYN; "
+                 "%llu bad checksums dropped; checksums %s; %llu unanswered SYNs timed out, %llu evicted\n",
+            U(f->rst_ignored), U(f->fin_ignored), U(f->syn_ignored), U(f->csum_bad),
+            strcmp(p->cfg->capture_checksums, "off") == 0 ? "not verified (capture.checksums: off)" :
+            strcmp(p->cfg->capture_checksums, "on") == 0 ? "verified (capture.checksums: on)" : "verified (auto)",
+            U(f->embryonic_timed_out), U(f->embryonic_evicted));
+    if (f->csum_offload_dirs)
+        fprintf(out, "  checksums   not verified in %llu flow directions whose checksums were all wrong from the "
+                     "start (checksum offload on the capturing host; capture.checksums: on checks them)\n",
+                U(f->csum_offload_dirs));
+    if (f->defrag.fragments)
+        fprintf(out, "  defrag      %llu IP fragments, %llu datagrams reassembled (defrag.policy %s), %llu with "
+                     "overlaps (%llu with other bytes), %llu discarded for overlaps, %llu timed out\n",
+                U(f->defrag.fragments), U(f->defrag.reassembled), p->cfg->defrag_policy,
+                U(f->defrag.overlaps), U(f->defrag.conflicts), U(f->defrag.overlap_discards),
+                U(f->defrag.timeouts));
+    if (f->evasion_flows)
+        fprintf(out, "  evasion     %llu connections carried TCP/IP evasion tricks (%llu conflicting TCP overlaps): "
+                     "see evasion.* findings\n", U(f->evasion_flows), U(f->stream_conflicts));
     fprintf(out, "  http        %llu transactions (%llu without response), %llu not inference APIs\n",
             U(h->txns), U(h->requests_only), U(p->not_inference));
     fprintf(out, "  evasion     %llu requests resynchronised after a rejected one, %llu whitespace bytes "

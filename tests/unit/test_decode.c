@@ -226,9 +226,14 @@ static void test_ipv6_ext(void **state)
     assert_int_equal(decode(DLT_RAW, f, tot, &p, &st), IG_OK);
     check_tcp(&p, 6);
 
-    /* a real fragment (offset 0, more fragments) is counted and skipped */
+    /* a real fragment (offset 0, more fragments) is counted and handed on for reassembly */
     f[40 + 8 + 16 + 3] = 1;
-    assert_int_equal(decode(DLT_RAW, f, tot, &p, &st), IG_EPARSE);
+    assert_int_equal(decode(DLT_RAW, f, tot, &p, &st), IG_OK);
+    assert_true(p.is_frag);
+    assert_true(p.frag_mf);
+    assert_int_equal(p.frag_off, 0);
+    assert_int_equal(p.ip_proto, IPPROTO_TCP);
+    assert_int_equal(p.payload_wire_len, tcpn);
     assert_int_equal(st.fragments, 1);
     f[40 + 8 + 16 + 3] = 0;
 
@@ -274,10 +279,15 @@ static void test_ipv4_options_fragments(void **state)
     check_tcp(&p, 4);
 
     memcpy(f, base, n);
-    f[6] = 0x20;   /* MF */
-    assert_int_equal(decode(DLT_RAW, f, n, &p, &st), IG_EPARSE);
-    f[6] = 0x00; f[7] = 0x10;   /* offset 16 */
-    assert_int_equal(decode(DLT_RAW, f, n, &p, &st), IG_EPARSE);
+    f[6] = 0x20;   /* MF: a fragment, handed on for reassembly */
+    assert_int_equal(decode(DLT_RAW, f, n, &p, &st), IG_OK);
+    assert_true(p.is_frag && p.frag_mf);
+    assert_int_equal(p.frag_off, 0);
+    f[6] = 0x00; f[7] = 0x10;   /* offset 16 (x8 bytes) */
+    assert_int_equal(decode(DLT_RAW, f, n, &p, &st), IG_OK);
+    assert_true(p.is_frag && !p.frag_mf);
+    assert_int_equal(p.frag_off, 128);
+    assert_int_equal(p.payload_wire_len, n - 20);
     assert_int_equal(st.fragments, 2);
     f[7] = 0;
     f[0] = 0x44;   /* IHL below 5 */

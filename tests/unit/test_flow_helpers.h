@@ -55,6 +55,16 @@ static inline uint32_t tf_build(uint8_t *buf, int family, const char *src, uint1
     tcp[14] = 0xff; tcp[15] = 0xff;
     if (n)
         memcpy(tcp + 20, payload, n);
+    /* correct checksums (capture.checksums verifies them); tests corrupt them on purpose */
+    uint64_t sum = family == 6 ? ig_csum_add(0, buf + 8, 32) : ig_csum_add(0, buf + 12, 8);
+    sum += IPPROTO_TCP + 20 + n;
+    sum = ig_csum_add(sum, tcp, 20 + n);
+    uint16_t ck = (uint16_t)~ig_csum_fold(sum);
+    tcp[16] = (uint8_t)(ck >> 8); tcp[17] = (uint8_t)ck;
+    if (family == 4) {
+        ck = (uint16_t)~ig_csum_fold(ig_csum_add(0, buf, 20));
+        buf[10] = (uint8_t)(ck >> 8); buf[11] = (uint8_t)ck;
+    }
     return ipl + 20 + n;
 }
 
@@ -138,7 +148,16 @@ struct tf_conn {
     uint32_t cseq, sseq;     /* next sequence number of each side */
     uint64_t ts;
     struct ig_flow_table *t;
+    bool bad_csum;           /* the next packet sent gets a wrong TCP checksum */
 };
+
+static inline void tf_maybe_corrupt(struct tf_conn *c, uint8_t *pkt)
+{
+    if (!c->bad_csum)
+        return;
+    pkt[(c->family == 6 ? 40 : 20) + 16] ^= 0x5a;
+    c->bad_csum = false;
+}
 
 static inline void tf_send(struct tf_conn *c, bool from_client, uint8_t flags,
                            const void *data, uint32_t n)
@@ -149,6 +168,7 @@ static inline void tf_send(struct tf_conn *c, bool from_client, uint8_t flags,
         len = tf_build(pkt, c->family, c->cli, c->cport, c->srv, c->sport, c->cseq, c->sseq, flags, data, n);
     else
         len = tf_build(pkt, c->family, c->srv, c->sport, c->cli, c->cport, c->sseq, c->cseq, flags, data, n);
+    tf_maybe_corrupt(c, pkt);
     tf_feed(c->t, pkt, len, c->ts);
     c->ts += 1000;
 }
@@ -163,6 +183,7 @@ static inline void tf_send_at(struct tf_conn *c, bool from_client, uint32_t seq,
         len = tf_build(pkt, c->family, c->cli, c->cport, c->srv, c->sport, seq, c->sseq, flags, data, n);
     else
         len = tf_build(pkt, c->family, c->srv, c->sport, c->cli, c->cport, seq, c->cseq, flags, data, n);
+    tf_maybe_corrupt(c, pkt);
     tf_feed(c->t, pkt, len, c->ts);
     c->ts += 1000;
 }

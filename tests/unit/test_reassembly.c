@@ -98,7 +98,8 @@ static void test_out_of_order_and_retransmit(void **state)
     tf_rec_free(&r);
 }
 
-/* First copy wins: a later overlapping segment with different bytes is counted, not used. */
+/* Linux's overlap policy: delivered bytes are final; among queued bytes the copy that
+ * starts first wins. Differing copies are counted and mark the flow (evasion). */
 static void test_overlap_conflict(void **state)
 {
     (void)state;
@@ -117,12 +118,16 @@ static void test_overlap_conflict(void **state)
     const struct ig_flow_stats *st = ig_flow_stats(t);
     assert_int_equal(st->overlaps, 1);
     assert_int_equal(st->overlap_conflicts, 1);
-    /* a segment spanning the delivered edge and a queued block, bytes in between new */
+    assert_int_equal(st->stream_conflicts, 1);
+    /* a segment spanning the delivered edge and a queued block, bytes in between new: it
+     * starts before the queued run, so its copy replaces the queued one (tcp_data_queue_ofo) */
     tf_send_at(&c, true, s + 30, TF_ACK, "QQQQQ", 5);
-    tf_send_at(&c, true, s + 20, TF_ACK, "ZZZZZzzzzzYYYYY", 15);   /* old 5, new 5, then queued 5 differ */
+    tf_send_at(&c, true, s + 20, TF_ACK, "ZZZZZzzzzzYYYYY", 15);   /* old 5 differ, new 5, queued 5 differ */
     assert_int_equal(r.len[0], 35);
-    assert_memory_equal(r.buf[0] + 25, "zzzzzQQQQQ", 10);
+    assert_memory_equal(r.buf[0] + 25, "zzzzzYYYYY", 10);
     assert_int_equal(st->overlap_conflicts, 2);
+    assert_int_equal(st->stream_conflicts, 3);   /* the delivered "abcde" too */
+    assert_true(r.last_flow.evasion == 0);       /* not closed yet */
     ig_flow_table_free(t);
     tf_rec_free(&r);
 }
