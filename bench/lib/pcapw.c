@@ -238,15 +238,16 @@ void ig_tcpconv_init_v4(struct ig_tcpconv *c, struct ig_pcapw *w,
 }
 
 /* Emits one TCP segment from side <dir> (0 client, 1 server). */
-static int conv_emit(struct ig_tcpconv *c, int dir, uint8_t flags, uint32_t seq, uint32_t ack,
-                     const uint8_t *data, size_t n)
+size_t ig_tcpconv_build(struct ig_tcpconv *c, bool from_server, uint8_t flags, uint32_t seq, uint32_t ack,
+                        const void *payload, size_t n, uint8_t *pkt)
 {
-    uint8_t pkt[IG_PCAPW_MAX_IP];
+    int dir = from_server;
+    const uint8_t *data = payload;
     const uint8_t *src = dir ? c->srv_ip : c->cli_ip, *dst = dir ? c->cli_ip : c->srv_ip;
     size_t iph = c->family == 6 ? 40 : 20;
     size_t th = (flags & TH_SYN) ? 24 : 20;
-    if (iph + th + n > sizeof(pkt))
-        return IG_ELIMIT;
+    if (iph + th + n > IG_PCAPW_MAX_IP)
+        return 0;
     uint8_t *t = pkt + iph;
     uint16_t tcplen = (uint16_t)(th + n);
     uint64_t sum;
@@ -292,8 +293,17 @@ static int conv_emit(struct ig_tcpconv *c, int dir, uint8_t flags, uint32_t seq,
     if (n)
         memcpy(t + th, data, n);
     put16(t + 16, csum_fold(csum_add(sum, t, tcplen)));
+    return iph + tcplen;
+}
 
-    int rc = ig_pcapw_write_ip(c->w, c->ts_us, pkt, iph + tcplen);
+static int conv_emit(struct ig_tcpconv *c, int dir, uint8_t flags, uint32_t seq, uint32_t ack,
+                     const uint8_t *data, size_t n)
+{
+    uint8_t pkt[IG_PCAPW_MAX_IP];
+    size_t len = ig_tcpconv_build(c, dir, flags, seq, ack, data, n, pkt);
+    if (!len)
+        return IG_ELIMIT;
+    int rc = ig_pcapw_write_ip(c->w, c->ts_us, pkt, len);
     c->ts_us += c->ts_step_us;
     c->segments++;
     return rc;

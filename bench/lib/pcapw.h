@@ -112,6 +112,13 @@ int ig_tcpconv_server_send(struct ig_tcpconv *c, const void *data, size_t n);
 int ig_tcpconv_send_fault(struct ig_tcpconv *c, bool from_server, const void *data, size_t n,
                           enum ig_tcp_fault f, unsigned seg);
 
+/* Builds (does not write) one IP packet of the conversation into <pkt> (IG_PCAPW_MAX_IP
+ * bytes): any flags, sequence and acknowledgment numbers, correct checksums, IPv4 DF set
+ * and the next IP id. Returns its length, 0 when too large. For crafted tricks
+ * (bench/lib/gen_tricks.c); the counters and clock are not touched. */
+size_t ig_tcpconv_build(struct ig_tcpconv *c, bool from_server, uint8_t flags, uint32_t seq, uint32_t ack,
+                        const void *payload, size_t n, uint8_t *pkt);
+
 /* FIN from one side, FIN-ACK from the other, final ACK. */
 int ig_tcpconv_fin(struct ig_tcpconv *c, bool from_server);
 /* A single RST from one side. */

@@ -438,7 +438,7 @@ static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
             } else {
                 e->syn_pending = true;
                 e->pending_isn = pkt->seq;
-                ctl_ignored(e, &t->st.syn_ignored, "SYN with a new ISN on an established connection",
+                ctl_ignored(e, &t->st.syn_ignored, "SYN with a new ISN (connection established)",
                             pkt->seq, h->next_seq);
                 return;
             }

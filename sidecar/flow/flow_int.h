@@ -58,7 +58,7 @@ struct ig_flow_entry {
     bool     syn_pending;                  /* a SYN with a new ISN was ignored: pending_isn */
     uint8_t  ctl_pending;                  /* an ignored RST/FIN/SYN that data followed = trick */
     uint32_t pending_isn;
-    char     ctl_what[96];                 /* what was ignored, for the evidence */
+    char     ctl_what[120];                 /* what was ignored, for the evidence */
 };
 
 struct ig_lru { struct ig_flow_entry *head, *tail; uint32_t n; };
