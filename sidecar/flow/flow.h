@@ -1,7 +1,9 @@
 /* Flows and TCP reassembly. The flow table is keyed by the 5-tuple in both directions,
- * has an idle timeout and a memory cap (eviction counted). Reassembly delivers each
- * direction's bytes in order to the callbacks below; overlap policy: first copy wins
- * (the bytes already queued or delivered are kept; conflicting later copies are counted). */
+ * has an idle timeout and a memory cap (eviction counted), and a separate list for flows
+ * whose SYN is unanswered. IP fragments are reassembled first (defrag.c), checksums
+ * verified (capture.checksums), and RST/FIN/SYN act only as on Linux (RFC 5961).
+ * Reassembly delivers each direction's bytes in order to the callbacks below with Linux's
+ * overlap policy (see reasm.c); tricks mark the flow (ig_flow.evasion). */
 #ifndef IG_FLOW_H
 #define IG_FLOW_H
 
