@@ -12,9 +12,61 @@
 #include <zlib.h>
 
 #define MAX_META_HEADERS 64
+/* Bodies are kept as the HTTP stage keeps them (sidecar/http/http_conn.c): whitespace runs
+ * past WS_KEEP squeezed out, so that padding cannot push a prompt beyond the body limit,
+ * and more than WS_PADDED squeezed bytes flag the event (IG_EVA_PADDING). */
+#define WS_KEEP 64
+#define WS_PADDED (4u << 10)
+/* Inflation is judged by ratio only once this much came out (as the HTTP stage). */
+#define INFLATE_RATIO_MIN (1u << 20)
+
+struct sq {
+    uint8_t *buf;
+    size_t len, cap;
+    uint32_t ws_run;
+    uint64_t squeezed;
+    bool full;
+};
+
+static bool is_ws(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+/* Appends <n> bytes to <b> up to its cap, squeezing long whitespace runs. */
+static void sq_append(struct sq *b, const uint8_t *p, size_t n)
+{
+    const uint8_t *e = p + n;
+    while (p < e && !b->full) {
+        const uint8_t *q = p;
+        while (q < e && !is_ws(*q))
+            q++;
+        if (q > p) {
+            b->ws_run = 0;
+            size_t k = IG_MIN((size_t)(q - p), b->cap - b->len);
+            memcpy(b->buf + b->len, p, k);
+            b->len += k;
+            if (k < (size_t)(q - p)) {
+                b->full = true;
+                return;
+            }
+            p = q;
+        }
+        for (; p < e && is_ws(*p); p++, b->ws_run++) {
+            if (b->ws_run >= WS_KEEP) {
+                b->squeezed++;
+            } else if (b->len < b->cap) {
+                b->buf[b->len++] = *p;
+            } else {
+                b->full = true;
+                return;
+            }
+        }
+    }
+}
+
+static bool is_gzip(struct ig_span s) { return s.n >= 18 && s.p[0] == 0x1f && s.p[1] == 0x8b; }
 
 struct half {
-    bool present, truncated;
+    bool present, truncated, gzip;   /* gzip: <body> is the compressed data, inflated at emit */
+    uint32_t evasion;                /* enum ig_evasion_flags */
     uint64_t time_us;
     uint8_t *body;
     size_t n;
@@ -113,39 +165,65 @@ static void free_entry(struct entry *e)
     free(e);
 }
 
-/* Inflates a gzip body (RFC 1952) into scratch, up to <limit> bytes. Returns the body to
- * decode: inflated, or <in> as is when it is not gzip or does not inflate (counted). */
-static struct ig_span maybe_gunzip(struct ig_ce_pairer *pr, struct ig_span in, size_t limit,
-                                   bool *truncated)
+/* Inflates a gzip body (RFC 1952) into scratch, squeezed, up to <limit> bytes, within the
+ * decompression caps of http.decompress_body_limit / decompress_max_ratio. Returns the body
+ * to decode: inflated, or the data as is when it does not inflate (counted; the pipeline
+ * then inspects it raw). */
+static struct ig_span gunzip(struct ig_ce_pairer *pr, const struct half *h, size_t limit,
+                             bool *truncated, uint32_t *evasion)
 {
-    if (in.n < 18 || in.p[0] != 0x1f || in.p[1] != 0x8b)
-        return in;
-    uint8_t *out = ig_scratch_alloc(&pr->scratch, limit);
-    if (!out) {
-        pr->st.gzip_errors++;
-        return in;
-    }
+    struct ig_span in = { h->body, h->n };
+    const struct ig_config *cfg = pr->cfg;
+    struct sq b = { .cap = limit };
+    uint8_t chunk[16384];
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+    if (!(b.buf = ig_scratch_alloc(&pr->scratch, limit ? limit : 1)) || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
         pr->st.gzip_errors++;
         return in;
     }
     z.next_in = (Bytef *)in.p;
     z.avail_in = (uInt)IG_MIN(in.n, (size_t)UINT32_MAX);
-    z.next_out = out;
-    z.avail_out = (uInt)limit;
-    int rc = inflate(&z, Z_FINISH);
-    size_t got = limit - z.avail_out;
-    inflateEnd(&z);
-    if (rc == Z_STREAM_END)
-        return (struct ig_span){ out, got };
-    if ((rc == Z_BUF_ERROR || rc == Z_OK) && z.avail_out == 0) {
-        *truncated = true;   /* inflated past the body limit: cut, as the HTTP stage does */
-        return (struct ig_span){ out, got };
+    uint64_t inflated = 0;
+    int rc = Z_OK;
+    while (rc == Z_OK && !b.full) {
+        z.next_out = chunk;
+        z.avail_out = sizeof chunk;
+        rc = inflate(&z, Z_NO_FLUSH);
+        size_t got = sizeof chunk - z.avail_out;
+        inflated += got;
+        sq_append(&b, chunk, got);
+        if (inflated > cfg->http_inflate_body_limit ||
+            (inflated >= INFLATE_RATIO_MIN && inflated > (uint64_t)cfg->http_inflate_ratio * IG_MAX(in.n, (size_t)1))) {
+            *evasion |= IG_EVA_DECOMPRESS_CAP;
+            b.full = true;
+        }
+        if (rc == Z_BUF_ERROR && got)
+            rc = Z_OK;   /* output space was the limit, not input */
     }
-    pr->st.gzip_errors++;
-    return in;
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END && !b.full) {
+        pr->st.gzip_errors++;
+        return in;
+    }
+    if (b.full) {
+        *truncated = true;
+        pr->st.too_large++;
+    }
+    if (b.squeezed > WS_PADDED)
+        *evasion |= IG_EVA_PADDING;
+    return (struct ig_span){ b.buf, b.len };
+}
+
+/* The body of <h> for the adapters, and its flags. */
+static struct ig_span body_of(struct ig_ce_pairer *pr, const struct half *h, size_t limit,
+                              bool *truncated, uint32_t *evasion)
+{
+    *truncated = h->truncated;
+    *evasion |= h->evasion;
+    if (h->gzip)
+        return gunzip(pr, h, limit, truncated, evasion);
+    return (struct ig_span){ h->body, h->n };
 }
 
 static void set_header(struct ig_http_header *h, const char *name, const char *value)
@@ -172,9 +250,8 @@ static void emit(struct ig_ce_pairer *pr, struct entry *e)
     t.req_time_us = e->req.time_us;
     t.method = IG_SPAN_STR("POST");
 
-    bool rtrunc = e->req.truncated;
-    t.req_body = maybe_gunzip(pr, (struct ig_span){ e->req.body, e->req.n },
-                              cfg->http_request_body_limit, &rtrunc);
+    bool rtrunc;
+    t.req_body = body_of(pr, &e->req, cfg->http_request_body_limit, &rtrunc, &t.evasion);
     t.req_body_truncated = rtrunc;
     t.req_wire_bytes = e->req.wire;
 
@@ -201,9 +278,8 @@ static void emit(struct ig_ce_pairer *pr, struct entry *e)
     t.n_req_headers = nh;
 
     if (e->resp.present) {
-        bool trunc = e->resp.truncated;
-        t.resp_body = maybe_gunzip(pr, (struct ig_span){ e->resp.body, e->resp.n },
-                                   cfg->http_response_body_limit, &trunc);
+        bool trunc;
+        t.resp_body = body_of(pr, &e->resp, cfg->http_response_body_limit, &trunc, &t.evasion);
         t.resp_body_truncated = trunc;
         t.resp_wire_bytes = e->resp.wire;
         t.resp_time_us = e->resp.time_us;
@@ -270,26 +346,31 @@ static bool parse_ip(struct ig_span s, struct ig_endpoint *ep)
     return true;
 }
 
+/* Keeps event data: gzip as is (inflated at emit; the HTTP layer bounds its size), other
+ * data squeezed and cut at <limit>. Returns IG_OK, IG_ELIMIT (cut) or IG_ENOMEM. */
 static int fill_half(struct half *h, const struct ig_ce *ev, size_t limit, uint64_t now_us)
 {
-    int rc = IG_OK;
     size_t n = ev->data.n;
-    if (n > limit) {
-        n = limit;
-        h->truncated = true;
-        rc = IG_ELIMIT;
-    }
-    h->body = malloc(n ? n : 1);
-    if (!h->body)
+    h->gzip = is_gzip(ev->data);
+    struct sq b = { .cap = h->gzip ? n : IG_MIN(n, limit) };
+    if (!(b.buf = malloc(b.cap ? b.cap : 1)))
         return IG_ENOMEM;
-    if (n)
-        memcpy(h->body, ev->data.p, n);
-    h->n = n;
-    h->wire = ev->data.n;
+    if (h->gzip) {
+        memcpy(b.buf, ev->data.p, n);
+        b.len = n;
+    } else {
+        sq_append(&b, ev->data.p, n);
+    }
+    h->body = b.buf;
+    h->n = b.len;
+    h->truncated = b.full;
+    if (b.squeezed > WS_PADDED)
+        h->evasion |= IG_EVA_PADDING;
+    h->wire = n;
     h->time_us = ev->time_us ? ev->time_us : now_us;
     copy_str(h->content_type, sizeof h->content_type, ev->content_type);
     h->present = true;
-    return rc;
+    return h->truncated ? IG_ELIMIT : IG_OK;
 }
 
 /* Client, model and request headers of <e> from event <ev>. */
@@ -366,7 +447,8 @@ int ig_ce_pairer_add(struct ig_ce_pairer *pr, const struct ig_ce *ev, const stru
         return rc;
     }
 
-    size_t need = sizeof(struct entry) + kn + IG_MIN(ev->data.n, limit) + ev->metadata.n;
+    size_t need = sizeof(struct entry) + kn + (is_gzip(ev->data) ? ev->data.n : IG_MIN(ev->data.n, limit)) +
+                  ev->metadata.n;
     while (pr->oldest && (pr->st.pending >= pr->max_pending || pr->st.pending_bytes + need > pr->memcap)) {
         pr->st.evicted++;
         expire(pr, pr->oldest);
