@@ -261,6 +261,11 @@ uint64_t ig_ce_server_clock(const struct ig_ce_server *s, uint64_t wall)
     return s->last_ce_us + (wall > s->last_ce_wall_us ? wall - s->last_ce_wall_us : 0);
 }
 
+const struct ig_ce_stats *ig_ce_server_stats(const struct ig_ce_server *s)
+{
+    return ig_ce_pairer_stats(s->pairer);
+}
+
 #define U(x) ((unsigned long long)(x))
 
 void ig_ce_server_summary(const struct ig_ce_server *s, FILE *out)

@@ -133,6 +133,7 @@ void ig_ce_server_tick(struct ig_ce_server *s, uint64_t wall_us);
  * so that windows keep moving between events and a replay of past traffic keeps its own
  * time. Returns <wall_us> before the first event. */
 uint64_t ig_ce_server_clock(const struct ig_ce_server *s, uint64_t wall_us);
+const struct ig_ce_stats *ig_ce_server_stats(const struct ig_ce_server *s);
 /* One summary line (the run's end) and the /metrics families. */
 void ig_ce_server_summary(const struct ig_ce_server *s, FILE *out);
 int  ig_ce_server_metrics(const struct ig_ce_server *s, struct evbuffer *out);
