@@ -254,10 +254,17 @@ void ig_ce_server_tick(struct ig_ce_server *s, uint64_t wall)
     ig_ce_pairer_tick(s->pairer, wall);
 }
 
+/* Events whose ce-time lags the wall clock by more than this are a replay (or a logger with
+ * a wrong clock): their time moves only with them. */
+#define REPLAY_LAG_US (60ull * 1000000u)
+
 uint64_t ig_ce_server_clock(const struct ig_ce_server *s, uint64_t wall)
 {
     if (!s->last_ce_us)
         return wall;
+    if (s->last_ce_wall_us > s->last_ce_us + REPLAY_LAG_US)
+        return s->last_ce_us;   /* a stalled replay must not jump ahead of its own events */
+    /* Live: the logger's clock, kept moving by the wall clock between events. */
     return s->last_ce_us + (wall > s->last_ce_wall_us ? wall - s->last_ce_wall_us : 0);
 }
 
