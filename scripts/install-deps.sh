@@ -9,7 +9,7 @@ profile=${1:-all}
 build_pkgs=(
   build-essential cmake pkg-config git clang libclang-rt-14-dev python3
   libpcap-dev libndpi-dev libhtp-dev libevent-dev librdkafka-dev libgsl-dev
-  libmsgpack-dev libyaml-dev zlib1g-dev libhyperscan-dev libssl-dev
+  libmsgpack-dev libyaml-dev zlib1g-dev libhyperscan-dev libssl-dev libseccomp-dev
   libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler
 )
 # Tests use real peers: kcat reads Kafka back, tshark/ndpiReader are bench peers,
@@ -19,7 +19,7 @@ build_pkgs=(
 test_pkgs=(
   libcmocka-dev kcat tshark libndpi-bin python3 python3-numpy python3-scipy
   python3-sklearn python3-yaml r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev
-  libsimdjson-dev g++ hyperfine python3-jsonschema python3-grpcio python3-protobuf
+  libsimdjson-dev g++ hyperfine python3-jsonschema python3-grpcio python3-protobuf util-linux
 )
 
 case "$profile" in

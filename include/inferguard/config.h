@@ -128,6 +128,12 @@ struct ig_config {
     uint32_t ce_max_pending;             /* ingest.cloudevents.max_pending, 16384 */
     uint64_t ce_pending_memcap;          /* ingest.cloudevents.pending_memcap, 128 MiB */
     char     ce_model_name[16];          /* ingest.cloudevents.model_name: isvc | namespace/isvc */
+    char     http_reports_auth[8];                  /* http.reports_auth: token | off */
+    char     http_reports_token_file[IG_CONFIG_PATH_MAX]; /* bearer token for /reports */
+
+    /* run.* (privileges of the daemon) */
+    char     run_user[64];       /* run.user: UID[:GID] or NAME[:GROUP] to switch to; "" = stay */
+    char     run_seccomp[8];     /* run.seccomp: on | log | off */
 };
 
 void ig_config_defaults(struct ig_config *c);

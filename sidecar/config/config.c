@@ -163,6 +163,14 @@ static const struct cfg_key keys[] = {
         "bytes of events waiting for their pair; oldest pushed out (counted)"),
     STR("ingest.cloudevents.model_name", FT_ENUM, ce_model_name, "isvc|namespace/isvc",
         "model of a mirrored event: the InferenceService name, or namespace/name"),
+    STR("http.reports_auth", FT_ENUM, http_reports_auth, "token|off",
+        "/reports (production feature distributions) needs the bearer token of http.reports_token_file"),
+    STR("http.reports_token_file", FT_STR, http_reports_token_file, NULL,
+        "file holding the /reports bearer token (a Secret); reread when it changes"),
+    STR("run.user", FT_STR, run_user, NULL,
+        "UID[:GID] or NAME[:GROUP] run switches to once capture is open (started as root); empty = stay"),
+    STR("run.seccomp", FT_ENUM, run_seccomp, "on|log|off",
+        "after start-up: no_new_privs and a seccomp allow-list (log = allow all, log the rest)"),
     { "adapters.generic", FT_ROUTES, OFF(generic_routes), sizeof(struct ig_generic_route),
       OFF(n_generic_routes), IG_ARRAY_LEN(((struct ig_config *)0)->generic_routes), 0, 0, NULL, 0,
       "generic JSON adapter routes: [{route, model, features, scores, label, scores_kind}]" },
@@ -244,6 +252,8 @@ void ig_config_defaults(struct ig_config *c)
     set_str(c->spool_dir, sizeof c->spool_dir, "/var/lib/inferguard/spool");
     c->spool_max_bytes = 256 * MiB;
     set_str(c->spool_fsync, sizeof c->spool_fsync, "batch");
+    set_str(c->http_reports_auth, sizeof c->http_reports_auth, "token");
+    set_str(c->run_seccomp, sizeof c->run_seccomp, "on");
     c->flush_timeout_ms = 10000;
     c->ce_pair_timeout_s = 30;
     c->ce_max_pending = 16384;
