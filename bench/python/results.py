@@ -49,7 +49,11 @@ FIGURE_NOTES = {
        "client tracked. bytes_per_client_at_N = RSS growth / N (table entry + the detectors' "
        "per-client state, which their own memory_mb budgets bound, so it falls once those "
        "are spent); engine_table_entry = the table entry alone. memcap_* and max_clients_*: "
-       "the peer is the configured limit, so a ratio >= 1 means the limit held.",
+       "the peer is the configured limit, so a ratio >= 1 means the limit held. "
+       "bench_memory_flood: the flow stage under 1M unanswered SYNs from distinct sources (one "
+       "established connection sending throughout) and 1M never-completed 1400-byte first "
+       "fragments, shipped config; RSS growth beside flow.embryonic_max x (flow entry + nDPI "
+       "flow) and beside defrag.memcap (the rest is allocator overhead).",
     6: "Ratio = events/s with --workers 2 (parsing | detection threads) over --workers 1, "
        "same capture, same run. Only meaningful when two cores are idle.",
 }

@@ -469,8 +469,10 @@ static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
             dir = IG_DIR_TO_CLIENT;
     }
     struct ig_half *h = &e->half[dir];
-    if (h->csum == IG_CK_UNKNOWN && ck >= 0) {
-        /* capture.checksums auto: a direction wrong from its first packet is offloaded */
+    if (h->csum == IG_CK_UNKNOWN && ck >= 0 && (syn || pkt->payload_wire_len > 0)) {
+        /* capture.checksums auto: a direction wrong from its first SYN or data segment is
+         * offloaded. Bare ACKs and RSTs do not decide: Linux computes their checksums in
+         * full even where it offloads all else (ip_send_unicast_reply). */
         h->csum = ck == 1 ? IG_CK_VERIFY : IG_CK_OFFLOAD;
         if (ck == 0)
             t->st.csum_offload_dirs++;
