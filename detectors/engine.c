@@ -19,6 +19,7 @@
 #define HLL_P 7                      /* HyperLogLog with 2^7 registers: ~9% standard error */
 #define HLL_M (1u << HLL_P)
 #define NSAMPLE 4
+#define EXACT_IDS 48                 /* identities counted exactly per half before the HLL */
 
 struct client {                      /* header; detector slices follow at slot offsets */
     struct client *hnext;            /* hash chain */
@@ -42,8 +43,10 @@ struct source {
     uint64_t half_start_us;
     uint8_t  cur;                    /* index of the current half */
     uint8_t  hll[2][HLL_M];
-    uint64_t queries[2], first_id[2];
-    bool     multi[2];               /* a second distinct identity seen in that half */
+    uint32_t ids[2][EXACT_IDS];      /* exact set (32-bit fingerprints) while it fits */
+    uint8_t  nids[2];
+    bool     over[2];                /* the exact set overflowed: the HLL estimate counts */
+    uint64_t queries[2];
     double   tokens;                 /* admission bucket: new client entries */
     uint64_t refill_us;
     uint64_t live, deferred;
@@ -513,13 +516,15 @@ static void src_note(struct ig_engine *e, struct source *s, const struct ig_even
         s->cur ^= 1;
         unsigned c = s->cur;
         memset(s->hll[c], 0, HLL_M);
-        s->queries[c] = s->first_id[c] = 0;
-        s->multi[c] = false;
+        s->queries[c] = 0;
+        s->nids[c] = 0;
+        s->over[c] = false;
         if (gap) {               /* a whole window of silence: start afresh */
             unsigned o = c ^ 1;
             memset(s->hll[o], 0, HLL_M);
-            s->queries[o] = s->first_id[o] = 0;
-            s->multi[o] = false;
+            s->queries[o] = 0;
+            s->nids[o] = 0;
+            s->over[o] = false;
             s->nsample = 0;
         }
         s->half_start_us = t - (t - s->half_start_us) % half;
@@ -531,10 +536,18 @@ static void src_note(struct ig_engine *e, struct source *s, const struct ig_even
     uint8_t rho = (uint8_t)(w ? __builtin_ctzll(w) + 1 : 64 - HLL_P + 1);
     if (rho > s->hll[c][j])
         s->hll[c][j] = rho;
-    if (!s->first_id[c])
-        s->first_id[c] = idh;
-    else if (s->first_id[c] != idh)
-        s->multi[c] = true;
+    uint32_t fp = (uint32_t)(idh >> 32) | 1;
+    if (!s->over[c]) {
+        bool have = false;
+        for (unsigned i = 0; i < s->nids[c] && !have; i++)
+            have = s->ids[c][i] == fp;
+        if (!have) {
+            if (s->nids[c] < EXACT_IDS)
+                s->ids[c][s->nids[c]++] = fp;
+            else
+                s->over[c] = true;
+        }
+    }
 
     char text[64];
     snprintf(text, sizeof text, "%s:%.*s", ig_identity_kind_name(ev->id_kind), 48, ev->client_id);
@@ -545,19 +558,32 @@ static void src_note(struct ig_engine *e, struct source *s, const struct ig_even
         memcpy(s->sample[s->nsample++], text, sizeof text);
 }
 
+/* Distinct identities over both halves: exact while both sets fit, else HyperLogLog. */
+static uint64_t src_count(const struct source *s)
+{
+    if (s->over[0] || s->over[1])
+        return IG_MAX((uint64_t)(hll_estimate(s->hll[0], s->hll[1]) + 0.5), (uint64_t)EXACT_IDS);
+    uint64_t n = s->nids[0];
+    for (unsigned i = 0; i < s->nids[1]; i++) {
+        bool dup = false;
+        for (unsigned j = 0; j < s->nids[0] && !dup; j++)
+            dup = s->ids[0][j] == s->ids[1][i];
+        n += !dup;
+    }
+    return n;
+}
+
 static bool src_multi(const struct source *s)
 {
-    return s->multi[0] || s->multi[1] ||
-           (s->first_id[0] && s->first_id[1] && s->first_id[0] != s->first_id[1]);
+    return s->over[0] || s->over[1] || s->nids[0] + s->nids[1] >= 2;   /* cheap pre-check */
 }
 
 static void src_view(struct ig_engine *e, const struct source *s)
 {
     struct ig_source_view *v = &e->view;
-    double est = hll_estimate(s->hll[0], s->hll[1]);
     v->id = s->id;
     v->kind = (enum ig_identity_kind)s->kind;
-    v->identities = src_multi(s) ? IG_MAX(2u, (uint64_t)(est + 0.5)) : 1;
+    v->identities = src_multi(s) ? src_count(s) : 1;
     v->queries = s->queries[0] + s->queries[1];
     v->window_us = e->window_us;
     v->deferred = s->deferred;
@@ -691,7 +717,7 @@ void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
     /* The principal group: once a source carries more than one identity, the stream
      * detectors also see all of its events under its own key, so that rotating identities
      * (or spreading queries over many keys) sheds nothing. */
-    if (src && src_multi(src)) {
+    if (src && v->identities >= 2) {
         struct ig_event gev = *ev;
         gev.id_kind = ev->group_kind;
         memcpy(gev.client_id, ev->group_id, sizeof gev.client_id);
