@@ -24,13 +24,21 @@ With --grpc the same attacks go over Open Inference Protocol v2 gRPC (ModelInfer
 ModelStreamInfer bidirectional stream with --stream; inputs as raw_input_contents, as
 tritonclient sends them): gRPC clients cannot pick a source address, so each client
 identifies itself with an API key (x-api-key metadata "client-<source>") instead.
+Identity (tests of who a client is): --header "Name: value" adds a header to every request;
+--rotate jwt|apikey|xff gives every request a fresh identity (a new unsigned JWT sub, a new
+API key, a new X-Forwarded-For value); --jwt-key SECRET signs the JWTs of --jwt-sub (HS256)
+with --jwt-exp seconds from now (negative: already expired). HTTP only.
 Usage:
     attack_clients.py --port P --meta FILE --role ROLE --source 127.0.0.X
                       [--queries N] [--batch B] [--seed S] [--pause SECONDS]
-                      [--grpc [--stream]]
+                      [--grpc [--stream]] [--host 127.0.0.1] [--header H]... [--rotate KIND]
+                      [--jwt-sub SUB --jwt-key SECRET --jwt-exp SECONDS]
 Prints one JSON line: role, source, queries, requests and what the attack achieved.
 """
 import argparse
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import sys
@@ -43,19 +51,20 @@ from sklearn.linear_model import LogisticRegression
 class Oracle:
     """The model behind the API: counts queries, keeps one keep-alive connection."""
 
-    def __init__(self, port, source, model, pause):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+    def __init__(self, port, source, model, pause, host="127.0.0.1", identity=None):
+        self.conn = http.client.HTTPConnection(host, port, timeout=10,
                                                source_address=(source, 0))
         self.model, self.pause = model, pause
         self.queries = self.requests = 0
+        self.identity = identity or (lambda n: {})
 
     def proba(self, X):
         X = np.atleast_2d(np.asarray(X, dtype=np.float32))
         body = {"id": str(self.requests),
                 "inputs": [{"name": "x", "shape": list(X.shape), "datatype": "FP32",
                             "data": [float(v) for v in X.ravel()]}]}
-        self.conn.request("POST", f"/v2/models/{self.model}/infer", json.dumps(body),
-                          {"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json", **self.identity(self.requests)}
+        self.conn.request("POST", f"/v2/models/{self.model}/infer", json.dumps(body), headers)
         r = self.conn.getresponse()
         resp = json.loads(r.read())
         if r.status != 200:
@@ -311,6 +320,44 @@ ROLES = {"benign": benign, "jbda": jbda, "random": random_queries, "boundary": b
          "simba": simba, "harvest": harvest, "flood": flood}
 
 
+def b64u(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def jwt(claims, key=None):
+    """A compact JWS: HS256 with <key>, else an RS256 header over a made-up signature."""
+    hdr = {"alg": "HS256" if key else "RS256", "typ": "JWT"}
+    signing = b64u(json.dumps(hdr).encode()) + "." + b64u(json.dumps(claims).encode())
+    sig = (hmac.new(key.encode(), signing.encode(), hashlib.sha256).digest() if key
+           else hashlib.sha256(signing.encode()).digest() * 8)
+    return signing + "." + b64u(sig)
+
+
+def identity_fn(a):
+    """Headers for request n: the static ones, then the rotating or signed identity."""
+    static = {}
+    for h in a.header:
+        k, _, v = h.partition(":")
+        static[k.strip()] = v.strip()
+    now = int(time.time())
+
+    def headers(n):
+        h = dict(static)
+        if a.rotate == "jwt":
+            h["Authorization"] = "Bearer " + jwt({"iss": "https://idp.example",
+                                                  "sub": f"user-{a.seed}-{n}", "exp": now + 3600})
+        elif a.rotate == "apikey":
+            h["x-api-key"] = f"sk-{a.seed}-{n:06d}-" + hashlib.sha256(str(n).encode()).hexdigest()[:12]
+        elif a.rotate == "xff":
+            h["X-Forwarded-For"] = f"10.{n % 250}.{n // 250 % 250}.{a.seed % 250}"
+        if a.jwt_sub:
+            h["Authorization"] = "Bearer " + jwt({"iss": "https://idp.example", "sub": a.jwt_sub,
+                                                  "aud": "models", "exp": now + a.jwt_exp},
+                                                 a.jwt_key)
+        return h
+    return headers
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, required=True)
@@ -323,9 +370,15 @@ def main():
     ap.add_argument("--pause", type=float, default=0.0)
     ap.add_argument("--grpc", action="store_true", help="OIP v2 over gRPC (ModelInfer)")
     ap.add_argument("--stream", action="store_true", help="with --grpc: one ModelStreamInfer stream")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--header", action="append", default=[])
+    ap.add_argument("--rotate", choices=["jwt", "apikey", "xff"])
+    ap.add_argument("--jwt-sub")
+    ap.add_argument("--jwt-key")
+    ap.add_argument("--jwt-exp", type=int, default=3600)
     a = ap.parse_args()
-    if not a.source.startswith("127."):
-        sys.exit("loopback source addresses only")
+    if not a.source.startswith("127.") or not a.host.startswith("127."):
+        sys.exit("loopback addresses only")
     with open(a.meta) as f:
         meta = json.load(f)
     T, y = np.asarray(meta["X"]), np.asarray(meta["y"])
@@ -333,7 +386,7 @@ def main():
     if a.grpc:
         o = GrpcOracle(a.port, a.source, meta["model"], a.pause, a.stream)
     else:
-        o = Oracle(a.port, a.source, meta["model"], a.pause)
+        o = Oracle(a.port, a.source, meta["model"], a.pause, a.host, identity_fn(a))
     res = ROLES[a.role](o, T, y, rng, a)
     o.close()
     print(json.dumps({"role": a.role, "source": a.source, "queries": o.queries,
