@@ -287,7 +287,10 @@ int ig_cmd_run(int argc, char **argv)
     }
     if (cfg.http_listen[0]) {
         struct ig_http_api_hooks hooks = { &s, api_ready, api_metrics, api_counted };
-        if (ig_http_api_start(s.base, cfg.http_listen, cfg.reports_dir, &hooks, &api, err, sizeof err) < 0) {
+        if (ig_http_api_start(s.base, cfg.http_listen, cfg.reports_dir, &hooks, &api, err, sizeof err) == 0)
+            ig_http_api_reports_auth(api, strcmp(cfg.http_reports_auth, "off") == 0,
+                                     cfg.http_reports_token_file);
+        else {
             fprintf(stderr, "inferguard run: %s\n", err);
             free(s.snap);
             event_base_free(s.base);

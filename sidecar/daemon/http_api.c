@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,7 +26,79 @@ struct ig_http_api {
     struct ig_http_api_hooks hooks;
     char reports_dir[IG_CONFIG_PATH_MAX];
     char address[160];
+    /* /reports shows production feature distributions: a bearer token guards it. */
+    bool reports_open;                    /* http.reports_auth: off */
+    char token_file[IG_CONFIG_PATH_MAX];
+    char token[256];
+    size_t token_len;
+    struct timespec token_mtime;          /* reread when the Secret's file changes */
+    ino_t token_ino;
 };
+
+static void reply_text(struct evhttp_request *req, int code, const char *reason, const char *body);
+
+/* The token file, reread when its inode or mtime changes (kubelet swaps Secret volumes by
+ * symlink). Trailing whitespace is not part of the token. false when there is none. */
+static bool load_token(struct ig_http_api *a)
+{
+    struct stat st;
+    if (!a->token_file[0] || stat(a->token_file, &st) != 0) {
+        a->token_len = 0;
+        return false;
+    }
+    if (a->token_len && st.st_ino == a->token_ino && st.st_mtim.tv_sec == a->token_mtime.tv_sec &&
+        st.st_mtim.tv_nsec == a->token_mtime.tv_nsec)
+        return true;
+    a->token_len = 0;
+    int fd = open(a->token_file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, a->token, sizeof a->token - 1);
+    close(fd);
+    while (n > 0 && (a->token[n - 1] == '\n' || a->token[n - 1] == '\r' || a->token[n - 1] == ' '))
+        n--;
+    if (n <= 0 || n >= (ssize_t)sizeof a->token - 1)
+        return false;   /* empty, or too long to be a token we accept */
+    a->token[n] = 0;
+    a->token_len = (size_t)n;
+    a->token_ino = st.st_ino;
+    a->token_mtime = st.st_mtim;
+    return true;
+}
+
+/* Constant time in the token's length: no byte-by-byte timing oracle. */
+static bool token_equal(const char *got, size_t n, const char *want, size_t wn)
+{
+    unsigned char d = n != wn;
+    for (size_t i = 0; i < wn; i++)
+        d |= (unsigned char)(want[i] ^ (i < n ? got[i] : 0));
+    return d == 0;
+}
+
+static bool reports_allowed(struct ig_http_api *a, struct evhttp_request *req)
+{
+    if (a->reports_open)
+        return true;
+    if (!load_token(a)) {
+        reply_text(req, 403, "Forbidden", "/reports needs http.reports_token_file (a bearer token), "
+                   "or http.reports_auth: off\n");
+        return false;
+    }
+    const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    if (h && strncasecmp(h, "Bearer ", 7) == 0 && token_equal(h + 7, strlen(h + 7), a->token, a->token_len))
+        return true;
+    evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
+                      "Bearer realm=\"inferguard reports\"");
+    reply_text(req, 401, "Unauthorized", "bearer token required\n");
+    return false;
+}
+
+void ig_http_api_reports_auth(struct ig_http_api *a, bool open, const char *token_file)
+{
+    a->reports_open = open;
+    snprintf(a->token_file, sizeof a->token_file, "%s", token_file ? token_file : "");
+    a->token_len = 0;
+}
 
 static void reply_text(struct evhttp_request *req, int code, const char *reason, const char *body)
 {
@@ -135,7 +208,8 @@ static void on_request(struct evhttp_request *req, void *arg)
         evhttp_add_header(evhttp_request_get_output_headers(req), "Location", "/reports/");
         reply_text(req, 301, "Moved Permanently", "/reports/\n");
     } else if (strncmp(path, "/reports/", 9) == 0) {
-        serve_report(a, req, path + 9);
+        if (reports_allowed(a, req))
+            serve_report(a, req, path + 9);
     } else {
         reply_text(req, 404, "Not Found", "not found\n");
     }

@@ -2,7 +2,9 @@
  *   GET /healthz    200 while the process runs
  *   GET /readyz     200 once capture is open and rules are loaded, else 503
  *   GET /metrics    Prometheus text format 0.0.4
- *   GET /reports/   the drift reports directory, read-only (index.html, <model>/<window>.html and .json)
+ *   GET /reports/   the drift reports directory, read-only (index.html, <model>/<window>.html and .json),
+ *                   with "Authorization: Bearer <token>" (http.reports_token_file) unless
+ *                   http.reports_auth is off: 401 without it, 403 when no token is configured
  * HEAD is accepted too; other methods get 405, other paths 404. */
 #ifndef IG_DAEMON_HTTP_API_H
 #define IG_DAEMON_HTTP_API_H
@@ -28,6 +30,9 @@ struct ig_http_api;
 int  ig_http_api_start(struct event_base *base, const char *listen, const char *reports_dir,
                        const struct ig_http_api_hooks *hooks, struct ig_http_api **out,
                        char *err, size_t errlen);
+/* /reports access: <open> (http.reports_auth: off) or the bearer token in <token_file>
+ * (reread when it changes). Until called, /reports answers 403. */
+void ig_http_api_reports_auth(struct ig_http_api *a, bool open, const char *token_file);
 /* The address actually bound ("127.0.0.1:9464"), for the start-up line. */
 const char *ig_http_api_address(const struct ig_http_api *a);
 void ig_http_api_free(struct ig_http_api *a);

