@@ -48,7 +48,11 @@ start_run() {
   wait_for "$WORK/run_$name.err" "receiving CloudEvents on" 30
   PORT=$(sed -n 's/.*receiving CloudEvents on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/run_$name.err")
   [ -n "$PORT" ] || fail "no port in: $(cat "$WORK/run_$name.err")"
-  grep -q "capturing on" "$WORK/run_$name.err" && fail "--cloudevents alone opened a capture"
+  if [ "${WITH_CAPTURE:-0}" = 1 ]; then
+    grep -q "capturing on lo" "$WORK/run_$name.err" || fail "-i beside --cloudevents: no capture"
+  else
+    grep -q "capturing on" "$WORK/run_$name.err" && fail "--cloudevents alone opened a capture"
+  fi
   return 0
 }
 stop_run() {
@@ -93,8 +97,9 @@ PY
 # Findings need attackers: each capture holds extraction, evasion, harvesting and a flood.
 case_ce oip_proxy "--scenario mixed --protocol oip_v2 --proxy --gzip --chunked --pipeline --requests 2000 --seed 3" \
         "" "--sourceip --swap-every 7 --structured-every 5"
+# Two threads (parsing | detection) behind the endpoint: the same result.
 case_ce kserve_v1 "--scenario mixed --protocol kserve_v1 --requests 1500 --seed 5" \
-        "" "--sourceip --swap-every 5 --structured-every 3"
+        "--workers 2" "--sourceip --swap-every 5 --structured-every 3"
 case_ce openai "--scenario mixed --protocol openai --gzip --requests 1500 --seed 6" \
         "" "--sourceip --swap-every 4"
 # LLM attacks (prompt injection, jailbreak persona, system-prompt extraction, planted
@@ -177,7 +182,8 @@ ingest.cloudevents.max_pending: 64
 http.request_body_limit: 64KiB
 http.response_body_limit: 64KiB
 Y
-start_run bad -c "$WORK/small.yaml" --listen 127.0.0.1:0
+# Beside a live capture (-i lo, a filter nothing matches): both sources in one run.
+WITH_CAPTURE=1 start_run bad -c "$WORK/small.yaml" --listen 127.0.0.1:0 -i lo --bpf "tcp port 9"
 wait_for "$WORK/run_bad.err" "serving /healthz" 10
 MPORT=$(sed -n 's/.*serving .* on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/run_bad.err")
 $PY - "$PORT" "$MPORT" <<'PY' || fail "bad input"
