@@ -33,6 +33,8 @@ static bool is_ws(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c ==
 /* Appends <n> bytes to <b> up to its cap, squeezing long whitespace runs. */
 static void sq_append(struct sq *b, const uint8_t *p, size_t n)
 {
+    if (!n)
+        return;   /* <p> may be NULL: an event without data */
     const uint8_t *e = p + n;
     while (p < e && !b->full) {
         const uint8_t *q = p;

@@ -273,6 +273,13 @@ static void test_pairing(void **st)
     assert_int_equal(cs->unpaired_responses, 1);
     assert_int_equal(cs->pending, 0);
 
+    /* An event without data (a structured event may have none) is kept, not a crash. */
+    struct ig_ce nd = mk(IG_CE_KIND_RESPONSE, "nodata", "", 4500);
+    nd.data = (struct ig_span){ NULL, 0 };
+    assert_int_equal(ig_ce_pairer_add(pr, &nd, &peer, 150), IG_OK);
+    ig_ce_pairer_flush(pr);
+    assert_int_equal(cs->unpaired_responses, 2);
+
     /* A flood of unpaired requests: never more than max_pending held, the oldest go on. */
     char ids[20][8];
     for (int i = 0; i < 20; i++) {
