@@ -101,8 +101,9 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     uint64_t now = wall_us();
     if (s->ce) {
         ig_ce_server_tick(s->ce, now);
-        if (!s->cap)   /* mirror only: time is the events' own (ce-time) */
-            now = ig_ce_server_clock(s->ce, now);
+        /* mirror only: time is the events' own (ce-time) */
+        if (!s->cap && !ig_ce_server_clock(s->ce, now, &now))
+            return;
     }
     ig_pipeline_tick(s->p, now);
 }

@@ -258,14 +258,15 @@ void ig_ce_server_tick(struct ig_ce_server *s, uint64_t wall)
  * a wrong clock): their time moves only with them. */
 #define REPLAY_LAG_US (60ull * 1000000u)
 
-uint64_t ig_ce_server_clock(const struct ig_ce_server *s, uint64_t wall)
+bool ig_ce_server_clock(const struct ig_ce_server *s, uint64_t wall, uint64_t *now)
 {
     if (!s->last_ce_us)
-        return wall;
+        return false;   /* no event yet: no time of the events' own to move */
     if (s->last_ce_wall_us > s->last_ce_us + REPLAY_LAG_US)
-        return s->last_ce_us;   /* a stalled replay must not jump ahead of its own events */
+        return false;   /* a replay: its events move its clock, a stalled sender does not */
     /* Live: the logger's clock, kept moving by the wall clock between events. */
-    return s->last_ce_us + (wall > s->last_ce_wall_us ? wall - s->last_ce_wall_us : 0);
+    *now = s->last_ce_us + (wall > s->last_ce_wall_us ? wall - s->last_ce_wall_us : 0);
+    return true;
 }
 
 const struct ig_ce_stats *ig_ce_server_stats(const struct ig_ce_server *s)

@@ -129,11 +129,13 @@ int  ig_ce_server_start(struct event_base *base, const char *listen, const struc
 const char *ig_ce_server_address(const struct ig_ce_server *s);   /* "127.0.0.1:8181" */
 /* Once a second (wall clock): pair timeouts. */
 void ig_ce_server_tick(struct ig_ce_server *s, uint64_t wall_us);
-/* The event clock: the latest ce-time seen plus the wall time passed since it was seen
- * (windows keep moving between live events); when events lag the wall clock by more than a
- * minute (a replay of past traffic), only the latest ce-time, so the replay keeps its own
- * time however fast or stalled it is sent. Returns <wall_us> before the first event. */
-uint64_t ig_ce_server_clock(const struct ig_ce_server *s, uint64_t wall_us);
+/* The event clock for the timer of a mirror-only run: sets *now to the latest ce-time seen
+ * plus the wall time passed since it was seen (windows keep moving between live events)
+ * and returns true; returns false (leave the clock alone) before the first event and when
+ * events lag the wall clock by more than a minute (a replay of past traffic, or a logger
+ * with a wrong clock), whose time moves only with its events, however fast or stalled
+ * they are sent. */
+bool ig_ce_server_clock(const struct ig_ce_server *s, uint64_t wall_us, uint64_t *now);
 const struct ig_ce_stats *ig_ce_server_stats(const struct ig_ce_server *s);
 /* One summary line (the run's end) and the /metrics families. */
 void ig_ce_server_summary(const struct ig_ce_server *s, FILE *out);
