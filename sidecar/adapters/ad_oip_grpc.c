@@ -243,6 +243,8 @@ static bool is_float_dt(enum dt d) { return d == DT_F16 || d == DT_BF16 || d == 
 /* "score:index[:label]" -> index. */
 static int class_index(const uint8_t *p, const uint8_t *e, float *out)
 {
+    if (!p || p == e)
+        return IG_EPARSE;
     p = memchr(p, ':', (size_t)(e - p));
     if (!p)
         return IG_EPARSE;
@@ -287,7 +289,7 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct t
         }
         if (i % k)
             continue;
-        if (class_index(s, s + n, &v[i / k]) < 0)
+        if (!n || class_index(s, s + n, &v[i / k]) < 0)
             return i ? IG_EPARSE : IG_OK;   /* first string not "a:b": not classification */
     }
     *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = DT_I64 };

@@ -181,7 +181,7 @@ uint16_t ig_h2_grpc_http_status(int g)
 
 static bool buf_reserve(uint8_t **p, size_t *cap, size_t need)
 {
-    if (need <= *cap)
+    if (need <= *cap && *p)
         return true;
     size_t nc = *cap ? *cap : 256;
     while (nc < need)
@@ -278,11 +278,13 @@ static bool hlist_add(struct hlist *l, const uint8_t *n, size_t nl, const uint8_
     struct hent *e = &l->e[l->ne++];
     e->no = (uint32_t)l->n;
     e->nl = (uint32_t)nl;
-    memcpy(l->p + l->n, n, nl);
+    if (nl)
+        memcpy(l->p + l->n, n, nl);
     l->n += nl;
     e->vo = (uint32_t)l->n;
     e->vl = (uint32_t)vl;
-    memcpy(l->p + l->n, v, vl);
+    if (vl)
+        memcpy(l->p + l->n, v, vl);
     l->n += vl;
     return true;
 }
@@ -341,7 +343,7 @@ static void emit(struct ig_h2_conn *c, struct stream *s, const struct msg *rq, c
         return;
     t.req_headers = c->hdrs;
     t.n_req_headers = nreq;
-    t.resp_headers = c->hdrs + nreq;
+    t.resp_headers = c->hdrs ? c->hdrs + nreq : NULL;
     t.n_resp_headers = nh - nreq;
     t.status = status;
     if (s->grpc) {
@@ -753,7 +755,8 @@ static void block_feed(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n
                 d->block_stream->ignored = true;
             return;
         }
-        p += r;
+        if (p)
+            p += r;
         n -= (size_t)r;
         if (flags & NGHTTP2_HD_INFLATE_EMIT)
             header_field(c, d, dir, &nv);
