@@ -22,8 +22,9 @@ Roles, each following its published attack:
   flood     rows from the data distribution, one per request, as fast as it can
 With --grpc the same attacks go over Open Inference Protocol v2 gRPC (ModelInfer, or one
 ModelStreamInfer bidirectional stream with --stream; inputs as raw_input_contents, as
-tritonclient sends them): gRPC clients cannot pick a source address, so each client
-identifies itself with an API key (x-api-key metadata "client-<source>") instead.
+tritonclient sends them) and an API key (x-api-key metadata "client-<source>"); grpcio
+cannot pick a source address, so the channel goes through a byte-for-byte TCP relay on
+loopback whose upstream connection comes from --source (the leg the capture sees).
 Identity (tests of who a client is): --header "Name: value" adds a header to every request;
 --rotate jwt|apikey|xff gives every request a fresh identity (a new unsigned JWT sub, a new
 API key, a new X-Forwarded-For value); --jwt-key SECRET signs the JWTs of --jwt-sub (HS256)
@@ -83,6 +84,43 @@ class Oracle:
         self.conn.close()
 
 
+def relay(port, source):
+    """Listens on 127.0.0.1:0 and pipes every connection to 127.0.0.1:<port> from <source>
+    (a loopback address). Returns the listening port; threads end with their sockets."""
+    import socket
+    import threading
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(4)
+
+    def pump(a, b):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d:
+                    break
+                b.sendall(d)
+        except OSError:
+            pass
+        for s_ in (a, b):
+            try:
+                s_.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def serve():
+        while True:
+            down, _ = lsock.accept()
+            up = socket.create_connection(("127.0.0.1", port), source_address=(source, 0))
+            for x in (down, up):
+                x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=pump, args=(down, up), daemon=True).start()
+            threading.Thread(target=pump, args=(up, down), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return lsock.getsockname()[1]
+
+
 class GrpcOracle:
     """The same oracle over OIP v2 gRPC, one channel (one HTTP/2 connection) per client."""
 
@@ -91,7 +129,7 @@ class GrpcOracle:
         import grpc
         import grpc_oip
         self.pb = grpc_oip.Messages()
-        self.chan = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.chan = grpc.insecure_channel(f"127.0.0.1:{relay(port, source)}")
         self.meta = (("x-api-key", f"client-{source}"),)
         self.model, self.pause = model, pause
         self.queries = self.requests = 0

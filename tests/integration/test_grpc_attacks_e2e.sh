@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The attacks of test_attacks_e2e.sh, over Open Inference Protocol v2 gRPC: the same
+# scikit-learn wine model served by grpcio (sk_model_server.py --grpc-portfile), benign
+# clients and the published attacks (Papernot JbDA and Tramer random-query extraction, a
+# HopSkipJump-style boundary walk over one ModelStreamInfer stream, SimBA, score
+# harvesting) plus a request flood, each its own gRPC channel from its own 127.0.0.x
+# address (through a loopback relay: grpcio cannot bind one) with its own API key
+# (x-api-key metadata, the identity the events must carry). Recorded with dumpcap
+# and analyzed with the shipped rules: every call is one event of its client, each attacker
+# is flagged with its family, the flood by abuse.rate, and no benign client by anything.
+. "$(dirname "$0")/lib/common.sh"
+tools=$IG_SRC/tests/tools
+PY=/usr/bin/python3
+$PY -c 'import grpc, google.protobuf, sklearn, numpy' 2>/dev/null \
+  || fail "python3 grpcio/protobuf/sklearn missing (Debian python3-grpcio python3-protobuf python3-sklearn)"
+command -v protoc-c >/dev/null || fail "protoc-c missing (Debian protobuf-c-compiler)"
+command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
+export INFERGUARD_ID_SECRET=grpc-attacks-secret
+
+$PY "$tools/sk_model_server.py" --portfile "$WORK/port" --grpc-portfile "$WORK/gport" --meta "$WORK/meta.json" &
+BG_PIDS+=($!)
+wait_for "$WORK/gport" . 60
+gport=$(cat "$WORK/gport")
+
+dumpcap -i lo -f "tcp port $gport" -B 64 -s 262144 -P -w "$WORK/cap.pcap" 2> "$WORK/rec.out" &
+rec=$!; BG_PIDS+=($rec)
+wait_for "$WORK/rec.out" Capturing 10
+
+client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE] [--stream]
+  (cd "$tools" && $PY attack_clients.py --grpc --port "$gport" --meta "$WORK/meta.json" --role "$1" \
+      --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" ${7:-}) >> "$WORK/clients.jsonl"
+}
+
+# Phase 1: benign traffic only; the model's reference (extraction.coverage) learns from it.
+pids=()
+for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $i 0.02 & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p" || fail "benign client failed"; done
+
+# Phase 2: the same benign clients go on while the attackers run.
+pids=()
+for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $((i + 10)) 0.05 & pids+=($!); done
+client jbda     127.0.0.21 640 40 21 & pids+=($!)
+client random   127.0.0.22 500 50 22 & pids+=($!)
+client boundary 127.0.0.23 400 1  23 0 --stream & pids+=($!)
+client simba    127.0.0.24 400 1  24 & pids+=($!)
+client harvest  127.0.0.25 600 20 25 & pids+=($!)
+client flood    127.0.0.26 400 1  26 & pids+=($!)
+for p in "${pids[@]}"; do wait "$p" || fail "a client failed"; done
+sleep 0.5
+kill -TERM "$rec"
+wait "$rec" || true
+
+"$IG_BIN" analyze --rules "$IG_SRC/rules" --events "$WORK/events.jsonl" \
+    --findings "$WORK/findings.jsonl" "$WORK/cap.pcap" 2> "$WORK/analyze.err" \
+    || fail "analyze exited $?: $(tail -5 "$WORK/analyze.err")"
+
+$PY - "$WORK/clients.jsonl" "$WORK/events.jsonl" "$WORK/findings.jsonl" <<'PY' || fail "see above"
+import collections, hashlib, hmac, json, sys
+def kid(source):
+    return "key:" + hmac.new(b"grpc-attacks-secret", f"client-{source}".encode(),
+                             hashlib.sha256).hexdigest()[:16]
+clients = [json.loads(l) for l in open(sys.argv[1])]
+events, rows = collections.Counter(), collections.Counter()
+protocols = collections.Counter()
+for l in open(sys.argv[2]):
+    e = json.loads(l)
+    events[e["client"]["id"]] += 1
+    rows[e["client"]["id"]] += e.get("rows", 0)
+    protocols[e["protocol"]] += 1
+found = collections.defaultdict(dict)
+for l in open(sys.argv[3]):
+    f = json.loads(l)
+    found[f["actor"]["user"]["uid"]].setdefault(f["finding_info"]["analytic"]["name"], f.get("unmapped", {}))
+want = {"benign": None, "jbda": "extraction.", "random": "extraction.", "boundary": "adversarial.",
+        "simba": "adversarial.", "harvest": "leakage.scores", "flood": "abuse.rate"}
+bad = []
+if set(protocols) != {"oip_v2_grpc"}:
+    bad.append(f"protocols {dict(protocols)}")
+seen = set()
+for c in sorted(clients, key=lambda c: (c["role"] != "benign", c["source"])):
+    ip, role = c["source"], c["role"]
+    if (ip, role) in seen:
+        continue
+    seen.add((ip, role))
+    k = kid(ip)
+    reqs = sum(x["requests"] for x in clients if x["source"] == ip)
+    q = sum(x["queries"] for x in clients if x["source"] == ip)
+    dets = found.get(k, {})
+    print(f"{role:9s} {k} sent {q:4d} rows/{reqs:3d} calls, seen {rows[k]:4d}/{events[k]:3d}:",
+          ", ".join(sorted(dets)) or "no finding")
+    if rows[k] != q or events[k] != reqs:
+        bad.append(f"{role} {ip}: analyze saw {rows[k]} rows/{events[k]} events, sent {q}/{reqs}")
+    if want[role] is None and dets:
+        bad.append(f"benign client {ip} flagged by {sorted(dets)}")
+    if want[role] and not any(d.startswith(want[role]) for d in dets):
+        bad.append(f"{role} attacker {ip} not flagged by {want[role]}*")
+for b in bad:
+    print("FAIL:", b)
+sys.exit(1 if bad else 0)
+PY
+echo "ok: over gRPC too, every attacker flagged with its family, the flood by abuse.rate, no benign client flagged"
