@@ -176,10 +176,18 @@ measure() {
         add_tp "$fig" "$name" inferguard "$bytes" "$pk" "" "" "not measured: inferguard analyze failed ($why)" "$shown"
     fi
     if command -v tshark >/dev/null; then
-        local med
-        med=$(median_of tshark -r "$pcap" -Y http.request -T fields -e http.request.uri) || med=""
+        local med tcmd=(tshark -r "$pcap" -Y http.request -T fields -e http.request.uri)
+        local tshown="tshark -r $name.pcap -Y http.request -T fields -e http.request.uri"
+        # gRPC: HTTP/2 on the capture's port, each message decoded as protobuf from our .proto
+        if [ -n "${grpc_port:-}" ]; then
+            tcmd=(tshark -r "$pcap" -d "tcp.port==$grpc_port,http2"
+                  -o "uat:protobuf_search_paths:\"$src/sidecar/grpc\",\"TRUE\"" -Y protobuf
+                  -T fields -e http2.streamid -e protobuf.message.name)
+            tshown="tshark -r $name.pcap -d tcp.port==PORT,http2 -o 'uat:protobuf_search_paths:\"sidecar/grpc\",\"TRUE\"' -Y protobuf -T fields -e http2.streamid -e protobuf.message.name"
+        fi
+        med=$(median_of "${tcmd[@]}") || med=""
         add_tp "$fig" "$name" tshark "$bytes" "$pk" "$req" "$med" "$([ -n "$med" ] || echo "not measured: tshark failed")" \
-            "tshark -r $name.pcap -Y http.request -T fields -e http.request.uri"
+            "$tshown"
     else
         add_tp "$fig" "$name" tshark "$bytes" "$pk" "" "" "not installed" "tshark"
     fi
@@ -218,6 +226,22 @@ for proto in oip_v2 oip_v2_bin kserve_v1 openai; do
     # figure 6 times the OIP v2 capture again with 1 and 2 workers
     [ "$proto" = oip_v2 ] || rm -f "$work/$name.pcap"
 done
+
+# OIP v2 over gRPC: a real grpcio server and clients on loopback, recorded by dumpcap
+# (bench/python/grpc_traffic.py; ig_gen writes HTTP/1.1 only).
+if [ "$quick" = 1 ]; then ngrpc=500; else ngrpc=30000; fi
+name=oip_v2_grpc_d64
+log "figure 1: $name"
+if $python "$src/bench/python/grpc_traffic.py" --calls "$ngrpc" --clients 8 --dim 64 \
+    --out "$work/$name.pcap" --manifest "$work/$name.json" 2> "$work/grpc_traffic.err"; then
+    grpc_port=$($python -c 'import json,sys;print(json.load(open(sys.argv[1]))["port"])' "$work/$name.json")
+    measure 1 "$name" "$work/$name.pcap" "$work/$name.json"
+    grpc_port=""
+else
+    add_tp 1 "$name" grpc_traffic 0 0 "" "" "not measured: grpc_traffic.py failed ($(tail -1 "$work/grpc_traffic.err" | tr -d '|`' | cut -c1-100))" \
+        "bench/python/grpc_traffic.py"
+fi
+rm -f "$work/$name.pcap"
 
 # ---- figure 4: end to end on the attack mix (all detectors at their defaults) ----
 log "figure 4: mixed attacks"
