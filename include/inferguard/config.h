@@ -20,7 +20,7 @@ struct ig_config {
     /* capture.* */
     uint32_t capture_snaplen;                       /* capture.snaplen, 262144 */
     char     capture_bpf[IG_CONFIG_PATH_MAX];       /* capture.bpf, "" = derive from ports */
-    uint16_t model_ports[IG_CONFIG_MAX_PORTS];      /* capture.ports, [80, 8000, 8001, 8080, 8501, 9000] */
+    uint16_t model_ports[IG_CONFIG_MAX_PORTS];      /* capture.ports, [80, 8000, 8001, 8080, 8500, 8501, 9000] */
     uint32_t n_model_ports;
     char     capture_checksums[8];   /* capture.checksums: auto | on | off, "auto" */
 

@@ -22,6 +22,7 @@ enum ig_protocol {
     IG_PROTO_OPENAI_EMBEDDINGS,
     IG_PROTO_GENERIC_JSON,
     IG_PROTO_OIP_V2_GRPC,      /* Open Inference Protocol v2 over gRPC (ModelInfer, ModelStreamInfer) */
+    IG_PROTO_TFS_GRPC,         /* TF Serving PredictionService/Predict over gRPC */
     IG_PROTO__COUNT
 };
 const char *ig_protocol_name(enum ig_protocol p);   /* "oip_v2", ... never NULL */

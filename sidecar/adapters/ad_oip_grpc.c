@@ -11,6 +11,7 @@
  * columns); a one-column integer output or Triton's classification strings
  * ("score:index:label") are the labels. Shape/data disagreement flags the event malformed. */
 #include "adapters/ad_common.h"
+#include "adapters/ad_tensor.h"
 
 #include <string.h>
 
@@ -18,21 +19,17 @@
 
 #define MAX_TENSORS 16
 
-enum dt { DT_BOOL, DT_U8, DT_U16, DT_U32, DT_U64, DT_I8, DT_I16, DT_I32, DT_I64,
-          DT_F16, DT_BF16, DT_F32, DT_F64, DT_BYTES };
-
-static const struct { const char *name; uint8_t size; } dtypes[] = {
-    [DT_BOOL] = { "BOOL", 1 }, [DT_U8] = { "UINT8", 1 }, [DT_U16] = { "UINT16", 2 },
-    [DT_U32] = { "UINT32", 4 }, [DT_U64] = { "UINT64", 8 }, [DT_I8] = { "INT8", 1 },
-    [DT_I16] = { "INT16", 2 }, [DT_I32] = { "INT32", 4 }, [DT_I64] = { "INT64", 8 },
-    [DT_F16] = { "FP16", 2 }, [DT_BF16] = { "BF16", 2 }, [DT_F32] = { "FP32", 4 },
-    [DT_F64] = { "FP64", 8 }, [DT_BYTES] = { "BYTES", 0 },
+static const struct { const char *name; enum ig_ad_dt dt; } dtypes[] = {
+    { "BOOL", IG_DT_BOOL }, { "UINT8", IG_DT_U8 }, { "UINT16", IG_DT_U16 }, { "UINT32", IG_DT_U32 },
+    { "UINT64", IG_DT_U64 }, { "INT8", IG_DT_I8 }, { "INT16", IG_DT_I16 }, { "INT32", IG_DT_I32 },
+    { "INT64", IG_DT_I64 }, { "FP16", IG_DT_F16 }, { "BF16", IG_DT_BF16 }, { "FP32", IG_DT_F32 },
+    { "FP64", IG_DT_F64 }, { "BYTES", IG_DT_BYTES },
 };
 
 struct tensor {
     float *v;
     uint32_t rows, cols;
-    enum dt dt;
+    enum ig_ad_dt dt;
     /* BYTES: the strings, typed or raw (4-byte little-endian length + bytes each) */
     const ProtobufCBinaryData *strs;
     size_t nstrs;
@@ -62,30 +59,6 @@ static int grpc_probe(const struct ig_http_txn *t)
 static void *pb_alloc(void *data, size_t size) { return ig_scratch_alloc(data, size ? size : 1); }
 static void pb_free(void *data, void *p) { (void)data; (void)p; }
 
-static float half_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else {
-            int e = -1;
-            do {
-                e++;
-                man <<= 1;
-            } while (!(man & 0x400));
-            bits = sign | (uint32_t)(127 - 15 - e) << 23 | (man & 0x3ff) << 13;
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7f800000u | man << 13;
-    } else {
-        bits = sign | (exp - 15 + 127) << 23 | man << 13;
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
 static uint64_t le(const uint8_t *p, unsigned size)
 {
     uint64_t v = 0;
@@ -94,57 +67,29 @@ static uint64_t le(const uint8_t *p, unsigned size)
     return v;
 }
 
-static int find_dt(const char *s, enum dt *dt)
+static int find_dt(const char *s, enum ig_ad_dt *dt)
 {
     for (size_t i = 0; s && i < IG_ARRAY_LEN(dtypes); i++)
         if (strcmp(s, dtypes[i].name) == 0) {
-            *dt = (enum dt)i;
+            *dt = dtypes[i].dt;
             return IG_OK;
         }
     return IG_EPARSE;
 }
 
-static int raw_to_f32(enum dt dt, const uint8_t *p, size_t count, float *out, const char **reason)
-{
-    unsigned size = dtypes[dt].size;
-    for (size_t i = 0; i < count; i++, p += size) {
-        uint64_t u = le(p, size);
-        float f;
-        switch (dt) {
-        case DT_BOOL: f = u ? 1.0f : 0.0f; break;
-        case DT_U8: case DT_U16: case DT_U32: case DT_U64: f = (float)u; break;
-        case DT_I8: f = (float)(int8_t)u; break;
-        case DT_I16: f = (float)(int16_t)u; break;
-        case DT_I32: f = (float)(int32_t)u; break;
-        case DT_I64: f = (float)(int64_t)u; break;
-        case DT_F16: f = half_to_float((uint16_t)u); break;
-        case DT_BF16: { uint32_t b = (uint32_t)u << 16; memcpy(&f, &b, 4); break; }
-        case DT_F32: { uint32_t b = (uint32_t)u; memcpy(&f, &b, 4); break; }
-        case DT_F64: { double d; memcpy(&d, &u, 8); f = (float)d; break; }
-        default: f = 0; break;
-        }
-        if (unlikely(f - f != 0)) {
-            *reason = "non-finite value in tensor";
-            return IG_EPARSE;
-        }
-        out[i] = f;
-    }
-    return IG_OK;
-}
-
 /* Typed contents of the datatype's family -> float32; count must equal <elems>. */
-static int typed_to_f32(enum dt dt, const Inference__InferTensorContents *c, size_t elems, float *out,
+static int typed_to_f32(enum ig_ad_dt dt, const Inference__InferTensorContents *c, size_t elems, float *out,
                         const char **reason)
 {
     size_t n = 0;
     switch (dt) {
-    case DT_BOOL: n = c->n_bool_contents; break;
-    case DT_I8: case DT_I16: case DT_I32: n = c->n_int_contents; break;
-    case DT_I64: n = c->n_int64_contents; break;
-    case DT_U8: case DT_U16: case DT_U32: n = c->n_uint_contents; break;
-    case DT_U64: n = c->n_uint64_contents; break;
-    case DT_F32: n = c->n_fp32_contents; break;
-    case DT_F64: n = c->n_fp64_contents; break;
+    case IG_DT_BOOL: n = c->n_bool_contents; break;
+    case IG_DT_I8: case IG_DT_I16: case IG_DT_I32: n = c->n_int_contents; break;
+    case IG_DT_I64: n = c->n_int64_contents; break;
+    case IG_DT_U8: case IG_DT_U16: case IG_DT_U32: n = c->n_uint_contents; break;
+    case IG_DT_U64: n = c->n_uint64_contents; break;
+    case IG_DT_F32: n = c->n_fp32_contents; break;
+    case IG_DT_F64: n = c->n_fp64_contents; break;
     default:
         *reason = "FP16/BF16 tensor without raw contents";
         return IG_EPARSE;
@@ -156,12 +101,12 @@ static int typed_to_f32(enum dt dt, const Inference__InferTensorContents *c, siz
     for (size_t i = 0; i < n; i++) {
         float f;
         switch (dt) {
-        case DT_BOOL: f = c->bool_contents[i] ? 1.0f : 0.0f; break;
-        case DT_I8: case DT_I16: case DT_I32: f = (float)c->int_contents[i]; break;
-        case DT_I64: f = (float)c->int64_contents[i]; break;
-        case DT_U8: case DT_U16: case DT_U32: f = (float)c->uint_contents[i]; break;
-        case DT_U64: f = (float)c->uint64_contents[i]; break;
-        case DT_F32: f = c->fp32_contents[i]; break;
+        case IG_DT_BOOL: f = c->bool_contents[i] ? 1.0f : 0.0f; break;
+        case IG_DT_I8: case IG_DT_I16: case IG_DT_I32: f = (float)c->int_contents[i]; break;
+        case IG_DT_I64: f = (float)c->int64_contents[i]; break;
+        case IG_DT_U8: case IG_DT_U16: case IG_DT_U32: f = (float)c->uint_contents[i]; break;
+        case IG_DT_U64: f = (float)c->uint64_contents[i]; break;
+        case IG_DT_F32: f = c->fp32_contents[i]; break;
         default: f = (float)c->fp64_contents[i]; break;
         }
         if (unlikely(f - f != 0)) {
@@ -196,7 +141,7 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *datatype, 
         }
     }
     uint64_t rows = nshape ? (uint64_t)shape[0] : 1;
-    if (t->dt == DT_BYTES) {
+    if (t->dt == IG_DT_BYTES) {
         t->raw = raw;
         if (contents) {
             t->strs = contents->bytes_contents;
@@ -220,11 +165,11 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *datatype, 
         return IG_ENOMEM;
     }
     if (raw) {
-        if (raw->len != elems * dtypes[t->dt].size) {
+        if (raw->len != elems * ig_ad_dt_size(t->dt)) {
             *reason = "raw tensor contents do not match shape and datatype";
             return IG_EPARSE;
         }
-        st = raw_to_f32(t->dt, raw->data, elems, t->v, reason);
+        st = ig_ad_raw_to_f32(t->dt, raw->data, elems, t->v, reason);
     } else if (contents) {
         st = typed_to_f32(t->dt, contents, elems, t->v, reason);
     } else {
@@ -238,7 +183,6 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *datatype, 
     return IG_OK;
 }
 
-static bool is_float_dt(enum dt d) { return d == DT_F16 || d == DT_BF16 || d == DT_F32 || d == DT_F64; }
 
 /* "score:index[:label]" -> index. */
 static int class_index(const uint8_t *p, const uint8_t *e, float *out)
@@ -292,7 +236,7 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct t
         if (!n || class_index(s, s + n, &v[i / k]) < 0)
             return i ? IG_EPARSE : IG_OK;   /* first string not "a:b": not classification */
     }
-    *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = DT_I64 };
+    *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = IG_DT_I64 };
     return IG_OK;
 }
 
@@ -401,9 +345,9 @@ static void decode_outputs(const struct ig_decode_ctx *ctx, const Inference__Mod
             ig_ad_malformed(ev, reason);
             return;
         }
-        if (!score.v && (is_float_dt(tt.dt) || tt.cols >= 2))
+        if (!score.v && (ig_ad_dt_is_float(tt.dt) || tt.cols >= 2))
             score = tt;
-        else if (!label.v && !is_float_dt(tt.dt) && tt.cols == 1)
+        else if (!label.v && !ig_ad_dt_is_float(tt.dt) && tt.cols == 1)
             label = tt;
     }
     if (score.v && ig_ad_set_scores(ctx, ev, score.v, score.rows, score.cols, IG_AD_SCORES_AUTO, &reason) < 0) {

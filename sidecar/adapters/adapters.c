@@ -6,10 +6,12 @@ extern const struct ig_adapter ig_ad_kserve_v1;
 extern const struct ig_adapter ig_ad_openai;
 extern const struct ig_adapter ig_ad_generic;
 extern const struct ig_adapter ig_ad_oip_grpc;
+extern const struct ig_adapter ig_ad_tfs_grpc;
 
 const struct ig_adapter *const ig_adapters[] = {
     &ig_ad_oip_v2,
     &ig_ad_oip_grpc,
+    &ig_ad_tfs_grpc,
     &ig_ad_kserve_v1,
     &ig_ad_openai,
     &ig_ad_generic,

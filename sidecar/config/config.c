@@ -183,7 +183,7 @@ static void set_str(char *dst, size_t cap, const char *s)
 
 void ig_config_defaults(struct ig_config *c)
 {
-    static const uint16_t ports[] = { 80, 8000, 8001, 8080, 8501, 9000 };
+    static const uint16_t ports[] = { 80, 8000, 8001, 8080, 8500, 8501, 9000 };
     static const char *const order[] = { "spiffe", "jwt", "api_key", "jwt_unverified",
                                          "forwarded", "source_ip" };
     /* Istio's inbound sidecar connects to the app from 127.0.0.6 (::6 on IPv6): its XFCC is

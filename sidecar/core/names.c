@@ -16,6 +16,7 @@ const char *ig_protocol_name(enum ig_protocol p)
         [IG_PROTO_OPENAI_EMBEDDINGS] = "openai_embeddings",
         [IG_PROTO_GENERIC_JSON] = "generic_json",
         [IG_PROTO_OIP_V2_GRPC] = "oip_v2_grpc",
+        [IG_PROTO_TFS_GRPC] = "tfserving_grpc",
     };
     return (unsigned)p < IG_PROTO__COUNT && names[p] ? names[p] : "unknown";
 }

@@ -1,13 +1,15 @@
-/* libFuzzer: bytes -> the OIP v2 gRPC adapter (protobuf-c decoding of ModelInferRequest,
- * ModelInferResponse, ModelStreamInferResponse). Byte 0 picks the method and the gRPC
- * status, bytes 1-2 (big-endian) where the request message ends; the rest is the request
- * message then the response message. */
+/* libFuzzer: bytes -> the gRPC adapters (protobuf-c decoding of OIP v2 ModelInferRequest,
+ * ModelInferResponse, ModelStreamInferResponse, and TF Serving PredictRequest /
+ * PredictResponse). Byte 0 picks the adapter and method (0x10: TF Serving) and the status,
+ * bytes 1-2 (big-endian) where the request message ends; the rest is the request message
+ * then the response message. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <inferguard/adapter.h>
 
 extern const struct ig_adapter ig_ad_oip_grpc;
+extern const struct ig_adapter ig_ad_tfs_grpc;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,7 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(rq, data + 3, split);
     memcpy(rs, data + 3 + split, rest - split);
     struct ig_http_header h = { { (const uint8_t *)"content-type", 12 }, { (const uint8_t *)"application/grpc", 16 } };
-    const char *path = data[0] & 1 ? "/inference.GRPCInferenceService/ModelStreamInfer"
+    bool tfs = data[0] & 0x10;
+    const struct ig_adapter *ad = tfs ? &ig_ad_tfs_grpc : &ig_ad_oip_grpc;
+    const char *path = tfs ? "/tensorflow.serving.PredictionService/Predict"
+                     : data[0] & 1 ? "/inference.GRPCInferenceService/ModelStreamInfer"
                                    : "/inference.GRPCInferenceService/ModelInfer";
     struct ig_http_txn t = {
         .method = { (const uint8_t *)"POST", 4 }, .path = { (const uint8_t *)path, strlen(path) },
@@ -44,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&ev, 0, sizeof ev);
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &s };
     const char *why = NULL;
-    if (ig_ad_oip_grpc.probe(&t) > 0 && ig_ad_oip_grpc.decode(&ctx, &t, &ev, &why) == IG_OK) {
+    if (ad->probe(&t) > 0 && ad->decode(&ctx, &t, &ev, &why) == IG_OK) {
         volatile float x = 0;
         for (size_t i = 0; ev.inputs && i < (size_t)ev.rows * ev.features; i++)
             x += ev.inputs[i];

@@ -6,7 +6,8 @@
 # contents, FP32/FP64/INT64/INT32/FP16, gzip and deflate messages), scores and labels,
 # status (grpc-status errors mapped: NOT_FOUND 404, INVALID_ARGUMENT 400), the api_key
 # identity from the HTTP/2 headers, the streamed calls of one ModelStreamInfer and the
-# parallel calls multiplexed on one connection. `inferguard run` captures the same traffic
+# parallel calls multiplexed on one connection, and TF Serving Predict calls on the same
+# channel (protocol tfserving_grpc). `inferguard run` captures the same traffic
 # live on lo, and its events must match the calls in the same way.
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
@@ -61,7 +62,7 @@ for c in calls:
         bad.append(f"{what}: {len(got)} events")
         continue
     e = got[0]
-    want = {"protocol": "oip_v2_grpc", "model": c["model"], "status": c["status"],
+    want = {"protocol": c.get("protocol", "oip_v2_grpc"), "model": c["model"], "status": c["status"],
             "rows": c["rows"], "features": c["features"]}
     for k, v in want.items():
         if e.get(k) != v:

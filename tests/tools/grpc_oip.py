@@ -18,12 +18,18 @@ INFER = f"/{SERVICE}/ModelInfer"
 STREAM = f"/{SERVICE}/ModelStreamInfer"
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO = os.path.join(HERE, "..", "..", "sidecar", "grpc", "inference.proto")
+TFS_PROTO = os.path.join(HERE, "..", "..", "sidecar", "grpc", "tfserving.proto")
+TFS_SERVICE = "tensorflow.serving.PredictionService"
+TFS_PREDICT = f"/{TFS_SERVICE}/Predict"
 
 
 class Messages:
-    """inference.* message classes: ModelInferRequest, ModelInferResponse, ..."""
+    """inference.* message classes: ModelInferRequest, ModelInferResponse, ...; with
+    tfs=True the TF Serving ones: PredictRequest, PredictResponse, TensorProto."""
 
-    def __init__(self, proto=PROTO):
+    def __init__(self, proto=PROTO, tfs=False):
+        if tfs:
+            proto = TFS_PROTO
         proto = os.path.abspath(proto)
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "set.pb")
@@ -36,9 +42,11 @@ class Messages:
             pool.Add(fd)
         get = getattr(message_factory, "GetMessageClass", None)
         factory = None if get else message_factory.MessageFactory(pool)
-        for name in ("ModelInferRequest", "ModelInferResponse", "ModelStreamInferResponse",
-                     "InferTensorContents", "InferParameter"):
-            desc = pool.FindMessageTypeByName(f"inference.{name}")
+        names = ("PredictRequest", "PredictResponse", "TensorProto") if tfs else (
+            "ModelInferRequest", "ModelInferResponse", "ModelStreamInferResponse",
+            "InferTensorContents", "InferParameter")
+        for name in names:
+            desc = pool.FindMessageTypeByName(f"{'tensorflow.serving' if tfs else 'inference'}.{name}")
             setattr(self, name, get(desc) if get else factory.GetPrototype(desc))
 
 

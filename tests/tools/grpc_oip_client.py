@@ -3,7 +3,8 @@
 and writes what it sent and received, one JSON line per call, for the test to compare
 with inferguard's events.
 
-Calls: typed and raw inputs of several datatypes (FP32, FP64, INT64, INT32, FP16), gzip
+Calls: typed and raw inputs of several datatypes (FP32, FP64, INT64, INT32, FP16), TF
+Serving Predict calls (float_val, tensor_content, DT_DOUBLE), gzip
 and deflate compressed messages, typed and raw outputs, errors answered with grpc-status
 (unknown model -> NOT_FOUND, wrong width -> INVALID_ARGUMENT), one ModelStreamInfer
 stream of several requests, and calls in parallel on one channel (multiplexed streams).
@@ -15,6 +16,8 @@ Usage:
 import argparse
 import json
 import queue
+import sys
+import threading
 from concurrent import futures
 
 import grpc
@@ -36,6 +39,12 @@ def main():
     infer = chan.unary_unary(grpc_oip.INFER, request_serializer=ser,
                              response_deserializer=pb.ModelInferResponse.FromString)
     n = [0]
+    out_lock = threading.Lock()
+
+    def emit(rec):
+        with out_lock:   # parallel calls: one whole line at a time
+            sys.stdout.write(json.dumps(rec) + "\n")
+            sys.stdout.flush()
 
     def request(datatype, rows, raw, d=a.features, model=a.model, typed_output=False):
         n[0] += 1
@@ -66,7 +75,7 @@ def main():
         except grpc.RpcError as e:
             rec.update(status={grpc.StatusCode.NOT_FOUND: 404,
                                grpc.StatusCode.INVALID_ARGUMENT: 400}.get(e.code(), 500))
-        print(json.dumps(rec), flush=True)
+        emit(rec)
 
     for dt, rows, raw in [("FP32", 1, False), ("FP32", 3, True), ("FP64", 2, False),
                           ("INT64", 1, False), ("INT32", 2, True), ("FP16", 2, True)]:
@@ -87,10 +96,37 @@ def main():
         q.put(req)
         r = next(responses)
         rec.update(key="key-stream", status=200, scores=scores(r.infer_response), stream=True)
-        print(json.dumps(rec), flush=True)
+        emit(rec)
     q.put(None)
     for _ in responses:
         pass
+
+    # TF Serving Predict: typed float_val, raw tensor_content, DT_DOUBLE.
+    tf = grpc_oip.Messages(tfs=True)
+    predict = chan.unary_unary(grpc_oip.TFS_PREDICT, request_serializer=ser,
+                               response_deserializer=tf.PredictResponse.FromString)
+    for rows, dtype, raw in ((2, 1, False), (1, 1, True), (3, 2, False)):
+        n[0] += 1
+        x = rng.normal(0, 1, (rows, a.features))
+        x[0, 0] = 100 + n[0]
+        req = tf.PredictRequest()
+        req.model_spec.name = a.model
+        t = req.inputs["x"]
+        t.dtype = dtype
+        t.tensor_shape.dim.add(size=rows)
+        t.tensor_shape.dim.add(size=a.features)
+        np_dt = np.float32 if dtype == 1 else np.float64
+        if raw:
+            t.tensor_content = x.astype(np.dtype(np_dt).newbyteorder("<")).tobytes()
+        else:
+            (t.float_val if dtype == 1 else t.double_val).extend(x.astype(np_dt).ravel().tolist())
+        resp = predict(req, metadata=(("x-api-key", "key-tfs"),), timeout=10)
+        o = resp.outputs["probabilities"]
+        p = np.asarray(o.float_val, dtype=np.float32).reshape([d.size for d in o.tensor_shape.dim])
+        emit({"marker": 100 + n[0], "datatype": "DT_FLOAT" if dtype == 1 else "DT_DOUBLE",
+                          "raw": raw, "model": a.model, "rows": rows, "features": a.features,
+                          "inputs": x.astype(np_dt).astype(np.float32).tolist(), "key": "key-tfs",
+                          "status": 200, "scores": p.tolist(), "protocol": "tfserving_grpc"})
 
     # Parallel calls on one channel: interleaved HTTP/2 streams.
     reqs = [request("FP32", 2, True) for _ in range(8)]

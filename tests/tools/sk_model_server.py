@@ -7,7 +7,8 @@ probabilities. The serving contract is standardised features: a client sends z-s
 (the training scaler's mean and scale, as a feature store would supply them); the scaler
 is published in the --meta file so that test clients can draw from the data distribution.
 With --grpc-portfile the same model is also served over OIP v2 gRPC
-(inference.GRPCInferenceService ModelInfer and ModelStreamInfer, grpcio; inputs of any
+(inference.GRPCInferenceService ModelInfer and ModelStreamInfer, and TF Serving's
+PredictionService/Predict with input "x", grpcio; OIP inputs of any
 numeric datatype, typed or raw; answers in raw_output_contents as Triton does, or typed
 when the request's parameter typed_output is true); its port is written there.
 Usage:
@@ -130,7 +131,34 @@ def grpc_server(clf, dim):
             except (LookupError, ValueError, IndexError) as e:
                 yield pb.ModelStreamInferResponse(error_message=str(e))
 
+    tf = grpc_oip.Messages(tfs=True)
+
+    def predict(req, ctx):
+        """TF Serving Predict: input "x" (DT_FLOAT/DT_DOUBLE typed or tensor_content)."""
+        t = req.inputs["x"]
+        shape = [int(d.size) for d in t.tensor_shape.dim]
+        if t.tensor_content:
+            x = np.frombuffer(t.tensor_content, dtype="<f4" if t.dtype == 1 else "<f8")
+        else:
+            x = np.asarray(t.float_val if t.dtype == 1 else t.double_val, dtype=np.float64)
+        if len(shape) != 2 or shape[1] != dim or x.size != shape[0] * dim:
+            ctx.abort(grpc.StatusCode.INVALID_ARGUMENT, f"expected {dim} features")
+        with lock:
+            p = clf.predict_proba(x.reshape(shape).astype(np.float64)).astype(np.float32)
+        resp = tf.PredictResponse()
+        resp.model_spec.name = req.model_spec.name
+        resp.model_spec.version.value = 1
+        o = resp.outputs["probabilities"]
+        o.dtype = 1
+        o.tensor_shape.dim.add(size=p.shape[0])
+        o.tensor_shape.dim.add(size=p.shape[1])
+        o.float_val.extend(p.ravel().tolist())
+        return resp
+
     ser = lambda m: m.SerializeToString()
+    tfs_handler = grpc.method_handlers_generic_handler(grpc_oip.TFS_SERVICE, {
+        "Predict": grpc.unary_unary_rpc_method_handler(
+            predict, request_deserializer=tf.PredictRequest.FromString, response_serializer=ser)})
     handler = grpc.method_handlers_generic_handler(grpc_oip.SERVICE, {
         "ModelInfer": grpc.unary_unary_rpc_method_handler(
             model_infer, request_deserializer=pb.ModelInferRequest.FromString, response_serializer=ser),
@@ -139,7 +167,7 @@ def grpc_server(clf, dim):
             response_serializer=ser),
     })
     srv = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
-    srv.add_generic_rpc_handlers((handler,))
+    srv.add_generic_rpc_handlers((handler, tfs_handler))
     port = srv.add_insecure_port("127.0.0.1:0")
     srv.start()
     return srv, port

@@ -42,9 +42,9 @@ static void test_defaults(void **state)
     struct ig_config *c = cfg_new();
     assert_int_equal(c->capture_snaplen, 262144);
     assert_string_equal(c->capture_bpf, "");
-    assert_int_equal(c->n_model_ports, 6);
-    uint16_t ports[] = { 80, 8000, 8001, 8080, 8501, 9000 };
-    for (int i = 0; i < 6; i++)
+    assert_int_equal(c->n_model_ports, 7);
+    uint16_t ports[] = { 80, 8000, 8001, 8080, 8500, 8501, 9000 };
+    for (int i = 0; i < 7; i++)
         assert_int_equal(c->model_ports[i], ports[i]);
     assert_int_equal(c->flow_max, 65536);
     assert_int_equal(c->flow_idle_timeout_s, 120);
@@ -242,7 +242,7 @@ static void test_print_defaults(void **state)
     FILE *f = open_memstream(&buf, &n);
     ig_config_print_defaults(f);
     fclose(f);
-    const char *want[] = { "capture.snaplen: 262144", "capture.ports: [80, 8000, 8001, 8080, 8501, 9000]",
+    const char *want[] = { "capture.snaplen: 262144", "capture.ports: [80, 8000, 8001, 8080, 8500, 8501, 9000]",
                            "flow.idle_timeout: 2m", "flow.memcap: 256MiB", "detection.memcap: 512MiB",
                            "kafka.flush_timeout: 10s", "identity.order: [spiffe, jwt, api_key, jwt_unverified, forwarded, source_ip]",
                            "kafka.properties: {}", "findings.encoding: \"json\"", "identity.hash_secret: \"\"" };
