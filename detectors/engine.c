@@ -284,7 +284,7 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
     e->rot_max_qpi = DFLT(cfg->rotation_max_qpi, 4u);
     e->new_burst = DFLT(cfg->sources_new_burst, 32u);
     e->new_per_us = (double)DFLT(cfg->sources_new_per_min, 60u) / 60e6;
-    e->src_max_clients = DFLT(cfg->sources_max_clients, 256u);
+    e->src_max_clients = DFLT(cfg->sources_max_clients, 64u);
 #undef DFLT
     e->st.bytes_per_client = e->entry_size;
     e->st.memory_cap = memcap;

@@ -90,7 +90,7 @@ struct ig_config {
     uint32_t sources_max;           /* identity.sources.max, 16384 stable sources tracked */
     uint32_t sources_new_per_min;   /* identity.sources.new_clients_per_min, 60 */
     uint32_t sources_new_burst;     /* identity.sources.new_clients_burst, 32 */
-    uint32_t sources_max_clients;   /* identity.sources.max_clients, 256 live clients per source */
+    uint32_t sources_max_clients;   /* identity.sources.max_clients, 64 live clients per source */
 
     /* detection.* */
     uint32_t clients_max;        /* detection.max_clients, 100000 */

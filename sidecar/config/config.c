@@ -236,7 +236,7 @@ void ig_config_defaults(struct ig_config *c)
     c->sources_max = 16384;
     c->sources_new_per_min = 60;
     c->sources_new_burst = 32;
-    c->sources_max_clients = 256;
+    c->sources_max_clients = 64;
     const char *secret = getenv("INFERGUARD_ID_SECRET");
     if (secret)
         set_str(c->identity_secret, sizeof c->identity_secret, secret);

@@ -41,7 +41,9 @@ void ig_ocsf_uid(const struct ig_finding *f, uint64_t first_us, char *buf, size_
     snprintf(ms, sizeof ms, "%llu", (unsigned long long)(first_us / 1000));
     uint64_t h = 14695981039346656037ull;
     h = fnv1a(h, f->analytic);
-    h = fnv1a(h, f->client_id);
+    /* The throttle group's key (findings.c): the source when known, so that a Create and
+     * its Update share the uid even when the repeat came from another identity. */
+    h = fnv1a(h, f->group_id && *f->group_id ? f->group_id : f->client_id);
     h = fnv1a(h, f->model);
     h = fnv1a(h, ms);
     snprintf(buf, cap, "ig-%s-%016llx", f->analytic ? f->analytic : "unknown", (unsigned long long)h);

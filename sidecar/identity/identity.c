@@ -524,6 +524,10 @@ void ig_identity_resolve(const struct ig_identity_cfg *ic, const struct ig_http_
                          struct ig_event *ev)
 {
     bool trusted = is_trusted(ic, t->client.family, t->client.addr);
+    ev->client_id[0] = ev->claimed_id[0] = ev->group_id[0] = '\0';
+    ev->id_kind = ev->claimed_kind = ev->group_kind = IG_ID_SOURCE_IP;
+    ev->id_basis = IG_BASIS_NETWORK;
+    ev->id_flags = 0;
 
     /* Every header identity is looked at once, whatever the order, so that what was not
      * believed is recorded and the stable source is known. */

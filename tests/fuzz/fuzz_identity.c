@@ -1,7 +1,8 @@
 /* libFuzzer target for client identity resolution.
  * Input: one byte choosing the peer (trusted proxy or not, IPv4 or IPv6), then request
  * headers as "name: value" lines. The raw value of any API-key header must never be
- * found in the resolved id. */
+ * found in the resolved id, and from an untrusted peer no proxy-written header (XFCC,
+ * X-Forwarded-For, an unverifiable JWT) may become the identity. */
 #include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -64,7 +65,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&ev, 0xa5, sizeof ev);
     ig_identity_resolve(&ic, &t, &ev);
     size_t idn = strnlen(ev.client_id, sizeof ev.client_id);
-    if (idn == sizeof ev.client_id || ev.id_kind >= IG_ID__COUNT)
+    if (idn == sizeof ev.client_id || ev.id_kind >= IG_ID__COUNT ||
+        strnlen(ev.claimed_id, sizeof ev.claimed_id) == sizeof ev.claimed_id ||
+        strnlen(ev.group_id, sizeof ev.group_id) == sizeof ev.group_id ||
+        ev.id_basis >= IG_BASIS__COUNT)
+        __builtin_trap();
+    /* From an untrusted peer (127.0.0.9, or no address) no header a proxy writes is believed. */
+    bool untrusted = sel % 4 == 1 || sel % 4 == 3;
+    if (untrusted && (ev.id_kind == IG_ID_SPIFFE || ev.id_kind == IG_ID_FORWARDED ||
+                      ev.id_kind == IG_ID_JWT_UNVERIFIED))
         __builtin_trap();
     if (ev.id_kind == IG_ID_API_KEY) {
         /* The id is "key:" + 16 hex digits, nothing of the key itself. */

@@ -147,6 +147,42 @@ static void test_groups_are_per_client_analytic_model(void **st)
     ig_findings_free(fs);
 }
 
+
+/* Identities rotated from one source fold into one throttle group per (source, analytic,
+ * model): 200 findings from 200 minted identities are one Create and one Update, whose uid
+ * matches; another source is its own group. */
+static void test_groups_fold_by_source(void **st)
+{
+    (void)st;
+    struct ig_findings *fs = mk("json", NULL);
+    for (int i = 0; i < 200; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "key:%016d", i);
+        struct ig_finding f;
+        ig_finding_init(&f, "extraction.prada", NULL);
+        f.client_id = id;
+        f.id_kind = IG_ID_API_KEY;
+        f.group_id = "127.0.0.66";
+        f.group_kind = IG_ID_SOURCE_IP;
+        f.model = "m";
+        f.time_us = T0 + (uint64_t)i * 1000;
+        ig_emit_finding(ig_findings_emit(fs), &f);
+    }
+    raise(fs, "extraction.prada", "key:other", "m", T0 + 5, 1);   /* no source: its own */
+    assert_int_equal(g_cap.n, 2);
+    assert_true(has(0, "\"groups\":[{\"uid\":\"127.0.0.66\",\"name\":\"source\",\"type\":\"source_ip\"}]"));
+    assert_true(has(0, "\"source_id\":\"127.0.0.66\""));
+    ig_findings_close(fs, T0 + SEC, 0);
+    assert_int_equal(g_cap.n, 3);
+    assert_true(has(2, "\"count\":200,"));
+    assert_true(has(2, "key:0000000000000199"));          /* the latest repeat's identity */
+    char u0[96], u2[96];
+    uid_of(0, u0, sizeof u0);
+    uid_of(2, u2, sizeof u2);
+    assert_string_equal(u0, u2);
+    ig_findings_free(fs);
+}
+
 static void test_repeat_after_deadline_without_tick(void **st)
 {
     (void)st;
@@ -258,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_immediately_then_update_with_count),
         cmocka_unit_test(test_groups_are_per_client_analytic_model),
+        cmocka_unit_test(test_groups_fold_by_source),
         cmocka_unit_test(test_repeat_after_deadline_without_tick),
         cmocka_unit_test(test_window_and_cap_from_rules),
         cmocka_unit_test(test_msgpack_encoding_reaches_sinks),
