@@ -26,9 +26,24 @@ chmod 755 "$WORK"
 # as a container with capabilities.drop [ALL], add [CAPS], allowPrivilegeEscalation: false
 k8s() { K8S=(setpriv --bounding-set "-all,$1" --inh-caps -all --ambient-caps -all --no-new-privs); }
 
-k8s +net_raw,+setuid,+setgid
+# What the shipped manifests grant: the sidecar container's securityContext and run.user.
+read -r caps user < <(/usr/bin/python3 - "$IG_SRC/deploy" <<'PY'
+import sys, yaml
+d = sys.argv[1]
+dep = next(x for x in yaml.safe_load_all(open(f"{d}/model-with-inferguard.yaml")) if x and x.get("kind") == "Deployment")
+c = next(c for c in dep["spec"]["template"]["spec"]["containers"] if c["name"] == "inferguard")
+sc = c["securityContext"]
+assert sc["capabilities"]["drop"] == ["ALL"] and sc["allowPrivilegeEscalation"] is False, sc
+assert sc.get("readOnlyRootFilesystem") is True and sc["seccompProfile"]["type"] == "RuntimeDefault", sc
+cfg = yaml.safe_load(yaml.safe_load(open(f"{d}/inferguard-configmap.yaml"))["data"]["config.yaml"])
+print(",".join("+" + x.lower() for x in sc["capabilities"]["add"]), cfg["run"]["user"])
+PY
+)
+[ "$caps" = "+net_raw,+setuid,+setgid" ] && [ "$user" = 65532:65532 ] || fail "manifests grant '$caps' user '$user'"
+
+k8s "$caps"
 "${K8S[@]}" "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "tcp port $port" \
-    --user 65532:65532 --events "$out/events.jsonl" --findings "$out/findings.jsonl" 2> "$WORK/run.err" &
+    --user "$user" --events "$out/events.jsonl" --findings "$out/findings.jsonl" 2> "$WORK/run.err" &
 run=$!; BG_PIDS+=($run)
 wait_for "$WORK/run.err" capturing 10
 grep -q "uid 65532 gid 65532 (switched from root), no capabilities, no_new_privs, seccomp" "$WORK/run.err" \
