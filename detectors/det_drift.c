@@ -53,7 +53,7 @@ struct drift_registry {                  /* mutable, reached through the const g
     struct drift_model *head;
     uint32_t nmodels;
     uint64_t models_dropped, width_mismatch;
-    uint64_t seq_alarms, seq_confirmed, suppressed;
+    uint64_t seq_alarms, seq_confirmed, suppressed, ref_rebuilds;
     struct ig_drift_profile **loaded;
     uint32_t nloaded;
 };
@@ -79,6 +79,7 @@ enum seq_state { SEQ_IDLE, SEQ_CONFIRMING, SEQ_ALARMED };
 /* Verdict of one range of rows, attribution included. */
 struct verdict {
     bool     drifted, concentrated, flagged_only;
+    bool     scores_drifted;             /* output scores: population drift (after the same checks) */
     double   share_all;                  /* share with flagged rows kept, NaN when none */
     uint64_t rows_excl, clients_excl;
     uint32_t ncontrib;
@@ -110,6 +111,11 @@ struct drift_model {
     uint16_t *refcli;
     uint64_t *reftime;
     int32_t *reflab;
+    float   *refcopy;                    /* the reservoir's rows as taken, column-major */
+    uint64_t ref_keep;                   /* slots kept (a cut keeps those before it) */
+    bool     in_ref[CT_MAX];             /* the cell has rows in the reference */
+    bool     ref_dirty;                  /* one of those was flagged since: rebuild */
+    bool     ref_rebuilt;
     uint64_t next_scan;
     char     ref_how[192];
     bool     ref_cut;
@@ -274,6 +280,7 @@ static void model_free(struct drift_model *m)
     free(m->refcli);
     free(m->reftime);
     free(m->reflab);
+    free(m->refcopy);
     free(m->bsum);
     free(m->cpos);
     free(m->cneg);
@@ -370,7 +377,9 @@ static struct drift_model *model_new(const struct drift_global *g, const struct 
         m->refcli = calloc(rc, sizeof *m->refcli);
         m->reftime = calloc(rc, sizeof *m->reftime);
         m->reflab = calloc(rc, sizeof *m->reflab);
-        if (!m->refcli || !m->reftime || !m->reflab)
+        m->refcopy = malloc(rc * ((size_t)m->ncols + 1) * sizeof *m->refcopy);
+        m->ref_keep = UINT64_MAX;
+        if (!m->refcli || !m->reftime || !m->reflab || !m->refcopy)
             goto fail;
         m->next_scan = 2 * (uint64_t)p->ref_min_rows;
     } else {
@@ -445,12 +454,14 @@ static uint16_t client_cell(struct drift_model *m, const struct ig_event *ev, ui
             continue;
         }
         if (c->key == key) {
+            if (flags && !c->flags && m->in_ref[i])
+                m->ref_dirty = true;
             c->flags |= flags;
             c->last_row = m->allrows;
             return (uint16_t)i;
         }
-        /* While learning, reference slots still point at cells: no reuse. */
-        if (old < 0 && m->ref->frozen && c->last_row + m->wcap < m->allrows)
+        /* Cells with reference rows keep them (a rebuild needs to know whose they are). */
+        if (old < 0 && m->ref->frozen && !m->in_ref[i] && c->last_row + m->wcap < m->allrows)
             old = i;
     }
     int i = freec >= 0 ? freec : old;
@@ -717,7 +728,7 @@ static void attribute(struct drift_model *m, const struct drift_params *p, uint6
         uint16_t k = m->rcli[ring_at(m, r)];
         crows[k] += !ex[k];
     }
-    for (uint32_t c = 0; c < m->nfeat; c++) {
+    for (uint32_t c = 0; c < m->ncols; c++) {
         if (!res[c].drifted)
             continue;
         const struct ig_drift_column *rc = &m->ref->col[c];
@@ -818,11 +829,15 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
         c->flagged = cell_flag_raw(m, p, (uint16_t)best);
     }
 
-    v->flagged_only = v->rows_excl && all.feat && !pop->feat;
-    if (!pop->feat)
+    bool sc_all = all.nt_out && (double)all.nd_out / all.nt_out >= p->share;
+    bool sc_pop = pop->nt_out && (double)pop->nd_out / pop->nt_out >= p->share;
+    v->flagged_only = v->rows_excl && ((all.feat && !pop->feat) || (sc_all && !sc_pop));
+    v->scores_drifted = sc_pop;
+    if (!pop->feat && !sc_pop)
         return;
     /* Few clients? Leave out the top unflagged contributors while they hold a small share
      * of the rows, and test again. */
+    bool feat_conc = false, sc_conc = false;
     uint8_t ex2[CT_MAX];
     memcpy(ex2, ex, CT_MAX);
     double rows_out = 0;
@@ -844,9 +859,14 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     if (nout) {
         struct eval_sum rest;
         eval_cols(m, p, r0, r1, ex2, m->res2, false, &rest);
-        v->concentrated = rest.rows >= p->min_window && !rest.feat;
+        bool enough = rest.rows >= p->min_window;
+        feat_conc = pop->feat && enough && !rest.feat;
+        if (sc_pop && enough && !(rest.nt_out && (double)rest.nd_out / rest.nt_out >= p->share))
+            sc_conc = true;
     }
-    v->drifted = !v->concentrated;
+    v->concentrated = feat_conc || sc_conc;
+    v->scores_drifted = sc_pop && !sc_conc;
+    v->drifted = pop->feat && !feat_conc;
 }
 
 static const char *attribution_name(const struct verdict *v, bool drifted)
@@ -901,7 +921,7 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
         rep->class_tvd = 0.5 * tvd;
         rep->predictions_drifted = rep->chi2_p < p->chi2_p && rep->class_tvd >= p->min_tvd;
     }
-    if (pop.nt_out && (double)pop.nd_out / pop.nt_out >= p->share)
+    if (v->scores_drifted)
         rep->predictions_drifted = true;
 
     /* Confidence, entropy, latency: a change point confirmed by the window's effect size. */
@@ -982,12 +1002,13 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
     rep->clients_excluded = v->clients_excl;
     rep->contrib = v->contrib;
     rep->ncontrib = v->ncontrib;
+    const char *what = rep->features_drifted ? "output scores" : "inputs";
     if (v->flagged_only)
-        add_note(m, "%s%s", "the change in this window comes from clients with open findings "
-                 "(extraction, evasion or abuse); not raised as population drift", "");
+        add_note(m, "the change of the %s in this window comes from clients with open findings "
+                 "(extraction, evasion or abuse); not raised as population drift%s", what, "");
     else if (v->concentrated)
-        add_note(m, "%s%s", "the change in this window comes from a few clients holding a small "
-                 "share of the rows; not raised as population drift", "");
+        add_note(m, "the change of the %s in this window comes from a few clients holding a "
+                 "small share of the rows; not raised as population drift%s", what, "");
     for (uint32_t i = 0; i < m->nnotes; i++)
         rep->notes[i] = m->notes[i];
     rep->nnotes = m->nnotes;
@@ -1374,6 +1395,16 @@ static void ref_row(void *ctx, uint32_t row, int64_t slot)
     m->refcli[slot] = c->cell;
     m->reftime[slot] = c->ev->req_time_us;
     m->reflab[slot] = label;
+    m->in_ref[c->cell] = true;
+    const struct ig_event *ev = c->ev;
+    const float *in = ev->inputs && ev->features == m->nfeat ? ev->inputs : NULL;
+    const float *sc = ev->scores && ev->outputs == m->nout ? ev->scores : NULL;
+    size_t cap = m->ref->cap;
+    for (uint32_t f = 0; f < m->nfeat; f++)
+        m->refcopy[(size_t)f * cap + (size_t)slot] = in ? in[(size_t)row * m->nfeat + f] : NAN;
+    for (uint32_t k = 0; k < m->nout; k++)
+        m->refcopy[(size_t)(m->nfeat + k) * cap + (size_t)slot] =
+            sc ? sc[(size_t)row * m->nout + k] : NAN;
 }
 
 /* Threshold c with P(max_t |Z_t| > c) ~= alpha for the standardised CUSUM statistic over
@@ -1482,7 +1513,11 @@ static void ref_freeze(struct drift_model *m, const struct drift_global *g, uint
     uint64_t held = r->rows < r->cap ? r->rows : r->cap, left = 0;
     uint32_t nflag = 0;
     bool seen[CT_MAX] = { false };
-    /* Rows cut off or sent by flagged clients leave: NaN is dropped at freeze. */
+    /* Rows cut off or sent by flagged clients leave: NaN is dropped at freeze. The columns
+     * are refilled from the copy, so a rebuild after a later flag starts from the rows. */
+    if (keep == UINT64_MAX)
+        keep = m->ref_keep;
+    m->ref_keep = keep;
     for (uint64_t i = 0; i < held; i++) {
         bool out = i >= keep || ex[m->refcli[i]];
         if (ex[m->refcli[i]] && i < keep) {
@@ -1492,11 +1527,12 @@ static void ref_freeze(struct drift_model *m, const struct drift_global *g, uint
                 nflag++;
             }
         }
-        if (out)
-            for (uint32_t c = 0; c < m->ncols; c++)
-                r->col[c].x[i] = NAN;
+        for (uint32_t c = 0; c < m->ncols; c++)
+            r->col[c].x[i] = out ? NAN : m->refcopy[(size_t)c * r->cap + i];
     }
-    if (left || keep < held) {
+    r->frozen = false;
+    m->ref_dirty = false;
+    if (left || keep < held || m->ref_rebuilt) {
         memset(r->class_count, 0, sizeof r->class_count);
         for (uint64_t i = 0; i < IG_MIN(held, keep); i++) {
             int cell = ig_drift_class_cell(m->reflab[i]);
@@ -1544,7 +1580,7 @@ static void ref_try_cut(struct drift_model *m, const struct drift_global *g,
         after++;
         crows[k]++;
         for (uint32_t f = 0; f < m->nfeat; f++) {
-            float x = m->ref->col[f].x[i];
+            float x = m->refcopy[(size_t)f * m->ref->cap + i];
             if (m->cpos[f] != 0 && isfinite(x))
                 contrib[k] += m->cpos[f] * (x - m->cneg[f]);
         }
@@ -1575,7 +1611,7 @@ static void ref_try_cut(struct drift_model *m, const struct drift_global *g,
     for (uint64_t i = from; i < n; i++) {
         size_t k = ring_at(m, m->nrows);
         for (uint32_t c = 0; c < m->ncols; c++)
-            m->win[(size_t)c * m->wcap + k] = m->ref->col[c].x[i];
+            m->win[(size_t)c * m->wcap + k] = m->refcopy[(size_t)c * m->ref->cap + i];
         m->rcli[k] = m->refcli[i];
         m->rlab[k] = m->reflab[i];
         m->rtime[k] = m->reftime[i];
@@ -1629,6 +1665,18 @@ static void ref_add(struct drift_model *m, const struct drift_global *g,
     }
 }
 
+/* A client with rows in the learned reference was flagged after it froze: the reference is
+ * built again without its rows (class shares too; the confidence moments keep them). */
+static void ref_rebuild(struct drift_model *m, const struct drift_global *g)
+{
+    uint8_t ex[CT_MAX];
+    for (int k = 0; k < CT_MAX; k++)
+        ex[k] = cell_flagged(m, &g->p, (uint16_t)k);
+    m->ref_rebuilt = true;
+    ref_freeze(m, g, UINT64_MAX, ex);
+    g->reg->ref_rebuilds++;
+}
+
 static int drift_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     const struct drift_global *g = call->global;
@@ -1666,6 +1714,8 @@ static int drift_observe(const struct ig_call *call, const struct ig_event *ev)
     }
     uint16_t cell = client_cell(m, ev, call->client_flags);
     flag_share_add(m, &g->p, cell, ev->rows);
+    if (m->ref_dirty && m->ref->frozen && m->ref_owned)
+        ref_rebuild(m, g);
     if (!m->ref->frozen) {
         ref_add(m, g, call->emit, ev, cell);
         return IG_OK;
