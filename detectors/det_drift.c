@@ -131,7 +131,12 @@ struct drift_model {
     uint64_t alarm_row, change_row, change_us, seq_delay;
     bool     seq_from_ref;
 
-    /* evaluation scratch */
+    /* evaluation scratch; per reference column a rank index and prefix sums (for KS and W1
+     * without walking the whole reference each window), rebuilt at each freeze */
+    struct ig_drift_index *ix;
+    uint32_t *ixcells;
+    double  *psum;
+    size_t  *psum_off;
     struct ig_drift_col_result *res2;
     uint8_t  ex[CT_MAX];
     double  *attr_cnt;                   /* CT_MAX x IG_DRIFT_BINS */
@@ -293,6 +298,10 @@ static void model_free(struct drift_model *m)
     free(m->vpos0);
     free(m->vneg0);
     free(m->res2);
+    free(m->ix);
+    free(m->ixcells);
+    free(m->psum);
+    free(m->psum_off);
     free(m->attr_cnt);
     free(m->sbuf);
     free(m->tmp);
@@ -357,6 +366,8 @@ static struct drift_model *model_new(const struct drift_global *g, const struct 
     m->tmp = malloc(big * sizeof(float));
     m->res = calloc(m->ncols + 1, sizeof *m->res);
     m->res2 = calloc(m->ncols + 1, sizeof *m->res2);
+    m->ix = calloc(m->ncols + 1, sizeof *m->ix);
+    m->psum_off = calloc(m->ncols + 1, sizeof *m->psum_off);
     m->attr_cnt = calloc((size_t)CT_MAX * IG_DRIFT_BINS, sizeof *m->attr_cnt);
     m->bsum = calloc(nf, sizeof *m->bsum);
     m->cpos = calloc(nf, sizeof *m->cpos);
@@ -370,7 +381,7 @@ static struct drift_model *model_new(const struct drift_global *g, const struct 
     m->vpos0 = calloc(nf, sizeof *m->vpos0);
     m->vneg0 = calloc(nf, sizeof *m->vneg0);
     if (!m->win || !m->rcli || !m->rlab || !m->rtime || !m->rowbuf || !m->sbuf || !m->tmp ||
-        !m->res || !m->res2 || !m->attr_cnt || !m->bsum || !m->cpos || !m->cneg || !m->cpos0 ||
+        !m->res || !m->res2 || !m->ix || !m->psum_off || !m->attr_cnt || !m->bsum || !m->cpos || !m->cneg || !m->cpos0 ||
         !m->cneg0 || !m->bsq || !m->vpos || !m->vneg || !m->kurt || !m->vpos0 || !m->vneg0)
         goto fail;
     if (m->ref_owned) {
@@ -522,6 +533,37 @@ static void seq_reset(struct drift_model *m)
     m->bn = 0;
 }
 
+/* Rank index and prefix sums of every reference column (after each freeze). Without
+ * memory for them, the merge of ig_drift_ks_w1 does the same job, slower. */
+static void index_build(struct drift_model *m)
+{
+    size_t ncells = 0, nsum = 0;
+    for (uint32_t c = 0; c < m->ncols; c++) {
+        ncells += ig_drift_index_cells(m->ref->col[c].n);
+        nsum += (size_t)m->ref->col[c].n + 1;
+    }
+    free(m->ixcells);
+    free(m->psum);
+    m->ixcells = malloc((ncells + 1) * sizeof *m->ixcells);
+    m->psum = malloc((nsum + 1) * sizeof *m->psum);
+    if (!m->ixcells || !m->psum) {
+        free(m->ixcells);
+        free(m->psum);
+        m->ixcells = NULL;
+        m->psum = NULL;
+        return;
+    }
+    size_t co = 0, so = 0;
+    for (uint32_t c = 0; c < m->ncols; c++) {
+        const struct ig_drift_column *rc = &m->ref->col[c];
+        ig_drift_index_build(&m->ix[c], rc->x, rc->n, m->ixcells + co);
+        ig_drift_prefix_sums(rc->x, rc->n, m->psum + so);
+        m->psum_off[c] = so;
+        co += ig_drift_index_cells(rc->n);
+        so += (size_t)rc->n + 1;
+    }
+}
+
 /* Thresholds from the target run length: 2 x nfeat one-sided CUSUMs share the false-alarm
  * budget (Bonferroni). The reference mean is itself an estimate: its error (up to two
  * standard errors, in block units sqrt(B / n_ref)) is added to k so it cannot alarm. */
@@ -537,6 +579,7 @@ static void seq_setup(struct drift_model *m, const struct drift_params *p)
             hi = mid;
     }
     m->cus_h = hi;
+    index_build(m);
     uint64_t nref = m->nfeat && m->ref->col ? m->ref->col[0].n : 0;
     m->cus_k = p->cusum_k + (nref ? 2.0 * sqrt((double)p->block_rows / (double)nref) : 1.0);
     /* Kurtosis of each reference feature: the variance of a squared z is (kurtosis - 1). */
@@ -682,7 +725,10 @@ static void eval_cols(struct drift_model *m, const struct drift_params *p, uint6
         r->psi = ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, p->eps);
         r->js = ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
         double w1;
-        ig_drift_ks_w1(rc->x, rc->n, m->sbuf, n, &r->ks_d, &w1);
+        if (m->psum)
+            ig_drift_ks_w1_fast(&m->ix[c], m->psum + m->psum_off[c], m->sbuf, n, &r->ks_d, &w1);
+        else
+            ig_drift_ks_w1(rc->x, rc->n, m->sbuf, n, &r->ks_d, &w1);
         r->ks_p = ig_drift_ks_p(r->ks_d, rc->n, n);
         r->w1n = rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
         switch (p->test) {
@@ -1652,7 +1698,9 @@ static void ref_add(struct drift_model *m, const struct drift_global *g,
     ig_drift_profile_add_rows(r, ev, ref_row, &ctx);
     m->last_us = ev->req_time_us;
     if (r->rows <= r->cap && r->rows >= m->next_scan) {
-        m->next_scan = r->rows + 50;
+        /* every 50 rows early (a shift after 100 rows is found by row ~150), then
+         * geometrically: the scans of a 5,000-row reference cost a few of its passes */
+        m->next_scan = r->rows + IG_MAX((uint64_t)50, r->rows / 8);
         ref_try_cut(m, g, emit);
         if (r->frozen)
             return;

@@ -25,8 +25,30 @@ size_t ig_drift_finite_f32(const float *x, size_t n, float *out);
 double ig_drift_ks_d(const float *a, size_t na, const float *b, size_t nb);
 /* Survival function of the Kolmogorov distribution, P(K > lambda). */
 double ig_drift_kolmogorov_sf(double lambda);
-/* KS D (as ig_drift_ks_d) and Wasserstein-1 (as ig_drift_w1) in one merge pass. */
+/* KS D (as ig_drift_ks_d) and Wasserstein-1 (as ig_drift_w1) in one merge pass over both
+ * samples: the reference implementation the fast path below is tested against. */
 void ig_drift_ks_w1(const float *a, size_t na, const float *b, size_t nb, double *d, double *w1);
+/* s[0..na]: prefix sums of the ascending sample a (offset by its middle value), for
+ * ig_drift_ks_w1_fast. Computed once per reference column. */
+void ig_drift_prefix_sums(const float *a, size_t na, double *s);
+/* A bucket index over an ascending sample a (kept by pointer): finds the rank of any value
+ * in a with one table read and a short walk. <cells> holds ig_drift_index_cells(na). */
+struct ig_drift_index {
+    const float *a;
+    size_t   na;
+    double   lo, scale;
+    uint32_t m;
+    uint32_t *t;
+};
+size_t ig_drift_index_cells(size_t na);
+/* The rank walks use SSE2 (every x86-64) when true, the scalar loop when false (tests). */
+extern bool ig_drift_simd;
+void ig_drift_index_build(struct ig_drift_index *ix, const float *a, size_t na, uint32_t *cells);
+/* The same D and W1 as ig_drift_ks_w1 (ascending b), each value of b ranked in a through the
+ * index, W1 in O(1) per value of b from a's prefix sums <s> (NULL: D only, *w1 untouched
+ * when w1 is NULL). W1 agrees with the merge to ~1e-12 relative. */
+void ig_drift_ks_w1_fast(const struct ig_drift_index *ix, const double *s, const float *b,
+                         size_t nb, double *d, double *w1);
 /* Asymptotic p-value of D for sample sizes na, nb. */
 double ig_drift_ks_p(double d, size_t na, size_t nb);
 

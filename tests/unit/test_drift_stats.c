@@ -209,6 +209,60 @@ static void test_page_hinkley_and_cusum(void **state)
     assert_true(at > 100 && at < 110);
 }
 
+static int cmp_f(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The indexed KS / W1 (the detector's path) against the merge (the reference path, itself
+ * checked against SciPy above): D exactly, W1 to 1e-9 relative, on continuous data, heavy
+ * ties (discrete features), disjoint and one-sided samples, odd sizes and offsets; the radix
+ * sort against qsort. */
+static void test_fast_ks_matches_merge(void **state)
+{
+    (void)state;
+    uint64_t rs = 99;
+    for (int t = 0; t < 800; t++) {
+        ig_drift_simd = t < 400;   /* the SIMD walk, then the scalar one */
+        size_t na = 1 + (size_t)(t * 37 % 3000), nb = 1 + (size_t)(t * 53 % 1500);
+        float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b), *c = malloc(nb * sizeof *c);
+        float *tmp = malloc((na > nb ? na : nb) * sizeof *tmp);
+        double *sum = malloc((na + 1) * sizeof *sum);
+        uint32_t *cells = malloc(ig_drift_index_cells(na) * sizeof *cells);
+        int kind = t % 5;
+        double off = (t % 7) * 1000.0 - 3000.0, shift = (t % 3) * 0.3;
+        for (size_t i = 0; i < na + nb; i++) {
+            rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17;
+            double u = (double)(rs >> 11) / 9007199254740992.0;
+            double v = kind == 0 ? u : kind == 1 ? floor(u * 4) : kind == 2 ? (i < na ? u : u + 2)
+                     : kind == 3 ? (i < na ? 1.0 : u) : floor(u * 50) / 7;
+            if (i < na)
+                a[i] = (float)(off + v);
+            else
+                b[i - na] = c[i - na] = (float)(off + v + (kind == 1 || kind == 4 ? 0 : shift));
+        }
+        ig_drift_sort_f32(a, tmp, na);
+        ig_drift_sort_f32(b, tmp, nb);
+        qsort(c, nb, sizeof *c, cmp_f);
+        assert_memory_equal(b, c, nb * sizeof *b);
+        double d0, w0, d1, w1;
+        ig_drift_ks_w1(a, na, b, nb, &d0, &w0);
+        struct ig_drift_index ix;
+        ig_drift_index_build(&ix, a, na, cells);
+        ig_drift_prefix_sums(a, na, sum);
+        ig_drift_ks_w1_fast(&ix, sum, b, nb, &d1, &w1);
+        if (d0 != d1 || fabs(w0 - w1) > 1e-9 * fmax(fabs(w0), 1e-3)) {
+            print_error("case %d (kind %d, %zu/%zu): D %.17g vs %.17g, W1 %.17g vs %.17g\n", t,
+                        kind, na, nb, d0, d1, w0, w1);
+            fail();
+        }
+        assert_true(ig_drift_ks_d(a, na, b, nb) == d0);
+        free(a); free(b); free(c); free(tmp); free(sum); free(cells);
+    }
+    ig_drift_simd = true;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_kolmogorov_sf),
         cmocka_unit_test(test_sort_edge_cases),
         cmocka_unit_test(test_page_hinkley_and_cusum),
+        cmocka_unit_test(test_fast_ks_matches_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
