@@ -5,6 +5,8 @@
  *
  *   bench_drift               C (full detector path, and statistics alone) and Python
  *   bench_drift --no-python   C side only
+ *   bench_drift --arl         average run length of the sequential (CUSUM) alarms and of
+ *                             drift findings on stationary traffic, against the target
  *
  * "detector" feeds events through the drift detector: copying rows into the window, and at
  * each full window PSI, KS (D and p), JS and W1 for every feature plus the verdict, class
@@ -23,6 +25,7 @@
 #include <inferguard/detector.h>
 #include <inferguard/rules.h>
 #include "stats/drift_stats.h"
+#include "stats/drift_profile.h"
 
 extern const struct ig_detector ig_det_drift;
 
@@ -56,9 +59,90 @@ static void count(void *ctx, const struct ig_finding *f)
     findings++;
 }
 
+/* ---- average run length of the sequential detector on stationary traffic ---- */
+
+static uint64_t arl_alarms, arl_confirmed;
+static int arl_findings;
+static void arl_report(void *ctx, const struct ig_drift_report *r)
+{
+    (void)ctx;
+    arl_alarms = r->seq_alarms;
+    arl_confirmed = r->seq_confirmed;
+}
+static void arl_count(void *ctx, const struct ig_finding *f)
+{
+    (void)ctx;
+    if (strncmp(f->analytic, "drift.", 6) == 0)
+        arl_findings++;
+}
+
+/* Streams <rows> stationary N(0,1) rows of <nf> features (one client, 1 ms apart) through
+ * the detector with a target of <target> rows between false alarms; prints the measured
+ * run lengths (rows per raw CUSUM alarm, per confirmed alarm, per finding of any kind). */
+static void arl_run(uint32_t nf, uint64_t rows, double target)
+{
+    char yaml[256];
+    snprintf(yaml, sizeof yaml, "- detector: drift.features\n  params:\n    arl_rows: %.0f\n", target);
+    struct ig_rules *rules = NULL;
+    char err[256];
+    void *global = NULL, *slice = NULL;
+    if (ig_rules_load_buf("arl", yaml, strlen(yaml), &rules, err, sizeof err) != IG_OK ||
+        ig_det_drift.init(rules, &global, err, sizeof err) != IG_OK) {
+        fprintf(stderr, "bench_drift: arl: %s\n", err);
+        exit(1);
+    }
+    arl_alarms = arl_confirmed = 0;
+    arl_findings = 0;
+    ig_drift_hooks.report = arl_report;
+    struct ig_emit emit = { arl_count, NULL };
+    struct ig_call call = { .global = global, .model = &slice, .emit = &emit };
+    float *row = malloc(sizeof(float) * nf);
+    struct ig_event ev;
+    memset(&ev, 0, sizeof ev);
+    strcpy(ev.model, "arl");
+    strcpy(ev.client_id, "10.0.0.1");
+    ev.rows = 1;
+    ev.features = nf;
+    ev.inputs = row;
+    ev.flags = IG_EV_TENSOR;
+    for (uint64_t i = 0; i < rows; i++) {
+        for (uint32_t f = 0; f < nf; f++)
+            row[f] = (float)nrand();
+        ev.req_time_us = 1000u * i;
+        ig_det_drift.observe(&call, &ev);
+        if (i % 1000 == 999)
+            ig_det_drift.tick(&call, ev.req_time_us);
+    }
+    ig_det_drift.finish(&call, ev.req_time_us);
+    ig_det_drift.free(global);
+    ig_rules_free(rules);
+    ig_drift_hooks.report = NULL;
+    free(row);
+    double r = (double)rows;
+    printf("arl features=%u rows=%llu target_rows=%.0f cusum_alarms=%llu confirmed=%llu findings=%d "
+           "arl_alarm_rows=%.0f arl_finding_rows=%.0f\n", nf, (unsigned long long)rows, target,
+           (unsigned long long)arl_alarms, (unsigned long long)arl_confirmed, arl_findings,
+           arl_alarms ? r / (double)arl_alarms : INFINITY,
+           arl_findings ? r / arl_findings : INFINITY);
+    printf("RESULT metric=drift_arl_alarm_f%u_target%.0f value=%.0f unit=rows better=higher\n",
+           nf, target, arl_alarms ? r / (double)arl_alarms : r);
+    printf("RESULT metric=drift_arl_finding_f%u_target%.0f value=%.0f unit=rows better=higher\n",
+           nf, target, arl_findings ? r / arl_findings : r);
+}
+
 int main(int argc, char **argv)
 {
     bool python = !(argc > 1 && strcmp(argv[1], "--no-python") == 0);
+    if (argc > 1 && strcmp(argv[1], "--arl") == 0) {
+        /* Stationary traffic: run lengths against two targets (the default, and a short one
+         * that must show alarms to prove the control is not just silent). Rows: 1M each
+         * (IG_BENCH_QUICK: 200k). */
+        const char *q = getenv("IG_BENCH_QUICK");
+        uint64_t rows = q && *q && strcmp(q, "0") ? 200000 : 1000000;
+        arl_run(64, rows, 1e6);
+        arl_run(64, rows, 2e4);
+        return 0;
+    }
     const char *quick = getenv("IG_BENCH_QUICK");
     if (quick && *quick && strcmp(quick, "0")) {
         WINDOWS = 4;

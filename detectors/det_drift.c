@@ -128,6 +128,7 @@ struct drift_model {
     uint32_t bn;
     double   cus_h, cus_k;
     enum seq_state seq;
+    uint64_t n_alarms, n_confirmed;
     uint64_t alarm_row, change_row, change_us, seq_delay;
     bool     seq_from_ref;
 
@@ -1048,6 +1049,10 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
     rep->clients_excluded = v->clients_excl;
     rep->contrib = v->contrib;
     rep->ncontrib = v->ncontrib;
+    rep->seq_alarms = m->n_alarms;
+    rep->seq_confirmed = m->n_confirmed;
+    rep->cusum_h = m->cus_h;
+    rep->cusum_k = m->cus_k;
     const char *what = rep->features_drifted ? "output scores" : "inputs";
     if (v->flagged_only)
         add_note(m, "the change of the %s in this window comes from clients with open findings "
@@ -1275,6 +1280,7 @@ static void seq_confirm(struct drift_model *m, const struct drift_global *g,
         return;
     }
     g->reg->seq_confirmed++;
+    m->n_confirmed++;
     m->seq = SEQ_ALARMED;
     m->change_us = m->rtime[ring_at(m, r0)];
     m->seq_delay = m->alarm_row - m->change_row;
@@ -1315,9 +1321,14 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
                 m->alarm_row = m->nrows;
                 m->change_row = m->cpos[f] > m->cus_h ? m->cpos0[f] : m->cneg0[f];
                 g->reg->seq_alarms++;
+                m->n_alarms++;
             }
-            /* scale: block mean of z^2 is 1 in control, variance (kurtosis - 1) / B */
-            double zq = (m->bsq[f] * inv - 1.0) / sqrt((m->kurt[f] - 1.0) * inv);
+            /* scale: the block mean of z^2 is 1 in control, a scaled chi-square with
+             * nu = 2 B / (kurtosis - 1) degrees of freedom; its cube root is close to normal
+             * (Wilson and Hilferty 1931), which keeps the upper tail, and so the run
+             * length, where the normal CUSUM theory puts it. */
+            double nu = 2.0 * m->bn / (m->kurt[f] - 1.0), wv = 2.0 / (9.0 * nu);
+            double zq = (cbrt(m->bsq[f] * inv) - (1.0 - wv)) / sqrt(wv);
             m->vpos[f] = fmax(0.0, m->vpos[f] + zq - m->cus_k);
             m->vneg[f] = fmax(0.0, m->vneg[f] - zq - m->cus_k);
             if (m->vpos[f] == 0)
@@ -1329,6 +1340,7 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
                 m->alarm_row = m->nrows;
                 m->change_row = m->vpos[f] > m->cus_h ? m->vpos0[f] : m->vneg0[f];
                 g->reg->seq_alarms++;
+                m->n_alarms++;
             }
         }
     }

@@ -126,6 +126,8 @@ struct ig_drift_report {
     uint64_t rows_excluded, clients_excluded;   /* flagged clients' rows left out */
     const struct ig_drift_contrib *contrib;     /* top contributors, largest share first */
     uint32_t ncontrib;
+    uint64_t seq_alarms, seq_confirmed;  /* CUSUM alarms so far for this model; confirmed ones */
+    double   cusum_h, cusum_k;           /* the CUSUM threshold and reference value in use */
 };
 
 /* Installed by the sidecar (sidecar/drift/drift.c); NULL members mean "not available". */

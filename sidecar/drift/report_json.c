@@ -74,6 +74,14 @@ void ig_drift_report_json(const struct ig_drift_report *r, struct ig_jsonw *w)
     ig_jsonw_key(w, "change_us"); ig_jsonw_u64(w, r->change_us);
     ig_jsonw_obj_close(w);
 
+    ig_jsonw_key(w, "sequential");
+    ig_jsonw_obj_open(w);
+    ig_jsonw_key(w, "alarms"); ig_jsonw_u64(w, r->seq_alarms);
+    ig_jsonw_key(w, "confirmed"); ig_jsonw_u64(w, r->seq_confirmed);
+    num(w, "cusum_h", r->cusum_h);
+    num(w, "cusum_k", r->cusum_k);
+    ig_jsonw_obj_close(w);
+
     ig_jsonw_key(w, "attribution");
     ig_jsonw_obj_open(w);
     ig_jsonw_key(w, "verdict"); ig_jsonw_str(w, r->attribution ? r->attribution : "none");
