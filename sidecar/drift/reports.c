@@ -4,6 +4,7 @@
 #include "drift/drift.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,34 @@ static int finish_atomic(const char *path, FILE *f, char *err, size_t errlen)
     return IG_OK;
 }
 
+/* One line per window in <model>/timeline.txt, what the index draws its charts from:
+ * start_us end_us index rows drift_share share_threshold features_drifted
+ * predictions_drifted class_tvd attribution change_us report-stem top-drifted-features
+ * (tab-separated; fields never contain tabs). */
+static void timeline_append(const char *mdir, const char *stem, const struct ig_drift_report *r)
+{
+    char path[3400], top[160] = "";
+    snprintf(path, sizeof path, "%.3200s/timeline.txt", mdir);
+    size_t len = 0;
+    for (uint32_t i = 0, k = 0; i < r->ncols && k < 3; i++) {
+        const struct ig_drift_col_result *c = &r->cols[i];
+        if (!c->drifted || c->is_score)
+            continue;
+        len += (size_t)snprintf(top + len, sizeof top - len, "%sf%u", k ? "," : "", c->index);
+        k++;
+    }
+    FILE *f = fopen(path, "a");
+    if (!f)
+        return;
+    fprintf(f, "%llu\t%llu\t%llu\t%llu\t%.6f\t%.6f\t%d\t%d\t%.6f\t%s\t%llu\t%s\t%s\n",
+            (unsigned long long)r->start_us, (unsigned long long)r->end_us,
+            (unsigned long long)r->window_index, (unsigned long long)r->rows, r->share,
+            r->share_threshold, r->features_drifted, r->predictions_drifted,
+            isnan(r->class_tvd) ? 0.0 : r->class_tvd, r->attribution ? r->attribution : "none",
+            (unsigned long long)r->change_us, stem, top[0] ? top : "-");
+    fclose(f);
+}
+
 int ig_drift_write_report(const char *dir, const struct ig_drift_report *r, char *err, size_t errlen)
 {
     char model[IG_MODEL_NAME_MAX], mdir[3200], stem[3300], path[3400], ts[64];
@@ -134,6 +163,7 @@ int ig_drift_write_report(const char *dir, const struct ig_drift_report *r, char
     ig_drift_report_html(r, f);
     if ((rc = finish_atomic(path, f, err, errlen)) != IG_OK)
         return rc;
+    timeline_append(mdir, ts, r);
     return ig_drift_write_index(dir, err, errlen);
 }
 
@@ -211,6 +241,139 @@ static void esc(FILE *f, const char *s)
     }
 }
 
+struct tl_row {
+    uint64_t start, end, index, rows, change;
+    double   share, share_thr, tvd;
+    int      feat, pred;
+    char     attribution[24], stem[64], top[64];
+};
+
+static int tl_cmp(const void *a, const void *b)
+{
+    const struct tl_row *x = a, *y = b;
+    return x->start < y->start ? -1 : (x->start > y->start);
+}
+
+/* The last INDEX_MAX_PER_MODEL windows of <mdir>/timeline.txt, oldest first. */
+static struct tl_row *timeline_read(const char *mdir, size_t *n)
+{
+    char path[4500], line[512];
+    snprintf(path, sizeof path, "%.4400s/timeline.txt", mdir);
+    *n = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    struct tl_row *v = calloc(INDEX_MAX_PER_MODEL, sizeof *v);
+    size_t total = 0;
+    while (v && fgets(line, sizeof line, f)) {
+        struct tl_row t;
+        unsigned long long a, b, c, d, e;
+        if (sscanf(line, "%llu\t%llu\t%llu\t%llu\t%lf\t%lf\t%d\t%d\t%lf\t%23[^\t]\t%llu\t%63[^\t]\t%63[^\t\n]",
+                   &a, &b, &c, &d, &t.share, &t.share_thr, &t.feat, &t.pred, &t.tvd,
+                   t.attribution, &e, t.stem, t.top) != 13)
+            continue;
+        t.start = a, t.end = b, t.index = c, t.rows = d, t.change = e;
+        v[total++ % INDEX_MAX_PER_MODEL] = t;   /* a ring: the newest are kept */
+    }
+    fclose(f);
+    *n = total < INDEX_MAX_PER_MODEL ? total : INDEX_MAX_PER_MODEL;
+    if (v)
+        qsort(v, *n, sizeof *v, tl_cmp);
+    return v;
+}
+
+/* One SVG chart over the windows: y = share (or TVD), red dots where the verdict fired, each
+ * dot a link to its window's report; a dashed line at <thr>. */
+static void timeline_chart(FILE *f, const char *model, const struct tl_row *t, size_t n,
+                           bool tvd, const char *title, const char *cls)
+{
+    const int W = 900, H = 170, L = 44, R = 12, T = 12, B = 28;
+    uint64_t t0 = t[0].start, t1 = t[n - 1].end > t0 ? t[n - 1].end : t0 + 1;
+    double ymax = 1.0;
+    if (tvd) {
+        ymax = 0.3;
+        for (size_t i = 0; i < n; i++)
+            ymax = fmax(ymax, t[i].tvd * 1.1);
+    }
+    fprintf(f, "<figure class=\"chart %s\"><figcaption>%s</figcaption>"
+               "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">",
+            cls, title, W, H, W, H);
+    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>", L, H - B, W - R, H - B);
+    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>", L, T, L, H - B);
+    for (int k = 0; k <= 4; k++) {
+        double y = T + (H - T - B) * (1.0 - k / 4.0);
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%.2f</text>",
+                L - 4, y + 3, ymax * k / 4.0);
+    }
+    double thr = tvd ? 0.1 : t[n - 1].share_thr;
+    double ythr = T + (H - T - B) * (1.0 - fmin(thr / ymax, 1.0));
+    fprintf(f, "<line class=\"threshold\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+               "stroke=\"#d33\" stroke-dasharray=\"4 3\"/>", L, ythr, W - R, ythr);
+    fputs("<polyline fill=\"none\" stroke=\"#36c\" stroke-width=\"1.5\" points=\"", f);
+    for (size_t i = 0; i < n; i++) {
+        double x = L + (W - L - R) * (double)(t[i].start - t0) / (double)(t1 - t0);
+        double v = tvd ? t[i].tvd : t[i].share;
+        fprintf(f, "%.1f,%.1f ", x, T + (H - T - B) * (1.0 - fmin(v / ymax, 1.0)));
+    }
+    fputs("\"/>", f);
+    for (size_t i = 0; i < n; i++) {
+        double x = L + (W - L - R) * (double)(t[i].start - t0) / (double)(t1 - t0);
+        double v = tvd ? t[i].tvd : t[i].share;
+        bool hit = tvd ? t[i].pred : t[i].feat;
+        fputs("<a href=\"", f);
+        esc(f, model);
+        fputc('/', f);
+        esc(f, t[i].stem);
+        fprintf(f, ".html\"><circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\">"
+                   "<title>window %llu: %s %.3f</title></circle></a>",
+                hit ? "win drifted" : "win", x, T + (H - T - B) * (1.0 - fmin(v / ymax, 1.0)),
+                hit ? 4 : 3, hit ? "#d33" : "#36c", (unsigned long long)t[i].index,
+                tvd ? "class TVD" : "drift share", v);
+    }
+    char a[32], b[32];
+    time_t s0 = (time_t)(t0 / 1000000u), s1 = (time_t)(t1 / 1000000u);
+    struct tm tm;
+    gmtime_r(&s0, &tm);
+    strftime(a, sizeof a, "%Y-%m-%d %H:%M:%S", &tm);
+    gmtime_r(&s1, &tm);
+    strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S", &tm);
+    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>"
+               "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%s UTC</text>",
+            L, H - 8, a, W - R, H - 8, b);
+    fputs("</svg></figure>", f);
+}
+
+static void timeline_table(FILE *f, const char *model, const struct tl_row *t, size_t n)
+{
+    fputs("<table class=\"timeline\"><thead><tr><th>window</th><th>start (UTC)</th><th>rows</th>"
+          "<th>drift share</th><th>top drifted features</th><th>prediction drift (TVD)</th>"
+          "<th>attribution</th><th>change (UTC)</th></tr></thead><tbody>", f);
+    for (size_t k = n; k-- > 0;) {
+        char a[32], c[32] = "";
+        time_t s = (time_t)(t[k].start / 1000000u);
+        struct tm tm;
+        gmtime_r(&s, &tm);
+        strftime(a, sizeof a, "%Y-%m-%d %H:%M:%S", &tm);
+        if (t[k].change) {
+            s = (time_t)(t[k].change / 1000000u);
+            gmtime_r(&s, &tm);
+            strftime(c, sizeof c, "%H:%M:%S", &tm);
+        }
+        fprintf(f, "<tr class=\"%s\"><td><a href=\"", t[k].feat || t[k].pred ? "drifted" : "ok");
+        esc(f, model);
+        fputc('/', f);
+        esc(f, t[k].stem);
+        fprintf(f, ".html\">%llu</a></td><td>%s</td><td>%llu</td><td>%.2f%s</td><td>",
+                (unsigned long long)t[k].index, a, (unsigned long long)t[k].rows, t[k].share,
+                t[k].feat ? " &#9888;" : "");
+        esc(f, strcmp(t[k].top, "-") ? t[k].top : "");
+        fprintf(f, "</td><td>%.3f%s</td><td>", t[k].tvd, t[k].pred ? " &#9888;" : "");
+        esc(f, t[k].attribution);
+        fprintf(f, "</td><td>%s</td></tr>", c);
+    }
+    fputs("</tbody></table>", f);
+}
+
 int ig_drift_write_index(const char *dir, char *err, size_t errlen)
 {
     char path[4200];
@@ -222,7 +385,10 @@ int ig_drift_write_index(const char *dir, char *err, size_t errlen)
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
           "<title>inferguard drift reports</title><style>body{font:14px/1.4 system-ui,sans-serif;"
-          "margin:24px}h2{font-size:17px;margin-top:24px}li{margin:2px 0}</style></head><body>"
+          "margin:24px}h2{font-size:17px;margin-top:24px}li{margin:2px 0}figure{margin:8px 0}"
+          "figcaption{font-weight:600}table.timeline{border-collapse:collapse;font-size:13px}"
+          "table.timeline td,table.timeline th{border-bottom:1px solid #ddd;padding:2px 8px;"
+          "text-align:left}tr.drifted td{background:#fdecea}</style></head><body>"
           "<h1>inferguard drift reports</h1>\n", f);
     size_t nm = 0;
     char **models = list_dir(dir, is_subdir, &nm, cmp_asc);
@@ -235,7 +401,22 @@ int ig_drift_write_index(const char *dir, char *err, size_t errlen)
         char **reps = list_dir(mdir, is_report, &nr, cmp_desc);
         fputs("<section class=\"model\"><h2>", f);
         esc(f, models[i]);
-        fprintf(f, "</h2><p>%zu report%s, newest first</p><ul>", nr, nr == 1 ? "" : "s");
+        fputs("</h2>", f);
+        size_t nt = 0;
+        struct tl_row *tl = timeline_read(mdir, &nt);
+        if (nt) {
+            fputs("<div class=\"timeline\">", f);
+            timeline_chart(f, models[i], tl, nt, false,
+                           "Drift share per window (share of input features drifted; dashed: "
+                           "the verdict's threshold)", "drift-share");
+            timeline_chart(f, models[i], tl, nt, true,
+                           "Prediction drift per window (total variation distance of the "
+                           "predicted classes from the reference)", "prediction-drift");
+            timeline_table(f, models[i], tl, nt);
+            fputs("</div>", f);
+        }
+        free(tl);
+        fprintf(f, "<p>%zu report%s, newest first</p><ul>", nr, nr == 1 ? "" : "s");
         for (size_t k = 0; k < nr && k < INDEX_MAX_PER_MODEL; k++) {
             size_t len = strlen(reps[k]);
             fputs("<li><a href=\"", f);

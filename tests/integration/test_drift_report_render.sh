@@ -42,6 +42,18 @@ for want in 'id="summary"' 'id="reference"' 'id="features"' 'id="histograms"' \
 done
 idx=$(grep -l 'inferguard drift reports' "$out"/dom-*.out | head -1)
 grep -q 'fraud__scorer_/.*\.html' "$idx" || { echo "FAIL: index does not link the reports"; fail=1; }
+# The index is a timeline per model: drift share and prediction drift charts (SVG, one dot
+# per window linking its report, drifted windows marked) and a table of the windows.
+for want in 'class="chart drift-share"' 'class="chart prediction-drift"' 'class="threshold"' \
+            'class="win drifted"' '<polyline' 'table class="timeline"' 'top drifted features'; do
+    grep -qF "$want" "$idx" || { echo "FAIL: index timeline lacks $want"; fail=1; }
+done
+dots=$(grep -o '<circle class="win' "$idx" | wc -l)
+pages=$(ls "$out"/reports/*/*.html | wc -l)
+[ "$dots" = $((2 * pages)) ] || { echo "FAIL: $dots chart dots for $pages window reports (want two each)"; fail=1; }
+chrome "file://$out/reports/index.html" "$out/ishot" --screenshot="$IG_BUILD/drift-index-shot.png"
+isize=$(stat -c %s "$IG_BUILD/drift-index-shot.png" 2>/dev/null || echo 0)
+[ "$isize" -gt 20000 ] || { echo "FAIL: index screenshot missing or blank ($isize bytes)"; fail=1; }
 
 shot="$IG_BUILD/drift-report-shot.png"
 chrome "file://$page" "$out/shot" --screenshot="$shot"
