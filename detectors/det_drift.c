@@ -1576,6 +1576,13 @@ static void ref_freeze(struct drift_model *m, const struct drift_global *g, uint
     if (keep == UINT64_MAX)
         keep = m->ref_keep;
     m->ref_keep = keep;
+    /* Flagged clients sending most of the reference rows are the population: kept. */
+    static const uint8_t none[CT_MAX];
+    uint64_t nex = 0, nkept = IG_MIN(held, keep);
+    for (uint64_t i = 0; i < nkept; i++)
+        nex += ex[m->refcli[i]] != 0;
+    if (2 * nex > nkept)
+        ex = none;
     for (uint64_t i = 0; i < held; i++) {
         bool out = i >= keep || ex[m->refcli[i]];
         if (ex[m->refcli[i]] && i < keep) {
@@ -1625,6 +1632,11 @@ static void ref_try_cut(struct drift_model *m, const struct drift_global *g,
     uint8_t ex[CT_MAX];
     for (int k = 0; k < CT_MAX; k++)
         ex[k] = cell_flagged(m, p, (uint16_t)k);
+    uint64_t nex = 0, held = IG_MIN(m->ref->rows, (uint64_t)m->ref->cap);
+    for (uint64_t i = 0; i < held; i++)
+        nex += ex[m->refcli[i]] != 0;
+    if (2 * nex > held)
+        memset(ex, 0, sizeof ex);   /* flagged clients are most of the traffic: kept */
     uint64_t cut = ref_scan(m, p, ex);
     if (!cut)
         return;
