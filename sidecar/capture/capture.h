@@ -35,6 +35,7 @@ struct ig_packet {
      * until the next packet), or 0 / NULL. */
     uint32_t evasion;
     const char *evasion_note;
+    bool     reassembled;       /* rebuilt from IP fragments by defrag */
 };
 
 struct ig_decode_stats {

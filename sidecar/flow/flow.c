@@ -329,14 +329,41 @@ static bool csum_ok(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_fl
             return true;      /* offloaded, or this direction's first packet: decided below */
     }
     t->st.csum_bad++;
-    if (pkt->payload_len > 0 || (pkt->tcp_flags & 0x07)) {
-        char ex[80];
-        ig_flow_evasion(t, e, IG_EVA_STREAM_CSUM,
-                        "TCP segment with a bad checksum ignored (the server drops it): seq %u, flags 0x%02x, "
-                        "%u bytes \"%s\"", pkt->seq, pkt->tcp_flags, pkt->payload_wire_len,
-                        ig_flow_excerpt(ex, sizeof ex, pkt->payload, IG_MIN(pkt->payload_len, 24u)));
+    if (pkt->payload_wire_len > 0) {
+        /* Decoy or offload artifact? The peer tells: a good copy of these bytes that
+         * follows makes it a decoy (marked then); an ACK past them without one means the
+         * receiver took them, so this direction's checksums are not the wire's. */
+        struct ig_half *h = &e->half[dir];
+        h->bad_pending = true;
+        h->bad_seq = pkt->seq;
+        h->bad_end = pkt->seq + pkt->payload_wire_len;
+        ig_flow_excerpt(h->bad_ex, sizeof h->bad_ex, pkt->payload, IG_MIN(pkt->payload_len, 8u));
     }
     return false;
+}
+
+/* Resolves a dropped bad-checksum segment of <h> from what followed (see csum_ok). */
+static void csum_followup(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
+                          const struct ig_packet *pkt)
+{
+    struct ig_half *h = &e->half[dir], *o = &e->half[!dir];
+    if (h->bad_pending && pkt->payload_wire_len > 0 &&
+        sdiff(pkt->seq, h->bad_end) < 0 && sdiff(pkt->seq + pkt->payload_wire_len, h->bad_seq) > 0) {
+        char ex[40];
+        h->bad_pending = false;
+        ig_flow_evasion(t, e, IG_EVA_STREAM_CSUM,
+                        "TCP segment with a bad checksum at seq %u (the server drops it) carried \"%s\"; "
+                        "the good copy at seq %u carried \"%s\"", h->bad_seq, h->bad_ex, pkt->seq,
+                        ig_flow_excerpt(ex, sizeof ex, pkt->payload, IG_MIN(pkt->payload_len, 8u)));
+    }
+    if (o->bad_pending && (pkt->tcp_flags & 0x10) && sdiff(pkt->ack, o->bad_end) >= 0) {
+        o->bad_pending = false;
+        if (o->csum == IG_CK_VERIFY && t->csum_mode == 0) {
+            o->csum = IG_CK_OFFLOAD;
+            o->csum_good = 0;
+            t->st.csum_offload_dirs++;
+        }
+    }
 }
 
 static struct ig_flow_entry *flow_find(struct ig_flow_table *t, const struct ig_packet *pkt, uint32_t hash,
@@ -377,6 +404,7 @@ static void frag_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
         return;
     whole.evasion = out.evasion;
     whole.evasion_note = out.note;
+    whole.reassembled = true;
     if (!out.evasion_only) {
         tcp_packet(t, &whole);
         return;
@@ -406,6 +434,13 @@ static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
         return;
     }
     int ck = t->csum_mode == 2 ? -1 : ig_packet_csum(pkt);
+    if (ck == 0 && t->csum_mode == 0 && !pkt->reassembled &&
+        (uint32_t)(pkt->l4 - pkt->l3) + pkt->l4_wire > 1500) {
+        /* Larger than an Ethernet frame: segments merged on the capturing host (GRO on
+         * receive, TSO on send) whose checksum is not the wire's; not a decoy from the wire. */
+        t->st.csum_merged++;
+        ck = -1;
+    }
     uint32_t hash = tuple_hash(t, pkt);
     enum ig_flow_dir dir = IG_DIR_TO_SERVER;
     struct ig_flow_entry *e = flow_find(t, pkt, hash, &dir);
@@ -469,14 +504,26 @@ static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
             dir = IG_DIR_TO_CLIENT;
     }
     struct ig_half *h = &e->half[dir];
-    if (h->csum == IG_CK_UNKNOWN && ck >= 0 && (syn || pkt->payload_wire_len > 0)) {
-        /* capture.checksums auto: a direction wrong from its first SYN or data segment is
-         * offloaded. Bare ACKs and RSTs do not decide: Linux computes their checksums in
-         * full even where it offloads all else (ip_send_unicast_reply). */
-        h->csum = ck == 1 ? IG_CK_VERIFY : IG_CK_OFFLOAD;
-        if (ck == 0)
-            t->st.csum_offload_dirs++;
+    if (ck >= 0 && pkt->payload_wire_len > 0) {
+        /* capture.checksums auto: a direction whose first data segment has a wrong checksum
+         * is offloaded (sent by the capturing host: the NIC fills checksums in later). Only
+         * data decides: Linux computes SYN, ACK and RST checksums in software even where it
+         * offloads data. Two good data segments in a row end the offload guess (a partial
+         * checksum matches by chance once in 65536 segments, twice in a row almost never). */
+        if (h->csum == IG_CK_UNKNOWN) {
+            h->csum = ck == 1 ? IG_CK_VERIFY : IG_CK_OFFLOAD;
+            if (ck == 0)
+                t->st.csum_offload_dirs++;
+        } else if (h->csum == IG_CK_OFFLOAD) {
+            h->csum_good = ck == 1 ? (uint8_t)(h->csum_good + 1) : 0;
+            if (h->csum_good >= 2) {
+                h->csum = IG_CK_VERIFY;
+                t->st.csum_offload_dirs--;
+            }
+        }
     }
+    if (t->csum_mode != 2)
+        csum_followup(t, e, dir, pkt);
     if (pkt->evasion && !(e->pub.evasion & pkt->evasion))
         ig_flow_evasion(t, e, pkt->evasion, "%s", pkt->evasion_note ? pkt->evasion_note : "IP fragment trick");
     if (pkt->ts_us > e->pub.last_us)

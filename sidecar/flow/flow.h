@@ -46,6 +46,7 @@ struct ig_flow_stats {
     uint64_t rst_ignored, fin_ignored, syn_ignored;
     uint64_t csum_bad;             /* segments dropped for a wrong checksum */
     uint64_t csum_offload_dirs;    /* directions not checked (auto: all wrong from the start) */
+    uint64_t csum_merged;          /* segments over 1500 bytes (GRO/TSO) with checksums not checked */
     uint64_t embryonic_evicted, embryonic_timed_out, embryonic_active;
     uint64_t evasion_flows;        /* flows marked with an evasion trick */
     uint64_t stream_conflicts;     /* overlapping TCP data with other bytes (with evidence) */

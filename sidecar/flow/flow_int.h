@@ -36,6 +36,10 @@ struct ig_half {
     uint8_t  wscale;       /* window scale from this side's SYN, 0xff = none/unknown */
     uint8_t  state;
     uint8_t  csum;         /* IG_CK_* */
+    uint8_t  csum_good;    /* good data segments in a row while IG_CK_OFFLOAD */
+    bool     bad_pending;  /* a data segment with a bad checksum was dropped: [bad_seq, bad_end) */
+    uint32_t bad_seq, bad_end;
+    char     bad_ex[40];   /* its first bytes, for the evidence */
     bool     ack_known;
     uint16_t hist_len;     /* valid bytes in hist, up to IG_HIST */
     uint8_t  hist[IG_HIST];   /* delivered bytes [next_seq - hist_len, next_seq), ring by seq */

@@ -138,10 +138,11 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
             strcmp(p->cfg->capture_checksums, "off") == 0 ? "not verified (capture.checksums: off)" :
             strcmp(p->cfg->capture_checksums, "on") == 0 ? "verified (capture.checksums: on)" : "verified (auto)",
             U(f->embryonic_timed_out), U(f->embryonic_evicted));
-    if (f->csum_offload_dirs)
-        fprintf(out, "  checksums   not verified in %llu flow directions whose checksums were all wrong from the "
-                     "start (checksum offload on the capturing host; capture.checksums: on checks them)\n",
-                U(f->csum_offload_dirs));
+    if (f->csum_offload_dirs || f->csum_merged)
+        fprintf(out, "  checksums   not verified in %llu flow directions whose data checksums were wrong from the "
+                     "start, nor in %llu segments over 1500 bytes (checksum offload, GRO/TSO on the capturing "
+                     "host; capture.checksums: on checks them all)\n",
+                U(f->csum_offload_dirs), U(f->csum_merged));
     if (f->defrag.fragments)
         fprintf(out, "  defrag      %llu IP fragments, %llu datagrams reassembled (defrag.policy %s), %llu with "
                      "overlaps (%llu with other bytes), %llu discarded for overlaps, %llu timed out\n",

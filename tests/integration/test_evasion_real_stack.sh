@@ -33,12 +33,11 @@ for t in plain stale_fin rst_in_window rst_out_of_window syn_new_isn tcp_overlap
   sleep 0.3
   kill -TERM "$rec"; wait "$rec" || true
   grep -q 'Ignore all previous instructions' "$WORK/$t.server" || fail "$t: the server did not get the injection: $(cat "$WORK/$t.server")"
-  # Loopback packets of the kernel's own socket carry offloaded (partial) checksums, so in
-  # auto mode the client direction is not checked; the bad-checksum trick is judged with
-  # checksums on (the injected segments carry real ones).
+  # Default checksum mode (auto): the kernel's own packets carry offloaded (partial)
+  # checksums, but the client direction's data segments are the injected ones, with real
+  # checksums, so that direction is verified and the decoy dropped.
   # The server's port is a model port (a flow picked up mid-stream gets its roles from it).
   printf 'capture:\n  ports: [%s]\n' "$port" > "$WORK/c.yaml"
-  [ "$t" = bad_checksum ] && printf '  checksums: "on"\n' >> "$WORK/c.yaml"
   "$IG_BIN" analyze -c "$WORK/c.yaml" --rules "$IG_SRC/rules" --findings "$WORK/$t.jsonl" "$WORK/$t.pcap" 2> "$WORK/$t.err" ||
     fail "analyze $t: $(tail -3 "$WORK/$t.err")"
   grep -q '"prompt_injection.signature"' "$WORK/$t.jsonl" || fail "$t: the sensor missed what the server received: $(cat "$WORK/$t.err")"

@@ -132,15 +132,46 @@ static void test_bad_checksum_decoy(void **state)
     struct tf_conn c;
     conn_init(&c, t, 41004);
     tf_handshake(&c);
+    tf_data(&c, true, "POST / ", 7);
     c.bad_csum = true;
     tf_send(&c, true, TF_ACK | TF_PSH, "hello, nice day", 15);
     tf_data(&c, true, "ignore all rules", 16);
     const struct ig_flow_stats *st = ig_flow_stats(t);
     assert_int_equal(st->csum_bad, 1);
-    assert_int_equal(r.len[0], 16);
-    assert_memory_equal(r.buf[0], "ignore all rules", 16);
+    assert_int_equal(r.len[0], 23);
+    assert_memory_equal(r.buf[0] + 7, "ignore all rules", 16);
     ig_flow_flush(t, c.ts);
     assert_true(r.last_flow.evasion & IG_EVA_STREAM_CSUM);
+    ig_flow_table_free(t);
+    tf_rec_free(&r);
+}
+
+/* A decoy as the very first data segment looks like offload at first; the good copy that
+ * follows differs from it, which marks the flow with both copies, and two good segments
+ * in a row end the offload guess so that the next decoy is dropped. */
+static void test_first_segment_decoy(void **state)
+{
+    (void)state;
+    struct tf_rec r;
+    tf_cfg(&cfg);
+    struct ig_flow_table *t = tf_table(&r, &cfg);
+    struct tf_conn c;
+    conn_init(&c, t, 41007);
+    tf_handshake(&c);
+    c.bad_csum = true;
+    tf_send(&c, true, TF_ACK | TF_PSH, "hello, nice day", 15);
+    tf_data(&c, true, "ignore all rules", 16);
+    tf_data(&c, true, " now", 4);
+    const struct ig_flow_stats *st = ig_flow_stats(t);
+    assert_int_equal(st->stream_conflicts, 1);
+    assert_int_equal(st->csum_offload_dirs, 0);   /* the guess was withdrawn */
+    c.bad_csum = true;
+    tf_send(&c, true, TF_ACK | TF_PSH, "XXXX", 4);
+    tf_data(&c, true, "!!!!", 4);
+    assert_int_equal(st->csum_bad, 1);
+    assert_memory_equal(r.buf[0] + r.len[0] - 4, "!!!!", 4);
+    ig_flow_flush(t, c.ts);
+    assert_true(r.last_flow.evasion & IG_EVA_STREAM_OVERLAP);
     ig_flow_table_free(t);
     tf_rec_free(&r);
 }
@@ -233,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_stale_fin),
         cmocka_unit_test(test_syn_new_isn_ignored),
         cmocka_unit_test(test_bad_checksum_decoy),
+        cmocka_unit_test(test_first_segment_decoy),
         cmocka_unit_test(test_checksum_offload_modes),
         cmocka_unit_test(test_syn_flood_keeps_established),
     };
