@@ -128,6 +128,7 @@ struct ig_config {
     uint32_t ce_max_pending;             /* ingest.cloudevents.max_pending, 16384 */
     uint64_t ce_pending_memcap;          /* ingest.cloudevents.pending_memcap, 128 MiB */
     char     ce_model_name[16];          /* ingest.cloudevents.model_name: isvc | namespace/isvc */
+    uint64_t ce_max_body;                /* ingest.cloudevents.max_body, 64 MiB */
     char     http_reports_auth[8];                  /* http.reports_auth: token | off */
     char     http_reports_token_file[IG_CONFIG_PATH_MAX]; /* bearer token for /reports */
 

@@ -161,6 +161,8 @@ static const struct cfg_key keys[] = {
         "events waiting for their pair; oldest pushed out (counted)"),
     NUM("ingest.cloudevents.pending_memcap", FT_SIZE64, ce_pending_memcap, 1 * MiB, 1024 * GiB,
         "bytes of events waiting for their pair; oldest pushed out (counted)"),
+    NUM("ingest.cloudevents.max_body", FT_SIZE64, ce_max_body, 64 * KiB, 4 * GiB,
+        "largest POST body read (padding is squeezed out after); larger ones get 413, unseen"),
     STR("ingest.cloudevents.model_name", FT_ENUM, ce_model_name, "isvc|namespace/isvc",
         "model of a mirrored event: the InferenceService name, or namespace/name"),
     STR("http.reports_auth", FT_ENUM, http_reports_auth, "token|off",
@@ -259,6 +261,7 @@ void ig_config_defaults(struct ig_config *c)
     c->ce_max_pending = 16384;
     c->ce_pending_memcap = 128 * MiB;
     set_str(c->ce_model_name, sizeof c->ce_model_name, "isvc");
+    c->ce_max_body = 64 * MiB;
 }
 
 /* ---- loading ---- */

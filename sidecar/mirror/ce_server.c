@@ -214,10 +214,11 @@ int ig_ce_server_start(struct event_base *base, const char *listen, const struct
         ig_ce_server_free(s);
         return IG_ENOMEM;
     }
-    /* A structured event carries its data as base64 (4/3) or escaped JSON text: room for
-     * that over the body limit; bodies over it are refused by evhttp with 413. Data over
-     * the body limit itself is accepted, cut and flagged like a captured body. */
-    evhttp_set_max_body_size(s->http, (ev_ssize_t)(2 * limit + 65536));
+    /* evhttp reads a whole body before the callback: max_body bounds that, and must leave
+     * room for padding (squeezed out afterwards, as the HTTP stage does) and for structured
+     * events' base64 (4/3). Bodies over it are refused with 413 by evhttp, unseen by us.
+     * Data over the body limit itself is accepted, cut and flagged like a captured body. */
+    evhttp_set_max_body_size(s->http, (ev_ssize_t)IG_MAX(cfg->ce_max_body, (uint64_t)2 * limit + 65536));
     evhttp_set_max_headers_size(s->http, 256 * 1024);   /* ce-metadata may carry JWTs */
     evhttp_set_timeout(s->http, 60);
     evhttp_set_allowed_methods(s->http, EVHTTP_REQ_POST | EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
