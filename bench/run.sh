@@ -237,6 +237,18 @@ if $python "$src/bench/python/grpc_traffic.py" --calls "$ngrpc" --clients 8 --di
     grpc_port=$($python -c 'import json,sys;print(json.load(open(sys.argv[1]))["port"])' "$work/$name.json")
     measure 1 "$name" "$work/$name.pcap" "$work/$name.json"
     grpc_port=""
+    # The capture path alone (HTTP/2, HPACK, gRPC framing, protobuf, events): every shipped
+    # detector disabled, so the row compares decoding with decoding.
+    if [ -x "$ig" ]; then
+        mkdir -p "$work/rules_off"
+        "$ig" rules show 2>/dev/null | sed -n 's/^- detector: \([a-z_]*\.[a-z_.]*\)[[:space:]]*$/\1/p' | sort -u |
+            while read -r d; do printf -- '- detector: %s\n  enabled: false\n' "$d"; done > "$work/rules_off/off.yaml"
+        med=$(median_of "$ig" analyze --rules "$work/rules_off" --findings /dev/null "$work/$name.pcap") || med=""
+        add_tp 1 "$name" "inferguard, detectors off" "$(stat -c %s "$work/$name.pcap")" \
+            "$($python -c 'import json,sys;print(json.load(open(sys.argv[1]))["packets"])' "$work/$name.json")" \
+            "$ngrpc" "$med" "$([ -n "$med" ] || echo "not measured: inferguard analyze failed")" \
+            "inferguard analyze --rules RULES_ALL_OFF --findings /dev/null $name.pcap"
+    fi
 else
     add_tp 1 "$name" grpc_traffic 0 0 "" "" "not measured: grpc_traffic.py failed ($(tail -1 "$work/grpc_traffic.err" | tr -d '|`' | cut -c1-100))" \
         "bench/python/grpc_traffic.py"

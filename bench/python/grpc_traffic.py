@@ -3,7 +3,8 @@
 over a fixed random linear model, raw FP32 outputs as Triton answers) and grpcio clients
 (raw FP32 inputs as tritonclient sends them, 1-4 rows of <dim> features, an x-api-key each)
 on loopback, recorded with dumpcap. Clients are processes, one channel (one HTTP/2
-connection) each. Writes the pcap and a manifest {"packets", "requests", "port"}.
+connection) each, from its own address 127.0.1.<n> (through grpc_oip.relay, as ig_gen's
+clients have their own addresses) so that no client shares its source with another. Writes the pcap and a manifest {"packets", "requests", "port"}.
 Usage:
     grpc_traffic.py --out FILE.pcap --manifest FILE.json [--calls N] [--clients C] [--dim D]
 """
@@ -56,7 +57,7 @@ def client(port, n, dim, seed):
     import grpc
     pb = grpc_oip.Messages()
     rng = np.random.default_rng(seed)
-    chan = grpc.insecure_channel(f"127.0.0.1:{port}")
+    chan = grpc.insecure_channel(f"127.0.0.1:{grpc_oip.relay(port, f'127.0.1.{seed}')}")
     call = chan.unary_unary(grpc_oip.INFER, request_serializer=lambda m: m.SerializeToString(),
                             response_deserializer=pb.ModelInferResponse.FromString)
     meta = (("x-api-key", f"bench-client-{seed}"),)

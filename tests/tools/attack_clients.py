@@ -84,43 +84,6 @@ class Oracle:
         self.conn.close()
 
 
-def relay(port, source):
-    """Listens on 127.0.0.1:0 and pipes every connection to 127.0.0.1:<port> from <source>
-    (a loopback address). Returns the listening port; threads end with their sockets."""
-    import socket
-    import threading
-    lsock = socket.socket()
-    lsock.bind(("127.0.0.1", 0))
-    lsock.listen(4)
-
-    def pump(a, b):
-        try:
-            while True:
-                d = a.recv(65536)
-                if not d:
-                    break
-                b.sendall(d)
-        except OSError:
-            pass
-        for s_ in (a, b):
-            try:
-                s_.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def serve():
-        while True:
-            down, _ = lsock.accept()
-            up = socket.create_connection(("127.0.0.1", port), source_address=(source, 0))
-            for x in (down, up):
-                x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            threading.Thread(target=pump, args=(down, up), daemon=True).start()
-            threading.Thread(target=pump, args=(up, down), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    return lsock.getsockname()[1]
-
-
 class GrpcOracle:
     """The same oracle over OIP v2 gRPC, one channel (one HTTP/2 connection) per client."""
 
@@ -129,7 +92,7 @@ class GrpcOracle:
         import grpc
         import grpc_oip
         self.pb = grpc_oip.Messages()
-        self.chan = grpc.insecure_channel(f"127.0.0.1:{relay(port, source)}")
+        self.chan = grpc.insecure_channel(f"127.0.0.1:{grpc_oip.relay(port, source)}")
         self.meta = (("x-api-key", f"client-{source}"),)
         self.model, self.pause = model, pause
         self.queries = self.requests = 0

@@ -8,8 +8,10 @@ no checked-in generated code and cannot drift from the C side. Calls go through 
 generic handlers and channel.unary_unary / stream_stream with those classes.
 """
 import os
+import socket
 import subprocess
 import tempfile
+import threading
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
@@ -59,6 +61,41 @@ DATATYPES = {
     "UINT64": ("uint64", "uint64_contents"), "FP16": ("float16", None),
     "FP32": ("float32", "fp32_contents"), "FP64": ("float64", "fp64_contents"),
 }
+
+
+def relay(port, source):
+    """Listens on 127.0.0.1:0 and pipes every connection to 127.0.0.1:<port> from <source>
+    (a loopback address). Returns the listening port; threads end with their sockets."""
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(4)
+
+    def pump(a, b):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d:
+                    break
+                b.sendall(d)
+        except OSError:
+            pass
+        for s_ in (a, b):
+            try:
+                s_.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def serve():
+        while True:
+            down, _ = lsock.accept()
+            up = socket.create_connection(("127.0.0.1", port), source_address=(source, 0))
+            for x in (down, up):
+                x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=pump, args=(down, up), daemon=True).start()
+            threading.Thread(target=pump, args=(up, down), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return lsock.getsockname()[1]
 
 
 def add_tensor(msg, tensor, name, datatype, array, raw, raw_list):
