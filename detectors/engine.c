@@ -469,13 +469,21 @@ static struct source *src_get(struct ig_engine *e, const struct ig_event *ev)
             }
             return s;
         }
+    struct source *s;
     if (e->nsources >= e->sources_cap) {
-        src_free_one(e, e->s_tail);
+        /* Full: the least recently seen source's memory is reused, no allocation. */
+        s = e->s_tail;
+        struct source **pp = &e->sbuckets[s->hash & (e->nsbuckets - 1)];
+        while (*pp != s)
+            pp = &(*pp)->hnext;
+        *pp = s->hnext;
+        src_unlink_lru(e, s);
+        memset(s, 0, sizeof *s);
+        e->nsources--;
         e->st.sources_evicted++;
-    }
-    struct source *s = calloc(1, sizeof *s);
-    if (!s)
+    } else if (!(s = calloc(1, sizeof *s))) {
         return NULL;
+    }
     s->hash = h;
     s->kind = kind;
     s->idlen = (uint8_t)n;
@@ -537,25 +545,27 @@ static void src_note(struct ig_engine *e, struct source *s, const struct ig_even
     if (rho > s->hll[c][j])
         s->hll[c][j] = rho;
     uint32_t fp = (uint32_t)(idh >> 32) | 1;
+    bool fresh = false;
     if (!s->over[c]) {
         bool have = false;
         for (unsigned i = 0; i < s->nids[c] && !have; i++)
             have = s->ids[c][i] == fp;
         if (!have) {
+            fresh = true;
             if (s->nids[c] < EXACT_IDS)
                 s->ids[c][s->nids[c]++] = fp;
             else
                 s->over[c] = true;
         }
     }
-
+    if (!fresh || s->nsample >= NSAMPLE)
+        return;   /* the text is only built for a new identity while samples are wanted */
     char text[64];
     snprintf(text, sizeof text, "%s:%.*s", ig_identity_kind_name(ev->id_kind), 48, ev->client_id);
-    bool known = false;
-    for (uint32_t i = 0; i < s->nsample && !known; i++)
-        known = strcmp(s->sample[i], text) == 0;
-    if (!known && s->nsample < NSAMPLE)
-        memcpy(s->sample[s->nsample++], text, sizeof text);
+    for (uint32_t i = 0; i < s->nsample; i++)
+        if (strcmp(s->sample[i], text) == 0)
+            return;
+    memcpy(s->sample[s->nsample++], text, sizeof text);
 }
 
 /* Distinct identities over both halves: exact while both sets fit, else HyperLogLog. */
