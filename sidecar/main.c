@@ -9,7 +9,8 @@ static const struct { const char *name; int (*fn)(int, char **); const char *wha
     { "analyze",  ig_cmd_analyze,  "read pcap/pcapng files, write findings (and events)" },
     { "run",      ig_cmd_run,      "capture live on an interface until SIGINT/SIGTERM (the sidecar)" },
     { "baseline", ig_cmd_baseline, "build a drift reference profile from captures or events" },
-    { "rules",    ig_cmd_rules,    "check a rules directory" },
+    { "rules",    ig_cmd_rules,    "check a rule set, show the embedded one" },
+    { "inject",   ig_cmd_inject,   "add the sidecar to the pod templates of Kubernetes manifests" },
     { "config",   ig_cmd_config,   "print every configuration key with its default" },
     { "version",  ig_cmd_version,  "print the version" },
 };

@@ -45,6 +45,7 @@ int ig_cmd_run(int argc, char **argv);
 int ig_cmd_rules(int argc, char **argv);
 int ig_cmd_baseline(int argc, char **argv);
 int ig_cmd_config(int argc, char **argv);
+int ig_cmd_inject(int argc, char **argv);
 int ig_cmd_version(int argc, char **argv);
 
 #endif

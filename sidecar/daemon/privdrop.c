@@ -158,8 +158,11 @@ static int install_seccomp(bool log_only, unsigned *allowed, char *err, size_t e
     }
     /* New sockets only of the families the daemon uses: never a packet socket again. */
     for (size_t i = 0; i < IG_ARRAY_LEN(socket_families) && rc == 0; i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)socket_families[i]));
+    {
+        struct scmp_arg_cmp family = { .arg = 0, .op = SCMP_CMP_EQ,
+                                       .datum_a = (scmp_datum_t)socket_families[i], .datum_b = 0 };
+        rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &family);
+    }
     if (!log_only)
         for (size_t i = 0; i < IG_ARRAY_LEN(fatal_calls) && rc == 0; i++) {
             int nr = seccomp_syscall_resolve_name(fatal_calls[i]);

@@ -1,0 +1,333 @@
+/* See inject.h. Works on libyaml's document graph: nodes are addressed by id, since adding a
+ * node may move them all. The sidecar container and volumes are written as YAML text, parsed
+ * and deep-copied into the manifest's document. */
+#include "k8s/inject.h"
+
+#include <inferguard/base.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define NAME "inferguard"
+
+static yaml_node_t *N(yaml_document_t *d, int id) { return id ? yaml_document_get_node(d, id) : NULL; }
+
+static const char *scalar(yaml_document_t *d, int id)
+{
+    yaml_node_t *n = N(d, id);
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int map_get(yaml_document_t *d, int map, const char *key)
+{
+    yaml_node_t *m = N(d, map);
+    if (!m || m->type != YAML_MAPPING_NODE)
+        return 0;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        const char *k = scalar(d, p->key);
+        if (k && strcmp(k, key) == 0)
+            return p->value;
+    }
+    return 0;
+}
+
+static int add_str(yaml_document_t *d, const char *s)
+{
+    return yaml_document_add_scalar(d, NULL, (const yaml_char_t *)s, (int)strlen(s), YAML_ANY_SCALAR_STYLE);
+}
+
+/* The value of <key> in <map>, created as an empty mapping or sequence when absent. */
+static int ensure(yaml_document_t *d, int map, const char *key, yaml_node_type_t type)
+{
+    int v = map_get(d, map, key);
+    if (v)
+        return N(d, v)->type == type ? v : 0;
+    v = type == YAML_MAPPING_NODE ? yaml_document_add_mapping(d, NULL, YAML_ANY_MAPPING_STYLE)
+                                  : yaml_document_add_sequence(d, NULL, YAML_ANY_SEQUENCE_STYLE);
+    int k = add_str(d, key);
+    if (!v || !k || !yaml_document_append_mapping_pair(d, map, k, v))
+        return 0;
+    return v;
+}
+
+static int copy_node(yaml_document_t *dst, yaml_document_t *src, int id)
+{
+    yaml_node_t *n = N(src, id);
+    if (!n)
+        return 0;
+    if (n->type == YAML_SCALAR_NODE)
+        return yaml_document_add_scalar(dst, NULL, n->data.scalar.value, (int)n->data.scalar.length,
+                                        n->data.scalar.style);
+    if (n->type == YAML_SEQUENCE_NODE) {
+        int out = yaml_document_add_sequence(dst, NULL, n->data.sequence.style);
+        int cnt = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+        for (int i = 0; out && i < cnt; i++) {
+            int item = N(src, id)->data.sequence.items.start[i];
+            int c = copy_node(dst, src, item);
+            if (!c || !yaml_document_append_sequence_item(dst, out, c))
+                return 0;
+        }
+        return out;
+    }
+    int out = yaml_document_add_mapping(dst, NULL, n->data.mapping.style);
+    int cnt = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    for (int i = 0; out && i < cnt; i++) {
+        yaml_node_pair_t p = N(src, id)->data.mapping.pairs.start[i];
+        int k = copy_node(dst, src, p.key), v = copy_node(dst, src, p.value);
+        if (!k || !v || !yaml_document_append_mapping_pair(dst, out, k, v))
+            return 0;
+    }
+    return out;
+}
+
+/* A YAML double-quoted string of <s>. */
+static void quote(char *out, size_t cap, const char *s)
+{
+    size_t o = 0;
+    if (cap < 3) {
+        if (cap)
+            out[0] = 0;
+        return;
+    }
+    out[o++] = '"';
+    for (; *s && o + 4 < cap; s++) {
+        if (*s == '"' || *s == '\\')
+            out[o++] = '\\';
+        out[o++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+    }
+    out[o++] = '"';
+    out[o] = 0;
+}
+
+static const char container_fmt[] =
+    "name: " NAME "\n"
+    "image: %s\n"
+    "args: [run, -i, eth0, -c, /etc/inferguard/config.yaml, --bpf, %s]\n"
+    "securityContext:\n"
+    "  runAsUser: 0\n"
+    "  runAsNonRoot: false\n"
+    "  allowPrivilegeEscalation: false\n"
+    "  readOnlyRootFilesystem: true\n"
+    "  seccompProfile: {type: RuntimeDefault}\n"
+    "  capabilities: {drop: [ALL], add: [NET_RAW, SETUID, SETGID]}\n"
+    "env:\n"
+    "  - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}\n"
+    "  - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}\n"
+    "  - {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}\n"
+    "  - {name: CONTAINER_NAME, value: %s}\n"
+    "  - {name: INFERGUARD_ID_SECRET, valueFrom: {secretKeyRef: {name: %s, key: id-secret, optional: true}}}\n"
+    "ports: [{name: ig-metrics, containerPort: 9464}]\n"
+    "livenessProbe: {httpGet: {path: /healthz, port: 9464}}\n"
+    "readinessProbe: {httpGet: {path: /readyz, port: 9464}}\n"
+    "resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: \"1\", memory: 1Gi}}\n"
+    "volumeMounts:\n"
+    "  - {name: inferguard-config, mountPath: /etc/inferguard, readOnly: true}\n"
+    "  - {name: inferguard-secrets, mountPath: /etc/inferguard-secrets, readOnly: true}\n"
+    "  - {name: inferguard-state, mountPath: /var/lib/inferguard}\n";
+
+static const char volumes_fmt[] =
+    "- {name: inferguard-config, configMap: {name: %s}}\n"
+    "- {name: inferguard-secrets, secret: {secretName: %s, optional: true}}\n"
+    "- {name: inferguard-state, emptyDir: {sizeLimit: 512Mi}}\n";
+
+static bool parse_text(const char *text, yaml_document_t *doc)
+{
+    yaml_parser_t p;
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
+    bool ok = yaml_parser_load(&p, doc) && yaml_document_get_root_node(doc);
+    yaml_parser_delete(&p);
+    return ok;
+}
+
+/* "tcp port A or tcp port B" over the containers' containerPorts (TCP), or "". */
+static void ports_bpf(yaml_document_t *d, int containers, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = 0;
+    yaml_node_t *cs = N(d, containers);
+    int nc = (int)(cs->data.sequence.items.top - cs->data.sequence.items.start);
+    for (int i = 0; i < nc; i++) {
+        int ports = map_get(d, N(d, containers)->data.sequence.items.start[i], "ports");
+        yaml_node_t *ps = N(d, ports);
+        if (!ps || ps->type != YAML_SEQUENCE_NODE)
+            continue;
+        int np = (int)(ps->data.sequence.items.top - ps->data.sequence.items.start);
+        for (int j = 0; j < np; j++) {
+            int pe = N(d, ports)->data.sequence.items.start[j];
+            const char *port = scalar(d, map_get(d, pe, "containerPort"));
+            const char *proto = scalar(d, map_get(d, pe, "protocol"));
+            char *end;
+            long v = port ? strtol(port, &end, 10) : 0;
+            if (!port || *end || v < 1 || v > 65535 || (proto && strcmp(proto, "TCP") != 0))
+                continue;
+            char one[32];
+            snprintf(one, sizeof one, "tcp port %ld", v);
+            if (strstr(out, one))
+                continue;
+            int w = snprintf(out + o, cap - o, "%s%s", o ? " or " : "", one);
+            if (w < 0 || (size_t)w >= cap - o)
+                return;
+            o += (size_t)w;
+        }
+    }
+}
+
+/* Injects into the pod spec <spec> whose template metadata is <meta> (0 for a bare Pod's
+ * own metadata). Returns 1 injected, 0 left as it is, -1 error. */
+static int inject_spec(yaml_document_t *d, int meta, int spec, const struct ig_inject_opts *o,
+                       struct ig_inject_stats *st)
+{
+    st->templates++;
+    const char *opt = scalar(d, map_get(d, map_get(d, meta, "annotations"), "inferguard.io/inject"));
+    if (opt && strcmp(opt, "false") == 0) {
+        st->opted_out++;
+        return 0;
+    }
+    int containers = map_get(d, spec, "containers");
+    yaml_node_t *cs = N(d, containers);
+    if (!cs || cs->type != YAML_SEQUENCE_NODE)
+        return 0;   /* not a pod spec we understand: leave it */
+    int nc = (int)(cs->data.sequence.items.top - cs->data.sequence.items.start);
+    for (int i = 0; i < nc; i++) {
+        const char *name = scalar(d, map_get(d, N(d, containers)->data.sequence.items.start[i], "name"));
+        if (name && strcmp(name, NAME) == 0) {
+            st->already++;
+            return 0;
+        }
+    }
+    char bpf[1024], qbpf[2100], qimage[600], qcm[300], qsec[300], qfirst[300], text[8192];
+    if (o->bpf)
+        snprintf(bpf, sizeof bpf, "%s", o->bpf);
+    else
+        ports_bpf(d, containers, bpf, sizeof bpf);
+    if (!bpf[0])
+        snprintf(bpf, sizeof bpf, "tcp");   /* no declared port: every TCP flow of the pod */
+    const char *first = nc ? scalar(d, map_get(d, N(d, containers)->data.sequence.items.start[0], "name")) : NULL;
+    quote(qbpf, sizeof qbpf, bpf);
+    quote(qimage, sizeof qimage, o->image ? o->image : "inferguard:dev");
+    quote(qcm, sizeof qcm, o->configmap ? o->configmap : "inferguard-config");
+    quote(qsec, sizeof qsec, o->secret ? o->secret : "inferguard-secrets");
+    quote(qfirst, sizeof qfirst, first ? first : "");
+    snprintf(text, sizeof text, container_fmt, qimage, qbpf, qfirst, qsec);
+    yaml_document_t c;
+    if (!parse_text(text, &c))
+        return -1;
+    int cid = copy_node(d, &c, 1);
+    yaml_document_delete(&c);
+    if (!cid || !yaml_document_append_sequence_item(d, containers, cid))
+        return -1;
+    snprintf(text, sizeof text, volumes_fmt, qcm, qsec);
+    yaml_document_t v;
+    if (!parse_text(text, &v))
+        return -1;
+    int vols = ensure(d, spec, "volumes", YAML_SEQUENCE_NODE);
+    int nv = vols ? (int)(N(&v, 1)->data.sequence.items.top - N(&v, 1)->data.sequence.items.start) : 0;
+    for (int i = 0; i < nv; i++) {
+        int item = N(&v, 1)->data.sequence.items.start[i];
+        const char *vname = scalar(&v, map_get(&v, item, "name"));
+        bool have = false;
+        yaml_node_t *vs = N(d, vols);
+        int n = (int)(vs->data.sequence.items.top - vs->data.sequence.items.start);
+        for (int j = 0; j < n && !have; j++) {
+            const char *e = scalar(d, map_get(d, N(d, vols)->data.sequence.items.start[j], "name"));
+            have = e && vname && strcmp(e, vname) == 0;
+        }
+        int cp = have ? 1 : copy_node(d, &v, item);
+        if (!cp || (!have && !yaml_document_append_sequence_item(d, vols, cp))) {
+            yaml_document_delete(&v);
+            return -1;
+        }
+    }
+    yaml_document_delete(&v);
+    if (!vols)
+        return -1;
+    st->injected++;
+    return 1;
+}
+
+/* The pod template(s) of one document, by kind. */
+static int inject_doc(yaml_document_t *d, const struct ig_inject_opts *o, struct ig_inject_stats *st)
+{
+    int root = 1;
+    const char *kind = scalar(d, map_get(d, root, "kind"));
+    if (!kind)
+        return 0;
+    int spec = map_get(d, root, "spec");
+    if (strcmp(kind, "Pod") == 0)
+        return inject_spec(d, map_get(d, root, "metadata"), spec, o, st);
+    static const char *const templated[] = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" };
+    int tmpl = 0;
+    for (size_t i = 0; i < IG_ARRAY_LEN(templated); i++)
+        if (strcmp(kind, templated[i]) == 0)
+            tmpl = map_get(d, spec, "template");
+    if (strcmp(kind, "CronJob") == 0)
+        tmpl = map_get(d, map_get(d, map_get(d, spec, "jobTemplate"), "spec"), "template");
+    if (!tmpl)
+        return 0;
+    return inject_spec(d, map_get(d, tmpl, "metadata"), map_get(d, tmpl, "spec"), o, st);
+}
+
+static int write_handler(void *data, unsigned char *buf, size_t size)
+{
+    return fwrite(buf, 1, size, data) == size;
+}
+
+int ig_inject_stream(FILE *in, const char *name, FILE *out, const struct ig_inject_opts *o,
+                     struct ig_inject_stats *st, char *err, size_t errlen)
+{
+    memset(st, 0, sizeof *st);
+    yaml_parser_t p;
+    yaml_emitter_t e;
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_file(&p, in);
+    yaml_emitter_initialize(&e);
+    yaml_emitter_set_output(&e, write_handler, out);
+    yaml_emitter_set_unicode(&e, 1);
+    yaml_emitter_set_width(&e, -1);
+    int rc = IG_OK;
+    if (!yaml_emitter_open(&e)) {
+        snprintf(err, errlen, "%s: cannot write the output", name);
+        rc = IG_EIO;
+    }
+    while (rc == IG_OK) {
+        yaml_document_t d;
+        if (!yaml_parser_load(&p, &d)) {
+            snprintf(err, errlen, "%s:%zu: %s", name, p.problem_mark.line + 1,
+                     p.problem ? p.problem : "YAML syntax error");
+            rc = IG_EPARSE;
+            break;
+        }
+        if (!yaml_document_get_root_node(&d)) {
+            yaml_document_delete(&d);
+            break;
+        }
+        yaml_node_t *root = yaml_document_get_root_node(&d);
+        if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0) {
+            yaml_document_delete(&d);   /* an empty document ("---" alone) says nothing */
+            continue;
+        }
+        st->documents++;
+        if (inject_doc(&d, o, st) < 0) {
+            snprintf(err, errlen, "%s: document %u: cannot inject (out of memory)", name, st->documents);
+            yaml_document_delete(&d);
+            rc = IG_ENOMEM;
+            break;
+        }
+        /* explicit "---" between documents, as kubectl writes them */
+        d.start_implicit = st->documents == 1;
+        if (!yaml_emitter_dump(&e, &d)) {   /* dump frees the document */
+            snprintf(err, errlen, "%s: cannot write document %u", name, st->documents);
+            rc = IG_EIO;
+        }
+    }
+    if (rc == IG_OK && (!yaml_emitter_close(&e) || !yaml_emitter_flush(&e))) {
+        snprintf(err, errlen, "%s: cannot write the output", name);
+        rc = IG_EIO;
+    }
+    yaml_emitter_delete(&e);
+    yaml_parser_delete(&p);
+    return rc;
+}

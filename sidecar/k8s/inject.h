@@ -1,0 +1,33 @@
+/* `inferguard inject`: adds the inferguard sidecar to every pod template of a stream of
+ * Kubernetes manifests (as `istioctl kube-inject` does). Pod, Deployment, StatefulSet,
+ * DaemonSet, ReplicaSet, Job (spec.template) and CronJob (spec.jobTemplate.spec.template);
+ * every other document, and every existing container, init container, volume and annotation
+ * is kept. A template that already has a container named "inferguard", or is annotated
+ * inferguard.io/inject: "false", is left as it is, so injecting twice changes nothing.
+ * The sidecar captures the ports the pod's containers declare (containerPort), unless the
+ * options name a BPF filter. Output is YAML emitted by libyaml: values, quoting and flow/block
+ * style are kept, comments and empty documents are not (libyaml does not keep comments). */
+#ifndef IG_K8S_INJECT_H
+#define IG_K8S_INJECT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct ig_inject_opts {
+    const char *image;        /* inferguard:dev */
+    const char *configmap;    /* inferguard-config: mounted at /etc/inferguard */
+    const char *secret;       /* inferguard-secrets: id-secret, reports-token */
+    const char *bpf;          /* NULL = from the pod's containerPorts */
+};
+
+struct ig_inject_stats {
+    uint32_t documents, templates, injected, already, opted_out;
+};
+
+/* Reads every document of <in> (<name> in messages) and writes each to <out>, injected where
+ * it holds a pod template. IG_OK, or IG_EPARSE with "name:line: reason" in err (nothing
+ * written for the document in error). */
+int ig_inject_stream(FILE *in, const char *name, FILE *out, const struct ig_inject_opts *o,
+                     struct ig_inject_stats *st, char *err, size_t errlen);
+
+#endif
