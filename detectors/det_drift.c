@@ -80,6 +80,7 @@ enum seq_state { SEQ_IDLE, SEQ_CONFIRMING, SEQ_ALARMED };
 struct verdict {
     bool     drifted, concentrated, flagged_only;
     bool     scores_drifted;             /* output scores: population drift (after the same checks) */
+    bool     inconclusive;               /* a few clients might explain it, too few rows left */
     double   share_all;                  /* share with flagged rows kept, NaN when none */
     uint64_t rows_excl, clients_excl;
     uint32_t ncontrib;
@@ -230,7 +231,7 @@ static int drift_init(const struct ig_rules *r, void **global, char *err, size_t
     p->ref_min_rows = (uint32_t)ig_rules_num(r, F, "reference_min_rows", 100);
     p->exclude_flagged = ig_rules_bool(r, F, "exclude_flagged", true);
     p->raise_attributed = ig_rules_bool(r, F, "raise_attributed", false);
-    p->attr_max_rows = ig_rules_num(r, F, "attribution_max_rows", 0.25);
+    p->attr_max_rows = ig_rules_num(r, F, "attribution_max_rows", 0.5);
     if (p->block_rows < 2 || p->cusum_k < 0 || p->arl_rows < 100 || p->confirm_rows < 10 ||
         !(p->significance > 0 && p->significance <= 1) || p->ref_min_rows < 10 ||
         !(p->attr_max_rows >= 0 && p->attr_max_rows < 1)) {
@@ -497,9 +498,10 @@ static bool cell_flag_raw(const struct drift_model *m, const struct drift_params
     return p->exclude_flagged && i != CT_OTHER && m->ct[i].flags != 0;
 }
 
-/* Flagged clients stay out while they send a minority of the rows: when most traffic comes
- * from clients other detectors flag (a load test tripping rate limits), they are the
- * population, and leaving them out would leave nothing to watch. */
+/* Flagged clients stay out while they are a minority of the active clients: when most
+ * clients are flagged (a load test tripping rate limits for everyone, or all traffic
+ * through one flagged proxy), they are the population, and leaving them out would leave
+ * nothing to watch. Counted in clients, not rows: a few attackers may send most rows. */
 static bool cell_flagged(const struct drift_model *m, const struct drift_params *p, uint16_t i)
 {
     return cell_flag_raw(m, p, i) && m->flag_share <= 0.5;
@@ -508,8 +510,31 @@ static bool cell_flagged(const struct drift_model *m, const struct drift_params 
 static void flag_share_add(struct drift_model *m, const struct drift_params *p, uint16_t cell,
                            uint32_t rows)
 {
-    double w = fmin(1.0, rows / 500.0);
-    m->flag_share += ((cell_flag_raw(m, p, cell) ? 1.0 : 0.0) - m->flag_share) * w;
+    (void)cell;
+    (void)rows;
+    uint32_t n = 0, f = 0;
+    for (int i = 0; i < CT_OTHER; i++) {
+        const struct dclient *c = &m->ct[i];
+        if (!c->used || c->last_row + 4ull * m->wcap < m->allrows)
+            continue;
+        n++;
+        f += cell_flag_raw(m, p, (uint16_t)i);
+    }
+    m->flag_share = n ? (double)f / n : 0.0;
+}
+
+/* The same rule over the client cells seen in some rows: clears <ex> when the flagged
+ * cells are not a minority of the cells present. */
+static void minority_rule(uint8_t *ex, const bool *present)
+{
+    uint32_t n = 0, f = 0;
+    for (int k = 0; k < CT_OTHER; k++)
+        if (present[k]) {
+            n++;
+            f += ex[k] != 0;
+        }
+    if (2 * f > n || (n && f == n))
+        memset(ex, 0, CT_MAX);
 }
 
 /* ---- sequential detection ---- */
@@ -835,9 +860,21 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
             }
         }
     }
-    if (2 * v->rows_excl > r1 - r0) {   /* flagged clients are most of the traffic: kept */
-        v->rows_excl = v->clients_excl = 0;
-        memset(seen, 0, sizeof seen);
+    {
+        bool present[CT_MAX] = { false };
+        uint8_t fl[CT_MAX];
+        for (uint64_t r = r0; r < r1; r++)
+            present[m->rcli[ring_at(m, r)]] = true;
+        for (int k = 0; k < CT_MAX; k++)
+            fl[k] = seen[k];
+        minority_rule(fl, present);
+        bool left = false;
+        for (int k = 0; k < CT_MAX; k++)
+            left |= fl[k] != 0;
+        if (v->rows_excl && !left) {   /* flagged clients are most clients: population */
+            v->rows_excl = v->clients_excl = 0;
+            memset(seen, 0, sizeof seen);
+        }
     }
     struct eval_sum all = { 0 };
     if (v->rows_excl) {
@@ -907,6 +944,7 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
         struct eval_sum rest;
         eval_cols(m, p, r0, r1, ex2, m->res2, false, &rest);
         bool enough = rest.rows >= p->min_window;
+        v->inconclusive = !enough;
         feat_conc = pop->feat && enough && !rest.feat;
         if (sc_pop && enough && !(rest.nt_out && (double)rest.nd_out / rest.nt_out >= p->share))
             sc_conc = true;
@@ -1272,6 +1310,9 @@ static void seq_confirm(struct drift_model *m, const struct drift_global *g,
     struct eval_sum pop;
     judge(m, p, r0, m->nrows, &m->v, &pop);
     m->rep.rows = pop.rows;
+    /* A few clients may explain it but too few other rows to tell yet: wait for more. */
+    if (m->v.drifted && m->v.inconclusive && m->nrows - r0 < m->wcap)
+        return;
     if (!m->v.drifted || !pop.feat) {
         if (m->v.flagged_only || m->v.concentrated)
             g->reg->suppressed++;
@@ -1388,6 +1429,7 @@ static void window_add(struct drift_model *m, const struct drift_global *g,
                        const struct ig_emit *emit, const struct ig_event *ev, uint16_t cell)
 {
     const struct drift_params *p = &g->p;
+    bool flagged = cell_flagged(m, p, cell);   /* kept out of the confidence series too */
     const float *in = ev->inputs && ev->features == m->nfeat ? ev->inputs : NULL;
     const float *sc = ev->scores && ev->outputs == m->nout ? ev->scores : NULL;
     if ((ev->inputs && !in && m->nfeat) || (ev->scores && !sc && m->nout))
@@ -1401,7 +1443,7 @@ static void window_add(struct drift_model *m, const struct drift_global *g,
             int32_t am;
             ig_drift_row_summary(sc + (size_t)r * m->nout, m->nout,
                                  (ev->flags & IG_EV_LOGITS) != 0, &t, &h, &am);
-            if (isfinite(t)) {
+            if (isfinite(t) && !flagged) {
                 csum += t;
                 esum += h;
                 cn++;
@@ -1417,16 +1459,16 @@ static void window_add(struct drift_model *m, const struct drift_global *g,
             m->rowbuf[m->nfeat + k] = sc ? sc[(size_t)r * m->nout + k] : NAN;
         push_row(m, g, emit, m->rowbuf, cell, label, ev->req_time_us, r == 0);
     }
-    if (cn) {
+    if (cn && !flagged) {
         m->bsum_series[S_CONF] += csum / cn, m->bcnt[S_CONF]++;
         m->bsum_series[S_ENT] += esum / cn, m->bcnt[S_ENT]++;
     }
-    if (ev->latency_us) {
+    if (ev->latency_us && !flagged) {
         double ms = (double)ev->latency_us / 1000.0;
         m->bsum_series[S_LAT] += ms, m->bcnt[S_LAT]++;
         m->wm[S_LAT].n++, m->wm[S_LAT].sum += ms;
     }
-    if (++m->bevents >= p->block)
+    if (!flagged && ++m->bevents >= p->block)
         series_block(m, ev->req_time_us);
 }
 
@@ -1577,12 +1619,13 @@ static void ref_freeze(struct drift_model *m, const struct drift_global *g, uint
         keep = m->ref_keep;
     m->ref_keep = keep;
     /* Flagged clients sending most of the reference rows are the population: kept. */
-    static const uint8_t none[CT_MAX];
-    uint64_t nex = 0, nkept = IG_MIN(held, keep);
-    for (uint64_t i = 0; i < nkept; i++)
-        nex += ex[m->refcli[i]] != 0;
-    if (2 * nex > nkept)
-        ex = none;
+    uint8_t exl[CT_MAX];
+    bool present[CT_MAX] = { false };
+    memcpy(exl, ex, CT_MAX);
+    for (uint64_t i = 0; i < IG_MIN(held, keep); i++)
+        present[m->refcli[i]] = true;
+    minority_rule(exl, present);
+    ex = exl;
     for (uint64_t i = 0; i < held; i++) {
         bool out = i >= keep || ex[m->refcli[i]];
         if (ex[m->refcli[i]] && i < keep) {
@@ -1632,11 +1675,11 @@ static void ref_try_cut(struct drift_model *m, const struct drift_global *g,
     uint8_t ex[CT_MAX];
     for (int k = 0; k < CT_MAX; k++)
         ex[k] = cell_flagged(m, p, (uint16_t)k);
-    uint64_t nex = 0, held = IG_MIN(m->ref->rows, (uint64_t)m->ref->cap);
+    uint64_t held = IG_MIN(m->ref->rows, (uint64_t)m->ref->cap);
+    bool present[CT_MAX] = { false };
     for (uint64_t i = 0; i < held; i++)
-        nex += ex[m->refcli[i]] != 0;
-    if (2 * nex > held)
-        memset(ex, 0, sizeof ex);   /* flagged clients are most of the traffic: kept */
+        present[m->refcli[i]] = true;
+    minority_rule(ex, present);   /* flagged clients are most clients: kept */
     uint64_t cut = ref_scan(m, p, ex);
     if (!cut)
         return;

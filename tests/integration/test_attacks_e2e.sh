@@ -50,6 +50,10 @@ wait "$rec" || true
     --findings "$WORK/findings.jsonl" "$WORK/cap.pcap" 2> "$WORK/analyze.err" \
     || fail "analyze exited $?: $(tail -5 "$WORK/analyze.err")"
 
+# No natural drift here (benign rows come from the same table throughout): the attackers'
+# queries must not be raised as drift (their clients are flagged; drift attributes to them).
+ndrift=$({ grep -c '"name":"drift\.' "$WORK/findings.jsonl" || true; })
+[ "$ndrift" = 0 ] || fail "$ndrift drift findings from attack traffic without natural drift"
 $PY - "$WORK/clients.jsonl" "$WORK/events.jsonl" "$WORK/findings.jsonl" <<'PY' || fail "see above"
 import collections, json, sys
 clients = [json.loads(l) for l in open(sys.argv[1])]
