@@ -852,28 +852,12 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     bool seen[CT_MAX] = { false };
     for (uint64_t r = r0; r < r1; r++) {
         uint16_t k = m->rcli[ring_at(m, r)];
-        if (cell_flag_raw(m, p, k)) {
+        if (cell_flagged(m, p, k)) {   /* flagged, and a minority of the model's clients */
             v->rows_excl++;
             if (!seen[k]) {
                 seen[k] = true;
                 v->clients_excl++;
             }
-        }
-    }
-    {
-        bool present[CT_MAX] = { false };
-        uint8_t fl[CT_MAX];
-        for (uint64_t r = r0; r < r1; r++)
-            present[m->rcli[ring_at(m, r)]] = true;
-        for (int k = 0; k < CT_MAX; k++)
-            fl[k] = seen[k];
-        minority_rule(fl, present);
-        bool left = false;
-        for (int k = 0; k < CT_MAX; k++)
-            left |= fl[k] != 0;
-        if (v->rows_excl && !left) {   /* flagged clients are most clients: population */
-            v->rows_excl = v->clients_excl = 0;
-            memset(seen, 0, sizeof seen);
         }
     }
     struct eval_sum all = { 0 };

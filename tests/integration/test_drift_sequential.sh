@@ -5,7 +5,7 @@
 # reference learned from traffic or built by `inferguard baseline build` from a clean
 # capture. Each gives drift.features findings, none before the shift; an abrupt shift is
 # flagged within a few hundred rows, and every finding's estimated change time lies within
-# one window (1,000 rows) of the true one. Stationary traffic with extraction attackers
+# one window (1,000 rows) of the true one (of the ramp, for a gradual one). Stationary traffic with extraction attackers
 # (uniform and Jacobian queries, a sixth of the rows) raises no drift finding. One model
 # reached through KServe v1 and OIP v2 is one model for drift (one report directory).
 . "$(dirname "$0")/lib/common.sh"
@@ -40,9 +40,11 @@ early = [t for t, _ in found if t < at]
 if early:
     sys.exit(f"{name}: {len(early)} drift.features before the shift")
 delay = (found[0][0] - at) / 1e6 * rate
+ramp = man["drift_ramp_rows"]
 for t, c in found:
-    if abs(c - at) / 1e6 * rate > 1000:
-        sys.exit(f"{name}: change estimated {(c - at) / 1e6 * rate:+.0f} rows from the shift")
+    off = (c - at) / 1e6 * rate   # rows; a gradual change may be placed anywhere in its ramp
+    if off < -1000 or off > 1000 + ramp:
+        sys.exit(f"{name}: change estimated {off:+.0f} rows from the shift (ramp {ramp})")
 if delay > max_delay:
     sys.exit(f"{name}: first finding {delay:.0f} rows after the shift (max {max_delay})")
 print(f"{name}: {len(found)} findings, first {delay:.0f} rows after the shift, "
@@ -97,5 +99,6 @@ protos=$(grep -o '"protocol":"[a-z_0-9]*"' "$WORK/mixed.events" | sort -u | wc -
 [ "$protos" -ge 2 ] || fail "mixed: only $protos protocol(s) in the events"
 dirs=$(find "$WORK/mixed-rep" -mindepth 1 -maxdepth 1 -type d | wc -l)
 [ "$dirs" = 1 ] || fail "mixed: $dirs report directories for one model"
-check mixed "$WORK/mixed.json" "$WORK/mixed.jsonl" 400 || fail mixed
+# (rows here count the chat clients' requests too, which carry no tensor: a quarter more)
+check mixed "$WORK/mixed.json" "$WORK/mixed.jsonl" 550 || fail mixed
 echo "ok: drift found soon after each shift, change times within a window, none from attackers"
