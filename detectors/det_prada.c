@@ -41,6 +41,7 @@
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
+#include "stats/fscale.h"
 #include "stats/shapiro.h"
 
 #define PRADA_NAME "extraction.prada"
@@ -59,6 +60,13 @@ struct prada_params {
     int      severity;        /* base severity; evidence raises it up to two levels */
     uint32_t elem;            /* storage of G_c: IG_VSET_F32 (exact) or IG_VSET_BF16 */
     unsigned vflags;          /* IG_VIDX_SHADOW with storage f32_bf16 (exact, bf16 pre-pass) */
+    bool     paper;           /* mode: paper = the reference algorithm alone */
+    bool     scale;           /* robust per-feature scaling (fscale.h) */
+    double   dup_rel;         /* repeats closer than dup_rel * unit * sqrt(dim) are not samples */
+    uint32_t peer_min;        /* peers' W needed to calibrate delta */
+    double   peer_margin;     /* delta_eff <= median peer W - max(peer_margin, 3 MAD) */
+    double   ood_rms;         /* a row is out of distribution beyond this RMS robust z */
+    double   ood_share, struct_share, strong_gap;
 };
 
 struct prada_global {
@@ -66,7 +74,7 @@ struct prada_global {
     /* Shared by every worker; the only mutable part, hence atomics. */
     _Atomic uint64_t bytes_used;
     _Atomic uint64_t refused_clients, refused_growth, skipped_dim, skipped_class,
-                     skipped_nolabel, skipped_nonfinite, tests, alarms;
+                     skipped_nolabel, skipped_nonfinite, skipped_warmup, tests, alarms;
 };
 
 struct prada_class {
@@ -80,6 +88,7 @@ struct prada_class {
 
 struct prada_state {
     uint32_t dim, nclasses;
+    uint64_t dups, samples, structured, ood;  /* robust mode: repeats, new samples, evidence */
     uint64_t queries;         /* rows seen by this detector for the client */
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
@@ -94,6 +103,21 @@ struct prada_state {
 
 struct prada_client {
     struct prada_state *st;
+    uint32_t taught;          /* rows given to the model's scale */
+    uint64_t key;             /* hash of the client id (peer table) */
+};
+
+/* The latest W of one client of the model, for calibrating delta on the population. */
+#define PRADA_PEERS 64
+struct prada_peer {
+    uint64_t key, at;         /* key 0 = free; at = model test count when written */
+    float    w;
+};
+
+struct prada_model {
+    struct ig_fscale fs;
+    uint64_t tests;
+    struct prada_peer peers[PRADA_PEERS];
 };
 
 /* Per worker thread: Shapiro–Wilk coefficients cache, the pooled sample and radix-sort
@@ -262,6 +286,25 @@ static int prada_init(const struct ig_rules *r, void **global, char *err, size_t
         free(g);
         return IG_ECONF;
     }
+    const char *mode = ig_rules_str(r, PRADA_NAME, "mode", "robust");
+    if (strcmp(mode, "paper") && strcmp(mode, "robust")) {
+        snprintf(err, errlen, "%s: mode must be robust or paper, not '%s'", PRADA_NAME, mode);
+        free(g);
+        return IG_ECONF;
+    }
+    p->paper = !strcmp(mode, "paper");
+    p->scale = !p->paper && ig_rules_bool(r, PRADA_NAME, "scale", true);
+    p->dup_rel = p->paper ? 0 : ig_rules_num(r, PRADA_NAME, "duplicate_rel", 0.1);
+    p->peer_min = num_u32(r, "peer_min", 4, 1, PRADA_PEERS, &bad);
+    p->peer_margin = ig_rules_num(r, PRADA_NAME, "peer_margin", 0.05);
+    p->ood_rms = ig_rules_num(r, PRADA_NAME, "ood_rms", 3.0);
+    p->ood_share = ig_rules_num(r, PRADA_NAME, "ood_share", 0.25);
+    p->struct_share = ig_rules_num(r, PRADA_NAME, "structured_share", 0.1);
+    p->strong_gap = ig_rules_num(r, PRADA_NAME, "strong_gap", 0);
+    if (!(p->dup_rel >= 0 && p->dup_rel < 1) || !(p->peer_margin >= 0 && p->peer_margin < 1) ||
+        !(p->ood_rms > 0) || !(p->ood_share > 0 && p->ood_share <= 1) ||
+        !(p->struct_share > 0 && p->struct_share <= 1) || !(p->strong_gap >= 0 && p->strong_gap < 1))
+        bad = true;
     if (bad) {
         snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", PRADA_NAME);
         free(g);
@@ -480,35 +523,151 @@ static const char prada_remediation[] =
     "Return labels or top-k only with rounded scores, enforce per-client query quotas "
     "(AML.M0002, AML.M0004), and review this client's traffic and credentials.";
 
+/* Evidence beside W (robust mode), counted over the client's new samples. */
+struct prada_evidence {
+    double delta;             /* delta in force: fixed, or calibrated on the peers */
+    uint32_t peers;           /* peers' W it was calibrated on (0: fixed) */
+    double peer_median;
+    double struct_share, ood_share;
+    int signals;              /* corroborating signals present */
+};
+
 static void raise_alarm(const struct ig_call *call, const struct ig_event *ev,
                         const struct prada_params *p, const struct prada_state *st, double w,
-                        double pv, uint32_t n)
+                        double pv, uint32_t n, const struct prada_evidence *e)
 {
     struct ig_finding f;
     ig_finding_init(&f, PRADA_NAME, ev);
     f.title = "Suspected model extraction";
-    f.desc = "The client's minimum query distances per predicted class stopped looking normal "
-             "(PRADA): the footprint of synthetic extraction queries.";
+    f.desc = p->paper ? "The client's minimum query distances per predicted class stopped looking normal "
+                        "(PRADA): the footprint of synthetic extraction queries."
+                      : "The client's minimum query distances per predicted class stopped looking normal "
+                        "(PRADA, W below its peers'), corroborated by synthetic perturbation steps or "
+                        "out-of-distribution queries: the footprint of extraction queries.";
     f.remediation = prada_remediation;
     f.analytic_type = 3;
     f.atlas[0] = "AML.T0024.002";
     f.queries_seen = st->queries;
-    /* severity rises with how far W is below δ and with the volume of queries */
-    double gap = p->delta - w;
+    /* severity rises with how far W is below delta, with corroboration and with volume */
+    double gap = e->delta - w;
     int sev = p->severity;
-    if (gap > 0.10 || st->queries >= 2000)
-        sev++;
-    if (gap > 0.20 && st->queries >= 2000)
-        sev++;
+    if (p->paper) {
+        if (gap > 0.10 || st->queries >= 2000)
+            sev++;
+        if (gap > 0.20 && st->queries >= 2000)
+            sev++;
+    } else {
+        if (e->signals >= 2 || (e->signals >= 1 && gap > 0.10))
+            sev++;
+        if (e->signals >= 1 && gap > 0.20 && st->queries >= 2000)
+            sev++;
+    }
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
-    f.confidence_id = n >= 300 ? 3 : 2;
+    f.confidence_id = n >= 300 && (p->paper || e->signals >= 1) ? 3 : 2;
     ig_finding_score(&f, "shapiro_w", w);
     ig_finding_score(&f, "p_value", pv);
     ig_finding_score(&f, "n", n);
-    ig_finding_score(&f, "delta", p->delta);
+    ig_finding_score(&f, "delta", e->delta);
     ig_finding_score(&f, "queries", (double)st->queries);
     ig_finding_score(&f, "classes", st->nclasses);
+    if (!p->paper) {
+        ig_finding_score(&f, "peers", e->peers);
+        if (e->peers)
+            ig_finding_score(&f, "peer_median_w", e->peer_median);
+        ig_finding_score(&f, "structured_share", e->struct_share);
+        ig_finding_score(&f, "ood_share", e->ood_share);
+        ig_finding_score(&f, "duplicates", (double)st->dups);
+    }
     ig_emit_finding(call->emit, &f);
+}
+
+static uint64_t key_of(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
+    return h | 1;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Records this client's W among the model's peers and returns the delta in force: the
+ * fixed one, lowered to the peers' median - max(peer_margin, 3 x 1.4826 MAD) when at
+ * least peer_min other clients have been tested. Natural W depends on the data (a table
+ * with a few discrete features gives ~0.85 for every ordinary client), so a client is
+ * judged against the population it belongs to, and the fixed delta stays the ceiling. */
+static double calibrate(const struct prada_params *p, struct prada_model *m, uint64_t key,
+                        double w, struct prada_evidence *e)
+{
+    e->delta = p->delta;
+    e->peers = 0;
+    e->peer_median = 0;
+    if (!m)
+        return p->delta;
+    m->tests++;
+    float v[PRADA_PEERS];
+    uint32_t n = 0, mine = PRADA_PEERS, oldest = 0;
+    for (uint32_t i = 0; i < PRADA_PEERS; i++) {
+        if (m->peers[i].key == key)
+            mine = i;
+        else if (m->peers[i].key)
+            v[n++] = m->peers[i].w;
+        if (m->peers[i].at < m->peers[oldest].at)
+            oldest = i;
+    }
+    if (mine == PRADA_PEERS)
+        mine = oldest;   /* a free slot has at = 0, else the stalest peer leaves */
+    m->peers[mine] = (struct prada_peer){ key, m->tests, (float)w };
+    if (n < p->peer_min)
+        return p->delta;
+    qsort(v, n, sizeof(float), cmp_float);
+    double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = fabsf(v[i] - (float)med);
+    qsort(v, n, sizeof(float), cmp_float);
+    double mad = 1.4826 * (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
+    double margin = 3 * mad > p->peer_margin ? 3 * mad : p->peer_margin;
+    e->peers = n;
+    e->peer_median = med;
+    if (med - margin < p->delta)
+        e->delta = med - margin;
+    return e->delta;
+}
+
+/* Sign-structured step: the step from the nearest admitted query has (nearly) the same
+ * magnitude on at least half of the coordinates, in the compared space or in the input's
+ * own units (<inv> given: per-feature scale). Jacobian augmentation (x + lambda sign(grad))
+ * and FGSM-like steps look like this; natural variation, sensor noise and video frames
+ * never do (their per-coordinate changes spread over a range of magnitudes). */
+static bool structured_step(const float *a, const float *b, uint32_t dim, const float *inv)
+{
+    if (dim < 4)
+        return false;
+    for (int pass = 0; pass < (inv ? 2 : 1); pass++) {
+        float mx = 0;
+        for (uint32_t j = 0; j < dim; j++) {
+            float d = fabsf(a[j] - b[j]);
+            if (pass)
+                d /= inv[j];
+            mx = d > mx ? d : mx;
+        }
+        if (!(mx > 0) || !isfinite(mx))
+            return false;
+        uint32_t eq = 0;
+        for (uint32_t j = 0; j < dim; j++) {
+            float d = fabsf(a[j] - b[j]);
+            if (pass)
+                d /= inv[j];
+            eq += d >= 0.9f * mx;   /* bf16 storage rounds the neighbour by ~0.4 % */
+        }
+        if (2 * eq >= dim)
+            return true;
+    }
+    return false;
 }
 
 static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
@@ -516,6 +675,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
     struct prada_global *g = (struct prada_global *)call->global;
     const struct prada_params *p = &g->p;
     struct prada_client *cl = call->client;
+    struct prada_model *m = p->paper ? NULL : call->model;
     if (!ev->inputs || ev->rows == 0 || ev->features == 0)
         return IG_OK;
     if (ev->features > p->max_dim) {
@@ -526,6 +686,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
         cl->st = state_new(g, ev->features);
         if (!cl->st)
             return IG_OK;
+        cl->key = key_of(ev->client_id);
     }
     struct prada_state *st = cl->st;
     if (st->dim != ev->features) {
@@ -534,16 +695,37 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
         return IG_OK;
     }
     const struct ig_kern_ops *k = ig_kern();
+    const uint32_t dim = ev->features;
+    float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM];
+    /* the nearest admitted query, for the step's structure */
+    float *nbp = dim <= IG_FSCALE_MAXDIM ? nb
+                 : !p->paper && call->scratch ? ig_scratch_alloc(call->scratch, (size_t)dim * sizeof(float))
+                                              : NULL;
     for (uint32_t r = 0; r < ev->rows; r++) {
-        const float *x = ev->inputs + (size_t)r * ev->features;
+        const float *x = ev->inputs + (size_t)r * dim;
         int label = row_label(ev, r);
         if (label < 0) {
             atomic_fetch_add(&g->skipped_nolabel, 1);
             continue;
         }
-        if (!ig_kern_finite(x, ev->features)) {
+        if (!ig_kern_finite(x, dim)) {
             atomic_fetch_add(&g->skipped_nonfinite, 1);
             continue;
+        }
+        /* robust mode: distances in the model's per-feature robust scale */
+        const struct ig_fscale *fs = NULL;
+        if (m && p->scale) {
+            if (ig_fscale_learn(&m->fs, x, dim, &cl->taught) == IG_FSCALE_LEARNING) {
+                atomic_fetch_add(&g->skipped_warmup, 1);
+                continue;   /* the model's scale is not known yet (its first ~24 rows) */
+            }
+            if (m->fs.dim == dim && dim <= IG_FSCALE_MAXDIM) {
+                fs = &m->fs;
+                if (fs->mode == IG_FSCALE_SCALED) {
+                    ig_fscale_apply(fs, x, dim, zbuf);
+                    x = zbuf;
+                }
+            }
         }
         struct prada_class *c = NULL;
         for (uint32_t i = 0; i < st->nclasses; i++)
@@ -551,8 +733,8 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 c = &st->cls[i];
                 break;
             }
-        st->queries++;
         if (!c) {
+            st->queries++;
             if (st->nclasses == p->max_classes) {
                 atomic_fetch_add(&g->skipped_class, 1);
             } else {
@@ -561,10 +743,44 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 admit(g, st, c, x, 0.0);   /* DG_c = [0], T_c = 0 */
             }
         } else if (c->g.n > 0) {
-            float d = sqrtf(ig_vidx_l2sq_min(&c->g, k, x, NULL));
+            int32_t at = -1;
+            float d = sqrtf(ig_vidx_l2sq_min(&c->g, k, x, p->paper ? NULL : &at));
+            if (p->dup_rel > 0) {
+                /* an exact or near repeat (a retry, a record re-scored, a video frame) is
+                 * not a new sample of the client's query distribution */
+                double unit = fs ? fs->unit : 0;
+                if (!(unit > 0)) {
+                    double n2 = 0;
+                    for (uint32_t j = 0; j < dim; j++)
+                        n2 += (double)x[j] * x[j];
+                    unit = sqrt(n2 / dim);   /* no reference: relative to the input's RMS */
+                }
+                if ((double)d <= p->dup_rel * unit * sqrt((double)dim)) {
+                    st->dups++;
+                    continue;
+                }
+            }
+            st->queries++;
+            if (!p->paper) {
+                st->samples++;
+                if (at >= 0 && nbp && ig_vidx_get(&c->g, (uint32_t)at, nbp) &&
+                    structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL))
+                    st->structured++;
+                if (fs) {
+                    double z2 = 0;
+                    for (uint32_t j = 0; j < dim; j++) {
+                        double z = fs->mode == IG_FSCALE_SCALED ? x[j]
+                                                                : (x[j] - fs->center[j]) / fs->unit;
+                        z2 += z * z;
+                    }
+                    st->ood += sqrt(z2 / dim) > p->ood_rms;
+                }
+            }
             d_push(p, st, (uint16_t)(c - st->cls), d);
             if ((double)d > c->t)
                 admit(g, st, c, x, d);
+        } else {
+            st->queries++;
         }
         if ((st->queries - 1) % p->period == 0) {
             double w, pv;
@@ -572,11 +788,27 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
             if (run_test(p, st, &w, &pv, &n)) {
                 atomic_fetch_add(&g->tests, 1);
                 st->last_w = w;
-                if (w < p->delta) {
+                struct prada_evidence e = { .delta = p->delta };
+                bool fire;
+                if (p->paper) {
+                    fire = w < p->delta;
+                } else {
+                    double delta = calibrate(p, m, cl->key, w, &e);
+                    double ns = st->samples ? (double)st->samples : 1;
+                    e.struct_share = st->structured / ns;
+                    e.ood_share = st->ood / ns;
+                    e.signals = (e.struct_share >= p->struct_share) + (e.ood_share >= p->ood_share);
+                    /* W alone flags natural clients that skew, repeat with noise or
+                     * sample a small pool (W 0.6-0.8 seen on real tables): it needs
+                     * corroboration; strong_gap (off by default) lets a W far below the
+                     * population's fire alone */
+                    fire = w < delta && (e.signals > 0 || (p->strong_gap > 0 && w < delta - p->strong_gap));
+                }
+                if (fire) {
                     atomic_fetch_add(&g->alarms, 1);
                     if (!st->first_alarm)
                         st->first_alarm = st->queries;
-                    raise_alarm(call, ev, p, st, w, pv, n);
+                    raise_alarm(call, ev, p, st, w, pv, n, &e);
                 }
             }
         }
@@ -606,7 +838,7 @@ const struct ig_detector ig_det_prada = {
     .name = PRADA_NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct prada_client),
-    .model_size = 0,
+    .model_size = sizeof(struct prada_model),
     .init = prada_init,
     .observe = prada_observe,
     .tick = NULL,

@@ -542,7 +542,7 @@ static void test_matches_full_scan_reference(void **state)
         snprintf(path, sizeof(path), "%s/p.yaml", dir);
         FILE *f = fopen(path, "w");
         assert_non_null(f);
-        fprintf(f, "- detector: extraction.prada\n  params:\n    delta: 0.99999\n    period: %u\n"
+        fprintf(f, "- detector: extraction.prada\n  params:\n    mode: paper\n    delta: 0.99999\n    period: %u\n"
                    "    max_dists: %u\n    min_pool: 20\n    min_class: 5\n    max_growing: %u\n"
                    "    storage: %s\n",
                 periods[pi], maxd, cap, storage[pi]);
