@@ -28,11 +28,13 @@
 
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
+#include "stats/fscale.h"
 
 #define BD_NAME "adversarial.boundary"
 
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
+    bool scale;
     double near_rel, margin, min_share;
     uint64_t budget;
     int severity;
@@ -48,12 +50,19 @@ struct bd_state {
     int32_t *labels;          /* their labels */
     uint64_t queries, bytes;
     uint32_t run, gap, low, flips, distinct, next_alarm;
+    uint32_t structured;      /* steps of the run that look synthetic (sparse or sign steps) */
+    uint64_t coords;          /* coordinates (mod 64) moved by the run's sparse steps */
     double   margin_sum;
     uint32_t margin_n;
 };
 
 struct bd_client {
     struct bd_state *st;
+    uint32_t taught;          /* rows given to the model's scale */
+};
+
+struct bd_model {
+    struct ig_fscale fs;
 };
 
 static int bd_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
@@ -65,9 +74,10 @@ static int bd_init(const struct ig_rules *r, void **global, char *err, size_t er
     }
     struct bd_params *p = &g->p;
     p->recent = (uint32_t)ig_rules_num(r, BD_NAME, "recent", 16);
-    p->min_run = (uint32_t)ig_rules_num(r, BD_NAME, "min_run", 30);
+    p->min_run = (uint32_t)ig_rules_num(r, BD_NAME, "min_run", 10);
+    p->scale = ig_rules_bool(r, BD_NAME, "scale", true);
     p->max_gap = (uint32_t)ig_rules_num(r, BD_NAME, "max_gap", 8);
-    p->walk_run = (uint32_t)ig_rules_num(r, BD_NAME, "walk_run", 100);
+    p->walk_run = (uint32_t)ig_rules_num(r, BD_NAME, "walk_run", 20);
     p->max_dim = (uint32_t)ig_rules_num(r, BD_NAME, "max_dim", 262144);
     p->near_rel = ig_rules_num(r, BD_NAME, "near_rel", 0.05);
     p->margin = ig_rules_num(r, BD_NAME, "margin", 0.1);
@@ -151,6 +161,41 @@ static int row_label(const struct ig_event *ev, uint32_t r, double *margin)
     return label;
 }
 
+/* A synthetic step from the nearest recent input: sparse (a few coordinates moved, as
+ * SimBA's basis steps or Square's patches; the walk must also move many different
+ * coordinates, which a sensor updating one channel does not), or dense with (nearly) one
+ * magnitude on at least half of the coordinates (sign steps). Natural near-duplicates
+ * (video frames, sensor noise, jittered records) move many coordinates by sizes spread
+ * over a range. */
+static bool synthetic_step(struct bd_state *st, const float *a, const float *b, uint32_t dim)
+{
+    uint32_t nnz = 0;
+    float mx = 0;
+    for (uint32_t j = 0; j < dim; j++) {
+        float d = fabsf(a[j] - b[j]);
+        if (d > 1e-6f * (fabsf(a[j]) + fabsf(b[j])) + 1e-30f) {
+            nnz++;
+            mx = d > mx ? d : mx;
+        }
+    }
+    if (nnz == 0)
+        return false;
+    uint32_t sparse_max = dim / 8 > 2 ? dim / 8 : 2;
+    if (nnz <= sparse_max && nnz < dim) {
+        /* sizes are not compared: a tabular attacker scales its step per feature */
+        for (uint32_t j = 0; j < dim; j++)
+            if (fabsf(a[j] - b[j]) > 1e-6f * (fabsf(a[j]) + fabsf(b[j])) + 1e-30f)
+                st->coords |= 1ull << (j % 64);
+        return true;
+    }
+    if (dim < 4)
+        return false;
+    uint32_t eq = 0;
+    for (uint32_t j = 0; j < dim; j++)
+        eq += fabsf(a[j] - b[j]) >= 0.98f * mx;
+    return 2 * eq >= dim;
+}
+
 static const char bd_remediation[] =
     "Rate-limit or block this client; return labels only with rounded scores. Decision-based "
     "attacks work from labels alone, so keep this detector on (AML.M0002, AML.M0004).";
@@ -162,11 +207,12 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_finding_init(&f, BD_NAME, ev);
     if (walk) {
         f.title = "Suspected score-based adversarial search";
-        f.desc = "A long walk of tiny, distinct perturbations of the client's own recent inputs: "
-                 "the footprint of a score-based adversarial attack (SimBA, NES, Square).";
+        f.desc = "A walk of small, synthetic (sparse or sign-structured) perturbations of the "
+                 "client's own recent inputs across many coordinates: the footprint of a "
+                 "score-based adversarial attack (SimBA, Square).";
     } else {
         f.title = "Suspected decision-boundary probing";
-        f.desc = "A long run of near-duplicate queries answered with low margins or flipping labels: "
+        f.desc = "A run of near-duplicate queries answered with low margins or flipping labels: "
                  "the footprint of a decision-based adversarial attack (Boundary, HopSkipJump).";
     }
     f.remediation = bd_remediation;
@@ -181,10 +227,26 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_finding_score(&f, "label_flips", st->flips);
     ig_finding_score(&f, "share", (double)(st->low + st->flips) / st->run);
     ig_finding_score(&f, "distinct", st->distinct);
+    ig_finding_score(&f, "structured", st->structured);
     if (st->margin_n)
         ig_finding_score(&f, "mean_margin", st->margin_sum / st->margin_n);
     ig_finding_score(&f, "queries", (double)st->queries);
     ig_emit_finding(call->emit, &f);
+}
+
+static void run_reset(const struct bd_params *p, struct bd_state *st)
+{
+    st->run = st->low = st->flips = st->distinct = st->margin_n = st->structured = 0;
+    st->margin_sum = 0;
+    st->coords = 0;
+    st->next_alarm = p->min_run;
+}
+
+/* How many coordinates a walk must move (mod 64) before it looks like a search. */
+static uint32_t walk_coords(uint32_t dim)
+{
+    uint32_t need = dim / 2;
+    return need > 8 ? 8 : need < 2 ? 2 : need;
 }
 
 static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
@@ -192,6 +254,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
     struct bd_global *g = (struct bd_global *)call->global;
     const struct bd_params *p = &g->p;
     struct bd_client *cl = call->client;
+    struct bd_model *m = call->model;
     if (!ev->inputs || ev->rows == 0 || ev->features == 0)
         return IG_OK;
     if (ev->features > p->max_dim) {
@@ -206,37 +269,71 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         return IG_OK;
     }
     const struct ig_kern_ops *k = ig_kern();
+    const uint32_t dim = ev->features;
+    float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM];
+    /* the nearest recent input, for the step's structure */
+    float *nbp = dim <= IG_FSCALE_MAXDIM ? nb
+                 : call->scratch ? ig_scratch_alloc(call->scratch, (size_t)dim * sizeof(float)) : NULL;
     for (uint32_t r = 0; r < ev->rows; r++) {
-        const float *x = ev->inputs + (size_t)r * ev->features;
-        if (!ig_kern_finite(x, ev->features)) {
+        const float *x = ev->inputs + (size_t)r * dim;
+        if (!ig_kern_finite(x, dim)) {
             atomic_fetch_add(&g->skipped, 1);
             continue;
         }
+        bool scaled = false;
+        if (m && p->scale) {
+            enum ig_fscale_mode md = ig_fscale_learn(&m->fs, x, dim, &cl->taught);
+            if (md == IG_FSCALE_LEARNING)
+                continue;   /* the model's scale is not known yet (its first ~24 rows) */
+            if (md == IG_FSCALE_SCALED && m->fs.dim == dim) {
+                ig_fscale_apply(&m->fs, x, dim, zbuf);
+                x = zbuf;
+                scaled = true;
+            }
+        }
         double margin;
         int label = row_label(ev, r, &margin);
-        double norm2 = 0;
-        for (uint32_t f = 0; f < ev->features; f++)
-            norm2 += (double)x[f] * x[f];
+        double lim;
+        if (m && p->scale && m->fs.dim == dim && dim <= IG_FSCALE_MAXDIM) {
+            /* in the model's units: each feature's typical spread is fs.unit (1 when scaled) */
+            lim = p->near_rel * (scaled ? 1.0 : m->fs.unit) * sqrt((double)dim);
+        } else {
+            double norm2 = 0;
+            for (uint32_t f = 0; f < dim; f++)
+                norm2 += (double)x[f] * x[f];
+            lim = p->near_rel * sqrt(norm2 > 1e-12 ? norm2 : 1e-12);
+        }
         int32_t at = -1;
         float d2 = st->ring.count ? k->l2sq_min(&st->ring, x, &at) : INFINITY;
-        double lim = p->near_rel * sqrt(norm2 > 1e-12 ? norm2 : 1e-12);
         bool near = at >= 0 && d2 <= lim * lim;
-        if (near) {
+        if (near && d2 == 0) {
+            /* an exact retry is neither a step of a search nor a break in one */
+        } else if (near) {
             st->run++;
             st->gap = 0;
             if (margin >= 0 && margin < p->margin)
                 st->low++;
             if (label >= 0 && st->labels[at] >= 0 && label != st->labels[at])
                 st->flips++;
-            st->distinct += d2 > 0;
+            st->distinct++;
+            if (nbp) {
+                ig_vset_get(&st->ring, (uint32_t)at, nbp);
+                st->structured += synthetic_step(st, x, nbp, dim);
+            }
             if (margin >= 0) {
                 st->margin_sum += margin;
                 st->margin_n++;
             }
             if (st->run >= st->next_alarm) {
-                bool walk = st->distinct >= p->walk_run;
-                if ((double)(st->low + st->flips) >= p->min_share * st->run || walk) {
-                    alarm(call, ev, p, st, (double)(st->low + st->flips) < p->min_share * st->run);
+                /* boundary evidence: labels flip between near-duplicates, or most answers
+                 * sit on the boundary; a stable, confident stream never fires this way */
+                bool probe = (double)(st->low + st->flips) >= p->min_share * st->run &&
+                             (st->flips >= 2 || 2 * st->low >= st->run);
+                /* a search by synthetic steps over many coordinates */
+                bool walk = st->distinct >= p->walk_run && 5 * st->structured >= 3 * st->distinct &&
+                            (uint32_t)__builtin_popcountll(st->coords) >= walk_coords(dim);
+                if (probe || walk) {
+                    alarm(call, ev, p, st, !probe);
                     st->next_alarm = st->run * 10;
                 } else {
                     /* not yet: look again after another min_run queries */
@@ -244,9 +341,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 }
             }
         } else if (++st->gap > p->max_gap && st->run) {
-            st->run = st->low = st->flips = st->distinct = st->margin_n = 0;
-            st->margin_sum = 0;
-            st->next_alarm = p->min_run;
+            run_reset(p, st);
         }
         uint32_t slot = (uint32_t)(st->queries % p->recent);
         if (st->ring.count < p->recent && slot == st->ring.count)
@@ -270,6 +365,7 @@ const struct ig_detector ig_det_boundary = {
     .name = BD_NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct bd_client),
+    .model_size = sizeof(struct bd_model),
     .init = bd_init,
     .observe = bd_observe,
     .evict = bd_evict,

@@ -38,6 +38,8 @@ struct fp_params {
     uint32_t window, stride, top, threshold;
     uint32_t history;         /* queries kept in the index per client */
     uint32_t min_features, max_features;
+    uint32_t min_evidence;    /* matches with boundary evidence before a finding */
+    double   margin;          /* low margin: top1 - top2 below this */
     uint64_t budget;
     int      severity;
 };
@@ -57,6 +59,8 @@ struct fp_slot {
 
 struct fp_state {
     uint64_t queries, alarms, bytes;
+    uint64_t matches, evidence;   /* near-identical queries; those with boundary evidence */
+    int32_t *labels;          /* per ring position: the query's label (-1 unknown) */
     uint32_t mask;            /* index capacity - 1 */
     uint64_t *ring;           /* history x top hashes, 0 = unused */
     uint16_t *count;          /* per ring position, scratch of the scoring pass */
@@ -106,12 +110,15 @@ static int fp_init(const struct ig_rules *r, void **global, char *err, size_t er
     p->history = (uint32_t)ig_rules_num(r, FP_NAME, "history", 256);
     p->min_features = (uint32_t)ig_rules_num(r, FP_NAME, "min_features", 256);
     p->max_features = (uint32_t)ig_rules_num(r, FP_NAME, "max_features", 262144);
+    p->min_evidence = (uint32_t)ig_rules_num(r, FP_NAME, "min_evidence", 2);
+    p->margin = ig_rules_num(r, FP_NAME, "margin", 0.1);
     double mb = ig_rules_num(r, FP_NAME, "memory_mb", 256);
     p->severity = ig_rules_severity(r, FP_NAME, IG_SEV_MEDIUM);
     if (!(p->step >= 1 && p->step <= 255) || p->window < 1 || p->window > 4096 ||
         p->stride < 1 || p->top < 1 || p->top > 1024 || p->threshold >= p->top ||
         p->history < 2 || p->history > 65536 || p->min_features < p->window ||
-        p->max_features < p->min_features || p->max_features > (1u << 24) || !(mb >= 1)) {
+        p->max_features < p->min_features || p->max_features > (1u << 24) || !(mb >= 1) ||
+        p->min_evidence > 1000000 || !(p->margin >= 0 && p->margin <= 1)) {
         snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", FP_NAME);
         free(g);
         return IG_ECONF;
@@ -155,6 +162,7 @@ static void state_free(struct fp_global *g, struct fp_state *st)
     free(st->ring);
     free(st->count);
     free(st->slots);
+    free(st->labels);
     free(st);
 }
 
@@ -164,7 +172,7 @@ static struct fp_state *state_new(struct fp_global *g)
     uint64_t postings = (uint64_t)p->history * p->top, cap = 16;
     while (cap < postings * 4 / 3 + 1)
         cap <<= 1;
-    uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 2 + cap * sizeof(struct fp_slot);
+    uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 6 + cap * sizeof(struct fp_slot);
     if (!charge(g, bytes)) {
         atomic_fetch_add(&g->refused, 1);
         return NULL;
@@ -174,12 +182,14 @@ static struct fp_state *state_new(struct fp_global *g)
         st->ring = calloc(postings, 8);
         st->count = calloc(p->history, 2);
         st->slots = calloc(cap, sizeof(struct fp_slot));
+        st->labels = calloc(p->history, sizeof(int32_t));
     }
-    if (!st || !st->ring || !st->count || !st->slots) {
+    if (!st || !st->ring || !st->count || !st->slots || !st->labels) {
         if (st) {
             free(st->ring);
             free(st->count);
             free(st->slots);
+            free(st->labels);
         }
         free(st);
         atomic_fetch_sub(&g->bytes_used, bytes);
@@ -309,6 +319,31 @@ static uint32_t fingerprint(const struct fp_global *g, const int16_t *v, uint32_
     return n;
 }
 
+/* Label of row <r> (from labels, else argmax of scores) and its top1 - top2 margin
+ * (-1 without probabilities). */
+static int row_label(const struct ig_event *ev, uint32_t r, double *margin)
+{
+    *margin = -1.0;
+    int label = ev->labels ? ev->labels[r] : -1;
+    if (ev->scores && ev->outputs >= 2 && !(ev->flags & IG_EV_LOGITS)) {
+        const float *s = ev->scores + (size_t)r * ev->outputs;
+        uint32_t b1 = s[1] > s[0], b2 = 1 - b1;
+        for (uint32_t k = 2; k < ev->outputs; k++) {
+            if (s[k] > s[b1]) {
+                b2 = b1;
+                b1 = k;
+            } else if (s[k] > s[b2]) {
+                b2 = k;
+            }
+        }
+        if (isfinite(s[b1]) && isfinite(s[b2]))
+            *margin = (double)s[b1] - (double)s[b2];
+        if (label < 0)
+            label = (int)b1;
+    }
+    return label;
+}
+
 static const char fp_remediation[] =
     "Rate-limit or block this client, return labels only with rounded scores, and review "
     "the model's robustness to the inputs it converged on (AML.M0002, AML.M0004).";
@@ -379,6 +414,22 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (st->slots[i].tag == tag)
                     st->count[st->slots[i].qid % p->history] = 0;
         }
+        double margin;
+        int label = row_label(ev, r, &margin);
+        /* boundary evidence: the near-identical earlier query got another label, or this
+         * answer sits on the boundary. Near-duplicates answered confidently with one label
+         * (video frames, sensor readings, retries) are not a search. */
+        bool matched = best > p->threshold, evid = false;
+        if (matched) {
+            int32_t ol = st->labels[best_q % p->history];
+            evid = (label >= 0 && ol >= 0 && label != ol) || (margin >= 0 && margin < p->margin);
+            /* no answer seen (response lost or not decoded): Blacklight's own rule */
+            if (label < 0 && margin < 0)
+                evid = true;
+            st->matches++;
+            st->evidence += evid;
+        }
+        st->labels[qid % p->history] = label;
         uint64_t *slot = st->ring + (size_t)(qid % p->history) * p->top;
         if (st->queries >= p->history) {
             /* age out the query this ring position held */
@@ -393,7 +444,7 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
         }
         st->queries++;
 
-        if (best > p->threshold) {
+        if (matched && evid && (st->evidence >= p->min_evidence || (label < 0 && margin < 0))) {
             st->alarms++;
             /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
             if (st->alarms == 1 || st->alarms == 10 || st->alarms == 100 || st->alarms % 1000 == 0) {
@@ -401,7 +452,8 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
                 ig_finding_init(&f, FP_NAME, ev);
                 f.title = "Suspected query-based adversarial attack";
                 f.desc = "The client keeps sending near-identical inputs (Blacklight fingerprint "
-                         "match): the footprint of black-box optimisation of an adversarial example.";
+                         "match) whose answers flip label or sit on the decision boundary: the "
+                         "footprint of black-box optimisation of an adversarial example.";
                 f.remediation = fp_remediation;
                 f.atlas[0] = "AML.T0043.001";
                 f.atlas[1] = "AML.T0015";
@@ -414,6 +466,8 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
                 ig_finding_score(&f, "top", n);
                 ig_finding_score(&f, "matched_queries_ago", (double)(qid - best_q));
                 ig_finding_score(&f, "alarmed_queries", (double)st->alarms);
+                ig_finding_score(&f, "matches", (double)st->matches);
+                ig_finding_score(&f, "boundary_evidence", (double)st->evidence);
                 ig_finding_score(&f, "queries", (double)st->queries);
                 ig_emit_finding(call->emit, &f);
             }

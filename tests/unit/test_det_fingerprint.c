@@ -160,6 +160,48 @@ static void test_near_duplicate_walk_alarms(void **state)
     }
 }
 
+static void feed_answered(struct run *r, const float *x, uint32_t dim, int32_t label, float top)
+{
+    float sc[2] = { label == 0 ? top : 1 - top, label == 0 ? 1 - top : top };
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS | IG_EV_SCORES, .rows = 1,
+                           .features = dim, .outputs = 2, .inputs = x, .labels = &label,
+                           .scores = sc };
+    snprintf(ev.client_id, sizeof(ev.client_id), "client");
+    ig_scratch_reset(&r->scratch);
+    assert_int_equal(ig_det_fingerprint.observe(&r->call, &ev), 0);
+}
+
+/* Video frames: near-identical inputs answered confidently with one label are no search;
+ * the same frames probed across the boundary (labels flipping, low margins) are, within
+ * a handful of queries. */
+static void test_frames_quiet_probing_fast(void **state)
+{
+    (void)state;
+    uint32_t d = 3072;
+    float *x0 = malloc(d * sizeof(float)), *x = malloc(d * sizeof(float));
+    for (int mode = 0; mode < 2; mode++) {
+        struct run r;
+        run_open(&r, NULL);
+        natural_image(x0, d);
+        for (int q = 0; q < 500; q++) {
+            for (uint32_t i = 0; i < d; i++)
+                x[i] = clamp01(x0[i] + 0.003 * nrand());
+            if (mode == 0)
+                feed_answered(&r, x, d, 1, 0.97f);
+            else
+                feed_answered(&r, x, d, q % 3 == 0, 0.55f);
+        }
+        if (mode == 0 && r.sink.n)
+            fail_msg("confident near-duplicate frames alarmed at query %llu",
+                     (unsigned long long)r.sink.first_q);
+        if (mode == 1 && (r.sink.n == 0 || r.sink.first_q > 10))
+            fail_msg("boundary probing not caught within 10 queries");
+        run_close(&r);
+    }
+    free(x0);
+    free(x);
+}
+
 static void test_exact_repeat_scores_top(void **state)
 {
     (void)state;
@@ -276,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_benign_no_alarm),
         cmocka_unit_test(test_near_duplicate_walk_alarms),
         cmocka_unit_test(test_exact_repeat_scores_top),
+        cmocka_unit_test(test_frames_quiet_probing_fast),
         cmocka_unit_test(test_age_out),
         cmocka_unit_test(test_tabular_and_bad_input),
         cmocka_unit_test(test_bad_rules),
