@@ -1,19 +1,33 @@
 /* abuse.rate: per-client request rate over a sliding window on the capture clock.
- * One finding when a client first goes over max_requests in a window, and again only if
- * it climbs to a higher level (2x, heavy_factor x, 10x the limit) or a window later while
- * still over; the findings stage throttles anything beyond. Params: rules/schema.md. */
+ *
+ * A busy client is not abuse by itself, so the limit a client is held to is, unless an
+ * explicit quota is configured (max_requests):
+ *   - at least min_requests per window (below it nothing fires);
+ *   - own_factor x the client's own typical window (exponentially weighted mean of its
+ *     completed windows), once it has one: a flood is a break from its own history;
+ *   - population_factor x the median rate of the model's other active clients, once there
+ *     are at least 3 of them: a flood stands out from its peers;
+ *   - with neither (a client's first window on a model nobody else uses), flood_requests.
+ * The limit is the largest of those that apply. One finding when a client first goes over
+ * it, again only if it climbs to a higher level (2x, heavy_factor x, 10x the limit) or a
+ * window later while still over; the findings stage throttles anything beyond.
+ * Params: rules/schema.md. */
 #include <inferguard/detector.h>
 
 #include "stats/window.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define NAME "abuse.rate"
+#define RATE_PEERS 64
 
 struct rate_global {
     uint64_t window_us, width_us;
-    uint64_t max_requests;
+    uint64_t quota;                   /* explicit max_requests per window; 0 = relative */
+    uint64_t min_requests, flood_requests;
+    double own_factor, pop_factor;
     double heavy_factor;              /* at this multiple: cost harvesting / denial of service */
     int severity;                     /* at the limit; each level above adds one */
 };
@@ -22,6 +36,21 @@ struct rate_client {
     struct ig_wcount w;
     uint64_t last_fire_us;
     uint32_t level;                   /* highest level reported in this episode */
+    uint64_t key;                     /* hash of the client id */
+    uint32_t slot;                    /* its entry in the model's peer table, + 1 */
+    uint64_t win_start, win_n;        /* tumbling window for the client's own history */
+    uint32_t windows;                 /* completed windows folded into typical */
+    double   typical;                 /* EWMA of completed windows' counts */
+};
+
+/* The model's active clients' current window counts (sliding, updated per request). */
+struct rate_peer {
+    uint64_t key, at_us;
+    uint64_t n;
+};
+
+struct rate_model {
+    struct rate_peer peers[RATE_PEERS];
 };
 
 static int rate_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
@@ -30,21 +59,35 @@ static int rate_init(const struct ig_rules *r, void **global, char *err, size_t 
         .window_us = ig_rules_duration_us(r, NAME, "window", 10000000),
         .heavy_factor = ig_rules_num(r, NAME, "heavy_factor", 5),
         .severity = ig_rules_severity(r, NAME, IG_SEV_LOW),
+        .own_factor = ig_rules_num(r, NAME, "own_factor", 10),
+        .pop_factor = ig_rules_num(r, NAME, "population_factor", 50),
     };
-    double max = ig_rules_num(r, NAME, "max_requests", 100);
+    double max = ig_rules_num(r, NAME, "max_requests", -1);
+    double minr = ig_rules_num(r, NAME, "min_requests", 500);
+    double flood = ig_rules_num(r, NAME, "flood_requests", 2000);
     if (g.window_us < 1000 || g.window_us > 86400000000ull) {
         snprintf(err, errlen, "window must be between 1ms and 24h");
         return IG_ECONF;
     }
-    if (!(max >= 1 && max <= 1e12) || max != (double)(uint64_t)max) {
-        snprintf(err, errlen, "max_requests must be a whole number >= 1");
+    if (max != -1 && (!(max >= 1 && max <= 1e12) || max != (double)(uint64_t)max)) {
+        snprintf(err, errlen, "max_requests must be a whole number >= 1 (or absent: relative limits)");
+        return IG_ECONF;
+    }
+    if (!(minr >= 1 && minr <= 1e12) || !(flood >= minr && flood <= 1e12)) {
+        snprintf(err, errlen, "min_requests must be >= 1 and flood_requests >= min_requests");
+        return IG_ECONF;
+    }
+    if (!(g.own_factor >= 1 && g.own_factor <= 1e6) || !(g.pop_factor >= 1 && g.pop_factor <= 1e6)) {
+        snprintf(err, errlen, "own_factor and population_factor must be between 1 and 1e6");
         return IG_ECONF;
     }
     if (!(g.heavy_factor >= 1 && g.heavy_factor <= 1e6)) {
         snprintf(err, errlen, "heavy_factor must be between 1 and 1e6");
         return IG_ECONF;
     }
-    g.max_requests = (uint64_t)max;
+    g.quota = max > 0 ? (uint64_t)max : 0;
+    g.min_requests = (uint64_t)minr;
+    g.flood_requests = (uint64_t)flood;
     g.width_us = ig_wcount_width(g.window_us);
     struct rate_global *p = malloc(sizeof *p);
     if (!p) {
@@ -57,11 +100,11 @@ static int rate_init(const struct ig_rules *r, void **global, char *err, size_t 
 }
 
 /* 0 under the limit, 1 over it, 2 at 2x, 3 at heavy_factor x, 4 at 10x. */
-static uint32_t level_of(const struct rate_global *g, uint64_t n)
+static uint32_t level_of(const struct rate_global *g, uint64_t limit, uint64_t n)
 {
-    if (n <= g->max_requests)
+    if (n <= limit)
         return 0;
-    double ratio = (double)n / (double)g->max_requests;
+    double ratio = (double)n / (double)limit;
     uint32_t lvl = 1;
     if (ratio >= 2)
         lvl = 2;
@@ -72,17 +115,122 @@ static uint32_t level_of(const struct rate_global *g, uint64_t n)
     return lvl;
 }
 
+static uint64_t key_of(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
+    return h | 1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Folds the client's completed tumbling windows into its typical count. */
+static void roll(const struct rate_global *g, struct rate_client *c, uint64_t t)
+{
+    if (!c->win_start) {
+        c->win_start = t;
+        return;
+    }
+    if (t < c->win_start + g->window_us)
+        return;
+    uint64_t done = (t - c->win_start) / g->window_us;
+    for (uint64_t k = 0; k < done && k < 8; k++) {
+        double v = k == 0 ? (double)c->win_n : 0.0;
+        c->typical = c->windows ? 0.7 * c->typical + 0.3 * v : v;
+        c->windows++;
+    }
+    c->win_start += done * g->window_us;
+    c->win_n = 0;
+}
+
+/* The limit this client is held to now, and which rule set it ("quota", ...). */
+static uint64_t limit_for(const struct rate_global *g, const struct rate_client *c,
+                          const struct rate_model *m, uint64_t t, const char **basis,
+                          double *pop_median)
+{
+    *pop_median = -1;
+    if (g->quota) {
+        *basis = "quota";
+        return g->quota;
+    }
+    uint64_t lim = g->min_requests;
+    *basis = "min_requests";
+    bool context = false;
+    if (c->windows) {
+        context = true;
+        double own = g->own_factor * c->typical;
+        if (own > (double)lim) {
+            lim = (uint64_t)own;
+            *basis = "own_history";
+        }
+    }
+    if (m) {
+        uint64_t v[RATE_PEERS];
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < RATE_PEERS; i++)
+            if (m->peers[i].key && m->peers[i].key != c->key &&
+                m->peers[i].at_us + g->window_us >= t)
+                v[n++] = m->peers[i].n;
+        if (n >= 3) {
+            context = true;
+            qsort(v, n, sizeof v[0], cmp_u64);
+            double med = n % 2 ? (double)v[n / 2] : 0.5 * (double)(v[n / 2 - 1] + v[n / 2]);
+            *pop_median = med;
+            double pop = g->pop_factor * med;
+            if (pop > (double)lim) {
+                lim = (uint64_t)pop;
+                *basis = "population";
+            }
+        }
+    }
+    if (!context && g->flood_requests > lim) {
+        lim = g->flood_requests;
+        *basis = "flood_requests";
+    }
+    return lim;
+}
+
 static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     const struct rate_global *g = call->global;
     struct rate_client *c = call->client;
+    struct rate_model *m = call->model;
     uint64_t t = ev->req_time_us ? ev->req_time_us : ev->resp_time_us;
 
+    if (!c->key)
+        c->key = key_of(ev->client_id);
+    roll(g, c, t);
+    c->win_n++;
     ig_wcount_add(&c->w, g->width_us, t, 1);
     uint64_t n = c->w.total;
+    if (m) {
+        /* this client's current count in the model's peer table */
+        uint32_t i = c->slot ? c->slot - 1 : RATE_PEERS;
+        if (i == RATE_PEERS || m->peers[i].key != c->key) {
+            uint32_t oldest = 0;
+            for (i = 0; i < RATE_PEERS; i++) {
+                if (m->peers[i].key == c->key)
+                    break;
+                if (m->peers[i].at_us < m->peers[oldest].at_us)
+                    oldest = i;
+            }
+            if (i == RATE_PEERS)
+                i = oldest;
+            c->slot = i + 1;
+        }
+        m->peers[i] = (struct rate_peer){ c->key, t, n };
+    }
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
-    uint32_t lvl = level_of(g, n);
+    const char *basis;
+    double pop_median;
+    uint64_t limit = limit_for(g, c, m, t, &basis, &pop_median);
+    uint32_t lvl = level_of(g, limit, n);
     if (lvl <= c->level)
         return IG_OK;
     c->level = lvl;
@@ -97,7 +245,7 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     int sev = g->severity + (int)lvl - 1;
     f.severity = (uint8_t)IG_MIN(sev, (int)IG_SEV_CRITICAL);
     f.confidence_id = 3;
-    f.analytic_type = 1;
+    f.analytic_type = g->quota ? 1 : 3;
     f.atlas[0] = "AML.T0040";
     if (lvl >= 3) {
         f.atlas[1] = "AML.T0034";
@@ -107,9 +255,14 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     double window_s = (double)g->window_us / 1e6;
     ig_finding_score(&f, "rate", (double)n / window_s);
     ig_finding_score(&f, "requests", (double)n);
-    ig_finding_score(&f, "threshold", (double)g->max_requests);
+    ig_finding_score(&f, "threshold", (double)limit);
     ig_finding_score(&f, "window_s", window_s);
-    ig_finding_score(&f, "ratio", (double)n / (double)g->max_requests);
+    ig_finding_score(&f, "ratio", (double)n / (double)limit);
+    if (c->windows)
+        ig_finding_score(&f, "own_typical", c->typical);
+    if (pop_median >= 0)
+        ig_finding_score(&f, "population_median", pop_median);
+    ig_finding_evidence(&f, "limit_basis", basis);
     ig_emit_finding(call->emit, &f);
     return IG_OK;
 }
@@ -118,6 +271,7 @@ const struct ig_detector ig_det_abuse_rate = {
     .name = NAME,
     .wants = 0,                      /* every request counts, malformed and failed ones too */
     .client_size = sizeof(struct rate_client),
+    .model_size = sizeof(struct rate_model),
     .init = rate_init,
     .observe = rate_observe,
     .free = free,

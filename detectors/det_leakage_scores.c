@@ -5,7 +5,9 @@
  *
  * Per client, in tumbling windows of the capture clock: rows answered with a full score
  * vector (>= 2 outputs with any value not a multiple of 10^-decimals, or logits), and rows
- * whose input repeats one of the client's last 64 (exact hash of the float bits). A
+ * whose input repeats one of the client's last repeat_recent (4) inputs (exact hash of the
+ * float bits): membership probing asks for copies of one record in a burst, while busy
+ * clients re-scoring their records and retrying requests repeat at longer distances. A
  * finding fires once per window when full-precision rows reach min_rows and the repeat
  * share reaches repeat_share: volume alone is what busy benign clients look like too.
  * Per model, once: an info finding that the model returns full-precision scores at all,
@@ -23,6 +25,7 @@
 
 struct ls_params {
     uint64_t window_us, min_rows;
+    uint32_t repeat_recent;   /* a repeat counts when the input is among the last this many */
     double repeat_share, quantum;
     int severity;
 };
@@ -50,6 +53,13 @@ static int ls_init(const struct ig_rules *r, void **global, char *err, size_t er
     p->min_rows = (uint64_t)ig_rules_num(r, LS_NAME, "min_rows", 500);
     p->repeat_share = ig_rules_num(r, LS_NAME, "repeat_share", 0.2);
     double dec = ig_rules_num(r, LS_NAME, "decimals", 3);
+    double rr = ig_rules_num(r, LS_NAME, "repeat_recent", 4);
+    if (!(rr >= 1 && rr <= LS_RECENT)) {
+        snprintf(err, errlen, "%s: repeat_recent must be between 1 and %d", LS_NAME, LS_RECENT);
+        free(p);
+        return IG_ECONF;
+    }
+    p->repeat_recent = (uint32_t)rr;
     p->severity = ig_rules_severity(r, LS_NAME, IG_SEV_MEDIUM);
     if (p->window_us < 1000000 || p->min_rows < 1 || !(p->repeat_share > 0 && p->repeat_share <= 1) ||
         !(dec >= 0 && dec <= 7)) {
@@ -165,8 +175,10 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
         if (ev->inputs && ev->features) {
             uint64_t h = row_hash(ev->inputs + (size_t)r * ev->features, ev->features);
             bool seen = false;
-            for (int i = 0; i < LS_RECENT && !seen; i++)
-                seen = c->recent[i] == h;
+            /* copies in a burst (the same record asked again and again at once), not a
+             * busy client re-scoring its records, nor a retry of a whole request */
+            for (uint32_t i = 1; i <= p->repeat_recent && i <= c->next && !seen; i++)
+                seen = c->recent[(c->next - i) % LS_RECENT] == h;
             c->repeats += seen;
             c->recent[c->next++ % LS_RECENT] = h;
         }

@@ -201,16 +201,46 @@ static void test_late_events_count(void **state)
     teardown(&fx);
 }
 
+/* Relative limits (no quota): ten ordinary clients at 2 requests/s and a busy one at
+ * 60/s for five minutes raise nothing; a client that floods at 500/s after a quiet
+ * start is flagged against its own history and its peers. */
+static void test_busy_is_not_abuse(void **state)
+{
+    (void)state;
+    struct fx fx = setup_with(NULL);
+    char id[16];
+    uint64_t t = T0;
+    for (int s = 0; s < 300; s++) {
+        for (int c = 0; c < 10; c++) {
+            snprintf(id, sizeof id, "c%d", c);
+            req(&fx, id, t + (uint64_t)s * 1000000 + (uint64_t)c * 1000);
+            req(&fx, id, t + (uint64_t)s * 1000000 + 500000 + (uint64_t)c * 1000);
+        }
+        for (int k = 0; k < 60; k++)
+            req(&fx, "busy", t + (uint64_t)s * 1000000 + (uint64_t)k * 16000);
+        if (s < 100)
+            req(&fx, "flood", t + (uint64_t)s * 1000000 + 7000);
+        else
+            for (int k = 0; k < 500; k++)
+                req(&fx, "flood", t + (uint64_t)s * 1000000 + (uint64_t)k * 2000);
+    }
+    assert_true(fx.got->n >= 1);
+    for (int i = 0; i < fx.got->n && i < 64; i++)
+        assert_string_equal(fx.got->f[i].client, "flood");
+    teardown(&fx);
+}
+
 static void test_defaults_and_bad_params(void **state)
 {
     (void)state;
-    struct fx fx = setup_with(NULL);    /* no rules: 100 per 10 s */
-    for (int i = 0; i < 100; i++)
+    /* no rules: no quota; a lone client with no history is held to flood_requests */
+    struct fx fx = setup_with(NULL);
+    for (int i = 0; i < 2000; i++)
         req(&fx, "d", T0 + (uint64_t)i * 1000);
     assert_int_equal(fx.got->n, 0);
-    req(&fx, "d", T0 + 200000);
+    req(&fx, "d", T0 + 2000000);
     assert_int_equal(fx.got->n, 1);
-    assert_true(fx.got->f[0].threshold == 100);
+    assert_true(fx.got->f[0].threshold == 2000);
     teardown(&fx);
 
     struct ig_rules *r = NULL;
@@ -237,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_sliding_across_boundaries),
         cmocka_unit_test(test_refires_next_window),
         cmocka_unit_test(test_late_events_count),
+        cmocka_unit_test(test_busy_is_not_abuse),
         cmocka_unit_test(test_defaults_and_bad_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,7 +79,11 @@ static void run_close(struct run *r)
 static void query(struct run *r, bool full, bool repeat, uint32_t flags, uint64_t dt_us)
 {
     float x[4], s[3];
+    /* probing asks for each candidate record several times in a burst */
+    static int burst;
     int pick = (int)(urand() * 20);
+    if (repeat)
+        pick = (burst++ / 5) % 20;
     for (int i = 0; i < 4; i++)
         x[i] = repeat ? (float)(pick * 4 + i) : (float)urand();
     double a = urand(), b = (1 - a) * urand();
@@ -112,6 +116,27 @@ static void test_membership_probing_once_per_window(void **state)
         query(&r, true, true, 0, 100000);
     assert_int_equal(r.sink.client, 2);
     assert_int_equal(r.sink.model, 1);            /* the model is reported once */
+    run_close(&r);
+}
+
+/* A busy client re-scoring the same 20 records in turn (a nightly batch, retries) is not
+ * probing: its repeats are far apart. */
+static void test_rescoring_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    float x[4], s[3] = { 0.61f, 0.27f, 0.12f };
+    for (int q = 0; q < 3000; q++) {
+        for (int i = 0; i < 4; i++)
+            x[i] = (float)((q % 20) * 4 + i);
+        struct ig_event ev = { .req_time_us = r.t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
+                               .rows = 1, .features = 4, .outputs = 3, .inputs = x, .scores = s };
+        snprintf(ev.client_id, sizeof(ev.client_id), "c-8");
+        r.t += 100000;
+        assert_int_equal(ig_det_leakage_scores.observe(&r.call, &ev), 0);
+    }
+    assert_int_equal(r.sink.client, 0);
     run_close(&r);
 }
 
@@ -155,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_membership_probing_once_per_window),
         cmocka_unit_test(test_busy_rounded_and_low_volume_quiet),
+        cmocka_unit_test(test_rescoring_quiet),
         cmocka_unit_test(test_logits_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
