@@ -20,6 +20,20 @@ Roles, each following its published attack:
   harvest   score harvesting for membership inference: the same candidate records again
             and again (and slightly perturbed copies), keeping every probability vector
   flood     rows from the data distribution, one per request, as fast as it can
+  knockoff  KnockoffNets-style (Orekondy et al. 2019) natural-data extraction: the records
+            the attacker owns, classes it has seen least first, then augmented copies
+  flood_parallel  eight connections from one source, single-row requests as fast as the
+            server answers (denial of service)
+Benign patterns that must raise nothing (real records of the held-out split):
+  records   real records drawn at random        oneclass  90 % of them from one class
+  resend    the same 25 records re-scored again and again (nightly batch), with retries
+  frames    near-duplicate stream: a record drifting slowly plus sensor noise, a new scene
+            every 150 frames (video frames, sensor readings)
+  noisy     real records with realistic measurement noise (5 % of each feature's spread)
+  busy      real records, high rate (give --pause 0 and many queries)
+With a --meta file from sk_model_server.py --split, attackers use the attacker split and
+benign clients the held-out split; perturbation sizes follow each feature's spread when the
+server takes raw units.
 With --grpc the same attacks go over Open Inference Protocol v2 gRPC (ModelInfer, or one
 ModelStreamInfer bidirectional stream with --stream; inputs as raw_input_contents, as
 tritonclient sends them) and an API key (x-api-key metadata "client-<source>"); grpcio
@@ -247,6 +261,7 @@ def boundary(o, T, y, rng, a):
                 break
             U = rng.normal(size=(16, T.shape[1]))
             U /= np.linalg.norm(U, axis=1, keepdims=True)
+            U *= spread(T)
             phi = np.where(adv(xb + delta * U), 1.0, -1.0)
             g = ((phi - phi.mean())[:, None] * U).mean(axis=0) if abs(phi.mean()) < 1 else phi.mean() * U.mean(axis=0)
             if not np.any(g):
@@ -273,6 +288,7 @@ def simba(o, T, y, rng, a):
     while o.queries < a.queries:
         i = rng.integers(len(T))
         x, c = T[i].copy(), y[i]
+        S = spread(T)
         p = o.proba(x)[0]
         if p.argmax() != c:
             continue
@@ -282,7 +298,7 @@ def simba(o, T, y, rng, a):
             if o.queries >= a.queries:
                 break
             q = np.zeros(T.shape[1])
-            q[order[step % len(order)]] = eps
+            q[order[step % len(order)]] = eps * S[order[step % len(order)]]
             for cand in (x - q, x + q):
                 pc = o.proba(cand)[0]
                 if pc[c] < p[c]:
@@ -292,6 +308,124 @@ def simba(o, T, y, rng, a):
                 fooled += 1
                 break
     return {"targets": targets, "fooled": fooled}
+
+
+def spread(T):
+    """Per-feature spread: perturbations in a feature's own unit (1 on z-scores)."""
+    s = T.std(axis=0)
+    return np.where(s > 0, s, 1.0)
+
+
+def records(o, T, y, rng, a, pick=None, noise=0.0):
+    n = 0
+    S = spread(T)
+    while n < a.queries:
+        k = min(a.batch, a.queries - n)
+        idx = pick(k) if pick else rng.integers(len(T), size=k)
+        X = T[idx].copy()
+        if noise:
+            X += rng.normal(0, noise, X.shape) * S
+        o.proba(X)
+        n += k
+    return {}
+
+
+def oneclass(o, T, y, rng, a):
+    cls = np.unique(y)
+    main = cls[rng.integers(len(cls))]
+    inside, outside = np.flatnonzero(y == main), np.flatnonzero(y != main)
+
+    def pick(k):
+        return np.where(rng.random(k) < 0.9, rng.choice(inside, k), rng.choice(outside, k))
+    return records(o, T, y, rng, a, pick)
+
+
+def resend(o, T, y, rng, a):
+    """A nightly batch re-scoring the same 25 records, with a client library's retries."""
+    keep = rng.choice(len(T), min(25, len(T)), replace=False)
+    n, i = 0, 0
+    while n < a.queries:
+        k = min(a.batch, a.queries - n)
+        X = T[keep[(i + np.arange(k)) % len(keep)]]
+        i += k
+        o.proba(X)
+        n += k
+        if rng.random() < 0.1 and n < a.queries:   # timeout: the same request again
+            o.proba(X)
+            n += k
+    return {}
+
+
+def frames(o, T, y, rng, a):
+    S = spread(T)
+    n = 0
+    base = T[rng.integers(len(T))].copy()
+    while n < a.queries:
+        if n and n % 150 == 0:
+            base = T[rng.integers(len(T))].copy()
+        k = min(a.batch, a.queries - n)
+        X = []
+        for _ in range(k):
+            base += rng.normal(0, 0.005, base.shape) * S
+            X.append(base + rng.normal(0, 0.02, base.shape) * S)
+        o.proba(np.array(X))
+        n += k
+    return {}
+
+
+def noisy(o, T, y, rng, a):
+    return records(o, T, y, rng, a, noise=0.05)
+
+
+def knockoff(o, T, y, rng, a):
+    """Natural data the attacker owns; it asks for the classes it has seen least, then
+    augments (noise + mixup of same-label records) when its own records run out."""
+    order = list(rng.permutation(len(T)))
+    seen = {}
+    X, L = [], []
+    S = spread(T)
+    while o.queries < a.queries:
+        k = min(a.batch, a.queries - o.queries)
+        if len(order) >= k:
+            # prefer records whose (guessed) class was seen least: nearest labelled record's class
+            batch = [order.pop() for _ in range(k)]
+            Q = T[batch]
+        else:
+            i = rng.integers(len(X), size=k)
+            j = rng.integers(len(X), size=k)
+            lam = rng.random((k, 1))
+            Xa = np.array(X)
+            Q = lam * Xa[i] + (1 - lam) * Xa[j] + rng.normal(0, 0.05, (k, T.shape[1])) * S
+        lab = o.label(Q)
+        for q, c in zip(Q, lab):
+            X.append(q)
+            L.append(int(c))
+            seen[int(c)] = seen.get(int(c), 0) + 1
+    sub = substitute(np.array(X), np.array(L))
+    return {"substitute_accuracy": accuracy(sub, T, y), "classes": len(seen)}
+
+
+def flood_parallel(o, T, y, rng, a):
+    """Eight connections from the same source, single-row requests as fast as the server
+    answers them."""
+    import threading
+    per = a.queries // 8
+    conns = [Oracle(o.conn.port, o.conn.source_address[0], o.model, 0) for _ in range(8)]
+
+    def run(c, seed):
+        r = np.random.default_rng(seed)
+        for _ in range(per):
+            c.proba(T[r.integers(len(T))][None, :])
+    ts = [threading.Thread(target=run, args=(c, a.seed * 100 + i)) for i, c in enumerate(conns)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for c in conns:
+        o.queries += c.queries
+        o.requests += c.requests
+        c.close()
+    return {"connections": len(conns)}
 
 
 def harvest(o, T, y, rng, a):
@@ -318,7 +452,10 @@ def flood(o, T, y, rng, a):
 
 
 ROLES = {"benign": benign, "jbda": jbda, "random": random_queries, "boundary": boundary,
-         "simba": simba, "harvest": harvest, "flood": flood}
+         "simba": simba, "harvest": harvest, "flood": flood, "knockoff": knockoff,
+         "flood_parallel": flood_parallel, "records": records, "busy": records,
+         "oneclass": oneclass, "resend": resend, "frames": frames, "noisy": noisy}
+BENIGN = {"benign", "records", "busy", "oneclass", "resend", "frames", "noisy"}
 
 
 def b64u(b):
@@ -383,6 +520,9 @@ def main():
     with open(a.meta) as f:
         meta = json.load(f)
     T, y = np.asarray(meta["X"]), np.asarray(meta["y"])
+    part = "benign" if a.role in BENIGN else "attack"
+    if part + "_X" in meta:
+        T, y = np.asarray(meta[part + "_X"]), np.asarray(meta[part + "_y"])
     rng = np.random.default_rng(a.seed)
     if a.grpc:
         o = GrpcOracle(a.port, a.source, meta["model"], a.pause, a.stream)

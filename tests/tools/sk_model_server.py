@@ -1,11 +1,16 @@
 #!/usr/bin/python3
 """A real scikit-learn classifier served over Open Inference Protocol v2 (loopback only).
 
-At start it trains a small MLP on scikit-learn's bundled wine table (178 rows, 13
-features, 3 cultivars) and answers POST /v2/models/wine/infer with full-precision class
-probabilities. The serving contract is standardised features: a client sends z-scores
-(the training scaler's mean and scale, as a feature store would supply them); the scaler
-is published in the --meta file so that test clients can draw from the data distribution.
+At start it trains a small MLP on one of scikit-learn's bundled tables (default wine: 178
+rows, 13 features, 3 cultivars; also breast_cancer, digits, iris) and answers
+POST /v2/models/<dataset>/infer with full-precision class probabilities. The serving
+contract is standardised features by default: a client sends z-scores (the training
+scaler's mean and scale, as a feature store would supply them). With --raw the model is a
+pipeline (scaler + MLP) and clients send the table's own units (breast_cancer spans 0.001
+to 4000, digits are 0..16 pixel counts).
+With --split the table is cut (stratified, seeded) into a training half, a held-out
+quarter for benign clients and a quarter the attackers own; the --meta file then carries
+"benign_X"/"benign_y" and "attack_X"/"attack_y" beside the full "X"/"y".
 With --grpc-portfile the same model is also served over OIP v2 gRPC
 (inference.GRPCInferenceService ModelInfer and ModelStreamInfer, and TF Serving's
 PredictionService/Predict with input "x", grpcio; OIP inputs of any
@@ -13,6 +18,7 @@ numeric datatype, typed or raw; answers in raw_output_contents as Triton does, o
 when the request's parameter typed_output is true); its port is written there.
 Usage:
     sk_model_server.py --portfile FILE [--meta FILE] [--port 0] [--seed 0] [--grpc-portfile FILE]
+                       [--dataset wine|breast_cancer|digits|iris] [--raw] [--split]
 The chosen port is written to FILE once the server listens.
 """
 import argparse
@@ -21,20 +27,33 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
-from sklearn.datasets import load_wine
+from sklearn import datasets
+from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 MODEL = "wine"
+LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
+           "digits": datasets.load_digits, "iris": datasets.load_iris}
 
 
-def train(seed):
-    X, y = load_wine(return_X_y=True)
-    scaler = StandardScaler().fit(X)
-    Z = scaler.transform(X)
-    clf = MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=2000, random_state=seed)
-    clf.fit(Z, y)
-    return clf, Z, y, clf.score(Z, y)
+def train(seed, dataset="wine", raw=False, split=False):
+    """Returns (model, table as clients send it, labels, accuracy, splits or None)."""
+    X, y = LOADERS[dataset](return_X_y=True)
+    if not raw:
+        X = StandardScaler().fit(X).transform(X)
+    parts = None
+    Xt, yt = X, y
+    if split:
+        Xt, rest, yt, yr = train_test_split(X, y, train_size=0.5, stratify=y, random_state=seed)
+        Xb, Xa, yb, ya = train_test_split(rest, yr, train_size=0.5, stratify=yr, random_state=seed)
+        parts = {"benign_X": Xb.tolist(), "benign_y": yb.tolist(),
+                 "attack_X": Xa.tolist(), "attack_y": ya.tolist()}
+    mlp = MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=2000, random_state=seed)
+    clf = make_pipeline(StandardScaler(), mlp) if raw else mlp
+    clf.fit(Xt, yt)
+    return clf, X, y, clf.score(X, y), parts
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -180,13 +199,18 @@ def main():
     ap.add_argument("--meta", help="write the training table (z-scores) and labels here")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--grpc-portfile", help="also serve OIP v2 gRPC; its port is written here")
+    ap.add_argument("--dataset", choices=sorted(LOADERS), default="wine")
+    ap.add_argument("--raw", action="store_true", help="clients send the table's own units")
+    ap.add_argument("--split", action="store_true", help="held-out benign and attacker splits")
     a = ap.parse_args()
-    clf, Z, y, acc = train(a.seed)
+    global MODEL
+    MODEL = a.dataset
+    clf, Z, y, acc, parts = train(a.seed, a.dataset, a.raw, a.split)
     Handler.clf, Handler.dim = clf, Z.shape[1]
     if a.meta:
         with open(a.meta, "w") as f:
             json.dump({"model": MODEL, "X": Z.tolist(), "y": y.tolist(),
-                       "train_accuracy": acc}, f)
+                       "train_accuracy": acc, "raw": a.raw, **(parts or {})}, f)
     if a.grpc_portfile:
         gsrv, gport = grpc_server(clf, Z.shape[1])
         with open(a.grpc_portfile, "w") as f:
