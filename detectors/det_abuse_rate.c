@@ -60,11 +60,11 @@ static int rate_init(const struct ig_rules *r, void **global, char *err, size_t 
         .heavy_factor = ig_rules_num(r, NAME, "heavy_factor", 5),
         .severity = ig_rules_severity(r, NAME, IG_SEV_LOW),
         .own_factor = ig_rules_num(r, NAME, "own_factor", 10),
-        .pop_factor = ig_rules_num(r, NAME, "population_factor", 50),
+        .pop_factor = ig_rules_num(r, NAME, "population_factor", 15),
     };
     double max = ig_rules_num(r, NAME, "max_requests", -1);
-    double minr = ig_rules_num(r, NAME, "min_requests", 500);
-    double flood = ig_rules_num(r, NAME, "flood_requests", 2000);
+    double minr = ig_rules_num(r, NAME, "min_requests", 150);
+    double flood = ig_rules_num(r, NAME, "flood_requests", 1000);
     if (g.window_us < 1000 || g.window_us > 86400000000ull) {
         snprintf(err, errlen, "window must be between 1ms and 24h");
         return IG_ECONF;

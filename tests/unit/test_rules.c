@@ -320,7 +320,7 @@ static void test_shipped_rules_valid(void **state)
     char err[512];
     assert_int_equal(ig_rules_load_dir(dir, &r, err, sizeof err), IG_OK);
     assert_true(ig_rules_enabled(r, "abuse.rate", false));
-    assert_true(ig_rules_num(r, "abuse.rate", "min_requests", 0) == 500);
+    assert_true(ig_rules_num(r, "abuse.rate", "min_requests", 0) == 150);
     assert_true(ig_rules_num(r, "abuse.rate", "max_requests", -1) == -1);   /* no quota: relative limits */
     ig_rules_free(r);
 }
