@@ -141,8 +141,8 @@ check(sp and sp[0]["unmapped"]["identity"]["claimed_id"] == "spiffe://cluster.lo
 victim = [e for e in events if e["client"]["id"] == "spiffe://cluster.local/ns/apps/sa/client-3"]
 check(all(origin(e) == "127.0.1.3" for e in victim), "events landed on the victim from elsewhere")
 
-def first_extraction(uid):
-    fs = [f for f in named(uid, "extraction.") if f["activity_id"] == 1]
+def first_extraction(uid, prefix="extraction."):
+    fs = [f for f in named(uid, prefix) if f["activity_id"] == 1]
     return min((f["unmapped"]["queries_seen"] for f in fs), default=None)
 
 # tied: one API key, caught
@@ -168,7 +168,8 @@ check(g and "jwt_unverified:https://idp.example|user-7-" in g[0]["unmapped"]["id
 ev = by["127.0.0.44"]
 check(len({e["client"]["id"] for e in ev}) >= 390 and all(e["client"]["kind"] == "api_key" for e in ev),
       "keyrot: ids")
-check(first_extraction("127.0.0.44") is not None, "the key-rotating extractor was not caught")
+# (SimBA is evasion: adversarial.*; extraction.prada no longer takes its walk for extraction)
+check(first_extraction("127.0.0.44", "adversarial.") is not None, "the key-rotating SimBA attacker was not caught")
 check(named("127.0.0.44", "abuse.identity_rotation"), "no abuse.identity_rotation for 127.0.0.44")
 
 # keyjwt: the API key wins over made-up JWTs, which are claimed
@@ -182,7 +183,7 @@ check(len({e["client"]["id"] for e in ev}) == 1, "keyjwt: more than one id")
 ev = by["127.0.0.46"]
 check(ev and all(e["client"]["kind"] == "forwarded" and e["client"]["id"] == "127.0.0.46" for e in ev),
       f"xffrot: {kinds('xffrot')}")
-check(first_extraction("127.0.0.46") is not None, "the XFF-rotating extractor was not caught")
+check(first_extraction("127.0.0.46", "adversarial.") is not None, "the XFF-rotating boundary attacker was not caught")
 
 # verified / expired JWTs: the JWKS view
 events_j = [json.loads(l) for l in open(W + "/jwks.events.jsonl")]
