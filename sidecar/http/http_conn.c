@@ -24,10 +24,19 @@
 #define BODY_KEEP_MAX (256u << 10)
 /* Bytes libhtp declined to take (HTP_STREAM_DATA_OTHER) kept for a retry. */
 #define PENDING_MAX (1u << 20)
+/* Retired parsers kept for late responses, per connection (see shed()). */
+#define OLD_MAX 2
+
+struct slot;
 
 struct body {
     uint8_t *buf;
     size_t len, cap;
+    /* Slot bodies sit in a list per power-of-two capacity class (all connections), so
+     * the largest can be found in O(1) when http.memcap is reached. */
+    struct body *gprev, *gnext;
+    struct slot *owner;      /* NULL: not listed (pending bytes) */
+    uint8_t cls;
     bool truncated;
     uint32_t ws_run;         /* whitespace bytes at the end of what was collected */
     uint64_t squeezed;       /* whitespace bytes left out */
@@ -35,16 +44,22 @@ struct body {
 };
 
 struct slot {
+    struct ig_http_conn *conn;
     bool used;
+    bool req_done;           /* libhtp said the request is complete */
     uint64_t req_ts, seq;
     htp_tx_t *tx;
     uint32_t evasion;        /* enum ig_evasion_flags for this transaction */
     struct body body[2];     /* request, response */
 };
 
+#define BODY_CLASSES 48
+
 struct ig_http {
     htp_cfg_t *cfg;
     uint64_t body_bytes;            /* capacity of every body buffer, all connections */
+    struct body *cls[BODY_CLASSES]; /* listed slot bodies by capacity class */
+    uint32_t top_cls;               /* no listed body above this class */
     const struct ig_config *icfg;
     ig_http_txn_fn fn;
     void *ctx;
@@ -67,6 +82,14 @@ struct ig_http_conn {
     uint64_t inflated;              /* decoded body bytes on this connection */
     uint32_t evasion;               /* for the next transaction handed out (a resync) */
     uint32_t rejects;               /* parse errors since the last transaction handed out */
+    uint32_t htp_live;              /* libhtp transactions not yet complete (answered) */
+    bool shedding;                  /* 2 x depth requests held: rebuild the parser after this one */
+    /* Retired parsers (shed()), oldest first, still taking the responses to their requests
+     * so that later responses pair with the right request. */
+    htp_connp_t *old_connp[OLD_MAX];
+    uint32_t old_live[OLD_MAX];     /* their transactions still waiting for a response */
+    uint32_t n_old;
+    bool resp_off;                  /* responses no longer paired on this connection */
     bool lines_only[2];             /* resync after a rejected request: at line starts only */
     struct ig_http_header *hdrs;    /* request then response headers of the txn handed out */
     uint32_t hdrs_cap;
@@ -78,8 +101,51 @@ static void to_htp_time(uint64_t us, htp_time_t *t)
     t->tv_usec = (suseconds_t)(us % 1000000);
 }
 
+static uint8_t cap_class(size_t cap)
+{
+    uint8_t k = 0;
+    while (k + 1 < BODY_CLASSES && ((size_t)1 << (k + 1)) <= cap)
+        k++;
+    return k;
+}
+
+static void body_unlist(struct ig_http *h, struct body *b)
+{
+    if (!b->owner || !b->cap)
+        return;
+    if (b->gprev) b->gprev->gnext = b->gnext; else h->cls[b->cls] = b->gnext;
+    if (b->gnext) b->gnext->gprev = b->gprev;
+    b->gprev = b->gnext = NULL;
+}
+
+static void body_list(struct ig_http *h, struct body *b)
+{
+    if (!b->owner || !b->cap)
+        return;
+    b->cls = cap_class(b->cap);
+    b->gprev = NULL;
+    b->gnext = h->cls[b->cls];
+    if (b->gnext)
+        b->gnext->gprev = b;
+    h->cls[b->cls] = b;
+    if (b->cls > h->top_cls)
+        h->top_cls = b->cls;
+}
+
+static struct body *largest_body(struct ig_http *h)
+{
+    while (h->top_cls > 0 && !h->cls[h->top_cls])
+        h->top_cls--;
+    return h->cls[h->top_cls];
+}
+
+static void give_up(struct ig_http *h, struct body *victim);
+
 /* Grows <b> to hold <need> bytes within http.memcap (all body and pending buffers of all
- * connections). False when memory or the memcap says no: the caller gives the body up. */
+ * connections). At the cap the largest body buffer anywhere is given up first (its
+ * transaction is handed out now with the head collected so far, counted): a few padded
+ * giants cannot starve every ordinary request. False when <b> is itself the largest, or
+ * memory says no: the caller cuts the body. */
 static bool body_reserve(struct ig_http *h, struct body *b, size_t need)
 {
     if (need <= b->cap)
@@ -87,24 +153,33 @@ static bool body_reserve(struct ig_http *h, struct body *b, size_t need)
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < need)
         cap *= 2;
-    if (h->body_bytes - b->cap + cap > h->icfg->http_memcap) {
-        h->st.memcap_given_up++;
-        return false;
+    while (h->body_bytes - b->cap + cap > h->icfg->http_memcap) {
+        struct body *v = largest_body(h);
+        if (!v || v == b || v->cap <= b->cap || !b->owner) {
+            h->st.memcap_given_up++;
+            return false;
+        }
+        give_up(h, v);
     }
     uint8_t *p = realloc(b->buf, cap);
     if (!p)
         return false;
+    body_unlist(h, b);
     h->body_bytes = h->body_bytes - b->cap + cap;
     b->buf = p;
     b->cap = cap;
+    body_list(h, b);
     return true;
 }
 
 static void body_free(struct ig_http *h, struct body *b)
 {
+    body_unlist(h, b);
     h->body_bytes -= b->cap;
     free(b->buf);
+    struct slot *owner = b->owner;
     *b = (struct body){ 0 };
+    b->owner = owner;
 }
 
 static void body_clear(struct body *b)
@@ -141,6 +216,7 @@ static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response);
 static void bind_slot(struct ig_http_conn *c, struct slot *s, htp_tx_t *tx)
 {
     s->used = true;
+    s->req_done = false;
     s->tx = tx;
     s->seq = c->seq++;
     s->req_ts = c->ts[0];
@@ -155,6 +231,19 @@ static int on_request_start(htp_tx_t *tx)
 {
     struct ig_http_conn *c = conn_of(tx);
     uint32_t depth = c->h->icfg->http_pipeline_depth ? c->h->icfg->http_pipeline_depth : 64;
+    /* libhtp keeps every request until its response arrives; to a server that never
+     * answers that grows without end. At twice the depth the parser is rebuilt after this
+     * request (on_request_complete, see shed()), so each connection holds a bounded
+     * number. (An error from this hook would make libhtp 0.5 loop: it is ignored there.) */
+    if (tx->connp == c->connp && c->htp_live + 1 >= 2 * depth)
+        c->shedding = true;
+    if (tx->connp == c->connp) {
+        uint64_t held = ++c->htp_live;
+        for (uint32_t i = 0; i < c->n_old; i++)
+            held += c->old_live[i];
+        if (held > c->h->st.txns_held_max)
+            c->h->st.txns_held_max = held;
+    }
     for (uint32_t i = 0; i < c->nslots; i++) {
         if (!c->slots[i]->used) {
             bind_slot(c, c->slots[i], tx);
@@ -166,7 +255,10 @@ static int on_request_start(htp_tx_t *tx)
         if (v) {
             c->slots = v;
             if ((v[c->nslots] = calloc(1, sizeof *v[c->nslots])) != NULL) {
-                bind_slot(c, v[c->nslots], tx);
+                struct slot *ns = v[c->nslots];
+                ns->conn = c;
+                ns->body[0].owner = ns->body[1].owner = ns;
+                bind_slot(c, ns, tx);
                 c->nslots++;
                 return HTP_OK;
             }
@@ -386,6 +478,26 @@ static void deliver(struct ig_http_conn *c, htp_tx_t *tx, bool with_response)
             body_free(c->h, &s->body[d]);
 }
 
+/* http.memcap reached: the transaction owning <victim> (the largest body buffer) is handed
+ * out now with the head collected so far, flagged truncated; the rest of its body is not
+ * collected (its slot is released, libhtp's callbacks then find no slot). */
+static void give_up(struct ig_http *h, struct body *victim)
+{
+    struct slot *s = victim->owner;
+    struct ig_http_conn *c = s->conn;
+    h->st.memcap_bodies_given_up++;
+    h->st.memcap_bytes_given_up += victim->len;
+    if (s->used && s->tx) {
+        int dir = victim == &s->body[1];
+        if (!victim->truncated)
+            h->st.body_truncated++;
+        victim->truncated = true;
+        deliver(c, s->tx, dir == 1);
+    }
+    body_free(h, &s->body[0]);
+    body_free(h, &s->body[1]);
+}
+
 /* libhtp hook: its messages are only counted (decompression failures); the data path
  * never logs per transaction. */
 static int on_log(htp_log_t *l)
@@ -398,10 +510,30 @@ static int on_log(htp_log_t *l)
     return HTP_OK;
 }
 
+/* libhtp hook: a request is complete. When shedding, libhtp is stopped here (the error
+ * propagates out of htp_connp_req_data with the bytes consumed so far). */
+static int on_request_complete(htp_tx_t *tx)
+{
+    struct ig_http_conn *c = conn_of(tx);
+    struct slot *s = slot_of(tx);
+    if (s)
+        s->req_done = true;
+    return c->shedding && tx->connp == c->connp ? HTP_ERROR : HTP_OK;
+}
+
 /* libhtp hook: request and response both complete. libhtp destroys <tx> afterwards. */
 static int on_tx_complete(htp_tx_t *tx)
 {
-    deliver(conn_of(tx), tx, true);
+    struct ig_http_conn *c = conn_of(tx);
+    if (c->n_old && tx->connp == c->old_connp[0]) {
+        /* A response to a request of a retired parser: pairs with nothing kept. When the
+         * last has come, stop here so the next response goes to the next parser. */
+        c->h->st.pipeline_shed_answered++;
+        return --c->old_live[0] == 0 ? HTP_ERROR : HTP_OK;
+    }
+    if (c->htp_live)
+        c->htp_live--;
+    deliver(c, tx, true);
     return HTP_OK;
 }
 
@@ -429,6 +561,7 @@ struct ig_http *ig_http_new(const struct ig_config *cfg, ig_http_txn_fn fn, void
     htp_config_register_request_start(h->cfg, on_request_start);
     htp_config_register_request_body_data(h->cfg, on_request_body);
     htp_config_register_response_body_data(h->cfg, on_response_body);
+    htp_config_register_request_complete(h->cfg, on_request_complete);
     htp_config_register_transaction_complete(h->cfg, on_tx_complete);
     htp_config_register_log(h->cfg, on_log);
     return h;
@@ -447,8 +580,23 @@ const struct ig_http_stats *ig_http_stats(const struct ig_http *h)
     return &h->st;
 }
 
+/* Drops the oldest retired parser (all of them with <all>). */
+static void drop_old_parser(struct ig_http_conn *c, bool all)
+{
+    do {
+        if (!c->n_old)
+            return;
+        htp_connp_destroy_all(c->old_connp[0]);
+        c->n_old--;
+        memmove(c->old_connp, c->old_connp + 1, c->n_old * sizeof c->old_connp[0]);
+        memmove(c->old_live, c->old_live + 1, c->n_old * sizeof c->old_live[0]);
+    } while (all);
+}
+
 static bool open_parser(struct ig_http_conn *c, uint64_t ts_us)
 {
+    c->htp_live = 0;
+    c->shedding = false;
     c->connp = htp_connp_create(c->h->cfg);
     if (!c->connp)
         return false;
@@ -492,6 +640,7 @@ static void reset_parser(struct ig_http_conn *c, uint64_t ts_us)
         htp_connp_destroy_all(c->connp);
         c->connp = NULL;
     }
+    drop_old_parser(c, true);
     release_slots(c);
     for (int d = 0; d < 2; d++) {
         c->resync[d] = true;
@@ -504,6 +653,66 @@ static void reset_parser(struct ig_http_conn *c, uint64_t ts_us)
     open_parser(c, ts_us);
 }
 
+/* More than 2 x http.pipeline_depth requests wait for responses: every complete one is
+ * handed out now without its response (flagged, counted) and a new parser takes the
+ * requests from the one that was refused. The old parser is kept for the responses to
+ * its requests (up to OLD_MAX of them), so a server that answers late is still paired
+ * right. Past that the connection's responses are no longer parsed (counted): pairing is
+ * never guessed, and each connection holds at most (OLD_MAX + 1) x 2 x depth requests. */
+static void shed(struct ig_http_conn *c, uint64_t ts_us)
+{
+    c->h->st.pipeline_shed++;
+    for (uint32_t i = 0; i < c->nslots; i++) {
+        struct slot *s = c->slots[i];
+        if (!s->used || !s->tx)
+            continue;
+        if (s->req_done || s->tx->request_progress >= HTP_REQUEST_COMPLETE) {
+            s->evasion |= IG_EVA_PIPELINE_DEPTH;
+            c->h->st.pipeline_early++;
+            deliver(c, s->tx, false);
+        } else {
+            htp_tx_set_user_data(s->tx, NULL);
+            c->h->st.gaps_dropped_txns++;
+        }
+    }
+    release_slots(c);
+    if (c->n_old == OLD_MAX && !c->resp_off) {
+        c->resp_off = true;
+        c->h->st.pipeline_responses_off++;
+    }
+    if (c->resp_off || c->htp_live == 0) {
+        drop_old_parser(c, true);
+        htp_connp_destroy_all(c->connp);
+    } else {
+        c->old_connp[c->n_old] = c->connp;
+        c->old_live[c->n_old++] = c->htp_live;
+    }
+    c->connp = NULL;
+    c->pending[0].len = 0;
+    open_parser(c, ts_us);
+    c->resync[0] = true;
+    c->line_start[0] = true;
+    c->lines_only[0] = false;
+    c->carry_n[0] = 0;
+}
+
+/* Response bytes for the retired parsers' requests, oldest first. Returns how many they
+ * took; the rest belong to the current parser. */
+static size_t feed_old(struct ig_http_conn *c, const uint8_t *p, size_t n, const htp_time_t *t)
+{
+    size_t off = 0;
+    while (c->n_old && off < n) {
+        int rc = htp_connp_res_data(c->old_connp[0], t, p + off, n - off);
+        if (rc == HTP_STREAM_DATA && c->old_live[0])
+            return n;
+        /* on_tx_complete stopped it after its last awaited response (or it failed). */
+        size_t used = rc == HTP_STREAM_DATA ? n - off : htp_connp_res_data_consumed(c->old_connp[0]);
+        drop_old_parser(c, false);
+        off += IG_MIN(used, n - off);
+    }
+    return off;
+}
+
 /* Feeds libhtp; returns false on a parse error. Keeps what libhtp declined. */
 static bool feed(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
 {
@@ -512,6 +721,15 @@ static bool feed(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, ui
     htp_time_t t;
     to_htp_time(ts_us, &t);
     c->ts[dir] = ts_us;
+    if (dir == 1 && c->resp_off)
+        return true;
+    if (dir == 1 && c->n_old) {
+        size_t used = feed_old(c, p, n, &t);
+        p += used;
+        n -= used;
+        if (n == 0)
+            return true;
+    }
     int rc = dir == 0 ? htp_connp_req_data(c->connp, &t, p, n)
                       : htp_connp_res_data(c->connp, &t, p, n);
     if (rc == HTP_STREAM_ERROR)
@@ -560,6 +778,10 @@ static bool retry_pending(struct ig_http_conn *c, int dir, uint64_t ts_us)
  * REJECTS_MAX rejections is taken for something other than HTTP. */
 static int parse_error(struct ig_http_conn *c, uint64_t ts_us)
 {
+    if (c->shedding) {   /* not an error: on_request_complete asked for a new parser */
+        shed(c, ts_us);
+        return IG_OK;
+    }
     c->h->st.parse_errors++;
     if (++c->rejects > REJECTS_MAX && c->delivered == 0)
         return IG_EPARSE;
@@ -625,6 +847,27 @@ static int conn_data_once(struct ig_http_conn *c, int dir, const uint8_t *p, siz
     if (!feed(c, dir, p, n, ts_us)) {
         size_t used = c->connp ? (dir == 0 ? htp_connp_req_data_consumed(c->connp)
                                            : htp_connp_res_data_consumed(c->connp)) : n;
+        if (c->shedding && dir == 0) {
+            /* Rescan from the end of the request that completed the set; the new parser
+             * has no request waiting, so the next pass consumes bytes. libhtp may have
+             * have read into the next request line (to tell a body-less request from one
+             * followed by junk): the scan starts at that line when it is a request line. */
+            used = IG_MIN(used, n);
+            size_t ls = used;
+            while (ls > 0 && p[ls - 1] != '\n')
+                ls--;
+            if (ls == used && ls > 0) {   /* at a line start: the line before it */
+                ls--;
+                while (ls > 0 && p[ls - 1] != '\n')
+                    ls--;
+            }
+            size_t part;
+            if (ls < used && ig_http_resync_scan(0, p + ls, n - ls, true, &part, true) == 0)
+                used = ls;
+            *rescan = (size_t)(p - p0) + used;
+            shed(c, ts_us);
+            return IG_OK;
+        }
         used = IG_MAX(IG_MIN(used, n), (size_t)1);
         *rescan = (size_t)(p - p0) + used;
         return parse_error(c, ts_us);
@@ -642,7 +885,8 @@ int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t 
         int st = conn_data_once(c, dir, p, n, ts_us, &rescan);
         if (st < 0 || rescan >= n)
             return st;
-        c->line_start[dir ? 1 : 0] = p[rescan - 1] == '\n';
+        if (rescan)
+            c->line_start[dir ? 1 : 0] = p[rescan - 1] == '\n';
         p += rescan;
         n -= rescan;
     }
@@ -678,6 +922,7 @@ void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
         }
         htp_connp_destroy_all(c->connp);
     }
+    drop_old_parser(c, true);
     for (uint32_t i = 0; i < c->nslots; i++) {
         body_free(c->h, &c->slots[i]->body[0]);
         body_free(c->h, &c->slots[i]->body[1]);

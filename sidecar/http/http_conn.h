@@ -17,6 +17,11 @@ struct ig_http_stats {
     uint64_t inflate_capped;     /* decompression stopped at a cap (bomb) */
     uint64_t ws_squeezed;        /* whitespace bytes squeezed out of bodies (padding) */
     uint64_t memcap_given_up;    /* body growth refused at http.memcap */
+    uint64_t memcap_bodies_given_up, memcap_bytes_given_up;  /* largest bodies handed out early at http.memcap */
+    uint64_t pipeline_shed;      /* parser rebuilt: over 2 x http.pipeline_depth requests unanswered */
+    uint64_t pipeline_shed_answered;  /* late responses to shed requests, skipped correctly */
+    uint64_t pipeline_responses_off;  /* connections whose responses are no longer paired (shed 3 times unanswered) */
+    uint64_t txns_held_max;      /* most requests one connection held in libhtp at once */
 };
 
 struct ig_http;        /* shared: libhtp config, stats */
