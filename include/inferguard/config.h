@@ -17,6 +17,11 @@
 struct ig_kv { char key[128]; char value[512]; };
 
 struct ig_config {
+    /* memory.*: one limit from which the caps below are derived (README "Memory budget") */
+    uint64_t memory_limit;       /* memory.limit, 1 GiB; 0 = off (each cap as set or its default) */
+    uint64_t events_memcap;      /* memory.events: events in flight (decoding scratch, queued events); 0 = from the body limit */
+    uint32_t explicit_caps;      /* IG_CAP_* set in the file: kept, never derived */
+
     /* capture.* */
     uint32_t capture_snaplen;                       /* capture.snaplen, 262144 */
     char     capture_bpf[IG_CONFIG_PATH_MAX];       /* capture.bpf, "" = derive from ports */
@@ -28,6 +33,7 @@ struct ig_config {
     uint64_t defrag_memcap;          /* defrag.memcap, 32 MiB: fragments held at once */
     uint32_t defrag_timeout_s;       /* defrag.timeout, 30 s (Linux ipfrag_time) */
     char     defrag_policy[16];      /* defrag.policy: linux | linux-old | bsd | first | last | windows | solaris */
+    uint64_t capture_buffer;                        /* capture.buffer_size, 64 MiB kernel ring (live) */
 
     /* flow.* */
     uint32_t flow_max;                /* flow.max_flows, 65536 */
@@ -95,6 +101,8 @@ struct ig_config {
     /* detection.* */
     uint32_t clients_max;        /* detection.max_clients, 100000 */
     uint64_t clients_memcap;     /* detection.memcap, 512 MiB */
+    uint32_t max_models;         /* detection.max_models, 1024: per-model state slots */
+    uint32_t model_idle_s;       /* detection.model_idle_timeout, 1 h: idle models give their slot up */
     uint32_t detection_workers;  /* detection.workers, 1 (2 = detection on its own thread) */
     uint32_t ring_slots;         /* detection.ring_slots, 256 */
     uint32_t ring_slot_bytes;    /* detection.ring_slot_bytes, 64 KiB */
@@ -137,7 +145,19 @@ struct ig_config {
     char     run_seccomp[8];     /* run.seccomp: on | log | off */
 };
 
+/* Caps derived from memory.limit unless set explicitly (explicit_caps bits). */
+enum ig_cap_bits {
+    IG_CAP_FLOW = 1u << 0, IG_CAP_FLOWS = 1u << 1, IG_CAP_HTTP = 1u << 2, IG_CAP_CLIENTS = 1u << 3,
+    IG_CAP_EVENTS = 1u << 4, IG_CAP_CE = 1u << 5, IG_CAP_MODELS = 1u << 6, IG_CAP_DEFRAG = 1u << 7,
+    IG_CAP_REQ_BODY = 1u << 8, IG_CAP_RESP_BODY = 1u << 9, IG_CAP_RING = 1u << 10,
+    IG_CAP_LIMIT = 1u << 11,     /* memory.limit itself was set */
+};
+
 void ig_config_defaults(struct ig_config *c);
+/* Recomputes the caps memory.limit governs (those not in explicit_caps). Returns IG_OK, or
+ * IG_ECONF with a sentence in err when the limit cannot hold the explicit caps. Called by
+ * ig_config_defaults and the loaders. */
+int  ig_config_derive(struct ig_config *c, char *err, size_t errlen);
 /* Loads <path> over the defaults already in <c>. Returns IG_OK, or IG_ECONF with
  * "path:line: reason" in err. */
 int  ig_config_load(const char *path, struct ig_config *c, char *err, size_t errlen);

@@ -7,7 +7,6 @@
 #include "capture/capture.h"
 
 /* Kernel ring for live capture: bursts of large bodies must not overflow it between polls. */
-#define IG_CAPTURE_BUFFER_BYTES (64u << 20)
 /* Packets wait at most this long in the kernel ring before libpcap hands them over. */
 #define IG_CAPTURE_TIMEOUT_MS 50
 #define IG_CAPTURE_MAX_SKIP 4096
@@ -49,7 +48,7 @@ int ig_capture_open_file(struct ig_capture **c, const char *path, char *err, siz
     return IG_OK;
 }
 
-int ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snaplen,
+int ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snaplen, uint64_t buffer_bytes,
                          const char *bpf, char *err, size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
@@ -68,7 +67,10 @@ int ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snap
      * bytes, so a 64 MiB ring held only ~256 loopback-sized packets and bursts were lost.
      * Block mode packs packets by size; the timeout bounds how late a quiet link delivers. */
     pcap_set_timeout(p, IG_CAPTURE_TIMEOUT_MS);
-    pcap_set_buffer_size(p, (int)IG_CAPTURE_BUFFER_BYTES);
+    /* capture.buffer_size: the kernel ring that rides out bursts while we parse */
+    if (buffer_bytes == 0 || buffer_bytes > (1u << 31) - 1)
+        buffer_bytes = buffer_bytes ? (1u << 31) - 1 : 64u << 20;
+    pcap_set_buffer_size(p, (int)buffer_bytes);
     pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
     int rc = pcap_activate(p);
     if (rc < 0) {

@@ -66,8 +66,9 @@ int ig_decode_packet(int linktype, const uint8_t *frame, uint32_t caplen, uint64
 struct ig_capture;
 /* Opens a pcap or pcapng file. */
 int  ig_capture_open_file(struct ig_capture **c, const char *path, char *err, size_t errlen);
-/* Opens a live interface: non-blocking, immediate mode, snaplen from config; bpf may be "". */
-int  ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snaplen,
+/* Opens a live interface: non-blocking, block mode, snaplen and kernel ring size
+ * (capture.buffer_size; 0 = 64 MiB) from config; bpf may be "". */
+int  ig_capture_open_live(struct ig_capture **c, const char *iface, uint32_t snaplen, uint64_t buffer_bytes,
                           const char *bpf, char *err, size_t errlen);
 /* Reads the next frame and decodes it; frames that do not decode are counted in the
  * stats and skipped. Returns IG_OK (packet in *out), IG_AGAIN (live: nothing buffered

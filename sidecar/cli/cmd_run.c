@@ -242,7 +242,7 @@ int ig_cmd_run(int argc, char **argv)
 
     char err[512];
     struct run_state s = { 0 };
-    if (iface && ig_capture_open_live(&s.cap, iface, cfg.capture_snaplen, filter, err, sizeof err) < 0) {
+    if (iface && ig_capture_open_live(&s.cap, iface, cfg.capture_snaplen, cfg.capture_buffer, filter, err, sizeof err) < 0) {
         fprintf(stderr, "inferguard run: %s\n", err);
         ig_rules_free(rules);
         return IG_EXIT_INPUT;

@@ -39,46 +39,56 @@ struct cfg_key {
     const char *choices;        /* "a|b|c" for FT_ENUM and checked FT_LIST items */
     unsigned flags;
     const char *help;
+    uint32_t cap_bit;           /* IG_CAP_*: derived from memory.limit unless set */
 };
 
 #define OFF(f) offsetof(struct ig_config, f)
 #define SZ(f) sizeof(((struct ig_config *)0)->f)
-#define NUM(n, t, f, lo, hi, h)   { n, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h }
-#define STR(n, t, f, ch, h)       { n, t, OFF(f), SZ(f), 0, 0, 0, 0, ch, 0, h }
-#define LIST(n, f, cnt, ch, fl, h) { n, FT_LIST, OFF(f), SZ(f[0]), OFF(cnt), IG_CONFIG_MAX_LIST, 0, 0, ch, fl, h }
+#define NUM(n, t, f, lo, hi, h)   { n, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h, 0 }
+#define STR(n, t, f, ch, h)       { n, t, OFF(f), SZ(f), 0, 0, 0, 0, ch, 0, h, 0 }
+#define LIST(n, f, cnt, ch, fl, h) { n, FT_LIST, OFF(f), SZ(f[0]), OFF(cnt), IG_CONFIG_MAX_LIST, 0, 0, ch, fl, h, 0 }
+
+#define CAPK(n, t, f, lo, hi, bit, h) { n, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h, bit }
 
 #define KiB 1024ull
 #define MiB (1024ull * 1024)
 #define GiB (1024ull * 1024 * 1024)
 
 static const struct cfg_key keys[] = {
+    CAPK("memory.limit", FT_SIZE64, memory_limit, 0, 1024 * GiB, IG_CAP_LIMIT,
+         "bounds everything an attacker can grow; the caps marked (derived) follow from it unless set; 0 = off"),
+    CAPK("memory.events", FT_SIZE64, events_memcap, 0, 64 * GiB, IG_CAP_EVENTS,
+         "(derived) events in flight: decoding scratch and queued events; 0 = 8 x body limit + 64MiB"),
     NUM("capture.snaplen", FT_U32, capture_snaplen, 64, 262144, "bytes captured per packet"),
     STR("capture.bpf", FT_STR, capture_bpf, NULL, "BPF filter; empty = derived from capture.ports"),
     { "capture.ports", FT_PORTS, OFF(model_ports), sizeof(uint16_t), OFF(n_model_ports),
-      IG_CONFIG_MAX_PORTS, 1, 65535, NULL, 0, "TCP ports of the model servers" },
+      IG_CONFIG_MAX_PORTS, 1, 65535, NULL, 0, "TCP ports of the model servers", 0 },
+    NUM("capture.buffer_size", FT_SIZE64, capture_buffer, 1 * MiB, 4 * GiB,
+        "kernel capture ring (live); larger rides out bursts, drops are counted"),
     STR("capture.checksums", FT_ENUM, capture_checksums, "auto|on|off",
         "verify IP/TCP checksums; auto = not in a direction whose checksums are all wrong (offload)"),
-    NUM("defrag.memcap", FT_SIZE64, defrag_memcap, 64 * KiB, 64 * GiB, "IP fragments held at once; oldest datagram dropped"),
+    CAPK("defrag.memcap", FT_SIZE64, defrag_memcap, 64 * KiB, 64 * GiB, IG_CAP_DEFRAG,
+         "(derived) IP fragments held at once; oldest datagram dropped"),
     NUM("defrag.timeout", FT_DUR_S, defrag_timeout_s, 1, 600, "an incomplete datagram is dropped after this"),
     STR("defrag.policy", FT_ENUM, defrag_policy, "linux|linux-old|bsd|first|last|windows|solaris",
         "overlapping fragments resolved as the protected host does"),
-    NUM("flow.max_flows", FT_U32, flow_max, 1, 1u << 24, "flows tracked at once; oldest evicted"),
+    CAPK("flow.max_flows", FT_U32, flow_max, 1, 1u << 24, IG_CAP_FLOWS, "(derived) flows tracked at once; oldest evicted"),
     NUM("flow.idle_timeout", FT_DUR_S, flow_idle_timeout_s, 1, 86400, "a flow idle this long is closed"),
-    NUM("flow.memcap", FT_SIZE64, flow_memcap, 1 * MiB, 1024 * GiB, "all reassembly buffers together"),
+    CAPK("flow.memcap", FT_SIZE64, flow_memcap, 1 * MiB, 1024 * GiB, IG_CAP_FLOW, "(derived) flow entries and reassembly buffers together"),
     NUM("flow.stream_max_bytes", FT_SIZE32, flow_stream_max, 4 * KiB, 1 * GiB,
         "out-of-order bytes queued per direction"),
     NUM("flow.embryonic_max", FT_U32, flow_embryonic_max, 1, 1u << 24,
         "flows whose SYN is unanswered; oldest of them evicted first"),
     NUM("flow.embryonic_timeout", FT_DUR_S, flow_embryonic_timeout_s, 1, 86400,
         "an unanswered SYN is forgotten after this"),
-    NUM("http.request_body_limit", FT_SIZE32, http_request_body_limit, 1 * KiB, 1 * GiB,
-        "request bodies are cut (and counted) beyond this"),
-    NUM("http.response_body_limit", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB,
-        "response bodies are cut (and counted) beyond this"),
+    CAPK("http.request_body_limit", FT_SIZE32, http_request_body_limit, 1 * KiB, 1 * GiB, IG_CAP_REQ_BODY,
+         "(derived) request bodies beyond this: the head is inspected, the event flagged truncated"),
+    CAPK("http.response_body_limit", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB, IG_CAP_RESP_BODY,
+         "(derived) response bodies beyond this: the head is inspected"),
     NUM("http.pipeline_depth", FT_U32, http_pipeline_depth, 1, 4096,
         "requests awaiting a response per connection; older ones are inspected without it"),
-    NUM("http.memcap", FT_SIZE64, http_memcap, 1 * MiB, 1024 * GiB,
-        "body buffers of all connections together; the largest is given up first"),
+    CAPK("http.memcap", FT_SIZE64, http_memcap, 1 * MiB, 1024 * GiB, IG_CAP_HTTP,
+         "(derived) body buffers of all connections together; the largest is given up first"),
     NUM("http.decompress_body_limit", FT_SIZE32, http_inflate_body_limit, 1 * KiB, 1 * GiB,
         "inflated bytes per body before decompression stops (bomb)"),
     NUM("http.decompress_conn_limit", FT_SIZE64, http_inflate_conn_limit, 1 * KiB, 1024 * GiB,
@@ -129,12 +139,17 @@ static const struct cfg_key keys[] = {
     NUM("identity.sources.max_clients", FT_U32, sources_max_clients, 1, 100000000,
         "live client entries one source may hold"),
     NUM("detection.max_clients", FT_U32, clients_max, 1, 100000000, "clients tracked; LRU evicted"),
-    NUM("detection.memcap", FT_SIZE64, clients_memcap, 64 * KiB, 1024 * GiB, "client table memory"),
+    CAPK("detection.memcap", FT_SIZE64, clients_memcap, 64 * KiB, 1024 * GiB, IG_CAP_CLIENTS,
+         "(derived) client table memory (every detector's per-client state)"),
+    CAPK("detection.max_models", FT_U32, max_models, 1, 1024, IG_CAP_MODELS,
+         "(derived) models with their own state; beyond, unserved names share one entry"),
+    NUM("detection.model_idle_timeout", FT_DUR_S, model_idle_s, 1, 30 * 86400,
+        "a model unseen this long gives its slot up"),
     NUM("detection.workers", FT_U32, detection_workers, 1, 2,
         "1 = one thread; 2 = parsing and detection on separate threads"),
     NUM("detection.ring_slots", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
-    NUM("detection.ring_slot_bytes", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB,
-        "tensors and text of one queued event; larger ones use one shared overflow buffer"),
+    CAPK("detection.ring_slot_bytes", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB, IG_CAP_RING,
+         "(derived) tensors and text of one queued event; larger ones use one shared overflow buffer"),
     STR("findings.encoding", FT_ENUM, findings_encoding, "json|msgpack", "finding encoding"),
     STR("output.findings", FT_STR, findings_path, NULL, "findings file; - = stdout"),
     STR("output.events", FT_STR, events_path, NULL, "events JSONL file; empty = off"),
@@ -145,7 +160,7 @@ static const struct cfg_key keys[] = {
     STR("kafka.brokers", FT_STR, kafka_brokers, NULL, "bootstrap servers; empty = Kafka off"),
     STR("kafka.topic", FT_STR, kafka_topic, NULL, "findings topic"),
     { "kafka.properties", FT_KV, OFF(kafka_props), sizeof(struct ig_kv), OFF(n_kafka_props),
-      IG_CONFIG_MAX_KV, 0, 0, NULL, 0, "any librdkafka property, e.g. security.protocol" },
+      IG_CONFIG_MAX_KV, 0, 0, NULL, 0, "any librdkafka property, e.g. security.protocol", 0 },
     STR("kafka.spool_dir", FT_STR, spool_dir, NULL, "findings spooled here while the broker is away"),
     NUM("kafka.spool_max_bytes", FT_SIZE64, spool_max_bytes, 0, 1024 * GiB, "spool cap; beyond it findings are dropped (counted)"),
     STR("kafka.spool_fsync", FT_ENUM, spool_fsync, "always|batch|never", "spool durability"),
@@ -159,8 +174,8 @@ static const struct cfg_key keys[] = {
         "a request whose response has not come by then is analysed alone"),
     NUM("ingest.cloudevents.max_pending", FT_U32, ce_max_pending, 1, 1u << 22,
         "events waiting for their pair; oldest pushed out (counted)"),
-    NUM("ingest.cloudevents.pending_memcap", FT_SIZE64, ce_pending_memcap, 1 * MiB, 1024 * GiB,
-        "bytes of events waiting for their pair; oldest pushed out (counted)"),
+    CAPK("ingest.cloudevents.pending_memcap", FT_SIZE64, ce_pending_memcap, 1 * MiB, 1024 * GiB, IG_CAP_CE,
+         "(derived) bytes of events waiting for their pair; oldest pushed out (counted)"),
     NUM("ingest.cloudevents.max_body", FT_SIZE64, ce_max_body, 64 * KiB, 4 * GiB,
         "largest POST body read (padding is squeezed out after); larger ones get 413, unseen"),
     STR("ingest.cloudevents.model_name", FT_ENUM, ce_model_name, "isvc|namespace/isvc",
@@ -175,7 +190,7 @@ static const struct cfg_key keys[] = {
         "after start-up: no_new_privs and a seccomp allow-list (log = allow all, log the rest)"),
     { "adapters.generic", FT_ROUTES, OFF(generic_routes), sizeof(struct ig_generic_route),
       OFF(n_generic_routes), IG_ARRAY_LEN(((struct ig_config *)0)->generic_routes), 0, 0, NULL, 0,
-      "generic JSON adapter routes: [{route, model, features, scores, label, scores_kind}]" },
+      "generic JSON adapter routes: [{route, model, features, scores, label, scores_kind}]", 0 },
 };
 
 static void set_str(char *dst, size_t cap, const char *s)
@@ -183,7 +198,7 @@ static void set_str(char *dst, size_t cap, const char *s)
     snprintf(dst, cap, "%s", s);
 }
 
-void ig_config_defaults(struct ig_config *c)
+static void static_defaults(struct ig_config *c)
 {
     static const uint16_t ports[] = { 80, 8000, 8001, 8080, 8500, 8501, 9000 };
     static const char *const order[] = { "spiffe", "jwt", "api_key", "jwt_unverified",
@@ -262,6 +277,121 @@ void ig_config_defaults(struct ig_config *c)
     c->ce_pending_memcap = 128 * MiB;
     set_str(c->ce_model_name, sizeof c->ce_model_name, "isvc");
     c->ce_max_body = 64 * MiB;
+    c->capture_buffer = 64 * MiB;
+    c->max_models = 1024;
+    c->model_idle_s = 3600;
+    c->memory_limit = 1 * GiB;
+}
+
+void ig_config_defaults(struct ig_config *c)
+{
+    static_defaults(c);
+    char err[8];
+    (void)ig_config_derive(c, err, sizeof err);   /* the defaults always fit */
+}
+
+/* ---- memory.limit ---- */
+
+/* Bytes held per tracked flow beyond reassembly: the flow entry, nDPI's flow state, the
+ * HTTP connection with libhtp's parser and a few transaction slots (measured with
+ * bench_memory's flow flood; rounded up). */
+#define FLOW_STATE_BYTES (8 * KiB)
+/* Per-model entry (every model-keyed detector's slice; drift dominates). */
+#define MODEL_STATE_BYTES (256 * KiB)
+
+int ig_config_derive(struct ig_config *c, char *err, size_t errlen)
+{
+    struct ig_config d;
+    static_defaults(&d);
+    uint32_t ex = c->explicit_caps;
+#define KEEP(bit, f) do { if (!(ex & (bit))) c->f = d.f; } while (0)
+    KEEP(IG_CAP_FLOW, flow_memcap);
+    KEEP(IG_CAP_FLOWS, flow_max);
+    KEEP(IG_CAP_HTTP, http_memcap);
+    KEEP(IG_CAP_CLIENTS, clients_memcap);
+    KEEP(IG_CAP_EVENTS, events_memcap);
+    KEEP(IG_CAP_CE, ce_pending_memcap);
+    KEEP(IG_CAP_MODELS, max_models);
+    KEEP(IG_CAP_REQ_BODY, http_request_body_limit);
+    KEEP(IG_CAP_RESP_BODY, http_response_body_limit);
+    KEEP(IG_CAP_RING, ring_slot_bytes);
+    KEEP(IG_CAP_DEFRAG, defrag_memcap);
+#undef KEEP
+    uint64_t L = c->memory_limit;
+    if (L == 0)
+        return IG_OK;
+    if (L < 128 * MiB) {
+        snprintf(err, errlen, "memory.limit: %llu bytes is below the 128MiB minimum",
+                 (unsigned long long)L);
+        return IG_ECONF;
+    }
+    /* The process itself (code, Hyperscan databases, nDPI, libraries) and allocator
+     * slack take a fixed part and an eighth; the rest is shared out below. Caps set
+     * explicitly are taken off first, the derived ones share what is left. */
+    uint64_t reserve = 64 * MiB + L / 8, budget = L - reserve;
+    static const struct { uint32_t bit; unsigned pct; } share[] = {
+        { IG_CAP_HTTP, 30 }, { IG_CAP_FLOW, 20 }, { IG_CAP_CLIENTS, 25 }, { IG_CAP_EVENTS, 12 },
+        { IG_CAP_CE, 6 }, { IG_CAP_MODELS, 3 }, { IG_CAP_DEFRAG, 4 },
+    };
+    uint64_t fixed = 0;
+    unsigned pct_free = 0;
+    for (size_t i = 0; i < IG_ARRAY_LEN(share); i++) {
+        uint64_t v = 0;
+        if (!(ex & share[i].bit)) {
+            pct_free += share[i].pct;
+            continue;
+        }
+        switch (share[i].bit) {
+        case IG_CAP_HTTP: v = c->http_memcap; break;
+        case IG_CAP_FLOW: v = c->flow_memcap; break;
+        case IG_CAP_CLIENTS: v = c->clients_memcap; break;
+        case IG_CAP_EVENTS: v = c->events_memcap; break;
+        case IG_CAP_CE: v = c->ce_pending_memcap; break;
+        case IG_CAP_MODELS: v = (uint64_t)c->max_models * MODEL_STATE_BYTES; break;
+        case IG_CAP_DEFRAG: v = c->defrag_memcap; break;
+        default: v = budget * share[i].pct / 100; break;
+        }
+        fixed += v;
+    }
+    if (fixed > budget && (ex & IG_CAP_LIMIT)) {
+        snprintf(err, errlen, "memory.limit: %lluMiB leaves %lluMiB for the caps, but those set "
+                 "explicitly take %lluMiB", (unsigned long long)(L / MiB),
+                 (unsigned long long)(budget / MiB), (unsigned long long)(fixed / MiB));
+        return IG_ECONF;
+    }
+    /* (Explicit caps over the default limit: the derived ones get their floors.) */
+    uint64_t rest = fixed < budget ? budget - fixed : 0;
+#define SHARE(pct) (pct_free ? rest * (pct) / pct_free / MiB * MiB : 0)
+    if (!(ex & IG_CAP_HTTP))
+        c->http_memcap = IG_MAX(SHARE(30), 1 * MiB);
+    if (!(ex & IG_CAP_FLOW))
+        c->flow_memcap = IG_MAX(SHARE(20), 1 * MiB);
+    if (!(ex & IG_CAP_CLIENTS))
+        c->clients_memcap = IG_MAX(SHARE(25), 64 * KiB);
+    if (!(ex & IG_CAP_EVENTS))
+        c->events_memcap = IG_MAX(SHARE(12), 4 * MiB);
+    if (!(ex & IG_CAP_CE))
+        c->ce_pending_memcap = IG_MAX(SHARE(6), 1 * MiB);
+    if (!(ex & IG_CAP_DEFRAG))
+        c->defrag_memcap = IG_MAX(SHARE(4), 1 * MiB);
+    if (!(ex & IG_CAP_MODELS))
+        c->max_models = (uint32_t)IG_MAX(IG_MIN(SHARE(3) / MODEL_STATE_BYTES, (uint64_t)d.max_models), 16);
+#undef SHARE
+    /* Flows: their state beyond reassembly counts against flow.memcap too. */
+    if (!(ex & IG_CAP_FLOWS))
+        c->flow_max = (uint32_t)IG_MAX(IG_MIN(c->flow_memcap / FLOW_STATE_BYTES, (uint64_t)d.flow_max), 64);
+    /* A body is decoded into scratch (tensors, text: up to ~4x its size) and must fit in
+     * http.memcap several times over. */
+    uint64_t body = IG_MIN(c->events_memcap / 6, c->http_memcap / 4) / (64 * KiB) * (64 * KiB);
+    if (!(ex & IG_CAP_REQ_BODY))
+        c->http_request_body_limit = (uint32_t)IG_MAX(IG_MIN(body, (uint64_t)d.http_request_body_limit), 64 * KiB);
+    if (!(ex & IG_CAP_RESP_BODY))
+        c->http_response_body_limit = (uint32_t)IG_MAX(IG_MIN(body, (uint64_t)d.http_response_body_limit), 64 * KiB);
+    /* With two workers the ring holds ring_slots events: a quarter of the events budget. */
+    if (!(ex & IG_CAP_RING))
+        c->ring_slot_bytes = (uint32_t)IG_MAX(IG_MIN(c->events_memcap / 4 / IG_MAX(c->ring_slots, 1u) / KiB * KiB,
+                                                     (uint64_t)d.ring_slot_bytes), 4 * KiB);
+    return IG_OK;
 }
 
 /* ---- loading ---- */
@@ -619,6 +749,17 @@ int ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_conf
         rc = fail(&L, root, "expected a map of settings, got %s", ig_ydoc_kind(root));
     else
         rc = walk(&L, root, "", 0);
+    if (rc == IG_OK) {
+        for (size_t i = 0; i < IG_ARRAY_LEN(keys); i++)
+            if (L.set_line[i] && keys[i].cap_bit)
+                tmp->explicit_caps |= keys[i].cap_bit;
+        rc = ig_config_derive(tmp, err, errlen);
+        if (rc && strncmp(err, "memory.limit", 12) == 0) {
+            char msg[320];
+            snprintf(msg, sizeof msg, "%s", err);
+            snprintf(err, errlen, "%s: %s", name, msg);
+        }
+    }
     if (rc == IG_OK)
         *c = *tmp;
     free(tmp);
@@ -724,7 +865,11 @@ static void print_value(FILE *out, const struct ig_config *c, const struct cfg_k
 void ig_config_print(const struct ig_config *c, FILE *out)
 {
     for (size_t i = 0; i < IG_ARRAY_LEN(keys); i++) {
-        fprintf(out, "%s: ", keys[i].name);
+        /* A value memory.limit derived is shown commented out: written back as a key it
+         * would be fixed and no longer follow the limit. */
+        bool derived = keys[i].cap_bit && keys[i].cap_bit != IG_CAP_LIMIT && c->memory_limit &&
+                       !(c->explicit_caps & keys[i].cap_bit);
+        fprintf(out, "%s%s: ", derived ? "# " : "", keys[i].name);
         print_value(out, c, &keys[i]);
         if (keys[i].choices)
             fprintf(out, "  # %s; %s\n", keys[i].choices, keys[i].help);

@@ -109,6 +109,21 @@ static void http_events(struct out *o, const struct ig_pipeline_snapshot *s)
     one(o, "inferguard_http_connections_total", C, "HTTP connections parsed.", s->http.conns);
     one(o, "inferguard_http_transactions_total", C, "HTTP request/response pairs.", s->http.txns);
     one(o, "inferguard_http_not_inference_total", C, "HTTP transactions no adapter took.", s->not_inference);
+    one(o, "inferguard_http_requests_only_total", C, "Requests handed out without a response.", s->http.requests_only);
+    one(o, "inferguard_http_resync_rejected_total", C,
+        "Requests resynchronised after one the parser rejected (evasion.http).", s->http.resync_rejected);
+    one(o, "inferguard_http_whitespace_squeezed_bytes_total", C,
+        "Whitespace bytes squeezed out of bodies (padding).", s->http.ws_squeezed);
+    one(o, "inferguard_http_bodies_truncated_total", C,
+        "Bodies cut at http.*_body_limit or http.memcap (head inspected).", s->http.body_truncated);
+    one(o, "inferguard_http_pipeline_early_total", C,
+        "Requests handed out without waiting for their response (pipelining depth).", s->http.pipeline_early);
+    one(o, "inferguard_http_pipeline_shed_total", C,
+        "Parsers rebuilt: over 2 x http.pipeline_depth requests unanswered.", s->http.pipeline_shed);
+    one(o, "inferguard_http_inflate_capped_total", C, "Decompressions stopped at a cap (bomb).",
+        s->http.inflate_capped);
+    one(o, "inferguard_http_memcap_bodies_given_up_total", C,
+        "Bodies given up at http.memcap (largest first).", s->http.memcap_bodies_given_up);
     family(o, "inferguard_events_total", C, "Inference events by wire protocol.");
     for (int i = 0; i < IG_PROTO__COUNT; i++)
         labelled(o, "inferguard_events_total", "protocol", ig_protocol_name((enum ig_protocol)i),

@@ -158,7 +158,7 @@ int ig_handoff_start(struct ig_pipeline *p, char *err, size_t errlen)
     /* No event can outgrow what its producers are allowed: the adapters' scratch cap plus
      * the three texts, which may point into the request and response bodies. */
     size_t body = IG_MAX(cfg->http_request_body_limit, cfg->http_response_body_limit);
-    p->big_max = (size_t)cfg->http_request_body_limit * 8 + (64u << 20) + 3 * CHUNK(body + 1) + 64;
+    p->big_max = ig_pipeline_scratch_cap(cfg) + 3 * CHUNK(body + 1) + 64;
     atomic_init(&p->big_busy, 0);
     atomic_init(&p->findings_seen, 0);
     atomic_init(&p->reload_done, 0);

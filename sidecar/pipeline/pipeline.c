@@ -250,6 +250,15 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
     ig_scratch_reset(&p->scratch);
 }
 
+size_t ig_pipeline_scratch_cap(const struct ig_config *cfg)
+{
+    /* memory.events: decoding one event (tensors, texts). With two workers the overflow
+     * buffer for big queued events can hold as much again. */
+    if (cfg->events_memcap)
+        return (size_t)IG_MAX(cfg->events_memcap / (cfg->detection_workers == 2 ? 2 : 1), 1u << 20);
+    return (size_t)cfg->http_request_body_limit * 8 + (64u << 20);
+}
+
 struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                     char *err, size_t errlen)
 {
@@ -262,7 +271,7 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     ig_pipeline_note_rules(p, rules);
     ig_drop_init(&p->drops);
     ig_jsonw_init(&p->events_json, 1 << 16);
-    if (ig_scratch_init(&p->scratch, 1 << 20, (size_t)cfg->http_request_body_limit * 8 + (64u << 20)) < 0) {
+    if (ig_scratch_init(&p->scratch, 1 << 20, ig_pipeline_scratch_cap(cfg)) < 0) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }

@@ -81,6 +81,8 @@ struct ig_pipeline {
     char reload_err[256];
 };
 
+/* The decoding scratch cap: memory.events, or 8 x the request body limit + 64 MiB. */
+size_t ig_pipeline_scratch_cap(const struct ig_config *cfg);
 /* Engine counters of <e> plus those of engines replaced by reloads; names[] (static
  * strings) index st->findings. Call on the thread that owns the engine. */
 void ig_pipeline_engine_totals(const struct ig_pipeline *p, const struct ig_engine *e,

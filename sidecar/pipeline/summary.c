@@ -72,9 +72,13 @@ void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_s
         { "http: response not awaited (request past http.pipeline_depth, inspected alone)", h->pipeline_early },
         { "http: decompression stopped at http.decompress_* (bomb)", h->inflate_capped },
         { "http: body buffer refused at http.memcap (body cut)", h->memcap_given_up },
+        { "http: body given up at http.memcap (the largest; head inspected)", h->memcap_bodies_given_up },
+        { "http: parser rebuilt (over 2 x http.pipeline_depth requests unanswered)", h->pipeline_shed },
+        { "http: connection's responses no longer paired (unanswered too long)", h->pipeline_responses_off },
         { "http: body over http.*_body_limit (truncated)", h->body_truncated },
         { "http: content decoding failed", h->decompress_errors },
         { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
+        { "detection: events of models past detection.max_models (shared entry)", e->models_overflow },
         { "findings: encoding failed", fs->encode_errors },
         { "findings: throttle group closed early (table full)", fs->evicted },
         { "findings: ATLAS id not in rules/atlas.yaml (kept bare)", fs->atlas_unknown },
@@ -179,6 +183,13 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                 U(p->ring_final.published), p->ring_ready ? ig_ring_capacity(&p->ring) : 0u,
                 p->slot_arena, U(p->events_big), U(p->ring_final.full_waits), p->parse_cpu_s,
                 p->detect_cpu_s);
+    const struct ig_config *cf = p->cfg;
+    if (cf->memory_limit)
+        fprintf(out, "  memory      limit %llu MiB: flows %llu MiB (%u flows), http %llu MiB, clients %llu MiB, "
+                     "events %llu MiB, mirror %llu MiB, models %u\n",
+                U(cf->memory_limit >> 20), U(cf->flow_memcap >> 20), cf->flow_max, U(cf->http_memcap >> 20),
+                U(cf->clients_memcap >> 20), U(cf->events_memcap >> 20), U(cf->ce_pending_memcap >> 20),
+                cf->max_models);
     fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
             U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
     fprintf(out, "  rules       %s, sha256 %s\n", p->rules_origin,

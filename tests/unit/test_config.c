@@ -46,9 +46,18 @@ static void test_defaults(void **state)
     uint16_t ports[] = { 80, 8000, 8001, 8080, 8500, 8501, 9000 };
     for (int i = 0; i < 7; i++)
         assert_int_equal(c->model_ports[i], ports[i]);
-    assert_int_equal(c->flow_max, 65536);
+    /* memory.limit 1 GiB: the caps it governs are derived from it (README "Memory budget") */
+    assert_int_equal(c->memory_limit, 1ull << 30);
+    assert_int_equal(c->flow_memcap, 166ull << 20);
+    assert_int_equal(c->http_memcap, 249ull << 20);
+    assert_int_equal(c->clients_memcap, 208ull << 20);
+    assert_int_equal(c->events_memcap, 99ull << 20);
+    assert_int_equal(c->ce_pending_memcap, 49ull << 20);
+    assert_int_equal(c->max_models, 96);
+    assert_int_equal(c->flow_max, (166u << 20) / (8u << 10));
+    assert_true(c->flow_memcap + c->http_memcap + c->clients_memcap + c->events_memcap +
+                c->ce_pending_memcap + (uint64_t)c->max_models * (256u << 10) <= c->memory_limit);
     assert_int_equal(c->flow_idle_timeout_s, 120);
-    assert_int_equal(c->flow_memcap, 256ull << 20);
     assert_int_equal(c->flow_stream_max, 4u << 20);
     assert_int_equal(c->http_request_body_limit, 8u << 20);
     assert_int_equal(c->http_response_body_limit, 8u << 20);
@@ -72,7 +81,6 @@ static void test_defaults(void **state)
     assert_string_equal(c->identity_secret, "");
     assert_int_equal(c->n_trusted_proxies, 2);
     assert_int_equal(c->clients_max, 100000);
-    assert_int_equal(c->clients_memcap, 512ull << 20);
     assert_string_equal(c->findings_encoding, "json");
     assert_string_equal(c->findings_path, "-");
     assert_string_equal(c->events_path, "");
@@ -155,8 +163,9 @@ static void test_every_type(void **state)
     assert_string_equal(c->spool_fsync, "always");
     assert_int_equal(c->flush_timeout_ms, 1500);
     assert_int_equal(c->spool_max_bytes, 0);
-    /* Untouched keys keep their defaults. */
-    assert_int_equal(c->flow_max, 65536);
+    /* Untouched keys keep their defaults; caps derived from flow.memcap follow it. */
+    assert_int_equal(c->flow_max, (64u << 20) / (8u << 10));
+    assert_int_equal(c->flow_idle_timeout_s, 300);
     free(c);
 }
 
@@ -234,6 +243,47 @@ static void test_file(void **state)
     free(c);
 }
 
+/* One memory.limit: the caps follow it, an explicit cap is kept and taken off first, a
+ * limit that cannot hold the explicit caps is refused, 0 turns derivation off. */
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    struct ig_config *c = cfg_new();
+    assert_int_equal(load(c, "memory.limit: 256MiB\n", err, sizeof err), IG_OK);
+    uint64_t sum = c->flow_memcap + c->http_memcap + c->clients_memcap + c->events_memcap +
+                   c->ce_pending_memcap + (uint64_t)c->max_models * (256u << 10);
+    assert_true(sum <= (256ull << 20) - (64ull << 20));
+    assert_true(c->http_memcap >= (32ull << 20));
+    assert_true(c->http_request_body_limit <= c->http_memcap / 4);
+    assert_true(c->flow_max < 65536);
+    assert_true(c->max_models >= 16);
+    free(c);
+
+    c = cfg_new();
+    assert_int_equal(load(c, "memory.limit: 256MiB\nhttp.memcap: 100MiB\n", err, sizeof err), IG_OK);
+    assert_int_equal(c->http_memcap, 100ull << 20);
+    assert_true(c->flow_memcap < (32ull << 20));   /* the rest shared what remained */
+    free(c);
+
+    c = cfg_new();
+    assert_int_equal(load(c, "memory.limit: 256MiB\ndetection.memcap: 1GiB\n", err, sizeof err), IG_ECONF);
+    assert_non_null(strstr(err, "memory.limit"));
+    free(c);
+
+    c = cfg_new();
+    assert_int_equal(load(c, "memory.limit: 0\n", err, sizeof err), IG_OK);
+    assert_int_equal(c->flow_memcap, 256ull << 20);
+    assert_int_equal(c->http_memcap, 512ull << 20);
+    assert_int_equal(c->flow_max, 65536);
+    assert_int_equal(c->max_models, 1024);
+    free(c);
+
+    c = cfg_new();
+    assert_int_equal(load(c, "memory.limit: 64MiB\n", err, sizeof err), IG_ECONF);
+    free(c);
+}
+
 static void test_print_defaults(void **state)
 {
     (void)state;
@@ -243,7 +293,8 @@ static void test_print_defaults(void **state)
     ig_config_print_defaults(f);
     fclose(f);
     const char *want[] = { "capture.snaplen: 262144", "capture.ports: [80, 8000, 8001, 8080, 8500, 8501, 9000]",
-                           "flow.idle_timeout: 2m", "flow.memcap: 256MiB", "detection.memcap: 512MiB",
+                           "flow.idle_timeout: 2m", "memory.limit: 1GiB", "# flow.memcap: 166MiB",
+                           "# detection.memcap: 208MiB", "capture.buffer_size: 64MiB", "# defrag.memcap: 33MiB",
                            "kafka.flush_timeout: 10s", "identity.order: [spiffe, jwt, api_key, jwt_unverified, forwarded, source_ip]",
                            "kafka.properties: {}", "findings.encoding: \"json\"", "identity.hash_secret: \"\"" };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
@@ -253,6 +304,8 @@ static void test_print_defaults(void **state)
     struct ig_config *c = cfg_new(), *d = cfg_new();
     char err[256] = "";
     assert_int_equal(ig_config_load_buf("defaults", buf, n, c, err, sizeof err), IG_OK);
+    assert_int_equal(c->explicit_caps, IG_CAP_LIMIT);   /* the only key written as a value */
+    c->explicit_caps = d->explicit_caps;
     assert_memory_equal(c, d, sizeof *c);
     free(c);
     free(d);
@@ -269,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_failed_load_changes_nothing),
         cmocka_unit_test(test_file),
         cmocka_unit_test(test_print_defaults),
+        cmocka_unit_test(test_memory_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

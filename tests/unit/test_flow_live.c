@@ -51,7 +51,7 @@ static void test_bad_bpf(void **state)
     (void)state;
     char err[512] = "";
     struct ig_capture *cap;
-    int rc = ig_capture_open_live(&cap, "lo", 0, "tcp port ((nonsense", err, sizeof(err));
+    int rc = ig_capture_open_live(&cap, "lo", 0, 0, "tcp port ((nonsense", err, sizeof(err));
     if (rc != IG_OK && strstr(err, "BPF") == NULL) {
         printf("# skipped: cannot capture on lo: %s\n", err);
         skip();
@@ -59,7 +59,7 @@ static void test_bad_bpf(void **state)
     assert_int_equal(rc, IG_EIO);
     assert_non_null(strstr(err, "tcp port ((nonsense"));
     assert_null(strchr(err, '\n'));
-    rc = ig_capture_open_live(&cap, "no-such-interface0", 0, "", err, sizeof(err));
+    rc = ig_capture_open_live(&cap, "no-such-interface0", 0, 0, "", err, sizeof(err));
     assert_int_equal(rc, IG_EIO);
     assert_non_null(strstr(err, "no-such-interface0"));
 }
@@ -84,7 +84,7 @@ static void test_loopback_exchange(void **state)
     char bpf[64], err[512];
     snprintf(bpf, sizeof(bpf), "tcp port %u", port);
     struct ig_capture *cap;
-    if (ig_capture_open_live(&cap, "lo", 262144, bpf, err, sizeof(err)) != IG_OK) {
+    if (ig_capture_open_live(&cap, "lo", 262144, 0, bpf, err, sizeof(err)) != IG_OK) {
         printf("# skipped: cannot capture on lo: %s\n", err);
         close(ls);
         skip();
