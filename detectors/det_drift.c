@@ -1884,6 +1884,26 @@ static int drift_finish(const struct ig_call *call, uint64_t now_us)
 
 /* Release. Without a finish() before (tests, tools), pending reports and the last partial
  * window still go to the report hook, with no findings. */
+/* The engine reuses this model entry (idle or squatted): pending reports are delivered and
+ * the model's state released, so reused entries cannot pile up state. */
+static void drift_model_evict(const struct ig_call *call)
+{
+    const struct drift_global *g = call->global;
+    struct drift_slice *sl = call->model;
+    if (!g || !sl || !sl->m)
+        return;
+    for (struct drift_model **pp = &g->reg->head; *pp; pp = &(*pp)->next)
+        if (*pp == sl->m) {
+            *pp = sl->m->next;
+            deliver(sl->m, g->reg);
+            model_free(sl->m);
+            break;
+        }
+    sl->m = NULL;
+}
+
+/* End of run: pending reports and a last partial window go to the report hook (findings
+ * cannot be emitted any more), then everything is released. */
 static void drift_free(void *global)
 {
     struct drift_global *g = global;
@@ -1919,4 +1939,5 @@ const struct ig_detector ig_det_drift = {
     .evict = NULL,
     .free = drift_free,
     .finish = drift_finish,
+    .model_evict = drift_model_evict,
 };

@@ -3,6 +3,7 @@
  * model table, and the detectors called in registry order for each event. */
 #include "engine.h"
 
+#include <inferguard/load.h>
 #include <inferguard/log.h>
 
 #include <math.h>
@@ -56,6 +57,8 @@ struct source {
 
 struct model {
     uint64_t hash;
+    uint64_t last_us;                /* capture time of its last event */
+    bool served;                     /* a 2xx response was seen: a real model */
     char name[IG_MODEL_NAME_MAX];
     _Alignas(16) uint8_t slices[];
 };
@@ -97,10 +100,12 @@ struct ig_engine {
     char     sample_text[NSAMPLE * 72 + 64];
 
     struct model *models[IG_ENGINE_MAX_MODELS + 1];   /* last one: overflow */
-    uint32_t nmodels;
+    uint32_t nmodels, max_models;
+    uint64_t model_idle_us;
     struct model *last_model;
     struct client *cur;              /* the client whose event is being observed */
     bool finished;                   /* ig_engine_finish ran */
+    struct ig_sensor_load *load;     /* may be NULL */
 
     struct ig_engine_stats st;
 };
@@ -290,6 +295,9 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
     e->st.memory_cap = memcap;
     e->st.memory_used = bucket_bytes;
     e->st.clients_cap = e->cap;
+    e->max_models = cfg->max_models && cfg->max_models < IG_ENGINE_MAX_MODELS ? cfg->max_models
+                                                                              : IG_ENGINE_MAX_MODELS;
+    e->model_idle_us = (uint64_t)(cfg->model_idle_s ? cfg->model_idle_s : 3600) * 1000000u;
     return e;
 fail:
     ig_engine_free(e);
@@ -633,28 +641,97 @@ static struct model *model_new(struct ig_engine *e, const char *name, size_t n, 
     return m;
 }
 
-static struct model *model_get(struct ig_engine *e, const char *name)
+static void model_evict(struct ig_engine *e, struct model *m)
 {
+    for (uint32_t i = 0; i < e->nslots; i++) {
+        struct slot *s = &e->slots[i];
+        if (!s->d->model_evict || !s->d->model_size)
+            continue;
+        struct ig_call call = { .global = s->global, .model = m->slices + s->moff,
+                                .scratch = &e->scratch, .emit = &s->emit };
+        s->d->model_evict(&call);
+    }
+    memset(m->slices, 0, e->model_size);
+    e->st.models_evicted++;
+    if (e->last_model == m)
+        e->last_model = NULL;
+}
+
+/* The entry a new name may take in a full table: a name the server never answered with a
+ * 2xx (a guess, a typo, a flood of fake names), least recently seen first; else a real
+ * model idle past detection.model_idle_timeout. Never a served, active model: a flood of
+ * names cannot squat the slots of the models that are really served. */
+static struct model *model_victim(struct ig_engine *e, uint64_t now_us)
+{
+    struct model *v = NULL;
+    for (uint32_t i = 0; i < e->nmodels; i++) {
+        struct model *m = e->models[i];
+        if (!m->served && (!v || v->served || m->last_us < v->last_us))
+            v = m;
+        else if (m->served && (!v || v->served) && m->last_us + e->model_idle_us < now_us &&
+                 (!v || m->last_us < v->last_us))
+            v = m;
+    }
+    return v;
+}
+
+static void note_name_flood(struct ig_engine *e, const struct ig_event *ev)
+{
+    if (!e->load)
+        return;
+    ig_load_add(e->load, IG_LOAD_MODEL_NAMES, 1);
+    char what[IG_LOAD_AFFECTED_LEN];
+    snprintf(what, sizeof what, "%.60s (model names)", ev->client_id[0] ? ev->client_id : "?");
+    ig_load_affected(e->load, what);
+}
+
+static struct model *model_get(struct ig_engine *e, const struct ig_event *ev)
+{
+    const char *name = ev->model;
+    uint64_t now = IG_MAX(ev->req_time_us, ev->resp_time_us);
+    bool ok = ev->status >= 200 && ev->status < 300;
     size_t n = strnlen(name, IG_MODEL_NAME_MAX - 1);
     struct model *lm = e->last_model;
-    if (lm && strncmp(lm->name, name, IG_MODEL_NAME_MAX) == 0 && lm->name[n] == 0)
+    if (lm && strncmp(lm->name, name, IG_MODEL_NAME_MAX) == 0 && lm->name[n] == 0) {
+        lm->last_us = IG_MAX(lm->last_us, now);
+        lm->served |= ok;
         return lm;
+    }
     uint64_t h = siphash(e->key, 0, name, n);
     for (uint32_t i = 0; i < e->nmodels; i++) {
         struct model *m = e->models[i];
-        if (m->hash == h && memcmp(m->name, name, n) == 0 && m->name[n] == 0)
-            return e->last_model = m;
-    }
-    if (e->nmodels < IG_ENGINE_MAX_MODELS) {
-        struct model *m = model_new(e, name, n, h);
-        if (m) {
-            e->models[e->nmodels++] = m;
-            e->st.models_active = e->nmodels;
+        if (m->hash == h && memcmp(m->name, name, n) == 0 && m->name[n] == 0) {
+            m->last_us = IG_MAX(m->last_us, now);
+            m->served |= ok;
             return e->last_model = m;
         }
     }
-    /* Full (or out of memory): pool the rest in one overflow entry. */
+    struct model *m = NULL;
+    if (e->nmodels < e->max_models) {
+        m = model_new(e, name, n, h);
+        if (m) {
+            e->models[e->nmodels++] = m;
+            e->st.models_active = e->nmodels;
+        }
+    } else if ((m = model_victim(e, now)) != NULL) {
+        /* A full table pushed out a never-served name (or an idle model): squatting
+         * pressure when the newcomer is not served either. */
+        if (!m->served && !ok)
+            note_name_flood(e, ev);
+        model_evict(e, m);
+        m->hash = h;
+        memset(m->name, 0, sizeof m->name);
+        memcpy(m->name, name, n);
+    }
+    if (m) {
+        m->last_us = now;
+        m->served = ok;
+        return e->last_model = m;
+    }
+    /* Full of served, active models (or out of memory): pool the rest in one entry. */
     e->st.models_overflow++;
+    if (!ok)
+        note_name_flood(e, ev);
     if (!e->models[IG_ENGINE_MAX_MODELS])
         e->models[IG_ENGINE_MAX_MODELS] = model_new(e, "", 0, 0);
     return e->models[IG_ENGINE_MAX_MODELS];
@@ -682,10 +759,15 @@ static void dispatch(struct ig_engine *e, struct client *c, struct model *m,
     e->cur = NULL;
 }
 
+void ig_engine_set_load(struct ig_engine *e, struct ig_sensor_load *load)
+{
+    e->load = load;
+}
+
 void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
 {
     e->st.events++;
-    struct model *m = model_get(e, ev->model);
+    struct model *m = model_get(e, ev);
     size_t idlen = strnlen(ev->client_id, IG_CLIENT_ID_MAX - 1);
     uint8_t tag = (uint8_t)(ev->id_kind & 0x7f);
     uint64_t h = siphash(e->key, tag, ev->client_id, idlen);
@@ -748,12 +830,32 @@ void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
 
 static void each_model(struct ig_engine *e, uint64_t now_us, bool finish)
 {
+    /* Models idle past detection.model_idle_timeout give their entry up (their state is
+     * released, the slot reused by the next new name). Swap-remove keeps the list dense. */
+    for (uint32_t i = 0; i < e->nmodels && !finish;) {
+        struct model *m = e->models[i];
+        if (m->last_us + e->model_idle_us < now_us) {
+            model_evict(e, m);
+            e->st.models_memory -= sizeof *m + e->model_size;
+            free(m);
+            e->models[i] = e->models[--e->nmodels];
+            e->models[e->nmodels] = NULL;
+            e->st.models_active = e->nmodels;
+            continue;
+        }
+        i++;
+    }
+    if (e->load) {
+        ig_load_set(e->load, IG_LOAD_CLIENTS_EVICTED, e->st.clients_evicted);
+        ig_load_set(e->load, IG_LOAD_MODELS_OVERFLOW, e->st.models_overflow);
+    }
     for (uint32_t i = 0; i < e->nslots; i++) {
         struct slot *s = &e->slots[i];
         int (*fn)(const struct ig_call *, uint64_t) = finish ? s->d->finish : s->d->tick;
         if (!fn)
             continue;
-        struct ig_call call = { .global = s->global, .scratch = &e->scratch, .emit = &s->emit };
+        struct ig_call call = { .global = s->global, .scratch = &e->scratch, .emit = &s->emit,
+                                .load = e->load };
         if (!s->d->model_size) {
             ig_scratch_reset(&e->scratch);
             fn(&call, now_us);

@@ -19,6 +19,7 @@ struct ig_engine_stats {
     uint64_t sources_active, sources_evicted, sources_memory;   /* stable sources tracked */
     uint64_t clients_deferred;       /* new identities kept out of the table (per-source rate/cap) */
     uint64_t group_events, group_findings;   /* events / findings on principal groups' streams */
+    uint64_t models_evicted;         /* model entries reused: idle, or never-served names pushed out */
 };
 
 #define IG_ENGINE_MAX_DETECTORS 64
@@ -49,6 +50,10 @@ void ig_engine_tick(struct ig_engine *e, uint64_t now_us);
 /* End of input: every detector's finish() (open windows evaluated, their findings emitted)
  * in tick order. Once; later calls do nothing. Call before reading totals and freeing. */
 void ig_engine_finish(struct ig_engine *e, uint64_t now_us);
+/* Where the engine publishes clients evicted and model pressure, and what its detectors'
+ * ticks read (evasion.overload). May be NULL; not owned. */
+struct ig_sensor_load;
+void ig_engine_set_load(struct ig_engine *e, struct ig_sensor_load *load);
 const struct ig_engine_stats *ig_engine_stats(const struct ig_engine *e);
 /* Name of detector <i> in registry order, or NULL past the end / disabled ones skipped. */
 const char *ig_engine_detector_name(const struct ig_engine *e, size_t i);

@@ -23,6 +23,7 @@
     X(identity_rotation) \
     X(evasion_stream) \
     X(evasion_fragment) \
+    X(evasion_overload) \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;

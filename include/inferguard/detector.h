@@ -29,6 +29,7 @@ struct ig_source_view {
  * per-client state (client_size > 0), also the stream of a stable source that carries more
  * than one identity (the principal group), so rotating identities sheds nothing. */
 enum ig_det_scope { IG_SCOPE_AUTO = 0, IG_SCOPE_CLIENT, IG_SCOPE_GROUP };
+struct ig_sensor_load;
 
 struct ig_call {                 /* built by the engine for each call */
     const void        *global;   /* from init(); read-only, shared, swapped on reload */
@@ -42,6 +43,7 @@ struct ig_call {                 /* built by the engine for each call */
                                   * the group's slice and the event's client_id the group id */
     uint32_t           client_flags;    /* IG_CLIENT_FLAGGED_* families that raised a finding
                                          * (severity >= low) about this client so far */
+    const struct ig_sensor_load *load;  /* tick: what the sensor gave up (load.h), may be NULL */
 };
 
 /* Families of client_flags, set by the engine from the analytic name of what a detector
@@ -71,6 +73,9 @@ struct ig_detector {
     /* End of input (analyze done, run stopping, rules reload): close open windows and emit
      * what they hold, like a last tick. Called per model as tick, before free. May be NULL. */
     int  (*finish)(const struct ig_call *call, uint64_t now_us);
+    /* The model entry is reused (idle, or a never-served name pushed out; call.model set,
+     * call.client NULL): release anything the model slice points to. May be NULL. */
+    void (*model_evict)(const struct ig_call *call);
 };
 
 /* The only list of detectors, NULL-terminated, in call order (detectors/registry.c). */

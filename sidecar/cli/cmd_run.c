@@ -105,6 +105,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         if (!s->cap && !ig_ce_server_clock(s->ce, now, &now))
             return;
     }
+    if (s->cap)
+        ig_pipeline_note_kernel_drops(s->p, ig_capture_stats(s->cap)->kernel_drops);
     ig_pipeline_tick(s->p, now);
 }
 
@@ -144,6 +146,11 @@ static bool api_ready(void *ctx)
 {
     struct run_state *s = ctx;
     return s->stats.ready && !s->failed;
+}
+
+static void api_ready_detail(void *ctx, char *out, size_t cap)
+{
+    ig_pipeline_load_text(((struct run_state *)ctx)->p, out, cap);
 }
 
 static int api_metrics(void *ctx, struct evbuffer *out)
@@ -287,7 +294,7 @@ int ig_cmd_run(int argc, char **argv)
         return IG_EXIT_RUNTIME;
     }
     if (cfg.http_listen[0]) {
-        struct ig_http_api_hooks hooks = { &s, api_ready, api_metrics, api_counted };
+        struct ig_http_api_hooks hooks = { &s, api_ready, api_metrics, api_counted, api_ready_detail };
         if (ig_http_api_start(s.base, cfg.http_listen, cfg.reports_dir, &hooks, &api, err, sizeof err) == 0)
             ig_http_api_reports_auth(api, strcmp(cfg.http_reports_auth, "off") == 0,
                                      cfg.http_reports_token_file);

@@ -197,8 +197,14 @@ static void on_request(struct evhttp_request *req, void *arg)
     if (strcmp(path, "/healthz") == 0) {
         reply_text(req, 200, "OK", "ok\n");
     } else if (strcmp(path, "/readyz") == 0) {
+        char detail[512] = "", body[600];
+        if (a->hooks.ready_detail)
+            a->hooks.ready_detail(a->hooks.ctx, detail, sizeof detail);
+        /* Ready stays ready when overloaded (restarting would lose all state); the detail
+         * says what was given up, for whoever looks. */
+        snprintf(body, sizeof body, "ready\n%s%s", detail, detail[0] ? "\n" : "");
         if (a->hooks.ready(a->hooks.ctx))
-            reply_text(req, 200, "OK", "ready\n");
+            reply_text(req, 200, "OK", body);
         else
             reply_text(req, 503, "Service Unavailable", "not ready\n");
     } else if (strcmp(path, "/metrics") == 0) {

@@ -20,6 +20,8 @@ struct ig_http_api_hooks {
     /* Appends the /metrics body; returns 0, or -1 (the request gets 500). */
     int  (*metrics)(void *ctx, struct evbuffer *out);
     void (*counted)(void *ctx);          /* one request served (any path) */
+    /* /readyz detail: writes "" or one line (e.g. "partly blind: ..."). May be NULL. */
+    void (*ready_detail)(void *ctx, char *out, size_t cap);
 };
 
 struct ig_http_api;

@@ -124,6 +124,11 @@ static void http_events(struct out *o, const struct ig_pipeline_snapshot *s)
         s->http.inflate_capped);
     one(o, "inferguard_http_memcap_bodies_given_up_total", C,
         "Bodies given up at http.memcap (largest first).", s->http.memcap_bodies_given_up);
+    family(o, "inferguard_overload_given_up_total", C,
+           "What the sensor gave up under load, by kind (evasion.overload findings report it).");
+    for (int k = 0; k < IG_LOAD__COUNT; k++)
+        labelled(o, "inferguard_overload_given_up_total", "kind", ig_load_kind_name((enum ig_load_kind)k),
+                 s->load[k]);
     family(o, "inferguard_events_total", C, "Inference events by wire protocol.");
     for (int i = 0; i < IG_PROTO__COUNT; i++)
         labelled(o, "inferguard_events_total", "protocol", ig_protocol_name((enum ig_protocol)i),

@@ -60,6 +60,8 @@ struct ig_http {
     uint64_t body_bytes;            /* capacity of every body buffer, all connections */
     struct body *cls[BODY_CLASSES]; /* listed slot bodies by capacity class */
     uint32_t top_cls;               /* no listed body above this class */
+    struct ig_endpoint affected[IG_HTTP_AFFECTED][2];   /* client, server of recent give-ups */
+    uint64_t n_affected;            /* ever recorded; ring index = n % IG_HTTP_AFFECTED */
     const struct ig_config *icfg;
     ig_http_txn_fn fn;
     void *ctx;
@@ -140,6 +142,14 @@ static struct body *largest_body(struct ig_http *h)
 }
 
 static void give_up(struct ig_http *h, struct body *victim);
+
+static void note_affected(struct ig_http_conn *c)
+{
+    struct ig_http *h = c->h;
+    struct ig_endpoint *a = h->affected[h->n_affected++ % IG_HTTP_AFFECTED];
+    a[0] = c->client;
+    a[1] = c->server;
+}
 
 /* Grows <b> to hold <need> bytes within http.memcap (all body and pending buffers of all
  * connections). At the cap the largest body buffer anywhere is given up first (its
@@ -487,6 +497,7 @@ static void give_up(struct ig_http *h, struct body *victim)
     struct ig_http_conn *c = s->conn;
     h->st.memcap_bodies_given_up++;
     h->st.memcap_bytes_given_up += victim->len;
+    note_affected(c);
     if (s->used && s->tx) {
         int dir = victim == &s->body[1];
         if (!victim->truncated)
@@ -580,6 +591,19 @@ const struct ig_http_stats *ig_http_stats(const struct ig_http *h)
     return &h->st;
 }
 
+uint64_t ig_http_affected(const struct ig_http *h, uint64_t since,
+                          void (*fn)(void *ctx, const struct ig_endpoint *client,
+                                     const struct ig_endpoint *server),
+                          void *ctx)
+{
+    uint64_t from = h->n_affected > IG_HTTP_AFFECTED ? h->n_affected - IG_HTTP_AFFECTED : 0;
+    for (uint64_t i = IG_MAX(from, since); i < h->n_affected; i++) {
+        const struct ig_endpoint *a = h->affected[i % IG_HTTP_AFFECTED];
+        fn(ctx, &a[0], &a[1]);
+    }
+    return h->n_affected;
+}
+
 /* Drops the oldest retired parser (all of them with <all>). */
 static void drop_old_parser(struct ig_http_conn *c, bool all)
 {
@@ -662,6 +686,7 @@ static void reset_parser(struct ig_http_conn *c, uint64_t ts_us)
 static void shed(struct ig_http_conn *c, uint64_t ts_us)
 {
     c->h->st.pipeline_shed++;
+    note_affected(c);
     for (uint32_t i = 0; i < c->nslots; i++) {
         struct slot *s = c->slots[i];
         if (!s->used || !s->tx)

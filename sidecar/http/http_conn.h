@@ -30,6 +30,14 @@ struct ig_http_conn;   /* one TCP connection */
 struct ig_http *ig_http_new(const struct ig_config *cfg, ig_http_txn_fn fn, void *ctx);
 void ig_http_free(struct ig_http *h);
 const struct ig_http_stats *ig_http_stats(const struct ig_http *h);
+/* Connections whose data was given up (http.memcap, pipelining bound), the most recent
+ * IG_HTTP_AFFECTED of them: calls <fn> for those recorded after <since> (a value this
+ * returned before; 0 at first) and returns the new mark. */
+#define IG_HTTP_AFFECTED 8
+uint64_t ig_http_affected(const struct ig_http *h, uint64_t since,
+                          void (*fn)(void *ctx, const struct ig_endpoint *client,
+                                     const struct ig_endpoint *server),
+                          void *ctx);
 
 struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoint *client,
                                       const struct ig_endpoint *server, uint64_t ts_us);

@@ -2,6 +2,7 @@
  * detectors → findings → sinks, each arrow one call on this thread. */
 #include "pipeline/pipeline.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inferguard/adapter.h>
 #include <inferguard/log.h>
@@ -268,6 +269,8 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
         return NULL;
     }
     p->cfg = cfg;
+    ig_load_init(&p->load);
+    p->load_ready = true;
     ig_pipeline_note_rules(p, rules);
     ig_drop_init(&p->drops);
     ig_jsonw_init(&p->events_json, 1 << 16);
@@ -291,6 +294,7 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     p->engine = ig_engine_new(cfg, rules, ig_findings_emit(p->findings), err, errlen);
     if (!p->engine)
         goto fail;
+    ig_engine_set_load(p->engine, &p->load);
     p->http = ig_http_new(cfg, on_txn, p);
     if (!p->http) {
         snprintf(err, errlen, "cannot set up the HTTP parser");
@@ -342,12 +346,65 @@ fail:
     return NULL;
 }
 
+static void endpoint_text(const struct ig_endpoint *e, char *out, size_t cap)
+{
+    char ip[INET6_ADDRSTRLEN] = "?";
+    inet_ntop(e->family == 6 ? AF_INET6 : AF_INET, e->addr, ip, sizeof ip);
+    snprintf(out, cap, e->family == 6 ? "[%s]:%u" : "%s:%u", ip, e->port);
+}
+
+static void publish_affected(void *ctx, const struct ig_endpoint *client, const struct ig_endpoint *server)
+{
+    char a[64], b[64], what[IG_LOAD_AFFECTED_LEN];
+    endpoint_text(client, a, sizeof a);
+    endpoint_text(server, b, sizeof b);
+    snprintf(what, sizeof what, "%.54s > %.54s", a, b);
+    ig_load_affected(ctx, what);
+}
+
+/* What the parsing side gave up, as running totals for evasion.overload and /metrics. */
+static void publish_load(struct ig_pipeline *p)
+{
+    const struct ig_flow_stats *f = ig_flow_stats(p->flows);
+    const struct ig_http_stats *h = ig_http_stats(p->http);
+    ig_load_set(&p->load, IG_LOAD_KERNEL_DROPS, p->capture.kernel_drops + p->kernel_drops_live);
+    ig_load_set(&p->load, IG_LOAD_FLOW_MEMCAP, f->memcap_drops + f->stream_cap_drops);
+    ig_load_set(&p->load, IG_LOAD_FLOWS_EVICTED, f->flows_evicted);
+    ig_load_set(&p->load, IG_LOAD_HTTP_BODIES, h->memcap_bodies_given_up + h->memcap_given_up);
+    ig_load_set(&p->load, IG_LOAD_HTTP_UNPAIRED, h->pipeline_shed);
+    ig_load_set(&p->load, IG_LOAD_EVENTS_DROPPED, p->events_too_big);
+    p->affected_mark = ig_http_affected(p->http, p->affected_mark, publish_affected, &p->load);
+}
+
+void ig_pipeline_note_kernel_drops(struct ig_pipeline *p, uint64_t total)
+{
+    p->kernel_drops_live = total;
+}
+
+void ig_pipeline_load_text(struct ig_pipeline *p, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (cap)
+        out[0] = 0;
+    for (int k = 0; k < IG_LOAD__COUNT && o < cap; k++) {
+        uint64_t v = atomic_load(&p->load.total[k]);
+        if (!v)
+            continue;
+        int w = snprintf(out + o, cap - o, "%s%s=%llu", o ? ", " : "partly blind: ",
+                         ig_load_kind_name((enum ig_load_kind)k), (unsigned long long)v);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+}
+
 void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
 {
     if (now_us < p->last_us)
         now_us = p->last_us;   /* the capture clock never runs backwards for detectors */
     p->last_us = now_us;
     ig_flow_tick(p->flows, now_us);
+    publish_load(p);
     if (p->workers == 2) {
         ig_handoff_tick(p, now_us);   /* after the events flow_tick produced, as below */
     } else {
@@ -441,5 +498,7 @@ void ig_pipeline_free(struct ig_pipeline *p)
     ig_jsonw_free(&p->events_json);
     ig_scratch_free(&p->scratch);
     ig_identity_cfg_free(&p->identity);
+    if (p->load_ready)
+        ig_load_destroy(&p->load);
     free(p);
 }

@@ -31,6 +31,10 @@ void ig_pipeline_add_capture_stats(struct ig_pipeline *p, const struct ig_decode
  * last, partial window's report), flushes findings (within kafka.flush_timeout) and closes
  * the sinks. Call once; afterwards only ig_pipeline_summary and ig_pipeline_free. */
 void ig_pipeline_finish(struct ig_pipeline *p);
+/* run: the live capture's kernel drops so far (evasion.overload sees them at the next tick). */
+void ig_pipeline_note_kernel_drops(struct ig_pipeline *p, uint64_t total);
+/* Writes "" or "partly blind: kernel_drops=N, ..." (totals of what was given up) into <out>. */
+void ig_pipeline_load_text(struct ig_pipeline *p, char *out, size_t cap);
 /* Writes the human summary: packets, flows, transactions, events, findings per detector,
  * every drop counter with its reason. */
 void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out);

@@ -3,6 +3,7 @@
 #define IG_PIPELINE_STATE_H
 
 #include <inferguard/event.h>
+#include <inferguard/load.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -40,6 +41,10 @@ struct ig_pipeline {
     uint64_t not_inference, non_http_flows;
     uint64_t events_raw_inspected;   /* undecodable bodies whose strings the text detectors read */
     struct ig_drop_reasons drops;
+    struct ig_sensor_load load;    /* what was given up (evasion.overload, /metrics, /readyz) */
+    bool load_ready;
+    uint64_t affected_mark;        /* ig_http_affected() position already published */
+    uint64_t kernel_drops_live;    /* run: the capture's kernel drops so far */
     /* What the summary needs from the engine, kept when finish() frees it. */
     struct ig_engine_stats engine_final;
     const char *detector_names[64];

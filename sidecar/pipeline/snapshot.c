@@ -117,6 +117,8 @@ void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapsh
     struct proto_ctx pc = { out };
     ig_flow_proto_counts(p->flows, take_proto, &pc);
     out->http = *ig_http_stats(p->http);
+    for (int k = 0; k < IG_LOAD__COUNT; k++)
+        out->load[k] = atomic_load(&((struct ig_pipeline *)p)->load.total[k]);
     out->not_inference = p->not_inference;
     out->events = p->events;
     out->events_malformed = p->events_malformed;
@@ -146,6 +148,7 @@ int ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules,
     struct ig_engine *ne = ig_engine_new(p->cfg, rules, ig_findings_emit(p->findings), err, errlen);
     if (!ne)
         return IG_ECONF;
+    ig_engine_set_load(ne, &((struct ig_pipeline *)p)->load);
     struct ig_engine *old = p->engine;
     if (old) {
         /* Detectors finish as at the end of a run (drift: open windows, their findings);

@@ -6,6 +6,7 @@
 #define IG_PIPELINE_SNAPSHOT_H
 
 #include <inferguard/event.h>
+#include <inferguard/load.h>
 #include <inferguard/sink.h>
 
 #include "capture/capture.h"
@@ -44,6 +45,7 @@ struct ig_pipeline_snapshot {
     uint64_t ring_published, ring_full_waits, events_big;
     char rules_origin[256], rules_sha256[65];   /* "embedded" or the directory; "" hash = none */
     struct ig_pipeline_det_stats det;
+    uint64_t load[IG_LOAD__COUNT];   /* given up under load, by kind (include/inferguard/load.h) */
 };
 
 #endif

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include "engine.h"
+#include <inferguard/load.h>
+#include <stdatomic.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,26 +318,71 @@ static void test_rules_disable_and_init_error(void **state)
     assert_int_equal(a_state.free_called, 1);   /* the ones built before are torn down */
 }
 
+/* Model slots cannot be squatted: names the server never answers with a 2xx push each
+ * other out, never a served model; a table full of served, active models pools newcomers
+ * in one overflow entry; idle models give their slot up; the pressure reaches the sensor
+ * load (evasion.overload) with the client that caused it. */
 static void test_model_overflow(void **state)
 {
     (void)state;
     reset_counters();
     struct ig_config cfg = cfg_with(100, 64 << 20);
+    cfg.max_models = 8;
+    cfg.model_idle_s = 600;
     struct sink s = { 0 };
     const struct ig_detector *const list[] = { &det_a, NULL };
     struct ig_engine *e = engine(&cfg, NULL, &s, list);
-    for (int i = 0; i < IG_ENGINE_MAX_MODELS + 76; i++) {
-        char m[32];
-        snprintf(m, sizeof m, "model-%d", i);
-        struct ig_event ev = ev_for("c", m, IG_EV_TENSOR, (uint64_t)i);
+    struct ig_sensor_load load;
+    ig_load_init(&load);
+    ig_engine_set_load(e, &load);
+    char m[32];
+    for (int i = 0; i < 4; i++) {   /* four real models */
+        snprintf(m, sizeof m, "real-%d", i);
+        struct ig_event ev = ev_for("c", m, IG_EV_TENSOR, 1000);
+        ev.status = 200;
+        ig_engine_observe(e, &ev);
+    }
+    for (int i = 0; i < 1000; i++) {   /* a flood of fake names (404) */
+        snprintf(m, sizeof m, "fake-%d", i);
+        struct ig_event ev = ev_for("attacker", m, IG_EV_TENSOR, 2000 + (uint64_t)i);
+        ev.status = 404;
         ig_engine_observe(e, &ev);
     }
     const struct ig_engine_stats *st = ig_engine_stats(e);
-    assert_int_equal(st->models_active, IG_ENGINE_MAX_MODELS);
-    assert_int_equal(st->models_overflow, 76);
-    ig_engine_tick(e, 1);
-    assert_int_equal(a_state.ticks, IG_ENGINE_MAX_MODELS + 1);   /* + the overflow entry */
+    assert_int_equal(st->models_active, 8);
+    assert_int_equal(st->models_overflow, 0);
+    assert_int_equal(st->models_evicted, 1000 - 4);
+    uint64_t evicted = st->models_evicted;
+    for (int i = 0; i < 4; i++) {   /* the real ones kept their slots */
+        snprintf(m, sizeof m, "real-%d", i);
+        struct ig_event ev = ev_for("c", m, IG_EV_TENSOR, 5000);
+        ev.status = 200;
+        ig_engine_observe(e, &ev);
+    }
+    assert_int_equal(st->models_evicted, evicted);
+    assert_true(atomic_load(&load.total[IG_LOAD_MODEL_NAMES]) >= 996);
+    char aff[1024];
+    ig_load_affected_list(&load, aff, sizeof aff);
+    assert_non_null(strstr(aff, "attacker (model names)"));
+
+    /* Full of served, active models: a newcomer shares the overflow entry. */
+    for (int i = 0; i < 4; i++) {   /* take the four slots the fake names held */
+        snprintf(m, sizeof m, "served-%d", i);
+        struct ig_event ev = ev_for("c", m, IG_EV_TENSOR, 6000);
+        ev.status = 200;
+        ig_engine_observe(e, &ev);
+    }
+    struct ig_event ev = ev_for("attacker", "one-more", IG_EV_TENSOR, 7000);
+    ev.status = 404;
+    ig_engine_observe(e, &ev);
+    assert_int_equal(st->models_overflow, 1);
+    ig_engine_tick(e, 8000);
+    assert_int_equal(a_state.ticks, 8 + 1);   /* + the overflow entry */
+    /* Idle past detection.model_idle_timeout: slots given up. */
+    ig_engine_tick(e, 8000 + 601ull * 1000000);
+    assert_int_equal(st->models_active, 0);
     ig_engine_free(e);
+    ig_load_destroy(&load);
 }
 
 static void run_sequence(struct sink *s)
@@ -517,7 +564,7 @@ static void test_registry(void **state)
     bool have_rate = false;
     for (size_t i = 0; ig_detectors[i]; i++) {
         assert_non_null(ig_detectors[i]->name);
-        assert_non_null(ig_detectors[i]->observe);
+        assert_true(ig_detectors[i]->observe || ig_detectors[i]->tick);
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(ig_detectors[i]->name, ig_detectors[j]->name);
         have_rate |= strcmp(ig_detectors[i]->name, "abuse.rate") == 0;
