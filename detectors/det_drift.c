@@ -1882,8 +1882,6 @@ static int drift_finish(const struct ig_call *call, uint64_t now_us)
     return IG_OK;
 }
 
-/* Release. Without a finish() before (tests, tools), pending reports and the last partial
- * window still go to the report hook, with no findings. */
 /* The engine reuses this model entry (idle or squatted): pending reports are delivered and
  * the model's state released, so reused entries cannot pile up state. */
 static void drift_model_evict(const struct ig_call *call)
@@ -1902,8 +1900,8 @@ static void drift_model_evict(const struct ig_call *call)
     sl->m = NULL;
 }
 
-/* End of run: pending reports and a last partial window go to the report hook (findings
- * cannot be emitted any more), then everything is released. */
+/* Release. Without a finish() before (tests, tools), pending reports and the last partial
+ * window still go to the report hook, with no findings. */
 static void drift_free(void *global)
 {
     struct drift_global *g = global;
