@@ -3,7 +3,8 @@
  * Python reference (bench/python/drift_ref.py: scipy ks_2samp + PSI per feature, what Alibi
  * Detect's KSDrift does).
  *
- *   bench_drift               C (full detector path, and statistics alone) and Python
+ *   bench_drift               C (full detector path, and statistics alone) and Python, then
+ *                             the run lengths below
  *   bench_drift --no-python   C side only
  *   bench_drift --arl         average run length of the sequential (CUSUM) alarms and of
  *                             drift findings on stationary traffic, against the target
@@ -277,5 +278,9 @@ int main(int argc, char **argv)
            "peer_value=%.2f better=lower\n", F, WIN, 1e9 / det_rate, 1e9 / py_rate);
     printf("RESULT metric=drift_stats_f%d_win%d value=%.2f unit=ns/feature-sample peer=python_scipy "
            "peer_value=%.2f better=lower\n", F, WIN, 1e9 / st_rate, 1e9 / py_rate);
+    /* The run lengths too, so bench/run.sh reports them with the speed. */
+    uint64_t arl_rows = WINDOWS == 4 ? 200000 : 1000000;
+    arl_run(64, arl_rows, 1e6);
+    arl_run(64, arl_rows, 2e4);
     return 0;
 }
