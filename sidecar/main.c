@@ -11,6 +11,7 @@ static const struct { const char *name; int (*fn)(int, char **); const char *wha
     { "baseline", ig_cmd_baseline, "build a drift reference profile from captures or events" },
     { "rules",    ig_cmd_rules,    "check a rule set, show the embedded one" },
     { "inject",   ig_cmd_inject,   "add the sidecar to the pod templates of Kubernetes manifests" },
+    { "webhook",  ig_cmd_webhook,  "mutating admission webhook (TLS) that injects the sidecar into pods" },
     { "config",   ig_cmd_config,   "print every configuration key with its default" },
     { "version",  ig_cmd_version,  "print the version" },
 };

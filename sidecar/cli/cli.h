@@ -46,6 +46,7 @@ int ig_cmd_rules(int argc, char **argv);
 int ig_cmd_baseline(int argc, char **argv);
 int ig_cmd_config(int argc, char **argv);
 int ig_cmd_inject(int argc, char **argv);
+int ig_cmd_webhook(int argc, char **argv);
 int ig_cmd_version(int argc, char **argv);
 
 #endif

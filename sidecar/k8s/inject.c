@@ -178,8 +178,12 @@ static void ports_bpf(yaml_document_t *d, int containers, char *out, size_t cap)
 /* Injects into the pod spec <spec> whose template metadata is <meta> (0 for a bare Pod's
  * own metadata). Returns 1 injected, 0 left as it is, -1 error. */
 static int inject_spec(yaml_document_t *d, int meta, int spec, const struct ig_inject_opts *o,
-                       struct ig_inject_stats *st)
+                       struct ig_inject_stats *st, struct ig_inject_added *a)
 {
+    struct ig_inject_added none;
+    if (!a)
+        a = &none;
+    memset(a, 0, sizeof *a);
     st->templates++;
     const char *opt = scalar(d, map_get(d, map_get(d, meta, "annotations"), "inferguard.io/inject"));
     if (opt && strcmp(opt, "false") == 0) {
@@ -219,6 +223,8 @@ static int inject_spec(yaml_document_t *d, int meta, int spec, const struct ig_i
     yaml_document_delete(&c);
     if (!cid || !yaml_document_append_sequence_item(d, containers, cid))
         return -1;
+    a->container = cid;
+    a->volumes_created = !map_get(d, spec, "volumes");
     snprintf(text, sizeof text, volumes_fmt, qcm, qsec);
     yaml_document_t v;
     if (!parse_text(text, &v))
@@ -240,10 +246,13 @@ static int inject_spec(yaml_document_t *d, int meta, int spec, const struct ig_i
             yaml_document_delete(&v);
             return -1;
         }
+        if (!have && a->nvol < (int)IG_ARRAY_LEN(a->volumes))
+            a->volumes[a->nvol++] = cp;
     }
     yaml_document_delete(&v);
     if (!vols)
         return -1;
+    a->volumes_node = vols;
     st->injected++;
     return 1;
 }
@@ -257,7 +266,7 @@ static int inject_doc(yaml_document_t *d, const struct ig_inject_opts *o, struct
         return 0;
     int spec = map_get(d, root, "spec");
     if (strcmp(kind, "Pod") == 0)
-        return inject_spec(d, map_get(d, root, "metadata"), spec, o, st);
+        return inject_spec(d, map_get(d, root, "metadata"), spec, o, st, NULL);
     static const char *const templated[] = { "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" };
     int tmpl = 0;
     for (size_t i = 0; i < IG_ARRAY_LEN(templated); i++)
@@ -267,7 +276,69 @@ static int inject_doc(yaml_document_t *d, const struct ig_inject_opts *o, struct
         tmpl = map_get(d, map_get(d, map_get(d, spec, "jobTemplate"), "spec"), "template");
     if (!tmpl)
         return 0;
-    return inject_spec(d, map_get(d, tmpl, "metadata"), map_get(d, tmpl, "spec"), o, st);
+    return inject_spec(d, map_get(d, tmpl, "metadata"), map_get(d, tmpl, "spec"), o, st, NULL);
+}
+
+int ig_inject_pod(yaml_document_t *d, int pod, const struct ig_inject_opts *o, struct ig_inject_added *a)
+{
+    struct ig_inject_stats st = { 0 };
+    memset(a, 0, sizeof *a);
+    yaml_node_t *n = N(d, pod);
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return 0;
+    return inject_spec(d, map_get(d, pod, "metadata"), map_get(d, pod, "spec"), o, &st, a);
+}
+
+int ig_inject_map_get(yaml_document_t *d, int map, const char *key) { return map_get(d, map, key); }
+
+/* A plain YAML 1.1 scalar the inject template means as a number, boolean or null. */
+static bool plain_json_literal(const char *s, size_t n)
+{
+    if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
+        (n == 4 && memcmp(s, "null", 4) == 0))
+        return true;
+    size_t i = s[0] == '-';
+    if (i >= n || n - i > 18 || (s[i] == '0' && n - i > 1))
+        return false;
+    for (; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+void ig_inject_node_json(struct ig_jsonw *w, yaml_document_t *d, int id)
+{
+    yaml_node_t *n = N(d, id);
+    if (!n) {
+        ig_jsonw_null(w);
+        return;
+    }
+    if (n->type == YAML_SCALAR_NODE) {
+        const char *s = (const char *)n->data.scalar.value;
+        size_t len = n->data.scalar.length;
+        if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && len && plain_json_literal(s, len))
+            ig_jsonw_raw(w, s, len);
+        else
+            ig_jsonw_strn(w, s, len);
+        return;
+    }
+    if (n->type == YAML_SEQUENCE_NODE) {
+        ig_jsonw_arr_open(w);
+        int cnt = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+        for (int i = 0; i < cnt; i++)
+            ig_inject_node_json(w, d, N(d, id)->data.sequence.items.start[i]);
+        ig_jsonw_arr_close(w);
+        return;
+    }
+    ig_jsonw_obj_open(w);
+    int cnt = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    for (int i = 0; i < cnt; i++) {
+        yaml_node_pair_t p = N(d, id)->data.mapping.pairs.start[i];
+        const char *k = scalar(d, p.key);
+        ig_jsonw_key(w, k ? k : "");
+        ig_inject_node_json(w, d, p.value);
+    }
+    ig_jsonw_obj_close(w);
 }
 
 static int write_handler(void *data, unsigned char *buf, size_t size)
