@@ -16,7 +16,7 @@ FROM ${BASE}
 # Runtime libraries only (the -dev packages' shared objects).
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libpcap0.8 libndpi4.2 libhtp2 libevent-2.1-7 libevent-core-2.1-7 librdkafka1 \
+      libpcap0.8 libndpi4.2 libhtp2 libevent-2.1-7 libevent-core-2.1-7 libevent-openssl-2.1-7 librdkafka1 \
       libgsl27 libmsgpackc2 libyaml-0-2 zlib1g libhyperscan5 libssl3 libseccomp2 \
       libnghttp2-14 libprotobuf-c1 ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \

@@ -15,7 +15,7 @@ build_pkgs=(
 # Tests use real peers: kcat reads Kafka back, tshark/ndpiReader are bench peers,
 # python3 + numpy/scipy/sklearn are reference implementations and model servers,
 # R gives golden Shapiro-Wilk values, chromium renders reports, grpcio + protobuf
-# serve and call OIP v2 over gRPC.
+# serve and call OIP v2 over gRPC, jsonpatch applies the admission webhook's patches.
 test_pkgs=(
   libcmocka-dev kcat tshark libndpi-bin python3 python3-numpy python3-scipy
   python3-sklearn python3-yaml r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev

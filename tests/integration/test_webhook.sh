@@ -35,6 +35,12 @@ URL=https://127.0.0.1:$PORT
 CURL=(curl -sS --max-time 10 --cacert ca.crt)
 
 [ "$("${CURL[@]}" "$URL/healthz")" = ok ] || fail "/healthz"
+[ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$URL/inject")" = 405 ] || fail "GET /inject"
+"$IG_BIN" webhook --help | grep -q 'exit codes' || fail "--help"
+rc=0; "$IG_BIN" webhook --listen 127.0.0.1 --tls-cert tls.crt --tls-key tls.key 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "--listen without a port: exit $rc, expected 2"
+rc=0; "$IG_BIN" webhook --listen 127.0.0.1:0 --tls-cert tls.crt --tls-key two.key 2>/dev/null || rc=$?
+[ "$rc" = 3 ] || fail "mismatched key at start: exit $rc, expected 3"
 # the served certificate's serial (hex), through a fresh connection
 served_serial() { openssl s_client -connect "127.0.0.1:$PORT" -servername localhost </dev/null 2>/dev/null |
                   openssl x509 -noout -serial | sed 's/serial=//'; }
@@ -155,6 +161,28 @@ sleep 1.2
 [ "$(served_serial)" = 2001 ] || fail "a broken pair replaced the served certificate"
 wait_for wh.log "serving the previous certificate" 5
 review optout 0
+
+# deploy/: scripts/webhook-certs.sh makes a CA and a certificate for the Service's DNS name
+# and fills caBundle in the MutatingWebhookConfiguration.
+cp "$IG_SRC/deploy/webhook.yaml" webhook.yaml
+"$IG_SRC/scripts/webhook-certs.sh" --fill webhook.yaml certs > certs.out 2>/dev/null || fail "webhook-certs.sh"
+openssl verify -CAfile certs/ca.crt certs/tls.crt >/dev/null || fail "serving certificate not signed by the CA"
+openssl x509 -in certs/tls.crt -noout -ext subjectAltName | grep -q 'DNS:inferguard-webhook.inferguard.svc,' ||
+  fail "no SAN for the Service"
+$PY - <<'PY' || fail "deploy/webhook.yaml"
+import base64, yaml
+docs = {d["kind"]: d for d in yaml.safe_load_all(open("webhook.yaml"))}
+w = docs["MutatingWebhookConfiguration"]["webhooks"][0]
+assert base64.b64decode(w["clientConfig"]["caBundle"]) == open("certs/ca.crt", "rb").read()
+assert w["failurePolicy"] == "Ignore" and w["sideEffects"] == "None" and w["timeoutSeconds"] == 5
+assert w["admissionReviewVersions"] == ["v1"] and w["clientConfig"]["service"]["path"] == "/inject"
+assert w["namespaceSelector"] == {"matchLabels": {"inferguard.io/inject": "enabled"}}
+assert w["rules"][0]["operations"] == ["CREATE"] and w["rules"][0]["resources"] == ["pods"]
+svc, dep = docs["Service"], docs["Deployment"]
+assert svc["metadata"]["name"] == w["clientConfig"]["service"]["name"]
+args = dep["spec"]["template"]["spec"]["containers"][0]["args"]
+assert args[0] == "webhook" and "--tls-cert" in args and "--tls-key" in args
+PY
 
 kill -TERM "$WH"
 rc=0; wait "$WH" || rc=$?
