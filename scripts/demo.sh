@@ -18,7 +18,8 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh build
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DIG_BUILD_TESTS=OFF >/dev/null
+# only what the demo needs: no tests, no bench peers (the `build` profile installs it all)
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DIG_BUILD_TESTS=OFF -DIG_BUILD_BENCH=OFF >/dev/null
 # demo_pcap: the bundled demo capture, generated deterministically by bench/ig_gen
 # (bench/CMakeLists.txt holds its one command line; the tests check the same capture).
 cmake --build build/release -j"$(nproc)" --target inferguard demo_pcap >/dev/null
@@ -33,7 +34,7 @@ build/release/inferguard analyze --rules rules --findings "$out/findings.jsonl" 
 
 echo
 echo "findings ($out/findings.jsonl):"
-python3 scripts/show_findings.py "$out/findings.jsonl"
+/usr/bin/python3 scripts/show_findings.py "$out/findings.jsonl"
 echo
 echo "events:        $out/events.jsonl ($(wc -l < "$out/events.jsonl") inference events)"
 if [ -f "$out/reports/index.html" ]; then

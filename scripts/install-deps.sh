@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian 12 packages inferguard needs to build, test and bench.
 # Idempotent and non-interactive: packages already present are skipped, and apt is only
-# consulted when something is missing. Usage: scripts/install-deps.sh [build|test|all]
+# consulted when something is missing. Usage: scripts/install-deps.sh [build|test|all|fresh]
+# (fresh: what scripts/fresh-check.sh needs to build a brand-new Debian root).
 set -euo pipefail
 
 profile=${1:-all}
@@ -23,11 +24,15 @@ test_pkgs=(
   python3-jsonpatch
 )
 
+# scripts/fresh-check.sh: a pristine Debian root to run the README's commands in.
+fresh_pkgs=(mmdebstrap git)
+
 case "$profile" in
   build) want=("${build_pkgs[@]}") ;;
+  fresh) want=("${fresh_pkgs[@]}") ;;
   test|all) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-  -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
-  *) echo "install-deps: unknown profile '$profile' (build, test or all)" >&2; exit 2 ;;
+  -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+  *) echo "install-deps: unknown profile '$profile' (build, test, all or fresh)" >&2; exit 2 ;;
 esac
 
 missing=()
