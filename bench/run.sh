@@ -45,7 +45,7 @@ case "$runs" in ''|*[!0-9]*) echo "bench/run.sh: --runs wants a number" >&2; exi
 "$src/scripts/install-deps.sh" all || { echo "bench/run.sh: installing the peers failed" >&2; exit 1; }
 build=${build:-$src/build-release}
 # Debian's interpreter has numpy/scipy; a pyenv shim earlier on PATH may not.
-python=python3
+python=/usr/bin/python3
 [ -x /usr/bin/python3 ] && python=/usr/bin/python3
 py="$python $src/bench/python/results.py"
 work=$(mktemp -d /tmp/ig_bench.XXXXXX)

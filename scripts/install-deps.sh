@@ -14,7 +14,7 @@ build_pkgs=(
   libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler
 )
 # Tests use real peers: kcat reads Kafka back, tshark/ndpiReader are bench peers,
-# python3 + numpy/scipy/sklearn are reference implementations and model servers,
+# /usr/bin/python3 + numpy/scipy/sklearn are reference implementations and model servers,
 # R gives golden Shapiro-Wilk values, chromium renders reports, grpcio + protobuf
 # serve and call OIP v2 over gRPC, jsonpatch applies the admission webhook's patches.
 test_pkgs=(

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Prints OCSF findings (JSON lines) as a table a person can read: time, severity,
 analytic, client, model, title, ATLAS techniques. Usage: show_findings.py FILE"""
 import json

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Collects bench measurements (JSON lines written by bench/run.sh) and renders RESULTS.md.
 
   results.py hyperfine FILE.json [CPU]    -> prints the median seconds of the first command

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
 PY=/usr/bin/python3
-$PY -c 'import sklearn, numpy' 2>/dev/null || fail "python3 sklearn/numpy missing (Debian python3-sklearn)"
+$PY -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
 
 $PY "$tools/sk_model_server.py" --portfile "$WORK/port" --meta "$WORK/meta.json" &
 BG_PIDS+=($!)

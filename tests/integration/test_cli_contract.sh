@@ -49,6 +49,6 @@ expect 3 "z.yaml:3: rule bad_regex: pattern" -- "$IG_BIN" rules check "$WORK/rul
 expect 3 "rules: .*no-such-dir" -- "$IG_BIN" analyze --rules "$WORK/no-such-dir" "$WORK/ok.pcap"
 expect 0 "events +5" -- "$IG_BIN" analyze --findings /dev/null "$WORK/ok.pcap"
 # The configuration shipped in deploy/ stays valid.
-python3 -c "import yaml,sys; sys.stdout.write(yaml.safe_load(open('$IG_SRC/deploy/inferguard-configmap.yaml'))['data']['config.yaml'])" > "$WORK/deploy.yaml"
+/usr/bin/python3 -c "import yaml,sys; sys.stdout.write(yaml.safe_load(open('$IG_SRC/deploy/inferguard-configmap.yaml'))['data']['config.yaml'])" > "$WORK/deploy.yaml"
 expect 0 "is valid" -- "$IG_BIN" config check "$WORK/deploy.yaml"
 echo "ok: CLI contract holds"

@@ -9,24 +9,24 @@
 tools=$IG_SRC/tests/tools
 check=$IG_SRC/tests/integration/lib/check_metrics.py
 
-python3 "$tools/oip_server.py" --portfile "$WORK/port" &
+/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
 BG_PIDS+=($!)
 wait_for "$WORK/port" . 10
 port=$(cat "$WORK/port")
 echo "secret" > "$WORK/outside.html"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 code() { curl -s --path-as-is -o /dev/null -w '%{http_code}' "$@"; }
-send() { python3 "$tools/oip_client.py" --port "$port" --requests "$1" --rows 2 --dim 8 \
+send() { /usr/bin/python3 "$tools/oip_client.py" --port "$port" --requests "$1" --rows 2 --dim 8 \
              --model iris --seed "$2" --out "$WORK/sent.$2.jsonl"; }
 # Detection counters reach /metrics at the next tick (once a second): poll for them.
 wait_metric() {
     local i
     for ((i = 0; i < 100; i++)); do
-        curl -s "$url/metrics" > "$WORK/m.txt" && python3 "$check" "$WORK/m.txt" "$@" 2>/dev/null && return 0
+        curl -s "$url/metrics" > "$WORK/m.txt" && /usr/bin/python3 "$check" "$WORK/m.txt" "$@" 2>/dev/null && return 0
         sleep 0.1
     done
-    python3 "$check" "$WORK/m.txt" "$@" || fail "metrics never reached: $*"
+    /usr/bin/python3 "$check" "$WORK/m.txt" "$@" || fail "metrics never reached: $*"
 }
 
 for workers in 1 2; do
@@ -63,7 +63,7 @@ YAML
     send 150 1
     wait_metric 'inferguard_events_total{protocol=oip_v2}=150' 'inferguard_http_transactions_total=150' \
         'inferguard_detection_events_total=150' 'inferguard_drift_reports_total{result=written}>=1'
-    python3 "$check" "$WORK/m.txt" "inferguard_workers=$workers" 'inferguard_ready=1' \
+    /usr/bin/python3 "$check" "$WORK/m.txt" "inferguard_workers=$workers" 'inferguard_ready=1' \
         'inferguard_flows_total{state=created}=1' 'inferguard_packets_total>=600' \
         'inferguard_events_malformed_total=0' 'inferguard_clients_tracked=1' \
         \
@@ -71,7 +71,7 @@ YAML
         "inferguard_rules_info{origin=$rules,sha256=$sha0}=1" \
         || fail "metrics after 150 requests (workers $workers)"
     # Every finding raised is accounted for by the file sink.
-    python3 - "$WORK/m.txt" <<'PY' || fail "findings and sink counters disagree"
+    /usr/bin/python3 - "$WORK/m.txt" <<'PY' || fail "findings and sink counters disagree"
 import re, sys
 t = open(sys.argv[1]).read()
 g = lambda pat: float(re.search(pat, t, re.M).group(1))
@@ -93,7 +93,7 @@ PY
     curl -s "${auth[@]}" -D "$WORK/h.txt" -o "$WORK/r.html" "$url/reports/$html"
     grep -qi '^content-type: text/html' "$WORK/h.txt" || fail "report html content type"
     cmp -s "$WORK/r.html" "$rep/$html" || fail "served report differs from the file"
-    curl -s "${auth[@]}" -D "$WORK/h.txt" "$url/reports/${html%.html}.json" | python3 -c 'import json,sys; json.load(sys.stdin)' \
+    curl -s "${auth[@]}" -D "$WORK/h.txt" "$url/reports/${html%.html}.json" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' \
         || fail "report json does not parse"
     grep -qi '^content-type: application/json' "$WORK/h.txt" || fail "report json content type"
     ln -s "$WORK/outside.html" "$rep/link.html"

@@ -8,7 +8,7 @@ manifest=$IG_BUILD/demo/demo.manifest.json
 [ -f "$pcap" ] || fail "no demo capture at $pcap (the demo_pcap target builds it)"
 "$IG_BIN" analyze -q --rules "$IG_SRC/rules" --findings "$WORK/findings.jsonl" \
     --reports "$WORK/reports" "$pcap"
-python3 - "$manifest" "$WORK/findings.jsonl" <<'PY'
+/usr/bin/python3 - "$manifest" "$WORK/findings.jsonl" <<'PY'
 import json, sys
 man = json.load(open(sys.argv[1]))
 roles = {c["ip"]: c["role"] for c in man["listed"]}

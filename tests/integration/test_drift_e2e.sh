@@ -13,7 +13,7 @@ for kind in none mean scale brightness prior; do
         --manifest "$WORK/$kind.json" --quiet || fail "ig_gen --drift $kind"
     "$IG_BIN" analyze -q --findings "$WORK/$kind.findings.jsonl" --reports "$WORK/rep-$kind" \
         "$WORK/$kind.pcap" 2> "$WORK/$kind.err" || fail "analyze ($kind) exited $?: $(cat "$WORK/$kind.err")"
-    python3 "$check" "$WORK/$kind.json" "$WORK/$kind.findings.jsonl" "$WORK/rep-$kind" "$kind" \
+    /usr/bin/python3 "$check" "$WORK/$kind.json" "$WORK/$kind.findings.jsonl" "$WORK/rep-$kind" "$kind" \
         || fail "drift $kind"
 done
 # Live: smaller captures and windows keep the replay short. Frames per ms: slow enough for
@@ -38,7 +38,7 @@ for kind in mean none; do
         --reports "$WORK/live-rep-$kind" 2> "$WORK/$kind.run.err" &
     run=$!; BG_PIDS+=($run)
     wait_for "$WORK/$kind.run.err" capturing 10
-    python3 "$IG_SRC/tests/integration/lib/replay_lo.py" "$WORK/live-$kind.pcap" "$pace" > /dev/null \
+    /usr/bin/python3 "$IG_SRC/tests/integration/lib/replay_lo.py" "$WORK/live-$kind.pcap" "$pace" > /dev/null \
         || fail "replaying $kind onto lo"
     sleep 1
     kill -TERM "$run"
@@ -55,7 +55,7 @@ for kind in mean none; do
     # drift.confidence is left out: replay does not keep the capture's latencies.
     [ -f "$WORK/live-rep-$kind/index.html" ] || fail "live $kind: no reports index"
     # every window reported, even those closing less than a capture second apart
-    python3 -c 'import glob, json, sys
+    /usr/bin/python3 -c 'import glob, json, sys
 idx = sorted(json.load(open(p))["window"]["index"] for p in glob.glob(sys.argv[1] + "/*/*.json"))
 sys.exit(0 if len(idx) >= 2 and idx == list(range(len(idx))) else f"live window reports {idx}")' \
         "$WORK/live-rep-$kind" || fail "live $kind: reports missing"

@@ -19,13 +19,13 @@ class H(BaseHTTPRequestHandler):
 s = HTTPServer(("127.0.0.1", 0), H)
 open(sys.argv[1], "w").write(str(s.server_address[1])); s.serve_forever()
 PY
-python3 "$WORK/server.py" "$WORK/port" & BG_PIDS+=($!)
+/usr/bin/python3 "$WORK/server.py" "$WORK/port" & BG_PIDS+=($!)
 wait_for "$WORK/port" . 10
 port=$(cat "$WORK/port")
 "$IG_BUILD/tests/pcap_record" lo "tcp port $port" "$WORK/cap.pcap" > "$WORK/rec.out" &
 rec=$!; BG_PIDS+=($rec)
 wait_for "$WORK/rec.out" ready 10
-python3 - "$port" <<'PY'
+/usr/bin/python3 - "$port" <<'PY'
 import http.client, json, sys
 c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
 for i in range(10):
@@ -47,7 +47,7 @@ adapters:
       label: result.class
 YAML
 "$IG_BIN" analyze -q -c "$WORK/config.yaml" --findings /dev/null --events "$WORK/events.jsonl" "$WORK/cap.pcap"
-python3 - "$WORK/events.jsonl" <<'PY'
+/usr/bin/python3 - "$WORK/events.jsonl" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 assert len(ev) == 10, f"{len(ev)} events"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
 
-python3 "$tools/oip_server.py" --portfile "$WORK/port" &
+/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
 BG_PIDS+=($!)
 wait_for "$WORK/port" . 10
 port=$(cat "$WORK/port")
@@ -29,21 +29,21 @@ wait_for "$WORK/rec.out" ready 10
 wait_for "$WORK/run.err" capturing 10
 sleep 0.5
 
-python3 "$tools/oip_client.py" --port "$port" --requests 60 --rows 2 --dim 8 --conns 2 \
+/usr/bin/python3 "$tools/oip_client.py" --port "$port" --requests 60 --rows 2 --dim 8 --conns 2 \
     --model iris --out "$WORK/sent.jsonl"
 sleep 1
 kill -TERM "$run" "$rec"
 wait "$run" || fail "inferguard run exited $? ($(tail -5 "$WORK/run.err"))"
 wait "$rec" || true
 
-python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
+/usr/bin/python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
     "$WORK/live_events.jsonl" iris 2 8 127.0.0.1 || fail "live events differ"
 grep -q '"name":"abuse.rate"' "$WORK/live_findings.jsonl" || fail "no abuse.rate finding from live capture"
 
 "$IG_BIN" analyze --rules "$WORK/rules" --events "$WORK/events.jsonl" \
     --findings "$WORK/findings.jsonl" "$WORK/cap.pcap" 2> "$WORK/analyze.err" \
     || fail "analyze exited $?: $(cat "$WORK/analyze.err")"
-python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
+/usr/bin/python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
     "$WORK/events.jsonl" iris 2 8 127.0.0.1 || fail "events from the recorded pcap differ"
 grep -q '"name":"abuse.rate"' "$WORK/findings.jsonl" || fail "no abuse.rate finding from the pcap"
 echo "ok: live and recorded captures give the 60 events sent, and abuse.rate fired"

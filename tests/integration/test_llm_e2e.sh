@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
 
-python3 "$tools/chat_server.py" --portfile "$WORK/port" &
+/usr/bin/python3 "$tools/chat_server.py" --portfile "$WORK/port" &
 BG_PIDS+=($!)
 wait_for "$WORK/port" . 10
 port=$(cat "$WORK/port")
@@ -26,7 +26,7 @@ rec=$!; BG_PIDS+=($rec)
 wait_for "$WORK/rec.out" ready 10
 sleep 0.3
 
-python3 - "$port" > "$WORK/client.out" <<'PY'
+/usr/bin/python3 - "$port" > "$WORK/client.out" <<'PY'
 import http.client, json, sys
 port = int(sys.argv[1])
 SYSTEM = ("You are HelpBot for Acme Bank. Never reveal account numbers. Always answer in a "
@@ -69,7 +69,7 @@ sleep 0.5
 kill -TERM "$rec"
 # pcap_record can sit in libpcap's poll loop after the signal until a packet arrives:
 # a bare connect/close on the port wakes it (no HTTP, so no event)
-python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).close()" || true
+/usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).close()" || true
 for _ in $(seq 50); do kill -0 "$rec" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$rec" 2>/dev/null && fail "pcap_record did not stop"
 wait "$rec" || true
@@ -80,7 +80,7 @@ wait "$rec" || true
     || fail "analyze exited $?: $(tail -5 "$WORK/analyze.err")"
 [ "$(wc -l < "$WORK/events.jsonl")" = 13 ] || fail "expected 13 events, got $(wc -l < "$WORK/events.jsonl")"
 
-python3 - "$WORK/findings.jsonl" <<'PY' || fail "findings check failed (findings: $WORK/findings.jsonl)"
+/usr/bin/python3 - "$WORK/findings.jsonl" <<'PY' || fail "findings check failed (findings: $WORK/findings.jsonl)"
 import json, sys
 want = {
     "inj-override": "prompt_injection.signature",

@@ -26,7 +26,7 @@ patterns second | grep -qE " $total Hyperscan databases: $total loaded from rule
     fail "second run should load everything: $(patterns second)"
 
 same() {   # same A B: the two findings files hold the same findings
-    python3 - "$WORK/$1.jsonl" "$WORK/$2.jsonl" <<'PY' || fail "findings differ between $1 and $2"
+    /usr/bin/python3 - "$WORK/$1.jsonl" "$WORK/$2.jsonl" <<'PY' || fail "findings differ between $1 and $2"
 import json, sys
 def key(p):
     out = []

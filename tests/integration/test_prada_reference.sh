@@ -11,7 +11,7 @@ PY=/usr/bin/python3
 REF="$IG_SRC/bench/python/prada_ref.py"
 BIN="$IG_BUILD/bench/bench_prada"
 [ -x "$BIN" ] || { echo "missing $BIN (build target bench_prada)"; exit 1; }
-$PY -c 'import numpy, scipy' || { echo "python3 numpy/scipy missing"; exit 1; }
+$PY -c 'import numpy, scipy' || { echo "/usr/bin/python3 numpy/scipy missing"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

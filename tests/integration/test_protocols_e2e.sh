@@ -11,9 +11,9 @@
 tools=$IG_SRC/tests/tools
 lib=$IG_SRC/tests/integration/lib
 
-python3 "$tools/model_server.py" --portfile "$WORK/mport" &
+/usr/bin/python3 "$tools/model_server.py" --portfile "$WORK/mport" &
 BG_PIDS+=($!)
-python3 "$tools/openai_adapter_server.py" --portfile "$WORK/oport" &
+/usr/bin/python3 "$tools/openai_adapter_server.py" --portfile "$WORK/oport" &
 BG_PIDS+=($!)
 wait_for "$WORK/mport" . 10
 wait_for "$WORK/oport" . 10
@@ -29,7 +29,7 @@ wait_for "$WORK/rec.out" ready 10
 wait_for "$WORK/run.err" capturing 10
 sleep 0.5
 
-python3 "$lib/protocols_client.py" "$mport" "$oport" "$WORK/expected.jsonl" 2 \
+/usr/bin/python3 "$lib/protocols_client.py" "$mport" "$oport" "$WORK/expected.jsonl" 2 \
     || fail "client failed"
 sleep 1
 kill -TERM "$run" "$rec"
@@ -38,8 +38,8 @@ wait "$rec" || true
 
 "$IG_BIN" analyze -q --findings /dev/null --events "$WORK/events.jsonl" "$WORK/cap.pcap" \
     2> "$WORK/analyze.err" || fail "analyze exited $?: $(cat "$WORK/analyze.err")"
-python3 "$lib/check_protocol_events.py" "$WORK/expected.jsonl" "$WORK/events.jsonl" 127.0.0.1 \
+/usr/bin/python3 "$lib/check_protocol_events.py" "$WORK/expected.jsonl" "$WORK/events.jsonl" 127.0.0.1 \
     || fail "events from the recorded capture differ"
-python3 "$lib/check_protocol_events.py" "$WORK/expected.jsonl" "$WORK/live_events.jsonl" 127.0.0.1 \
+/usr/bin/python3 "$lib/check_protocol_events.py" "$WORK/expected.jsonl" "$WORK/live_events.jsonl" 127.0.0.1 \
     || fail "events from the live capture differ"
 echo "ok: every protocol form gives exact events, recorded and live"

@@ -94,7 +94,7 @@ expect 3 'different outputs' analyze --workers 2 --events - --findings - "$WORK/
 # Live: run --workers 2 on loopback sees every request a real client sends, raises the rate
 # finding from the detection thread, and flushes it on SIGTERM.
 tools=$IG_SRC/tests/tools
-python3 "$tools/oip_server.py" --portfile "$WORK/port" &
+/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
 BG_PIDS+=($!)
 wait_for "$WORK/port" . 10
 port=$(cat "$WORK/port")
@@ -111,12 +111,12 @@ YAML
 runpid=$!; BG_PIDS+=($runpid)
 wait_for "$WORK/run.err" capturing 10
 sleep 0.5
-python3 "$tools/oip_client.py" --port "$port" --requests 60 --rows 2 --dim 8 --conns 2 \
+/usr/bin/python3 "$tools/oip_client.py" --port "$port" --requests 60 --rows 2 --dim 8 --conns 2 \
     --model iris --out "$WORK/sent.jsonl"
 sleep 1
 kill -TERM "$runpid"
 wait "$runpid" || fail "run --workers 2 exited $? ($(tail -5 "$WORK/run.err"))"
-python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
+/usr/bin/python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
     "$WORK/live_events.jsonl" iris 2 8 127.0.0.1 || fail "run --workers 2: live events differ"
 grep -q '"name":"abuse.rate"' "$WORK/live_findings.jsonl" || fail "run --workers 2: no abuse.rate finding"
 grep -q '^  workers     2' "$WORK/run.err" || fail "run --workers 2: no workers line in the summary"

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A small OpenAI-style chat server for tests (loopback only).
 
 POST /v1/chat/completions answers with a canned completion chosen by the request's model

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A small multi-protocol model server on loopback for end-to-end tests: KServe v1 / TF
 Serving REST (:predict with instances or inputs, :classify, :regress; model "objs" answers one object
 per row, model "logits" answers logits) and Open Inference Protocol v2

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Sends Open Inference Protocol v2 requests over real HTTP keep-alive connections to a
 loopback server and records what was sent and received (JSON lines), for comparison
 with the events inferguard reports. Usage:

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A small Open Inference Protocol v2 model server for tests (loopback only).
 
 POST /v2/models/<name>/infer with FP32 inputs [rows, d] answers with class probabilities

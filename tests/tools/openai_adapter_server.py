@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """An OpenAI-style API server on loopback for exact-event end-to-end tests: chat
 completions (with usage; with "stream": true as server-sent events over chunked
 encoding, every event split across several small TCP writes, usage in the last chunk,

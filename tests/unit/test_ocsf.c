@@ -1,5 +1,5 @@
 /* OCSF encoding: every kind of finding we emit validates against docs/ocsf-finding.schema.json
- * (python3 jsonschema, a real validator), carries the ATLAS names and tactics of
+ * (/usr/bin/python3 jsonschema, a real validator), carries the ATLAS names and tactics of
  * rules/atlas.yaml, and its msgpack form decodes to the same object as its JSON form. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,7 +150,7 @@ static int validate(const char *path)
 {
     char cmd[1200];
     snprintf(cmd, sizeof cmd,
-             "python3 - '%s/docs/ocsf-finding.schema.json' '%s' <<'PY'\n"
+             "/usr/bin/python3 - '%s/docs/ocsf-finding.schema.json' '%s' <<'PY'\n"
              "import json, sys\n"
              "import jsonschema\n"
              "schema = json.load(open(sys.argv[1]))\n"

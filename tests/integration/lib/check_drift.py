@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks analyze's drift output for one ig_gen capture against its manifest: drift.*
 findings only at or after the manifest's drift_at_us and the kind's expected analytic
 among them (none at all without a shift); every window report that ends before the shift

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Strict parser of the Prometheus text exposition format 0.0.4 as inferguard serves it,
 then checks of sample values. Usage:
     check_metrics.py FILE [NAME{LABELS}=VALUE | NAME{LABELS}>=VALUE ...]

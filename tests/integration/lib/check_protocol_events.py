@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Compares inferguard's --events output with the events protocols_client.py says each
 exchange must produce: same count, and in time order every expected key equal — tensors
 (inputs, scores) float32 bit for bit, labels, shapes, model and version, protocol, route,

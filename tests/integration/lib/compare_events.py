@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks inferguard's --events output against what oip_client.py sent and received:
 same count and order, every input value and score bit-identical as float32, predicted
 label = argmax of the scores, model, status, shape and client address. Exits 1 with the

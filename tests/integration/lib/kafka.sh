@@ -26,7 +26,7 @@ kafka_compare() {
     [ "$(wc -l < "$WORK/topic.txt")" -ge "$(wc -l < "$2")" ] && break
     sleep 0.5
   done
-  python3 - "$WORK/topic.txt" "$2" <<'PY' || fail "topic $1 differs from $2"
+  /usr/bin/python3 - "$WORK/topic.txt" "$2" <<'PY' || fail "topic $1 differs from $2"
 import collections, json, sys
 def key_of(v):
     o = json.loads(v)

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Drives tests/tools/model_server.py and openai_adapter_server.py over keep-alive
 connections with one request of every protocol form inferguard decodes, and writes the
 event each exchange must produce (JSON lines, in send order) from what was actually sent

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Replays the frames of an Ethernet pcap onto the loopback interface (AF_PACKET, needs
 CAP_NET_RAW), paced so a live capture keeps up; capture timestamps are not kept. Refuses
 any frame whose IPv4 addresses are not both in 127.0.0.0/8, or whose destination MAC is

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Validates every line of a findings JSONL file against docs/ocsf-finding.schema.json.
 Usage: validate_ocsf.py SCHEMA FINDINGS.jsonl; exits 1 naming each invalid line."""
 import json
