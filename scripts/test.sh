@@ -22,7 +22,8 @@ jobs=$(nproc)
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DIG_SANITIZE=address,undefined >/dev/null
+# -Werror: a new warning fails the suite (gcc here, clang for the fuzz build below)
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DIG_SANITIZE=address,undefined -DIG_WERROR=ON >/dev/null
 cmake --build build/asan -j"$jobs"
 ctest --test-dir build/asan -j2 --output-on-failure ${regex:+-R "$regex"} | tee build/asan/ctest.log || true
 unit_summary=$(grep -E 'tests passed|tests failed' build/asan/ctest.log | tail -1)
@@ -30,7 +31,7 @@ unit_summary=$(grep -E 'tests passed|tests failed' build/asan/ctest.log | tail -
 fuzz_pass=0; fuzz_fail=0
 if [ "$fuzz" = 1 ] && [ -z "$regex" ]; then
   cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DIG_FUZZ=ON \
-        -DIG_BUILD_BENCH=OFF >/dev/null
+        -DIG_BUILD_BENCH=OFF -DIG_WERROR=ON >/dev/null
   cmake --build build/fuzz -j"$jobs" --target all
   # One smoke run per target, $jobs at a time; each writes its verdict to $results.
   results=$(mktemp -d)
