@@ -80,16 +80,66 @@ static void kv_u64(struct ig_enc *e, const char *k, uint64_t v)
     ig_enc_u64(e, v);
 }
 
+static bool endpoint_known(const struct ig_endpoint *ep)
+{
+    return ep->family == 4 || ep->family == 6;
+}
+
+/* An OCSF network_endpoint; only written when the address is known (the schema requires at
+ * least one of ip, uid, name, ... in it). */
 static void endpoint(struct ig_enc *e, const char *key, const struct ig_endpoint *ep)
 {
     char ip[64];
+    if (!endpoint_known(ep))
+        return;
     ig_enc_key(e, key);
     ig_enc_obj_open(e);
-    if (ep->family == 4 || ep->family == 6)
-        kv_str(e, "ip", ig_endpoint_ip_str(ep, ip, sizeof ip));
+    kv_str(e, "ip", ig_endpoint_ip_str(ep, ip, sizeof ip));
     if (ep->port)
         kv_u64(e, "port", ep->port);
     ig_enc_obj_close(e);
+}
+
+/* A finding about a client (not about a model as a whole, as drift is) names who. */
+static bool has_client(const struct ig_finding *f)
+{
+    return f->client_id && *f->client_id;
+}
+
+static bool has_model(const struct ig_finding *f)
+{
+    return f->model && *f->model;
+}
+
+static void observable(struct ig_enc *e, const char *name, unsigned type_id, const char *type,
+                       const char *value)
+{
+    ig_enc_obj_open(e);
+    kv_str(e, "name", name);
+    kv_u64(e, "type_id", type_id);
+    kv_str(e, "type", type);
+    kv_str(e, "value", value);
+    ig_enc_obj_close(e);
+}
+
+/* The values a SIEM pivots on, each naming the attribute that carries it (OCSF 1.3.0
+ * observable type_ids: 2 IP Address, 21 User, 10 Resource UID). */
+static void observables(struct ig_enc *e, const struct ig_finding *f, const char *model_uid)
+{
+    char ip[64];
+    bool ip_known = endpoint_known(&f->src);
+    if (!ip_known && !has_client(f) && !has_model(f))
+        return;
+    ig_enc_key(e, "observables");
+    ig_enc_arr_open(e);
+    if (ip_known)
+        observable(e, "evidences.src_endpoint.ip", 2, "IP Address",
+                   ig_endpoint_ip_str(&f->src, ip, sizeof ip));
+    if (has_client(f))
+        observable(e, "actor.user", 21, "User", f->client_id);
+    if (has_model(f))
+        observable(e, "resources.uid", 10, "Resource UID", model_uid);
+    ig_enc_arr_close(e);
 }
 
 static void user(struct ig_enc *e, const struct ig_finding *f)
@@ -191,13 +241,23 @@ void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct 
     snprintf(op, sizeof op, "%s %s", f->method && *f->method ? f->method : "POST",
              f->route ? f->route : "");
     family(f->analytic, fam, sizeof fam);
-    if (g->count > 1)
-        snprintf(msg, sizeof msg, "%s: client %s, model %s (%llu times)",
-                 f->title ? f->title : f->analytic, f->client_id ? f->client_id : "",
-                 f->model ? f->model : "", (unsigned long long)g->count);
-    else
-        snprintf(msg, sizeof msg, "%s: client %s, model %s", f->title ? f->title : f->analytic,
-                 f->client_id ? f->client_id : "", f->model ? f->model : "");
+    /* "<title>: client C, model M (N times)"; a model-level finding (drift) names no client */
+    {
+        int n = snprintf(msg, sizeof msg, "%s", f->title ? f->title : f->analytic);
+        const char *sep = ": ";
+        if (has_client(f) && n >= 0 && (size_t)n < sizeof msg) {
+            n += snprintf(msg + n, sizeof msg - n, "%sclient %s", sep, f->client_id);
+            sep = ", ";
+        }
+        if (has_model(f) && n >= 0 && (size_t)n < sizeof msg)
+            n += snprintf(msg + n, sizeof msg - n, "%smodel %s", sep, f->model);
+        if (g->count > 1 && n >= 0 && (size_t)n < sizeof msg)
+            snprintf(msg + n, sizeof msg - n, " (%llu times)", (unsigned long long)g->count);
+    }
+    char ruid[IG_MODEL_NAME_MAX + IG_MODEL_VERSION_MAX + 2];
+    snprintf(ruid, sizeof ruid, "%s%s%s", f->model ? f->model : "",
+             f->model_version && *f->model_version ? ":" : "",
+             f->model_version ? f->model_version : "");
 
     ig_enc_obj_open(e);
     kv_u64(e, "activity_id", g->activity_id);
@@ -216,12 +276,20 @@ void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct 
     kv_str(e, "status", "New");
     kv_u64(e, "count", g->count);
     kv_str(e, "message", msg);
+    observables(e, f, ruid);
 
     ig_enc_key(e, "metadata");
     ig_enc_obj_open(e);
     kv_str(e, "version", IG_OCSF_VERSION);
+    /* actor and device are attributes of the host profile (OCSF 1.3.0 profiles/host.json);
+     * a finding always carries device, so it always declares the profile */
+    ig_enc_key(e, "profiles");
+    ig_enc_arr_open(e);
+    ig_enc_str(e, "host");
+    ig_enc_arr_close(e);
     ig_enc_key(e, "product");
     ig_enc_obj_open(e);
+    kv_str(e, "uid", "inferguard");
     kv_str(e, "name", "inferguard");
     kv_str(e, "vendor_name", "inferguard");
     kv_str(e, "version", IG_VERSION);
@@ -260,12 +328,12 @@ void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct 
     kv_u64(e, "last_seen_time", g->last_us / 1000);
     ig_enc_obj_close(e);
 
-    ig_enc_key(e, "actor");
-    ig_enc_obj_open(e);
-    user(e, f);
-    ig_enc_obj_close(e);
-    endpoint(e, "src_endpoint", &f->src);
-    endpoint(e, "dst_endpoint", &f->dst);
+    if (has_client(f)) {
+        ig_enc_key(e, "actor");
+        ig_enc_obj_open(e);
+        user(e, f);
+        ig_enc_obj_close(e);
+    }
 
     ig_enc_key(e, "device");
     ig_enc_obj_open(e);
@@ -276,34 +344,35 @@ void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct 
         kv_str(e, "name", env->pod);
     ig_enc_obj_close(e);
 
-    ig_enc_key(e, "resources");
-    ig_enc_arr_open(e);
-    ig_enc_obj_open(e);
-    kv_str(e, "type", "ai_model");
-    kv_str(e, "name", f->model);
-    kv_str(e, "version", f->model_version);
-    {
-        char ruid[IG_MODEL_NAME_MAX + IG_MODEL_VERSION_MAX + 2];
-        snprintf(ruid, sizeof ruid, "%s%s%s", f->model ? f->model : "",
-                 f->model_version && *f->model_version ? ":" : "",
-                 f->model_version ? f->model_version : "");
+    if (has_model(f)) {
+        ig_enc_key(e, "resources");
+        ig_enc_arr_open(e);
+        ig_enc_obj_open(e);
+        kv_str(e, "type", "ai_model");
+        kv_str(e, "name", f->model);
+        if (f->model_version && *f->model_version)
+            kv_str(e, "version", f->model_version);
         kv_str(e, "uid", ruid);
+        ig_enc_obj_close(e);
+        ig_enc_arr_close(e);
     }
-    ig_enc_obj_close(e);
-    ig_enc_arr_close(e);
 
     ig_enc_key(e, "evidences");
     ig_enc_arr_open(e);
     ig_enc_obj_open(e);
-    ig_enc_key(e, "actor");
-    ig_enc_obj_open(e);
-    user(e, f);
-    ig_enc_obj_close(e);
+    if (has_client(f)) {
+        ig_enc_key(e, "actor");
+        ig_enc_obj_open(e);
+        user(e, f);
+        ig_enc_obj_close(e);
+    }
     ig_enc_key(e, "api");
     ig_enc_obj_open(e);
     kv_str(e, "operation", op);
     ig_enc_obj_close(e);
+    /* the connection's endpoints: not attributes of Detection Finding 1.3.0 itself */
     endpoint(e, "src_endpoint", &f->src);
+    endpoint(e, "dst_endpoint", &f->dst);
     ig_enc_key(e, "data");
     ig_enc_obj_open(e);
     for (uint32_t i = 0; i < f->nevidence && i < IG_FINDING_MAX_EVIDENCE; i++)

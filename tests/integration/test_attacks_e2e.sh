@@ -67,7 +67,7 @@ for l in open(sys.argv[2]):
 found = collections.defaultdict(dict)     # ip -> detector -> best scores
 for l in open(sys.argv[3]):
     f = json.loads(l)
-    ip = (f.get("src_endpoint") or {}).get("ip", "")
+    ip = (f["evidences"][0].get("src_endpoint") or {}).get("ip", "")
     name = f["finding_info"]["analytic"]["name"]
     found[ip].setdefault(name, f.get("unmapped", {}))
 want = {"benign": None, "jbda": "extraction.", "random": "extraction.",

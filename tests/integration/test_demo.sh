@@ -18,7 +18,7 @@ drift_times = []
 for line in open(sys.argv[2]):
     f = json.loads(line)
     name = f["finding_info"]["analytic"]["name"]
-    client = f["actor"]["user"].get("uid") or ""
+    client = f.get("actor", {}).get("user", {}).get("uid") or ""
     if name.startswith("drift."):
         drift_times.append(f["time"] * 1000)
         continue

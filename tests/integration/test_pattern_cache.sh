@@ -32,7 +32,7 @@ def key(p):
     out = []
     for line in open(p):
         f = json.loads(line)
-        out.append((f["finding_info"]["analytic"]["name"], f["actor"]["user"].get("uid"),
+        out.append((f["finding_info"]["analytic"]["name"], f.get("actor", {}).get("user", {}).get("uid"),
                     f["time"], f["severity_id"], f["finding_info"].get("title")))
     return sorted(out, key=repr)
 a, b = key(sys.argv[1]), key(sys.argv[2])

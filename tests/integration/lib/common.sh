@@ -1,14 +1,22 @@
 # Shared helpers for integration tests (sourced). Every test gets a temp dir that is
-# removed on exit, and background processes it started are stopped.
+# removed on exit, and background processes it started are stopped. A test that passed has
+# every findings file it wrote under $WORK validated on exit (lib/validate_ocsf.py: our JSON
+# Schema and the official OCSF 1.3.0 schema); an invalid finding fails the test.
 set -euo pipefail
 : "${IG_SRC:?}" "${IG_BUILD:?}" "${IG_BIN:?}"
 IG_SHARED=${IG_SHARED:-$IG_SRC/../shared}
 WORK=$(mktemp -d /tmp/ig-test.XXXXXX)
 BG_PIDS=()
 cleanup() {
+  local rc=$?
   for p in "${BG_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [ "$rc" = 0 ] && ! /usr/bin/python3 "$IG_SRC/tests/integration/lib/validate_ocsf.py" --scan "$WORK" >&2; then
+    echo "FAIL: findings written under $WORK are not valid OCSF (see above)" >&2
+    rc=1
+  fi
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+  exit "$rc"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -30,7 +30,7 @@ kafka_compare() {
 import collections, json, sys
 def key_of(v):
     o = json.loads(v)
-    return o["actor"]["user"]["uid"] or "model:" + o["resources"][0]["name"]
+    return o.get("actor", {}).get("user", {}).get("uid") or "model:" + o["resources"][0]["name"]
 topic = [l.rstrip("\n").split("\t", 2) for l in open(sys.argv[1]) if l.strip()]
 want = [l.rstrip("\n") for l in open(sys.argv[2]) if l.strip()]
 got = [v for _, _, v in topic]
