@@ -99,9 +99,11 @@ script="cd /src/inferguard"
 for c in "${cmds[@]}"; do script+=" && $c"; done
 start=$(date +%s)
 rc=0
+# in the background, so that an interrupt reaches the trap at once (wait is interruptible)
 env -i HOME=/root TERM=dumb LANG=C.UTF-8 ${FUZZ_SECONDS:+FUZZ_SECONDS=$FUZZ_SECONDS} \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    chroot "$copy" /bin/bash -c "$script" >"$log" 2>&1 </dev/null || rc=$?
+    chroot "$copy" /bin/bash -c "$script" >"$log" 2>&1 </dev/null &
+wait $! || rc=$?
 end=$(date +%s)
 tail -n 25 "$log"
 echo "fresh-check: $mode exited $rc after $((end - start)) s (clone of $commit)"

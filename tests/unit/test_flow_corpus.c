@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "test_skip.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,14 +54,17 @@ static int name_cmp(const void *a, const void *b)
 static void test_corpus(void **state)
 {
     (void)state;
+    /* ctest sets IG_SHARED (tests/CMakeLists.txt: ../shared or -DIG_SHARED_DIR) */
     const char *shared = getenv("IG_SHARED");
+    const char *src = getenv("IG_SRC");
     char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/corpus/pcap-real", shared ? shared : "/work/shared");
+    if (shared)
+        snprintf(dir, sizeof(dir), "%s/corpus/pcap-real", shared);
+    else
+        snprintf(dir, sizeof(dir), "%s/../shared/corpus/pcap-real", src ? src : ".");
     DIR *d = opendir(dir);
-    if (!d) {
-        printf("# skipped: %s not found\n", dir);
-        skip();
-    }
+    if (!d)
+        IG_SKIP("%s not found (the shared corpus is not beside this checkout)", dir);
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
@@ -138,5 +142,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    IG_RUN_TESTS(tests);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "test_skip.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -52,10 +53,8 @@ static void test_bad_bpf(void **state)
     char err[512] = "";
     struct ig_capture *cap;
     int rc = ig_capture_open_live(&cap, "lo", 0, 0, "tcp port ((nonsense", err, sizeof(err));
-    if (rc != IG_OK && strstr(err, "BPF") == NULL) {
-        printf("# skipped: cannot capture on lo: %s\n", err);
-        skip();
-    }
+    if (rc != IG_OK && strstr(err, "BPF") == NULL)
+        IG_SKIP("cannot capture on lo (no CAP_NET_RAW?): %s", err);
     assert_int_equal(rc, IG_EIO);
     assert_non_null(strstr(err, "tcp port ((nonsense"));
     assert_null(strchr(err, '\n'));
@@ -85,9 +84,8 @@ static void test_loopback_exchange(void **state)
     snprintf(bpf, sizeof(bpf), "tcp port %u", port);
     struct ig_capture *cap;
     if (ig_capture_open_live(&cap, "lo", 262144, 0, bpf, err, sizeof(err)) != IG_OK) {
-        printf("# skipped: cannot capture on lo: %s\n", err);
         close(ls);
-        skip();
+        IG_SKIP("cannot capture on lo (no CAP_NET_RAW?): %s", err);
     }
     assert_true(ig_capture_fd(cap) >= 0);
     assert_int_equal(ig_capture_file_offset(cap), 0);
@@ -173,5 +171,5 @@ int main(void)
         cmocka_unit_test(test_bad_bpf),
         cmocka_unit_test(test_loopback_exchange),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    IG_RUN_TESTS(tests);
 }

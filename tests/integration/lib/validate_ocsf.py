@@ -28,6 +28,8 @@ def official_schema_dir():
 
 
 def is_findings_file(path):
+    if not os.path.isfile(path) or os.path.islink(path):   # never open a FIFO or a device
+        return False
     try:
         with open(path, encoding="utf-8") as f:
             first = f.readline()
