@@ -70,8 +70,9 @@ for l in open(sys.argv[3]):
     ip = (f["evidences"][0].get("src_endpoint") or {}).get("ip", "")
     name = f["finding_info"]["analytic"]["name"]
     found[ip].setdefault(name, f.get("unmapped", {}))
-want = {"benign": None, "jbda": "extraction.", "random": "extraction.",
-        "boundary": "adversarial.", "simba": "adversarial.", "harvest": "leakage.scores"}
+# what README.md promises for each attack, detector by detector (not just its family)
+want = {"benign": None, "jbda": "extraction.prada", "random": "extraction.coverage",
+        "boundary": "adversarial.boundary", "simba": "adversarial.boundary", "harvest": "leakage.scores"}
 bad = []
 seen = set()
 for c in sorted(clients, key=lambda c: (c["role"] != "benign", c["source"])):
@@ -88,8 +89,8 @@ for c in sorted(clients, key=lambda c: (c["role"] != "benign", c["source"])):
         bad.append(f"{role} {ip}: analyze saw {rows[ip]} rows/{events[ip]} events, sent {q}/{reqs}")
     if want[role] is None and dets:
         bad.append(f"benign client {ip} flagged by {sorted(dets)}")
-    if want[role] and not any(d.startswith(want[role]) for d in dets):
-        bad.append(f"{role} attacker {ip} not flagged by {want[role]}*")
+    if want[role] and want[role] not in dets:
+        bad.append(f"{role} attacker {ip} not flagged by {want[role]}")
 for b in bad:
     print("FAIL:", b)
 sys.exit(1 if bad else 0)

@@ -4,7 +4,8 @@
 # window reports say so; a capture without a shift gives none. Reports follow the schema
 # of rules/schema.md and the index links them all. Live: the shifted and the unshifted
 # capture replayed onto lo (replay_lo.py): `inferguard run` reports drift.features for the
-# shifted one and no input or prediction drift for the other, and writes reports that agree.
+# shifted one and no input or prediction drift for the other, and writes reports that agree;
+# it sees every event analyze sees unless the kernel reports dropped frames.
 . "$(dirname "$0")/lib/common.sh"
 check=$IG_SRC/tests/integration/lib/check_drift.py
 for kind in none mean scale brightness prior; do
@@ -27,6 +28,8 @@ cat > "$WORK/rules/drift.yaml" <<YAML
     window_rows: 500
 YAML
 count() { { grep -o "\"analytic\":{\"name\":\"$1\"" "$2" || true; } | wc -l; }
+# frames the kernel dropped from the receive backlogs of all CPUs (2nd column, hex)
+softnet_drops() { local s=0 a b r; while read -r a b r; do s=$((s + 16#$b)); done < /proc/net/softnet_stat; echo "$s"; }
 for kind in mean none; do
     "$IG_BUILD/bench/ig_gen" --scenario benign --clients 6 --requests 2500 --seed 6 \
         --drift "$kind" --out "$WORK/live-$kind.pcap" --quiet || fail "ig_gen --drift $kind"
@@ -38,18 +41,26 @@ for kind in mean none; do
         --reports "$WORK/live-rep-$kind" 2> "$WORK/$kind.run.err" &
     run=$!; BG_PIDS+=($run)
     wait_for "$WORK/$kind.run.err" capturing 10
+    lo_drops_before=$(softnet_drops)
     /usr/bin/python3 "$IG_SRC/tests/integration/lib/replay_lo.py" "$WORK/live-$kind.pcap" "$pace" > /dev/null \
         || fail "replaying $kind onto lo"
     sleep 1
     kill -TERM "$run"
     wait "$run" || fail "inferguard run ($kind) exited $? ($(tail -5 "$WORK/$kind.run.err"))"
-    # A loaded machine loses replayed frames at the capture (up to a fifth seen on this
-    # shared box; run's summary has no kernel drop count to check against). Lost frames cost
-    # whole transactions but leave the input distribution as it was, so the drift verdicts
-    # below still hold; the live capture must only have seen most of the traffic.
+    lo_drops=$(( $(softnet_drops) - lo_drops_before ))
+    # Every event analyze saw must be seen live, unless frames were lost on the way, and then
+    # only where the kernel says so: lo's backlog dropped them before the capture tap
+    # (/proc/net/softnet_stat) or the capture ring dropped them / the run saw gaps (summary).
     a=$(wc -l < "$WORK/$kind.events.jsonl") b=$(wc -l < "$WORK/$kind.live_events.jsonl")
-    echo "live $kind: $b of $a events"
-    [ $((b * 100)) -ge $((a * 60)) ] || fail "live $kind: $b events, analyze gave $a"
+    cap_drops=$({ grep -E 'capture: dropped by the kernel|tcp: gap in stream' "$WORK/$kind.run.err" || true; } \
+                | awk '{s += $NF} END {print s + 0}')
+    echo "live $kind: $b of $a events (lo backlog drops $lo_drops, capture drops and gaps $cap_drops)"
+    if [ "$lo_drops" = 0 ] && [ "$cap_drops" = 0 ]; then
+        [ "$b" = "$a" ] || fail "live $kind: $b events, analyze gave $a, and no frame was dropped"
+    else
+        # a lost frame costs at most its connection's transactions; the verdicts below need most
+        [ $((b * 100)) -ge $((a * 80)) ] || fail "live $kind: $b events of $a"
+    fi
     f=$(count drift.features "$WORK/$kind.live_findings.jsonl")
     p=$(count drift.predictions "$WORK/$kind.live_findings.jsonl")
     # drift.confidence is left out: replay does not keep the capture's latencies.
