@@ -34,10 +34,15 @@ def strip_finding(f):
                     holder[k].pop("ip", None)
         if "dst_endpoint" in holder and holder is not f:
             holder.pop("dst_endpoint")
+        for k in ("src_endpoint", "dst_endpoint"):
+            if holder.get(k) == {}:
+                holder.pop(k)
         api = holder.get("api")
         if isinstance(api, dict):
             api.pop("operation", None)
     f.get("finding_info", {}).pop("uid", None)
+    if NO_IP and "observables" in f:   # the client IP again, as an observable
+        f["observables"] = [o for o in f["observables"] if o.get("name") != "evidences.src_endpoint.ip"]
     return f
 
 
