@@ -137,7 +137,7 @@ PY
 # the leaks on their first request: secrets and PII, not only the slower divergence.
 "$IG_BIN" analyze -q --findings "$WORK/embedded.jsonl" "$WORK/cap.pcap" \
     || fail "analyze without --rules exited $?"
-python3 - "$WORK/embedded.jsonl" <<'PY' || fail "embedded rules missed a leak"
+/usr/bin/python3 - "$WORK/embedded.jsonl" <<'PY' || fail "embedded rules missed a leak"
 import json, sys
 got = {}
 for line in open(sys.argv[1]):
