@@ -106,8 +106,10 @@ int main(int argc, char **argv)
         ig_findings_free(fs);
     }
 
-    char dir[128], cmd[256];
-    snprintf(dir, sizeof dir, "/tmp/ig-bench-spool-%d", (int)getpid());
+    char parent[] = "/tmp/ig-bench-spool.XXXXXX", dir[128], cmd[256];
+    if (!mkdtemp(parent))
+        return 1;
+    snprintf(dir, sizeof dir, "%s/spool", parent);
     const char *pol[] = { "never", "batch", "always" };
     for (int p = 0; p < 3; p++) {
         struct ig_spool_opts o = { dir, 1ull << 30, 0, IG_SPOOL_FSYNC_NEVER };
@@ -166,6 +168,6 @@ int main(int argc, char **argv)
            (double)ss.delivered / t);
     ig_sink_kafka.close(ks, 1000);
     rd_kafka_destroy(host);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", parent);
     return system(cmd) != 0;
 }

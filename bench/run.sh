@@ -102,7 +102,7 @@ import json, sys
 json.dump({"date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "mode": "$([ $quick = 1 ] && echo quick || echo full)",
            "cpu": """$cpu""", "cores": "$(nproc) online",
            "simd": "$simd", "memory": "$mem", "kernel": "$(uname -sr)", "commit": "$commit",
-           "build": "$build ($btype)", "runs": "median of $runs runs (hyperfine, $warmup warm-up)",
+           "build": "$(realpath -m --relative-to="$src" "$build") ($btype, relative to the repository)", "runs": "median of $runs runs (hyperfine, $warmup warm-up)",
            "peers": """${peers#; }""",
            "command": "bench/run.sh${orig_args:+ $orig_args}"}, open(sys.argv[1], "w"))
 EOF

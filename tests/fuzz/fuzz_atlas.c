@@ -12,8 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char path[64];
     static struct ig_atlas a;
-    if (!path[0])
-        snprintf(path, sizeof path, "/tmp/ig-fuzz-atlas-%d.yaml", (int)getpid());
+    if (!path[0]) {
+        char dir[] = "/tmp/ig-fuzz-atlas.XXXXXX";
+        if (!mkdtemp(dir))
+            abort();
+        snprintf(path, sizeof path, "%s/atlas.yaml", dir);
+    }
     FILE *fp = fopen(path, "wb");
     if (!fp)
         return 0;

@@ -60,8 +60,9 @@ static void drain(struct ig_spool *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!g_dir[0]) {
-        snprintf(g_dir, sizeof g_dir, "/tmp/ig-fuzz-spool-%d", (int)getpid());
-        mkdir(g_dir, 0700);
+        snprintf(g_dir, sizeof g_dir, "/tmp/ig-fuzz-spool.XXXXXX");
+        if (!mkdtemp(g_dir))
+            abort();
     }
     clear_dir();
     if (size >= 33 && data[0] == 'C') {

@@ -13,7 +13,7 @@
 tools=$IG_SRC/tests/tools
 PY=/usr/bin/python3
 $PY -c 'import grpc, google.protobuf, sklearn, numpy' 2>/dev/null \
-  || fail "python3 grpcio/protobuf/sklearn missing (Debian python3-grpcio python3-protobuf python3-sklearn)"
+  || fail "/usr/bin/python3 grpcio/protobuf/sklearn missing (Debian python3-grpcio python3-protobuf python3-sklearn)"
 command -v protoc-c >/dev/null || fail "protoc-c missing (Debian protobuf-c-compiler)"
 command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
 export INFERGUARD_ID_SECRET=grpc-e2e-secret

@@ -15,7 +15,7 @@
 tools=$IG_SRC/tests/tools
 command -v setpriv >/dev/null || fail "setpriv missing (Debian util-linux)"
 
-python3 "$tools/oip_server.py" --portfile "$WORK/port" &
+/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
 BG_PIDS+=($!)
 wait_for "$WORK/port" . 10
 port=$(cat "$WORK/port")
@@ -64,12 +64,12 @@ for t in /proc/$run/task/*/status; do
   [ "$(awk '$1 == "Seccomp:" { print $2 }' "$t")" = 2 ] || fail "thread $t without the filter"
 done
 
-python3 "$tools/oip_client.py" --port "$port" --requests 40 --rows 2 --dim 8 --conns 2 \
+/usr/bin/python3 "$tools/oip_client.py" --port "$port" --requests 40 --rows 2 --dim 8 --conns 2 \
     --model iris --out "$WORK/sent.jsonl"
 sleep 1
 kill -TERM "$run"
 wait "$run" || fail "inferguard run exited $? ($(tail -5 "$WORK/run.err"))"
-python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
+/usr/bin/python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
     "$out/events.jsonl" iris 2 8 127.0.0.1 || fail "events captured after the drop differ from those sent"
 [ "$(stat -c %u "$out/events.jsonl")" = 65532 ] || fail "events file not written as 65532"
 

@@ -200,10 +200,9 @@ static char g_dir[256];
 
 static struct ig_rules *rules_with(const char *yaml)
 {
-    snprintf(g_dir, sizeof g_dir, "/tmp/ig-test-findings-%d", (int)getpid());
-    char cmd[600], path[300], err[512] = "";
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", g_dir, g_dir);
-    assert_int_equal(system(cmd), 0);
+    snprintf(g_dir, sizeof g_dir, "/tmp/ig-test-findings.XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+    char path[300], err[512] = "";
     snprintf(path, sizeof path, "%s/t.yaml", g_dir);
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
@@ -277,9 +276,10 @@ static void test_bad_encoding_and_bad_atlas_are_config_errors(void **st)
     assert_null(ig_findings_new(&cfg, NULL, err, sizeof err));
     assert_non_null(strstr(err, "findings.encoding"));
 
-    snprintf(g_dir, sizeof g_dir, "/tmp/ig-test-atlas-%d", (int)getpid());
+    snprintf(g_dir, sizeof g_dir, "/tmp/ig-test-atlas.XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s && printf 'version: x\\ntactics: [\\n' > %s/atlas.yaml", g_dir, g_dir);
+    snprintf(cmd, sizeof cmd, "printf 'version: x\\ntactics: [\\n' > %s/atlas.yaml", g_dir);
     assert_int_equal(system(cmd), 0);
     snprintf(cfg.findings_encoding, sizeof cfg.findings_encoding, "json");
     snprintf(cfg.rules_dir, sizeof cfg.rules_dir, "%s", g_dir);

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "pcapw.h"
@@ -110,9 +111,19 @@ static struct ig_flow_stats read_and_check(const char *path, int nconv, uint64_t
     return out;
 }
 
+/* Captures go to this process's own directory (mkdtemp), removed at exit once emptied. */
+static char g_tmpdir[64];
+static void rm_tmpdir(void) { rmdir(g_tmpdir); }
+
 static void tmp_path(char *buf, size_t n, const char *tag)
 {
-    snprintf(buf, n, "/tmp/ig_test_flow_pcap_%d_%s.pcap", (int)getpid(), tag);
+    if (!g_tmpdir[0]) {
+        snprintf(g_tmpdir, sizeof g_tmpdir, "/tmp/ig-test-flow-pcap.XXXXXX");
+        if (!mkdtemp(g_tmpdir))
+            fail_msg("mkdtemp failed");
+        atexit(rm_tmpdir);
+    }
+    snprintf(buf, n, "%s/%s.pcap", g_tmpdir, tag);
 }
 
 static void test_link_types(void **state)

@@ -84,9 +84,10 @@ static struct lfx lh_setup(const struct ig_detector *d, bool shipped, const char
     if (shipped) {
         const char *src = getenv("IG_SRC");
         char dir[128], cmd[1400];
-        snprintf(dir, sizeof dir, "/tmp/ig-llm-rules-%d", (int)getpid());
-        snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp %.400s/rules/*.yaml %s/", dir, dir,
-                 src ? src : ".", dir);
+        snprintf(dir, sizeof dir, "/tmp/ig-llm-rules.XXXXXX");
+        if (!mkdtemp(dir))
+            fail_msg("cannot create a rules directory");
+        snprintf(cmd, sizeof cmd, "cp %.400s/rules/*.yaml %s/", src ? src : ".", dir);
         if (system(cmd) != 0)
             fail_msg("cannot copy rules");
         if (extra) {

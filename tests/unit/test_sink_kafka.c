@@ -41,8 +41,8 @@ static int setup(void **st)
     snprintf(g_boot, sizeof g_boot, "%s", rd_kafka_mock_cluster_bootstraps(g_mc));
     if (strncmp(g_boot, "127.", 4) != 0)
         return -1;   /* loopback only */
-    snprintf(g_spool, sizeof g_spool, "/tmp/ig-test-sinkk-%d", (int)getpid());
-    return 0;
+    snprintf(g_spool, sizeof g_spool, "/tmp/ig-test-sinkk.XXXXXX");
+    return mkdtemp(g_spool) ? 0 : -1;
 }
 
 static int teardown(void **st)

@@ -16,17 +16,25 @@
 
 #include "sinks/spool.h"
 
-static char g_dir[128];
+static char g_parent[64], g_dir[128];
 
+/* Each test gets a fresh private directory; the spool creates <parent>/spool itself. */
 static int setup(void **st)
 {
     (void)st;
-    snprintf(g_dir, sizeof g_dir, "/tmp/ig-test-spool-%d", (int)getpid());
+    snprintf(g_parent, sizeof g_parent, "/tmp/ig-test-spool.XXXXXX");
+    if (!mkdtemp(g_parent))
+        return -1;
+    snprintf(g_dir, sizeof g_dir, "%s/spool", g_parent);
+    return 0;
+}
+static int teardown(void **st)
+{
+    (void)st;
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", g_parent);
     return system(cmd);
 }
-static int teardown(void **st) { return setup(st); }
 
 static struct ig_spool *open_sp(uint64_t max, uint64_t segb, struct ig_spool_stats *sst)
 {
