@@ -65,7 +65,11 @@ static int dv_init(const struct ig_rules *r, void **global, char *err, size_t er
     g->min_resp_run = (uint32_t)b;
     g->min_tail = (uint32_t)c;
     g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
-    const char *hk = ig_rules_str(r, "leakage.secrets", "hash_key", "inferguard-default-mask-key");
+    /* the same evidence key as leakage.secrets (rules/schema.md: hash_key) */
+    char hk[256];
+    if ((rc = ig_rules_secret(r, "leakage.secrets", "hash_key", "INFERGUARD_EVIDENCE_KEY", hk,
+                              sizeof hk, err, errlen)) != IG_OK)
+        goto fail;
     static const uint8_t k0[16] = { 0 }, k1[16] = { 1 };
     uint64_t h0 = ig_siphash(k0, hk, strlen(hk)), h1 = ig_siphash(k1, hk, strlen(hk));
     memcpy(g->key, &h0, 8);

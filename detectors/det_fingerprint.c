@@ -125,7 +125,12 @@ static int fp_init(const struct ig_rules *r, void **global, char *err, size_t er
     }
     p->budget = (uint64_t)(mb * 1048576.0);
     /* the deployment's secret: hash key, polynomial base and per-element salt */
-    const char *secret = ig_rules_str(r, FP_NAME, "salt_key", "inferguard-default-salt");
+    char secret[256];   /* none ships: a public salt lets an attacker pick inputs that avoid it */
+    if (ig_rules_secret(r, FP_NAME, "salt_key", "INFERGUARD_FINGERPRINT_SALT", secret, sizeof secret,
+                        err, errlen) != IG_OK) {
+        free(g);
+        return IG_ECONF;
+    }
     uint64_t seed = fnv1a(secret);
     g->key = mix64(seed ^ 0x5851f42d4c957f2dull);
     g->base = mix64(seed + 0x9e3779b97f4a7c15ull) | 1u;

@@ -68,7 +68,11 @@ static int ls_init(const struct ig_rules *r, void **global, char *err, size_t er
         rc = IG_ENOMEM;
         goto fail;
     }
-    mask_key(ig_rules_str(r, NAME, "hash_key", "inferguard-default-mask-key"), g->key);
+    char hk[256];   /* the deployment's evidence key; none ships (rules/schema.md) */
+    if ((rc = ig_rules_secret(r, NAME, "hash_key", "INFERGUARD_EVIDENCE_KEY", hk, sizeof hk, err,
+                              errlen)) != IG_OK)
+        goto fail;
+    mask_key(hk, g->key);
     double ms = ig_rules_num(r, NAME, "max_scan_bytes", 1 << 20);
     if (!(ms >= 64 && ms <= (1u << 30))) {
         snprintf(err, errlen, "max_scan_bytes must be between 64 and 2^30");

@@ -42,6 +42,14 @@ bool        ig_rules_enabled(const struct ig_rules *r, const char *detector, boo
 double      ig_rules_num(const struct ig_rules *r, const char *detector, const char *param, double def);
 const char *ig_rules_str(const struct ig_rules *r, const char *detector, const char *param, const char *def);
 bool        ig_rules_bool(const struct ig_rules *r, const char *detector, const char *param, bool def);
+/* A deployment secret of a detector (a salt, the key of the hashes in masked evidence); the
+ * shipped rules hold none. From the param <param> when a deployment's rules set it, else the
+ * first line of the file named by <param>_file, else $<env>, else a random value drawn once
+ * per process for <env> (every detector naming <env> shares it, also across reloads), with
+ * one warning. Writes at most cap-1 bytes and a NUL to <out>. Returns IG_OK, or IG_ECONF with
+ * one sentence in <err> when the file cannot be read or its first line is empty. */
+int         ig_rules_secret(const struct ig_rules *r, const char *detector, const char *param,
+                            const char *env, char *out, size_t cap, char *err, size_t errlen);
 /* A duration param ("10s", "500ms", "5m"; a bare number is seconds), in µs. */
 uint64_t    ig_rules_duration_us(const struct ig_rules *r, const char *detector, const char *param,
                                  uint64_t def);

@@ -4,6 +4,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <inferguard/adapter.h>
 #include <inferguard/log.h>
 #include <stdlib.h>
@@ -315,7 +318,20 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
         if (strcmp(cfg->events_path, "-") == 0) {
             p->events_out = stdout;
         } else {
-            p->events_out = fopen(cfg->events_path, "w");
+            /* events carry raw prompts and completions: readable by the owner only, also
+             * when the file was there before (a regular file; never chmod a device) */
+            int fd = open(cfg->events_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            struct stat st;
+            if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+                fchmod(fd, 0600) != 0) {
+                snprintf(err, errlen, "cannot make %s private (0600): %s", cfg->events_path,
+                         strerror(errno));
+                close(fd);
+                goto fail;
+            }
+            p->events_out = fd >= 0 ? fdopen(fd, "w") : NULL;
+            if (!p->events_out && fd >= 0)
+                close(fd);
             if (!p->events_out) {
                 snprintf(err, errlen, "cannot write events to %s: %s", cfg->events_path, strerror(errno));
                 goto fail;

@@ -48,6 +48,20 @@ expect 3 "z.yaml:1: unknown detector 'no.such'" -- "$IG_BIN" rules check "$WORK/
 expect 3 "z.yaml:3: rule bad_regex: pattern" -- "$IG_BIN" rules check "$WORK/rules2"
 expect 3 "rules: .*no-such-dir" -- "$IG_BIN" analyze --rules "$WORK/no-such-dir" "$WORK/ok.pcap"
 expect 0 "events +5" -- "$IG_BIN" analyze --findings /dev/null "$WORK/ok.pcap"
+# --events holds raw prompts and completions: owner-only, also a file that existed wider;
+# the detectors' keys are not shipped, so without one configured a warning says so, once.
+env -u INFERGUARD_EVIDENCE_KEY -u INFERGUARD_FINGERPRINT_SALT \
+    "$IG_BIN" analyze --findings /dev/null --events "$WORK/ev-new.jsonl" "$WORK/ok.pcap" 2> "$WORK/ev.err"
+[ "$(stat -c %a "$WORK/ev-new.jsonl")" = 600 ] || fail "--events created $(stat -c %a "$WORK/ev-new.jsonl"), not 600"
+install -m 644 /dev/null "$WORK/ev-old.jsonl"
+"$IG_BIN" analyze -q --findings /dev/null --events "$WORK/ev-old.jsonl" "$WORK/ok.pcap"
+[ "$(stat -c %a "$WORK/ev-old.jsonl")" = 600 ] || fail "--events left an existing file $(stat -c %a "$WORK/ev-old.jsonl")"
+[ -s "$WORK/ev-new.jsonl" ] || fail "--events wrote nothing"
+for var in INFERGUARD_EVIDENCE_KEY INFERGUARD_FINGERPRINT_SALT; do
+    [ "$(grep -c "\$$var" "$WORK/ev.err")" = 1 ] || fail "expected one warning naming \$$var: $(cat "$WORK/ev.err")"
+done
+INFERGUARD_EVIDENCE_KEY=k INFERGUARD_FINGERPRINT_SALT=s "$IG_BIN" analyze --findings /dev/null "$WORK/ok.pcap" 2> "$WORK/ev2.err"
+! grep -q "no secret configured" "$WORK/ev2.err" || fail "warned although the keys were set"
 # The configuration shipped in deploy/ stays valid.
 /usr/bin/python3 -c "import yaml,sys; sys.stdout.write(yaml.safe_load(open('$IG_SRC/deploy/inferguard-configmap.yaml'))['data']['config.yaml'])" > "$WORK/deploy.yaml"
 expect 0 "is valid" -- "$IG_BIN" config check "$WORK/deploy.yaml"

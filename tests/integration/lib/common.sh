@@ -5,6 +5,10 @@
 set -euo pipefail
 : "${IG_SRC:?}" "${IG_BUILD:?}" "${IG_BIN:?}"
 IG_SHARED=${IG_SHARED:-$IG_SRC/../shared}
+# The detectors' keys (none ships): fixed here like a deployment's, so that runs compared
+# with each other (workers, pattern cache, mirror ingest) hash evidence the same way.
+export INFERGUARD_EVIDENCE_KEY=${INFERGUARD_EVIDENCE_KEY:-ig-test-evidence-key}
+export INFERGUARD_FINGERPRINT_SALT=${INFERGUARD_FINGERPRINT_SALT:-ig-test-fingerprint-salt}
 WORK=$(mktemp -d /tmp/ig-test.XXXXXX)
 BG_PIDS=()
 cleanup() {
