@@ -12,7 +12,7 @@
 tools=$IG_SRC/tests/tools
 PY=/usr/bin/python3
 $PY -c 'import grpc, google.protobuf, sklearn, numpy' 2>/dev/null \
-  || fail "python3 grpcio/protobuf/sklearn missing (Debian python3-grpcio python3-protobuf python3-sklearn)"
+  || fail "/usr/bin/python3 grpcio/protobuf/sklearn missing (Debian python3-grpcio python3-protobuf python3-sklearn)"
 command -v protoc-c >/dev/null || fail "protoc-c missing (Debian protobuf-c-compiler)"
 command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
 export INFERGUARD_ID_SECRET=grpc-attacks-secret
@@ -70,7 +70,7 @@ for l in open(sys.argv[2]):
 found = collections.defaultdict(dict)
 for l in open(sys.argv[3]):
     f = json.loads(l)
-    found[f["actor"]["user"]["uid"]].setdefault(f["finding_info"]["analytic"]["name"], f.get("unmapped", {}))
+    found[f.get("actor", {}).get("user", {}).get("uid", "")].setdefault(f["finding_info"]["analytic"]["name"], f.get("unmapped", {}))
 want = {"benign": None, "jbda": "extraction.", "random": "extraction.", "boundary": "adversarial.",
         "simba": "adversarial.", "harvest": "leakage.scores", "flood": "abuse.rate"}
 bad = []

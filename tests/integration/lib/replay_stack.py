@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plays the client side of a crafted trick capture (bench/ig_tricks) into the real Linux TCP
 stack on loopback and reports what a Python HTTP server there received.
 
