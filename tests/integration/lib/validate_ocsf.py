@@ -51,7 +51,8 @@ def main(argv):
         if not files:
             return 0
     else:
-        files = argv
+        # the old form named our JSON Schema first; it is always docs/ocsf-finding.schema.json
+        files = argv[1:] if argv[0].endswith(".schema.json") else argv
     with open(os.path.join(SRC, "docs", "ocsf-finding.schema.json"), encoding="utf-8") as f:
         ours = jsonschema.Draft202012Validator(json.load(f), format_checker=jsonschema.FormatChecker())
     sdir = official_schema_dir()
