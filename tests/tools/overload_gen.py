@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Adversarial load against the sensor's memory (issue #13, "Memory under attack").
 
 Each attack targets a different table or buffer:
