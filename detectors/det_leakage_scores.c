@@ -50,7 +50,7 @@ static int ls_init(const struct ig_rules *r, void **global, char *err, size_t er
         return IG_ENOMEM;
     }
     p->window_us = ig_rules_duration_us(r, LS_NAME, "window", 600000000ull);
-    p->min_rows = (uint64_t)ig_rules_num(r, LS_NAME, "min_rows", 500);
+    p->min_rows = (uint64_t)ig_rules_num(r, LS_NAME, "min_rows", 100);
     p->repeat_share = ig_rules_num(r, LS_NAME, "repeat_share", 0.2);
     double dec = ig_rules_num(r, LS_NAME, "decimals", 3);
     double rr = ig_rules_num(r, LS_NAME, "repeat_recent", 4);

@@ -109,7 +109,7 @@ static void test_membership_probing_once_per_window(void **state)
     for (int q = 0; q < 1200; q++)
         query(&r, true, q % 2 == 0, 0, 100000);   /* half are repeats of 20 inputs */
     assert_int_equal(r.sink.client, 1);
-    assert_true(r.sink.full == 500);
+    assert_true(r.sink.full == 100);
     assert_int_equal(r.sink.model, 1);
     r.t += 700000000ull;                          /* next window */
     for (int q = 0; q < 600; q++)
@@ -153,7 +153,7 @@ static void test_busy_rounded_and_low_volume_quiet(void **state)
     run_open(&r2);
     for (int q = 0; q < 5000; q++)
         query(&r2, false, true, 0, 100000);       /* repeats, but 2-decimal scores */
-    for (int q = 0; q < 400; q++)
+    for (int q = 0; q < 90; q++)
         query(&r2, true, true, 0, 100000);        /* full precision, below min_rows */
     assert_int_equal(r2.sink.client, 0);
     assert_int_equal(r2.sink.model, 0);
