@@ -6,7 +6,6 @@
 
 #define IG_REGISTRY(X) \
     X(abuse_rate) \
-    X(drift) \
     X(prada) \
     X(fingerprint) \
     X(boundary) \
@@ -24,6 +23,7 @@
     X(evasion_stream) \
     X(evasion_fragment) \
     X(evasion_overload) \
+    X(drift)            /* last: sees this event's findings from the others (flagged clients) */ \
     /* end of list: add lines above this one */
 
 #define IG_DECLARE(n) extern const struct ig_detector ig_det_##n;
