@@ -46,10 +46,47 @@ static void add_op(struct ig_jsonw *w, const char *path, yaml_document_t *d, int
     ig_jsonw_obj_close(w);
 }
 
+/* The API server sends one JSON object. libyaml takes minutes over deeply nested flow
+ * collections (a 1 MiB run of '['), so the nesting is bounded before it sees the body. */
+#define MAX_DEPTH 64
+
+static int shape_ok(const char *b, size_t n, char *err, size_t errlen)
+{
+    size_t i = 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+        i++;
+    if (i == n || b[i] != '{') {
+        snprintf(err, errlen, "not a JSON object");
+        return 0;
+    }
+    int depth = 0, str = 0;
+    for (; i < n; i++) {
+        char c = b[i];
+        if (str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                str = 0;
+        } else if (c == '"') {
+            str = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > MAX_DEPTH) {
+                snprintf(err, errlen, "nested deeper than %d", MAX_DEPTH);
+                return 0;
+            }
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return 1;
+}
+
 int ig_webhook_review(const char *body, size_t n, const struct ig_inject_opts *o, struct ig_jsonw *out,
                       int *patched, char *err, size_t errlen)
 {
     *patched = 0;
+    if (!shape_ok(body, n, err, errlen))
+        return IG_EPARSE;
     yaml_parser_t p;
     yaml_document_t d;
     yaml_parser_initialize(&p);
