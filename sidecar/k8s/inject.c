@@ -346,14 +346,84 @@ static int write_handler(void *data, unsigned char *buf, size_t size)
     return fwrite(buf, 1, size, data) == size;
 }
 
+#define MAX_INPUT (64u << 20)
+#define MAX_FLOW_DEPTH 64
+
+/* libyaml's time grows steeply with flow nesting ("[[[[..."; minutes at 1 MB), so deep
+ * nesting is refused before it parses. Brackets inside quotes and comments do not count. */
+static bool flow_depth_ok(const char *p, size_t n, size_t *line)
+{
+    int depth = 0;
+    char quote = 0;
+    bool comment = false;
+    *line = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '\n') {
+            (*line)++;
+            comment = false;
+            if (quote == '\'')
+                continue;
+        }
+        if (comment)
+            continue;
+        if (quote) {
+            if (c == '\\' && quote == '"' && i + 1 < n)
+                i++;
+            else if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'')
+            quote = c;
+        else if (c == '#' && (i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == '\n'))
+            comment = true;
+        else if ((c == '[' || c == '{') && ++depth > MAX_FLOW_DEPTH)
+            return false;
+        else if ((c == ']' || c == '}') && depth > 0)
+            depth--;
+    }
+    return true;
+}
+
 int ig_inject_stream(FILE *in, const char *name, FILE *out, const struct ig_inject_opts *o,
                      struct ig_inject_stats *st, char *err, size_t errlen)
 {
     memset(st, 0, sizeof *st);
+    /* Read whole (manifests are small) so the input can be checked before libyaml sees it. */
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            char *nb = cap <= MAX_INPUT ? realloc(buf, cap) : NULL;
+            if (!nb) {
+                free(buf);
+                snprintf(err, errlen, "%s: over %u MiB of manifests", name, MAX_INPUT >> 20);
+                return IG_EPARSE;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n, in);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(in)) {
+        free(buf);
+        snprintf(err, errlen, "%s: read error", name);
+        return IG_EPARSE;
+    }
+    size_t line;
+    if (!flow_depth_ok(buf, n, &line)) {
+        free(buf);
+        snprintf(err, errlen, "%s:%zu: flow collections nested deeper than %d", name, line, MAX_FLOW_DEPTH);
+        return IG_EPARSE;
+    }
     yaml_parser_t p;
     yaml_emitter_t e;
     yaml_parser_initialize(&p);
-    yaml_parser_set_input_file(&p, in);
+    yaml_parser_set_input_string(&p, (const unsigned char *)buf, n);
     yaml_emitter_initialize(&e);
     yaml_emitter_set_output(&e, write_handler, out);
     yaml_emitter_set_unicode(&e, 1);
@@ -400,5 +470,6 @@ int ig_inject_stream(FILE *in, const char *name, FILE *out, const struct ig_inje
     }
     yaml_emitter_delete(&e);
     yaml_parser_delete(&p);
+    free(buf);
     return rc;
 }
