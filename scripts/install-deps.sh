@@ -21,7 +21,7 @@ test_pkgs=(
   libcmocka-dev kcat tshark libndpi-bin python3 python3-numpy python3-scipy
   python3-sklearn python3-yaml r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev
   libsimdjson-dev g++ hyperfine python3-jsonschema python3-grpcio python3-protobuf util-linux
-  python3-jsonpatch
+  python3-jsonpatch time
 )
 
 # scripts/fresh-check.sh: a pristine Debian root to run the README's commands in.

@@ -21,6 +21,7 @@ scripts/install-deps.sh test
 jobs=$(nproc)
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # -Werror: a new warning fails the suite (gcc here, clang for the fuzz build below)
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DIG_SANITIZE=address,undefined -DIG_WERROR=ON >/dev/null

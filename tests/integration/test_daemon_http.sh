@@ -39,6 +39,13 @@ for workers in 1 2; do
     window_rows: 100
     min_window_rows: 50
 YAML
+    # abuse.rate with an explicit quota: the 150 requests of one client exceed it, so a
+    # finding reaches the file sink (its counters are checked below).
+    cat > "$rules/abuse.yaml" <<YAML
+- detector: abuse.rate
+  params:
+    max_requests: 100
+YAML
     sha0=$("$IG_BIN" rules check "$rules" | sed -n 's/.*(sha256 \([0-9a-f]\{64\}\)).*/\1/p')
     hport=$(free_port)
     tok=tok-$RANDOM$RANDOM; echo "$tok" > "$WORK/token"

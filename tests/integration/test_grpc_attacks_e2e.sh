@@ -50,7 +50,17 @@ sleep 0.5
 kill -TERM "$rec"
 wait "$rec" || true
 
-"$IG_BIN" analyze --rules "$IG_SRC/rules" --events "$WORK/events.jsonl" \
+# abuse.rate's defaults are relative (15x the model's other clients, at least 150 per 10 s):
+# this flood of 400 calls is ~2x the busy benign clients, so the test names the quota an
+# operator would set for such a model, and the flood must exceed it.
+mkdir "$WORK/rules"
+cp "$IG_SRC"/rules/*.yaml "$WORK/rules/"
+cat > "$WORK/rules/zz-quota.yaml" <<'YAML'
+- detector: abuse.rate
+  params:
+    max_requests: 300
+YAML
+"$IG_BIN" analyze --rules "$WORK/rules" --events "$WORK/events.jsonl" \
     --findings "$WORK/findings.jsonl" "$WORK/cap.pcap" 2> "$WORK/analyze.err" \
     || fail "analyze exited $?: $(tail -5 "$WORK/analyze.err")"
 
