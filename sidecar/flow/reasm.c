@@ -93,7 +93,7 @@ static void drain(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow
             break;
         /* a block can start before next_seq only when a truncated segment skipped ahead */
         if ((int64_t)off + b->len > 0) {
-            uint32_t skip = (uint32_t)-off;
+            uint32_t skip = h->next_seq - b->seq;   /* -off, without overflow */
             deliver(t, e, dir, b->data + skip, b->len - skip, ts);
             h->next_seq = b->seq + b->len;
         }
@@ -122,7 +122,7 @@ static void check_delivered(struct ig_flow_table *t, struct ig_flow_entry *e, en
     struct ig_half *h = &e->half[dir];
     uint32_t lo = h->next_seq - h->hist_len;
     if (seq_diff(seq, lo) < 0) {
-        uint32_t skip = (uint32_t)-seq_diff(seq, lo);
+        uint32_t skip = lo - seq;   /* -seq_diff(seq, lo), without overflow */
         if (skip >= n)
             return;
         seq += skip;
@@ -277,7 +277,7 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
     for (;;) {
         int32_t rel = seq_diff(seq, h->next_seq);
         if (rel < 0) {
-            uint32_t old = (uint32_t)-rel;
+            uint32_t old = h->next_seq - seq;   /* -rel without overflow at INT32_MIN */
             /* a keep-alive (RFC 9293 3.8.4) repeats the last byte with any value: no trick */
             if (!(wire == 1 && old == 1))
                 check_delivered(t, e, dir, seq, p, IG_MIN(old, cap));
