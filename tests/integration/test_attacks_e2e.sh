@@ -24,7 +24,7 @@ wait_for "$WORK/rec.out" Capturing 10
 
 client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE]
   $PY "$tools/attack_clients.py" --port "$port" --meta "$WORK/meta.json" --role "$1" \
-      --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" >> "$WORK/clients.jsonl"
+      --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" > "$WORK/client.$2.$5.json"
 }
 
 # Phase 1: benign traffic only; the model's reference (extraction.coverage) learns from it.
@@ -54,6 +54,8 @@ wait "$rec" || true
 # queries must not be raised as drift (their clients are flagged; drift attributes to them).
 ndrift=$({ grep -c '"name":"drift\.' "$WORK/findings.jsonl" || true; })
 [ "$ndrift" = 0 ] || fail "$ndrift drift findings from attack traffic without natural drift"
+# one file per client: concurrent appends to one file can interleave long lines
+cat "$WORK"/client.*.json > "$WORK/clients.jsonl"
 $PY - "$WORK/clients.jsonl" "$WORK/events.jsonl" "$WORK/findings.jsonl" <<'PY' || fail "see above"
 import collections, json, sys
 clients = [json.loads(l) for l in open(sys.argv[1])]

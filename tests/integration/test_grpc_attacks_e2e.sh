@@ -28,7 +28,7 @@ wait_for "$WORK/rec.out" Capturing 10
 
 client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE] [--stream]
   (cd "$tools" && $PY attack_clients.py --grpc --port "$gport" --meta "$WORK/meta.json" --role "$1" \
-      --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" ${7:-}) >> "$WORK/clients.jsonl"
+      --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" ${7:-}) > "$WORK/client.$2.$5.json"
 }
 
 # Phase 1: benign traffic only; the model's reference (extraction.coverage) learns from it.
@@ -64,6 +64,8 @@ YAML
     --findings "$WORK/findings.jsonl" "$WORK/cap.pcap" 2> "$WORK/analyze.err" \
     || fail "analyze exited $?: $(tail -5 "$WORK/analyze.err")"
 
+# one file per client: concurrent appends to one file can interleave long lines
+cat "$WORK"/client.*.json > "$WORK/clients.jsonl"
 $PY - "$WORK/clients.jsonl" "$WORK/events.jsonl" "$WORK/findings.jsonl" <<'PY' || fail "see above"
 import collections, hashlib, hmac, json, sys
 def kid(source):

@@ -57,7 +57,7 @@ client() {   # client NAME ROLE SOURCE QUERIES BATCH SEED [args...]
   shift 6
   $PY "$tools/attack_clients.py" --meta "$WORK/meta.json" --role "$role" --source "$src" \
       --queries "$q" --batch "$b" --seed "$seed" "$@" \
-      | sed "s/^{/{\"name\": \"$name\", /" >> "$WORK/clients.jsonl"
+      | sed "s/^{/{\"name\": \"$name\", /" > "$WORK/client.$name.json"
 }
 direct=(--port "$port")
 proxied=(--port "$pport" --host 127.0.0.5)
@@ -90,6 +90,8 @@ for view in plain jwks; do
       || fail "analyze ($view) exited $?: $(tail -5 "$WORK/$view.err")"
 done
 
+# one file per client: concurrent appends to one file can interleave long lines
+cat "$WORK"/client.*.json > "$WORK/clients.jsonl"
 $PY - "$WORK" <<'PY' || { tail -20 "$WORK/plain.err"; fail "see above"; }
 import collections, json, re, sys
 W = sys.argv[1]
