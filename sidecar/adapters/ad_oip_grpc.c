@@ -19,13 +19,6 @@
 
 #define MAX_TENSORS 16
 
-static const struct { const char *name; enum ig_ad_dt dt; } dtypes[] = {
-    { "BOOL", IG_DT_BOOL }, { "UINT8", IG_DT_U8 }, { "UINT16", IG_DT_U16 }, { "UINT32", IG_DT_U32 },
-    { "UINT64", IG_DT_U64 }, { "INT8", IG_DT_I8 }, { "INT16", IG_DT_I16 }, { "INT32", IG_DT_I32 },
-    { "INT64", IG_DT_I64 }, { "FP16", IG_DT_F16 }, { "BF16", IG_DT_BF16 }, { "FP32", IG_DT_F32 },
-    { "FP64", IG_DT_F64 }, { "BYTES", IG_DT_BYTES },
-};
-
 struct tensor {
     float *v;
     uint32_t rows, cols;
@@ -59,19 +52,11 @@ static int grpc_probe(const struct ig_http_txn *t)
 static void *pb_alloc(void *data, size_t size) { return ig_scratch_alloc(data, size ? size : 1); }
 static void pb_free(void *data, void *p) { (void)data; (void)p; }
 
-static uint64_t le(const uint8_t *p, unsigned size)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 static int find_dt(const char *s, enum ig_ad_dt *dt)
 {
-    for (size_t i = 0; s && i < IG_ARRAY_LEN(dtypes); i++)
-        if (strcmp(s, dtypes[i].name) == 0) {
-            *dt = dtypes[i].dt;
+    for (int i = IG_DT_BOOL; s && i <= IG_DT_BYTES; i++)
+        if (strcmp(s, ig_ad_dt_name((enum ig_ad_dt)i)) == 0) {
+            *dt = (enum ig_ad_dt)i;
             return IG_OK;
         }
     return IG_EPARSE;
@@ -130,15 +115,9 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *datatype, 
     }
     uint64_t elems = 1;
     for (size_t i = 0; i < nshape; i++) {
-        if (shape[i] < 0 || shape[i] > 4294967295LL) {
-            *reason = "invalid tensor shape";
-            return IG_EPARSE;
-        }
-        elems *= (uint64_t)shape[i];
-        if (elems > ctx->cfg->max_values) {
-            *reason = "tensor larger than adapters.max_values";
-            return IG_ELIMIT;
-        }
+        int st = ig_ad_shape_dim(ctx->cfg, shape[i], &elems, reason);
+        if (st < 0)
+            return st;
     }
     uint64_t rows = nshape ? (uint64_t)shape[0] : 1;
     if (t->dt == IG_DT_BYTES) {
@@ -156,14 +135,9 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *datatype, 
         return IG_EPARSE;
     }
     uint64_t cols = elems / rows;
-    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    int st = ig_ad_tensor_alloc(ctx, rows, cols, &t->v, reason);
     if (st < 0)
         return st;
-    t->v = ig_scratch_alloc(ctx->scratch, elems * sizeof(float));
-    if (!t->v) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     if (raw) {
         if (raw->len != elems * ig_ad_dt_size(t->dt)) {
             *reason = "raw tensor contents do not match shape and datatype";
@@ -220,9 +194,9 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct t
         const uint8_t *s;
         size_t n;
         if (b->raw) {
-            if (re - rp < 4 || le(rp, 4) > (uint64_t)(re - rp - 4))
+            if (re - rp < 4 || ig_ad_le32(rp) > (uint64_t)(re - rp - 4))
                 return i ? IG_EPARSE : IG_OK;
-            n = (size_t)le(rp, 4);
+            n = ig_ad_le32(rp);
             s = rp + 4;
             rp += 4 + n;
         } else {
@@ -261,7 +235,7 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
         ig_ad_malformed(ev, "raw_input_contents count differs from inputs");
         return IG_OK;
     }
-    struct tensor ts[MAX_TENSORS];
+    struct ig_ad_tensor ts[MAX_TENSORS];
     uint32_t nt = 0;
     for (size_t i = 0; i < rq->n_inputs; i++) {
         const Inference__ModelInferRequest__InferInputTensor *in = rq->inputs[i];
@@ -275,43 +249,11 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
             return IG_OK;
         }
         if (nt < MAX_TENSORS)
-            ts[nt++] = tt;
+            ts[nt++] = (struct ig_ad_tensor){ tt.v, tt.rows, tt.cols, tt.dt };
     }
     if (nt == 0)
         return IG_OK;
-    uint64_t cols = 0;
-    bool same_rows = true;
-    for (uint32_t i = 0; i < nt; i++) {
-        same_rows &= ts[i].rows == ts[0].rows;
-        cols += ts[i].cols;
-    }
-    if (nt == 1 || !same_rows) {
-        ev->inputs = ts[0].v;
-        ev->rows = ts[0].rows;
-        ev->features = ts[0].cols;
-    } else {
-        if (ig_ad_check_shape(ctx->cfg, ts[0].rows, cols, reason) < 0) {
-            ig_ad_malformed(ev, *reason);
-            return IG_OK;
-        }
-        float *m = ig_scratch_alloc(ctx->scratch, (size_t)ts[0].rows * cols * sizeof(float));
-        if (!m) {
-            *reason = "scratch memory exhausted";
-            return IG_ENOMEM;
-        }
-        for (uint32_t r = 0; r < ts[0].rows; r++) {
-            float *dst = m + (size_t)r * cols;
-            for (uint32_t i = 0; i < nt; i++) {
-                memcpy(dst, ts[i].v + (size_t)r * ts[i].cols, ts[i].cols * sizeof(float));
-                dst += ts[i].cols;
-            }
-        }
-        ev->inputs = m;
-        ev->rows = ts[0].rows;
-        ev->features = (uint32_t)cols;
-    }
-    ev->flags |= IG_EV_TENSOR;
-    return IG_OK;
+    return ig_ad_set_inputs(ctx, ev, ts, nt, reason);
 }
 
 static void decode_outputs(const struct ig_decode_ctx *ctx, const Inference__ModelInferResponse *rs,
@@ -354,22 +296,8 @@ static void decode_outputs(const struct ig_decode_ctx *ctx, const Inference__Mod
         ig_ad_malformed(ev, reason);
         return;
     }
-    if (label.v) {
-        if (ev->rows && label.rows != ev->rows) {
-            ig_ad_malformed(ev, "label rows differ from input rows");
-            return;
-        }
-        int32_t *l = ig_scratch_alloc(ctx->scratch, label.rows * sizeof *l);
-        if (!l) {
-            ig_ad_malformed(ev, "scratch memory exhausted");
-            return;
-        }
-        for (uint32_t r = 0; r < label.rows; r++)
-            l[r] = label.v[r] >= -2147483648.0f && label.v[r] < 2147483648.0f ? (int32_t)label.v[r] : -1;
-        ev->labels = l;
-        ev->rows = label.rows;
-        ev->flags |= IG_EV_LABELS;
-    }
+    if (label.v)
+        ig_ad_set_labels(ctx, ev, label.v, label.rows);
 }
 
 static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,

@@ -13,27 +13,17 @@
  * predicted label. A shape that disagrees with the data marks the
  * event malformed and drops that tensor rather than guessing. */
 #include "adapters/ad_common.h"
+#include "adapters/ad_tensor.h"
 
 #include <string.h>
 
 #define OIP_MAX_TENSORS 16
 #define OIP_MAX_DIMS 16
 
-enum dt { DT_BOOL, DT_U8, DT_U16, DT_U32, DT_U64, DT_I8, DT_I16, DT_I32, DT_I64,
-          DT_F16, DT_F32, DT_F64, DT_BYTES };
-
-static const struct { const char *name; uint8_t size; } dtypes[] = {
-    [DT_BOOL] = { "BOOL", 1 }, [DT_U8] = { "UINT8", 1 }, [DT_U16] = { "UINT16", 2 },
-    [DT_U32] = { "UINT32", 4 }, [DT_U64] = { "UINT64", 8 }, [DT_I8] = { "INT8", 1 },
-    [DT_I16] = { "INT16", 2 }, [DT_I32] = { "INT32", 4 }, [DT_I64] = { "INT64", 8 },
-    [DT_F16] = { "FP16", 2 }, [DT_F32] = { "FP32", 4 }, [DT_F64] = { "FP64", 8 },
-    [DT_BYTES] = { "BYTES", 0 },
-};
-
 struct tensor {
     float *v;
     uint32_t rows, cols;
-    enum dt dt;
+    enum ig_ad_dt dt;
     const uint8_t *raw;          /* a binary BYTES tensor: its bytes, left undecoded */
     size_t nraw;
 };
@@ -66,66 +56,6 @@ static void parse_path(struct ig_span path, struct ig_event *ev)
     if (ig_ad_starts(rest, "/versions/"))
         ig_ad_copy(ev->model_version, sizeof ev->model_version,
                    (struct ig_span){ slash + 10, (size_t)(end - slash - 10) });
-}
-
-static float half_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else {   /* subnormal half: normalise */
-            int e = -1;
-            do {
-                e++;
-                man <<= 1;
-            } while (!(man & 0x400));
-            bits = sign | ((uint32_t)(127 - 15 - e) << 23) | ((man & 0x3ff) << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7f800000u | (man << 13);
-    } else {
-        bits = sign | ((exp - 15 + 127) << 23) | (man << 13);
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
-static uint64_t le(const uint8_t *p, unsigned size)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-/* Raw little-endian elements -> float32. Non-finite floats make the tensor malformed. */
-static int decode_raw(enum dt dt, const uint8_t *p, size_t count, float *out, const char **reason)
-{
-    unsigned size = dtypes[dt].size;
-    for (size_t i = 0; i < count; i++, p += size) {
-        uint64_t u = le(p, size);
-        float f;
-        switch (dt) {
-        case DT_BOOL: f = u ? 1.0f : 0.0f; break;
-        case DT_U8: case DT_U16: case DT_U32: case DT_U64: f = (float)u; break;
-        case DT_I8: f = (float)(int8_t)u; break;
-        case DT_I16: f = (float)(int16_t)u; break;
-        case DT_I32: f = (float)(int32_t)u; break;
-        case DT_I64: f = (float)(int64_t)u; break;
-        case DT_F16: f = half_to_float((uint16_t)u); break;
-        case DT_F32: { uint32_t b = (uint32_t)u; memcpy(&f, &b, 4); break; }
-        case DT_F64: { double d; memcpy(&d, &u, 8); f = (float)d; break; }
-        default: f = 0; break;
-        }
-        if (unlikely(f - f != 0)) {
-            *reason = "non-finite value in binary tensor";
-            return IG_EPARSE;
-        }
-        out[i] = f;
-    }
-    return IG_OK;
 }
 
 /* Flattens JSON data that is not one numeric array: bools, or nesting with mixed leaves.
@@ -164,11 +94,13 @@ static long flatten(const struct ig_json *v, float *out, size_t max, size_t k, i
     }
 }
 
-static int find_dt(const struct ig_json *s, enum dt *dt)
+/* The REST form names the datatypes of the OIP spec; BF16 (a Triton gRPC/raw extension)
+ * is not one of them. */
+static int find_dt(const struct ig_json *s, enum ig_ad_dt *dt)
 {
-    for (size_t i = 0; i < IG_ARRAY_LEN(dtypes); i++)
-        if (ig_json_str_eq(s, dtypes[i].name)) {
-            *dt = (enum dt)i;
+    for (int i = IG_DT_BOOL; i <= IG_DT_BYTES; i++)
+        if (i != IG_DT_BF16 && ig_json_str_eq(s, ig_ad_dt_name((enum ig_ad_dt)i))) {
+            *dt = (enum ig_ad_dt)i;
             return IG_OK;
         }
     return IG_EPARSE;
@@ -198,15 +130,11 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const struct ig_json *
     }
     uint64_t elems = 1;
     for (size_t i = 0; i < nd; i++) {
-        if (dims[i] < 0 || dims[i] > 4294967295.0) {
-            *reason = "invalid tensor shape";
-            return IG_EPARSE;
-        }
-        elems *= (uint64_t)dims[i];
-        if (elems > ctx->cfg->max_values) {
-            *reason = "tensor larger than adapters.max_values";
-            return IG_ELIMIT;
-        }
+        /* integers (IG_JSON_F_INTEGER); clamped so that the conversion is defined */
+        int st = ig_ad_shape_dim(ctx->cfg, (int64_t)IG_MAX(-1.0, IG_MIN(dims[i], 4294967296.0)),
+                                 &elems, reason);
+        if (st < 0)
+            return st;
     }
     uint64_t rows = nd ? (uint64_t)dims[0] : 1;
     if (elems == 0 || rows == 0) {
@@ -226,45 +154,37 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const struct ig_json *
         const uint8_t *raw = bin->p;
         bin->p += nb;
         bin->n -= nb;
-        if (t->dt == DT_BYTES) {
+        if (t->dt == IG_DT_BYTES) {
             t->raw = raw;
             t->nraw = nb;
             return IG_DONE;
         }
-        if (nb != elems * dtypes[t->dt].size) {
+        if (nb != elems * ig_ad_dt_size(t->dt)) {
             *reason = "binary_data_size does not match shape and datatype";
             return IG_EPARSE;
         }
-        int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+        int st = ig_ad_tensor_alloc(ctx, rows, cols, &t->v, reason);
         if (st < 0)
             return st;
-        t->v = ig_scratch_alloc(ctx->scratch, elems * sizeof(float));
-        if (!t->v) {
-            *reason = "scratch memory exhausted";
-            return IG_ENOMEM;
-        }
-        if ((st = decode_raw(t->dt, raw, elems, t->v, reason)) < 0)
+        if ((st = ig_ad_raw_to_f32(t->dt, raw, elems, t->v, reason)) < 0) {
+            *reason = "non-finite value in binary tensor";
             return st;
+        }
         t->rows = (uint32_t)rows;
         t->cols = (uint32_t)cols;
         return IG_OK;
     }
 
-    if (t->dt == DT_BYTES)
+    if (t->dt == IG_DT_BYTES)
         return IG_DONE;
     const struct ig_json *data = ig_json_get(obj, "data");
     if (!data) {
         *reason = "tensor without data";
         return IG_EPARSE;
     }
-    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    int st = ig_ad_tensor_alloc(ctx, rows, cols, &t->v, reason);
     if (st < 0)
         return st;
-    t->v = ig_scratch_alloc(ctx->scratch, elems * sizeof(float));
-    if (!t->v) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     if (ig_json_is_numeric(data)) {
         size_t n;
         if (data->count != elems) {
@@ -336,11 +256,6 @@ static int class_index(const uint8_t *p, const uint8_t *e, float *out)
     return IG_OK;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Triton's classification extension answers with BYTES strings "score:index[:label]",
  * best first, shape [rows, k] (or [k] for one row): the first index of each row is the
  * predicted label. The strings are in "data", or, with the binary extension, in <bt>'s
@@ -358,7 +273,7 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct i
         return IG_OK;
     /* must look like "float:int" to be a classification output at all */
     const uint8_t *s0 = bin ? bt->raw + 4 : first->raw.p;
-    size_t n0 = bin ? (bt->nraw >= 4 ? IG_MIN(le32(bt->raw), bt->nraw - 4) : 0) : first->raw.n;
+    size_t n0 = bin ? (bt->nraw >= 4 ? IG_MIN(ig_ad_le32(bt->raw), bt->nraw - 4) : 0) : first->raw.n;
     if (!n0 || !memchr(s0, ':', n0))
         return IG_OK;
     double dims[2];
@@ -375,9 +290,9 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct i
     if (bin) {
         const uint8_t *p = bt->raw, *end = bt->raw + bt->nraw;
         for (uint64_t i = 0; i < rows * k; i++) {
-            if (end - p < 4 || le32(p) > (size_t)(end - p - 4))
+            if (end - p < 4 || ig_ad_le32(p) > (size_t)(end - p - 4))
                 return IG_EPARSE;
-            uint32_t n = le32(p);
+            uint32_t n = ig_ad_le32(p);
             p += 4;
             if (i % k == 0 && class_index(p, p + n, &v[i / k]) < 0)
                 return IG_EPARSE;
@@ -394,11 +309,9 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct i
                 return IG_EPARSE;
         }
     }
-    *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = DT_I64 };
+    *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = IG_DT_I64 };
     return IG_OK;
 }
-
-static bool is_float_dt(enum dt d) { return d == DT_F16 || d == DT_F32 || d == DT_F64; }
 
 /* Request: the feature matrix. Negative return = undecodable request (caller drops). */
 static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,
@@ -426,7 +339,7 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
         *reason = "request without inputs[]";
         return IG_EPARSE;
     }
-    struct tensor ts[OIP_MAX_TENSORS];
+    struct ig_ad_tensor ts[OIP_MAX_TENSORS];
     uint32_t nt = 0;
     for (const struct ig_json *in = ig_json_first(inputs); in; in = ig_json_next(in)) {
         struct tensor tt = {0};
@@ -439,43 +352,11 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
             return IG_OK;
         }
         if (nt < OIP_MAX_TENSORS)
-            ts[nt++] = tt;
+            ts[nt++] = (struct ig_ad_tensor){ tt.v, tt.rows, tt.cols, tt.dt };
     }
     if (nt == 0)
         return IG_OK;   /* only BYTES (or no) inputs: no feature tensor */
-    uint64_t cols = 0;
-    bool same_rows = true;
-    for (uint32_t i = 0; i < nt; i++) {
-        same_rows &= ts[i].rows == ts[0].rows;
-        cols += ts[i].cols;
-    }
-    if (nt == 1 || !same_rows) {
-        ev->inputs = ts[0].v;
-        ev->rows = ts[0].rows;
-        ev->features = ts[0].cols;
-    } else {
-        if ((st = ig_ad_check_shape(ctx->cfg, ts[0].rows, cols, reason)) < 0) {
-            ig_ad_malformed(ev, *reason);
-            return IG_OK;
-        }
-        float *m = ig_scratch_alloc(ctx->scratch, (size_t)ts[0].rows * cols * sizeof(float));
-        if (!m) {
-            *reason = "scratch memory exhausted";
-            return IG_ENOMEM;
-        }
-        for (uint32_t r = 0; r < ts[0].rows; r++) {
-            float *dst = m + (size_t)r * cols;
-            for (uint32_t i = 0; i < nt; i++) {
-                memcpy(dst, ts[i].v + (size_t)r * ts[i].cols, ts[i].cols * sizeof(float));
-                dst += ts[i].cols;
-            }
-        }
-        ev->inputs = m;
-        ev->rows = ts[0].rows;
-        ev->features = (uint32_t)cols;
-    }
-    ev->flags |= IG_EV_TENSOR;
-    return IG_OK;
+    return ig_ad_set_inputs(ctx, ev, ts, nt, reason);
 }
 
 /* Response: scores and labels. Problems flag the event; they never drop the request. */
@@ -527,9 +408,9 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
             ig_ad_malformed(ev, reason);
             return;
         }
-        if (!score.v && (is_float_dt(tt.dt) || tt.cols >= 2))
+        if (!score.v && (ig_ad_dt_is_float(tt.dt) || tt.cols >= 2))
             score = tt;
-        else if (!label.v && !is_float_dt(tt.dt) && tt.cols == 1)
+        else if (!label.v && !ig_ad_dt_is_float(tt.dt) && tt.cols == 1)
             label = tt;
     }
     if (score.v) {
@@ -538,22 +419,8 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
             return;
         }
     }
-    if (label.v) {
-        if (ev->rows && label.rows != ev->rows) {
-            ig_ad_malformed(ev, "label rows differ from input rows");
-            return;
-        }
-        int32_t *l = ig_scratch_alloc(ctx->scratch, label.rows * sizeof *l);
-        if (!l) {
-            ig_ad_malformed(ev, "scratch memory exhausted");
-            return;
-        }
-        for (uint32_t r = 0; r < label.rows; r++)
-            l[r] = label.v[r] >= -2147483648.0f && label.v[r] < 2147483648.0f ? (int32_t)label.v[r] : -1;
-        ev->labels = l;
-        ev->rows = label.rows;
-        ev->flags |= IG_EV_LABELS;
-    }
+    if (label.v)
+        ig_ad_set_labels(ctx, ev, label.v, label.rows);
 }
 
 static int oip_decode(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,

@@ -1,5 +1,6 @@
-/* Binary tensor elements -> float32 (see ad_tensor.h). */
+/* Tensor elements -> float32 and the event's inputs and labels (see ad_tensor.h). */
 #include "adapters/ad_tensor.h"
+#include "adapters/ad_common.h"
 
 #include <string.h>
 
@@ -9,7 +10,19 @@ static const uint8_t sizes[] = {
     [IG_DT_BF16] = 2, [IG_DT_F32] = 4, [IG_DT_F64] = 8, [IG_DT_BYTES] = 0,
 };
 
+static const char *const names[] = {
+    [IG_DT_BOOL] = "BOOL", [IG_DT_U8] = "UINT8", [IG_DT_U16] = "UINT16", [IG_DT_U32] = "UINT32",
+    [IG_DT_U64] = "UINT64", [IG_DT_I8] = "INT8", [IG_DT_I16] = "INT16", [IG_DT_I32] = "INT32",
+    [IG_DT_I64] = "INT64", [IG_DT_F16] = "FP16", [IG_DT_BF16] = "BF16", [IG_DT_F32] = "FP32",
+    [IG_DT_F64] = "FP64", [IG_DT_BYTES] = "BYTES",
+};
+
 unsigned ig_ad_dt_size(enum ig_ad_dt dt) { return (unsigned)dt < sizeof sizes ? sizes[dt] : 0; }
+
+const char *ig_ad_dt_name(enum ig_ad_dt dt)
+{
+    return (unsigned)dt < IG_ARRAY_LEN(names) ? names[dt] : "";
+}
 
 float ig_ad_half_to_float(uint16_t h)
 {
@@ -77,4 +90,75 @@ int ig_ad_raw_to_f32(enum ig_ad_dt dt, const uint8_t *p, size_t count, float *ou
         out[i] = f;
     }
     return IG_OK;
+}
+
+int ig_ad_shape_dim(const struct ig_config *cfg, int64_t dim, uint64_t *elems, const char **reason)
+{
+    if (dim < 0 || dim > 4294967295LL) {
+        *reason = "invalid tensor shape";
+        return IG_EPARSE;
+    }
+    *elems *= (uint64_t)dim;
+    if (*elems > cfg->max_values) {
+        *reason = "tensor larger than adapters.max_values";
+        return IG_ELIMIT;
+    }
+    return IG_OK;
+}
+
+int ig_ad_set_inputs(const struct ig_decode_ctx *ctx, struct ig_event *ev,
+                     const struct ig_ad_tensor *ts, uint32_t nt, const char **reason)
+{
+    uint64_t cols = 0;
+    bool same_rows = true;
+    for (uint32_t i = 0; i < nt; i++) {
+        same_rows &= ts[i].rows == ts[0].rows;
+        cols += ts[i].cols;
+    }
+    if (nt == 1 || !same_rows) {
+        ev->inputs = ts[0].v;
+        ev->rows = ts[0].rows;
+        ev->features = ts[0].cols;
+    } else {
+        if (ig_ad_check_shape(ctx->cfg, ts[0].rows, cols, reason) < 0) {
+            ig_ad_malformed(ev, *reason);
+            return IG_OK;
+        }
+        float *m = ig_scratch_alloc(ctx->scratch, (size_t)ts[0].rows * cols * sizeof(float));
+        if (!m) {
+            *reason = "scratch memory exhausted";
+            return IG_ENOMEM;
+        }
+        for (uint32_t r = 0; r < ts[0].rows; r++) {
+            float *dst = m + (size_t)r * cols;
+            for (uint32_t i = 0; i < nt; i++) {
+                memcpy(dst, ts[i].v + (size_t)r * ts[i].cols, ts[i].cols * sizeof(float));
+                dst += ts[i].cols;
+            }
+        }
+        ev->inputs = m;
+        ev->rows = ts[0].rows;
+        ev->features = (uint32_t)cols;
+    }
+    ev->flags |= IG_EV_TENSOR;
+    return IG_OK;
+}
+
+void ig_ad_set_labels(const struct ig_decode_ctx *ctx, struct ig_event *ev, const float *v,
+                      uint32_t rows)
+{
+    if (ev->rows && rows != ev->rows) {
+        ig_ad_malformed(ev, "label rows differ from input rows");
+        return;
+    }
+    int32_t *l = ig_scratch_alloc(ctx->scratch, rows * sizeof *l);
+    if (!l) {
+        ig_ad_malformed(ev, "scratch memory exhausted");
+        return;
+    }
+    for (uint32_t r = 0; r < rows; r++)
+        l[r] = v[r] >= -2147483648.0f && v[r] < 2147483648.0f ? (int32_t)v[r] : -1;
+    ev->labels = l;
+    ev->rows = rows;
+    ev->flags |= IG_EV_LABELS;
 }

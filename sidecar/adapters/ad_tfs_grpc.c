@@ -110,15 +110,9 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *name, cons
     size_t nd = tp->tensor_shape ? tp->tensor_shape->n_dim : 0;
     for (size_t i = 0; i < nd; i++) {
         int64_t s = tp->tensor_shape->dim[i]->size;
-        if (s < 0 || s > 4294967295LL) {
-            *reason = "invalid tensor shape";
-            return IG_EPARSE;
-        }
-        elems *= (uint64_t)s;
-        if (elems > ctx->cfg->max_values) {
-            *reason = "tensor larger than adapters.max_values";
-            return IG_ELIMIT;
-        }
+        int st = ig_ad_shape_dim(ctx->cfg, s, &elems, reason);
+        if (st < 0)
+            return st;
         if (i == 0)
             rows = (uint64_t)s;
     }
@@ -127,14 +121,9 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *name, cons
         return IG_EPARSE;
     }
     uint64_t cols = elems / rows;
-    int st = ig_ad_check_shape(ctx->cfg, rows, cols, reason);
+    int st = ig_ad_tensor_alloc(ctx, rows, cols, &t->v, reason);
     if (st < 0)
         return st;
-    t->v = ig_scratch_alloc(ctx->scratch, elems * sizeof(float));
-    if (!t->v) {
-        *reason = "scratch memory exhausted";
-        return IG_ENOMEM;
-    }
     if (tp->tensor_content.len) {
         if (tp->tensor_content.len != elems * ig_ad_dt_size(t->dt)) {
             *reason = "tensor_content does not match shape and dtype";
@@ -219,39 +208,10 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
     if (nt == 0)
         return IG_OK;
     sort_by_name(ts, nt);
-    uint64_t cols = 0;
-    bool same_rows = true;
-    for (uint32_t i = 0; i < nt; i++) {
-        same_rows &= ts[i].rows == ts[0].rows;
-        cols += ts[i].cols;
-    }
-    if (nt == 1 || !same_rows) {
-        ev->inputs = ts[0].v;
-        ev->rows = ts[0].rows;
-        ev->features = ts[0].cols;
-    } else {
-        if (ig_ad_check_shape(ctx->cfg, ts[0].rows, cols, reason) < 0) {
-            ig_ad_malformed(ev, *reason);
-            return IG_OK;
-        }
-        float *m = ig_scratch_alloc(ctx->scratch, (size_t)ts[0].rows * cols * sizeof(float));
-        if (!m) {
-            *reason = "scratch memory exhausted";
-            return IG_ENOMEM;
-        }
-        for (uint32_t r = 0; r < ts[0].rows; r++) {
-            float *dst = m + (size_t)r * cols;
-            for (uint32_t i = 0; i < nt; i++) {
-                memcpy(dst, ts[i].v + (size_t)r * ts[i].cols, ts[i].cols * sizeof(float));
-                dst += ts[i].cols;
-            }
-        }
-        ev->inputs = m;
-        ev->rows = ts[0].rows;
-        ev->features = (uint32_t)cols;
-    }
-    ev->flags |= IG_EV_TENSOR;
-    return IG_OK;
+    struct ig_ad_tensor in[MAX_TENSORS];
+    for (uint32_t i = 0; i < nt; i++)
+        in[i] = (struct ig_ad_tensor){ ts[i].v, ts[i].rows, ts[i].cols, ts[i].dt };
+    return ig_ad_set_inputs(ctx, ev, in, nt, reason);
 }
 
 static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,
@@ -303,22 +263,8 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
         ig_ad_malformed(ev, reason);
         return;
     }
-    if (label) {
-        if (ev->rows && label->rows != ev->rows) {
-            ig_ad_malformed(ev, "label rows differ from input rows");
-            return;
-        }
-        int32_t *l = ig_scratch_alloc(ctx->scratch, label->rows * sizeof *l);
-        if (!l) {
-            ig_ad_malformed(ev, "scratch memory exhausted");
-            return;
-        }
-        for (uint32_t r = 0; r < label->rows; r++)
-            l[r] = label->v[r] >= -2147483648.0f && label->v[r] < 2147483648.0f ? (int32_t)label->v[r] : -1;
-        ev->labels = l;
-        ev->rows = label->rows;
-        ev->flags |= IG_EV_LABELS;
-    }
+    if (label)
+        ig_ad_set_labels(ctx, ev, label->v, label->rows);
 }
 
 static int tfs_decode(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t,
