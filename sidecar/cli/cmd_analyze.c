@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/merge.h"
 #include "cli/cli.h"
 #include "pipeline/pipeline.h"
 
@@ -16,6 +17,9 @@ static void usage(FILE *out)
         "usage: inferguard analyze [options] FILE...\n"
         "Reads pcap and pcapng captures, turns inference API traffic into events, runs the\n"
         "detectors and writes findings (OCSF Detection Finding JSON lines).\n\n"
+        "Files are read one after another; with --merge they are read as one capture,\n"
+        "packets in timestamp order (as mergecap does): the captures of a model's replicas\n"
+        "replayed through one sensor on one clock.\n\n"
         "options:\n"
         "  -c, --config FILE     YAML configuration (every key has a default)\n"
         "  -r, --rules DIR       rules directory (default: rules.dir)\n"
@@ -26,6 +30,7 @@ static void usage(FILE *out)
         "      --topic NAME      Kafka topic (default: inferguard.findings)\n"
         "      --workers N       1: one thread (default: detection.workers); 2: parsing and\n"
         "                        detection on separate threads, same output\n"
+        "      --merge           merge the files by packet time instead of reading them in turn\n"
         "  -q, --quiet           no summary, warnings only as errors\n"
         "  -v, --verbose         debug logging\n"
         "  -h, --help            this text\n\n"
@@ -47,12 +52,12 @@ static double since(const struct timespec *a)
     return (double)(now.tv_sec - a->tv_sec) + (double)(now.tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void progress_show(struct progress *pr, struct ig_capture *cap, const struct ig_pipeline *p)
+static void progress_show(struct progress *pr, uint64_t offset, const struct ig_pipeline *p)
 {
     if (!pr->on || since(&pr->last) < 0.5)
         return;
     clock_gettime(CLOCK_MONOTONIC, &pr->last);
-    uint64_t done = pr->done_bytes + ig_capture_file_offset(cap);
+    uint64_t done = pr->done_bytes + offset;
     double pct = pr->total_bytes ? 100.0 * (double)done / (double)pr->total_bytes : 0;
     fprintf(stderr, "\r\033[K  file %zu/%zu  %5.1f%%  %.1f MB  %llu events  %llu findings",
             pr->file + 1, pr->nfiles, pct, (double)done / 1e6,
@@ -76,7 +81,7 @@ static int read_file(const char *path, struct ig_pipeline *p, struct progress *p
         if (rc == IG_OK) {
             ig_pipeline_packet(p, &pkt);
             if ((++n & 1023) == 0)
-                progress_show(pr, cap, p);
+                progress_show(pr, ig_capture_file_offset(cap), p);
         } else if (rc == IG_AGAIN) {
             continue;
         } else if (rc == IG_DONE) {
@@ -92,12 +97,47 @@ static int read_file(const char *path, struct ig_pipeline *p, struct progress *p
     return IG_EXIT_OK;
 }
 
+/* --merge: every file at once, packets in time order; a file that fails to read ends
+ * there (reported) while the others go on. */
+static int read_merged(const char *const *paths, size_t n, struct ig_pipeline *p, struct progress *pr)
+{
+    char err[512];
+    struct ig_capture_merge *m;
+    if (ig_capture_merge_open(&m, paths, n, err, sizeof err) < 0) {
+        fprintf(stderr, "inferguard analyze: %s\n", err);
+        return IG_EXIT_INPUT;
+    }
+    struct ig_packet pkt;
+    uint64_t k = 0;
+    size_t bad;
+    for (;;) {
+        int rc = ig_capture_merge_next(m, &pkt, &bad);
+        if (rc == IG_OK) {
+            ig_pipeline_packet(p, &pkt);
+            if ((++k & 1023) == 0)
+                progress_show(pr, ig_capture_merge_offset(m), p);
+        } else if (rc == IG_EIO) {
+            fprintf(stderr, "inferguard analyze: %s: read error; the rest of the file is skipped\n",
+                    paths[bad]);
+        } else {
+            break;
+        }
+    }
+    struct ig_decode_stats st;
+    ig_capture_merge_stats(m, &st);
+    ig_pipeline_add_capture_stats(p, &st);
+    ig_capture_merge_close(m);
+    return IG_EXIT_OK;
+}
+
 int ig_cmd_analyze(int argc, char **argv)
 {
     static const struct option opts[] = {
-        IG_CLI_COMMON_OPTIONS, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        IG_CLI_COMMON_OPTIONS, { "help", no_argument, 0, 'h' }, { "merge", no_argument, 0, 'M' },
+        { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
+    bool merge = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h" IG_CLI_COMMON_SHORT, opts, NULL)) != -1) {
@@ -109,6 +149,10 @@ int ig_cmd_analyze(int argc, char **argv)
         if (c == 'h') {
             usage(stdout);
             return IG_EXIT_OK;
+        }
+        if (c == 'M') {
+            merge = true;
+            continue;
         }
         usage(stderr);
         return IG_EXIT_USAGE;
@@ -154,11 +198,15 @@ int ig_cmd_analyze(int argc, char **argv)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
-    for (int i = optind; i < argc && rc == IG_EXIT_OK; i++, pr.file++) {
-        rc = read_file(argv[i], p, &pr);
-        struct stat st;
-        if (stat(argv[i], &st) == 0)
-            pr.done_bytes += (uint64_t)st.st_size;
+    if (merge) {
+        rc = read_merged((const char *const *)argv + optind, (size_t)(argc - optind), p, &pr);
+    } else {
+        for (int i = optind; i < argc && rc == IG_EXIT_OK; i++, pr.file++) {
+            rc = read_file(argv[i], p, &pr);
+            struct stat st;
+            if (stat(argv[i], &st) == 0)
+                pr.done_bytes += (uint64_t)st.st_size;
+        }
     }
     if (pr.on)
         fprintf(stderr, "\r\033[K");
