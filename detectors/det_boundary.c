@@ -101,6 +101,17 @@ static void bd_free(void *global)
     free(global);
 }
 
+static size_t bd_stats(const void *global, struct ig_det_counter *out)
+{
+    struct bd_global *g = (struct bd_global *)global;
+    /* refused: clients whose query history memory_mb had no room for (not tracked);
+     * skipped: input rows not examined (wider than max_dim, another width than the
+     * client's history, non-finite values). */
+    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->refused) };
+    out[1] = (struct ig_det_counter){ "skipped", atomic_load(&g->skipped) };
+    return 2;
+}
+
 static void state_free(struct bd_global *g, struct bd_state *st)
 {
     if (!st)
@@ -370,4 +381,5 @@ const struct ig_detector ig_det_boundary = {
     .observe = bd_observe,
     .evict = bd_evict,
     .free = bd_free,
+    .stats = bd_stats,
 };

@@ -1900,6 +1900,16 @@ static void drift_model_evict(const struct ig_call *call)
     sl->m = NULL;
 }
 
+static size_t drift_stats(const void *global, struct ig_det_counter *out)
+{
+    const struct drift_global *g = global;
+    /* models_dropped: models past max_models, not watched; width_mismatch: events whose
+     * tensor width differs from their model's (left out of its windows). */
+    out[0] = (struct ig_det_counter){ "models_dropped", g->reg->models_dropped };
+    out[1] = (struct ig_det_counter){ "width_mismatch", g->reg->width_mismatch };
+    return 2;
+}
+
 /* Release. Without a finish() before (tests, tools), pending reports and the last partial
  * window still go to the report hook, with no findings. */
 static void drift_free(void *global)
@@ -1938,4 +1948,5 @@ const struct ig_detector ig_det_drift = {
     .free = drift_free,
     .finish = drift_finish,
     .model_evict = drift_model_evict,
+    .stats = drift_stats,
 };

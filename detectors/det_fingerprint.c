@@ -159,6 +159,19 @@ static void fp_free(void *global)
     free(g);
 }
 
+static size_t fp_stats(const void *global, struct ig_det_counter *out)
+{
+    struct fp_global *g = (struct fp_global *)global;
+    /* refused: clients whose history memory_mb had no room for (not tracked); skipped_*:
+     * input rows not fingerprinted, narrower than min_features, wider than max_features,
+     * or for want of scratch memory. */
+    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->refused) };
+    out[1] = (struct ig_det_counter){ "skipped_narrow", atomic_load(&g->skipped_narrow) };
+    out[2] = (struct ig_det_counter){ "skipped_wide", atomic_load(&g->skipped_wide) };
+    out[3] = (struct ig_det_counter){ "skipped_scratch", atomic_load(&g->skipped_scratch) };
+    return 4;
+}
+
 static void state_free(struct fp_global *g, struct fp_state *st)
 {
     if (!st)
@@ -496,4 +509,5 @@ const struct ig_detector ig_det_fingerprint = {
     .observe = fp_observe,
     .evict = fp_evict,
     .free = fp_free,
+    .stats = fp_stats,
 };

@@ -905,6 +905,14 @@ size_t ig_engine_detector_count(const struct ig_engine *e)
     return e->nslots;
 }
 
+size_t ig_engine_detector_counters(const struct ig_engine *e, size_t i, struct ig_det_counter *out)
+{
+    if (i >= e->nslots || !e->slots[i].d->stats)
+        return 0;
+    size_t n = e->slots[i].d->stats(e->slots[i].global, out);
+    return IG_MIN(n, (size_t)IG_DET_MAX_COUNTERS);
+}
+
 void ig_engine_free(struct ig_engine *e)
 {
     if (!e)

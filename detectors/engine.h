@@ -58,6 +58,9 @@ const struct ig_engine_stats *ig_engine_stats(const struct ig_engine *e);
 /* Name of detector <i> in registry order, or NULL past the end / disabled ones skipped. */
 const char *ig_engine_detector_name(const struct ig_engine *e, size_t i);
 size_t ig_engine_detector_count(const struct ig_engine *e);
+/* Detector <i>'s own counters (its stats hook) into out[0..IG_DET_MAX_COUNTERS); returns
+ * how many (0: none, or no such detector). */
+size_t ig_engine_detector_counters(const struct ig_engine *e, size_t i, struct ig_det_counter *out);
 /* Calls every detector's evict for each client still in the table, then frees it all. */
 void ig_engine_free(struct ig_engine *e);
 

@@ -56,6 +56,16 @@ struct ig_call {                 /* built by the engine for each call */
 #define IG_CLIENT_FLAGGED_INJECTION   (1u << 4)
 #define IG_CLIENT_FLAGGED_OTHER       (1u << 5)
 
+/* One counter a detector keeps about work it refused or skipped (per-client state over
+ * its memory budget, rows it cannot read): reported by the stats hook, shown in the run
+ * summary and in /metrics (inferguard_detector_counter_total{detector,counter}). Totals
+ * since the detector's init; the engine adds those of detectors replaced by reloads. */
+struct ig_det_counter {
+    const char *name;            /* static, snake_case: "refused", "skipped_wide", ... */
+    uint64_t    value;
+};
+#define IG_DET_MAX_COUNTERS 8
+
 struct ig_detector {
     const char *name;            /* "extraction.prada": rules key and finding analytic name */
     uint32_t    wants;           /* IG_EV_* mask: observe() only sees events having all these bits */
@@ -76,6 +86,10 @@ struct ig_detector {
     /* The model entry is reused (idle, or a never-served name pushed out; call.model set,
      * call.client NULL): release anything the model slice points to. May be NULL. */
     void (*model_evict)(const struct ig_call *call);
+    /* Reads the counters the detector keeps in <global> into out[0..IG_DET_MAX_COUNTERS)
+     * and returns how many (the same names in the same order on every call). Called on the
+     * thread that owns the engine, between calls. May be NULL. */
+    size_t (*stats)(const void *global, struct ig_det_counter *out);
 };
 
 /* The only list of detectors, NULL-terminated, in call order (detectors/registry.c). */

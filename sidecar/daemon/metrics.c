@@ -178,6 +178,17 @@ static void detection(struct out *o, const struct ig_pipeline_snapshot *s)
         d->engine.group_events);
     one(o, "inferguard_clients_memory_bytes", G, "Client table memory in use.", d->engine.memory_used);
     one(o, "inferguard_models_tracked", G, "Models with detector state now.", d->engine.models_active);
+    /* Detectors' own counters (stats hook): one family, the help of each in the summary's words. */
+    family(o, "inferguard_detector_counter_total", C,
+           "What a detector refused or skipped (per-client state over memory_mb, rows it cannot read), "
+           "by detector and counter.");
+    for (size_t i = 0; i < d->counters.n; i++) {
+        put(o, "inferguard_detector_counter_total{detector=\"");
+        put_label(o, d->counters.row[i].detector);
+        put(o, "\",counter=\"");
+        put_label(o, d->counters.row[i].c.name);
+        put(o, "\"} %llu\n", (unsigned long long)d->counters.row[i].c.value);
+    }
     family(o, "inferguard_drift_reports_total", C, "Drift reports written, by result.");
     labelled(o, "inferguard_drift_reports_total", "result", "written", d->reports);
     labelled(o, "inferguard_drift_reports_total", "result", "failed", d->report_failures);

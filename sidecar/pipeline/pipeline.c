@@ -470,6 +470,7 @@ void ig_pipeline_finish(struct ig_pipeline *p)
     /* Totals over engines replaced by rules reloads too; names are static strings. */
     ig_engine_finish(p->engine, p->last_us);   /* open drift windows: findings too */
     ig_pipeline_engine_totals(p, p->engine, &p->engine_final, p->detector_names, &p->n_detectors);
+    ig_pipeline_counter_totals(p, p->engine, &p->counters_final);
     ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
     p->engine = NULL;
     ig_findings_close(p->findings, p->last_us, (int)p->cfg->flush_timeout_ms);

@@ -49,6 +49,7 @@ struct ig_pipeline {
     struct ig_engine_stats engine_final;
     const char *detector_names[64];
     size_t n_detectors;
+    struct ig_det_counters counters_final;
     bool drift_ready;          /* ig_drift_setup() done: teardown owed */
     void (*event_hook)(void *ctx, const struct ig_event *ev);
     void *event_hook_ctx;
@@ -72,6 +73,7 @@ struct ig_pipeline {
     struct ig_engine_stats carry;
     const char *carry_names[IG_ENGINE_MAX_DETECTORS];
     size_t n_carry;
+    struct ig_det_counters carry_counters;
     uint64_t engine_swaps, reload_clients_dropped;
     /* The rule set in use (summary, /metrics): written on the parsing thread only. */
     char rules_origin[256], rules_sha256[65];
@@ -92,6 +94,9 @@ size_t ig_pipeline_scratch_cap(const struct ig_config *cfg);
  * strings) index st->findings. Call on the thread that owns the engine. */
 void ig_pipeline_engine_totals(const struct ig_pipeline *p, const struct ig_engine *e,
                                struct ig_engine_stats *st, const char **names, size_t *n);
+/* Detectors' own counters of <e> plus those of engines replaced by reloads. Owning thread. */
+void ig_pipeline_counter_totals(const struct ig_pipeline *p, const struct ig_engine *e,
+                                struct ig_det_counters *out);
 /* Fills <out> from the engine, findings and drift writer. Owning thread only. */
 void ig_pipeline_det_collect(const struct ig_pipeline *p, struct ig_pipeline_det_stats *out);
 /* Builds an engine from <rules> and replaces the current one (owning thread only). The old

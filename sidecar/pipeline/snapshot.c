@@ -57,6 +57,39 @@ void ig_pipeline_engine_totals(const struct ig_pipeline *p, const struct ig_engi
     add_counters(st, names, n, &p->carry, p->carry_names, p->n_carry);
 }
 
+/* Adds the stats-hook counters of <e>'s detectors into <rows>, by detector and name. */
+static void add_det_counters(struct ig_det_counters *rows, const struct ig_engine *e)
+{
+    size_t nd = ig_engine_detector_count(e);
+    for (size_t i = 0; i < nd; i++) {
+        struct ig_det_counter c[IG_DET_MAX_COUNTERS];
+        size_t nc = ig_engine_detector_counters(e, i, c);
+        const char *det = ig_engine_detector_name(e, i);
+        for (size_t k = 0; k < nc; k++) {
+            size_t j = 0;
+            while (j < rows->n && !(strcmp(rows->row[j].detector, det) == 0 &&
+                                    strcmp(rows->row[j].c.name, c[k].name) == 0))
+                j++;
+            if (j == rows->n) {
+                if (rows->n == IG_SNAP_MAX_DET_COUNTERS)
+                    continue;
+                rows->row[j].detector = det;
+                rows->row[j].c = c[k];
+                rows->row[j].c.value = 0;
+                rows->n++;
+            }
+            rows->row[j].c.value += c[k].value;
+        }
+    }
+}
+
+void ig_pipeline_counter_totals(const struct ig_pipeline *p, const struct ig_engine *e,
+                                struct ig_det_counters *out)
+{
+    *out = p->carry_counters;
+    add_det_counters(out, e);
+}
+
 struct sink_ctx { struct ig_pipeline_det_stats *out; };
 
 static void take_sink(void *ctx, const char *sink, const struct ig_sink_stats *s)
@@ -73,7 +106,9 @@ void ig_pipeline_det_collect(const struct ig_pipeline *p, struct ig_pipeline_det
     memset(out, 0, sizeof *out);
     if (p->engine) {
         ig_pipeline_engine_totals(p, p->engine, &out->engine, out->detector_names, &out->n_detectors);
+        ig_pipeline_counter_totals(p, p->engine, &out->counters);
     } else {
+        out->counters = p->counters_final;
         out->engine = p->engine_final;   /* after finish: totals already */
         out->n_detectors = p->n_detectors;
         memcpy(out->detector_names, p->detector_names, p->n_detectors * sizeof p->detector_names[0]);
@@ -161,6 +196,7 @@ int ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules,
             names[i] = ig_engine_detector_name(old, i);
         add_counters(&p->carry, p->carry_names, &p->n_carry, os, names, n);
         p->reload_clients_dropped += os->clients_active;
+        add_det_counters(&p->carry_counters, old);
         /* Detectors finish as at the end of a run (drift reports its partial window). */
         ig_engine_free(old);
     }

@@ -18,6 +18,13 @@
 #define IG_SNAP_MAX_SINKS 4
 #define IG_SNAP_MAX_PROTOS 32
 #define IG_SNAP_MAX_DROPS 96
+#define IG_SNAP_MAX_DET_COUNTERS 32
+
+/* The counters detectors keep themselves (their stats hook), by detector and name. */
+struct ig_det_counters {
+    struct { const char *detector; struct ig_det_counter c; } row[IG_SNAP_MAX_DET_COUNTERS];
+    size_t n;
+};
 
 /* What the detection side counts: totals since start, over engines replaced by reloads. */
 struct ig_pipeline_det_stats {
@@ -30,6 +37,7 @@ struct ig_pipeline_det_stats {
     uint64_t reports, report_failures;    /* drift reports written / failed */
     uint64_t engine_swaps;                /* rules reloads applied */
     uint64_t reload_clients_dropped;      /* client entries a reload discarded */
+    struct ig_det_counters counters;      /* detectors' own counters (stats hook) */
 };
 
 struct ig_pipeline_snapshot {

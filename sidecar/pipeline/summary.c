@@ -217,6 +217,25 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                     p->engine ? ig_engine_detector_name(p->engine, i) : p->detector_names[i],
                     U(e->findings[i]));
     fprintf(out, "\n");
+    /* What detectors refused or skipped (their stats hook); zero counters are left out. */
+    struct ig_det_counters dc;
+    if (p->engine)
+        ig_pipeline_counter_totals(p, p->engine, &dc);
+    else
+        dc = p->counters_final;
+    const char *last = NULL;
+    for (size_t i = 0; i < dc.n; i++) {
+        if (!dc.row[i].c.value)
+            continue;
+        if (last && strcmp(last, dc.row[i].detector) == 0)
+            fprintf(out, ", %s %llu", dc.row[i].c.name, U(dc.row[i].c.value));
+        else
+            fprintf(out, "%s%s %s %llu", last ? "; " : "  detectors   ", dc.row[i].detector,
+                    dc.row[i].c.name, U(dc.row[i].c.value));
+        last = dc.row[i].detector;
+    }
+    if (last)
+        fprintf(out, "\n");
     uint64_t reports = 0, report_failures = 0;
     ig_drift_report_counts(&reports, &report_failures);
     if (p->cfg->reports_dir[0])

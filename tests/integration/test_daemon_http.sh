@@ -73,7 +73,8 @@ YAML
     /usr/bin/python3 "$check" "$WORK/m.txt" "inferguard_workers=$workers" 'inferguard_ready=1' \
         'inferguard_flows_total{state=created}=1' 'inferguard_packets_total>=600' \
         'inferguard_events_malformed_total=0' 'inferguard_clients_tracked=1' \
-        \
+        'inferguard_detector_counter_total{detector=drift.features,counter=models_dropped}=0' \
+        'inferguard_detector_counter_total{detector=adversarial.boundary,counter=refused}=0' \
         'inferguard_rules_reloads_total=0' 'inferguard_rules_reload_failures_total=0' \
         "inferguard_rules_info{origin=$rules,sha256=$sha0}=1" \
         || fail "metrics after 150 requests (workers $workers)"

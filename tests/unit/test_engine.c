@@ -580,6 +580,47 @@ static void test_registry(void **state)
     ig_engine_free(e);
 }
 
+/* Counters detectors keep about what they skipped reach the engine's caller through the
+ * stats hook: rows narrower than adversarial.fingerprint's min_features (256 by default)
+ * are counted; drift.features reports its models past max_models. */
+static void test_detector_counters(void **state)
+{
+    (void)state;
+    struct ig_config cfg = cfg_with(1000, 64 << 20);
+    struct sink s = { 0 };
+    struct ig_engine *e = engine(&cfg, NULL, &s, ig_detectors);
+    float in[3 * 4] = { 0 };
+    struct ig_event ev = ev_for("x", "m", IG_EV_TENSOR, 1000000);
+    ev.inputs = in;
+    ev.rows = 3;
+    ev.features = 4;
+    ig_engine_observe(e, &ev);
+    ev.rows = 2;
+    ev.req_time_us = 2000000;
+    ig_engine_observe(e, &ev);
+    bool fp = false, drift = false;
+    for (size_t i = 0; i < ig_engine_detector_count(e); i++) {
+        struct ig_det_counter c[IG_DET_MAX_COUNTERS];
+        size_t n = ig_engine_detector_counters(e, i, c);
+        assert_true(n <= IG_DET_MAX_COUNTERS);
+        const char *name = ig_engine_detector_name(e, i);
+        for (size_t k = 0; k < n; k++) {
+            if (strcmp(name, "adversarial.fingerprint") == 0 && strcmp(c[k].name, "skipped_narrow") == 0) {
+                assert_int_equal(c[k].value, 5);
+                fp = true;
+            }
+            if (strcmp(name, "drift.features") == 0 && strcmp(c[k].name, "models_dropped") == 0) {
+                assert_int_equal(c[k].value, 0);   /* one model, far below max_models */
+                drift = true;
+            }
+        }
+    }
+    assert_true(fp);
+    assert_true(drift);
+    assert_int_equal(ig_engine_detector_counters(e, 1000, NULL), 0);
+    ig_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_model_overflow),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_detector_counters),
         cmocka_unit_test(test_group_catches_rotation),
         cmocka_unit_test(test_group_only_when_shared),
     };
