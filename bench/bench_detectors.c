@@ -119,7 +119,7 @@ static void bench_one(const struct ig_detector *det, const struct ig_rules *rule
     struct ig_emit emit = { sink, NULL };
     const struct ig_detector *const list[] = { det, NULL };
     char err[256];
-    struct ig_engine *e = ig_engine_new_with(&cfg, rules, &emit, list, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(&cfg, rules, NULL, &emit, list, err, sizeof err);
     if (!e) {
         printf("%-26s d=%-4u history=%-6llu not run: %s\n", det ? det->name : "engine", s->d,
                (unsigned long long)history, err);

@@ -28,6 +28,8 @@
 #include "stats/drift_stats.h"
 #include "stats/drift_profile.h"
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_drift;
 
 #define F 64
@@ -88,7 +90,7 @@ static void arl_run(uint32_t nf, uint64_t rows, double target)
     char err[256];
     void *global = NULL, *slice = NULL;
     if (ig_rules_load_buf("arl", yaml, strlen(yaml), &rules, err, sizeof err) != IG_OK ||
-        ig_det_drift.init(rules, &global, err, sizeof err) != IG_OK) {
+        ig_det_drift.init(&no_env, rules, &global, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_drift: arl: %s\n", err);
         exit(1);
     }
@@ -158,7 +160,7 @@ int main(int argc, char **argv)
         return 1;
     }
     void *global = NULL;
-    if (ig_det_drift.init(rules, &global, err, sizeof err) != IG_OK) {
+    if (ig_det_drift.init(&no_env, rules, &global, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_drift: %s\n", err);
         return 1;
     }

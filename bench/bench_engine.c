@@ -44,7 +44,7 @@ static void run(const char *label, const struct ig_detector *det, uint32_t nclie
     struct ig_emit emit = { sink, NULL };
     const struct ig_detector *const list[] = { det, NULL };
     char err[256];
-    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, &emit, list, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, NULL, &emit, list, err, sizeof err);
     if (!e) {
         fprintf(stderr, "bench_engine: %s\n", err);
         exit(1);

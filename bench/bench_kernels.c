@@ -19,6 +19,8 @@
 #include "core/cpu.h"
 #include "kernels/kernels.h"
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_fingerprint;
 
 static double now_s(void)
@@ -149,7 +151,7 @@ static void bench_fingerprint(void)
     for (int k = 0; k < 3; k++) {
         uint32_t d = dims[k];
         void *g = NULL;
-        if (ig_det_fingerprint.init(rules, &g, err, sizeof(err)))
+        if (ig_det_fingerprint.init(&no_env, rules, &g, err, sizeof(err)))
             return;
         void *client = calloc(1, ig_det_fingerprint.client_size);
         struct ig_scratch scratch;

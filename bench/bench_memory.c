@@ -131,7 +131,7 @@ static struct ig_engine *engine(uint32_t max_clients, uint64_t memcap)
         cfg.clients_memcap = memcap;
     static struct ig_emit emit = { sink, NULL };
     char err[256];
-    struct ig_engine *e = ig_engine_new(&cfg, rules, &emit, err, sizeof err);
+    struct ig_engine *e = ig_engine_new(&cfg, rules, NULL, &emit, err, sizeof err);
     if (!e) {
         fprintf(stderr, "bench_memory: %s\n", err);
         exit(1);

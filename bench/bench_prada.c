@@ -32,6 +32,8 @@
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_prada;
 
 #define DIM 64
@@ -109,7 +111,7 @@ static double run(const struct ig_rules *rules, uint32_t dim, uint32_t count, co
 {
     void *global = NULL;
     char err[256];
-    if (ig_det_prada.init(rules, &global, err, sizeof(err)) != 0) {
+    if (ig_det_prada.init(&no_env, rules, &global, err, sizeof(err)) != 0) {
         fprintf(stderr, "bench_prada: %s\n", err);
         exit(1);
     }

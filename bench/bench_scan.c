@@ -173,7 +173,7 @@ int main(int argc, char **argv)
     double t_det = 0, t_one[5] = { 0 };
     for (int which = -1; which < 5; which++) {
         const struct ig_detector *const one[] = { which < 0 ? NULL : list[which], NULL };
-        struct ig_engine *e = ig_engine_new_with(&cfg, r, &emit, which < 0 ? list : one, err, sizeof err);
+        struct ig_engine *e = ig_engine_new_with(&cfg, r, NULL, &emit, which < 0 ? list : one, err, sizeof err);
         if (!e) {
             fprintf(stderr, "bench_scan: %s\n", err);
             return 1;

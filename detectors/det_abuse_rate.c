@@ -53,8 +53,10 @@ struct rate_model {
     struct rate_peer peers[RATE_PEERS];
 };
 
-static int rate_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                     char *err, size_t errlen)
 {
+    (void)env;
     struct rate_global g = {
         .window_us = ig_rules_duration_us(r, NAME, "window", 10000000),
         .heavy_factor = ig_rules_num(r, NAME, "heavy_factor", 5),

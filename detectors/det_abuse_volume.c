@@ -31,8 +31,10 @@ struct av_client {
     uint64_t last_report[K__N];    /* capture time of the last finding per kind, 0 = never */
 };
 
-static int av_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int av_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct av_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

@@ -65,8 +65,10 @@ struct bd_model {
     struct ig_fscale fs;
 };
 
-static int bd_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct bd_global *g = calloc(1, sizeof(*g));
     if (!g) {
         snprintf(err, errlen, "%s: out of memory", BD_NAME);

@@ -75,8 +75,10 @@ struct cv_client {
     float    lo[CV_FEAT], hi[CV_FEAT];
 };
 
-static int cv_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct cv_params q;
     q.reference_queries = (uint64_t)ig_rules_num(r, CV_NAME, "reference_queries", 1000);
     q.reference_per_client = (uint64_t)ig_rules_num(r, CV_NAME, "reference_per_client", 100);

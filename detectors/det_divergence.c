@@ -33,8 +33,10 @@ struct dv_run {
     size_t tok_at, tok_n;        /* the repeated token */
 };
 
-static int dv_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int dv_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct dv_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

@@ -179,8 +179,10 @@ static double series_floor_std(const struct ig_drift_moments *m)
     return fmax(sd, fmax(0.01 * fabs(mu), 1e-6));
 }
 
-static int drift_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int drift_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                      char *err, size_t errlen)
 {
+    (void)env;
     struct drift_global *g = calloc(1, sizeof *g);
     if (!g)
         goto oom;

@@ -9,8 +9,10 @@ static const struct evasion_trick tricks[] = {
     { IG_EVA_FRAG_DROPPED, "IP fragments the host discards were sent (overlap or contradicting lengths); nothing from them was used." },
 };
 
-static int ef_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int ef_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     return evt_init(r, NAME, global, err, errlen);
 }
 

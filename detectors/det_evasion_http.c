@@ -22,8 +22,10 @@ struct eh_global {
     int sev;
 };
 
-static int eh_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int eh_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct eh_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

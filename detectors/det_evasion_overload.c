@@ -23,8 +23,10 @@ struct eo_global {
     bool started, reported_in_window;
 };
 
-static int eo_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int eo_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct eo_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

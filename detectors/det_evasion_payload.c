@@ -20,8 +20,10 @@ struct ep_global {
     bool nonfinite;
 };
 
-static int ep_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int ep_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct ep_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

@@ -12,8 +12,10 @@ static const struct evasion_trick tricks[] = {
     { IG_EVA_STREAM_CSUM, "A segment with a bad checksum (which the server drops) carried other bytes; it was ignored." },
 };
 
-static int es_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int es_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     return evt_init(r, NAME, global, err, errlen);
 }
 

@@ -96,8 +96,10 @@ static bool charge(struct fp_global *g, uint64_t n)
     return true;
 }
 
-static int fp_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct fp_global *g = calloc(1, sizeof(*g));
     if (!g)
         goto nomem;

@@ -42,8 +42,10 @@ struct ls_client {
     uint64_t recent[LS_RECENT];
 };
 
-static int ls_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct ls_params *p = calloc(1, sizeof(*p));
     if (!p) {
         snprintf(err, errlen, "%s: out of memory", LS_NAME);

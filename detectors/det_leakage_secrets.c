@@ -52,8 +52,10 @@ static void mask_key(const char *s, uint8_t key[16])
     memcpy(key + 8, &b, 8);
 }
 
-static int ls_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct ls_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

@@ -245,8 +245,10 @@ static uint32_t num_u32(const struct ig_rules *r, const char *k, double def, dou
     return (uint32_t)v;
 }
 
-static int prada_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int prada_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                      char *err, size_t errlen)
 {
+    (void)env;
     struct prada_global *g = calloc(1, sizeof(*g));
     if (!g) {
         snprintf(err, errlen, "%s: out of memory", PRADA_NAME);

@@ -42,8 +42,10 @@ struct pi_grammar {
     size_t at, len;                     /* phrase in the words text */
 };
 
-static int pi_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct pi_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

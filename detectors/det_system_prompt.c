@@ -146,8 +146,10 @@ static void sp_free(void *v)
     free(g);
 }
 
-static int sp_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int sp_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
 {
+    (void)env;
     struct sp_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");

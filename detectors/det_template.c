@@ -38,8 +38,10 @@ struct tmpl_model {
 };
 
 /* Reads params (r may be NULL: defaults). Runs once at start and on reload. */
-static int tmpl_init(const struct ig_rules *r, void **global, char *err, size_t errlen)
+static int tmpl_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                     char *err, size_t errlen)
 {
+    (void)env;
     double max_rows = ig_rules_num(r, NAME, "max_rows", 1000);
     double min_hits = ig_rules_num(r, NAME, "min_hits", 3);
     if (!(max_rows >= 1 && max_rows <= 1e9) || !(min_hits >= 1 && min_hits <= 1e9)) {

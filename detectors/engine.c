@@ -202,10 +202,13 @@ static void warn_unknown(void *ctx, const char *name, const char *file, unsigned
 }
 
 struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct ig_rules *rules,
-                                     const struct ig_emit *emit,
+                                     const struct ig_env *env, const struct ig_emit *emit,
                                      const struct ig_detector *const *list,
                                      char *err, size_t errlen)
 {
+    static const struct ig_env no_env;
+    if (!env)
+        env = &no_env;
     struct ig_engine *e = calloc(1, sizeof *e);
     if (!e) {
         snprintf(err, errlen, "engine: out of memory");
@@ -237,7 +240,7 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
         s->on_client = d->scope != IG_SCOPE_GROUP;
         s->on_group = d->scope == IG_SCOPE_GROUP || (d->scope == IG_SCOPE_AUTO && d->client_size > 0);
         char derr[256] = "";
-        if (d->init && d->init(rules, &s->global, derr, sizeof derr) != IG_OK) {
+        if (d->init && d->init(env, rules, &s->global, derr, sizeof derr) != IG_OK) {
             snprintf(err, errlen, "detector %s: %s", d->name, derr[0] ? derr : "init failed");
             goto fail;
         }
@@ -305,9 +308,10 @@ fail:
 }
 
 struct ig_engine *ig_engine_new(const struct ig_config *cfg, const struct ig_rules *rules,
-                                const struct ig_emit *emit, char *err, size_t errlen)
+                                const struct ig_env *env, const struct ig_emit *emit,
+                                char *err, size_t errlen)
 {
-    return ig_engine_new_with(cfg, rules, emit, ig_detectors, err, errlen);
+    return ig_engine_new_with(cfg, rules, env, emit, ig_detectors, err, errlen);
 }
 
 static void lru_unlink(struct ig_engine *e, struct client *c)

@@ -27,14 +27,16 @@ struct ig_engine_stats {
 
 struct ig_engine;
 
-/* Builds every enabled detector from <rules> (may be NULL). Findings go to <emit>.
+/* Builds every enabled detector from <rules> (may be NULL) and <env> (what the process
+ * lends detectors, handed to each init(); NULL: nothing). Findings go to <emit>.
  * On error writes one sentence naming the detector into err and returns NULL. */
 struct ig_engine *ig_engine_new(const struct ig_config *cfg, const struct ig_rules *rules,
-                                const struct ig_emit *emit, char *err, size_t errlen);
+                                const struct ig_env *env, const struct ig_emit *emit,
+                                char *err, size_t errlen);
 /* The same with an explicit NULL-terminated detector list instead of ig_detectors[]
  * (tests, the template detector). */
 struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct ig_rules *rules,
-                                     const struct ig_emit *emit,
+                                     const struct ig_env *env, const struct ig_emit *emit,
                                      const struct ig_detector *const *list,
                                      char *err, size_t errlen);
 /* Finds or creates the client (id_kind, client_id) — evicting the least recently used one

@@ -66,14 +66,30 @@ struct ig_det_counter {
 };
 #define IG_DET_MAX_COUNTERS 8
 
+/* What the process lends its detectors, built by the sidecar and handed to init() by the
+ * engine (never NULL; a member left NULL means "not available here"). Detectors reach the
+ * sidecar only through it: no globals either way. Outlives every engine built with it. */
+struct ig_drift_profile;
+struct ig_drift_report;
+struct ig_env {
+    /* Loads every drift reference profile of <path>, frozen; the caller frees each
+     * (ig_drift_profile_free) and the array (free). IG_EPARSE / IG_EIO + one sentence. */
+    int  (*profile_load)(const char *path, struct ig_drift_profile ***out, uint32_t *n,
+                         char *err, size_t errlen);
+    /* Takes a drift window's report (borrowed for the call), e.g. to write it to disk. */
+    void (*report)(void *ctx, const struct ig_drift_report *r);
+    void *report_ctx;
+};
+
 struct ig_detector {
     const char *name;            /* "extraction.prada": rules key and finding analytic name */
     uint32_t    wants;           /* IG_EV_* mask: observe() only sees events having all these bits */
     uint32_t    client_size, model_size;   /* bytes of per-client / per-model slice, may be 0 */
     uint8_t     scope;           /* enum ig_det_scope; 0 = AUTO */
-    /* Builds shared read-only state from rules (r may be NULL: defaults). Writes one
-     * sentence into err on failure. May leave *global NULL. */
-    int  (*init)(const struct ig_rules *r, void **global, char *err, size_t errlen);
+    /* Builds shared read-only state from rules (r may be NULL: defaults) and what env lends
+     * (never NULL). Writes one sentence into err on failure. May leave *global NULL. */
+    int  (*init)(const struct ig_env *env, const struct ig_rules *r, void **global,
+                 char *err, size_t errlen);
     int  (*observe)(const struct ig_call *call, const struct ig_event *ev);
     /* Periodic work on the capture clock (windows, reports); call->client is NULL. May be NULL. */
     int  (*tick)(const struct ig_call *call, uint64_t now_us);

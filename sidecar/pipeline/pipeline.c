@@ -294,7 +294,7 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
         goto fail;
     if (ig_sinks_open_all(p->findings, cfg, err, errlen) < 0)
         goto fail;
-    p->engine = ig_engine_new(cfg, rules, ig_findings_emit(p->findings), err, errlen);
+    p->engine = ig_engine_new(cfg, rules, NULL, ig_findings_emit(p->findings), err, errlen);
     if (!p->engine)
         goto fail;
     ig_engine_set_load(p->engine, &p->load);

@@ -180,7 +180,7 @@ void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapsh
 
 int ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen)
 {
-    struct ig_engine *ne = ig_engine_new(p->cfg, rules, ig_findings_emit(p->findings), err, errlen);
+    struct ig_engine *ne = ig_engine_new(p->cfg, rules, NULL, ig_findings_emit(p->findings), err, errlen);
     if (!ne)
         return IG_ECONF;
     ig_engine_set_load(ne, &((struct ig_pipeline *)p)->load);

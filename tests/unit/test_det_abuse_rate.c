@@ -56,7 +56,7 @@ static struct fx setup_with(const char *yaml)
     fx.got = calloc(1, sizeof *fx.got);
     struct ig_emit emit = { sink, fx.got };
     const struct ig_detector *const list[] = { &ig_det_abuse_rate, NULL };
-    fx.e = ig_engine_new_with(&cfg, fx.r, &emit, list, err, sizeof err);
+    fx.e = ig_engine_new_with(&cfg, fx.r, NULL, &emit, list, err, sizeof err);
     if (!fx.e)
         fail_msg("%s", err);
     return fx;
@@ -252,7 +252,7 @@ static void test_defaults_and_bad_params(void **state)
     struct got g = { 0 };
     struct ig_emit emit = { sink, &g };
     const struct ig_detector *const list[] = { &ig_det_abuse_rate, NULL };
-    assert_null(ig_engine_new_with(&cfg, r, &emit, list, err, sizeof err));
+    assert_null(ig_engine_new_with(&cfg, r, NULL, &emit, list, err, sizeof err));
     assert_non_null(strstr(err, "abuse.rate"));
     assert_non_null(strstr(err, "max_requests"));
     ig_rules_free(r);

@@ -9,6 +9,8 @@
 
 #include "test_llm_helpers.h"
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_abuse_volume;
 
 static const char *Y = "- detector: abuse.volume\n  params: {window: 10s, max_tokens: 1000, "
@@ -96,7 +98,7 @@ static void test_bad_config(void **st)
     char err[256];
     assert_int_equal(ig_rules_load_buf("t.yaml", y, strlen(y), &r, err, sizeof err), IG_OK);
     void *g = NULL;
-    assert_int_equal(ig_det_abuse_volume.init(r, &g, err, sizeof err), IG_ECONF);
+    assert_int_equal(ig_det_abuse_volume.init(&no_env, r, &g, err, sizeof err), IG_ECONF);
     ig_rules_free(r);
 }
 

@@ -13,6 +13,8 @@
 
 #include <inferguard/detector.h>
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_boundary;
 
 static uint64_t rs = 4242;
@@ -84,7 +86,7 @@ static void run_open(struct run *r)
 {
     memset(r, 0, sizeof(*r));
     char err[256];
-    assert_int_equal(ig_det_boundary.init(NULL, &r->global, err, sizeof(err)), 0);
+    assert_int_equal(ig_det_boundary.init(&no_env, NULL, &r->global, err, sizeof(err)), 0);
     r->client = calloc(1, ig_det_boundary.client_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
     r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };

@@ -13,6 +13,8 @@
 #include <inferguard/detector.h>
 #include "stats/drift_profile.h"
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_drift;
 
 #define NF 8
@@ -99,7 +101,7 @@ static void run_start(struct run *r)
     ig_drift_hooks.report = on_report;
     ig_drift_hooks.report_ctx = &r->got;
     char err[256];
-    assert_int_equal(ig_det_drift.init(NULL, &r->global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_det_drift.init(&no_env, NULL, &r->global, err, sizeof err), IG_OK);
     assert_int_equal(ig_det_drift.model_size, sizeof r->slice);
     r->emit.fn = on_finding;
     r->emit.ctx = &r->got;

@@ -56,7 +56,7 @@ static void test_transport_findings(void **state)
     ig_config_defaults(&cfg);
     struct ig_emit emit = { sink, NULL };
     const struct ig_detector *const list[] = { &ig_det_evasion_stream, &ig_det_evasion_fragment, NULL };
-    struct ig_engine *e = ig_engine_new_with(&cfg, r, &emit, list, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(&cfg, r, NULL, &emit, list, err, sizeof err);
     assert_non_null(e);
 
     send(e, 0, NULL, 1);

@@ -14,6 +14,8 @@
 #include <inferguard/detector.h>
 #include <inferguard/rules.h>
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_fingerprint;
 
 static uint64_t rs = 12345;
@@ -74,7 +76,7 @@ static void run_open(struct run *r, const struct ig_rules *rules)
 {
     memset(r, 0, sizeof(*r));
     char err[256] = "";
-    if (ig_det_fingerprint.init(rules, &r->global, err, sizeof(err)) != 0)
+    if (ig_det_fingerprint.init(&no_env, rules, &r->global, err, sizeof(err)) != 0)
         fail_msg("init: %s", err);
     r->client = calloc(1, ig_det_fingerprint.client_size);
     assert_int_equal(ig_scratch_init(&r->scratch, 1 << 16, 1 << 24), 0);
@@ -307,7 +309,7 @@ static void test_bad_rules(void **state)
                                         "    threshold: 60\n", dir);
     void *g = NULL;
     char err[256] = "";
-    assert_true(ig_det_fingerprint.init(rules, &g, err, sizeof(err)) < 0);
+    assert_true(ig_det_fingerprint.init(&no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "adversarial.fingerprint"));
     ig_rules_free(rules);
 }

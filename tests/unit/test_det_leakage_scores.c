@@ -13,6 +13,8 @@
 
 #include <inferguard/detector.h>
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_leakage_scores;
 
 static uint64_t rs = 99;
@@ -58,7 +60,7 @@ static void run_open(struct run *r)
 {
     memset(r, 0, sizeof(*r));
     char err[256];
-    assert_int_equal(ig_det_leakage_scores.init(NULL, &r->global, err, sizeof(err)), 0);
+    assert_int_equal(ig_det_leakage_scores.init(&no_env, NULL, &r->global, err, sizeof(err)), 0);
     r->client = calloc(1, ig_det_leakage_scores.client_size);
     r->model = calloc(1, ig_det_leakage_scores.model_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };

@@ -9,6 +9,8 @@
 
 #include "test_llm_helpers.h"
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_system_prompt;
 
 static const char *SYS = "You are HelpBot for Acme Bank. Never reveal account numbers. Always "
@@ -73,7 +75,7 @@ static void test_bad_params(void **st)
     char err[256];
     assert_int_equal(ig_rules_load_buf("t.yaml", y, strlen(y), &r, err, sizeof err), IG_OK);
     void *g = NULL;
-    assert_int_equal(ig_det_system_prompt.init(r, &g, err, sizeof err), IG_ECONF);
+    assert_int_equal(ig_det_system_prompt.init(&no_env, r, &g, err, sizeof err), IG_ECONF);
     assert_non_null(strstr(err, "shorter than 8"));
     ig_rules_free(r);
 }

@@ -46,7 +46,7 @@ static void test_template(void **state)
     ig_config_defaults(&cfg);
     struct ig_emit emit = { sink, NULL };
     const struct ig_detector *const list[] = { &ig_det_template, NULL };
-    struct ig_engine *e = ig_engine_new_with(&cfg, r, &emit, list, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(&cfg, r, NULL, &emit, list, err, sizeof err);
     assert_non_null(e);
     nfound = 0;
     send(e, "a", 10, IG_EV_TENSOR, 1);        /* at the limit */
@@ -68,7 +68,7 @@ static void test_template(void **state)
     /* Nonsense params are refused at init with the detector's name. */
     yaml = "- detector: template.big_batch\n  params: {max_rows: 0}\n";
     assert_int_equal(ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &r, err, sizeof err), IG_OK);
-    assert_null(ig_engine_new_with(&cfg, r, &emit, list, err, sizeof err));
+    assert_null(ig_engine_new_with(&cfg, r, NULL, &emit, list, err, sizeof err));
     assert_non_null(strstr(err, "template.big_batch"));
     ig_rules_free(r);
 }

@@ -17,6 +17,8 @@
 #include <inferguard/detector.h>
 #include "drift/drift.h"
 
+static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
+
 extern const struct ig_detector ig_det_drift;
 
 #define NF 6
@@ -216,7 +218,7 @@ static void test_reports_written(void **state)
     char *d = keep ? strdup(keep) : tmpdir(), err[256];
     assert_int_equal(ig_drift_setup(d, err, sizeof err), IG_OK);
     void *global = NULL;
-    assert_int_equal(ig_det_drift.init(NULL, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_det_drift.init(&no_env, NULL, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };
@@ -311,7 +313,7 @@ static void test_detector_loads_reference_file(void **state)
     }
     assert_int_equal(ig_drift_setup("", err, sizeof err), IG_OK);
     void *global = NULL;
-    assert_int_equal(ig_det_drift.init(rules, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_det_drift.init(&no_env, rules, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };

@@ -20,8 +20,10 @@ struct a_model { uint64_t seen, ticks; };
 struct a_global { uint64_t evicted, evicted_seen_sum, ticks, free_called; };
 static struct a_global a_state;
 
-static int a_init(const struct ig_rules *r, void **g, char *err, size_t errlen)
+static int a_init(const struct ig_env *env, const struct ig_rules *r, void **g,
+                  char *err, size_t errlen)
 {
+    (void)env;
     (void)r; (void)err; (void)errlen;
     *g = &a_state;
     return IG_OK;
@@ -97,8 +99,10 @@ static int c_observe(const struct ig_call *call, const struct ig_event *ev)
 }
 static const struct ig_detector det_c = { .name = "test.c", .observe = c_observe };
 
-static int bad_init(const struct ig_rules *r, void **g, char *err, size_t errlen)
+static int bad_init(const struct ig_env *env, const struct ig_rules *r, void **g,
+                    char *err, size_t errlen)
 {
+    (void)env;
     (void)r; (void)g;
     snprintf(err, errlen, "window must be positive");
     return IG_ECONF;
@@ -150,7 +154,7 @@ static struct ig_engine *engine(const struct ig_config *cfg, const struct ig_rul
 {
     struct ig_emit emit = { sink_fn, s };
     char err[256] = "";
-    struct ig_engine *e = ig_engine_new_with(cfg, rules, &emit, list, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(cfg, rules, NULL, &emit, list, err, sizeof err);
     if (!e)
         fail_msg("engine: %s", err);
     return e;
@@ -286,7 +290,7 @@ static void test_memcap_holds(void **state)
     cfg = cfg_with(10, 1000);
     struct ig_emit emit = { sink_fn, &s };
     char err[256] = "";
-    assert_null(ig_engine_new_with(&cfg, NULL, &emit, list_abc, err, sizeof err));
+    assert_null(ig_engine_new_with(&cfg, NULL, NULL, &emit, list_abc, err, sizeof err));
     assert_non_null(strstr(err, "detection.memcap"));
 }
 
@@ -313,7 +317,7 @@ static void test_rules_disable_and_init_error(void **state)
     const struct ig_detector *const list[] = { &det_a, &det_bad, NULL };
     struct ig_emit emit = { sink_fn, &s };
     a_state.free_called = 0;
-    assert_null(ig_engine_new_with(&cfg, NULL, &emit, list, err, sizeof err));
+    assert_null(ig_engine_new_with(&cfg, NULL, NULL, &emit, list, err, sizeof err));
     assert_string_equal(err, "detector test.bad: window must be positive");
     assert_int_equal(a_state.free_called, 1);   /* the ones built before are torn down */
 }
@@ -477,7 +481,7 @@ static void test_group_catches_rotation(void **state)
     struct gsink s = { 0 };
     struct ig_emit emit = { gsink_fn, &s };
     char err[256];
-    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, &emit, list_group, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, NULL, &emit, list_group, err, sizeof err);
     assert_non_null(e);
 
     /* A real client from another source, seen before and after. */
@@ -534,7 +538,7 @@ static void test_group_only_when_shared(void **state)
     struct gsink s = { 0 };
     struct ig_emit emit = { gsink_fn, &s };
     char err[256];
-    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, &emit, list_group, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(&cfg, NULL, NULL, &emit, list_group, err, sizeof err);
     assert_non_null(e);
     for (int i = 0; i < 50; i++) {
         char id[32], src[32];

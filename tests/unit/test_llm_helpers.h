@@ -111,7 +111,7 @@ static struct lfx lh_setup(const struct ig_detector *d, bool shipped, const char
     fx.got = calloc(1, sizeof *fx.got);
     struct ig_emit emit = { lh_sink, fx.got };
     const struct ig_detector *const list[] = { d, NULL };
-    fx.e = ig_engine_new_with(&cfg, fx.r, &emit, list, err, sizeof err);
+    fx.e = ig_engine_new_with(&cfg, fx.r, NULL, &emit, list, err, sizeof err);
     if (!fx.e)
         fail_msg("%s", err);
     return fx;
