@@ -151,7 +151,7 @@ static void bench_one(const struct ig_detector *det, const struct ig_rules *rule
     feed(e, &ev, s, history, timed);
     double ns = (cpu_s() - t0) * 1e9 / (double)timed;
     const char *name = det ? det->name : "engine";
-    char h[16];
+    char h[24];
     snprintf(h, sizeof h, history % 1000 ? "%llu" : "%lluk",
              (unsigned long long)(history % 1000 ? history : history / 1000));
     printf("%-26s d=%-4u history=%-6llu %10.0f ns/event  (%llu findings)\n", name, s->d,

@@ -1,6 +1,7 @@
 /* JSON writer into a growable buffer. Output is always valid JSON: strings are escaped,
  * invalid UTF-8 becomes U+FFFD, non-finite numbers become null. */
 #include "core/jsonw.h"
+#include "core/fmt_float.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -188,15 +189,10 @@ void ig_jsonw_f64(struct ig_jsonw *w, double v)
 void ig_jsonw_f32(struct ig_jsonw *w, float v)
 {
     if (!isfinite(v)) { ig_jsonw_null(w); return; }
-    char b[32];
-    int n = 0;
-    for (int prec = 6; prec <= 9; prec++) {
-        n = snprintf(b, sizeof b, "%.*g", prec, (double)v);
-        if (strtof(b, NULL) == v)
-            break;
-    }
+    char b[IG_FMT_F32_MAX];
+    size_t n = ig_fmt_f32(b, v);
     sep(w);
-    put(w, b, (size_t)n);
+    put(w, b, n);
 }
 
 void ig_jsonw_bool(struct ig_jsonw *w, bool v)

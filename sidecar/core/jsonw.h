@@ -31,7 +31,7 @@ void ig_jsonw_strn(struct ig_jsonw *w, const char *s, size_t n);
 void ig_jsonw_u64(struct ig_jsonw *w, uint64_t v);
 void ig_jsonw_i64(struct ig_jsonw *w, int64_t v);
 void ig_jsonw_f64(struct ig_jsonw *w, double v);   /* shortest round-trip form (%.17g trimmed) */
-void ig_jsonw_f32(struct ig_jsonw *w, float v);    /* %.9g: float32 round-trips */
+void ig_jsonw_f32(struct ig_jsonw *w, float v);    /* shortest round-trip form (fmt_float.h) */
 void ig_jsonw_bool(struct ig_jsonw *w, bool v);
 void ig_jsonw_null(struct ig_jsonw *w);
 void ig_jsonw_raw(struct ig_jsonw *w, const char *json, size_t n);  /* pre-encoded value */
