@@ -149,4 +149,13 @@ struct ig_event {
     char     evasion_note[IG_EVASION_NOTE_MAX];
 };
 
+/* Bytes that what <ev> points to (tensors, labels, texts) takes once copied by
+ * ig_event_copy: each piece 16-byte aligned, texts NUL-terminated. */
+size_t ig_event_bytes(const struct ig_event *ev);
+/* Copies <ev> into <dst> and what it points to into <data> (16-byte aligned, at least
+ * ig_event_bytes(ev) bytes), so the copy outlives the call it was handed to; NULL pointers
+ * stay NULL. A new pointer in struct ig_event fails a _Static_assert in
+ * sidecar/core/event_copy.c until it is copied there too. */
+void ig_event_copy(struct ig_event *dst, const struct ig_event *ev, void *data);
+
 #endif

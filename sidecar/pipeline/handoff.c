@@ -23,65 +23,9 @@ struct slot {
 };
 
 #define ARENA_OFF (((sizeof(struct slot) + 63) / 64) * 64)
-#define CHUNK(n) (((size_t)(n) + 15) & ~(size_t)15)
+#define CHUNK(n) (((size_t)(n) + 15) & ~(size_t)15)   /* ig_event_copy's alignment */
 
 static inline uint8_t *slot_arena(struct slot *s) { return (uint8_t *)s + ARENA_OFF; }
-
-/* Bytes the event's out-of-line data takes once copied (each piece 16-byte aligned, text
- * NUL-terminated for detectors that like C strings). */
-static size_t event_bytes(const struct ig_event *ev)
-{
-    size_t n = 0;
-    if (ev->inputs)
-        n += CHUNK((size_t)ev->rows * ev->features * sizeof(float));
-    if (ev->scores)
-        n += CHUNK((size_t)ev->rows * ev->outputs * sizeof(float));
-    if (ev->labels)
-        n += CHUNK((size_t)ev->rows * sizeof(int32_t));
-    if (ev->prompt.p)
-        n += CHUNK(ev->prompt.n + 1);
-    if (ev->completion.p)
-        n += CHUNK(ev->completion.n + 1);
-    if (ev->system_prompt.p)
-        n += CHUNK(ev->system_prompt.n + 1);
-    return n;
-}
-
-static const void *put(uint8_t **at, const void *src, size_t n)
-{
-    uint8_t *dst = *at;
-    if (n)
-        memcpy(dst, src, n);
-    *at += CHUNK(n);
-    return dst;
-}
-
-static struct ig_span put_text(uint8_t **at, struct ig_span s)
-{
-    if (!s.p)
-        return s;
-    uint8_t *dst = *at;
-    if (s.n)
-        memcpy(dst, s.p, s.n);
-    dst[s.n] = '\0';
-    *at += CHUNK(s.n + 1);
-    return (struct ig_span){ dst, s.n };
-}
-
-/* Copies ev into dst, its data into <at>; NULL pointers stay NULL. */
-static void copy_event(struct ig_event *dst, const struct ig_event *ev, uint8_t *at)
-{
-    *dst = *ev;
-    if (ev->inputs)
-        dst->inputs = put(&at, ev->inputs, (size_t)ev->rows * ev->features * sizeof(float));
-    if (ev->scores)
-        dst->scores = put(&at, ev->scores, (size_t)ev->rows * ev->outputs * sizeof(float));
-    if (ev->labels)
-        dst->labels = put(&at, ev->labels, (size_t)ev->rows * sizeof(int32_t));
-    dst->prompt = put_text(&at, ev->prompt);
-    dst->completion = put_text(&at, ev->completion);
-    dst->system_prompt = put_text(&at, ev->system_prompt);
-}
 
 static double thread_cpu_s(void)
 {
@@ -195,7 +139,7 @@ static void wait_big_free(struct ig_pipeline *p)
 
 void ig_handoff_event(struct ig_pipeline *p, const struct ig_event *ev)
 {
-    size_t need = event_bytes(ev);
+    size_t need = ig_event_bytes(ev);
     uint8_t *at;
     bool big = need > p->slot_arena;
     if (unlikely(big)) {
@@ -227,7 +171,7 @@ void ig_handoff_event(struct ig_pipeline *p, const struct ig_event *ev)
     at = big ? p->big : slot_arena(s);
     if (big)
         atomic_store_explicit(&p->big_busy, 1, memory_order_relaxed);   /* published by the ring */
-    copy_event(&s->ev, ev, at);
+    ig_event_copy(&s->ev, ev, at);
     ig_ring_publish(&p->ring);
 }
 
