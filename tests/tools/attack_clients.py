@@ -31,6 +31,8 @@ Benign patterns that must raise nothing (real records of the held-out split):
             every 150 frames (video frames, sensor readings)
   noisy     real records with realistic measurement noise (5 % of each feature's spread)
   busy      real records, high rate (give --pause 0 and many queries)
+  retry     real records over a flaky network: 30 % of requests sent again at once (a
+            client library's retry after a timeout)
 With a --meta file from sk_model_server.py --split, attackers use the attacker split and
 benign clients the held-out split; perturbation sizes follow each feature's spread when the
 server takes raw units.
@@ -356,6 +358,20 @@ def resend(o, T, y, rng, a):
     return {}
 
 
+def retry(o, T, y, rng, a):
+    """Real records; a third of the requests time out and are sent again at once."""
+    n = 0
+    while n < a.queries:
+        k = min(a.batch, a.queries - n)
+        X = T[rng.integers(len(T), size=k)]
+        o.proba(X)
+        n += k
+        if rng.random() < 0.3 and n < a.queries:
+            o.proba(X)
+            n += k
+    return {}
+
+
 def frames(o, T, y, rng, a):
     S = spread(T)
     n = 0
@@ -454,8 +470,8 @@ def flood(o, T, y, rng, a):
 ROLES = {"benign": benign, "jbda": jbda, "random": random_queries, "boundary": boundary,
          "simba": simba, "harvest": harvest, "flood": flood, "knockoff": knockoff,
          "flood_parallel": flood_parallel, "records": records, "busy": records,
-         "oneclass": oneclass, "resend": resend, "frames": frames, "noisy": noisy}
-BENIGN = {"benign", "records", "busy", "oneclass", "resend", "frames", "noisy"}
+         "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy}
+BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy"}
 
 
 def b64u(b):

@@ -4,8 +4,10 @@
 POST /v1/chat/completions answers with a canned completion chosen by the request's model
 name (the test names one scenario per model), as one JSON body with usage fields, or, when
 the request has "stream": true, as Server-Sent Events over chunked transfer encoding
-(several delta chunks, then data: [DONE]). Usage:
-    chat_server.py --portfile FILE
+(several delta chunks, then data: [DONE]). With --generic, a model name without a canned
+scenario gets an ordinary helpful answer instead of 404 (efficacy runs with many users).
+Usage:
+    chat_server.py --portfile FILE [--generic]
 The chosen port is written to FILE once the server listens on 127.0.0.1.
 """
 import argparse
@@ -43,8 +45,13 @@ ANSWERS = {
 }
 
 
+GENERIC = ("Here is a short answer. First, check the basics and the official documentation; "
+           "then try the simplest option that works, and tell me if you need more detail.")
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    generic = False
 
     def log_message(self, *args):
         pass
@@ -70,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path != "/v1/chat/completions":
             return self.reply(404, {"error": {"message": "not found"}})
         model = req.get("model", "")
-        text = ANSWERS.get(model)
+        text = ANSWERS.get(model, GENERIC if Handler.generic else None)
         if text is None:
             return self.reply(404, {"error": {"message": "no such model"}})
         ptoks = sum(len(m.get("content", "")) for m in req.get("messages", [])) // 4 + 1
@@ -101,7 +108,9 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--portfile", required=True)
+    ap.add_argument("--generic", action="store_true", help="answer any model name")
     a = ap.parse_args()
+    Handler.generic = a.generic
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     with open(a.portfile + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
