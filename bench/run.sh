@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N]
+# bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N] [--efficacy-only]
 #
 # Regenerates bench/RESULTS.md from scratch: installs what is missing (scripts/install-deps.sh:
 # the peers tshark, ndpiReader, hyperfine, numpy/scipy, simdjson, cJSON, PCRE2), builds a
 # Release tree if needed, generates the captures with ig_gen, times `inferguard analyze` next to tshark and ndpiReader on the same
 # files (medians of >= 5 runs, hyperfine), runs every other bench program that exists
 # (bench/<name>.c) and records the machine and date. Figures whose program does not exist
-# yet say "not measured yet".
+# yet say "not measured yet". Figure 9, the efficacy table (bench/python/efficacy.py: real
+# models, attack and benign clients through real servers on loopback, captured by dumpcap),
+# is run in full mode only (tests/integration/test_efficacy.sh runs its quick mode).
+# --efficacy-only: build, run the efficacy table alone and replace figure 9 of the report
+# (the other figures are left as they are).
 #
 # --quick: small inputs, 2 runs, every program once with IG_BENCH_QUICK=1 and a short
 # timeout; writes to a temporary file (printed) unless --out is given. It checks that the
@@ -14,7 +18,7 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-quick=0 out="" build="" runs=""
+quick=0 out="" build="" runs="" eff_only=0
 orig_args="$*"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -22,7 +26,8 @@ while [ $# -gt 0 ]; do
         --out) out=$2; shift ;;
         --build) build=$2; shift ;;
         --runs) runs=$2; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --efficacy-only) eff_only=1 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -69,7 +74,9 @@ else
     # Re-globs the sources, so a bench program added since the last configure has a target.
     cmake "$build" > "$work/cmake.log" 2>&1 || log "re-configuring $build failed (see cmake output)"
 fi
-for t in inferguard ig_gen "${programs[@]}"; do
+targets=(inferguard ig_gen "${programs[@]}")
+[ "$eff_only" = 1 ] && targets=(inferguard)
+for t in "${targets[@]}"; do
     bin=$build/$t
     [ "$t" = inferguard ] || bin=$build/bench/$t
     # The full run always rebuilds (cheap when up to date); quick only fills in what is missing.
@@ -80,6 +87,27 @@ for t in inferguard ig_gen "${programs[@]}"; do
 done
 ig=$build/inferguard
 gen=$build/bench/ig_gen
+# efficacy: figure 9 through bench/python/efficacy.py; prints its Markdown, or why not
+efficacy() {
+    local rc=0
+    "$python" "$src/bench/python/efficacy.py" --bin "$ig" --src "$src" --out "$work/efficacy.md" \
+        > "$work/efficacy.out" 2> "$work/efficacy.err" || rc=$?
+    if [ "$rc" = 0 ] && [ -s "$work/efficacy.md" ]; then
+        cat "$work/efficacy.md"
+    else
+        echo "not measured: efficacy.py exited $rc ($(grep -v -i warn "$work/efficacy.err" | tail -1 | tr -d '|`' | cut -c1-160))"
+    fi
+}
+if [ "$eff_only" = 1 ]; then
+    [ -x "$ig" ] || { log "inferguard did not build"; exit 1; }
+    log "figure 9: efficacy table (full)"
+    efficacy > "$work/fig9.md"
+    "$python" -c 'import sys; sys.path.insert(0, sys.argv[1]); import efficacy; efficacy.splice(sys.argv[2], open(sys.argv[3]).read())' \
+        "$src/bench/python" "$out" "$work/fig9.md"
+    log "wrote figure 9 of $out"
+    echo "$out"
+    exit 0
+fi
 [ -x "$gen" ] || { log "ig_gen did not build; nothing to measure"; exit 1; }
 
 # ---- machine ----
@@ -349,6 +377,15 @@ for p in "${programs[@]}"; do
             "$fig" "$p" "$status, printed no RESULT line" "$shown" "$work/out.txt" >> "$rows"
     fi
 done
+
+# ---- figure 9: efficacy (minutes of real clients on loopback: full mode only) ----
+if [ "$quick" = 1 ]; then
+    eff="Not run in quick mode: tests/integration/test_efficacy.sh runs \`efficacy.py --quick --check\`; \`bench/run.sh\` (full) or \`bench/run.sh --efficacy-only\` writes the table here."
+else
+    log "figure 9: efficacy table"
+    eff=$(efficacy)
+fi
+"$python" -c 'import json,sys;print(json.dumps({"kind":"markdown","figure":9,"text":sys.argv[1]}))' "$eff" >> "$rows"
 
 $py render "$rows" "$work/machine.json" > "$out.tmp" && mv "$out.tmp" "$out"
 log "wrote $out"

@@ -2,25 +2,34 @@
 """Efficacy table: real scikit-learn models on real tables, real attack code and hard benign
 patterns, captured on loopback and read back by `inferguard analyze` with the shipped rules.
 
-For each data set (wine as z-scores, breast_cancer and digits in their own units), a model
-is served by tests/tools/sk_model_server.py --split; benign clients send records of the
-held-out split in hard patterns (resending, one class, busy, near-duplicate frames, noisy),
-attackers use their own split (tests/tools/attack_clients.py). Every client has its own
-127.0.0.x address. The capture is recorded with dumpcap and analysed; per client we report
-the analytics that fired and, for attackers, after how many of its rows the first finding
-of the expected family came.
+Model traffic, per data set (wine and iris as z-scores; breast_cancer, whose 30 features span
+~0.001 to ~4000, and digits, 0..16 pixel counts, in their own units): a model is served by
+tests/tools/sk_model_server.py --split. Phase 1: four ordinary clients send records of the
+held-out split (the models' references learn from the first rows, as they would from a
+service's ordinary traffic). Phase 2: ordinary clients in hard patterns (resending records,
+one class, high rate, flaky retries, near-duplicate frames, noisy records) run at the same
+time as the attackers, who own a separate split (tests/tools/attack_clients.py). LLM traffic:
+tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
+users pasting long repeated lines, and one prompt injector (tests/tools/llm_clients.py).
+Every client has its own 127.0.x.y address. Each capture is recorded with dumpcap and
+analysed; per client we report the analytics that fired and, for attackers, after how many
+of its queries (rows; requests for LLM clients) the first finding of the expected family came.
 
 Usage:
     efficacy.py --bin INFERGUARD --src SRC_DIR [--quick] [--out TABLE.md] [--json FILE]
-                [--check]
---check exits 1 when a target is missed: any finding on a benign client, or an attacker not
-caught by its family within its bound (extraction 400 rows, evasion 60, harvest and flood
-any). Exit 77 when dumpcap or sklearn is missing.
+                [--check] [--keep] [--splice RESULTS.md]
+--quick: wine, breast_cancer and the LLM scenario at smaller volumes (the integration test).
+--check exits 1 when an asserted bound is missed: any finding on an ordinary client, an
+attacker not caught by its family, or caught later than the bound asserted for it (ASSERT
+below; the table's "target" column is the issue's aim, which may be stricter).
+--splice FILE replaces the section "## 9. ..." of FILE with the table.
+Exit 77 when dumpcap or sklearn is missing.
 """
 import argparse
 import collections
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,36 +38,67 @@ import tempfile
 import time
 
 PY = "/usr/bin/python3"
+STYLES = ["direct", "persona", "polite", "french", "spanish", "german", "base64", "tool_result",
+          "document", "split_turns"]   # tests/tools/llm_clients.py --style
 
-# role -> (family prefix expected, bound on rows before the first finding; None = benign)
+# role -> (family prefix expected, target queries (the aim), asserted bound (what --check
+# holds the detectors to; None = detected at all), what it is)
 ATTACKS = {
-    "jbda": ("extraction.", 400), "random": ("extraction.", 400),
-    "knockoff": ("extraction.", None),    # natural data: reported, not asserted
-    "boundary": ("adversarial.", 60), "simba": ("adversarial.", 60),
-    "harvest": ("leakage.scores", 10**9), "flood_parallel": ("abuse.", 10**9),
+    "jbda": ("extraction.", 100, 200, "Papernot JbDA (synthetic x + λ·sign(∇))"),
+    "random": ("extraction.", 100, 200, "Tramèr uniform queries"),
+    "knockoff": ("extraction.", 100, None, "KnockoffNets-style natural data + mixup"),
+    "boundary": ("adversarial.", 20, 40, "HopSkipJump-style boundary evasion (labels)"),
+    "simba": ("adversarial.", 20, 40, "SimBA score-based evasion"),
+    "harvest": ("leakage.scores", 100, 200, "score harvesting (membership probing)"),
+    "flood_parallel": ("abuse.", None, None, "flood, 8 connections"),
+    "injection": ("prompt_injection.", 2, None, "prompt injection after one ordinary question"),
 }
-BENIGN = ["records", "records", "records", "oneclass", "resend", "frames", "noisy", "busy"]
+# What --check does not hold yet, each with why: (pattern, analytic) = findings of that
+# analytic on that benign pattern; (attack role, None) = that attack may go undetected. The
+# table still shows them (aim missed). Remove an entry once its detector is fixed.
+_PI_WHY = "the shipped prompt_injection.signature (issue #15: its rewrite is under way)"
+KNOWN_GAPS = {
+    ("security", "prompt_injection.signature"): _PI_WHY + " takes questions quoting an attack for one",
+    **{("injection:" + st, None): _PI_WHY + " misses this style"
+       for st in ("polite", "french", "spanish", "german", "split_turns")},
+}
+PATTERNS = {
+    "records": "real records of the held-out split",
+    "oneclass": "90 % of records from one class",
+    "resend": "the same 25 records re-scored (nightly batch) with retries",
+    "retry": "single records, flaky network: 30 % of requests sent twice",
+    "busy": "high-rate ordinary client (no pause)",
+    "frames": "near-duplicate stream (video frames / sensor readings)",
+    "noisy": "records with 5 % measurement noise",
+    "chat": "ordinary LLM questions",
+    "security": "LLM users asking about attacks (quoting them)",
+    "longrep": "long prompts with repeated lines (logs, CSV)",
+}
 
 
 def plan(quick):
-    """(dataset, raw, [(role, queries, batch, pause)])"""
+    """[(scenario, kind, options, phase1 clients, phase2 clients)]; a client is
+    (role, queries, batch, pause)."""
     q = 0.5 if quick else 1.0
-    benign_q = {"records": 300, "oneclass": 300, "resend": 400, "frames": 600, "noisy": 300,
-                "busy": 1500}
     out = []
-    for ds, raw in (("wine", False), ("breast_cancer", True), ("digits", True)):
-        if quick and ds == "digits":
-            continue
-        clients = []
-        for role in BENIGN:
-            batch = 1 if role == "frames" else 10
-            pause = 0.0 if role == "busy" else 0.05   # ordinary clients span the attacks
-            clients.append((role, int(benign_q[role] * q), batch, pause))
-        clients += [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
-                    ("knockoff", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
-                    ("simba", int(400 * q), 1, 0), ("harvest", 600, 20, 0),
-                    ("flood_parallel", 3000, 1, 0)]
-        out.append((ds, raw, clients))
+    sets = (("wine", False), ("breast_cancer", True)) if quick else \
+        (("wine", False), ("breast_cancer", True), ("digits", True), ("iris", False))
+    for ds, raw in sets:
+        warm = [("records", 250, 10, 0.01)] * 4
+        benign = [("records", int(300 * q), 10, 0.05), ("records", int(300 * q), 10, 0.05),
+                  ("oneclass", int(300 * q), 10, 0.05), ("resend", int(400 * q), 10, 0.05),
+                  ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 10, 0.0),
+                  ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05)]
+        attacks = [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
+                   ("knockoff", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
+                   ("simba", int(400 * q), 1, 0), ("harvest", 600, 20, 0),
+                   ("flood_parallel", 3000, 1, 0)]
+        out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,
+                    benign + attacks))
+    llm = [("chat", 12, 1, 0), ("chat", 12, 1, 0), ("security", 12, 1, 0), ("security", 12, 1, 0),
+           ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
+           ] + [("injection", 2, k, 0) for k in range(10)]
+    out.append(("chat (LLM)", "llm", {}, [], llm))
     return out
 
 
@@ -74,20 +114,40 @@ def wait_file(path, pattern, secs):
     return False
 
 
-def run_dataset(a, work, ds, raw, clients):
-    tools = os.path.join(a.src, "tests", "tools")
-    d = os.path.join(work, ds)
-    os.makedirs(d)
+def start_server(tools, d, kind, opt):
     portfile, meta = os.path.join(d, "port"), os.path.join(d, "meta.json")
-    srv = subprocess.Popen([PY, os.path.join(tools, "sk_model_server.py"), "--portfile", portfile,
-                            "--meta", meta, "--dataset", ds, "--split"] + (["--raw"] if raw else []))
+    if kind == "model":
+        cmd = [PY, os.path.join(tools, "sk_model_server.py"), "--portfile", portfile, "--meta", meta,
+               "--dataset", opt["dataset"], "--split"] + (["--raw"] if opt["raw"] else [])
+    else:
+        cmd = [PY, os.path.join(tools, "chat_server.py"), "--portfile", portfile, "--generic"]
+    srv = subprocess.Popen(cmd)
+    if not wait_file(portfile, "", 60) or (kind == "model" and not wait_file(meta, "}", 120)):
+        srv.terminate()
+        sys.exit(f"{kind} server did not start")
+    t0 = time.time()
+    while not open(portfile).read().strip() and time.time() - t0 < 30:
+        time.sleep(0.1)
+    return srv, open(portfile).read().strip(), meta
+
+
+def client_cmd(tools, kind, port, meta, role, n, batch, pause, src, seed):
+    if kind == "llm":   # batch: the injection style
+        return [PY, os.path.join(tools, "llm_clients.py"), "--port", port, "--role", role,
+                "--source", src, "--requests", str(n), "--seed", str(seed)] + \
+            (["--style", str(batch)] if role == "injection" else [])
+    return [PY, os.path.join(tools, "attack_clients.py"), "--port", port, "--meta", meta,
+            "--role", role, "--source", src, "--queries", str(n), "--batch", str(batch),
+            "--seed", str(seed), "--pause", str(pause)]
+
+
+def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
+    tools = os.path.join(a.src, "tests", "tools")
+    d = os.path.join(work, f"s{idx}")
+    os.makedirs(d)
+    srv, port, meta = start_server(tools, d, kind, opt)
     procs = [srv]
     try:
-        if not wait_file(portfile, "", 60) or not wait_file(meta, "}", 120):
-            sys.exit(f"{ds}: model server did not start")
-        while not open(portfile).read().strip():
-            time.sleep(0.1)
-        port = open(portfile).read().strip()
         pcap, recout = os.path.join(d, "cap.pcap"), os.path.join(d, "rec.out")
         rec = subprocess.Popen(["dumpcap", "-i", "lo", "-f", f"tcp port {port}", "-B", "64",
                                 "-s", "262144", "-P", "-w", pcap], stderr=open(recout, "w"))
@@ -95,22 +155,20 @@ def run_dataset(a, work, ds, raw, clients):
         if not wait_file(recout, "Capturing", 10):
             sys.exit("dumpcap did not start")
         roles = {}
-        running = []
-        # benign first (the models' references learn from them), attackers a moment later
-        for i, (role, n, batch, pause) in enumerate(clients):
-            src = f"127.0.1.{i + 10}"
-            roles[src] = role
-            if role in ATTACKS and not running_attack_started(running):
-                time.sleep(0.5)
-            out = open(os.path.join(d, f"client-{i}.json"), "w")
-            p = subprocess.Popen([PY, os.path.join(tools, "attack_clients.py"), "--port", port,
-                                  "--meta", meta, "--role", role, "--source", src,
-                                  "--queries", str(n), "--batch", str(batch), "--seed", str(i + 1),
-                                  "--pause", str(pause)], stdout=out)
-            running.append((role, p))
-        for role, p in running:
-            if p.wait() != 0:
-                sys.exit(f"{ds}: client {role} failed")
+        n = 0
+        for phase in (phase1, phase2):
+            running = []
+            for role, q, batch, pause in phase:
+                n += 1
+                src = f"127.0.{idx + 10}.{n + 10}"
+                roles[src] = role if role != "injection" else f"injection:{STYLES[batch]}"
+                out = open(os.path.join(d, f"client-{n}.json"), "w")
+                p = subprocess.Popen(client_cmd(tools, kind, port, meta, role, q, batch, pause,
+                                                src, n + 100 * idx), stdout=out)
+                running.append((role, p))
+            for role, p in running:
+                if p.wait() != 0:
+                    sys.exit(f"{name}: client {role} failed")
         time.sleep(0.5)
         rec.send_signal(signal.SIGTERM)
         rec.wait()
@@ -119,8 +177,8 @@ def run_dataset(a, work, ds, raw, clients):
                             "--events", events, "--findings", findings, pcap],
                            stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
-            sys.exit(f"{ds}: analyze failed: {r.stderr[-500:]}")
-        return score(ds, roles, events, findings)
+            sys.exit(f"{name}: analyze failed: {r.stderr[-500:]}")
+        return score(name, kind, roles, events, findings)
     finally:
         for p in procs:
             if p.poll() is None:
@@ -128,20 +186,35 @@ def run_dataset(a, work, ds, raw, clients):
                 p.wait()
 
 
-def running_attack_started(running):
-    return any(role in ATTACKS for role, _ in running)
+def queries_at(rows, f):
+    """The client's queries up to and including the event that raised finding f. A finding
+    carries its event's request time in ms; fast clients send several requests within one
+    ms, so: the event numbered queries_seen (the client's events, for the analytics that
+    count them) when its time matches, else the earliest event of that millisecond."""
+    t0 = f["time"] * 1000
+    seen = int((f.get("unmapped") or {}).get("queries_seen") or 0)
+    if 0 < seen <= len(rows) and t0 <= rows[seen - 1][0] < t0 + 1000:
+        return sum(r for _, r in rows[:seen])
+    n = 0
+    for t, r in rows:
+        n += r
+        if t >= t0:
+            break
+    return n
 
 
-def score(ds, roles, events, findings):
-    rows = collections.defaultdict(list)     # ip -> [(time_us, rows)]
+def score(name, kind, roles, events, findings):
+    rows = collections.defaultdict(list)     # ip -> [(time_us, queries)]
     for line in open(events):
         e = json.loads(line)
         ip = e["client"].get("ip") or e["client"]["id"]
-        rows[ip].append((e.get("resp_time") or e["time"], e.get("rows", 0)))
+        q = e.get("rows", 0) if kind == "model" else 1
+        rows[ip].append((e["time"], q))   # request time: the query that raised it counts
     for v in rows.values():
         v.sort()
-    first = collections.defaultdict(dict)     # ip -> analytic -> rows at first finding
+    first = collections.defaultdict(dict)     # ip -> analytic -> queries at first finding
     count = collections.Counter()
+    by = collections.defaultdict(collections.Counter)   # ip -> analytic -> findings
     for line in open(findings):
         f = json.loads(line)
         uid = (f.get("actor") or {}).get("user", {}).get("uid", "")
@@ -153,43 +226,115 @@ def score(ds, roles, events, findings):
                     break
         if ip not in roles:
             continue
-        name = f["finding_info"]["analytic"]["name"]
+        analytic = f["finding_info"]["analytic"]["name"]
         count[ip] += 1
-        t_us = f["time"] * 1000 + 999
-        n = sum(r for t, r in rows[ip] if t <= t_us)
-        if name not in first[ip] or n < first[ip][name]:
-            first[ip][name] = n
+        by[ip][analytic] += 1
+        nq = queries_at(rows[ip], f)
+        if analytic not in first[ip] or nq < first[ip][analytic]:
+            first[ip][analytic] = nq
     out = []
     for ip, role in roles.items():
-        total = sum(r for _, r in rows[ip])
-        out.append({"dataset": ds, "role": role, "ip": ip, "rows": total,
-                    "findings": count[ip], "first": first.get(ip, {})})
+        out.append({"scenario": name, "role": role, "ip": ip,
+                    "queries": sum(r for _, r in rows[ip]), "findings": count[ip],
+                    "by": dict(by.get(ip, {})),
+                    "first": first.get(ip, {})})
     return out
 
 
+def caught(r):
+    """(analytic, queries) of the first finding of the attack's family, or None."""
+    fam = ATTACKS[r["role"].split(":")[0]][0]
+    hits = {k: v for k, v in r["first"].items() if k.startswith(fam)}
+    return min(hits.items(), key=lambda kv: (kv[1], kv[0])) if hits else None
+
+
 def judge(r):
-    """(ok, text) for one client row of the table."""
-    role, first = r["role"], r["first"]
-    if role not in ATTACKS:
-        return r["findings"] == 0, ", ".join(sorted(first)) or "-"
-    fam, bound = ATTACKS[role]
-    hits = {k: v for k, v in first.items() if k.startswith(fam)}
-    if not hits:
-        return bound is None, "not detected"
-    name, n = min(hits.items(), key=lambda kv: kv[1])
-    return bound is None or n <= bound, f"{name} after {n} rows"
+    """(asserted bound held, aim met) for one client."""
+    if r["role"].split(":")[0] not in ATTACKS:
+        left = sum(n for k, n in r.get("by", {}).items() if (r["role"], k) not in KNOWN_GAPS)
+        return left == 0, r["findings"] == 0
+    _, target, bound, _ = ATTACKS[r["role"].split(":")[0]]
+    c = caught(r)
+    if not c:
+        return r["role"] == "knockoff" or (r["role"], None) in KNOWN_GAPS, False
+    return bound is None or c[1] <= bound, target is None or c[1] <= target
 
 
-def table(results):
-    lines = ["| data set | client | rows | result | other analytics | findings | target met |",
-             "|---|---|---:|---|---|---:|---|"]
+def tables(results):
+    att = ["| attack | scenario | queries sent | detected by | after queries | other analytics (first at) | target | met |",
+           "|---|---|---:|---|---:|---|---:|---|"]
     for r in results:
-        ok, text = judge(r)
-        others = ", ".join(f"{k}@{v}" for k, v in sorted(r["first"].items()))
-        kind = "attack" if r["role"] in ATTACKS else "benign"
-        lines.append(f"| {r['dataset']} | {kind}: {r['role']} | {r['rows']} | {text} | "
-                     f"{others or '-'} | {r['findings']} | {'yes' if ok else 'NO'} |")
+        if r["role"].split(":")[0] not in ATTACKS:
+            continue
+        fam, target, bound, what = ATTACKS[r["role"].split(":")[0]]
+        c = caught(r)
+        others = ", ".join(f"{k}@{v}" for k, v in sorted(r["first"].items())
+                           if not c or k != c[0])
+        met = judge(r)[1]
+        if ":" in r["role"]:
+            what += ": " + r["role"].split(":")[1]
+        att.append(f"| {what} | {r['scenario']} | {r['queries']} | "
+                   f"{c[0] if c else '**not detected**'} | {c[1] if c else '-'} | {others or '-'} | "
+                   f"{('≤ %d' % target) if target else 'any'} | {'yes' if met else '**no**'} |")
+    ben = ["| benign pattern | scenario | clients | queries | findings | analytics |",
+           "|---|---|---:|---:|---:|---|"]
+    agg = collections.OrderedDict()
+    for r in results:
+        if r["role"].split(":")[0] in ATTACKS:
+            continue
+        k = (r["role"], r["scenario"])
+        a = agg.setdefault(k, {"clients": 0, "queries": 0, "findings": 0, "names": set()})
+        a["clients"] += 1
+        a["queries"] += r["queries"]
+        a["findings"] += r["findings"]
+        a["names"] |= set(r["first"])
+    for (role, scen), a in sorted(agg.items(), key=lambda kv: list(PATTERNS).index(kv[0][0])):
+        f = a["findings"]
+        ben.append(f"| {role}: {PATTERNS[role]} | {scen} | {a['clients']} | {a['queries']} | "
+                   f"{f if f == 0 else '**%d**' % f} | {', '.join(sorted(a['names'])) or '-'} |")
+    nben = sum(a["findings"] for a in agg.values())
+    nfp = sum(1 for r in results if r["role"].split(":")[0] not in ATTACKS and r["findings"])
+    ncl = sum(1 for r in results if r["role"].split(":")[0] not in ATTACKS)
+    natt = [r for r in results if r["role"].split(":")[0] in ATTACKS]
+    ncaught = sum(1 for r in natt if caught(r))
+    nmet = sum(1 for r in natt if judge(r)[1])
+    summary = (f"Ordinary clients flagged: {nfp} of {ncl} ({nben} findings). Attackers caught by "
+               f"their family: {ncaught} of {len(natt)}; within the target: {nmet} of {len(natt)}.")
+    return "\n".join(att), "\n".join(ben), summary
+
+
+def render(results, mode, src):
+    att, ben, summary = tables(results)
+    commit = subprocess.run(["git", "-C", src, "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    lines = [
+        "Run of %s, commit %s." % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit),
+        "",
+        "Produced by `bench/python/efficacy.py` (%s mode), called by `bench/run.sh`: real "
+        "scikit-learn models (tests/tools/sk_model_server.py) serving real data sets over OIP "
+        "v2, an OpenAI-style chat server, real attack and benign clients on loopback "
+        "(tests/tools/attack_clients.py, llm_clients.py), captured with dumpcap, read back by "
+        "`inferguard analyze` with the shipped rules. Ordinary clients sample a held-out split, "
+        "attackers own a separate split; four ordinary clients first teach the models' "
+        "references, then every pattern and attack runs at once. \"after queries\" counts the "
+        "attacker's rows (LLM: requests) up to its first finding of the expected family. "
+        "tests/integration/test_efficacy.sh runs the quick mode and asserts the bounds of "
+        "efficacy.py's ASSERT table." % mode, "",
+        summary, "", att, "", ben, "",
+        "Not asserted by the test yet (efficacy.py KNOWN_GAPS; the table shows them as they "
+        "are): " + "; ".join(f"{k[0]}{' / ' + k[1] if k[1] else ' undetected'}: {v}"
+                            for k, v in KNOWN_GAPS.items()) + ". KnockoffNets-style natural "
+        "data is reported, not asserted."]
     return "\n".join(lines)
+
+
+def splice(path, text):
+    title = "## 9. Efficacy: attacks caught, ordinary clients flagged"
+    s = open(path).read() if os.path.exists(path) else ""
+    pat = re.compile(r"^## 9\. .*?(?=^## |\Z)", re.S | re.M)
+    block = title + "\n\n" + text.rstrip("\n") + "\n\n"
+    s = pat.sub(lambda _: block, s) if pat.search(s) else s.rstrip("\n") + "\n\n" + block
+    open(path, "w").write(s.rstrip("\n") + "\n")
 
 
 def main():
@@ -199,6 +344,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out")
     ap.add_argument("--json")
+    ap.add_argument("--splice")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     a = ap.parse_args()
@@ -213,24 +359,40 @@ def main():
     work = tempfile.mkdtemp(prefix="ig-efficacy.")
     results = []
     try:
-        for ds, raw, clients in plan(a.quick):
-            results += run_dataset(a, work, ds, raw, clients)
+        for i, (name, kind, opt, p1, p2) in enumerate(plan(a.quick)):
+            t0 = time.time()
+            results += run_scenario(a, work, i, name, kind, opt, p1, p2)
+            print(f"efficacy: {name} done in {time.time() - t0:.0f} s", file=sys.stderr)
     finally:
         if a.keep:
             print("work dir kept:", work, file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    t = table(results)
-    print(t)
+    text = render(results, "quick" if a.quick else "full", a.src)
+    print(text)
     if a.out:
         with open(a.out, "w") as f:
-            f.write(t + "\n")
+            f.write(text + "\n")
+    if a.splice:
+        splice(a.splice, text)
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)
     bad = [r for r in results if not judge(r)[0]]
     for r in bad:
-        print(f"MISSED: {r['dataset']} {r['role']} {r['ip']}: {judge(r)[1]}", file=sys.stderr)
+        c = caught(r) if r["role"].split(":")[0] in ATTACKS else None
+        what = (f"{r['findings']} findings: {sorted(r['first'])}" if r["role"].split(":")[0] not in ATTACKS
+                else (f"{c[0]} after {c[1]} queries" if c else "not detected"))
+        print(f"MISSED: {r['scenario']} {r['role']} {r['ip']}: {what}", file=sys.stderr)
+    for (pat, analytic), why in KNOWN_GAPS.items():
+        if analytic is None:
+            if any(r["role"] == pat and not caught(r) for r in results):
+                print(f"KNOWN GAP (not asserted): {pat} not detected: {why}", file=sys.stderr)
+            continue
+        n = sum(r.get("by", {}).get(analytic, 0) for r in results if r["role"] == pat)
+        if n:
+            print(f"KNOWN GAP (not asserted): {n} {analytic} findings on {pat} clients: {why}",
+                  file=sys.stderr)
     sys.exit(1 if a.check and bad else 0)
 
 

@@ -33,6 +33,7 @@ FIGURES = [
      "inferguard analyze --workers, bench_threads"),
     (7, "Drift: per-feature KS vs the Python reference (numpy/scipy)", "bench_drift"),
     (8, "Other bench programs", "bench/*.c"),
+    (9, "Efficacy: attacks caught, ordinary clients flagged", "bench/python/efficacy.py"),
 ]
 
 # What a figure's rows mean, printed under its tables.
@@ -300,6 +301,10 @@ def cmd_render(rows_path, machine_path):
         tp = [r for r in fr if r.get("kind") == "throughput"]
         rs = [r for r in fr if r.get("kind") == "result"]
         raw = [r for r in fr if r.get("kind") == "raw"]
+        for r in fr:
+            if r.get("kind") == "markdown":   # a table rendered by its program (efficacy.py)
+                out.append(r["text"].rstrip("\n"))
+                out.append("")
         if not fr and num == 8:
             out.append("none: every bench program feeds one of the figures above.")
             out.append("")

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The efficacy table's targets (bench/RESULTS.md figure 9), quick mode: real scikit-learn
+# models serving wine (z-scores) and breast_cancer (raw units, ~0.001..4000) over OIP v2 and an
+# OpenAI-style chat server, ordinary clients in hard patterns (resending, one class, retries,
+# high rate, near-duplicate frames, noisy records; LLM users asking about attacks, long
+# prompts with repeated lines) beside real attack clients (JbDA, uniform, KnockoffNets-style,
+# HopSkipJump-style, SimBA, score harvesting, flood, prompt injection in 10 styles), all on
+# loopback, captured, analysed with the shipped rules. bench/python/efficacy.py --check
+# asserts: no finding on any ordinary client, every attacker caught by its family within the
+# bound of efficacy.py's ATTACKS table (KnockoffNets-style natural data: reported only).
+. "$(dirname "$0")/lib/common.sh"
+command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
+/usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
+rc=0
+/usr/bin/python3 "$IG_SRC/bench/python/efficacy.py" --bin "$IG_BIN" --src "$IG_SRC" --quick --check \
+    --json "$WORK/efficacy.json" --out "$WORK/efficacy.md" 2> "$WORK/efficacy.err" || rc=$?
+grep -E "^(efficacy|MISSED|KNOWN)" "$WORK/efficacy.err" || true
+cat "$WORK/efficacy.md" 2>/dev/null || true
+[ "$rc" = 0 ] || fail "efficacy targets missed (exit $rc; see MISSED above): $(grep -v -i -E 'warn|iter|solver|scikit|^ *$' "$WORK/efficacy.err" | tail -3)"
+# every scenario ran and every attack and pattern has its row
+for s in "wine (z)" breast_cancer "chat (LLM)"; do
+    grep -q "| $s |" "$WORK/efficacy.md" || fail "no rows for scenario $s"
+done
+n=$(grep -c '^| .* | [0-9]* | ' "$WORK/efficacy.md" || true)
+[ "$n" -ge 40 ] || fail "table has only $n rows"
+echo "ok: efficacy targets met"
