@@ -5,9 +5,12 @@
  *
  * Per client, in tumbling windows of the capture clock: rows answered with a full score
  * vector (>= 2 outputs with any value not a multiple of 10^-decimals, or logits), and rows
- * whose input repeats one of the client's last repeat_recent (4) inputs (exact hash of the
- * float bits): membership probing asks for copies of one record in a burst, while busy
- * clients re-scoring their records and retrying requests repeat at longer distances. A
+ * whose input is at least the third copy among the client's last repeat_recent (4) inputs
+ * (exact hash of the float bits): membership probing asks for copies of one record in a
+ * burst, while busy clients re-scoring their records repeat at longer distances, a retry
+ * sends a request once more (a pair, not a burst), and a client drawing its records from a
+ * small pool meets one earlier copy by chance (1 - (1 - 1/pool)^4: 24 % for 15 records)
+ * but two only rarely (~2.5 %). A
  * finding fires once per window when full-precision rows reach min_rows and the repeat
  * share reaches repeat_share: volume alone is what busy benign clients look like too.
  * Per model, once: an info finding that the model returns full-precision scores at all,
@@ -176,12 +179,12 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
             m->full += full;
         if (ev->inputs && ev->features) {
             uint64_t h = row_hash(ev->inputs + (size_t)r * ev->features, ev->features);
-            bool seen = false;
-            /* copies in a burst (the same record asked again and again at once), not a
-             * busy client re-scoring its records, nor a retry of a whole request */
-            for (uint32_t i = 1; i <= p->repeat_recent && i <= c->next && !seen; i++)
-                seen = c->recent[(c->next - i) % LS_RECENT] == h;
-            c->repeats += seen;
+            /* copies in a burst (the same record asked again and again at once): a third
+             * copy, not a retry's second one nor a small pool's chance meeting (above) */
+            uint32_t copies = 0, need = p->repeat_recent >= 2 ? 2 : 1;
+            for (uint32_t i = 1; i <= p->repeat_recent && i <= c->next && copies < need; i++)
+                copies += c->recent[(c->next - i) % LS_RECENT] == h;
+            c->repeats += copies >= need;
             c->recent[c->next++ % LS_RECENT] = h;
         }
     }

@@ -142,6 +142,33 @@ static void test_rescoring_quiet(void **state)
     run_close(&r);
 }
 
+/* Ordinary clients repeat too: one drawing its records at random from a pool of 12 (most of
+ * its inputs are one class) meets an earlier copy among its last 4 inputs one time in three,
+ * and a flaky network makes it send 30 % of its requests twice. Neither is a burst of
+ * copies: no finding. */
+static void test_small_pool_and_retries_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    float x[4], s[3] = { 0.61f, 0.27f, 0.12f };
+    for (int q = 0; q < 3000;) {
+        int pick = (int)(urand() * 12);
+        int times = urand() < 0.3 ? 2 : 1;
+        for (int k = 0; k < times; k++, q++) {
+            for (int i = 0; i < 4; i++)
+                x[i] = (float)(pick * 4 + i);
+            struct ig_event ev = { .req_time_us = r.t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
+                                   .rows = 1, .features = 4, .outputs = 3, .inputs = x, .scores = s };
+            snprintf(ev.client_id, sizeof(ev.client_id), "c-9");
+            r.t += 100000;
+            assert_int_equal(ig_det_leakage_scores.observe(&r.call, &ev), 0);
+        }
+    }
+    assert_int_equal(r.sink.client, 0);
+    run_close(&r);
+}
+
 static void test_busy_rounded_and_low_volume_quiet(void **state)
 {
     (void)state;
@@ -183,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_membership_probing_once_per_window),
         cmocka_unit_test(test_busy_rounded_and_low_volume_quiet),
         cmocka_unit_test(test_rescoring_quiet),
+        cmocka_unit_test(test_small_pool_and_retries_quiet),
         cmocka_unit_test(test_logits_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
