@@ -89,14 +89,14 @@ static void arl_run(uint32_t nf, uint64_t rows, double target)
     struct ig_rules *rules = NULL;
     char err[256];
     void *global = NULL, *slice = NULL;
+    const struct ig_env arl_env = { .report = arl_report };
     if (ig_rules_load_buf("arl", yaml, strlen(yaml), &rules, err, sizeof err) != IG_OK ||
-        ig_det_drift.init(&no_env, rules, &global, err, sizeof err) != IG_OK) {
+        ig_det_drift.init(&arl_env, rules, &global, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_drift: arl: %s\n", err);
         exit(1);
     }
     arl_alarms = arl_confirmed = 0;
     arl_findings = 0;
-    ig_drift_hooks.report = arl_report;
     struct ig_emit emit = { arl_count, NULL };
     struct ig_call call = { .global = global, .model = &slice, .emit = &emit };
     float *row = malloc(sizeof(float) * nf);
@@ -119,7 +119,6 @@ static void arl_run(uint32_t nf, uint64_t rows, double target)
     ig_det_drift.finish(&call, ev.req_time_us);
     ig_det_drift.free(global);
     ig_rules_free(rules);
-    ig_drift_hooks.report = NULL;
     free(row);
     double r = (double)rows;
     printf("arl features=%u rows=%llu target_rows=%.0f cusum_alarms=%llu confirmed=%llu findings=%d "

@@ -56,6 +56,8 @@ struct drift_registry {                  /* mutable, reached through the const g
     uint64_t seq_alarms, seq_confirmed, suppressed, ref_rebuilds;
     struct ig_drift_profile **loaded;
     uint32_t nloaded;
+    void (*report)(void *ctx, const struct ig_drift_report *r);   /* env's writer, may be NULL */
+    void *report_ctx;
 };
 
 struct drift_global {
@@ -182,13 +184,14 @@ static double series_floor_std(const struct ig_drift_moments *m)
 static int drift_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                       char *err, size_t errlen)
 {
-    (void)env;
     struct drift_global *g = calloc(1, sizeof *g);
     if (!g)
         goto oom;
     g->reg = calloc(1, sizeof *g->reg);
     if (!g->reg)
         goto oom;
+    g->reg->report = env->report;
+    g->reg->report_ctx = env->report_ctx;
     struct drift_params *p = &g->p;
     /* One rules block holds every setting: the engine knows this detector as drift.features. */
     const char *F = "drift.features", *P = F, *C = F;
@@ -250,12 +253,12 @@ static int drift_init(const struct ig_env *env, const struct ig_rules *r, void *
     }
     const char *ref = ig_rules_str(r, F, "reference", "");
     if (ref && ref[0]) {
-        if (!ig_drift_hooks.load) {
-            snprintf(err, errlen, "drift.features: reference '%s' given but no profile loader "
-                     "is installed (call ig_drift_setup)", ref);
+        if (!env->profile_load) {
+            snprintf(err, errlen, "drift.features: reference '%s' given but this program "
+                     "cannot load profiles", ref);
             goto fail;
         }
-        if (ig_drift_hooks.load(ref, &g->reg->loaded, &g->reg->nloaded, err, errlen) != IG_OK)
+        if (env->profile_load(ref, &g->reg->loaded, &g->reg->nloaded, err, errlen) != IG_OK)
             goto fail;
         p->reference = strdup(ref);
         if (!p->reference)
@@ -1255,9 +1258,8 @@ static void emit_findings(struct drift_model *m, const struct drift_params *p,
 
 static void deliver(struct drift_model *m, struct drift_registry *reg)
 {
-    (void)reg;
-    if (m->report_pending && ig_drift_hooks.report)
-        ig_drift_hooks.report(ig_drift_hooks.report_ctx, &m->rep);
+    if (m->report_pending && reg->report)
+        reg->report(reg->report_ctx, &m->rep);
     m->report_pending = false;
 }
 

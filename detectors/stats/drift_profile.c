@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct ig_drift_hooks ig_drift_hooks;
-
 double ig_drift_moments_mean(const struct ig_drift_moments *m)
 {
     return m->n ? m->sum / (double)m->n : NAN;

@@ -1,8 +1,8 @@
 /* Drift reference profiles and window reports: the data shared between the drift detector
  * (detectors/det_drift.c), the offline baseline builder and the report writer
  * (sidecar/drift/). The detector library cannot link against the sidecar library, so the
- * sidecar installs its file loader and report writer into ig_drift_hooks at start-up
- * (ig_drift_setup() in sidecar/drift/drift.h). */
+ * sidecar lends its file loader and report writer to the detector through struct ig_env
+ * (include/inferguard/detector.h; sidecar/drift/drift.h fills it). */
 #ifndef IG_DRIFT_PROFILE_H
 #define IG_DRIFT_PROFILE_H
 
@@ -93,7 +93,7 @@ struct ig_drift_contrib {
 };
 #define IG_DRIFT_MAX_CONTRIB 5
 
-/* A window's drift report, handed to ig_drift_hooks.report. Everything is borrowed for
+/* A window's drift report, handed to ig_env.report. Everything is borrowed for
  * the call. */
 struct ig_drift_report {
     const char *model, *version;
@@ -129,15 +129,5 @@ struct ig_drift_report {
     uint64_t seq_alarms, seq_confirmed;  /* CUSUM alarms so far for this model; confirmed ones */
     double   cusum_h, cusum_k;           /* the CUSUM threshold and reference value in use */
 };
-
-/* Installed by the sidecar (sidecar/drift/drift.c); NULL members mean "not available". */
-struct ig_drift_hooks {
-    /* Loads every profile in <path> (frozen); caller frees each and the array with free(). */
-    int  (*load)(const char *path, struct ig_drift_profile ***out, uint32_t *n,
-                 char *err, size_t errlen);
-    void (*report)(void *ctx, const struct ig_drift_report *r);
-    void *report_ctx;
-};
-extern struct ig_drift_hooks ig_drift_hooks;
 
 #endif

@@ -2,10 +2,10 @@
  * and drift reports (JSON + self-contained HTML, one directory per model, an index page).
  * Generation only: serving the reports directory over HTTP is the daemon's job.
  *
- * Start-up: call ig_drift_setup() before ig_engine_new() so the drift detector can load a
- * reference profile (rules: drift.features.reference) and hand its window reports to the
- * writer; ig_drift_teardown() after ig_engine_free() (which writes the last partial
- * window's report). */
+ * Start-up: ig_drift_env() lends the profile loader and a report writer to the drift
+ * detector through struct ig_env before ig_engine_new(), so it can load a reference
+ * profile (rules: drift.features.reference) and hand its window reports to the writer;
+ * free the writer after ig_engine_free() (which writes the last partial window's report). */
 #ifndef IG_DRIFT_H
 #define IG_DRIFT_H
 
@@ -14,12 +14,16 @@
 #include "stats/drift_profile.h"
 #include "core/jsonw.h"
 
-/* Installs the profile loader, and the report writer when <reports_dir> is non-empty
- * (created if missing). Returns IG_OK or IG_EIO with one sentence in err. */
-int  ig_drift_setup(const char *reports_dir, char *err, size_t errlen);
-void ig_drift_teardown(void);
-/* Reports written / failed since setup. */
-void ig_drift_report_counts(uint64_t *written, uint64_t *failed);
+/* Writes each report a detector hands it under <reports_dir> (created if missing; its
+ * index page rewritten). Returns NULL with one sentence in err (IG_EIO, IG_ECONF). */
+struct ig_drift_writer;
+struct ig_drift_writer *ig_drift_writer_new(const char *reports_dir, char *err, size_t errlen);
+void ig_drift_writer_free(struct ig_drift_writer *w);
+/* Reports written / failed by <w> (NULL: none). */
+void ig_drift_report_counts(const struct ig_drift_writer *w, uint64_t *written, uint64_t *failed);
+/* Lends the profile loader and, when <w> is not NULL, its report writer to detectors. */
+struct ig_env;
+void ig_drift_env(struct ig_env *env, struct ig_drift_writer *w);
 
 /* Profile files. Format (msgpack map, format 1): see rules/schema.md "Drift". */
 int ig_drift_profiles_save(const char *path, struct ig_drift_profile *const *p, uint32_t n,

@@ -1,5 +1,5 @@
 /* Drift reports on disk: DIR/<model>/<window-start>.{json,html} and DIR/index.html, plus
- * the hooks that connect the drift detector to the profile loader and this writer. Files
+ * what the sidecar lends the drift detector (profile loader, this writer) in its env. Files
  * are written under a temporary name and renamed, so a server never reads half a page. */
 #include "drift/drift.h"
 
@@ -11,15 +11,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <inferguard/detector.h>
 #include <inferguard/log.h>
 
 #define INDEX_MAX_PER_MODEL 500
 
-struct writer {
+struct ig_drift_writer {
     char dir[4096];
     uint64_t written, failed;
 };
-static struct writer *g_writer;
 
 static int mkdir_p(const char *path, char *err, size_t errlen)
 {
@@ -441,7 +441,7 @@ int ig_drift_write_index(const char *dir, char *err, size_t errlen)
 
 static void on_report(void *ctx, const struct ig_drift_report *r)
 {
-    struct writer *w = ctx;
+    struct ig_drift_writer *w = ctx;
     char err[512];
     if (ig_drift_write_report(w->dir, r, err, sizeof err) == IG_OK) {
         w->written++;
@@ -452,41 +452,45 @@ static void on_report(void *ctx, const struct ig_drift_report *r)
         IG_LOG_WARN("drift", "report not written: %s", err);
 }
 
-int ig_drift_setup(const char *reports_dir, char *err, size_t errlen)
+struct ig_drift_writer *ig_drift_writer_new(const char *reports_dir, char *err, size_t errlen)
 {
-    ig_drift_teardown();
-    ig_drift_hooks.load = ig_drift_profiles_load;
-    if (!reports_dir || !reports_dir[0])
-        return IG_OK;
+    if (!reports_dir || !reports_dir[0]) {
+        snprintf(err, errlen, "drift.reports_dir is empty");
+        return NULL;
+    }
     if (strlen(reports_dir) > 3000) {
         snprintf(err, errlen, "drift.reports_dir is too long");
-        return IG_ECONF;
+        return NULL;
     }
     if (mkdir_p(reports_dir, err, errlen) != IG_OK)
-        return IG_EIO;
-    struct writer *w = calloc(1, sizeof *w);
+        return NULL;
+    struct ig_drift_writer *w = calloc(1, sizeof *w);
     if (!w) {
         snprintf(err, errlen, "out of memory");
-        return IG_ENOMEM;
+        return NULL;
     }
     snprintf(w->dir, sizeof w->dir, "%s", reports_dir);
-    g_writer = w;
-    ig_drift_hooks.report = on_report;
-    ig_drift_hooks.report_ctx = w;
-    return ig_drift_write_index(reports_dir, err, errlen);
+    if (ig_drift_write_index(reports_dir, err, errlen) != IG_OK) {
+        free(w);
+        return NULL;
+    }
+    return w;
 }
 
-void ig_drift_report_counts(uint64_t *written, uint64_t *failed)
+void ig_drift_report_counts(const struct ig_drift_writer *w, uint64_t *written, uint64_t *failed)
 {
-    *written = g_writer ? g_writer->written : 0;
-    *failed = g_writer ? g_writer->failed : 0;
+    *written = w ? w->written : 0;
+    *failed = w ? w->failed : 0;
 }
 
-void ig_drift_teardown(void)
+void ig_drift_writer_free(struct ig_drift_writer *w)
 {
-    ig_drift_hooks.load = NULL;
-    ig_drift_hooks.report = NULL;
-    ig_drift_hooks.report_ctx = NULL;
-    free(g_writer);
-    g_writer = NULL;
+    free(w);
+}
+
+void ig_drift_env(struct ig_env *env, struct ig_drift_writer *w)
+{
+    env->profile_load = ig_drift_profiles_load;
+    env->report = w ? on_report : NULL;
+    env->report_ctx = w;
 }

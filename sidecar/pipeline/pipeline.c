@@ -285,16 +285,16 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
         goto fail;
     ig_ad_generic_configure(cfg);
     /* Drift reference profiles and report writing live in the sidecar; the detector
-     * reaches them through hooks installed here, before the engine builds it. */
-    if (ig_drift_setup(cfg->reports_dir, err, errlen) < 0)
+     * reaches them through the env lent to every engine built here. */
+    if (cfg->reports_dir[0] && !(p->drift_writer = ig_drift_writer_new(cfg->reports_dir, err, errlen)))
         goto fail;
-    p->drift_ready = true;
+    ig_drift_env(&p->env, p->drift_writer);
     p->findings = ig_findings_new(cfg, rules, err, errlen);
     if (!p->findings)
         goto fail;
     if (ig_sinks_open_all(p->findings, cfg, err, errlen) < 0)
         goto fail;
-    p->engine = ig_engine_new(cfg, rules, NULL, ig_findings_emit(p->findings), err, errlen);
+    p->engine = ig_engine_new(cfg, rules, &p->env, ig_findings_emit(p->findings), err, errlen);
     if (!p->engine)
         goto fail;
     ig_engine_set_load(p->engine, &p->load);
@@ -505,8 +505,7 @@ void ig_pipeline_free(struct ig_pipeline *p)
         ig_h2_free(p->h2);
     if (p->engine)
         ig_engine_free(p->engine);
-    if (p->drift_ready)
-        ig_drift_teardown();
+    ig_drift_writer_free(p->drift_writer);
     if (p->findings)
         ig_findings_free(p->findings);
     if (p->events_close)

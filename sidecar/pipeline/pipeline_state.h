@@ -50,7 +50,8 @@ struct ig_pipeline {
     const char *detector_names[64];
     size_t n_detectors;
     struct ig_det_counters counters_final;
-    bool drift_ready;          /* ig_drift_setup() done: teardown owed */
+    struct ig_env env;         /* what detectors are lent (engine init, reloads) */
+    struct ig_drift_writer *drift_writer;   /* drift.reports_dir, or NULL */
     void (*event_hook)(void *ctx, const struct ig_event *ev);
     void *event_hook_ctx;
 

@@ -118,7 +118,7 @@ void ig_pipeline_det_collect(const struct ig_pipeline *p, struct ig_pipeline_det
         struct sink_ctx sc = { out };
         ig_findings_sink_stats(p->findings, take_sink, &sc);
     }
-    ig_drift_report_counts(&out->reports, &out->report_failures);
+    ig_drift_report_counts(p->drift_writer, &out->reports, &out->report_failures);
     out->engine_swaps = p->engine_swaps;
     out->reload_clients_dropped = p->reload_clients_dropped;
 }
@@ -180,7 +180,7 @@ void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapsh
 
 int ig_pipeline_swap_engine(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen)
 {
-    struct ig_engine *ne = ig_engine_new(p->cfg, rules, NULL, ig_findings_emit(p->findings), err, errlen);
+    struct ig_engine *ne = ig_engine_new(p->cfg, rules, &p->env, ig_findings_emit(p->findings), err, errlen);
     if (!ne)
         return IG_ECONF;
     ig_engine_set_load(ne, &((struct ig_pipeline *)p)->load);

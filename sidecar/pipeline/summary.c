@@ -237,7 +237,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     if (last)
         fprintf(out, "\n");
     uint64_t reports = 0, report_failures = 0;
-    ig_drift_report_counts(&reports, &report_failures);
+    ig_drift_report_counts(p->drift_writer, &reports, &report_failures);
     if (p->cfg->reports_dir[0])
         fprintf(out, "  reports     %llu drift reports in %s (%llu failed)\n", U(reports),
                 p->cfg->reports_dir, U(report_failures));

@@ -13,8 +13,6 @@
 #include <inferguard/detector.h>
 #include "stats/drift_profile.h"
 
-static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
-
 extern const struct ig_detector ig_det_drift;
 
 #define NF 8
@@ -98,10 +96,9 @@ static void run_start(struct run *r)
 {
     memset(r, 0, sizeof *r);
     stream_base = 0;
-    ig_drift_hooks.report = on_report;
-    ig_drift_hooks.report_ctx = &r->got;
+    const struct ig_env env = { .report = on_report, .report_ctx = &r->got };
     char err[256];
-    assert_int_equal(ig_det_drift.init(&no_env, NULL, &r->global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_det_drift.init(&env, NULL, &r->global, err, sizeof err), IG_OK);
     assert_int_equal(ig_det_drift.model_size, sizeof r->slice);
     r->emit.fn = on_finding;
     r->emit.ctx = &r->got;
@@ -206,7 +203,6 @@ static void check_shift(enum shift sh, const char *analytic)
     }
     assert_int_equal(r.got.reports, 8);
     ig_det_drift.free(r.global);
-    ig_drift_hooks.report = NULL;
 }
 
 static void test_mean_shift(void **s) { (void)s; check_shift(MEAN, "drift.features"); }
@@ -227,7 +223,6 @@ static void test_no_shift_no_finding(void **state)
         assert_int_equal(r.got.reports, 10);
         ig_det_drift.free(r.global);
     }
-    ig_drift_hooks.report = NULL;
 }
 
 static void test_version_change_and_partial_window(void **state)
@@ -243,7 +238,6 @@ static void test_version_change_and_partial_window(void **state)
     assert_int_equal(r.got.partial_reports, 1);
     assert_true(r.got.last_window_rows == 700);
     assert_non_null(strstr(r.got.note, "'1' to '2'"));
-    ig_drift_hooks.report = NULL;
 }
 
 /* Windows closing faster than ticks arrive (fast traffic, analyze of a dense capture):
@@ -260,7 +254,6 @@ static void test_reports_without_ticks(void **state)
     ig_det_drift.free(r.global);
     assert_int_equal(r.got.reports, 8);
     assert_int_equal(r.got.partial_reports, 0);
-    ig_drift_hooks.report = NULL;
 }
 
 static void test_bad_rules_and_odd_events(void **state)
@@ -287,7 +280,6 @@ static void test_bad_rules_and_odd_events(void **state)
     snprintf(ev.model, sizeof ev.model, "iris");
     assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
     ig_det_drift.free(r.global);
-    ig_drift_hooks.report = NULL;
 }
 
 /* No baseline and a shift after 100 or 500 rows, inside the default 1000-row reference:
@@ -309,7 +301,6 @@ static void check_early(int at_row)
     assert_true(r.got.t[first] - at <= 400 * 1000);
     assert_true(fabs(r.got.change_us[first] - (double)at) <= 100 * 1000);
     ig_det_drift.free(r.global);
-    ig_drift_hooks.report = NULL;
 }
 static void test_shift_after_100_rows(void **s) { (void)s; check_early(100); }
 static void test_shift_after_500_rows(void **s) { (void)s; check_early(500); }
@@ -334,7 +325,6 @@ static void test_attacker_is_not_drift(void **state)
         assert_int_equal(count(&r.got, "drift.features", 0, UINT64_MAX), 0);
         ig_det_drift.free(r.global);
     }
-    ig_drift_hooks.report = NULL;
 }
 
 /* The window open at the end (partial, >= min_window_rows) gives its findings on finish. */
@@ -357,7 +347,6 @@ static void test_finish_emits_partial_window(void **state)
     assert_int_equal(r.got.partial_reports, 1);
     ig_det_drift.free(r.global);   /* nothing more: finish closed it */
     assert_int_equal(r.got.partial_reports, 1);
-    ig_drift_hooks.report = NULL;
 }
 
 int main(void)

@@ -17,8 +17,6 @@
 #include <inferguard/detector.h>
 #include "drift/drift.h"
 
-static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
-
 extern const struct ig_detector ig_det_drift;
 
 #define NF 6
@@ -216,9 +214,12 @@ static void test_reports_written(void **state)
     (void)state;
     const char *keep = getenv("IG_DRIFT_REPORT_OUT");
     char *d = keep ? strdup(keep) : tmpdir(), err[256];
-    assert_int_equal(ig_drift_setup(d, err, sizeof err), IG_OK);
+    struct ig_drift_writer *w = ig_drift_writer_new(d, err, sizeof err);
+    assert_non_null(w);
+    struct ig_env env = { 0 };
+    ig_drift_env(&env, w);
     void *global = NULL;
-    assert_int_equal(ig_det_drift.init(&no_env, NULL, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_det_drift.init(&env, NULL, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };
@@ -237,10 +238,10 @@ static void test_reports_written(void **state)
     ig_det_drift.tick(&call, ev.req_time_us);
     ig_det_drift.free(global);   /* writes the partial last window */
     uint64_t written, failed;
-    ig_drift_report_counts(&written, &failed);
+    ig_drift_report_counts(w, &written, &failed);
     assert_int_equal(written, 5);
     assert_int_equal(failed, 0);
-    ig_drift_teardown();
+    ig_drift_writer_free(w);
     assert_true(nfind >= 3);
 
     char mdir[512], path[1024];
@@ -311,9 +312,10 @@ static void test_detector_loads_reference_file(void **state)
         free(d);
         fail_msg("a drift rule naming a reference no longer loads: %s", err);
     }
-    assert_int_equal(ig_drift_setup("", err, sizeof err), IG_OK);
+    struct ig_env env = { 0 };
+    ig_drift_env(&env, NULL);   /* the profile loader, no report writer */
     void *global = NULL;
-    assert_int_equal(ig_det_drift.init(&no_env, rules, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_det_drift.init(&env, rules, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };
@@ -324,7 +326,6 @@ static void test_detector_loads_reference_file(void **state)
     }
     assert_true(nfind >= 2);
     ig_det_drift.free(global);
-    ig_drift_teardown();
     ig_rules_free(rules);
     rm_rf(d);
     free(d);
