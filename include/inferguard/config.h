@@ -123,6 +123,10 @@ struct ig_config {
     uint64_t spool_max_bytes;                    /* kafka.spool_max_bytes, 256 MiB */
     char     spool_fsync[16];                    /* kafka.spool_fsync: always | batch | never */
     uint32_t flush_timeout_ms;                   /* kafka.flush_timeout, 10000 ms */
+    /* the fleet's events topic (sidecar/fleet/): every inference event, msgpack */
+    char     kafka_events_topic[256];            /* kafka.events_topic, "" = off */
+    char     kafka_events_text[8];               /* kafka.events_text: false | true */
+    char     kafka_events_quantise[8];           /* kafka.events_quantise: none | f16 */
 
     /* drift.* */
     char     reports_dir[IG_CONFIG_PATH_MAX];    /* drift.reports_dir, "" = off */

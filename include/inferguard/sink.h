@@ -12,6 +12,9 @@ struct ig_record {
     const char *encoding;          /* "json" or "msgpack" */
     const char *schema;            /* "ocsf.detection_finding" */
     const char *schema_version;    /* "1.3.0" */
+    /* More Kafka headers for this record, "name\0value\0" pairs back to back (the fleet's
+     * event records name their pod, node and model); empty = none. */
+    struct ig_span headers;
 };
 
 struct ig_sink_stats {

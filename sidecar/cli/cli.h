@@ -17,6 +17,7 @@ enum ig_exit {
 /* Options shared by analyze and run; NULL/0 = not given on the command line. */
 struct ig_cli_common {
     const char *config_path, *rules_dir, *findings, *events, *kafka, *topic, *reports;
+    const char *events_topic;   /* --events-topic: the fleet's events topic */
     int verbosity;          /* -1 quiet, 0 normal, 1 verbose */
     uint32_t workers;       /* 0 = detection.workers from the config */
 };
@@ -28,7 +29,8 @@ struct ig_cli_common {
     { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' }, \
     { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' }, \
     { "topic", required_argument, 0, 't' }, { "workers", required_argument, 0, 'w' }, \
-    { "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' }
+    { "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' }, \
+    { "events-topic", required_argument, 0, 'E' }
 #define IG_CLI_COMMON_SHORT "c:r:f:e:qv"
 
 /* Takes shared option <c> with argument <arg> into <o>. Returns 1 when <c> was a shared

@@ -9,6 +9,7 @@
 
 #include "capture/merge.h"
 #include "cli/cli.h"
+#include "fleet/publish.h"
 #include "pipeline/pipeline.h"
 
 static void usage(FILE *out)
@@ -28,6 +29,8 @@ static void usage(FILE *out)
         "      --reports DIR     write drift reports (JSON + HTML) into DIR\n"
         "      --kafka BROKERS   also publish findings to Kafka (host:port,...)\n"
         "      --topic NAME      Kafka topic (default: inferguard.findings)\n"
+        "      --events-topic NAME  also publish every inference event (msgpack) to this\n"
+        "                        Kafka topic, for `inferguard aggregate` (needs --kafka)\n"
         "      --workers N       1: one thread (default: detection.workers); 2: parsing and\n"
         "                        detection on separate threads, same output\n"
         "      --merge           merge the files by packet time instead of reading them in turn\n"
@@ -193,6 +196,15 @@ int ig_cmd_analyze(int argc, char **argv)
         ig_rules_free(rules);
         return IG_EXIT_CONFIG;
     }
+    struct ig_fleet_pub *pub = ig_fleet_pub_open(&cfg, err, sizeof err);
+    if (!pub && err[0]) {
+        fprintf(stderr, "inferguard analyze: events topic: %s\n", err);
+        ig_pipeline_free(p);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    if (pub)
+        ig_pipeline_set_event_hook(p, ig_fleet_pub_hook, pub);
     pr.on = o.verbosity >= 0 && isatty(STDERR_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &pr.last);
     struct timespec t0;
@@ -218,6 +230,7 @@ int ig_cmd_analyze(int argc, char **argv)
                 secs > 0 ? (double)pr.total_bytes / 1e6 / secs : 0.0);
         ig_pipeline_summary(p, stderr);
     }
+    ig_fleet_pub_close(pub, (int)cfg.flush_timeout_ms, o.verbosity >= 0 ? stderr : NULL);
     ig_pipeline_free(p);
     ig_rules_free(rules);
     return rc;

@@ -12,6 +12,7 @@
 #include <sys/time.h>
 
 #include "cli/cli.h"
+#include "fleet/publish.h"
 #include "daemon/http_api.h"
 #include "daemon/metrics.h"
 #include "daemon/privdrop.h"
@@ -36,6 +37,8 @@ static void usage(FILE *out)
         "      --reports DIR     drift reports directory\n"
         "      --kafka BROKERS   publish findings to Kafka\n"
         "      --topic NAME      Kafka topic\n"
+        "      --events-topic NAME  also publish every inference event (msgpack) to this\n"
+        "                        Kafka topic, for `inferguard aggregate` (needs --kafka)\n"
         "      --workers N       1 or 2 threads (parsing | detection; default: detection.workers)\n"
         "  -l, --listen ADDR     HTTP endpoint HOST:PORT for /healthz /readyz /metrics /reports\n"
         "                        (default: http.listen; empty = off)\n"
@@ -62,6 +65,7 @@ struct run_state {
     uint64_t last_pkt_us;
     bool failed;
     struct ig_ce_server *ce;        /* --cloudevents, or NULL */
+    struct ig_fleet_pub *pub;       /* --events-topic, or NULL */
 };
 
 static uint64_t wall_us(void)
@@ -107,6 +111,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     }
     if (s->cap)
         ig_pipeline_note_kernel_drops(s->p, ig_capture_stats(s->cap)->kernel_drops);
+    ig_fleet_pub_poll(s->pub);
     ig_pipeline_tick(s->p, now);
 }
 
@@ -278,6 +283,16 @@ int ig_cmd_run(int argc, char **argv)
         return IG_EXIT_CONFIG;
     }
     s.cfg = &cfg;
+    s.pub = ig_fleet_pub_open(&cfg, err, sizeof err);
+    if (!s.pub && err[0]) {
+        fprintf(stderr, "inferguard run: events topic: %s\n", err);
+        ig_pipeline_free(s.p);
+        ig_capture_close(s.cap);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    if (s.pub)
+        ig_pipeline_set_event_hook(s.p, ig_fleet_pub_hook, s.pub);
     s.rules_first = s.rules_now = rules;
     s.stats.start_time_s = wall_us() / 1000000u;
     s.snap = calloc(1, sizeof *s.snap);
@@ -360,6 +375,7 @@ int ig_cmd_run(int argc, char **argv)
         ig_pipeline_summary(s.p, stderr);
     if (s.ce && o.verbosity >= 0)
         ig_ce_server_summary(s.ce, stderr);
+    ig_fleet_pub_close(s.pub, (int)cfg.flush_timeout_ms, o.verbosity >= 0 ? stderr : NULL);
     ig_http_api_free(api);
     if (ev_pkt)
         event_free(ev_pkt);

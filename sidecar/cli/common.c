@@ -29,6 +29,7 @@ int ig_cli_common_opt(struct ig_cli_common *o, int c, const char *arg, const cha
     case 'R': o->reports = arg; return 1;
     case 'k': o->kafka = arg; return 1;
     case 't': o->topic = arg; return 1;
+    case 'E': o->events_topic = arg; return 1;
     case 'q': o->verbosity = -1; return 1;
     case 'v': o->verbosity = 1; return 1;
     case 'w':
@@ -68,6 +69,8 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         set_str(cfg->kafka_brokers, sizeof cfg->kafka_brokers, o->kafka);
     if (o->topic)
         set_str(cfg->kafka_topic, sizeof cfg->kafka_topic, o->topic);
+    if (o->events_topic)
+        set_str(cfg->kafka_events_topic, sizeof cfg->kafka_events_topic, o->events_topic);
     if (o->reports)
         set_str(cfg->reports_dir, sizeof cfg->reports_dir, o->reports);
     if (o->workers)

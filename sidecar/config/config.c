@@ -165,6 +165,12 @@ static const struct cfg_key keys[] = {
     NUM("kafka.spool_max_bytes", FT_SIZE64, spool_max_bytes, 0, 1024 * GiB, "spool cap; beyond it findings are dropped (counted)"),
     STR("kafka.spool_fsync", FT_ENUM, spool_fsync, "always|batch|never", "spool durability"),
     NUM("kafka.flush_timeout", FT_DUR_MS, flush_timeout_ms, 0, 600000, "wait for delivery at shutdown"),
+    STR("kafka.events_topic", FT_STR, kafka_events_topic, NULL,
+        "publish every inference event (msgpack) here for `inferguard aggregate`; empty = off"),
+    STR("kafka.events_text", FT_ENUM, kafka_events_text, "false|true",
+        "events carry prompt, completion and system prompt text"),
+    STR("kafka.events_quantise", FT_ENUM, kafka_events_quantise, "none|f16",
+        "tensors in events as float32 or half floats"),
     STR("drift.reports_dir", FT_STR, reports_dir, NULL, "drift reports written here; empty = off"),
     STR("http.listen", FT_STR, http_listen, NULL,
         "run: HOST:PORT of /healthz /readyz /metrics /reports; empty = off"),
@@ -269,6 +275,8 @@ static void static_defaults(struct ig_config *c)
     set_str(c->spool_dir, sizeof c->spool_dir, "/var/lib/inferguard/spool");
     c->spool_max_bytes = 256 * MiB;
     set_str(c->spool_fsync, sizeof c->spool_fsync, "batch");
+    set_str(c->kafka_events_text, sizeof c->kafka_events_text, "false");
+    set_str(c->kafka_events_quantise, sizeof c->kafka_events_quantise, "none");
     set_str(c->http_reports_auth, sizeof c->http_reports_auth, "token");
     set_str(c->run_seccomp, sizeof c->run_seccomp, "on");
     c->flush_timeout_ms = 10000;

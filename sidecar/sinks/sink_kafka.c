@@ -27,10 +27,12 @@
 
 #define IG_KAFKA_WINDOW 8192u            /* records in librdkafka's hands at most (power of 2) */
 #define IG_KAFKA_MAX_RECORD (1u << 20)   /* bigger findings cannot exist; refuse, counted */
+#define IG_KAFKA_BUF (IG_KAFKA_MAX_RECORD + 6 + 2 * 0xffff)   /* one frame: key and headers too */
 
 struct kafka_sink {
     rd_kafka_t *rk;
     char topic[256];
+    char schema[64], schema_version[32], what[16];
     struct ig_spool *spool;
     uint8_t *buf;                        /* one framed record (write and replay) */
     uint64_t produced;                   /* highest seq handed to librdkafka */
@@ -42,17 +44,54 @@ struct kafka_sink {
     struct ig_sink_stats st;
 };
 
-/* Spool record framing: [version 1][encoding 0 json / 1 msgpack][key len u16 LE][key][value] */
+/* Spool record framing: [version 1][encoding 0 json / 1 msgpack][key len u16 LE][key][value],
+ * or with headers [version 2][encoding][key len u16][headers len u16][key][headers][value]
+ * (headers "name\0value\0" pairs). */
 static size_t frame(uint8_t *out, const struct ig_record *rec)
 {
     size_t kn = IG_MIN(rec->key.n, (size_t)0xffff);
-    out[0] = 1;
+    size_t hn = rec->headers.n <= 0xffff ? rec->headers.n : 0;
+    size_t h = hn ? 6 : 4;
+    out[0] = hn ? 2 : 1;
     out[1] = rec->encoding && strcmp(rec->encoding, "msgpack") == 0;
     out[2] = (uint8_t)kn;
     out[3] = (uint8_t)(kn >> 8);
-    if (kn) memcpy(out + 4, rec->key.p, kn);
-    if (rec->value.n) memcpy(out + 4 + kn, rec->value.p, rec->value.n);
-    return 4 + kn + rec->value.n;
+    if (hn) {
+        out[4] = (uint8_t)hn;
+        out[5] = (uint8_t)(hn >> 8);
+    }
+    if (kn) memcpy(out + h, rec->key.p, kn);
+    if (hn) memcpy(out + h + kn, rec->headers.p, hn);
+    if (rec->value.n) memcpy(out + h + kn + hn, rec->value.p, rec->value.n);
+    return h + kn + hn + rec->value.n;
+}
+
+/* Parses a spool frame; false when it is not one of ours. */
+static bool unframe(const uint8_t *b, size_t n, size_t *kn, size_t *hn, size_t *hdr)
+{
+    if (n < 4 || (b[0] != 1 && b[0] != 2))
+        return false;
+    *hdr = b[0] == 2 ? 6 : 4;
+    *kn = (size_t)(b[2] | b[3] << 8);
+    *hn = b[0] == 2 && n >= 6 ? (size_t)(b[4] | b[5] << 8) : 0;
+    return n >= *hdr && *hdr + *kn + *hn <= n;
+}
+
+/* The record's own headers ("name\0value\0" pairs) added to <h>. */
+static void add_headers(rd_kafka_headers_t *h, const uint8_t *p, size_t n)
+{
+    size_t o = 0;
+    while (o < n) {
+        const uint8_t *name = p + o, *z = memchr(name, 0, n - o);
+        if (!z)
+            return;
+        o = (size_t)(z - p) + 1;
+        const uint8_t *val = p + o, *z2 = o < n ? memchr(val, 0, n - o) : NULL;
+        if (!z2)
+            return;
+        o = (size_t)(z2 - p) + 1;
+        rd_kafka_header_add(h, (const char *)name, -1, val, (ssize_t)(z2 - val));
+    }
 }
 
 static uint64_t mono_ms(void)
@@ -91,16 +130,33 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
         /* certainly not on the broker: sending it again cannot duplicate it */
         uint64_t nseq;
         size_t kn = m->key_len;
-        if (4 + kn + m->len <= IG_KAFKA_MAX_RECORD + 4 + 0xffff) {
+        if (6 + kn + 1024 + m->len <= IG_KAFKA_BUF) {
             rd_kafka_headers_t *hdrs = NULL;
             const void *enc = NULL;
             size_t en = 0;
             bool mp = rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR &&
                       rd_kafka_header_get_last(hdrs, "encoding", &enc, &en) == RD_KAFKA_RESP_ERR_NO_ERROR &&
                       en == 7 && memcmp(enc, "msgpack", 7) == 0;
+            /* the record's own headers back as "name\0value\0" pairs */
+            uint8_t hb[1024];
+            size_t hn = 0;
+            const char *name;
+            const void *val;
+            size_t vn;
+            for (size_t i = 0; hdrs && rd_kafka_header_get_all(hdrs, i, &name, &val, &vn) == RD_KAFKA_RESP_ERR_NO_ERROR; i++) {
+                size_t nn = strlen(name);
+                if (!strcmp(name, "schema") || !strcmp(name, "schema_version") || !strcmp(name, "encoding") ||
+                    hn + nn + vn + 2 > sizeof hb)
+                    continue;
+                memcpy(hb + hn, name, nn + 1);
+                hn += nn + 1;
+                if (vn) memcpy(hb + hn, val, vn);
+                hn += vn;
+                hb[hn++] = 0;
+            }
             struct ig_record rec = {
                 .key = { m->key, kn }, .value = { m->payload, m->len },
-                .encoding = mp ? "msgpack" : "json",
+                .encoding = mp ? "msgpack" : "json", .headers = { hb, hn },
             };
             size_t n = frame(k->buf, &rec);
             if (ig_spool_append(k->spool, k->buf, n, &nseq) == IG_OK) {
@@ -112,7 +168,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     }
     k->st.failed++;
     if (k->perm_fail_logged++ % 1000 == 0)
-        IG_LOG_WARN("kafka", "finding not delivered to %s: %s (%llu failed so far)", k->topic,
+        IG_LOG_WARN("kafka", "%s record not delivered to %s: %s (%llu failed so far)", k->what, k->topic,
                     rd_kafka_err2str(m->err), (unsigned long long)k->st.failed);
     mark_finished(k, seq);
 }
@@ -132,7 +188,7 @@ static void pump(struct kafka_sink *k)
     while (k->produced - k->done < IG_KAFKA_WINDOW) {
         size_t n;
         uint64_t seq;
-        int rc = ig_spool_peek(k->spool, k->buf, IG_KAFKA_MAX_RECORD + 4 + 0xffff, &n, &seq);
+        int rc = ig_spool_peek(k->spool, k->buf, IG_KAFKA_BUF, &n, &seq);
         if (rc == IG_ELIMIT) {
             IG_LOG_WARN("kafka", "oversized spool record (%zu bytes) skipped", n);
             ig_spool_advance(k->spool);
@@ -156,25 +212,31 @@ static void pump(struct kafka_sink *k)
             if (k->produced + 1 < seq)
                 return;   /* window full: go on at the next poll */
         }
-        if (n < 4 || k->buf[0] != 1 || 4 + (size_t)(k->buf[2] | k->buf[3] << 8) > n) {
+        size_t kn, hn, h;
+        if (!unframe(k->buf, n, &kn, &hn, &h)) {
             ig_spool_advance(k->spool);   /* not ours: count, never crash */
             k->st.dropped++;
             k->produced = seq;
             mark_finished(k, seq);
             continue;
         }
-        size_t kn = (size_t)(k->buf[2] | k->buf[3] << 8);
         const char *enc = k->buf[1] ? "msgpack" : "json";
+        rd_kafka_headers_t *hdrs = rd_kafka_headers_new(3 + (hn ? 4 : 0));
+        rd_kafka_header_add(hdrs, "schema", -1, k->schema, -1);
+        rd_kafka_header_add(hdrs, "schema_version", -1, k->schema_version, -1);
+        rd_kafka_header_add(hdrs, "encoding", -1, enc, -1);
+        add_headers(hdrs, k->buf + h + kn, hn);
+        size_t vo = h + kn + hn;
         rd_kafka_resp_err_t err = rd_kafka_producev(k->rk,
             RD_KAFKA_V_TOPIC(k->topic),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(kn ? k->buf + 4 : NULL, kn),
-            RD_KAFKA_V_VALUE(k->buf + 4 + kn, n - 4 - kn),
-            RD_KAFKA_V_HEADER("schema", "ocsf.detection_finding", -1),
-            RD_KAFKA_V_HEADER("schema_version", "1.3.0", -1),
-            RD_KAFKA_V_HEADER("encoding", enc, -1),
+            RD_KAFKA_V_KEY(kn ? k->buf + h : NULL, kn),
+            RD_KAFKA_V_VALUE(k->buf + vo, n - vo),
+            RD_KAFKA_V_HEADERS(hdrs),
             RD_KAFKA_V_OPAQUE((void *)(uintptr_t)seq),
             RD_KAFKA_V_END);
+        if (err)
+            rd_kafka_headers_destroy(hdrs);   /* on success librdkafka owns them */
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
             return;   /* stays in the spool; the next poll tries again */
         ig_spool_advance(k->spool);
@@ -224,18 +286,22 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
         IG_LOG_DEBUG("kafka", "%s: %s", fac, buf);
 }
 
-static int kafka_open(const struct ig_config *cfg, void **state, char *err, size_t errlen)
+int ig_kafka_open_opts(const struct ig_config *cfg, const struct ig_kafka_opts *o, void **state,
+                       char *err, size_t errlen)
 {
     struct kafka_sink *k = calloc(1, sizeof *k);
-    if (!k || !(k->buf = malloc(IG_KAFKA_MAX_RECORD + 4 + 0xffff))) {
+    if (!k || !(k->buf = malloc(IG_KAFKA_BUF))) {
         free(k);
         snprintf(err, errlen, "out of memory for the Kafka sink");
         return IG_ENOMEM;
     }
-    snprintf(k->topic, sizeof k->topic, "%s", cfg->kafka_topic[0] ? cfg->kafka_topic : "inferguard.findings");
+    snprintf(k->topic, sizeof k->topic, "%s", o->topic);
+    snprintf(k->schema, sizeof k->schema, "%s", o->schema);
+    snprintf(k->schema_version, sizeof k->schema_version, "%s", o->schema_version);
+    snprintf(k->what, sizeof k->what, "%s", o->what);
 
     struct ig_spool_opts so = {
-        .dir = cfg->spool_dir, .max_bytes = cfg->spool_max_bytes,
+        .dir = o->spool_dir, .max_bytes = cfg->spool_max_bytes,
     };
     if (!ig_spool_fsync_parse(cfg->spool_fsync, &so.fsync)) {
         snprintf(err, errlen, "kafka.spool_fsync must be always, batch or never, not '%s'", cfg->spool_fsync);
@@ -281,6 +347,16 @@ fail:
     free(k->buf);
     free(k);
     return IG_ECONF;
+}
+
+static int kafka_open(const struct ig_config *cfg, void **state, char *err, size_t errlen)
+{
+    struct ig_kafka_opts o = {
+        .topic = cfg->kafka_topic[0] ? cfg->kafka_topic : "inferguard.findings",
+        .spool_dir = cfg->spool_dir, .schema = "ocsf.detection_finding", .schema_version = "1.3.0",
+        .what = "finding",
+    };
+    return ig_kafka_open_opts(cfg, &o, state, err, errlen);
 }
 
 static int kafka_write(void *state, const struct ig_record *rec)

@@ -13,6 +13,18 @@ extern const struct ig_sink ig_sink_file;
  * poll(timeout_ms > 0) waits up to timeout_ms until nothing is in flight. */
 extern const struct ig_sink ig_sink_kafka;
 
+/* A Kafka producer with its own topic and spool for another stream than findings (the
+ * fleet's events topic): the same delivery rules and spool as the findings sink, driven
+ * through ig_sink_kafka's write/poll/close/stats. */
+struct ig_kafka_opts {
+    const char *topic;
+    const char *spool_dir;                 /* its own directory: a spool has one reader */
+    const char *schema, *schema_version;   /* the records' "schema" and "schema_version" headers */
+    const char *what;                      /* "events": in log lines */
+};
+int ig_kafka_open_opts(const struct ig_config *cfg, const struct ig_kafka_opts *o, void **state,
+                       char *err, size_t errlen);
+
 /* NULL-terminated table of every sink. */
 extern const struct ig_sink *const ig_sinks[];
 const struct ig_sink *ig_sink_find(const char *name);

@@ -1,0 +1,135 @@
+/* The events topic publisher (publish.h). */
+#include "fleet/publish.h"
+
+#include <inferguard/log.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fleet/event_mp.h"
+#include "sinks/sinks.h"
+
+struct ig_fleet_pub {
+    void *kafka;
+    char topic[256];
+    struct ig_evmp_opts opts;
+    msgpack_sbuffer sb;
+    char pod[128], node[128];
+    char hdr[512];
+    uint64_t published, encode_errors, polls;
+};
+
+static void env_or(char *dst, size_t cap, const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    snprintf(dst, cap, "%s", v && *v ? v : fallback);
+}
+
+struct ig_fleet_pub *ig_fleet_pub_open(const struct ig_config *cfg, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = 0;
+    if (!cfg->kafka_events_topic[0])
+        return NULL;
+    if (!cfg->kafka_brokers[0]) {
+        snprintf(err, errlen, "kafka.events_topic needs kafka.brokers (--kafka)");
+        return NULL;
+    }
+    struct ig_fleet_pub *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    snprintf(p->topic, sizeof p->topic, "%s", cfg->kafka_events_topic);
+    p->opts.f16 = strcmp(cfg->kafka_events_quantise, "f16") == 0;
+    p->opts.text = strcmp(cfg->kafka_events_text, "true") == 0;
+    char host[128] = "";
+    gethostname(host, sizeof host - 1);
+    env_or(p->pod, sizeof p->pod, "POD_NAME", host);
+    env_or(p->node, sizeof p->node, "NODE_NAME", "");
+    msgpack_sbuffer_init(&p->sb);
+    char spool[IG_CONFIG_PATH_MAX + 16];
+    snprintf(spool, sizeof spool, "%s/events", cfg->spool_dir);
+    struct ig_kafka_opts o = {
+        .topic = p->topic, .spool_dir = spool, .schema = IG_EVMP_SCHEMA, .schema_version = "1",
+        .what = "event",
+    };
+    if (ig_kafka_open_opts(cfg, &o, &p->kafka, err, errlen) != IG_OK) {
+        msgpack_sbuffer_destroy(&p->sb);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* "name\0value\0" pairs; returns the length. */
+static size_t put_hdr(char *buf, size_t cap, size_t o, const char *name, const char *val)
+{
+    size_t nn = strlen(name) + 1, vn = strlen(val) + 1;
+    if (o + nn + vn > cap)
+        return o;
+    memcpy(buf + o, name, nn);
+    memcpy(buf + o + nn, val, vn);
+    return o + nn + vn;
+}
+
+void ig_fleet_pub_event(struct ig_fleet_pub *p, const struct ig_event *ev)
+{
+    if (ig_evmp_encode(ev, &p->opts, &p->sb) != IG_OK) {
+        p->encode_errors++;
+        return;
+    }
+    size_t h = put_hdr(p->hdr, sizeof p->hdr, 0, "pod", p->pod);
+    if (p->node[0])
+        h = put_hdr(p->hdr, sizeof p->hdr, h, "node", p->node);
+    h = put_hdr(p->hdr, sizeof p->hdr, h, "model", ev->model);
+    /* keyed as the detectors key clients; the principal group travels in the record */
+    const char *key = ev->client_id;
+    struct ig_record rec = {
+        .key = { (const uint8_t *)key, strlen(key) },
+        .value = { (const uint8_t *)p->sb.data, p->sb.size },
+        .encoding = "msgpack", .schema = IG_EVMP_SCHEMA, .schema_version = "1",
+        .headers = { (const uint8_t *)p->hdr, h },
+    };
+    ig_sink_kafka.write(p->kafka, &rec);
+    p->published++;
+}
+
+void ig_fleet_pub_hook(void *ctx, const struct ig_event *ev)
+{
+    ig_fleet_pub_event(ctx, ev);
+}
+
+void ig_fleet_pub_poll(struct ig_fleet_pub *p)
+{
+    if (p)
+        ig_sink_kafka.poll(p->kafka, 0);
+}
+
+void ig_fleet_pub_stats(const struct ig_fleet_pub *p, struct ig_sink_stats *st, uint64_t *published,
+                        uint64_t *encode_errors)
+{
+    ig_sink_kafka.stats(p->kafka, st);
+    *published = p->published;
+    *encode_errors = p->encode_errors;
+}
+
+int ig_fleet_pub_close(struct ig_fleet_pub *p, int timeout_ms, FILE *out)
+{
+    if (!p)
+        return IG_OK;
+    ig_sink_kafka.poll(p->kafka, timeout_ms);
+    struct ig_sink_stats st;
+    ig_sink_kafka.stats(p->kafka, &st);
+    if (out)
+        fprintf(out, "  events topic %s: published %llu, delivered %llu, failed %llu, spooled %llu, "
+                     "replayed %llu, dropped %llu, encode errors %llu\n", p->topic,
+                (unsigned long long)p->published, (unsigned long long)st.delivered,
+                (unsigned long long)st.failed, (unsigned long long)st.spooled,
+                (unsigned long long)st.replayed, (unsigned long long)st.dropped,
+                (unsigned long long)p->encode_errors);
+    int rc = ig_sink_kafka.close(p->kafka, 0);
+    msgpack_sbuffer_destroy(&p->sb);
+    free(p);
+    return rc;
+}
