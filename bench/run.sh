@@ -110,6 +110,19 @@ if [ "$eff_only" = 1 ]; then
 fi
 [ -x "$gen" ] || { log "ig_gen did not build; nothing to measure"; exit 1; }
 
+# ---- Suricata 7, the IDS peer of figure 1, in its own Debian root (bench/peers/suricata-root.sh):
+# its libhtp from bookworm-backports never replaces the one inferguard is built with ----
+suri_root="" suri_note="not measured"
+if [ "$quick" = 1 ]; then
+    suri_note="not measured in --quick (its root takes minutes to build once)"
+elif suri_root=$("$src/bench/peers/suricata-root.sh" 2> "$work/suricata-root.err"); then
+    mkdir -p "$suri_root/bench"
+    cp "$src"/bench/peers/suricata/suricata.yaml "$src"/bench/peers/suricata/body.rules "$suri_root/bench/"
+else
+    suri_root=""
+    suri_note="not measured: $(tail -1 "$work/suricata-root.err" | tr -d '|`' | cut -c1-120)"
+fi
+
 # ---- machine ----
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 simd=$(grep -o -w -E 'sse4_2|avx2|avx512f|avx512bw|avx512vl' /proc/cpuinfo 2>/dev/null | sort -u | tr '\n' ' ')
@@ -124,6 +137,7 @@ peers=""
 command -v tshark >/dev/null && peers="$(tshark --version 2>/dev/null | head -1 | sed 's/ (Git.*//')"
 command -v ndpiReader >/dev/null && peers="$peers; ndpiReader $(dpkg-query -W -f='${Version}' libndpi-bin 2>/dev/null)"
 command -v hyperfine >/dev/null && peers="$peers; $(hyperfine --version)"
+[ -n "$suri_root" ] && peers="$peers; $(chroot "$suri_root" suricata -V 2>/dev/null | head -1) (bookworm-backports, own root)"
 peers="$peers; $($python -c 'import numpy,scipy;print("numpy",numpy.__version__,"scipy",scipy.__version__)' 2>/dev/null)"
 $python - "$work/machine.json" <<EOF
 import json, sys
@@ -219,7 +233,32 @@ measure() {
     else
         add_tp "$fig" "$name" tshark "$bytes" "$pk" "" "" "not installed" "tshark"
     fi
+    if [ "$fig" = 1 ] && [ -x "$ig" ]; then
+        # the same run writing every event (tensors included) as JSON
+        local med
+        med=$(median_of "$ig" analyze --rules "$src/rules" --events /dev/null --findings /dev/null "$pcap") || med=""
+        add_tp "$fig" "$name" "inferguard --events" "$bytes" "$pk" "${ev:-$req}" "$med" \
+            "$([ -n "$med" ] || echo "not measured: inferguard analyze --events failed")" \
+            "inferguard analyze --rules rules --events /dev/null --findings /dev/null $name.pcap"
+    fi
     if [ "$fig" = 1 ]; then
+        local sshown="suricata -c bench/peers/suricata/suricata.yaml -S bench/peers/suricata/body.rules -k none --runmode single -r $name.pcap -l LOGDIR"
+        if [ -n "$suri_root" ]; then
+            local med http scmd=(chroot "$suri_root" suricata -c /bench/suricata.yaml -S /bench/body.rules
+                                 -k none --runmode single -r /bench/cap.pcap -l /bench/log)
+            cp "$pcap" "$suri_root/bench/cap.pcap"
+            rm -rf "$suri_root/bench/log"; mkdir -p "$suri_root/bench/log"
+            # one run to count its EVE http records (the events it produced), then the timed runs
+            http=""
+            "${scmd[@]}" > /dev/null 2>&1 &&
+                http=$(grep -c '"event_type":"http"' "$suri_root/bench/log/eve.json" 2>/dev/null)
+            med=$(median_of "${scmd[@]}") || med=""
+            add_tp "$fig" "$name" "Suricata 7" "$bytes" "$pk" "$http" "$med" \
+                "$([ -n "$med" ] || echo "not measured: suricata failed")" "$sshown"
+            rm -rf "$suri_root/bench/cap.pcap" "$suri_root/bench/log"
+        else
+            add_tp "$fig" "$name" "Suricata 7" "$bytes" "$pk" "" "" "$suri_note" "$sshown"
+        fi
         if command -v ndpiReader >/dev/null; then
             local med
             med=$(median_of ndpiReader -q -i "$pcap") || med=""

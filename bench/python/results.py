@@ -21,7 +21,7 @@ import statistics
 import sys
 
 FIGURES = [
-    (1, "Packets → inference events (`inferguard analyze`) vs tshark and ndpiReader",
+    (1, "Packets → inference events (`inferguard analyze`) vs Suricata 7, tshark and ndpiReader",
      "inferguard analyze"),
     (2, "JSON tensor decoding vs simdjson On-Demand and cJSON", "bench_json"),
     (3, "Detectors: ns per event (d = 64 and 784, 1k and 10k history)",
@@ -233,7 +233,10 @@ def render_fig1(rows, out, fig, startup):
     out.append("")
     out.append("*inferguard ×* = the peer's time divided by inferguard's on the same file "
                "(> 1: inferguard is faster). events/s counts inference events for inferguard "
-               "(from its summary) and HTTP requests in the capture for the peers; "
+               "(from its summary), EVE http records for Suricata (body inspection on, one "
+               "request-body rule, EVE http logging, one thread; in its own Debian root with "
+               "libhtp from bookworm-backports) and HTTP requests in the capture for tshark and "
+               "ndpiReader; *inferguard --events* also writes every event with its tensors as JSON; "
                "events/CPU-s divides them by the mean user + system time of a run, i.e. "
                "events/s per core whatever else the machine was doing.")
     if startup and fig != 1:
