@@ -13,6 +13,8 @@
  *   model         request "model", else the response's, else the Azure deployment. */
 #include "adapters/ad_common.h"
 #include "adapters/ad_openai_sse.h"
+#include "adapters/ad_tensor.h"
+#include "core/base64.h"
 
 #include <math.h>
 #include <string.h>
@@ -236,45 +238,18 @@ static void strings_text(const struct ig_decode_ctx *ctx, const struct ig_json *
     }
 }
 
-static int b64_val(uint8_t c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-}
-
 /* encoding_format "base64": little-endian float32s. Returns the number of floats or -1. */
 static long b64_floats(struct ig_span s, float *out, size_t max)
 {
-    while (s.n && s.p[s.n - 1] == '=')
-        s.n--;
-    uint8_t bytes[4];
-    size_t nb = 0, nf = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        int v = b64_val(s.p[i]);
-        if (v < 0)
-            return -1;
-        acc = acc << 6 | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            bytes[nb++] = (uint8_t)(acc >> bits);
-            if (nb == 4) {
-                if (nf >= max)
-                    return -1;
-                uint32_t u = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 |
-                             (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
-                memcpy(&out[nf++], &u, 4);
-                nb = 0;
-            }
-        }
+    uint8_t *bytes = (uint8_t *)out;   /* decoded in place, then read 4 bytes at a time */
+    long nb = ig_b64_decode(s.p, s.n, bytes, max * sizeof *out);
+    if (nb < 0 || nb % 4)
+        return -1;
+    for (long i = 0; i < nb / 4; i++) {
+        uint32_t u = ig_ad_le32(bytes + 4 * i);
+        memcpy(&out[i], &u, 4);
     }
-    return nb ? -1 : (long)nf;
+    return nb / 4;
 }
 
 /* data[].embedding as rows x dim output vectors. */

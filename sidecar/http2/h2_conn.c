@@ -2,6 +2,7 @@
  * libnghttp2's inflater), gRPC over HTTP/2 (grpc/grpc doc/PROTOCOL-HTTP2.md: message =
  * 1-byte compressed flag + 4-byte big-endian length + bytes; status in trailers). */
 #include "http2/h2_conn.h"
+#include "core/base64.h"
 
 #include <nghttp2/nghttp2.h>
 #include <stdlib.h>
@@ -1095,23 +1096,13 @@ static void lost_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n)
 
 /* ---------------------------------------------------------------- h2c upgrade */
 
-static int b64url(uint8_t ch)
-{
-    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-    if (ch == '-' || ch == '+') return 62;
-    if (ch == '_' || ch == '/') return 63;
-    return -1;
-}
-
 /* HTTP2-Settings: the client's SETTINGS payload, base64url (RFC 7540 3.2.1). */
 static void upgrade_settings(struct ig_h2_conn *c, struct ig_span v)
 {
     uint8_t e[6];
     uint32_t acc = 0, bits = 0, en = 0;
     for (size_t i = 0; i < v.n; i++) {
-        int x = b64url(v.p[i]);
+        int x = ig_b64_val(v.p[i]);
         if (x < 0)
             break;
         acc = acc << 6 | (uint32_t)x;

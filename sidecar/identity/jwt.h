@@ -8,6 +8,7 @@
 
 #include <inferguard/base.h>
 #include <inferguard/config.h>
+#include "core/base64.h"    /* ig_b64url_decode */
 
 #define IG_JWT_ID_MAX 513            /* "iss|sub", each claim at most 256 bytes */
 #define IG_JWKS_MAX_KEYS 64
@@ -52,9 +53,6 @@ enum ig_jwt_status ig_jwt_check(const struct ig_jwks *ks, const struct ig_jwt_po
  * Exposed for the RFC test vectors. */
 int ig_jws_verify(const struct ig_jwks *ks, const char *alg, const char *kid,
                   struct ig_span input, struct ig_span sig);
-
-/* base64url without padding (padding tolerated). Returns the decoded length or -1. */
-long ig_b64url_decode(const uint8_t *p, size_t n, uint8_t *out, size_t cap);
 
 /* A JWKS file reread when it changes (mtime, size, inode; checked at most once a second
  * of wall time). A reread that fails keeps the previous set and is counted. */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "adapters/json.h"
+#include "core/base64.h"
 
 static bool span_eq(struct ig_span s, const char *lit)
 {
@@ -212,44 +213,19 @@ static struct ig_span member_raw(const uint8_t *p, size_t n, const char *key)
     return (struct ig_span){ 0 };
 }
 
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-}
-
-/* RFC 4648 base64 (standard or URL alphabet, padding optional). */
+/* RFC 4648 base64 (standard or URL alphabet, padding optional, at most two '='). */
 static int b64_decode(struct ig_span in, struct ig_scratch *s, struct ig_span *out)
 {
-    uint8_t *o = ig_scratch_alloc(s, in.n / 4 * 3 + 3);
+    size_t cap = in.n / 4 * 3 + 3, pad = 0;
+    uint8_t *o = ig_scratch_alloc(s, cap);
     if (!o)
         return IG_ENOMEM;
-    size_t k = 0, pad = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < in.n; i++) {
-        int c = in.p[i];
-        if (c == '=') {
-            pad++;
-            continue;
-        }
-        int v = b64val(c);
-        if (v < 0 || pad)
-            return IG_EPARSE;
-        acc = acc << 6 | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            o[k++] = (uint8_t)(acc >> bits);
-        }
-    }
-    if (pad > 2)
+    while (pad < in.n && in.p[in.n - 1 - pad] == '=')
+        pad++;
+    long k = pad > 2 ? -1 : ig_b64_decode(in.p, in.n - pad, o, cap);
+    if (k < 0)
         return IG_EPARSE;
-    *out = (struct ig_span){ o, k };
+    *out = (struct ig_span){ o, (size_t)k };
     return IG_OK;
 }
 
