@@ -3,10 +3,10 @@
  * ("flow: {idle_timeout: 60s}" and "flow.idle_timeout: 60s" are the same key). */
 #include <inferguard/config.h>
 
+#include "core/cidr.h"
 #include "units.h"
 #include "yaml_doc.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -457,25 +457,8 @@ static bool in_choices(const char *choices, const char *s)
 
 static bool valid_cidr(const char *s)
 {
-    char addr[64];
-    const char *slash = strchr(s, '/');
-    size_t n = slash ? (size_t)(slash - s) : strlen(s);
-    if (n == 0 || n >= sizeof addr)
-        return false;
-    memcpy(addr, s, n);
-    addr[n] = 0;
-    uint8_t buf[16];
-    int maxbits;
-    if (inet_pton(AF_INET, addr, buf) == 1)
-        maxbits = 32;
-    else if (inet_pton(AF_INET6, addr, buf) == 1)
-        maxbits = 128;
-    else
-        return false;
-    if (!slash)
-        return true;
-    uint64_t bits;
-    return ig_parse_u64(slash + 1, &bits) && bits <= (uint64_t)maxbits;
+    struct ig_cidr c;
+    return ig_cidr_parse(s, &c) == IG_OK;
 }
 
 static int need_scalar(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)

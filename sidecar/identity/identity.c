@@ -92,80 +92,10 @@ static void set_id(const struct ig_identity_cfg *ic, struct ig_event *ev,
     hex16(md, ev->client_id + keep + 1);
 }
 
-/* ---- CIDRs ---------------------------------------------------------------------------- */
-
-int ig_identity_cidr_parse(const char *s, struct ig_cidr *out)
-{
-    char buf[64];
-    size_t n = strlen(s);
-    if (n == 0 || n >= sizeof(buf))
-        return IG_EPARSE;
-    memcpy(buf, s, n + 1);
-    char *slash = strchr(buf, '/');
-    long bits = -1;
-    if (slash) {
-        char *end;
-        *slash = '\0';
-        if (!slash[1])
-            return IG_EPARSE;
-        bits = strtol(slash + 1, &end, 10);
-        if (*end || bits < 0)
-            return IG_EPARSE;
-    }
-    memset(out, 0, sizeof(*out));
-    if (inet_pton(AF_INET, buf, out->addr) == 1) {
-        out->family = 4;
-        if (bits < 0)
-            bits = 32;
-        if (bits > 32)
-            return IG_EPARSE;
-    } else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
-        out->family = 6;
-        if (bits < 0)
-            bits = 128;
-        if (bits > 128)
-            return IG_EPARSE;
-    } else {
-        return IG_EPARSE;
-    }
-    out->bits = (uint8_t)bits;
-    /* Clear host bits so that matching is a plain masked compare. */
-    size_t len = out->family == 4 ? 4 : 16;
-    for (size_t i = 0; i < len; i++) {
-        int keep = (int)bits - (int)(i * 8);
-        if (keep <= 0)
-            out->addr[i] = 0;
-        else if (keep < 8)
-            out->addr[i] &= (uint8_t)(0xff << (8 - keep));
-    }
-    return IG_OK;
-}
-
-static bool prefix_match(const uint8_t *a, const uint8_t *b, unsigned bits)
-{
-    unsigned full = bits / 8, rest = bits % 8;
-    if (memcmp(a, b, full) != 0)
-        return false;
-    if (!rest)
-        return true;
-    uint8_t mask = (uint8_t)(0xff << (8 - rest));
-    return (a[full] & mask) == (b[full] & mask);
-}
-
-bool ig_identity_cidr_match(const struct ig_cidr *c, uint8_t family, const uint8_t *addr)
-{
-    static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-    if (family == 6 && c->family == 4 && memcmp(addr, v4mapped, 12) == 0)
-        return prefix_match(c->addr, addr + 12, c->bits);   /* ::ffff:a.b.c.d */
-    if (family != c->family)
-        return false;
-    return prefix_match(c->addr, addr, c->bits);
-}
-
 static bool is_trusted(const struct ig_identity_cfg *ic, uint8_t family, const uint8_t *addr)
 {
     for (uint32_t i = 0; i < ic->n_proxies; i++)
-        if (ig_identity_cidr_match(&ic->proxies[i], family, addr))
+        if (ig_cidr_match(&ic->proxies[i], family, addr))
             return true;
     return false;
 }
@@ -208,7 +138,7 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
     }
 
     for (uint32_t i = 0; i < c->n_trusted_proxies && i < IG_CONFIG_MAX_LIST; i++) {
-        if (ig_identity_cidr_parse(c->trusted_proxies[i], &ic->proxies[ic->n_proxies]) != IG_OK) {
+        if (ig_cidr_parse(c->trusted_proxies[i], &ic->proxies[ic->n_proxies]) != IG_OK) {
             snprintf(err, errlen, "identity.trusted_proxies: '%s' is not an IPv4/IPv6 address "
                      "or CIDR", c->trusted_proxies[i]);
             return IG_ECONF;
@@ -226,10 +156,9 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
     if (c->jwt_jwks_file[0] && !(ic->jwks = ig_jwks_file_open(c->jwt_jwks_file, err, errlen)))
         return IG_ECONF;
 
+    /* $INFERGUARD_ID_SECRET is the configuration's default (config.c reads it once). */
     const char *secret = c->identity_secret;
-    if (!secret[0])
-        secret = getenv("INFERGUARD_ID_SECRET");
-    if (secret && secret[0]) {
+    if (secret[0]) {
         ig_hmac_sha256_key(&ic->key, secret, strnlen(secret, sizeof c->identity_secret));
     } else {
         /* No configured secret: a per-process random one keeps keys unguessable, at the

@@ -21,16 +21,11 @@
 
 #include <inferguard/http.h>
 #include <inferguard/config.h>
+#include "core/cidr.h"
 #include "core/hmac_sha256.h"
 #include "identity/jwt.h"
 
 #define IG_IDENTITY_MAX_ORDER 8
-
-struct ig_cidr {
-    uint8_t family;          /* 4 or 6 */
-    uint8_t bits;            /* prefix length */
-    uint8_t addr[16];        /* network order, host bits cleared */
-};
 
 struct ig_identity_cfg {
     enum ig_identity_kind order[IG_IDENTITY_MAX_ORDER];
@@ -46,8 +41,8 @@ struct ig_identity_cfg {
                                          * (by the one parsing thread that resolves) */
 };
 
-/* Builds <ic> from identity.* of <c>; the secret comes from identity.hash_secret, else from
- * $INFERGUARD_ID_SECRET, else is random for this process (with a warning). Returns IG_OK, or
+/* Builds <ic> from identity.* of <c>; the secret comes from identity.hash_secret (whose
+ * default is $INFERGUARD_ID_SECRET), else is random for this process (with a warning). Returns IG_OK, or
  * IG_ECONF with one sentence in err (unknown order name, bad CIDR). */
 int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
                          char *err, size_t errlen);
@@ -58,10 +53,5 @@ void ig_identity_cfg_free(struct ig_identity_cfg *ic);
  * only headers, t->client and t->req_time_us (the capture clock, for exp/nbf). */
 void ig_identity_resolve(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
                          struct ig_event *ev);
-
-/* Parses "addr[/bits]" (IPv4 or IPv6). Returns IG_OK or IG_EPARSE. */
-int  ig_identity_cidr_parse(const char *s, struct ig_cidr *out);
-/* True when <family>/<addr> (network order, 4 or 16 bytes) lies inside <c>. */
-bool ig_identity_cidr_match(const struct ig_cidr *c, uint8_t family, const uint8_t *addr);
 
 #endif
