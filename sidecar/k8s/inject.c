@@ -1,9 +1,11 @@
 /* See inject.h. Works on libyaml's document graph: nodes are addressed by id, since adding a
- * node may move them all. The sidecar container and volumes are written as YAML text, parsed
- * and deep-copied into the manifest's document. */
+ * node may move them all. The sidecar container and the volumes it mounts are taken from
+ * deploy/model-with-inferguard.yaml (compiled in), given this pod's values, and deep-copied
+ * into the manifest's document. */
 #include "k8s/inject.h"
 
 #include <inferguard/base.h>
+#include "config/embedded_files.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -82,56 +84,6 @@ static int copy_node(yaml_document_t *dst, yaml_document_t *src, int id)
     return out;
 }
 
-/* A YAML double-quoted string of <s>. */
-static void quote(char *out, size_t cap, const char *s)
-{
-    size_t o = 0;
-    if (cap < 3) {
-        if (cap)
-            out[0] = 0;
-        return;
-    }
-    out[o++] = '"';
-    for (; *s && o + 4 < cap; s++) {
-        if (*s == '"' || *s == '\\')
-            out[o++] = '\\';
-        out[o++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-    }
-    out[o++] = '"';
-    out[o] = 0;
-}
-
-static const char container_fmt[] =
-    "name: " NAME "\n"
-    "image: %s\n"
-    "args: [run, -i, eth0, -c, /etc/inferguard/config.yaml, --bpf, %s]\n"
-    "securityContext:\n"
-    "  runAsUser: 0\n"
-    "  runAsNonRoot: false\n"
-    "  allowPrivilegeEscalation: false\n"
-    "  readOnlyRootFilesystem: true\n"
-    "  seccompProfile: {type: RuntimeDefault}\n"
-    "  capabilities: {drop: [ALL], add: [NET_RAW, SETUID, SETGID]}\n"
-    "env:\n"
-    "  - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}\n"
-    "  - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}\n"
-    "  - {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}\n"
-    "  - {name: CONTAINER_NAME, value: %s}\n"
-    "  - {name: INFERGUARD_ID_SECRET, valueFrom: {secretKeyRef: {name: %s, key: id-secret, optional: true}}}\n"
-    "ports: [{name: ig-metrics, containerPort: 9464}]\n"
-    "livenessProbe: {httpGet: {path: /healthz, port: 9464}}\n"
-    "readinessProbe: {httpGet: {path: /readyz, port: 9464}}\n"
-    "resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: \"1\", memory: 1Gi}}\n"
-    "volumeMounts:\n"
-    "  - {name: inferguard-config, mountPath: /etc/inferguard, readOnly: true}\n"
-    "  - {name: inferguard-secrets, mountPath: /etc/inferguard-secrets, readOnly: true}\n"
-    "  - {name: inferguard-state, mountPath: /var/lib/inferguard}\n";
-
-static const char volumes_fmt[] =
-    "- {name: inferguard-config, configMap: {name: %s}}\n"
-    "- {name: inferguard-secrets, secret: {secretName: %s, optional: true}}\n"
-    "- {name: inferguard-state, emptyDir: {sizeLimit: 512Mi}}\n";
-
 static bool parse_text(const char *text, yaml_document_t *doc)
 {
     yaml_parser_t p;
@@ -141,6 +93,98 @@ static bool parse_text(const char *text, yaml_document_t *doc)
     yaml_parser_delete(&p);
     return ok;
 }
+
+/* <s> as the sidecar gets it: control characters become spaces, and it is cut where its
+ * YAML double-quoted form (with \" and \\ escapes) would reach cap bytes. */
+static void value_text(char *out, size_t cap, const char *s)
+{
+    size_t o = 1, k = 0;   /* o: length of the quoted form so far, opening quote included */
+    for (; *s && cap >= 3 && o + 4 < cap; s++) {
+        o += *s == '"' || *s == '\\' ? 2 : 1;
+        out[k++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+    }
+    out[k] = 0;
+}
+
+/* Makes the value at <slot> (a mapping pair's value or a sequence item of <d>) a new
+ * double-quoted scalar <v>. */
+static bool set_value(yaml_document_t *d, int *slot, const char *v)
+{
+    int id = slot ? yaml_document_add_scalar(d, NULL, (const yaml_char_t *)v, (int)strlen(v),
+                                             YAML_DOUBLE_QUOTED_SCALAR_STYLE) : 0;
+    if (id)
+        *slot = id;
+    return id != 0;
+}
+
+/* The value slot of <key> in mapping <map>, NULL when absent. */
+static int *map_slot(yaml_document_t *d, int map, const char *key)
+{
+    yaml_node_t *m = N(d, map);
+    if (!m || m->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        const char *k = scalar(d, p->key);
+        if (k && strcmp(k, key) == 0)
+            return &p->value;
+    }
+    return NULL;
+}
+
+static int seq_len(yaml_document_t *d, int seq)
+{
+    yaml_node_t *n = N(d, seq);
+    return n && n->type == YAML_SEQUENCE_NODE ? (int)(n->data.sequence.items.top - n->data.sequence.items.start) : 0;
+}
+
+static int *seq_slot(yaml_document_t *d, int seq, int i) { return &N(d, seq)->data.sequence.items.start[i]; }
+
+/* The item of sequence <seq> whose <key> is <val>, 0 when none. */
+static int seq_find(yaml_document_t *d, int seq, const char *key, const char *val)
+{
+    for (int i = 0; i < seq_len(d, seq); i++) {
+        const char *v = scalar(d, map_get(d, *seq_slot(d, seq, i), key));
+        if (v && strcmp(v, val) == 0)
+            return *seq_slot(d, seq, i);
+    }
+    return 0;
+}
+
+/* The sidecar as deploy/model-with-inferguard.yaml (compiled in) runs it, with this pod's
+ * values: in <t> (parsed from that file) sets *container to its container and *volumes to
+ * the pod's volumes list. False when the file lacks a slot (a broken build). */
+static bool sidecar_template(yaml_document_t *t, const char *image, const char *bpf, const char *first,
+                             const char *cm, const char *sec, int *container, int *volumes)
+{
+    if (!parse_text((const char *)ig_embedded_deploy[0].data, t))
+        return false;
+    int spec = map_get(t, map_get(t, map_get(t, 1, "spec"), "template"), "spec");
+    int c = seq_find(t, map_get(t, spec, "containers"), "name", NAME);
+    int args = map_get(t, c, "args"), env = map_get(t, c, "env");
+    int *bpf_slot = NULL;
+    for (int i = 0; i + 1 < seq_len(t, args); i++) {
+        const char *a = scalar(t, *seq_slot(t, args, i));
+        if (a && strcmp(a, "--bpf") == 0)
+            bpf_slot = seq_slot(t, args, i + 1);
+    }
+    int secret_ref = map_get(t, map_get(t, seq_find(t, env, "name", "INFERGUARD_ID_SECRET"), "valueFrom"),
+                             "secretKeyRef");
+    bool ok = c && set_value(t, map_slot(t, c, "image"), image) && set_value(t, bpf_slot, bpf) &&
+         set_value(t, map_slot(t, seq_find(t, env, "name", "CONTAINER_NAME"), "value"), first) &&
+         set_value(t, map_slot(t, secret_ref, "name"), sec);
+    int vols = map_get(t, spec, "volumes");
+    for (int i = 0; ok && i < seq_len(t, vols); i++) {
+        int v = *seq_slot(t, vols, i);
+        if (map_get(t, v, "configMap"))
+            ok = set_value(t, map_slot(t, map_get(t, v, "configMap"), "name"), cm);
+        else if (map_get(t, v, "secret"))
+            ok = set_value(t, map_slot(t, map_get(t, v, "secret"), "secretName"), sec);
+    }
+    *container = c;
+    *volumes = vols;
+    return ok && vols;
+}
+
 
 /* "tcp port A or tcp port B" over the containers' containerPorts (TCP), or "". */
 static void ports_bpf(yaml_document_t *d, int containers, char *out, size_t cap)
@@ -202,7 +246,7 @@ static int inject_spec(yaml_document_t *d, int meta, int spec, const struct ig_i
             return 0;
         }
     }
-    char bpf[1024], qbpf[2100], qimage[600], qcm[300], qsec[300], qfirst[300], text[8192];
+    char bpf[1024], vbpf[2100], vimage[600], vcm[300], vsec[300], vfirst[300];
     if (o->bpf)
         snprintf(bpf, sizeof bpf, "%s", o->bpf);
     else
@@ -210,46 +254,42 @@ static int inject_spec(yaml_document_t *d, int meta, int spec, const struct ig_i
     if (!bpf[0])
         snprintf(bpf, sizeof bpf, "tcp");   /* no declared port: every TCP flow of the pod */
     const char *first = nc ? scalar(d, map_get(d, N(d, containers)->data.sequence.items.start[0], "name")) : NULL;
-    quote(qbpf, sizeof qbpf, bpf);
-    quote(qimage, sizeof qimage, o->image ? o->image : "inferguard:dev");
-    quote(qcm, sizeof qcm, o->configmap ? o->configmap : "inferguard-config");
-    quote(qsec, sizeof qsec, o->secret ? o->secret : "inferguard-secrets");
-    quote(qfirst, sizeof qfirst, first ? first : "");
-    snprintf(text, sizeof text, container_fmt, qimage, qbpf, qfirst, qsec);
-    yaml_document_t c;
-    if (!parse_text(text, &c))
+    value_text(vbpf, sizeof vbpf, bpf);
+    value_text(vimage, sizeof vimage, o->image ? o->image : "inferguard:dev");
+    value_text(vcm, sizeof vcm, o->configmap ? o->configmap : "inferguard-config");
+    value_text(vsec, sizeof vsec, o->secret ? o->secret : "inferguard-secrets");
+    value_text(vfirst, sizeof vfirst, first ? first : "");
+    yaml_document_t t;
+    int tc, tvols;
+    if (!sidecar_template(&t, vimage, vbpf, vfirst, vcm, vsec, &tc, &tvols)) {
+        yaml_document_delete(&t);
         return -1;
-    int cid = copy_node(d, &c, 1);
-    yaml_document_delete(&c);
-    if (!cid || !yaml_document_append_sequence_item(d, containers, cid))
+    }
+    int cid = copy_node(d, &t, tc);
+    if (!cid || !yaml_document_append_sequence_item(d, containers, cid)) {
+        yaml_document_delete(&t);
         return -1;
+    }
     a->container = cid;
     a->volumes_created = !map_get(d, spec, "volumes");
-    snprintf(text, sizeof text, volumes_fmt, qcm, qsec);
-    yaml_document_t v;
-    if (!parse_text(text, &v))
-        return -1;
     int vols = ensure(d, spec, "volumes", YAML_SEQUENCE_NODE);
-    int nv = vols ? (int)(N(&v, 1)->data.sequence.items.top - N(&v, 1)->data.sequence.items.start) : 0;
+    int mounts = map_get(&t, tc, "volumeMounts");
+    int nv = vols ? seq_len(&t, tvols) : 0;
     for (int i = 0; i < nv; i++) {
-        int item = N(&v, 1)->data.sequence.items.start[i];
-        const char *vname = scalar(&v, map_get(&v, item, "name"));
-        bool have = false;
-        yaml_node_t *vs = N(d, vols);
-        int n = (int)(vs->data.sequence.items.top - vs->data.sequence.items.start);
-        for (int j = 0; j < n && !have; j++) {
-            const char *e = scalar(d, map_get(d, N(d, vols)->data.sequence.items.start[j], "name"));
-            have = e && vname && strcmp(e, vname) == 0;
-        }
-        int cp = have ? 1 : copy_node(d, &v, item);
+        int item = *seq_slot(&t, tvols, i);
+        const char *vname = scalar(&t, map_get(&t, item, "name"));
+        if (!vname || !seq_find(&t, mounts, "name", vname))
+            continue;   /* the model's own volumes in the shipped manifest */
+        bool have = seq_find(d, vols, "name", vname) != 0;
+        int cp = have ? 1 : copy_node(d, &t, item);
         if (!cp || (!have && !yaml_document_append_sequence_item(d, vols, cp))) {
-            yaml_document_delete(&v);
+            yaml_document_delete(&t);
             return -1;
         }
         if (!have && a->nvol < (int)IG_ARRAY_LEN(a->volumes))
             a->volumes[a->nvol++] = cp;
     }
-    yaml_document_delete(&v);
+    yaml_document_delete(&t);
     if (!vols)
         return -1;
     a->volumes_node = vols;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # inferguard inject over a multi-document manifest holding every workload kind and others:
-# each pod template gains exactly the sidecar (with the shipped Deployment's securityContext)
-# and its three volumes, capturing the TCP containerPorts; every other document, container,
-# init container, volume and annotation is unchanged; opted-out and already injected
-# templates are untouched; injecting the output again gives it back byte for byte; bad YAML or
-# flow nesting deeper than 64
-# is one error line and exit 4.
+# each pod template gains exactly the sidecar of deploy/model-with-inferguard.yaml (injecting
+# that manifest without its sidecar gives it back whole) and its three volumes, capturing
+# the TCP containerPorts; every other document, container, init container, volume and
+# annotation is unchanged; opted-out and already injected templates are untouched;
+# injecting the output again gives it back byte for byte; bad YAML or flow nesting deeper
+# than 64 is one error line and exit 4.
 . "$(dirname "$0")/lib/common.sh"
 cat > "$WORK/in.yaml" <<'YAML'
 # a comment (libyaml does not keep it)
@@ -117,6 +117,26 @@ for a, b in zip(ins, outs):
     template(rest_a)["spec"] = None; template(rest_b)["spec"] = None
     assert rest_a == rest_b, f"{name}: something outside the pod spec changed"
 print("7 templates injected as deploy/ runs the sidecar; other documents unchanged")
+PY
+# The shipped manifest without its sidecar, injected, is the shipped manifest again: the
+# container and volumes come from it (compiled in), whole, not only the securityContext.
+/usr/bin/python3 - "$IG_SRC/deploy/model-with-inferguard.yaml" > "$WORK/bare.yaml" <<'PY'
+import sys, yaml
+dep = next(d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "Deployment")
+spec = dep["spec"]["template"]["spec"]
+side = next(c for c in spec["containers"] if c["name"] == "inferguard")
+mounted = {m["name"] for m in side["volumeMounts"]}
+spec["containers"].remove(side)
+spec["volumes"] = [v for v in spec["volumes"] if v["name"] not in mounted] or None
+if spec["volumes"] is None: del spec["volumes"]
+yaml.safe_dump(dep, sys.stdout)
+PY
+"$IG_BIN" inject -f "$WORK/bare.yaml" > "$WORK/bare.out" 2> "$WORK/bare.err" || fail "inject of deploy/: $(cat "$WORK/bare.err")"
+/usr/bin/python3 - "$IG_SRC/deploy/model-with-inferguard.yaml" "$WORK/bare.out" <<'PY' || fail "inject differs from deploy/model-with-inferguard.yaml"
+import sys, yaml
+want = next(d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "Deployment")
+got = yaml.safe_load(open(sys.argv[2]))
+assert got == want, (got, want)
 PY
 "$IG_BIN" inject -f - < "$WORK/out.yaml" > "$WORK/out2.yaml" 2> "$WORK/inject2.err"
 cmp -s "$WORK/out.yaml" "$WORK/out2.yaml" || fail "injecting twice changed the output"
