@@ -54,200 +54,25 @@ const char *ig_jwt_status_name(enum ig_jwt_status s)
     return "unknown";
 }
 
-/* ---- a tiny reader for the flat JSON objects of JOSE headers and JWT claims ----------- */
+/* ---- the JOSE header and the claims (flat JSON objects, read with adapters/json) ------ */
 
-static const uint8_t *ws(const uint8_t *s, const uint8_t *e)
+/* Parses the decoded header or claims <p, n> into <sc>: a JSON object, else NULL. */
+static const struct ig_json *jose_object(const uint8_t *p, size_t n, struct ig_scratch *sc)
 {
-    while (s < e && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
-        s++;
-    return s;
+    struct ig_json_limits lim = { .max_depth = 32, .max_string = PART_MAX, .max_values = PART_MAX,
+                                  .max_rows = PART_MAX, .max_features = PART_MAX };
+    const struct ig_json *root;
+    const char *why;
+    if (ig_json_parse(p, n, &lim, sc, &root, &why) != IG_OK || root->type != IG_JSON_OBJECT)
+        return NULL;
+    return root;
 }
 
-static size_t utf8_put(uint32_t cp, char *o)
+/* Member <m>'s key is <lit> (after unescaping). */
+static bool key_is(const struct ig_json *m, struct ig_scratch *sc, const char *lit)
 {
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xc0 | cp >> 6); o[1] = (char)(0x80 | (cp & 63)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 63));
-        o[2] = (char)(0x80 | (cp & 63)); return 3;
-    }
-    o[0] = (char)(0xf0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 63));
-    o[2] = (char)(0x80 | ((cp >> 6) & 63)); o[3] = (char)(0x80 | (cp & 63));
-    return 4;
-}
-
-static int hex4(const uint8_t *s, const uint8_t *e, uint32_t *v)
-{
-    if (e - s < 4)
-        return -1;
-    *v = 0;
-    for (int i = 0; i < 4; i++) {
-        uint8_t c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0)
-            return -1;
-        *v = *v << 4 | (uint32_t)d;
-    }
-    return 0;
-}
-
-/* The JSON string at *ps (on its opening quote), unescaped into out (when not NULL, at
- * most cap bytes). Returns its length, -1 when malformed, -2 when longer than cap (then
- * *ps is still moved past it). */
-static long jstr(const uint8_t **ps, const uint8_t *e, char *out, size_t cap)
-{
-    const uint8_t *s = *ps + 1;
-    size_t o = 0;
-    bool over = false;
-    char tmp[4];
-    while (s < e && *s != '"') {
-        const char *add = (const char *)s;
-        size_t an = 1;
-        if (*s < 0x20)
-            return -1;
-        if (*s == '\\') {
-            if (++s >= e)
-                return -1;
-            switch (*s) {
-            case '"': case '\\': case '/': add = (const char *)s; break;
-            case 'b': add = "\b"; break;
-            case 'f': add = "\f"; break;
-            case 'n': add = "\n"; break;
-            case 'r': add = "\r"; break;
-            case 't': add = "\t"; break;
-            case 'u': {
-                uint32_t cp, lo;
-                if (hex4(s + 1, e, &cp))
-                    return -1;
-                s += 4;
-                if (cp >= 0xd800 && cp < 0xdc00) {
-                    if (e - s < 7 || s[1] != '\\' || s[2] != 'u' || hex4(s + 3, e, &lo) ||
-                        lo < 0xdc00 || lo > 0xdfff)
-                        return -1;
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                    s += 6;
-                } else if (cp >= 0xdc00 && cp < 0xe000) {
-                    return -1;
-                }
-                an = utf8_put(cp, tmp);
-                add = tmp;
-                break;
-            }
-            default: return -1;
-            }
-        }
-        if (out && !over) {
-            if (o + an > cap)
-                over = true;
-            else
-                memcpy(out + o, add, an);
-        }
-        o += an;
-        s++;
-    }
-    if (s >= e)
-        return -1;
-    *ps = s + 1;
-    return over ? -2 : (long)o;
-}
-
-/* Skips one JSON value. Returns its end or NULL. */
-static const uint8_t *jskip(const uint8_t *s, const uint8_t *e)
-{
-    int depth = 0;
-    do {
-        s = ws(s, e);
-        if (s >= e)
-            return NULL;
-        if (*s == '"') {
-            if (jstr(&s, e, NULL, 0) == -1)
-                return NULL;
-        } else if (*s == '{' || *s == '[') {
-            if (++depth > 32)
-                return NULL;
-            s++;
-        } else if (*s == '}' || *s == ']') {
-            if (--depth < 0)
-                return NULL;
-            s++;
-        } else if (*s == ',' || *s == ':') {
-            if (depth == 0)
-                return NULL;
-            s++;
-        } else {
-            const uint8_t *b = s;
-            while (s < e && *s != ',' && *s != '}' && *s != ']' && *s != ' ' &&
-                   *s != '\t' && *s != '\n' && *s != '\r' && *s != '"' && *s != ':')
-                s++;
-            if (s == b)
-                return NULL;
-        }
-    } while (depth > 0);
-    return s;
-}
-
-/* Calls fn(ctx, key, keylen, value, end) for each top-level member of the object <p,n>;
- * key longer than 15 bytes arrive with keylen -1. fn returns false to fail. */
-typedef bool (*member_fn)(void *ctx, const char *key, long kn, const uint8_t *v,
-                          const uint8_t *e);
-
-static bool each_member(const uint8_t *p, size_t n, member_fn fn, void *ctx)
-{
-    const uint8_t *s = ws(p, p + n), *e = p + n;
-    if (s >= e || *s != '{')
-        return false;
-    s = ws(s + 1, e);
-    if (s < e && *s == '}')
-        return ws(s + 1, e) == e;
-    for (;;) {
-        char key[16];
-        if (s >= e || *s != '"')
-            return false;
-        long kn = jstr(&s, e, key, sizeof key - 1);
-        if (kn == -1)
-            return false;
-        s = ws(s, e);
-        if (s >= e || *s != ':')
-            return false;
-        s = ws(s + 1, e);
-        if (s >= e || !fn(ctx, key, kn, s, e))
-            return false;
-        if (!(s = jskip(s, e)))
-            return false;
-        s = ws(s, e);
-        if (s < e && *s == ',') {
-            s = ws(s + 1, e);
-            continue;
-        }
-        if (s < e && *s == '}')
-            return ws(s + 1, e) == e;
-        return false;
-    }
-}
-
-static bool key_is(const char *key, long kn, const char *lit)
-{
-    return kn == (long)strlen(lit) && memcmp(key, lit, (size_t)kn) == 0;
-}
-
-/* A JSON number at v as a double; false when it is not one. */
-static bool jnum(const uint8_t *v, const uint8_t *e, double *out)
-{
-    char buf[64];
-    size_t n = 0;
-    while (v + n < e && n < sizeof buf - 1 &&
-           (v[n] == '-' || v[n] == '+' || v[n] == '.' || v[n] == 'e' || v[n] == 'E' ||
-            (v[n] >= '0' && v[n] <= '9')))
-        n++;
-    if (n == 0 || n == sizeof buf - 1)
-        return false;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    char *end;
-    errno = 0;
-    *out = strtod(buf, &end);
-    return *end == '\0' && errno == 0;
+    struct ig_span k;
+    return ig_json_key(m, sc, &k) == IG_OK && k.n == strlen(lit) && memcmp(k.p, lit, k.n) == 0;
 }
 
 struct jose_header {
@@ -255,93 +80,74 @@ struct jose_header {
     bool has_alg, crit, bad;
 };
 
-static bool header_member(void *ctx, const char *key, long kn, const uint8_t *v, const uint8_t *e)
+/* Every member in order (a repeated one: the last wins). False when alg or kid is not a
+ * string. */
+static bool header_read(const struct ig_json *o, struct ig_scratch *sc, struct jose_header *h)
 {
-    struct jose_header *h = ctx;
-    if (key_is(key, kn, "alg") || key_is(key, kn, "kid")) {
-        bool alg = key[0] == 'a';
-        char *dst = alg ? h->alg : h->kid;
-        size_t cap = alg ? sizeof h->alg : sizeof h->kid;
-        const uint8_t *s = v;
-        if (*s != '"')
-            return false;
-        long n = jstr(&s, e, dst, cap - 1);
-        if (n < 0) {
-            h->bad = true;   /* too long: cannot match anything we hold */
-            return n == -2;
+    for (const struct ig_json *m = ig_json_first(o); m; m = ig_json_next(m)) {
+        bool alg = key_is(m, sc, "alg");
+        if (alg || key_is(m, sc, "kid")) {
+            char *dst = alg ? h->alg : h->kid;
+            size_t cap = alg ? sizeof h->alg : sizeof h->kid;
+            long n = ig_json_str_copy(m, dst, cap);
+            if (n < 0)
+                return false;
+            if ((size_t)n >= cap)
+                h->bad = true;   /* too long: cannot match anything we hold */
+            else if (alg)
+                h->has_alg = true;
+        } else if (key_is(m, sc, "crit")) {
+            h->crit = true;      /* RFC 7515 4.1.11: extensions we do not know must be refused */
         }
-        dst[n] = '\0';
-        if (alg)
-            h->has_alg = true;
-    } else if (key_is(key, kn, "crit")) {
-        h->crit = true;      /* RFC 7515 4.1.11: extensions we do not know must be refused */
     }
     return true;
 }
 
 struct claims {
-    char sub[CLAIM_MAX], iss[CLAIM_MAX];
+    char sub[CLAIM_MAX + 1], iss[CLAIM_MAX + 1];
     long subn, issn;
     bool has_exp, has_nbf;
     double exp, nbf;
-    const struct ig_jwt_policy *pol;
     bool has_aud, aud_ok;
 };
 
-static bool aud_allowed(const struct ig_jwt_policy *pol, const char *a, size_t n)
+static bool aud_allowed(const struct ig_jwt_policy *pol, const struct ig_json *a)
 {
+    char s[CLAIM_MAX + 1];
+    long n = ig_json_str_copy(a, s, sizeof s);
+    if (n < 0 || n > CLAIM_MAX)
+        return false;    /* not a string, or too long: cannot match */
     for (uint32_t i = 0; i < pol->n_audiences; i++)
-        if (strlen(pol->audiences[i]) == n && memcmp(pol->audiences[i], a, n) == 0)
+        if (strlen(pol->audiences[i]) == (size_t)n && memcmp(pol->audiences[i], s, (size_t)n) == 0)
             return true;
     return false;
 }
 
-static bool claim_member(void *ctx, const char *key, long kn, const uint8_t *v, const uint8_t *e)
+/* The claims we use, every member in order. False when exp or nbf is not a number
+ * (RFC 7519 4.1.4: a NumericDate; anything else is invalid) or aud is neither a string nor
+ * an array. sub and iss that are not strings, or longer than CLAIM_MAX, are absent (-1). */
+static bool claims_read(const struct ig_json *o, struct ig_scratch *sc,
+                        const struct ig_jwt_policy *pol, struct claims *c)
 {
-    struct claims *c = ctx;
-    if (key_is(key, kn, "sub") || key_is(key, kn, "iss")) {
-        bool sub = key[0] == 's';
-        if (*v != '"')
-            return true;     /* not a string: ignored (sub then missing) */
-        const uint8_t *s = v;
-        long n = jstr(&s, e, sub ? c->sub : c->iss, CLAIM_MAX);
-        if (n == -1)
-            return false;
-        *(sub ? &c->subn : &c->issn) = n;   /* -2: too long, treated as absent */
-    } else if (key_is(key, kn, "exp") || key_is(key, kn, "nbf")) {
-        bool exp = key[0] == 'e';
-        double d;
-        if (!jnum(v, e, &d))
-            return false;    /* RFC 7519 4.1.4: a NumericDate; anything else is invalid */
-        *(exp ? &c->exp : &c->nbf) = d;
-        *(exp ? &c->has_exp : &c->has_nbf) = true;
-    } else if (key_is(key, kn, "aud")) {
-        char a[CLAIM_MAX];
-        c->has_aud = true;
-        const uint8_t *s = v;
-        if (*s == '"') {
-            long n = jstr(&s, e, a, sizeof a);
-            if (n == -1)
+    for (const struct ig_json *m = ig_json_first(o); m; m = ig_json_next(m)) {
+        bool sub = key_is(m, sc, "sub"), exp = key_is(m, sc, "exp");
+        if (sub || key_is(m, sc, "iss")) {
+            if (m->type != IG_JSON_STRING)
+                continue;
+            long n = ig_json_str_copy(m, sub ? c->sub : c->iss, CLAIM_MAX + 1);
+            *(sub ? &c->subn : &c->issn) = n > CLAIM_MAX ? -2 : n;
+        } else if (exp || key_is(m, sc, "nbf")) {
+            if (ig_json_f64(m, exp ? &c->exp : &c->nbf) != IG_OK)
                 return false;
-            c->aud_ok |= n >= 0 && aud_allowed(c->pol, a, (size_t)n);
-        } else if (*s == '[') {
-            s = ws(s + 1, e);
-            while (s < e && *s != ']') {
-                if (*s != '"') {
-                    if (!(s = jskip(s, e)))   /* not a string: cannot match */
-                        return false;
-                } else {
-                    long n = jstr(&s, e, a, sizeof a);
-                    if (n == -1)
-                        return false;
-                    c->aud_ok |= n >= 0 && aud_allowed(c->pol, a, (size_t)n);
-                }
-                s = ws(s, e);
-                if (s < e && *s == ',')
-                    s = ws(s + 1, e);
-            }
-        } else {
-            return false;
+            *(exp ? &c->has_exp : &c->has_nbf) = true;
+        } else if (key_is(m, sc, "aud")) {
+            c->has_aud = true;
+            if (m->type == IG_JSON_STRING)
+                c->aud_ok |= aud_allowed(pol, m);
+            else if (m->type != IG_JSON_ARRAY)
+                return false;
+            for (const struct ig_json *a = ig_json_first(m); a; a = ig_json_next(a))
+                c->aud_ok |= aud_allowed(pol, a);
         }
     }
     return true;
@@ -656,25 +462,15 @@ static bool in_list(const char (*list)[128], uint32_t n, const char *s, size_t s
     return false;
 }
 
-enum ig_jwt_status ig_jwt_check(const struct ig_jwks *ks, const struct ig_jwt_policy *pol,
-                                struct ig_span tok, uint64_t now_us,
-                                char *id, size_t cap, size_t *idn)
+static enum ig_jwt_status jwt_check(const struct ig_jwks *ks, const struct ig_jwt_policy *pol,
+                                    struct ig_span tok, const uint8_t *d1, const uint8_t *d2,
+                                    uint8_t *part, size_t n, struct ig_scratch *sc,
+                                    uint64_t now_us, char *id, size_t cap, size_t *idn)
 {
-    *idn = 0;
-    const uint8_t *d1 = memchr(tok.p, '.', tok.n);
-    if (!d1 || d1 == tok.p)
-        return IG_JWT_NOT_JWT;
-    const uint8_t *pl = d1 + 1, *end = tok.p + tok.n;
-    const uint8_t *d2 = memchr(pl, '.', (size_t)(end - pl));
-    if (!d2 || memchr(d2 + 1, '.', (size_t)(end - d2 - 1)))
-        return IG_JWT_NOT_JWT;
-
-    uint8_t part[PART_MAX];
-    long n = ig_b64url_decode(pl, (size_t)(d2 - pl), part, sizeof part);
-    if (n <= 0)
-        return IG_JWT_NOT_JWT;
-    struct claims c = { .subn = -1, .issn = -1, .pol = pol };
-    if (!each_member(part, (size_t)n, claim_member, &c) || c.subn <= 0)
+    const uint8_t *end = tok.p + tok.n;
+    struct claims c = { .subn = -1, .issn = -1 };
+    const struct ig_json *obj = jose_object(part, n, sc);
+    if (!obj || !claims_read(obj, sc, pol, &c) || c.subn <= 0)
         return IG_JWT_NOT_JWT;
     size_t o = 0;
     if (c.issn > 0) {
@@ -689,9 +485,10 @@ enum ig_jwt_status ig_jwt_check(const struct ig_jwks *ks, const struct ig_jwt_po
     id[o] = '\0';
     *idn = o;
 
-    n = ig_b64url_decode(tok.p, (size_t)(d1 - tok.p), part, sizeof part);
+    long hn = ig_b64url_decode(tok.p, (size_t)(d1 - tok.p), part, PART_MAX);
     struct jose_header h = { .alg = "" };
-    if (n <= 0 || !each_member(part, (size_t)n, header_member, &h))
+    ig_scratch_reset(sc);
+    if (hn <= 0 || !(obj = jose_object(part, (size_t)hn, sc)) || !header_read(obj, sc, &h))
         return IG_JWT_NOT_JWT;
     if (!ks)
         return IG_JWT_UNVERIFIABLE;
@@ -720,6 +517,31 @@ enum ig_jwt_status ig_jwt_check(const struct ig_jwks *ks, const struct ig_jwt_po
     if (c.has_nbf && now + leeway < c.nbf)
         return IG_JWT_EXPIRED;
     return IG_JWT_VERIFIED;
+}
+
+enum ig_jwt_status ig_jwt_check(const struct ig_jwks *ks, const struct ig_jwt_policy *pol,
+                                struct ig_span tok, uint64_t now_us,
+                                char *id, size_t cap, size_t *idn)
+{
+    *idn = 0;
+    const uint8_t *d1 = memchr(tok.p, '.', tok.n);
+    if (!d1 || d1 == tok.p)
+        return IG_JWT_NOT_JWT;
+    const uint8_t *pl = d1 + 1, *end = tok.p + tok.n;
+    const uint8_t *d2 = memchr(pl, '.', (size_t)(end - pl));
+    if (!d2 || memchr(d2 + 1, '.', (size_t)(end - d2 - 1)))
+        return IG_JWT_NOT_JWT;
+
+    uint8_t part[PART_MAX];
+    long n = ig_b64url_decode(pl, (size_t)(d2 - pl), part, sizeof part);
+    if (n <= 0)
+        return IG_JWT_NOT_JWT;
+    struct ig_scratch sc;
+    if (ig_scratch_init(&sc, 16u << 10, 64u * PART_MAX + (64u << 10)) < 0)
+        return IG_JWT_NOT_JWT;
+    enum ig_jwt_status st = jwt_check(ks, pol, tok, d1, d2, part, (size_t)n, &sc, now_us, id, cap, idn);
+    ig_scratch_free(&sc);
+    return st;
 }
 
 /* ---- the file ------------------------------------------------------------------------- */
