@@ -12,12 +12,6 @@
 
 #define XFF_MAX_HOPS 32
 
-static const char *const order_names[IG_ID__COUNT] = {
-    [IG_ID_SOURCE_IP] = "source_ip", [IG_ID_FORWARDED] = "forwarded",
-    [IG_ID_API_KEY] = "api_key", [IG_ID_JWT] = "jwt", [IG_ID_SPIFFE] = "spiffe",
-    [IG_ID_JWT_UNVERIFIED] = "jwt_unverified",
-};
-
 /* ---- small text helpers ------------------------------------------------------------- */
 
 static struct ig_span span_trim(struct ig_span s)
@@ -110,7 +104,7 @@ int ig_identity_cfg_init(struct ig_identity_cfg *ic, const struct ig_config *c,
     for (uint32_t i = 0; i < c->n_identity_order; i++) {
         int k = -1;
         for (int j = 0; j < IG_ID__COUNT; j++)
-            if (strcmp(c->identity_order[i], order_names[j]) == 0)
+            if (strcmp(c->identity_order[i], ig_identity_kind_name((enum ig_identity_kind)j)) == 0)
                 k = j;
         if (k < 0) {
             snprintf(err, errlen, "identity.order: unknown resolver '%s' (spiffe, jwt, "
@@ -449,101 +443,133 @@ static void claim(struct ig_event *ev, enum ig_identity_kind kind, const char *i
     ev->claimed_id[n] = '\0';
 }
 
+/* What one request offers: every header identity is looked at once, whatever the order, so
+ * that what was not believed is recorded and the stable source is known. */
+struct offer {
+    const struct ig_identity_cfg *ic;
+    const struct ig_http_txn *t;
+    bool trusted;            /* the TCP peer is a trusted proxy */
+    int xfcc;                /* xfcc_uri(): 0 none, 1 without a spiffe URI, 2 uri */
+    char uri[IG_CLIENT_ID_MAX * 2];
+    size_t un;
+    bool fwd;                /* a trusted proxy forwarded ffam/faddr */
+    uint8_t ffam, faddr[16];
+    enum ig_jwt_status js;   /* the bearer token, id jid */
+    char jid[IG_JWT_ID_MAX];
+    size_t jn;
+};
+
+/* A resolver: sets the event's identity and returns true, or returns false (next one). */
+typedef bool (*resolver_fn)(const struct offer *o, struct ig_event *ev);
+
+static bool by_spiffe(const struct offer *o, struct ig_event *ev)
+{
+    if (o->xfcc != 2 || !o->trusted)
+        return false;
+    set_id(o->ic, ev, IG_ID_SPIFFE, o->uri, o->un);
+    ev->id_basis = IG_BASIS_FORWARDED;
+    return true;
+}
+
+/* Verified: believed from any peer, the signature is the proof. */
+static bool by_jwt(const struct offer *o, struct ig_event *ev)
+{
+    if (o->js != IG_JWT_VERIFIED)
+        return false;
+    set_id(o->ic, ev, IG_ID_JWT, o->jid, o->jn);
+    ev->id_basis = IG_BASIS_VERIFIED;
+    return true;
+}
+
+static bool by_api_key(const struct offer *o, struct ig_event *ev)
+{
+    return resolve_api_key(o->ic, o->t, ev, o->js != IG_JWT_NOT_JWT);
+}
+
+/* Relayed by a trusted proxy (which may have checked it) and not checkable here. A token
+ * that failed our check, or any token while we hold keys, is not. */
+static bool by_jwt_unverified(const struct offer *o, struct ig_event *ev)
+{
+    if (o->js != IG_JWT_UNVERIFIABLE || o->ic->jwks || !o->trusted)
+        return false;
+    set_id(o->ic, ev, IG_ID_JWT_UNVERIFIED, o->jid, o->jn);
+    ev->id_basis = IG_BASIS_FORWARDED;
+    return true;
+}
+
+static bool by_forwarded(const struct offer *o, struct ig_event *ev)
+{
+    if (!o->fwd)
+        return false;
+    set_ip_id(o->ic, ev, IG_ID_FORWARDED, o->ffam, o->faddr);
+    ev->id_basis = IG_BASIS_FORWARDED;
+    return true;
+}
+
+/* Always succeeds: resolvers after it are never reached. */
+static bool by_source_ip(const struct offer *o, struct ig_event *ev)
+{
+    set_ip_id(o->ic, ev, IG_ID_SOURCE_IP, o->t->client.family, o->t->client.addr);
+    ev->id_basis = IG_BASIS_NETWORK;
+    return true;
+}
+
+/* identity.order names these (ig_identity_kind_name). */
+static const resolver_fn resolvers[IG_ID__COUNT] = {
+    [IG_ID_SPIFFE] = by_spiffe, [IG_ID_JWT] = by_jwt, [IG_ID_API_KEY] = by_api_key,
+    [IG_ID_JWT_UNVERIFIED] = by_jwt_unverified, [IG_ID_FORWARDED] = by_forwarded,
+    [IG_ID_SOURCE_IP] = by_source_ip,
+};
+
 void ig_identity_resolve(const struct ig_identity_cfg *ic, const struct ig_http_txn *t,
                          struct ig_event *ev)
 {
-    bool trusted = is_trusted(ic, t->client.family, t->client.addr);
+    struct offer o = { .ic = ic, .t = t, .js = IG_JWT_NOT_JWT };
+    o.trusted = is_trusted(ic, t->client.family, t->client.addr);
     ev->client_id[0] = ev->claimed_id[0] = ev->group_id[0] = '\0';
     ev->id_kind = ev->claimed_kind = ev->group_kind = IG_ID_SOURCE_IP;
     ev->id_basis = IG_BASIS_NETWORK;
     ev->id_flags = 0;
 
-    /* Every header identity is looked at once, whatever the order, so that what was not
-     * believed is recorded and the stable source is known. */
-    char uri[IG_CLIENT_ID_MAX * 2];
-    size_t un = 0;
-    int xfcc = xfcc_uri(t, uri, sizeof uri, &un);
-    uint8_t ffam = 0, faddr[16];
-    bool fwd = trusted && forwarded_addr(ic, t, &ffam, faddr);
-
+    o.xfcc = xfcc_uri(t, o.uri, sizeof o.uri, &o.un);
+    o.fwd = o.trusted && forwarded_addr(ic, t, &o.ffam, o.faddr);
     struct ig_span tok;
-    char jid[IG_JWT_ID_MAX];
-    size_t jn = 0;
-    enum ig_jwt_status js = IG_JWT_NOT_JWT;
     const struct ig_jwks *ks = ig_jwks_file_get(ic->jwks);
     if (bearer(t, &tok))
-        js = ig_jwt_check(ks, &ic->jwt, tok, t->req_time_us, jid, sizeof jid, &jn);
-    if (js == IG_JWT_INVALID || js == IG_JWT_EXPIRED || (js == IG_JWT_UNVERIFIABLE && ic->jwks))
-        ev->id_flags |= IG_IDF_JWT_BAD | (js == IG_JWT_EXPIRED ? IG_IDF_JWT_EXPIRED : 0);
+        o.js = ig_jwt_check(ks, &ic->jwt, tok, t->req_time_us, o.jid, sizeof o.jid, &o.jn);
+    if (o.js == IG_JWT_INVALID || o.js == IG_JWT_EXPIRED || (o.js == IG_JWT_UNVERIFIABLE && ic->jwks))
+        ev->id_flags |= IG_IDF_JWT_BAD | (o.js == IG_JWT_EXPIRED ? IG_IDF_JWT_EXPIRED : 0);
 
     /* The stable source: the peer outside a mesh; behind a trusted proxy the address it
      * forwarded, else the workload it authenticated, else none. */
-    if (!trusted)
+    if (!o.trusted)
         set_group_ip(ev, IG_ID_SOURCE_IP, t->client.family, t->client.addr);
-    else if (fwd)
-        set_group_ip(ev, IG_ID_FORWARDED, ffam, faddr);
-    else if (xfcc == 2)
-        set_group_text(ev, IG_ID_SPIFFE, uri, un);
+    else if (o.fwd)
+        set_group_ip(ev, IG_ID_FORWARDED, o.ffam, o.faddr);
+    else if (o.xfcc == 2)
+        set_group_text(ev, IG_ID_SPIFFE, o.uri, o.un);
 
-    if (xfcc && !trusted) {
+    if (o.xfcc && !o.trusted) {
         /* A mesh identity from outside the mesh: a spoof, or a misconfigured proxy. */
         ev->id_flags |= IG_IDF_MESH_SPOOF;
-        if (xfcc == 2)
-            claim(ev, IG_ID_SPIFFE, uri, un);
+        if (o.xfcc == 2)
+            claim(ev, IG_ID_SPIFFE, o.uri, o.un);
         else
             claim(ev, IG_ID_SPIFFE, "xfcc", 4);
     }
 
-    for (uint32_t i = 0; i < ic->n_order; i++) {
-        bool ok = false;
-        switch (ic->order[i]) {
-        case IG_ID_SPIFFE:
-            if ((ok = xfcc == 2 && trusted)) {
-                set_id(ic, ev, IG_ID_SPIFFE, uri, un);
-                ev->id_basis = IG_BASIS_FORWARDED;
-            }
+    for (uint32_t i = 0; i < ic->n_order; i++)
+        if (resolvers[ic->order[i]](&o, ev))
             break;
-        case IG_ID_JWT:
-            /* Verified: believed from any peer, the signature is the proof. */
-            if ((ok = js == IG_JWT_VERIFIED)) {
-                set_id(ic, ev, IG_ID_JWT, jid, jn);
-                ev->id_basis = IG_BASIS_VERIFIED;
-            }
-            break;
-        case IG_ID_API_KEY:
-            ok = resolve_api_key(ic, t, ev, js != IG_JWT_NOT_JWT);
-            break;
-        case IG_ID_JWT_UNVERIFIED:
-            /* Relayed by a trusted proxy (which may have checked it) and not checkable here.
-             * A token that failed our check, or any token while we hold keys, is not. */
-            if (js != IG_JWT_UNVERIFIABLE || ic->jwks || !trusted)
-                break;
-            set_id(ic, ev, IG_ID_JWT_UNVERIFIED, jid, jn);
-            ev->id_basis = IG_BASIS_FORWARDED;
-            ok = true;
-            break;
-        case IG_ID_FORWARDED:
-            if ((ok = fwd)) {
-                set_ip_id(ic, ev, IG_ID_FORWARDED, ffam, faddr);
-                ev->id_basis = IG_BASIS_FORWARDED;
-            }
-            break;
-        case IG_ID_SOURCE_IP: /* always succeeds: resolvers after it are never reached */
-        case IG_ID__COUNT: break;
-        }
-        if (ok || ic->order[i] == IG_ID_SOURCE_IP)
-            break;
-    }
-    if (!ev->client_id[0]) {
-        set_ip_id(ic, ev, IG_ID_SOURCE_IP, t->client.family, t->client.addr);
-        ev->id_basis = IG_BASIS_NETWORK;
-    }
+    if (!ev->client_id[0])
+        by_source_ip(&o, ev);
 
     /* What was asserted and not keyed on: a JWT (unverified from an untrusted peer, or
      * failing verification), and forwarding headers from an untrusted peer. */
-    if (jn && ev->id_kind != IG_ID_JWT && ev->id_kind != IG_ID_JWT_UNVERIFIED && js != IG_JWT_NOT_JWT)
-        claim(ev, js == IG_JWT_VERIFIED ? IG_ID_JWT : IG_ID_JWT_UNVERIFIED, jid, jn);
-    if (!trusted && forwarded_addr(ic, t, &ffam, faddr)) {
+    if (o.jn && ev->id_kind != IG_ID_JWT && ev->id_kind != IG_ID_JWT_UNVERIFIED && o.js != IG_JWT_NOT_JWT)
+        claim(ev, o.js == IG_JWT_VERIFIED ? IG_ID_JWT : IG_ID_JWT_UNVERIFIED, o.jid, o.jn);
+    uint8_t ffam, faddr[16];
+    if (!o.trusted && forwarded_addr(ic, t, &ffam, faddr)) {
         char buf[INET6_ADDRSTRLEN];
         inet_ntop(ffam == 4 ? AF_INET : AF_INET6, faddr, buf, sizeof buf);
         claim(ev, IG_ID_FORWARDED, buf, strlen(buf));
