@@ -3,6 +3,7 @@
 #include "validators.h"
 
 #include <inferguard/base.h>
+#include <inferguard/fs.h>
 #include <inferguard/log.h>
 
 #include <dirent.h>
@@ -23,20 +24,6 @@
 
 static char cache_dir[4096];            /* "" = off; set before engines are built */
 static _Atomic uint64_t n_hits, n_misses, n_bad, n_write_failed;
-
-static int mkdir_p(char *path)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        int rc = mkdir(path, 0700);
-        *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return -1;
-    }
-    return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
-}
 
 /* Each rules edit files new databases: those not used (loaded or written) for UNUSED_DAYS,
  * and temporary files a killed process left, go. */
@@ -80,7 +67,7 @@ void ig_hs_cache_set_dir(const char *dir)
         return;
     }
     struct stat st;
-    if (mkdir_p(path) != 0 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (ig_mkdir_p(path, 0700, NULL, 0) != 0 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         /* "auto" in a container with a read-only home is normal: no warning then */
         if (automatic)
             IG_LOG_INFO("rules", "no pattern cache at '%s' (%s); patterns are compiled at every start",

@@ -3,6 +3,8 @@
  * are written under a temporary name and renamed, so a server never reads half a page. */
 #include "drift/drift.h"
 
+#include <inferguard/fs.h>
+
 #include <dirent.h>
 #include <math.h>
 #include <errno.h>
@@ -23,22 +25,11 @@ struct ig_drift_writer {
 
 static int mkdir_p(const char *path, char *err, size_t errlen)
 {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; ; p++) {
-        if (*p == '/' || *p == 0) {
-            char c = *p;
-            *p = 0;
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-                snprintf(err, errlen, "%s: %s", buf, strerror(errno));
-                return IG_EIO;
-            }
-            *p = c;
-            if (!c)
-                break;
-        }
-    }
-    return IG_OK;
+    char failed[4096];
+    if (ig_mkdir_p(path, 0755, failed, sizeof failed) == 0)
+        return IG_OK;
+    snprintf(err, errlen, "%s: %s", failed, strerror(errno));
+    return IG_EIO;
 }
 
 static void safe_name(const char *s, char *out, size_t n)

@@ -1,6 +1,7 @@
 /* The spool: see spool.h for the on-disk format and the guarantees. */
 #include "spool.h"
 
+#include <inferguard/fs.h>
 #include <inferguard/log.h>
 
 #include <dirent.h>
@@ -61,20 +62,6 @@ static uint32_t rec_crc(const uint8_t *hdr, const void *p, size_t n)
 {
     uint32_t c = (uint32_t)crc32(0L, hdr, 16);
     return (uint32_t)crc32(c, p, (uInt)n);
-}
-
-static int mkdir_p(const char *dir)
-{
-    char tmp[512];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(tmp, 0750) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int write_commit(struct ig_spool *s)
@@ -278,7 +265,7 @@ int ig_spool_open(const struct ig_spool_opts *o, struct ig_spool **out, char *er
     uint64_t *firsts = NULL;
     uint8_t *buf = NULL;
     size_t bufcap = 0, nf = 0, capf = 0;
-    if (mkdir_p(s->dir) != 0) {
+    if (ig_mkdir_p(s->dir, 0750, NULL, 0) != 0) {
         snprintf(err, errlen, "cannot create spool directory %s: %s", s->dir, strerror(errno));
         goto fail;
     }
