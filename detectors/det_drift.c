@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "stats/drift_profile.h"
+#include "stats/drift_eval.h"
 #include "stats/drift_stats.h"
 
 enum drift_test { T_PSI, T_KS, T_JS, T_W1 };
@@ -633,20 +634,6 @@ static inline size_t ring_at(const struct drift_model *m, uint64_t row)
     return (size_t)(row % m->wcap);
 }
 
-/* Copies the values of column <c> of rows [r0, r1) not excluded into out; returns how many. */
-static size_t gather(const struct drift_model *m, uint32_t c, uint64_t r0, uint64_t r1,
-                     const uint8_t *ex, float *out)
-{
-    const float *col = m->win + (size_t)c * m->wcap;
-    size_t n = 0;
-    for (uint64_t r = r0; r < r1; r++) {
-        size_t k = ring_at(m, r);
-        float v = col[k];
-        if (!ex[m->rcli[k]] && isfinite(v))
-            out[n++] = v;
-    }
-    return n;
-}
 static void series_block(struct drift_model *m, uint64_t t)
 {
     struct ig_drift_point pt = { .t_us = t, .conf = NAN, .entropy = NAN, .latency_ms = NAN };
@@ -688,167 +675,36 @@ static int cmp_res(const void *a, const void *b)
     return x->index < y->index ? -1 : (x->index > y->index);
 }
 
-static void col_hist(struct ig_drift_col_result *r, const float *a, size_t na, const float *b,
-                     size_t nb)
+/* ---- evaluation of a range of ring rows (stats/drift_eval.c measures) ---- */
+
+_Static_assert((int)T_PSI == IG_DRIFT_PSI && (int)T_KS == IG_DRIFT_KS &&
+               (int)T_JS == IG_DRIFT_JS && (int)T_W1 == IG_DRIFT_W1, "test order");
+
+/* What an evaluation of this model's ring reads; the rank index when there is one. */
+static struct ig_drift_eval eval_ctx(const struct drift_model *m, const struct drift_params *p)
 {
-    double lo = fmin(a[0], b[0]), hi = fmax(a[na - 1], b[nb - 1]);
-    if (!(hi > lo))
-        hi = lo + 1.0;
-    r->hist_lo = lo;
-    r->hist_hi = hi;
-    double w = (hi - lo) / IG_DRIFT_HIST_BINS;
-    memset(r->ref_hist, 0, sizeof r->ref_hist);
-    memset(r->cur_hist, 0, sizeof r->cur_hist);
-    for (size_t i = 0; i < na; i++) {
-        int k = (int)((a[i] - lo) / w);
-        r->ref_hist[k < 0 ? 0 : (k >= IG_DRIFT_HIST_BINS ? IG_DRIFT_HIST_BINS - 1 : k)] += 1.0 / na;
-    }
-    for (size_t i = 0; i < nb; i++) {
-        int k = (int)((b[i] - lo) / w);
-        r->cur_hist[k < 0 ? 0 : (k >= IG_DRIFT_HIST_BINS ? IG_DRIFT_HIST_BINS - 1 : k)] += 1.0 / nb;
-    }
-    r->has_hist = true;
+    return (struct ig_drift_eval){
+        .test = (enum ig_drift_test)p->test, .threshold = p->threshold, .share = p->share,
+        .eps = p->eps, .significance = p->significance, .ref = m->ref,
+        .ix = m->psum ? m->ix : NULL, .psum = m->psum, .psum_off = m->psum_off,
+        .nfeat = m->nfeat, .ncols = m->ncols, .win = m->win, .cell = m->rcli, .cap = m->wcap,
+        .ncells = CT_MAX, .sbuf = m->sbuf, .tmp = m->tmp, .attr_cnt = m->attr_cnt,
+    };
 }
 
-/* Compares the window with the reference and fills m->rep; no allocation. */
-
-/* ---- evaluation of a range of ring rows ---- */
-
-struct eval_sum {
-    uint32_t nd_feat, nt_feat, nd_out, nt_out;
-    uint64_t rows;
-    double   share;
-    bool     feat;
-};
-
-/* Tests every column of rows [r0, r1) whose client cell is not excluded against the
- * reference, into res[c] (column order). <full>: histograms for the report as well. */
-static void eval_cols(struct drift_model *m, const struct drift_params *p, uint64_t r0,
+static void eval_cols(const struct drift_model *m, const struct drift_params *p, uint64_t r0,
                       uint64_t r1, const uint8_t *ex, struct ig_drift_col_result *res, bool full,
-                      struct eval_sum *o)
+                      struct ig_drift_eval_sum *o)
 {
-    memset(o, 0, sizeof *o);
-    /* PSI, JS and W1 are effect sizes: a column also needs a significant KS difference,
-     * Bonferroni over the columns, so small references or windows do not drift by noise. */
-    double alpha = p->significance / (m->ncols ? m->ncols : 1);
-    for (uint64_t r = r0; r < r1; r++)
-        o->rows += !ex[m->rcli[ring_at(m, r)]];
-    for (uint32_t c = 0; c < m->ncols; c++) {
-        const struct ig_drift_column *rc = &m->ref->col[c];
-        struct ig_drift_col_result *r = &res[c];
-        memset(r, 0, offsetof(struct ig_drift_col_result, hist_lo));
-        r->has_hist = false;
-        r->is_score = c >= m->nfeat;
-        r->index = r->is_score ? c - m->nfeat : c;
-        size_t n = gather(m, c, r0, r1, ex, m->sbuf);
-        r->n_ref = rc->n;
-        r->n_cur = (uint32_t)n;
-        if (!n || !rc->n) {
-            r->psi = r->ks_d = r->ks_p = r->js = r->w1n = r->stat = NAN;
-            continue;
-        }
-        ig_drift_sort_f32(m->sbuf, m->tmp, n);
-        uint32_t cnt[IG_DRIFT_BINS];
-        double cp[IG_DRIFT_BINS];
-        ig_drift_bin_counts_sorted(m->sbuf, n, rc->edges, IG_DRIFT_BINS, cnt);
-        for (int b = 0; b < IG_DRIFT_BINS; b++)
-            cp[b] = (double)cnt[b] / (double)n;
-        r->psi = ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, p->eps);
-        r->js = ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
-        double w1;
-        if (m->psum)
-            ig_drift_ks_w1_fast(&m->ix[c], m->psum + m->psum_off[c], m->sbuf, n, &r->ks_d, &w1);
-        else
-            ig_drift_ks_w1(rc->x, rc->n, m->sbuf, n, &r->ks_d, &w1);
-        r->ks_p = ig_drift_ks_p(r->ks_d, rc->n, n);
-        r->w1n = rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
-        switch (p->test) {
-        case T_PSI: r->stat = r->psi; r->drifted = r->psi >= p->threshold; break;
-        case T_KS:  r->stat = r->ks_d; r->drifted = r->ks_p <= p->threshold; break;
-        case T_JS:  r->stat = r->js; r->drifted = r->js >= p->threshold; break;
-        case T_W1:  r->stat = r->w1n; r->drifted = r->w1n >= p->threshold; break;
-        }
-        if (p->test != T_KS)
-            r->drifted = r->drifted && r->ks_p <= alpha;
-        if (r->is_score) {
-            o->nt_out++;
-            o->nd_out += r->drifted;
-        } else {
-            o->nt_feat++;
-            o->nd_feat += r->drifted;
-        }
-        if (full && (r->drifted || m->ncols <= 4))
-            col_hist(r, rc->x, rc->n, m->sbuf, n);
-    }
-    o->share = o->nt_feat ? (double)o->nd_feat / o->nt_feat : 0.0;
-    o->feat = o->nt_feat && o->share >= p->share;
-}
-
-static int bin_index(double v, const double *edges)
-{
-    int b = 0;
-    while (b < IG_DRIFT_BINS - 1 && edges[b] <= v)
-        b++;
-    return b;
-}
-
-/* Each client's part of the drifted features' PSI over rows [r0, r1): PSI is
- * sum_b (c_b - r_b) ln(c_b / r_b) and c_b - r_b splits exactly by client k into
- * (n_kb - n_k r_b) / n, so the parts add up to the PSI. <res> in column order. */
-static void attribute(struct drift_model *m, const struct drift_params *p, uint64_t r0,
-                      uint64_t r1, const uint8_t *ex, const struct ig_drift_col_result *res,
-                      double *contrib, uint64_t *crows)
-{
-    memset(contrib, 0, CT_MAX * sizeof *contrib);
-    memset(crows, 0, CT_MAX * sizeof *crows);
-    for (uint64_t r = r0; r < r1; r++) {
-        uint16_t k = m->rcli[ring_at(m, r)];
-        crows[k] += !ex[k];
-    }
-    for (uint32_t c = 0; c < m->ncols; c++) {
-        if (!res[c].drifted)
-            continue;
-        const struct ig_drift_column *rc = &m->ref->col[c];
-        const float *col = m->win + (size_t)c * m->wcap;
-        memset(m->attr_cnt, 0, (size_t)CT_MAX * IG_DRIFT_BINS * sizeof *m->attr_cnt);
-        double tot[IG_DRIFT_BINS] = { 0 }, n = 0;
-        for (uint64_t r = r0; r < r1; r++) {
-            size_t i = ring_at(m, r);
-            uint16_t k = m->rcli[i];
-            if (ex[k] || !isfinite(col[i]))
-                continue;
-            int b = bin_index(col[i], rc->edges);
-            m->attr_cnt[(size_t)k * IG_DRIFT_BINS + b] += 1;
-            tot[b] += 1;
-            n += 1;
-        }
-        if (n <= 0)
-            continue;
-        double lr[IG_DRIFT_BINS], rp[IG_DRIFT_BINS];
-        for (int b = 0; b < IG_DRIFT_BINS; b++) {
-            double cb = tot[b] / n, rb = rc->prop[b];
-            rp[b] = rb;
-            lr[b] = log((cb > 0 ? cb : p->eps) / (rb > 0 ? rb : p->eps));
-        }
-        for (int k = 0; k < CT_MAX; k++) {
-            const double *ck = m->attr_cnt + (size_t)k * IG_DRIFT_BINS;
-            double nk = 0, s = 0;
-            for (int b = 0; b < IG_DRIFT_BINS; b++)
-                nk += ck[b];
-            if (nk <= 0)
-                continue;
-            for (int b = 0; b < IG_DRIFT_BINS; b++)
-                s += (ck[b] - nk * rp[b]) / n * lr[b];
-            contrib[k] += s;
-        }
-    }
+    struct ig_drift_eval e = eval_ctx(m, p);
+    ig_drift_eval_cols(&e, r0, r1, ex, res, full, o);
 }
 
 /* Verdict of rows [r0, r1): population drift with flagged clients left out, unless a few
  * unflagged clients holding at most attribution_max_rows of the rows explain it (the test
  * without them is clean). Leaves the reported results in m->res (column order). */
 static void judge(struct drift_model *m, const struct drift_params *p, uint64_t r0, uint64_t r1,
-                  struct verdict *v, struct eval_sum *pop)
+                  struct verdict *v, struct ig_drift_eval_sum *pop)
 {
     memset(v, 0, sizeof *v);
     v->share_all = NAN;
@@ -865,7 +721,7 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
             }
         }
     }
-    struct eval_sum all = { 0 };
+    struct ig_drift_eval_sum all = { 0 };
     if (v->rows_excl) {
         eval_cols(m, p, r0, r1, ex, m->res2, false, &all);
         v->share_all = all.share;
@@ -879,7 +735,8 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     double contrib[CT_MAX];
     uint64_t crows[CT_MAX], total = 0;
     const struct ig_drift_col_result *basis = pop->nd_feat || !v->rows_excl ? m->res : m->res2;
-    attribute(m, p, r0, r1, none, basis, contrib, crows);
+    struct ig_drift_eval e = eval_ctx(m, p);
+    ig_drift_attribute(&e, r0, r1, none, basis, contrib, crows);
     double pos = 0;
     for (int k = 0; k < CT_MAX; k++) {
         total += crows[k];
@@ -930,7 +787,7 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
         nout++;
     }
     if (nout) {
-        struct eval_sum rest;
+        struct ig_drift_eval_sum rest;
         eval_cols(m, p, r0, r1, ex2, m->res2, false, &rest);
         bool enough = rest.rows >= p->min_window;
         v->inconclusive = !enough;
@@ -941,6 +798,32 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     v->concentrated = feat_conc || sc_conc;
     v->scores_drifted = sc_pop && !sc_conc;
     v->drifted = pop->feat && !feat_conc;
+}
+
+/* Whether judge() over rows [r0, r1) could find anything (population drift of the
+ * features or the scores, or the same with flagged clients' rows kept): false when it
+ * certainly would not, decided column by column with the cheap test first. <rows> gets
+ * pop.rows as judge() counts them. */
+static bool judge_maybe(struct drift_model *m, const struct drift_params *p, uint64_t r0,
+                        uint64_t r1, uint64_t *rows)
+{
+    uint8_t ex[CT_MAX] = { 0 };
+    bool any = false;
+    for (uint64_t r = r0; r < r1; r++) {
+        uint16_t k = m->rcli[ring_at(m, r)];
+        if (!ex[k] && cell_flagged(m, p, k))
+            ex[k] = 1, any = true;
+    }
+    struct ig_drift_eval e = eval_ctx(m, p);
+    static const uint8_t none[CT_MAX];
+    if (any && ig_drift_eval_maybe(&e, r0, r1, none))
+        return true;
+    if (ig_drift_eval_maybe(&e, r0, r1, ex))
+        return true;
+    *rows = 0;
+    for (uint64_t r = r0; r < r1; r++)
+        *rows += !ex[m->rcli[ring_at(m, r)]];
+    return false;
 }
 
 static const char *attribution_name(const struct verdict *v, bool drifted)
@@ -958,7 +841,7 @@ static const char *attribution_name(const struct verdict *v, bool drifted)
 static void evaluate(struct drift_model *m, const struct drift_params *p, bool partial)
 {
     struct ig_drift_report *rep = &m->rep;
-    struct eval_sum pop;
+    struct ig_drift_eval_sum pop;
     judge(m, p, m->wrow0, m->nrows, &m->v, &pop);
     const struct verdict *v = &m->v;
     qsort(m->res, m->ncols, sizeof *m->res, cmp_res);
@@ -1295,7 +1178,15 @@ static void seq_confirm(struct drift_model *m, const struct drift_global *g,
     uint64_t lo = m->nrows > m->wcap ? m->nrows - m->wcap : 0;
     uint64_t r0 = IG_MAX(m->change_row, lo);
     deliver(m, g->reg);
-    struct eval_sum pop;
+    /* Most alarms on stationary traffic find nothing: settle those without the full test. */
+    uint64_t rows;
+    if (!judge_maybe(m, p, r0, m->nrows, &rows)) {
+        m->rep.rows = rows;
+        m->seq = SEQ_IDLE;
+        seq_reset(m);
+        return;
+    }
+    struct ig_drift_eval_sum pop;
     judge(m, p, r0, m->nrows, &m->v, &pop);
     m->rep.rows = pop.rows;
     /* A few clients may explain it but too few other rows to tell yet: wait for more. */
@@ -1730,7 +1621,7 @@ static void ref_try_cut(struct drift_model *m, const struct drift_global *g,
     m->change_us = change_us;
     m->change_row = 0;
     /* The finding: the test of the rows after the cut against the reference before it. */
-    struct eval_sum pop;
+    struct ig_drift_eval_sum pop;
     deliver(m, g->reg);
     judge(m, p, 0, m->nrows, &m->v, &pop);
     m->rep.rows = pop.rows;

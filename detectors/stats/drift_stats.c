@@ -259,6 +259,36 @@ void ig_drift_index_build(struct ig_drift_index *ix, const float *a, size_t na, 
     }
 }
 
+/* lt = number of values of a below v, le = at most v. From the start of v's bucket: a value
+ * in a later bucket is above v (bucket_of is monotone), so one compare of the next eight
+ * values gives both counts unless all eight are <= v (a crowded bucket, or ties): then the
+ * walk goes on. Branch-free in the common case, and each value of b independent of the
+ * previous one, so the loads of successive values overlap. */
+static inline void rank2(const struct ig_drift_index *ix, float v, size_t *lt, size_t *le)
+{
+    const float *a = ix->a;
+    const size_t na = ix->na;
+    size_t i = ix->t[bucket_of(ix, v)];
+#if defined(__SSE2__)
+    if (ig_drift_simd && i + 8 <= na) {
+        const __m128 vv = _mm_set1_ps(v);
+        __m128 x0 = _mm_loadu_ps(a + i), x1 = _mm_loadu_ps(a + i + 4);
+        unsigned ml = (unsigned)_mm_movemask_ps(_mm_cmplt_ps(x0, vv)) |
+                      ((unsigned)_mm_movemask_ps(_mm_cmplt_ps(x1, vv)) << 4);
+        unsigned me = (unsigned)_mm_movemask_ps(_mm_cmple_ps(x0, vv)) |
+                      ((unsigned)_mm_movemask_ps(_mm_cmple_ps(x1, vv)) << 4);
+        if (me != 0xffu) {                     /* both masks are prefixes of ones */
+            *lt = i + (size_t)__builtin_ctz(~ml);   /* prefix: count = trailing ones */
+            *le = i + (size_t)__builtin_ctz(~me);
+            return;
+        }
+        i = ml == 0xffu ? i + 8 : i;
+    }
+#endif
+    *lt = advance(a, na, i, v, false);
+    *le = advance(a, na, *lt, v, true);
+}
+
 void ig_drift_ks_w1_fast(const struct ig_drift_index *ix, const double *s, const float *b,
                          size_t nb, double *d, double *w1)
 {
@@ -284,8 +314,8 @@ void ig_drift_ks_w1_fast(const struct ig_drift_index *ix, const double *s, const
 #define G(cnt, x) ((double)(cnt) * (x) - s[cnt])
     while (j < nb) {
         const float v = b[j];
-        size_t lt = advance(a, na, ix->t[bucket_of(ix, v)], v, false);
-        size_t le = advance(a, na, lt, v, true);
+        size_t lt, le;
+        rank2(ix, v, &lt, &le);
         const size_t j0 = j;
         while (j < nb && b[j] == v)
             j++;
@@ -390,12 +420,62 @@ static uint32_t bin_of(double x, const double *edges, uint32_t nedges)
     return lo;
 }
 
+/* For a float v and a double edge e, v >= e exactly when v >= the smallest float >= e: the
+ * edges become float thresholds once, and each value is compared against all of them with
+ * no search. The counts of values at or above each edge give the bins by differences. */
+static float float_ceil(double e)
+{
+    float f = (float)e;
+    if ((double)f < e)
+        f = nextafterf(f, INFINITY);
+    return f;
+}
+
 void ig_drift_bin_counts(const float *x, size_t n, const double *edges, uint32_t nbins,
                          uint32_t *counts)
 {
     memset(counts, 0, nbins * sizeof *counts);
-    for (size_t i = 0; i < n; i++)
-        counts[bin_of(x[i], edges, nbins - 1)]++;
+    if (nbins > 64 || nbins < 2) {
+        for (size_t i = 0; i < n; i++)
+            counts[bin_of(x[i], edges, nbins - 1)]++;
+        return;
+    }
+    const uint32_t ne = nbins - 1;
+    float t[64];
+    uint32_t ge[64];             /* values >= edge b */
+    for (uint32_t b = 0; b < ne; b++) {
+        t[b] = float_ceil(edges[b]);
+        ge[b] = 0;
+    }
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (ig_drift_simd) {
+        __m128i acc[64];
+        __m128 tv[64];
+        for (uint32_t b = 0; b < ne; b++) {
+            acc[b] = _mm_setzero_si128();
+            tv[b] = _mm_set1_ps(t[b]);
+        }
+        /* lanes count up to n / 4 each: no overflow below 2^34 values */
+        for (; i + 4 <= n; i += 4) {
+            __m128 v = _mm_loadu_ps(x + i);
+            for (uint32_t b = 0; b < ne; b++)
+                acc[b] = _mm_sub_epi32(acc[b], _mm_castps_si128(_mm_cmpge_ps(v, tv[b])));
+        }
+        for (uint32_t b = 0; b < ne; b++) {
+            uint32_t l[4];
+            _mm_storeu_si128((__m128i *)l, acc[b]);
+            ge[b] = l[0] + l[1] + l[2] + l[3];
+        }
+    }
+#endif
+    for (; i < n; i++)
+        for (uint32_t b = 0; b < ne; b++)
+            ge[b] += x[i] >= t[b];
+    counts[0] = (uint32_t)n - ge[0];
+    for (uint32_t b = 1; b < ne; b++)
+        counts[b] = ge[b - 1] - ge[b];
+    counts[ne] = ge[ne - 1];
 }
 
 void ig_drift_bin_counts_sorted(const float *sorted, size_t n, const double *edges,

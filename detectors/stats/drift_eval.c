@@ -1,0 +1,251 @@
+/* Drift evaluation of a range of ring rows (see drift_eval.h). */
+#include "stats/drift_eval.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+/* Copies the values of column <c> of rows [r0, r1) not excluded into out; returns how many. */
+static size_t gather(const struct ig_drift_eval *e, uint32_t c, uint64_t r0, uint64_t r1,
+                     const uint8_t *ex, float *out)
+{
+    const float *col = e->win + (size_t)c * e->cap;
+    size_t n = 0;
+    for (uint64_t r = r0; r < r1; r++) {
+        size_t k = ig_drift_slot(e, r);
+        float v = col[k];
+        if (!ex[e->cell[k]] && isfinite(v))
+            out[n++] = v;
+    }
+    return n;
+}
+
+static void col_hist(struct ig_drift_col_result *r, const float *a, size_t na, const float *b,
+                     size_t nb)
+{
+    double lo = fmin(a[0], b[0]), hi = fmax(a[na - 1], b[nb - 1]);
+    if (!(hi > lo))
+        hi = lo + 1.0;
+    r->hist_lo = lo;
+    r->hist_hi = hi;
+    double w = (hi - lo) / IG_DRIFT_HIST_BINS;
+    memset(r->ref_hist, 0, sizeof r->ref_hist);
+    memset(r->cur_hist, 0, sizeof r->cur_hist);
+    for (size_t i = 0; i < na; i++) {
+        int k = (int)((a[i] - lo) / w);
+        r->ref_hist[k < 0 ? 0 : (k >= IG_DRIFT_HIST_BINS ? IG_DRIFT_HIST_BINS - 1 : k)] += 1.0 / na;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        int k = (int)((b[i] - lo) / w);
+        r->cur_hist[k < 0 ? 0 : (k >= IG_DRIFT_HIST_BINS ? IG_DRIFT_HIST_BINS - 1 : k)] += 1.0 / nb;
+    }
+    r->has_hist = true;
+}
+
+static double col_alpha(const struct ig_drift_eval *e)
+{
+    /* PSI, JS and W1 are effect sizes: a column also needs a significant KS difference,
+     * Bonferroni over the columns, so small references or windows do not drift by noise. */
+    return e->significance / (e->ncols ? e->ncols : 1);
+}
+
+/* KS D and W1 of the ascending window sbuf[0..n) against reference column c: through the
+ * rank index when there is one, else the merge. <w1> NULL: D only. */
+static void ks_w1(const struct ig_drift_eval *e, uint32_t c, size_t n, double *d, double *w1)
+{
+    const struct ig_drift_column *rc = &e->ref->col[c];
+    if (e->ix && e->psum) {
+        ig_drift_ks_w1_fast(&e->ix[c], w1 ? e->psum + e->psum_off[c] : NULL, e->sbuf, n, d, w1);
+    } else {
+        double w;
+        ig_drift_ks_w1(rc->x, rc->n, e->sbuf, n, d, &w);
+        if (w1)
+            *w1 = w;
+    }
+}
+
+void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                        const uint8_t *ex, struct ig_drift_col_result *res, bool full,
+                        struct ig_drift_eval_sum *o)
+{
+    memset(o, 0, sizeof *o);
+    double alpha = col_alpha(e);
+    for (uint64_t r = r0; r < r1; r++)
+        o->rows += !ex[e->cell[ig_drift_slot(e, r)]];
+    for (uint32_t c = 0; c < e->ncols; c++) {
+        const struct ig_drift_column *rc = &e->ref->col[c];
+        struct ig_drift_col_result *r = &res[c];
+        memset(r, 0, offsetof(struct ig_drift_col_result, hist_lo));
+        r->has_hist = false;
+        r->is_score = c >= e->nfeat;
+        r->index = r->is_score ? c - e->nfeat : c;
+        size_t n = gather(e, c, r0, r1, ex, e->sbuf);
+        r->n_ref = rc->n;
+        r->n_cur = (uint32_t)n;
+        if (!n || !rc->n) {
+            r->psi = r->ks_d = r->ks_p = r->js = r->w1n = r->stat = NAN;
+            continue;
+        }
+        ig_drift_sort_f32(e->sbuf, e->tmp, n);
+        uint32_t cnt[IG_DRIFT_BINS];
+        double cp[IG_DRIFT_BINS];
+        ig_drift_bin_counts_sorted(e->sbuf, n, rc->edges, IG_DRIFT_BINS, cnt);
+        for (int b = 0; b < IG_DRIFT_BINS; b++)
+            cp[b] = (double)cnt[b] / (double)n;
+        r->psi = ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, e->eps);
+        r->js = ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
+        double w1;
+        ks_w1(e, c, n, &r->ks_d, &w1);
+        r->ks_p = ig_drift_ks_p(r->ks_d, rc->n, n);
+        r->w1n = rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
+        switch (e->test) {
+        case IG_DRIFT_PSI: r->stat = r->psi; r->drifted = r->psi >= e->threshold; break;
+        case IG_DRIFT_KS:  r->stat = r->ks_d; r->drifted = r->ks_p <= e->threshold; break;
+        case IG_DRIFT_JS:  r->stat = r->js; r->drifted = r->js >= e->threshold; break;
+        case IG_DRIFT_W1:  r->stat = r->w1n; r->drifted = r->w1n >= e->threshold; break;
+        }
+        if (e->test != IG_DRIFT_KS)
+            r->drifted = r->drifted && r->ks_p <= alpha;
+        if (r->is_score) {
+            o->nt_out++;
+            o->nd_out += r->drifted;
+        } else {
+            o->nt_feat++;
+            o->nd_feat += r->drifted;
+        }
+        if (full && (r->drifted || e->ncols <= 4))
+            col_hist(r, rc->x, rc->n, e->sbuf, n);
+    }
+    o->share = o->nt_feat ? (double)o->nd_feat / o->nt_feat : 0.0;
+    o->feat = o->nt_feat && o->share >= e->share;
+}
+
+/* Whether column c drifts over the n gathered values in sbuf, as ig_drift_eval_cols would
+ * say, doing the cheap test first. -1: not tested (no values). */
+static int col_drifted(const struct ig_drift_eval *e, uint32_t c, size_t n, double alpha)
+{
+    const struct ig_drift_column *rc = &e->ref->col[c];
+    if (!n || !rc->n)
+        return -1;
+    if (e->test == IG_DRIFT_PSI || e->test == IG_DRIFT_JS) {
+        /* the same counts as the sorted count of ig_drift_eval_cols, without the sort */
+        uint32_t cnt[IG_DRIFT_BINS];
+        double cp[IG_DRIFT_BINS];
+        ig_drift_bin_counts(e->sbuf, n, rc->edges, IG_DRIFT_BINS, cnt);
+        for (int b = 0; b < IG_DRIFT_BINS; b++)
+            cp[b] = (double)cnt[b] / (double)n;
+        double st = e->test == IG_DRIFT_PSI ? ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, e->eps)
+                                            : ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
+        if (!(st >= e->threshold))
+            return 0;
+    }
+    ig_drift_sort_f32(e->sbuf, e->tmp, n);
+    double d, w1 = 0;
+    ks_w1(e, c, n, &d, e->test == IG_DRIFT_W1 ? &w1 : NULL);
+    double p = ig_drift_ks_p(d, rc->n, n);
+    switch (e->test) {
+    case IG_DRIFT_KS:
+        return p <= e->threshold;
+    case IG_DRIFT_W1: {
+        double w1n = rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
+        return w1n >= e->threshold && p <= alpha;
+    }
+    default:
+        return p <= alpha;
+    }
+}
+
+/* Share verdict bounds: with <left> columns still to test, the share nd/nt can end anywhere
+ * between nd/(nt+left) and (nd+left)/(nt+left). 1: certainly reached, 0: certainly not,
+ * -1: open. Same double arithmetic as the final share, so the bound is exact. */
+static int share_decided(uint32_t nd, uint32_t nt, uint32_t left, double share)
+{
+    if (nt + left == 0 || (double)(nd + left) / (double)(nt + left) < share)
+        return 0;
+    if (nd && (double)nd / (double)(nt + left) >= share)
+        return 1;
+    return left ? -1 : ((double)nd / (double)nt >= share);
+}
+
+bool ig_drift_eval_maybe(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                         const uint8_t *ex)
+{
+    double alpha = col_alpha(e);
+    uint32_t nd[2] = { 0, 0 }, nt[2] = { 0, 0 };
+    uint32_t left[2] = { e->nfeat, e->ncols - e->nfeat };
+    int dec[2] = { share_decided(0, 0, left[0], e->share), share_decided(0, 0, left[1], e->share) };
+    for (uint32_t c = 0; c < e->ncols; c++) {
+        int k = c >= e->nfeat;
+        if (dec[k] == 1)
+            return true;
+        if (dec[0] == 0 && dec[1] == 0)
+            return false;
+        left[k]--;
+        if (dec[k] == 0)
+            continue;
+        int v = col_drifted(e, c, gather(e, c, r0, r1, ex, e->sbuf), alpha);
+        if (v >= 0) {
+            nt[k]++;
+            nd[k] += (uint32_t)v;
+        }
+        dec[k] = share_decided(nd[k], nt[k], left[k], e->share);
+    }
+    return dec[0] == 1 || dec[1] == 1;
+}
+
+static int bin_index(double v, const double *edges)
+{
+    int b = 0;
+    while (b < IG_DRIFT_BINS - 1 && edges[b] <= v)
+        b++;
+    return b;
+}
+
+void ig_drift_attribute(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                        const uint8_t *ex, const struct ig_drift_col_result *res,
+                        double *contrib, uint64_t *crows)
+{
+    memset(contrib, 0, e->ncells * sizeof *contrib);
+    memset(crows, 0, e->ncells * sizeof *crows);
+    for (uint64_t r = r0; r < r1; r++) {
+        uint16_t k = e->cell[ig_drift_slot(e, r)];
+        crows[k] += !ex[k];
+    }
+    for (uint32_t c = 0; c < e->ncols; c++) {
+        if (!res[c].drifted)
+            continue;
+        const struct ig_drift_column *rc = &e->ref->col[c];
+        const float *col = e->win + (size_t)c * e->cap;
+        memset(e->attr_cnt, 0, (size_t)e->ncells * IG_DRIFT_BINS * sizeof *e->attr_cnt);
+        double tot[IG_DRIFT_BINS] = { 0 }, n = 0;
+        for (uint64_t r = r0; r < r1; r++) {
+            size_t i = ig_drift_slot(e, r);
+            uint16_t k = e->cell[i];
+            if (ex[k] || !isfinite(col[i]))
+                continue;
+            int b = bin_index(col[i], rc->edges);
+            e->attr_cnt[(size_t)k * IG_DRIFT_BINS + b] += 1;
+            tot[b] += 1;
+            n += 1;
+        }
+        if (n <= 0)
+            continue;
+        double lr[IG_DRIFT_BINS], rp[IG_DRIFT_BINS];
+        for (int b = 0; b < IG_DRIFT_BINS; b++) {
+            double cb = tot[b] / n, rb = rc->prop[b];
+            rp[b] = rb;
+            lr[b] = log((cb > 0 ? cb : e->eps) / (rb > 0 ? rb : e->eps));
+        }
+        for (uint32_t k = 0; k < e->ncells; k++) {
+            const double *ck = e->attr_cnt + (size_t)k * IG_DRIFT_BINS;
+            double nk = 0, s = 0;
+            for (int b = 0; b < IG_DRIFT_BINS; b++)
+                nk += ck[b];
+            if (nk <= 0)
+                continue;
+            for (int b = 0; b < IG_DRIFT_BINS; b++)
+                s += (ck[b] - nk * rp[b]) / n * lr[b];
+            contrib[k] += s;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/* Drift evaluation: the tests of a range of recent rows (a column-major ring, each row with
+ * its client cell) against a frozen reference, per column and as a verdict over the columns,
+ * and the split of the drifted columns' PSI by client. The drift detector (det_drift.c)
+ * decides what to test and when; this file only measures. Nothing here allocates. */
+#ifndef IG_DRIFT_EVAL_H
+#define IG_DRIFT_EVAL_H
+
+#include "stats/drift_profile.h"
+#include "stats/drift_stats.h"
+
+enum ig_drift_test { IG_DRIFT_PSI, IG_DRIFT_KS, IG_DRIFT_JS, IG_DRIFT_W1 };
+
+/* What one evaluation reads. Borrowed: the caller keeps every pointer alive. */
+struct ig_drift_eval {
+    enum ig_drift_test test;
+    double   threshold;                  /* of the test (a p-value for KS) */
+    double   share;                      /* drifted share of the columns for a verdict */
+    double   eps;                        /* PSI: empty proportions become eps */
+    double   significance;               /* KS level other tests also need (Bonferroni) */
+    const struct ig_drift_profile *ref;  /* frozen */
+    const struct ig_drift_index *ix;     /* per column, with psum: NULL = merge path */
+    const double *psum;
+    const size_t *psum_off;
+    uint32_t nfeat, ncols;               /* features first, then scores */
+    const float *win;                    /* ncols x cap values, column c at c * cap */
+    const uint16_t *cell;                /* client cell of each ring slot, < ncells */
+    uint32_t cap;
+    uint32_t ncells;
+    float   *sbuf, *tmp;                 /* scratch: max(cap, reference rows) floats each */
+    double  *attr_cnt;                   /* scratch: ncells x IG_DRIFT_BINS */
+};
+
+struct ig_drift_eval_sum {
+    uint32_t nd_feat, nt_feat, nd_out, nt_out;   /* drifted / tested features and scores */
+    uint64_t rows;                               /* rows whose cell is not excluded */
+    double   share;                              /* nd_feat / nt_feat (0 when none) */
+    bool     feat;                               /* share >= the verdict's share */
+};
+
+/* Ring slot of row number <row>. */
+static inline size_t ig_drift_slot(const struct ig_drift_eval *e, uint64_t row)
+{
+    return (size_t)(row % e->cap);
+}
+
+/* Tests every column over rows [r0, r1) whose cell is not excluded (ex[cell] != 0) into
+ * res[c] (column order): PSI and JS on the reference-quantile bins, KS D and p, W1 over the
+ * reference std; PSI, JS and W1 drift only with a KS p <= significance / ncols as well.
+ * <full>: histograms of the drifted columns (all columns when ncols <= 4) for the report. */
+void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                        const uint8_t *ex, struct ig_drift_col_result *res, bool full,
+                        struct ig_drift_eval_sum *o);
+
+/* The verdict of ig_drift_eval_cols decided with as little work as it takes: a column
+ * whose PSI (JS) is below the threshold is not drifted whatever KS says, so KS, the sort
+ * and W1 are skipped for it, and the columns stop as soon as the verdict is certain.
+ * Returns false when, by ig_drift_eval_cols, neither o->feat nor the scores' drifted share
+ * would reach the verdict's share; true when one of them might (run ig_drift_eval_cols). */
+bool ig_drift_eval_maybe(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                         const uint8_t *ex);
+
+/* Each cell's part of the drifted columns' PSI over rows [r0, r1) (rows of excluded cells
+ * left out): PSI = sum_b (c_b - r_b) ln(c_b / r_b), and c_b - r_b splits exactly by cell k
+ * into (n_kb - n_k r_b) / n, so the parts add up to the PSI. <res> in column order;
+ * contrib[] and crows[] (rows per cell) hold ncells entries. */
+void ig_drift_attribute(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                        const uint8_t *ex, const struct ig_drift_col_result *res,
+                        double *contrib, uint64_t *crows);
+
+#endif
