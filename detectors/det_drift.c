@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "stats/drift_profile.h"
 #include "stats/drift_eval.h"
@@ -108,6 +111,8 @@ struct drift_model {
     uint32_t wcap, wn;
     uint64_t wstart, wend, wevents, wdropped, last_us;
     struct dclient ct[CT_MAX];
+    uint64_t ckey[CT_MAX];               /* ct[i].key, dense: the per-event lookup scans it */
+    bool     any_flags;                  /* some cell was ever flagged (else flag_share = 0) */
     uint64_t allrows;                    /* reference and window rows, for client recency */
     double   flag_share;                 /* moving share of rows from flagged clients */
 
@@ -131,6 +136,8 @@ struct drift_model {
     uint64_t *vpos0, *vneg0;
     uint32_t bn;
     double   cus_h, cus_k;
+    double  *fmean, *fstd;               /* per feature, the reference's (contiguous) */
+    double  *wv1, *wvs;                  /* per feature, 1 - wv and sqrt(wv) of a full block */
     enum seq_state seq;
     uint64_t n_alarms, n_confirmed;
     uint64_t alarm_row, change_row, change_us, seq_delay;
@@ -305,6 +312,10 @@ static void model_free(struct drift_model *m)
     free(m->kurt);
     free(m->vpos0);
     free(m->vneg0);
+    free(m->fmean);
+    free(m->fstd);
+    free(m->wv1);
+    free(m->wvs);
     free(m->res2);
     free(m->ix);
     free(m->ixcells);
@@ -388,9 +399,14 @@ static struct drift_model *model_new(const struct drift_global *g, const struct 
     m->kurt = calloc(nf, sizeof *m->kurt);
     m->vpos0 = calloc(nf, sizeof *m->vpos0);
     m->vneg0 = calloc(nf, sizeof *m->vneg0);
+    m->fmean = calloc(nf, sizeof *m->fmean);
+    m->fstd = calloc(nf, sizeof *m->fstd);
+    m->wv1 = calloc(nf, sizeof *m->wv1);
+    m->wvs = calloc(nf, sizeof *m->wvs);
     if (!m->win || !m->rcli || !m->rlab || !m->rtime || !m->rowbuf || !m->sbuf || !m->tmp ||
         !m->res || !m->res2 || !m->ix || !m->psum_off || !m->attr_cnt || !m->bsum || !m->cpos || !m->cneg || !m->cpos0 ||
-        !m->cneg0 || !m->bsq || !m->vpos || !m->vneg || !m->kurt || !m->vpos0 || !m->vneg0)
+        !m->cneg0 || !m->bsq || !m->vpos || !m->vneg || !m->kurt || !m->vpos0 || !m->vneg0 ||
+        !m->fmean || !m->fstd || !m->wv1 || !m->wvs)
         goto fail;
     if (m->ref_owned) {
         m->refcli = calloc(rc, sizeof *m->refcli);
@@ -464,6 +480,17 @@ static uint64_t client_key(const struct ig_event *ev)
 static uint16_t client_cell(struct drift_model *m, const struct ig_event *ev, uint32_t flags)
 {
     uint64_t key = client_key(ev);
+    for (int i = 0; i < CT_OTHER; i++)
+        if (m->ckey[i] == key && m->ct[i].used) {
+            struct dclient *c = &m->ct[i];
+            if (flags && !c->flags && m->in_ref[i])
+                m->ref_dirty = true;
+            c->flags |= flags;
+            m->any_flags |= flags != 0;
+            c->last_row = m->allrows;
+            return (uint16_t)i;
+        }
+    /* not there: the first free cell, else the first whose rows all left the ring */
     int freec = -1, old = -1;
     for (int i = 0; i < CT_OTHER; i++) {
         struct dclient *c = &m->ct[i];
@@ -471,13 +498,6 @@ static uint16_t client_cell(struct drift_model *m, const struct ig_event *ev, ui
             if (freec < 0)
                 freec = i;
             continue;
-        }
-        if (c->key == key) {
-            if (flags && !c->flags && m->in_ref[i])
-                m->ref_dirty = true;
-            c->flags |= flags;
-            c->last_row = m->allrows;
-            return (uint16_t)i;
         }
         /* Cells with reference rows keep them (a rebuild needs to know whose they are). */
         if (old < 0 && m->ref->frozen && !m->in_ref[i] && c->last_row + m->wcap < m->allrows)
@@ -493,7 +513,9 @@ static uint16_t client_cell(struct drift_model *m, const struct ig_event *ev, ui
     struct dclient *c = &m->ct[i];
     c->used = true;
     c->key = key;
+    m->ckey[i] = key;
     c->flags = flags;
+    m->any_flags |= flags != 0;
     c->last_row = m->allrows;
     snprintf(c->id, CID_MAX, "%.63s", ev->client_id[0] ? ev->client_id : "(anonymous)");
     return (uint16_t)i;
@@ -518,6 +540,10 @@ static void flag_share_add(struct drift_model *m, const struct drift_params *p, 
 {
     (void)cell;
     (void)rows;
+    if (!m->any_flags || !p->exclude_flagged) {
+        m->flag_share = 0.0;             /* no cell flagged: what the count below gives */
+        return;
+    }
     uint32_t n = 0, f = 0;
     for (int i = 0; i < CT_OTHER; i++) {
         const struct dclient *c = &m->ct[i];
@@ -623,6 +649,12 @@ static void seq_setup(struct drift_model *m, const struct drift_params *p)
             m4 += d * d * d * d;
         }
         m->kurt[f] = rc->n ? fmax(m4 / rc->n, 1.2) : 3.0;
+        m->fmean[f] = rc->mean;
+        m->fstd[f] = rc->std;
+        /* the scale CUSUM's constants for a full block (see seq_row) */
+        double nu = 2.0 * p->block_rows / (m->kurt[f] - 1.0), wv = 2.0 / (9.0 * nu);
+        m->wv1[f] = 1.0 - wv;
+        m->wvs[f] = sqrt(wv);
     }
     seq_reset(m);
 }
@@ -1209,18 +1241,46 @@ static void seq_confirm(struct drift_model *m, const struct drift_global *g,
                       m->alarm_row > m->change_row ? m->alarm_row - m->change_row : 0);
 }
 
+/* A row's values into the block sums: x (the reference mean when not finite) and z^2 (1
+ * when not finite), z = (x - mean) / std (0 when std is 0). Two features at a time with
+ * SSE2 (every x86-64), the same operations in the same order as the scalar loop. */
+static void block_add(struct drift_model *m, const float *row)
+{
+    uint32_t f = 0, nf = m->nfeat;
+#if defined(__SSE2__)
+    if (ig_drift_simd) {
+        const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+        for (; f + 2 <= nf; f += 2) {
+            __m128d r = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(row + f))));
+            __m128d mu = _mm_loadu_pd(m->fmean + f), sd = _mm_loadu_pd(m->fstd + f);
+            __m128d fin = _mm_cmpeq_pd(_mm_sub_pd(r, r), zero);   /* finite: x - x == 0 */
+            __m128d x = _mm_or_pd(_mm_and_pd(fin, r), _mm_andnot_pd(fin, mu));
+            __m128d z = _mm_and_pd(_mm_cmpgt_pd(sd, zero), _mm_div_pd(_mm_sub_pd(x, mu), sd));
+            __m128d zz = _mm_or_pd(_mm_and_pd(fin, _mm_mul_pd(z, z)), _mm_andnot_pd(fin, one));
+            _mm_storeu_pd(m->bsum + f, _mm_add_pd(_mm_loadu_pd(m->bsum + f), x));
+            _mm_storeu_pd(m->bsq + f, _mm_add_pd(_mm_loadu_pd(m->bsq + f), zz));
+        }
+    }
+#endif
+    for (; f < nf; f++) {
+        double x = isfinite(row[f]) ? row[f] : m->fmean[f];
+        double z = m->fstd[f] > 0 ? (x - m->fmean[f]) / m->fstd[f] : 0;
+        m->bsum[f] += x;
+        m->bsq[f] += isfinite(row[f]) ? z * z : 1.0;
+    }
+}
+
+static inline double pos0(double x)
+{
+    return x > 0.0 ? x : 0.0;            /* fmax(0, x), NaN -> 0, without the libm call */
+}
+
 /* One row into the CUSUMs: block means per feature in reference standard errors. */
 static void seq_row(struct drift_model *m, const struct drift_global *g,
                     const struct ig_emit *emit, const float *row, uint64_t t)
 {
     const struct drift_params *p = &g->p;
-    for (uint32_t f = 0; f < m->nfeat; f++) {
-        const struct ig_drift_column *rc = &m->ref->col[f];
-        double x = isfinite(row[f]) ? row[f] : rc->mean;
-        double z = rc->std > 0 ? (x - rc->mean) / rc->std : 0;
-        m->bsum[f] += x;
-        m->bsq[f] += isfinite(row[f]) ? z * z : 1.0;
-    }
+    block_add(m, row);
     if (++m->bn < p->block_rows)
         return;
     double sqb = sqrt((double)m->bn), inv = 1.0 / m->bn;
@@ -1230,8 +1290,8 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
             if (rc->n < 2 || !(rc->std > 0))
                 continue;
             double z = (m->bsum[f] * inv - rc->mean) / rc->std * sqb;
-            m->cpos[f] = fmax(0.0, m->cpos[f] + z - m->cus_k);
-            m->cneg[f] = fmax(0.0, m->cneg[f] - z - m->cus_k);
+            m->cpos[f] = pos0(m->cpos[f] + z - m->cus_k);
+            m->cneg[f] = pos0(m->cneg[f] - z - m->cus_k);
             if (m->cpos[f] == 0)
                 m->cpos0[f] = m->nrows;
             if (m->cneg[f] == 0)
@@ -1246,11 +1306,10 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
             /* scale: the block mean of z^2 is 1 in control, a scaled chi-square with
              * nu = 2 B / (kurtosis - 1) degrees of freedom; its cube root is close to normal
              * (Wilson and Hilferty 1931), which keeps the upper tail, and so the run
-             * length, where the normal CUSUM theory puts it. */
-            double nu = 2.0 * m->bn / (m->kurt[f] - 1.0), wv = 2.0 / (9.0 * nu);
-            double zq = (cbrt(m->bsq[f] * inv) - (1.0 - wv)) / sqrt(wv);
-            m->vpos[f] = fmax(0.0, m->vpos[f] + zq - m->cus_k);
-            m->vneg[f] = fmax(0.0, m->vneg[f] - zq - m->cus_k);
+             * length, where the normal CUSUM theory puts it. wv = 2 / (9 nu). */
+            double zq = (cbrt(m->bsq[f] * inv) - m->wv1[f]) / m->wvs[f];
+            m->vpos[f] = pos0(m->vpos[f] + zq - m->cus_k);
+            m->vneg[f] = pos0(m->vneg[f] - zq - m->cus_k);
             if (m->vpos[f] == 0)
                 m->vpos0[f] = m->nrows;
             if (m->vneg[f] == 0)
