@@ -10,12 +10,12 @@ static size_t gather(const struct ig_drift_eval *e, uint32_t c, uint64_t r0, uin
                      const uint8_t *ex, float *out)
 {
     const float *col = e->win + (size_t)c * e->cap;
-    size_t n = 0;
+    size_t n = 0, k = ig_drift_slot(e, r0);
     for (uint64_t r = r0; r < r1; r++) {
-        size_t k = ig_drift_slot(e, r);
         float v = col[k];
-        if (!ex[e->cell[k]] && isfinite(v))
-            out[n++] = v;
+        out[n] = v;                      /* kept when the row counts: no branch */
+        n += !ex[e->cell[k]] && isfinite(v);
+        k = k + 1 == e->cap ? 0 : k + 1;
     }
     return n;
 }
