@@ -97,8 +97,8 @@ int main(int argc, char **argv)
     }
     struct ig_hsdb *raw = NULL, *all = NULL;
     struct ig_hsdb_scratch *s = NULL;
-    if (ig_hsdb_build(r, NULL, "raw", &raw, err, sizeof err) != IG_OK ||
-        ig_hsdb_build(r, NULL, NULL, &all, err, sizeof err) != IG_OK ||
+    if (ig_hsdb_build(NULL, r, NULL, "raw", &raw, err, sizeof err) != IG_OK ||
+        ig_hsdb_build(NULL, r, NULL, NULL, &all, err, sizeof err) != IG_OK ||
         ig_hsdb_scratch_fit(raw, &s) != IG_OK || ig_hsdb_scratch_fit(all, &s) != IG_OK) {
         fprintf(stderr, "bench_scan: %s\n", err);
         return 1;

@@ -36,7 +36,6 @@ struct dv_run {
 static int dv_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct dv_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
@@ -44,8 +43,8 @@ static int dv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     }
     const char *const me[] = { NAME, NULL }, *const leak[] = { "leakage.secrets", NULL };
     int rc;
-    if ((rc = ig_hsdb_build(r, me, "words", &g->req_db, err, errlen)) != IG_OK ||
-        (rc = ig_hsdb_build(r, leak, "raw", &g->leak_db, err, errlen)) != IG_OK)
+    if ((rc = ig_hsdb_build(env->patterns, r, me, "words", &g->req_db, err, errlen)) != IG_OK ||
+        (rc = ig_hsdb_build(env->patterns, r, leak, "raw", &g->leak_db, err, errlen)) != IG_OK)
         goto fail;
     if ((ig_hsdb_rules(g->req_db) && ig_hsdb_scratch_fit(g->req_db, &g->hs) != IG_OK) ||
         (ig_hsdb_rules(g->leak_db) && ig_hsdb_scratch_fit(g->leak_db, &g->hs) != IG_OK)) {

@@ -55,14 +55,13 @@ static void mask_key(const char *s, uint8_t key[16])
 static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct ls_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
     const char *const dets[] = { NAME, NULL };
-    int rc = ig_hsdb_build(r, dets, "raw", &g->db, err, errlen);
+    int rc = ig_hsdb_build(env->patterns, r, dets, "raw", &g->db, err, errlen);
     if (rc != IG_OK)
         goto fail;
     if (ig_hsdb_rules(g->db) && ig_hsdb_scratch_fit(g->db, &g->hs) != IG_OK) {

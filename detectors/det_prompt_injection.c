@@ -45,7 +45,6 @@ struct pi_grammar {
 static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct pi_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
@@ -55,7 +54,7 @@ static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     static const char *const forms[2] = { "words", "folded" };
     int rc;
     for (int i = 0; i < 2; i++) {
-        if ((rc = ig_hsdb_build(r, dets, forms[i], &g->db[i], err, errlen)) != IG_OK)
+        if ((rc = ig_hsdb_build(env->patterns, r, dets, forms[i], &g->db[i], err, errlen)) != IG_OK)
             goto fail;
         if (ig_hsdb_rules(g->db[i]) && ig_hsdb_scratch_fit(g->db[i], &g->hs) != IG_OK) {
             snprintf(err, errlen, "out of memory for the pattern scratch");

@@ -149,14 +149,13 @@ static void sp_free(void *v)
 static int sp_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct sp_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
     const char *const me[] = { NAME, NULL };
-    int rc = ig_hsdb_build(r, me, "words", &g->db, err, errlen);
+    int rc = ig_hsdb_build(env->patterns, r, me, "words", &g->db, err, errlen);
     if (rc != IG_OK)
         goto fail;
     if (ig_hsdb_rules(g->db) && ig_hsdb_scratch_fit(g->db, &g->hs) != IG_OK) {

@@ -22,8 +22,12 @@
 #define MAX_FILE (256u << 20)           /* larger is not one of ours */
 #define UNUSED_DAYS 30                  /* files not used for this long are removed */
 
-static char cache_dir[4096];            /* "" = off; set before engines are built */
-static _Atomic uint64_t n_hits, n_misses, n_bad, n_write_failed;
+#define DIR_MAX 4096
+
+struct ig_pattern_cache {
+    char dir[DIR_MAX];                  /* "" = no files */
+    _Atomic uint64_t hits, misses, bad, write_failed;
+};
 
 /* Each rules edit files new databases: those not used (loaded or written) for UNUSED_DAYS,
  * and temporary files a killed process left, go. */
@@ -34,7 +38,7 @@ static void prune(const char *dir)
         return;
     time_t now = time(NULL);
     struct dirent *e;
-    char path[sizeof cache_dir + 300];
+    char path[DIR_MAX + 300];
     while ((e = readdir(d))) {
         size_t n = strlen(e->d_name);
         bool db = n > 6 && !strncmp(e->d_name, "hs-", 3) && !strcmp(e->d_name + n - 3, ".db");
@@ -49,12 +53,12 @@ static void prune(const char *dir)
     closedir(d);
 }
 
-void ig_hs_cache_set_dir(const char *dir)
+/* The usable directory <dir> names into c->dir, or leaves it "" (logged). */
+static void set_dir(struct ig_pattern_cache *c, const char *dir)
 {
-    cache_dir[0] = 0;
     if (!dir || !*dir)
         return;
-    char path[sizeof cache_dir];
+    char path[DIR_MAX];
     bool automatic = !strcmp(dir, "auto");
     if (automatic) {
         const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
@@ -83,16 +87,32 @@ void ig_hs_cache_set_dir(const char *dir)
                     "writable; not used", path);
         return;
     }
-    memcpy(cache_dir, path, sizeof cache_dir);
-    prune(cache_dir);
+    memcpy(c->dir, path, sizeof c->dir);
+    prune(c->dir);
 }
 
-void ig_hs_cache_stats(struct ig_hs_cache_stats *out)
+struct ig_pattern_cache *ig_pattern_cache_new(const char *dir)
 {
-    out->hits = atomic_load(&n_hits);
-    out->misses = atomic_load(&n_misses);
-    out->bad = atomic_load(&n_bad);
-    out->write_failed = atomic_load(&n_write_failed);
+    struct ig_pattern_cache *c = calloc(1, sizeof *c);
+    if (c)
+        set_dir(c, dir);
+    return c;
+}
+
+void ig_pattern_cache_free(struct ig_pattern_cache *c)
+{
+    free(c);
+}
+
+void ig_pattern_cache_stats(const struct ig_pattern_cache *c, struct ig_pattern_cache_stats *out)
+{
+    *out = (struct ig_pattern_cache_stats){ 0 };
+    if (!c)
+        return;
+    out->hits = atomic_load(&c->hits);
+    out->misses = atomic_load(&c->misses);
+    out->bad = atomic_load(&c->bad);
+    out->write_failed = atomic_load(&c->write_failed);
 }
 
 /* Hyperscan's own CRC leaves parts of the blob (padding) unchecked: ours covers all. */
@@ -165,15 +185,15 @@ static int make_key(const char *const *expr, const unsigned *flags, const unsign
     return 0;
 }
 
-static void file_name(const uint8_t key[16], char *out, size_t cap)
+static void file_name(const char *dir, const uint8_t key[16], char *out, size_t cap)
 {
     char hex[33];
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    snprintf(out, cap, "%s/hs-%s.db", cache_dir, hex);
+    snprintf(out, cap, "%s/hs-%s.db", dir, hex);
 }
 
-static hs_database_t *load(const char *path, const uint8_t key[16])
+static hs_database_t *load(struct ig_pattern_cache *c, const char *path, const uint8_t key[16])
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -198,19 +218,20 @@ static hs_database_t *load(const char *path, const uint8_t key[16])
     close(fd);
     return db;
 bad:
-    atomic_fetch_add(&n_bad, 1);
+    atomic_fetch_add(&c->bad, 1);
     IG_LOG_WARN("rules", "pattern cache file '%s' is damaged or stale; compiling again", path);
     free(buf);
     close(fd);
     return NULL;
 }
 
-static void store(const char *path, const uint8_t key[16], const hs_database_t *db)
+static void store(struct ig_pattern_cache *c, const char *path, const uint8_t key[16],
+                  const hs_database_t *db)
 {
-    char *blob = NULL, tmp[sizeof cache_dir + 64];
+    char *blob = NULL, tmp[DIR_MAX + 64];
     size_t len = 0;
     if (hs_serialize_database(db, &blob, &len) != HS_SUCCESS) {
-        atomic_fetch_add(&n_write_failed, 1);
+        atomic_fetch_add(&c->write_failed, 1);
         return;
     }
     uint8_t head[HEADER];
@@ -218,7 +239,7 @@ static void store(const char *path, const uint8_t key[16], const hs_database_t *
     memcpy(head + 8, key, 16);
     put64(head + 24, len);
     put64(head + 32, blob_hash(key, blob, len));
-    snprintf(tmp, sizeof tmp, "%s/.hs-XXXXXX", cache_dir);
+    snprintf(tmp, sizeof tmp, "%s/.hs-XXXXXX", c->dir);
     int fd = mkstemp(tmp);
     bool ok = fd >= 0 && write(fd, head, HEADER) == HEADER && write(fd, blob, len) == (ssize_t)len;
     if (fd >= 0)
@@ -228,29 +249,32 @@ static void store(const char *path, const uint8_t key[16], const hs_database_t *
     if (!ok) {
         if (fd >= 0)
             unlink(tmp);
-        atomic_fetch_add(&n_write_failed, 1);
+        atomic_fetch_add(&c->write_failed, 1);
         IG_LOG_DEBUG("rules", "pattern cache: cannot write '%s': %s", path, strerror(errno));
     }
     free(blob);   /* hs_serialize_database allocates with the default (malloc) allocator */
 }
 
-hs_error_t ig_hs_compile_multi(const char *const *expr, const unsigned *flags, const unsigned *ids,
-                               unsigned n, hs_database_t **db, hs_compile_error_t **ce)
+hs_error_t ig_hs_compile_multi(struct ig_pattern_cache *c, const char *const *expr,
+                               const unsigned *flags, const unsigned *ids, unsigned n,
+                               hs_database_t **db, hs_compile_error_t **ce)
 {
+    if (!c)
+        return hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, db, ce);
     uint8_t key[16];
-    char path[sizeof cache_dir + 64];
-    bool cached = cache_dir[0] && make_key(expr, flags, ids, n, key) == 0;
+    char path[DIR_MAX + 64];
+    bool cached = c->dir[0] && make_key(expr, flags, ids, n, key) == 0;
     if (cached) {
-        file_name(key, path, sizeof path);
-        if ((*db = load(path, key))) {
-            atomic_fetch_add(&n_hits, 1);
+        file_name(c->dir, key, path, sizeof path);
+        if ((*db = load(c, path, key))) {
+            atomic_fetch_add(&c->hits, 1);
             *ce = NULL;
             return HS_SUCCESS;
         }
     }
-    atomic_fetch_add(&n_misses, 1);
+    atomic_fetch_add(&c->misses, 1);
     hs_error_t rc = hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK, NULL, db, ce);
     if (rc == HS_SUCCESS && cached)
-        store(path, key, *db);
+        store(c, path, key, *db);
     return rc;
 }

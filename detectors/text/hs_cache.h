@@ -21,22 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Process-wide; set once at start-up before any engine is built. NULL or "" = no cache;
- * "auto" = $XDG_CACHE_HOME/inferguard, else $HOME/.cache/inferguard. The directory (and
- * its parents) is created with mode 0700 when missing. */
-void ig_hs_cache_set_dir(const char *dir);
+#include <inferguard/patterns.h>   /* struct ig_pattern_cache: new, free, stats */
 
-/* hs_compile_multi through the cache (same arguments, HS_MODE_BLOCK, host platform). */
-hs_error_t ig_hs_compile_multi(const char *const *expr, const unsigned *flags, const unsigned *ids,
-                               unsigned n, hs_database_t **db, hs_compile_error_t **ce);
-
-struct ig_hs_cache_stats {
-    uint64_t hits;       /* databases loaded from the cache */
-    uint64_t misses;     /* compiled (no file, or no cache) */
-    uint64_t bad;        /* files refused: wrong key, truncated, rejected by Hyperscan */
-    uint64_t write_failed;
-};
-void ig_hs_cache_stats(struct ig_hs_cache_stats *out);
+/* hs_compile_multi through <c> (same arguments, HS_MODE_BLOCK, host platform); <c> NULL:
+ * plain hs_compile_multi, not counted. */
+hs_error_t ig_hs_compile_multi(struct ig_pattern_cache *c, const char *const *expr,
+                               const unsigned *flags, const unsigned *ids, unsigned n,
+                               hs_database_t **db, hs_compile_error_t **ce);
 
 /* Parses a cache file's bytes for <key>: IG_OK and *db, or IG_EPARSE (bad file). Exposed
  * for the fuzz target. */

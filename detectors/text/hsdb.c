@@ -28,6 +28,7 @@ struct hs_point {
 };
 
 struct ig_hsdb {
+    struct ig_pattern_cache *cache;   /* while building; may be NULL */
     uint32_t nrules;
     struct hs_rule *rules;
     struct hs_point pt[2];   /* [0] request, [1] response */
@@ -94,7 +95,7 @@ static int compile_point(struct ig_hsdb *db, int pi, char *err, size_t errlen)
         }
     }
     hs_compile_error_t *ce = NULL;
-    if (ig_hs_compile_multi(expr, flags, ids, n, &pt->db, &ce) != HS_SUCCESS) {
+    if (ig_hs_compile_multi(db->cache, expr, flags, ids, n, &pt->db, &ce) != HS_SUCCESS) {
         if (ce && ce->expression >= 0 && (uint32_t)ce->expression < n) {
             const struct ig_rule *ru = db->rules[pt->rule_of[ce->expression]].rule;
             snprintf(err, errlen, "%s:%u: rule %s: pattern '%s': %s", ru->file ? ru->file : "?",
@@ -143,7 +144,7 @@ static int char_set(const char *spec, uint8_t **out)
 }
 
 /* The rule's own start-tracking database, searched only around candidate matches. */
-static int compile_som(struct hs_rule *h, char *err, size_t errlen)
+static int compile_som(struct ig_pattern_cache *cache, struct hs_rule *h, char *err, size_t errlen)
 {
     const struct ig_rule *ru = h->rule;
     uint32_t n = ru->patterns.n;
@@ -158,8 +159,8 @@ static int compile_som(struct hs_rule *h, char *err, size_t errlen)
         flags[k] = HS_FLAG_SOM_LEFTMOST;
     hs_compile_error_t *ce = NULL;
     int rc = IG_OK;
-    if (ig_hs_compile_multi((const char *const *)ru->patterns.v, flags, ids, n, &h->som_db, &ce) !=
-        HS_SUCCESS) {
+    if (ig_hs_compile_multi(cache, (const char *const *)ru->patterns.v, flags, ids, n, &h->som_db,
+                            &ce) != HS_SUCCESS) {
         snprintf(err, errlen, "%s:%u: rule %s: start tracking: %s", ru->file ? ru->file : "?",
                  ru->line, ru->name, ce ? ce->message : "compile failed");
         hs_free_compile_error(ce);
@@ -171,8 +172,9 @@ static int compile_som(struct hs_rule *h, char *err, size_t errlen)
     return rc;
 }
 
-int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const char *form,
-                  struct ig_hsdb **out, char *err, size_t errlen)
+int ig_hsdb_build(struct ig_pattern_cache *cache, const struct ig_rules *r,
+                  const char *const *detectors, const char *form, struct ig_hsdb **out,
+                  char *err, size_t errlen)
 {
     *out = NULL;
     if (hs_valid_platform() != HS_SUCCESS) {
@@ -186,6 +188,7 @@ int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const 
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
+    db->cache = cache;
     int rc = IG_ECONF;
     for (size_t i = 0; i < total; i++) {
         const struct ig_rule *ru = ig_rules_get(r, NULL, i);
@@ -228,8 +231,9 @@ int ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const 
         if ((rc = compile_point(db, p, err, errlen)) != IG_OK)
             goto fail;
     for (uint32_t i = 0; i < db->nrules; i++)
-        if (db->rules[i].som && (rc = compile_som(&db->rules[i], err, errlen)) != IG_OK)
+        if (db->rules[i].som && (rc = compile_som(cache, &db->rules[i], err, errlen)) != IG_OK)
             goto fail;
+    db->cache = NULL;   /* borrowed for the build only */
     *out = db;
     return IG_OK;
 fail:

@@ -7,6 +7,7 @@
 #ifndef IG_TEXT_HSDB_H
 #define IG_TEXT_HSDB_H
 
+#include <inferguard/patterns.h>
 #include <inferguard/rules.h>
 
 struct ig_hsdb;
@@ -48,17 +49,16 @@ typedef int (*ig_hsdb_match_fn)(void *ctx, const struct ig_hsdb_match *m);
 
 /* Builds from the enabled rules with patterns whose detector is one of <detectors>
  * (NULL-terminated; NULL = every detector) and, if <form> is not NULL, whose params.form
- * equals it (a rule without params.form counts as "raw"). With no such rule *out is a
- * valid empty database. On error writes "file:line: rule NAME: reason" and returns
- * IG_ECONF (bad pattern or validator) or IG_ENOMEM; fails cleanly when the CPU lacks
- * what Hyperscan needs (SSSE3). */
-int  ig_hsdb_build(const struct ig_rules *r, const char *const *detectors, const char *form,
-                   struct ig_hsdb **out, char *err, size_t errlen);
+ * equals it (a rule without params.form counts as "raw"), compiling through <cache>
+ * (the env's patterns; NULL = compile, uncounted). With no such rule *out is a valid
+ * empty database. On error writes "file:line: rule NAME: reason" and returns IG_ECONF
+ * (bad pattern or validator) or IG_ENOMEM; fails cleanly when the CPU lacks what
+ * Hyperscan needs (SSSE3). */
+int  ig_hsdb_build(struct ig_pattern_cache *cache, const struct ig_rules *r,
+                   const char *const *detectors, const char *form, struct ig_hsdb **out,
+                   char *err, size_t errlen);
 void ig_hsdb_free(struct ig_hsdb *db);
-/* For `rules check`: compiles every pattern of every rule (disabled ones too) on its own,
- * with start tracking where the rule needs it, and checks validators, calling <report>
- * once per error with "file:line: rule NAME: reason". Returns the number of errors. */
-int  ig_hsdb_check(const struct ig_rules *r, void (*report)(void *ctx, const char *msg), void *ctx);
+/* ig_hsdb_check (rules check): <inferguard/patterns.h>. */
 uint32_t ig_hsdb_rules(const struct ig_hsdb *db);
 const struct ig_rule *ig_hsdb_rule(const struct ig_hsdb *db, uint32_t idx);
 /* Number of patterns compiled for a scan point (IG_SCAN_REQUEST or IG_SCAN_RESPONSE). */

@@ -71,6 +71,7 @@ struct ig_det_counter {
  * sidecar only through it: no globals either way. Outlives every engine built with it. */
 struct ig_drift_profile;
 struct ig_drift_report;
+struct ig_pattern_cache;
 struct ig_env {
     /* Loads every drift reference profile of <path>, frozen; the caller frees each
      * (ig_drift_profile_free) and the array (free). IG_EPARSE / IG_EIO + one sentence. */
@@ -79,6 +80,8 @@ struct ig_env {
     /* Takes a drift window's report (borrowed for the call), e.g. to write it to disk. */
     void (*report)(void *ctx, const struct ig_drift_report *r);
     void *report_ctx;
+    /* Compiled pattern databases (rules.cache_dir) for ig_hsdb_build; NULL: compile. */
+    struct ig_pattern_cache *patterns;
 };
 
 struct ig_detector {

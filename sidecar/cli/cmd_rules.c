@@ -11,7 +11,7 @@
 
 #include "cli/cli.h"
 #include "config/embedded_files.h"
-#include "text/hsdb.h"
+#include <inferguard/patterns.h>
 
 static void usage(FILE *out)
 {

@@ -1,7 +1,6 @@
 /* Configuration and rules loading shared by the subcommands: defaults, then the config
  * file, then command-line options, so the command line always wins. */
 #include "cli/cli.h"
-#include "text/hs_cache.h"
 
 #include <inferguard/log.h>
 #include <stdio.h>
@@ -75,7 +74,6 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         set_str(cfg->reports_dir, sizeof cfg->reports_dir, o->reports);
     if (o->workers)
         cfg->detection_workers = o->workers;
-    ig_hs_cache_set_dir(cfg->rules_cache_dir);
 
     /* No directory: the shipped rules compiled into the binary. A configured directory
      * replaces them and must be usable: never a quiet fall-back to weaker defaults. */

@@ -1,7 +1,6 @@
 /* The Prometheus text format (0.0.4) of the pipeline snapshot. Families are written whole
  * (HELP, TYPE, then every sample), label values escaped as the format requires. */
 #include "daemon/metrics.h"
-#include "text/hs_cache.h"
 
 #include <inferguard/event.h>
 #include <stdarg.h>
@@ -229,8 +228,7 @@ int ig_metrics_render(const struct ig_pipeline_snapshot *s, const struct ig_daem
     one(&o, "inferguard_rules_reload_clients_dropped_total", C,
         "Client entries discarded by reloads (detector state starts afresh).",
         s->det.reload_clients_dropped);
-    struct ig_hs_cache_stats hc;
-    ig_hs_cache_stats(&hc);
+    const struct ig_pattern_cache_stats hc = s->patterns;
     one(&o, "inferguard_pattern_cache_hits_total", C,
         "Hyperscan databases loaded from rules.cache_dir (start-up and reloads).", hc.hits);
     one(&o, "inferguard_pattern_cache_misses_total", C, "Hyperscan databases compiled.", hc.misses);

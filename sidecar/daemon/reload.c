@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "text/hsdb.h"
+#include <inferguard/patterns.h>
 
 struct first_err {
     char msg[384];

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <inferguard/adapter.h>
 #include <inferguard/log.h>
+#include <inferguard/patterns.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +290,10 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     if (cfg->reports_dir[0] && !(p->drift_writer = ig_drift_writer_new(cfg->reports_dir, err, errlen)))
         goto fail;
     ig_drift_env(&p->env, p->drift_writer);
+    if (!(p->env.patterns = ig_pattern_cache_new(cfg->rules_cache_dir))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     p->findings = ig_findings_new(cfg, rules, err, errlen);
     if (!p->findings)
         goto fail;
@@ -506,6 +511,7 @@ void ig_pipeline_free(struct ig_pipeline *p)
     if (p->engine)
         ig_engine_free(p->engine);
     ig_drift_writer_free(p->drift_writer);
+    ig_pattern_cache_free(p->env.patterns);
     if (p->findings)
         ig_findings_free(p->findings);
     if (p->events_close)

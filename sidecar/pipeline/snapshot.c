@@ -147,6 +147,7 @@ void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapsh
 {
     memset(out, 0, sizeof *out);
     out->workers = p->workers;
+    ig_pattern_cache_stats(p->env.patterns, &out->patterns);
     out->capture = p->capture;
     out->flow = *ig_flow_stats(p->flows);
     struct proto_ctx pc = { out };

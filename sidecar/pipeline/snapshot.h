@@ -7,6 +7,7 @@
 
 #include <inferguard/event.h>
 #include <inferguard/load.h>
+#include <inferguard/patterns.h>
 #include <inferguard/sink.h>
 
 #include "capture/capture.h"
@@ -54,6 +55,7 @@ struct ig_pipeline_snapshot {
     char rules_origin[256], rules_sha256[65];   /* "embedded" or the directory; "" hash = none */
     struct ig_pipeline_det_stats det;
     uint64_t load[IG_LOAD__COUNT];   /* given up under load, by kind (include/inferguard/load.h) */
+    struct ig_pattern_cache_stats patterns;   /* rules.cache_dir (start-up and reloads) */
 };
 
 #endif

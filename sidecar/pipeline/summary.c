@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
-#include "text/hs_cache.h"
+#include <inferguard/patterns.h>
 #include "findings/findings.h"
 #include "flow/flow.h"
 #include "drift/drift.h"
@@ -198,8 +198,8 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                  "their source's rate or cap; %llu events, %llu findings on group streams\n",
             U(e->sources_active), U(e->sources_evicted), U(e->clients_deferred),
             U(e->group_events), U(e->group_findings));
-    struct ig_hs_cache_stats hc;
-    ig_hs_cache_stats(&hc);
+    struct ig_pattern_cache_stats hc;
+    ig_pattern_cache_stats(p->env.patterns, &hc);
     if (hc.hits + hc.misses) {
         fprintf(out, "  patterns    %llu Hyperscan databases: %llu loaded from rules.cache_dir, %llu compiled",
                 U(hc.hits + hc.misses), U(hc.hits), U(hc.misses));

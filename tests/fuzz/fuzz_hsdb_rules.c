@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct ig_hsdb *db = NULL;
         struct ig_hsdb_scratch *s = NULL;
         err[0] = 0;
-        int rc = ig_hsdb_build(r, NULL, forms[f], &db, err, sizeof err);
+        int rc = ig_hsdb_build(NULL, r, NULL, forms[f], &db, err, sizeof err);
         if (rc != IG_OK) {
             if (db || !err[0])
                 abort();

@@ -21,6 +21,15 @@
 #include <unistd.h>
 
 static char dir[64];
+static struct ig_pattern_cache *cache;
+
+/* A fresh cache on <d> (what a process start does). */
+static void use_dir(const char *d)
+{
+    ig_pattern_cache_free(cache);
+    cache = ig_pattern_cache_new(d);
+    assert_non_null(cache);
+}
 
 static int setup(void **state)
 {
@@ -28,7 +37,7 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "/tmp/ig_hs_cache.XXXXXX");
     assert_non_null(mkdtemp(dir));
     chmod(dir, 0700);
-    ig_hs_cache_set_dir(dir);
+    use_dir(dir);
     return 0;
 }
 
@@ -38,7 +47,8 @@ static int teardown(void **state)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
-    ig_hs_cache_set_dir(NULL);
+    ig_pattern_cache_free(cache);
+    cache = NULL;
     return 0;
 }
 
@@ -74,7 +84,7 @@ static hs_error_t compile_and_scan(const char *const *pats, unsigned n, const ch
     unsigned flags[4] = { 0 }, ids[4] = { 0, 1, 2, 3 };
     hs_database_t *db = NULL;
     hs_compile_error_t *ce = NULL;
-    hs_error_t rc = ig_hs_compile_multi(pats, flags, ids, n, &db, &ce);
+    hs_error_t rc = ig_hs_compile_multi(cache, pats, flags, ids, n, &db, &ce);
     if (rc != HS_SUCCESS) {
         hs_free_compile_error(ce);
         return rc;
@@ -88,10 +98,10 @@ static hs_error_t compile_and_scan(const char *const *pats, unsigned n, const ch
     return rc;
 }
 
-static struct ig_hs_cache_stats stats(void)
+static struct ig_pattern_cache_stats stats(void)
 {
-    struct ig_hs_cache_stats s;
-    ig_hs_cache_stats(&s);
+    struct ig_pattern_cache_stats s;
+    ig_pattern_cache_stats(cache, &s);
     return s;
 }
 
@@ -102,12 +112,12 @@ static const char *const TEXT = "the secret is key=deadbeef!";
 static void test_second_compile_loads_the_file(void **state)
 {
     (void)state;
-    struct ig_hs_cache_stats s0 = stats();
+    struct ig_pattern_cache_stats s0 = stats();
     int a[4], b[4];
     assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
     assert_int_equal(files(NULL, 0), 1);
     assert_int_equal(compile_and_scan(P1, 2, TEXT, b), HS_SUCCESS);
-    struct ig_hs_cache_stats s1 = stats();
+    struct ig_pattern_cache_stats s1 = stats();
     assert_int_equal(s1.misses - s0.misses, 1);
     assert_int_equal(s1.hits - s0.hits, 1);
     assert_int_equal(s1.bad, s0.bad);
@@ -151,10 +161,10 @@ static void test_damaged_files_are_refused_and_replaced(void **state)
             corrupt(path, where[i], -1);
         else
             corrupt(path, 0, i == sizeof where / sizeof where[0] ? 20 : 0);   /* truncated, empty */
-        struct ig_hs_cache_stats s0 = stats();
+        struct ig_pattern_cache_stats s0 = stats();
         assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
         assert_int_equal(a[1], 26);
-        struct ig_hs_cache_stats s1 = stats();
+        struct ig_pattern_cache_stats s1 = stats();
         assert_int_equal(s1.bad - s0.bad, 1);
         assert_int_equal(s1.misses - s0.misses, 1);
         /* ...and the fresh compile replaced it */
@@ -202,19 +212,19 @@ static void test_unsafe_or_absent_directory_turns_it_off(void **state)
     (void)state;
     int a[4];
     chmod(dir, 0777);                 /* anyone could plant byte code here */
-    ig_hs_cache_set_dir(dir);
-    struct ig_hs_cache_stats s0 = stats();
+    use_dir(dir);
+    struct ig_pattern_cache_stats s0 = stats();
     assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
     assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
     assert_int_equal(stats().misses - s0.misses, 2);
     assert_int_equal(files(NULL, 0), 0);
     chmod(dir, 0700);
-    ig_hs_cache_set_dir("");          /* off */
+    use_dir("");          /* off */
     assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
     assert_int_equal(files(NULL, 0), 0);
     char sub[128];                    /* created (with parents) when missing */
     snprintf(sub, sizeof sub, "%s/a/b", dir);
-    ig_hs_cache_set_dir(sub);
+    use_dir(sub);
     assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
     struct stat st;
     assert_int_equal(stat(sub, &st), 0);
@@ -222,7 +232,7 @@ static void test_unsafe_or_absent_directory_turns_it_off(void **state)
     assert_int_equal(stats().hits - s0.hits, 0);
     assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
     assert_int_equal(stats().hits - s0.hits, 1);
-    ig_hs_cache_set_dir(dir);
+    use_dir(dir);
 }
 
 static void test_unused_files_are_pruned(void **state)
@@ -232,11 +242,11 @@ static void test_unused_files_are_pruned(void **state)
     char path[256];
     assert_int_equal(compile_and_scan(P1, 2, TEXT, a), HS_SUCCESS);
     assert_int_equal(files(path, sizeof path), 1);
-    ig_hs_cache_set_dir(dir);         /* recent: kept */
+    use_dir(dir);         /* recent: kept */
     assert_int_equal(files(NULL, 0), 1);
     struct timespec old[2] = { { time(NULL) - 31 * 86400, 0 }, { time(NULL) - 31 * 86400, 0 } };
     assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
-    ig_hs_cache_set_dir(dir);
+    use_dir(dir);
     assert_int_equal(files(NULL, 0), 0);
 }
 

@@ -52,7 +52,7 @@ static void test_points_offsets_validators(void **st)
     struct ig_hsdb *db = NULL;
     struct ig_hsdb_scratch *s = NULL;
     char err[256];
-    assert_int_equal(ig_hsdb_build(r, dets, "raw", &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_build(NULL, r, dets, "raw", &db, err, sizeof err), IG_OK);
     assert_int_equal(ig_hsdb_rules(db), 4);          /* off, other, wordsform excluded */
     assert_int_equal(ig_hsdb_patterns(db, IG_SCAN_RESPONSE), 4);
     assert_int_equal(ig_hsdb_patterns(db, IG_SCAN_REQUEST), 4);
@@ -99,7 +99,7 @@ static void test_points_offsets_validators(void **st)
     /* reload: new rules, new database, same scratch grown to fit, old one freed */
     struct ig_rules *r2 = load("- rule: only\n  detector: leakage.secrets\n  patterns: ['zebra', 'secret', 'x{3,}']\n");
     struct ig_hsdb *db2 = NULL;
-    assert_int_equal(ig_hsdb_build(r2, dets, NULL, &db2, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_build(NULL, r2, dets, NULL, &db2, err, sizeof err), IG_OK);
     assert_int_equal(ig_hsdb_scratch_fit(db2, &s), IG_OK);
     ig_hsdb_free(db);
     ig_rules_free(r);
@@ -119,17 +119,17 @@ static void test_forms_and_empty(void **st)
     const char *const dets[] = { "leakage.secrets", NULL };
     struct ig_hsdb *db = NULL;
     char err[256];
-    assert_int_equal(ig_hsdb_build(r, dets, "words", &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_build(NULL, r, dets, "words", &db, err, sizeof err), IG_OK);
     assert_int_equal(ig_hsdb_rules(db), 1);
     ig_hsdb_free(db);
     const char *const none[] = { "nobody", NULL };
-    assert_int_equal(ig_hsdb_build(r, none, NULL, &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_build(NULL, r, none, NULL, &db, err, sizeof err), IG_OK);
     assert_int_equal(ig_hsdb_rules(db), 0);
     struct rec rc = { 0 };
     assert_int_equal(ig_hsdb_scan(db, IG_SCAN_RESPONSE, (const uint8_t *)"secret", 6, NULL, NULL, NULL, on_m, &rc), IG_OK);
     assert_int_equal(rc.n, 0);
     ig_hsdb_free(db);
-    assert_int_equal(ig_hsdb_build(NULL, NULL, NULL, &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_build(NULL, NULL, NULL, NULL, &db, err, sizeof err), IG_OK);
     ig_hsdb_free(db);
     ig_rules_free(r);
 }
@@ -140,12 +140,12 @@ static void test_build_errors(void **st)
     char err[256];
     struct ig_hsdb *db = (struct ig_hsdb *)1;
     struct ig_rules *r = load("- rule: lookbehind\n  detector: d\n  patterns: ['ok', '(?<=a)b']\n");
-    assert_int_equal(ig_hsdb_build(r, NULL, NULL, &db, err, sizeof err), IG_ECONF);
+    assert_int_equal(ig_hsdb_build(NULL, r, NULL, NULL, &db, err, sizeof err), IG_ECONF);
     assert_null(db);
     assert_non_null(strstr(err, "t.yaml:1: rule lookbehind: pattern '(?<=a)b'"));
     ig_rules_free(r);
     r = load("- rule: ctx\n  detector: d\n  patterns: ['x']\n  validators: [context]\n");
-    assert_int_equal(ig_hsdb_build(r, NULL, NULL, &db, err, sizeof err), IG_ECONF);
+    assert_int_equal(ig_hsdb_build(NULL, r, NULL, NULL, &db, err, sizeof err), IG_ECONF);
     assert_non_null(strstr(err, "needs params.context"));
     ig_rules_free(r);
 }
@@ -158,7 +158,7 @@ static void test_extend_left(void **st)
     struct ig_hsdb *db = NULL;
     struct ig_hsdb_scratch *s = NULL;
     char err[256];
-    assert_int_equal(ig_hsdb_build(r, NULL, NULL, &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_build(NULL, r, NULL, NULL, &db, err, sizeof err), IG_OK);
     assert_int_equal(ig_hsdb_scratch_fit(db, &s), IG_OK);
     const char *t = "mail: jane.doe@b.com, averyveryverylongname@b.com";
     struct rec rc = { 0 };
@@ -174,7 +174,7 @@ static void test_extend_left(void **st)
     r = load("- rule: ssn\n  detector: d\n  patterns: ['ssn\\D{0,10}\\d{9}']\n"
              "  validators: [ssn]\n  params: {trim_left: '^0-9'}\n");
     s = NULL;
-    assert_int_equal(ig_hsdb_build(r, NULL, NULL, &db, err, sizeof err), IG_OK);
+    assert_int_equal(ig_hsdb_build(NULL, r, NULL, NULL, &db, err, sizeof err), IG_OK);
     assert_int_equal(ig_hsdb_scratch_fit(db, &s), IG_OK);
     t = "my ssn: 219099999";
     memset(&rc, 0, sizeof rc);

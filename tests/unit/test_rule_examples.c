@@ -79,7 +79,7 @@ static void test_shipped_examples(void **st)
     for (size_t f = 0; f < IG_ARRAY_LEN(forms); f++) {
         struct ig_hsdb *db = NULL;
         struct ig_hsdb_scratch *s = NULL;
-        if (ig_hsdb_build(r, NULL, forms[f], &db, err, sizeof err) != IG_OK)
+        if (ig_hsdb_build(NULL, r, NULL, forms[f], &db, err, sizeof err) != IG_OK)
             fail_msg("%s", err);
         if (ig_hsdb_rules(db))
             assert_int_equal(ig_hsdb_scratch_fit(db, &s), IG_OK);
