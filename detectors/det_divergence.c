@@ -9,6 +9,7 @@
 #include <inferguard/detector.h>
 
 #include "text/hsdb.h"
+#include "text/inspect.h"
 #include "text/normalise.h"
 #include "text/validators.h"
 
@@ -164,12 +165,11 @@ static int dv_observe(const struct ig_call *call, const struct ig_event *ev)
     const struct ig_rule *req_rule = NULL;
     struct dv_run rq = { 0 }, rs = { 0 };
     if (ev->prompt.n) {
-        size_t cap = 2 * ev->prompt.n + 16;
-        uint8_t *buf = ig_scratch_alloc(call->scratch, cap);
-        if (!buf)
+        /* the event's shared inspection buffer (built once for every detector) */
+        const struct ig_insp_buf *b = ig_inspect(call->scratch, ev, IG_INSP_PROMPT_WORDS);
+        if (!b)
             return IG_ENOMEM;
-        size_t m = ig_text_normalise(ev->prompt.p, ev->prompt.n, buf, cap, IG_NORM_WORDS | IG_NORM_B64);
-        ig_hsdb_scan(g->req_db, IG_SCAN_REQUEST, buf, m, ev->model, ev->route, g->hs, on_req, &req_rule);
+        ig_hsdb_scan(g->req_db, IG_SCAN_REQUEST, b->p, b->n, ev->model, ev->route, g->hs, on_req, &req_rule);
         rq = longest_run(ev->prompt.p, ev->prompt.n);
     }
     bool req_sig = req_rule || rq.count >= g->min_req_run;

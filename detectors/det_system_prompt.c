@@ -11,6 +11,7 @@
 #include <inferguard/detector.h>
 
 #include "text/hsdb.h"
+#include "text/inspect.h"
 #include "text/normalise.h"
 #include "text/validators.h"
 
@@ -335,12 +336,11 @@ static int sp_observe(const struct ig_call *call, const struct ig_event *ev)
 
     struct sp_rules sr = { 0 };
     if (ig_hsdb_rules(g->db) && ev->prompt.n) {
-        size_t cap = 2 * ev->prompt.n + 16;
-        uint8_t *pb = ig_scratch_alloc(call->scratch, cap);
+        /* the event's shared inspection buffer (built once for every detector) */
+        const struct ig_insp_buf *pb = ig_inspect(call->scratch, ev, IG_INSP_PROMPT_WORDS);
         if (!pb)
             return IG_ENOMEM;
-        size_t pm = ig_text_normalise(ev->prompt.p, ev->prompt.n, pb, cap, IG_NORM_WORDS | IG_NORM_B64);
-        ig_hsdb_scan(g->db, IG_SCAN_REQUEST, pb, pm, ev->model, ev->route, g->hs, on_req, &sr);
+        ig_hsdb_scan(g->db, IG_SCAN_REQUEST, pb->p, pb->n, ev->model, ev->route, g->hs, on_req, &sr);
         if (sr.req)
             ig_hsdb_scan(g->db, IG_SCAN_RESPONSE, rb, rm, ev->model, ev->route, g->hs, on_resp, &sr);
     }

@@ -57,7 +57,8 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
     if (cp < 0x80)
         return -1;
     /* removed: soft hyphen, CGJ, Mongolian vowel separator, zero-width, bidi controls,
-     * word joiners and invisible operators, BOM, tag characters */
+     * word joiners and invisible operators, BOM, tag characters (the normaliser itself
+     * turns printable tag characters into the ASCII they hide) */
     if (cp == 0xad || cp == 0x34f || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff ||
         (cp >= 0xe0000 && cp <= 0xe007f))
@@ -150,10 +151,22 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
     return 1;
 }
 
-static bool is_b64(uint8_t c)
+/* Base64 alphabet (standard and URL-safe), as a table: the run scan touches every byte. */
+static const uint8_t b64_set[256] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+    ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+    ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['+'] = 1, ['/'] = 1,
+    ['-'] = 1, ['_'] = 1,
+};
+
+static inline bool is_b64(uint8_t c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '-' || c == '_';
+    return b64_set[c];
 }
 
 static int b64val(uint8_t c)
@@ -166,13 +179,55 @@ static int b64val(uint8_t c)
     return -1;
 }
 
+struct norm_state {
+    size_t o;
+    bool space;          /* last byte out was whitespace (true at the start: trims) */
+};
+
+/* Writes one ASCII byte under <flags>. */
+static inline void put_ascii(uint8_t *out, struct norm_state *st, uint8_t c, unsigned flags)
+{
+    if ((flags & IG_NORM_LOWER) && c >= 'A' && c <= 'Z')
+        c = (uint8_t)(c + 32);
+    if (flags & IG_NORM_PUNCT) {
+        if (c == '\'' || c == '`')
+            return;
+        if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
+            (c >= 0x7b && c <= 0x7e))
+            c = ' ';
+    }
+    if (flags & IG_NORM_WS) {
+        if (c == ' ' || (c >= '\t' && c <= '\r')) {
+            bool nl = (flags & IG_NORM_NL) && (c == '\n' || c == '\r');
+            if (st->space) {
+                /* one byte per run; a run holding a line break becomes one */
+                if (nl && st->o > 0)
+                    out[st->o - 1] = '\n';
+                return;
+            }
+            st->space = true;
+            out[st->o++] = nl ? '\n' : ' ';
+            return;
+        }
+        st->space = false;
+    }
+    out[st->o++] = c;
+}
+
 /* One pass of the per-character work. <out> may equal <in>: the write position never
- * passes the read position because no mapping grows a code point. */
+ * passes the read position because no mapping grows a code point. ASCII, the common case,
+ * skips the UTF-8 decoder. */
 static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flags)
 {
-    size_t o = 0, i = 0;
-    bool space = true;   /* trims leading whitespace */
+    struct norm_state st = { 0, true };
+    size_t i = 0;
+    bool in_tag = false; /* inside a run of tag characters */
     while (i < n) {
+        if (in[i] < 0x80) {
+            put_ascii(out, &st, in[i++], flags);
+            in_tag = false;
+            continue;
+        }
         size_t len;
         char rep[4];
         int rl = -1;
@@ -181,47 +236,53 @@ static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flag
             i += 1;      /* invalid byte: dropped */
             continue;
         }
-        if (cp >= 0x80 && (flags & IG_NORM_FOLD))
-            rl = ig_text_fold_cp((uint32_t)cp, rep);
-        if (rl < 0 && cp >= 0x80) {
-            memmove(out + o, in + i, len);
-            o += len;
+        if ((flags & IG_NORM_FOLD) && cp >= 0xe0020 && cp <= 0xe007e) {
+            /* tag characters spell hidden ASCII ("ASCII smuggling"): surface it, set
+             * apart from the visible text by a space (4 bytes in, at most 2 out) */
+            rl = 0;
+            if (!in_tag)
+                rep[rl++] = ' ';
+            rep[rl++] = (char)(cp - 0xe0000);
+            in_tag = true;
+        } else {
+            in_tag = false;
+            if (flags & IG_NORM_LOWER) {
+                /* Cyrillic and Greek capitals (2 bytes either way) */
+                int32_t lc = cp;
+                if (cp >= 0x410 && cp <= 0x42f)
+                    lc = cp + 0x20;
+                else if (cp >= 0x400 && cp <= 0x40f)
+                    lc = cp + 0x50;
+                else if (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2)
+                    lc = cp + 0x20;
+                if (lc != cp) {
+                    cp = lc;
+                    if (!(flags & IG_NORM_FOLD) || (rl = ig_text_fold_cp((uint32_t)cp, rep)) < 0) {
+                        out[st.o++] = (uint8_t)(0xc0 | (cp >> 6));
+                        out[st.o++] = (uint8_t)(0x80 | (cp & 0x3f));
+                        i += len;
+                        st.space = false;
+                        continue;
+                    }
+                }
+            }
+            if (rl < 0 && (flags & IG_NORM_FOLD))
+                rl = ig_text_fold_cp((uint32_t)cp, rep);
+        }
+        if (rl < 0) {
+            memmove(out + st.o, in + i, len);
+            st.o += len;
             i += len;
-            space = false;
+            st.space = false;
             continue;
         }
         i += len;
-        if (rl < 0) {
-            rep[0] = (char)cp;
-            rl = 1;
-        }
-        for (int k = 0; k < rl; k++) {
-            uint8_t c = (uint8_t)rep[k];
-            if ((flags & IG_NORM_LOWER) && c >= 'A' && c <= 'Z')
-                c = (uint8_t)(c + 32);
-            if (flags & IG_NORM_PUNCT) {
-                if (c == '\'' || c == '`')
-                    continue;
-                if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) ||
-                    (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e))
-                    c = ' ';
-            }
-            if (flags & IG_NORM_WS) {
-                if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                    if (space)
-                        continue;
-                    space = true;
-                    out[o++] = ' ';
-                    continue;
-                }
-                space = false;
-            }
-            out[o++] = c;
-        }
+        for (int k = 0; k < rl; k++)
+            put_ascii(out, &st, (uint8_t)rep[k], flags);
     }
-    if ((flags & IG_NORM_WS) && o > 0 && out[o - 1] == ' ')
-        o--;
-    return o;
+    if ((flags & IG_NORM_WS) && st.o > 0 && (out[st.o - 1] == ' ' || out[st.o - 1] == '\n'))
+        st.o--;
+    return st.o;
 }
 
 /* Decodes the Base64 run in[0..n) into out (room for 3n/4); returns the byte count. */
@@ -251,6 +312,29 @@ static bool mostly_text(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         good += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t' || p[i] >= 0x80;
     return n > 0 && good * 10 >= n * 9;
+}
+
+size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at)
+{
+    for (size_t i = *pos; i < n;) {
+        if (!is_b64(in[i])) {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        while (i < n && is_b64(in[i]))
+            i++;
+        if (i - s < IG_NORM_B64_MIN)
+            continue;
+        size_t dn = b64_decode(in + s, i - s, dec);
+        if (!mostly_text(dec, dn))
+            continue;
+        *pos = i;
+        *at = s;
+        return dn;
+    }
+    *pos = n;
+    return 0;
 }
 
 size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags)

@@ -7,7 +7,8 @@
  *     U+24B6-24E9), mathematical alphanumerics (U+1D400-1D7FF), letterlike symbols
  *     (U+2102-2139 subset), exotic spaces (U+00A0, U+2000-200A, U+202F, U+205F, U+3000).
  *   - zero-width and format characters removed: U+00AD, U+034F, U+180E, U+200B-200F,
- *     U+202A-202E, U+2060-2069, U+FEFF, tags U+E0000-E007F.
+ *     U+202A-202E, U+2060-2069, U+FEFF, tags U+E0000-E007F (printable tags
+ *     U+E0020-E007E become the ASCII they encode, after a space: ASCII smuggling).
  *   - look-alike folding to ASCII: Cyrillic and Greek letters that look Latin, and Latin-1
  *     accented letters to their base letter (not NFKC, but what a filter wants).
  *   Everything else outside ASCII passes through unchanged; invalid UTF-8 bytes are dropped.
@@ -19,10 +20,11 @@
 
 enum ig_norm_flags {
     IG_NORM_FOLD  = 1u << 0,   /* NFKC subset, zero-width removal, look-alike folding */
-    IG_NORM_LOWER = 1u << 1,   /* ASCII lower-case (after folding) */
+    IG_NORM_LOWER = 1u << 1,   /* lower case: ASCII, Cyrillic and Greek capitals */
     IG_NORM_WS    = 1u << 2,   /* whitespace runs -> one space, leading/trailing trimmed */
     IG_NORM_PUNCT = 1u << 3,   /* ASCII punctuation -> space (apostrophes dropped) */
     IG_NORM_B64   = 1u << 4,   /* append decoded long Base64 runs (normalised) for rescan */
+    IG_NORM_NL    = 1u << 5,   /* with WS: a whitespace run holding a line break -> '\n' */
     IG_NORM_WORDS = IG_NORM_FOLD | IG_NORM_LOWER | IG_NORM_WS | IG_NORM_PUNCT,
 };
 
@@ -35,6 +37,12 @@ enum ig_norm_flags {
  * after a " \n " separator, normalised with the same flags; <out> then needs room
  * for 2n + 8 bytes or the tail is cut. Returns the bytes written (<= cap). */
 size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags);
+
+/* Finds the next Base64 run of at least IG_NORM_B64_MIN characters in in[*pos..n) that
+ * decodes to mostly printable text; writes the decoded bytes to <dec> (room for 3n/4 + 3
+ * of the longest run) and its offset in <in> to *at. Returns the decoded length, 0 when
+ * no run is left; *pos moves past the run. */
+size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at);
 
 /* Decodes one UTF-8 code point at <p> (n > 0 bytes). Sets *len to the bytes used (>= 1);
  * returns the code point or -1 for an invalid or truncated sequence. */

@@ -48,6 +48,9 @@ struct ig_scratch {
     size_t round_bytes;       /* bytes handed out this round, all chunks */
     void  *chunks;            /* extra chunks of this round (freed by reset) */
     uint64_t overflows;       /* allocations refused because of cap */
+    void *memo;               /* what this round built once for all its users (the detectors'
+                               * shared inspection buffers, detectors/text/inspect.h); reset
+                               * clears it */
 };
 int   ig_scratch_init(struct ig_scratch *s, size_t initial, size_t cap);
 void *ig_scratch_alloc(struct ig_scratch *s, size_t n);

@@ -80,6 +80,7 @@ void ig_scratch_reset(struct ig_scratch *s)
     }
     s->used = 0;
     s->round_bytes = 0;
+    s->memo = NULL;
 }
 
 void ig_scratch_free(struct ig_scratch *s)
