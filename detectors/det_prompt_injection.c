@@ -1,33 +1,57 @@
-/* prompt_injection.signature: prompt-injection and jailbreak signatures in requests.
- * The prompt is normalised (normalise.h: NFKC subset, zero-width removal, look-alike
- * folding, lower case, whitespace; Base64 runs decoded and appended) and then:
- *   - the override grammar (Rebuff's heuristic) runs as a small automaton over the words:
- *     an imperative verb, then within a few words optional "all", a qualifier and an
- *     object, optionally "and start over"; score 0.5 + 0.5 * parts / 5 as Rebuff does;
- *     a phrase scoring >= 0.75 adds grammar_weight, a weaker one weak_grammar_weight;
- *   - pattern rules (rules/prompt_injection.yaml) run in one Hyperscan pass per form
- *     ("words": punctuation as spaces; "folded": punctuation kept, for fake delimiters),
- *     each adding its weight once.
- * A request fires when the sum reaches threshold, so one weak phrase is not an alert.
- * When the plain text (no folding, no Base64) would not have fired, the finding adds
- * AML.T0068 (prompt obfuscation). When the content of a tool/function message fires on its
- * own, the injection is indirect: AML.T0051.001 instead of .000. */
+/* prompt_injection.signature: prompt injection and jailbreaks in requests, scored from
+ * evidence rather than a single pattern hit.
+ *
+ * The prompt is cut into turns ("role: content" lines, as the chat adapter joins them):
+ * user turns (direct), tool/function turns (indirect: retrieved documents, tool output),
+ * and all user turns joined (an attack split over turns). Each is normalised (normalise.h:
+ * NFKC subset, zero-width and tag characters removed, look-alikes folded, lower case; long
+ * Base64 runs decoded and appended), cut into words and sentences with quoted spans marked,
+ * and matched against a multilingual lexicon (text/pi_lexicon.h, 12 languages). Families:
+ *   override  an override verb near an instruction noun (ignore ... previous instructions;
+ *             verb-final orders too: "alle vorherigen Anweisungen ignorieren")
+ *   extract   a reveal verb near the system prompt / hidden instructions, or a question
+ *             about *your* instructions
+ *   persona   a jailbreak persona (DAN, developer mode ...) or no-restrictions wording,
+ *             stronger with a role cue (you are now, act as, from now on)
+ *   newtask   "instead", "your new instructions", "start over"
+ *   address   text that speaks to the AI (in a document or tool result) and tells it to act
+ *   exfil     send/forward/upload to an address, in a document or tool result
+ * Discussing an attack is not performing it: a phrase in quotes, after a third-party or
+ * mention cue ("users type ...", "a regex that matches ...", "how to ..."), or in a
+ * question about it counts mention_weight (0.3) of its weight; a request to the assistant
+ * ("can you", "I want you to", "please") keeps it whole. Family weights add up (each family
+ * once, +0.2 per further family); a turn fires at threshold (1.0).
+ * Obfuscation: when the plain turn does not fire, variants are scored too: leetspeak
+ * folded, letters spelled apart joined, and (when the turn mentions decoding or reads as no
+ * language) ROT13 and reversed text. A hit only in a variant or in decoded Base64 adds
+ * AML.T0068. The pattern rules of rules/prompt_injection.yaml (fake delimiters, known
+ * templates) add their weights, scaled like mentions when the prompt discusses attacks.
+ * A tool turn that fires on its own makes the injection indirect (AML.T0051.001). */
 #include <inferguard/detector.h>
 
 #include "text/hsdb.h"
+#include "text/inspect.h"
 #include "text/normalise.h"
+#include "text/pi_lexicon.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NAME "prompt_injection.signature"
 #define MAX_RULES 16
+#define MAX_WORDS 4096
+
+enum fam { F_OVERRIDE, F_EXTRACT, F_PERSONA, F_NEWTASK, F_ADDRESS, F_EXFIL, F__N };
+static const char *const fam_names[F__N] = { "override", "extract", "persona", "newtask",
+                                             "address", "exfil" };
 
 struct pi_global {
     struct ig_hsdb *db[2];              /* [0] words, [1] folded */
     struct ig_hsdb_scratch *hs;         /* one engine per worker: one scratch per global */
-    double threshold, grammar_w, weak_w;
+    struct pi_lex *lex;
+    double threshold, mention_w;
     size_t max_scan;
     int sev;
 };
@@ -37,9 +61,18 @@ struct pi_hits {
     const struct ig_rule *rule[MAX_RULES];
 };
 
-struct pi_grammar {
-    double score;                       /* Rebuff-style, 0 when nothing matched */
-    size_t at, len;                     /* phrase in the words text */
+/* Result of scoring one text. */
+struct verdict {
+    double score, fam[F__N];
+    double override_strength;           /* 1.0 verb + qualifier + object, 0.7 without qualifier */
+    bool   mention_only;                /* every hit was a mention */
+    bool   discussion;
+    bool   addressed;                   /* text speaks to an AI and tells it to act */
+    bool   try_rot, try_join;           /* the text calls for ROT13/reversal, joining letters */
+    bool   assemble;                    /* asks to put parts together ("combine", "a + b") */
+    const char *obf;                    /* won through a variant: which */
+    uint8_t lang;
+    char   phrase[128];
 };
 
 static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -62,13 +95,18 @@ static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **gl
             goto fail;
         }
     }
+    g->lex = pi_lex_new(IG_NORM_FOLD | IG_NORM_LOWER | IG_NORM_WS);
+    if (!g->lex) {
+        snprintf(err, errlen, "out of memory for the lexicon");
+        rc = IG_ENOMEM;
+        goto fail;
+    }
     g->threshold = ig_rules_num(r, NAME, "threshold", 1.0);
-    g->grammar_w = ig_rules_num(r, NAME, "grammar_weight", 1.0);
-    g->weak_w = ig_rules_num(r, NAME, "weak_grammar_weight", 0.4);
+    g->mention_w = ig_rules_num(r, NAME, "mention_weight", 0.3);
     double ms = ig_rules_num(r, NAME, "max_scan_bytes", 65536);
-    if (!(g->threshold > 0 && g->threshold <= 100) || !(g->grammar_w >= 0 && g->grammar_w <= 100) ||
-        !(g->weak_w >= 0 && g->weak_w <= 100) || !(ms >= 64 && ms <= (1u << 26))) {
-        snprintf(err, errlen, "threshold must be in (0,100], weights in [0,100], "
+    if (!(g->threshold > 0 && g->threshold <= 100) || !(g->mention_w >= 0 && g->mention_w <= 1) ||
+        !(ms >= 64 && ms <= (1u << 26))) {
+        snprintf(err, errlen, "threshold must be in (0,100], mention_weight in [0,1], "
                               "max_scan_bytes in [64, 2^26]");
         rc = IG_ECONF;
         goto fail;
@@ -81,6 +119,7 @@ fail:
     ig_hsdb_scratch_free(g->hs);
     ig_hsdb_free(g->db[0]);
     ig_hsdb_free(g->db[1]);
+    pi_lex_free(g->lex);
     free(g);
     return rc;
 }
@@ -93,143 +132,799 @@ static void pi_free(void *p)
     ig_hsdb_scratch_free(g->hs);
     ig_hsdb_free(g->db[0]);
     ig_hsdb_free(g->db[1]);
+    pi_lex_free(g->lex);
     free(g);
 }
 
-/* ---- the override grammar ---- */
+/* ---- lexicon evidence ---- */
 
-static bool word_in(const uint8_t *w, size_t n, const char *const *set)
+struct scan {
+    const uint8_t *t;
+    size_t n;
+    const struct pi_tok *w;
+    size_t nw;
+    uint32_t *mask;        /* per word: classes covering it */
+    uint32_t *start;       /* per word: classes of phrases starting here */
+    uint8_t  *lang;        /* per word: language of the phrase starting here */
+    uint16_t *len;         /* per word: longest phrase starting here */
+    uint16_t *endw;        /* per word: last word of the longest content phrase covering it */
+};
+
+static void on_hit(void *ctx, const struct pi_hit *h)
 {
-    for (; *set; set++)
-        if (strlen(*set) == n && !memcmp(*set, w, n))
-            return true;
-    return false;
+    struct scan *s = ctx;
+    for (uint32_t k = h->tok; k < h->tok + h->len && k < s->nw; k++)
+        s->mask[k] |= 1u << h->cls;
+    s->start[h->tok] |= 1u << h->cls;
+    if (h->cls != PI_FUNC && h->cls != PI_PRIOR && h->cls != PI_YOU && h->cls != PI_THIRD &&
+        h->cls != PI_COMPL && h->cls != PI_REQUEST)
+        s->lang[h->tok] = h->lang;
+    if (h->len > s->len[h->tok])
+        s->len[h->tok] = (uint16_t)h->len;
 }
 
-static const char *const verbs[] = { "ignore", "disregard", "skip", "forget", "neglect",
-    "overlook", "omit", "bypass", "override", "discard", NULL };
-/* multi-word verbs, matched as word sequences */
-static const char *const verbs2[] = { "pay no attention to", "do not follow", "do not obey",
-    "dont follow", "dont obey", "stop following", NULL };
-/* a subject before the verb makes it a statement, not an order */
-static const char *const subjects[] = { "i", "we", "they", "he", "she", "it", "people",
-    "users", "someone", "somebody", "who", "which", "to", "never", "not", "dont", "didnt",
-    "cannot", "cant", "wont", "shouldnt", "attackers", "hackers", "might", "may", NULL };
-static const char *const fillers[] = { "the", "your", "my", "of", "these", "those", "that",
-    "this", "what", "you", "were", "was", "been", "given", "told", "to", "me", "its", "our",
-    "their", "said", "just", NULL };
-static const char *const alls[] = { "all", "any", "every", "everything", "each", NULL };
-static const char *const quals[] = { "prior", "previous", "preceding", "above", "foregoing",
-    "earlier", "initial", "original", "system", "former", "old", "existing", "current",
-    "default", NULL };
-static const char *const objects[] = { "instruction", "instructions", "directive",
-    "directives", "command", "commands", "content", "text", "context", "conversation",
-    "input", "inputs", "data", "message", "messages", "communication", "response",
-    "responses", "request", "requests", "rules", "guidelines", "prompt", "prompts",
-    "guidance", "orders", "restrictions", "policies", "programming", NULL };
+#define HAS(s, i, c) (((s)->mask[i] >> (c)) & 1u)
+#define STARTS(s, i, c) (((s)->start[i] >> (c)) & 1u)
+#define B(c) (1u << (c))
 
-struct tok { size_t at, n; };
-
-/* Words of the normalised text (single spaces between them), at most <max>. */
-static size_t tokenise(const uint8_t *t, size_t n, struct tok *out, size_t max)
+/* A CJK "word" is a run of ideographs/kana: phrases are found inside it. */
+static bool cjk(const struct scan *s, size_t i)
 {
-    size_t k = 0, i = 0;
-    while (i < n && k < max) {
-        while (i < n && (t[i] == ' ' || t[i] == '\n'))
-            i++;
-        size_t s = i;
-        while (i < n && t[i] != ' ' && t[i] != '\n')
-            i++;
-        if (i > s)
-            out[k++] = (struct tok){ s, i - s };
+    return s->t[s->w[i].at] >= 0xe3;
+}
+
+/* First word j in [lo, hi) of sentence <sent> carrying any class of <cls>, or -1. */
+static long find(const struct scan *s, size_t lo, size_t hi, uint32_t cls, uint16_t sent)
+{
+    for (size_t j = lo; j < hi && j < s->nw; j++) {
+        if (s->w[j].sent != sent)
+            return -1;
+        if (s->mask[j] & cls)
+            return (long)j;
     }
-    return k;
+    return -1;
 }
 
-static bool tok_is(const uint8_t *t, const struct tok *w, const char *s)
+/* Nearest word before i (at most <span> back) in sentence <sent> with a class of <cls>. */
+static long find_back(const struct scan *s, size_t i, size_t span, uint32_t cls, uint16_t sent)
 {
-    return strlen(s) == w->n && !memcmp(t + w->at, s, w->n);
+    for (size_t k = 1; k <= span && k <= i; k++) {
+        if (s->w[i - k].sent != sent)
+            return -1;
+        if (s->mask[i - k] & cls)
+            return (long)(i - k);
+    }
+    return -1;
 }
 
-/* Length in words of a verb starting at word i, 0 if none. */
-static size_t verb_at(const uint8_t *t, const struct tok *w, size_t i, size_t nw)
+/* Same, across sentences of the segment (a role cue, an address, a named rule). */
+static long find_any(const struct scan *s, size_t lo, size_t hi, uint32_t cls)
 {
-    if (word_in(t + w[i].at, w[i].n, verbs))
-        return 1;
-    for (const char *const *v = verbs2; *v; v++) {
-        const char *p = *v;
-        size_t k = 0;
-        while (*p && i + k < nw) {
-            const char *sp = strchr(p, ' ');
-            size_t len = sp ? (size_t)(sp - p) : strlen(p);
-            if (w[i + k].n != len || memcmp(t + w[i + k].at, p, len))
-                break;
-            k++;
-            p += len + (sp ? 1 : 0);
-            if (!sp) {
-                p = "";
-                break;
+    for (size_t j = lo; j < hi && j < s->nw; j++)
+        if (s->mask[j] & cls)
+            return (long)j;
+    return -1;
+}
+
+static long find_any_back(const struct scan *s, size_t i, size_t span, uint32_t cls)
+{
+    for (size_t k = 1; k <= span && k <= i; k++)
+        if (s->mask[i - k] & cls)
+            return (long)(i - k);
+    return -1;
+}
+
+/* The byte after word i, skipping spaces. */
+static uint8_t after(const struct scan *s, size_t i)
+{
+    size_t e = s->w[i].at + s->w[i].n;
+    while (e < s->n && s->t[e] == ' ')
+        e++;
+    return e < s->n ? s->t[e] : 0;
+}
+
+struct ctx {
+    const struct scan *s;
+    const bool *question;
+    const long *addressed;   /* per word: the vocative to an AI before it in the segment, or -1 */
+    double mention_w;
+};
+
+/* Is the phrase at words [a, b] a mention (quoted, reported, asked about) rather than an
+ * order? Text that speaks to an AI ("Note to the AI: ...", "Assistant, ...") is an order
+ * even in quotes: that is how instructions hide in documents. */
+static bool mention(const struct ctx *c, size_t a, size_t b)
+{
+    const struct scan *s = c->s;
+    uint16_t sent = s->w[a].sent;
+    if (c->addressed[a] >= 0 && !c->question[sent])
+        return false;
+    bool all_quoted = true;
+    for (size_t k = a; k <= b; k++)
+        all_quoted &= s->w[k].quoted != 0;
+    if (all_quoted)
+        return true;
+    /* a request or a role cue just before: an order, whatever follows */
+    if (find_back(s, a, 4, B(PI_REQUEST) | B(PI_ROLECUE) | B(PI_NEWTASK), sent) >= 0)
+        return false;
+    /* "users type ...", "how to ...", "a filter that matches ..." */
+    if (find_back(s, a, 3, B(PI_THIRD), sent) >= 0)
+        return true;
+    return c->question[sent];
+}
+
+/* The object at word o ("instructions", "rules") narrowed by a topic ("... on word
+ * count", "... printed on the label"): the user's own constraints, not the assistant's. */
+static bool narrowed(const struct scan *s, size_t o)
+{
+    size_t e = o;
+    while (e + 1 < s->nw && s->w[e + 1].sent == s->w[o].sent && HAS(s, e + 1, PI_INSTR) &&
+           !STARTS(s, e + 1, PI_INSTR))
+        e++;
+    if (e + 1 >= s->nw || s->w[e + 1].sent != s->w[o].sent || !STARTS(s, e + 1, PI_COMPL))
+        return false;
+    size_t nx = e + 1 + (s->len[e + 1] ? s->len[e + 1] : 1);
+    /* "... in this conversation", "... from your developers": still the assistant's */
+    if (nx < s->nw && s->w[nx].sent == s->w[o].sent &&
+        (s->mask[nx] & (B(PI_YOU) | B(PI_AINAME) | B(PI_ADDRESS) | B(PI_SECRET) | B(PI_PRIVATE))))
+        return false;
+    return true;
+}
+
+static bool qualified(const struct scan *s, size_t a, size_t b)
+{
+    for (size_t k = a; k <= b; k++)
+        if (s->mask[k] & (B(PI_PRIOR) | B(PI_YOU)))
+            return true;
+    return a > 0 && s->w[a - 1].sent == s->w[a].sent && (s->mask[a - 1] & (B(PI_PRIOR) | B(PI_YOU)));
+}
+
+static bool you_near(const struct scan *s, size_t a, size_t b)
+{
+    for (size_t k = a; k <= b; k++)
+        if (HAS(s, k, PI_YOU) || HAS(s, k, PI_SECRET))
+            return true;
+    return a > 0 && s->w[a - 1].sent == s->w[a].sent && HAS(s, a - 1, PI_YOU);
+}
+
+static void keep(double *slot, double v)
+{
+    if (v > *slot)
+        *slot = v;
+}
+
+static void set_phrase(struct verdict *v, const struct scan *s, size_t a, size_t b)
+{
+    size_t o = 0;
+    for (size_t k = a; k <= b && k < s->nw && o + 2 < sizeof v->phrase; k++) {
+        int n = snprintf(v->phrase + o, sizeof v->phrase - o, "%s%.*s", k > a ? " " : "",
+                         (int)s->w[k].n, (const char *)s->t + s->w[k].at);
+        if (n < 0)
+            break;
+        o += (size_t)n;
+    }
+}
+
+/* Marks sentences that ask about something (not requests to the assistant). */
+static void questions(const struct scan *s, bool *question, bool *discussion)
+{
+    const struct pi_tok *w = s->w;
+    for (size_t i = 0; i < s->nw;) {
+        uint16_t se = w[i].sent;
+        size_t e = i;
+        bool meta = false;
+        while (e < s->nw && w[e].sent == se) {
+            meta |= HAS(s, e, PI_META) && !w[e].quoted;
+            e++;
+        }
+        size_t last = w[e - 1].at + w[e - 1].n;
+        while (last < s->n && (s->t[last] == ' ' || s->t[last] == '"' || s->t[last] == '\'' ||
+                               s->t[last] == ')' || s->t[last] == 0xe2 || s->t[last] == 0x80 ||
+                               s->t[last] == 0x9d || s->t[last] == 0x99))
+            last++;
+        bool qmark = last < s->n && (s->t[last] == '?' ||
+                                     (last + 2 < s->n && s->t[last] == 0xef && s->t[last + 1] == 0xbc &&
+                                      s->t[last + 2] == 0x9f));
+        bool asks = STARTS(s, i, PI_ASK) && !STARTS(s, i, PI_REQUEST);
+        bool requests = STARTS(s, i, PI_REQUEST) || (i + 1 < e && STARTS(s, i + 1, PI_REQUEST));
+        question[se] = !requests && (asks || (qmark && meta));
+        *discussion |= meta && (asks || qmark);
+        i = e;
+    }
+}
+
+/* Scores normalised text <t> (<n> bytes). <indirect>: a document or tool result, where
+ * text addressing the AI is itself suspicious. Work buffers come from <sc>. */
+static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
+                       bool indirect, struct verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    size_t maxw = n / 2 + 2 < MAX_WORDS ? n / 2 + 2 : MAX_WORDS;
+    struct pi_tok *w = ig_scratch_alloc(sc, maxw * sizeof *w);
+    uint32_t *mask = ig_scratch_alloc(sc, maxw * sizeof *mask * 2);
+    uint8_t *lang = ig_scratch_alloc(sc, maxw);
+    uint16_t *len = ig_scratch_alloc(sc, maxw * sizeof *len);
+    long *addr = ig_scratch_alloc(sc, maxw * sizeof *addr);
+    if (!w || !mask || !lang || !len || !addr)
+        return false;
+    struct scan s = { .t = t, .n = n, .w = w, .mask = mask, .start = mask + maxw, .lang = lang, .len = len };
+    s.nw = pi_tokenise(t, n, w, maxw);
+    if (!s.nw)
+        return true;
+    memset(mask, 0, s.nw * sizeof *mask);
+    memset(mask + maxw, 0, s.nw * sizeof *mask);
+    memset(lang, 0, s.nw);
+    memset(len, 0, s.nw * sizeof *len);
+    pi_lex_scan(g->lex, t, w, s.nw, on_hit, &s);
+    uint16_t nsent = (uint16_t)(w[s.nw - 1].sent + 1);
+    bool *question = ig_scratch_alloc(sc, nsent + 1u);
+    if (!question)
+        return false;
+    memset(question, 0, nsent + 1u);
+    questions(&s, question, &v->discussion);
+
+    /* vocatives to an AI: "note to the AI:", "if you are an AI,", "Assistant, ...": what
+     * follows speaks to the model, in quotes or not (documents hide instructions so) */
+    long last_addr = -1;
+    size_t addr_end = 0;
+    for (size_t i = 0; i < s.nw; i++) {
+        size_t vend = i + (len[i] ? len[i] : 1) - 1;
+        bool voc = STARTS(&s, i, PI_ADDRESS);
+        if (!voc && STARTS(&s, i, PI_AINAME)) {
+            uint8_t ch = after(&s, vend);
+            bool first = i == 0 || w[i - 1].sent != w[i].sent;
+            voc = (ch == ',' || ch == ':') && (first || indirect);
+        }
+        if (voc) {
+            long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
+                                B(PI_EXFIL) | B(PI_NEWTASK) | B(PI_ROLECUE) | B(PI_RESPOND) |
+                                B(PI_REQUEST));
+            if (act >= 0 && !question[w[act].sent]) {
+                keep(&v->fam[F_ADDRESS], 0.6);
+                v->addressed = true;
+                last_addr = (long)i;
+                addr_end = vend + 24;
             }
         }
-        if (!*p)
-            return k;
+        addr[i] = last_addr >= 0 && (size_t)last_addr < i && i <= addr_end ? last_addr : -1;
     }
+    struct ctx c = { &s, question, addr, g->mention_w };
+
+    bool any_use = false, any = false;
+    /* instructions the assistant has, named anywhere ("you have rules"): pronouns refer to them */
+    bool named_rules = false;
+    for (size_t i = 0; i < s.nw && !named_rules; i++)
+        named_rules = HAS(&s, i, PI_INSTR) && (find_back(&s, i, 3, B(PI_YOU), w[i].sent) >= 0);
+
+    for (size_t i = 0; i < s.nw; i++) {
+        uint16_t se = w[i].sent;
+        size_t vend = i + (len[i] ? len[i] : 1) - 1;
+        bool strong = STARTS(&s, i, PI_OVERRIDE), weak = STARTS(&s, i, PI_WEAK);
+        if (strong || weak) {
+            size_t from = cjk(&s, i) ? i : vend + 1;
+            long obj = find(&s, from, vend + 9, B(PI_INSTR) | B(PI_SECRET), se);
+            bool before = false, pron = false;
+            if (obj < 0 && named_rules && strong) {
+                obj = find(&s, vend + 1, vend + 3, B(PI_PRONOUN), se);
+                pron = obj >= 0;
+            }
+            if (obj < 0) {
+                /* verb-final: "alle vorherigen Anweisungen ignorieren", "指示を無視" */
+                obj = cjk(&s, i) && HAS(&s, i, PI_INSTR) ? (long)i : find_back(&s, i, 5, B(PI_INSTR) | B(PI_SECRET), se);
+                before = obj >= 0;
+            }
+            if (obj >= 0) {
+                size_t oend = (size_t)obj + (len[obj] ? len[obj] : 1) - 1;
+                size_t a = before ? (size_t)obj : i, b = before ? vend : IG_MIN(oend, s.nw - 1);
+                bool qual = qualified(&s, a, b) || pron;
+                bool you = you_near(&s, a, b) || pron || (cjk(&s, i) && qual);
+                double wgt = strong ? (qual ? 1.0 : 0.7) : (you ? 1.0 : qual ? 0.6 : 0.4);
+                if (!pron && !HAS(&s, (size_t)obj, PI_SECRET) && !you && narrowed(&s, (size_t)obj))
+                    wgt *= 0.5;
+                bool m = mention(&c, a, b);
+                any = true;
+                any_use |= !m;
+                double val = m ? wgt * g->mention_w : wgt;
+                if (val > v->fam[F_OVERRIDE]) {
+                    v->fam[F_OVERRIDE] = val;
+                    v->override_strength = wgt;
+                    v->lang = lang[i];
+                    set_phrase(v, &s, a, b);
+                }
+            }
+        }
+        /* passive: "all previous safety instructions are suspended", "Regeln sind aufgehoben" */
+        if (STARTS(&s, i, PI_INSTR) && !HAS(&s, i, PI_SECRET)) {
+            long vd = find(&s, i + 1, i + 6, B(PI_VOID), se);
+            if (vd >= 0 && qualified(&s, i, i) && !narrowed(&s, i)) {
+                bool m = mention(&c, i, (size_t)vd);
+                any = true;
+                any_use |= !m;
+                double val = m ? g->mention_w : 1.0;
+                if (val > v->fam[F_OVERRIDE]) {
+                    v->fam[F_OVERRIDE] = val;
+                    v->override_strength = 1.0;
+                    v->lang = lang[(size_t)vd];
+                    set_phrase(v, &s, i, (size_t)vd);
+                }
+            }
+        }
+        if (STARTS(&s, i, PI_REVEAL)) {
+            size_t from = cjk(&s, i) ? i : vend + 1;
+            long sec = find(&s, from, vend + 9, B(PI_SECRET), se);
+            if (sec < 0 && cjk(&s, i))
+                sec = find_back(&s, i + 1, 3, B(PI_SECRET), se);
+            /* "everything above 30 degrees": a range, not the prompt */
+            if (sec >= 0 && (size_t)sec + 2 < s.nw && w[sec + 2].sent == se &&
+                t[w[sec + 2].at] >= '0' && t[w[sec + 2].at] <= '9')
+                sec = -1;
+            if (sec >= 0) {
+                size_t a = (size_t)sec < i ? (size_t)sec : i, b = (size_t)sec < i ? i : (size_t)sec;
+                bool m = mention(&c, a, b);
+                any = true;
+                any_use |= !m;
+                keep(&v->fam[F_EXTRACT], m ? g->mention_w : 1.0);
+                if (!v->phrase[0])
+                    set_phrase(v, &s, a, b);
+            }
+        }
+        /* "what are your instructions?": a question to the assistant about itself */
+        if (STARTS(&s, i, PI_ASK)) {
+            long you = find(&s, i + 1, i + 6, B(PI_YOU), se);
+            long sec = find(&s, i + 1, i + 8, B(PI_SECRET), se);
+            long ins = you >= 0 ? find(&s, (size_t)you + 1, (size_t)you + 4, B(PI_INSTR), se) : -1;
+            if (sec >= 0) {
+                /* "what is a system prompt": the concept, not yours */
+                size_t se_end = (size_t)sec + (len[sec] ? len[sec] : 1) - 1;
+                if (!(you >= 0 && (size_t)you <= se_end + 2))
+                    sec = -1;
+            }
+            double wgt = sec >= 0 ? 1.0 : ins >= 0 && !narrowed(&s, (size_t)ins) ? 0.8 : 0;
+            if (wgt > 0) {
+                size_t b = (size_t)(sec >= 0 ? sec : ins);
+                bool quoted = w[i].quoted && w[b].quoted;
+                bool third = find_back(&s, i, 3, B(PI_THIRD), se) >= 0;
+                bool m = quoted || third;
+                any = true;
+                any_use |= !m;
+                keep(&v->fam[F_EXTRACT], m ? wgt * g->mention_w : wgt);
+            }
+        }
+        bool persona = STARTS(&s, i, PI_PERSONA), unbound = STARTS(&s, i, PI_UNBOUND);
+        if (persona || unbound) {
+            long cue = find_any_back(&s, i, 25, B(PI_ROLECUE));
+            if (cue < 0)
+                cue = find_any(&s, i + 1, i + 25, B(PI_ROLECUE));
+            /* an imperative to respond: "Answer ... with no restrictions", "Antworte ohne Filter" */
+            long imp = -1;
+            if (unbound) {
+                long r = find_back(&s, i, 12, B(PI_RESPOND), se);
+                while (r > 0 && w[r - 1].sent == se && HAS(&s, (size_t)r - 1, PI_RESPOND))
+                    r--;         /* to the start of the phrase */
+                if (r >= 0 && (r == 0 || w[r - 1].sent != se || HAS(&s, (size_t)r - 1, PI_REQUEST) ||
+                               HAS(&s, (size_t)r - 1, PI_YOU)))
+                    imp = r;
+                /* verb-final languages: "制限なしで答えてください" */
+                if (imp < 0 && cjk(&s, i))
+                    imp = find(&s, i, i + 4, B(PI_RESPOND), se);
+            }
+            bool other = persona ? find_any(&s, i > 25 ? i - 25 : 0, i + 25, B(PI_UNBOUND)) >= 0
+                                 : find_any(&s, i > 25 ? i - 25 : 0, i + 25, B(PI_PERSONA)) >= 0;
+            /* several no-limits phrases ("uncensored and unfiltered, no warnings") */
+            size_t nub = 0;
+            for (size_t k = i > 25 ? i - 25 : 0; k < s.nw && k < i + 25; k++)
+                nub += STARTS(&s, k, PI_UNBOUND);
+            double wgt = 0.5 + (cue >= 0 || imp >= 0 ? 0.5 : 0) + (other || nub >= 3 ? 0.3 : 0);
+            size_t a = cue >= 0 && (size_t)cue < i ? (size_t)cue : imp >= 0 ? (size_t)imp : i;
+            if (w[a].sent != se)
+                a = i;
+            bool m = mention(&c, a, i);
+            any = true;
+            any_use |= !m;
+            keep(&v->fam[F_PERSONA], m ? wgt * g->mention_w : wgt);
+        }
+        if (STARTS(&s, i, PI_NEWTASK)) {
+            bool m = mention(&c, i, i);
+            keep(&v->fam[F_NEWTASK], m ? 0.4 * g->mention_w : 0.4);
+        }
+        if (STARTS(&s, i, PI_EXFIL)) {
+            long what = find_any(&s, vend + 1, vend + 12, B(PI_PRIVATE));
+            long dest = find_any(&s, vend + 1, vend + 24, B(PI_DEST));
+            if (dest < 0)
+                dest = find_any_back(&s, i, 24, B(PI_DEST));
+            for (size_t k = vend + 1; dest < 0 && k < s.nw && k < vend + 24; k++)
+                if (after(&s, k) == '@')
+                    dest = (long)k;
+            bool covert = find_any(&s, 0, s.nw, B(PI_COVERT)) >= 0;
+            double wgt = 0;
+            if (what >= 0 && (dest >= 0 || covert))
+                wgt = 1.0;
+            else if (dest >= 0 && covert)
+                wgt = 1.0;
+            else if ((indirect || addr[i] >= 0) && (what >= 0 || dest >= 0))
+                wgt = 0.6;
+            if (wgt > 0) {
+                bool m = mention(&c, i, i);
+                any = true;
+                any_use |= !m;
+                keep(&v->fam[F_EXFIL], m ? wgt * g->mention_w : wgt);
+            }
+        }
+    }
+    double sum = 0;
+    int fams = 0;
+    for (int f = 0; f < F__N; f++) {
+        sum += v->fam[f];
+        fams += v->fam[f] >= 0.4;
+    }
+    if (fams > 1)
+        sum += 0.2 * (fams - 1);
+    v->score = sum;
+    v->mention_only = any && !any_use;
+
+    /* for the caller: does the text mention decoding, read as no language, spell letters
+     * apart, or mix digits into words (leetspeak)? */
+    size_t func = 0, ascii = 0, single = 0, run = 0;
+    bool decode = false;
+    for (size_t i = 0; i < s.nw; i++) {
+        func += HAS(&s, i, PI_FUNC) || HAS(&s, i, PI_YOU);
+        ascii += t[w[i].at] < 0x80;
+        decode |= HAS(&s, i, PI_DECODE);
+        run = w[i].n == 1 && t[w[i].at] < 0x80 ? run + 1 : 0;
+        if (run > single)
+            single = run;
+    }
+    v->try_rot = decode || (ascii >= 4 && ascii * 2 >= s.nw && func * 4 < ascii);
+    v->try_join = single >= 4;
+    for (size_t i = 0; i < s.nw && !v->assemble; i++)
+        v->assemble = HAS(&s, i, PI_ASSEMBLE) && !w[i].quoted;
+
+    return true;
+}
+
+/* ---- obfuscation variants ---- */
+
+static uint8_t leet(uint8_t c)
+{
+    switch (c) {
+    case '0': return 'o';
+    case '1': return 'i';
+    case '3': return 'e';
+    case '4': return 'a';
+    case '5': return 's';
+    case '7': return 't';
+    case '8': return 'b';
+    case '@': return 'a';
+    case '$': return 's';
+    case '|': return 'i';
+    case '!': return 'i';
+    default: return c;
+    }
+}
+
+static bool is_alpha(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Leetspeak folded inside words that mix letters with digits or symbols ("1gn0re",
+ * "h4v3"); a trailing "!" or a version number alone does not make a variant. */
+static size_t variant_leet(const uint8_t *t, size_t n, uint8_t *out)
+{
+    /* quick test: a digit or symbol followed by a letter, or a letter by a digit */
+    bool maybe = false;
+    for (size_t k = 1; k < n && !maybe; k++)
+        maybe = (is_alpha(t[k]) && leet(t[k - 1]) != t[k - 1]) ||
+                (is_alpha(t[k - 1]) && t[k] >= '0' && t[k] <= '9');
+    if (!maybe)
+        return 0;
+    size_t i = 0, changed = 0;
+    while (i < n) {
+        size_t s = i;
+        size_t alpha = 0, other = 0;
+        while (i < n && t[i] != ' ' && t[i] != '\n') {
+            bool end = i + 1 >= n || t[i + 1] == ' ' || t[i + 1] == '\n';
+            alpha += is_alpha(t[i]);
+            /* a trailing "!" or "$" is punctuation, a trailing digit a letter */
+            other += leet(t[i]) != t[i] && !(end && (t[i] < '0' || t[i] > '9'));
+            i++;
+        }
+        bool fold = alpha >= 1 && other >= 1 && alpha + other >= 2;
+        for (size_t k = s; k < i; k++) {
+            out[k] = fold ? leet(t[k]) : t[k];
+            changed += out[k] != t[k];
+        }
+        if (i < n) {
+            out[i] = t[i];
+            i++;
+        }
+    }
+    return changed >= 2 ? n : 0;
+}
+
+/* Letters spelled apart ("i g n o r e   t h e", "i.g.n.o.r.e") joined into words: a
+ * separator between two single letters goes; wider gaps stay as word breaks. <t> keeps its
+ * runs of spaces (normalised without IG_NORM_WS). */
+static size_t variant_join(const uint8_t *t, size_t n, uint8_t *out)
+{
+    size_t o = 0, joined = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool sep = t[i] == ' ' || t[i] == '.' || t[i] == '-' || t[i] == '_' || t[i] == '*';
+        if (sep && i > 0 && i + 1 < n && is_alpha(t[i - 1]) && is_alpha(t[i + 1]) &&
+            (i < 2 || !is_alpha(t[i - 2])) && (i + 2 >= n || !is_alpha(t[i + 2]))) {
+            joined++;
+            continue;
+        }
+        out[o++] = t[i];
+    }
+    return joined >= 4 ? o : 0;
+}
+
+static size_t variant_rot13(const uint8_t *t, size_t n, uint8_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = t[i];
+        if (c >= 'a' && c <= 'z')
+            c = (uint8_t)('a' + (c - 'a' + 13) % 26);
+        else if (c >= 'A' && c <= 'Z')
+            c = (uint8_t)('A' + (c - 'A' + 13) % 26);
+        out[i] = c;
+    }
+    return n;
+}
+
+/* Reversed text (by code point: UTF-8 sequences stay intact). */
+static size_t variant_reverse(const uint8_t *t, size_t n, uint8_t *out)
+{
+    size_t o = n;
+    for (size_t i = 0; i < n;) {
+        size_t l = 1;
+        if (t[i] >= 0xc0)
+            while (i + l < n && (t[i + l] & 0xc0) == 0x80)
+                l++;
+        o -= l;
+        memcpy(out + o, t + i, l);
+        i += l;
+    }
+    return n;
+}
+
+/* Scores one segment and, when it does not fire, the variants its text calls for. */
+static bool score_seg(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
+                      bool indirect, struct verdict *v, bool *want_join)
+{
+    if (!score_text(g, sc, t, n, indirect, v))
+        return false;
+    *want_join |= v->try_join;
+    if (v->score >= g->threshold || !n)
+        return true;
+    bool rot = v->try_rot;
+    uint8_t *var = ig_scratch_alloc(sc, n + 1);
+    if (!var)
+        return false;
+    static const struct {
+        size_t (*fn)(const uint8_t *, size_t, uint8_t *);
+        const char *name;
+        bool rot;
+    } vars[] = { { variant_leet, "leetspeak", false }, { variant_rot13, "rot13", true },
+                 { variant_reverse, "reversed", true } };
+    struct verdict alt;
+    for (size_t k = 0; k < IG_ARRAY_LEN(vars) && v->score < g->threshold; k++) {
+        if (vars[k].rot && !rot)
+            continue;   /* only when the text asks for decoding or reads as no language */
+        size_t vn = vars[k].fn(t, n, var);
+        if (!vn)
+            continue;
+        if (!score_text(g, sc, var, vn, indirect, &alt))
+            return false;
+        if (alt.score > v->score) {
+            *v = alt;
+            v->score += 0.2;   /* hiding the words is itself evidence */
+            v->obf = vars[k].name;
+        }
+    }
+    return true;
+}
+
+/* ---- turns ---- */
+
+enum src { SRC_USER, SRC_TOOL, SRC_OTHER };
+
+/* A role marker ("user: ", as the chat adapter joins messages) at line start i. */
+static size_t role_len(const uint8_t *p, size_t n, size_t i, enum src *src, bool any_case)
+{
+    static const struct { const char *r; uint8_t l; enum src s; } roles[] = {
+        { "user: ", 6, SRC_USER }, { "tool: ", 6, SRC_TOOL }, { "function: ", 10, SRC_TOOL },
+        { "assistant: ", 11, SRC_OTHER }, { "system: ", 8, SRC_OTHER }, { "developer: ", 11, SRC_OTHER },
+        { "ipython: ", 9, SRC_TOOL },
+    };
+    for (size_t k = 0; k < IG_ARRAY_LEN(roles); k++)
+        if (i + roles[k].l <= n &&
+            (any_case ? !strncasecmp((const char *)p + i, roles[k].r, roles[k].l)
+                      : !memcmp(p + i, roles[k].r, roles[k].l))) {
+            *src = roles[k].s;
+            return roles[k].l;
+        }
     return 0;
 }
 
-static struct pi_grammar grammar(const uint8_t *t, size_t n, struct tok *w, size_t maxw)
+/* The role of the raw line holding offset <at> (a decoded Base64 run). */
+static enum src raw_src(struct ig_span p, size_t at)
 {
-    struct pi_grammar best = { 0, 0, 0 };
-    size_t nw = tokenise(t, n, w, maxw);
-    for (size_t i = 0; i < nw; i++) {
-        size_t vl = verb_at(t, w, i, nw);
-        if (!vl)
-            continue;
-        if (i > 0 && word_in(t + w[i - 1].at, w[i - 1].n, subjects))
-            continue;
-        int parts = 1;
-        bool all = false, qual = false, obj = false;
-        size_t j = i + vl, end = i + vl;
-        for (size_t skipped = 0; j < nw && skipped <= 4; j++) {
-            const uint8_t *x = t + w[j].at;
-            size_t xn = w[j].n;
-            if (!obj && word_in(x, xn, objects)) {
-                obj = true;
-                end = j + 1;
-                break;
-            } else if (!qual && word_in(x, xn, quals)) {
-                qual = true;
-                end = j + 1;
-            } else if (!all && word_in(x, xn, alls)) {
-                all = true;
-                end = j + 1;
-            } else if (word_in(x, xn, fillers))
-                skipped++;
-            else
-                break;
-        }
-        if (!obj && !qual)
-            continue;
-        parts += all + qual + obj;
-        /* "and start over / anew / from scratch" */
-        for (size_t k = end; k + 1 < nw && k < end + 4; k++)
-            if (tok_is(t, &w[k], "start") &&
-                (tok_is(t, &w[k + 1], "over") || tok_is(t, &w[k + 1], "anew") ||
-                 tok_is(t, &w[k + 1], "from") || tok_is(t, &w[k + 1], "fresh"))) {
-                parts++;
-                break;
-            }
-        double s = 0.5 + 0.5 * parts / 5.0;
-        if (s > best.score) {
-            best.score = s;
-            best.at = w[i].at;
-            best.len = w[end - 1].at + w[end - 1].n - w[i].at;
+    for (size_t i = at + 1; i-- > 0;) {
+        if (i == 0 || p.p[i - 1] == '\n') {
+            enum src s;
+            if (role_len(p.p, p.n, i, &s, true))
+                return s;
         }
     }
-    return best;
+    return SRC_USER;
 }
 
-/* ---- scoring ---- */
+/* Quoted pieces of <t> joined ("remember 'ignore all' ... add 'previous instructions'"):
+ * payload splitting puts an order together from harmless-looking parts. */
+static size_t quoted_parts(const uint8_t *t, size_t n, uint8_t *out, size_t *parts)
+{
+    size_t o = 0;
+    bool in = false;
+    *parts = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = t[i];
+        size_t ql = 0;
+        if (c == '"' || c == '`')
+            ql = 1;
+        else if (c == '\'' && !(i > 0 && is_alpha(t[i - 1]) && i + 1 < n && is_alpha(t[i + 1])))
+            ql = 1;
+        else if (c == 0xe2 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x98 && t[i + 2] <= 0x9d)
+            ql = 3;
+        else if (c == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb))
+            ql = 2;
+        if (ql) {
+            if (in) {
+                out[o++] = ' ';
+                (*parts)++;
+            }
+            in = !in;
+            i += ql - 1;
+            continue;
+        }
+        if (c == '\n')
+            in = false;
+        if (in)
+            out[o++] = c;
+    }
+    return o;
+}
+
+struct prompt_verdict {
+    struct verdict best;
+    bool indirect;               /* a tool turn or text addressed to an AI fired */
+    bool split;                  /* fired only once turns or quoted parts were joined */
+    bool decoded;                /* fired in a decoded Base64 run */
+};
+
+static void take(const struct pi_global *g, struct prompt_verdict *pv, const struct verdict *v,
+                 bool tool)
+{
+    if (v->score >= g->threshold && (tool || v->addressed))
+        pv->indirect = true;
+    if (v->score > pv->best.score)
+        pv->best = *v;
+}
+
+static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const struct ig_event *ev,
+                         const struct ig_insp_buf *tb, struct prompt_verdict *pv)
+{
+    const uint8_t *p = tb->p;
+    size_t n = IG_MIN(tb->plain, g->max_scan);
+    memset(pv, 0, sizeof *pv);
+    uint8_t *joined = ig_scratch_alloc(sc, n + 1);
+    if (!joined)
+        return false;
+    size_t jn = 0, nuser = 0;
+    bool want_join = false, roles = false;
+    struct verdict v;
+    enum src src;
+    for (const uint8_t *l = p; l && l < p + n && !roles; l = memchr(l, '\n', (size_t)(p + n - l)), l = l ? l + 1 : l)
+        roles = role_len(p, n, (size_t)(l - p), &src, false) > 0;
+    if (!roles) {
+        if (!score_seg(g, sc, p, n, false, &v, &want_join))
+            return false;
+        take(g, pv, &v, false);
+        memcpy(joined, p, n);
+        jn = n;
+    } else {
+        for (size_t i = 0; i < n;) {
+            size_t rl = role_len(p, n, i, &src, false);
+            if (!rl)
+                src = SRC_USER;   /* text before any role: the user's */
+            size_t e = i;
+            for (;;) {
+                const uint8_t *nl = memchr(p + e, '\n', n - e);
+                e = nl ? (size_t)(nl - p) + 1 : n;
+                enum src s2;
+                if (e >= n || role_len(p, n, e, &s2, false))
+                    break;
+            }
+            if (src != SRC_OTHER) {
+                const uint8_t *c = p + i + rl;
+                size_t cn = e - i - rl;
+                if (!score_seg(g, sc, c, cn, src == SRC_TOOL, &v, &want_join))
+                    return false;
+                take(g, pv, &v, src == SRC_TOOL);
+                if (src == SRC_USER) {
+                    memcpy(joined + jn, c, cn);
+                    jn += cn;
+                    while (jn && joined[jn - 1] == '\n')
+                        jn--;
+                    joined[jn++] = ' ';
+                    nuser++;
+                }
+            }
+            i = e;
+        }
+        if (nuser > 1 && pv->best.score < g->threshold) {
+            if (!score_seg(g, sc, joined, jn, false, &v, &want_join))
+                return false;
+            if (v.score >= g->threshold)
+                pv->split = true;
+            take(g, pv, &v, false);
+        }
+    }
+    /* payload splitting: quoted parts put together on request */
+    if (pv->best.score < g->threshold && jn && (memmem(joined, jn, " + ", 3) || memchr(joined, '\'', jn) ||
+                                                 memchr(joined, '"', jn))) {
+        uint8_t *q = ig_scratch_alloc(sc, jn + 1);
+        size_t parts, qn = q ? quoted_parts(joined, jn, q, &parts) : 0;
+        if (!q)
+            return false;
+        if (parts >= 2 && qn) {
+            struct verdict whole;
+            if (!score_text(g, sc, joined, jn, false, &whole))
+                return false;
+            if ((whole.assemble || memmem(joined, jn, " + ", 3)) && score_text(g, sc, q, qn, false, &v) && v.score >= g->threshold) {
+                v.score += 0.2;
+                pv->split = true;
+                take(g, pv, &v, false);
+            }
+        }
+    }
+    /* letters spelled apart: the raw prompt with its spacing, joined */
+    if (want_join && pv->best.score < g->threshold) {
+        size_t rn = IG_MIN(ev->prompt.n, g->max_scan);
+        uint8_t *a = ig_scratch_alloc(sc, rn + 1), *b = ig_scratch_alloc(sc, rn + 1);
+        if (!a || !b)
+            return false;
+        size_t an = ig_text_normalise(ev->prompt.p, rn, a, rn + 1, IG_NORM_FOLD | IG_NORM_LOWER);
+        size_t bn = variant_join(a, an, b);
+        if (bn) {
+            bn = ig_text_normalise(b, bn, b, bn, IG_NORM_WS | IG_NORM_NL);
+            if (!score_text(g, sc, b, bn, false, &v))
+                return false;
+            if (v.score > pv->best.score) {
+                v.score += 0.2;
+                v.obf = "spaced";
+                take(g, pv, &v, false);
+            }
+        }
+    }
+    /* decoded Base64, scored where it sat */
+    for (uint32_t r = 0; r < tb->nrun && pv->best.score < g->threshold; r++) {
+        if (tb->run[r].raw_at >= g->max_scan)
+            break;
+        enum src s = raw_src(ev->prompt, tb->run[r].raw_at);
+        if (s == SRC_OTHER)
+            continue;
+        if (!score_seg(g, sc, p + tb->run[r].at, tb->run[r].n, s == SRC_TOOL, &v, &want_join))
+            return false;
+        if (v.score > pv->best.score) {
+            v.obf = "base64";
+            pv->decoded = v.score >= g->threshold;
+            take(g, pv, &v, s == SRC_TOOL);
+        }
+    }
+    return true;
+}
 
 static int on_rule(void *ctx, const struct ig_hsdb_match *m)
 {
@@ -239,75 +934,72 @@ static int on_rule(void *ctx, const struct ig_hsdb_match *m)
     return 1;   /* a rule counts once */
 }
 
-/* Scores the prompt normalised with <extra> flags on top of each form's own. */
-static double score(const struct pi_global *g, struct ig_scratch *sc, struct ig_span p,
-                    unsigned extra_fold, const struct ig_event *ev, struct pi_hits *hits,
-                    struct pi_grammar *gr, char *phrase, size_t phlen)
+/* Pattern rules over the whole prompt (both inspection buffers); weights scaled down when
+ * the prompt discusses attacks. */
+static double rules_score(const struct pi_global *g, struct ig_scratch *sc, const struct ig_event *ev,
+                          bool discussion, struct pi_hits *hits)
 {
-    size_t n = IG_MIN(p.n, g->max_scan), cap = 2 * n + 16;
-    uint8_t *buf = ig_scratch_alloc(sc, cap);
-    struct tok *w = ig_scratch_alloc(sc, (n / 2 + 1) * sizeof *w);
-    if (!buf || !w)
-        return -1;
-    const unsigned base = IG_NORM_LOWER | IG_NORM_WS | extra_fold;
-    double s = 0;
     hits->n = 0;
     for (int f = 0; f < 2; f++) {
-        unsigned fl = base | (f == 0 ? IG_NORM_PUNCT : 0);
-        size_t m = ig_text_normalise(p.p, n, buf, cap, fl);
-        ig_hsdb_scan(g->db[f], IG_SCAN_REQUEST, buf, m, ev->model, ev->route, g->hs, on_rule, hits);
-        if (f == 0) {
-            *gr = grammar(buf, m, w, n / 2 + 1);
-            if (gr->score >= 0.75)
-                s += g->grammar_w;
-            else if (gr->score > 0)
-                s += g->weak_w;
-            if (phrase && gr->score > 0)
-                snprintf(phrase, phlen, "%.*s", (int)IG_MIN(gr->len, 120), (const char *)buf + gr->at);
-        }
+        if (!ig_hsdb_rules(g->db[f]))
+            continue;
+        const struct ig_insp_buf *b = ig_inspect(sc, ev, f == 0 ? IG_INSP_PROMPT_WORDS : IG_INSP_PROMPT_TEXT);
+        if (!b)
+            return 0;
+        ig_hsdb_scan(g->db[f], IG_SCAN_REQUEST, b->p, b->n, ev->model, ev->route, g->hs, on_rule, hits);
     }
+    double s = 0;
     for (uint32_t i = 0; i < hits->n; i++)
         s += hits->rule[i]->weight;
-    return s;
+    return discussion ? s * g->mention_w : s;
 }
 
-/* Does a line of the prompt start with this role ("tool: ...")? */
-static bool role_at(const uint8_t *p, size_t n, size_t i, const char *role)
+/* What the raw prompt hides from a reader: zero-width, tag and format characters,
+ * fullwidth or mathematical letters, a word mixing Latin with Cyrillic or Greek letters. */
+static const char *hidden_chars(struct ig_span p)
 {
-    size_t l = strlen(role);
-    return (i == 0 || p[i - 1] == '\n') && i + l <= n && !memcmp(p + i, role, l);
-}
-
-static bool is_tool_line(const uint8_t *p, size_t n, size_t i)
-{
-    return role_at(p, n, i, "tool: ") || role_at(p, n, i, "function: ");
-}
-
-static bool is_turn_line(const uint8_t *p, size_t n, size_t i)
-{
-    return is_tool_line(p, n, i) || role_at(p, n, i, "user: ") || role_at(p, n, i, "assistant: ");
-}
-
-/* Indirect injection: does the content of a tool/function message (retrieved documents,
- * tool output) reach the threshold on its own? The adapter joins messages as
- * "role: content" lines. */
-static bool indirect(const struct pi_global *g, struct ig_scratch *sc, struct ig_span p,
-                     const struct ig_event *ev)
-{
-    for (size_t i = 0; i < p.n; i++) {
-        if (!is_tool_line(p.p, p.n, i))
+    uint8_t any = 0;
+    for (size_t i = 0; i < p.n; i++)
+        any |= p.p[i];
+    if (!(any & 0x80))
+        return NULL;     /* ASCII only */
+    bool latin = false, other = false;
+    for (size_t i = 0; i < p.n;) {
+        if (p.p[i] < 0x80) {
+            uint8_t c = p.p[i++] | 0x20;
+            if (c >= 'a' && c <= 'z') {
+                latin = true;
+            } else {
+                if (latin && other)
+                    return "homoglyphs";
+                latin = other = false;
+            }
             continue;
-        size_t e = i + 1;
-        while (e < p.n && !is_turn_line(p.p, p.n, e))
-            e++;
-        struct pi_hits h;
-        struct pi_grammar gr;
-        struct ig_span seg = { p.p + i, e - i };
-        if (score(g, sc, seg, IG_NORM_FOLD | IG_NORM_B64, ev, &h, &gr, NULL, 0) >= g->threshold)
-            return true;
-        i = e - 1;
+        }
+        size_t l;
+        int32_t cp = ig_utf8_next(p.p + i, p.n - i, &l);
+        i += l;
+        if (cp < 0)
+            continue;
+        if (cp >= 0xe0000 && cp <= 0xe007f)
+            return "tag_characters";
+        if (cp == 0xad || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff)
+            return "zero_width";
+        if ((cp >= 0xff01 && cp <= 0xff5e) || (cp >= 0x1d400 && cp <= 0x1d7ff) ||
+            (cp >= 0x24b6 && cp <= 0x24e9))
+            return "compatibility_letters";
+        bool lat = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+        bool look = (cp >= 0x391 && cp <= 0x3c9) || (cp >= 0x400 && cp <= 0x45f);
+        if (!lat && !look) {
+            if (latin && other)
+                return "homoglyphs";
+            latin = other = false;
+            continue;
+        }
+        latin |= lat;
+        other |= look;
     }
-    return false;
+    return latin && other ? "homoglyphs" : NULL;
 }
 
 static void add_atlas(struct ig_finding *f, const char *id)
@@ -327,40 +1019,49 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     const struct pi_global *g = call->global;
     if (!ev->prompt.n)
         return IG_OK;
-    struct pi_hits hits;
-    struct pi_grammar gr;
-    char phrase[128] = "";
-    double s = score(g, call->scratch, ev->prompt, IG_NORM_FOLD | IG_NORM_B64, ev, &hits, &gr,
-                     phrase, sizeof phrase);
-    if (s < 0)
+    const struct ig_insp_buf *tb = ig_inspect(call->scratch, ev, IG_INSP_PROMPT_TEXT);
+    struct prompt_verdict pv;
+    if (!tb || !score_prompt(g, call->scratch, ev, tb, &pv))
         return IG_ENOMEM;
+    struct pi_hits hits;
+    double rs = rules_score(g, call->scratch, ev, pv.best.discussion, &hits);
+    double s = pv.best.score + rs;
     if (s < g->threshold)
         return IG_OK;
-    /* would the plain text have fired? If not, the attack relied on obfuscation */
-    struct pi_hits plain_hits;
-    struct pi_grammar plain_gr;
-    double plain = score(g, call->scratch, ev->prompt, 0, ev, &plain_hits, &plain_gr, NULL, 0);
-    bool ind = indirect(g, call->scratch, ev->prompt, ev);
+    const struct verdict *v = &pv.best;
+    const char *obf = v->obf;
+    if (!obf)
+        obf = hidden_chars((struct ig_span){ ev->prompt.p, IG_MIN(ev->prompt.n, g->max_scan) });
 
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
     f.title = "Prompt injection attempt";
-    f.desc = "The request carries prompt-injection or jailbreak signatures (override grammar, "
-             "personas, fake delimiters or system-prompt extraction).";
+    f.desc = "The request carries a prompt injection or jailbreak (override of instructions, "
+             "system-prompt extraction, jailbreak persona, exfiltration, fake delimiters or "
+             "instructions hidden in a document or tool result), scored from evidence in any "
+             "of 12 languages and after decoding.";
     f.remediation = "Keep untrusted text out of instruction positions, enforce output filters, "
                     "and review this client's conversations.";
     f.severity = (uint8_t)(s >= 2 * g->threshold ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev);
     f.confidence_id = s >= 2 * g->threshold ? 3 : 2;
     f.analytic_type = 1;
     f.queries_seen = call->client_queries;
-    /* injected through tool output or retrieved content: indirect, not direct */
-    const char *inj = ind ? "AML.T0051.001" : "AML.T0051.000";
-    if (ind || gr.score >= 0.75 || (gr.score > 0 && hits.n == 0))
+    const char *inj = pv.indirect ? "AML.T0051.001" : "AML.T0051.000";
+    if (pv.indirect || v->fam[F_OVERRIDE] > 0 || v->fam[F_NEWTASK] > 0 || v->fam[F_ADDRESS] > 0 ||
+        v->fam[F_EXFIL] > 0)
         add_atlas(&f, inj);
+    if (v->fam[F_PERSONA] > 0)
+        add_atlas(&f, "AML.T0054");
+    if (v->fam[F_EXTRACT] > 0)
+        add_atlas(&f, "AML.T0056");
+    if (v->fam[F_EXFIL] > 0)
+        add_atlas(&f, "AML.T0057");
     for (uint32_t i = 0; i < hits.n; i++)
         for (uint32_t a = 0; a < hits.rule[i]->atlas.n; a++)
             add_atlas(&f, strcmp(hits.rule[i]->atlas.v[a], "AML.T0051.000") ? hits.rule[i]->atlas.v[a] : inj);
-    if (plain < g->threshold)
+    if (!f.atlas[0])
+        add_atlas(&f, inj);
+    if (obf)
         add_atlas(&f, "AML.T0068");
     char names[256] = "";
     size_t o = 0;
@@ -368,14 +1069,25 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
         o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? "," : "", hits.rule[i]->name);
     if (hits.n)
         ig_finding_evidence(&f, "rules", names);
-    if (gr.score > 0)
-        ig_finding_evidence(&f, "override_phrase", phrase);
-    ig_finding_evidence(&f, "source", ind ? "tool_or_retrieved_content" : "user");
+    char fams[96] = "";
+    o = 0;
+    for (int k = 0; k < F__N && o < sizeof fams; k++)
+        if (v->fam[k] > 0)
+            o += (size_t)snprintf(fams + o, sizeof fams - o, "%s%s", o ? "," : "", fam_names[k]);
+    if (fams[0])
+        ig_finding_evidence(&f, "families", fams);
+    if (v->phrase[0])
+        ig_finding_evidence(&f, "override_phrase", v->phrase);
+    ig_finding_evidence(&f, "language", pi_lex_lang_name(v->lang));
+    ig_finding_evidence(&f, "source", pv.indirect ? "tool_or_retrieved_content" : "user");
+    if (obf)
+        ig_finding_evidence(&f, "obfuscation", obf);
+    if (pv.split)
+        ig_finding_evidence(&f, "assembled", "split_turns_or_parts");
     ig_finding_score(&f, "score", s);
     ig_finding_score(&f, "threshold", g->threshold);
-    ig_finding_score(&f, "grammar", gr.score);
+    ig_finding_score(&f, "grammar", v->override_strength);
     ig_finding_score(&f, "rules", hits.n);
-    ig_finding_score(&f, "plain_score", plain);
     ig_emit_finding(call->emit, &f);
     return IG_OK;
 }

@@ -1,0 +1,77 @@
+/* Multilingual lexicon of prompt-injection cues, matched on whole words of normalised
+ * text (normalise.h: folded, lower case), for prompt_injection.signature.
+ *
+ * Each entry is a phrase of 1..6 words with one concept class. Phrases are normalised at
+ * build time with the same flags as the text, so accents and look-alike folding agree.
+ * Languages: English, French, German, Spanish, Italian, Portuguese, Dutch, Russian,
+ * Polish, Turkish (words), Chinese and Japanese (substrings: no spaces to split on). */
+#ifndef IG_TEXT_PI_LEXICON_H
+#define IG_TEXT_PI_LEXICON_H
+
+#include <inferguard/base.h>
+
+enum pi_class {
+    PI_OVERRIDE = 0,   /* ignore, disregard, forget, set aside ...                   */
+    PI_INSTR,          /* instructions, rules, guidelines, prompt ...                 */
+    PI_PRIOR,          /* previous, above, all, your, original ...                    */
+    PI_REVEAL,         /* reveal, print, show, repeat ...                             */
+    PI_SECRET,         /* system prompt, hidden instructions, everything above ...   */
+    PI_PERSONA,        /* DAN, developer mode, jailbroken ...                         */
+    PI_UNBOUND,        /* no restrictions, without filters, unfiltered ...            */
+    PI_ROLECUE,        /* you are now, from now on, act as, pretend ...               */
+    PI_ADDRESS,        /* AI assistant, language model, "if you are an AI" ...        */
+    PI_EXFIL,          /* send to, forward to, upload, webhook ...                    */
+    PI_META,           /* prompt injection, jailbreak (noun), attack, example ...    */
+    PI_ASK,            /* what, how, why, explain ... (a question about something)    */
+    PI_REQUEST,        /* can you, could you, please, i need you to ... (a request)   */
+    PI_THIRD,          /* someone, users, attackers, to, if, when ... (not an order)  */
+    PI_DECODE,         /* decode, rot13, reversed, base64, cipher ...                  */
+    PI_NEWTASK,        /* instead, new instructions, your real task ...               */
+    PI_FUNC,           /* the, and, to, of ... (plain-language function words)        */
+    PI_YOU,            /* your, you, votre, dein ... (second person: the assistant)   */
+    PI_WEAK,           /* drop, remove, skip, lift ... (override verbs with other uses) */
+    PI_VOID,           /* suspended, disabled, no longer apply ... (passive override) */
+    PI_RESPOND,        /* answer, respond, reply, proceed ... (imperative to respond)  */
+    PI_PRIVATE,        /* chat history, the user's data, api key ... (what is stolen) */
+    PI_DEST,           /* http, https, ftp, url, webhook ... (where it goes)          */
+    PI_COVERT,         /* without telling the user, silently ... (hide the act)       */
+    PI_ASSEMBLE,       /* combine, concatenate, a + b, do what it says ... (payload splitting) */
+    PI_COMPL,          /* on, about, regarding, printed ... (a topic narrows an object) */
+    PI_PRONOUN,        /* them, those, it ... (an override of rules named before)     */
+    PI_AINAME,         /* assistant, agent, chatbot, model ... (vocative when followed by , or :) */
+    PI__COUNT
+};
+
+struct pi_lex;
+
+/* One match of a phrase: tokens [tok, tok + len) of the scanned token list. */
+struct pi_hit {
+    uint32_t tok, len;
+    uint8_t  cls;
+    uint8_t  lang;     /* index into pi_lex_lang_name() */
+};
+
+/* Builds the lexicon (normalising with <norm_flags>). NULL on allocation failure. */
+struct pi_lex *pi_lex_new(unsigned norm_flags);
+void pi_lex_free(struct pi_lex *l);
+const char *pi_lex_lang_name(uint8_t lang);
+
+/* A word of the scanned text. */
+struct pi_tok {
+    uint32_t at, n;        /* bytes of the word in the text */
+    uint64_t h;            /* hash of the word */
+    uint16_t sent;         /* sentence number */
+    uint8_t  quoted;       /* inside quotes or a code span */
+};
+
+/* Splits normalised text into words (letters, digits and non-ASCII bytes; anything else
+ * separates), tracking sentences (. ! ? ; and line ends) and quoted spans. Returns the
+ * number of words (at most max). */
+size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max);
+
+/* Finds every lexicon phrase in the words <w>[0..nw) of <t>; calls <fn> per hit, in token
+ * order. CJK phrases are found as substrings inside words. */
+void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
+                 void (*fn)(void *ctx, const struct pi_hit *h), void *ctx);
+
+#endif
