@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N] [--efficacy-only]
+# bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N] [--efficacy-only] [--only PROGRAM]
 #
 # Regenerates bench/RESULTS.md from scratch: installs what is missing (scripts/install-deps.sh:
 # the peers tshark, ndpiReader, hyperfine, numpy/scipy, simdjson, cJSON, PCRE2), builds a
@@ -11,6 +11,8 @@
 # is run in full mode only (tests/integration/test_efficacy.sh runs its quick mode).
 # --efficacy-only: build, run the efficacy table alone and replace figure 9 of the report
 # (the other figures are left as they are).
+# --only PROGRAM: build and run that bench program alone and replace the figure it feeds in
+# the report (bench/RESULTS.md, or --out); the other figures stay as they are.
 #
 # --quick: small inputs, 2 runs, every program once with IG_BENCH_QUICK=1 and a short
 # timeout; writes to a temporary file (printed) unless --out is given. It checks that the
@@ -18,7 +20,7 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-quick=0 out="" build="" runs="" eff_only=0
+quick=0 out="" build="" runs="" eff_only=0 only=""
 orig_args="$*"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,7 +29,8 @@ while [ $# -gt 0 ]; do
         --build) build=$2; shift ;;
         --runs) runs=$2; shift ;;
         --efficacy-only) eff_only=1 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --only) only=$2; shift ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -66,6 +69,10 @@ for f in "$src"/bench/*.c; do
     n=$(basename "$f" .c)
     [ "$n" = ig_gen ] || programs+=("$n")
 done
+if [ -n "$only" ]; then
+    [ -f "$src/bench/$only.c" ] || { echo "bench/run.sh: no bench/$only.c" >&2; exit 2; }
+    programs=("$only")
+fi
 if [ ! -f "$build/CMakeCache.txt" ]; then
     log "configuring Release build in $build"
     cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DIG_BUILD_TESTS=OFF \
@@ -76,6 +83,7 @@ else
 fi
 targets=(inferguard ig_gen "${programs[@]}")
 [ "$eff_only" = 1 ] && targets=(inferguard)
+[ -n "$only" ] && targets=("$only")
 for t in "${targets[@]}"; do
     bin=$build/$t
     [ "$t" = inferguard ] || bin=$build/bench/$t
@@ -105,6 +113,66 @@ if [ "$eff_only" = 1 ]; then
     "$python" -c 'import sys; sys.path.insert(0, sys.argv[1]); import efficacy; efficacy.splice(sys.argv[2], open(sys.argv[3]).read())' \
         "$src/bench/python" "$out" "$work/fig9.md"
     log "wrote figure 9 of $out"
+    echo "$out"
+    exit 0
+fi
+
+# ---- one bench program: its RESULT rows (medians of the runs) into $rows ----
+# bench_drift and bench_prada find their Python references through IG_SRC.
+export IG_SRC="$src"
+run_program() {
+    local p=$1 fig bin shown args n status peer rc i
+    fig=$($py figure-of "$p")
+    bin=$build/bench/$p
+    shown="build-release/bench/$p"
+    args=()
+    case "$p" in bench_memory|bench_detectors) args=(--rules "$src/rules"); shown="$shown --rules rules" ;; esac
+    if [ ! -x "$bin" ]; then
+        $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":int(sys.argv[1]),"program":sys.argv[2],"status":"did not build","command":sys.argv[3]}))' \
+            "$fig" "$p" "$shown" >> "$rows"
+        return
+    fi
+    n=$runs
+    [ "$quick" = 1 ] && n=1
+    log "$p: $n run(s)"
+    : > "$work/res.jsonl"
+    status=ok
+    peer=""
+    if [ "$p" = bench_json ]; then
+        # Its peers (simdjson On-Demand, cJSON; C++, bench/peers) read the payloads it dumps.
+        mkdir -p "$work/json"
+        args=(--dump "$work/json")
+        if [ ! -x "$build/peers/bench_json_peers" ]; then
+            { cmake -S "$src/bench/peers" -B "$build/peers" -DCMAKE_BUILD_TYPE=Release &&
+              cmake --build "$build/peers" -j2; } > "$work/build-peers.log" 2>&1 ||
+                log "building bench/peers failed"
+        fi
+        [ -x "$build/peers/bench_json_peers" ] && peer="$build/peers/bench_json_peers"
+        shown="$shown --dump DIR; build-release/peers/bench_json_peers DIR"
+    fi
+    for ((i = 0; i < n; i++)); do
+        if IG_BENCH_QUICK=$quick timeout "$prog_timeout" "$bin" "${args[@]}" > "$work/out.txt" 2>&1 &&
+           { [ -z "$peer" ] || timeout "$prog_timeout" "$peer" "$work/json" >> "$work/out.txt" 2>&1; }; then
+            $py parse-result "$p" "$fig" "$shown" < "$work/out.txt" >> "$work/res.jsonl"
+        else
+            rc=$?
+            status="exit $rc"
+            [ "$rc" = 124 ] && status="timed out after ${prog_timeout} s"
+            break
+        fi
+    done
+    if [ -s "$work/res.jsonl" ]; then
+        $py median < "$work/res.jsonl" >> "$rows"
+    else
+        $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":int(sys.argv[1]),"program":sys.argv[2],"status":sys.argv[3],"command":sys.argv[4],"output":open(sys.argv[5],errors="replace").read()[-4000:]}))' \
+            "$fig" "$p" "$status, printed no RESULT line" "$shown" "$work/out.txt" >> "$rows"
+    fi
+}
+if [ -n "$only" ]; then
+    run_program "$only"
+    [ -f "$out" ] || { echo "bench/run.sh: $out does not exist: run the full bench first" >&2; exit 1; }
+    $py splice "$rows" "$out" > "$out.tmp" && mv "$out.tmp" "$out"
+    log "replaced the figure of $only in $out"
     echo "$out"
     exit 0
 fi
@@ -367,54 +435,8 @@ fi
 rm -f "$work/mixed_d64.pcap" "$work/oip_v2_d64.pcap"
 
 # ---- every other bench program ----
-# bench_drift and bench_prada find their Python references through IG_SRC.
-export IG_SRC="$src"
 for p in "${programs[@]}"; do
-    fig=$($py figure-of "$p")
-    bin=$build/bench/$p
-    shown="build-release/bench/$p"
-    args=()
-    case "$p" in bench_memory|bench_detectors) args=(--rules "$src/rules"); shown="$shown --rules rules" ;; esac
-    if [ ! -x "$bin" ]; then
-        $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":int(sys.argv[1]),"program":sys.argv[2],"status":"did not build","command":sys.argv[3]}))' \
-            "$fig" "$p" "$shown" >> "$rows"
-        continue
-    fi
-    n=$runs
-    [ "$quick" = 1 ] && n=1
-    log "$p: $n run(s)"
-    : > "$work/res.jsonl"
-    status=ok
-    peer=""
-    if [ "$p" = bench_json ]; then
-        # Its peers (simdjson On-Demand, cJSON; C++, bench/peers) read the payloads it dumps.
-        mkdir -p "$work/json"
-        args=(--dump "$work/json")
-        if [ ! -x "$build/peers/bench_json_peers" ]; then
-            { cmake -S "$src/bench/peers" -B "$build/peers" -DCMAKE_BUILD_TYPE=Release &&
-              cmake --build "$build/peers" -j2; } > "$work/build-peers.log" 2>&1 ||
-                log "building bench/peers failed"
-        fi
-        [ -x "$build/peers/bench_json_peers" ] && peer="$build/peers/bench_json_peers"
-        shown="$shown --dump DIR; build-release/peers/bench_json_peers DIR"
-    fi
-    for ((i = 0; i < n; i++)); do
-        if IG_BENCH_QUICK=$quick timeout "$prog_timeout" "$bin" "${args[@]}" > "$work/out.txt" 2>&1 &&
-           { [ -z "$peer" ] || timeout "$prog_timeout" "$peer" "$work/json" >> "$work/out.txt" 2>&1; }; then
-            $py parse-result "$p" "$fig" "$shown" < "$work/out.txt" >> "$work/res.jsonl"
-        else
-            rc=$?
-            status="exit $rc"
-            [ "$rc" = 124 ] && status="timed out after ${prog_timeout} s"
-            break
-        fi
-    done
-    if [ -s "$work/res.jsonl" ]; then
-        $py median < "$work/res.jsonl" >> "$rows"
-    else
-        $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":int(sys.argv[1]),"program":sys.argv[2],"status":sys.argv[3],"command":sys.argv[4],"output":open(sys.argv[5],errors="replace").read()[-4000:]}))' \
-            "$fig" "$p" "$status, printed no RESULT line" "$shown" "$work/out.txt" >> "$rows"
-    fi
+    run_program "$p"
 done
 
 # ---- figure 9: efficacy (minutes of real clients on loopback: full mode only) ----

@@ -9,6 +9,8 @@
   results.py median                       -> merges rows of repeated runs (stdin) by
                                              (program, metric): medians of value/peer_value
   results.py render ROWS.jsonl MACHINE.json -> prints the Markdown report
+  results.py splice ROWS.jsonl RESULTS.md -> prints RESULTS.md with the figures the rows
+                                             feed rendered anew
 
 A bench program reports a figure by printing lines like
   RESULT metric=prada_update value=812 unit=ns/query peer=python peer_value=91000 better=lower
@@ -34,6 +36,8 @@ FIGURES = [
     (7, "Drift: per-feature KS vs the Python reference (numpy/scipy)", "bench_drift"),
     (8, "Other bench programs", "bench/*.c"),
     (9, "Efficacy: attacks caught, ordinary clients flagged", "bench/python/efficacy.py"),
+    (10, "Prompt injection: precision and recall per style and language, µs per 2 KB prompt",
+     "bench_prompt_injection"),
 ]
 
 # What a figure's rows mean, printed under its tables.
@@ -55,6 +59,14 @@ FIGURE_NOTES = {
        "established connection sending throughout) and 1M never-completed 1400-byte first "
        "fragments, shipped config; RSS growth beside flow.embryonic_max x (flow entry + nDPI "
        "flow) and beside defrag.memcap (the rest is allocator overhead).",
+    10: "bench_prompt_injection: prompt_injection.signature alone behind the engine with the "
+       "shipped rules, each prompt of tests/corpus/prompt_injection (attacks.tsv, benign.tsv) "
+       "from its own client. *held*: the held-out split, never looked at while the rules were "
+       "written; *tune*: the split they were written on. Peers are the targets of issue #15 "
+       "(precision >= 0.99, recall >= 0.9, <= 20 µs per 2 KB prompt): ratio >= 1 means met. "
+       "µs per 2 KB prompt: CPU time of the detector and engine per request of 2 KB of "
+       "ordinary text (benign) or the same with an injection at its end (attack), median "
+       "of 5 rounds.",
     6: "Ratio = events/s with --workers 2 (parsing | detection threads) over --workers 1, "
        "same capture, same run. Only meaningful when two cores are idle.",
 }
@@ -67,7 +79,7 @@ def figure_of(program):
                         ("bench_engine", 3),
                         ("bench_prada", 3), ("bench_fingerprint", 3), ("bench_scan", 3), ("bench_e2e", 4),
                         ("bench_pipeline", 4), ("bench_mem", 5), ("bench_thread", 6),
-                        ("bench_scal", 6), ("bench_drift", 7)):
+                        ("bench_scal", 6), ("bench_drift", 7), ("bench_prompt", 10)):
         if p.startswith(prefix):
             return fig
     return 8
@@ -98,6 +110,21 @@ def parse_case_lines(text):
         for name, v in peers:
             out.append({"metric": metric, "value": ours, "unit": unit, "peer": name,
                         "peer_value": v, "better": "higher"})
+    return out
+
+
+def parse_table_blocks(text):
+    """A program may print a Markdown table between "TABLE <title>" and "END TABLE"
+    lines: rendered as it is under its figure (the last run's, for repeated runs)."""
+    out, cur = [], None
+    for line in text.splitlines():
+        if line.startswith("TABLE "):
+            cur = {"kind": "table", "title": line[6:].strip(), "lines": []}
+        elif line.strip() == "END TABLE" and cur is not None:
+            out.append(cur)
+            cur = None
+        elif cur is not None:
+            cur["lines"].append(line.rstrip())
     return out
 
 
@@ -135,6 +162,8 @@ def cmd_hyperfine(path, cpu_path=None):
 
 def cmd_parse_result(program, figure, command=None):
     text = sys.stdin.read()
+    for t in parse_table_blocks(text):
+        print(json.dumps({"program": program, "figure": figure, **t}))
     for kv in parse_result_lines(text):
         row = {"kind": "result", "program": program,
                "figure": int(kv.pop("figure", figure)), **kv}
@@ -150,6 +179,12 @@ def cmd_median():
         if not line.strip():
             continue
         r = json.loads(line)
+        if r.get("kind") == "table":
+            key = ("table", r.get("program"), r.get("title"))
+            if key not in groups:
+                order.append(key)
+            groups[key] = [r]
+            continue
         key = (r.get("program"), r.get("metric"), r.get("peer"))
         if key not in groups:
             order.append(key)
@@ -157,6 +192,9 @@ def cmd_median():
         groups[key].append(r)
     for key in order:
         rs = groups[key]
+        if rs[0].get("kind") == "table":
+            print(json.dumps(rs[0]))
+            continue
         row = dict(rs[0])
         row["runs"] = len(rs)
         row["value"] = statistics.median(r["value"] for r in rs)
@@ -280,6 +318,76 @@ def render_results(rows, out):
         out.append("Commands: " + "; ".join("%s: %s" % (p, md_cmd(c)) for p, c in cmds) + ".")
 
 
+def render_figure(num, title, source, rows, out):
+    """One figure's section of the report, appended to <out>."""
+    out.append("## %d. %s" % (num, title))
+    out.append("")
+    fr = [r for r in rows if r.get("figure") == num]
+    tp = [r for r in fr if r.get("kind") == "throughput"]
+    rs = [r for r in fr if r.get("kind") == "result"]
+    raw = [r for r in fr if r.get("kind") == "raw"]
+    tables = [r for r in fr if r.get("kind") == "table"]
+    for r in fr:
+        if r.get("kind") == "markdown":   # a table rendered by its program (efficacy.py)
+            out.append(r["text"].rstrip("\n"))
+            out.append("")
+    if not fr and num == 8:
+        out.append("none: every bench program feeds one of the figures above.")
+        out.append("")
+        return
+    if not fr:
+        out.append("not measured yet (source: %s)." % source)
+        out.append("")
+        return
+    if tp:
+        render_fig1(tp, out, num, startup_of(rows))
+        out.append("")
+    if rs:
+        render_results(rs, out)
+        out.append("")
+    if FIGURE_NOTES.get(num) and (rs or tp):
+        out.append(FIGURE_NOTES[num])
+        out.append("")
+    for t in tables:
+        out.append("**%s** (%s)" % (t["title"], t["program"]))
+        out.append("")
+        out.extend(t["lines"])
+        out.append("")
+    for r in raw:
+        out.append("**%s** (%s) — command: %s" % (r["program"], r["status"],
+                                                 md_cmd(r["command"])))
+        out.append("")
+        if r.get("output"):
+            out.append("```")
+            out.extend(r["output"].rstrip("\n").splitlines()[-40:])
+            out.append("```")
+            out.append("")
+
+
+def cmd_splice(rows_path, results_path):
+    """Re-renders the figures the rows feed and replaces those sections of an existing
+    report (bench/run.sh --only PROGRAM); the other figures stay as they were."""
+    rows = []
+    with open(rows_path) as f:
+        for line in f:
+            if line.strip():
+                rows.append(json.loads(line))
+    with open(results_path) as f:
+        text = f.read()
+    for num, title, source in FIGURES:
+        if not any(r.get("figure") == num for r in rows):
+            continue
+        sec = []
+        render_figure(num, title, source, rows, sec)
+        new = "\n".join(sec).rstrip("\n") + "\n"
+        m = re.search(r"^## %d\. .*?(?=^## |\Z)" % num, text, re.S | re.M)
+        if m:
+            text = text[:m.start()] + new + ("\n" if m.end() < len(text) else "") + text[m.end():]
+        else:
+            text = text.rstrip("\n") + "\n\n" + new
+    sys.stdout.write(text)
+
+
 def cmd_render(rows_path, machine_path):
     with open(machine_path) as f:
         m = json.load(f)
@@ -298,42 +406,7 @@ def cmd_render(rows_path, machine_path):
         out.append("| %s | %s |" % (k, m.get(k, "?")))
     out.append("")
     for num, title, source in FIGURES:
-        out.append("## %d. %s" % (num, title))
-        out.append("")
-        fr = [r for r in rows if r.get("figure") == num]
-        tp = [r for r in fr if r.get("kind") == "throughput"]
-        rs = [r for r in fr if r.get("kind") == "result"]
-        raw = [r for r in fr if r.get("kind") == "raw"]
-        for r in fr:
-            if r.get("kind") == "markdown":   # a table rendered by its program (efficacy.py)
-                out.append(r["text"].rstrip("\n"))
-                out.append("")
-        if not fr and num == 8:
-            out.append("none: every bench program feeds one of the figures above.")
-            out.append("")
-            continue
-        if not fr:
-            out.append("not measured yet (source: %s)." % source)
-            out.append("")
-            continue
-        if tp:
-            render_fig1(tp, out, num, startup_of(rows))
-            out.append("")
-        if rs:
-            render_results(rs, out)
-            out.append("")
-        if FIGURE_NOTES.get(num) and (rs or tp):
-            out.append(FIGURE_NOTES[num])
-            out.append("")
-        for r in raw:
-            out.append("**%s** (%s) — command: %s" % (r["program"], r["status"],
-                                                     md_cmd(r["command"])))
-            out.append("")
-            if r.get("output"):
-                out.append("```")
-                out.extend(r["output"].rstrip("\n").splitlines()[-40:])
-                out.append("```")
-                out.append("")
+        render_figure(num, title, source, rows, out)
     sys.stdout.write("\n".join(out).rstrip("\n") + "\n")
 
 
@@ -348,6 +421,8 @@ def main(argv):
         print(figure_of(argv[2]))
     elif len(argv) >= 2 and argv[1] == "render":
         cmd_render(argv[2], argv[3])
+    elif len(argv) >= 2 and argv[1] == "splice":
+        cmd_splice(argv[2], argv[3])
     else:
         sys.stderr.write(__doc__)
         return 2
