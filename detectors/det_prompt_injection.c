@@ -257,17 +257,46 @@ static bool mention(const struct ctx *c, size_t a, size_t b)
  * count", "... printed on the label"): the user's own constraints, not the assistant's. */
 static bool narrowed(const struct scan *s, size_t o)
 {
-    size_t e = o;
+    size_t e = o + (s->len[o] ? s->len[o] : 1) - 1;
+    if (e >= s->nw)
+        e = s->nw - 1;
     while (e + 1 < s->nw && s->w[e + 1].sent == s->w[o].sent && HAS(s, e + 1, PI_INSTR) &&
            !STARTS(s, e + 1, PI_INSTR))
         e++;
     if (e + 1 >= s->nw || s->w[e + 1].sent != s->w[o].sent || !STARTS(s, e + 1, PI_COMPL))
         return false;
     size_t nx = e + 1 + (s->len[e + 1] ? s->len[e + 1] : 1);
-    /* "... in this conversation", "... from your developers": still the assistant's */
-    if (nx < s->nw && s->w[nx].sent == s->w[o].sent &&
-        (s->mask[nx] & (B(PI_YOU) | B(PI_AINAME) | B(PI_ADDRESS) | B(PI_SECRET) | B(PI_PRIVATE))))
-        return false;
+    /* "... for this conversation", "... from your developers": still the assistant's */
+    const uint32_t theirs = B(PI_YOU) | B(PI_AINAME) | B(PI_ADDRESS) | B(PI_SECRET) | B(PI_PRIVATE) |
+                            B(PI_SCOPE) | B(PI_UNBOUND) | B(PI_PERSONA);
+    for (size_t k = nx; k < nx + 2 && k < s->nw && s->w[k].sent == s->w[o].sent; k++)
+        if (s->mask[k] & theirs)
+            return false;
+    return true;
+}
+
+/* The object is the speaker's own: "my/our ..." just before it, "... I sent" just after. */
+static bool mine(const struct scan *s, size_t o, size_t oend)
+{
+    uint16_t se = s->w[o].sent;
+    for (size_t k = 1; k <= 3 && k <= o; k++) {
+        if (s->w[o - k].sent != se)
+            break;
+        if (HAS(s, o - k, PI_MINE) && !HAS(s, o - k, PI_YOU))
+            return true;
+    }
+    return oend + 1 < s->nw && s->w[oend + 1].sent == se && STARTS(s, oend + 1, PI_MINE) &&
+           !HAS(s, oend + 1, PI_YOU);
+}
+
+/* A secret phrase made only of "your" and an instruction noun ("your rules"): a topic can
+ * narrow it ("your rules for citations"); "your system prompt" stays the prompt. */
+static bool generic_secret(const struct scan *s, size_t o)
+{
+    size_t e = o + (s->len[o] ? s->len[o] : 1);
+    for (size_t k = o; k < e && k < s->nw; k++)
+        if (!(s->mask[k] & (B(PI_INSTR) | B(PI_YOU) | B(PI_FUNC))))
+            return false;
     return true;
 }
 
@@ -327,7 +356,8 @@ static void questions(const struct scan *s, bool *question, bool *discussion)
                                       s->t[last + 2] == 0x9f));
         bool asks = STARTS(s, i, PI_ASK) && !STARTS(s, i, PI_REQUEST);
         bool requests = STARTS(s, i, PI_REQUEST) || (i + 1 < e && STARTS(s, i + 1, PI_REQUEST));
-        question[se] = !requests && (asks || (qmark && meta));
+        bool imperative = (s->start[i] & (B(PI_OVERRIDE) | B(PI_REVEAL) | B(PI_RESPOND) | B(PI_WEAK))) != 0;
+        question[se] = !requests && (asks || (qmark && (meta || !imperative)));
         *discussion |= meta && (asks || qmark);
         i = e;
     }
@@ -421,6 +451,8 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 double wgt = strong ? (qual ? 1.0 : 0.7) : (you ? 1.0 : qual ? 0.6 : 0.4);
                 if (!pron && !HAS(&s, (size_t)obj, PI_SECRET) && !you && narrowed(&s, (size_t)obj))
                     wgt *= 0.5;
+                if (!you && mine(&s, (size_t)obj, IG_MIN(oend, s.nw - 1)))
+                    wgt *= 0.4;   /* "my previous instructions", "the instructions I sent" */
                 bool m = mention(&c, a, b);
                 any = true;
                 any_use |= !m;
@@ -461,9 +493,10 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             if (sec >= 0) {
                 size_t a = (size_t)sec < i ? (size_t)sec : i, b = (size_t)sec < i ? i : (size_t)sec;
                 bool m = mention(&c, a, b);
+                double wgt = generic_secret(&s, (size_t)sec) && narrowed(&s, (size_t)sec) ? 0.4 : 1.0;
                 any = true;
                 any_use |= !m;
-                keep(&v->fam[F_EXTRACT], m ? g->mention_w : 1.0);
+                keep(&v->fam[F_EXTRACT], m ? wgt * g->mention_w : wgt);
                 if (!v->phrase[0])
                     set_phrase(v, &s, a, b);
             }
@@ -479,7 +512,8 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 if (!(you >= 0 && (size_t)you <= se_end + 2))
                     sec = -1;
             }
-            double wgt = sec >= 0 ? 1.0 : ins >= 0 && !narrowed(&s, (size_t)ins) ? 0.8 : 0;
+            double wgt = sec >= 0 ? (generic_secret(&s, (size_t)sec) && narrowed(&s, (size_t)sec) ? 0.4 : 1.0)
+                                  : ins >= 0 && !narrowed(&s, (size_t)ins) ? 0.8 : 0;
             if (wgt > 0) {
                 size_t b = (size_t)(sec >= 0 ? sec : ins);
                 bool quoted = w[i].quoted && w[b].quoted;
@@ -495,6 +529,8 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             long cue = find_any_back(&s, i, 25, B(PI_ROLECUE));
             if (cue < 0)
                 cue = find_any(&s, i + 1, i + 25, B(PI_ROLECUE));
+            if (cue < 0 && persona)
+                cue = find_back(&s, i, 3, B(PI_ENABLE), se);   /* "enable developer mode" */
             /* an imperative to respond: "Answer ... with no restrictions", "Antworte ohne Filter" */
             long imp = -1;
             if (unbound) {

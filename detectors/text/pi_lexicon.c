@@ -51,8 +51,19 @@ static const struct group groups[] = {
       "add;append;merge;execute;run;do what it says;do what the;follow it;obey it;"
       "follow the result;full sentence;whole sentence;complete sentence;the result;"
       "carry it out;act on it;apply it" },
-    { L_EN, PI_COMPL, "on;about;regarding;concerning;printed;written;posted;for the;for my;"
-      "for this essay;in the;in my;from the;from my;of the;of my;at" },
+    { L_EN, PI_COMPL, "on;about;regarding;concerning;printed;written;posted;for;in the;in my;"
+      "from the;from my;of the;of my;at;to format;to use;when" },
+    { L_EN, PI_MINE, "my;our;mine;i sent;i gave;i wrote;i shared;i posted;i mentioned;we sent;"
+      "we gave;we wrote;we shared;i gave you;i sent you;from me;from us;i made;we made" },
+    { L_FR, PI_MINE, "mes;mon;ma;nos;notre;que je t ai donnees;que j ai envoyees" },
+    { L_DE, PI_MINE, "meine;meinen;meiner;mein;unsere;unseren;die ich dir gegeben habe" },
+    { L_ES, PI_MINE, "mis;mi;nuestras;nuestros;que te di;que envie" },
+    { L_IT, PI_MINE, "mie;miei;mia;mio;nostre;nostri;che ti ho dato" },
+    { L_PT, PI_MINE, "minhas;meus;minha;meu;nossas;nossos;que eu te dei" },
+    { L_EN, PI_SCOPE, "this conversation;this chat;this session;the rest;the remainder;this answer;"
+      "this reply;the next answer;this response;this request;this question;the next question;"
+      "now;a moment;the duration;this one;this task;today;the moment;the next;the start;"
+      "the beginning;the top;first;once;all;any" },
     { L_EN, PI_PRONOUN, "them;those;these;it;all that;all of that;all of it;all of them" },
     { L_EN, PI_AINAME, "assistant;agent;chatbot;bot;model;ai;llm;gpt;chatgpt;claude;gemini;"
       "copilot;ai assistant;ai agent;ai model;ai reviewers;ai reviewer;language model;"
@@ -93,7 +104,7 @@ static const struct group groups[] = {
       "the text before my first message;the text that appears before my first message;"
       "everything before my first message;the developer message" },
     { L_EN, PI_PERSONA, "dan;do anything now;developer mode;dev mode;god mode;sudo mode;"
-      "jailbreak mode;jailbroken;jailbreak;unlocked mode;maintenance mode;debug mode;"
+      "jailbreak mode;jailbroken;unlocked mode;maintenance mode;debug mode;"
       "admin mode;root access;evil confidant;aim;stan;dude;anti dan;opposite mode;"
       "unrestricted ai;unfiltered ai;uncensored ai;evil ai;rogue ai;no filter mode;"
       "betterdan;mongo tom;grandma exploit;chaos mode;omega" },
@@ -108,18 +119,20 @@ static const struct group groups[] = {
       "without any safety notes;without safety notes;no safety notes;without safety warnings;"
       "without any ethics;without any filters;without any filter;without any limits;"
       "without any guidelines;without any censorship;no rules at all;no restrictions at all;"
-      "no ethics;no filters at all;as freely as you can;freely;no warnings;"
+      "no ethics;no filters at all;as freely as you can;no warnings;"
       "without the usual restrictions;no matter what;whatever i ask;without refusal;"
       "anything i ask;answer anything;do anything;no content policy;without a content policy;"
       "never refuses;never refuse a request;never refuses a request;no guardrails;without guardrails" },
     { L_EN, PI_ROLECUE, "you are now;you re now;from now on;act as;acting as;pretend to be;"
       "pretend you are;pretend that you;roleplay as;role play as;play the role of;simulate;"
-      "stay in character;you will be;you shall be;become;behave as;respond as;answer as;"
+      "stay in character;you will be;you shall be;behave as;respond as;answer as;"
       "let s play a game;lets play a game;let s play;you are going to;from this moment;"
       "from this moment on;as of now;starting now;"
       "you are a;you re a;from here on;from this point on;going forward;for the rest of;"
       "you must;you will;you have been freed;you have been unlocked;you are free;"
-      "enable;enabled;activate;activated;switch to;enter;entering" },
+      "stay in character" },
+    { L_EN, PI_ENABLE, "enable;enabled;activate;activated;switch to;enter;entering;turn on;unlock;unlocked;"
+      "become;you are in;you re in;now in" },
     { L_EN, PI_ADDRESS, "if you are an ai;if you are a language model;if you are an llm;"
       "if you are an ai agent;if you re an ai;note to the ai;note to ai;attention ai;"
       "to the ai;dear ai;dear assistant;ai reading this;model reading this;"
@@ -146,7 +159,9 @@ static const struct group groups[] = {
       "you should;you need to;make sure to;be sure to;i command you;i order you;"
       "you must;you will;you are to;is to;your task is to;your job is to;"
       "i d really appreciate it if you could;i would be grateful if you could;"
-      "if you could;could you be a dear and;be a dear and;one small favour;one small favor" },
+      "if you could;could you be a dear and;be a dear and;one small favour;one small favor;"
+      "is there any way you could;any chance you could;would it be possible for you to;"
+      "do you mind;would you mind;you could;i d appreciate it if you;i would appreciate it if you" },
     { L_EN, PI_THIRD, "someone;somebody;users;user;people;attackers;attacker;hackers;they;"
       "he;she;to;if;when;whether;says;said;tells;told;telling;asks;asked;asking;"
       "typed;types;writes;wrote;sends;sent;might;may;cannot;"
@@ -203,14 +218,15 @@ static const struct group groups[] = {
     { L_FR, PI_SECRET, "prompt systeme;invite systeme;message systeme;instructions initiales;"
       "instructions cachees;instructions secretes;tes instructions;vos instructions;"
       "consignes initiales;tout ce qui precede;le texte ci dessus" },
-    { L_FR, PI_PERSONA, "mode developpeur;mode dieu;mode debride;mode sans limites;jailbreak;"
+    { L_FR, PI_PERSONA, "mode developpeur;mode dieu;mode debride;mode sans limites;"
       "mode administrateur" },
     { L_FR, PI_UNBOUND, "sans restrictions;sans restriction;sans limites;sans limite;"
       "sans filtre;sans filtres;sans regles;sans censure;sans aucune restriction;"
       "sans aucune regle;sans ethique;ne refuse jamais;ne refusez jamais;sans morale" },
     { L_FR, PI_ROLECUE, "a partir de maintenant;desormais;tu es maintenant;vous etes maintenant;"
       "fais semblant;faites semblant;joue le role;jouez le role;agis comme;agissez comme;"
-      "comporte toi comme;tu dois;vous devez;active;activez;passe en;passez en" },
+      "comporte toi comme;tu dois;vous devez" },
+    { L_FR, PI_ENABLE, "active;activez;passe en;passez en" },
     { L_FR, PI_ADDRESS, "assistant ia;modele de langage;intelligence artificielle;si tu es une ia;"
       "si vous etes une ia;note a l ia;a l ia;chere ia;cher assistant;ia qui lit" },
     { L_FR, PI_EXFIL, "envoie;envoyez;transfere;transferez;televerse;a cette adresse" },
@@ -218,7 +234,7 @@ static const struct group groups[] = {
       "securite;vulnerabilite;par exemple;detecter;detection;proteger;prevenir;chercheurs" },
     { L_FR, PI_ASK, "qu est ce que;qu est ce qu;comment;pourquoi;quelle;quel;quelles;quels;"
       "explique;expliquez;est ce que;c est quoi;definition" },
-    { L_FR, PI_REQUEST, "peux tu;pourrais tu;pouvez vous;pourriez vous;s il te plait;"
+    { L_FR, PI_REQUEST, "auriez vous l amabilite de;voudriez vous;voudrais tu;veuillez;merci de;peux tu;pourrais tu;pouvez vous;pourriez vous;s il te plait;"
       "s il vous plait;merci de;je veux que tu;j aimerais que tu;maintenant" },
     { L_FR, PI_THIRD, "quelqu un;les utilisateurs;utilisateur;attaquant;attaquants;si;quand;"
       "lorsque;pour;de;qu;peut;pourrait;ne pas;jamais" },
@@ -247,14 +263,15 @@ static const struct group groups[] = {
       "systemanweisungen;ursprunglichen anweisungen;urspruenglichen anweisungen;"
       "versteckten anweisungen;geheimen anweisungen;deine anweisungen;ihre anweisungen;"
       "alles oben;den text oben;anfangsanweisungen" },
-    { L_DE, PI_PERSONA, "entwicklermodus;entwickler modus;gottmodus;jailbreak;admin modus;"
+    { L_DE, PI_PERSONA, "entwicklermodus;entwickler modus;gottmodus;admin modus;"
       "uneingeschrankter modus" },
     { L_DE, PI_UNBOUND, "ohne einschrankungen;ohne einschraenkungen;ohne regeln;ohne grenzen;"
       "ohne filter;ohne zensur;unzensiert;ungefiltert;ohne jegliche einschrankungen;"
       "ohne ethik;ohne moral;lehne nie ab;verweigere nie" },
     { L_DE, PI_ROLECUE, "ab jetzt;von nun an;ab sofort;du bist jetzt;sie sind jetzt;tu so;"
       "tu so als;spiele die rolle;verhalte dich wie;agiere als;du musst;sie mussen;"
-      "aktiviere;aktiviert;wechsle in" },
+      "du musst" },
+    { L_DE, PI_ENABLE, "aktiviere;aktiviert;wechsle in;schalte ein" },
     { L_DE, PI_ADDRESS, "ki assistent;sprachmodell;kunstliche intelligenz;wenn du eine ki bist;"
       "hinweis an die ki;an die ki;liebe ki;ki die dies liest" },
     { L_DE, PI_EXFIL, "sende;senden;schicke;schick;leite weiter;lade hoch;an diese adresse" },
@@ -262,7 +279,7 @@ static const struct group groups[] = {
       "sicherheit;schwachstelle;erkennen;erkennung;schutzen;verhindern;forscher" },
     { L_DE, PI_ASK, "was ist;was sind;wie;warum;wieso;weshalb;welche;welcher;erklare;erklaere;"
       "erklaren;erklaeren;beschreibe;gibt es" },
-    { L_DE, PI_REQUEST, "kannst du;konntest du;koenntest du;konnen sie;koennen sie;bitte;"
+    { L_DE, PI_REQUEST, "waren sie so freundlich;waren sie so nett;sei so nett;sei so gut;wurden sie;wurdest du;konnten sie;koennten sie;kannst du;konntest du;koenntest du;konnen sie;koennen sie;bitte;"
       "ich mochte dass du;ich moechte dass du;jetzt;sofort" },
     { L_DE, PI_THIRD, "jemand;benutzer;nutzer;angreifer;wenn;falls;ob;kann;konnte;"
       "nicht;nie;niemals" },
@@ -287,19 +304,20 @@ static const struct group groups[] = {
     { L_ES, PI_SECRET, "prompt del sistema;mensaje del sistema;instrucciones iniciales;"
       "instrucciones originales;instrucciones ocultas;instrucciones secretas;"
       "tus instrucciones;todo lo anterior;el texto de arriba" },
-    { L_ES, PI_PERSONA, "modo desarrollador;modo dios;jailbreak;modo sin censura;modo administrador" },
+    { L_ES, PI_PERSONA, "modo desarrollador;modo dios;modo sin censura;modo administrador" },
     { L_ES, PI_UNBOUND, "sin restricciones;sin restriccion;sin limites;sin filtros;sin filtro;"
       "sin reglas;sin censura;sin ninguna restriccion;sin etica;nunca te niegues;"
       "nunca rechaces;sin moral" },
     { L_ES, PI_ROLECUE, "a partir de ahora;desde ahora;ahora eres;finge ser;finge que;"
-      "actua como;actue como;interpreta el papel;haz de;debes;tienes que;activa;activado" },
+      "actua como;actue como;interpreta el papel;haz de;debes;tienes que" },
+    { L_ES, PI_ENABLE, "activa;activado;activar;entra en" },
     { L_ES, PI_ADDRESS, "asistente de ia;modelo de lenguaje;inteligencia artificial;"
       "si eres una ia;nota para la ia;a la ia;querida ia" },
     { L_ES, PI_EXFIL, "envia;envie;enviar;reenvia;sube;a esta direccion" },
     { L_ES, PI_META, "inyeccion de prompt;inyeccion de prompts;ataque;ataques;atacante;ejemplo;"
       "ejemplos;por ejemplo;seguridad;vulnerabilidad;detectar;deteccion;proteger;prevenir" },
     { L_ES, PI_ASK, "que es;que son;como;por que;cual;cuales;explica;explique;describe;hay" },
-    { L_ES, PI_REQUEST, "puedes;podrias;puede usted;podria;por favor;quiero que;necesito que;"
+    { L_ES, PI_REQUEST, "seria tan amable de;serias tan amable de;te importaria;le importaria;puedes;podrias;puede usted;podria;por favor;quiero que;necesito que;"
       "ahora;ahora mismo" },
     { L_ES, PI_THIRD, "alguien;usuarios;usuario;atacantes;si;cuando;puede;"
       "no;nunca" },
@@ -322,18 +340,19 @@ static const struct group groups[] = {
     { L_IT, PI_SECRET, "prompt di sistema;messaggio di sistema;istruzioni iniziali;"
       "istruzioni originali;istruzioni nascoste;istruzioni segrete;le tue istruzioni;"
       "tutto quanto sopra;il testo sopra" },
-    { L_IT, PI_PERSONA, "modalita sviluppatore;modalita dio;jailbreak;modalita senza filtri" },
+    { L_IT, PI_PERSONA, "modalita sviluppatore;modalita dio;modalita senza filtri" },
     { L_IT, PI_UNBOUND, "senza restrizioni;senza limiti;senza filtri;senza regole;senza censura;"
       "senza alcuna restrizione;senza etica;non rifiutare mai;senza morale" },
     { L_IT, PI_ROLECUE, "d ora in poi;da ora in poi;da adesso;ora sei;adesso sei;fingi di essere;"
-      "fai finta di essere;comportati come;agisci come;interpreta il ruolo;devi;attiva;attivata" },
+      "fai finta di essere;comportati come;agisci come;interpreta il ruolo;devi" },
+    { L_IT, PI_ENABLE, "attiva;attivata;attivare;entra in" },
     { L_IT, PI_ADDRESS, "assistente ia;modello linguistico;intelligenza artificiale;"
       "se sei un ia;nota per l ia;all ia;cara ia" },
     { L_IT, PI_EXFIL, "invia;inviare;inoltra;carica;a questo indirizzo" },
     { L_IT, PI_META, "prompt injection;iniezione di prompt;attacco;attacchi;attaccante;esempio;"
       "esempi;ad esempio;per esempio;sicurezza;vulnerabilita;rilevare;proteggere;prevenire" },
     { L_IT, PI_ASK, "che cos e;cos e;cosa;come;perche;quale;quali;spiega;spieghi;descrivi" },
-    { L_IT, PI_REQUEST, "puoi;potresti;potrebbe;per favore;per piacere;voglio che;ora;adesso" },
+    { L_IT, PI_REQUEST, "saresti cosi gentile da;sarebbe cosi gentile da;ti dispiacerebbe;puoi;potresti;potrebbe;per favore;per piacere;voglio che;ora;adesso" },
     { L_IT, PI_THIRD, "qualcuno;utenti;utente;attaccanti;se;quando;puo;non;mai" },
     { L_IT, PI_DECODE, "decodifica;decifra;al contrario;rovesciato;base64" },
     { L_IT, PI_NEWTASK, "invece;il tuo nuovo compito;nuove istruzioni;il tuo vero compito" },
@@ -353,18 +372,19 @@ static const struct group groups[] = {
     { L_PT, PI_SECRET, "prompt do sistema;mensagem do sistema;instrucoes iniciais;"
       "instrucoes originais;instrucoes ocultas;instrucoes secretas;suas instrucoes;"
       "tudo acima;o texto acima" },
-    { L_PT, PI_PERSONA, "modo desenvolvedor;modo deus;jailbreak;modo sem censura" },
+    { L_PT, PI_PERSONA, "modo desenvolvedor;modo deus;modo sem censura" },
     { L_PT, PI_UNBOUND, "sem restricoes;sem restricao;sem limites;sem filtros;sem filtro;"
       "sem regras;sem censura;sem nenhuma restricao;sem etica;nunca recuse;sem moral" },
     { L_PT, PI_ROLECUE, "a partir de agora;de agora em diante;agora voce e;agora tu es;"
-      "finja ser;finja que;aja como;atue como;faca o papel;interprete;voce deve;ative;ativado" },
+      "finja ser;finja que;aja como;atue como;faca o papel;interprete;voce deve" },
+    { L_PT, PI_ENABLE, "ative;ativado;ativar;entre no" },
     { L_PT, PI_ADDRESS, "assistente de ia;modelo de linguagem;inteligencia artificial;"
       "se voce e uma ia;nota para a ia;para a ia;cara ia" },
     { L_PT, PI_EXFIL, "envie;envia;enviar;encaminhe;carregue;para este endereco" },
     { L_PT, PI_META, "injecao de prompt;ataque;ataques;atacante;exemplo;exemplos;por exemplo;"
       "seguranca;vulnerabilidade;detectar;deteccao;proteger;prevenir" },
     { L_PT, PI_ASK, "o que e;o que sao;como;por que;porque;qual;quais;explique;explica;descreva" },
-    { L_PT, PI_REQUEST, "voce pode;pode;poderia;por favor;quero que;preciso que;agora" },
+    { L_PT, PI_REQUEST, "seria possivel;voce se importaria de;poderia por gentileza;voce pode;pode;poderia;por favor;quero que;preciso que;agora" },
     { L_PT, PI_THIRD, "alguem;usuarios;usuario;atacantes;se;quando;nao;nunca" },
     { L_PT, PI_DECODE, "decodifique;decifre;ao contrario;invertido;base64" },
     { L_PT, PI_NEWTASK, "em vez disso;ao inves disso;sua nova tarefa;novas instrucoes;"
@@ -386,7 +406,7 @@ static const struct group groups[] = {
     { L_NL, PI_PERSONA, "ontwikkelaarsmodus;jailbreak" },
     { L_NL, PI_META, "aanval;aanvallen;voorbeeld;beveiliging;kwetsbaarheid;detecteren" },
     { L_NL, PI_ASK, "wat is;hoe;waarom;welke;leg uit" },
-    { L_NL, PI_REQUEST, "kun je;kunt u;zou je;alsjeblieft;alstublieft;nu" },
+    { L_NL, PI_REQUEST, "zou u;wilt u;wil je;kun je;kunt u;zou je;alsjeblieft;alstublieft;nu" },
     { L_NL, PI_NEWTASK, "in plaats daarvan;je nieuwe taak;nieuwe instructies" },
     { L_NL, PI_FUNC, "de;het;een;en;van;is;dat;niet;ik;je;op;te;met;voor" },
 
@@ -412,7 +432,7 @@ static const struct group groups[] = {
     { L_RU, PI_META, "атака;атаки;пример;примеры;безопасность;уязвимость;инъекция промпта;"
       "промпт инъекция" },
     { L_RU, PI_ASK, "что такое;как;почему;зачем;какие;объясни;объясните" },
-    { L_RU, PI_REQUEST, "можешь;можете;пожалуйста;сейчас" },
+    { L_RU, PI_REQUEST, "не мог бы ты;не могли бы вы;будь добр;будьте добры;можешь;можете;пожалуйста;сейчас" },
     { L_RU, PI_NEWTASK, "вместо этого;твоя новая задача;новые инструкции" },
     { L_RU, PI_FUNC, "и;в;не;на;я;что;с;он;как;это;по;но;ты" },
 
@@ -593,8 +613,12 @@ const char *pi_lex_lang_name(uint8_t lang)
     return lang < L__N ? lang_names[lang] : "?";
 }
 
+/* Words are compared by hash, a final "s" dropped on both sides (a light stem: plurals and
+ * third persons of the lexicon and of the text meet: "applies"/"apply" aside). */
 static uint64_t hash_word(const uint8_t *p, size_t n)
 {
+    if (n > 3 && p[n - 1] == 's' && p[n - 2] != 's')
+        n--;
     uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 0x100000001b3ull;

@@ -39,6 +39,9 @@ enum pi_class {
     PI_COMPL,          /* on, about, regarding, printed ... (a topic narrows an object) */
     PI_PRONOUN,        /* them, those, it ... (an override of rules named before)     */
     PI_AINAME,         /* assistant, agent, chatbot, model ... (vocative when followed by , or :) */
+    PI_MINE,           /* my, our, "I sent" ... (the speaker's own instructions)      */
+    PI_ENABLE,         /* enable, activate, switch to ... (right before a persona)     */
+    PI_SCOPE,          /* this conversation, the rest, now ... (a span of time, not a topic) */
     PI__COUNT
 };
 
