@@ -138,7 +138,7 @@ static void http_events(struct out *o, const struct ig_pipeline_snapshot *s)
 
 static void detection(struct out *o, const struct ig_pipeline_snapshot *s)
 {
-    const struct ig_pipeline_det_stats *d = &s->det;
+    const struct ig_detect_stats *d = &s->det;
     family(o, "inferguard_findings_total", C, "Findings raised, by detector (before throttling).");
     for (size_t i = 0; i < d->n_detectors; i++)
         labelled(o, "inferguard_findings_total", "detector", d->detector_names[i], d->engine.findings[i]);
@@ -200,18 +200,18 @@ int ig_metrics_render(const struct ig_pipeline_snapshot *s, const struct ig_daem
     one(&o, "inferguard_up", G, "1 while the sidecar runs.", 1);
     one(&o, "inferguard_ready", G, "1 once capture is open and rules are loaded.", d->ready ? 1 : 0);
     one(&o, "inferguard_start_time_seconds", G, "Start time, seconds since the epoch.", d->start_time_s);
-    one(&o, "inferguard_workers", G, "Pipeline threads (1, or 2 = parsing | detection).", s->workers);
+    one(&o, "inferguard_workers", G, "Pipeline threads (1, or 2 = parsing | detection).", s->det.threads);
     capture_flows(&o, s);
     http_events(&o, s);
     detection(&o, s);
     family(&o, "inferguard_drops_total", C, "Data dropped or cut, by reason (as in the run summary).");
     for (size_t i = 0; i < s->n_drops; i++)
         labelled(&o, "inferguard_drops_total", "reason", s->drops[i].reason, s->drops[i].n);
-    if (s->workers == 2) {
+    if (s->det.handoff.on) {
         one(&o, "inferguard_ring_handoffs_total", C, "Events and ticks handed to the detection thread.",
-            s->ring_published);
+            s->det.handoff.published);
         one(&o, "inferguard_ring_full_waits_total", C, "Times the parser waited on a full ring.",
-            s->ring_full_waits);
+            s->det.handoff.full_waits);
     }
     family(&o, "inferguard_rules_info", G, "The rule set in use: origin (embedded or its directory) "
            "and SHA-256 of its files, as in findings' metadata.labels.");
@@ -228,7 +228,7 @@ int ig_metrics_render(const struct ig_pipeline_snapshot *s, const struct ig_daem
     one(&o, "inferguard_rules_reload_clients_dropped_total", C,
         "Client entries discarded by reloads (detector state starts afresh).",
         s->det.reload_clients_dropped);
-    const struct ig_pattern_cache_stats hc = s->patterns;
+    const struct ig_pattern_cache_stats hc = s->det.patterns;
     one(&o, "inferguard_pattern_cache_hits_total", C,
         "Hyperscan databases loaded from rules.cache_dir (start-up and reloads).", hc.hits);
     one(&o, "inferguard_pattern_cache_misses_total", C, "Hyperscan databases compiled.", hc.misses);

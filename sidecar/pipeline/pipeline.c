@@ -9,23 +9,18 @@
 #include <unistd.h>
 #include <inferguard/adapter.h>
 #include <inferguard/log.h>
-#include <inferguard/patterns.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adapters/ad_common.h"
 #include "adapters/event_json.h"
 #include "core/jsonw.h"
-#include "drift/drift.h"
-#include "engine.h"
-#include "findings/findings.h"
 #include "flow/flow.h"
 #include "http/http_conn.h"
 #include "http2/h2_conn.h"
 #include "identity/identity.h"
-#include "pipeline/handoff.h"
+#include "pipeline/detect_stage.h"
 #include "pipeline/pipeline_state.h"
-#include "sinks/sinks.h"
 
 /* HTTP request or status line at the start of a direction's bytes. */
 static bool looks_like_http(enum ig_flow_dir dir, const uint8_t *p, size_t n)
@@ -248,20 +243,15 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
         write_event(p, ev);
     if (p->event_hook)
         p->event_hook(p->event_hook_ctx, ev);
-    if (p->workers == 2)
-        ig_handoff_event(p, ev);   /* copied: scratch and HTTP buffers are reused next */
-    else
-        ig_engine_observe(p->engine, ev);
+    ig_detect_observe(p->detect, ev);   /* borrowed: scratch and HTTP buffers are reused next */
     ig_scratch_reset(&p->scratch);
 }
 
-size_t ig_pipeline_scratch_cap(const struct ig_config *cfg)
+/* Records which rule set is in use (origin and hash) for the summary and /metrics. */
+static void note_rules(struct ig_pipeline *p, const struct ig_rules *rules)
 {
-    /* memory.events: decoding one event (tensors, texts). With two workers the overflow
-     * buffer for big queued events can hold as much again. */
-    if (cfg->events_memcap)
-        return (size_t)IG_MAX(cfg->events_memcap / (cfg->detection_workers == 2 ? 2 : 1), 1u << 20);
-    return (size_t)cfg->http_request_body_limit * 8 + (64u << 20);
+    snprintf(p->rules_origin, sizeof p->rules_origin, "%s", ig_rules_origin(rules));
+    snprintf(p->rules_sha256, sizeof p->rules_sha256, "%s", ig_rules_sha256(rules));
 }
 
 struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig_rules *rules,
@@ -275,34 +265,19 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     p->cfg = cfg;
     ig_load_init(&p->load);
     p->load_ready = true;
-    ig_pipeline_note_rules(p, rules);
+    note_rules(p, rules);
     ig_drop_init(&p->drops);
     ig_jsonw_init(&p->events_json, 1 << 16);
-    if (ig_scratch_init(&p->scratch, 1 << 20, ig_pipeline_scratch_cap(cfg)) < 0) {
+    if (ig_scratch_init(&p->scratch, 1 << 20, ig_detect_scratch_cap(cfg)) < 0) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
     if (ig_identity_cfg_init(&p->identity, cfg, err, errlen) < 0)
         goto fail;
     ig_ad_generic_configure(cfg);
-    /* Drift reference profiles and report writing live in the sidecar; the detector
-     * reaches them through the env lent to every engine built here. */
-    if (cfg->reports_dir[0] && !(p->drift_writer = ig_drift_writer_new(cfg->reports_dir, err, errlen)))
+    p->detect = ig_detect_new(cfg, rules, &p->load, &p->drops, err, errlen);
+    if (!p->detect)
         goto fail;
-    ig_drift_env(&p->env, p->drift_writer);
-    if (!(p->env.patterns = ig_pattern_cache_new(cfg->rules_cache_dir))) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    p->findings = ig_findings_new(cfg, rules, err, errlen);
-    if (!p->findings)
-        goto fail;
-    if (ig_sinks_open_all(p->findings, cfg, err, errlen) < 0)
-        goto fail;
-    p->engine = ig_engine_new(cfg, rules, &p->env, ig_findings_emit(p->findings), err, errlen);
-    if (!p->engine)
-        goto fail;
-    ig_engine_set_load(p->engine, &p->load);
     p->http = ig_http_new(cfg, on_txn, p);
     if (!p->http) {
         snprintf(err, errlen, "cannot set up the HTTP parser");
@@ -344,23 +319,6 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
             p->events_close = true;
         }
     }
-    p->workers = cfg->detection_workers ? cfg->detection_workers : 1;
-    if (p->workers > 2) {
-        snprintf(err, errlen, "detection.workers: 1 or 2");
-        goto fail;
-    }
-    if (p->workers == 2) {
-        /* Two threads writing one stream would interleave events and findings differently
-         * from run to run (and split lines). */
-        if (p->events_out == stdout && strcmp(cfg->findings_path[0] ? cfg->findings_path : "-", "-") == 0) {
-            snprintf(err, errlen, "two workers need events and findings on different outputs "
-                                  "(both are stdout: give --events or --findings a file)");
-            goto fail;
-        }
-        /* Last step: from here on the detection thread owns the engine and the findings. */
-        if (ig_handoff_start(p, err, errlen) < 0)
-            goto fail;
-    }
     return p;
 fail:
     ig_pipeline_free(p);
@@ -393,7 +351,9 @@ static void publish_load(struct ig_pipeline *p)
     ig_load_set(&p->load, IG_LOAD_FLOWS_EVICTED, f->flows_evicted);
     ig_load_set(&p->load, IG_LOAD_HTTP_BODIES, h->memcap_bodies_given_up + h->memcap_given_up);
     ig_load_set(&p->load, IG_LOAD_HTTP_UNPAIRED, h->pipeline_shed);
-    ig_load_set(&p->load, IG_LOAD_EVENTS_DROPPED, p->events_too_big);
+    struct ig_detect_stats ds;
+    ig_detect_collect(p->detect, &ds);
+    ig_load_set(&p->load, IG_LOAD_EVENTS_DROPPED, ds.handoff.events_dropped);
     p->affected_mark = ig_http_affected(p->http, p->affected_mark, publish_affected, &p->load);
 }
 
@@ -426,12 +386,7 @@ void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
     p->last_us = now_us;
     ig_flow_tick(p->flows, now_us);
     publish_load(p);
-    if (p->workers == 2) {
-        ig_handoff_tick(p, now_us);   /* after the events flow_tick produced, as below */
-    } else {
-        ig_engine_tick(p->engine, now_us);
-        ig_findings_tick(p->findings, now_us);
-    }
+    ig_detect_tick(p->detect, now_us);   /* after the events flow_tick produced */
     p->next_tick_us = now_us + TICK_US;
 }
 
@@ -468,24 +423,12 @@ void ig_pipeline_finish(struct ig_pipeline *p)
     ig_pipeline_tick(p, p->last_us);
     if (p->events_out)
         fflush(p->events_out);
-    if (p->workers == 2) {
-        ig_handoff_finish(p, p->last_us);   /* the same steps as below, on the detection thread */
-        return;
-    }
-    /* Totals over engines replaced by rules reloads too; names are static strings. */
-    ig_engine_finish(p->engine, p->last_us);   /* open drift windows: findings too */
-    ig_pipeline_engine_totals(p, p->engine, &p->engine_final, p->detector_names, &p->n_detectors);
-    ig_pipeline_counter_totals(p, p->engine, &p->counters_final);
-    ig_engine_free(p->engine);   /* detectors finish: last partial drift window reported */
-    p->engine = NULL;
-    ig_findings_close(p->findings, p->last_us, (int)p->cfg->flush_timeout_ms);
+    ig_detect_finish(p->detect, p->last_us);
 }
 
 uint64_t ig_pipeline_findings(const struct ig_pipeline *p)
 {
-    if (p->workers == 2)
-        return ig_handoff_findings(p);
-    return ig_findings_stats(p->findings)->emitted;
+    return ig_detect_findings(p->detect);
 }
 
 uint64_t ig_pipeline_events(const struct ig_pipeline *p) { return p->events; }
@@ -501,26 +444,27 @@ void ig_pipeline_free(struct ig_pipeline *p)
 {
     if (!p)
         return;
-    ig_handoff_stop(p);   /* no-op unless a detection thread is still running */
     if (p->flows)
         ig_flow_table_free(p->flows);
     if (p->http)
         ig_http_free(p->http);
     if (p->h2)
         ig_h2_free(p->h2);
-    if (p->engine)
-        ig_engine_free(p->engine);
-    ig_drift_writer_free(p->drift_writer);
-    ig_pattern_cache_free(p->env.patterns);
-    if (p->findings)
-        ig_findings_free(p->findings);
+    ig_detect_free(p->detect);   /* a detection thread still running is stopped first */
     if (p->events_close)
         fclose(p->events_out);
-    ig_handoff_free(p);
     ig_jsonw_free(&p->events_json);
     ig_scratch_free(&p->scratch);
     ig_identity_cfg_free(&p->identity);
     if (p->load_ready)
         ig_load_destroy(&p->load);
     free(p);
+}
+
+int ig_pipeline_reload(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen)
+{
+    int rc = ig_detect_reload(p->detect, rules, err, errlen);
+    if (rc == IG_OK)
+        note_rules(p, rules);
+    return rc;
 }

@@ -4,11 +4,7 @@
 
 #include <string.h>
 
-#include "engine.h"
-#include <inferguard/patterns.h>
-#include "findings/findings.h"
 #include "flow/flow.h"
-#include "drift/drift.h"
 #include "http/http_conn.h"
 #include "http2/h2_conn.h"
 
@@ -20,9 +16,9 @@ static void print_proto(void *ctx, const char *proto, uint64_t flows)
     fprintf(pl->out, "%s %s %llu", pl->n++ ? "," : "", proto, (unsigned long long)flows);
 }
 
-static void print_sink(void *ctx, const char *sink, const struct ig_sink_stats *s)
+static void print_sink(FILE *out, const char *sink, const struct ig_sink_stats *s)
 {
-    fprintf((FILE *)ctx,
+    fprintf(out,
             "  sink %-7s written %llu, delivered %llu, failed %llu, retried %llu, spooled %llu, "
             "replayed %llu, dropped %llu\n",
             sink, (unsigned long long)s->written, (unsigned long long)s->delivered,
@@ -119,8 +115,10 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     const struct ig_decode_stats *c = &p->capture;
     const struct ig_flow_stats *f = ig_flow_stats(p->flows);
     const struct ig_http_stats *h = ig_http_stats(p->http);
-    const struct ig_engine_stats *e = p->engine ? ig_engine_stats(p->engine) : &p->engine_final;
-    const struct ig_findings_stats *fs = ig_findings_stats(p->findings);
+    struct ig_detect_stats ds;
+    ig_detect_collect(p->detect, &ds);
+    const struct ig_engine_stats *e = &ds.engine;
+    const struct ig_findings_stats *fs = &ds.findings;
 
     fprintf(out, "summary:\n");
     fprintf(out, "  packets     %llu (%llu bytes), %llu not TCP (%llu UDP/other transport, not analysed)\n",
@@ -176,13 +174,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
             fprintf(out, "%s%s %llu", n++ ? ", " : " (", ig_protocol_name((enum ig_protocol)i),
                     U(p->events_by_proto[i]));
     fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->events_malformed));
-    if (p->workers == 2)
-        fprintf(out, "  workers     2 (parsing | detection): %llu events and ticks handed over in a ring of "
-                     "%u slots x %zu bytes, %llu events through the overflow buffer, "
-                     "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection\n",
-                U(p->ring_final.published), p->ring_ready ? ig_ring_capacity(&p->ring) : 0u,
-                p->slot_arena, U(p->events_big), U(p->ring_final.full_waits), p->parse_cpu_s,
-                p->detect_cpu_s);
+    ig_detect_summary(p->detect, out);   /* the run mode's line, if it has one */
     const struct ig_config *cf = p->cfg;
     if (cf->memory_limit)
         fprintf(out, "  memory      limit %llu MiB: flows %llu MiB (%u flows), http %llu MiB, clients %llu MiB, "
@@ -198,8 +190,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                  "their source's rate or cap; %llu events, %llu findings on group streams\n",
             U(e->sources_active), U(e->sources_evicted), U(e->clients_deferred),
             U(e->group_events), U(e->group_findings));
-    struct ig_pattern_cache_stats hc;
-    ig_pattern_cache_stats(p->env.patterns, &hc);
+    const struct ig_pattern_cache_stats hc = ds.patterns;
     if (hc.hits + hc.misses) {
         fprintf(out, "  patterns    %llu Hyperscan databases: %llu loaded from rules.cache_dir, %llu compiled",
                 U(hc.hits + hc.misses), U(hc.hits), U(hc.misses));
@@ -210,38 +201,30 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling into %llu updates)",
             U(fs->emitted), U(fs->raised), U(fs->throttled), U(fs->updates));
     n = 0;
-    size_t ndet = p->engine ? ig_engine_detector_count(p->engine) : p->n_detectors;
-    for (size_t i = 0; i < ndet && i < 64; i++)
+    for (size_t i = 0; i < ds.n_detectors; i++)
         if (e->findings[i])
-            fprintf(out, "%s %s %llu", n++ ? "," : ";",
-                    p->engine ? ig_engine_detector_name(p->engine, i) : p->detector_names[i],
-                    U(e->findings[i]));
+            fprintf(out, "%s %s %llu", n++ ? "," : ";", ds.detector_names[i], U(e->findings[i]));
     fprintf(out, "\n");
     /* What detectors refused or skipped (their stats hook); zero counters are left out. */
-    struct ig_det_counters dc;
-    if (p->engine)
-        ig_pipeline_counter_totals(p, p->engine, &dc);
-    else
-        dc = p->counters_final;
+    const struct ig_det_counters *dc = &ds.counters;
     const char *last = NULL;
-    for (size_t i = 0; i < dc.n; i++) {
-        if (!dc.row[i].c.value)
+    for (size_t i = 0; i < dc->n; i++) {
+        if (!dc->row[i].c.value)
             continue;
-        if (last && strcmp(last, dc.row[i].detector) == 0)
-            fprintf(out, ", %s %llu", dc.row[i].c.name, U(dc.row[i].c.value));
+        if (last && strcmp(last, dc->row[i].detector) == 0)
+            fprintf(out, ", %s %llu", dc->row[i].c.name, U(dc->row[i].c.value));
         else
-            fprintf(out, "%s%s %s %llu", last ? "; " : "  detectors   ", dc.row[i].detector,
-                    dc.row[i].c.name, U(dc.row[i].c.value));
-        last = dc.row[i].detector;
+            fprintf(out, "%s%s %s %llu", last ? "; " : "  detectors   ", dc->row[i].detector,
+                    dc->row[i].c.name, U(dc->row[i].c.value));
+        last = dc->row[i].detector;
     }
     if (last)
         fprintf(out, "\n");
-    uint64_t reports = 0, report_failures = 0;
-    ig_drift_report_counts(p->drift_writer, &reports, &report_failures);
     if (p->cfg->reports_dir[0])
-        fprintf(out, "  reports     %llu drift reports in %s (%llu failed)\n", U(reports),
-                p->cfg->reports_dir, U(report_failures));
-    ig_findings_sink_stats(p->findings, print_sink, out);
+        fprintf(out, "  reports     %llu drift reports in %s (%llu failed)\n", U(ds.reports),
+                p->cfg->reports_dir, U(ds.report_failures));
+    for (size_t i = 0; i < ds.n_sinks; i++)
+        print_sink(out, ds.sinks[i].name, &ds.sinks[i].st);
 
     /* Every drop counter, with its reason; zero counters are left out. */
     struct drop_line dl = { out, 0 };

@@ -65,7 +65,8 @@ static void test_metrics_render(void **state)
     (void)state;
     static struct ig_pipeline_snapshot s;
     memset(&s, 0, sizeof s);
-    s.workers = 2;
+    s.det.threads = 2;
+    s.det.handoff.on = true;
     s.capture.packets = 1057;
     s.events_by_proto[IG_PROTO_OIP_V2] = 150;
     s.det.n_detectors = 2;
@@ -75,6 +76,9 @@ static void test_metrics_render(void **state)
     s.det.n_sinks = 1;
     snprintf(s.det.sinks[0].name, sizeof s.det.sinks[0].name, "kafka");
     s.det.sinks[0].st.spooled = 7;
+    s.det.counters.n = 1;
+    s.det.counters.row[0].detector = "adversarial.boundary";
+    s.det.counters.row[0].c = (struct ig_det_counter){ "refused", 4 };
     s.n_drops = 1;
     s.drops[0].reason = "odd \"reason\"\\ here\n";
     s.drops[0].n = 2;
@@ -90,6 +94,8 @@ static void test_metrics_render(void **state)
     assert_non_null(strstr(t, "inferguard_rules_reload_failures_total 1\n"));
     assert_non_null(strstr(t, "inferguard_ready 1\n"));
     assert_non_null(strstr(t, "inferguard_ring_handoffs_total 0\n"));
+    assert_non_null(strstr(t, "inferguard_workers 2\n"));
+    assert_non_null(strstr(t, "inferguard_detector_counter_total{detector=\"adversarial.boundary\",counter=\"refused\"} 4\n"));
     /* Each family declared once; every line a comment or a sample; ends with a newline. */
     assert_null(strstr(strstr(t, "# TYPE inferguard_findings_total ") + 1, "# TYPE inferguard_findings_total "));
     assert_int_equal(t[strlen(t) - 1], '\n');

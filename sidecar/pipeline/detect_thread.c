@@ -1,0 +1,342 @@
+/* The threaded run mode of the detect stage (detection.workers = 2): the parsing side stays
+ * on the calling thread; the detect core (engine, findings, sinks, drift reports) runs on one
+ * detection thread, fed through a bounded SPSC ring. Each event is copied into its slot
+ * (ig_event_copy: struct + tensors + labels + texts in the slot's arena); ticks, reloads and
+ * the end of input travel through the same ring as markers, so the core sees exactly the
+ * call sequence of the inline mode and writes byte-identical findings. The parsing thread
+ * owns the producer side of the ring and the overflow buffer while it is free; the
+ * detection thread owns the consumer side and the core. */
+#include "pipeline/detect_impl.h"
+
+#include <inferguard/log.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/ring.h"
+
+enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP, SLOT_RELOAD };
+
+struct slot {
+    uint32_t kind;
+    uint32_t big;              /* the event's data lives in t->big, not in the arena */
+    uint64_t now_us;           /* SLOT_TICK / SLOT_FINISH */
+    struct ig_event ev;        /* pointers aimed at the arena (or t->big) */
+};
+
+#define ARENA_OFF (((sizeof(struct slot) + 63) / 64) * 64)
+#define CHUNK(n) (((size_t)(n) + 15) & ~(size_t)15)   /* ig_event_copy's alignment */
+
+struct threaded {
+    struct ig_detect d;                /* first: the stage's view */
+    struct ig_drop_reasons *drops;     /* the parsing side's */
+    struct ig_ring ring;
+    bool ring_ready, running;
+    pthread_t thread;
+    size_t slot_arena;                 /* bytes of tensors/text one slot holds */
+    uint8_t *big;                      /* overflow buffer for events larger than a slot */
+    size_t big_cap, big_max;
+    _Atomic int big_busy;              /* a queued slot points into <big> */
+    _Atomic uint64_t findings_seen;    /* emitted count published by the detection thread */
+    uint64_t events_big, events_dropped, big_waits;
+    struct ig_ring_stats ring_final;
+    double parse_cpu_s, detect_cpu_s;  /* CPU seconds of each thread, for sizing */
+    /* The detection thread's counters, copied at each tick (collect reads this copy). */
+    pthread_mutex_t pub_lock;
+    bool pub_lock_ready;
+    struct ig_detect_stats pub;
+    /* The reload handshake: the parser queues SLOT_RELOAD and waits for reload_done. */
+    const struct ig_rules *reload_rules;
+    _Atomic int reload_done;
+    int reload_rc;
+    char reload_err[256];
+};
+
+static inline struct threaded *T(struct ig_detect *d) { return (struct threaded *)d; }
+static inline const struct threaded *CT(const struct ig_detect *d) { return (const struct threaded *)d; }
+static inline uint8_t *slot_arena(struct slot *s) { return (uint8_t *)s + ARENA_OFF; }
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void publish(struct threaded *t)
+{
+    atomic_store_explicit(&t->findings_seen, ig_detect_core_findings(&t->d.core), memory_order_relaxed);
+    /* Every counter, for /metrics: a few KB copied once per tick, never per event. */
+    struct ig_detect_stats st;
+    ig_detect_core_collect(&t->d.core, &st);
+    pthread_mutex_lock(&t->pub_lock);
+    t->pub = st;
+    pthread_mutex_unlock(&t->pub_lock);
+}
+
+/* The detection thread: the same core calls, in the same order, as the inline mode. */
+static void *detect_main(void *arg)
+{
+    struct threaded *t = arg;
+    struct ig_detect_core *c = &t->d.core;
+    for (;;) {
+        struct slot *s = ig_ring_peek(&t->ring);
+        uint32_t kind = s->kind;
+        switch (kind) {
+        case SLOT_EVENT:
+            ig_detect_core_observe(c, &s->ev);
+            if (s->big)
+                atomic_store_explicit(&t->big_busy, 0, memory_order_release);
+            break;
+        case SLOT_TICK:
+            ig_detect_core_tick(c, s->now_us);
+            publish(t);
+            break;
+        case SLOT_RELOAD:
+            t->reload_rc = ig_detect_core_reload(c, t->reload_rules, t->reload_err, sizeof t->reload_err);
+            publish(t);
+            atomic_store_explicit(&t->reload_done, 1, memory_order_release);
+            break;
+        case SLOT_FINISH:
+            ig_detect_core_finish(c, s->now_us);
+            publish(t);
+            break;
+        default:
+            break;
+        }
+        ig_ring_release(&t->ring);
+        if (kind == SLOT_FINISH || kind == SLOT_STOP) {
+            t->detect_cpu_s = thread_cpu_s();   /* read by the parser after join */
+            return NULL;
+        }
+    }
+}
+
+static struct ig_detect *threaded_alloc(const struct ig_config *cfg, struct ig_drop_reasons *drops)
+{
+    (void)cfg;
+    struct threaded *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->drops = drops;
+    atomic_init(&t->big_busy, 0);
+    atomic_init(&t->findings_seen, 0);
+    atomic_init(&t->reload_done, 0);
+    return &t->d;
+}
+
+static int threaded_start(struct ig_detect *d, char *err, size_t errlen)
+{
+    struct threaded *t = T(d);
+    const struct ig_config *cfg = d->cfg;
+    /* Two threads writing one stream would interleave events and findings differently
+     * from run to run (and split lines). */
+    if (strcmp(cfg->events_path, "-") == 0 &&
+        strcmp(cfg->findings_path[0] ? cfg->findings_path : "-", "-") == 0) {
+        snprintf(err, errlen, "two workers need events and findings on different outputs "
+                              "(both are stdout: give --events or --findings a file)");
+        return IG_ECONF;
+    }
+    t->slot_arena = CHUNK(cfg->ring_slot_bytes);
+    if (ig_ring_init(&t->ring, cfg->ring_slots, ARENA_OFF + t->slot_arena) < 0) {
+        snprintf(err, errlen, "out of memory for the detection ring (detection.ring_slots x ring_slot_bytes)");
+        return IG_ENOMEM;
+    }
+    t->ring_ready = true;
+    /* No event can outgrow what its producers are allowed: the adapters' scratch cap plus
+     * the three texts, which may point into the request and response bodies. */
+    size_t body = IG_MAX(cfg->http_request_body_limit, cfg->http_response_body_limit);
+    t->big_max = d->scratch_cap + 3 * CHUNK(body + 1) + 64;
+    if (pthread_mutex_init(&t->pub_lock, NULL) != 0) {
+        snprintf(err, errlen, "cannot create the detection stats lock");
+        return IG_ENOMEM;
+    }
+    t->pub_lock_ready = true;
+    ig_detect_core_collect(&d->core, &t->pub);   /* before the thread exists: no lock needed */
+    /* From here on the detection thread owns the core. */
+    if (pthread_create(&t->thread, NULL, detect_main, t) != 0) {
+        snprintf(err, errlen, "cannot start the detection thread");
+        return IG_ENOMEM;
+    }
+    t->running = true;
+    return IG_OK;
+}
+
+/* The overflow buffer is in use until the detection thread has observed its event. Rare
+ * (events larger than a slot), so a polite poll is enough. */
+static void wait_big_free(struct threaded *t)
+{
+    if (!atomic_load_explicit(&t->big_busy, memory_order_acquire))
+        return;
+    t->big_waits++;
+    struct timespec ts = { 0, 20000 };
+    for (int spins = 0; atomic_load_explicit(&t->big_busy, memory_order_acquire); spins++) {
+        if (spins < 64)
+            sched_yield();
+        else
+            nanosleep(&ts, NULL);
+    }
+}
+
+/* Copies <ev> (and all it points to) into the next slot; waits while the ring is full. An
+ * event larger than a slot goes through the one overflow buffer (counted); one larger than
+ * that buffer's cap is dropped (counted). */
+static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
+{
+    struct threaded *t = T(d);
+    size_t need = ig_event_bytes(ev);
+    bool big = need > t->slot_arena;
+    if (unlikely(big)) {
+        if (need > t->big_max) {
+            t->events_dropped++;
+            ig_drop_count(t->drops, "detection: event over the handoff overflow cap (not analysed)");
+            return;
+        }
+        wait_big_free(t);
+        if (need > t->big_cap) {
+            /* Grows to the largest event seen, at most big_max: amortised, never per event. */
+            size_t cap = IG_MAX(need, t->big_cap * 2);
+            cap = IG_MIN(cap, t->big_max);
+            uint8_t *nb = realloc(t->big, cap);
+            if (!nb) {
+                t->events_dropped++;
+                ig_drop_count(t->drops, "detection: out of memory for a large event (not analysed)");
+                return;
+            }
+            t->big = nb;
+            t->big_cap = cap;
+        }
+        t->events_big++;
+    }
+    struct slot *s = ig_ring_claim(&t->ring);
+    s->kind = SLOT_EVENT;
+    s->big = big;
+    s->now_us = 0;
+    if (big)
+        atomic_store_explicit(&t->big_busy, 1, memory_order_relaxed);   /* published by the ring */
+    ig_event_copy(&s->ev, ev, big ? t->big : slot_arena(s));
+    ig_ring_publish(&t->ring);
+}
+
+static void send_marker(struct threaded *t, uint32_t kind, uint64_t now_us)
+{
+    struct slot *s = ig_ring_claim(&t->ring);
+    s->kind = kind;
+    s->big = 0;
+    s->now_us = now_us;
+    ig_ring_publish_now(&t->ring);   /* time and the end of input are never held back */
+}
+
+static void threaded_tick(struct ig_detect *d, uint64_t now_us)
+{
+    send_marker(T(d), SLOT_TICK, now_us);
+}
+
+static void join(struct threaded *t)
+{
+    t->parse_cpu_s = thread_cpu_s();
+    pthread_join(t->thread, NULL);
+    t->running = false;
+    ig_ring_stats(&t->ring, &t->ring_final);
+}
+
+/* Queues the end of input and waits for the detection thread to finish the core. */
+static void threaded_finish(struct ig_detect *d, uint64_t now_us)
+{
+    struct threaded *t = T(d);
+    if (!t->running)
+        return;
+    send_marker(t, SLOT_FINISH, now_us);
+    join(t);
+}
+
+/* Queues a reload and waits until the detection thread has swapped the engine (or failed:
+ * err, old engine kept). Rare and operator-driven: waiting for the queued events is fine. */
+static int threaded_reload(struct ig_detect *d, const struct ig_rules *rules, char *err, size_t errlen)
+{
+    struct threaded *t = T(d);
+    if (!t->running) {
+        snprintf(err, errlen, "the pipeline has finished");
+        return IG_ECONF;
+    }
+    t->reload_rules = rules;
+    atomic_store_explicit(&t->reload_done, 0, memory_order_relaxed);
+    send_marker(t, SLOT_RELOAD, 0);   /* the ring publishes reload_rules with the slot */
+    struct timespec ts = { 0, 1000000 };
+    while (!atomic_load_explicit(&t->reload_done, memory_order_acquire))
+        nanosleep(&ts, NULL);
+    if (t->reload_rc < 0)
+        snprintf(err, errlen, "%s", t->reload_err);
+    return t->reload_rc;
+}
+
+static void threaded_collect(const struct ig_detect *d, struct ig_detect_stats *out)
+{
+    const struct threaded *t = CT(d);
+    if (t->running) {
+        /* The detection thread's live state is its own: read its last published copy. */
+        pthread_mutex_lock((pthread_mutex_t *)&t->pub_lock);
+        *out = t->pub;
+        pthread_mutex_unlock((pthread_mutex_t *)&t->pub_lock);
+    } else {
+        ig_detect_core_collect(&d->core, out);   /* joined (or never started): ours to read */
+    }
+    /* Producer-side counters: this is the producer's thread. */
+    out->handoff.on = true;
+    if (t->ring_ready) {
+        out->handoff.published = t->ring.published;
+        out->handoff.full_waits = t->ring.full_waits;
+    }
+    out->handoff.events_big = t->events_big;
+    out->handoff.events_dropped = t->events_dropped;
+}
+
+static uint64_t threaded_findings(const struct ig_detect *d)
+{
+    return atomic_load_explicit(&CT(d)->findings_seen, memory_order_relaxed);
+}
+
+static void threaded_summary(const struct ig_detect *d, FILE *out)
+{
+    const struct threaded *t = CT(d);
+    fprintf(out, "  workers     2 (parsing | detection): %llu events and ticks handed over in a ring of "
+                 "%u slots x %zu bytes, %llu events through the overflow buffer, "
+                 "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection\n",
+            (unsigned long long)t->ring_final.published, t->ring_ready ? ig_ring_capacity(&t->ring) : 0u,
+            t->slot_arena, (unsigned long long)t->events_big, (unsigned long long)t->ring_final.full_waits,
+            t->parse_cpu_s, t->detect_cpu_s);
+}
+
+/* Stops the thread without finishing (error paths), then releases the ring and buffers;
+ * the core is the stage's to free. */
+static void threaded_release(struct ig_detect *d)
+{
+    struct threaded *t = T(d);
+    if (t->running) {
+        send_marker(t, SLOT_STOP, 0);
+        join(t);
+    }
+    if (t->ring_ready)
+        ig_ring_free(&t->ring);
+    free(t->big);
+    if (t->pub_lock_ready)
+        pthread_mutex_destroy(&t->pub_lock);
+}
+
+const struct ig_detect_ops ig_detect_threaded = {
+    .threads = 2,
+    .event_copies = 2,
+    .alloc = threaded_alloc,
+    .start = threaded_start,
+    .observe = threaded_observe,
+    .tick = threaded_tick,
+    .finish = threaded_finish,
+    .reload = threaded_reload,
+    .collect = threaded_collect,
+    .findings = threaded_findings,
+    .summary = threaded_summary,
+    .release = threaded_release,
+};
