@@ -12,6 +12,10 @@ enum ig_status {
     IG_ENOMEM = -1, IG_EPARSE = -2, IG_ELIMIT = -3, IG_ECONF = -4, IG_EIO = -5,
 };
 
+/* The one direction type: of a flow's bytes, of an HTTP message (request / response) and of
+ * a header lookup. */
+enum ig_flow_dir { IG_DIR_TO_SERVER = 0, IG_DIR_TO_CLIENT = 1 };
+
 /* Bytes owned by someone else, valid until the call that handed them out returns. */
 struct ig_span {
     const uint8_t *p;

@@ -25,7 +25,8 @@ struct ig_http_txn {
     uint32_t evasion;                          /* enum ig_evasion_flags seen by the HTTP stage */
 };
 
-/* Case-insensitive header lookup; returns NULL when absent. dir 0 = request, 1 = response. */
-const struct ig_span *ig_http_header(const struct ig_http_txn *t, int dir, const char *name);
+/* Case-insensitive header lookup; returns NULL when absent. IG_DIR_TO_SERVER: the request's
+ * headers, IG_DIR_TO_CLIENT: the response's. */
+const struct ig_span *ig_http_header(const struct ig_http_txn *t, enum ig_flow_dir dir, const char *name);
 
 #endif

@@ -25,7 +25,7 @@ void ig_ad_copy(char *dst, size_t cap, struct ig_span s)
     dst[n] = '\0';
 }
 
-bool ig_ad_header_has(const struct ig_http_txn *t, int dir, const char *name,
+bool ig_ad_header_has(const struct ig_http_txn *t, enum ig_flow_dir dir, const char *name,
                       const char *needle)
 {
     /* Own lookup: adapters must not depend on the HTTP stage's helpers being linked. */

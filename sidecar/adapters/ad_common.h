@@ -22,7 +22,7 @@ bool ig_ad_ends(struct ig_span s, const char *lit);
 /* Copies <s> into dst as a NUL-terminated string, truncated to cap-1 bytes. */
 void ig_ad_copy(char *dst, size_t cap, struct ig_span s);
 /* True when the request header <name> contains <needle> (case-insensitive). */
-bool ig_ad_header_has(const struct ig_http_txn *t, int dir, const char *name,
+bool ig_ad_header_has(const struct ig_http_txn *t, enum ig_flow_dir dir, const char *name,
                       const char *needle);
 
 /* Parses a whole body with the adapters.* limits into ctx->scratch. */

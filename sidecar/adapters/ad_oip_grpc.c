@@ -34,7 +34,7 @@ static const char path_stream[] = "/inference.GRPCInferenceService/ModelStreamIn
 
 static bool is_grpc(const struct ig_http_txn *t)
 {
-    const struct ig_span *ct = ig_http_header(t, 0, "content-type");
+    const struct ig_span *ct = ig_http_header(t, IG_DIR_TO_SERVER, "content-type");
     return ct && ct->n >= 16 && strncasecmp((const char *)ct->p, "application/grpc", 16) == 0;
 }
 

@@ -210,7 +210,7 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const struct ig_json *
 }
 
 /* Splits a body into JSON header and binary part per Inference-Header-Content-Length. */
-static int split_body(const struct ig_http_txn *t, int dir, struct ig_span body,
+static int split_body(const struct ig_http_txn *t, enum ig_flow_dir dir, struct ig_span body,
                       struct ig_span *json, struct bin *bin, bool *binary, const char **reason)
 {
     const struct ig_span *h = ig_http_header(t, dir, "Inference-Header-Content-Length");
@@ -322,7 +322,7 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
     bool binary = false;
     /* A body over http.request_body_limit: its head is decoded all the same (the caller
      * flags the event truncated and has the text detectors scan it raw if it does not parse). */
-    int st = split_body(t, 0, t->req_body, &json, &bin, &binary, reason);
+    int st = split_body(t, IG_DIR_TO_SERVER, t->req_body, &json, &bin, &binary, reason);
     if (st < 0)
         return st;
     if (binary)
@@ -373,7 +373,7 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
         ig_ad_malformed(ev, "response body over http.response_body_limit");
         return;
     }
-    if (split_body(t, 1, t->resp_body, &json, &bin, &binary, &reason) < 0) {
+    if (split_body(t, IG_DIR_TO_CLIENT, t->resp_body, &json, &bin, &binary, &reason) < 0) {
         ig_ad_malformed(ev, reason);
         return;
     }

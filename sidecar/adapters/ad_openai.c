@@ -353,7 +353,7 @@ static int openai_decode(const struct ig_decode_ctx *ctx, const struct ig_http_t
 
     const struct ig_json *stream = ig_json_get(req, "stream");
     bool streamed = (stream && stream->type == IG_JSON_TRUE) ||
-                    ig_ad_header_has(t, 1, "content-type", "text/event-stream");
+                    ig_ad_header_has(t, IG_DIR_TO_CLIENT, "content-type", "text/event-stream");
     if (t->status < 200 || t->status >= 300 || t->resp_body.n == 0)
         return IG_OK;
     if (t->resp_body_truncated) {

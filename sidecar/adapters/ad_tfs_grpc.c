@@ -33,7 +33,7 @@ struct tensor {
 
 static int tfs_probe(const struct ig_http_txn *t)
 {
-    const struct ig_span *ct = ig_http_header(t, 0, "content-type");
+    const struct ig_span *ct = ig_http_header(t, IG_DIR_TO_SERVER, "content-type");
     if (!ct || ct->n < 16 || strncasecmp((const char *)ct->p, "application/grpc", 16) != 0)
         return 0;
     return ig_span_eq_str(t->path, path_predict, sizeof path_predict - 1) ? 95 : 0;

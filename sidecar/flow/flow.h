@@ -11,7 +11,7 @@
 #include "capture/capture.h"
 #include "flow/defrag.h"
 
-enum ig_flow_dir { IG_DIR_TO_SERVER = 0, IG_DIR_TO_CLIENT = 1 };
+/* enum ig_flow_dir: <inferguard/base.h> */
 
 struct ig_flow {
     struct ig_endpoint client, server;   /* client = the side that sent SYN (or guessed) */

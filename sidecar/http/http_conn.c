@@ -337,7 +337,7 @@ static void body_append(struct body *b, const uint8_t *p, size_t n, size_t limit
     }
 }
 
-static int collect(htp_tx_data_t *d, int dir)
+static int collect(htp_tx_data_t *d, enum ig_flow_dir dir)
 {
     if (!d->data || d->len == 0)
         return HTP_OK;
@@ -348,7 +348,7 @@ static int collect(htp_tx_data_t *d, int dir)
     struct ig_http *h = c->h;
     struct body *b = &s->body[dir];
     const struct ig_config *cfg = h->icfg;
-    size_t limit = dir == 0 ? cfg->http_request_body_limit : cfg->http_response_body_limit;
+    size_t limit = dir == IG_DIR_TO_SERVER ? cfg->http_request_body_limit : cfg->http_response_body_limit;
 
     /* Decompression caps: inflated bytes per body and per connection, and the ratio to the
      * bytes on the wire (libhtp's own guard needs a ratio over 2048, which deflate never
@@ -356,8 +356,8 @@ static int collect(htp_tx_data_t *d, int dir)
      * head collected so far and parsing stops (libhtp is told to fail, then resynchronised). */
     b->inflated += d->len;
     c->inflated += d->len;
-    int64_t wire = dir == 0 ? d->tx->request_message_len : d->tx->response_message_len;
-    enum htp_content_encoding_t enc = dir == 0 ? d->tx->request_content_encoding
+    int64_t wire = dir == IG_DIR_TO_SERVER ? d->tx->request_message_len : d->tx->response_message_len;
+    enum htp_content_encoding_t enc = dir == IG_DIR_TO_SERVER ? d->tx->request_content_encoding
                                                : d->tx->response_content_encoding_processing;
     bool inflating = enc > HTP_COMPRESSION_NONE;
     if (inflating &&
@@ -368,7 +368,7 @@ static int collect(htp_tx_data_t *d, int dir)
             h->st.body_truncated++;
         b->truncated = true;
         h->st.inflate_capped++;
-        deliver(c, d->tx, dir == 1);
+        deliver(c, d->tx, dir == IG_DIR_TO_CLIENT);
         return HTP_ERROR;
     }
 
@@ -499,11 +499,11 @@ static void give_up(struct ig_http *h, struct body *victim)
     h->st.memcap_bytes_given_up += victim->len;
     note_affected(c);
     if (s->used && s->tx) {
-        int dir = victim == &s->body[1];
+        enum ig_flow_dir dir = victim == &s->body[1];
         if (!victim->truncated)
             h->st.body_truncated++;
         victim->truncated = true;
-        deliver(c, s->tx, dir == 1);
+        deliver(c, s->tx, dir == IG_DIR_TO_CLIENT);
     }
     body_free(h, &s->body[0]);
     body_free(h, &s->body[1]);
@@ -739,28 +739,28 @@ static size_t feed_old(struct ig_http_conn *c, const uint8_t *p, size_t n, const
 }
 
 /* Feeds libhtp; returns false on a parse error. Keeps what libhtp declined. */
-static bool feed(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
+static bool feed(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us)
 {
     if (!c->connp || n == 0)
         return c->connp != NULL;
     htp_time_t t;
     to_htp_time(ts_us, &t);
     c->ts[dir] = ts_us;
-    if (dir == 1 && c->resp_off)
+    if (dir == IG_DIR_TO_CLIENT && c->resp_off)
         return true;
-    if (dir == 1 && c->n_old) {
+    if (dir == IG_DIR_TO_CLIENT && c->n_old) {
         size_t used = feed_old(c, p, n, &t);
         p += used;
         n -= used;
         if (n == 0)
             return true;
     }
-    int rc = dir == 0 ? htp_connp_req_data(c->connp, &t, p, n)
+    int rc = dir == IG_DIR_TO_SERVER ? htp_connp_req_data(c->connp, &t, p, n)
                       : htp_connp_res_data(c->connp, &t, p, n);
     if (rc == HTP_STREAM_ERROR)
         return false;
     if (rc == HTP_STREAM_DATA_OTHER) {
-        size_t used = dir == 0 ? htp_connp_req_data_consumed(c->connp)
+        size_t used = dir == IG_DIR_TO_SERVER ? htp_connp_req_data_consumed(c->connp)
                                : htp_connp_res_data_consumed(c->connp);
         struct body *b = &c->pending[dir];
         size_t rest = used < n ? n - used : 0;
@@ -773,7 +773,7 @@ static bool feed(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, ui
 }
 
 /* Retries bytes the other direction left pending, now that <dir> progressed. */
-static bool retry_pending(struct ig_http_conn *c, int dir, uint64_t ts_us)
+static bool retry_pending(struct ig_http_conn *c, enum ig_flow_dir dir, uint64_t ts_us)
 {
     struct body *b = &c->pending[dir];
     if (b->len == 0)
@@ -819,7 +819,7 @@ static int parse_error(struct ig_http_conn *c, uint64_t ts_us)
 
 /* One pass over <p, n>; after a rejection inside it, *rescan is the offset from which the
  * rest of the bytes must be looked at again (a valid request may follow in the same data). */
-static int conn_data_once(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us,
+static int conn_data_once(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us,
                           size_t *rescan)
 {
     const uint8_t *p0 = p;
@@ -828,7 +828,7 @@ static int conn_data_once(struct ig_http_conn *c, int dir, const uint8_t *p, siz
     dir = dir ? 1 : 0;
     if (unlikely(c->resync[dir])) {
         /* A response is only accepted once its request has been found again. */
-        if (dir == 1 && c->resync[0])
+        if (dir == IG_DIR_TO_CLIENT && c->resync[0])
             return IG_OK;
         size_t partial;
         if (c->carry_n[dir]) {
@@ -870,9 +870,9 @@ static int conn_data_once(struct ig_http_conn *c, int dir, const uint8_t *p, siz
         n -= (size_t)at;
     }
     if (!feed(c, dir, p, n, ts_us)) {
-        size_t used = c->connp ? (dir == 0 ? htp_connp_req_data_consumed(c->connp)
+        size_t used = c->connp ? (dir == IG_DIR_TO_SERVER ? htp_connp_req_data_consumed(c->connp)
                                            : htp_connp_res_data_consumed(c->connp)) : n;
-        if (c->shedding && dir == 0) {
+        if (c->shedding && dir == IG_DIR_TO_SERVER) {
             /* Rescan from the end of the request that completed the set; the new parser
              * has no request waiting, so the next pass consumes bytes. libhtp may have
              * have read into the next request line (to tell a body-less request from one
@@ -887,7 +887,7 @@ static int conn_data_once(struct ig_http_conn *c, int dir, const uint8_t *p, siz
                     ls--;
             }
             size_t part;
-            if (ls < used && ig_http_resync_scan(0, p + ls, n - ls, true, &part, true) == 0)
+            if (ls < used && ig_http_resync_scan(IG_DIR_TO_SERVER, p + ls, n - ls, true, &part, true) == 0)
                 used = ls;
             *rescan = (size_t)(p - p0) + used;
             shed(c, ts_us);
@@ -902,7 +902,7 @@ static int conn_data_once(struct ig_http_conn *c, int dir, const uint8_t *p, siz
     return IG_OK;
 }
 
-int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
+int ig_http_conn_data(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us)
 {
     /* Each round consumes at least one byte, so this ends. */
     while (n) {
@@ -918,7 +918,7 @@ int ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t 
     return IG_OK;
 }
 
-void ig_http_conn_gap(struct ig_http_conn *c, int dir, uint64_t missing, uint64_t ts_us)
+void ig_http_conn_gap(struct ig_http_conn *c, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us)
 {
     (void)dir;
     (void)missing;

@@ -43,10 +43,10 @@ struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoin
                                       const struct ig_endpoint *server, uint64_t ts_us);
 /* dir 0 = client to server. Returns IG_OK, or IG_EPARSE when the connection is no longer
  * HTTP (caller may close it). */
-int  ig_http_conn_data(struct ig_http_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us);
+int  ig_http_conn_data(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us);
 /* Bytes lost in <dir>: the transaction in progress is dropped and counted; parsing resumes
  * when a new request or response line is found. */
-void ig_http_conn_gap(struct ig_http_conn *c, int dir, uint64_t missing, uint64_t ts_us);
+void ig_http_conn_gap(struct ig_http_conn *c, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us);
 /* End of connection: completes what can be completed (e.g. a response ended by close). */
 void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us);
 

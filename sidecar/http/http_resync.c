@@ -59,12 +59,12 @@ static int match_status(const uint8_t *p, size_t n)
     return p[12] == ' ' || p[12] == '\r' || p[12] == '\n' ? 1 : 0;
 }
 
-int ig_http_resync_match(int dir, const uint8_t *p, size_t n)
+int ig_http_resync_match(enum ig_flow_dir dir, const uint8_t *p, size_t n)
 {
-    return dir == 0 ? match_request(p, n) : match_status(p, n);
+    return dir == IG_DIR_TO_SERVER ? match_request(p, n) : match_status(p, n);
 }
 
-long ig_http_resync_scan(int dir, const uint8_t *p, size_t n, bool at_line_start, size_t *partial,
+long ig_http_resync_scan(enum ig_flow_dir dir, const uint8_t *p, size_t n, bool at_line_start, size_t *partial,
                          bool lines_only)
 {
     *partial = n;
@@ -75,7 +75,7 @@ long ig_http_resync_scan(int dir, const uint8_t *p, size_t n, bool at_line_start
         if (lines_only && (i == 0 ? !at_line_start : p[i - 1] != '\n'))
             continue;
         /* first letters of the methods above, or of "HTTP/1." */
-        if (dir == 0 ? !(c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'T' || c == 'C')
+        if (dir == IG_DIR_TO_SERVER ? !(c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'T' || c == 'C')
                      : c != 'H')
             continue;
         int r = ig_http_resync_match(dir, p + i, n - i);

@@ -100,7 +100,7 @@ struct ig_h2_conn {
     uint32_t hdrs_cap;
 };
 
-static void fresh_table(struct ig_h2_conn *c, int dir);
+static void fresh_table(struct ig_h2_conn *c, enum ig_flow_dir dir);
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -502,10 +502,10 @@ static void response_msg(struct ig_h2_conn *c, struct stream *s, struct msg *m)
     s->has_held = true;
 }
 
-static void message_done(struct ig_h2_conn *c, struct stream *s, int dir, struct msg *m)
+static void message_done(struct ig_h2_conn *c, struct stream *s, enum ig_flow_dir dir, struct msg *m)
 {
     c->h->st.grpc_messages++;
-    if (dir == 0) {
+    if (dir == IG_DIR_TO_SERVER) {
         if (s->qn == QUEUE_MAX) {
             c->h->st.memcap_drops++;
             msg_free(c, m);
@@ -518,7 +518,7 @@ static void message_done(struct ig_h2_conn *c, struct stream *s, int dir, struct
 }
 
 /* Length-prefixed messages out of one direction's DATA bytes. */
-static void grpc_data(struct ig_h2_conn *c, struct stream *s, int dir, const uint8_t *p, size_t n,
+static void grpc_data(struct ig_h2_conn *c, struct stream *s, enum ig_flow_dir dir, const uint8_t *p, size_t n,
                       uint64_t ts)
 {
     struct ig_h2 *h = c->h;
@@ -589,12 +589,12 @@ static void grpc_data(struct ig_h2_conn *c, struct stream *s, int dir, const uin
     }
 }
 
-static void stream_data(struct ig_h2_conn *c, struct stream *s, int dir, const uint8_t *p, size_t n,
+static void stream_data(struct ig_h2_conn *c, struct stream *s, enum ig_flow_dir dir, const uint8_t *p, size_t n,
                         uint64_t ts)
 {
     if (!n || s->lost[dir])
         return;
-    if (dir == 1)
+    if (dir == IG_DIR_TO_CLIENT)
         s->t_resp = ts;
     if (s->grpc) {
         grpc_data(c, s, dir, p, n, ts);
@@ -623,7 +623,7 @@ static void stream_data(struct ig_h2_conn *c, struct stream *s, int dir, const u
     b->n += k;
 }
 
-static void end_stream_dir(struct ig_h2_conn *c, struct stream *s, int dir)
+static void end_stream_dir(struct ig_h2_conn *c, struct stream *s, enum ig_flow_dir dir)
 {
     s->ended[dir] = true;
     maybe_finish(c, s);
@@ -631,7 +631,7 @@ static void end_stream_dir(struct ig_h2_conn *c, struct stream *s, int dir)
 
 /* ---------------------------------------------------------------- header blocks */
 
-static void header_field(struct ig_h2_conn *c, struct dir *d, int dir, const nghttp2_nv *nv)
+static void header_field(struct ig_h2_conn *c, struct dir *d, enum ig_flow_dir dir, const nghttp2_nv *nv)
 {
     struct stream *s = d->block_stream;
     if (!s || d->block_skip)
@@ -650,7 +650,7 @@ static void header_field(struct ig_h2_conn *c, struct dir *d, int dir, const ngh
         s->ignored = true;
 }
 
-static void block_begin(struct ig_h2_conn *c, int dir, uint32_t sid, bool end_stream, bool push)
+static void block_begin(struct ig_h2_conn *c, enum ig_flow_dir dir, uint32_t sid, bool end_stream, bool push)
 {
     struct dir *d = &c->d[dir];
     d->block_open = true;
@@ -663,7 +663,7 @@ static void block_begin(struct ig_h2_conn *c, int dir, uint32_t sid, bool end_st
     if (push)
         return;
     struct stream *s = stream_find(c, sid);
-    if (!s && dir == 0 && (sid & 1)) {
+    if (!s && dir == IG_DIR_TO_SERVER && (sid & 1)) {
         s = stream_new(c, sid);
         if (s)
             s->t_req = d->ts;
@@ -674,11 +674,11 @@ static void block_begin(struct ig_h2_conn *c, int dir, uint32_t sid, bool end_st
     }
     d->block_stream = s;
     /* 1xx informational heads are replaced by the final one. */
-    if (dir == 1 && s->blocks[1] == 0)
+    if (dir == IG_DIR_TO_CLIENT && s->blocks[1] == 0)
         s->h[1].ne = 0, s->h[1].n = 0, s->h[1].list_size = 0;
 }
 
-static void block_end(struct ig_h2_conn *c, int dir)
+static void block_end(struct ig_h2_conn *c, enum ig_flow_dir dir)
 {
     struct dir *d = &c->d[dir];
     d->block_open = false;
@@ -690,7 +690,7 @@ static void block_end(struct ig_h2_conn *c, int dir)
     d->block_stream = NULL;
     if (!s || d->block_skip)
         return;
-    if (dir == 1 && s->blocks[1] == 0) {
+    if (dir == IG_DIR_TO_CLIENT && s->blocks[1] == 0) {
         struct ig_span st = hval(&s->h[1], ":status");
         unsigned v = 0;
         for (size_t i = 0; i < st.n && i < 3; i++)
@@ -701,7 +701,7 @@ static void block_end(struct ig_h2_conn *c, int dir)
     }
     if (s->blocks[dir] == 0) {
         struct ig_span ct = hval(&s->h[dir], "content-type");
-        if (dir == 0 && ct.n >= 16 && ieq(ct.p, 16, "application/grpc"))
+        if (dir == IG_DIR_TO_SERVER && ct.n >= 16 && ieq(ct.p, 16, "application/grpc"))
             s->grpc = true;
         struct ig_span e = hval(&s->h[dir], "grpc-encoding");
         s->enc[dir] = !e.n || ieq(e.p, e.n, "identity") ? 0 : ieq(e.p, e.n, "gzip") ? 'g'
@@ -709,7 +709,7 @@ static void block_end(struct ig_h2_conn *c, int dir)
     }
     if (s->blocks[dir] < 255)
         s->blocks[dir]++;
-    if (dir == 1) {
+    if (dir == IG_DIR_TO_CLIENT) {
         s->t_resp = d->ts;
         struct ig_span gs = hval(&s->h[1], "grpc-status");
         if (gs.n && gs.n <= 3) {
@@ -724,7 +724,7 @@ static void block_end(struct ig_h2_conn *c, int dir)
 }
 
 /* Feeds a header-block fragment; final = last bytes of the block. */
-static void block_feed(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n, bool final)
+static void block_feed(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, bool final)
 {
     struct dir *d = &c->d[dir];
     if (d->block_first && n) {
@@ -772,7 +772,7 @@ static void block_feed(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n
 }
 
 /* SETTINGS sent by <dir> tell the other direction's encoder how large a table it may use. */
-static void setting(struct ig_h2_conn *c, int dir, const uint8_t *e)
+static void setting(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *e)
 {
     uint16_t id = (uint16_t)(e[0] << 8 | e[1]);
     uint32_t v = be32(e + 2);
@@ -799,7 +799,7 @@ static void setting(struct ig_h2_conn *c, int dir, const uint8_t *e)
  * inflater reports as an error; eviction only ever drops our entries sooner. After such an
  * error the blocks' insertions are no longer known: the direction waits for a safe point
  * (a block that empties the table). */
-static void fresh_table(struct ig_h2_conn *c, int dir)
+static void fresh_table(struct ig_h2_conn *c, enum ig_flow_dir dir)
 {
     struct dir *d = &c->d[dir];
     if (d->inf)
@@ -812,7 +812,7 @@ static void fresh_table(struct ig_h2_conn *c, int dir)
 
 /* ---------------------------------------------------------------- frames */
 
-static void frame_malformed(struct ig_h2_conn *c, int dir)
+static void frame_malformed(struct ig_h2_conn *c, enum ig_flow_dir dir)
 {
     c->h->st.frames_malformed++;
     struct dir *d = &c->d[dir];
@@ -828,7 +828,7 @@ static void frame_malformed(struct ig_h2_conn *c, int dir)
     }
 }
 
-static void frame_begin(struct ig_h2_conn *c, int dir)
+static void frame_begin(struct ig_h2_conn *c, enum ig_flow_dir dir)
 {
     struct dir *d = &c->d[dir];
     c->h->st.frames++;
@@ -872,7 +872,7 @@ static void frame_begin(struct ig_h2_conn *c, int dir)
 
 /* The prefix of DATA/HEADERS/PUSH_PROMISE has been read (or there is none): padding
  * known, a header block starts. */
-static void prefix_done(struct ig_h2_conn *c, int dir)
+static void prefix_done(struct ig_h2_conn *c, enum ig_flow_dir dir)
 {
     struct dir *d = &c->d[dir];
     if (d->ftype != F_DATA && d->ftype != F_HEADERS && d->ftype != F_PUSH)
@@ -893,7 +893,7 @@ static void prefix_done(struct ig_h2_conn *c, int dir)
         block_feed(c, dir, NULL, 0, true);
 }
 
-static void frame_payload(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n)
+static void frame_payload(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n)
 {
     struct dir *d = &c->d[dir];
     switch (d->ftype) {
@@ -927,7 +927,7 @@ static void frame_payload(struct ig_h2_conn *c, int dir, const uint8_t *p, size_
     }
 }
 
-static void frame_end(struct ig_h2_conn *c, int dir)
+static void frame_end(struct ig_h2_conn *c, enum ig_flow_dir dir)
 {
     struct dir *d = &c->d[dir];
     switch (d->ftype) {
@@ -958,7 +958,7 @@ static void frame_end(struct ig_h2_conn *c, int dir)
     }
     case F_GOAWAY:
         c->h->st.goaways++;
-        if (d->small_n >= 4 && dir == 1) {
+        if (d->small_n >= 4 && dir == IG_DIR_TO_CLIENT) {
             /* Streams above the last one the server processed never will be. */
             uint32_t last = be32(d->small) & 0x7fffffffu;
             for (uint32_t i = 0; i < c->cap_streams; i++) {
@@ -979,7 +979,7 @@ static void frame_end(struct ig_h2_conn *c, int dir)
     }
 }
 
-static void frames(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n)
+static void frames(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n)
 {
     struct dir *d = &c->d[dir];
     while (n && d->st == D_FRAMES) {
@@ -1052,7 +1052,7 @@ bool ig_h2_is_settings(const uint8_t *p, size_t n)
     return n >= 9 && p[3] == F_SETTINGS && plausible(p) && !(p[4] & FL_ACK);
 }
 
-static void lost_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n)
+static void lost_data(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n)
 {
     struct dir *d = &c->d[dir];
     while (n) {
@@ -1173,11 +1173,11 @@ bad:
     c->h->st.frames_malformed++;
 }
 
-static void h1_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n)
+static void h1_data(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n)
 {
     struct dir *d = &c->d[dir];
     while (n && d->st == D_H1) {
-        if (dir == 0 && d->lb_n == SIZE_MAX) {
+        if (dir == IG_DIR_TO_SERVER && d->lb_n == SIZE_MAX) {
             /* The upgrade request's body: stream 1's request DATA. */
             size_t k = d->h1_body_left < n ? (size_t)d->h1_body_left : n;
             struct stream *s = stream_find(c, 1);
@@ -1215,7 +1215,7 @@ static void h1_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n)
         size_t used = head - old;
         p += used;
         n -= used;
-        if (dir == 0) {
+        if (dir == IG_DIR_TO_SERVER) {
             h1_request(c, d->lb, head);
             free(d->lb);
             d->lb = NULL;
@@ -1308,7 +1308,7 @@ struct ig_h2_conn *ig_h2_conn_new(struct ig_h2 *h, const struct ig_endpoint *cli
     return c;
 }
 
-void ig_h2_conn_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us)
+void ig_h2_conn_data(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us)
 {
     struct dir *d = &c->d[dir & 1];
     dir &= 1;
@@ -1347,7 +1347,7 @@ void ig_h2_conn_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n, 
     }
 }
 
-void ig_h2_conn_gap(struct ig_h2_conn *c, int dir, uint64_t missing, uint64_t ts_us)
+void ig_h2_conn_gap(struct ig_h2_conn *c, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us)
 {
     (void)missing;
     dir &= 1;

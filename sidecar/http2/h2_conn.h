@@ -68,9 +68,9 @@ struct ig_h2_conn *ig_h2_conn_new(struct ig_h2 *h, const struct ig_endpoint *cli
                                   const struct ig_endpoint *server, enum ig_h2_start start,
                                   uint64_t ts_us);
 /* dir 0 = client to server. Never fails: what cannot be decoded is counted and skipped. */
-void ig_h2_conn_data(struct ig_h2_conn *c, int dir, const uint8_t *p, size_t n, uint64_t ts_us);
+void ig_h2_conn_data(struct ig_h2_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us);
 /* Bytes lost in <dir>: that direction's HPACK state is gone (see "mid-way" above). */
-void ig_h2_conn_gap(struct ig_h2_conn *c, int dir, uint64_t missing, uint64_t ts_us);
+void ig_h2_conn_gap(struct ig_h2_conn *c, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us);
 /* End of connection: hands out what was paired, then frees <c>. */
 void ig_h2_conn_close(struct ig_h2_conn *c, uint64_t ts_us);
 
