@@ -6,44 +6,17 @@
 # `inferguard analyze` reads with the shipped rules. Asserts: every attacker is flagged
 # with the right family, and no benign client by any detector.
 . "$(dirname "$0")/lib/common.sh"
-tools=$IG_SRC/tests/tools
-PY=/usr/bin/python3
-$PY -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
-
-$PY "$tools/sk_model_server.py" --portfile "$WORK/port" --meta "$WORK/meta.json" &
-BG_PIDS+=($!)
-wait_for "$WORK/port" . 30
-port=$(cat "$WORK/port")
-
-# dumpcap rather than tests/pcap_record: loopback segments are up to 64 KiB and bursts of
-# batched requests overflow libpcap's default 2 MiB ring (gaps); -B asks for 64 MiB.
-command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
-dumpcap -i lo -f "tcp port $port" -B 64 -s 262144 -P -w "$WORK/cap.pcap" 2> "$WORK/rec.out" &
-rec=$!; BG_PIDS+=($rec)
-wait_for "$WORK/rec.out" Capturing 10
+. "$(dirname "$0")/lib/model_stack.sh"
+need_model_stack
+start_model_server
+start_recording "$port"
 
 client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE]
   $PY "$tools/attack_clients.py" --port "$port" --meta "$WORK/meta.json" --role "$1" \
       --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" > "$WORK/client.$2.$5.json"
 }
-
-# Phase 1: benign traffic only; the model's reference (extraction.coverage) learns from it.
-pids=()
-for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $i 0.02 & pids+=($!); done
-for p in "${pids[@]}"; do wait "$p" || fail "benign client failed"; done
-
-# Phase 2: the same benign clients go on while the attackers run.
-pids=()
-for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $((i + 10)) 0.05 & pids+=($!); done
-client jbda     127.0.0.21 640 40 21 & pids+=($!)
-client random   127.0.0.22 500 50 22 & pids+=($!)
-client boundary 127.0.0.23 400 1  23 & pids+=($!)
-client simba    127.0.0.24 400 1  24 & pids+=($!)
-client harvest  127.0.0.25 600 20 25 & pids+=($!)
-for p in "${pids[@]}"; do wait "$p" || fail "a client failed"; done
-sleep 0.5
-kill -TERM "$rec"
-wait "$rec" || true
+attack_phases
+stop_recording
 
 
 "$IG_BIN" analyze --rules "$IG_SRC/rules" --events "$WORK/events.jsonl" \

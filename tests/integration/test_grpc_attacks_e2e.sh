@@ -9,46 +9,19 @@
 # and analyzed with the shipped rules: every call is one event of its client, each attacker
 # is flagged with its family, the flood by abuse.rate, and no benign client by anything.
 . "$(dirname "$0")/lib/common.sh"
-tools=$IG_SRC/tests/tools
-PY=/usr/bin/python3
-$PY -c 'import grpc, google.protobuf, sklearn, numpy' 2>/dev/null \
-  || fail "/usr/bin/python3 grpcio/protobuf/sklearn missing (Debian python3-grpcio python3-protobuf python3-sklearn)"
-command -v protoc-c >/dev/null || fail "protoc-c missing (Debian protobuf-c-compiler)"
-command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
+. "$(dirname "$0")/lib/model_stack.sh"
+need_model_stack grpc
 export INFERGUARD_ID_SECRET=grpc-attacks-secret
-
-$PY "$tools/sk_model_server.py" --portfile "$WORK/port" --grpc-portfile "$WORK/gport" --meta "$WORK/meta.json" &
-BG_PIDS+=($!)
-wait_for "$WORK/gport" . 60
-gport=$(cat "$WORK/gport")
-
-dumpcap -i lo -f "tcp port $gport" -B 64 -s 262144 -P -w "$WORK/cap.pcap" 2> "$WORK/rec.out" &
-rec=$!; BG_PIDS+=($rec)
-wait_for "$WORK/rec.out" Capturing 10
+start_model_server grpc
+start_recording "$gport"
 
 client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE] [--stream]
   (cd "$tools" && $PY attack_clients.py --grpc --port "$gport" --meta "$WORK/meta.json" --role "$1" \
       --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" ${7:-}) > "$WORK/client.$2.$5.json"
 }
-
-# Phase 1: benign traffic only; the model's reference (extraction.coverage) learns from it.
-pids=()
-for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $i 0.02 & pids+=($!); done
-for p in "${pids[@]}"; do wait "$p" || fail "benign client failed"; done
-
-# Phase 2: the same benign clients go on while the attackers run.
-pids=()
-for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $((i + 10)) 0.05 & pids+=($!); done
-client jbda     127.0.0.21 640 40 21 & pids+=($!)
-client random   127.0.0.22 500 50 22 & pids+=($!)
-client boundary 127.0.0.23 400 1  23 0 --stream & pids+=($!)
-client simba    127.0.0.24 400 1  24 & pids+=($!)
-client harvest  127.0.0.25 600 20 25 & pids+=($!)
-client flood    127.0.0.26 400 1  26 & pids+=($!)
-for p in "${pids[@]}"; do wait "$p" || fail "a client failed"; done
-sleep 0.5
-kill -TERM "$rec"
-wait "$rec" || true
+# the boundary walk over one ModelStreamInfer stream; and a request flood
+BOUNDARY_ARG=--stream ATTACK_FLOOD=1 attack_phases
+stop_recording
 
 # abuse.rate's defaults are relative (15x the model's other clients, at least 150 per 10 s):
 # this flood of 400 calls is ~2x the busy benign clients, so the test names the quota an

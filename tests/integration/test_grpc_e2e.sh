@@ -10,25 +10,15 @@
 # channel (protocol tfserving_grpc). `inferguard run` captures the same traffic
 # live on lo, and its events must match the calls in the same way.
 . "$(dirname "$0")/lib/common.sh"
-tools=$IG_SRC/tests/tools
-PY=/usr/bin/python3
-$PY -c 'import grpc, google.protobuf, sklearn, numpy' 2>/dev/null \
-  || fail "/usr/bin/python3 grpcio/protobuf/sklearn missing (Debian python3-grpcio python3-protobuf python3-sklearn)"
-command -v protoc-c >/dev/null || fail "protoc-c missing (Debian protobuf-c-compiler)"
-command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
+. "$(dirname "$0")/lib/model_stack.sh"
+need_model_stack grpc
 export INFERGUARD_ID_SECRET=grpc-e2e-secret
+start_model_server grpc
 
-$PY "$tools/sk_model_server.py" --portfile "$WORK/port" --grpc-portfile "$WORK/gport" --meta "$WORK/meta.json" &
-BG_PIDS+=($!)
-wait_for "$WORK/gport" . 60
-gport=$(cat "$WORK/gport")
-
-dumpcap -i lo -f "tcp port $gport" -B 64 -s 262144 -P -w "$WORK/cap.pcap" 2> "$WORK/rec.out" &
-rec=$!; BG_PIDS+=($rec)
+start_recording "$gport"
 "$IG_BIN" run -i lo --bpf "tcp port $gport" --rules "$IG_SRC/rules" \
     --events "$WORK/live_events.jsonl" --findings "$WORK/live_findings.jsonl" 2> "$WORK/run.err" &
 run=$!; BG_PIDS+=($run)
-wait_for "$WORK/rec.out" Capturing 10
 wait_for "$WORK/run.err" capturing 10
 sleep 0.5
 (cd "$tools" && $PY grpc_oip_client.py --port "$gport" --features 13) > "$WORK/calls.jsonl" \

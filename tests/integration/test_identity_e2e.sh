@@ -19,24 +19,16 @@
 #              appended address is the identity, caught under it
 #   verified / expired   HS256 JWTs checked against the JWKS: kind jwt / the peer's address
 . "$(dirname "$0")/lib/common.sh"
-tools=$IG_SRC/tests/tools
-PY=/usr/bin/python3
-$PY -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
-command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
-
-$PY "$tools/sk_model_server.py" --portfile "$WORK/port" --meta "$WORK/meta.json" &
-BG_PIDS+=($!)
-wait_for "$WORK/port" . 30
-port=$(cat "$WORK/port")
+. "$(dirname "$0")/lib/model_stack.sh"
+need_model_stack
+start_model_server
 $PY "$tools/identity_proxy.py" --upstream "$port" --portfile "$WORK/pport" --listen 127.0.0.5 \
     --source 127.0.0.6 --mesh 127.0.1. &
 BG_PIDS+=($!)
 wait_for "$WORK/pport" . 30
 pport=$(cat "$WORK/pport")
 
-dumpcap -i lo -f "tcp port $port" -B 64 -s 262144 -P -w "$WORK/cap.pcap" 2> "$WORK/rec.out" &
-rec=$!; BG_PIDS+=($rec)
-wait_for "$WORK/rec.out" Capturing 10
+start_recording "$port"
 
 SECRET=e2e-jwks-secret-0123456789abcdef
 K=$($PY -c 'import base64,sys; print(base64.urlsafe_b64encode(sys.argv[1].encode()).rstrip(b"=").decode())' "$SECRET")
@@ -80,9 +72,7 @@ client xffrot   boundary 127.0.0.46 400 1 9 "${proxied[@]}" --rotate xff & pids+
 client verified benign 127.0.0.47 40 10 47 "${direct[@]}" --jwt-sub carol --jwt-key "$SECRET" & pids+=($!)
 client expired  benign 127.0.0.48 40 10 48 "${direct[@]}" --jwt-sub dave --jwt-key "$SECRET" --jwt-exp -7200 & pids+=($!)
 for p in "${pids[@]}"; do wait "$p" || fail "a client failed"; done
-sleep 0.5
-kill -TERM "$rec"
-wait "$rec" || true
+stop_recording
 
 for view in plain jwks; do
   "$IG_BIN" analyze -c "$WORK/$view.yaml" --rules "$IG_SRC/rules" --events "$WORK/$view.events.jsonl" \
