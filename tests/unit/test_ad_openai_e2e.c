@@ -17,6 +17,7 @@
 
 #include "adapters/json.h"
 #include "pcapw.h"
+#include "test_jwt_helpers.h"
 
 #define API_KEY "sk-proj-e2eSECRETkey0123456789"
 
@@ -78,22 +79,6 @@ static char *http_chunked_sse(const char *body)
     return s;
 }
 
-static void b64url(const char *in, char *out)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t n = strlen(in), o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc = acc << 8 | (uint8_t)in[i];
-        for (bits += 8; bits >= 6; bits -= 6)
-            out[o++] = a[(acc >> (bits - 6)) & 63];
-    }
-    if (bits)
-        out[o++] = a[(acc << (6 - bits)) & 63];
-    out[o] = '\0';
-}
-
 static const char sse_body[] =
     "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\","
     "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\r\n\r\n"
@@ -110,8 +95,8 @@ static void write_capture(const char *pcap)
     struct ig_pcapw *w = ig_pcapw_open(pcap, IG_PCAPW_EN10MB);
     assert_non_null(w);
     char jwt_hdr[512], h[128], p[256];
-    b64url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", h);
-    b64url("{\"iss\":\"https://idp.example\",\"sub\":\"user-42\",\"exp\":1900000000}", p);
+    tst_b64url_str("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", h);
+    tst_b64url_str("{\"iss\":\"https://idp.example\",\"sub\":\"user-42\",\"exp\":1900000000}", p);
     snprintf(jwt_hdr, sizeof jwt_hdr, "Authorization: Bearer %s.%s.c2ln\r\n", h, p);
 
     char *rq, *rs;

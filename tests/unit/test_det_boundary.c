@@ -17,18 +17,8 @@ static const struct ig_env no_env;   /* nothing lent: no profile loader, no repo
 
 extern const struct ig_detector ig_det_boundary;
 
-static uint64_t rs = 4242;
-static double urand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return ((rs >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-static double nrand(void)
-{
-    return sqrt(-2.0 * log(urand())) * cos(6.283185307179586 * urand());
-}
+#define TEST_RAND_SEED 4242
+#include "test_rand.h"
 
 #define D 32
 #define C 5

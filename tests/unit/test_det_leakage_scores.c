@@ -17,14 +17,8 @@ static const struct ig_env no_env;   /* nothing lent: no profile loader, no repo
 
 extern const struct ig_detector ig_det_leakage_scores;
 
-static uint64_t rs = 99;
-static double urand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return ((rs >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
+#define TEST_RAND_SEED 99
+#include "test_rand.h"
 
 struct sink {
     int client, model;        /* per-client findings, per-model exposure findings */

@@ -22,18 +22,8 @@ extern const struct ig_detector ig_det_prada;
 
 /* ---- synthetic data ---- */
 
-static uint64_t rs;
-static double urand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return ((rs >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-static double nrand(void)
-{
-    return sqrt(-2.0 * log(urand())) * cos(6.283185307179586 * urand());
-}
+#define TEST_RAND_SEED 0
+#include "test_rand.h"
 
 #define MAXD 64
 #define NCLS 10

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "identity/identity.h"
+#include "test_jwt_helpers.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -64,31 +65,11 @@ static void resolve(const struct ig_identity_cfg *ic, const struct req *r, struc
     assert_true(strlen(ev->client_id) < IG_CLIENT_ID_MAX);
 }
 
-/* base64url without padding, for building JWTs in tests. */
-static void b64url(const char *in, char *out)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t n = strlen(in), o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc = acc << 8 | (uint8_t)in[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out[o++] = a[(acc >> bits) & 63];
-        }
-    }
-    if (bits)
-        out[o++] = a[(acc << (6 - bits)) & 63];
-    out[o] = '\0';
-}
-
 static void mkjwt(const char *payload, char *out)
 {
     char h[128], p[2048];
-    b64url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", h);
-    b64url(payload, p);
+    tst_b64url_str("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", h);
+    tst_b64url_str(payload, p);
     sprintf(out, "Bearer %s.%s.c2lnbmF0dXJl", h, p);
 }
 
@@ -413,37 +394,9 @@ static void test_istio_defaults(void **state)
     ig_identity_cfg_free(&ic);
 }
 
-static void b64raw(const uint8_t *in, size_t n, char *out)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc = acc << 8 | in[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out[o++] = a[(acc >> bits) & 63];
-        }
-    }
-    if (bits)
-        out[o++] = a[(acc << (6 - bits)) & 63];
-    out[o] = '\0';
-}
-
 static void hs256(const char *payload, const char *secret, char *out)
 {
-    char h[128], p[1024];
-    const char *hdr = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
-    b64raw((const uint8_t *)hdr, strlen(hdr), h);
-    b64raw((const uint8_t *)payload, strlen(payload), p);
-    int n = sprintf(out, "Bearer %s.%s", h, p);
-    uint8_t mac[32];
-    unsigned ml;
-    HMAC(EVP_sha256(), secret, (int)strlen(secret), (const uint8_t *)out + 7, (size_t)n - 7, mac, &ml);
-    out[n++] = '.';
-    b64raw(mac, ml, out + n);
+    tst_hs256_token("Bearer ", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, secret, out);
 }
 
 /* With a JWKS: a verified token is an identity from any peer; an expired or forged one is
@@ -455,7 +408,7 @@ static void test_jwt_verified(void **state)
     const char *secret = "jwks-test-secret-0123456789abcd";
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/jwks.json", dir);
-    b64raw((const uint8_t *)secret, strlen(secret), k);
+    tst_b64url((const uint8_t *)secret, strlen(secret), k);
     FILE *f = fopen(path, "w");
     fprintf(f, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"%s\"}]}", k);
     fclose(f);

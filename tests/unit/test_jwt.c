@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "identity/jwt.h"
+#include "test_jwt_helpers.h"
 
 static struct ig_span sp(const char *s) { return (struct ig_span){ (const uint8_t *)s, strlen(s) }; }
 
@@ -178,43 +179,16 @@ static void test_jwks_parser(void **state)
 
 static const char hs_secret[] = "0123456789abcdef0123456789abcdef";   /* 32 bytes */
 
-static void b64url(const uint8_t *in, size_t n, char *out)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc = acc << 8 | in[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out[o++] = a[(acc >> bits) & 63];
-        }
-    }
-    if (bits)
-        out[o++] = a[(acc << (6 - bits)) & 63];
-    out[o] = '\0';
-}
-
 /* An HS256 token over <hdr>.<payload> signed with <secret>. */
 static void mktok(const char *hdr, const char *payload, const char *secret, char *out)
 {
-    char h[512], p[2048];
-    b64url((const uint8_t *)hdr, strlen(hdr), h);
-    b64url((const uint8_t *)payload, strlen(payload), p);
-    int n = sprintf(out, "%s.%s", h, p);
-    uint8_t mac[32];
-    unsigned ml = 0;
-    HMAC(EVP_sha256(), secret, (int)strlen(secret), (const uint8_t *)out, (size_t)n, mac, &ml);
-    out[n++] = '.';
-    b64url(mac, ml, out + n);
+    tst_hs256_token("", hdr, payload, secret, out);
 }
 
 static struct ig_jwks *hs_set(void)
 {
     char k[64], json[256];
-    b64url((const uint8_t *)hs_secret, strlen(hs_secret), k);
+    tst_b64url((const uint8_t *)hs_secret, strlen(hs_secret), k);
     snprintf(json, sizeof json, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"k1\",\"k\":\"%s\"}]}", k);
     return parse(json);
 }
