@@ -106,6 +106,24 @@ static void setup_centres(void)
             centres[c][f] = (float)(0.2 + 0.6 * urand());
 }
 
+/* A fresh detector over fresh class centres drawn from stream <seed>. */
+static void run_start(struct run *r, uint64_t seed)
+{
+    rs = seed;
+    setup_centres();
+    run_open(r);
+}
+
+/* The stream <what> raised nothing; closes the run. */
+static void run_quiet(struct run *r, const char *what)
+{
+    if (r->sink.n)
+        fail_msg("%s alarmed at query %llu", what, (unsigned long long)r->sink.first_q);
+    run_close(r);
+}
+
+static void centre_of(int c, float *x) { memcpy(x, centres[c], sizeof centres[c]); }
+
 /* Boundary attack: start at the midpoint of two classes, then small random steps, each
  * pulled back towards the boundary (what the attack's binary search does). */
 static void boundary_walk(struct run *r, int n, bool with_scores)
@@ -138,10 +156,8 @@ static void test_boundary_walk_alarms(void **state)
 {
     (void)state;
     for (int mode = 0; mode < 2; mode++) {
-        rs = 77 + mode;
-        setup_centres();
         struct run r;
-        run_open(&r);
+        run_start(&r, 77 + mode);
         boundary_walk(&r, 400, mode == 0);
         if (r.sink.n == 0)
             fail_msg("boundary walk (%s) not detected", mode ? "label-only" : "scores");
@@ -154,10 +170,8 @@ static void test_boundary_walk_alarms(void **state)
 static void test_natural_and_retries_quiet(void **state)
 {
     (void)state;
-    rs = 5;
-    setup_centres();
     struct run r;
-    run_open(&r);
+    run_start(&r, 5);
     float x[D];
     for (int q = 0; q < 2000; q++) {
         int c = (int)(urand() * C);
@@ -172,9 +186,7 @@ static void test_natural_and_retries_quiet(void **state)
                 query(&r, x, true);
             }
     }
-    if (r.sink.n)
-        fail_msg("benign stream alarmed at query %llu", (unsigned long long)r.sink.first_q);
-    run_close(&r);
+    run_quiet(&r, "benign stream");
 }
 
 /* Title and "distinct" score of the last finding. */
@@ -196,15 +208,12 @@ static void on_finding_walk(void *ctx, const struct ig_finding *f)
 static void test_score_walk_alarms(void **state)
 {
     (void)state;
-    rs = 91;
-    setup_centres();
     struct run r;
-    run_open(&r);
+    run_start(&r, 91);
     r.emit.fn = on_finding_walk;
     g_title = NULL;
     float x[D], sc[C];
-    for (int f = 0; f < D; f++)
-        x[f] = centres[2][f];
+    centre_of(2, x);
     int c = model(x, sc);
     float pc = sc[c];
     for (int q = 0; q < 300; q++) {
@@ -232,13 +241,10 @@ static void test_score_walk_alarms(void **state)
 static void test_frames_quiet(void **state)
 {
     (void)state;
-    rs = 94;
-    setup_centres();
     struct run r;
-    run_open(&r);
+    run_start(&r, 94);
     float base[D], x[D];
-    for (int f = 0; f < D; f++)
-        base[f] = centres[2][f];
+    centre_of(2, base);
     for (int q = 0; q < 3000; q++) {
         for (int f = 0; f < D; f++) {
             base[f] += (float)(0.0005 * nrand());   /* drift */
@@ -246,46 +252,35 @@ static void test_frames_quiet(void **state)
         }
         query(&r, x, true);
     }
-    if (r.sink.n)
-        fail_msg("near-duplicate frames alarmed at query %llu", (unsigned long long)r.sink.first_q);
-    run_close(&r);
+    run_quiet(&r, "near-duplicate frames");
 }
 
 /* A sensor whose readings change one or two channels at a time by varying amounts. */
 static void test_sparse_sensor_quiet(void **state)
 {
     (void)state;
-    rs = 95;
-    setup_centres();
     struct run r;
-    run_open(&r);
+    run_start(&r, 95);
     float x[D];
-    for (int f = 0; f < D; f++)
-        x[f] = centres[1][f];
+    centre_of(1, x);
     for (int q = 0; q < 3000; q++) {
         x[q % 2] += (float)(0.004 * nrand());
         query(&r, x, true);
     }
-    if (r.sink.n)
-        fail_msg("sparse sensor readings alarmed at query %llu", (unsigned long long)r.sink.first_q);
-    run_close(&r);
+    run_quiet(&r, "sparse sensor readings");
 }
 
 /* Exact retries (one input sent again and again) are never a walk. */
 static void test_exact_retries_quiet(void **state)
 {
     (void)state;
-    rs = 92;
-    setup_centres();
     struct run r;
-    run_open(&r);
+    run_start(&r, 92);
     float x[D];
-    for (int f = 0; f < D; f++)
-        x[f] = centres[1][f];
+    centre_of(1, x);
     for (int q = 0; q < 1000; q++)
         query(&r, x, true);
-    assert_int_equal(r.sink.n, 0);
-    run_close(&r);
+    run_quiet(&r, "exact retries");
 }
 
 /* HopSkipJump: batches of probes around the boundary point, then a step search and a
@@ -293,10 +288,8 @@ static void test_exact_retries_quiet(void **state)
 static void test_hsj_gaps_alarm(void **state)
 {
     (void)state;
-    rs = 93;
-    setup_centres();
     struct run r;
-    run_open(&r);
+    run_start(&r, 93);
     float m[D], y[D];
     for (int f = 0; f < D; f++)
         m[f] = 0.5f * (centres[0][f] + centres[3][f]);
