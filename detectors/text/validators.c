@@ -1,6 +1,8 @@
 /* Validators for candidate matches; see validators.h. */
 #include "validators.h"
 
+#include <inferguard/base64.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -152,16 +154,6 @@ double ig_entropy(const char *p, size_t n)
     return h;
 }
 
-static int b64u(char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-' || c == '+') return 62;
-    if (c == '_' || c == '/') return 63;
-    return -1;
-}
-
 /* Does the base64url part decode to a JSON object ('{' ... '}', printable)? */
 static bool b64u_json(const char *p, size_t n)
 {
@@ -171,7 +163,7 @@ static bool b64u_json(const char *p, size_t n)
     int bits = 0;
     char first = 0, last = 0;
     for (size_t i = 0; i < n; i++) {
-        int v = b64u(p[i]);
+        int v = ig_b64_val((uint8_t)p[i]);
         if (v < 0)
             return false;
         acc = (acc << 6) | (uint32_t)v;
@@ -200,7 +192,7 @@ bool ig_valid_jwt(const char *p, size_t n)
     if (!d2)
         return false;
     for (const char *q = d2 + 1; q < p + n; q++)
-        if (b64u(*q) < 0 && *q != '=')
+        if (ig_b64_val((uint8_t)*q) < 0 && *q != '=')
             return false;
     return b64u_json(p, (size_t)(d1 - p)) && b64u_json(d1 + 1, (size_t)(d2 - d1 - 1));
 }

@@ -14,7 +14,7 @@
 #include "adapters/ad_common.h"
 #include "adapters/ad_openai_sse.h"
 #include "adapters/ad_tensor.h"
-#include "core/base64.h"
+#include <inferguard/base64.h>
 
 #include <math.h>
 #include <string.h>

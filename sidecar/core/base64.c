@@ -1,5 +1,5 @@
 /* Base64 decoding (see base64.h). */
-#include "core/base64.h"
+#include <inferguard/base64.h>
 
 int ig_b64_val(uint8_t c)
 {

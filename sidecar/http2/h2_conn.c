@@ -2,7 +2,7 @@
  * libnghttp2's inflater), gRPC over HTTP/2 (grpc/grpc doc/PROTOCOL-HTTP2.md: message =
  * 1-byte compressed flag + 4-byte big-endian length + bytes; status in trailers). */
 #include "http2/h2_conn.h"
-#include "core/base64.h"
+#include <inferguard/base64.h>
 
 #include <nghttp2/nghttp2.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 
 #include <inferguard/base.h>
 #include <inferguard/config.h>
-#include "core/base64.h"    /* ig_b64url_decode */
+#include <inferguard/base64.h>    /* ig_b64url_decode */
 
 #define IG_JWT_ID_MAX 513            /* "iss|sub", each claim at most 256 bytes */
 #define IG_JWKS_MAX_KEYS 64

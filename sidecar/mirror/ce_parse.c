@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "adapters/json.h"
-#include "core/base64.h"
+#include <inferguard/base64.h>
 
 static bool span_eq(struct ig_span s, const char *lit)
 {

@@ -1,7 +1,7 @@
 /* Base64 decoding (RFC 4648 4 and 5). Every reader here accepts both alphabets, standard
  * ("+/") and URL-safe ("-_"): senders mix them up and nothing is lost by it. */
-#ifndef IG_CORE_BASE64_H
-#define IG_CORE_BASE64_H
+#ifndef INFERGUARD_BASE64_H
+#define INFERGUARD_BASE64_H
 
 #include <stddef.h>
 #include <stdint.h>
