@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/hostport.h"
 #include "k8s/webhook.h"
 
 static void usage(FILE *out)
@@ -64,22 +65,13 @@ int ig_cmd_webhook(int argc, char **argv)
         return IG_EXIT_USAGE;
     }
     char host[256];
-    const char *colon = strrchr(listen, ':');
-    char *end = NULL;
-    long port = colon ? strtol(colon + 1, &end, 10) : -1;
-    size_t hl = colon ? (size_t)(colon - listen) : 0;
-    if (hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']') {
-        listen++;
-        hl -= 2;
-    }
-    if (!colon || !colon[1] || *end || port < 0 || port > 65535 || hl == 0 || hl >= sizeof host) {
+    uint16_t port;
+    if (ig_split_hostport(listen, host, sizeof host, &port, NULL) < 0) {
         fprintf(stderr, "inferguard webhook: --listen %s: expected HOST:PORT\n", listen);
         return IG_EXIT_USAGE;
     }
-    memcpy(host, listen, hl);
-    host[hl] = 0;
     o.host = host;
-    o.port = (unsigned)port;
+    o.port = port;
     char err[512];
     int rc = ig_webhook_serve(&o, err, sizeof err);
     if (rc != 0) {

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hostport.h"
 #include "daemon/report_path.h"
 
 #define REPORT_MAX_BYTES (64u << 20)   /* far above any report; bounds one response */
@@ -221,38 +222,6 @@ static void on_request(struct evhttp_request *req, void *arg)
     }
 }
 
-/* "host:port" or "[v6]:port" into host and port. */
-static int split_address(const char *s, char *host, size_t hcap, uint16_t *port)
-{
-    const char *colon;
-    const char *h = s;
-    size_t hn;
-    if (s[0] == '[') {
-        const char *end = strchr(s, ']');
-        if (!end || end[1] != ':')
-            return -1;
-        h = s + 1;
-        hn = (size_t)(end - h);
-        colon = end + 1;
-    } else {
-        colon = strrchr(s, ':');
-        if (!colon)
-            return -1;
-        hn = (size_t)(colon - s);
-    }
-    if (hn == 0 || hn >= hcap)
-        return -1;
-    memcpy(host, h, hn);
-    host[hn] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long p = strtoul(colon + 1, &end, 10);
-    if (!colon[1] || *end || errno || p > 65535)
-        return -1;
-    *port = (uint16_t)p;
-    return 0;
-}
-
 static void describe_bound(struct ig_http_api *a, struct evhttp_bound_socket *bs)
 {
     struct sockaddr_storage ss;
@@ -281,7 +250,7 @@ int ig_http_api_start(struct event_base *base, const char *listen, const char *r
     char host[128];
     uint16_t port;
     *out = NULL;
-    if (split_address(listen, host, sizeof host, &port) < 0) {
+    if (ig_split_hostport(listen, host, sizeof host, &port, NULL) < 0) {
         snprintf(err, errlen, "http.listen: '%s' is not HOST:PORT (e.g. 127.0.0.1:9464, [::1]:9464)", listen);
         return IG_ECONF;
     }

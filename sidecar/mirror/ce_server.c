@@ -4,6 +4,7 @@
  * one event's decoding. 4xx only for what the sender can fix: 400 not a CloudEvent or bad
  * attributes, 405 not POST, 413 body over the HTTP layer's cap, 415 batched mode. */
 #include "mirror/cloudevents.h"
+#include "core/hostport.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -159,44 +160,13 @@ static void on_request(struct evhttp_request *req, void *arg)
     reply(req, 200, "OK", NULL);
 }
 
-static int split_listen(const char *s, char *host, size_t hcap, uint16_t *port)
-{
-    const char *colon, *h = s;
-    size_t hn;
-    if (s[0] == '[') {
-        const char *end = strchr(s, ']');
-        if (!end || end[1] != ':')
-            return -1;
-        h = s + 1;
-        hn = (size_t)(end - h);
-        colon = end + 1;
-    } else if ((colon = strrchr(s, ':')) != NULL) {
-        hn = (size_t)(colon - s);
-    } else {
-        h = "0.0.0.0";   /* bare PORT: every IPv4 address (a Service in front) */
-        hn = strlen(h);
-        colon = s - 1;
-    }
-    if (hn == 0 || hn >= hcap)
-        return -1;
-    memcpy(host, h, hn);
-    host[hn] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long p = strtoul(colon + 1, &end, 10);
-    if (!colon[1] || *end || errno || p > 65535)
-        return -1;
-    *port = (uint16_t)p;
-    return 0;
-}
-
 int ig_ce_server_start(struct event_base *base, const char *listen, const struct ig_config *cfg,
                        ig_ce_txn_fn fn, void *ctx, struct ig_ce_server **out, char *err, size_t errlen)
 {
     char host[128];
     uint16_t port;
     *out = NULL;
-    if (split_listen(listen, host, sizeof host, &port) < 0) {
+    if (ig_split_hostport(listen, host, sizeof host, &port, "0.0.0.0" /* bare PORT: every IPv4 address (a Service in front) */) < 0) {
         snprintf(err, errlen, "ingest.cloudevents.listen: '%s' is not [HOST:]PORT (e.g. 8181, 127.0.0.1:8181, [::1]:8181)",
                  listen);
         return IG_ECONF;
