@@ -11,6 +11,7 @@
  * columns); a one-column integer output or Triton's classification strings
  * ("score:index:label") are the labels. Shape/data disagreement flags the event malformed. */
 #include "adapters/ad_common.h"
+#include "adapters/ad_grpc.h"
 #include "adapters/ad_tensor.h"
 
 #include <string.h>
@@ -32,15 +33,9 @@ struct tensor {
 static const char path_infer[] = "/inference.GRPCInferenceService/ModelInfer";
 static const char path_stream[] = "/inference.GRPCInferenceService/ModelStreamInfer";
 
-static bool is_grpc(const struct ig_http_txn *t)
-{
-    const struct ig_span *ct = ig_http_header(t, IG_DIR_TO_SERVER, "content-type");
-    return ct && ct->n >= 16 && strncasecmp((const char *)ct->p, "application/grpc", 16) == 0;
-}
-
 static int grpc_probe(const struct ig_http_txn *t)
 {
-    if (!is_grpc(t))
+    if (!ig_ad_is_grpc(t))
         return 0;
     if (ig_span_eq_str(t->path, path_infer, sizeof path_infer - 1) ||
         ig_span_eq_str(t->path, path_stream, sizeof path_stream - 1))
@@ -48,9 +43,6 @@ static int grpc_probe(const struct ig_http_txn *t)
     return 0;
 }
 
-/* protobuf-c allocates from the transaction's scratch arena; nothing is freed one by one. */
-static void *pb_alloc(void *data, size_t size) { return ig_scratch_alloc(data, size ? size : 1); }
-static void pb_free(void *data, void *p) { (void)data; (void)p; }
 
 static int find_dt(const char *s, enum ig_ad_dt *dt)
 {
@@ -158,24 +150,6 @@ static int decode_tensor(const struct ig_decode_ctx *ctx, const char *datatype, 
 }
 
 
-/* "score:index[:label]" -> index. */
-static int class_index(const uint8_t *p, const uint8_t *e, float *out)
-{
-    if (!p || p == e)
-        return IG_EPARSE;
-    p = memchr(p, ':', (size_t)(e - p));
-    if (!p)
-        return IG_EPARSE;
-    int64_t idx = 0;
-    int digits = 0;
-    for (p++; p < e && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
-        idx = idx * 10 + (*p - '0');
-    if (digits == 0 || (p < e && *p != ':'))
-        return IG_EPARSE;
-    *out = (float)idx;
-    return IG_OK;
-}
-
 /* Triton's classification output: BYTES "score:index:label", best first, [rows, k] or [k].
  * Fills *label (rows x 1) or leaves it empty when <b> is some other BYTES tensor. */
 static int classification_labels(const struct ig_decode_ctx *ctx, const struct tensor *b,
@@ -207,7 +181,7 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct t
         }
         if (i % k)
             continue;
-        if (!n || class_index(s, s + n, &v[i / k]) < 0)
+        if (!n || ig_ad_class_index(s, s + n, &v[i / k]) < 0)
             return i ? IG_EPARSE : IG_OK;   /* first string not "a:b": not classification */
     }
     *label = (struct tensor){ .v = v, .rows = (uint32_t)rows, .cols = 1, .dt = IG_DT_I64 };
@@ -218,11 +192,10 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
                           struct ig_event *ev, const char **reason)
 {
     if (t->req_body_truncated) {
-        *reason = "gRPC request message not decodable (over http2.max_message_size, "
-                  "unknown grpc-encoding or bad compressed data)";
+        *reason = ig_ad_grpc_request_undecodable;
         return IG_ELIMIT;
     }
-    ProtobufCAllocator a = { pb_alloc, pb_free, ctx->scratch };
+    ProtobufCAllocator a = ig_ad_pb_allocator(ctx->scratch);
     Inference__ModelInferRequest *rq = inference__model_infer_request__unpack(&a, t->req_body.n, t->req_body.p);
     if (!rq) {
         *reason = "malformed ModelInferRequest protobuf";
@@ -306,13 +279,12 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
     if (t->status < 200 || t->status >= 300)
         return;
     if (t->resp_body_truncated) {
-        ig_ad_malformed(ev, "gRPC response message not decodable (over http2.max_message_size, "
-                            "unknown grpc-encoding or bad compressed data)");
+        ig_ad_malformed(ev, ig_ad_grpc_response_undecodable);
         return;
     }
     if (!t->resp_body.p)
         return;   /* no response message (the call was cut) */
-    ProtobufCAllocator a = { pb_alloc, pb_free, ctx->scratch };
+    ProtobufCAllocator a = ig_ad_pb_allocator(ctx->scratch);
     const Inference__ModelInferResponse *rs;
     if (stream) {
         Inference__ModelStreamInferResponse *sr =

@@ -240,22 +240,6 @@ static int split_body(const struct ig_http_txn *t, enum ig_flow_dir dir, struct 
     return IG_OK;
 }
 
-/* "score:index[:label]" -> index. */
-static int class_index(const uint8_t *p, const uint8_t *e, float *out)
-{
-    p = memchr(p, ':', (size_t)(e - p));
-    if (!p)
-        return IG_EPARSE;
-    int64_t idx = 0;
-    int digits = 0;
-    for (p++; p < e && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
-        idx = idx * 10 + (*p - '0');
-    if (digits == 0 || (p < e && *p != ':'))
-        return IG_EPARSE;
-    *out = (float)idx;
-    return IG_OK;
-}
-
 /* Triton's classification extension answers with BYTES strings "score:index[:label]",
  * best first, shape [rows, k] (or [k] for one row): the first index of each row is the
  * predicted label. The strings are in "data", or, with the binary extension, in <bt>'s
@@ -294,14 +278,14 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct i
                 return IG_EPARSE;
             uint32_t n = ig_ad_le32(p);
             p += 4;
-            if (i % k == 0 && class_index(p, p + n, &v[i / k]) < 0)
+            if (i % k == 0 && ig_ad_class_index(p, p + n, &v[i / k]) < 0)
                 return IG_EPARSE;
             p += n;
         }
     } else {
         const struct ig_json *c = first;
         for (uint64_t r = 0; r < rows; r++) {
-            if (c->type != IG_JSON_STRING || class_index(c->raw.p, c->raw.p + c->raw.n, &v[r]) < 0)
+            if (c->type != IG_JSON_STRING || ig_ad_class_index(c->raw.p, c->raw.p + c->raw.n, &v[r]) < 0)
                 return IG_EPARSE;
             for (uint64_t j = 0; j < k && c; j++)
                 c = ig_json_next(c);

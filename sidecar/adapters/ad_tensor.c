@@ -162,3 +162,20 @@ void ig_ad_set_labels(const struct ig_decode_ctx *ctx, struct ig_event *ev, cons
     ev->rows = rows;
     ev->flags |= IG_EV_LABELS;
 }
+
+int ig_ad_class_index(const uint8_t *p, const uint8_t *e, float *out)
+{
+    if (!p || p == e)
+        return IG_EPARSE;
+    p = memchr(p, ':', (size_t)(e - p));
+    if (!p)
+        return IG_EPARSE;
+    int64_t idx = 0;
+    int digits = 0;
+    for (p++; p < e && *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+        idx = idx * 10 + (*p - '0');
+    if (digits == 0 || (p < e && *p != ':'))
+        return IG_EPARSE;
+    *out = (float)idx;
+    return IG_OK;
+}

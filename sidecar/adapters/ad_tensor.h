@@ -52,4 +52,8 @@ int ig_ad_set_inputs(const struct ig_decode_ctx *ctx, struct ig_event *ev,
 void ig_ad_set_labels(const struct ig_decode_ctx *ctx, struct ig_event *ev, const float *v,
                       uint32_t rows);
 
+/* Triton's classification strings "score:index[:label]": the index into *out. IG_OK, or
+ * IG_EPARSE for anything else (empty, no ':', no digits after it). */
+int ig_ad_class_index(const uint8_t *p, const uint8_t *e, float *out);
+
 #endif

@@ -12,6 +12,7 @@
  * floating-point output by name; labels: a one-column integer output (classes, labels,
  * ...). Model and version from model_spec (version or version_label). */
 #include "adapters/ad_common.h"
+#include "adapters/ad_grpc.h"
 #include "adapters/ad_tensor.h"
 
 #include <string.h>
@@ -33,14 +34,11 @@ struct tensor {
 
 static int tfs_probe(const struct ig_http_txn *t)
 {
-    const struct ig_span *ct = ig_http_header(t, IG_DIR_TO_SERVER, "content-type");
-    if (!ct || ct->n < 16 || strncasecmp((const char *)ct->p, "application/grpc", 16) != 0)
+    if (!ig_ad_is_grpc(t))
         return 0;
     return ig_span_eq_str(t->path, path_predict, sizeof path_predict - 1) ? 95 : 0;
 }
 
-static void *pb_alloc(void *data, size_t size) { return ig_scratch_alloc(data, size ? size : 1); }
-static void pb_free(void *data, void *p) { (void)data; (void)p; }
 
 /* TensorFlow DataType -> element type; IG_DT_BYTES for strings and what we do not read. */
 static int map_dtype(int d, enum ig_ad_dt *dt)
@@ -180,11 +178,10 @@ static int decode_request(const struct ig_decode_ctx *ctx, const struct ig_http_
                           struct ig_event *ev, const char **reason)
 {
     if (t->req_body_truncated) {
-        *reason = "gRPC request message not decodable (over http2.max_message_size, "
-                  "unknown grpc-encoding or bad compressed data)";
+        *reason = ig_ad_grpc_request_undecodable;
         return IG_ELIMIT;
     }
-    ProtobufCAllocator a = { pb_alloc, pb_free, ctx->scratch };
+    ProtobufCAllocator a = ig_ad_pb_allocator(ctx->scratch);
     Tensorflow__Serving__PredictRequest *rq =
         tensorflow__serving__predict_request__unpack(&a, t->req_body.n, t->req_body.p);
     if (!rq) {
@@ -221,11 +218,10 @@ static void decode_response(const struct ig_decode_ctx *ctx, const struct ig_htt
     if (t->status < 200 || t->status >= 300 || !t->resp_body.p)
         return;
     if (t->resp_body_truncated) {
-        ig_ad_malformed(ev, "gRPC response message not decodable (over http2.max_message_size, "
-                            "unknown grpc-encoding or bad compressed data)");
+        ig_ad_malformed(ev, ig_ad_grpc_response_undecodable);
         return;
     }
-    ProtobufCAllocator a = { pb_alloc, pb_free, ctx->scratch };
+    ProtobufCAllocator a = ig_ad_pb_allocator(ctx->scratch);
     Tensorflow__Serving__PredictResponse *rs =
         tensorflow__serving__predict_response__unpack(&a, t->resp_body.n, t->resp_body.p);
     if (!rs) {
