@@ -1,12 +1,8 @@
 /* libFuzzer target for the KServe v1 / TF Serving adapter.
  * Input: one byte choosing the route and status, then the request body, a NUL byte, and
  * the response body. Every tensor the event points to is read back in full. */
-#include <stdint.h>
-#include <stddef.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "adapters/ad_common.h"
+#include "fuzz_adapter.h"
 
 extern const struct ig_adapter ig_ad_kserve_v1;
 
@@ -14,29 +10,6 @@ static const char *const paths[] = {
     "/v1/models/m:predict", "/v1/models/m/versions/7:classify",
     "/v1/models/m/labels/x:regress", "/v1/models/:predict",
 };
-
-/* Reads everything the event points to, so a bad pointer or size shows up under ASan. */
-static void check_event(const struct ig_event *ev)
-{
-    volatile float fs = 0;
-    volatile int32_t ls = 0;
-    volatile uint8_t bs = 0;
-    if (ev->inputs)
-        for (size_t i = 0; i < (size_t)ev->rows * ev->features; i++) fs += ev->inputs[i];
-    if (ev->scores)
-        for (size_t i = 0; i < (size_t)ev->rows * ev->outputs; i++) fs += ev->scores[i];
-    if (ev->labels)
-        for (size_t i = 0; i < ev->rows; i++) ls += ev->labels[i];
-    for (size_t i = 0; i < ev->prompt.n; i++) bs ^= ev->prompt.p[i];
-    for (size_t i = 0; i < ev->completion.n; i++) bs ^= ev->completion.p[i];
-    for (size_t i = 0; i < ev->system_prompt.n; i++) bs ^= ev->system_prompt.p[i];
-    if (memchr(ev->model, 0, sizeof ev->model) == NULL ||
-        memchr(ev->model_version, 0, sizeof ev->model_version) == NULL)
-        __builtin_trap();
-    if ((ev->flags & IG_EV_MALFORMED) && !ev->malformed_reason)
-        __builtin_trap();
-    (void)fs, (void)ls, (void)bs;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -49,39 +22,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ig_scratch_init(&s, 1 << 16, 32 << 20);
         ready = 1;
     }
-    if (size < 1)
-        return 0;
-    uint8_t sel = data[0];
-    data++, size--;
-    const uint8_t *nul = memchr(data, 0, size);
-    size_t rn = nul ? (size_t)(nul - data) : size;
-    struct ig_http_txn t = { 0 };
-    const char *path = paths[sel % 4];
-    t.method = (struct ig_span){ (const uint8_t *)"POST", 4 };
-    t.path = (struct ig_span){ (const uint8_t *)path, strlen(path) };
-    /* Bodies are copied so that reads past their end are caught. */
-    uint8_t *req = malloc(rn ? rn : 1), *resp = NULL;
-    memcpy(req, data, rn);
-    t.req_body = (struct ig_span){ req, rn };
-    if (nul) {
-        size_t pn = size - rn - 1;
-        resp = malloc(pn ? pn : 1);
-        memcpy(resp, nul + 1, pn);
-        t.resp_body = (struct ig_span){ resp, pn };
-        t.status = (sel & 0x80) ? 500 : 200;
-    }
-    struct ig_event ev;
-    memset(&ev, 0, sizeof ev);
-    const char *reason = NULL;
-    struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &s };
-    if (ig_ad_kserve_v1.decode(&ctx, &t, &ev, &reason) < 0) {
-        if (!reason)
-            __builtin_trap();
-    } else {
-        check_event(&ev);
-    }
-    ig_scratch_reset(&s);
-    free(req);
-    free(resp);
-    return 0;
+    return fuzz_adapter_input(&ig_ad_kserve_v1, &cfg, &s, paths, false, data, size);
 }
