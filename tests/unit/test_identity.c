@@ -58,6 +58,13 @@ static void cfg_base(struct ig_config *c)
     c->n_trusted_proxies = 3;
 }
 
+/* ig_identity_cfg_init of <c>, which must succeed. */
+static void init_ok(struct ig_identity_cfg *ic, const struct ig_config *c)
+{
+    char err[256];
+    assert_int_equal(ig_identity_cfg_init(ic, c, err, sizeof err), IG_OK);
+}
+
 static void resolve(const struct ig_identity_cfg *ic, const struct req *r, struct ig_event *ev)
 {
     memset(ev, 0, sizeof(*ev));
@@ -78,9 +85,8 @@ static void test_distinct_clients_behind_proxy(void **state)
     (void)state;
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256];
     cfg_base(&c);
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
 
     char jwt[4096];
     mkjwt("{\"iss\":\"https://issuer.example\",\"sub\":\"alice\",\"exp\":1900000000}", jwt);
@@ -117,9 +123,8 @@ static void test_untrusted_forwarding_ignored(void **state)
     (void)state;
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256];
     cfg_base(&c);
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     struct req r;
     struct ig_event ev;
     mkreq(&r, "127.0.0.9", "X-Forwarded-For", "127.0.5.5", "X-Real-IP", "127.0.5.6",
@@ -167,11 +172,10 @@ static void test_api_key_never_raw(void **state)
                                         "tok_abcdefghijklmnop" };
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256];
     cfg_base(&c);
     snprintf(c.api_key_headers[0], 64, "x-model-token");
     c.n_api_key_headers = 1;
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
 
     struct req r[6];
     char auth0[128], auth1[128];
@@ -202,7 +206,7 @@ static void test_api_key_never_raw(void **state)
     /* The id is keyed: another secret gives another id for the same key. */
     struct ig_identity_cfg ic2;
     snprintf(c.identity_secret, sizeof(c.identity_secret), "other-secret");
-    assert_int_equal(ig_identity_cfg_init(&ic2, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic2, &c);
     struct ig_event e2;
     resolve(&ic2, &r[0], &e2);
     assert_string_not_equal(e2.client_id, ev[0].client_id);
@@ -215,11 +219,11 @@ static void test_jwt_forms(void **state)
     (void)state;
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256], jwt[4096];
+    char jwt[4096];
     struct req r;
     struct ig_event ev;
     cfg_base(&c);
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
 
     /* No iss: sub alone; escapes decoded; nested values skipped; key order irrelevant. */
     mkjwt("{\"aud\":[\"a\",{\"x\":\"}\"}],\"sub\":\"b\\u00f6b\\\"\\/1\",\"n\":-1.5e3,\"t\":true}", jwt);
@@ -263,11 +267,10 @@ static void test_xfcc_last_element(void **state)
     (void)state;
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256];
     struct req r;
     struct ig_event ev;
     cfg_base(&c);
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     mkreq(&r, "127.0.0.6", "x-forwarded-client-cert",
           "By=spiffe://td/ns/a/sa/gw;URI=spiffe://td/ns/a/sa/edge,"
           "By=spiffe://td/ns/a/sa/model;Subject=\"O=x,CN=\\\"y\\\"\";URI=\"spiffe://td/ns/b/sa/app\"",
@@ -290,11 +293,11 @@ static void test_untrusted_peer_claims(void **state)
     (void)state;
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256], jwt[4096];
+    char jwt[4096];
     struct req r;
     struct ig_event ev;
     cfg_base(&c);
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
 
     /* A victim's SPIFFE id sent straight to the server. */
     mkreq(&r, "127.0.9.9", "x-forwarded-client-cert",
@@ -373,12 +376,12 @@ static void test_istio_defaults(void **state)
     (void)state;
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256], uri[128];
+    char uri[128];
     struct req r;
     struct ig_event ev;
     ig_config_defaults(&c);
     snprintf(c.identity_secret, sizeof c.identity_secret, "s");
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     char seen[15][IG_CLIENT_ID_MAX];
     for (int i = 0; i < 15; i++) {
         snprintf(uri, sizeof uri, "By=spiffe://cluster.local/ns/ml/sa/model;"
@@ -422,7 +425,7 @@ static void test_jwt_verified(void **state)
     snprintf(c.jwt_audiences[0], sizeof c.jwt_audiences[0], "models");
     c.n_jwt_audiences = 1;
     c.jwt_leeway_s = 30;
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
 
     hs256("{\"iss\":\"idp\",\"sub\":\"carol\",\"aud\":\"models\",\"exp\":1700000600}", secret, tok);
     mkreq(&r, "127.0.9.9", "authorization", tok, NULL);
@@ -478,10 +481,9 @@ static void test_ipv6_group(void **state)
     (void)state;
     struct ig_config c;
     struct ig_identity_cfg ic;
-    char err[256];
     struct ig_event ev;
     cfg_base(&c);
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     struct ig_http_txn t;
     memset(&t, 0, sizeof t);
     t.client.family = 6;
@@ -504,7 +506,7 @@ static void test_order_and_config(void **state)
     snprintf(c.identity_order[0], 16, "forwarded");
     snprintf(c.identity_order[1], 16, "api_key");
     c.n_identity_order = 2;
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     mkreq(&r, "127.0.0.6", "x-api-key", "k1", "X-Forwarded-For", "127.0.5.5",
           "x-forwarded-client-cert", "URI=spiffe://td/a", NULL);
     resolve(&ic, &r, &ev);
@@ -513,7 +515,7 @@ static void test_order_and_config(void **state)
     /* source_ip ends the search: nothing after it is consulted. */
     snprintf(c.identity_order[0], 16, "source_ip");
     snprintf(c.identity_order[1], 16, "api_key");
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     resolve(&ic, &r, &ev);
     assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
     assert_string_equal(ev.client_id, "127.0.0.6");
@@ -532,14 +534,14 @@ static void test_order_and_config(void **state)
     setenv("INFERGUARD_ID_SECRET", "test-secret", 1);
     ig_config_defaults(&c);
     unsetenv("INFERGUARD_ID_SECRET");
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     assert_false(ic.secret_random);
     mkreq(&r, "127.0.0.6", "Authorization", "Bearer sk-live-0123456789abcdef", NULL);
     resolve(&ic, &r, &ev);
     assert_string_equal(ev.client_id, "key:502aec2550529098");
     ig_identity_cfg_free(&ic);
     c.identity_secret[0] = '\0';
-    assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_OK);
+    init_ok(&ic, &c);
     assert_true(ic.secret_random);
 }
 
