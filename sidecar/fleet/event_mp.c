@@ -290,7 +290,7 @@ int ig_evmp_decode(struct ig_evmp_decoded *d, const void *buf, size_t n, const c
     memset(ev, 0, sizeof *ev);
     const msgpack_object *x = NULL, *y = NULL, *l = NULL;
     bool f16 = false, have_version = false;
-    uint64_t u;
+    uint64_t u = 0;   /* read only after get_u64 succeeded; set for the compiler */
     for (uint32_t i = 0; i < root->via.map.size; i++) {
         const msgpack_object *k = &root->via.map.ptr[i].key, *v = &root->via.map.ptr[i].val;
         bool ok = true;
