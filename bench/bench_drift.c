@@ -28,7 +28,6 @@
 #include "stats/drift_stats.h"
 #include "stats/drift_profile.h"
 
-
 extern const struct ig_detector ig_det_drift;
 
 #define F 64

@@ -7,6 +7,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 /* Order-preserving map from float bits to unsigned: negatives flip all bits, positives
  * flip the sign bit, so unsigned order equals float order (-0 sorts before +0). */
@@ -289,6 +292,61 @@ static inline void rank2(const struct ig_drift_index *ix, float v, size_t *lt, s
     *le = advance(a, na, *lt, v, true);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define IG_HAVE_AVX2 1
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,bmi"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,bmi")
+#endif
+/* rank2 with the eight values in one 256-bit compare */
+static inline void rank2_avx2(const struct ig_drift_index *ix, float v, size_t *lt, size_t *le)
+{
+    const float *a = ix->a;
+    const size_t na = ix->na;
+    size_t i = ix->t[bucket_of(ix, v)];
+    if (i + 8 <= na) {
+        const __m256 vv = _mm256_set1_ps(v), x = _mm256_loadu_ps(a + i);
+        unsigned ml = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(x, vv, _CMP_LT_OQ));
+        unsigned me = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(x, vv, _CMP_LE_OQ));
+        if (me != 0xffu) {
+            *lt = i + (size_t)__builtin_ctz(~ml);
+            *le = i + (size_t)__builtin_ctz(~me);
+            return;
+        }
+        i = ml == 0xffu ? i + 8 : i;
+    }
+    size_t k = i;
+    while (k < na && a[k] < v)
+        k++;
+    *lt = k;
+    while (k < na && a[k] <= v)
+        k++;
+    *le = k;
+}
+#define IG_KS_NAME ks_w1_fast_avx2
+#define IG_KS_RANK rank2_avx2
+#include "stats/drift_ks_loop.h"
+#undef IG_KS_NAME
+#undef IG_KS_RANK
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#else
+#define IG_HAVE_AVX2 0
+#endif
+
+#define IG_KS_NAME ks_w1_fast_base
+#define IG_KS_RANK rank2
+#include "stats/drift_ks_loop.h"
+#undef IG_KS_NAME
+#undef IG_KS_RANK
+
+int ig_drift_avx2 = -1;
+
 void ig_drift_ks_w1_fast(const struct ig_drift_index *ix, const double *s, const float *b,
                          size_t nb, double *d, double *w1)
 {
@@ -298,60 +356,15 @@ void ig_drift_ks_w1_fast(const struct ig_drift_index *ix, const double *s, const
      * once, at the k*-th value of a (k* = ceil(c na)); with G(x) = sum over a <= x of
      * (x - a_i) = cnt x - S[cnt], each side is a difference of G: O(1) per value of b
      * (prefix sums S from ig_drift_prefix_sums; skipped when s is NULL). */
-    const float *a = ix->a;
-    const size_t na = ix->na;
-    if (na == 0 || nb == 0) {
-        *d = 0.0;
-        if (w1)
-            *w1 = NAN;
+#if IG_HAVE_AVX2
+    if (ig_drift_avx2 < 0)
+        ig_drift_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
+    if (ig_drift_avx2 > 0 && ig_drift_simd) {
+        ks_w1_fast_avx2(ix, s, b, nb, d, w1);
         return;
     }
-    const int64_t sna = (int64_t)na, snb = (int64_t)nb;
-    const double off = a[na / 2], inv_na = 1.0 / (double)na;
-    size_t j = 0, cnt0 = 0;
-    int64_t m = 0;
-    double w = 0.0, x0 = 0.0;
-#define G(cnt, x) ((double)(cnt) * (x) - s[cnt])
-    while (j < nb) {
-        const float v = b[j];
-        size_t lt, le;
-        rank2(ix, v, &lt, &le);
-        const size_t j0 = j;
-        while (j < nb && b[j] == v)
-            j++;
-        int64_t d1 = iabs64((int64_t)lt * snb - (int64_t)j0 * sna);
-        int64_t d2 = iabs64((int64_t)le * snb - (int64_t)j * sna);
-        m = d1 > m ? d1 : m;
-        m = d2 > m ? d2 : m;
-        if (!s)
-            continue;
-        double x1 = (double)v - off;
-        if (j0 == 0) {
-            w += G(lt, x1) * inv_na;                       /* Fb = 0 below the first b */
-        } else {
-            double c = (double)j0 / (double)nb;
-            size_t ks = (size_t)(((uint64_t)j0 * na + nb - 1) / nb);   /* ceil(c na) */
-            double g0 = G(cnt0, x0), g1 = G(lt, x1);
-            if (ks <= cnt0) {
-                w += (g1 - g0) * inv_na - c * (x1 - x0);
-            } else if (ks > lt) {
-                w += c * (x1 - x0) - (g1 - g0) * inv_na;
-            } else {
-                double xs = (double)a[ks - 1] - off, gs = G(ks, xs);
-                w += c * (xs - x0) - (gs - g0) * inv_na;
-                w += (g1 - gs) * inv_na - c * (x1 - xs);
-            }
-        }
-        x0 = x1;
-        cnt0 = le;
-    }
-    if (s)
-        w += (s[na] - s[cnt0] - (double)(na - cnt0) * x0) * inv_na;   /* Fb = 1 above the last */
-#undef G
-    uint64_t g = gcd_u64(na, nb), lcm = (uint64_t)(na / g) * nb;
-    *d = (double)((uint64_t)m / g) / (double)lcm;
-    if (w1)
-        *w1 = w;
+#endif
+    ks_w1_fast_base(ix, s, b, nb, d, w1);
 }
 
 double ig_drift_kolmogorov_sf(double lambda)
@@ -481,14 +494,25 @@ void ig_drift_bin_counts(const float *x, size_t n, const double *edges, uint32_t
 void ig_drift_bin_counts_sorted(const float *sorted, size_t n, const double *edges,
                                 uint32_t nbins, uint32_t *counts)
 {
-    memset(counts, 0, nbins * sizeof *counts);
-    uint32_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        double v = sorted[i];
-        while (j < nbins - 1 && edges[j] <= v)
-            j++;
-        counts[j]++;
+    /* A value's bin is the number of edges <= it, so the values in bins >= k are those
+     * >= edges[k-1]: one branch-free binary search per edge instead of a pass with an
+     * increment per value. */
+    size_t ge_prev = n;                  /* values in bins >= 0 */
+    for (uint32_t k = 1; k < nbins; k++) {
+        const double e = edges[k - 1];
+        const float *base = sorted;
+        size_t len = n;
+        while (len > 1) {                /* the first value >= e is in [base, base + len] */
+            size_t half = len / 2;
+            base = (double)base[half - 1] < e ? base + half : base;
+            len -= half;
+        }
+        size_t lo = (size_t)(base - sorted) + (len == 1 && (double)base[0] < e);
+        size_t ge = n - lo;              /* values in bins >= k */
+        counts[k - 1] = (uint32_t)(ge_prev - ge);
+        ge_prev = ge;
     }
+    counts[nbins - 1] = (uint32_t)ge_prev;
 }
 
 double ig_drift_psi(const double *ref, const double *cur, uint32_t n, double eps)

@@ -41,8 +41,11 @@ struct ig_drift_index {
     uint32_t *t;
 };
 size_t ig_drift_index_cells(size_t na);
-/* The rank walks use SSE2 (every x86-64) when true, the scalar loop when false (tests). */
+/* The rank walks use SSE2 (every x86-64) when true, the scalar loop when false (tests);
+ * ig_drift_ks_w1_fast compares with AVX2 when ig_drift_avx2 is 1 (set from the CPU on
+ * first use when -1; tests set 0 to test the SSE2 path). */
 extern bool ig_drift_simd;
+extern int ig_drift_avx2;
 void ig_drift_index_build(struct ig_drift_index *ix, const float *a, size_t na, uint32_t *cells);
 /* The same D and W1 as ig_drift_ks_w1 (ascending b), each value of b ranked in a through the
  * index, W1 in O(1) per value of b from a's prefix sums <s> (NULL: D only, *w1 untouched

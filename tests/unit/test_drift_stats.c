@@ -224,7 +224,8 @@ static void test_fast_ks_matches_merge(void **state)
     (void)state;
     uint64_t rs = 99;
     for (int t = 0; t < 800; t++) {
-        ig_drift_simd = t < 400;   /* the SIMD walk, then the scalar one */
+        ig_drift_simd = t < 400;   /* AVX2 (where the CPU has it), SSE2, then scalar */
+        ig_drift_avx2 = t < 200 ? -1 : 0;
         size_t na = 1 + (size_t)(t * 37 % 3000), nb = 1 + (size_t)(t * 53 % 1500);
         float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b), *c = malloc(nb * sizeof *c);
         float *tmp = malloc((na > nb ? na : nb) * sizeof *tmp);
@@ -261,12 +262,54 @@ static void test_fast_ks_matches_merge(void **state)
         free(a); free(b); free(c); free(tmp); free(sum); free(cells);
     }
     ig_drift_simd = true;
+    ig_drift_avx2 = -1;
+}
+
+/* Bin counts (bin = number of edges <= the value, numpy searchsorted side='right'), sorted
+ * and unsorted, SIMD and scalar, against the definition: values on the edges, repeated
+ * edges, doubles between two floats, every sample size from 0. */
+static void test_bin_counts(void **state)
+{
+    (void)state;
+    uint64_t rs = 5;
+    for (int t = 0; t < 600; t++) {
+        ig_drift_simd = t % 2 == 0;
+        size_t n = (size_t)t % 97;
+        float x[97], sorted[97], tmp[97];
+        double edges[9];
+        for (int k = 0; k < 9; k++)
+            edges[k] = (k - 4) * 0.5 + (t % 3 == 0 ? 1e-9 : 0);   /* 1e-9: no float equals it */
+        if (t % 5 == 0)
+            edges[4] = edges[3];                              /* an empty bin */
+        for (size_t i = 0; i < n; i++) {
+            rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17;
+            int u = (int)(rs >> 40) % 21;
+            x[i] = (float)((u - 10) * 0.25);                  /* many values on the edges */
+            if (rs & 1)
+                x[i] = nextafterf(x[i], (rs & 2) ? INFINITY : -INFINITY);
+            sorted[i] = x[i];
+        }
+        ig_drift_sort_f32(sorted, tmp, n);
+        uint32_t want[10] = { 0 }, a[10], b[10];
+        for (size_t i = 0; i < n; i++) {
+            int k = 0;
+            for (int e = 0; e < 9; e++)
+                k += edges[e] <= (double)x[i];
+            want[k]++;
+        }
+        ig_drift_bin_counts(x, n, edges, 10, a);
+        ig_drift_bin_counts_sorted(sorted, n, edges, 10, b);
+        assert_memory_equal(want, a, sizeof want);
+        assert_memory_equal(want, b, sizeof want);
+    }
+    ig_drift_simd = true;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_samples),
+        cmocka_unit_test(test_bin_counts),
         cmocka_unit_test(test_golden_chi2),
         cmocka_unit_test(test_brief_check_values),
         cmocka_unit_test(test_kolmogorov_sf),
