@@ -231,7 +231,7 @@ void ig_drift_prefix_sums(const float *a, size_t na, double *s)
 size_t ig_drift_index_cells(size_t na)
 {
     size_t m = 16;
-    while (m < na && m < (1u << 20))
+    while (2 * m < na && m < (1u << 20))
         m <<= 1;
     return m + 1;
 }
@@ -386,7 +386,9 @@ double ig_drift_kolmogorov_sf(double lambda)
     for (int k = 1; k < 128; k++) {
         double t = exp(-2.0 * (double)k * (double)k * lambda * lambda);
         s += (k & 1) ? t : -t;
-        if (t < 1e-300)
+        /* the terms fall faster than geometrically: once one is below a quarter of s's
+         * last place, no later one changes s */
+        if (t < 1e-300 || t < 1e-17 * fabs(s))
             break;
     }
     s *= 2.0;
