@@ -143,10 +143,11 @@ struct scan {
     size_t n;
     const struct pi_tok *w;
     size_t nw;
-    uint32_t *mask;        /* per word: classes covering it */
-    uint32_t *start;       /* per word: classes of phrases starting here */
+    uint64_t *mask;        /* per word: classes covering it */
+    uint64_t *start;       /* per word: classes of phrases starting here */
     uint8_t  *lang;        /* per word: language of the phrase starting here */
     uint16_t *len;         /* per word: longest phrase starting here */
+    uint16_t *olen;        /* per word: longest instruction / secret phrase starting here */
     uint16_t *endw;        /* per word: last word of the longest content phrase covering it */
 };
 
@@ -154,18 +155,20 @@ static void on_hit(void *ctx, const struct pi_hit *h)
 {
     struct scan *s = ctx;
     for (uint32_t k = h->tok; k < h->tok + h->len && k < s->nw; k++)
-        s->mask[k] |= 1u << h->cls;
-    s->start[h->tok] |= 1u << h->cls;
+        s->mask[k] |= 1ull << h->cls;
+    s->start[h->tok] |= 1ull << h->cls;
     if (h->cls != PI_FUNC && h->cls != PI_PRIOR && h->cls != PI_YOU && h->cls != PI_THIRD &&
         h->cls != PI_COMPL && h->cls != PI_REQUEST)
         s->lang[h->tok] = h->lang;
     if (h->len > s->len[h->tok])
         s->len[h->tok] = (uint16_t)h->len;
+    if ((h->cls == PI_INSTR || h->cls == PI_SECRET) && h->len > s->olen[h->tok])
+        s->olen[h->tok] = (uint16_t)h->len;
 }
 
 #define HAS(s, i, c) (((s)->mask[i] >> (c)) & 1u)
 #define STARTS(s, i, c) (((s)->start[i] >> (c)) & 1u)
-#define B(c) (1u << (c))
+#define B(c) (1ull << (c))
 
 /* A CJK "word" is a run of ideographs/kana: phrases are found inside it. */
 static bool cjk(const struct scan *s, size_t i)
@@ -174,7 +177,7 @@ static bool cjk(const struct scan *s, size_t i)
 }
 
 /* First word j in [lo, hi) of sentence <sent> carrying any class of <cls>, or -1. */
-static long find(const struct scan *s, size_t lo, size_t hi, uint32_t cls, uint16_t sent)
+static long find(const struct scan *s, size_t lo, size_t hi, uint64_t cls, uint16_t sent)
 {
     for (size_t j = lo; j < hi && j < s->nw; j++) {
         if (s->w[j].sent != sent)
@@ -186,7 +189,7 @@ static long find(const struct scan *s, size_t lo, size_t hi, uint32_t cls, uint1
 }
 
 /* Nearest word before i (at most <span> back) in sentence <sent> with a class of <cls>. */
-static long find_back(const struct scan *s, size_t i, size_t span, uint32_t cls, uint16_t sent)
+static long find_back(const struct scan *s, size_t i, size_t span, uint64_t cls, uint16_t sent)
 {
     for (size_t k = 1; k <= span && k <= i; k++) {
         if (s->w[i - k].sent != sent)
@@ -198,7 +201,7 @@ static long find_back(const struct scan *s, size_t i, size_t span, uint32_t cls,
 }
 
 /* Same, across sentences of the segment (a role cue, an address, a named rule). */
-static long find_any(const struct scan *s, size_t lo, size_t hi, uint32_t cls)
+static long find_any(const struct scan *s, size_t lo, size_t hi, uint64_t cls)
 {
     for (size_t j = lo; j < hi && j < s->nw; j++)
         if (s->mask[j] & cls)
@@ -206,7 +209,7 @@ static long find_any(const struct scan *s, size_t lo, size_t hi, uint32_t cls)
     return -1;
 }
 
-static long find_any_back(const struct scan *s, size_t i, size_t span, uint32_t cls)
+static long find_any_back(const struct scan *s, size_t i, size_t span, uint64_t cls)
 {
     for (size_t k = 1; k <= span && k <= i; k++)
         if (s->mask[i - k] & cls)
@@ -226,6 +229,8 @@ static uint8_t after(const struct scan *s, size_t i)
 struct ctx {
     const struct scan *s;
     const bool *question;
+    const bool *cond;        /* per sentence: opens with a condition not about the assistant */
+    size_t doc_at;           /* bytes from here on are a document the user hands over */
     const long *addressed;   /* per word: the vocative to an AI before it in the segment, or -1 */
     double mention_w;
 };
@@ -247,17 +252,27 @@ static bool mention(const struct ctx *c, size_t a, size_t b)
     /* a request or a role cue just before: an order, whatever follows */
     if (find_back(s, a, 4, B(PI_REQUEST) | B(PI_ROLECUE) | B(PI_NEWTASK), sent) >= 0)
         return false;
+    /* "If the alarm sounds, ignore ...": an order for a situation, not for the assistant */
+    if (c->cond[sent])
+        return true;
     /* "users type ...", "how to ...", "a filter that matches ..." */
     if (find_back(s, a, 3, B(PI_THIRD), sent) >= 0)
         return true;
     return c->question[sent];
 }
 
+/* Weight of an order in a document the user hands over ("Summarise this email:\n..."):
+ * orders there are for the document's readers unless they speak to the AI. */
+static double docw(const struct ctx *c, size_t a)
+{
+    return c->s->w[a].at >= c->doc_at && c->addressed[a] < 0 ? 0.6 : 1.0;
+}
+
 /* The object at word o ("instructions", "rules") narrowed by a topic ("... on word
  * count", "... printed on the label"): the user's own constraints, not the assistant's. */
 static bool narrowed(const struct scan *s, size_t o)
 {
-    size_t e = o + (s->len[o] ? s->len[o] : 1) - 1;
+    size_t e = o + (s->olen[o] ? s->olen[o] : 1) - 1;
     if (e >= s->nw)
         e = s->nw - 1;
     while (e + 1 < s->nw && s->w[e + 1].sent == s->w[o].sent && HAS(s, e + 1, PI_INSTR) &&
@@ -267,7 +282,7 @@ static bool narrowed(const struct scan *s, size_t o)
         return false;
     size_t nx = e + 1 + (s->len[e + 1] ? s->len[e + 1] : 1);
     /* "... for this conversation", "... from your developers": still the assistant's */
-    const uint32_t theirs = B(PI_YOU) | B(PI_AINAME) | B(PI_ADDRESS) | B(PI_SECRET) | B(PI_PRIVATE) |
+    const uint64_t theirs = B(PI_YOU) | B(PI_AINAME) | B(PI_ADDRESS) | B(PI_SECRET) | B(PI_PRIVATE) |
                             B(PI_SCOPE) | B(PI_UNBOUND) | B(PI_PERSONA);
     for (size_t k = nx; k < nx + 2 && k < s->nw && s->w[k].sent == s->w[o].sent; k++)
         if (s->mask[k] & theirs)
@@ -293,7 +308,7 @@ static bool mine(const struct scan *s, size_t o, size_t oend)
  * narrow it ("your rules for citations"); "your system prompt" stays the prompt. */
 static bool generic_secret(const struct scan *s, size_t o)
 {
-    size_t e = o + (s->len[o] ? s->len[o] : 1);
+    size_t e = o + (s->olen[o] ? s->olen[o] : 1);
     for (size_t k = o; k < e && k < s->nw; k++)
         if (!(s->mask[k] & (B(PI_INSTR) | B(PI_YOU) | B(PI_FUNC))))
             return false;
@@ -305,6 +320,10 @@ static bool qualified(const struct scan *s, size_t a, size_t b)
     for (size_t k = a; k <= b; k++)
         if (s->mask[k] & (B(PI_PRIOR) | B(PI_YOU)))
             return true;
+    /* "the preamble you were given" */
+    for (size_t k = b + 1; k <= b + 3 && k < s->nw && s->w[k].sent == s->w[b].sent; k++)
+        if (STARTS(s, k, PI_GIVEN))
+            return true;
     return a > 0 && s->w[a - 1].sent == s->w[a].sent && (s->mask[a - 1] & (B(PI_PRIOR) | B(PI_YOU)));
 }
 
@@ -314,6 +333,20 @@ static bool you_near(const struct scan *s, size_t a, size_t b)
         if (HAS(s, k, PI_YOU) || HAS(s, k, PI_SECRET))
             return true;
     return a > 0 && s->w[a - 1].sent == s->w[a].sent && HAS(s, a - 1, PI_YOU);
+}
+
+/* Word i follows a determiner ("an email", "the post"): a noun, not an order. */
+static bool after_det(const struct scan *s, size_t i)
+{
+    static const char *const det[] = { "a", "an", "the", "this", "that", "each", "every", "any",
+                                       "my", "our", "his", "her", "their", "its", "one" };
+    if (i == 0 || s->w[i - 1].sent != s->w[i].sent)
+        return false;
+    const struct pi_tok *p = &s->w[i - 1];
+    for (size_t k = 0; k < IG_ARRAY_LEN(det); k++)
+        if (strlen(det[k]) == p->n && !memcmp(s->t + p->at, det[k], p->n))
+            return true;
+    return false;
 }
 
 static void keep(double *slot, double v)
@@ -371,13 +404,14 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
     memset(v, 0, sizeof *v);
     size_t maxw = n / 2 + 2 < MAX_WORDS ? n / 2 + 2 : MAX_WORDS;
     struct pi_tok *w = ig_scratch_alloc(sc, maxw * sizeof *w);
-    uint32_t *mask = ig_scratch_alloc(sc, maxw * sizeof *mask * 2);
+    uint64_t *mask = ig_scratch_alloc(sc, maxw * sizeof *mask * 2);
     uint8_t *lang = ig_scratch_alloc(sc, maxw);
-    uint16_t *len = ig_scratch_alloc(sc, maxw * sizeof *len);
+    uint16_t *len = ig_scratch_alloc(sc, 2 * maxw * sizeof *len);
     long *addr = ig_scratch_alloc(sc, maxw * sizeof *addr);
     if (!w || !mask || !lang || !len || !addr)
         return false;
-    struct scan s = { .t = t, .n = n, .w = w, .mask = mask, .start = mask + maxw, .lang = lang, .len = len };
+    struct scan s = { .t = t, .n = n, .w = w, .mask = mask, .start = mask + maxw, .lang = lang, .len = len,
+                      .olen = len + maxw };
     s.nw = pi_tokenise(t, n, w, maxw);
     if (!s.nw)
         return true;
@@ -385,6 +419,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
     memset(mask + maxw, 0, s.nw * sizeof *mask);
     memset(lang, 0, s.nw);
     memset(len, 0, s.nw * sizeof *len);
+    memset(len + maxw, 0, s.nw * sizeof *len);
     pi_lex_scan(g->lex, t, w, s.nw, on_hit, &s);
     uint16_t nsent = (uint16_t)(w[s.nw - 1].sent + 1);
     bool *question = ig_scratch_alloc(sc, nsent + 1u);
@@ -402,8 +437,13 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
         bool voc = STARTS(&s, i, PI_ADDRESS);
         if (!voc && STARTS(&s, i, PI_AINAME)) {
             uint8_t ch = after(&s, vend);
+            /* first of its sentence, or set off by markup or brackets ("<p>Assistant, ...") */
             bool first = i == 0 || w[i - 1].sent != w[i].sent;
-            voc = (ch == ',' || ch == ':') && (first || indirect);
+            for (size_t b = i ? w[i - 1].at + w[i - 1].n : 0; !first && b < w[i].at; b++)
+                first = t[b] == '>' || t[b] == '(' || t[b] == '[' || t[b] == '-' || t[b] == '*';
+            /* "Note to the assistant:", "Hinweis an den Assistenten:" */
+            bool noted = find_back(&s, i, 3, B(PI_NOTE), w[i].sent) >= 0;
+            voc = (ch == ',' || ch == ':') && (first || indirect || noted);
         }
         if (voc) {
             long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
@@ -418,7 +458,30 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
         }
         addr[i] = last_addr >= 0 && (size_t)last_addr < i && i <= addr_end ? last_addr : -1;
     }
-    struct ctx c = { &s, question, addr, g->mention_w };
+    /* sentences opening with a condition whose subject is not the assistant */
+    bool *cond = ig_scratch_alloc(sc, nsent + 1u);
+    if (!cond)
+        return false;
+    memset(cond, 0, nsent + 1u);
+    for (size_t i = 0; i < s.nw; i++)
+        if ((i == 0 || w[i - 1].sent != w[i].sent) && STARTS(&s, i, PI_COND) && i + 1 < s.nw &&
+            w[i + 1].sent == w[i].sent && !HAS(&s, i + 1, PI_YOU) && !HAS(&s, i, PI_ADDRESS))
+            cond[w[i].sent] = true;
+    /* a document handed over: "Summarise this email:\n...", "Translate into German:\n..." */
+    size_t doc_at = SIZE_MAX;
+    const uint8_t *nl = memchr(t, '\n', n);
+    if (nl) {
+        size_t e = (size_t)(nl - t);
+        size_t k = e;
+        while (k > 0 && t[k - 1] == ' ')
+            k--;
+        bool task = false;
+        for (size_t i = 0; i < s.nw && w[i].at < e && !task; i++)
+            task = HAS(&s, i, PI_TASKV);
+        if (task && k > 0 && (t[k - 1] == ':' || t[k - 1] == '.'))
+            doc_at = e + 1;
+    }
+    struct ctx c = { &s, question, cond, doc_at, addr, g->mention_w };
 
     bool any_use = false, any = false;
     /* instructions the assistant has, named anywhere ("you have rules"): pronouns refer to them */
@@ -432,7 +495,8 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
         bool strong = STARTS(&s, i, PI_OVERRIDE), weak = STARTS(&s, i, PI_WEAK);
         if (strong || weak) {
             size_t from = cjk(&s, i) ? i : vend + 1;
-            long obj = find(&s, from, vend + 9, B(PI_INSTR) | B(PI_SECRET), se);
+            long obj = find(&s, from, vend + 9, B(PI_INSTR) | B(PI_SECRET) |
+                            (indirect || addr[i] >= 0 ? B(PI_TASKOBJ) : 0), se);
             bool before = false, pron = false;
             if (obj < 0 && named_rules && strong) {
                 obj = find(&s, vend + 1, vend + 3, B(PI_PRONOUN), se);
@@ -444,7 +508,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 before = obj >= 0;
             }
             if (obj >= 0) {
-                size_t oend = (size_t)obj + (len[obj] ? len[obj] : 1) - 1;
+                size_t oend = (size_t)obj + (s.olen[obj] ? s.olen[obj] : 1) - 1;
                 size_t a = before ? (size_t)obj : i, b = before ? vend : IG_MIN(oend, s.nw - 1);
                 bool qual = qualified(&s, a, b) || pron;
                 bool you = you_near(&s, a, b) || pron || (cjk(&s, i) && qual);
@@ -456,7 +520,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 bool m = mention(&c, a, b);
                 any = true;
                 any_use |= !m;
-                double val = m ? wgt * g->mention_w : wgt;
+                double val = m ? wgt * g->mention_w : wgt * docw(&c, a);
                 if (val > v->fam[F_OVERRIDE]) {
                     v->fam[F_OVERRIDE] = val;
                     v->override_strength = wgt;
@@ -470,9 +534,16 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             long vd = find(&s, i + 1, i + 6, B(PI_VOID), se);
             if (vd >= 0 && qualified(&s, i, i) && !narrowed(&s, i)) {
                 bool m = mention(&c, i, (size_t)vd);
+                /* "your rules are suspended" names the assistant's; "the previous rules are
+                 * void" may be any memo's */
+                bool yours = you_near(&s, i > 2 ? i - 2 : 0, i) ||
+                             find_back(&s, i + 1, 4, B(PI_UNBOUND) | B(PI_SECRET), se) >= 0;
+                for (size_t k = i > 3 ? i - 3 : 0; k <= i && !yours; k++)
+                    yours = s.t[w[k].at] == 's' && w[k].n == 6 && !memcmp(s.t + w[k].at, "safety", 6);
+                double wgt = yours ? 1.0 : 0.6;
                 any = true;
                 any_use |= !m;
-                double val = m ? g->mention_w : 1.0;
+                double val = m ? wgt * g->mention_w : wgt * docw(&c, i);
                 if (val > v->fam[F_OVERRIDE]) {
                     v->fam[F_OVERRIDE] = val;
                     v->override_strength = 1.0;
@@ -486,6 +557,14 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             long sec = find(&s, from, vend + 9, B(PI_SECRET), se);
             if (sec < 0 && cjk(&s, i))
                 sec = find_back(&s, i + 1, 3, B(PI_SECRET), se);
+            if (sec < 0) {
+                /* "the instructions your developers gave you", "the text before my first message" */
+                long ins = find(&s, from, vend + 9, B(PI_INSTR), se);
+                if (ins >= 0 && find(&s, (size_t)ins + 1, (size_t)ins + 5, B(PI_GIVEN), se) >= 0)
+                    sec = ins;
+                else
+                    sec = find(&s, from, vend + 12, B(PI_BEFORE), se);
+            }
             /* "everything above 30 degrees": a range, not the prompt */
             if (sec >= 0 && (size_t)sec + 2 < s.nw && w[sec + 2].sent == se &&
                 t[w[sec + 2].at] >= '0' && t[w[sec + 2].at] <= '9')
@@ -501,6 +580,16 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                     set_phrase(v, &s, a, b);
             }
         }
+        /* "output your confidential configuration": your + an instruction noun, an adjective
+         * between them */
+        if (STARTS(&s, i, PI_REVEAL) && v->fam[F_EXTRACT] < 0.8) {
+            long you = find(&s, vend + 1, vend + 4, B(PI_YOU), se);
+            long ins = you >= 0 ? find(&s, (size_t)you + 1, (size_t)you + 4, B(PI_INSTR), se) : -1;
+            if (ins >= 0 && !narrowed(&s, (size_t)ins) && !mention(&c, i, (size_t)ins)) {
+                any = any_use = true;
+                keep(&v->fam[F_EXTRACT], 0.8);
+            }
+        }
         /* "what are your instructions?": a question to the assistant about itself */
         if (STARTS(&s, i, PI_ASK)) {
             long you = find(&s, i + 1, i + 6, B(PI_YOU), se);
@@ -508,7 +597,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             long ins = you >= 0 ? find(&s, (size_t)you + 1, (size_t)you + 4, B(PI_INSTR), se) : -1;
             if (sec >= 0) {
                 /* "what is a system prompt": the concept, not yours */
-                size_t se_end = (size_t)sec + (len[sec] ? len[sec] : 1) - 1;
+                size_t se_end = (size_t)sec + (s.olen[sec] ? s.olen[sec] : 1) - 1;
                 if (!(you >= 0 && (size_t)you <= se_end + 2))
                     sec = -1;
             }
@@ -557,13 +646,13 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             bool m = mention(&c, a, i);
             any = true;
             any_use |= !m;
-            keep(&v->fam[F_PERSONA], m ? wgt * g->mention_w : wgt);
+            keep(&v->fam[F_PERSONA], m ? wgt * g->mention_w : wgt * docw(&c, a));
         }
         if (STARTS(&s, i, PI_NEWTASK)) {
             bool m = mention(&c, i, i);
-            keep(&v->fam[F_NEWTASK], m ? 0.4 * g->mention_w : 0.4);
+            keep(&v->fam[F_NEWTASK], m ? 0.4 * g->mention_w : 0.4 * docw(&c, i));
         }
-        if (STARTS(&s, i, PI_EXFIL)) {
+        if (STARTS(&s, i, PI_EXFIL) && !after_det(&s, i)) {
             long what = find_any(&s, vend + 1, vend + 12, B(PI_PRIVATE));
             long dest = find_any(&s, vend + 1, vend + 24, B(PI_DEST));
             if (dest < 0)
@@ -832,6 +921,32 @@ static size_t quoted_parts(const uint8_t *t, size_t n, uint8_t *out, size_t *par
     return o;
 }
 
+/* Bytes of a leading part label ("part 1: ", "piece two: ", "teil 2: ") of a turn: an
+ * order split over turns reads on across them once the labels are gone. */
+static size_t part_label(const uint8_t *p, size_t n)
+{
+    static const char *const words[] = { "part", "piece", "step", "fragment", "chunk", "teil",
+                                          "schritt", "partie", "etape", "parte", "paso", "fase",
+                                          "deel", "stap", "segment" };
+    for (size_t k = 0; k < IG_ARRAY_LEN(words); k++) {
+        size_t l = strlen(words[k]);
+        if (n <= l + 2 || memcmp(p, words[k], l) || p[l] != ' ')
+            continue;
+        size_t i = l + 1;
+        while (i < n && i < l + 12 && p[i] != ':' && p[i] != ' ')
+            i++;
+        while (i < n && p[i] == ' ')
+            i++;
+        if (i < n && p[i] == ':') {
+            i++;
+            while (i < n && p[i] == ' ')
+                i++;
+            return i;
+        }
+    }
+    return 0;
+}
+
 struct prompt_verdict {
     struct verdict best;
     bool indirect;               /* a tool turn or text addressed to an AI fired */
@@ -857,7 +972,7 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
     uint8_t *joined = ig_scratch_alloc(sc, n + 1);
     if (!joined)
         return false;
-    size_t jn = 0, nuser = 0;
+    size_t jn = 0, nuser = 0, last_at = 0;
     bool want_join = false, roles = false;
     struct verdict v;
     enum src src;
@@ -889,6 +1004,10 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
                     return false;
                 take(g, pv, &v, src == SRC_TOOL);
                 if (src == SRC_USER) {
+                    last_at = jn;
+                    size_t pl = part_label(c, cn);
+                    c += pl;
+                    cn -= pl;
                     memcpy(joined + jn, c, cn);
                     jn += cn;
                     while (jn && joined[jn - 1] == '\n')
@@ -907,18 +1026,24 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
             take(g, pv, &v, false);
         }
     }
-    /* payload splitting: quoted parts put together on request */
-    if (pv->best.score < g->threshold && jn && (memmem(joined, jn, " + ", 3) || memchr(joined, '\'', jn) ||
-                                                 memchr(joined, '"', jn))) {
-        uint8_t *q = ig_scratch_alloc(sc, jn + 1);
+    /* payload splitting: parts kept in quotes ('ignore all', a = 'reveal your') put
+     * together when the last turn asks for it ("now combine them", "execute a + b", "do
+     * that to all previous instructions"): the parts, then that last turn */
+    bool plus = jn && memmem(joined, jn, " + ", 3) != NULL;
+    if (pv->best.score < g->threshold && jn && (nuser > 1 || plus) &&
+        (memchr(joined, '\'', jn) || memchr(joined, '"', jn) || memchr(joined, 0xe2, jn))) {
+        uint8_t *q = ig_scratch_alloc(sc, 2 * jn + 2);
         size_t parts, qn = q ? quoted_parts(joined, jn, q, &parts) : 0;
         if (!q)
             return false;
-        if (parts >= 2 && qn) {
-            struct verdict whole;
-            if (!score_text(g, sc, joined, jn, false, &whole))
+        struct verdict last;
+        if (parts >= 1 && qn && score_text(g, sc, joined + last_at, jn - last_at, false, &last) &&
+            (last.assemble || plus) && !last.discussion) {
+            memcpy(q + qn, joined + last_at, jn - last_at);
+            qn += jn - last_at;
+            if (!score_text(g, sc, q, qn, false, &v))
                 return false;
-            if ((whole.assemble || memmem(joined, jn, " + ", 3)) && score_text(g, sc, q, qn, false, &v) && v.score >= g->threshold) {
+            if (v.score >= g->threshold) {
                 v.score += 0.2;
                 pv->split = true;
                 take(g, pv, &v, false);

@@ -69,6 +69,10 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
         return 1;
     }
     char c = 0;
+    if (cp == 0xdf) {            /* sharp s: "außer" is "ausser" */
+        out[0] = out[1] = 's';
+        return 2;
+    }
     if (cp >= 0xc0 && cp <= 0xff)
         c = latin1[cp - 0xc0];
     else if (cp == 0xb2 || cp == 0xb3)

@@ -26,7 +26,8 @@ static const struct group groups[] = {
       "throw away;pay no attention to;pay no heed to;do not follow;don t follow;dont follow;"
       "stop following;no longer follow;do not obey;stop obeying;do not adhere to;"
       "free yourself from;break free of;break free from;step outside;get rid of;"
-      "circumvent;unlearn;leave behind;aside" },
+      "circumvent;unlearn;leave behind;aside;shelve;no longer bound by;are no longer bound by;"
+      "not bound by;release yourself from;freed from;are free from;stop obeying;stop adhering to" },
     { L_EN, PI_WEAK, "drop;scrap;erase;wipe;cancel;void;skip;omit;lift;remove;delete;reset;"
       "clear;act without;operate without" },
     { L_EN, PI_VOID, "suspended;disabled;deactivated;revoked;lifted;void;null and void;"
@@ -34,7 +35,7 @@ static const struct group groups[] = {
       "no longer in effect;do not apply;don t apply;are off;turned off;switched off;removed;"
       "waived;obsolete;invalid;expired" },
     { L_EN, PI_RESPOND, "answer;respond;reply;proceed;continue;talk;speak;write;comply;"
-      "give me the answer;give the answer;give me answers;tell me;"
+      "give me the answer;give the answer;give me answers;tell me;i want;i need;i demand;"
       "act;behave;output;generate;go on" },
     { L_EN, PI_PRIVATE, "chat history;conversation history;the conversation;the chat;"
       "the user s;user s;users;the user;conversation;chat log;chat logs;transcript;"
@@ -48,9 +49,10 @@ static const struct group groups[] = {
       "without the user knowing;do not let the user know;never mention this;"
       "hide this from" },
     { L_EN, PI_ASSEMBLE, "combine;concatenate;join them;put together;put them together;"
-      "add;append;merge;execute;run;do what it says;do what the;follow it;obey it;"
+      "add;append;merge;execute;do what it says;do what the;follow it;obey it;"
       "follow the result;full sentence;whole sentence;complete sentence;the result;"
-      "carry it out;act on it;apply it" },
+      "carry it out;act on it;apply it;do that;do that to;do the same;apply that;use it;"
+      "say it;follow that;treat it as an instruction" },
     { L_EN, PI_COMPL, "on;about;regarding;concerning;printed;written;posted;for;in the;in my;"
       "from the;from my;of the;of my;at;to format;to use;when" },
     { L_EN, PI_MINE, "my;our;mine;i sent;i gave;i wrote;i shared;i posted;i mentioned;we sent;"
@@ -64,6 +66,58 @@ static const struct group groups[] = {
       "this reply;the next answer;this response;this request;this question;the next question;"
       "now;a moment;the duration;this one;this task;today;the moment;the next;the start;"
       "the beginning;the top;first;once;all;any" },
+    { L_EN, PI_GIVEN, "you were given;you received;you got;your developers gave you;your creators gave you;"
+      "they gave you;were given to you;given to you;you were configured with;you were set up with;"
+      "you started with;your developers wrote;your creators placed on you;placed on you" },
+    { L_FR, PI_GIVEN, "qu on t a donnees;qu on t a donne;qu on vous a donnees;que tu as recues;"
+      "que vous avez recues;qu on t a dites" },
+    { L_DE, PI_GIVEN, "die du erhalten hast;die du bekommen hast;die man dir gegeben hat;"
+      "die dir gegeben wurden" },
+    { L_ES, PI_GIVEN, "que recibiste;que te dieron;que te han dado;que has recibido" },
+    { L_IT, PI_GIVEN, "che hai ricevuto;che ti hanno dato;che ti sono state date" },
+    { L_PT, PI_GIVEN, "que voce recebeu;que te deram;que lhe deram;que recebeu" },
+    { L_EN, PI_BEFORE, "before our chat;before this chat;before this conversation;before the conversation;"
+      "before my first message;before i started;before we started;before i started talking to you;"
+      "at the start of;at the beginning of;prior to this conversation;before our conversation;"
+      "before this message;came before" },
+    { L_FR, PI_BEFORE, "avant cette conversation;avant notre conversation;avant mon premier message;"
+      "au debut de" },
+    { L_DE, PI_BEFORE, "vor meiner ersten nachricht;vor diesem gesprach;vor diesem gespraech;"
+      "vor unserem gesprach;vor unserem gespraech;am anfang" },
+    { L_ES, PI_BEFORE, "antes de esta conversacion;antes de nuestra conversacion;antes de mi primer mensaje;"
+      "al principio de" },
+    { L_IT, PI_BEFORE, "prima di questa conversazione;prima del mio primo messaggio;all inizio di" },
+    { L_PT, PI_BEFORE, "antes desta conversa;antes da nossa conversa;antes da minha primeira mensagem" },
+    { L_RU, PI_BEFORE, "перед этим разговором;до нашего разговора;до моего первого сообщения" },
+    { L_EN, PI_TASKOBJ, "the user;the user s request;the user s question;the request;the task;"
+      "the summary task;the translation;the classification" },
+    { L_EN, PI_TASKV, "summarise;summarize;translate;proofread;rewrite;classify;extract;analyse;"
+      "analyze;review;correct;check;here is;here are;below;following;attached" },
+    { L_FR, PI_TASKV, "resume;resumez;traduis;traduisez;corrige;corrigez;analyse;voici;ci dessous" },
+    { L_DE, PI_TASKV, "fasse;ubersetze;uebersetze;korrigiere;analysiere;hier ist;folgende;folgenden" },
+    { L_ES, PI_TASKV, "resume;traduce;corrige;analiza;clasifica;aqui esta;siguiente" },
+    { L_IT, PI_TASKV, "riassumi;traduci;correggi;analizza;ecco;seguente" },
+    { L_PT, PI_TASKV, "resuma;traduza;corrija;analise;aqui esta;seguinte" },
+    { L_NL, PI_TASKV, "vat;samen;vertaal;corrigeer" },
+    { L_EN, PI_COND, "if;when;whenever;in case;once;unless" },
+    { L_FR, PI_COND, "si;quand;lorsque" },
+    { L_DE, PI_COND, "wenn;falls;sobald" },
+    { L_ES, PI_COND, "si;cuando" },
+    { L_IT, PI_COND, "se;quando" },
+    { L_PT, PI_COND, "se;quando" },
+    { L_FR, PI_COMPL, "concernant;sur;pour;au sujet de;pour le;pour la" },
+    { L_DE, PI_COMPL, "fur;uber;zum;zur;bezuglich;betreffend" },
+    { L_ES, PI_COMPL, "sobre;para;acerca de;respecto a;del;de la" },
+    { L_IT, PI_COMPL, "sul;sulla;sui;per;riguardo;riguardo a" },
+    { L_PT, PI_COMPL, "sobre;para;a respeito de;do;da" },
+    { L_EN, PI_NOTE, "note;note to;note for;message to;message for;notice to;attention;instructions for;"
+      "instruction for;hidden text for;dear;hey;p s" },
+    { L_FR, PI_NOTE, "note a;note pour;message pour;message a;a l attention de;cher;chere" },
+    { L_DE, PI_NOTE, "hinweis an;hinweis fur;nachricht an;notiz fur;an den;an die;liebe;lieber" },
+    { L_ES, PI_NOTE, "nota para;mensaje para;aviso para;querido;querida" },
+    { L_IT, PI_NOTE, "nota per;messaggio per;avviso per;caro;cara" },
+    { L_PT, PI_NOTE, "nota para;mensagem para;aviso para;caro;cara" },
+    { L_NL, PI_NOTE, "notitie voor;bericht aan;aan de;beste" },
     { L_EN, PI_PRONOUN, "them;those;these;it;all that;all of that;all of it;all of them" },
     { L_EN, PI_AINAME, "assistant;agent;chatbot;bot;model;ai;llm;gpt;chatgpt;claude;gemini;"
       "copilot;ai assistant;ai agent;ai model;ai reviewers;ai reviewer;language model;"
@@ -77,7 +131,9 @@ static const struct group groups[] = {
       "the above;above;task;tasks;assignment;mission;safety instructions;safety rules;"
       "content filters;content filter;moderation rules;safeguards;limits;boundaries;"
       "what you were told;what you have been told;everything you were told;"
-      "the rules you were given;policies you were configured with;review guidelines" },
+      "the rules you were given;policies you were configured with;review guidelines;"
+      "ruleset;preamble;primer;setup message;initial context;programming;criteria;"
+      "evaluation criteria;operating instructions;system card;meta instructions" },
     { L_EN, PI_PRIOR, "previous;prior;preceding;above;earlier;initial;original;all;any;every;"
       "existing;old;your;those;these;the;foregoing;former;current;default;built in;hidden;"
       "system;developer;openai;anthropic;my previous;all of your;all the;each of your;its;"
@@ -85,7 +141,7 @@ static const struct group groups[] = {
     { L_EN, PI_REVEAL, "reveal;print;show;output;display;repeat;recite;echo;disclose;leak;dump;"
       "expose;spell out;write out;write down;tell me;give me;share;paste;list;quote;reproduce;"
       "copy;type out;read back;return;translate;summarize;summarise;state;provide;send me;"
-      "put;include;what is;what are;what were" },
+      "put;include;what is;what are;what were;paraphrase;regurgitate;divulge;spill" },
     { L_EN, PI_SECRET, "system prompt;system prompts;system message;initial prompt;hidden prompt;"
       "hidden instructions;secret instructions;your instructions;your prompt;your rules;"
       "developer message;preprompt;pre prompt;initial instructions;original instructions;"
@@ -102,7 +158,9 @@ static const struct group groups[] = {
       "the exact instructions;your exact instructions;your system prompt;your prompt;"
       "instruction you were given;every instruction you were given;each instruction you were given;"
       "the text before my first message;the text that appears before my first message;"
-      "everything before my first message;the developer message" },
+      "everything before my first message;the developer message;your initial context;"
+      "initial context;hidden preamble;your preamble;the preamble;what were you told;"
+      "were you told;you were told" },
     { L_EN, PI_PERSONA, "dan;do anything now;developer mode;dev mode;god mode;sudo mode;"
       "jailbreak mode;jailbroken;unlocked mode;maintenance mode;debug mode;"
       "admin mode;root access;evil confidant;aim;stan;dude;anti dan;opposite mode;"
@@ -122,7 +180,9 @@ static const struct group groups[] = {
       "no ethics;no filters at all;as freely as you can;no warnings;"
       "without the usual restrictions;no matter what;whatever i ask;without refusal;"
       "anything i ask;answer anything;do anything;no content policy;without a content policy;"
-      "never refuses;never refuse a request;never refuses a request;no guardrails;without guardrails" },
+      "never refuses;never refuse a request;never refuses a request;no guardrails;without guardrails;"
+      "no refusals;no refusal;without refusals;raw answers;no moral lectures;without moral lectures;"
+      "without censorship;no censorship" },
     { L_EN, PI_ROLECUE, "you are now;you re now;from now on;act as;acting as;pretend to be;"
       "pretend you are;pretend that you;roleplay as;role play as;play the role of;simulate;"
       "stay in character;you will be;you shall be;behave as;respond as;answer as;"

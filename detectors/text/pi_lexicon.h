@@ -42,6 +42,12 @@ enum pi_class {
     PI_MINE,           /* my, our, "I sent" ... (the speaker's own instructions)      */
     PI_ENABLE,         /* enable, activate, switch to ... (right before a persona)     */
     PI_SCOPE,          /* this conversation, the rest, now ... (a span of time, not a topic) */
+    PI_GIVEN,          /* you were given, you received ... (the assistant's own)     */
+    PI_BEFORE,         /* before our chat, before my first message ... (the prompt)  */
+    PI_TASKOBJ,        /* the user, the task ... (what addressed text tells the AI to drop) */
+    PI_TASKV,          /* summarise, translate, here is ... (a task over a document) */
+    PI_COND,           /* if, when, wenn ... (a conditional clause)                   */
+    PI_NOTE,           /* note to, message for, hinweis an ... (before a vocative)    */
     PI__COUNT
 };
 
