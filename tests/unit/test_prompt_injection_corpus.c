@@ -1,0 +1,146 @@
+/* prompt_injection.signature on the held-out split of tests/corpus/prompt_injection
+ * (attacks.tsv, benign.tsv: prompts never looked at while the detector was written), with
+ * the shipped rules, each prompt from its own client: precision >= 0.99 and recall >= 0.9
+ * (issue #15). Also on every prompt, so a regression on the tune split shows too, and per
+ * style: no injection style and no benign style may collapse. bench_prompt_injection prints
+ * the same tables (bench/RESULTS.md figure 10). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "test_llm_helpers.h"
+
+extern const struct ig_detector ig_det_prompt_injection;
+
+struct tally { char style[32]; unsigned tp, fn, fp, tn; };
+
+static struct tally tallies[64];
+static size_t ntallies;
+
+static struct tally *tally_of(const char *style)
+{
+    for (size_t i = 0; i < ntallies; i++)
+        if (!strcmp(tallies[i].style, style))
+            return &tallies[i];
+    if (ntallies == IG_ARRAY_LEN(tallies))
+        fail_msg("more than %zu styles", IG_ARRAY_LEN(tallies));
+    struct tally *t = &tallies[ntallies++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->style, sizeof t->style, "%s", style);
+    return t;
+}
+
+/* Runs one corpus file; <split> NULL = every prompt. Returns the prompts run. */
+static unsigned run_file(struct lfx *fx, const char *name, bool attack, const char *split, unsigned *client)
+{
+    const char *src = getenv("IG_SRC");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/corpus/prompt_injection/%s", src ? src : ".", name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    char *line = NULL, text[8192], id[32];
+    size_t cap = 0;
+    ssize_t n;
+    unsigned ran = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        if (!n || line[0] == '#')
+            continue;
+        char *style = strtok(line, "\t"), *lang = strtok(NULL, "\t"), *sp = strtok(NULL, "\t"),
+             *prompt = strtok(NULL, "");
+        if (!style || !lang || !sp || !prompt)
+            fail_msg("%s: a line lacks its 4 fields", path);
+        if (split && strcmp(sp, split))
+            continue;
+        size_t o = 0;
+        for (const char *p = prompt; *p && o + 1 < sizeof text; p++) {
+            if (p[0] == '\\' && p[1] == 'n') {
+                text[o++] = '\n';
+                p++;
+            } else {
+                text[o++] = *p;
+            }
+        }
+        text[o] = 0;
+        int before = fx->got->n;
+        snprintf(id, sizeof id, "c%u", (*client)++);
+        lh_chat(fx, id, T0 + *client * SEC, text, "ok", NULL);
+        bool fired = fx->got->n > before;
+        if (fx->got->n >= 60)
+            fx->got->n = 0;   /* only the count matters */
+        struct tally *t = tally_of(style);
+        if (attack)
+            fired ? t->tp++ : t->fn++;
+        else
+            fired ? t->fp++ : t->tn++;
+        ran++;
+    }
+    free(line);
+    fclose(f);
+    return ran;
+}
+
+static void totals(unsigned *tp, unsigned *fn, unsigned *fp, unsigned *tn)
+{
+    *tp = *fn = *fp = *tn = 0;
+    for (size_t i = 0; i < ntallies; i++) {
+        *tp += tallies[i].tp;
+        *fn += tallies[i].fn;
+        *fp += tallies[i].fp;
+        *tn += tallies[i].tn;
+    }
+}
+
+static void evaluate(const char *split, double min_p, double min_r, double min_style_r,
+                     double max_style_fp)
+{
+    struct lfx fx = lh_setup(&ig_det_prompt_injection, true, NULL);
+    ntallies = 0;
+    unsigned client = 0;
+    unsigned na = run_file(&fx, "attacks.tsv", true, split, &client);
+    unsigned nb = run_file(&fx, "benign.tsv", false, split, &client);
+    lh_teardown(&fx);
+    assert_true(na >= 100 && nb >= 100);   /* the corpora are there and split */
+    unsigned tp, fn, fp, tn;
+    totals(&tp, &fn, &fp, &tn);
+    double p = tp + fp ? (double)tp / (tp + fp) : 1, r = (double)tp / (tp + fn);
+    print_message("%s: %u injections, %u caught; %u benign, %u flagged; precision %.3f recall %.3f\n",
+                  split ? split : "all", tp + fn, tp, fp + tn, fp, p, r);
+    for (size_t i = 0; i < ntallies; i++) {
+        const struct tally *t = &tallies[i];
+        if (t->tp + t->fn && (double)t->tp / (t->tp + t->fn) < min_style_r)
+            fail_msg("%s: style %s: %u of %u injections caught", split ? split : "all", t->style,
+                     t->tp, t->tp + t->fn);
+        if (t->fp + t->tn && (double)t->fp / (t->fp + t->tn) > max_style_fp)
+            fail_msg("%s: style %s: %u of %u benign prompts flagged", split ? split : "all", t->style,
+                     t->fp, t->fp + t->tn);
+    }
+    if (p < min_p || r < min_r)
+        fail_msg("%s: precision %.3f (target %.2f), recall %.3f (target %.2f)", split ? split : "all",
+                 p, min_p, r, min_r);
+}
+
+static void test_held_out_targets(void **st)
+{
+    (void)st;
+    evaluate("held", 0.99, 0.90, 0.6, 0.10);
+}
+
+static void test_all_prompts(void **st)
+{
+    (void)st;
+    evaluate(NULL, 0.99, 0.90, 0.6, 0.10);
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(test_held_out_targets),
+        cmocka_unit_test(test_all_prompts),
+    };
+    return cmocka_run_group_tests(t, NULL, NULL);
+}
