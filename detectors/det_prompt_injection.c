@@ -736,11 +736,16 @@ static bool is_alpha(uint8_t c)
  * "h4v3"); a trailing "!" or a version number alone does not make a variant. */
 static size_t variant_leet(const uint8_t *t, size_t n, uint8_t *out)
 {
-    /* quick test: a digit or symbol followed by a letter, or a letter by a digit */
+    /* quick test: a digit or symbol next to a letter ("1g", "h4", "@n") */
     bool maybe = false;
-    for (size_t k = 1; k < n && !maybe; k++)
-        maybe = (is_alpha(t[k]) && leet(t[k - 1]) != t[k - 1]) ||
-                (is_alpha(t[k - 1]) && t[k] >= '0' && t[k] <= '9');
+    for (size_t k = 1; k < n && !maybe; k++) {
+        uint8_t x = t[k - 1], y = t[k];
+        bool lx = (uint8_t)((x | 0x20) - 'a') < 26, ly = (uint8_t)((y | 0x20) - 'a') < 26;
+        if (lx == ly)
+            continue;   /* two letters or two non-letters: the common case */
+        uint8_t o = lx ? y : x;
+        maybe = (uint8_t)(o - '0') < 10 || o == '@' || o == '$' || o == '|' || (o == '!' && !lx);
+    }
     if (!maybe)
         return 0;
     size_t i = 0, changed = 0;
@@ -1029,9 +1034,10 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
     /* payload splitting: parts kept in quotes ('ignore all', a = 'reveal your') put
      * together when the last turn asks for it ("now combine them", "execute a + b", "do
      * that to all previous instructions"): the parts, then that last turn */
-    bool plus = jn && memmem(joined, jn, " + ", 3) != NULL;
-    if (pv->best.score < g->threshold && jn && (nuser > 1 || plus) &&
-        (memchr(joined, '\'', jn) || memchr(joined, '"', jn) || memchr(joined, 0xe2, jn))) {
+    bool plus = false;
+    if (pv->best.score < g->threshold && jn &&
+        (memchr(joined, '\'', jn) || memchr(joined, '"', jn) || memchr(joined, 0xe2, jn)) &&
+        ((plus = memmem(joined, jn, " + ", 3) != NULL) || nuser > 1)) {
         uint8_t *q = ig_scratch_alloc(sc, 2 * jn + 2);
         size_t parts, qn = q ? quoted_parts(joined, jn, q, &parts) : 0;
         if (!q)

@@ -656,14 +656,29 @@ struct entry {
     uint8_t  nw, cls, lang, cjk;
     char     text[PHRASE_BYTES];   /* normalised, for substring matching (CJK) */
     uint8_t  tlen;
-    int32_t  next;                 /* next entry with the same first word, -1 */
+};
+
+/* Word-phrase entries packed for the scan: those sharing a first word are adjacent, and
+ * an open-addressing table of first words points at their run (most words of a prompt
+ * probe one empty slot and move on). */
+struct cent {
+    uint64_t h[PHRASE_WORDS];
+    uint8_t  nw, cls, lang;
+};
+
+struct first {
+    uint64_t h;                    /* 0 = empty slot */
+    uint32_t at, n;                /* run of cent[]: one-word phrases first */
+    uint32_t n1;                   /* one-word phrases in the run */
+    uint64_t second;               /* bit (h & 63) of each longer phrase's second word */
 };
 
 struct pi_lex {
     struct entry *e;
     uint32_t n;
-    uint32_t mask;
-    int32_t *head;                 /* bucket -> first entry, -1 */
+    struct cent *ce;
+    struct first *ft;
+    uint32_t fmask;
     uint32_t *cjk;                 /* entries matched as substrings */
     uint32_t ncjk;
 };
@@ -673,16 +688,11 @@ const char *pi_lex_lang_name(uint8_t lang)
     return lang < L__N ? lang_names[lang] : "?";
 }
 
-/* Words are compared by hash, a final "s" dropped on both sides (a light stem: plurals and
- * third persons of the lexicon and of the text meet: "applies"/"apply" aside). */
-static uint64_t hash_word(const uint8_t *p, size_t n)
+/* Words are compared by an FNV-1a hash, a final "s" dropped on both sides (a light stem:
+ * plurals and third persons of the lexicon and of the text meet). */
+static inline bool is_ascii_word(uint8_t c)
 {
-    if (n > 3 && p[n - 1] == 's' && p[n - 2] != 's')
-        n--;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h ? h : 1;
+    return (uint8_t)((c | 0x20) - 'a') < 26 || (uint8_t)(c - '0') < 10;
 }
 
 static inline bool is_word_byte(uint8_t c)
@@ -713,8 +723,17 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
                 i += 2;
                 continue;
             }
+            /* the word and its hash in one pass (FNV-1a; hp = without the last byte) */
             size_t s = i;
-            while (i < n && is_word_byte(t[i])) {
+            uint64_t h = 0xcbf29ce484222325ull, hp = h;
+            for (;;) {
+                while (i < n && is_ascii_word(t[i])) {
+                    hp = h;
+                    h = (h ^ t[i]) * 0x100000001b3ull;
+                    i++;
+                }
+                if (i >= n || t[i] < 0x80)
+                    break;
                 if (t[i] == 0xe2 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x98 && t[i + 2] <= 0x9d)
                     break;
                 if (t[i] == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb))
@@ -724,6 +743,8 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
                     break;
                 if (t[i] == 0xef && i + 2 < n && t[i + 1] == 0xbc && t[i + 2] == 0x9f)
                     break;
+                hp = h;
+                h = (h ^ t[i]) * 0x100000001b3ull;
                 i++;
             }
             if (i == s) {
@@ -731,7 +752,11 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
                 sent++;
                 continue;
             }
-            out[k++] = (struct pi_tok){ (uint32_t)s, (uint32_t)(i - s), hash_word(t + s, i - s), sent, quoted };
+            /* a light stem: a final "s" dropped (not "ss"), in the lexicon and the text alike */
+            size_t wl = i - s;
+            if (wl > 3 && t[i - 1] == 's' && t[i - 2] != 's')
+                h = hp;
+            out[k++] = (struct pi_tok){ (uint32_t)s, (uint32_t)wl, h ? h : 1, sent, quoted };
             continue;
         }
         if (c == '"' || c == '`')
@@ -783,6 +808,21 @@ static int add_phrase(struct pi_lex *l, uint32_t *cap, const char *p, size_t len
     return 0;
 }
 
+struct order {
+    uint64_t h0;
+    uint32_t i, nw;
+};
+
+static int by_first_word(const void *a, const void *b)
+{
+    const struct order *x = a, *y = b;
+    if (x->h0 != y->h0)
+        return x->h0 < y->h0 ? -1 : 1;
+    if (x->nw != y->nw)
+        return x->nw < y->nw ? -1 : 1;
+    return x->i < y->i ? -1 : 1;
+}
+
 struct pi_lex *pi_lex_new(unsigned flags)
 {
     struct pi_lex *l = calloc(1, sizeof *l);
@@ -800,28 +840,49 @@ struct pi_lex *pi_lex_new(unsigned flags)
         }
     }
     uint32_t nb = 16;
-    while (nb < l->n * 8)       /* sparse: most words of a prompt find an empty bucket */
+    while (nb < l->n * 4)
         nb <<= 1;
-    l->mask = nb - 1;
-    l->head = malloc(nb * sizeof *l->head);
+    l->fmask = nb - 1;
+    l->ft = calloc(nb, sizeof *l->ft);
+    l->ce = malloc((l->n + 1) * sizeof *l->ce);
     l->cjk = malloc((l->n + 1) * sizeof *l->cjk);
-    if (!l->head || !l->cjk)
+    struct order *order = malloc((l->n + 1) * sizeof *order);
+    if (!l->ft || !l->ce || !l->cjk || !order) {
+        free(order);
         goto fail;
-    memset(l->head, 0xff, nb * sizeof *l->head);
-    /* insert in reverse so that each chain lists entries in table order */
-    for (uint32_t i = l->n; i-- > 0;) {
-        struct entry *e = &l->e[i];
-        if (e->cjk) {
-            e->next = -1;
-            continue;
-        }
-        uint32_t b = (uint32_t)(e->h[0] ^ (e->h[0] >> 29)) & l->mask;
-        e->next = l->head[b];
-        l->head[b] = (int32_t)i;
     }
-    for (uint32_t i = 0; i < l->n; i++)
+    /* word phrases grouped by first word, in table order within a group */
+    uint32_t no = 0;
+    for (uint32_t i = 0; i < l->n; i++) {
         if (l->e[i].cjk)
             l->cjk[l->ncjk++] = i;
+        else
+            order[no++] = (struct order){ l->e[i].h[0], i, l->e[i].nw };
+    }
+    qsort(order, no, sizeof *order, by_first_word);
+    for (uint32_t k = 0; k < no; k++) {
+        const struct entry *e = &l->e[order[k].i];
+        struct cent *c = &l->ce[k];
+        memcpy(c->h, e->h, sizeof c->h);
+        c->nw = e->nw;
+        c->cls = e->cls;
+        c->lang = e->lang;
+        if (k == 0 || order[k - 1].h0 != e->h[0]) {
+            uint32_t b = (uint32_t)(e->h[0] ^ (e->h[0] >> 29)) & l->fmask;
+            while (l->ft[b].h)
+                b = (b + 1) & l->fmask;
+            l->ft[b] = (struct first){ e->h[0], k, 0, 0, 0 };
+        }
+        uint32_t b = (uint32_t)(e->h[0] ^ (e->h[0] >> 29)) & l->fmask;
+        while (l->ft[b].h != e->h[0])
+            b = (b + 1) & l->fmask;
+        l->ft[b].n++;
+        if (e->nw == 1)
+            l->ft[b].n1++;
+        else
+            l->ft[b].second |= 1ull << (e->h[1] & 63);
+    }
+    free(order);
     return l;
 fail:
     pi_lex_free(l);
@@ -833,7 +894,8 @@ void pi_lex_free(struct pi_lex *l)
     if (!l)
         return;
     free(l->e);
-    free(l->head);
+    free(l->ce);
+    free(l->ft);
     free(l->cjk);
     free(l);
 }
@@ -842,10 +904,17 @@ void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *
                  void (*fn)(void *ctx, const struct pi_hit *h), void *ctx)
 {
     for (size_t i = 0; i < nw; i++) {
-        uint32_t b = (uint32_t)(w[i].h ^ (w[i].h >> 29)) & l->mask;
-        for (int32_t k = l->head[b]; k >= 0; k = l->e[k].next) {
-            const struct entry *e = &l->e[k];
-            if (e->h[0] != w[i].h || i + e->nw > nw)
+        uint32_t b = (uint32_t)(w[i].h ^ (w[i].h >> 29)) & l->fmask;
+        while (l->ft[b].h && l->ft[b].h != w[i].h)
+            b = (b + 1) & l->fmask;
+        const struct first *f = &l->ft[b];
+        /* longer phrases only when the next word can be their second */
+        uint32_t end = f->at + f->n1;
+        if (f->h && i + 1 < nw && ((f->second >> (w[i + 1].h & 63)) & 1))
+            end = f->at + f->n;
+        for (uint32_t k = f->at; f->h && k < end; k++) {
+            const struct cent *e = &l->ce[k];
+            if (i + e->nw > nw)
                 continue;
             bool ok = true;
             for (uint32_t j = 1; j < e->nw && ok; j++)
