@@ -1,7 +1,6 @@
 /* The flow table: symmetric 5-tuple hash, LRU list on the capture clock for idle timeout
  * and eviction, client/server roles, and the one place flows end (flow_end), so the close
  * callback fires exactly once per flow. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,36 +67,6 @@ static void lru_append(struct ig_flow_table *t, struct ig_flow_entry *e)
     if (l->tail) l->tail->lnext = e; else l->head = e;
     l->tail = e;
     l->n++;
-}
-
-char *ig_flow_excerpt(char *dst, size_t cap, const uint8_t *p, size_t n)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < n && w + 5 < cap; i++) {
-        uint8_t c = p[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-            dst[w++] = (char)c;
-        else
-            w += (size_t)snprintf(dst + w, cap - w, "\\x%02x", c);
-    }
-    dst[w] = '\0';
-    return dst;
-}
-
-void ig_flow_evasion(struct ig_flow_table *t, struct ig_flow_entry *e, uint32_t bit, const char *fmt, ...)
-{
-    if (!e->pub.evasion)
-        t->st.evasion_flows++;
-    e->pub.evasion |= bit;
-    if (e->pub.evasion_note)
-        return;
-    e->pub.evasion_note = malloc(IG_EVASION_NOTE_MAX);
-    if (!e->pub.evasion_note)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->pub.evasion_note, IG_EVASION_NOTE_MAX, fmt, ap);
-    va_end(ap);
 }
 
 struct ig_flow_table *ig_flow_table_new(const struct ig_config *cfg,
@@ -274,49 +243,6 @@ static struct ig_flow_entry *flow_create(struct ig_flow_table *t, const struct i
     return e;
 }
 
-/* The receive window of the side that gets <dir>'s segments, in bytes; when the
- * handshake was not seen the scale is unknown and the largest one is assumed. */
-static uint64_t rcv_window(const struct ig_flow_entry *e, enum ig_flow_dir dir)
-{
-    const struct ig_half *r = &e->half[!dir], *s = &e->half[dir];
-    unsigned scale = 14;
-    if ((r->state & IG_HALF_SYN) && (s->state & IG_HALF_SYN))
-        scale = (r->wscale != 0xff && s->wscale != 0xff) ? r->wscale : 0;   /* RFC 7323 2.2 */
-    uint64_t w = (uint64_t)(r->win ? r->win : 65535) << scale;
-    return IG_MAX(w, 65535u);   /* slack: a window update may be in flight */
-}
-
-static inline int32_t sdiff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
-
-/* Is a RST from <dir> with <seq> one Linux acts on? Exactly at RCV.NXT (RFC 5961 3.2),
- * or RCV.NXT - 1 after a FIN (tcp_reset_check()). Sets *in_window for the challenge-ACK
- * case. With nothing known of the sender, it is believed. */
-static bool rst_acceptable(const struct ig_flow_entry *e, enum ig_flow_dir dir, uint32_t seq, bool *in_window)
-{
-    const struct ig_half *s = &e->half[dir], *r = &e->half[!dir];
-    *in_window = false;
-    if (!(s->state & IG_HALF_KNOWN))
-        return true;
-    if (seq == s->next_seq || (r->ack_known && seq == r->ack))
-        return true;
-    if ((s->state & IG_HALF_FIN) && (seq == s->fin_seq || seq == s->fin_seq + 1))
-        return true;
-    int32_t d = sdiff(seq, s->next_seq);
-    *in_window = d >= 0 && (uint64_t)d < rcv_window(e, dir);
-    return false;
-}
-
-/* Handles a TCP control segment the server would ignore: counted, remembered; the trick is
- * reported once data follows on the connection (a real stray RST ends the talk). */
-static void ctl_ignored(struct ig_flow_entry *e, uint64_t *counter, const char *what, uint32_t seq, uint32_t expect)
-{
-    (*counter)++;
-    if (e->ctl_pending)
-        return;
-    e->ctl_pending = 1;
-    snprintf(e->ctl_what, sizeof e->ctl_what, "%s seq %u where the receiver expects %u", what, seq, expect);
-}
-
 /* Checksums per capture.checksums; returns false when the segment must not be used. */
 static bool csum_ok(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir,
                     const struct ig_packet *pkt, int ck)
@@ -348,7 +274,7 @@ static void csum_followup(struct ig_flow_table *t, struct ig_flow_entry *e, enum
 {
     struct ig_half *h = &e->half[dir], *o = &e->half[!dir];
     if (h->bad_pending && pkt->payload_wire_len > 0 &&
-        sdiff(pkt->seq, h->bad_end) < 0 && sdiff(pkt->seq + pkt->payload_wire_len, h->bad_seq) > 0) {
+        ig_seq_diff(pkt->seq, h->bad_end) < 0 && ig_seq_diff(pkt->seq + pkt->payload_wire_len, h->bad_seq) > 0) {
         char ex[40];
         h->bad_pending = false;
         ig_flow_evasion(t, e, IG_EVA_STREAM_CSUM,
@@ -356,7 +282,7 @@ static void csum_followup(struct ig_flow_table *t, struct ig_flow_entry *e, enum
                         "the good copy at seq %u carried \"%s\"", h->bad_seq, h->bad_ex, pkt->seq,
                         ig_flow_excerpt(ex, sizeof ex, pkt->payload, IG_MIN(pkt->payload_len, 8u)));
     }
-    if (o->bad_pending && (pkt->tcp_flags & 0x10) && sdiff(pkt->ack, o->bad_end) >= 0) {
+    if (o->bad_pending && (pkt->tcp_flags & 0x10) && ig_seq_diff(pkt->ack, o->bad_end) >= 0) {
         o->bad_pending = false;
         if (o->csum == IG_CK_VERIFY && t->csum_mode == 0) {
             o->csum = IG_CK_OFFLOAD;
@@ -473,7 +399,7 @@ static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
             } else {
                 e->syn_pending = true;
                 e->pending_isn = pkt->seq;
-                ctl_ignored(e, &t->st.syn_ignored, "SYN with a new ISN (connection established)",
+                ig_flow_ctl_ignored(e, &t->st.syn_ignored, "SYN with a new ISN (connection established)",
                             pkt->seq, h->next_seq);
                 return;
             }
@@ -550,13 +476,13 @@ static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
     h->win = pkt->win;
     if (rst) {
         bool in_window;
-        if (rst_acceptable(e, dir, pkt->seq, &in_window)) {
+        if (ig_flow_rst_acceptable(e, dir, pkt->seq, &in_window)) {
             flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
             return;
         }
         if (in_window)
             e->rst_in_window = true;
-        ctl_ignored(e, &t->st.rst_ignored, in_window ? "RST in window but not at RCV.NXT" : "RST out of window",
+        ig_flow_ctl_ignored(e, &t->st.rst_ignored, in_window ? "RST in window but not at RCV.NXT" : "RST out of window",
                     pkt->seq, h->next_seq);
         return;
     }
@@ -569,26 +495,6 @@ static void tcp_packet(struct ig_flow_table *t, const struct ig_packet *pkt)
     ig_flow_reasm_segment(t, e, dir, pkt);
     if ((e->half[0].state & IG_HALF_DONE) && (e->half[1].state & IG_HALF_DONE))
         flow_end(t, e, IG_END_CLOSED, pkt->ts_us);
-}
-
-/* FIN acceptance for reasm.c: the FIN's place <fpos> must be at or after what was
- * delivered and inside the receive window (RFC 793 3.9 "SEGMENT ARRIVES"). */
-bool ig_flow_fin_acceptable(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir, uint32_t fpos)
-{
-    struct ig_half *h = &e->half[dir];
-    if ((h->state & IG_HALF_FIN) && fpos == h->fin_seq)
-        return true;
-    const char *why = NULL;
-    if (h->state & IG_HALF_FIN)
-        why = "second FIN at another place";
-    else if (sdiff(fpos, h->next_seq) < 0)
-        why = "stale FIN (below the bytes already received)";
-    else if ((uint64_t)sdiff(fpos, h->next_seq) > rcv_window(e, dir))
-        why = "FIN beyond the receive window";
-    if (!why)
-        return true;
-    ctl_ignored(e, &t->st.fin_ignored, why, fpos, h->next_seq);
-    return false;
 }
 
 void ig_flow_tick(struct ig_flow_table *t, uint64_t now_us)

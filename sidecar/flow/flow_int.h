@@ -98,15 +98,29 @@ struct ig_flow_table {
     struct ig_flow_stats st;
 };
 
+/* TCP sequence numbers compared in serial-number arithmetic (RFC 1982): a - b. */
+static inline int32_t ig_seq_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
+
+/* Evasion bookkeeping (evasion.c), for the table and reassembly alike. */
 /* Marks <e> as the target of an evasion trick (IG_EVA_* bit); the first note is kept. */
 void ig_flow_evasion(struct ig_flow_table *t, struct ig_flow_entry *e, uint32_t bit, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Printable excerpt of bytes for evidence (\xNN escapes); returns dst. */
 char *ig_flow_excerpt(char *dst, size_t cap, const uint8_t *p, size_t n);
-
-/* Whether a FIN placing the end of <dir> at <fpos> is one the receiver acts on; counts
- * and remembers it when not (flow.c). */
+/* The receive window of the side that gets <dir>'s segments, in bytes; when the handshake
+ * was not seen the scale is unknown and the largest one is assumed. */
+uint64_t ig_flow_rcv_window(const struct ig_flow_entry *e, enum ig_flow_dir dir);
+/* Is a RST from <dir> with <seq> one Linux acts on? Exactly at RCV.NXT (RFC 5961 3.2), or
+ * RCV.NXT - 1 after a FIN (tcp_reset_check()). Sets *in_window for the challenge-ACK case.
+ * With nothing known of the sender, it is believed. */
+bool ig_flow_rst_acceptable(const struct ig_flow_entry *e, enum ig_flow_dir dir, uint32_t seq, bool *in_window);
+/* Whether a FIN placing the end of <dir> at <fpos> is one the receiver acts on: at or after
+ * what was delivered and inside the receive window (RFC 793 3.9 "SEGMENT ARRIVES"); counts
+ * and remembers it when not. */
 bool ig_flow_fin_acceptable(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir, uint32_t fpos);
+/* A TCP control segment the server would ignore: counted in *counter, remembered; the trick
+ * is reported once data follows on the connection (a real stray RST ends the talk). */
+void ig_flow_ctl_ignored(struct ig_flow_entry *e, uint64_t *counter, const char *what, uint32_t seq, uint32_t expect);
 
 /* Reassembly (reasm.c). */
 void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,

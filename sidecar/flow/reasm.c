@@ -11,9 +11,6 @@
 
 #define IG_BLK_SLAB 32u
 
-/* Signed distance a - b in sequence space. */
-static inline int32_t seq_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
-
 struct ig_blk *ig_flow_blk_get(struct ig_flow_table *t)
 {
     if (!t->free_blks) {
@@ -88,7 +85,7 @@ static void drain(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow
     struct ig_half *h = &e->half[dir];
     while (h->q) {
         struct ig_blk *b = h->q;
-        int32_t off = seq_diff(b->seq, h->next_seq);
+        int32_t off = ig_seq_diff(b->seq, h->next_seq);
         if (off > 0)
             break;
         /* a block can start before next_seq only when a truncated segment skipped ahead */
@@ -105,7 +102,7 @@ static void drain(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow
 static void skip_to_head(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_flow_dir dir, uint64_t ts)
 {
     struct ig_half *h = &e->half[dir];
-    int32_t off = seq_diff(h->q->seq, h->next_seq);
+    int32_t off = ig_seq_diff(h->q->seq, h->next_seq);
     if (off > 0) {
         report_gap(t, e, dir, (uint64_t)off, ts);
         h->next_seq = h->q->seq;
@@ -121,15 +118,15 @@ static void check_delivered(struct ig_flow_table *t, struct ig_flow_entry *e, en
 {
     struct ig_half *h = &e->half[dir];
     uint32_t lo = h->next_seq - h->hist_len;
-    if (seq_diff(seq, lo) < 0) {
-        uint32_t skip = lo - seq;   /* -seq_diff(seq, lo), without overflow */
+    if (ig_seq_diff(seq, lo) < 0) {
+        uint32_t skip = lo - seq;   /* -ig_seq_diff(seq, lo), without overflow */
         if (skip >= n)
             return;
         seq += skip;
         p += skip;
         n -= skip;
     }
-    n = IG_MIN(n, (uint32_t)IG_MAX(seq_diff(h->next_seq, seq), 0));
+    n = IG_MIN(n, (uint32_t)IG_MAX(ig_seq_diff(h->next_seq, seq), 0));
     for (uint32_t i = 0; i < n; i++) {
         if (h->hist[(seq + i) % IG_HIST] == p[i])
             continue;
@@ -199,7 +196,7 @@ static bool enqueue(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_fl
                  * bytes; one starting inside a run loses to it. */
                 uint32_t rs, re;
                 run_bounds(h, b, &rs, &re);
-                bool wins = seq_diff(seg_start, rs) < 0 || (seg_start == rs && seq_diff(seg_end, re) > 0);
+                bool wins = ig_seq_diff(seg_start, rs) < 0 || (seg_start == rs && ig_seq_diff(seg_end, re) > 0);
                 if (!conflict) {
                     uint32_t i = 0;
                     while (q[i] == np[i])
@@ -275,7 +272,7 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
     struct ig_half *h = &e->half[dir];
     const uint32_t seg_start = seq, seg_end = seq + wire;
     for (;;) {
-        int32_t rel = seq_diff(seq, h->next_seq);
+        int32_t rel = ig_seq_diff(seq, h->next_seq);
         if (rel < 0) {
             uint32_t old = h->next_seq - seq;   /* -rel without overflow at INT32_MIN */
             /* a keep-alive (RFC 9293 3.8.4) repeats the last byte with any value: no trick */
@@ -295,7 +292,7 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
         }
         if (rel == 0) {
             /* fast path: straight from the packet up to the first queued byte */
-            uint32_t room = h->q ? (uint32_t)IG_MAX(seq_diff(h->q->seq, seq), 0) : wire;
+            uint32_t room = h->q ? (uint32_t)IG_MAX(ig_seq_diff(h->q->seq, seq), 0) : wire;
             uint32_t now = IG_MIN(room, wire);
             uint32_t now_cap = IG_MIN(now, cap);
             deliver(t, e, dir, p, now_cap, ts);
@@ -330,7 +327,7 @@ static void segment_data(struct ig_flow_table *t, struct ig_flow_entry *e, enum 
         if (h->q) {
             skip_to_head(t, e, dir, ts);
         } else {
-            report_gap(t, e, dir, (uint64_t)seq_diff(seq, h->next_seq), ts);
+            report_gap(t, e, dir, (uint64_t)ig_seq_diff(seq, h->next_seq), ts);
             h->next_seq = seq;
         }
     }
@@ -363,7 +360,7 @@ void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,
     if (fin && !ig_flow_fin_acceptable(t, e, dir, seq + wire))
         fin = false;                      /* ignored: the bytes it carries still count */
     if (wire > 0) {
-        if (seq_diff(seq, h->next_seq) > 0)
+        if (ig_seq_diff(seq, h->next_seq) > 0)
             t->st.out_of_order++;
         segment_data(t, e, dir, seq, pkt->payload, IG_MIN(pkt->payload_len, wire), wire, pkt->ts_us);
     }
@@ -371,7 +368,7 @@ void ig_flow_reasm_segment(struct ig_flow_table *t, struct ig_flow_entry *e,
         h->state |= IG_HALF_FIN;
         h->fin_seq = seq + wire;
     }
-    if ((h->state & IG_HALF_FIN) && seq_diff(h->next_seq, h->fin_seq) >= 0 && !h->q)
+    if ((h->state & IG_HALF_FIN) && ig_seq_diff(h->next_seq, h->fin_seq) >= 0 && !h->q)
         h->state |= IG_HALF_DONE;
 }
 
@@ -382,8 +379,8 @@ void ig_flow_reasm_drain_all(struct ig_flow_table *t, struct ig_flow_entry *e,
     while (h->q)
         skip_to_head(t, e, dir, ts_us);
     /* bytes announced by a FIN that never showed up */
-    if ((h->state & IG_HALF_FIN) && seq_diff(h->fin_seq, h->next_seq) > 0) {
-        report_gap(t, e, dir, (uint32_t)seq_diff(h->fin_seq, h->next_seq), ts_us);
+    if ((h->state & IG_HALF_FIN) && ig_seq_diff(h->fin_seq, h->next_seq) > 0) {
+        report_gap(t, e, dir, (uint32_t)ig_seq_diff(h->fin_seq, h->next_seq), ts_us);
         h->next_seq = h->fin_seq;
     }
     h->state |= IG_HALF_DONE;
