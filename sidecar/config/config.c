@@ -1,5 +1,5 @@
-/* The configuration loader: one table names every key, its type, where it lives in
- * struct ig_config and its range; YAML maps are flattened to dotted keys on the way in
+/* The configuration loader: one table names every key, its default, its type, where it
+ * lives in struct ig_config and its range; YAML maps are flattened to dotted keys on the way in
  * ("flow: {idle_timeout: 60s}" and "flow.idle_timeout: 60s" are the same key). */
 #include <inferguard/config.h>
 
@@ -32,6 +32,7 @@ enum { LIST_LOWER = 1, LIST_CIDR = 2 };
 
 struct cfg_key {
     const char *name;
+    const char *def;            /* the default, as YAML would give it; NULL = empty / 0 */
     enum cfg_type type;
     size_t off, size, count_off;
     uint32_t max_items;
@@ -44,159 +45,177 @@ struct cfg_key {
 
 #define OFF(f) offsetof(struct ig_config, f)
 #define SZ(f) sizeof(((struct ig_config *)0)->f)
-#define NUM(n, t, f, lo, hi, h)   { n, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h, 0 }
-#define STR(n, t, f, ch, h)       { n, t, OFF(f), SZ(f), 0, 0, 0, 0, ch, 0, h, 0 }
-#define LIST(n, f, cnt, ch, fl, h) { n, FT_LIST, OFF(f), SZ(f[0]), OFF(cnt), IG_CONFIG_MAX_LIST, 0, 0, ch, fl, h, 0 }
+#define NUM(n, d, t, f, lo, hi, h)   { n, d, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h, 0 }
+#define STR(n, d, t, f, ch, h)       { n, d, t, OFF(f), SZ(f), 0, 0, 0, 0, ch, 0, h, 0 }
+#define LIST(n, d, f, cnt, ch, fl, h) { n, d, FT_LIST, OFF(f), SZ(f[0]), OFF(cnt), IG_CONFIG_MAX_LIST, 0, 0, ch, fl, h, 0 }
 
-#define CAPK(n, t, f, lo, hi, bit, h) { n, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h, bit }
+#define CAPK(n, d, t, f, lo, hi, bit, h) { n, d, t, OFF(f), SZ(f), 0, 0, lo, hi, NULL, 0, h, bit }
 
 #define KiB 1024ull
 #define MiB (1024ull * 1024)
 #define GiB (1024ull * 1024 * 1024)
 
 static const struct cfg_key keys[] = {
-    CAPK("memory.limit", FT_SIZE64, memory_limit, 0, 1024 * GiB, IG_CAP_LIMIT,
+    CAPK("memory.limit", "1GiB", FT_SIZE64, memory_limit, 0, 1024 * GiB, IG_CAP_LIMIT,
          "bounds everything an attacker can grow; the caps marked (derived) follow from it unless set; 0 = off"),
-    CAPK("memory.events", FT_SIZE64, events_memcap, 0, 64 * GiB, IG_CAP_EVENTS,
+    CAPK("memory.events", NULL, FT_SIZE64, events_memcap, 0, 64 * GiB, IG_CAP_EVENTS,
          "(derived) events in flight: decoding scratch and queued events; 0 = 8 x body limit + 64MiB"),
-    NUM("capture.snaplen", FT_U32, capture_snaplen, 64, 262144, "bytes captured per packet"),
-    STR("capture.bpf", FT_STR, capture_bpf, NULL, "BPF filter; empty = derived from capture.ports"),
-    { "capture.ports", FT_PORTS, OFF(model_ports), sizeof(uint16_t), OFF(n_model_ports),
-      IG_CONFIG_MAX_PORTS, 1, 65535, NULL, 0, "TCP ports of the model servers", 0 },
-    NUM("capture.buffer_size", FT_SIZE64, capture_buffer, 1 * MiB, 4 * GiB,
-        "kernel capture ring (live); larger rides out bursts, drops are counted"),
-    STR("capture.checksums", FT_ENUM, capture_checksums, "auto|on|off",
-        "verify IP/TCP checksums; auto = not in a direction whose checksums are all wrong (offload)"),
-    CAPK("defrag.memcap", FT_SIZE64, defrag_memcap, 64 * KiB, 64 * GiB, IG_CAP_DEFRAG,
-         "(derived) IP fragments held at once; oldest datagram dropped"),
-    NUM("defrag.timeout", FT_DUR_S, defrag_timeout_s, 1, 600, "an incomplete datagram is dropped after this"),
-    STR("defrag.policy", FT_ENUM, defrag_policy, "linux|linux-old|bsd|first|last|windows|solaris",
+    NUM("capture.snaplen", "262144", FT_U32, capture_snaplen, 64, 262144,
+        "bytes captured per packet (live)"),
+    STR("capture.bpf", NULL, FT_STR, capture_bpf, NULL, "BPF filter; empty = derived from capture.ports"),
+    { "capture.ports", "[80, 8000, 8001, 8080, 8500, 8501, 9000]", FT_PORTS, OFF(model_ports), sizeof(uint16_t), OFF(n_model_ports),
+      IG_CONFIG_MAX_PORTS, 1, 65535, NULL, 0,
+        "model servers' TCP ports (8001 Triton gRPC, 8500 TF Serving gRPC)", 0 },
+    NUM("capture.buffer_size", "64MiB", FT_SIZE64, capture_buffer, 1 * MiB, 4 * GiB,
+        "kernel capture ring (live); larger rides out bursts, drops are counted and reported (evasion.overload)"),
+    STR("capture.checksums", "auto", FT_ENUM, capture_checksums, "auto|on|off",
+        "IPv4 header and TCP checksums; a bad segment never reaches reassembly (counted); auto skips a flow direction whose checksums are all wrong from its first packet (offload on this host)"),
+    CAPK("defrag.memcap", "32MiB", FT_SIZE64, defrag_memcap, 64 * KiB, 64 * GiB, IG_CAP_DEFRAG,
+        "(derived) IP fragments held at once; oldest incomplete datagram dropped (counted)"),
+    NUM("defrag.timeout", "30s", FT_DUR_S, defrag_timeout_s, 1, 600,
+        "an incomplete datagram is dropped (Linux ipfrag_time)"),
+    STR("defrag.policy", "linux", FT_ENUM, defrag_policy, "linux|linux-old|bsd|first|last|windows|solaris",
         "overlapping fragments resolved as the protected host does"),
-    CAPK("flow.max_flows", FT_U32, flow_max, 1, 1u << 24, IG_CAP_FLOWS, "(derived) flows tracked at once; oldest evicted"),
-    NUM("flow.idle_timeout", FT_DUR_S, flow_idle_timeout_s, 1, 86400, "a flow idle this long is closed"),
-    CAPK("flow.memcap", FT_SIZE64, flow_memcap, 1 * MiB, 1024 * GiB, IG_CAP_FLOW, "(derived) flow entries and reassembly buffers together"),
-    NUM("flow.stream_max_bytes", FT_SIZE32, flow_stream_max, 4 * KiB, 1 * GiB,
+    CAPK("flow.max_flows", "65536", FT_U32, flow_max, 1, 1u << 24, IG_CAP_FLOWS,
+        "(derived) established flows tracked at once; least recently used evicted (counted)"),
+    NUM("flow.idle_timeout", "2m", FT_DUR_S, flow_idle_timeout_s, 1, 86400,
+        "a flow idle this long is closed (capture clock)"),
+    CAPK("flow.memcap", "256MiB", FT_SIZE64, flow_memcap, 1 * MiB, 1024 * GiB, IG_CAP_FLOW,
+        "(derived) flow entries + queued out-of-order bytes, all flows"),
+    NUM("flow.stream_max_bytes", "4MiB", FT_SIZE32, flow_stream_max, 4 * KiB, 1 * GiB,
         "out-of-order bytes queued per direction"),
-    NUM("flow.embryonic_max", FT_U32, flow_embryonic_max, 1, 1u << 24,
-        "flows whose SYN is unanswered; oldest of them evicted first"),
-    NUM("flow.embryonic_timeout", FT_DUR_S, flow_embryonic_timeout_s, 1, 86400,
+    NUM("flow.embryonic_max", "16384", FT_U32, flow_embryonic_max, 1, 1u << 24,
+        "flows whose SYN is unanswered, on their own list: a SYN flood evicts only these (counted), never established flows"),
+    NUM("flow.embryonic_timeout", "10s", FT_DUR_S, flow_embryonic_timeout_s, 1, 86400,
         "an unanswered SYN is forgotten after this"),
-    CAPK("http.request_body_limit", FT_SIZE32, http_request_body_limit, 1 * KiB, 1 * GiB, IG_CAP_REQ_BODY,
+    CAPK("http.request_body_limit", "8MiB", FT_SIZE32, http_request_body_limit, 1 * KiB, 1 * GiB, IG_CAP_REQ_BODY,
          "(derived) request bodies beyond this: the head is inspected, the event flagged truncated"),
-    CAPK("http.response_body_limit", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB, IG_CAP_RESP_BODY,
+    CAPK("http.response_body_limit", "8MiB", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB, IG_CAP_RESP_BODY,
          "(derived) response bodies beyond this: the head is inspected"),
-    NUM("http.pipeline_depth", FT_U32, http_pipeline_depth, 1, 4096,
-        "requests awaiting a response per connection; older ones are inspected without it"),
-    CAPK("http.memcap", FT_SIZE64, http_memcap, 1 * MiB, 1024 * GiB, IG_CAP_HTTP,
-         "(derived) body buffers of all connections together; the largest is given up first"),
-    NUM("http.decompress_body_limit", FT_SIZE32, http_inflate_body_limit, 1 * KiB, 1 * GiB,
+    NUM("http.pipeline_depth", "64", FT_U32, http_pipeline_depth, 1, 4096,
+        "requests awaiting a response per connection; older ones are handed out without their response (flagged, counted)"),
+    CAPK("http.memcap", "512MiB", FT_SIZE64, http_memcap, 1 * MiB, 1024 * GiB, IG_CAP_HTTP,
+        "(derived) body buffers of all connections; at the cap the largest is given up first (head inspected, counted)"),
+    NUM("http.decompress_body_limit", "16MiB", FT_SIZE32, http_inflate_body_limit, 1 * KiB, 1 * GiB,
         "inflated bytes per body before decompression stops (bomb)"),
-    NUM("http.decompress_conn_limit", FT_SIZE64, http_inflate_conn_limit, 1 * KiB, 1024 * GiB,
+    NUM("http.decompress_conn_limit", "256MiB", FT_SIZE64, http_inflate_conn_limit, 1 * KiB, 1024 * GiB,
         "inflated bytes per connection before decompression stops"),
-    NUM("http.decompress_max_ratio", FT_U32, http_inflate_ratio, 2, 100000,
-        "inflated:compressed ratio (past 1 MiB) that stops decompression"),
-    NUM("http2.max_streams", FT_U32, http2_max_streams, 1, 1u << 20,
+    NUM("http.decompress_max_ratio", "300", FT_U32, http_inflate_ratio, 2, 100000,
+        "inflated:compressed ratio (judged past 1 MiB) that stops decompression"),
+    NUM("http2.max_streams", "256", FT_U32, http2_max_streams, 1, 1u << 20,
         "HTTP/2 streams tracked at once per connection; more are counted and skipped"),
-    NUM("http2.max_header_list_size", FT_SIZE32, http2_max_header_list_size, 1 * KiB, 64 * MiB,
+    NUM("http2.max_header_list_size", "64KiB", FT_SIZE32, http2_max_header_list_size, 1 * KiB, 64 * MiB,
         "decoded header list of one stream (RFC 9113 sizes); beyond it the stream is skipped"),
-    NUM("http2.max_message_size", FT_SIZE32, http2_max_message_size, 1 * KiB, 1 * GiB,
-        "one gRPC message as sent; larger ones are counted and not decoded"),
-    NUM("http2.max_decompressed_size", FT_SIZE32, http2_max_decompressed_size, 1 * KiB, 1 * GiB,
+    NUM("http2.max_message_size", "8MiB", FT_SIZE32, http2_max_message_size, 1 * KiB, 1 * GiB,
+        "one gRPC message as sent; larger ones are counted, the event flagged malformed"),
+    NUM("http2.max_decompressed_size", "8MiB", FT_SIZE32, http2_max_decompressed_size, 1 * KiB, 1 * GiB,
         "one gRPC message after gzip/deflate; beyond it the message is not decoded"),
-    NUM("http2.conn_memcap", FT_SIZE64, http2_conn_memcap, 64 * KiB, 1024 * GiB,
+    NUM("http2.conn_memcap", "64MiB", FT_SIZE64, http2_conn_memcap, 64 * KiB, 1024 * GiB,
         "message and body bytes buffered per HTTP/2 connection"),
-    NUM("adapters.max_rows", FT_U32, max_rows, 1, 1u << 24, "rows per tensor"),
-    NUM("adapters.max_features", FT_U32, max_features, 1, 1u << 24, "features per row"),
-    NUM("adapters.max_values", FT_U32, max_values, 1, 1u << 28, "values per tensor (rows x features)"),
-    NUM("adapters.max_depth", FT_U32, max_depth, 1, 1024, "JSON nesting depth"),
-    NUM("adapters.max_string", FT_SIZE32, max_string, 16, 256 * MiB, "longest JSON string (prompts)"),
-    LIST("identity.order", identity_order, n_identity_order,
+    NUM("adapters.max_rows", "65536", FT_U32, max_rows, 1, 1u << 24, "rows per tensor"),
+    NUM("adapters.max_features", "1048576", FT_U32, max_features, 1, 1u << 24, "features per row"),
+    NUM("adapters.max_values", "4194304", FT_U32, max_values, 1, 1u << 28, "values per tensor (rows x features)"),
+    NUM("adapters.max_depth", "64", FT_U32, max_depth, 1, 1024, "JSON nesting depth"),
+    NUM("adapters.max_string", "1MiB", FT_SIZE32, max_string, 16, 256 * MiB, "longest JSON string (prompts)"),
+    LIST("identity.order", "[spiffe, jwt, api_key, jwt_unverified, forwarded, source_ip]", identity_order, n_identity_order,
          "spiffe|jwt|api_key|jwt_unverified|forwarded|source_ip", 0,
          "identity sources, first match wins"),
-    LIST("identity.api_key_headers", api_key_headers, n_api_key_headers, NULL, LIST_LOWER,
+    LIST("identity.api_key_headers", "[x-api-key]", api_key_headers, n_api_key_headers, NULL, LIST_LOWER,
          "headers carrying an API key (hashed, never stored)"),
-    STR("identity.hash_secret", FT_SECRET, identity_secret, NULL,
-        "key for hashing API keys; default $INFERGUARD_ID_SECRET"),
-    LIST("identity.trusted_proxies", trusted_proxies, n_trusted_proxies, NULL, LIST_CIDR,
+    STR("identity.hash_secret", NULL, FT_SECRET, identity_secret, NULL,
+        "key for hashing API keys; default $INFERGUARD_ID_SECRET; never printed"),
+    LIST("identity.trusted_proxies", "[127.0.0.6/32, \"::6/128\"]", trusted_proxies, n_trusted_proxies, NULL, LIST_CIDR,
          "CIDRs of proxies whose identity headers (XFCC, JWT, XFF) are believed"),
-    STR("identity.jwt.jwks_file", FT_STR, jwt_jwks_file, NULL,
-        "JWKS JSON verifying bearer JWTs (reread when it changes); empty = none verified"),
-    LIST("identity.jwt.issuers", jwt_issuers, n_jwt_issuers, NULL, 0, "accepted iss values; [] = any"),
-    LIST("identity.jwt.audiences", jwt_audiences, n_jwt_audiences, NULL, 0,
-         "accepted aud values; [] = any"),
-    NUM("identity.jwt.leeway", FT_DUR_S, jwt_leeway_s, 0, 86400, "clock skew allowed on exp/nbf"),
-    NUM("identity.rotation.window", FT_DUR_S, rotation_window_s, 10, 86400,
+    STR("identity.jwt.jwks_file", NULL, FT_STR, jwt_jwks_file, NULL,
+        "JWKS JSON verifying bearer JWTs, reread when it changes; empty = none verified"),
+    LIST("identity.jwt.issuers", NULL, jwt_issuers, n_jwt_issuers, NULL, 0, "accepted iss values; [] = any"),
+    LIST("identity.jwt.audiences", NULL, jwt_audiences, n_jwt_audiences, NULL, 0,
+        "one aud must be listed; [] = any"),
+    NUM("identity.jwt.leeway", "60s", FT_DUR_S, jwt_leeway_s, 0, 86400,
+        "skew allowed on exp/nbf (capture clock)"),
+    NUM("identity.rotation.window", "5m", FT_DUR_S, rotation_window_s, 10, 86400,
         "sliding window over which identities per source are counted"),
-    NUM("identity.rotation.threshold", FT_U32, rotation_threshold, 2, 1000000,
+    NUM("identity.rotation.threshold", "32", FT_U32, rotation_threshold, 2, 1000000,
         "distinct identities from one source in the window that raise abuse.identity_rotation"),
-    NUM("identity.rotation.max_queries_per_identity", FT_U32, rotation_max_qpi, 1, 1000000,
+    NUM("identity.rotation.max_queries_per_identity", "4", FT_U32, rotation_max_qpi, 1, 1000000,
         "... when the source also sent at most this many queries per identity"),
-    NUM("identity.sources.max", FT_U32, sources_max, 16, 16777216, "stable sources tracked; LRU evicted"),
-    NUM("identity.sources.new_clients_per_min", FT_U32, sources_new_per_min, 1, 1000000,
+    NUM("identity.sources.max", "16384", FT_U32, sources_max, 16, 16777216,
+        "stable sources tracked (LRU), ~1.1 KiB each (18 MiB)"),
+    NUM("identity.sources.new_clients_per_min", "60", FT_U32, sources_new_per_min, 1, 1000000,
         "new identities one source may add to the client table per minute"),
-    NUM("identity.sources.new_clients_burst", FT_U32, sources_new_burst, 1, 1000000,
+    NUM("identity.sources.new_clients_burst", "32", FT_U32, sources_new_burst, 1, 1000000,
         "... and at once"),
-    NUM("identity.sources.max_clients", FT_U32, sources_max_clients, 1, 100000000,
+    NUM("identity.sources.max_clients", "64", FT_U32, sources_max_clients, 1, 100000000,
         "live client entries one source may hold"),
-    NUM("detection.max_clients", FT_U32, clients_max, 1, 100000000, "clients tracked; LRU evicted"),
-    CAPK("detection.memcap", FT_SIZE64, clients_memcap, 64 * KiB, 1024 * GiB, IG_CAP_CLIENTS,
+    NUM("detection.max_clients", "100000", FT_U32, clients_max, 1, 100000000,
+        "clients tracked; LRU evicted (counted)"),
+    CAPK("detection.memcap", "512MiB", FT_SIZE64, clients_memcap, 64 * KiB, 1024 * GiB, IG_CAP_CLIENTS,
          "(derived) client table memory (every detector's per-client state)"),
-    CAPK("detection.max_models", FT_U32, max_models, 1, 1024, IG_CAP_MODELS,
-         "(derived) models with their own state; beyond, unserved names share one entry"),
-    NUM("detection.model_idle_timeout", FT_DUR_S, model_idle_s, 1, 30 * 86400,
-        "a model unseen this long gives its slot up"),
-    NUM("detection.workers", FT_U32, detection_workers, 1, 2,
-        "1 = one thread; 2 = parsing and detection on separate threads"),
-    NUM("detection.ring_slots", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
-    CAPK("detection.ring_slot_bytes", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB, IG_CAP_RING,
-         "(derived) tensors and text of one queued event; larger ones use one shared overflow buffer"),
-    STR("findings.encoding", FT_ENUM, findings_encoding, "json|msgpack", "finding encoding"),
-    STR("output.findings", FT_STR, findings_path, NULL, "findings file; - = stdout"),
-    STR("output.events", FT_STR, events_path, NULL, "events JSONL file; empty = off"),
-    STR("rules.dir", FT_STR, rules_dir, NULL,
-        "directory of rules/*.yaml replacing the embedded set; empty = the shipped rules compiled in"),
-    STR("rules.cache_dir", FT_STR, rules_cache_dir, NULL,
-        "compiled pattern databases kept here; auto = ~/.cache/inferguard; empty = off"),
-    STR("kafka.brokers", FT_STR, kafka_brokers, NULL, "bootstrap servers; empty = Kafka off"),
-    STR("kafka.topic", FT_STR, kafka_topic, NULL, "findings topic"),
-    { "kafka.properties", FT_KV, OFF(kafka_props), sizeof(struct ig_kv), OFF(n_kafka_props),
-      IG_CONFIG_MAX_KV, 0, 0, NULL, 0, "any librdkafka property, e.g. security.protocol", 0 },
-    STR("kafka.spool_dir", FT_STR, spool_dir, NULL, "findings spooled here while the broker is away"),
-    NUM("kafka.spool_max_bytes", FT_SIZE64, spool_max_bytes, 0, 1024 * GiB, "spool cap; beyond it findings are dropped (counted)"),
-    STR("kafka.spool_fsync", FT_ENUM, spool_fsync, "always|batch|never", "spool durability"),
-    NUM("kafka.flush_timeout", FT_DUR_MS, flush_timeout_ms, 0, 600000, "wait for delivery at shutdown"),
-    STR("kafka.events_topic", FT_STR, kafka_events_topic, NULL,
-        "publish every inference event (msgpack) here for `inferguard aggregate`; empty = off"),
-    STR("kafka.events_text", FT_ENUM, kafka_events_text, "false|true",
+    CAPK("detection.max_models", "1024", FT_U32, max_models, 1, 1024, IG_CAP_MODELS,
+        "(derived) models with their own state; never-served names give way to each other, never to a served model"),
+    NUM("detection.model_idle_timeout", "1h", FT_DUR_S, model_idle_s, 1, 30 * 86400,
+        "a model unseen this long gives its slot (and its state) up"),
+    NUM("detection.workers", "1", FT_U32, detection_workers, 1, 2,
+        "1 = one thread; 2 = parsing and detection on two threads (--workers)"),
+    NUM("detection.ring_slots", "256", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
+    CAPK("detection.ring_slot_bytes", "64KiB", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB, IG_CAP_RING,
+        "(derived) one queued event's tensors and text; larger ones use a shared overflow buffer (counted)"),
+    STR("findings.encoding", "json", FT_ENUM, findings_encoding, "json|msgpack",
+        "finding encoding (msgpack: Kafka only)"),
+    STR("output.findings", "\"-\"", FT_STR, findings_path, NULL,
+        "findings JSONL file; - = stdout (--findings)"),
+    STR("output.events", NULL, FT_STR, events_path, NULL,
+        "events JSONL file; empty = off (--events)"),
+    STR("rules.dir", NULL, FT_STR, rules_dir, NULL,
+        "(--rules) a directory replacing the embedded rules; empty = the shipped rules/ compiled in"),
+    STR("rules.cache_dir", "auto", FT_STR, rules_cache_dir, NULL,
+        "compiled pattern databases; auto = $XDG_CACHE_HOME/inferguard or ~/.cache/inferguard; empty = off"),
+    STR("kafka.brokers", NULL, FT_STR, kafka_brokers, NULL,
+        "bootstrap servers; empty = Kafka off (--kafka)"),
+    STR("kafka.topic", "inferguard.findings", FT_STR, kafka_topic, NULL, "findings topic (--topic)"),
+    { "kafka.properties", NULL, FT_KV, OFF(kafka_props), sizeof(struct ig_kv), OFF(n_kafka_props),
+      IG_CONFIG_MAX_KV, 0, 0, NULL, 0,
+        "any librdkafka property (security.protocol, sasl.*, ssl.*, ...)", 0 },
+    STR("kafka.spool_dir", "/var/lib/inferguard/spool", FT_STR, spool_dir, NULL,
+        "findings kept here while the broker is away"),
+    NUM("kafka.spool_max_bytes", "256MiB", FT_SIZE64, spool_max_bytes, 0, 1024 * GiB,
+        "spool cap; beyond it the oldest are dropped (counted, logged)"),
+    STR("kafka.spool_fsync", "batch", FT_ENUM, spool_fsync, "always|batch|never", "spool durability"),
+    NUM("kafka.flush_timeout", "10s", FT_DUR_MS, flush_timeout_ms, 0, 600000,
+        "wait for delivery at shutdown, then spool"),
+    STR("kafka.events_topic", NULL, FT_STR, kafka_events_topic, NULL,
+        "publish every inference event (msgpack) here for `inferguard aggregate`; empty = off (--events-topic)"),
+    STR("kafka.events_text", "false", FT_ENUM, kafka_events_text, "false|true",
         "events carry prompt, completion and system prompt text"),
-    STR("kafka.events_quantise", FT_ENUM, kafka_events_quantise, "none|f16",
+    STR("kafka.events_quantise", "none", FT_ENUM, kafka_events_quantise, "none|f16",
         "tensors in events as float32 or half floats"),
-    STR("drift.reports_dir", FT_STR, reports_dir, NULL, "drift reports written here; empty = off"),
-    STR("http.listen", FT_STR, http_listen, NULL,
-        "run: HOST:PORT of /healthz /readyz /metrics /reports; empty = off"),
-    STR("ingest.cloudevents.listen", FT_STR, ce_listen, NULL,
-        "run: [HOST:]PORT receiving KServe payload-logger CloudEvents; empty = off"),
-    NUM("ingest.cloudevents.pair_timeout", FT_DUR_S, ce_pair_timeout_s, 1, 3600,
+    STR("drift.reports_dir", NULL, FT_STR, reports_dir, NULL,
+        "drift reports written here; empty = off (--reports)"),
+    STR("http.listen", NULL, FT_STR, http_listen, NULL,
+        "run: HOST:PORT of /healthz /readyz /metrics /reports; empty = off (--listen)"),
+    STR("ingest.cloudevents.listen", NULL, FT_STR, ce_listen, NULL,
+        "run: [HOST:]PORT receiving KServe payload-logger CloudEvents; empty = off (--cloudevents)"),
+    NUM("ingest.cloudevents.pair_timeout", "30s", FT_DUR_S, ce_pair_timeout_s, 1, 3600,
         "a request whose response has not come by then is analysed alone"),
-    NUM("ingest.cloudevents.max_pending", FT_U32, ce_max_pending, 1, 1u << 22,
+    NUM("ingest.cloudevents.max_pending", "16384", FT_U32, ce_max_pending, 1, 1u << 22,
         "events waiting for their pair; oldest pushed out (counted)"),
-    CAPK("ingest.cloudevents.pending_memcap", FT_SIZE64, ce_pending_memcap, 1 * MiB, 1024 * GiB, IG_CAP_CE,
+    CAPK("ingest.cloudevents.pending_memcap", "128MiB", FT_SIZE64, ce_pending_memcap, 1 * MiB, 1024 * GiB, IG_CAP_CE,
          "(derived) bytes of events waiting for their pair; oldest pushed out (counted)"),
-    NUM("ingest.cloudevents.max_body", FT_SIZE64, ce_max_body, 64 * KiB, 4 * GiB,
-        "largest POST body read (padding is squeezed out after); larger ones get 413, unseen"),
-    STR("ingest.cloudevents.model_name", FT_ENUM, ce_model_name, "isvc|namespace/isvc",
+    NUM("ingest.cloudevents.max_body", "64MiB", FT_SIZE64, ce_max_body, 64 * KiB, 4 * GiB,
+        "largest POST body read (whitespace padding squeezed after); larger: 413, unseen"),
+    STR("ingest.cloudevents.model_name", "isvc", FT_ENUM, ce_model_name, "isvc|namespace/isvc",
         "model of a mirrored event: the InferenceService name, or namespace/name"),
-    STR("http.reports_auth", FT_ENUM, http_reports_auth, "token|off",
+    STR("http.reports_auth", "token", FT_ENUM, http_reports_auth, "token|off",
         "/reports (production feature distributions) needs the bearer token of http.reports_token_file"),
-    STR("http.reports_token_file", FT_STR, http_reports_token_file, NULL,
+    STR("http.reports_token_file", NULL, FT_STR, http_reports_token_file, NULL,
         "file holding the /reports bearer token (a Secret); reread when it changes"),
-    STR("run.user", FT_STR, run_user, NULL,
+    STR("run.user", NULL, FT_STR, run_user, NULL,
         "UID[:GID] or NAME[:GROUP] run switches to once capture is open (started as root); empty = stay"),
-    STR("run.seccomp", FT_ENUM, run_seccomp, "on|log|off",
+    STR("run.seccomp", "on", FT_ENUM, run_seccomp, "on|log|off",
         "after start-up: no_new_privs and a seccomp allow-list (log = allow all, log the rest)"),
-    { "adapters.generic", FT_ROUTES, OFF(generic_routes), sizeof(struct ig_generic_route),
+    { "adapters.generic", NULL, FT_ROUTES, OFF(generic_routes), sizeof(struct ig_generic_route),
       OFF(n_generic_routes), IG_ARRAY_LEN(((struct ig_config *)0)->generic_routes), 0, 0, NULL, 0,
-      "generic JSON adapter routes: [{route, model, features, scores, label, scores_kind}]", 0 },
+        "per-route generic JSON adapter: [{route, model, features, scores, label, scores_kind}], see below", 0 },
 };
 
 static void set_str(char *dst, size_t cap, const char *s)
@@ -204,91 +223,28 @@ static void set_str(char *dst, size_t cap, const char *s)
     snprintf(dst, cap, "%s", s);
 }
 
+static int load_into(const char *name, const void *p, size_t n, struct ig_config *c, uint32_t *set_caps,
+                     char *err, size_t errlen);
+
+/* Every key's default from the table: the same loader reads them as a file ("key: default"
+ * per line), so a default is checked like any value and a new key is one row. */
 static void static_defaults(struct ig_config *c)
 {
-    static const uint16_t ports[] = { 80, 8000, 8001, 8080, 8500, 8501, 9000 };
-    static const char *const order[] = { "spiffe", "jwt", "api_key", "jwt_unverified",
-                                         "forwarded", "source_ip" };
-    /* Istio's inbound sidecar connects to the app from 127.0.0.6 (::6 on IPv6): its XFCC is
-     * what tells mesh clients apart, so it is believed out of the box. */
-    static const char *const proxies[] = { "127.0.0.6/32", "::6/128" };
-
+    char doc[8192];
+    size_t o = 0;
+    for (size_t i = 0; i < IG_ARRAY_LEN(keys); i++)
+        if (keys[i].def)
+            o += (size_t)snprintf(doc + o, sizeof doc - o, "%s: %s\n", keys[i].name, keys[i].def);
+    IG_ASSERT(o < sizeof doc);
     memset(c, 0, sizeof *c);
-    c->capture_snaplen = 262144;
-    memcpy(c->model_ports, ports, sizeof ports);
-    c->n_model_ports = IG_ARRAY_LEN(ports);
-    c->flow_max = 65536;
-    c->flow_idle_timeout_s = 120;
-    c->flow_memcap = 256 * MiB;
-    c->flow_stream_max = 4 * MiB;
-    c->flow_embryonic_max = 16384;
-    c->flow_embryonic_timeout_s = 10;
-    set_str(c->capture_checksums, sizeof c->capture_checksums, "auto");
-    c->defrag_memcap = 32 * MiB;
-    c->defrag_timeout_s = 30;
-    set_str(c->defrag_policy, sizeof c->defrag_policy, "linux");
-    c->http_request_body_limit = 8 * MiB;
-    c->http_response_body_limit = 8 * MiB;
-    c->http_pipeline_depth = 64;
-    c->http_memcap = 512 * MiB;
-    c->http_inflate_body_limit = 16 * MiB;
-    c->http_inflate_conn_limit = 256 * MiB;
-    c->http_inflate_ratio = 300;
-    c->http2_max_streams = 256;
-    c->http2_max_header_list_size = 64 * KiB;
-    c->http2_max_message_size = 8 * MiB;
-    c->http2_max_decompressed_size = 8 * MiB;
-    c->http2_conn_memcap = 64 * MiB;
-    c->max_rows = 65536;
-    c->max_features = 1048576;
-    c->max_values = 4194304;
-    c->max_depth = 64;
-    c->max_string = 1 * MiB;
-    for (size_t i = 0; i < IG_ARRAY_LEN(order); i++)
-        set_str(c->identity_order[i], sizeof c->identity_order[i], order[i]);
-    c->n_identity_order = IG_ARRAY_LEN(order);
-    set_str(c->api_key_headers[0], sizeof c->api_key_headers[0], "x-api-key");
-    c->n_api_key_headers = 1;
-    for (size_t i = 0; i < IG_ARRAY_LEN(proxies); i++)
-        set_str(c->trusted_proxies[i], sizeof c->trusted_proxies[i], proxies[i]);
-    c->n_trusted_proxies = IG_ARRAY_LEN(proxies);
-    c->jwt_leeway_s = 60;
-    c->rotation_window_s = 300;
-    c->rotation_threshold = 32;
-    c->rotation_max_qpi = 4;
-    c->sources_max = 16384;
-    c->sources_new_per_min = 60;
-    c->sources_new_burst = 32;
-    c->sources_max_clients = 64;
+    char err[256];
+    uint32_t caps;
+    int rc = load_into("<defaults>", doc, o, c, &caps, err, sizeof err);
+    IG_ASSERT(rc == IG_OK);   /* the table's own defaults always load */
+    (void)rc;
     const char *secret = getenv("INFERGUARD_ID_SECRET");
     if (secret)
         set_str(c->identity_secret, sizeof c->identity_secret, secret);
-    c->clients_max = 100000;
-    c->clients_memcap = 512 * MiB;
-    c->detection_workers = 1;
-    c->ring_slots = 256;
-    c->ring_slot_bytes = 64 * KiB;
-    set_str(c->findings_encoding, sizeof c->findings_encoding, "json");
-    set_str(c->findings_path, sizeof c->findings_path, "-");
-    set_str(c->rules_cache_dir, sizeof c->rules_cache_dir, "auto");
-    set_str(c->kafka_topic, sizeof c->kafka_topic, "inferguard.findings");
-    set_str(c->spool_dir, sizeof c->spool_dir, "/var/lib/inferguard/spool");
-    c->spool_max_bytes = 256 * MiB;
-    set_str(c->spool_fsync, sizeof c->spool_fsync, "batch");
-    set_str(c->kafka_events_text, sizeof c->kafka_events_text, "false");
-    set_str(c->kafka_events_quantise, sizeof c->kafka_events_quantise, "none");
-    set_str(c->http_reports_auth, sizeof c->http_reports_auth, "token");
-    set_str(c->run_seccomp, sizeof c->run_seccomp, "on");
-    c->flush_timeout_ms = 10000;
-    c->ce_pair_timeout_s = 30;
-    c->ce_max_pending = 16384;
-    c->ce_pending_memcap = 128 * MiB;
-    set_str(c->ce_model_name, sizeof c->ce_model_name, "isvc");
-    c->ce_max_body = 64 * MiB;
-    c->capture_buffer = 64 * MiB;
-    c->max_models = 1024;
-    c->model_idle_s = 3600;
-    c->memory_limit = 1 * GiB;
 }
 
 void ig_config_defaults(struct ig_config *c)
@@ -717,8 +673,10 @@ static int walk(struct loader *L, const yaml_node_t *map, const char *prefix, in
     return IG_OK;
 }
 
-int ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_config *c,
-                       char *err, size_t errlen)
+/* Reads a document's keys into <c> (which it changes only on success); *set_caps gets the
+ * IG_CAP_* bits of the caps it sets. No derivation. */
+static int load_into(const char *name, const void *p, size_t n, struct ig_config *c, uint32_t *set_caps,
+                     char *err, size_t errlen)
 {
     struct ig_ydoc d;
     int rc = ig_ydoc_load(&d, name, p, n, err, errlen);
@@ -740,10 +698,31 @@ int ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_conf
         rc = fail(&L, root, "expected a map of settings, got %s", ig_ydoc_kind(root));
     else
         rc = walk(&L, root, "", 0);
+    *set_caps = 0;
     if (rc == IG_OK) {
         for (size_t i = 0; i < IG_ARRAY_LEN(keys); i++)
             if (L.set_line[i] && keys[i].cap_bit)
-                tmp->explicit_caps |= keys[i].cap_bit;
+                *set_caps |= keys[i].cap_bit;
+        *c = *tmp;
+    }
+    free(tmp);
+    ig_ydoc_free(&d);
+    return rc;
+}
+
+int ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_config *c,
+                       char *err, size_t errlen)
+{
+    struct ig_config *tmp = malloc(sizeof *tmp);
+    if (!tmp) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return IG_ENOMEM;
+    }
+    *tmp = *c;
+    uint32_t caps;
+    int rc = load_into(name, p, n, tmp, &caps, err, errlen);
+    if (rc == IG_OK) {
+        tmp->explicit_caps |= caps;
         rc = ig_config_derive(tmp, err, errlen);
         if (rc && strncmp(err, "memory.limit", 12) == 0) {
             char msg[320];
@@ -754,7 +733,6 @@ int ig_config_load_buf(const char *name, const void *p, size_t n, struct ig_conf
     if (rc == IG_OK)
         *c = *tmp;
     free(tmp);
-    ig_ydoc_free(&d);
     return rc;
 }
 
