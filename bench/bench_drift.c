@@ -89,7 +89,7 @@ static void arl_run(uint32_t nf, uint64_t rows, double target)
     void *global = NULL, *slice = NULL;
     const struct ig_env arl_env = { .report = arl_report };
     if (ig_rules_load_buf("arl", yaml, strlen(yaml), &rules, err, sizeof err) != IG_OK ||
-        ig_det_drift.init(&arl_env, rules, &global, err, sizeof err) != IG_OK) {
+        ig_detector_init(&ig_det_drift, &arl_env, rules, &global, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_drift: arl: %s\n", err);
         exit(1);
     }
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
     void *global = NULL;
     /* the report hook counts the CUSUM alarms of the timed run (reports carry the totals) */
     const struct ig_env env = { .report = arl_report };
-    if (ig_det_drift.init(&env, rules, &global, err, sizeof err) != IG_OK) {
+    if (ig_detector_init(&ig_det_drift, &env, rules, &global, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_drift: %s\n", err);
         return 1;
     }

@@ -151,7 +151,7 @@ static void bench_fingerprint(void)
     for (int k = 0; k < 3; k++) {
         uint32_t d = dims[k];
         void *g = NULL;
-        if (ig_det_fingerprint.init(&no_env, rules, &g, err, sizeof(err)))
+        if (ig_detector_init(&ig_det_fingerprint, &no_env, rules, &g, err, sizeof(err)))
             return;
         void *client = calloc(1, ig_det_fingerprint.client_size);
         struct ig_scratch scratch;

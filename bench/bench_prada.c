@@ -111,7 +111,7 @@ static double run(const struct ig_rules *rules, uint32_t dim, uint32_t count, co
 {
     void *global = NULL;
     char err[256];
-    if (ig_det_prada.init(&no_env, rules, &global, err, sizeof(err)) != 0) {
+    if (ig_detector_init(&ig_det_prada, &no_env, rules, &global, err, sizeof(err)) != 0) {
         fprintf(stderr, "bench_prada: %s\n", err);
         exit(1);
     }

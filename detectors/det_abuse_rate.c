@@ -16,6 +16,7 @@
 
 #include "stats/window.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,33 @@ struct rate_global {
     double heavy_factor;              /* at this multiple: cost harvesting / denial of service */
     int severity;                     /* at the limit; each level above adds one */
 };
+
+/* The rules block's params (rules/schema.md's table is generated from rate_params[]). */
+struct rate_cfg {
+    uint64_t window_us;
+    double max_requests, min_requests, flood_requests, own_factor, pop_factor, heavy_factor;
+};
+
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rate_cfg, f), __VA_ARGS__ }
+static const struct ig_param rate_params[] = {
+    ROW("window", IG_PT_DURATION, window_us, .def = 10e6, .min = 1e3, .max = 86400e6,
+        .help = "sliding window"),
+    ROW("max_requests", IG_PT_DOUBLE, max_requests, .def = -1, .min = 1, .max = 1e12,
+        .flags = IG_PARAM_WHOLE, .doc_default = "absent",
+        .help = "explicit quota: more requests than this in one window fires; when set, the relative limits are off"),
+    ROW("min_requests", IG_PT_DOUBLE, min_requests, .def = 150, .min = 1, .max = 1e12,
+        .help = "nothing fires at or below this many requests per window"),
+    ROW("own_factor", IG_PT_DOUBLE, own_factor, .def = 10, .min = 1, .max = 1e6,
+        .help = "multiple of the client's own typical window"),
+    ROW("population_factor", IG_PT_DOUBLE, pop_factor, .def = 15, .min = 1, .max = 1e6,
+        .help = "multiple of the median of the model's other active clients"),
+    ROW("flood_requests", IG_PT_DOUBLE, flood_requests, .def = 1000, .min = 1, .max = 1e12,
+        .help = "limit without history or peers (≥ `min_requests`)"),
+    ROW("heavy_factor", IG_PT_DOUBLE, heavy_factor, .def = 5, .min = 1, .max = 1e6,
+        .help = "at this multiple of the limit the finding adds AML.T0034 and AML.T0029"),
+    { 0 },
+};
+#undef ROW
 
 struct rate_client {
     struct ig_wcount w;
@@ -56,40 +84,22 @@ struct rate_model {
 static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                      char *err, size_t errlen)
 {
-    (void)env;
+    const struct rate_cfg *c = env->params;
     struct rate_global g = {
-        .window_us = ig_rules_duration_us(r, NAME, "window", 10000000),
-        .heavy_factor = ig_rules_num(r, NAME, "heavy_factor", 5),
+        .window_us = c->window_us,
+        .heavy_factor = c->heavy_factor,
         .severity = ig_rules_severity(r, NAME, IG_SEV_LOW),
-        .own_factor = ig_rules_num(r, NAME, "own_factor", 10),
-        .pop_factor = ig_rules_num(r, NAME, "population_factor", 15),
+        .own_factor = c->own_factor,
+        .pop_factor = c->pop_factor,
     };
-    double max = ig_rules_num(r, NAME, "max_requests", -1);
-    double minr = ig_rules_num(r, NAME, "min_requests", 150);
-    double flood = ig_rules_num(r, NAME, "flood_requests", 1000);
-    if (g.window_us < 1000 || g.window_us > 86400000000ull) {
-        snprintf(err, errlen, "window must be between 1ms and 24h");
+    if (!(c->flood_requests >= c->min_requests)) {
+        snprintf(err, errlen, "flood_requests (%g) must be >= min_requests (%g)", c->flood_requests,
+                 c->min_requests);
         return IG_ECONF;
     }
-    if (max != -1 && (!(max >= 1 && max <= 1e12) || max != (double)(uint64_t)max)) {
-        snprintf(err, errlen, "max_requests must be a whole number >= 1 (or absent: relative limits)");
-        return IG_ECONF;
-    }
-    if (!(minr >= 1 && minr <= 1e12) || !(flood >= minr && flood <= 1e12)) {
-        snprintf(err, errlen, "min_requests must be >= 1 and flood_requests >= min_requests");
-        return IG_ECONF;
-    }
-    if (!(g.own_factor >= 1 && g.own_factor <= 1e6) || !(g.pop_factor >= 1 && g.pop_factor <= 1e6)) {
-        snprintf(err, errlen, "own_factor and population_factor must be between 1 and 1e6");
-        return IG_ECONF;
-    }
-    if (!(g.heavy_factor >= 1 && g.heavy_factor <= 1e6)) {
-        snprintf(err, errlen, "heavy_factor must be between 1 and 1e6");
-        return IG_ECONF;
-    }
-    g.quota = max > 0 ? (uint64_t)max : 0;
-    g.min_requests = (uint64_t)minr;
-    g.flood_requests = (uint64_t)flood;
+    g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
+    g.min_requests = (uint64_t)c->min_requests;
+    g.flood_requests = (uint64_t)c->flood_requests;
     g.width_us = ig_wcount_width(g.window_us);
     struct rate_global *p = malloc(sizeof *p);
     if (!p) {
@@ -300,4 +310,6 @@ const struct ig_detector ig_det_abuse_rate = {
     .init = rate_init,
     .observe = rate_observe,
     .free = free,
+    .params = rate_params,
+    .params_size = sizeof(struct rate_cfg),
 };

@@ -12,6 +12,7 @@
 
 #include "stats/window.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -26,6 +27,26 @@ struct av_global {
     int sev;
 };
 
+/* The rules block's params fill the first fields of av_global (rules/schema.md's table is
+ * generated from av_params[]). */
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct av_global, f), __VA_ARGS__ }
+static const struct ig_param av_params[] = {
+    ROW("window", IG_PT_DURATION, window_us, .def = 60e6, .min = 1e3, .max = 86400e6,
+        .help = "sliding window"),
+    ROW("max_tokens", IG_PT_U64, max_tokens, .def = 200000, .min = 1, .max = 1e12,
+        .help = "tokens per window → \"LLM token budget exceeded\", AML.T0034.000 (+ AML.T0029 and severity ≥ high at 5×)"),
+    ROW("max_errors", IG_PT_U64, max_errors, .def = 20, .min = 1, .max = 1e9,
+        .help = "4xx responses per window → \"Burst of client errors (API probing)\", AML.T0040, AML.T0034"),
+    ROW("max_prompt_bytes", IG_PT_U64, max_bytes, .def = 65536, .min = 1, .max = 1e12,
+        .help = "one prompt (+ system prompt) larger → \"Oversized LLM input\", AML.T0034.001, AML.T0029"),
+    ROW("max_prompt_tokens", IG_PT_U64, max_ptokens, .def = 16384, .min = 1, .max = 1e12,
+        .help = "or more prompt tokens (usage)"),
+    ROW("chars_per_token", IG_PT_DOUBLE, chars_per_token, .def = 4, .min = 1, .max = 16,
+        .help = "estimate when usage is absent"),
+    { 0 },
+};
+#undef ROW
+
 struct av_client {
     struct ig_wcount tokens, errors;
     uint64_t last_report[K__N];    /* capture time of the last finding per kind, 0 = never */
@@ -34,30 +55,13 @@ struct av_client {
 static int av_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
-    struct av_global *g = calloc(1, sizeof *g);
+    struct av_global *g = malloc(sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
-    g->window_us = ig_rules_duration_us(r, NAME, "window", 60000000ull);
-    double mt = ig_rules_num(r, NAME, "max_tokens", 200000);
-    double me = ig_rules_num(r, NAME, "max_errors", 20);
-    double mb = ig_rules_num(r, NAME, "max_prompt_bytes", 65536);
-    double mp = ig_rules_num(r, NAME, "max_prompt_tokens", 16384);
-    g->chars_per_token = ig_rules_num(r, NAME, "chars_per_token", 4);
-    if (g->window_us < 1000 || g->window_us > 86400000000ull || !(mt >= 1 && mt <= 1e12) ||
-        !(me >= 1 && me <= 1e9) || !(mb >= 1 && mb <= 1e12) || !(mp >= 1 && mp <= 1e12) ||
-        !(g->chars_per_token >= 1 && g->chars_per_token <= 16)) {
-        snprintf(err, errlen, "window must be 1ms..24h, limits >= 1, chars_per_token 1..16");
-        free(g);
-        return IG_ECONF;
-    }
+    *g = *(const struct av_global *)env->params;
     g->width_us = ig_wcount_width(g->window_us);
-    g->max_tokens = (uint64_t)mt;
-    g->max_errors = (uint64_t)me;
-    g->max_bytes = (uint64_t)mb;
-    g->max_ptokens = (uint64_t)mp;
     g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     *global = g;
     return IG_OK;
@@ -151,4 +155,6 @@ const struct ig_detector ig_det_abuse_volume = {
     .init = av_init,
     .observe = av_observe,
     .free = free,
+    .params = av_params,
+    .params_size = sizeof(struct av_global),
 };

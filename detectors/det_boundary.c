@@ -22,6 +22,7 @@
  * (memory_mb) and freed in evict: 16 x dim x 4 B + 100 B per client with the defaults. */
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,34 @@ struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
     bool scale;
     double near_rel, margin, min_share;
+    double memory_mb;
     uint64_t budget;
     int severity;
 };
+
+/* The rules block's params fill bd_params (rules/schema.md's table is generated from these rows). */
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct bd_params, f), __VA_ARGS__ }
+static const struct ig_param bd_param_rows[] = {
+    ROW("recent", IG_PT_U32, recent, .def = 16, .min = 1, .max = 1024, .help = "recent inputs searched"),
+    ROW("near_rel", IG_PT_DOUBLE, near_rel, .def = 0.05, .min = 0, .max = 1,
+        .flags = IG_PARAM_GT_MIN | IG_PARAM_LT_MAX,
+        .help = "near-duplicate radius (× √dim × spread, or × the input norm)"),
+    ROW("max_gap", IG_PT_U32, max_gap, .def = 8,
+        .help = "other rows in a row that do not break a run (HopSkipJump puts 5–9 far rows — step search, first binary-search midpoints — between probe batches)"),
+    ROW("min_run", IG_PT_U32, min_run, .def = 10, .min = 2, .max = INFINITY, .help = "run length before a finding"),
+    ROW("margin", IG_PT_DOUBLE, margin, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "low top-1 margin"),
+    ROW("min_share", IG_PT_DOUBLE, min_share, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share of low margins + label flips that fires"),
+    ROW("walk_run", IG_PT_U32, walk_run, .def = 20, .min = 2, .max = INFINITY,
+        .help = "distinct near-duplicates of a synthetic walk that fire with confident answers"),
+    ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
+    ROW("max_dim", IG_PT_U32, max_dim, .def = 262144, .min = 1, .max = INFINITY, .help = "wider inputs are skipped"),
+    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = INFINITY,
+        .help = "budget for all clients' rings"),
+    { 0 },
+};
+#undef ROW
 
 struct bd_global {
     struct bd_params p;
@@ -68,32 +94,15 @@ struct bd_model {
 static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct bd_global *g = calloc(1, sizeof(*g));
     if (!g) {
         snprintf(err, errlen, "%s: out of memory", BD_NAME);
         return IG_ENOMEM;
     }
     struct bd_params *p = &g->p;
-    p->recent = (uint32_t)ig_rules_num(r, BD_NAME, "recent", 16);
-    p->min_run = (uint32_t)ig_rules_num(r, BD_NAME, "min_run", 10);
-    p->scale = ig_rules_bool(r, BD_NAME, "scale", true);
-    p->max_gap = (uint32_t)ig_rules_num(r, BD_NAME, "max_gap", 8);
-    p->walk_run = (uint32_t)ig_rules_num(r, BD_NAME, "walk_run", 20);
-    p->max_dim = (uint32_t)ig_rules_num(r, BD_NAME, "max_dim", 262144);
-    p->near_rel = ig_rules_num(r, BD_NAME, "near_rel", 0.05);
-    p->margin = ig_rules_num(r, BD_NAME, "margin", 0.1);
-    p->min_share = ig_rules_num(r, BD_NAME, "min_share", 0.3);
-    double mb = ig_rules_num(r, BD_NAME, "memory_mb", 128);
+    *p = *(const struct bd_params *)env->params;
     p->severity = ig_rules_severity(r, BD_NAME, IG_SEV_MEDIUM);
-    if (p->recent < 1 || p->recent > 1024 || p->min_run < 2 || p->max_dim < 1 || p->walk_run < 2 ||
-        !(p->near_rel > 0 && p->near_rel < 1) || !(p->margin > 0 && p->margin <= 1) ||
-        !(p->min_share > 0 && p->min_share <= 1) || !(mb >= 1)) {
-        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", BD_NAME);
-        free(g);
-        return IG_ECONF;
-    }
-    p->budget = (uint64_t)(mb * 1048576.0);
+    p->budget = (uint64_t)(p->memory_mb * 1048576.0);
     *global = g;
     return IG_OK;
 }
@@ -384,4 +393,6 @@ const struct ig_detector ig_det_boundary = {
     .evict = bd_evict,
     .free = bd_free,
     .stats = bd_stats,
+    .params = bd_param_rows,
+    .params_size = sizeof(struct bd_params),
 };

@@ -24,6 +24,7 @@
  * each a bounded share; rows sent while it is being learned are not judged. Memory is fixed: the
  * model slice is ~17 KiB, the client slice ~0.5 KiB; nothing is allocated per query. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,35 @@
 struct cv_params {
     uint64_t reference_queries, reference_per_client, min_queries, active_rows;
     double ood_rms, ood_share, js_high, ood_margin;
+    double recent_rows;
     double keep;              /* per-row decay of a client's recent share: 1 - 1/recent_rows */
     int severity;
 };
+
+/* The rules block's params fill cv_params (rules/schema.md's table is generated from these rows). */
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct cv_params, f), __VA_ARGS__ }
+static const struct ig_param cv_param_rows[] = {
+    ROW("reference_queries", IG_PT_U64, reference_queries, .def = 1000, .min = 10, .max = INFINITY,
+        .help = "rows per model offered to its reference (then it closes)"),
+    ROW("reference_per_client", IG_PT_U64, reference_per_client, .def = 100, .min = 1, .max = INFINITY,
+        .help = "rows one client may teach the reference"),
+    ROW("min_queries", IG_PT_U64, min_queries, .def = 100, .min = 1, .max = INFINITY,
+        .help = "client rows before it is judged"),
+    ROW("ood_rms", IG_PT_DOUBLE, ood_rms, .def = 2.0, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
+        .help = "RMS z-score above which a row is out of distribution (natural rows sit near 1; with few features uniform noise over the natural ranges sits near 2.2)"),
+    ROW("ood_share", IG_PT_DOUBLE, ood_share, .def = 0.5, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share of OOD rows that fires"),
+    ROW("ood_margin", IG_PT_DOUBLE, ood_margin, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
+        .help = "the client's recent OOD share must also exceed the median recent share of the other active clients by this much: when everyone moves away from the reference (input drift) no client stands out. With fewer than 3 other active clients the median counts as 0, so a lone extractor still fires"),
+    ROW("recent_rows", IG_PT_DOUBLE, recent_rows, .def = 100, .min = 10, .max = INFINITY,
+        .help = "horizon (the client's rows, exponential decay) of its recent OOD share"),
+    ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
+        .help = "a client heard from within this many rows of all clients is an active peer (64 peers kept, least recently updated replaced)"),
+    ROW("js_high", IG_PT_DOUBLE, js_high, .def = 0.2, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
+        .help = "class JS divergence that raises severity"),
+    { 0 },
+};
+#undef ROW
 
 #define CV_PEERS 64
 
@@ -78,25 +105,9 @@ struct cv_client {
 static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
-    struct cv_params q;
-    q.reference_queries = (uint64_t)ig_rules_num(r, CV_NAME, "reference_queries", 1000);
-    q.reference_per_client = (uint64_t)ig_rules_num(r, CV_NAME, "reference_per_client", 100);
-    q.min_queries = (uint64_t)ig_rules_num(r, CV_NAME, "min_queries", 100);
-    q.ood_rms = ig_rules_num(r, CV_NAME, "ood_rms", 2.0);
-    q.ood_share = ig_rules_num(r, CV_NAME, "ood_share", 0.5);
-    q.js_high = ig_rules_num(r, CV_NAME, "js_high", 0.2);
-    q.ood_margin = ig_rules_num(r, CV_NAME, "ood_margin", 0.3);
-    double recent = ig_rules_num(r, CV_NAME, "recent_rows", 100);
-    q.keep = recent >= 10 ? 1.0 - 1.0 / recent : 0;
-    q.active_rows = (uint64_t)ig_rules_num(r, CV_NAME, "active_rows", 2000);
+    struct cv_params q = *(const struct cv_params *)env->params;
+    q.keep = 1.0 - 1.0 / q.recent_rows;
     q.severity = ig_rules_severity(r, CV_NAME, IG_SEV_MEDIUM);
-    if (q.reference_queries < 10 || q.reference_per_client < 1 || q.min_queries < 1 || !(q.ood_rms > 0) ||
-        !(q.ood_share > 0 && q.ood_share <= 1) || !(q.js_high > 0) ||
-        !(q.ood_margin >= 0 && q.ood_margin < 1) || !(q.keep > 0) || q.active_rows < 1) {
-        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", CV_NAME);
-        return IG_ECONF;
-    }
     struct cv_params *p = malloc(sizeof(*p));
     if (!p) {
         snprintf(err, errlen, "%s: out of memory", CV_NAME);
@@ -362,4 +373,6 @@ const struct ig_detector ig_det_coverage = {
     .init = cv_init,
     .observe = cv_observe,
     .free = cv_free,
+    .params = cv_param_rows,
+    .params_size = sizeof(struct cv_params),
 };

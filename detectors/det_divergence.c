@@ -13,6 +13,7 @@
 #include "text/normalise.h"
 #include "text/validators.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,26 @@ struct dv_global {
     int sev;
     uint8_t key[16];
 };
+
+/* The rules block's params (rules/schema.md's table is generated from dv_params[]). */
+struct dv_cfg {
+    uint32_t min_req_run, min_resp_run, min_tail;
+    double jump;
+};
+
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct dv_cfg, f), __VA_ARGS__ }
+static const struct ig_param dv_params[] = {
+    ROW("min_request_run", IG_PT_U32, min_req_run, .def = 20, .min = 2, .max = 1e6,
+        .help = "repeated tokens in a request"),
+    ROW("min_response_run", IG_PT_U32, min_resp_run, .def = 30, .min = 2, .max = 1e6,
+        .help = "repeated tokens in a response"),
+    ROW("min_tail_bytes", IG_PT_U32, min_tail, .def = 40, .min = 1, .max = 1e6,
+        .help = "text after the run"),
+    ROW("entropy_jump", IG_PT_DOUBLE, jump, .def = 1.0, .min = 0, .max = 8,
+        .help = "bits/char the tail must exceed the run by"),
+    { 0 },
+};
+#undef ROW
 
 struct dv_run {
     uint32_t count;              /* tokens in the longest run */
@@ -53,19 +74,11 @@ static int dv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         rc = IG_ENOMEM;
         goto fail;
     }
-    double a = ig_rules_num(r, NAME, "min_request_run", 20);
-    double b = ig_rules_num(r, NAME, "min_response_run", 30);
-    double c = ig_rules_num(r, NAME, "min_tail_bytes", 40);
-    g->jump = ig_rules_num(r, NAME, "entropy_jump", 1.0);
-    if (!(a >= 2 && a <= 1e6) || !(b >= 2 && b <= 1e6) || !(c >= 1 && c <= 1e6) ||
-        !(g->jump >= 0 && g->jump <= 8)) {
-        snprintf(err, errlen, "runs must be 2..1e6, min_tail_bytes 1..1e6, entropy_jump 0..8");
-        rc = IG_ECONF;
-        goto fail;
-    }
-    g->min_req_run = (uint32_t)a;
-    g->min_resp_run = (uint32_t)b;
-    g->min_tail = (uint32_t)c;
+    const struct dv_cfg *c = env->params;
+    g->min_req_run = c->min_req_run;
+    g->min_resp_run = c->min_resp_run;
+    g->min_tail = c->min_tail;
+    g->jump = c->jump;
     g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     /* the same evidence key as leakage.secrets (rules/schema.md: hash_key) */
     char hk[256];
@@ -232,4 +245,6 @@ const struct ig_detector ig_det_divergence = {
     .init = dv_init,
     .observe = dv_observe,
     .free = dv_free,
+    .params = dv_params,
+    .params_size = sizeof(struct dv_cfg),
 };

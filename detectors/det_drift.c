@@ -19,6 +19,7 @@
 #include <inferguard/detector.h>
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,72 @@ struct drift_params {
     bool     sequential, exclude_flagged, raise_attributed;
     uint32_t block_rows, confirm_rows, ref_min_rows;
     double   cusum_k, arl_rows, significance, attr_max_rows;
+    uint32_t test_choice;                /* index in "psi|ks|js|wasserstein" */
+    const char *reference_param;         /* the rules' string; reference is init's copy */
 };
+
+/* The rules block's params fill drift_params (rules/schema.md's table is generated from these
+ * rows); one block holds every setting of the three analytics. */
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct drift_params, f), __VA_ARGS__ }
+static const struct ig_param drift_param_rows[] = {
+    ROW("reference", IG_PT_STR, reference_param, .def_str = "",
+        .help = "msgpack profile file; `\"\"` = learn from traffic"),
+    ROW("reference_rows", IG_PT_U32, ref_rows, .def = 1000, .help = "rows learned per model before windows start"),
+    ROW("reference_window", IG_PT_DURATION, ref_us, .def = 0,
+        .help = "and learn for at least this span of capture time"),
+    ROW("reference_min_rows", IG_PT_U32, ref_min_rows, .def = 100, .min = 10, .max = INFINITY,
+        .help = "a change found while learning cuts the reference at a row ≥ this"),
+    ROW("reservoir", IG_PT_U32, reservoir, .def = 5000, .min = 10, .max = INFINITY,
+        .help = "reference rows kept per model (deterministic reservoir sample)"),
+    ROW("window_rows", IG_PT_U32, window_rows, .def = 1000, .min = 10, .max = 1000000,
+        .help = "rows per window; with `window` set, the most kept per window"),
+    ROW("window", IG_PT_DURATION, window_us, .def = 0, .help = "tumbling window by capture time, closed on tick"),
+    ROW("min_window_rows", IG_PT_U32, min_window, .def = 100, .min = 1, .max = INFINITY,
+        .help = "shorter windows (time windows, the end-of-run window) are not evaluated"),
+    ROW("test", IG_PT_ENUM, test_choice, .def = T_PSI, .choices = "psi|ks|js|wasserstein",
+        .help = "per-column test deciding \"drifted\""),
+    ROW("threshold", IG_PT_DOUBLE, threshold, .def = NAN, .doc_default = "`0.1` (`ks`: `0.05`)",
+        .help = "drifted when statistic ≥ threshold; for `ks` when p ≤ threshold"),
+    ROW("drift_share", IG_PT_DOUBLE, share, .def = 0.5, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "drift.features when this share of input features drifted (Evidently's dataset rule)"),
+    ROW("psi_epsilon", IG_PT_DOUBLE, eps, .def = 1e-4, .help = "share given to empty bins in PSI"),
+    ROW("chi2_p", IG_PT_DOUBLE, chi2_p, .def = 0.05, .help = "predicted classes drifted when χ² p < chi2_p …"),
+    ROW("min_tvd", IG_PT_DOUBLE, min_tvd, .def = 0.1,
+        .help = "… and total variation distance ≥ min_tvd (a 1 000-row window makes χ² alone fire on noise of the reference sample)"),
+    ROW("block_events", IG_PT_U32, block, .def = 20, .min = 1, .max = INFINITY,
+        .help = "confidence, entropy and latency are averaged over blocks of events"),
+    ROW("ph_delta", IG_PT_DOUBLE, ph_delta, .def = 0.005,
+        .help = "Page–Hinkley (river's form) on block means expressed in reference standard errors: δ"),
+    ROW("ph_lambda", IG_PT_DOUBLE, ph_lambda, .def = 50, .help = "… λ"),
+    ROW("ph_alpha", IG_PT_DOUBLE, ph_alpha, .def = 1 - 1e-4, .help = "… α"),
+    ROW("ph_min_samples", IG_PT_U32, ph_min, .def = 30, .help = "… blocks before it tests"),
+    ROW("min_effect", IG_PT_DOUBLE, min_effect, .def = 0.5,
+        .help = "a change point is reported once the window mean is this many reference std away"),
+    ROW("significance", IG_PT_DOUBLE, significance, .def = 0.05, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "for `psi`, `js`, `wasserstein`: a column also needs KS p ≤ significance / columns (Bonferroni), so small windows or references do not drift on noise"),
+    ROW("sequential", IG_PT_BOOL, sequential, .def = 1, .help = "the CUSUM detector between windows"),
+    ROW("block_rows", IG_PT_U32, block_rows, .def = 25, .min = 2, .max = INFINITY, .help = "rows per CUSUM block"),
+    ROW("cusum_k", IG_PT_DOUBLE, cusum_k, .def = 0.5, .min = 0, .max = INFINITY,
+        .help = "CUSUM reference value, in standard errors of a block mean"),
+    ROW("arl_rows", IG_PT_DOUBLE, arl_rows, .def = 1e6, .min = 100, .max = INFINITY,
+        .help = "target average rows between false sequential alarms (per model)"),
+    ROW("confirm_rows", IG_PT_U32, confirm_rows, .def = 100, .min = 10, .max = INFINITY,
+        .help = "rows after the estimated change tested before a sequential finding"),
+    ROW("exclude_flagged", IG_PT_BOOL, exclude_flagged, .def = 1,
+        .help = "keep rows of clients flagged by other detectors out"),
+    ROW("raise_attributed", IG_PT_BOOL, raise_attributed, .def = 0,
+        .help = "raise a change explained by flagged or a few clients (info severity)"),
+    ROW("attribution_max_rows", IG_PT_DOUBLE, attr_max_rows, .def = 0.5, .min = 0, .max = 1,
+        .flags = IG_PARAM_LT_MAX, .help = "\"a few clients\": at most three, holding at most this share of the rows"),
+    ROW("max_models", IG_PT_U32, max_models, .def = 64, .min = 1, .max = INFINITY,
+        .help = "models tracked; more are skipped and counted"),
+    ROW("max_columns", IG_PT_U32, max_columns, .def = 1024, .help = "inputs or outputs wider than this are not tracked"),
+    ROW("features", IG_PT_BOOL, on_feat, .def = 1, .help = "emit drift.features"),
+    ROW("predictions", IG_PT_BOOL, on_pred, .def = 1, .help = "emit drift.predictions"),
+    ROW("confidence", IG_PT_BOOL, on_conf, .def = 1, .help = "emit drift.confidence"),
+    { 0 },
+};
+#undef ROW
 
 struct drift_model;
 struct drift_registry {                  /* mutable, reached through the const global */
@@ -192,6 +258,7 @@ static double series_floor_std(const struct ig_drift_moments *m)
 static int drift_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                       char *err, size_t errlen)
 {
+    (void)r;   /* every setting arrives filled in env->params */
     struct drift_global *g = calloc(1, sizeof *g);
     if (!g)
         goto oom;
@@ -201,65 +268,14 @@ static int drift_init(const struct ig_env *env, const struct ig_rules *r, void *
     g->reg->report = env->report;
     g->reg->report_ctx = env->report_ctx;
     struct drift_params *p = &g->p;
-    /* One rules block holds every setting: the engine knows this detector as drift.features. */
-    const char *F = "drift.features", *P = F, *C = F;
-    p->ref_rows = (uint32_t)ig_rules_num(r, F, "reference_rows", 1000);
-    p->ref_us = ig_rules_duration_us(r, F, "reference_window", 0);
-    p->reservoir = (uint32_t)ig_rules_num(r, F, "reservoir", 5000);
-    p->window_rows = (uint32_t)ig_rules_num(r, F, "window_rows", 1000);
-    p->window_us = ig_rules_duration_us(r, F, "window", 0);
-    p->min_window = (uint32_t)ig_rules_num(r, F, "min_window_rows", 100);
-    p->max_models = (uint32_t)ig_rules_num(r, F, "max_models", 64);
-    p->max_columns = (uint32_t)ig_rules_num(r, F, "max_columns", 1024);
-    p->share = ig_rules_num(r, F, "drift_share", 0.5);
-    p->eps = ig_rules_num(r, F, "psi_epsilon", 1e-4);
-    const char *t = ig_rules_str(r, F, "test", "psi");
-    p->test = T_PSI;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(t, test_names[i]) == 0)
-            p->test = (enum drift_test)i;
-    if (strcmp(t, test_names[p->test]) != 0) {
-        snprintf(err, errlen, "drift.features: test must be psi, ks, js or wasserstein, not '%s'", t);
-        goto fail;
-    }
+    *p = *(const struct drift_params *)env->params;
+    p->test = (enum drift_test)p->test_choice;
     static const double def_thr[4] = { 0.1, 0.05, 0.1, 0.1 };
-    p->threshold = ig_rules_num(r, F, "threshold", def_thr[p->test]);
-    p->chi2_p = ig_rules_num(r, P, "chi2_p", 0.05);
-    p->min_tvd = ig_rules_num(r, P, "min_tvd", 0.1);
-    p->block = (uint32_t)ig_rules_num(r, C, "block_events", 20);
-    p->ph_delta = ig_rules_num(r, C, "ph_delta", 0.005);
-    p->ph_lambda = ig_rules_num(r, C, "ph_lambda", 50);
-    p->ph_alpha = ig_rules_num(r, C, "ph_alpha", 1 - 1e-4);
-    p->ph_min = (uint32_t)ig_rules_num(r, C, "ph_min_samples", 30);
-    p->min_effect = ig_rules_num(r, C, "min_effect", 0.5);
-    p->on_feat = ig_rules_bool(r, F, "features", true);
-    p->on_pred = ig_rules_bool(r, P, "predictions", true);
-    p->on_conf = ig_rules_bool(r, C, "confidence", true);
-    p->sequential = ig_rules_bool(r, F, "sequential", true);
-    p->block_rows = (uint32_t)ig_rules_num(r, F, "block_rows", 25);
-    p->cusum_k = ig_rules_num(r, F, "cusum_k", 0.5);
-    p->arl_rows = ig_rules_num(r, F, "arl_rows", 1e6);
-    p->confirm_rows = (uint32_t)ig_rules_num(r, F, "confirm_rows", 100);
-    p->significance = ig_rules_num(r, F, "significance", 0.05);
-    p->ref_min_rows = (uint32_t)ig_rules_num(r, F, "reference_min_rows", 100);
-    p->exclude_flagged = ig_rules_bool(r, F, "exclude_flagged", true);
-    p->raise_attributed = ig_rules_bool(r, F, "raise_attributed", false);
-    p->attr_max_rows = ig_rules_num(r, F, "attribution_max_rows", 0.5);
-    if (p->block_rows < 2 || p->cusum_k < 0 || p->arl_rows < 100 || p->confirm_rows < 10 ||
-        !(p->significance > 0 && p->significance <= 1) || p->ref_min_rows < 10 ||
-        !(p->attr_max_rows >= 0 && p->attr_max_rows < 1)) {
-        snprintf(err, errlen, "drift.features: block_rows >= 2, cusum_k >= 0, arl_rows >= 100, "
-                 "confirm_rows and reference_min_rows >= 10, significance in (0, 1], "
-                 "attribution_max_rows in [0, 1)");
-        goto fail;
-    }
-    if (p->window_rows < 10 || p->reservoir < 10 || p->min_window < 1 || p->block < 1 ||
-        p->max_models < 1 || p->share <= 0 || p->share > 1 || p->window_rows > 1000000) {
-        snprintf(err, errlen, "drift.features: window_rows (<= 1000000) and reservoir must be >= 10, "
-                 "drift_share in (0, 1], block_events and max_models >= 1");
-        goto fail;
-    }
-    const char *ref = ig_rules_str(r, F, "reference", "");
+    if (isnan(p->threshold))
+        p->threshold = def_thr[p->test];
+    p->reference = NULL;
+    const char *ref = p->reference_param;
+    p->reference_param = NULL;
     if (ref && ref[0]) {
         if (!env->profile_load) {
             snprintf(err, errlen, "drift.features: reference '%s' given but this program "
@@ -1903,4 +1919,6 @@ const struct ig_detector ig_det_drift = {
     .finish = drift_finish,
     .model_evict = drift_model_evict,
     .stats = drift_stats,
+    .params = drift_param_rows,
+    .params_size = sizeof(struct drift_params),
 };

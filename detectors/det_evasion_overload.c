@@ -8,6 +8,7 @@
 #include <inferguard/detector.h>
 #include <inferguard/load.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +24,27 @@ struct eo_global {
     bool started, reported_in_window;
 };
 
+/* The rules block's params (rules/schema.md's table is generated from eo_params[]). */
+struct eo_cfg {
+    uint64_t window_us;
+};
+
+static const struct ig_param eo_params[] = {
+    { .name = "window", .type = IG_PT_DURATION, .offset = offsetof(struct eo_cfg, window_us), .def = 60e6,
+      .help = "at most one finding per window; the first loss of a window is reported at once, the rest at its end (and at the end of input); `0s` = 1s" },
+    { 0 },
+};
+
 static int eo_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct eo_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
     g->sev = ig_rules_severity(r, NAME, IG_SEV_HIGH);
-    g->window_us = ig_rules_duration_us(r, NAME, "window", 60ull * 1000000);
+    g->window_us = ((const struct eo_cfg *)env->params)->window_us;
     if (g->window_us == 0)
         g->window_us = 1000000;
     *global = g;
@@ -126,4 +137,6 @@ const struct ig_detector ig_det_evasion_overload = {
     .tick = eo_tick,
     .finish = eo_finish,
     .free = free,
+    .params = eo_params,
+    .params_size = sizeof(struct eo_cfg),
 };

@@ -5,6 +5,7 @@
  * they are not reported unless params.report_nonfinite is true). */
 #include "evasion_common.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #define NAME "evasion.payload"
@@ -20,17 +21,24 @@ struct ep_global {
     bool nonfinite;
 };
 
+/* The rules block's params fill ep_global's nonfinite (rules/schema.md's table is generated
+ * from ep_params[]). */
+static const struct ig_param ep_params[] = {
+    { .name = "report_nonfinite", .type = IG_PT_BOOL, .offset = offsetof(struct ep_global, nonfinite),
+      .help = "also report `NaN`/`Infinity` tokens (Python's json writes them for missing values, so they are only flagged on the event by default)" },
+    { 0 },
+};
+
 static int ep_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct ep_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
     g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
-    g->nonfinite = ig_rules_bool(r, NAME, "report_nonfinite", false);
+    g->nonfinite = ((const struct ep_global *)env->params)->nonfinite;
     *global = g;
     return IG_OK;
 }
@@ -58,4 +66,6 @@ const struct ig_detector ig_det_evasion_payload = {
     .init = ep_init,
     .observe = ep_observe,
     .free = free,
+    .params = ep_params,
+    .params_size = sizeof(struct ep_global),
 };

@@ -24,6 +24,7 @@
  *     + history * 2 B (counters) + header; defaults (256, 50): 100 KiB + 128 KiB + 0.5 KiB. */
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,37 @@ struct fp_params {
     uint32_t min_features, max_features;
     uint32_t min_evidence;    /* matches with boundary evidence before a finding */
     double   margin;          /* low margin: top1 - top2 below this */
+    double   memory_mb;
     uint64_t budget;
     int      severity;
 };
+
+/* The rules block's params fill fp_params (rules/schema.md's table is generated from these
+ * rows); threshold < top, min_features >= window and max_features >= min_features are
+ * checked in init. */
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct fp_params, f), __VA_ARGS__ }
+static const struct ig_param fp_param_rows[] = {
+    { .name = "salt_key", .type = IG_PT_SECRET, .doc_default = "none shipped",
+      .help = "secret of the deployment, keep it stable: from `salt_key_file` (path, first line), else `$INFERGUARD_FINGERPRINT_SALT`, else random per process (one warning). A `salt_key` value in your own rules also works (rules files are often readable: prefer the file)" },
+    ROW("quantise_step", IG_PT_FLOAT, step, .def = 50, .min = 1, .max = 255, .help = "q"),
+    ROW("window", IG_PT_U32, window, .def = 20, .min = 1, .max = 4096, .help = "w, values per window"),
+    ROW("stride", IG_PT_U32, stride, .def = 1, .min = 1, .max = INFINITY, .help = "s"),
+    ROW("top", IG_PT_U32, top, .def = 50, .min = 1, .max = 1024, .help = "S, hashes per fingerprint"),
+    ROW("threshold", IG_PT_U32, threshold, .def = 25, .help = "T (< top)"),
+    ROW("history", IG_PT_U32, history, .def = 256, .min = 2, .max = 65536,
+        .help = "queries per client in the index; older ones age out"),
+    ROW("min_features", IG_PT_U32, min_features, .def = 256,
+        .help = "narrower rows are skipped (few windows make it an exact-duplicate test); ≥ `window`"),
+    ROW("max_features", IG_PT_U32, max_features, .def = 262144, .min = 0, .max = 1u << 24,
+        .help = "wider rows are skipped; also the salt length; ≥ `min_features`"),
+    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 256, .min = 1, .max = INFINITY,
+        .help = "budget for all clients' fingerprint state"),
+    ROW("min_evidence", IG_PT_U32, min_evidence, .def = 2, .min = 0, .max = 1e6,
+        .help = "matches with boundary evidence before the first finding"),
+    ROW("margin", IG_PT_DOUBLE, margin, .def = 0.1, .min = 0, .max = 1, .help = "low top-1 margin"),
+    { 0 },
+};
+#undef ROW
 
 struct fp_global {
     struct fp_params p;
@@ -99,33 +128,22 @@ static bool charge(struct fp_global *g, uint64_t n)
 static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
     struct fp_global *g = calloc(1, sizeof(*g));
     if (!g)
         goto nomem;
     struct fp_params *p = &g->p;
-    p->step = (float)ig_rules_num(r, FP_NAME, "quantise_step", 50);
-    p->window = (uint32_t)ig_rules_num(r, FP_NAME, "window", 20);
-    p->stride = (uint32_t)ig_rules_num(r, FP_NAME, "stride", 1);
-    p->top = (uint32_t)ig_rules_num(r, FP_NAME, "top", 50);
-    p->threshold = (uint32_t)ig_rules_num(r, FP_NAME, "threshold", 25);
-    p->history = (uint32_t)ig_rules_num(r, FP_NAME, "history", 256);
-    p->min_features = (uint32_t)ig_rules_num(r, FP_NAME, "min_features", 256);
-    p->max_features = (uint32_t)ig_rules_num(r, FP_NAME, "max_features", 262144);
-    p->min_evidence = (uint32_t)ig_rules_num(r, FP_NAME, "min_evidence", 2);
-    p->margin = ig_rules_num(r, FP_NAME, "margin", 0.1);
-    double mb = ig_rules_num(r, FP_NAME, "memory_mb", 256);
+    *p = *(const struct fp_params *)env->params;
     p->severity = ig_rules_severity(r, FP_NAME, IG_SEV_MEDIUM);
-    if (!(p->step >= 1 && p->step <= 255) || p->window < 1 || p->window > 4096 ||
-        p->stride < 1 || p->top < 1 || p->top > 1024 || p->threshold >= p->top ||
-        p->history < 2 || p->history > 65536 || p->min_features < p->window ||
-        p->max_features < p->min_features || p->max_features > (1u << 24) || !(mb >= 1) ||
-        p->min_evidence > 1000000 || !(p->margin >= 0 && p->margin <= 1)) {
-        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", FP_NAME);
+    const char *bad = p->threshold >= p->top ? "threshold must be below top"
+                    : p->min_features < p->window ? "min_features must be at least window"
+                    : p->max_features < p->min_features ? "max_features must be at least min_features"
+                    : NULL;
+    if (bad) {
+        snprintf(err, errlen, "%s: %s", FP_NAME, bad);
         free(g);
         return IG_ECONF;
     }
-    p->budget = (uint64_t)(mb * 1048576.0);
+    p->budget = (uint64_t)(p->memory_mb * 1048576.0);
     /* the deployment's secret: hash key, polynomial base and per-element salt */
     char secret[256];   /* none ships: a public salt lets an attacker pick inputs that avoid it */
     if (ig_rules_secret(r, FP_NAME, "salt_key", "INFERGUARD_FINGERPRINT_SALT", secret, sizeof secret,
@@ -512,4 +530,6 @@ const struct ig_detector ig_det_fingerprint = {
     .evict = fp_evict,
     .free = fp_free,
     .stats = fp_stats,
+    .params = fp_param_rows,
+    .params_size = sizeof(struct fp_params),
 };

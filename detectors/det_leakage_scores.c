@@ -17,6 +17,7 @@
  * with the hardening advice of the brief. Fixed slices (~0.6 KiB per client, 8 B per
  * model); nothing is allocated. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,25 @@ struct ls_params {
     uint64_t window_us, min_rows;
     uint32_t repeat_recent;   /* a repeat counts when the input is among the last this many */
     double repeat_share, quantum;
+    double decimals;
     int severity;
 };
+
+/* The rules block's params fill ls_params (rules/schema.md's table is generated from these rows). */
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct ls_params, f), __VA_ARGS__ }
+static const struct ig_param ls_param_rows[] = {
+    ROW("window", IG_PT_DURATION, window_us, .def = 600e6, .min = 1e6, .max = INFINITY, .help = "tumbling window"),
+    ROW("min_rows", IG_PT_U64, min_rows, .def = 100, .min = 1, .max = INFINITY,
+        .help = "full-precision rows in a window (and per model, for the exposure finding)"),
+    ROW("decimals", IG_PT_DOUBLE, decimals, .def = 3, .min = 0, .max = 7,
+        .help = "more decimals than this is full precision"),
+    ROW("repeat_share", IG_PT_DOUBLE, repeat_share, .def = 0.2, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share of rows that are a third copy of a recent input that fires"),
+    ROW("repeat_recent", IG_PT_U32, repeat_recent, .def = 4, .min = 1, .max = LS_RECENT,
+        .help = "how recent (inputs back) a repeat must be"),
+    { 0 },
+};
+#undef ROW
 
 struct ls_model {
     uint64_t full;            /* full-precision rows answered, all clients */
@@ -48,31 +66,14 @@ struct ls_client {
 static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
-    (void)env;
-    struct ls_params *p = calloc(1, sizeof(*p));
+    struct ls_params *p = malloc(sizeof(*p));
     if (!p) {
         snprintf(err, errlen, "%s: out of memory", LS_NAME);
         return IG_ENOMEM;
     }
-    p->window_us = ig_rules_duration_us(r, LS_NAME, "window", 600000000ull);
-    p->min_rows = (uint64_t)ig_rules_num(r, LS_NAME, "min_rows", 100);
-    p->repeat_share = ig_rules_num(r, LS_NAME, "repeat_share", 0.2);
-    double dec = ig_rules_num(r, LS_NAME, "decimals", 3);
-    double rr = ig_rules_num(r, LS_NAME, "repeat_recent", 4);
-    if (!(rr >= 1 && rr <= LS_RECENT)) {
-        snprintf(err, errlen, "%s: repeat_recent must be between 1 and %d", LS_NAME, LS_RECENT);
-        free(p);
-        return IG_ECONF;
-    }
-    p->repeat_recent = (uint32_t)rr;
+    *p = *(const struct ls_params *)env->params;
     p->severity = ig_rules_severity(r, LS_NAME, IG_SEV_MEDIUM);
-    if (p->window_us < 1000000 || p->min_rows < 1 || !(p->repeat_share > 0 && p->repeat_share <= 1) ||
-        !(dec >= 0 && dec <= 7)) {
-        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", LS_NAME);
-        free(p);
-        return IG_ECONF;
-    }
-    p->quantum = pow(10.0, -dec);
+    p->quantum = pow(10.0, -p->decimals);
     *global = p;
     return IG_OK;
 }
@@ -207,4 +208,6 @@ const struct ig_detector ig_det_leakage_scores = {
     .init = ls_init,
     .observe = ls_observe,
     .free = ls_free,
+    .params = ls_param_rows,
+    .params_size = sizeof(struct ls_params),
 };

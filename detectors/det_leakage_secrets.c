@@ -9,6 +9,7 @@
 #include "text/hsdb.h"
 #include "text/validators.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,26 @@ struct ls_global {
     bool pii;                     /* report rules tagged pii (as leakage.pii) */
     uint64_t truncated;           /* texts cut at max_scan_bytes */
 };
+
+/* The rules block's params (rules/schema.md's table is generated from ls_params[]). */
+struct ls_cfg {
+    double max_scan;
+    bool pii;
+    uint32_t pii_severity;        /* index in "info|low|medium|high|critical" */
+};
+
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct ls_cfg, f), __VA_ARGS__ }
+static const struct ig_param ls_params[] = {
+    { .name = "hash_key", .type = IG_PT_SECRET, .doc_default = "none shipped",
+      .help = "keys the evidence hashes (also of `leakage.system_prompt` and `leakage.divergence`): from `hash_key_file` (path, first line), else `$INFERGUARD_EVIDENCE_KEY`, else random per process (one warning; same key = same hash across runs). A public key would let anyone reverse the hash of a short secret (SSN, card) by brute force" },
+    ROW("max_scan_bytes", IG_PT_DOUBLE, max_scan, .def = 1 << 20, .min = 64, .max = 1u << 30,
+        .help = "longer texts are scanned up to this size (counted)"),
+    ROW("pii", IG_PT_BOOL, pii, .def = 1, .help = "report rules tagged `pii` (as `leakage.pii`)"),
+    ROW("pii_severity", IG_PT_ENUM, pii_severity, .def = IG_SEV_MEDIUM - IG_SEV_INFO,
+        .choices = "info|low|medium|high|critical", .help = "`leakage.pii` base severity"),
+    { 0 },
+};
+#undef ROW
 
 struct ls_hit {
     const struct ig_rule *rule;
@@ -55,6 +76,7 @@ static void mask_key(const char *s, uint8_t key[16])
 static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
+    const struct ls_cfg *c = env->params;
     struct ls_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
@@ -74,22 +96,10 @@ static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **gl
                               errlen)) != IG_OK)
         goto fail;
     mask_key(hk, g->key);
-    double ms = ig_rules_num(r, NAME, "max_scan_bytes", 1 << 20);
-    if (!(ms >= 64 && ms <= (1u << 30))) {
-        snprintf(err, errlen, "max_scan_bytes must be between 64 and 2^30");
-        rc = IG_ECONF;
-        goto fail;
-    }
-    g->max_scan = (size_t)ms;
+    g->max_scan = (size_t)c->max_scan;
     g->sev[0] = ig_rules_severity(r, NAME, IG_SEV_HIGH);
-    g->pii = ig_rules_bool(r, NAME, "pii", true);
-    const char *ps = ig_rules_str(r, NAME, "pii_severity", "medium");
-    g->sev[1] = ig_severity_parse(ps);
-    if (g->sev[1] < 0) {
-        snprintf(err, errlen, "pii_severity '%s' is not a severity", ps);
-        rc = IG_ECONF;
-        goto fail;
-    }
+    g->pii = c->pii;
+    g->sev[1] = IG_SEV_INFO + (int)c->pii_severity;
     *global = g;
     return IG_OK;
 fail:
@@ -214,4 +224,6 @@ const struct ig_detector ig_det_leakage_secrets = {
     .init = ls_init,
     .observe = ls_observe,
     .free = ls_free,
+    .params = ls_params,
+    .params_size = sizeof(struct ls_cfg),
 };

@@ -34,6 +34,7 @@
  * thread: 8 Shapiro-Wilk workspaces of 60 KB and 60 KB of pooling buffers. */
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,57 @@ struct prada_params {
     double   peer_margin;     /* delta_eff <= median peer W - max(peer_margin, 3 MAD) */
     double   ood_rms;         /* a row is out of distribution beyond this RMS robust z */
     double   ood_share, struct_share, strong_gap;
+    double   memory_mb;
+    uint32_t storage;         /* index in "f32|bf16|f32_bf16" */
+    uint32_t mode;            /* index in "robust|paper" */
 };
+
+#define PRADA_PEERS 64
+
+/* The rules block's params fill prada_params (rules/schema.md's table is generated from
+ * these rows); init derives budget, elem, vflags, paper and the paper-mode overrides. */
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct prada_params, f), __VA_ARGS__ }
+static const struct ig_param prada_param_rows[] = {
+    ROW("delta", IG_PT_DOUBLE, delta, .def = 0.90, .min = 0, .max = 1,
+        .flags = IG_PARAM_GT_MIN | IG_PARAM_LT_MAX, .help = "alarm while W < delta"),
+    ROW("period", IG_PT_U32, period, .def = 10, .min = 1, .max = 1e6,
+        .help = "test every `period` queries, starting with the first"),
+    ROW("min_pool", IG_PT_U32, min_pool, .def = 100, .min = 3, .max = IG_SW_NMAX,
+        .help = "test only with more than this many pooled distances"),
+    ROW("min_class", IG_PT_U32, min_class, .def = 10, .min = 1, .max = IG_SW_NMAX,
+        .help = "a class joins the pool with at least this many distances"),
+    ROW("outlier_sigma", IG_PT_DOUBLE, sigma, .def = 3, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
+        .help = "pooled distances this many σ from the mean are dropped"),
+    ROW("max_growing", IG_PT_U32, max_growing, .def = 4096, .min = 16, .max = 1u << 20,
+        .help = "cap of each growing set \\|G_c\\| (then sets stop growing)"),
+    ROW("max_dists", IG_PT_U32, max_dists, .def = 5000, .min = 3, .max = IG_SW_NMAX,
+        .help = "cap of D, oldest dropped first (Shapiro–Wilk's range)"),
+    ROW("max_classes", IG_PT_U32, max_classes, .def = 64, .min = 1, .max = 65535,
+        .help = "classes per client; queries of further classes are skipped"),
+    ROW("max_dim", IG_PT_U32, max_dim, .def = 65536, .min = 1, .max = 1u << 24, .help = "wider inputs are skipped"),
+    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 256, .min = 1, .max = 1 << 20,
+        .help = "budget for all clients' PRADA state together"),
+    ROW("mode", IG_PT_ENUM, mode, .def = 0, .choices = "robust|paper", .help = "`robust` (above) or `paper`"),
+    ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "robust mode: per-feature robust scaling"),
+    ROW("duplicate_rel", IG_PT_DOUBLE, dup_rel, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
+        .help = "robust mode: near-repeat radius, × √dim × per-feature spread (0: off)"),
+    ROW("peer_min", IG_PT_U32, peer_min, .def = 4, .min = 1, .max = PRADA_PEERS,
+        .help = "robust mode: peers' W needed to calibrate δ"),
+    ROW("peer_margin", IG_PT_DOUBLE, peer_margin, .def = 0.05, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
+        .help = "robust mode: least distance of δ below the peers' median W"),
+    ROW("ood_rms", IG_PT_DOUBLE, ood_rms, .def = 3.0, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
+        .help = "robust mode: RMS robust z-score of an out-of-distribution row"),
+    ROW("ood_share", IG_PT_DOUBLE, ood_share, .def = 0.25, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "robust mode: corroborating share of out-of-distribution rows"),
+    ROW("structured_share", IG_PT_DOUBLE, struct_share, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "robust mode: corroborating share of sign-structured steps"),
+    ROW("strong_gap", IG_PT_DOUBLE, strong_gap, .def = 0, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
+        .help = "robust mode: W below δ − this fires alone (0: never)"),
+    ROW("storage", IG_PT_ENUM, storage, .def = 0, .choices = "f32|bf16|f32_bf16",
+        .help = "G_c as `f32` (exact), `bf16` (bfloat16, round to nearest even: half the memory and scan time, distances within ~0.4 %) or `f32_bf16` (exact: `f32` plus a bf16 copy, 1.5× the memory, read first so that float32 blocks are read only when they could hold the minimum; pays when G_c outgrows the CPU caches on data the pivots cannot prune, e.g. 10k × 64 uniform: 56 → 38 µs per search; slower on small sets)"),
+    { 0 },
+};
+#undef ROW
 
 struct prada_global {
     struct prada_params p;
@@ -108,7 +159,6 @@ struct prada_client {
 };
 
 /* The latest W of one client of the model, for calibrating delta on the population. */
-#define PRADA_PEERS 64
 struct prada_peer {
     uint64_t key, at;         /* key 0 = free; at = model test count when written */
     float    w;
@@ -236,82 +286,24 @@ static void uncharge(struct prada_global *g, uint64_t n)
     atomic_fetch_sub(&g->bytes_used, n);
 }
 
-static uint32_t num_u32(const struct ig_rules *r, const char *k, double def, double lo, double hi,
-                        bool *bad)
-{
-    double v = ig_rules_num(r, PRADA_NAME, k, def);
-    if (!(v >= lo && v <= hi))
-        *bad = true;
-    return (uint32_t)v;
-}
-
 static int prada_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                       char *err, size_t errlen)
 {
-    (void)env;
     struct prada_global *g = calloc(1, sizeof(*g));
     if (!g) {
         snprintf(err, errlen, "%s: out of memory", PRADA_NAME);
         return IG_ENOMEM;
     }
-    bool bad = false;
     struct prada_params *p = &g->p;
-    p->delta = ig_rules_num(r, PRADA_NAME, "delta", 0.90);
-    if (!(p->delta > 0.0 && p->delta < 1.0))
-        bad = true;
-    p->period = num_u32(r, "period", 10, 1, 1e6, &bad);
-    p->min_pool = num_u32(r, "min_pool", 100, 3, IG_SW_NMAX, &bad);
-    p->min_class = num_u32(r, "min_class", 10, 1, IG_SW_NMAX, &bad);
-    p->max_growing = num_u32(r, "max_growing", 4096, 16, 1u << 20, &bad);
-    p->max_dists = num_u32(r, "max_dists", 5000, 3, IG_SW_NMAX, &bad);
-    p->max_classes = num_u32(r, "max_classes", 64, 1, 65535, &bad);
-    p->max_dim = num_u32(r, "max_dim", 65536, 1, 1u << 24, &bad);
-    p->sigma = ig_rules_num(r, PRADA_NAME, "outlier_sigma", 3.0);
-    if (!(p->sigma > 0.0))
-        bad = true;
-    double mb = ig_rules_num(r, PRADA_NAME, "memory_mb", 256);
-    if (!(mb >= 1 && mb <= 1 << 20))
-        bad = true;
-    p->budget = (uint64_t)(mb * 1048576.0);
+    *p = *(const struct prada_params *)env->params;
+    p->budget = (uint64_t)(p->memory_mb * 1048576.0);
     p->severity = ig_rules_severity(r, PRADA_NAME, IG_SEV_MEDIUM);
-    const char *storage = ig_rules_str(r, PRADA_NAME, "storage", "f32");
-    if (strcmp(storage, "f32") == 0) {
-        p->elem = IG_VSET_F32;
-    } else if (strcmp(storage, "bf16") == 0) {
-        p->elem = IG_VSET_BF16;
-    } else if (strcmp(storage, "f32_bf16") == 0) {
-        p->elem = IG_VSET_F32;
-        p->vflags = IG_VIDX_SHADOW;
-    } else {
-        snprintf(err, errlen, "%s: storage must be f32, bf16 or f32_bf16, not '%s'", PRADA_NAME,
-                 storage);
-        free(g);
-        return IG_ECONF;
-    }
-    const char *mode = ig_rules_str(r, PRADA_NAME, "mode", "robust");
-    if (strcmp(mode, "paper") && strcmp(mode, "robust")) {
-        snprintf(err, errlen, "%s: mode must be robust or paper, not '%s'", PRADA_NAME, mode);
-        free(g);
-        return IG_ECONF;
-    }
-    p->paper = !strcmp(mode, "paper");
-    p->scale = !p->paper && ig_rules_bool(r, PRADA_NAME, "scale", true);
-    p->dup_rel = p->paper ? 0 : ig_rules_num(r, PRADA_NAME, "duplicate_rel", 0.1);
-    p->peer_min = num_u32(r, "peer_min", 4, 1, PRADA_PEERS, &bad);
-    p->peer_margin = ig_rules_num(r, PRADA_NAME, "peer_margin", 0.05);
-    p->ood_rms = ig_rules_num(r, PRADA_NAME, "ood_rms", 3.0);
-    p->ood_share = ig_rules_num(r, PRADA_NAME, "ood_share", 0.25);
-    p->struct_share = ig_rules_num(r, PRADA_NAME, "structured_share", 0.1);
-    p->strong_gap = ig_rules_num(r, PRADA_NAME, "strong_gap", 0);
-    if (!(p->dup_rel >= 0 && p->dup_rel < 1) || !(p->peer_margin >= 0 && p->peer_margin < 1) ||
-        !(p->ood_rms > 0) || !(p->ood_share > 0 && p->ood_share <= 1) ||
-        !(p->struct_share > 0 && p->struct_share <= 1) || !(p->strong_gap >= 0 && p->strong_gap < 1))
-        bad = true;
-    if (bad) {
-        snprintf(err, errlen, "%s: a parameter is out of range (see rules/schema.md)", PRADA_NAME);
-        free(g);
-        return IG_ECONF;
-    }
+    p->elem = p->storage == 1 ? IG_VSET_BF16 : IG_VSET_F32;
+    p->vflags = p->storage == 2 ? IG_VIDX_SHADOW : 0;
+    p->paper = p->mode == 1;
+    p->scale = !p->paper && p->scale;
+    if (p->paper)
+        p->dup_rel = 0;
     *global = g;
     return IG_OK;
 }
@@ -846,4 +838,6 @@ const struct ig_detector ig_det_prada = {
     .tick = NULL,
     .evict = prada_evict,
     .free = prada_free,
+    .params = prada_param_rows,
+    .params_size = sizeof(struct prada_params),
 };

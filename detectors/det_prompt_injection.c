@@ -34,6 +34,7 @@
 #include "text/normalise.h"
 #include "text/pi_lexicon.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,23 @@ struct pi_global {
     size_t max_scan;
     int sev;
 };
+
+/* The rules block's params (rules/schema.md's table is generated from pi_params[]). */
+struct pi_cfg {
+    double threshold, mention_w, max_scan;
+};
+
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct pi_cfg, f), __VA_ARGS__ }
+static const struct ig_param pi_params[] = {
+    ROW("threshold", IG_PT_DOUBLE, threshold, .def = 1.0, .min = 0, .max = 100, .flags = IG_PARAM_GT_MIN,
+        .help = "score that fires"),
+    ROW("mention_weight", IG_PT_DOUBLE, mention_w, .def = 0.3, .min = 0, .max = 1,
+        .help = "share of its weight a mentioned (quoted, reported, asked-about) phrase keeps"),
+    ROW("max_scan_bytes", IG_PT_DOUBLE, max_scan, .def = 65536, .min = 64, .max = 1u << 26,
+        .help = "longer prompts are cut"),
+    { 0 },
+};
+#undef ROW
 
 struct pi_hits {
     uint32_t n;
@@ -101,17 +119,10 @@ static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         rc = IG_ENOMEM;
         goto fail;
     }
-    g->threshold = ig_rules_num(r, NAME, "threshold", 1.0);
-    g->mention_w = ig_rules_num(r, NAME, "mention_weight", 0.3);
-    double ms = ig_rules_num(r, NAME, "max_scan_bytes", 65536);
-    if (!(g->threshold > 0 && g->threshold <= 100) || !(g->mention_w >= 0 && g->mention_w <= 1) ||
-        !(ms >= 64 && ms <= (1u << 26))) {
-        snprintf(err, errlen, "threshold must be in (0,100], mention_weight in [0,1], "
-                              "max_scan_bytes in [64, 2^26]");
-        rc = IG_ECONF;
-        goto fail;
-    }
-    g->max_scan = (size_t)ms;
+    const struct pi_cfg *c = env->params;
+    g->threshold = c->threshold;
+    g->mention_w = c->mention_w;
+    g->max_scan = (size_t)c->max_scan;
     g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     *global = g;
     return IG_OK;
@@ -1265,4 +1276,6 @@ const struct ig_detector ig_det_prompt_injection = {
     .init = pi_init,
     .observe = pi_observe,
     .free = pi_free,
+    .params = pi_params,
+    .params_size = sizeof(struct pi_cfg),
 };

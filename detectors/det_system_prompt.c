@@ -16,6 +16,7 @@
 #include "text/validators.h"
 
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,26 @@ struct sp_global {
     int sev;
     uint8_t key[16];
 };
+
+/* The rules block's params (rules/schema.md's table is generated from sp_params[]). */
+struct sp_cfg {
+    struct ig_strv canaries, prompts;
+    uint32_t ngram, min_overlap;
+    double min_share;
+};
+
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct sp_cfg, f), __VA_ARGS__ }
+static const struct ig_param sp_params[] = {
+    ROW("canaries", IG_PT_STRLIST, canaries, .help = "marker strings (≥ 8 characters) planted in system prompts"),
+    ROW("system_prompts", IG_PT_STRLIST, prompts, .help = "registered system prompts"),
+    ROW("ngram", IG_PT_U32, ngram, .def = 8, .min = 3, .max = 64, .help = "words per n-gram"),
+    ROW("min_overlap", IG_PT_U32, min_overlap, .def = 3, .min = 1, .max = 1e6,
+        .help = "shared n-grams that make a leak"),
+    ROW("min_overlap_share", IG_PT_DOUBLE, min_share, .def = 0.5, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "or this share of the prompt's n-grams"),
+    { 0 },
+};
+#undef ROW
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -150,6 +171,7 @@ static void sp_free(void *v)
 static int sp_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
+    const struct sp_cfg *c = env->params;
     struct sp_global *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
@@ -164,24 +186,19 @@ static int sp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         snprintf(err, errlen, "out of memory for the pattern scratch");
         goto fail;
     }
-    double ng = ig_rules_num(r, NAME, "ngram", 8), mo = ig_rules_num(r, NAME, "min_overlap", 3);
-    g->min_share = ig_rules_num(r, NAME, "min_overlap_share", 0.5);
-    if (!(ng >= 3 && ng <= 64) || !(mo >= 1 && mo <= 1e6) || !(g->min_share > 0 && g->min_share <= 1)) {
-        snprintf(err, errlen, "ngram must be 3..64, min_overlap >= 1, min_overlap_share in (0,1]");
-        rc = IG_ECONF;
-        goto fail;
-    }
-    g->ngram = (uint32_t)ng;
-    g->min_overlap = (uint32_t)mo;
-    g->ncanaries = ig_rules_strlist(r, NAME, "canaries", &g->canaries);
+    g->ngram = c->ngram;
+    g->min_overlap = c->min_overlap;
+    g->min_share = c->min_share;
+    g->canaries = c->canaries.v;
+    g->ncanaries = c->canaries.n;
     for (size_t i = 0; i < g->ncanaries; i++)
         if (strlen(g->canaries[i]) < 8) {
             snprintf(err, errlen, "canary '%s' is shorter than 8 characters", g->canaries[i]);
             rc = IG_ECONF;
             goto fail;
         }
-    const char *const *sp;
-    size_t nsp = ig_rules_strlist(r, NAME, "system_prompts", &sp);
+    const char *const *sp = c->prompts.v;
+    size_t nsp = c->prompts.n;
     if (nsp && !(g->prompts = calloc(nsp, sizeof *g->prompts))) {
         rc = IG_ENOMEM;
         snprintf(err, errlen, "out of memory");
@@ -385,4 +402,6 @@ const struct ig_detector ig_det_system_prompt = {
     .init = sp_init,
     .observe = sp_observe,
     .free = sp_free,
+    .params = sp_params,
+    .params_size = sizeof(struct sp_cfg),
 };

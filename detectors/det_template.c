@@ -7,12 +7,16 @@
  *   1. cp det_template.c det_<name>.c; rename NAME, the tmpl_ prefix and ig_det_template.
  *   2. Put per-client state in struct tmpl_client, per-model state in struct tmpl_model:
  *      fixed size, zeroed by the engine, no pointers you do not free in evict().
- *   3. Read every param in init() with a default; reject nonsense there, not per event.
+ *   3. Describe every param in a table row (name, type, default, range, field, help): the
+ *      engine fills the params struct before init() and rejects unknown names and values
+ *      out of range; init() checks what spans several params, never per event.
  *   4. Set .wants to the smallest IG_EV_* mask that works.
- *   5. Add X(<name>) to registry.c, document params in rules/schema.md, write
- *      tests/unit/test_det_<name>.c. */
+ *   5. Add X(<name>) to registry.c, add a "<!-- params: <name> -->" section to
+ *      rules/schema.md (inferguard rules schema rules/schema.md --write fills its table),
+ *      write tests/unit/test_det_<name>.c. */
 #include <inferguard/detector.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,6 +27,21 @@ struct tmpl_global {
     uint32_t max_rows;
     uint32_t min_hits;
     int severity;
+};
+
+/* Its rules block's params: the engine fills this struct from the table below (defaults,
+ * then the rules' values, type- and range-checked) and lends it to init() in env->params. */
+struct tmpl_params {
+    uint32_t max_rows;
+    uint32_t min_hits;
+};
+
+static const struct ig_param tmpl_params[] = {
+    { .name = "max_rows", .type = IG_PT_U32, .offset = offsetof(struct tmpl_params, max_rows),
+      .def = 1000, .min = 1, .max = 1e9, .help = "a request with more rows is oversized" },
+    { .name = "min_hits", .type = IG_PT_U32, .offset = offsetof(struct tmpl_params, min_hits),
+      .def = 3, .min = 1, .max = 1e9, .help = "oversized requests from one client before one finding" },
+    { 0 },
 };
 
 /* This detector's slice of a client entry. */
@@ -37,24 +56,19 @@ struct tmpl_model {
     uint64_t last_tick_us;
 };
 
-/* Reads params (r may be NULL: defaults). Runs once at start and on reload. */
+/* Builds the shared state from the filled params (env->params) and the rules' severity
+ * (r may be NULL: defaults). Runs once at start and on reload. */
 static int tmpl_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                      char *err, size_t errlen)
 {
-    (void)env;
-    double max_rows = ig_rules_num(r, NAME, "max_rows", 1000);
-    double min_hits = ig_rules_num(r, NAME, "min_hits", 3);
-    if (!(max_rows >= 1 && max_rows <= 1e9) || !(min_hits >= 1 && min_hits <= 1e9)) {
-        snprintf(err, errlen, "max_rows and min_hits must be between 1 and 1e9");
-        return IG_ECONF;
-    }
+    const struct tmpl_params *p = env->params;
     struct tmpl_global *g = malloc(sizeof *g);
     if (!g) {
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
-    g->max_rows = (uint32_t)max_rows;
-    g->min_hits = (uint32_t)min_hits;
+    g->max_rows = p->max_rows;
+    g->min_hits = p->min_hits;
     g->severity = ig_rules_severity(r, NAME, IG_SEV_LOW);
     *global = g;
     return IG_OK;
@@ -119,4 +133,6 @@ const struct ig_detector ig_det_template = {
     .tick = tmpl_tick,
     .evict = tmpl_evict,
     .free = free,
+    .params = tmpl_params,
+    .params_size = sizeof(struct tmpl_params),
 };

@@ -189,16 +189,29 @@ static bool wanted(uint32_t wants, uint32_t flags)
     return wants == 0 || wants == IG_EV_ANY || (flags & wants) == wants;
 }
 
-struct unknown_ctx { const struct ig_detector *const *list; };
-
-static void warn_unknown(void *ctx, const char *name, const char *file, unsigned line)
+int ig_detector_init(const struct ig_detector *d, const struct ig_env *env, const struct ig_rules *r,
+                     void **global, char *err, size_t errlen)
 {
-    const struct ig_detector *const *list = ((struct unknown_ctx *)ctx)->list;
-    for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i]->name, name) == 0)
-            return;
-    IG_LOG_WARN("engine", "%s:%u: rules name detector '%s', which this build does not have",
-                file, line, name);
+    static const struct ig_env no_env;
+    struct ig_env de = env ? *env : no_env;
+    void *params = NULL;
+    *global = NULL;
+    if (d->params) {
+        /* 16-byte aligned and zeroed: the table fills what it names. */
+        params = calloc(1, d->params_size ? d->params_size : 1);
+        if (!params) {
+            snprintf(err, errlen, "out of memory");
+            return IG_ENOMEM;
+        }
+        if (ig_params_fill(d->params, r, d->name, params, err, errlen) != IG_OK) {
+            free(params);
+            return IG_ECONF;
+        }
+    }
+    de.params = params;
+    int rc = d->init ? d->init(&de, r, global, err, errlen) : IG_OK;
+    free(params);
+    return rc;
 }
 
 struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct ig_rules *rules,
@@ -240,7 +253,7 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
         s->on_client = d->scope != IG_SCOPE_GROUP;
         s->on_group = d->scope == IG_SCOPE_GROUP || (d->scope == IG_SCOPE_AUTO && d->client_size > 0);
         char derr[256] = "";
-        if (d->init && d->init(env, rules, &s->global, derr, sizeof derr) != IG_OK) {
+        if (ig_detector_init(d, env, rules, &s->global, derr, sizeof derr) != IG_OK) {
             snprintf(err, errlen, "detector %s: %s", d->name, derr[0] ? derr : "init failed");
             goto fail;
         }
@@ -248,8 +261,6 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
         coff += align16(d->client_size);
         moff += align16(d->model_size);
     }
-    struct unknown_ctx uc = { list };
-    ig_rules_each_detector(rules, warn_unknown, &uc);
 
     e->entry_size = coff;
     e->model_size = moff;

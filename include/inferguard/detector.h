@@ -82,6 +82,10 @@ struct ig_env {
     void *report_ctx;
     /* Compiled pattern databases (rules.cache_dir) for ig_hsdb_build; NULL: compile. */
     struct ig_pattern_cache *patterns;
+    /* During init only: the detector's params struct (params_size bytes) as ig_detector_init
+     * filled it from the detector's params table and the rules; copy what you keep. NULL
+     * when the detector has no table. */
+    const void *params;
 };
 
 struct ig_detector {
@@ -109,7 +113,21 @@ struct ig_detector {
      * and returns how many (the same names in the same order on every call). Called on the
      * thread that owns the engine, between calls. May be NULL. */
     size_t (*stats)(const void *global, struct ig_det_counter *out);
+    /* The params of the detector's rules block: one row each (name, type, default, range,
+     * field, help), ending with a row whose name is NULL; NULL = none. The engine fills a
+     * params_size-byte struct from them (rules/schema.md's tables are generated from them),
+     * and an unknown param, a bad value or one out of range is an error naming it. */
+    const struct ig_param *params;
+    uint32_t    params_size;
 };
+
+/* Builds detector <d>: fills its params struct from its table and <r> (defaults where r
+ * sets nothing; an unknown param, a bad value or one out of range fails naming its
+ * file:line), then calls d->init with env->params pointing at it. The engine builds every
+ * detector this way; tests use it too. Returns init's status, or IG_ECONF / IG_ENOMEM with
+ * one sentence in err. */
+int ig_detector_init(const struct ig_detector *d, const struct ig_env *env, const struct ig_rules *r,
+                     void **global, char *err, size_t errlen);
 
 /* The only list of detectors, NULL-terminated, in call order (detectors/registry.c). */
 extern const struct ig_detector *const ig_detectors[];

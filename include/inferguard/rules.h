@@ -67,6 +67,78 @@ void        ig_rules_each_detector(const struct ig_rules *r,
                                               unsigned line),
                                    void *ctx);
 
+/* ---- The schema of a block's params: one row per param ---- */
+
+/* What a param holds and what the filled field is. */
+enum ig_param_type {
+    IG_PT_DOUBLE = 1,  /* double */
+    IG_PT_FLOAT,       /* float (read as a double, then narrowed) */
+    IG_PT_U32,         /* uint32_t (a number, truncated toward zero) */
+    IG_PT_U64,         /* uint64_t (a number, truncated toward zero) */
+    IG_PT_BOOL,        /* bool: true/false, yes/no, on/off */
+    IG_PT_DURATION,    /* uint64_t µs: "10s", "500ms", "5m"; a bare number is seconds */
+    IG_PT_STR,         /* const char * into the rule set (which outlives the detector) */
+    IG_PT_ENUM,        /* uint32_t: the index of the value in <choices> ("psi|ks|js") */
+    IG_PT_STRLIST,     /* struct ig_strv (lists expanded; a scalar is a one-item list) */
+    IG_PT_SECRET,      /* nothing filled: read with ig_rules_secret (<name> and <name>_file) */
+};
+
+#define IG_PARAM_GT_MIN  1u   /* the value must be > min (else >= min) */
+#define IG_PARAM_LT_MAX  2u   /* the value must be < max (else <= max) */
+#define IG_PARAM_WHOLE   4u   /* the value must be a whole number */
+
+/* One param of a "- detector: NAME" block. A table is an array ending with a row whose
+ * name is NULL. Defaults fill the struct first; a value set in the rules is checked
+ * against the type and the range (when min < max; durations in µs) and replaces it. */
+struct ig_param {
+    const char *name;
+    enum ig_param_type type;
+    unsigned flags;              /* IG_PARAM_* */
+    double def;                  /* numbers; bool 0/1; durations µs; ENUM the index */
+    const char *def_str;         /* IG_PT_STR default (NULL = NULL) */
+    double min, max;             /* range, checked only on values the rules set */
+    size_t offset;               /* of the field in the block's params struct */
+    const char *choices;         /* IG_PT_ENUM: "a|b|c" */
+    const char *doc_default;     /* the default as rules/schema.md says it, when def is not
+                                  * the whole story ("absent", "by test") */
+    const char *help;            /* one line for rules/schema.md */
+};
+
+/* A rules block that is not a detector's (the findings stage's "findings.throttle"). */
+struct ig_param_block {
+    const char *name;
+    const struct ig_param *params;
+};
+
+/* Fills <out> (the block's params struct) from the defaults of <params>, then from the
+ * values <block> sets in <r> (r may be NULL: defaults only). A param the table does not
+ * know, a value of the wrong type or out of range is an error: one sentence naming the
+ * file:line and the param in <err>, IG_ECONF. */
+int ig_params_fill(const struct ig_param *params, const struct ig_rules *r, const char *block,
+                   void *out, char *err, size_t errlen);
+/* Checks the params <block> sets in <r> against <params>, reporting every error
+ * ("file:line: reason") through <report>. Returns the number of errors. */
+int ig_params_check(const struct ig_param *params, const struct ig_rules *r, const char *block,
+                    void (*report)(void *ctx, const char *msg), void *ctx);
+/* Writes the markdown table of <params> (| param | default | range | meaning |) to <out>
+ * (a FILE *; void * keeps stdio out of this header). Returns 0, -1 on a write error. */
+int ig_params_doc(const struct ig_param *params, void *out);
+
+/* Every block a rule set may hold: each detector of <list> (NULL-terminated, may be NULL)
+ * and each of <others> (NULL-terminated, may be NULL). A detector block or a rule naming
+ * none of them, and every param error of a known block, is reported ("file:line: reason").
+ * Returns the number of errors. */
+struct ig_detector;
+int ig_rules_validate_with(const struct ig_rules *r, const struct ig_detector *const *list,
+                           const struct ig_param_block *const *others,
+                           void (*report)(void *ctx, const char *msg), void *ctx);
+/* ig_rules_validate_with for this build: the registry's detectors (ig_detectors[]) and the
+ * findings stage's block (sidecar/findings). The one check behind `rules check`, reload
+ * and the rules that analyze/run load. With <patterns>, also compiles every pattern rule
+ * (Hyperscan) and checks its validators. */
+int ig_rules_validate(const struct ig_rules *r, bool patterns,
+                      void (*report)(void *ctx, const char *msg), void *ctx);
+
 /* ---- Pattern rules ("- rule: NAME"), for detectors that match text. ---- */
 
 struct ig_strv { const char *const *v; uint32_t n; };

@@ -1,31 +1,41 @@
-/* inferguard rules check [DIR] | rules show [NAME] [--out DIR]: validates a rule set and
- * reporting every error; prints or writes out the set compiled into the binary. */
+/* inferguard rules check [DIR] | rules show [NAME] [--out DIR] | rules schema FILE [--write]:
+ * validates a rule set reporting every error; prints or writes out the set compiled into the
+ * binary; regenerates the param tables of rules/schema.md from the detectors' tables. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <inferguard/detector.h>
 
 #include "cli/cli.h"
 #include "config/embedded_files.h"
-#include <inferguard/patterns.h>
+#include "findings/findings.h"
+
+#define IG_ENGINE_SEEN_MAX 128
 
 static void usage(FILE *out)
 {
     fprintf(out,
         "usage: inferguard rules check [DIR]\n"
         "       inferguard rules show [NAME] [--out DIR]\n"
+        "       inferguard rules schema FILE [--write]\n"
         "check: validates every *.yaml rules file under DIR (without DIR: the rule set\n"
         "  compiled into this binary, the default) and prints each error as 'file:line: reason',\n"
         "  then the set's SHA-256 (the hash findings carry in metadata.labels).\n"
         "show: prints the embedded rule set (the shipped rules/*.yaml), each file after a\n"
         "  '# ==> NAME <==' line; NAME prints one file; --out DIR writes them as files into DIR\n"
         "  (created; existing files are never overwritten) to start your own rules directory.\n"
+        "schema: prints FILE (rules/schema.md) with the table after each\n"
+        "  '<!-- params: NAME -->' line regenerated from the params table of block NAME (a\n"
+        "  detector, or findings.throttle) up to '<!-- end params -->'; --write rewrites FILE.\n"
+        "  Every block this build has must have its marker.\n"
         "Format: rules/README.md.\n"
-        "exit codes: 0 valid / shown, 2 usage, 3 errors found or cannot write\n");
+        "exit codes: 0 valid / shown / generated, 2 usage, 3 errors found, FILE out of step\n"
+        "  (a block without a marker, a marker naming no block) or cannot write\n");
 }
 
 static void report(void *ctx, const char *msg)
@@ -34,27 +44,14 @@ static void report(void *ctx, const char *msg)
     fprintf(stderr, "%s\n", msg);
 }
 
-/* A detector block must name a detector this build has (or the findings stage's own block). */
-static void check_detector(void *ctx, const char *name, const char *file, unsigned line)
-{
-    int *errors = ctx;
-    if (strcmp(name, "findings.throttle") == 0)
-        return;
-    for (size_t i = 0; ig_detectors[i]; i++)
-        if (strcmp(ig_detectors[i]->name, name) == 0)
-            return;
-    fprintf(stderr, "%s:%u: unknown detector '%s'\n", file, line, name);
-    (*errors)++;
-}
-
 static int check(const char *dir)
 {
     const char *what = dir ? dir : "the embedded rule set";
     int errors = dir ? ig_rules_check_dir(dir, report, NULL) : ig_rules_check_embedded(report, NULL);
     char sha[65] = "";
     if (errors == 0) {
-        /* The set is well-formed: now what loading alone cannot see — detector names,
-         * and every pattern compiled by Hyperscan with its validators. */
+        /* The set is well-formed: now what loading alone cannot see — the blocks this
+         * build knows and their params, every pattern compiled with its validators. */
         struct ig_rules *r;
         char err[512];
         if ((dir ? ig_rules_load_dir(dir, &r, err, sizeof err)
@@ -62,8 +59,7 @@ static int check(const char *dir)
             fprintf(stderr, "%s\n", err);
             return IG_EXIT_CONFIG;
         }
-        ig_rules_each_detector(r, check_detector, &errors);
-        errors += ig_hsdb_check(r, report, NULL);
+        errors += ig_rules_validate(r, true, report, NULL);
         snprintf(sha, sizeof sha, "%s", ig_rules_sha256(r));
         ig_rules_free(r);
     }
@@ -146,6 +142,114 @@ static int show(int argc, char **argv)
     return fflush(stdout) == 0 ? IG_EXIT_OK : IG_EXIT_CONFIG;
 }
 
+/* ---- rules schema: the param tables of rules/schema.md ---- */
+
+#define MARK_BEGIN "<!-- params: "
+#define MARK_END "<!-- end params -->"
+
+extern const struct ig_detector ig_det_template;   /* documented, not registered */
+
+static const struct ig_param *block_params(const char *name, bool *found)
+{
+    *found = true;
+    for (size_t i = 0; ig_detectors[i]; i++)
+        if (strcmp(ig_detectors[i]->name, name) == 0)
+            return ig_detectors[i]->params;
+    if (strcmp(ig_det_template.name, name) == 0)
+        return ig_det_template.params;
+    if (strcmp(ig_findings_throttle.name, name) == 0)
+        return ig_findings_throttle.params;
+    *found = false;
+    return NULL;
+}
+
+static int schema(const char *path, bool write_back)
+{
+    FILE *in = fopen(path, "r");
+    if (!in) {
+        fprintf(stderr, "inferguard rules schema: cannot open %s: %s\n", path, strerror(errno));
+        return IG_EXIT_CONFIG;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) {
+        fclose(in);
+        return IG_EXIT_CONFIG;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int errors = 0;
+    bool skipping = false;
+    char seen[IG_ENGINE_SEEN_MAX][64];
+    size_t nseen = 0;
+    unsigned lineno = 0;
+    while (getline(&line, &cap, in) >= 0) {
+        lineno++;
+        if (skipping) {
+            if (strncmp(line, MARK_END, strlen(MARK_END)) != 0)
+                continue;
+            skipping = false;
+        }
+        fputs(line, out);
+        if (strncmp(line, MARK_BEGIN, strlen(MARK_BEGIN)) != 0)
+            continue;
+        char name[64];
+        if (sscanf(line + strlen(MARK_BEGIN), "%63[^ ]", name) != 1)
+            continue;
+        bool found;
+        const struct ig_param *params = block_params(name, &found);
+        if (!found) {
+            fprintf(stderr, "%s:%u: no block '%s' in this build\n", path, lineno, name);
+            errors++;
+            continue;
+        }
+        if (nseen < IG_ENGINE_SEEN_MAX)
+            snprintf(seen[nseen++], sizeof seen[0], "%s", name);
+        if (params && params->name)
+            ig_params_doc(params, out);
+        else
+            fprintf(out, "No params.\n");
+        skipping = true;
+    }
+    if (skipping) {
+        fprintf(stderr, "%s: a '" MARK_BEGIN "' line without its '" MARK_END "'\n", path);
+        errors++;
+    }
+    free(line);
+    fclose(in);
+    fclose(out);
+    /* Every block this build has is documented. */
+    const char *names[IG_ENGINE_SEEN_MAX + 2];
+    size_t nnames = 0;
+    for (size_t i = 0; ig_detectors[i] && nnames < IG_ENGINE_SEEN_MAX; i++)
+        names[nnames++] = ig_detectors[i]->name;
+    names[nnames++] = ig_findings_throttle.name;
+    for (size_t i = 0; i < nnames; i++) {
+        size_t j = 0;
+        while (j < nseen && strcmp(seen[j], names[i]) != 0)
+            j++;
+        if (j == nseen) {
+            fprintf(stderr, "%s: no '" MARK_BEGIN "%s -->' section for block %s\n", path, names[i], names[i]);
+            errors++;
+        }
+    }
+    if (errors) {
+        free(text);
+        return IG_EXIT_CONFIG;
+    }
+    int rc = IG_EXIT_OK;
+    FILE *dst = write_back ? fopen(path, "w") : stdout;
+    if (!dst || fwrite(text, 1, len, dst) != len || fflush(dst) != 0) {
+        fprintf(stderr, "inferguard rules schema: cannot write %s\n", write_back ? path : "stdout");
+        rc = IG_EXIT_CONFIG;
+    }
+    if (write_back && dst && fclose(dst) != 0)
+        rc = IG_EXIT_CONFIG;
+    free(text);
+    return rc;
+}
+
 int ig_cmd_rules(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
@@ -154,6 +258,9 @@ int ig_cmd_rules(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "show") == 0)
         return show(argc, argv);
+    if (argc >= 3 && argc <= 4 && strcmp(argv[1], "schema") == 0 && argv[2][0] != '-' &&
+        (argc == 3 || strcmp(argv[3], "--write") == 0))
+        return schema(argv[2], argc == 4);
     if (argc >= 2 && argc <= 3 && strcmp(argv[1], "check") == 0 &&
         !(argc == 3 && argv[2][0] == '-'))
         return check(argc == 3 ? argv[2] : NULL);

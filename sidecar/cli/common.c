@@ -18,6 +18,27 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+struct rules_err { const char *prog; int n; };
+
+static void rules_err(void *ctx, const char *msg)
+{
+    struct rules_err *re = ctx;
+    re->n++;
+    fprintf(stderr, "%s: rules: %s\n", re->prog, msg);
+}
+
+/* The loaded set names only blocks this build has, with params they know, in range (the
+ * patterns are compiled by the detectors that use them). */
+static int validate(const char *prog, struct ig_rules **rules)
+{
+    struct rules_err re = { prog, 0 };
+    if (ig_rules_validate(*rules, false, rules_err, &re) == 0)
+        return IG_EXIT_OK;
+    ig_rules_free(*rules);
+    *rules = NULL;
+    return IG_EXIT_CONFIG;
+}
+
 int ig_cli_common_opt(struct ig_cli_common *o, int c, const char *arg, const char *prog)
 {
     switch (c) {
@@ -82,7 +103,7 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
             fprintf(stderr, "%s: embedded rules: %s\n", prog, err);
             return IG_EXIT_CONFIG;
         }
-        return IG_EXIT_OK;
+        return validate(prog, rules);
     }
     if (!is_dir(cfg->rules_dir)) {
         fprintf(stderr, "%s: rules: '%s' is not a directory (rules.dir / --rules)\n", prog,
@@ -93,5 +114,5 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         fprintf(stderr, "%s: rules: %s\n", prog, err);
         return IG_EXIT_CONFIG;
     }
-    return IG_EXIT_OK;
+    return validate(prog, rules);
 }

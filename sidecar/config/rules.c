@@ -7,6 +7,7 @@
 #include <inferguard/log.h>
 
 #include "core/hmac_sha256.h"
+#include "rules_priv.h"
 #include "embedded_files.h"
 #include "units.h"
 #include "yaml_doc.h"
@@ -1169,6 +1170,18 @@ size_t ig_rules_strlist(const struct ig_rules *r, const char *detector, const ch
     }
     *items = p->list.v;
     return p->list.n;
+}
+
+bool ig_rules_block_param(const struct ig_rules *r, const char *block, size_t i,
+                          struct ig_rules_pv *out)
+{
+    const struct det *d = find_det(r, block);
+    if (!d || i >= d->nparams)
+        return false;
+    const struct param *p = &d->params[i];
+    *out = (struct ig_rules_pv){ .key = p->key, .value = p->value, .value_ref = &p->value, .list = p->list,
+                                 .is_list = p->is_list, .file = p->file, .line = p->line };
+    return true;
 }
 
 int ig_rules_severity(const struct ig_rules *r, const char *detector, int def)

@@ -1,5 +1,6 @@
-/* Rules validation for reload: the same checks as `inferguard rules check`, collected into
- * one line, so a bad edit to a ConfigMap never replaces rules that work. */
+/* Rules validation: ig_rules_validate, the one check behind `inferguard rules check`, reload
+ * and the rules analyze/run load (which blocks this build knows, their params, patterns),
+ * and reload's use of it: a bad edit to a ConfigMap never replaces rules that work. */
 #include "daemon/reload.h"
 
 #include <inferguard/detector.h>
@@ -7,6 +8,19 @@
 #include <string.h>
 
 #include <inferguard/patterns.h>
+
+#include "findings/findings.h"
+
+int ig_rules_validate(const struct ig_rules *r, bool patterns,
+                      void (*report)(void *ctx, const char *msg), void *ctx)
+{
+    /* Blocks that are not a detector's: the findings stage's. */
+    static const struct ig_param_block *const others[] = { &ig_findings_throttle, NULL };
+    int n = ig_rules_validate_with(r, ig_detectors, others, report, ctx);
+    if (patterns)
+        n += ig_hsdb_check(r, report, ctx);
+    return n;
+}
 
 struct first_err {
     char msg[384];
@@ -20,18 +34,6 @@ static void note(void *ctx, const char *msg)
         snprintf(fe->msg, sizeof fe->msg, "%s", msg);
 }
 
-static void check_detector(void *ctx, const char *name, const char *file, unsigned line)
-{
-    if (strcmp(name, "findings.throttle") == 0)
-        return;
-    for (size_t i = 0; ig_detectors[i]; i++)
-        if (strcmp(ig_detectors[i]->name, name) == 0)
-            return;
-    char msg[384];
-    snprintf(msg, sizeof msg, "%s:%u: unknown detector '%s'", file, line, name);
-    note(ctx, msg);
-}
-
 int ig_daemon_rules_load(const char *dir, struct ig_rules **out, char *err, size_t errlen)
 {
     struct first_err fe = { "", 0 };
@@ -41,8 +43,7 @@ int ig_daemon_rules_load(const char *dir, struct ig_rules **out, char *err, size
         struct ig_rules *r;
         if ((embedded ? ig_rules_load_embedded(&r, err, errlen) : ig_rules_load_dir(dir, &r, err, errlen)) < 0)
             return IG_ECONF;
-        ig_rules_each_detector(r, check_detector, &fe);
-        ig_hsdb_check(r, note, &fe);
+        (void)ig_rules_validate(r, true, note, &fe);
         if (fe.n == 0) {
             *out = r;
             return IG_OK;

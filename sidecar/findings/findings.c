@@ -10,6 +10,7 @@
 #include "enc.h"
 
 #include <inferguard/log.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,20 @@ static void on_finding(void *ctx, const struct ig_finding *f)
 
 /* ---- public ---- */
 
+/* The findings stage's own rules block ("- detector: findings.throttle"). */
+struct throttle_params {
+    uint32_t max_groups;
+};
+
+static const struct ig_param throttle_params[] = {
+    { .name = "max_groups", .type = IG_PT_U32, .def = 1024, .min = 0, .max = 1000000,
+      .offset = offsetof(struct throttle_params, max_groups),
+      .help = "open throttle groups (client, analytic, model); a full table closes its oldest early (counted)" },
+    { 0 },
+};
+
+const struct ig_param_block ig_findings_throttle = { "findings.throttle", throttle_params };
+
 struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                     char *err, size_t errlen)
 {
@@ -341,8 +356,11 @@ struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig
     ig_ocsf_env_read(&fs->env);
     ig_findings_set_rules(fs, rules);
 
-    double maxg = ig_rules_num(rules, "findings.throttle", "max_groups", 1024);
-    fs->ngroups = maxg < 0 ? 0 : maxg > 1000000 ? 1000000 : (uint32_t)maxg;
+    struct throttle_params tp;
+    if (ig_params_fill(ig_findings_throttle.params, rules, ig_findings_throttle.name, &tp, err,
+                       errlen) != IG_OK)
+        goto fail;
+    fs->ngroups = tp.max_groups;
     fs->nbuckets = fs->ngroups ? fs->ngroups * 2 : 1;
     fs->groups = calloc(fs->ngroups ? fs->ngroups : 1, sizeof *fs->groups);
     fs->buckets = malloc(fs->nbuckets * sizeof *fs->buckets);

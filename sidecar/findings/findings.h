@@ -21,6 +21,8 @@ struct ig_findings_stats {
 };
 
 struct ig_findings;
+/* The findings stage's rules block and its params (max_groups), checked with the detectors'. */
+extern const struct ig_param_block ig_findings_throttle;
 /* Reads the ATLAS table from <cfg->rules_dir>/atlas.yaml (built-in copy when absent), the
  * pod metadata from the environment, findings.encoding from cfg and the throttle windows
  * from <rules> (ig_rules_throttle_us, default 60 s; 0 = no throttling for that analytic;

@@ -98,7 +98,7 @@ static void test_bad_config(void **st)
     char err[256];
     assert_int_equal(ig_rules_load_buf("t.yaml", y, strlen(y), &r, err, sizeof err), IG_OK);
     void *g = NULL;
-    assert_int_equal(ig_det_abuse_volume.init(&no_env, r, &g, err, sizeof err), IG_ECONF);
+    assert_int_equal(ig_detector_init(&ig_det_abuse_volume, &no_env, r, &g, err, sizeof err), IG_ECONF);
     ig_rules_free(r);
 }
 

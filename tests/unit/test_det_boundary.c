@@ -76,7 +76,7 @@ static void run_open(struct run *r)
 {
     memset(r, 0, sizeof(*r));
     char err[256];
-    assert_int_equal(ig_det_boundary.init(&no_env, NULL, &r->global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_boundary, &no_env, NULL, &r->global, err, sizeof(err)), 0);
     r->client = calloc(1, ig_det_boundary.client_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
     r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };

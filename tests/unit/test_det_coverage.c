@@ -101,7 +101,7 @@ static void run_case(uint32_t d, double want)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = spread < 0.5 ? (float)(0.2 + 0.6 * urand()) : (float)(0.9 * nrand());
     char err[256];
-    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_coverage.model_size);
     float x[128];
 
@@ -182,7 +182,7 @@ static void test_population_drift_is_not_extraction(void **state)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = (float)(0.2 + 0.6 * urand());
     char err[256];
-    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_coverage.model_size);
     void *benign[10];
     for (int b = 0; b < 10; b++)
@@ -208,7 +208,7 @@ static void test_population_drift_is_not_extraction(void **state)
     ig_det_coverage.free(global);
 
     /* a lone sweeping client (no peers to compare with) is flagged on its own share */
-    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_coverage.model_size);
     void *one = calloc(1, ig_det_coverage.client_size), *two = calloc(1, ig_det_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
@@ -232,7 +232,7 @@ static void test_bad_input(void **state)
     (void)state;
     dim = 4;
     char err[256];
-    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_coverage.model_size);
     void *client = calloc(1, ig_det_coverage.client_size);
     memset(&sink, 0, sizeof(sink));

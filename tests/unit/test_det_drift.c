@@ -98,7 +98,7 @@ static void run_start(struct run *r)
     stream_base = 0;
     const struct ig_env env = { .report = on_report, .report_ctx = &r->got };
     char err[256];
-    assert_int_equal(ig_det_drift.init(&env, NULL, &r->global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_detector_init(&ig_det_drift, &env, NULL, &r->global, err, sizeof err), IG_OK);
     assert_int_equal(ig_det_drift.model_size, sizeof r->slice);
     r->emit.fn = on_finding;
     r->emit.ctx = &r->got;

@@ -66,7 +66,7 @@ static void run_open(struct run *r, const struct ig_rules *rules)
 {
     memset(r, 0, sizeof(*r));
     char err[256] = "";
-    if (ig_det_fingerprint.init(&no_env, rules, &r->global, err, sizeof(err)) != 0)
+    if (ig_detector_init(&ig_det_fingerprint, &no_env, rules, &r->global, err, sizeof(err)) != 0)
         fail_msg("init: %s", err);
     r->client = calloc(1, ig_det_fingerprint.client_size);
     assert_int_equal(ig_scratch_init(&r->scratch, 1 << 16, 1 << 24), 0);
@@ -299,7 +299,7 @@ static void test_bad_rules(void **state)
                                         "    threshold: 60\n", dir);
     void *g = NULL;
     char err[256] = "";
-    assert_true(ig_det_fingerprint.init(&no_env, rules, &g, err, sizeof(err)) < 0);
+    assert_true(ig_detector_init(&ig_det_fingerprint, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "adversarial.fingerprint"));
     ig_rules_free(rules);
 }

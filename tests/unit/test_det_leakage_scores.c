@@ -54,7 +54,7 @@ static void run_open(struct run *r)
 {
     memset(r, 0, sizeof(*r));
     char err[256];
-    assert_int_equal(ig_det_leakage_scores.init(&no_env, NULL, &r->global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_leakage_scores, &no_env, NULL, &r->global, err, sizeof(err)), 0);
     r->client = calloc(1, ig_det_leakage_scores.client_size);
     r->model = calloc(1, ig_det_leakage_scores.model_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };

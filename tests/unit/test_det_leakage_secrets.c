@@ -84,12 +84,12 @@ static void test_bad_config(void **st)
     assert_int_equal(ig_rules_load_buf("t.yaml", y, strlen(y), &r, err, sizeof err), IG_OK);
     void *g = NULL;
     err[0] = 0;
-    assert_int_not_equal(ig_det_leakage_secrets.init(&no_env, r, &g, err, sizeof err), IG_OK);
+    assert_int_not_equal(ig_detector_init(&ig_det_leakage_secrets, &no_env, r, &g, err, sizeof err), IG_OK);
     assert_non_null(strstr(err, "rule bad"));
     ig_rules_free(r);
     y = "- rule: bad2\n  detector: leakage.secrets\n  patterns: ['a']\n  validators: [nope]\n";
     assert_int_equal(ig_rules_load_buf("t.yaml", y, strlen(y), &r, err, sizeof err), IG_OK);
-    assert_int_not_equal(ig_det_leakage_secrets.init(&no_env, r, &g, err, sizeof err), IG_OK);
+    assert_int_not_equal(ig_detector_init(&ig_det_leakage_secrets, &no_env, r, &g, err, sizeof err), IG_OK);
     assert_non_null(strstr(err, "unknown validator 'nope'"));
     ig_rules_free(r);
 }

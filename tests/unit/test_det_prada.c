@@ -131,7 +131,7 @@ static void run_open(struct run *r, const struct ig_rules *rules)
 {
     memset(r, 0, sizeof(*r));
     char err[256] = "";
-    assert_int_equal(ig_det_prada.init(&no_env, rules, &r->global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_prada, &no_env, rules, &r->global, err, sizeof(err)), 0);
     r->client = calloc(1, ig_det_prada.client_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
     r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
@@ -371,7 +371,7 @@ static void test_bf16_storage(void **state)
     ig_rules_free(rules);
     assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
     void *g = NULL;
-    assert_true(ig_det_prada.init(&no_env, rules, &g, err, sizeof(err)) < 0);
+    assert_true(ig_detector_init(&ig_det_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "storage"));
     ig_rules_free(rules);
     unlink(path);
@@ -395,7 +395,7 @@ static void test_bad_rules(void **state)
     char err[512] = "";
     assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
     void *g = NULL;
-    assert_true(ig_det_prada.init(&no_env, rules, &g, err, sizeof(err)) < 0);
+    assert_true(ig_detector_init(&ig_det_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "extraction.prada"));
     ig_rules_free(rules);
     unlink(path);

@@ -219,7 +219,7 @@ static void test_reports_written(void **state)
     struct ig_env env = { 0 };
     ig_drift_env(&env, w);
     void *global = NULL;
-    assert_int_equal(ig_det_drift.init(&env, NULL, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_detector_init(&ig_det_drift, &env, NULL, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };
@@ -315,7 +315,7 @@ static void test_detector_loads_reference_file(void **state)
     struct ig_env env = { 0 };
     ig_drift_env(&env, NULL);   /* the profile loader, no report writer */
     void *global = NULL;
-    assert_int_equal(ig_det_drift.init(&env, rules, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_detector_init(&ig_det_drift, &env, rules, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };

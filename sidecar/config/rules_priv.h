@@ -1,0 +1,22 @@
+/* Private to sidecar/config: the raw params of a detector block, for the schema code
+ * (params.c) that checks them against a table and fills a detector's params struct. */
+#ifndef IG_RULES_PRIV_H
+#define IG_RULES_PRIV_H
+
+#include <inferguard/rules.h>
+
+struct ig_rules_pv {
+    const char *key;
+    const char *value;           /* NULL when a list */
+    const char *const *value_ref; /* &value inside the set (a scalar read as a one-item list) */
+    struct ig_strv list;         /* expanded */
+    bool is_list;
+    const char *file;            /* where it was set (the last override) */
+    unsigned line;
+};
+
+/* The <i>th param <block> sets (override order); false past the end or no such block. */
+bool ig_rules_block_param(const struct ig_rules *r, const char *block, size_t i,
+                          struct ig_rules_pv *out);
+
+#endif
