@@ -18,8 +18,9 @@ struct ig_decode_ctx {
 struct ig_adapter {
     const char *name;              /* "oip_v2" */
     enum ig_protocol protocol;
-    /* Reads only method, path and headers; returns 0..100; never allocates. */
-    int (*probe)(const struct ig_http_txn *t);
+    /* Reads only method, path and headers (and ctx->cfg: configured routes); returns
+     * 0..100; never allocates. */
+    int (*probe)(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t);
     /* Fills model, version, tensors, labels, text of <ev> (endpoints, times, status and
      * identity are already set). Returns IG_OK, or a negative status with *reason set to a
      * static string; the caller then counts the drop or flags the event as malformed. */
@@ -30,7 +31,8 @@ struct ig_adapter {
 /* NULL-terminated table, highest priority first (sidecar/adapters/adapters.c). */
 extern const struct ig_adapter *const ig_adapters[];
 
-/* Picks the best adapter for <t>, or NULL when none scores above 0. */
-const struct ig_adapter *ig_adapter_select(const struct ig_http_txn *t);
+/* Picks the best adapter for <t> under <ctx>, or NULL when none scores above 0. */
+const struct ig_adapter *ig_adapter_select(const struct ig_decode_ctx *ctx,
+                                           const struct ig_http_txn *t);
 
 #endif

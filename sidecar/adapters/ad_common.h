@@ -61,11 +61,6 @@ void    ig_ad_softmax(const float *in, float *out, uint32_t n);
  * probability (sigmoid first when <logits>); 0 outputs: 0. Allocates nothing. */
 float   ig_ad_top1_margin(const float *row, uint32_t n, bool logits);
 
-/* ---- generic adapter ---- */
-/* Points the generic adapter's probe at the adapters.generic routes of <cfg> (which must
- * outlive the pipeline). Call once at start-up and on reload; NULL disables it. */
-void ig_ad_generic_configure(const struct ig_config *cfg);
-
 /* ---- text ---- */
 /* Bounded text accumulator in scratch; bytes past cap are dropped (truncated = true). */
 struct ig_ad_text { uint8_t *p; size_t n, cap; bool truncated; };

@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct ig_config *routes_cfg;   /* set once at start-up, read-only after */
-
-void ig_ad_generic_configure(const struct ig_config *cfg)
-{
-    routes_cfg = cfg;
-}
-
 /* Longest configured route prefix of <path>, or NULL. */
 static const struct ig_generic_route *route_for(const struct ig_config *cfg, struct ig_span path)
 {
@@ -35,11 +28,11 @@ static const struct ig_generic_route *route_for(const struct ig_config *cfg, str
     return best;
 }
 
-static int generic_probe(const struct ig_http_txn *t)
+static int generic_probe(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t)
 {
     if (!ig_span_eq_str(t->method, "POST", 4))
         return 0;
-    return route_for(routes_cfg, t->path) ? 95 : 0;   /* explicit configuration wins */
+    return route_for(ctx->cfg, t->path) ? 95 : 0;   /* explicit configuration wins */
 }
 
 /* Follows <path> from <v>. Stops at "[]": *map is set to the array and *rest to what

@@ -12,8 +12,9 @@
 
 #include <string.h>
 
-static int kserve_v1_probe(const struct ig_http_txn *t)
+static int kserve_v1_probe(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t)
 {
+    (void)ctx;
     if (!ig_span_eq_str(t->method, "POST", 4) || !ig_ad_starts(t->path, "/v1/models/"))
         return 0;
     if (ig_ad_ends(t->path, ":predict") || ig_ad_ends(t->path, ":classify") ||

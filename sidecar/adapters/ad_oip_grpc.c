@@ -33,8 +33,9 @@ struct tensor {
 static const char path_infer[] = "/inference.GRPCInferenceService/ModelInfer";
 static const char path_stream[] = "/inference.GRPCInferenceService/ModelStreamInfer";
 
-static int grpc_probe(const struct ig_http_txn *t)
+static int grpc_probe(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t)
 {
+    (void)ctx;
     if (!ig_ad_is_grpc(t))
         return 0;
     if (ig_span_eq_str(t->path, path_infer, sizeof path_infer - 1) ||

@@ -34,8 +34,9 @@ struct bin {
     size_t n;
 };
 
-static int oip_probe(const struct ig_http_txn *t)
+static int oip_probe(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t)
 {
+    (void)ctx;
     if (!ig_span_eq_str(t->method, "POST", 4) || !ig_ad_starts(t->path, "/v2/models/") ||
         !ig_ad_ends(t->path, "/infer"))
         return 0;

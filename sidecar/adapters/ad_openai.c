@@ -32,8 +32,9 @@ static enum oa_kind path_kind(struct ig_span path)
     return OA_NONE;
 }
 
-static int openai_probe(const struct ig_http_txn *t)
+static int openai_probe(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t)
 {
+    (void)ctx;
     if (!ig_span_eq_str(t->method, "POST", 4))
         return 0;
     return path_kind(t->path) != OA_NONE ? 80 : 0;

@@ -32,8 +32,9 @@ struct tensor {
     enum ig_ad_dt dt;
 };
 
-static int tfs_probe(const struct ig_http_txn *t)
+static int tfs_probe(const struct ig_decode_ctx *ctx, const struct ig_http_txn *t)
 {
+    (void)ctx;
     if (!ig_ad_is_grpc(t))
         return 0;
     return ig_span_eq_str(t->path, path_predict, sizeof path_predict - 1) ? 95 : 0;

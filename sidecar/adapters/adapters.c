@@ -18,12 +18,13 @@ const struct ig_adapter *const ig_adapters[] = {
     NULL,
 };
 
-const struct ig_adapter *ig_adapter_select(const struct ig_http_txn *t)
+const struct ig_adapter *ig_adapter_select(const struct ig_decode_ctx *ctx,
+                                           const struct ig_http_txn *t)
 {
     const struct ig_adapter *best = NULL;
     int best_score = 0;
     for (size_t i = 0; ig_adapters[i]; i++) {
-        int s = ig_adapters[i]->probe(t);
+        int s = ig_adapters[i]->probe(ctx, t);
         if (s > best_score) {
             best_score = s;
             best = ig_adapters[i];

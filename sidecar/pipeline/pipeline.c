@@ -171,7 +171,8 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
 {
     struct ig_pipeline *p = ctx;
     p->txns++;
-    const struct ig_adapter *ad = ig_adapter_select(t);
+    struct ig_decode_ctx dctx = { .cfg = p->cfg, .scratch = &p->scratch, .evasion = &p->ev.evasion };
+    const struct ig_adapter *ad = ig_adapter_select(&dctx, t);
     if (!ad) {
         p->not_inference++;
         return;
@@ -203,7 +204,6 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
     }
     if (t->req_body_truncated || t->resp_body_truncated)
         ev->evasion |= IG_EVA_TRUNCATED;
-    struct ig_decode_ctx dctx = { .cfg = p->cfg, .scratch = &p->scratch, .evasion = &ev->evasion };
     const char *reason = NULL;
     int st = ad->decode(&dctx, t, ev, &reason);
     if (st < 0) {
@@ -274,7 +274,6 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     }
     if (ig_identity_cfg_init(&p->identity, cfg, err, errlen) < 0)
         goto fail;
-    ig_ad_generic_configure(cfg);
     p->detect = ig_detect_new(cfg, rules, &p->load, &p->drops, err, errlen);
     if (!p->detect)
         goto fail;

@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&ev, 0, sizeof ev);
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &s };
     const char *why = NULL;
-    if (ad->probe(&t) > 0 && ad->decode(&ctx, &t, &ev, &why) == IG_OK) {
+    if (ad->probe(&ctx, &t) > 0 && ad->decode(&ctx, &t, &ev, &why) == IG_OK) {
         volatile float x = 0;
         for (size_t i = 0; ev.inputs && i < (size_t)ev.rows * ev.features; i++)
             x += ev.inputs[i];

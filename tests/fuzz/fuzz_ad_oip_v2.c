@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct ig_event ev = {0};
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &s };
     const char *why = NULL;
-    if (ig_ad_oip_v2.probe(&t) > 0 && ig_ad_oip_v2.decode(&ctx, &t, &ev, &why) == IG_OK) {
+    if (ig_ad_oip_v2.probe(&ctx, &t) > 0 && ig_ad_oip_v2.decode(&ctx, &t, &ev, &why) == IG_OK) {
         /* what the adapter claims must be readable in full */
         ig_jsonw_reset(&w);
         ig_event_to_json(&ev, &w, true);

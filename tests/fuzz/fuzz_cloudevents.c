@@ -21,12 +21,12 @@ static struct ig_config cfg;
 static void on_txn(void *ctx, const struct ig_http_txn *t)
 {
     (void)ctx;
-    const struct ig_adapter *ad = ig_adapter_select(t);
+    struct ig_decode_ctx dctx = { .cfg = &cfg, .scratch = &dec };
+    const struct ig_adapter *ad = ig_adapter_select(&dctx, t);
     if (!ad)
         return;
     struct ig_event ev;
     memset(&ev, 0, sizeof ev);
-    struct ig_decode_ctx dctx = { .cfg = &cfg, .scratch = &dec };
     const char *why = NULL;
     ad->decode(&dctx, t, &ev, &why);
     ig_scratch_reset(&dec);

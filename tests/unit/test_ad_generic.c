@@ -41,14 +41,12 @@ static int setup(void **state)
     route("/fraud/v2", "fraud", "rows[].x", "preds[].p", "preds[].cls", "logits");
     route("/idx", "idx", "inputs[1].data", "score", "", "auto");
     route("/flat", "flat", "[]", "", "classes", "auto");
-    ig_ad_generic_configure(&cfg);
     return ig_scratch_init(&scratch, 1 << 16, 64 << 20);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    ig_ad_generic_configure(NULL);
     ig_scratch_free(&scratch);
     return 0;
 }
@@ -66,8 +64,8 @@ static int run(const char *path, const char *req, const char *resp)
         txn.resp_body = sp(resp);
     }
     reason = NULL;
-    assert_int_equal(ig_ad_generic.probe(&txn), 95);
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &scratch };
+    assert_int_equal(ig_ad_generic.probe(&ctx, &txn), 95);
     return ig_ad_generic.decode(&ctx, &txn, &ev, &reason);
 }
 
@@ -75,16 +73,15 @@ static void test_probe(void **state)
 {
     (void)state;
     struct ig_http_txn t = { .method = sp("POST"), .path = sp("/score/now") };
-    assert_int_equal(ig_ad_generic.probe(&t), 95);
+    const struct ig_decode_ctx ctx = { .cfg = &cfg }, none = { 0 };
+    assert_int_equal(ig_ad_generic.probe(&ctx, &t), 95);
     t.path = sp("/other");
-    assert_int_equal(ig_ad_generic.probe(&t), 0);
+    assert_int_equal(ig_ad_generic.probe(&ctx, &t), 0);
     t.path = sp("/score");
     t.method = sp("GET");
-    assert_int_equal(ig_ad_generic.probe(&t), 0);
-    ig_ad_generic_configure(NULL);
-    t.method = sp("POST");
-    assert_int_equal(ig_ad_generic.probe(&t), 0);
-    ig_ad_generic_configure(&cfg);
+    assert_int_equal(ig_ad_generic.probe(&ctx, &t), 0);
+    t.method = sp("POST");             /* no configuration: no routes */
+    assert_int_equal(ig_ad_generic.probe(&none, &t), 0);
 }
 
 static void test_nested_paths(void **state)

@@ -11,6 +11,8 @@
 
 #include "adapters/ad_common.h"
 
+static const struct ig_decode_ctx probe_ctx;   /* no configured routes */
+
 extern const struct ig_adapter ig_ad_kserve_v1;
 
 static struct ig_config cfg;
@@ -49,7 +51,7 @@ static int run(const char *path, const char *req, const char *resp)
         txn.resp_body = sp(resp);
     }
     reason = NULL;
-    assert_int_equal(ig_ad_kserve_v1.probe(&txn), 90);
+    assert_int_equal(ig_ad_kserve_v1.probe(&probe_ctx, &txn), 90);
     ev.evasion = 0;
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &scratch, .evasion = &ev.evasion };
     return ig_ad_kserve_v1.decode(&ctx, &txn, &ev, &reason);
@@ -68,16 +70,16 @@ static void test_probe(void **state)
 {
     (void)state;
     struct ig_http_txn t = { .method = sp("POST"), .path = sp("/v1/models/m:predict") };
-    assert_int_equal(ig_ad_kserve_v1.probe(&t), 90);
+    assert_int_equal(ig_ad_kserve_v1.probe(&probe_ctx, &t), 90);
     t.path = sp("/v1/models/m/versions/2:classify");
-    assert_int_equal(ig_ad_kserve_v1.probe(&t), 90);
+    assert_int_equal(ig_ad_kserve_v1.probe(&probe_ctx, &t), 90);
     t.path = sp("/v1/models/m");          /* model status, not inference */
-    assert_int_equal(ig_ad_kserve_v1.probe(&t), 0);
+    assert_int_equal(ig_ad_kserve_v1.probe(&probe_ctx, &t), 0);
     t.path = sp("/v2/models/m/infer");
-    assert_int_equal(ig_ad_kserve_v1.probe(&t), 0);
+    assert_int_equal(ig_ad_kserve_v1.probe(&probe_ctx, &t), 0);
     t.method = sp("GET");
     t.path = sp("/v1/models/m:predict");
-    assert_int_equal(ig_ad_kserve_v1.probe(&t), 0);
+    assert_int_equal(ig_ad_kserve_v1.probe(&probe_ctx, &t), 0);
 }
 
 static void test_instances_rows(void **state)

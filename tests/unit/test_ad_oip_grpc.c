@@ -15,6 +15,8 @@
 
 #include "inference.pb-c.h"
 
+static const struct ig_decode_ctx probe_ctx;   /* no configured routes */
+
 extern const struct ig_adapter ig_ad_oip_grpc;
 
 static struct ig_config cfg;
@@ -70,14 +72,14 @@ static void probe(void **st)
 {
     (void)st;
     txn(INFER, 0, 0, 200);
-    assert_int_equal(ig_adapter_select(&T), &ig_ad_oip_grpc);
+    assert_int_equal(ig_adapter_select(&probe_ctx, &T), &ig_ad_oip_grpc);
     T.path = sp(STREAM);
-    assert_int_equal(ig_adapter_select(&T), &ig_ad_oip_grpc);
+    assert_int_equal(ig_adapter_select(&probe_ctx, &T), &ig_ad_oip_grpc);
     T.path = sp("/inference.GRPCInferenceService/ModelMetadata");
-    assert_null(ig_adapter_select(&T));
+    assert_null(ig_adapter_select(&probe_ctx, &T));
     T.path = sp(INFER);
     hreq[0].value = sp("application/json");
-    assert_true(ig_ad_oip_grpc.probe(&T) == 0);
+    assert_true(ig_ad_oip_grpc.probe(&probe_ctx, &T) == 0);
 }
 
 /* One input tensor of <dt> with 2 x 3 values 1..6 (or their negatives), typed. */

@@ -11,6 +11,8 @@
 
 #include <inferguard/adapter.h>
 
+static const struct ig_decode_ctx probe_ctx;   /* no configured routes */
+
 extern const struct ig_adapter ig_ad_oip_v2;
 
 static struct ig_config cfg;
@@ -75,19 +77,19 @@ static void test_probe(void **st)
 {
     (void)st;
     json_txn("/v2/models/iris/infer", "{}", NULL, 0);
-    assert_int_equal(ig_ad_oip_v2.probe(&T), 90);
+    assert_int_equal(ig_ad_oip_v2.probe(&probe_ctx, &T), 90);
     T.path = sp("/v2/models/iris/versions/2/infer");
-    assert_int_equal(ig_ad_oip_v2.probe(&T), 90);
+    assert_int_equal(ig_ad_oip_v2.probe(&probe_ctx, &T), 90);
     T.path = sp("/v2/models/iris/ready");
-    assert_int_equal(ig_ad_oip_v2.probe(&T), 0);
+    assert_int_equal(ig_ad_oip_v2.probe(&probe_ctx, &T), 0);
     T.path = sp("/v1/models/iris:predict");
-    assert_int_equal(ig_ad_oip_v2.probe(&T), 0);
+    assert_int_equal(ig_ad_oip_v2.probe(&probe_ctx, &T), 0);
     T.path = sp("/v2/models/iris/infer");
     T.method = sp("GET");
-    assert_int_equal(ig_ad_oip_v2.probe(&T), 0);
+    assert_int_equal(ig_ad_oip_v2.probe(&probe_ctx, &T), 0);
     /* the table picks this adapter for v2 inference paths */
     T.method = sp("POST");
-    assert_ptr_equal(ig_adapter_select(&T), &ig_ad_oip_v2);
+    assert_ptr_equal(ig_adapter_select(&probe_ctx, &T), &ig_ad_oip_v2);
 }
 
 /* Classification: nested FP32 inputs, probabilities out, version from the path. */

@@ -14,6 +14,8 @@
 #include "adapters/ad_common.h"
 #include "adapters/ad_openai_sse.h"
 
+static const struct ig_decode_ctx probe_ctx;   /* no configured routes */
+
 extern const struct ig_adapter ig_ad_openai;
 
 static struct ig_config cfg;
@@ -58,7 +60,7 @@ static int run(const char *path, const char *req, const char *resp, const char *
         txn.n_resp_headers = 1;
     }
     reason = NULL;
-    assert_int_equal(ig_ad_openai.probe(&txn), 80);
+    assert_int_equal(ig_ad_openai.probe(&probe_ctx, &txn), 80);
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &scratch };
     return ig_ad_openai.decode(&ctx, &txn, &ev, &reason);
 }
@@ -88,13 +90,13 @@ static void test_probe(void **state)
         "/openai/deployments/gpt4/chat/completions", "/openai/deployments/e/embeddings" };
     for (size_t i = 0; i < IG_ARRAY_LEN(yes); i++) {
         t.path = sp(yes[i]);
-        assert_int_equal(ig_ad_openai.probe(&t), 80);
+        assert_int_equal(ig_ad_openai.probe(&probe_ctx, &t), 80);
     }
     t.path = sp("/v1/models");
-    assert_int_equal(ig_ad_openai.probe(&t), 0);
+    assert_int_equal(ig_ad_openai.probe(&probe_ctx, &t), 0);
     t.path = sp("/v1/chat/completions");
     t.method = sp("GET");
-    assert_int_equal(ig_ad_openai.probe(&t), 0);
+    assert_int_equal(ig_ad_openai.probe(&probe_ctx, &t), 0);
 }
 
 static void test_chat(void **state)

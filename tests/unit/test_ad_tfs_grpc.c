@@ -12,6 +12,8 @@
 
 #include "tfserving.pb-c.h"
 
+static const struct ig_decode_ctx probe_ctx;   /* no configured routes */
+
 extern const struct ig_adapter ig_ad_tfs_grpc;
 
 typedef Tensorflow__Serving__TensorProto TP;
@@ -51,7 +53,7 @@ static int run(size_t rq, size_t rs, uint16_t status)
     T.req_body = (struct ig_span){ reqbuf, rq };
     T.resp_body = (struct ig_span){ rs ? respbuf : NULL, rs };
     T.status = status;
-    assert_int_equal(ig_adapter_select(&T), &ig_ad_tfs_grpc);
+    assert_int_equal(ig_adapter_select(&probe_ctx, &T), &ig_ad_tfs_grpc);
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &S };
     const char *why = NULL;
     return ig_ad_tfs_grpc.decode(&ctx, &T, &ev, &why);
