@@ -61,12 +61,10 @@ float ig_json_parse_f32(const char *p, size_t n)
     return f;
 }
 
-/* The text of a numeric array was validated by the parser: only numbers, brackets,
- * commas and JSON whitespace, ending with ']'. */
-int ig_json_f32_array(const struct ig_json *v, float *out, size_t max, size_t *n,
-                      const char **reason)
+/* What both array decoders require of <v>: a number or a numeric array, finite, of at
+ * most <max> values. */
+static int numeric_check(const struct ig_json *v, size_t max, const char **reason)
 {
-    *n = 0;
     if (!v || !(v->type == IG_JSON_NUMBER || ig_json_is_numeric(v))) {
         *reason = "not a numeric array";
         return IG_EPARSE;
@@ -80,6 +78,18 @@ int ig_json_f32_array(const struct ig_json *v, float *out, size_t max, size_t *n
         *reason = "numeric array larger than the output";
         return IG_ELIMIT;
     }
+    return IG_OK;
+}
+
+/* The text of a numeric array was validated by the parser: only numbers, brackets,
+ * commas and JSON whitespace, ending with ']'. */
+int ig_json_f32_array(const struct ig_json *v, float *out, size_t max, size_t *n,
+                      const char **reason)
+{
+    *n = 0;
+    int st = numeric_check(v, max, reason);
+    if (st < 0)
+        return st;
     if (v->type == IG_JSON_NUMBER) {
         parse_f32((const char *)v->raw.p, (const char *)v->raw.p + v->raw.n, out);
         *n = 1;
@@ -103,19 +113,9 @@ int ig_json_f64_array(const struct ig_json *v, double *out, size_t max, size_t *
                       const char **reason)
 {
     *n = 0;
-    if (!v || !(v->type == IG_JSON_NUMBER || ig_json_is_numeric(v))) {
-        *reason = "not a numeric array";
-        return IG_EPARSE;
-    }
-    if (unlikely(v->flags & IG_JSON_F_NONFINITE)) {
-        /* kept in the document (the server accepts it), never fed to detectors' arithmetic */
-        *reason = "NaN or Infinity in numeric data";
-        return IG_EPARSE;
-    }
-    if (v->count > max) {
-        *reason = "numeric array larger than the output";
-        return IG_ELIMIT;
-    }
+    int st = numeric_check(v, max, reason);
+    if (st < 0)
+        return st;
     const char *p = (const char *)v->raw.p, *end = p + v->raw.n;
     size_t k = 0;
     bool inf = false;
