@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,21 +149,6 @@ static void write_capture(const char *pcap)
     assert_int_equal(ig_pcapw_close(w), 0);
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)len + 1);
-    assert_int_equal(fread(s, 1, (size_t)len, f), (size_t)len);
-    s[len] = '\0';
-    fclose(f);
-    *n = (size_t)len;
-    return s;
-}
-
 static const struct ig_json *get(const struct ig_json *o, const char *path)
 {
     char key[64];
@@ -213,7 +200,7 @@ static void test_capture_events(void **state)
     assert_int_equal(system(cmd), 0);
 
     size_t n;
-    char *all = slurp(events, &n);
+    char *all = tst_slurp(events, &n);
     assert_null(strstr(all, API_KEY));
     assert_null(strstr(all, "e2eSECRET"));
 
@@ -292,11 +279,11 @@ static void test_capture_events(void **state)
 
     /* Findings and the summary must not carry the key either. */
     snprintf(cmd, sizeof cmd, "%s/findings.jsonl", dir);
-    char *fnd = slurp(cmd, &n);
+    char *fnd = tst_slurp(cmd, &n);
     assert_null(strstr(fnd, API_KEY));
     free(fnd);
     snprintf(cmd, sizeof cmd, "%s/stderr.txt", dir);
-    char *err = slurp(cmd, &n);
+    char *err = tst_slurp(cmd, &n);
     assert_null(strstr(err, API_KEY));
     free(err);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

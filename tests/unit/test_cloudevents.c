@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,21 +299,6 @@ static void test_pairing(void **st)
     ig_ce_pairer_free(pr);
 }
 
-static size_t gz(const char *in, uint8_t *out, size_t cap)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)strlen(in);
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t n = cap - z.avail_out;
-    deflateEnd(&z);
-    return n;
-}
-
 static void test_gzip_and_limits(void **st)
 {
     (void)st;
@@ -321,7 +308,7 @@ static void test_gzip_and_limits(void **st)
     struct ig_ce_pairer *pr = ig_ce_pairer_new(&cfg, on_txn, &s);
     uint8_t z[512];
     const char *resp = "{\"predictions\":[0.25]}";
-    size_t zn = gz(resp, z, sizeof z);
+    size_t zn = tst_deflate(resp, z, sizeof z, 16 + MAX_WBITS);
     struct ig_ce a = mk(IG_CE_KIND_REQUEST, "g", "{\"instances\":[[1]]}", 1), b = mk(IG_CE_KIND_RESPONSE, "g", "", 2);
     b.data = (struct ig_span){ z, zn };
     ig_ce_pairer_add(pr, &a, NULL, 1);
@@ -366,7 +353,7 @@ static void test_gzip_and_limits(void **st)
     memcpy(zeros, "{\"instances\":[[", 15);
     zeros[zs] = '\0';
     uint8_t *bomb = malloc(64 << 10);
-    size_t bn = gz(zeros, bomb, 64 << 10);
+    size_t bn = tst_deflate(zeros, bomb, 64 << 10, 16 + MAX_WBITS);
     struct ig_ce ga = mk(IG_CE_KIND_REQUEST, "bomb", "", 9), gb = mk(IG_CE_KIND_RESPONSE, "bomb", resp, 10);
     ga.data = (struct ig_span){ bomb, bn };
     ig_ce_pairer_add(pr, &ga, NULL, 5);

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -189,20 +191,6 @@ static int count_files(const char *dir, const char *suffix)
     return n;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = 0;
-    fclose(f);
-    return s;
-}
-
 static void noop_emit(void *ctx, const struct ig_finding *f)
 {
     (*(int *)ctx)++;
@@ -251,19 +239,19 @@ static void test_reports_written(void **state)
     assert_int_equal(count_files(mdir, ".tmp"), 0);
     /* Window 0 starts right after the 1000 reference rows: event 1000. */
     snprintf(path, sizeof path, "%s/2025-11-24T160002.000000Z.json", mdir);
-    char *js = slurp(path);
+    char *js = tst_slurp(path, NULL);
     assert_non_null(strstr(js, "\"schema\":\"inferguard.drift.report/1\""));
     assert_non_null(strstr(js, "\"features_drifted\":false"));
     free(js);
     /* Window 3 is after the shift (rows 4000-4999). */
     snprintf(path, sizeof path, "%s/2025-11-24T160008.000000Z.json", mdir);
-    js = slurp(path);
+    js = tst_slurp(path, NULL);
     assert_non_null(strstr(js, "\"features_drifted\":true"));
     assert_non_null(strstr(js, "\"predictions_drifted\":true"));
     assert_non_null(strstr(js, "\"histogram\""));
     free(js);
     snprintf(path, sizeof path, "%s/2025-11-24T160008.000000Z.html", mdir);
-    char *html = slurp(path);
+    char *html = tst_slurp(path, NULL);
     const char *sections[] = { "id=\"summary\"", "id=\"reference\"", "id=\"features\"",
                                "id=\"histograms\"", "id=\"classes\"", "id=\"series\"", "<svg" };
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
@@ -274,7 +262,7 @@ static void test_reports_written(void **state)
     assert_null(strstr(html, "<script"));
     free(html);
     snprintf(path, sizeof path, "%s/index.html", d);
-    html = slurp(path);
+    html = tst_slurp(path, NULL);
     assert_non_null(strstr(html, "fraud__scorer_/2025-11-24T160008.000000Z.html"));
     free(html);
     if (!keep)

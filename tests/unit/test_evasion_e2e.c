@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,20 +125,6 @@ static void write_capture(const char *path)
     assert_int_equal(ig_pcapw_close(w), 0);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)len + 1);
-    assert_int_equal(fread(s, 1, (size_t)len, f), (size_t)len);
-    s[len] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* Does some finding line from <ip> carry <analytic> (prefix) and, if given, <needle>? */
 static bool finding(char *all, const char *ip, const char *analytic, const char *needle)
 {
@@ -165,7 +153,7 @@ static void test_tricks(void **state)
     snprintf(cmd, sizeof cmd, "'%s' analyze --rules '%s/rules' --findings '%s' --events '%s/events.jsonl' "
              "'%s' 2>'%s/stderr.txt'", bin, src ? src : "..", out, dir, pcap, dir);
     assert_int_equal(system(cmd), 0);
-    char *all = slurp(out);
+    char *all = tst_slurp(out, NULL);
 
     static const char *const attacked[] = { "127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.14",
                                             "127.0.0.15", "127.0.0.16" };
@@ -180,7 +168,7 @@ static void test_tricks(void **state)
     assert_false(finding(all, "127.0.0.12", "evasion.", NULL));
     assert_false(finding(all, "127.0.0.20", "\"analytic\"", NULL) || finding(all, "127.0.0.20", "evasion", NULL) ||
                  finding(all, "127.0.0.20", "prompt_injection", NULL));
-    char *ev = slurp(strcat(strcpy(cmd, dir), "/events.jsonl"));
+    char *ev = tst_slurp(strcat(strcpy(cmd, dir), "/events.jsonl"), NULL);
     assert_non_null(strstr(ev, "\"nonfinite_numbers\""));
     free(ev);
     free(all);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <nghttp2/nghttp2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,20 +324,6 @@ static void bidi_stream(void **st)
     }
 }
 
-static size_t gz(const char *s, uint8_t *out, size_t cap, int wbits)
-{
-    z_stream z = {0};
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = (Bytef *)s;
-    z.avail_in = (uInt)strlen(s);
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t n = z.total_out;
-    deflateEnd(&z);
-    return n;
-}
-
 static void compressed_messages(void **st)
 {
     (void)st;
@@ -351,7 +339,7 @@ static void compressed_messages(void **st)
     for (int i = 0; i < 3; i++) {
         uint32_t sid = 1 + 2 * (uint32_t)i;
         headers(0, sid, false, i == 0 ? GZ : i == 1 ? DF : SN);
-        size_t zn = gz(text, z, sizeof z, i == 0 ? 16 + MAX_WBITS : MAX_WBITS);
+        size_t zn = tst_deflate(text, z, sizeof z, i == 0 ? 16 + MAX_WBITS : MAX_WBITS);
         m[0] = 1;
         m[1] = 0, m[2] = 0, m[3] = (uint8_t)(zn >> 8), m[4] = (uint8_t)zn;
         memcpy(m + 5, z, zn);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,28 +276,14 @@ static void test_chunked(void **st)
     ig_http_conn_close(c, 4);
 }
 
-static size_t gzip_buf(const char *in, uint8_t *out, size_t cap, int window_bits)
-{
-    z_stream z = {0};
-    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)strlen(in);
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t n = z.total_out;
-    deflateEnd(&z);
-    return n;
-}
-
 static void test_gzip_both_ways(void **st)
 {
     (void)st;
     const char *req_json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
     const char *resp_json = "{\"outputs\":[{\"name\":\"y\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[0.25,0.75]}]}";
     uint8_t zreq[512], zresp[512];
-    size_t nq = gzip_buf(req_json, zreq, sizeof zreq, 15 + 16);      /* gzip */
-    size_t ns = gzip_buf(resp_json, zresp, sizeof zresp, 15);        /* zlib "deflate" */
+    size_t nq = tst_deflate(req_json, zreq, sizeof zreq, 15 + 16);      /* gzip */
+    size_t ns = tst_deflate(resp_json, zresp, sizeof zresp, 15);        /* zlib "deflate" */
     char hdr[256];
     struct ig_http_conn *c = conn(1);
     snprintf(hdr, sizeof hdr, "POST /v2/models/m/infer HTTP/1.1\r\nHost: a\r\nContent-Encoding: gzip\r\n"
@@ -555,7 +543,7 @@ static void test_gzip_bomb(void **st)
     memset(zeros, '0', big);
     zeros[big] = 0;
     uint8_t *z = malloc(big / 100);
-    size_t nz = gzip_buf(zeros, z, big / 100, 15 + 16);
+    size_t nz = tst_deflate(zeros, z, big / 100, 15 + 16);
     free(zeros);
     cfg.http_request_body_limit = 4096;
     struct ig_http_conn *c = conn(1);
