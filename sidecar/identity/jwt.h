@@ -53,6 +53,8 @@ enum ig_jwt_status ig_jwt_check(const struct ig_jwks *ks, const struct ig_jwt_po
  * Exposed for the RFC test vectors. */
 int ig_jws_verify(const struct ig_jwks *ks, const char *alg, const char *kid,
                   struct ig_span input, struct ig_span sig);
+/* True for the algorithms ig_jws_verify knows ("RS256", "ES256", "EdDSA", "HS256"). */
+bool ig_jws_alg_supported(const char *alg);
 
 /* A JWKS file reread when it changes (mtime, size, inode; checked at most once a second
  * of wall time). A reread that fails keeps the previous set and is counted. */
