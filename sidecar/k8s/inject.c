@@ -107,11 +107,13 @@ static void value_text(char *out, size_t cap, const char *s)
 }
 
 /* Makes the value at <slot> (a mapping pair's value or a sequence item of <d>) a new
- * double-quoted scalar <v>. */
+ * double-quoted scalar <v>; v NULL: the scalar already there (the shipped default). */
 static bool set_value(yaml_document_t *d, int *slot, const char *v)
 {
-    int id = slot ? yaml_document_add_scalar(d, NULL, (const yaml_char_t *)v, (int)strlen(v),
-                                             YAML_DOUBLE_QUOTED_SCALAR_STYLE) : 0;
+    if (slot && !v)
+        v = scalar(d, *slot);
+    int id = slot && v ? yaml_document_add_scalar(d, NULL, (const yaml_char_t *)v, (int)strlen(v),
+                                                  YAML_DOUBLE_QUOTED_SCALAR_STYLE) : 0;
     if (id)
         *slot = id;
     return id != 0;
@@ -151,8 +153,9 @@ static int seq_find(yaml_document_t *d, int seq, const char *key, const char *va
 }
 
 /* The sidecar as deploy/model-with-inferguard.yaml (compiled in) runs it, with this pod's
- * values: in <t> (parsed from that file) sets *container to its container and *volumes to
- * the pod's volumes list. False when the file lacks a slot (a broken build). */
+ * values (image, cm and sec NULL: the file's own): in <t> (parsed from that file) sets
+ * *container to its container and *volumes to the pod's volumes list. False when the file
+ * lacks a slot (a broken build). */
 static bool sidecar_template(yaml_document_t *t, const char *image, const char *bpf, const char *first,
                              const char *cm, const char *sec, int *container, int *volumes)
 {
@@ -255,13 +258,14 @@ static int inject_spec(yaml_document_t *d, int meta, int spec, const struct ig_i
         snprintf(bpf, sizeof bpf, "tcp");   /* no declared port: every TCP flow of the pod */
     const char *first = nc ? scalar(d, map_get(d, N(d, containers)->data.sequence.items.start[0], "name")) : NULL;
     value_text(vbpf, sizeof vbpf, bpf);
-    value_text(vimage, sizeof vimage, o->image ? o->image : "inferguard:dev");
-    value_text(vcm, sizeof vcm, o->configmap ? o->configmap : "inferguard-config");
-    value_text(vsec, sizeof vsec, o->secret ? o->secret : "inferguard-secrets");
+    value_text(vimage, sizeof vimage, o->image ? o->image : "");
+    value_text(vcm, sizeof vcm, o->configmap ? o->configmap : "");
+    value_text(vsec, sizeof vsec, o->secret ? o->secret : "");
     value_text(vfirst, sizeof vfirst, first ? first : "");
     yaml_document_t t;
     int tc, tvols;
-    if (!sidecar_template(&t, vimage, vbpf, vfirst, vcm, vsec, &tc, &tvols)) {
+    if (!sidecar_template(&t, o->image ? vimage : NULL, vbpf, vfirst, o->configmap ? vcm : NULL,
+                          o->secret ? vsec : NULL, &tc, &tvols)) {
         yaml_document_delete(&t);
         return -1;
     }

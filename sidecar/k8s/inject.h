@@ -17,6 +17,7 @@
 
 #include "core/jsonw.h"
 
+/* NULL: the value deploy/model-with-inferguard.yaml has (shown). */
 struct ig_inject_opts {
     const char *image;        /* inferguard:dev */
     const char *configmap;    /* inferguard-config: mounted at /etc/inferguard */
