@@ -56,12 +56,7 @@ ATTACKS = {
 # What --check does not hold yet, each with why: (pattern, analytic) = findings of that
 # analytic on that benign pattern; (attack role, None) = that attack may go undetected. The
 # table still shows them (aim missed). Remove an entry once its detector is fixed.
-_PI_WHY = "the shipped prompt_injection.signature (issue #15: its rewrite is under way)"
-KNOWN_GAPS = {
-    ("security", "prompt_injection.signature"): _PI_WHY + " takes questions quoting an attack for one",
-    **{("injection:" + st, None): _PI_WHY + " misses this style"
-       for st in ("polite", "french", "spanish", "german", "split_turns")},
-}
+KNOWN_GAPS = {}
 PATTERNS = {
     "records": "real records of the held-out split",
     "oneclass": "90 % of records from one class",
@@ -321,10 +316,10 @@ def render(results, mode, src):
         "tests/integration/test_efficacy.sh runs the quick mode and asserts the bounds of "
         "efficacy.py's ASSERT table." % mode, "",
         summary, "", att, "", ben, "",
-        "Not asserted by the test yet (efficacy.py KNOWN_GAPS; the table shows them as they "
-        "are): " + "; ".join(f"{k[0]}{' / ' + k[1] if k[1] else ' undetected'}: {v}"
-                            for k, v in KNOWN_GAPS.items()) + ". KnockoffNets-style natural "
-        "data is reported, not asserted."]
+        ("Not asserted by the test yet (efficacy.py KNOWN_GAPS; the table shows them as they "
+         "are): " + "; ".join(f"{k[0]}{' / ' + k[1] if k[1] else ' undetected'}: {v}"
+                             for k, v in KNOWN_GAPS.items()) + ". " if KNOWN_GAPS else "") +
+        "KnockoffNets-style natural data is reported, not asserted."]
     return "\n".join(lines)
 
 
