@@ -42,7 +42,9 @@
 
 #define NAME "prompt_injection.signature"
 #define MAX_RULES 16
-#define MAX_WORDS 4096
+#define MAX_WORDS 8192          /* words of one piece: CHUNK / 2 */
+#define CHUNK 16384             /* longer segments are scored in overlapping pieces */
+#define CHUNK_OVERLAP 1024
 
 enum fam { F_OVERRIDE, F_EXTRACT, F_PERSONA, F_NEWTASK, F_ADDRESS, F_EXFIL, F__N };
 static const char *const fam_names[F__N] = { "override", "extract", "persona", "newtask",
@@ -831,8 +833,8 @@ static size_t variant_reverse(const uint8_t *t, size_t n, uint8_t *out)
 }
 
 /* Scores one segment and, when it does not fire, the variants its text calls for. */
-static bool score_seg(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
-                      bool indirect, struct verdict *v, bool *want_join)
+static bool score_piece(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
+                        bool indirect, struct verdict *v, bool *want_join)
 {
     if (!score_text(g, sc, t, n, indirect, v))
         return false;
@@ -863,6 +865,35 @@ static bool score_seg(const struct pi_global *g, struct ig_scratch *sc, const ui
             v->score += 0.2;   /* hiding the words is itself evidence */
             v->obf = vars[k].name;
         }
+    }
+    return true;
+}
+
+/* Scores a segment; a long one in pieces of CHUNK bytes cut at line breaks, overlapping by
+ * CHUNK_OVERLAP, so no padding pushes an order out of reach. */
+static bool score_seg(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
+                      bool indirect, struct verdict *v, bool *want_join)
+{
+    if (n <= CHUNK)
+        return score_piece(g, sc, t, n, indirect, v, want_join);
+    memset(v, 0, sizeof *v);
+    struct verdict pv;
+    for (size_t at = 0; at < n && v->score < g->threshold;) {
+        size_t end = at + CHUNK < n ? at + CHUNK : n;
+        if (end < n) {
+            size_t cut = end;
+            while (cut > end - CHUNK_OVERLAP && t[cut - 1] != '\n')
+                cut--;
+            if (cut > end - CHUNK_OVERLAP)
+                end = cut;
+        }
+        if (!score_piece(g, sc, t + at, end - at, indirect, &pv, want_join))
+            return false;
+        if (pv.score > v->score)
+            *v = pv;
+        if (end == n)
+            break;
+        at = end - CHUNK_OVERLAP;
     }
     return true;
 }
