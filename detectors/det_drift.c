@@ -24,9 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "stats/drift_profile.h"
 #include "stats/drift_eval.h"
@@ -682,6 +679,12 @@ static inline size_t ring_at(const struct drift_model *m, uint64_t row)
     return (size_t)(row % m->wcap);
 }
 
+/* The slot after slot k (loops over rows step the slot instead of dividing per row). */
+static inline size_t ring_next(const struct drift_model *m, size_t k)
+{
+    return k + 1 == m->wcap ? 0 : k + 1;
+}
+
 static void series_block(struct drift_model *m, uint64_t t)
 {
     struct ig_drift_point pt = { .t_us = t, .conf = NAN, .entropy = NAN, .latency_ms = NAN };
@@ -759,8 +762,9 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     uint8_t *ex = m->ex;
     memset(ex, 0, CT_MAX);
     bool seen[CT_MAX] = { false };
-    for (uint64_t r = r0; r < r1; r++) {
-        uint16_t k = m->rcli[ring_at(m, r)];
+    size_t i = ring_at(m, r0);
+    for (uint64_t r = r0; r < r1; r++, i = ring_next(m, i)) {
+        uint16_t k = m->rcli[i];
         if (cell_flagged(m, p, k)) {   /* flagged, and a minority of the model's clients */
             v->rows_excl++;
             if (!seen[k]) {
@@ -857,8 +861,9 @@ static bool judge_maybe(struct drift_model *m, const struct drift_params *p, uin
 {
     uint8_t ex[CT_MAX] = { 0 };
     bool any = false;
-    for (uint64_t r = r0; r < r1; r++) {
-        uint16_t k = m->rcli[ring_at(m, r)];
+    size_t i0 = ring_at(m, r0), i = i0;
+    for (uint64_t r = r0; r < r1; r++, i = ring_next(m, i)) {
+        uint16_t k = m->rcli[i];
         if (!ex[k] && cell_flagged(m, p, k))
             ex[k] = 1, any = true;
     }
@@ -869,8 +874,9 @@ static bool judge_maybe(struct drift_model *m, const struct drift_params *p, uin
     if (ig_drift_eval_maybe(&e, r0, r1, ex))
         return true;
     *rows = 0;
-    for (uint64_t r = r0; r < r1; r++)
-        *rows += !ex[m->rcli[ring_at(m, r)]];
+    i = i0;
+    for (uint64_t r = r0; r < r1; r++, i = ring_next(m, i))
+        *rows += !ex[m->rcli[i]];
     return false;
 }
 
@@ -897,8 +903,8 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
     /* Predicted classes of the rows tested: chi-square against reference shares scaled to
      * the window total. Reference counts get +0.5 so a class unseen there stays finite. */
     memset(m->cur_class, 0, sizeof m->cur_class);
-    for (uint64_t r = m->wrow0; r < m->nrows; r++) {
-        size_t i = ring_at(m, r);
+    size_t i = ring_at(m, m->wrow0);
+    for (uint64_t r = m->wrow0; r < m->nrows; r++, i = ring_next(m, i)) {
         int cell = ig_drift_class_cell(m->rlab[i]);
         if (cell >= 0 && !m->ex[m->rcli[i]])
             m->cur_class[cell]++;
@@ -1257,35 +1263,6 @@ static void seq_confirm(struct drift_model *m, const struct drift_global *g,
                       m->alarm_row > m->change_row ? m->alarm_row - m->change_row : 0);
 }
 
-/* A row's values into the block sums: x (the reference mean when not finite) and z^2 (1
- * when not finite), z = (x - mean) / std (0 when std is 0). Two features at a time with
- * SSE2 (every x86-64), the same operations in the same order as the scalar loop. */
-static void block_add(struct drift_model *m, const float *row)
-{
-    uint32_t f = 0, nf = m->nfeat;
-#if defined(__SSE2__)
-    if (ig_drift_simd) {
-        const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
-        for (; f + 2 <= nf; f += 2) {
-            __m128d r = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(row + f))));
-            __m128d mu = _mm_loadu_pd(m->fmean + f), sd = _mm_loadu_pd(m->fstd + f);
-            __m128d fin = _mm_cmpeq_pd(_mm_sub_pd(r, r), zero);   /* finite: x - x == 0 */
-            __m128d x = _mm_or_pd(_mm_and_pd(fin, r), _mm_andnot_pd(fin, mu));
-            __m128d z = _mm_and_pd(_mm_cmpgt_pd(sd, zero), _mm_div_pd(_mm_sub_pd(x, mu), sd));
-            __m128d zz = _mm_or_pd(_mm_and_pd(fin, _mm_mul_pd(z, z)), _mm_andnot_pd(fin, one));
-            _mm_storeu_pd(m->bsum + f, _mm_add_pd(_mm_loadu_pd(m->bsum + f), x));
-            _mm_storeu_pd(m->bsq + f, _mm_add_pd(_mm_loadu_pd(m->bsq + f), zz));
-        }
-    }
-#endif
-    for (; f < nf; f++) {
-        double x = isfinite(row[f]) ? row[f] : m->fmean[f];
-        double z = m->fstd[f] > 0 ? (x - m->fmean[f]) / m->fstd[f] : 0;
-        m->bsum[f] += x;
-        m->bsq[f] += isfinite(row[f]) ? z * z : 1.0;
-    }
-}
-
 static inline double pos0(double x)
 {
     return x > 0.0 ? x : 0.0;            /* fmax(0, x), NaN -> 0, without the libm call */
@@ -1296,7 +1273,7 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
                     const struct ig_emit *emit, const float *row, uint64_t t)
 {
     const struct drift_params *p = &g->p;
-    block_add(m, row);
+    ig_drift_block_add(row, m->nfeat, m->fmean, m->fstd, m->bsum, m->bsq);
     if (++m->bn < p->block_rows)
         return;
     double sqb = sqrt((double)m->bn), inv = 1.0 / m->bn;

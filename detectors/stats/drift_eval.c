@@ -70,8 +70,9 @@ void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
 {
     memset(o, 0, sizeof *o);
     double alpha = col_alpha(e);
-    for (uint64_t r = r0; r < r1; r++)
-        o->rows += !ex[e->cell[ig_drift_slot(e, r)]];
+    size_t k = ig_drift_slot(e, r0);
+    for (uint64_t r = r0; r < r1; r++, k = k + 1 == e->cap ? 0 : k + 1)
+        o->rows += !ex[e->cell[k]];
     for (uint32_t c = 0; c < e->ncols; c++) {
         const struct ig_drift_column *rc = &e->ref->col[c];
         struct ig_drift_col_result *r = &res[c];
@@ -207,8 +208,9 @@ void ig_drift_attribute(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
 {
     memset(contrib, 0, e->ncells * sizeof *contrib);
     memset(crows, 0, e->ncells * sizeof *crows);
-    for (uint64_t r = r0; r < r1; r++) {
-        uint16_t k = e->cell[ig_drift_slot(e, r)];
+    size_t i0 = ig_drift_slot(e, r0), i = i0;
+    for (uint64_t r = r0; r < r1; r++, i = i + 1 == e->cap ? 0 : i + 1) {
+        uint16_t k = e->cell[i];
         crows[k] += !ex[k];
     }
     for (uint32_t c = 0; c < e->ncols; c++) {
@@ -218,8 +220,8 @@ void ig_drift_attribute(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
         const float *col = e->win + (size_t)c * e->cap;
         memset(e->attr_cnt, 0, (size_t)e->ncells * IG_DRIFT_BINS * sizeof *e->attr_cnt);
         double tot[IG_DRIFT_BINS] = { 0 }, n = 0;
-        for (uint64_t r = r0; r < r1; r++) {
-            size_t i = ig_drift_slot(e, r);
+        i = i0;
+        for (uint64_t r = r0; r < r1; r++, i = i + 1 == e->cap ? 0 : i + 1) {
             uint16_t k = e->cell[i];
             if (ex[k] || !isfinite(col[i]))
                 continue;

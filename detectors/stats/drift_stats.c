@@ -71,7 +71,11 @@ void ig_drift_sort_f32(float *x, float *tmp, size_t n)
     }
     float *src = x, *dst = tmp;
     uint32_t k0 = ld32(x);
-    for (int p = 0; p < 4; p++) {
+    int last = -1;
+    for (int p = 0; p < 4; p++)
+        if (h[p][(k0 >> (8 * p)) & 255] != n)
+            last = p;
+    for (int p = 0; p <= last; p++) {
         int shift = 8 * p;
         if (h[p][(k0 >> shift) & 255] == n)
             continue;
@@ -81,16 +85,26 @@ void ig_drift_sort_f32(float *x, float *tmp, size_t n)
             h[p][b] = sum;
             sum += c;
         }
-        for (size_t i = 0; i < n; i++) {
-            uint32_t k = ld32(src + i);
-            st32(dst + h[p][(k >> shift) & 255]++, k);
+        if (p == last) {                 /* the last pass writes the floats back */
+            for (size_t i = 0; i < n; i++) {
+                uint32_t k = ld32(src + i);
+                st32(dst + h[p][(k >> shift) & 255]++, key2bits(k));
+            }
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                uint32_t k = ld32(src + i);
+                st32(dst + h[p][(k >> shift) & 255]++, k);
+            }
         }
         float *t = src;
         src = dst;
         dst = t;
     }
-    for (size_t i = 0; i < n; i++)
-        st32(x + i, key2bits(ld32(src + i)));
+    if (last < 0)                        /* every key equal */
+        for (size_t i = 0; i < n; i++)
+            st32(x + i, key2bits(ld32(x + i)));
+    else if (src != x)
+        memcpy(x, src, n * sizeof *x);
 }
 
 size_t ig_drift_finite_f32(const float *x, size_t n, float *out)
@@ -365,6 +379,82 @@ void ig_drift_ks_w1_fast(const struct ig_drift_index *ix, const double *s, const
     }
 #endif
     ks_w1_fast_base(ix, s, b, nb, d, w1);
+}
+
+/* ig_drift_block_add: x = the value, or mu when it is not finite; z = (x - mu) / sd (0 when
+ * sd is not > 0); sum += x; sq += z * z, or 1 when not finite. The vector paths do the
+ * same IEEE operations per lane (finite: x - x == 0), so every path gives the same bits. */
+static void block_add_scalar(const float *row, uint32_t n, const double *mu, const double *sd,
+                             double *sum, double *sq)
+{
+    for (uint32_t f = 0; f < n; f++) {
+        double x = isfinite(row[f]) ? row[f] : mu[f];
+        double z = sd[f] > 0 ? (x - mu[f]) / sd[f] : 0;
+        sum[f] += x;
+        sq[f] += isfinite(row[f]) ? z * z : 1.0;
+    }
+}
+
+#if IG_HAVE_AVX2
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#endif
+static void block_add_avx2(const float *row, uint32_t n, const double *mu, const double *sd,
+                           double *sum, double *sq)
+{
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    uint32_t f = 0;
+    for (; f + 4 <= n; f += 4) {
+        __m256d r = _mm256_cvtps_pd(_mm_loadu_ps(row + f));
+        __m256d m = _mm256_loadu_pd(mu + f), s = _mm256_loadu_pd(sd + f);
+        __m256d fin = _mm256_cmp_pd(_mm256_sub_pd(r, r), zero, _CMP_EQ_OQ);
+        __m256d x = _mm256_blendv_pd(m, r, fin);
+        __m256d z = _mm256_and_pd(_mm256_cmp_pd(s, zero, _CMP_GT_OQ),
+                                  _mm256_div_pd(_mm256_sub_pd(x, m), s));
+        __m256d zz = _mm256_blendv_pd(one, _mm256_mul_pd(z, z), fin);
+        _mm256_storeu_pd(sum + f, _mm256_add_pd(_mm256_loadu_pd(sum + f), x));
+        _mm256_storeu_pd(sq + f, _mm256_add_pd(_mm256_loadu_pd(sq + f), zz));
+    }
+    block_add_scalar(row + f, n - f, mu + f, sd + f, sum + f, sq + f);
+}
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#endif
+
+void ig_drift_block_add(const float *row, uint32_t n, const double *mu, const double *sd,
+                        double *sum, double *sq)
+{
+#if IG_HAVE_AVX2
+    if (ig_drift_avx2 < 0)
+        ig_drift_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
+    if (ig_drift_avx2 > 0 && ig_drift_simd) {
+        block_add_avx2(row, n, mu, sd, sum, sq);
+        return;
+    }
+#endif
+    uint32_t f = 0;
+#if defined(__SSE2__)
+    if (ig_drift_simd) {
+        const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+        for (; f + 2 <= n; f += 2) {
+            __m128d r = _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(row + f))));
+            __m128d m = _mm_loadu_pd(mu + f), s = _mm_loadu_pd(sd + f);
+            __m128d fin = _mm_cmpeq_pd(_mm_sub_pd(r, r), zero);
+            __m128d x = _mm_or_pd(_mm_and_pd(fin, r), _mm_andnot_pd(fin, m));
+            __m128d z = _mm_and_pd(_mm_cmpgt_pd(s, zero), _mm_div_pd(_mm_sub_pd(x, m), s));
+            __m128d zz = _mm_or_pd(_mm_and_pd(fin, _mm_mul_pd(z, z)), _mm_andnot_pd(fin, one));
+            _mm_storeu_pd(sum + f, _mm_add_pd(_mm_loadu_pd(sum + f), x));
+            _mm_storeu_pd(sq + f, _mm_add_pd(_mm_loadu_pd(sq + f), zz));
+        }
+    }
+#endif
+    block_add_scalar(row + f, n - f, mu + f, sd + f, sum + f, sq + f);
 }
 
 double ig_drift_kolmogorov_sf(double lambda)

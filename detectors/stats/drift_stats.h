@@ -77,6 +77,12 @@ void ig_drift_mean_std(const float *x, size_t n, double *mean, double *std);
  * k-1 degrees of freedom (1.0 when k < 2). Cells with expected 0 are skipped. */
 double ig_drift_chi2(const double *obs, const double *exp, uint32_t k, double *p);
 
+/* One row into per-feature block sums for a CUSUM on standardised means: x = row[f], or
+ * mu[f] when not finite; sum[f] += x; sq[f] += ((x - mu[f]) / sd[f])^2 (0 when sd[f] is
+ * not > 0), or 1 when not finite. AVX2 / SSE2 / scalar give the same bits. */
+void ig_drift_block_add(const float *row, uint32_t n, const double *mu, const double *sd,
+                        double *sum, double *sq);
+
 /* Page-Hinkley (river's variant: two-sided, fading factor alpha, warm-up). */
 struct ig_drift_ph {
     double delta, threshold, alpha;

@@ -305,11 +305,43 @@ static void test_bin_counts(void **state)
     ig_drift_simd = true;
 }
 
+/* The CUSUM block sums: every instruction set gives the scalar loop's bits, non-finite
+ * values and a zero std included. */
+static void test_block_add(void **state)
+{
+    (void)state;
+    enum { N = 37 };
+    float row[N];
+    double mu[N], sd[N], s0[N] = { 0 }, q0[N] = { 0 }, s1[N] = { 0 }, q1[N] = { 0 };
+    uint64_t rs = 3;
+    for (int f = 0; f < N; f++) {
+        mu[f] = f * 0.3 - 2;
+        sd[f] = f % 7 == 0 ? 0.0 : 0.5 + f * 0.1;
+    }
+    for (int t = 0; t < 300; t++) {
+        for (int f = 0; f < N; f++) {
+            rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17;
+            row[f] = (float)((double)(rs >> 11) / 9007199254740992.0 * 10 - 5);
+            if ((rs & 31) == 0)
+                row[f] = (rs & 32) ? NAN : ((rs & 64) ? INFINITY : -INFINITY);
+        }
+        ig_drift_simd = false;
+        ig_drift_block_add(row, N, mu, sd, s0, q0);
+        ig_drift_simd = true;
+        ig_drift_avx2 = t % 2 ? 0 : -1;   /* SSE2, then AVX2 where the CPU has it */
+        ig_drift_block_add(row, N, mu, sd, s1, q1);
+        assert_memory_equal(s0, s1, sizeof s0);
+        assert_memory_equal(q0, q1, sizeof q0);
+    }
+    ig_drift_avx2 = -1;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_samples),
         cmocka_unit_test(test_bin_counts),
+        cmocka_unit_test(test_block_add),
         cmocka_unit_test(test_golden_chi2),
         cmocka_unit_test(test_brief_check_values),
         cmocka_unit_test(test_kolmogorov_sf),
