@@ -1324,10 +1324,11 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
         seq_confirm(m, g, emit, t);
 }
 
-/* One row into the ring (and the current window). */
+/* One row into the ring (and the current window): nfeat inputs and nout scores, read
+ * where the event holds them (no copy), NULL for none (NaN). */
 static void push_row(struct drift_model *m, const struct drift_global *g,
-                     const struct ig_emit *emit, const float *row, uint16_t cell, int32_t label,
-                     uint64_t t, bool first_of_event)
+                     const struct ig_emit *emit, const float *feat, const float *sc,
+                     uint16_t cell, int32_t label, uint64_t t, bool first_of_event)
 {
     const struct drift_params *p = &g->p;
     if (m->wn >= m->wcap) {
@@ -1342,8 +1343,16 @@ static void push_row(struct drift_model *m, const struct drift_global *g,
     m->wend = t;
     m->last_us = t;
     size_t k = ring_at(m, m->nrows);
-    for (uint32_t c = 0; c < m->ncols; c++)
-        m->win[(size_t)c * m->wcap + k] = row[c];
+    if (!feat && m->nfeat) {             /* no inputs in this event: NaN, as for the ring */
+        for (uint32_t c = 0; c < m->nfeat; c++)
+            m->rowbuf[c] = NAN;
+        feat = m->rowbuf;
+    }
+    float *w = m->win + k;
+    for (uint32_t c = 0; c < m->nfeat; c++, w += m->wcap)
+        *w = feat[c];
+    for (uint32_t c = 0; c < m->nout; c++, w += m->wcap)
+        *w = sc ? sc[c] : NAN;
     m->rcli[k] = cell;
     m->rlab[k] = label;
     m->rtime[k] = t;
@@ -1351,7 +1360,7 @@ static void push_row(struct drift_model *m, const struct drift_global *g,
     m->wn++;
     m->allrows++;
     if (p->sequential && m->nfeat && !cell_flagged(m, p, cell))
-        seq_row(m, g, emit, row, t);
+        seq_row(m, g, emit, feat, t);
     if (!p->window_us && m->wn >= m->wcap)
         close_window(m, g, emit, false);
 }
@@ -1384,11 +1393,8 @@ static void window_add(struct drift_model *m, const struct drift_global *g,
             if (!ev->labels)
                 label = am;
         }
-        for (uint32_t c = 0; c < m->nfeat; c++)
-            m->rowbuf[c] = in ? in[(size_t)r * m->nfeat + c] : NAN;
-        for (uint32_t k = 0; k < m->nout; k++)
-            m->rowbuf[m->nfeat + k] = sc ? sc[(size_t)r * m->nout + k] : NAN;
-        push_row(m, g, emit, m->rowbuf, cell, label, ev->req_time_us, r == 0);
+        push_row(m, g, emit, in ? in + (size_t)r * m->nfeat : NULL,
+                 sc ? sc + (size_t)r * m->nout : NULL, cell, label, ev->req_time_us, r == 0);
     }
     if (cn && !flagged) {
         m->bsum_series[S_CONF] += csum / cn, m->bcnt[S_CONF]++;
