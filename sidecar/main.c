@@ -8,6 +8,7 @@
 static const struct { const char *name; int (*fn)(int, char **); const char *what; } cmds[] = {
     { "analyze",  ig_cmd_analyze,  "read pcap/pcapng files, write findings (and events)" },
     { "run",      ig_cmd_run,      "capture live on an interface until SIGINT/SIGTERM (the sidecar)" },
+    { "aggregate", ig_cmd_aggregate, "the fleet's detectors: consume every pod's events from Kafka" },
     { "baseline", ig_cmd_baseline, "build a drift reference profile from captures or events" },
     { "rules",    ig_cmd_rules,    "check a rule set, show the embedded one" },
     { "inject",   ig_cmd_inject,   "add the sidecar to the pod templates of Kubernetes manifests" },
@@ -20,7 +21,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: inferguard COMMAND [options] [args]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].what);
+        fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].what);
     fprintf(out, "\n'inferguard COMMAND --help' describes each command.\n"
                  "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 configuration or rules, 4 input\n");
 }

@@ -45,6 +45,11 @@ struct ig_finding {
     const char *model, *model_version;
     const char *method, *route;  /* evidences.api.operation = "METHOD route" */
 
+    /* Who saw it: NULL for this sensor's own finding; "fleet" when `inferguard aggregate`
+     * raised it over every pod's events, with <pods> the pods that saw the client
+     * (comma-separated). Set by the aggregator only; detectors leave both NULL. */
+    const char *scope, *pods;
+
     uint32_t nscores;
     struct ig_score scores[IG_FINDING_MAX_SCORES];
     uint32_t nevidence;

@@ -44,6 +44,7 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
 
 int ig_cmd_analyze(int argc, char **argv);
 int ig_cmd_run(int argc, char **argv);
+int ig_cmd_aggregate(int argc, char **argv);
 int ig_cmd_rules(int argc, char **argv);
 int ig_cmd_baseline(int argc, char **argv);
 int ig_cmd_config(int argc, char **argv);

@@ -121,6 +121,8 @@ static void group_copy(struct group *g, const struct ig_finding *f)
     g->f.model_version = keep(g, f->model_version);
     g->f.method = keep(g, f->method);
     g->f.route = keep(g, f->route);
+    g->f.scope = keep(g, f->scope);
+    g->f.pods = keep(g, f->pods);
     g->f.nscores = IG_MIN(f->nscores, (uint32_t)IG_FINDING_MAX_SCORES);
     for (uint32_t i = 0; i < g->f.nscores; i++)
         g->f.scores[i].key = keep(g, f->scores[i].key);

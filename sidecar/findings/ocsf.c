@@ -395,6 +395,23 @@ void ig_ocsf_write(struct ig_enc *e, const struct ig_atlas *atlas, const struct 
         identity(e, f);
     if (f->remediation)
         kv_str(e, "remediation", f->remediation);
+    if (f->scope && *f->scope) {
+        /* a fleet finding: raised over every pod's events (inferguard aggregate) */
+        kv_str(e, "scope", f->scope);
+        ig_enc_key(e, "pods");
+        ig_enc_arr_open(e);
+        for (const char *p = f->pods ? f->pods : ""; *p;) {
+            const char *c = strchr(p, ',');
+            size_t n = c ? (size_t)(c - p) : strlen(p);
+            char pod[128];
+            if (n) {
+                snprintf(pod, sizeof pod, "%.*s", (int)IG_MIN(n, sizeof pod - 1), p);
+                ig_enc_str(e, pod);
+            }
+            p += n + (c ? 1 : 0);
+        }
+        ig_enc_arr_close(e);
+    }
     if (env->pod[0] || env->ns[0] || env->node[0] || env->container[0]) {
         ig_enc_key(e, "k8s");
         ig_enc_obj_open(e);

@@ -47,6 +47,7 @@ API key, a new X-Forwarded-For value); --jwt-key SECRET signs the JWTs of --jwt-
 with --jwt-exp seconds from now (negative: already expired). HTTP only.
 Usage:
     attack_clients.py --port P --meta FILE --role ROLE --source 127.0.0.X
+                      [--ports P1,P2,P3]   (replicas behind a round-robin load balancer)
                       [--queries N] [--batch B] [--seed S] [--pause SECONDS]
                       [--grpc [--stream]] [--host 127.0.0.1] [--header H]... [--rotate KIND]
                       [--jwt-sub SUB --jwt-key SECRET --jwt-exp SECONDS]
@@ -68,9 +69,12 @@ from sklearn.linear_model import LogisticRegression
 class Oracle:
     """The model behind the API: counts queries, keeps one keep-alive connection."""
 
-    def __init__(self, port, source, model, pause, host="127.0.0.1", identity=None):
-        self.conn = http.client.HTTPConnection(host, port, timeout=10,
-                                               source_address=(source, 0))
+    def __init__(self, port, source, model, pause, host="127.0.0.1", identity=None, ports=None):
+        # ports: replicas behind a round-robin L7 load balancer, one keep-alive
+        # connection to each, request n going to replica n mod len(ports)
+        self.conns = [http.client.HTTPConnection(host, p, timeout=10, source_address=(source, 0))
+                      for p in (ports or [port])]
+        self.conn = self.conns[0]
         self.model, self.pause = model, pause
         self.queries = self.requests = 0
         self.identity = identity or (lambda n: {})
@@ -81,6 +85,7 @@ class Oracle:
                 "inputs": [{"name": "x", "shape": list(X.shape), "datatype": "FP32",
                             "data": [float(v) for v in X.ravel()]}]}
         headers = {"Content-Type": "application/json", **self.identity(self.requests)}
+        self.conn = self.conns[self.requests % len(self.conns)]
         self.conn.request("POST", f"/v2/models/{self.model}/infer", json.dumps(body), headers)
         r = self.conn.getresponse()
         resp = json.loads(r.read())
@@ -97,7 +102,8 @@ class Oracle:
         return self.proba(X).argmax(axis=1)
 
     def close(self):
-        self.conn.close()
+        for c in self.conns:
+            c.close()
 
 
 class GrpcOracle:
@@ -515,6 +521,7 @@ def identity_fn(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--ports", help="P1,P2,...: replicas, requests spread round-robin (HTTP)")
     ap.add_argument("--meta", required=True)
     ap.add_argument("--role", choices=sorted(ROLES), required=True)
     ap.add_argument("--source", required=True)
@@ -543,7 +550,8 @@ def main():
     if a.grpc:
         o = GrpcOracle(a.port, a.source, meta["model"], a.pause, a.stream)
     else:
-        o = Oracle(a.port, a.source, meta["model"], a.pause, a.host, identity_fn(a))
+        o = Oracle(a.port, a.source, meta["model"], a.pause, a.host, identity_fn(a),
+                   [int(p) for p in a.ports.split(",")] if a.ports else None)
     res = ROLES[a.role](o, T, y, rng, a)
     o.close()
     print(json.dumps({"role": a.role, "source": a.source, "queries": o.queries,

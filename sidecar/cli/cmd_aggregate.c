@@ -1,0 +1,546 @@
+/* inferguard aggregate: the fleet's detectors, a Kafka consumer-group member reading the
+ * events topic that every pod's sensor publishes (run/analyze --events-topic).
+ *
+ * State and restarts: the events topic is the changelog. On assignment a partition is read
+ * from its committed offset; a partition this process never owned is first re-read from up
+ * to --replay events before the committed offset with findings held back, which rebuilds
+ * its clients' detector state (what a restart or a rebalance would otherwise forget); a
+ * partition owned before resumes where this process stopped (the gap up to the committed
+ * offset, if another member moved it, is replayed the same way). Offsets are committed only
+ * for events the detectors have seen. docs/fleet.md has the details and the limits. */
+#include <getopt.h>
+#include <inferguard/log.h>
+#include <librdkafka/rdkafka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "adapters/json.h"
+#include "cli/cli.h"
+#include "config/units.h"
+#include "fleet/aggregate.h"
+#include "fleet/event_mp.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: inferguard aggregate --kafka BROKERS --events-topic NAME [options]\n"
+        "Runs the detectors over every pod's inference events (published by run/analyze\n"
+        "--events-topic) as a member of a Kafka consumer group: partitions are keyed by client,\n"
+        "so each client's events from all replicas meet in one member. Findings are fleet\n"
+        "findings (unmapped.scope \"fleet\", unmapped.pods), held back when a pod already\n"
+        "reported the same client and analytic within the analytic's throttle window.\n\n"
+        "options:\n"
+        "  -k, --kafka BROKERS      bootstrap servers (host:port,...)\n"
+        "      --events-topic NAME  the events topic to consume\n"
+        "  -g, --group ID           consumer group (default: inferguard-aggregate)\n"
+        "  -f, --findings PATH      findings output, '-' = stdout (default: -)\n"
+        "  -t, --topic NAME         findings topic: fleet findings are published there, and the\n"
+        "                           pods' findings read from it to hold back repeats\n"
+        "      --until-idle DURATION  end when no event arrived for DURATION since the last\n"
+        "                           partition assignment (batch runs, tests; waits up to 60 s\n"
+        "                           for the first assignment)\n"
+        "      --lateness DURATION  how long an event waits for earlier ones from other pods\n"
+        "                           (default: 2s)\n"
+        "      --max-events N       stop (as on SIGTERM) after N events (controlled restarts)\n"
+        "      --replay N           events per newly assigned partition re-read before its\n"
+        "                           committed offset to rebuild state (default: 100000; 0 = off)\n"
+        "  -c, --config FILE        YAML configuration (kafka.*, detection, ...)\n"
+        "  -r, --rules DIR          rules directory (default: rules.dir)\n"
+        "  -q, --quiet / -v, --verbose\n"
+        "  -h, --help               this text\n\n"
+        "Stops on SIGINT/SIGTERM (or --until-idle): waiting events are inspected, offsets\n"
+        "committed, findings flushed, then a summary on stderr.\n"
+        "exit codes: 0 ok, 1 runtime failure (Kafka), 2 usage, 3 configuration or rules\n");
+}
+
+static volatile sig_atomic_t g_stop;
+static void on_signal(int sig) { (void)sig; g_stop = 1; }
+
+static uint64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+struct part_state {
+    bool assigned, owned_before, quiet;
+    uint64_t last_msg_us;    /* wall clock of its last message or assignment */
+    int64_t replay_until;    /* offsets below are replays (-1: none) */
+    int64_t last_fed;        /* released to the detectors when it was last revoked */
+};
+
+struct agg_run {
+    rd_kafka_t *rk;
+    struct ig_fleet_agg *agg;
+    const char *topic;
+    uint64_t replay_n;
+    struct part_state parts[IG_FLEET_MAX_PARTITIONS];
+    uint64_t rebalances, assigned_at;
+    bool failed;
+};
+
+/* Commits, for every assigned partition, the offset below which the detectors have seen
+ * every event (never below a replay's end: those were committed before). */
+static void commit_offsets(struct agg_run *r, bool sync)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
+    for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++) {
+        if (!r->parts[p].assigned)
+            continue;
+        int64_t off = ig_fleet_agg_commit_offset(r->agg, p);
+        if (off < 0 || off < r->parts[p].replay_until)
+            continue;
+        rd_kafka_topic_partition_list_add(l, r->topic, p)->offset = off;
+    }
+    if (l->cnt) {
+        rd_kafka_resp_err_t e = rd_kafka_commit(r->rk, l, sync ? 0 : 1);
+        if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
+            IG_LOG_WARN("aggregate", "offset commit: %s", rd_kafka_err2str(e));
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
+                         void *opaque)
+{
+    struct agg_run *r = opaque;
+    r->rebalances++;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        rd_kafka_committed(rk, parts, 10000);
+        for (int i = 0; i < parts->cnt; i++) {
+            rd_kafka_topic_partition_t *tp = &parts->elems[i];
+            if (tp->partition < 0 || tp->partition >= IG_FLEET_MAX_PARTITIONS)
+                continue;
+            struct part_state *ps = &r->parts[tp->partition];
+            int64_t committed = tp->offset;   /* RD_KAFKA_OFFSET_INVALID when none */
+            ps->assigned = true;
+            ps->quiet = false;
+            ps->last_msg_us = mono_us();
+            ps->replay_until = -1;
+            ig_fleet_agg_partition_start(r->agg, tp->partition);
+            if (ps->owned_before && (committed < 0 || ps->last_fed + 1 >= committed)) {
+                tp->offset = ps->last_fed + 1;   /* our state goes up to there already */
+            } else if (ps->owned_before) {
+                tp->offset = ps->last_fed + 1;   /* another member moved on: replay the gap */
+                ps->replay_until = committed;
+            } else if (committed >= 0 && r->replay_n) {
+                int64_t lo = 0, hi = 0;
+                rd_kafka_query_watermark_offsets(rk, tp->topic, tp->partition, &lo, &hi, 5000);
+                int64_t start = committed > (int64_t)r->replay_n ? committed - (int64_t)r->replay_n : 0;
+                tp->offset = start > lo ? start : lo;
+                ps->replay_until = committed;
+            } else if (committed < 0) {
+                tp->offset = RD_KAFKA_OFFSET_BEGINNING;
+            }
+            IG_LOG_INFO("aggregate", "assigned %s[%d] from offset %lld (replay below %lld)", tp->topic,
+                        (int)tp->partition, (long long)tp->offset, (long long)ps->replay_until);
+        }
+        rd_kafka_assign(rk, parts);
+        r->assigned_at = mono_us();
+        return;
+    }
+    /* revoked: what waits is left to the next owner; commit what the detectors saw */
+    commit_offsets(r, true);
+    for (int i = 0; i < parts->cnt; i++) {
+        int32_t p = parts->elems[i].partition;
+        if (p < 0 || p >= IG_FLEET_MAX_PARTITIONS)
+            continue;
+        r->parts[p].assigned = false;
+        r->parts[p].last_fed = ig_fleet_agg_revoke(r->agg, p);
+        r->parts[p].owned_before = r->parts[p].last_fed >= 0;
+    }
+    rd_kafka_assign(rk, NULL);
+}
+
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    (void)rk;
+    if (level <= 4)
+        IG_LOG_WARN("kafka", "%s: %s", fac, buf);
+    else
+        IG_LOG_DEBUG("kafka", "%s: %s", fac, buf);
+}
+
+static rd_kafka_t *consumer_new(const struct ig_config *cfg, const char *group, struct agg_run *r,
+                                char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    char e[512];
+    for (uint32_t i = 0; i < cfg->n_kafka_props; i++)
+        rd_kafka_conf_set(conf, cfg->kafka_props[i].key, cfg->kafka_props[i].value, e, sizeof e);
+    const char *kv[][2] = {
+        { "bootstrap.servers", cfg->kafka_brokers }, { "group.id", group },
+        { "enable.auto.commit", "false" }, { "auto.offset.reset", "earliest" },
+        { "enable.auto.offset.store", "false" }, { "client.id", "inferguard-aggregate" },
+        { "enable.partition.eof", "true" },
+    };
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+        if (rd_kafka_conf_set(conf, kv[i][0], kv[i][1], e, sizeof e) != RD_KAFKA_CONF_OK) {
+            snprintf(err, errlen, "kafka property %s: %s", kv[i][0], e);
+            rd_kafka_conf_destroy(conf);
+            return NULL;
+        }
+    rd_kafka_conf_set_log_cb(conf, on_log);
+    if (r) {
+        rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+        rd_kafka_conf_set_opaque(conf, r);
+    }
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof e);
+    if (!rk) {
+        snprintf(err, errlen, "cannot create the Kafka consumer: %s", e);
+        return NULL;
+    }
+    rd_kafka_poll_set_consumer(rk);
+    return rk;
+}
+
+/* ---- the findings topic: what pods (and earlier runs) already told ---- */
+
+struct told_reader {
+    rd_kafka_t *rk;
+    struct ig_scratch scratch;
+    struct ig_json_limits lim;
+    uint64_t skipped;
+};
+
+static const struct ig_json *jget(const struct ig_json *o, const char *k)
+{
+    return o && o->type == IG_JSON_OBJECT ? ig_json_get(o, k) : NULL;
+}
+
+static void told_record(struct told_reader *t, struct ig_fleet_agg *agg, const rd_kafka_message_t *m)
+{
+    const struct ig_json *root = NULL;
+    const char *why;
+    ig_scratch_reset(&t->scratch);
+    if (ig_json_parse(m->payload, m->len, &t->lim, &t->scratch, &root, &why) != IG_OK || !root) {
+        t->skipped++;   /* msgpack findings (findings.encoding: msgpack) or foreign records */
+        return;
+    }
+    char client[IG_CLIENT_ID_MAX] = "", analytic[128] = "", scope[16] = "";
+    const struct ig_json *uid = jget(jget(jget(root, "actor"), "user"), "uid");
+    const struct ig_json *name = jget(jget(jget(root, "finding_info"), "analytic"), "name");
+    const struct ig_json *sc = jget(jget(root, "unmapped"), "scope");
+    const struct ig_json *res = jget(root, "resources");
+    const struct ig_json *model = res && res->type == IG_JSON_ARRAY ? jget(ig_json_first(res), "name") : NULL;
+    uint64_t ms = 0;
+    const struct ig_json *tm = jget(root, "time");
+    if (!name || ig_json_str_copy(name, analytic, sizeof analytic) < 0 || !tm || ig_json_u64(tm, &ms) != IG_OK) {
+        t->skipped++;
+        return;
+    }
+    if (!uid || ig_json_str_copy(uid, client, sizeof client) < 0 || !client[0]) {
+        /* a model-wide finding: keyed by the model (as the findings topic's message key) */
+        char m[IG_MODEL_NAME_MAX] = "";
+        if (model)
+            ig_json_str_copy(model, m, sizeof m);
+        snprintf(client, sizeof client, "model:%s", m);
+    }
+    if (sc)
+        ig_json_str_copy(sc, scope, sizeof scope);
+    ig_fleet_agg_told(agg, client, analytic, ms * 1000, strcmp(scope, "fleet") == 0);
+}
+
+/* Reads the findings topic from its start up to its end at the time of the call (all
+ * partitions, no group), so an earlier run's findings are known before the first event. */
+static int told_open(struct told_reader *t, const struct ig_config *cfg, const char *topic,
+                     struct ig_fleet_agg *agg, char *err, size_t errlen)
+{
+    char group[128];
+    snprintf(group, sizeof group, "inferguard-aggregate-told-%ld", (long)getpid());
+    if (!(t->rk = consumer_new(cfg, group, NULL, err, errlen)))
+        return IG_ECONF;
+    ig_json_limits_from_config(&t->lim, cfg);
+    if (ig_scratch_init(&t->scratch, 1 << 16, 64u << 20) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return IG_ENOMEM;
+    }
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(t->rk, topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(t->rk, 0, rkt, &md, 10000);
+    rd_kafka_topic_destroy(rkt);
+    if (e || !md || md->topic_cnt != 1 || md->topics[0].err) {
+        /* no such topic yet: nothing was told */
+        if (md)
+            rd_kafka_metadata_destroy(md);
+        return IG_OK;
+    }
+    int np = md->topics[0].partition_cnt;
+    rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(np);
+    int64_t *end = calloc((size_t)np, sizeof *end);
+    for (int p = 0; p < np; p++) {
+        int64_t lo = 0, hi = 0;
+        rd_kafka_query_watermark_offsets(t->rk, topic, p, &lo, &hi, 5000);
+        end[p] = hi;
+        rd_kafka_topic_partition_list_add(l, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    rd_kafka_assign(t->rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    uint64_t deadline = mono_us() + 15000000u;
+    for (;;) {
+        bool caught_up = true;
+        rd_kafka_topic_partition_list_t *pos = rd_kafka_topic_partition_list_new(np);
+        for (int p = 0; p < np; p++)
+            rd_kafka_topic_partition_list_add(pos, topic, p);
+        rd_kafka_position(t->rk, pos);
+        for (int p = 0; p < np; p++)
+            if (end[p] > 0 && pos->elems[p].offset < end[p])
+                caught_up = false;
+        rd_kafka_topic_partition_list_destroy(pos);
+        if (caught_up || mono_us() > deadline || g_stop)
+            break;
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(t->rk, 100);
+        if (m) {
+            if (!m->err)
+                told_record(t, agg, m);
+            rd_kafka_message_destroy(m);
+        }
+    }
+    free(end);
+    return IG_OK;
+}
+
+static void told_drain(struct told_reader *t, struct ig_fleet_agg *agg)
+{
+    if (!t->rk)
+        return;
+    for (int i = 0; i < 1000; i++) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(t->rk, 0);
+        if (!m)
+            return;
+        if (!m->err)
+            told_record(t, agg, m);
+        rd_kafka_message_destroy(m);
+    }
+}
+
+static void told_close(struct told_reader *t)
+{
+    if (t->rk) {
+        rd_kafka_consumer_close(t->rk);
+        rd_kafka_destroy(t->rk);
+    }
+    ig_scratch_free(&t->scratch);
+}
+
+/* ---- the command ---- */
+
+static void header_str(const rd_kafka_message_t *m, const char *name, char *out, size_t cap)
+{
+    rd_kafka_headers_t *h = NULL;
+    const void *v = NULL;
+    size_t n = 0;
+    out[0] = 0;
+    if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        rd_kafka_header_get_last(h, name, &v, &n) == RD_KAFKA_RESP_ERR_NO_ERROR && v)
+        snprintf(out, cap, "%.*s", (int)IG_MIN(n, cap - 1), (const char *)v);
+}
+
+int ig_cmd_aggregate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        IG_CLI_COMMON_OPTIONS, { "help", no_argument, 0, 'h' }, { "group", required_argument, 0, 'g' },
+        { "until-idle", required_argument, 0, 'I' }, { "lateness", required_argument, 0, 'L' },
+        { "replay", required_argument, 0, 'P' }, { "max-events", required_argument, 0, 'X' },
+        { 0, 0, 0, 0 },
+    };
+    struct ig_cli_common o = { 0 };
+    const char *group = "inferguard-aggregate";
+    uint64_t idle_us = 0, lateness_us = 2000000, replay_n = 100000, max_events = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hk:g:t:" IG_CLI_COMMON_SHORT, opts, NULL)) != -1) {
+        int taken = ig_cli_common_opt(&o, c, optarg, "inferguard aggregate");
+        if (taken < 0)
+            return IG_EXIT_USAGE;
+        if (taken)
+            continue;
+        switch (c) {
+        case 'h': usage(stdout); return IG_EXIT_OK;
+        case 'g': group = optarg; break;
+        case 'I':
+        case 'L':
+            if (!ig_parse_duration_us(optarg, 1000000, c == 'I' ? &idle_us : &lateness_us)) {
+                fprintf(stderr, "inferguard aggregate: --%s: a duration such as 5s or 500ms\n",
+                        c == 'I' ? "until-idle" : "lateness");
+                return IG_EXIT_USAGE;
+            }
+            break;
+        case 'X':
+            if (!ig_parse_u64(optarg, &max_events) || !max_events) {
+                fprintf(stderr, "inferguard aggregate: --max-events: a number of events > 0\n");
+                return IG_EXIT_USAGE;
+            }
+            break;
+        case 'P':
+            if (!ig_parse_u64(optarg, &replay_n)) {
+                fprintf(stderr, "inferguard aggregate: --replay: a number of events\n");
+                return IG_EXIT_USAGE;
+            }
+            break;
+        default: usage(stderr); return IG_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "inferguard aggregate: unexpected argument '%s' (try --help)\n", argv[optind]);
+        return IG_EXIT_USAGE;
+    }
+    if (o.events || o.reports) {
+        fprintf(stderr, "inferguard aggregate: --events and --reports are not options of aggregate\n");
+        return IG_EXIT_USAGE;
+    }
+    static struct ig_config cfg;
+    struct ig_rules *rules;
+    int rc = ig_cli_load(&o, "inferguard aggregate", &cfg, &rules);
+    if (rc)
+        return rc;
+    if (!cfg.kafka_brokers[0] || !cfg.kafka_events_topic[0]) {
+        fprintf(stderr, "inferguard aggregate: --kafka and --events-topic are required (or kafka.brokers and "
+                        "kafka.events_topic)\n");
+        ig_rules_free(rules);
+        return IG_EXIT_USAGE;
+    }
+    /* findings go to Kafka only with a findings topic named (--topic / kafka.topic set in
+     * the config file counts: the default is only a default) */
+    static struct ig_config fcfg;
+    fcfg = cfg;
+    if (!o.topic && !(o.config_path && strcmp(cfg.kafka_topic, "inferguard.findings") != 0))
+        fcfg.kafka_brokers[0] = 0;
+    fcfg.kafka_events_topic[0] = 0;
+
+    char err[512];
+    struct ig_fleet_agg *agg = ig_fleet_agg_new(&fcfg, rules, lateness_us, err, sizeof err);
+    if (!agg) {
+        fprintf(stderr, "inferguard aggregate: %s\n", err);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    static struct agg_run r;
+    memset(&r, 0, sizeof r);
+    r.agg = agg;
+    r.topic = cfg.kafka_events_topic;
+    r.replay_n = replay_n;
+    struct told_reader told = { 0 };
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (fcfg.kafka_brokers[0])
+        ig_fleet_agg_told_known(agg);
+    if (fcfg.kafka_brokers[0] && told_open(&told, &cfg, cfg.kafka_topic, agg, err, sizeof err) != IG_OK) {
+        fprintf(stderr, "inferguard aggregate: findings topic: %s\n", err);
+        told_close(&told);
+        ig_fleet_agg_free(agg);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    r.rk = consumer_new(&cfg, group, &r, err, sizeof err);
+    if (!r.rk) {
+        fprintf(stderr, "inferguard aggregate: %s\n", err);
+        told_close(&told);
+        ig_fleet_agg_free(agg);
+        ig_rules_free(rules);
+        return IG_EXIT_CONFIG;
+    }
+    rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(sub, cfg.kafka_events_topic, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(r.rk, sub);
+    rd_kafka_topic_partition_list_destroy(sub);
+    if (e) {
+        fprintf(stderr, "inferguard aggregate: subscribe to %s: %s\n", cfg.kafka_events_topic, rd_kafka_err2str(e));
+        rd_kafka_destroy(r.rk);
+        told_close(&told);
+        ig_fleet_agg_free(agg);
+        ig_rules_free(rules);
+        return IG_EXIT_RUNTIME;
+    }
+    if (o.verbosity >= 0)
+        fprintf(stderr, "inferguard aggregate: group %s consuming %s\n", group, cfg.kafka_events_topic);
+
+    struct ig_evmp_decoded d = { 0 };
+    uint64_t t0 = mono_us(), last_msg = t0, last_commit = t0, last_advance = t0;
+    uint64_t bad = 0;
+    while (!g_stop) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(r.rk, 50);
+        uint64_t now = mono_us();
+        if (m) {
+            if (!m->err) {
+                last_msg = now;
+                const char *why;
+                int32_t p = m->partition;
+                bool replay = p >= 0 && p < IG_FLEET_MAX_PARTITIONS && m->offset < r.parts[p].replay_until;
+                if (p >= 0 && p < IG_FLEET_MAX_PARTITIONS) {
+                    r.parts[p].last_msg_us = now;
+                    r.parts[p].quiet = false;
+                }
+                if (ig_evmp_decode(&d, m->payload, m->len, &why) == IG_OK) {
+                    char pod[128];
+                    header_str(m, "pod", pod, sizeof pod);
+                    ig_fleet_agg_event(agg, &d.ev, pod, replay, p, m->offset);
+                } else if (bad++ % 1000 == 0) {
+                    IG_LOG_WARN("aggregate", "undecodable event record at %s[%d]@%lld: %s (%llu so far)",
+                                cfg.kafka_events_topic, (int)p, (long long)m->offset, why,
+                                (unsigned long long)bad);
+                }
+            } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                IG_LOG_DEBUG("aggregate", "end of %s[%d] at %lld; %llu events inspected so far",
+                             cfg.kafka_events_topic, (int)m->partition, (long long)m->offset,
+                             (unsigned long long)ig_fleet_agg_stats(agg)->released);
+                ig_fleet_agg_partition_end(agg, m->partition);
+            } else {
+                IG_LOG_WARN("aggregate", "consumer: %s", rd_kafka_message_errstr(m));
+                if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+                    r.failed = true;
+                    g_stop = 1;
+                }
+            }
+            rd_kafka_message_destroy(m);
+        }
+        /* a partition that delivers nothing for a while (no traffic, or an end the consumer
+         * did not report) stops holding back the others' events */
+        for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++)
+            if (r.parts[p].assigned && !r.parts[p].quiet &&
+                now - r.parts[p].last_msg_us > 2 * IG_MAX(lateness_us, (uint64_t)1000000)) {
+                r.parts[p].quiet = true;
+                ig_fleet_agg_partition_end(agg, p);
+            }
+        told_drain(&told, agg);
+        if (now - last_advance >= 50000 || !m) {
+            ig_fleet_agg_advance(agg, false);
+            ig_fleet_agg_poll(agg);
+            last_advance = now;
+        }
+        if (now - last_commit >= 1000000) {
+            commit_offsets(&r, false);
+            last_commit = now;
+        }
+        if (r.assigned_at > last_msg)
+            last_msg = r.assigned_at;   /* idle counts from the last assignment on */
+        if (idle_us && !r.assigned_at && now - t0 < 60000000u)
+            continue;   /* not in the group yet (a join waits for other members' timeouts) */
+        if (idle_us && now - last_msg >= idle_us)
+            break;
+        if (max_events && ig_fleet_agg_stats(agg)->events - ig_fleet_agg_stats(agg)->replayed >= max_events)
+            break;
+    }
+    /* the end: every waiting event inspected, its offset committed */
+    ig_fleet_agg_advance(agg, true);
+    commit_offsets(&r, true);
+    rd_kafka_consumer_close(r.rk);
+    rd_kafka_destroy(r.rk);
+    told_close(&told);
+    ig_evmp_decoded_free(&d);
+    ig_fleet_agg_finish(agg);
+    if (o.verbosity >= 0) {
+        fprintf(stderr, "inferguard aggregate: %.1f s, %llu rebalance callbacks, %llu undecodable records\n",
+                (double)(mono_us() - t0) / 1e6, (unsigned long long)r.rebalances, (unsigned long long)bad);
+        ig_fleet_agg_summary(agg, stderr);
+    }
+    ig_fleet_agg_free(agg);
+    ig_rules_free(rules);
+    return r.failed ? IG_EXIT_RUNTIME : IG_EXIT_OK;
+}

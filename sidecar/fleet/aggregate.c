@@ -1,0 +1,494 @@
+/* The fleet's detect stage (aggregate.h).
+ *
+ * Ordering: events of one client come from several pods whose clocks and publishing delays
+ * differ; each waits in a min-heap by event time until the newest event time seen is
+ * <lateness> past it, then goes to the engine in time order. An event that arrives after
+ * later ones were released is still inspected (counted late): out of order by at most the
+ * delay beyond the window.
+ *
+ * Hold-back: a table of (client, analytic) -> when it was last told (a pod's finding on the
+ * findings topic, or a fleet finding of an earlier run); a fleet finding within that
+ * analytic's throttle window of it is held back (counted). Fleet findings of this run pass
+ * on to the findings stage, which throttles its own repeats as on a pod. */
+#include "fleet/aggregate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "drift/drift.h"
+#include "engine.h"
+#include "findings/findings.h"
+#include "sinks/sinks.h"
+
+#define TICK_US 1000000ull
+#define CLIENTS_CAP (1u << 14)
+#define TOLD_CAP (1u << 15)
+#define PODS_LEN 240
+#define DEFAULT_WINDOW_US (60ull * 1000000ull)
+
+struct pending {
+    uint64_t t, seq;
+    struct ig_event *ev;     /* with its data behind it (one allocation) */
+    int64_t off;
+    int32_t part;
+    bool replay;
+};
+
+struct client {
+    uint64_t h;              /* 0 = empty slot */
+    char id[IG_CLIENT_ID_MAX];
+    char pods[PODS_LEN];     /* comma-separated, in order first seen */
+};
+
+struct told {
+    uint64_t h;              /* hash of client and analytic; 0 = empty */
+    uint64_t time_us;        /* the latest of pod_us and fleet_us (table eviction) */
+    uint64_t pod_us;         /* a pod's finding, newest */
+    uint64_t fleet_us;       /* an earlier aggregator run's fleet finding, newest */
+    bool own;                /* this run's fleet finding: its repeats go to the throttle */
+};
+
+struct ig_fleet_agg {
+    const struct ig_config *cfg;
+    const struct ig_rules *rules;
+    uint64_t lateness_us;
+    struct ig_findings *findings;
+    const struct ig_emit *out;      /* the findings stage */
+    struct ig_emit emit;            /* what the engine calls: on_finding below */
+    struct ig_env env;
+    struct ig_engine *engine;
+
+    struct pending *heap;
+    size_t n, cap;
+    uint64_t seq, newest_us, released_us, next_tick_us;
+    bool replaying;                 /* the event being observed is a replay */
+    bool told_known;                /* the findings topic is read (ig_fleet_agg_told_known) */
+    const char *cur_pods;           /* pods of the client being observed */
+
+    int64_t last_released[IG_FLEET_MAX_PARTITIONS];
+    bool seen[IG_FLEET_MAX_PARTITIONS];
+    /* the watermark: per partition the newest event time read; a partition counts while
+     * it has unread messages (not at its end, not revoked) */
+    uint64_t part_newest[IG_FLEET_MAX_PARTITIONS];
+    bool active[IG_FLEET_MAX_PARTITIONS];
+
+    struct client *clients;
+    struct told *told;
+    struct ig_fleet_stats st;
+    bool finished;
+};
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* ---- clients and their pods ---- */
+
+static struct client *client_get(struct ig_fleet_agg *a, const char *id, bool add)
+{
+    uint64_t h = hash_str(14695981039346656037ull, id);
+    for (uint32_t i = 0; i < 64; i++) {
+        struct client *c = &a->clients[(h + i) & (CLIENTS_CAP - 1)];
+        if (c->h == h && strcmp(c->id, id) == 0)
+            return c;
+        if (!c->h) {
+            if (!add)
+                return NULL;
+            c->h = h;
+            snprintf(c->id, sizeof c->id, "%s", id);
+            a->st.clients++;
+            return c;
+        }
+    }
+    if (add)
+        a->st.clients_full++;   /* the client is inspected; its pods are not listed */
+    return NULL;
+}
+
+static void client_add_pod(struct client *c, const char *pod)
+{
+    if (!pod || !*pod)
+        return;
+    size_t n = strlen(pod);
+    for (const char *p = c->pods; *p;) {
+        const char *e = strchr(p, ',');
+        size_t m = e ? (size_t)(e - p) : strlen(p);
+        if (m == n && memcmp(p, pod, n) == 0)
+            return;
+        p += m + (e ? 1 : 0);
+    }
+    size_t used = strlen(c->pods);
+    if (used + n + 2 > sizeof c->pods)
+        return;   /* a long list is cut; the first pods stay */
+    if (used)
+        c->pods[used++] = ',';
+    memcpy(c->pods + used, pod, n + 1);
+}
+
+/* ---- what was already told ---- */
+
+static struct told *told_slot(struct ig_fleet_agg *a, const char *client, const char *analytic, bool add)
+{
+    uint64_t h = hash_str(hash_str(14695981039346656037ull, client), analytic);
+    struct told *oldest = NULL;
+    for (uint32_t i = 0; i < 16; i++) {
+        struct told *t = &a->told[(h + i) & (TOLD_CAP - 1)];
+        if (t->h == h)
+            return t;
+        if (!t->h) {
+            if (!add)
+                return NULL;
+            memset(t, 0, sizeof *t);
+            t->h = h;
+            return t;
+        }
+        if (!oldest || t->time_us < oldest->time_us)
+            oldest = t;
+    }
+    if (!add)
+        return NULL;
+    memset(oldest, 0, sizeof *oldest);   /* full run: the oldest entry makes room */
+    oldest->h = h;
+    return oldest;
+}
+
+void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *analytic,
+                       uint64_t time_us, bool fleet)
+{
+    a->st.pod_findings++;
+    struct told *t = told_slot(a, client, analytic, true);
+    if (fleet && t->own)
+        return;   /* our own fleet finding read back */
+    uint64_t *slot = fleet ? &t->fleet_us : &t->pod_us;
+    if (time_us > *slot)
+        *slot = time_us;
+    if (time_us > t->time_us)
+        t->time_us = time_us;
+}
+
+/* Already told? A pod's finding counts when it came no later than the lateness window
+ * after this one (live, the fleet runs that far behind the pods, so it has read such a
+ * finding by now) and at most the throttle window before; an earlier aggregator run's
+ * fleet finding (a restart re-reading the same events) within the window either way. */
+static bool already_told(const struct ig_fleet_agg *a, const struct told *t, uint64_t now, uint64_t w)
+{
+    if (w && t->pod_us && t->pod_us <= now + a->lateness_us && (now < t->pod_us || now - t->pod_us <= w))
+        return true;
+    if (t->fleet_us) {
+        /* an analytic without throttling (w = 0) still is not told twice by a restart:
+         * re-raised after a replay in another order, it lands near the first */
+        uint64_t d = now > t->fleet_us ? now - t->fleet_us : t->fleet_us - now;
+        if (d <= (w ? w : DEFAULT_WINDOW_US))
+            return true;
+    }
+    return false;
+}
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct ig_fleet_agg *a = ctx;
+    a->st.raised++;
+    if (a->replaying && !a->told_known) {
+        /* no findings topic to tell what an earlier run already said: a replay rebuilds
+         * state only */
+        a->st.held_replay++;
+        return;
+    }
+    char model_key[IG_MODEL_NAME_MAX + 8];
+    const char *who = f->client_id ? f->client_id : "";
+    if (!*who) {   /* a model-wide finding: keyed by the model, as on the findings topic */
+        snprintf(model_key, sizeof model_key, "model:%s", f->model ? f->model : "");
+        who = model_key;
+    }
+    const char *analytic = f->analytic ? f->analytic : "";
+    struct told *t = told_slot(a, who, analytic, true);
+    if (!t->own && already_told(a, t, f->time_us, ig_rules_throttle_us(a->rules, analytic, DEFAULT_WINDOW_US))) {
+        a->st.held_told++;
+        return;
+    }
+    t->own = true;
+    t->time_us = f->time_us;
+    struct ig_finding g = *f;
+    g.scope = "fleet";
+    const struct client *c = f->client_id && *f->client_id ? client_get(a, f->client_id, false) : NULL;
+    g.pods = c ? c->pods : a->cur_pods;
+    a->st.emitted++;
+    ig_emit_finding(a->out, &g);
+}
+
+/* ---- the lateness heap ---- */
+
+static bool before(const struct pending *x, const struct pending *y)
+{
+    return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+static void heap_push(struct ig_fleet_agg *a, struct pending p)
+{
+    size_t i = a->n++;
+    while (i) {
+        size_t up = (i - 1) / 2;
+        if (!before(&p, &a->heap[up]))
+            break;
+        a->heap[i] = a->heap[up];
+        i = up;
+    }
+    a->heap[i] = p;
+}
+
+static struct pending heap_pop(struct ig_fleet_agg *a)
+{
+    struct pending top = a->heap[0], last = a->heap[--a->n];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        const struct pending *best = &last;
+        if (l < a->n && before(&a->heap[l], best)) {
+            m = l;
+            best = &a->heap[l];
+        }
+        if (r < a->n && before(&a->heap[r], best))
+            m = r;
+        if (m == i)
+            break;
+        a->heap[i] = a->heap[m];
+        i = m;
+    }
+    if (a->n)
+        a->heap[i] = last;
+    return top;
+}
+
+static uint64_t ev_time(const struct ig_event *ev)
+{
+    return ev->req_time_us ? ev->req_time_us : ev->resp_time_us;
+}
+
+void ig_fleet_agg_event(struct ig_fleet_agg *a, const struct ig_event *ev, const char *pod,
+                        bool replay, int32_t partition, int64_t offset)
+{
+    a->st.events++;
+    if (replay)
+        a->st.replayed++;
+    if (ev->client_id[0]) {
+        struct client *c = client_get(a, ev->client_id, true);
+        if (c)
+            client_add_pod(c, pod);
+    }
+    size_t bytes = ig_event_bytes(ev);
+    struct ig_event *copy = aligned_alloc(16, (sizeof *copy + 15) / 16 * 16 + (bytes + 15) / 16 * 16);
+    if (!copy || (a->n == a->cap && !(a->heap = realloc(a->heap, (a->cap = a->cap ? a->cap * 2 : 1024) * sizeof *a->heap)))) {
+        free(copy);
+        a->st.bad_records++;
+        return;
+    }
+    ig_event_copy(copy, ev, (uint8_t *)copy + (sizeof *copy + 15) / 16 * 16);
+    uint64_t t = ev_time(ev);
+    if (t < a->released_us)
+        a->st.late++;
+    if (t > a->newest_us)
+        a->newest_us = t;
+    int32_t part = partition >= 0 && partition < IG_FLEET_MAX_PARTITIONS ? partition : 0;
+    if (!a->seen[part]) {
+        a->seen[part] = true;
+        a->last_released[part] = -1;
+    }
+    if (t > a->part_newest[part])
+        a->part_newest[part] = t;
+    a->active[part] = true;
+    heap_push(a, (struct pending){ t, a->seq++, copy, offset, part, replay });
+    if (a->n > a->st.buffered_max)
+        a->st.buffered_max = a->n;
+}
+
+static void tick(struct ig_fleet_agg *a, uint64_t now)
+{
+    if (now < a->next_tick_us)
+        return;
+    ig_engine_tick(a->engine, now);
+    ig_findings_tick(a->findings, now);
+    a->next_tick_us = now + TICK_US;
+}
+
+void ig_fleet_agg_told_known(struct ig_fleet_agg *a)
+{
+    a->told_known = true;
+}
+
+void ig_fleet_agg_partition_start(struct ig_fleet_agg *a, int32_t partition)
+{
+    if (partition >= 0 && partition < IG_FLEET_MAX_PARTITIONS)
+        a->active[partition] = true;   /* holds the release back until it delivers or ends */
+}
+
+void ig_fleet_agg_partition_end(struct ig_fleet_agg *a, int32_t partition)
+{
+    if (partition >= 0 && partition < IG_FLEET_MAX_PARTITIONS)
+        a->active[partition] = false;
+}
+
+/* Events older than this are released: the slowest partition still being read sets it
+ * (Kafka delivers each partition in order, partitions at their own pace: a replay of
+ * history reads one partition far ahead of another), less the lateness window. */
+static uint64_t frontier(const struct ig_fleet_agg *a)
+{
+    uint64_t low = UINT64_MAX;
+    for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++)
+        if (a->active[p] && a->part_newest[p] < low)
+            low = a->part_newest[p];
+    if (low == UINT64_MAX)
+        low = a->newest_us;   /* every partition read to its end */
+    return low > a->lateness_us ? low - a->lateness_us : 0;
+}
+
+void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
+{
+    uint64_t frontier_us = frontier(a);
+    while (a->n && (all || a->heap[0].t <= frontier_us)) {
+        struct pending p = heap_pop(a);
+        if (p.t > a->released_us) {
+            tick(a, a->released_us);   /* windows that ended before this event */
+            a->released_us = p.t;
+        }
+        a->replaying = p.replay;
+        const struct client *c = p.ev->client_id[0] ? client_get(a, p.ev->client_id, false) : NULL;
+        a->cur_pods = c ? c->pods : "";
+        ig_engine_observe(a->engine, p.ev);
+        a->replaying = false;
+        if (p.off > a->last_released[p.part])
+            a->last_released[p.part] = p.off;
+        a->st.released++;
+        free(p.ev);
+    }
+    if (a->released_us)
+        tick(a, a->released_us);
+}
+
+int64_t ig_fleet_agg_commit_offset(const struct ig_fleet_agg *a, int32_t partition)
+{
+    if (partition < 0 || partition >= IG_FLEET_MAX_PARTITIONS || !a->seen[partition])
+        return -1;
+    int64_t lo = -1;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->heap[i].part == partition && (lo < 0 || a->heap[i].off < lo))
+            lo = a->heap[i].off;
+    if (lo >= 0)
+        return lo;
+    return a->last_released[partition] >= 0 ? a->last_released[partition] + 1 : -1;
+}
+
+int64_t ig_fleet_agg_revoke(struct ig_fleet_agg *a, int32_t partition)
+{
+    if (partition < 0 || partition >= IG_FLEET_MAX_PARTITIONS || !a->seen[partition])
+        return -1;
+    a->active[partition] = false;
+    /* drop the partition's waiting events, then rebuild the heap from what is left */
+    size_t k = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->heap[i].part == partition) {
+            free(a->heap[i].ev);
+            a->st.dropped_revoked++;
+        } else {
+            a->heap[k++] = a->heap[i];
+        }
+    }
+    size_t n = k;
+    a->n = 0;
+    for (size_t i = 0; i < n; i++)
+        heap_push(a, a->heap[i]);
+    return a->last_released[partition];
+}
+
+void ig_fleet_agg_poll(struct ig_fleet_agg *a)
+{
+    ig_findings_tick(a->findings, a->released_us);
+}
+
+struct ig_fleet_agg *ig_fleet_agg_new(const struct ig_config *cfg, const struct ig_rules *rules,
+                                      uint64_t lateness_us, char *err, size_t errlen)
+{
+    struct ig_fleet_agg *a = calloc(1, sizeof *a);
+    if (!a || !(a->clients = calloc(CLIENTS_CAP, sizeof *a->clients)) ||
+        !(a->told = calloc(TOLD_CAP, sizeof *a->told))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    a->cfg = cfg;
+    a->rules = rules;
+    a->lateness_us = lateness_us;
+    ig_drift_env(&a->env, NULL);
+    a->findings = ig_findings_new(cfg, rules, err, errlen);
+    if (!a->findings)
+        goto fail;
+    if (ig_sinks_open_all(a->findings, cfg, err, errlen) < 0)
+        goto fail;
+    a->out = ig_findings_emit(a->findings);
+    a->emit = (struct ig_emit){ on_finding, a };
+    a->engine = ig_engine_new(cfg, rules, &a->env, &a->emit, err, errlen);
+    if (!a->engine)
+        goto fail;
+    return a;
+fail:
+    ig_fleet_agg_free(a);
+    return NULL;
+}
+
+void ig_fleet_agg_finish(struct ig_fleet_agg *a)
+{
+    if (a->finished)
+        return;
+    a->finished = true;
+    ig_fleet_agg_advance(a, true);
+    ig_engine_finish(a->engine, a->released_us);
+    ig_engine_free(a->engine);
+    a->engine = NULL;
+    ig_findings_close(a->findings, a->released_us, (int)a->cfg->flush_timeout_ms);
+}
+
+static void sink_line(void *ctx, const char *sink, const struct ig_sink_stats *s)
+{
+    fprintf(ctx, "  sink %-7s written %llu, delivered %llu, failed %llu, retried %llu, spooled %llu, "
+                 "replayed %llu, dropped %llu\n", sink, (unsigned long long)s->written,
+            (unsigned long long)s->delivered, (unsigned long long)s->failed,
+            (unsigned long long)s->retried, (unsigned long long)s->spooled,
+            (unsigned long long)s->replayed, (unsigned long long)s->dropped);
+}
+
+void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out)
+{
+    const struct ig_fleet_stats *s = &a->st;
+    fprintf(out, "  events      %llu received (%llu replayed to rebuild state, %llu late, %llu undecodable, "
+                 "%llu dropped at revocation), %llu inspected, at most %llu waiting\n",
+            (unsigned long long)s->events, (unsigned long long)s->replayed, (unsigned long long)s->late,
+            (unsigned long long)s->bad_records, (unsigned long long)s->dropped_revoked,
+            (unsigned long long)s->released, (unsigned long long)s->buffered_max);
+    fprintf(out, "  clients     %llu (%llu beyond the pods table)\n", (unsigned long long)s->clients,
+            (unsigned long long)s->clients_full);
+    fprintf(out, "  findings    %llu raised, %llu fleet findings out; held back: %llu already told by a pod "
+                 "or an earlier run, %llu during replay; %llu findings read from the findings topic\n",
+            (unsigned long long)s->raised, (unsigned long long)s->emitted, (unsigned long long)s->held_told,
+            (unsigned long long)s->held_replay, (unsigned long long)s->pod_findings);
+    ig_findings_sink_stats(a->findings, sink_line, out);
+}
+
+const struct ig_fleet_stats *ig_fleet_agg_stats(const struct ig_fleet_agg *a) { return &a->st; }
+
+void ig_fleet_agg_free(struct ig_fleet_agg *a)
+{
+    if (!a)
+        return;
+    if (a->engine)
+        ig_engine_free(a->engine);
+    if (a->findings)
+        ig_findings_free(a->findings);
+    for (size_t i = 0; i < a->n; i++)
+        free(a->heap[i].ev);
+    free(a->heap);
+    free(a->clients);
+    free(a->told);
+    free(a);
+}

@@ -1,0 +1,69 @@
+/* The fleet's detect stage (`inferguard aggregate`): events of every pod, as they arrive
+ * from the events topic, put back in event-time order within a bounded lateness window and
+ * handed to one detector engine, whose findings are marked fleet findings (unmapped.scope
+ * "fleet", unmapped.pods) and held back when a pod, or an earlier run of the aggregator,
+ * already reported the same client and analytic within the analytic's throttle window
+ * (a pod's finding: before this one, or at most the lateness window after it).
+ * Kafka-free: cmd_aggregate.c feeds it from the consumer (and tests feed it directly). */
+#ifndef IG_FLEET_AGGREGATE_H
+#define IG_FLEET_AGGREGATE_H
+
+#include <stdio.h>
+#include <inferguard/config.h>
+#include <inferguard/event.h>
+#include <inferguard/rules.h>
+
+#define IG_FLEET_MAX_PARTITIONS 1024
+
+struct ig_fleet_stats {
+    uint64_t events, released, late, replayed, bad_records, dropped_revoked;
+    uint64_t raised, emitted, held_told, held_replay;
+    uint64_t pod_findings, clients, clients_full, buffered_max;
+};
+
+struct ig_fleet_agg;
+
+/* Builds the findings stage (sinks from cfg, as analyze) and the engine from rules.
+ * lateness_us: how long an event waits for earlier ones from other pods. NULL + err. */
+struct ig_fleet_agg *ig_fleet_agg_new(const struct ig_config *cfg, const struct ig_rules *rules,
+                                      uint64_t lateness_us, char *err, size_t errlen);
+/* One event from <pod> (copied). <replay>: the partition is being re-read up to its
+ * committed offset to rebuild detector state: fed to the detectors, findings held back.
+ * partition/offset say where it came from (commits, revocation). */
+void ig_fleet_agg_event(struct ig_fleet_agg *a, const struct ig_event *ev, const char *pod,
+                        bool replay, int32_t partition, int64_t offset);
+/* A finding already on the findings topic: a pod's own (fleet = false) or a fleet finding
+ * of an earlier aggregator run (fleet = true). time_us: its time. */
+void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *analytic,
+                       uint64_t time_us, bool fleet);
+/* <partition> was assigned: until it delivers an event or ends, nothing newer than what it
+ * delivered before is released (its events may be the oldest). */
+void ig_fleet_agg_partition_start(struct ig_fleet_agg *a, int32_t partition);
+/* The consumer reached the end of <partition> (what is there was read): it stops holding
+ * back the release of other partitions' events until its next event. */
+void ig_fleet_agg_partition_end(struct ig_fleet_agg *a, int32_t partition);
+/* The findings topic is being read (ig_fleet_agg_told): findings raised while replaying are
+ * then held back only when that topic says they were told already; without it, every
+ * finding raised on a replayed event is held back. */
+void ig_fleet_agg_told_known(struct ig_fleet_agg *a);
+/* Releases every event older than the newest event time minus the lateness window, in
+ * event-time order, and ticks the detectors. "Newest" is the newest event time of the
+ * partition furthest behind among those still being read. <all>: release everything (idle, end). */
+void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all);
+/* The offset to commit for <partition>: the oldest event of it still waiting, else one past
+ * the last released; -1 when nothing was seen. */
+int64_t ig_fleet_agg_commit_offset(const struct ig_fleet_agg *a, int32_t partition);
+/* The partition was revoked: its waiting events are dropped (the next owner reads them
+ * from the committed offset). Returns the last offset released to the detectors (-1 none):
+ * the engine's state of its clients goes up to there. */
+int64_t ig_fleet_agg_revoke(struct ig_fleet_agg *a, int32_t partition);
+/* Polls the sinks (delivery reports). */
+void ig_fleet_agg_poll(struct ig_fleet_agg *a);
+/* End: everything released, detectors finish, findings flushed (kafka.flush_timeout) and
+ * sinks closed. Then the summary. */
+void ig_fleet_agg_finish(struct ig_fleet_agg *a);
+void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out);
+const struct ig_fleet_stats *ig_fleet_agg_stats(const struct ig_fleet_agg *a);
+void ig_fleet_agg_free(struct ig_fleet_agg *a);
+
+#endif

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# The fleet through Kafka, end to end. Three replicas of a real scikit-learn model server
+# (same seed, same model) behind a round-robin L7 load balancer (each client spreads its
+# requests over the three, attack_clients.py --ports); each replica's traffic is captured on
+# its own (three pods' views). Benign clients, then five attackers (JbDA, uniform random,
+# HopSkipJump-style, SimBA, score harvesting).
+# Reference: one sensor seeing everything (analyze --merge of the three captures).
+# Fleet: each pod's sidecar (`inferguard run -i lo` on its replica's port, live while the
+# clients run) publishes its events (--events-topic) and its own findings (the findings
+# topic) to librdkafka's mock cluster; then `inferguard aggregate`:
+#  1. stopped after part of the events (--max-events) and restarted (same group): state is
+#     rebuilt by replay, nothing that an uninterrupted aggregator tells is lost, no fleet
+#     finding twice within its throttle window;
+#  2. a second member of the group joins (a rebalance; its partitions' state rebuilt by
+#     replay): the same.
+# Asserts, scoring what a SIEM receives (pods' findings + fleet findings): every attacker
+# caught, its queries to detection within 1.5x of the single sensor's, no benign client.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/kafka.sh"
+tools=$IG_SRC/tests/tools
+PY=/usr/bin/python3
+$PY -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
+command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
+command -v kcat >/dev/null || fail "kcat missing (Debian kcat)"
+
+ports=()
+for i in 1 2 3; do
+  $PY "$tools/sk_model_server.py" --portfile "$WORK/port$i" --meta "$WORK/meta$i.json" &
+  BG_PIDS+=($!)
+done
+for i in 1 2 3; do wait_for "$WORK/port$i" . 60; ports+=("$(cat "$WORK/port$i")"); done
+cmp -s <($PY -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["model"])' "$WORK/meta1.json") \
+       <($PY -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["model"])' "$WORK/meta3.json") \
+  || fail "replicas serve different models"
+kafka_mock_start
+kafka_mock_cmd "topic ev 4"
+kafka_mock_cmd "topic fd 4"
+kafka_mock_cmd "topic fdD 4"
+conf() {   # conf NAME: a config with its own spool (one spool per process)
+  printf 'kafka:\n  spool_dir: %s\n  flush_timeout: 20s\n  properties:\n    session.timeout.ms: "6000"\n    heartbeat.interval.ms: "500"\n' \
+    "$WORK/spool.$1" > "$WORK/$1.yaml"
+}
+# each pod's sidecar, live on its replica's port: own findings to fd, every event to ev
+runs=()
+for i in 1 2 3; do
+  conf pod$i
+  POD_NAME=pod-$i "$IG_BIN" run -c "$WORK/pod$i.yaml" -i lo --bpf "tcp port ${ports[$((i - 1))]}" \
+    --rules "$IG_SRC/rules" --kafka "$KAFKA" --topic fd --events-topic ev --findings "$WORK/pod$i.jsonl" \
+    2> "$WORK/pod$i.err" &
+  runs+=($!); BG_PIDS+=($!)
+done
+for i in 1 2 3; do wait_for "$WORK/pod$i.err" capturing 10; done
+recs=()
+for i in 1 2 3; do
+  dumpcap -i lo -f "tcp port ${ports[$((i - 1))]}" -B 64 -s 262144 -P -w "$WORK/r$i.pcap" 2> "$WORK/rec$i.out" &
+  recs+=($!); BG_PIDS+=($!)
+done
+for i in 1 2 3; do wait_for "$WORK/rec$i.out" Capturing 10; done
+lb=$(IFS=,; echo "${ports[*]}")
+
+client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE]
+  $PY "$tools/attack_clients.py" --port "${ports[0]}" --ports "$lb" --meta "$WORK/meta1.json" --role "$1" \
+      --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" > "$WORK/client.$2.$5.json"
+}
+pids=()
+for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $i 0.02 & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p" || fail "benign client failed"; done
+pids=()
+for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $((i + 10)) 0.05 & pids+=($!); done
+client jbda     127.0.0.21 640 40 21 & pids+=($!)
+client random   127.0.0.22 500 50 22 & pids+=($!)
+client boundary 127.0.0.23 400 1  23 & pids+=($!)
+client simba    127.0.0.24 400 1  24 & pids+=($!)
+client harvest  127.0.0.25 600 20 25 & pids+=($!)
+for p in "${pids[@]}"; do wait "$p" || fail "a client failed"; done
+sleep 0.5
+for p in "${recs[@]}"; do kill -TERM "$p"; wait "$p" || true; done
+for i in 1 2 3; do
+  kill -TERM "${runs[$((i - 1))]}"
+  wait "${runs[$((i - 1))]}" || { tail "$WORK/pod$i.err"; fail "pod $i run exited $?"; }
+  grep -q "events topic ev: published [1-9][0-9]*, delivered [1-9]" "$WORK/pod$i.err" || { tail -3 "$WORK/pod$i.err"; fail "pod $i published no events"; }
+done
+cat "$WORK"/client.*.json > "$WORK/clients.jsonl"
+
+# the reference: one sensor seeing all three replicas
+"$IG_BIN" analyze --merge --rules "$IG_SRC/rules" --events "$WORK/all.ev" --findings "$WORK/one.jsonl" \
+  "$WORK/r1.pcap" "$WORK/r2.pcap" "$WORK/r3.pcap" 2> "$WORK/one.err" || { tail "$WORK/one.err"; fail "analyze --merge"; }
+
+nev=$(grep -ho "events topic ev: published [0-9]*" "$WORK"/pod?.err | awk '{s += $5} END {print s}')
+
+agg() {   # agg NAME GROUP [options]: one aggregate run, findings to $WORK/NAME.jsonl
+  local name=$1 group=$2; shift 2
+  conf "$name"
+  timeout 300 "$IG_BIN" aggregate -c "$WORK/$name.yaml" --rules "$IG_SRC/rules" --kafka "$KAFKA" \
+    --events-topic ev --group "$group" --findings "$WORK/$name.jsonl" "$@" 2> "$WORK/$name.err" \
+    || { tail "$WORK/$name.err"; fail "aggregate $name exited $?"; }
+}
+# C: uninterrupted, alone, no findings topic (what the fleet's detectors raise, nothing held back)
+agg C gC --until-idle 5s
+grep -q "events  *$nev received" "$WORK/C.err" || { cat "$WORK/C.err"; fail "aggregate C did not receive all $nev events"; }
+# 1. A stops after a third of the events, B (same group) restarts and finishes; both hold
+#    back what pods told (--topic fd)
+agg A gAB --topic fd --max-events $((nev / 3)) --until-idle 30s
+agg B gAB --topic fd --until-idle 5s
+grep -q "replayed to rebuild state" "$WORK/B.err"
+grep -Eq "\(([1-9][0-9]*) replayed" "$WORK/B.err" || { cat "$WORK/B.err"; fail "the restarted aggregator replayed nothing"; }
+# 2. a second member joins once the first is assigned every partition: the group
+#    rebalances, the first gives up part of its partitions (its waiting events dropped), the
+#    second reads them from their committed offsets (rebuilding their clients' state by
+#    replay when there is one; the mock broker refuses commits during a rebalance, so the
+#    last periodic commit counts; events both read are told once through their own
+#    findings topic fdD, which no pod writes to)
+agg D1 gD --topic fdD --until-idle 8s -v &
+d1=$!
+wait_for "$WORK/D1.err" '"msg":"assigned ev\[3\]' 60
+agg D2 gD --topic fdD --until-idle 6s -v
+wait "$d1" || fail "aggregate D1 failed"
+n1=$(grep -c '"msg":"assigned' "$WORK/D1.err" || true)
+[ "$n1" -gt 4 ] || fail "no rebalance: D1 was assigned partitions only once ($n1)"
+
+$PY - "$WORK" <<'PY' || fail "see above"
+import collections, json, sys
+w = sys.argv[1]
+def load(name):
+    try:
+        return [json.loads(l) for l in open(f"{w}/{name}.jsonl") if l.strip()]
+    except FileNotFoundError:
+        return []
+def ip(f):
+    return (f["evidences"][0].get("src_endpoint") or {}).get("ip", "")
+def name(f):
+    return f["finding_info"]["analytic"]["name"]
+clients = {}
+for l in open(f"{w}/clients.jsonl"):
+    c = json.loads(l)
+    clients.setdefault(c["source"], c["role"])
+# each attacker's rows by event time (the reference's events: all replicas merged)
+rows = collections.defaultdict(list)
+for l in open(f"{w}/all.ev"):
+    e = json.loads(l)
+    rows[e["client"]["ip"]].append((e["time"], e.get("rows", 0)))
+def queries_by(src, t_ms):
+    return sum(r for t, r in rows[src] if t // 1000 <= t_ms)
+def first(findings):
+    out = {}
+    for f in findings:
+        if f["activity_id"] != 1:
+            continue
+        k = ip(f)
+        if k and (k not in out or f["time"] < out[k][0]):
+            out[k] = (f["time"], name(f))
+    return out
+one = load("one")
+pods = load("pod1") + load("pod2") + load("pod3")
+fleetAB = load("A") + load("B")
+fleetC, fleetD = load("C"), load("D1") + load("D2")
+for f in fleetAB + fleetC + fleetD:
+    u = f["unmapped"]
+    assert u.get("scope") == "fleet" and u.get("pods"), u
+bad = []
+# the fleet's own detection (C: nothing held back) against the single sensor; what the
+# SIEM got (pods + fleet A+B) must catch every attacker
+ref, fleet, siem = first(one), first(fleetC), first(pods + fleetAB)
+print(f"findings: single sensor {len(one)}, pods {len(pods)}, fleet A+B {len(fleetAB)}, C {len(fleetC)}, D {len(fleetD)}")
+for src, role in sorted(clients.items()):
+    if role == "benign":
+        for f in pods + fleetAB:
+            if ip(f) == src:
+                bad.append(f"benign {src} flagged by {name(f)} ({f['unmapped'].get('scope', 'pod')})")
+        continue
+    r, s, told = ref.get(src), fleet.get(src), siem.get(src)
+    qr = queries_by(src, r[0]) if r else None
+    qs = queries_by(src, s[0]) if s else None
+    pod_only = first(pods).get(src)
+    print(f"{role:9s} {src}: single sensor {r and r[1]} after {qr} queries; fleet {s and s[1]} after {qs} "
+          f"queries; pods alone {pod_only and pod_only[1]} after {pod_only and queries_by(src, pod_only[0])}")
+    if not told:
+        bad.append(f"{role} {src} not told by pods or fleet")
+    if not s:
+        bad.append(f"{role} {src} not caught by the fleet's detectors")
+    elif r and qs > 1.5 * qr:
+        bad.append(f"{role} {src}: {qs} queries to detection vs {qr} for one sensor (> 1.5x)")
+# no fleet finding twice within its window (60 s default throttle) across restart / members
+def dups(fs):
+    by = collections.defaultdict(list)
+    for f in fs:
+        if f["activity_id"] == 1:
+            by[(ip(f), name(f))].append(f["time"])
+    return [(k, v) for k, v in by.items() if any(b - a < 60000 for a, b in zip(sorted(v), sorted(v)[1:]))]
+for label, fs in (("A+B", fleetAB), ("D1+D2", [f for f in fleetD if ip(f)]), ("C", fleetC)):
+    d = dups(fs)
+    if d:
+        bad.append(f"duplicate fleet findings in {label}: {d[:3]}")
+# nothing lost: what the uninterrupted aggregator tells is told (by a pod or the fleet)
+told = {(ip(f), name(f)) for f in pods + fleetAB}
+lost = {(ip(f), name(f)) for f in fleetC} - told
+if lost:
+    bad.append(f"lost across the restart: {sorted(lost)}")
+# per-client analytics that need no model-wide reference: each member learns per-model state
+# (drift, the coverage reference, model-wide leakage) from its own partitions' clients
+# (KNOWN GAP, docs/fleet.md: with several members extraction.coverage may be missed)
+model_ref = {"extraction.coverage"}
+setD = {(ip(f), name(f)) for f in fleetD if ip(f) and name(f) not in model_ref}
+setC = {(ip(f), name(f)) for f in fleetC if ip(f) and name(f) not in model_ref}
+gap = {(ip(f), name(f)) for f in fleetC if name(f) in model_ref} - {(ip(f), name(f)) for f in fleetD}
+if gap:
+    print(f"KNOWN GAP: two members missed {sorted(gap)} (model-wide reference per member)")
+if setD != setC:
+    bad.append(f"two members differ from one: missing {sorted(setC - setD)}, extra {sorted(setD - setC)}")
+for b in bad:
+    print("FAIL:", b)
+sys.exit(1 if bad else 0)
+PY
+grep -h "rebalance callbacks\|replayed to" "$WORK/D1.err" "$WORK/D2.err"
+echo "ok: fleet catches every attacker within 1.5x of one sensor; restart and two members lose nothing, repeat nothing"
