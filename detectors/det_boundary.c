@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "stats/fscale.h"
@@ -68,7 +69,8 @@ static const struct ig_param bd_param_rows[] = {
 
 struct bd_global {
     struct bd_params p;
-    _Atomic uint64_t bytes_used, refused, skipped;
+    struct ig_budget mem;     /* memory_mb: clients' rings */
+    _Atomic uint64_t skipped;
 };
 
 struct bd_state {
@@ -118,7 +120,7 @@ static size_t bd_stats(const void *global, struct ig_det_counter *out)
     /* refused: clients whose query history memory_mb had no room for (not tracked);
      * skipped: input rows not examined (wider than max_dim, another width than the
      * client's history, non-finite values). */
-    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->refused) };
+    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->mem.refused) };
     out[1] = (struct ig_det_counter){ "skipped", atomic_load(&g->skipped) };
     return 2;
 }
@@ -127,34 +129,34 @@ static void state_free(struct bd_global *g, struct bd_state *st)
 {
     if (!st)
         return;
-    atomic_fetch_sub(&g->bytes_used, st->bytes);
+    ig_budget_uncharge(&g->mem, st->bytes);
     ig_vset_free(&st->ring);
     free(st->labels);
     free(st);
 }
 
-static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
+struct make_ctx { const struct bd_params *p; uint32_t dim; };
+
+static void *state_make(const void *ctx)
 {
-    uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
-    uint64_t cur = atomic_load(&g->bytes_used);
-    do {
-        if (cur + bytes > g->p.budget) {
-            atomic_fetch_add(&g->refused, 1);
-            return NULL;
-        }
-    } while (!atomic_compare_exchange_weak(&g->bytes_used, &cur, cur + bytes));
+    const struct make_ctx *m = ctx;
     struct bd_state *st = calloc(1, sizeof(*st));
-    if (st && (ig_vset_init(&st->ring, dim, g->p.recent) != IG_OK ||
-               !(st->labels = calloc(g->p.recent, sizeof(int32_t))))) {
+    if (st && (ig_vset_init(&st->ring, m->dim, m->p->recent) != IG_OK ||
+               !(st->labels = calloc(m->p->recent, sizeof(int32_t))))) {
         ig_vset_free(&st->ring);
         free(st);
         st = NULL;
     }
-    if (!st) {
-        atomic_fetch_sub(&g->bytes_used, bytes);
-        atomic_fetch_add(&g->refused, 1);
+    return st;
+}
+
+static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
+{
+    uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
+    const struct make_ctx m = { &g->p, dim };
+    struct bd_state *st = ig_budget_alloc(&g->mem, g->p.budget, bytes, state_make, &m);
+    if (!st)
         return NULL;
-    }
     st->bytes = bytes;
     st->next_alarm = g->p.min_run;
     return st;

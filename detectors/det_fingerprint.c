@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 
@@ -78,7 +79,8 @@ struct fp_global {
     uint64_t key, base;       /* hash key and odd polynomial base, from salt_key */
     uint64_t base_pow;        /* base^(window-1) */
     float   *salt;            /* max_features salts in [0,255) */
-    _Atomic uint64_t bytes_used, refused, skipped_narrow, skipped_wide, skipped_scratch;
+    struct ig_budget mem;     /* memory_mb: clients' histories */
+    _Atomic uint64_t skipped_narrow, skipped_wide, skipped_scratch;
 };
 
 struct fp_slot {
@@ -113,16 +115,6 @@ static uint64_t fnv1a(const char *s)
     for (; *s; s++)
         h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
     return h;
-}
-
-static bool charge(struct fp_global *g, uint64_t n)
-{
-    uint64_t cur = atomic_load(&g->bytes_used);
-    do {
-        if (cur + n > g->p.budget)
-            return false;
-    } while (!atomic_compare_exchange_weak(&g->bytes_used, &cur, cur + n));
-    return true;
 }
 
 static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -185,7 +177,7 @@ static size_t fp_stats(const void *global, struct ig_det_counter *out)
     /* refused: clients whose history memory_mb had no room for (not tracked); skipped_*:
      * input rows not fingerprinted, narrower than min_features, wider than max_features,
      * or for want of scratch memory. */
-    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->refused) };
+    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->mem.refused) };
     out[1] = (struct ig_det_counter){ "skipped_narrow", atomic_load(&g->skipped_narrow) };
     out[2] = (struct ig_det_counter){ "skipped_wide", atomic_load(&g->skipped_wide) };
     out[3] = (struct ig_det_counter){ "skipped_scratch", atomic_load(&g->skipped_scratch) };
@@ -196,7 +188,7 @@ static void state_free(struct fp_global *g, struct fp_state *st)
 {
     if (!st)
         return;
-    atomic_fetch_sub(&g->bytes_used, st->bytes);
+    ig_budget_uncharge(&g->mem, st->bytes);
     free(st->ring);
     free(st->count);
     free(st->slots);
@@ -204,17 +196,18 @@ static void state_free(struct fp_global *g, struct fp_state *st)
     free(st);
 }
 
-static struct fp_state *state_new(struct fp_global *g)
+static uint64_t index_cap(const struct fp_params *p)
 {
-    const struct fp_params *p = &g->p;
     uint64_t postings = (uint64_t)p->history * p->top, cap = 16;
     while (cap < postings * 4 / 3 + 1)
         cap <<= 1;
-    uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 6 + cap * sizeof(struct fp_slot);
-    if (!charge(g, bytes)) {
-        atomic_fetch_add(&g->refused, 1);
-        return NULL;
-    }
+    return cap;
+}
+
+static void *state_make(const void *ctx)
+{
+    const struct fp_params *p = ctx;
+    uint64_t postings = (uint64_t)p->history * p->top, cap = index_cap(p);
     struct fp_state *st = calloc(1, sizeof(*st));
     if (st) {
         st->ring = calloc(postings, 8);
@@ -230,12 +223,21 @@ static struct fp_state *state_new(struct fp_global *g)
             free(st->labels);
         }
         free(st);
-        atomic_fetch_sub(&g->bytes_used, bytes);
-        atomic_fetch_add(&g->refused, 1);
         return NULL;
     }
-    st->bytes = bytes;
     st->mask = (uint32_t)(cap - 1);
+    return st;
+}
+
+static struct fp_state *state_new(struct fp_global *g)
+{
+    const struct fp_params *p = &g->p;
+    uint64_t postings = (uint64_t)p->history * p->top;
+    uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 6 +
+                     index_cap(p) * sizeof(struct fp_slot);
+    struct fp_state *st = ig_budget_alloc(&g->mem, p->budget, bytes, state_make, p);
+    if (st)
+        st->bytes = bytes;
     return st;
 }
 

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
@@ -123,8 +124,8 @@ static const struct ig_param prada_param_rows[] = {
 struct prada_global {
     struct prada_params p;
     /* Shared by every worker; the only mutable part, hence atomics. */
-    _Atomic uint64_t bytes_used;
-    _Atomic uint64_t refused_clients, refused_growth, skipped_dim, skipped_class,
+    struct ig_budget mem;     /* memory_mb: clients' state and growth (refused: clients) */
+    _Atomic uint64_t refused_growth, skipped_dim, skipped_class,
                      skipped_nolabel, skipped_nonfinite, skipped_warmup, tests, alarms;
 };
 
@@ -273,17 +274,12 @@ static void order_ring(const struct prada_params *p, struct prada_state *st)
 
 static bool charge(struct prada_global *g, uint64_t n)
 {
-    uint64_t cur = atomic_load(&g->bytes_used);
-    do {
-        if (cur + n > g->p.budget)
-            return false;
-    } while (!atomic_compare_exchange_weak(&g->bytes_used, &cur, cur + n));
-    return true;
+    return ig_budget_charge(&g->mem, g->p.budget, n);
 }
 
 static void uncharge(struct prada_global *g, uint64_t n)
 {
-    atomic_fetch_sub(&g->bytes_used, n);
+    ig_budget_uncharge(&g->mem, n);
 }
 
 static int prada_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -321,15 +317,9 @@ static void state_free(struct prada_global *g, struct prada_state *st)
     free(st);
 }
 
-static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
+static void *state_make(const void *ctx)
 {
-    const struct prada_params *p = &g->p;
-    uint64_t bytes = sizeof(struct prada_state) + (uint64_t)p->max_classes * sizeof(struct prada_class)
-                     + (uint64_t)p->max_dists * (sizeof(float) + 2 * sizeof(uint16_t));
-    if (!charge(g, bytes)) {
-        atomic_fetch_add(&g->refused_clients, 1);
-        return NULL;
-    }
+    const struct prada_params *p = ctx;
     struct prada_state *st = calloc(1, sizeof(*st) + p->max_classes * sizeof(struct prada_class));
     if (st) {
         st->d_val = malloc(p->max_dists * sizeof(float));
@@ -343,10 +333,19 @@ static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
             free(st->d_ord);
             free(st);
         }
-        uncharge(g, bytes);
-        atomic_fetch_add(&g->refused_clients, 1);
         return NULL;
     }
+    return st;
+}
+
+static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
+{
+    const struct prada_params *p = &g->p;
+    uint64_t bytes = sizeof(struct prada_state) + (uint64_t)p->max_classes * sizeof(struct prada_class)
+                     + (uint64_t)p->max_dists * (sizeof(float) + 2 * sizeof(uint16_t));
+    struct prada_state *st = ig_budget_alloc(&g->mem, p->budget, bytes, state_make, p);
+    if (!st)
+        return NULL;
     st->dim = dim;
     st->bytes = bytes;
     return st;

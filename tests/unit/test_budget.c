@@ -1,0 +1,93 @@
+/* Memory budgets for per-client detector state (include/inferguard/budget.h): charges stay
+ * within the cap, a refusal charges nothing and is counted, a state whose allocation fails
+ * gives its charge back, and threads charging together never overshoot the cap. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <inferguard/budget.h>
+
+static void test_charge_within_cap(void **state)
+{
+    (void)state;
+    struct ig_budget b = { 0 };
+    assert_true(ig_budget_charge(&b, 100, 60));
+    assert_false(ig_budget_charge(&b, 100, 41));   /* 101 > 100: nothing charged */
+    assert_int_equal(atomic_load(&b.used), 60);
+    assert_true(ig_budget_charge(&b, 100, 40));    /* exactly the cap */
+    ig_budget_uncharge(&b, 100);
+    assert_int_equal(atomic_load(&b.used), 0);
+}
+
+static int made;
+static void *make_ok(const void *ctx)
+{
+    made++;
+    return calloc(1, *(const size_t *)ctx);
+}
+static void *make_fail(const void *ctx)
+{
+    (void)ctx;
+    made++;
+    return NULL;
+}
+
+static void test_alloc_refuses_and_gives_back(void **state)
+{
+    (void)state;
+    struct ig_budget b = { 0 };
+    size_t n = 32;
+    made = 0;
+    void *a = ig_budget_alloc(&b, 100, 64, make_ok, &n);
+    assert_non_null(a);
+    assert_int_equal(atomic_load(&b.used), 64);
+    /* no room: make() is not even called, the refusal is counted */
+    assert_null(ig_budget_alloc(&b, 100, 64, make_ok, &n));
+    assert_int_equal(made, 1);
+    assert_int_equal(atomic_load(&b.refused), 1);
+    /* room, but the allocation fails: the charge is undone */
+    assert_null(ig_budget_alloc(&b, 100, 16, make_fail, NULL));
+    assert_int_equal(made, 2);
+    assert_int_equal(atomic_load(&b.used), 64);
+    assert_int_equal(atomic_load(&b.refused), 2);
+    ig_budget_uncharge(&b, 64);
+    free(a);
+    assert_int_equal(atomic_load(&b.used), 0);
+}
+
+static struct ig_budget shared;
+static _Atomic uint64_t granted;
+static void *charger(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 10000; i++)
+        if (ig_budget_charge(&shared, 5000, 3))
+            atomic_fetch_add(&granted, 3);
+    return NULL;
+}
+
+static void test_threads_never_overshoot(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, charger, NULL), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(atomic_load(&shared.used), atomic_load(&granted));
+    assert_int_equal(atomic_load(&shared.used), 4998);   /* the largest multiple of 3 <= 5000 */
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(test_charge_within_cap),
+        cmocka_unit_test(test_alloc_refuses_and_gives_back),
+        cmocka_unit_test(test_threads_never_overshoot),
+    };
+    return cmocka_run_group_tests(t, NULL, NULL);
+}
