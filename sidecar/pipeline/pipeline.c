@@ -107,11 +107,11 @@ static void on_data(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
         attach_app(p, f, dir, data, n, ts_us);
     p->cur_flow = f;   /* transactions completed by these bytes carry the flow's evasion marks */
     if (f->app_kind == APP_H2) {
-        ig_h2_conn_data(f->app, (int)dir, data, n, ts_us);
+        ig_h2_conn_data(f->app, dir, data, n, ts_us);
         p->cur_flow = NULL;
         return;
     }
-    int rc = f->app_kind == APP_HTTP ? ig_http_conn_data(f->app, (int)dir, data, n, ts_us) : IG_OK;
+    int rc = f->app_kind == APP_HTTP ? ig_http_conn_data(f->app, dir, data, n, ts_us) : IG_OK;
     p->cur_flow = NULL;
     if (rc == IG_EPARSE) {
         /* Not HTTP after all: stop parsing this connection. */
@@ -127,9 +127,9 @@ static void on_gap(void *ctx, struct ig_flow *f, enum ig_flow_dir dir, uint64_t 
     struct ig_pipeline *p = ctx;
     p->cur_flow = f;
     if (f->app_kind == APP_HTTP)
-        ig_http_conn_gap(f->app, (int)dir, missing, ts_us);
+        ig_http_conn_gap(f->app, dir, missing, ts_us);
     else if (f->app_kind == APP_H2)
-        ig_h2_conn_gap(f->app, (int)dir, missing, ts_us);
+        ig_h2_conn_gap(f->app, dir, missing, ts_us);
     p->cur_flow = NULL;
 }
 
