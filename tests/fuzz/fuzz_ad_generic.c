@@ -17,8 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct ig_scratch s;
     static int ready;
     if (!ready) {
-        ig_config_defaults(&cfg);
-        cfg.max_values = 1 << 16;
+        fuzz_adapter_init(&cfg, &s);
         static const char *const r[][5] = {
             { "/a", "data.features", "result.probabilities", "", "auto" },
             { "/b", "rows[].x", "preds[].p", "preds[].cls", "logits" },
@@ -34,7 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             strcpy(g->scores_kind, r[i][4]);
         }
         cfg.n_generic_routes = 4;
-        ig_scratch_init(&s, 1 << 16, 32 << 20);
         ready = 1;
     }
     return fuzz_adapter_input(&ig_ad_generic, &cfg, &s, paths, false, data, size);

@@ -17,9 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct ig_scratch s;
     static int ready;
     if (!ready) {
-        ig_config_defaults(&cfg);
-        cfg.max_values = 1 << 16;
-        ig_scratch_init(&s, 1 << 16, 32 << 20);
+        fuzz_adapter_init(&cfg, &s);
         ready = 1;
     }
     return fuzz_adapter_input(&ig_ad_kserve_v1, &cfg, &s, paths, false, data, size);

@@ -36,6 +36,14 @@ static void fuzz_check_event(const struct ig_event *ev)
     (void)fs, (void)ls, (void)bs;
 }
 
+/* The harness's configuration (defaults, 64 Ki values) and a 32 MiB scratch arena. */
+static void fuzz_adapter_init(struct ig_config *cfg, struct ig_scratch *s)
+{
+    ig_config_defaults(cfg);
+    cfg->max_values = 1 << 16;
+    ig_scratch_init(s, 1 << 16, 32 << 20);
+}
+
 /* One input through <ad>'s decode on one of <paths> (4 routes). */
 static int fuzz_adapter_input(const struct ig_adapter *ad, const struct ig_config *cfg,
                               struct ig_scratch *s, const char *const paths[4], bool sse,

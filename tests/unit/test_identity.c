@@ -72,6 +72,15 @@ static void resolve(const struct ig_identity_cfg *ic, const struct req *r, struc
     assert_true(strlen(ev->client_id) < IG_CLIENT_ID_MAX);
 }
 
+/* Resolves <r> into <ev>, whose identity must be <kind> <id>. */
+static void expect_id(const struct ig_identity_cfg *ic, const struct req *r, struct ig_event *ev,
+                      enum ig_identity_kind kind, const char *id)
+{
+    resolve(ic, r, ev);
+    assert_int_equal(ev->id_kind, kind);
+    assert_string_equal(ev->client_id, id);
+}
+
 static void mkjwt(const char *payload, char *out)
 {
     char h[128], p[2048];
@@ -129,16 +138,12 @@ static void test_untrusted_forwarding_ignored(void **state)
     struct ig_event ev;
     mkreq(&r, "127.0.0.9", "X-Forwarded-For", "127.0.5.5", "X-Real-IP", "127.0.5.6",
           "X-Envoy-External-Address", "127.0.5.7", NULL);
-    resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
-    assert_string_equal(ev.client_id, "127.0.0.9");
+    expect_id(&ic, &r, &ev, IG_ID_SOURCE_IP, "127.0.0.9");
 
     /* Behind a trusted proxy: a forged hop on the left does not win over the real one. */
     mkreq(&r, "127.0.0.6", "X-Forwarded-For", "127.0.9.9", "X-Forwarded-For",
           "127.0.5.5:5555,127.0.1.1", NULL);
-    resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_FORWARDED);
-    assert_string_equal(ev.client_id, "127.0.5.5");
+    expect_id(&ic, &r, &ev, IG_ID_FORWARDED, "127.0.5.5");
 
     /* Garbage nearest to us: the chain is not believed, X-Real-IP is used instead. */
     mkreq(&r, "127.0.0.6", "X-Forwarded-For", "127.0.5.5, unknown", "X-Real-IP", "127.0.5.6",
@@ -160,9 +165,7 @@ static void test_untrusted_forwarding_ignored(void **state)
     r.t.client.family = 6;
     memset(r.t.client.addr, 0, 16);
     r.t.client.addr[15] = 1;
-    resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_FORWARDED);
-    assert_string_equal(ev.client_id, "::1");
+    expect_id(&ic, &r, &ev, IG_ID_FORWARDED, "::1");
 }
 
 static void test_api_key_never_raw(void **state)
@@ -275,9 +278,7 @@ static void test_xfcc_last_element(void **state)
           "By=spiffe://td/ns/a/sa/gw;URI=spiffe://td/ns/a/sa/edge,"
           "By=spiffe://td/ns/a/sa/model;Subject=\"O=x,CN=\\\"y\\\"\";URI=\"spiffe://td/ns/b/sa/app\"",
           NULL);
-    resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_SPIFFE);
-    assert_string_equal(ev.client_id, "spiffe://td/ns/b/sa/app");
+    expect_id(&ic, &r, &ev, IG_ID_SPIFFE, "spiffe://td/ns/b/sa/app");
 
     /* No URI in the nearest element: not a SPIFFE identity. */
     mkreq(&r, "127.0.0.6", "x-forwarded-client-cert", "Hash=00;By=spiffe://td/x", NULL);
@@ -303,9 +304,7 @@ static void test_untrusted_peer_claims(void **state)
     mkreq(&r, "127.0.9.9", "x-forwarded-client-cert",
           "By=spiffe://cluster.local/ns/ml/sa/model;URI=spiffe://cluster.local/ns/pay/sa/victim",
           NULL);
-    resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
-    assert_string_equal(ev.client_id, "127.0.9.9");
+    expect_id(&ic, &r, &ev, IG_ID_SOURCE_IP, "127.0.9.9");
     assert_int_equal(ev.id_basis, IG_BASIS_NETWORK);
     assert_true(ev.id_flags & IG_IDF_MESH_SPOOF);
     assert_int_equal(ev.claimed_kind, IG_ID_SPIFFE);
@@ -357,9 +356,7 @@ static void test_untrusted_peer_claims(void **state)
     assert_int_equal(ev.group_kind, IG_ID_FORWARDED);
     assert_string_equal(ev.group_id, "127.0.5.5");
     mkreq(&r, "127.0.0.6", "X-Forwarded-For", "10.9.9.9, 127.0.5.5", NULL);
-    resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_FORWARDED);
-    assert_string_equal(ev.client_id, "127.0.5.5");
+    expect_id(&ic, &r, &ev, IG_ID_FORWARDED, "127.0.5.5");
     /* ... and the SPIFFE workload when no address was forwarded. */
     mkreq(&r, "127.0.0.6", "x-api-key", "k-2", "x-forwarded-client-cert",
           "URI=spiffe://td/ns/a/sa/app", NULL);
@@ -516,9 +513,7 @@ static void test_order_and_config(void **state)
     snprintf(c.identity_order[0], 16, "source_ip");
     snprintf(c.identity_order[1], 16, "api_key");
     init_ok(&ic, &c);
-    resolve(&ic, &r, &ev);
-    assert_int_equal(ev.id_kind, IG_ID_SOURCE_IP);
-    assert_string_equal(ev.client_id, "127.0.0.6");
+    expect_id(&ic, &r, &ev, IG_ID_SOURCE_IP, "127.0.0.6");
 
     snprintf(c.identity_order[0], 16, "ldap");
     assert_int_equal(ig_identity_cfg_init(&ic, &c, err, sizeof(err)), IG_ECONF);
