@@ -9,10 +9,7 @@
 tools=$IG_SRC/tests/tools
 check=$IG_SRC/tests/integration/lib/check_metrics.py
 
-/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
-BG_PIDS+=($!)
-wait_for "$WORK/port" . 10
-port=$(cat "$WORK/port")
+start_tool_server oip_server.py
 echo "secret" > "$WORK/outside.html"
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

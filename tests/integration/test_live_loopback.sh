@@ -6,10 +6,7 @@
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
 
-/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
-BG_PIDS+=($!)
-wait_for "$WORK/port" . 10
-port=$(cat "$WORK/port")
+start_tool_server oip_server.py
 
 mkdir "$WORK/rules"
 cat > "$WORK/rules/abuse.yaml" <<YAML

@@ -8,10 +8,7 @@
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
 
-/usr/bin/python3 "$tools/chat_server.py" --portfile "$WORK/port" &
-BG_PIDS+=($!)
-wait_for "$WORK/port" . 10
-port=$(cat "$WORK/port")
+start_tool_server chat_server.py
 
 mkdir "$WORK/rules"
 cp "$IG_SRC"/rules/*.yaml "$WORK/rules/"

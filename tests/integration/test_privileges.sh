@@ -15,10 +15,7 @@
 tools=$IG_SRC/tests/tools
 command -v setpriv >/dev/null || fail "setpriv missing (Debian util-linux)"
 
-/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
-BG_PIDS+=($!)
-wait_for "$WORK/port" . 10
-port=$(cat "$WORK/port")
+start_tool_server oip_server.py
 
 out=$WORK/out; mkdir "$out"; chown 65532:65532 "$out"
 printf 'rules:\n  cache_dir: ""\n' > "$WORK/config.yaml"; chmod 644 "$WORK/config.yaml"

@@ -94,10 +94,7 @@ expect 3 'different outputs' analyze --workers 2 --events - --findings - "$WORK/
 # Live: run --workers 2 on loopback sees every request a real client sends, raises the rate
 # finding from the detection thread, and flushes it on SIGTERM.
 tools=$IG_SRC/tests/tools
-/usr/bin/python3 "$tools/oip_server.py" --portfile "$WORK/port" &
-BG_PIDS+=($!)
-wait_for "$WORK/port" . 10
-port=$(cat "$WORK/port")
+start_tool_server oip_server.py
 mkdir "$WORK/live_rules"
 cat > "$WORK/live_rules/abuse.yaml" <<YAML
 - detector: abuse.rate

@@ -24,6 +24,14 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# start_tool_server SCRIPT [ARG...]: tests/tools/SCRIPT serving on loopback (it writes the
+# port it bound to --portfile); sets port.
+start_tool_server() {
+  /usr/bin/python3 "$IG_SRC/tests/tools/$1" --portfile "$WORK/port" "${@:2}" &
+  BG_PIDS+=($!)
+  wait_for "$WORK/port" . 30
+  port=$(cat "$WORK/port")
+}
 # wait_for FILE PATTERN SECONDS: until FILE contains PATTERN.
 wait_for() {
   local i

@@ -25,9 +25,7 @@ start_model_server() {
     wait_for "$WORK/gport" . 60
     gport=$(cat "$WORK/gport")
   else
-    $PY "$tools/sk_model_server.py" --portfile "$WORK/port" --meta "$WORK/meta.json" &
-    BG_PIDS+=($!)
-    wait_for "$WORK/port" . 30
+    start_tool_server sk_model_server.py --meta "$WORK/meta.json"
   fi
   port=$(cat "$WORK/port")
 }
