@@ -29,7 +29,8 @@ static bool span_ieq(struct ig_span s, const char *lit)
     return s.n == n && strncasecmp((const char *)s.p, lit, n) == 0;
 }
 
-/* Next request header named <name> after index *i (start with *i = 0). */
+/* Next request header named <name> after index *i (start with *i = 0): every one of a
+ * repeated header (ig_http_header gives the first). */
 static const struct ig_span *header_next(const struct ig_http_txn *t, const char *name,
                                          uint32_t *i)
 {
@@ -41,12 +42,6 @@ static const struct ig_span *header_next(const struct ig_http_txn *t, const char
         }
     }
     return NULL;
-}
-
-static const struct ig_span *header_first(const struct ig_http_txn *t, const char *name)
-{
-    uint32_t i = 0;
-    return header_next(t, name, &i);
 }
 
 static void hex16(const uint8_t *md, char *out)
@@ -187,7 +182,7 @@ void ig_identity_cfg_free(struct ig_identity_cfg *ic)
  * uri (NUL-terminated, *un bytes). */
 static int xfcc_uri(const struct ig_http_txn *t, char *uri, size_t cap, size_t *un)
 {
-    const struct ig_span *h = header_first(t, "x-forwarded-client-cert");
+    const struct ig_span *h = ig_http_header(t, IG_DIR_TO_SERVER, "x-forwarded-client-cert");
     if (!h || !h->n)
         return 0;
     const uint8_t *p = h->p, *end = h->p + h->n;
@@ -266,7 +261,7 @@ static bool auth_split(const struct ig_span *h, struct ig_span *scheme, struct i
 
 static bool bearer(const struct ig_http_txn *t, struct ig_span *tok)
 {
-    const struct ig_span *h = header_first(t, "authorization");
+    const struct ig_span *h = ig_http_header(t, IG_DIR_TO_SERVER, "authorization");
     struct ig_span scheme;
     return h && auth_split(h, &scheme, tok) && span_ieq(scheme, "bearer");
 }
@@ -291,7 +286,7 @@ static bool resolve_api_key(const struct ig_identity_cfg *ic, const struct ig_ht
     for (uint32_t i = 0; i < ic->n_key_headers + 2; i++) {
         const char *name = i < ic->n_key_headers ? ic->key_headers[i]
                          : i == ic->n_key_headers ? "x-api-key" : "api-key";
-        const struct ig_span *h = header_first(t, name);
+        const struct ig_span *h = ig_http_header(t, IG_DIR_TO_SERVER, name);
         if (h) {
             struct ig_span v = span_trim(*h);
             if (v.n) {
@@ -300,7 +295,7 @@ static bool resolve_api_key(const struct ig_identity_cfg *ic, const struct ig_ht
             }
         }
     }
-    const struct ig_span *h = header_first(t, "authorization");
+    const struct ig_span *h = ig_http_header(t, IG_DIR_TO_SERVER, "authorization");
     struct ig_span scheme, cred;
     if (!h || !auth_split(h, &scheme, &cred))
         return false;
@@ -389,7 +384,7 @@ static bool forwarded_addr(const struct ig_identity_cfg *ic, const struct ig_htt
     }
     static const char *const single[] = { "x-real-ip", "x-envoy-external-address" };
     for (size_t k = 0; k < IG_ARRAY_LEN(single); k++) {
-        h = header_first(t, single[k]);
+        h = ig_http_header(t, IG_DIR_TO_SERVER, single[k]);
         if (h && parse_hop(*h, fam, addr))
             return true;
     }
