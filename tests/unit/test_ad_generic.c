@@ -8,17 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/ad_common.h"
+#include "test_adapter_helpers.h"
 
 extern const struct ig_adapter ig_ad_generic;
 
-static struct ig_config cfg;
-static struct ig_scratch scratch;
-static struct ig_http_txn txn;
-static struct ig_event ev;
-static const char *reason;
-
-static struct ig_span sp(const char *s) { return (struct ig_span){ (const uint8_t *)s, strlen(s) }; }
 
 static void route(const char *prefix, const char *model, const char *features,
                   const char *scores, const char *label, const char *kind)
@@ -35,35 +28,18 @@ static void route(const char *prefix, const char *model, const char *features,
 static int setup(void **state)
 {
     (void)state;
-    ig_config_defaults(&cfg);
+    int rc = adapter_setup();
     route("/score", "", "data.features", "result.probabilities", "", "auto");
     route("/fraud", "fraud-v1", "x", "p", "", "auto");
     route("/fraud/v2", "fraud", "rows[].x", "preds[].p", "preds[].cls", "logits");
     route("/idx", "idx", "inputs[1].data", "score", "", "auto");
     route("/flat", "flat", "[]", "", "classes", "auto");
-    return ig_scratch_init(&scratch, 1 << 16, 64 << 20);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ig_scratch_free(&scratch);
-    return 0;
+    return rc;
 }
 
 static int run(const char *path, const char *req, const char *resp)
 {
-    ig_scratch_reset(&scratch);
-    memset(&txn, 0, sizeof txn);
-    memset(&ev, 0, sizeof ev);
-    txn.method = sp("POST");
-    txn.path = sp(path);
-    txn.req_body = sp(req);
-    if (resp) {
-        txn.status = 200;
-        txn.resp_body = sp(resp);
-    }
-    reason = NULL;
+    post(path, req, resp);
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &scratch };
     assert_int_equal(ig_ad_generic.probe(&ctx, &txn), 95);
     return ig_ad_generic.decode(&ctx, &txn, &ev, &reason);

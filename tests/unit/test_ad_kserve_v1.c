@@ -9,48 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/ad_common.h"
+#include "test_adapter_helpers.h"
 
 static const struct ig_decode_ctx probe_ctx;   /* no configured routes */
 
 extern const struct ig_adapter ig_ad_kserve_v1;
 
-static struct ig_config cfg;
-static struct ig_scratch scratch;
-static struct ig_http_txn txn;
-static struct ig_event ev;
-static const char *reason;
-
-static struct ig_span sp(const char *s) { return (struct ig_span){ (const uint8_t *)s, strlen(s) }; }
 
 static int setup(void **state)
 {
     (void)state;
-    ig_config_defaults(&cfg);
-    return ig_scratch_init(&scratch, 1 << 16, 64 << 20);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ig_scratch_free(&scratch);
-    return 0;
+    return adapter_setup();
 }
 
 /* Decodes one POST <path> with <req>/<resp> bodies (resp NULL = no response). */
 static int run(const char *path, const char *req, const char *resp)
 {
-    ig_scratch_reset(&scratch);
-    memset(&txn, 0, sizeof txn);
-    memset(&ev, 0, sizeof ev);
-    txn.method = sp("POST");
-    txn.path = sp(path);
-    txn.req_body = sp(req);
-    if (resp) {
-        txn.status = 200;
-        txn.resp_body = sp(resp);
-    }
-    reason = NULL;
+    post(path, req, resp);
     assert_int_equal(ig_ad_kserve_v1.probe(&probe_ctx, &txn), 90);
     ev.evasion = 0;
     struct ig_decode_ctx ctx = { .cfg = &cfg, .scratch = &scratch, .evasion = &ev.evasion };
