@@ -66,7 +66,7 @@ static const struct group groups[] = {
       "this reply;the next answer;this response;this request;this question;the next question;"
       "now;a moment;the duration;this one;this task;today;the moment;the next;the start;"
       "the beginning;the top;first;once;all;any" },
-    { L_EN, PI_GIVEN, "you were given;you received;you got;your developers gave you;your creators gave you;"
+    { L_EN, PI_GIVEN, "were you given;did you receive;did you get;have you been given;you were given;you received;you got;your developers gave you;your creators gave you;"
       "they gave you;were given to you;given to you;you were configured with;you were set up with;"
       "you started with;your developers wrote;your creators placed on you;placed on you" },
     { L_FR, PI_GIVEN, "qu on t a donnees;qu on t a donne;qu on vous a donnees;que tu as recues;"
@@ -118,6 +118,50 @@ static const struct group groups[] = {
     { L_IT, PI_NOTE, "nota per;messaggio per;avviso per;caro;cara" },
     { L_PT, PI_NOTE, "nota para;mensagem para;aviso para;caro;cara" },
     { L_NL, PI_NOTE, "notitie voor;bericht aan;aan de;beste" },
+    { L_EN, PI_ABOVE, "everything above;text above;words above;the above text;all text above;"
+      "the text above;the words above;everything above this line;all of the above" },
+    { L_EN, PI_VERBATIM, "verbatim;word for word;exactly;starting with;include everything;"
+      "in a code block;code block;in a code fence;code fence;txt;in full;completely;"
+      "character by character;letter by letter;unaltered;as is;raw" },
+    { L_FR, PI_VERBATIM, "mot pour mot;mot a mot;textuellement;integralement;tel quel" },
+    { L_DE, PI_VERBATIM, "wortlich;woertlich;wort fur wort;vollstandig;vollstaendig" },
+    { L_ES, PI_VERBATIM, "palabra por palabra;textualmente;literalmente;completo" },
+    { L_IT, PI_VERBATIM, "parola per parola;alla lettera;testualmente;integralmente" },
+    { L_PT, PI_VERBATIM, "palavra por palavra;literalmente;na integra" },
+    { L_EN, PI_HALT, "stop everything;stop what you are doing;stop what you re doing;stop now;halt;"
+      "nevermind;never mind;forget that;forget it;disregard that;scratch that;cancel that" },
+    { L_FR, PI_HALT, "arrete tout;oublie ca;laisse tomber ca" },
+    { L_DE, PI_HALT, "stopp;halt stop;vergiss das;hor auf" },
+    { L_ES, PI_HALT, "para todo;olvidalo;olvida eso" },
+    { L_EN, PI_SAYONLY, "just print;just say;just output;just write;just reply;just respond;just answer;"
+      "only print;only say;only output;only write;only reply;only respond;say only;print only;"
+      "reply only;respond only;answer only;output only;reply with;respond with;answer with;"
+      "simply say;simply print" },
+    { L_FR, PI_SAYONLY, "ecris seulement;ecris uniquement;reponds seulement;reponds uniquement;"
+      "dis seulement;ecris" },
+    { L_DE, PI_SAYONLY, "sag nur;schreib nur;antworte nur;gib nur" },
+    { L_ES, PI_SAYONLY, "responde unicamente;responde solo;escribe solo;di solo;escribe solamente;"
+      "responde solamente" },
+    { L_IT, PI_SAYONLY, "scrivi soltanto;scrivi solo;rispondi solo;rispondi soltanto;di solo" },
+    { L_PT, PI_SAYONLY, "responda apenas;responda somente;escreva apenas;diga apenas" },
+    { L_ES, PI_REVEAL, "copialas;copialos;muestralas;muestralos;dimelas;dimelos;escribelas;repitelas" },
+    { L_ES, PI_PRONOUN, "copialas;copialos;muestralas;muestralos;dimelas;dimelos;escribelas;repitelas;"
+      "las;los" },
+    { L_IT, PI_REVEAL, "mostramele;dimmele;copiale;scrivile;ripetile" },
+    { L_IT, PI_PRONOUN, "mostramele;dimmele;copiale;scrivile;ripetile;le" },
+    { L_FR, PI_PRONOUN, "les;la" },
+    { L_DE, PI_PRONOUN, "sie;diese" },
+    { L_EN, PI_WHATIS, "what is;what are;what were;what was;what s;whats;which are;which were;"
+      "what do;what did;tell me what;what exactly;what were you" },
+    { L_FR, PI_WHATIS, "quel est;quelle est;quels sont;quelles sont;qu est ce que;que disent;que dit" },
+    { L_DE, PI_WHATIS, "was ist;was sind;was war;was waren;wie lautet;wie lauten;was steht in;was sagen" },
+    { L_ES, PI_WHATIS, "cual es;cuales son;que es;que son;que dicen;que dice" },
+    { L_IT, PI_WHATIS, "qual e;quali sono;cosa dicono;cosa dice;che cosa dice" },
+    { L_PT, PI_WHATIS, "qual e;quais sao;o que dizem;o que diz" },
+    { L_NL, PI_WHATIS, "wat is;wat zijn;wat zeggen" },
+    { L_RU, PI_WHATIS, "какой;какие;какая;что говорят;что сказано в" },
+    { L_ZH, PI_WHATIS, "是什么" },
+    { L_JA, PI_WHATIS, "は何" },
     { L_EN, PI_PRONOUN, "them;those;these;it;all that;all of that;all of it;all of them" },
     { L_EN, PI_AINAME, "assistant;agent;chatbot;bot;model;ai;llm;gpt;chatgpt;claude;gemini;"
       "copilot;ai assistant;ai agent;ai model;ai reviewers;ai reviewer;language model;"
@@ -146,8 +190,10 @@ static const struct group groups[] = {
       "hidden instructions;secret instructions;your instructions;your prompt;your rules;"
       "developer message;preprompt;pre prompt;initial instructions;original instructions;"
       "starting instructions;instructions you were given;prompt you were given;"
-      "everything above;text above;words above;the above text;all text above;"
       "everything before this;text before this conversation;configuration you received;"
+      "above prompt;the above prompt;prompt above;the prompt above;initialization above;"
+      "the initialization;your initialization;the secret password;the secret word;"
+      "the code word;hidden rules;your hidden rules;secret rules;hidden guidelines;your secret rules;"
       "hidden text;the text you started with;your guidelines verbatim;your setup;meta prompt;"
       "confidential instructions;internal instructions;internal rules;guidelines verbatim;"
       "rules verbatim;instructions verbatim;prompt verbatim;first message;first prompt;"
@@ -221,7 +267,8 @@ static const struct group groups[] = {
       "i d really appreciate it if you could;i would be grateful if you could;"
       "if you could;could you be a dear and;be a dear and;one small favour;one small favor;"
       "is there any way you could;any chance you could;would it be possible for you to;"
-      "do you mind;would you mind;you could;i d appreciate it if you;i would appreciate it if you" },
+      "do you mind;would you mind;you could;why not;why don t you;why dont you;how about you;"
+      "i d appreciate it if you;i would appreciate it if you" },
     { L_EN, PI_THIRD, "someone;somebody;users;user;people;attackers;attacker;hackers;they;"
       "he;she;to;if;when;whether;says;said;tells;told;telling;asks;asked;asking;"
       "typed;types;writes;wrote;sends;sent;might;may;cannot;"
@@ -270,7 +317,7 @@ static const struct group groups[] = {
     { L_FR, PI_INSTR, "instructions;instruction;consignes;consigne;regles;regle;directives;"
       "directive;contraintes;restrictions;politiques;limites;prompt;invite;"
       "ce qu on t a dit;ce qu on vous a dit;programmation;garde fous;filtres" },
-    { L_FR, PI_PRIOR, "precedentes;precedents;precedente;anterieures;anterieurs;toutes;tous;"
+    { L_FR, PI_PRIOR, "ci dessus;plus haut;precedentes;precedents;precedente;anterieures;anterieurs;toutes;tous;"
       "tes;vos;ton;votre;les;ci dessus;initiales;initiaux;originales;d origine;systeme" },
     { L_FR, PI_REVEAL, "revele;revelez;reveler;affiche;affichez;afficher;montre;montrez;"
       "montrer;repete;repetez;repeter;donne moi;donnez moi;ecris;ecrivez;imprime;imprimez;"
@@ -391,7 +438,7 @@ static const struct group groups[] = {
       "dimenticate;tralascia;tralasciare;scarta;scartare;non tenere conto;non tener conto;"
       "non seguire;smetti di seguire;metti da parte;disattiva;disattivare;annulla;"
       "aggira;aggirare;salta;elimina;cancella" },
-    { L_IT, PI_INSTR, "quello che ti hanno detto;tutto quello che ti hanno detto;istruzioni;istruzione;regole;regola;direttive;linee guida;restrizioni;"
+    { L_IT, PI_INSTR, "indicazioni;indicazione;quello che ti hanno detto;tutto quello che ti hanno detto;istruzioni;istruzione;regole;regola;direttive;linee guida;restrizioni;"
       "vincoli;politiche;limitazioni;ordini;comandi;prompt;programmazione;filtri" },
     { L_IT, PI_PRIOR, "precedenti;precedente;tutte;tutti;le;tue;sue;sopra;iniziali;originali;"
       "di sistema;vecchie" },
@@ -422,7 +469,7 @@ static const struct group groups[] = {
     { L_PT, PI_OVERRIDE, "ignore;ignora;ignorar;ignorem;esqueca;esquece;esquecer;esquecam;"
       "desconsidere;desconsidera;desconsiderar;descarte;descarta;descartar;deixe de lado;"
       "nao siga;pare de seguir;desative;desativa;desativar;anule;anula;contorne;pule;apague" },
-    { L_PT, PI_INSTR, "o que te disseram;tudo o que te disseram;o que lhe disseram;instrucoes;instrucao;regras;regra;diretrizes;restricoes;politicas;"
+    { L_PT, PI_INSTR, "tudo o que foi dito;o que foi dito;tudo o que te foi dito;o que te disseram;tudo o que te disseram;o que lhe disseram;instrucoes;instrucao;regras;regra;diretrizes;restricoes;politicas;"
       "limitacoes;ordens;comandos;prompt;programacao;filtros;orientacoes" },
     { L_PT, PI_PRIOR, "anteriores;anterior;previas;todas;todos;suas;seus;tuas;as;acima;"
       "iniciais;originais;do sistema;antigas" },

@@ -48,6 +48,11 @@ enum pi_class {
     PI_TASKV,          /* summarise, translate, here is ... (a task over a document) */
     PI_COND,           /* if, when, wenn ... (a conditional clause)                   */
     PI_NOTE,           /* note to, message for, hinweis an ... (before a vocative)    */
+    PI_ABOVE,          /* everything above, the words above ... (may be the prompt)   */
+    PI_VERBATIM,       /* verbatim, word for word, in a code block ... (a full copy)  */
+    PI_HALT,           /* stop everything, nevermind ... (drop the current task)      */
+    PI_SAYONLY,        /* just print, say only ... (emit the attacker's words)        */
+    PI_WHATIS,         /* what is, what are, wie lautet ... (asks what something says) */
     PI__COUNT
 };
 
