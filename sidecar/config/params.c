@@ -78,7 +78,7 @@ static void fmt_num(char *buf, size_t cap, double x)
             snprintf(buf, cap, "%.0f", x);
         return;
     }
-    char tmp[64];
+    char tmp[32];                          /* %.10g needs at most 17 */
     snprintf(tmp, sizeof tmp, "%.10g", x);
     /* 1e+12 -> 1e12 */
     char *e = strstr(tmp, "e+");

@@ -40,11 +40,16 @@ static inline void tst_hs256_token(const char *prefix, const char *hdr, const ch
     char h[512], p[2048];
     tst_b64url_str(hdr, h);
     tst_b64url_str(payload, p);
-    size_t skip = strlen(prefix);
-    int n = sprintf(out, "%s%s.%s", prefix, h, p);
+    size_t skip = strlen(prefix), hl = strlen(h), pl = strlen(p);
+    memcpy(out, prefix, skip);             /* prefix h '.' p, without sprintf's size guess */
+    memcpy(out + skip, h, hl);
+    out[skip + hl] = '.';
+    memcpy(out + skip + hl + 1, p, pl);
+    size_t n = skip + hl + 1 + pl;
+    out[n] = '\0';
     uint8_t mac[32];
     unsigned ml = 0;
-    HMAC(EVP_sha256(), secret, (int)strlen(secret), (const uint8_t *)out + skip, (size_t)n - skip,
+    HMAC(EVP_sha256(), secret, (int)strlen(secret), (const uint8_t *)out + skip, n - skip,
          mac, &ml);
     out[n++] = '.';
     tst_b64url(mac, ml, out + n);
