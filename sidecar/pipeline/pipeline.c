@@ -96,7 +96,7 @@ static void attach_app(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_di
         ig_drop_count(&p->drops, "http: out of memory for connection state");
     }
     f->app_kind = APP_IGNORED;
-    p->non_http_flows++;
+    p->parse.non_http_flows++;
 }
 
 static void on_data(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
@@ -170,11 +170,11 @@ static void write_event(struct ig_pipeline *p, const struct ig_event *ev)
 static void on_txn(void *ctx, const struct ig_http_txn *t)
 {
     struct ig_pipeline *p = ctx;
-    p->txns++;
+    p->parse.txns++;
     struct ig_decode_ctx dctx = { .cfg = p->cfg, .scratch = &p->scratch, .evasion = &p->ev.evasion };
     const struct ig_adapter *ad = ig_adapter_select(&dctx, t);
     if (!ad) {
-        p->not_inference++;
+        p->parse.not_inference++;
         return;
     }
     struct ig_event *ev = &p->ev;
@@ -228,16 +228,16 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
                     ev->prompt = ig_ad_text_span(&raw);
                     ev->flags |= IG_EV_TEXT;
                     ev->evasion |= IG_EVA_RAW_BODY;
-                    p->events_raw_inspected++;
+                    p->parse.events_raw_inspected++;
                 }
             }
         }
     }
     if (ev->flags & IG_EV_MALFORMED) {
-        p->events_malformed++;
+        p->parse.events_malformed++;
         ig_drop_count(&p->drops, ev->malformed_reason ? ev->malformed_reason : "malformed payload");
     }
-    p->events++;
+    p->parse.events++;
     p->events_by_proto[ev->protocol < IG_PROTO__COUNT ? ev->protocol : 0]++;
     if (p->events_out)
         write_event(p, ev);
@@ -430,7 +430,7 @@ uint64_t ig_pipeline_findings(const struct ig_pipeline *p)
     return ig_detect_findings(p->detect);
 }
 
-uint64_t ig_pipeline_events(const struct ig_pipeline *p) { return p->events; }
+uint64_t ig_pipeline_events(const struct ig_pipeline *p) { return p->parse.events; }
 
 void ig_pipeline_set_event_hook(struct ig_pipeline *p, void (*fn)(void *ctx, const struct ig_event *ev),
                                 void *ctx)

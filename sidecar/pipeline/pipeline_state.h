@@ -8,6 +8,7 @@
 
 #include "core/jsonw.h"
 #include "identity/identity.h"
+#include "pipeline/counters.h"
 #include "pipeline/detect_stage.h"
 #include "pipeline/drop_reasons.h"
 #include "pipeline/pipeline.h"
@@ -36,9 +37,8 @@ struct ig_pipeline {
 
     uint64_t last_us, next_tick_us;
     struct ig_decode_stats capture;
-    uint64_t txns, events, events_by_proto[IG_PROTO__COUNT], events_malformed;
-    uint64_t not_inference, non_http_flows;
-    uint64_t events_raw_inspected;   /* undecodable bodies whose strings the text detectors read */
+    struct ig_parse_stats parse;
+    uint64_t events_by_proto[IG_PROTO__COUNT];
     struct ig_drop_reasons drops;
     struct ig_sensor_load load;    /* what was given up (evasion.overload, /metrics, /readyz) */
     bool load_ready;
@@ -48,10 +48,12 @@ struct ig_pipeline {
     char rules_origin[256], rules_sha256[65];
 };
 
-/* Every drop counter with its reason (the summary's list), zero ones skipped. */
-void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_stats *c,
-                           const struct ig_flow_stats *f, const struct ig_http_stats *h,
-                           const struct ig_engine_stats *e, const struct ig_findings_stats *fs,
+/* Every drop counter with its reason (the summary's list), zero ones skipped: the counter
+ * table's drop rows read from <src>, then the reasons counted by name. */
+void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_counter_src *src,
                            void (*fn)(void *ctx, const char *reason, uint64_t n), void *ctx);
+/* The counter table's sources: the parsing side's live stats and <det> (collected). */
+void ig_pipeline_counter_src(const struct ig_pipeline *p, const struct ig_detect_stats *det,
+                             struct ig_counter_src *src);
 
 #endif

@@ -37,13 +37,12 @@ void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapsh
     out->http = *ig_http_stats(p->http);
     for (int k = 0; k < IG_LOAD__COUNT; k++)
         out->load[k] = atomic_load(&((struct ig_pipeline *)p)->load.total[k]);
-    out->not_inference = p->not_inference;
-    out->events = p->events;
-    out->events_malformed = p->events_malformed;
+    out->parse = p->parse;
     memcpy(out->events_by_proto, p->events_by_proto, sizeof out->events_by_proto);
     ig_detect_collect(p->detect, &out->det);
     memcpy(out->rules_origin, p->rules_origin, sizeof out->rules_origin);
     memcpy(out->rules_sha256, p->rules_sha256, sizeof out->rules_sha256);
-    ig_pipeline_each_drop(p, &out->capture, &out->flow, &out->http, &out->det.engine,
-                          &out->det.findings, take_drop, out);
+    struct ig_counter_src src;
+    ig_pipeline_counter_src(p, &out->det, &src);
+    ig_pipeline_each_drop(p, &src, take_drop, out);
 }

@@ -12,6 +12,7 @@
 #include "capture/capture.h"
 #include "flow/flow.h"
 #include "http/http_conn.h"
+#include "pipeline/counters.h"
 #include "pipeline/detect_stage.h"
 
 #define IG_SNAP_MAX_PROTOS 32
@@ -23,7 +24,8 @@ struct ig_pipeline_snapshot {
     struct { char name[32]; uint64_t flows; } protos[IG_SNAP_MAX_PROTOS];   /* nDPI names */
     size_t n_protos;
     struct ig_http_stats http;
-    uint64_t not_inference, events, events_malformed, events_by_proto[IG_PROTO__COUNT];
+    struct ig_parse_stats parse;
+    uint64_t events_by_proto[IG_PROTO__COUNT];
     struct { const char *reason; uint64_t n; } drops[IG_SNAP_MAX_DROPS];   /* static strings */
     size_t n_drops;
     char rules_origin[256], rules_sha256[65];   /* "embedded" or the directory; "" hash = none */

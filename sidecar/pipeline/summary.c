@@ -37,73 +37,24 @@ static void print_drop(void *ctx, const char *reason, uint64_t n)
     fprintf(dl->out, "%s  %-58s %llu\n", dl->n++ ? "" : "  dropped:\n", reason, U(n));
 }
 
-void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_decode_stats *c,
-                           const struct ig_flow_stats *f, const struct ig_http_stats *h,
-                           const struct ig_engine_stats *e, const struct ig_findings_stats *fs,
+void ig_pipeline_counter_src(const struct ig_pipeline *p, const struct ig_detect_stats *det,
+                             struct ig_counter_src *src)
+{
+    memset(src, 0, sizeof *src);
+    src->at[IG_AT_CAPTURE] = &p->capture;
+    src->at[IG_AT_FLOW] = ig_flow_stats(p->flows);
+    src->at[IG_AT_HTTP] = ig_http_stats(p->http);
+    src->at[IG_AT_H2] = p->h2 ? ig_h2_stats(p->h2) : NULL;
+    src->at[IG_AT_PARSE] = &p->parse;
+    src->at[IG_AT_ENGINE] = &det->engine;
+    src->at[IG_AT_FINDINGS] = &det->findings;
+}
+
+void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_counter_src *src,
                            void (*fn)(void *ctx, const char *reason, uint64_t n), void *ctx)
 {
     static const char other[] = "other reasons";
-    struct { const char *what; uint64_t n; } drops[] = {
-        { "capture: unknown link type", c->unknown_linktype },
-        { "capture: truncated packet", c->truncated },
-        { "capture: payload cut by snaplen", c->truncated_payload },
-        { "capture: dropped by the kernel (capture ring full)", c->kernel_drops },
-        { "capture: bad UDP header", c->bad_udp },
-        { "capture: bad IP header", c->bad_ip },
-        { "capture: bad TCP header", c->bad_tcp },
-        { "capture: not IP", c->non_ip },
-        { "defrag: datagram incomplete at defrag.timeout", f->defrag.timeouts },
-        { "defrag: datagram dropped at defrag.memcap", f->defrag.memcap_drops },
-        { "defrag: datagram discarded for overlapping fragments (as the host does)", f->defrag.overlap_discards },
-        { "defrag: bad fragment (lengths, past 65535 bytes, cut by snaplen)", f->defrag.bad },
-        { "tcp: bad checksum (segment ignored, capture.checksums)", f->csum_bad },
-        { "flow: evicted at flow.max_flows or flow.memcap", f->flows_evicted - f->embryonic_evicted },
-        { "flow: unanswered SYN evicted at flow.embryonic_max", f->embryonic_evicted },
-        { "tcp: gap in stream (bytes missing from capture)", f->gaps },
-        { "tcp: bytes lost in gaps", f->gap_bytes },
-        { "tcp: out-of-order queue over flow.stream_max_bytes", f->stream_cap_drops },
-        { "tcp: reassembly memory over flow.memcap", f->memcap_drops },
-        { "http: parse error", h->parse_errors },
-        { "http: transaction dropped (capture gap, parser reset, cut at close)", h->gaps_dropped_txns },
-        { "http: response not awaited (request past http.pipeline_depth, inspected alone)", h->pipeline_early },
-        { "http: decompression stopped at http.decompress_* (bomb)", h->inflate_capped },
-        { "http: body buffer refused at http.memcap (body cut)", h->memcap_given_up },
-        { "http: body given up at http.memcap (the largest; head inspected)", h->memcap_bodies_given_up },
-        { "http: parser rebuilt (over 2 x http.pipeline_depth requests unanswered)", h->pipeline_shed },
-        { "http: connection's responses no longer paired (unanswered too long)", h->pipeline_responses_off },
-        { "http: body over http.*_body_limit (truncated)", h->body_truncated },
-        { "http: content decoding failed", h->decompress_errors },
-        { "detection: client evicted at detection.max_clients/memcap", e->clients_evicted },
-        { "detection: events of models past detection.max_models (shared entry)", e->models_overflow },
-        { "findings: encoding failed", fs->encode_errors },
-        { "findings: throttle group closed early (table full)", fs->evicted },
-        { "findings: ATLAS id not in rules/atlas.yaml (kept bare)", fs->atlas_unknown },
-    };
-    for (size_t i = 0; i < IG_ARRAY_LEN(drops); i++)
-        if (drops[i].n)
-            fn(ctx, drops[i].what, drops[i].n);
-    if (p->h2) {
-        const struct ig_h2_stats *h2 = ig_h2_stats(p->h2);
-        struct { const char *what; uint64_t n; } d2[] = {
-            { "http2: connection picked up mid-way (HPACK state unknown, skipped)", h2->midstream },
-            { "http2: h2c upgrade refused (connection not followed)", h2->upgrades_refused },
-            { "http2: malformed frame", h2->frames_malformed },
-            { "http2: HPACK error (direction skipped until a safe point)", h2->hpack_errors },
-            { "http2: header list over http2.max_header_list_size", h2->header_lists_over_limit },
-            { "http2: stream over http2.max_streams", h2->streams_over_limit },
-            { "http2: stream refused by GOAWAY", h2->streams_refused },
-            { "http2: body over http.*_body_limit (truncated)", h2->bodies_truncated },
-            { "http2: buffered bytes over http2.conn_memcap", h2->memcap_drops },
-            { "grpc: message over http2.max_message_size", h2->grpc_over_limit },
-            { "grpc: message over http2.max_decompressed_size", h2->grpc_over_decompressed_limit },
-            { "grpc: decompression failed", h2->grpc_decompress_errors },
-            { "grpc: unknown grpc-encoding", h2->grpc_unknown_encoding },
-            { "grpc: response message without a request message", h2->grpc_unpaired_responses },
-        };
-        for (size_t i = 0; i < IG_ARRAY_LEN(d2); i++)
-            if (d2[i].n)
-                fn(ctx, d2[i].what, d2[i].n);
-    }
+    ig_counters_each_drop(src, fn, ctx);
     for (uint32_t i = 0; i < p->drops.nrows; i++)
         fn(ctx, p->drops.row[i].reason, p->drops.row[i].n);
     if (p->drops.other)
@@ -155,10 +106,10 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
         fprintf(out, "  evasion     %llu connections carried TCP/IP evasion tricks (%llu conflicting TCP overlaps): "
                      "see evasion.* findings\n", U(f->evasion_flows), U(f->stream_conflicts));
     fprintf(out, "  http        %llu transactions (%llu without response), %llu not inference APIs\n",
-            U(h->txns), U(h->requests_only), U(p->not_inference));
+            U(h->txns), U(h->requests_only), U(p->parse.not_inference));
     fprintf(out, "  evasion     %llu requests resynchronised after a rejected one, %llu whitespace bytes "
                  "squeezed, %llu undecodable bodies inspected raw\n",
-            U(h->resync_rejected), U(h->ws_squeezed), U(p->events_raw_inspected));
+            U(h->resync_rejected), U(h->ws_squeezed), U(p->parse.events_raw_inspected));
     const struct ig_h2_stats *h2 = ig_h2_stats(p->h2);
     if (h2->conns)
         fprintf(out, "  http2       %llu connections (%llu prior knowledge, %llu h2c upgrade, %llu mid-way, "
@@ -167,13 +118,13 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                 U(h2->conns), U(h2->prior_knowledge), U(h2->upgrades), U(h2->midstream), U(h2->resynced),
                 U(h2->streams), U(h2->txns), U(h2->grpc_messages), U(h2->grpc_errors), U(h2->frames),
                 U(h2->frames_malformed), U(h2->streams_reset), U(h2->goaways));
-    fprintf(out, "  events      %llu", U(p->events));
+    fprintf(out, "  events      %llu", U(p->parse.events));
     int n = 0;
     for (int i = 0; i < IG_PROTO__COUNT; i++)
         if (p->events_by_proto[i])
             fprintf(out, "%s%s %llu", n++ ? ", " : " (", ig_protocol_name((enum ig_protocol)i),
                     U(p->events_by_proto[i]));
-    fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->events_malformed));
+    fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->parse.events_malformed));
     ig_detect_summary(p->detect, out);   /* the run mode's line, if it has one */
     const struct ig_config *cf = p->cfg;
     if (cf->memory_limit)
@@ -228,7 +179,9 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
 
     /* Every drop counter, with its reason; zero counters are left out. */
     struct drop_line dl = { out, 0 };
-    ig_pipeline_each_drop(p, c, f, h, e, fs, print_drop, &dl);
+    struct ig_counter_src src;
+    ig_pipeline_counter_src(p, &ds, &src);
+    ig_pipeline_each_drop(p, &src, print_drop, &dl);
     n = dl.n;
     if (!n)
         fprintf(out, "  dropped     nothing\n");
