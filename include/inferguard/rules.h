@@ -37,7 +37,9 @@ int ig_rules_load_buf(const char *name, const void *p, size_t n, struct ig_rules
                       char *err, size_t errlen);
 
 /* Detector settings from a "- detector: NAME" block. Later blocks for the same detector
- * (in later files) override the keys they set. */
+ * (in later files) override the keys they set. A detector reads its params through its
+ * table (struct ig_param below, filled by the engine), not with these accessors: a param
+ * no table names is rejected by ig_rules_validate, so a new param is one table row. */
 bool        ig_rules_enabled(const struct ig_rules *r, const char *detector, bool def);
 double      ig_rules_num(const struct ig_rules *r, const char *detector, const char *param, double def);
 const char *ig_rules_str(const struct ig_rules *r, const char *detector, const char *param, const char *def);

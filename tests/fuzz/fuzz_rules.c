@@ -1,5 +1,7 @@
 /* libFuzzer: the rules loader on arbitrary bytes, both the checking path (every error
- * reported) and the loading path, plus the accessors on whatever loads. */
+ * reported) and the loading path, plus the accessors on whatever loads, the params schema
+ * (ig_rules_validate over this build's blocks) and each detector's params filled from it. */
+#include <inferguard/detector.h>
 #include <inferguard/rules.h>
 #include <inferguard/log.h>
 
@@ -37,6 +39,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
             (void)ig_rule_applies(ru, "m", "/r");
             (void)ig_rule_num(ru, "x", 0);
+        }
+        /* Every value the params schema parses: reports match the count, and a detector's
+         * struct fills exactly when its block checks. */
+        int vseen = 0;
+        if (ig_rules_validate(r, false, count, &vseen) != vseen)
+            abort();
+        for (size_t i = 0; ig_detectors[i]; i++) {
+            const struct ig_detector *d = ig_detectors[i];
+            int bad = ig_params_check(d->params, r, d->name, NULL, NULL);
+            void *buf = calloc(1, d->params_size ? d->params_size : 1);
+            if (!buf)
+                continue;
+            if ((ig_params_fill(d->params, r, d->name, buf, err, sizeof err) == IG_OK) != (bad == 0))
+                abort();
+            free(buf);
         }
         ig_rules_free(r);
     }

@@ -58,7 +58,7 @@ grep -q "^# ==> leakage.yaml <==$" all.txt || fail "rules show: no file header"
 # A changed rule file rebuilds the embedded set: a copy of the sources, built once, one rule
 # file edited, built again (only the generated source recompiles).
 mkdir src
-for d in CMakeLists.txt cmake include sidecar detectors rules bench; do cp -r "$IG_SRC/$d" src/; done
+for d in CMakeLists.txt cmake include sidecar detectors rules bench deploy; do cp -r "$IG_SRC/$d" src/; done
 cmake -S src -B bld -DCMAKE_BUILD_TYPE=Release -DIG_BUILD_TESTS=OFF -DIG_BUILD_BENCH=OFF > /dev/null
 cmake --build bld -j"$(nproc)" --target inferguard > build1.log 2>&1 || { tail -20 build1.log; fail "copy build"; }
 [ "$(bld/inferguard rules check | sed -n 's/.*(sha256 \([0-9a-f]\{64\}\)).*/\1/p')" = "$sha" ] \
