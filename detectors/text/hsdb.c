@@ -4,6 +4,7 @@
 #include "validators.h"
 
 #include <hs.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,35 @@ static const struct { const char *name; uint32_t bit; } val_names[] = {
     { "entropy", IG_VAL_ENTROPY }, { "jwt", IG_VAL_JWT }, { "not_example", IG_VAL_NOT_EXAMPLE },
     { "context", IG_VAL_CONTEXT },
 };
+
+/* A pattern rule's own params (rules/schema.md's "Pattern rule params" table is generated
+ * from these rows; `rules check`, reload and analyze/run check every rule against them). */
+struct rule_params {
+    uint32_t form;               /* index in "raw|folded|words" */
+    double min_entropy;
+    const char *context, *extend_left, *trim_left;
+    uint32_t max_len, context_window;
+};
+
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rule_params, f), __VA_ARGS__ }
+const struct ig_param ig_pattern_rule_params[] = {
+    ROW("form", IG_PT_ENUM, form, .def = 0, .choices = "raw|folded|words",
+        .help = "the text the rule sees (table above)"),
+    ROW("min_entropy", IG_PT_DOUBLE, min_entropy, .def = 3.0,
+        .help = "validator `entropy`: Shannon entropy in bits/char a match must reach"),
+    ROW("context", IG_PT_STR, context, .doc_default = "none",
+        .help = "validator `context`: words (`a\\|b`, case-insensitive), one of which must be near the match"),
+    ROW("context_window", IG_PT_U32, context_window, .def = 64, .min = 0, .max = 4096,
+        .help = "validator `context`: bytes before or inside the match searched for a context word"),
+    ROW("max_len", IG_PT_U32, max_len, .def = 1024, .min = 16, .max = 65536,
+        .help = "longest match: bytes before a match's end searched for its start"),
+    ROW("extend_left", IG_PT_STR, extend_left, .doc_default = "none",
+        .help = "characters (a set such as `A-Za-z0-9._%+-`) the start moves left over"),
+    ROW("trim_left", IG_PT_STR, trim_left, .doc_default = "none",
+        .help = "characters (`^0-9`: a leading `^` negates) the start moves right over"),
+    { 0 },
+};
+#undef ROW
 
 static bool wanted(const struct ig_rule *ru, const char *const *detectors, const char *form)
 {
@@ -208,19 +238,21 @@ int ig_hsdb_build(struct ig_pattern_cache *cache, const struct ig_rules *r,
             }
             h->validators |= bit;
         }
-        h->som = h->validators || !strcmp(ig_rule_str(ru, "form", "raw"), "raw");
-        h->min_entropy = ig_rule_num(ru, "min_entropy", 3.0);
-        h->context = ig_rule_str(ru, "context", NULL);
-        if (char_set(ig_rule_str(ru, "extend_left", NULL), &h->extend) != IG_OK ||
-            char_set(ig_rule_str(ru, "trim_left", NULL), &h->trim) != IG_OK) {
+        struct rule_params rp;
+        if (ig_rule_params_fill(ig_pattern_rule_params, ru, &rp, err, errlen) != IG_OK) {
+            rc = IG_ECONF;
+            goto fail;
+        }
+        h->som = h->validators || rp.form == 0;
+        h->min_entropy = rp.min_entropy;
+        h->context = rp.context;
+        if (char_set(rp.extend_left, &h->extend) != IG_OK || char_set(rp.trim_left, &h->trim) != IG_OK) {
             snprintf(err, errlen, "out of memory");
             rc = IG_ENOMEM;
             goto fail;
         }
-        double ml = ig_rule_num(ru, "max_len", 1024);
-        h->max_len = ml >= 16 && ml <= 65536 ? (uint32_t)ml : 1024;
-        double w = ig_rule_num(ru, "context_window", 64);
-        h->context_window = w >= 0 && w <= 4096 ? (uint32_t)w : 64;
+        h->max_len = rp.max_len;
+        h->context_window = rp.context_window;
         if ((h->validators & IG_VAL_CONTEXT) && !h->context) {
             snprintf(err, errlen, "%s:%u: rule %s: validator context needs params.context",
                      ru->file ? ru->file : "?", ru->line, ru->name);

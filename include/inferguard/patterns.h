@@ -27,6 +27,10 @@ struct ig_pattern_cache_stats {
 /* <c> NULL: all zero. */
 void ig_pattern_cache_stats(const struct ig_pattern_cache *c, struct ig_pattern_cache_stats *out);
 
+/* The params a pattern rule may carry ("params: {form: words, max_len: 64}"), one row each;
+ * ig_rules_validate checks every rule against them (detectors/text/hsdb.c). */
+extern const struct ig_param ig_pattern_rule_params[];
+
 /* For `rules check` and reloads: compiles every pattern of every rule (disabled ones too)
  * on its own, with start tracking where the rule needs it, and checks validators, calling
  * <report> once per error with "file:line: rule NAME: reason". Returns the number of errors. */

@@ -71,6 +71,8 @@ void        ig_rules_each_detector(const struct ig_rules *r,
 
 /* ---- The schema of a block's params: one row per param ---- */
 
+struct ig_rule;
+
 /* What a param holds and what the filled field is. */
 enum ig_param_type {
     IG_PT_DOUBLE = 1,  /* double */
@@ -122,6 +124,12 @@ int ig_params_fill(const struct ig_param *params, const struct ig_rules *r, cons
  * ("file:line: reason") through <report>. Returns the number of errors. */
 int ig_params_check(const struct ig_param *params, const struct ig_rules *r, const char *block,
                     void (*report)(void *ctx, const char *msg), void *ctx);
+/* The same for a pattern rule's own params map ("params: {max_len: 64}"); messages name
+ * "rule NAME.param". */
+int ig_rule_params_fill(const struct ig_param *params, const struct ig_rule *rule, void *out,
+                        char *err, size_t errlen);
+int ig_rule_params_check(const struct ig_param *params, const struct ig_rule *rule,
+                         void (*report)(void *ctx, const char *msg), void *ctx);
 /* Writes the markdown table of <params> (| param | default | range | meaning |) to <out>
  * (a FILE *; void * keeps stdio out of this header). Returns 0, -1 on a write error. */
 int ig_params_doc(const struct ig_param *params, void *out);

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "config/embedded_files.h"
 #include "findings/findings.h"
+#include <inferguard/patterns.h>
 
 #define IG_ENGINE_SEEN_MAX 128
 
@@ -31,7 +32,8 @@ static void usage(FILE *out)
         "  (created; existing files are never overwritten) to start your own rules directory.\n"
         "schema: prints FILE (rules/schema.md) with the table after each\n"
         "  '<!-- params: NAME -->' line regenerated from the params table of block NAME (a\n"
-        "  detector, or findings.throttle) up to '<!-- end params -->'; --write rewrites FILE.\n"
+        "  detector, findings.throttle, or 'rule': a pattern rule's own params) up to\n"
+        "  '<!-- end params -->'; --write rewrites FILE.\n"
         "  Every block this build has must have its marker.\n"
         "Format: rules/README.md.\n"
         "exit codes: 0 valid / shown / generated, 2 usage, 3 errors found, FILE out of step\n"
@@ -159,6 +161,8 @@ static const struct ig_param *block_params(const char *name, bool *found)
         return ig_det_template.params;
     if (strcmp(ig_findings_throttle.name, name) == 0)
         return ig_findings_throttle.params;
+    if (strcmp("rule", name) == 0)        /* a pattern rule's own params */
+        return ig_pattern_rule_params;
     *found = false;
     return NULL;
 }
@@ -220,11 +224,12 @@ static int schema(const char *path, bool write_back)
     fclose(in);
     fclose(out);
     /* Every block this build has is documented. */
-    const char *names[IG_ENGINE_SEEN_MAX + 2];
+    const char *names[IG_ENGINE_SEEN_MAX + 3];
     size_t nnames = 0;
     for (size_t i = 0; ig_detectors[i] && nnames < IG_ENGINE_SEEN_MAX; i++)
         names[nnames++] = ig_detectors[i]->name;
     names[nnames++] = ig_findings_throttle.name;
+    names[nnames++] = "rule";
     for (size_t i = 0; i < nnames; i++) {
         size_t j = 0;
         while (j < nseen && strcmp(seen[j], names[i]) != 0)

@@ -254,15 +254,17 @@ static void one(struct sink *S, const struct ig_param *p, const struct ig_rules_
     }
 }
 
+/* The params of detector block <block> in <r>, or (ru set) of pattern rule <ru>. */
 static int apply(const struct ig_param *params, const struct ig_rules *r, const char *block,
-                 void *out, void (*report)(void *ctx, const char *msg), void *ctx)
+                 const struct ig_rule *ru, void *out, void (*report)(void *ctx, const char *msg),
+                 void *ctx)
 {
     struct sink S = { block, report, ctx, 0 };
     if (out)
         for (const struct ig_param *p = params; p && p->name; p++)
             set_default(p, out);
     struct ig_rules_pv v;
-    for (size_t i = 0; ig_rules_block_param(r, block, i, &v); i++) {
+    for (size_t i = 0; ru ? ig_rule_param_at(ru, i, &v) : ig_rules_block_param(r, block, i, &v); i++) {
         const struct ig_param *p = find_row(params, v.key);
         if (!p) {
             bad(&S, v.file, v.line, "%s: unknown param '%s' (rules/schema.md lists %s's params)",
@@ -287,13 +289,30 @@ int ig_params_fill(const struct ig_param *params, const struct ig_rules *r, cons
                    void *out, char *err, size_t errlen)
 {
     struct first f = { err, errlen, 0 };
-    return apply(params, r, block, out, keep_first, &f) ? IG_ECONF : IG_OK;
+    return apply(params, r, block, NULL, out, keep_first, &f) ? IG_ECONF : IG_OK;
 }
 
 int ig_params_check(const struct ig_param *params, const struct ig_rules *r, const char *block,
                     void (*report)(void *ctx, const char *msg), void *ctx)
 {
-    return apply(params, r, block, NULL, report, ctx);
+    return apply(params, r, block, NULL, NULL, report, ctx);
+}
+
+int ig_rule_params_fill(const struct ig_param *params, const struct ig_rule *ru, void *out,
+                        char *err, size_t errlen)
+{
+    char label[256];
+    snprintf(label, sizeof label, "rule %s", ru->name);
+    struct first f = { err, errlen, 0 };
+    return apply(params, NULL, label, ru, out, keep_first, &f) ? IG_ECONF : IG_OK;
+}
+
+int ig_rule_params_check(const struct ig_param *params, const struct ig_rule *ru,
+                         void (*report)(void *ctx, const char *msg), void *ctx)
+{
+    char label[256];
+    snprintf(label, sizeof label, "rule %s", ru->name);
+    return apply(params, NULL, label, ru, NULL, report, ctx);
 }
 
 /* ---- every block of a rule set ---- */

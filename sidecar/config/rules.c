@@ -1184,6 +1184,17 @@ bool ig_rules_block_param(const struct ig_rules *r, const char *block, size_t i,
     return true;
 }
 
+bool ig_rule_param_at(const struct ig_rule *ru, size_t i, struct ig_rules_pv *out)
+{
+    const struct param *ps = ru ? ru->params_ : NULL;
+    if (!ps || i >= ru->nparams_)
+        return false;
+    const struct param *p = &ps[i];
+    *out = (struct ig_rules_pv){ .key = p->key, .value = p->value, .value_ref = &p->value, .list = p->list,
+                                 .is_list = p->is_list, .file = p->file, .line = p->line };
+    return true;
+}
+
 int ig_rules_severity(const struct ig_rules *r, const char *detector, int def)
 {
     const struct det *d = find_det(r, detector);

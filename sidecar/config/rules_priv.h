@@ -19,4 +19,7 @@ struct ig_rules_pv {
 bool ig_rules_block_param(const struct ig_rules *r, const char *block, size_t i,
                           struct ig_rules_pv *out);
 
+/* The same for the <i>th param of a pattern rule's own params map. */
+bool ig_rule_param_at(const struct ig_rule *ru, size_t i, struct ig_rules_pv *out);
+
 #endif

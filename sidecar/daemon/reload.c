@@ -17,6 +17,9 @@ int ig_rules_validate(const struct ig_rules *r, bool patterns,
     /* Blocks that are not a detector's: the findings stage's. */
     static const struct ig_param_block *const others[] = { &ig_findings_throttle, NULL };
     int n = ig_rules_validate_with(r, ig_detectors, others, report, ctx);
+    /* Every pattern rule's own params (all rules are the text detectors' pattern rules). */
+    for (size_t i = 0, nr = ig_rules_count(r, NULL); i < nr; i++)
+        n += ig_rule_params_check(ig_pattern_rule_params, ig_rules_get(r, NULL, i), report, ctx);
     if (patterns)
         n += ig_hsdb_check(r, report, ctx);
     return n;

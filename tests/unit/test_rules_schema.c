@@ -212,6 +212,23 @@ static void test_validate_this_build(void **state)
     assert_int_equal(n, 6);
     ig_rules_free(r);
 
+    /* A pattern rule's own params have their table too. */
+    r = load(
+        "- rule: r2\n"                            /* 1 */
+        "  detector: leakage.secrets\n"
+        "  patterns: [abc]\n"
+        "  params:\n"
+        "    min_len: 20\n"                       /* 5 */
+        "    max_len: 8\n"                        /* 6 */
+        "    form: fold\n");                      /* 7 */
+    ms.n = 0;
+    n = ig_rules_validate(r, false, collect, &ms);
+    EXPECT_MSG(&ms, "t.yaml:5: rule r2: unknown param 'min_len'");
+    EXPECT_MSG(&ms, "t.yaml:6: rule r2.max_len: 8 is out of range [16, 65536]");
+    EXPECT_MSG(&ms, "t.yaml:7: rule r2.form: 'fold' is not one of raw|folded|words");
+    assert_int_equal(n, 3);
+    ig_rules_free(r);
+
     /* findings.throttle is a block this build knows. */
     r = load("- detector: findings.throttle\n  params: {max_groups: 8}\n");
     ms.n = 0;
