@@ -60,6 +60,13 @@ static void usage(FILE *out)
 static volatile sig_atomic_t g_stop;
 static void on_signal(int sig) { (void)sig; g_stop = 1; }
 
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static uint64_t mono_us(void)
 {
     struct timespec ts;
@@ -463,13 +470,19 @@ int ig_cmd_aggregate(int argc, char **argv)
 
     struct ig_evmp_decoded d = { 0 };
     uint64_t t0 = mono_us(), last_msg = t0, last_commit = t0, last_advance = t0;
-    uint64_t bad = 0;
+    uint64_t bad = 0, first_us = 0, last_us = 0, first_wall = 0, last_wall = 0, got = 0;
     while (!g_stop) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(r.rk, 50);
         uint64_t now = mono_us();
         if (m) {
             if (!m->err) {
                 last_msg = now;
+                if (!got++) {
+                    first_us = now;
+                    first_wall = wall_ms();
+                }
+                last_us = now;
+                last_wall = wall_ms();
                 const char *why;
                 int32_t p = m->partition;
                 bool replay = p >= 0 && p < IG_FLEET_MAX_PARTITIONS && m->offset < r.parts[p].replay_until;
@@ -538,6 +551,11 @@ int ig_cmd_aggregate(int argc, char **argv)
     if (o.verbosity >= 0) {
         fprintf(stderr, "inferguard aggregate: %.1f s, %llu rebalance callbacks, %llu undecodable records\n",
                 (double)(mono_us() - t0) / 1e6, (unsigned long long)r.rebalances, (unsigned long long)bad);
+        double span = (double)(last_us - first_us) / 1e6;
+        fprintf(stderr, "  consumed    %llu records in %.3f s from the first to the last (%.0f/s); "
+                        "first at %llu ms, last at %llu ms (Unix time)\n", (unsigned long long)got, span,
+                span > 0 ? (double)got / span : 0.0, (unsigned long long)first_wall,
+                (unsigned long long)last_wall);
         ig_fleet_agg_summary(agg, stderr);
     }
     ig_fleet_agg_free(agg);

@@ -1,0 +1,235 @@
+/* The fleet's detect stage without Kafka: events from several partitions released in event
+ * time behind the watermark (slowest partition still read, less the lateness window); fleet
+ * findings marked scope fleet with the pods that saw the client; held back when a pod told
+ * the same client and analytic first, when an earlier run told it, and (without a findings
+ * topic) when raised on replayed events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fleet/aggregate.h"
+
+static char dir[] = "/tmp/ig_fleet_agg_XXXXXX";
+static struct ig_config cfg;
+static struct ig_rules *rules;
+static char out_path[128];
+
+/* abuse.rate with an explicit quota: the 6th request of a client within 10 s raises it */
+static int setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(dir))
+        return -1;
+    char rd[160], p[200];
+    snprintf(rd, sizeof rd, "%s/rules", dir);
+    mkdir(rd, 0700);
+    snprintf(p, sizeof p, "%s/abuse.yaml", rd);
+    FILE *f = fopen(p, "w");
+    if (!f)
+        return -1;
+    fputs("- detector: abuse.rate\n  throttle: 30s\n  params:\n    max_requests: 5\n    window: 10s\n", f);
+    fclose(f);
+    char err[512];
+    if (ig_rules_load_dir(rd, &rules, err, sizeof err) < 0) {
+        fprintf(stderr, "rules: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ig_rules_free(rules);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct ig_fleet_agg *agg_new(const char *name)
+{
+    ig_config_defaults(&cfg);
+    snprintf(out_path, sizeof out_path, "%s/%s.jsonl", dir, name);
+    snprintf(cfg.findings_path, sizeof cfg.findings_path, "%s", out_path);
+    char err[512];
+    struct ig_fleet_agg *a = ig_fleet_agg_new(&cfg, rules, 2000000, err, sizeof err);
+    if (!a)
+        fprintf(stderr, "%s\n", err);
+    assert_non_null(a);
+    return a;
+}
+
+static void ev_at(struct ig_event *ev, const char *client, uint64_t t_us)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->req_time_us = t_us;
+    ev->resp_time_us = t_us + 1000;
+    ev->src.family = 4;
+    memcpy(ev->src.addr, "\x7f\x00\x00\x15", 4);
+    ev->dst.family = 4;
+    memcpy(ev->dst.addr, "\x7f\x00\x00\x01", 4);
+    ev->dst.port = 8080;
+    ev->id_kind = IG_ID_SOURCE_IP;
+    snprintf(ev->client_id, sizeof ev->client_id, "%s", client);
+    snprintf(ev->model, sizeof ev->model, "wine");
+    snprintf(ev->method, sizeof ev->method, "POST");
+    snprintf(ev->route, sizeof ev->route, "/v2/models/wine/infer");
+    ev->status = 200;
+    ev->rows = 1;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static int count(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static const uint64_t T0 = 1700000000000000ull;
+
+static void test_watermark(void **state)
+{
+    (void)state;
+    struct ig_fleet_agg *a = agg_new("wm");
+    struct ig_event ev;
+    ig_fleet_agg_partition_start(a, 0);
+    ig_fleet_agg_partition_start(a, 1);
+    /* partition 0 runs ahead to t0+10 s; partition 1 has said nothing yet: nothing goes */
+    for (int i = 0; i <= 10; i++) {
+        ev_at(&ev, "10.0.0.1", T0 + (uint64_t)i * 1000000);
+        ig_fleet_agg_event(a, &ev, "pod-a", false, 0, i);
+    }
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 0);
+    assert_int_equal(ig_fleet_agg_commit_offset(a, 0), 0);   /* the oldest still waiting */
+    /* partition 1 reaches t0+5 s: events up to t0+3 s (lateness 2 s) are released */
+    ev_at(&ev, "10.0.0.2", T0 + 5000000);
+    ig_fleet_agg_event(a, &ev, "pod-b", false, 1, 0);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 4);
+    assert_int_equal(ig_fleet_agg_commit_offset(a, 0), 4);
+    /* partition 1 at its end: only the newest time overall counts, less the lateness */
+    ig_fleet_agg_partition_end(a, 1);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 10);   /* t0..t0+8 s and partition 1's */
+    /* an event older than what was released is still inspected, counted late */
+    ev_at(&ev, "10.0.0.3", T0 + 1000000);
+    ig_fleet_agg_event(a, &ev, "pod-c", false, 1, 1);
+    assert_int_equal(ig_fleet_agg_stats(a)->late, 1);
+    /* revocation drops what waits of that partition and says where the state stands */
+    assert_int_equal(ig_fleet_agg_revoke(a, 0), 8);
+    assert_int_equal(ig_fleet_agg_stats(a)->dropped_revoked, 2);
+    ig_fleet_agg_advance(a, true);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 11);   /* and the late one */
+    ig_fleet_agg_finish(a);
+    ig_fleet_agg_free(a);
+}
+
+/* A client's 8 requests, alternately through three pods, one per 100 ms. */
+static void flood(struct ig_fleet_agg *a, const char *client, uint64_t t0, bool replay)
+{
+    static const char *const pods[] = { "pod-a", "pod-b", "pod-c" };
+    struct ig_event ev;
+    ig_fleet_agg_partition_start(a, 0);
+    for (int i = 0; i < 8; i++) {
+        ev_at(&ev, client, t0 + (uint64_t)i * 100000);
+        ig_fleet_agg_event(a, &ev, pods[i % 3], replay, 0, i);
+    }
+    ig_fleet_agg_partition_end(a, 0);
+    ig_fleet_agg_advance(a, true);
+}
+
+static void test_fleet_finding(void **state)
+{
+    (void)state;
+    struct ig_fleet_agg *a = agg_new("plain");
+    flood(a, "10.0.0.9", T0, false);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 1);
+    ig_fleet_agg_free(a);
+    const char *s = slurp(out_path);
+    assert_int_equal(count(s, "\"name\":\"abuse.rate\""), 1);
+    assert_non_null(strstr(s, "\"scope\":\"fleet\""));
+    assert_non_null(strstr(s, "\"pods\":[\"pod-a\",\"pod-b\",\"pod-c\"]"));
+}
+
+static void test_held_when_told(void **state)
+{
+    (void)state;
+    /* a pod told it 5 s before: held */
+    struct ig_fleet_agg *a = agg_new("pod_first");
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 - 5000000, false);
+    flood(a, "10.0.0.9", T0, false);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
+    assert_int_equal(ig_fleet_agg_stats(a)->held_told, 1);
+    ig_fleet_agg_free(a);
+    /* a pod told it 40 s later (beyond the lateness window): the fleet was first */
+    a = agg_new("pod_later");
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 40000000, false);
+    flood(a, "10.0.0.9", T0, false);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 1);
+    ig_fleet_agg_free(a);
+    /* another client's or another analytic's finding does not hold it */
+    a = agg_new("other");
+    ig_fleet_agg_told(a, "10.0.0.8", "abuse.rate", T0, false);
+    ig_fleet_agg_told(a, "10.0.0.9", "extraction.prada", T0, false);
+    flood(a, "10.0.0.9", T0, false);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 1);
+    ig_fleet_agg_free(a);
+    /* an earlier run's fleet finding a little later than this one (a replay in another
+     * order): held */
+    a = agg_new("restart");
+    ig_fleet_agg_told_known(a);
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 3000000, true);
+    flood(a, "10.0.0.9", T0, true);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
+    ig_fleet_agg_free(a);
+    /* replayed events with the findings topic known and nothing told: not held (the
+     * earlier run never said it) */
+    a = agg_new("replay_untold");
+    ig_fleet_agg_told_known(a);
+    flood(a, "10.0.0.9", T0, true);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 1);
+    ig_fleet_agg_free(a);
+    /* replayed events without a findings topic: state only */
+    a = agg_new("replay_blind");
+    flood(a, "10.0.0.9", T0, true);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
+    assert_int_equal(ig_fleet_agg_stats(a)->held_replay, 1);
+    ig_fleet_agg_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_watermark),
+        cmocka_unit_test(test_fleet_finding),
+        cmocka_unit_test(test_held_when_told),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
