@@ -1278,21 +1278,31 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
         return;
     double sqb = sqrt((double)m->bn), inv = 1.0 / m->bn;
     if (m->seq != SEQ_ALARMED) {
+        /* the arrays in locals: the stores below cannot then make the compiler reload
+         * m's fields for every feature */
+        double *restrict cpos = m->cpos, *restrict cneg = m->cneg;
+        double *restrict vpos = m->vpos, *restrict vneg = m->vneg;
+        uint64_t *restrict cpos0 = m->cpos0, *restrict cneg0 = m->cneg0;
+        uint64_t *restrict vpos0 = m->vpos0, *restrict vneg0 = m->vneg0;
+        const double *bsum = m->bsum, *bsq = m->bsq, *wv1 = m->wv1, *wvs = m->wvs;
+        const struct ig_drift_column *col = m->ref->col;
+        const double k = m->cus_k, h = m->cus_h;
+        const uint64_t now = m->nrows;
         for (uint32_t f = 0; f < m->nfeat; f++) {
-            const struct ig_drift_column *rc = &m->ref->col[f];
+            const struct ig_drift_column *rc = &col[f];
             if (rc->n < 2 || !(rc->std > 0))
                 continue;
-            double z = (m->bsum[f] * inv - rc->mean) / rc->std * sqb;
-            m->cpos[f] = pos0(m->cpos[f] + z - m->cus_k);
-            m->cneg[f] = pos0(m->cneg[f] - z - m->cus_k);
-            if (m->cpos[f] == 0)
-                m->cpos0[f] = m->nrows;
-            if (m->cneg[f] == 0)
-                m->cneg0[f] = m->nrows;
-            if (m->seq == SEQ_IDLE && (m->cpos[f] > m->cus_h || m->cneg[f] > m->cus_h)) {
+            double z = (bsum[f] * inv - rc->mean) / rc->std * sqb;
+            cpos[f] = pos0(cpos[f] + z - k);
+            cneg[f] = pos0(cneg[f] - z - k);
+            if (cpos[f] == 0)
+                cpos0[f] = now;
+            if (cneg[f] == 0)
+                cneg0[f] = now;
+            if (m->seq == SEQ_IDLE && (cpos[f] > h || cneg[f] > h)) {
                 m->seq = SEQ_CONFIRMING;
-                m->alarm_row = m->nrows;
-                m->change_row = m->cpos[f] > m->cus_h ? m->cpos0[f] : m->cneg0[f];
+                m->alarm_row = now;
+                m->change_row = cpos[f] > h ? cpos0[f] : cneg0[f];
                 g->reg->seq_alarms++;
                 m->n_alarms++;
             }
@@ -1300,17 +1310,17 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
              * nu = 2 B / (kurtosis - 1) degrees of freedom; its cube root is close to normal
              * (Wilson and Hilferty 1931), which keeps the upper tail, and so the run
              * length, where the normal CUSUM theory puts it. wv = 2 / (9 nu). */
-            double zq = (cbrt(m->bsq[f] * inv) - m->wv1[f]) / m->wvs[f];
-            m->vpos[f] = pos0(m->vpos[f] + zq - m->cus_k);
-            m->vneg[f] = pos0(m->vneg[f] - zq - m->cus_k);
-            if (m->vpos[f] == 0)
-                m->vpos0[f] = m->nrows;
-            if (m->vneg[f] == 0)
-                m->vneg0[f] = m->nrows;
-            if (m->seq == SEQ_IDLE && (m->vpos[f] > m->cus_h || m->vneg[f] > m->cus_h)) {
+            double zq = (cbrt(bsq[f] * inv) - wv1[f]) / wvs[f];
+            vpos[f] = pos0(vpos[f] + zq - k);
+            vneg[f] = pos0(vneg[f] - zq - k);
+            if (vpos[f] == 0)
+                vpos0[f] = now;
+            if (vneg[f] == 0)
+                vneg0[f] = now;
+            if (m->seq == SEQ_IDLE && (vpos[f] > h || vneg[f] > h)) {
                 m->seq = SEQ_CONFIRMING;
-                m->alarm_row = m->nrows;
-                m->change_row = m->vpos[f] > m->cus_h ? m->vpos0[f] : m->vneg0[f];
+                m->alarm_row = now;
+                m->change_row = vpos[f] > h ? vpos0[f] : vneg0[f];
                 g->reg->seq_alarms++;
                 m->n_alarms++;
             }

@@ -4,7 +4,8 @@
 reference-quantile bins (numpy). Same shape as the C bench: F features, a REF-row
 reference, WIN-row windows. A feature drifts by KS when p < 0.05 / F (Bonferroni over the
 features, as alibi-detect and Evidently do by default). Prints feature_samples_per_s=<x>,
-the windows timed and the drift counts.
+the windows timed and the drift counts. Timed in CPU time of the process (time.process_time), as
+the C side.
 
 usage: drift_ref.py [F] [REF] [WIN] [WINDOWS]
 """
