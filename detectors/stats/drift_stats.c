@@ -250,10 +250,14 @@ size_t ig_drift_index_cells(size_t na)
     return m + 1;
 }
 
+/* Linear buckets over the sample's range, in float arithmetic (every step is monotone in
+ * v, which is all the index needs); out-of-range values clamp to the end buckets. */
 static inline uint32_t bucket_of(const struct ig_drift_index *ix, float v)
 {
-    double k = ((double)v - ix->lo) * ix->scale;
-    return k <= 0 ? 0 : (k >= (double)(ix->m - 1) ? ix->m - 1 : (uint32_t)k);
+    float k = (v - ix->lo) * ix->scale;
+    k = k > 0.0f ? k : 0.0f;
+    k = k < ix->top ? k : ix->top;
+    return (uint32_t)k;
 }
 
 void ig_drift_index_build(struct ig_drift_index *ix, const float *a, size_t na, uint32_t *cells)
@@ -265,9 +269,10 @@ void ig_drift_index_build(struct ig_drift_index *ix, const float *a, size_t na, 
     ix->na = na;
     ix->t = cells;
     ix->m = (uint32_t)(ig_drift_index_cells(na) - 1);
-    ix->lo = na ? a[0] : 0.0;
+    ix->lo = na ? a[0] : 0.0f;
     double span = na ? (double)a[na - 1] - (double)a[0] : 0.0;
-    ix->scale = span > 0 ? (double)ix->m / span : 0.0;
+    ix->scale = span > 0 ? (float)((double)ix->m / span) : 0.0f;
+    ix->top = (float)(ix->m - 1);
     size_t i = 0;
     for (uint32_t k = 0; k <= ix->m; k++) {
         while (i < na && bucket_of(ix, a[i]) < k)

@@ -36,7 +36,7 @@ void ig_drift_prefix_sums(const float *a, size_t na, double *s);
 struct ig_drift_index {
     const float *a;
     size_t   na;
-    double   lo, scale;
+    float    lo, scale, top;
     uint32_t m;
     uint32_t *t;
 };
