@@ -2,7 +2,8 @@
 # The whole test suite from a clean clone: installs what is missing (apt), builds with
 # AddressSanitizer + UndefinedBehaviorSanitizer, runs every unit and integration test
 # (real captures, live loopback capture, Kafka mock broker, headless Chromium), then builds
-# the libFuzzer targets with clang and gives each a short smoke run (nproc at a time).
+# the libFuzzer targets with clang and gives each a short smoke run (nproc at a time); every
+# target is also built once as Release with -Werror (warnings only -O2 shows).
 # Usage: scripts/test.sh [-R REGEX] [--no-fuzz]    (FUZZ_SECONDS=N per target, default 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,20 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DIG_SANITIZE=address,undefine
 cmake --build build/asan -j"$jobs"
 ctest --test-dir build/asan -j2 --output-on-failure ${regex:+-R "$regex"} | tee build/asan/ctest.log || true
 unit_summary=$(grep -E 'tests passed|tests failed' build/asan/ctest.log | tail -1)
+
+# gcc at -O2 sees what the -O1 sanitizer build does not (truncation, maybe-uninitialized):
+# every target (sidecar, tests, bench) once more as a Release build, -Werror.
+release_fail=0
+if [ -z "$regex" ]; then
+  if cmake -S . -B build/release-check -DCMAKE_BUILD_TYPE=Release -DIG_WERROR=ON >/dev/null &&
+     cmake --build build/release-check -j"$jobs" > build/release-check.log 2>&1; then
+    echo "release build (-O2 -Werror): ok"
+  else
+    release_fail=1
+    echo "release build (-O2 -Werror): FAILED"
+    grep -E 'warning|error' build/release-check.log | head -20
+  fi
+fi
 
 fuzz_pass=0; fuzz_fail=0
 if [ "$fuzz" = 1 ] && [ -z "$regex" ]; then
@@ -72,5 +87,5 @@ total=${passed% *}; failed=${passed#* }
 echo "fuzz smoke: $fuzz_pass passed, $fuzz_fail failed"
 skipped=$(grep -c '(Skipped)' build/asan/ctest.log || true)   # e.g. no ../shared corpus
 note=""; [ "${skipped:-0}" -gt 0 ] && note=", $skipped skipped"
-echo "$(( total - failed - skipped + fuzz_pass )) passed, $(( failed + fuzz_fail )) failed$note"
-[ "$failed" = 0 ] && [ "$fuzz_fail" = 0 ]
+echo "$(( total - failed - skipped + fuzz_pass )) passed, $(( failed + fuzz_fail + release_fail )) failed$note"
+[ "$failed" = 0 ] && [ "$fuzz_fail" = 0 ] && [ "$release_fail" = 0 ]

@@ -177,7 +177,7 @@ static rd_kafka_t *consumer_new(const struct ig_config *cfg, const char *group, 
                                 char *err, size_t errlen)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    char e[512];
+    char e[256];                           /* librdkafka's messages are one short line */
     for (uint32_t i = 0; i < cfg->n_kafka_props; i++)
         rd_kafka_conf_set(conf, cfg->kafka_props[i].key, cfg->kafka_props[i].value, e, sizeof e);
     const char *kv[][2] = {
