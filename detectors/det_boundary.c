@@ -32,7 +32,7 @@
 #include "kernels/kernels.h"
 #include "stats/fscale.h"
 
-#define BD_NAME "adversarial.boundary"
+#define NAME "adversarial.boundary"
 
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
@@ -98,12 +98,12 @@ static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **gl
 {
     struct bd_global *g = calloc(1, sizeof(*g));
     if (!g) {
-        snprintf(err, errlen, "%s: out of memory", BD_NAME);
+        snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;
     }
     struct bd_params *p = &g->p;
     *p = *(const struct bd_params *)env->params;
-    p->severity = ig_rules_severity(r, BD_NAME, IG_SEV_MEDIUM);
+    p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     p->budget = (uint64_t)(p->memory_mb * 1048576.0);
     *global = g;
     return IG_OK;
@@ -228,7 +228,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
                   const struct bd_state *st, bool walk)
 {
     struct ig_finding f;
-    ig_finding_init(&f, BD_NAME, ev);
+    ig_finding_init(&f, NAME, ev);
     if (walk) {
         f.title = "Suspected score-based adversarial search";
         f.desc = "A walk of small, synthetic (sparse or sign-structured) perturbations of the "
@@ -386,7 +386,7 @@ static void bd_evict(const struct ig_call *call)
 }
 
 const struct ig_detector ig_det_boundary = {
-    .name = BD_NAME,
+    .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct bd_client),
     .model_size = sizeof(struct bd_model),

@@ -31,7 +31,7 @@
 
 #include <inferguard/detector.h>
 
-#define CV_NAME "extraction.coverage"
+#define NAME "extraction.coverage"
 #define CV_FEAT 32
 #define CV_CLS 32
 
@@ -107,10 +107,10 @@ static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
 {
     struct cv_params q = *(const struct cv_params *)env->params;
     q.keep = 1.0 - 1.0 / q.recent_rows;
-    q.severity = ig_rules_severity(r, CV_NAME, IG_SEV_MEDIUM);
+    q.severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     struct cv_params *p = malloc(sizeof(*p));
     if (!p) {
-        snprintf(err, errlen, "%s: out of memory", CV_NAME);
+        snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;
     }
     *p = q;
@@ -233,7 +233,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     }
     excess /= m->nfeat ? m->nfeat : 1;
     struct ig_finding f;
-    ig_finding_init(&f, CV_NAME, ev);
+    ig_finding_init(&f, NAME, ev);
     f.title = "Suspected model extraction (query-space sweep)";
     f.desc = "Most of the client's queries lie outside the distribution the model normally "
              "receives, as in extraction by random or synthetic queries.";
@@ -366,7 +366,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
 }
 
 const struct ig_detector ig_det_coverage = {
-    .name = CV_NAME,
+    .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct cv_client),
     .model_size = sizeof(struct cv_model),

@@ -29,6 +29,8 @@
 #include "stats/drift_eval.h"
 #include "stats/drift_stats.h"
 
+#define NAME "drift.features"   /* the detector; it also emits drift.predictions and drift.confidence */
+
 enum drift_test { T_PSI, T_KS, T_JS, T_W1 };
 static const char *const test_names[] = { "psi", "ks", "js", "wasserstein" };
 
@@ -1094,7 +1096,7 @@ static void emit_features(struct drift_model *m, const struct drift_params *p,
         }
     }
     struct ig_finding f;
-    finding_base(&f, "drift.features", m, t);
+    finding_base(&f, NAME, m, t);
     if (raised) {
         f.title = "Input feature drift";
         f.desc = "The share of input features whose distribution moved away from the "
@@ -1900,7 +1902,7 @@ static void drift_free(void *global)
 }
 
 const struct ig_detector ig_det_drift = {
-    .name = "drift.features",
+    .name = NAME,
     .wants = 0,
     .client_size = 0,
     .model_size = sizeof(struct drift_slice),

@@ -33,7 +33,7 @@
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 
-#define FP_NAME "adversarial.fingerprint"
+#define NAME "adversarial.fingerprint"
 
 struct fp_params {
     float    step;            /* q: quantisation step */
@@ -125,20 +125,20 @@ static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         goto nomem;
     struct fp_params *p = &g->p;
     *p = *(const struct fp_params *)env->params;
-    p->severity = ig_rules_severity(r, FP_NAME, IG_SEV_MEDIUM);
+    p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     const char *bad = p->threshold >= p->top ? "threshold must be below top"
                     : p->min_features < p->window ? "min_features must be at least window"
                     : p->max_features < p->min_features ? "max_features must be at least min_features"
                     : NULL;
     if (bad) {
-        snprintf(err, errlen, "%s: %s", FP_NAME, bad);
+        snprintf(err, errlen, "%s: %s", NAME, bad);
         free(g);
         return IG_ECONF;
     }
     p->budget = (uint64_t)(p->memory_mb * 1048576.0);
     /* the deployment's secret: hash key, polynomial base and per-element salt */
     char secret[256];   /* none ships: a public salt lets an attacker pick inputs that avoid it */
-    if (ig_rules_secret(r, FP_NAME, "salt_key", "INFERGUARD_FINGERPRINT_SALT", secret, sizeof secret,
+    if (ig_rules_secret(r, NAME, "salt_key", "INFERGUARD_FINGERPRINT_SALT", secret, sizeof secret,
                         err, errlen) != IG_OK) {
         free(g);
         return IG_ECONF;
@@ -159,7 +159,7 @@ static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
 nomem:
     if (g)
         free(g);
-    snprintf(err, errlen, "%s: out of memory", FP_NAME);
+    snprintf(err, errlen, "%s: out of memory", NAME);
     return IG_ENOMEM;
 }
 
@@ -489,7 +489,7 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
             /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
             if (st->alarms == 1 || st->alarms == 10 || st->alarms == 100 || st->alarms % 1000 == 0) {
                 struct ig_finding f;
-                ig_finding_init(&f, FP_NAME, ev);
+                ig_finding_init(&f, NAME, ev);
                 f.title = "Suspected query-based adversarial attack";
                 f.desc = "The client keeps sending near-identical inputs (Blacklight fingerprint "
                          "match) whose answers flip label or sit on the decision boundary: the "
@@ -524,7 +524,7 @@ static void fp_evict(const struct ig_call *call)
 }
 
 const struct ig_detector ig_det_fingerprint = {
-    .name = FP_NAME,
+    .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct fp_client),
     .init = fp_init,

@@ -15,15 +15,15 @@
 
 #include <stdio.h>
 
-#define SPOOF "identity.spoofing"
-#define ROTATION "abuse.identity_rotation"
+#define NAME_SPOOFING "identity.spoofing"
+#define NAME_ROTATION "abuse.identity_rotation"
 
 static int spoof_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     if (!(ev->id_flags & IG_IDF_MESH_SPOOF))
         return IG_OK;
     struct ig_finding f;
-    ig_finding_init(&f, SPOOF, ev);
+    ig_finding_init(&f, NAME_SPOOFING, ev);
     f.title = "Mesh identity presented by a peer outside the mesh";
     f.desc = "A request from a peer that is not a trusted proxy carried an "
              "x-forwarded-client-cert header claiming a mesh workload's identity. The claim "
@@ -42,7 +42,7 @@ static int spoof_observe(const struct ig_call *call, const struct ig_event *ev)
 }
 
 const struct ig_detector ig_det_identity_spoofing = {
-    .name = SPOOF,
+    .name = NAME_SPOOFING,
     .wants = 0,
     .scope = IG_SCOPE_CLIENT,
     .observe = spoof_observe,
@@ -68,7 +68,7 @@ static int rot_observe(const struct ig_call *call, const struct ig_event *ev)
 
     struct ig_finding f;
     char window[32];
-    ig_finding_init(&f, ROTATION, ev);
+    ig_finding_init(&f, NAME_ROTATION, ev);
     f.title = "Client identities rotated from one source";
     f.desc = "One source sent requests under many distinct identities (API keys, tokens, "
              "forwarded addresses), few queries each: identities minted to evade per-client "
@@ -92,7 +92,7 @@ static int rot_observe(const struct ig_call *call, const struct ig_event *ev)
 }
 
 const struct ig_detector ig_det_identity_rotation = {
-    .name = ROTATION,
+    .name = NAME_ROTATION,
     .wants = 0,
     .scope = IG_SCOPE_GROUP,
     .client_size = sizeof(struct rot_client),

@@ -24,7 +24,7 @@
 
 #include <inferguard/detector.h>
 
-#define LS_NAME "leakage.scores"
+#define NAME "leakage.scores"
 #define LS_RECENT 64
 
 struct ls_params {
@@ -68,11 +68,11 @@ static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **gl
 {
     struct ls_params *p = malloc(sizeof(*p));
     if (!p) {
-        snprintf(err, errlen, "%s: out of memory", LS_NAME);
+        snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;
     }
     *p = *(const struct ls_params *)env->params;
-    p->severity = ig_rules_severity(r, LS_NAME, IG_SEV_MEDIUM);
+    p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     p->quantum = pow(10.0, -p->decimals);
     *global = p;
     return IG_OK;
@@ -115,7 +115,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
                   const struct ls_client *c)
 {
     struct ig_finding f;
-    ig_finding_init(&f, LS_NAME, ev);
+    ig_finding_init(&f, NAME, ev);
     double share = c->rows ? (double)c->repeats / c->rows : 0;
     f.title = "Full-precision scores harvested for repeated inputs (membership probing)";
     f.desc = "The client collects the model's full-precision confidence scores for the same "
@@ -140,7 +140,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
 static void exposure(const struct ig_call *call, const struct ig_event *ev, const struct ls_model *m)
 {
     struct ig_finding f;
-    ig_finding_init(&f, LS_NAME, ev);
+    ig_finding_init(&f, NAME, ev);
     f.client_id = "";
     memset(&f.src, 0, sizeof(f.src));
     f.title = "Model returns full-precision scores";
@@ -201,7 +201,7 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
 }
 
 const struct ig_detector ig_det_leakage_scores = {
-    .name = LS_NAME,
+    .name = NAME,
     .wants = IG_EV_SCORES,
     .client_size = sizeof(struct ls_client),
     .model_size = sizeof(struct ls_model),

@@ -46,7 +46,7 @@
 #include "stats/fscale.h"
 #include "stats/shapiro.h"
 
-#define PRADA_NAME "extraction.prada"
+#define NAME "extraction.prada"
 
 struct prada_params {
     double   delta;           /* alarm while W < delta */
@@ -287,13 +287,13 @@ static int prada_init(const struct ig_env *env, const struct ig_rules *r, void *
 {
     struct prada_global *g = calloc(1, sizeof(*g));
     if (!g) {
-        snprintf(err, errlen, "%s: out of memory", PRADA_NAME);
+        snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;
     }
     struct prada_params *p = &g->p;
     *p = *(const struct prada_params *)env->params;
     p->budget = (uint64_t)(p->memory_mb * 1048576.0);
-    p->severity = ig_rules_severity(r, PRADA_NAME, IG_SEV_MEDIUM);
+    p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     p->elem = p->storage == 1 ? IG_VSET_BF16 : IG_VSET_F32;
     p->vflags = p->storage == 2 ? IG_VIDX_SHADOW : 0;
     p->paper = p->mode == 1;
@@ -530,7 +530,7 @@ static void raise_alarm(const struct ig_call *call, const struct ig_event *ev,
                         double pv, uint32_t n, const struct prada_evidence *e)
 {
     struct ig_finding f;
-    ig_finding_init(&f, PRADA_NAME, ev);
+    ig_finding_init(&f, NAME, ev);
     f.title = "Suspected model extraction";
     f.desc = p->paper ? "The client's minimum query distances per predicted class stopped looking normal "
                         "(PRADA): the footprint of synthetic extraction queries."
@@ -828,7 +828,7 @@ static void prada_free(void *global)
 }
 
 const struct ig_detector ig_det_prada = {
-    .name = PRADA_NAME,
+    .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct prada_client),
     .model_size = sizeof(struct prada_model),
