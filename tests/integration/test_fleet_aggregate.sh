@@ -17,10 +17,8 @@
 # caught, its queries to detection within 1.5x of the single sensor's, no benign client.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/kafka.sh"
-tools=$IG_SRC/tests/tools
-PY=/usr/bin/python3
-$PY -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
-command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
+source "$(dirname "$0")/lib/model_stack.sh"
+need_model_stack
 command -v kcat >/dev/null || fail "kcat missing (Debian kcat)"
 
 ports=()
@@ -62,17 +60,7 @@ client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE]
   $PY "$tools/attack_clients.py" --port "${ports[0]}" --ports "$lb" --meta "$WORK/meta1.json" --role "$1" \
       --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" > "$WORK/client.$2.$5.json"
 }
-pids=()
-for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $i 0.02 & pids+=($!); done
-for p in "${pids[@]}"; do wait "$p" || fail "benign client failed"; done
-pids=()
-for i in 1 2 3 4 5 6; do client benign 127.0.0.1$i 200 10 $((i + 10)) 0.05 & pids+=($!); done
-client jbda     127.0.0.21 640 40 21 & pids+=($!)
-client random   127.0.0.22 500 50 22 & pids+=($!)
-client boundary 127.0.0.23 400 1  23 & pids+=($!)
-client simba    127.0.0.24 400 1  24 & pids+=($!)
-client harvest  127.0.0.25 600 20 25 & pids+=($!)
-for p in "${pids[@]}"; do wait "$p" || fail "a client failed"; done
+attack_phases
 sleep 0.5
 for p in "${recs[@]}"; do kill -TERM "$p"; wait "$p" || true; done
 for i in 1 2 3; do
