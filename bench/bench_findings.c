@@ -50,7 +50,10 @@ static int null_open(const struct ig_config *c, void **s, char *e, size_t n) { (
 static int null_write(void *s, const struct ig_record *r) { (void)s; (void)r; return 0; }
 static int null_poll(void *s, int t) { (void)s; (void)t; return 0; }
 static int null_close(void *s, int t) { (void)s; (void)t; return 0; }
-static const struct ig_sink null_sink = { "null", null_open, null_write, null_poll, null_close, NULL };
+static const struct ig_sink null_sink = {
+    .name = "null", .open = null_open, .write = null_write, .poll = null_poll, .close = null_close,
+    .encodings = IG_SINK_JSON | IG_SINK_MSGPACK,
+};
 
 int main(int argc, char **argv)
 {

@@ -17,6 +17,10 @@ struct ig_record {
     struct ig_span headers;
 };
 
+/* Encodings a sink's write() takes (ig_record.encoding): findings.encoding picks one; a
+ * sink that does not take it gets JSON. */
+enum ig_sink_encoding { IG_SINK_JSON = 1u << 0, IG_SINK_MSGPACK = 1u << 1 };
+
 struct ig_sink_stats {
     uint64_t written, delivered, failed, retried, spooled, replayed, dropped;
 };
@@ -30,6 +34,10 @@ struct ig_sink {
     /* Flushes or spools everything in flight within timeout_ms, then frees the state. */
     int  (*close)(void *state, int timeout_ms);
     void (*stats)(void *state, struct ig_sink_stats *out);
+    uint32_t encodings;            /* enum ig_sink_encoding mask */
+    /* Whether <cfg> asks for this sink (findings.path, kafka.brokers set...): the sinks
+     * opened are those of the table (sidecar/sinks/sinks.c) that say yes. */
+    bool (*wanted)(const struct ig_config *cfg);
 };
 
 #endif

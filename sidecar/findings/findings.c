@@ -34,7 +34,7 @@ struct group {
 struct out_sink {
     const struct ig_sink *sink;
     void *state;
-    bool json_only;               /* file sinks write JSON lines whatever the encoding */
+    bool json_only;               /* the sink does not take msgpack: JSON whatever the encoding */
 };
 
 struct ig_findings {
@@ -393,7 +393,7 @@ int ig_findings_add_sink(struct ig_findings *f, const struct ig_sink *sink, void
 {
     if (f->nsinks >= IG_FINDINGS_MAX_SINKS || f->closed)
         return IG_ELIMIT;
-    f->sinks[f->nsinks++] = (struct out_sink){ sink, state, strcmp(sink->name, "file") == 0 };
+    f->sinks[f->nsinks++] = (struct out_sink){ sink, state, !(sink->encodings & IG_SINK_MSGPACK) };
     return IG_OK;
 }
 

@@ -71,7 +71,14 @@ static void file_stats(void *state, struct ig_sink_stats *out)
     *out = ((struct file_sink *)state)->st;
 }
 
+static bool file_wanted(const struct ig_config *cfg)
+{
+    return cfg->findings_path[0] != 0;
+}
+
 const struct ig_sink ig_sink_file = {
     .name = "file", .open = file_open, .write = file_write, .poll = file_poll,
     .close = file_close, .stats = file_stats,
+    .encodings = IG_SINK_JSON,      /* JSON lines whatever findings.encoding says */
+    .wanted = file_wanted,
 };

@@ -430,7 +430,14 @@ static void kafka_stats(void *state, struct ig_sink_stats *out)
     out->dropped += ss.dropped_records;   /* spool cap hits */
 }
 
+static bool kafka_wanted(const struct ig_config *cfg)
+{
+    return cfg->kafka_brokers[0] != 0;
+}
+
 const struct ig_sink ig_sink_kafka = {
     .name = "kafka", .open = kafka_open, .write = kafka_write, .poll = kafka_poll,
     .close = kafka_close, .stats = kafka_stats,
+    .encodings = IG_SINK_JSON | IG_SINK_MSGPACK,
+    .wanted = kafka_wanted,
 };

@@ -36,13 +36,10 @@ static int open_one(struct ig_findings *f, const struct ig_sink *s, const struct
 int ig_sinks_open_all(struct ig_findings *f, const struct ig_config *cfg, char *err, size_t errlen)
 {
     int n = 0, rc;
-    if (cfg->findings_path[0]) {
-        if ((rc = open_one(f, &ig_sink_file, cfg, err, errlen)) < 0)
-            return rc;
-        n++;
-    }
-    if (cfg->kafka_brokers[0]) {
-        if ((rc = open_one(f, &ig_sink_kafka, cfg, err, errlen)) < 0)
+    for (size_t i = 0; ig_sinks[i]; i++) {
+        if (!ig_sinks[i]->wanted || !ig_sinks[i]->wanted(cfg))
+            continue;
+        if ((rc = open_one(f, ig_sinks[i], cfg, err, errlen)) < 0)
             return rc;
         n++;
     }

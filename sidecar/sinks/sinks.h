@@ -25,12 +25,12 @@ struct ig_kafka_opts {
 int ig_kafka_open_opts(const struct ig_config *cfg, const struct ig_kafka_opts *o, void **state,
                        char *err, size_t errlen);
 
-/* NULL-terminated table of every sink. */
+/* NULL-terminated table of every sink, in opening order. A new sink is one entry here. */
 extern const struct ig_sink *const ig_sinks[];
 const struct ig_sink *ig_sink_find(const char *name);
 
-/* Opens the file sink when cfg->findings_path is non-empty and the Kafka sink when
- * cfg->kafka_brokers is non-empty (both may run at once) and hands them to <f>.
+/* Opens every sink of ig_sinks[] that <cfg> wants (file: findings.path set; Kafka:
+ * kafka.brokers set; several may run at once) and hands them to <f>.
  * Returns the number of sinks opened, or a negative status with one sentence in err. */
 int ig_sinks_open_all(struct ig_findings *f, const struct ig_config *cfg, char *err, size_t errlen);
 

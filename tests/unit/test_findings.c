@@ -39,7 +39,10 @@ static int cap_write(void *st, const struct ig_record *r)
 static int cap_poll(void *st, int t) { (void)t; ((struct cap *)st)->polls++; return 0; }
 static int cap_close(void *st, int t) { (void)st; (void)t; return 0; }
 static void cap_stats(void *st, struct ig_sink_stats *o) { memset(o, 0, sizeof *o); o->written = (uint64_t)((struct cap *)st)->n; }
-static const struct ig_sink cap_sink = { "capture", cap_open, cap_write, cap_poll, cap_close, cap_stats };
+static const struct ig_sink cap_sink = {
+    .name = "capture", .open = cap_open, .write = cap_write, .poll = cap_poll, .close = cap_close,
+    .stats = cap_stats, .encodings = IG_SINK_JSON | IG_SINK_MSGPACK,
+};
 
 static struct ig_findings *mk(const char *enc, const struct ig_rules *rules)
 {
