@@ -1,32 +1,42 @@
 /* prompt_injection.signature: prompt injection and jailbreaks in requests, scored from
  * evidence rather than a single pattern hit.
  *
- * The prompt is cut into turns ("role: content" lines, as the chat adapter joins them):
- * user turns (direct), tool/function turns (indirect: retrieved documents, tool output),
- * and all user turns joined (an attack split over turns). Each is normalised (normalise.h:
- * NFKC subset, zero-width and tag characters removed, look-alikes folded, lower case; long
- * Base64 runs decoded and appended), cut into words and sentences with quoted spans marked,
- * and matched against a multilingual lexicon (text/pi_lexicon.h, 12 languages). Families:
- *   override  an override verb near an instruction noun (ignore ... previous instructions;
- *             verb-final orders too: "alle vorherigen Anweisungen ignorieren")
- *   extract   a reveal verb near the system prompt / hidden instructions, or a question
- *             about *your* instructions
- *   persona   a jailbreak persona (DAN, developer mode ...) or no-restrictions wording,
- *             stronger with a role cue (you are now, act as, from now on)
- *   newtask   "instead", "your new instructions", "start over"
- *   address   text that speaks to the AI (in a document or tool result) and tells it to act
- *   exfil     send/forward/upload to an address, in a document or tool result
- * Discussing an attack is not performing it: a phrase in quotes, after a third-party or
- * mention cue ("users type ...", "a regex that matches ...", "how to ..."), or in a
- * question about it counts mention_weight (0.3) of its weight; a request to the assistant
- * ("can you", "I want you to", "please") keeps it whole. Family weights add up (each family
- * once, +0.2 per further family); a turn fires at threshold (1.0).
- * Obfuscation: when the plain turn does not fire, variants are scored too: leetspeak
- * folded, letters spelled apart joined, and (when the turn mentions decoding or reads as no
- * language) ROT13 and reversed text. A hit only in a variant or in decoded Base64 adds
- * AML.T0068. The pattern rules of rules/prompt_injection.yaml (fake delimiters, known
- * templates) add their weights, scaled like mentions when the prompt discusses attacks.
- * A tool turn that fires on its own makes the injection indirect (AML.T0051.001). */
+ * The prompt comes from the event's shared inspection buffer (text/inspect.h: normalised
+ * once per event, line breaks kept, decoded Base64 runs after it). It is cut into turns
+ * ("role: content" lines, as the chat adapter joins them): user turns (direct),
+ * tool/function turns (indirect: retrieved documents, tool output), all user turns joined
+ * with part labels dropped (an attack split over turns), quoted parts put together when the
+ * last turn asks for it (payload splitting), and each decoded Base64 run in the turn it
+ * came from. Each is cut into words and sentences with quoted spans marked and matched
+ * against a multilingual lexicon (text/pi_lexicon.h, 12 languages). Families:
+ *   override  an override verb and the assistant's instructions (ignore ... previous
+ *             instructions; verb-final "alle Anweisungen ignorieren"; passive "your rules are
+ *             suspended"; a pronoun for rules named before); weak verbs (drop, skip) and
+ *             objects narrowed by a topic or owned by the speaker ("my instructions",
+ *             "constraints on word count") weigh less
+ *   extract   a reveal verb and the system prompt / hidden or given instructions / the text
+ *             before the conversation, or a question about what *your* instructions say
+ *   persona   a jailbreak persona or no-limits wording with a role cue ("you are now",
+ *             "pretend") or an imperative to respond ("answer without restrictions")
+ *   newtask   "instead", "your new task", an authority claim; the task dropped for the
+ *             attacker's quoted words (goal hijacking)
+ *   address   text that speaks to an AI ("Note to the AI:", "Assistant,") and tells it to act
+ *   exfil     send/append/upload + private data + a destination or covert wording
+ * Discussing an attack is not performing it: a phrase in quotes, after a third-party cue
+ * ("users type ...", "a regex that matches ..."), in a question about it, or in a sentence
+ * that opens with a condition not about the assistant counts mention_weight (0.3) of its
+ * weight; after a request ("can you", "please", "your task is to") or a role cue it is an
+ * order; text addressed to an AI is an order even in quotes, and makes the injection
+ * indirect (AML.T0051.001). In a document the user hands over ("Summarise this email:\n")
+ * an order that does not address the AI weighs 0.6. Family weights add up (each family
+ * once, +0.2 per further family ≥ 0.4); the prompt fires at threshold (1.0).
+ * Obfuscation: when a turn does not fire, variants are scored too: leetspeak folded inside
+ * words, letters spelled apart joined (from the raw spacing), and (when the turn mentions
+ * decoding or reads as no language) ROT13 and reversed text; winning through a variant adds
+ * 0.2. AML.T0068 when a variant or decoded Base64 won or the raw prompt hides characters.
+ * The pattern rules of rules/prompt_injection.yaml (fake delimiters, markdown-image
+ * exfiltration) add their weights, scaled like mentions when the prompt discusses attacks
+ * or only asks a question. Measured per style and language: bench_prompt_injection. */
 #include <inferguard/detector.h>
 
 #include "text/hsdb.h"
@@ -85,7 +95,6 @@ struct pi_hits {
 struct verdict {
     double score, fam[F__N];
     double override_strength;           /* 1.0 verb + qualifier + object, 0.7 without qualifier */
-    bool   mention_only;                /* every hit was a mention */
     bool   discussion;
     bool   addressed;                   /* text speaks to an AI and tells it to act */
     bool   asks;                        /* some sentence asks about something */
@@ -503,7 +512,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
     }
     struct ctx c = { &s, question, cond, doc_at, addr, g->mention_w };
 
-    bool any_use = false, any = false, halt = false, sayonly = false;
+    bool halt = false, sayonly = false;
     /* instructions the assistant has, named anywhere ("you have rules"): pronouns refer to them */
     bool named_rules = false;
     for (size_t i = 0; i < s.nw && !named_rules; i++)
@@ -539,8 +548,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 if (!you && mine(&s, (size_t)obj, IG_MIN(oend, s.nw - 1)))
                     wgt *= 0.4;   /* "my previous instructions", "the instructions I sent" */
                 bool m = mention(&c, a, b);
-                any = true;
-                any_use |= !m;
                 double val = m ? wgt * g->mention_w : wgt * docw(&c, a);
                 if (val > v->fam[F_OVERRIDE]) {
                     v->fam[F_OVERRIDE] = val;
@@ -562,8 +569,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 for (size_t k = i > 3 ? i - 3 : 0; k <= i && !yours; k++)
                     yours = s.t[w[k].at] == 's' && w[k].n == 6 && !memcmp(s.t + w[k].at, "safety", 6);
                 double wgt = yours ? 1.0 : 0.6;
-                any = true;
-                any_use |= !m;
                 double val = m ? wgt * g->mention_w : wgt * docw(&c, i);
                 if (val > v->fam[F_OVERRIDE]) {
                     v->fam[F_OVERRIDE] = val;
@@ -594,8 +599,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 size_t a = (size_t)sec < i ? (size_t)sec : i, b = (size_t)sec < i ? i : (size_t)sec;
                 bool m = mention(&c, a, b);
                 double wgt = generic_secret(&s, (size_t)sec) && narrowed(&s, (size_t)sec) ? 0.4 : 1.0;
-                any = true;
-                any_use |= !m;
                 keep(&v->fam[F_EXTRACT], m ? wgt * g->mention_w : wgt);
                 if (!v->phrase[0])
                     set_phrase(v, &s, a, b);
@@ -609,8 +612,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 bool full = find_any(&s, i > 3 ? i - 3 : 0, (size_t)ab + 14, B(PI_VERBATIM)) >= 0;
                 double wgt = full ? 1.0 : 0.7;
                 bool m = mention(&c, i, (size_t)ab);
-                any = true;
-                any_use |= !m;
                 keep(&v->fam[F_EXTRACT], m ? wgt * g->mention_w : wgt);
             }
         }
@@ -618,7 +619,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
         if (STARTS(&s, i, PI_REVEAL) && named_rules && v->fam[F_EXTRACT] < 1.0) {
             long pr = HAS(&s, i, PI_PRONOUN) ? (long)i : find(&s, vend + 1, vend + 3, B(PI_PRONOUN), se);
             if (pr >= 0 && !mention(&c, i, (size_t)pr)) {
-                any = any_use = true;
                 keep(&v->fam[F_EXTRACT], 1.0);
             }
         }
@@ -628,7 +628,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             long you = find(&s, vend + 1, vend + 4, B(PI_YOU), se);
             long ins = you >= 0 ? find(&s, (size_t)you + 1, (size_t)you + 4, B(PI_INSTR), se) : -1;
             if (ins >= 0 && !narrowed(&s, (size_t)ins) && !mention(&c, i, (size_t)ins)) {
-                any = any_use = true;
                 keep(&v->fam[F_EXTRACT], 0.8);
             }
         }
@@ -651,8 +650,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 bool quoted = w[i].quoted && w[b].quoted;
                 bool third = find_back(&s, i, 3, B(PI_THIRD), se) >= 0;
                 bool m = quoted || third;
-                any = true;
-                any_use |= !m;
                 keep(&v->fam[F_EXTRACT], m ? wgt * g->mention_w : wgt);
             }
         }
@@ -687,8 +684,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
             if (w[a].sent != se)
                 a = i;
             bool m = mention(&c, a, i);
-            any = true;
-            any_use |= !m;
             keep(&v->fam[F_PERSONA], m ? wgt * g->mention_w : wgt * docw(&c, a));
         }
         /* "STOP EVERYTHING!!! NOW!!! ...": dropping the task at hand */
@@ -726,8 +721,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
                 wgt = 0.6;
             if (wgt > 0) {
                 bool m = mention(&c, i, i);
-                any = true;
-                any_use |= !m;
                 keep(&v->fam[F_EXFIL], m ? wgt * g->mention_w : wgt);
             }
         }
@@ -745,7 +738,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
     if (fams > 1)
         sum += 0.2 * (fams - 1);
     v->score = sum;
-    v->mention_only = any && !any_use;
 
     /* for the caller: does the text mention decoding, read as no language, spell letters
      * apart, or mix digits into words (leetspeak)? */
