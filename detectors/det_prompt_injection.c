@@ -655,7 +655,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
         }
         bool persona = STARTS(&s, i, PI_PERSONA), unbound = STARTS(&s, i, PI_UNBOUND);
         if (persona || unbound) {
-            long cue = find_any_back(&s, i, 25, B(PI_ROLECUE));
+            long cue = cjk(&s, i) && HAS(&s, i, PI_ROLECUE) ? (long)i : find_any_back(&s, i, 25, B(PI_ROLECUE));
             if (cue < 0)
                 cue = find_any(&s, i + 1, i + 25, B(PI_ROLECUE));
             if (cue < 0 && persona)

@@ -34,6 +34,12 @@ static const char latin1[64] =
     "AAAAAAACEEEEIIII" "DNOOOOO\0OUUUUYTs"
     "aaaaaaaceeeeiiii" "dnooooo\0ouuuuyty";
 
+/* Latin Extended-A U+0100-017F (Polish, Czech, Turkish, Baltic ... letters) to their base
+ * letter: "ograniczeń" is "ograniczen", "talimatları" is "talimatlari". */
+static const char latin_ext_a[129] =
+    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSs"
+    "SsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+
 /* Cyrillic U+0400-045F that look Latin ('\0' = keep). */
 static const char cyr[96] = {
     'E', 'E', 0, 0, 0, 'S', 'I', 'I', 'J', 0, 0, 0, 0, 0, 0, 0,
@@ -75,6 +81,8 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
     }
     if (cp >= 0xc0 && cp <= 0xff)
         c = latin1[cp - 0xc0];
+    else if (cp >= 0x100 && cp <= 0x17f)
+        c = latin_ext_a[cp - 0x100];
     else if (cp == 0xb2 || cp == 0xb3)
         c = (char)('2' + (cp - 0xb2));
     else if (cp == 0xb9)

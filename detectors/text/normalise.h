@@ -10,7 +10,8 @@
  *     U+202A-202E, U+2060-2069, U+FEFF, tags U+E0000-E007F (printable tags
  *     U+E0020-E007E become the ASCII they encode, after a space: ASCII smuggling).
  *   - look-alike folding to ASCII: Cyrillic and Greek letters that look Latin, and Latin-1
- *     accented letters to their base letter (not NFKC, but what a filter wants).
+ *     and Latin Extended-A accented letters to their base letter (not NFKC, but what a
+ *     filter wants; sharp s becomes "ss").
  *   Everything else outside ASCII passes through unchanged; invalid UTF-8 bytes are dropped.
  * Output is never longer than the input, so the work can run in place (out == in). */
 #ifndef IG_TEXT_NORMALISE_H

@@ -303,7 +303,7 @@ static const struct group groups[] = {
     { L_PT, PI_YOU, "seu;sua;suas;seus;teu;tua;voce" },
     { L_NL, PI_YOU, "je;jouw;uw" },
     { L_RU, PI_YOU, "твои;свои;твой;твою;ваши;ты;вы;свой;свою;твоё;твое;тебе;тебя" },
-    { L_PL, PI_YOU, "twoje;twoj;swoje" },
+    { L_PL, PI_YOU, "twoje;twoj;swoje;swoich;twoich;swoimi;twoimi;swoj;swojego;ci;cie" },
     { L_TR, PI_YOU, "senin;sen" },
     { L_ZH, PI_YOU, "你的;你" },
 
@@ -546,12 +546,12 @@ static const struct group groups[] = {
     /* ---- Polish ---- */
     { L_PL, PI_OVERRIDE, "zignoruj;zignorujcie;ignoruj;ignorowac;zapomnij;zapomnijcie;"
       "pomin;odrzuc;nie stosuj sie do;nie przestrzegaj;wylacz" },
-    { L_PL, PI_INSTR, "instrukcje;instrukcji;zasady;zasad;reguly;polecenia;ograniczenia;wytyczne;prompt" },
+    { L_PL, PI_INSTR, "zasadach;zasadami;instrukcjach;instrukcjami;poleceniach;ograniczeniach;instrukcje;instrukcji;zasady;zasad;reguly;polecenia;ograniczenia;wytyczne;prompt" },
     { L_PL, PI_PRIOR, "poprzednie;poprzednich;wszystkie;wszystkich;swoje;twoje;wczesniejsze;"
       "powyzsze;systemowe;pierwotne" },
     { L_PL, PI_REVEAL, "pokaz;wyswietl;ujawnij;powtorz;napisz;podaj;wypisz;przetlumacz" },
     { L_PL, PI_SECRET, "prompt systemowy;instrukcje systemowe;ukryte instrukcje;twoje instrukcje" },
-    { L_PL, PI_UNBOUND, "bez ograniczen;bez zasad;bez filtrow;bez cenzury" },
+    { L_PL, PI_UNBOUND, "bez zadnych ograniczen;bez zadnych zasad;bez zadnych filtrow;bez ograniczen;bez zasad;bez filtrow;bez cenzury" },
     { L_PL, PI_ROLECUE, "od teraz;teraz jestes;udawaj;zachowuj sie jak;musisz" },
     { L_PL, PI_ASK, "co to jest;jak;dlaczego;wyjasnij" },
     { L_PL, PI_REQUEST, "czy mozesz;prosze;teraz" },
@@ -560,7 +560,7 @@ static const struct group groups[] = {
 
     /* ---- Turkish ---- */
     { L_TR, PI_OVERRIDE, "yoksay;gormezden gel;unut;dikkate alma;uyma;atla;devre disi birak" },
-    { L_TR, PI_INSTR, "talimatlari;talimatlar;talimatlarini;kurallari;kurallar;yonergeleri;"
+    { L_TR, PI_INSTR, "talimatlari;talimatlar;talimatlarini;kurallari;kurallar;kurallarini;kurallarin;yonergeleri;"
       "kisitlamalari;komutlari" },
     { L_TR, PI_PRIOR, "onceki;tum;butun;senin;yukaridaki;ilk;sistem" },
     { L_TR, PI_REVEAL, "goster;yazdir;acikla;tekrarla;yaz;soyle;ver;paylas" },
