@@ -42,6 +42,9 @@ struct ig_detect_ops {
     uint32_t event_copies;                /* decoded events held at once: scratch (+ overflow) */
     /* Allocates the mode's state with calloc (struct ig_detect first), or NULL. */
     struct ig_detect *(*alloc)(const struct ig_config *cfg, struct ig_drop_reasons *drops);
+    /* The load record the engine writes and its detectors read, given the stage's shared
+     * one. NULL: the shared one. */
+    struct ig_sensor_load *(*engine_load)(struct ig_detect *d, struct ig_sensor_load *shared);
     /* After the core is built: e.g. starts the detection thread. May be NULL. */
     int  (*start)(struct ig_detect *d, char *err, size_t errlen);
     void (*observe)(struct ig_detect *d, const struct ig_event *ev);
@@ -51,8 +54,10 @@ struct ig_detect_ops {
     void (*collect)(const struct ig_detect *d, struct ig_detect_stats *out);
     uint64_t (*findings)(const struct ig_detect *d);
     void (*summary)(const struct ig_detect *d, FILE *out);   /* may be NULL */
-    /* Stops what start started and releases what the mode holds besides the core and the
-     * allocation itself. May be NULL. */
+    /* Stops what start started (the core is the caller's again). May be NULL. */
+    void (*stop)(struct ig_detect *d);
+    /* After the core is freed: releases what the mode holds besides the allocation itself.
+     * May be NULL. */
     void (*release)(struct ig_detect *d);
 };
 

@@ -50,7 +50,8 @@ struct ig_detect *ig_detect_new(const struct ig_config *cfg, const struct ig_rul
     d->ops = ops;
     d->cfg = cfg;
     d->scratch_cap = scratch_cap(cfg, ops);
-    if (ig_detect_core_init(&d->core, cfg, rules, load, err, errlen) < 0 ||
+    struct ig_sensor_load *engine_load = ops->engine_load ? ops->engine_load(d, load) : load;
+    if (ig_detect_core_init(&d->core, cfg, rules, engine_load, err, errlen) < 0 ||
         (ops->start && ops->start(d, err, errlen) < 0)) {
         ig_detect_free(d);
         return NULL;
@@ -85,8 +86,10 @@ void ig_detect_free(struct ig_detect *d)
 {
     if (!d)
         return;
-    if (d->ops->release)
-        d->ops->release(d);   /* the detection thread stopped: the core is ours again */
+    if (d->ops->stop)
+        d->ops->stop(d);   /* the detection thread stopped: the core is ours again */
     ig_detect_core_fini(&d->core);
+    if (d->ops->release)
+        d->ops->release(d);
     free(d);
 }

@@ -3,7 +3,9 @@
  * detection thread, fed through a bounded SPSC ring. Each event is copied into its slot
  * (ig_event_copy: struct + tensors + labels + texts in the slot's arena); ticks, reloads and
  * the end of input travel through the same ring as markers, so the core sees exactly the
- * call sequence of the inline mode and writes byte-identical findings. The parsing thread
+ * call sequence of the inline mode and writes byte-identical findings. What the parsing
+ * side gave up under load (evasion.overload reads it at ticks) travels with each tick, so
+ * the detectors see the totals of that moment, not the parser's later ones. The parsing thread
  * owns the producer side of the ring and the overflow buffer while it is free; the
  * detection thread owns the consumer side and the core. */
 #include "pipeline/detect_impl.h"
@@ -15,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <inferguard/load.h>
 
 #include "core/ring.h"
 
@@ -28,11 +32,26 @@ struct slot {
 };
 
 #define ARENA_OFF (((sizeof(struct slot) + 63) / 64) * 64)
+
+/* A tick's copy of the shared load record (in the slot's arena): the totals, and the
+ * affected flows the parsing side added since the previous tick (the newest that fit). */
+struct load_carry {
+    uint64_t total[IG_LOAD__COUNT];
+    uint64_t added;                    /* entries added since the previous tick */
+    uint32_t n;                        /* of which the newest n are here */
+    char affected[IG_LOAD_AFFECTED][IG_LOAD_AFFECTED_LEN];
+};
+_Static_assert(sizeof(struct load_carry) <= 4096, "a tick's load must fit the smallest slot arena "
+                                                  "(detection.ring_slot_bytes >= 4 KiB)");
 #define CHUNK(n) (((size_t)(n) + 15) & ~(size_t)15)   /* ig_event_copy's alignment */
 
 struct threaded {
     struct ig_detect d;                /* first: the stage's view */
     struct ig_drop_reasons *drops;     /* the parsing side's */
+    struct ig_sensor_load *shared;     /* the stage's load record: the parsing side writes it */
+    struct ig_sensor_load det_load;    /* the engine's, fed from the ticks (detection thread) */
+    bool det_load_ready;
+    uint64_t affected_sent;            /* shared->affected_seq already carried by a tick */
     struct ig_ring ring;
     bool ring_ready, running;
     pthread_t thread;
@@ -68,6 +87,9 @@ static double thread_cpu_s(void)
 
 static void publish(struct threaded *t)
 {
+    /* The engine's own kinds (clients evicted, model pressure) for /metrics and /readyz. */
+    for (int k = 0; k < IG_LOAD__COUNT; k++)
+        ig_load_set(t->shared, (enum ig_load_kind)k, atomic_load(&t->det_load.total[k]));
     atomic_store_explicit(&t->findings_seen, ig_detect_core_findings(&t->d.core), memory_order_relaxed);
     /* Every counter, for /metrics: a few KB copied once per tick, never per event. */
     struct ig_detect_stats st;
@@ -75,6 +97,21 @@ static void publish(struct threaded *t)
     pthread_mutex_lock(&t->pub_lock);
     t->pub = st;
     pthread_mutex_unlock(&t->pub_lock);
+}
+
+/* Detection thread: the tick's load into the engine's record, as the inline mode's engine
+ * would find the shared one at that tick. */
+static void take_load(struct threaded *t, const struct load_carry *lc)
+{
+    for (int k = 0; k < IG_LOAD__COUNT; k++)
+        ig_load_set(&t->det_load, (enum ig_load_kind)k, lc->total[k]);
+    if (lc->added > lc->n) {
+        pthread_mutex_lock(&t->det_load.lock);
+        t->det_load.affected_seq += lc->added - lc->n;   /* pushed out before this tick */
+        pthread_mutex_unlock(&t->det_load.lock);
+    }
+    for (uint32_t i = 0; i < lc->n; i++)
+        ig_load_affected(&t->det_load, lc->affected[i]);
 }
 
 /* The detection thread: the same core calls, in the same order, as the inline mode. */
@@ -92,6 +129,7 @@ static void *detect_main(void *arg)
                 atomic_store_explicit(&t->big_busy, 0, memory_order_release);
             break;
         case SLOT_TICK:
+            take_load(t, (const struct load_carry *)slot_arena(s));
             ig_detect_core_tick(c, s->now_us);
             publish(t);
             break;
@@ -126,6 +164,15 @@ static struct ig_detect *threaded_alloc(const struct ig_config *cfg, struct ig_d
     atomic_init(&t->findings_seen, 0);
     atomic_init(&t->reload_done, 0);
     return &t->d;
+}
+
+static struct ig_sensor_load *threaded_engine_load(struct ig_detect *d, struct ig_sensor_load *shared)
+{
+    struct threaded *t = T(d);
+    t->shared = shared;
+    ig_load_init(&t->det_load);
+    t->det_load_ready = true;
+    return &t->det_load;
 }
 
 static int threaded_start(struct ig_detect *d, char *err, size_t errlen)
@@ -230,9 +277,29 @@ static void send_marker(struct threaded *t, uint32_t kind, uint64_t now_us)
     ig_ring_publish_now(&t->ring);   /* time and the end of input are never held back */
 }
 
+/* Parsing thread: the shared load record as it stands at this tick. */
+static void put_load(struct threaded *t, struct load_carry *lc)
+{
+    for (int k = 0; k < IG_LOAD__COUNT; k++)
+        lc->total[k] = atomic_load(&t->shared->total[k]);
+    pthread_mutex_lock(&t->shared->lock);
+    lc->added = t->shared->affected_seq - t->affected_sent;
+    lc->n = (uint32_t)IG_MIN(lc->added, (uint64_t)t->shared->n_affected);
+    for (uint32_t i = 0; i < lc->n; i++)
+        memcpy(lc->affected[i], t->shared->affected[t->shared->n_affected - lc->n + i], IG_LOAD_AFFECTED_LEN);
+    t->affected_sent = t->shared->affected_seq;
+    pthread_mutex_unlock(&t->shared->lock);
+}
+
 static void threaded_tick(struct ig_detect *d, uint64_t now_us)
 {
-    send_marker(T(d), SLOT_TICK, now_us);
+    struct threaded *t = T(d);
+    struct slot *s = ig_ring_claim(&t->ring);
+    s->kind = SLOT_TICK;
+    s->big = 0;
+    s->now_us = now_us;
+    put_load(t, (struct load_carry *)slot_arena(s));
+    ig_ring_publish_now(&t->ring);   /* time is never held back */
 }
 
 static void join(struct threaded *t)
@@ -310,26 +377,34 @@ static void threaded_summary(const struct ig_detect *d, FILE *out)
             t->parse_cpu_s, t->detect_cpu_s);
 }
 
-/* Stops the thread without finishing (error paths), then releases the ring and buffers;
- * the core is the stage's to free. */
-static void threaded_release(struct ig_detect *d)
+/* Stops the thread without finishing (error paths): the core is the stage's again. */
+static void threaded_stop(struct ig_detect *d)
 {
     struct threaded *t = T(d);
     if (t->running) {
         send_marker(t, SLOT_STOP, 0);
         join(t);
     }
+}
+
+/* After the core is freed: the ring, the buffers, the engine's load record. */
+static void threaded_release(struct ig_detect *d)
+{
+    struct threaded *t = T(d);
     if (t->ring_ready)
         ig_ring_free(&t->ring);
     free(t->big);
     if (t->pub_lock_ready)
         pthread_mutex_destroy(&t->pub_lock);
+    if (t->det_load_ready)
+        ig_load_destroy(&t->det_load);
 }
 
 const struct ig_detect_ops ig_detect_threaded = {
     .threads = 2,
     .event_copies = 2,
     .alloc = threaded_alloc,
+    .engine_load = threaded_engine_load,
     .start = threaded_start,
     .observe = threaded_observe,
     .tick = threaded_tick,
@@ -338,5 +413,6 @@ const struct ig_detect_ops ig_detect_threaded = {
     .collect = threaded_collect,
     .findings = threaded_findings,
     .summary = threaded_summary,
+    .stop = threaded_stop,
     .release = threaded_release,
 };

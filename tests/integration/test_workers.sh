@@ -2,7 +2,7 @@
 # analyze --workers 2 (parsing and detection on separate threads) writes exactly what
 # --workers 1 writes: findings, events and drift reports byte for byte and in the same
 # order, and the same summary counters; also with a 2-slot ring of 4 KiB slots (the parser
-# is held back constantly and large events take the overflow buffer). Bad values are
+# is held back constantly and large events take the overflow buffer), and under overload. Bad values are
 # refused with a clear message.
 . "$(dirname "$0")/lib/common.sh"
 export INFERGUARD_ID_SECRET=test-workers-secret   # API-key ids stable across runs
@@ -61,6 +61,22 @@ run multi 2 -c "$WORK/tiny_ring.yaml" "$WORK/mixed.pcap" "$WORK/wide.pcap" "$WOR
 same multi
 grep -q 'ring of 2 slots x 4096 bytes' "$WORK/multi.w2.stderr" || fail "tiny ring: configuration not applied"
 grep -Eq 'parser held back [1-9][0-9]* times' "$WORK/multi.w2.stderr" || fail "tiny ring: no back-pressure seen"
+
+# Under overload (flows evicted, clients evicted, requests unanswered past the pipelining
+# depth) evasion.overload reports what was given up at each tick: the detection thread must
+# see the parser's totals of that tick, not its later ones.
+cat > "$WORK/overload.yaml" <<YAML
+http:
+  pipeline_depth: 2
+flow:
+  max_flows: 4
+detection:
+  max_clients: 2
+YAML
+run overload 1 -c "$WORK/overload.yaml" "$WORK/mixed_proxy.pcap"
+run overload 2 -c "$WORK/overload.yaml" "$WORK/mixed_proxy.pcap"
+same overload
+grep -q '"evasion.overload"' "$WORK/overload.w1.findings.jsonl" || fail "overload: no evasion.overload finding"
 
 # The config key does the same as the flag.
 printf 'detection.workers: 2\n' > "$WORK/two.yaml"
