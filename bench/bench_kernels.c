@@ -16,7 +16,7 @@
 
 #include <inferguard/detector.h>
 #include <inferguard/rules.h>
-#include "core/cpu.h"
+#include <inferguard/cpu.h>
 #include "kernels/kernels.h"
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */

@@ -2,7 +2,7 @@
 #include <math.h>
 #include <pthread.h>
 
-#include "core/cpu.h"
+#include <inferguard/cpu.h>
 #include "kern_impl.h"
 
 #define IG_KERN_OPS(isa)                                                     \

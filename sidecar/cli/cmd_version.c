@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "core/cpu.h"
+#include <inferguard/cpu.h>
 
 #ifndef IG_VERSION
 #define IG_VERSION "0.1.0"

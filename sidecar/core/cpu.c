@@ -1,6 +1,6 @@
 /* CPU feature detection for run-time SIMD dispatch. The level is computed once; the
  * INFERGUARD_SIMD environment variable can only lower it (tests force each path). */
-#include "core/cpu.h"
+#include <inferguard/cpu.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include <inferguard/base.h>
-#include "core/cpu.h"
+#include <inferguard/cpu.h>
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
 

@@ -1,7 +1,7 @@
-/* CPU feature detection for run-time SIMD dispatch. Kernels fill their pointer tables
+/* inferguard: CPU feature detection for run-time SIMD dispatch. Kernels fill their pointer tables
  * once at start-up from ig_cpu_level(); nothing tests CPU flags per call. */
-#ifndef IG_CPU_H
-#define IG_CPU_H
+#ifndef INFERGUARD_CPU_H
+#define INFERGUARD_CPU_H
 
 enum ig_cpu_level { IG_CPU_SCALAR = 0, IG_CPU_SSE42 = 1, IG_CPU_AVX2 = 2, IG_CPU_AVX512 = 3 };
 
