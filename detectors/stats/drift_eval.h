@@ -1,6 +1,6 @@
 /* Drift evaluation: the tests of a range of recent rows (a column-major ring, each row with
  * its client cell) against a frozen reference, per column and as a verdict over the columns,
- * and the split of the drifted columns' PSI by client. The drift detector (det_drift.c)
+ * and the split of the drifted columns' PSI by client. The drift detector (det_drift_features.c)
  * decides what to test and when; this file only measures. Nothing here allocates. */
 #ifndef IG_DRIFT_EVAL_H
 #define IG_DRIFT_EVAL_H

@@ -1,5 +1,5 @@
 /* Drift reference profiles and window reports: the data shared between the drift detector
- * (detectors/det_drift.c), the offline baseline builder and the report writer
+ * (detectors/det_drift_features.c), the offline baseline builder and the report writer
  * (sidecar/drift/). The detector library cannot link against the sidecar library, so the
  * sidecar lends its file loader and report writer to the detector through struct ig_env
  * (include/inferguard/detector.h; sidecar/drift/drift.h fills it). */
