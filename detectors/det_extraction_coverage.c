@@ -16,13 +16,21 @@
  * active clients by ood_margin: when the whole population moves away from the reference
  * (input drift, a drift.* matter) no client stands out, while an extractor among natural
  * clients does. The median is over clients, not rows, so one busy client cannot set it;
- * with fewer than 3 other active clients it is 0, so a lone extractor still fires.
+ * with fewer than 3 other active clients it is 0, so a lone extractor still fires. Rows
+ * here are new samples (below).
  * JS >= js_high or range excess >= 0.5 and volume raise the severity. It fires again at
  * 10x, 100x, ... the rows of the previous one.
  *
+ * Only new samples count: a row within a tenth of its class's spread (RMS over the sampled
+ * features) of the client's last counted row is a near-duplicate (a video frame, a sensor
+ * reading, a retry) and is skipped. A camera watching one unusual scene sends hundreds of
+ * near-copies of one record; counted row by row, that one record made the client's OOD share
+ * 1 (a false positive on wine), while a sweep's rows are each new (PRADA skips repeats the
+ * same way, duplicate_rel).
+ *
  * The reference is learned from live traffic: clients present from the start teach it,
  * each a bounded share; rows sent while it is being learned are not judged. Memory is fixed: the
- * model slice is ~17 KiB, the client slice ~0.5 KiB; nothing is allocated per query. */
+ * model slice is ~17 KiB, the client slice ~0.6 KiB; nothing is allocated per query. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -98,8 +106,10 @@ struct cv_client {
     uint64_t rows, ood, next_alarm;
     double   recent_rows, recent_ood;   /* exponentially decayed per row of this client */
     uint64_t key;
+    uint64_t dups;            /* near-duplicates of the last counted row, skipped */
     uint32_t cls[CV_CLS];
     float    lo[CV_FEAT], hi[CV_FEAT];
+    float    last[CV_FEAT];   /* sampled features of the last counted row */
 };
 
 static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -249,6 +259,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_finding_score(&f, "class_js", js);
     ig_finding_score(&f, "range_excess", excess);
     ig_finding_score(&f, "rows", (double)c->rows);
+    ig_finding_score(&f, "duplicates", (double)c->dups);
     ig_emit_finding(call->emit, &f);
 }
 
@@ -269,6 +280,24 @@ static double rms_z(const struct cv_model *m, const float *x, int k, uint32_t *u
         (*used)++;
     }
     return *used ? sqrt(z2 / *used) : 0;
+}
+
+/* True when x is within a tenth of class k's spread (RMS over the sampled features, the
+ * same floored spreads as rms_z) of <last>: the same record again, not a new sample. */
+static bool near_dup(const struct cv_model *m, const float *x, const float *last, int k)
+{
+    double z2 = 0;
+    uint32_t used = 0;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        const struct cv_stat *s = &m->st[k][f];
+        if (s->n < 2)
+            continue;
+        double sd = sqrt(s->m2 / s->n), floor = 0.01 * ((double)m->hi[f] - m->lo[f]) + 1e-6;
+        double z = (x[f * m->stride] - last[f]) / (sd > floor ? sd : floor);
+        z2 += z * z;
+        used++;
+    }
+    return used && z2 / used < 0.1 * 0.1;
 }
 
 static void learn(struct cv_model *m, const float *x, int label, double ood_rms)
@@ -339,11 +368,16 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
             }
         }
         int k = label < CV_CLS ? label : CV_CLS - 1;
+        if (c->rows + c->dups > 0 && near_dup(m, x, c->last, k)) {
+            c->dups++;
+            continue;
+        }
         c->cls[k]++;
         for (uint32_t f = 0; f < m->nfeat; f++) {
             float v = x[f * m->stride];
             c->lo[f] = v < c->lo[f] ? v : c->lo[f];
             c->hi[f] = v > c->hi[f] ? v : c->hi[f];
+            c->last[f] = v;
         }
         uint32_t used = 0;
         double rz = label < CV_CLS ? rms_z(m, x, k, &used) : 0;

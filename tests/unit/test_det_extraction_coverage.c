@@ -227,6 +227,63 @@ static void test_population_drift_is_not_extraction(void **state)
     ig_det_coverage.free(global);
 }
 
+/* A camera watching one unusual scene: hundreds of near-copies (sensor noise, slow drift)
+ * of a record far from its class. One record, not an OOD sweep: no finding, while the same
+ * number of distinct OOD rows is flagged. */
+static void test_near_duplicate_stream_quiet(void **state)
+{
+    (void)state;
+    rs = 4242;
+    dim = 16;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.2 + 0.6 * urand());
+    char err[256];
+    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_coverage.model_size);
+    void *benign[5], *cam = calloc(1, ig_det_coverage.client_size);
+    for (int b = 0; b < 5; b++)
+        benign[b] = calloc(1, ig_det_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    float x[128], base[128];
+    for (int q = 0; q < 1200; q++) {
+        natural(x);
+        send(benign[q % 5], x);
+    }
+    /* four scenes of 150 frames, each an unusual record (+0.3 on every feature) */
+    for (int scene = 0; scene < 4; scene++) {
+        natural(base);
+        for (uint32_t f = 0; f < dim; f++)
+            base[f] += 0.3f;
+        for (int q = 0; q < 150; q++) {
+            for (uint32_t f = 0; f < dim; f++) {
+                base[f] += (float)(0.0004 * nrand());
+                x[f] = base[f] + (float)(0.002 * nrand());
+            }
+            send(cam, x);
+            natural(x);
+            send(benign[q % 5], x);
+        }
+    }
+    if (sink.n)
+        fail_msg("near-duplicate stream flagged (%d findings, share %g)", sink.n, sink.share);
+    /* the same number of distinct unusual rows is a sweep */
+    void *sweep = calloc(1, ig_det_coverage.client_size);
+    for (int q = 0; q < 150; q++) {
+        natural(x);
+        for (uint32_t f = 0; f < dim; f++)
+            x[f] += 0.3f;
+        send(sweep, x);
+    }
+    assert_int_equal(sink.n, 1);
+    free(sweep);
+    free(cam);
+    for (int b = 0; b < 5; b++)
+        free(benign[b]);
+    free(model);
+    ig_det_coverage.free(global);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -258,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_uniform_flagged_natural_quiet),
         cmocka_unit_test(test_tabular_few_features),
         cmocka_unit_test(test_population_drift_is_not_extraction),
+        cmocka_unit_test(test_near_duplicate_stream_quiet),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
