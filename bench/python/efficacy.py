@@ -62,7 +62,7 @@ PATTERNS = {
     "oneclass": "90 % of records from one class",
     "resend": "the same 25 records re-scored (nightly batch) with retries",
     "retry": "single records, flaky network: 30 % of requests sent twice",
-    "busy": "high-rate ordinary client (no pause)",
+    "busy": "high-rate ordinary client: single records back to back",
     "frames": "near-duplicate stream (video frames / sensor readings)",
     "noisy": "records with 5 % measurement noise",
     "chat": "ordinary LLM questions",
@@ -82,7 +82,7 @@ def plan(quick):
         warm = [("records", 250, 10, 0.01)] * 4
         benign = [("records", int(300 * q), 10, 0.05), ("records", int(300 * q), 10, 0.05),
                   ("oneclass", int(300 * q), 10, 0.05), ("resend", int(400 * q), 10, 0.05),
-                  ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 10, 0.0),
+                  ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
                   ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05)]
         attacks = [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
                    ("knockoff", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
@@ -342,6 +342,7 @@ def main():
     ap.add_argument("--splice")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--only", help="comma-separated scenario name prefixes (development runs)")
     a = ap.parse_args()
     if not shutil.which("dumpcap"):
         print("SKIP: dumpcap missing")
@@ -355,6 +356,8 @@ def main():
     results = []
     try:
         for i, (name, kind, opt, p1, p2) in enumerate(plan(a.quick)):
+            if a.only and not any(name.startswith(o) for o in a.only.split(",")):
+                continue
             t0 = time.time()
             results += run_scenario(a, work, i, name, kind, opt, p1, p2)
             print(f"efficacy: {name} done in {time.time() - t0:.0f} s", file=sys.stderr)
