@@ -97,6 +97,7 @@ struct cv_model {
     float    lo[CV_FEAT], hi[CV_FEAT];
     struct cv_stat st[CV_CLS][CV_FEAT];
     uint64_t judged;          /* rows judged, all clients */
+    float    typical_range;   /* median range of the sampled features (0: not yet known) */
     struct cv_peer peers[CV_PEERS];
 };
 
@@ -263,6 +264,26 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_emit_finding(call->emit, &f);
 }
 
+/* The smallest spread feature f is judged with: 1 % of its reference range, or, for a
+ * feature constant in the reference (an image's always-blank border pixel), 1 % of the
+ * typical feature's range, so that a little noise there is not "infinitely" far (as
+ * stats/fscale.h treats constant features). */
+static double sd_floor(const struct cv_model *m, uint32_t f)
+{
+    double range = (double)m->hi[f] - m->lo[f];
+    return 0.01 * (range > 0 ? range : m->typical_range) + 1e-6;
+}
+
+/* Median range of the sampled features, once the reference is closed. */
+static void typical_range(struct cv_model *m)
+{
+    float v[CV_FEAT];
+    for (uint32_t f = 0; f < m->nfeat; f++)
+        v[f] = m->hi[f] - m->lo[f];
+    qsort(v, m->nfeat, sizeof v[0], cmp_float);
+    m->typical_range = v[m->nfeat / 2] > 0 ? v[m->nfeat / 2] : 1e-30f;   /* all constant */
+}
+
 /* RMS of the sampled features' z-scores against class <k>'s reference; *used = features
  * with enough reference to count. Spreads are floored so that constant reference
  * features do not make every change out of distribution. */
@@ -274,7 +295,7 @@ static double rms_z(const struct cv_model *m, const float *x, int k, uint32_t *u
         const struct cv_stat *s = &m->st[k][f];
         if (s->n < 2)
             continue;
-        double sd = sqrt(s->m2 / s->n), floor = 0.01 * ((double)m->hi[f] - m->lo[f]) + 1e-6;
+        double sd = sqrt(s->m2 / s->n), floor = sd_floor(m, f);
         double z = (x[f * m->stride] - s->mean) / (sd > floor ? sd : floor);
         z2 += z * z < 100 ? z * z : 100;
         (*used)++;
@@ -292,7 +313,7 @@ static bool near_dup(const struct cv_model *m, const float *x, const float *last
         const struct cv_stat *s = &m->st[k][f];
         if (s->n < 2)
             continue;
-        double sd = sqrt(s->m2 / s->n), floor = 0.01 * ((double)m->hi[f] - m->lo[f]) + 1e-6;
+        double sd = sqrt(s->m2 / s->n), floor = sd_floor(m, f);
         double z = (x[f * m->stride] - last[f]) / (sd > floor ? sd : floor);
         z2 += z * z;
         used++;
@@ -358,6 +379,8 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
             }
             continue;
         }
+        if (!(m->typical_range > 0))
+            typical_range(m);
         if (c->dim == 0) {
             c->dim = m->dim;
             c->key = client_key(ev);

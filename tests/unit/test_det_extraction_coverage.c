@@ -284,6 +284,53 @@ static void test_near_duplicate_stream_quiet(void **state)
     ig_det_coverage.free(global);
 }
 
+/* Images have blank border pixels: constant (0) in every reference row. A client whose
+ * sensor adds a little noise everywhere (0.01 on a 0..1 scale) is not out of distribution
+ * because of them; a uniform sweep still is. */
+static void test_constant_features_noise_quiet(void **state)
+{
+    (void)state;
+    rs = 99;
+    dim = 64;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = f % 8 == 0 ? 0.0f : (float)(0.2 + 0.6 * urand());
+    char err[256];
+    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_coverage.model_size);
+    void *benign[5], *noisy = calloc(1, ig_det_coverage.client_size);
+    for (int b = 0; b < 5; b++)
+        benign[b] = calloc(1, ig_det_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    float x[128];
+    for (int q = 0; q < 4000; q++) {
+        natural(x);
+        for (uint32_t f = 0; f < dim; f += 8)
+            x[f] = 0;   /* the border */
+        send(benign[q % 5], x);
+        if (q >= 1200 && q % 4 == 0) {
+            natural(x);
+            for (uint32_t f = 0; f < dim; f++)
+                x[f] = (f % 8 == 0 ? 0 : x[f]) + (float)(0.01 * nrand());
+            send(noisy, x);
+        }
+    }
+    if (sink.n)
+        fail_msg("noise on constant features flagged (%d findings, share %g)", sink.n, sink.share);
+    void *sweep = calloc(1, ig_det_coverage.client_size);
+    for (int q = 0; q < 150; q++) {
+        uniform(x);
+        send(sweep, x);
+    }
+    assert_int_equal(sink.n, 1);
+    free(sweep);
+    free(noisy);
+    for (int b = 0; b < 5; b++)
+        free(benign[b]);
+    free(model);
+    ig_det_coverage.free(global);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -316,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_tabular_few_features),
         cmocka_unit_test(test_population_drift_is_not_extraction),
         cmocka_unit_test(test_near_duplicate_stream_quiet),
+        cmocka_unit_test(test_constant_features_noise_quiet),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
