@@ -21,7 +21,7 @@
  * evict. A growing set starts at 16 vectors and doubles up to max_growing; each growth is
  * charged too, and a refused charge is counted and leaves the set at its size (distances
  * are still measured). Per client at most:
- *     sizeof(state) (88 B) + max_classes * 208 B + max_dists * 8 B
+ *     sizeof(state) (344 B) + max_classes * 208 B + max_dists * 8 B
  *     + sum over classes of ig_vidx_bytes(dim, cap(G_c)), cap(G_c) <= max_growing,
  * where ig_vidx_bytes is 4 B (bf16: 2 B, f32_bf16: 6 B) * dim * cap plus 4 B per vector, 24 B per block
  * and sqrt(cap) pivots of 4 * dim B (dim 64, 4096 vectors: 1.04 MiB). The budget bounds
@@ -144,6 +144,7 @@ struct prada_state {
     uint64_t queries;         /* rows seen by this detector for the client */
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
+    float    last_step[IG_FSCALE_MAXDIM];   /* |step| of the last new sample (dim <= 64) */
     uint64_t bytes;           /* charged to the global budget */
     uint32_t d_head, d_len;   /* ring of (distance, class) of capacity max_dists */
     float   *d_val;
@@ -663,6 +664,24 @@ static bool structured_step(const float *a, const float *b, uint32_t dim, const 
     return false;
 }
 
+/* Repeated step: the step's per-coordinate magnitudes |x - nb| equal (within 2 %) those
+ * of the client's previous new sample on at least half of the coordinates. Jacobian
+ * augmentation adds lambda * sign(grad) with the same per-feature lambda every time (an
+ * attacker on raw tabular units scales lambda per feature, which makes one step's
+ * magnitudes unequal and hides it from structured_step), so only the signs change from
+ * one sample to the next; natural neighbours never repeat a step vector. <last> is
+ * updated. */
+static bool repeated_step(float *last, const float *a, const float *b, uint32_t dim)
+{
+    uint32_t same = 0;
+    for (uint32_t j = 0; j < dim; j++) {
+        float d = fabsf(a[j] - b[j]), l = last[j];
+        same += d > 0 && fabsf(d - l) <= 0.02f * (d > l ? d : l);
+        last[j] = d;
+    }
+    return dim >= 4 && 2 * same >= dim;
+}
+
 static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     struct prada_global *g = (struct prada_global *)call->global;
@@ -756,9 +775,12 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
             st->queries++;
             if (!p->paper) {
                 st->samples++;
-                if (at >= 0 && nbp && ig_vidx_get(&c->g, (uint32_t)at, nbp) &&
-                    structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL))
-                    st->structured++;
+                if (at >= 0 && nbp && ig_vidx_get(&c->g, (uint32_t)at, nbp)) {
+                    bool sy = structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
+                    if (dim <= IG_FSCALE_MAXDIM)
+                        sy |= repeated_step(st->last_step, x, nbp, dim);
+                    st->structured += sy;
+                }
                 if (fs) {
                     double z2 = 0;
                     for (uint32_t j = 0; j < dim; j++) {
