@@ -65,6 +65,7 @@ PATTERNS = {
     "busy": "high-rate ordinary client: single records back to back",
     "frames": "near-duplicate stream (video frames / sensor readings)",
     "noisy": "records with 5 % measurement noise",
+    "whatif": "what-if analysis: one feature of a record swept over 8 values",
     "chat": "ordinary LLM questions",
     "security": "LLM users asking about attacks (quoting them)",
     "longrep": "long prompts with repeated lines (logs, CSV)",
@@ -83,7 +84,8 @@ def plan(quick):
         benign = [("records", int(300 * q), 10, 0.05), ("records", int(300 * q), 10, 0.05),
                   ("oneclass", int(300 * q), 10, 0.05), ("resend", int(400 * q), 10, 0.05),
                   ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
-                  ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05)]
+                  ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
+                  ("whatif", int(200 * q), 1, 0.01)]
         attacks = [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
                    ("knockoff", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
                    ("simba", int(400 * q), 1, 0), ("harvest", 600, 20, 0),

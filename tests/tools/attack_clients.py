@@ -30,6 +30,8 @@ Benign patterns that must raise nothing (real records of the held-out split):
   frames    near-duplicate stream: a record drifting slowly plus sensor noise, a new scene
             every 150 frames (video frames, sensor readings)
   noisy     real records with realistic measurement noise (5 % of each feature's spread)
+  whatif    what-if analysis: a real record, then one feature swept over a grid of 8 values
+            (a user exploring a credit-style decision), then the next record
   busy      real records, high rate (give --pause 0 and many queries)
   retry     real records over a flaky network: 30 % of requests sent again at once (a
             client library's retry after a timeout)
@@ -199,24 +201,45 @@ def accuracy(sub, T, y):
     return float((sub.predict(T) == y).mean())
 
 
+def mlp_jacobian(mlp, Xs, cls):
+    """d p_c / d x_s of a one-hidden-layer ReLU MLPClassifier at rows Xs (scaled inputs),
+    c = cls (index into mlp.classes_)."""
+    W1, W2 = mlp.coefs_
+    b1, b2 = mlp.intercepts_
+    D = (Xs @ W1 + b1 > 0).astype(float)               # ReLU derivative, n x h
+    Z = np.maximum(0, Xs @ W1 + b1) @ W2 + b2
+    n = len(Xs)
+    if W2.shape[1] == 1:                               # binary: p1 = sigmoid(z)
+        p1 = 1 / (1 + np.exp(-Z[:, 0]))
+        g = (p1 * (1 - p1))[:, None] * ((D * W2[:, 0]) @ W1.T)
+        return np.where(cls[:, None] == 1, g, -g)
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    dZ = np.einsum("dh,nh,hk->nkd", W1, D, W2)        # dz_k / dx_s
+    return P[np.arange(n), cls][:, None] * (dZ[np.arange(n), cls] - np.einsum("nk,nkd->nd", P, dZ))
+
+
 def jbda(o, T, y, rng, a):
-    """Papernot JbDA: S_{r+1} = S_r U {x + lam_r * sign(dp_{O(x)}/dx) : x in S_r}."""
+    """Papernot JbDA: S_{r+1} = S_r U {x + lam_r * sign(dp_{O(x)}/dx) : x in S_r}, with a
+    neural substitute (an MLP on the attacker's own standardisation of the features, as
+    Papernot et al. train a DNN); lambda flips sign every 3 rounds and is taken in each
+    feature's own spread."""
+    from sklearn.neural_network import MLPClassifier
     seed_idx = np.concatenate([rng.choice(np.flatnonzero(y == c), 4, replace=False)
                                for c in np.unique(y)])
     S = T[seed_idx]
     L = batched(o, S, a.batch).argmax(axis=1)
+    mu, sd = T.mean(axis=0), spread(T)
     lam, sub, rnd = 0.3, None, 0
     while o.queries < a.queries:
-        sub = substitute(S, L)
-        if sub is None:
+        if len(set(L.tolist())) < 2:
             break
+        sub = MLPClassifier(hidden_layer_sizes=(32,), max_iter=500, random_state=rnd)
+        sub.fit((S - mu) / sd, L)
         step = lam if (rnd // 3) % 2 == 0 else -lam
-        P = sub.predict_proba(S)
-        W = sub.coef_ if sub.coef_.shape[0] > 1 else np.vstack([-sub.coef_[0], sub.coef_[0]])
         cls = np.searchsorted(sub.classes_, L)
-        # d p_c / d x = p_c (W_c - sum_k p_k W_k) for a softmax substitute
-        J = P[np.arange(len(S)), cls][:, None] * (W[cls] - P @ W)
-        new = S + step * np.sign(J)
+        J = mlp_jacobian(sub, (S - mu) / sd, cls)
+        new = S + step * np.sign(J) * sd
         new = new[: max(0, a.queries - o.queries)]
         newL = batched(o, new, a.batch).argmax(axis=1)
         S, L = np.vstack([S, new]), np.concatenate([L, newL])
@@ -395,6 +418,26 @@ def frames(o, T, y, rng, a):
     return {}
 
 
+def whatif(o, T, y, rng, a):
+    """One record at a time: ask for it, then for it with one feature set to 8 values across
+    that feature's range (single-row requests, as an analyst's tool sends them)."""
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    n = 0
+    while n < a.queries:
+        x = T[rng.integers(len(T))].copy()
+        o.proba(x)
+        n += 1
+        j = rng.integers(T.shape[1])
+        for v in np.linspace(lo[j], hi[j], 8):
+            if n >= a.queries:
+                break
+            x2 = x.copy()
+            x2[j] = v
+            o.proba(x2)
+            n += 1
+    return {}
+
+
 def noisy(o, T, y, rng, a):
     return records(o, T, y, rng, a, noise=0.05)
 
@@ -476,8 +519,9 @@ def flood(o, T, y, rng, a):
 ROLES = {"benign": benign, "jbda": jbda, "random": random_queries, "boundary": boundary,
          "simba": simba, "harvest": harvest, "flood": flood, "knockoff": knockoff,
          "flood_parallel": flood_parallel, "records": records, "busy": records,
-         "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy}
-BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy"}
+         "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
+         "whatif": whatif}
+BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy", "whatif"}
 
 
 def b64u(b):
