@@ -65,18 +65,23 @@ static void natural(float *xs, int32_t *lab, uint32_t n, uint32_t dim)
 
 /* Papernot JbDA: 10 natural seeds, then each round every point spawns x + λ·sign(grad),
  * the gradient sign of the nearest-centre model pointing to another class's centre */
+static float lam_scale[128];   /* per-feature factor of lambda (1: one lambda for all) */
+
 static void jbda(float *xs, int32_t *lab, uint32_t n, uint32_t dim)
 {
     natural(xs, lab, 10, dim);
     uint32_t have = 10, round = 0;
     float lam = 0.1f;
+    if (lam_scale[0] == 0)
+        for (int f = 0; f < 128; f++)
+            lam_scale[f] = 1;
     while (have < n) {
         uint32_t cur = have;
         for (uint32_t i = 0; i < cur && have < n; i++, have++) {
             int other = (lab[i] + 1 + (int)(urand() * (NCLS - 1))) % NCLS;
             for (uint32_t f = 0; f < dim; f++) {
                 float g = centres[other][f] - xs[i * dim + f];
-                float v = xs[i * dim + f] + lam * (g > 0 ? 1.0f : (g < 0 ? -1.0f : 0.0f));
+                float v = xs[i * dim + f] + lam * lam_scale[f] * (g > 0 ? 1.0f : (g < 0 ? -1.0f : 0.0f));
                 xs[have * dim + f] = v < 0 ? 0 : (v > 1 ? 1 : v);
             }
             lab[have] = nearest(xs + have * dim, dim);
@@ -210,6 +215,37 @@ static void test_jbda_alarms(void **state)
             run_close(&r);
             free(xs);
             free(lab);
+        }
+}
+
+/* JbDA on raw tabular units takes lambda per feature (its own estimate of each feature's
+ * spread): one step's magnitudes then differ across features and are not sign-structured,
+ * but every step repeats the previous one's magnitudes (only the signs change). */
+static void test_jbda_per_feature_lambda_alarms(void **state)
+{
+    (void)state;
+    const uint32_t dims[] = { 8, 16, 64 };
+    for (int seed = 1; seed <= 4; seed++)
+        for (size_t k = 0; k < 3; k++) {
+            uint32_t dim = dims[k], n = 1500;
+            rs = 0x5151ull * seed + k;
+            make_centres(dim);
+            for (uint32_t f = 0; f < 128; f++)
+                lam_scale[f] = 0.4f + 0.3f * (float)(f % 5);   /* 0.4 .. 1.6 */
+            float *xs = malloc(n * dim * sizeof(float));
+            int32_t *lab = malloc(n * sizeof(int32_t));
+            jbda(xs, lab, n, dim);
+            struct run r;
+            run_open(&r, NULL);
+            run_feed(&r, xs, lab, n, dim, 4);
+            if (r.sink.n == 0)
+                fail_msg("JbDA with per-feature lambda not detected: seed %d dim %u", seed, dim);
+            assert_true(r.sink.first_q <= 500);
+            run_close(&r);
+            free(xs);
+            free(lab);
+            for (uint32_t f = 0; f < 128; f++)
+                lam_scale[f] = 1;
         }
 }
 
@@ -589,6 +625,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_natural_never_alarms),
         cmocka_unit_test(test_jbda_alarms),
+        cmocka_unit_test(test_jbda_per_feature_lambda_alarms),
         cmocka_unit_test(test_labels_from_scores),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_rules_and_budget),
