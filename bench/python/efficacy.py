@@ -330,7 +330,9 @@ def splice(path, text):
     s = open(path).read() if os.path.exists(path) else ""
     pat = re.compile(r"^## 9\. .*?(?=^## |\Z)", re.S | re.M)
     block = title + "\n\n" + text.rstrip("\n") + "\n\n"
-    s = pat.sub(lambda _: block, s) if pat.search(s) else s.rstrip("\n") + "\n\n" + block
+    s = pat.sub(lambda _: "", s)
+    nxt = re.search(r"^## (1\d|[2-9]\d)\. ", s, re.M)   # the first figure after 9
+    s = s[:nxt.start()] + block + s[nxt.start():] if nxt else s.rstrip("\n") + "\n\n" + block
     open(path, "w").write(s.rstrip("\n") + "\n")
 
 
