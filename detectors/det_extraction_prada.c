@@ -145,6 +145,7 @@ struct prada_state {
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
     float    last_step[IG_FSCALE_MAXDIM];   /* |step| of the last new sample (dim <= 64) */
+    uint64_t last_hash;       /* that sample's input (a resent record repeats its step) */
     uint64_t bytes;           /* charged to the global budget */
     uint32_t d_head, d_len;   /* ring of (distance, class) of capacity max_dists */
     float   *d_val;
@@ -669,17 +670,26 @@ static bool structured_step(const float *a, const float *b, uint32_t dim, const 
  * augmentation adds lambda * sign(grad) with the same per-feature lambda every time (an
  * attacker on raw tabular units scales lambda per feature, which makes one step's
  * magnitudes unequal and hides it from structured_step), so only the signs change from
- * one sample to the next; natural neighbours never repeat a step vector. <last> is
- * updated. */
-static bool repeated_step(float *last, const float *a, const float *b, uint32_t dim)
+ * one sample to the next; natural neighbours never repeat a step vector. The same record
+ * sent again (not admitted to G_c, so not a duplicate) repeats its own step: not counted.
+ * <last> and *<hash> are updated. */
+static bool repeated_step(float *last, uint64_t *hash, const float *a, const float *b, uint32_t dim)
 {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint32_t j = 0; j < dim; j++) {
+        uint32_t bits;
+        memcpy(&bits, &a[j], sizeof(bits));
+        h = (h ^ bits) * 0x100000001b3ull;
+    }
+    bool resent = h == *hash;
+    *hash = h;
     uint32_t same = 0;
     for (uint32_t j = 0; j < dim; j++) {
         float d = fabsf(a[j] - b[j]), l = last[j];
         same += d > 0 && fabsf(d - l) <= 0.02f * (d > l ? d : l);
         last[j] = d;
     }
-    return dim >= 4 && 2 * same >= dim;
+    return !resent && dim >= 4 && 2 * same >= dim;
 }
 
 static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
@@ -778,7 +788,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (at >= 0 && nbp && ig_vidx_get(&c->g, (uint32_t)at, nbp)) {
                     bool sy = structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
                     if (dim <= IG_FSCALE_MAXDIM)
-                        sy |= repeated_step(st->last_step, x, nbp, dim);
+                        sy |= repeated_step(st->last_step, &st->last_hash, x, nbp, dim);
                     st->structured += sy;
                 }
                 if (fs) {

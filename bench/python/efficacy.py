@@ -56,7 +56,11 @@ ATTACKS = {
 # What --check does not hold yet, each with why: (pattern, analytic) = findings of that
 # analytic on that benign pattern; (attack role, None) = that attack may go undetected. The
 # table still shows them (aim missed). Remove an entry once its detector is fixed.
-KNOWN_GAPS = {}
+KNOWN_GAPS = {
+    ("jbda", None): "extraction.prada needs > 100 new samples before its first test; JbDA with "
+                    "lambda per feature on breast_cancer's raw units is sometimes not tested within "
+                    "the quick mode's 320 rows (caught at 128-136 rows in other runs)",
+}
 PATTERNS = {
     "records": "real records of the held-out split",
     "oneclass": "90 % of records from one class",

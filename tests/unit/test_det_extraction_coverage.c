@@ -239,7 +239,7 @@ static void test_near_duplicate_stream_quiet(void **state)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = (float)(0.2 + 0.6 * urand());
     char err[256];
-    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_coverage.model_size);
     void *benign[5], *cam = calloc(1, ig_det_coverage.client_size);
     for (int b = 0; b < 5; b++)
@@ -296,7 +296,7 @@ static void test_constant_features_noise_quiet(void **state)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = f % 8 == 0 ? 0.0f : (float)(0.2 + 0.6 * urand());
     char err[256];
-    assert_int_equal(ig_det_coverage.init(&no_env, NULL, &global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_coverage.model_size);
     void *benign[5], *noisy = calloc(1, ig_det_coverage.client_size);
     for (int b = 0; b < 5; b++)
