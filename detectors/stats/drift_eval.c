@@ -80,14 +80,14 @@ void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
         r->has_hist = false;
         r->is_score = c >= e->nfeat;
         r->index = r->is_score ? c - e->nfeat : c;
-        size_t n = gather(e, c, r0, r1, ex, e->sbuf);
+        size_t n = ig_drift_gather_sorted(e->win + (size_t)c * e->cap, e->cell, ex,
+                                          ig_drift_slot(e, r0), e->cap, r1 - r0, e->sbuf, e->tmp);
         r->n_ref = rc->n;
         r->n_cur = (uint32_t)n;
         if (!n || !rc->n) {
             r->psi = r->ks_d = r->ks_p = r->js = r->w1n = r->stat = NAN;
             continue;
         }
-        ig_drift_sort_f32(e->sbuf, e->tmp, n);
         uint32_t cnt[IG_DRIFT_BINS];
         double cp[IG_DRIFT_BINS];
         ig_drift_bin_counts_sorted(e->sbuf, n, rc->edges, IG_DRIFT_BINS, cnt);

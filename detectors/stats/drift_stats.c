@@ -50,25 +50,10 @@ static inline void st32(float *p, uint32_t u)
     memcpy(p, &u, 4);
 }
 
-void ig_drift_sort_f32(float *x, float *tmp, size_t n)
+/* The passes of the radix sort over keys x[0..n) with their byte histograms h; the result
+ * is the floats, ascending, in x. */
+static void radix_passes(float *x, float *tmp, size_t n, uint32_t h[4][256])
 {
-    if (n < 64) {
-        insertion_sort(x, n);
-        return;
-    }
-    /* Keys in place (the order-preserving bit map), then up to four passes of 8 bits:
-     * 256-entry histograms stay in L1 and windows of a few thousand values fill them well;
-     * a pass whose byte is the same for every key (common for the top byte) is skipped. */
-    uint32_t h[4][256];
-    memset(h, 0, sizeof h);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t k = f2key(x[i]);
-        st32(x + i, k);
-        h[0][k & 255]++;
-        h[1][(k >> 8) & 255]++;
-        h[2][(k >> 16) & 255]++;
-        h[3][k >> 24]++;
-    }
     float *src = x, *dst = tmp;
     uint32_t k0 = ld32(x);
     int last = -1;
@@ -105,6 +90,57 @@ void ig_drift_sort_f32(float *x, float *tmp, size_t n)
             st32(x + i, key2bits(ld32(x + i)));
     else if (src != x)
         memcpy(x, src, n * sizeof *x);
+}
+
+void ig_drift_sort_f32(float *x, float *tmp, size_t n)
+{
+    if (n < 64) {
+        insertion_sort(x, n);
+        return;
+    }
+    /* Keys in place (the order-preserving bit map), then up to four passes of 8 bits:
+     * 256-entry histograms stay in L1 and windows of a few thousand values fill them well;
+     * a pass whose byte is the same for every key (common for the top byte) is skipped. */
+    uint32_t h[4][256];
+    memset(h, 0, sizeof h);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = f2key(x[i]);
+        st32(x + i, k);
+        h[0][k & 255]++;
+        h[1][(k >> 8) & 255]++;
+        h[2][(k >> 16) & 255]++;
+        h[3][k >> 24]++;
+    }
+    radix_passes(x, tmp, n, h);
+}
+
+size_t ig_drift_gather_sorted(const float *col, const uint16_t *cell, const uint8_t *ex,
+                              size_t k, size_t cap, uint64_t count, float *out, float *tmp)
+{
+    /* the gather and the sort's first pass (keys and histograms) in one loop: a value is
+     * written whatever it is, and kept (n advances, histograms count it) when it counts */
+    uint32_t h[4][256];
+    memset(h, 0, sizeof h);
+    size_t n = 0;
+    for (uint64_t r = 0; r < count; r++) {
+        float v = col[k];
+        uint32_t ok = !ex[cell[k]] && isfinite(v), key = f2key(v);
+        st32(out + n, key);
+        h[0][key & 255] += ok;
+        h[1][(key >> 8) & 255] += ok;
+        h[2][(key >> 16) & 255] += ok;
+        h[3][key >> 24] += ok;
+        n += ok;
+        k = k + 1 == cap ? 0 : k + 1;
+    }
+    if (n < 64) {
+        for (size_t i = 0; i < n; i++)
+            st32(out + i, key2bits(ld32(out + i)));
+        insertion_sort(out, n);
+    } else {
+        radix_passes(out, tmp, n, h);
+    }
+    return n;
 }
 
 size_t ig_drift_finite_f32(const float *x, size_t n, float *out)

@@ -18,6 +18,12 @@
  * <tmp> holds n floats. Stable and O(n); this is what KS, W1 and quantiles stand on. */
 void ig_drift_sort_f32(float *x, float *tmp, size_t n);
 
+/* The finite values of <count> ring slots from slot k (wrapping at cap) whose cell is not
+ * excluded (ex[cell[slot]] == 0), into out, sorted as ig_drift_sort_f32 sorts them; returns
+ * how many. <out> and <tmp> hold count floats. */
+size_t ig_drift_gather_sorted(const float *col, const uint16_t *cell, const uint8_t *ex,
+                              size_t k, size_t cap, uint64_t count, float *out, float *tmp);
+
 /* Copies the finite values of x[0..n) into out, returns how many were copied. */
 size_t ig_drift_finite_f32(const float *x, size_t n, float *out);
 

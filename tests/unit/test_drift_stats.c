@@ -305,6 +305,39 @@ static void test_bin_counts(void **state)
     ig_drift_simd = true;
 }
 
+/* A ring column gathered and sorted in one go: the slots from k wrapping at cap, excluded
+ * cells and non-finite values left out, in the order of ig_drift_sort_f32. */
+static void test_gather_sorted(void **state)
+{
+    (void)state;
+    enum { CAP = 300 };
+    float col[CAP], out[CAP], tmp[CAP], want[CAP], wtmp[CAP];
+    uint16_t cell[CAP];
+    uint8_t ex[4] = { 0, 1, 0, 0 };
+    uint64_t rs = 11;
+    for (int t = 0; t < 40; t++) {
+        for (int i = 0; i < CAP; i++) {
+            rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17;
+            col[i] = (float)((double)(rs >> 11) / 9007199254740992.0 - 0.5);
+            if ((rs & 15) == 0)
+                col[i] = (rs & 16) ? NAN : INFINITY;
+            if ((rs & 63) == 1)
+                col[i] = (rs & 64) ? -0.0f : 0.0f;
+            cell[i] = (uint16_t)((rs >> 8) & 3);
+        }
+        size_t k = (size_t)(t * 37) % CAP, count = (size_t)(t * 53) % (CAP + 1), n = 0;
+        for (size_t r = 0; r < count; r++) {
+            size_t s = (k + r) % CAP;
+            if (!ex[cell[s]] && isfinite(col[s]))
+                want[n++] = col[s];
+        }
+        ig_drift_sort_f32(want, wtmp, n);
+        size_t got = ig_drift_gather_sorted(col, cell, ex, k, CAP, count, out, tmp);
+        assert_int_equal(got, n);
+        assert_memory_equal(out, want, n * sizeof *out);
+    }
+}
+
 /* The CUSUM block sums: every instruction set gives the scalar loop's bits, non-finite
  * values and a zero std included. */
 static void test_block_add(void **state)
@@ -342,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_golden_samples),
         cmocka_unit_test(test_bin_counts),
         cmocka_unit_test(test_block_add),
+        cmocka_unit_test(test_gather_sorted),
         cmocka_unit_test(test_golden_chi2),
         cmocka_unit_test(test_brief_check_values),
         cmocka_unit_test(test_kolmogorov_sf),
