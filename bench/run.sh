@@ -448,6 +448,17 @@ else
 fi
 "$python" -c 'import json,sys;print(json.dumps({"kind":"markdown","figure":9,"text":sys.argv[1]}))' "$eff" >> "$rows"
 
+# ---- figure 11: the fleet path (librdkafka's mock cluster on loopback) ----
+log "figure 11: fleet publish -> Kafka -> aggregate"
+if fleet=$("$src/bench/fleet.sh" --build "$build" --requests "$([ "$quick" = 1 ] && echo 5000 || echo 20000)" 2> "$work/fleet.err"); then
+    fleet="$fleet
+
+Mock cluster: one broker in-process with the aggregator's peer, 4 partitions; \`analyze --events-topic\` publishes a generated mixed capture flat out while \`aggregate\` consumes (lag: arrival less the producer's timestamp); catching up: a new group reading the whole topic. Medians of 3 runs."
+else
+    fleet="bench/fleet.sh failed: $(tail -3 "$work/fleet.err")"
+fi
+"$python" -c 'import json,sys;print(json.dumps({"kind":"markdown","figure":11,"text":sys.argv[1]}))' "$fleet" >> "$rows"
+
 $py render "$rows" "$work/machine.json" > "$out.tmp" && mv "$out.tmp" "$out"
 log "wrote $out"
 echo "$out"

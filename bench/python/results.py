@@ -38,6 +38,7 @@ FIGURES = [
     (9, "Efficacy: attacks caught, ordinary clients flagged", "bench/python/efficacy.py"),
     (10, "Prompt injection: precision and recall per style and language, µs per 2 KB prompt",
      "bench_prompt_injection"),
+    (11, "The fleet: events/s through publish → Kafka → aggregate, and the lag", "bench/fleet.sh"),
 ]
 
 # What a figure's rows mean, printed under its tables.

@@ -179,7 +179,12 @@ static rd_kafka_t *consumer_new(const struct ig_config *cfg, const char *group, 
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     char e[256];                           /* librdkafka's messages are one short line */
     for (uint32_t i = 0; i < cfg->n_kafka_props; i++)
-        rd_kafka_conf_set(conf, cfg->kafka_props[i].key, cfg->kafka_props[i].value, e, sizeof e);
+        if (rd_kafka_conf_set(conf, cfg->kafka_props[i].key, cfg->kafka_props[i].value, e, sizeof e) !=
+            RD_KAFKA_CONF_OK) {
+            snprintf(err, errlen, "kafka property %s: %.400s", cfg->kafka_props[i].key, e);
+            rd_kafka_conf_destroy(conf);
+            return NULL;
+        }
     const char *kv[][2] = {
         { "bootstrap.servers", cfg->kafka_brokers }, { "group.id", group },
         { "enable.auto.commit", "false" }, { "auto.offset.reset", "earliest" },
@@ -188,7 +193,7 @@ static rd_kafka_t *consumer_new(const struct ig_config *cfg, const char *group, 
     };
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
         if (rd_kafka_conf_set(conf, kv[i][0], kv[i][1], e, sizeof e) != RD_KAFKA_CONF_OK) {
-            snprintf(err, errlen, "kafka property %s: %s", kv[i][0], e);
+            snprintf(err, errlen, "kafka property %s: %.400s", kv[i][0], e);
             rd_kafka_conf_destroy(conf);
             return NULL;
         }
@@ -199,7 +204,7 @@ static rd_kafka_t *consumer_new(const struct ig_config *cfg, const char *group, 
     }
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof e);
     if (!rk) {
-        snprintf(err, errlen, "cannot create the Kafka consumer: %s", e);
+        snprintf(err, errlen, "cannot create the Kafka consumer: %.400s", e);
         return NULL;
     }
     rd_kafka_poll_set_consumer(rk);
@@ -471,6 +476,7 @@ int ig_cmd_aggregate(int argc, char **argv)
     struct ig_evmp_decoded d = { 0 };
     uint64_t t0 = mono_us(), last_msg = t0, last_commit = t0, last_advance = t0;
     uint64_t bad = 0, first_us = 0, last_us = 0, first_wall = 0, last_wall = 0, got = 0;
+    uint64_t lag_n = 0, lag_sum = 0, lag_max = 0;   /* receipt - producer timestamp, ms */
     while (!g_stop) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(r.rk, 50);
         uint64_t now = mono_us();
@@ -483,6 +489,15 @@ int ig_cmd_aggregate(int argc, char **argv)
                 }
                 last_us = now;
                 last_wall = wall_ms();
+                rd_kafka_timestamp_type_t tt;
+                int64_t ts = rd_kafka_message_timestamp(m, &tt);
+                if (ts > 0 && tt == RD_KAFKA_TIMESTAMP_CREATE_TIME) {
+                    uint64_t lag = last_wall > (uint64_t)ts ? last_wall - (uint64_t)ts : 0;
+                    lag_n++;
+                    lag_sum += lag;
+                    if (lag > lag_max)
+                        lag_max = lag;
+                }
                 const char *why;
                 int32_t p = m->partition;
                 bool replay = p >= 0 && p < IG_FLEET_MAX_PARTITIONS && m->offset < r.parts[p].replay_until;
@@ -553,9 +568,11 @@ int ig_cmd_aggregate(int argc, char **argv)
                 (double)(mono_us() - t0) / 1e6, (unsigned long long)r.rebalances, (unsigned long long)bad);
         double span = (double)(last_us - first_us) / 1e6;
         fprintf(stderr, "  consumed    %llu records in %.3f s from the first to the last (%.0f/s); "
-                        "first at %llu ms, last at %llu ms (Unix time)\n", (unsigned long long)got, span,
+                        "first at %llu ms, last at %llu ms (Unix time); lag behind the producer's "
+                        "timestamp: mean %.1f ms, max %llu ms\n", (unsigned long long)got, span,
                 span > 0 ? (double)got / span : 0.0, (unsigned long long)first_wall,
-                (unsigned long long)last_wall);
+                (unsigned long long)last_wall, lag_n ? (double)lag_sum / (double)lag_n : 0.0,
+                (unsigned long long)lag_max);
         ig_fleet_agg_summary(agg, stderr);
     }
     ig_fleet_agg_free(agg);
