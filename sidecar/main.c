@@ -10,10 +10,10 @@ static const struct { const char *name; int (*fn)(int, char **); const char *wha
     { "run",      ig_cmd_run,      "capture live on an interface until SIGINT/SIGTERM (the sidecar)" },
     { "aggregate", ig_cmd_aggregate, "the fleet's detectors: consume every pod's events from Kafka" },
     { "baseline", ig_cmd_baseline, "build a drift reference profile from captures or events" },
-    { "rules",    ig_cmd_rules,    "check a rule set, show the embedded one" },
+    { "rules",    ig_cmd_rules,    "check a rule set, show the embedded one, regenerate rules/schema.md" },
     { "inject",   ig_cmd_inject,   "add the sidecar to the pod templates of Kubernetes manifests" },
     { "webhook",  ig_cmd_webhook,  "mutating admission webhook (TLS) that injects the sidecar into pods" },
-    { "config",   ig_cmd_config,   "print every configuration key with its default" },
+    { "config",   ig_cmd_config,   "print every configuration key with its default, or check a file" },
     { "version",  ig_cmd_version,  "print the version" },
 };
 

@@ -11,10 +11,13 @@ expect() {  # expect CODE PATTERN -- command...: exit code and a stderr/stdout p
 }
 
 expect 0 "usage: inferguard COMMAND" -- "$IG_BIN" --help
-for cmd in analyze run rules config; do
+for cmd in analyze run aggregate baseline rules config inject webhook version; do
   expect 0 "usage: inferguard $cmd" -- "$IG_BIN" "$cmd" --help
 done
-expect 0 "exit codes" -- "$IG_BIN" analyze --help
+for cmd in analyze run aggregate baseline rules config inject webhook version; do
+  expect 0 "exit codes" -- "$IG_BIN" "$cmd" --help
+done
+expect 2 "usage: inferguard version" -- "$IG_BIN" version --bogus
 expect 0 "^inferguard [0-9]+\.[0-9]+" -- "$IG_BIN" version
 expect 2 "unknown command 'frobnicate'" -- "$IG_BIN" frobnicate
 expect 2 "usage: inferguard COMMAND" -- "$IG_BIN"
