@@ -93,8 +93,10 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
         .pop_factor = c->pop_factor,
     };
     if (!(c->flood_requests >= c->min_requests)) {
-        snprintf(err, errlen, "flood_requests (%g) must be >= min_requests (%g)", c->flood_requests,
-                 c->min_requests);
+        char at[256];
+        snprintf(err, errlen, "%s%s.flood_requests (%g) must be >= min_requests (%g)",
+                 ig_rules_param_where(r, NAME, "flood_requests", at, sizeof at), NAME,
+                 c->flood_requests, c->min_requests);
         return IG_ECONF;
     }
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;

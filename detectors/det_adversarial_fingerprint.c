@@ -126,12 +126,21 @@ static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     struct fp_params *p = &g->p;
     *p = *(const struct fp_params *)env->params;
     p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
-    const char *bad = p->threshold >= p->top ? "threshold must be below top"
-                    : p->min_features < p->window ? "min_features must be at least window"
-                    : p->max_features < p->min_features ? "max_features must be at least min_features"
+    const char *bad = p->threshold >= p->top ? "threshold"
+                    : p->min_features < p->window ? "min_features"
+                    : p->max_features < p->min_features ? "max_features"
                     : NULL;
     if (bad) {
-        snprintf(err, errlen, "%s: %s", NAME, bad);
+        static const struct { const char *param, *rule; } why[] = {
+            { "threshold", "must be below top" }, { "min_features", "must be at least window" },
+            { "max_features", "must be at least min_features" },
+        };
+        size_t k = 0;
+        while (strcmp(why[k].param, bad) != 0)
+            k++;
+        char at[256];
+        snprintf(err, errlen, "%s%s.%s %s", ig_rules_param_where(r, NAME, bad, at, sizeof at),
+                 NAME, bad, why[k].rule);
         free(g);
         return IG_ECONF;
     }

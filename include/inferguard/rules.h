@@ -124,6 +124,10 @@ int ig_params_fill(const struct ig_param *params, const struct ig_rules *r, cons
  * ("file:line: reason") through <report>. Returns the number of errors. */
 int ig_params_check(const struct ig_param *params, const struct ig_rules *r, const char *block,
                     void (*report)(void *ctx, const char *msg), void *ctx);
+/* "file:line: " where <block> sets <param> in <r> (its last override), or "" when it is not
+ * set there: for errors about params that only make sense together. Writes into buf. */
+const char *ig_rules_param_where(const struct ig_rules *r, const char *block, const char *param,
+                                 char *buf, size_t n);
 /* The same for a pattern rule's own params map ("params: {max_len: 64}"); messages name
  * "rule NAME.param". */
 int ig_rule_params_fill(const struct ig_param *params, const struct ig_rule *rule, void *out,

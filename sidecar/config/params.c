@@ -292,6 +292,20 @@ int ig_params_fill(const struct ig_param *params, const struct ig_rules *r, cons
     return apply(params, r, block, NULL, out, keep_first, &f) ? IG_ECONF : IG_OK;
 }
 
+const char *ig_rules_param_where(const struct ig_rules *r, const char *block, const char *param,
+                                 char *buf, size_t n)
+{
+    struct ig_rules_pv v;
+    if (n)
+        buf[0] = 0;
+    for (size_t i = 0; n && ig_rules_block_param(r, block, i, &v); i++)
+        if (strcmp(v.key, param) == 0) {
+            snprintf(buf, n, "%s:%u: ", v.file, v.line);
+            break;
+        }
+    return buf;
+}
+
 int ig_params_check(const struct ig_param *params, const struct ig_rules *r, const char *block,
                     void (*report)(void *ctx, const char *msg), void *ctx)
 {

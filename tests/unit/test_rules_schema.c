@@ -253,7 +253,14 @@ static void test_engine_refuses_bad_params(void **state)
     r = load("- detector: adversarial.fingerprint\n  params:\n    threshold: 60\n");
     e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
     assert_null(e);
-    assert_non_null(strstr(err, "threshold must be below top"));
+    /* What spans several params names where the rules set it. */
+    assert_non_null(strstr(err, "t.yaml:3: adversarial.fingerprint.threshold must be below top"));
+    ig_rules_free(r);
+
+    r = load("- detector: abuse.rate\n  params:\n    min_requests: 500\n    flood_requests: 200\n");
+    e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
+    assert_null(e);
+    assert_non_null(strstr(err, "t.yaml:4: abuse.rate.flood_requests (200) must be >= min_requests (500)"));
     ig_rules_free(r);
 
     /* A disabled detector is not built, and its params are not the engine's business. */
