@@ -139,7 +139,7 @@ struct drift_global {
 #define CID_MAX 64
 
 struct dclient {
-    uint64_t key, last_row;
+    uint64_t key, last_row, first_row;   /* rows of the model (allrows) */
     uint32_t flags;
     bool     used;
     char     id[CID_MAX];
@@ -531,7 +531,7 @@ static uint16_t client_cell(struct drift_model *m, const struct ig_event *ev, ui
     m->ckey[i] = key;
     c->flags = flags;
     m->any_flags |= flags != 0;
-    c->last_row = m->allrows;
+    c->last_row = c->first_row = m->allrows;
     snprintf(c->id, CID_MAX, "%.63s", ev->client_id[0] ? ev->client_id : "(anonymous)");
     return (uint16_t)i;
 }
@@ -848,6 +848,18 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
         feat_conc = pop->feat && enough && !rest.feat;
         if (sc_pop && enough && !(rest.nt_out && (double)rest.nd_out / rest.nt_out >= p->share))
             sc_conc = true;
+    }
+    /* One unflagged client with no reference rows, first seen within the last two spans of
+     * this range, explains most of the change but holds too many of its rows to be left out
+     * (a batch-sending newcomer fills a short confirmation range): a newcomer, not yet the
+     * population. Inconclusive: the sequential confirmation waits for more rows (by then
+     * other detectors may have flagged it); a tumbling window judges as before. */
+    if (!nout && v->ncontrib && !v->contrib[0].flagged && v->contrib[0].share >= 0.5 &&
+        v->contrib[0].row_share > p->attr_max_rows) {
+        for (int j = 0; j < CT_OTHER; j++)
+            if (m->ct[j].used && strcmp(m->ct[j].id, v->contrib[0].client) == 0 && !m->in_ref[j] &&
+                m->allrows - m->ct[j].first_row <= 2 * (r1 - r0))
+                v->inconclusive = true;
     }
     v->concentrated = feat_conc || sc_conc;
     v->scores_drifted = sc_pop && !sc_conc;
