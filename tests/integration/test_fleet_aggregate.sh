@@ -98,7 +98,9 @@ grep -Eq "\(([1-9][0-9]*) replayed" "$WORK/B.err" || { cat "$WORK/B.err"; fail "
 #    replay when there is one; the mock broker refuses commits during a rebalance, so the
 #    last periodic commit counts; events both read are told once through their own
 #    findings topic fdD, which no pod writes to)
-agg D1 gD --topic fdD --until-idle 8s -v &
+# D1 stays long enough idle for D2 to start and join even on a loaded machine (an ASan
+# start and a group join took over 8 s there, and D1 left before any rebalance)
+agg D1 gD --topic fdD --until-idle 25s -v &
 d1=$!
 wait_for "$WORK/D1.err" '"msg":"assigned ev\[3\]' 60
 agg D2 gD --topic fdD --until-idle 6s -v
