@@ -30,6 +30,7 @@
 #include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
+#include "row_label.h"
 #include "stats/fscale.h"
 
 #define NAME "adversarial.boundary"
@@ -160,29 +161,6 @@ static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
     st->bytes = bytes;
     st->next_alarm = g->p.min_run;
     return st;
-}
-
-static int row_label(const struct ig_event *ev, uint32_t r, double *margin)
-{
-    *margin = -1.0;
-    int label = ev->labels ? ev->labels[r] : -1;
-    if (ev->scores && ev->outputs >= 2 && !(ev->flags & IG_EV_LOGITS)) {
-        const float *s = ev->scores + (size_t)r * ev->outputs;
-        uint32_t b1 = s[1] > s[0], b2 = 1 - b1;
-        for (uint32_t k = 2; k < ev->outputs; k++) {
-            if (s[k] > s[b1]) {
-                b2 = b1;
-                b1 = k;
-            } else if (s[k] > s[b2]) {
-                b2 = k;
-            }
-        }
-        if (isfinite(s[b1]) && isfinite(s[b2]))
-            *margin = (double)s[b1] - (double)s[b2];
-        if (label < 0)
-            label = (int)b1;
-    }
-    return label;
 }
 
 /* A synthetic step from the nearest recent input: sparse (a few coordinates moved, as
@@ -316,7 +294,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             }
         }
         double margin;
-        int label = row_label(ev, r, &margin);
+        int label = ig_row_label(ev, r, &margin);
         double lim;
         if (m && p->scale && m->fs.dim == dim && dim <= IG_FSCALE_MAXDIM) {
             /* in the model's units: each feature's typical spread is fs.unit (1 when scaled) */

@@ -32,6 +32,7 @@
 #include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
+#include "row_label.h"
 
 #define NAME "adversarial.fingerprint"
 
@@ -368,31 +369,6 @@ static uint32_t fingerprint(const struct fp_global *g, const int16_t *v, uint32_
     return n;
 }
 
-/* Label of row <r> (from labels, else argmax of scores) and its top1 - top2 margin
- * (-1 without probabilities). */
-static int row_label(const struct ig_event *ev, uint32_t r, double *margin)
-{
-    *margin = -1.0;
-    int label = ev->labels ? ev->labels[r] : -1;
-    if (ev->scores && ev->outputs >= 2 && !(ev->flags & IG_EV_LOGITS)) {
-        const float *s = ev->scores + (size_t)r * ev->outputs;
-        uint32_t b1 = s[1] > s[0], b2 = 1 - b1;
-        for (uint32_t k = 2; k < ev->outputs; k++) {
-            if (s[k] > s[b1]) {
-                b2 = b1;
-                b1 = k;
-            } else if (s[k] > s[b2]) {
-                b2 = k;
-            }
-        }
-        if (isfinite(s[b1]) && isfinite(s[b2]))
-            *margin = (double)s[b1] - (double)s[b2];
-        if (label < 0)
-            label = (int)b1;
-    }
-    return label;
-}
-
 static const char fp_remediation[] =
     "Rate-limit or block this client, return labels only with rounded scores, and review "
     "the model's robustness to the inputs it converged on (AML.M0002, AML.M0004).";
@@ -464,7 +440,7 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
                     st->count[st->slots[i].qid % p->history] = 0;
         }
         double margin;
-        int label = row_label(ev, r, &margin);
+        int label = ig_row_label(ev, r, &margin);
         /* boundary evidence: the near-identical earlier query got another label, or this
          * answer sits on the boundary. Near-duplicates answered confidently with one label
          * (video frames, sensor readings, retries) are not a search. */
