@@ -327,6 +327,87 @@ static void test_attacker_is_not_drift(void **state)
     }
 }
 
+/* A newcomer arriving after the reference that sends its uniform queries in batches of 50 rows
+ * (an extraction client of the kind in test_attacks_e2e), a batch every 40 events (56 % of the
+ * rows), fills a short confirmation range by itself: until another detector flags it (after its
+ * third batch) it is a newcomer, not the population, and it raises no drift finding. Over five
+ * seeds the detector before a35f5c4 raised one. */
+static void feed_newcomer(struct run *r, int benign, int batch_every, int flag_batches)
+{
+    const uint64_t t0 = 1764000000000000ull + stream_base * 1000;
+    stream_base += (uint64_t)benign + 64;
+    static float big[50 * NF], sc[50 * NO];
+    static int32_t lab[50];
+    float in[NF], s1[NO];
+    int32_t label;
+    struct ig_event ev;
+    int batches = 0;
+    for (int i = 0; i < benign; i++) {
+        memset(&ev, 0, sizeof ev);
+        snprintf(ev.model, sizeof ev.model, "iris");
+        snprintf(ev.model_version, sizeof ev.model_version, "1");
+        ev.req_time_us = t0 + (uint64_t)i * 1000;
+        ev.resp_time_us = ev.req_time_us + 800;
+        ev.latency_us = 800;
+        ev.features = NF;
+        ev.outputs = NO;
+        ev.flags = IG_EV_TENSOR | IG_EV_SCORES | IG_EV_LABELS;
+        if (i % batch_every == batch_every - 1) {
+            snprintf(ev.client_id, sizeof ev.client_id, "newcomer");
+            r->call.client_flags = batches >= flag_batches ? IG_CLIENT_FLAGGED_EXTRACTION : 0;
+            batches++;
+            ev.rows = 50;
+            for (int k = 0; k < 50; k++) {
+                for (int f = 0; f < NF; f++)
+                    big[k * NF + f] = (float)(f * 10 - 6 + 12 * urand());
+                lab[k] = (int32_t)(urand() * NO) % NO;
+                for (int o = 0; o < NO; o++)
+                    sc[k * NO + o] = o == lab[k] ? 0.9f : 0.05f;
+            }
+            ev.inputs = big;
+            ev.scores = sc;
+            ev.labels = lab;
+        } else {
+            snprintf(ev.client_id, sizeof ev.client_id, "10.0.0.%d", i % 6);
+            r->call.client_flags = 0;
+            ev.rows = 1;
+            for (int f = 0; f < NF; f++)
+                in[f] = (float)(f * 10 + nrand());
+            double u = urand();
+            label = u < 0.6 ? 0 : (u < 0.9 ? 1 : 2);
+            for (int o = 0; o < NO; o++)
+                s1[o] = o == label ? 0.9f : 0.05f;
+            ev.inputs = in;
+            ev.scores = s1;
+            ev.labels = &label;
+        }
+        assert_int_equal(ig_det_drift.observe(&r->call, &ev), IG_OK);
+        if (tick_every && i % tick_every == tick_every - 1)
+            ig_det_drift.tick(&r->call, ev.req_time_us);
+    }
+}
+
+static void test_batching_newcomer_is_not_drift(void **state)
+{
+    (void)state;
+    const uint64_t seeds[] = { 12345, 777, 4242, 99, 2026 };
+    for (size_t k = 0; k < sizeof seeds / sizeof seeds[0]; k++) {
+        struct run r;
+        run_start(&r);
+        rs = seeds[k];
+        stream(&r, NONE, 3000, 3000, "1");
+        feed_newcomer(&r, 8000, 40, 3);
+        ig_det_drift.finish(&r.call, 0);
+        for (int i = 0; i < r.got.n; i++)
+            if (strcmp(r.got.analytic[i], "drift.features") == 0)
+                print_message("seed %llu: unexpected %s (%s)\n", (unsigned long long)seeds[k],
+                          r.got.analytic[i], r.got.detection[i]);
+        assert_int_equal(count(&r.got, "drift.features", 0, UINT64_MAX), 0);
+        ig_det_drift.free(r.global);
+    }
+    rs = 12345;
+}
+
 /* The window open at the end (partial, >= min_window_rows) gives its findings on finish. */
 static void test_finish_emits_partial_window(void **state)
 {
@@ -364,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_shift_after_500_rows),
         cmocka_unit_test(test_attacker_is_not_drift),
         cmocka_unit_test(test_finish_emits_partial_window),
+        cmocka_unit_test(test_batching_newcomer_is_not_drift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
