@@ -117,6 +117,7 @@ static void arl_run(uint32_t nf, uint64_t rows, double target)
             ig_det_drift.tick(&call, ev.req_time_us);
     }
     ig_det_drift.finish(&call, ev.req_time_us);
+    ig_det_drift.model_free(&call);
     ig_det_drift.free(global);
     ig_rules_free(rules);
     free(row);
@@ -245,6 +246,7 @@ int main(int argc, char **argv)
     double st_rate = (double)F * WIN * WINDOWS / dt;
     printf("c-stats features=%d ref=%d window=%d windows=%d seconds=%.4f feature_samples_per_s=%.0f "
            "drifted=%d (p-sum %.3g)\n", F, REF, WIN, WINDOWS, dt, st_rate, drifted, sink);
+    ig_det_drift.model_free(&call);
     ig_det_drift.free(global);
     ig_rules_free(rules);
     free(rows);

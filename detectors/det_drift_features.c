@@ -117,10 +117,8 @@ static const struct ig_param drift_param_rows[] = {
 };
 #undef ROW
 
-struct drift_model;
 struct drift_registry {                  /* mutable, reached through the const global */
-    struct drift_model *head;
-    uint32_t nmodels;
+    uint32_t nmodels;                    /* models alive (in every engine entry) */
     uint64_t models_dropped, width_mismatch;
     uint64_t seq_alarms, seq_confirmed, suppressed, ref_rebuilds;
     struct ig_drift_profile **loaded;
@@ -159,7 +157,7 @@ struct verdict {
 };
 
 struct drift_model {
-    struct drift_model *next;
+    struct drift_model *next;            /* the next model of the same engine entry */
     char     name[IG_MODEL_NAME_MAX], version[IG_MODEL_VERSION_MAX];
     struct ig_drift_profile *ref;
     bool     ref_owned;
@@ -243,6 +241,9 @@ struct drift_model {
     uint64_t windex;
 };
 
+/* The engine's model entry: one model, or several in the overflow entry that pools the
+ * names past detection.max_models (most recently created first). The engine releases it
+ * through model_free, so the detector keeps no list of its own. */
 struct drift_slice {
     struct drift_model *m;
 };
@@ -351,14 +352,14 @@ static void series_reset(struct drift_model *m, const struct drift_params *p)
 
 static void seq_setup(struct drift_model *m, const struct drift_params *p);
 
-static struct drift_model *model_new(const struct drift_global *g, const struct ig_event *ev)
+/* A new model of the entry <sl>, put first in it; NULL when max_models are alive (counted)
+ * or out of memory. */
+static struct drift_model *model_new(const struct drift_global *g, struct drift_slice *sl,
+                                     const struct ig_event *ev)
 {
     const struct drift_params *p = &g->p;
     struct drift_registry *reg = g->reg;
     const char *name = ev->model[0] ? ev->model : "unknown";
-    for (struct drift_model *m = reg->head; m; m = m->next)
-        if (strcmp(m->name, name) == 0)
-            return m;
     if (reg->nmodels >= p->max_models) {
         reg->models_dropped++;
         return NULL;
@@ -438,8 +439,8 @@ static struct drift_model *model_new(const struct drift_global *g, const struct 
         seq_setup(m, p);
     }
     series_reset(m, p);
-    m->next = reg->head;
-    reg->head = m;
+    m->next = sl->m;
+    sl->m = m;
     reg->nmodels++;
     return m;
 fail:
@@ -1761,12 +1762,13 @@ static int drift_observe(const struct ig_call *call, const struct ig_event *ev)
         return IG_OK;
     if (!ev->inputs && !ev->scores && !ev->labels)
         return IG_OK;
+    /* One model per entry, except the overflow entry: found by name among its models. */
+    const char *name = ev->model[0] ? ev->model : "unknown";
     struct drift_model *m = sl->m;
-    if (!m || strcmp(m->name, ev->model[0] ? ev->model : "unknown") != 0) {
-        m = sl->m = model_new(g, ev);
-        if (!m)
-            return IG_OK;
-    }
+    while (m && strcmp(m->name, name) != 0)
+        m = m->next;
+    if (!m && !(m = model_new(g, sl, ev)))
+        return IG_OK;
     if (ev->model_version[0] && strcmp(ev->model_version, m->version) != 0) {
         if (m->version[0]) {
             struct ig_finding f;
@@ -1813,14 +1815,9 @@ static int drift_tick(const struct ig_call *call, uint64_t now_us)
     const struct drift_global *g = call->global;
     if (!g)
         return IG_OK;
-    /* The engine ticks once per model entry; without one, tick every model. */
+    /* The engine ticks once per model entry. */
     const struct drift_slice *sl = call->model;
-    if (sl) {
-        if (sl->m)
-            tick_model(sl->m, g, call, now_us);
-        return IG_OK;
-    }
-    for (struct drift_model *m = g->reg->head; m; m = m->next)
+    for (struct drift_model *m = sl ? sl->m : NULL; m; m = m->next)
         tick_model(m, g, call, now_us);
     return IG_OK;
 }
@@ -1849,31 +1846,30 @@ static int drift_finish(const struct ig_call *call, uint64_t now_us)
     if (!g)
         return IG_OK;
     const struct drift_slice *sl = call->model;
-    if (sl) {
-        if (sl->m)
-            finish_model(sl->m, g, call->emit);
-        return IG_OK;
-    }
-    for (struct drift_model *m = g->reg->head; m; m = m->next)
+    for (struct drift_model *m = sl ? sl->m : NULL; m; m = m->next)
         finish_model(m, g, call->emit);
     return IG_OK;
 }
 
-/* The engine reuses this model entry (idle or squatted): pending reports are delivered and
- * the model's state released, so reused entries cannot pile up state. */
-static void drift_model_evict(const struct ig_call *call)
+/* The engine releases this model entry (reused for another name, idle, or the engine is
+ * freed): pending reports are delivered and, without a finish() before (tests, tools), the
+ * last partial window still goes to the report hook, with no findings. */
+static void drift_model_free(const struct ig_call *call)
 {
     const struct drift_global *g = call->global;
     struct drift_slice *sl = call->model;
-    if (!g || !sl || !sl->m)
+    if (!g || !sl)
         return;
-    for (struct drift_model **pp = &g->reg->head; *pp; pp = &(*pp)->next)
-        if (*pp == sl->m) {
-            *pp = sl->m->next;
-            deliver(sl->m, g->reg);
-            model_free(sl->m);
-            break;
+    for (struct drift_model *m = sl->m, *next; m; m = next) {
+        next = m->next;
+        deliver(m, g->reg);
+        if (!m->finished && m->ref->frozen && m->wn >= g->p.min_window) {
+            close_window(m, g, NULL, true);
+            deliver(m, g->reg);
         }
+        model_free(m);
+        g->reg->nmodels--;
+    }
     sl->m = NULL;
 }
 
@@ -1887,24 +1883,12 @@ static size_t drift_stats(const void *global, struct ig_det_counter *out)
     return 2;
 }
 
-/* Release. Without a finish() before (tests, tools), pending reports and the last partial
- * window still go to the report hook, with no findings. */
+/* Release; every model entry was released before (model_free). */
 static void drift_free(void *global)
 {
     struct drift_global *g = global;
     if (!g)
         return;
-    struct drift_model *m = g->reg->head;
-    while (m) {
-        struct drift_model *next = m->next;
-        deliver(m, g->reg);
-        if (!m->finished && m->ref->frozen && m->wn >= g->p.min_window) {
-            close_window(m, g, NULL, true);
-            deliver(m, g->reg);
-        }
-        model_free(m);
-        m = next;
-    }
     for (uint32_t i = 0; i < g->reg->nloaded; i++)
         ig_drift_profile_free(g->reg->loaded[i]);
     free(g->reg->loaded);
@@ -1924,7 +1908,7 @@ const struct ig_detector ig_det_drift = {
     .evict = NULL,
     .free = drift_free,
     .finish = drift_finish,
-    .model_evict = drift_model_evict,
+    .model_free = drift_model_free,
     .stats = drift_stats,
     .params = drift_param_rows,
     .params_size = sizeof(struct drift_params),

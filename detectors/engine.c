@@ -656,17 +656,23 @@ static struct model *model_new(struct ig_engine *e, const char *name, size_t n, 
     return m;
 }
 
-static void model_evict(struct ig_engine *e, struct model *m)
+/* Every detector's model_free on entry <m>, whose slices are zeroed after. */
+static void model_release(struct ig_engine *e, struct model *m)
 {
     for (uint32_t i = 0; i < e->nslots; i++) {
         struct slot *s = &e->slots[i];
-        if (!s->d->model_evict || !s->d->model_size)
+        if (!s->d->model_free || !s->d->model_size)
             continue;
         struct ig_call call = { .global = s->global, .model = m->slices + s->moff,
                                 .scratch = &e->scratch, .emit = &s->emit };
-        s->d->model_evict(&call);
+        s->d->model_free(&call);
     }
     memset(m->slices, 0, e->model_size);
+}
+
+static void model_evict(struct ig_engine *e, struct model *m)
+{
+    model_release(e, m);
     e->st.models_evicted++;
     if (e->last_model == m)
         e->last_model = NULL;
@@ -934,6 +940,9 @@ void ig_engine_free(struct ig_engine *e)
         return;
     for (struct client *c = e->lru_head; c; c = c->next)
         call_evict(e, c);
+    for (uint32_t k = 0; k <= IG_ENGINE_MAX_MODELS; k++)
+        if (e->models[k])
+            model_release(e, e->models[k]);
     for (uint32_t i = 0; i < e->nslots; i++)
         if (e->slots[i].d->free)
             e->slots[i].d->free(e->slots[i].global);

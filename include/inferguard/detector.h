@@ -106,9 +106,12 @@ struct ig_detector {
     /* End of input (analyze done, run stopping, rules reload): close open windows and emit
      * what they hold, like a last tick. Called per model as tick, before free. May be NULL. */
     int  (*finish)(const struct ig_call *call, uint64_t now_us);
-    /* The model entry is reused (idle, or a never-served name pushed out; call.model set,
-     * call.client NULL): release anything the model slice points to. May be NULL. */
-    void (*model_evict)(const struct ig_call *call);
+    /* The engine releases a model entry (call.model set, call.client NULL): the entry is
+     * reused for another name (idle, or a never-served name pushed out), freed when idle,
+     * or the engine is freed (every entry, before free(global)). Release anything the model
+     * slice points to; the slice is zeroed after. The overflow entry pools every name past
+     * detection.max_models, so its slice may see several names. May be NULL. */
+    void (*model_free)(const struct ig_call *call);
     /* Reads the counters the detector keeps in <global> into out[0..IG_DET_MAX_COUNTERS)
      * and returns how many (the same names in the same order on every call). Called on the
      * thread that owns the engine, between calls. May be NULL. */

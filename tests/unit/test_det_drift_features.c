@@ -92,13 +92,20 @@ struct run {
 };
 
 static uint64_t stream_base;   /* rows streamed since run_start: time runs on */
+static const char *stream_model = "iris";   /* the model stream() names */
+static const char *run_rules;               /* rules YAML for run_start, or NULL: defaults */
 static void run_start(struct run *r)
 {
     memset(r, 0, sizeof *r);
     stream_base = 0;
     const struct ig_env env = { .report = on_report, .report_ctx = &r->got };
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_drift, &env, NULL, &r->global, err, sizeof err), IG_OK);
+    struct ig_rules *rules = NULL;
+    if (run_rules)
+        assert_int_equal(ig_rules_load_buf("t.yaml", run_rules, strlen(run_rules), &rules, err,
+                                           sizeof err), IG_OK);
+    assert_int_equal(ig_detector_init(&ig_det_drift, &env, rules, &r->global, err, sizeof err), IG_OK);
+    ig_rules_free(rules);
     assert_int_equal(ig_det_drift.model_size, sizeof r->slice);
     r->emit.fn = on_finding;
     r->emit.ctx = &r->got;
@@ -124,7 +131,7 @@ static uint64_t stream(struct run *r, enum shift sh, int n, int at, const char *
         r->call.client_flags = atk && flag_after && attacks >= flag_after
                                ? IG_CLIENT_FLAGGED_EXTRACTION : 0;
         attacks += atk;
-        snprintf(ev.model, sizeof ev.model, "iris");
+        snprintf(ev.model, sizeof ev.model, "%s", stream_model);
         snprintf(ev.model_version, sizeof ev.model_version, "%s", version);
         ev.req_time_us = t0 + (uint64_t)i * 1000;
         ev.resp_time_us = ev.req_time_us + 800;
@@ -202,6 +209,7 @@ static void check_shift(enum shift sh, const char *analytic)
         assert_int_equal(seq, 1);
     }
     assert_int_equal(r.got.reports, 8);
+    ig_det_drift.model_free(&r.call);
     ig_det_drift.free(r.global);
 }
 
@@ -221,6 +229,7 @@ static void test_no_shift_no_finding(void **state)
             print_message("unexpected %s at %d\n", r.got.analytic[i], (int)((r.got.t[i] - 1764000000000000ull) / 1000));
         assert_int_equal(r.got.n, 0);
         assert_int_equal(r.got.reports, 10);
+        ig_det_drift.model_free(&r.call);
         ig_det_drift.free(r.global);
     }
 }
@@ -234,6 +243,7 @@ static void test_version_change_and_partial_window(void **state)
     stream(&r, NONE, 700, 700, "2");   /* same model, new version: a note and an info finding */
     assert_int_equal(count(&r.got, "drift.predictions", 0, UINT64_MAX), 1);
     assert_int_equal(r.got.sev[0], IG_SEV_INFO);
+    ig_det_drift.model_free(&r.call);
     ig_det_drift.free(r.global);     /* the unfinished window is reported at the end */
     assert_int_equal(r.got.partial_reports, 1);
     assert_true(r.got.last_window_rows == 700);
@@ -251,6 +261,7 @@ static void test_reports_without_ticks(void **state)
     stream(&r, NONE, 9000, 9000, "1");
     tick_every = 100;
     assert_int_equal(r.got.reports, 7);   /* the 8th is pending until a tick or the end */
+    ig_det_drift.model_free(&r.call);
     ig_det_drift.free(r.global);
     assert_int_equal(r.got.reports, 8);
     assert_int_equal(r.got.partial_reports, 0);
@@ -279,6 +290,7 @@ static void test_bad_rules_and_odd_events(void **state)
     ev.inputs = big;
     snprintf(ev.model, sizeof ev.model, "iris");
     assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
+    ig_det_drift.model_free(&r.call);
     ig_det_drift.free(r.global);
 }
 
@@ -300,6 +312,7 @@ static void check_early(int at_row)
                   (r.got.change_us[first] - (double)at) / 1000);
     assert_true(r.got.t[first] - at <= 400 * 1000);
     assert_true(fabs(r.got.change_us[first] - (double)at) <= 100 * 1000);
+    ig_det_drift.model_free(&r.call);
     ig_det_drift.free(r.global);
 }
 static void test_shift_after_100_rows(void **s) { (void)s; check_early(100); }
@@ -323,6 +336,7 @@ static void test_attacker_is_not_drift(void **state)
         for (int i = 0; i < r.got.n; i++)
             print_message("unexpected %s (%s)\n", r.got.analytic[i], r.got.detection[i]);
         assert_int_equal(count(&r.got, "drift.features", 0, UINT64_MAX), 0);
+        ig_det_drift.model_free(&r.call);
         ig_det_drift.free(r.global);
     }
 }
@@ -403,6 +417,7 @@ static void test_batching_newcomer_is_not_drift(void **state)
                 print_message("seed %llu: unexpected %s (%s)\n", (unsigned long long)seeds[k],
                           r.got.analytic[i], r.got.detection[i]);
         assert_int_equal(count(&r.got, "drift.features", 0, UINT64_MAX), 0);
+        ig_det_drift.model_free(&r.call);
         ig_det_drift.free(r.global);
     }
     rs = 12345;
@@ -426,8 +441,51 @@ static void test_finish_emits_partial_window(void **state)
     (void)at;
     assert_int_equal(after, before + 1);
     assert_int_equal(r.got.partial_reports, 1);
+    ig_det_drift.model_free(&r.call);
     ig_det_drift.free(r.global);   /* nothing more: finish closed it */
     assert_int_equal(r.got.partial_reports, 1);
+}
+
+static uint64_t models_dropped(const struct run *r)
+{
+    struct ig_det_counter c[IG_DET_MAX_COUNTERS];
+    size_t n = ig_det_drift.stats(r->global, c);
+    assert_true(n >= 1);
+    assert_string_equal(c[0].name, "models_dropped");
+    return c[0].value;
+}
+
+/* The engine's overflow entry pools the names past detection.max_models in one slice: each
+ * name keeps its own state in it, every one is finished, and model_free releases them all
+ * (the detector keeps no list of its own). max_models counts the models alive. */
+static void test_overflow_entry_models(void **state)
+{
+    (void)state;
+    struct run r;
+    run_rules = "- detector: drift.features\n  params:\n    max_models: 2\n";
+    run_start(&r);
+    run_rules = NULL;
+    stream_model = "a";
+    stream(&r, NONE, 2000, 2000, "1");          /* 1000 reference rows, one window */
+    stream_model = "b";
+    stream(&r, NONE, 2000, 2000, "1");
+    stream_model = "c";                         /* a third model: past max_models */
+    stream(&r, NONE, 100, 100, "1");
+    assert_int_equal(models_dropped(&r), 100);
+    stream_model = "a";                         /* a kept its reference: one more window */
+    stream(&r, NONE, 1000, 1000, "1");
+    ig_det_drift.finish(&r.call, 0);
+    assert_int_equal(r.got.reports, 3);
+    assert_int_equal(r.got.partial_reports, 0);
+    ig_det_drift.model_free(&r.call);
+    assert_null(r.slice.m);
+    /* Released models free their places: a new one is watched. */
+    stream_model = "c";
+    stream(&r, NONE, 100, 100, "1");
+    assert_int_equal(models_dropped(&r), 100);
+    ig_det_drift.model_free(&r.call);
+    ig_det_drift.free(r.global);
+    stream_model = "iris";
 }
 
 int main(void)
@@ -446,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_attacker_is_not_drift),
         cmocka_unit_test(test_finish_emits_partial_window),
         cmocka_unit_test(test_batching_newcomer_is_not_drift),
+        cmocka_unit_test(test_overflow_entry_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

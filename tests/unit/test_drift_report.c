@@ -224,6 +224,7 @@ static void test_reports_written(void **state)
             ig_det_drift.tick(&call, ev.req_time_us);
     }
     ig_det_drift.tick(&call, ev.req_time_us);
+    ig_det_drift.model_free(&call);
     ig_det_drift.free(global);   /* writes the partial last window */
     uint64_t written, failed;
     ig_drift_report_counts(w, &written, &failed);
@@ -313,6 +314,7 @@ static void test_detector_loads_reference_file(void **state)
         ig_det_drift.observe(&call, &ev);
     }
     assert_true(nfind >= 2);
+    ig_det_drift.model_free(&call);
     ig_det_drift.free(global);
     ig_rules_free(rules);
     rm_rf(d);

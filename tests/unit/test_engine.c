@@ -17,7 +17,7 @@
 
 struct a_client { uint64_t seen, last_queries; char tag[8]; };
 struct a_model { uint64_t seen, ticks; };
-struct a_global { uint64_t evicted, evicted_seen_sum, ticks, free_called; };
+struct a_global { uint64_t evicted, evicted_seen_sum, ticks, free_called, model_freed, models_seen; };
 static struct a_global a_state;
 
 static int a_init(const struct ig_env *env, const struct ig_rules *r, void **g,
@@ -57,12 +57,22 @@ static void a_evict(const struct ig_call *call)
     g->evicted++;
     g->evicted_seen_sum += ((struct a_client *)call->client)->seen;
 }
+/* Every model entry is released through model_free, before free(global). */
+static void a_model_free(const struct ig_call *call)
+{
+    struct a_global *g = (struct a_global *)call->global;
+    assert_null(call->client);
+    assert_non_null(call->model);
+    assert_int_equal(g->free_called, 0);
+    g->model_freed++;
+    g->models_seen += ((struct a_model *)call->model)->seen;
+}
 static void a_free(void *g) { ((struct a_global *)g)->free_called++; }
 
 static const struct ig_detector det_a = {
     .name = "test.a", .wants = IG_EV_TENSOR, .client_size = sizeof(struct a_client),
     .model_size = sizeof(struct a_model), .init = a_init, .observe = a_observe, .tick = a_tick,
-    .evict = a_evict, .free = a_free,
+    .evict = a_evict, .free = a_free, .model_free = a_model_free,
 };
 
 static uint64_t b_ticks, b_calls;
@@ -385,7 +395,11 @@ static void test_model_overflow(void **state)
     /* Idle past detection.model_idle_timeout: slots given up. */
     ig_engine_tick(e, 8000 + 601ull * 1000000);
     assert_int_equal(st->models_active, 0);
+    assert_int_equal(a_state.model_freed, 996 + 4 + 8);   /* pushed out (by fakes, by served), then idle */
     ig_engine_free(e);
+    assert_int_equal(a_state.model_freed, 996 + 4 + 8 + 1);   /* + the overflow entry */
+    assert_int_equal(a_state.models_seen, 4 + 1000 + 4 + 4 + 1);   /* every event's entry */
+    assert_int_equal(a_state.free_called, 1);
     ig_load_destroy(&load);
 }
 
