@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "row_label.h"
@@ -70,7 +69,8 @@ static const struct ig_param bd_param_rows[] = {
 
 struct bd_global {
     struct bd_params p;
-    struct ig_budget mem;     /* memory_mb: clients' rings */
+    const struct ig_budget_ops *mem_ops;   /* lent by the env */
+    struct ig_budget *mem;    /* memory_mb: clients' rings */
     _Atomic uint64_t skipped;
 };
 
@@ -106,13 +106,22 @@ static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     *p = *(const struct bd_params *)env->params;
     p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     p->budget = (uint64_t)(p->memory_mb * 1048576.0);
+    g->mem_ops = env->budget;
+    if (!(g->mem = g->mem_ops->open(NAME, p->budget))) {
+        free(g);
+        snprintf(err, errlen, "%s: out of memory", NAME);
+        return IG_ENOMEM;
+    }
     *global = g;
     return IG_OK;
 }
 
 static void bd_free(void *global)
 {
-    free(global);
+    struct bd_global *g = global;
+    if (g)
+        g->mem_ops->close(g->mem);
+    free(g);
 }
 
 static size_t bd_stats(const void *global, struct ig_det_counter *out)
@@ -121,7 +130,7 @@ static size_t bd_stats(const void *global, struct ig_det_counter *out)
     /* refused: clients whose query history memory_mb had no room for (not tracked);
      * skipped: input rows not examined (wider than max_dim, another width than the
      * client's history, non-finite values). */
-    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->mem.refused) };
+    out[0] = (struct ig_det_counter){ "refused", g->mem_ops->refused(g->mem) };
     out[1] = (struct ig_det_counter){ "skipped", atomic_load(&g->skipped) };
     return 2;
 }
@@ -130,7 +139,7 @@ static void state_free(struct bd_global *g, struct bd_state *st)
 {
     if (!st)
         return;
-    ig_budget_uncharge(&g->mem, st->bytes);
+    g->mem_ops->uncharge(g->mem, st->bytes);
     ig_vset_free(&st->ring);
     free(st->labels);
     free(st);
@@ -155,7 +164,7 @@ static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
 {
     uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
     const struct make_ctx m = { &g->p, dim };
-    struct bd_state *st = ig_budget_alloc(&g->mem, g->p.budget, bytes, state_make, &m);
+    struct bd_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, &m);
     if (!st)
         return NULL;
     st->bytes = bytes;

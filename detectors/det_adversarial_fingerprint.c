@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "row_label.h"
@@ -80,7 +79,8 @@ struct fp_global {
     uint64_t key, base;       /* hash key and odd polynomial base, from salt_key */
     uint64_t base_pow;        /* base^(window-1) */
     float   *salt;            /* max_features salts in [0,255) */
-    struct ig_budget mem;     /* memory_mb: clients' histories */
+    const struct ig_budget_ops *mem_ops;   /* lent by the env */
+    struct ig_budget *mem;    /* memory_mb: clients' histories */
     _Atomic uint64_t skipped_narrow, skipped_wide, skipped_scratch;
 };
 
@@ -164,6 +164,11 @@ static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         goto nomem;
     for (uint32_t i = 0; i < p->max_features; i++)
         g->salt[i] = (float)(int)((mix64(seed ^ (0xa0761d6478bd642full * (i + 1))) >> 11) % 255u);
+    g->mem_ops = env->budget;
+    if (!(g->mem = g->mem_ops->open(NAME, p->budget))) {
+        free(g->salt);
+        goto nomem;
+    }
     *global = g;
     return IG_OK;
 nomem:
@@ -176,8 +181,10 @@ nomem:
 static void fp_free(void *global)
 {
     struct fp_global *g = global;
-    if (g)
+    if (g) {
         free(g->salt);
+        g->mem_ops->close(g->mem);
+    }
     free(g);
 }
 
@@ -187,7 +194,7 @@ static size_t fp_stats(const void *global, struct ig_det_counter *out)
     /* refused: clients whose history memory_mb had no room for (not tracked); skipped_*:
      * input rows not fingerprinted, narrower than min_features, wider than max_features,
      * or for want of scratch memory. */
-    out[0] = (struct ig_det_counter){ "refused", atomic_load(&g->mem.refused) };
+    out[0] = (struct ig_det_counter){ "refused", g->mem_ops->refused(g->mem) };
     out[1] = (struct ig_det_counter){ "skipped_narrow", atomic_load(&g->skipped_narrow) };
     out[2] = (struct ig_det_counter){ "skipped_wide", atomic_load(&g->skipped_wide) };
     out[3] = (struct ig_det_counter){ "skipped_scratch", atomic_load(&g->skipped_scratch) };
@@ -198,7 +205,7 @@ static void state_free(struct fp_global *g, struct fp_state *st)
 {
     if (!st)
         return;
-    ig_budget_uncharge(&g->mem, st->bytes);
+    g->mem_ops->uncharge(g->mem, st->bytes);
     free(st->ring);
     free(st->count);
     free(st->slots);
@@ -245,7 +252,7 @@ static struct fp_state *state_new(struct fp_global *g)
     uint64_t postings = (uint64_t)p->history * p->top;
     uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 6 +
                      index_cap(p) * sizeof(struct fp_slot);
-    struct fp_state *st = ig_budget_alloc(&g->mem, p->budget, bytes, state_make, p);
+    struct fp_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, p);
     if (st)
         st->bytes = bytes;
     return st;

@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
@@ -124,7 +123,8 @@ static const struct ig_param prada_param_rows[] = {
 struct prada_global {
     struct prada_params p;
     /* Shared by every worker; the only mutable part, hence atomics. */
-    struct ig_budget mem;     /* memory_mb: clients' state and growth (refused: clients) */
+    const struct ig_budget_ops *mem_ops;   /* lent by the env */
+    struct ig_budget *mem;    /* memory_mb: clients' state and growth (refused: clients) */
     _Atomic uint64_t refused_growth, skipped_dim, skipped_class,
                      skipped_nolabel, skipped_nonfinite, skipped_warmup, tests, alarms;
 };
@@ -276,12 +276,12 @@ static void order_ring(const struct prada_params *p, struct prada_state *st)
 
 static bool charge(struct prada_global *g, uint64_t n)
 {
-    return ig_budget_charge(&g->mem, g->p.budget, n);
+    return g->mem_ops->charge(g->mem, n);
 }
 
 static void uncharge(struct prada_global *g, uint64_t n)
 {
-    ig_budget_uncharge(&g->mem, n);
+    g->mem_ops->uncharge(g->mem, n);
 }
 
 static int prada_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -302,6 +302,12 @@ static int prada_init(const struct ig_env *env, const struct ig_rules *r, void *
     p->scale = !p->paper && p->scale;
     if (p->paper)
         p->dup_rel = 0;
+    g->mem_ops = env->budget;
+    if (!(g->mem = g->mem_ops->open(NAME, p->budget))) {
+        free(g);
+        snprintf(err, errlen, "%s: out of memory", NAME);
+        return IG_ENOMEM;
+    }
     *global = g;
     return IG_OK;
 }
@@ -345,7 +351,7 @@ static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
     const struct prada_params *p = &g->p;
     uint64_t bytes = sizeof(struct prada_state) + (uint64_t)p->max_classes * sizeof(struct prada_class)
                      + (uint64_t)p->max_dists * (sizeof(float) + 2 * sizeof(uint16_t));
-    struct prada_state *st = ig_budget_alloc(&g->mem, p->budget, bytes, state_make, p);
+    struct prada_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, p);
     if (!st)
         return NULL;
     st->dim = dim;
@@ -850,7 +856,10 @@ static void prada_evict(const struct ig_call *call)
 
 static void prada_free(void *global)
 {
-    free(global);
+    struct prada_global *g = global;
+    if (g)
+        g->mem_ops->close(g->mem);
+    free(g);
     /* the calling thread's workspace; other workers' go with their threads */
     for (int i = 0; i < SW_CACHE; i++) {
         ig_sw_free(&tl_sw[i]);

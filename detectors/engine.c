@@ -2,6 +2,7 @@
  * by the enabled detectors' slices, LRU list, capped by count and by memory), one small
  * model table, and the detectors called in registry order for each event. */
 #include "engine.h"
+#include "budget.h"
 
 #include <inferguard/load.h>
 #include <inferguard/log.h>
@@ -209,6 +210,8 @@ int ig_detector_init(const struct ig_detector *d, const struct ig_env *env, cons
         }
     }
     de.params = params;
+    if (!de.budget)
+        de.budget = &ig_budget_lender;
     int rc = d->init ? d->init(&de, r, global, err, errlen) : IG_OK;
     free(params);
     return rc;

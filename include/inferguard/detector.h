@@ -72,6 +72,28 @@ struct ig_det_counter {
 struct ig_drift_profile;
 struct ig_drift_report;
 struct ig_pattern_cache;
+
+/* Memory budgets for per-client state (a rules memory_mb): state is allocated lazily, on a
+ * client's first usable query, charged to the budget before it exists and uncharged when
+ * the client leaves the table, so a flood of clients is refused (counted) instead of
+ * growing memory. Lent by the process (one place accounts for every budget); charging is
+ * lock-free, workers share a budget. */
+struct ig_budget;
+struct ig_budget_ops {
+    /* An empty budget of <cap> bytes for <owner> (the detector's name); NULL: no memory.
+     * The detector closes it in free(). */
+    struct ig_budget *(*open)(const char *owner, uint64_t cap);
+    void  (*close)(struct ig_budget *b);               /* NULL b: nothing */
+    /* Charges <n> bytes if they fit under the cap; false (nothing charged) otherwise. */
+    bool  (*charge)(struct ig_budget *b, uint64_t n);
+    void  (*uncharge)(struct ig_budget *b, uint64_t n);
+    /* Charges <bytes>, then make(ctx) allocates the state (all or nothing). Returns it, or
+     * NULL with the charge undone and the refusal counted. Uncharge <bytes> on release. */
+    void *(*alloc)(struct ig_budget *b, uint64_t bytes, void *(*make)(const void *ctx),
+                   const void *ctx);
+    uint64_t (*refused)(const struct ig_budget *b);    /* alloc calls refused so far */
+};
+
 struct ig_env {
     /* Loads every drift reference profile of <path>, frozen; the caller frees each
      * (ig_drift_profile_free) and the array (free). IG_EPARSE / IG_EIO + one sentence. */
@@ -82,6 +104,9 @@ struct ig_env {
     void *report_ctx;
     /* Compiled pattern databases (rules.cache_dir) for ig_hsdb_build; NULL: compile. */
     struct ig_pattern_cache *patterns;
+    /* Memory budgets; never NULL in init (ig_detector_init lends its own when the env has
+     * none). */
+    const struct ig_budget_ops *budget;
     /* During init only: the detector's params struct (params_size bytes) as ig_detector_init
      * filled it from the detector's params table and the rules; copy what you keep. NULL
      * when the detector has no table. */

@@ -1,4 +1,4 @@
-/* Memory budgets for per-client detector state (include/inferguard/budget.h): charges stay
+/* Memory budgets for per-client detector state (detectors/budget.h, lent to detectors through struct ig_env): charges stay
  * within the cap, a refusal charges nothing and is counted, a state whose allocation fails
  * gives its charge back, and threads charging together never overshoot the cap. */
 #include <setjmp.h>
@@ -9,16 +9,16 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include <inferguard/budget.h>
+#include "budget.h"
 
 static void test_charge_within_cap(void **state)
 {
     (void)state;
-    struct ig_budget b = { 0 };
-    assert_true(ig_budget_charge(&b, 100, 60));
-    assert_false(ig_budget_charge(&b, 100, 41));   /* 101 > 100: nothing charged */
+    struct ig_budget b = { .cap = 100 };
+    assert_true(ig_budget_charge(&b, 60));
+    assert_false(ig_budget_charge(&b, 41));   /* 101 > 100: nothing charged */
     assert_int_equal(atomic_load(&b.used), 60);
-    assert_true(ig_budget_charge(&b, 100, 40));    /* exactly the cap */
+    assert_true(ig_budget_charge(&b, 40));    /* exactly the cap */
     ig_budget_uncharge(&b, 100);
     assert_int_equal(atomic_load(&b.used), 0);
 }
@@ -39,18 +39,18 @@ static void *make_fail(const void *ctx)
 static void test_alloc_refuses_and_gives_back(void **state)
 {
     (void)state;
-    struct ig_budget b = { 0 };
+    struct ig_budget b = { .cap = 100 };
     size_t n = 32;
     made = 0;
-    void *a = ig_budget_alloc(&b, 100, 64, make_ok, &n);
+    void *a = ig_budget_alloc(&b, 64, make_ok, &n);
     assert_non_null(a);
     assert_int_equal(atomic_load(&b.used), 64);
     /* no room: make() is not even called, the refusal is counted */
-    assert_null(ig_budget_alloc(&b, 100, 64, make_ok, &n));
+    assert_null(ig_budget_alloc(&b, 64, make_ok, &n));
     assert_int_equal(made, 1);
     assert_int_equal(atomic_load(&b.refused), 1);
     /* room, but the allocation fails: the charge is undone */
-    assert_null(ig_budget_alloc(&b, 100, 16, make_fail, NULL));
+    assert_null(ig_budget_alloc(&b, 16, make_fail, NULL));
     assert_int_equal(made, 2);
     assert_int_equal(atomic_load(&b.used), 64);
     assert_int_equal(atomic_load(&b.refused), 2);
@@ -59,13 +59,13 @@ static void test_alloc_refuses_and_gives_back(void **state)
     assert_int_equal(atomic_load(&b.used), 0);
 }
 
-static struct ig_budget shared;
+static struct ig_budget shared = { .cap = 5000 };
 static _Atomic uint64_t granted;
 static void *charger(void *arg)
 {
     (void)arg;
     for (int i = 0; i < 10000; i++)
-        if (ig_budget_charge(&shared, 5000, 3))
+        if (ig_budget_charge(&shared, 3))
             atomic_fetch_add(&granted, 3);
     return NULL;
 }
@@ -82,12 +82,36 @@ static void test_threads_never_overshoot(void **state)
     assert_int_equal(atomic_load(&shared.used), 4998);   /* the largest multiple of 3 <= 5000 */
 }
 
+/* The lender ig_detector_init hands detectors: budgets of their own cap, refusals counted. */
+static void test_lender(void **state)
+{
+    (void)state;
+    const struct ig_budget_ops *o = &ig_budget_lender;
+    struct ig_budget *a = o->open("test.a", 100), *b = o->open("test.b", 10);
+    assert_non_null(a);
+    assert_non_null(b);
+    size_t n = 8;
+    void *s = o->alloc(a, 64, make_ok, &n);
+    assert_non_null(s);
+    assert_null(o->alloc(b, 64, make_ok, &n));   /* b's cap, not a's */
+    assert_int_equal(o->refused(a), 0);
+    assert_int_equal(o->refused(b), 1);
+    assert_true(o->charge(a, 36));
+    assert_false(o->charge(a, 1));
+    o->uncharge(a, 100);
+    free(s);
+    o->close(a);
+    o->close(b);
+    o->close(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_charge_within_cap),
         cmocka_unit_test(test_alloc_refuses_and_gives_back),
         cmocka_unit_test(test_threads_never_overshoot),
+        cmocka_unit_test(test_lender),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
