@@ -15,7 +15,8 @@
  * (max_growing 10000 from a rules file written here). G_c is a pruned index (vidx.h), and
  * a line is its easiest case, so two more streams run the same way: "clusters" (32
  * Gaussian clusters, natural-looking inputs) and "uniform" (uniform in [0,1]^64, where
- * pruning fails); each is also replayed by the Python reference, whose alarms must match.
+ * pruning fails; the int8 prefilter takes over); each is also replayed by the Python
+ * reference, and run again with prefilter: none, whose alarms must be the same.
  * The pruned kernel alone (ig_vidx_l2sq_min on 10 000 stored vectors of each shape) is
  * printed next to the full-scan kernel limit, with the share of blocks it scanned, after
  * checking every answer against the full scan. */
@@ -246,21 +247,22 @@ static void pruned_kernel(const struct ig_kern_ops *k, enum shape sh, double sca
         float a = ig_vidx_l2sq_min(&ix, k, q, NULL), b = k->l2sq_min(&flat, q, NULL);
         bad += memcmp(&a, &b, sizeof(a)) != 0;
     }
-    uint64_t s0 = ix.blocks_scanned, t0b = ix.blocks_total, h0 = ix.shadow_scanned;
+    uint64_t s0 = ix.blocks_scanned, t0b = ix.blocks_total, h0 = ix.shadow_scanned, q0 = ix.q8_scanned;
     volatile float sink = 0;
     double t0 = now_s();
     for (uint32_t i = 0; i < (uint32_t)TIMED; i++)
         sink += ig_vidx_l2sq_min(&ix, k, xs + (size_t)(STORED + i) * DIM, NULL);
     double ns = (now_s() - t0) * 1e9 / TIMED;
     double frac = (double)(ix.blocks_scanned - s0) / (double)(ix.blocks_total - t0b);
-    double hfrac = (double)(ix.shadow_scanned - h0) / (double)(ix.blocks_total - t0b);
-    const char *tag = flags ? "+bf16" : "";
-    printf("  pruned %-8s%-5s: %8.0f ns/query, %5.1f%% of blocks scanned (%5.1f%% in bf16), %5.1fx the "
-           "full scan, %u of %d answers differ from it\n", shape_name[sh], tag, ns, 100 * frac,
-           100 * hfrac, scan_ns / ns, bad, TIMED);
+    double hfrac = (double)(ix.shadow_scanned - h0 + ix.q8_scanned - q0) / (double)(ix.blocks_total - t0b);
+    bool q8 = flags & IG_VIDX_Q8;
+    const char *tag = q8 ? "+int8" : flags ? "+bf16" : "";
+    printf("  pruned %-8s%-5s: %8.0f ns/query, %5.1f%% of float32 blocks scanned (%5.1f%% in %s), %5.1fx "
+           "the full scan, %u of %d answers differ from it\n", shape_name[sh], tag, ns, 100 * frac,
+           100 * hfrac, q8 ? "int8" : "bf16", scan_ns / ns, bad, TIMED);
     printf("RESULT metric=prada_pruned_kernel_%s%s_d%d_%s value=%.0f unit=ns/query peer=full_scan "
-           "peer_value=%.0f better=lower\n", shape_name[sh], flags ? "_shadow" : "", DIM, hist, ns,
-           scan_ns);
+           "peer_value=%.0f better=lower\n", shape_name[sh], q8 ? "_int8" : flags ? "_shadow" : "", DIM,
+           hist, ns, scan_ns);
     (void)sink;
     ig_vidx_free(&ix);
     ig_vset_free(&flat);
@@ -288,9 +290,9 @@ static double python_run(const char *spath, uint32_t skip, char *alarm, size_t a
     return py;
 }
 
-/* The detector on a stream of <sh> (storage f32, and f32_bf16 when <rules_sh>), beside the
- * Python reference on the same file; the alarms must agree. */
-static void detector_case(const struct ig_rules *rules, const struct ig_rules *rules_sh, enum shape sh,
+/* The detector on a stream of <sh> (prefilter int8, the default; and prefilter none when
+ * <rules_none>: its alarms must be the same), beside the Python reference on the same file. */
+static void detector_case(const struct ig_rules *rules, const struct ig_rules *rules_none, enum shape sh,
                           const char *spath, bool python, const char *hist)
 {
     uint32_t n = STORED + TIMED;
@@ -299,7 +301,7 @@ static void detector_case(const struct ig_rules *rules, const struct ig_rules *r
     gen_shape(sh, n, xs);
     struct counter c = { 0 }, c2 = { 0 };
     double c_ns = run(rules, DIM, n, lab, xs, STORED, &c);
-    double s_ns = rules_sh ? run(rules_sh, DIM, n, lab, xs, STORED, &c2) : 0;
+    double s_ns = rules_none ? run(rules_none, DIM, n, lab, xs, STORED, &c2) : 0;
     printf("  prada C %-8s: %8.0f ns/query, first_alarm=%llu alarms=%llu", shape_name[sh], c_ns,
            (unsigned long long)c.first, (unsigned long long)c.findings);
     double py = 0;
@@ -315,14 +317,14 @@ static void detector_case(const struct ig_rules *rules, const struct ig_rules *r
         snprintf(pv, sizeof pv, " peer=python_numpy peer_value=%.0f", py);
     printf("RESULT metric=prada_update_%s_d%d_%s value=%.0f unit=ns/event%s better=lower\n",
            shape_name[sh], DIM, hist, c_ns, pv);
-    if (rules_sh) {
-        printf("  prada C %-8s f32_bf16: %8.0f ns/query, first_alarm=%llu alarms=%llu%s", shape_name[sh],
-               s_ns, (unsigned long long)c2.first, (unsigned long long)c2.findings,
-               c2.first == c.first && c2.findings == c.findings ? " (same as f32)" : " (DIFFERS from f32)");
+    if (rules_none) {
+        printf("  prada C %-8s no prefilter: %8.0f ns/query, first_alarm=%llu alarms=%llu%s",
+               shape_name[sh], s_ns, (unsigned long long)c2.first, (unsigned long long)c2.findings,
+               c2.first == c.first && c2.findings == c.findings ? " (same as int8)" : " (DIFFERS from int8)");
         if (py > 0)
             printf(" -> %.1fx Python", py / s_ns);
         printf("\n");
-        printf("RESULT metric=prada_update_%s_f32_bf16_d%d_%s value=%.0f unit=ns/event%s better=lower\n",
+        printf("RESULT metric=prada_update_%s_no_prefilter_d%d_%s value=%.0f unit=ns/event%s better=lower\n",
                shape_name[sh], DIM, hist, s_ns, pv);
     }
     free(xs);
@@ -362,9 +364,9 @@ int main(int argc, char **argv)
     struct ig_rules *rules = rules_with(params);
     snprintf(params, sizeof(params), "    max_growing: %d\n    memory_mb: 64\n    storage: bf16\n", STORED);
     struct ig_rules *rules16 = rules_with(params);
-    snprintf(params, sizeof(params), "    max_growing: %d\n    memory_mb: 64\n    storage: f32_bf16\n", STORED);
-    struct ig_rules *rules_sh = rules_with(params);
-    if (!rules || !rules16 || !rules_sh)
+    snprintf(params, sizeof(params), "    max_growing: %d\n    memory_mb: 64\n    prefilter: none\n", STORED);
+    struct ig_rules *rules_none = rules_with(params);
+    if (!rules || !rules16 || !rules_none)
         return 1;
     char spath[] = "/tmp/ig_bench_prada_stream_XXXXXX";
     int sfd = mkstemp(spath);
@@ -448,13 +450,16 @@ int main(int argc, char **argv)
     printf("  pruned kernel (ig_vidx_l2sq_min, exact) on %d stored vectors of each shape:\n", STORED);
     for (int sh = SH_LINE; sh <= SH_UNIFORM; sh++)
         pruned_kernel(k, (enum shape)sh, scan_ns, hist, 0);
-    printf("  with the bf16 shadow (storage: f32_bf16; still exact):\n");
+    printf("  with the int8 prefilter (prefilter: int8, the default; still exact):\n");
+    for (int sh = SH_LINE; sh <= SH_UNIFORM; sh++)
+        pruned_kernel(k, (enum shape)sh, scan_ns, hist, IG_VIDX_Q8);
+    printf("  with the bf16 shadow (storage: f32_bf16, prefilter: none; still exact):\n");
     for (int sh = SH_LINE; sh <= SH_UNIFORM; sh++)
         pruned_kernel(k, (enum shape)sh, scan_ns, hist, IG_VIDX_SHADOW);
     printf("  detector on the other shapes (same rules, float32):\n");
-    detector_case(rules, NULL, SH_CLUSTERS, spath, python, hist);
-    detector_case(rules, rules_sh, SH_UNIFORM, spath, python, hist);
-    ig_rules_free(rules_sh);
+    detector_case(rules, rules_none, SH_CLUSTERS, spath, python, hist);
+    detector_case(rules, rules_none, SH_UNIFORM, spath, python, hist);
+    ig_rules_free(rules_none);
     ig_rules_free(rules);
     ig_rules_free(rules16);
     unlink(spath);

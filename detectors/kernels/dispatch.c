@@ -1,6 +1,7 @@
 /* Kernel dispatch: one pointer table per path, the machine's chosen once on first use. */
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 
 #include <inferguard/cpu.h>
 #include "kern_impl.h"
@@ -14,11 +15,34 @@
         .linf_min = ig_kern_linf_min_##isa,                                  \
         .quantise = ig_kern_quantise_##isa,                                  \
         .bin_index = ig_kern_bin_index_##isa,                                \
+        .q8_min_blocks = ig_kern_q8_min_blocks_##isa,                        \
     };
 
 IG_KERN_OPS(scalar)
 IG_KERN_OPS(avx2)
 IG_KERN_OPS(avx512)
+
+/* AVX-512 with VNNI (Ice Lake, Zen 4 and later): the same table but the int8 prefilter. */
+const struct ig_kern_ops ig_kern_avx512vnni_ops = {
+    .name = "avx512vnni",
+    .l2sq_all = ig_kern_l2sq_all_avx512,
+    .l2sq_min = ig_kern_l2sq_min_avx512,
+    .l2sq_min_blocks = ig_kern_l2sq_min_blocks_avx512,
+    .linf_min = ig_kern_linf_min_avx512,
+    .quantise = ig_kern_quantise_avx512,
+    .bin_index = ig_kern_bin_index_avx512,
+    .q8_min_blocks = ig_kern_q8_min_blocks_avx512vnni,
+};
+
+static bool have_vnni(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vnni");
+#else
+    return false;
+#endif
+}
 
 static const struct ig_kern_ops *chosen;
 static pthread_once_t chosen_once = PTHREAD_ONCE_INIT;
@@ -46,10 +70,27 @@ const struct ig_kern_ops *ig_kern_for(int level)
     case IG_CPU_AVX2:
         return have >= IG_CPU_AVX2 ? &ig_kern_avx2_ops : NULL;
     case IG_CPU_AVX512:
-        return have >= IG_CPU_AVX512 ? &ig_kern_avx512_ops : NULL;
+        if (have < IG_CPU_AVX512)
+            return NULL;
+        return have_vnni() ? &ig_kern_avx512vnni_ops : &ig_kern_avx512_ops;
     default:
         return NULL;
     }
+}
+
+int ig_kern_all(const struct ig_kern_ops *out[4])
+{
+    enum ig_cpu_level have = ig_cpu_level();
+    int n = 0;
+    out[n++] = &ig_kern_scalar_ops;
+    if (have >= IG_CPU_AVX2)
+        out[n++] = &ig_kern_avx2_ops;
+    if (have >= IG_CPU_AVX512) {
+        out[n++] = &ig_kern_avx512_ops;
+        if (have_vnni())
+            out[n++] = &ig_kern_avx512vnni_ops;
+    }
+    return n;
 }
 
 void ig_kern_histogram(const float *x, size_t n, float lo, float hi, uint32_t nbins,

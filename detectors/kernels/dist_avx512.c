@@ -246,3 +246,11 @@ void ig_kern_bin_index_avx512(const float *x, size_t n, float lo, float inv_widt
     for (; i < n; i++)
         idx[i] = ig_kern_bin1(x[i], lo, inv_width, nbins);
 }
+
+/* Without VNNI the int8 prefilter is the AVX2 one (vpmaddwd on int16, exact). */
+void ig_kern_q8_min_blocks_avx512(const int8_t *codes, uint32_t groups, const int32_t *norm,
+                                  const uint8_t *qx, int32_t c, const uint32_t *blocks,
+                                  uint32_t nb, int32_t *out)
+{
+    ig_kern_q8_min_blocks_avx2(codes, groups, norm, qx, c, blocks, nb, out);
+}

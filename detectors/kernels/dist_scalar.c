@@ -136,3 +136,23 @@ void ig_kern_bin_index_scalar(const float *x, size_t n, float lo, float inv_widt
     for (size_t i = 0; i < n; i++)
         idx[i] = ig_kern_bin1(x[i], lo, inv_width, nbins);
 }
+
+void ig_kern_q8_min_blocks_scalar(const int8_t *codes, uint32_t groups, const int32_t *norm,
+                                  const uint8_t *qx, int32_t c, const uint32_t *blocks,
+                                  uint32_t nb, int32_t *out)
+{
+    for (uint32_t k = 0; k < nb; k++) {
+        uint32_t b = blocks[k];
+        int32_t m = INT32_MAX;
+        for (uint32_t l = 0; l < IG_VSET_BLOCK; l++) {
+            int32_t dot = 0;
+            for (uint32_t g = 0; g < groups; g++)
+                for (uint32_t j = 0; j < 4; j++)
+                    dot += (int32_t)qx[g * 4 + j] * codes[IG_Q8_AT(b, groups, g, l, j)];
+            int32_t d = c + norm[(size_t)b * IG_VSET_BLOCK + l] - 2 * dot;
+            if (d < m)
+                m = d;
+        }
+        out[k] = m;
+    }
+}

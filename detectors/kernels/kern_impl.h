@@ -14,11 +14,17 @@
     void  ig_kern_quantise_##isa(const float *x, const float *salt, size_t n, float step,   \
                                  int16_t *out);                                             \
     void  ig_kern_bin_index_##isa(const float *x, size_t n, float lo, float inv_width,      \
-                                  uint32_t nbins, uint32_t *idx);
+                                  uint32_t nbins, uint32_t *idx);                         \
+    void  ig_kern_q8_min_blocks_##isa(const int8_t *codes, uint32_t groups,                  \
+                                      const int32_t *norm, const uint8_t *qx, int32_t c,      \
+                                      const uint32_t *blocks, uint32_t nb, int32_t *out);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
 IG_KERN_DECL(avx512)
+void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
+                                      const uint8_t *qx, int32_t c, const uint32_t *blocks,
+                                      uint32_t nb, int32_t *out);
 
 /* Picks the smallest non-NaN of 16 lane minima (ties: lowest index). Shared by all paths
  * so that every path breaks ties the same way. */

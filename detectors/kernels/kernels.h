@@ -105,13 +105,36 @@ struct ig_kern_ops {
      * NaN maps to nbins (the caller's "invalid" slot). Bit-exact across paths. */
     void  (*bin_index)(const float *x, size_t n, float lo, float inv_width, uint32_t nbins,
                        uint32_t *idx);
+    /* int8 prefilter (vidx.h, IG_VIDX_Q8): for each listed block b, the smallest over its
+     * 16 lanes l of  c + norm[16b + l] - 2 * sum_j qx[j] * code[b][l][j]  (exact int32),
+     * into out[k]. Codes are int8 (a coordinate's level minus 128) in the layout of
+     * IG_Q8_AT; qx holds <groups> * 4 query levels (0..255, zero-padded). With
+     * c = sum qx^2 - 256 sum qx and norm = sum of the lane's squared levels this is the
+     * squared distance between the two level vectors, computed exactly on every path
+     * (integers; needs groups * 4 <= IG_Q8_MAXDIM). */
+    void  (*q8_min_blocks)(const int8_t *codes, uint32_t groups, const int32_t *norm,
+                           const uint8_t *qx, int32_t c, const uint32_t *blocks, uint32_t nb,
+                           int32_t *out);
 };
 
-/* The table for this machine, chosen on first use (thread-safe). Never NULL. */
+/* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line
+ * per group, what one VNNI vpdpbusd takes against 4 broadcast query bytes. Byte j of
+ * lane l, group g of block b: */
+#define IG_Q8_AT(b, groups, g, l, j) \
+    ((((size_t)(b) * (groups) + (g)) * IG_VSET_BLOCK + (l)) * 4 + (j))
+/* Largest dimension the int8 prefilter takes: every sum fits int32 (65025 * 8192 < 2^30). */
+#define IG_Q8_MAXDIM 8192u
+
+/* The table for this machine, chosen on first use (thread-safe). Never NULL. On AVX-512
+ * CPUs with VNNI it is the "avx512vnni" table (q8_min_blocks by vpdpbusd). */
 const struct ig_kern_ops *ig_kern(void);
 /* The table of one path (0 scalar, 2 avx2, 3 avx512 as enum ig_cpu_level), or NULL when
- * this CPU cannot run it. Tests and benches compare paths with it. */
+ * this CPU cannot run it (avx512 with VNNI when the CPU has it). Tests and benches compare
+ * paths with it. */
 const struct ig_kern_ops *ig_kern_for(int cpu_level);
+/* Every table this CPU can run, scalar first ("scalar", "avx2", "avx512" without VNNI,
+ * "avx512vnni"), capped by INFERGUARD_SIMD; returns how many (at most 4). Tests. */
+int ig_kern_all(const struct ig_kern_ops *out[4]);
 
 /* Adds bins of <n> values into counts[nbins + 1] (last slot = NaN) with the chosen path. */
 void ig_kern_histogram(const float *x, size_t n, float lo, float hi, uint32_t nbins,
@@ -123,5 +146,6 @@ bool ig_kern_finite(const float *x, size_t n);
 extern const struct ig_kern_ops ig_kern_scalar_ops;
 extern const struct ig_kern_ops ig_kern_avx2_ops;
 extern const struct ig_kern_ops ig_kern_avx512_ops;
+extern const struct ig_kern_ops ig_kern_avx512vnni_ops;
 
 #endif

@@ -27,11 +27,26 @@ static uint32_t max_pivots(uint32_t cap)
     return k > 256 ? 256 : k;
 }
 
+static bool q8_on(uint32_t dim, unsigned flags)
+{
+    return (flags & IG_VIDX_Q8) && dim <= IG_Q8_MAXDIM;
+}
+
+static uint32_t q8_groups(uint32_t dim)
+{
+    return (dim + 3) / 4;
+}
+
 size_t ig_vidx_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem, unsigned flags)
 {
     size_t b = ig_vidx_bytes(dim, cap, elem);
     if ((flags & IG_VIDX_SHADOW) && elem == IG_VSET_F32)
         b += ig_vset_bytes_ex(dim, cap, IG_VSET_BF16);
+    if (q8_on(dim, flags)) {
+        size_t c = round_cap(cap), g = q8_groups(dim);
+        b += c * g * 4 + c * sizeof(int32_t) + (size_t)dim * sizeof(double) + g * 4 +
+             c / IG_VSET_BLOCK * (sizeof(int32_t) * 2 + sizeof(uint32_t));
+    }
     return b;
 }
 
@@ -73,6 +88,13 @@ static void release(struct ig_vidx *ix)
     free(ix->dq);
     free(ix->list);
     free(ix->vtmp);
+    free(ix->q8);
+    free(ix->qnorm);
+    free(ix->qoff);
+    free(ix->qx);
+    free(ix->qmin);
+    free(ix->cand);
+    free(ix->cmin);
 }
 
 /* Empty index of capacity <cap>: everything allocated, nothing stored, no pivots yet. */
@@ -107,6 +129,24 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
     ix->list = malloc((size_t)nb * sizeof(uint32_t));
     ix->vtmp = malloc((size_t)dim * sizeof(float));
     bool ok = ix->id && ix->blk && ix->list && ix->vtmp;
+    if (ok && q8_on(dim, flags)) {
+        uint32_t g = q8_groups(dim);
+        ix->qgroups = g;
+        size_t cb = (size_t)cap * g * 4;   /* a multiple of 64: whole blocks */
+        ix->q8 = aligned_alloc(64, cb);
+        ix->qnorm = malloc((size_t)cap * sizeof(int32_t));
+        ix->qoff = calloc(dim, sizeof(double));
+        ix->qx = calloc((size_t)g * 4, 1);
+        ix->qmin = malloc((size_t)nb * sizeof(int32_t));
+        ix->cand = malloc((size_t)nb * sizeof(uint32_t));
+        ix->cmin = malloc((size_t)nb * sizeof(int32_t));
+        ok = ix->q8 && ix->qnorm && ix->qoff && ix->qx && ix->qmin && ix->cand && ix->cmin;
+        if (ok) {
+            memset(ix->q8, 0x80, cb);   /* level 0 */
+            for (uint32_t i = 0; i < cap; i++)
+                ix->qnorm[i] = 1 << 30;
+        }
+    }
     if (ok && ix->maxpiv) {
         uint32_t k = ix->maxpiv;
         ok = ig_vset_init(&ix->piv, dim, k) == IG_OK;
@@ -165,6 +205,90 @@ static double pivot_dist(struct ig_vidx *ix, uint32_t slot, uint32_t p)
     return sqrt(s);
 }
 
+/* A level of value <v> (0..255); any level is valid, the error is measured against it. */
+static inline int level(double v, double off, double inv)
+{
+    double t = (v - off) * inv;
+    if (!(t > 0.0))
+        return 0;
+    if (t >= 255.0)
+        return 255;
+    return (int)(t + 0.5);
+}
+
+/* |v - v'| computed in double, widened for that computation's own rounding: relative
+ * ~1e-16 per term, and absolute ~2^-52 * 255 s per coordinate for values in range. */
+static inline double q8_slack(const struct ig_vidx *ix, double e)
+{
+    return e * (1.0 + 1e-9) + ix->set.dim * 1e-12 * ix->qscale;
+}
+
+/* Writes the codes of stored lane <slot> (as stored: bf16 widened) and its norm; returns
+ * |g - g'| rounded up (+inf for a vector that is not finite). */
+static float put_codes(struct ig_vidx *ix, uint32_t slot)
+{
+    float *g = ix->vtmp;
+    ig_vset_get(&ix->set, slot, g);
+    const double inv = 1.0 / ix->qscale;
+    uint32_t b = slot / IG_VSET_BLOCK, l = slot % IG_VSET_BLOCK;
+    int32_t norm = 0;
+    double e = 0.0;
+    for (uint32_t f = 0; f < ix->set.dim; f++) {
+        int q = level(g[f], ix->qoff[f], inv);
+        double t = ((double)g[f] - ix->qoff[f]) - ix->qscale * q;
+        e += t * t;
+        norm += q * q;
+        ix->q8[IG_Q8_AT(b, ix->qgroups, f / 4, l, f % 4)] = (int8_t)(q - 128);
+    }
+    ix->qnorm[slot] = norm;
+    e = q8_slack(ix, sqrt(e));
+    if (!(e < INFINITY))
+        return INFINITY;
+    return nextafterf((float)e, INFINITY);
+}
+
+/* Levels of the vectors of <old>: per feature the smallest finite value is level 0, one
+ * step is the widest feature's range / 255 (a shared step keeps |qx - qg| a plain integer
+ * distance). Leaves qscale 0 (no codes) below 256 vectors or when nothing is finite. */
+static void choose_levels(struct ig_vidx *ix, const struct ig_vidx *old, const uint32_t *slot,
+                          uint32_t n, float *v)
+{
+    uint32_t dim = ix->set.dim;
+    ix->qscale = 0;
+    if (!ix->q8 || n < 256)
+        return;
+    double *hi = malloc(dim * sizeof(double));
+    if (!hi)
+        return;
+    for (uint32_t f = 0; f < dim; f++) {
+        ix->qoff[f] = INFINITY;
+        hi[f] = -INFINITY;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        ig_vset_get(&old->set, slot[i], v);
+        for (uint32_t f = 0; f < dim; f++)
+            if (isfinite(v[f])) {
+                if (v[f] < ix->qoff[f])
+                    ix->qoff[f] = v[f];
+                if (v[f] > hi[f])
+                    hi[f] = v[f];
+            }
+    }
+    double range = 0.0;
+    for (uint32_t f = 0; f < dim; f++) {
+        if (!(hi[f] >= ix->qoff[f])) {   /* no finite value */
+            ix->qoff[f] = 0.0;
+            continue;
+        }
+        if (hi[f] - ix->qoff[f] > range)
+            range = hi[f] - ix->qoff[f];
+    }
+    free(hi);
+    ix->qscale = range > 0 && isfinite(range) ? range / 255.0 : 1.0;
+    if (!(ix->qscale > 0) || !isfinite(1.0 / ix->qscale))
+        ix->qscale = 0;   /* denormal range: no codes */
+}
+
 static uint32_t new_block(struct ig_vidx *ix, uint32_t p)
 {
     uint32_t b = ix->nblocks++;
@@ -173,6 +297,7 @@ static uint32_t new_block(struct ig_vidx *ix, uint32_t p)
     B->rmin = INFINITY;
     B->rmax = 0.0f;
     B->err = 0.0f;
+    B->qerr = 0.0f;
     B->piv = p;
     B->fill = 0;
     B->next = NONE;
@@ -228,6 +353,10 @@ static void place(struct ig_vidx *ix, const float *x, uint32_t id, uint32_t p)
         if (ef > B->err)
             B->err = ef;
     }
+    if (ix->qscale > 0) {
+        B->qerr = fmaxf(B->qerr, put_codes(ix, slot));
+        ix->qerr_max = fmaxf(ix->qerr_max, B->qerr);
+    }
     ix->id[slot] = id;
     ix->n++;
     if (B->piv != NONE) {
@@ -280,6 +409,7 @@ static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
         if (s % IG_VSET_BLOCK < old->blk[s / IG_VSET_BLOCK].fill)
             slot[j++] = s;
     rc = IG_OK;
+    choose_levels(ix, old, slot, n, v);
     if (K == 0) {
         for (uint32_t i = 0; i < n; i++) {
             ig_vset_get(&old->set, slot[i], v);
@@ -355,6 +485,8 @@ static int rebuild(struct ig_vidx *ix, uint32_t cap)
     nx.blocks_scanned = ix->blocks_scanned;
     nx.blocks_total = ix->blocks_total;
     nx.shadow_scanned = ix->shadow_scanned;
+    nx.q8_scanned = ix->q8_scanned;
+    nx.q8_listed = ix->q8_listed;
     release(ix);
     *ix = nx;
     return IG_OK;
@@ -432,6 +564,84 @@ static float scan(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *
     return best;
 }
 
+/* The query's levels into ix->qx; false when x is not finite (then no prefilter). */
+static bool q8_query(struct ig_vidx *ix, const float *x, int32_t *c, double *ex)
+{
+    const double inv = 1.0 / ix->qscale;
+    int64_t nx = 0, sx = 0;
+    double e = 0.0;
+    for (uint32_t f = 0; f < ix->set.dim; f++) {
+        if (!isfinite(x[f]))
+            return false;
+        int q = level(x[f], ix->qoff[f], inv);
+        double t = ((double)x[f] - ix->qoff[f]) - ix->qscale * q;
+        e += t * t;
+        nx += q * q;
+        sx += q;
+        ix->qx[f] = (uint8_t)q;
+    }
+    *c = (int32_t)(nx - 256 * sx);   /* in [-16384 dim, 0]: fits for dim <= IG_Q8_MAXDIM */
+    *ex = q8_slack(ix, sqrt(e));
+    return isfinite(*ex);
+}
+
+/* Whether block <b> with smallest integer distance <I> can hold a lane whose float32
+ * distance is <= best, given r = sqrt((best + tiny) / (1 - eps)): by the bound of vidx.h,
+ * s sqrt(I) - e_x - e_b <= |x - g|, so it cannot when s^2 I > (r + e_x + e_b)^2. */
+static inline bool q8_may(const struct ig_vidx *ix, uint32_t b, int32_t I, double r, double ex)
+{
+    double rb = r + ex + ix->blk[b].qerr;
+    return ix->qscale * ix->qscale * (double)I <= rb * rb * (1 + 1e-9);
+}
+
+/* The exact minimum over the listed blocks, folded into <best>: all of them measured in
+ * int8 at once, then scanned in float32 only while their bound may reach the minimum,
+ * the smallest integer distance first (it usually holds the minimum, which then rules
+ * out the rest). <list> is reordered. */
+static float q8_scan(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
+                     uint32_t *list, uint32_t nl, float best, int32_t *am, int32_t c, double ex)
+{
+    if (nl == 0)
+        return best;
+    /* eps and tiny as in ig_vidx_l2sq_min, plus the double arithmetic of the bounds */
+    const double eps = (ix->set.dim + 8) * 0x1p-22 + 1e-9;
+    const double tiny = ix->set.dim * 0x1p-126;
+    const double s2 = ix->qscale * ix->qscale;
+    int32_t *qm = ix->qmin;
+    k->q8_min_blocks(ix->q8, ix->qgroups, ix->qnorm, ix->qx, c, list, nl, qm);
+    ix->q8_scanned += nl;
+    float done = NAN;   /* best when the list was last narrowed */
+    for (;;) {
+        if (best < INFINITY && !(best == done)) {
+            /* keep the blocks that may still hold the minimum: an integer cut with the
+             * largest block error first (cheap, a superset), then each block's own bound */
+            double r = sqrt(((double)best + tiny) / (1 - eps));
+            double t = (r + ex + ix->qerr_max) * (r + ex + ix->qerr_max) * (1 + 1e-9) / s2;
+            int32_t cut = t < 0x1p30 ? (int32_t)t + 1 : INT32_MAX - 1;
+            uint32_t m = 0;
+            for (uint32_t i = 0; i < nl; i++)
+                if (qm[i] <= cut && q8_may(ix, list[i], qm[i], r, ex)) {
+                    list[m] = list[i];
+                    qm[m++] = qm[i];
+                }
+            nl = m;
+            done = best;
+        }
+        if (nl == 0)
+            return best;
+        /* the smallest integer distance left */
+        uint32_t at = 0;
+        for (uint32_t i = 1; i < nl; i++)
+            if (qm[i] < qm[at])
+                at = i;
+        uint32_t b = list[at];
+        list[at] = list[--nl];
+        qm[at] = qm[nl];
+        best = k->l2sq_min_blocks(&ix->set, x, &b, 1, best, am);
+        ix->blocks_scanned++;
+    }
+}
+
 float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
                        int32_t *argmin)
 {
@@ -445,10 +655,20 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
             *argmin = -1;
         return INFINITY;
     }
-    if (ix->npiv == 0) {
+    int32_t qc = 0;
+    double ex = 0;
+    const bool q8 = ix->qscale > 0 && q8_query(ix, x, &qc, &ex);
+#define SCAN(list, nl) (q8 ? q8_scan(ix, k, x, list, nl, best, &am, qc, ex) \
+                           : scan(ix, k, x, list, nl, best, &am))
+    /* Where the pivot bounds leave most blocks anyway (uniform data in high dimension),
+     * measuring every block in int8 in one pass is cheaper than bounding them: then only
+     * every 64th query goes through the pivots, to notice when they prune again. */
+    bool flat = q8 && ix->npiv && ix->q8_listed > 0.5f && (ix->q8_ctr++ & 63) != 0;
+    uint64_t q0 = ix->q8_scanned;
+    if (ix->npiv == 0 || flat) {
         for (uint32_t b = 0; b < ix->nblocks; b++)
             ix->list[nl++] = b;
-        best = scan(ix, k, x, ix->list, nl, best, &am);
+        best = SCAN(ix->list, nl);
     } else {
         k->l2sq_all(&ix->piv, x, ix->dq);
         uint32_t p0 = 0;
@@ -473,17 +693,28 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
                 b0 = b;
             }
         }
-        if (b0 != NONE) {
-            best = scan(ix, k, x, &b0, 1, best, &am);
+        if (q8) {
+            /* int8 measures a block for a quarter of a float32 scan: the whole bucket of
+             * the nearest pivot first, then every block the bounds leave in one pass */
+            for (uint32_t b = ix->phead[p0]; b != NONE; b = ix->blk[b].next)
+                ix->list[nl++] = b;
+            best = SCAN(ix->list, nl);
+            b0 = NONE;
+        } else if (b0 != NONE) {
+            best = SCAN(&b0, 1);
         }
+        nl = 0;
         for (uint32_t i = 0; i < ix->npiv; i++) {
+            if (q8 && i == 0)
+                continue;   /* p0: done */
             uint32_t p = i == 0 ? p0 : (i == p0 ? 0 : i);
             double dq = sqrt((double)ix->dq[p]);
             bool bounded = isfinite(dq);   /* an overflowed distance bounds nothing */
             double lbp = dq - ix->pmax[p] - eps * (dq + ix->pmax[p]);
             if (bounded && lbp > 0 && lbp * lbp * (1 - eps) > (double)best + tiny)
                 continue;
-            nl = 0;
+            if (!q8)
+                nl = 0;
             for (uint32_t b = ix->phead[p]; b != NONE; b = ix->blk[b].next) {
                 const struct ig_vblock *B = &ix->blk[b];
                 if (b == b0)
@@ -496,9 +727,16 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
                     continue;
                 ix->list[nl++] = b;
             }
-            best = scan(ix, k, x, ix->list, nl, best, &am);
+            if (!q8)
+                best = SCAN(ix->list, nl);
+        }
+        if (q8) {
+            best = SCAN(ix->list, nl);
+            ix->q8_listed = 0.8f * ix->q8_listed +
+                            0.2f * (float)(ix->q8_scanned - q0) / (float)ix->nblocks;
         }
     }
+#undef SCAN
     if (argmin)
         *argmin = am >= 0 ? (int32_t)ix->id[am] : -1;
     return best;

@@ -19,6 +19,21 @@
  * uniform in high dimension does not (every block's bound falls below the minimum) and
  * costs one full scan plus the K pivot distances.
  *
+ * IG_VIDX_Q8 adds an int8 prefilter for the data pivots cannot prune: every vector also
+ * kept as 8-bit levels g' = o + s * q (per-feature offset o, one step s for all features,
+ * chosen from the stored vectors at each re-layout), with e_g = |g - g'| kept per block as
+ * the largest of its vectors. Then for a query x (levels qx, e_x = |x - x'|)
+ *     s |qx - qg| - e_x - e_g  <=  |x - g|  <=  s |qx - qg| + e_x + e_g,
+ * and |qx - qg|^2 is an exact integer (one VNNI vpdpbusd per 4 features of 16 vectors).
+ * A query measures the nearest pivot's bucket in int8 (a quarter of the bytes) and scans
+ * in float32 the block with the smallest integer distance, then the others of the bucket
+ * whose lower bound can still reach that minimum; then every block the pivot bounds leave
+ * is measured in int8 in one pass and treated the same way. Where the pivot bounds leave
+ * most blocks anyway (a running share above half), 63 of 64 queries skip them and measure
+ * every block in int8. With the same float margins as above the answer is still
+ * bit-identical to l2sq_min's on the same path; uniform data in d = 64 then scans a
+ * handful of float32 blocks instead of all.
+ *
  * Slots are not insertion order: argmin reports the insertion number (0-based). Free
  * lanes hold +inf and never win. An index is used by one thread at a time (its query
  * scratch lives inside it). No allocation except in init/reserve. */
@@ -33,6 +48,7 @@ struct ig_vblock {
     uint32_t next;        /* next block of the same pivot, UINT32_MAX ends */
     uint32_t fill;        /* lanes used */
     float    err;         /* shadow only: largest |g - bf16(g)| of its vectors */
+    float    qerr;        /* Q8 only: largest |g - g'| of its vectors (rounded up) */
 };
 
 struct ig_vidx {
@@ -53,6 +69,22 @@ struct ig_vidx {
     float    *vtmp;       /* scratch: one vector */
     uint64_t queries, blocks_scanned, blocks_total; /* for benches: pruning rate */
     uint64_t shadow_scanned;                        /* blocks measured in bf16 first */
+    /* IG_VIDX_Q8: codes (kernels.h IG_Q8_AT; free lanes level 0), squared level norms per
+     * slot (free lanes 2^30: never the minimum), level 0 per feature and the step; qscale
+     * is 0 while the vectors have no codes yet (before the first re-layout past 256). */
+    int8_t   *q8;
+    int32_t  *qnorm;
+    double   *qoff;
+    double    qscale;
+    uint32_t  qgroups;
+    uint8_t  *qx;         /* scratch: the query's levels, qgroups * 4 */
+    int32_t  *qmin;       /* scratch: per listed block, its smallest integer distance */
+    uint32_t *cand;       /* scratch: blocks measured in int8 for this query */
+    int32_t  *cmin;       /* scratch: their smallest integer distances */
+    float     qerr_max;   /* largest qerr of any block */
+    float     q8_listed;  /* running share of blocks the pivot bounds leave (q8 queries) */
+    uint32_t  q8_ctr;     /* q8 queries: every 64th measures q8_listed */
+    uint64_t q8_scanned;  /* blocks measured in int8 */
 };
 
 /* IG_VIDX_SHADOW (float32 sets only): keep a bfloat16 copy too (half again the bytes).
@@ -61,6 +93,11 @@ struct ig_vidx {
  * the minimum: on data that prunes badly (uniform in high dimension) the scan reads about
  * half the bytes, and the answer is still exactly the float32 one. */
 #define IG_VIDX_SHADOW 1u
+
+/* IG_VIDX_Q8: keep int8 codes too (a quarter again of a float32 set's bytes, plus 8 bytes
+ * per vector) and measure blocks in int8 before float32; exact as above. Ignored when
+ * dim > IG_Q8_MAXDIM (then nothing is kept or charged). */
+#define IG_VIDX_Q8 2u
 
 /* Bytes held by an index of capacity <cap> (rounded up to a block): what the caller
  * charges to its memory budget. Rebuilding on growth also takes 8 * cap + 12 * K * dim

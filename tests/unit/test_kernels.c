@@ -327,13 +327,11 @@ static void test_vset_grow(void **state)
 }
 
 /* Every path (scalar too) with its own l2sq_all as the reference. */
+/* Every table this CPU runs: scalar, avx2, avx512 (int8 prefilter by vpmaddwd) and
+ * avx512vnni (by vpdpbusd) when the CPU has them. */
 static int all_paths(const struct ig_kern_ops **out)
 {
-    int n = 0;
-    out[n++] = ig_kern_for(IG_CPU_SCALAR);
-    for (int p = 0; p < npaths; p++)
-        out[n++] = paths[p];
-    return n;
+    return ig_kern_all(out);
 }
 
 static bool same_float(float a, float b)
@@ -416,7 +414,82 @@ static void test_min_blocks_exact(void **state)
     }
 }
 
-enum shape { SH_CLUSTERS, SH_UNIFORM, SH_LINE, SH_DUPES, SH_TINY, SH_HUGE, SH_SPREAD };
+/* The int8 prefilter kernel is exact integer arithmetic: every path equals the scalar one
+ * and the plain definition (sum of squared level differences), extremes included. */
+static void test_q8_kernel_exact(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *all[4];
+    int na = all_paths(all);
+    const uint32_t qdims[] = { 1, 3, 4, 5, 16, 17, 63, 64, 784, IG_Q8_MAXDIM };
+    for (size_t di = 0; di < IG_ARRAY_LEN(qdims); di++) {
+        uint32_t d = qdims[di], g = (d + 3) / 4, nb = d > 1000 ? 3 : 9;
+        int8_t *codes = aligned_alloc(64, (size_t)nb * g * 64);
+        int32_t *norm = malloc((size_t)nb * 16 * sizeof(int32_t));
+        uint8_t *qx = calloc((size_t)g * 4, 1);
+        uint8_t *lv = malloc((size_t)nb * 16 * g * 4);
+        for (int round = 0; round < 4; round++) {
+            /* round 0: random; 1: query all 255, codes all level 0; 2: the reverse; 3: equal */
+            for (uint32_t f = 0; f < d; f++)
+                qx[f] = round == 0 ? (uint8_t)(frand() * 256) : round == 1 ? 255 : round == 2 ? 0 : 77;
+            memset(codes, 0x80, (size_t)nb * g * 64);
+            memset(lv, 0, (size_t)nb * 16 * g * 4);
+            for (uint32_t b = 0; b < nb; b++)
+                for (uint32_t l = 0; l < 16; l++) {
+                    int32_t nrm = 0;
+                    for (uint32_t f = 0; f < d; f++) {
+                        int q = round == 0 ? (int)(frand() * 256) : round == 1 ? 0 : round == 2 ? 255 : 77;
+                        lv[((size_t)b * 16 + l) * g * 4 + f] = (uint8_t)q;
+                        codes[IG_Q8_AT(b, g, f / 4, l, f % 4)] = (int8_t)(q - 128);
+                        nrm += q * q;
+                    }
+                    norm[b * 16 + l] = (b == 1 && l < 15) ? 1 << 30 : nrm;   /* free lanes */
+                }
+            int64_t nx = 0, sx = 0;
+            for (uint32_t f = 0; f < d; f++) {
+                nx += qx[f] * qx[f];
+                sx += qx[f];
+            }
+            int32_t c = (int32_t)(nx - 256 * sx);
+            uint32_t list[12];
+            uint32_t nl = 0;
+            for (uint32_t b = nb; b-- > 0;)
+                list[nl++] = b;
+            list[nl++] = 0;   /* repeated */
+            int32_t want[12], got[12];
+            for (uint32_t i = 0; i < nl; i++) {
+                int64_t m = INT64_MAX;
+                for (uint32_t l = 0; l < 16; l++) {
+                    int64_t dd = 0;
+                    if (list[i] == 1 && l < 15)
+                        dd = (int64_t)nx + (1 << 30);
+                    else
+                        for (uint32_t f = 0; f < d; f++) {
+                            int64_t t = (int64_t)qx[f] - lv[((size_t)list[i] * 16 + l) * g * 4 + f];
+                            dd += t * t;
+                        }
+                    if (dd < m)
+                        m = dd;
+                }
+                want[i] = (int32_t)m;
+            }
+            for (int p = 0; p < na; p++) {
+                memset(got, 0, sizeof(got));
+                all[p]->q8_min_blocks(codes, g, norm, qx, c, list, nl, got);
+                for (uint32_t i = 0; i < nl; i++)
+                    if (got[i] != want[i])
+                        fail_msg("%s q8 d=%u round %d block %u: %d vs %d", all[p]->name, d, round,
+                                 list[i], got[i], want[i]);
+            }
+        }
+        free(codes);
+        free(norm);
+        free(qx);
+        free(lv);
+    }
+}
+
+enum shape { SH_CLUSTERS, SH_UNIFORM, SH_LINE, SH_DUPES, SH_TINY, SH_HUGE, SH_SPREAD, SH_DRIFT };
 
 /* One vector of a test distribution; <i> varies the cluster or the position. */
 static void draw(enum shape sh, uint32_t d, uint32_t i, const float *centres, float *v)
@@ -431,6 +504,8 @@ static void draw(enum shape sh, uint32_t d, uint32_t i, const float *centres, fl
         case SH_TINY:     v[f] = centres[(i % 12) * d + f] * 1e-19f + 1e-21f * u; break;
         case SH_HUGE:     v[f] = centres[(i % 12) * d + f] * 1e17f + 1e15f * u; break;
         case SH_SPREAD:   v[f] = u * (float)(1u << (i % 24)); break;
+        /* leaves the range the levels were chosen on: clamped codes, larger errors */
+        case SH_DRIFT:    v[f] = centres[(i % 12) * d + f] + u * (1.0f + (float)i * 0.01f); break;
         }
     }
 }
@@ -478,6 +553,12 @@ static void check_vidx(uint32_t d, uint32_t n, enum shape sh, enum ig_vset_elem 
             }
         }
     }
+    /* the int8 prefilter does its job where pivots cannot: few float32 blocks scanned */
+    if ((flags & IG_VIDX_Q8) && sh == SH_UNIFORM && d >= 64 && n >= 1000) {
+        fprintf(stderr, "vidx q8 d=%u n=%u uniform: %.1f%% of float32 blocks scanned\n", d, n,
+                100.0 * (double)ix.blocks_scanned / (double)ix.blocks_total);
+        assert_true(ix.blocks_scanned * 5 < ix.blocks_total && ix.q8_scanned > 0);
+    }
     /* the shadow does its job where pivots cannot: most float32 blocks skipped */
     if ((flags & IG_VIDX_SHADOW) && sh == SH_UNIFORM && d >= 64)
         assert_true(ix.blocks_scanned * 2 < ix.blocks_total && ix.shadow_scanned > 0);
@@ -509,13 +590,19 @@ static void test_vidx_exact(void **state)
 {
     (void)state;
     const enum shape shapes[] = { SH_CLUSTERS, SH_UNIFORM, SH_LINE, SH_DUPES, SH_TINY, SH_HUGE,
-                                  SH_SPREAD };
+                                  SH_SPREAD, SH_DRIFT };
     for (size_t si = 0; si < IG_ARRAY_LEN(shapes); si++)
         for (int g = 0; g < 2; g++) {
             check_vidx(64, 1100, shapes[si], IG_VSET_F32, g, 0);
             check_vidx(64, 1100, shapes[si], IG_VSET_F32, g, IG_VIDX_SHADOW);
+            check_vidx(64, 1100, shapes[si], IG_VSET_F32, g, IG_VIDX_Q8);
             check_vidx(17, 700, shapes[si], IG_VSET_BF16, g, 0);
+            check_vidx(17, 700, shapes[si], IG_VSET_BF16, g, IG_VIDX_Q8);
         }
+    check_vidx(64, 1100, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_Q8 | IG_VIDX_SHADOW);
+    check_vidx(3, 2000, SH_CLUSTERS, IG_VSET_F32, true, IG_VIDX_Q8);
+    check_vidx(784, 400, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_Q8);
+    check_vidx(IG_Q8_MAXDIM + 1, 300, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_Q8);   /* too wide: off */
     check_vidx(3, 2000, SH_CLUSTERS, IG_VSET_F32, true, 0);
     check_vidx(3, 2000, SH_UNIFORM, IG_VSET_F32, true, IG_VIDX_SHADOW);
     check_vidx(784, 400, SH_CLUSTERS, IG_VSET_F32, false, 0);
@@ -577,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_vset_grow),
         cmocka_unit_test(test_min_blocks_exact),
+        cmocka_unit_test(test_q8_kernel_exact),
         cmocka_unit_test(test_vidx_exact),
         cmocka_unit_test(test_vidx_edges),
     };
