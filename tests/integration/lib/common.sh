@@ -32,12 +32,16 @@ start_tool_server() {
   wait_for "$WORK/port" . 30
   port=$(cat "$WORK/port")
 }
-# wait_for FILE PATTERN SECONDS: until FILE contains PATTERN.
+# wait_for FILE PATTERN SECONDS: until FILE contains PATTERN (SECONDS on an idle machine).
 wait_for() {
+  # The timeout is scaled (IG_WAIT_SCALE, default 3): a start-up that takes 2 s on an idle
+  # machine took over 10 s in a fresh root on a 2-core machine at load 17. It only costs time
+  # when the line never comes; then the file's last lines say why.
   local i
-  for ((i = 0; i < $3 * 10; i++)); do
+  for ((i = 0; i < $3 * 10 * ${IG_WAIT_SCALE:-3}; i++)); do
     grep -q -- "$2" "$1" 2>/dev/null && return 0
     sleep 0.1
   done
+  tail -5 "$1" 2>/dev/null | sed 's/^/  | /' >&2
   fail "timed out waiting for '$2' in $1"
 }
