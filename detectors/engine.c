@@ -105,6 +105,7 @@ struct ig_engine {
     uint64_t model_idle_us;
     struct model *last_model;
     struct client *cur;              /* the client whose event is being observed */
+    int emitting;                    /* slot whose finding is being forwarded, or -1 */
     bool finished;                   /* ig_engine_finish ran */
     struct ig_sensor_load *load;     /* may be NULL */
 
@@ -155,16 +156,26 @@ static uint32_t family_flag(const char *analytic)
     return IG_CLIENT_FLAGGED_OTHER;
 }
 
+uint32_t ig_engine_finding_flag(const struct ig_finding *f)
+{
+    if (!f->client_id || !f->client_id[0] || f->severity < IG_SEV_LOW ||
+        strncmp(f->analytic ? f->analytic : "", "drift.", 6) == 0)
+        return 0;
+    return family_flag(f->analytic);
+}
+
 static void count_emit(void *ctx, const struct ig_finding *f)
 {
     struct slot *s = ctx;
     s->e->st.findings[s->idx]++;
     /* A finding about the client being observed marks it for the detectors after it. */
     struct client *c = s->e->cur;
-    if (c && f->client_id && f->client_id[0] && f->severity >= IG_SEV_LOW &&
-        strncmp(f->analytic ? f->analytic : "", "drift.", 6) != 0)
-        c->flags |= family_flag(f->analytic);
+    if (c)
+        c->flags |= ig_engine_finding_flag(f);
+    int was = s->e->emitting;
+    s->e->emitting = (int)s->idx;
     ig_emit_finding(&s->e->out, f);
+    s->e->emitting = was;
 }
 
 /* A finding on a group's stream names the source (actor) and the identities seen. */
@@ -231,6 +242,7 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
         return NULL;
     }
     e->out = *emit;
+    e->emitting = -1;
     if (getrandom(e->key, sizeof e->key, 0) != (ssize_t)sizeof e->key) {
         e->key[0] = 0x9e3779b97f4a7c15ull;   /* no entropy: still correct, only less robust */
         e->key[1] = (uint64_t)(uintptr_t)e;
@@ -790,6 +802,12 @@ void ig_engine_set_load(struct ig_engine *e, struct ig_sensor_load *load)
 
 void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
 {
+    ig_engine_observe_flagged(e, ev, 0, 0);
+}
+
+void ig_engine_observe_flagged(struct ig_engine *e, const struct ig_event *ev, uint32_t lane_cflags,
+                               uint32_t lane_gflags)
+{
     e->st.events++;
     struct model *m = model_get(e, ev);
     size_t idlen = strnlen(ev->client_id, IG_CLIENT_ID_MAX - 1);
@@ -824,11 +842,13 @@ void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
                                        siphash(e->key, gtag, ev->group_id, gn));
         gflags = g ? g->flags : 0;
     }
-    if (c)
+    if (c) {
+        c->flags |= lane_cflags;
         dispatch(e, c, m, ev, false, v, gflags);
-    else if (!src)
+    } else if (!src) {
         for (uint32_t i = 0; i < e->nslots; i++)
             e->st.observe_errors[i]++;
+    }
 
     /* The principal group: once a source carries more than one identity, the stream
      * detectors also see all of its events under its own key, so that rotating identities
@@ -845,6 +865,7 @@ void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
         if (!g)
             g = client_new(e, gtag, gev.client_id, gn, gh);
         if (g) {
+            g->flags |= lane_gflags;
             e->st.group_events++;
             dispatch(e, g, m, &gev, true, v, 0);
         }
@@ -927,6 +948,11 @@ const char *ig_engine_detector_name(const struct ig_engine *e, size_t i)
 size_t ig_engine_detector_count(const struct ig_engine *e)
 {
     return e->nslots;
+}
+
+int ig_engine_emitting(const struct ig_engine *e)
+{
+    return e->emitting;
 }
 
 size_t ig_engine_detector_counters(const struct ig_engine *e, size_t i, struct ig_det_counter *out)

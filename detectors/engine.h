@@ -45,6 +45,18 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
  * Models beyond IG_ENGINE_MAX_MODELS share one overflow entry (counted), so traffic naming
  * random models can neither grow memory nor flush real models' baselines. */
 void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev);
+/* The same, for an engine running some of the detectors (a lane of the detect stage):
+ * <cflags> / <gflags> are the IG_CLIENT_FLAGGED_* marks the other detectors' findings on
+ * this event set on the client's / the principal group's entry (ig_engine_finding_flag),
+ * merged into this engine's entries before the client's / the group's detectors run. */
+void ig_engine_observe_flagged(struct ig_engine *e, const struct ig_event *ev, uint32_t cflags,
+                               uint32_t gflags);
+/* The IG_CLIENT_FLAGGED_* family a finding marks its client with (0: none): severity >= low,
+ * about a client, not drift. The engine's own rule, for findings raised by another lane. */
+uint32_t ig_engine_finding_flag(const struct ig_finding *f);
+/* While a finding is being forwarded to the engine's emit: the index (as for
+ * ig_engine_detector_name) of the detector that raised it; -1 otherwise. */
+int ig_engine_emitting(const struct ig_engine *e);
 /* Drives windows on the capture clock; call at least once per second of capture time.
  * A detector with model_size > 0 gets one tick per model entry (call.model set, in order
  * of first appearance); others get one tick with call.model NULL. call.client is NULL. */

@@ -74,6 +74,16 @@ void ig_ring_free(struct ig_ring *r)
 
 uint32_t ig_ring_capacity(const struct ig_ring *r) { return (uint32_t)(r->mask + 1); }
 
+uint64_t ig_ring_published_count(const struct ig_ring *r)
+{
+    return atomic_load_explicit(&r->head, memory_order_acquire);
+}
+
+void *ig_ring_at(const struct ig_ring *r, uint64_t i)
+{
+    return r->mem + (size_t)(i & r->mask) * r->slot_size;
+}
+
 static inline void *slot_at(const struct ig_ring *r, uint64_t i)
 {
     return r->mem + (size_t)(i & r->mask) * r->slot_size;

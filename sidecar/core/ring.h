@@ -66,6 +66,11 @@ void *ig_ring_try_peek(struct ig_ring *r);
 /* Gives the peeked slot back to the producer. */
 void ig_ring_release(struct ig_ring *r);
 
+/* Readers besides the consumer (they must not outrun what the consumer releases): slots
+ * published so far (acquire), and slot <i> (i < that count) in place. */
+uint64_t ig_ring_published_count(const struct ig_ring *r);
+void *ig_ring_at(const struct ig_ring *r, uint64_t i);
+
 /* Counters; call from one thread when the other has stopped (or accept a stale view). */
 void ig_ring_stats(const struct ig_ring *r, struct ig_ring_stats *st);
 
