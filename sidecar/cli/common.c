@@ -4,6 +4,7 @@
 
 #include <inferguard/log.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -52,13 +53,16 @@ int ig_cli_common_opt(struct ig_cli_common *o, int c, const char *arg, const cha
     case 'E': o->events_topic = arg; return 1;
     case 'q': o->verbosity = -1; return 1;
     case 'v': o->verbosity = 1; return 1;
-    case 'w':
-        if (strcmp(arg, "1") == 0 || strcmp(arg, "2") == 0) {
-            o->workers = (uint32_t)(arg[0] - '0');
+    case 'w': {
+        char *end = NULL;
+        unsigned long w = strtoul(arg, &end, 10);
+        if (arg[0] >= '1' && arg[0] <= '9' && end && *end == '\0' && w <= 16) {
+            o->workers = (uint32_t)w;
             return 1;
         }
-        fprintf(stderr, "%s: --workers: 1 or 2\n", prog);
+        fprintf(stderr, "%s: --workers: 1 to 16\n", prog);
         return -1;
+    }
     default:
         return 0;
     }

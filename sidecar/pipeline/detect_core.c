@@ -10,21 +10,332 @@
 #include "drift/drift.h"
 #include "sinks/sinks.h"
 
-static struct ig_engine *engine_new(struct ig_detect_core *c, const struct ig_rules *rules,
-                                    char *err, size_t errlen)
+static void add_det_counters(struct ig_det_counters *rows, const struct ig_engine *e);
+
+/* ---- client lanes: which detector runs where, and the merge ---- */
+
+/* With client lanes, a detector with per-model state or a clock (tick, finish, model
+ * entries) runs on the model lane, which sees every event in capture order; one whose state
+ * is per client (or none) runs on the lane that owns the client. drift.features, the only
+ * reader of client_flags, runs last on the model lane: the marks the client lanes' findings
+ * set on an event reach it on that event, as in one engine. */
+static bool on_model_lane(const struct ig_detector *d)
 {
-    struct ig_engine *e = ig_engine_new(c->cfg, rules, &c->env, ig_findings_emit(c->findings), err, errlen);
-    if (e)
-        ig_engine_set_load(e, c->load);
-    return e;
+    return d->model_size || d->tick || d->finish || d->model_evict;
+}
+
+uint32_t ig_detect_core_lane_of(const struct ig_detect_core *c, const struct ig_event *ev)
+{
+    /* The stable source when there is one: its identities, its principal-group entry and
+     * its admission bucket stay on one lane. FNV-1a: the same lanes on every run. */
+    const char *id = ev->group_id[0] ? ev->group_id : ev->client_id;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < IG_CLIENT_ID_MAX && id[i]; i++)
+        h = (h ^ (uint8_t)id[i]) * 0x100000001b3ull;
+    return c->nlanes ? (uint32_t)((h ^ (h >> 32)) % c->nlanes) : 0;
+}
+
+static size_t held_len(const char *s) { return s ? strlen(s) + 1 : 0; }
+
+static const char *held_put(char **at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    const char *r = *at;
+    *at += n;
+    return r;
+}
+
+/* A deep copy of <f>: detectors lend their strings for the call only. */
+static struct ig_held *held_new(const struct ig_finding *f, uint32_t key)
+{
+    const char *const str[] = { f->analytic, f->title, f->desc, f->remediation, f->client_id,
+                                f->claimed_id, f->group_id, f->group_sample, f->model,
+                                f->model_version, f->method, f->route, f->scope, f->pods };
+    size_t need = sizeof(struct ig_held);
+    for (size_t i = 0; i < IG_ARRAY_LEN(str); i++)
+        need += held_len(str[i]);
+    for (int i = 0; i < IG_FINDING_MAX_ATTACKS; i++)
+        need += held_len(f->atlas[i]);
+    uint32_t ns = IG_MIN(f->nscores, (uint32_t)IG_FINDING_MAX_SCORES);
+    uint32_t ne = IG_MIN(f->nevidence, (uint32_t)IG_FINDING_MAX_EVIDENCE);
+    for (uint32_t i = 0; i < ns; i++)
+        need += held_len(f->scores[i].key);
+    for (uint32_t i = 0; i < ne; i++)
+        need += held_len(f->evidence[i].key) + held_len(f->evidence[i].value);
+    struct ig_held *h = malloc(need);
+    if (!h)
+        return NULL;
+    h->next = NULL;
+    h->key = key;
+    h->f = *f;
+    char *at = (char *)(h + 1);
+    struct ig_finding *g = &h->f;
+    g->analytic = held_put(&at, f->analytic);
+    g->title = held_put(&at, f->title);
+    g->desc = held_put(&at, f->desc);
+    g->remediation = held_put(&at, f->remediation);
+    g->client_id = held_put(&at, f->client_id);
+    g->claimed_id = held_put(&at, f->claimed_id);
+    g->group_id = held_put(&at, f->group_id);
+    g->group_sample = held_put(&at, f->group_sample);
+    g->model = held_put(&at, f->model);
+    g->model_version = held_put(&at, f->model_version);
+    g->method = held_put(&at, f->method);
+    g->route = held_put(&at, f->route);
+    g->scope = held_put(&at, f->scope);
+    g->pods = held_put(&at, f->pods);
+    for (int i = 0; i < IG_FINDING_MAX_ATTACKS; i++)
+        g->atlas[i] = held_put(&at, f->atlas[i]);
+    for (uint32_t i = 0; i < ns; i++)
+        g->scores[i].key = held_put(&at, f->scores[i].key);
+    for (uint32_t i = 0; i < ne; i++) {
+        g->evidence[i].key = held_put(&at, f->evidence[i].key);
+        g->evidence[i].value = held_put(&at, f->evidence[i].value);
+    }
+    return h;
+}
+
+/* Merge order: the client's stream before the principal group's (the engine dispatches
+ * them in that order), then the detector's registry position. */
+static uint32_t merge_key(const struct ig_finding *f, const uint8_t *pos, int idx)
+{
+    return (f->group_identities > 0 ? 256u : 0u) | (idx >= 0 ? pos[idx] : 255u);
+}
+
+/* A client lane's emit: held for the model lane, with the marks it sets. */
+static void lane_emit(void *ctx, const struct ig_finding *f)
+{
+    struct ig_detect_lane *l = ctx;
+    if (!l->out)
+        return;   /* not while observing: client-lane detectors emit from observe only */
+    uint32_t mark = ig_engine_finding_flag(f);
+    if (f->group_identities > 0)
+        l->out->gflags |= mark;
+    else
+        l->out->cflags |= mark;
+    struct ig_held *h = held_new(f, merge_key(f, l->pos, ig_engine_emitting(l->engine)));
+    if (!h) {
+        l->out->cflags |= 1u << 31;   /* one lost: counted by the model lane */
+        return;
+    }
+    *l->tail = h;
+    l->tail = &h->next;
+}
+
+/* Emits the held findings that come before <key>. */
+static void flush_until(struct ig_detect_core *c, uint32_t key)
+{
+    const struct ig_emit *out = ig_findings_emit(c->findings);
+    while (c->pending && c->pending->key < key) {
+        struct ig_held *h = c->pending;
+        c->pending = h->next;
+        ig_emit_finding(out, &h->f);
+        free(h);
+    }
+}
+
+/* The model lane's emit: what the client lanes found before this finding goes out first. */
+static void merge_emit(void *ctx, const struct ig_finding *f)
+{
+    struct ig_detect_core *c = ctx;
+    if (c->pending)
+        flush_until(c, merge_key(f, c->mpos, ig_engine_emitting(c->engine)));
+    ig_emit_finding(ig_findings_emit(c->findings), f);
+}
+
+/* Registry position of detector <name> (past the end if unknown). */
+static size_t order_of(const struct ig_detect_core *c, const char *name)
+{
+    size_t k = 0;
+    while (k < c->norder && strcmp(c->order[k], name) != 0)
+        k++;
+    return k;
+}
+
+/* Registry positions of <e>'s detectors in c->order. */
+static void positions(const struct ig_detect_core *c, const struct ig_engine *e, uint8_t *pos)
+{
+    size_t n = ig_engine_detector_count(e);
+    for (size_t i = 0; i < n && i < IG_ENGINE_MAX_DETECTORS; i++) {
+        const char *name = ig_engine_detector_name(e, i);
+        pos[i] = 255;
+        for (size_t k = 0; k < c->norder; k++)
+            if (strcmp(c->order[k], name) == 0) {
+                pos[i] = (uint8_t)k;
+                break;
+            }
+    }
+}
+
+/* The engines of one rule set: the model lane's (or the only one) and each client lane's. */
+struct engines {
+    struct ig_engine *m;
+    struct ig_engine *lane[IG_DETECT_MAX_LANES];
+    const char *order[IG_ENGINE_MAX_DETECTORS];
+    size_t norder;
+};
+
+static void engines_free(struct engines *es)
+{
+    ig_engine_free(es->m);
+    for (uint32_t k = 0; k < IG_DETECT_MAX_LANES; k++)
+        ig_engine_free(es->lane[k]);
+    memset(es, 0, sizeof *es);
+}
+
+static int engines_new(struct ig_detect_core *c, const struct ig_rules *rules, struct engines *es,
+                       char *err, size_t errlen)
+{
+    memset(es, 0, sizeof *es);
+    if (!c->nlanes) {
+        es->m = ig_engine_new(c->cfg, rules, &c->env, ig_findings_emit(c->findings), err, errlen);
+        if (!es->m)
+            return IG_ECONF;
+        ig_engine_set_load(es->m, c->load);
+        return IG_OK;
+    }
+    const struct ig_detector *ml[IG_ENGINE_MAX_DETECTORS + 1], *cl[IG_ENGINE_MAX_DETECTORS + 1];
+    size_t nm = 0, nc = 0;
+    uint64_t bm = 128, bc = 128;   /* per-client bytes of each lane's entry (~header + slices) */
+    for (size_t i = 0; ig_detectors[i]; i++) {
+        const struct ig_detector *d = ig_detectors[i];
+        if (!ig_rules_enabled(rules, d->name, true))
+            continue;
+        if (es->norder == IG_ENGINE_MAX_DETECTORS) {
+            snprintf(err, errlen, "engine: more than %d detectors enabled", IG_ENGINE_MAX_DETECTORS);
+            return IG_ECONF;
+        }
+        es->order[es->norder++] = d->name;
+        if (on_model_lane(d)) {
+            ml[nm++] = d;
+            bm += (d->client_size + 15) & ~15u;
+        } else {
+            cl[nc++] = d;
+            bc += (d->client_size + 15) & ~15u;
+        }
+    }
+    ml[nm] = cl[nc] = NULL;
+    /* detection.memcap in proportion to each lane's per-client bytes; each client lane may
+     * hold up to its whole share (a skewed source mix can put most clients on one lane). */
+    struct ig_config mcfg = *c->cfg, lcfg = *c->cfg;
+    mcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bm, (uint64_t)64 << 10);
+    lcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bc, (uint64_t)64 << 10);
+    es->m = ig_engine_new_with(&mcfg, rules, &c->env, &c->merge, ml, err, errlen);
+    if (!es->m)
+        return IG_ECONF;
+    ig_engine_set_load(es->m, c->load);
+    for (uint32_t k = 0; k < c->nlanes; k++) {
+        es->lane[k] = ig_engine_new_with(&lcfg, rules, &c->env, &c->lanes[k].emit, cl, err, errlen);
+        if (!es->lane[k]) {
+            engines_free(es);
+            return IG_ECONF;
+        }
+    }
+    return IG_OK;
+}
+
+/* Makes <es> the core's engines (the previous ones already taken out). */
+static void engines_take(struct ig_detect_core *c, struct engines *es)
+{
+    c->engine = es->m;
+    if (c->nlanes) {
+        memcpy(c->order, es->order, sizeof c->order);
+        c->norder = es->norder;
+        positions(c, c->engine, c->mpos);
+        for (uint32_t k = 0; k < c->nlanes; k++) {
+            c->lanes[k].engine = es->lane[k];
+            positions(c, es->lane[k], c->lanes[k].pos);
+        }
+    }
+    memset(es, 0, sizeof *es);
+}
+
+void ig_detect_core_observe_lane(struct ig_detect_core *c, uint32_t k, const struct ig_event *ev,
+                                 struct ig_lane_out *out)
+{
+    struct ig_detect_lane *l = &c->lanes[k];
+    *out = (struct ig_lane_out){ 0 };
+    l->out = out;
+    l->tail = &out->found;
+    ig_engine_observe(l->engine, ev);
+    l->out = NULL;
+}
+
+void ig_detect_core_observe_merged(struct ig_detect_core *c, const struct ig_event *ev,
+                                   struct ig_lane_out *in)
+{
+    if (in->cflags >> 31)
+        c->held_lost++;
+    c->pending = in->found;
+    in->found = NULL;
+    ig_engine_observe_flagged(c->engine, ev, in->cflags & 0xffffu, in->gflags);
+    flush_until(c, UINT32_MAX);
+}
+
+/* Adds the per-detector counts of <src> (detectors named src_names) into <dst>, and, for a
+ * client lane's engine, what it holds besides. */
+static void add_lane(struct ig_engine_stats *dst, const char **names, size_t *n,
+                     const struct ig_engine_stats *src, const char *const *src_names, size_t src_n,
+                     bool lane)
+{
+    for (size_t i = 0; i < src_n; i++) {
+        size_t k = 0;
+        while (k < *n && strcmp(names[k], src_names[i]) != 0)
+            k++;
+        if (k == *n) {
+            if (*n == IG_ENGINE_MAX_DETECTORS)
+                continue;
+            names[(*n)++] = src_names[i];
+        }
+        dst->findings[k] += src->findings[i];
+        dst->observe_errors[k] += src->observe_errors[i];
+    }
+    if (lane) {
+        dst->group_findings += src->group_findings;
+        dst->scratch_overflows += src->scratch_overflows;
+        dst->memory_used += src->memory_used;
+        dst->memory_cap += src->memory_cap;
+    }
+}
+
+void ig_detect_core_lane_publish(struct ig_detect_core *c, uint32_t k)
+{
+    struct ig_detect_lane *l = &c->lanes[k];
+    if (!l->engine)
+        return;
+    struct ig_det_counters rows = { .n = 0 };
+    size_t n = IG_MIN(ig_engine_detector_count(l->engine), (size_t)IG_ENGINE_MAX_DETECTORS);
+    pthread_mutex_lock(&l->lock);
+    l->st = *ig_engine_stats(l->engine);
+    l->n = n;
+    for (size_t i = 0; i < n; i++)
+        l->names[i] = ig_engine_detector_name(l->engine, i);
+    pthread_mutex_unlock(&l->lock);
+    add_det_counters(&rows, l->engine);
+    pthread_mutex_lock(&l->lock);
+    l->counters = rows;
+    pthread_mutex_unlock(&l->lock);
 }
 
 int ig_detect_core_init(struct ig_detect_core *c, const struct ig_config *cfg,
                         const struct ig_rules *rules, struct ig_sensor_load *load,
-                        char *err, size_t errlen)
+                        uint32_t lanes, char *err, size_t errlen)
 {
     c->cfg = cfg;
     c->load = load;
+    c->nlanes = IG_MIN(lanes, (uint32_t)IG_DETECT_MAX_LANES);
+    c->merge = (struct ig_emit){ merge_emit, c };
+    for (uint32_t k = 0; k < c->nlanes; k++) {
+        c->lanes[k].emit = (struct ig_emit){ lane_emit, &c->lanes[k] };
+        if (pthread_mutex_init(&c->lanes[k].lock, NULL) != 0) {
+            snprintf(err, errlen, "cannot create a lane's stats lock");
+            return IG_ENOMEM;
+        }
+        c->lanes[k].lock_ready = true;
+    }
     /* Drift reference profiles and report writing live in the sidecar; the detector
      * reaches them through the env lent to every engine built here. */
     if (cfg->reports_dir[0] && !(c->drift_writer = ig_drift_writer_new(cfg->reports_dir, err, errlen)))
@@ -39,13 +350,22 @@ int ig_detect_core_init(struct ig_detect_core *c, const struct ig_config *cfg,
         return IG_ECONF;
     if (ig_sinks_open_all(c->findings, cfg, err, errlen) < 0)
         return IG_ECONF;
-    c->engine = engine_new(c, rules, err, errlen);
-    return c->engine ? IG_OK : IG_ECONF;
+    struct engines es;
+    if (engines_new(c, rules, &es, err, errlen) != IG_OK)
+        return IG_ECONF;
+    engines_take(c, &es);
+    return IG_OK;
 }
 
 void ig_detect_core_observe(struct ig_detect_core *c, const struct ig_event *ev)
 {
-    ig_engine_observe(c->engine, ev);
+    if (!c->nlanes) {
+        ig_engine_observe(c->engine, ev);
+        return;
+    }
+    struct ig_lane_out o;
+    ig_detect_core_observe_lane(c, ig_detect_core_lane_of(c, ev), ev, &o);
+    ig_detect_core_observe_merged(c, ev, &o);
 }
 
 void ig_detect_core_tick(struct ig_detect_core *c, uint64_t now_us)
@@ -133,7 +453,58 @@ void ig_detect_core_collect(const struct ig_detect_core *c, struct ig_detect_sta
     }
     memset(out, 0, sizeof *out);
     const struct ig_engine *e = c->engine;
-    if (e) {
+    if (e && c->nlanes) {
+        /* Every detector in registry order, its counts from whichever lane runs it; the
+         * client table's own counts from the model lane (it sees every client). */
+        memcpy(out->detector_names, c->order, sizeof c->order);
+        out->n_detectors = c->norder;
+        out->engine = *ig_engine_stats(e);
+        memset(out->engine.findings, 0, sizeof out->engine.findings);
+        memset(out->engine.observe_errors, 0, sizeof out->engine.observe_errors);
+        const char *mn[IG_ENGINE_MAX_DETECTORS];
+        size_t nm = IG_MIN(ig_engine_detector_count(e), (size_t)IG_ENGINE_MAX_DETECTORS);
+        for (size_t i = 0; i < nm; i++)
+            mn[i] = ig_engine_detector_name(e, i);
+        add_lane(&out->engine, out->detector_names, &out->n_detectors, ig_engine_stats(e), mn, nm, false);
+        out->counters = c->carry_counters;
+        add_det_counters(&out->counters, e);
+        for (uint32_t k = 0; k < c->nlanes; k++) {
+            struct ig_detect_lane *l = (struct ig_detect_lane *)&c->lanes[k];
+            pthread_mutex_lock(&l->lock);
+            add_lane(&out->engine, out->detector_names, &out->n_detectors, &l->st, l->names, l->n, true);
+            struct ig_det_counters *rows = &out->counters;
+            for (size_t r = 0; r < l->counters.n; r++) {
+                size_t j = 0;
+                while (j < rows->n && !(strcmp(rows->row[j].detector, l->counters.row[r].detector) == 0 &&
+                                        strcmp(rows->row[j].c.name, l->counters.row[r].c.name) == 0))
+                    j++;
+                if (j == rows->n) {
+                    if (rows->n == IG_DETECT_MAX_COUNTERS)
+                        continue;
+                    rows->row[rows->n++] = l->counters.row[r];
+                } else {
+                    rows->row[j].c.value += l->counters.row[r].c.value;
+                }
+            }
+            pthread_mutex_unlock(&l->lock);
+        }
+        /* The detectors' own counters in registry order, as one engine lists them. */
+        struct ig_det_counters *rows = &out->counters;
+        for (size_t i = 1; i < rows->n; i++) {
+            for (size_t j = i; j > 0 && order_of(c, rows->row[j].detector) <
+                                            order_of(c, rows->row[j - 1].detector); j--) {
+                __typeof__(rows->row[0]) tmp = rows->row[j];
+                rows->row[j] = rows->row[j - 1];
+                rows->row[j - 1] = tmp;
+            }
+        }
+        /* A client has an entry in the model lane and in one client lane. */
+        out->engine.bytes_per_client += c->lanes[0].st.bytes_per_client;
+        out->findings_held_lost = c->held_lost;
+        if (c->engine_swaps)
+            add_counters(&out->engine, out->detector_names, &out->n_detectors, &c->carry,
+                         c->carry_names, c->n_carry);
+    } else if (e) {
         /* Detectors only the replaced engines had are appended after the current ones;
          * names are static strings. */
         out->engine = *ig_engine_stats(e);
@@ -162,10 +533,16 @@ void ig_detect_core_finish(struct ig_detect_core *c, uint64_t now_us)
     if (c->finished || !c->engine)
         return;
     ig_engine_finish(c->engine, now_us);   /* open drift windows: findings too */
+    for (uint32_t k = 0; k < c->nlanes; k++)
+        ig_detect_core_lane_publish(c, k);   /* the lanes' threads are parked or gone */
     struct ig_detect_stats totals;
     ig_detect_core_collect(c, &totals);    /* the engine's, before it goes */
     ig_engine_free(c->engine);             /* detectors finish: last partial drift window reported */
     c->engine = NULL;
+    for (uint32_t k = 0; k < c->nlanes; k++) {
+        ig_engine_free(c->lanes[k].engine);
+        c->lanes[k].engine = NULL;
+    }
     ig_findings_close(c->findings, now_us, (int)c->cfg->flush_timeout_ms);
     ig_detect_core_collect(c, &c->final);  /* findings, sinks and reports after the close */
     c->final.engine = totals.engine;
@@ -181,8 +558,8 @@ int ig_detect_core_reload(struct ig_detect_core *c, const struct ig_rules *rules
         snprintf(err, errlen, "the pipeline has finished");
         return IG_ECONF;
     }
-    struct ig_engine *ne = engine_new(c, rules, err, errlen);
-    if (!ne)
+    struct engines es;
+    if (engines_new(c, rules, &es, err, errlen) != IG_OK)
         return IG_ECONF;
     struct ig_engine *old = c->engine;
     /* Detectors finish as at the end of a run (drift: open windows, their findings);
@@ -196,8 +573,16 @@ int ig_detect_core_reload(struct ig_detect_core *c, const struct ig_rules *rules
     add_counters(&c->carry, c->carry_names, &c->n_carry, os, names, n);
     add_det_counters(&c->carry_counters, old);
     c->reload_clients_dropped += os->clients_active;
+    for (uint32_t k = 0; k < c->nlanes; k++) {
+        struct ig_detect_lane *l = &c->lanes[k];   /* its thread is parked */
+        ig_detect_core_lane_publish(c, k);
+        add_lane(&c->carry, c->carry_names, &c->n_carry, &l->st, l->names, l->n, false);
+        add_det_counters(&c->carry_counters, l->engine);
+        ig_engine_free(l->engine);
+        l->engine = NULL;
+    }
     ig_engine_free(old);   /* drift reports its partial window */
-    c->engine = ne;
+    engines_take(c, &es);
     c->engine_swaps++;
     ig_findings_set_rules(c->findings, rules);
     return IG_OK;
@@ -213,6 +598,18 @@ void ig_detect_core_fini(struct ig_detect_core *c)
     if (c->engine)
         ig_engine_free(c->engine);
     c->engine = NULL;
+    for (uint32_t k = 0; k < c->nlanes; k++) {
+        ig_engine_free(c->lanes[k].engine);
+        c->lanes[k].engine = NULL;
+        if (c->lanes[k].lock_ready)
+            pthread_mutex_destroy(&c->lanes[k].lock);
+        c->lanes[k].lock_ready = false;
+    }
+    for (struct ig_held *h = c->pending, *n; h; h = n) {
+        n = h->next;
+        free(h);
+    }
+    c->pending = NULL;
     ig_drift_writer_free(c->drift_writer);
     c->drift_writer = NULL;
     ig_pattern_cache_free(c->env.patterns);
@@ -224,10 +621,12 @@ void ig_detect_core_fini(struct ig_detect_core *c)
 
 /* ---- the inline mode: the core on the calling thread ---- */
 
-static struct ig_detect *inline_alloc(const struct ig_config *cfg, struct ig_drop_reasons *drops)
+static struct ig_detect *inline_alloc(const struct ig_config *cfg, struct ig_drop_reasons *drops,
+                                      uint32_t lanes)
 {
     (void)cfg;
     (void)drops;
+    (void)lanes;
     return calloc(1, sizeof(struct ig_detect));
 }
 

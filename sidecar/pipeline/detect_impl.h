@@ -7,6 +7,44 @@
 
 #include "pipeline/detect_stage.h"
 
+#include <pthread.h>
+
+/* Client lanes (detection.workers >= 3): the detectors that keep no per-model state and no
+ * clock (detect_core.c: lane_of) run in engines of their own, one per lane, each owning the
+ * clients of its stable sources (principal group, else the client id); the model lane runs
+ * the others over every event in capture order and merges the lanes' findings into the one
+ * order the single engine would emit them in. */
+#define IG_DETECT_MAX_LANES 14
+
+/* A finding a client lane raised, held (one allocation, strings included) until the model
+ * lane merges it. */
+struct ig_held {
+    struct ig_held *next;
+    uint32_t key;                 /* (group stream << 8) | the detector's registry position */
+    struct ig_finding f;
+};
+
+/* What a client lane's detectors made of one event. */
+struct ig_lane_out {
+    struct ig_held *found;        /* in emission order (ascending key), or NULL */
+    uint32_t cflags, gflags;      /* marks their findings set on the client / group entry */
+};
+
+struct ig_detect_lane {
+    struct ig_engine *engine;     /* the client-lane detectors; owned by the lane's thread */
+    struct ig_emit emit;          /* holds its findings in *out */
+    uint8_t pos[IG_ENGINE_MAX_DETECTORS];   /* engine index -> registry position */
+    struct ig_lane_out *out;      /* the event being observed */
+    struct ig_held **tail;
+    /* The lane's counters as of its last tick (collect reads these from another thread). */
+    pthread_mutex_t lock;
+    bool lock_ready;
+    struct ig_engine_stats st;
+    const char *names[IG_ENGINE_MAX_DETECTORS];
+    size_t n;
+    struct ig_det_counters counters;
+};
+
 /* The detection work proper, single-threaded: whoever owns it calls it. */
 struct ig_detect_core {
     const struct ig_config *cfg;
@@ -23,12 +61,33 @@ struct ig_detect_core {
     uint64_t engine_swaps, reload_clients_dropped;
     struct ig_detect_stats final;         /* every counter, kept at finish */
     bool finished;
+    /* Client lanes (0: one engine runs every detector). */
+    uint32_t nlanes;
+    struct ig_detect_lane lanes[IG_DETECT_MAX_LANES];
+    uint8_t mpos[IG_ENGINE_MAX_DETECTORS];  /* the model lane's engine index -> registry position */
+    const char *order[IG_ENGINE_MAX_DETECTORS];   /* enabled detectors in registry order */
+    size_t norder;
+    struct ig_held *pending;              /* the event's client-lane findings not merged yet */
+    struct ig_emit merge;                 /* the model lane's emit: merges <pending> in */
+    uint64_t held_lost;                   /* client-lane findings lost (out of memory) */
 };
 
+/* <lanes> client lanes (0: none, one engine). */
 int  ig_detect_core_init(struct ig_detect_core *c, const struct ig_config *cfg,
                          const struct ig_rules *rules, struct ig_sensor_load *load,
-                         char *err, size_t errlen);
+                         uint32_t lanes, char *err, size_t errlen);
 void ig_detect_core_observe(struct ig_detect_core *c, const struct ig_event *ev);
+/* With client lanes: the lane that owns <ev>'s client (any thread; the core is not written). */
+uint32_t ig_detect_core_lane_of(const struct ig_detect_core *c, const struct ig_event *ev);
+/* On lane <k>'s thread: its detectors observe <ev>; what they found into *out. */
+void ig_detect_core_observe_lane(struct ig_detect_core *c, uint32_t k, const struct ig_event *ev,
+                                 struct ig_lane_out *out);
+/* On the model lane's thread, in capture order: the model lane's detectors observe <ev>,
+ * <in>'s findings merged in registry order (and freed). */
+void ig_detect_core_observe_merged(struct ig_detect_core *c, const struct ig_event *ev,
+                                   struct ig_lane_out *in);
+/* On lane <k>'s thread (or while it is parked): its counters for collect. */
+void ig_detect_core_lane_publish(struct ig_detect_core *c, uint32_t k);
 void ig_detect_core_tick(struct ig_detect_core *c, uint64_t now_us);
 void ig_detect_core_finish(struct ig_detect_core *c, uint64_t now_us);
 int  ig_detect_core_reload(struct ig_detect_core *c, const struct ig_rules *rules, char *err, size_t errlen);
@@ -38,10 +97,10 @@ void ig_detect_core_fini(struct ig_detect_core *c);
 
 /* A run mode. Each implementation embeds struct ig_detect first in its own state. */
 struct ig_detect_ops {
-    uint32_t threads;                     /* 1, or 2 = parsing | detection */
+    uint32_t threads;                     /* 1, or 2 = parsing | detection (+ client lanes) */
     uint32_t event_copies;                /* decoded events held at once: scratch (+ overflow) */
     /* Allocates the mode's state with calloc (struct ig_detect first), or NULL. */
-    struct ig_detect *(*alloc)(const struct ig_config *cfg, struct ig_drop_reasons *drops);
+    struct ig_detect *(*alloc)(const struct ig_config *cfg, struct ig_drop_reasons *drops, uint32_t lanes);
     /* The load record the engine writes and its detectors read, given the stage's shared
      * one. NULL: the shared one. */
     struct ig_sensor_load *(*engine_load)(struct ig_detect *d, struct ig_sensor_load *shared);
@@ -63,6 +122,7 @@ struct ig_detect_ops {
 
 struct ig_detect {
     const struct ig_detect_ops *ops;
+    uint32_t lanes;                       /* client lanes (pick()) */
     const struct ig_config *cfg;
     struct ig_detect_core core;
     size_t scratch_cap;                   /* ig_detect_scratch_cap(cfg) */

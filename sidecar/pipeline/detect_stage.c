@@ -3,18 +3,18 @@
 
 #include <stdlib.h>
 
-/* The one place that reads detection.workers: 0 (unset) and 1 run inline, 2 threaded. */
-static const struct ig_detect_ops *pick(const struct ig_config *cfg)
+/* The one place that reads detection.workers: 0 (unset) and 1 run inline; 2 threaded
+ * (parsing | detection); N >= 3 threaded with N - 2 client lanes. */
+static const struct ig_detect_ops *pick(const struct ig_config *cfg, uint32_t *lanes)
 {
-    switch (cfg->detection_workers) {
-    case 0:
-    case 1:
+    uint32_t w = cfg->detection_workers;
+    *lanes = 0;
+    if (w <= 1)
         return &ig_detect_inline;
-    case 2:
-        return &ig_detect_threaded;
-    default:
+    if (w - 2 > IG_DETECT_MAX_LANES)
         return NULL;
-    }
+    *lanes = w - 2;
+    return &ig_detect_threaded;
 }
 
 static size_t scratch_cap(const struct ig_config *cfg, const struct ig_detect_ops *ops)
@@ -29,7 +29,8 @@ static size_t scratch_cap(const struct ig_config *cfg, const struct ig_detect_op
 
 size_t ig_detect_scratch_cap(const struct ig_config *cfg)
 {
-    const struct ig_detect_ops *ops = pick(cfg);
+    uint32_t lanes;
+    const struct ig_detect_ops *ops = pick(cfg, &lanes);
     return scratch_cap(cfg, ops ? ops : &ig_detect_inline);
 }
 
@@ -37,21 +38,23 @@ struct ig_detect *ig_detect_new(const struct ig_config *cfg, const struct ig_rul
                                 struct ig_sensor_load *load, struct ig_drop_reasons *drops,
                                 char *err, size_t errlen)
 {
-    const struct ig_detect_ops *ops = pick(cfg);
+    uint32_t lanes;
+    const struct ig_detect_ops *ops = pick(cfg, &lanes);
     if (!ops) {
-        snprintf(err, errlen, "detection.workers: 1 or 2");
+        snprintf(err, errlen, "detection.workers: 1 to %d", IG_DETECT_MAX_LANES + 2);
         return NULL;
     }
-    struct ig_detect *d = ops->alloc(cfg, drops);
+    struct ig_detect *d = ops->alloc(cfg, drops, lanes);
     if (!d) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     d->ops = ops;
     d->cfg = cfg;
+    d->lanes = lanes;
     d->scratch_cap = scratch_cap(cfg, ops);
     struct ig_sensor_load *engine_load = ops->engine_load ? ops->engine_load(d, load) : load;
-    if (ig_detect_core_init(&d->core, cfg, rules, engine_load, err, errlen) < 0 ||
+    if (ig_detect_core_init(&d->core, cfg, rules, engine_load, lanes, err, errlen) < 0 ||
         (ops->start && ops->start(d, err, errlen) < 0)) {
         ig_detect_free(d);
         return NULL;
@@ -71,7 +74,8 @@ int ig_detect_reload(struct ig_detect *d, const struct ig_rules *rules, char *er
 void ig_detect_collect(const struct ig_detect *d, struct ig_detect_stats *out)
 {
     d->ops->collect(d, out);
-    out->threads = d->ops->threads;
+    out->threads = d->ops->threads + d->lanes;
+    out->lanes = d->lanes;
 }
 
 uint64_t ig_detect_findings(const struct ig_detect *d) { return d->ops->findings(d); }

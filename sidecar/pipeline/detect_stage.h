@@ -3,9 +3,12 @@
  * reloads. The parsing side (pipeline.c) drives it through five operations only: observe an
  * event, tick the capture clock, finish, reload rules, collect counters. Two run modes
  * implement the same operations: inline (detection.workers = 1, on the calling thread) and
- * threaded (detection.workers = 2: a detection thread fed through a ring, detect_thread.c);
- * ig_detect_new is the one place that picks between them. Both give the detectors the same
- * calls in the same order, so findings are byte-identical. */
+ * threaded (detection.workers >= 2: a detection thread fed through a ring, detect_thread.c;
+ * from 3 workers on, the detectors without per-model state run on workers - 2 client lanes,
+ * each owning the clients of its stable sources, and the detection thread (the model lane)
+ * merges their findings, detect_core.c); ig_detect_new is the one place that picks. Every
+ * mode gives each detector the same calls in the same order and emits findings in the same
+ * order, so findings are byte-identical. */
 #ifndef IG_PIPELINE_DETECT_STAGE_H
 #define IG_PIPELINE_DETECT_STAGE_H
 
@@ -31,7 +34,10 @@ struct ig_det_counters {
 
 /* What the stage counts: totals since start, over engines replaced by reloads. */
 struct ig_detect_stats {
-    uint32_t threads;                     /* pipeline threads: 1, or 2 = parsing | detection */
+    uint32_t threads;                     /* pipeline threads: 1, or 2 = parsing | detection,
+                                           * + client lanes */
+    uint32_t lanes;                       /* client lanes (detection.workers - 2 from 3 on) */
+    uint64_t findings_held_lost;          /* client-lane findings lost for memory (not emitted) */
     struct ig_engine_stats engine;        /* findings[i] / observe_errors[i] of detector_names[i] */
     const char *detector_names[IG_ENGINE_MAX_DETECTORS];   /* static strings */
     size_t n_detectors;

@@ -7,7 +7,13 @@
  * side gave up under load (evasion.overload reads it at ticks) travels with each tick, so
  * the detectors see the totals of that moment, not the parser's later ones. The parsing thread
  * owns the producer side of the ring and the overflow buffer while it is free; the
- * detection thread owns the consumer side and the core. */
+ * detection thread owns the consumer side and the core.
+ * With client lanes (detection.workers >= 3), each lane's thread reads the same ring ahead
+ * of the detection thread (the model lane): it observes the events of its clients with its
+ * own engine and leaves what it found in the slot; the model lane takes an event only once
+ * its lane has passed it, and releases a slot only once every lane has. At a reload, the
+ * end of input or a stop, each lane parks at the marker until the model lane has swapped or
+ * freed the lanes' engines. */
 #include "pipeline/detect_impl.h"
 
 #include <inferguard/log.h>
@@ -28,6 +34,8 @@ struct slot {
     uint32_t kind;
     uint32_t big;              /* the event's data lives in t->big, not in the arena */
     uint64_t now_us;           /* SLOT_TICK / SLOT_FINISH */
+    uint32_t lane;             /* SLOT_EVENT with client lanes: the lane owning its client */
+    struct ig_lane_out out;    /* ... what that lane's detectors found (written by the lane) */
     struct ig_event ev;        /* pointers aimed at the arena (or t->big) */
 };
 
@@ -45,8 +53,25 @@ _Static_assert(sizeof(struct load_carry) <= 4096, "a tick's load must fit the sm
                                                   "(detection.ring_slot_bytes >= 4 KiB)");
 #define CHUNK(n) (((size_t)(n) + 15) & ~(size_t)15)   /* ig_event_copy's alignment */
 
+struct threaded;
+
+/* One client lane's thread and how far it has read the ring. */
+struct lane {
+    _Alignas(64) _Atomic uint64_t pos;   /* slots passed */
+    _Atomic uint64_t parked;           /* marker slot + 1 it waits at */
+    struct threaded *t;
+    uint32_t k;
+    pthread_t thread;
+    bool running;
+    double cpu_s;
+};
+
 struct threaded {
     struct ig_detect d;                /* first: the stage's view */
+    uint32_t nlanes;
+    struct lane lane[IG_DETECT_MAX_LANES];
+    _Alignas(64) _Atomic uint64_t go;  /* the model lane is done with marker slot go - 1 */
+    uint64_t lanes_min;                /* the model lane's last view of min(lane pos) */
     struct ig_drop_reasons *drops;     /* the parsing side's */
     struct ig_sensor_load *shared;     /* the stage's load record: the parsing side writes it */
     struct ig_sensor_load det_load;    /* the engine's, fed from the ticks (detection thread) */
@@ -114,17 +139,103 @@ static void take_load(struct threaded *t, const struct load_carry *lc)
         ig_load_affected(&t->det_load, lc->affected[i]);
 }
 
+/* Waiting on another thread's progress: spin briefly, then yield, then sleep 50 us doubling
+ * up to 1 ms (the lanes poll the ring; waits are short while events flow, and an idle lane
+ * costs at most ~1000 wake-ups a second). */
+static void backoff(unsigned *n)
+{
+    if (*n < 32) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    } else if (*n < 48) {
+        sched_yield();
+    } else {
+        unsigned k = *n - 48 < 5 ? *n - 48 : 5;
+        struct timespec ts = { 0, IG_MIN(50000L << k, 1000000L) };
+        nanosleep(&ts, NULL);
+    }
+    (*n)++;
+}
+
+/* A client lane's thread: its clients' events, in ring order, ahead of the model lane. */
+static void *lane_main(void *arg)
+{
+    struct lane *ln = arg;
+    struct threaded *t = ln->t;
+    struct ig_detect_core *c = &t->d.core;
+    for (uint64_t i = 0;; i++) {
+        for (unsigned w = 0; ig_ring_published_count(&t->ring) <= i;)
+            backoff(&w);
+        struct slot *s = ig_ring_at(&t->ring, i);
+        uint32_t kind = s->kind;
+        if (kind == SLOT_EVENT && s->lane == ln->k) {
+            ig_detect_core_observe_lane(c, ln->k, &s->ev, &s->out);
+        } else if (kind == SLOT_TICK) {
+            ig_detect_core_lane_publish(c, ln->k);
+        } else if (kind == SLOT_RELOAD || kind == SLOT_FINISH || kind == SLOT_STOP) {
+            /* The model lane swaps or frees our engine meanwhile. */
+            ig_detect_core_lane_publish(c, ln->k);
+            atomic_store_explicit(&ln->parked, i + 1, memory_order_release);
+            for (unsigned w = 0; atomic_load_explicit(&t->go, memory_order_acquire) < i + 1;)
+                backoff(&w);
+            if (kind != SLOT_RELOAD) {
+                ln->cpu_s = thread_cpu_s();   /* read after join */
+                atomic_store_explicit(&ln->pos, i + 1, memory_order_release);
+                return NULL;
+            }
+        }
+        atomic_store_explicit(&ln->pos, i + 1, memory_order_release);
+    }
+}
+
+/* Model lane: waits until lane <k> has passed slot <i>. */
+static void wait_lane(struct threaded *t, uint32_t k, uint64_t i)
+{
+    for (unsigned w = 0; atomic_load_explicit(&t->lane[k].pos, memory_order_acquire) <= i;)
+        backoff(&w);
+}
+
+/* Model lane: waits until every lane has passed slot <i> (then it may be released). */
+static void wait_lanes(struct threaded *t, uint64_t i)
+{
+    if (t->lanes_min > i)
+        return;
+    uint64_t m = UINT64_MAX;
+    for (uint32_t k = 0; k < t->nlanes; k++) {
+        wait_lane(t, k, i);
+        m = IG_MIN(m, atomic_load_explicit(&t->lane[k].pos, memory_order_acquire));
+    }
+    t->lanes_min = m;
+}
+
+/* Model lane at marker slot <i>: waits until every lane is parked there. */
+static void wait_parked(struct threaded *t, uint64_t i)
+{
+    for (uint32_t k = 0; k < t->nlanes; k++)
+        for (unsigned w = 0; atomic_load_explicit(&t->lane[k].parked, memory_order_acquire) < i + 1;)
+            backoff(&w);
+}
+
 /* The detection thread: the same core calls, in the same order, as the inline mode. */
 static void *detect_main(void *arg)
 {
     struct threaded *t = arg;
     struct ig_detect_core *c = &t->d.core;
-    for (;;) {
+    for (uint64_t i = 0;; i++) {
         struct slot *s = ig_ring_peek(&t->ring);
         uint32_t kind = s->kind;
+        bool park = t->nlanes && (kind == SLOT_RELOAD || kind == SLOT_FINISH || kind == SLOT_STOP);
+        if (park)
+            wait_parked(t, i);
         switch (kind) {
         case SLOT_EVENT:
-            ig_detect_core_observe(c, &s->ev);
+            if (t->nlanes) {
+                wait_lane(t, s->lane, i);
+                ig_detect_core_observe_merged(c, &s->ev, &s->out);
+            } else {
+                ig_detect_core_observe(c, &s->ev);
+            }
             if (s->big)
                 atomic_store_explicit(&t->big_busy, 0, memory_order_release);
             break;
@@ -145,6 +256,10 @@ static void *detect_main(void *arg)
         default:
             break;
         }
+        if (park)
+            atomic_store_explicit(&t->go, i + 1, memory_order_release);
+        if (t->nlanes)
+            wait_lanes(t, i);
         ig_ring_release(&t->ring);
         if (kind == SLOT_FINISH || kind == SLOT_STOP) {
             t->detect_cpu_s = thread_cpu_s();   /* read by the parser after join */
@@ -153,13 +268,22 @@ static void *detect_main(void *arg)
     }
 }
 
-static struct ig_detect *threaded_alloc(const struct ig_config *cfg, struct ig_drop_reasons *drops)
+static struct ig_detect *threaded_alloc(const struct ig_config *cfg, struct ig_drop_reasons *drops,
+                                        uint32_t lanes)
 {
     (void)cfg;
     struct threaded *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->drops = drops;
+    t->nlanes = IG_MIN(lanes, (uint32_t)IG_DETECT_MAX_LANES);
+    atomic_init(&t->go, 0);
+    for (uint32_t k = 0; k < IG_DETECT_MAX_LANES; k++) {
+        atomic_init(&t->lane[k].pos, 0);
+        atomic_init(&t->lane[k].parked, 0);
+        t->lane[k].t = t;
+        t->lane[k].k = k;
+    }
     atomic_init(&t->big_busy, 0);
     atomic_init(&t->findings_seen, 0);
     atomic_init(&t->reload_done, 0);
@@ -203,8 +327,32 @@ static int threaded_start(struct ig_detect *d, char *err, size_t errlen)
     }
     t->pub_lock_ready = true;
     ig_detect_core_collect(&d->core, &t->pub);   /* before the thread exists: no lock needed */
-    /* From here on the detection thread owns the core. */
+    /* From here on the lanes' threads own their engines and the detection thread the rest. */
+    for (uint32_t k = 0; k < t->nlanes; k++) {
+        if (pthread_create(&t->lane[k].thread, NULL, lane_main, &t->lane[k]) != 0) {
+            /* Those started leave at a stop marker nobody else reads. */
+            atomic_store_explicit(&t->go, UINT64_MAX, memory_order_release);
+            struct slot *s = ig_ring_claim(&t->ring);
+            s->kind = SLOT_STOP;
+            ig_ring_publish_now(&t->ring);
+            for (uint32_t j = 0; j < k; j++) {
+                pthread_join(t->lane[j].thread, NULL);
+                t->lane[j].running = false;
+            }
+            snprintf(err, errlen, "cannot start a client lane's thread");
+            return IG_ENOMEM;
+        }
+        t->lane[k].running = true;
+    }
     if (pthread_create(&t->thread, NULL, detect_main, t) != 0) {
+        atomic_store_explicit(&t->go, UINT64_MAX, memory_order_release);
+        struct slot *s = ig_ring_claim(&t->ring);
+        s->kind = SLOT_STOP;
+        ig_ring_publish_now(&t->ring);
+        for (uint32_t j = 0; j < t->nlanes; j++) {
+            pthread_join(t->lane[j].thread, NULL);
+            t->lane[j].running = false;
+        }
         snprintf(err, errlen, "cannot start the detection thread");
         return IG_ENOMEM;
     }
@@ -262,6 +410,7 @@ static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
     s->kind = SLOT_EVENT;
     s->big = big;
     s->now_us = 0;
+    s->lane = t->nlanes ? ig_detect_core_lane_of(&d->core, ev) : 0;
     if (big)
         atomic_store_explicit(&t->big_busy, 1, memory_order_relaxed);   /* published by the ring */
     ig_event_copy(&s->ev, ev, big ? t->big : slot_arena(s));
@@ -306,6 +455,11 @@ static void join(struct threaded *t)
 {
     t->parse_cpu_s = thread_cpu_s();
     pthread_join(t->thread, NULL);
+    for (uint32_t k = 0; k < t->nlanes; k++)
+        if (t->lane[k].running) {
+            pthread_join(t->lane[k].thread, NULL);
+            t->lane[k].running = false;
+        }
     t->running = false;
     ig_ring_stats(&t->ring, &t->ring_final);
 }
@@ -369,12 +523,16 @@ static uint64_t threaded_findings(const struct ig_detect *d)
 static void threaded_summary(const struct ig_detect *d, FILE *out)
 {
     const struct threaded *t = CT(d);
-    fprintf(out, "  workers     2 (parsing | detection): %llu events and ticks handed over in a ring of "
+    fprintf(out, "  workers     %u (parsing | detection%s): %llu events and ticks handed over in a ring of "
                  "%u slots x %zu bytes, %llu events through the overflow buffer, "
-                 "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection\n",
+                 "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection",
+            2 + t->nlanes, t->nlanes ? " | client lanes" : "",
             (unsigned long long)t->ring_final.published, t->ring_ready ? ig_ring_capacity(&t->ring) : 0u,
             t->slot_arena, (unsigned long long)t->events_big, (unsigned long long)t->ring_final.full_waits,
             t->parse_cpu_s, t->detect_cpu_s);
+    for (uint32_t k = 0; k < t->nlanes; k++)
+        fprintf(out, "%s%.2f", k ? " " : " (model lane), lanes ", t->lane[k].cpu_s);
+    fputs(t->nlanes ? " s\n" : "\n", out);
 }
 
 /* Stops the thread without finishing (error paths): the core is the stage's again. */

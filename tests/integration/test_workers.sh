@@ -1,17 +1,34 @@
 #!/usr/bin/env bash
-# analyze --workers 2 (parsing and detection on separate threads) writes exactly what
-# --workers 1 writes: findings, events and drift reports byte for byte and in the same
-# order, and the same summary counters; also with a 2-slot ring of 4 KiB slots (the parser
-# is held back constantly and large events take the overflow buffer), and under overload. Bad values are
-# refused with a clear message.
+# analyze --workers 2 (parsing and detection on separate threads) and --workers 3 and 4
+# (plus one and two client lanes running the per-client detectors, sharded by source, their
+# findings merged back by the model lane) write exactly what --workers 1 writes: findings,
+# events and drift reports byte for byte and in the same order, and the same summary
+# counters; also with a 2-slot ring of 4 KiB slots (the parser is held back constantly and
+# large events take the overflow buffer), and under overload. The LLM capture makes client
+# lanes and the model lane raise findings on the same event (abuse.rate and
+# prompt_injection.signature on one request), so a merge in the wrong order shows. Bad
+# values are refused with a clear message.
 . "$(dirname "$0")/lib/common.sh"
 export INFERGUARD_ID_SECRET=test-workers-secret   # API-key ids stable across runs
+export INFERGUARD_EVIDENCE_KEY=test-workers-evidence INFERGUARD_FINGERPRINT_SALT=test-workers-salt
 gen() { "$IG_BUILD/bench/ig_gen" --quiet "$@"; }
 gen --scenario mixed --seed 11 --out "$WORK/mixed.pcap"
 gen --scenario mixed --seed 12 --proxy --pipeline --chaos --out "$WORK/mixed_proxy.pcap"
 gen --scenario demo --seed 3 --out "$WORK/demo.pcap"
 # 3072 features x batch 8 = 96 KiB of inputs per event: larger than a default 64 KiB slot.
 gen --scenario benign --seed 5 --dim 3072 --batch 8 --clients 3 --requests 40 --out "$WORK/wide.pcap"
+gen --scenario evasion --seed 6 --out "$WORK/evasion.pcap"
+/usr/bin/python3 "$IG_SRC/tests/tools/llm_mix_gen.py" "$WORK/llm.pcap"
+# The shipped rules, with abuse.rate on an explicit quota the LLM capture's sources cross.
+mkdir "$WORK/rules"
+cp "$IG_SRC"/rules/*.yaml "$WORK/rules/"
+cat > "$WORK/rules/zz-workers.yaml" <<YAML
+- detector: abuse.rate
+  enabled: true
+  params:
+    window: 10s
+    max_requests: 20
+YAML
 
 cat > "$WORK/tiny_ring.yaml" <<YAML
 detection:
@@ -23,32 +40,50 @@ YAML
 run() {
     local name=$1 w=$2; shift 2
     local o="$WORK/$name.w$w"
-    "$IG_BIN" analyze --workers "$w" --rules "$IG_SRC/rules" --findings "$o.findings.jsonl" \
+    "$IG_BIN" analyze --workers "$w" --rules "${RULES:-$IG_SRC/rules}" --findings "$o.findings.jsonl" \
         --events "$o.events.jsonl" --reports "$o.reports" "$@" 2> "$o.stderr" \
         || { cat "$o.stderr" >&2; fail "$name: analyze --workers $w exited non-zero"; }
     # The summary without the timing line and the workers line (the only ones that differ),
-    # output paths neutralised.
-    sed -n '/^summary:/,$p' "$o.stderr" | grep -v '^  workers ' | sed "s#$o#OUT#g" > "$o.summary"
+    # output paths neutralised; with client lanes a client's entry is two (model lane and
+    # its lane: more bytes each) and each lane loads its own pattern databases.
+    sed -n '/^summary:/,$p' "$o.stderr" | grep -v '^  workers ' | sed "s#$o#OUT#g" |
+        sed 's/ ([0-9]* bytes each)//' | grep -v '^  patterns ' > "$o.summary"
 }
 
+# same NAME N: the run with N workers wrote what the run with one wrote
 same() {
-    local name=$1
-    local a="$WORK/$name.w1" b="$WORK/$name.w2"
-    cmp "$a.findings.jsonl" "$b.findings.jsonl" || fail "$name: findings differ between 1 and 2 workers"
-    cmp "$a.events.jsonl" "$b.events.jsonl" || fail "$name: events differ between 1 and 2 workers"
+    local name=$1 n=$2
+    local a="$WORK/$name.w1" b="$WORK/$name.w$n"
+    cmp "$a.findings.jsonl" "$b.findings.jsonl" || fail "$name: findings differ between 1 and $n workers"
+    cmp "$a.events.jsonl" "$b.events.jsonl" || fail "$name: events differ between 1 and $n workers"
     if [ -e "$a.reports" ] || [ -e "$b.reports" ]; then
-        diff -r "$a.reports" "$b.reports" || fail "$name: drift reports differ between 1 and 2 workers"
+        diff -r "$a.reports" "$b.reports" || fail "$name: drift reports differ between 1 and $n workers"
     fi
-    diff "$a.summary" "$b.summary" || fail "$name: summary counters differ between 1 and 2 workers"
-    grep -q '^  workers     2 (parsing | detection)' "$b.stderr" || fail "$name: no workers line in the summary"
+    diff "$a.summary" "$b.summary" || fail "$name: summary counters differ between 1 and $n workers"
+    if [ "$n" = 2 ]; then
+        grep -q '^  workers     2 (parsing | detection)' "$b.stderr" || fail "$name: no workers line in the summary"
+    else
+        grep -q "^  workers     $n (parsing | detection | client lanes)" "$b.stderr" ||
+            fail "$name: no workers line with client lanes in the summary"
+    fi
     [ -s "$a.events.jsonl" ] || fail "$name: no events at all (the comparison would prove nothing)"
 }
 
-for c in mixed mixed_proxy demo wide; do
-    run "$c" 1 "$WORK/$c.pcap"
-    run "$c" 2 "$WORK/$c.pcap"
-    same "$c"
+for c in mixed mixed_proxy demo wide evasion llm; do
+    RULES=""
+    [ "$c" = llm ] && RULES=$WORK/rules
+    for w in 1 2 3 4; do
+        run "$c" "$w" "$WORK/$c.pcap"
+    done
+    for w in 2 3 4; do
+        same "$c" "$w"
+    done
 done
+RULES=""
+for a in abuse.rate prompt_injection.signature leakage.pii leakage.system_prompt abuse.identity_rotation; do
+    grep -q "\"name\":\"$a\"" "$WORK/llm.w1.findings.jsonl" || fail "llm: no $a finding (the comparison would prove less)"
+done
+grep -Eq 'lanes [0-9.]+ [0-9.]+ s$' "$WORK/llm.w4.stderr" || fail "llm: the summary shows no CPU time of two lanes"
 [ -s "$WORK/demo.w1.findings.jsonl" ] || fail "demo: no findings (the comparison would prove nothing)"
 [ -s "$WORK/mixed.w1.findings.jsonl" ] || fail "mixed: no findings"
 ls "$WORK/demo.w2.reports"/*/*.json > /dev/null 2>&1 || fail "demo: no drift report from the detection thread"
@@ -56,9 +91,11 @@ grep -Eq 'events and ticks handed over .* [1-9][0-9]* events through the overflo
     fail "wide: events larger than a slot did not take the overflow buffer"
 
 # Several captures in one run, and a ring that is nearly always full.
-run multi 1 -c "$WORK/tiny_ring.yaml" "$WORK/mixed.pcap" "$WORK/wide.pcap" "$WORK/demo.pcap"
-run multi 2 -c "$WORK/tiny_ring.yaml" "$WORK/mixed.pcap" "$WORK/wide.pcap" "$WORK/demo.pcap"
-same multi
+for w in 1 2 4; do
+    run multi $w -c "$WORK/tiny_ring.yaml" "$WORK/mixed.pcap" "$WORK/wide.pcap" "$WORK/demo.pcap" "$WORK/llm.pcap"
+done
+same multi 2
+same multi 4
 grep -q 'ring of 2 slots x 4096 bytes' "$WORK/multi.w2.stderr" || fail "tiny ring: configuration not applied"
 grep -Eq 'parser held back [1-9][0-9]* times' "$WORK/multi.w2.stderr" || fail "tiny ring: no back-pressure seen"
 
@@ -73,9 +110,11 @@ flow:
 detection:
   max_clients: 2
 YAML
+# (Client lanes are identical only while the client table does not evict: each lane evicts by
+# its own LRU, README says so; max_clients 2 evicts constantly, so 2 workers only.)
 run overload 1 -c "$WORK/overload.yaml" "$WORK/mixed_proxy.pcap"
 run overload 2 -c "$WORK/overload.yaml" "$WORK/mixed_proxy.pcap"
-same overload
+same overload 2
 grep -q '"evasion.overload"' "$WORK/overload.w1.findings.jsonl" || fail "overload: no evasion.overload finding"
 
 # The config key does the same as the flag.
@@ -84,14 +123,20 @@ printf 'detection.workers: 2\n' > "$WORK/two.yaml"
     --events "$WORK/cfg2.events.jsonl" "$WORK/mixed.pcap" 2> "$WORK/cfg2.stderr"
 grep -q '^  workers     2' "$WORK/cfg2.stderr" || fail "detection.workers: 2 not applied"
 cmp "$WORK/cfg2.jsonl" "$WORK/mixed.w1.findings.jsonl" || fail "detection.workers: 2 findings differ"
+printf 'detection.workers: 3\n' > "$WORK/three.yaml"
+"$IG_BIN" analyze -c "$WORK/three.yaml" --rules "$IG_SRC/rules" --findings "$WORK/cfg3.jsonl" \
+    --events "$WORK/cfg3.events.jsonl" "$WORK/mixed.pcap" 2> "$WORK/cfg3.stderr"
+grep -q '^  workers     3 (parsing | detection | client lanes)' "$WORK/cfg3.stderr" || fail "detection.workers: 3 not applied"
+cmp "$WORK/cfg3.jsonl" "$WORK/mixed.w1.findings.jsonl" || fail "detection.workers: 3 findings differ"
 
 # msgpack findings are the same bytes too.
 printf 'findings.encoding: msgpack\n' > "$WORK/msgpack.yaml"
-for w in 1 2; do
-    "$IG_BIN" analyze -q --workers $w --rules "$IG_SRC/rules" -c "$WORK/msgpack.yaml" \
-        --findings "$WORK/mp.$w" "$WORK/demo.pcap"
+for w in 1 2 4; do
+    "$IG_BIN" analyze -q --workers $w --rules "$WORK/rules" -c "$WORK/msgpack.yaml" \
+        --findings "$WORK/mp.$w" "$WORK/demo.pcap" "$WORK/llm.pcap"
 done
 cmp "$WORK/mp.1" "$WORK/mp.2" || fail "msgpack findings differ between 1 and 2 workers"
+cmp "$WORK/mp.1" "$WORK/mp.4" || fail "msgpack findings differ between 1 and 4 workers"
 
 # Refusals.
 expect() {   # expect RC PATTERN ARGS...
@@ -100,12 +145,14 @@ expect() {   # expect RC PATTERN ARGS...
     [ "$rc" = "$want" ] || { cat "$WORK/err" >&2; fail "'$*' exited $rc, wanted $want"; }
     grep -q -- "$pat" "$WORK/err" || { cat "$WORK/err" >&2; fail "'$*': no message '$pat'"; }
 }
-expect 2 '--workers: 1 or 2' analyze --workers 3 "$WORK/demo.pcap"
-expect 2 '--workers: 1 or 2' analyze --workers 0 "$WORK/demo.pcap"
-expect 2 '--workers: 1 or 2' run --workers 4
-printf 'detection.workers: 3\n' > "$WORK/three.yaml"
-expect 3 'detection.workers' analyze -c "$WORK/three.yaml" "$WORK/demo.pcap"
+expect 2 '--workers: 1 to 16' analyze --workers 17 "$WORK/demo.pcap"
+expect 2 '--workers: 1 to 16' analyze --workers 0 "$WORK/demo.pcap"
+expect 2 '--workers: 1 to 16' analyze --workers 2x "$WORK/demo.pcap"
+expect 2 '--workers: 1 to 16' run --workers 99
+printf 'detection.workers: 17\n' > "$WORK/many.yaml"
+expect 3 'detection.workers' analyze -c "$WORK/many.yaml" "$WORK/demo.pcap"
 expect 3 'different outputs' analyze --workers 2 --events - --findings - "$WORK/demo.pcap"
+expect 3 'different outputs' analyze --workers 3 --events - --findings - "$WORK/demo.pcap"
 
 # Live: run --workers 2 on loopback sees every request a real client sends, raises the rate
 # finding from the detection thread, and flushes it on SIGTERM.
@@ -119,18 +166,20 @@ cat > "$WORK/live_rules/abuse.yaml" <<YAML
     window: 10s
     max_requests: 40
 YAML
-"$IG_BIN" run --workers 2 -i lo --bpf "tcp port $port" --rules "$WORK/live_rules" \
-    --events "$WORK/live_events.jsonl" --findings "$WORK/live_findings.jsonl" 2> "$WORK/run.err" &
-runpid=$!; BG_PIDS+=($runpid)
-wait_for "$WORK/run.err" capturing 10
-sleep 0.5
-/usr/bin/python3 "$tools/oip_client.py" --port "$port" --requests 60 --rows 2 --dim 8 --conns 2 \
-    --model iris --out "$WORK/sent.jsonl"
-sleep 1
-kill -TERM "$runpid"
-wait "$runpid" || fail "run --workers 2 exited $? ($(tail -5 "$WORK/run.err"))"
-/usr/bin/python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.jsonl" \
-    "$WORK/live_events.jsonl" iris 2 8 127.0.0.1 || fail "run --workers 2: live events differ"
-grep -q '"name":"abuse.rate"' "$WORK/live_findings.jsonl" || fail "run --workers 2: no abuse.rate finding"
-grep -q '^  workers     2' "$WORK/run.err" || fail "run --workers 2: no workers line in the summary"
+for w in 2 3; do
+    "$IG_BIN" run --workers $w -i lo --bpf "tcp port $port" --rules "$WORK/live_rules" \
+        --events "$WORK/live_events.$w.jsonl" --findings "$WORK/live_findings.$w.jsonl" 2> "$WORK/run.$w.err" &
+    runpid=$!; BG_PIDS+=($runpid)
+    wait_for "$WORK/run.$w.err" capturing 10
+    sleep 0.5
+    /usr/bin/python3 "$tools/oip_client.py" --port "$port" --requests 60 --rows 2 --dim 8 --conns 2 \
+        --model iris --out "$WORK/sent.$w.jsonl"
+    sleep 1
+    kill -TERM "$runpid"
+    wait "$runpid" || fail "run --workers $w exited $? ($(tail -5 "$WORK/run.$w.err"))"
+    /usr/bin/python3 "$IG_SRC/tests/integration/lib/compare_events.py" "$WORK/sent.$w.jsonl" \
+        "$WORK/live_events.$w.jsonl" iris 2 8 127.0.0.1 || fail "run --workers $w: live events differ"
+    grep -q '"name":"abuse.rate"' "$WORK/live_findings.$w.jsonl" || fail "run --workers $w: no abuse.rate finding"
+    grep -q "^  workers     $w" "$WORK/run.$w.err" || fail "run --workers $w: no workers line in the summary"
+done
 echo "ok"
