@@ -21,7 +21,7 @@ static void add_det_counters(struct ig_det_counters *rows, const struct ig_engin
  * set on an event reach it on that event, as in one engine. */
 static bool on_model_lane(const struct ig_detector *d)
 {
-    return d->model_size || d->tick || d->finish || d->model_evict;
+    return d->model_size || d->tick || d->finish || d->model_free;
 }
 
 uint32_t ig_detect_core_lane_of(const struct ig_detect_core *c, const struct ig_event *ev)
