@@ -61,63 +61,39 @@ void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_counter_
         fn(ctx, other, p->drops.other);
 }
 
+/* A line of counters from the counter table, with its newline when shown. */
+static void line(FILE *out, const struct ig_counter_src *src, enum ig_summary_line l, const char *arg)
+{
+    if (ig_summary_line_print(out, src, l, arg))
+        fputc('\n', out);
+}
+
 void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
 {
-    const struct ig_decode_stats *c = &p->capture;
-    const struct ig_flow_stats *f = ig_flow_stats(p->flows);
-    const struct ig_http_stats *h = ig_http_stats(p->http);
     struct ig_detect_stats ds;
     ig_detect_collect(p->detect, &ds);
     const struct ig_engine_stats *e = &ds.engine;
-    const struct ig_findings_stats *fs = &ds.findings;
+
+    struct ig_counter_src src;
+    ig_pipeline_counter_src(p, &ds, &src);
 
     fprintf(out, "summary:\n");
-    fprintf(out, "  packets     %llu (%llu bytes), %llu not TCP (%llu UDP/other transport, not analysed)\n",
-            U(c->packets), U(c->bytes), U(f->non_tcp), U(c->other_l4));
-    fprintf(out, "  flows       %llu created, %llu closed, %llu timed out, %llu evicted, %llu picked up mid-stream\n",
-            U(f->flows_created), U(f->flows_closed), U(f->flows_timed_out), U(f->flows_evicted),
-            U(f->flows_midstream));
+    line(out, &src, IG_SUM_PACKETS, NULL);
+    line(out, &src, IG_SUM_FLOWS, NULL);
     struct proto_line pl = { out, 0 };
     fprintf(out, "  protocols  ");
     ig_flow_proto_counts(p->flows, print_proto, &pl);
     fprintf(out, "%s\n", pl.n ? "" : " none");
-    fprintf(out, "  tcp         %llu segments, %llu bytes in order, %llu retransmitted, %llu out of order, "
-                 "%llu overlaps (%llu conflicting), %llu connections reused\n",
-            U(f->segments), U(f->bytes_delivered), U(f->retransmits), U(f->out_of_order),
-            U(f->overlaps), U(f->overlap_conflicts), U(f->syn_reuse));
-    fprintf(out, "  tcp state   ignored as the server's stack would (RFC 5961): %llu RST, %llu FIN, %llu SYN; "
-                 "%llu bad checksums dropped; checksums %s; %llu unanswered SYNs timed out, %llu evicted\n",
-            U(f->rst_ignored), U(f->fin_ignored), U(f->syn_ignored), U(f->csum_bad),
-            strcmp(p->cfg->capture_checksums, "off") == 0 ? "not verified (capture.checksums: off)" :
-            strcmp(p->cfg->capture_checksums, "on") == 0 ? "verified (capture.checksums: on)" : "verified (auto)",
-            U(f->embryonic_timed_out), U(f->embryonic_evicted));
-    if (f->csum_offload_dirs || f->csum_merged)
-        fprintf(out, "  checksums   not verified in %llu flow directions whose data checksums were wrong from the "
-                     "start, nor in %llu segments over 1500 bytes (checksum offload, GRO/TSO on the capturing "
-                     "host; capture.checksums: on checks them all)\n",
-                U(f->csum_offload_dirs), U(f->csum_merged));
-    if (f->defrag.fragments)
-        fprintf(out, "  defrag      %llu IP fragments, %llu datagrams reassembled (defrag.policy %s), %llu with "
-                     "overlaps (%llu with other bytes), %llu discarded for overlaps, %llu timed out\n",
-                U(f->defrag.fragments), U(f->defrag.reassembled), p->cfg->defrag_policy,
-                U(f->defrag.overlaps), U(f->defrag.conflicts), U(f->defrag.overlap_discards),
-                U(f->defrag.timeouts));
-    if (f->evasion_flows)
-        fprintf(out, "  evasion     %llu connections carried TCP/IP evasion tricks (%llu conflicting TCP overlaps): "
-                     "see evasion.* findings\n", U(f->evasion_flows), U(f->stream_conflicts));
-    fprintf(out, "  http        %llu transactions (%llu without response), %llu not inference APIs\n",
-            U(h->txns), U(h->requests_only), U(p->parse.not_inference));
-    fprintf(out, "  evasion     %llu requests resynchronised after a rejected one, %llu whitespace bytes "
-                 "squeezed, %llu undecodable bodies inspected raw\n",
-            U(h->resync_rejected), U(h->ws_squeezed), U(p->parse.events_raw_inspected));
-    const struct ig_h2_stats *h2 = ig_h2_stats(p->h2);
-    if (h2->conns)
-        fprintf(out, "  http2       %llu connections (%llu prior knowledge, %llu h2c upgrade, %llu mid-way, "
-                     "%llu resynchronised), %llu streams, %llu exchanges, %llu gRPC messages "
-                     "(%llu calls failed), %llu frames (%llu malformed), %llu resets, %llu GOAWAY\n",
-                U(h2->conns), U(h2->prior_knowledge), U(h2->upgrades), U(h2->midstream), U(h2->resynced),
-                U(h2->streams), U(h2->txns), U(h2->grpc_messages), U(h2->grpc_errors), U(h2->frames),
-                U(h2->frames_malformed), U(h2->streams_reset), U(h2->goaways));
+    line(out, &src, IG_SUM_TCP, NULL);
+    line(out, &src, IG_SUM_TCP_STATE,
+         strcmp(p->cfg->capture_checksums, "off") == 0 ? "not verified (capture.checksums: off)" :
+         strcmp(p->cfg->capture_checksums, "on") == 0 ? "verified (capture.checksums: on)" : "verified (auto)");
+    line(out, &src, IG_SUM_CHECKSUMS, NULL);
+    line(out, &src, IG_SUM_DEFRAG, p->cfg->defrag_policy);
+    line(out, &src, IG_SUM_FLOW_EVASION, NULL);
+    line(out, &src, IG_SUM_HTTP, NULL);
+    line(out, &src, IG_SUM_HTTP_EVASION, NULL);
+    line(out, &src, IG_SUM_HTTP2, NULL);
     fprintf(out, "  events      %llu", U(p->parse.events));
     int n = 0;
     for (int i = 0; i < IG_PROTO__COUNT; i++)
@@ -133,14 +109,10 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
                 U(cf->memory_limit >> 20), U(cf->flow_memcap >> 20), cf->flow_max, U(cf->http_memcap >> 20),
                 U(cf->clients_memcap >> 20), U(cf->events_memcap >> 20), U(cf->ce_pending_memcap >> 20),
                 cf->max_models);
-    fprintf(out, "  clients     %llu tracked, %llu evicted (%llu bytes each)\n",
-            U(e->clients_active), U(e->clients_evicted), U(e->bytes_per_client));
+    line(out, &src, IG_SUM_CLIENTS, NULL);
     fprintf(out, "  rules       %s, sha256 %s\n", p->rules_origin,
             p->rules_sha256[0] ? p->rules_sha256 : "- (detector defaults)");
-    fprintf(out, "  sources     %llu tracked, %llu evicted; %llu new identities deferred by "
-                 "their source's rate or cap; %llu events, %llu findings on group streams\n",
-            U(e->sources_active), U(e->sources_evicted), U(e->clients_deferred),
-            U(e->group_events), U(e->group_findings));
+    line(out, &src, IG_SUM_SOURCES, NULL);
     const struct ig_pattern_cache_stats hc = ds.patterns;
     if (hc.hits + hc.misses) {
         fprintf(out, "  patterns    %llu Hyperscan databases: %llu loaded from rules.cache_dir, %llu compiled",
@@ -149,8 +121,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
             fprintf(out, " (%llu damaged cache files replaced)", U(hc.bad));
         fprintf(out, "\n");
     }
-    fprintf(out, "  findings    %llu emitted (%llu raised, %llu folded by throttling into %llu updates)",
-            U(fs->emitted), U(fs->raised), U(fs->throttled), U(fs->updates));
+    ig_summary_line_print(out, &src, IG_SUM_FINDINGS, NULL);
     n = 0;
     for (size_t i = 0; i < ds.n_detectors; i++)
         if (e->findings[i])
@@ -179,8 +150,6 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
 
     /* Every drop counter, with its reason; zero counters are left out. */
     struct drop_line dl = { out, 0 };
-    struct ig_counter_src src;
-    ig_pipeline_counter_src(p, &ds, &src);
     ig_pipeline_each_drop(p, &src, print_drop, &dl);
     n = dl.n;
     if (!n)

@@ -24,7 +24,23 @@ static void test_rows_well_formed(void **state)
     assert_true(ig_counters_n > 50);
     for (size_t i = 0; i < ig_counters_n; i++) {
         const struct ig_counter_def *d = &ig_counters[i];
-        assert_true(d->metric || d->drop);   /* a row nobody reads is a defect */
+        assert_true(d->metric || d->drop || d->line);   /* a row nobody reads is a defect */
+        assert_true(d->line < IG_SUM__COUNT);
+        if (d->line) {   /* one %llu, then maybe one %s */
+            const char *u = strstr(d->say, "%llu");
+            assert_non_null(u);
+            assert_null(strstr(u + 1, "%llu"));
+            const char *pct = d->say;
+            int conv = 0;
+            while ((pct = strchr(pct, '%')) != NULL) {
+                conv++;
+                assert_true(strncmp(pct, "%llu", 4) == 0 || (pct > u && strncmp(pct, "%s", 2) == 0));
+                pct++;
+            }
+            assert_true(conv <= 2);
+            for (size_t j = 0; j < i; j++)   /* one row per place */
+                assert_false(ig_counters[j].line == d->line && ig_counters[j].pos == d->pos);
+        }
         assert_true(d->where < IG_AT__COUNT);
         assert_true(d->off % 8 == 0 && (size_t)d->off + 8 <= sizes[d->where]);
         assert_true(d->minus == IG_COUNTER_NONE || (size_t)d->minus + 8 <= sizes[d->where]);
@@ -117,11 +133,64 @@ static void test_values_and_drops(void **state)
     assert_int_equal(s.n[4], 6);
 }
 
+static char *say(const struct ig_counter_src *src, enum ig_summary_line l, const char *arg)
+{
+    static char buf[1024];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    assert_non_null(f);
+    bool shown = ig_summary_line_print(f, src, l, arg);
+    fclose(f);
+    return shown ? buf : NULL;
+}
+
+/* The summary's counter lines come from the table: every line's places are 0..n-1, a line
+ * reads its rows in place order, and a line shown only when its first (or any) counter is
+ * not zero stays out otherwise. */
+static void test_summary_lines(void **state)
+{
+    (void)state;
+    for (int l = IG_SUM_NONE + 1; l < IG_SUM__COUNT; l++) {
+        assert_non_null(ig_summary_lines[l].head);
+        size_t n = 0, maxpos = 0;
+        for (size_t i = 0; i < ig_counters_n; i++)
+            if (ig_counters[i].line == l) {
+                n++;
+                maxpos = ig_counters[i].pos > maxpos ? ig_counters[i].pos : maxpos;
+            }
+        assert_true(n > 0);
+        assert_int_equal(maxpos + 1, n);   /* no hole: a hole would end the line early */
+    }
+    struct ig_decode_stats c = { .packets = 7, .bytes = 700, .other_l4 = 1 };
+    struct ig_flow_stats f = { .non_tcp = 2, .csum_bad = 3, .rst_ignored = 1 };
+    struct ig_parse_stats p = { 0 };
+    struct ig_engine_stats e = { 0 };
+    struct ig_findings_stats fs = { .emitted = 5, .raised = 6, .throttled = 2, .updates = 1 };
+    struct ig_http_stats h = { 0 };
+    struct ig_counter_src src = { .at = {
+        [IG_AT_CAPTURE] = &c, [IG_AT_FLOW] = &f, [IG_AT_HTTP] = &h, [IG_AT_PARSE] = &p,
+        [IG_AT_ENGINE] = &e, [IG_AT_FINDINGS] = &fs } };   /* no HTTP/2 stage */
+    assert_string_equal(say(&src, IG_SUM_PACKETS, NULL),
+                        "  packets     7 (700 bytes), 2 not TCP (1 UDP/other transport, not analysed)");
+    assert_string_equal(say(&src, IG_SUM_FINDINGS, NULL),
+                        "  findings    5 emitted (6 raised, 2 folded by throttling into 1 updates)");
+    const char *ts = say(&src, IG_SUM_TCP_STATE, "verified (auto)");
+    assert_non_null(strstr(ts, ": 1 RST, 0 FIN, 0 SYN; 3 bad checksums dropped; checksums verified (auto); "));
+    assert_null(say(&src, IG_SUM_DEFRAG, "linux"));       /* no fragment */
+    assert_null(say(&src, IG_SUM_HTTP2, NULL));           /* no HTTP/2 stage */
+    assert_null(say(&src, IG_SUM_CHECKSUMS, NULL));
+    f.csum_merged = 4;                                    /* any of its counters shows it */
+    assert_non_null(strstr(say(&src, IG_SUM_CHECKSUMS, NULL), "nor in 4 segments over 1500 bytes"));
+    f.defrag.fragments = 3;
+    assert_non_null(strstr(say(&src, IG_SUM_DEFRAG, "bsd"), "3 IP fragments, 0 datagrams reassembled "
+                                                           "(defrag.policy bsd)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_well_formed),
         cmocka_unit_test(test_values_and_drops),
+        cmocka_unit_test(test_summary_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
