@@ -53,7 +53,7 @@ static const struct ig_param rate_params[] = {
     ROW("population_factor", IG_PT_DOUBLE, pop_factor, .def = 15, .min = 1, .max = 1e6,
         .help = "multiple of the median of the model's other active clients"),
     ROW("flood_requests", IG_PT_DOUBLE, flood_requests, .def = 1000, .min = 1, .max = 1e12,
-        .help = "limit without history or peers (≥ `min_requests`)"),
+        .vs = "min_requests", .vs_op = IG_VS_GE, .help = "limit without history or peers"),
     ROW("heavy_factor", IG_PT_DOUBLE, heavy_factor, .def = 5, .min = 1, .max = 1e6,
         .help = "at this multiple of the limit the finding adds AML.T0034 and AML.T0029"),
     { 0 },
@@ -92,13 +92,7 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
         .own_factor = c->own_factor,
         .pop_factor = c->pop_factor,
     };
-    if (!(c->flood_requests >= c->min_requests)) {
-        char at[256];
-        snprintf(err, errlen, "%s%s.flood_requests (%g) must be >= min_requests (%g)",
-                 ig_rules_param_where(r, NAME, "flood_requests", at, sizeof at), NAME,
-                 c->flood_requests, c->min_requests);
-        return IG_ECONF;
-    }
+    /* flood_requests >= min_requests: the table says so (.vs) */
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
     g.min_requests = (uint64_t)c->min_requests;
     g.flood_requests = (uint64_t)c->flood_requests;

@@ -58,13 +58,13 @@ static const struct ig_param fp_param_rows[] = {
     ROW("window", IG_PT_U32, window, .def = 20, .min = 1, .max = 4096, .help = "w, values per window"),
     ROW("stride", IG_PT_U32, stride, .def = 1, .min = 1, .max = INFINITY, .help = "s"),
     ROW("top", IG_PT_U32, top, .def = 50, .min = 1, .max = 1024, .help = "S, hashes per fingerprint"),
-    ROW("threshold", IG_PT_U32, threshold, .def = 25, .help = "T (< top)"),
+    ROW("threshold", IG_PT_U32, threshold, .def = 25, .vs = "top", .vs_op = IG_VS_LT, .help = "T"),
     ROW("history", IG_PT_U32, history, .def = 256, .min = 2, .max = 65536,
         .help = "queries per client in the index; older ones age out"),
-    ROW("min_features", IG_PT_U32, min_features, .def = 256,
-        .help = "narrower rows are skipped (few windows make it an exact-duplicate test); ≥ `window`"),
+    ROW("min_features", IG_PT_U32, min_features, .def = 256, .vs = "window", .vs_op = IG_VS_GE,
+        .help = "narrower rows are skipped (few windows make it an exact-duplicate test)"),
     ROW("max_features", IG_PT_U32, max_features, .def = 262144, .min = 0, .max = 1u << 24,
-        .help = "wider rows are skipped; also the salt length; ≥ `min_features`"),
+        .vs = "min_features", .vs_op = IG_VS_GE, .help = "wider rows are skipped; also the salt length"),
     ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 256, .min = 1, .max = INFINITY,
         .help = "budget for all clients' fingerprint state"),
     ROW("min_evidence", IG_PT_U32, min_evidence, .def = 2, .min = 0, .max = 1e6,
@@ -127,24 +127,7 @@ static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     struct fp_params *p = &g->p;
     *p = *(const struct fp_params *)env->params;
     p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
-    const char *bad = p->threshold >= p->top ? "threshold"
-                    : p->min_features < p->window ? "min_features"
-                    : p->max_features < p->min_features ? "max_features"
-                    : NULL;
-    if (bad) {
-        static const struct { const char *param, *rule; } why[] = {
-            { "threshold", "must be below top" }, { "min_features", "must be at least window" },
-            { "max_features", "must be at least min_features" },
-        };
-        size_t k = 0;
-        while (strcmp(why[k].param, bad) != 0)
-            k++;
-        char at[256];
-        snprintf(err, errlen, "%s%s.%s %s", ig_rules_param_where(r, NAME, bad, at, sizeof at),
-                 NAME, bad, why[k].rule);
-        free(g);
-        return IG_ECONF;
-    }
+    /* threshold < top, window <= min_features <= max_features: the table says so (.vs) */
     p->budget = (uint64_t)(p->memory_mb * 1048576.0);
     /* the deployment's secret: hash key, polynomial base and per-element salt */
     char secret[256];   /* none ships: a public salt lets an attacker pick inputs that avoid it */

@@ -71,7 +71,7 @@ static const struct ig_param drift_param_rows[] = {
         .help = "rows per window; with `window` set, the most kept per window"),
     ROW("window", IG_PT_DURATION, window_us, .def = 0, .help = "tumbling window by capture time, closed on tick"),
     ROW("min_window_rows", IG_PT_U32, min_window, .def = 100, .min = 1, .max = INFINITY,
-        .help = "shorter windows (time windows, the end-of-run window) are not evaluated"),
+        .vs = "window_rows", .vs_op = IG_VS_LE, .help = "shorter windows (time windows, the end-of-run window) are not evaluated"),
     ROW("test", IG_PT_ENUM, test_choice, .def = T_PSI, .choices = "psi|ks|js|wasserstein",
         .help = "per-column test deciding \"drifted\""),
     ROW("threshold", IG_PT_DOUBLE, threshold, .def = NAN, .doc_default = "`0.1` (`ks`: `0.05`)",
@@ -258,7 +258,7 @@ static double series_floor_std(const struct ig_drift_moments *m)
 static int drift_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                       char *err, size_t errlen)
 {
-    (void)r;   /* every setting arrives filled in env->params */
+    /* every setting arrives filled in env->params; r names where one was set */
     struct drift_global *g = calloc(1, sizeof *g);
     if (!g)
         goto oom;
@@ -277,13 +277,13 @@ static int drift_init(const struct ig_env *env, const struct ig_rules *r, void *
     const char *ref = p->reference_param;
     p->reference_param = NULL;
     if (ref && ref[0]) {
-        if (!env->profile_load) {
-            snprintf(err, errlen, "drift.features: reference '%s' given but this program "
-                     "cannot load profiles", ref);
+        char at[256], why[384] = "this program cannot load profiles";
+        if (!env->profile_load ||
+            env->profile_load(ref, &g->reg->loaded, &g->reg->nloaded, why, sizeof why) != IG_OK) {
+            snprintf(err, errlen, "%s%s.reference '%s': %s",
+                     ig_rules_param_where(r, NAME, "reference", at, sizeof at), NAME, ref, why);
             goto fail;
         }
-        if (env->profile_load(ref, &g->reg->loaded, &g->reg->nloaded, err, errlen) != IG_OK)
-            goto fail;
         p->reference = strdup(ref);
         if (!p->reference)
             goto oom;

@@ -193,7 +193,9 @@ static int sp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     g->ncanaries = c->canaries.n;
     for (size_t i = 0; i < g->ncanaries; i++)
         if (strlen(g->canaries[i]) < 8) {
-            snprintf(err, errlen, "canary '%s' is shorter than 8 characters", g->canaries[i]);
+            char at[256];
+            snprintf(err, errlen, "%s%s.canaries: '%s' is shorter than 8 characters",
+                     ig_rules_param_where(r, NAME, "canaries", at, sizeof at), NAME, g->canaries[i]);
             rc = IG_ECONF;
             goto fail;
         }

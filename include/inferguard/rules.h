@@ -106,7 +106,13 @@ struct ig_param {
     const char *doc_default;     /* the default as rules/schema.md says it, when def is not
                                   * the whole story ("absent", "by test") */
     const char *help;            /* one line for rules/schema.md */
+    /* Numbers: another param of the block this one must stand against (threshold below
+     * top), checked once every value is read; the error names the file:line where the
+     * rules set either, and rules/schema.md's range column says it. NULL: none. */
+    const char *vs;
+    uint8_t vs_op;               /* enum ig_param_vs */
 };
+enum ig_param_vs { IG_VS_NONE, IG_VS_LT, IG_VS_LE, IG_VS_GE, IG_VS_GT };
 
 /* A rules block that is not a detector's (the findings stage's "findings.throttle"). */
 struct ig_param_block {

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct ig_param *find_row(const struct ig_param *params, const char *key)
@@ -137,26 +138,12 @@ static void fmt_range(char *buf, size_t cap, const struct ig_param *p)
 
 /* ---- checking and filling ---- */
 
+/* Errors go through the rules loader's own reporter (rules_priv.h). */
 struct sink {
     const char *block;
-    void (*report)(void *ctx, const char *msg);
-    void *ctx;
-    int errors;
+    struct ig_rules_reporter rep;
 };
-
-__attribute__((format(printf, 4, 5)))
-static void bad(struct sink *S, const char *file, unsigned line, const char *fmt, ...)
-{
-    char msg[384], full[640];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof full, "%s:%u: %s", file, line, msg);
-    S->errors++;
-    if (S->report)
-        S->report(S->ctx, full);
-}
+#define bad(S, ...) ig_rules_report_at(&(S)->rep, __VA_ARGS__)
 
 /* Checks one value against its row; fills <out> when not NULL. */
 static void one(struct sink *S, const struct ig_param *p, const struct ig_rules_pv *v, void *out)
@@ -254,15 +241,60 @@ static void one(struct sink *S, const struct ig_param *p, const struct ig_rules_
     }
 }
 
+/* A number param's value in a filled params struct. */
+static double num_at(const struct ig_param *p, const void *buf)
+{
+    const char *at = (const char *)buf + p->offset;
+    switch (p->type) {
+    case IG_PT_DOUBLE: { double v; memcpy(&v, at, sizeof v); return v; }
+    case IG_PT_FLOAT: { float v; memcpy(&v, at, sizeof v); return v; }
+    case IG_PT_U32: case IG_PT_ENUM: { uint32_t v; memcpy(&v, at, sizeof v); return v; }
+    case IG_PT_U64: case IG_PT_DURATION: { uint64_t v; memcpy(&v, at, sizeof v); return (double)v; }
+    default: return NAN;
+    }
+}
+
+static const char *const vs_words[] = { "", "below", "at most", "at least", "above" };
+
+static bool vs_holds(uint8_t op, double a, double b)
+{
+    switch (op) {
+    case IG_VS_LT: return a < b;
+    case IG_VS_LE: return a <= b;
+    case IG_VS_GE: return a >= b;
+    case IG_VS_GT: return a > b;
+    default: return true;
+    }
+}
+
+/* Where the rules set each row (the last override), NULL file: not set or not valid. */
+struct setat { const char *file; unsigned line; };
+
 /* The params of detector block <block> in <r>, or (ru set) of pattern rule <ru>. */
 static int apply(const struct ig_param *params, const struct ig_rules *r, const char *block,
                  const struct ig_rule *ru, void *out, void (*report)(void *ctx, const char *msg),
                  void *ctx)
 {
-    struct sink S = { block, report, ctx, 0 };
-    if (out)
+    struct sink S = { block, { report, ctx, 0 } };
+    size_t nrows = 0, size = 0;
+    bool vs = false;
+    for (const struct ig_param *p = params; p && p->name; p++, nrows++) {
+        size = IG_MAX(size, p->offset + 16);
+        vs |= p->vs != NULL;
+    }
+    /* Checking alone still reads the values when params stand against each other. */
+    void *buf = out ? out : vs ? calloc(1, size) : NULL;
+    struct setat *at = vs ? calloc(nrows, sizeof *at) : NULL;
+    if (vs && (!buf || !at)) {
+        free(at);
+        if (!out)
+            free(buf);
+        ig_rules_report(&S.rep, "out of memory");
+        return S.rep.errors;
+    }
+    if (buf)
         for (const struct ig_param *p = params; p && p->name; p++)
-            set_default(p, out);
+            set_default(p, buf);
     struct ig_rules_pv v;
     for (size_t i = 0; ru ? ig_rule_param_at(ru, i, &v) : ig_rules_block_param(r, block, i, &v); i++) {
         const struct ig_param *p = find_row(params, v.key);
@@ -271,9 +303,30 @@ static int apply(const struct ig_param *params, const struct ig_rules *r, const 
                 block, v.key, block);
             continue;
         }
-        one(&S, p, &v, out);
+        int before = S.rep.errors;
+        one(&S, p, &v, buf);
+        if (at)
+            at[p - params] = S.rep.errors == before ? (struct setat){ v.file, v.line }
+                                                    : (struct setat){ NULL, 0 };
     }
-    return S.errors;
+    for (const struct ig_param *p = params; vs && p->name; p++) {
+        const struct ig_param *q = p->vs ? find_row(params, p->vs) : NULL;
+        if (!q)
+            continue;
+        const struct setat *w = at[p - params].file ? &at[p - params] : &at[q - params];
+        double a = num_at(p, buf), b = num_at(q, buf);
+        if (!w->file || vs_holds(p->vs_op, a, b))
+            continue;   /* the defaults hold (test_rules_schema checks every table's) */
+        char av[48], bv[48];
+        fmt_val(av, sizeof av, p, a);
+        fmt_val(bv, sizeof bv, q, b);
+        bad(&S, w->file, w->line, "%s.%s (%s) must be %s %s (%s)", block, p->name, av,
+            vs_words[p->vs_op], q->name, bv);
+    }
+    free(at);
+    if (!out)
+        free(buf);
+    return S.rep.errors;
 }
 
 struct first { char *buf; size_t len; int n; };
@@ -434,6 +487,11 @@ int ig_params_doc(const struct ig_param *params, void *fp)
         }
         if ((p->flags & IG_PARAM_WHOLE) && strlen(range) + 8 < sizeof range)
             strcat(range, ", whole");
+        if (p->vs && p->vs_op) {
+            static const char *const sym[] = { "", "<", "≤", "≥", ">" };
+            size_t o = strlen(range);
+            snprintf(range + o, sizeof range - o, "%s%s `%s`", o ? ", " : "", sym[p->vs_op], p->vs);
+        }
         if (fprintf(out, "| `%s` | %s | %s | %s |\n", p->name, def, range, p->help ? p->help : "") < 0)
             return -1;
     }

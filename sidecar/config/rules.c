@@ -114,9 +114,7 @@ struct loader {
     struct ig_ydoc *d;
     const char *file;              /* pooled copy of the name */
     unsigned file_no;
-    void (*report)(void *ctx, const char *msg);
-    void *ctx;
-    int errors;
+    struct ig_rules_reporter rep;
     uint64_t copied;
     struct ig_sha256 hash;
 };
@@ -135,8 +133,15 @@ static void hash_file(struct loader *L, const char *path, const uint8_t *p, size
     ig_sha256_update(&L->hash, p, n);
 }
 
-__attribute__((format(printf, 4, 5)))
-static void err_at(struct loader *L, const char *file, unsigned line, const char *fmt, ...)
+void ig_rules_report(struct ig_rules_reporter *R, const char *msg)
+{
+    R->errors++;
+    if (R->report)
+        R->report(R->ctx, msg);
+}
+
+void ig_rules_report_at(struct ig_rules_reporter *R, const char *file, unsigned line,
+                        const char *fmt, ...)
 {
     char msg[512], full[640];
     va_list ap;
@@ -144,10 +149,9 @@ static void err_at(struct loader *L, const char *file, unsigned line, const char
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(full, sizeof full, "%s:%u: %s", file, line, msg);
-    L->errors++;
-    if (L->report)
-        L->report(L->ctx, full);
+    ig_rules_report(R, full);
 }
+#define err_at(L, ...) ig_rules_report_at(&(L)->rep, __VA_ARGS__)
 #define ERR(L, node, ...) err_at(L, (L)->file, ig_ydoc_line(node), __VA_ARGS__)
 
 static bool grow(void **arr, uint32_t *cap, uint32_t n, size_t elem)
@@ -758,13 +762,11 @@ static void load_one(struct loader *L, const char *name, const uint8_t *p, size_
     struct ig_ydoc d;
     L->file = pool_strndup(&L->rs->pool, name, strlen(name));
     if (!L->file) {
-        L->errors++;
+        L->rep.errors++;
         return;
     }
     if (ig_ydoc_load(&d, name, p, n, err, sizeof err)) {
-        L->errors++;
-        if (L->report)
-            L->report(L->ctx, err);
+        ig_rules_report(&L->rep, err);
         return;
     }
     L->d = &d;
@@ -940,18 +942,14 @@ static void load_path(struct loader *L, const char *path)
                 load_one(L, names[i], buf, len);
             free(buf);
         } else {
-            L->errors++;
-            if (L->report)
-                L->report(L->ctx, err);
+            ig_rules_report(&L->rep, err);
         }
         free(names[i]);
     }
     free(names);
     return;
 report:
-    L->errors++;
-    if (L->report)
-        L->report(L->ctx, err);
+    ig_rules_report(&L->rep, err);
 }
 
 void ig_rules_free(struct ig_rules *r)
@@ -1012,7 +1010,7 @@ static int run(const char *path, const char *name, const void *buf, size_t n, st
             report(ctx, "out of memory");
         return 1;
     }
-    struct loader L = { .rs = rs, .report = report, .ctx = ctx };
+    struct loader L = { .rs = rs, .rep = { report, ctx, 0 } };
     ig_sha256_init(&L.hash);
     const char *origin = path ? path : buf ? name : "embedded";
     rs->origin = pool_strndup(&rs->pool, origin, strlen(origin));
@@ -1029,9 +1027,9 @@ static int run(const char *path, const char *name, const void *buf, size_t n, st
     for (int i = 0; i < 32; i++)
         snprintf(rs->sha256 + 2 * i, 3, "%02x", md[i]);
     finalize(&L);
-    if (L.errors || !out) {
+    if (L.rep.errors || !out) {
         ig_rules_free(rs);
-        return L.errors;
+        return L.rep.errors;
     }
     *out = rs;
     return 0;

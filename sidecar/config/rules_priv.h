@@ -15,6 +15,20 @@ struct ig_rules_pv {
     unsigned line;
 };
 
+/* Where sidecar/config reports rules errors (the loader, the params schema): each one
+ * counted and, when report is set, handed to it as one sentence. */
+struct ig_rules_reporter {
+    void (*report)(void *ctx, const char *msg);
+    void *ctx;
+    int errors;
+};
+/* A message that already says where. */
+void ig_rules_report(struct ig_rules_reporter *R, const char *msg);
+/* "file:line: " + the formatted message. */
+__attribute__((format(printf, 4, 5)))
+void ig_rules_report_at(struct ig_rules_reporter *R, const char *file, unsigned line,
+                        const char *fmt, ...);
+
 /* The <i>th param <block> sets (override order); false past the end or no such block. */
 bool ig_rules_block_param(const struct ig_rules *r, const char *block, size_t i,
                           struct ig_rules_pv *out);

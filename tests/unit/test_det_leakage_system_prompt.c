@@ -76,7 +76,7 @@ static void test_bad_params(void **st)
     assert_int_equal(ig_rules_load_buf("t.yaml", y, strlen(y), &r, err, sizeof err), IG_OK);
     void *g = NULL;
     assert_int_equal(ig_detector_init(&ig_det_system_prompt, &no_env, r, &g, err, sizeof err), IG_ECONF);
-    assert_non_null(strstr(err, "shorter than 8"));
+    assert_non_null(strstr(err, "t.yaml:2: leakage.system_prompt.canaries: 'short' is shorter than 8"));
     ig_rules_free(r);
 }
 

@@ -317,6 +317,20 @@ static void test_detector_loads_reference_file(void **state)
     ig_det_drift.model_free(&call);
     ig_det_drift.free(global);
     ig_rules_free(rules);
+
+    /* A reference that does not load names the rules line that gives it. */
+    char gone[300], want[700];
+    snprintf(gone, sizeof gone, "%s/gone.msgpack", d);
+    f = fopen(yaml, "w");
+    fprintf(f, "- detector: drift.features\n  params:\n    reference: %s\n", gone);
+    fclose(f);
+    assert_int_equal(ig_rules_load_dir(rules_dir, &rules, err, sizeof err), IG_OK);
+    char ierr[512];
+    assert_int_equal(ig_detector_init(&ig_det_drift, &env, rules, &global, ierr, sizeof ierr), IG_ECONF);
+    snprintf(want, sizeof want, "%s:3: drift.features.reference '%s': ", yaml, gone);
+    if (!strstr(ierr, want))
+        fail_msg("'%s' does not start with '%s'", ierr, want);
+    ig_rules_free(rules);
     rm_rf(d);
     free(d);
 }

@@ -234,6 +234,27 @@ static void test_validate_this_build(void **state)
     ms.n = 0;
     assert_int_equal(ig_rules_validate(r, false, collect, &ms), 0);
     ig_rules_free(r);
+
+    /* Params that stand against each other (.vs) are checked by `rules check` and reload
+     * as well, at the line that sets either; a default on the other side counts. */
+    r = load(
+        "- detector: adversarial.fingerprint\n"  /* 1 */
+        "  params:\n"
+        "    top: 30\n"                           /* 3: threshold keeps its default, 25 */
+        "    window: 400\n"                       /* 4: above min_features' default, 256 */
+        "- detector: drift.features\n"            /* 5 */
+        "  params:\n"
+        "    window_rows: 50\n"                   /* 7: below min_window_rows' default */
+        "- detector: abuse.rate\n"                /* 8 */
+        "  params:\n"
+        "    flood_requests: 100\n"               /* 10: below min_requests' default */
+        "    min_requests: 100\n");               /* 11: ... set equal: fine */
+    ms.n = 0;
+    n = ig_rules_validate(r, false, collect, &ms);
+    EXPECT_MSG(&ms, "t.yaml:4: adversarial.fingerprint.min_features (256) must be at least window (400)");
+    EXPECT_MSG(&ms, "t.yaml:7: drift.features.min_window_rows (100) must be at most window_rows (50)");
+    assert_int_equal(n, 2);   /* threshold 25 < top 30 holds */
+    ig_rules_free(r);
 }
 
 static void test_engine_refuses_bad_params(void **state)
@@ -254,13 +275,13 @@ static void test_engine_refuses_bad_params(void **state)
     e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
     assert_null(e);
     /* What spans several params names where the rules set it. */
-    assert_non_null(strstr(err, "t.yaml:3: adversarial.fingerprint.threshold must be below top"));
+    assert_non_null(strstr(err, "t.yaml:3: adversarial.fingerprint.threshold (60) must be below top (50)"));
     ig_rules_free(r);
 
     r = load("- detector: abuse.rate\n  params:\n    min_requests: 500\n    flood_requests: 200\n");
     e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
     assert_null(e);
-    assert_non_null(strstr(err, "t.yaml:4: abuse.rate.flood_requests (200) must be >= min_requests (500)"));
+    assert_non_null(strstr(err, "t.yaml:4: abuse.rate.flood_requests (200) must be at least min_requests (500)"));
     ig_rules_free(r);
 
     /* A disabled detector is not built, and its params are not the engine's business. */
@@ -307,6 +328,19 @@ static void test_tables_well_formed(void **state)
             if (numeric && p->min < p->max && !p->doc_default &&
                 !(p->def >= p->min && p->def <= p->max))
                 fail_msg("%s.%s: default %g outside its range", d->name, p->name, p->def);
+            if (p->vs) {   /* a number against another number of the table, by name */
+                const struct ig_param *q = d->params;
+                while (q->name && strcmp(q->name, p->vs) != 0)
+                    q++;
+                if (!numeric || !q->name || q == p || p->vs_op == IG_VS_NONE || p->vs_op > IG_VS_GT)
+                    fail_msg("%s.%s: bad .vs '%s'", d->name, p->name, p->vs);
+                /* the defaults hold: an error is only reported where the rules set a side */
+                double a = p->def, b = q->def;
+                bool ok = p->vs_op == IG_VS_LT ? a < b : p->vs_op == IG_VS_LE ? a <= b
+                        : p->vs_op == IG_VS_GE ? a >= b : a > b;
+                if (!ok)
+                    fail_msg("%s.%s: defaults break .vs %s", d->name, p->name, p->vs);
+            }
             if (p->type == IG_PT_ENUM) {
                 int n = 1;
                 for (const char *c = p->choices; *c; c++)
