@@ -24,7 +24,7 @@
  * are still measured). Per client at most:
  *     sizeof(state) (344 B) + max_classes * 208 B + max_dists * 8 B
  *     + sum over classes of ig_vidx_bytes(dim, cap(G_c)), cap(G_c) <= max_growing,
- * where ig_vidx_bytes is 4 B (bf16: 2 B, f32_bf16: 6 B) * dim * cap plus 4 B per vector, 28 B per block
+ * where ig_vidx_bytes is 4 B (bf16: 2 B, f32_bf16: 6 B) * dim * cap plus 8 B per vector, 28 B per block
  * (prefilter int8: + 1 B * dim * cap + 4 B per vector + 12 B per block)
  * and sqrt(cap) pivots of 4 * dim B (dim 64, 4096 vectors: 1.04 MiB). The budget bounds
  * the total across clients whatever they send; a growth also takes a transient copy while

@@ -54,7 +54,7 @@ size_t ig_vidx_bytes(uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
 {
     cap = round_cap(cap);
     uint32_t nb = cap / IG_VSET_BLOCK, k = max_pivots(cap);
-    size_t b = ig_vset_bytes_ex(dim, cap, elem) + (size_t)cap * sizeof(uint32_t) +
+    size_t b = ig_vset_bytes_ex(dim, cap, elem) + (size_t)cap * 2 * sizeof(uint32_t) +
                (size_t)nb * (sizeof(struct ig_vblock) + sizeof(uint32_t)) + (size_t)dim * sizeof(float);
     if (k)
         b += ig_vset_bytes(dim, k) + (size_t)k * (sizeof(float) * 2 + sizeof(uint32_t) * 2);
@@ -81,6 +81,7 @@ static void release(struct ig_vidx *ix)
     ig_vset_free(&ix->shadow);
     ig_vset_free(&ix->piv);
     free(ix->id);
+    free(ix->slot);
     free(ix->blk);
     free(ix->pmax);
     free(ix->phead);
@@ -125,10 +126,11 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
         ix->shadow.count = cap;
     }
     ix->id = malloc((size_t)cap * sizeof(uint32_t));
+    ix->slot = malloc((size_t)cap * sizeof(uint32_t));
     ix->blk = malloc((size_t)nb * sizeof(struct ig_vblock));
     ix->list = malloc((size_t)nb * sizeof(uint32_t));
     ix->vtmp = malloc((size_t)dim * sizeof(float));
-    bool ok = ix->id && ix->blk && ix->list && ix->vtmp;
+    bool ok = ix->id && ix->slot && ix->blk && ix->list && ix->vtmp;
     if (ok && q8_on(dim, flags)) {
         uint32_t g = q8_groups(dim);
         ix->qgroups = g;
@@ -358,6 +360,7 @@ static void place(struct ig_vidx *ix, const float *x, uint32_t id, uint32_t p)
         ix->qerr_max = fmaxf(ix->qerr_max, B->qerr);
     }
     ix->id[slot] = id;
+    ix->slot[id] = slot;
     ix->n++;
     if (B->piv != NONE) {
         float r = (float)pivot_dist(ix, slot, B->piv);
@@ -520,12 +523,10 @@ int ig_vidx_append(struct ig_vidx *ix, const float *x)
 
 bool ig_vidx_get(const struct ig_vidx *ix, uint32_t id, float *out)
 {
-    for (uint32_t s = 0; s < ix->set.count; s++)
-        if (s % IG_VSET_BLOCK < ix->blk[s / IG_VSET_BLOCK].fill && ix->id[s] == id) {
-            ig_vset_get(&ix->set, s, out);
-            return true;
-        }
-    return false;
+    if (id >= ix->n)
+        return false;
+    ig_vset_get(&ix->set, ix->slot[id], out);
+    return true;
 }
 
 /* The exact minimum over the listed blocks. With the bf16 shadow, a block is first

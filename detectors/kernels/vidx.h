@@ -58,6 +58,7 @@ struct ig_vidx {
     uint32_t n, cap;      /* vectors held; most it holds (a multiple of 16) */
     uint32_t nblocks;
     uint32_t *id;         /* slot -> insertion number */
+    uint32_t *slot;       /* insertion number -> slot */
     struct ig_vblock *blk;
     struct ig_vset piv;   /* pivots, float32 */
     uint32_t npiv, maxpiv;
@@ -121,7 +122,7 @@ int    ig_vidx_append(struct ig_vidx *ix, const float *x);
  * every distance is NaN (then +inf). */
 float  ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
                         int32_t *argmin);
-/* Stored vector number <id> (insertion order) into <out>; false when absent. Tests. */
+/* Stored vector number <id> (insertion order) into <out>; false when absent. O(dim). */
 bool   ig_vidx_get(const struct ig_vidx *ix, uint32_t id, float *out);
 
 #endif

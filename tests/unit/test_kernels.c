@@ -421,7 +421,7 @@ static void test_q8_kernel_exact(void **state)
     (void)state;
     const struct ig_kern_ops *all[4];
     int na = all_paths(all);
-    const uint32_t qdims[] = { 1, 3, 4, 5, 16, 17, 63, 64, 784, IG_Q8_MAXDIM };
+    const uint32_t qdims[] = { 1, 3, 4, 5, 16, 17, 29, 32, 63, 64, 784, IG_Q8_MAXDIM };
     for (size_t di = 0; di < IG_ARRAY_LEN(qdims); di++) {
         uint32_t d = qdims[di], g = (d + 3) / 4, nb = d > 1000 ? 3 : 9;
         int8_t *codes = aligned_alloc(64, (size_t)nb * g * 64);
@@ -602,6 +602,7 @@ static void test_vidx_exact(void **state)
     check_vidx(64, 1100, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_Q8 | IG_VIDX_SHADOW);
     check_vidx(3, 2000, SH_CLUSTERS, IG_VSET_F32, true, IG_VIDX_Q8);
     check_vidx(784, 400, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_Q8);
+    check_vidx(32, 600, SH_CLUSTERS, IG_VSET_F32, true, IG_VIDX_Q8);
     check_vidx(IG_Q8_MAXDIM + 1, 300, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_Q8);   /* too wide: off */
     check_vidx(3, 2000, SH_CLUSTERS, IG_VSET_F32, true, 0);
     check_vidx(3, 2000, SH_UNIFORM, IG_VSET_F32, true, IG_VIDX_SHADOW);
