@@ -1,5 +1,6 @@
 /* Hyperscan databases for pattern rules; see hsdb.h. */
 #include "hsdb.h"
+#include "gate.h"
 #include "hs_cache.h"
 #include "validators.h"
 
@@ -26,6 +27,10 @@ struct hs_point {
     hs_database_t *db;
     uint32_t npat;
     uint32_t *rule_of;       /* pattern id -> rule index */
+    /* gate.h: the patterns without a literal to anchor on are left out of <fast>, which
+     * is scanned instead of <db> when none of their leading atoms occur in the text */
+    hs_database_t *fast;
+    struct ig_gate gate;
 };
 
 struct ig_hsdb {
@@ -33,6 +38,7 @@ struct ig_hsdb {
     uint32_t nrules;
     struct hs_rule *rules;
     struct hs_point pt[2];   /* [0] request, [1] response */
+    ig_gate_check_fn gate_fn; /* NULL: never the fast database */
 };
 
 struct ig_hsdb_scratch {
@@ -139,6 +145,21 @@ static int compile_point(struct ig_hsdb *db, int pi, char *err, size_t errlen)
     }
     pt->npat = n;
     rc = IG_OK;
+    /* the fast database: every pattern the gate cannot vouch for, same ids */
+    uint32_t nf = 0;
+    for (k = 0; k < n; k++)
+        if (!ig_gate_add(&pt->gate, expr[k])) {
+            expr[nf] = expr[k];
+            flags[nf] = flags[k];
+            ids[nf++] = ids[k];
+        }
+    if (pt->gate.npat && nf) {
+        ce = NULL;
+        if (ig_hs_compile_multi(db->cache, expr, flags, ids, nf, &pt->fast, &ce) != HS_SUCCESS) {
+            hs_free_compile_error(ce);
+            pt->fast = NULL;   /* no gating: always the whole database */
+        }
+    }
 out:
     free(expr);
     free(flags);
@@ -219,6 +240,7 @@ int ig_hsdb_build(struct ig_pattern_cache *cache, const struct ig_rules *r,
         return IG_ENOMEM;
     }
     db->cache = cache;
+    db->gate_fn = ig_gate_fn();
     int rc = IG_ECONF;
     for (size_t i = 0; i < total; i++) {
         const struct ig_rule *ru = ig_rules_get(r, NULL, i);
@@ -321,6 +343,7 @@ void ig_hsdb_free(struct ig_hsdb *db)
         return;
     for (int p = 0; p < 2; p++) {
         hs_free_database(db->pt[p].db);
+        hs_free_database(db->pt[p].fast);
         free(db->pt[p].rule_of);
     }
     for (uint32_t i = 0; i < db->nrules; i++) {
@@ -330,6 +353,19 @@ void ig_hsdb_free(struct ig_hsdb *db)
     }
     free(db->rules);
     free(db);
+}
+
+uint32_t ig_hsdb_gated(const struct ig_hsdb *db, enum ig_rule_scan point)
+{
+    if (!db || (point != IG_SCAN_REQUEST && point != IG_SCAN_RESPONSE))
+        return 0;
+    const struct hs_point *pt = &db->pt[point == IG_SCAN_RESPONSE];
+    return pt->fast ? pt->gate.npat : 0;
+}
+
+void ig_hsdb_gate(struct ig_hsdb *db, bool on)
+{
+    db->gate_fn = on ? ig_gate_fn() : NULL;
 }
 
 uint32_t ig_hsdb_rules(const struct ig_hsdb *db)
@@ -355,7 +391,8 @@ int ig_hsdb_scratch_fit(const struct ig_hsdb *db, struct ig_hsdb_scratch **sp)
     if (!s && !(s = *sp = calloc(1, sizeof *s)))
         return IG_ENOMEM;
     for (int p = 0; p < 2; p++)
-        if (db->pt[p].db && hs_alloc_scratch(db->pt[p].db, &s->hs) != HS_SUCCESS)
+        if ((db->pt[p].db && hs_alloc_scratch(db->pt[p].db, &s->hs) != HS_SUCCESS) ||
+            (db->pt[p].fast && hs_alloc_scratch(db->pt[p].fast, &s->hs) != HS_SUCCESS))
             return IG_ENOMEM;
     for (uint32_t i = 0; i < db->nrules; i++)
         if (db->rules[i].som_db && hs_alloc_scratch(db->rules[i].som_db, &s->hs2) != HS_SUCCESS)
@@ -494,6 +531,9 @@ int ig_hsdb_scan(const struct ig_hsdb *db, enum ig_rule_scan point, const uint8_
     struct scan_ctx c = { db, pt, text, model, route, s, fn, ctx };
     /* Hyperscan takes an unsigned length; no LLM text comes near 4 GB, the rest is cut */
     const char *p = (const char *)(text ? text : (const uint8_t *)"");
-    hs_error_t e = hs_scan(pt->db, p, (unsigned)IG_MIN(n, 0xffffffffu), 0, s->hs, on_match, &c);
+    const hs_database_t *use = pt->db;
+    if (pt->fast && db->gate_fn && !db->gate_fn(&pt->gate, (const uint8_t *)p, n))
+        use = pt->fast;   /* no gated pattern can match: the same matches, faster */
+    hs_error_t e = hs_scan(use, p, (unsigned)IG_MIN(n, 0xffffffffu), 0, s->hs, on_match, &c);
     return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? IG_OK : IG_EPARSE;
 }

@@ -63,6 +63,11 @@ uint32_t ig_hsdb_rules(const struct ig_hsdb *db);
 const struct ig_rule *ig_hsdb_rule(const struct ig_hsdb *db, uint32_t idx);
 /* Number of patterns compiled for a scan point (IG_SCAN_REQUEST or IG_SCAN_RESPONSE). */
 uint32_t ig_hsdb_patterns(const struct ig_hsdb *db, enum ig_rule_scan point);
+/* Patterns of a scan point left to the gate (text/gate.h): scanned only when their
+ * leading atoms occur. */
+uint32_t ig_hsdb_gated(const struct ig_hsdb *db, enum ig_rule_scan point);
+/* Tests and benches: off scans the whole database always; on restores the CPU's choice. */
+void ig_hsdb_gate(struct ig_hsdb *db, bool on);
 
 /* Makes *s fit <db> (allocating or growing it; call at init, not per event). */
 int  ig_hsdb_scratch_fit(const struct ig_hsdb *db, struct ig_hsdb_scratch **s);

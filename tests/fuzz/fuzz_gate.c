@@ -1,0 +1,59 @@
+/* libFuzzer: the scan gate's pattern prefix parser (text/gate.h) on fuzzed patterns, and
+ * its promise: input = pattern NUL text. When the gate takes the pattern and Hyperscan
+ * compiles it, a match in the text with the gate saying "no" is a bug (abort), and so is
+ * the SIMD check disagreeing with the scalar one. */
+#include <hs.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/gate.h"
+
+static int on_hs(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *c)
+{
+    (void)id;
+    (void)from;
+    (void)to;
+    (void)flags;
+    *(int *)c = 1;
+    return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *nul = memchr(data, 0, size);
+    size_t plen = nul ? (size_t)(nul - data) : size;
+    if (plen > 512)
+        return 0;
+    char pat[513];
+    memcpy(pat, data, plen);
+    pat[plen] = 0;
+    const uint8_t *text = nul ? nul + 1 : data;
+    size_t tn = nul ? size - plen - 1 : size;
+    uint8_t sets[IG_GATE_ATOMS][32];
+    int k = ig_gate_prefix(pat, sets);
+    if (k < 0 || k > IG_GATE_ATOMS)
+        abort();
+    struct ig_gate g;
+    memset(&g, 0, sizeof g);
+    if (!ig_gate_add(&g, pat))
+        return 0;
+    bool gs = ig_gate_scalar(&g, text, tn);
+    ig_gate_check_fn simd = ig_gate_fn();
+    if (simd && simd(&g, text, tn) != gs)
+        abort();
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile(pat, 0, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        return 0;
+    }
+    hs_scratch_t *s = NULL;
+    int match = 0;
+    if (hs_alloc_scratch(db, &s) == HS_SUCCESS)
+        hs_scan(db, (const char *)text, (unsigned)tn, 0, s, on_hs, &match);
+    if (match && !gs)
+        abort();
+    hs_free_scratch(s);
+    hs_free_database(db);
+    return 0;
+}
