@@ -57,6 +57,12 @@ uint32_t ig_engine_finding_flag(const struct ig_finding *f);
 /* While a finding is being forwarded to the engine's emit: the index (as for
  * ig_engine_detector_name) of the detector that raised it; -1 otherwise. */
 int ig_engine_emitting(const struct ig_engine *e);
+/* Marks a client already in the table as flagged by <analytic> (a finding raised about it
+ * elsewhere: another aggregator member, a pod), as the engine does for its own detectors'
+ * findings (severity >= low, not drift.*), so that drift keeps its rows out. Whatever its
+ * identity kind; a client not in the table is left alone. */
+void ig_engine_flag_client(struct ig_engine *e, const char *client_id, const char *analytic,
+                           uint8_t severity);
 /* Drives windows on the capture clock; call at least once per second of capture time.
  * A detector with model_size > 0 gets one tick per model entry (call.model set, in order
  * of first appearance); others get one tick with call.model NULL. call.client is NULL. */

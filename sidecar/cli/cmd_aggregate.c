@@ -7,7 +7,15 @@
  * its clients' detector state (what a restart or a rebalance would otherwise forget); a
  * partition owned before resumes where this process stopped (the gap up to the committed
  * offset, if another member moved it, is replayed the same way). Offsets are committed only
- * for events the detectors have seen. docs/fleet.md has the details and the limits. */
+ * for events the detectors have seen.
+ *
+ * Per-model state: the member assigned partition 0 of the events topic (Kafka's group
+ * coordinator picks it; a rebalance moves it) is the model owner. It reads every partition
+ * with a second consumer (no group: manual assignment) and runs the detectors whose state
+ * is the model's (coverage reference, drift) over the whole fleet's events; every member
+ * runs the per-client detectors over its own partitions. A new owner rebuilds the model
+ * state from up to --replay events per partition before the group's committed offsets.
+ * docs/fleet.md has the details and the limits. */
 #include <getopt.h>
 #include <inferguard/log.h>
 #include <librdkafka/rdkafka.h>
@@ -21,6 +29,7 @@
 #include "adapters/json.h"
 #include "cli/cli.h"
 #include "config/units.h"
+#include "findings/enc.h"
 #include "fleet/aggregate.h"
 #include "fleet/event_mp.h"
 
@@ -48,6 +57,10 @@ static void usage(FILE *out)
         "      --max-events N       stop (as on SIGTERM) after N events (controlled restarts)\n"
         "      --replay N           events per newly assigned partition re-read before its\n"
         "                           committed offset to rebuild state (default: 100000; 0 = off)\n"
+        "      --no-model-owner     run every detector on this member's partitions (per-model\n"
+        "                           state then learned from them only); by default the member\n"
+        "                           holding partition 0 also reads every partition for the\n"
+        "                           detectors whose state is the model's (coverage, drift)\n"
         "  -c, --config FILE        YAML configuration (kafka.*, detection, ...)\n"
         "  -r, --rules DIR          rules directory (default: rules.dir)\n"
         "  -q, --quiet / -v, --verbose\n"
@@ -81,19 +94,50 @@ struct part_state {
     int64_t last_fed;        /* released to the detectors when it was last revoked */
 };
 
+struct told_reader;
+
+/* The model owner's side (this member holds partition 0): every partition read, the
+ * model-scope detectors fed. */
+struct model_owner {
+    rd_kafka_t *rk;                 /* manual assignment: every partition of the events topic */
+    struct ig_fleet_agg *agg;       /* IG_FLEET_MODELS, findings through the member's stage */
+    int32_t np;
+    int64_t replay_until[IG_FLEET_MAX_PARTITIONS];
+    uint64_t last_msg_us[IG_FLEET_MAX_PARTITIONS];
+    bool quiet[IG_FLEET_MAX_PARTITIONS];
+    struct ig_evmp_decoded dec;
+    struct ig_fleet_stats done;     /* totals of earlier terms (ownership lost, regained) */
+};
+
 struct agg_run {
     rd_kafka_t *rk;
     struct ig_fleet_agg *agg;
-    const char *topic;
-    uint64_t replay_n;
+    const char *topic, *group;
+    const struct ig_config *cfg;    /* the consumers' */
+    const struct ig_config *fcfg;   /* the findings stage's */
+    const struct ig_rules *rules;
+    uint64_t replay_n, lateness_us;
     struct part_state parts[IG_FLEET_MAX_PARTITIONS];
     uint64_t rebalances, assigned_at;
     bool failed;
+    /* commits: the last one at revocation failed (a broker may refuse commits while the
+     * group rebalances): partitions that come back are committed again once assigned;
+     * those that moved are re-read by their new owner from the older offset, and what they
+     * raise again is held back through the findings topic (told) */
+    bool revoke_commit_failed;
+    uint64_t commits, commits_failed, commits_retried;
+    /* the model owner */
+    bool owner_wanted, model_owner_on;   /* --no-model-owner turns it off */
+    struct model_owner mo;
+    uint64_t owner_terms, owner_events, model_last_msg;
+    struct told_reader *told;
+    bool told_sync;                 /* partitions were assigned: read the findings topic up to now */
 };
 
 /* Commits, for every assigned partition, the offset below which the detectors have seen
- * every event (never below a replay's end: those were committed before). */
-static void commit_offsets(struct agg_run *r, bool sync)
+ * every event (never below a replay's end: those were committed before). Returns false
+ * when the broker refused it (a sync commit: any partition). */
+static bool commit_offsets(struct agg_run *r, bool sync)
 {
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
     for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++) {
@@ -104,13 +148,29 @@ static void commit_offsets(struct agg_run *r, bool sync)
             continue;
         rd_kafka_topic_partition_list_add(l, r->topic, p)->offset = off;
     }
+    bool ok = true;
     if (l->cnt) {
         rd_kafka_resp_err_t e = rd_kafka_commit(r->rk, l, sync ? 0 : 1);
-        if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
-            IG_LOG_WARN("aggregate", "offset commit: %s", rd_kafka_err2str(e));
+        r->commits++;
+        if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+            ok = false;
+            r->commits_failed++;
+            IG_LOG_INFO("aggregate", "offset commit: %s", rd_kafka_err2str(e));
+        }
+        /* a synchronous commit reports each partition's own result too */
+        for (int i = 0; ok && sync && i < l->cnt; i++)
+            if (l->elems[i].err) {
+                ok = false;
+                r->commits_failed++;
+                IG_LOG_INFO("aggregate", "offset commit of %s[%d]: %s", r->topic, (int)l->elems[i].partition,
+                            rd_kafka_err2str(l->elems[i].err));
+            }
     }
     rd_kafka_topic_partition_list_destroy(l);
+    return ok;
 }
+
+static void model_stop(struct agg_run *r);
 
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
                          void *opaque)
@@ -149,10 +209,24 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
         }
         rd_kafka_assign(rk, parts);
         r->assigned_at = mono_us();
+        r->told_sync = true;   /* what other members told before handing these over */
+        if (r->revoke_commit_failed) {
+            /* the commit at revocation was refused: commit again what came back to us */
+            r->revoke_commit_failed = false;
+            r->commits_retried++;
+            commit_offsets(r, false);
+        }
+        for (int i = 0; i < parts->cnt; i++)
+            if (parts->elems[i].partition == 0 && r->model_owner_on)
+                r->owner_wanted = true;   /* started from the main loop */
         return;
     }
-    /* revoked: what waits is left to the next owner; commit what the detectors saw */
-    commit_offsets(r, true);
+    /* revoked: what was told goes out before another member reads these partitions (it
+     * holds back what the findings topic says was told); commit what the detectors saw;
+     * what waits is left to the next owner */
+    ig_fleet_agg_flush(r->agg, 5000);
+    if (!commit_offsets(r, true))
+        r->revoke_commit_failed = true;
     for (int i = 0; i < parts->cnt; i++) {
         int32_t p = parts->elems[i].partition;
         if (p < 0 || p >= IG_FLEET_MAX_PARTITIONS)
@@ -160,6 +234,10 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
         r->parts[p].assigned = false;
         r->parts[p].last_fed = ig_fleet_agg_revoke(r->agg, p);
         r->parts[p].owned_before = r->parts[p].last_fed >= 0;
+        if (p == 0) {
+            r->owner_wanted = false;
+            model_stop(r);   /* the next holder of partition 0 owns the models */
+        }
     }
     rd_kafka_assign(rk, NULL);
 }
@@ -215,9 +293,11 @@ static rd_kafka_t *consumer_new(const struct ig_config *cfg, const char *group, 
 
 struct told_reader {
     rd_kafka_t *rk;
+    const char *topic;
+    int32_t np;
     struct ig_scratch scratch;
     struct ig_json_limits lim;
-    uint64_t skipped;
+    struct ig_jsonw mpjson;          /* a msgpack finding rewritten as JSON */
 };
 
 static const struct ig_json *jget(const struct ig_json *o, const char *k)
@@ -225,13 +305,48 @@ static const struct ig_json *jget(const struct ig_json *o, const char *k)
     return o && o->type == IG_JSON_OBJECT ? ig_json_get(o, k) : NULL;
 }
 
-static void told_record(struct told_reader *t, struct ig_fleet_agg *agg, const rd_kafka_message_t *m)
+/* A msgpack finding (findings.encoding: msgpack; the same OCSF map) as JSON text in
+ * t->mpjson, or false when <p> is not one. */
+static bool told_msgpack(struct told_reader *t, const void *p, size_t n)
+{
+    const uint8_t b = n ? *(const uint8_t *)p : 0;
+    if (!((b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf))
+        return false;   /* not a msgpack map */
+    msgpack_unpacked up;
+    msgpack_unpacked_init(&up);
+    size_t off = 0;
+    bool ok = msgpack_unpack_next(&up, p, n, &off) == MSGPACK_UNPACK_SUCCESS && off == n &&
+              up.data.type == MSGPACK_OBJECT_MAP;
+    if (ok) {
+        ig_jsonw_reset(&t->mpjson);
+        ok = ig_enc_msgpack_to_json(&up.data, &t->mpjson);
+    }
+    msgpack_unpacked_destroy(&up);
+    return ok;
+}
+
+static void told_one(struct agg_run *r, const char *client, const char *analytic, uint64_t time_us,
+                     bool fleet, uint8_t sev)
+{
+    ig_fleet_agg_told(r->agg, client, analytic, time_us, fleet, sev);
+    if (r->mo.agg)
+        ig_fleet_agg_told(r->mo.agg, client, analytic, time_us, fleet, sev);
+}
+
+static void told_record(struct told_reader *t, struct agg_run *r, const rd_kafka_message_t *m)
 {
     const struct ig_json *root = NULL;
     const char *why;
+    const void *p = m->payload;
+    size_t n = m->len;
+    bool mp = told_msgpack(t, p, n);
+    if (mp) {
+        p = t->mpjson.buf;
+        n = t->mpjson.len;
+    }
     ig_scratch_reset(&t->scratch);
-    if (ig_json_parse(m->payload, m->len, &t->lim, &t->scratch, &root, &why) != IG_OK || !root) {
-        t->skipped++;   /* msgpack findings (findings.encoding: msgpack) or foreign records */
+    if (!p || ig_json_parse(p, n, &t->lim, &t->scratch, &root, &why) != IG_OK || !root) {
+        ig_fleet_agg_count_told(r->agg, false, true);   /* foreign records */
         return;
     }
     char client[IG_CLIENT_ID_MAX] = "", analytic[128] = "", scope[16] = "";
@@ -240,31 +355,73 @@ static void told_record(struct told_reader *t, struct ig_fleet_agg *agg, const r
     const struct ig_json *sc = jget(jget(root, "unmapped"), "scope");
     const struct ig_json *res = jget(root, "resources");
     const struct ig_json *model = res && res->type == IG_JSON_ARRAY ? jget(ig_json_first(res), "name") : NULL;
-    uint64_t ms = 0;
-    const struct ig_json *tm = jget(root, "time");
+    uint64_t ms = 0, sev = 0;
+    const struct ig_json *tm = jget(root, "time"), *sv = jget(root, "severity_id");
     if (!name || ig_json_str_copy(name, analytic, sizeof analytic) < 0 || !tm || ig_json_u64(tm, &ms) != IG_OK) {
-        t->skipped++;
+        ig_fleet_agg_count_told(r->agg, false, true);
         return;
     }
+    if (!sv || ig_json_u64(sv, &sev) != IG_OK || sev > 255)
+        sev = 0;
     if (!uid || ig_json_str_copy(uid, client, sizeof client) < 0 || !client[0]) {
         /* a model-wide finding: keyed by the model (as the findings topic's message key) */
-        char m[IG_MODEL_NAME_MAX] = "";
+        char mn[IG_MODEL_NAME_MAX] = "";
         if (model)
-            ig_json_str_copy(model, m, sizeof m);
-        snprintf(client, sizeof client, "model:%s", m);
+            ig_json_str_copy(model, mn, sizeof mn);
+        snprintf(client, sizeof client, "model:%s", mn);
     }
     if (sc)
         ig_json_str_copy(sc, scope, sizeof scope);
-    ig_fleet_agg_told(agg, client, analytic, ms * 1000, strcmp(scope, "fleet") == 0);
+    ig_fleet_agg_count_told(r->agg, mp, false);
+    told_one(r, client, analytic, ms * 1000, strcmp(scope, "fleet") == 0, (uint8_t)sev);
 }
 
-/* Reads the findings topic from its start up to its end at the time of the call (all
- * partitions, no group), so an earlier run's findings are known before the first event. */
+/* Reads the findings topic up to its end as of this call (bounded by <wait_us>): what
+ * pods, earlier runs and other members told is known before the next event. */
+static void told_catch_up(struct told_reader *t, struct agg_run *r, uint64_t wait_us)
+{
+    if (!t->rk || t->np <= 0)
+        return;
+    int64_t *end = calloc((size_t)t->np, sizeof *end);
+    if (!end)
+        return;
+    for (int32_t p = 0; p < t->np; p++) {
+        int64_t lo = 0, hi = 0;
+        if (rd_kafka_query_watermark_offsets(t->rk, t->topic, p, &lo, &hi, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+            end[p] = hi;
+    }
+    uint64_t deadline = mono_us() + wait_us;
+    for (;;) {
+        bool caught_up = true;
+        rd_kafka_topic_partition_list_t *pos = rd_kafka_topic_partition_list_new(t->np);
+        for (int32_t p = 0; p < t->np; p++)
+            rd_kafka_topic_partition_list_add(pos, t->topic, p);
+        rd_kafka_position(t->rk, pos);
+        for (int32_t p = 0; p < t->np; p++)
+            if (end[p] > 0 && pos->elems[p].offset < end[p])
+                caught_up = false;
+        rd_kafka_topic_partition_list_destroy(pos);
+        if (caught_up || mono_us() > deadline || g_stop)
+            break;
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(t->rk, 100);
+        if (m) {
+            if (!m->err)
+                told_record(t, r, m);
+            rd_kafka_message_destroy(m);
+        }
+    }
+    free(end);
+}
+
+/* Reads the findings topic from its start (all partitions, no group), so an earlier run's
+ * findings are known before the first event. */
 static int told_open(struct told_reader *t, const struct ig_config *cfg, const char *topic,
-                     struct ig_fleet_agg *agg, char *err, size_t errlen)
+                     struct agg_run *r, char *err, size_t errlen)
 {
     char group[128];
     snprintf(group, sizeof group, "inferguard-aggregate-told-%ld", (long)getpid());
+    t->topic = topic;
+    ig_jsonw_init(&t->mpjson, 4096);
     if (!(t->rk = consumer_new(cfg, group, NULL, err, errlen)))
         return IG_ECONF;
     ig_json_limits_from_config(&t->lim, cfg);
@@ -282,43 +439,18 @@ static int told_open(struct told_reader *t, const struct ig_config *cfg, const c
             rd_kafka_metadata_destroy(md);
         return IG_OK;
     }
-    int np = md->topics[0].partition_cnt;
+    t->np = md->topics[0].partition_cnt;
     rd_kafka_metadata_destroy(md);
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(np);
-    int64_t *end = calloc((size_t)np, sizeof *end);
-    for (int p = 0; p < np; p++) {
-        int64_t lo = 0, hi = 0;
-        rd_kafka_query_watermark_offsets(t->rk, topic, p, &lo, &hi, 5000);
-        end[p] = hi;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(t->np);
+    for (int32_t p = 0; p < t->np; p++)
         rd_kafka_topic_partition_list_add(l, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    }
     rd_kafka_assign(t->rk, l);
     rd_kafka_topic_partition_list_destroy(l);
-    uint64_t deadline = mono_us() + 15000000u;
-    for (;;) {
-        bool caught_up = true;
-        rd_kafka_topic_partition_list_t *pos = rd_kafka_topic_partition_list_new(np);
-        for (int p = 0; p < np; p++)
-            rd_kafka_topic_partition_list_add(pos, topic, p);
-        rd_kafka_position(t->rk, pos);
-        for (int p = 0; p < np; p++)
-            if (end[p] > 0 && pos->elems[p].offset < end[p])
-                caught_up = false;
-        rd_kafka_topic_partition_list_destroy(pos);
-        if (caught_up || mono_us() > deadline || g_stop)
-            break;
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(t->rk, 100);
-        if (m) {
-            if (!m->err)
-                told_record(t, agg, m);
-            rd_kafka_message_destroy(m);
-        }
-    }
-    free(end);
+    told_catch_up(t, r, 15000000u);
     return IG_OK;
 }
 
-static void told_drain(struct told_reader *t, struct ig_fleet_agg *agg)
+static void told_drain(struct told_reader *t, struct agg_run *r)
 {
     if (!t->rk)
         return;
@@ -327,7 +459,7 @@ static void told_drain(struct told_reader *t, struct ig_fleet_agg *agg)
         if (!m)
             return;
         if (!m->err)
-            told_record(t, agg, m);
+            told_record(t, r, m);
         rd_kafka_message_destroy(m);
     }
 }
@@ -339,6 +471,7 @@ static void told_close(struct told_reader *t)
         rd_kafka_destroy(t->rk);
     }
     ig_scratch_free(&t->scratch);
+    ig_jsonw_free(&t->mpjson);
 }
 
 /* ---- the command ---- */
@@ -354,17 +487,154 @@ static void header_str(const rd_kafka_message_t *m, const char *name, char *out,
         snprintf(out, cap, "%.*s", (int)IG_MIN(n, cap - 1), (const char *)v);
 }
 
+/* ---- the model owner ---- */
+
+static void stats_add(struct ig_fleet_stats *to, const struct ig_fleet_stats *s)
+{
+    to->events += s->events;
+    to->released += s->released;
+    to->late += s->late;
+    to->replayed += s->replayed;
+    to->raised += s->raised;
+    to->emitted += s->emitted;
+    to->held_told += s->held_told;
+    to->held_replay += s->held_replay;
+    to->left_to_role += s->left_to_role;
+}
+
+/* This member now holds partition 0: read every partition of the events topic with a
+ * consumer of its own (no group: it must see them all), from up to --replay events before
+ * the group's committed offsets (those rebuild the model state: a replay, findings held
+ * back as for a member's replay), or from the start when nothing was committed. */
+static void model_start(struct agg_run *r)
+{
+    struct model_owner *mo = &r->mo;
+    char err[512], group[300];
+    if (mo->rk)
+        return;
+    snprintf(group, sizeof group, "%s.model-owner", r->group);
+    mo->agg = ig_fleet_agg_new_role(r->fcfg, r->rules, r->lateness_us, IG_FLEET_MODELS, r->agg, err, sizeof err);
+    if (!mo->agg || !(mo->rk = consumer_new(r->cfg, group, NULL, err, sizeof err))) {
+        IG_LOG_WARN("aggregate", "model owner: %s; per-model detectors off", err);
+        ig_fleet_agg_free(mo->agg);
+        mo->agg = NULL;
+        r->owner_wanted = false;
+        return;
+    }
+    ig_fleet_agg_flag_to(r->agg, mo->agg);
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(r->rk, r->topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(r->rk, 0, rkt, &md, 10000);
+    rd_kafka_topic_destroy(rkt);
+    mo->np = !e && md && md->topic_cnt == 1 && !md->topics[0].err ? md->topics[0].partition_cnt : 0;
+    if (md)
+        rd_kafka_metadata_destroy(md);
+    if (mo->np > IG_FLEET_MAX_PARTITIONS)
+        mo->np = IG_FLEET_MAX_PARTITIONS;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(mo->np > 0 ? mo->np : 1);
+    for (int32_t p = 0; p < mo->np; p++)
+        rd_kafka_topic_partition_list_add(l, r->topic, p);
+    if (mo->np > 0)
+        rd_kafka_committed(r->rk, l, 10000);   /* the group's offsets: what members inspected */
+    uint64_t now = mono_us();
+    for (int i = 0; i < l->cnt; i++) {
+        rd_kafka_topic_partition_t *tp = &l->elems[i];
+        int32_t p = tp->partition;
+        int64_t committed = tp->err ? -1 : tp->offset;
+        mo->replay_until[p] = -1;
+        mo->last_msg_us[p] = now;
+        mo->quiet[p] = false;
+        if (committed >= 0) {
+            int64_t lo = 0, hi = 0;
+            rd_kafka_query_watermark_offsets(r->rk, r->topic, p, &lo, &hi, 5000);
+            int64_t start = committed > (int64_t)r->replay_n ? committed - (int64_t)r->replay_n : 0;
+            tp->offset = start > lo ? start : lo;
+            mo->replay_until[p] = committed;
+        } else {
+            tp->offset = RD_KAFKA_OFFSET_BEGINNING;
+        }
+        tp->err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        ig_fleet_agg_partition_start(mo->agg, p);
+    }
+    rd_kafka_assign(mo->rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    r->owner_terms++;
+    r->model_last_msg = now;
+    IG_LOG_INFO("aggregate", "model owner: reading the %d partitions of %s", (int)mo->np, r->topic);
+}
+
+/* Partition 0 went to another member, or the end: the model state goes with it (the next
+ * owner rebuilds it from the topic); events waiting here are left to it. */
+static void model_stop(struct agg_run *r)
+{
+    struct model_owner *mo = &r->mo;
+    if (!mo->rk)
+        return;
+    IG_LOG_INFO("aggregate", "model owner: partition 0 revoked, model-scope detectors stop here");
+    ig_fleet_agg_flag_to(r->agg, NULL);
+    ig_fleet_agg_flush(r->agg, 5000);
+    stats_add(&mo->done, ig_fleet_agg_stats(mo->agg));
+    rd_kafka_consumer_close(mo->rk);
+    rd_kafka_destroy(mo->rk);
+    mo->rk = NULL;
+    ig_fleet_agg_free(mo->agg);
+    mo->agg = NULL;
+}
+
+/* Up to <max> records of the model owner's consumer; returns how many were events. */
+static int model_poll(struct agg_run *r, int max)
+{
+    struct model_owner *mo = &r->mo;
+    int got = 0;
+    if (!mo->rk)
+        return 0;
+    struct ig_evmp_decoded *d = &mo->dec;
+    uint64_t now = mono_us();
+    for (int i = 0; i < max; i++) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(mo->rk, 0);
+        if (!m)
+            break;
+        int32_t p = m->partition;
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            ig_fleet_agg_partition_end(mo->agg, p);
+        } else if (!m->err && p >= 0 && p < IG_FLEET_MAX_PARTITIONS) {
+            const char *why;
+            mo->last_msg_us[p] = now;
+            mo->quiet[p] = false;
+            r->model_last_msg = now;
+            if (ig_evmp_decode(d, m->payload, m->len, &why) == IG_OK) {
+                char pod[128];
+                header_str(m, "pod", pod, sizeof pod);
+                ig_fleet_agg_event(mo->agg, &d->ev, pod, m->offset < mo->replay_until[p], p, m->offset);
+                got++;
+            }
+        } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+            IG_LOG_WARN("aggregate", "model owner's consumer: %s", rd_kafka_message_errstr(m));
+        }
+        rd_kafka_message_destroy(m);
+    }
+    for (int32_t p = 0; p < mo->np; p++)
+        if (!mo->quiet[p] && now - mo->last_msg_us[p] > 2 * IG_MAX(r->lateness_us, (uint64_t)1000000)) {
+            mo->quiet[p] = true;
+            ig_fleet_agg_partition_end(mo->agg, p);
+        }
+    r->owner_events += (uint64_t)got;
+    return got;
+}
+
 int ig_cmd_aggregate(int argc, char **argv)
 {
     static const struct option opts[] = {
         IG_CLI_COMMON_OPTIONS, { "help", no_argument, 0, 'h' }, { "group", required_argument, 0, 'g' },
         { "until-idle", required_argument, 0, 'I' }, { "lateness", required_argument, 0, 'L' },
         { "replay", required_argument, 0, 'P' }, { "max-events", required_argument, 0, 'X' },
+        { "no-model-owner", no_argument, 0, 'N' },
         { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
     const char *group = "inferguard-aggregate";
     uint64_t idle_us = 0, lateness_us = 2000000, replay_n = 100000, max_events = 0;
+    bool model_owner = true;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hk:g:t:" IG_CLI_COMMON_SHORT, opts, NULL)) != -1) {
@@ -376,6 +646,7 @@ int ig_cmd_aggregate(int argc, char **argv)
         switch (c) {
         case 'h': usage(stdout); return IG_EXIT_OK;
         case 'g': group = optarg; break;
+        case 'N': model_owner = false; break;
         case 'I':
         case 'L':
             if (!ig_parse_duration_us(optarg, 1000000, c == 'I' ? &idle_us : &lateness_us)) {
@@ -427,7 +698,11 @@ int ig_cmd_aggregate(int argc, char **argv)
     fcfg.kafka_events_topic[0] = 0;
 
     char err[512];
-    struct ig_fleet_agg *agg = ig_fleet_agg_new(&fcfg, rules, lateness_us, err, sizeof err);
+    /* with the model owner, this member's engine runs the per-client detectors only; the
+     * model-scope ones run where partition 0 is (possibly here too) */
+    struct ig_fleet_agg *agg = ig_fleet_agg_new_role(&fcfg, rules, lateness_us,
+                                                     model_owner ? IG_FLEET_CLIENTS : IG_FLEET_ALL, NULL,
+                                                     err, sizeof err);
     if (!agg) {
         fprintf(stderr, "inferguard aggregate: %s\n", err);
         ig_rules_free(rules);
@@ -437,13 +712,21 @@ int ig_cmd_aggregate(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.agg = agg;
     r.topic = cfg.kafka_events_topic;
+    r.group = group;
+    r.cfg = &cfg;
+    r.fcfg = &fcfg;
+    r.rules = rules;
     r.replay_n = replay_n;
-    struct told_reader told = { 0 };
+    r.lateness_us = lateness_us;
+    r.model_owner_on = model_owner;
+    static struct told_reader told;
+    memset(&told, 0, sizeof told);
+    r.told = &told;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     if (fcfg.kafka_brokers[0])
         ig_fleet_agg_told_known(agg);
-    if (fcfg.kafka_brokers[0] && told_open(&told, &cfg, cfg.kafka_topic, agg, err, sizeof err) != IG_OK) {
+    if (fcfg.kafka_brokers[0] && told_open(&told, &cfg, cfg.kafka_topic, &r, err, sizeof err) != IG_OK) {
         fprintf(stderr, "inferguard aggregate: findings topic: %s\n", err);
         told_close(&told);
         ig_fleet_agg_free(agg);
@@ -477,8 +760,9 @@ int ig_cmd_aggregate(int argc, char **argv)
     uint64_t t0 = mono_us(), last_msg = t0, last_commit = t0, last_advance = t0;
     uint64_t bad = 0, first_us = 0, last_us = 0, first_wall = 0, last_wall = 0, got = 0;
     uint64_t lag_n = 0, lag_sum = 0, lag_max = 0;   /* receipt - producer timestamp, ms */
+    int owner_busy = 0;
     while (!g_stop) {
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(r.rk, 50);
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(r.rk, owner_busy ? 0 : 50);
         uint64_t now = mono_us();
         if (m) {
             if (!m->err) {
@@ -528,6 +812,14 @@ int ig_cmd_aggregate(int argc, char **argv)
             }
             rd_kafka_message_destroy(m);
         }
+        /* partitions newly assigned: first learn what other members told before them */
+        if (r.told_sync) {
+            r.told_sync = false;
+            told_catch_up(&told, &r, 5000000u);
+        }
+        if (r.owner_wanted && !r.mo.rk)
+            model_start(&r);
+        owner_busy = model_poll(&r, 500);
         /* a partition that delivers nothing for a while (no traffic, or an end the consumer
          * did not report) stops holding back the others' events */
         for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++)
@@ -536,9 +828,11 @@ int ig_cmd_aggregate(int argc, char **argv)
                 r.parts[p].quiet = true;
                 ig_fleet_agg_partition_end(agg, p);
             }
-        told_drain(&told, agg);
+        told_drain(&told, &r);
         if (now - last_advance >= 50000 || !m) {
             ig_fleet_agg_advance(agg, false);
+            if (r.mo.agg)
+                ig_fleet_agg_advance(r.mo.agg, false);
             ig_fleet_agg_poll(agg);
             last_advance = now;
         }
@@ -548,20 +842,35 @@ int ig_cmd_aggregate(int argc, char **argv)
         }
         if (r.assigned_at > last_msg)
             last_msg = r.assigned_at;   /* idle counts from the last assignment on */
+        if (r.mo.rk && r.model_last_msg > last_msg)
+            last_msg = r.model_last_msg;   /* the model owner still reading counts as busy */
         if (idle_us && !r.assigned_at && now - t0 < 60000000u)
             continue;   /* not in the group yet (a join waits for other members' timeouts) */
-        if (idle_us && now - last_msg >= idle_us)
+        if (idle_us && now > last_msg && now - last_msg >= idle_us)
             break;
         if (max_events && ig_fleet_agg_stats(agg)->events - ig_fleet_agg_stats(agg)->replayed >= max_events)
             break;
     }
-    /* the end: every waiting event inspected, its offset committed */
+    /* the end: every waiting event inspected, its offset committed; the model owner's
+     * events too (its findings go through this member's findings stage, closed last) */
     ig_fleet_agg_advance(agg, true);
     commit_offsets(&r, true);
+    struct ig_fleet_stats owner = r.mo.done;
+    if (r.mo.agg) {
+        ig_fleet_agg_flag_to(agg, NULL);
+        ig_fleet_agg_finish(r.mo.agg);
+        stats_add(&owner, ig_fleet_agg_stats(r.mo.agg));
+        rd_kafka_consumer_close(r.mo.rk);
+        rd_kafka_destroy(r.mo.rk);
+        r.mo.rk = NULL;
+        ig_fleet_agg_free(r.mo.agg);
+        r.mo.agg = NULL;
+    }
     rd_kafka_consumer_close(r.rk);
     rd_kafka_destroy(r.rk);
     told_close(&told);
     ig_evmp_decoded_free(&d);
+    ig_evmp_decoded_free(&r.mo.dec);
     ig_fleet_agg_finish(agg);
     if (o.verbosity >= 0) {
         fprintf(stderr, "inferguard aggregate: %.1f s, %llu rebalance callbacks, %llu undecodable records\n",
@@ -573,7 +882,21 @@ int ig_cmd_aggregate(int argc, char **argv)
                 span > 0 ? (double)got / span : 0.0, (unsigned long long)first_wall,
                 (unsigned long long)last_wall, lag_n ? (double)lag_sum / (double)lag_n : 0.0,
                 (unsigned long long)lag_max);
+        fprintf(stderr, "  commits     %llu, %llu refused by the broker, %llu again after a rebalance\n",
+                (unsigned long long)r.commits, (unsigned long long)r.commits_failed,
+                (unsigned long long)r.commits_retried);
         ig_fleet_agg_summary(agg, stderr);
+        if (!model_owner)
+            fprintf(stderr, "  model owner off (--no-model-owner): every detector ran on this member's partitions\n");
+        else
+            fprintf(stderr, "  model owner %llu term(s) (partition 0 held): %llu events of every partition "
+                            "(%llu replayed to rebuild state), %llu inspected; findings %llu raised, %llu out, "
+                            "held back %llu told + %llu replay, %llu left to members\n",
+                    (unsigned long long)r.owner_terms, (unsigned long long)owner.events,
+                    (unsigned long long)owner.replayed, (unsigned long long)owner.released,
+                    (unsigned long long)owner.raised, (unsigned long long)owner.emitted,
+                    (unsigned long long)owner.held_told, (unsigned long long)owner.held_replay,
+                    (unsigned long long)owner.left_to_role);
     }
     ig_fleet_agg_free(agg);
     ig_rules_free(rules);

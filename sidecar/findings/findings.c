@@ -419,6 +419,15 @@ void ig_findings_tick(struct ig_findings *f, uint64_t now_us)
     }
 }
 
+void ig_findings_flush(struct ig_findings *f, int timeout_ms)
+{
+    if (f->closed)
+        return;
+    for (uint32_t i = 0; i < f->nsinks; i++)
+        if (f->sinks[i].sink->poll)
+            f->sinks[i].sink->poll(f->sinks[i].state, timeout_ms);
+}
+
 void ig_findings_close(struct ig_findings *f, uint64_t now_us, int timeout_ms)
 {
     if (f->closed)

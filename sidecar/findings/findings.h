@@ -38,6 +38,10 @@ const struct ig_emit *ig_findings_emit(struct ig_findings *f);
 void ig_findings_tick(struct ig_findings *f, uint64_t now_us);
 /* Flushes everything (end of analyze / shutdown) within timeout_ms and closes the sinks. */
 void ig_findings_close(struct ig_findings *f, uint64_t now_us, int timeout_ms);
+/* Waits up to timeout_ms until no finding is in flight to any sink (the sinks' poll with a
+ * timeout), without closing anything: what was told is on the broker (aggregate, before it
+ * hands partitions to another member). */
+void ig_findings_flush(struct ig_findings *f, int timeout_ms);
 const struct ig_findings_stats *ig_findings_stats(const struct ig_findings *f);
 /* Sink counters, for the summary: calls <fn> per sink. */
 void ig_findings_sink_stats(const struct ig_findings *f,

@@ -52,8 +52,11 @@ struct ig_fleet_agg {
     const struct ig_config *cfg;
     const struct ig_rules *rules;
     uint64_t lateness_us;
-    struct ig_findings *findings;
-    const struct ig_emit *out;      /* the findings stage */
+    enum ig_fleet_role role;
+    struct ig_findings *findings;   /* the findings stage: own, or borrowed (owns_findings) */
+    bool owns_findings;
+    const struct ig_emit *out;
+    struct ig_fleet_agg *flag_to;   /* per-client findings also flag the client there */
     struct ig_emit emit;            /* what the engine calls: on_finding below */
     struct ig_env env;
     struct ig_engine *engine;
@@ -157,9 +160,11 @@ static struct told *told_slot(struct ig_fleet_agg *a, const char *client, const 
 }
 
 void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *analytic,
-                       uint64_t time_us, bool fleet)
+                       uint64_t time_us, bool fleet, uint8_t severity)
 {
     a->st.pod_findings++;
+    if (a->engine && strncmp(client, "model:", 6) != 0)
+        ig_engine_flag_client(a->engine, client, analytic, severity);
     struct told *t = told_slot(a, client, analytic, true);
     if (fleet && t->own)
         return;   /* our own fleet finding read back */
@@ -188,10 +193,45 @@ static bool already_told(const struct ig_fleet_agg *a, const struct told *t, uin
     return false;
 }
 
+/* Detectors the model owner runs over every partition, because their state is the
+ * model's (a reference learned from the whole population, drift windows): a member with a
+ * part of the clients would learn another reference. Every other detector runs per member
+ * on its partitions (their per-model parts, feature scales and peer medians, are learned
+ * from the member's clients: a random sample of the population by client hash). */
+static const char *const model_scope[] = { "extraction.coverage", "drift.features", NULL };
+/* Detectors with both per-client findings and a model-wide one (no client) that counts
+ * every client: the owner runs them too, for the model-wide finding only. */
+static const char *const model_wide[] = { "leakage.scores", NULL };
+
+static bool listed(const char *const *list, const char *name)
+{
+    for (size_t i = 0; name && list[i]; i++)
+        if (strcmp(list[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Is this finding this instance's to tell (its role)? */
+static bool role_tells(const struct ig_fleet_agg *a, const struct ig_finding *f)
+{
+    bool per_client = f->client_id && f->client_id[0];
+    switch (a->role) {
+    case IG_FLEET_CLIENTS: return per_client;                 /* model-wide: the owner's */
+    case IG_FLEET_MODELS: return !per_client || !listed(model_wide, f->analytic);
+    default: return true;
+    }
+}
+
 static void on_finding(void *ctx, const struct ig_finding *f)
 {
     struct ig_fleet_agg *a = ctx;
+    if (!role_tells(a, f)) {
+        a->st.left_to_role++;
+        return;
+    }
     a->st.raised++;
+    if (a->flag_to && a->flag_to->engine && f->client_id && f->client_id[0])
+        ig_engine_flag_client(a->flag_to->engine, f->client_id, f->analytic, f->severity);
     if (a->replaying && !a->told_known) {
         /* no findings topic to tell what an earlier run already said: a replay rebuilds
          * state only */
@@ -408,9 +448,32 @@ void ig_fleet_agg_poll(struct ig_fleet_agg *a)
     ig_findings_tick(a->findings, a->released_us);
 }
 
+void ig_fleet_agg_flush(struct ig_fleet_agg *a, int timeout_ms)
+{
+    ig_findings_flush(a->findings, timeout_ms);
+}
+
 struct ig_fleet_agg *ig_fleet_agg_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                       uint64_t lateness_us, char *err, size_t errlen)
 {
+    return ig_fleet_agg_new_role(cfg, rules, lateness_us, IG_FLEET_ALL, NULL, err, errlen);
+}
+
+struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const struct ig_rules *rules,
+                                           uint64_t lateness_us, enum ig_fleet_role role,
+                                           struct ig_fleet_agg *share, char *err, size_t errlen)
+{
+    const struct ig_detector *list[IG_ENGINE_MAX_DETECTORS * 2 + 1];
+    size_t n = 0;
+    for (size_t i = 0; ig_detectors[i] && n + 1 < IG_ARRAY_LEN(list); i++) {
+        const char *name = ig_detectors[i]->name;
+        bool model = listed(model_scope, name), wide = listed(model_wide, name);
+        if (role == IG_FLEET_ALL || (role == IG_FLEET_CLIENTS && !model) ||
+            (role == IG_FLEET_MODELS && (model || wide)))
+            list[n++] = ig_detectors[i];
+    }
+    list[n] = NULL;
+
     struct ig_fleet_agg *a = calloc(1, sizeof *a);
     if (!a || !(a->clients = calloc(CLIENTS_CAP, sizeof *a->clients)) ||
         !(a->told = calloc(TOLD_CAP, sizeof *a->told))) {
@@ -420,15 +483,22 @@ struct ig_fleet_agg *ig_fleet_agg_new(const struct ig_config *cfg, const struct 
     a->cfg = cfg;
     a->rules = rules;
     a->lateness_us = lateness_us;
+    a->role = role;
     ig_drift_env(&a->env, NULL);
-    a->findings = ig_findings_new(cfg, rules, err, errlen);
-    if (!a->findings)
-        goto fail;
-    if (ig_sinks_open_all(a->findings, cfg, err, errlen) < 0)
-        goto fail;
+    if (share) {
+        a->findings = share->findings;
+        a->told_known = share->told_known;
+    } else {
+        a->owns_findings = true;
+        a->findings = ig_findings_new(cfg, rules, err, errlen);
+        if (!a->findings)
+            goto fail;
+        if (ig_sinks_open_all(a->findings, cfg, err, errlen) < 0)
+            goto fail;
+    }
     a->out = ig_findings_emit(a->findings);
     a->emit = (struct ig_emit){ on_finding, a };
-    a->engine = ig_engine_new(cfg, rules, &a->env, &a->emit, err, errlen);
+    a->engine = ig_engine_new_with(cfg, rules, &a->env, &a->emit, list, err, errlen);
     if (!a->engine)
         goto fail;
     return a;
@@ -446,7 +516,19 @@ void ig_fleet_agg_finish(struct ig_fleet_agg *a)
     ig_engine_finish(a->engine, a->released_us);
     ig_engine_free(a->engine);
     a->engine = NULL;
-    ig_findings_close(a->findings, a->released_us, (int)a->cfg->flush_timeout_ms);
+    if (a->owns_findings)
+        ig_findings_close(a->findings, a->released_us, (int)a->cfg->flush_timeout_ms);
+}
+
+void ig_fleet_agg_flag_to(struct ig_fleet_agg *a, struct ig_fleet_agg *to)
+{
+    a->flag_to = to;
+}
+
+void ig_fleet_agg_count_told(struct ig_fleet_agg *a, bool msgpack, bool unreadable)
+{
+    a->st.told_msgpack += msgpack;
+    a->st.told_unreadable += unreadable;
 }
 
 static void sink_line(void *ctx, const char *sink, const struct ig_sink_stats *s)
@@ -469,10 +551,16 @@ void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out)
     fprintf(out, "  clients     %llu (%llu beyond the pods table)\n", (unsigned long long)s->clients,
             (unsigned long long)s->clients_full);
     fprintf(out, "  findings    %llu raised, %llu fleet findings out; held back: %llu already told by a pod "
-                 "or an earlier run, %llu during replay; %llu findings read from the findings topic\n",
+                 "or an earlier run, %llu during replay; %llu findings read from the findings topic "
+                 "(%llu of them msgpack, %llu unreadable); %llu left to the other role (%s)\n",
             (unsigned long long)s->raised, (unsigned long long)s->emitted, (unsigned long long)s->held_told,
-            (unsigned long long)s->held_replay, (unsigned long long)s->pod_findings);
-    ig_findings_sink_stats(a->findings, sink_line, out);
+            (unsigned long long)s->held_replay, (unsigned long long)s->pod_findings,
+            (unsigned long long)s->told_msgpack, (unsigned long long)s->told_unreadable,
+            (unsigned long long)s->left_to_role,
+            a->role == IG_FLEET_CLIENTS ? "model-wide findings: the model owner's"
+            : a->role == IG_FLEET_MODELS ? "per-client findings of the members' detectors" : "none");
+    if (a->owns_findings)
+        ig_findings_sink_stats(a->findings, sink_line, out);
 }
 
 const struct ig_fleet_stats *ig_fleet_agg_stats(const struct ig_fleet_agg *a) { return &a->st; }
@@ -483,7 +571,7 @@ void ig_fleet_agg_free(struct ig_fleet_agg *a)
         return;
     if (a->engine)
         ig_engine_free(a->engine);
-    if (a->findings)
+    if (a->findings && a->owns_findings)
         ig_findings_free(a->findings);
     for (size_t i = 0; i < a->n; i++)
         free(a->heap[i].ev);

@@ -19,7 +19,19 @@ struct ig_fleet_stats {
     uint64_t events, released, late, replayed, bad_records, dropped_revoked;
     uint64_t raised, emitted, held_told, held_replay;
     uint64_t pod_findings, clients, clients_full, buffered_max;
+    uint64_t told_msgpack, told_unreadable;   /* findings-topic records: msgpack ones read, others skipped */
+    uint64_t left_to_role;                    /* findings this role leaves to the other (below) */
 };
+
+/* What an aggregator instance runs (docs/fleet.md, "Per-model state"):
+ * - ALL: every detector, every finding (one process seeing every partition; tests);
+ * - CLIENTS: a member's per-client detectors over its partitions: every detector except the
+ *   model-scope ones (extraction.coverage, drift), and no model-wide finding;
+ * - MODELS: the model owner's (the member assigned the events topic's partition 0): the
+ *   model-scope detectors over every partition, whose reference and windows are then the
+ *   whole fleet's, plus the model-wide finding (no client) of detectors that also count
+ *   every client (leakage.scores). */
+enum ig_fleet_role { IG_FLEET_ALL, IG_FLEET_CLIENTS, IG_FLEET_MODELS };
 
 struct ig_fleet_agg;
 
@@ -27,15 +39,26 @@ struct ig_fleet_agg;
  * lateness_us: how long an event waits for earlier ones from other pods. NULL + err. */
 struct ig_fleet_agg *ig_fleet_agg_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                       uint64_t lateness_us, char *err, size_t errlen);
+/* The same for one role. <share>: use that instance's findings stage (one output, one
+ * throttle, one Kafka producer per process); it must outlive this one and finish after it. */
+struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const struct ig_rules *rules,
+                                           uint64_t lateness_us, enum ig_fleet_role role,
+                                           struct ig_fleet_agg *share, char *err, size_t errlen);
+/* Per-client findings <a> raises also mark the client flagged in <to>'s engine (drift on
+ * the model owner keeps flagged clients' rows out, as one sensor does). NULL: none. */
+void ig_fleet_agg_flag_to(struct ig_fleet_agg *a, struct ig_fleet_agg *to);
+/* One record of the findings topic was msgpack (read) or unreadable (skipped): counted. */
+void ig_fleet_agg_count_told(struct ig_fleet_agg *a, bool msgpack, bool unreadable);
 /* One event from <pod> (copied). <replay>: the partition is being re-read up to its
  * committed offset to rebuild detector state: fed to the detectors, findings held back.
  * partition/offset say where it came from (commits, revocation). */
 void ig_fleet_agg_event(struct ig_fleet_agg *a, const struct ig_event *ev, const char *pod,
                         bool replay, int32_t partition, int64_t offset);
 /* A finding already on the findings topic: a pod's own (fleet = false) or a fleet finding
- * of an earlier aggregator run (fleet = true). time_us: its time. */
+ * (fleet = true: an earlier aggregator run, another member). time_us: its time. The client,
+ * if in this engine's table, is marked flagged by it (severity: OCSF severity_id). */
 void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *analytic,
-                       uint64_t time_us, bool fleet);
+                       uint64_t time_us, bool fleet, uint8_t severity);
 /* <partition> was assigned: until it delivers an event or ends, nothing newer than what it
  * delivered before is released (its events may be the oldest). */
 void ig_fleet_agg_partition_start(struct ig_fleet_agg *a, int32_t partition);
@@ -59,6 +82,9 @@ int64_t ig_fleet_agg_commit_offset(const struct ig_fleet_agg *a, int32_t partiti
 int64_t ig_fleet_agg_revoke(struct ig_fleet_agg *a, int32_t partition);
 /* Polls the sinks (delivery reports). */
 void ig_fleet_agg_poll(struct ig_fleet_agg *a);
+/* Waits up to timeout_ms for the findings told so far to be delivered (before partitions
+ * go to another member, which reads them back to hold back its repeats). */
+void ig_fleet_agg_flush(struct ig_fleet_agg *a, int timeout_ms);
 /* End: everything released, detectors finish, findings flushed (kafka.flush_timeout) and
  * sinks closed. Then the summary. */
 void ig_fleet_agg_finish(struct ig_fleet_agg *a);

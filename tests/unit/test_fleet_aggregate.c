@@ -177,7 +177,7 @@ static void test_held_when_told(void **state)
     (void)state;
     /* a pod told it 5 s before: held */
     struct ig_fleet_agg *a = agg_new("pod_first");
-    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 - 5000000, false);
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 - 5000000, false, 3);
     flood(a, "10.0.0.9", T0, false);
     ig_fleet_agg_finish(a);
     assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
@@ -185,15 +185,15 @@ static void test_held_when_told(void **state)
     ig_fleet_agg_free(a);
     /* a pod told it 40 s later (beyond the lateness window): the fleet was first */
     a = agg_new("pod_later");
-    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 40000000, false);
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 40000000, false, 3);
     flood(a, "10.0.0.9", T0, false);
     ig_fleet_agg_finish(a);
     assert_int_equal(ig_fleet_agg_stats(a)->emitted, 1);
     ig_fleet_agg_free(a);
     /* another client's or another analytic's finding does not hold it */
     a = agg_new("other");
-    ig_fleet_agg_told(a, "10.0.0.8", "abuse.rate", T0, false);
-    ig_fleet_agg_told(a, "10.0.0.9", "extraction.prada", T0, false);
+    ig_fleet_agg_told(a, "10.0.0.8", "abuse.rate", T0, false, 3);
+    ig_fleet_agg_told(a, "10.0.0.9", "extraction.prada", T0, false, 3);
     flood(a, "10.0.0.9", T0, false);
     ig_fleet_agg_finish(a);
     assert_int_equal(ig_fleet_agg_stats(a)->emitted, 1);
@@ -202,7 +202,7 @@ static void test_held_when_told(void **state)
      * order): held */
     a = agg_new("restart");
     ig_fleet_agg_told_known(a);
-    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 3000000, true);
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 3000000, true, 3);
     flood(a, "10.0.0.9", T0, true);
     ig_fleet_agg_finish(a);
     assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
