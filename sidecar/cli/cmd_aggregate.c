@@ -12,7 +12,8 @@
  * Per-model state: the member assigned partition 0 of the events topic (Kafka's group
  * coordinator picks it; a rebalance moves it) is the model owner. It reads every partition
  * with a second consumer (no group: manual assignment) and runs the detectors whose state
- * is the model's (coverage reference, drift) over the whole fleet's events; every member
+ * is the model's (coverage reference, drift, rate limits relative to the model's clients)
+ * over the whole fleet's events; every member
  * runs the per-client detectors over its own partitions. A new owner rebuilds the model
  * state from up to --replay events per partition before the group's committed offsets.
  * docs/fleet.md has the details and the limits. */
@@ -60,7 +61,8 @@ static void usage(FILE *out)
         "      --no-model-owner     run every detector on this member's partitions (per-model\n"
         "                           state then learned from them only); by default the member\n"
         "                           holding partition 0 also reads every partition for the\n"
-        "                           detectors whose state is the model's (coverage, drift)\n"
+        "                           detectors whose state is the model's (coverage, drift,\n"
+        "                           rate limits relative to the model's clients)\n"
         "  -c, --config FILE        YAML configuration (kafka.*, detection, ...)\n"
         "  -r, --rules DIR          rules directory (default: rules.dir)\n"
         "  -q, --quiet / -v, --verbose\n"
@@ -216,9 +218,13 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
             r->commits_retried++;
             commit_offsets(r, false);
         }
+        bool zero = false;
         for (int i = 0; i < parts->cnt; i++)
-            if (parts->elems[i].partition == 0 && r->model_owner_on)
-                r->owner_wanted = true;   /* started from the main loop */
+            zero |= parts->elems[i].partition == 0;
+        if (zero && r->model_owner_on)
+            r->owner_wanted = true;   /* started from the main loop, or still running */
+        else
+            model_stop(r);            /* partition 0 went to another member */
         return;
     }
     /* revoked: what was told goes out before another member reads these partitions (it
@@ -234,10 +240,10 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
         r->parts[p].assigned = false;
         r->parts[p].last_fed = ig_fleet_agg_revoke(r->agg, p);
         r->parts[p].owned_before = r->parts[p].last_fed >= 0;
-        if (p == 0) {
-            r->owner_wanted = false;
-            model_stop(r);   /* the next holder of partition 0 owns the models */
-        }
+        if (p == 0)
+            r->owner_wanted = false;   /* the owner runs on until the next assignment says
+                                        * where partition 0 went: an eager rebalance
+                                        * revokes everything, and most often gives it back */
     }
     rd_kafka_assign(rk, NULL);
 }
@@ -328,9 +334,8 @@ static bool told_msgpack(struct told_reader *t, const void *p, size_t n)
 static void told_one(struct agg_run *r, const char *client, const char *analytic, uint64_t time_us,
                      bool fleet, uint8_t sev)
 {
+    /* one table for both roles (the model owner's shares it); flags reach both engines */
     ig_fleet_agg_told(r->agg, client, analytic, time_us, fleet, sev);
-    if (r->mo.agg)
-        ig_fleet_agg_told(r->mo.agg, client, analytic, time_us, fleet, sev);
 }
 
 static void told_record(struct told_reader *t, struct agg_run *r, const rd_kafka_message_t *m)
@@ -513,7 +518,10 @@ static void model_start(struct agg_run *r)
     if (mo->rk)
         return;
     snprintf(group, sizeof group, "%s.model-owner", r->group);
-    mo->agg = ig_fleet_agg_new_role(r->fcfg, r->rules, r->lateness_us, IG_FLEET_MODELS, r->agg, err, sizeof err);
+    /* a second longer than the members' window: their findings (through the findings
+     * topic) flag clients before the owner's drift sees those clients' events */
+    mo->agg = ig_fleet_agg_new_role(r->fcfg, r->rules, r->lateness_us + 1000000, IG_FLEET_MODELS, r->agg,
+                                    err, sizeof err);
     if (!mo->agg || !(mo->rk = consumer_new(r->cfg, group, NULL, err, sizeof err))) {
         IG_LOG_WARN("aggregate", "model owner: %s; per-model detectors off", err);
         ig_fleet_agg_free(mo->agg);
@@ -570,7 +578,7 @@ static void model_stop(struct agg_run *r)
     struct model_owner *mo = &r->mo;
     if (!mo->rk)
         return;
-    IG_LOG_INFO("aggregate", "model owner: partition 0 revoked, model-scope detectors stop here");
+    IG_LOG_INFO("aggregate", "model owner: partition 0 went to another member (or this one stops); model-scope detectors stop here");
     ig_fleet_agg_flag_to(r->agg, NULL);
     ig_fleet_agg_flush(r->agg, 5000);
     stats_add(&mo->done, ig_fleet_agg_stats(mo->agg));

@@ -40,10 +40,12 @@ struct client {
     char pods[PODS_LEN];     /* comma-separated, in order first seen */
 };
 
+#define TOLD_POD_TIMES 4
+
 struct told {
     uint64_t h;              /* hash of client and analytic; 0 = empty */
     uint64_t time_us;        /* the latest of pod_us and fleet_us (table eviction) */
-    uint64_t pod_us;         /* a pod's finding, newest */
+    uint64_t pod_us[TOLD_POD_TIMES];   /* pods' findings, the newest few (0: none) */
     uint64_t fleet_us;       /* an earlier aggregator run's fleet finding, newest */
     bool own;                /* this run's fleet finding: its repeats go to the throttle */
 };
@@ -57,6 +59,7 @@ struct ig_fleet_agg {
     bool owns_findings;
     const struct ig_emit *out;
     struct ig_fleet_agg *flag_to;   /* per-client findings also flag the client there */
+    const struct ig_fleet_agg *gate;   /* release nothing newer than it has inspected */
     struct ig_emit emit;            /* what the engine calls: on_finding below */
     struct ig_env env;
     struct ig_engine *engine;
@@ -76,7 +79,8 @@ struct ig_fleet_agg {
     bool active[IG_FLEET_MAX_PARTITIONS];
 
     struct client *clients;
-    struct told *told;
+    struct told *told;              /* own, or the sharing instance's (owns_told) */
+    bool owns_told;
     struct ig_fleet_stats st;
     bool finished;
 };
@@ -163,14 +167,31 @@ void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *a
                        uint64_t time_us, bool fleet, uint8_t severity)
 {
     a->st.pod_findings++;
-    if (a->engine && strncmp(client, "model:", 6) != 0)
-        ig_engine_flag_client(a->engine, client, analytic, severity);
+    if (strncmp(client, "model:", 6) != 0) {
+        if (a->engine)
+            ig_engine_flag_client(a->engine, client, analytic, severity);
+        if (a->flag_to && a->flag_to->engine)
+            ig_engine_flag_client(a->flag_to->engine, client, analytic, severity);
+    }
     struct told *t = told_slot(a, client, analytic, true);
     if (fleet && t->own)
         return;   /* our own fleet finding read back */
-    uint64_t *slot = fleet ? &t->fleet_us : &t->pod_us;
-    if (time_us > *slot)
-        *slot = time_us;
+    if (fleet) {
+        if (time_us > t->fleet_us)
+            t->fleet_us = time_us;
+    } else {
+        /* the newest few: a pod may tell one client's analytic again a window later, and
+         * a replay meets the earlier one after the later was read */
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < TOLD_POD_TIMES; i++) {
+            if (t->pod_us[i] == time_us)
+                return;
+            if (t->pod_us[i] < t->pod_us[k])
+                k = i;
+        }
+        if (time_us > t->pod_us[k])
+            t->pod_us[k] = time_us;
+    }
     if (time_us > t->time_us)
         t->time_us = time_us;
 }
@@ -181,9 +202,12 @@ void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *a
  * fleet finding (a restart re-reading the same events) within the window either way. */
 static bool already_told(const struct ig_fleet_agg *a, const struct told *t, uint64_t now, uint64_t w)
 {
-    if (w && t->pod_us && t->pod_us <= now + a->lateness_us && (now < t->pod_us || now - t->pod_us <= w))
-        return true;
-    if (t->fleet_us) {
+    for (uint32_t i = 0; w && i < TOLD_POD_TIMES; i++) {
+        uint64_t p = t->pod_us[i];
+        if (p && p <= now + a->lateness_us && (now < p || now - p <= w))
+            return true;
+    }
+    if (t->fleet_us && !t->own) {
         /* an analytic without throttling (w = 0) still is not told twice by a restart:
          * re-raised after a replay in another order, it lands near the first */
         uint64_t d = now > t->fleet_us ? now - t->fleet_us : t->fleet_us - now;
@@ -193,12 +217,14 @@ static bool already_told(const struct ig_fleet_agg *a, const struct told *t, uin
     return false;
 }
 
-/* Detectors the model owner runs over every partition, because their state is the
- * model's (a reference learned from the whole population, drift windows): a member with a
- * part of the clients would learn another reference. Every other detector runs per member
- * on its partitions (their per-model parts, feature scales and peer medians, are learned
- * from the member's clients: a random sample of the population by client hash). */
-static const char *const model_scope[] = { "extraction.coverage", "drift.features", NULL };
+/* Detectors the model owner runs over every partition, because their decisions rest on
+ * the model's population: the coverage reference learned from the model's first rows, the
+ * drift reference and windows, the rate limit relative to the model's other clients (a
+ * member holding a part of the clients would learn another reference, another median). All
+ * three are cheap per event. Every other detector runs per member on its partitions; what
+ * they keep per model (feature scales, PRADA's peers' median distance) is learned from the
+ * member's clients, a sample of the population by client hash. */
+static const char *const model_scope[] = { "extraction.coverage", "drift.features", "abuse.rate", NULL };
 /* Detectors with both per-client findings and a model-wide one (no client) that counts
  * every client: the owner runs them too, for the model-wide finding only. */
 static const char *const model_wide[] = { "leakage.scores", NULL };
@@ -246,7 +272,7 @@ static void on_finding(void *ctx, const struct ig_finding *f)
     }
     const char *analytic = f->analytic ? f->analytic : "";
     struct told *t = told_slot(a, who, analytic, true);
-    if (!t->own && already_told(a, t, f->time_us, ig_rules_throttle_us(a->rules, analytic, DEFAULT_WINDOW_US))) {
+    if (already_told(a, t, f->time_us, ig_rules_throttle_us(a->rules, analytic, DEFAULT_WINDOW_US))) {
         a->st.held_told++;
         return;
     }
@@ -388,6 +414,9 @@ static uint64_t frontier(const struct ig_fleet_agg *a)
 void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
 {
     uint64_t frontier_us = frontier(a);
+    /* behind the gate while it has events to inspect: its findings flag clients here first */
+    if (a->gate && a->gate->n && a->gate->released_us < frontier_us)
+        frontier_us = a->gate->released_us;
     while (a->n && (all || a->heap[0].t <= frontier_us)) {
         struct pending p = heap_pop(a);
         if (p.t > a->released_us) {
@@ -475,8 +504,13 @@ struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const st
     list[n] = NULL;
 
     struct ig_fleet_agg *a = calloc(1, sizeof *a);
-    if (!a || !(a->clients = calloc(CLIENTS_CAP, sizeof *a->clients)) ||
-        !(a->told = calloc(TOLD_CAP, sizeof *a->told))) {
+    if (a && share) {
+        a->told = share->told;   /* what was told is the findings stage's, one table */
+    } else if (a) {
+        a->told = calloc(TOLD_CAP, sizeof *a->told);
+        a->owns_told = true;
+    }
+    if (!a || !(a->clients = calloc(CLIENTS_CAP, sizeof *a->clients)) || !a->told) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -523,6 +557,8 @@ void ig_fleet_agg_finish(struct ig_fleet_agg *a)
 void ig_fleet_agg_flag_to(struct ig_fleet_agg *a, struct ig_fleet_agg *to)
 {
     a->flag_to = to;
+    if (to)
+        to->gate = a;
 }
 
 void ig_fleet_agg_count_told(struct ig_fleet_agg *a, bool msgpack, bool unreadable)
@@ -577,6 +613,7 @@ void ig_fleet_agg_free(struct ig_fleet_agg *a)
         free(a->heap[i].ev);
     free(a->heap);
     free(a->clients);
-    free(a->told);
+    if (a->owns_told)
+        free(a->told);
     free(a);
 }

@@ -26,7 +26,7 @@ struct ig_fleet_stats {
 /* What an aggregator instance runs (docs/fleet.md, "Per-model state"):
  * - ALL: every detector, every finding (one process seeing every partition; tests);
  * - CLIENTS: a member's per-client detectors over its partitions: every detector except the
- *   model-scope ones (extraction.coverage, drift), and no model-wide finding;
+ *   model-scope ones (extraction.coverage, drift, abuse.rate), and no model-wide finding;
  * - MODELS: the model owner's (the member assigned the events topic's partition 0): the
  *   model-scope detectors over every partition, whose reference and windows are then the
  *   whole fleet's, plus the model-wide finding (no client) of detectors that also count
@@ -45,7 +45,9 @@ struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const st
                                            uint64_t lateness_us, enum ig_fleet_role role,
                                            struct ig_fleet_agg *share, char *err, size_t errlen);
 /* Per-client findings <a> raises also mark the client flagged in <to>'s engine (drift on
- * the model owner keeps flagged clients' rows out, as one sensor does). NULL: none. */
+ * the model owner keeps flagged clients' rows out, as one sensor does), and <to> releases
+ * no event newer than what <a> inspected while <a> has events waiting, so those flags come
+ * first. NULL: none. */
 void ig_fleet_agg_flag_to(struct ig_fleet_agg *a, struct ig_fleet_agg *to);
 /* One record of the findings topic was msgpack (read) or unreadable (skipped): counted. */
 void ig_fleet_agg_count_told(struct ig_fleet_agg *a, bool msgpack, bool unreadable);

@@ -20,6 +20,8 @@ Roles, each following its published attack:
   harvest   score harvesting for membership inference: the same candidate records again
             and again (and slightly perturbed copies), keeping every probability vector
   flood     rows from the data distribution, one per request, as fast as it can
+  paced     the same rows at a steady --rate requests/s on a fixed schedule (a flood kept
+            just under a per-pod rate limit: behind N replicas each sees rate/N)
   knockoff  KnockoffNets-style (Orekondy et al. 2019) natural-data extraction: the records
             the attacker owns, classes it has seen least first, then augmented copies
   flood_parallel  eight connections from one source, single-row requests as fast as the
@@ -50,7 +52,7 @@ with --jwt-exp seconds from now (negative: already expired). HTTP only.
 Usage:
     attack_clients.py --port P --meta FILE --role ROLE --source 127.0.0.X
                       [--ports P1,P2,P3]   (replicas behind a round-robin load balancer)
-                      [--queries N] [--batch B] [--seed S] [--pause SECONDS]
+                      [--queries N] [--batch B] [--seed S] [--pause SECONDS] [--rate R]
                       [--grpc [--stream]] [--host 127.0.0.1] [--header H]... [--rotate KIND]
                       [--jwt-sub SUB --jwt-key SECRET --jwt-exp SECONDS]
 Prints one JSON line: role, source, queries, requests and what the attack achieved.
@@ -516,7 +518,19 @@ def flood(o, T, y, rng, a):
     return {}
 
 
-ROLES = {"benign": benign, "jbda": jbda, "random": random_queries, "boundary": boundary,
+def paced(o, T, y, rng, a):
+    """Data-distribution rows, one per request, request k sent at t0 + k / rate: a window of
+    w seconds never holds more than rate * w + 1 of them."""
+    t0 = time.monotonic()
+    for k in range(a.queries):
+        wait = t0 + k / a.rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        o.proba(T[rng.integers(len(T))] + rng.normal(0, 0.05, T.shape[1]))
+    return {"rate": a.rate, "seconds": round(time.monotonic() - t0, 2)}
+
+
+ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_queries, "boundary": boundary,
          "simba": simba, "harvest": harvest, "flood": flood, "knockoff": knockoff,
          "flood_parallel": flood_parallel, "records": records, "busy": records,
          "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
@@ -573,6 +587,7 @@ def main():
     ap.add_argument("--batch", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pause", type=float, default=0.0)
+    ap.add_argument("--rate", type=float, default=10.0, help="paced: requests per second")
     ap.add_argument("--grpc", action="store_true", help="OIP v2 over gRPC (ModelInfer)")
     ap.add_argument("--stream", action="store_true", help="with --grpc: one ModelStreamInfer stream")
     ap.add_argument("--host", default="127.0.0.1")

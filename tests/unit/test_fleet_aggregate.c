@@ -183,6 +183,15 @@ static void test_held_when_told(void **state)
     assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
     assert_int_equal(ig_fleet_agg_stats(a)->held_told, 1);
     ig_fleet_agg_free(a);
+    /* ... and again 50 s later (a pod repeats a window later; replayed, the fleet meets
+     * the earlier one after reading both): still held */
+    a = agg_new("pod_twice");
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 - 5000000, false, 3);
+    ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 50000000, false, 3);
+    flood(a, "10.0.0.9", T0, false);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
+    ig_fleet_agg_free(a);
     /* a pod told it 40 s later (beyond the lateness window): the fleet was first */
     a = agg_new("pod_later");
     ig_fleet_agg_told(a, "10.0.0.9", "abuse.rate", T0 + 40000000, false, 3);
@@ -224,12 +233,47 @@ static void test_held_when_told(void **state)
     ig_fleet_agg_free(a);
 }
 
+/* A member's per-client engine and the model owner's engine in one process, sharing one
+ * findings stage and one table of what was told: abuse.rate (its limit rests on the
+ * model's other clients) runs on the owner only, and its finding comes out once. */
+static void test_roles(void **state)
+{
+    (void)state;
+    ig_config_defaults(&cfg);
+    snprintf(out_path, sizeof out_path, "%s/roles.jsonl", dir);
+    snprintf(cfg.findings_path, sizeof cfg.findings_path, "%s", out_path);
+    char err[512];
+    struct ig_fleet_agg *m = ig_fleet_agg_new_role(&cfg, rules, 2000000, IG_FLEET_CLIENTS, NULL, err, sizeof err);
+    assert_non_null(m);
+    struct ig_fleet_agg *o = ig_fleet_agg_new_role(&cfg, rules, 3000000, IG_FLEET_MODELS, m, err, sizeof err);
+    assert_non_null(o);
+    ig_fleet_agg_flag_to(m, o);
+    flood(m, "10.0.0.9", T0, false);
+    flood(o, "10.0.0.9", T0, false);
+    /* told through the member's table: the owner holds the same analytic of that client */
+    ig_fleet_agg_told(m, "10.0.0.7", "abuse.rate", T0, false, 3);
+    flood(m, "10.0.0.7", T0, false);
+    flood(o, "10.0.0.7", T0, false);
+    ig_fleet_agg_finish(o);
+    ig_fleet_agg_finish(m);
+    assert_int_equal(ig_fleet_agg_stats(m)->raised, 0);
+    assert_int_equal(ig_fleet_agg_stats(o)->emitted, 1);
+    assert_int_equal(ig_fleet_agg_stats(o)->held_told, 1);
+    ig_fleet_agg_free(o);
+    ig_fleet_agg_free(m);
+    const char *s = slurp(out_path);
+    assert_int_equal(count(s, "\"name\":\"abuse.rate\""), 1);
+    assert_non_null(strstr(s, "\"uid\":\"10.0.0.9\""));
+    assert_non_null(strstr(s, "\"pods\":[\"pod-a\",\"pod-b\",\"pod-c\"]"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_watermark),
         cmocka_unit_test(test_fleet_finding),
         cmocka_unit_test(test_held_when_told),
+        cmocka_unit_test(test_roles),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

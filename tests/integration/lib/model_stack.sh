@@ -47,7 +47,8 @@ stop_recording() {
 
 # attack_phases: phase 1, benign traffic only (the model's reference, extraction.coverage,
 # learns from it); phase 2, the same benign clients go on while JbDA, random queries, a
-# boundary walk, SimBA and score harvesting run (and a flood when ATTACK_FLOOD=1). Each is
+# boundary walk, SimBA and score harvesting run (and a flood when ATTACK_FLOOD=1, a paced
+# flood with PACED_FLOOD). Each is
 # the test's own `client ROLE SOURCE QUERIES BATCH SEED [PAUSE] [ARG]` from its own
 # 127.0.0.x address; BOUNDARY_ARG is passed to the boundary walk.
 attack_phases() {
@@ -62,5 +63,11 @@ attack_phases() {
   client simba    127.0.0.24 400 1  24 & pids+=($!)
   client harvest  127.0.0.25 600 20 25 & pids+=($!)
   if [ "${ATTACK_FLOOD:-0}" = 1 ]; then client flood 127.0.0.26 400 1 26 & pids+=($!); fi
+  # PACED_FLOOD="RATE REQUESTS": a steady flood at RATE requests/s (the test's client must
+  # pass its 7th and later arguments on to attack_clients.py)
+  if [ -n "${PACED_FLOOD:-}" ]; then
+    set -- $PACED_FLOOD
+    client paced 127.0.0.27 "$2" 1 27 0 --rate "$1" & pids+=($!)
+  fi
   for p in "${pids[@]}"; do wait "$p" || fail "a client failed"; done
 }
