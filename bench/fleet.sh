@@ -5,7 +5,9 @@
 # aggregate` consumes it: publish events/s (analyze's events over its wall time), aggregate
 # events/s (records from its first to its last), the lag (each record's arrival at the
 # aggregator less its producer timestamp: mean and max) at the load of a publisher running
-# flat out, and the aggregator's catch-up rate (a new group reading the whole topic).
+# flat out, and the aggregator's catch-up rate (a new group reading the whole topic), with
+# its model owner (the default: a second consumer reads every partition for the per-model
+# detectors) and without it (--no-model-owner).
 # Medians of 3 runs; prints a Markdown table.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +17,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --requests) n=$2; shift 2 ;;
-    -h|--help) sed -n 2,9p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
     *) echo "bench/fleet.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -55,7 +57,12 @@ for run in 1 2 3; do
   "$bin" aggregate -c "$work/a$run.yaml" --kafka "$kafka" --events-topic "ev$run" --group "c$run" \
       --findings /dev/null --until-idle 2s 2> "$work/cu$run.err"
   cu=$(grep "consumed " "$work/cu$run.err" | sed -E 's/.*\(([0-9]+)\/s\).*/\1/')
-  results+=("$ev $((t1 - t0)) $rate $lagm $lagx $cu")
+  # the same without the model owner (every detector on the member's partitions, one
+  # consumer): what reading every partition a second time costs the owner
+  "$bin" aggregate -c "$work/a$run.yaml" --kafka "$kafka" --events-topic "ev$run" --group "n$run" \
+      --findings /dev/null --until-idle 2s --no-model-owner 2> "$work/nm$run.err"
+  nm=$(grep "consumed " "$work/nm$run.err" | sed -E 's/.*\(([0-9]+)\/s\).*/\1/')
+  results+=("$ev $((t1 - t0)) $rate $lagm $lagx $cu $nm")
 done
 printf '%s\n' "${results[@]}" | /usr/bin/python3 -c '
 import statistics, sys
@@ -66,7 +73,8 @@ agg = statistics.median(r[2] for r in rows)
 lagm = statistics.median(r[3] for r in rows)
 lagx = statistics.median(r[4] for r in rows)
 cu = statistics.median(r[5] for r in rows)
-print("| events | publish (analyze --events-topic) events/s | aggregate events/s, live | lag mean / max, ms | aggregate events/s, catching up |")
-print("| --- | --- | --- | --- | --- |")
-print(f"| {ev:,.0f} | {pub:,.0f} | {agg:,.0f} | {lagm:,.1f} / {lagx:,.0f} | {cu:,.0f} |")
+nm = statistics.median(r[6] for r in rows)
+print("| events | publish (analyze --events-topic) events/s | aggregate events/s, live | lag mean / max, ms | aggregate events/s, catching up | catching up, --no-model-owner |")
+print("| --- | --- | --- | --- | --- | --- |")
+print(f"| {ev:,.0f} | {pub:,.0f} | {agg:,.0f} | {lagm:,.1f} / {lagx:,.0f} | {cu:,.0f} | {nm:,.0f} |")
 '

@@ -411,11 +411,21 @@ static uint64_t frontier(const struct ig_fleet_agg *a)
     return low > a->lateness_us ? low - a->lateness_us : 0;
 }
 
+static bool reading(const struct ig_fleet_agg *a)
+{
+    for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++)
+        if (a->active[p])
+            return true;
+    return false;
+}
+
 void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
 {
     uint64_t frontier_us = frontier(a);
-    /* behind the gate while it has events to inspect: its findings flag clients here first */
-    if (a->gate && a->gate->n && a->gate->released_us < frontier_us)
+    /* behind the gate while it has events to inspect or partitions still being read (a
+     * replay, a batch run: its consumer may be behind this one): its findings flag clients
+     * here first */
+    if (a->gate && a->gate->released_us < frontier_us && (a->gate->n || reading(a->gate)))
         frontier_us = a->gate->released_us;
     while (a->n && (all || a->heap[0].t <= frontier_us)) {
         struct pending p = heap_pop(a);

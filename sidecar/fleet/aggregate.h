@@ -46,8 +46,8 @@ struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const st
                                            struct ig_fleet_agg *share, char *err, size_t errlen);
 /* Per-client findings <a> raises also mark the client flagged in <to>'s engine (drift on
  * the model owner keeps flagged clients' rows out, as one sensor does), and <to> releases
- * no event newer than what <a> inspected while <a> has events waiting, so those flags come
- * first. NULL: none. */
+ * no event newer than what <a> inspected while <a> has events waiting or partitions still
+ * being read, so those flags come first. NULL: none. */
 void ig_fleet_agg_flag_to(struct ig_fleet_agg *a, struct ig_fleet_agg *to);
 /* One record of the findings topic was msgpack (read) or unreadable (skipped): counted. */
 void ig_fleet_agg_count_told(struct ig_fleet_agg *a, bool msgpack, bool unreadable);

@@ -519,13 +519,15 @@ def flood(o, T, y, rng, a):
 
 
 def paced(o, T, y, rng, a):
-    """Data-distribution rows, one per request, request k sent at t0 + k / rate: a window of
-    w seconds never holds more than rate * w + 1 of them."""
-    t0 = time.monotonic()
-    for k in range(a.queries):
-        wait = t0 + k / a.rate - time.monotonic()
+    """Data-distribution rows, one per request, each request started at least 1 / rate after
+    the one before (late ones never catch up in a burst): a window of w seconds never holds
+    more than rate * w + 1 of them."""
+    t0 = nxt = time.monotonic()
+    for _ in range(a.queries):
+        wait = nxt - time.monotonic()
         if wait > 0:
             time.sleep(wait)
+        nxt = max(nxt, time.monotonic()) + 1.0 / a.rate
         o.proba(T[rng.integers(len(T))] + rng.normal(0, 0.05, T.shape[1]))
     return {"rate": a.rate, "seconds": round(time.monotonic() - t0, 2)}
 
