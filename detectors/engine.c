@@ -803,16 +803,17 @@ void ig_engine_set_load(struct ig_engine *e, struct ig_sensor_load *load)
 void ig_engine_flag_client(struct ig_engine *e, const char *client_id, const char *analytic,
                            uint8_t severity)
 {
-    if (!client_id || !client_id[0] || severity < IG_SEV_LOW ||
-        strncmp(analytic ? analytic : "", "drift.", 6) == 0)
-        return;   /* the same rule as count_emit */
+    struct ig_finding f = { .analytic = analytic, .client_id = client_id, .severity = severity };
+    uint32_t flag = ig_engine_finding_flag(&f);   /* the engine's own rule */
+    if (!flag)
+        return;
     size_t idlen = strnlen(client_id, IG_CLIENT_ID_MAX - 1);
     for (uint8_t tag = 0; tag < IG_ID__COUNT; tag++) {
         uint64_t h = siphash(e->key, tag, client_id, idlen);
         struct client **b = &e->buckets[h & (e->nbuckets - 1)];
         for (struct client *c = *b; c; c = c->hnext)
             if (c->hash == h && c->kind == tag && c->idlen == idlen && memcmp(c->id, client_id, idlen) == 0)
-                c->flags |= family_flag(analytic);   /* no LRU move: not the client's traffic */
+                c->flags |= flag;   /* no LRU move: not the client's traffic */
     }
 }
 
