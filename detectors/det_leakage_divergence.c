@@ -223,10 +223,15 @@ static int dv_observe(const struct ig_call *call, const struct ig_event *ev)
     f.atlas[0] = "AML.T0057";
     if (th.n)
         f.atlas[1] = "AML.T0055";
-    if (req_rule)
+    ig_finding_rule(&f, 0);   /* the runs and the divergence are the detector's own */
+    if (req_rule) {
         ig_finding_evidence(&f, "request_rule", req_rule->name);
-    if (th.n)
+        ig_finding_rule(&f, req_rule->throttle_us);
+    }
+    if (th.n) {
         ig_finding_evidence(&f, th.rule->name, th.masked);
+        ig_finding_rule(&f, th.rule->throttle_us);
+    }
     ig_finding_score(&f, "request_run", rq.count);
     ig_finding_score(&f, "response_run", rs.count);
     if (diverged) {

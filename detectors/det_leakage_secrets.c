@@ -163,6 +163,7 @@ static void emit_family(const struct ig_call *call, const struct ig_event *ev,
         int rs = h->rule->severity ? h->rule->severity : g->sev[pii];
         sev = IG_MAX(sev, rs);
         ig_finding_evidence(&f, h->rule->name, h->masked);
+        ig_finding_rule(&f, h->rule->throttle_us);
         for (uint32_t a = 0; a < h->rule->atlas.n; a++) {
             int k = 0;
             while (k < IG_FINDING_MAX_ATTACKS && f.atlas[k] && strcmp(f.atlas[k], h->rule->atlas.v[a]))

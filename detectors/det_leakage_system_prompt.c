@@ -385,10 +385,15 @@ static int sp_observe(const struct ig_call *call, const struct ig_event *ev)
         ig_text_mask(canary, strlen(canary), g->key, masked, sizeof masked);
         ig_finding_evidence(&f, "canary", masked);
     }
-    if (sr.req)
+    ig_finding_rule(&f, 0);   /* the overlap and canaries are the detector's own */
+    if (sr.req) {
         ig_finding_evidence(&f, "request_rule", sr.req->name);
-    if (sr.resp)
+        ig_finding_rule(&f, sr.req->throttle_us);
+    }
+    if (sr.resp) {
         ig_finding_evidence(&f, "response_rule", sr.resp->name);
+        ig_finding_rule(&f, sr.resp->throttle_us);
+    }
     ig_finding_score(&f, "shared_ngrams", (double)best);
     ig_finding_score(&f, "prompt_ngrams", (double)best_total);
     ig_finding_score(&f, "canary", canary != NULL);

@@ -1321,6 +1321,9 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     size_t o = 0;
     for (uint32_t i = 0; i < hits.n && o < sizeof names; i++)
         o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? "," : "", hits.rule[i]->name);
+    ig_finding_rule(&f, 0);   /* the score rests on the lexicon too */
+    for (uint32_t i = 0; i < hits.n; i++)
+        ig_finding_rule(&f, hits.rule[i]->throttle_us);
     if (hits.n)
         ig_finding_evidence(&f, "rules", names);
     char fams[96] = "";

@@ -50,6 +50,12 @@ struct ig_finding {
      * (comma-separated). Set by the aggregator only; detectors leave both NULL. */
     const char *scope, *pods;
 
+    /* Pattern rules that raised it (ig_finding_rule): the shortest of their own `throttle:`
+     * windows (µs), 0 when none has one; with <throttle_detector> the detector's window
+     * counts too. The findings stage throttles the finding with the shortest window. */
+    uint64_t rule_throttle_us;
+    bool     throttle_detector;
+
     uint32_t nscores;
     struct ig_score scores[IG_FINDING_MAX_SCORES];
     uint32_t nevidence;
@@ -61,6 +67,10 @@ void ig_finding_init(struct ig_finding *f, const char *analytic, const struct ig
 /* Appends a score / evidence; silently ignores overflow beyond the fixed caps. */
 void ig_finding_score(struct ig_finding *f, const char *key, double value);
 void ig_finding_evidence(struct ig_finding *f, const char *key, const char *value);
+/* A pattern rule whose own `throttle:` is <throttle_us> (struct ig_rule.throttle_us; 0: it has
+ * none, so its detector's window applies) raised <f>. A detector whose finding also rests on
+ * its own analysis calls it with 0 as well. */
+void ig_finding_rule(struct ig_finding *f, uint64_t throttle_us);
 
 /* Findings out of a detector: never blocks, never fails from the detector's view. */
 struct ig_emit {

@@ -39,3 +39,11 @@ void ig_finding_evidence(struct ig_finding *f, const char *key, const char *valu
     if (f->nevidence < IG_FINDING_MAX_EVIDENCE)
         f->evidence[f->nevidence++] = (struct ig_evidence){ key, value };
 }
+
+void ig_finding_rule(struct ig_finding *f, uint64_t throttle_us)
+{
+    if (!throttle_us)
+        f->throttle_detector = true;
+    else if (!f->rule_throttle_us || throttle_us < f->rule_throttle_us)
+        f->rule_throttle_us = throttle_us;
+}

@@ -280,6 +280,9 @@ static void on_finding(void *ctx, const struct ig_finding *f)
         fs->last_now_us = f->time_us;
     uint64_t window = ig_rules_throttle_us(fs->rules, f->analytic ? f->analytic : "",
                                            IG_FINDINGS_DEFAULT_WINDOW_US);
+    /* Raised by rules with their own throttle: the shortest window of what raised it. */
+    if (f->rule_throttle_us)
+        window = f->throttle_detector ? IG_MIN(window, f->rule_throttle_us) : f->rule_throttle_us;
     struct ig_ocsf_group create = { 1, 1, f->time_us, f->time_us };
     if (window == 0 || fs->ngroups == 0) {
         publish(fs, f, &create);

@@ -37,6 +37,17 @@ static void test_secret_and_pii(void **st)
     assert_non_null(lf_evidence(p, "email_address"));
     assert_true(lf_score(p, "rules") == 2);
     assert_string_equal(s->title, "Secret in model response");
+    assert_int_equal(s->rule_throttle_us, 0);   /* no rule sets its own throttle: the detector's */
+    assert_true(s->throttle_detector);
+    lh_teardown(&fx);
+
+    /* A rule's own throttle: travels with its finding to the findings stage. */
+    fx = lh_setup(&ig_det_leakage_secrets, true, "- rule: aws_access_key_id\n  throttle: 10m\n");
+    lh_chat(&fx, "c1", T0, "user: what is in the config?",
+            "The config has aws_access_key_id = AKIAZ7Q3LM4N5R6T2VWX.", NULL);
+    assert_int_equal(fx.got->n, 1);
+    assert_true(fx.got->f[0].rule_throttle_us == 600ull * 1000000);
+    assert_false(fx.got->f[0].throttle_detector);
     lh_teardown(&fx);
 }
 

@@ -252,6 +252,46 @@ static void test_window_and_cap_from_rules(void **st)
     assert_int_equal(system(cmd), 0);
 }
 
+static void raise_rule(struct ig_findings *fs, uint64_t t_us, uint64_t rule_us, bool detector_too)
+{
+    struct ig_finding f;
+    ig_finding_init(&f, "leakage.secrets", NULL);
+    f.title = "Secret in model response";
+    f.client_id = "c-1";
+    f.model = "m";
+    f.time_us = t_us;
+    ig_finding_rule(&f, rule_us);
+    if (detector_too)
+        ig_finding_rule(&f, 0);
+    ig_emit_finding(ig_findings_emit(fs), &f);
+}
+
+/* A rule's own `throttle:` (carried by the finding, ig_finding_rule) replaces its detector's
+ * window (leakage.secrets: the default 60 s here); when the detector's window counts too
+ * (a rule without one, or the detector's own evidence), the shorter one applies. */
+static void test_rule_throttle(void **st)
+{
+    (void)st;
+    struct ig_findings *fs = mk("json", NULL);
+    raise_rule(fs, T0, 600 * SEC, false);
+    raise_rule(fs, T0 + 120 * SEC, 600 * SEC, false);   /* inside the rule's 10 min */
+    assert_int_equal(g_cap.n, 1);
+    ig_findings_tick(fs, T0 + 599 * SEC);
+    assert_int_equal(g_cap.n, 1);
+    ig_findings_tick(fs, T0 + 600 * SEC);
+    assert_int_equal(g_cap.n, 2);
+    assert_true(has(1, "\"count\":2,"));
+    /* the detector's 60 s counts too: the shorter wins */
+    raise_rule(fs, T0 + 700 * SEC, 600 * SEC, true);
+    raise_rule(fs, T0 + 770 * SEC, 600 * SEC, true);    /* past 60 s: a new Create */
+    assert_int_equal(g_cap.n, 4);
+    /* a rule shorter than its detector */
+    raise_rule(fs, T0 + 900 * SEC, 5 * SEC, false);
+    raise_rule(fs, T0 + 906 * SEC, 5 * SEC, false);
+    assert_int_equal(g_cap.n, 6);
+    ig_findings_free(fs);
+}
+
 static void test_msgpack_encoding_reaches_sinks(void **st)
 {
     (void)st;
@@ -300,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_groups_fold_by_source),
         cmocka_unit_test(test_repeat_after_deadline_without_tick),
         cmocka_unit_test(test_window_and_cap_from_rules),
+        cmocka_unit_test(test_rule_throttle),
         cmocka_unit_test(test_msgpack_encoding_reaches_sinks),
         cmocka_unit_test(test_bad_encoding_and_bad_atlas_are_config_errors),
     };

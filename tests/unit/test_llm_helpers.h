@@ -20,6 +20,8 @@ struct lf {
     int nscore;
     char score_key[12][32];
     double score[12];
+    uint64_t rule_throttle_us;   /* ig_finding_rule's marks */
+    bool throttle_detector;
 };
 
 struct lgot { int n; struct lf f[64]; };
@@ -35,6 +37,8 @@ static void lh_sink(void *ctx, const struct ig_finding *f)
     snprintf(o->client, sizeof o->client, "%s", f->client_id ? f->client_id : "");
     snprintf(o->title, sizeof o->title, "%s", f->title ? f->title : "");
     o->sev = f->severity;
+    o->rule_throttle_us = f->rule_throttle_us;
+    o->throttle_detector = f->throttle_detector;
     for (int i = 0; i < IG_FINDING_MAX_ATTACKS && f->atlas[i]; i++)
         snprintf(o->atlas[o->natlas++], 24, "%s", f->atlas[i]);
     for (uint32_t i = 0; i < f->nevidence && i < 8; i++) {
