@@ -1283,6 +1283,35 @@ static inline double pos0(double x)
     return x > 0.0 ? x : 0.0;            /* fmax(0, x), NaN -> 0, without the libm call */
 }
 
+/* One step of a two-sided CUSUM (Page 1954) of standardised statistic z with reference
+ * value k: the sums, and the row each side last stood at zero (where a change began). True
+ * when a side is over h; *began is then where that side started climbing. */
+static inline bool cusum_step(double *up, double *down, uint64_t *up0, uint64_t *down0,
+                              double z, double k, double h, uint64_t now, uint64_t *began)
+{
+    *up = pos0(*up + z - k);
+    *down = pos0(*down - z - k);
+    if (*up == 0)
+        *up0 = now;
+    if (*down == 0)
+        *down0 = now;
+    if (!(*up > h || *down > h))
+        return false;
+    *began = *up > h ? *up0 : *down0;
+    return true;
+}
+
+/* A CUSUM over h while idle: confirm the change that began at row <began>. */
+static void seq_alarm(struct drift_model *m, const struct drift_global *g, uint64_t now,
+                      uint64_t began)
+{
+    m->seq = SEQ_CONFIRMING;
+    m->alarm_row = now;
+    m->change_row = began;
+    g->reg->seq_alarms++;
+    m->n_alarms++;
+}
+
 /* One row into the CUSUMs: block means per feature in reference standard errors. */
 static void seq_row(struct drift_model *m, const struct drift_global *g,
                     const struct ig_emit *emit, const float *row, uint64_t t)
@@ -1308,37 +1337,18 @@ static void seq_row(struct drift_model *m, const struct drift_global *g,
             if (rc->n < 2 || !(rc->std > 0))
                 continue;
             double z = (bsum[f] * inv - rc->mean) / rc->std * sqb;
-            cpos[f] = pos0(cpos[f] + z - k);
-            cneg[f] = pos0(cneg[f] - z - k);
-            if (cpos[f] == 0)
-                cpos0[f] = now;
-            if (cneg[f] == 0)
-                cneg0[f] = now;
-            if (m->seq == SEQ_IDLE && (cpos[f] > h || cneg[f] > h)) {
-                m->seq = SEQ_CONFIRMING;
-                m->alarm_row = now;
-                m->change_row = cpos[f] > h ? cpos0[f] : cneg0[f];
-                g->reg->seq_alarms++;
-                m->n_alarms++;
-            }
+            uint64_t began;
+            if (cusum_step(&cpos[f], &cneg[f], &cpos0[f], &cneg0[f], z, k, h, now, &began) &&
+                m->seq == SEQ_IDLE)
+                seq_alarm(m, g, now, began);
             /* scale: the block mean of z^2 is 1 in control, a scaled chi-square with
              * nu = 2 B / (kurtosis - 1) degrees of freedom; its cube root is close to normal
              * (Wilson and Hilferty 1931), which keeps the upper tail, and so the run
              * length, where the normal CUSUM theory puts it. wv = 2 / (9 nu). */
             double zq = (cbrt(bsq[f] * inv) - wv1[f]) / wvs[f];
-            vpos[f] = pos0(vpos[f] + zq - k);
-            vneg[f] = pos0(vneg[f] - zq - k);
-            if (vpos[f] == 0)
-                vpos0[f] = now;
-            if (vneg[f] == 0)
-                vneg0[f] = now;
-            if (m->seq == SEQ_IDLE && (vpos[f] > h || vneg[f] > h)) {
-                m->seq = SEQ_CONFIRMING;
-                m->alarm_row = now;
-                m->change_row = vpos[f] > h ? vpos0[f] : vneg0[f];
-                g->reg->seq_alarms++;
-                m->n_alarms++;
-            }
+            if (cusum_step(&vpos[f], &vneg[f], &vpos0[f], &vneg0[f], zq, k, h, now, &began) &&
+                m->seq == SEQ_IDLE)
+                seq_alarm(m, g, now, began);
         }
     }
     memset(m->bsum, 0, m->nfeat * sizeof *m->bsum);

@@ -80,15 +80,8 @@ static int dv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     g->min_tail = c->min_tail;
     g->jump = c->jump;
     g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
-    /* the same evidence key as leakage.secrets (rules/schema.md: hash_key) */
-    char hk[256];
-    if ((rc = ig_rules_secret(r, "leakage.secrets", "hash_key", "INFERGUARD_EVIDENCE_KEY", hk,
-                              sizeof hk, err, errlen)) != IG_OK)
+    if ((rc = ig_evidence_key(r, g->key, err, errlen)) != IG_OK)   /* leakage.secrets' */
         goto fail;
-    static const uint8_t k0[16] = { 0 }, k1[16] = { 1 };
-    uint64_t h0 = ig_siphash(k0, hk, strlen(hk)), h1 = ig_siphash(k1, hk, strlen(hk));
-    memcpy(g->key, &h0, 8);
-    memcpy(g->key + 8, &h1, 8);
     *global = g;
     return IG_OK;
 fail:

@@ -64,15 +64,6 @@ struct ls_scan {
     struct ls_hit hit[MAX_HITS];
 };
 
-/* Derives the 16-byte mask key from the operator's hash_key string. */
-static void mask_key(const char *s, uint8_t key[16])
-{
-    static const uint8_t k0[16] = { 0 }, k1[16] = { 1 };
-    uint64_t a = ig_siphash(k0, s, strlen(s)), b = ig_siphash(k1, s, strlen(s));
-    memcpy(key, &a, 8);
-    memcpy(key + 8, &b, 8);
-}
-
 static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
@@ -91,11 +82,8 @@ static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         rc = IG_ENOMEM;
         goto fail;
     }
-    char hk[256];   /* the deployment's evidence key; none ships (rules/schema.md) */
-    if ((rc = ig_rules_secret(r, NAME, "hash_key", "INFERGUARD_EVIDENCE_KEY", hk, sizeof hk, err,
-                              errlen)) != IG_OK)
+    if ((rc = ig_evidence_key(r, g->key, err, errlen)) != IG_OK)
         goto fail;
-    mask_key(hk, g->key);
     g->max_scan = (size_t)c->max_scan;
     g->sev[0] = ig_rules_severity(r, NAME, IG_SEV_HIGH);
     g->pii = c->pii;

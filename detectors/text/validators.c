@@ -2,6 +2,7 @@
 #include "validators.h"
 
 #include <inferguard/base64.h>
+#include <inferguard/rules.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -278,4 +279,18 @@ void ig_text_mask(const char *p, size_t n, const uint8_t key[16], char *out, siz
     for (char *q = out; *q; q++)
         if ((uint8_t)*q < 0x20 || (uint8_t)*q >= 0x7f || *q == '"' || *q == '\\')
             *q = '?';
+}
+
+int ig_evidence_key(const struct ig_rules *r, uint8_t key[16], char *err, size_t errlen)
+{
+    char hk[256];   /* none ships (rules/schema.md: hash_key) */
+    int rc = ig_rules_secret(r, "leakage.secrets", "hash_key", "INFERGUARD_EVIDENCE_KEY", hk,
+                             sizeof hk, err, errlen);
+    if (rc != IG_OK)
+        return rc;
+    static const uint8_t k0[16] = { 0 }, k1[16] = { 1 };
+    uint64_t a = ig_siphash(k0, hk, strlen(hk)), b = ig_siphash(k1, hk, strlen(hk));
+    memcpy(key, &a, 8);
+    memcpy(key + 8, &b, 8);
+    return IG_OK;
 }

@@ -31,6 +31,12 @@ bool ig_has_context(const char *p, size_t n, const char *words);
  * 64-bit SipHash-2-4 of it, e.g. "AK...OP (20 chars) #1f2e3d4c5b6a7988". Values of up
  * to 8 characters show nothing in clear. Writes at most outlen bytes (NUL-terminated). */
 void ig_text_mask(const char *p, size_t n, const uint8_t key[16], char *out, size_t outlen);
+/* The deployment's evidence mask key (for ig_text_mask), derived from leakage.secrets'
+ * hash_key (rules/schema.md; hash_key_file, $INFERGUARD_EVIDENCE_KEY, else random per
+ * process): every detector that masks evidence uses it, so one secret hashes alike in all.
+ * IG_OK, or ig_rules_secret's error with one sentence in err. */
+struct ig_rules;
+int ig_evidence_key(const struct ig_rules *r, uint8_t key[16], char *err, size_t errlen);
 /* SipHash-2-4 of p[0..n) under <key>. */
 uint64_t ig_siphash(const uint8_t key[16], const void *p, size_t n);
 

@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <inferguard/rules.h>
 
 #include "config/embedded_files.h"
@@ -16,39 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct msgs { char m[32][512]; int n; };
-
-static void collect(void *ctx, const char *msg)
-{
-    struct msgs *ms = ctx;
-    if (ms->n < 32)
-        snprintf(ms->m[ms->n++], sizeof ms->m[0], "%s", msg);
-}
-
-static bool has_msg(const struct msgs *ms, const char *needle)
-{
-    for (int i = 0; i < ms->n; i++)
-        if (strstr(ms->m[i], needle))
-            return true;
-    return false;
-}
-
-static void dump(const struct msgs *ms)
-{
-    for (int i = 0; i < ms->n; i++)
-        fprintf(stderr, "  %s\n", ms->m[i]);
-}
-
-#define EXPECT_MSG(ms, s) do { if (!has_msg(ms, s)) { dump(ms); fail_msg("no error '%s'", s); } } while (0)
-
-static struct ig_rules *load_ok(const char *yaml)
-{
-    struct ig_rules *r = NULL;
-    char err[512] = "";
-    if (ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &r, err, sizeof err) != IG_OK)
-        fail_msg("load failed: %s", err);
-    return r;
-}
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -80,7 +49,7 @@ static void test_null_rules_defaults(void **state)
 static void test_detector_block(void **state)
 {
     (void)state;
-    struct ig_rules *r = load_ok(
+    struct ig_rules *r = tst_rules_load(
         "- detector: abuse.rate\n"
         "  enabled: true\n"
         "  severity: high\n"
@@ -115,7 +84,7 @@ static void test_detector_block(void **state)
 static void test_lists_macros_rules(void **state)
 {
     (void)state;
-    struct ig_rules *r = load_ok(
+    struct ig_rules *r = tst_rules_load(
         "- list: aws\n"
         "  items: ['AKIA[0-9A-Z]{16}']\n"
         "- list: cloud_keys\n"
@@ -250,39 +219,39 @@ static void test_every_error_reported(void **state)
         "- detector: abuse.rate\n"
         "  throttle: soon\n"                /* 25 */
         "  params: {window: {a: 1}}\n";     /* 26 */
-    struct msgs ms = { .n = 0 };
-    int n = ig_rules_check_buf("bad.yaml", yaml, strlen(yaml), collect, &ms);
-    EXPECT_MSG(&ms, "bad.yaml:2: detector 'abuse.rate': unknown key 'severty'");
-    EXPECT_MSG(&ms, "bad.yaml:6: rule: unknown key 'colour'");
-    EXPECT_MSG(&ms, "bad.yaml:7: scan 'sideways' is not one of request|response|both");
-    EXPECT_MSG(&ms, "bad.yaml:8: rule 'r2' has no 'detector'");
-    EXPECT_MSG(&ms, "bad.yaml:10: rule 'r3' has neither 'patterns' nor 'condition'");
-    EXPECT_MSG(&ms, "bad.yaml:15: atlas 'T0051' is not a technique id");
-    EXPECT_MSG(&ms, "bad.yaml:16: list 'loop' includes itself");
-    EXPECT_MSG(&ms, "bad.yaml:18: macro 'm' has no 'condition'");
-    EXPECT_MSG(&ms, "bad.yaml:19: each item must be a map");
-    EXPECT_MSG(&ms, "bad.yaml:20: item has none of 'rule', 'detector', 'list', 'macro'");
-    EXPECT_MSG(&ms, "bad.yaml:21: rule 'r1' is defined twice (first at line 3)");
-    EXPECT_MSG(&ms, "bad.yaml:25: 'throttle': 'soon' is not a duration");
-    EXPECT_MSG(&ms, "bad.yaml:26: param 'window' must be a number, string or list, not a map");
+    struct tst_msgs ms = { .n = 0 };
+    int n = ig_rules_check_buf("bad.yaml", yaml, strlen(yaml), tst_collect, &ms);
+    TST_EXPECT_MSG(&ms, "bad.yaml:2: detector 'abuse.rate': unknown key 'severty'");
+    TST_EXPECT_MSG(&ms, "bad.yaml:6: rule: unknown key 'colour'");
+    TST_EXPECT_MSG(&ms, "bad.yaml:7: scan 'sideways' is not one of request|response|both");
+    TST_EXPECT_MSG(&ms, "bad.yaml:8: rule 'r2' has no 'detector'");
+    TST_EXPECT_MSG(&ms, "bad.yaml:10: rule 'r3' has neither 'patterns' nor 'condition'");
+    TST_EXPECT_MSG(&ms, "bad.yaml:15: atlas 'T0051' is not a technique id");
+    TST_EXPECT_MSG(&ms, "bad.yaml:16: list 'loop' includes itself");
+    TST_EXPECT_MSG(&ms, "bad.yaml:18: macro 'm' has no 'condition'");
+    TST_EXPECT_MSG(&ms, "bad.yaml:19: each item must be a map");
+    TST_EXPECT_MSG(&ms, "bad.yaml:20: item has none of 'rule', 'detector', 'list', 'macro'");
+    TST_EXPECT_MSG(&ms, "bad.yaml:21: rule 'r1' is defined twice (first at line 3)");
+    TST_EXPECT_MSG(&ms, "bad.yaml:25: 'throttle': 'soon' is not a duration");
+    TST_EXPECT_MSG(&ms, "bad.yaml:26: param 'window' must be a number, string or list, not a map");
     assert_int_equal(n, ms.n);
     assert_true(n >= 13);
 
     /* The unknown-list error names the rule's line once atlas is valid. */
     const char *y2 = "- rule: r4\n  detector: leakage.pii\n  patterns: [{list: nope}]\n";
     ms.n = 0;
-    assert_int_equal(ig_rules_check_buf("u.yaml", y2, strlen(y2), collect, &ms), 1);
-    EXPECT_MSG(&ms, "u.yaml:1: unknown list 'nope'");
+    assert_int_equal(ig_rules_check_buf("u.yaml", y2, strlen(y2), tst_collect, &ms), 1);
+    TST_EXPECT_MSG(&ms, "u.yaml:1: unknown list 'nope'");
 
     /* Not a list at top level; invalid YAML. */
     ms.n = 0;
-    assert_int_equal(ig_rules_check_buf("m.yaml", "a: 1\n", 5, collect, &ms), 1);
-    EXPECT_MSG(&ms, "m.yaml:1: a rules file is a list of items, got a map");
+    assert_int_equal(ig_rules_check_buf("m.yaml", "a: 1\n", 5, tst_collect, &ms), 1);
+    TST_EXPECT_MSG(&ms, "m.yaml:1: a rules file is a list of items, got a map");
     ms.n = 0;
-    assert_int_equal(ig_rules_check_buf("y.yaml", "- [a\n", 5, collect, &ms), 1);
-    EXPECT_MSG(&ms, "y.yaml:2: invalid YAML");
+    assert_int_equal(ig_rules_check_buf("y.yaml", "- [a\n", 5, tst_collect, &ms), 1);
+    TST_EXPECT_MSG(&ms, "y.yaml:2: invalid YAML");
     /* Empty file: valid. */
-    assert_int_equal(ig_rules_check_buf("e.yaml", "", 0, collect, &ms), 0);
+    assert_int_equal(ig_rules_check_buf("e.yaml", "", 0, tst_collect, &ms), 0);
 }
 
 static void test_alias_bomb_bounded(void **state)
@@ -296,10 +265,10 @@ static void test_alias_bomb_bounded(void **state)
         o += (size_t)snprintf(yaml + o, sizeof yaml - o, "- list: l%d\n  items: [{list: l%d}, {list: l%d}]\n",
                               i, i - 1, i - 1);
     o += (size_t)snprintf(yaml + o, sizeof yaml - o, "- list: z\n  items: *a0\n");
-    struct msgs ms = { .n = 0 };
-    int n = ig_rules_check_buf("bomb.yaml", yaml, o, collect, &ms);
+    struct tst_msgs ms = { .n = 0 };
+    int n = ig_rules_check_buf("bomb.yaml", yaml, o, tst_collect, &ms);
     assert_true(n >= 1);
-    EXPECT_MSG(&ms, "lists expand to more than");
+    TST_EXPECT_MSG(&ms, "lists expand to more than");
 }
 
 static void test_shipped_rules_valid(void **state)
@@ -309,10 +278,10 @@ static void test_shipped_rules_valid(void **state)
     assert_non_null(src);   /* ctest sets it (tests/CMakeLists.txt) */
     char dir[512];
     snprintf(dir, sizeof dir, "%s/rules", src);
-    struct msgs ms = { .n = 0 };
-    int n = ig_rules_check_dir(dir, collect, &ms);
+    struct tst_msgs ms = { .n = 0 };
+    int n = ig_rules_check_dir(dir, tst_collect, &ms);
     if (n) {
-        dump(&ms);
+        tst_dump(&ms);
         fail_msg("%d errors in shipped rules", n);
     }
     struct ig_rules *r = NULL;
@@ -370,7 +339,7 @@ static void test_embedded_rules_are_the_shipped_files(void **state)
     assert_int_equal(ig_rules_count(emb, NULL), ig_rules_count(fromdir, NULL));
     assert_true(ig_rules_count(emb, "leakage.secrets") > 0);   /* the patterns are in */
     assert_true(ig_rules_count(emb, "prompt_injection.signature") > 0);
-    assert_int_equal(ig_rules_check_embedded(collect, &(struct msgs){ .n = 0 }), 0);
+    assert_int_equal(ig_rules_check_embedded(tst_collect, &(struct tst_msgs){ .n = 0 }), 0);
     ig_rules_free(emb);
     ig_rules_free(fromdir);
 }

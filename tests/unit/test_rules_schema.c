@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include <inferguard/detector.h>
 #include <inferguard/rules.h>
 
@@ -18,39 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct msgs { char m[32][512]; int n; };
-
-static void collect(void *ctx, const char *msg)
-{
-    struct msgs *ms = ctx;
-    if (ms->n < 32)
-        snprintf(ms->m[ms->n++], sizeof ms->m[0], "%s", msg);
-}
-
-static bool has_msg(const struct msgs *ms, const char *needle)
-{
-    for (int i = 0; i < ms->n; i++)
-        if (strstr(ms->m[i], needle))
-            return true;
-    return false;
-}
-
-static void dump(const struct msgs *ms)
-{
-    for (int i = 0; i < ms->n; i++)
-        fprintf(stderr, "  %s\n", ms->m[i]);
-}
-
-#define EXPECT_MSG(ms, s) do { if (!has_msg(ms, s)) { dump(ms); fail_msg("no error '%s'", s); } } while (0)
-
-static struct ig_rules *load(const char *yaml)
-{
-    struct ig_rules *r = NULL;
-    char err[512] = "";
-    if (ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &r, err, sizeof err) != IG_OK)
-        fail_msg("load failed: %s", err);
-    return r;
-}
 
 /* ---- a table of every type ---- */
 
@@ -97,7 +66,7 @@ static void test_fill_defaults_and_values(void **state)
     assert_true(v.dur == 10000000 && v.e == 1 && v.list.n == 0 && v.whole == -1);
     assert_string_equal(v.s, "dflt");
 
-    struct ig_rules *r = load(
+    struct ig_rules *r = tst_rules_load(
         "- detector: x.demo\n"
         "  params:\n"
         "    d: 1\n"
@@ -123,7 +92,7 @@ static void test_fill_defaults_and_values(void **state)
     ig_rules_free(r);
 
     /* A scalar reads as a one-item list. */
-    r = load("- detector: x.demo\n  params: {list: only}\n");
+    r = tst_rules_load("- detector: x.demo\n  params: {list: only}\n");
     assert_int_equal(ig_params_fill(demo_params, r, "x.demo", &v, err, sizeof err), IG_OK);
     assert_int_equal(v.list.n, 1);
     assert_string_equal(v.list.v[0], "only");
@@ -133,7 +102,7 @@ static void test_fill_defaults_and_values(void **state)
 static void test_every_param_error_named(void **state)
 {
     (void)state;
-    struct ig_rules *r = load(
+    struct ig_rules *r = tst_rules_load(
         "- detector: x.demo\n"            /* 1 */
         "  params:\n"
         "    d: 1.5\n"                    /* 3: out of [0, 1] */
@@ -146,18 +115,18 @@ static void test_every_param_error_named(void **state)
         "    whole: 2.5\n"                /* 10 */
         "    windw: 3\n"                  /* 11: unknown */
         "    s: [a, b]\n");               /* 12: a list for a value */
-    struct msgs ms = { .n = 0 };
-    int n = ig_params_check(demo_params, r, "x.demo", collect, &ms);
-    EXPECT_MSG(&ms, "t.yaml:3: x.demo.d: 1.5 is out of range [0, 1]");
-    EXPECT_MSG(&ms, "t.yaml:4: x.demo.f: 'lots' is not a number");
-    EXPECT_MSG(&ms, "t.yaml:5: x.demo.u: -1 is out of range");
-    EXPECT_MSG(&ms, "t.yaml:6: x.demo.b: 'maybe' is not true or false");
-    EXPECT_MSG(&ms, "t.yaml:7: x.demo.dur: 0s is out of range [1ms, 24h]");
-    EXPECT_MSG(&ms, "t.yaml:8: x.demo.e: 'chi' is not one of psi|ks|js");
-    EXPECT_MSG(&ms, "t.yaml:9: x.demo.open: 1 is out of range (0, 1)");
-    EXPECT_MSG(&ms, "t.yaml:10: x.demo.whole: 2.5 is not a whole number");
-    EXPECT_MSG(&ms, "t.yaml:11: x.demo: unknown param 'windw'");
-    EXPECT_MSG(&ms, "t.yaml:12: x.demo.s expects one value, not a list");
+    struct tst_msgs ms = { .n = 0 };
+    int n = ig_params_check(demo_params, r, "x.demo", tst_collect, &ms);
+    TST_EXPECT_MSG(&ms, "t.yaml:3: x.demo.d: 1.5 is out of range [0, 1]");
+    TST_EXPECT_MSG(&ms, "t.yaml:4: x.demo.f: 'lots' is not a number");
+    TST_EXPECT_MSG(&ms, "t.yaml:5: x.demo.u: -1 is out of range");
+    TST_EXPECT_MSG(&ms, "t.yaml:6: x.demo.b: 'maybe' is not true or false");
+    TST_EXPECT_MSG(&ms, "t.yaml:7: x.demo.dur: 0s is out of range [1ms, 24h]");
+    TST_EXPECT_MSG(&ms, "t.yaml:8: x.demo.e: 'chi' is not one of psi|ks|js");
+    TST_EXPECT_MSG(&ms, "t.yaml:9: x.demo.open: 1 is out of range (0, 1)");
+    TST_EXPECT_MSG(&ms, "t.yaml:10: x.demo.whole: 2.5 is not a whole number");
+    TST_EXPECT_MSG(&ms, "t.yaml:11: x.demo: unknown param 'windw'");
+    TST_EXPECT_MSG(&ms, "t.yaml:12: x.demo.s expects one value, not a list");
     assert_int_equal(n, 10);
 
     /* Fill stops at the same errors and names the first. */
@@ -168,10 +137,10 @@ static void test_every_param_error_named(void **state)
     ig_rules_free(r);
 
     /* No table: every param is unknown. */
-    r = load("- detector: x.none\n  params: {a: 1}\n");
+    r = tst_rules_load("- detector: x.none\n  params: {a: 1}\n");
     ms.n = 0;
-    assert_int_equal(ig_params_check(NULL, r, "x.none", collect, &ms), 1);
-    EXPECT_MSG(&ms, "t.yaml:2: x.none: unknown param 'a'");
+    assert_int_equal(ig_params_check(NULL, r, "x.none", tst_collect, &ms), 1);
+    TST_EXPECT_MSG(&ms, "t.yaml:2: x.none: unknown param 'a'");
     ig_rules_free(r);
 }
 
@@ -182,12 +151,12 @@ static void test_validate_this_build(void **state)
     (void)state;
     struct ig_rules *r = NULL;
     char err[512];
-    struct msgs ms = { .n = 0 };
+    struct tst_msgs ms = { .n = 0 };
     assert_int_equal(ig_rules_load_embedded(&r, err, sizeof err), IG_OK);
-    assert_int_equal(ig_rules_validate(r, false, collect, &ms), 0);
+    assert_int_equal(ig_rules_validate(r, false, tst_collect, &ms), 0);
     ig_rules_free(r);
 
-    r = load(
+    r = tst_rules_load(
         "- detector: abuse.rate\n"               /* 1 */
         "  params:\n"
         "    windw: 10s\n"                       /* 3 */
@@ -202,18 +171,18 @@ static void test_validate_this_build(void **state)
         "  detector: nowhere.at_all\n"
         "  patterns: [abc]\n");
     ms.n = 0;
-    int n = ig_rules_validate(r, false, collect, &ms);
-    EXPECT_MSG(&ms, "t.yaml:3: abuse.rate: unknown param 'windw'");
-    EXPECT_MSG(&ms, "t.yaml:4: abuse.rate.window: 0s is out of range [1ms, 24h]");
-    EXPECT_MSG(&ms, "t.yaml:5: unknown detector 'no.such'");
-    EXPECT_MSG(&ms, "t.yaml:8: findings.throttle.max_groups: -5 is out of range [0, 1e6]");
-    EXPECT_MSG(&ms, "t.yaml:10: evasion.http: unknown param 'window'");
-    EXPECT_MSG(&ms, "t.yaml:11: unknown detector 'nowhere.at_all'");
+    int n = ig_rules_validate(r, false, tst_collect, &ms);
+    TST_EXPECT_MSG(&ms, "t.yaml:3: abuse.rate: unknown param 'windw'");
+    TST_EXPECT_MSG(&ms, "t.yaml:4: abuse.rate.window: 0s is out of range [1ms, 24h]");
+    TST_EXPECT_MSG(&ms, "t.yaml:5: unknown detector 'no.such'");
+    TST_EXPECT_MSG(&ms, "t.yaml:8: findings.throttle.max_groups: -5 is out of range [0, 1e6]");
+    TST_EXPECT_MSG(&ms, "t.yaml:10: evasion.http: unknown param 'window'");
+    TST_EXPECT_MSG(&ms, "t.yaml:11: unknown detector 'nowhere.at_all'");
     assert_int_equal(n, 6);
     ig_rules_free(r);
 
     /* A pattern rule's own params have their table too. */
-    r = load(
+    r = tst_rules_load(
         "- rule: r2\n"                            /* 1 */
         "  detector: leakage.secrets\n"
         "  patterns: [abc]\n"
@@ -222,22 +191,22 @@ static void test_validate_this_build(void **state)
         "    max_len: 8\n"                        /* 6 */
         "    form: fold\n");                      /* 7 */
     ms.n = 0;
-    n = ig_rules_validate(r, false, collect, &ms);
-    EXPECT_MSG(&ms, "t.yaml:5: rule r2: unknown param 'min_len'");
-    EXPECT_MSG(&ms, "t.yaml:6: rule r2.max_len: 8 is out of range [16, 65536]");
-    EXPECT_MSG(&ms, "t.yaml:7: rule r2.form: 'fold' is not one of raw|folded|words");
+    n = ig_rules_validate(r, false, tst_collect, &ms);
+    TST_EXPECT_MSG(&ms, "t.yaml:5: rule r2: unknown param 'min_len'");
+    TST_EXPECT_MSG(&ms, "t.yaml:6: rule r2.max_len: 8 is out of range [16, 65536]");
+    TST_EXPECT_MSG(&ms, "t.yaml:7: rule r2.form: 'fold' is not one of raw|folded|words");
     assert_int_equal(n, 3);
     ig_rules_free(r);
 
     /* findings.throttle is a block this build knows. */
-    r = load("- detector: findings.throttle\n  params: {max_groups: 8}\n");
+    r = tst_rules_load("- detector: findings.throttle\n  params: {max_groups: 8}\n");
     ms.n = 0;
-    assert_int_equal(ig_rules_validate(r, false, collect, &ms), 0);
+    assert_int_equal(ig_rules_validate(r, false, tst_collect, &ms), 0);
     ig_rules_free(r);
 
     /* Params that stand against each other (.vs) are checked by `rules check` and reload
      * as well, at the line that sets either; a default on the other side counts. */
-    r = load(
+    r = tst_rules_load(
         "- detector: adversarial.fingerprint\n"  /* 1 */
         "  params:\n"
         "    top: 30\n"                           /* 3: threshold keeps its default, 25 */
@@ -250,9 +219,9 @@ static void test_validate_this_build(void **state)
         "    flood_requests: 100\n"               /* 10: below min_requests' default */
         "    min_requests: 100\n");               /* 11: ... set equal: fine */
     ms.n = 0;
-    n = ig_rules_validate(r, false, collect, &ms);
-    EXPECT_MSG(&ms, "t.yaml:4: adversarial.fingerprint.min_features (256) must be at least window (400)");
-    EXPECT_MSG(&ms, "t.yaml:7: drift.features.min_window_rows (100) must be at most window_rows (50)");
+    n = ig_rules_validate(r, false, tst_collect, &ms);
+    TST_EXPECT_MSG(&ms, "t.yaml:4: adversarial.fingerprint.min_features (256) must be at least window (400)");
+    TST_EXPECT_MSG(&ms, "t.yaml:7: drift.features.min_window_rows (100) must be at most window_rows (50)");
     assert_int_equal(n, 2);   /* threshold 25 < top 30 holds */
     ig_rules_free(r);
 }
@@ -264,28 +233,28 @@ static void test_engine_refuses_bad_params(void **state)
     ig_config_defaults(&cfg);
     static const struct ig_emit emit = { NULL, NULL };
     char err[512] = "";
-    struct ig_rules *r = load("- detector: extraction.prada\n  params:\n    delta: 1\n");
+    struct ig_rules *r = tst_rules_load("- detector: extraction.prada\n  params:\n    delta: 1\n");
     struct ig_engine *e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
     assert_null(e);
     /* Before the table, five detectors said "a parameter is out of range" and no more. */
     assert_non_null(strstr(err, "t.yaml:3: extraction.prada.delta: 1 is out of range (0, 1)"));
     ig_rules_free(r);
 
-    r = load("- detector: adversarial.fingerprint\n  params:\n    threshold: 60\n");
+    r = tst_rules_load("- detector: adversarial.fingerprint\n  params:\n    threshold: 60\n");
     e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
     assert_null(e);
     /* What spans several params names where the rules set it. */
     assert_non_null(strstr(err, "t.yaml:3: adversarial.fingerprint.threshold (60) must be below top (50)"));
     ig_rules_free(r);
 
-    r = load("- detector: abuse.rate\n  params:\n    min_requests: 500\n    flood_requests: 200\n");
+    r = tst_rules_load("- detector: abuse.rate\n  params:\n    min_requests: 500\n    flood_requests: 200\n");
     e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
     assert_null(e);
     assert_non_null(strstr(err, "t.yaml:4: abuse.rate.flood_requests (200) must be at least min_requests (500)"));
     ig_rules_free(r);
 
     /* A disabled detector is not built, and its params are not the engine's business. */
-    r = load("- detector: extraction.prada\n  enabled: false\n  params: {delta: 1}\n");
+    r = tst_rules_load("- detector: extraction.prada\n  enabled: false\n  params: {delta: 1}\n");
     e = ig_engine_new(&cfg, r, NULL, &emit, err, sizeof err);
     assert_non_null(e);
     ig_engine_free(e);
