@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N] [--efficacy-only] [--only PROGRAM]
+#              [--e2e-only]
 #
 # Regenerates bench/RESULTS.md from scratch: installs what is missing (scripts/install-deps.sh:
 # the peers tshark, ndpiReader, hyperfine, numpy/scipy, simdjson, cJSON, PCRE2), builds a
@@ -11,8 +12,11 @@
 # is run in full mode only (tests/integration/test_efficacy.sh runs its quick mode).
 # --efficacy-only: build, run the efficacy table alone and replace figure 9 of the report
 # (the other figures are left as they are).
-# --only PROGRAM: build and run that bench program alone and replace the figure it feeds in
-# the report (bench/RESULTS.md, or --out); the other figures stay as they are.
+# --only PROGRAM: build and run that bench program alone and replace its rows in the figure
+# it feeds (bench/RESULTS.md, or --out); other programs' rows and other figures stay as they are.
+# --e2e-only: the whole-process timings alone (figures 1, 4 and 6: inferguard, Suricata 7,
+# tshark, ndpiReader on the generated captures), replacing those figures (~15 min here).
+# A replaced figure says under its title when and at which commit it was measured.
 #
 # --quick: small inputs, 2 runs, every program once with IG_BENCH_QUICK=1 and a short
 # timeout; writes to a temporary file (printed) unless --out is given. It checks that the
@@ -20,7 +24,7 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-quick=0 out="" build="" runs="" eff_only=0 only=""
+quick=0 out="" build="" runs="" eff_only=0 only="" e2e_only=0
 orig_args="$*"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -30,7 +34,8 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift ;;
         --efficacy-only) eff_only=1 ;;
         --only) only=$2; shift ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --e2e-only) e2e_only=1 ;;
+        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -56,6 +61,10 @@ build=${build:-$src/build-release}
 python=/usr/bin/python3
 [ -x /usr/bin/python3 ] && python=/usr/bin/python3
 py="$python $src/bench/python/results.py"
+# what a figure replaced alone (--only, --e2e-only) says under its title
+stamp_commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$src" diff --quiet HEAD -- 2>/dev/null || stamp_commit="$stamp_commit (with local changes)"
+export IG_BENCH_STAMP="Measured alone on $(date -u +%Y-%m-%d) at commit $stamp_commit (\`bench/run.sh${orig_args:+ $orig_args}\`), not in the run the header describes."
 work=$(mktemp -d /tmp/ig_bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 rows=$work/rows.jsonl
@@ -83,6 +92,7 @@ else
 fi
 targets=(inferguard ig_gen "${programs[@]}")
 [ "$eff_only" = 1 ] && targets=(inferguard)
+[ "$e2e_only" = 1 ] && targets=(inferguard ig_gen)
 [ -n "$only" ] && targets=("$only")
 for t in "${targets[@]}"; do
     bin=$build/$t
@@ -433,6 +443,14 @@ else
     $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":6,"program":"inferguard analyze --workers","status":"not measured yet: this inferguard has no --workers option","command":"inferguard analyze --help"}))' >> "$rows"
 fi
 rm -f "$work/mixed_d64.pcap" "$work/oip_v2_d64.pcap"
+
+if [ "$e2e_only" = 1 ]; then
+    [ -f "$out" ] || { echo "bench/run.sh: $out does not exist: run the full bench first" >&2; exit 1; }
+    $py splice "$rows" "$out" > "$out.tmp" && mv "$out.tmp" "$out"
+    log "replaced figures 1, 4 and 6 of $out"
+    echo "$out"
+    exit 0
+fi
 
 # ---- every other bench program ----
 for p in "${programs[@]}"; do

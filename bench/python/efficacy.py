@@ -337,7 +337,8 @@ def splice(path, text):
     title = "## 9. Efficacy: attacks caught, ordinary clients flagged"
     s = open(path).read() if os.path.exists(path) else ""
     pat = re.compile(r"^## 9\. .*?(?=^## |\Z)", re.S | re.M)
-    block = title + "\n\n" + text.rstrip("\n") + "\n\n"
+    stamp = os.environ.get("IG_BENCH_STAMP")   # bench/run.sh --efficacy-only: when and where
+    block = title + "\n\n" + ("_%s_\n\n" % stamp if stamp else "") + text.rstrip("\n") + "\n\n"
     s = pat.sub(lambda _: "", s)
     nxt = re.search(r"^## (1\d|[2-9]\d)\. ", s, re.M)   # the first figure after 9
     s = s[:nxt.start()] + block + s[nxt.start():] if nxt else s.rstrip("\n") + "\n\n" + block

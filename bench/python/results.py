@@ -17,6 +17,7 @@ A bench program reports a figure by printing lines like
 (values may be double-quoted). Programs that print no RESULT line are shown verbatim.
 """
 import json
+import os
 import re
 import shlex
 import statistics
@@ -297,6 +298,9 @@ def render_results(rows, out):
     out.append("| program | metric | ours | unit | peer | peer value | ratio | runs |")
     out.append("|---|---|---:|---|---|---:|---:|---:|")
     for r in rows:
+        if r.get("line"):   # kept from an earlier report (splice)
+            out.append(r["line"])
+            continue
         peer_v = r.get("peer_value")
         ratio = None
         if peer_v and r["value"]:
@@ -365,9 +369,42 @@ def render_figure(num, title, source, rows, out):
             out.append("")
 
 
+def kept_results(section, programs):
+    """The result rows of an existing figure section whose program is not in <programs>,
+    read back from its table (values as rendered), with their commands: a figure fed by
+    several programs keeps the others' rows when one is measured again."""
+    def num(cell):
+        cell = cell.strip()
+        return None if cell in ("", "–") else float(cell.replace(",", ""))
+    cmds = {}
+    m = re.search(r"^Commands: (.*)\.$", section, re.M)
+    if m:
+        for prog, cmd in re.findall(r"(\S+): `((?:[^`\\]|\\.)*)`", m.group(1)):
+            cmds[prog] = cmd.replace("\\|", "|")
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")] if line.startswith("| ") else []
+        if len(cells) != 8 or cells[0] in ("program",) or cells[0] in programs:
+            continue
+        try:
+            value, peer_v, runs = num(cells[2]), num(cells[5]), int(cells[7])
+        except ValueError:
+            continue
+        row = {"kind": "result", "program": cells[0], "metric": cells[1], "value": value,
+               "unit": cells[3], "runs": runs, "command": cmds.get(cells[0]),
+               "line": line.rstrip()}   # shown as it was: no second rounding
+        if cells[4] != "–":
+            row["peer"], row["peer_value"] = cells[4], peer_v
+        rows.append(row)
+    return rows
+
+
 def cmd_splice(rows_path, results_path):
     """Re-renders the figures the rows feed and replaces those sections of an existing
-    report (bench/run.sh --only PROGRAM); the other figures stay as they were."""
+    report (bench/run.sh --only PROGRAM, --e2e-only); the other figures stay as they were.
+    In a figure fed by several programs, the rows of the programs not measured again are
+    kept. With IG_BENCH_STAMP set, the section says under its title when and where the new
+    rows were measured (earlier stamps of the kept programs stay)."""
     rows = []
     with open(rows_path) as f:
         for line in f:
@@ -375,13 +412,42 @@ def cmd_splice(rows_path, results_path):
                 rows.append(json.loads(line))
     with open(results_path) as f:
         text = f.read()
+    stamp = os.environ.get("IG_BENCH_STAMP")
     for num, title, source in FIGURES:
-        if not any(r.get("figure") == num for r in rows):
+        fr = [r for r in rows if r.get("figure") == num]
+        if not fr:
             continue
-        sec = []
-        render_figure(num, title, source, rows, sec)
-        new = "\n".join(sec).rstrip("\n") + "\n"
         m = re.search(r"^## %d\. .*?(?=^## |\Z)" % num, text, re.S | re.M)
+        old = m.group(0) if m else ""
+        progs = {r.get("program") for r in fr if r.get("program")}
+        kept = kept_results(old, progs) if progs else []
+        for r in kept:
+            r["figure"] = num
+        # programs keep their place in the figure
+        order = []
+        for r in kept + fr:
+            if r.get("program") not in order:
+                order.append(r.get("program"))
+        if old:
+            seen = [ln.split(" | ")[0][2:] for ln in old.splitlines() if ln.startswith("| bench")]
+            pos = {p: i for i, p in reversed(list(enumerate(seen)))}
+            order.sort(key=lambda p: pos.get(p, len(pos)))
+        merged = sorted(kept + fr, key=lambda r: order.index(r.get("program")))
+        sec = []
+        render_figure(num, title, source, merged, sec)
+        stamps = []
+        kept_progs = {r["program"] for r in kept}
+        for ln in old.splitlines():   # earlier stamps of the programs kept
+            if ln.startswith("_") and ln.endswith("_") and ": " in ln:
+                who = set(ln[1:ln.index(": ")].split(", "))
+                if who <= kept_progs:
+                    stamps.append(ln)
+        if stamp:
+            who = ", ".join(sorted(progs)) if progs else "This figure"
+            stamps.append("_%s: %s_" % (who, stamp))
+        for i, st in enumerate(stamps):
+            sec[1 + 2 * i:1 + 2 * i] = ["", st]
+        new = "\n".join(sec).rstrip("\n") + "\n"
         if m:
             text = text[:m.start()] + new + ("\n" if m.end() < len(text) else "") + text[m.end():]
         else:

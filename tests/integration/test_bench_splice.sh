@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Replacing one program's rows in bench/RESULTS.md (bench/run.sh --only PROGRAM, results.py
+# splice) keeps the rows of the other programs that feed the same figure, exactly as they
+# were, keeps each program's place, says under the title when the new rows were measured,
+# and leaves the other figures alone.
+. "$(dirname "$0")/lib/common.sh"
+r=$WORK/RESULTS.md
+cat > "$r" <<'MD'
+# inferguard bench results
+
+## 3. Detectors: ns per event (d = 64 and 784, 1k and 10k history)
+
+| program | metric | ours | unit | peer | peer value | ratio | runs |
+|---|---|---:|---|---|---:|---:|---:|
+| bench_engine | engine_nop | 52.9 | ns/event | – | – | – | 5 |
+| bench_kernels | l2min_avx2 | 5.74 | ns/vec | scalar | 54.5 | 9.5× | 5 |
+| bench_kernels | quantise_avx2 | 0.38 | ns/value | scalar | 9.04 | 23.8× | 5 |
+| bench_prada | prada_update | 7,842 | ns/event | python_numpy | 763,950 | 97.4× | 5 |
+
+ratio > 1 means inferguard is better than the peer (faster or smaller; for a configured limit: under it).
+
+Commands: bench_engine: `build-release/bench/bench_engine`; bench_kernels: `build-release/bench/bench_kernels`; bench_prada: `build-release/bench/bench_prada`.
+
+## 4. End to end: pcap → findings, all detectors on
+
+unchanged text
+MD
+cat > "$WORK/rows.jsonl" <<'JS'
+{"kind": "result", "figure": 3, "program": "bench_kernels", "metric": "l2min_avx512", "value": 4.0, "unit": "ns/vec", "peer": "scalar", "peer_value": 40.0, "better": "lower", "runs": 5, "command": "build-release/bench/bench_kernels"}
+JS
+IG_BENCH_STAMP="Measured alone on D at commit C" /usr/bin/python3 "$IG_SRC/bench/python/results.py" \
+    splice "$WORK/rows.jsonl" "$r" > "$WORK/new.md" || fail "results.py splice failed"
+cat "$WORK/new.md"
+for keep in '| bench_engine | engine_nop | 52.9 | ns/event | – | – | – | 5 |' \
+            '| bench_prada | prada_update | 7,842 | ns/event | python_numpy | 763,950 | 97.4× | 5 |' \
+            'bench_prada: `build-release/bench/bench_prada`' 'unchanged text'; do
+    grep -qF -- "$keep" "$WORK/new.md" || fail "lost: $keep"
+done
+grep -qF '| bench_kernels | l2min_avx512 | 4 | ns/vec | scalar | 40.0 | 10.0× | 5 |' "$WORK/new.md" \
+    || fail "new row missing"
+grep -q 'l2min_avx2\|quantise_avx2' "$WORK/new.md" && fail "the re-measured program's old rows stayed"
+grep -qF '_bench_kernels: Measured alone on D at commit C_' "$WORK/new.md" || fail "no stamp"
+order=$(grep -o '^| bench_[a-z]*' "$WORK/new.md" | uniq | tr '\n' ' ')
+[ "$order" = "| bench_engine | bench_kernels | bench_prada " ] || fail "order changed: $order"
+echo "ok: splice keeps the other programs' rows and places"
