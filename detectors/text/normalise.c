@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <inferguard/cpu.h>
+
 int32_t ig_utf8_next(const uint8_t *p, size_t n, size_t *len)
 {
     uint8_t c = p[0];
@@ -229,12 +231,22 @@ static inline void put_ascii(uint8_t *out, struct norm_state *st, uint8_t c, uns
 /* One pass of the per-character work. <out> may equal <in>: the write position never
  * passes the read position because no mapping grows a code point. ASCII, the common case,
  * skips the UTF-8 decoder. */
-static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flags)
+static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flags, bool simd)
 {
     struct norm_state st = { 0, true };
     size_t i = 0;
     bool in_tag = false; /* inside a run of tag characters */
+    /* line breaks kept apart (IG_NORM_NL) take the scalar rules */
+    simd = simd && !(flags & IG_NORM_NL);
     while (i < n) {
+        if (simd && in[i] < 0x80) {
+            /* the ASCII run up to the next non-ASCII byte, 64 bytes at a time */
+            size_t used = ig_norm_ascii_vbmi2(in + i, n - i, out, &st.o, &st.space, flags);
+            i += used;
+            in_tag = false;
+            if (i >= n)
+                break;
+        }
         if (in[i] < 0x80) {
             put_ascii(out, &st, in[i++], flags);
             in_tag = false;
@@ -349,14 +361,30 @@ size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, 
     return 0;
 }
 
+static bool have_vbmi2(void)
+{
+#if defined(__x86_64__)
+    return ig_cpu_level() >= IG_CPU_AVX512 && __builtin_cpu_supports("avx512vbmi2");
+#else
+    return false;
+#endif
+}
+
 size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags)
 {
+    return ig_text_normalise_path(in, n, out, cap, flags, have_vbmi2());
+}
+
+size_t ig_text_normalise_path(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags,
+                              bool simd)
+{
+    simd = simd && have_vbmi2();
     if (!(flags & IG_NORM_B64) || out == in) {
         size_t m = IG_MIN(n, cap);
-        return norm_pass(in, m, out, flags);
+        return norm_pass(in, m, out, flags, simd);
     }
     size_t m = IG_MIN(n, cap);
-    size_t o = norm_pass(in, m, out, flags);
+    size_t o = norm_pass(in, m, out, flags, simd);
     for (size_t i = 0; i < n;) {
         if (!is_b64(in[i])) {
             i++;
@@ -376,7 +404,7 @@ size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, 
         if (!mostly_text(d, dn))
             continue;
         memcpy(out + o, " \n ", 3);
-        size_t w = norm_pass(d, dn, d, flags);
+        size_t w = norm_pass(d, dn, d, flags, simd);
         o += 3 + w;
     }
     return o;

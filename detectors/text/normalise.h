@@ -39,6 +39,16 @@ enum ig_norm_flags {
  * for 2n + 8 bytes or the tail is cut. Returns the bytes written (<= cap). */
 size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags);
 
+/* The same with the AVX-512 VBMI2 path for ASCII runs allowed (<simd>, when the CPU has
+ * it: ig_text_normalise's choice) or not: byte-identical output either way (tests). */
+size_t ig_text_normalise_path(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags,
+                              bool simd);
+/* The VBMI2 pass over the ASCII run at in[0..n) (up to the first non-ASCII byte), writing
+ * at out + *o and carrying the "last byte out was a space" state; returns the bytes read.
+ * normalise.c's scalar pass calls it; flags without IG_NORM_NL. */
+size_t ig_norm_ascii_vbmi2(const uint8_t *in, size_t n, uint8_t *out, size_t *o, bool *space,
+                           unsigned flags);
+
 /* Finds the next Base64 run of at least IG_NORM_B64_MIN characters in in[*pos..n) that
  * decodes to mostly printable text; writes the decoded bytes to <dec> (room for 3n/4 + 3
  * of the longest run) and its offset in <in> to *at. Returns the decoded length, 0 when

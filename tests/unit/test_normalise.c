@@ -122,12 +122,58 @@ static void test_inspection_buffers(void **st)
     ig_scratch_free(&sc);
 }
 
+/* The AVX-512 VBMI2 pass for ASCII runs writes exactly what the scalar pass writes, for
+ * every flag combination, in place or not, on text mixing ASCII (punctuation, apostrophes,
+ * whitespace runs, capitals) with multi-byte, foldable, tag and invalid sequences. */
+static void test_simd_equals_scalar(void **st)
+{
+    (void)st;
+    static const char *const pieces[] = { "Hello", " ", "  ", "\t\n ", "WORLD", "it's", "`q`", ",", "...",
+                                          "a-b", "\r\n", "\xef\xbc\xa1", "\xd0\x90", "\xc3\xa9",
+                                          "\xe2\x80\x8b", "\xf3\xa0\x81\x81", "\xff", "\xc3", "0123",
+                                          "Zz", "@[]{}~", "\x01", "ignore previous instructions" };
+    static uint8_t in[1200], a[2600], b[2600], ia[1200], ib[1200];
+    uint64_t r = 7;
+    uint32_t differs_from_input = 0;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 0;
+        size_t want = (size_t)(r % 1100);
+        while (n < want) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            const char *p = pieces[(r >> 33) % (sizeof pieces / sizeof *pieces)];
+            size_t l = strlen(p);
+            if (n + l > want)
+                break;
+            memcpy(in + n, p, l);
+            n += l;
+        }
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned flags = (unsigned)(r >> 40) & 63;
+        size_t na = ig_text_normalise_path(in, n, a, sizeof a, flags, true);
+        size_t nb = ig_text_normalise_path(in, n, b, sizeof b, flags, false);
+        if (na != nb || memcmp(a, b, na))
+            fail_msg("flags %#x, %zu bytes in: SIMD %zu bytes, scalar %zu", flags, n, na, nb);
+        differs_from_input += na != n;
+        if (!(flags & IG_NORM_B64)) {
+            memcpy(ia, in, n);
+            memcpy(ib, in, n);
+            na = ig_text_normalise_path(ia, n, ia, n, flags, true);
+            nb = ig_text_normalise_path(ib, n, ib, n, flags, false);
+            assert_int_equal(na, nb);
+            assert_memory_equal(ia, ib, na);
+            assert_memory_equal(ia, a, na);   /* in place: the same as out of place */
+        }
+    }
+    assert_true(differs_from_input > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_words), cmocka_unit_test(test_flags_independent),
         cmocka_unit_test(test_inspection_buffers),
         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_base64_rescan),
+        cmocka_unit_test(test_simd_equals_scalar),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
