@@ -94,6 +94,8 @@ targets=(inferguard ig_gen "${programs[@]}")
 [ "$eff_only" = 1 ] && targets=(inferguard)
 [ "$e2e_only" = 1 ] && targets=(inferguard ig_gen)
 [ -n "$only" ] && targets=("$only")
+# bench_threads times the inferguard binary on ig_gen's captures: both must be current.
+[ "$only" = bench_threads ] && targets=(inferguard ig_gen bench_threads)
 for t in "${targets[@]}"; do
     bin=$build/$t
     [ "$t" = inferguard ] || bin=$build/bench/$t
@@ -368,8 +370,7 @@ for proto in oip_v2 oip_v2_bin kserve_v1 openai; do
     else
         add_tp 1 "$name" ig_gen 0 0 "" "" "not measured: ig_gen failed" "ig_gen"
     fi
-    # figure 6 times the OIP v2 capture again with 1 and 2 workers
-    [ "$proto" = oip_v2 ] || rm -f "$work/$name.pcap"
+    rm -f "$work/$name.pcap"
 done
 
 # OIP v2 over gRPC: a real grpcio server and clients on loopback, recorded by dumpcap
@@ -407,41 +408,8 @@ if "$gen" --scenario mixed --protocol oip_v2 --clients "$ncl" --requests "$ne2e"
     measure 4 mixed_d64 "$work/mixed_d64.pcap" "$work/mixed_d64.json"
 fi
 
-# ---- figure 6: the same captures with 1 and 2 worker threads ----
-# add_scale RUNS CAPTURE EVENTS MEDIAN_1 MEDIAN_2 COMMAND: one row, 2 workers against 1 as its peer
-add_scale() {
-    $python - "$rows" "$@" <<'EOF'
-import json, sys
-_, path, runs, cap, ev, m1, m2, cmd = sys.argv
-ev, m1, m2 = int(ev), float(m1), float(m2)
-open(path, "a").write(json.dumps({
-    "kind": "result", "figure": 6, "program": "inferguard analyze", "metric": cap + " events/s",
-    "value": ev / m2, "unit": "events/s", "peer": "--workers 1", "peer_value": ev / m1,
-    "better": "higher", "runs": int(runs), "command": cmd}) + "\n")
-EOF
-}
-if [ -x "$ig" ] && "$ig" analyze --help 2>&1 | grep -q -e '--workers'; then
-    for name in oip_v2_d64 mixed_d64; do
-        pcap=$work/$name.pcap
-        [ -f "$pcap" ] || continue
-        log "figure 6: $name with 1 and 2 workers"
-        ev=""
-        if "$ig" analyze --workers 2 --rules "$src/rules" --findings /dev/null "$pcap" > /dev/null 2> "$work/analyze.err"; then
-            ev=$(sed -n 's/^[[:space:]]*events[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p' "$work/analyze.err" | head -1)
-        fi
-        m1=$(median_of "$ig" analyze --workers 1 --rules "$src/rules" --findings /dev/null "$pcap") || m1=""
-        m2=$(median_of "$ig" analyze --workers 2 --rules "$src/rules" --findings /dev/null "$pcap") || m2=""
-        shown="inferguard analyze --workers 2 --rules rules --findings /dev/null $name.pcap (peer: --workers 1)"
-        if [ -n "$ev" ] && [ -n "$m1" ] && [ -n "$m2" ]; then
-            add_scale "$runs" "$name" "$ev" "$m1" "$m2" "$shown"
-        else
-            $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":6,"program":"inferguard analyze --workers","status":"failed","command":sys.argv[1]}))' \
-                "$shown" >> "$rows"
-        fi
-    done
-else
-    $python -c 'import json,sys;print(json.dumps({"kind":"raw","figure":6,"program":"inferguard analyze --workers","status":"not measured yet: this inferguard has no --workers option","command":"inferguard analyze --help"}))' >> "$rows"
-fi
+# ---- figure 6 comes from bench_threads (inferguard analyze --workers 1..4 on its own
+# captures, below with the other programs) ----
 rm -f "$work/mixed_d64.pcap" "$work/oip_v2_d64.pcap"
 
 if [ "$e2e_only" = 1 ]; then
