@@ -8,6 +8,9 @@
  *   tracked      max_clients 1M, memcap 8 GiB: RSS with 10k / 100k / 1M clients all tracked;
  *                bytes per tracked client = RSS growth / clients, next to the engine's own
  *                per-client accounting (the table entry)
+ *   all_state    as tracked, with every detector's memory_mb budget raised so no client's
+ *                state is refused: RSS growth / clients is the whole cost of an idle client
+ *                (10k and 100k clients; the refusals are counted and must be 0)
  *   memcap       detection.memcap 16 MiB, max_clients 1M: the engine's memory stays under
  *                the cap and RSS growth under cap + the detectors' own budgets (memory_mb)
  *   max_clients  detection.max_clients 5000: never more than 5000 clients tracked
@@ -190,13 +193,31 @@ static void scenario_growth(const char *label, uint32_t max_clients, uint64_t me
                rss / 1048576.0);
         if (tracked) {
             /* The engine's accounting covers the table entry; detectors' heap state is the rest. */
-            printf("RESULT metric=bytes_per_client_at_%s value=%.0f unit=B/client better=lower\n", nb,
-                   (double)(rss - base) / (double)done);
-            if (i == 0)
+            bool all = strcmp(label, "tracked") != 0;
+            printf("RESULT metric=bytes_per_client_%s%sat_%s value=%.0f unit=B/client%s better=lower\n",
+                   all ? label : "", all ? "_" : "", nb, (double)(rss - base) / (double)done,
+                   all ? " peer=target_4KiB peer_value=4096" : "");
+            if (i == 0 && !all)
                 printf("RESULT metric=engine_table_entry value=%llu unit=B/client better=lower\n",
                        (unsigned long long)st->bytes_per_client);
         }
     }
+    /* What the detectors' budgets refused (all_state: must be 0, or the figure is low). */
+    uint64_t refused = 0;
+    for (size_t i = 0; i < ig_engine_detector_count(e); i++) {
+        struct ig_det_counter c[IG_DET_MAX_COUNTERS];
+        size_t n = ig_engine_detector_counters(e, i, c);
+        for (size_t k = 0; k < n; k++)
+            if (strncmp(c[k].name, "refused", 7) == 0) {
+                refused += c[k].value;
+                if (c[k].value)
+                    printf("%-8s %s %s %llu\n", label, ig_engine_detector_name(e, i), c[k].name,
+                           (unsigned long long)c[k].value);
+            }
+    }
+    if (tracked)
+        printf("RESULT metric=%s_detector_state_refused value=%llu unit=clients better=lower\n", label,
+               (unsigned long long)refused);
     fflush(stdout);
     ig_engine_free(e);
 }
@@ -281,6 +302,46 @@ static int run_tracked(void *a)
     return 0;
 }
 
+/* Every client keeps all its detector state: the rules with each detector's memory_mb
+ * budget raised past what the clients need (nothing refused), so RSS growth / clients is
+ * the whole cost of an idle client (table entry + every detector's heap state). 1M such
+ * clients would not fit this machine's memory at today's size, so 10k and 100k. */
+static const char *rules_dir;
+
+static int run_all_state(void *a)
+{
+    (void)a;
+    char tmp[] = "/tmp/ig_bench_memory.XXXXXX", path[sizeof tmp + 64], err[256];
+    if (!mkdtemp(tmp))
+        return 1;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp '%s'/*.yaml '%s'/ 2>/dev/null", rules_dir ? rules_dir : "/nonexistent", tmp);
+    if (rules_dir && system(cmd) != 0)
+        return 1;
+    snprintf(path, sizeof path, "%s/zz-all-state.yaml", tmp);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return 1;
+    static const char *const budgeted[] = { "extraction.prada", "adversarial.fingerprint",
+                                            "adversarial.boundary" };
+    for (size_t i = 0; i < sizeof budgeted / sizeof *budgeted; i++)
+        fprintf(f, "- detector: %s\n  params:\n    memory_mb: 1000000\n", budgeted[i]);
+    fclose(f);
+    ig_rules_free(rules);
+    rules = NULL;
+    int rc = ig_rules_load_dir(tmp, &rules, err, sizeof err);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench_memory: could not remove %s\n", tmp);
+    if (rc != IG_OK) {
+        fprintf(stderr, "bench_memory: %s\n", err);
+        return 1;
+    }
+    const uint64_t pts[] = { 10000 / scale, 100000 / scale };
+    scenario_growth("all_state", 1000000, 64ull << 30, pts, 2, 1);
+    return 0;
+}
+
 static int run_memcap(void *a)
 {
     (void)a;
@@ -315,8 +376,14 @@ int main(int argc, char **argv)
     printf("bench_memory: every registered detector (%s), d=%d, %d classes, %d queries per client%s\n",
            dir ? dir : "built-in defaults", DIM, CLASSES, QUERIES_PER_CLIENT,
            scale > 1 ? " (quick: client counts / 100)" : "");
+    /* What each detector puts in every client's table entry (its slice, 16-byte aligned). */
+    for (size_t i = 0; ig_detectors[i]; i++)
+        if (ig_detectors[i]->client_size && ig_rules_enabled(rules, ig_detectors[i]->name, true))
+            printf("  slice %-28s %5u bytes per client entry\n", ig_detectors[i]->name,
+                   (ig_detectors[i]->client_size + 15) & ~15u);
     int rc = 0, r;
-    int (*const runs[])(void *) = { run_default, run_tracked, run_memcap, run_max_clients };
+    rules_dir = dir;
+    int (*const runs[])(void *) = { run_default, run_tracked, run_all_state, run_memcap, run_max_clients };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
         if ((r = in_child(runs[i], NULL)) != 0)
             rc = rc ? rc : r;
