@@ -4,7 +4,8 @@
 # /healthz and /readyz answer; /metrics parses strictly as Prometheus text and counts what
 # was sent; /reports serves the drift reports read-only and refuses traversal and
 # symlinks; SIGHUP applies a valid rules change and refuses an invalid one, the daemon
-# keeping its rules and counting both. Once with one thread, once with --workers 2.
+# keeping its rules and counting both. With one thread, with --workers 2 and with --workers 3
+# (a client lane: the reload swaps its engine while it is parked).
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
 check=$IG_SRC/tests/integration/lib/check_metrics.py
@@ -26,7 +27,7 @@ wait_metric() {
     /usr/bin/python3 "$check" "$WORK/m.txt" "$@" || fail "metrics never reached: $*"
 }
 
-for workers in 1 2; do
+for workers in 1 2 3; do
     rules=$WORK/rules$workers rep=$WORK/rep$workers err=$WORK/run$workers.err
     mkdir "$rules"
     cat > "$rules/drift.yaml" <<YAML
@@ -142,4 +143,4 @@ YAML
     grep -q "events      200 (oip_v2 200)" "$err" || fail "summary: $(grep events "$err")"
     [ "$(code "$url/healthz")" = 000 ] || fail "endpoint still answering after exit"
 done
-echo "ok: /healthz /readyz /metrics /reports and SIGHUP reload, with 1 and 2 workers"
+echo "ok: /healthz /readyz /metrics /reports and SIGHUP reload, with 1, 2 and 3 workers"
