@@ -94,13 +94,18 @@ for m in memcap_engine_memory max_clients_tracked; do
     awk -v r="$r" 'BEGIN { exit !(r + 0 >= 1) }' || fail "limit not held: $row"
 done
 
-# Figure 6: 1 against 2 workers when this inferguard has --workers, else the slot says why.
-if "$IG_BUILD/inferguard" analyze --help 2>&1 | grep -q -e '--workers'; then
-    for cap in oip_v2_d64 mixed_d64; do
-        row=$(grep "^| inferguard analyze | $cap events/s |" "$out") || fail "figure 6 has no row for $cap"
-        cell "$row" 5 | grep -q -e '--workers 1' || fail "figure 6 peer is not --workers 1: $row"
+# Figure 6 (bench_threads): 2, 3 and 4 workers against 1 on each capture, the findings
+# byte-identical to one worker's, and the all-state memory row of figure 5 with nothing refused.
+for cap in oip_v2_d64 mixed_d64 openai_d64; do
+    for w in 2 3 4; do
+        row=$(grep "^| bench_threads | ${cap}_events_per_s_workers_$w |" "$out") ||
+            fail "figure 6 has no row for $cap with $w workers"
+        cell "$row" 5 | grep -q -e '--workers_1' || fail "figure 6 peer is not --workers 1: $row"
+        row=$(grep "^| bench_threads | ${cap}_findings_differ_workers_$w |" "$out") ||
+            fail "figure 6 has no findings row for $cap with $w workers"
+        [ "$(cell "$row" 3)" = 0 ] || fail "figure 6: findings differ from one worker's: $row"
     done
-else
-    sed -n '/^## 6\./,/^## 7\./p' "$out" | grep -q "not measured yet" || fail "figure 6 slot not explained"
-fi
+done
+row=$(grep "^| bench_memory | all_state_detector_state_refused |" "$out") || fail "figure 5 has no all_state refusal row"
+[ "$(cell "$row" 3)" = 0 ] || fail "figure 5: all_state refused detector state: $row"
 echo "ok: quick report well formed"
