@@ -64,6 +64,8 @@ struct ig_endpoint {
 };
 /* Writes the address (no port) as text into buf (>= 46 bytes). Returns buf. */
 char *ig_endpoint_ip_str(const struct ig_endpoint *e, char *buf, size_t len);
+/* An address as text, as inet_ntop writes it (family 4 or 6; "" otherwise). */
+char *ig_ip_str(uint8_t family, const uint8_t *addr, char *buf, size_t len);
 
 /* What an event carries; detectors declare the subset they want (ig_detector.wants). */
 enum ig_event_flags {

@@ -19,12 +19,8 @@ static void matrix(struct ig_jsonw *w, const char *key, const float *v, uint32_t
 {
     ig_jsonw_key(w, key);
     ig_jsonw_arr_open(w);
-    for (uint32_t r = 0; r < rows; r++) {
-        ig_jsonw_arr_open(w);
-        for (uint32_t c = 0; c < cols; c++)
-            ig_jsonw_f32(w, v[(size_t)r * cols + c]);
-        ig_jsonw_arr_close(w);
-    }
+    for (uint32_t r = 0; r < rows; r++)
+        ig_jsonw_f32_array(w, v + (size_t)r * cols, cols);
     ig_jsonw_arr_close(w);
 }
 

@@ -65,51 +65,75 @@ static inline uint32_t rop(uint64_t g, uint64_t cp)
     return (uint32_t)(hi >> 31) | (uint32_t)((hi & 0x7fffffffu) != 0);
 }
 
-static int digits10(uint32_t d)
+/* The 8 decimal digits of x < 10^8 as byte values 0..9, the most significant in the lowest
+ * byte (so the text's order in memory on a little-endian machine): divisions by 10^4, 10^2
+ * and 10 done in parallel lanes by multiply-and-shift, exact for these ranges (the unit test
+ * checks every x). */
+static inline uint64_t digits8(uint32_t x)
 {
-    static const uint32_t pow10[] = { 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                      100000000, 1000000000 };
-    int n = 1;
-    while (n < 10 && d >= pow10[n - 1]) n++;
-    return n;
+    uint64_t v = (uint64_t)(x / 10000u) | (uint64_t)(x % 10000u) << 32;
+    uint64_t t = ((v * 10486u) >> 20) & 0x0000007f0000007full;     /* lanes / 100 */
+    v = t | (v - t * 100u) << 16;
+    t = ((v * 103u) >> 10) & 0x000f000f000f000full;                /* lanes / 10 */
+    return t | (v - t * 10u) << 8;
 }
 
-/* "00".."99": two digits per division */
-static const char PAIRS[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
+#define ZEROS 0x3030303030303030ull   /* "00000000" */
 
-/* The decimal d * 10^k (d > 0) in %g's layout with precision max(6, digits). */
+/* The decimal d * 10^k (d > 0) in %g's layout with precision max(6, digits). Writes with
+ * fixed-size copies past the text's end (out holds IG_FMT_F32_MAX bytes); no loops over
+ * digits, no divisions but by constants. */
 static size_t layout(char *out, uint32_t d, int k)
 {
-    while (d % 10 == 0) { d /= 10; k++; }
-    char dig[10];
-    int n = digits10(d), i = n;
-    while (i >= 2) { uint32_t r = d % 100; d /= 100; i -= 2; memcpy(dig + i, PAIRS + 2 * r, 2); }
-    if (i) dig[0] = (char)('0' + d);
+    char dig[40];                            /* the significant digits, then '0's */
+    memset(dig, '0', sizeof dig);
+    int n;
+    uint32_t hi = d / 100000000u, lo = d % 100000000u;   /* hi < 43 */
+    uint64_t r = digits8(lo), w;
+    if (hi == 0) {                           /* lo = d > 0: r has a non-zero digit */
+        int lz = __builtin_ctzll(r) >> 3, tz = __builtin_clzll(r) >> 3;
+        n = 8 - lz - tz;
+        k += tz;
+        w = (r >> (8 * lz)) | ZEROS;
+        memcpy(dig, &w, 8);
+    } else {
+        int hn = hi >= 10 ? 2 : 1, tz;
+        dig[0] = (char)('0' + (hn == 2 ? hi / 10 : hi));
+        dig[1] = (char)('0' + hi % 10);      /* overwritten below when hn == 1 */
+        w = r | ZEROS;
+        memcpy(dig + hn, &w, 8);
+        if (lo) tz = __builtin_clzll(r) >> 3;
+        else    tz = 8 + (hn == 2 && hi % 10 == 0);
+        n = hn + 8 - tz;
+        k += tz;
+    }
     int x = k + n - 1;                       /* decimal exponent of the first digit */
     int p = n > 6 ? n : 6;
     char *o = out;
     if (x < -4 || x >= p) {
-        *o++ = dig[0];
-        if (n > 1) { *o++ = '.'; memcpy(o, dig + 1, (size_t)n - 1); o += n - 1; }
-        *o++ = 'e';
-        *o++ = x < 0 ? '-' : '+';
+        o[0] = dig[0];
+        o[1] = '.';
+        memcpy(o + 2, dig + 1, 16);
+        o += n > 1 ? n + 1 : 1;
+        o[0] = 'e';
+        o[1] = x < 0 ? '-' : '+';
         int ax = x < 0 ? -x : x;
-        if (ax >= 10) { *o++ = (char)('0' + ax / 10); *o++ = (char)('0' + ax % 10); }
-        else { *o++ = '0'; *o++ = (char)('0' + ax); }
-    } else if (x >= n - 1) {                 /* an integer: digits then zeros */
-        memcpy(o, dig, (size_t)n); o += n;
-        for (int i = n - 1; i < x; i++) *o++ = '0';
+        o[2] = (char)('0' + ax / 10);
+        o[3] = (char)('0' + ax % 10);
+        o += 4;
+    } else if (x >= n - 1) {                 /* an integer: digits then zeros (up to 5) */
+        memcpy(o, dig, 16);                  /* dig is '0'-filled past n */
+        o += x + 1;
     } else if (x >= 0) {                     /* d.ddd */
-        memcpy(o, dig, (size_t)x + 1); o += x + 1;
-        *o++ = '.';
-        memcpy(o, dig + x + 1, (size_t)(n - x - 1)); o += n - x - 1;
+        memcpy(o, dig, 16);
+        o[x + 1] = '.';
+        memcpy(o + x + 2, dig + x + 1, 16);
+        o += n + 1;
     } else {                                 /* 0.000ddd */
-        *o++ = '0'; *o++ = '.';
-        for (int i = -1; i > x; i--) *o++ = '0';
-        memcpy(o, dig, (size_t)n); o += n;
+        memcpy(o, "0.000000", 8);
+        o += 1 - x;
+        memcpy(o, dig, 16);
+        o += n;
     }
     return (size_t)(o - out);
 }

@@ -7,7 +7,7 @@
 
 #include <inferguard/base.h>
 
-#define IG_FMT_F32_MAX 16          /* "-1.2345678e-38" is 14 */
+#define IG_FMT_F32_MAX 32          /* text <= 15 ("-1.23456789e-38"); the rest is room for wide stores */
 
 size_t ig_fmt_f32(char out[IG_FMT_F32_MAX], float v);
 

@@ -136,10 +136,10 @@ static void string_body(struct ig_jsonw *w, const char *str, size_t n)
     putc_(w, '"');
 }
 
-void ig_jsonw_key(struct ig_jsonw *w, const char *k)
+void ig_jsonw_keyn(struct ig_jsonw *w, const char *k, size_t n)
 {
     sep(w);
-    string_body(w, k, strlen(k));
+    string_body(w, k, n);
     putc_(w, ':');
     w->after_key = true;
 }
@@ -155,20 +155,44 @@ void ig_jsonw_str(struct ig_jsonw *w, const char *s)
     ig_jsonw_strn(w, s, s ? strlen(s) : 0);
 }
 
+/* Decimal digits of v, right-aligned ending at <end>; returns the first. Two per step. */
+static char *u64_digits(char *end, uint64_t v)
+{
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    char *p = end;
+    while (v >= 100) {
+        uint64_t r = v % 100;
+        v /= 100;
+        p -= 2;
+        memcpy(p, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
+    return p;
+}
+
 void ig_jsonw_u64(struct ig_jsonw *w, uint64_t v)
 {
-    char b[24];
-    int n = snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+    char b[24], *e = b + sizeof b, *s = u64_digits(e, v);
     sep(w);
-    put(w, b, (size_t)n);
+    put(w, s, (size_t)(e - s));
 }
 
 void ig_jsonw_i64(struct ig_jsonw *w, int64_t v)
 {
-    char b[24];
-    int n = snprintf(b, sizeof b, "%lld", (long long)v);
+    char b[24], *e = b + sizeof b;
+    char *s = u64_digits(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    if (v < 0)
+        *--s = '-';
     sep(w);
-    put(w, b, (size_t)n);
+    put(w, s, (size_t)(e - s));
 }
 
 /* Shortest of %.15g/%.16g/%.17g that reads back to the same double. */
@@ -193,6 +217,32 @@ void ig_jsonw_f32(struct ig_jsonw *w, float v)
     size_t n = ig_fmt_f32(b, v);
     sep(w);
     put(w, b, n);
+}
+
+void ig_jsonw_f32_array(struct ig_jsonw *w, const float *v, size_t n)
+{
+    ig_jsonw_arr_open(w);
+    /* each value: its text, a comma, and the formatter's room for wide stores */
+    if (n && reserve(w, n * (IG_FMT_F32_MAX + 1))) {
+        char *o = w->buf + w->len;
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                *o++ = ',';
+            if (likely(isfinite(v[i]))) {
+                o += ig_fmt_f32(o, v[i]);
+            } else {
+                memcpy(o, "null", 4);
+                o += 4;
+            }
+        }
+        w->len = (size_t)(o - w->buf);
+        w->buf[w->len] = '\0';
+        w->need_comma |= 1ull << (w->depth & 63);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            ig_jsonw_f32(w, v[i]);
+    }
+    ig_jsonw_arr_close(w);
 }
 
 void ig_jsonw_bool(struct ig_jsonw *w, bool v)

@@ -9,6 +9,8 @@
 
 #include <inferguard/base.h>
 
+#include <string.h>
+
 struct ig_jsonw {
     char  *buf;
     size_t len, cap;
@@ -25,13 +27,17 @@ void ig_jsonw_obj_open(struct ig_jsonw *w);
 void ig_jsonw_obj_close(struct ig_jsonw *w);
 void ig_jsonw_arr_open(struct ig_jsonw *w);
 void ig_jsonw_arr_close(struct ig_jsonw *w);
-void ig_jsonw_key(struct ig_jsonw *w, const char *k);
+void ig_jsonw_keyn(struct ig_jsonw *w, const char *k, size_t n);
+/* Inline so that strlen of a literal key is folded at compile time. */
+static inline void ig_jsonw_key(struct ig_jsonw *w, const char *k) { ig_jsonw_keyn(w, k, strlen(k)); }
 void ig_jsonw_str(struct ig_jsonw *w, const char *s);
 void ig_jsonw_strn(struct ig_jsonw *w, const char *s, size_t n);
 void ig_jsonw_u64(struct ig_jsonw *w, uint64_t v);
 void ig_jsonw_i64(struct ig_jsonw *w, int64_t v);
 void ig_jsonw_f64(struct ig_jsonw *w, double v);   /* shortest round-trip form (%.17g trimmed) */
 void ig_jsonw_f32(struct ig_jsonw *w, float v);    /* shortest round-trip form (fmt_float.h) */
+/* An array of n floats as ig_jsonw_f32 writes each, reserving room once. */
+void ig_jsonw_f32_array(struct ig_jsonw *w, const float *v, size_t n);
 void ig_jsonw_bool(struct ig_jsonw *w, bool v);
 void ig_jsonw_null(struct ig_jsonw *w);
 void ig_jsonw_raw(struct ig_jsonw *w, const char *json, size_t n);  /* pre-encoded value */

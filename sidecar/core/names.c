@@ -44,16 +44,39 @@ const char *ig_id_basis_name(unsigned b)
     return b < IG_BASIS__COUNT && names[b] ? names[b] : "unknown";
 }
 
-char *ig_endpoint_ip_str(const struct ig_endpoint *e, char *buf, size_t len)
+/* Dotted quad without printf (inet_ntop formats IPv4 with sprintf; this runs twice per
+ * event). Same text as inet_ntop. */
+static size_t ip4_text(const uint8_t a[4], char out[16])
+{
+    char *o = out;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100) { *o++ = (char)('0' + v / 100); v %= 100; *o++ = (char)('0' + v / 10); }
+        else if (v >= 10) *o++ = (char)('0' + v / 10);
+        *o++ = (char)('0' + v % 10);
+        *o++ = '.';
+    }
+    o[-1] = '\0';
+    return (size_t)(o - out - 1);
+}
+
+char *ig_ip_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 {
     if (len == 0)
         return buf;
     buf[0] = '\0';
-    if (e->family == 4)
-        inet_ntop(AF_INET, e->addr, buf, (socklen_t)len);
-    else if (e->family == 6)
-        inet_ntop(AF_INET6, e->addr, buf, (socklen_t)len);
+    if (family == 4 && len >= 16)
+        ip4_text(addr, buf);
+    else if (family == 4)
+        inet_ntop(AF_INET, addr, buf, (socklen_t)len);
+    else if (family == 6)
+        inet_ntop(AF_INET6, addr, buf, (socklen_t)len);
     return buf;
+}
+
+char *ig_endpoint_ip_str(const struct ig_endpoint *e, char *buf, size_t len)
+{
+    return ig_ip_str(e->family, e->addr, buf, len);
 }
 
 const char *ig_evasion_name(uint32_t bit)

@@ -347,7 +347,7 @@ static void set_ip_id(const struct ig_identity_cfg *ic, struct ig_event *ev,
 {
     char buf[INET6_ADDRSTRLEN];
     if (family == 4 || family == 6) {
-        inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf, sizeof(buf));
+        ig_ip_str(family, addr, buf, sizeof buf);
     } else {
         snprintf(buf, sizeof(buf), "unknown");
     }
@@ -401,11 +401,11 @@ static void set_group_ip(struct ig_event *ev, enum ig_identity_kind kind, uint8_
     char buf[INET6_ADDRSTRLEN + 4];
     ev->group_kind = kind;
     if (family == 4) {
-        inet_ntop(AF_INET, addr, buf, sizeof buf);
+        ig_ip_str(4, addr, buf, sizeof buf);
     } else if (family == 6) {
         static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
         if (memcmp(addr, v4mapped, 12) == 0) {
-            inet_ntop(AF_INET, addr + 12, buf, sizeof buf);
+            ig_ip_str(4, addr + 12, buf, sizeof buf);
         } else {
             uint8_t net[16] = { 0 };
             memcpy(net, addr, 8);
@@ -413,9 +413,11 @@ static void set_group_ip(struct ig_event *ev, enum ig_identity_kind kind, uint8_
             strcat(buf, "/64");
         }
     } else {
-        snprintf(buf, sizeof buf, "unknown");
+        memcpy(buf, "unknown", 8);
     }
-    snprintf(ev->group_id, sizeof ev->group_id, "%s", buf);
+    size_t n = IG_MIN(strlen(buf), sizeof ev->group_id - 1);
+    memcpy(ev->group_id, buf, n);
+    ev->group_id[n] = '\0';
 }
 
 static void set_group_text(struct ig_event *ev, enum ig_identity_kind kind, const char *p, size_t n)
