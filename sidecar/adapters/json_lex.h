@@ -152,6 +152,12 @@ static inline bool ig_json_fast_double(uint64_t m, int64_t e, double *out)
     return false;
 }
 
+/* 10^-k rounded to double (the compiler rounds decimal literals correctly). */
+static const double ig_json_inv10[23] = {
+    1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11,
+    1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22,
+};
+
 /* Float of a lexed number whose text starts at <text>; false = take the slow path. */
 static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
 {
@@ -161,6 +167,21 @@ static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
             return true;
         }
         double d;
+        /* Fractions without a division: m * 10^-k as doubles is within 2 double ulps of
+         * the exact quotient x (two roundings of 2^-53 each). Rounding it to float gives
+         * round(x) unless a float midpoint lies between them, i.e. unless the 29 bits
+         * below the float mantissa are within 2 of the midpoint pattern 0x10000000 (a
+         * midpoint is never that close to a binade edge); then the division below decides. */
+        if (likely(n->e < 0 && n->e >= -22 && n->m <= (1ull << 53))) {
+            d = (double)n->m * ig_json_inv10[-n->e];
+            uint64_t bits;
+            memcpy(&bits, &d, sizeof bits);
+            if (likely((uint32_t)((bits & 0x1fffffffu) - 0x10000000u + 3u) > 6u)) {
+                float f = (float)d;
+                *out = n->neg ? -f : f;
+                return true;
+            }
+        }
         if (likely(ig_json_fast_double(n->m, n->e, &d))) {
             uint64_t bits;
             memcpy(&bits, &d, sizeof bits);
@@ -174,6 +195,111 @@ static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
         }
     }
     return false;
+}
+
+/* ---- numbers of numeric arrays, the hot path: no bounds checks ----
+ * ig_json_lex_f32_padded reads at most IG_JSON_PAD bytes from p, so the caller checks that
+ * many are there. It takes the common shapes (-?digits(.digits)?([eE][+-]?digits)? with at
+ * most 19 significant digits and an exponent of at most 3 digits) and converts through the
+ * same Clinger fast path (ig_json_fast_f32); anything else returns NULL and the caller
+ * runs ig_json_lex from the same place (which also reports what is malformed). */
+#define IG_JSON_PAD 64
+
+static const uint64_t ig_json_p10u[9] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+};
+
+/* Leading ASCII digits of the 8 bytes at p (little-endian load): how many (0..8), and in
+ * *val their value. A byte b is a digit iff b ^ '0' < 10; adding 0x76 sets bit 7 of
+ * every other byte; carries only leave bytes already found not to be digits. */
+static inline int ig_json_digits8(const uint8_t *p, uint32_t *val)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    uint64_t x = v ^ 0x3030303030303030ull;
+    uint64_t nd = ((x + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+    int n = nd ? __builtin_ctzll(nd) >> 3 : 8;
+    if (n == 0) {
+        *val = 0;
+        return 0;
+    }
+    x <<= 8 * (8 - n);                        /* the n digits in the top bytes, zeros below */
+    x = (x * 10) + (x >> 8);                  /* pairs */
+    x = (((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+         (((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+    *val = (uint32_t)x;
+    return n;
+}
+
+static inline const uint8_t *ig_json_lex_f32_padded(const uint8_t *p, float *out, bool *integer)
+{
+    bool neg = *p == '-';
+    p += neg;
+    uint64_t m;
+    int64_t e = 0;
+    int nd;                                   /* significant digits in m */
+    uint32_t val;
+    if ((unsigned)(p[0] - '0') < 10 && p[1] == '.') {   /* one digit before the point */
+        m = (unsigned)(p[0] - '0');
+        nd = m != 0;
+        p++;
+    } else if (*p == '0') {
+        p++;
+        m = 0;
+        nd = 0;
+    } else {
+        nd = ig_json_digits8(p, &val);
+        if (unlikely(nd == 0 || nd == 8))     /* not a number, or a long integer part */
+            return NULL;
+        m = val;
+        p += nd;
+    }
+    bool intg = true;
+    if (*p == '.') {
+        p++;
+        int zeros = 0;
+        if (m == 0)
+            while (*p == '0' && zeros < 16) {
+                p++;
+                zeros++;
+            }
+        int n = ig_json_digits8(p, &val);
+        if (unlikely(n == 0 && zeros == 0))
+            return NULL;                      /* "1." */
+        m = m * ig_json_p10u[n] + val;
+        e -= zeros + n;
+        nd += n;
+        p += n;
+        if (n == 8 && (unsigned)(*p - '0') < 10) {
+            if (unlikely(zeros == 16))
+                return NULL;
+            n = ig_json_digits8(p, &val);
+            if (unlikely(nd + n > 19 || n == 8))
+                return NULL;                  /* past 19 digits: the general path rounds */
+            m = m * ig_json_p10u[n] + val;
+            e -= n;
+            p += n;
+        } else if (unlikely(zeros == 16)) {
+            return NULL;
+        }
+        intg = false;
+    }
+    if ((*p | 0x20) == 'e') {
+        p++;
+        bool eneg = *p == '-';
+        p += (*p == '-' || *p == '+');
+        int n = ig_json_digits8(p, &val);
+        if (unlikely(n == 0 || n > 3))
+            return NULL;
+        e += eneg ? -(int64_t)val : (int64_t)val;
+        p += n;
+        intg = false;
+    }
+    struct ig_json_num num = { .m = m, .e = e, .neg = neg, .exact = true, .integer = intg };
+    if (unlikely(!ig_json_fast_f32(&num, out)))
+        return NULL;
+    *integer &= intg;
+    return p;
 }
 
 static inline bool ig_json_fast_f64(const struct ig_json_num *n, double *out)

@@ -140,18 +140,26 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
             for (;;) {
                 const uint8_t *text = j->p;
                 struct ig_json_num num;
-                float nf;
-                int st = scan_number(j, &integer, &num, &nf);
-                if (st < 0)
+                float nf, f = 0.0f;
+                int st;
+                /* Common shapes far from the end: no bounds checks (json_lex.h). */
+                const uint8_t *q0 = likely(j->end - text >= IG_JSON_PAD)
+                                        ? ig_json_lex_f32_padded(text, &f, &integer) : NULL;
+                if (likely(q0 != NULL)) {
+                    j->p = q0;
+                    st = 2;
+                } else if ((st = scan_number(j, &integer, &num, &nf)) < 0) {
                     return st;
+                }
                 if (unlikely(++leaves > max_values)) {
                     j->p = start;
                     return fail(j, IG_ELIMIT, "numeric array has more than adapters.max_values values");
                 }
                 if (unlikely(fb.n == fb.cap) && !fbuf_grow(j, &fb))
                     return fail(j, IG_ENOMEM, "scratch memory exhausted");
-                float f;
-                if (unlikely(st == 1)) {
+                if (likely(st == 2)) {
+                    /* decoded above */
+                } else if (unlikely(st == 1)) {
                     f = nf;
                     nonfinite = true;
                 } else if (unlikely(!ig_json_fast_f32(&num, &f))) {
