@@ -80,40 +80,43 @@ static inline uint64_t digits8(uint32_t x)
 
 #define ZEROS 0x3030303030303030ull   /* "00000000" */
 
-/* The decimal d * 10^k (d > 0) in %g's layout with precision max(6, digits). Writes with
- * fixed-size copies past the text's end (out holds IG_FMT_F32_MAX bytes); no loops over
- * digits, no divisions but by constants. */
+typedef unsigned __int128 u128;
+
+static inline void store16(char *o, u128 v) { memcpy(o, &v, 16); }
+
+/* The decimal d * 10^k (d > 0) in %g's layout with precision max(6, digits). The digits
+ * stay in registers (16 characters, '0'-padded, first digit in the lowest byte) and are
+ * written with fixed-size stores past the text's end (out holds IG_FMT_F32_MAX bytes):
+ * no loops over digits, no divisions but by constants, no reloads of narrower stores. */
 static size_t layout(char *out, uint32_t d, int k)
 {
-    char dig[40];                            /* the significant digits, then '0's */
-    memset(dig, '0', sizeof dig);
-    int n;
     uint32_t hi = d / 100000000u, lo = d % 100000000u;   /* hi < 43 */
-    uint64_t r = digits8(lo), w;
+    uint64_t r = digits8(lo);
+    u128 D;                                  /* the n significant digits, then '0's */
+    int n;
     if (hi == 0) {                           /* lo = d > 0: r has a non-zero digit */
         int lz = __builtin_ctzll(r) >> 3, tz = __builtin_clzll(r) >> 3;
         n = 8 - lz - tz;
         k += tz;
-        w = (r >> (8 * lz)) | ZEROS;
-        memcpy(dig, &w, 8);
+        D = (u128)((r >> (8 * lz)) | ZEROS) | (u128)ZEROS << 64;
     } else {
         int hn = hi >= 10 ? 2 : 1, tz;
-        dig[0] = (char)('0' + (hn == 2 ? hi / 10 : hi));
-        dig[1] = (char)('0' + hi % 10);      /* overwritten below when hn == 1 */
-        w = r | ZEROS;
-        memcpy(dig + hn, &w, 8);
+        uint64_t hc = hn == 2 ? (uint64_t)('0' + hi / 10) | (uint64_t)('0' + hi % 10) << 8
+                              : (uint64_t)('0' + hi);
+        D = (u128)hc | (u128)(r | ZEROS) << (8 * hn) | (u128)ZEROS << (64 + 8 * hn);
         if (lo) tz = __builtin_clzll(r) >> 3;
         else    tz = 8 + (hn == 2 && hi % 10 == 0);
         n = hn + 8 - tz;
         k += tz;
+        /* the trailing zeros are '0' characters in D already */
     }
     int x = k + n - 1;                       /* decimal exponent of the first digit */
     int p = n > 6 ? n : 6;
     char *o = out;
     if (x < -4 || x >= p) {
-        o[0] = dig[0];
+        o[0] = (char)D;
         o[1] = '.';
-        memcpy(o + 2, dig + 1, 16);
+        store16(o + 2, D >> 8);
         o += n > 1 ? n + 1 : 1;
         o[0] = 'e';
         o[1] = x < 0 ? '-' : '+';
@@ -122,17 +125,17 @@ static size_t layout(char *out, uint32_t d, int k)
         o[3] = (char)('0' + ax % 10);
         o += 4;
     } else if (x >= n - 1) {                 /* an integer: digits then zeros (up to 5) */
-        memcpy(o, dig, 16);                  /* dig is '0'-filled past n */
+        store16(o, D);
         o += x + 1;
     } else if (x >= 0) {                     /* d.ddd */
-        memcpy(o, dig, 16);
+        store16(o, D);
         o[x + 1] = '.';
-        memcpy(o + x + 2, dig + x + 1, 16);
+        store16(o + x + 2, D >> (8 * (x + 1)));
         o += n + 1;
     } else {                                 /* 0.000ddd */
         memcpy(o, "0.000000", 8);
         o += 1 - x;
-        memcpy(o, dig, 16);
+        store16(o, D);
         o += n;
     }
     return (size_t)(o - out);
