@@ -111,12 +111,41 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+/* True when none of the 8 bytes needs a look: no control byte (< 0x20), no '"', no '\\',
+ * no byte >= 0x80 (bit tricks, exact as a yes/no answer for the whole word). */
+static inline bool plain8(const unsigned char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, 8);
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    uint64_t bad = (v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+    return bad == 0;
+}
+
 static void string_body(struct ig_jsonw *w, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
+    /* The common case, text with nothing to escape: one copy. */
+    size_t i = 0;
+    while (i + 8 <= n && plain8(s + i))
+        i += 8;
+    while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+        i++;
+    if (i == n) {
+        if (!reserve(w, n + 2))
+            return;
+        char *o = w->buf + w->len;
+        o[0] = '"';
+        memcpy(o + 1, s, n);
+        o[n + 1] = '"';
+        w->len += n + 2;
+        w->buf[w->len] = '\0';
+        return;
+    }
     putc_(w, '"');
     size_t run = 0;   /* start of the pending run of bytes that need no escaping */
-    for (size_t i = 0; i < n;) {
+    for (; i < n;) {
         unsigned char c = s[i];
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; continue; }
         size_t ulen = c >= 0x80 ? utf8_len(s + i, n - i) : 0;

@@ -49,6 +49,35 @@ static void test_jsonw_escapes_and_invalid_utf8(void **state)
     ig_jsonw_free(&w);
 }
 
+/* The word-at-a-time scan for text with nothing to escape: one byte that needs escaping
+ * at every position of a 40-byte string, found wherever it falls in the words. */
+static void test_jsonw_escape_at_every_position(void **state)
+{
+    (void)state;
+    static const struct { char c; const char *want; } special[] = {
+        { '"', "\\\"" }, { '\\', "\\\\" }, { '\n', "\\n" }, { '\x01', "\\u0001" },
+        { '\x1f', "\\u001f" }, { (char)0xff, "\xef\xbf\xbd" },
+    };
+    struct ig_jsonw w;
+    ig_jsonw_init(&w, 16);
+    char in[40], want[64];
+    for (size_t k = 0; k < sizeof special / sizeof special[0]; k++)
+        for (size_t pos = 0; pos < sizeof in; pos++) {
+            for (size_t i = 0; i < sizeof in; i++)
+                in[i] = (char)('a' + i % 26);
+            in[pos] = special[k].c;
+            snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)pos, in, special[k].want,
+                     (int)(sizeof in - pos - 1), in + pos + 1);
+            ig_jsonw_reset(&w);
+            ig_jsonw_strn(&w, in, sizeof in);
+            assert_string_equal(w.buf, want);
+        }
+    ig_jsonw_reset(&w);
+    ig_jsonw_strn(&w, "0123456789abcdef~ !#", 20);   /* plain, incl. the edges 0x20, 0x7e */
+    assert_string_equal(w.buf, "\"0123456789abcdef~ !#\"");
+    ig_jsonw_free(&w);
+}
+
 static void test_jsonw_floats_round_trip(void **state)
 {
     (void)state;
@@ -129,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonw_nesting_and_commas),
         cmocka_unit_test(test_jsonw_escapes_and_invalid_utf8),
+        cmocka_unit_test(test_jsonw_escape_at_every_position),
         cmocka_unit_test(test_jsonw_floats_round_trip),
         cmocka_unit_test(test_scratch_grows_keeping_pointers),
         cmocka_unit_test(test_drop_reasons_counted),
