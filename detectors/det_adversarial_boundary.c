@@ -36,6 +36,7 @@
 
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
+    uint32_t min_line, min_synth, rel_max_dim;
     bool scale;
     double near_rel, margin, min_share;
     double memory_mb;
@@ -59,6 +60,12 @@ static const struct ig_param bd_param_rows[] = {
         .help = "share of low margins + label flips that fires"),
     ROW("walk_run", IG_PT_U32, walk_run, .def = 20, .min = 2, .max = INFINITY,
         .help = "distinct near-duplicates of a synthetic walk that fire with confident answers"),
+    ROW("min_line", IG_PT_U32, min_line, .def = 3, .min = 2, .max = 32,
+        .help = "bisection rows (exactly between two earlier inputs on a line, dense direction) in the last 16 that fire, with a label change or a low margin on the line"),
+    ROW("min_synth", IG_PT_U32, min_synth, .def = 3, .min = 2, .max = 32,
+        .help = "rows in the last 16 built from earlier inputs by exact arithmetic (mirror around an older base, parallelogram over several coordinates) that fire"),
+    ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
+        .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
     ROW("max_dim", IG_PT_U32, max_dim, .def = 262144, .min = 1, .max = INFINITY, .help = "wider inputs are skipped"),
     ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = INFINITY,
@@ -83,6 +90,17 @@ struct bd_state {
     uint64_t coords;          /* coordinates (mod 64) moved by the run's sparse steps */
     double   margin_sum;
     uint32_t margin_n;
+    uint32_t run_synth;       /* the run's queries with an exact synthetic relation */
+    /* Exact relations (rel_*): the client's last REL_N raw inputs, whatever the scale */
+    float   *rel;             /* REL_N x dim, slot = row % REL_N */
+    uint64_t *rel_row;        /* the row each slot holds */
+    int32_t *rel_lab;
+    float   *rel_margin;
+    uint64_t rows;            /* finite rows seen (relations run on every one) */
+    uint64_t last_rel;        /* rows + 1 of the last row with a relation; 0 none */
+    uint32_t line_m, levid_m, synth_m;  /* bit k: the row k rows ago had that relation */
+    int16_t  synth_coord[32]; /* per row (mod 32): coordinate of its sparse relation, -1 dense */
+    uint64_t rel_alarms;
 };
 
 struct bd_client {
@@ -135,6 +153,9 @@ static size_t bd_stats(const void *global, struct ig_det_counter *out)
     return 2;
 }
 
+#define REL_N 16         /* raw inputs kept for exact relations */
+#define REL_LINE_N 8     /* of them, the newest searched for lines (dot products: dim each) */
+
 static void state_free(struct bd_global *g, struct bd_state *st)
 {
     if (!st)
@@ -142,20 +163,42 @@ static void state_free(struct bd_global *g, struct bd_state *st)
     g->mem_ops->uncharge(g->mem, st->bytes);
     ig_vset_free(&st->ring);
     free(st->labels);
+    free(st->rel);
+    free(st->rel_row);
+    free(st->rel_lab);
+    free(st->rel_margin);
     free(st);
 }
 
 struct make_ctx { const struct bd_params *p; uint32_t dim; };
 
+static bool rel_on(const struct bd_params *p, uint32_t dim)
+{
+    return dim <= p->rel_max_dim;
+}
+
 static void *state_make(const void *ctx)
 {
     const struct make_ctx *m = ctx;
     struct bd_state *st = calloc(1, sizeof(*st));
-    if (st && (ig_vset_init(&st->ring, m->dim, m->p->recent) != IG_OK ||
-               !(st->labels = calloc(m->p->recent, sizeof(int32_t))))) {
+    if (!st)
+        return NULL;
+    bool ok = ig_vset_init(&st->ring, m->dim, m->p->recent) == IG_OK &&
+              (st->labels = calloc(m->p->recent, sizeof(int32_t))) != NULL;
+    if (ok && rel_on(m->p, m->dim))
+        ok = (st->rel = calloc((size_t)REL_N * m->dim, sizeof(float))) != NULL &&
+             (st->rel_row = calloc(REL_N, sizeof(uint64_t))) != NULL &&
+             (st->rel_lab = calloc(REL_N, sizeof(int32_t))) != NULL &&
+             (st->rel_margin = calloc(REL_N, sizeof(float))) != NULL;
+    if (!ok) {
         ig_vset_free(&st->ring);
+        free(st->labels);
+        free(st->rel);
+        free(st->rel_row);
+        free(st->rel_lab);
+        free(st->rel_margin);
         free(st);
-        st = NULL;
+        return NULL;
     }
     return st;
 }
@@ -163,6 +206,8 @@ static void *state_make(const void *ctx)
 static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
 {
     uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
+    if (rel_on(&g->p, dim))
+        bytes += (uint64_t)REL_N * dim * 4 + REL_N * (8 + 4 + 4);
     const struct make_ctx m = { &g->p, dim };
     struct bd_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, &m);
     if (!st)
@@ -170,6 +215,208 @@ static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
     st->bytes = bytes;
     st->next_alarm = g->p.min_run;
     return st;
+}
+
+/* ---- exact relations between a row and the client's earlier raw inputs ----
+ * Attack code builds its queries from earlier ones by arithmetic: a binary search puts the
+ * next query exactly between two earlier ones on a line (HopSkipJump, Boundary attack,
+ * Sign-OPT, RayS), SimBA tries x - e then x + e around its base, ZOO and NES send antithetic
+ * pairs x + e, x - e (four of them make a parallelogram). Natural near-duplicates (frames,
+ * sensor noise, noisy records) obey no such identity beyond float rounding, and the ones that
+ * do (what-if sliders sweeping one feature over a grid) move a single coordinate and are left
+ * out. All tests are exact up to float32 rounding of the attacker's float64 arithmetic, so
+ * per-feature scale does not matter: they run on the raw inputs from the first row. */
+
+#define ULP 0x1p-24
+
+/* a and b differ in coordinate k by more than rounding */
+static inline bool moved(float a, float b)
+{
+    double d = fabs((double)a - (double)b);
+    return d > 64.0 * 4.0 * ULP * (fabs((double)a) + fabs((double)b)) && d > 1e-30;
+}
+
+static uint32_t nnz_diff(const float *a, const float *b, uint32_t dim, uint32_t cap, int *first)
+{
+    uint32_t n = 0;
+    *first = -1;
+    for (uint32_t k = 0; k < dim && n < cap; k++)
+        if (moved(a[k], b[k])) {
+            if (n++ == 0)
+                *first = (int)k;
+        }
+    return n;
+}
+
+/* q + s1*a + s2*b + s3*c == 0 coordinate-wise within rounding (c may be NULL) */
+static bool zero_comb(const float *q, const float *a, double sa, const float *b, double sb,
+                      const float *c, double sc, uint32_t dim)
+{
+    for (uint32_t k = 0; k < dim; k++) {
+        double v = (double)q[k] + sa * a[k] + sb * b[k] + (c ? sc * c[k] : 0.0);
+        double tol = 4.0 * ULP * (fabs((double)q[k]) + fabs(sa * a[k]) + fabs(sb * b[k]) +
+                                  (c ? fabs(sc * c[k]) : 0.0)) + 1e-30;
+        if (fabs(v) > tol)
+            return false;
+    }
+    return true;
+}
+
+struct rel_hit {
+    bool line, line_evid, synth;
+    int coord;            /* synth: the coordinate the relation moves, -1 dense */
+};
+
+static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
+{
+    return st->rel + (size_t)i * dim;
+}
+
+static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
+                      uint32_t dim, int label, double margin, struct rel_hit *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->coord = -2;
+    uint32_t n = st->rows < REL_N ? (uint32_t)st->rows : REL_N;
+    if (n < 2)
+        return;
+    uint32_t dense = dim < 3 ? dim : 3;
+    /* distinctness from q, once per slot */
+    uint32_t qn[REL_N];
+    int qf[REL_N];
+    for (uint32_t i = 0; i < n; i++)
+        qn[i] = nnz_diff(q, rel_at(st, dim, i), dim, dense, &qf[i]);
+
+    /* mirror around an older base b: q - b == -(a - b), a the row just before q and newer
+     * than b (SimBA's x - e then x + e; ZOO's and NES's antithetic pairs after their
+     * centre). A grid sweep has its centre between the two in time, so it is not counted. */
+    for (uint32_t bi = 0; bi < n && !h->synth; bi++) {
+        if (!qn[bi])
+            continue;
+        const float *b = rel_at(st, dim, bi);
+        for (uint32_t ai = 0; ai < n; ai++) {
+            if (ai == bi || !qn[ai] || st->rel_row[ai] <= st->rel_row[bi] ||
+                st->rel_row[ai] + 1 != st->rows)
+                continue;
+            if (zero_comb(q, rel_at(st, dim, ai), 1.0, b, -2.0, NULL, 0, dim)) {
+                h->synth = true;
+                h->coord = qn[bi] >= dense && dense >= 2 ? -1 : qf[bi];
+                break;
+            }
+        }
+    }
+    /* parallelogram q + a == b + c of four distinct inputs over several coordinates (ZOO's
+     * and NES's antithetic pairs around one centre) */
+    for (uint32_t ai = 0; ai < n && !h->synth; ai++) {
+        if (!qn[ai])
+            continue;
+        const float *a = rel_at(st, dim, ai);
+        for (uint32_t bi = 0; bi < n && !h->synth; bi++) {
+            if (bi == ai || !qn[bi])
+                continue;
+            const float *b = rel_at(st, dim, bi);
+            for (uint32_t ci = bi + 1; ci < n; ci++) {
+                if (ci == ai || !qn[ci])
+                    continue;
+                const float *c = rel_at(st, dim, ci);
+                if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, dim))
+                    continue;
+                int f2;
+                if (!nnz_diff(a, b, dim, 1, &f2) || !nnz_diff(a, c, dim, 1, &f2) ||
+                    !nnz_diff(b, c, dim, 1, &f2))
+                    continue;
+                /* both sides (q - b and q - c) move several coordinates: antithetic pairs
+                 * around one centre. A side along one coordinate is the same slider step
+                 * taken on two records (a what-if tool's grid), not a probe. */
+                uint32_t side = qn[bi] < qn[ci] ? qn[bi] : qn[ci];
+                if (side < 2)
+                    continue;
+                h->synth = true;
+                h->coord = side >= dense && dense >= 2 ? -1 : qf[bi];
+                break;
+            }
+        }
+    }
+    /* bisection: q strictly between two earlier inputs on one line of a dense direction */
+    if (dim < 3)
+        return;
+    uint32_t m = n < REL_LINE_N ? n : REL_LINE_N;
+    uint32_t newest[REL_LINE_N];
+    for (uint32_t k = 0; k < m; k++)
+        newest[k] = (uint32_t)((st->rows - 1 - k) % REL_N);
+    for (uint32_t x = 0; x < m && !h->line; x++) {
+        uint32_t i = newest[x];
+        if (qn[i] < dense)
+            continue;
+        const float *ri = rel_at(st, dim, i);
+        for (uint32_t y = x + 1; y < m; y++) {
+            uint32_t j = newest[y];
+            if (qn[j] < dense)
+                continue;
+            const float *rj = rel_at(st, dim, j);
+            double dot = 0, ni = 0, nj = 0, e2 = 0;
+            for (uint32_t k = 0; k < dim; k++) {
+                double ui = (double)q[k] - ri[k], uj = (double)q[k] - rj[k];
+                dot += ui * uj;
+                ni += ui * ui;
+                nj += uj * uj;
+                double r = 4.0 * ULP * (fabs((double)q[k]) + fabs((double)ri[k]) + fabs((double)rj[k]));
+                e2 += r * r;
+            }
+            if (dot >= 0)
+                continue;   /* not between */
+            double ns = ni < nj ? ni : nj, nl = ni < nj ? nj : ni;
+            if (ns < 1e4 * e2)
+                continue;   /* too close to tell from rounding */
+            double perp2 = ns - dot * dot / nl;
+            if (perp2 > 1e-8 * ns + 4.0 * e2)
+                continue;
+            h->line = true;
+            int32_t li = st->rel_lab[i], lj = st->rel_lab[j];
+            h->line_evid = (label >= 0 && ((li >= 0 && li != label) || (lj >= 0 && lj != label))) ||
+                           (margin >= 0 && margin < p->margin) ||
+                           (st->rel_margin[i] >= 0 && st->rel_margin[i] < p->margin) ||
+                           (st->rel_margin[j] >= 0 && st->rel_margin[j] < p->margin);
+            break;
+        }
+    }
+}
+
+static void rel_push(struct bd_state *st, const float *q, uint32_t dim, int label, double margin,
+                     const struct rel_hit *h)
+{
+    uint32_t slot = (uint32_t)(st->rows % REL_N);
+    memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
+    st->rel_row[slot] = st->rows;
+    st->rel_lab[slot] = label;
+    st->rel_margin[slot] = (float)margin;
+    st->line_m = (st->line_m << 1) | h->line;
+    st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
+    st->synth_m = (st->synth_m << 1) | h->synth;
+    st->synth_coord[st->rows % 32] = (int16_t)(h->synth ? h->coord : -2);
+    st->rows++;
+    if (h->line || h->synth)
+        st->last_rel = st->rows;
+}
+
+/* Distinct coordinates of the sparse relations in the last 16 rows; dense ones count apart. */
+static uint32_t synth_spread(const struct bd_state *st, uint32_t *dense)
+{
+    uint64_t seen = 0;
+    uint32_t n = 0;
+    *dense = 0;
+    for (uint32_t k = 0; k < 16 && k < st->rows; k++) {
+        if (!((st->synth_m >> k) & 1))
+            continue;
+        int c = st->synth_coord[(st->rows - 1 - k) % 32];
+        if (c == -1) {
+            (*dense)++;
+        } else if (c >= 0 && !((seen >> (c % 64)) & 1)) {
+            seen |= 1ull << (c % 64);
+            n++;
+        }
+    }
+    return n;
 }
 
 /* A synthetic step from the nearest recent input: sparse (a few coordinates moved, as
@@ -211,17 +458,35 @@ static const char bd_remediation[] =
     "Rate-limit or block this client; return labels only with rounded scores. Decision-based "
     "attacks work from labels alone, so keep this detector on (AML.M0002, AML.M0004).";
 
+enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH };
+
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct bd_params *p,
-                  const struct bd_state *st, bool walk)
+                  const struct bd_state *st, enum bd_kind kind)
 {
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
-    if (walk) {
+    switch (kind) {
+    case BD_WALK:
         f.title = "Suspected score-based adversarial search";
         f.desc = "A walk of small, synthetic (sparse or sign-structured) perturbations of the "
                  "client's own recent inputs across many coordinates: the footprint of a "
                  "score-based adversarial attack (SimBA, Square).";
-    } else {
+        break;
+    case BD_SYNTH:
+        f.title = "Suspected score-based adversarial search";
+        f.desc = "Queries built from the client's earlier ones by exact arithmetic over several "
+                 "coordinates: mirror steps around a base (x - e, then x + e) and antithetic "
+                 "pairs around one centre: the footprint of SimBA, ZOO or NES-style gradient "
+                 "estimation.";
+        break;
+    case BD_LINE:
+        f.title = "Suspected decision-boundary search";
+        f.desc = "Queries placed exactly between two of the client's earlier queries on one "
+                 "line (a binary search), with the answers changing label or sitting on the "
+                 "boundary along it: the footprint of a decision-based attack (HopSkipJump, "
+                 "Boundary attack, Sign-OPT, RayS).";
+        break;
+    default:
         f.title = "Suspected decision-boundary probing";
         f.desc = "A run of near-duplicate queries answered with low margins or flipping labels: "
                  "the footprint of a decision-based adversarial attack (Boundary, HopSkipJump).";
@@ -229,25 +494,41 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     f.remediation = bd_remediation;
     f.atlas[0] = "AML.T0043.001";
     f.atlas[1] = "AML.T0015";
-    f.queries_seen = st->queries;
-    int sev = p->severity + (st->run >= 10 * p->min_run) + (st->run >= 100 * p->min_run);
+    bool rel = kind == BD_LINE || kind == BD_SYNTH;
+    f.queries_seen = rel ? st->rows : st->queries;
+    int sev = p->severity;
+    if (rel)
+        sev += (st->rel_alarms >= 10) + (st->rel_alarms >= 100);
+    else
+        sev += (st->run >= 10 * p->min_run) + (st->run >= 100 * p->min_run);
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
-    f.confidence_id = st->run >= 10 * p->min_run ? 3 : 2;
-    ig_finding_score(&f, "run", st->run);
-    ig_finding_score(&f, "low_margin", st->low);
-    ig_finding_score(&f, "label_flips", st->flips);
-    ig_finding_score(&f, "share", (double)(st->low + st->flips) / st->run);
-    ig_finding_score(&f, "distinct", st->distinct);
-    ig_finding_score(&f, "structured", st->structured);
-    if (st->margin_n)
-        ig_finding_score(&f, "mean_margin", st->margin_sum / st->margin_n);
-    ig_finding_score(&f, "queries", (double)st->queries);
+    f.confidence_id = (rel ? st->rel_alarms >= 10 : st->run >= 10 * p->min_run) ? 3 : 2;
+    if (rel) {
+        uint32_t dense, coords = synth_spread(st, &dense);
+        ig_finding_score(&f, "line_rows", __builtin_popcount(st->line_m & 0xffff));
+        ig_finding_score(&f, "line_label_or_margin", __builtin_popcount(st->levid_m & 0xffff));
+        ig_finding_score(&f, "synthetic_rows", __builtin_popcount(st->synth_m & 0xffff));
+        ig_finding_score(&f, "synthetic_coords", coords);
+        ig_finding_score(&f, "synthetic_dense", dense);
+        ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
+    } else {
+        ig_finding_score(&f, "run", st->run);
+        ig_finding_score(&f, "low_margin", st->low);
+        ig_finding_score(&f, "label_flips", st->flips);
+        ig_finding_score(&f, "share", (double)(st->low + st->flips) / st->run);
+        ig_finding_score(&f, "distinct", st->distinct);
+        ig_finding_score(&f, "structured", st->structured);
+        if (st->margin_n)
+            ig_finding_score(&f, "mean_margin", st->margin_sum / st->margin_n);
+    }
+    ig_finding_score(&f, "queries", (double)(rel ? st->rows : st->queries));
     ig_emit_finding(call->emit, &f);
 }
 
 static void run_reset(const struct bd_params *p, struct bd_state *st)
 {
     st->run = st->low = st->flips = st->distinct = st->margin_n = st->structured = 0;
+    st->run_synth = 0;
     st->margin_sum = 0;
     st->coords = 0;
     st->next_alarm = p->min_run;
@@ -291,6 +572,28 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             atomic_fetch_add(&g->skipped, 1);
             continue;
         }
+        double margin;
+        int label = ig_row_label(ev, r, &margin);
+        if (st->rel) {
+            struct rel_hit h;
+            relations(p, st, x, dim, label, margin, &h);
+            rel_push(st, x, dim, label, margin, &h);
+            st->run_synth += h.synth;
+            uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
+            uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);
+            uint32_t synth = (uint32_t)__builtin_popcount(st->synth_m & 0xffff);
+            uint32_t dense = 0, coords = synth ? synth_spread(st, &dense) : 0;
+            uint32_t need = dim < 3 ? dim : 3;
+            bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
+            bool syn = h.synth && synth >= p->min_synth && (coords >= need || dense >= p->min_synth);
+            if (line || syn) {
+                st->rel_alarms++;
+                /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
+                if (st->rel_alarms == 1 || st->rel_alarms == 10 || st->rel_alarms == 100 ||
+                    st->rel_alarms % 1000 == 0)
+                    alarm(call, ev, p, st, line ? BD_LINE : BD_SYNTH);
+            }
+        }
         bool scaled = false;
         if (m && p->scale) {
             enum ig_fscale_mode md = ig_fscale_learn(&m->fs, x, dim, &cl->taught);
@@ -302,8 +605,6 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 scaled = true;
             }
         }
-        double margin;
-        int label = ig_row_label(ev, r, &margin);
         double lim;
         if (m && p->scale && m->fs.dim == dim && dim <= IG_FSCALE_MAXDIM) {
             /* in the model's units: each feature's typical spread is fs.unit (1 when scaled) */
@@ -340,11 +641,17 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                  * sit on the boundary; a stable, confident stream never fires this way */
                 bool probe = (double)(st->low + st->flips) >= p->min_share * st->run &&
                              (st->flips >= 2 || 2 * st->low >= st->run);
+                /* natural near-duplicates next to the boundary (a camera on an ambiguous
+                 * scene) flip too: a search also builds queries by exact arithmetic (its
+                 * binary searches, mirror steps) somewhere in its last 64 rows */
+                bool built = !st->rel || (st->last_rel && st->rows - st->last_rel < 64);
+                probe = probe && built;
                 /* a search by synthetic steps over many coordinates */
                 bool walk = st->distinct >= p->walk_run && 5 * st->structured >= 3 * st->distinct &&
-                            (uint32_t)__builtin_popcountll(st->coords) >= walk_coords(dim);
+                            (uint32_t)__builtin_popcountll(st->coords) >= walk_coords(dim) &&
+                            (!st->rel || st->run_synth >= 2);
                 if (probe || walk) {
-                    alarm(call, ev, p, st, !probe);
+                    alarm(call, ev, p, st, probe ? BD_PROBE : BD_WALK);
                     st->next_alarm = st->run * 10;
                 } else {
                     /* not yet: look again after another min_run queries */

@@ -59,7 +59,9 @@ static void on_finding(void *ctx, const struct ig_finding *f)
         s->first_q = f->queries_seen;
         bool run = false;
         for (uint32_t i = 0; i < f->nscores; i++)
-            run |= !strcmp(f->scores[i].key, "run") && f->scores[i].value >= 10;
+            run |= (!strcmp(f->scores[i].key, "run") && f->scores[i].value >= 10) ||
+                   (!strcmp(f->scores[i].key, "line_rows") && f->scores[i].value >= 3) ||
+                   (!strcmp(f->scores[i].key, "synthetic_rows") && f->scores[i].value >= 3);
         s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
                 !strcmp(f->atlas[0], "AML.T0043.001");
     }
@@ -124,31 +126,40 @@ static void run_quiet(struct run *r, const char *what)
 
 static void centre_of(int c, float *x) { memcpy(x, centres[c], sizeof centres[c]); }
 
-/* Boundary attack: start at the midpoint of two classes, then small random steps, each
- * pulled back towards the boundary (what the attack's binary search does). */
+/* Decision-based attack (HopSkipJump / Boundary attack): from a point of class 0, a binary
+ * search towards a point of class 1 (each midpoint computed from the two ends, as the
+ * attack computes it), then probes around the boundary point and a new binary search from
+ * a step along the estimated direction. */
 static void boundary_walk(struct run *r, int n, bool with_scores)
 {
-    float x[D], y[D], m[D], nv[D];
-    double nn = 0;
-    for (int f = 0; f < D; f++) {
-        m[f] = x[f] = 0.5f * (centres[0][f] + centres[1][f]);
-        nv[f] = centres[1][f] - centres[0][f];
-        nn += nv[f] * nv[f];
-    }
-    for (int f = 0; f < D; f++)
-        nv[f] /= (float)sqrt(nn);
-    for (int q = 0; q < n; q++) {
-        for (int f = 0; f < D; f++)
-            y[f] = x[f] + (float)(0.004 * nrand());
-        query(r, y, with_scores);
-        /* step along the boundary: random step, projected back onto it */
-        double dot = 0;
-        for (int f = 0; f < D; f++) {
-            x[f] += (float)(0.001 * nrand());
-            dot += (x[f] - m[f]) * nv[f];
+    float x0[D], hi[D], y[D], sc[C];
+    centre_of(0, x0);
+    centre_of(1, hi);
+    int q = 0;
+    while (q < n) {
+        double lo_t = 0, hi_t = 1;
+        while (hi_t - lo_t > 0.002 && q < n) {
+            double t = (lo_t + hi_t) / 2;
+            for (int f = 0; f < D; f++)
+                y[f] = (float)((1 - t) * x0[f] + t * hi[f]);
+            query(r, y, with_scores);
+            q++;
+            if (model(y, sc) != 0)
+                hi_t = t;
+            else
+                lo_t = t;
         }
         for (int f = 0; f < D; f++)
-            x[f] -= (float)(dot * nv[f]);
+            hi[f] = (float)((1 - hi_t) * x0[f] + hi_t * hi[f]);
+        for (int k = 0; k < 16 && q < n; k++, q++) {
+            for (int f = 0; f < D; f++)
+                y[f] = hi[f] + (float)(0.004 * nrand());
+            query(r, y, with_scores);
+        }
+        for (int f = 0; f < D; f++)
+            hi[f] += (float)(0.01 * nrand());
+        if (model(hi, sc) == 0)
+            centre_of(1, hi);
     }
 }
 
@@ -162,7 +173,7 @@ static void test_boundary_walk_alarms(void **state)
         if (r.sink.n == 0)
             fail_msg("boundary walk (%s) not detected", mode ? "label-only" : "scores");
         assert_true(r.sink.ok);
-        assert_true(r.sink.first_q <= 100);
+        assert_true(r.sink.first_q <= 10);   /* within the first binary search */
         run_close(&r);
     }
 }
@@ -202,9 +213,9 @@ static void on_finding_walk(void *ctx, const struct ig_finding *f)
             g_distinct = f->scores[i].value;
 }
 
-/* SimBA: one coordinate at a time, a small step kept when the true class's score drops.
- * Answers stay confident for most of the walk (few low margins), yet a few hundred
- * distinct near-duplicates of the client's own inputs are no benign pattern. */
+/* SimBA (Guo et al. 2019, simba_single): a random order of coordinates; x - eps*e_i, and
+ * x + eps*e_i when the first did not lower the true class's score. Answers stay confident
+ * for most of the walk; the mirror pairs around the base over many coordinates do not. */
 static void test_score_walk_alarms(void **state)
 {
     (void)state;
@@ -215,25 +226,88 @@ static void test_score_walk_alarms(void **state)
     float x[D], sc[C];
     centre_of(2, x);
     int c = model(x, sc);
+    query(&r, x, true);
     float pc = sc[c];
-    for (int q = 0; q < 300; q++) {
+    int perm[D];
+    for (int f = 0; f < D; f++)
+        perm[f] = f;
+    for (int f = D - 1; f > 0; f--) {
+        int j = (int)(urand() * (f + 1)), t = perm[f];
+        perm[f] = perm[j];
+        perm[j] = t;
+    }
+    for (int i = 0; i < 300; i++) {
         float y[D];
-        memcpy(y, x, sizeof(y));
-        y[(q * 7) % D] += (q & 1) ? 0.003f : -0.003f;
-        query(&r, y, true);
-        model(y, sc);
-        if (sc[c] < pc) {
-            pc = sc[c];
-            memcpy(x, y, sizeof(x));
+        for (int s = -1; s <= 1; s += 2) {
+            memcpy(y, x, sizeof(y));
+            y[perm[i % D]] += (float)s * 0.02f;
+            query(&r, y, true);
+            model(y, sc);
+            if (sc[c] < pc) {
+                pc = sc[c];
+                memcpy(x, y, sizeof(x));
+                break;
+            }
         }
     }
     if (r.sink.n == 0)
         fail_msg("score-based walk not detected");
     assert_non_null(g_title);
     assert_string_equal(g_title, "Suspected score-based adversarial search");
-    assert_true(g_distinct >= 20);
-    assert_true(r.sink.first_q <= 40);
+    assert_true(r.sink.ok);
+    assert_true(r.sink.first_q <= 15);
     run_close(&r);
+}
+
+/* A camera on an ambiguous scene: near-duplicate frames of a point on the boundary between
+ * two classes, labels flipping from frame to frame, low margins; no arithmetic between the
+ * frames. Not a search. */
+static void test_frames_on_boundary_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r, 96);
+    float base[D], x[D];
+    for (int f = 0; f < D; f++)
+        base[f] = 0.5f * (centres[0][f] + centres[1][f]);
+    for (int q = 0; q < 3000; q++) {
+        for (int f = 0; f < D; f++) {
+            base[f] += (float)(0.0005 * nrand());
+            x[f] = base[f] + (float)(0.002 * nrand());
+        }
+        query(&r, x, true);
+    }
+    run_quiet(&r, "frames on the boundary");
+}
+
+/* A what-if tool: a record, then one feature swept over a grid of 8 values (the same grid
+ * for every record), then the next record. Sweeps are lines and mirror each other along
+ * one coordinate; they are not counted. */
+static void test_sliders_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r, 97);
+    r.emit.fn = on_finding_walk;
+    g_title = NULL;
+    float x[D], y[D];
+    for (int rec = 0; rec < 200; rec++) {
+        int c = (int)(urand() * C);
+        for (int f = 0; f < D; f++)
+            x[f] = centres[c][f] + (float)(0.08 * nrand());
+        query(&r, x, true);
+        int sliders = 1;
+        for (int s = 0; s < sliders; s++) {
+            int j = (int)(urand() * D);
+            memcpy(y, x, sizeof(y));
+            for (int v = 0; v < 8; v++) {
+                y[j] = (float)(v / 7.0);
+                query(&r, y, true);
+            }
+            x[j] = (float)((int)(urand() * 8) / 7.0);   /* the value the user keeps */
+        }
+    }
+    run_quiet(&r, "what-if sliders");
 }
 
 /* A camera or a sensor: a stream of near-duplicates of one scene, each frame moving every
@@ -284,13 +358,14 @@ static void test_exact_retries_quiet(void **state)
 }
 
 /* HopSkipJump: batches of probes around the boundary point, then a step search and a
- * binary search whose first midpoints land far from everything recent (7 in a row). */
+ * binary search (midpoints computed from the two ends) whose first rows are far from
+ * everything recent. */
 static void test_hsj_gaps_alarm(void **state)
 {
     (void)state;
     struct run r;
     run_start(&r, 93);
-    float m[D], y[D];
+    float m[D], y[D], far[D];
     for (int f = 0; f < D; f++)
         m[f] = 0.5f * (centres[0][f] + centres[3][f]);
     for (int it = 0; it < 12; it++) {
@@ -299,10 +374,24 @@ static void test_hsj_gaps_alarm(void **state)
                 y[f] = m[f] + (float)(0.003 * nrand());
             query(&r, y, true);
         }
+        float near[D];
+        for (int f = 0; f < D; f++) {
+            near[f] = centres[0][f] + (float)(0.05 * nrand());
+            far[f] = centres[3][f] + (float)(0.05 * nrand());
+        }
+        query(&r, far, true);
+        double lo = 0, hi = 1;
+        float sc[C];
+        int cf = model(far, sc);
         for (int k = 0; k < 7; k++) {
+            double t = (lo + hi) / 2;
             for (int f = 0; f < D; f++)
-                y[f] = m[f] + (float)(0.3 * nrand());
+                y[f] = (float)((1 - t) * near[f] + t * far[f]);
             query(&r, y, true);
+            if (model(y, sc) == cf)
+                hi = t;
+            else
+                lo = t;
         }
     }
     if (r.sink.n == 0)
@@ -342,6 +431,8 @@ int main(void)
         cmocka_unit_test(test_sparse_sensor_quiet),
         cmocka_unit_test(test_exact_retries_quiet),
         cmocka_unit_test(test_hsj_gaps_alarm),
+        cmocka_unit_test(test_frames_on_boundary_quiet),
+        cmocka_unit_test(test_sliders_quiet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

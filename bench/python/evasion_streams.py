@@ -1,0 +1,434 @@
+#!/usr/bin/python3
+"""Query streams of evasion attacks and hard benign clients against a real scikit-learn model,
+written for tests/tools/adv_replay (no servers, no capture: many data sets and seeds fast).
+
+The model is the one tests/tools/sk_model_server.py serves (MLP, z-scored or raw units,
+train / benign / attack splits). Attackers own the attack split, benign clients the held-out
+split. The attacks follow their published code paths, not our detectors:
+  hsj_art     HopSkipJump (Chen et al. 2020) as ART's HopSkipJump runs it untargeted, L2:
+              one query of x, uniform random init until misclassified, binary search to
+              threshold 0.001, then per iteration a batch of 100*sqrt(i+1) probes at delta
+              around the boundary point (sent 64 rows per request), a geometric step search
+              and a binary search to theta = 0.01/sqrt(d)
+  hsj_lab     the bench's HopSkipJump-style client (tests/tools/attack_clients.py boundary)
+  simba_ref   SimBA (Guo et al. 2019) as the authors' simba_single: a random permutation of
+              coordinates, x - eps*e_i, and x + eps*e_i when the first did not lower p_true
+  simba_lab   the bench's SimBA client (attack_clients.py simba)
+  simba_batch the authors' simba_batch: 8 targets attacked at once, one row each per request
+  zoo         ZOO (Chen et al. 2017) coordinate-wise symmetric differences, 16 coordinates
+              x +- h*e_i per request (h = 1e-4 of the feature's spread), Adam step
+Benign patterns (each must raise nothing): records, oneclass, resend, retry, busy, frames
+(a record drifting plus sensor noise), frames_edge (the same, started on a record the model
+is least sure about), noisy, whatif (one feature swept over 8 values), whatif_multi (three
+sliders moved in turn), sensor_rr (channels updated one at a time, round robin), ramp (a
+slow linear trend plus noise).
+Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE]
+--list writes "client role" lines.
+"""
+import argparse
+import struct
+import sys
+
+import numpy as np
+from sklearn import datasets
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
+           "digits": datasets.load_digits, "iris": datasets.load_iris}
+ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo"]
+BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
+          "whatif", "whatif_multi", "sensor_rr", "ramp"]
+
+
+class Oracle:
+    """The model behind the API; records every request as adv_replay reads it."""
+
+    def __init__(self, clf, out, client):
+        self.clf, self.out, self.client, self.queries = clf, out, client, 0
+
+    def proba(self, X):
+        X = np.atleast_2d(np.asarray(X, dtype=np.float32))
+        p = self.clf.predict_proba(X.astype(np.float64)).astype(np.float32)
+        lab = p.argmax(axis=1).astype(np.int32)
+        self.out.append(struct.pack("<5I", self.client, 0, len(X), X.shape[1], p.shape[1]) +
+                        X.astype("<f4").tobytes() + p.astype("<f4").tobytes() +
+                        lab.astype("<i4").tobytes())
+        self.queries += len(X)
+        return p.astype(np.float64)
+
+    def label(self, X):
+        return self.proba(X).argmax(axis=1)
+
+
+def spread(T):
+    s = T.std(axis=0)
+    return np.where(s > 0, s, 1.0)
+
+
+# ---- attacks ----
+
+def hsj_art(o, T, y, rng, n):
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    d = T.shape[1]
+    theta = 0.01 / np.sqrt(d)
+    while o.queries < n:
+        x0 = T[rng.integers(len(T))].astype(np.float64)
+        c0 = o.label(x0)[0]
+
+        def adv(X):
+            return o.label(X) != c0
+
+        def bsearch(cur, thr):
+            ub, lb = 1.0, 0.0
+            while ub - lb > thr and o.queries < n:
+                a = (ub + lb) / 2
+                if adv((1 - a) * x0 + a * cur)[0]:
+                    ub = a
+                else:
+                    lb = a
+            return (1 - ub) * x0 + ub * cur
+
+        init = None
+        for _ in range(100):
+            r = rng.uniform(lo, hi)
+            if adv(r)[0]:
+                init = r
+                break
+        if init is None:
+            continue
+        cur = bsearch(init, 0.001)
+        for it in range(50):
+            if o.queries >= n:
+                break
+            dist = np.linalg.norm(x0 - cur)
+            delta = 0.1 * (hi - lo) if it == 0 else np.sqrt(d) * theta * dist
+            ne = min(int(100 * np.sqrt(it + 1)), 10000)
+            U = rng.normal(size=(ne, d))
+            U /= np.linalg.norm(U, axis=1, keepdims=True)
+            E = np.clip(cur + delta * U, lo, hi)
+            U = np.divide(E - cur, delta, out=np.zeros_like(E), where=np.broadcast_to(delta, E.shape) > 0)
+            sat = np.concatenate([adv(E[k:k + 64]) for k in range(0, ne, 64)])
+            f = 2.0 * sat - 1.0
+            g = U.mean(axis=0) * f.mean() if abs(f.mean()) == 1 else ((f - f.mean())[:, None] * U).mean(axis=0)
+            if not np.any(g):
+                break
+            g /= np.linalg.norm(g)
+            eps = 2 * dist / np.sqrt(it + 1)
+            while o.queries < n:
+                eps /= 2
+                pot = np.clip(cur + eps * g, lo, hi)
+                if adv(pot)[0] or eps < 1e-9:
+                    break
+            cur = bsearch(pot, theta)
+
+
+def hsj_lab(o, T, y, rng, n):
+    while o.queries < n:
+        i = rng.integers(len(T))
+        x0, c0 = T[i], y[i]
+        if o.label(x0)[0] != c0:
+            continue
+        xs = T[rng.choice(np.flatnonzero(y != c0))]
+
+        def adv(X):
+            return o.label(X) != c0
+
+        def bsearch(xa):
+            lo, hi = 0.0, 1.0
+            while hi - lo > 0.002 and o.queries < n:
+                mid = (lo + hi) / 2
+                if adv(x0 + mid * (xa - x0))[0]:
+                    hi = mid
+                else:
+                    lo = mid
+            return x0 + hi * (xa - x0)
+
+        if not adv(xs)[0]:
+            continue
+        xb = bsearch(xs)
+        delta = 0.02
+        for it in range(12):
+            if o.queries >= n:
+                break
+            U = rng.normal(size=(16, T.shape[1]))
+            U /= np.linalg.norm(U, axis=1, keepdims=True)
+            U *= spread(T)
+            phi = np.where(adv(xb + delta * U), 1.0, -1.0)
+            g = ((phi - phi.mean())[:, None] * U).mean(axis=0) if abs(phi.mean()) < 1 else phi.mean() * U.mean(axis=0)
+            if not np.any(g):
+                break
+            g /= np.linalg.norm(g)
+            eps = float(np.linalg.norm(xb - x0)) / np.sqrt(it + 1)
+            while eps > 1e-3 and o.queries < n:
+                cand = xb + eps * g
+                if adv(cand)[0]:
+                    xb = bsearch(cand)
+                    break
+                eps /= 2
+
+
+def simba_ref(o, T, y, rng, n, eps=0.2):
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    S = hi - lo          # the authors work on [0,1] inputs: eps of each feature's range
+    d = T.shape[1]
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        p = o.proba(x)[0]
+        c = p.argmax()
+        last = p[c]
+        perm = rng.permutation(d)
+        for i in range(4 * d):
+            if o.queries >= n:
+                break
+            diff = np.zeros(d)
+            diff[perm[i % d]] = eps * S[perm[i % d]]
+            left = np.clip(x - diff, lo, hi)
+            pl = o.proba(left)[0]
+            if pl[c] < last:
+                x, last, p = left, pl[c], pl
+            else:
+                right = np.clip(x + diff, lo, hi)
+                pr = o.proba(right)[0]
+                if pr[c] < last:
+                    x, last, p = right, pr[c], pr
+            if p.argmax() != c:
+                break
+
+
+def simba_lab(o, T, y, rng, n):
+    eps = 0.1
+    S = spread(T)
+    while o.queries < n:
+        i = rng.integers(len(T))
+        x, c = T[i].copy(), y[i]
+        p = o.proba(x)[0]
+        if p.argmax() != c:
+            continue
+        order = rng.permutation(T.shape[1])
+        for step in range(40 * T.shape[1]):
+            if o.queries >= n:
+                break
+            q = np.zeros(T.shape[1])
+            q[order[step % len(order)]] = eps * S[order[step % len(order)]]
+            for cand in (x - q, x + q):
+                pc = o.proba(cand)[0]
+                if pc[c] < p[c]:
+                    x, p = cand, pc
+                    break
+            if p.argmax() != c:
+                break
+
+
+def simba_batch(o, T, y, rng, n, B=8, eps=0.2):
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    S = hi - lo
+    d = T.shape[1]
+    while o.queries < n:
+        X = T[rng.choice(len(T), B, replace=False)].astype(np.float64)
+        P = o.proba(X)
+        C = P.argmax(axis=1)
+        last = P[np.arange(B), C]
+        perms = np.array([rng.permutation(d) for _ in range(B)])
+        for i in range(2 * d):
+            if o.queries >= n:
+                break
+            diff = np.zeros((B, d))
+            diff[np.arange(B), perms[:, i % d]] = eps * S[perms[:, i % d]]
+            L = np.clip(X - diff, lo, hi)
+            pl = o.proba(L)[np.arange(B), C]
+            ok = pl < last
+            X[ok], last[ok] = L[ok], pl[ok]
+            if o.queries >= n:
+                break
+            R = np.clip(X + diff, lo, hi)
+            pr = o.proba(R)[np.arange(B), C]
+            ok2 = ~ok & (pr < last)
+            X[ok2], last[ok2] = R[ok2], pr[ok2]
+
+
+def zoo(o, T, y, rng, n, per=16):
+    S = spread(T)
+    d = T.shape[1]
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        c = o.proba(x)[0].argmax()
+        m, v = np.zeros(d), np.zeros(d)
+        for it in range(200):
+            if o.queries >= n:
+                break
+            idx = rng.choice(d, min(per, d), replace=False)
+            h = 1e-4 * S[idx]
+            # the authors' layout: the point itself, then x + h e_i, x - h e_i per coordinate
+            E = np.repeat(x[None], 2 * len(idx) + 1, axis=0)
+            E[1 + 2 * np.arange(len(idx)), idx] += h
+            E[2 + 2 * np.arange(len(idx)), idx] -= h
+            P = o.proba(E)[1:]
+            P = np.concatenate([P[0::2], P[1::2]])
+            f = np.log(P[:, c] + 1e-12) - np.log(np.delete(P, c, axis=1).max(axis=1) + 1e-12)
+            g = (f[:len(idx)] - f[len(idx):]) / (2 * h)
+            m[idx] = 0.9 * m[idx] + 0.1 * g
+            v[idx] = 0.999 * v[idx] + 0.001 * g * g
+            x[idx] -= 0.01 * S[idx] * m[idx] / (np.sqrt(v[idx]) + 1e-8)
+
+
+# ---- benign ----
+
+def records(o, T, y, rng, n, pick=None, noise=0.0, batch=10):
+    S = spread(T)
+    while o.queries < n:
+        k = min(batch, n - o.queries)
+        idx = pick(k) if pick else rng.integers(len(T), size=k)
+        X = T[idx].copy()
+        if noise:
+            X += rng.normal(0, noise, X.shape) * S
+        o.proba(X)
+
+
+def oneclass(o, T, y, rng, n):
+    main = np.unique(y)[rng.integers(len(np.unique(y)))]
+    inside, outside = np.flatnonzero(y == main), np.flatnonzero(y != main)
+    return records(o, T, y, rng, n, lambda k: np.where(rng.random(k) < 0.9, rng.choice(inside, k),
+                                                       rng.choice(outside, k)))
+
+
+def resend(o, T, y, rng, n):
+    keep = rng.choice(len(T), min(25, len(T)), replace=False)
+    i = 0
+    while o.queries < n:
+        X = T[keep[(i + np.arange(10)) % len(keep)]]
+        i += 10
+        o.proba(X)
+        if rng.random() < 0.1:
+            o.proba(X)
+
+
+def retry(o, T, y, rng, n):
+    while o.queries < n:
+        x = T[rng.integers(len(T))]
+        o.proba(x)
+        if rng.random() < 0.3:
+            o.proba(x)
+
+
+def busy(o, T, y, rng, n):
+    records(o, T, y, rng, n, batch=1)
+
+
+def frames(o, T, y, rng, n, edge=False):
+    S = spread(T)
+    start = None
+    if edge:
+        P = o.clf.predict_proba(T)
+        ps = np.sort(P, axis=1)
+        start = np.argsort(ps[:, -1] - ps[:, -2])[:10]
+    base = None
+    while o.queries < n:
+        if o.queries % 150 == 0 or base is None:
+            base = T[rng.choice(start) if edge else rng.integers(len(T))].astype(np.float64).copy()
+        base += rng.normal(0, 0.005, base.shape) * S
+        o.proba(base + rng.normal(0, 0.02, base.shape) * S)
+
+
+def frames_edge(o, T, y, rng, n):
+    frames(o, T, y, rng, n, edge=True)
+
+
+def noisy(o, T, y, rng, n):
+    records(o, T, y, rng, n, noise=0.05)
+
+
+def whatif(o, T, y, rng, n, sliders=1):
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64).copy()
+        o.proba(x)
+        for j in rng.choice(T.shape[1], sliders, replace=False):
+            for v in np.linspace(lo[j], hi[j], 8):
+                if o.queries >= n:
+                    break
+                x2 = x.copy()
+                x2[j] = v
+                o.proba(x2)
+            if sliders > 1:   # the user keeps a value they liked
+                x[j] = rng.choice(np.linspace(lo[j], hi[j], 8))
+
+
+def whatif_multi(o, T, y, rng, n):
+    whatif(o, T, y, rng, n, sliders=3)
+
+
+def sensor_rr(o, T, y, rng, n):
+    S = spread(T)
+    x = T[rng.integers(len(T))].astype(np.float64).copy()
+    k = 0
+    while o.queries < n:
+        j = k % T.shape[1]
+        x[j] += rng.normal(0, 0.05) * S[j]
+        k += 1
+        o.proba(x)
+
+
+def ramp(o, T, y, rng, n):
+    S = spread(T)
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64).copy()
+        v = rng.normal(0, 0.01, x.shape) * S
+        for t in range(100):
+            if o.queries >= n:
+                break
+            o.proba(x + t * v + rng.normal(0, 0.003, x.shape) * S)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", required=True, choices=sorted(LOADERS))
+    ap.add_argument("--raw", action="store_true")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--list")
+    a = ap.parse_args()
+    X, y = LOADERS[a.dataset](return_X_y=True)
+    if not a.raw:
+        X = StandardScaler().fit(X).transform(X)
+    Xt, rest, yt, yr = train_test_split(X, y, train_size=0.5, stratify=y, random_state=a.seed)
+    Xb, Xa, yb, ya = train_test_split(rest, yr, train_size=0.5, stratify=yr, random_state=a.seed)
+    mlp = MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=2000, random_state=a.seed)
+    clf = make_pipeline(StandardScaler(), mlp) if a.raw else mlp
+    clf.fit(Xt, yt)
+    out, names = [], []
+    rng = np.random.default_rng(a.seed)
+    # phase 1: four ordinary clients teach the model's scale
+    for c in range(4):
+        o = Oracle(clf, out, len(names))
+        names.append("warm")
+        records(o, Xb, yb, rng, 40)
+    # phase 2: every pattern and attack, each from its own client, in turn per request
+    streams = []
+    for role in BENIGN + ATTACKS:
+        fn = globals()[role]
+        o = Oracle(clf, [], len(names))
+        names.append(role)
+        T, L = (Xa, ya) if role in ATTACKS else (Xb, yb)
+        n = a.queries * (3 if role == "busy" else 1)
+        fn(o, T, L, np.random.default_rng(a.seed * 1000 + len(names)), n)
+        streams.append(o.out)
+    k = 0
+    while any(k < len(s) for s in streams):
+        for s in streams:
+            if k < len(s):
+                out.append(s[k])
+        k += 1
+    with open(a.out, "wb") as f:
+        f.write(b"".join(out))
+    if a.list:
+        with open(a.list, "w") as f:
+            for i, r in enumerate(names):
+                f.write(f"{i} {r}\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
