@@ -97,9 +97,11 @@ struct bd_state {
     int32_t *rel_lab;
     float   *rel_margin;
     uint64_t rows;            /* finite rows seen (relations run on every one) */
-    uint64_t last_rel;        /* rows + 1 of the last row with a relation; 0 none */
+    uint64_t last_line;       /* rows + 1 of the last row on a bisection line; 0 none */
     uint32_t line_m, levid_m, synth_m;  /* bit k: the row k rows ago had that relation */
     int16_t  synth_coord[32]; /* per row (mod 32): coordinate of its sparse relation, -1 dense */
+    int32_t  rel_child[32];   /* per slot (REL_N): 1 + coordinate of its first sparse child, 0 none */
+    int16_t  step_coord[32];  /* per row (mod 32): first coordinate of its sparse step, -2 none */
     uint64_t rel_alarms;
 };
 
@@ -153,8 +155,9 @@ static size_t bd_stats(const void *global, struct ig_det_counter *out)
     return 2;
 }
 
-#define REL_N 16         /* raw inputs kept for exact relations */
+#define REL_N 32         /* raw inputs kept for exact relations */
 #define REL_LINE_N 8     /* of them, the newest searched for lines (dot products: dim each) */
+#define REL_NEAR 8       /* and the nearest ones searched for parallelograms */
 
 static void state_free(struct bd_global *g, struct bd_state *st)
 {
@@ -265,6 +268,7 @@ static bool zero_comb(const float *q, const float *a, double sa, const float *b,
 struct rel_hit {
     bool line, line_evid, synth;
     int coord;            /* synth: the coordinate the relation moves, -1 dense */
+    int base, step;       /* q is a sparse step (first coordinate <step>) from slot <base>; -1 none */
 };
 
 static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
@@ -272,31 +276,68 @@ static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
     return st->rel + (size_t)i * dim;
 }
 
+/* Squared distance of q to stored row i, per feature scaled by inv (NULL: raw units). */
+static double rel_dist2(const float *q, const float *r, const float *inv, uint32_t dim)
+{
+    double d2 = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double d = ((double)q[k] - r[k]) * (inv ? inv[k] : 1.0f);
+        d2 += d * d;
+    }
+    return d2;
+}
+
 static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
-                      uint32_t dim, int label, double margin, struct rel_hit *h)
+                      uint32_t dim, int label, double margin, const float *inv, struct rel_hit *h)
 {
     memset(h, 0, sizeof(*h));
     h->coord = -2;
+    h->base = h->step = -1;
     uint32_t n = st->rows < REL_N ? (uint32_t)st->rows : REL_N;
     if (n < 2)
         return;
     uint32_t dense = dim < 3 ? dim : 3;
-    /* distinctness from q, once per slot */
+    /* distinctness from q and distance, once per slot */
     uint32_t qn[REL_N];
     int qf[REL_N];
-    for (uint32_t i = 0; i < n; i++)
+    double d2[REL_N];
+    int nearest = -1;
+    for (uint32_t i = 0; i < n; i++) {
         qn[i] = nnz_diff(q, rel_at(st, dim, i), dim, dense, &qf[i]);
+        d2[i] = qn[i] ? rel_dist2(q, rel_at(st, dim, i), inv, dim) : INFINITY;
+        if (qn[i] && (nearest < 0 || d2[i] < d2[nearest]))
+            nearest = (int)i;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (!qn[i])
+            return;   /* a repeat (retry, re-score) adds no structure */
 
-    /* mirror around an older base b: q - b == -(a - b), a the row just before q and newer
-     * than b (SimBA's x - e then x + e; ZOO's and NES's antithetic pairs after their
-     * centre). A grid sweep has its centre between the two in time, so it is not counted. */
-    for (uint32_t bi = 0; bi < n && !h->synth; bi++) {
-        if (!qn[bi])
-            continue;
+    /* siblings: q moves one or two coordinates of its nearest earlier input b, and b
+     * already had such a child along another coordinate (SimBA trying coordinate after
+     * coordinate around its base, ZOO's coordinate probes around one point). A sensor
+     * updating channels in turn makes a chain (each reading the child of the previous
+     * one); a slider sweep moves one coordinate. */
+    if (dim >= 4 && qn[nearest] <= 2) {
+        h->base = nearest;
+        h->step = qf[nearest];
+        int32_t ch = st->rel_child[nearest];
+        if (ch && ch - 1 != qf[nearest]) {
+            h->synth = true;
+            h->coord = qf[nearest];
+        }
+    }
+
+    if (h->synth)
+        return;
+    /* mirror around its nearest earlier input b: q - b == -(a - b), a sent after b
+     * (SimBA's x - e then x + e around its base; ZOO's and NES's antithetic pairs after
+     * their centre, also when other targets' rows come between). In a grid sweep the
+     * nearest earlier input is the previous grid value, sent between the two. */
+    {
+        uint32_t bi = (uint32_t)nearest;
         const float *b = rel_at(st, dim, bi);
         for (uint32_t ai = 0; ai < n; ai++) {
-            if (ai == bi || !qn[ai] || st->rel_row[ai] <= st->rel_row[bi] ||
-                st->rel_row[ai] + 1 != st->rows)
+            if (ai == bi || !qn[ai] || st->rel_row[ai] <= st->rel_row[bi])
                 continue;
             if (zero_comb(q, rel_at(st, dim, ai), 1.0, b, -2.0, NULL, 0, dim)) {
                 h->synth = true;
@@ -305,18 +346,35 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             }
         }
     }
-    /* parallelogram q + a == b + c of four distinct inputs over several coordinates (ZOO's
-     * and NES's antithetic pairs around one centre) */
-    for (uint32_t ai = 0; ai < n && !h->synth; ai++) {
-        if (!qn[ai])
+    /* parallelogram q + a == b + c of four distinct inputs among q's nearest, both sides
+     * over several coordinates (ZOO's and NES's antithetic pairs around one centre) */
+    uint32_t cand[REL_NEAR], nc = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!qn[i])
             continue;
+        uint32_t k = nc < REL_NEAR ? nc++ : REL_NEAR;
+        if (k == REL_NEAR) {
+            if (d2[i] >= d2[cand[REL_NEAR - 1]])
+                continue;
+            k = REL_NEAR - 1;
+        }
+        while (k > 0 && d2[cand[k - 1]] > d2[i]) {
+            cand[k] = cand[k - 1];
+            k--;
+        }
+        cand[k] = i;
+    }
+    for (uint32_t x = 0; x < nc && !h->synth; x++) {
+        uint32_t ai = cand[x];
         const float *a = rel_at(st, dim, ai);
-        for (uint32_t bi = 0; bi < n && !h->synth; bi++) {
-            if (bi == ai || !qn[bi])
+        for (uint32_t y = 0; y < nc && !h->synth; y++) {
+            uint32_t bi = cand[y];
+            if (bi == ai)
                 continue;
             const float *b = rel_at(st, dim, bi);
-            for (uint32_t ci = bi + 1; ci < n; ci++) {
-                if (ci == ai || !qn[ci])
+            for (uint32_t z = y + 1; z < nc; z++) {
+                uint32_t ci = cand[z];
+                if (ci == ai)
                     continue;
                 const float *c = rel_at(st, dim, ci);
                 if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, dim))
@@ -390,13 +448,17 @@ static void rel_push(struct bd_state *st, const float *q, uint32_t dim, int labe
     st->rel_row[slot] = st->rows;
     st->rel_lab[slot] = label;
     st->rel_margin[slot] = (float)margin;
+    st->rel_child[slot] = 0;
+    if (h->base >= 0 && (uint32_t)h->base != slot && !st->rel_child[h->base])
+        st->rel_child[h->base] = h->step + 1;
     st->line_m = (st->line_m << 1) | h->line;
     st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
     st->synth_m = (st->synth_m << 1) | h->synth;
     st->synth_coord[st->rows % 32] = (int16_t)(h->synth ? h->coord : -2);
+    st->step_coord[st->rows % 32] = (int16_t)(h->base >= 0 ? h->step : -2);
     st->rows++;
-    if (h->line || h->synth)
-        st->last_rel = st->rows;
+    if (h->line)
+        st->last_line = st->rows;
 }
 
 /* Distinct coordinates of the sparse relations in the last 16 rows; dense ones count apart. */
@@ -415,6 +477,25 @@ static uint32_t synth_spread(const struct bd_state *st, uint32_t *dense)
             seen |= 1ull << (c % 64);
             n++;
         }
+    }
+    return n;
+}
+
+/* Sparse steps in the last 16 rows, and how often the coordinate changes from one to the
+ * next: a search moves a coordinate once or twice and goes on to another (SimBA, ZOO), a
+ * slider sweeps one coordinate over many values. */
+static uint32_t step_switches(const struct bd_state *st, uint32_t *steps)
+{
+    uint32_t n = 0;
+    int prev = -2;
+    *steps = 0;
+    for (uint32_t k = 0; k < 16 && k < st->rows; k++) {
+        int c = st->step_coord[(st->rows - 1 - k) % 32];
+        if (c < 0)
+            continue;
+        (*steps)++;
+        n += prev >= 0 && c != prev;
+        prev = c;
     }
     return n;
 }
@@ -457,6 +538,13 @@ static bool synthetic_step(struct bd_state *st, const float *a, const float *b, 
 static const char bd_remediation[] =
     "Rate-limit or block this client; return labels only with rounded scores. Decision-based "
     "attacks work from labels alone, so keep this detector on (AML.M0002, AML.M0004).";
+
+/* The last 16 rows' sparse steps go from coordinate to coordinate (not a slider's sweep). */
+static bool steps_spread(const struct bd_state *st)
+{
+    uint32_t steps, sw = step_switches(st, &steps);
+    return 5 * sw >= 2 * steps;
+}
 
 enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH };
 
@@ -576,7 +664,9 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         int label = ig_row_label(ev, r, &margin);
         if (st->rel) {
             struct rel_hit h;
-            relations(p, st, x, dim, label, margin, &h);
+            const float *inv = m && p->scale && m->fs.mode == IG_FSCALE_SCALED && m->fs.dim == dim
+                               ? m->fs.inv : NULL;
+            relations(p, st, x, dim, label, margin, inv, &h);
             rel_push(st, x, dim, label, margin, &h);
             st->run_synth += h.synth;
             uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
@@ -585,7 +675,8 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             uint32_t dense = 0, coords = synth ? synth_spread(st, &dense) : 0;
             uint32_t need = dim < 3 ? dim : 3;
             bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
-            bool syn = h.synth && synth >= p->min_synth && (coords >= need || dense >= p->min_synth);
+            bool syn = h.synth && synth >= p->min_synth &&
+                       ((coords >= need && steps_spread(st)) || dense >= p->min_synth);
             if (line || syn) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
@@ -642,14 +733,14 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 bool probe = (double)(st->low + st->flips) >= p->min_share * st->run &&
                              (st->flips >= 2 || 2 * st->low >= st->run);
                 /* natural near-duplicates next to the boundary (a camera on an ambiguous
-                 * scene) flip too: a search also builds queries by exact arithmetic (its
-                 * binary searches, mirror steps) somewhere in its last 64 rows */
-                bool built = !st->rel || (st->last_rel && st->rows - st->last_rel < 64);
+                 * scene) flip too: a decision-based search also bisects a line between two
+                 * of its queries somewhere in its last 64 rows */
+                bool built = !st->rel || (st->last_line && st->rows - st->last_line < 64);
                 probe = probe && built;
                 /* a search by synthetic steps over many coordinates */
                 bool walk = st->distinct >= p->walk_run && 5 * st->structured >= 3 * st->distinct &&
                             (uint32_t)__builtin_popcountll(st->coords) >= walk_coords(dim) &&
-                            (!st->rel || st->run_synth >= 2);
+                            (!st->rel || (st->run_synth >= 2 && steps_spread(st)));
                 if (probe || walk) {
                     alarm(call, ev, p, st, probe ? BD_PROBE : BD_WALK);
                     st->next_alarm = st->run * 10;

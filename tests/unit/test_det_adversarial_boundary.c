@@ -280,9 +280,10 @@ static void test_frames_on_boundary_quiet(void **state)
     run_quiet(&r, "frames on the boundary");
 }
 
-/* A what-if tool: a record, then one feature swept over a grid of 8 values (the same grid
- * for every record), then the next record. Sweeps are lines and mirror each other along
- * one coordinate; they are not counted. */
+/* A what-if tool: a record, then one or three features swept over a grid of 8 values (the
+ * same grid for every record; the user keeps a value before moving the next slider), then
+ * the next record. Sweeps are lines and mirror each other along one coordinate; they are
+ * not counted. */
 static void test_sliders_quiet(void **state)
 {
     (void)state;
@@ -296,7 +297,7 @@ static void test_sliders_quiet(void **state)
         for (int f = 0; f < D; f++)
             x[f] = centres[c][f] + (float)(0.08 * nrand());
         query(&r, x, true);
-        int sliders = 1;
+        int sliders = rec % 2 ? 3 : 1;
         for (int s = 0; s < sliders; s++) {
             int j = (int)(urand() * D);
             memcpy(y, x, sizeof(y));
