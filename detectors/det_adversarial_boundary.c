@@ -1,25 +1,31 @@
-/* adversarial.boundary: decision-based black-box attacks (Boundary attack, HopSkipJump,
- * label-only probing) walk along the model's decision boundary: long runs of queries
- * that are near-duplicates of the client's recent ones, answered with a low top-1 margin
- * or with the predicted label flipping between neighbours. Benign clients rarely send
- * near-duplicates, and when they do (retries) the answers are confident and stable.
+/* adversarial.boundary: query-based evasion, decision-based (Boundary attack, HopSkipJump,
+ * label-only probing) and score-based (SimBA, ZOO, NES, Square).
  *
- * Per query row: the nearest of the client's last <recent> inputs (L2, SIMD kernel) is a
- * near-duplicate when closer than near_rel x the input's norm. A run is a sequence of
- * near-duplicates that tolerates up to max_gap other queries in a row. Within a run we
- * count low-margin answers (top1 - top2 < margin, when scores come back) and label flips
- * (label differs from the nearest recent query's). A finding fires when a run reaches
- * min_run queries with (low margins + flips) / run >= min_share, again at 10x, 100x ...
- * Score-based attacks (SimBA, NES, Square) leave a different trace in the same runs: a
- * long walk of tiny, distinct perturbations whose answers stay confident until the last
- * steps, so a run with at least walk_run distinct near-duplicates (distance > 0; exact
- * retries do not count) fires too. HopSkipJump interleaves its probe batches with a
- * geometric step search and a fresh binary search whose first midpoints are far from
- * everything recent (5-9 rows in a row), hence max_gap 8.
+ * First, exact relations: attack code builds its next query from earlier ones by arithmetic
+ * (a binary search puts it exactly between two of them on a line; SimBA tries x - e then
+ * x + e around its base; ZOO and NES send antithetic pairs around one centre), and that
+ * arithmetic survives on the wire up to float32 rounding, whatever the feature scales.
+ * Natural near-duplicates (frames, sensor noise, noisy records) obey no such identity, and
+ * the benign streams that do (what-if sliders sweeping one feature over a grid) are told
+ * apart by which coordinates move and in which order (relations() below). This is what
+ * catches a search within its first handful of queries.
  *
- * Memory: one pointer in the client slice; the ring of recent inputs (recent x dim floats,
- * blocked) is allocated on the client's first tensor query from a global budget
- * (memory_mb) and freed in evict: 16 x dim x 4 B + 100 B per client with the defaults. */
+ * Second, near-duplicate runs: per query row, the nearest of the client's last <recent>
+ * inputs (L2 in the model's robust scale, SIMD kernel) is a near-duplicate when closer than
+ * near_rel x sqrt(dim) x spread. A run is a sequence of near-duplicates that tolerates up
+ * to max_gap other queries in a row. Within a run we count low-margin answers (top1 - top2
+ * < margin, when scores come back) and label flips (label differs from the nearest recent
+ * query's). A run fires when it reaches min_run queries with (low margins + flips) / run >=
+ * min_share and the client bisected a line in its last 64 rows (frames of an ambiguous
+ * scene flip labels too), again at 10x, 100x ... Score-based walks (long runs of distinct,
+ * sparse or sign-structured steps over many coordinates) fire at walk_run. HopSkipJump
+ * interleaves its probe batches with a geometric step search and a fresh binary search
+ * whose first midpoints are far from everything recent (5-9 rows in a row), hence max_gap 8.
+ *
+ * Memory: one pointer in the client slice; the state is allocated on the client's first
+ * tensor query from a global budget (memory_mb) and freed in evict: recent x dim x 4 B
+ * (ring, blocked) + 32 x dim x 4 B (raw inputs for the relations, up to rel_max_dim) +
+ * ~0.7 KiB per client. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -327,13 +333,11 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         }
     }
 
-    if (h->synth)
-        return;
     /* mirror around its nearest earlier input b: q - b == -(a - b), a sent after b
      * (SimBA's x - e then x + e around its base; ZOO's and NES's antithetic pairs after
      * their centre, also when other targets' rows come between). In a grid sweep the
      * nearest earlier input is the previous grid value, sent between the two. */
-    {
+    if (!h->synth) {
         uint32_t bi = (uint32_t)nearest;
         const float *b = rel_at(st, dim, bi);
         for (uint32_t ai = 0; ai < n; ai++) {
