@@ -107,6 +107,8 @@ struct bd_state {
     uint32_t line_m, levid_m, synth_m;  /* bit k: the row k rows ago had that relation */
     int16_t  synth_coord[32]; /* per row (mod 32): coordinate of its sparse relation, -1 dense */
     int32_t  rel_child[32];   /* per slot (REL_N): 1 + coordinate of its first sparse child, 0 none */
+    uint32_t rel_req[32];     /* per slot (REL_N): the request (event) it came in */
+    uint32_t requests;        /* the client's events seen, this one included */
     int16_t  step_coord[32];  /* per row (mod 32): first coordinate of its sparse step, -2 none */
     uint64_t rel_alarms;
 };
@@ -293,6 +295,16 @@ static double rel_dist2(const float *q, const float *r, const float *inv, uint32
     return d2;
 }
 
+/* Stored input i came in one of the client's last REL_FRESH requests: a search probes
+ * around the point it holds now (SimBA's base, ZOO's centre: the same or the previous few
+ * requests, also when each request carries a batch of targets); a sensor whose quantised
+ * readings flicker back to an old value is not probing. */
+#define REL_FRESH 4
+static inline bool fresh(const struct bd_state *st, uint32_t i)
+{
+    return st->requests - st->rel_req[i] <= REL_FRESH;
+}
+
 static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
                       uint32_t dim, int label, double margin, const float *inv, struct rel_hit *h)
 {
@@ -318,12 +330,12 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         if (!qn[i])
             return;   /* a repeat (retry, re-score) adds no structure */
 
-    /* siblings: q moves one or two coordinates of its nearest earlier input b, and b
-     * already had such a child along another coordinate (SimBA trying coordinate after
-     * coordinate around its base, ZOO's coordinate probes around one point). A sensor
-     * updating channels in turn makes a chain (each reading the child of the previous
-     * one); a slider sweep moves one coordinate. */
-    if (dim >= 4 && qn[nearest] <= 2) {
+    /* siblings: q moves one coordinate of its nearest earlier input b, and b already had
+     * such a child along another coordinate (SimBA trying coordinate after coordinate
+     * around its base, ZOO's coordinate probes around one point). A sensor updating
+     * channels in turn makes a chain (each reading the child of the previous one); a slider
+     * sweep moves one coordinate; quantisation flicker moves a few at a time. */
+    if (dim >= 4 && qn[nearest] == 1 && fresh(st, (uint32_t)nearest)) {
         h->base = nearest;
         h->step = qf[nearest];
         int32_t ch = st->rel_child[nearest];
@@ -337,7 +349,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * (SimBA's x - e then x + e around its base; ZOO's and NES's antithetic pairs after
      * their centre, also when other targets' rows come between). In a grid sweep the
      * nearest earlier input is the previous grid value, sent between the two. */
-    if (!h->synth) {
+    if (!h->synth && fresh(st, (uint32_t)nearest)) {
         uint32_t bi = (uint32_t)nearest;
         const float *b = rel_at(st, dim, bi);
         for (uint32_t ai = 0; ai < n; ai++) {
@@ -354,7 +366,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * over several coordinates (ZOO's and NES's antithetic pairs around one centre) */
     uint32_t cand[REL_NEAR], nc = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (!qn[i])
+        if (!qn[i] || !fresh(st, i))
             continue;
         uint32_t k = nc < REL_NEAR ? nc++ : REL_NEAR;
         if (k == REL_NEAR) {
@@ -453,6 +465,7 @@ static void rel_push(struct bd_state *st, const float *q, uint32_t dim, int labe
     st->rel_lab[slot] = label;
     st->rel_margin[slot] = (float)margin;
     st->rel_child[slot] = 0;
+    st->rel_req[slot] = st->requests;
     if (h->base >= 0 && (uint32_t)h->base != slot && !st->rel_child[h->base])
         st->rel_child[h->base] = h->step + 1;
     st->line_m = (st->line_m << 1) | h->line;
@@ -652,6 +665,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         atomic_fetch_add(&g->skipped, ev->rows);
         return IG_OK;
     }
+    st->requests++;
     const struct ig_kern_ops *k = ig_kern();
     const uint32_t dim = ev->features;
     float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM];
@@ -744,7 +758,8 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 /* a search by synthetic steps over many coordinates */
                 bool walk = st->distinct >= p->walk_run && 5 * st->structured >= 3 * st->distinct &&
                             (uint32_t)__builtin_popcountll(st->coords) >= walk_coords(dim) &&
-                            (!st->rel || (st->run_synth >= 2 && steps_spread(st)));
+                            (!st->rel || (st->run_synth >= 2 && 5 * st->run_synth >= st->distinct &&
+                                          steps_spread(st)));
                 if (probe || walk) {
                     alarm(call, ev, p, st, probe ? BD_PROBE : BD_WALK);
                     st->next_alarm = st->run * 10;

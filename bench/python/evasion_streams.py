@@ -40,7 +40,7 @@ LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_can
            "digits": datasets.load_digits, "iris": datasets.load_iris}
 ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
-          "whatif", "whatif_multi", "sensor_rr", "ramp"]
+          "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q"]
 
 
 class Oracle:
@@ -380,6 +380,20 @@ def ramp(o, T, y, rng, n):
             if o.queries >= n:
                 break
             o.proba(x + t * v + rng.normal(0, 0.003, x.shape) * S)
+
+
+def sensor_q(o, T, y, rng, n):
+    """A sensor array reporting at a fixed resolution (a tenth of each feature's spread):
+    between readings most channels keep their value and a few move by one step, back and
+    forth (quantisation flicker), while the scene drifts slowly."""
+    S = spread(T)
+    res = 0.1 * S
+    base = T[rng.integers(len(T))].astype(np.float64).copy()
+    while o.queries < n:
+        if o.queries and o.queries % 150 == 0:
+            base = T[rng.integers(len(T))].astype(np.float64).copy()
+        base += rng.normal(0, 0.01, base.shape) * S
+        o.proba(np.round((base + rng.normal(0, 0.03, base.shape) * S) / res) * res)
 
 
 def main():
