@@ -108,6 +108,7 @@ struct bd_state {
     int16_t  synth_coord[32]; /* per row (mod 32): coordinate of its sparse relation, -1 dense */
     int32_t  rel_child[32];   /* per slot (REL_N): 1 + coordinate of its first sparse child, 0 none */
     uint32_t rel_req[32];     /* per slot (REL_N): the request (event) it came in */
+    float    rel_quant[32];   /* per slot (REL_N): its decimal step (decimal_quantum) */
     uint32_t requests;        /* the client's events seen, this one included */
     int16_t  step_coord[32];  /* per row (mod 32): first coordinate of its sparse step, -2 none */
     uint64_t rel_alarms;
@@ -240,33 +241,70 @@ static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
 
 #define ULP 0x1p-24
 
-/* a and b differ in coordinate k by more than rounding */
-static inline bool moved(float a, float b)
+/* The decimal step a row was written with: 10^-k for the smallest k <= 6 at which every
+ * value is a multiple of it (a client printing "%.4f", integer pixel counts, a table of
+ * measurements with two decimals), 0 for full float precision. The relations allow half a
+ * step of rounding per input on top of float32's. */
+static float decimal_quantum(const float *x, uint32_t dim)
 {
-    double d = fabs((double)a - (double)b);
-    return d > 64.0 * 4.0 * ULP * (fabs((double)a) + fabs((double)b)) && d > 1e-30;
+    double s = 1.0;
+    for (int k = 0; k <= 6; k++, s *= 10.0) {
+        uint32_t j = 0;
+        for (; j < dim; j++) {
+            double v = (double)x[j] * s;
+            if (fabs(v - rint(v)) > fabs(v) * 0x1p-22 + 1e-9)
+                break;
+        }
+        if (j == dim)
+            return (float)(1.0 / s);
+    }
+    return 0.0f;
 }
 
-static uint32_t nnz_diff(const float *a, const float *b, uint32_t dim, uint32_t cap, int *first)
+/* a and b (written with decimal step qe) differ by more than rounding */
+static inline bool moved(float a, float b, float qe)
+{
+    double d = fabs((double)a - (double)b);
+    return d > 64.0 * 4.0 * ULP * (fabs((double)a) + fabs((double)b)) && d > 1e-30 &&
+           d > 0.5 * qe;
+}
+
+static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim, uint32_t cap,
+                         int *first)
 {
     uint32_t n = 0;
     *first = -1;
     for (uint32_t k = 0; k < dim && n < cap; k++)
-        if (moved(a[k], b[k])) {
+        if (moved(a[k], b[k], qe)) {
             if (n++ == 0)
                 *first = (int)k;
         }
     return n;
 }
 
-/* q + s1*a + s2*b + s3*c == 0 coordinate-wise within rounding (c may be NULL) */
-static bool zero_comb(const float *q, const float *a, double sa, const float *b, double sb,
-                      const float *c, double sc, uint32_t dim)
+/* a and b differ somewhere by at least 8 decimal steps: a step that rounding to qe cannot
+ * have made (readings printed as coarsely as their noise move by a step or two, and
+ * coincide by chance). */
+static bool coarse(const float *a, const float *b, float qe, uint32_t dim)
 {
+    if (qe <= 0)
+        return true;
+    for (uint32_t k = 0; k < dim; k++)
+        if (fabs((double)a[k] - (double)b[k]) >= 8.0 * qe)
+            return true;
+    return false;
+}
+
+/* q + sa*a + sb*b + sc*c == 0 coordinate-wise within rounding (c may be NULL): float32's,
+ * plus half the decimal step qe per input */
+static bool zero_comb(const float *q, const float *a, double sa, const float *b, double sb,
+                      const float *c, double sc, float qe, uint32_t dim)
+{
+    double qtol = 0.5 * qe * (1.0 + fabs(sa) + fabs(sb) + (c ? fabs(sc) : 0.0)) * 1.0001;
     for (uint32_t k = 0; k < dim; k++) {
         double v = (double)q[k] + sa * a[k] + sb * b[k] + (c ? sc * c[k] : 0.0);
         double tol = 4.0 * ULP * (fabs((double)q[k]) + fabs(sa * a[k]) + fabs(sb * b[k]) +
-                                  (c ? fabs(sc * c[k]) : 0.0)) + 1e-30;
+                                  (c ? fabs(sc * c[k]) : 0.0)) + qtol + 1e-30;
         if (fabs(v) > tol)
             return false;
     }
@@ -306,7 +344,8 @@ static inline bool fresh(const struct bd_state *st, uint32_t i)
 }
 
 static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
-                      uint32_t dim, int label, double margin, const float *inv, struct rel_hit *h)
+                      float qq, uint32_t dim, int label, double margin, const float *inv,
+                      struct rel_hit *h)
 {
     memset(h, 0, sizeof(*h));
     h->coord = -2;
@@ -315,13 +354,19 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     if (n < 2)
         return;
     uint32_t dense = dim < 3 ? dim : 3;
+    /* The decimal step the client writes with: the smallest of its kept rows' (a client
+     * that rounds its output rounds every row; one that does not sends its computed points
+     * at full precision, and its integer or two-decimal records are then exact). */
+    float qe = qq;
+    for (uint32_t i = 0; i < n; i++)
+        qe = st->rel_quant[i] < qe ? st->rel_quant[i] : qe;
     /* distinctness from q and distance, once per slot */
     uint32_t qn[REL_N];
     int qf[REL_N];
     double d2[REL_N];
     int nearest = -1;
     for (uint32_t i = 0; i < n; i++) {
-        qn[i] = nnz_diff(q, rel_at(st, dim, i), dim, dense, &qf[i]);
+        qn[i] = nnz_diff(q, rel_at(st, dim, i), qe, dim, dense, &qf[i]);
         d2[i] = qn[i] ? rel_dist2(q, rel_at(st, dim, i), inv, dim) : INFINITY;
         if (qn[i] && (nearest < 0 || d2[i] < d2[nearest]))
             nearest = (int)i;
@@ -335,7 +380,8 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * around its base, ZOO's coordinate probes around one point). A sensor updating
      * channels in turn makes a chain (each reading the child of the previous one); a slider
      * sweep moves one coordinate; quantisation flicker moves a few at a time. */
-    if (dim >= 4 && qn[nearest] == 1 && fresh(st, (uint32_t)nearest)) {
+    if (dim >= 4 && qn[nearest] == 1 && fresh(st, (uint32_t)nearest) &&
+        coarse(q, rel_at(st, dim, (uint32_t)nearest), qe, dim)) {
         h->base = nearest;
         h->step = qf[nearest];
         int32_t ch = st->rel_child[nearest];
@@ -349,13 +395,14 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * (SimBA's x - e then x + e around its base; ZOO's and NES's antithetic pairs after
      * their centre, also when other targets' rows come between). In a grid sweep the
      * nearest earlier input is the previous grid value, sent between the two. */
-    if (!h->synth && fresh(st, (uint32_t)nearest)) {
+    if (!h->synth && fresh(st, (uint32_t)nearest) &&
+        coarse(q, rel_at(st, dim, (uint32_t)nearest), qe, dim)) {
         uint32_t bi = (uint32_t)nearest;
         const float *b = rel_at(st, dim, bi);
         for (uint32_t ai = 0; ai < n; ai++) {
             if (ai == bi || !qn[ai] || st->rel_row[ai] <= st->rel_row[bi])
                 continue;
-            if (zero_comb(q, rel_at(st, dim, ai), 1.0, b, -2.0, NULL, 0, dim)) {
+            if (zero_comb(q, rel_at(st, dim, ai), 1.0, b, -2.0, NULL, 0, qe, dim)) {
                 h->synth = true;
                 h->coord = qn[bi] >= dense && dense >= 2 ? -1 : qf[bi];
                 break;
@@ -393,17 +440,17 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
                 if (ci == ai)
                     continue;
                 const float *c = rel_at(st, dim, ci);
-                if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, dim))
+                if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, qe, dim))
                     continue;
                 int f2;
-                if (!nnz_diff(a, b, dim, 1, &f2) || !nnz_diff(a, c, dim, 1, &f2) ||
-                    !nnz_diff(b, c, dim, 1, &f2))
+                if (!nnz_diff(a, b, qe, dim, 1, &f2) || !nnz_diff(a, c, qe, dim, 1, &f2) ||
+                    !nnz_diff(b, c, qe, dim, 1, &f2))
                     continue;
                 /* both sides (q - b and q - c) move several coordinates: antithetic pairs
                  * around one centre. A side along one coordinate is the same slider step
                  * taken on two records (a what-if tool's grid), not a probe. */
                 uint32_t side = qn[bi] < qn[ci] ? qn[bi] : qn[ci];
-                if (side < 2)
+                if (side < 2 || !coarse(q, b, qe, dim) || !coarse(q, c, qe, dim))
                     continue;
                 h->synth = true;
                 h->coord = side >= dense && dense >= 2 ? -1 : qf[bi];
@@ -434,7 +481,8 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
                 dot += ui * uj;
                 ni += ui * ui;
                 nj += uj * uj;
-                double r = 4.0 * ULP * (fabs((double)q[k]) + fabs((double)ri[k]) + fabs((double)rj[k]));
+                double r = 4.0 * ULP * (fabs((double)q[k]) + fabs((double)ri[k]) + fabs((double)rj[k])) +
+                           1.5 * qe;
                 e2 += r * r;
             }
             if (dot >= 0)
@@ -456,8 +504,8 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     }
 }
 
-static void rel_push(struct bd_state *st, const float *q, uint32_t dim, int label, double margin,
-                     const struct rel_hit *h)
+static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
+                     double margin, const struct rel_hit *h)
 {
     uint32_t slot = (uint32_t)(st->rows % REL_N);
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
@@ -466,6 +514,7 @@ static void rel_push(struct bd_state *st, const float *q, uint32_t dim, int labe
     st->rel_margin[slot] = (float)margin;
     st->rel_child[slot] = 0;
     st->rel_req[slot] = st->requests;
+    st->rel_quant[slot] = qq;
     if (h->base >= 0 && (uint32_t)h->base != slot && !st->rel_child[h->base])
         st->rel_child[h->base] = h->step + 1;
     st->line_m = (st->line_m << 1) | h->line;
@@ -684,8 +733,9 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             struct rel_hit h;
             const float *inv = m && p->scale && m->fs.mode == IG_FSCALE_SCALED && m->fs.dim == dim
                                ? m->fs.inv : NULL;
-            relations(p, st, x, dim, label, margin, inv, &h);
-            rel_push(st, x, dim, label, margin, &h);
+            float qq = decimal_quantum(x, dim);
+            relations(p, st, x, qq, dim, label, margin, inv, &h);
+            rel_push(st, x, qq, dim, label, margin, &h);
             st->run_synth += h.synth;
             uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
             uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);

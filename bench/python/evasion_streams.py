@@ -22,7 +22,7 @@ Benign patterns (each must raise nothing): records, oneclass, resend, retry, bus
 is least sure about), noisy, whatif (one feature swept over 8 values), whatif_multi (three
 sliders moved in turn), sensor_rr (channels updated one at a time, round robin), ramp (a
 slow linear trend plus noise).
-Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE]
+Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
 --list writes "client role" lines.
 """
 import argparse
@@ -46,11 +46,16 @@ BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_ed
 class Oracle:
     """The model behind the API; records every request as adv_replay reads it."""
 
+    decimals = None   # --decimals: every client prints its numbers with this many decimals
+
     def __init__(self, clf, out, client):
         self.clf, self.out, self.client, self.queries = clf, out, client, 0
 
     def proba(self, X):
-        X = np.atleast_2d(np.asarray(X, dtype=np.float32))
+        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+        if self.decimals is not None:
+            X = np.round(X, self.decimals)
+        X = X.astype(np.float32)
         p = self.clf.predict_proba(X.astype(np.float64)).astype(np.float32)
         lab = p.argmax(axis=1).astype(np.int32)
         self.out.append(struct.pack("<5I", self.client, 0, len(X), X.shape[1], p.shape[1]) +
@@ -117,11 +122,14 @@ def hsj_art(o, T, y, rng, n):
                 break
             g /= np.linalg.norm(g)
             eps = 2 * dist / np.sqrt(it + 1)
+            pot = None
             while o.queries < n:
                 eps /= 2
                 pot = np.clip(cur + eps * g, lo, hi)
                 if adv(pot)[0] or eps < 1e-9:
                     break
+            if pot is None:
+                break
             cur = bsearch(pot, theta)
 
 
@@ -404,7 +412,9 @@ def main():
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--out", required=True)
     ap.add_argument("--list")
+    ap.add_argument("--decimals", type=int, help="clients print numbers with this many decimals")
     a = ap.parse_args()
+    Oracle.decimals = a.decimals
     X, y = LOADERS[a.dataset](return_X_y=True)
     if not a.raw:
         X = StandardScaler().fit(X).transform(X)

@@ -9,7 +9,8 @@
 # of a real scikit-learn model, tests/tools/adv_replay runs them through the engine with the
 # shipped rules. Asserted: no finding on any benign client; HopSkipJump caught within 10 rows
 # (ART's variant: within 10 rows of its first binary search, its random start can take ~100
-# uniform draws), the bench's SimBA within 25, the authors' SimBA and ZOO caught.
+# uniform draws), the bench's SimBA within 25, the authors' SimBA and ZOO caught. Benign
+# patterns include a quantised sensor whose readings flicker by one step.
 . "$(dirname "$0")/lib/common.sh"
 /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
 REPLAY=$IG_BUILD/tests/adv_replay
