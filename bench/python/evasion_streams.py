@@ -23,7 +23,8 @@ is least sure about), noisy, whatif (one feature swept over 8 values), whatif_mu
 sliders moved in turn), sensor_rr (channels updated one at a time, round robin), ramp (a
 slow linear trend plus noise).
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
---list writes "client role" lines.
+--list writes "client role mark" lines (mark: rows an attack sent before its first
+structured phase, e.g. HopSkipJump's uniform random start; 0 otherwise).
 """
 import argparse
 import struct
@@ -50,6 +51,7 @@ class Oracle:
 
     def __init__(self, clf, out, client):
         self.clf, self.out, self.client, self.queries = clf, out, client, 0
+        self.mark = 0     # rows sent before the attack's first structured phase (hsj_art)
 
     def proba(self, X):
         X = np.atleast_2d(np.asarray(X, dtype=np.float64))
@@ -104,6 +106,8 @@ def hsj_art(o, T, y, rng, n):
                 break
         if init is None:
             continue
+        if not o.mark:
+            o.mark = o.queries   # the uniform draws end here: the binary search starts
         cur = bsearch(init, 0.001)
         for it in range(50):
             if o.queries >= n:
@@ -423,12 +427,13 @@ def main():
     mlp = MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=2000, random_state=a.seed)
     clf = make_pipeline(StandardScaler(), mlp) if a.raw else mlp
     clf.fit(Xt, yt)
-    out, names = [], []
+    out, names, marks = [], [], []
     rng = np.random.default_rng(a.seed)
     # phase 1: four ordinary clients teach the model's scale
     for c in range(4):
         o = Oracle(clf, out, len(names))
         names.append("warm")
+        marks.append(0)
         records(o, Xb, yb, rng, 40)
     # phase 2: every pattern and attack, each from its own client, in turn per request
     streams = []
@@ -440,6 +445,7 @@ def main():
         n = a.queries * (3 if role == "busy" else 1)
         fn(o, T, L, np.random.default_rng(a.seed * 1000 + len(names)), n)
         streams.append(o.out)
+        marks.append(o.mark)
     k = 0
     while any(k < len(s) for s in streams):
         for s in streams:
@@ -451,7 +457,7 @@ def main():
     if a.list:
         with open(a.list, "w") as f:
             for i, r in enumerate(names):
-                f.write(f"{i} {r}\n")
+                f.write(f"{i} {r} {marks[i]}\n")
 
 
 if __name__ == "__main__":
