@@ -1,7 +1,9 @@
 /* The only list of detectors. Order = call order for each event.
- * To add a detector: one line "X(name) \" below, for the symbol ig_det_<name> that its
- * det_<name>.c exports. Disable one at run time with "- detector: NAME / enabled: false"
- * in rules, not here. det_template.c is deliberately not listed (a skeleton to copy). */
+ * To add a detector: one line "X(name) \" below, for the symbol ig_det_<name> it exports
+ * from det_<family>_<detector>.c, the file named after the analytic it emits (family.detector;
+ * leakage.secrets also emits leakage.pii). Disable one at run time with "- detector: NAME /
+ * enabled: false" in rules, not here. det_template.c is deliberately not listed (a skeleton
+ * to copy). */
 #include <inferguard/detector.h>
 
 #define IG_REGISTRY(X) \
