@@ -62,14 +62,21 @@ int main(int argc, char **argv)
     double enc_ns[2] = { 0, 0 }, enc_bytes[2] = { 0, 0 };
     static char buf[16384];
     struct ig_finding f;
+    char eerr[256];
+    static struct ig_finding_encoder *enc;   /* reachable until exit */
+    enc = ig_finding_encoder_new(eerr, sizeof eerr);
+    if (!enc) {
+        fprintf(stderr, "bench_findings: %s\n", eerr);
+        return 1;
+    }
 
     for (int mp = 0; mp < 2; mp++) {
         size_t bytes = 0;
         double t = now_s();
         for (int i = 0; i < n; i++) {
             sample(&f, i);
-            bytes += mp ? ig_finding_to_ocsf_msgpack(&f, 1, f.time_us, f.time_us, buf, sizeof buf)
-                        : ig_finding_to_ocsf_json(&f, 1, f.time_us, f.time_us, buf, sizeof buf);
+            bytes += mp ? ig_finding_to_ocsf_msgpack(enc, &f, 1, f.time_us, f.time_us, buf, sizeof buf)
+                        : ig_finding_to_ocsf_json(enc, &f, 1, f.time_us, f.time_us, buf, sizeof buf);
         }
         t = now_s() - t;
         printf("encode %-7s  %9.0f findings/s  %6.0f ns/finding  %4zu bytes/finding (one-shot API)\n",
@@ -120,7 +127,7 @@ int main(int argc, char **argv)
         struct ig_spool *sp;
         if (ig_spool_open(&o, &sp, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
         sample(&f, 0);
-        size_t len = ig_finding_to_ocsf_json(&f, 1, f.time_us, f.time_us, buf, sizeof buf);
+        size_t len = ig_finding_to_ocsf_json(enc, &f, 1, f.time_us, f.time_us, buf, sizeof buf);
         int m = p == 2 ? IG_MIN(n, n < 200000 ? 200 : 2000) : n;   /* an fsync each: small */
         double t = now_s();
         for (int i = 0; i < m; i++) {
@@ -150,7 +157,7 @@ int main(int argc, char **argv)
     void *ks;
     if (ig_sink_kafka.open(&cfg, &ks, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
     sample(&f, 0);
-    size_t len = ig_finding_to_ocsf_json(&f, 1, f.time_us, f.time_us, buf, sizeof buf);
+    size_t len = ig_finding_to_ocsf_json(enc, &f, 1, f.time_us, f.time_us, buf, sizeof buf);
     double t = now_s();
     for (int i = 0; i < n; i++) {
         char key[16];

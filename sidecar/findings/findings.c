@@ -499,28 +499,37 @@ void ig_findings_set_rules(struct ig_findings *f, const struct ig_rules *rules)
 
 /* ---- one-shot encoders (built-in ATLAS table, environment enrichment) ---- */
 
-static void oneshot_ctx(struct ig_atlas **atlas, struct ig_ocsf_env **env)
+struct ig_finding_encoder {
+    struct ig_atlas atlas;
+    struct ig_ocsf_env env;
+};
+
+struct ig_finding_encoder *ig_finding_encoder_new(char *err, size_t errlen)
 {
-    static struct ig_atlas a;
-    static struct ig_ocsf_env e;
-    static bool ready;
-    if (!ready) {
-        char err[256];
-        if (ig_atlas_load_embedded(&a, err, sizeof err) != IG_OK)
-            IG_LOG_ERROR("findings", "%s", err);
-        ig_ocsf_env_read(&e);
-        ready = true;
+    struct ig_finding_encoder *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
     }
-    *atlas = &a;
-    *env = &e;
+    if (ig_atlas_load_embedded(&e->atlas, err, errlen) != IG_OK) {
+        free(e);
+        return NULL;
+    }
+    ig_ocsf_env_read(&e->env);
+    return e;
 }
 
-size_t ig_finding_to_ocsf_json(const struct ig_finding *f, uint64_t count, uint64_t first_us,
-                               uint64_t last_us, char *buf, size_t cap)
+void ig_finding_encoder_free(struct ig_finding_encoder *e)
 {
-    struct ig_atlas *atlas;
-    struct ig_ocsf_env *env;
-    oneshot_ctx(&atlas, &env);
+    free(e);
+}
+
+size_t ig_finding_to_ocsf_json(const struct ig_finding_encoder *e, const struct ig_finding *f,
+                               uint64_t count, uint64_t first_us, uint64_t last_us, char *buf,
+                               size_t cap)
+{
+    const struct ig_atlas *atlas = &e->atlas;
+    const struct ig_ocsf_env *env = &e->env;
     struct ig_ocsf_group g = { count > 1 ? 2 : 1, count ? count : 1, first_us, last_us };
     struct ig_jsonw w;
     struct ig_enc enc = { .json = &w };
@@ -537,12 +546,12 @@ size_t ig_finding_to_ocsf_json(const struct ig_finding *f, uint64_t count, uint6
     return n;
 }
 
-size_t ig_finding_to_ocsf_msgpack(const struct ig_finding *f, uint64_t count, uint64_t first_us,
-                                  uint64_t last_us, char *buf, size_t cap)
+size_t ig_finding_to_ocsf_msgpack(const struct ig_finding_encoder *e, const struct ig_finding *f,
+                                  uint64_t count, uint64_t first_us, uint64_t last_us, char *buf,
+                                  size_t cap)
 {
-    struct ig_atlas *atlas;
-    struct ig_ocsf_env *env;
-    oneshot_ctx(&atlas, &env);
+    const struct ig_atlas *atlas = &e->atlas;
+    const struct ig_ocsf_env *env = &e->env;
     struct ig_ocsf_group g = { count > 1 ? 2 : 1, count ? count : 1, first_us, last_us };
     struct ig_enc *enc = calloc(1, sizeof *enc);
     msgpack_sbuffer sb;

@@ -52,15 +52,24 @@ void ig_findings_free(struct ig_findings *f);
  * start and by a rules reload, on the thread that emits findings. */
 void ig_findings_set_rules(struct ig_findings *f, const struct ig_rules *rules);
 
-/* Encodes one finding as OCSF JSON (one line, no newline, NUL-terminated) into buf, with the
- * built-in ATLAS table and the pod metadata of the environment. Returns the length, or 0 when
+/* An encoder for tools, tests and benches: the built-in ATLAS table and the pod metadata
+ * of the environment, read when it is made. NULL with one sentence in err. Read-only once
+ * made: threads may share one. */
+struct ig_finding_encoder;
+struct ig_finding_encoder *ig_finding_encoder_new(char *err, size_t errlen);
+void ig_finding_encoder_free(struct ig_finding_encoder *e);
+
+/* Encodes one finding as OCSF JSON (one line, no newline, NUL-terminated) into buf, with
+ * <e>'s ATLAS table and pod metadata. Returns the length, or 0 when
  * it does not fit. count/first/last describe a throttled group: count 1 = a Create
  * (activity_id 1), count > 1 = the group's Update (activity_id 2). Allocates; not for hot
  * paths (the stage reuses its buffers). Fields: docs/ocsf-finding.md. */
-size_t ig_finding_to_ocsf_json(const struct ig_finding *f, uint64_t count, uint64_t first_us,
-                               uint64_t last_us, char *buf, size_t cap);
+size_t ig_finding_to_ocsf_json(const struct ig_finding_encoder *e, const struct ig_finding *f,
+                               uint64_t count, uint64_t first_us, uint64_t last_us, char *buf,
+                               size_t cap);
 /* The same object as msgpack (a map), for findings.encoding: msgpack. Same return rule. */
-size_t ig_finding_to_ocsf_msgpack(const struct ig_finding *f, uint64_t count, uint64_t first_us,
-                                  uint64_t last_us, char *buf, size_t cap);
+size_t ig_finding_to_ocsf_msgpack(const struct ig_finding_encoder *e, const struct ig_finding *f,
+                                  uint64_t count, uint64_t first_us, uint64_t last_us, char *buf,
+                                  size_t cap);
 
 #endif

@@ -21,8 +21,6 @@ allowed() {
         ad_openai.c.o:s|ad_openai.c.o:ready) ;;
         # switches for benches and tests that force the scalar statistics path
         drift_stats.c.o:ig_drift_simd|drift_stats.c.o:ig_drift_avx2) ;;
-        # one-shot encoders for tools and tests (ig_finding_to_ocsf_json/msgpack)
-        findings.c.o:a|findings.c.o:e|findings.c.o:ready) ;;
         *) return 1 ;;
     esac
 }

@@ -85,9 +85,11 @@ static void sample(struct ig_finding *f, int variant)
     }
 }
 
+static struct ig_finding_encoder *enc;   /* made by main, before the tests */
+
 static size_t json_of(const struct ig_finding *f, uint64_t count, char *buf, size_t cap)
 {
-    return ig_finding_to_ocsf_json(f, count, f->time_us, f->time_us + 5000000, buf, cap);
+    return ig_finding_to_ocsf_json(enc, f, count, f->time_us, f->time_us + 5000000, buf, cap);
 }
 
 static void test_fields(void **st)
@@ -133,7 +135,7 @@ static void test_fields(void **st)
 static void test_k8s_enrichment_from_downward_api(void **st)
 {
     (void)st;
-    /* the one-shot encoders read the environment once per process, so use the writer */
+    /* an encoder reads the environment when made: one made after the variables are set */
     setenv("POD_NAME", "model-7f9c", 1);
     setenv("POD_NAMESPACE", "fraud", 1);
     setenv("NODE_NAME", "node-3", 1);
@@ -210,8 +212,8 @@ static void test_msgpack_round_trip_equals_json(void **st)
             struct ig_finding f;
             char js[16384], mp[16384];
             sample(&f, v);
-            size_t jn = ig_finding_to_ocsf_json(&f, count, f.time_us, f.time_us + 1000, js, sizeof js);
-            size_t mn = ig_finding_to_ocsf_msgpack(&f, count, f.time_us, f.time_us + 1000, mp, sizeof mp);
+            size_t jn = ig_finding_to_ocsf_json(enc, &f, count, f.time_us, f.time_us + 1000, js, sizeof js);
+            size_t mn = ig_finding_to_ocsf_msgpack(enc, &f, count, f.time_us, f.time_us + 1000, mp, sizeof mp);
             assert_true(jn > 0 && mn > 0);
             assert_true(mn < jn);   /* the compact form is compact */
             msgpack_unpacked u;
@@ -286,5 +288,13 @@ int main(void)
         cmocka_unit_test(test_atlas_file_equals_embedded),
         cmocka_unit_test(test_atlas_errors_name_file_and_line),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    char err[256];
+    enc = ig_finding_encoder_new(err, sizeof err);
+    if (!enc) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    ig_finding_encoder_free(enc);
+    return rc;
 }
