@@ -694,28 +694,17 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
                 b0 = b;
             }
         }
-        if (q8) {
-            /* int8 measures a block for a quarter of a float32 scan: the whole bucket of
-             * the nearest pivot first, then every block the bounds leave in one pass */
-            for (uint32_t b = ix->phead[p0]; b != NONE; b = ix->blk[b].next)
-                ix->list[nl++] = b;
-            best = SCAN(ix->list, nl);
-            b0 = NONE;
-        } else if (b0 != NONE) {
+        if (b0 != NONE) {
             best = SCAN(&b0, 1);
         }
-        nl = 0;
         for (uint32_t i = 0; i < ix->npiv; i++) {
-            if (q8 && i == 0)
-                continue;   /* p0: done */
             uint32_t p = i == 0 ? p0 : (i == p0 ? 0 : i);
             double dq = sqrt((double)ix->dq[p]);
             bool bounded = isfinite(dq);   /* an overflowed distance bounds nothing */
             double lbp = dq - ix->pmax[p] - eps * (dq + ix->pmax[p]);
             if (bounded && lbp > 0 && lbp * lbp * (1 - eps) > (double)best + tiny)
                 continue;
-            if (!q8)
-                nl = 0;
+            nl = 0;
             for (uint32_t b = ix->phead[p]; b != NONE; b = ix->blk[b].next) {
                 const struct ig_vblock *B = &ix->blk[b];
                 if (b == b0)
@@ -728,11 +717,10 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
                     continue;
                 ix->list[nl++] = b;
             }
-            if (!q8)
-                best = SCAN(ix->list, nl);
+            /* pivot by pivot: each minimum found tightens the bounds of the next */
+            best = SCAN(ix->list, nl);
         }
         if (q8) {
-            best = SCAN(ix->list, nl);
             ix->q8_listed = 0.8f * ix->q8_listed +
                             0.2f * (float)(ix->q8_scanned - q0) / (float)ix->nblocks;
         }

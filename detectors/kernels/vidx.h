@@ -25,10 +25,11 @@
  * the largest of its vectors. Then for a query x (levels qx, e_x = |x - x'|)
  *     s |qx - qg| - e_x - e_g  <=  |x - g|  <=  s |qx - qg| + e_x + e_g,
  * and |qx - qg|^2 is an exact integer (one VNNI vpdpbusd per 4 features of 16 vectors).
- * A query measures the nearest pivot's bucket in int8 (a quarter of the bytes) and scans
- * in float32 the block with the smallest integer distance, then the others of the bucket
- * whose lower bound can still reach that minimum; then every block the pivot bounds leave
- * is measured in int8 in one pass and treated the same way. Where the pivot bounds leave
+ * Pivot by pivot, the blocks the bounds leave are measured in int8 (a quarter of the
+ * bytes) and scanned in float32 only while their lower bound can still reach the minimum,
+ * the smallest integer distance first; each minimum found tightens the pivot bounds of
+ * the next (where levels are coarse next to the distances, as on a line, the pivots still
+ * do the pruning). Where the pivot bounds leave
  * most blocks anyway (a running share above half), 63 of 64 queries skip them and measure
  * every block in int8. With the same float margins as above the answer is still
  * bit-identical to l2sq_min's on the same path; uniform data in d = 64 then scans a
