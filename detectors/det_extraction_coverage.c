@@ -28,6 +28,25 @@
  * 1 (a false positive on wine), while a sweep's rows are each new (PRADA skips repeats the
  * same way, duplicate_rel).
  *
+ * Augmented natural data (KnockoffNets-style extraction once the attacker's own records run
+ * out: mixup, interpolation between records, Jacobian steps to and fro): its queries sit on
+ * the segment between two of the client's own earlier queries. Per client, the last
+ * <history> distinct samples (sampled features, in units of the reference's per-feature
+ * standard deviation) are kept; a new sample x is an interpolation when, for one of its 3
+ * nearest earlier samples a and some earlier sample b, x = a + t (b - a) + r with t in
+ * [0.1, 0.9], |r| <= interp_tol (RMS per feature) and |r| <= 0.15 |b - a|, where b - a is a
+ * real step between records (RMS >= 0.5 sd) spread over several features (no single
+ * feature holds more than half of it: a what-if sweep of one feature is not an
+ * interpolation of records). Natural records, even highly correlated ones (breast cancer's
+ * radius / perimeter / area), lie at least ~0.3 sd RMS from any segment between two others
+ * (share <= 0.02 of a client's samples in the efficacy runs); mixup with the attacker's
+ * 5 % noise lies within 0.1 sd (share 0.7-0.9). A finding fires when at least
+ * interp_share of the client's last 50 distinct samples are interpolations and that
+ * share exceeds the median of the other active clients' by ood_margin (a model whose
+ * records all lie on a line is the data, not an attacker). Repeats of an earlier sample
+ * (within 0.1 sd RMS) are not new samples. The history is allocated on a client's first
+ * judged row and charged to memory_mb (refused: the client is judged without it).
+ *
  * The reference is learned from live traffic: clients present from the start teach it,
  * each a bounded share; rows sent while it is being learned are not judged. Memory is fixed: the
  * model slice is ~17 KiB, the client slice ~0.6 KiB; nothing is allocated per query. */
@@ -37,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 
 #define NAME "extraction.coverage"
@@ -48,6 +68,9 @@ struct cv_params {
     double ood_rms, ood_share, js_high, ood_margin;
     double recent_rows;
     double keep;              /* per-row decay of a client's recent share: 1 - 1/recent_rows */
+    double interp_share, interp_tol, memory_mb;
+    uint32_t history;
+    uint64_t budget;
     int severity;
 };
 
@@ -70,6 +93,14 @@ static const struct ig_param cv_param_rows[] = {
         .help = "horizon (the client's rows, exponential decay) of its recent OOD share"),
     ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
         .help = "a client heard from within this many rows of all clients is an active peer (64 peers kept, least recently updated replaced)"),
+    ROW("interp_share", IG_PT_DOUBLE, interp_share, .def = 0.4, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share of the client's last 50 distinct samples lying on a segment between two of its earlier samples (mixup / interpolation augmentation) that fires"),
+    ROW("interp_tol", IG_PT_DOUBLE, interp_tol, .def = 0.15, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "largest distance (RMS per feature, in reference standard deviations) of an interpolated sample from its segment"),
+    ROW("history", IG_PT_U32, history, .def = 512, .min = 8, .max = 65536,
+        .help = "distinct samples per client searched for interpolation parents"),
+    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = 1 << 20,
+        .help = "budget for all clients' histories together (beyond it clients are judged without one)"),
     ROW("js_high", IG_PT_DOUBLE, js_high, .def = 0.2, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
         .help = "class JS divergence that raises severity"),
     { 0 },
@@ -83,6 +114,22 @@ struct cv_peer {
     uint64_t key;             /* hash of the client id; 0 = free */
     uint64_t at;              /* model's judged-row count when last updated */
     float    share;
+    float    interp;          /* share of interpolated samples in its last 50 distinct ones */
+};
+
+struct cv_global {
+    struct cv_params p;
+    struct ig_budget mem;     /* memory_mb: the clients' histories */
+};
+
+#define CV_WIN 50             /* distinct samples in the interpolation window */
+#define CV_WIN_MIN 30         /* judged with at least this many */
+
+/* A client's last <cap> distinct samples (sampled features / reference sd), a ring. */
+struct cv_hist {
+    uint32_t n, head, cap, nfeat;
+    uint64_t bytes;
+    float    v[];
 };
 
 struct cv_stat {
@@ -98,6 +145,8 @@ struct cv_model {
     struct cv_stat st[CV_CLS][CV_FEAT];
     uint64_t judged;          /* rows judged, all clients */
     float    typical_range;   /* median range of the sampled features (0: not yet known) */
+    struct cv_stat all[CV_FEAT];  /* all classes together: the interpolation test's units */
+    float    inv_sd[CV_FEAT];
     struct cv_peer peers[CV_PEERS];
 };
 
@@ -111,6 +160,11 @@ struct cv_client {
     uint32_t cls[CV_CLS];
     float    lo[CV_FEAT], hi[CV_FEAT];
     float    last[CV_FEAT];   /* sampled features of the last counted row */
+    struct cv_hist *hist;     /* distinct samples, for the interpolation test (lazy) */
+    uint64_t interp_bits;     /* interpolation flags of the last distinct samples, newest low */
+    uint64_t distinct, interp, next_interp;
+    uint32_t win;             /* distinct samples in interp_bits (at most CV_WIN) */
+    bool     no_hist;         /* the budget refused a history: not tested */
 };
 
 static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -119,19 +173,31 @@ static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     struct cv_params q = *(const struct cv_params *)env->params;
     q.keep = 1.0 - 1.0 / q.recent_rows;
     q.severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
-    struct cv_params *p = malloc(sizeof(*p));
-    if (!p) {
+    q.budget = (uint64_t)(q.memory_mb * 1048576.0);
+    struct cv_global *g = calloc(1, sizeof(*g));
+    if (!g) {
         snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;
     }
-    *p = q;
-    *global = p;
+    g->p = q;
+    *global = g;
     return IG_OK;
 }
 
 static void cv_free(void *global)
 {
     free(global);
+}
+
+static void cv_evict(const struct ig_call *call)
+{
+    struct cv_global *g = (struct cv_global *)call->global;   /* the budget is its mutable part (atomics) */
+    struct cv_client *c = call->client;
+    if (c->hist) {
+        ig_budget_uncharge(&g->mem, c->hist->bytes);
+        free(c->hist);
+        c->hist = NULL;
+    }
 }
 
 static int row_label(const struct ig_event *ev, uint32_t r)
@@ -192,6 +258,8 @@ static uint64_t client_key(const struct ig_event *ev)
 
 /* Records one judged row: the client's recent share, and its entry in the peer table
  * (its own slot, else a free one, else the least recently updated). */
+static double interp_share(const struct cv_client *c);
+
 static double recent_add(const struct cv_params *p, struct cv_model *m, struct cv_client *c, bool ood)
 {
     c->recent_rows = c->recent_rows * p->keep + 1;
@@ -206,7 +274,8 @@ static double recent_add(const struct cv_params *p, struct cv_model *m, struct c
         if (m->peers[i].at < slot->at)
             slot = &m->peers[i];
     }
-    *slot = (struct cv_peer){ .key = c->key, .at = ++m->judged, .share = (float)share };
+    *slot = (struct cv_peer){ .key = c->key, .at = ++m->judged, .share = (float)share,
+                              .interp = (float)interp_share(c) };
     return share;
 }
 
@@ -216,16 +285,17 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median recent OOD share of the other clients active within the last active_rows rows;
- * 0 with fewer than 3 of them. */
-static double others_median(const struct cv_params *p, const struct cv_model *m, uint64_t self)
+/* Median recent OOD share (interp: interpolation share) of the other clients active
+ * within the last active_rows rows; 0 with fewer than 3 of them. */
+static double others_median(const struct cv_params *p, const struct cv_model *m, uint64_t self,
+                            bool interp)
 {
     float v[CV_PEERS];
     int n = 0;
     for (int i = 0; i < CV_PEERS; i++) {
         const struct cv_peer *e = &m->peers[i];
         if (e->key && e->key != self && e->at + p->active_rows >= m->judged)
-            v[n++] = e->share;
+            v[n++] = interp ? e->interp : e->share;
     }
     if (n < 3)
         return 0;
@@ -274,7 +344,8 @@ static double sd_floor(const struct cv_model *m, uint32_t f)
     return 0.01 * (range > 0 ? range : m->typical_range) + 1e-6;
 }
 
-/* Median range of the sampled features, once the reference is closed. */
+/* Median range of the sampled features and their scale for the interpolation test, once
+ * the reference is closed. */
 static void typical_range(struct cv_model *m)
 {
     float v[CV_FEAT];
@@ -282,6 +353,151 @@ static void typical_range(struct cv_model *m)
         v[f] = m->hi[f] - m->lo[f];
     qsort(v, m->nfeat, sizeof v[0], cmp_float);
     m->typical_range = v[m->nfeat / 2] > 0 ? v[m->nfeat / 2] : 1e-30f;   /* all constant */
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        const struct cv_stat *a = &m->all[f];
+        double sd = a->n > 1 ? sqrt(a->m2 / a->n) : 0, floor = sd_floor(m, f);
+        m->inv_sd[f] = (float)(1.0 / (sd > floor ? sd : floor));
+    }
+}
+
+static double interp_share(const struct cv_client *c)
+{
+    if (c->win < CV_WIN_MIN)
+        return 0;
+    return __builtin_popcountll(c->interp_bits & ((1ull << CV_WIN) - 1)) / (double)c->win;
+}
+
+static void *hist_make(const void *ctx)
+{
+    return calloc(1, *(const size_t *)ctx);
+}
+
+/* Judges distinct sample z (nf values in reference sd units) against the client's history
+ * and adds it: -1 = a repeat of an earlier sample (not added), 1 = it lies on a segment
+ * between two earlier samples (header), 0 = neither. Cost 4 x history x nf flops. */
+static int interp_judge(struct cv_hist *h, const float *z, double tol)
+{
+    const uint32_t nf = h->nfeat;
+    uint32_t best[3] = { 0, 0, 0 }, nb = 0;
+    float bd[3] = { INFINITY, INFINITY, INFINITY };
+    for (uint32_t i = 0; i < h->n; i++) {
+        const float *a = h->v + (size_t)i * nf;
+        float d2 = 0;
+        for (uint32_t f = 0; f < nf; f++)
+            d2 += (z[f] - a[f]) * (z[f] - a[f]);
+        if (d2 < bd[2]) {
+            int k = 2;
+            for (; k > 0 && d2 < bd[k - 1]; k--) {
+                bd[k] = bd[k - 1];
+                best[k] = best[k - 1];
+            }
+            bd[k] = d2;
+            best[k] = i;
+            nb += nb < 3;
+        }
+    }
+    if (nb && bd[0] <= 0.01f * nf)
+        return -1;   /* within 0.1 sd RMS: the same record again */
+    int hit = 0;
+    const float min_step = 0.25f * nf, tol2 = (float)(tol * tol) * nf;
+    for (uint32_t k = 0; k < nb && h->n >= 8 && !hit; k++) {
+        const float *a = h->v + (size_t)best[k] * nf;
+        float u[CV_FEAT], uu = 0;
+        for (uint32_t f = 0; f < nf; f++) {
+            u[f] = z[f] - a[f];
+            uu += u[f] * u[f];
+        }
+        for (uint32_t i = 0; i < h->n && !hit; i++) {
+            if (i == best[k])
+                continue;
+            const float *b = h->v + (size_t)i * nf;
+            float vv = 0, uv = 0, mx = 0;
+            for (uint32_t f = 0; f < nf; f++) {
+                float v = b[f] - a[f];
+                vv += v * v;
+                uv += u[f] * v;
+                mx = v * v > mx ? v * v : mx;
+            }
+            if (vv < min_step || mx > 0.5f * vv)
+                continue;   /* no real step between records, or a one-feature sweep */
+            float t = uv / vv, res = uu - uv * t;
+            hit = t >= 0.1f && t <= 0.9f && res <= tol2 && res <= 0.0225f * vv;
+        }
+    }
+    uint32_t at;
+    if (h->n < h->cap) {
+        at = h->n++;
+    } else {
+        at = h->head;   /* the oldest leaves */
+        h->head = (h->head + 1) % h->cap;
+    }
+    memcpy(h->v + (size_t)at * nf, z, nf * sizeof(float));
+    return hit;
+}
+
+static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
+                         const struct cv_params *p, const struct cv_client *c, double share,
+                         double others)
+{
+    struct ig_finding f;
+    ig_finding_init(&f, NAME, ev);
+    f.title = "Suspected model extraction (augmented natural data)";
+    f.desc = "Most of the client's recent queries are interpolations between two of its own "
+             "earlier queries (mixup-style augmentation of a small set of records), as a "
+             "KnockoffNets-style extractor sends once its own natural records run out.";
+    f.remediation = cv_remediation;
+    f.atlas[0] = "AML.T0024.002";
+    f.queries_seen = call->client_queries ? call->client_queries : c->rows;
+    int sev = p->severity + (share >= 0.7) + (c->distinct >= 10 * CV_WIN);
+    f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
+    f.confidence_id = share >= 0.7 ? 3 : 2;
+    ig_finding_score(&f, "interpolated_share", share);
+    ig_finding_score(&f, "others_interpolated_share", others);
+    ig_finding_score(&f, "interpolated", (double)c->interp);
+    ig_finding_score(&f, "distinct", (double)c->distinct);
+    ig_finding_score(&f, "rows", (double)c->rows);
+    ig_finding_score(&f, "duplicates", (double)c->dups);
+    ig_emit_finding(call->emit, &f);
+}
+
+/* The interpolation test of one counted row (sampled features x) of client c. */
+static void interp_row(const struct ig_call *call, const struct ig_event *ev, struct cv_global *g,
+                       const struct cv_model *m, struct cv_client *c, const float *x)
+{
+    const struct cv_params *p = &g->p;
+    if (!c->hist && !c->no_hist) {
+        size_t bytes = sizeof(struct cv_hist) + (size_t)p->history * m->nfeat * sizeof(float);
+        c->hist = ig_budget_alloc(&g->mem, p->budget, bytes, hist_make, &bytes);
+        if (c->hist) {
+            c->hist->cap = p->history;
+            c->hist->nfeat = m->nfeat;
+            c->hist->bytes = bytes;
+            c->next_interp = CV_WIN_MIN;
+        }
+        c->no_hist = !c->hist;
+    }
+    if (!c->hist)
+        return;
+    float z[CV_FEAT];
+    for (uint32_t f = 0; f < m->nfeat; f++)
+        z[f] = (x[f * m->stride] - (float)m->all[f].mean) * m->inv_sd[f];
+    int r = interp_judge(c->hist, z, p->interp_tol);
+    if (r < 0)
+        return;
+    c->distinct++;
+    c->interp += (uint64_t)r;
+    c->interp_bits = (c->interp_bits << 1) | (uint64_t)r;
+    c->win += c->win < CV_WIN;
+    if (c->win < CV_WIN_MIN || c->distinct < c->next_interp)
+        return;
+    double share = interp_share(c);
+    if (share < p->interp_share)
+        return;
+    double others = others_median(p, m, c->key, true);
+    if (share < others + p->ood_margin)
+        return;
+    alarm_interp(call, ev, p, c, share, others);
+    c->next_interp = c->distinct * 10;
 }
 
 /* RMS of the sampled features' z-scores against class <k>'s reference; *used = features
@@ -338,6 +554,11 @@ static void learn(struct cv_model *m, const float *x, int label, double ood_rms)
             m->lo[f] = (float)v;
         if (m->ref_rows == 0 || v > m->hi[f])
             m->hi[f] = (float)v;
+        struct cv_stat *a = &m->all[f];
+        a->n += 1;
+        double da = v - a->mean;
+        a->mean += da / a->n;
+        a->m2 += da * (v - a->mean);
         if (label >= CV_CLS)
             continue;
         /* Welford */
@@ -352,7 +573,8 @@ static void learn(struct cv_model *m, const float *x, int label, double ood_rms)
 
 static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
 {
-    const struct cv_params *p = call->global;
+    struct cv_global *g = (struct cv_global *)call->global;   /* the budget is its mutable part (atomics) */
+    const struct cv_params *p = &g->p;
     struct cv_model *m = call->model;
     struct cv_client *c = call->client;
     if (!ev->inputs || ev->rows == 0 || ev->features == 0 || !m)
@@ -408,9 +630,10 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         bool ood = used ? rz > p->ood_rms : true;
         c->ood += ood;
         c->rows++;
+        interp_row(call, ev, g, m, c, x);
         double recent = recent_add(p, m, c, ood);
         if (c->rows >= c->next_alarm) {
-            double share = (double)c->ood / c->rows, others = others_median(p, m, c->key);
+            double share = (double)c->ood / c->rows, others = others_median(p, m, c->key, false);
             if (share >= p->ood_share && recent >= others + p->ood_margin) {
                 alarm(call, ev, p, m, c, others);
                 c->next_alarm = c->rows * 10;
@@ -429,6 +652,7 @@ const struct ig_detector ig_det_coverage = {
     .model_size = sizeof(struct cv_model),
     .init = cv_init,
     .observe = cv_observe,
+    .evict = cv_evict,
     .free = cv_free,
     .params = cv_param_rows,
     .params_size = sizeof(struct cv_params),
