@@ -37,19 +37,25 @@
  * [0.1, 0.9], |r| <= interp_tol (RMS per feature) and |r| <= 0.15 |b - a|, where b - a is a
  * real step between records (RMS >= 0.5 sd) spread over several features (no single
  * feature holds more than half of it: a what-if sweep of one feature is not an
- * interpolation of records). Natural records, even highly correlated ones (breast cancer's
- * radius / perimeter / area), lie at least ~0.3 sd RMS from any segment between two others
- * (share <= 0.02 of a client's samples in the efficacy runs); mixup with the attacker's
- * 5 % noise lies within 0.1 sd (share 0.7-0.9). A finding fires when at least
- * interp_share of the client's last 50 distinct samples are interpolations and that
- * share exceeds the median of the other active clients' by ood_margin (a model whose
- * records all lie on a line is the data, not an attacker). Repeats of an earlier sample
- * (within 0.1 sd RMS) are not new samples. The history is allocated on a client's first
- * judged row and charged to memory_mb (refused: the client is judged without it).
+ * interpolation of records). With at least 8 sampled features natural records, even highly
+ * correlated ones (breast cancer's radius / perimeter / area), rarely lie that close to a
+ * segment between two others (share <= 0.04 per window for every ordinary client of wine,
+ * breast cancer and digits in the efficacy runs), while mixup with 5 % noise does (0.7-0.9
+ * once the attacker's records run out). With fewer features the geometry does not tell
+ * them apart (iris, 4 features: ~30 % of natural records lie near such a segment) and the
+ * test is off. A finding fires when at least interp_share of the client's last 50 distinct
+ * samples (judged from 30 on) are interpolations and that share exceeds the median of the
+ * other active clients' by ood_margin (a model whose records all lie on a line is the data,
+ * not an attacker). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
+ * sample. The history is allocated on a client's first judged row and charged to
+ * memory_mb (refused: the client is judged without it). The test costs ~4 x history x 32
+ * multiply-adds per distinct sample.
  *
  * The reference is learned from live traffic: clients present from the start teach it,
- * each a bounded share; rows sent while it is being learned are not judged. Memory is fixed: the
- * model slice is ~17 KiB, the client slice ~0.6 KiB; nothing is allocated per query. */
+ * each a bounded share; rows sent while it is being learned are not judged. Memory: the
+ * model slice is ~18 KiB, the client slice ~0.6 KiB, plus a judged client's history
+ * (history x 4 x min(d, 32) B: 64 KiB by default, within memory_mb); nothing is allocated
+ * per query. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -124,6 +130,7 @@ struct cv_global {
 
 #define CV_WIN 50             /* distinct samples in the interpolation window */
 #define CV_WIN_MIN 30         /* judged with at least this many */
+#define CV_INTERP_MINFEAT 8   /* sampled features the interpolation test needs */
 
 /* A client's last <cap> distinct samples (sampled features / reference sd), a ring. */
 struct cv_hist {
@@ -465,6 +472,8 @@ static void interp_row(const struct ig_call *call, const struct ig_event *ev, st
                        const struct cv_model *m, struct cv_client *c, const float *x)
 {
     const struct cv_params *p = &g->p;
+    if (m->nfeat < CV_INTERP_MINFEAT)
+        return;   /* too few dimensions: natural records often lie near a segment (iris: ~30 %) */
     if (!c->hist && !c->no_hist) {
         size_t bytes = sizeof(struct cv_hist) + (size_t)p->history * m->nfeat * sizeof(float);
         c->hist = ig_budget_alloc(&g->mem, p->budget, bytes, hist_make, &bytes);

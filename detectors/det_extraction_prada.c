@@ -71,6 +71,7 @@ struct prada_params {
     double   peer_margin;     /* delta_eff <= median peer W - max(peer_margin, 3 MAD) */
     double   ood_rms;         /* a row is out of distribution beyond this RMS robust z */
     double   ood_share, struct_share, strong_gap;
+    uint32_t structured_pool; /* with a structured share >= 2.5 x struct_share, test from here */
     double   memory_mb;
     uint32_t storage;         /* index in "f32|bf16|f32_bf16" */
     uint32_t prefilter;       /* index in "int8|none" */
@@ -78,6 +79,13 @@ struct prada_params {
 };
 
 #define PRADA_PEERS 64
+/* Coordinates a step's equal magnitudes need (structured and repeated steps): with fewer,
+ * two or three natural differences agree within a few percent by chance (an iris what-if
+ * sweep gave structured evidence and two findings). */
+#define PRADA_STEP_MIN 4
+/* Steps remembered for the repeated-step test: a JbDA batch interleaves the children of
+ * several parents and classes, so the step just before is often another kind of step. */
+#define PRADA_STEPS 4
 
 /* The rules block's params fill prada_params (rules/schema.md's table is generated from
  * these rows); init derives budget, elem, vflags, paper and the paper-mode overrides. */
@@ -116,6 +124,8 @@ static const struct ig_param prada_param_rows[] = {
         .help = "robust mode: corroborating share of out-of-distribution rows"),
     ROW("structured_share", IG_PT_DOUBLE, struct_share, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "robust mode: corroborating share of sign-structured steps"),
+    ROW("structured_pool", IG_PT_U32, structured_pool, .def = 50, .min = 3, .max = IG_SW_NMAX,
+        .help = "robust mode: with a sign-structured share >= 2.5 × `structured_share` (Jacobian augmentation), test from this many pooled distances (at most `min_pool`)"),
     ROW("strong_gap", IG_PT_DOUBLE, strong_gap, .def = 0, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
         .help = "robust mode: W below δ − this fires alone (0: never)"),
     ROW("storage", IG_PT_ENUM, storage, .def = 0, .choices = "f32|bf16|f32_bf16",
@@ -150,8 +160,9 @@ struct prada_state {
     uint64_t queries;         /* rows seen by this detector for the client */
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
-    float    last_step[IG_FSCALE_MAXDIM];   /* |step| of the last new sample (dim <= 64) */
-    uint64_t last_hash;       /* that sample's input (a resent record repeats its step) */
+    float    last_step[PRADA_STEPS][IG_FSCALE_MAXDIM];   /* |step| of the last new samples (dim <= 64) */
+    uint32_t step_at;         /* next slot of last_step */
+    uint64_t last_hash[PRADA_STEPS];   /* their inputs (a resent record repeats its step) */
     uint64_t bytes;           /* charged to the global budget */
     uint32_t d_head, d_len;   /* ring of (distance, class) of capacity max_dists */
     float   *d_val;
@@ -171,6 +182,7 @@ struct prada_client {
 struct prada_peer {
     uint64_t key, at;         /* key 0 = free; at = model test count when written */
     float    w;
+    float    ood;             /* its out-of-distribution share */
 };
 
 struct prada_model {
@@ -460,8 +472,8 @@ static struct ig_sw *sw_for(uint32_t n)
 }
 
 /* Pools, trims and tests D. Returns true with *w and *n set when the test ran. */
-static bool run_test(const struct prada_params *p, struct prada_state *st, double *w, double *pv,
-                     uint32_t *n)
+static bool run_test(const struct prada_params *p, struct prada_state *st, uint32_t min_pool,
+                     double *w, double *pv, uint32_t *n)
 {
     if (!tl_pool) {
         /* once per worker thread, not per query */
@@ -490,7 +502,7 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, doubl
             sum += v;
         }
     }
-    if (m <= p->min_pool)
+    if (m <= min_pool)
         return false;
     double mean = sum / m, ss = 0.0;
     for (uint32_t k = 0; k < m; k++)
@@ -503,7 +515,7 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, doubl
     while (hi > lo && !(fabs(tl_pool[hi - 1] - mean) < cut))
         hi--;
     uint32_t kept = hi - lo;
-    if (kept <= p->min_pool)
+    if (kept <= min_pool)
         return false;
     if (ig_sw_test_sorted(sw_for(kept), tl_pool + lo, kept, w, pv) != IG_OK)
         return false;
@@ -536,6 +548,7 @@ struct prada_evidence {
     uint32_t peers;           /* peers' W it was calibrated on (0: fixed) */
     double peer_median;
     double struct_share, ood_share;
+    double peer_ood;          /* the peers' median out-of-distribution share */
     int signals;              /* corroborating signals present */
 };
 
@@ -613,24 +626,29 @@ static double calibrate(const struct prada_params *p, struct prada_model *m, uin
     e->delta = p->delta;
     e->peers = 0;
     e->peer_median = 0;
+    e->peer_ood = 0;
     if (!m)
         return p->delta;
     m->tests++;
-    float v[PRADA_PEERS];
+    float v[PRADA_PEERS], o[PRADA_PEERS];
     uint32_t n = 0, mine = PRADA_PEERS, oldest = 0;
     for (uint32_t i = 0; i < PRADA_PEERS; i++) {
         if (m->peers[i].key == key)
             mine = i;
-        else if (m->peers[i].key)
+        else if (m->peers[i].key) {
+            o[n] = m->peers[i].ood;
             v[n++] = m->peers[i].w;
+        }
         if (m->peers[i].at < m->peers[oldest].at)
             oldest = i;
     }
     if (mine == PRADA_PEERS)
         mine = oldest;   /* a free slot has at = 0, else the stalest peer leaves */
-    m->peers[mine] = (struct prada_peer){ key, m->tests, (float)w };
+    m->peers[mine] = (struct prada_peer){ key, m->tests, (float)w, (float)e->ood_share };
     if (n < p->peer_min)
         return p->delta;
+    qsort(o, n, sizeof(float), cmp_float);
+    e->peer_ood = n % 2 ? o[n / 2] : 0.5 * (o[n / 2 - 1] + o[n / 2]);
     qsort(v, n, sizeof(float), cmp_float);
     double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     for (uint32_t i = 0; i < n; i++)
@@ -652,7 +670,7 @@ static double calibrate(const struct prada_params *p, struct prada_model *m, uin
  * never do (their per-coordinate changes spread over a range of magnitudes). */
 static bool structured_step(const float *a, const float *b, uint32_t dim, const float *inv)
 {
-    if (dim < 4)
+    if (dim < PRADA_STEP_MIN)
         return false;
     for (int pass = 0; pass < (inv ? 2 : 1); pass++) {
         float mx = 0;
@@ -671,21 +689,23 @@ static bool structured_step(const float *a, const float *b, uint32_t dim, const 
                 d /= inv[j];
             eq += d >= 0.9f * mx;   /* bf16 storage rounds the neighbour by ~0.4 % */
         }
-        if (2 * eq >= dim)
+        if (2 * eq >= dim && eq >= PRADA_STEP_MIN)
             return true;
     }
     return false;
 }
 
 /* Repeated step: the step's per-coordinate magnitudes |x - nb| equal (within 2 %) those
- * of the client's previous new sample on at least half of the coordinates. Jacobian
- * augmentation adds lambda * sign(grad) with the same per-feature lambda every time (an
- * attacker on raw tabular units scales lambda per feature, which makes one step's
- * magnitudes unequal and hides it from structured_step), so only the signs change from
- * one sample to the next; natural neighbours never repeat a step vector. The same record
- * sent again (not admitted to G_c, so not a duplicate) repeats its own step: not counted.
- * <last> and *<hash> are updated. */
-static bool repeated_step(float *last, uint64_t *hash, const float *a, const float *b, uint32_t dim)
+ * of one of the client's last PRADA_STEPS new samples on at least half of the coordinates
+ * and at least PRADA_STEP_MIN of them. Jacobian augmentation adds lambda * sign(grad) with
+ * the same per-feature lambda every time (an attacker on raw tabular units scales lambda
+ * per feature, which makes one step's magnitudes unequal and hides it from
+ * structured_step), so only the signs change from one sample to the next; natural
+ * neighbours never repeat a step vector. The same record sent again (not admitted to G_c,
+ * so not a duplicate) repeats its own step: a record equal to one of those samples is
+ * neither counted nor remembered. <last>, <hash> and *<at> are updated. */
+static bool repeated_step(float (*last)[IG_FSCALE_MAXDIM], uint32_t *at, uint64_t *hash,
+                          const float *a, const float *b, uint32_t dim)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     for (uint32_t j = 0; j < dim; j++) {
@@ -693,15 +713,24 @@ static bool repeated_step(float *last, uint64_t *hash, const float *a, const flo
         memcpy(&bits, &a[j], sizeof(bits));
         h = (h ^ bits) * 0x100000001b3ull;
     }
-    bool resent = h == *hash;
-    *hash = h;
-    uint32_t same = 0;
-    for (uint32_t j = 0; j < dim; j++) {
-        float d = fabsf(a[j] - b[j]), l = last[j];
-        same += d > 0 && fabsf(d - l) <= 0.02f * (d > l ? d : l);
-        last[j] = d;
+    bool resent = false, hit = false;
+    for (uint32_t k = 0; k < PRADA_STEPS; k++)
+        resent |= hash[k] == h;
+    if (resent)
+        return false;   /* a record not admitted to G_c, sent again: the same step */
+    for (uint32_t k = 0; k < PRADA_STEPS && !hit; k++) {
+        uint32_t same = 0;
+        for (uint32_t j = 0; j < dim; j++) {
+            float d = fabsf(a[j] - b[j]), l = last[k][j];
+            same += d > 0 && fabsf(d - l) <= 0.02f * (d > l ? d : l);
+        }
+        hit = 2 * same >= dim && same >= PRADA_STEP_MIN;
     }
-    return !resent && dim >= 4 && 2 * same >= dim;
+    for (uint32_t j = 0; j < dim; j++)
+        last[*at][j] = fabsf(a[j] - b[j]);
+    hash[*at] = h;
+    *at = (*at + 1) % PRADA_STEPS;
+    return hit;
 }
 
 static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
@@ -800,7 +829,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (at >= 0 && nbp && ig_vidx_get(&c->g, (uint32_t)at, nbp)) {
                     bool sy = structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
                     if (dim <= IG_FSCALE_MAXDIM)
-                        sy |= repeated_step(st->last_step, &st->last_hash, x, nbp, dim);
+                        sy |= repeated_step(st->last_step, &st->step_at, st->last_hash, x, nbp, dim);
                     st->structured += sy;
                 }
                 if (fs) {
@@ -822,7 +851,15 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
         if ((st->queries - 1) % p->period == 0) {
             double w, pv;
             uint32_t n;
-            if (run_test(p, st, &w, &pv, &n)) {
+            /* Jacobian augmentation shows itself in its steps long before D holds
+             * min_pool distances: with most new samples sign-structured, the test
+             * starts from structured_pool */
+            double ns = st->samples ? (double)st->samples : 1;
+            uint32_t pool = p->min_pool;
+            if (!p->paper && st->samples >= p->structured_pool &&
+                st->structured >= 2.5 * p->struct_share * ns && p->structured_pool < pool)
+                pool = p->structured_pool;
+            if (run_test(p, st, pool, &w, &pv, &n)) {
                 atomic_fetch_add(&g->tests, 1);
                 st->last_w = w;
                 struct prada_evidence e = { .delta = p->delta };
@@ -830,11 +867,14 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (p->paper) {
                     fire = w < p->delta;
                 } else {
-                    double delta = calibrate(p, m, cl->key, w, &e);
-                    double ns = st->samples ? (double)st->samples : 1;
                     e.struct_share = st->structured / ns;
                     e.ood_share = st->ood / ns;
-                    e.signals = (e.struct_share >= p->struct_share) + (e.ood_share >= p->ood_share);
+                    double delta = calibrate(p, m, cl->key, w, &e);
+                    /* out-of-distribution rows corroborate only beyond the peers' share:
+                     * with a scale learned from a few rows of a heavy-tailed table
+                     * (breast cancer's raw units) every natural client has some */
+                    e.signals = (e.struct_share >= p->struct_share) +
+                                (e.ood_share >= p->ood_share && e.ood_share >= e.peer_ood + p->ood_share);
                     /* W alone flags natural clients that skew, repeat with noise or
                      * sample a small pool (W 0.6-0.8 seen on real tables): it needs
                      * corroboration; strong_gap (off by default) lets a W far below the
