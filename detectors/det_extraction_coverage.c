@@ -41,9 +41,10 @@
  * correlated ones (breast cancer's radius / perimeter / area), rarely lie that close to a
  * segment between two others (share <= 0.04 per window for every ordinary client of wine,
  * breast cancer and digits in the efficacy runs), while mixup with 5 % noise does (0.7-0.9
- * once the attacker's records run out). With fewer features the geometry does not tell
- * them apart (iris, 4 features: ~30 % of natural records lie near such a segment) and the
- * test is off. A finding fires when at least interp_share of the client's last 50 distinct
+ * once the attacker's records run out). With fewer features the geometry tells them apart
+ * less well (iris, 4 features: ~30 % of natural records lie near such a segment, up to
+ * 0.46 of a what-if client's window): a finding then needs 2 x interp_share and at least 3
+ * peers with a share to compare with. A finding fires when at least interp_share of the client's last 50 distinct
  * samples (judged from 30 on) are interpolations and that share exceeds the median of the
  * other active clients' by ood_margin (a model whose records all lie on a line is the data,
  * not an attacker). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
@@ -130,7 +131,7 @@ struct cv_global {
 
 #define CV_WIN 50             /* distinct samples in the interpolation window */
 #define CV_WIN_MIN 30         /* judged with at least this many */
-#define CV_INTERP_MINFEAT 8   /* sampled features the interpolation test needs */
+#define CV_INTERP_MINFEAT 8   /* fewer sampled features: judged against peers only */
 
 /* A client's last <cap> distinct samples (sampled features / reference sd), a ring. */
 struct cv_hist {
@@ -292,18 +293,22 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median recent OOD share (interp: interpolation share) of the other clients active
- * within the last active_rows rows; 0 with fewer than 3 of them. */
+/* Median recent OOD share (interp: interpolation share, of the clients that have one) of
+ * the other clients active within the last active_rows rows; 0 with fewer than 3 of them.
+ * *np (may be NULL) = how many there were. */
 static double others_median(const struct cv_params *p, const struct cv_model *m, uint64_t self,
-                            bool interp)
+                            bool interp, int *np)
 {
     float v[CV_PEERS];
     int n = 0;
     for (int i = 0; i < CV_PEERS; i++) {
         const struct cv_peer *e = &m->peers[i];
-        if (e->key && e->key != self && e->at + p->active_rows >= m->judged)
+        if (e->key && e->key != self && e->at + p->active_rows >= m->judged &&
+            (!interp || e->interp >= 0))
             v[n++] = interp ? e->interp : e->share;
     }
+    if (np)
+        *np = n;
     if (n < 3)
         return 0;
     qsort(v, (size_t)n, sizeof v[0], cmp_float);
@@ -367,10 +372,11 @@ static void typical_range(struct cv_model *m)
     }
 }
 
+/* -1 while fewer than CV_WIN_MIN distinct samples were judged */
 static double interp_share(const struct cv_client *c)
 {
     if (c->win < CV_WIN_MIN)
-        return 0;
+        return -1;
     return __builtin_popcountll(c->interp_bits & ((1ull << CV_WIN) - 1)) / (double)c->win;
 }
 
@@ -472,8 +478,6 @@ static void interp_row(const struct ig_call *call, const struct ig_event *ev, st
                        const struct cv_model *m, struct cv_client *c, const float *x)
 {
     const struct cv_params *p = &g->p;
-    if (m->nfeat < CV_INTERP_MINFEAT)
-        return;   /* too few dimensions: natural records often lie near a segment (iris: ~30 %) */
     if (!c->hist && !c->no_hist) {
         size_t bytes = sizeof(struct cv_hist) + (size_t)p->history * m->nfeat * sizeof(float);
         c->hist = ig_budget_alloc(&g->mem, p->budget, bytes, hist_make, &bytes);
@@ -502,7 +506,12 @@ static void interp_row(const struct ig_call *call, const struct ig_event *ev, st
     double share = interp_share(c);
     if (share < p->interp_share)
         return;
-    double others = others_median(p, m, c->key, true);
+    int npeers;
+    double others = others_median(p, m, c->key, true, &npeers);
+    /* in few dimensions natural records often lie near a segment between two others
+     * (iris: ~30 %, up to 0.46 in a window): judged only against at least 3 peers */
+    if (m->nfeat < CV_INTERP_MINFEAT && (npeers < 3 || share < 2 * p->interp_share))
+        return;
     if (share < others + p->ood_margin)
         return;
     alarm_interp(call, ev, p, c, share, others);
@@ -642,7 +651,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         interp_row(call, ev, g, m, c, x);
         double recent = recent_add(p, m, c, ood);
         if (c->rows >= c->next_alarm) {
-            double share = (double)c->ood / c->rows, others = others_median(p, m, c->key, false);
+            double share = (double)c->ood / c->rows, others = others_median(p, m, c->key, false, NULL);
             if (share >= p->ood_share && recent >= others + p->ood_margin) {
                 alarm(call, ev, p, m, c, others);
                 c->next_alarm = c->rows * 10;

@@ -17,12 +17,14 @@ of its queries (rows; requests for LLM clients) the first finding of the expecte
 
 Usage:
     efficacy.py --bin INFERGUARD --src SRC_DIR [--quick] [--out TABLE.md] [--json FILE]
-                [--check] [--keep] [--splice RESULTS.md]
+                [--check] [--keep] [--splice RESULTS.md] [--seed S]
 --quick: wine, breast_cancer and the LLM scenario at smaller volumes (the integration test).
 --check exits 1 when an asserted bound is missed: any finding on an ordinary client, an
 attacker not caught by its family, or caught later than the bound asserted for it (ASSERT
 below; the table's "target" column is the issue's aim, which may be stricter).
 --splice FILE replaces the section "## 9. ..." of FILE with the table.
+--seed S (default 0, the table's): another draw of everything random: the models' training,
+held-out and attacker splits (sk_model_server.py --seed S) and every client's seed.
 Exit 77 when dumpcap or sklearn is missing.
 """
 import argparse
@@ -46,6 +48,8 @@ STYLES = ["direct", "persona", "polite", "french", "spanish", "german", "base64"
 ATTACKS = {
     "jbda": ("extraction.", 100, 200, "Papernot JbDA (synthetic x + λ·sign(∇))"),
     "random": ("extraction.", 100, 200, "Tramèr uniform queries"),
+    # seen once its own records run out and it augments them (wine 44, breast_cancer 142,
+    # digits 449 records): detected at all within the quick mode's 300 queries
     "knockoff": ("extraction.", 100, None, "KnockoffNets-style natural data + mixup"),
     "boundary": ("adversarial.", 10, 12, "HopSkipJump-style boundary evasion (labels)"),
     "simba": ("adversarial.", 10, 30, "SimBA score-based evasion"),
@@ -56,15 +60,7 @@ ATTACKS = {
 # What --check does not hold yet, each with why: (pattern, analytic) = findings of that
 # analytic on that benign pattern; (attack role, None) = that attack may go undetected. The
 # table still shows them (aim missed). Remove an entry once its detector is fixed.
-KNOWN_GAPS = {
-    ("jbda", None): "extraction.prada needs > 100 new samples before its first test; JbDA with "
-                    "lambda per feature on breast_cancer's raw units is sometimes not tested within "
-                    "the quick mode's 320 rows (caught at 128-136 rows in other runs)",
-    ("records", "extraction.prada"): "issue #15 open: on breast_cancer's raw units PRADA sometimes "
-                    "flags ordinary clients sending real held-out records (0 findings in most runs, "
-                    "5 findings on the 6 clients in one of three test runs on 2026-12-05); shown "
-                    "in the table, not asserted",
-}
+KNOWN_GAPS = {}
 PATTERNS = {
     "records": "real records of the held-out split",
     "oneclass": "90 % of records from one class",
@@ -119,11 +115,12 @@ def wait_file(path, pattern, secs):
     return False
 
 
-def start_server(tools, d, kind, opt):
+def start_server(tools, d, kind, opt, seed=0):
     portfile, meta = os.path.join(d, "port"), os.path.join(d, "meta.json")
     if kind == "model":
         cmd = [PY, os.path.join(tools, "sk_model_server.py"), "--portfile", portfile, "--meta", meta,
-               "--dataset", opt["dataset"], "--split"] + (["--raw"] if opt["raw"] else [])
+               "--dataset", opt["dataset"], "--split", "--seed", str(seed)] + \
+            (["--raw"] if opt["raw"] else [])
     else:
         cmd = [PY, os.path.join(tools, "chat_server.py"), "--portfile", portfile, "--generic"]
     srv = subprocess.Popen(cmd)
@@ -150,7 +147,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
     tools = os.path.join(a.src, "tests", "tools")
     d = os.path.join(work, f"s{idx}")
     os.makedirs(d)
-    srv, port, meta = start_server(tools, d, kind, opt)
+    srv, port, meta = start_server(tools, d, kind, opt, a.seed)
     procs = [srv]
     try:
         pcap, recout = os.path.join(d, "cap.pcap"), os.path.join(d, "rec.out")
@@ -169,7 +166,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                 roles[src] = role if role != "injection" else f"injection:{STYLES[batch]}"
                 out = open(os.path.join(d, f"client-{n}.json"), "w")
                 p = subprocess.Popen(client_cmd(tools, kind, port, meta, role, q, batch, pause,
-                                                src, n + 100 * idx), stdout=out)
+                                                src, n + 100 * idx + 10000 * a.seed), stdout=out)
                 running.append((role, p))
             for role, p in running:
                 if p.wait() != 0:
@@ -261,7 +258,7 @@ def judge(r):
     _, target, bound, _ = ATTACKS[r["role"].split(":")[0]]
     c = caught(r)
     if not c:
-        return r["role"] == "knockoff" or (r["role"], None) in KNOWN_GAPS, False
+        return (r["role"], None) in KNOWN_GAPS, False
     return bound is None or c[1] <= bound, target is None or c[1] <= target
 
 
@@ -328,8 +325,9 @@ def render(results, mode, src):
         summary, "", att, "", ben, "",
         ("Not asserted by the test yet (efficacy.py KNOWN_GAPS; the table shows them as they "
          "are): " + "; ".join(f"{k[0]}{' / ' + k[1] if k[1] else ' undetected'}: {v}"
-                             for k, v in KNOWN_GAPS.items()) + ". " if KNOWN_GAPS else "") +
-        "KnockoffNets-style natural data is reported, not asserted."]
+                             for k, v in KNOWN_GAPS.items()) + "." if KNOWN_GAPS else
+         "Every row is asserted by the test's quick mode (wine and breast_cancer) against the "
+         "bounds of efficacy.py's ATTACKS table.")]
     return "\n".join(lines)
 
 
@@ -355,6 +353,7 @@ def main():
     ap.add_argument("--splice")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--seed", type=int, default=0, help="another draw of splits, models and clients")
     ap.add_argument("--only", help="comma-separated scenario name prefixes (development runs)")
     a = ap.parse_args()
     if not shutil.which("dumpcap"):

@@ -7,7 +7,7 @@
 # HopSkipJump-style, SimBA, score harvesting, flood, prompt injection in 10 styles), all on
 # loopback, captured, analysed with the shipped rules. bench/python/efficacy.py --check
 # asserts: no finding on any ordinary client, every attacker caught by its family within the
-# bound of efficacy.py's ATTACKS table (KnockoffNets-style natural data: reported only).
+# bound of efficacy.py's ATTACKS table.
 . "$(dirname "$0")/lib/common.sh"
 command -v dumpcap >/dev/null || fail "dumpcap missing (Debian wireshark-common / tshark)"
 /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"

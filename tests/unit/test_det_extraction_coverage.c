@@ -40,8 +40,8 @@ static int32_t nearest(const float *x)
 }
 
 struct sink {
-    int n;
-    double share, js;
+    int n, interp;            /* findings; of them, augmented-data ones */
+    double share, js, ishare;
     bool ok;
 };
 
@@ -54,7 +54,10 @@ static void on_finding(void *ctx, const struct ig_finding *f)
             s->share = f->scores[i].value;
         if (!strcmp(f->scores[i].key, "class_js"))
             s->js = f->scores[i].value;
+        if (!strcmp(f->scores[i].key, "interpolated_share"))
+            s->ishare = f->scores[i].value;
     }
+    s->interp += strstr(f->title, "augmented") != NULL;
     s->ok = !strcmp(f->analytic, "extraction.coverage") && f->atlas[0] &&
             !strcmp(f->atlas[0], "AML.T0024.002");
 }
@@ -62,6 +65,14 @@ static void on_finding(void *ctx, const struct ig_finding *f)
 static void *global, *model;
 static struct sink sink;
 static struct ig_emit emit = { on_finding, &sink };
+
+/* A client leaves the table: its state is released (the engine calls evict). */
+static void drop(void *client)
+{
+    struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
+    ig_det_coverage.evict(&call);
+    free(client);
+}
 
 static void send(void *client, const float *x)
 {
@@ -140,10 +151,10 @@ static void run_case(uint32_t d, double want)
     assert_true(sink.ok);
     if (!(sink.share >= want))
         fail_msg("d=%u: ood share %g", d, sink.share);
-    free(attacker);
-    free(early);
+    drop(attacker);
+    drop(early);
     for (int b = 0; b < 10; b++)
-        free(benign[b]);
+        drop(benign[b]);
     free(model);
     ig_det_coverage.free(global);
 }
@@ -203,7 +214,7 @@ static void test_population_drift_is_not_extraction(void **state)
     if (sink.n)
         fail_msg("drifted benign clients flagged as extraction (%d findings, share %g)", sink.n, sink.share);
     for (int b = 0; b < 10; b++)
-        free(benign[b]);
+        drop(benign[b]);
     free(model);
     ig_det_coverage.free(global);
 
@@ -221,8 +232,8 @@ static void test_population_drift_is_not_extraction(void **state)
         send(one, x);
     }
     assert_int_equal(sink.n, 1);
-    free(one);
-    free(two);
+    drop(one);
+    drop(two);
     free(model);
     ig_det_coverage.free(global);
 }
@@ -276,10 +287,10 @@ static void test_near_duplicate_stream_quiet(void **state)
         send(sweep, x);
     }
     assert_int_equal(sink.n, 1);
-    free(sweep);
-    free(cam);
+    drop(sweep);
+    drop(cam);
     for (int b = 0; b < 5; b++)
-        free(benign[b]);
+        drop(benign[b]);
     free(model);
     ig_det_coverage.free(global);
 }
@@ -323,12 +334,112 @@ static void test_constant_features_noise_quiet(void **state)
         send(sweep, x);
     }
     assert_int_equal(sink.n, 1);
-    free(sweep);
-    free(noisy);
+    drop(sweep);
+    drop(noisy);
     for (int b = 0; b < 5; b++)
-        free(benign[b]);
+        drop(benign[b]);
     free(model);
     ig_det_coverage.free(global);
+}
+
+/* KnockoffNets-style extraction with a small set of natural records: the attacker sends
+ * each of its 44 records once, then mixup (lambda a + (1 - lambda) b of two of its earlier
+ * queries, plus 5 % noise) when they run out. It is flagged as augmented natural data soon
+ * after its records run out; ordinary clients sending records of a small pool again and
+ * again, records with 5 % noise, what-if sweeps of one feature and a drifting sensor are
+ * not. Below 8 features natural records often lie near a segment: the thief is judged
+ * against its peers, and the ordinary clients are still not flagged. */
+static int augmented_case(uint32_t d, int *at)
+{
+    dim = d;
+    spread = 0.7, nclasses = 3;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.9 * nrand());
+    char err[256];
+    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_coverage.model_size);
+    void *benign[6], *noisy = calloc(1, ig_det_coverage.client_size),
+         *whatif = calloc(1, ig_det_coverage.client_size), *sensor = calloc(1, ig_det_coverage.client_size),
+         *thief = calloc(1, ig_det_coverage.client_size);
+    for (int b = 0; b < 6; b++)
+        benign[b] = calloc(1, ig_det_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    static float pool[44][128], own[44][128], hist[400][128];
+    float x[128], base[128];
+    for (int i = 0; i < 44; i++) {
+        natural(pool[i]);
+        natural(own[i]);
+    }
+    for (int q = 0; q < 1200; q++) {
+        natural(x);
+        send(benign[q % 6], x);
+    }
+    natural(base);
+    int nh = 0, thief_findings = 0;
+    *at = 0;
+    for (int q = 0; q < 400; q++) {
+        for (int b = 0; b < 6; b++)
+            send(benign[b], pool[(int)(urand() * 44)]);
+        memcpy(x, pool[(int)(urand() * 44)], sizeof x);
+        for (uint32_t f = 0; f < dim; f++)
+            x[f] += (float)(0.05 * spread * nrand());
+        send(noisy, x);
+        memcpy(x, pool[(q / 9) % 44], sizeof x);
+        if (q % 9)
+            x[(q / 9) % dim] = (float)(-3 + 6 * (q % 9 - 1) / 7.0);
+        send(whatif, x);
+        for (uint32_t f = 0; f < dim; f++) {
+            base[f] += (float)(0.02 * nrand());
+            x[f] = base[f] + (float)(0.01 * nrand());
+        }
+        send(sensor, x);
+        if (q < 44) {
+            memcpy(hist[nh++], own[q], sizeof x);
+        } else {
+            int a = (int)(urand() * nh), b = (int)(urand() * nh);
+            double lam = urand();
+            for (uint32_t f = 0; f < dim; f++)
+                hist[nh][f] = (float)(lam * hist[a][f] + (1 - lam) * hist[b][f] + 0.05 * spread * nrand());
+            nh++;
+        }
+        int before = sink.interp, n0 = sink.n;
+        send(thief, hist[nh - 1]);
+        if (sink.interp > before && !*at)
+            *at = q + 1;
+        thief_findings += sink.n - n0;
+    }
+    int interp = sink.interp, all = sink.n;
+    drop(thief);
+    drop(noisy);
+    drop(whatif);
+    drop(sensor);
+    for (int b = 0; b < 6; b++)
+        drop(benign[b]);
+    free(model);
+    ig_det_coverage.free(global);
+    spread = 0.08, nclasses = C;
+    if (all != thief_findings || all != interp)
+        fail_msg("d=%u: %d findings, %d of them the thief's, %d augmented data", d, all,
+                 thief_findings, interp);   /* only the thief, only as augmented data */
+    return interp;
+}
+
+static void test_augmented_natural_data(void **state)
+{
+    (void)state;
+    rs = 515;
+    int at;
+    uint32_t dims[] = { 13, 30, 64 };
+    for (int i = 0; i < 3; i++) {
+        int n = augmented_case(dims[i], &at);
+        if (n < 1 || at > 44 + 50)
+            fail_msg("d=%u: %d augmented-data findings, first after %d queries", dims[i], n, at);
+        assert_true(sink.ishare >= 0.4);
+        print_message("d=%u: augmented data flagged after %d queries\n", dims[i], at);
+    }
+    /* 4 features: judged against the peers (natural records lie near segments more often) */
+    augmented_case(4, &at);
 }
 
 static void test_bad_input(void **state)
@@ -351,7 +462,7 @@ static void test_bad_input(void **state)
         assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);   /* labels beyond 32 classes */
     ev.features = 7;
     assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);       /* other width: skipped */
-    free(client);
+    drop(client);
     free(model);
     ig_det_coverage.free(global);
 }
@@ -364,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_population_drift_is_not_extraction),
         cmocka_unit_test(test_near_duplicate_stream_quiet),
         cmocka_unit_test(test_constant_features_noise_quiet),
+        cmocka_unit_test(test_augmented_natural_data),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,7 +115,7 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                 s->first_w = f->scores[i].value;
             }
             d |= !strcmp(f->scores[i].key, "delta") && f->scores[i].value == 0.9;
-            n |= !strcmp(f->scores[i].key, "n") && f->scores[i].value > 100;
+            n |= !strcmp(f->scores[i].key, "n") && f->scores[i].value > 50;   /* structured_pool */
             q |= !strcmp(f->scores[i].key, "queries") && f->scores[i].value == (double)f->queries_seen;
         }
         s->has_scores = w && d && n && q && !strcmp(f->analytic, "extraction.prada");
@@ -206,8 +206,10 @@ static void test_jbda_alarms(void **state)
             run_feed(&r, xs, lab, n, dim, 4);
             if (r.sink.n == 0)
                 fail_msg("JbDA not detected: seed %d dim %u", seed, dim);
-            /* the first alarm comes at a test query (1, 11, 21, ...) within 500 queries */
-            assert_true(r.sink.first_q % 10 == 1 && r.sink.first_q <= 500);
+            /* the first alarm comes at a test query (1, 11, 21, ...); with most steps
+             * sign-structured the test starts from structured_pool (50) pooled distances */
+            assert_true(r.sink.first_q % 10 == 1 && r.sink.first_q <= 101);
+            print_message("JbDA seed %d dim %u: first alarm at query %llu\n", seed, dim, (unsigned long long)r.sink.first_q);
             assert_true(r.sink.first_w < 0.90);
             assert_string_equal(r.sink.atlas, "AML.T0024.002");
             assert_true(r.sink.has_scores);
