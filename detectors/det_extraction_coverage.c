@@ -26,7 +26,10 @@
  * reading, a retry) and is skipped. A camera watching one unusual scene sends hundreds of
  * near-copies of one record; counted row by row, that one record made the client's OOD share
  * 1 (a false positive on wine), while a sweep's rows are each new (PRADA skips repeats the
- * same way, duplicate_rel).
+ * same way, duplicate_rel). With a history (below), a row within 0.1 sd RMS of any earlier
+ * distinct sample of the client is skipped too: video frames of one scene drift slowly
+ * away from the last counted frame but stay near the scene's first (an iris "frames"
+ * client, four scenes of unusual records, had an OOD share of 0.58 and was flagged).
  *
  * Augmented natural data (KnockoffNets-style extraction once the attacker's own records run
  * out: mixup, interpolation between records, Jacobian steps to and fro): its queries sit on
@@ -473,8 +476,11 @@ static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
     ig_emit_finding(call->emit, &f);
 }
 
-/* The interpolation test of one counted row (sampled features x) of client c. */
-static void interp_row(const struct ig_call *call, const struct ig_event *ev, struct cv_global *g,
+/* The interpolation test of one row (sampled features x) of client c, not a near-duplicate
+ * of its last counted row. False when the row repeats one of the client's earlier distinct
+ * samples (a scene of video frames, a record re-scored): it is not a new sample for any
+ * of this detector's shares. */
+static bool interp_row(const struct ig_call *call, const struct ig_event *ev, struct cv_global *g,
                        const struct cv_model *m, struct cv_client *c, const float *x)
 {
     const struct cv_params *p = &g->p;
@@ -490,32 +496,33 @@ static void interp_row(const struct ig_call *call, const struct ig_event *ev, st
         c->no_hist = !c->hist;
     }
     if (!c->hist)
-        return;
+        return true;
     float z[CV_FEAT];
     for (uint32_t f = 0; f < m->nfeat; f++)
         z[f] = (x[f * m->stride] - (float)m->all[f].mean) * m->inv_sd[f];
     int r = interp_judge(c->hist, z, p->interp_tol);
     if (r < 0)
-        return;
+        return false;
     c->distinct++;
     c->interp += (uint64_t)r;
     c->interp_bits = (c->interp_bits << 1) | (uint64_t)r;
     c->win += c->win < CV_WIN;
     if (c->win < CV_WIN_MIN || c->distinct < c->next_interp)
-        return;
+        return true;
     double share = interp_share(c);
     if (share < p->interp_share)
-        return;
+        return true;
     int npeers;
     double others = others_median(p, m, c->key, true, &npeers);
     /* in few dimensions natural records often lie near a segment between two others
      * (iris: ~30 %, up to 0.46 in a window): judged only against at least 3 peers */
     if (m->nfeat < CV_INTERP_MINFEAT && (npeers < 3 || share < 2 * p->interp_share))
-        return;
+        return true;
     if (share < others + p->ood_margin)
-        return;
+        return true;
     alarm_interp(call, ev, p, c, share, others);
     c->next_interp = c->distinct * 10;
+    return true;
 }
 
 /* RMS of the sampled features' z-scores against class <k>'s reference; *used = features
@@ -631,7 +638,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
             }
         }
         int k = label < CV_CLS ? label : CV_CLS - 1;
-        if (c->rows + c->dups > 0 && near_dup(m, x, c->last, k)) {
+        if ((c->rows + c->dups > 0 && near_dup(m, x, c->last, k)) || !interp_row(call, ev, g, m, c, x)) {
             c->dups++;
             continue;
         }
@@ -648,7 +655,6 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         bool ood = used ? rz > p->ood_rms : true;
         c->ood += ood;
         c->rows++;
-        interp_row(call, ev, g, m, c, x);
         double recent = recent_add(p, m, c, ood);
         if (c->rows >= c->next_alarm) {
             double share = (double)c->ood / c->rows, others = others_median(p, m, c->key, false, NULL);
