@@ -66,7 +66,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <inferguard/budget.h>
 #include <inferguard/detector.h>
 
 #define NAME "extraction.coverage"
@@ -129,7 +128,8 @@ struct cv_peer {
 
 struct cv_global {
     struct cv_params p;
-    struct ig_budget mem;     /* memory_mb: the clients' histories */
+    const struct ig_budget_ops *mem_ops;   /* lent by the env */
+    struct ig_budget *mem;    /* memory_mb: the clients' histories */
 };
 
 #define CV_WIN 50             /* distinct samples in the interpolation window */
@@ -191,13 +191,22 @@ static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         return IG_ENOMEM;
     }
     g->p = q;
+    g->mem_ops = env->budget;
+    if (!(g->mem = g->mem_ops->open(NAME, q.budget))) {
+        free(g);
+        snprintf(err, errlen, "%s: out of memory", NAME);
+        return IG_ENOMEM;
+    }
     *global = g;
     return IG_OK;
 }
 
 static void cv_free(void *global)
 {
-    free(global);
+    struct cv_global *g = global;
+    if (g)
+        g->mem_ops->close(g->mem);
+    free(g);
 }
 
 static void cv_evict(const struct ig_call *call)
@@ -205,7 +214,7 @@ static void cv_evict(const struct ig_call *call)
     struct cv_global *g = (struct cv_global *)call->global;   /* the budget is its mutable part (atomics) */
     struct cv_client *c = call->client;
     if (c->hist) {
-        ig_budget_uncharge(&g->mem, c->hist->bytes);
+        g->mem_ops->uncharge(g->mem, c->hist->bytes);
         free(c->hist);
         c->hist = NULL;
     }
@@ -486,7 +495,7 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     const struct cv_params *p = &g->p;
     if (!c->hist && !c->no_hist) {
         size_t bytes = sizeof(struct cv_hist) + (size_t)p->history * m->nfeat * sizeof(float);
-        c->hist = ig_budget_alloc(&g->mem, p->budget, bytes, hist_make, &bytes);
+        c->hist = g->mem_ops->alloc(g->mem, bytes, hist_make, &bytes);
         if (c->hist) {
             c->hist->cap = p->history;
             c->hist->nfeat = m->nfeat;
