@@ -856,8 +856,9 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
              * starts from structured_pool */
             double ns = st->samples ? (double)st->samples : 1;
             uint32_t pool = p->min_pool;
-            if (!p->paper && st->samples >= p->structured_pool &&
-                st->structured >= 2.5 * p->struct_share * ns && p->structured_pool < pool)
+            bool strong = !p->paper && st->samples >= p->structured_pool &&
+                          st->structured >= 2.5 * p->struct_share * ns;
+            if (strong && p->structured_pool < pool)
                 pool = p->structured_pool;
             if (run_test(p, st, pool, &w, &pv, &n)) {
                 atomic_fetch_add(&g->tests, 1);
@@ -870,11 +871,18 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                     e.struct_share = st->structured / ns;
                     e.ood_share = st->ood / ns;
                     double delta = calibrate(p, m, cl->key, w, &e);
-                    /* out-of-distribution rows corroborate only beyond the peers' share:
-                     * with a scale learned from a few rows of a heavy-tailed table
-                     * (breast cancer's raw units) every natural client has some */
+                    /* the population's W lowers delta so that natural data whose W is
+                     * low everywhere (few discrete features, a scale learned from a few
+                     * rows) is not flagged; a client whose steps are mostly synthetic is
+                     * not natural data and is held to the fixed delta */
+                    if (strong && delta < p->delta)
+                        delta = e.delta = p->delta;
+                    /* out-of-distribution rows corroborate only against peers, beyond
+                     * their share: with a scale learned from a few rows of a heavy-tailed
+                     * table (breast cancer's raw units) every natural client has some */
                     e.signals = (e.struct_share >= p->struct_share) +
-                                (e.ood_share >= p->ood_share && e.ood_share >= e.peer_ood + p->ood_share);
+                                (e.peers >= p->peer_min && e.ood_share >= p->ood_share &&
+                                 e.ood_share >= e.peer_ood + p->ood_share);
                     /* W alone flags natural clients that skew, repeat with noise or
                      * sample a small pool (W 0.6-0.8 seen on real tables): it needs
                      * corroboration; strong_gap (off by default) lets a W far below the
