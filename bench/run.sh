@@ -14,7 +14,7 @@
 # (the other figures are left as they are).
 # --only PROGRAM: build and run that bench program alone and replace its rows in the figure
 # it feeds (bench/RESULTS.md, or --out); other programs' rows and other figures stay as they are.
-# --e2e-only: the whole-process timings alone (figures 1, 4 and 6: inferguard, Suricata 7,
+# --e2e-only: the whole-process timings alone (figures 1 and 4: inferguard, Suricata 7,
 # tshark, ndpiReader on the generated captures), replacing those figures (~15 min here).
 # A replaced figure says under its title when and at which commit it was measured.
 #
@@ -415,7 +415,7 @@ rm -f "$work/mixed_d64.pcap" "$work/oip_v2_d64.pcap"
 if [ "$e2e_only" = 1 ]; then
     [ -f "$out" ] || { echo "bench/run.sh: $out does not exist: run the full bench first" >&2; exit 1; }
     $py splice "$rows" "$out" > "$out.tmp" && mv "$out.tmp" "$out"
-    log "replaced figures 1, 4 and 6 of $out"
+    log "replaced figures 1 and 4 of $out"
     echo "$out"
     exit 0
 fi
