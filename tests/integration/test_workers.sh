@@ -15,6 +15,8 @@ gen() { "$IG_BUILD/bench/ig_gen" --quiet "$@"; }
 gen --scenario mixed --seed 11 --out "$WORK/mixed.pcap"
 gen --scenario mixed --seed 12 --proxy --pipeline --chaos --out "$WORK/mixed_proxy.pcap"
 gen --scenario demo --seed 3 --out "$WORK/demo.pcap"
+# README's demo capture (the build's demo/demo.pcap): drift partway through.
+gen --scenario demo --seed 1 --drift-at 0.6 --out "$WORK/readme_demo.pcap"
 # 3072 features x batch 8 = 96 KiB of inputs per event: larger than a default 64 KiB slot.
 gen --scenario benign --seed 5 --dim 3072 --batch 8 --clients 3 --requests 40 --out "$WORK/wide.pcap"
 gen --scenario evasion --seed 6 --out "$WORK/evasion.pcap"
@@ -69,7 +71,7 @@ same() {
     [ -s "$a.events.jsonl" ] || fail "$name: no events at all (the comparison would prove nothing)"
 }
 
-for c in mixed mixed_proxy demo wide evasion llm; do
+for c in mixed mixed_proxy demo readme_demo wide evasion llm; do
     RULES=""
     [ "$c" = llm ] && RULES=$WORK/rules
     for w in 1 2 3 4; do
@@ -86,6 +88,7 @@ done
 grep -Eq 'lanes [0-9.]+ [0-9.]+ s$' "$WORK/llm.w4.stderr" || fail "llm: the summary shows no CPU time of two lanes"
 [ -s "$WORK/demo.w1.findings.jsonl" ] || fail "demo: no findings (the comparison would prove nothing)"
 [ -s "$WORK/mixed.w1.findings.jsonl" ] || fail "mixed: no findings"
+grep -q '"name":"drift.features"' "$WORK/readme_demo.w1.findings.jsonl" || fail "readme_demo: no drift finding"
 ls "$WORK/demo.w2.reports"/*/*.json > /dev/null 2>&1 || fail "demo: no drift report from the detection thread"
 grep -Eq 'events and ticks handed over .* [1-9][0-9]* events through the overflow buffer' "$WORK/wide.w2.stderr" ||
     fail "wide: events larger than a slot did not take the overflow buffer"
