@@ -7,10 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "drift/drift.h"
 #include "sinks/sinks.h"
 
 static void add_det_counters(struct ig_det_counters *rows, const struct ig_engine *e);
+
+/* A client lane's memory budgets: each detector's memory_mb split evenly between the lanes,
+ * so all lanes together stay within it (a lane whose sources bring more clients refuses
+ * earlier than one engine would: under budget pressure findings may differ). The budget
+ * contract lends no context, so one table per lane count. */
+#define LANE_COUNTS(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14)
+#define LANE_OPEN(k)                                                                         \
+    static struct ig_budget *lane_open_##k(const char *owner, uint64_t cap)                 \
+    {                                                                                        \
+        return ig_budget_lender.open(owner, cap / k);                                       \
+    }
+LANE_COUNTS(LANE_OPEN)
+#define LANE_OPEN_REF(k) lane_open_##k,
+static struct ig_budget *(*const lane_open[IG_DETECT_MAX_LANES])(const char *, uint64_t) = {
+    LANE_COUNTS(LANE_OPEN_REF)
+};
+_Static_assert(IG_DETECT_MAX_LANES == 14, "one budget opener per lane count");
 
 /* ---- client lanes: which detector runs where, and the merge ---- */
 
@@ -223,12 +241,17 @@ static int engines_new(struct ig_detect_core *c, const struct ig_rules *rules, s
     struct ig_config mcfg = *c->cfg, lcfg = *c->cfg;
     mcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bm, (uint64_t)64 << 10);
     lcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bc, (uint64_t)64 << 10);
+    /* The lanes' detectors share the process's env but split their budgets. */
+    c->lane_budget = c->env.budget ? *c->env.budget : ig_budget_lender;
+    c->lane_budget.open = lane_open[c->nlanes - 1];
+    c->lane_env = c->env;
+    c->lane_env.budget = &c->lane_budget;
     es->m = ig_engine_new_with(&mcfg, rules, &c->env, &c->merge, ml, err, errlen);
     if (!es->m)
         return IG_ECONF;
     ig_engine_set_load(es->m, c->load);
     for (uint32_t k = 0; k < c->nlanes; k++) {
-        es->lane[k] = ig_engine_new_with(&lcfg, rules, &c->env, &c->lanes[k].emit, cl, err, errlen);
+        es->lane[k] = ig_engine_new_with(&lcfg, rules, &c->lane_env, &c->lanes[k].emit, cl, err, errlen);
         if (!es->lane[k]) {
             engines_free(es);
             return IG_ECONF;

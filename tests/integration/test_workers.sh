@@ -93,6 +93,22 @@ ls "$WORK/demo.w2.reports"/*/*.json > /dev/null 2>&1 || fail "demo: no drift rep
 grep -Eq 'events and ticks handed over .* [1-9][0-9]* events through the overflow buffer' "$WORK/wide.w2.stderr" ||
     fail "wide: events larger than a slot did not take the overflow buffer"
 
+# Client lanes split a detector's memory_mb between them: with two lanes the fingerprint
+# state (~230 KiB a client at d = 784) of a 2 MiB budget is refused at least as often as with
+# one engine, never half as often (the budget is not doubled).
+gen --scenario benign --dim 784 --clients 32 --requests 640 --seed 2 --out "$WORK/wide784.pcap"
+mkdir "$WORK/fp_rules"
+cp "$IG_SRC"/rules/*.yaml "$WORK/fp_rules/"
+printf -- '- detector: adversarial.fingerprint\n  params:\n    memory_mb: 2\n' > "$WORK/fp_rules/zz-fp.yaml"
+for w in 1 4; do
+    "$IG_BIN" analyze --workers $w --rules "$WORK/fp_rules" --findings "$WORK/fp.$w.jsonl" \
+        "$WORK/wide784.pcap" 2> "$WORK/fp.$w.err" || fail "fingerprint budget: analyze --workers $w failed"
+done
+r1=$(grep -oE 'adversarial.fingerprint refused [0-9]+' "$WORK/fp.1.err" | awk '{print $3}')
+r4=$(grep -oE 'adversarial.fingerprint refused [0-9]+' "$WORK/fp.4.err" | awk '{print $3}')
+[ -n "$r1" ] && [ "$r1" -gt 0 ] || fail "fingerprint budget: one worker refused nothing (the check would prove nothing)"
+[ -n "$r4" ] && [ "$r4" -ge "$r1" ] || fail "fingerprint budget: two lanes refused $r4 < $r1: the budget was multiplied"
+
 # Several captures in one run, and a ring that is nearly always full.
 for w in 1 2 4; do
     run multi $w -c "$WORK/tiny_ring.yaml" "$WORK/mixed.pcap" "$WORK/wide.pcap" "$WORK/demo.pcap" "$WORK/llm.pcap"
