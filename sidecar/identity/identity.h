@@ -27,6 +27,10 @@
 
 #define IG_IDENTITY_MAX_ORDER 8
 
+/* API keys up to this long are remembered with their digest, this many at once. */
+#define IG_ID_KEY_CACHE_KEY_MAX 80
+#define IG_ID_KEY_CACHE_SLOTS 256
+
 struct ig_identity_cfg {
     enum ig_identity_kind order[IG_IDENTITY_MAX_ORDER];
     uint32_t n_order;
@@ -39,6 +43,12 @@ struct ig_identity_cfg {
     struct ig_jwt_policy jwt;           /* iss/aud allow lists, leeway */
     struct ig_jwks_file *jwks;          /* NULL = no JWKS configured; reread when it changes
                                          * (by the one parsing thread that resolves) */
+    /* Recent API keys and their digests (identity.c), written by that same thread through
+     * key_cache, which points at key_cache_store (so resolving keeps a const cfg). */
+    struct ig_key_cache *key_cache;
+    struct ig_key_cache {
+        struct { uint8_t n; uint8_t key[IG_ID_KEY_CACHE_KEY_MAX]; uint8_t md[8]; } e[IG_ID_KEY_CACHE_SLOTS];
+    } key_cache_store;
 };
 
 /* Builds <ic> from identity.* of <c>; the secret comes from identity.hash_secret (whose

@@ -625,9 +625,50 @@ static void test_cidr(void **state)
     assert_int_equal(ig_cidr_parse("host", &c), IG_EPARSE);
 }
 
+/* The digest cache (recent keys) never changes an id: 600 keys through 256 slots, twice
+ * in a different order, each id equal to the one computed with the cache off; keys that
+ * differ in one byte, and keys longer than the cache keeps, get their own ids. */
+static void test_api_key_cache_keeps_ids_exact(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    static struct ig_identity_cfg ic, plain;
+    cfg_base(&c);
+    init_ok(&ic, &c);
+    init_ok(&plain, &c);
+    plain.key_cache = NULL;   /* every key hashed */
+    enum { N = 600 };
+    static char keys[N + 2][128];
+    static char want[N + 2][IG_CLIENT_ID_MAX];
+    for (int i = 0; i < N; i++)
+        snprintf(keys[i], sizeof keys[i], "sk-%08d-%s", i * 7919, i % 3 ? "live" : "test");
+    snprintf(keys[N], sizeof keys[N], "sk-%08d-live", 7919);    /* == keys[1] */
+    memset(keys[N + 1], 'k', 100);                             /* longer than the cache keeps */
+    keys[N + 1][100] = '\0';
+    struct req r;
+    struct ig_event ev;
+    for (int i = 0; i < N + 2; i++) {
+        mkreq(&r, "127.0.9.9", "x-api-key", keys[i], NULL);
+        resolve(&plain, &r, &ev);
+        assert_int_equal(ev.id_kind, IG_ID_API_KEY);
+        snprintf(want[i], sizeof want[i], "%s", ev.client_id);
+    }
+    assert_string_equal(want[N], want[1]);
+    assert_string_not_equal(want[1], want[4]);
+    for (int round = 0; round < 2; round++)
+        for (int k = 0; k < N + 2; k++) {
+            int i = round ? N + 1 - k : k;
+            mkreq(&r, "127.0.9.9", "x-api-key", keys[i], NULL);
+            expect_id(&ic, &r, &ev, IG_ID_API_KEY, want[i]);
+        }
+    ig_identity_cfg_free(&ic);
+    ig_identity_cfg_free(&plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_api_key_cache_keeps_ids_exact),
         cmocka_unit_test(test_distinct_clients_behind_proxy),
         cmocka_unit_test(test_untrusted_forwarding_ignored),
         cmocka_unit_test(test_api_key_never_raw),
