@@ -1,6 +1,7 @@
 /* SSE reassembly: a byte-at-a-time state machine, so no line is ever buffered twice and
  * any split of the input gives the same events. */
 #include "adapters/ad_openai_sse.h"
+#include "core/bytescan.h"
 
 #include <string.h>
 
@@ -99,9 +100,7 @@ int ig_sse_feed(struct ig_sse *sse, const uint8_t *p, size_t n, ig_sse_event_fn 
         case ST_VALUE:
             if (field_is_data(sse)) {
                 /* Copy the run up to the end of the line at once. */
-                size_t j = i;
-                while (j < n && p[j] != '\r' && p[j] != '\n')
-                    j++;
+                size_t j = (size_t)(ig_find_eol(p + i, p + n) - p);
                 size_t run = j - i, room = sse->dcap - sse->dlen;
                 if (run > room) {
                     run = room;

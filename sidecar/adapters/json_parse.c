@@ -5,6 +5,7 @@
  * bounded by the nesting depth, and only mixed arrays pay for it. */
 #include "adapters/json.h"
 #include "adapters/json_lex.h"
+#include "core/bytescan.h"
 
 #include <math.h>
 #include <string.h>
@@ -236,8 +237,7 @@ static int scan_string(struct jp *j, struct ig_span *out, bool *escaped)
     const uint8_t *start = j->p, *p = j->p, *e = j->end;
     *escaped = false;
     for (;;) {
-        while (p < e && *p != '"' && *p != '\\' && *p >= 0x20)
-            p++;
+        p = ig_find_json_string_stop(p, e);
         if (unlikely(p >= e))
             return fail(j, IG_EPARSE, "unterminated string");
         if (*p == '"')

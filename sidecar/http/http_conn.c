@@ -6,6 +6,7 @@
  * rebuilt and fed again from the next request line / status line. */
 #include "http/http_conn.h"
 #include "http/http_resync.h"
+#include "core/bytescan.h"
 
 #include <htp/htp.h>
 #include <stdlib.h>
@@ -306,9 +307,7 @@ static void body_append(struct body *b, const uint8_t *p, size_t n, size_t limit
             return;
         }
         /* non-whitespace run */
-        const uint8_t *q = p;
-        while (q < e && !(*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
-            q++;
+        const uint8_t *q = ig_find_ws(p, e);
         if (q > p) {
             b->ws_run = 0;
             size_t k = IG_MIN((size_t)(q - p), limit - b->len);

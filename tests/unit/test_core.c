@@ -13,6 +13,7 @@
 #include <inferguard/base.h>
 #include <inferguard/event.h>
 #include "core/jsonw.h"
+#include "core/bytescan.h"
 #include "pipeline/drop_reasons.h"
 
 static void test_jsonw_nesting_and_commas(void **state)
@@ -76,6 +77,34 @@ static void test_jsonw_escape_at_every_position(void **state)
     ig_jsonw_strn(&w, "0123456789abcdef~ !#", 20);   /* plain, incl. the edges 0x20, 0x7e */
     assert_string_equal(w.buf, "\"0123456789abcdef~ !#\"");
     ig_jsonw_free(&w);
+}
+
+/* The word-at-a-time finders against byte loops: random buffers over an alphabet rich in
+ * the bytes they look for, every length 0..40 and every start offset (unaligned loads). */
+static void test_bytescan_finders_match_byte_loops(void **state)
+{
+    (void)state;
+    static const uint8_t alpha[] = { 'a', 'Z', '0', ' ', '\n', '\r', '\t', '"', '\\', 0x00,
+                                     0x1f, 0x20, 0x21, 0x7f, 0x80, 0xc3, 0xff, 0x0b, ':' };
+    uint8_t buf[64];
+    uint32_t x = 12345;
+    for (int round = 0; round < 3000; round++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            x = x * 1103515245u + 12345u;
+            /* mostly plain bytes, so runs cross whole words */
+            buf[i] = (x >> 16) % 4 ? (uint8_t)('a' + (x >> 20) % 26) : alpha[(x >> 20) % sizeof alpha];
+        }
+        for (size_t off = 0; off < 8; off++)
+            for (size_t n = 0; off + n <= 48; n++) {
+                const uint8_t *p = buf + off, *e = p + n, *q;
+                for (q = p; q < e && *q != '"' && *q != '\\' && *q >= 0x20; q++) {}
+                assert_ptr_equal(ig_find_json_string_stop(p, e), q);
+                for (q = p; q < e && !(*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'); q++) {}
+                assert_ptr_equal(ig_find_ws(p, e), q);
+                for (q = p; q < e && *q != '\r' && *q != '\n'; q++) {}
+                assert_ptr_equal(ig_find_eol(p, e), q);
+            }
+    }
 }
 
 static void test_jsonw_floats_round_trip(void **state)
@@ -159,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_jsonw_nesting_and_commas),
         cmocka_unit_test(test_jsonw_escapes_and_invalid_utf8),
         cmocka_unit_test(test_jsonw_escape_at_every_position),
+        cmocka_unit_test(test_bytescan_finders_match_byte_loops),
         cmocka_unit_test(test_jsonw_floats_round_trip),
         cmocka_unit_test(test_scratch_grows_keeping_pointers),
         cmocka_unit_test(test_drop_reasons_counted),
