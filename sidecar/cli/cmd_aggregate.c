@@ -27,12 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapters/json.h"
 #include "cli/cli.h"
 #include "config/units.h"
-#include "findings/enc.h"
 #include "fleet/aggregate.h"
 #include "fleet/event_mp.h"
+#include "fleet/told.h"
 
 static void usage(FILE *out)
 {
@@ -301,35 +300,9 @@ struct told_reader {
     rd_kafka_t *rk;
     const char *topic;
     int32_t np;
-    struct ig_scratch scratch;
-    struct ig_json_limits lim;
-    struct ig_jsonw mpjson;          /* a msgpack finding rewritten as JSON */
+    struct ig_fleet_told_parser parser;
+    bool parser_ready;
 };
-
-static const struct ig_json *jget(const struct ig_json *o, const char *k)
-{
-    return o && o->type == IG_JSON_OBJECT ? ig_json_get(o, k) : NULL;
-}
-
-/* A msgpack finding (findings.encoding: msgpack; the same OCSF map) as JSON text in
- * t->mpjson, or false when <p> is not one. */
-static bool told_msgpack(struct told_reader *t, const void *p, size_t n)
-{
-    const uint8_t b = n ? *(const uint8_t *)p : 0;
-    if (!((b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf))
-        return false;   /* not a msgpack map */
-    msgpack_unpacked up;
-    msgpack_unpacked_init(&up);
-    size_t off = 0;
-    bool ok = msgpack_unpack_next(&up, p, n, &off) == MSGPACK_UNPACK_SUCCESS && off == n &&
-              up.data.type == MSGPACK_OBJECT_MAP;
-    if (ok) {
-        ig_jsonw_reset(&t->mpjson);
-        ok = ig_enc_msgpack_to_json(&up.data, &t->mpjson);
-    }
-    msgpack_unpacked_destroy(&up);
-    return ok;
-}
 
 static void told_one(struct agg_run *r, const char *client, const char *analytic, uint64_t time_us,
                      bool fleet, uint8_t sev)
@@ -340,45 +313,13 @@ static void told_one(struct agg_run *r, const char *client, const char *analytic
 
 static void told_record(struct told_reader *t, struct agg_run *r, const rd_kafka_message_t *m)
 {
-    const struct ig_json *root = NULL;
-    const char *why;
-    const void *p = m->payload;
-    size_t n = m->len;
-    bool mp = told_msgpack(t, p, n);
-    if (mp) {
-        p = t->mpjson.buf;
-        n = t->mpjson.len;
-    }
-    ig_scratch_reset(&t->scratch);
-    if (!p || ig_json_parse(p, n, &t->lim, &t->scratch, &root, &why) != IG_OK || !root) {
+    struct ig_fleet_told_rec rec;
+    if (ig_fleet_told_parse(&t->parser, m->payload, m->len, &rec) != IG_OK) {
         ig_fleet_agg_count_told(r->agg, false, true);   /* foreign records */
         return;
     }
-    char client[IG_CLIENT_ID_MAX] = "", analytic[128] = "", scope[16] = "";
-    const struct ig_json *uid = jget(jget(jget(root, "actor"), "user"), "uid");
-    const struct ig_json *name = jget(jget(jget(root, "finding_info"), "analytic"), "name");
-    const struct ig_json *sc = jget(jget(root, "unmapped"), "scope");
-    const struct ig_json *res = jget(root, "resources");
-    const struct ig_json *model = res && res->type == IG_JSON_ARRAY ? jget(ig_json_first(res), "name") : NULL;
-    uint64_t ms = 0, sev = 0;
-    const struct ig_json *tm = jget(root, "time"), *sv = jget(root, "severity_id");
-    if (!name || ig_json_str_copy(name, analytic, sizeof analytic) < 0 || !tm || ig_json_u64(tm, &ms) != IG_OK) {
-        ig_fleet_agg_count_told(r->agg, false, true);
-        return;
-    }
-    if (!sv || ig_json_u64(sv, &sev) != IG_OK || sev > 255)
-        sev = 0;
-    if (!uid || ig_json_str_copy(uid, client, sizeof client) < 0 || !client[0]) {
-        /* a model-wide finding: keyed by the model (as the findings topic's message key) */
-        char mn[IG_MODEL_NAME_MAX] = "";
-        if (model)
-            ig_json_str_copy(model, mn, sizeof mn);
-        snprintf(client, sizeof client, "model:%s", mn);
-    }
-    if (sc)
-        ig_json_str_copy(sc, scope, sizeof scope);
-    ig_fleet_agg_count_told(r->agg, mp, false);
-    told_one(r, client, analytic, ms * 1000, strcmp(scope, "fleet") == 0, (uint8_t)sev);
+    ig_fleet_agg_count_told(r->agg, rec.msgpack, false);
+    told_one(r, rec.client, rec.analytic, rec.time_us, rec.fleet, rec.severity);
 }
 
 /* Reads the findings topic up to its end as of this call (bounded by <wait_us>): what
@@ -426,14 +367,13 @@ static int told_open(struct told_reader *t, const struct ig_config *cfg, const c
     char group[128];
     snprintf(group, sizeof group, "inferguard-aggregate-told-%ld", (long)getpid());
     t->topic = topic;
-    ig_jsonw_init(&t->mpjson, 4096);
-    if (!(t->rk = consumer_new(cfg, group, NULL, err, errlen)))
-        return IG_ECONF;
-    ig_json_limits_from_config(&t->lim, cfg);
-    if (ig_scratch_init(&t->scratch, 1 << 16, 64u << 20) < 0) {
+    t->parser_ready = true;
+    if (ig_fleet_told_parser_init(&t->parser, cfg) != IG_OK) {
         snprintf(err, errlen, "out of memory");
         return IG_ENOMEM;
     }
+    if (!(t->rk = consumer_new(cfg, group, NULL, err, errlen)))
+        return IG_ECONF;
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(t->rk, topic, NULL);
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t e = rd_kafka_metadata(t->rk, 0, rkt, &md, 10000);
@@ -475,8 +415,8 @@ static void told_close(struct told_reader *t)
         rd_kafka_consumer_close(t->rk);
         rd_kafka_destroy(t->rk);
     }
-    ig_scratch_free(&t->scratch);
-    ig_jsonw_free(&t->mpjson);
+    if (t->parser_ready)
+        ig_fleet_told_parser_free(&t->parser);
 }
 
 /* ---- the command ---- */

@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "fleet/aggregate.h"
+#include "fleet/told.h"
+
+#include <msgpack.h>
 
 static char dir[] = "/tmp/ig_fleet_agg_XXXXXX";
 static struct ig_config cfg;
@@ -267,6 +270,77 @@ static void test_roles(void **state)
     assert_non_null(strstr(s, "\"pods\":[\"pod-a\",\"pod-b\",\"pod-c\"]"));
 }
 
+static void pk_str(msgpack_packer *pk, const char *v)
+{
+    msgpack_pack_str(pk, strlen(v));
+    msgpack_pack_str_body(pk, v, strlen(v));
+}
+
+/* Findings-topic records as the hold-back reads them: JSON, the same map as msgpack,
+ * a model-wide one, and what is not a finding. */
+static void test_told_parse(void **state)
+{
+    (void)state;
+    ig_config_defaults(&cfg);
+    struct ig_fleet_told_parser p;
+    assert_int_equal(ig_fleet_told_parser_init(&p, &cfg), IG_OK);
+    struct ig_fleet_told_rec r;
+    const char *js = "{\"time\":1700000000123,\"severity_id\":3,\"finding_info\":{\"analytic\":"
+                     "{\"name\":\"abuse.rate\"}},\"actor\":{\"user\":{\"uid\":\"10.0.0.9\"}}}";
+    assert_int_equal(ig_fleet_told_parse(&p, js, strlen(js), &r), IG_OK);
+    assert_string_equal(r.client, "10.0.0.9");
+    assert_string_equal(r.analytic, "abuse.rate");
+    assert_true(r.time_us == 1700000000123000ull);
+    assert_int_equal(r.severity, 3);
+    assert_false(r.fleet);
+    assert_false(r.msgpack);
+    /* the same as msgpack, a fleet finding */
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 5);
+    pk_str(&pk, "time");
+    msgpack_pack_uint64(&pk, 1700000000123ull);
+    pk_str(&pk, "severity_id");
+    msgpack_pack_uint64(&pk, 4);
+    pk_str(&pk, "finding_info");
+    msgpack_pack_map(&pk, 1);
+    pk_str(&pk, "analytic");
+    msgpack_pack_map(&pk, 1);
+    pk_str(&pk, "name");
+    pk_str(&pk, "extraction.prada");
+    pk_str(&pk, "actor");
+    msgpack_pack_map(&pk, 1);
+    pk_str(&pk, "user");
+    msgpack_pack_map(&pk, 1);
+    pk_str(&pk, "uid");
+    pk_str(&pk, "10.0.0.8");
+    pk_str(&pk, "unmapped");
+    msgpack_pack_map(&pk, 1);
+    pk_str(&pk, "scope");
+    pk_str(&pk, "fleet");
+    assert_int_equal(ig_fleet_told_parse(&p, sb.data, sb.size, &r), IG_OK);
+    assert_true(r.msgpack);
+    assert_true(r.fleet);
+    assert_string_equal(r.client, "10.0.0.8");
+    assert_string_equal(r.analytic, "extraction.prada");
+    assert_int_equal(r.severity, 4);
+    /* cut short: refused */
+    assert_int_equal(ig_fleet_told_parse(&p, sb.data, sb.size - 3, &r), IG_EPARSE);
+    msgpack_sbuffer_destroy(&sb);
+    /* model-wide: keyed by the model */
+    const char *mw = "{\"time\":5,\"finding_info\":{\"analytic\":{\"name\":\"drift.features\"}},"
+                     "\"resources\":[{\"name\":\"wine\"}]}";
+    assert_int_equal(ig_fleet_told_parse(&p, mw, strlen(mw), &r), IG_OK);
+    assert_string_equal(r.client, "model:wine");
+    /* not findings */
+    assert_int_equal(ig_fleet_told_parse(&p, "{\"time\":5}", 10, &r), IG_EPARSE);
+    assert_int_equal(ig_fleet_told_parse(&p, "\x93\x01\x02\x03", 4, &r), IG_EPARSE);
+    assert_int_equal(ig_fleet_told_parse(&p, "", 0, &r), IG_EPARSE);
+    ig_fleet_told_parser_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_fleet_finding),
         cmocka_unit_test(test_held_when_told),
         cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_told_parse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
