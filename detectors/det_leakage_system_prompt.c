@@ -14,6 +14,7 @@
 #include "text/inspect.h"
 #include "text/normalise.h"
 #include "text/validators.h"
+#include "text/words.h"
 
 #include <stdint.h>
 #include <stddef.h>
@@ -73,30 +74,7 @@ static int cmp_u64(const void *a, const void *b)
 /* Word start offsets of normalised text t (single spaces), at most max; returns count. */
 static size_t word_starts(const uint8_t *t, size_t n, size_t *at, size_t max)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < max; i++)
-        if (t[i] != ' ' && t[i] != '\n' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\n'))
-            at[k++] = i;
-    return k;
-}
-
-static size_t word_end(const uint8_t *t, size_t n, size_t s)
-{
-    while (s < n && t[s] != ' ' && t[s] != '\n')
-        s++;
-    return s;
-}
-
-/* 64-bit hash of one word: FNV-1a, then a finaliser so the rolling sum mixes well. */
-static uint64_t word_hash(const uint8_t *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
+    return ig_text_word_starts(t, n, at, max);   /* text/words.h: SIMD where it can */
 }
 
 #define GRAM_P 0x9e3779b97f4a7c15ull   /* odd multiplier of the rolling polynomial */
@@ -108,8 +86,7 @@ static size_t grams(const uint8_t *t, size_t n, const size_t *at, size_t nw, uin
 {
     if (nw < g)
         return 0;
-    for (size_t i = 0; i < nw; i++)
-        out[i] = word_hash(t + at[i], word_end(t, n, at[i]) - at[i]);
+    ig_text_word_hashes(t, n, at, nw, out);   /* per word: FNV-1a, then a finaliser */
     uint64_t pg = 1, h = 0;   /* pg = P^(g-1) */
     for (uint32_t k = 0; k < g; k++) {
         h = h * GRAM_P + out[k];

@@ -1,0 +1,79 @@
+/* Word starts and word hashes of normalised text (words.h). */
+#include "words.h"
+
+#include <inferguard/cpu.h>
+
+static size_t starts_scalar(const uint8_t *t, size_t n, size_t *at, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        if (t[i] != ' ' && t[i] != '\n' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\n'))
+            at[k++] = i;
+    return k;
+}
+
+size_t ig_text_word_starts(const uint8_t *t, size_t n, size_t *at, size_t max)
+{
+    if (ig_cpu_level() >= IG_CPU_AVX512)
+        return ig_text_word_starts_avx512(t, n, at, max);
+    return starts_scalar(t, n, at, max);
+}
+
+static inline size_t word_end(const uint8_t *t, size_t n, size_t s)
+{
+    while (s < n && t[s] != ' ' && t[s] != '\n')
+        s++;
+    return s;
+}
+
+static inline uint64_t fin(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+#define FNV_BASIS 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+void ig_text_word_hashes(const uint8_t *t, size_t n, const size_t *at, size_t nw, uint64_t *out)
+{
+    size_t i = 0;
+    /* four words at once: FNV is one multiply per byte, a latency chain; four chains
+     * overlap (the values are those of one word at a time) */
+    for (; i + 4 <= nw; i += 4) {
+        const uint8_t *p0 = t + at[i], *p1 = t + at[i + 1], *p2 = t + at[i + 2], *p3 = t + at[i + 3];
+        size_t l0 = word_end(t, n, at[i]) - at[i], l1 = word_end(t, n, at[i + 1]) - at[i + 1];
+        size_t l2 = word_end(t, n, at[i + 2]) - at[i + 2], l3 = word_end(t, n, at[i + 3]) - at[i + 3];
+        uint64_t h0 = FNV_BASIS, h1 = FNV_BASIS, h2 = FNV_BASIS, h3 = FNV_BASIS;
+        size_t m = l0 < l1 ? l0 : l1;
+        m = m < l2 ? m : l2;
+        m = m < l3 ? m : l3;
+        size_t k = 0;
+        for (; k < m; k++) {
+            h0 = (h0 ^ p0[k]) * FNV_PRIME;
+            h1 = (h1 ^ p1[k]) * FNV_PRIME;
+            h2 = (h2 ^ p2[k]) * FNV_PRIME;
+            h3 = (h3 ^ p3[k]) * FNV_PRIME;
+        }
+        for (size_t j = k; j < l0; j++)
+            h0 = (h0 ^ p0[j]) * FNV_PRIME;
+        for (size_t j = k; j < l1; j++)
+            h1 = (h1 ^ p1[j]) * FNV_PRIME;
+        for (size_t j = k; j < l2; j++)
+            h2 = (h2 ^ p2[j]) * FNV_PRIME;
+        for (size_t j = k; j < l3; j++)
+            h3 = (h3 ^ p3[j]) * FNV_PRIME;
+        out[i] = fin(h0);
+        out[i + 1] = fin(h1);
+        out[i + 2] = fin(h2);
+        out[i + 3] = fin(h3);
+    }
+    for (; i < nw; i++) {
+        uint64_t h = FNV_BASIS;
+        for (size_t j = at[i], e = word_end(t, n, at[i]); j < e; j++)
+            h = (h ^ t[j]) * FNV_PRIME;
+        out[i] = fin(h);
+    }
+}
