@@ -17,6 +17,8 @@ split. The attacks follow their published code paths, not our detectors:
   simba_batch the authors' simba_batch: 8 targets attacked at once, one row each per request
   zoo         ZOO (Chen et al. 2017) coordinate-wise symmetric differences, 16 coordinates
               x +- h*e_i per request (h = 1e-4 of the feature's spread), Adam step
+  hsj_rot, simba_rot  hsj_lab and simba_lab with a fresh API key on every request from one
+              source (identity rotation: caught on the principal group's stream)
 Benign patterns (each must raise nothing): records, oneclass, resend, retry, busy, frames
 (a record drifting plus sensor noise), frames_edge (the same, started on a record the model
 is least sure about), noisy, whatif (one feature swept over 8 values), whatif_multi (three
@@ -39,7 +41,8 @@ from sklearn.preprocessing import StandardScaler
 
 LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
            "digits": datasets.load_digits, "iris": datasets.load_iris}
-ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo"]
+ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo", "hsj_rot",
+           "simba_rot"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q"]
 
@@ -49,8 +52,9 @@ class Oracle:
 
     decimals = None   # --decimals: every client prints its numbers with this many decimals
 
-    def __init__(self, clf, out, client):
+    def __init__(self, clf, out, client, rotate=False):
         self.clf, self.out, self.client, self.queries = clf, out, client, 0
+        self.rotate = int(rotate)   # a fresh API key per request from one source
         self.mark = 0     # rows sent before the attack's first structured phase (hsj_art)
 
     def proba(self, X):
@@ -60,7 +64,7 @@ class Oracle:
         X = X.astype(np.float32)
         p = self.clf.predict_proba(X.astype(np.float64)).astype(np.float32)
         lab = p.argmax(axis=1).astype(np.int32)
-        self.out.append(struct.pack("<5I", self.client, 0, len(X), X.shape[1], p.shape[1]) +
+        self.out.append(struct.pack("<5I", self.client, self.rotate, len(X), X.shape[1], p.shape[1]) +
                         X.astype("<f4").tobytes() + p.astype("<f4").tobytes() +
                         lab.astype("<i4").tobytes())
         self.queries += len(X)
@@ -208,6 +212,16 @@ def simba_ref(o, T, y, rng, n, eps=0.2):
                     x, last, p = right, pr[c], pr
             if p.argmax() != c:
                 break
+
+
+def hsj_rot(o, T, y, rng, n):
+    """The bench's HopSkipJump with a fresh API key on every request (one source)."""
+    hsj_lab(o, T, y, rng, n)
+
+
+def simba_rot(o, T, y, rng, n):
+    """The bench's SimBA with a fresh API key on every request (one source)."""
+    simba_lab(o, T, y, rng, n)
 
 
 def simba_lab(o, T, y, rng, n):
@@ -439,7 +453,7 @@ def main():
     streams = []
     for role in BENIGN + ATTACKS:
         fn = globals()[role]
-        o = Oracle(clf, [], len(names))
+        o = Oracle(clf, [], len(names), rotate=role.endswith("_rot"))
         names.append(role)
         T, L = (Xa, ya) if role in ATTACKS else (Xb, yb)
         n = a.queries * (3 if role == "busy" else 1)

@@ -7,7 +7,9 @@
 # turn, slow ramps), on four real data sets (wine and iris as z-scores, breast_cancer and
 # digits in raw units) and two seeds each: bench/python/evasion_streams.py writes the queries
 # of a real scikit-learn model, tests/tools/adv_replay runs them through the engine with the
-# shipped rules. Asserted: no finding on any benign client; HopSkipJump caught within 10 rows
+# shipped rules. Attackers that take a fresh API key for every request from one source are
+# judged on the principal group's stream (hsj_rot, simba_rot).
+# Asserted: no finding on any benign client; HopSkipJump caught within 10 rows
 # (ART's variant: within 10 rows of its first binary search, its random start can take ~100
 # uniform draws), the bench's SimBA within 25, the authors' SimBA and ZOO caught. Benign
 # patterns include a quantised sensor whose readings flicker by one step.
@@ -23,7 +25,7 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
         --out "$WORK/s" --list "$WORK/roles" || fail "evasion_streams.py failed on $spec"
     "$REPLAY" --rules "$IG_SRC/rules" < "$WORK/s" > "$WORK/out" 2>"$WORK/err" || fail "adv_replay failed: $(tail -3 "$WORK/err")"
     join "$WORK/roles" "$WORK/out" > "$WORK/j"
-    [ "$(wc -l < "$WORK/j")" -ge 22 ] || fail "$spec: only $(wc -l < "$WORK/j") clients replayed"
+    [ "$(wc -l < "$WORK/j")" -ge 25 ] || fail "$spec: only $(wc -l < "$WORK/j") clients replayed"
     # role mark queries first analytic findings title...
     while read -r _ role mark q first analytic n _; do
         case $role in
@@ -32,6 +34,8 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
         hsj_lab)   lim=10 ;;
         hsj_art)   lim=$((mark + 10)) ;;
         simba_lab) lim=25 ;;
+        hsj_rot)   lim=12 ;;   # a fresh API key per request: the source's stream catches it
+        simba_rot) lim=40 ;;
         simba_ref|simba_batch|zoo) lim=$q ;;
         *) fail "unknown role $role" ;;
         esac

@@ -7,12 +7,14 @@
  * the input).
  *
  * Input (little-endian, from stdin): per request a header of five uint32
- *   client, group, rows, features, outputs
+ *   client, rotate, rows, features, outputs
  * then rows x features float32 inputs, rows x outputs float32 probabilities, rows int32
- * labels. client and group are small numbers; group 0 = the client is its own source.
- * Output: one line per client "client queries first_row analytic title" (first_row 0 and
- * analytic "-" when nothing fired), in client order, then "groups" lines the same way for
- * findings on principal-group streams.
+ * labels. client is a small number; rotate 1 sends every request of that client with a
+ * fresh API key from one source address (identity rotation: the engine's principal group
+ * then carries the stream), 0 keys the client by its source address.
+ * Output: one line per client "client queries first_row analytic findings title", where
+ * first_row counts the client's rows up to the end of the request whose event raised its
+ * first adversarial.* finding (0 and "-" when none), on its own stream or its source's.
  * Usage: adv_replay [--rules DIR] < stream; exit 0 ok, 2 usage, 3 rules, 4 bad input. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,7 @@ struct who {
 };
 
 static struct who clients[MAXC];
-static uint64_t rows_seen[MAXC];
+static uint64_t rows_seen[MAXC], requests[MAXC];
 static uint32_t cur_client;
 
 static void on_finding(void *ctx, const struct ig_finding *f)
@@ -87,8 +89,8 @@ int main(int argc, char **argv)
     int32_t *lab = NULL;
     uint64_t t = 1700000000000000ull;
     while (fread(h, 4, 5, stdin) == 5) {
-        uint32_t c = h[0], g = h[1], rows = h[2], feat = h[3], outs = h[4];
-        if (c >= MAXC || rows == 0 || rows > 100000 || feat == 0 || feat > 1u << 20 || outs > 1000) {
+        uint32_t c = h[0], rot = h[1], rows = h[2], feat = h[3], outs = h[4];
+        if (c >= MAXC || rot > 1 || rows == 0 || rows > 100000 || feat == 0 || feat > 1u << 20 || outs > 1000) {
             fprintf(stderr, "adv_replay: bad header\n");
             return 4;
         }
@@ -109,10 +111,12 @@ int main(int argc, char **argv)
         ev.id_kind = IG_ID_SOURCE_IP;
         snprintf(ev.client_id, sizeof ev.client_id, "127.0.%u.%u", c / 250, c % 250 + 1);
         ev.group_kind = IG_ID_SOURCE_IP;
-        if (g)
-            snprintf(ev.group_id, sizeof ev.group_id, "10.0.%u.%u", g / 250, g % 250 + 1);
-        else
-            snprintf(ev.group_id, sizeof ev.group_id, "%s", ev.client_id);
+        snprintf(ev.group_id, sizeof ev.group_id, "%s", ev.client_id);
+        if (rot) {   /* a fresh API key per request, one source */
+            ev.id_kind = IG_ID_API_KEY;
+            snprintf(ev.client_id, sizeof ev.client_id, "key-%u-%llu", c,
+                     (unsigned long long)++requests[c]);
+        }
         snprintf(ev.model, sizeof ev.model, "m");
         ev.flags = IG_EV_TENSOR | IG_EV_LABELS | (outs ? IG_EV_SCORES : 0);
         ev.rows = rows;
