@@ -98,7 +98,7 @@ struct bd_state {
     uint32_t margin_n;
     uint32_t run_synth;       /* the run's queries with an exact synthetic relation */
     /* Exact relations (rel_*): the client's last REL_N raw inputs, whatever the scale */
-    float   *rel;             /* REL_N x dim, slot = row % REL_N */
+    float   *rel;             /* rel_slots(dim) x dim, slot = row % rel_slots(dim) */
     uint64_t *rel_row;        /* the row each slot holds */
     int32_t *rel_lab;
     float   *rel_margin;
@@ -164,7 +164,7 @@ static size_t bd_stats(const void *global, struct ig_det_counter *out)
     return 2;
 }
 
-#define REL_N 32         /* raw inputs kept for exact relations */
+#define REL_N 32         /* raw inputs kept for exact relations (at most; see rel_slots) */
 #define REL_LINE_N 8     /* of them, the newest searched for lines (dot products: dim each) */
 #define REL_NEAR 8       /* and the nearest ones searched for parallelograms */
 
@@ -189,6 +189,14 @@ static bool rel_on(const struct bd_params *p, uint32_t dim)
     return dim <= p->rel_max_dim;
 }
 
+/* Raw inputs kept: REL_N up to 64 features, then ~2k values (at least 8 inputs), so a wide
+ * row costs about what a 64-feature one does. */
+static uint32_t rel_slots(uint32_t dim)
+{
+    uint32_t n = dim <= 64 ? REL_N : 2048 / dim;
+    return n < 8 ? 8 : n > REL_N ? REL_N : n;
+}
+
 static void *state_make(const void *ctx)
 {
     const struct make_ctx *m = ctx;
@@ -198,7 +206,7 @@ static void *state_make(const void *ctx)
     bool ok = ig_vset_init(&st->ring, m->dim, m->p->recent) == IG_OK &&
               (st->labels = calloc(m->p->recent, sizeof(int32_t))) != NULL;
     if (ok && rel_on(m->p, m->dim))
-        ok = (st->rel = calloc((size_t)REL_N * m->dim, sizeof(float))) != NULL &&
+        ok = (st->rel = calloc((size_t)rel_slots(m->dim) * m->dim, sizeof(float))) != NULL &&
              (st->rel_row = calloc(REL_N, sizeof(uint64_t))) != NULL &&
              (st->rel_lab = calloc(REL_N, sizeof(int32_t))) != NULL &&
              (st->rel_margin = calloc(REL_N, sizeof(float))) != NULL;
@@ -219,7 +227,7 @@ static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
 {
     uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
     if (rel_on(&g->p, dim))
-        bytes += (uint64_t)REL_N * dim * 4 + REL_N * (8 + 4 + 4);
+        bytes += (uint64_t)rel_slots(dim) * dim * 4 + REL_N * (8 + 4 + 4);
     const struct make_ctx m = { &g->p, dim };
     struct bd_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, &m);
     if (!st)
@@ -322,13 +330,21 @@ static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
     return st->rel + (size_t)i * dim;
 }
 
-/* Squared distance of q to stored row i, per feature scaled by inv (NULL: raw units). */
-static double rel_dist2(const float *q, const float *r, const float *inv, uint32_t dim)
+/* Squared distance of q to stored row i, per feature scaled by inv (NULL: raw units); for
+ * ranking only, so float (vectorised) is enough. */
+static float rel_dist2(const float *q, const float *r, const float *inv, uint32_t dim)
 {
-    double d2 = 0;
-    for (uint32_t k = 0; k < dim; k++) {
-        double d = ((double)q[k] - r[k]) * (inv ? inv[k] : 1.0f);
-        d2 += d * d;
+    float d2 = 0;
+    if (inv) {
+        for (uint32_t k = 0; k < dim; k++) {
+            float d = (q[k] - r[k]) * inv[k];
+            d2 += d * d;
+        }
+    } else {
+        for (uint32_t k = 0; k < dim; k++) {
+            float d = q[k] - r[k];
+            d2 += d * d;
+        }
     }
     return d2;
 }
@@ -350,7 +366,8 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     memset(h, 0, sizeof(*h));
     h->coord = -2;
     h->base = h->step = -1;
-    uint32_t n = st->rows < REL_N ? (uint32_t)st->rows : REL_N;
+    uint32_t slots = rel_slots(dim);
+    uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
     if (n < 2)
         return;
     uint32_t dense = dim < 3 ? dim : 3;
@@ -363,7 +380,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     /* distinctness from q and distance, once per slot */
     uint32_t qn[REL_N];
     int qf[REL_N];
-    double d2[REL_N];
+    float d2[REL_N];
     int nearest = -1;
     for (uint32_t i = 0; i < n; i++) {
         qn[i] = nnz_diff(q, rel_at(st, dim, i), qe, dim, dense, &qf[i]);
@@ -463,8 +480,17 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         return;
     uint32_t m = n < REL_LINE_N ? n : REL_LINE_N;
     uint32_t newest[REL_LINE_N];
-    for (uint32_t k = 0; k < m; k++)
-        newest[k] = (uint32_t)((st->rows - 1 - k) % REL_N);
+    double nrm[REL_LINE_N];   /* |q - r| of each */
+    for (uint32_t k = 0; k < m; k++) {
+        newest[k] = (uint32_t)((st->rows - 1 - k) % slots);
+        const float *r = rel_at(st, dim, newest[k]);
+        double n2 = 0;
+        for (uint32_t c = 0; c < dim; c++) {
+            double u = (double)q[c] - r[c];
+            n2 += u * u;
+        }
+        nrm[k] = sqrt(n2);
+    }
     for (uint32_t x = 0; x < m && !h->line; x++) {
         uint32_t i = newest[x];
         if (qn[i] < dense)
@@ -475,8 +501,21 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             if (qn[j] < dense)
                 continue;
             const float *rj = rel_at(st, dim, j);
+            /* q between them on a line: (q - ri) |q - rj| == -(q - rj) |q - ri| for every
+             * coordinate; most pairs fail this at their first coordinate */
+            double si = nrm[x], sj = nrm[y];
+            uint32_t k = 0;
+            for (; k < dim; k++) {
+                double ui = (double)q[k] - ri[k], uj = (double)q[k] - rj[k];
+                double r = 4.0 * ULP * (fabs((double)q[k]) + fabs((double)ri[k]) + fabs((double)rj[k])) +
+                           1.5 * qe;
+                if (fabs(ui * sj + uj * si) > 1e-2 * (fabs(ui) * sj + fabs(uj) * si) + 4.0 * r * (si + sj))
+                    break;
+            }
+            if (k < dim)
+                continue;
             double dot = 0, ni = 0, nj = 0, e2 = 0;
-            for (uint32_t k = 0; k < dim; k++) {
+            for (k = 0; k < dim; k++) {
                 double ui = (double)q[k] - ri[k], uj = (double)q[k] - rj[k];
                 dot += ui * uj;
                 ni += ui * ui;
@@ -507,7 +546,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
 static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
                      double margin, const struct rel_hit *h)
 {
-    uint32_t slot = (uint32_t)(st->rows % REL_N);
+    uint32_t slot = (uint32_t)(st->rows % rel_slots(dim));
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
     st->rel_row[slot] = st->rows;
     st->rel_lab[slot] = label;
