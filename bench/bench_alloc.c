@@ -14,141 +14,17 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <errno.h>
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc/alloc_count.h"
 #include "capture/capture.h"
 #include "pipeline/pipeline.h"
 #include "trafficgen.h"
 #include <inferguard/config.h>
 #include <inferguard/rules.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define IG_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define IG_ASAN 1
-#endif
-#endif
-
-enum who { OURS, HTP, OTHER, ALL, WHO__COUNT };
-static const char *const who_name[WHO__COUNT] = { "inferguard", "libhtp", "other_libs",
-                                                  "all_callers" };
-
-static uint64_t allocs[WHO__COUNT], frees[WHO__COUNT];
-static int counting;
-static uintptr_t exe_lo, exe_hi, htp_lo, htp_hi;   /* text ranges */
-static uintptr_t exe_base;                          /* load address, for addr2line */
-#define WHERE_MAX 64
-static uintptr_t where[WHERE_MAX];
-static uint64_t where_n[WHERE_MAX];
-static int where_on;
-
-static enum who who_of(uintptr_t ra)
-{
-    if (ra >= exe_lo && ra < exe_hi) return OURS;
-    if (ra >= htp_lo && ra < htp_hi) return HTP;
-    return OTHER;
-}
-
-static inline void note(uint64_t *tab, void *ra)
-{
-    enum who w = who_of((uintptr_t)ra);
-    tab[w]++;
-    if (w == OURS && where_on)
-        for (int i = 0; i < WHERE_MAX; i++)
-            if (where[i] == (uintptr_t)ra || !where[i]) {
-                where[i] = (uintptr_t)ra;
-                where_n[i]++;
-                break;
-            }
-}
-
-#ifdef IG_ASAN
-/* from <sanitizer/allocator_interface.h> (libasan exports it; the header is not always installed) */
-int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *, size_t),
-                                              void (*free_hook)(const volatile void *));
-static void asan_malloc_hook(const volatile void *p, size_t n)
-{
-    (void)p;
-    (void)n;
-    if (counting) allocs[ALL]++;
-}
-static void asan_free_hook(const volatile void *p)
-{
-    if (p && counting) frees[ALL]++;
-}
-#else
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-
-void *malloc(size_t n)
-{
-    if (counting) note(allocs, __builtin_return_address(0));
-    return __libc_malloc(n);
-}
-void *calloc(size_t a, size_t b)
-{
-    if (counting) note(allocs, __builtin_return_address(0));
-    return __libc_calloc(a, b);
-}
-void *realloc(void *p, size_t n)
-{
-    if (counting) note(allocs, __builtin_return_address(0));
-    return __libc_realloc(p, n);
-}
-void *aligned_alloc(size_t al, size_t n)
-{
-    if (counting) note(allocs, __builtin_return_address(0));
-    return __libc_memalign(al, n);
-}
-void *memalign(size_t al, size_t n)
-{
-    if (counting) note(allocs, __builtin_return_address(0));
-    return __libc_memalign(al, n);
-}
-int posix_memalign(void **out, size_t al, size_t n)
-{
-    if (counting) note(allocs, __builtin_return_address(0));
-    void *p = __libc_memalign(al, n);
-    if (!p)
-        return ENOMEM;
-    *out = p;
-    return 0;
-}
-void free(void *p)
-{
-    if (p && counting) note(frees, __builtin_return_address(0));
-    __libc_free(p);
-}
-#endif
-
-/* Executable segments of the main program and of libhtp. */
-static int phdr_cb(struct dl_phdr_info *info, size_t size, void *ctx)
-{
-    (void)size;
-    (void)ctx;
-    bool exe = info->dlpi_name == NULL || info->dlpi_name[0] == '\0';
-    bool htp = !exe && strstr(info->dlpi_name, "libhtp") != NULL;
-    if (!exe && !htp)
-        return 0;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
-            continue;
-        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-        if (exe) { exe_lo = lo; exe_hi = hi; exe_base = info->dlpi_addr; }
-        else     { htp_lo = lo; htp_hi = hi; }
-    }
-    return 0;
-}
 
 static int run_one(enum ig_gen_proto proto, const char *dir, uint32_t requests)
 {
@@ -181,8 +57,8 @@ static int run_one(enum ig_gen_proto proto, const char *dir, uint32_t requests)
         fprintf(stderr, "bench_alloc: %s\n", err);
         return 1;
     }
-    memset(allocs, 0, sizeof allocs);
-    memset(frees, 0, sizeof frees);
+    uint64_t allocs[WHO__COUNT] = { 0 }, frees[WHO__COUNT] = { 0 };
+    bool counting = false;
     uint64_t ev0 = 0, ev1 = 0, half = gs.requests / 2;
     struct ig_packet pkt;
     for (;;) {
@@ -194,10 +70,12 @@ static int run_one(enum ig_gen_proto proto, const char *dir, uint32_t requests)
         ig_pipeline_packet(p, &pkt);
         if (!counting && !ev0 && ig_pipeline_events(p) >= half) {
             ev0 = ig_pipeline_events(p);
-            counting = 1;
+            counting = true;
+            ig_alloc_count_start();
         }
     }
-    counting = 0;
+    if (counting)
+        ig_alloc_count_stop(allocs, frees);
     ev1 = ig_pipeline_events(p);
     ig_capture_close(cap);
     ig_pipeline_finish(p);
@@ -210,33 +88,27 @@ static int run_one(enum ig_gen_proto proto, const char *dir, uint32_t requests)
         return 1;
     }
     const char *name = ig_gen_proto_name(proto);
-#ifdef IG_ASAN
-    const int w0 = ALL, w1 = ALL + 1;
-#else
-    const int w0 = OURS, w1 = ALL;
-#endif
+    const int w0 = ig_alloc_count_by_caller() ? OURS : ALL;
+    const int w1 = ig_alloc_count_by_caller() ? ALL : ALL + 1;
     printf("%-12s %llu events counted:", name, (unsigned long long)ev);
     for (int w = w0; w < w1; w++)
-        printf("  %s %.3f allocs + %.3f frees", who_name[w], (double)allocs[w] / (double)ev,
+        printf("  %s %.3f allocs + %.3f frees", ig_alloc_who_name[w], (double)allocs[w] / (double)ev,
                (double)frees[w] / (double)ev);
     printf("\n");
     for (int w = w0; w < w1; w++)
         printf("RESULT metric=heap_calls_per_event_%s_%s value=%.4f unit=calls/event better=lower\n",
-               name, who_name[w], (double)(allocs[w] + frees[w]) / (double)ev);
+               name, ig_alloc_who_name[w], (double)(allocs[w] + frees[w]) / (double)ev);
     return 0;
 }
 
 int main(void)
 {
-#ifdef IG_ASAN
-    __sanitizer_install_malloc_and_free_hooks(asan_malloc_hook, asan_free_hook);
-    printf("bench_alloc: AddressSanitizer build: heap calls counted for all callers together\n");
-#endif
-    dl_iterate_phdr(phdr_cb, NULL);
+    const char *w = getenv("IG_BENCH_ALLOC_WHERE");
+    ig_alloc_count_init(w && *w == '1');
+    if (!ig_alloc_count_by_caller())
+        printf("bench_alloc: AddressSanitizer build: heap calls counted for all callers together\n");
     const char *q = getenv("IG_BENCH_QUICK");
     bool quick = q && *q && strcmp(q, "0") != 0;
-    const char *w = getenv("IG_BENCH_ALLOC_WHERE");
-    where_on = w && *w == '1';
     char dir[] = "/tmp/ig_bench_alloc.XXXXXX";
     if (!mkdtemp(dir)) {
         perror("bench_alloc: mkdtemp");
@@ -248,8 +120,10 @@ int main(void)
     for (size_t i = 0; i < sizeof protos / sizeof protos[0] && !rc; i++)
         rc = run_one(protos[i], dir, quick ? 1000 : 8000);
     rmdir(dir);
-    for (int i = 0; where_on && i < WHERE_MAX && where[i]; i++)
-        printf("inferguard call site 0x%lx: %llu calls\n", (unsigned long)(where[i] - exe_base),
-               (unsigned long long)where_n[i]);
+    uintptr_t off;
+    uint64_t calls;
+    for (int i = 0; ig_alloc_count_site(i, &off, &calls); i++)
+        printf("inferguard call site 0x%lx: %llu calls\n", (unsigned long)off,
+               (unsigned long long)calls);
     return rc;
 }
