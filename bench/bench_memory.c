@@ -142,12 +142,23 @@ static struct ig_engine *engine(uint32_t max_clients, uint64_t memcap)
     return e;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define IG_ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IG_ASAN_BUILD 1
+#endif
+#endif
+#ifndef IG_ASAN_BUILD
+#define IG_ASAN_BUILD 0
+#endif
+
 /* Per-client heap budgets of the detectors that keep state outside the engine table. */
 static uint64_t detector_budgets(void)
 {
     static const struct { const char *name; double def_mb; } b[] = {
         { "extraction.prada", 256 }, { "adversarial.fingerprint", 256 },
-        { "adversarial.boundary", 128 },
+        { "adversarial.boundary", 128 }, { "extraction.coverage", 128 },
     };
     uint64_t sum = 0;
     for (size_t i = 0; i < sizeof b / sizeof *b; i++)
@@ -233,13 +244,16 @@ static int scenario_memcap(uint64_t memcap, uint64_t clients)
     feed_clients(&f, 0, clients);
     const struct ig_engine_stats *st = ig_engine_stats(e);
     uint64_t growth = rss_bytes() - base, bound = memcap + detector_budgets();
-    int ok = st->memory_used <= memcap && st->clients_active <= st->clients_cap && growth <= bound;
+    /* Under AddressSanitizer RSS also holds its redzones and the quarantine of freed blocks
+     * (hundreds of MiB): the growth is shown, not judged. */
+    int ok = st->memory_used <= memcap && st->clients_active <= st->clients_cap &&
+             (IG_ASAN_BUILD || growth <= bound);
     printf("memcap   cap=%.1f MiB clients=%llu tracked=%llu (cap %llu) evicted=%llu engine=%.1f MiB "
-           "rss growth=%.1f MiB (bound cap+detector budgets %.1f MiB): %s\n", memcap / 1048576.0,
+           "rss growth=%.1f MiB (bound cap+detector budgets %.1f MiB%s): %s\n", memcap / 1048576.0,
            (unsigned long long)clients, (unsigned long long)st->clients_active,
            (unsigned long long)st->clients_cap, (unsigned long long)st->clients_evicted,
            st->memory_used / 1048576.0, growth / 1048576.0, bound / 1048576.0,
-           ok ? "holds" : "EXCEEDED");
+           IG_ASAN_BUILD ? ", not judged under ASan" : "", ok ? "holds" : "EXCEEDED");
     printf("RESULT metric=memcap_engine_memory value=%.2f unit=MiB peer=detection.memcap "
            "peer_value=%.2f better=lower\n", st->memory_used / 1048576.0, memcap / 1048576.0);
     printf("RESULT metric=memcap_rss_growth value=%.1f unit=MiB peer=memcap+detector_budgets "
@@ -323,7 +337,7 @@ static int run_all_state(void *a)
     if (!f)
         return 1;
     static const char *const budgeted[] = { "extraction.prada", "adversarial.fingerprint",
-                                            "adversarial.boundary" };
+                                            "adversarial.boundary", "extraction.coverage" };
     for (size_t i = 0; i < sizeof budgeted / sizeof *budgeted; i++)
         fprintf(f, "- detector: %s\n  params:\n    memory_mb: 1000000\n", budgeted[i]);
     fclose(f);
