@@ -443,7 +443,7 @@ def cmd_splice(rows_path, results_path):
         if old:
             seen = [ln.split(" | ")[0][2:] for ln in old.splitlines() if ln.startswith("| bench")]
             pos = {p: i for i, p in reversed(list(enumerate(seen)))}
-            order.sort(key=lambda p: pos.get(p, len(pos)))
+            order.sort(key=lambda p: pos.get(p, len(seen)))
         merged = sorted(kept + fr, key=lambda r: order.index(r.get("program")))
         sec = []
         render_figure(num, title, source, merged, sec)
@@ -460,6 +460,17 @@ def cmd_splice(rows_path, results_path):
         for i, st in enumerate(stamps):
             sec[1 + 2 * i:1 + 2 * i] = ["", st]
         new = "\n".join(sec).rstrip("\n") + "\n"
+        if kept:   # paragraphs written by hand about the kept rows stay, before the notes
+            paras = [q.strip("\n") for q in re.split(r"\n\s*\n", old)]
+            note = FIGURE_NOTES.get(num)
+            own = [q for q in paras if q and q not in new and
+                   not q.startswith(("|", "_", "## ", "**", "```", "ratio > 1", "Commands:")) and
+                   not (note and q[:60] == note[:60])]   # an older copy of the notes
+            if own:
+                at = new.find(note) if note else -1
+                text_own = "\n\n".join(own) + "\n\n"
+                new = new[:at] + text_own + new[at:] if at >= 0 else new.rstrip("\n") + "\n\n" + text_own
+                new = new.rstrip("\n") + "\n"
         if m:
             text = text[:m.start()] + new + ("\n" if m.end() < len(text) else "") + text[m.end():]
         else:
