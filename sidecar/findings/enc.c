@@ -145,7 +145,8 @@ bool ig_enc_msgpack_to_json(const msgpack_object *o, struct ig_jsonw *w)
             /* keys are NUL-free ASCII in what we write; copy to terminate */
             char k[128];
             size_t n = IG_MIN(kv->key.via.str.size, sizeof k - 1);
-            memcpy(k, kv->key.via.str.ptr, n);
+            if (n)   /* an empty string may have no pointer */
+                memcpy(k, kv->key.via.str.ptr, n);
             k[n] = '\0';
             ig_jsonw_key(w, k);
             if (!ig_enc_msgpack_to_json(&kv->val, w))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mp_skip.h"
 #include "findings/enc.h"
 
 int ig_fleet_told_parser_init(struct ig_fleet_told_parser *p, const struct ig_config *cfg)
@@ -29,6 +30,11 @@ static bool from_msgpack(struct ig_fleet_told_parser *p, const void *buf, size_t
     const uint8_t b = n ? *(const uint8_t *)buf : 0;
     if (!((b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf))
         return false;   /* not a msgpack map (JSON starts with '{' = 0x7b) */
+    /* Every count checked against the bytes there first: msgpack-c allocates a map's or an
+     * array's entries from its header before it reads them (a forged 0xdf header asked for
+     * 256 GiB). */
+    if (ig_mp_skip(buf, (const uint8_t *)buf + n, 0) != (const uint8_t *)buf + n)
+        return false;
     msgpack_unpacked up;
     msgpack_unpacked_init(&up);
     size_t off = 0;
