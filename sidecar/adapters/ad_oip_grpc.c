@@ -161,7 +161,9 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct t
     uint64_t rows = nshape == 2 ? (uint64_t)shape[0] : 1, k = (uint64_t)shape[nshape - 1];
     if (rows == 0 || k == 0 || rows > ctx->cfg->max_rows)
         return IG_OK;
-    const uint8_t *rp = b->raw ? b->raw->data : NULL, *re = b->raw ? b->raw->data + b->raw->len : NULL;
+    /* an empty bytes field has data == NULL: no pointer arithmetic on it (UBSan, fuzz_ad_oip_grpc) */
+    const uint8_t *rp = b->raw && b->raw->len ? b->raw->data : NULL;
+    const uint8_t *re = rp ? rp + b->raw->len : NULL;
     float *v = ig_scratch_alloc(ctx->scratch, rows * sizeof *v);
     if (!v)
         return IG_ENOMEM;
@@ -169,7 +171,7 @@ static int classification_labels(const struct ig_decode_ctx *ctx, const struct t
         const uint8_t *s;
         size_t n;
         if (b->raw) {
-            if (re - rp < 4 || ig_ad_le32(rp) > (uint64_t)(re - rp - 4))
+            if (!rp || re - rp < 4 || ig_ad_le32(rp) > (uint64_t)(re - rp - 4))
                 return i ? IG_EPARSE : IG_OK;
             n = ig_ad_le32(rp);
             s = rp + 4;
