@@ -219,9 +219,16 @@ static struct stream *stream_new(struct ig_h2_conn *c, uint32_t id)
         uint32_t nc = c->cap_streams ? c->cap_streams * 2 : 4;
         if (nc > h->max_streams)
             nc = h->max_streams;
+        /* the other direction may hold a header block open on a stream of the old array */
+        ptrdiff_t open_at[2];
+        for (int k = 0; k < 2; k++)
+            open_at[k] = c->d[k].block_stream ? c->d[k].block_stream - c->streams : -1;
         struct stream *ns = realloc(c->streams, nc * sizeof *ns);
         if (!ns)
             return NULL;
+        for (int k = 0; k < 2; k++)
+            if (open_at[k] >= 0)
+                c->d[k].block_stream = ns + open_at[k];
         memset(ns + c->cap_streams, 0, (nc - c->cap_streams) * sizeof *ns);
         c->streams = ns;
         c->cap_streams = nc;
@@ -247,6 +254,9 @@ static void msg_free(struct ig_h2_conn *c, struct msg *m)
 
 static void stream_free(struct ig_h2_conn *c, struct stream *s)
 {
+    for (int k = 0; k < 2; k++)     /* a header block still open on it keeps nothing */
+        if (c->d[k].block_stream == s)
+            c->d[k].block_stream = NULL, c->d[k].block_skip = true;
     for (int d = 0; d < 2; d++) {
         free(s->h[d].p);
         free(s->h[d].e);

@@ -296,6 +296,77 @@ static void multiplexed(void **st)
     assert_memory_equal(got[1].resp, "answer-A", 8);
 }
 
+/* A response header block left open (HEADERS without END_HEADERS) while the client opens
+ * enough new streams to grow the stream table (the block dangled once; fuzz_h2 found it), or
+ * resets the stream of the open block and opens another in its slot: the CONTINUATION must
+ * land on the right stream or nowhere, never on the newcomer. */
+static void block_open_across_new_streams(void **st)
+{
+    (void)st;
+    static const char *const RESP2[] = { ":status", "200", "content-type", "application/grpc+proto", NULL };
+    start();
+    headers(0, 1, false, REQ);
+    data(0, 1, true, "request-1");
+    size_t c0 = W.n[0];
+    for (uint32_t sid = 3; sid <= 19; sid += 2) {   /* 9 more streams: the table grows twice */
+        headers(0, sid, false, REQ);
+        data(0, sid, true, "more");
+    }
+    size_t c1 = W.n[0];
+    frame(0, 3, 0, 1, "\x00\x00\x00\x08", 4);     /* RST_STREAM of stream 1, CANCEL */
+    for (uint32_t sid = 21; sid <= 29; sid += 2) {  /* newcomers take the freed slot */
+        headers(0, sid, false, REQ);
+        data(0, sid, true, "late");
+    }
+    size_t c2 = W.n[0];
+    uint8_t b[4096];
+    size_t n = block(1, RESP2, b, sizeof b), half = n / 2;
+    frame(1, 1, 0, 1, b, half);                     /* HEADERS, no END_HEADERS */
+    size_t s0 = W.n[1];
+    frame(1, 9, 0x04, 1, b + half, n - half);       /* CONTINUATION, END_HEADERS */
+    data(1, 1, false, "response-1");
+    headers(1, 1, true, OK);
+    for (uint32_t sid = 21; sid <= 29; sid += 2) {
+        headers(1, sid, false, RESP);
+        data(1, sid, false, "answer");
+        headers(1, sid, true, OK);
+    }
+    size_t s1 = W.n[1];
+    struct ig_endpoint cl = { .family = 4, .port = 40000 }, sv = { .family = 4, .port = 8001 };
+    for (int reset = 0; reset < 2; reset++) {
+        ngot = 0;
+        struct ig_h2_conn *c = ig_h2_conn_new(H, &cl, &sv, IG_H2_PRIOR_KNOWLEDGE, 1000);
+        assert_non_null(c);
+        ig_h2_conn_data(c, 0, W.b[0], c0, 1000);
+        ig_h2_conn_data(c, 1, W.b[1], s0, 1010);     /* the block opens on stream 1 */
+        ig_h2_conn_data(c, 0, W.b[0] + c0, c1 - c0, 1020);
+        if (reset)                                   /* stream 1 reset, newcomers arrive */
+            ig_h2_conn_data(c, 0, W.b[0] + c1, c2 - c1, 1025);
+        ig_h2_conn_data(c, 1, W.b[1] + s0, s1 - s0, 1030);
+        if (!reset)
+            ig_h2_conn_data(c, 0, W.b[0] + c1, c2 - c1, 1035);
+        ig_h2_conn_close(c, 5000);
+        int first = 0, late = 0;
+        for (int i = 0; i < ngot; i++) {
+            if (got[i].nreq == 9 && memcmp(got[i].req, "request-1", 9) == 0) {
+                first++;
+                if (!reset) {   /* answered before the reset: the whole exchange */
+                    assert_string_equal(got[i].ct, "application/grpc+proto");
+                    assert_memory_equal(got[i].resp, "response-1", 10);
+                }
+            }
+            if (reset && got[i].nreq == 4 && memcmp(got[i].req, "late", 4) == 0) {
+                late++;
+                assert_string_equal(got[i].ct, "application/grpc");   /* not stream 1's */
+                assert_int_equal(got[i].nresp, 6);
+            }
+        }
+        assert_int_equal(first, 1);
+        if (reset)
+            assert_int_equal(late, 5);
+    }
+}
+
 /* ModelStreamInfer: request i is paired with response i; one exchange each. */
 static void bidi_stream(void **st)
 {
@@ -647,6 +718,7 @@ int main(void)
         cmocka_unit_test(grpc_error_status),
         cmocka_unit_test(padding_priority_continuation),
         cmocka_unit_test(multiplexed),
+        cmocka_unit_test(block_open_across_new_streams),
         cmocka_unit_test(bidi_stream),
         cmocka_unit_test(compressed_messages),
         cmocka_unit_test(reset_and_goaway),
