@@ -125,10 +125,7 @@ static uint32_t level_of(const struct rate_global *g, uint64_t limit, uint64_t n
 
 static uint64_t key_of(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
-    return h | 1;
+    return ig_fnv1a_str(IG_FNV1A_BASIS, s, SIZE_MAX) | 1;
 }
 
 /* The median of v[0..n) (n >= 1), reordering v: quickselect, O(n) per event where a sort of

@@ -110,14 +110,6 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
-    return h;
-}
-
 static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
 {
@@ -136,7 +128,7 @@ static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         free(g);
         return IG_ECONF;
     }
-    uint64_t seed = fnv1a(secret);
+    uint64_t seed = ig_fnv1a_str(IG_FNV1A_BASIS, secret, sizeof secret);
     g->key = mix64(seed ^ 0x5851f42d4c957f2dull);
     g->base = mix64(seed + 0x9e3779b97f4a7c15ull) | 1u;
     g->base_pow = 1;

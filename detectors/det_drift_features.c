@@ -486,10 +486,7 @@ static void finding_base(struct ig_finding *f, const char *analytic, const struc
 
 static uint64_t client_key(const struct ig_event *ev)
 {
-    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)ev->id_kind;
-    for (size_t i = 0; i < IG_CLIENT_ID_MAX && ev->client_id[i]; i++)
-        h = (h ^ (uint8_t)ev->client_id[i]) * 0x100000001b3ull;
-    return h;
+    return ig_fnv1a_str(IG_FNV1A_BASIS ^ (uint64_t)ev->id_kind, ev->client_id, IG_CLIENT_ID_MAX);
 }
 
 /* The client's cell: found, a free one, one whose rows all left the ring, or the pool. */

@@ -270,9 +270,7 @@ static const char cv_remediation[] =
 /* FNV-1a of the client id: a peer-table key (0 is reserved for free slots). */
 static uint64_t client_key(const struct ig_event *ev)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = ev->client_id; *p; p++)
-        h = (h ^ (uint8_t)*p) * 1099511628211ull;
+    uint64_t h = ig_fnv1a_str(1469598103934665603ull, ev->client_id, IG_CLIENT_ID_MAX);
     return h ? h : 1;
 }
 

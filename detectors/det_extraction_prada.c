@@ -603,10 +603,7 @@ static void raise_alarm(const struct ig_call *call, const struct ig_event *ev,
 
 static uint64_t key_of(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
-    return h | 1;
+    return ig_fnv1a_str(IG_FNV1A_BASIS, s, SIZE_MAX) | 1;
 }
 
 static int cmp_float(const void *a, const void *b)
@@ -707,11 +704,11 @@ static bool structured_step(const float *a, const float *b, uint32_t dim, const 
 static bool repeated_step(float (*last)[IG_FSCALE_MAXDIM], uint32_t *at, uint64_t *hash,
                           const float *a, const float *b, uint32_t dim)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h = IG_FNV1A_BASIS;
     for (uint32_t j = 0; j < dim; j++) {
         uint32_t bits;
         memcpy(&bits, &a[j], sizeof(bits));
-        h = (h ^ bits) * 0x100000001b3ull;
+        h = ig_fnv1a_step(h, bits);
     }
     bool resent = false, hit = false;
     for (uint32_t k = 0; k < PRADA_STEPS; k++)

@@ -100,7 +100,7 @@ static uint64_t row_hash(const float *x, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         uint32_t b;
         memcpy(&b, &x[i], 4);
-        h = (h ^ b) * 0x100000001b3ull;
+        h = ig_fnv1a_step(h, b);
         h ^= h >> 29;
     }
     return h | 1;   /* 0 marks an empty slot */

@@ -772,11 +772,11 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
             }
             /* the word and its hash in one pass (FNV-1a; hp = without the last byte) */
             size_t s = i;
-            uint64_t h = 0xcbf29ce484222325ull, hp = h;
+            uint64_t h = IG_FNV1A_BASIS, hp = h;
             for (;;) {
                 while (i < n && is_ascii_word(t[i])) {
                     hp = h;
-                    h = (h ^ t[i]) * 0x100000001b3ull;
+                    h = ig_fnv1a_step(h, t[i]);
                     i++;
                 }
                 if (i >= n || t[i] < 0x80)
@@ -791,7 +791,7 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
                 if (t[i] == 0xef && i + 2 < n && t[i + 1] == 0xbc && t[i + 2] == 0x9f)
                     break;
                 hp = h;
-                h = (h ^ t[i]) * 0x100000001b3ull;
+                h = ig_fnv1a_step(h, t[i]);
                 i++;
             }
             if (i == s) {

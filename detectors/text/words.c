@@ -1,6 +1,7 @@
 /* Word starts and word hashes of normalised text (words.h). */
 #include "words.h"
 
+#include <inferguard/base.h>
 #include <inferguard/cpu.h>
 
 static size_t starts_scalar(const uint8_t *t, size_t n, size_t *at, size_t max)
@@ -34,9 +35,6 @@ static inline uint64_t fin(uint64_t h)
     return h;
 }
 
-#define FNV_BASIS 0xcbf29ce484222325ull
-#define FNV_PRIME 0x100000001b3ull
-
 void ig_text_word_hashes(const uint8_t *t, size_t n, const size_t *at, size_t nw, uint64_t *out)
 {
     size_t i = 0;
@@ -46,34 +44,30 @@ void ig_text_word_hashes(const uint8_t *t, size_t n, const size_t *at, size_t nw
         const uint8_t *p0 = t + at[i], *p1 = t + at[i + 1], *p2 = t + at[i + 2], *p3 = t + at[i + 3];
         size_t l0 = word_end(t, n, at[i]) - at[i], l1 = word_end(t, n, at[i + 1]) - at[i + 1];
         size_t l2 = word_end(t, n, at[i + 2]) - at[i + 2], l3 = word_end(t, n, at[i + 3]) - at[i + 3];
-        uint64_t h0 = FNV_BASIS, h1 = FNV_BASIS, h2 = FNV_BASIS, h3 = FNV_BASIS;
+        uint64_t h0 = IG_FNV1A_BASIS, h1 = IG_FNV1A_BASIS, h2 = IG_FNV1A_BASIS, h3 = IG_FNV1A_BASIS;
         size_t m = l0 < l1 ? l0 : l1;
         m = m < l2 ? m : l2;
         m = m < l3 ? m : l3;
         size_t k = 0;
         for (; k < m; k++) {
-            h0 = (h0 ^ p0[k]) * FNV_PRIME;
-            h1 = (h1 ^ p1[k]) * FNV_PRIME;
-            h2 = (h2 ^ p2[k]) * FNV_PRIME;
-            h3 = (h3 ^ p3[k]) * FNV_PRIME;
+            h0 = ig_fnv1a_step(h0, p0[k]);
+            h1 = ig_fnv1a_step(h1, p1[k]);
+            h2 = ig_fnv1a_step(h2, p2[k]);
+            h3 = ig_fnv1a_step(h3, p3[k]);
         }
         for (size_t j = k; j < l0; j++)
-            h0 = (h0 ^ p0[j]) * FNV_PRIME;
+            h0 = ig_fnv1a_step(h0, p0[j]);
         for (size_t j = k; j < l1; j++)
-            h1 = (h1 ^ p1[j]) * FNV_PRIME;
+            h1 = ig_fnv1a_step(h1, p1[j]);
         for (size_t j = k; j < l2; j++)
-            h2 = (h2 ^ p2[j]) * FNV_PRIME;
+            h2 = ig_fnv1a_step(h2, p2[j]);
         for (size_t j = k; j < l3; j++)
-            h3 = (h3 ^ p3[j]) * FNV_PRIME;
+            h3 = ig_fnv1a_step(h3, p3[j]);
         out[i] = fin(h0);
         out[i + 1] = fin(h1);
         out[i + 2] = fin(h2);
         out[i + 3] = fin(h3);
     }
-    for (; i < nw; i++) {
-        uint64_t h = FNV_BASIS;
-        for (size_t j = at[i], e = word_end(t, n, at[i]); j < e; j++)
-            h = (h ^ t[j]) * FNV_PRIME;
-        out[i] = fin(h);
-    }
+    for (; i < nw; i++)
+        out[i] = fin(ig_fnv1a(IG_FNV1A_BASIS, t + at[i], word_end(t, n, at[i]) - at[i]));
 }

@@ -1,4 +1,4 @@
-/* inferguard: status codes, spans, branch hints, assertions, bump scratch. */
+/* inferguard: status codes, spans, branch hints, assertions, bump scratch, FNV-1a. */
 #ifndef INFERGUARD_BASE_H
 #define INFERGUARD_BASE_H
 
@@ -64,6 +64,36 @@ void  ig_scratch_free(struct ig_scratch *s);
 static inline bool ig_span_eq_str(struct ig_span s, const char *lit, size_t n)
 {
     return s.n == n && (n == 0 || __builtin_memcmp(s.p, lit, n) == 0);
+}
+
+
+/* FNV-1a, 64 bit (Fowler, Noll, Vo; draft-eastlake-fnv): the one non-cryptographic hash of
+ * table keys, client lanes and finding uids. Never for anything an attacker must not steer
+ * (keyed hashes are SipHash/HMAC). Calls chain: pass the last value as <h>. */
+#define IG_FNV1A_BASIS 0xcbf29ce484222325ull
+#define IG_FNV1A_PRIME 0x100000001b3ull
+
+/* One step over one unit <v>: a byte, or a whole 32-bit word for callers that hash words. */
+static inline uint64_t ig_fnv1a_step(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * IG_FNV1A_PRIME;
+}
+
+/* <h> continued over the <n> bytes at <p> (<p> may be NULL when <n> is 0). */
+static inline uint64_t ig_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    for (size_t i = 0; i < n; i++)
+        h = ig_fnv1a_step(h, b[i]);
+    return h;
+}
+
+/* <h> continued over the string <s> up to its NUL or <max> bytes; NULL hashes as "". */
+static inline uint64_t ig_fnv1a_str(uint64_t h, const char *s, size_t max)
+{
+    for (size_t i = 0; s && i < max && s[i]; i++)
+        h = ig_fnv1a_step(h, (uint8_t)s[i]);
+    return h;
 }
 
 #endif

@@ -65,9 +65,7 @@ struct ig_findings {
 
 static uint64_t str_hash(uint64_t h, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (h ^ 0x1f) * 1099511628211ull;
+    return ig_fnv1a_step(ig_fnv1a_str(h, s, SIZE_MAX), 0x1f);   /* 0x1f: field separator */
 }
 
 /* Throttling key: the stable source when there is one, so that identities rotated from
@@ -79,7 +77,7 @@ static const char *throttle_who(const struct ig_finding *f)
 
 static uint64_t group_hash(const struct ig_finding *f)
 {
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = IG_FNV1A_BASIS;
     return str_hash(str_hash(str_hash(h, throttle_who(f)), f->analytic), f->model);
 }
 

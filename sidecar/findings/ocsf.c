@@ -30,16 +30,14 @@ void ig_ocsf_env_read(struct ig_ocsf_env *env)
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (h ^ 0xff) * 1099511628211ull;   /* field separator */
+    return ig_fnv1a_step(ig_fnv1a_str(h, s, SIZE_MAX), 0xff);   /* 0xff: field separator */
 }
 
 void ig_ocsf_uid(const struct ig_finding *f, uint64_t first_us, char *buf, size_t cap)
 {
     char ms[24];
     snprintf(ms, sizeof ms, "%llu", (unsigned long long)(first_us / 1000));
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = IG_FNV1A_BASIS;
     h = fnv1a(h, f->analytic);
     /* The throttle group's key (findings.c): the source when known, so that a Create and
      * its Update share the uid even when the repeat came from another identity. */

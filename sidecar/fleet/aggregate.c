@@ -87,9 +87,7 @@ struct ig_fleet_agg {
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
+    h = ig_fnv1a_step(ig_fnv1a_str(h, s, SIZE_MAX), 0xff);   /* 0xff: field separator */
     return h ? h : 1;
 }
 
@@ -97,7 +95,7 @@ static uint64_t hash_str(uint64_t h, const char *s)
 
 static struct client *client_get(struct ig_fleet_agg *a, const char *id, bool add)
 {
-    uint64_t h = hash_str(14695981039346656037ull, id);
+    uint64_t h = hash_str(IG_FNV1A_BASIS, id);
     for (uint32_t i = 0; i < 64; i++) {
         struct client *c = &a->clients[(h + i) & (CLIENTS_CAP - 1)];
         if (c->h == h && strcmp(c->id, id) == 0)
@@ -140,7 +138,7 @@ static void client_add_pod(struct client *c, const char *pod)
 
 static struct told *told_slot(struct ig_fleet_agg *a, const char *client, const char *analytic, bool add)
 {
-    uint64_t h = hash_str(hash_str(14695981039346656037ull, client), analytic);
+    uint64_t h = hash_str(hash_str(IG_FNV1A_BASIS, client), analytic);
     struct told *oldest = NULL;
     for (uint32_t i = 0; i < 16; i++) {
         struct told *t = &a->told[(h + i) & (TOLD_CAP - 1)];

@@ -280,9 +280,7 @@ static bool bearer(const struct ig_http_txn *t, struct ig_span *tok)
 
 static uint32_t key_slot(struct ig_span k)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ k.n;   /* FNV-1a style over the bytes: an index only */
-    for (size_t i = 0; i < k.n; i++)
-        h = (h ^ k.p[i]) * 0x100000001b3ull;
+    uint64_t h = ig_fnv1a(0x9e3779b97f4a7c15ull ^ k.n, k.p, k.n);   /* an index only */
     return (uint32_t)(h >> 32) & (KEY_CACHE_SLOTS - 1);
 }
 

@@ -47,9 +47,7 @@ uint32_t ig_detect_core_lane_of(const struct ig_detect_core *c, const struct ig_
     /* The stable source when there is one: its identities, its principal-group entry and
      * its admission bucket stay on one lane. FNV-1a: the same lanes on every run. */
     const char *id = ev->group_id[0] ? ev->group_id : ev->client_id;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < IG_CLIENT_ID_MAX && id[i]; i++)
-        h = (h ^ (uint8_t)id[i]) * 0x100000001b3ull;
+    uint64_t h = ig_fnv1a_str(IG_FNV1A_BASIS, id, IG_CLIENT_ID_MAX);
     return c->nlanes ? (uint32_t)((h ^ (h >> 32)) % c->nlanes) : 0;
 }
 

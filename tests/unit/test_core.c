@@ -1,5 +1,6 @@
 /* Core helpers: JSON writer output is valid and exact, scratch arena keeps earlier
- * allocations valid while growing and honours its cap, drop reasons are counted. */
+ * allocations valid while growing and honours its cap, drop reasons are counted, FNV-1a
+ * gives the reference values (lanes, table keys and finding uids depend on them). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -182,10 +183,27 @@ static void test_endpoint_and_names(void **state)
     assert_string_equal(ig_identity_kind_name(IG_ID_API_KEY), "api_key");
 }
 
+/* The FNV reference vectors (draft-eastlake-fnv, FNV-1a 64): a change here would move every
+ * client to another lane and every finding to another uid. */
+static void test_fnv1a_reference_values(void **state)
+{
+    (void)state;
+    assert_true(ig_fnv1a(IG_FNV1A_BASIS, NULL, 0) == 0xcbf29ce484222325ull);
+    assert_true(ig_fnv1a(IG_FNV1A_BASIS, "a", 1) == 0xaf63dc4c8601ec8cull);
+    assert_true(ig_fnv1a(IG_FNV1A_BASIS, "foobar", 6) == 0x85944171f73967e8ull);
+    /* chained calls equal one call; the string form stops at NUL or max; NULL is "" */
+    assert_true(ig_fnv1a(ig_fnv1a(IG_FNV1A_BASIS, "foo", 3), "bar", 3) == 0x85944171f73967e8ull);
+    assert_true(ig_fnv1a_str(IG_FNV1A_BASIS, "foobar", SIZE_MAX) == 0x85944171f73967e8ull);
+    assert_true(ig_fnv1a_str(IG_FNV1A_BASIS, "foobarbaz", 6) == 0x85944171f73967e8ull);
+    assert_true(ig_fnv1a_str(IG_FNV1A_BASIS, NULL, 8) == IG_FNV1A_BASIS);
+    assert_true(ig_fnv1a_step(IG_FNV1A_BASIS, 'a') == 0xaf63dc4c8601ec8cull);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonw_nesting_and_commas),
+        cmocka_unit_test(test_fnv1a_reference_values),
         cmocka_unit_test(test_jsonw_escapes_and_invalid_utf8),
         cmocka_unit_test(test_jsonw_escape_at_every_position),
         cmocka_unit_test(test_bytescan_finders_match_byte_loops),
