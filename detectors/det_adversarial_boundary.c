@@ -10,6 +10,10 @@
  * apart by which coordinates move and in which order (relations() below). This is what
  * catches a search within its first handful of queries.
  *
+ * Noise or rounding added to every query hides that arithmetic but not the shape of a
+ * binary search: each step about half the one before on one line, turning back as the
+ * labels change (halving chains, halving_step() below).
+ *
  * Second, near-duplicate runs: per query row, the nearest of the client's last <recent>
  * inputs (L2 in the model's robust scale, SIMD kernel) is a near-duplicate when closer than
  * near_rel x sqrt(dim) x spread. A run is a sequence of near-duplicates that tolerates up
@@ -42,9 +46,9 @@
 
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
-    uint32_t min_line, min_synth, rel_max_dim;
+    uint32_t min_line, min_synth, rel_max_dim, min_halving;
     bool scale;
-    double near_rel, margin, min_share;
+    double near_rel, margin, min_share, halving_tol;
     double memory_mb;
     uint64_t budget;
     int severity;
@@ -70,6 +74,11 @@ static const struct ig_param bd_param_rows[] = {
         .help = "bisection rows (exactly between two earlier inputs on a line, dense direction) in the last 16 that fire, with a label change or a low margin on the line"),
     ROW("min_synth", IG_PT_U32, min_synth, .def = 3, .min = 2, .max = 32,
         .help = "rows in the last 16 built from earlier inputs by exact arithmetic (mirror around an older base, parallelogram over several coordinates) that fire"),
+    ROW("min_halving", IG_PT_U32, min_halving, .def = 3, .min = 2, .max = 16,
+        .help = "consecutive halving steps (each row moves half as far as the one before along the same line, some back) that fire, with a label change among them"),
+    ROW("halving_tol", IG_PT_DOUBLE, halving_tol, .def = 0.4, .min = 0, .max = 1,
+        .flags = IG_PARAM_GT_MIN | IG_PARAM_LT_MAX,
+        .help = "a halving step's residue, as a share of its length (room for noise an attacker adds)"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
@@ -112,6 +121,9 @@ struct bd_state {
     uint32_t requests;        /* the client's events seen, this one included */
     int16_t  step_coord[32];  /* per row (mod 32): first coordinate of its sparse step, -2 none */
     uint64_t rel_alarms;
+    /* halving chain: consecutive rows whose step is +-half the step before (binary search) */
+    uint32_t halv_run;        /* consecutive halving rows ending at the last row */
+    uint32_t halv_rev;        /* bit k: the halving step k rows ago reversed direction */
 };
 
 struct bd_client {
@@ -543,6 +555,83 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     }
 }
 
+/* ---- halving chains: a binary search seen through noise or rounding ----
+ * A binary search for the decision boundary (HopSkipJump, Boundary attack, Sign-OPT, RayS,
+ * OPT) sends midpoints: each step is half the one before, along the same line, on toward
+ * one end or back toward the other as the answers decide. The relation
+ * q - p1 = +-(p1 - p2) / 2 ties three consecutive rows only (no endpoint needs to be kept)
+ * and is tested within a share (halving_tol) of the step's length, so noise or rounding
+ * added to hide the exact arithmetic hides only the steps shorter than itself, not the
+ * first ones. Natural streams do not halve: frames and noisy records step at random, a
+ * ramp keeps its step, a reading settling on a new value (first-order response) shrinks
+ * its steps but never turns back, a slider moves one coordinate. Measured in the model's
+ * scale; coordinates the client's rounding leaves without resolution (a step of a quarter
+ * of their spread or more) are left out. Returns +1 (same direction), -1 (turned back), 0. */
+static int halving_step(const struct bd_params *p, const struct bd_state *st, const float *q,
+                        float qq, uint32_t dim, const float *inv)
+{
+    if (st->rows < 2)
+        return 0;
+    uint32_t slots = rel_slots(dim);
+    uint32_t i1 = (uint32_t)((st->rows - 1) % slots), i2 = (uint32_t)((st->rows - 2) % slots);
+    const float *p1 = rel_at(st, dim, i1), *p2 = rel_at(st, dim, i2);
+    double qe = qq;
+    qe = st->rel_quant[i1] > qe ? st->rel_quant[i1] : qe;
+    qe = st->rel_quant[i2] > qe ? st->rel_quant[i2] : qe;
+    double n0 = 0, n4 = 0, ep = 0, em = 0, w2 = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double w = inv ? inv[k] : 1.0;
+        if (qe * w > 0.25)
+            continue;
+        /* float32 rounding of the attacker's float64 arithmetic: excused outright */
+        double a = 4.0 * ULP * (fabs((double)q[k]) + 2.0 * fabs((double)p1[k]) + fabs((double)p2[k]));
+        double d0 = (double)p1[k] - p2[k], d1 = (double)q[k] - p1[k];
+        double z = d0 * w, z2 = z * z;
+        n0 += z2;
+        n4 += z2 * z2;
+        double rp = fabs(d1 - 0.5 * d0) - a, rm = fabs(d1 + 0.5 * d0) - a;
+        ep += rp > 0 ? rp * rp * w * w : 0.0;
+        em += rm > 0 ? rm * rm * w * w : 0.0;
+        w2 += w * w;
+    }
+    /* a step along several coordinates (participation ratio >= 1.5: not a slider), and at
+     * least 4 decimal steps per coordinate (RMS) when the client rounds (quantised readings
+     * flickering by a step or two are not a search) */
+    if (n0 <= 0 || n0 * n0 < 1.5 * n4 || n0 < 16.0 * qe * qe * w2)
+        return 0;
+    /* (tol x |d0| / 2)^2, plus 4 x the residue rounding to qe makes on average: each of q,
+     * p1, p2 off by a uniform +-qe/2 (variance qe^2/12), weighted 1, 3/2, 1/2 */
+    double lim = 0.25 * p->halving_tol * p->halving_tol * n0 + 4.0 * (3.5 / 12.0) * qe * qe * w2;
+    return ep <= lim ? 1 : em <= lim ? -1 : 0;
+}
+
+/* The last halving chain (halv_run rows ending at this one, with <label>) turned back at
+ * least once and its rows' answers changed label (or none was seen): the answers steer it. */
+static bool halving_chain(const struct bd_params *p, const struct bd_state *st, uint32_t dim,
+                          int label)
+{
+    uint32_t n = st->halv_run;
+    if (n < p->min_halving)
+        return false;
+    uint32_t slots = rel_slots(dim);
+    n = n > slots - 1 ? slots - 1 : n;
+    if (!(st->halv_rev & ((n >= 32 ? 0u : 1u << n) - 1u)))
+        return false;
+    /* rows of the chain: this one and the n + 1 before it (all still kept: n + 1 <= slots) */
+    int seen = label;
+    bool known = label >= 0;
+    for (uint32_t k = 0; k <= n; k++) {
+        int32_t l = st->rel_lab[(st->rows - 1 - k) % slots];
+        if (l < 0)
+            continue;
+        if (known && l != seen)
+            return true;
+        seen = l;
+        known = true;
+    }
+    return !known;
+}
+
 static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
                      double margin, const struct rel_hit *h)
 {
@@ -651,7 +740,7 @@ static bool steps_spread(const struct bd_state *st)
     return 5 * sw >= 2 * steps;
 }
 
-enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH };
+enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE };
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct bd_params *p,
                   const struct bd_state *st, enum bd_kind kind)
@@ -679,6 +768,13 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
                  "boundary along it: the footprint of a decision-based attack (HopSkipJump, "
                  "Boundary attack, Sign-OPT, RayS).";
         break;
+    case BD_HALVE:
+        f.title = "Suspected decision-boundary search";
+        f.desc = "Consecutive queries each moving half as far as the one before along one "
+                 "line, turning back as the answers change label: a binary search for the "
+                 "decision boundary (HopSkipJump, Boundary attack, Sign-OPT), also when noise "
+                 "or rounding hides its exact arithmetic.";
+        break;
     default:
         f.title = "Suspected decision-boundary probing";
         f.desc = "A run of near-duplicate queries answered with low margins or flipping labels: "
@@ -687,7 +783,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     f.remediation = bd_remediation;
     f.atlas[0] = "AML.T0043.001";
     f.atlas[1] = "AML.T0015";
-    bool rel = kind == BD_LINE || kind == BD_SYNTH;
+    bool rel = kind == BD_LINE || kind == BD_SYNTH || kind == BD_HALVE;
     f.queries_seen = rel ? st->rows : st->queries;
     int sev = p->severity;
     if (rel)
@@ -703,6 +799,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
         ig_finding_score(&f, "synthetic_rows", __builtin_popcount(st->synth_m & 0xffff));
         ig_finding_score(&f, "synthetic_coords", coords);
         ig_finding_score(&f, "synthetic_dense", dense);
+        ig_finding_score(&f, "halving_chain", st->halv_run);
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
         ig_finding_score(&f, "run", st->run);
@@ -773,6 +870,10 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             const float *inv = m && p->scale && m->fs.mode == IG_FSCALE_SCALED && m->fs.dim == dim
                                ? m->fs.inv : NULL;
             float qq = decimal_quantum(x, dim);
+            int hv = halving_step(p, st, x, qq, dim, inv);
+            st->halv_run = hv ? st->halv_run + 1 : 0;
+            st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
+            bool halve = hv && halving_chain(p, st, dim, label);
             relations(p, st, x, qq, dim, label, margin, inv, &h);
             rel_push(st, x, qq, dim, label, margin, &h);
             st->run_synth += h.synth;
@@ -784,12 +885,12 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
             bool syn = h.synth && synth >= p->min_synth &&
                        ((coords >= need && steps_spread(st)) || dense >= p->min_synth);
-            if (line || syn) {
+            if (line || syn || halve) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
                 if (st->rel_alarms == 1 || st->rel_alarms == 10 || st->rel_alarms == 100 ||
                     st->rel_alarms % 1000 == 0)
-                    alarm(call, ev, p, st, line ? BD_LINE : BD_SYNTH);
+                    alarm(call, ev, p, st, line ? BD_LINE : syn ? BD_SYNTH : BD_HALVE);
             }
         }
         bool scaled = false;

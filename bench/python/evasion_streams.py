@@ -23,14 +23,19 @@ Benign patterns (each must raise nothing): records, oneclass, resend, retry, bus
 (a record drifting plus sensor noise), frames_edge (the same, started on a record the model
 is least sure about), noisy, whatif (one feature swept over 8 values), whatif_multi (three
 sliders moved in turn), sensor_rr (channels updated one at a time, round robin), ramp (a
-slow linear trend plus noise).
+slow linear trend plus noise), sensor_q (readings at a fixed resolution, flickering by a
+step), settle (readings settling on a new set point, half the remaining way per tick: steps
+halve but never turn back), whatif_bisect (a user bisecting one feature to find where the
+decision changes).
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
 --list writes "client role mark" lines (mark: rows an attack sent before its first
 structured phase, e.g. HopSkipJump's uniform random start; 0 otherwise).
 """
 import argparse
+import os
 import struct
 import sys
+import types
 
 import numpy as np
 from sklearn import datasets
@@ -39,12 +44,16 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "tools"))
+import attack_clients  # noqa: E402  (the bench's attack clients: one HopSkipJump, one SimBA)
+
 LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
            "digits": datasets.load_digits, "iris": datasets.load_iris}
 ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo", "hsj_rot",
-           "simba_rot"]
+           "simba_rot", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise", "simba_noise",
+           "simba_round"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
-          "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q"]
+          "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect"]
 
 
 class Oracle:
@@ -142,48 +151,8 @@ def hsj_art(o, T, y, rng, n):
 
 
 def hsj_lab(o, T, y, rng, n):
-    while o.queries < n:
-        i = rng.integers(len(T))
-        x0, c0 = T[i], y[i]
-        if o.label(x0)[0] != c0:
-            continue
-        xs = T[rng.choice(np.flatnonzero(y != c0))]
-
-        def adv(X):
-            return o.label(X) != c0
-
-        def bsearch(xa):
-            lo, hi = 0.0, 1.0
-            while hi - lo > 0.002 and o.queries < n:
-                mid = (lo + hi) / 2
-                if adv(x0 + mid * (xa - x0))[0]:
-                    hi = mid
-                else:
-                    lo = mid
-            return x0 + hi * (xa - x0)
-
-        if not adv(xs)[0]:
-            continue
-        xb = bsearch(xs)
-        delta = 0.02
-        for it in range(12):
-            if o.queries >= n:
-                break
-            U = rng.normal(size=(16, T.shape[1]))
-            U /= np.linalg.norm(U, axis=1, keepdims=True)
-            U *= spread(T)
-            phi = np.where(adv(xb + delta * U), 1.0, -1.0)
-            g = ((phi - phi.mean())[:, None] * U).mean(axis=0) if abs(phi.mean()) < 1 else phi.mean() * U.mean(axis=0)
-            if not np.any(g):
-                break
-            g /= np.linalg.norm(g)
-            eps = float(np.linalg.norm(xb - x0)) / np.sqrt(it + 1)
-            while eps > 1e-3 and o.queries < n:
-                cand = xb + eps * g
-                if adv(cand)[0]:
-                    xb = bsearch(cand)
-                    break
-                eps /= 2
+    """attack_clients.py's HopSkipJump-style client (one implementation for both harnesses)."""
+    attack_clients.boundary(o, T, y, rng, types.SimpleNamespace(queries=n))
 
 
 def simba_ref(o, T, y, rng, n, eps=0.2):
@@ -225,27 +194,50 @@ def simba_rot(o, T, y, rng, n):
 
 
 def simba_lab(o, T, y, rng, n):
-    eps = 0.1
-    S = spread(T)
-    while o.queries < n:
-        i = rng.integers(len(T))
-        x, c = T[i].copy(), y[i]
-        p = o.proba(x)[0]
-        if p.argmax() != c:
-            continue
-        order = rng.permutation(T.shape[1])
-        for step in range(40 * T.shape[1]):
-            if o.queries >= n:
-                break
-            q = np.zeros(T.shape[1])
-            q[order[step % len(order)]] = eps * S[order[step % len(order)]]
-            for cand in (x - q, x + q):
-                pc = o.proba(cand)[0]
-                if pc[c] < p[c]:
-                    x, p = cand, pc
-                    break
-            if p.argmax() != c:
-                break
+    """attack_clients.py's SimBA client."""
+    attack_clients.simba(o, T, y, rng, types.SimpleNamespace(queries=n))
+
+
+def _evasive(fn, noise=0.0, decimals=None):
+    """fn behind attack_clients.Evasive: noise on every query and/or rounded numbers."""
+    def run(o, T, y, rng, n):
+        e = attack_clients.Evasive(o, spread(T), noise, decimals, int(rng.integers(1 << 30)))
+        fn(e, T, y, rng, n)
+        o.mark = getattr(e, "mark", 0)
+    return run
+
+
+def hsj_noise(o, T, y, rng, n):
+    """hsj_lab with 1 % of each feature's spread of Gaussian noise on every query"""
+    _evasive(hsj_lab, noise=0.01)(o, T, y, rng, n)
+
+
+def hsj_noise3(o, T, y, rng, n):
+    """hsj_lab with 3 % noise"""
+    _evasive(hsj_lab, noise=0.03)(o, T, y, rng, n)
+
+
+def hsj_round(o, T, y, rng, n):
+    """hsj_lab with every number rounded to 2 decimals"""
+    _evasive(hsj_lab, decimals=2)(o, T, y, rng, n)
+
+
+def hsj_art_noise(o, T, y, rng, n):
+    """ART's HopSkipJump with 1 % noise on every query"""
+    e = attack_clients.Evasive(o, spread(T), 0.01, None, int(rng.integers(1 << 30)))
+    e.mark = 0
+    hsj_art(e, T, y, rng, n)
+    o.mark = e.mark
+
+
+def simba_noise(o, T, y, rng, n):
+    """simba_lab with 1 % noise on every query"""
+    _evasive(simba_lab, noise=0.01)(o, T, y, rng, n)
+
+
+def simba_round(o, T, y, rng, n):
+    """simba_lab with every number rounded to 2 decimals"""
+    _evasive(simba_lab, decimals=2)(o, T, y, rng, n)
 
 
 def simba_batch(o, T, y, rng, n, B=8, eps=0.2):
@@ -422,6 +414,44 @@ def sensor_q(o, T, y, rng, n):
         o.proba(np.round((base + rng.normal(0, 0.03, base.shape) * S) / res) * res)
 
 
+def settle(o, T, y, rng, n):
+    """A sensor array stepping to a new set point, read every tick as it settles (first-order
+    response: each reading covers half the remaining way, plus a little noise), the set
+    points among the records the model is least sure about: its steps halve on one line
+    but never turn back."""
+    S = spread(T)
+    P = o.clf.predict_proba(T)
+    ps = np.sort(P, axis=1)
+    edge = np.argsort(ps[:, -1] - ps[:, -2])[:10]
+    x = T[rng.choice(edge)].astype(np.float64).copy()
+    while o.queries < n:
+        target = T[rng.choice(edge)].astype(np.float64)
+        for _ in range(12):
+            if o.queries >= n:
+                break
+            x += 0.5 * (target - x) + rng.normal(0, 0.002, x.shape) * S
+            o.proba(x)
+
+
+def whatif_bisect(o, T, y, rng, n):
+    """What-if threshold search: a user bisects one feature of a real record to find the
+    value at which the decision changes ("at what income am I approved?")."""
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64).copy()
+        j = rng.integers(T.shape[1])
+        c = o.label(x)[0]
+        a, b = lo[j], hi[j]
+        for _ in range(8):
+            if o.queries >= n:
+                break
+            x[j] = (a + b) / 2
+            if o.label(x)[0] == c:
+                a = x[j]
+            else:
+                b = x[j]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", required=True, choices=sorted(LOADERS))
@@ -451,7 +481,10 @@ def main():
         records(o, Xb, yb, rng, 40)
     # phase 2: every pattern and attack, each from its own client, in turn per request
     streams = []
-    for role in BENIGN + ATTACKS:
+    # the roles added later come last, so every earlier role keeps its seed (its stream)
+    later = ["settle", "whatif_bisect", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise",
+             "simba_noise", "simba_round"]
+    for role in [r for r in BENIGN + ATTACKS if r not in later] + later:
         fn = globals()[role]
         o = Oracle(clf, [], len(names), rotate=role.endswith("_rot"))
         names.append(role)

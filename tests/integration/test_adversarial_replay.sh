@@ -8,11 +8,17 @@
 # digits in raw units) and two seeds each: bench/python/evasion_streams.py writes the queries
 # of a real scikit-learn model, tests/tools/adv_replay runs them through the engine with the
 # shipped rules. Attackers that take a fresh API key for every request from one source are
-# judged on the principal group's stream (hsj_rot, simba_rot).
+# judged on the principal group's stream (hsj_rot, simba_rot). Attackers that hide the exact
+# arithmetic of their queries behind Gaussian noise (1 % and 3 % of each feature's spread) or
+# rounding to 2 decimals (tests/tools/attack_clients.py Evasive) are judged too (hsj_noise,
+# hsj_noise3, hsj_round, hsj_art_noise, simba_round).
 # Asserted: no finding on any benign client; HopSkipJump caught within 10 rows
 # (ART's variant: within 10 rows of its first binary search, its random start can take ~100
-# uniform draws), the bench's SimBA within 25, the authors' SimBA and ZOO caught. Benign
-# patterns include a quantised sensor whose readings flicker by one step.
+# uniform draws), the bench's SimBA within 25, the authors' SimBA and ZOO caught; HopSkipJump
+# behind 1 % noise or 2-decimal rounding within 10 rows (ART's: of its first binary search),
+# behind 3 % noise in a median of 10, SimBA behind rounding caught. Benign patterns include a
+# quantised sensor whose readings flicker by one step, readings settling on a set point (steps
+# halving without turning back) and a user bisecting one feature (what-if threshold search).
 . "$(dirname "$0")/lib/common.sh"
 /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
 REPLAY=$IG_BUILD/tests/adv_replay
@@ -29,18 +35,25 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
     # role mark queries first analytic findings title...
     while read -r _ role mark q first analytic n _; do
         case $role in
-        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q)
+        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect)
             if [ "$n" != 0 ]; then echo "$spec: benign $role: $n findings (first at row $first)"; bad=1; fi ;;
-        hsj_lab)   lim=10 ;;
-        hsj_art)   lim=$((mark + 10)) ;;
+        hsj_lab|hsj_noise|hsj_round) lim=10 ;;
+        hsj_art|hsj_art_noise) lim=$((mark + 10)) ;;
+        # not asserted one by one: 3 % noise hides most of a binary search (its median is,
+        # below); SimBA's one-coordinate steps drown in 1 % noise (reported only)
+        hsj_noise3|simba_noise) lim=-1 ;;
         simba_lab) lim=25 ;;
         hsj_rot)   lim=12 ;;   # a fresh API key per request: the source's stream catches it
         simba_rot) lim=40 ;;
-        simba_ref|simba_batch|zoo) lim=$q ;;
+        simba_ref|simba_batch|zoo|simba_round) lim=$q ;;
         *) fail "unknown role $role" ;;
         esac
         case $role in
         hsj_*|simba_*|zoo)
+            if [ "$lim" = -1 ]; then
+                [ "$first" = 0 ] && first=9999   # missed
+                echo "$spec $role $((first - mark))" >> "$WORK/caught"; continue
+            fi
             if [ "$first" = 0 ] || [ "$first" -gt "$lim" ] || [ "${analytic#adversarial.}" = "$analytic" ]; then
                 echo "$spec: $role caught at row $first ($analytic), bound $lim"; bad=1
             fi
@@ -49,8 +62,9 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
     done < "$WORK/j"
 done
 sort -k2,2 "$WORK/caught" | awk '{r[$2] = r[$2] " " $3} END {for (k in r) print "first finding at row:", k, r[k]}'
-# the median HopSkipJump is caught within 10 rows (ART's: of its first binary search)
-for role in hsj_art hsj_lab; do
+# the median HopSkipJump is caught within 10 rows (ART's: of its first binary search), also
+# behind noise or rounding
+for role in hsj_art hsj_lab hsj_noise hsj_noise3 hsj_round hsj_art_noise; do
     med=$(awk -v r=$role '$2 == r {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
     [ "$med" -le 10 ] || { echo "$role: median first finding at row $med (> 10)"; bad=1; }
 done

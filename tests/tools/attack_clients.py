@@ -45,6 +45,9 @@ ModelStreamInfer bidirectional stream with --stream; inputs as raw_input_content
 tritonclient sends them) and an API key (x-api-key metadata "client-<source>"); grpcio
 cannot pick a source address, so the channel goes through a byte-for-byte TCP relay on
 loopback whose upstream connection comes from --source (the leg the capture sees).
+Evasion of exact-arithmetic detection: --noise SIGMA adds Gaussian noise of SIGMA x each
+feature's spread to every query, --decimals N rounds every number to N decimals (class
+Evasive; the attack logic is unchanged).
 Identity (tests of who a client is): --header "Name: value" adds a header to every request;
 --rotate jwt|apikey|xff gives every request a fresh identity (a new unsigned JWT sub, a new
 API key, a new X-Forwarded-For value); --jwt-key SECRET signs the JWTs of --jwt-sub (HS256)
@@ -54,6 +57,7 @@ Usage:
                       [--ports P1,P2,P3]   (replicas behind a round-robin load balancer)
                       [--queries N] [--batch B] [--seed S] [--pause SECONDS] [--rate R]
                       [--grpc [--stream]] [--host 127.0.0.1] [--header H]... [--rotate KIND]
+                      [--noise SIGMA] [--decimals N]
                       [--jwt-sub SUB --jwt-key SECRET --jwt-exp SECONDS]
 Prints one JSON line: role, source, queries, requests and what the attack achieved.
 """
@@ -165,6 +169,40 @@ class GrpcOracle:
             for _ in self.responses:
                 pass
         self.chan.close()
+
+
+class Evasive:
+    """What an attacker puts between its attack code and the API to hide the attack's exact
+    arithmetic (every query of a binary search or a SimBA step is otherwise an exact
+    function of earlier ones): small Gaussian noise on every query, <noise> of each
+    feature's spread (<spread>), and/or every number rounded to <decimals> decimals. The
+    attack logic is unchanged: it works on the points it meant to send."""
+
+    def __init__(self, o, spread, noise=0.0, decimals=None, seed=0):
+        self.o, self.spread, self.noise, self.decimals = o, spread, noise, decimals
+        self.rng = np.random.default_rng(seed + 7919)
+
+    @property
+    def queries(self):
+        return self.o.queries
+
+    @property
+    def requests(self):
+        return self.o.requests
+
+    def proba(self, X):
+        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+        if self.noise:
+            X = X + self.rng.normal(0, self.noise, X.shape) * self.spread
+        if self.decimals is not None:
+            X = np.round(X, self.decimals)
+        return self.o.proba(X)
+
+    def label(self, X):
+        return self.proba(X).argmax(axis=1)
+
+    def close(self):
+        self.o.close()
 
 
 def batched(o, X, batch):
@@ -593,6 +631,9 @@ def main():
     ap.add_argument("--grpc", action="store_true", help="OIP v2 over gRPC (ModelInfer)")
     ap.add_argument("--stream", action="store_true", help="with --grpc: one ModelStreamInfer stream")
     ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--noise", type=float, default=0.0,
+                    help="evasion: Gaussian noise on every query, this share of each feature's spread")
+    ap.add_argument("--decimals", type=int, help="evasion: every number rounded to this many decimals")
     ap.add_argument("--header", action="append", default=[])
     ap.add_argument("--rotate", choices=["jwt", "apikey", "xff"])
     ap.add_argument("--jwt-sub")
@@ -613,6 +654,8 @@ def main():
     else:
         o = Oracle(a.port, a.source, meta["model"], a.pause, a.host, identity_fn(a),
                    [int(p) for p in a.ports.split(",")] if a.ports else None)
+    if a.noise or a.decimals is not None:
+        o = Evasive(o, spread(T), a.noise, a.decimals, a.seed)
     res = ROLES[a.role](o, T, y, rng, a)
     o.close()
     print(json.dumps({"role": a.role, "source": a.source, "queries": o.queries,

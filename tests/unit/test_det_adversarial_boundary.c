@@ -1,6 +1,7 @@
 /* adversarial.boundary on synthetic streams: a decision-based walk along the boundary of a
  * nearest-centre classifier alarms (with scores, and label-only), so do a SimBA-style
- * score walk and HopSkipJump-style probe batches separated by binary searches; natural
+ * score walk and HopSkipJump-style probe batches separated by binary searches, a binary
+ * search behind noise or rounding (halving chains); natural
  * queries and confident retries of one input do not; bad input is skipped. */
 #include <math.h>
 #include <setjmp.h>
@@ -61,7 +62,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
         for (uint32_t i = 0; i < f->nscores; i++)
             run |= (!strcmp(f->scores[i].key, "run") && f->scores[i].value >= 10) ||
                    (!strcmp(f->scores[i].key, "line_rows") && f->scores[i].value >= 3) ||
-                   (!strcmp(f->scores[i].key, "synthetic_rows") && f->scores[i].value >= 3);
+                   (!strcmp(f->scores[i].key, "synthetic_rows") && f->scores[i].value >= 3) ||
+                   (!strcmp(f->scores[i].key, "halving_chain") && f->scores[i].value >= 3);
         s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
                 !strcmp(f->atlas[0], "AML.T0043.001");
     }
@@ -401,6 +403,116 @@ static void test_hsj_gaps_alarm(void **state)
     run_close(&r);
 }
 
+/* What an attacker puts between its attack and the API to hide the exact arithmetic:
+ * Gaussian noise of <noise> on every value, then rounding to <decimals> (< 0: none). */
+static void evade(const float *x, float *out, double noise, int decimals)
+{
+    double s = decimals >= 0 ? pow(10.0, decimals) : 0;
+    for (int f = 0; f < D; f++) {
+        double v = x[f] + noise * nrand();
+        out[f] = (float)(s ? rint(v * s) / s : v);
+    }
+}
+
+/* The decision-based attack of boundary_walk behind noise and/or rounding: its binary
+ * searches are no longer exact midpoints, but each step is still about half the one
+ * before, turning back as the labels change (the ends are checked first, as HopSkipJump
+ * checks its original and its adversarial start). Caught within the first binary search. */
+static void test_noisy_search_alarms(void **state)
+{
+    (void)state;
+    static const struct { double noise; int decimals; } ev[] = {
+        { 0.003, -1 }, { 0.006, -1 }, { 0, 2 }, { 0.003, 2 },
+    };
+    for (size_t e = 0; e < sizeof ev / sizeof ev[0]; e++) {
+        struct run r;
+        run_start(&r, 300 + e);
+        float x0[D], hi[D], y[D], z[D], sc[C];
+        centre_of(0, x0);
+        centre_of(1, hi);
+        int q = 0;
+        for (int target = 0; target < 4; target++) {
+            /* the attack checks its two ends first: x0's label, hi's adversarial */
+            evade(x0, z, ev[e].noise, ev[e].decimals);
+            query(&r, z, e % 2 == 0);
+            evade(hi, z, ev[e].noise, ev[e].decimals);
+            query(&r, z, e % 2 == 0);
+            double lo_t = 0, hi_t = 1;
+            while (hi_t - lo_t > 0.002) {
+                double t = (lo_t + hi_t) / 2;
+                for (int f = 0; f < D; f++)
+                    y[f] = (float)((1 - t) * x0[f] + t * hi[f]);
+                evade(y, z, ev[e].noise, ev[e].decimals);
+                query(&r, z, e % 2 == 0);
+                q++;
+                if (model(z, sc) != 0)
+                    hi_t = t;
+                else
+                    lo_t = t;
+            }
+            centre_of(2 + target % 3, hi);
+        }
+        if (r.sink.n == 0)
+            fail_msg("binary search behind noise %g, %d decimals not detected", ev[e].noise,
+                     ev[e].decimals);
+        assert_true(r.sink.ok);
+        if (r.sink.first_q > 10)
+            fail_msg("binary search behind noise %g, %d decimals detected at query %llu",
+                     ev[e].noise, ev[e].decimals, (unsigned long long)r.sink.first_q);
+        run_close(&r);
+    }
+}
+
+/* Readings settling on a new set point (a first-order response: each covers half the
+ * remaining way, plus noise), set points alternating between two classes so the label
+ * changes on the way: the steps halve along one line but never turn back. Not a search. */
+static void test_settling_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r, 98);
+    float x[D], target[D], z[D];
+    centre_of(0, x);
+    for (int k = 0; k < 200; k++) {
+        int c = k % 2 ? 0 : 1;
+        for (int f = 0; f < D; f++)
+            target[f] = centres[c][f] + (float)(0.02 * nrand());
+        for (int t = 0; t < 12; t++) {
+            for (int f = 0; f < D; f++)
+                x[f] += 0.5f * (target[f] - x[f]);
+            evade(x, z, 0.0005, -1);
+            query(&r, z, true);
+        }
+    }
+    run_quiet(&r, "settling readings");
+}
+
+/* A what-if user bisecting one feature of a record to find where the decision changes
+ * ("at what income am I approved?"): a binary search along one coordinate. */
+static void test_whatif_bisect_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r, 99);
+    float x[D], sc[C];
+    for (int rec = 0; rec < 200; rec++) {
+        int c = (int)(urand() * C);
+        for (int f = 0; f < D; f++)
+            x[f] = centres[c][f] + (float)(0.08 * nrand());
+        int j = (int)(urand() * D), c0 = model(x, sc);
+        double a = 0, b = 1;
+        for (int k = 0; k < 8; k++) {
+            x[j] = (float)((a + b) / 2);
+            query(&r, x, true);
+            if (model(x, sc) == c0)
+                a = x[j];
+            else
+                b = x[j];
+        }
+    }
+    run_quiet(&r, "what-if bisection of one feature");
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -434,6 +546,9 @@ int main(void)
         cmocka_unit_test(test_hsj_gaps_alarm),
         cmocka_unit_test(test_frames_on_boundary_quiet),
         cmocka_unit_test(test_sliders_quiet),
+        cmocka_unit_test(test_noisy_search_alarms),
+        cmocka_unit_test(test_settling_quiet),
+        cmocka_unit_test(test_whatif_bisect_quiet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
