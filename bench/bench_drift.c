@@ -30,7 +30,7 @@
 #include "stats/drift_stats.h"
 #include "stats/drift_profile.h"
 
-extern const struct ig_detector ig_det_drift;
+extern const struct ig_detector ig_det_drift_features;
 
 #define F 64
 #define REF 5000
@@ -91,7 +91,7 @@ static void arl_run(uint32_t nf, uint64_t rows, double target)
     void *global = NULL, *slice = NULL;
     const struct ig_env arl_env = { .report = arl_report };
     if (ig_rules_load_buf("arl", yaml, strlen(yaml), &rules, err, sizeof err) != IG_OK ||
-        ig_detector_init(&ig_det_drift, &arl_env, rules, &global, err, sizeof err) != IG_OK) {
+        ig_detector_init(&ig_det_drift_features, &arl_env, rules, &global, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_drift: arl: %s\n", err);
         exit(1);
     }
@@ -112,13 +112,13 @@ static void arl_run(uint32_t nf, uint64_t rows, double target)
         for (uint32_t f = 0; f < nf; f++)
             row[f] = (float)nrand();
         ev.req_time_us = 1000u * i;
-        ig_det_drift.observe(&call, &ev);
+        ig_det_drift_features.observe(&call, &ev);
         if (i % 1000 == 999)
-            ig_det_drift.tick(&call, ev.req_time_us);
+            ig_det_drift_features.tick(&call, ev.req_time_us);
     }
-    ig_det_drift.finish(&call, ev.req_time_us);
-    ig_det_drift.model_free(&call);
-    ig_det_drift.free(global);
+    ig_det_drift_features.finish(&call, ev.req_time_us);
+    ig_det_drift_features.model_free(&call);
+    ig_det_drift_features.free(global);
     ig_rules_free(rules);
     free(row);
     double r = (double)rows;
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
     void *global = NULL;
     /* the report hook counts the CUSUM alarms of the timed run (reports carry the totals) */
     const struct ig_env env = { .report = arl_report };
-    if (ig_detector_init(&ig_det_drift, &env, rules, &global, err, sizeof err) != IG_OK) {
+    if (ig_detector_init(&ig_det_drift_features, &env, rules, &global, err, sizeof err) != IG_OK) {
         fprintf(stderr, "bench_drift: %s\n", err);
         return 1;
     }
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
         for (int f = 0; f < F; f++)
             row[f] = (float)nrand();
         ev.req_time_us = 1000u * (uint64_t)i;
-        ig_det_drift.observe(&call, &ev);
+        ig_det_drift_features.observe(&call, &ev);
     }
     for (size_t i = 0; i < (size_t)WIN * WINDOWS; i++)
         for (int f = 0; f < F; f++)
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < (size_t)WIN * WINDOWS; i++) {
         ev.inputs = rows + i * F;
         ev.req_time_us = 1000u * (REF + i);
-        ig_det_drift.observe(&call, &ev);
+        ig_det_drift_features.observe(&call, &ev);
     }
     double dt = now_s() - t0, det_rate = (double)F * WIN * WINDOWS / dt;
     printf("c-detector features=%d ref=%d window=%d windows=%d seconds=%.4f feature_samples_per_s=%.0f "
@@ -246,8 +246,8 @@ int main(int argc, char **argv)
     double st_rate = (double)F * WIN * WINDOWS / dt;
     printf("c-stats features=%d ref=%d window=%d windows=%d seconds=%.4f feature_samples_per_s=%.0f "
            "drifted=%d (p-sum %.3g)\n", F, REF, WIN, WINDOWS, dt, st_rate, drifted, sink);
-    ig_det_drift.model_free(&call);
-    ig_det_drift.free(global);
+    ig_det_drift_features.model_free(&call);
+    ig_det_drift_features.free(global);
     ig_rules_free(rules);
     free(rows);
     free(ref);

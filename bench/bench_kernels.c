@@ -21,7 +21,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_fingerprint;
+extern const struct ig_detector ig_det_adversarial_fingerprint;
 
 static double now_s(void)
 {
@@ -151,9 +151,9 @@ static void bench_fingerprint(void)
     for (int k = 0; k < 3; k++) {
         uint32_t d = dims[k];
         void *g = NULL;
-        if (ig_detector_init(&ig_det_fingerprint, &no_env, rules, &g, err, sizeof(err)))
+        if (ig_detector_init(&ig_det_adversarial_fingerprint, &no_env, rules, &g, err, sizeof(err)))
             return;
-        void *client = calloc(1, ig_det_fingerprint.client_size);
+        void *client = calloc(1, ig_det_adversarial_fingerprint.client_size);
         struct ig_scratch scratch;
         ig_scratch_init(&scratch, 1 << 16, 1 << 24);
         uint64_t findings = 0;
@@ -168,15 +168,15 @@ static void bench_fingerprint(void)
         for (int q = 0; q < nq; q++) {
             ev.inputs = xs + (size_t)(q % 64) * d;   /* repeats every 64: the index is busy */
             ig_scratch_reset(&scratch);
-            ig_det_fingerprint.observe(&call, &ev);
+            ig_det_adversarial_fingerprint.observe(&call, &ev);
         }
         double dt = (now_s() - t0) / nq;
         printf("  fingerprint d=%-5u %8.0f ns/query (%.2f ns/value, %llu findings)\n", d, dt * 1e9,
                dt * 1e9 / d, (unsigned long long)findings);
         printf("RESULT metric=fingerprint_d%u_history256 value=%.0f unit=ns/event better=lower\n", d,
                dt * 1e9);
-        ig_det_fingerprint.evict(&call);
-        ig_det_fingerprint.free(g);
+        ig_det_adversarial_fingerprint.evict(&call);
+        ig_det_adversarial_fingerprint.free(g);
         ig_scratch_free(&scratch);
         free(client);
         free(xs);

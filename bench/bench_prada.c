@@ -35,7 +35,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_prada;
+extern const struct ig_detector ig_det_extraction_prada;
 
 #define DIM 64
 /* 10 000 stored, 3 000 timed; IG_BENCH_QUICK=1 (bench/run.sh --quick): 1 000 and 300 */
@@ -112,11 +112,11 @@ static double run(const struct ig_rules *rules, uint32_t dim, uint32_t count, co
 {
     void *global = NULL;
     char err[256];
-    if (ig_detector_init(&ig_det_prada, &no_env, rules, &global, err, sizeof(err)) != 0) {
+    if (ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &global, err, sizeof(err)) != 0) {
         fprintf(stderr, "bench_prada: %s\n", err);
         exit(1);
     }
-    void *client = calloc(1, ig_det_prada.client_size);
+    void *client = calloc(1, ig_det_extraction_prada.client_size);
     struct ig_emit emit = { on_finding, cnt };
     struct ig_call call = { .global = global, .client = client, .emit = &emit };
     struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = dim };
@@ -126,11 +126,11 @@ static double run(const struct ig_rules *rules, uint32_t dim, uint32_t count, co
             t0 = now_s();
         ev.inputs = xs + (size_t)i * dim;
         ev.labels = lab + i;
-        ig_det_prada.observe(&call, &ev);
+        ig_det_extraction_prada.observe(&call, &ev);
     }
     double dt = now_s() - t0;
-    ig_det_prada.evict(&call);
-    ig_det_prada.free(global);
+    ig_det_extraction_prada.evict(&call);
+    ig_det_extraction_prada.free(global);
     free(client);
     return dt * 1e9 / (count > skip ? count - skip : 1);
 }

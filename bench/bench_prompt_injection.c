@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-extern const struct ig_detector ig_det_prompt_injection;
+extern const struct ig_detector ig_det_prompt_injection_signature;
 
 struct item {
     char style[32], lang[8], split[8];
@@ -331,7 +331,7 @@ int main(int argc, char **argv)
     if (load(att ? att : d_att, true) || load(ben ? ben : d_ben, false))
         return 2;
     struct ig_emit emit = { on_finding, NULL };
-    const struct ig_detector *const list[] = { &ig_det_prompt_injection, NULL };
+    const struct ig_detector *const list[] = { &ig_det_prompt_injection_signature, NULL };
     struct ig_rules *rules = NULL, *low_rules = NULL;
     eng = engine_for(rules_dir, NULL, &rules, &emit, list);
     if (!eng)

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-extern const struct ig_detector ig_det_leakage_secrets, ig_det_prompt_injection,
-    ig_det_divergence, ig_det_system_prompt, ig_det_abuse_volume;
+extern const struct ig_detector ig_det_leakage_secrets, ig_det_prompt_injection_signature,
+    ig_det_leakage_divergence, ig_det_leakage_system_prompt, ig_det_abuse_volume;
 
 static double cpu_s(void)
 {
@@ -163,8 +163,8 @@ int main(int argc, char **argv)
     struct ig_config cfg;
     ig_config_defaults(&cfg);
     struct ig_emit emit = { sink, NULL };
-    const struct ig_detector *const list[] = { &ig_det_leakage_secrets, &ig_det_prompt_injection,
-        &ig_det_divergence, &ig_det_system_prompt, &ig_det_abuse_volume, NULL };
+    const struct ig_detector *const list[] = { &ig_det_leakage_secrets, &ig_det_prompt_injection_signature,
+        &ig_det_leakage_divergence, &ig_det_leakage_system_prompt, &ig_det_abuse_volume, NULL };
     static const char prompt[] = "user: Can you explain how the training data pipeline handles "
                                  "configuration files and what the server returns on errors?";
     static const char sys[] = "You are a helpful assistant for Example Corp. Answer briefly and "

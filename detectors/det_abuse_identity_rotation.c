@@ -53,7 +53,7 @@ static int rot_observe(const struct ig_call *call, const struct ig_event *ev)
     return IG_OK;
 }
 
-const struct ig_detector ig_det_identity_rotation = {
+const struct ig_detector ig_det_abuse_identity_rotation = {
     .name = NAME_ROTATION,
     .wants = 0,
     .scope = IG_SCOPE_GROUP,

@@ -979,7 +979,7 @@ static void bd_evict(const struct ig_call *call)
     cl->st = NULL;
 }
 
-const struct ig_detector ig_det_boundary = {
+const struct ig_detector ig_det_adversarial_boundary = {
     .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct bd_client),

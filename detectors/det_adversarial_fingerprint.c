@@ -490,7 +490,7 @@ static void fp_evict(const struct ig_call *call)
     cl->st = NULL;
 }
 
-const struct ig_detector ig_det_fingerprint = {
+const struct ig_detector ig_det_adversarial_fingerprint = {
     .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct fp_client),

@@ -1904,7 +1904,7 @@ static void drift_free(void *global)
     free(g);
 }
 
-const struct ig_detector ig_det_drift = {
+const struct ig_detector ig_det_drift_features = {
     .name = NAME,
     .wants = 0,
     .client_size = 0,

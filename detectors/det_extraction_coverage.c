@@ -676,7 +676,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
     return IG_OK;
 }
 
-const struct ig_detector ig_det_coverage = {
+const struct ig_detector ig_det_extraction_coverage = {
     .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct cv_client),

@@ -919,7 +919,7 @@ static void prada_free(void *global)
     free_thread_bufs();
 }
 
-const struct ig_detector ig_det_prada = {
+const struct ig_detector ig_det_extraction_prada = {
     .name = NAME,
     .wants = IG_EV_TENSOR,
     .client_size = sizeof(struct prada_client),

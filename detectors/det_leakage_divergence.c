@@ -237,7 +237,7 @@ static int dv_observe(const struct ig_call *call, const struct ig_event *ev)
     return IG_OK;
 }
 
-const struct ig_detector ig_det_divergence = {
+const struct ig_detector ig_det_leakage_divergence = {
     .name = NAME,
     .wants = IG_EV_TEXT,
     .init = dv_init,

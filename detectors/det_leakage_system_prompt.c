@@ -373,7 +373,7 @@ static int sp_observe(const struct ig_call *call, const struct ig_event *ev)
     return IG_OK;
 }
 
-const struct ig_detector ig_det_system_prompt = {
+const struct ig_detector ig_det_leakage_system_prompt = {
     .name = NAME,
     .wants = IG_EV_TEXT,
     .init = sp_init,

@@ -1349,7 +1349,7 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     return IG_OK;
 }
 
-const struct ig_detector ig_det_prompt_injection = {
+const struct ig_detector ig_det_prompt_injection_signature = {
     .name = NAME,
     .wants = IG_EV_TEXT,
     .init = pi_init,

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct ig_detector ig_det_prompt_injection, ig_det_divergence, ig_det_system_prompt;
+extern const struct ig_detector ig_det_prompt_injection_signature, ig_det_leakage_divergence, ig_det_leakage_system_prompt;
 
 static void sink(void *ctx, const struct ig_finding *f)
 {
@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct ig_config cfg;
         ig_config_defaults(&cfg);
         static struct ig_emit emit = { sink, NULL };
-        static const struct ig_detector *const list[] = { &ig_det_prompt_injection, &ig_det_divergence,
-                                                          &ig_det_system_prompt, NULL };
+        static const struct ig_detector *const list[] = { &ig_det_prompt_injection_signature, &ig_det_leakage_divergence,
+                                                          &ig_det_leakage_system_prompt, NULL };
         char err[256];
         e = ig_engine_new_with(&cfg, NULL, NULL, &emit, list, err, sizeof err);
         if (!e)

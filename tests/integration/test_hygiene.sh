@@ -2,7 +2,8 @@
 # What a newcomer's machine needs the repository to keep true (issue #11): tests, scripts and
 # the bench run Debian's /usr/bin/python3 (what scripts/install-deps.sh installs), never the
 # first python3 on PATH; no absolute path of a build machine in any tracked file; no skip
-# that ctest would count as a pass (cmocka skip() without IG_SKIP); no fixed names in /tmp.
+# that ctest would count as a pass (cmocka skip() without IG_SKIP); no fixed names in /tmp;
+# each detector file det_<name>.c exports ig_det_<name>.
 source "$(dirname "$0")/lib/common.sh"
 cd "$IG_SRC"
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "SKIP: not a git checkout"; exit 77; }
@@ -29,5 +30,13 @@ git grep -nE '(^|[^_A-Za-z])skip\(\)' -- tests/unit ':!tests/unit/test_skip.h' >
 git grep -nE '"/tmp/[^"%X]*%d|/tmp/[A-Za-z0-9_.-]+\$\$' -- tests scripts bench > "$WORK/hits" || true
 [ -s "$WORK/hits" ] && report "fixed /tmp names (use mkdtemp / mktemp -d)"
 
+# a detector file det_<name>.c exports ig_det_<name> (issue #12: names match what they emit)
+: > "$WORK/hits"
+for f in $(git ls-files 'detectors/det_*.c'); do
+    n=$(basename "$f" .c); n=${n#det_}
+    grep -qE "^const struct ig_detector ig_det_${n} = \{" "$f" || echo "$f: no ig_det_${n}" >> "$WORK/hits"
+done
+[ -s "$WORK/hits" ] && report "detector symbol not named after its file"
+
 [ "$bad" = 0 ] || exit 1
-echo "ok: /usr/bin/python3 everywhere, no machine paths, skips counted, no fixed /tmp names"
+echo "ok: /usr/bin/python3 everywhere, no machine paths, skips counted, no fixed /tmp names, detector symbols named after their files"

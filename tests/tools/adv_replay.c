@@ -25,7 +25,7 @@
 #include <inferguard/rules.h>
 #include "engine.h"
 
-extern const struct ig_detector ig_det_boundary, ig_det_fingerprint;
+extern const struct ig_detector ig_det_adversarial_boundary, ig_det_adversarial_fingerprint;
 
 #define MAXC 4096
 
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     }
     struct ig_config cfg;
     ig_config_defaults(&cfg);
-    const struct ig_detector *const list[] = { &ig_det_boundary, &ig_det_fingerprint, NULL };
+    const struct ig_detector *const list[] = { &ig_det_adversarial_boundary, &ig_det_adversarial_fingerprint, NULL };
     struct ig_emit emit = { on_finding, NULL };
     struct ig_engine *e = ig_engine_new_with(&cfg, rules, NULL, &emit, list, err, sizeof err);
     if (!e) {

@@ -16,7 +16,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_boundary;
+extern const struct ig_detector ig_det_adversarial_boundary;
 
 #define TEST_RAND_SEED 4242
 #include "test_rand.h"
@@ -80,8 +80,8 @@ static void run_open(struct run *r)
 {
     memset(r, 0, sizeof(*r));
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_boundary, &no_env, NULL, &r->global, err, sizeof(err)), 0);
-    r->client = calloc(1, ig_det_boundary.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_adversarial_boundary, &no_env, NULL, &r->global, err, sizeof(err)), 0);
+    r->client = calloc(1, ig_det_adversarial_boundary.client_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
     r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
 }
@@ -93,14 +93,14 @@ static void query(struct run *r, const float *x, bool with_scores)
     struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
                            .outputs = with_scores ? C : 0, .inputs = x, .labels = &lab,
                            .scores = with_scores ? sc : NULL };
-    assert_int_equal(ig_det_boundary.observe(&r->call, &ev), 0);
+    assert_int_equal(ig_det_adversarial_boundary.observe(&r->call, &ev), 0);
 }
 
 static void run_close(struct run *r)
 {
-    ig_det_boundary.evict(&r->call);
+    ig_det_adversarial_boundary.evict(&r->call);
     free(r->client);
-    ig_det_boundary.free(r->global);
+    ig_det_adversarial_boundary.free(r->global);
 }
 
 static void setup_centres(void)
@@ -523,9 +523,9 @@ static void test_bad_input(void **state)
         x[f] = NAN;
     query(&r, x, true);
     struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 1, .features = 3, .inputs = x };
-    assert_int_equal(ig_det_boundary.observe(&r.call, &ev), 0);   /* other width: skipped */
+    assert_int_equal(ig_det_adversarial_boundary.observe(&r.call, &ev), 0);   /* other width: skipped */
     ev.rows = 0;
-    assert_int_equal(ig_det_boundary.observe(&r.call, &ev), 0);
+    assert_int_equal(ig_det_adversarial_boundary.observe(&r.call, &ev), 0);
     float zero[D] = { 0 };
     for (int q = 0; q < 100; q++)   /* zero vectors, no labels, no scores */
         query(&r, zero, false);

@@ -16,7 +16,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_fingerprint;
+extern const struct ig_detector ig_det_adversarial_fingerprint;
 
 #define TEST_RAND_SEED 12345
 #include "test_rand.h"
@@ -66,9 +66,9 @@ static void run_open(struct run *r, const struct ig_rules *rules)
 {
     memset(r, 0, sizeof(*r));
     char err[256] = "";
-    if (ig_detector_init(&ig_det_fingerprint, &no_env, rules, &r->global, err, sizeof(err)) != 0)
+    if (ig_detector_init(&ig_det_adversarial_fingerprint, &no_env, rules, &r->global, err, sizeof(err)) != 0)
         fail_msg("init: %s", err);
-    r->client = calloc(1, ig_det_fingerprint.client_size);
+    r->client = calloc(1, ig_det_adversarial_fingerprint.client_size);
     assert_int_equal(ig_scratch_init(&r->scratch, 1 << 16, 1 << 24), 0);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
     r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit,
@@ -80,15 +80,15 @@ static void feed(struct run *r, const float *x, uint32_t rows, uint32_t dim)
     struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = rows, .features = dim, .inputs = x };
     snprintf(ev.client_id, sizeof(ev.client_id), "attacker");
     ig_scratch_reset(&r->scratch);
-    assert_int_equal(ig_det_fingerprint.observe(&r->call, &ev), 0);
+    assert_int_equal(ig_det_adversarial_fingerprint.observe(&r->call, &ev), 0);
 }
 
 static void run_close(struct run *r)
 {
-    ig_det_fingerprint.evict(&r->call);
+    ig_det_adversarial_fingerprint.evict(&r->call);
     free(r->client);
     ig_scratch_free(&r->scratch);
-    ig_det_fingerprint.free(r->global);
+    ig_det_adversarial_fingerprint.free(r->global);
 }
 
 static const uint32_t dims[] = { 256, 784, 3072 };
@@ -160,7 +160,7 @@ static void feed_answered(struct run *r, const float *x, uint32_t dim, int32_t l
                            .scores = sc };
     snprintf(ev.client_id, sizeof(ev.client_id), "client");
     ig_scratch_reset(&r->scratch);
-    assert_int_equal(ig_det_fingerprint.observe(&r->call, &ev), 0);
+    assert_int_equal(ig_det_adversarial_fingerprint.observe(&r->call, &ev), 0);
 }
 
 /* Video frames: near-identical inputs answered confidently with one label are no search;
@@ -299,7 +299,7 @@ static void test_bad_rules(void **state)
                                         "    threshold: 60\n", dir);
     void *g = NULL;
     char err[256] = "";
-    assert_true(ig_detector_init(&ig_det_fingerprint, &no_env, rules, &g, err, sizeof(err)) < 0);
+    assert_true(ig_detector_init(&ig_det_adversarial_fingerprint, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "adversarial.fingerprint"));
     ig_rules_free(rules);
 }

@@ -13,7 +13,7 @@
 #include <inferguard/detector.h>
 #include "stats/drift_profile.h"
 
-extern const struct ig_detector ig_det_drift;
+extern const struct ig_detector ig_det_drift_features;
 
 #define NF 8
 #define NO 3
@@ -104,9 +104,9 @@ static void run_start(struct run *r)
     if (run_rules)
         assert_int_equal(ig_rules_load_buf("t.yaml", run_rules, strlen(run_rules), &rules, err,
                                            sizeof err), IG_OK);
-    assert_int_equal(ig_detector_init(&ig_det_drift, &env, rules, &r->global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_detector_init(&ig_det_drift_features, &env, rules, &r->global, err, sizeof err), IG_OK);
     ig_rules_free(rules);
-    assert_int_equal(ig_det_drift.model_size, sizeof r->slice);
+    assert_int_equal(ig_det_drift_features.model_size, sizeof r->slice);
     r->emit.fn = on_finding;
     r->emit.ctx = &r->got;
     r->call.global = r->global;
@@ -163,9 +163,9 @@ static uint64_t stream(struct run *r, enum shift sh, int n, int at, const char *
         ev.inputs = in;
         ev.scores = sc;
         ev.labels = &label;
-        assert_int_equal(ig_det_drift.observe(&r->call, &ev), IG_OK);
+        assert_int_equal(ig_det_drift_features.observe(&r->call, &ev), IG_OK);
         if (tick_every && i % tick_every == tick_every - 1)
-            ig_det_drift.tick(&r->call, ev.req_time_us);
+            ig_det_drift_features.tick(&r->call, ev.req_time_us);
     }
     return t0 + (uint64_t)at * 1000;
 }
@@ -209,8 +209,8 @@ static void check_shift(enum shift sh, const char *analytic)
         assert_int_equal(seq, 1);
     }
     assert_int_equal(r.got.reports, 8);
-    ig_det_drift.model_free(&r.call);
-    ig_det_drift.free(r.global);
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);
 }
 
 static void test_mean_shift(void **s) { (void)s; check_shift(MEAN, "drift.features"); }
@@ -229,8 +229,8 @@ static void test_no_shift_no_finding(void **state)
             print_message("unexpected %s at %d\n", r.got.analytic[i], (int)((r.got.t[i] - 1764000000000000ull) / 1000));
         assert_int_equal(r.got.n, 0);
         assert_int_equal(r.got.reports, 10);
-        ig_det_drift.model_free(&r.call);
-        ig_det_drift.free(r.global);
+        ig_det_drift_features.model_free(&r.call);
+        ig_det_drift_features.free(r.global);
     }
 }
 
@@ -243,8 +243,8 @@ static void test_version_change_and_partial_window(void **state)
     stream(&r, NONE, 700, 700, "2");   /* same model, new version: a note and an info finding */
     assert_int_equal(count(&r.got, "drift.predictions", 0, UINT64_MAX), 1);
     assert_int_equal(r.got.sev[0], IG_SEV_INFO);
-    ig_det_drift.model_free(&r.call);
-    ig_det_drift.free(r.global);     /* the unfinished window is reported at the end */
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);     /* the unfinished window is reported at the end */
     assert_int_equal(r.got.partial_reports, 1);
     assert_true(r.got.last_window_rows == 700);
     assert_non_null(strstr(r.got.note, "'1' to '2'"));
@@ -261,8 +261,8 @@ static void test_reports_without_ticks(void **state)
     stream(&r, NONE, 9000, 9000, "1");
     tick_every = 100;
     assert_int_equal(r.got.reports, 7);   /* the 8th is pending until a tick or the end */
-    ig_det_drift.model_free(&r.call);
-    ig_det_drift.free(r.global);
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);
     assert_int_equal(r.got.reports, 8);
     assert_int_equal(r.got.partial_reports, 0);
 }
@@ -277,10 +277,10 @@ static void test_bad_rules_and_odd_events(void **state)
     memset(&ev, 0, sizeof ev);
     ev.rows = 3;
     ev.flags = IG_EV_MALFORMED;
-    assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
+    assert_int_equal(ig_det_drift_features.observe(&r.call, &ev), IG_OK);
     ev.flags = 0;
     ev.rows = 0;
-    assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
+    assert_int_equal(ig_det_drift_features.observe(&r.call, &ev), IG_OK);
     stream(&r, NONE, 1500, 1500, "1");
     float big[2 * 20];
     for (int i = 0; i < 40; i++)
@@ -289,9 +289,9 @@ static void test_bad_rules_and_odd_events(void **state)
     ev.features = 20;
     ev.inputs = big;
     snprintf(ev.model, sizeof ev.model, "iris");
-    assert_int_equal(ig_det_drift.observe(&r.call, &ev), IG_OK);
-    ig_det_drift.model_free(&r.call);
-    ig_det_drift.free(r.global);
+    assert_int_equal(ig_det_drift_features.observe(&r.call, &ev), IG_OK);
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);
 }
 
 /* No baseline and a shift after 100 or 500 rows, inside the default 1000-row reference:
@@ -312,8 +312,8 @@ static void check_early(int at_row)
                   (r.got.change_us[first] - (double)at) / 1000);
     assert_true(r.got.t[first] - at <= 400 * 1000);
     assert_true(fabs(r.got.change_us[first] - (double)at) <= 100 * 1000);
-    ig_det_drift.model_free(&r.call);
-    ig_det_drift.free(r.global);
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);
 }
 static void test_shift_after_100_rows(void **s) { (void)s; check_early(100); }
 static void test_shift_after_500_rows(void **s) { (void)s; check_early(500); }
@@ -332,12 +332,12 @@ static void test_attacker_is_not_drift(void **state)
         flag_after = flags[k];
         stream(&r, NONE, 8000, 8000, "1");
         attack_every = 0;
-        ig_det_drift.finish(&r.call, 0);
+        ig_det_drift_features.finish(&r.call, 0);
         for (int i = 0; i < r.got.n; i++)
             print_message("unexpected %s (%s)\n", r.got.analytic[i], r.got.detection[i]);
         assert_int_equal(count(&r.got, "drift.features", 0, UINT64_MAX), 0);
-        ig_det_drift.model_free(&r.call);
-        ig_det_drift.free(r.global);
+        ig_det_drift_features.model_free(&r.call);
+        ig_det_drift_features.free(r.global);
     }
 }
 
@@ -395,9 +395,9 @@ static void feed_newcomer(struct run *r, int benign, int batch_every, int flag_b
             ev.scores = s1;
             ev.labels = &label;
         }
-        assert_int_equal(ig_det_drift.observe(&r->call, &ev), IG_OK);
+        assert_int_equal(ig_det_drift_features.observe(&r->call, &ev), IG_OK);
         if (tick_every && i % tick_every == tick_every - 1)
-            ig_det_drift.tick(&r->call, ev.req_time_us);
+            ig_det_drift_features.tick(&r->call, ev.req_time_us);
     }
 }
 
@@ -411,14 +411,14 @@ static void test_batching_newcomer_is_not_drift(void **state)
         rs = seeds[k];
         stream(&r, NONE, 3000, 3000, "1");
         feed_newcomer(&r, 8000, 40, 3);
-        ig_det_drift.finish(&r.call, 0);
+        ig_det_drift_features.finish(&r.call, 0);
         for (int i = 0; i < r.got.n; i++)
             if (strcmp(r.got.analytic[i], "drift.features") == 0)
                 print_message("seed %llu: unexpected %s (%s)\n", (unsigned long long)seeds[k],
                           r.got.analytic[i], r.got.detection[i]);
         assert_int_equal(count(&r.got, "drift.features", 0, UINT64_MAX), 0);
-        ig_det_drift.model_free(&r.call);
-        ig_det_drift.free(r.global);
+        ig_det_drift_features.model_free(&r.call);
+        ig_det_drift_features.free(r.global);
     }
     rs = 12345;
 }
@@ -436,20 +436,20 @@ static void test_finish_emits_partial_window(void **state)
     uint64_t at = stream(&r, SCALE, 1500, 0, "1");
     tick_every = 100;
     int before = count(&r.got, "drift.features", 0, UINT64_MAX);
-    ig_det_drift.finish(&r.call, 0);
+    ig_det_drift_features.finish(&r.call, 0);
     int after = count(&r.got, "drift.features", 0, UINT64_MAX);
     (void)at;
     assert_int_equal(after, before + 1);
     assert_int_equal(r.got.partial_reports, 1);
-    ig_det_drift.model_free(&r.call);
-    ig_det_drift.free(r.global);   /* nothing more: finish closed it */
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);   /* nothing more: finish closed it */
     assert_int_equal(r.got.partial_reports, 1);
 }
 
 static uint64_t models_dropped(const struct run *r)
 {
     struct ig_det_counter c[IG_DET_MAX_COUNTERS];
-    size_t n = ig_det_drift.stats(r->global, c);
+    size_t n = ig_det_drift_features.stats(r->global, c);
     assert_true(n >= 1);
     assert_string_equal(c[0].name, "models_dropped");
     return c[0].value;
@@ -474,17 +474,17 @@ static void test_overflow_entry_models(void **state)
     assert_int_equal(models_dropped(&r), 100);
     stream_model = "a";                         /* a kept its reference: one more window */
     stream(&r, NONE, 1000, 1000, "1");
-    ig_det_drift.finish(&r.call, 0);
+    ig_det_drift_features.finish(&r.call, 0);
     assert_int_equal(r.got.reports, 3);
     assert_int_equal(r.got.partial_reports, 0);
-    ig_det_drift.model_free(&r.call);
+    ig_det_drift_features.model_free(&r.call);
     assert_null(r.slice.m);
     /* Released models free their places: a new one is watched. */
     stream_model = "c";
     stream(&r, NONE, 100, 100, "1");
     assert_int_equal(models_dropped(&r), 100);
-    ig_det_drift.model_free(&r.call);
-    ig_det_drift.free(r.global);
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);
     stream_model = "iris";
 }
 

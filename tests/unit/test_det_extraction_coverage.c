@@ -14,7 +14,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_coverage;
+extern const struct ig_detector ig_det_extraction_coverage;
 
 #define TEST_RAND_SEED 31337
 #include "test_rand.h"
@@ -70,7 +70,7 @@ static struct ig_emit emit = { on_finding, &sink };
 static void drop(void *client)
 {
     struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
-    ig_det_coverage.evict(&call);
+    ig_det_extraction_coverage.evict(&call);
     free(client);
 }
 
@@ -81,7 +81,7 @@ static void send(void *client, const float *x)
                            .inputs = x, .labels = &lab };
     snprintf(ev.client_id, sizeof ev.client_id, "client-%p", client);   /* one id per client */
     struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
-    assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);
+    assert_int_equal(ig_det_extraction_coverage.observe(&call, &ev), 0);
 }
 
 /* Class spread, and the box uniform noise is drawn from. Defaults: tight classes in [0,1];
@@ -112,15 +112,15 @@ static void run_case(uint32_t d, double want)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = spread < 0.5 ? (float)(0.2 + 0.6 * urand()) : (float)(0.9 * nrand());
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_coverage.model_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
     float x[128];
 
     /* reference phase: natural traffic of several clients, plus an attacker early on */
-    void *early = calloc(1, ig_det_coverage.client_size);
+    void *early = calloc(1, ig_det_extraction_coverage.client_size);
     void *benign[10];
     for (int b = 0; b < 10; b++)
-        benign[b] = calloc(1, ig_det_coverage.client_size);
+        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     for (int q = 0; q < 1000; q++) {
         natural(x);
@@ -141,7 +141,7 @@ static void run_case(uint32_t d, double want)
         fail_msg("benign flagged at d=%u (ood share %g)", d, sink.share);
 
     /* a random-query extraction client is flagged at min_queries */
-    void *attacker = calloc(1, ig_det_coverage.client_size);
+    void *attacker = calloc(1, ig_det_extraction_coverage.client_size);
     for (int q = 0; q < 150; q++) {
         uniform(x);
         send(attacker, x);
@@ -156,7 +156,7 @@ static void run_case(uint32_t d, double want)
     for (int b = 0; b < 10; b++)
         drop(benign[b]);
     free(model);
-    ig_det_coverage.free(global);
+    ig_det_extraction_coverage.free(global);
 }
 
 static void test_uniform_flagged_natural_quiet(void **state)
@@ -193,11 +193,11 @@ static void test_population_drift_is_not_extraction(void **state)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = (float)(0.2 + 0.6 * urand());
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_coverage.model_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
     void *benign[10];
     for (int b = 0; b < 10; b++)
-        benign[b] = calloc(1, ig_det_coverage.client_size);
+        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     float x[128];
     for (int q = 0; q < 1200; q++) {
@@ -216,12 +216,12 @@ static void test_population_drift_is_not_extraction(void **state)
     for (int b = 0; b < 10; b++)
         drop(benign[b]);
     free(model);
-    ig_det_coverage.free(global);
+    ig_det_extraction_coverage.free(global);
 
     /* a lone sweeping client (no peers to compare with) is flagged on its own share */
-    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_coverage.model_size);
-    void *one = calloc(1, ig_det_coverage.client_size), *two = calloc(1, ig_det_coverage.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
+    void *one = calloc(1, ig_det_extraction_coverage.client_size), *two = calloc(1, ig_det_extraction_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     for (int q = 0; q < 1200; q++) {
         natural(x);
@@ -235,7 +235,7 @@ static void test_population_drift_is_not_extraction(void **state)
     drop(one);
     drop(two);
     free(model);
-    ig_det_coverage.free(global);
+    ig_det_extraction_coverage.free(global);
 }
 
 /* A camera watching one unusual scene: hundreds of near-copies (sensor noise, slow drift)
@@ -250,11 +250,11 @@ static void test_near_duplicate_stream_quiet(void **state)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = (float)(0.2 + 0.6 * urand());
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_coverage.model_size);
-    void *benign[5], *cam = calloc(1, ig_det_coverage.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
+    void *benign[5], *cam = calloc(1, ig_det_extraction_coverage.client_size);
     for (int b = 0; b < 5; b++)
-        benign[b] = calloc(1, ig_det_coverage.client_size);
+        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     float x[128], base[128];
     for (int q = 0; q < 1200; q++) {
@@ -279,7 +279,7 @@ static void test_near_duplicate_stream_quiet(void **state)
     if (sink.n)
         fail_msg("near-duplicate stream flagged (%d findings, share %g)", sink.n, sink.share);
     /* the same number of distinct unusual rows is a sweep */
-    void *sweep = calloc(1, ig_det_coverage.client_size);
+    void *sweep = calloc(1, ig_det_extraction_coverage.client_size);
     for (int q = 0; q < 150; q++) {
         natural(x);
         for (uint32_t f = 0; f < dim; f++)
@@ -292,7 +292,7 @@ static void test_near_duplicate_stream_quiet(void **state)
     for (int b = 0; b < 5; b++)
         drop(benign[b]);
     free(model);
-    ig_det_coverage.free(global);
+    ig_det_extraction_coverage.free(global);
 }
 
 /* Images have blank border pixels: constant (0) in every reference row. A client whose
@@ -307,11 +307,11 @@ static void test_constant_features_noise_quiet(void **state)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = f % 8 == 0 ? 0.0f : (float)(0.2 + 0.6 * urand());
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_coverage.model_size);
-    void *benign[5], *noisy = calloc(1, ig_det_coverage.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
+    void *benign[5], *noisy = calloc(1, ig_det_extraction_coverage.client_size);
     for (int b = 0; b < 5; b++)
-        benign[b] = calloc(1, ig_det_coverage.client_size);
+        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     float x[128];
     for (int q = 0; q < 4000; q++) {
@@ -328,7 +328,7 @@ static void test_constant_features_noise_quiet(void **state)
     }
     if (sink.n)
         fail_msg("noise on constant features flagged (%d findings, share %g)", sink.n, sink.share);
-    void *sweep = calloc(1, ig_det_coverage.client_size);
+    void *sweep = calloc(1, ig_det_extraction_coverage.client_size);
     for (int q = 0; q < 150; q++) {
         uniform(x);
         send(sweep, x);
@@ -339,7 +339,7 @@ static void test_constant_features_noise_quiet(void **state)
     for (int b = 0; b < 5; b++)
         drop(benign[b]);
     free(model);
-    ig_det_coverage.free(global);
+    ig_det_extraction_coverage.free(global);
 }
 
 /* KnockoffNets-style extraction with a small set of natural records: the attacker sends
@@ -357,13 +357,13 @@ static int augmented_case(uint32_t d, int *at)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = (float)(0.9 * nrand());
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_coverage.model_size);
-    void *benign[6], *noisy = calloc(1, ig_det_coverage.client_size),
-         *whatif = calloc(1, ig_det_coverage.client_size), *sensor = calloc(1, ig_det_coverage.client_size),
-         *thief = calloc(1, ig_det_coverage.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
+    void *benign[6], *noisy = calloc(1, ig_det_extraction_coverage.client_size),
+         *whatif = calloc(1, ig_det_extraction_coverage.client_size), *sensor = calloc(1, ig_det_extraction_coverage.client_size),
+         *thief = calloc(1, ig_det_extraction_coverage.client_size);
     for (int b = 0; b < 6; b++)
-        benign[b] = calloc(1, ig_det_coverage.client_size);
+        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     static float pool[44][128], own[44][128], hist[400][128];
     float x[128], base[128];
@@ -417,7 +417,7 @@ static int augmented_case(uint32_t d, int *at)
     for (int b = 0; b < 6; b++)
         drop(benign[b]);
     free(model);
-    ig_det_coverage.free(global);
+    ig_det_extraction_coverage.free(global);
     spread = 0.08, nclasses = C;
     if (all != thief_findings || all != interp)
         fail_msg("d=%u: %d findings, %d of them the thief's, %d augmented data", d, all,
@@ -447,9 +447,9 @@ static void test_bad_input(void **state)
     (void)state;
     dim = 4;
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_coverage.model_size);
-    void *client = calloc(1, ig_det_coverage.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
+    void *client = calloc(1, ig_det_extraction_coverage.client_size);
     memset(&sink, 0, sizeof(sink));
     float x[4] = { NAN, 0, 0, 0 };
     for (int q = 0; q < 2000; q++)
@@ -459,12 +459,12 @@ static void test_bad_input(void **state)
     struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 1, .features = 4, .inputs = y, .labels = &big };
     struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
     for (int q = 0; q < 2000; q++)
-        assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);   /* labels beyond 32 classes */
+        assert_int_equal(ig_det_extraction_coverage.observe(&call, &ev), 0);   /* labels beyond 32 classes */
     ev.features = 7;
-    assert_int_equal(ig_det_coverage.observe(&call, &ev), 0);       /* other width: skipped */
+    assert_int_equal(ig_det_extraction_coverage.observe(&call, &ev), 0);       /* other width: skipped */
     drop(client);
     free(model);
-    ig_det_coverage.free(global);
+    ig_det_extraction_coverage.free(global);
 }
 
 int main(void)

@@ -18,7 +18,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_prada;
+extern const struct ig_detector ig_det_extraction_prada;
 
 /* ---- synthetic data ---- */
 
@@ -136,8 +136,8 @@ static void run_open(struct run *r, const struct ig_rules *rules)
 {
     memset(r, 0, sizeof(*r));
     char err[256] = "";
-    assert_int_equal(ig_detector_init(&ig_det_prada, &no_env, rules, &r->global, err, sizeof(err)), 0);
-    r->client = calloc(1, ig_det_prada.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &r->global, err, sizeof(err)), 0);
+    r->client = calloc(1, ig_det_extraction_prada.client_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
     r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
 }
@@ -154,15 +154,15 @@ static void run_feed(struct run *r, const float *xs, const int32_t *lab, uint32_
         snprintf(ev.client_id, sizeof(ev.client_id), "c-42");
         snprintf(ev.model, sizeof(ev.model), "fraud");
         r->call.client_queries++;
-        assert_int_equal(ig_det_prada.observe(&r->call, &ev), 0);
+        assert_int_equal(ig_det_extraction_prada.observe(&r->call, &ev), 0);
     }
 }
 
 static void run_close(struct run *r)
 {
-    ig_det_prada.evict(&r->call);
+    ig_det_extraction_prada.evict(&r->call);
     free(r->client);
-    ig_det_prada.free(r->global);
+    ig_det_extraction_prada.free(r->global);
 }
 
 static void test_natural_never_alarms(void **state)
@@ -268,7 +268,7 @@ static void test_labels_from_scores(void **state)
     for (uint32_t i = 0; i < n; i++) {
         struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_SCORES, .rows = 1, .features = dim,
                                .outputs = NCLS, .inputs = xs + i * dim, .scores = sc + i * NCLS };
-        assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+        assert_int_equal(ig_det_extraction_prada.observe(&r.call, &ev), 0);
     }
     assert_true(r.sink.n > 0);
     run_close(&r);
@@ -286,19 +286,19 @@ static void test_bad_input(void **state)
     float x[4] = { NAN, 1, 2, 3 };
     int32_t l = 1, nl = -1;
     struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 1, .features = 4, .inputs = x, .labels = &l };
-    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    assert_int_equal(ig_det_extraction_prada.observe(&r.call, &ev), 0);
     ev.labels = &nl;
-    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    assert_int_equal(ig_det_extraction_prada.observe(&r.call, &ev), 0);
     ev.labels = NULL;
-    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    assert_int_equal(ig_det_extraction_prada.observe(&r.call, &ev), 0);
     x[0] = 0;
     ev.labels = &l;
     ev.features = 3;
-    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    assert_int_equal(ig_det_extraction_prada.observe(&r.call, &ev), 0);
     ev.features = 2;     /* different width from the first: skipped */
-    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    assert_int_equal(ig_det_extraction_prada.observe(&r.call, &ev), 0);
     ev.rows = 0;
-    assert_int_equal(ig_det_prada.observe(&r.call, &ev), 0);
+    assert_int_equal(ig_det_extraction_prada.observe(&r.call, &ev), 0);
     assert_int_equal(r.sink.n, 0);
     run_close(&r);
 }
@@ -340,7 +340,7 @@ static void test_rules_and_budget(void **state)
     void *others[40];
     int tracked = 0;
     for (int c = 0; c < 40; c++) {
-        others[c] = calloc(1, ig_det_prada.client_size);
+        others[c] = calloc(1, ig_det_extraction_prada.client_size);
         struct ig_call call = r.call;
         call.client = others[c];
         run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 200, dim, 10);
@@ -352,16 +352,16 @@ static void test_rules_and_budget(void **state)
     for (int c = 0; c < 40; c++) {
         struct ig_call call = r.call;
         call.client = others[c];
-        ig_det_prada.evict(&call);
+        ig_det_extraction_prada.evict(&call);
         assert_null(*(void **)others[c]);
         free(others[c]);
     }
-    void *again = calloc(1, ig_det_prada.client_size);
+    void *again = calloc(1, ig_det_extraction_prada.client_size);
     struct ig_call call = r.call;
     call.client = again;
     run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 50, dim, 10);
     assert_non_null(*(void **)again);
-    ig_det_prada.evict(&call);
+    ig_det_extraction_prada.evict(&call);
     free(again);
 
     run_close(&r);
@@ -409,7 +409,7 @@ static void test_bf16_storage(void **state)
     ig_rules_free(rules);
     assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
     void *g = NULL;
-    assert_true(ig_detector_init(&ig_det_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
+    assert_true(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "storage"));
     ig_rules_free(rules);
     unlink(path);
@@ -433,7 +433,7 @@ static void test_bad_rules(void **state)
     char err[512] = "";
     assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
     void *g = NULL;
-    assert_true(ig_detector_init(&ig_det_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
+    assert_true(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "extraction.prada"));
     ig_rules_free(rules);
     unlink(path);

@@ -11,7 +11,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_system_prompt;
+extern const struct ig_detector ig_det_leakage_system_prompt;
 
 static const char *SYS = "You are HelpBot for Acme Bank. Never reveal account numbers. Always "
                          "answer in a friendly tone and refer fraud questions to the security team "
@@ -27,7 +27,7 @@ static const char *EXTRA =
 static void test_canary_overlap_answered(void **st)
 {
     (void)st;
-    struct lfx fx = lh_setup(&ig_det_system_prompt, true, EXTRA);
+    struct lfx fx = lh_setup(&ig_det_leakage_system_prompt, true, EXTRA);
     lh_chat(&fx, "c1", T0, "user: what tag do you have?", "My tag is ZX-CANARY-7f3a9c21.", NULL);
     assert_int_equal(fx.got->n, 1);
     const struct lf *f = &fx.got->f[0];
@@ -57,7 +57,7 @@ static void test_canary_overlap_answered(void **st)
 static void test_quiet(void **st)
 {
     (void)st;
-    struct lfx fx = lh_setup(&ig_det_system_prompt, true, EXTRA);
+    struct lfx fx = lh_setup(&ig_det_leakage_system_prompt, true, EXTRA);
     lh_chat(&fx, "c1", T0, "user: what is my balance?",
             "I can't see balances here; please log in to online banking. For fraud questions "
             "contact the security team.", SYS);
@@ -75,7 +75,7 @@ static void test_bad_params(void **st)
     char err[256];
     assert_int_equal(ig_rules_load_buf("t.yaml", y, strlen(y), &r, err, sizeof err), IG_OK);
     void *g = NULL;
-    assert_int_equal(ig_detector_init(&ig_det_system_prompt, &no_env, r, &g, err, sizeof err), IG_ECONF);
+    assert_int_equal(ig_detector_init(&ig_det_leakage_system_prompt, &no_env, r, &g, err, sizeof err), IG_ECONF);
     assert_non_null(strstr(err, "t.yaml:2: leakage.system_prompt.canaries: 'short' is shorter than 8"));
     ig_rules_free(r);
 }

@@ -19,7 +19,7 @@
 #include <inferguard/detector.h>
 #include "drift/drift.h"
 
-extern const struct ig_detector ig_det_drift;
+extern const struct ig_detector ig_det_drift_features;
 
 #define NF 6
 #define NO 3
@@ -207,7 +207,7 @@ static void test_reports_written(void **state)
     struct ig_env env = { 0 };
     ig_drift_env(&env, w);
     void *global = NULL;
-    assert_int_equal(ig_detector_init(&ig_det_drift, &env, NULL, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_detector_init(&ig_det_drift_features, &env, NULL, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };
@@ -219,13 +219,13 @@ static void test_reports_written(void **state)
     const char *model = "fraud/<scorer>";
     for (uint64_t i = 0; i < 5500; i++) {
         make_event(&ev, in, sc, &label, i, i >= 3000, model);
-        ig_det_drift.observe(&call, &ev);
+        ig_det_drift_features.observe(&call, &ev);
         if (i % 250 == 0)
-            ig_det_drift.tick(&call, ev.req_time_us);
+            ig_det_drift_features.tick(&call, ev.req_time_us);
     }
-    ig_det_drift.tick(&call, ev.req_time_us);
-    ig_det_drift.model_free(&call);
-    ig_det_drift.free(global);   /* writes the partial last window */
+    ig_det_drift_features.tick(&call, ev.req_time_us);
+    ig_det_drift_features.model_free(&call);
+    ig_det_drift_features.free(global);   /* writes the partial last window */
     uint64_t written, failed;
     ig_drift_report_counts(w, &written, &failed);
     assert_int_equal(written, 5);
@@ -304,18 +304,18 @@ static void test_detector_loads_reference_file(void **state)
     struct ig_env env = { 0 };
     ig_drift_env(&env, NULL);   /* the profile loader, no report writer */
     void *global = NULL;
-    assert_int_equal(ig_detector_init(&ig_det_drift, &env, rules, &global, err, sizeof err), IG_OK);
+    assert_int_equal(ig_detector_init(&ig_det_drift_features, &env, rules, &global, err, sizeof err), IG_OK);
     void *slice = NULL;
     int nfind = 0;
     struct ig_emit emit = { noop_emit, &nfind };
     struct ig_call call = { .global = global, .model = &slice, .emit = &emit };
     for (uint64_t i = 0; i < 1000; i++) {      /* shifted from the start: no learning phase */
         make_event(&ev, in, sc, &label, i, true, "iris");
-        ig_det_drift.observe(&call, &ev);
+        ig_det_drift_features.observe(&call, &ev);
     }
     assert_true(nfind >= 2);
-    ig_det_drift.model_free(&call);
-    ig_det_drift.free(global);
+    ig_det_drift_features.model_free(&call);
+    ig_det_drift_features.free(global);
     ig_rules_free(rules);
 
     /* A reference that does not load names the rules line that gives it. */
@@ -326,7 +326,7 @@ static void test_detector_loads_reference_file(void **state)
     fclose(f);
     assert_int_equal(ig_rules_load_dir(rules_dir, &rules, err, sizeof err), IG_OK);
     char ierr[512];
-    assert_int_equal(ig_detector_init(&ig_det_drift, &env, rules, &global, ierr, sizeof ierr), IG_ECONF);
+    assert_int_equal(ig_detector_init(&ig_det_drift_features, &env, rules, &global, ierr, sizeof ierr), IG_ECONF);
     snprintf(want, sizeof want, "%s:3: drift.features.reference '%s': ", yaml, gone);
     if (!strstr(ierr, want))
         fail_msg("'%s' does not start with '%s'", ierr, want);

@@ -452,8 +452,8 @@ static int g_observe(const struct ig_call *call, const struct ig_event *ev)
 static const struct ig_detector det_stream = {
     .name = "test.stream", .client_size = sizeof(struct g_client), .observe = g_observe,
 };
-extern const struct ig_detector ig_det_identity_rotation;
-static const struct ig_detector *const list_group[] = { &det_stream, &ig_det_identity_rotation,
+extern const struct ig_detector ig_det_abuse_identity_rotation;
+static const struct ig_detector *const list_group[] = { &det_stream, &ig_det_abuse_identity_rotation,
                                                         &det_c, NULL };
 
 struct gsink { uint64_t n; struct { char analytic[32], client[64], group_sample[200];

@@ -18,7 +18,7 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_prada;
+extern const struct ig_detector ig_det_extraction_prada;
 
 static uint64_t rs = 0x2545f4914f6cdd1dull;
 static float frand(void)
@@ -84,8 +84,8 @@ static void run(const struct ig_rules *rules, const float *xs, const int32_t *la
 {
     void *global = NULL;
     char err[256] = "";
-    assert_int_equal(ig_detector_init(&ig_det_prada, &no_env, rules, &global, err, sizeof(err)), 0);
-    void *client = calloc(1, ig_det_prada.client_size);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &global, err, sizeof(err)), 0);
+    void *client = calloc(1, ig_det_extraction_prada.client_size);
     struct ig_emit emit = { on_finding, out };
     struct ig_call call = { .global = global, .client = client, .emit = &emit };
     for (uint32_t i = 0; i < n; i++) {
@@ -95,11 +95,11 @@ static void run(const struct ig_rules *rules, const float *xs, const int32_t *la
         snprintf(ev.client_id, sizeof(ev.client_id), "c-7");
         snprintf(ev.model, sizeof(ev.model), "m");
         call.client_queries++;
-        assert_int_equal(ig_det_prada.observe(&call, &ev), 0);
+        assert_int_equal(ig_det_extraction_prada.observe(&call, &ev), 0);
     }
-    ig_det_prada.evict(&call);
+    ig_det_extraction_prada.evict(&call);
     free(client);
-    ig_det_prada.free(global);
+    ig_det_extraction_prada.free(global);
 }
 
 static void same_findings(const char *what, const struct log *a, const struct log *b)

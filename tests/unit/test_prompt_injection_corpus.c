@@ -12,7 +12,7 @@
 
 #include "test_llm_helpers.h"
 
-extern const struct ig_detector ig_det_prompt_injection;
+extern const struct ig_detector ig_det_prompt_injection_signature;
 
 struct tally { char style[32]; unsigned tp, fn, fp, tn; };
 
@@ -98,7 +98,7 @@ static void totals(unsigned *tp, unsigned *fn, unsigned *fp, unsigned *tn)
 static void evaluate(const char *split, double min_p, double min_r, double min_style_r,
                      double max_style_fp)
 {
-    struct lfx fx = lh_setup(&ig_det_prompt_injection, true, NULL);
+    struct lfx fx = lh_setup(&ig_det_prompt_injection_signature, true, NULL);
     ntallies = 0;
     unsigned client = 0;
     unsigned na = run_file(&fx, "attacks.tsv", true, split, &client);
