@@ -14,15 +14,17 @@
  * per-block distance rings ruling out most blocks on clustered inputs, and (prefilter:
  * int8) exact integer distances of 8-bit levels ruling out the rest before any float32
  * block is read (inputs uniform in high dimension), bit-identical to a full l2sq_min scan. D is kept in
- * ascending order incrementally (the few new distances merged per test), and the
- * Shapiro-Wilk coefficients of the last 8 sample sizes are cached per worker thread.
+ * ascending order incrementally (per test, the distances dropped since are removed and the
+ * new ones merged in by binary search and memmove), the pooled sums take one pass, and
+ * the Shapiro-Wilk coefficients of the last 8 sample sizes are cached per worker thread:
+ * a test on 5000 distances costs a few microseconds, not ~25.
  *
  * Memory: the engine's client slice holds one pointer. The client's state is allocated
  * on its first usable query, charged to a global budget (rules memory_mb) and released in
  * evict. A growing set starts at 16 vectors and doubles up to max_growing; each growth is
  * charged too, and a refused charge is counted and leaves the set at its size (distances
  * are still measured). Per client at most:
- *     sizeof(state) (344 B) + max_classes * 208 B + max_dists * 8 B
+ *     sizeof(state) + max_classes * 208 B + max_dists * 12 B
  *     + sum over classes of ig_vidx_bytes(dim, cap(G_c)), cap(G_c) <= max_growing,
  * where ig_vidx_bytes is 4 B (bf16: 2 B, f32_bf16: 6 B) * dim * cap plus 8 B per vector, 28 B per block
  * (prefilter int8: + 1 B * dim * cap + 4 B per vector + 12 B per block)
@@ -86,6 +88,9 @@ struct prada_params {
 /* Steps remembered for the repeated-step test: a JbDA batch interleaves the children of
  * several parents and classes, so the step just before is often another kind of step. */
 #define PRADA_STEPS 4
+/* Dropped ring entries remembered between tests (a test every 10 queries drops 10): the
+ * order removes exactly those instead of scanning all of D for them. */
+#define PRADA_GONE 32
 
 /* The rules block's params fill prada_params (rules/schema.md's table is generated from
  * these rows); init derives budget, elem, vflags, paper and the paper-mode overrides. */
@@ -167,8 +172,13 @@ struct prada_state {
     uint32_t d_head, d_len;   /* ring of (distance, class) of capacity max_dists */
     float   *d_val;
     uint16_t *d_cls;
-    uint16_t *d_ord;          /* ring slots by ascending distance (as of the last test) */
-    uint32_t ord_len, fresh;  /* entries in d_ord; pushes since (at most max_dists) */
+    float    *d_ov;           /* D by ascending value (as of the last test), and ... */
+    uint16_t *d_os;           /* ... each value's ring slot (equal values: any order) */
+    uint32_t ord_len, fresh;  /* entries in d_ov; pushes since (at most max_dists) */
+    uint32_t gone_n;          /* entries dropped from the ring since (more than PRADA_GONE:
+                                 the next order_ring finds the survivors by a scan) */
+    float    gone_v[PRADA_GONE];   /* their values and slots */
+    uint16_t gone_s[PRADA_GONE];
     struct prada_class cls[];
 };
 
@@ -200,7 +210,8 @@ static _Thread_local struct ig_sw tl_sw[SW_CACHE];
 static _Thread_local uint64_t tl_sw_used[SW_CACHE], tl_sw_clock;
 static _Thread_local double *tl_pool;
 static _Thread_local uint32_t *tl_key, *tl_tmp;
-static _Thread_local uint16_t *tl_slot, *tl_stmp, *tl_ord;
+static _Thread_local uint16_t *tl_slot, *tl_stmp;
+
 
 /* Sorts non-negative finite floats, given as their bit patterns (which then order like
  * the values), with a 16-bit payload, in three 11-bit LSD passes. */
@@ -245,10 +256,11 @@ static inline uint32_t dist_key(const struct prada_state *st, uint32_t slot)
     return k;
 }
 
-/* Brings d_ord up to date with the ring: the entries pushed since the last call are
- * sorted (a few: insertion sort; many: radix) and merged with the survivors of the old
- * order, O(max_dists) per test instead of a full sort. Slots overwritten since are
- * exactly the ring's last <fresh> positions, so survivors are those of lower age. */
+/* Brings d_ov/d_os up to date with the ring: the entries pushed since the last call are
+ * sorted (a few: insertion sort; many: radix), the entries dropped since are removed and
+ * the fresh ones merged in, by binary searches and memmove (a few cache lines' work per
+ * entry changed instead of a pass over D per test). Slots overwritten since are exactly
+ * the ring's last <fresh> positions, so survivors are those of lower age. */
 static void order_ring(const struct prada_params *p, struct prada_state *st)
 {
     uint32_t C = p->max_dists, L = st->d_len, h = st->d_head;
@@ -274,20 +286,75 @@ static void order_ring(const struct prada_params *p, struct prada_state *st)
             tl_slot[i] = sl;
         }
     }
-    uint32_t out = 0, j = 0;
-    for (uint32_t i = 0; i < st->ord_len; i++) {
-        uint32_t s = st->d_ord[i], age = s >= h ? s - h : s + C - h;
-        if (age >= keep)
-            continue;   /* overwritten since */
-        uint32_t k = dist_key(st, s);
-        while (j < a && tl_key[j] < k)
-            tl_ord[out++] = tl_slot[j++];
-        tl_ord[out++] = (uint16_t)s;
+    float *ov = st->d_ov;
+    uint16_t *os = st->d_os;
+    uint32_t out = st->ord_len;
+    if (st->gone_n <= PRADA_GONE && st->gone_n <= out) {
+        /* the dropped entries were all in the order (none was fresh): remove exactly
+         * those, found by binary search, then close the gaps run by run */
+        uint32_t pos[PRADA_GONE], np = 0;
+        for (uint32_t g = 0; g < st->gone_n; g++) {
+            float v = st->gone_v[g];
+            uint32_t lo = 0, hi = out;
+            while (lo < hi) {   /* first entry of that value */
+                uint32_t mid = (lo + hi) / 2;
+                if (ov[mid] < v)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            while (lo < out && os[lo] != st->gone_s[g])   /* equal values: any order */
+                lo++;
+            IG_ASSERT(lo < out);
+            uint32_t k = np++;   /* insertion: positions ascending */
+            for (; k > 0 && pos[k - 1] > lo; k--)
+                pos[k] = pos[k - 1];
+            pos[k] = lo;
+        }
+        uint32_t w = np ? pos[0] : out;
+        for (uint32_t k = 0; k < np; k++) {
+            uint32_t from = pos[k] + 1, to = k + 1 < np ? pos[k + 1] : out;
+            memmove(ov + w, ov + from, (size_t)(to - from) * sizeof(*ov));
+            memmove(os + w, os + from, (size_t)(to - from) * sizeof(*os));
+            w += to - from;
+        }
+        out = w;
+    } else {
+        /* many dropped (a period longer than D): survivors are the entries of age
+         * < keep, one sequential pass */
+        uint32_t w = 0;
+        for (uint32_t i = 0; i < out; i++) {
+            uint32_t sl = os[i], age = sl + C - h;
+            age -= age >= C ? C : 0;
+            ov[w] = ov[i];
+            os[w] = (uint16_t)sl;
+            w += age < keep;
+        }
+        out = w;
     }
-    while (j < a)
-        tl_ord[out++] = tl_slot[j++];
+    st->gone_n = 0;
+    /* then the fresh ones merged in from the back, the largest first: the survivors
+     * above it move up by the number of fresh entries left, once each */
+    uint32_t n = out + a;
+    for (uint32_t j = a; j > 0; j--) {
+        float v;
+        memcpy(&v, &tl_key[j - 1], sizeof(v));
+        uint32_t lo = 0, hi = out;
+        while (lo < hi) {   /* first survivor above v */
+            uint32_t mid = (lo + hi) / 2;
+            if (ov[mid] <= v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(ov + lo + j, ov + lo, (size_t)(out - lo) * sizeof(*ov));
+        memmove(os + lo + j, os + lo, (size_t)(out - lo) * sizeof(*os));
+        ov[lo + j - 1] = v;
+        os[lo + j - 1] = tl_slot[j - 1];
+        out = lo;
+    }
+    out = n;
     IG_ASSERT(out == L);
-    memcpy(st->d_ord, tl_ord, out * sizeof(uint16_t));
     st->ord_len = out;
     st->fresh = 0;
 }
@@ -339,7 +406,8 @@ static void state_free(struct prada_global *g, struct prada_state *st)
     uncharge(g, st->bytes);
     free(st->d_val);
     free(st->d_cls);
-    free(st->d_ord);
+    free(st->d_ov);
+    free(st->d_os);
     free(st);
 }
 
@@ -350,13 +418,15 @@ static void *state_make(const void *ctx)
     if (st) {
         st->d_val = malloc(p->max_dists * sizeof(float));
         st->d_cls = malloc(p->max_dists * sizeof(uint16_t));
-        st->d_ord = malloc(p->max_dists * sizeof(uint16_t));
+        st->d_ov = malloc(p->max_dists * sizeof(float));
+        st->d_os = malloc(p->max_dists * sizeof(uint16_t));
     }
-    if (!st || !st->d_val || !st->d_cls || !st->d_ord) {
+    if (!st || !st->d_val || !st->d_cls || !st->d_ov || !st->d_os) {
         if (st) {
             free(st->d_val);
             free(st->d_cls);
-            free(st->d_ord);
+            free(st->d_ov);
+            free(st->d_os);
             free(st);
         }
         return NULL;
@@ -368,7 +438,7 @@ static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
 {
     const struct prada_params *p = &g->p;
     uint64_t bytes = sizeof(struct prada_state) + (uint64_t)p->max_classes * sizeof(struct prada_class)
-                     + (uint64_t)p->max_dists * (sizeof(float) + 2 * sizeof(uint16_t));
+                     + (uint64_t)p->max_dists * 2 * (sizeof(float) + sizeof(uint16_t));
     struct prada_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, p);
     if (!st)
         return NULL;
@@ -426,6 +496,11 @@ static void d_push(const struct prada_params *p, struct prada_state *st, uint16_
 {
     if (st->d_len == p->max_dists) {
         /* drop the oldest */
+        if (st->gone_n < PRADA_GONE) {
+            st->gone_v[st->gone_n] = st->d_val[st->d_head];
+            st->gone_s[st->gone_n] = (uint16_t)st->d_head;
+        }
+        st->gone_n += st->gone_n <= PRADA_GONE;   /* PRADA_GONE + 1: too many to list */
         st->cls[st->d_cls[st->d_head]].in_d--;
         st->d_head = (st->d_head + 1) % p->max_dists;
         st->d_len--;
@@ -446,10 +521,9 @@ static void free_thread_bufs(void)
     free(tl_tmp);
     free(tl_slot);
     free(tl_stmp);
-    free(tl_ord);
     tl_pool = NULL;
     tl_key = tl_tmp = NULL;
-    tl_slot = tl_stmp = tl_ord = NULL;
+    tl_slot = tl_stmp = NULL;
 }
 
 /* The workspace holding coefficients for <n>, else the least recently used one (a slot
@@ -484,31 +558,74 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, uint3
         tl_tmp = malloc(IG_SW_NMAX * sizeof(uint32_t));
         tl_slot = malloc(IG_SW_NMAX * sizeof(uint16_t));
         tl_stmp = malloc(IG_SW_NMAX * sizeof(uint16_t));
-        tl_ord = malloc(IG_SW_NMAX * sizeof(uint16_t));
-        if (!tl_pool || !tl_key || !tl_tmp || !tl_slot || !tl_stmp || !tl_ord) {
+        if (!tl_pool || !tl_key || !tl_tmp || !tl_slot || !tl_stmp) {
             free_thread_bufs();
             return false;
         }
     }
     order_ring(p, st);
-    /* pooled classes' distances in ascending order: filtering keeps the order */
+    /* pooled classes' distances in ascending order: filtering keeps the order. The sums
+     * are taken about a shift near the mean (the median: the order has it), so one pass
+     * gives the variance without cancellation; four partial sums each, because a single
+     * running sum is bound by the latency of its additions. */
+    const float *ov = st->d_ov;
+    const uint32_t L = st->ord_len;
+    if (L == 0)
+        return false;
+    bool all = true;   /* usually every class in D has min_class distances */
+    for (uint32_t c = 0; c < st->nclasses; c++)
+        all &= st->cls[c].in_d == 0 || st->cls[c].in_d >= p->min_class;
+    const double K = ov[L / 2];
+    double s1[4] = { 0 }, s2[4] = { 0 };
     uint32_t m = 0;
-    double sum = 0.0;
-    for (uint32_t i = 0; i < st->ord_len; i++) {
-        uint32_t s = st->d_ord[i];
-        if (st->cls[st->d_cls[s]].in_d >= p->min_class) {
-            double v = st->d_val[s];
-            tl_pool[m++] = v;
-            sum += v;
+    if (all) {
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        for (; m + 4 <= L; m += 4) {
+            double v0 = ov[m], v1 = ov[m + 1], v2 = ov[m + 2], v3 = ov[m + 3];
+            double t0 = v0 - K, t1 = v1 - K, t2 = v2 - K, t3 = v3 - K;
+            tl_pool[m] = v0;
+            tl_pool[m + 1] = v1;
+            tl_pool[m + 2] = v2;
+            tl_pool[m + 3] = v3;
+            a0 += t0;
+            a1 += t1;
+            a2 += t2;
+            a3 += t3;
+            q0 += t0 * t0;
+            q1 += t1 * t1;
+            q2 += t2 * t2;
+            q3 += t3 * t3;
+        }
+        s1[0] = a0;
+        s1[1] = a1;
+        s1[2] = a2;
+        s1[3] = a3;
+        s2[0] = q0;
+        s2[1] = q1;
+        s2[2] = q2;
+        s2[3] = q3;
+        for (; m < L; m++) {
+            double v = ov[m], t = v - K;
+            tl_pool[m] = v;
+            s1[0] += t;
+            s2[0] += t * t;
+        }
+    } else {
+        for (uint32_t i = 0; i < L; i++) {
+            if (st->cls[st->d_cls[st->d_os[i]]].in_d >= p->min_class) {
+                double v = ov[i], t = v - K;
+                tl_pool[m++] = v;
+                s1[0] += t;
+                s2[0] += t * t;
+            }
         }
     }
     if (m <= min_pool)
         return false;
-    double mean = sum / m, ss = 0.0;
-    for (uint32_t k = 0; k < m; k++)
-        ss += (tl_pool[k] - mean) * (tl_pool[k] - mean);
+    double sum = (s1[0] + s1[1]) + (s1[2] + s1[3]), sq = (s2[0] + s2[1]) + (s2[2] + s2[3]);
+    double mean = K + sum / m, ss = sq - sum * sum / m;
     /* sorted, so the points within 3σ of the mean are one contiguous run */
-    double cut = p->sigma * sqrt(ss / m);
+    double cut = p->sigma * sqrt(ss > 0 ? ss / m : 0);
     uint32_t lo = 0, hi = m;
     while (lo < hi && !(fabs(tl_pool[lo] - mean) < cut))
         lo++;

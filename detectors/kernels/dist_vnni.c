@@ -19,7 +19,36 @@
             __builtin_memcpy(&w, qx + g * 4, 4);                                             \
             q[g] = _mm512_set1_epi32(w);                                                     \
         }                                                                                    \
-        for (uint32_t k = 0; k < nb; k++) {                                                  \
+        uint32_t k = 0;                                                                      \
+        /* two blocks at a time, four sums each: vpdpbusd has a latency of several cycles, \
+         * and one block's chains alone leave the unit idle most of the time */            \
+        for (; k + 2 <= nb; k += 2) {                                                        \
+            const int8_t *p = codes + (size_t)blocks[k] * (G) * 64;                          \
+            const int8_t *r = codes + (size_t)blocks[k + 1] * (G) * 64;                      \
+            __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;                  \
+            __m512i b0 = a0, b1 = a0, b2 = a0, b3 = a0;                                      \
+            for (int g = 0; g + 3 < G; g += 4) {                                             \
+                a0 = _mm512_dpbusd_epi32(a0, q[g], _mm512_load_si512(p + g * 64));           \
+                b0 = _mm512_dpbusd_epi32(b0, q[g], _mm512_load_si512(r + g * 64));           \
+                a1 = _mm512_dpbusd_epi32(a1, q[g + 1], _mm512_load_si512(p + g * 64 + 64));  \
+                b1 = _mm512_dpbusd_epi32(b1, q[g + 1], _mm512_load_si512(r + g * 64 + 64));  \
+                a2 = _mm512_dpbusd_epi32(a2, q[g + 2], _mm512_load_si512(p + g * 64 + 128)); \
+                b2 = _mm512_dpbusd_epi32(b2, q[g + 2], _mm512_load_si512(r + g * 64 + 128)); \
+                a3 = _mm512_dpbusd_epi32(a3, q[g + 3], _mm512_load_si512(p + g * 64 + 192)); \
+                b3 = _mm512_dpbusd_epi32(b3, q[g + 3], _mm512_load_si512(r + g * 64 + 192)); \
+            }                                                                                \
+            __m512i da = _mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)); \
+            __m512i db = _mm512_add_epi32(_mm512_add_epi32(b0, b1), _mm512_add_epi32(b2, b3)); \
+            da = _mm512_sub_epi32(                                                           \
+                _mm512_add_epi32(vc, _mm512_loadu_si512(norm + (size_t)blocks[k] * IG_VSET_BLOCK)), \
+                _mm512_add_epi32(da, da));                                                   \
+            db = _mm512_sub_epi32(                                                           \
+                _mm512_add_epi32(vc, _mm512_loadu_si512(norm + (size_t)blocks[k + 1] * IG_VSET_BLOCK)), \
+                _mm512_add_epi32(db, db));                                                   \
+            out[k] = _mm512_reduce_min_epi32(da);                                            \
+            out[k + 1] = _mm512_reduce_min_epi32(db);                                        \
+        }                                                                                    \
+        for (; k < nb; k++) {                                                                \
             uint32_t b = blocks[k];                                                          \
             const int8_t *p = codes + (size_t)b * (G) * 64;                                  \
             __m512i a0 = _mm512_setzero_si512(), a1 = a0;                                    \
@@ -27,8 +56,6 @@
                 a0 = _mm512_dpbusd_epi32(a0, q[g], _mm512_load_si512(p + g * 64));           \
                 a1 = _mm512_dpbusd_epi32(a1, q[g + 1], _mm512_load_si512(p + g * 64 + 64));  \
             }                                                                                \
-            if (G & 1)                                                                       \
-                a0 = _mm512_dpbusd_epi32(a0, q[G - 1], _mm512_load_si512(p + (G - 1) * 64)); \
             __m512i dot = _mm512_add_epi32(a0, a1);                                          \
             __m512i d = _mm512_sub_epi32(                                                    \
                 _mm512_add_epi32(vc, _mm512_loadu_si512(norm + (size_t)b * IG_VSET_BLOCK)),  \

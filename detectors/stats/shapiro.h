@@ -14,7 +14,9 @@ struct ig_sw {
     uint32_t nmax;      /* largest n this workspace accepts */
     uint32_t n;         /* n of the cached coefficients, 0 = none */
     double  *a;         /* nmax/2 + 1 coefficients, a[1..n/2] used (a[0] unused) */
-    double  *x;         /* nmax values: the sort buffer of ig_sw_test */
+    double   ssa;       /* sum of the full coefficient vector's squares, 2 sum a[1..n/2]^2 */
+    double  *af;        /* the full vector for n: -a[half..1], (0), a[1..half] (nmax values) */
+    double  *x;         /* nmax values: the sort buffer of ig_sw_test (on its first use) */
     uint64_t coeff_builds;   /* how often coefficients were computed (tests check caching) */
 };
 
@@ -24,7 +26,8 @@ void ig_sw_free(struct ig_sw *sw);
 
 /* Tests the <n> values at <x> (any order; copied and sorted in the workspace). Writes W
  * and the p-value. Returns IG_OK, IG_ELIMIT for n < 3 or n > nmax, IG_EPARSE when the
- * values are all equal (range below 1e-10 of scale, as R) or not finite. */
+ * values are all equal (range below 1e-10 of scale, as R) or not finite, IG_ENOMEM when
+ * its sort buffer (allocated on first use) cannot be. */
 int  ig_sw_test(struct ig_sw *sw, const double *x, uint32_t n, double *w, double *p);
 /* Same on values already sorted ascending; reads <x> in place. */
 int  ig_sw_test_sorted(struct ig_sw *sw, const double *x, uint32_t n, double *w, double *p);
