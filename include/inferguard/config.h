@@ -47,6 +47,7 @@ struct ig_config {
     uint32_t http_request_body_limit;   /* http.request_body_limit, 8 MiB */
     uint32_t http_response_body_limit;  /* http.response_body_limit, 8 MiB */
     uint32_t http_pipeline_depth;       /* http.pipeline_depth, 64 requests awaiting a response */
+    char     http_parser[8];         /* http.parser: fast | libhtp, "fast" */
     uint64_t http_memcap;               /* http.memcap, 512 MiB: bodies buffered, all connections */
     uint32_t http_inflate_body_limit;   /* http.decompress_body_limit, 16 MiB inflated per body */
     uint64_t http_inflate_conn_limit;   /* http.decompress_conn_limit, 256 MiB inflated per connection */

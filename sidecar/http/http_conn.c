@@ -66,8 +66,11 @@ struct ig_http {
     const struct ig_config *icfg;
     ig_http_txn_fn fn;
     void *ctx;
+    bool fast_on;                   /* new connections start on the strict fast path */
     struct ig_http_stats st;
 };
+
+struct fast;
 
 struct ig_http_conn {
     struct ig_http *h;
@@ -96,6 +99,8 @@ struct ig_http_conn {
     bool lines_only[2];             /* resync after a rejected request: at line starts only */
     struct ig_http_header *hdrs;    /* request then response headers of the txn handed out */
     uint32_t hdrs_cap;
+    bool fast_mode;                 /* still on the strict fast path (never libhtp yet) */
+    struct fast *fast;              /* its state, allocated with the first bytes */
 };
 
 static void to_htp_time(uint64_t us, htp_time_t *t)
@@ -336,16 +341,15 @@ static void body_append(struct body *b, const uint8_t *p, size_t n, size_t limit
     }
 }
 
-static int collect(htp_tx_data_t *d, enum ig_flow_dir dir)
+/* Keeps <n> decoded body bytes of slot body <b> (direction <dir>) within the body limits,
+ * whitespace squeezing, decompression caps and http.memcap. <wire> is the message's body
+ * length on the wire so far; <tx> (libhtp's, NULL for the fast path) is handed out at a
+ * decompression cap. Returns HTP_ERROR when parsing must stop there. Shared by libhtp's
+ * body hooks and the fast path, so both keep the same bytes. */
+static int collect_bytes(struct ig_http_conn *c, struct body *b, uint32_t *evasion, enum ig_flow_dir dir,
+                         const uint8_t *data, size_t len, int64_t wire, bool inflating, htp_tx_t *tx)
 {
-    if (!d->data || d->len == 0)
-        return HTP_OK;
-    struct slot *s = slot_of(d->tx);
-    if (!s)
-        return HTP_OK;
-    struct ig_http_conn *c = conn_of(d->tx);
     struct ig_http *h = c->h;
-    struct body *b = &s->body[dir];
     const struct ig_config *cfg = h->icfg;
     size_t limit = dir == IG_DIR_TO_SERVER ? cfg->http_request_body_limit : cfg->http_response_body_limit;
 
@@ -353,21 +357,18 @@ static int collect(htp_tx_data_t *d, enum ig_flow_dir dir)
      * bytes on the wire (libhtp's own guard needs a ratio over 2048, which deflate never
      * reaches: it tops out near 1032:1). Past a cap the transaction is handed out with the
      * head collected so far and parsing stops (libhtp is told to fail, then resynchronised). */
-    b->inflated += d->len;
-    c->inflated += d->len;
-    int64_t wire = dir == IG_DIR_TO_SERVER ? d->tx->request_message_len : d->tx->response_message_len;
-    enum htp_content_encoding_t enc = dir == IG_DIR_TO_SERVER ? d->tx->request_content_encoding
-                                               : d->tx->response_content_encoding_processing;
-    bool inflating = enc > HTP_COMPRESSION_NONE;
+    b->inflated += len;
+    c->inflated += len;
     if (inflating &&
         (b->inflated > cfg->http_inflate_body_limit || c->inflated > cfg->http_inflate_conn_limit ||
          (b->inflated >= INFLATE_RATIO_MIN && b->inflated > (uint64_t)cfg->http_inflate_ratio * (uint64_t)IG_MAX(wire, 1)))) {
-        s->evasion |= IG_EVA_DECOMPRESS_CAP;
+        *evasion |= IG_EVA_DECOMPRESS_CAP;
         if (!b->truncated)
             h->st.body_truncated++;
         b->truncated = true;
         h->st.inflate_capped++;
-        deliver(c, d->tx, dir == IG_DIR_TO_CLIENT);
+        if (tx)
+            deliver(c, tx, dir == IG_DIR_TO_CLIENT);
         return HTP_ERROR;
     }
 
@@ -378,7 +379,7 @@ static int collect(htp_tx_data_t *d, enum ig_flow_dir dir)
         return HTP_OK;
     }
     /* Room for what can still be kept (whitespace squeezing only shrinks it). */
-    if (!body_reserve(h, b, IG_MIN(b->len + d->len, limit))) {
+    if (!body_reserve(h, b, IG_MIN(b->len + len, limit))) {
         if (!b->truncated)
             h->st.body_truncated++;
         b->truncated = true;
@@ -386,16 +387,30 @@ static int collect(htp_tx_data_t *d, enum ig_flow_dir dir)
     }
     bool full = false;
     uint64_t sq = b->squeezed;
-    body_append(b, d->data, d->len, limit, &full);
+    body_append(b, data, len, limit, &full);
     h->st.ws_squeezed += b->squeezed - sq;
     if (b->squeezed > WS_PADDED)
-        s->evasion |= IG_EVA_PADDING;
+        *evasion |= IG_EVA_PADDING;
     if (full) {
         if (!b->truncated)
             h->st.body_truncated++;
         b->truncated = true;
     }
     return HTP_OK;
+}
+
+static int collect(htp_tx_data_t *d, enum ig_flow_dir dir)
+{
+    if (!d->data || d->len == 0)
+        return HTP_OK;
+    struct slot *s = slot_of(d->tx);
+    if (!s)
+        return HTP_OK;
+    int64_t wire = dir == IG_DIR_TO_SERVER ? d->tx->request_message_len : d->tx->response_message_len;
+    enum htp_content_encoding_t enc = dir == IG_DIR_TO_SERVER ? d->tx->request_content_encoding
+                                               : d->tx->response_content_encoding_processing;
+    return collect_bytes(conn_of(d->tx), &s->body[dir], &s->evasion, dir, d->data, d->len, wire,
+                         enc > HTP_COMPRESSION_NONE, d->tx);
 }
 
 static int on_request_body(htp_tx_data_t *d) { return collect(d, 0); }
@@ -560,6 +575,7 @@ struct ig_http *ig_http_new(const struct ig_config *cfg, ig_http_txn_fn fn, void
     h->icfg = cfg;
     h->fn = fn;
     h->ctx = ctx;
+    h->fast_on = strcmp(cfg->http_parser, "libhtp") != 0;
     htp_config_set_server_personality(h->cfg, HTP_SERVER_IDS);
     htp_config_set_response_decompression(h->cfg, 1);
     htp_config_set_request_decompression(h->cfg, 1);
@@ -639,6 +655,7 @@ struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoin
     c->h = h;
     c->client = *client;
     c->server = *server;
+    c->fast_mode = h->fast_on;
     if (!open_parser(c, ts_us)) {
         free(c);
         return NULL;
@@ -901,7 +918,7 @@ static int conn_data_once(struct ig_http_conn *c, enum ig_flow_dir dir, const ui
     return IG_OK;
 }
 
-int ig_http_conn_data(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us)
+static int htp_conn_data(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us)
 {
     /* Each round consumes at least one byte, so this ends. */
     while (n) {
@@ -917,10 +934,26 @@ int ig_http_conn_data(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_
     return IG_OK;
 }
 
+#include "http_fast.inc"
+
+int ig_http_conn_data(struct ig_http_conn *c, enum ig_flow_dir dir, const uint8_t *p, size_t n, uint64_t ts_us)
+{
+    if (c->fast_mode)
+        return fast_data(c, dir ? 1 : 0, p, n, ts_us);
+    return htp_conn_data(c, dir, p, n, ts_us);
+}
+
+void ig_http_set_fast(struct ig_http *h, bool on)
+{
+    h->fast_on = on;
+}
+
 void ig_http_conn_gap(struct ig_http_conn *c, enum ig_flow_dir dir, uint64_t missing, uint64_t ts_us)
 {
     (void)dir;
     (void)missing;
+    if (c->fast_mode)
+        fast_handover(c, false);
     reset_parser(c, ts_us);
 }
 
@@ -928,6 +961,8 @@ void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
 {
     if (!c)
         return;
+    if (c->fast_mode)
+        fast_handover(c, false);
     if (c->connp) {
         htp_time_t t;
         to_htp_time(ts_us, &t);

@@ -22,6 +22,8 @@ struct ig_http_stats {
     uint64_t pipeline_shed_answered;  /* late responses to shed requests, skipped correctly */
     uint64_t pipeline_responses_off;  /* connections whose responses are no longer paired (shed 3 times unanswered) */
     uint64_t txns_held_max;      /* most requests one connection held in libhtp at once */
+    uint64_t fast_txns;          /* handed out by the strict fast path (libhtp not involved) */
+    uint64_t fast_handovers;     /* connections handed to libhtp by a message the fast path declined */
 };
 
 struct ig_http;        /* shared: libhtp config, stats */
@@ -38,6 +40,12 @@ uint64_t ig_http_affected(const struct ig_http *h, uint64_t since,
                           void (*fn)(void *ctx, const struct ig_endpoint *client,
                                      const struct ig_endpoint *server),
                           void *ctx);
+
+/* Strict fast path (on by default): connections start on a parser of our own that takes only
+ * unambiguous HTTP/1.1 (see http_fast.inc) and hands a connection to libhtp, replaying every
+ * byte not yet handed out, at the first message it does not take. Off: libhtp only (the
+ * differential fuzzer compares the two). Applies to connections opened afterwards. */
+void ig_http_set_fast(struct ig_http *h, bool on);
 
 struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoint *client,
                                       const struct ig_endpoint *server, uint64_t ts_us);

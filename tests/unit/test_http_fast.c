@@ -1,0 +1,94 @@
+/* The strict HTTP fast path: same transactions as libhtp (differential, seeded inputs of
+ * tests/fuzz/http_fast_diff.h), and it really takes ordinary keep-alive traffic. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "../fuzz/http_fast_diff.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint8_t next_byte(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint8_t)(rng >> 24);
+}
+
+/* Random conversations: fast path and libhtp agree on every one. */
+static void test_differential_random(void **st)
+{
+    (void)st;
+    uint8_t in[600];
+    uint64_t fast = 0;
+    for (int i = 0; i < 2500; i++) {
+        size_t n = 16 + next_byte() * 2;
+        for (size_t k = 0; k < n; k++)
+            in[k] = next_byte();
+        uint64_t f = 0;
+        if (hfd_check(in, n, &f))
+            fail_msg("input %d differs", i);
+        fast += f;
+    }
+    /* The generator is mostly well-formed: the fast path must have taken a good share. */
+    print_message("fast path handed out %llu transactions\n", (unsigned long long)fast);
+    assert_true(fast > 200);
+}
+
+static struct ig_http_txn last;
+static int ntx;
+static char body0[64];
+
+static void on_txn(void *ctx, const struct ig_http_txn *t)
+{
+    (void)ctx;
+    last = *t;
+    ntx++;
+    snprintf(body0, sizeof body0, "%.*s", (int)t->req_body.n, (const char *)t->req_body.p);
+}
+
+/* Keep-alive inference traffic goes through the fast path, pairs and fields right. */
+static void test_keepalive_taken(void **st)
+{
+    (void)st;
+    struct ig_config cfg;
+    ig_config_defaults(&cfg);
+    struct ig_http *h = ig_http_new(&cfg, on_txn, NULL);
+    struct ig_endpoint c = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 40000 };
+    struct ig_endpoint s = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 8000 };
+    struct ig_http_conn *k = ig_http_conn_new(h, &c, &s, 1);
+    static const char rq[] = "POST /v2/models/iris/infer?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 7\r\n\r\n{\"a\":1}";
+    static const char rs[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(ig_http_conn_data(k, 0, (const uint8_t *)rq, sizeof rq - 1, 100 + i), IG_OK);
+        assert_int_equal(ig_http_conn_data(k, 1, (const uint8_t *)rs, sizeof rs - 1, 200 + i), IG_OK);
+        assert_int_equal(ntx, i + 1);
+        assert_int_equal(last.status, 200);
+        assert_int_equal(last.req_time_us, 100 + i);
+        assert_int_equal(last.resp_time_us, 200 + i);
+        assert_int_equal(last.query.n, 3);
+        assert_memory_equal(last.path.p, "/v2/models/iris/infer", 21);
+        assert_string_equal(body0, "{\"a\":1}");
+        assert_int_equal(last.n_req_headers, 2);
+        assert_int_equal(last.n_resp_headers, 2);
+    }
+    assert_int_equal(ig_http_stats(h)->fast_txns, 100);
+    assert_int_equal(ig_http_stats(h)->fast_handovers, 0);
+    /* A smuggling-style request (Content-Length and Transfer-Encoding) goes to libhtp. */
+    static const char bad[] = "POST /x HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    assert_int_equal(ig_http_conn_data(k, 0, (const uint8_t *)bad, sizeof bad - 1, 400), IG_OK);
+    assert_int_equal(ig_http_stats(h)->fast_handovers, 1);
+    ig_http_conn_close(k, 500);
+    ig_http_free(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keepalive_taken),
+        cmocka_unit_test(test_differential_random),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
