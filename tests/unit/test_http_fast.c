@@ -23,7 +23,7 @@ static void test_differential_random(void **st)
     (void)st;
     uint8_t in[600];
     uint64_t fast = 0;
-    for (int i = 0; i < 2500; i++) {
+    for (int i = 0; i < 1500; i++) {
         size_t n = 16 + next_byte() * 2;
         for (size_t k = 0; k < n; k++)
             in[k] = next_byte();
@@ -34,7 +34,7 @@ static void test_differential_random(void **st)
     }
     /* The generator is mostly well-formed: the fast path must have taken a good share. */
     print_message("fast path handed out %llu transactions\n", (unsigned long long)fast);
-    assert_true(fast > 200);
+    assert_true(fast > 100);
 }
 
 static struct ig_http_txn last;
