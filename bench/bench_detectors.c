@@ -7,7 +7,8 @@
  * No query repeats (a replaying client is what PRADA and the fingerprints look for), so
  * the findings count printed beside each row is a false-positive count on this stream.
  *
- *   bench_detectors [--rules DIR]     IG_BENCH_QUICK=1: histories 100 and 1 000
+ *   bench_detectors [--rules DIR] [--only NAME]    IG_BENCH_QUICK=1: histories 100 and 1 000
+ * --only NAME: that detector (and the engine row) alone, e.g. while profiling it.
  * Prints a table and per (detector, d, history) two RESULT lines: ns/event (CPU time of this
  * thread) and the false positives (findings on the benign stream). */
 #include "engine.h"
@@ -166,12 +167,14 @@ static void bench_one(const struct ig_detector *det, const struct ig_rules *rule
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--rules") && i + 1 < argc)
             dir = argv[++i];
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            only = argv[++i];
         else {
-            fprintf(stderr, "usage: bench_detectors [--rules DIR]\n");
+            fprintf(stderr, "usage: bench_detectors [--rules DIR] [--only NAME]\n");
             return 2;
         }
     }
@@ -196,7 +199,8 @@ int main(int argc, char **argv)
         for (int hi = 0; hi < 2; hi++) {
             bench_one(NULL, rules, &s, hist[hi], timed);
             for (size_t k = 0; ig_detectors[k]; k++)
-                bench_one(ig_detectors[k], rules, &s, hist[hi], timed);
+                if (!only || !strcmp(only, ig_detectors[k]->name))
+                    bench_one(ig_detectors[k], rules, &s, hist[hi], timed);
         }
         free(s.x);
     }

@@ -51,22 +51,30 @@
  * samples (judged from 30 on) are interpolations and that share exceeds the median of the
  * other active clients' by ood_margin (a model whose records all lie on a line is the data,
  * not an attacker). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
- * sample. The history is allocated on a client's first judged row and charged to
- * memory_mb (refused: the client is judged without it). The test costs ~4 x history x 32
- * multiply-adds per distinct sample.
+ * sample. The history is allocated on a client's first judged row with room for 4
+ * samples and doubles as it fills, each step charged to memory_mb (refused at first: the
+ * client is judged without one; refused later: the ring stays the size it has). Searching
+ * every row and pair costs ~4 x history x 32 multiply-adds per distinct sample (~47 us at
+ * the default history); the pruned search (judge_fast: SIMD dot products pick candidates
+ * with wide margins, the same arithmetic decides them) makes the same decisions for a
+ * tenth of that.
  *
  * The reference is learned from live traffic: clients present from the start teach it,
  * each a bounded share; rows sent while it is being learned are not judged. Memory: the
- * model slice is ~18 KiB, the client slice ~0.6 KiB, plus a judged client's history
- * (history x 4 x min(d, 32) B: 64 KiB by default, within memory_mb); nothing is allocated
- * per query. */
+ * model slice is ~18 KiB, the client slice ~0.6 KiB, plus a judged client's history of
+ * its distinct samples so far (~4 x min(d, 32) + 4 B each, rounded up to a power of two
+ * and 16: at most ~66 KiB by default, within memory_mb); nothing is allocated per query
+ * but the history's doublings. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <inferguard/detector.h>
+#include "kernels/dots.h"
+#include "kernels/kernels.h"
 
 #define NAME "extraction.coverage"
 #define CV_FEAT 32
@@ -79,6 +87,7 @@ struct cv_params {
     double keep;              /* per-row decay of a client's recent share: 1 - 1/recent_rows */
     double interp_share, interp_tol, memory_mb;
     uint32_t history;
+    uint32_t search;          /* 0 pruned, 1 exhaustive */
     uint64_t budget;
     int severity;
 };
@@ -108,6 +117,8 @@ static const struct ig_param cv_param_rows[] = {
         .help = "largest distance (RMS per feature, in reference standard deviations) of an interpolated sample from its segment"),
     ROW("history", IG_PT_U32, history, .def = 512, .min = 8, .max = 65536,
         .help = "distinct samples per client searched for interpolation parents"),
+    ROW("interp_search", IG_PT_ENUM, search, .def = 0, .choices = "pruned|exhaustive",
+        .help = "`pruned`: the history's squared distances from SIMD dot products pick the candidate rows and pairs with margins far wider than their rounding error, and the exhaustive arithmetic decides each candidate: the same decisions, ~10x less work at the default `history`. `exhaustive`: every row and pair in float arithmetic (the reference; tests compare the two)"),
     ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = 1 << 20,
         .help = "budget for all clients' histories together (beyond it clients are judged without one)"),
     ROW("js_high", IG_PT_DOUBLE, js_high, .def = 0.2, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
@@ -130,17 +141,28 @@ struct cv_global {
     struct cv_params p;
     const struct ig_budget_ops *mem_ops;   /* lent by the env */
     struct ig_budget *mem;    /* memory_mb: the clients' histories */
+    /* Shared by every worker, hence atomics: the interpolation test's outcomes */
+    _Atomic uint64_t samples, repeats, interpolated, capped;
 };
 
 #define CV_WIN 50             /* distinct samples in the interpolation window */
 #define CV_WIN_MIN 30         /* judged with at least this many */
 #define CV_INTERP_MINFEAT 8   /* fewer sampled features: judged against peers only */
 
-/* A client's last <cap> distinct samples (sampled features / reference sd), a ring. */
+#define CV_SMALL 16           /* rows kept row-major (and judged by the reference) first */
+#define CV_TAME 1e6f          /* |z| beyond it: the row is judged by the reference path */
+
+/* A client's last <cap> distinct samples (sampled features / reference sd), a ring, grown
+ * on demand: row-major in <small> up to CV_SMALL rows (4, 8, 16), then in a blocked set
+ * (kernels.h) that doubles up to <cap>. Ring slot i is row i of either store. */
 struct cv_hist {
     uint32_t n, head, cap, nfeat;
-    uint64_t bytes;
-    float    v[];
+    uint32_t room;            /* rows allocated */
+    uint32_t wild;            /* stored rows with a coordinate beyond +-CV_TAME */
+    uint64_t bytes;           /* charged to memory_mb */
+    float   *small;           /* room x nfeat, while room <= CV_SMALL */
+    struct ig_vset set;       /* afterwards, with */
+    float   *norm;            /* each row's squared length (float sum in feature order) */
 };
 
 struct cv_stat {
@@ -209,12 +231,30 @@ static void cv_free(void *global)
     free(g);
 }
 
+static size_t cv_stats(const void *global, struct ig_det_counter *out)
+{
+    struct cv_global *g = (struct cv_global *)global;
+    /* refused: clients judged without a history (memory_mb); capped: histories that
+     * stopped growing below `history` for the same reason; samples / repeats /
+     * interpolated: rows the interpolation test judged, found repeating an earlier
+     * sample, found on a segment */
+    out[0] = (struct ig_det_counter){ "refused", g->mem_ops->refused(g->mem) };
+    out[1] = (struct ig_det_counter){ "capped", atomic_load(&g->capped) };
+    out[2] = (struct ig_det_counter){ "samples", atomic_load(&g->samples) };
+    out[3] = (struct ig_det_counter){ "repeats", atomic_load(&g->repeats) };
+    out[4] = (struct ig_det_counter){ "interpolated", atomic_load(&g->interpolated) };
+    return 5;
+}
+
 static void cv_evict(const struct ig_call *call)
 {
     struct cv_global *g = (struct cv_global *)call->global;   /* the budget is its mutable part (atomics) */
     struct cv_client *c = call->client;
     if (c->hist) {
         g->mem_ops->uncharge(g->mem, c->hist->bytes);
+        free(c->hist->small);
+        free(c->hist->norm);
+        ig_vset_free(&c->hist->set);
         free(c->hist);
         c->hist = NULL;
     }
@@ -390,72 +430,310 @@ static double interp_share(const struct cv_client *c)
     return __builtin_popcountll(c->interp_bits & ((1ull << CV_WIN) - 1)) / (double)c->win;
 }
 
-static void *hist_make(const void *ctx)
+/* Row i of the history: a pointer into the row-major store, or a copy in <tmp>. */
+static const float *hist_row(const struct cv_hist *h, uint32_t i, float *tmp)
 {
-    return calloc(1, *(const size_t *)ctx);
+    if (h->small)
+        return h->small + (size_t)i * h->nfeat;
+    ig_vset_get(&h->set, i, tmp);
+    return tmp;
 }
 
-/* Judges distinct sample z (nf values in reference sd units) against the client's history
- * and adds it: -1 = a repeat of an earlier sample (not added), 1 = it lies on a segment
- * between two earlier samples (header), 0 = neither. Cost 4 x history x nf flops. */
-static int interp_judge(struct cv_hist *h, const float *z, double tol)
+static bool tame(const float *z, uint32_t nf)
+{
+    for (uint32_t f = 0; f < nf; f++)
+        if (!(fabsf(z[f]) <= CV_TAME))
+            return false;
+    return true;
+}
+
+/* Keeps the three nearest rows so far, ordered by (distance, slot): a later row with an
+ * equal distance ranks after the earlier one. */
+static void near3(float d2, uint32_t i, float bd[3], uint32_t best[3], uint32_t *nb)
+{
+    if (!(d2 < bd[2]))
+        return;
+    int k = 2;
+    for (; k > 0 && d2 < bd[k - 1]; k--) {
+        bd[k] = bd[k - 1];
+        best[k] = best[k - 1];
+    }
+    bd[k] = d2;
+    best[k] = i;
+    *nb += *nb < 3;
+}
+
+static float dist2(const float *z, const float *a, uint32_t nf)
+{
+    float d2 = 0;
+    for (uint32_t f = 0; f < nf; f++)
+        d2 += (z[f] - a[f]) * (z[f] - a[f]);
+    return d2;
+}
+
+/* u = z - a; returns |u|^2 */
+static float diff(const float *z, const float *a, float *u, uint32_t nf)
+{
+    float uu = 0;
+    for (uint32_t f = 0; f < nf; f++) {
+        u[f] = z[f] - a[f];
+        uu += u[f] * u[f];
+    }
+    return uu;
+}
+
+/* The pair test, the only arithmetic that decides a pair on every path: z = a + u lies on
+ * the segment from a to b (t in [0.1, 0.9], residual within tol2 and 0.15 |b - a|), b - a
+ * being a real step between records spread over several features. */
+static bool on_segment(const float *u, float uu, const float *a, const float *b, uint32_t nf,
+                       float tol2)
+{
+    const float min_step = 0.25f * nf;
+    float vv = 0, uv = 0, mx = 0;
+    for (uint32_t f = 0; f < nf; f++) {
+        float v = b[f] - a[f];
+        vv += v * v;
+        uv += u[f] * v;
+        mx = v * v > mx ? v * v : mx;
+    }
+    if (vv < min_step || mx > 0.5f * vv)
+        return false;   /* no real step between records, or a one-feature sweep */
+    float t = uv / vv, res = uu - uv * t;
+    return t >= 0.1f && t <= 0.9f && res <= tol2 && res <= 0.0225f * vv;
+}
+
+/* The reference judgement of distinct sample z (nf values in reference sd units) against
+ * the history: -1 = a repeat of an earlier sample (within 0.1 sd RMS), 1 = it lies on a
+ * segment between one of its 3 nearest earlier samples and another earlier sample, 0 =
+ * neither. Every row, every pair: 4 x history x nf flops. */
+static int judge_ref(const struct cv_hist *h, const float *z, float tol2)
 {
     const uint32_t nf = h->nfeat;
     uint32_t best[3] = { 0, 0, 0 }, nb = 0;
-    float bd[3] = { INFINITY, INFINITY, INFINITY };
-    for (uint32_t i = 0; i < h->n; i++) {
-        const float *a = h->v + (size_t)i * nf;
-        float d2 = 0;
-        for (uint32_t f = 0; f < nf; f++)
-            d2 += (z[f] - a[f]) * (z[f] - a[f]);
-        if (d2 < bd[2]) {
-            int k = 2;
-            for (; k > 0 && d2 < bd[k - 1]; k--) {
-                bd[k] = bd[k - 1];
-                best[k] = best[k - 1];
-            }
-            bd[k] = d2;
-            best[k] = i;
-            nb += nb < 3;
-        }
-    }
+    float bd[3] = { INFINITY, INFINITY, INFINITY }, tmp[CV_FEAT], at[CV_FEAT], u[CV_FEAT];
+    for (uint32_t i = 0; i < h->n; i++)
+        near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nb);
     if (nb && bd[0] <= 0.01f * nf)
         return -1;   /* within 0.1 sd RMS: the same record again */
-    int hit = 0;
-    const float min_step = 0.25f * nf, tol2 = (float)(tol * tol) * nf;
-    for (uint32_t k = 0; k < nb && h->n >= 8 && !hit; k++) {
-        const float *a = h->v + (size_t)best[k] * nf;
-        float u[CV_FEAT], uu = 0;
-        for (uint32_t f = 0; f < nf; f++) {
-            u[f] = z[f] - a[f];
-            uu += u[f] * u[f];
+    for (uint32_t k = 0; k < nb && h->n >= 8; k++) {
+        const float *a = hist_row(h, best[k], at);
+        float uu = diff(z, a, u, nf);
+        for (uint32_t i = 0; i < h->n; i++)
+            if (i != best[k] && on_segment(u, uu, a, hist_row(h, i, tmp), nf, tol2))
+                return 1;
+    }
+    return 0;
+}
+
+static float sq(const float *z, uint32_t nf)
+{
+    float s = 0;
+    for (uint32_t f = 0; f < nf; f++)
+        s += z[f] * z[f];
+    return s;
+}
+
+/* The same judgement, exact, at a fraction of the cost (blocked history of tame rows; w
+ * holds 4 x h->n floats). Squared distances are expanded as |x|^2 + |y|^2 - 2 x.y with the
+ * dot products of the kernels (dots.h: all rows against the sample, then against its 3
+ * nearest at once); with nf <= 32 features each estimate is within 1e-5 (|x|^2 + |y|^2)
+ * of the reference's float sum. Margins ten times wider pick candidates, and the
+ * reference arithmetic decides every one of them:
+ *  - nearest: a row whose estimate minus its margin exceeds the third smallest estimate
+ *    plus margin cannot be among the reference's 3 nearest; the others are measured
+ *    exactly and ranked as near3 does;
+ *  - pairs: for one of the nearest, a, and every row b: |b - a|^2 and, by the law of
+ *    cosines, (z - a).(b - a) = (|z - a|^2 + |b - a|^2 - |z - b|^2) / 2 give t and the
+ *    residual of z from the line a-b; a pair that misses a condition by more than the
+ *    margin (m below, and its effect on the residual) cannot meet it in the reference.
+ *    The few left go through on_segment.
+ * Cost: 4 x history x nf fused multiply-adds in the kernels and a vectorised filter. */
+static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float *w)
+{
+    const uint32_t nf = h->nfeat, n = h->n;
+    const float *nb = h->norm;
+    float *dz = w, *lo = w + n, *ab = w + n, tmp[CV_FEAT];
+    const struct ig_dots_ops *ops = ig_dots();
+    const float zz = sq(z, nf);
+    const float *q[3] = { z, z, z };
+    ops->dots(&h->set, q, 1, dz);
+    /* per lane of 8, the three smallest upper bounds (estimate + margin) */
+    float m0[8], m1[8], m2[8];
+    for (int l = 0; l < 8; l++)
+        m0[l] = m1[l] = m2[l] = INFINITY;
+    for (uint32_t i = 0; i < n; i++) {
+        float d = zz + nb[i] - 2 * dz[i], e = 1e-4f * (zz + nb[i]) + 1e-30f;
+        dz[i] = d;
+        lo[i] = d - e;
+    }
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; l++) {
+            float t = 2 * dz[i + l] - lo[i + l];   /* d + e */
+            float a0 = m0[l] < t ? m0[l] : t;
+            t = m0[l] < t ? t : m0[l];
+            float a1 = m1[l] < t ? m1[l] : t;
+            t = m1[l] < t ? t : m1[l];
+            m2[l] = m2[l] < t ? m2[l] : t;
+            m0[l] = a0;
+            m1[l] = a1;
         }
-        for (uint32_t i = 0; i < h->n && !hit; i++) {
-            if (i == best[k])
-                continue;
-            const float *b = h->v + (size_t)i * nf;
-            float vv = 0, uv = 0, mx = 0;
-            for (uint32_t f = 0; f < nf; f++) {
-                float v = b[f] - a[f];
-                vv += v * v;
-                uv += u[f] * v;
-                mx = v * v > mx ? v * v : mx;
-            }
-            if (vv < min_step || mx > 0.5f * vv)
-                continue;   /* no real step between records, or a one-feature sweep */
-            float t = uv / vv, res = uu - uv * t;
-            hit = t >= 0.1f && t <= 0.9f && res <= tol2 && res <= 0.0225f * vv;
+    float h3[3] = { INFINITY, INFINITY, INFINITY };
+    uint32_t dummy[3], nd = 0;
+    for (int l = 0; l < 8; l++) {
+        near3(m0[l], 0, h3, dummy, &nd);
+        near3(m1[l], 0, h3, dummy, &nd);
+        near3(m2[l], 0, h3, dummy, &nd);
+    }
+    for (; i < n; i++)
+        near3(2 * dz[i] - lo[i], 0, h3, dummy, &nd);
+    /* h3[2] >= the third smallest reference distance: rows above it from below are out */
+    uint32_t best[3] = { 0, 0, 0 }, nbest = 0;
+    float bd[3] = { INFINITY, INFINITY, INFINITY };
+    for (i = 0; i < n; i += 16) {   /* groups of 16 tested at once: candidates are rare */
+        uint32_t g = n - i < 16 ? n - i : 16;
+        int any = 0;
+        for (uint32_t l = 0; l < 16; l++)
+            any |= l < g && lo[i + l] <= h3[2];
+        for (uint32_t l = 0; any && l < g; l++)
+            if (lo[i + l] <= h3[2])
+                near3(dist2(z, hist_row(h, i + l, tmp), nf), i + l, bd, best, &nbest);
+    }
+    if (nbest && bd[0] <= 0.01f * nf)
+        return -1;
+    if (n < 8)
+        return 0;
+    float at[3][CV_FEAT], u[CV_FEAT];
+    for (uint32_t k = 0; k < nbest; k++)
+        q[k] = hist_row(h, best[k], at[k]);
+    ops->dots(&h->set, q, nbest, ab);
+    for (uint32_t k = 0; k < nbest; k++) {
+        const float *a = q[k];
+        float *f = ab + (size_t)k * n;
+        struct ig_seg_query sq_ = { zz, nb[best[k]], diff(z, a, u, nf), 0.25f * nf * 0.9999f,
+                                    tol2 * 1.0001f };
+        if (!ops->seg_filter(nb, dz, f, n, &sq_))
+            continue;
+        for (i = 0; i < n; i += 16) {
+            uint32_t g = n - i < 16 ? n - i : 16;
+            int any = 0;
+            for (uint32_t l = 0; l < 16; l++)
+                any |= l < g && f[i + l] != 0;
+            for (uint32_t l = 0; any && l < g; l++)
+                if (f[i + l] != 0 && i + l != best[k] &&
+                    on_segment(u, sq_.uu, a, hist_row(h, i + l, tmp), nf, tol2))
+                    return 1;
         }
     }
-    uint32_t at;
-    if (h->n < h->cap) {
-        at = h->n++;
+    return 0;
+}
+
+/* Writes z into ring slot <at> (<replace>: over an earlier row). */
+static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replace)
+{
+    float tmp[CV_FEAT];
+    if (replace && !tame(hist_row(h, at, tmp), h->nfeat))
+        h->wild--;
+    if (!tame(z, h->nfeat))
+        h->wild++;
+    if (h->small) {
+        memcpy(h->small + (size_t)at * h->nfeat, z, h->nfeat * sizeof(float));
     } else {
-        at = h->head;   /* the oldest leaves */
+        ig_vset_put(&h->set, at, z);
+        h->norm[at] = sq(z, h->nfeat);
+    }
+}
+
+static size_t hist_bytes(uint32_t nfeat, uint32_t room)
+{
+    return sizeof(struct cv_hist) + (room <= CV_SMALL ? (size_t)room * nfeat * sizeof(float)
+                                                      : ig_vset_bytes(nfeat, room) + room * sizeof(float));
+}
+
+struct cv_grow {
+    struct cv_hist *h;        /* NULL: a new history */
+    uint32_t room, nfeat, cap;
+};
+
+/* make() of the budget's alloc: a new history, or more room for one. */
+static void *hist_make(const void *ctx)
+{
+    const struct cv_grow *w = ctx;
+    struct cv_hist *h = w->h;
+    if (!h) {
+        if (!(h = calloc(1, sizeof(*h))))
+            return NULL;
+        if (!(h->small = malloc((size_t)w->room * w->nfeat * sizeof(float)))) {
+            free(h);
+            return NULL;
+        }
+        h->nfeat = w->nfeat;
+        h->cap = w->cap;
+    } else if (w->room <= CV_SMALL) {
+        float *v = realloc(h->small, (size_t)w->room * h->nfeat * sizeof(float));
+        if (!v)
+            return NULL;
+        h->small = v;
+    } else {
+        float *norm = realloc(h->norm, w->room * sizeof(float));
+        if (!norm)
+            return NULL;
+        h->norm = norm;
+        if (h->small) {
+            struct ig_vset set;
+            if (ig_vset_init(&set, h->nfeat, w->room) != IG_OK)
+                return NULL;
+            for (uint32_t i = 0; i < h->n; i++) {
+                ig_vset_put(&set, i, h->small + (size_t)i * h->nfeat);
+                norm[i] = sq(h->small + (size_t)i * h->nfeat, h->nfeat);
+            }
+            set.count = h->n;
+            free(h->small);
+            h->small = NULL;
+            h->set = set;
+        } else if (ig_vset_reserve(&h->set, w->room) != IG_OK) {
+            return NULL;
+        }
+    }
+    h->room = w->room;
+    h->bytes = hist_bytes(h->nfeat, w->room);
+    return h;
+}
+
+/* Doubles the history's room (charged to memory_mb); false when refused. */
+static bool hist_grow(struct cv_global *g, struct cv_hist *h)
+{
+    struct cv_grow w = { h, h->room * 2 < h->cap ? h->room * 2 : h->cap, h->nfeat, h->cap };
+    uint64_t was = h->bytes;
+    return g->mem_ops->alloc(g->mem, hist_bytes(h->nfeat, w.room) - was, hist_make, &w) != NULL;
+}
+
+/* Judges z and adds it (not a repeat) to the history: as judge_ref. <dz> has room for
+ * 4 x h->n floats, or is NULL (the reference path then). */
+static int interp_judge(struct cv_global *g, struct cv_hist *h, const float *z, float *dz)
+{
+    const float tol2 = (float)(g->p.interp_tol * g->p.interp_tol) * h->nfeat;
+    bool fast = dz && g->p.search == 0 && !h->small && h->wild == 0 && tame(z, h->nfeat);
+    int r = fast ? judge_fast(h, z, tol2, dz) : judge_ref(h, z, tol2);
+    IG_ASSERT_HOT(!fast || r == judge_ref(h, z, tol2));   /* debug builds check every sample */
+    atomic_fetch_add_explicit(&g->samples, 1, memory_order_relaxed);
+    if (r != 0)
+        atomic_fetch_add_explicit(r < 0 ? &g->repeats : &g->interpolated, 1, memory_order_relaxed);
+    if (r < 0)
+        return r;
+    /* a refused growth keeps the ring at the size it has */
+    if (h->n < h->cap && h->n == h->room && !hist_grow(g, h)) {
+        h->cap = h->n;
+        atomic_fetch_add_explicit(&g->capped, 1, memory_order_relaxed);
+    }
+    if (h->n < h->cap) {
+        hist_put(h, h->n++, z, false);
+        h->set.count = h->small ? 0 : h->n;
+    } else {
+        hist_put(h, h->head, z, true);   /* the oldest leaves */
         h->head = (h->head + 1) % h->cap;
     }
-    memcpy(h->v + (size_t)at * nf, z, nf * sizeof(float));
-    return hit;
+    return r;
 }
 
 static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
@@ -488,18 +766,14 @@ static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
  * samples (a scene of video frames, a record re-scored): it is not a new sample for any
  * of this detector's shares. */
 static bool interp_row(const struct ig_call *call, const struct ig_event *ev, struct cv_global *g,
-                       const struct cv_model *m, struct cv_client *c, const float *x)
+                       const struct cv_model *m, struct cv_client *c, const float *x, float **work)
 {
     const struct cv_params *p = &g->p;
     if (!c->hist && !c->no_hist) {
-        size_t bytes = sizeof(struct cv_hist) + (size_t)p->history * m->nfeat * sizeof(float);
-        c->hist = g->mem_ops->alloc(g->mem, bytes, hist_make, &bytes);
-        if (c->hist) {
-            c->hist->cap = p->history;
-            c->hist->nfeat = m->nfeat;
-            c->hist->bytes = bytes;
+        struct cv_grow w = { NULL, p->history < 4 ? p->history : 4, m->nfeat, p->history };
+        c->hist = g->mem_ops->alloc(g->mem, hist_bytes(m->nfeat, w.room), hist_make, &w);
+        if (c->hist)
             c->next_interp = CV_WIN_MIN;
-        }
         c->no_hist = !c->hist;
     }
     if (!c->hist)
@@ -507,7 +781,15 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     float z[CV_FEAT];
     for (uint32_t f = 0; f < m->nfeat; f++)
         z[f] = (x[f * m->stride] - (float)m->all[f].mean) * m->inv_sd[f];
-    int r = interp_judge(c->hist, z, p->interp_tol);
+    /* the fast path's distances: on the stack for the default history, else scratch
+     * (once per event); without either, the reference path */
+    float local[4 * 512], *dz = NULL;
+    if (c->hist->n <= 512)
+        dz = local;
+    else if (*work || (call->scratch &&
+                       (*work = ig_scratch_alloc(call->scratch, 4 * (size_t)p->history * sizeof(float)))))
+        dz = *work;
+    int r = interp_judge(g, c->hist, z, dz);
     if (r < 0)
         return false;
     c->distinct++;
@@ -619,6 +901,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
     }
     if (ev->features != m->dim)
         return IG_OK;
+    float *work = NULL;   /* interp_row's distances beyond the stack's, from scratch */
     for (uint32_t r = 0; r < ev->rows; r++) {
         const float *x = ev->inputs + (size_t)r * ev->features;
         int label = row_label(ev, r);
@@ -645,7 +928,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
             }
         }
         int k = label < CV_CLS ? label : CV_CLS - 1;
-        if ((c->rows + c->dups > 0 && near_dup(m, x, c->last, k)) || !interp_row(call, ev, g, m, c, x)) {
+        if ((c->rows + c->dups > 0 && near_dup(m, x, c->last, k)) || !interp_row(call, ev, g, m, c, x, &work)) {
             c->dups++;
             continue;
         }
@@ -685,6 +968,7 @@ const struct ig_detector ig_det_extraction_coverage = {
     .observe = cv_observe,
     .evict = cv_evict,
     .free = cv_free,
+    .stats = cv_stats,
     .params = cv_param_rows,
     .params_size = sizeof(struct cv_params),
 };

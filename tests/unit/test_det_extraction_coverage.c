@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <inferguard/detector.h>
+#include <inferguard/rules.h>
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
@@ -442,6 +443,117 @@ static void test_augmented_natural_data(void **state)
     augmented_case(4, &at);
 }
 
+/* The pruned interpolation search (SIMD dot products pick candidates, the exhaustive
+ * arithmetic decides them) makes exactly the exhaustive search's decisions: two detectors,
+ * one per search, see the same streams and after every row their counts of judged samples,
+ * repeats and interpolations are equal. The streams put pairs on the edges of every
+ * condition: mixup with t all over [0, 1] (t = 0.1 and 0.9 are edges), noise around the
+ * residual bound, steps around the smallest step, exact and near repeats, values beyond
+ * the pruned path's range (judged exhaustively), a history that grows through every size
+ * and wraps (history 40: not a multiple of the kernels' blocks). */
+static void counters(void *g, uint64_t out[3])
+{
+    struct ig_det_counter c[IG_DET_MAX_COUNTERS];
+    size_t n = ig_det_coverage.stats(g, c);
+    out[0] = out[1] = out[2] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(c[i].name, "samples"))
+            out[0] = c[i].value;
+        if (!strcmp(c[i].name, "repeats"))
+            out[1] = c[i].value;
+        if (!strcmp(c[i].name, "interpolated"))
+            out[2] = c[i].value;
+    }
+}
+
+static void search_case(uint32_t d, const char *history, int rows)
+{
+    char yaml[256], err[256];
+    void *g[2], *m[2];
+    struct ig_rules *r[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(yaml, sizeof yaml, "- detector: extraction.coverage\n  params:\n    history: %s\n"
+                 "    interp_search: %s\n", history, k ? "exhaustive" : "pruned");
+        assert_int_equal(ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &r[k], err, sizeof err), IG_OK);
+        assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, r[k], &g[k], err, sizeof err), 0);
+        m[k] = calloc(1, ig_det_coverage.model_size);
+    }
+    dim = d;
+    spread = 0.7, nclasses = 3;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.9 * nrand());
+    enum { NC = 4 };
+    void *cl[2][NC];
+    for (int k = 0; k < 2; k++)
+        for (int c = 0; c < NC; c++)
+            cl[k][c] = calloc(1, ig_det_coverage.client_size);
+    static float past[4096][128];
+    float x[128];
+    int np = 0;
+    uint64_t a[3], b[3];
+    memset(&sink, 0, sizeof(sink));
+    for (int q = 0; q < rows; q++) {
+        int who = q % NC;
+        double u = urand();
+        if (q < 1200 || np < 8 || u < 0.15) {
+            natural(x);                                    /* records */
+        } else if (u < 0.25) {
+            memcpy(x, past[(int)(urand() * np)], sizeof x); /* a repeat, or nearly */
+            if (urand() < 0.5)
+                x[(int)(urand() * dim)] += (float)(0.3 * spread * nrand());
+        } else if (u < 0.3) {
+            natural(x);                                    /* far outside every range */
+            x[(int)(urand() * dim)] = urand() < 0.5 ? 3e7f : -1e9f;
+        } else {
+            /* mixup of two earlier rows, t over [-0.05, 1.05], noise around the bound */
+            const float *p0 = past[(int)(urand() * np)], *p1 = past[(int)(urand() * np)];
+            double t = -0.05 + 1.1 * urand(), noise = spread * (0.01 + 0.3 * urand());
+            if (urand() < 0.2)   /* a short step, around 0.5 sd RMS */
+                for (uint32_t f = 0; f < dim; f++)
+                    x[f] = p0[f] + (float)(t * 0.12 * spread * nrand());
+            else
+                for (uint32_t f = 0; f < dim; f++)
+                    x[f] = (float)(p0[f] + t * (p1[f] - p0[f]) + noise * nrand());
+        }
+        if (q >= 1200 && np < 4096)
+            memcpy(past[np++], x, sizeof x);
+        for (int k = 0; k < 2; k++) {
+            global = g[k], model = m[k];
+            send(cl[k][who], x);
+        }
+        counters(g[0], a);
+        counters(g[1], b);
+        if (memcmp(a, b, sizeof a))
+            fail_msg("d=%u history %s row %d: pruned %llu/%llu/%llu, exhaustive %llu/%llu/%llu "
+                     "(samples/repeats/interpolated)", d, history, q, (unsigned long long)a[0],
+                     (unsigned long long)a[1], (unsigned long long)a[2], (unsigned long long)b[0],
+                     (unsigned long long)b[1], (unsigned long long)b[2]);
+    }
+    counters(g[0], a);
+    print_message("d=%u history %s: %llu samples, %llu repeats, %llu interpolations, equal\n", d,
+                  history, (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2]);
+    assert_true(a[0] > (uint64_t)rows / 2 && a[1] > 20 && a[2] > 20);   /* every outcome seen */
+    for (int k = 0; k < 2; k++) {
+        global = g[k], model = m[k];
+        for (int c = 0; c < NC; c++)
+            drop(cl[k][c]);
+        free(m[k]);
+        ig_det_coverage.free(g[k]);
+        ig_rules_free(r[k]);
+    }
+    spread = 0.08, nclasses = C;
+}
+
+static void test_pruned_search_equals_exhaustive(void **state)
+{
+    (void)state;
+    rs = 4242;
+    search_case(64, "512", 5000);
+    search_case(13, "40", 3000);
+    search_case(784 / 8, "100", 3000);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -476,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_near_duplicate_stream_quiet),
         cmocka_unit_test(test_constant_features_noise_quiet),
         cmocka_unit_test(test_augmented_natural_data),
+        cmocka_unit_test(test_pruned_search_equals_exhaustive),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,132 @@
+/* kernels/dots.h on every path this CPU has: the dot products of 1..4 queries with a stored
+ * set are within the documented bound, (dim + 1) 2^-24 sum_f |x_f y_f|, of the exact ones
+ * (double), for widths and counts around the 16-vector blocks and values of mixed signs
+ * and scales; and the candidate filter of extraction.coverage (one C body compiled per
+ * path) gives the scalar path's flags on every path (random inputs of that detector's
+ * scale, where no value sits within rounding of an edge). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <inferguard/base.h>
+#include <inferguard/cpu.h>
+#include "kernels/dots.h"
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static double urand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static void test_dots_within_bound(void **state)
+{
+    (void)state;
+    const uint32_t dims[] = { 1, 2, 3, 5, 16, 31, 32, 33, 64, 784 };
+    const uint32_t counts[] = { 1, 7, 15, 16, 17, 33, 100, 512 };
+    int levels[] = { IG_CPU_SCALAR, IG_CPU_AVX2, IG_CPU_AVX512 };
+    for (size_t li = 0; li < 3; li++) {
+        const struct ig_dots_ops *ops = ig_dots_for(levels[li]);
+        if (!ops) {
+            print_message("path level %d not on this CPU: skipped\n", levels[li]);
+            continue;
+        }
+        for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++) {
+            for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
+                uint32_t dim = dims[di], n = counts[ci];
+                struct ig_vset s;
+                assert_int_equal(ig_vset_init(&s, dim, n), IG_OK);
+                float *rows = malloc(sizeof(float) * dim * n), *xs[IG_DOTS_MAXQ];
+                float *out = malloc(sizeof(float) * n * IG_DOTS_MAXQ);
+                double scale = di % 2 ? 1e3 : 1;
+                for (uint32_t i = 0; i < n; i++) {
+                    for (uint32_t f = 0; f < dim; f++)
+                        rows[(size_t)i * dim + f] = (float)(scale * (2 * urand() - 1));
+                    assert_int_equal(ig_vset_append(&s, rows + (size_t)i * dim), IG_OK);
+                }
+                for (int q = 0; q < IG_DOTS_MAXQ; q++) {
+                    xs[q] = malloc(sizeof(float) * dim);
+                    for (uint32_t f = 0; f < dim; f++)
+                        xs[q][f] = (float)((q + 1) * (2 * urand() - 1));
+                }
+                for (uint32_t nq = 1; nq <= IG_DOTS_MAXQ; nq++) {
+                    ops->dots(&s, (const float *const *)xs, nq, out);
+                    for (uint32_t q = 0; q < nq; q++)
+                        for (uint32_t i = 0; i < n; i++) {
+                            double exact = 0, mag = 0;
+                            for (uint32_t f = 0; f < dim; f++) {
+                                double p = (double)xs[q][f] * rows[(size_t)i * dim + f];
+                                exact += p;
+                                mag += fabs(p);
+                            }
+                            double err = fabs(out[(size_t)q * n + i] - exact);
+                            if (err > (dim + 1) * ldexp(1, -24) * mag + 1e-30)
+                                fail_msg("%s dim %u n %u nq %u: query %u row %u: %g, exact %g",
+                                         ops->name, dim, n, nq, q, i, out[(size_t)q * n + i], exact);
+                        }
+                }
+                for (int q = 0; q < IG_DOTS_MAXQ; q++)
+                    free(xs[q]);
+                free(out);
+                free(rows);
+                ig_vset_free(&s);
+            }
+        }
+    }
+}
+
+/* The filter: flags equal to scalar's on random inputs of the coverage test's scale. */
+static void test_seg_filter_paths_agree(void **state)
+{
+    (void)state;
+    const struct ig_dots_ops *ref = ig_dots_for(IG_CPU_SCALAR);
+    int levels[] = { IG_CPU_AVX2, IG_CPU_AVX512 };
+    enum { N = 1000 };
+    static float nb[N], dz[N], ab[N], a0[N], a1[N];
+    int kept = 0, dropped = 0;
+    for (int round = 0; round < 50; round++) {
+        struct ig_seg_query q = { .zz = (float)(32 * urand() + 1), .aa = (float)(32 * urand() + 1),
+                                  .uu = (float)(20 * urand()), .step_lo = 8 * 0.9999f,
+                                  .tol2_hi = 0.72f * 1.0001f };
+        for (int i = 0; i < N; i++) {
+            nb[i] = (float)(40 * urand());
+            dz[i] = (float)(80 * urand());
+            ab[i] = (float)(20 * (2 * urand() - 1));
+        }
+        memcpy(a0, ab, sizeof ab);
+        int any = ref->seg_filter(nb, dz, a0, N, &q);
+        int k0 = kept;
+        for (int i = 0; i < N; i++) {
+            kept += a0[i] != 0;
+            dropped += a0[i] == 0;
+        }
+        assert_int_equal(any, kept > k0);
+        for (size_t li = 0; li < 2; li++) {
+            const struct ig_dots_ops *ops = ig_dots_for(levels[li]);
+            if (!ops)
+                continue;
+            memcpy(a1, ab, sizeof ab);
+            assert_int_equal(ops->seg_filter(nb, dz, a1, N, &q), any);
+            for (int i = 0; i < N; i++)
+                if (a1[i] != a0[i])
+                    fail_msg("%s: row %d flag %g, scalar %g", ops->name, i, a1[i], a0[i]);
+        }
+    }
+    assert_true(kept > 0 && dropped > 0);   /* the inputs reach both outcomes */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dots_within_bound),
+        cmocka_unit_test(test_seg_filter_paths_agree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
