@@ -454,7 +454,7 @@ static void test_augmented_natural_data(void **state)
 static void counters(void *g, uint64_t out[3])
 {
     struct ig_det_counter c[IG_DET_MAX_COUNTERS];
-    size_t n = ig_det_coverage.stats(g, c);
+    size_t n = ig_det_extraction_coverage.stats(g, c);
     out[0] = out[1] = out[2] = 0;
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(c[i].name, "samples"))
@@ -475,8 +475,8 @@ static void search_case(uint32_t d, const char *history, int rows)
         snprintf(yaml, sizeof yaml, "- detector: extraction.coverage\n  params:\n    history: %s\n"
                  "    interp_search: %s\n", history, k ? "exhaustive" : "pruned");
         assert_int_equal(ig_rules_load_buf("t.yaml", yaml, strlen(yaml), &r[k], err, sizeof err), IG_OK);
-        assert_int_equal(ig_detector_init(&ig_det_coverage, &no_env, r[k], &g[k], err, sizeof err), 0);
-        m[k] = calloc(1, ig_det_coverage.model_size);
+        assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, r[k], &g[k], err, sizeof err), 0);
+        m[k] = calloc(1, ig_det_extraction_coverage.model_size);
     }
     dim = d;
     spread = 0.7, nclasses = 3;
@@ -487,7 +487,7 @@ static void search_case(uint32_t d, const char *history, int rows)
     void *cl[2][NC];
     for (int k = 0; k < 2; k++)
         for (int c = 0; c < NC; c++)
-            cl[k][c] = calloc(1, ig_det_coverage.client_size);
+            cl[k][c] = calloc(1, ig_det_extraction_coverage.client_size);
     static float past[4096][128];
     float x[128];
     int np = 0;
@@ -539,7 +539,7 @@ static void search_case(uint32_t d, const char *history, int rows)
         for (int c = 0; c < NC; c++)
             drop(cl[k][c]);
         free(m[k]);
-        ig_det_coverage.free(g[k]);
+        ig_det_extraction_coverage.free(g[k]);
         ig_rules_free(r[k]);
     }
     spread = 0.08, nclasses = C;
