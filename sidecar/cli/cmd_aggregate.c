@@ -88,6 +88,11 @@ static uint64_t mono_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Where the member's loop spends its time (µs), to tell a slow consumer from a slow path. */
+struct loop_time {
+    uint64_t events, owner, advance, told, rebalance;
+};
+
 struct part_state {
     bool assigned, owned_before, quiet;
     uint64_t last_msg_us;    /* wall clock of its last message or assignment */
@@ -133,7 +138,29 @@ struct agg_run {
     uint64_t owner_terms, owner_events, model_last_msg;
     struct told_reader *told;
     bool told_sync;                 /* partitions were assigned: read the findings topic up to now */
+    /* lag of each record at its receipt, ms (docs/fleet.md, "Lag"): records read for the
+     * first time (live) behind the producer's timestamp (the Kafka path) and behind their
+     * request on the pod's wire (the pod's capture, parsing and publishing too); replays
+     * (state rebuilt from history) and records read again (their waiting copy was dropped
+     * at a revocation) are old by design, counted apart; the model owner's consumer apart */
+    struct ig_fleet_lag lag_live, lag_wire, lag_again, lag_owner;
+    int64_t rx_max[IG_FLEET_MAX_PARTITIONS];   /* highest offset received (-1 none) */
+    struct loop_time lt;
 };
+
+/* Lag of one record received now (wall clock, ms). */
+static void lag_note(struct agg_run *r, const rd_kafka_message_t *m, const struct ig_event *ev, bool again,
+                     bool owner, uint64_t now)
+{
+    rd_kafka_timestamp_type_t tt;
+    int64_t ts = rd_kafka_message_timestamp(m, &tt);
+    if (ts > 0 && tt == RD_KAFKA_TIMESTAMP_CREATE_TIME)
+        ig_fleet_lag_add(again ? &r->lag_again : owner ? &r->lag_owner : &r->lag_live,
+                         now > (uint64_t)ts ? now - (uint64_t)ts : 0);
+    uint64_t t = (ev->req_time_us ? ev->req_time_us : ev->resp_time_us) / 1000;
+    if (!again && !owner && t)
+        ig_fleet_lag_add(&r->lag_wire, now > t ? now - t : 0);
+}
 
 /* Commits, for every assigned partition, the offset below which the detectors have seen
  * every event (never below a replay's end: those were committed before). Returns false
@@ -177,6 +204,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                          void *opaque)
 {
     struct agg_run *r = opaque;
+    uint64_t t_cb = mono_us();
     r->rebalances++;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         rd_kafka_committed(rk, parts, 10000);
@@ -224,6 +252,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
             r->owner_wanted = true;   /* started from the main loop, or still running */
         else
             model_stop(r);            /* partition 0 went to another member */
+        r->lt.rebalance += mono_us() - t_cb;
         return;
     }
     /* revoked: what was told goes out before another member reads these partitions (it
@@ -245,6 +274,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                                         * revokes everything, and most often gives it back */
     }
     rd_kafka_assign(rk, NULL);
+    r->lt.rebalance += mono_us() - t_cb;
 }
 
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
@@ -261,6 +291,15 @@ static rd_kafka_t *consumer_new(const struct ig_config *cfg, const char *group, 
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     char e[256];                           /* librdkafka's messages are one short line */
+    /* our default, before the user's properties: a broker that does not answer a fetch
+     * when a record arrives (librdkafka's mock cluster; Kafka does) holds it for
+     * fetch.wait.max.ms (500) at the end of a partition, which was most of the live lag;
+     * on Kafka it only costs idle fetches (10/s per broker) */
+    if (rd_kafka_conf_set(conf, "fetch.wait.max.ms", "100", e, sizeof e) != RD_KAFKA_CONF_OK) {
+        snprintf(err, errlen, "kafka property fetch.wait.max.ms: %.400s", e);
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
     for (uint32_t i = 0; i < cfg->n_kafka_props; i++)
         if (rd_kafka_conf_set(conf, cfg->kafka_props[i].key, cfg->kafka_props[i].value, e, sizeof e) !=
             RD_KAFKA_CONF_OK) {
@@ -445,6 +484,13 @@ static void stats_add(struct ig_fleet_stats *to, const struct ig_fleet_stats *s)
     to->held_told += s->held_told;
     to->held_replay += s->held_replay;
     to->left_to_role += s->left_to_role;
+    to->released_idle += s->released_idle;
+    struct ig_fleet_lag *l = &to->inspect_lag;
+    l->n += s->inspect_lag.n;
+    l->sum += s->inspect_lag.sum;
+    l->max = IG_MAX(l->max, s->inspect_lag.max);
+    for (int b = 0; b < IG_FLEET_LAG_BUCKETS; b++)
+        l->hist[b] += s->inspect_lag.hist[b];
 }
 
 /* This member now holds partition 0: read every partition of the events topic with a
@@ -542,6 +588,7 @@ static int model_poll(struct agg_run *r, int max)
         rd_kafka_message_t *m = rd_kafka_consumer_poll(mo->rk, 0);
         if (!m)
             break;
+        ig_fleet_agg_clock(mo->agg, wall_ms() * 1000);
         int32_t p = m->partition;
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             ig_fleet_agg_partition_end(mo->agg, p);
@@ -553,7 +600,9 @@ static int model_poll(struct agg_run *r, int max)
             if (ig_evmp_decode(d, m->payload, m->len, &why) == IG_OK) {
                 char pod[128];
                 header_str(m, "pod", pod, sizeof pod);
-                ig_fleet_agg_event(mo->agg, &d->ev, pod, m->offset < mo->replay_until[p], p, m->offset);
+                bool replay = m->offset < mo->replay_until[p];
+                lag_note(r, m, &d->ev, replay, true, wall_ms());
+                ig_fleet_agg_event(mo->agg, &d->ev, pod, replay, p, m->offset);
                 got++;
             }
         } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
@@ -658,6 +707,8 @@ int ig_cmd_aggregate(int argc, char **argv)
     }
     static struct agg_run r;
     memset(&r, 0, sizeof r);
+    for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++)
+        r.rx_max[p] = -1;
     r.agg = agg;
     r.topic = cfg.kafka_events_topic;
     r.group = group;
@@ -707,11 +758,13 @@ int ig_cmd_aggregate(int argc, char **argv)
     struct ig_evmp_decoded d = { 0 };
     uint64_t t0 = mono_us(), last_msg = t0, last_commit = t0, last_advance = t0;
     uint64_t bad = 0, first_us = 0, last_us = 0, first_wall = 0, last_wall = 0, got = 0;
-    uint64_t lag_n = 0, lag_sum = 0, lag_max = 0;   /* receipt - producer timestamp, ms */
     int owner_busy = 0;
     while (!g_stop) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(r.rk, owner_busy ? 0 : 50);
-        uint64_t now = mono_us();
+        uint64_t now = mono_us(), tl = now;
+        ig_fleet_agg_clock(agg, wall_ms() * 1000);
+        if (r.mo.agg)
+            ig_fleet_agg_clock(r.mo.agg, wall_ms() * 1000);
         if (m) {
             if (!m->err) {
                 last_msg = now;
@@ -721,15 +774,6 @@ int ig_cmd_aggregate(int argc, char **argv)
                 }
                 last_us = now;
                 last_wall = wall_ms();
-                rd_kafka_timestamp_type_t tt;
-                int64_t ts = rd_kafka_message_timestamp(m, &tt);
-                if (ts > 0 && tt == RD_KAFKA_TIMESTAMP_CREATE_TIME) {
-                    uint64_t lag = last_wall > (uint64_t)ts ? last_wall - (uint64_t)ts : 0;
-                    lag_n++;
-                    lag_sum += lag;
-                    if (lag > lag_max)
-                        lag_max = lag;
-                }
                 const char *why;
                 int32_t p = m->partition;
                 bool replay = p >= 0 && p < IG_FLEET_MAX_PARTITIONS && m->offset < r.parts[p].replay_until;
@@ -740,6 +784,13 @@ int ig_cmd_aggregate(int argc, char **argv)
                 if (ig_evmp_decode(&d, m->payload, m->len, &why) == IG_OK) {
                     char pod[128];
                     header_str(m, "pod", pod, sizeof pod);
+                    bool again = replay;
+                    if (p >= 0 && p < IG_FLEET_MAX_PARTITIONS) {
+                        again |= m->offset <= r.rx_max[p];
+                        if (m->offset > r.rx_max[p])
+                            r.rx_max[p] = m->offset;
+                    }
+                    lag_note(&r, m, &d.ev, again, false, last_wall);
                     ig_fleet_agg_event(agg, &d.ev, pod, replay, p, m->offset);
                 } else if (bad++ % 1000 == 0) {
                     IG_LOG_WARN("aggregate", "undecodable event record at %s[%d]@%lld: %s (%llu so far)",
@@ -760,14 +811,20 @@ int ig_cmd_aggregate(int argc, char **argv)
             }
             rd_kafka_message_destroy(m);
         }
+        uint64_t t1 = mono_us();
+        r.lt.events += t1 - tl;
         /* partitions newly assigned: first learn what other members told before them */
         if (r.told_sync) {
             r.told_sync = false;
             told_catch_up(&told, &r, 5000000u);
         }
+        uint64_t t2 = mono_us();
+        r.lt.told += t2 - t1;
         if (r.owner_wanted && !r.mo.rk)
             model_start(&r);
         owner_busy = model_poll(&r, 500);
+        uint64_t t3 = mono_us();
+        r.lt.owner += t3 - t2;
         /* a partition that delivers nothing for a while (no traffic, or an end the consumer
          * did not report) stops holding back the others' events */
         for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++)
@@ -777,6 +834,8 @@ int ig_cmd_aggregate(int argc, char **argv)
                 ig_fleet_agg_partition_end(agg, p);
             }
         told_drain(&told, &r);
+        uint64_t t4 = mono_us();
+        r.lt.told += t4 - t3;
         if (now - last_advance >= 50000 || !m) {
             ig_fleet_agg_advance(agg, false);
             if (r.mo.agg)
@@ -784,6 +843,7 @@ int ig_cmd_aggregate(int argc, char **argv)
             ig_fleet_agg_poll(agg);
             last_advance = now;
         }
+        r.lt.advance += mono_us() - t4;
         if (now - last_commit >= 1000000) {
             commit_offsets(&r, false);
             last_commit = now;
@@ -825,11 +885,23 @@ int ig_cmd_aggregate(int argc, char **argv)
                 (double)(mono_us() - t0) / 1e6, (unsigned long long)r.rebalances, (unsigned long long)bad);
         double span = (double)(last_us - first_us) / 1e6;
         fprintf(stderr, "  consumed    %llu records in %.3f s from the first to the last (%.0f/s); "
-                        "first at %llu ms, last at %llu ms (Unix time); lag behind the producer's "
-                        "timestamp: mean %.1f ms, max %llu ms\n", (unsigned long long)got, span,
+                        "first at %llu ms, last at %llu ms (Unix time)\n", (unsigned long long)got, span,
                 span > 0 ? (double)got / span : 0.0, (unsigned long long)first_wall,
-                (unsigned long long)last_wall, lag_n ? (double)lag_sum / (double)lag_n : 0.0,
-                (unsigned long long)lag_max);
+                (unsigned long long)last_wall);
+        ig_fleet_lag_print(stderr, "  lag         records read the first time, behind the producer's timestamp:", &r.lag_live);
+        ig_fleet_lag_print(stderr, "; behind their request on the pod's wire:", &r.lag_wire);
+        ig_fleet_lag_print(stderr, "\n              inspected, behind their request on the wire:", &ig_fleet_agg_stats(agg)->inspect_lag);
+        fprintf(stderr, " (%llu released by the clock while every partition was read)",
+                (unsigned long long)ig_fleet_agg_stats(agg)->released_idle);
+        ig_fleet_lag_print(stderr, "\n              model owner's records behind the producer:", &r.lag_owner);
+        ig_fleet_lag_print(stderr, "; inspected by it, behind their request:", &owner.inspect_lag);
+        ig_fleet_lag_print(stderr, "\n              replayed or read again (old by design):", &r.lag_again);
+        double wall = (double)(mono_us() - t0) / 1e6;
+        fprintf(stderr, "\n  loop        %.1f s busy of %.1f s: events %.1f s, model owner %.1f s, advance %.1f s, "
+                        "findings topic %.1f s, rebalance callbacks %.1f s\n",
+                (double)(r.lt.events + r.lt.owner + r.lt.advance + r.lt.told) / 1e6, wall,
+                (double)r.lt.events / 1e6, (double)r.lt.owner / 1e6, (double)r.lt.advance / 1e6,
+                (double)r.lt.told / 1e6, (double)r.lt.rebalance / 1e6);
         fprintf(stderr, "  commits     %llu, %llu refused by the broker, %llu again after a rebalance\n",
                 (unsigned long long)r.commits, (unsigned long long)r.commits_failed,
                 (unsigned long long)r.commits_retried);

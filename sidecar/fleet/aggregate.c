@@ -12,6 +12,7 @@
  * on to the findings stage, which throttles its own repeats as on a pod. */
 #include "fleet/aggregate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,7 @@ struct ig_fleet_agg {
     bool told_known;                /* the findings topic is read (ig_fleet_agg_told_known) */
     const char *cur_pods;           /* pods of the client being observed */
 
+    uint64_t wall_us, arrival_wall_us;   /* ig_fleet_agg_clock; its value at the newest event's arrival */
     int64_t last_released[IG_FLEET_MAX_PARTITIONS];
     bool seen[IG_FLEET_MAX_PARTITIONS];
     /* the watermark: per partition the newest event time read; a partition counts while
@@ -356,6 +358,7 @@ void ig_fleet_agg_event(struct ig_fleet_agg *a, const struct ig_event *ev, const
         a->st.late++;
     if (t > a->newest_us)
         a->newest_us = t;
+    a->arrival_wall_us = a->wall_us;
     int32_t part = partition >= 0 && partition < IG_FLEET_MAX_PARTITIONS ? partition : 0;
     if (!a->seen[part]) {
         a->seen[part] = true;
@@ -395,18 +398,37 @@ void ig_fleet_agg_partition_end(struct ig_fleet_agg *a, int32_t partition)
         a->active[partition] = false;
 }
 
-/* Events older than this are released: the slowest partition still being read sets it
+/* The event time the release follows: the slowest partition still being read sets it
  * (Kafka delivers each partition in order, partitions at their own pace: a replay of
- * history reads one partition far ahead of another), less the lateness window. */
-static uint64_t frontier(const struct ig_fleet_agg *a)
+ * history reads one partition far ahead of another); every partition read to its end: the
+ * newest event time. */
+static uint64_t frontier_events(const struct ig_fleet_agg *a, bool *all_read)
 {
     uint64_t low = UINT64_MAX;
     for (int32_t p = 0; p < IG_FLEET_MAX_PARTITIONS; p++)
         if (a->active[p] && a->part_newest[p] < low)
             low = a->part_newest[p];
-    if (low == UINT64_MAX)
-        low = a->newest_us;   /* every partition read to its end */
+    *all_read = low == UINT64_MAX;
+    return *all_read ? a->newest_us : low;
+}
+
+/* Events older than this are released: the event time above, less the lateness window.
+ * With every partition read to its end, that time goes on with the wall clock since the
+ * newest event arrived (nothing newer is there to say that time has passed). */
+static uint64_t frontier(const struct ig_fleet_agg *a, uint64_t *by_events)
+{
+    bool all_read;
+    uint64_t low = frontier_events(a, &all_read);
+    *by_events = low;
+    if (all_read && a->arrival_wall_us && a->wall_us > a->arrival_wall_us)
+        low += a->wall_us - a->arrival_wall_us;
     return low > a->lateness_us ? low - a->lateness_us : 0;
+}
+
+void ig_fleet_agg_clock(struct ig_fleet_agg *a, uint64_t wall_us)
+{
+    if (wall_us > a->wall_us)
+        a->wall_us = wall_us;   /* never backwards (a stepped clock holds, then goes on) */
 }
 
 static bool reading(const struct ig_fleet_agg *a)
@@ -419,7 +441,7 @@ static bool reading(const struct ig_fleet_agg *a)
 
 void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
 {
-    uint64_t frontier_us = frontier(a);
+    uint64_t by_events, frontier_us = frontier(a, &by_events);
     /* behind the gate while it has events to inspect or partitions still being read (a
      * replay, a batch run: its consumer may be behind this one): its findings flag clients
      * here first */
@@ -430,6 +452,11 @@ void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
         if (p.t > a->released_us) {
             tick(a, a->released_us);   /* windows that ended before this event */
             a->released_us = p.t;
+        }
+        if (!p.replay && a->wall_us) {
+            ig_fleet_lag_add(&a->st.inspect_lag, a->wall_us > p.t ? (a->wall_us - p.t) / 1000 : 0);
+            if (!all && p.t + a->lateness_us > by_events)
+                a->st.released_idle++;
         }
         a->replaying = p.replay;
         const struct client *c = p.ev->client_id[0] ? client_get(a, p.ev->client_id, false) : NULL;
@@ -624,4 +651,50 @@ void ig_fleet_agg_free(struct ig_fleet_agg *a)
     if (a->owns_told)
         free(a->told);
     free(a);
+}
+
+/* ---- lag distributions ---- */
+
+/* bucket b holds the lags whose ms + 1 lies in [2^(b/8), 2^((b+1)/8)) */
+static unsigned lag_bucket(uint64_t ms)
+{
+    unsigned b = (unsigned)(8.0 * log2((double)ms + 1.0));
+    return b < IG_FLEET_LAG_BUCKETS ? b : IG_FLEET_LAG_BUCKETS - 1;
+}
+
+/* the bucket's upper edge in ms (exclusive) */
+static uint64_t lag_edge(unsigned b)
+{
+    return (uint64_t)ceil(exp2((double)(b + 1) / 8.0)) - 1;
+}
+
+void ig_fleet_lag_add(struct ig_fleet_lag *l, uint64_t ms)
+{
+    l->n++;
+    l->sum += ms;
+    if (ms > l->max)
+        l->max = ms;
+    l->hist[lag_bucket(ms)]++;
+}
+
+uint64_t ig_fleet_lag_q(const struct ig_fleet_lag *l, double q)
+{
+    uint64_t want = (uint64_t)((double)l->n * q + 0.5), seen = 0;
+    if (!want)
+        want = 1;
+    for (unsigned b = 0; b < IG_FLEET_LAG_BUCKETS; b++) {
+        seen += l->hist[b];
+        if (seen >= want) {
+            uint64_t e = b + 1 < IG_FLEET_LAG_BUCKETS ? lag_edge(b) : l->max;   /* the last: open */
+            return e < l->max ? e : l->max;
+        }
+    }
+    return l->max;
+}
+
+void ig_fleet_lag_print(FILE *out, const char *what, const struct ig_fleet_lag *l)
+{
+    fprintf(out, "%s %llu: median %llu, p99 %llu, mean %.1f, max %llu ms", what, (unsigned long long)l->n,
+            (unsigned long long)ig_fleet_lag_q(l, 0.5), (unsigned long long)ig_fleet_lag_q(l, 0.99),
+            l->n ? (double)l->sum / (double)l->n : 0.0, (unsigned long long)l->max);
 }

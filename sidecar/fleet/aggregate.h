@@ -15,12 +15,29 @@
 
 #define IG_FLEET_MAX_PARTITIONS 1024
 
+/* A lag distribution in ms: log-spaced buckets (8 per doubling, ~9 % wide), so summaries can
+ * say the median and the 99th percentile without keeping samples. */
+#define IG_FLEET_LAG_BUCKETS 192
+struct ig_fleet_lag {
+    uint64_t n, sum, max;
+    uint32_t hist[IG_FLEET_LAG_BUCKETS];
+};
+void ig_fleet_lag_add(struct ig_fleet_lag *l, uint64_t ms);
+/* The upper edge (ms) of the bucket holding quantile q in [0, 1], at most the maximum seen. */
+uint64_t ig_fleet_lag_q(const struct ig_fleet_lag *l, double q);
+/* "<what> N: median M, p99 P, mean A, max X ms" */
+void ig_fleet_lag_print(FILE *out, const char *what, const struct ig_fleet_lag *l);
+
 struct ig_fleet_stats {
     uint64_t events, released, late, replayed, bad_records, dropped_revoked;
     uint64_t raised, emitted, held_told, held_replay;
     uint64_t pod_findings, clients, clients_full, buffered_max;
     uint64_t told_msgpack, told_unreadable;   /* findings-topic records: msgpack ones read, others skipped */
     uint64_t left_to_role;                    /* findings this role leaves to the other (below) */
+    uint64_t released_idle;                   /* released by the wall clock (ig_fleet_agg_clock) */
+    /* live (not replayed) events at their release to the detectors: the wall clock less
+     * their request time on the pod's wire (needs ig_fleet_agg_clock) */
+    struct ig_fleet_lag inspect_lag;
 };
 
 /* What an aggregator instance runs (docs/fleet.md, "Per-model state"):
@@ -71,6 +88,12 @@ void ig_fleet_agg_partition_end(struct ig_fleet_agg *a, int32_t partition);
  * then held back only when that topic says they were told already; without it, every
  * finding raised on a replayed event is held back. */
 void ig_fleet_agg_told_known(struct ig_fleet_agg *a);
+/* The wall clock now (µs since the epoch; set before each advance). While no partition is
+ * being read (every one at its end: the consumer has caught up), event time is taken to go
+ * on with the wall clock from the arrival of the newest event, so a stream that goes quiet
+ * has its last <lateness> of events (and their findings) released <lateness> after it
+ * stopped, not held until traffic resumes. Never set: event time only (batch, tests). */
+void ig_fleet_agg_clock(struct ig_fleet_agg *a, uint64_t wall_us);
 /* Releases every event older than the newest event time minus the lateness window, in
  * event-time order, and ticks the detectors. "Newest" is the newest event time of the
  * partition furthest behind among those still being read. <all>: release everything (idle, end). */

@@ -244,4 +244,6 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 grep -h "rebalance callbacks\|replayed to" "$WORK/D1.err" "$WORK/D2.err"
+# the live members' lag (docs/fleet.md, "Lag"): printed for the record, not judged (timing)
+grep -h -A3 "^  lag " "$WORK/D1.err" "$WORK/D2.err"
 echo "ok: fleet catches every attacker (the paced flood too) within 1.5x of one sensor; a restart and a live rebalance lose nothing, repeat nothing"

@@ -147,6 +147,77 @@ static void test_watermark(void **state)
     ig_fleet_agg_free(a);
 }
 
+/* A live stream that goes quiet: once every partition is read to its end, event time goes
+ * on with the wall clock (ig_fleet_agg_clock) from the newest event's arrival, so the last
+ * lateness window of events is inspected that long after the stream stopped, not held until
+ * the next event; while a partition is still being read, the clock releases nothing. */
+static void test_quiet_stream(void **state)
+{
+    (void)state;
+    struct ig_fleet_agg *a = agg_new("quiet");
+    struct ig_event ev;
+    const uint64_t W0 = T0 + 500000;   /* the aggregator's clock: events arrive 0.5 s late */
+    ig_fleet_agg_partition_start(a, 0);
+    ig_fleet_agg_partition_start(a, 1);
+    ig_fleet_agg_clock(a, W0 + 3000000);
+    for (int i = 0; i <= 3; i++) {
+        ev_at(&ev, "10.0.0.1", T0 + (uint64_t)i * 1000000);
+        ig_fleet_agg_event(a, &ev, "pod-a", false, 0, i);
+    }
+    ig_fleet_agg_partition_end(a, 0);
+    /* partition 1 still being read (nothing from it yet): the clock moves nothing */
+    ig_fleet_agg_clock(a, W0 + 60000000);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 0);
+    /* both read to their end; 0.5 s after the last arrival: t0+3.5 s - 2 s: t0, t0+1 s */
+    ig_fleet_agg_partition_end(a, 1);
+    ig_fleet_agg_clock(a, W0 + 3000000);   /* never backwards: stays at +60 s */
+    ev_at(&ev, "10.0.0.2", T0 + 3000000);
+    ig_fleet_agg_event(a, &ev, "pod-b", false, 1, 0);   /* arrives at +60 s */
+    ig_fleet_agg_partition_end(a, 1);
+    ig_fleet_agg_clock(a, W0 + 60500000);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 2);
+    assert_int_equal(ig_fleet_agg_stats(a)->released_idle, 0);   /* event time alone did it */
+    /* 2 s after the last arrival: everything up to t0+3 s, by the clock */
+    ig_fleet_agg_clock(a, W0 + 62000000);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 5);
+    assert_int_equal(ig_fleet_agg_stats(a)->released_idle, 3);
+    /* the lag at release, from each event's request time to the clock */
+    const struct ig_fleet_lag *l = &ig_fleet_agg_stats(a)->inspect_lag;
+    assert_int_equal(l->n, 5);
+    assert_true(l->max >= 61000 && l->max <= 62500);
+    assert_true(ig_fleet_lag_q(l, 0.5) >= 59000 && ig_fleet_lag_q(l, 0.5) <= 62500 * 1.1);
+    /* a new event after the quiet spell is not late: it is newer than what was released */
+    ev_at(&ev, "10.0.0.1", T0 + 61000000);
+    ig_fleet_agg_event(a, &ev, "pod-a", false, 0, 4);
+    assert_int_equal(ig_fleet_agg_stats(a)->late, 0);
+    ig_fleet_agg_finish(a);
+    ig_fleet_agg_free(a);
+}
+
+/* The lag histogram: quantiles within a bucket (~9 %) above the true value, never above the
+ * maximum. */
+static void test_lag_quantiles(void **state)
+{
+    (void)state;
+    struct ig_fleet_lag l;
+    memset(&l, 0, sizeof l);
+    for (uint64_t ms = 1; ms <= 1000; ms++)
+        ig_fleet_lag_add(&l, ms);
+    assert_int_equal(l.n, 1000);
+    assert_int_equal(l.max, 1000);
+    uint64_t med = ig_fleet_lag_q(&l, 0.5), p99 = ig_fleet_lag_q(&l, 0.99);
+    assert_true(med >= 500 && med <= 546);
+    assert_true(p99 >= 990 && p99 <= 1000);
+    memset(&l, 0, sizeof l);
+    ig_fleet_lag_add(&l, 0);
+    assert_int_equal(ig_fleet_lag_q(&l, 0.5), 0);
+    ig_fleet_lag_add(&l, 100000000);   /* beyond the last bucket's start: kept there */
+    assert_int_equal(ig_fleet_lag_q(&l, 1.0), 100000000);
+}
+
 /* A client's 8 requests, alternately through three pods, one per 100 ms. */
 static void flood(struct ig_fleet_agg *a, const char *client, uint64_t t0, bool replay)
 {
@@ -345,6 +416,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_watermark),
+        cmocka_unit_test(test_quiet_stream),
+        cmocka_unit_test(test_lag_quantiles),
         cmocka_unit_test(test_fleet_finding),
         cmocka_unit_test(test_held_when_told),
         cmocka_unit_test(test_roles),
