@@ -38,8 +38,9 @@ static void usage(FILE *out)
     fprintf(out,
         "usage: inferguard aggregate --kafka BROKERS --events-topic NAME [options]\n"
         "Runs the detectors over every pod's inference events (published by run/analyze\n"
-        "--events-topic) as a member of a Kafka consumer group: partitions are keyed by client,\n"
-        "so each client's events from all replicas meet in one member. Findings are fleet\n"
+        "--events-topic) as a member of a Kafka consumer group: partitions are keyed by source\n"
+        "(else client), so each source's events from all replicas, whatever identities it\n"
+        "rotates through, meet in one member. Findings are fleet\n"
         "findings (unmapped.scope \"fleet\", unmapped.pods), held back when a pod already\n"
         "reported the same client and analytic within the analytic's throttle window.\n\n"
         "options:\n"

@@ -83,8 +83,12 @@ void ig_fleet_pub_event(struct ig_fleet_pub *p, const struct ig_event *ev)
     if (p->node[0])
         h = put_hdr(p->hdr, sizeof p->hdr, h, "node", p->node);
     h = put_hdr(p->hdr, sizeof p->hdr, h, "model", ev->model);
-    /* keyed as the detectors key clients; the principal group travels in the record */
-    const char *key = ev->client_id;
+    /* keyed by the stable source (principal group) when the event has one, else by the
+     * client, as the pod's client lanes are (detect_core.c ig_detect_core_lane_of): a
+     * source's identities, rotated or not, its group entry (abuse.identity_rotation, the
+     * stream detectors under the source's key) and its admission bucket meet in one
+     * partition, so one aggregator member sees all of them */
+    const char *key = ev->group_id[0] ? ev->group_id : ev->client_id;
     struct ig_record rec = {
         .key = { (const uint8_t *)key, strlen(key) },
         .value = { (const uint8_t *)p->sb.data, p->sb.size },

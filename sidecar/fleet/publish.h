@@ -1,7 +1,8 @@
 /* The events topic: every inference event of this sensor, as a compact msgpack record
  * (event_mp.h), published to Kafka for `inferguard aggregate` (kafka.events_topic,
- * --events-topic). Key = the client's identity, so every pod's events of one client land
- * in one partition; headers pod, node, model. Same producer, delivery rules and spool as
+ * --events-topic). Key = the stable source (ig_event.group_id) when there is one, else
+ * the client's identity, so every pod's events of one source (all its identities) land in
+ * one partition; headers pod, node, model. Same producer, delivery rules and spool as
  * the findings (sidecar/sinks/sink_kafka.c), with its own spool directory
  * <kafka.spool_dir>/events and cap kafka.spool_max_bytes: beyond it the oldest events are
  * dropped and counted. */

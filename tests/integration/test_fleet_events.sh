@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The events topic: analyze --events-topic publishes every inference event once (as many
-# records as the --events JSONL has lines), keyed by the client's identity, with the pod and
+# records as the --events JSONL has lines), keyed by the stable source (client.source_id) when
+# the event has one, else by the client's identity (docs/fleet.md), with the pod and
 # model headers, through the findings' spool (a broker down at start loses nothing).
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/kafka.sh"
@@ -33,16 +34,16 @@ done
 import collections, json, sys
 topic = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 events = [json.loads(l) for l in open(sys.argv[2])]
-def cid(e):
+def key(e):
     c = e.get("client") or {}
-    return c.get("id") if isinstance(c, dict) else None
-want = collections.Counter(cid(e) or e.get("client_id") for e in events)
+    return c.get("source_id") or c.get("id")
+want = collections.Counter(key(e) for e in events)
 got = collections.Counter(k for k, _ in topic)
 assert len(topic) == len(events), (len(topic), len(events))
 assert got == want, (list(got.items())[:5], list(want.items())[:5])
 for k, h in topic:
     assert "schema=inferguard.event" in h and "encoding=msgpack" in h and "pod=pod-a" in h \
         and "node=node-1" in h and "model=" in h, h
-print(f"{len(topic)} events on the topic, one per event, keyed by client, headers present")
+print(f"{len(topic)} events on the topic, one per event, keyed by source, headers present")
 PY
 echo "ok: every event published once, keyed and labelled, across a broker outage"
