@@ -63,6 +63,8 @@ static void usage(FILE *out)
         "                           holding partition 0 also reads every partition for the\n"
         "                           detectors whose state is the model's (coverage, drift,\n"
         "                           rate limits relative to the model's clients)\n"
+        "      --reports DIR        write drift reports (JSON + HTML) into DIR (the model owner's,\n"
+        "                           or this member's with --no-model-owner)\n"
         "  -c, --config FILE        YAML configuration (kafka.*, detection, ...)\n"
         "  -r, --rules DIR          rules directory (default: rules.dir)\n"
         "  -q, --quiet / -v, --verbose\n"
@@ -486,6 +488,8 @@ static void stats_add(struct ig_fleet_stats *to, const struct ig_fleet_stats *s)
     to->held_replay += s->held_replay;
     to->left_to_role += s->left_to_role;
     to->released_idle += s->released_idle;
+    to->flags_late += s->flags_late;
+    to->flags_dropped += s->flags_dropped;
     struct ig_fleet_lag *l = &to->inspect_lag;
     l->n += s->inspect_lag.n;
     l->sum += s->inspect_lag.sum;
@@ -672,8 +676,8 @@ int ig_cmd_aggregate(int argc, char **argv)
         fprintf(stderr, "inferguard aggregate: unexpected argument '%s' (try --help)\n", argv[optind]);
         return IG_EXIT_USAGE;
     }
-    if (o.events || o.reports) {
-        fprintf(stderr, "inferguard aggregate: --events and --reports are not options of aggregate\n");
+    if (o.events) {
+        fprintf(stderr, "inferguard aggregate: --events is not an option of aggregate\n");
         return IG_EXIT_USAGE;
     }
     static struct ig_config cfg;
@@ -912,12 +916,14 @@ int ig_cmd_aggregate(int argc, char **argv)
         else
             fprintf(stderr, "  model owner %llu term(s) (partition 0 held): %llu events of every partition "
                             "(%llu replayed to rebuild state), %llu inspected; findings %llu raised, %llu out, "
-                            "held back %llu told + %llu replay, %llu left to members\n",
+                            "held back %llu told + %llu replay, %llu left to members; members' flags for "
+                            "clients it had not seen yet: %llu applied at their first event, %llu dropped\n",
                     (unsigned long long)r.owner_terms, (unsigned long long)owner.events,
                     (unsigned long long)owner.replayed, (unsigned long long)owner.released,
                     (unsigned long long)owner.raised, (unsigned long long)owner.emitted,
                     (unsigned long long)owner.held_told, (unsigned long long)owner.held_replay,
-                    (unsigned long long)owner.left_to_role);
+                    (unsigned long long)owner.left_to_role, (unsigned long long)owner.flags_late,
+                    (unsigned long long)owner.flags_dropped);
     }
     ig_fleet_agg_free(agg);
     ig_rules_free(rules);

@@ -26,6 +26,19 @@
 #define TOLD_CAP (1u << 15)
 #define PODS_LEN 240
 #define DEFAULT_WINDOW_US (60ull * 1000000ull)
+#define PENDING_CAP 4096u   /* flags waiting for their client's first event (power of 2) */
+
+/* A flag for a client this instance's engine has not seen yet (ig_engine_flag_client only
+ * marks clients in its table): another instance (a member, for the model owner) or a pod
+ * flagged it before this one inspected its first event, which the owner, one second behind,
+ * and a replay often are. Applied right after that first event, so the drift windows keep
+ * the client's rows out as one sensor does. */
+struct pending_flag {
+    uint64_t h;              /* 0 = free */
+    uint8_t severity;
+    char client[IG_CLIENT_ID_MAX];
+    char analytic[48];
+};
 
 struct pending {
     uint64_t t, seq;
@@ -63,6 +76,9 @@ struct ig_fleet_agg {
     const struct ig_fleet_agg *gate;   /* release nothing newer than it has inspected */
     struct ig_emit emit;            /* what the engine calls: on_finding below */
     struct ig_env env;
+    struct ig_drift_writer *drift_writer;   /* --reports, or NULL */
+    struct pending_flag *pflags;    /* PENDING_CAP, allocated at the first one */
+    uint32_t npflags;
     struct ig_engine *engine;
 
     struct pending *heap;
@@ -91,6 +107,71 @@ static uint64_t hash_str(uint64_t h, const char *s)
 {
     h = ig_fnv1a_step(ig_fnv1a_str(h, s, SIZE_MAX), 0xff);   /* 0xff: field separator */
     return h ? h : 1;
+}
+
+/* Flags <client> in this instance's engine now, and again after its next observed event
+ * (in case the engine did not know it yet). A full table drops the newest (counted). */
+static void flag_client(struct ig_fleet_agg *a, const char *client, const char *analytic, uint8_t severity)
+{
+    if (!a->engine || !client || !client[0])
+        return;
+    ig_engine_flag_client(a->engine, client, analytic, severity);
+    if (!a->pflags && !(a->pflags = calloc(PENDING_CAP, sizeof *a->pflags)))
+        return;
+    uint64_t h = hash_str(IG_FNV1A_BASIS, client) | 1;
+    for (uint32_t i = 0; i < PENDING_CAP / 4; i++) {   /* short probe: a bounded table */
+        struct pending_flag *pf = &a->pflags[(h + i) & (PENDING_CAP - 1)];
+        if (pf->h == h && strcmp(pf->client, client) == 0) {
+            if (severity > pf->severity)   /* the strongest flag wins, as the engine ORs them */
+                pf->severity = severity;
+            return;
+        }
+        if (!pf->h) {
+            pf->h = h;
+            pf->severity = severity;
+            snprintf(pf->client, sizeof pf->client, "%s", client);
+            snprintf(pf->analytic, sizeof pf->analytic, "%s", analytic ? analytic : "");
+            a->npflags++;
+            return;
+        }
+    }
+    a->st.flags_dropped++;
+}
+
+/* After the engine observed an event of <client>: a flag waiting for it applies now. */
+static void flag_pending(struct ig_fleet_agg *a, const char *client)
+{
+    if (!a->npflags || !client[0])
+        return;
+    uint64_t h = hash_str(IG_FNV1A_BASIS, client) | 1;
+    for (uint32_t i = 0; i < PENDING_CAP / 4; i++) {
+        struct pending_flag *pf = &a->pflags[(h + i) & (PENDING_CAP - 1)];
+        if (!pf->h)
+            return;
+        if (pf->h == h && strcmp(pf->client, client) == 0) {
+            ig_engine_flag_client(a->engine, pf->client, pf->analytic, pf->severity);
+            a->st.flags_late++;
+            /* backward-shift delete (linear probing): an entry after the hole moves into
+             * it unless its home slot lies cyclically in (hole, entry] */
+            const uint32_t mask = PENDING_CAP - 1;
+            uint32_t hole = (uint32_t)((h + i) & mask), j = hole;
+            for (;;) {
+                j = (j + 1) & mask;
+                const struct pending_flag *q = &a->pflags[j];
+                if (!q->h)
+                    break;
+                uint32_t home = (uint32_t)(q->h & mask);
+                bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+                if (stays)
+                    continue;
+                a->pflags[hole] = *q;
+                hole = j;
+            }
+            a->pflags[hole].h = 0;
+            a->npflags--;
+            return;
+        }
+    }
 }
 
 /* ---- clients and their pods ---- */
@@ -168,10 +249,9 @@ void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *a
 {
     a->st.pod_findings++;
     if (strncmp(client, "model:", 6) != 0) {
-        if (a->engine)
-            ig_engine_flag_client(a->engine, client, analytic, severity);
-        if (a->flag_to && a->flag_to->engine)
-            ig_engine_flag_client(a->flag_to->engine, client, analytic, severity);
+        flag_client(a, client, analytic, severity);
+        if (a->flag_to)
+            flag_client(a->flag_to, client, analytic, severity);
     }
     struct told *t = told_slot(a, client, analytic, true);
     if (fleet && t->own)
@@ -256,8 +336,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
         return;
     }
     a->st.raised++;
-    if (a->flag_to && a->flag_to->engine && f->client_id && f->client_id[0])
-        ig_engine_flag_client(a->flag_to->engine, f->client_id, f->analytic, f->severity);
+    if (a->flag_to && f->client_id && f->client_id[0])
+        flag_client(a->flag_to, f->client_id, f->analytic, f->severity);
     if (a->replaying && !a->told_known) {
         /* no findings topic to tell what an earlier run already said: a replay rebuilds
          * state only */
@@ -462,6 +542,7 @@ void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
         const struct client *c = p.ev->client_id[0] ? client_get(a, p.ev->client_id, false) : NULL;
         a->cur_pods = c ? c->pods : "";
         ig_engine_observe(a->engine, p.ev);
+        flag_pending(a, p.ev->client_id);
         a->replaying = false;
         if (p.off > a->last_released[p.part])
             a->last_released[p.part] = p.off;
@@ -553,7 +634,12 @@ struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const st
     a->rules = rules;
     a->lateness_us = lateness_us;
     a->role = role;
-    ig_drift_env(&a->env, NULL);
+    /* drift runs where the model's state is (ALL, MODELS): its window reports, as analyze
+     * --reports writes them (reports.dir) */
+    if (role != IG_FLEET_CLIENTS && cfg->reports_dir[0] &&
+        !(a->drift_writer = ig_drift_writer_new(cfg->reports_dir, err, errlen)))
+        goto fail;
+    ig_drift_env(&a->env, a->drift_writer);
     if (share) {
         a->findings = share->findings;
         a->told_known = share->told_known;
@@ -583,8 +669,10 @@ void ig_fleet_agg_finish(struct ig_fleet_agg *a)
     a->finished = true;
     ig_fleet_agg_advance(a, true);
     ig_engine_finish(a->engine, a->released_us);
-    ig_engine_free(a->engine);
+    ig_engine_free(a->engine);   /* writes the last partial window's report */
     a->engine = NULL;
+    ig_drift_writer_free(a->drift_writer);
+    a->drift_writer = NULL;
     if (a->owns_findings)
         ig_findings_close(a->findings, a->released_us, (int)a->cfg->flush_timeout_ms);
 }
@@ -619,8 +707,10 @@ void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out)
             (unsigned long long)s->events, (unsigned long long)s->replayed, (unsigned long long)s->late,
             (unsigned long long)s->bad_records, (unsigned long long)s->dropped_revoked,
             (unsigned long long)s->released, (unsigned long long)s->buffered_max);
-    fprintf(out, "  clients     %llu (%llu beyond the pods table)\n", (unsigned long long)s->clients,
-            (unsigned long long)s->clients_full);
+    fprintf(out, "  clients     %llu (%llu beyond the pods table); flags for clients not seen yet: %llu applied "
+                 "at their first event, %llu dropped (table full)\n", (unsigned long long)s->clients,
+            (unsigned long long)s->clients_full, (unsigned long long)s->flags_late,
+            (unsigned long long)s->flags_dropped);
     fprintf(out, "  findings    %llu raised, %llu fleet findings out; held back: %llu already told by a pod "
                  "or an earlier run, %llu during replay; %llu findings read from the findings topic "
                  "(%llu of them msgpack, %llu unreadable); %llu left to the other role (%s)\n",
@@ -642,11 +732,13 @@ void ig_fleet_agg_free(struct ig_fleet_agg *a)
         return;
     if (a->engine)
         ig_engine_free(a->engine);
+    ig_drift_writer_free(a->drift_writer);
     if (a->findings && a->owns_findings)
         ig_findings_free(a->findings);
     for (size_t i = 0; i < a->n; i++)
         free(a->heap[i].ev);
     free(a->heap);
+    free(a->pflags);
     free(a->clients);
     if (a->owns_told)
         free(a->told);

@@ -35,6 +35,9 @@ struct ig_fleet_stats {
     uint64_t told_msgpack, told_unreadable;   /* findings-topic records: msgpack ones read, others skipped */
     uint64_t left_to_role;                    /* findings this role leaves to the other (below) */
     uint64_t released_idle;                   /* released by the wall clock (ig_fleet_agg_clock) */
+    /* flags (a member's or a pod's finding) for a client this engine had not seen yet,
+     * applied after its first event here; dropped: the table was full */
+    uint64_t flags_late, flags_dropped;
     /* live (not replayed) events at their release to the detectors: the wall clock less
      * their request time on the pod's wire (needs ig_fleet_agg_clock) */
     struct ig_fleet_lag inspect_lag;
