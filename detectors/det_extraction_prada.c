@@ -19,12 +19,17 @@
  * the Shapiro-Wilk coefficients of the last 8 sample sizes are cached per worker thread:
  * a test on 5000 distances costs a few microseconds, not ~25.
  *
- * Memory: the engine's client slice holds one pointer. The client's state is allocated
- * on its first usable query, charged to a global budget (rules memory_mb) and released in
- * evict. A growing set starts at 16 vectors and doubles up to max_growing; each growth is
- * charged too, and a refused charge is counted and leaves the set at its size (distances
- * are still measured). Per client at most:
- *     sizeof(state) + max_classes * 208 B + max_dists * 12 B
+ * Memory: the engine's client slice holds one pointer. The client's state (its scalars,
+ * ~400 B) is allocated on its first usable query, charged to a global budget (rules
+ * memory_mb) and released in evict; everything else grows with use and each growth is
+ * charged: the class table (56 B a class, doubling up to max_classes), the D ring (12 B a
+ * distance, doubling from 16 up to max_dists), the repeated-step memory (16 B * dim, at
+ * the first step), and G_c, kept as its first vector alone (4 B * dim) until a second is
+ * admitted, then as an index of 16 vectors doubling up to max_growing. An idle client
+ * (a query or two) costs ~0.5-1 KB at d = 64. A refused charge is counted and leaves that
+ * part at its size (a set stops growing, distances are still measured; a distance the
+ * ring cannot hold is not kept). Per client at most:
+ *     sizeof(state) + max_classes * 56 B + max_dists * 12 B + 16 B * dim
  *     + sum over classes of ig_vidx_bytes(dim, cap(G_c)), cap(G_c) <= max_growing,
  * where ig_vidx_bytes is 4 B (bf16: 2 B, f32_bf16: 6 B) * dim * cap plus 8 B per vector, 28 B per block
  * (prefilter int8: + 1 B * dim * cap + 4 B per vector + 12 B per block)
@@ -34,7 +39,7 @@
  * the bytes and half the memory traffic of the distance scans, distances within ~0.4 %
  * (the normality test does not notice; tests/integration/test_prada_reference.sh checks
  * it against the Python reference doing the same rounding). Allocations happen at most
- * log2(max_growing / 16) + 1 times per class, never per query otherwise. Per worker
+ * log2(max_growing / 16) + 2 times per class, never per query otherwise. Per worker
  * thread: 8 Shapiro-Wilk workspaces of 60 KB and 60 KB of pooling buffers. */
 #include <math.h>
 #include <stdatomic.h>
@@ -156,8 +161,17 @@ struct prada_class {
     double   t;               /* T_c */
     uint32_t dg_n;            /* |DG_c| */
     double   dg_sum, dg_sumsq;
-    struct ig_vidx g;         /* G_c, indexed for pruned exact minimum distances */
+    /* G_c: its first vector alone (most classes of most clients never get a second),
+     * then an index for pruned exact minimum distances */
+    float   *seed;            /* dim floats as stored (bf16 storage: rounded), or NULL */
+    struct ig_vidx *g;        /* from the second vector on (seed freed then) */
 };
+
+/* |G_c| */
+static inline uint32_t class_n(const struct prada_class *c)
+{
+    return c->g ? c->g->n : c->seed != NULL;
+}
 
 struct prada_state {
     uint32_t dim, nclasses;
@@ -165,11 +179,14 @@ struct prada_state {
     uint64_t queries;         /* rows seen by this detector for the client */
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
-    float    last_step[PRADA_STEPS][IG_FSCALE_MAXDIM];   /* |step| of the last new samples (dim <= 64) */
+    float   *last_step;       /* PRADA_STEPS x dim: |step| of the last new samples (dim <= 64;
+                                 allocated at the client's first step) */
     uint32_t step_at;         /* next slot of last_step */
     uint64_t last_hash[PRADA_STEPS];   /* their inputs (a resent record repeats its step) */
     uint64_t bytes;           /* charged to the global budget */
-    uint32_t d_head, d_len;   /* ring of (distance, class) of capacity max_dists */
+    uint32_t d_head, d_len;   /* ring of (distance, class), max_dists entries at most */
+    uint32_t d_cap;           /* entries allocated (doubling; the head stays 0 until full) */
+    uint32_t cls_cap;         /* classes allocated (doubling up to max_classes) */
     float   *d_val;
     uint16_t *d_cls;
     float    *d_ov;           /* D by ascending value (as of the last test), and ... */
@@ -179,7 +196,7 @@ struct prada_state {
                                  the next order_ring finds the survivors by a scan) */
     float    gone_v[PRADA_GONE];   /* their values and slots */
     uint16_t gone_s[PRADA_GONE];
-    struct prada_class cls[];
+    struct prada_class *cls;
 };
 
 struct prada_client {
@@ -401,9 +418,15 @@ static void state_free(struct prada_global *g, struct prada_state *st)
 {
     if (!st)
         return;
-    for (uint32_t i = 0; i < st->nclasses; i++)
-        ig_vidx_free(&st->cls[i].g);
+    for (uint32_t i = 0; i < st->nclasses; i++) {
+        free(st->cls[i].seed);
+        if (st->cls[i].g)
+            ig_vidx_free(st->cls[i].g);
+        free(st->cls[i].g);
+    }
     uncharge(g, st->bytes);
+    free(st->cls);
+    free(st->last_step);
     free(st->d_val);
     free(st->d_cls);
     free(st->d_ov);
@@ -413,33 +436,17 @@ static void state_free(struct prada_global *g, struct prada_state *st)
 
 static void *state_make(const void *ctx)
 {
-    const struct prada_params *p = ctx;
-    struct prada_state *st = calloc(1, sizeof(*st) + p->max_classes * sizeof(struct prada_class));
-    if (st) {
-        st->d_val = malloc(p->max_dists * sizeof(float));
-        st->d_cls = malloc(p->max_dists * sizeof(uint16_t));
-        st->d_ov = malloc(p->max_dists * sizeof(float));
-        st->d_os = malloc(p->max_dists * sizeof(uint16_t));
-    }
-    if (!st || !st->d_val || !st->d_cls || !st->d_ov || !st->d_os) {
-        if (st) {
-            free(st->d_val);
-            free(st->d_cls);
-            free(st->d_ov);
-            free(st->d_os);
-            free(st);
-        }
-        return NULL;
-    }
-    return st;
+    (void)ctx;
+    return calloc(1, sizeof(struct prada_state));
 }
 
+/* A client's state starts with its scalars alone: classes, distances, steps and vector
+ * sets are allocated (and charged) as they are first used, so an idle client costs a few
+ * hundred bytes and a busy one what it uses. */
 static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
 {
-    const struct prada_params *p = &g->p;
-    uint64_t bytes = sizeof(struct prada_state) + (uint64_t)p->max_classes * sizeof(struct prada_class)
-                     + (uint64_t)p->max_dists * 2 * (sizeof(float) + sizeof(uint16_t));
-    struct prada_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, p);
+    uint64_t bytes = sizeof(struct prada_state);
+    struct prada_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, &g->p);
     if (!st)
         return NULL;
     st->dim = dim;
@@ -447,32 +454,126 @@ static struct prada_state *state_new(struct prada_global *g, uint32_t dim)
     return st;
 }
 
-/* Makes room for one more vector in G_c; false when the cap or the budget says no. */
+/* Charges <n> more bytes to the client; false (counted) when the budget refuses. */
+static bool charge_st(struct prada_global *g, struct prada_state *st, uint64_t n)
+{
+    if (!charge(g, n)) {
+        atomic_fetch_add(&g->refused_growth, 1);
+        return false;
+    }
+    st->bytes += n;
+    return true;
+}
+
+static void uncharge_st(struct prada_global *g, struct prada_state *st, uint64_t n)
+{
+    uncharge(g, n);
+    st->bytes -= n;
+}
+
+/* Room for one more class (doubling up to max_classes); false when refused. */
+static bool class_room(struct prada_global *g, struct prada_state *st)
+{
+    if (st->nclasses < st->cls_cap)
+        return true;
+    uint32_t ncap = st->cls_cap ? 2 * st->cls_cap : 2;
+    if (ncap > g->p.max_classes)
+        ncap = g->p.max_classes;
+    uint64_t more = (uint64_t)(ncap - st->cls_cap) * sizeof(struct prada_class);
+    if (!charge_st(g, st, more))
+        return false;
+    struct prada_class *n = realloc(st->cls, (size_t)ncap * sizeof(*n));
+    if (!n) {
+        uncharge_st(g, st, more);
+        atomic_fetch_add(&g->refused_growth, 1);
+        return false;
+    }
+    memset(n + st->cls_cap, 0, (size_t)(ncap - st->cls_cap) * sizeof(*n));
+    st->cls = n;
+    st->cls_cap = ncap;
+    return true;
+}
+
+/* Room for one more distance in the ring (doubling from 16 up to max_dists). Before the
+ * ring is full its head is 0, so growing keeps every slot where it is. */
+static bool ring_room(struct prada_global *g, struct prada_state *st)
+{
+    const uint32_t C = g->p.max_dists;
+    if (st->d_len < st->d_cap || st->d_cap == C)
+        return true;
+    IG_ASSERT(st->d_head == 0);
+    uint32_t ncap = st->d_cap ? 2 * st->d_cap : 16;
+    if (ncap > C)
+        ncap = C;
+    const size_t per = 2 * (sizeof(float) + sizeof(uint16_t));
+    uint64_t more = (uint64_t)(ncap - st->d_cap) * per;
+    if (!charge_st(g, st, more))
+        return false;
+    float *v = realloc(st->d_val, ncap * sizeof(float));
+    if (v)
+        st->d_val = v;
+    uint16_t *c = v ? realloc(st->d_cls, ncap * sizeof(uint16_t)) : NULL;
+    if (c)
+        st->d_cls = c;
+    float *ov = c ? realloc(st->d_ov, ncap * sizeof(float)) : NULL;
+    if (ov)
+        st->d_ov = ov;
+    uint16_t *os = ov ? realloc(st->d_os, ncap * sizeof(uint16_t)) : NULL;
+    if (!os) {   /* the arrays that did grow keep their contents: cap stays the old one */
+        uncharge_st(g, st, more);
+        atomic_fetch_add(&g->refused_growth, 1);
+        return false;
+    }
+    st->d_os = os;
+    st->d_cap = ncap;
+    return true;
+}
+
+/* Makes room for one more vector in G_c; false when the cap or the budget says no. The
+ * first vector is kept alone (dim floats); the second makes the index. */
 static bool grow(struct prada_global *g, struct prada_state *st, struct prada_class *c)
 {
-    if (c->g.n >= g->p.max_growing)   /* exact cap: capacities round up to a block */
+    const uint32_t n = class_n(c);
+    if (n >= g->p.max_growing)   /* exact cap: capacities round up to a block */
         return false;
-    if (c->g.n < c->g.cap)
+    if (n == 0)
+        return true;   /* admit() keeps the seed */
+    if (!c->g) {
+        uint64_t more = sizeof(struct ig_vidx) +
+                        ig_vidx_bytes_ex(st->dim, IG_VSET_BLOCK, g->p.elem, g->p.vflags);
+        if (!charge_st(g, st, more))
+            return false;
+        struct ig_vidx *ix = calloc(1, sizeof(*ix));
+        if (!ix || ig_vidx_init_ex(ix, st->dim, IG_VSET_BLOCK, g->p.elem, g->p.vflags) != IG_OK) {
+            free(ix);
+            uncharge_st(g, st, more);
+            atomic_fetch_add(&g->refused_growth, 1);
+            return false;
+        }
+        ig_vidx_append(ix, c->seed);   /* stored values: bf16 rounding is idempotent */
+        c->g = ix;
+        free(c->seed);
+        c->seed = NULL;
+        uncharge_st(g, st, (uint64_t)st->dim * sizeof(float));
         return true;
-    if (c->g.cap >= g->p.max_growing)
+    }
+    struct ig_vidx *ix = c->g;
+    if (ix->n < ix->cap)
+        return true;
+    if (ix->cap >= g->p.max_growing)
         return false;
-    uint32_t ncap = c->g.cap ? c->g.cap * 2 : IG_VSET_BLOCK;
+    uint32_t ncap = ix->cap * 2;
     if (ncap > g->p.max_growing)
         ncap = g->p.max_growing;
     uint64_t more = ig_vidx_bytes_ex(st->dim, ncap, g->p.elem, g->p.vflags) -
-                    (c->g.cap ? ig_vidx_bytes_ex(st->dim, c->g.cap, g->p.elem, g->p.vflags) : 0);
-    if (!charge(g, more)) {
+                    ig_vidx_bytes_ex(st->dim, ix->cap, g->p.elem, g->p.vflags);
+    if (!charge_st(g, st, more))
+        return false;
+    if (ig_vidx_reserve(ix, ncap) != IG_OK) {
+        uncharge_st(g, st, more);
         atomic_fetch_add(&g->refused_growth, 1);
         return false;
     }
-    int rc = c->g.cap ? ig_vidx_reserve(&c->g, ncap)
-                      : ig_vidx_init_ex(&c->g, st->dim, ncap, g->p.elem, g->p.vflags);
-    if (rc != IG_OK) {
-        uncharge(g, more);
-        atomic_fetch_add(&g->refused_growth, 1);
-        return false;
-    }
-    st->bytes += more;
     return true;
 }
 
@@ -481,7 +582,20 @@ static void admit(struct prada_global *g, struct prada_state *st, struct prada_c
 {
     if (!grow(g, st, c))
         return;
-    ig_vidx_append(&c->g, x);
+    if (c->g) {
+        ig_vidx_append(c->g, x);
+    } else {
+        uint64_t b = (uint64_t)st->dim * sizeof(float);
+        if (!charge_st(g, st, b))
+            return;
+        if (!(c->seed = malloc(b))) {
+            uncharge_st(g, st, b);
+            atomic_fetch_add(&g->refused_growth, 1);
+            return;
+        }
+        for (uint32_t j = 0; j < st->dim; j++)   /* as a set of this storage keeps it */
+            c->seed[j] = g->p.elem == IG_VSET_BF16 ? ig_bf16_to_f32(ig_bf16_from_f32(x[j])) : x[j];
+    }
     c->dg_n++;
     c->dg_sum += d;
     c->dg_sumsq += d * d;
@@ -492,8 +606,11 @@ static void admit(struct prada_global *g, struct prada_state *st, struct prada_c
         c->t = thr;
 }
 
-static void d_push(const struct prada_params *p, struct prada_state *st, uint16_t ci, float d)
+static void d_push(struct prada_global *g, struct prada_state *st, uint16_t ci, float d)
 {
+    const struct prada_params *p = &g->p;
+    if (!ring_room(g, st))
+        return;   /* refused: the distance is not kept (counted) */
     if (st->d_len == p->max_dists) {
         /* drop the oldest */
         if (st->gone_n < PRADA_GONE) {
@@ -818,8 +935,8 @@ static bool structured_step(const float *a, const float *b, uint32_t dim, const 
  * neighbours never repeat a step vector. The same record sent again (not admitted to G_c,
  * so not a duplicate) repeats its own step: a record equal to one of those samples is
  * neither counted nor remembered. <last>, <hash> and *<at> are updated. */
-static bool repeated_step(float (*last)[IG_FSCALE_MAXDIM], uint32_t *at, uint64_t *hash,
-                          const float *a, const float *b, uint32_t dim)
+static bool repeated_step(float *last, uint32_t *at, uint64_t *hash, const float *a, const float *b,
+                          uint32_t dim)
 {
     uint64_t h = IG_FNV1A_BASIS;
     for (uint32_t j = 0; j < dim; j++) {
@@ -835,16 +952,32 @@ static bool repeated_step(float (*last)[IG_FSCALE_MAXDIM], uint32_t *at, uint64_
     for (uint32_t k = 0; k < PRADA_STEPS && !hit; k++) {
         uint32_t same = 0;
         for (uint32_t j = 0; j < dim; j++) {
-            float d = fabsf(a[j] - b[j]), l = last[k][j];
+            float d = fabsf(a[j] - b[j]), l = last[(size_t)k * dim + j];
             same += d > 0 && fabsf(d - l) <= 0.02f * (d > l ? d : l);
         }
         hit = 2 * same >= dim && same >= PRADA_STEP_MIN;
     }
     for (uint32_t j = 0; j < dim; j++)
-        last[*at][j] = fabsf(a[j] - b[j]);
+        last[(size_t)*at * dim + j] = fabsf(a[j] - b[j]);
     hash[*at] = h;
     *at = (*at + 1) % PRADA_STEPS;
     return hit;
+}
+
+/* The repeated-step memory, allocated at the client's first step; false when refused. */
+static bool steps_room(struct prada_global *g, struct prada_state *st)
+{
+    if (st->last_step)
+        return true;
+    uint64_t b = (uint64_t)PRADA_STEPS * st->dim * sizeof(float);
+    if (!charge_st(g, st, b))
+        return false;
+    if (!(st->last_step = calloc(PRADA_STEPS, (size_t)st->dim * sizeof(float)))) {
+        uncharge_st(g, st, b);
+        atomic_fetch_add(&g->refused_growth, 1);
+        return false;
+    }
+    return true;
 }
 
 static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
@@ -914,14 +1047,20 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
             st->queries++;
             if (st->nclasses == p->max_classes) {
                 atomic_fetch_add(&g->skipped_class, 1);
-            } else {
+            } else if (class_room(g, st)) {
                 c = &st->cls[st->nclasses++];
                 c->label = label;
                 admit(g, st, c, x, 0.0);   /* DG_c = [0], T_c = 0 */
             }
-        } else if (c->g.n > 0) {
+        } else if (class_n(c) > 0) {
             int32_t at = -1;
-            float d = sqrtf(ig_vidx_l2sq_min(&c->g, k, x, p->paper ? NULL : &at));
+            float d;
+            if (c->g) {
+                d = sqrtf(ig_vidx_l2sq_min(c->g, k, x, p->paper ? NULL : &at));
+            } else {   /* the seed alone: the distance the index would give */
+                d = sqrtf(k->l2sq_row(x, c->seed, dim));
+                at = 0;
+            }
             if (p->dup_rel > 0) {
                 /* an exact or near repeat (a retry, a record re-scored, a video frame) is
                  * not a new sample of the client's query distribution */
@@ -940,9 +1079,18 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
             st->queries++;
             if (!p->paper) {
                 st->samples++;
-                if (at >= 0 && nbp && ig_vidx_get(&c->g, (uint32_t)at, nbp)) {
+                bool got = false;
+                if (at >= 0 && nbp) {
+                    if (c->g) {
+                        got = ig_vidx_get(c->g, (uint32_t)at, nbp);
+                    } else {
+                        memcpy(nbp, c->seed, (size_t)dim * sizeof(float));
+                        got = true;
+                    }
+                }
+                if (got) {
                     bool sy = structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
-                    if (dim <= IG_FSCALE_MAXDIM)
+                    if (dim <= IG_FSCALE_MAXDIM && steps_room(g, st))
                         sy |= repeated_step(st->last_step, &st->step_at, st->last_hash, x, nbp, dim);
                     st->structured += sy;
                 }
@@ -956,7 +1104,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                     st->ood += sqrt(z2 / dim) > p->ood_rms;
                 }
             }
-            d_push(p, st, (uint16_t)(c - st->cls), d);
+            d_push(g, st, (uint16_t)(c - st->cls), d);
             if ((double)d > c->t)
                 admit(g, st, c, x, d);
         } else {

@@ -16,6 +16,7 @@
         .quantise = ig_kern_quantise_##isa,                                  \
         .bin_index = ig_kern_bin_index_##isa,                                \
         .q8_min_blocks = ig_kern_q8_min_blocks_##isa,                        \
+        .l2sq_row = ig_kern_l2sq_row_##isa,                                  \
     };
 
 IG_KERN_OPS(scalar)
@@ -32,6 +33,7 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .quantise = ig_kern_quantise_avx512,
     .bin_index = ig_kern_bin_index_avx512,
     .q8_min_blocks = ig_kern_q8_min_blocks_avx512vnni,
+    .l2sq_row = ig_kern_l2sq_row_avx512,
 };
 
 static bool have_vnni(void)

@@ -1,6 +1,7 @@
 /* AVX2 kernels: a block's 16 lanes are two ymm (lanes 0-7, 8-15). Compiled with -mavx2
  * -mfma (CMake, by file suffix); only called when ig_cpu_level() allows. */
 #include <immintrin.h>
+#include <math.h>
 
 #include "kern_impl.h"
 
@@ -39,6 +40,17 @@ static inline void block_l2sq(const float *blk, const float *x, uint32_t dim,
     }
     *lo = a0;
     *hi = a1;
+}
+
+/* One lane of block_l2sq: fused multiply-adds in feature order. */
+float ig_kern_l2sq_row_avx2(const float *x, const float *y, uint32_t dim)
+{
+    float acc = 0.0f;
+    for (uint32_t f = 0; f < dim; f++) {
+        float t = x[f] - y[f];
+        acc = fmaf(t, t, acc);
+    }
+    return acc;
 }
 
 static inline __m256 nanmax(__m256 t, __m256 m)

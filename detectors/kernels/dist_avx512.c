@@ -1,6 +1,7 @@
 /* AVX-512 kernels: one zmm holds feature f of the 16 vectors of a block. Compiled with
  * -mavx512f/bw/vl/dq (CMake, by file suffix); only called when ig_cpu_level() allows. */
 #include <immintrin.h>
+#include <math.h>
 
 #include "kern_impl.h"
 
@@ -59,6 +60,23 @@ static inline __m512 block_l2sq(const float *blk, const float *x, uint32_t dim)
         a0 = _mm512_fmadd_ps(t0, t0, a0);
     }
     return _mm512_add_ps(a0, a1);
+}
+
+/* One lane of block_l2sq: even and odd features in two fused sums, added at the end. */
+float ig_kern_l2sq_row_avx512(const float *x, const float *y, uint32_t dim)
+{
+    float a0 = 0.0f, a1 = 0.0f;
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2) {
+        float t0 = x[f] - y[f], t1 = x[f + 1] - y[f + 1];
+        a0 = fmaf(t0, t0, a0);
+        a1 = fmaf(t1, t1, a1);
+    }
+    if (f < dim) {
+        float t0 = x[f] - y[f];
+        a0 = fmaf(t0, t0, a0);
+    }
+    return a0 + a1;
 }
 
 static inline __m512 block_linf(const float *blk, const float *x, uint32_t dim)

@@ -46,6 +46,16 @@ static void block_linf(const struct ig_vset *s, uint32_t i, const float *x, floa
     }
 }
 
+float ig_kern_l2sq_row_scalar(const float *x, const float *y, uint32_t dim)
+{
+    float acc = 0.0f;   /* block_l2sq's one lane */
+    for (uint32_t f = 0; f < dim; f++) {
+        float t = x[f] - y[f];
+        acc += t * t;
+    }
+    return acc;
+}
+
 void ig_kern_l2sq_all_scalar(const struct ig_vset *s, const float *x, float *out)
 {
     float acc[IG_VSET_BLOCK];

@@ -17,7 +17,8 @@
                                   uint32_t nbins, uint32_t *idx);                         \
     void  ig_kern_q8_min_blocks_##isa(const int8_t *codes, uint32_t groups,                  \
                                       const int32_t *norm, const uint8_t *qx, int32_t c,      \
-                                      const uint32_t *blocks, uint32_t nb, int32_t *out);
+                                      const uint32_t *blocks, uint32_t nb, int32_t *out);     \
+    float ig_kern_l2sq_row_##isa(const float *x, const float *y, uint32_t dim);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)

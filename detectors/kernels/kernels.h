@@ -115,6 +115,11 @@ struct ig_kern_ops {
     void  (*q8_min_blocks)(const int8_t *codes, uint32_t groups, const int32_t *norm,
                            const uint8_t *qx, int32_t c, const uint32_t *blocks, uint32_t nb,
                            int32_t *out);
+    /* Squared L2 between <x> and one vector <y> (dim floats, as stored: bf16 values
+     * widened), in the arithmetic this path's set kernels use for one lane: bit-identical
+     * to l2sq_min on a set holding y alone. For a set of one vector without its 16-lane
+     * block (a per-client vector set that has not grown yet). */
+    float (*l2sq_row)(const float *x, const float *y, uint32_t dim);
 };
 
 /* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line

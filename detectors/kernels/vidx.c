@@ -27,9 +27,13 @@ static uint32_t max_pivots(uint32_t cap)
     return k > 256 ? 256 : k;
 }
 
-static bool q8_on(uint32_t dim, unsigned flags)
+/* Codes exist from this many vectors on (levels are chosen at a re-layout of at least as
+ * many), so smaller indexes neither keep nor charge them. */
+#define Q8_MIN_VECTORS 256u
+
+static bool q8_on(uint32_t dim, uint32_t cap, unsigned flags)
 {
-    return (flags & IG_VIDX_Q8) && dim <= IG_Q8_MAXDIM;
+    return (flags & IG_VIDX_Q8) && dim <= IG_Q8_MAXDIM && cap >= Q8_MIN_VECTORS;
 }
 
 static uint32_t q8_groups(uint32_t dim)
@@ -42,7 +46,7 @@ size_t ig_vidx_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem, unsi
     size_t b = ig_vidx_bytes(dim, cap, elem);
     if ((flags & IG_VIDX_SHADOW) && elem == IG_VSET_F32)
         b += ig_vset_bytes_ex(dim, cap, IG_VSET_BF16);
-    if (q8_on(dim, flags)) {
+    if (q8_on(dim, round_cap(cap), flags)) {
         size_t c = round_cap(cap), g = q8_groups(dim);
         b += c * g * 4 + c * sizeof(int32_t) + (size_t)dim * sizeof(double) + g * 4 +
              c / IG_VSET_BLOCK * (sizeof(int32_t) * 2 + sizeof(uint32_t));
@@ -131,7 +135,7 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
     ix->list = malloc((size_t)nb * sizeof(uint32_t));
     ix->vtmp = malloc((size_t)dim * sizeof(float));
     bool ok = ix->id && ix->slot && ix->blk && ix->list && ix->vtmp;
-    if (ok && q8_on(dim, flags)) {
+    if (ok && q8_on(dim, cap, flags)) {
         uint32_t g = q8_groups(dim);
         ix->qgroups = g;
         size_t cb = (size_t)cap * g * 4;   /* a multiple of 64: whole blocks */
@@ -257,7 +261,7 @@ static void choose_levels(struct ig_vidx *ix, const struct ig_vidx *old, const u
 {
     uint32_t dim = ix->set.dim;
     ix->qscale = 0;
-    if (!ix->q8 || n < 256)
+    if (!ix->q8 || n < Q8_MIN_VECTORS)
         return;
     double *hi = malloc(dim * sizeof(double));
     if (!hi)

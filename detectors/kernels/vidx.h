@@ -98,7 +98,8 @@ struct ig_vidx {
 
 /* IG_VIDX_Q8: keep int8 codes too (a quarter again of a float32 set's bytes, plus 8 bytes
  * per vector) and measure blocks in int8 before float32; exact as above. Ignored when
- * dim > IG_Q8_MAXDIM (then nothing is kept or charged). */
+ * dim > IG_Q8_MAXDIM, and below a capacity of 256 vectors, where codes are never made
+ * (then nothing is kept or charged). */
 #define IG_VIDX_Q8 2u
 
 /* Bytes held by an index of capacity <cap> (rounded up to a block): what the caller

@@ -372,6 +372,57 @@ static void test_rules_and_budget(void **state)
     free(lab);
 }
 
+/* State grows with use: within a 1 MiB budget, 1000 clients of one query each (two
+ * classes seen, one vector each, at d = 64) are all tracked; when the state was sized
+ * for max_classes and max_dists up front (~53 KB a client) about 19 fitted. Evicting
+ * returns every byte: the same 1000 fit again. */
+static void test_idle_clients_are_small(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ig_prada_idle_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof(path), "%s/extraction.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("- detector: extraction.prada\n  params:\n    memory_mb: 1\n", f);
+    fclose(f);
+    struct ig_rules *rules = NULL;
+    char err[512] = "";
+    if (ig_rules_load_dir(dir, &rules, err, sizeof(err)) != 0)
+        fail_msg("rules: %s", err);
+    const uint32_t dim = 64, nc = 1000;
+    float xs[2 * 64];
+    int32_t lab[2] = { 3, 7 };
+    rs = 5;
+    for (uint32_t j = 0; j < 2 * dim; j++)
+        xs[j] = (float)urand();
+    struct run r;
+    run_open(&r, rules);
+    void **cl = calloc(nc, sizeof(void *));
+    for (int round = 0; round < 2; round++) {
+        for (uint32_t c = 0; c < nc; c++) {
+            cl[c] = calloc(1, ig_det_extraction_prada.client_size);
+            struct ig_call call = r.call;
+            call.client = cl[c];
+            run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 2, dim, 2);
+            if (!*(void **)cl[c])
+                fail_msg("round %d: client %u of %u refused", round, c, nc);
+        }
+        for (uint32_t c = 0; c < nc; c++) {
+            struct ig_call call = r.call;
+            call.client = cl[c];
+            ig_det_extraction_prada.evict(&call);
+            free(cl[c]);
+        }
+    }
+    free(cl);
+    run_close(&r);
+    ig_rules_free(rules);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* storage: bf16 halves the stored sets and keeps the verdicts: natural quiet, JbDA fires. */
 static void test_bf16_storage(void **state)
 {
@@ -632,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_rules_and_budget),
         cmocka_unit_test(test_bf16_storage),
+        cmocka_unit_test(test_idle_clients_are_small),
         cmocka_unit_test(test_bad_rules),
         cmocka_unit_test(test_matches_full_scan_reference),
     };

@@ -339,6 +339,45 @@ static bool same_float(float a, float b)
     return memcmp(&a, &b, sizeof(a)) == 0;
 }
 
+/* l2sq_row: one vector without a set gives, bit for bit, the distance the same path's
+ * l2sq_min gives on a set holding that vector alone (float32 and bf16 sets), so that
+ * extraction.prada's one-vector classes decide as if they had an index. */
+static void test_row_exact(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *ops[4];
+    int np = all_paths(ops);
+    const uint32_t rdims[] = { 1, 2, 3, 7, 16, 17, 31, 64, 65, 784 };
+    for (size_t di = 0; di < sizeof(rdims) / sizeof(rdims[0]); di++) {
+        uint32_t d = rdims[di];
+        float *x = malloc(d * sizeof(float)), *y = malloc(d * sizeof(float));
+        float *yb = malloc(d * sizeof(float));
+        for (int rep = 0; rep < 20; rep++) {
+            float scale = rep % 3 == 0 ? 1e-3f : rep % 3 == 1 ? 1.0f : 1e3f;
+            for (uint32_t f = 0; f < d; f++) {
+                x[f] = (frand() - 0.5f) * scale;
+                y[f] = (frand() - 0.5f) * scale;
+            }
+            for (int e = 0; e < 2; e++) {
+                struct ig_vset s;
+                assert_int_equal(ig_vset_init_ex(&s, d, 1, e ? IG_VSET_BF16 : IG_VSET_F32), IG_OK);
+                assert_int_equal(ig_vset_append(&s, y), IG_OK);
+                ig_vset_get(&s, 0, yb);   /* as stored */
+                for (int k = 0; k < np; k++) {
+                    float a = ops[k]->l2sq_row(x, yb, d), b = ops[k]->l2sq_min(&s, x, NULL);
+                    if (!same_float(a, b))
+                        fail_msg("%s d=%u %s: l2sq_row %.9g vs l2sq_min %.9g", ops[k]->name, d,
+                                 e ? "bf16" : "f32", a, b);
+                }
+                ig_vset_free(&s);
+            }
+        }
+        free(x);
+        free(y);
+        free(yb);
+    }
+}
+
 /* l2sq_min_blocks: over any block list and any starting best, the result is the fold of
  * the path's own l2sq_all distances, bit for bit, abandoned blocks or not. */
 static void test_min_blocks_exact(void **state)
@@ -665,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_vset_grow),
         cmocka_unit_test(test_min_blocks_exact),
+        cmocka_unit_test(test_row_exact),
         cmocka_unit_test(test_q8_kernel_exact),
         cmocka_unit_test(test_vidx_exact),
         cmocka_unit_test(test_vidx_edges),
