@@ -132,10 +132,12 @@ static void hfd_fields(struct hfd_rd *r, struct hfd_buf *b, const char *eol, uns
 }
 
 /* Content-Length in one of its forms for a body of <len>; returns the body length to write. */
-static size_t hfd_framing(struct hfd_rd *r, struct hfd_buf *b, size_t len, const char *eol, bool *chunked)
+static size_t hfd_framing(struct hfd_rd *r, struct hfd_buf *b, size_t len, const char *eol, bool *chunked, bool req)
 {
     char tmp[96];
     unsigned x = hfd_odd(r, 3) ? hfd_rb(r) % 10 : 10;   /* 10: a right Content-Length */
+    if (x == 10 && !req && hfd_rb(r) % 3 == 0)
+        x = 7;                                           /* responses: chunked, as SSE streams are */
     *chunked = false;
     switch (x) {
     case 0: return 0;                                                    /* none */
@@ -185,23 +187,29 @@ static void hfd_message(struct hfd_rd *r, struct hfd_buf *b, bool req)
     hfd_fields(r, b, eol, &used);
     size_t len = hfd_len(r);
     bool chunked;
-    size_t blen = hfd_framing(r, b, len, eol, &chunked);
+    size_t blen = hfd_framing(r, b, len, eol, &chunked, req);
     hfd_fields(r, b, eol, &used);
     hfd_puts(b, eol);
-    if (chunked && hfd_rb(r) % 4) {
+    if (chunked && !hfd_odd(r, 4)) {
+        static const char *const sizefmt[] = { "%zx", "%zX", "0%zx", "%zx;ext=1", "%zx ", "%zx\t" };
         char tmp[32];
         size_t done = 0;
         while (done < len) {
             size_t k = 1 + hfd_rb(r) % 300;
             if (k > len - done)
                 k = len - done;
-            snprintf(tmp, sizeof tmp, "%zx\r\n", k);
+            snprintf(tmp, sizeof tmp, hfd_odd(r, 8) ? sizefmt[hfd_rb(r) % 6] : "%zx", k);
             hfd_puts(b, tmp);
+            hfd_puts(b, hfd_odd(r, 16) ? "\n" : "\r\n");
             hfd_body(r, b, k);
-            hfd_puts(b, "\r\n");
+            hfd_puts(b, hfd_odd(r, 16) ? "\n" : "\r\n");
             done += k;
         }
-        hfd_puts(b, "0\r\n\r\n");
+        hfd_puts(b, hfd_odd(r, 8) ? "00" : "0");
+        hfd_puts(b, "\r\n");
+        if (hfd_odd(r, 8))
+            hfd_puts(b, "X-Trailer: 1\r\n");
+        hfd_puts(b, hfd_odd(r, 16) ? "\n" : "\r\n");
     } else {
         hfd_body(r, b, blen ? len : (req ? 0 : len));
     }
@@ -366,6 +374,18 @@ static int hfd_check(const uint8_t *data, size_t size, uint64_t *fast_txns)
     HFD_ST(pipeline_shed); HFD_ST(txns_held_max);
 #undef HFD_ST
     if (bad) {
+        const char *dump = getenv("HFD_DUMP");   /* a directory: the two streams as files */
+        if (dump) {
+            char path[512];
+            for (int w = 0; w < 2; w++) {
+                snprintf(path, sizeof path, "%s/%s", dump, w ? "responses" : "requests");
+                FILE *f = fopen(path, "wb");
+                if (f) {
+                    fwrite(w ? resp.p : req.p, 1, w ? resp.n : req.n, f);
+                    fclose(f);
+                }
+            }
+        }
         fprintf(stderr, "requests (%zu bytes):\n", req.n);
         fwrite(req.p, 1, IG_MIN(req.n, (size_t)3000), stderr);
         fprintf(stderr, "\nresponses (%zu bytes):\n", resp.n);

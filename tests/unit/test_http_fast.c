@@ -1,5 +1,6 @@
 /* The strict HTTP fast path: same transactions as libhtp (differential, seeded inputs of
  * tests/fuzz/http_fast_diff.h), and it really takes ordinary keep-alive traffic. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +36,36 @@ static void test_differential_random(void **st)
     /* The generator is mostly well-formed: the fast path must have taken a good share. */
     print_message("fast path handed out %llu transactions\n", (unsigned long long)fast);
     assert_true(fast > 100);
+}
+
+/* The fuzzer's seeds, among them every difference it ever found (now fixed). */
+static void test_differential_corpus(void **st)
+{
+    (void)st;
+    const char *src = getenv("IG_SRC");
+    if (!src)
+        skip();
+    char dir[1024], path[1400];
+    snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/http_fast", src);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        uint8_t buf[4096];
+        size_t len = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        if (hfd_check(buf, len, NULL))
+            fail_msg("corpus input %s differs", de->d_name);
+        n++;
+    }
+    closedir(d);
+    assert_true(n > 0);
 }
 
 static struct ig_http_txn last;
@@ -84,10 +115,60 @@ static void test_keepalive_taken(void **st)
     ig_http_free(h);
 }
 
+static char rbody[256];
+static uint64_t rwire;
+
+static void on_txn_resp(void *ctx, const struct ig_http_txn *t)
+{
+    (void)ctx;
+    ntx++;
+    rwire = t->resp_wire_bytes;
+    snprintf(rbody, sizeof rbody, "%.*s", (int)t->resp_body.n, (const char *)t->resp_body.p);
+}
+
+/* Streamed (SSE) responses in chunked framing: taken by the fast path, de-chunked, and the
+ * wire size counted as libhtp counts it. */
+static void test_chunked_taken(void **st)
+{
+    (void)st;
+    static const char rq[] = "POST /v1/chat/completions HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}";
+    static const char rs[] = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "c\r\ndata: {\"a\"}\n\r\n" "E\r\ndata: [DONE]\n\n\r\n" "0\r\n\r\n";
+    char body[2][256];
+    uint64_t wire[2];
+    for (int fast = 0; fast < 2; fast++) {
+        struct ig_config cfg;
+        ig_config_defaults(&cfg);
+        struct ig_http *h = ig_http_new(&cfg, on_txn_resp, NULL);
+        ig_http_set_fast(h, fast);
+        struct ig_endpoint c = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 40000 };
+        struct ig_endpoint s = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 8000 };
+        struct ig_http_conn *k = ig_http_conn_new(h, &c, &s, 1);
+        ntx = 0;
+        for (int i = 0; i < 20; i++) {
+            assert_int_equal(ig_http_conn_data(k, 0, (const uint8_t *)rq, sizeof rq - 1, 100 + i), IG_OK);
+            /* the response in two segments, cut inside a chunk */
+            assert_int_equal(ig_http_conn_data(k, 1, (const uint8_t *)rs, 90, 200 + i), IG_OK);
+            assert_int_equal(ig_http_conn_data(k, 1, (const uint8_t *)rs + 90, sizeof rs - 1 - 90, 300 + i), IG_OK);
+            assert_int_equal(ntx, i + 1);
+        }
+        assert_string_equal(rbody, "data: {\"a\"}\ndata: [DONE]\n\n");
+        snprintf(body[fast], sizeof body[fast], "%s", rbody);
+        wire[fast] = rwire;
+        assert_int_equal(ig_http_stats(h)->fast_txns, fast ? 20 : 0);
+        ig_http_conn_close(k, 500);
+        ig_http_free(h);
+    }
+    assert_string_equal(body[0], body[1]);
+    assert_int_equal(wire[0], wire[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keepalive_taken),
+        cmocka_unit_test(test_chunked_taken),
+        cmocka_unit_test(test_differential_corpus),
         cmocka_unit_test(test_differential_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
