@@ -226,9 +226,9 @@ if lost:
 # (per-model analytics too: the model owner reads every partition)
 # drift (the model owner's): the uninterrupted aggregator's windows against one sensor's,
 # from their reports. The same reference (the model's first rows by event time), the same
-# windows (the reference's last row may be another one of the same instant: one sensor
-# takes events in the order their responses complete, the fleet by request time: its end
-# within a request's latency, 1 s at most; measured 0-43 ms), the same verdicts; the rows kept out as flagged clients' may differ at the edges
+# windows (the reference's first and last rows may be other events of the same instant: one
+# sensor takes events in the order their responses complete, the fleet by request time:
+# its start and end within a request's latency, 1 s at most; measured 0-43 ms), the same verdicts; the rows kept out as flagged clients' may differ at the edges
 # (one sensor flags a client at the packet that completes the finding's event, the fleet at
 # that event's request time): at most 16 rows or 5 % of a window. The same drift findings.
 import datetime, glob
@@ -251,7 +251,7 @@ for a, b in zip(rone, rc):
     print(f"  window {wa['index']}: rows {wa['rows']}+{ea} excluded / {wb['rows']}+{eb}, verdict {verdict(a)} / {verdict(b)}")
     ra, rb = a["reference"], b["reference"]
     if (a["model"], wa["index"]) != (b["model"], wb["index"]) or ra["rows"] != rb["rows"] \
-            or abs(us(ra["start"]) - us(rb["start"])) > 1000 or abs(us(ra["end"]) - us(rb["end"])) > 1000000:
+            or abs(us(ra["start"]) - us(rb["start"])) > 1000000 or abs(us(ra["end"]) - us(rb["end"])) > 1000000:
         bad.append(f"drift window {wa['index']}: another window or reference in C: {a['model']} {ra} / {b['model']} {rb}")
     elif verdict(a) != verdict(b):
         bad.append(f"drift window {wa['index']}: verdict {verdict(a)} vs {verdict(b)} in C")
