@@ -46,7 +46,7 @@
 
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
-    uint32_t min_line, min_synth, rel_max_dim, min_halving;
+    uint32_t min_line, min_synth, rel_max_dim, min_halving, min_descent;
     bool scale;
     double near_rel, margin, min_share, halving_tol;
     double memory_mb;
@@ -79,6 +79,8 @@ static const struct ig_param bd_param_rows[] = {
     ROW("halving_tol", IG_PT_DOUBLE, halving_tol, .def = 0.4, .min = 0, .max = 1,
         .flags = IG_PARAM_GT_MIN | IG_PARAM_LT_MAX,
         .help = "a halving step's residue, as a share of its length (room for noise an attacker adds)"),
+    ROW("min_descent", IG_PT_U32, min_descent, .def = 5, .min = 2, .max = 16,
+        .help = "greedy choices in the last 16 rows, none against, that fire with one exact relation: a kept base had lowered the probability of its label, a dropped step had not (SimBA keeps only improving steps)"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
@@ -124,6 +126,15 @@ struct bd_state {
     /* halving chain: consecutive rows whose step is +-half the step before (binary search) */
     uint32_t halv_run;        /* consecutive halving rows ending at the last row */
     uint32_t halv_rev;        /* bit k: the halving step k rows ago reversed direction */
+    /* greedy descent: per slot (REL_N) the row's top-1 probability (-1 none) and its base */
+    float    rel_p[32];
+    int16_t  rel_par[32];     /* slot of the row's base (sparse step), -1 none */
+    uint64_t rel_par_row[32]; /* the row that slot held then */
+    int16_t  rel_kid[32];     /* slot of the row's first sparse child, -1 none */
+    uint64_t rel_kid_row[32];
+    uint32_t desc_m, asc_m;   /* bit k: the row k rows ago showed a greedy choice (a kept
+                               * base that had lowered the probability, a dropped step that
+                               * had not) or one against it */
 };
 
 struct bd_client {
@@ -632,10 +643,57 @@ static bool halving_chain(const struct bd_params *p, const struct bd_state *st, 
     return !known;
 }
 
+/* Greedy descent (score-based search: SimBA keeps a step only when it lowers the
+ * probability of the true class, else it tries the mirror step or the next coordinate
+ * from the same base). When q is a sparse child of its base b:
+ * - q is b's first child: b has been kept as a base; if b was itself a sparse child of pb,
+ *   b is greedy when it lowered the probability of their label;
+ * - b already had a child c: c was dropped; c is greedy when it had not lowered it.
+ * A sensor updating channels in turn, or flickering between quantised values, keeps its
+ * readings whatever their answers, so half its choices go against the greedy rule. */
+static bool same_label_p(const struct bd_state *st, uint32_t a, uint32_t b)
+{
+    return st->rel_p[a] >= 0 && st->rel_p[b] >= 0 && st->rel_lab[a] >= 0 &&
+           st->rel_lab[a] == st->rel_lab[b];
+}
+
+static void descent_link(struct bd_state *st, const struct rel_hit *h, bool *desc, bool *asc)
+{
+    *desc = *asc = false;
+    if (h->base < 0)
+        return;
+    uint32_t b = (uint32_t)h->base;
+    if (!st->rel_child[b]) {
+        int pb = st->rel_par[b];
+        if (pb < 0 || st->rel_row[pb] != st->rel_par_row[b] || !same_label_p(st, b, (uint32_t)pb))
+            return;
+        *desc = st->rel_p[b] < st->rel_p[pb];
+    } else {
+        int c = st->rel_kid[b];
+        if (c < 0 || st->rel_row[c] != st->rel_kid_row[b] || !same_label_p(st, b, (uint32_t)c))
+            return;
+        *desc = st->rel_p[c] >= st->rel_p[b];
+    }
+    *asc = !*desc;
+}
+
 static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
-                     double margin, const struct rel_hit *h)
+                     double margin, float ptop, const struct rel_hit *h)
 {
     uint32_t slot = (uint32_t)(st->rows % rel_slots(dim));
+    bool desc, asc;
+    descent_link(st, h, &desc, &asc);
+    st->desc_m = (st->desc_m << 1) | desc;
+    st->asc_m = (st->asc_m << 1) | asc;
+    bool par = h->base >= 0 && (uint32_t)h->base != slot;
+    st->rel_par[slot] = (int16_t)(par ? h->base : -1);
+    st->rel_par_row[slot] = par ? st->rel_row[h->base] : 0;
+    if (par && !st->rel_child[h->base]) {
+        st->rel_kid[h->base] = (int16_t)slot;
+        st->rel_kid_row[h->base] = st->rows;
+    }
+    st->rel_kid[slot] = -1;
+    st->rel_p[slot] = ptop;
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
     st->rel_row[slot] = st->rows;
     st->rel_lab[slot] = label;
@@ -673,6 +731,18 @@ static uint32_t synth_spread(const struct bd_state *st, uint32_t *dense)
         }
     }
     return n;
+}
+
+/* Distinct coordinates (mod 64) of the sparse steps in the last 16 rows. */
+static uint32_t step_distinct(const struct bd_state *st)
+{
+    uint64_t seen = 0;
+    for (uint32_t k = 0; k < 16 && k < st->rows; k++) {
+        int c = st->step_coord[(st->rows - 1 - k) % 32];
+        if (c >= 0)
+            seen |= 1ull << (c % 64);
+    }
+    return (uint32_t)__builtin_popcountll(seen);
 }
 
 /* Sparse steps in the last 16 rows, and how often the coordinate changes from one to the
@@ -800,6 +870,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
         ig_finding_score(&f, "synthetic_coords", coords);
         ig_finding_score(&f, "synthetic_dense", dense);
         ig_finding_score(&f, "halving_chain", st->halv_run);
+        ig_finding_score(&f, "descent_links", __builtin_popcount(st->desc_m & 0xffff));
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
         ig_finding_score(&f, "run", st->run);
@@ -853,7 +924,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
     st->requests++;
     const struct ig_kern_ops *k = ig_kern();
     const uint32_t dim = ev->features;
-    float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM];
+    float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM], wbuf[IG_FSCALE_MAXDIM];
     /* the nearest recent input, for the step's structure */
     float *nbp = dim <= IG_FSCALE_MAXDIM ? nb
                  : call->scratch ? ig_scratch_alloc(call->scratch, (size_t)dim * sizeof(float)) : NULL;
@@ -869,13 +940,27 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             struct rel_hit h;
             const float *inv = m && p->scale && m->fs.mode == IG_FSCALE_SCALED && m->fs.dim == dim
                                ? m->fs.inv : NULL;
+            if (!inv && m && p->scale && m->fs.mode == IG_FSCALE_IDENTITY && m->fs.dim == dim &&
+                dim <= IG_FSCALE_MAXDIM && m->fs.unit > 0) {
+                /* same-unit features: one spread for all, so decimal steps are judged
+                 * against it (halving_step, the lattice test) */
+                for (uint32_t c = 0; c < dim; c++)
+                    wbuf[c] = 1.0f / m->fs.unit;
+                inv = wbuf;
+            }
             float qq = decimal_quantum(x, dim);
             int hv = halving_step(p, st, x, qq, dim, inv);
             st->halv_run = hv ? st->halv_run + 1 : 0;
             st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
             bool halve = hv && halving_chain(p, st, dim, label);
             relations(p, st, x, qq, dim, label, margin, inv, &h);
-            rel_push(st, x, qq, dim, label, margin, &h);
+            /* the answer's probability of its label (score-based searches see it) */
+            float ptop = ev->scores && ev->outputs >= 2 && !(ev->flags & IG_EV_LOGITS) &&
+                         label >= 0 && (uint32_t)label < ev->outputs
+                         ? ev->scores[(size_t)r * ev->outputs + (uint32_t)label] : -1.0f;
+            if (!(ptop >= 0))
+                ptop = -1.0f;
+            rel_push(st, x, qq, dim, label, margin, ptop, &h);
             st->run_synth += h.synth;
             uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
             uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);
@@ -885,6 +970,26 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
             bool syn = h.synth && synth >= p->min_synth &&
                        ((coords >= need && steps_spread(st)) || dense >= p->min_synth);
+            /* a greedy walk: its choices all follow the probability, with one exact
+             * relation (a dropped step's mirror or sibling), its steps moving as many
+             * different coordinates as choices (a quantised sensor flickers on a few
+             * channels; below 8 features the lattice of a coarse sensor makes exact
+             * relations by chance, and the other tests are left to judge) */
+            uint32_t steps, sw = step_switches(st, &steps);
+            uint32_t desc = (uint32_t)__builtin_popcount(st->desc_m & 0xffff);
+            bool greedy = dim >= 8 && h.base >= 0 && desc >= p->min_descent &&
+                          !(st->asc_m & 0xffff) && synth >= 1 && 5 * sw >= 2 * steps &&
+                          step_distinct(st) >= p->min_descent;
+            syn = syn || greedy;
+            /* below 8 features, a row written on a lattice coarse against the features'
+             * spread (a decimal step of 5 % of it or more on half of them: z-scores printed
+             * with one decimal) meets mirrors and parallelograms of earlier rows by chance */
+            if (syn && dim < 8 && inv) {
+                uint32_t coarse_k = 0;
+                for (uint32_t c = 0; c < dim; c++)
+                    coarse_k += (double)qq * inv[c] >= 0.05;
+                syn = 2 * coarse_k < dim;
+            }
             if (line || syn || halve) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */

@@ -63,7 +63,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
             run |= (!strcmp(f->scores[i].key, "run") && f->scores[i].value >= 10) ||
                    (!strcmp(f->scores[i].key, "line_rows") && f->scores[i].value >= 3) ||
                    (!strcmp(f->scores[i].key, "synthetic_rows") && f->scores[i].value >= 3) ||
-                   (!strcmp(f->scores[i].key, "halving_chain") && f->scores[i].value >= 3);
+                   (!strcmp(f->scores[i].key, "halving_chain") && f->scores[i].value >= 3) ||
+                   (!strcmp(f->scores[i].key, "descent_links") && f->scores[i].value >= 5);
         s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
                 !strcmp(f->atlas[0], "AML.T0043.001");
     }
@@ -257,7 +258,7 @@ static void test_score_walk_alarms(void **state)
     assert_non_null(g_title);
     assert_string_equal(g_title, "Suspected score-based adversarial search");
     assert_true(r.sink.ok);
-    assert_true(r.sink.first_q <= 15);
+    assert_true(r.sink.first_q <= 10);   /* greedy choices: 9 (exact relations alone: 15) */
     run_close(&r);
 }
 
@@ -513,6 +514,29 @@ static void test_whatif_bisect_quiet(void **state)
     run_quiet(&r, "what-if bisection of one feature");
 }
 
+/* A sensor array read at a fixed resolution, printed with two decimals: between readings
+ * one or two channels flicker by a step, back and forth, on a point between two classes
+ * (labels and probabilities move with them). Its readings make sparse steps, siblings and
+ * mirrors on the lattice, but keep every reading whatever the answer: not a greedy walk. */
+static void test_flicker_sensor_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r, 100);
+    float base[D], x[D];
+    for (int f = 0; f < D; f++)
+        base[f] = 0.5f * (centres[0][f] + centres[1][f]);
+    for (int q = 0; q < 3000; q++) {
+        for (int f = 0; f < D; f++) {
+            base[f] += (float)(0.0003 * nrand());
+            x[f] = (float)(rint((base[f] + 0.006 * nrand()) / 0.05) * 0.05);
+            x[f] = (float)(rint(x[f] * 100.0) / 100.0);
+        }
+        query(&r, x, true);
+    }
+    run_quiet(&r, "flickering quantised sensor");
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -549,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_noisy_search_alarms),
         cmocka_unit_test(test_settling_quiet),
         cmocka_unit_test(test_whatif_bisect_quiet),
+        cmocka_unit_test(test_flicker_sensor_quiet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
