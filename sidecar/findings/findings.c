@@ -101,34 +101,18 @@ static const char *keep(struct group *g, const char *s)
     return d;
 }
 
+static void keep_one(void *g, const char **s)
+{
+    *s = keep(g, *s);
+}
+
 static void group_copy(struct group *g, const struct ig_finding *f)
 {
     g->used = 0;
     g->f = *f;
-    g->f.analytic = keep(g, f->analytic);
-    g->f.title = keep(g, f->title);
-    g->f.desc = keep(g, f->desc);
-    g->f.remediation = keep(g, f->remediation);
-    for (int i = 0; i < IG_FINDING_MAX_ATTACKS; i++)
-        g->f.atlas[i] = keep(g, f->atlas[i]);
-    g->f.client_id = keep(g, f->client_id);
-    g->f.claimed_id = keep(g, f->claimed_id);
-    g->f.group_id = keep(g, f->group_id);
-    g->f.group_sample = keep(g, f->group_sample);
-    g->f.model = keep(g, f->model);
-    g->f.model_version = keep(g, f->model_version);
-    g->f.method = keep(g, f->method);
-    g->f.route = keep(g, f->route);
-    g->f.scope = keep(g, f->scope);
-    g->f.pods = keep(g, f->pods);
     g->f.nscores = IG_MIN(f->nscores, (uint32_t)IG_FINDING_MAX_SCORES);
-    for (uint32_t i = 0; i < g->f.nscores; i++)
-        g->f.scores[i].key = keep(g, f->scores[i].key);
     g->f.nevidence = IG_MIN(f->nevidence, (uint32_t)IG_FINDING_MAX_EVIDENCE);
-    for (uint32_t i = 0; i < g->f.nevidence; i++) {
-        g->f.evidence[i].key = keep(g, f->evidence[i].key);
-        g->f.evidence[i].value = keep(g, f->evidence[i].value);
-    }
+    ig_finding_each_string(&g->f, keep_one, g);   /* every string, into the group's buffer */
 }
 
 /* ---- encoding and fan-out ---- */

@@ -51,36 +51,29 @@ uint32_t ig_detect_core_lane_of(const struct ig_detect_core *c, const struct ig_
     return c->nlanes ? (uint32_t)((h ^ (h >> 32)) % c->nlanes) : 0;
 }
 
-static size_t held_len(const char *s) { return s ? strlen(s) + 1 : 0; }
-
-static const char *held_put(char **at, const char *s)
+static void held_len(void *need, const char **s)
 {
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    memcpy(*at, s, n);
-    const char *r = *at;
-    *at += n;
-    return r;
+    if (*s)
+        *(size_t *)need += strlen(*s) + 1;
+}
+
+static void held_put(void *at, const char **s)
+{
+    if (!*s)
+        return;
+    size_t n = strlen(*s) + 1;
+    char **to = at;
+    memcpy(*to, *s, n);
+    *s = *to;
+    *to += n;
 }
 
 /* A deep copy of <f>: detectors lend their strings for the call only. */
 static struct ig_held *held_new(const struct ig_finding *f, uint32_t key)
 {
-    const char *const str[] = { f->analytic, f->title, f->desc, f->remediation, f->client_id,
-                                f->claimed_id, f->group_id, f->group_sample, f->model,
-                                f->model_version, f->method, f->route, f->scope, f->pods };
+    struct ig_finding sized = *f;
     size_t need = sizeof(struct ig_held);
-    for (size_t i = 0; i < IG_ARRAY_LEN(str); i++)
-        need += held_len(str[i]);
-    for (int i = 0; i < IG_FINDING_MAX_ATTACKS; i++)
-        need += held_len(f->atlas[i]);
-    uint32_t ns = IG_MIN(f->nscores, (uint32_t)IG_FINDING_MAX_SCORES);
-    uint32_t ne = IG_MIN(f->nevidence, (uint32_t)IG_FINDING_MAX_EVIDENCE);
-    for (uint32_t i = 0; i < ns; i++)
-        need += held_len(f->scores[i].key);
-    for (uint32_t i = 0; i < ne; i++)
-        need += held_len(f->evidence[i].key) + held_len(f->evidence[i].value);
+    ig_finding_each_string(&sized, held_len, &need);
     struct ig_held *h = malloc(need);
     if (!h)
         return NULL;
@@ -88,29 +81,7 @@ static struct ig_held *held_new(const struct ig_finding *f, uint32_t key)
     h->key = key;
     h->f = *f;
     char *at = (char *)(h + 1);
-    struct ig_finding *g = &h->f;
-    g->analytic = held_put(&at, f->analytic);
-    g->title = held_put(&at, f->title);
-    g->desc = held_put(&at, f->desc);
-    g->remediation = held_put(&at, f->remediation);
-    g->client_id = held_put(&at, f->client_id);
-    g->claimed_id = held_put(&at, f->claimed_id);
-    g->group_id = held_put(&at, f->group_id);
-    g->group_sample = held_put(&at, f->group_sample);
-    g->model = held_put(&at, f->model);
-    g->model_version = held_put(&at, f->model_version);
-    g->method = held_put(&at, f->method);
-    g->route = held_put(&at, f->route);
-    g->scope = held_put(&at, f->scope);
-    g->pods = held_put(&at, f->pods);
-    for (int i = 0; i < IG_FINDING_MAX_ATTACKS; i++)
-        g->atlas[i] = held_put(&at, f->atlas[i]);
-    for (uint32_t i = 0; i < ns; i++)
-        g->scores[i].key = held_put(&at, f->scores[i].key);
-    for (uint32_t i = 0; i < ne; i++) {
-        g->evidence[i].key = held_put(&at, f->evidence[i].key);
-        g->evidence[i].value = held_put(&at, f->evidence[i].value);
-    }
+    ig_finding_each_string(&h->f, held_put, &at);
     return h;
 }
 
