@@ -159,7 +159,7 @@ static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     p->severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     p->budget = (uint64_t)(p->memory_mb * 1048576.0);
     g->mem_ops = env->budget;
-    if (!(g->mem = g->mem_ops->open(NAME, p->budget))) {
+    if (!(g->mem = ig_budget_open(g->mem_ops, NAME, p->budget))) {
         free(g);
         snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;

@@ -140,7 +140,7 @@ static int fp_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     for (uint32_t i = 0; i < p->max_features; i++)
         g->salt[i] = (float)(int)((mix64(seed ^ (0xa0761d6478bd642full * (i + 1))) >> 11) % 255u);
     g->mem_ops = env->budget;
-    if (!(g->mem = g->mem_ops->open(NAME, p->budget))) {
+    if (!(g->mem = ig_budget_open(g->mem_ops, NAME, p->budget))) {
         free(g->salt);
         goto nomem;
     }

@@ -214,7 +214,7 @@ static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     }
     g->p = q;
     g->mem_ops = env->budget;
-    if (!(g->mem = g->mem_ops->open(NAME, q.budget))) {
+    if (!(g->mem = ig_budget_open(g->mem_ops, NAME, q.budget))) {
         free(g);
         snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;

@@ -405,7 +405,7 @@ static int prada_init(const struct ig_env *env, const struct ig_rules *r, void *
     if (p->paper)
         p->dup_rel = 0;
     g->mem_ops = env->budget;
-    if (!(g->mem = g->mem_ops->open(NAME, p->budget))) {
+    if (!(g->mem = ig_budget_open(g->mem_ops, NAME, p->budget))) {
         free(g);
         snprintf(err, errlen, "%s: out of memory", NAME);
         return IG_ENOMEM;

@@ -80,9 +80,10 @@ struct ig_pattern_cache;
  * lock-free, workers share a budget. */
 struct ig_budget;
 struct ig_budget_ops {
-    /* An empty budget of <cap> bytes for <owner> (the detector's name); NULL: no memory.
-     * The detector closes it in free(). */
-    struct ig_budget *(*open)(const char *owner, uint64_t cap);
+    void *ctx;   /* the lender's own (its book of budgets, the client lanes' share), for open */
+    /* An empty budget of <cap> bytes for <owner> (the detector's name, a static string);
+     * NULL: no memory. The detector opens it with ig_budget_open and closes it in free(). */
+    struct ig_budget *(*open)(void *ctx, const char *owner, uint64_t cap);
     void  (*close)(struct ig_budget *b);               /* NULL b: nothing */
     /* Charges <n> bytes if they fit under the cap; false (nothing charged) otherwise. */
     bool  (*charge)(struct ig_budget *b, uint64_t n);
@@ -93,6 +94,12 @@ struct ig_budget_ops {
                    const void *ctx);
     uint64_t (*refused)(const struct ig_budget *b);    /* alloc calls refused so far */
 };
+
+static inline struct ig_budget *ig_budget_open(const struct ig_budget_ops *o, const char *owner,
+                                               uint64_t cap)
+{
+    return o->open(o->ctx, owner, cap);
+}
 
 struct ig_env {
     /* Loads every drift reference profile of <path>, frozen; the caller frees each

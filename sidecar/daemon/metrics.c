@@ -143,6 +143,20 @@ static void detection(struct out *o, const struct ig_pipeline_snapshot *s)
         put_label(o, d->counters.row[i].c.name);
         put(o, "\"} %llu\n", (unsigned long long)d->counters.row[i].c.value);
     }
+    /* The memory_mb budgets of per-client detector state (the detect stage's book). */
+    family(o, "inferguard_detector_budget_bytes", G,
+           "Bytes of per-client state charged to a detector's memory_mb budget now, by detector.");
+    for (size_t i = 0; i < d->n_budgets; i++)
+        labelled(o, "inferguard_detector_budget_bytes", "detector", d->budgets[i].owner, d->budgets[i].used);
+    family(o, "inferguard_detector_budget_cap_bytes", G,
+           "A detector's memory_mb budget (over its client lanes), by detector.");
+    for (size_t i = 0; i < d->n_budgets; i++)
+        labelled(o, "inferguard_detector_budget_cap_bytes", "detector", d->budgets[i].owner, d->budgets[i].cap);
+    family(o, "inferguard_detector_budget_refused_total", C,
+           "Per-client states refused for lack of room in a detector's memory_mb budget, by detector.");
+    for (size_t i = 0; i < d->n_budgets; i++)
+        labelled(o, "inferguard_detector_budget_refused_total", "detector", d->budgets[i].owner,
+                 d->budgets[i].refused);
     family(o, "inferguard_drift_reports_total", C, "Drift reports written, by result.");
     labelled(o, "inferguard_drift_reports_total", "result", "written", d->reports);
     labelled(o, "inferguard_drift_reports_total", "result", "failed", d->report_failures);

@@ -15,20 +15,12 @@ static void add_det_counters(struct ig_det_counters *rows, const struct ig_engin
 
 /* A client lane's memory budgets: each detector's memory_mb split evenly between the lanes,
  * so all lanes together stay within it (a lane whose sources bring more clients refuses
- * earlier than one engine would: under budget pressure findings may differ). The budget
- * contract lends no context, so one table per lane count. */
-#define LANE_COUNTS(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14)
-#define LANE_OPEN(k)                                                                         \
-    static struct ig_budget *lane_open_##k(const char *owner, uint64_t cap)                 \
-    {                                                                                        \
-        return ig_budget_lender.open(owner, cap / k);                                       \
-    }
-LANE_COUNTS(LANE_OPEN)
-#define LANE_OPEN_REF(k) lane_open_##k,
-static struct ig_budget *(*const lane_open[IG_DETECT_MAX_LANES])(const char *, uint64_t) = {
-    LANE_COUNTS(LANE_OPEN_REF)
-};
-_Static_assert(IG_DETECT_MAX_LANES == 14, "one budget opener per lane count");
+ * earlier than one engine would: under budget pressure findings may differ). */
+static struct ig_budget *lane_open(void *ctx, const char *owner, uint64_t cap)
+{
+    const struct ig_detect_core *c = ctx;
+    return ig_budget_open(&c->book.ops, owner, cap / c->nlanes);
+}
 
 /* ---- client lanes: which detector runs where, and the merge ---- */
 
@@ -211,8 +203,9 @@ static int engines_new(struct ig_detect_core *c, const struct ig_rules *rules, s
     mcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bm, (uint64_t)64 << 10);
     lcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bc, (uint64_t)64 << 10);
     /* The lanes' detectors share the process's env but split their budgets. */
-    c->lane_budget = c->env.budget ? *c->env.budget : ig_budget_lender;
-    c->lane_budget.open = lane_open[c->nlanes - 1];
+    c->lane_budget = c->book.ops;
+    c->lane_budget.ctx = c;
+    c->lane_budget.open = lane_open;
     c->lane_env = c->env;
     c->lane_env.budget = &c->lane_budget;
     es->m = ig_engine_new_with(&mcfg, rules, &c->env, &c->merge, ml, err, errlen);
@@ -318,6 +311,9 @@ int ig_detect_core_init(struct ig_detect_core *c, const struct ig_config *cfg,
 {
     c->cfg = cfg;
     c->load = load;
+    /* Every budget of every engine built here is listed in one book (/metrics). */
+    ig_budget_book_init(&c->book);
+    c->env.budget = &c->book.ops;
     c->nlanes = IG_MIN(lanes, (uint32_t)IG_DETECT_MAX_LANES);
     c->merge = (struct ig_emit){ merge_emit, c };
     for (uint32_t k = 0; k < c->nlanes; k++) {
@@ -516,6 +512,8 @@ void ig_detect_core_collect(const struct ig_detect_core *c, struct ig_detect_sta
     }
     ig_drift_report_counts(c->drift_writer, &out->reports, &out->report_failures);
     ig_pattern_cache_stats(c->env.patterns, &out->patterns);
+    out->n_budgets = ig_budget_book_rows((struct ig_budget_book *)&c->book, out->budgets,
+                                         IG_ARRAY_LEN(out->budgets));
     out->engine_swaps = c->engine_swaps;
     out->reload_clients_dropped = c->reload_clients_dropped;
 }
@@ -609,6 +607,9 @@ void ig_detect_core_fini(struct ig_detect_core *c)
     if (c->findings)
         ig_findings_free(c->findings);
     c->findings = NULL;
+    if (c->env.budget)   /* every engine, so every budget, is closed */
+        ig_budget_book_fini(&c->book);
+    c->env.budget = NULL;
 }
 
 /* ---- the inline mode: the core on the calling thread ---- */

@@ -69,7 +69,8 @@ struct ig_detect_core {
     size_t norder;
     struct ig_held *pending;              /* the event's client-lane findings not merged yet */
     struct ig_emit merge;                 /* the model lane's emit: merges <pending> in */
-    struct ig_budget_ops lane_budget;     /* the env's budgets, memory_mb split over the lanes */
+    struct ig_budget_book book;           /* lends env.budget: every detector budget, listed */
+    struct ig_budget_ops lane_budget;     /* the book's budgets, memory_mb split over the lanes */
     struct ig_env lane_env;               /* what the lanes' detectors are lent */
     uint64_t held_lost;                   /* client-lane findings lost (out of memory) */
 };

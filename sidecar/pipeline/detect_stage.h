@@ -21,10 +21,12 @@
 
 #include "engine.h"
 #include "findings/findings.h"
+#include "budget.h"
 #include "pipeline/drop_reasons.h"
 
 #define IG_DETECT_MAX_SINKS 4
 #define IG_DETECT_MAX_COUNTERS 32
+#define IG_DETECT_MAX_BUDGETS 16
 
 /* The counters detectors keep themselves (their stats hook), by detector and name. */
 struct ig_det_counters {
@@ -49,6 +51,8 @@ struct ig_detect_stats {
     uint64_t engine_swaps;                /* rules reloads applied */
     uint64_t reload_clients_dropped;      /* client entries a reload discarded */
     struct ig_pattern_cache_stats patterns;   /* rules.cache_dir (start-up and reloads) */
+    struct ig_budget_row budgets[IG_DETECT_MAX_BUDGETS];   /* detectors' memory_mb budgets, by detector */
+    size_t n_budgets;
     /* The handoff between the threads (threaded mode; all zero inline), as the parsing
      * side counts it. */
     struct {

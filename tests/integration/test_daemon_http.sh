@@ -73,6 +73,9 @@ YAML
         'inferguard_events_malformed_total=0' 'inferguard_clients_tracked=1' \
         'inferguard_detector_counter_total{detector=drift.features,counter=models_dropped}=0' \
         'inferguard_detector_counter_total{detector=adversarial.boundary,counter=refused}=0' \
+        'inferguard_detector_budget_cap_bytes{detector=extraction.prada}>=1048576' \
+        'inferguard_detector_budget_bytes{detector=extraction.prada}>=1' \
+        'inferguard_detector_budget_refused_total{detector=extraction.prada}=0' \
         'inferguard_rules_reloads_total=0' 'inferguard_rules_reload_failures_total=0' \
         "inferguard_rules_info{origin=$rules,sha256=$sha0}=1" \
         || fail "metrics after 150 requests (workers $workers)"

@@ -87,7 +87,7 @@ static void test_lender(void **state)
 {
     (void)state;
     const struct ig_budget_ops *o = &ig_budget_lender;
-    struct ig_budget *a = o->open("test.a", 100), *b = o->open("test.b", 10);
+    struct ig_budget *a = ig_budget_open(o, "test.a", 100), *b = ig_budget_open(o, "test.b", 10);
     assert_non_null(a);
     assert_non_null(b);
     size_t n = 8;
@@ -105,6 +105,54 @@ static void test_lender(void **state)
     o->close(NULL);
 }
 
+/* The process's book: every budget listed while open, one row per owner (a detector on
+ * several lanes adds up), refusals of closed budgets kept. */
+static void test_book(void **state)
+{
+    (void)state;
+    struct ig_budget_book k;
+    ig_budget_book_init(&k);
+    const struct ig_budget_ops *o = &k.ops;
+    struct ig_budget *a1 = ig_budget_open(o, "det.a", 100), *a2 = ig_budget_open(o, "det.a", 50);
+    struct ig_budget *b = ig_budget_open(o, "det.b", 10);
+    assert_true(a1 && a2 && b);
+    size_t n = 8;
+    void *s = o->alloc(a1, 64, make_ok, &n);
+    assert_non_null(s);
+    assert_true(o->charge(a2, 20));
+    assert_null(o->alloc(b, 64, make_ok, &n));
+    assert_null(o->alloc(a2, 64, make_ok, &n));
+    struct ig_budget_row r[4];
+    assert_int_equal(ig_budget_book_rows(&k, r, 4), 2);
+    assert_string_equal(r[0].owner, "det.a");
+    assert_int_equal(r[0].used, 84);
+    assert_int_equal(r[0].cap, 150);
+    assert_int_equal(r[0].refused, 1);
+    assert_string_equal(r[1].owner, "det.b");
+    assert_int_equal(r[1].used, 0);
+    assert_int_equal(r[1].refused, 1);
+    assert_int_equal(ig_budget_book_rows(&k, r, 1), 1);   /* no more than asked for */
+    /* a reload: the old budgets close, a new one opens; refusals still count */
+    o->uncharge(a2, 20);
+    o->close(a2);
+    o->close(b);
+    struct ig_budget *b2 = ig_budget_open(o, "det.b", 10);
+    assert_int_equal(ig_budget_book_rows(&k, r, 4), 2);
+    assert_int_equal(r[0].used, 64);
+    assert_int_equal(r[0].cap, 100);
+    assert_int_equal(r[0].refused, 1);
+    assert_int_equal(r[1].cap, 10);
+    assert_int_equal(r[1].refused, 1);
+    o->uncharge(a1, 64);
+    free(s);
+    o->close(a1);
+    o->close(b2);
+    assert_int_equal(ig_budget_book_rows(&k, r, 4), 2);
+    assert_int_equal(r[0].used + r[0].cap + r[1].used + r[1].cap, 0);
+    assert_int_equal(r[0].refused + r[1].refused, 2);
+    ig_budget_book_fini(&k);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -112,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_alloc_refuses_and_gives_back),
         cmocka_unit_test(test_threads_never_overshoot),
         cmocka_unit_test(test_lender),
+        cmocka_unit_test(test_book),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -79,6 +79,8 @@ static void test_metrics_render(void **state)
     s.det.counters.n = 1;
     s.det.counters.row[0].detector = "adversarial.boundary";
     s.det.counters.row[0].c = (struct ig_det_counter){ "refused", 4 };
+    s.det.n_budgets = 1;
+    s.det.budgets[0] = (struct ig_budget_row){ "extraction.prada", 4096, 1 << 20, 5 };
     s.n_drops = 1;
     s.drops[0].reason = "odd \"reason\"\\ here\n";
     s.drops[0].n = 2;
@@ -96,6 +98,10 @@ static void test_metrics_render(void **state)
     assert_non_null(strstr(t, "inferguard_ring_handoffs_total 0\n"));
     assert_non_null(strstr(t, "inferguard_workers 2\n"));
     assert_non_null(strstr(t, "inferguard_detector_counter_total{detector=\"adversarial.boundary\",counter=\"refused\"} 4\n"));
+    assert_non_null(strstr(t, "# TYPE inferguard_detector_budget_bytes gauge\n"
+                              "inferguard_detector_budget_bytes{detector=\"extraction.prada\"} 4096\n"));
+    assert_non_null(strstr(t, "inferguard_detector_budget_cap_bytes{detector=\"extraction.prada\"} 1048576\n"));
+    assert_non_null(strstr(t, "inferguard_detector_budget_refused_total{detector=\"extraction.prada\"} 5\n"));
     /* Each family declared once; every line a comment or a sample; ends with a newline. */
     assert_null(strstr(strstr(t, "# TYPE inferguard_findings_total ") + 1, "# TYPE inferguard_findings_total "));
     assert_int_equal(t[strlen(t) - 1], '\n');
