@@ -589,21 +589,43 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
     double qe = qq;
     qe = st->rel_quant[i1] > qe ? st->rel_quant[i1] : qe;
     qe = st->rel_quant[i2] > qe ? st->rel_quant[i2] : qe;
-    double n0 = 0, n4 = 0, ep = 0, em = 0, w2 = 0;
-    for (uint32_t k = 0; k < dim; k++) {
-        double w = inv ? inv[k] : 1.0;
-        if (qe * w > 0.25)
-            continue;
-        /* float32 rounding of the attacker's float64 arithmetic: excused outright */
-        double a = 4.0 * ULP * (fabs((double)q[k]) + 2.0 * fabs((double)p1[k]) + fabs((double)p2[k]));
-        double d0 = (double)p1[k] - p2[k], d1 = (double)q[k] - p1[k];
-        double z = d0 * w, z2 = z * z;
-        n0 += z2;
-        n4 += z2 * z2;
-        double rp = fabs(d1 - 0.5 * d0) - a, rm = fabs(d1 + 0.5 * d0) - a;
-        ep += rp > 0 ? rp * rp * w * w : 0.0;
-        em += rm > 0 ? rm * rm * w * w : 0.0;
-        w2 += w * w;
+    /* two passes: the step's size and shape first (4 independent sums), then the residues
+     * of both signs, left as soon as both exceed the bound (most rows are no halving step) */
+    double n0 = 0, n4 = 0, w2 = 0;
+    bool lattice = qe > 0 && inv;   /* some coordinates may have no resolution left */
+    if (!inv && qe > 0.25)
+        return 0;
+    if (!lattice) {
+        double s0[4] = { 0 }, s4[4] = { 0 };
+        uint32_t k = 0;
+        for (; k + 4 <= dim; k += 4)
+            for (uint32_t u = 0; u < 4; u++) {
+                double z = ((double)p1[k + u] - p2[k + u]) * (inv ? inv[k + u] : 1.0f), z2 = z * z;
+                s0[u] += z2;
+                s4[u] += z2 * z2;
+            }
+        for (; k < dim; k++) {
+            double z = ((double)p1[k] - p2[k]) * (inv ? inv[k] : 1.0f), z2 = z * z;
+            s0[0] += z2;
+            s4[0] += z2 * z2;
+        }
+        n0 = s0[0] + s0[1] + s0[2] + s0[3];
+        n4 = s4[0] + s4[1] + s4[2] + s4[3];
+        if (inv)
+            for (k = 0; k < dim; k++)
+                w2 += (double)inv[k] * inv[k];
+        else
+            w2 = dim;
+    } else {
+        for (uint32_t k = 0; k < dim; k++) {
+            double w = inv[k];
+            if (qe * w > 0.25)
+                continue;
+            double z = ((double)p1[k] - p2[k]) * w, z2 = z * z;
+            n0 += z2;
+            n4 += z2 * z2;
+            w2 += w * w;
+        }
     }
     /* a step along several coordinates (participation ratio >= 1.5: not a slider), and at
      * least 4 decimal steps per coordinate (RMS) when the client rounds (quantised readings
@@ -613,6 +635,20 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
     /* (tol x |d0| / 2)^2, plus 4 x the residue rounding to qe makes on average: each of q,
      * p1, p2 off by a uniform +-qe/2 (variance qe^2/12), weighted 1, 3/2, 1/2 */
     double lim = 0.25 * p->halving_tol * p->halving_tol * n0 + 4.0 * (3.5 / 12.0) * qe * qe * w2;
+    double ep = 0, em = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double w = inv ? inv[k] : 1.0;
+        if (lattice && qe * w > 0.25)
+            continue;
+        /* float32 rounding of the attacker's float64 arithmetic: excused outright */
+        double a = 4.0 * ULP * (fabs((double)q[k]) + 2.0 * fabs((double)p1[k]) + fabs((double)p2[k]));
+        double d0 = (double)p1[k] - p2[k], d1 = (double)q[k] - p1[k];
+        double rp = fabs(d1 - 0.5 * d0) - a, rm = fabs(d1 + 0.5 * d0) - a;
+        ep += rp > 0 ? rp * rp * w * w : 0.0;
+        em += rm > 0 ? rm * rm * w * w : 0.0;
+        if ((k & 15) == 15 && ep > lim && em > lim)
+            return 0;
+    }
     return ep <= lim ? 1 : em <= lim ? -1 : 0;
 }
 
@@ -944,8 +980,9 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 dim <= IG_FSCALE_MAXDIM && m->fs.unit > 0) {
                 /* same-unit features: one spread for all, so decimal steps are judged
                  * against it (halving_step, the lattice test) */
+                float u = 1.0f / m->fs.unit;
                 for (uint32_t c = 0; c < dim; c++)
-                    wbuf[c] = 1.0f / m->fs.unit;
+                    wbuf[c] = u;
                 inv = wbuf;
             }
             float qq = decimal_quantum(x, dim);
@@ -975,10 +1012,9 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
              * different coordinates as choices (a quantised sensor flickers on a few
              * channels; below 8 features the lattice of a coarse sensor makes exact
              * relations by chance, and the other tests are left to judge) */
-            uint32_t steps, sw = step_switches(st, &steps);
             uint32_t desc = (uint32_t)__builtin_popcount(st->desc_m & 0xffff);
             bool greedy = dim >= 8 && h.base >= 0 && desc >= p->min_descent &&
-                          !(st->asc_m & 0xffff) && synth >= 1 && 5 * sw >= 2 * steps &&
+                          !(st->asc_m & 0xffff) && synth >= 1 && steps_spread(st) &&
                           step_distinct(st) >= p->min_descent;
             syn = syn || greedy;
             /* below 8 features, a row written on a lattice coarse against the features'
