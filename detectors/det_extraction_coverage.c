@@ -51,7 +51,7 @@
  * samples (judged from 30 on) are interpolations and that share exceeds the median of the
  * other active clients' by ood_margin (a model whose records all lie on a line is the data,
  * not an attacker). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
- * sample. The history is allocated on a client's first judged row with room for 4
+ * sample. The history is allocated on a client's first judged row with room for 2
  * samples and doubles as it fills, each step charged to memory_mb (refused at first: the
  * client is judged without one; refused later: the ring stays the size it has). Searching
  * every row and pair costs ~4 x history x 32 multiply-adds per distinct sample (~47 us at
@@ -153,7 +153,7 @@ struct cv_global {
 #define CV_TAME 1e6f          /* |z| beyond it: the row is judged by the reference path */
 
 /* A client's last <cap> distinct samples (sampled features / reference sd), a ring, grown
- * on demand: row-major in <small> up to CV_SMALL rows (4, 8, 16), then in a blocked set
+ * on demand: row-major in <small> up to CV_SMALL rows (2, 4, 8, 16), then in a blocked set
  * (kernels.h) that doubles up to <cap>. Ring slot i is row i of either store. */
 struct cv_hist {
     uint32_t n, head, cap, nfeat;
@@ -770,7 +770,7 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
 {
     const struct cv_params *p = &g->p;
     if (!c->hist && !c->no_hist) {
-        struct cv_grow w = { NULL, p->history < 4 ? p->history : 4, m->nfeat, p->history };
+        struct cv_grow w = { NULL, 2, m->nfeat, p->history };   /* history >= 8 */
         c->hist = g->mem_ops->alloc(g->mem, hist_bytes(m->nfeat, w.room), hist_make, &w);
         if (c->hist)
             c->next_interp = CV_WIN_MIN;
