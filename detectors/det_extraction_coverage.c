@@ -11,7 +11,8 @@
  *    classes against the model's prior (broad sweeps flatten it);
  *  - range excess: how far the client's per-feature ranges reach beyond the reference's,
  *    relative to the reference range (coverage growth of the input space).
- * A finding fires once the client has min_queries rows, its OOD share >= ood_share, and its
+ * A finding fires once the client has sent min_queries rows (repeats included), at least
+ * half of them new samples (below), its OOD share >= ood_share, and its
  * recent OOD share (last ~recent_rows rows) exceeds the median recent share of the other
  * active clients by ood_margin: when the whole population moves away from the reference
  * (input drift, a drift.* matter) no client stands out, while an extractor among natural
@@ -100,7 +101,7 @@ static const struct ig_param cv_param_rows[] = {
     ROW("reference_per_client", IG_PT_U64, reference_per_client, .def = 100, .min = 1, .max = INFINITY,
         .help = "rows one client may teach the reference"),
     ROW("min_queries", IG_PT_U64, min_queries, .def = 100, .min = 1, .max = INFINITY,
-        .help = "client rows before it is judged"),
+        .help = "client rows (repeats included; at least half of them new samples) before it is judged"),
     ROW("ood_rms", IG_PT_DOUBLE, ood_rms, .def = 2.0, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
         .help = "RMS z-score above which a row is out of distribution (natural rows sit near 1; with few features uniform noise over the natural ranges sits near 2.2)"),
     ROW("ood_share", IG_PT_DOUBLE, ood_share, .def = 0.5, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
@@ -946,13 +947,17 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
         c->ood += ood;
         c->rows++;
         double recent = recent_add(p, m, c, ood);
-        if (c->rows >= c->next_alarm) {
+        /* judged once the client has sent min_queries rows (repeats are queries too: a
+         * sweep that retries or happens to repeat a point is not judged later for it),
+         * at least half of them new samples (the share is theirs) */
+        uint64_t seen = c->rows + c->dups;
+        if (seen >= c->next_alarm && 2 * c->rows >= p->min_queries) {
             double share = (double)c->ood / c->rows, others = others_median(p, m, c->key, false, NULL);
             if (share >= p->ood_share && recent >= others + p->ood_margin) {
                 alarm(call, ev, p, m, c, others);
-                c->next_alarm = c->rows * 10;
+                c->next_alarm = seen * 10;
             } else {
-                c->next_alarm = c->rows + p->min_queries;
+                c->next_alarm = seen + p->min_queries;
             }
         }
     }
