@@ -24,6 +24,7 @@ extern const struct ig_detector ig_det_extraction_prada;
 
 #define TEST_RAND_SEED 0
 #include "test_rand.h"
+#include "test_util.h"
 
 #define MAXD 64
 #define NCLS 10
@@ -307,20 +308,8 @@ static void test_bad_input(void **state)
 static void test_rules_and_budget(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ig_prada_rules_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[512];
-    snprintf(path, sizeof(path), "%s/extraction.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("- detector: extraction.prada\n  params:\n    delta: 0.2\n    memory_mb: 1\n"
-          "    max_growing: 64\n", f);
-    fclose(f);
-    struct ig_rules *rules = NULL;
-    char err[512] = "";
-    int rc = ig_rules_load_dir(dir, &rules, err, sizeof(err));
-    if (rc != 0)
-        fail_msg("rules: %s", err);
+    struct ig_rules *rules = tst_rules_load("- detector: extraction.prada\n  params:\n    delta: 0.2\n"
+                                            "    memory_mb: 1\n    max_growing: 64\n");
     assert_true(ig_rules_num(rules, "extraction.prada", "delta", 0.9) == 0.2);
 
     /* delta 0.2: the JbDA stream, whose W stays above that, no longer alarms */
@@ -366,8 +355,6 @@ static void test_rules_and_budget(void **state)
 
     run_close(&r);
     ig_rules_free(rules);
-    unlink(path);
-    rmdir(dir);
     free(xs);
     free(lab);
 }
@@ -379,18 +366,7 @@ static void test_rules_and_budget(void **state)
 static void test_idle_clients_are_small(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ig_prada_idle_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[512];
-    snprintf(path, sizeof(path), "%s/extraction.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("- detector: extraction.prada\n  params:\n    memory_mb: 1\n", f);
-    fclose(f);
-    struct ig_rules *rules = NULL;
-    char err[512] = "";
-    if (ig_rules_load_dir(dir, &rules, err, sizeof(err)) != 0)
-        fail_msg("rules: %s", err);
+    struct ig_rules *rules = tst_rules_load("- detector: extraction.prada\n  params:\n    memory_mb: 1\n");
     const uint32_t dim = 64, nc = 1000;
     float xs[2 * 64];
     int32_t lab[2] = { 3, 7 };
@@ -419,24 +395,13 @@ static void test_idle_clients_are_small(void **state)
     free(cl);
     run_close(&r);
     ig_rules_free(rules);
-    unlink(path);
-    rmdir(dir);
 }
 
 /* storage: bf16 halves the stored sets and keeps the verdicts: natural quiet, JbDA fires. */
 static void test_bf16_storage(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ig_prada_rules_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[512];
-    snprintf(path, sizeof(path), "%s/x.yaml", dir);
-    FILE *f = fopen(path, "w");
-    fputs("- detector: extraction.prada\n  params:\n    storage: bf16\n", f);
-    fclose(f);
-    struct ig_rules *rules = NULL;
-    char err[512] = "";
-    assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
+    struct ig_rules *rules = tst_rules_load("- detector: extraction.prada\n  params:\n    storage: bf16\n");
     uint32_t dim = 64, n = 2000;
     float *xs = malloc(n * dim * sizeof(float));
     int32_t *lab = malloc(n * sizeof(int32_t));
@@ -454,17 +419,13 @@ static void test_bf16_storage(void **state)
         run_close(&r);
     }
     /* an unknown storage is a configuration error */
-    f = fopen(path, "w");
-    fputs("- detector: extraction.prada\n  params:\n    storage: fp8\n", f);
-    fclose(f);
     ig_rules_free(rules);
-    assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
+    rules = tst_rules_load("- detector: extraction.prada\n  params:\n    storage: fp8\n");
     void *g = NULL;
+    char err[512] = "";
     assert_true(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "storage"));
     ig_rules_free(rules);
-    unlink(path);
-    rmdir(dir);
     free(xs);
     free(lab);
 }
@@ -473,22 +434,12 @@ static void test_bf16_storage(void **state)
 static void test_bad_rules(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ig_prada_rules_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[512];
-    snprintf(path, sizeof(path), "%s/x.yaml", dir);
-    FILE *f = fopen(path, "w");
-    fputs("- detector: extraction.prada\n  params:\n    delta: 1.5\n", f);
-    fclose(f);
-    struct ig_rules *rules = NULL;
-    char err[512] = "";
-    assert_int_equal(ig_rules_load_dir(dir, &rules, err, sizeof(err)), 0);
+    struct ig_rules *rules = tst_rules_load("- detector: extraction.prada\n  params:\n    delta: 1.5\n");
     void *g = NULL;
+    char err[512] = "";
     assert_true(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &g, err, sizeof(err)) < 0);
     assert_non_null(strstr(err, "extraction.prada"));
     ig_rules_free(rules);
-    unlink(path);
-    rmdir(dir);
 }
 
 /* ---- the detector against a plain re-implementation with full scans ---- */
@@ -618,21 +569,12 @@ static void test_matches_full_scan_reference(void **state)
     const char *const storage[] = { "f32", "f32", "f32", "f32", "f32", "f32_bf16" };
     for (size_t pi = 0; pi < IG_ARRAY_LEN(periods); pi++) {
         uint32_t cap = caps[pi];
-        char dir[] = "/tmp/ig_prada_ref_XXXXXX", path[512], err[512] = "";
-        assert_non_null(mkdtemp(dir));
-        snprintf(path, sizeof(path), "%s/p.yaml", dir);
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fprintf(f, "- detector: extraction.prada\n  params:\n    mode: paper\n    delta: 0.99999\n    period: %u\n"
-                   "    max_dists: %u\n    min_pool: 20\n    min_class: 5\n    max_growing: %u\n"
-                   "    storage: %s\n",
-                periods[pi], maxd, cap, storage[pi]);
-        fclose(f);
-        struct ig_rules *rules = NULL;
-        if (ig_rules_load_dir(dir, &rules, err, sizeof(err)) != 0)
-            fail_msg("rules: %s", err);
-        unlink(path);
-        rmdir(dir);
+        char yaml[512];
+        snprintf(yaml, sizeof(yaml), "- detector: extraction.prada\n  params:\n    mode: paper\n    delta: 0.99999\n"
+                 "    period: %u\n    max_dists: %u\n    min_pool: 20\n    min_class: 5\n    max_growing: %u\n"
+                 "    storage: %s\n",
+                 periods[pi], maxd, cap, storage[pi]);
+        struct ig_rules *rules = tst_rules_load(yaml);
 
         static struct wlog got, want;
         memset(&got, 0, sizeof(got));

@@ -16,6 +16,8 @@
 #include <inferguard/detector.h>
 #include <inferguard/rules.h>
 
+#include "test_util.h"
+
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
 extern const struct ig_detector ig_det_extraction_prada;
@@ -64,19 +66,9 @@ static void on_finding(void *ctx, const struct ig_finding *f)
 
 static struct ig_rules *rules_with(const char *params)
 {
-    char dir[] = "/tmp/ig_prada_q8_XXXXXX", path[512], err[512] = "";
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/p.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "- detector: extraction.prada\n  params:\n%s", params);
-    fclose(f);
-    struct ig_rules *rules = NULL;
-    if (ig_rules_load_dir(dir, &rules, err, sizeof(err)) != 0)
-        fail_msg("rules: %s", err);
-    unlink(path);
-    rmdir(dir);
-    return rules;
+    char yaml[1024];
+    snprintf(yaml, sizeof(yaml), "- detector: extraction.prada\n  params:\n%s", params);
+    return tst_rules_load(yaml);
 }
 
 static void run(const struct ig_rules *rules, const float *xs, const int32_t *lab, uint32_t n,
