@@ -436,10 +436,12 @@ fi
 
 # ---- figure 11: the fleet path (librdkafka's mock cluster on loopback) ----
 log "figure 11: fleet publish -> Kafka -> aggregate"
-if fleet=$("$src/bench/fleet.sh" --build "$build" --requests "$([ "$quick" = 1 ] && echo 5000 || echo 20000)" 2> "$work/fleet.err"); then
+fleet_quick=()
+[ "$quick" = 1 ] && fleet_quick=(--rates 500 --seconds 3)   # the paced runs: one short load
+if fleet=$("$src/bench/fleet.sh" --build "$build" --requests "$([ "$quick" = 1 ] && echo 5000 || echo 20000)" ${fleet_quick[@]+"${fleet_quick[@]}"} 2> "$work/fleet.err"); then
     fleet="$fleet
 
-Mock cluster: one broker in-process with the aggregator's peer, 4 partitions; \`analyze --events-topic\` publishes a generated mixed capture flat out while \`aggregate\` consumes (lag: arrival less the producer's timestamp); catching up: a new group reading the whole topic. Medians of 3 runs."
+Mock cluster: one broker in-process with the aggregator's peer, 4 partitions; \`analyze --events-topic\` publishes a generated mixed capture flat out while \`aggregate\` consumes; catching up: a new group reading the whole topic. The lag at a given load: tests/tools/fleet_pace publishes at a fixed rate while a live aggregator reads (Kafka path: arrival less the producer's timestamp; inspected: release to the detectors less the request time, the lateness window included). Medians of 3 runs."
 else
     fleet="bench/fleet.sh failed: $(tail -3 "$work/fleet.err")"
 fi
