@@ -79,6 +79,7 @@ struct prada_params {
     double   ood_rms;         /* a row is out of distribution beyond this RMS robust z */
     double   ood_share, struct_share, strong_gap;
     uint32_t structured_pool; /* with a structured share >= 2.5 x struct_share, test from here */
+    uint32_t structured_class; /* ... and a class joins the pool with this many distances */
     double   memory_mb;
     uint32_t storage;         /* index in "f32|bf16|f32_bf16" */
     uint32_t prefilter;       /* index in "int8|none" */
@@ -134,8 +135,10 @@ static const struct ig_param prada_param_rows[] = {
         .help = "robust mode: corroborating share of out-of-distribution rows"),
     ROW("structured_share", IG_PT_DOUBLE, struct_share, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "robust mode: corroborating share of sign-structured steps"),
-    ROW("structured_pool", IG_PT_U32, structured_pool, .def = 50, .min = 3, .max = IG_SW_NMAX,
+    ROW("structured_pool", IG_PT_U32, structured_pool, .def = 30, .min = 3, .max = IG_SW_NMAX,
         .help = "robust mode: with a sign-structured share >= 2.5 × `structured_share` (Jacobian augmentation), test from this many pooled distances (at most `min_pool`)"),
+    ROW("structured_min_class", IG_PT_U32, structured_class, .def = 5, .min = 1, .max = IG_SW_NMAX,
+        .help = "robust mode: with that much structure, a class joins the pool with at least this many distances (at most `min_class`): many classes split a short JbDA stream into small ones"),
     ROW("strong_gap", IG_PT_DOUBLE, strong_gap, .def = 0, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
         .help = "robust mode: W below δ − this fires alone (0: never)"),
     ROW("storage", IG_PT_ENUM, storage, .def = 0, .choices = "f32|bf16|f32_bf16",
@@ -664,7 +667,7 @@ static struct ig_sw *sw_for(uint32_t n)
 
 /* Pools, trims and tests D. Returns true with *w and *n set when the test ran. */
 static bool run_test(const struct prada_params *p, struct prada_state *st, uint32_t min_pool,
-                     double *w, double *pv, uint32_t *n)
+                     uint32_t min_class, double *w, double *pv, uint32_t *n)
 {
     if (!tl_pool) {
         /* once per worker thread, not per query */
@@ -691,7 +694,7 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, uint3
         return false;
     bool all = true;   /* usually every class in D has min_class distances */
     for (uint32_t c = 0; c < st->nclasses; c++)
-        all &= st->cls[c].in_d == 0 || st->cls[c].in_d >= p->min_class;
+        all &= st->cls[c].in_d == 0 || st->cls[c].in_d >= min_class;
     const double K = ov[L / 2];
     double s1[4] = { 0 }, s2[4] = { 0 };
     uint32_t m = 0;
@@ -729,7 +732,7 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, uint3
         }
     } else {
         for (uint32_t i = 0; i < L; i++) {
-            if (st->cls[st->d_cls[st->d_os[i]]].in_d >= p->min_class) {
+            if (st->cls[st->d_cls[st->d_os[i]]].in_d >= min_class) {
                 double v = ov[i], t = v - K;
                 tl_pool[m++] = v;
                 s1[0] += t;
@@ -1117,12 +1120,14 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
              * min_pool distances: with most new samples sign-structured, the test
              * starts from structured_pool */
             double ns = st->samples ? (double)st->samples : 1;
-            uint32_t pool = p->min_pool;
+            uint32_t pool = p->min_pool, min_class = p->min_class;
             bool strong = !p->paper && st->samples >= p->structured_pool &&
                           st->structured >= 2.5 * p->struct_share * ns;
             if (strong && p->structured_pool < pool)
                 pool = p->structured_pool;
-            if (run_test(p, st, pool, &w, &pv, &n)) {
+            if (strong && p->structured_class < min_class)
+                min_class = p->structured_class;
+            if (run_test(p, st, pool, min_class, &w, &pv, &n)) {
                 atomic_fetch_add(&g->tests, 1);
                 st->last_w = w;
                 struct prada_evidence e = { .delta = p->delta };
