@@ -12,6 +12,7 @@ allowed() {
         # write-once facts of the machine or process, settled before any thread runs
         cpu.c.o:cached) ;;                      # CPU features, probed once
         dispatch.c.o:chosen|dispatch.c.o:chosen_once) ;;   # SIMD kernel table, pthread_once
+        dots.c.o:chosen|dots.c.o:chosen_once) ;;           # dot-product kernel table, pthread_once
         json_num.c.o:c_locale|json_num.c.o:c_locale_once) ;; # the "C" locale, pthread_once
         log.c.o:g_level) ;;                     # log level, set from the command line
         json_access.c.o:hash_key) ;;            # per-process hash seed, set on first use
