@@ -46,7 +46,7 @@
 
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
-    uint32_t min_line, min_synth, rel_max_dim, min_halving, min_descent;
+    uint32_t min_line, min_synth, rel_max_dim, min_halving, min_descent, min_star;
     bool scale;
     double near_rel, margin, min_share, halving_tol;
     double memory_mb;
@@ -81,6 +81,8 @@ static const struct ig_param bd_param_rows[] = {
         .help = "a halving step's residue, as a share of its length (room for noise an attacker adds)"),
     ROW("min_descent", IG_PT_U32, min_descent, .def = 5, .min = 2, .max = 16,
         .help = "greedy choices in the last 16 rows, none against, that fire with one exact relation: a kept base had lowered the probability of its label, a dropped step had not (SimBA keeps only improving steps)"),
+    ROW("min_star", IG_PT_U32, min_star, .def = 4, .min = 2, .max = 64,
+        .help = "coordinates along which one base was probed on both sides by the same length (x - e and x + e; within 30 % when noise hides the arithmetic) that fire, from 8 features"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
@@ -97,6 +99,8 @@ struct bd_global {
     struct ig_budget *mem;    /* memory_mb: clients' rings */
     _Atomic uint64_t skipped;
 };
+
+#define STAR_N 4         /* stars kept per client (a batch of targets probes one base each) */
 
 struct bd_state {
     struct ig_vset ring;      /* last <recent> inputs, slot = query % recent */
@@ -126,12 +130,26 @@ struct bd_state {
     /* halving chain: consecutive rows whose step is +-half the step before (binary search) */
     uint32_t halv_run;        /* consecutive halving rows ending at the last row */
     uint32_t halv_rev;        /* bit k: the halving step k rows ago reversed direction */
-    /* greedy descent: per slot (REL_N) the row's top-1 probability (-1 none) and its base */
-    float    rel_p[32];
+    /* greedy descent: per slot (REL_N) the answer's probability mass off the row's label
+     * (-1 none): the loss a score-based search raises, kept exact where the label's own
+     * probability saturates at 1 in float32 (4e-20 stays 4e-20), and its base */
+    float    rel_u[32];
     int16_t  rel_par[32];     /* slot of the row's base (sparse step), -1 none */
     uint64_t rel_par_row[32]; /* the row that slot held then */
     int16_t  rel_kid[32];     /* slot of the row's first sparse child, -1 none */
     uint64_t rel_kid_row[32];
+    uint32_t asyn_m;          /* bit k: the row k rows ago was a second child of its base
+                               * up to noise (one coordinate dominating the step) */
+    /* stars: bases probed along many coordinates, x - e and x + e around each (SimBA stuck on
+     * a saturated answer, ZOO, NES); kept apart from the ring, whose slots a long probe of
+     * one base overwrites */
+    float   *star;            /* STAR_N x dim */
+    uint64_t star_last[STAR_N];   /* rows + 1 of its last child; 0 = empty */
+    uint64_t star_row[STAR_N];    /* the ring row its base came from */
+    uint64_t star_has[STAR_N];    /* coordinates (mod 64) it had a child along */
+    uint64_t star_mir[STAR_N];    /* coordinates (mod 64) with children on both sides */
+    float    star_step[STAR_N][64];   /* the first child's step per coordinate (mod 64) */
+    uint32_t star_now;        /* coordinates mirrored around the star of the last row */
     uint32_t desc_m, asc_m;   /* bit k: the row k rows ago showed a greedy choice (a kept
                                * base that had lowered the probability, a dropped step that
                                * had not) or one against it */
@@ -202,6 +220,7 @@ static void state_free(struct bd_global *g, struct bd_state *st)
     free(st->rel_row);
     free(st->rel_lab);
     free(st->rel_margin);
+    free(st->star);
     free(st);
 }
 
@@ -232,7 +251,8 @@ static void *state_make(const void *ctx)
         ok = (st->rel = calloc((size_t)rel_slots(m->dim) * m->dim, sizeof(float))) != NULL &&
              (st->rel_row = calloc(REL_N, sizeof(uint64_t))) != NULL &&
              (st->rel_lab = calloc(REL_N, sizeof(int32_t))) != NULL &&
-             (st->rel_margin = calloc(REL_N, sizeof(float))) != NULL;
+             (st->rel_margin = calloc(REL_N, sizeof(float))) != NULL &&
+             (st->star = calloc((size_t)STAR_N * m->dim, sizeof(float))) != NULL;
     if (!ok) {
         ig_vset_free(&st->ring);
         free(st->labels);
@@ -240,6 +260,7 @@ static void *state_make(const void *ctx)
         free(st->rel_row);
         free(st->rel_lab);
         free(st->rel_margin);
+        free(st->star);
         free(st);
         return NULL;
     }
@@ -250,7 +271,7 @@ static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
 {
     uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
     if (rel_on(&g->p, dim))
-        bytes += (uint64_t)rel_slots(dim) * dim * 4 + REL_N * (8 + 4 + 4);
+        bytes += (uint64_t)(rel_slots(dim) + STAR_N) * dim * 4 + REL_N * (8 + 4 + 4);
     const struct make_ctx m = { &g->p, dim };
     struct bd_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, &m);
     if (!st)
@@ -346,6 +367,11 @@ struct rel_hit {
     bool line, line_evid, synth;
     int coord;            /* synth: the coordinate the relation moves, -1 dense */
     int base, step;       /* q is a sparse step (first coordinate <step>) from slot <base>; -1 none */
+    bool approx;          /* that step is sparse only up to noise (dominant()) */
+    bool asynth;          /* ... and its base already had a child: a sibling or mirror */
+    float qe;             /* the decimal step the relations allowed for */
+    bool star_child;      /* q is a child of one of the client's stars */
+    uint32_t star;        /* coordinates mirrored around that star's base */
 };
 
 static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
@@ -382,6 +408,120 @@ static inline bool fresh(const struct bd_state *st, uint32_t i)
     return st->requests - st->rel_req[i] <= REL_FRESH;
 }
 
+/* q - b moves one coordinate far more than the others, in the model's scale: the move of
+ * the largest one squared is at least 12 + 200 / dim times the others' mean square (37x at
+ * 8 features, 19x at 30, 15x at 64: Gaussian noise alone passes about once in 1,000
+ * steps), and at least 8 decimal steps of the client's rounding. A search that adds noise to every query
+ * (a few % of the spread) moves every coordinate a little and its step coordinate a lot;
+ * natural near-duplicates move them all alike. Returns the coordinate, -1 none. */
+static int dominant(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
+                    double *step)
+{
+    double top = 0, sum = 0;
+    int kt = -1;
+    for (uint32_t k = 0; k < dim; k++) {
+        double z = ((double)q[k] - b[k]) * (inv ? inv[k] : 1.0f), z2 = z * z;
+        sum += z2;
+        if (z2 > top) {
+            top = z2;
+            kt = (int)k;
+        }
+    }
+    if (kt < 0 || dim < 8 || top < (12.0 + 200.0 / dim) * (sum - top) / (dim - 1))
+        return -1;
+    *step = (double)q[kt] - b[kt];
+    if (qe > 0 && fabs(*step) < 8.0 * qe)
+        return -1;
+    return kt;
+}
+
+/* q is a child of b along one coordinate: exactly (every other coordinate equal up to
+ * rounding), or dominating noise. Sets the coordinate, the step and whether it was exact. */
+static bool child_of(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
+                     int *coord, double *step, bool *approx)
+{
+    int first;
+    if (nnz_diff(q, b, qe, dim, 2, &first) == 1 && coarse(q, b, qe, dim)) {
+        *coord = first;
+        *step = (double)q[first] - b[first];
+        *approx = false;
+        return true;
+    }
+    *approx = true;
+    return (*coord = dominant(q, b, inv, qe, dim, step)) >= 0;
+}
+
+#define STAR_IDLE 16     /* rows without a child after which a star is dropped */
+
+/* One more child of star s along <coord> by <step>: a mirror when the coordinate already
+ * had one on the other side by the same length (exactly up to rounding, or within 30 %
+ * when noise hid the arithmetic). */
+static void star_add(struct bd_state *st, uint32_t s, uint32_t dim, int coord, double step,
+                     bool approx, float qe)
+{
+    uint64_t bit = 1ull << (coord % 64);
+    float *v0 = &st->star_step[s][coord % 64];
+    if (st->star_has[s] & bit) {
+        double base = st->star[(size_t)s * dim + (uint32_t)coord];
+        double tol = approx ? 0.3 * fabs(step)
+                            : 1e-5 * fabs(step) + 16.0 * ULP * (fabs(base) + fabs(step)) + qe;
+        if (step * *v0 < 0 && fabs(step + *v0) <= tol)
+            st->star_mir[s] |= bit;
+    } else {
+        st->star_has[s] |= bit;
+        *v0 = (float)step;
+    }
+    st->star_last[s] = st->rows + 1;
+}
+
+/* q's place among the client's stars (see struct bd_state): a child of one adds to it; a
+ * second child of a ring input (h->base) that is no star yet makes that input one, with
+ * its first child. Sets h->star_child and h->star. */
+static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, const float *inv,
+                  struct rel_hit *h)
+{
+    if (!st->star || dim < 8)
+        return;
+    uint32_t free_s = STAR_N, old_s = 0;
+    for (uint32_t s = 0; s < STAR_N; s++) {
+        if (st->star_last[s] && st->rows + 1 - st->star_last[s] > STAR_IDLE)
+            st->star_last[s] = 0;
+        if (!st->star_last[s]) {
+            free_s = free_s < STAR_N ? free_s : s;
+            continue;
+        }
+        if (st->star_last[s] < st->star_last[old_s] || !st->star_last[old_s])
+            old_s = s;
+        int k;
+        double v;
+        bool approx;
+        if (!h->star_child && child_of(q, st->star + (size_t)s * dim, inv, qe, dim, &k, &v, &approx)) {
+            star_add(st, s, dim, k, v, approx, qe);
+            h->star_child = true;
+            h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
+        }
+    }
+    if (h->star_child || h->base < 0 || !st->rel_child[h->base])
+        return;
+    uint32_t b = (uint32_t)h->base, s = free_s < STAR_N ? free_s : old_s;
+    const float *bv = rel_at(st, dim, b);
+    memcpy(st->star + (size_t)s * dim, bv, (size_t)dim * sizeof(float));
+    st->star_row[s] = st->rel_row[b];
+    st->star_has[s] = st->star_mir[s] = 0;
+    st->star_last[s] = st->rows + 1;
+    int c = st->rel_kid[b], k;
+    double v;
+    bool approx;
+    if (c >= 0 && st->rel_row[c] == st->rel_kid_row[b] &&
+        child_of(rel_at(st, dim, (uint32_t)c), bv, inv, qe, dim, &k, &v, &approx))
+        star_add(st, s, dim, k, v, approx, qe);
+    if (child_of(q, bv, inv, qe, dim, &k, &v, &approx)) {
+        star_add(st, s, dim, k, v, approx, qe);
+        h->star_child = true;
+        h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
+    }
+}
+
 static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
                       float qq, uint32_t dim, int label, double margin, const float *inv,
                       struct rel_hit *h)
@@ -389,9 +529,10 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     memset(h, 0, sizeof(*h));
     h->coord = -2;
     h->base = h->step = -1;
+    h->qe = qq;
     uint32_t slots = rel_slots(dim);
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
-    if (n < 2)
+    if (n < 1)
         return;
     uint32_t dense = dim < 3 ? dim : 3;
     /* The decimal step the client writes with: the smallest of its kept rows' (a client
@@ -400,6 +541,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     float qe = qq;
     for (uint32_t i = 0; i < n; i++)
         qe = st->rel_quant[i] < qe ? st->rel_quant[i] : qe;
+    h->qe = qe;
     /* distinctness from q and distance, once per slot */
     uint32_t qn[REL_N];
     int qf[REL_N];
@@ -428,6 +570,19 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         if (ch && ch - 1 != qf[nearest]) {
             h->synth = true;
             h->coord = qf[nearest];
+        }
+    }
+
+    /* the same through noise an attacker adds to every query: q moves one coordinate of
+     * its nearest earlier input far more than the others */
+    if (h->base < 0 && dim >= 8 && qn[nearest] >= dense && fresh(st, (uint32_t)nearest)) {
+        double v;
+        int k = dominant(q, rel_at(st, dim, (uint32_t)nearest), inv, qe, dim, &v);
+        if (k >= 0) {
+            h->base = nearest;
+            h->step = k;
+            h->approx = true;
+            h->asynth = st->rel_child[nearest] != 0;
         }
     }
 
@@ -689,7 +844,7 @@ static bool halving_chain(const struct bd_params *p, const struct bd_state *st, 
  * readings whatever their answers, so half its choices go against the greedy rule. */
 static bool same_label_p(const struct bd_state *st, uint32_t a, uint32_t b)
 {
-    return st->rel_p[a] >= 0 && st->rel_p[b] >= 0 && st->rel_lab[a] >= 0 &&
+    return st->rel_u[a] >= 0 && st->rel_u[b] >= 0 && st->rel_lab[a] >= 0 &&
            st->rel_lab[a] == st->rel_lab[b];
 }
 
@@ -703,18 +858,18 @@ static void descent_link(struct bd_state *st, const struct rel_hit *h, bool *des
         int pb = st->rel_par[b];
         if (pb < 0 || st->rel_row[pb] != st->rel_par_row[b] || !same_label_p(st, b, (uint32_t)pb))
             return;
-        *desc = st->rel_p[b] < st->rel_p[pb];
+        *desc = st->rel_u[b] > st->rel_u[pb];
     } else {
         int c = st->rel_kid[b];
         if (c < 0 || st->rel_row[c] != st->rel_kid_row[b] || !same_label_p(st, b, (uint32_t)c))
             return;
-        *desc = st->rel_p[c] >= st->rel_p[b];
+        *desc = st->rel_u[c] <= st->rel_u[b];
     }
     *asc = !*desc;
 }
 
 static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
-                     double margin, float ptop, const struct rel_hit *h)
+                     double margin, float poff, const struct rel_hit *h)
 {
     uint32_t slot = (uint32_t)(st->rows % rel_slots(dim));
     bool desc, asc;
@@ -729,7 +884,7 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
         st->rel_kid_row[h->base] = st->rows;
     }
     st->rel_kid[slot] = -1;
-    st->rel_p[slot] = ptop;
+    st->rel_u[slot] = poff;
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
     st->rel_row[slot] = st->rows;
     st->rel_lab[slot] = label;
@@ -742,6 +897,7 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
     st->line_m = (st->line_m << 1) | h->line;
     st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
     st->synth_m = (st->synth_m << 1) | h->synth;
+    st->asyn_m = (st->asyn_m << 1) | h->asynth;
     st->synth_coord[st->rows % 32] = (int16_t)(h->synth ? h->coord : -2);
     st->step_coord[st->rows % 32] = (int16_t)(h->base >= 0 ? h->step : -2);
     st->rows++;
@@ -907,6 +1063,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
         ig_finding_score(&f, "synthetic_dense", dense);
         ig_finding_score(&f, "halving_chain", st->halv_run);
         ig_finding_score(&f, "descent_links", __builtin_popcount(st->desc_m & 0xffff));
+        ig_finding_score(&f, "star_coords", st->star_now);
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
         ig_finding_score(&f, "run", st->run);
@@ -936,6 +1093,22 @@ static uint32_t walk_coords(uint32_t dim)
 {
     uint32_t need = dim / 2;
     return need > 8 ? 8 : need < 2 ? 2 : need;
+}
+
+/* The answer's probability mass off <label> (a score-based search lowers the label's own
+ * probability, so it raises this), summed from the small values so that it stays exact when
+ * the label's probability rounds to 1 in float32; -1 without probabilities. */
+static float off_label(const struct ig_event *ev, uint32_t r, int label)
+{
+    if (!ev->scores || ev->outputs < 2 || (ev->flags & IG_EV_LOGITS) || label < 0 ||
+        (uint32_t)label >= ev->outputs)
+        return -1.0f;
+    const float *sc = ev->scores + (size_t)r * ev->outputs;
+    double u = 0;
+    for (uint32_t k = 0; k < ev->outputs; k++)
+        if (k != (uint32_t)label)
+            u += sc[k];
+    return u >= 0 && u < INFINITY ? (float)u : -1.0f;
 }
 
 static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
@@ -991,13 +1164,10 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
             bool halve = hv && halving_chain(p, st, dim, label);
             relations(p, st, x, qq, dim, label, margin, inv, &h);
-            /* the answer's probability of its label (score-based searches see it) */
-            float ptop = ev->scores && ev->outputs >= 2 && !(ev->flags & IG_EV_LOGITS) &&
-                         label >= 0 && (uint32_t)label < ev->outputs
-                         ? ev->scores[(size_t)r * ev->outputs + (uint32_t)label] : -1.0f;
-            if (!(ptop >= 0))
-                ptop = -1.0f;
-            rel_push(st, x, qq, dim, label, margin, ptop, &h);
+            stars(st, x, h.qe, dim, inv, &h);
+            st->star_now = h.star_child ? h.star : 0;
+            float poff = off_label(ev, r, label);
+            rel_push(st, x, qq, dim, label, margin, poff, &h);
             st->run_synth += h.synth;
             uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
             uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);
@@ -1013,10 +1183,15 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
              * channels; below 8 features the lattice of a coarse sensor makes exact
              * relations by chance, and the other tests are left to judge) */
             uint32_t desc = (uint32_t)__builtin_popcount(st->desc_m & 0xffff);
+            uint32_t asyn = (uint32_t)__builtin_popcount(st->asyn_m & 0xffff);
             bool greedy = dim >= 8 && h.base >= 0 && desc >= p->min_descent &&
-                          !(st->asc_m & 0xffff) && synth >= 1 && steps_spread(st) &&
+                          !(st->asc_m & 0xffff) && synth + asyn >= 1 && steps_spread(st) &&
                           step_distinct(st) >= p->min_descent;
-            syn = syn || greedy;
+            /* a star: one base probed on both sides along many coordinates (SimBA whose
+             * answers saturate keeps no step and tries every coordinate around its start;
+             * ZOO's and NES's antithetic probes) */
+            bool star = h.star_child && h.star >= p->min_star;
+            syn = syn || greedy || star;
             /* below 8 features, a row written on a lattice coarse against the features'
              * spread (a decimal step of 5 % of it or more on half of them: z-scores printed
              * with one decimal) meets mirrors and parallelograms of earlier rows by chance */

@@ -16,7 +16,8 @@
 # (ART's variant: within 10 rows of its first binary search, its random start can take ~100
 # uniform draws), the bench's SimBA within 25 (median 10), the authors' SimBA and ZOO caught; HopSkipJump
 # behind 1 % noise or 2-decimal rounding within 10 rows (ART's: of its first binary search),
-# behind 3 % noise in a median of 10, SimBA behind rounding caught. Benign patterns include a
+# behind 3 % noise in a median of 10, SimBA behind rounding caught, SimBA behind 1 % noise
+# caught from 8 features (median within 15 rows). Benign patterns include a
 # quantised sensor whose readings flicker by one step, readings settling on a set point (steps
 # halving without turning back) and a user bisecting one feature (what-if threshold search).
 . "$(dirname "$0")/lib/common.sh"
@@ -40,8 +41,11 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
         hsj_lab|hsj_noise|hsj_round) lim=10 ;;
         hsj_art|hsj_art_noise) lim=$((mark + 10)) ;;
         # not asserted one by one: 3 % noise hides most of a binary search (its median is,
-        # below); SimBA's one-coordinate steps drown in 1 % noise (reported only)
-        hsj_noise3|simba_noise) lim=-1 ;;
+        # below)
+        hsj_noise3) lim=-1 ;;
+        # SimBA behind 1 % noise: caught from 8 features (its steps dominate the noise);
+        # iris has 4, too few to tell a step from noise (reported only)
+        simba_noise) if [ "$ds" = iris ]; then lim=-1; else lim=$q; fi ;;
         simba_lab) lim=25 ;;
         hsj_rot)   lim=12 ;;   # a fresh API key per request: the source's stream catches it
         simba_rot) lim=40 ;;
@@ -68,5 +72,8 @@ for role in hsj_art hsj_lab hsj_noise hsj_noise3 hsj_round hsj_art_noise simba_l
     med=$(awk -v r=$role '$2 == r {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
     [ "$med" -le 10 ] || { echo "$role: median first finding at row $med (> 10)"; bad=1; }
 done
+# SimBA behind 1 % noise: median within 15 rows (was not caught at all)
+med=$(awk '$2 == "simba_noise" {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+[ "$med" -le 15 ] || { echo "simba_noise: median first finding at row $med (> 15)"; bad=1; }
 [ "$bad" = 0 ] || fail "evasion replay targets missed (above)"
 echo "ok: evasion replay targets met"
