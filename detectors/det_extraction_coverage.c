@@ -74,7 +74,6 @@
 #include <string.h>
 
 #include <inferguard/detector.h>
-#include "kernels/dots.h"
 #include "kernels/kernels.h"
 
 #define NAME "extraction.coverage"
@@ -536,8 +535,8 @@ static float sq(const float *z, uint32_t nf)
 
 /* The same judgement, exact, at a fraction of the cost (blocked history of tame rows; w
  * holds 4 x h->n floats). Squared distances are expanded as |x|^2 + |y|^2 - 2 x.y with the
- * dot products of the kernels (dots.h: all rows against the sample, then against its 3
- * nearest at once); with nf <= 32 features each estimate is within 1e-5 (|x|^2 + |y|^2)
+ * dot products of the kernels (ig_kern_ops.dots: all rows against the sample, then
+ * against its 3 nearest at once); with nf <= 32 features each estimate is within 1e-5 (|x|^2 + |y|^2)
  * of the reference's float sum. Margins ten times wider pick candidates, and the
  * reference arithmetic decides every one of them:
  *  - nearest: a row whose estimate minus its margin exceeds the third smallest estimate
@@ -554,7 +553,7 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     const uint32_t nf = h->nfeat, n = h->n;
     const float *nb = h->norm;
     float *dz = w, *lo = w + n, *ab = w + n, tmp[CV_FEAT];
-    const struct ig_dots_ops *ops = ig_dots();
+    const struct ig_kern_ops *ops = ig_kern();
     const float zz = sq(z, nf);
     const float *q[3] = { z, z, z };
     ops->dots(&h->set, q, 1, dz);

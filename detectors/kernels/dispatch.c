@@ -17,6 +17,8 @@
         .bin_index = ig_kern_bin_index_##isa,                                \
         .q8_min_blocks = ig_kern_q8_min_blocks_##isa,                        \
         .l2sq_row = ig_kern_l2sq_row_##isa,                                  \
+        .dots = ig_kern_dots_##isa,                                          \
+        .seg_filter = ig_kern_seg_filter_##isa,                              \
     };
 
 IG_KERN_OPS(scalar)
@@ -34,6 +36,8 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .bin_index = ig_kern_bin_index_avx512,
     .q8_min_blocks = ig_kern_q8_min_blocks_avx512vnni,
     .l2sq_row = ig_kern_l2sq_row_avx512,
+    .dots = ig_kern_dots_avx512,
+    .seg_filter = ig_kern_seg_filter_avx512,
 };
 
 static bool have_vnni(void)

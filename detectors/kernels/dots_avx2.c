@@ -37,7 +37,7 @@ static inline void run(const struct ig_vset *s, const float *const *xs, uint32_t
     }
 }
 
-static void dots_avx2(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out)
+void ig_kern_dots_avx2(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out)
 {
     IG_ASSERT(s->elem == IG_VSET_F32 && nq >= 1 && nq <= IG_DOTS_MAXQ);
     switch (nq) {
@@ -48,10 +48,9 @@ static void dots_avx2(const struct ig_vset *s, const float *const *xs, uint32_t 
     }
 }
 
-static int seg_filter_avx2(const float *nb, const float *dz, float *ab, uint32_t n,
-                             const struct ig_seg_query *q)
+int ig_kern_seg_filter_avx2(const float *nb, const float *dz, float *ab, uint32_t n,
+                               const struct ig_seg_query *q)
 {
     return ig_seg_filter_body(nb, dz, ab, n, q);
 }
 
-const struct ig_dots_ops ig_dots_avx2_ops = { "avx2", dots_avx2, seg_filter_avx2 };

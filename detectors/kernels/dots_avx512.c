@@ -80,7 +80,7 @@ static inline void dotsq(const struct ig_vset *s, const float *const *xq, const 
     }
 }
 
-static void dots_avx512(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out)
+void ig_kern_dots_avx512(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out)
 {
     IG_ASSERT(s->elem == IG_VSET_F32 && nq >= 1 && nq <= IG_DOTS_MAXQ);
     switch (nq) {   /* one copy per query count */
@@ -91,10 +91,9 @@ static void dots_avx512(const struct ig_vset *s, const float *const *xs, uint32_
     }
 }
 
-static int seg_filter_avx512(const float *nb, const float *dz, float *ab, uint32_t n,
-                             const struct ig_seg_query *q)
+int ig_kern_seg_filter_avx512(const float *nb, const float *dz, float *ab, uint32_t n,
+                                 const struct ig_seg_query *q)
 {
     return ig_seg_filter_body(nb, dz, ab, n, q);
 }
 
-const struct ig_dots_ops ig_dots_avx512_ops = { "avx512", dots_avx512, seg_filter_avx512 };

@@ -1,13 +1,11 @@
-/* Private to dots*.c: the candidate filter of struct ig_dots_ops, one C body that each
+/* Private to dots*.c: the candidate filter of struct ig_kern_ops, one C body that each
  * path's file compiles for its instruction set (the compiler vectorises it). The margin
  * m and the residual slack are explained in det_extraction_coverage.c (judge_fast). */
 #ifndef IG_DOTS_BODY_H
 #define IG_DOTS_BODY_H
 
 #include <math.h>
-#include "dots.h"
-
-extern const struct ig_dots_ops ig_dots_avx2_ops, ig_dots_avx512_ops;
+#include "kern_impl.h"
 
 static inline int ig_seg_filter_body(const float *nb, const float *dz, float *ab, uint32_t n,
                                      const struct ig_seg_query *q)

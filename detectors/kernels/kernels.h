@@ -1,4 +1,5 @@
 /* SIMD kernels for detectors: distances of one vector to a stored set with min-reduction,
+ * dot products of a few vectors with a stored set,
  * salted int16 quantisation (fingerprints) and histogram bin indexing. A scalar reference
  * and AVX2 / AVX-512 versions share one data layout; ig_kern() returns the pointer table
  * chosen once from ig_cpu_level() (INFERGUARD_SIMD caps it), never re-checked per call.
@@ -80,6 +81,15 @@ size_t ig_vset_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
 /* Vector <i> copied out into <out> (dim floats, as stored: bf16 widened); tests, debugging. */
 void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out);
 
+/* Dot products (ig_kern_ops.dots) take at most this many queries at once. */
+#define IG_DOTS_MAXQ 4
+
+/* One sample z, one of its nearest earlier rows a (extraction.coverage, judge_fast). */
+struct ig_seg_query {
+    float zz, aa, uu;         /* |z|^2, |a|^2, |z - a|^2 */
+    float step_lo, tol2_hi;   /* the smallest step, the residual bound (with their slack) */
+};
+
 struct ig_kern_ops {
     const char *name;   /* "scalar", "avx2", "avx512" */
     /* Squared L2 from <x> to every stored vector: out[i] for i < s->count. */
@@ -120,6 +130,23 @@ struct ig_kern_ops {
      * to l2sq_min on a set holding y alone. For a set of one vector without its 16-lane
      * block (a per-client vector set that has not grown yet). */
     float (*l2sq_row)(const float *x, const float *y, uint32_t dim);
+    /* Dot products of a few queries with every vector of a float32 set, for searches that
+     * expand |x - y|^2 as |x|^2 + |y|^2 - 2 x.y (one multiply-add per feature and query,
+     * one load of each stored row for all the queries):
+     *     out[q * s->count + i] = xs[q] . (vector i of s),  q < nq (1..IG_DOTS_MAXQ).
+     * Float32 sums per lane; the SIMD paths fuse the multiply-adds and split a block's sum
+     * over two partial sums. On every path (dim <= 4096)
+     *     |computed - exact| <= (dim + 1) * 2^-24 * sum_f |x_f y_f|
+     * so callers that need exact decisions pick candidates with margins wider than that
+     * and decide them with their own arithmetic (det_extraction_coverage.c does). */
+    void  (*dots)(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out);
+    /* extraction.coverage's candidate filter (judge_fast): for i < n, with
+     * V = aa + nb[i] - 2 ab[i] (|b - a|^2) and D = dz[i] (|z - b|^2), ab[i] becomes 1 when
+     * b may complete a segment a-b through z within that detector's margins, else 0.
+     * Returns whether any is 1. The same C on every path (dots_body.h), compiled for each
+     * instruction set: bit-identical flags. */
+    int   (*seg_filter)(const float *nb, const float *dz, float *ab, uint32_t n,
+                        const struct ig_seg_query *q);
 };
 
 /* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line

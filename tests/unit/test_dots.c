@@ -1,4 +1,4 @@
-/* kernels/dots.h on every path this CPU has: the dot products of 1..4 queries with a stored
+/* ig_kern_ops.dots and .seg_filter (kernels/kernels.h) on every path this CPU has: the dot products of 1..4 queries with a stored
  * set are within the documented bound, (dim + 1) 2^-24 sum_f |x_f y_f|, of the exact ones
  * (double), for widths and counts around the 16-vector blocks and values of mixed signs
  * and scales; and the candidate filter of extraction.coverage (one C body compiled per
@@ -15,7 +15,7 @@
 
 #include <inferguard/base.h>
 #include <inferguard/cpu.h>
-#include "kernels/dots.h"
+#include "kernels/kernels.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 static double urand(void)
@@ -33,7 +33,7 @@ static void test_dots_within_bound(void **state)
     const uint32_t counts[] = { 1, 7, 15, 16, 17, 33, 100, 512 };
     int levels[] = { IG_CPU_SCALAR, IG_CPU_AVX2, IG_CPU_AVX512 };
     for (size_t li = 0; li < 3; li++) {
-        const struct ig_dots_ops *ops = ig_dots_for(levels[li]);
+        const struct ig_kern_ops *ops = ig_kern_for(levels[li]);
         if (!ops) {
             print_message("path level %d not on this CPU: skipped\n", levels[li]);
             continue;
@@ -86,7 +86,7 @@ static void test_dots_within_bound(void **state)
 static void test_seg_filter_paths_agree(void **state)
 {
     (void)state;
-    const struct ig_dots_ops *ref = ig_dots_for(IG_CPU_SCALAR);
+    const struct ig_kern_ops *ref = ig_kern_for(IG_CPU_SCALAR);
     int levels[] = { IG_CPU_AVX2, IG_CPU_AVX512 };
     enum { N = 1000 };
     static float nb[N], dz[N], ab[N], a0[N], a1[N];
@@ -109,7 +109,7 @@ static void test_seg_filter_paths_agree(void **state)
         }
         assert_int_equal(any, kept > k0);
         for (size_t li = 0; li < 2; li++) {
-            const struct ig_dots_ops *ops = ig_dots_for(levels[li]);
+            const struct ig_kern_ops *ops = ig_kern_for(levels[li]);
             if (!ops)
                 continue;
             memcpy(a1, ab, sizeof ab);
