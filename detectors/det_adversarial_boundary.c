@@ -380,7 +380,7 @@ static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
 }
 
 /* Squared distance of q to stored row i, per feature scaled by inv (NULL: raw units); for
- * ranking only, so float (vectorised) is enough. */
+ * ranking only, in float. */
 static float rel_dist2(const float *q, const float *r, const float *inv, uint32_t dim)
 {
     float d2 = 0;
@@ -396,6 +396,46 @@ static float rel_dist2(const float *q, const float *r, const float *inv, uint32_
         }
     }
     return d2;
+}
+
+/* rel_dist2 of q to the first n stored rows, four rows at a time: each row's sum keeps
+ * rel_dist2's order of operations (so the same bits and the same ranking), but the four
+ * dependency chains run side by side (one chain alone waits on every add: ~40 % of this
+ * detector's time was that wait). */
+static void rel_dist2_all(const float *q, const float *rel, const float *inv, uint32_t dim,
+                          uint32_t n, float *d2)
+{
+    uint32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const float *r0 = rel + (size_t)i * dim, *r1 = r0 + dim, *r2 = r1 + dim, *r3 = r2 + dim;
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        if (inv) {
+            for (uint32_t k = 0; k < dim; k++) {
+                float x = q[k], w = inv[k];
+                float d0 = (x - r0[k]) * w, d1 = (x - r1[k]) * w, e2 = (x - r2[k]) * w,
+                      e3 = (x - r3[k]) * w;
+                a0 += d0 * d0;
+                a1 += d1 * d1;
+                a2 += e2 * e2;
+                a3 += e3 * e3;
+            }
+        } else {
+            for (uint32_t k = 0; k < dim; k++) {
+                float x = q[k];
+                float d0 = x - r0[k], d1 = x - r1[k], e2 = x - r2[k], e3 = x - r3[k];
+                a0 += d0 * d0;
+                a1 += d1 * d1;
+                a2 += e2 * e2;
+                a3 += e3 * e3;
+            }
+        }
+        d2[i] = a0;
+        d2[i + 1] = a1;
+        d2[i + 2] = a2;
+        d2[i + 3] = a3;
+    }
+    for (; i < n; i++)
+        d2[i] = rel_dist2(q, rel + (size_t)i * dim, inv, dim);
 }
 
 /* Stored input i came in one of the client's last REL_FRESH requests: a search probes
@@ -549,13 +589,13 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     int nearest = -1;
     for (uint32_t i = 0; i < n; i++) {
         qn[i] = nnz_diff(q, rel_at(st, dim, i), qe, dim, dense, &qf[i]);
-        d2[i] = qn[i] ? rel_dist2(q, rel_at(st, dim, i), inv, dim) : INFINITY;
-        if (qn[i] && (nearest < 0 || d2[i] < d2[nearest]))
-            nearest = (int)i;
-    }
-    for (uint32_t i = 0; i < n; i++)
         if (!qn[i])
             return;   /* a repeat (retry, re-score) adds no structure */
+    }
+    rel_dist2_all(q, st->rel, inv, dim, n, d2);
+    for (uint32_t i = 0; i < n; i++)
+        if (nearest < 0 || d2[i] < d2[nearest])
+            nearest = (int)i;
 
     /* siblings: q moves one coordinate of its nearest earlier input b, and b already had
      * such a child along another coordinate (SimBA trying coordinate after coordinate
@@ -659,15 +699,28 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     uint32_t m = n < REL_LINE_N ? n : REL_LINE_N;
     uint32_t newest[REL_LINE_N];
     double nrm[REL_LINE_N];   /* |q - r| of each */
-    for (uint32_t k = 0; k < m; k++) {
+    for (uint32_t k = 0; k < m; k++)
         newest[k] = (uint32_t)((st->rows - 1 - k) % slots);
-        const float *r = rel_at(st, dim, newest[k]);
+    uint32_t k0 = 0;
+    for (; k0 + 2 <= m; k0 += 2) {   /* two rows at once: independent sums, same order */
+        const float *r0 = rel_at(st, dim, newest[k0]), *r1 = rel_at(st, dim, newest[k0 + 1]);
+        double n0 = 0, n1 = 0;
+        for (uint32_t c = 0; c < dim; c++) {
+            double u0 = (double)q[c] - r0[c], u1 = (double)q[c] - r1[c];
+            n0 += u0 * u0;
+            n1 += u1 * u1;
+        }
+        nrm[k0] = sqrt(n0);
+        nrm[k0 + 1] = sqrt(n1);
+    }
+    for (; k0 < m; k0++) {
+        const float *r = rel_at(st, dim, newest[k0]);
         double n2 = 0;
         for (uint32_t c = 0; c < dim; c++) {
             double u = (double)q[c] - r[c];
             n2 += u * u;
         }
-        nrm[k] = sqrt(n2);
+        nrm[k0] = sqrt(n2);
     }
     for (uint32_t x = 0; x < m && !h->line; x++) {
         uint32_t i = newest[x];
