@@ -177,6 +177,23 @@ static void roll(const struct rate_global *g, struct rate_client *c, uint64_t t)
     c->win_n = 0;
 }
 
+/* min_requests, or the client's own history when that allows more (limit_for without
+ * the population and flood_requests, which only ever raise it). */
+static uint64_t own_limit(const struct rate_global *g, const struct rate_client *c,
+                          const char **basis)
+{
+    uint64_t lim = g->min_requests;
+    *basis = "min_requests";
+    if (c->windows) {
+        double own = g->own_factor * c->typical;
+        if (own > (double)lim) {
+            lim = (uint64_t)own;
+            *basis = "own_history";
+        }
+    }
+    return lim;
+}
+
 /* The limit this client is held to now, and which rule set it ("quota", ...). */
 static uint64_t limit_for(const struct rate_global *g, const struct rate_client *c,
                           const struct rate_model *m, uint64_t t, const char **basis,
@@ -187,17 +204,8 @@ static uint64_t limit_for(const struct rate_global *g, const struct rate_client 
         *basis = "quota";
         return g->quota;
     }
-    uint64_t lim = g->min_requests;
-    *basis = "min_requests";
-    bool context = false;
-    if (c->windows) {
-        context = true;
-        double own = g->own_factor * c->typical;
-        if (own > (double)lim) {
-            lim = (uint64_t)own;
-            *basis = "own_history";
-        }
-    }
+    uint64_t lim = own_limit(g, c, basis);
+    bool context = c->windows != 0;
     if (m) {
         uint64_t v[RATE_PEERS];
         uint32_t n = 0;
@@ -256,6 +264,12 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
     const char *basis;
+    /* The limit only grows past own_limit (the peers' median, flood_requests) and the level
+     * falls as it grows: a client at or below its reported level under own_limit stays
+     * there, so the median (a selection over the model's peers) is left out, as most
+     * requests are. */
+    if (!g->quota && level_of(g, own_limit(g, c, &basis), n) <= c->level)
+        return IG_OK;
     double pop_median;
     uint64_t limit = limit_for(g, c, m, t, &basis, &pop_median);
     uint32_t lvl = level_of(g, limit, n);
