@@ -27,9 +27,14 @@ static uint32_t max_pivots(uint32_t cap)
     return k > 256 ? 256 : k;
 }
 
-/* Codes exist from this many vectors on (levels are chosen at a re-layout of at least as
- * many), so smaller indexes neither keep nor charge them. */
+/* Codes are kept from this capacity on, so smaller indexes neither keep nor charge them. */
 #define Q8_MIN_VECTORS 256u
+/* Levels are chosen at a re-layout of at least this many vectors. The growth to a capacity
+ * of 256 re-lays out 128: with codes from then on, an index of 128-255 vectors (PRADA's
+ * G_c of an ordinary client of a few hundred queries, where the pivots prune nothing)
+ * measures its blocks in int8 and scans a few in float32 instead of all. Vectors added
+ * later are coded with the same levels (clamped, their error in the block's qerr). */
+#define Q8_MIN_LEVELS 64u
 
 static bool q8_on(uint32_t dim, uint32_t cap, unsigned flags)
 {
@@ -255,13 +260,14 @@ static float put_codes(struct ig_vidx *ix, uint32_t slot)
 
 /* Levels of the vectors of <old>: per feature the smallest finite value is level 0, one
  * step is the widest feature's range / 255 (a shared step keeps |qx - qg| a plain integer
- * distance). Leaves qscale 0 (no codes) below 256 vectors or when nothing is finite. */
+ * distance). Leaves qscale 0 (no codes) below Q8_MIN_LEVELS vectors or when nothing is
+ * finite. */
 static void choose_levels(struct ig_vidx *ix, const struct ig_vidx *old, const uint32_t *slot,
                           uint32_t n, float *v)
 {
     uint32_t dim = ix->set.dim;
     ix->qscale = 0;
-    if (!ix->q8 || n < Q8_MIN_VECTORS)
+    if (!ix->q8 || n < Q8_MIN_LEVELS)
         return;
     double *hi = malloc(dim * sizeof(double));
     if (!hi)

@@ -73,7 +73,8 @@ struct ig_vidx {
     uint64_t shadow_scanned;                        /* blocks measured in bf16 first */
     /* IG_VIDX_Q8: codes (kernels.h IG_Q8_AT; free lanes level 0), squared level norms per
      * slot (free lanes 2^30: never the minimum), level 0 per feature and the step; qscale
-     * is 0 while the vectors have no codes yet (before the first re-layout past 256). */
+     * is 0 while the vectors have no codes yet (until a re-layout of 64 or more vectors at
+     * a capacity of 256 or more). */
     int8_t   *q8;
     int32_t  *qnorm;
     double   *qoff;
