@@ -11,6 +11,9 @@
  *   all_state    as tracked, with every detector's memory_mb budget raised so no client's
  *                state is refused: RSS growth / clients is the whole cost of an idle client
  *                (10k and 100k clients; the refusals are counted and must be 0)
+ *   breakdown    as all_state, each detector alone behind the engine (then the engine with no
+ *                detector): heap growth (malloc's in-use bytes) / clients + its slice of the
+ *                table entry = what that detector costs per idle client (state_bytes_<name>)
  *   memcap       detection.memcap 16 MiB, max_clients 1M: the engine's memory stays under
  *                the cap and RSS growth under cap + the detectors' own budgets (memory_mb)
  *   max_clients  detection.max_clients 5000: never more than 5000 clients tracked
@@ -23,6 +26,7 @@
 
 #include <inferguard/rules.h>
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +128,8 @@ static void feed_clients(struct feed *f, uint64_t from, uint64_t to)
 
 static struct ig_rules *rules;
 
-static struct ig_engine *engine(uint32_t max_clients, uint64_t memcap)
+static struct ig_engine *engine_with(uint32_t max_clients, uint64_t memcap,
+                                     const struct ig_detector *const *list)
 {
     struct ig_config cfg;
     ig_config_defaults(&cfg);
@@ -134,12 +139,18 @@ static struct ig_engine *engine(uint32_t max_clients, uint64_t memcap)
         cfg.clients_memcap = memcap;
     static struct ig_emit emit = { sink, NULL };
     char err[256];
-    struct ig_engine *e = ig_engine_new(&cfg, rules, NULL, &emit, err, sizeof err);
+    struct ig_engine *e = ig_engine_new_with(&cfg, rules, NULL, &emit, list ? list : ig_detectors,
+                                             err, sizeof err);
     if (!e) {
         fprintf(stderr, "bench_memory: %s\n", err);
         exit(1);
     }
     return e;
+}
+
+static struct ig_engine *engine(uint32_t max_clients, uint64_t memcap)
+{
+    return engine_with(max_clients, memcap, NULL);
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -322,9 +333,10 @@ static int run_tracked(void *a)
  * clients would not fit this machine's memory at today's size, so 10k and 100k. */
 static const char *rules_dir;
 
-static int run_all_state(void *a)
+/* Replaces the rules with rules_dir's plus every budgeted detector's memory_mb raised past
+ * what the clients need, so no client's state is refused. */
+static int load_all_state_rules(void)
 {
-    (void)a;
     char tmp[] = "/tmp/ig_bench_memory.XXXXXX", path[sizeof tmp + 64], err[256];
     if (!mkdtemp(tmp))
         return 1;
@@ -351,9 +363,81 @@ static int run_all_state(void *a)
         fprintf(stderr, "bench_memory: %s\n", err);
         return 1;
     }
+    return 0;
+}
+
+static int run_all_state(void *a)
+{
+    (void)a;
+    if (load_all_state_rules())
+        return 1;
     const uint64_t pts[] = { 10000 / scale, 100000 / scale };
     scenario_growth("all_state", 1000000, 64ull << 30, pts, 2, 1);
     return 0;
+}
+
+/* Bytes malloc hands out now (in-use chunks, mmapped blocks included). */
+static uint64_t heap_bytes(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd;
+}
+
+/* Per-client cost of one detector (NULL: the engine alone) with all its state kept: its
+ * slice of the table entry plus the heap it grew per client, the engine's own table and
+ * slabs taken out. Deterministic (no page rounding), so the rows add up to about
+ * bytes_per_client_all_state (RSS also counts malloc's free pages and fragmentation). */
+static const struct ig_detector *breakdown_det;
+
+static int run_breakdown_one(void *a)
+{
+    (void)a;
+    if (load_all_state_rules())
+        return 1;
+    const struct ig_detector *one[2] = { breakdown_det, NULL };
+    uint64_t clients = 10000 / scale;
+    uint64_t h0 = heap_bytes();
+    struct ig_engine *e = engine_with(1000000, 64ull << 30, one);
+    const struct ig_engine_stats *st = ig_engine_stats(e);
+    uint64_t h1 = heap_bytes(), t1 = st->memory_used;   /* fixed cost: globals, buckets */
+    struct feed f;
+    feed_init(&f, e);
+    feed_clients(&f, 0, clients);
+    uint64_t h2 = heap_bytes(), t2 = st->memory_used;
+    uint64_t slabs = t2 - t1;   /* the table entries, slab headers included */
+    double heap = ((double)(h2 - h1) - (double)slabs) / (double)clients;
+    double entry = (double)slabs / (double)clients;
+    const char *name = breakdown_det ? breakdown_det->name : "engine";
+    double slice = breakdown_det ? (double)((breakdown_det->client_size + 15) & ~15u) : entry;
+    char metric[96];
+    snprintf(metric, sizeof metric, "%s", name);
+    for (char *p = metric; *p; p++)
+        if (*p == '.')
+            *p = '_';
+    printf("breakdown %-28s slice=%5.0f heap=%7.0f B/client (fixed %.1f KiB)\n", name,
+           breakdown_det ? slice : entry, heap, (double)(h1 - h0) / 1024.0);
+    printf("RESULT metric=state_bytes_%s value=%.0f unit=B/client better=lower\n", metric,
+           (breakdown_det ? slice : entry) + heap);
+    fflush(stdout);
+    ig_engine_free(e);
+    return 0;
+}
+
+static int run_breakdown(void *a)
+{
+    (void)a;
+    int rc = 0;
+    breakdown_det = NULL;
+    if (in_child(run_breakdown_one, NULL))
+        rc = 1;
+    for (size_t i = 0; ig_detectors[i]; i++) {
+        if (!ig_rules_enabled(rules, ig_detectors[i]->name, true))
+            continue;
+        breakdown_det = ig_detectors[i];
+        if (in_child(run_breakdown_one, NULL))
+            rc = 1;
+    }
+    return rc;
 }
 
 static int run_memcap(void *a)
@@ -397,7 +481,8 @@ int main(int argc, char **argv)
                    (ig_detectors[i]->client_size + 15) & ~15u);
     int rc = 0, r;
     rules_dir = dir;
-    int (*const runs[])(void *) = { run_default, run_tracked, run_all_state, run_memcap, run_max_clients };
+    int (*const runs[])(void *) = { run_default, run_tracked, run_all_state, run_breakdown, run_memcap,
+                                    run_max_clients };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
         if ((r = in_child(runs[i], NULL)) != 0)
             rc = rc ? rc : r;
