@@ -27,9 +27,15 @@
  * whose first midpoints are far from everything recent (5-9 rows in a row), hence max_gap 8.
  *
  * Memory: one pointer in the client slice; the state is allocated on the client's first
- * tensor query from a global budget (memory_mb) and freed in evict: recent x dim x 4 B
- * (ring, blocked) + 32 x dim x 4 B (raw inputs for the relations, up to rel_max_dim) +
- * ~0.7 KiB per client. */
+ * tensor query from a global budget (memory_mb) and freed in evict. It grows with the
+ * client's rows, each growth charged: the recent ring keeps its first BD_EARLY rows
+ * row-major (dim x 4 B each), then recent x dim x 4 B (blocked, the kernels' layout); the
+ * raw inputs for the relations (up to rel_max_dim) double from 2 up to rel_slots(dim),
+ * dim x 4 + 52 B each; the stars (STAR_N x (dim x 4 + 288) B) at the client's first
+ * sparse step; ~0.4 KiB of scalars. An idle client (a query or two) costs ~1.4 KiB at
+ * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
+ * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
+ * memory); refused stars: the client keeps none. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -103,8 +109,13 @@ struct bd_global {
 #define STAR_N 4         /* stars kept per client (a batch of targets probes one base each) */
 
 struct bd_state {
-    struct ig_vset ring;      /* last <recent> inputs, slot = query % recent */
-    int32_t *labels;          /* their labels */
+    struct ig_vset ring;      /* last <recent> inputs, slot = query % recent (from the
+                               * (BD_EARLY + 1)th on; before, early holds them) */
+    float   *early;           /* the ring's first rows, row-major, early_cap of them */
+    uint32_t dim, early_cap;
+    uint32_t recent_n;        /* the ring's size: recent, or less when a growth was refused */
+    uint32_t rel_n;           /* the relations' ring size: rel_slots(dim), or less (refused) */
+    uint32_t rel_cap;         /* slots allocated (doubling; slot = row % rel_n) */
     uint64_t queries, bytes;
     uint32_t run, gap, low, flips, distinct, next_alarm;
     uint32_t structured;      /* steps of the run that look synthetic (sparse or sign steps) */
@@ -113,7 +124,8 @@ struct bd_state {
     uint32_t margin_n;
     uint32_t run_synth;       /* the run's queries with an exact synthetic relation */
     /* Exact relations (rel_*): the client's last REL_N raw inputs, whatever the scale */
-    float   *rel;             /* rel_slots(dim) x dim, slot = row % rel_slots(dim) */
+    float   *rel;             /* rel_n x dim, slot = row % rel_n (one block with rel_row ...
+                               * rel_kid below, rel_cap slots each) */
     uint64_t *rel_row;        /* the row each slot holds */
     int32_t *rel_lab;
     float   *rel_margin;
@@ -121,9 +133,9 @@ struct bd_state {
     uint64_t last_line;       /* rows + 1 of the last row on a bisection line; 0 none */
     uint32_t line_m, levid_m, synth_m;  /* bit k: the row k rows ago had that relation */
     int16_t  synth_coord[32]; /* per row (mod 32): coordinate of its sparse relation, -1 dense */
-    int32_t  rel_child[32];   /* per slot (REL_N): 1 + coordinate of its first sparse child, 0 none */
-    uint32_t rel_req[32];     /* per slot (REL_N): the request (event) it came in */
-    float    rel_quant[32];   /* per slot (REL_N): its decimal step (decimal_quantum) */
+    int32_t *rel_child;       /* per slot (REL_N): 1 + coordinate of its first sparse child, 0 none */
+    uint32_t *rel_req;        /* per slot (REL_N): the request (event) it came in */
+    float   *rel_quant;       /* per slot (REL_N): its decimal step (decimal_quantum) */
     uint32_t requests;        /* the client's events seen, this one included */
     int16_t  step_coord[32];  /* per row (mod 32): first coordinate of its sparse step, -2 none */
     uint64_t rel_alarms;
@@ -133,26 +145,28 @@ struct bd_state {
     /* greedy descent: per slot (REL_N) the answer's probability mass off the row's label
      * (-1 none): the loss a score-based search raises, kept exact where the label's own
      * probability saturates at 1 in float32 (4e-20 stays 4e-20), and its base */
-    float    rel_u[32];
-    int16_t  rel_par[32];     /* slot of the row's base (sparse step), -1 none */
-    uint64_t rel_par_row[32]; /* the row that slot held then */
-    int16_t  rel_kid[32];     /* slot of the row's first sparse child, -1 none */
-    uint64_t rel_kid_row[32];
+    float   *rel_u;
+    int16_t *rel_par;         /* slot of the row's base (sparse step), -1 none */
+    uint64_t *rel_par_row;    /* the row that slot held then */
+    int16_t *rel_kid;         /* slot of the row's first sparse child, -1 none */
+    uint64_t *rel_kid_row;
     uint32_t asyn_m;          /* bit k: the row k rows ago was a second child of its base
                                * up to noise (one coordinate dominating the step) */
     /* stars: bases probed along many coordinates, x - e and x + e around each (SimBA stuck on
      * a saturated answer, ZOO, NES); kept apart from the ring, whose slots a long probe of
      * one base overwrites */
-    float   *star;            /* STAR_N x dim */
-    uint64_t star_last[STAR_N];   /* rows + 1 of its last child; 0 = empty */
-    uint64_t star_row[STAR_N];    /* the ring row its base came from */
-    uint64_t star_has[STAR_N];    /* coordinates (mod 64) it had a child along */
-    uint64_t star_mir[STAR_N];    /* coordinates (mod 64) with children on both sides */
-    float    star_step[STAR_N][64];   /* the first child's step per coordinate (mod 64) */
+    float   *star;            /* STAR_N x dim; NULL until the client's first sparse step
+                               * (star_room: one block with the arrays below) */
+    uint64_t *star_last;      /* [STAR_N] rows + 1 of its last child; 0 = empty */
+    uint64_t *star_row;       /* [STAR_N] the ring row its base came from */
+    uint64_t *star_has;       /* [STAR_N] coordinates (mod 64) it had a child along */
+    uint64_t *star_mir;       /* [STAR_N] coordinates (mod 64) with children on both sides */
+    float  (*star_step)[64];  /* [STAR_N] the first child's step per coordinate (mod 64) */
     uint32_t star_now;        /* coordinates mirrored around the star of the last row */
     uint32_t desc_m, asc_m;   /* bit k: the row k rows ago showed a greedy choice (a kept
                                * base that had lowered the probability, a dropped step that
                                * had not) or one against it */
+    int32_t  labels[];        /* recent: the ring's labels */
 };
 
 struct bd_client {
@@ -209,18 +223,18 @@ static size_t bd_stats(const void *global, struct ig_det_counter *out)
 #define REL_LINE_N 8     /* of them, the newest searched for lines (dot products: dim each) */
 #define REL_NEAR 8       /* and the nearest ones searched for parallelograms */
 
+#define BD_EARLY 4       /* ring rows kept row-major before the blocked set (see ring_min) */
+#define REL_FIRST 2      /* relation slots allocated with the state (then doubling) */
+
 static void state_free(struct bd_global *g, struct bd_state *st)
 {
     if (!st)
         return;
     g->mem_ops->uncharge(g->mem, st->bytes);
     ig_vset_free(&st->ring);
-    free(st->labels);
-    free(st->rel);
-    free(st->rel_row);
-    free(st->rel_lab);
-    free(st->rel_margin);
-    free(st->star);
+    free(st->early);
+    free(st->rel_row);   /* the relations' block */
+    free(st->star_last);   /* the stars' block */
     free(st);
 }
 
@@ -239,39 +253,59 @@ static uint32_t rel_slots(uint32_t dim)
     return n < 8 ? 8 : n > REL_N ? REL_N : n;
 }
 
+/* The relations' slots, one block: the 8-byte arrays, the inputs, the 4-byte arrays, the
+ * 2-byte ones (each <cap> long), so every array stays aligned. */
+static size_t rel_block_bytes(uint32_t dim, uint32_t cap)
+{
+    return (size_t)cap * (3 * 8 + (size_t)dim * 4 + 6 * 4 + 2 * 2);
+}
+
+/* Makes the block for <cap> slots, the first <old> of each array copied from the current
+ * one (the rest zero); false when out of memory (the state unchanged). */
+static bool rel_block(struct bd_state *st, uint32_t cap)
+{
+    uint32_t dim = st->dim, old = st->rel_cap;
+    uint8_t *b = calloc(1, rel_block_bytes(dim, cap));
+    if (!b)
+        return false;
+    struct bd_state o = *st;
+#define ARR(field, n) do { st->field = (void *)b;                                           \
+                           if (old) memcpy(b, o.field, (size_t)old * (n) * sizeof(*o.field)); \
+                           b += (size_t)cap * (n) * sizeof(*o.field); } while (0)
+    ARR(rel_row, 1); ARR(rel_par_row, 1); ARR(rel_kid_row, 1);
+    ARR(rel, dim);
+    ARR(rel_lab, 1); ARR(rel_margin, 1); ARR(rel_child, 1); ARR(rel_req, 1); ARR(rel_quant, 1);
+    ARR(rel_u, 1);
+    ARR(rel_par, 1); ARR(rel_kid, 1);
+#undef ARR
+    free(o.rel_row);   /* the old block starts with rel_row */
+    st->rel_cap = cap;
+    return true;
+}
+
 static void *state_make(const void *ctx)
 {
     const struct make_ctx *m = ctx;
-    struct bd_state *st = calloc(1, sizeof(*st));
+    struct bd_state *st = calloc(1, sizeof(*st) + (size_t)m->p->recent * sizeof(int32_t));
     if (!st)
         return NULL;
-    bool ok = ig_vset_init(&st->ring, m->dim, m->p->recent) == IG_OK &&
-              (st->labels = calloc(m->p->recent, sizeof(int32_t))) != NULL;
-    if (ok && rel_on(m->p, m->dim))
-        ok = (st->rel = calloc((size_t)rel_slots(m->dim) * m->dim, sizeof(float))) != NULL &&
-             (st->rel_row = calloc(REL_N, sizeof(uint64_t))) != NULL &&
-             (st->rel_lab = calloc(REL_N, sizeof(int32_t))) != NULL &&
-             (st->rel_margin = calloc(REL_N, sizeof(float))) != NULL &&
-             (st->star = calloc((size_t)STAR_N * m->dim, sizeof(float))) != NULL;
-    if (!ok) {
-        ig_vset_free(&st->ring);
-        free(st->labels);
-        free(st->rel);
-        free(st->rel_row);
-        free(st->rel_lab);
-        free(st->rel_margin);
-        free(st->star);
-        free(st);
-        return NULL;
+    st->dim = m->dim;
+    st->recent_n = m->p->recent;
+    if (rel_on(m->p, m->dim)) {
+        st->rel_n = rel_slots(m->dim);
+        if (!rel_block(st, st->rel_n < REL_FIRST ? st->rel_n : REL_FIRST)) {
+            free(st);
+            return NULL;
+        }
     }
     return st;
 }
 
 static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
 {
-    uint64_t bytes = sizeof(struct bd_state) + ig_vset_bytes(dim, g->p.recent) + g->p.recent * 4;
+    uint64_t bytes = sizeof(struct bd_state) + (uint64_t)g->p.recent * 4;
     if (rel_on(&g->p, dim))
-        bytes += (uint64_t)(rel_slots(dim) + STAR_N) * dim * 4 + REL_N * (8 + 4 + 4);
+        bytes += rel_block_bytes(dim, IG_MIN(rel_slots(dim), REL_FIRST));
     const struct make_ctx m = { &g->p, dim };
     struct bd_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, &m);
     if (!st)
@@ -279,6 +313,154 @@ static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
     st->bytes = bytes;
     st->next_alarm = g->p.min_run;
     return st;
+}
+
+/* Charges <n> more bytes to the client's state; false when the budget refuses. */
+static bool charge_st(struct bd_global *g, struct bd_state *st, uint64_t n)
+{
+    if (!g->mem_ops->charge(g->mem, n))
+        return false;
+    st->bytes += n;
+    return true;
+}
+
+/* Room for the relations' next row (slot rows % rel_n): the block doubles while the rows
+ * fill it. Refused (budget or memory): the ring wraps at the slots it has; as the rows
+ * fill them exactly, every slot keeps its row. */
+static void rel_room(struct bd_global *g, struct bd_state *st)
+{
+    if (st->rows < st->rel_cap || st->rel_cap >= st->rel_n)
+        return;
+    uint32_t cap = IG_MIN(2 * st->rel_cap, st->rel_n);
+    uint64_t more = rel_block_bytes(st->dim, cap) - rel_block_bytes(st->dim, st->rel_cap);
+    if (charge_st(g, st, more)) {
+        if (rel_block(st, cap))
+            return;
+        g->mem_ops->uncharge(g->mem, more);
+        st->bytes -= more;
+    }
+    st->rel_n = st->rel_cap;
+}
+
+/* The stars' block (stars() keeps none before the client's first sparse step: a star is
+ * made from a ring input with two sparse children). Refused: the client keeps no stars. */
+static size_t star_block_bytes(uint32_t dim)
+{
+    return STAR_N * (4 * 8 + 64 * 4 + (size_t)dim * 4);
+}
+
+static void star_room(struct bd_global *g, struct bd_state *st)
+{
+    uint64_t more = star_block_bytes(st->dim);
+    if (st->star || !charge_st(g, st, more))
+        return;
+    uint8_t *b = calloc(1, more);
+    if (!b) {
+        g->mem_ops->uncharge(g->mem, more);
+        st->bytes -= more;
+        return;
+    }
+    st->star_last = (uint64_t *)b;
+    st->star_row = st->star_last + STAR_N;
+    st->star_has = st->star_row + STAR_N;
+    st->star_mir = st->star_has + STAR_N;
+    st->star_step = (float (*)[64])(st->star_mir + STAR_N);
+    st->star = (float *)(st->star_step + STAR_N);
+}
+
+/* ---- the recent ring ----
+ * Its first BD_EARLY rows are kept row-major: an idle client's one or two queries cost
+ * their own bytes, not a block of 16 (the kernels' layout, ig_vset). l2sq_row is bit for
+ * bit a set lane's distance on the same path, and the minimum below keeps l2sq_min's
+ * order (the lowest index among equals, NaN never), so the nearest row is the same. */
+static uint32_t ring_count(const struct bd_state *st)
+{
+    return st->ring.data ? st->ring.count : (uint32_t)IG_MIN(st->queries, (uint64_t)st->recent_n);
+}
+
+static float ring_min(const struct ig_kern_ops *k, const struct bd_state *st, const float *x,
+                      int32_t *at)
+{
+    if (st->ring.data)
+        return k->l2sq_min(&st->ring, x, at);
+    float m = INFINITY;
+    int32_t a = -1;
+    for (uint32_t i = 0, n = ring_count(st); i < n; i++) {
+        float d = k->l2sq_row(x, st->early + (size_t)i * st->dim, st->dim);
+        if (d < m || (a < 0 && d == m)) {
+            m = d;
+            a = (int32_t)i;
+        }
+    }
+    *at = a;
+    return m;
+}
+
+static void ring_get(const struct bd_state *st, uint32_t i, float *out)
+{
+    if (st->ring.data)
+        ig_vset_get(&st->ring, i, out);
+    else
+        memcpy(out, st->early + (size_t)i * st->dim, (size_t)st->dim * sizeof(float));
+}
+
+/* Room for the ring's next row: the row-major buffer doubles up to BD_EARLY rows, then
+ * becomes the blocked set of recent_n. Refused: the ring wraps at the rows it has. */
+static void ring_room(struct bd_global *g, struct bd_state *st)
+{
+    uint32_t n = ring_count(st);
+    if (st->ring.data || n >= st->recent_n || n < st->early_cap)
+        return;
+    size_t row = (size_t)st->dim * sizeof(float);
+    if (n < BD_EARLY) {
+        uint32_t cap = IG_MIN(IG_MIN(st->early_cap ? 2 * st->early_cap : 1, BD_EARLY), st->recent_n);
+        float *e;
+        if (charge_st(g, st, (cap - st->early_cap) * row)) {
+            if ((e = realloc(st->early, cap * row)) != NULL) {
+                st->early = e;
+                st->early_cap = cap;
+                return;
+            }
+            g->mem_ops->uncharge(g->mem, (cap - st->early_cap) * row);
+            st->bytes -= (cap - st->early_cap) * row;
+        }
+    } else {
+        uint64_t set = ig_vset_bytes(st->dim, st->recent_n), had = st->early_cap * row;
+        bool ok = false;
+        if (charge_st(g, st, set)) {
+            ok = ig_vset_init(&st->ring, st->dim, st->recent_n) == IG_OK;
+            if (!ok) {
+                g->mem_ops->uncharge(g->mem, set);
+                st->bytes -= set;
+            }
+        }
+        if (ok) {
+            for (uint32_t i = 0; i < n; i++)
+                ig_vset_append(&st->ring, st->early + (size_t)i * st->dim);
+            free(st->early);
+            st->early = NULL;
+            st->early_cap = 0;
+            g->mem_ops->uncharge(g->mem, had);
+            st->bytes -= had;
+            return;
+        }
+    }
+    st->recent_n = n;
+}
+
+/* Puts <x> (label <label>) in the ring as the client's next query. */
+static void ring_push(struct bd_global *g, struct bd_state *st, const float *x, int32_t label)
+{
+    ring_room(g, st);
+    uint32_t slot = (uint32_t)(st->queries % st->recent_n);
+    if (!st->ring.data)
+        memcpy(st->early + (size_t)slot * st->dim, x, (size_t)st->dim * sizeof(float));
+    else if (st->ring.count < st->recent_n && slot == st->ring.count)
+        ig_vset_append(&st->ring, x);
+    else
+        ig_vset_put(&st->ring, slot, x);
+    st->labels[slot] = label;
+    st->queries++;
 }
 
 /* ---- exact relations between a row and the client's earlier raw inputs ----
@@ -570,7 +752,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->coord = -2;
     h->base = h->step = -1;
     h->qe = qq;
-    uint32_t slots = rel_slots(dim);
+    uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
     if (n < 1)
         return;
@@ -791,7 +973,7 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
 {
     if (st->rows < 2)
         return 0;
-    uint32_t slots = rel_slots(dim);
+    uint32_t slots = st->rel_n;
     uint32_t i1 = (uint32_t)((st->rows - 1) % slots), i2 = (uint32_t)((st->rows - 2) % slots);
     const float *p1 = rel_at(st, dim, i1), *p2 = rel_at(st, dim, i2);
     double qe = qq;
@@ -862,13 +1044,12 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
 
 /* The last halving chain (halv_run rows ending at this one, with <label>) turned back at
  * least once and its rows' answers changed label (or none was seen): the answers steer it. */
-static bool halving_chain(const struct bd_params *p, const struct bd_state *st, uint32_t dim,
-                          int label)
+static bool halving_chain(const struct bd_params *p, const struct bd_state *st, int label)
 {
     uint32_t n = st->halv_run;
     if (n < p->min_halving)
         return false;
-    uint32_t slots = rel_slots(dim);
+    uint32_t slots = st->rel_n;
     n = n > slots - 1 ? slots - 1 : n;
     if (!(st->halv_rev & ((n >= 32 ? 0u : 1u << n) - 1u)))
         return false;
@@ -924,7 +1105,7 @@ static void descent_link(struct bd_state *st, const struct rel_hit *h, bool *des
 static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
                      double margin, float poff, const struct rel_hit *h)
 {
-    uint32_t slot = (uint32_t)(st->rows % rel_slots(dim));
+    uint32_t slot = (uint32_t)(st->rows % st->rel_n);
     bool desc, asc;
     descent_link(st, h, &desc, &asc);
     st->desc_m = (st->desc_m << 1) | desc;
@@ -1179,7 +1360,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
     if (!cl->st && !(cl->st = state_new(g, ev->features)))
         return IG_OK;
     struct bd_state *st = cl->st;
-    if (st->ring.dim != ev->features) {
+    if (st->dim != ev->features) {
         atomic_fetch_add(&g->skipped, ev->rows);
         return IG_OK;
     }
@@ -1212,11 +1393,14 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 inv = wbuf;
             }
             float qq = decimal_quantum(x, dim);
+            rel_room(g, st);
             int hv = halving_step(p, st, x, qq, dim, inv);
             st->halv_run = hv ? st->halv_run + 1 : 0;
             st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
-            bool halve = hv && halving_chain(p, st, dim, label);
+            bool halve = hv && halving_chain(p, st, label);
             relations(p, st, x, qq, dim, label, margin, inv, &h);
+            if (h.base >= 0 && !st->star && dim >= 8)
+                star_room(g, st);   /* before its first star can be made */
             stars(st, x, h.qe, dim, inv, &h);
             st->star_now = h.star_child ? h.star : 0;
             float poff = off_label(ev, r, label);
@@ -1284,7 +1468,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             lim = p->near_rel * sqrt(norm2 > 1e-12 ? norm2 : 1e-12);
         }
         int32_t at = -1;
-        float d2 = st->ring.count ? k->l2sq_min(&st->ring, x, &at) : INFINITY;
+        float d2 = ring_count(st) ? ring_min(k, st, x, &at) : INFINITY;
         bool near = at >= 0 && d2 <= lim * lim;
         if (near && d2 == 0) {
             /* an exact retry is neither a step of a search nor a break in one */
@@ -1297,7 +1481,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 st->flips++;
             st->distinct++;
             if (nbp) {
-                ig_vset_get(&st->ring, (uint32_t)at, nbp);
+                ring_get(st, (uint32_t)at, nbp);
                 st->structured += synthetic_step(st, x, nbp, dim);
             }
             if (margin >= 0) {
@@ -1330,13 +1514,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         } else if (++st->gap > p->max_gap && st->run) {
             run_reset(p, st);
         }
-        uint32_t slot = (uint32_t)(st->queries % p->recent);
-        if (st->ring.count < p->recent && slot == st->ring.count)
-            ig_vset_append(&st->ring, x);
-        else
-            ig_vset_put(&st->ring, slot, x);
-        st->labels[slot] = label;
-        st->queries++;
+        ring_push(g, st, x, label);
     }
     return IG_OK;
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <inferguard/detector.h>
+#include "budget.h"
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
@@ -643,6 +644,58 @@ static void test_flicker_sensor_quiet(void **state)
     run_quiet(&r, "flickering quantised sensor");
 }
 
+/* Memory: an idle client (two queries) is charged its rows, not the rings' full size (the
+ * blocked recent ring alone is 16 x D x 4 B); a budget too small for the rings to grow
+ * leaves them at their size, and the walk is still caught; every byte charged comes back
+ * when the client leaves. */
+static uint64_t test_cap;
+static struct ig_budget *test_budget;   /* the one the detector opened */
+static struct ig_budget *capped_open(void *ctx, const char *owner, uint64_t cap)
+{
+    (void)cap;
+    return test_budget = ig_budget_lender.open(ctx, owner, test_cap);
+}
+
+static void test_memory_grows_with_use(void **state)
+{
+    (void)state;
+    for (int tight = 0; tight < 2; tight++) {
+        struct ig_budget_ops ops = ig_budget_lender;
+        ops.open = capped_open;
+        test_cap = tight ? 1400 : 1ull << 30;   /* tight: the state and its first rows only */
+        struct ig_env env = { .budget = &ops };
+        struct run r;
+        rs = 77;
+        setup_centres();
+        memset(&r, 0, sizeof(r));
+        char err[256];
+        assert_int_equal(ig_detector_init(&ig_det_adversarial_boundary, &env, NULL, &r.global, err,
+                                          sizeof(err)), 0);
+        r.client = calloc(1, ig_det_adversarial_boundary.client_size);
+        r.emit = (struct ig_emit){ on_finding, &r.sink };
+        r.call = (struct ig_call){ .global = r.global, .client = r.client, .emit = &r.emit };
+        float x[D], y[D];
+        centre_of(0, x);
+        centre_of(2, y);
+        query(&r, x, true);
+        query(&r, y, true);
+        struct ig_budget *b = test_budget;
+        uint64_t idle = atomic_load(&b->used);
+        if (!tight && (idle == 0 || idle >= 16 * D * 4))
+            fail_msg("idle client charged %llu B (the blocked ring alone: %d B)",
+                     (unsigned long long)idle, 16 * D * 4);
+        assert_true(idle <= test_cap);
+        boundary_walk(&r, 400, true);
+        assert_true(atomic_load(&b->used) <= test_cap);
+        if (r.sink.n == 0)
+            fail_msg("boundary walk not detected (%s budget)", tight ? "tight" : "ample");
+        ig_det_adversarial_boundary.evict(&r.call);
+        assert_int_equal(atomic_load(&b->used), 0);
+        free(r.client);
+        ig_det_adversarial_boundary.free(r.global);
+    }
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -682,6 +735,7 @@ int main(void)
         cmocka_unit_test(test_flicker_sensor_quiet),
         cmocka_unit_test(test_noisy_simba_alarms),
         cmocka_unit_test(test_saturated_star_alarms),
+        cmocka_unit_test(test_memory_grows_with_use),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
