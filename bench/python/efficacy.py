@@ -51,6 +51,11 @@ ATTACKS = {
     # seen once its own records run out and it augments them (wine 44, breast_cancer 142,
     # digits 449 records): detected at all within the quick mode's 300 queries
     "knockoff": ("extraction.", 100, None, "KnockoffNets-style natural data + mixup"),
+    # KnockoffNets as published: another distribution's natural records (digits: photo
+    # patches; tables: another table's records mapped onto the features' means, spreads
+    # and ranges), random or adaptive policy (extraction.transfer)
+    "transfer": ("extraction.", 100, 150, "KnockoffNets transfer set (another distribution), random policy"),
+    "transfer_adaptive": ("extraction.", 100, 150, "KnockoffNets transfer set, adaptive policy"),
     "boundary": ("adversarial.", 10, 12, "HopSkipJump-style boundary evasion (labels)"),
     "simba": ("adversarial.", 10, 30, "SimBA score-based evasion"),
     "harvest": ("leakage.scores", 100, 200, "score harvesting (membership probing)"),
@@ -70,6 +75,7 @@ PATTERNS = {
     "frames": "near-duplicate stream (video frames / sensor readings)",
     "noisy": "records with 5 % measurement noise",
     "whatif": "what-if analysis: one feature of a record swept over 8 values",
+    "coarse": "coarse records: features rounded to whole spreads (digits: black and white)",
     "chat": "ordinary LLM questions",
     "security": "LLM users asking about attacks (quoting them)",
     "longrep": "long prompts with repeated lines (logs, CSV)",
@@ -89,9 +95,10 @@ def plan(quick):
                   ("oneclass", int(300 * q), 10, 0.05), ("resend", int(400 * q), 10, 0.05),
                   ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
                   ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
-                  ("whatif", int(200 * q), 1, 0.01)]
+                  ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05)]
         attacks = [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
-                   ("knockoff", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
+                   ("knockoff", int(600 * q), 20, 0), ("transfer", int(600 * q), 20, 0),
+                   ("transfer_adaptive", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
                    ("simba", int(400 * q), 1, 0), ("harvest", 600, 20, 0),
                    ("flood_parallel", 3000, 1, 0)]
         out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,

@@ -24,6 +24,15 @@ Roles, each following its published attack:
             just under a per-pod rate limit: behind N replicas each sees rate/N)
   knockoff  KnockoffNets-style (Orekondy et al. 2019) natural-data extraction: the records
             the attacker owns, classes it has seen least first, then augmented copies
+  transfer  KnockoffNets as published: a transfer set from ANOTHER distribution (digits:
+            8x8 patches of sklearn's bundled photographs china.jpg / flower.jpg at random
+            scales, grey levels mapped onto 0..16; tables: another bundled table's records,
+            its columns standardised and mapped onto each feature's mean, spread and range),
+            random policy: transfer records drawn uniformly without replacement
+  transfer_adaptive  the same transfer set, adaptive policy (Orekondy et al. sec. 4.1.2):
+            a gradient bandit over clusters of the transfer set whose reward is the answer's
+            certainty (top-1 minus top-2) plus label diversity (labels rarer than in the
+            last 25 answers), i.e. it chases confident answers spread over all classes
   flood_parallel  eight connections from one source, single-row requests as fast as the
             server answers (denial of service)
 Benign patterns that must raise nothing (real records of the held-out split):
@@ -35,6 +44,10 @@ Benign patterns that must raise nothing (real records of the held-out split):
   whatif    what-if analysis: a real record, then one feature swept over a grid of 8 values
             (a user exploring a credit-style decision), then the next record
   busy      real records, high rate (give --pause 0 and many queries)
+  coarse    real records as a form or a binned feature store sends them: every feature
+            rounded to whole spreads (z-scores to integers), and digits scanned black and
+            white (each pixel 0 or 16): steps between such records are equal on many
+            coordinates, as Jacobian (sign) steps are
   retry     real records over a flaky network: 30 % of requests sent again at once (a
             client library's retry after a timeout)
 With a --meta file from sk_model_server.py --split, attackers use the attacker split and
@@ -478,6 +491,18 @@ def whatif(o, T, y, rng, a):
     return {}
 
 
+def coarse(o, T, y, rng, a):
+    """Real records, coarse: each feature rounded to a whole multiple of its spread around
+    its mean; images (digits, 0..16) thresholded to black and white instead."""
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    if a.model == "digits":
+        Q = np.where(T >= (lo + hi) / 2, hi, lo)
+    else:
+        mu, S = T.mean(axis=0), spread(T)
+        Q = mu + np.round((T - mu) / S) * S
+    return records(o, Q, y, rng, a)
+
+
 def noisy(o, T, y, rng, a):
     return records(o, T, y, rng, a, noise=0.05)
 
@@ -508,6 +533,97 @@ def knockoff(o, T, y, rng, a):
             seen[int(c)] = seen.get(int(c), 0) + 1
     sub = substitute(np.array(X), np.array(L))
     return {"substitute_accuracy": accuracy(sub, T, y), "classes": len(seen)}
+
+
+def transfer_set(model, T, rng, n=4000):
+    """KnockoffNets' transfer set: natural records of another distribution, in the units the
+    model's clients send (T: the attacker's own records, for the feature count, means,
+    spreads and ranges it knows from the API's documentation)."""
+    from sklearn import datasets
+    d = T.shape[1]
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    if model == "digits":
+        # natural photographs, not digits: grey 8x8 patches of random windows (8..160 px)
+        imgs = [im.mean(axis=2) for im in datasets.load_sample_images().images]
+        side = int(round(np.sqrt(d)))
+        out = np.empty((n, d))
+        for i in range(n):
+            im = imgs[rng.integers(len(imgs))]
+            w = side * int(rng.integers(1, 21))
+            r0, c0 = rng.integers(im.shape[0] - w), rng.integers(im.shape[1] - w)
+            p = im[r0:r0 + w, c0:c0 + w].reshape(side, w // side, side, w // side).mean(axis=(1, 3))
+            v = p.ravel() / 255.0
+            if rng.random() < 0.5:          # ink is bright in the model's images
+                v = 1 - v
+            if rng.random() < 0.5:          # the attacker's own contrast stretch
+                v = (v - v.min()) / max(v.max() - v.min(), 1e-9)
+            out[i] = np.round(lo + v * (hi - lo))
+        return out
+    # tables: the smallest other bundled table with enough varying columns
+    tables = {"diabetes": datasets.load_diabetes, "wine": datasets.load_wine,
+              "breast_cancer": datasets.load_breast_cancer, "digits": datasets.load_digits}
+    for name, load in sorted(tables.items(), key=lambda kv: kv[1](return_X_y=True)[0].shape[1]):
+        X = load(return_X_y=True)[0]
+        X = X[:, X.std(axis=0) > 0]
+        if name != model and X.shape[1] >= d:
+            break
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    parts = []   # a small table gives several transfer sets: one per draw of its columns
+    while sum(len(q) for q in parts) < n:
+        parts.append(Z[:, rng.choice(Z.shape[1], d, replace=False)])
+    out = np.clip(T.mean(axis=0) + np.vstack(parts) * spread(T), lo, hi)
+    return out[rng.permutation(len(out))][:n]
+
+
+def knockoff_transfer(o, T, y, rng, a, adaptive=False):
+    """KnockoffNets (Orekondy et al., CVPR 2019) with a transfer set from another
+    distribution. Random policy: uniform draws. Adaptive policy: a gradient bandit
+    (preferences H over K clusters of the transfer set, softmax policy, baseline = mean
+    reward) rewarded by certainty (p1 - p2) + diversity (sum over classes of how much the
+    answer exceeds the class's mean answer over the last 25)."""
+    P = transfer_set(a.model, T, rng)
+    X, L = [], []
+    if adaptive:
+        from sklearn.cluster import KMeans
+        K = 20
+        act = KMeans(n_clusters=K, n_init=3, random_state=int(rng.integers(1 << 30))).fit_predict(P)
+        members = [list(rng.permutation(np.flatnonzero(act == k))) for k in range(K)]
+        H, base, nr, alpha = np.zeros(K), 0.0, 0, 0.5
+        recent = []
+    order = list(rng.permutation(len(P)))
+    while o.queries < a.queries:
+        k = min(a.batch, a.queries - o.queries)
+        if not adaptive:
+            idx = [order.pop() for _ in range(k)]
+            Q = P[idx]
+            X += list(Q)
+            L += list(o.label(Q))
+            continue
+        pi = np.exp(H - H.max())
+        pi /= pi.sum()
+        acts, idx = [], []
+        for _ in range(k):
+            pa = pi * np.array([len(m) > 0 for m in members])
+            acts.append(int(rng.choice(K, p=pa / pa.sum())))
+            idx.append(members[acts[-1]].pop())
+        Q = P[idx]
+        prob = o.proba(Q)
+        for c, pr in zip(acts, prob):
+            top = np.sort(pr)[::-1]
+            cert = top[0] - (top[1] if len(top) > 1 else 0)
+            div = float(np.maximum(0, pr - np.mean(recent, axis=0)).sum()) if recent else 0.0
+            recent = (recent + [pr])[-25:]
+            r = cert + div
+            nr += 1
+            base += (r - base) / nr
+            g = alpha * (r - base)
+            H -= g * pi
+            H[c] += g
+        X += list(Q)
+        L += list(prob.argmax(axis=1))
+    sub = substitute(np.array(X), np.array(L))
+    return {"substitute_accuracy": accuracy(sub, T, y), "classes": len(set(L)),
+            "policy": "adaptive" if adaptive else "random"}
 
 
 def flood_parallel(o, T, y, rng, a):
@@ -572,10 +688,13 @@ def paced(o, T, y, rng, a):
 
 ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_queries, "boundary": boundary,
          "simba": simba, "harvest": harvest, "flood": flood, "knockoff": knockoff,
+         "transfer": knockoff_transfer,
+         "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
          "flood_parallel": flood_parallel, "records": records, "busy": records,
          "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
-         "whatif": whatif}
-BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy", "whatif"}
+         "whatif": whatif, "coarse": coarse}
+BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
+          "coarse"}
 
 
 def b64u(b):
@@ -649,6 +768,7 @@ def main():
     if part + "_X" in meta:
         T, y = np.asarray(meta[part + "_X"]), np.asarray(meta[part + "_y"])
     rng = np.random.default_rng(a.seed)
+    a.model = meta["model"]
     if a.grpc:
         o = GrpcOracle(a.port, a.source, meta["model"], a.pause, a.stream)
     else:
