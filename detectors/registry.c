@@ -17,6 +17,7 @@
     X(leakage_system_prompt) \
     X(abuse_volume) \
     X(extraction_coverage) \
+    X(extraction_transfer) \
     X(leakage_scores) \
     X(evasion_http) \
     X(evasion_payload) \

@@ -16,12 +16,13 @@ build_pkgs=(
 # Tests use real peers: kcat reads Kafka back, tshark/ndpiReader are bench peers,
 # /usr/bin/python3 + numpy/scipy/sklearn are reference implementations and model servers,
 # R gives golden Shapiro-Wilk values, chromium renders reports, grpcio + protobuf
-# serve and call OIP v2 over gRPC, jsonpatch applies the admission webhook's patches.
+# serve and call OIP v2 over gRPC, jsonpatch applies the admission webhook's patches,
+# pil decodes sklearn's sample photographs (the efficacy runs' KnockoffNets transfer set).
 test_pkgs=(
   libcmocka-dev kcat tshark libndpi-bin python3 python3-numpy python3-scipy
   python3-sklearn python3-yaml r-base-core chromium curl iproute2 libpcre2-dev libcjson-dev
   libsimdjson-dev g++ hyperfine python3-jsonschema python3-grpcio python3-protobuf util-linux
-  python3-jsonpatch time
+  python3-jsonpatch time python3-pil
 )
 
 # scripts/fresh-check.sh: a pristine Debian root to run the README's commands in.

@@ -298,13 +298,14 @@ static bool already_told(const struct ig_fleet_agg *a, const struct told *t, uin
 }
 
 /* Detectors the model owner runs over every partition, because their decisions rest on
- * the model's population: the coverage reference learned from the model's first rows, the
- * drift reference and windows, the rate limit relative to the model's other clients (a
- * member holding a part of the clients would learn another reference, another median). All
- * three are cheap per event. Every other detector runs per member on its partitions; what
+ * the model's population: the coverage and transfer references learned from the model's
+ * first rows, the drift reference and windows, the rate limit relative to the model's
+ * other clients (a member holding a part of the clients would learn another reference,
+ * another median). All four are cheap per event. Every other detector runs per member on its partitions; what
  * they keep per model (feature scales, PRADA's peers' median distance) is learned from the
  * member's clients, a sample of the population by client hash. */
-static const char *const model_scope[] = { "extraction.coverage", "drift.features", "abuse.rate", NULL };
+static const char *const model_scope[] = { "extraction.coverage", "extraction.transfer", "drift.features",
+                                           "abuse.rate", NULL };
 /* Detectors with both per-client findings and a model-wide one (no client) that counts
  * every client: the owner runs them too, for the model-wide finding only. */
 static const char *const model_wide[] = { "leakage.scores", NULL };

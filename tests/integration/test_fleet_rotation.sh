@@ -138,7 +138,7 @@ for src, role in sorted(clients.items()):
         bad.append(f"{src}: its events are not all in one partition under its address ({dict(parts)})")
     for label, fs in (("A", fa), ("B", fb)):
         print(f"  member {label}: {sorted({name(f) for f in fs if uid(f) == src})}")
-    owner = ("abuse.rate", "extraction.coverage", "drift.")
+    owner = ("abuse.rate", "extraction.coverage", "extraction.transfer", "drift.")
     members = [label for label, fs in (("A", fa), ("B", fb))
                if any(uid(f) == src and not name(f).startswith(owner) for f in fs)]
     if len(members) != 1:

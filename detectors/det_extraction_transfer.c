@@ -1,0 +1,530 @@
+/* extraction.transfer: KnockoffNets-style extraction with a transfer set (Orekondy et al.,
+ * "Knockoff Nets", CVPR 2019): the attacker queries natural records of ANOTHER distribution
+ * (photographs for an image model, another table's records mapped onto the features), with
+ * a random or an adaptive (reward-chasing) policy. Each record looks natural and can be
+ * scaled to the model's ranges, so per-feature range or z-score tests (extraction.coverage)
+ * see little; what such a record lacks is the joint structure of the model's own data (the
+ * correlations between features within a class).
+ *
+ * Model reference: the first <reference_queries> rows a model receives, at most
+ * <reference_per_client> of them from one client (an early attacker cannot own it). Of
+ * those, three in four fit, over up to 32 sampled features (every ceil(d/32)-th): per
+ * feature the mean and spread (floored at 1 % of the reference range, as
+ * extraction.coverage does), per predicted class the mean, and the pooled within-class
+ * covariance of the standardised features, shrunk towards its diagonal and ridged
+ * ((1 - 0.1) C + 0.1 diag(C) + 0.1 I: a little rounding or sensor noise on two
+ * correlated features is not a new direction). The fourth row is held out: its squared
+ * Mahalanobis distance d2 from its class's mean gives the reference's own tail,
+ * q90 and q99, out of sample (natural records the model had not seen land there at
+ * their nominal rates, ~10 % and ~1 %, give or take the reference's size). A client whose
+ * held-out rows sit far out (median d2 above 3x the clients' median) is left out of them:
+ * an attacker present while the reference is open would otherwise own its tail.
+ *
+ * Per client, over its new samples (a row within 0.1 RMS spread of its last counted row is
+ * a repeat; a row that changes one sampled feature of it is a what-if edit, judged by
+ * adversarial.boundary, not a new record), exponentially decayed over <recent_rows>: the
+ * share of rows beyond q90 and beyond q99 and, when scores are probabilities, the mean
+ * top-1 minus top-2 margin. A finding fires once the client has sent <min_queries> rows
+ * (at least half of them new samples) when
+ *   (a) share90 >= strong90 and share99 >= strong99 (most queries far outside), or
+ *   (b) share90 >= share90_min and share99 >= share99_min and the answers' mean margin
+ *       lies at least <margin_drop> below the reference's (out-of-distribution queries
+ *       the model is unsure about: corroboration from the answers, not the inputs),
+ * and share90 exceeds the median of the other active clients' by <peer_margin> (a model
+ * whose whole population moves is drift, a drift.* matter; fewer than 3 peers: median 0).
+ * Measured on wine, breast cancer, digits and iris (held-out splits): ordinary records
+ * 0.08-0.13 / 0.00-0.01 (share90 / share99), records unseen by the reference up to
+ * 0.44 / 0.20, records rounded to whole spreads or scanned black and white up to 0.88 /
+ * 0.12, what-if sweeps of one feature (before the edit rule) up to 0.62 / 0.41 with a
+ * margin drop of 0.12; transfer sets 0.72-1.00 / 0.28-0.96 with a margin drop of
+ * 0.18-0.34 where (a) does not hold. It fires again at 10x the rows of the previous one.
+ *
+ * Memory: the model slice is ~62 KiB (class means, covariance, its factor, 32 KiB of
+ * held-out rows), the client slice 160 B; nothing is allocated. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inferguard/detector.h>
+#include "row_label.h"
+
+#define NAME "extraction.transfer"
+#define TR_FEAT 32
+#define TR_CLS 32
+#define TR_CAL 256            /* held-out reference rows kept until the reference closes */
+#define TR_CAL_MIN 40         /* fewer held out: the model is not judged */
+#define TR_PEERS 64
+#define TR_SHRINK 0.1         /* covariance shrinkage towards its diagonal */
+#define TR_RIDGE 0.1          /* ... and ridge, in units of the feature's variance */
+#define TR_QZ 256.0f          /* a client's last row: z-scores in 1/256 */
+
+struct tr_params {
+    uint64_t reference_queries, reference_per_client, min_queries, active_rows;
+    double recent_rows, strong90, strong99, share90_min, share99_min, margin_drop, peer_margin;
+    double keep;              /* 1 - 1/recent_rows */
+    int severity;
+};
+
+#define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct tr_params, f), __VA_ARGS__ }
+static const struct ig_param tr_param_rows[] = {
+    ROW("reference_queries", IG_PT_U64, reference_queries, .def = 1000, .min = 100, .max = INFINITY,
+        .help = "rows per model offered to its reference (3 in 4 fit it, 1 in 4 calibrate its tail); then it closes"),
+    ROW("reference_per_client", IG_PT_U64, reference_per_client, .def = 100, .min = 1, .max = INFINITY,
+        .help = "rows one client may give the reference"),
+    ROW("min_queries", IG_PT_U64, min_queries, .def = 100, .min = 10, .max = INFINITY,
+        .help = "client rows (repeats included; at least half of them new samples) before it is judged"),
+    ROW("recent_rows", IG_PT_DOUBLE, recent_rows, .def = 100, .min = 10, .max = INFINITY,
+        .help = "horizon (the client's new samples, exponential decay) of its shares and mean margin"),
+    ROW("strong90", IG_PT_DOUBLE, strong90, .def = 0.8, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share of rows beyond the reference's 90th percentile that fires alone (with strong99)"),
+    ROW("strong99", IG_PT_DOUBLE, strong99, .def = 0.5, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share of rows beyond the reference's 99th percentile that fires alone (with strong90)"),
+    ROW("share90", IG_PT_DOUBLE, share90_min, .def = 0.6, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share beyond the 90th percentile that fires when the answers' margins corroborate"),
+    ROW("share99", IG_PT_DOUBLE, share99_min, .def = 0.2, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share beyond the 99th percentile that fires when the answers' margins corroborate"),
+    ROW("margin_drop", IG_PT_DOUBLE, margin_drop, .def = 0.15, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "corroboration: the client's mean top-1 minus top-2 probability lies this far below the reference's"),
+    ROW("peer_margin", IG_PT_DOUBLE, peer_margin, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
+        .help = "the client's share beyond the 90th percentile must exceed the other active clients' median by this much (a population that moves as a whole is drift)"),
+    ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
+        .help = "a client heard from within this many judged rows (all clients) is an active peer (64 kept)"),
+    { 0 },
+};
+#undef ROW
+
+struct tr_global {
+    struct tr_params p;
+};
+
+struct tr_peer {
+    uint64_t key;             /* hash of the client id; 0 = free */
+    uint64_t at;              /* model's judged-row count when last updated */
+    float    share90;
+};
+
+struct tr_model {
+    uint32_t dim, stride, nfeat;
+    uint32_t state;           /* 0 learning, 1 judging, 2 off (too little reference) */
+    uint64_t seen;            /* rows offered while learning */
+    uint64_t fit;             /* rows fitted */
+    double   n_feat[TR_FEAT], mean[TR_FEAT], m2[TR_FEAT];   /* overall, raw units */
+    float    lo[TR_FEAT], hi[TR_FEAT];
+    uint32_t n_cls[TR_CLS];
+    double   cmean[TR_CLS][TR_FEAT];                        /* raw units */
+    double   scat[TR_FEAT][TR_FEAT];                        /* pooled within-class co-moments */
+    double   margin_sum;
+    uint64_t margin_n;
+    uint32_t ncal;
+    uint8_t  cal_label[TR_CAL];
+    uint64_t cal_key[TR_CAL];                               /* who sent it */
+    float    cal[TR_CAL][TR_FEAT];                          /* held-out rows, raw units */
+    /* once closed */
+    float    inv_sd[TR_FEAT];
+    float    zmean[TR_CLS][TR_FEAT];                        /* class means, standardised */
+    float    chol[TR_FEAT][TR_FEAT];                        /* lower factor of the shrunk covariance */
+    float    q90, q99, ref_margin;                          /* ref_margin < 0: no probabilities */
+    uint64_t judged;
+    struct tr_peer peers[TR_PEERS];
+};
+
+struct tr_client {
+    uint64_t key;
+    uint64_t taught;          /* rows given to the reference */
+    uint64_t rows, dups, edits, next_alarm;
+    double   r_rows, r90, r99;            /* decayed counts of new samples */
+    double   r_mrows, r_margin;           /* decayed: rows with a margin, their sum */
+    uint32_t dim;
+    bool     has_last;
+    int16_t  last[TR_FEAT];               /* z of the last counted row, in 1/TR_QZ */
+};
+
+static int tr_init(const struct ig_env *env, const struct ig_rules *r, void **global,
+                   char *err, size_t errlen)
+{
+    struct tr_params q = *(const struct tr_params *)env->params;
+    if (q.strong90 < q.share90_min || q.strong99 < q.share99_min) {
+        snprintf(err, errlen, "%s: strong90/strong99 must be at least share90/share99", NAME);
+        return IG_ECONF;
+    }
+    q.keep = 1.0 - 1.0 / q.recent_rows;
+    q.severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
+    struct tr_global *g = calloc(1, sizeof(*g));
+    if (!g) {
+        snprintf(err, errlen, "%s: out of memory", NAME);
+        return IG_ENOMEM;
+    }
+    g->p = q;
+    *global = g;
+    return IG_OK;
+}
+
+static void tr_free(void *global)
+{
+    free(global);
+}
+
+static bool finite_row(const float *x, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}
+
+static uint64_t client_key(const struct ig_event *ev)
+{
+    uint64_t h = ig_fnv1a_str(IG_FNV1A_BASIS, ev->client_id, IG_CLIENT_ID_MAX);
+    return h ? h : 1;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+static void learn(struct tr_model *m, const float *x, int k, double margin)
+{
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        double v = x[f * m->stride];
+        if (m->fit == 0 || v < m->lo[f])
+            m->lo[f] = (float)v;
+        if (m->fit == 0 || v > m->hi[f])
+            m->hi[f] = (float)v;
+        m->n_feat[f] += 1;
+        double d = v - m->mean[f];
+        m->mean[f] += d / m->n_feat[f];
+        m->m2[f] += d * (v - m->mean[f]);
+    }
+    /* Welford per class; the co-moments of all classes pooled */
+    double dold[TR_FEAT], dnew[TR_FEAT];
+    double n = ++m->n_cls[k];
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        double v = x[f * m->stride];
+        dold[f] = v - m->cmean[k][f];
+        m->cmean[k][f] += dold[f] / n;
+        dnew[f] = v - m->cmean[k][f];
+    }
+    for (uint32_t i = 0; i < m->nfeat; i++)
+        for (uint32_t j = 0; j <= i; j++)
+            m->scat[i][j] += dold[i] * dnew[j];
+    if (margin >= 0) {
+        m->margin_sum += margin;
+        m->margin_n++;
+    }
+    m->fit++;
+}
+
+/* Standardised sampled features of x minus class k's mean, then d2 = |L^-1 z|^2. */
+static double mahal2(const struct tr_model *m, const float *x, int k, float *z)
+{
+    float y[TR_FEAT];
+    double d2 = 0;
+    for (uint32_t f = 0; f < m->nfeat; f++)
+        z[f] = (float)((x[f * m->stride] - m->mean[f]) * m->inv_sd[f]);
+    for (uint32_t i = 0; i < m->nfeat; i++) {
+        float s = z[i] - m->zmean[k][i];
+        for (uint32_t j = 0; j < i; j++)
+            s -= m->chol[i][j] * y[j];
+        y[i] = s / m->chol[i][i];
+        d2 += (double)y[i] * y[i];
+    }
+    return d2;
+}
+
+/* Closes the reference: spreads, shrunk covariance, its Cholesky factor, the held-out
+ * rows' d2 quantiles. Too little of it (a class-less or constant model): off. */
+static void close_reference(struct tr_model *m)
+{
+    m->state = 2;
+    uint32_t nf = m->nfeat, ncls = 0;
+    for (int k = 0; k < TR_CLS; k++)
+        ncls += m->n_cls[k] > 0;
+    if (m->ncal < TR_CAL_MIN || m->fit < ncls + 2 * (uint64_t)nf)
+        return;
+    float v[TR_FEAT];
+    for (uint32_t f = 0; f < nf; f++)
+        v[f] = m->hi[f] - m->lo[f];
+    qsort(v, nf, sizeof v[0], cmp_float);
+    double typical = v[nf / 2] > 0 ? v[nf / 2] : 1.0;
+    double sd[TR_FEAT];
+    for (uint32_t f = 0; f < nf; f++) {
+        double range = (double)m->hi[f] - m->lo[f];
+        double floor = 0.01 * (range > 0 ? range : typical) + 1e-6;
+        double s = m->n_feat[f] > 1 ? sqrt(m->m2[f] / m->n_feat[f]) : 0;
+        sd[f] = s > floor ? s : floor;
+        m->inv_sd[f] = (float)(1.0 / sd[f]);
+    }
+    for (int k = 0; k < TR_CLS; k++)
+        for (uint32_t f = 0; f < nf; f++)
+            m->zmean[k][f] = (float)((m->cmean[k][f] - m->mean[f]) / sd[f]);
+    /* pooled within-class covariance, standardised, shrunk and ridged */
+    double a[TR_FEAT][TR_FEAT], dof = (double)(m->fit - ncls);
+    for (uint32_t i = 0; i < nf; i++)
+        for (uint32_t j = 0; j <= i; j++) {
+            double c = m->scat[i][j] / dof / (sd[i] * sd[j]);
+            a[i][j] = i == j ? c + TR_RIDGE : (1 - TR_SHRINK) * c;
+        }
+    for (uint32_t i = 0; i < nf; i++)
+        for (uint32_t j = 0; j <= i; j++) {
+            double s = a[i][j];
+            for (uint32_t t = 0; t < j; t++)
+                s -= (double)m->chol[i][t] * m->chol[j][t];
+            if (i == j) {
+                if (!(s > 0))
+                    return;
+                m->chol[i][i] = (float)sqrt(s);
+            } else {
+                m->chol[i][j] = (float)(s / m->chol[j][j]);
+            }
+        }
+    /* the held-out rows' d2; a client whose held-out rows sit far out (median d2 beyond
+     * 3x the clients' median) is left out: an attacker present while the reference was
+     * open would otherwise own its tail (1 % of the rows is q99) */
+    float all[TR_CAL], d2[TR_CAL], z[TR_FEAT], med[TR_CAL], one[TR_CAL];
+    bool out[TR_CAL] = { false };
+    for (uint32_t r = 0; r < m->ncal; r++)
+        all[r] = m->n_cls[m->cal_label[r]] ? (float)mahal2(m, m->cal[r], m->cal_label[r], z) : INFINITY;
+    uint32_t nk = 0, nbig = 0;
+    float bigmed[TR_CAL];
+    for (uint32_t r = 0; r < m->ncal; r++) {
+        bool first = true;
+        for (uint32_t t = 0; t < r && first; t++)
+            first = m->cal_key[t] != m->cal_key[r];
+        if (!first)
+            continue;
+        uint32_t n1 = 0;
+        for (uint32_t t = r; t < m->ncal; t++)
+            if (m->cal_key[t] == m->cal_key[r])
+                one[n1++] = all[t];
+        qsort(one, n1, sizeof one[0], cmp_float);
+        med[nk++] = one[n1 / 2];
+        if (n1 >= 5)
+            bigmed[nbig++] = one[n1 / 2];
+    }
+    if (nbig >= 3) {
+        qsort(bigmed, nbig, sizeof bigmed[0], cmp_float);
+        float lim = 3 * bigmed[nbig / 2];
+        for (uint32_t r = 0, k = 0; r < m->ncal; r++) {
+            bool first = true;
+            for (uint32_t t = 0; t < r && first; t++)
+                first = m->cal_key[t] != m->cal_key[r];
+            if (!first)
+                continue;
+            if (med[k++] > lim)
+                for (uint32_t t = r; t < m->ncal; t++)
+                    out[t] |= m->cal_key[t] == m->cal_key[r];
+        }
+    }
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < m->ncal; r++)
+        if (!out[r] && isfinite(all[r]))
+            d2[n++] = all[r];
+    if (n < TR_CAL_MIN)
+        return;
+    qsort(d2, n, sizeof d2[0], cmp_float);
+    m->q90 = d2[(uint32_t)(0.90 * (n - 1) + 0.5)];
+    m->q99 = d2[(uint32_t)(0.99 * (n - 1) + 0.5)];
+    m->ref_margin = m->margin_n >= m->fit / 2 && m->margin_n ? (float)(m->margin_sum / m->margin_n) : -1.0f;
+    m->state = 1;
+}
+
+static double others_median(const struct tr_params *p, const struct tr_model *m, uint64_t self)
+{
+    float v[TR_PEERS];
+    int n = 0;
+    for (int i = 0; i < TR_PEERS; i++) {
+        const struct tr_peer *e = &m->peers[i];
+        if (e->key && e->key != self && e->at + p->active_rows >= m->judged)
+            v[n++] = e->share90;
+    }
+    if (n < 3)
+        return 0;
+    qsort(v, (size_t)n, sizeof v[0], cmp_float);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void peer_put(struct tr_model *m, uint64_t key, float share90)
+{
+    struct tr_peer *slot = &m->peers[0];
+    for (int i = 0; i < TR_PEERS; i++) {
+        if (m->peers[i].key == key) {
+            slot = &m->peers[i];
+            break;
+        }
+        if (m->peers[i].at < slot->at)
+            slot = &m->peers[i];
+    }
+    *slot = (struct tr_peer){ .key = key, .at = ++m->judged, .share90 = share90 };
+}
+
+static const char tr_remediation[] =
+    "Return labels or top-k only with rounded scores, enforce per-client query quotas "
+    "(AML.M0002, AML.M0004) and reject or flag inputs far outside the model's data "
+    "distribution.";
+
+static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
+                  const struct tr_model *m, const struct tr_client *c, double s90, double s99,
+                  double drop, double others, bool strong)
+{
+    struct ig_finding f;
+    ig_finding_init(&f, NAME, ev);
+    f.title = "Suspected model extraction (transfer set from another distribution)";
+    f.desc = strong ? "Most of the client's queries lie far outside the joint distribution of "
+                      "the model's own data, as a KnockoffNets-style extractor querying natural "
+                      "records of another distribution does."
+                    : "Many of the client's queries lie outside the joint distribution of the "
+                      "model's own data and the model answers them with low confidence, as a "
+                      "KnockoffNets-style extractor querying natural records of another "
+                      "distribution sees.";
+    f.remediation = tr_remediation;
+    f.atlas[0] = "AML.T0024.002";
+    f.queries_seen = call->client_queries ? call->client_queries : c->rows + c->dups + c->edits;
+    int sev = p->severity + (s99 >= p->strong99) + (c->rows >= 10 * p->min_queries);
+    f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
+    f.confidence_id = strong ? 3 : 2;
+    ig_finding_score(&f, "share_beyond_q90", s90);
+    ig_finding_score(&f, "share_beyond_q99", s99);
+    ig_finding_score(&f, "others_share_beyond_q90", others);
+    ig_finding_score(&f, "margin_drop", drop);
+    ig_finding_score(&f, "reference_q99", m->q99);
+    ig_finding_score(&f, "rows", (double)c->rows);
+    ig_finding_score(&f, "duplicates", (double)c->dups);
+    ig_finding_score(&f, "edits", (double)c->edits);
+    ig_emit_finding(call->emit, &f);
+}
+
+/* 0 new sample, 1 repeat of the last counted row, 2 a one-feature edit of it. */
+static int versus_last(const struct tr_model *m, const struct tr_client *c, const float *z)
+{
+    if (!c->has_last)
+        return 0;
+    double s = 0;
+    uint32_t changed = 0;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        double d = z[f] - c->last[f] / (double)TR_QZ;
+        s += d * d;
+        changed += fabs(d) > 2.0 / TR_QZ;
+    }
+    if (s < 0.01 * m->nfeat)
+        return 1;
+    return m->nfeat >= 2 && changed <= 1 ? 2 : 0;
+}
+
+static void judge(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
+                  struct tr_model *m, struct tr_client *c, const float *x, int label, double margin)
+{
+    float z[TR_FEAT];
+    int k = label < TR_CLS ? label : TR_CLS - 1;
+    double d2 = m->n_cls[k] ? mahal2(m, x, k, z) : INFINITY;
+    if (!m->n_cls[k])
+        for (uint32_t f = 0; f < m->nfeat; f++)
+            z[f] = (float)((x[f * m->stride] - m->mean[f]) * m->inv_sd[f]);
+    int rel = versus_last(m, c, z);
+    if (rel == 1)
+        c->dups++;
+    else if (rel == 2)
+        c->edits++;
+    if (rel)
+        return;
+    c->has_last = true;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        float q = z[f] * TR_QZ;
+        c->last[f] = (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : lrintf(q));
+    }
+    c->rows++;
+    c->r_rows = c->r_rows * p->keep + 1;
+    c->r90 = c->r90 * p->keep + (d2 > m->q90);
+    c->r99 = c->r99 * p->keep + (d2 > m->q99);
+    c->r_mrows *= p->keep;
+    c->r_margin *= p->keep;
+    if (margin >= 0) {
+        c->r_mrows += 1;
+        c->r_margin += margin;
+    }
+    double s90 = c->r90 / c->r_rows, s99 = c->r99 / c->r_rows;
+    peer_put(m, c->key, (float)s90);
+    uint64_t seen = c->rows + c->dups + c->edits;
+    if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
+        return;
+    double drop = m->ref_margin >= 0 && c->r_mrows >= 0.5 * c->r_rows
+                      ? m->ref_margin - c->r_margin / c->r_mrows : -1;
+    bool strong = s90 >= p->strong90 && s99 >= p->strong99;
+    bool corroborated = s90 >= p->share90_min && s99 >= p->share99_min && drop >= p->margin_drop;
+    double others = strong || corroborated ? others_median(p, m, c->key) : 0;
+    if ((strong || corroborated) && s90 >= others + p->peer_margin) {
+        alarm(call, ev, p, m, c, s90, s99, drop, others, strong);
+        c->next_alarm = seen * 10;
+    } else {
+        c->next_alarm = seen + p->min_queries / 10;
+    }
+}
+
+static int tr_observe(const struct ig_call *call, const struct ig_event *ev)
+{
+    const struct tr_global *g = call->global;
+    const struct tr_params *p = &g->p;
+    struct tr_model *m = call->model;
+    struct tr_client *c = call->client;
+    if (!ev->inputs || ev->rows == 0 || ev->features == 0 || !m || m->state == 2)
+        return IG_OK;
+    if (m->dim == 0) {
+        m->dim = ev->features;
+        m->nfeat = ev->features < TR_FEAT ? ev->features : TR_FEAT;
+        m->stride = (ev->features + m->nfeat - 1) / m->nfeat;
+        m->nfeat = (ev->features + m->stride - 1) / m->stride;
+    }
+    if (ev->features != m->dim)
+        return IG_OK;
+    for (uint32_t r = 0; r < ev->rows; r++) {
+        const float *x = ev->inputs + (size_t)r * ev->features;
+        double margin;
+        int label = ig_row_label(ev, r, &margin);
+        if (label < 0 || !finite_row(x, ev->features))
+            continue;
+        int k = label < TR_CLS ? label : TR_CLS - 1;
+        if (m->state == 0 && m->seen < p->reference_queries) {
+            m->seen++;
+            if (c->taught >= p->reference_per_client)
+                continue;
+            c->taught++;
+            if (m->seen % 4 == 0) {
+                if (m->ncal < TR_CAL) {
+                    for (uint32_t f = 0; f < m->nfeat; f++)
+                        m->cal[m->ncal][f] = x[f * m->stride];
+                    m->cal_key[m->ncal] = c->key ? c->key : (c->key = client_key(ev));
+                    m->cal_label[m->ncal++] = (uint8_t)k;
+                }
+            } else {
+                learn(m, x, k, margin);
+            }
+            continue;
+        }
+        if (m->state == 0)
+            close_reference(m);
+        if (m->state != 1)
+            return IG_OK;
+        if (c->dim == 0) {
+            c->dim = m->dim;
+            c->key = client_key(ev);
+            c->next_alarm = p->min_queries;
+        }
+        judge(call, ev, p, m, c, x, label, margin);
+    }
+    return IG_OK;
+}
+
+const struct ig_detector ig_det_extraction_transfer = {
+    .name = NAME,
+    .wants = IG_EV_TENSOR,
+    .client_size = sizeof(struct tr_client),
+    .model_size = sizeof(struct tr_model),
+    .init = tr_init,
+    .observe = tr_observe,
+    .free = tr_free,
+    .params = tr_param_rows,
+    .params_size = sizeof(struct tr_params),
+};

@@ -1,0 +1,308 @@
+/* extraction.transfer: after the model's reference is learned from natural traffic, a client
+ * querying a transfer set (records whose every feature is natural on its own but whose joint
+ * structure is not the model's data: KnockoffNets with another distribution's records mapped
+ * onto the features) is flagged at its min_queries-th query; natural clients, noisy ones,
+ * near-duplicate streams and what-if sweeps of one feature are not; a population that moves
+ * as a whole is drift, not extraction; with probabilities, moderately foreign queries fire
+ * only when the model is unsure about them. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <inferguard/detector.h>
+#include <inferguard/rules.h>
+
+static const struct ig_env no_env;
+
+extern const struct ig_detector ig_det_extraction_transfer;
+
+#define TEST_RAND_SEED 4711
+#include "test_rand.h"
+
+#define D 16
+#define K 4
+#define LAT 3
+static float mu[K][D], load[D][LAT];
+
+struct sink {
+    int n;
+    double s90, s99, drop;
+    bool ok;
+};
+
+static void on_finding(void *ctx, const struct ig_finding *f)
+{
+    struct sink *s = ctx;
+    s->n++;
+    for (uint32_t i = 0; i < f->nscores; i++) {
+        if (!strcmp(f->scores[i].key, "share_beyond_q90"))
+            s->s90 = f->scores[i].value;
+        if (!strcmp(f->scores[i].key, "share_beyond_q99"))
+            s->s99 = f->scores[i].value;
+        if (!strcmp(f->scores[i].key, "margin_drop"))
+            s->drop = f->scores[i].value;
+    }
+    s->ok = !strcmp(f->analytic, "extraction.transfer") && f->atlas[0] &&
+            !strcmp(f->atlas[0], "AML.T0024.002");
+}
+
+static void *global, *model;
+static struct sink sink;
+static struct ig_emit emit = { on_finding, &sink };
+
+/* Natural records: a class mean plus a shared 3-factor variation (strongly correlated
+ * features, as real tables have) plus a little independent noise. */
+static int natural(float *x)
+{
+    int c = (int)(urand() * K);
+    double u[LAT];
+    for (int l = 0; l < LAT; l++)
+        u[l] = nrand();
+    for (int f = 0; f < D; f++) {
+        double v = mu[c][f] + 0.15 * nrand();
+        for (int l = 0; l < LAT; l++)
+            v += load[f][l] * u[l];
+        x[f] = (float)v;
+    }
+    return c;
+}
+
+/* A transfer-set record: <share> of its features each taken from another natural record
+ * (every marginal exact, the joint structure broken), the rest from one natural record. */
+static int foreign(float *x, double share)
+{
+    float y[D];
+    int c = natural(x);
+    for (int f = 0; f < D; f++)
+        if (urand() < share) {
+            natural(y);
+            x[f] = y[f];
+        }
+    return c;
+}
+
+/* The model's answer: the nearest class mean's label; <margin> >= 0 also sends
+ * probabilities whose top-1 minus top-2 is <margin>. */
+static void send_m(void *client, const float *x, double margin)
+{
+    int32_t lab = 0;
+    double bd = INFINITY;
+    for (int c = 0; c < K; c++) {
+        double d = 0;
+        for (int f = 0; f < D; f++)
+            d += (x[f] - mu[c][f]) * (x[f] - mu[c][f]);
+        if (d < bd) {
+            bd = d;
+            lab = c;
+        }
+    }
+    float p[K];
+    for (int c = 0; c < K; c++)
+        p[c] = c == lab ? (float)(margin + (1 - margin) / K) : (float)((1 - margin) / K);
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
+                           .inputs = x, .labels = &lab };
+    if (margin >= 0) {
+        ev.flags |= IG_EV_SCORES;
+        ev.scores = p;
+        ev.outputs = K;
+    }
+    snprintf(ev.client_id, sizeof ev.client_id, "client-%p", client);
+    struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
+    assert_int_equal(ig_det_extraction_transfer.observe(&call, &ev), 0);
+}
+
+static void send(void *client, const float *x)
+{
+    send_m(client, x, -1);
+}
+
+#define NB 10
+static void *benign[NB];
+
+/* A fresh model whose reference is learned from NB natural clients (margin: their
+ * answers' margin, -1 for labels only), with an early foreign client among them. */
+static void start(double margin)
+{
+    for (int c = 0; c < K; c++)
+        for (int f = 0; f < D; f++)
+            mu[c][f] = (float)(1.5 * nrand());
+    for (int f = 0; f < D; f++)
+        for (int l = 0; l < LAT; l++)
+            load[f][l] = (float)(1.5 * nrand());
+    char err[256];
+    assert_int_equal(ig_detector_init(&ig_det_extraction_transfer, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_transfer.model_size);
+    for (int b = 0; b < NB; b++)
+        benign[b] = calloc(1, ig_det_extraction_transfer.client_size);
+    void *early = calloc(1, ig_det_extraction_transfer.client_size);
+    memset(&sink, 0, sizeof(sink));
+    float x[D];
+    for (int q = 0; q < 1000; q++) {
+        natural(x);
+        send_m(benign[q % NB], x, margin);
+        if (q % 20 == 0) {
+            foreign(x, 1.0);
+            send_m(early, x, margin);
+        }
+    }
+    assert_int_equal(sink.n, 0);   /* nothing while the reference is open */
+    free(early);
+}
+
+static void finish(void)
+{
+    for (int b = 0; b < NB; b++)
+        free(benign[b]);
+    free(model);
+    ig_det_extraction_transfer.free(global);
+}
+
+static void test_transfer_flagged_natural_quiet(void **state)
+{
+    (void)state;
+    start(-1);
+    float x[D];
+    for (int q = 0; q < 3000; q++) {
+        natural(x);
+        send(benign[q % NB], x);
+    }
+    /* 5 % measurement noise; a camera on one record (near-copies); what-if sweeps of one
+     * feature across far beyond its range */
+    void *noisy = calloc(1, ig_det_extraction_transfer.client_size);
+    void *frames = calloc(1, ig_det_extraction_transfer.client_size);
+    void *whatif = calloc(1, ig_det_extraction_transfer.client_size);
+    float base[D], rec[D];
+    foreign(base, 1.0);   /* the camera's scene is itself unusual */
+    for (int q = 0; q < 600; q++) {
+        natural(x);
+        for (int f = 0; f < D; f++)
+            x[f] += (float)(0.05 * 1.5 * nrand());
+        send(noisy, x);
+        for (int f = 0; f < D; f++)
+            x[f] = base[f] + (float)(0.01 * nrand());
+        send(frames, x);
+        if (q % 9 == 0) {
+            natural(rec);
+            memcpy(x, rec, sizeof x);
+        } else {
+            memcpy(x, rec, sizeof x);
+            x[(q / 9) % D] = (float)(-12 + 3 * (q % 9));
+        }
+        send(whatif, x);
+        natural(x);
+        send(benign[q % NB], x);
+    }
+    if (sink.n)
+        fail_msg("ordinary clients flagged: %d findings (share90 %g, share99 %g)", sink.n, sink.s90, sink.s99);
+
+    /* the transfer set: flagged at its 100th query (min_queries), although every 8th query
+     * is sent twice (a retry): repeats are queries too */
+    void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+    int at = 0;
+    for (int q = 0; q < 150; q++) {
+        if (q % 8 != 7)
+            foreign(x, 1.0);
+        send(attacker, x);
+        natural(x);
+        send(benign[q % NB], x);
+        if (sink.n && !at)
+            at = q + 1;
+    }
+    if (sink.n != 1 || at != 100)
+        fail_msg("transfer set: %d findings, the first at query %d", sink.n, at);
+    assert_true(sink.ok);
+    assert_true(sink.s90 >= 0.8 && sink.s99 >= 0.5);
+    free(noisy);
+    free(frames);
+    free(whatif);
+    free(attacker);
+    finish();
+}
+
+/* Everyone moves away from the reference (the data changed): no client stands out. */
+static void test_population_drift_is_not_extraction(void **state)
+{
+    (void)state;
+    rs = 99;
+    start(-1);
+    float x[D];
+    for (int q = 0; q < 3000; q++) {
+        foreign(x, 1.0);
+        send(benign[q % NB], x);
+    }
+    if (sink.n)
+        fail_msg("a drifting population flagged as extraction: %d findings", sink.n);
+    finish();
+}
+
+/* Queries only partly foreign: with probabilities, they fire when the model is unsure of
+ * them (margin far below the reference's) and not when it answers them as confidently as
+ * its ordinary traffic. */
+static void test_margin_corroborates(void **state)
+{
+    (void)state;
+    for (int unsure = 0; unsure < 2; unsure++) {
+        rs = 1234;
+        start(0.9);
+        float x[D];
+        for (int q = 0; q < 1000; q++) {
+            natural(x);
+            send_m(benign[q % NB], x, 0.9);
+        }
+        void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+        for (int q = 0; q < 200; q++) {
+            foreign(x, 0.25);
+            send_m(attacker, x, unsure ? 0.3 : 0.9);
+            natural(x);
+            send_m(benign[q % NB], x, 0.9);
+        }
+        if (unsure && (sink.n != 1 || !(sink.drop > 0.5) || (sink.s99 >= 0.5 && sink.s90 >= 0.8)))
+            fail_msg("unsure answers: %d findings (share90 %g, share99 %g, drop %g)", sink.n, sink.s90,
+                     sink.s99, sink.drop);
+        if (!unsure && sink.n)
+            fail_msg("confident answers flagged: share90 %g, share99 %g", sink.s90, sink.s99);
+        free(attacker);
+        finish();
+    }
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(ig_detector_init(&ig_det_extraction_transfer, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_transfer.model_size);
+    void *client = calloc(1, ig_det_extraction_transfer.client_size);
+    memset(&sink, 0, sizeof(sink));
+    float x[D] = { NAN };
+    for (int q = 0; q < 2000; q++)
+        send(client, x);        /* non-finite rows are skipped, never learned */
+    int32_t big = 1000;
+    float y[D] = { 1, 2, 3, 4 };
+    struct ig_event ev = { .flags = IG_EV_TENSOR, .rows = 1, .features = D, .inputs = y, .labels = &big };
+    struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
+    for (int q = 0; q < 2000; q++)
+        assert_int_equal(ig_det_extraction_transfer.observe(&call, &ev), 0);   /* labels beyond 32 classes, constant rows */
+    ev.features = 7;
+    assert_int_equal(ig_det_extraction_transfer.observe(&call, &ev), 0);       /* other width: skipped */
+    assert_int_equal(sink.n, 0);
+    free(client);
+    free(model);
+    ig_det_extraction_transfer.free(global);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_transfer_flagged_natural_quiet),
+        cmocka_unit_test(test_population_drift_is_not_extraction),
+        cmocka_unit_test(test_margin_corroborates),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
