@@ -190,6 +190,57 @@ static void test_natural_never_alarms(void **state)
         }
 }
 
+/* Natural records of binary and one-hot features (flags, categories one-hot encoded): the
+ * step between two records is 0 or the same full step on every coordinate that differs,
+ * as Jacobian sign steps are. Minimum distances take a few discrete values, so W is low
+ * whatever the client; the structure gate must not corroborate it. kind 0: <dim> binary
+ * flags, each class with its own probabilities; kind 1: dim/3 categories of 3 levels,
+ * one-hot. */
+static void binary_records(float *xs, int32_t *lab, uint32_t n, uint32_t dim, int kind)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        int c = (int)(urand() * 4);
+        lab[i] = c;
+        for (uint32_t f = 0; f < dim; f++) {
+            if (kind == 0) {
+                double pr = centres[c][f] < 0.5 ? 0.2 : 0.8;
+                xs[i * dim + f] = urand() < pr ? 1.0f : 0.0f;
+            } else if (f % 3 == 0) {
+                /* the class prefers one level of each category */
+                int pref = (int)(centres[c][f] * 3) % 3, lev = urand() < 0.6 ? pref : (int)(urand() * 3);
+                for (uint32_t l = 0; l < 3 && f + l < dim; l++)
+                    xs[i * dim + f + l] = (int)l == lev ? 1.0f : 0.0f;
+            }
+        }
+    }
+}
+
+static void test_binary_onehot_natural_quiet(void **state)
+{
+    (void)state;
+    const uint32_t dims[] = { 6, 8, 12, 16, 24 };
+    for (int kind = 0; kind < 2; kind++)
+        for (int seed = 1; seed <= 3; seed++)
+            for (size_t k = 0; k < sizeof dims / sizeof dims[0]; k++) {
+                uint32_t dim = dims[k], n = 2000;
+                rs = 0xb17ull * seed + k + 100 * kind;
+                make_centres(dim);
+                float *xs = malloc(n * dim * sizeof(float));
+                int32_t *lab = malloc(n * sizeof(int32_t));
+                binary_records(xs, lab, n, dim, kind);
+                struct run r;
+                run_open(&r, NULL);
+                run_feed(&r, xs, lab, n, dim, 1 + (seed % 3));
+                if (r.sink.n)
+                    fail_msg("%s records alarmed: seed %d dim %u at query %llu W=%g",
+                             kind ? "one-hot" : "binary", seed, dim,
+                             (unsigned long long)r.sink.first_q, r.sink.first_w);
+                run_close(&r);
+                free(xs);
+                free(lab);
+            }
+}
+
 static void test_jbda_alarms(void **state)
 {
     (void)state;
@@ -622,6 +673,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_natural_never_alarms),
+        cmocka_unit_test(test_binary_onehot_natural_quiet),
         cmocka_unit_test(test_jbda_alarms),
         cmocka_unit_test(test_jbda_per_feature_lambda_alarms),
         cmocka_unit_test(test_labels_from_scores),
