@@ -124,7 +124,7 @@ struct tr_model {
     /* once closed */
     float    inv_sd[TR_FEAT];
     float    zmean[TR_CLS][TR_FEAT];                        /* class means, standardised */
-    float    chol[TR_FEAT][TR_FEAT];                        /* lower factor of the shrunk covariance */
+    float    prec[TR_FEAT][TR_FEAT];                        /* inverse of the shrunk covariance */
     float    q90, q99, ref_margin;                          /* ref_margin < 0: no probabilities */
     uint64_t judged;
     struct tr_peer peers[TR_PEERS];
@@ -218,21 +218,24 @@ static void learn(struct tr_model *m, const float *x, int k, double margin)
     m->fit++;
 }
 
-/* Standardised sampled features of x minus class k's mean, then d2 = |L^-1 z|^2. */
+/* z = the standardised sampled features of x; returns d2 = u' P u, u = z - class k's
+ * mean: P u as 32-wide multiply-adds along P's columns (no reduction chain), then one dot
+ * product (~0.1 us, against ~0.7 us for a triangular solve's dependent sums). */
 static double mahal2(const struct tr_model *m, const float *x, int k, float *z)
 {
-    float y[TR_FEAT];
-    double d2 = 0;
-    for (uint32_t f = 0; f < m->nfeat; f++)
+    float u[TR_FEAT], w[TR_FEAT] = { 0 };
+    uint32_t nf = m->nfeat;
+    for (uint32_t f = 0; f < nf; f++) {
         z[f] = (float)((x[f * m->stride] - m->mean[f]) * m->inv_sd[f]);
-    for (uint32_t i = 0; i < m->nfeat; i++) {
-        float s = z[i] - m->zmean[k][i];
-        for (uint32_t j = 0; j < i; j++)
-            s -= m->chol[i][j] * y[j];
-        y[i] = s / m->chol[i][i];
-        d2 += (double)y[i] * y[i];
+        u[f] = z[f] - m->zmean[k][f];
     }
-    return d2;
+    for (uint32_t j = 0; j < nf; j++)
+        for (uint32_t i = 0; i < nf; i++)
+            w[i] += m->prec[j][i] * u[j];   /* P is symmetric: row j = column j */
+    double d2 = 0;
+    for (uint32_t i = 0; i < nf; i++)
+        d2 += (double)u[i] * w[i];
+    return d2 > 0 ? d2 : 0;
 }
 
 /* Closes the reference: spreads, shrunk covariance, its Cholesky factor, the held-out
@@ -268,18 +271,34 @@ static void close_reference(struct tr_model *m)
             double c = m->scat[i][j] / dof / (sd[i] * sd[j]);
             a[i][j] = i == j ? c + TR_RIDGE : (1 - TR_SHRINK) * c;
         }
+    /* Cholesky factor L, its inverse, P = L^-T L^-1 */
+    double l[TR_FEAT][TR_FEAT] = { { 0 } }, li[TR_FEAT][TR_FEAT] = { { 0 } };
     for (uint32_t i = 0; i < nf; i++)
         for (uint32_t j = 0; j <= i; j++) {
             double s = a[i][j];
             for (uint32_t t = 0; t < j; t++)
-                s -= (double)m->chol[i][t] * m->chol[j][t];
+                s -= l[i][t] * l[j][t];
             if (i == j) {
                 if (!(s > 0))
                     return;
-                m->chol[i][i] = (float)sqrt(s);
+                l[i][i] = sqrt(s);
             } else {
-                m->chol[i][j] = (float)(s / m->chol[j][j]);
+                l[i][j] = s / l[j][j];
             }
+        }
+    for (uint32_t c = 0; c < nf; c++)
+        for (uint32_t i = c; i < nf; i++) {
+            double s = i == c ? 1 : 0;
+            for (uint32_t t = c; t < i; t++)
+                s -= l[i][t] * li[t][c];
+            li[i][c] = s / l[i][i];
+        }
+    for (uint32_t i = 0; i < nf; i++)
+        for (uint32_t j = 0; j < nf; j++) {
+            double s = 0;
+            for (uint32_t t = i > j ? i : j; t < nf; t++)
+                s += li[t][i] * li[t][j];
+            m->prec[i][j] = (float)s;
         }
     /* the held-out rows' d2; a client whose held-out rows sit far out (median d2 beyond
      * 3x the clients' median) is left out: an attacker present while the reference was
