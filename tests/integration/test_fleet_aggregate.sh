@@ -26,18 +26,11 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/kafka.sh"
 source "$(dirname "$0")/lib/model_stack.sh"
+source "$(dirname "$0")/lib/fleet.sh"
 need_model_stack
 command -v kcat >/dev/null || fail "kcat missing (Debian kcat)"
 
-ports=()
-for i in 1 2 3; do
-  $PY "$tools/sk_model_server.py" --portfile "$WORK/port$i" --meta "$WORK/meta$i.json" &
-  BG_PIDS+=($!)
-done
-for i in 1 2 3; do wait_for "$WORK/port$i" . 60; ports+=("$(cat "$WORK/port$i")"); done
-cmp -s <($PY -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["model"])' "$WORK/meta1.json") \
-       <($PY -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["model"])' "$WORK/meta3.json") \
-  || fail "replicas serve different models"
+fleet_replicas
 cp -r "$IG_SRC/rules" "$WORK/rules"
 sed -i 's/^    # max_requests: 100 .*/    max_requests: 150/' "$WORK/rules/abuse.yaml"
 grep -q '^    max_requests: 150' "$WORK/rules/abuse.yaml" || fail "could not set the quota in rules/abuse.yaml"
@@ -45,31 +38,21 @@ kafka_mock_start
 kafka_mock_cmd "topic ev 4"
 kafka_mock_cmd "topic fd 4"
 kafka_mock_cmd "topic fdD 4"
-conf() {   # conf NAME: a config with its own spool (one spool per process)
-  printf 'kafka:\n  spool_dir: %s\n  flush_timeout: 20s\n  properties:\n    session.timeout.ms: "6000"\n    heartbeat.interval.ms: "500"\n' \
-    "$WORK/spool.$1" > "$WORK/$1.yaml"
-}
 # each pod's sidecar, live on its replica's port: own findings to fd, every event to ev
 runs=()
 for i in 1 2 3; do
-  conf pod$i
+  fleet_conf pod$i
   POD_NAME=pod-$i "$IG_BIN" run -c "$WORK/pod$i.yaml" -i lo --bpf "tcp port ${ports[$((i - 1))]}" \
     --rules "$WORK/rules" --kafka "$KAFKA" --topic fd --events-topic ev --findings "$WORK/pod$i.jsonl" \
     2> "$WORK/pod$i.err" &
   runs+=($!); BG_PIDS+=($!)
 done
 for i in 1 2 3; do wait_for "$WORK/pod$i.err" capturing 10; done
-recs=()
-for i in 1 2 3; do
-  dumpcap -i lo -f "tcp port ${ports[$((i - 1))]}" -B 64 -s 262144 -P -w "$WORK/r$i.pcap" 2> "$WORK/rec$i.out" &
-  recs+=($!); BG_PIDS+=($!)
-done
-for i in 1 2 3; do wait_for "$WORK/rec$i.out" Capturing 10; done
-lb=$(IFS=,; echo "${ports[*]}")
+fleet_record_start
 
 agg() {   # agg NAME GROUP [options]: one aggregate run, findings to $WORK/NAME.jsonl
   local name=$1 group=$2; shift 2
-  conf "$name"
+  fleet_conf "$name"
   timeout 400 "$IG_BIN" aggregate -c "$WORK/$name.yaml" --rules "$WORK/rules" --kafka "$KAFKA" \
     --events-topic ev --group "$group" --findings "$WORK/$name.jsonl" "$@" 2> "$WORK/$name.err" \
     || { tail "$WORK/$name.err"; fail "aggregate $name exited $?"; }
@@ -91,15 +74,10 @@ wait_for "$WORK/D1.err" '"msg":"assigned ev\[3\]' 60
 ) &
 d2=$!; BG_PIDS+=($d2)
 
-client() {   # client ROLE SOURCE QUERIES BATCH SEED [PAUSE] [attack_clients.py options]
-  $PY "$tools/attack_clients.py" --port "${ports[0]}" --ports "$lb" --meta "$WORK/meta1.json" --role "$1" \
-      --source "$2" --queries "$3" --batch "$4" --seed "$5" --pause "${6:-0}" "${@:7}" > "$WORK/client.$2.$5.json"
-}
 # the paced flood: 42 requests/s for 30 s, one replica in three each
 PACED_FLOOD="42 1260" attack_phases
 date +%s%3N > "$WORK/traffic.end"
-sleep 0.5
-for p in "${recs[@]}"; do kill -TERM "$p"; wait "$p" || true; done
+fleet_record_stop
 for i in 1 2 3; do
   kill -TERM "${runs[$((i - 1))]}"
   wait "${runs[$((i - 1))]}" || { tail "$WORK/pod$i.err"; fail "pod $i run exited $?"; }

@@ -21,36 +21,21 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/kafka.sh"
 source "$(dirname "$0")/lib/model_stack.sh"
+source "$(dirname "$0")/lib/fleet.sh"
 need_model_stack
 command -v kcat >/dev/null || fail "kcat missing (Debian kcat)"
 
-ports=()
-for i in 1 2 3; do
-  $PY "$tools/sk_model_server.py" --portfile "$WORK/port$i" --meta "$WORK/meta$i.json" &
-  BG_PIDS+=($!)
-done
-for i in 1 2 3; do wait_for "$WORK/port$i" . 60; ports+=("$(cat "$WORK/port$i")"); done
-recs=()
-for i in 1 2 3; do
-  dumpcap -i lo -f "tcp port ${ports[$((i - 1))]}" -B 64 -s 262144 -P -w "$WORK/r$i.pcap" 2> "$WORK/rec$i.out" &
-  recs+=($!); BG_PIDS+=($!)
-done
-for i in 1 2 3; do wait_for "$WORK/rec$i.out" Capturing 10; done
-lb=$(IFS=,; echo "${ports[*]}")
-client() {   # client ROLE SOURCE QUERIES BATCH SEED [attack_clients.py options]
-  $PY "$tools/attack_clients.py" --port "${ports[0]}" --ports "$lb" --meta "$WORK/meta1.json" --role "$1" \
-      --source "$2" --queries "$3" --batch "$4" --seed "$5" "${@:6}" > "$WORK/client.$2.json"
-}
+fleet_replicas
+fleet_record_start
 # phase 1: benign clients alone (the model's reference); phase 2: the rotating attackers
 pids=()
-for i in 1 2 3 4; do client benign 127.0.0.1$i 200 10 $i --pause 0.02 & pids+=($!); done
+for i in 1 2 3 4; do client benign 127.0.0.1$i 200 10 $i 0.02 & pids+=($!); done
 for p in "${pids[@]}"; do wait "$p" || fail "a benign client failed"; done
 pids=()
-client simba    127.0.0.31 400 1 31 --rotate apikey & pids+=($!)
-client boundary 127.0.0.32 400 1 32 --rotate apikey & pids+=($!)
+client simba    127.0.0.31 400 1 31 0 --rotate apikey & pids+=($!)
+client boundary 127.0.0.32 400 1 32 0 --rotate apikey & pids+=($!)
 for p in "${pids[@]}"; do wait "$p" || fail "an attacker failed"; done
-sleep 0.5
-for p in "${recs[@]}"; do kill -TERM "$p"; wait "$p" || true; done
+fleet_record_stop
 cat "$WORK"/client.*.json > "$WORK/clients.jsonl"
 
 "$IG_BIN" analyze --merge --rules "$IG_SRC/rules" --events "$WORK/all.ev" --findings "$WORK/one.jsonl" \
@@ -59,16 +44,12 @@ cat "$WORK"/client.*.json > "$WORK/clients.jsonl"
 kafka_mock_start
 kafka_mock_cmd "topic ev 4"
 kafka_mock_cmd "topic fdR 4"
-conf() {   # conf NAME: a config with its own spool
-  printf 'kafka:\n  spool_dir: %s\n  flush_timeout: 20s\n  properties:\n    session.timeout.ms: "6000"\n    heartbeat.interval.ms: "500"\n' \
-    "$WORK/spool.$1" > "$WORK/$1.yaml"
-}
 # agg NAME: a member of group g, findings to $WORK/NAME.jsonl and to the findings topic fdR
 # (should a partition move while the pods publish, its new owner rebuilds the state by
 # replay and tells what the previous one had not: without a findings topic, findings raised
 # on replayed events are held back, docs/fleet.md)
 agg() {
-  conf "$1"
+  fleet_conf "$1"
   timeout 300 "$IG_BIN" aggregate -c "$WORK/$1.yaml" --rules "$IG_SRC/rules" --kafka "$KAFKA" \
     --events-topic ev --group g --topic fdR --findings "$WORK/$1.jsonl" --until-idle 15s --lateness 600s -v \
     2> "$WORK/$1.err" \
@@ -82,7 +63,7 @@ wait_for "$WORK/B.err" '"msg":"assigned ev' 60
 for _ in $(seq 300); do [ "$(grep -c '"msg":"assigned' "$WORK/A.err")" -gt 4 ] && break; sleep 0.1; done
 [ "$(grep -c '"msg":"assigned' "$WORK/A.err")" -gt 4 ] || fail "member A was not given its share after B joined"
 for i in 1 2 3; do
-  conf pod$i
+  fleet_conf pod$i
   POD_NAME=pod-$i "$IG_BIN" analyze -c "$WORK/pod$i.yaml" --rules "$IG_SRC/rules" --kafka "$KAFKA" \
     --events-topic ev --findings /dev/null "$WORK/r$i.pcap" 2> "$WORK/pod$i.err" \
     || { tail "$WORK/pod$i.err"; fail "publishing pod $i"; }
