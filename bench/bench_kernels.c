@@ -18,6 +18,7 @@
 #include <inferguard/rules.h>
 #include <inferguard/cpu.h>
 #include "kernels/kernels.h"
+#include "rng.h"
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
@@ -31,13 +32,7 @@ static double now_s(void)
 }
 
 static uint64_t rs = 0x2545f4914f6cdd1dull;
-static float frand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (float)((rs >> 40) * (1.0 / 16777216.0));
-}
+static float frand(void) { return ig_rng_xs_float(&rs); }
 
 static int quick;
 /* Scalar timings of the current shape: the peer of the SIMD paths' RESULT lines. */

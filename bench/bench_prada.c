@@ -32,6 +32,7 @@
 #include <inferguard/rules.h>
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
+#include "rng.h"
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
@@ -192,13 +193,7 @@ static const char *src_dir(char *buf, size_t len)
 }
 
 static uint64_t rs = 88172645463325252ull;
-static float frand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (float)((rs >> 40) * (1.0 / 16777216.0));
-}
+static float frand(void) { return ig_rng_xs_float(&rs); }
 
 enum shape { SH_LINE, SH_CLUSTERS, SH_UNIFORM };
 static const char *const shape_name[] = { "line", "clusters", "uniform" };

@@ -15,6 +15,17 @@ static inline uint64_t ig_rng_next(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+/* xorshift64 (Marsaglia 2003): a uniform float in [0, 1) from the top 24 bits. The kernel
+ * and PRADA benches and their unit tests draw their vectors from it, each from its own
+ * state (never 0); their inputs, and so the figures, depend on this exact stream. */
+static inline float ig_rng_xs_float(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (float)((*s >> 40) * (1.0 / 16777216.0));
+}
+
 /* Uniform in [0, n); n > 0. The modulo bias is irrelevant for traffic shapes. */
 static inline uint32_t ig_rng_below(uint64_t *s, uint32_t n)
 {

@@ -18,13 +18,12 @@
 
 static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
 
-extern const struct ig_detector ig_det_extraction_prada;
-
 /* ---- synthetic data ---- */
 
 #define TEST_RAND_SEED 0
 #include "test_rand.h"
 #include "test_util.h"
+#include "test_prada_helpers.h"
 
 #define MAXD 64
 #define NCLS 10
@@ -126,8 +125,6 @@ static void on_finding(void *ctx, const struct ig_finding *f)
 }
 
 struct run {
-    void *global;
-    void *client;
     struct ig_emit emit;
     struct ig_call call;
     struct sink sink;
@@ -136,35 +133,18 @@ struct run {
 static void run_open(struct run *r, const struct ig_rules *rules)
 {
     memset(r, 0, sizeof(*r));
-    char err[256] = "";
-    assert_int_equal(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &r->global, err, sizeof(err)), 0);
-    r->client = calloc(1, ig_det_extraction_prada.client_size);
     r->emit = (struct ig_emit){ on_finding, &r->sink };
-    r->call = (struct ig_call){ .global = r->global, .client = r->client, .emit = &r->emit };
+    prada_open(&r->call, rules, &r->emit);
 }
 
 /* Feeds <n> queries, <batch> rows per event. */
 static void run_feed(struct run *r, const float *xs, const int32_t *lab, uint32_t n, uint32_t dim,
                      uint32_t batch)
 {
-    for (uint32_t i = 0; i < n; i += batch) {
-        uint32_t rows = IG_MIN(batch, n - i);
-        struct ig_event ev = { .req_time_us = 1767225600000000ull + i * 1000ull,
-                               .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = rows,
-                               .features = dim, .inputs = xs + (size_t)i * dim, .labels = lab + i };
-        snprintf(ev.client_id, sizeof(ev.client_id), "c-42");
-        snprintf(ev.model, sizeof(ev.model), "fraud");
-        r->call.client_queries++;
-        assert_int_equal(ig_det_extraction_prada.observe(&r->call, &ev), 0);
-    }
+    prada_feed(&r->call, xs, lab, n, dim, batch);
 }
 
-static void run_close(struct run *r)
-{
-    ig_det_extraction_prada.evict(&r->call);
-    free(r->client);
-    ig_det_extraction_prada.free(r->global);
-}
+static void run_close(struct run *r) { prada_close(&r->call); }
 
 static void test_natural_never_alarms(void **state)
 {
@@ -386,7 +366,7 @@ static void test_rules_and_budget(void **state)
         others[c] = calloc(1, ig_det_extraction_prada.client_size);
         struct ig_call call = r.call;
         call.client = others[c];
-        run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 200, dim, 10);
+        prada_feed(&call, xs, lab, 200, dim, 10);
         if (*(void **)others[c])
             tracked++;
     }
@@ -402,7 +382,7 @@ static void test_rules_and_budget(void **state)
     void *again = calloc(1, ig_det_extraction_prada.client_size);
     struct ig_call call = r.call;
     call.client = again;
-    run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 50, dim, 10);
+    prada_feed(&call, xs, lab, 50, dim, 10);
     assert_non_null(*(void **)again);
     ig_det_extraction_prada.evict(&call);
     free(again);
@@ -435,7 +415,7 @@ static void test_idle_clients_are_small(void **state)
             cl[c] = calloc(1, ig_det_extraction_prada.client_size);
             struct ig_call call = r.call;
             call.client = cl[c];
-            run_feed(&(struct run){ .call = call, .emit = r.emit }, xs, lab, 2, dim, 2);
+            prada_feed(&call, xs, lab, 2, dim, 2);
             if (!*(void **)cl[c])
                 fail_msg("round %d: client %u of %u refused", round, c, nc);
         }

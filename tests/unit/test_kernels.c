@@ -15,18 +15,13 @@
 #include <inferguard/cpu.h>
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
+#include "rng.h"
 
 static const uint32_t dims[] = { 1, 3, 15, 16, 17, 64, 784, 3072 };
 static const uint32_t counts[] = { 0, 1, 7, 16, 17, 33, 250 };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static float frand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (float)((rng >> 40) * (1.0 / 16777216.0));
-}
+static float frand(void) { return ig_rng_xs_float(&rng); }
 
 static int npaths;
 static const struct ig_kern_ops *paths[4];

@@ -17,19 +17,11 @@
 #include <inferguard/rules.h>
 
 #include "test_util.h"
-
-static const struct ig_env no_env;   /* nothing lent: no profile loader, no report writer */
-
-extern const struct ig_detector ig_det_extraction_prada;
+#include "test_prada_helpers.h"
+#include "rng.h"
 
 static uint64_t rs = 0x2545f4914f6cdd1dull;
-static float frand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (float)((rs >> 40) * (1.0 / 16777216.0));
-}
+static float frand(void) { return ig_rng_xs_float(&rs); }
 
 #define DIM 64
 #define MAXF 4096
@@ -74,24 +66,11 @@ static struct ig_rules *rules_with(const char *params)
 static void run(const struct ig_rules *rules, const float *xs, const int32_t *lab, uint32_t n,
                 struct log *out)
 {
-    void *global = NULL;
-    char err[256] = "";
-    assert_int_equal(ig_detector_init(&ig_det_extraction_prada, &no_env, rules, &global, err, sizeof(err)), 0);
-    void *client = calloc(1, ig_det_extraction_prada.client_size);
     struct ig_emit emit = { on_finding, out };
-    struct ig_call call = { .global = global, .client = client, .emit = &emit };
-    for (uint32_t i = 0; i < n; i++) {
-        struct ig_event ev = { .req_time_us = 1767225600000000ull + i * 1000ull,
-                               .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = DIM,
-                               .inputs = xs + (size_t)i * DIM, .labels = lab + i };
-        snprintf(ev.client_id, sizeof(ev.client_id), "c-7");
-        snprintf(ev.model, sizeof(ev.model), "m");
-        call.client_queries++;
-        assert_int_equal(ig_det_extraction_prada.observe(&call, &ev), 0);
-    }
-    ig_det_extraction_prada.evict(&call);
-    free(client);
-    ig_det_extraction_prada.free(global);
+    struct ig_call call;
+    prada_open(&call, rules, &emit);
+    prada_feed(&call, xs, lab, n, DIM, 1);
+    prada_close(&call);
 }
 
 static void same_findings(const char *what, const struct log *a, const struct log *b)
