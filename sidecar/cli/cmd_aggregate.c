@@ -52,7 +52,8 @@ static void usage(FILE *out)
         "                           pods' findings read from it to hold back repeats\n"
         "      --until-idle DURATION  end when no event arrived for DURATION since the last\n"
         "                           partition assignment (batch runs, tests; waits up to 60 s\n"
-        "                           for the first assignment)\n"
+        "                           for the first assignment, and for the next one after a\n"
+        "                           revocation)\n"
         "      --lateness DURATION  how long an event waits for earlier ones from other pods\n"
         "                           (default: 2s)\n"
         "      --max-events N       stop (as on SIGTERM) after N events (controlled restarts)\n"
@@ -128,6 +129,7 @@ struct agg_run {
     uint64_t replay_n, lateness_us;
     struct part_state parts[IG_FLEET_MAX_PARTITIONS];
     uint64_t rebalances, assigned_at;
+    uint64_t revoked_at;            /* mono_us of the last revocation (0: none) */
     bool failed;
     /* commits: the last one at revocation failed (a broker may refuse commits while the
      * group rebalances): partitions that come back are committed again once assigned;
@@ -277,6 +279,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
                                         * revokes everything, and most often gives it back */
     }
     rd_kafka_assign(rk, NULL);
+    r->revoked_at = mono_us();
     r->lt.rebalance += mono_us() - t_cb;
 }
 
@@ -859,7 +862,12 @@ int ig_cmd_aggregate(int argc, char **argv)
             last_msg = r.model_last_msg;   /* the model owner still reading counts as busy */
         if (idle_us && !r.assigned_at && now - t0 < 60000000u)
             continue;   /* not in the group yet (a join waits for other members' timeouts) */
-        if (idle_us && now > last_msg && now - last_msg >= idle_us)
+        /* Revoked and not assigned again yet (a rebalance in progress, e.g. another member
+         * left when its own idle time ran out): the revoked partitions' waiting events were
+         * dropped for their next owner, most often this member again. Ending now would
+         * leave them to nobody: idle time counts from the next assignment (waits up to 60 s). */
+        bool rebalancing = r.revoked_at > r.assigned_at && now < r.revoked_at + 60000000u;
+        if (idle_us && !rebalancing && now > last_msg && now - last_msg >= idle_us)
             break;
         if (max_events && ig_fleet_agg_stats(agg)->events - ig_fleet_agg_stats(agg)->replayed >= max_events)
             break;
