@@ -23,15 +23,18 @@
 #define NSAMPLE 4
 #define EXACT_IDS 48                 /* identities counted exactly per half before the HLL */
 
+/* An entry is known by its (tag, id) through two independent keyed SipHash-2-4 values of
+ * the id (Aumasson, Bernstein 2012), not by a copy of its text (up to 128 bytes, two
+ * thirds of the header): under a secret random key a sender cannot make two ids meet in
+ * 128 bits, and nothing reads the text back. */
 struct client {                      /* header; detector slices follow at slot offsets */
     struct client *hnext;            /* hash chain */
     struct client *prev, *next;      /* LRU: head = most recent */
-    uint64_t hash, queries;
+    uint64_t hash, hash2, queries;
     uint64_t src_hash;               /* the source that brought it in (0 = none) */
     uint32_t flags;                  /* IG_CLIENT_FLAGGED_* */
     uint8_t  kind;                   /* identity kind | TAG_GROUP for a group's entry */
     uint8_t  idlen;
-    char     id[IG_CLIENT_ID_MAX];
 };
 
 /* A stable source (principal group, ig_event.group_id): how many identities it carried over
@@ -83,6 +86,7 @@ struct ig_engine {
     struct ig_emit out;
     struct ig_scratch scratch;
     uint64_t key[2];                 /* hash key: client ids can be chosen by the sender */
+    uint64_t key2[2];                /* the second, independent one (struct client) */
 
     size_t entry_size, model_size;
     struct client **buckets;
@@ -243,9 +247,12 @@ struct ig_engine *ig_engine_new_with(const struct ig_config *cfg, const struct i
     }
     e->out = *emit;
     e->emitting = -1;
-    if (getrandom(e->key, sizeof e->key, 0) != (ssize_t)sizeof e->key) {
+    if (getrandom(e->key, sizeof e->key, 0) != (ssize_t)sizeof e->key ||
+        getrandom(e->key2, sizeof e->key2, 0) != (ssize_t)sizeof e->key2) {
         e->key[0] = 0x9e3779b97f4a7c15ull;   /* no entropy: still correct, only less robust */
         e->key[1] = (uint64_t)(uintptr_t)e;
+        e->key2[0] = 0xc2b2ae3d27d4eb4full;
+        e->key2[1] = ~(uint64_t)(uintptr_t)e;
     }
     if (ig_scratch_init(&e->scratch, SCRATCH_INITIAL, SCRATCH_CAP)) {
         snprintf(err, errlen, "engine: out of memory");
@@ -421,13 +428,25 @@ static struct client *entry_get(struct ig_engine *e)
     return c;
 }
 
+/* The id's second hash, computed only when a chain holds an entry of the first one. */
+static bool same_id(struct ig_engine *e, const struct client *c, uint8_t tag, const char *id,
+                    size_t idlen, uint64_t h, uint64_t *h2)
+{
+    if (c->hash != h || c->kind != tag || c->idlen != idlen)
+        return false;
+    if (!*h2)
+        *h2 = siphash(e->key2, tag, id, idlen) | 1;
+    return c->hash2 == *h2;
+}
+
 /* The client entry keyed (tag, id), or NULL; moved to the LRU head when found. */
 static struct client *client_find(struct ig_engine *e, uint8_t tag, const char *id, size_t idlen,
                                   uint64_t h)
 {
     struct client **b = &e->buckets[h & (e->nbuckets - 1)];
+    uint64_t h2 = 0;
     for (struct client *c = *b; c; c = c->hnext)
-        if (c->hash == h && c->kind == tag && c->idlen == idlen && memcmp(c->id, id, idlen) == 0) {
+        if (same_id(e, c, tag, id, idlen, h, &h2)) {
             if (c != e->lru_head) {
                 lru_unlink(e, c);
                 lru_push_front(e, c);
@@ -445,9 +464,9 @@ static struct client *client_new(struct ig_engine *e, uint8_t tag, const char *i
         return NULL;
     struct client **b = &e->buckets[h & (e->nbuckets - 1)];
     c->hash = h;
+    c->hash2 = siphash(e->key2, tag, id, idlen) | 1;
     c->kind = tag;
     c->idlen = (uint8_t)idlen;
-    memcpy(c->id, id, idlen);
     /* entry_get may have evicted from this very bucket: take the head again. */
     c->hnext = *b;
     *b = c;
@@ -811,8 +830,9 @@ void ig_engine_flag_client(struct ig_engine *e, const char *client_id, const cha
     for (uint8_t tag = 0; tag < IG_ID__COUNT; tag++) {
         uint64_t h = siphash(e->key, tag, client_id, idlen);
         struct client **b = &e->buckets[h & (e->nbuckets - 1)];
+        uint64_t h2 = 0;
         for (struct client *c = *b; c; c = c->hnext)
-            if (c->hash == h && c->kind == tag && c->idlen == idlen && memcmp(c->id, client_id, idlen) == 0)
+            if (same_id(e, c, tag, client_id, idlen, h, &h2))
                 c->flags |= flag;   /* no LRU move: not the client's traffic */
     }
 }
