@@ -25,7 +25,7 @@
 #include <inferguard/detector.h>
 
 #define NAME "leakage.scores"
-#define LS_RECENT 64
+#define LS_RECENT 16   /* repeat_recent at most: the ring holds no more (8 B each, per client) */
 
 struct ls_params {
     uint64_t window_us, min_rows;
