@@ -23,9 +23,10 @@
  * ~400 B) is allocated on its first usable query, charged to a global budget (rules
  * memory_mb) and released in evict; everything else grows with use and each growth is
  * charged: the class table (56 B a class, doubling up to max_classes), the D ring (12 B a
- * distance, doubling from 16 up to max_dists), the repeated-step memory (16 B * dim, at
- * the first step), and G_c, kept as its first vector alone (4 B * dim) until a second is
- * admitted, then as an index of 16 vectors doubling up to max_growing. An idle client
+ * distance, doubling from 16 up to max_dists, plus 192 B listing the dropped ones once
+ * it is full), the repeated-step memory (16 B * dim, at the first step), and G_c, kept
+ * row-major (4 B * dim a vector, room doubling from one) for its first PRADA_SEEDS
+ * vectors, then as an index of 16 vectors doubling up to max_growing. An idle client
  * (a query or two) costs ~0.5-1 KB at d = 64. A refused charge is counted and leaves that
  * part at its size (a set stops growing, distances are still measured; a distance the
  * ring cannot hold is not kept). Per client at most:
@@ -163,17 +164,40 @@ struct prada_class {
     uint32_t in_d;            /* this class's entries in the D ring */
     double   t;               /* T_c */
     uint32_t dg_n;            /* |DG_c| */
+    uint16_t nseed, seed_cap; /* vectors in seed, and room */
     double   dg_sum, dg_sumsq;
-    /* G_c: its first vector alone (most classes of most clients never get a second),
-     * then an index for pruned exact minimum distances */
-    float   *seed;            /* dim floats as stored (bf16 storage: rounded), or NULL */
-    struct ig_vidx *g;        /* from the second vector on (seed freed then) */
+    /* G_c: its first PRADA_SEEDS vectors row-major (most classes of most clients never get
+     * a second), then an index for pruned exact minimum distances */
+    float   *seed;            /* nseed x dim floats as stored (bf16 storage: rounded), or NULL */
+    struct ig_vidx *g;        /* from the (PRADA_SEEDS + 1)th vector on (seed freed then) */
 };
+
+/* G_c's vectors kept row-major before the index (its first block alone is 16 x dim x 4 B):
+ * l2sq_row is bit for bit a set lane's distance on the same path (test_kernels), so the
+ * minimum over them is the index's (ig_vidx_l2sq_min: l2sq_min's). */
+#define PRADA_SEEDS 4
 
 /* |G_c| */
 static inline uint32_t class_n(const struct prada_class *c)
 {
-    return c->g ? c->g->n : c->seed != NULL;
+    return c->g ? c->g->n : c->nseed;
+}
+
+/* Minimum squared distance from x to the class's row-major vectors; *at = its number
+ * (the lowest among equals; NaN never wins, as l2sq_min). */
+static float seeds_min(const struct ig_kern_ops *k, const struct prada_class *c, const float *x,
+                       uint32_t dim, int32_t *at)
+{
+    float m = INFINITY;
+    *at = -1;
+    for (uint32_t i = 0; i < c->nseed; i++) {
+        float d = k->l2sq_row(x, c->seed + (size_t)i * dim, dim);
+        if (d < m || (*at < 0 && d == m)) {
+            m = d;
+            *at = (int32_t)i;
+        }
+    }
+    return m;
 }
 
 struct prada_state {
@@ -197,8 +221,8 @@ struct prada_state {
     uint32_t ord_len, fresh;  /* entries in d_ov; pushes since (at most max_dists) */
     uint32_t gone_n;          /* entries dropped from the ring since (more than PRADA_GONE:
                                  the next order_ring finds the survivors by a scan) */
-    float    gone_v[PRADA_GONE];   /* their values and slots */
-    uint16_t gone_s[PRADA_GONE];
+    float    *gone_v;         /* their values and slots: PRADA_GONE each, after d_ov's and */
+    uint16_t *gone_s;         /* d_os's max_dists entries once the ring has its full size */
     struct prada_class *cls;
 };
 
@@ -509,7 +533,9 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
     if (ncap > C)
         ncap = C;
     const size_t per = 2 * (sizeof(float) + sizeof(uint16_t));
-    uint64_t more = (uint64_t)(ncap - st->d_cap) * per;
+    /* the full ring also lists what it drops between tests (gone_v, gone_s) */
+    const uint32_t tail = ncap == C ? PRADA_GONE : 0;
+    uint64_t more = (uint64_t)(ncap - st->d_cap) * per + (uint64_t)tail * (per / 2);
     if (!charge_st(g, st, more))
         return false;
     float *v = realloc(st->d_val, ncap * sizeof(float));
@@ -518,10 +544,10 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
     uint16_t *c = v ? realloc(st->d_cls, ncap * sizeof(uint16_t)) : NULL;
     if (c)
         st->d_cls = c;
-    float *ov = c ? realloc(st->d_ov, ncap * sizeof(float)) : NULL;
+    float *ov = c ? realloc(st->d_ov, (ncap + tail) * sizeof(float)) : NULL;
     if (ov)
         st->d_ov = ov;
-    uint16_t *os = ov ? realloc(st->d_os, ncap * sizeof(uint16_t)) : NULL;
+    uint16_t *os = ov ? realloc(st->d_os, (ncap + tail) * sizeof(uint16_t)) : NULL;
     if (!os) {   /* the arrays that did grow keep their contents: cap stays the old one */
         uncharge_st(g, st, more);
         atomic_fetch_add(&g->refused_growth, 1);
@@ -529,18 +555,39 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
     }
     st->d_os = os;
     st->d_cap = ncap;
+    if (tail) {
+        st->gone_v = st->d_ov + C;
+        st->gone_s = st->d_os + C;
+    }
     return true;
 }
 
 /* Makes room for one more vector in G_c; false when the cap or the budget says no. The
- * first vector is kept alone (dim floats); the second makes the index. */
+ * first PRADA_SEEDS vectors are kept row-major (room doubling from one); the next makes
+ * the index. */
 static bool grow(struct prada_global *g, struct prada_state *st, struct prada_class *c)
 {
     const uint32_t n = class_n(c);
     if (n >= g->p.max_growing)   /* exact cap: capacities round up to a block */
         return false;
-    if (n == 0)
-        return true;   /* admit() keeps the seed */
+    if (!c->g && n < PRADA_SEEDS) {
+        if (n < c->seed_cap)
+            return true;
+        uint32_t cap = n ? 2 * n : 1;
+        cap = cap < PRADA_SEEDS ? cap : PRADA_SEEDS;
+        uint64_t more = (uint64_t)(cap - c->seed_cap) * st->dim * sizeof(float);
+        if (!charge_st(g, st, more))
+            return false;
+        float *v = realloc(c->seed, (size_t)cap * st->dim * sizeof(float));
+        if (!v) {
+            uncharge_st(g, st, more);
+            atomic_fetch_add(&g->refused_growth, 1);
+            return false;
+        }
+        c->seed = v;
+        c->seed_cap = (uint16_t)cap;
+        return true;
+    }
     if (!c->g) {
         uint64_t more = sizeof(struct ig_vidx) +
                         ig_vidx_bytes_ex(st->dim, IG_VSET_BLOCK, g->p.elem, g->p.vflags);
@@ -553,11 +600,13 @@ static bool grow(struct prada_global *g, struct prada_state *st, struct prada_cl
             atomic_fetch_add(&g->refused_growth, 1);
             return false;
         }
-        ig_vidx_append(ix, c->seed);   /* stored values: bf16 rounding is idempotent */
+        for (uint32_t i = 0; i < c->nseed; i++)   /* stored values: bf16 rounding is idempotent */
+            ig_vidx_append(ix, c->seed + (size_t)i * st->dim);
         c->g = ix;
         free(c->seed);
         c->seed = NULL;
-        uncharge_st(g, st, (uint64_t)st->dim * sizeof(float));
+        uncharge_st(g, st, (uint64_t)c->seed_cap * st->dim * sizeof(float));
+        c->nseed = c->seed_cap = 0;
         return true;
     }
     struct ig_vidx *ix = c->g;
@@ -588,16 +637,9 @@ static void admit(struct prada_global *g, struct prada_state *st, struct prada_c
     if (c->g) {
         ig_vidx_append(c->g, x);
     } else {
-        uint64_t b = (uint64_t)st->dim * sizeof(float);
-        if (!charge_st(g, st, b))
-            return;
-        if (!(c->seed = malloc(b))) {
-            uncharge_st(g, st, b);
-            atomic_fetch_add(&g->refused_growth, 1);
-            return;
-        }
+        float *v = c->seed + (size_t)c->nseed++ * st->dim;   /* room: grow() */
         for (uint32_t j = 0; j < st->dim; j++)   /* as a set of this storage keeps it */
-            c->seed[j] = g->p.elem == IG_VSET_BF16 ? ig_bf16_to_f32(ig_bf16_from_f32(x[j])) : x[j];
+            v[j] = g->p.elem == IG_VSET_BF16 ? ig_bf16_to_f32(ig_bf16_from_f32(x[j])) : x[j];
     }
     c->dg_n++;
     c->dg_sum += d;
@@ -1060,9 +1102,8 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
             float d;
             if (c->g) {
                 d = sqrtf(ig_vidx_l2sq_min(c->g, k, x, p->paper ? NULL : &at));
-            } else {   /* the seed alone: the distance the index would give */
-                d = sqrtf(k->l2sq_row(x, c->seed, dim));
-                at = 0;
+            } else {   /* the row-major vectors: the distance the index would give */
+                d = sqrtf(seeds_min(k, c, x, dim, &at));
             }
             if (p->dup_rel > 0) {
                 /* an exact or near repeat (a retry, a record re-scored, a video frame) is
@@ -1087,7 +1128,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                     if (c->g) {
                         got = ig_vidx_get(c->g, (uint32_t)at, nbp);
                     } else {
-                        memcpy(nbp, c->seed, (size_t)dim * sizeof(float));
+                        memcpy(nbp, c->seed + (size_t)at * dim, (size_t)dim * sizeof(float));
                         got = true;
                     }
                 }
