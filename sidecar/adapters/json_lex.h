@@ -231,7 +231,7 @@ static inline int ig_json_digits8(const uint8_t *p, uint32_t *val)
     return n;
 }
 
-static inline const uint8_t *ig_json_lex_f32_padded(const uint8_t *p, float *out, bool *integer)
+static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padded(const uint8_t *p, float *out, bool *integer)
 {
     bool neg = *p == '-';
     p += neg;

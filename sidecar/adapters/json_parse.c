@@ -80,6 +80,51 @@ static bool fbuf_grow(struct jp *j, struct fbuf *b)
     return true;
 }
 
+/* Decodes a run of numbers "1.5,-2, 3e4" starting at j->p (a '-' or a digit) into <out>
+ * with the unchecked lexer of json_lex.h, at most <room> of them. The last IG_JSON_PAD
+ * bytes of the text are read from a zero-padded copy, so numbers near the end take the
+ * same path (a zero byte ends a number as the end of the text does). Stops at the first
+ * number that lexer does not take, or after a number not followed by ',' [' '] and a
+ * number. Returns how many were taken; j->p is after the last one, or with *cont set, at
+ * the next number of the run (after its ','), which the caller takes. */
+static inline uint32_t run_fast(struct jp *j, float *out, uint32_t room, bool *integer, bool *cont)
+{
+    const uint8_t *p = j->p, *end = j->end, *org = NULL;
+    uint8_t tail[2 * IG_JSON_PAD];
+    uint32_t k = 0;
+    *cont = false;
+    for (;;) {
+        if (unlikely(end - p < IG_JSON_PAD) && !org) {
+            size_t left = (size_t)(end - p);
+            memcpy(tail, p, left);
+            memset(tail + left, 0, sizeof tail - left);
+            org = p;
+            p = tail;
+            end = tail + sizeof tail;   /* what may be read; the copy ends at tail + left */
+        }
+        float f;
+        const uint8_t *q = ig_json_lex_f32_padded(p, &f, integer);
+        if (unlikely(!q)) {
+            *cont = k > 0;
+            break;
+        }
+        out[k++] = f;
+        p = q;
+        if (likely(end - p >= 3 && p[0] == ',')) {
+            const uint8_t *r = p + 1 + (p[1] == ' ');
+            if (likely(*r == '-' || (unsigned)(*r - '0') < 10)) {
+                p = r;
+                if (likely(k < room))
+                    continue;
+                *cont = true;
+            }
+        }
+        break;
+    }
+    j->p = org ? org + (p - tail) : p;
+    return k;
+}
+
 /* Tries to take the array at j->p ('[') as a numeric array. Returns 1 and fills <v> on
  * success, 0 (position unchanged) when the array is not numeric or not rectangular, or
  * a negative status on malformed input. */
@@ -139,6 +184,27 @@ static int scan_numeric(struct jp *j, struct ig_json *v, uint32_t depth)
             else if (d != ndim - 1)
                 goto not_numeric;
             for (;;) {
+                /* The first number (or the next, after a stop of the run) is counted in
+                 * count[d]; the run stays within max_values and the decoded buffer. */
+                if (unlikely(fb.n == fb.cap) && leaves < max_values && !fbuf_grow(j, &fb))
+                    return fail(j, IG_ENOMEM, "scratch memory exhausted");
+                uint32_t room = IG_MIN(fb.cap - fb.n, (uint32_t)IG_MIN(max_values - leaves,
+                                                                       (uint64_t)max_values - count[d] + 1));
+                if (likely(room)) {
+                    bool cont;
+                    uint32_t k = run_fast(j, fb.v + fb.n, room, &integer, &cont);
+                    if (likely(k)) {
+                        fb.n += k;
+                        leaves += k;
+                        count[d] += k - 1;
+                        if (!cont)
+                            break;
+                        if (unlikely(++count[d] > max_values)) {
+                            j->p = start;
+                            return fail(j, IG_ELIMIT, "array longer than adapters.max_values");
+                        }
+                    }
+                }
                 const uint8_t *text = j->p;
                 struct ig_json_num num;
                 float nf, f = 0.0f;

@@ -221,6 +221,56 @@ static void test_random_bit_exact(void **st)
     free(got);
 }
 
+/* Short arrays: their numbers lie within the last IG_JSON_PAD bytes of the text, which the
+ * parser decodes from a zero-padded copy; same bits as strtof, and a number cut by the end
+ * of the text is still an error. */
+static void test_tail_bit_exact(void **st)
+{
+    (void)st;
+    char txt[4][48], doc[256];
+    uint64_t total = 0;
+    for (int r = 0; r < 100000; r++) {
+        int n = 1 + (int)(next_rand() % 4);
+        size_t k = 0;
+        doc[k++] = '[';
+        for (int i = 0; i < n; i++) {
+            int m = random_number(txt[i], sizeof txt[i]);
+            if (i) {
+                doc[k++] = ',';
+                if (next_rand() % 2)
+                    doc[k++] = ' ';
+            }
+            memcpy(doc + k, txt[i], (size_t)m);
+            k += (size_t)m;
+        }
+        ig_scratch_reset(&S);
+        const struct ig_json *root;
+        const char *why;
+        /* without the closing bracket: truncated, whatever the last number looks like */
+        assert_int_equal(ig_json_parse((uint8_t *)doc, k, &LIM, &S, &root, &why), IG_EPARSE);
+        doc[k++] = ']';
+        ig_scratch_reset(&S);
+        assert_int_equal(ig_json_parse((uint8_t *)doc, k, &LIM, &S, &root, &why), IG_OK);
+        float got[4];
+        size_t cnt;
+        int rc = ig_json_f32_array(root, got, 4, &cnt, &why);
+        assert_int_equal(cnt, (size_t)n);
+        bool any_inf = false;
+        for (int i = 0; i < n; i++) {
+            float want = strtof(txt[i], NULL);
+            if (isinf(want)) {
+                any_inf = true;
+                continue;
+            }
+            if (memcmp(&got[i], &want, 4) != 0)
+                fail_msg("'%s' in '%.*s': got %a want %a", txt[i], (int)k, doc, (double)got[i], (double)want);
+            total++;
+        }
+        assert_int_equal(rc, any_inf ? IG_EPARSE : IG_OK);
+    }
+    assert_true(total > 200000);
+}
+
 static void test_f64_and_ints(void **st)
 {
     (void)st;
@@ -530,6 +580,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edge_numbers),
         cmocka_unit_test(test_random_bit_exact),
+        cmocka_unit_test(test_tail_bit_exact),
         cmocka_unit_test(test_f64_and_ints),
         cmocka_unit_test(test_shapes),
         cmocka_unit_test(test_malformed),
