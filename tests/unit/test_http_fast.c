@@ -228,12 +228,54 @@ static void test_probe_then_handover_pairs(void **st)
     free(text);
 }
 
+/* Bodies the fast path hands out from its raw buffer (kept as they came) and those it must
+ * change (a whitespace run past the squeeze threshold, a body over the limit, a chunked
+ * one): the same bytes, flags and counters as libhtp's, in one connection. */
+static void test_bodies_kept_or_changed(void **st)
+{
+    (void)st;
+    char pad[400], big[200], req_pad[600], req_big[400], req_ok[300];
+    memset(pad, ' ', 100);
+    snprintf(pad + 100, sizeof pad - 100, "{\"a\":[1, 2,\t3]}");   /* 100 spaces: squeezed */
+    memset(big, 'x', 150);
+    big[150] = 0;
+    snprintf(req_pad, sizeof req_pad, "POST /p HTTP/1.1\r\nContent-Length: %zu\r\n\r\n%s", strlen(pad), pad);
+    snprintf(req_big, sizeof req_big, "POST /b HTTP/1.1\r\nContent-Length: %zu\r\n\r\n%s", strlen(big), big);
+    snprintf(req_ok, sizeof req_ok, "POST /k HTTP/1.1\r\nContent-Length: 64\r\n\r\n%64s", "{\"ok\": [1, 2, 3]}");
+    const struct seg segs[] = {
+        { 0, req_ok }, { 1, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}" },
+        { 0, req_pad }, { 1, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n[1,2]" },
+        { 0, req_big }, { 1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" },
+    };
+    struct ig_config cfg;
+    ig_config_defaults(&cfg);
+    cfg.http_request_body_limit = 100;   /* req_big is truncated */
+    struct hfd_run a = { .cfg = &cfg }, b = { .cfg = &cfg };
+    struct ig_http_stats sa, sb;
+    play_script(&a, true, segs, sizeof segs / sizeof segs[0], &sa);
+    play_script(&b, false, segs, sizeof segs / sizeof segs[0], &sb);
+    if (a.out.n != b.out.n || memcmp(a.out.p, b.out.p, a.out.n) != 0)
+        fail_msg("fast path differs from libhtp:\nfast:\n%s\nlibhtp:\n%s", (const char *)a.text.p, (const char *)b.text.p);
+    assert_non_null(strstr((const char *)b.text.p, "POST /k -> 200, bodies 64/2"));
+    assert_non_null(strstr((const char *)b.text.p, "POST /p -> 200, bodies 79/5"));   /* 64 of 100 spaces kept */
+    assert_non_null(strstr((const char *)b.text.p, "POST /b -> 200, bodies 100/3"));
+    assert_int_equal(sa.fast_txns, 3);
+    assert_int_equal(sa.ws_squeezed, sb.ws_squeezed);
+    assert_int_equal(sa.ws_squeezed, 36);
+    assert_int_equal(sa.body_truncated, 1);
+    free(a.out.p);
+    free(a.text.p);
+    free(b.out.p);
+    free(b.text.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keepalive_taken),
         cmocka_unit_test(test_chunked_taken),
         cmocka_unit_test(test_probe_then_handover_pairs),
+        cmocka_unit_test(test_bodies_kept_or_changed),
         cmocka_unit_test(test_differential_corpus),
         cmocka_unit_test(test_differential_random),
     };
