@@ -303,6 +303,34 @@ static int on_request_start(htp_tx_t *tx)
 /* Appends <n> decoded bytes to <b>, squeezing whitespace runs past WS_KEEP (padding is
  * the cheapest way to push a prompt beyond the body limit; JSON ignores the whitespace
  * between tokens, and inside a string a long run carries nothing a detector needs). */
+static inline bool is_ws(uint8_t ch)
+{
+    return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
+}
+
+/* Start of the first whitespace run in [p, e) longer than WS_KEEP, or e. Such a run covers
+ * an offset from p that is a multiple of WS_KEEP, so only the runs through those offsets
+ * are measured (runs are disjoint: the first one found is the first one). */
+static const uint8_t *long_ws_run(const uint8_t *p, const uint8_t *e)
+{
+    size_t n = (size_t)(e - p);
+    for (size_t i = 0; i < n; i += WS_KEEP) {
+        if (!is_ws(p[i]))
+            continue;
+        size_t a = i, z = i + 1;
+        while (a > 0 && is_ws(p[a - 1]))
+            a--;
+        while (z < n && is_ws(p[z]) && z - a <= WS_KEEP)
+            z++;
+        if (z - a > WS_KEEP)
+            return p + a;
+    }
+    return e;
+}
+
+/* Appends <n> bytes at <p> to <b> up to <limit>, keeping the first WS_KEEP bytes of each
+ * whitespace run (runs continue across calls through b->ws_run) and counting the rest in
+ * b->squeezed. Text up to the next run longer than WS_KEEP is copied in one piece. */
 static void body_append(struct body *b, const uint8_t *p, size_t n, size_t limit, bool *full)
 {
     const uint8_t *e = p + n;
@@ -311,33 +339,37 @@ static void body_append(struct body *b, const uint8_t *p, size_t n, size_t limit
             *full = true;
             return;
         }
-        /* non-whitespace run */
-        const uint8_t *q = ig_find_ws(p, e);
-        if (q > p) {
-            b->ws_run = 0;
-            size_t k = IG_MIN((size_t)(q - p), limit - b->len);
-            memcpy(b->buf + b->len, p, k);
-            b->len += k;
-            if (k < (size_t)(q - p)) {
-                *full = true;
-                return;
-            }
-            p = q;
-        }
-        /* whitespace run */
-        while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) {
-            if (b->ws_run < WS_KEEP) {
-                if (b->len >= limit) {
-                    *full = true;
-                    return;
+        /* a whitespace run, or the rest of one begun earlier: byte by byte */
+        if (is_ws(*p)) {
+            while (p < e && is_ws(*p)) {
+                if (b->ws_run < WS_KEEP) {
+                    if (b->len >= limit) {
+                        *full = true;
+                        return;
+                    }
+                    b->buf[b->len++] = *p;
+                } else {
+                    b->squeezed++;
                 }
-                b->buf[b->len++] = *p;
-            } else {
-                b->squeezed++;
+                b->ws_run++;
+                p++;
             }
-            b->ws_run++;
-            p++;
+            continue;
         }
+        /* from a non-whitespace byte to the next long run: nothing in it is squeezed */
+        const uint8_t *q = long_ws_run(p, e);
+        size_t k = IG_MIN((size_t)(q - p), limit - b->len);
+        memcpy(b->buf + b->len, p, k);
+        b->len += k;
+        if (k < (size_t)(q - p)) {
+            *full = true;
+            return;
+        }
+        uint32_t run = 0;
+        while (run < k && is_ws(p[k - 1 - run]))
+            run++;
+        b->ws_run = run;
+        p = q;
     }
 }
 

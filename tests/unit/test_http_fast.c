@@ -269,6 +269,83 @@ static void test_bodies_kept_or_changed(void **st)
     free(b.text.p);
 }
 
+static uint8_t sq_body[8192];
+static size_t sq_len;
+static bool sq_trunc;
+
+static void on_txn_sq(void *ctx, const struct ig_http_txn *t)
+{
+    (void)ctx;
+    sq_len = IG_MIN(t->req_body.n, sizeof sq_body);
+    memcpy(sq_body, t->req_body.p, sq_len);
+    sq_trunc = t->req_body_truncated;
+}
+
+/* Body collection (both paths: libhtp's body hooks per segment, the fast path per body)
+ * against a byte-by-byte model: each whitespace run keeps its first 64 bytes (runs go on
+ * across segments), the rest is counted as squeezed, and the body stops at the limit. */
+static void test_squeeze_model(void **st)
+{
+    (void)st;
+    static uint8_t body[6000], want[6000];
+    static char msg[6200];
+    for (int r = 0; r < 400; r++) {
+        size_t n = 0;
+        while (n < 100 + (size_t)(next_byte() % 4) * 1200) {
+            unsigned kind = next_byte() % 4, len = 1 + next_byte() % (kind == 0 ? 160 : 40);
+            for (unsigned i = 0; i < len && n < sizeof body; i++)
+                body[n++] = kind == 0 ? " \t\r\n"[next_byte() % 4] : kind == 1 ? ' ' : (uint8_t)('a' + next_byte() % 26);
+        }
+        size_t limit = 1500;
+        size_t wl = 0;
+        uint64_t squeezed = 0;
+        unsigned run = 0;
+        bool full = false;
+        for (size_t i = 0; i < n; i++) {
+            bool ws = body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n';
+            if (ws && run >= 64) {
+                squeezed++;
+                run++;
+                continue;
+            }
+            if (wl >= limit) {
+                full = true;
+                break;
+            }
+            want[wl++] = body[i];
+            run = ws ? run + 1 : 0;
+        }
+        size_t hl = (size_t)snprintf(msg, sizeof msg, "POST /x HTTP/1.1\r\nContent-Length: %zu\r\n\r\n", n);
+        memcpy(msg + hl, body, n);
+        for (int fast = 0; fast < 2; fast++) {
+            struct ig_config cfg;
+            ig_config_defaults(&cfg);
+            cfg.http_request_body_limit = limit;
+            struct ig_http *h = ig_http_new(&cfg, on_txn_sq, NULL);
+            ig_http_set_fast(h, fast);
+            struct ig_endpoint c = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 40000 };
+            struct ig_endpoint sv = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 8000 };
+            struct ig_http_conn *k = ig_http_conn_new(h, &c, &sv, 1);
+            sq_len = 0;
+            for (size_t off = 0, cut; off < hl + n; off += cut) {
+                size_t want_cut = 1 + (size_t)next_byte() * 3;   /* IG_MIN evaluates twice */
+                cut = IG_MIN(want_cut, hl + n - off);
+                assert_int_equal(ig_http_conn_data(k, 0, (const uint8_t *)msg + off, cut, 10), IG_OK);
+            }
+            static const char rs[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+            assert_int_equal(ig_http_conn_data(k, 1, (const uint8_t *)rs, sizeof rs - 1, 11), IG_OK);
+            ig_http_conn_close(k, 12);
+            assert_int_equal(sq_len, wl);
+            assert_memory_equal(sq_body, want, wl);
+            assert_int_equal(sq_trunc, full);
+            /* squeezed bytes after the body is full are not looked at */
+            if (!full)
+                assert_int_equal(ig_http_stats(h)->ws_squeezed, squeezed);
+            ig_http_free(h);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_chunked_taken),
         cmocka_unit_test(test_probe_then_handover_pairs),
         cmocka_unit_test(test_bodies_kept_or_changed),
+        cmocka_unit_test(test_squeeze_model),
         cmocka_unit_test(test_differential_corpus),
         cmocka_unit_test(test_differential_random),
     };
