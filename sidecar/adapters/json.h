@@ -35,6 +35,8 @@
 #include <inferguard/base.h>
 #include <inferguard/config.h>
 
+#include <string.h>
+
 enum ig_json_type {
     IG_JSON_NULL = 0, IG_JSON_FALSE, IG_JSON_TRUE, IG_JSON_NUMBER, IG_JSON_STRING,
     IG_JSON_ARRAY, IG_JSON_OBJECT,
@@ -100,6 +102,9 @@ int ig_json_parse_ex(const uint8_t *p, size_t n, const struct ig_json_limits *li
 /* Object member by key (compared after unescaping); NULL when <obj> is NULL, not an
  * object, or has no such key. With duplicate keys the last one wins, as in the servers. */
 const struct ig_json *ig_json_get(const struct ig_json *obj, const char *key);
+/* The same with the key's length given (ig_json_get passes strlen, folded for literals). */
+const struct ig_json *ig_json_get_n(const struct ig_json *obj, const char *key, size_t n);
+#define ig_json_get(obj, key) ig_json_get_n((obj), (key), strlen(key))
 
 /* Hash index of an object's members by unescaped key, for many lookups in one object
  * (linear instead of members x lookups). Built in <s>; the last of duplicate keys wins.

@@ -97,17 +97,21 @@ static bool escaped_eq(struct ig_span raw, const char *lit, size_t n)
     return m == n && memcmp(buf, lit, n) == 0;
 }
 
-const struct ig_json *ig_json_get(const struct ig_json *obj, const char *key)
+const struct ig_json *(ig_json_get)(const struct ig_json *obj, const char *key)
+{
+    return ig_json_get_n(obj, key, strlen(key));
+}
+
+const struct ig_json *ig_json_get_n(const struct ig_json *obj, const char *key, size_t n)
 {
     if (!obj || obj->type != IG_JSON_OBJECT)
         return NULL;
-    size_t n = strlen(key);
     const struct ig_json *found = NULL;
     /* The last of duplicate keys wins, as in Python's json, Go and pydantic: a scan to the
      * end, so one lookup stays linear in the members. */
     for (const struct ig_json *c = obj->child; c; c = c->next) {
         if (likely(!(c->flags & IG_JSON_F_KEY_ESCAPED))) {
-            if (c->key.n == n && memcmp(c->key.p, key, n) == 0)
+            if (c->key.n == n && (n == 0 || (c->key.p[0] == (uint8_t)key[0] && memcmp(c->key.p, key, n) == 0)))
                 found = c;
         } else if (escaped_eq(c->key, key, n)) {
             found = c;

@@ -394,7 +394,8 @@ static int parse_array(struct jp *j, struct ig_json *v, uint32_t depth)
 static bool same_key(struct jp *j, const struct ig_json *a, const struct ig_json *b)
 {
     if (!((a->flags | b->flags) & IG_JSON_F_KEY_ESCAPED))
-        return a->key.n == b->key.n && memcmp(a->key.p, b->key.p, a->key.n) == 0;
+        return a->key.n == b->key.n &&
+               (a->key.n == 0 || (a->key.p[0] == b->key.p[0] && memcmp(a->key.p, b->key.p, a->key.n) == 0));
     struct ig_span ka, kb;
     if (ig_json_key(a, j->s, &ka) < 0 || ig_json_key(b, j->s, &kb) < 0)
         return true;   /* cannot tell: assume repeated, so lookups scan every member */
