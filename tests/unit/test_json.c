@@ -541,6 +541,55 @@ static void test_limits(void **st)
     ig_scratch_free(&tiny);
 }
 
+/* Where a string stops, at every offset of strings up to 70 bytes (the 16-byte SIMD step,
+ * its tail and the 8-byte SWAR loop): a quote ends it, an escape is taken, a control byte
+ * is an error, bytes 0x20, 0x7f and 0xff are plain. */
+static void test_string_stops(void **st)
+{
+    (void)st;
+    static const uint8_t plain[] = { ' ', 0x7f, 0xff, 'a' };
+    char doc[160];
+    for (size_t len = 0; len <= 70; len++) {
+        for (size_t at = 0; at < len; at++) {
+            for (int kind = 0; kind < 4; kind++) {
+                size_t k = 0;
+                doc[k++] = '"';
+                for (size_t i = 0; i < len; i++)
+                    doc[k++] = (char)(i == at ? (kind == 0 ? 0x01 : kind == 1 ? 0x1f : (char)plain[(at + len) % 4])
+                                              : 'x');
+                if (kind == 3) {   /* an escape at <at> instead */
+                    doc[1 + at] = '\\';
+                    doc[k++] = 'x';   /* so the escape does not take the closing quote */
+                    doc[2 + at] = 'n';
+                }
+                doc[k++] = '"';
+                ig_scratch_reset(&S);
+                const struct ig_json *v;
+                const char *why;
+                int rc = ig_json_parse((const uint8_t *)doc, k, &LIM, &S, &v, &why);
+                if (kind < 2) {
+                    assert_int_equal(rc, IG_EPARSE);
+                    continue;
+                }
+                assert_int_equal(rc, IG_OK);
+                assert_int_equal(v->type, IG_JSON_STRING);
+                assert_int_equal(v->raw.n, k - 2);
+                assert_int_equal(!!(v->flags & IG_JSON_F_ESCAPED), kind == 3);
+            }
+            /* a quote at <at> ends the string early: what follows is trailing data */
+            size_t k = 0;
+            doc[k++] = '"';
+            for (size_t i = 0; i < len; i++)
+                doc[k++] = i == at ? '"' : 'x';
+            doc[k++] = '"';
+            ig_scratch_reset(&S);
+            const struct ig_json *v;
+            const char *why;
+            assert_int_equal(ig_json_parse((const uint8_t *)doc, k, &LIM, &S, &v, &why), IG_EPARSE);
+        }
+    }
+}
+
 static void test_strings(void **st)
 {
     (void)st;
@@ -587,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_server_semantics),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_string_stops),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
