@@ -616,6 +616,11 @@ struct ig_http *ig_http_new(const struct ig_config *cfg, ig_http_txn_fn fn, void
     /* Decompressed output is capped by our body limits; keep libhtp's bomb guard in step. */
     size_t bomb = IG_MAX(cfg->http_request_body_limit, cfg->http_response_body_limit);
     htp_config_set_compression_bomb_limit(h->cfg, IG_MAX(bomb, (size_t)1 << 20) * 4);
+    /* libhtp also stops inflating a body (passthrough, logged as a compression bomb) after
+     * 100 ms of wall-clock time spent in its decompressor: on a loaded machine a preemption
+     * trips it, so the same bytes give other bodies. Our caps above and in collect_bytes()
+     * decide deterministically; libhtp's clock guard is set to its maximum, one second. */
+    htp_config_set_compression_time_limit(h->cfg, 1000000);
     htp_config_register_request_start(h->cfg, on_request_start);
     htp_config_register_request_body_data(h->cfg, on_request_body);
     htp_config_register_response_body_data(h->cfg, on_response_body);
