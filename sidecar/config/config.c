@@ -95,7 +95,7 @@ static const struct cfg_key keys[] = {
     NUM("http.pipeline_depth", "64", FT_U32, http_pipeline_depth, 1, 4096,
         "requests awaiting a response per connection; older ones are handed out without their response (flagged, counted)"),
     STR("http.parser", "fast", FT_ENUM, http_parser, "fast|libhtp",
-        "fast: unambiguous HTTP/1.1 (Content-Length framing) by a strict parser of our own, everything else by libhtp (a connection goes to libhtp at its first other message, all its bytes replayed); libhtp: libhtp only"),
+        "fast: unambiguous HTTP/1.1 (Content-Length framing, strict chunked responses) by a strict parser of our own, everything else by libhtp (a connection goes to libhtp at its first other message, all its bytes replayed); libhtp: libhtp only"),
     CAPK("http.memcap", "512MiB", FT_SIZE64, http_memcap, 1 * MiB, 1024 * GiB, IG_CAP_HTTP,
         "(derived) body buffers of all connections; at the cap the largest is given up first (head inspected, counted)"),
     NUM("http.decompress_body_limit", "16MiB", FT_SIZE32, http_inflate_body_limit, 1 * KiB, 1 * GiB,
