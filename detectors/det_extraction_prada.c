@@ -996,9 +996,10 @@ static bool repeated_step(float *last, uint32_t *at, uint64_t *hash, const float
         return false;   /* a record not admitted to G_c, sent again: the same step */
     for (uint32_t k = 0; k < PRADA_STEPS && !hit; k++) {
         uint32_t same = 0;
-        for (uint32_t j = 0; j < dim; j++) {
-            float d = fabsf(a[j] - b[j]), l = last[(size_t)k * dim + j];
-            same += d > 0 && fabsf(d - l) <= 0.02f * (d > l ? d : l);
+        const float *lk = last + (size_t)k * dim;
+        for (uint32_t j = 0; j < dim; j++) {   /* branch-free: the compiler vectorises it */
+            float d = fabsf(a[j] - b[j]), l = lk[j], mx = d > l ? d : l;
+            same += (uint32_t)((d > 0) & (fabsf(d - l) <= 0.02f * mx));
         }
         hit = 2 * same >= dim && same >= PRADA_STEP_MIN;
     }
