@@ -101,8 +101,11 @@ void ig_kern_l2sq_all_avx512(const struct ig_vset *s, const float *x, float *out
         __m512 d = s->elem == IG_VSET_BF16 ? block_l2sq_bf16((const uint16_t *)s->data + at, x, s->dim)
                                            : block_l2sq((const float *)s->data + at, x, s->dim);
         uint32_t left = s->count - i;
-        __mmask16 k = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-        _mm512_mask_storeu_ps(out + i, k, d);
+        if (left >= 16) {   /* plain store: a masked one does not forward to the reader's loads */
+            _mm512_storeu_ps(out + i, d);
+            continue;
+        }
+        _mm512_mask_storeu_ps(out + i, (__mmask16)((1u << left) - 1), d);
     }
 }
 
