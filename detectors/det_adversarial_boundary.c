@@ -110,12 +110,17 @@ struct bd_global {
 };
 
 #define STAR_N 4         /* stars kept per client (a batch of targets probes one base each) */
+#define BD_EARLY 4       /* ring rows kept row-major before the blocked set (see ring_min) */
 
 struct bd_state {
     struct ig_vset ring;      /* last <recent> inputs, slot = query % recent (from the
                                * (BD_EARLY + 1)th on; before, early holds them) */
-    float   *early;           /* the ring's first rows, row-major, early_cap of them */
-    uint32_t dim, early_cap;
+    float   *early;           /* the ring's first rows, row-major: early_cap of them charged,
+                               * allocated only once one is not in rel (see early_row) */
+    int64_t  early_row[BD_EARLY];   /* per early slot: the rel row (raw input) it is, when
+                                     * the ring took it unscaled; -1 its own copy in early;
+                                     * -2 lost (out of memory) */
+    uint32_t dim, early_cap, early_alloc;
     uint32_t recent_n;        /* the ring's size: recent, or less when a growth was refused */
     uint32_t rel_n;           /* the relations' ring size: rel_slots(dim), or less (refused) */
     uint32_t rel_cap;         /* slots allocated (doubling; slot = row % rel_n) */
@@ -226,7 +231,6 @@ static size_t bd_stats(const void *global, struct ig_det_counter *out)
 #define REL_LINE_N 8     /* of them, the newest searched for lines (dot products: dim each) */
 #define REL_NEAR 8       /* and the nearest ones searched for parallelograms */
 
-#define BD_EARLY 4       /* ring rows kept row-major before the blocked set (see ring_min) */
 #define REL_FIRST 2      /* relation slots allocated with the state (then doubling) */
 
 static void state_free(struct bd_global *g, struct bd_state *st)
@@ -373,12 +377,60 @@ static void star_room(struct bd_global *g, struct bd_state *st)
 
 /* ---- the recent ring ----
  * Its first BD_EARLY rows are kept row-major: an idle client's one or two queries cost
- * their own bytes, not a block of 16 (the kernels' layout, ig_vset). l2sq_row is bit for
- * bit a set lane's distance on the same path, and the minimum below keeps l2sq_min's
- * order (the lowest index among equals, NaN never), so the nearest row is the same. */
+ * their own bytes, not a block of 16 (the kernels' layout, ig_vset). A row the ring takes
+ * unscaled (same-unit features, images) is the raw input the relations just kept: the
+ * slot names that rel row instead of copying it, and is copied out (materialised) before
+ * rel overwrites it. l2sq_row is bit for bit a set lane's distance on the same path, and
+ * the minimum below keeps l2sq_min's order (the lowest index among equals, NaN never),
+ * so the nearest row is the same. */
 static uint32_t ring_count(const struct bd_state *st)
 {
     return st->ring.data ? st->ring.count : (uint32_t)IG_MIN(st->queries, (uint64_t)st->recent_n);
+}
+
+/* Early slot i's row, or NULL when lost. */
+static const float *early_at(const struct bd_state *st, uint32_t i)
+{
+    int64_t r = st->early_row[i];
+    if (r >= 0)
+        return st->rel + (size_t)((uint64_t)r % st->rel_n) * st->dim;
+    return r == -1 ? st->early + (size_t)i * st->dim : NULL;
+}
+
+/* The early buffer allocated to its charged rows; false when out of memory. */
+static bool early_alloc(struct bd_state *st)
+{
+    if (st->early_alloc == st->early_cap)
+        return true;
+    float *e = realloc(st->early, (size_t)st->early_cap * st->dim * sizeof(float));
+    if (!e)
+        return false;
+    st->early = e;
+    st->early_alloc = st->early_cap;
+    return true;
+}
+
+/* Slot i gets its own copy of <x>; lost when out of memory. */
+static void early_copy(struct bd_state *st, uint32_t i, const float *x)
+{
+    if (!early_alloc(st)) {
+        st->early_row[i] = -2;
+        return;
+    }
+    memmove(st->early + (size_t)i * st->dim, x, (size_t)st->dim * sizeof(float));
+    st->early_row[i] = -1;
+}
+
+/* Before rel row <rows> takes slot rows % rel_n: the early slots naming the row it holds
+ * copy it out. */
+static void early_keep(struct bd_state *st)
+{
+    if (st->ring.data || !st->rel)
+        return;
+    uint32_t s = (uint32_t)(st->rows % st->rel_n);
+    for (uint32_t i = 0, n = ring_count(st); i < n; i++)
+        if (st->early_row[i] >= 0 && (uint64_t)st->early_row[i] % st->rel_n == s)
+            early_copy(st, i, st->rel + (size_t)s * st->dim);
 }
 
 static float ring_min(const struct ig_kern_ops *k, const struct bd_state *st, const float *x,
@@ -389,7 +441,10 @@ static float ring_min(const struct ig_kern_ops *k, const struct bd_state *st, co
     float m = INFINITY;
     int32_t a = -1;
     for (uint32_t i = 0, n = ring_count(st); i < n; i++) {
-        float d = k->l2sq_row(x, st->early + (size_t)i * st->dim, st->dim);
+        const float *y = early_at(st, i);
+        if (!y)
+            continue;
+        float d = k->l2sq_row(x, y, st->dim);
         if (d < m || (a < 0 && d == m)) {
             m = d;
             a = (int32_t)i;
@@ -404,11 +459,12 @@ static void ring_get(const struct bd_state *st, uint32_t i, float *out)
     if (st->ring.data)
         ig_vset_get(&st->ring, i, out);
     else
-        memcpy(out, st->early + (size_t)i * st->dim, (size_t)st->dim * sizeof(float));
+        memcpy(out, early_at(st, i), (size_t)st->dim * sizeof(float));
 }
 
-/* Room for the ring's next row: the row-major buffer doubles up to BD_EARLY rows, then
- * becomes the blocked set of recent_n. Refused: the ring wraps at the rows it has. */
+/* Room for the ring's next row: the row-major buffer (charged) doubles up to BD_EARLY
+ * rows, then becomes the blocked set of recent_n. Refused: the ring wraps at the rows it
+ * has. */
 static void ring_room(struct bd_global *g, struct bd_state *st)
 {
     uint32_t n = ring_count(st);
@@ -417,15 +473,9 @@ static void ring_room(struct bd_global *g, struct bd_state *st)
     size_t row = (size_t)st->dim * sizeof(float);
     if (n < BD_EARLY) {
         uint32_t cap = IG_MIN(IG_MIN(st->early_cap ? 2 * st->early_cap : 1, BD_EARLY), st->recent_n);
-        float *e;
         if (charge_st(g, st, (cap - st->early_cap) * row)) {
-            if ((e = realloc(st->early, cap * row)) != NULL) {
-                st->early = e;
-                st->early_cap = cap;
-                return;
-            }
-            g->mem_ops->uncharge(g->mem, (cap - st->early_cap) * row);
-            st->bytes -= (cap - st->early_cap) * row;
+            st->early_cap = cap;   /* allocated when a row needs its own copy */
+            return;
         }
     } else {
         uint64_t set = ig_vset_bytes(st->dim, st->recent_n), had = st->early_cap * row;
@@ -438,11 +488,22 @@ static void ring_room(struct bd_global *g, struct bd_state *st)
             }
         }
         if (ok) {
-            for (uint32_t i = 0; i < n; i++)
-                ig_vset_append(&st->ring, st->early + (size_t)i * st->dim);
+            for (uint32_t i = 0; i < n; i++) {
+                const float *y = early_at(st, i);
+                if (y) {
+                    ig_vset_append(&st->ring, y);
+                    continue;
+                }
+                /* lost (out of memory earlier): a lane no query is near (kernels.h layout) */
+                float *d = (float *)st->ring.data + (size_t)(i / IG_VSET_BLOCK) * st->dim *
+                           IG_VSET_BLOCK + i % IG_VSET_BLOCK;
+                for (uint32_t f = 0; f < st->dim; f++)
+                    d[(size_t)f * IG_VSET_BLOCK] = INFINITY;
+                st->ring.count++;
+            }
             free(st->early);
             st->early = NULL;
-            st->early_cap = 0;
+            st->early_cap = st->early_alloc = 0;
             g->mem_ops->uncharge(g->mem, had);
             st->bytes -= had;
             return;
@@ -451,17 +512,23 @@ static void ring_room(struct bd_global *g, struct bd_state *st)
     st->recent_n = n;
 }
 
-/* Puts <x> (label <label>) in the ring as the client's next query. */
-static void ring_push(struct bd_global *g, struct bd_state *st, const float *x, int32_t label)
+/* Puts <x> (label <label>) in the ring as the client's next query; <raw>: x is the input
+ * the relations kept as their last row. */
+static void ring_push(struct bd_global *g, struct bd_state *st, const float *x, bool raw,
+                      int32_t label)
 {
     ring_room(g, st);
     uint32_t slot = (uint32_t)(st->queries % st->recent_n);
-    if (!st->ring.data)
-        memcpy(st->early + (size_t)slot * st->dim, x, (size_t)st->dim * sizeof(float));
-    else if (st->ring.count < st->recent_n && slot == st->ring.count)
+    if (!st->ring.data) {
+        if (raw && st->rel)
+            st->early_row[slot] = (int64_t)st->rows - 1;
+        else
+            early_copy(st, slot, x);
+    } else if (st->ring.count < st->recent_n && slot == st->ring.count) {
         ig_vset_append(&st->ring, x);
-    else
+    } else {
         ig_vset_put(&st->ring, slot, x);
+    }
     st->labels[slot] = label;
     st->queries++;
 }
@@ -1425,6 +1492,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             }
             float qq = decimal_quantum(x, dim);
             rel_room(g, st);
+            early_keep(st);
             int hv = halving_step(p, st, x, qq, dim, inv);
             st->halv_run = hv ? st->halv_run + 1 : 0;
             st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
@@ -1545,7 +1613,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         } else if (++st->gap > p->max_gap && st->run) {
             run_reset(p, st);
         }
-        ring_push(g, st, x, label);
+        ring_push(g, st, x, !scaled, label);
     }
     return IG_OK;
 }
