@@ -121,7 +121,8 @@ struct bd_state {
                                      * the ring took it unscaled; -1 its own copy in early;
                                      * -2 lost (out of memory) */
     uint32_t dim, early_cap, early_alloc;
-    uint32_t recent_n;        /* the ring's size: recent, or less when a growth was refused */
+    uint32_t recent_n;        /* the ring's size: recent, or less when a growth was refused
+                               * (0: its first row was, no ring) */
     uint32_t rel_n;           /* the relations' ring size: rel_slots(dim), or less (refused) */
     uint32_t rel_cap;         /* slots allocated (doubling; slot = row % rel_n) */
     uint64_t queries, bytes;
@@ -518,6 +519,10 @@ static void ring_push(struct bd_global *g, struct bd_state *st, const float *x, 
                       int32_t label)
 {
     ring_room(g, st);
+    if (!st->recent_n) {   /* its first row was refused: the client keeps no ring */
+        st->queries++;
+        return;
+    }
     uint32_t slot = (uint32_t)(st->queries % st->recent_n);
     if (!st->ring.data) {
         if (raw && st->rel)
