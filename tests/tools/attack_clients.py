@@ -517,8 +517,19 @@ def knockoff(o, T, y, rng, a):
     while o.queries < a.queries:
         k = min(a.batch, a.queries - o.queries)
         if len(order) >= k:
-            # prefer records whose (guessed) class was seen least: nearest labelled record's class
-            batch = [order.pop() for _ in range(k)]
+            # prefer records whose (guessed) class was seen least: the class of the nearest
+            # record it has labelled (random until it has labels)
+            if X:
+                Xa, La = np.array(X), np.array(L)
+                cand = np.array(order[-8 * k:])
+                near = La[((T[cand][:, None, :] - Xa[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)]
+                count = np.array([seen.get(int(c), 0) for c in near])
+                pick = cand[np.argsort(count, kind="stable")[:k]]
+                for i in pick:
+                    order.remove(int(i))
+                batch = list(pick)
+            else:
+                batch = [order.pop() for _ in range(k)]
             Q = T[batch]
         else:
             i = rng.integers(len(X), size=k)
