@@ -7,8 +7,11 @@ Model traffic, per data set (wine and iris as z-scores; breast_cancer, whose 30 
 tests/tools/sk_model_server.py --split. Phase 1: four ordinary clients send records of the
 held-out split (the models' references learn from the first rows, as they would from a
 service's ordinary traffic). Phase 2: ordinary clients in hard patterns (resending records,
-one class, high rate, flaky retries, near-duplicate frames, noisy records) run at the same
-time as the attackers, who own a separate split (tests/tools/attack_clients.py). LLM traffic:
+one class, high rate, flaky retries, near-duplicate frames, noisy records, what-if sweeps,
+coarse records: rounded to whole spreads, digits in black and white) run at the same time
+as the attackers, who own a separate split (tests/tools/attack_clients.py; KnockoffNets
+also with a transfer set of another distribution: photo patches for digits, another
+table's records for the tables). LLM traffic:
 tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
 users pasting long repeated lines, and one prompt injector (tests/tools/llm_clients.py).
 Every client has its own 127.0.x.y address. Each capture is recorded with dumpcap and
