@@ -23,7 +23,7 @@ Roles, each following its published attack:
   paced     the same rows at a steady --rate requests/s on a fixed schedule (a flood kept
             just under a per-pod rate limit: behind N replicas each sees rate/N)
   knockoff  KnockoffNets-style (Orekondy et al. 2019) natural-data extraction: the records
-            the attacker owns, classes it has seen least first, then augmented copies
+            the attacker owns, in random order, then augmented copies
   transfer  KnockoffNets as published: a transfer set from ANOTHER distribution (digits:
             8x8 patches of sklearn's bundled photographs china.jpg / flower.jpg at random
             scales, grey levels mapped onto 0..16; tables: another bundled table's records,
@@ -508,8 +508,8 @@ def noisy(o, T, y, rng, a):
 
 
 def knockoff(o, T, y, rng, a):
-    """Natural data the attacker owns; it asks for the classes it has seen least, then
-    augments (noise + mixup of same-label records) when its own records run out."""
+    """Natural data the attacker owns, in random order (KnockoffNets' random policy), then
+    augments it (noise + mixup of two of its records) when its own records run out."""
     order = list(rng.permutation(len(T)))
     seen = {}
     X, L = [], []
@@ -517,19 +517,7 @@ def knockoff(o, T, y, rng, a):
     while o.queries < a.queries:
         k = min(a.batch, a.queries - o.queries)
         if len(order) >= k:
-            # prefer records whose (guessed) class was seen least: the class of the nearest
-            # record it has labelled (random until it has labels)
-            if X:
-                Xa, La = np.array(X), np.array(L)
-                cand = np.array(order[-8 * k:])
-                near = La[((T[cand][:, None, :] - Xa[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)]
-                count = np.array([seen.get(int(c), 0) for c in near])
-                pick = cand[np.argsort(count, kind="stable")[:k]]
-                for i in pick:
-                    order.remove(int(i))
-                batch = list(pick)
-            else:
-                batch = [order.pop() for _ in range(k)]
+            batch = [order.pop() for _ in range(k)]
             Q = T[batch]
         else:
             i = rng.integers(len(X), size=k)
