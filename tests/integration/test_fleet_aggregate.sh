@@ -180,7 +180,8 @@ for src, role in sorted(clients.items()):
 # drift.* is left out of the duplicate check (it may fire twice on its own within seconds)
 # and of the live members' comparison (live arrival interleaves the clients' events
 # otherwise than a batch run): C's drift is compared with one sensor's below, through the
-# drift reports, window by window. D's is printed.
+# drift reports, window by window; D's drift findings with C's (a rebalance during live
+# traffic neither loses the model owner's drift nor makes one up).
 def drift(f):
     return name(f).startswith("drift.")
 for label, fs in (("single sensor", one), ("C", fleetC), ("D", fleetD)):
@@ -239,6 +240,9 @@ d1 = sorted({name(f) for f in one if drift(f)})
 dc = sorted({name(f) for f in fleetC if drift(f)})
 if d1 != dc:
     bad.append(f"drift findings: single sensor {d1}, C {dc}")
+dd = sorted({name(f) for f in fleetD if drift(f)})
+if dd != dc:
+    bad.append(f"drift findings: two live members {dd}, one uninterrupted member (C) {dc}")
 setD = {(ip(f), name(f)) for f in fleetD if not drift(f)}
 setC = {(ip(f), name(f)) for f in fleetC if not drift(f)}
 if setC - setD:
