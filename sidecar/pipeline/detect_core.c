@@ -460,6 +460,8 @@ void ig_detect_core_collect(const struct ig_detect_core *c, struct ig_detect_sta
             struct ig_detect_lane *l = (struct ig_detect_lane *)&c->lanes[k];
             pthread_mutex_lock(&l->lock);
             add_lane(&out->engine, out->detector_names, &out->n_detectors, &l->st, l->names, l->n, true);
+            if (k == 0)   /* a client has an entry in the model lane and in one client lane */
+                out->engine.bytes_per_client += l->st.bytes_per_client;
             struct ig_det_counters *rows = &out->counters;
             for (size_t r = 0; r < l->counters.n; r++) {
                 size_t j = 0;
@@ -486,8 +488,6 @@ void ig_detect_core_collect(const struct ig_detect_core *c, struct ig_detect_sta
                 rows->row[j - 1] = tmp;
             }
         }
-        /* A client has an entry in the model lane and in one client lane. */
-        out->engine.bytes_per_client += c->lanes[0].st.bytes_per_client;
         out->findings_held_lost = c->held_lost;
         if (c->engine_swaps)
             add_counters(&out->engine, out->detector_names, &out->n_detectors, &c->carry,
