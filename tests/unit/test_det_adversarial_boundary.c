@@ -131,6 +131,19 @@ static void run_quiet(struct run *r, const char *what)
 
 static void centre_of(int c, float *x) { memcpy(x, centres[c], sizeof centres[c]); }
 
+/* perm = 0..n-1 in a random order (Fisher-Yates, from urand: the same draws a test made
+ * before this helper, so its stream is unchanged). */
+static void shuffle(int *perm, int n)
+{
+    for (int f = 0; f < n; f++)
+        perm[f] = f;
+    for (int f = n - 1; f > 0; f--) {
+        int j = (int)(urand() * (f + 1)), t = perm[f];
+        perm[f] = perm[j];
+        perm[j] = t;
+    }
+}
+
 /* Decision-based attack (HopSkipJump / Boundary attack): from a point of class 0, a binary
  * search towards a point of class 1 (each midpoint computed from the two ends, as the
  * attack computes it), then probes around the boundary point and a new binary search from
@@ -234,13 +247,7 @@ static void test_score_walk_alarms(void **state)
     query(&r, x, true);
     float pc = sc[c];
     int perm[D];
-    for (int f = 0; f < D; f++)
-        perm[f] = f;
-    for (int f = D - 1; f > 0; f--) {
-        int j = (int)(urand() * (f + 1)), t = perm[f];
-        perm[f] = perm[j];
-        perm[j] = t;
-    }
+    shuffle(perm, D);
     for (int i = 0; i < 300; i++) {
         float y[D];
         for (int s = -1; s <= 1; s += 2) {
@@ -484,13 +491,7 @@ static void test_noisy_simba_alarms(void **state)
         query(&r, z, true);
         float pc = sc[c];
         int perm[D];
-        for (int f = 0; f < D; f++)
-            perm[f] = f;
-        for (int f = D - 1; f > 0; f--) {
-            int j = (int)(urand() * (f + 1)), t = perm[f];
-            perm[f] = perm[j];
-            perm[j] = t;
-        }
+        shuffle(perm, D);
         for (int i = 0; i < 60; i++) {
             float y[D];
             for (int sgn = -1; sgn <= 1; sgn += 2) {
