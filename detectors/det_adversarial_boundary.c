@@ -1468,6 +1468,21 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         return IG_OK;
     }
     st->requests++;
+    /* The client's kept rows are cold (other clients' events came between): ask for them
+     * now, so the loads of the relations and the ring search overlap the work before. */
+    if (st->rel) {
+        const char *b = (const char *)st->rel;
+        size_t nb = (size_t)IG_MIN(st->rows, (uint64_t)st->rel_n) * st->dim * sizeof(float);
+        for (size_t o = 0; o < nb; o += 64)
+            __builtin_prefetch(b + o);
+    }
+    if (st->ring.data) {
+        const char *b = (const char *)st->ring.data;
+        size_t nb = (size_t)(st->ring.count + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK * IG_VSET_BLOCK *
+                    st->ring.dim * st->ring.elem;
+        for (size_t o = 0; o < nb; o += 64)
+            __builtin_prefetch(b + o);
+    }
     const struct ig_kern_ops *k = ig_kern();
     const uint32_t dim = ev->features;
     float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM], wbuf[IG_FSCALE_MAXDIM];
