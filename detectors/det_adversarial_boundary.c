@@ -26,6 +26,10 @@
  * interleaves its probe batches with a geometric step search and a fresh binary search
  * whose first midpoints are far from everything recent (5-9 rows in a row), hence max_gap 8.
  *
+ * Third, the model's view across clients (cross_clients): near-duplicate rows of different
+ * clients are chained by Blacklight-style fingerprints into streams judged the same way, so
+ * a search spread over many source addresses is seen (see cross_match() below).
+ *
  * Memory: one pointer in the client slice; the state is allocated on the client's first
  * tensor query from a global budget (memory_mb) and freed in evict. It grows with the
  * client's rows, each growth charged: the recent ring keeps its first BD_EARLY rows
@@ -35,7 +39,10 @@
  * sparse step; ~0.4 KiB of scalars. An idle client (a query or two) costs ~1.4 KiB at
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
- * memory); refused stars: the client keeps none. */
+ * memory); refused stars: the client keeps none. Per model, from its first scaled row of
+ * up to 64 features (cross_clients): ~145 KiB + 512 x dim x 4 B (fingerprint index, last
+ * rows) and up to XC = 8 streams' states (each a client's), from the same budget, freed
+ * with the model entry. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -56,7 +63,7 @@
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
     uint32_t min_line, min_synth, rel_max_dim, min_halving, min_descent, min_star;
-    bool scale;
+    bool scale, cross;
     double near_rel, margin, min_share, halving_tol;
     double memory_mb;
     uint64_t budget;
@@ -95,6 +102,8 @@ static const struct ig_param bd_param_rows[] = {
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
+    ROW("cross_clients", IG_PT_BOOL, cross, .def = 1,
+        .help = "also follow clusters of near-duplicate rows across the model's clients (a search spread over many addresses or identities), up to 64 features"),
     ROW("max_dim", IG_PT_U32, max_dim, .def = 262144, .min = 1, .max = INFINITY, .help = "wider inputs are skipped"),
     ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = INFINITY,
         .help = "budget for all clients' rings"),
@@ -158,6 +167,7 @@ struct bd_state {
     int16_t *rel_par;         /* slot of the row's base (sparse step), -1 none */
     uint64_t *rel_par_row;    /* the row that slot held then */
     int16_t *rel_kid;         /* slot of the row's first sparse child, -1 none */
+    uint8_t *rel_judged;      /* that child's greedy choice was counted */
     uint64_t *rel_kid_row;
     uint32_t asyn_m;          /* bit k: the row k rows ago was a second child of its base
                                * up to noise (one coordinate dominating the step) */
@@ -183,8 +193,11 @@ struct bd_client {
     uint32_t taught;          /* rows given to the model's scale */
 };
 
+struct bd_cross;
+
 struct bd_model {
     struct ig_fscale fs;
+    struct bd_cross *x;       /* the view across the model's clients, from its first scaled row */
 };
 
 static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -265,7 +278,7 @@ static uint32_t rel_slots(uint32_t dim)
  * 2-byte ones (each <cap> long), so every array stays aligned. */
 static size_t rel_block_bytes(uint32_t dim, uint32_t cap)
 {
-    return (size_t)cap * (3 * 8 + (size_t)dim * 4 + 6 * 4 + 2 * 2);
+    return (size_t)cap * (3 * 8 + (size_t)dim * 4 + 6 * 4 + 2 * 2 + 1);
 }
 
 /* Makes the block for <cap> slots, the first <old> of each array copied from the current
@@ -285,6 +298,7 @@ static bool rel_block(struct bd_state *st, uint32_t cap)
     ARR(rel_lab, 1); ARR(rel_margin, 1); ARR(rel_child, 1); ARR(rel_req, 1); ARR(rel_quant, 1);
     ARR(rel_u, 1);
     ARR(rel_par, 1); ARR(rel_kid, 1);
+    ARR(rel_judged, 1);
 #undef ARR
     free(o.rel_row);   /* the old block starts with rel_row */
     st->rel_cap = cap;
@@ -1197,9 +1211,14 @@ static void descent_link(struct bd_state *st, const struct rel_hit *h, bool *des
             return;
         *desc = st->rel_u[b] > st->rel_u[pb];
     } else {
+        /* b's first child c is judged once, at b's second child: more children of b (one
+         * user editing one field of a record at a time, many users editing a popular one)
+         * would count the same choice again and again */
         int c = st->rel_kid[b];
-        if (c < 0 || st->rel_row[c] != st->rel_kid_row[b] || !same_label_p(st, b, (uint32_t)c))
+        if (c < 0 || st->rel_row[c] != st->rel_kid_row[b] || st->rel_judged[b] ||
+            !same_label_p(st, b, (uint32_t)c))
             return;
+        st->rel_judged[b] = 1;
         *desc = st->rel_u[c] <= st->rel_u[b];
     }
     *asc = !*desc;
@@ -1221,6 +1240,7 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
         st->rel_kid_row[h->base] = st->rows;
     }
     st->rel_kid[slot] = -1;
+    st->rel_judged[slot] = 0;
     st->rel_u[slot] = poff;
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
     st->rel_row[slot] = st->rows;
@@ -1339,14 +1359,22 @@ static bool steps_spread(const struct bd_state *st)
     return 5 * sw >= 2 * steps;
 }
 
-enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE };
+enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE, BD_NONE };
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct bd_params *p,
-                  const struct bd_state *st, enum bd_kind kind)
+                  const struct bd_state *st, enum bd_kind kind, uint32_t clients)
 {
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
-    switch (kind) {
+    switch (clients ? BD_NONE : kind) {
+    case BD_NONE:
+        f.title = "Suspected distributed adversarial search";
+        f.desc = "Near-duplicate queries from several clients of one model (a cluster of "
+                 "Blacklight-style fingerprints across clients) carry the arithmetic of one "
+                 "query-based evasion attack: a binary search for the decision boundary, "
+                 "greedy score-based steps or mirrored probes around one base, spread over "
+                 "many source addresses or identities.";
+        break;
     case BD_WALK:
         f.title = "Suspected score-based adversarial search";
         f.desc = "A walk of small, synthetic (sparse or sign-structured) perturbations of the "
@@ -1413,6 +1441,8 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
             ig_finding_score(&f, "mean_margin", st->margin_sum / st->margin_n);
     }
     ig_finding_score(&f, "queries", (double)(rel ? st->rows : st->queries));
+    if (clients)
+        ig_finding_score(&f, "clients", clients);
     ig_emit_finding(call->emit, &f);
 }
 
@@ -1430,6 +1460,335 @@ static uint32_t walk_coords(uint32_t dim)
 {
     uint32_t need = dim / 2;
     return need > 8 ? 8 : need < 2 ? 2 : need;
+}
+
+/* The exact relations, halving chains, greedy choices and stars of one finite row <x>
+ * against stream <st> (a client's, or a cluster's across clients), then the row joins it.
+ * Returns what fires, BD_NONE if nothing. <strict> (the cluster view): only evidence no
+ * set of ordinary users makes together (a line, a halving chain turning back, greedy
+ * choices, a star of mirrored probes), not one-sided siblings (many users each editing
+ * one field of a popular record make those). */
+static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const float *x,
+                            uint32_t dim, int label, double margin, float poff,
+                            const float *inv, bool strict)
+{
+    const struct bd_params *p = &g->p;
+    struct rel_hit h;
+    float qq = decimal_quantum(x, dim);
+    rel_room(g, st);
+    early_keep(st);   /* a client's early ring rows still in the slot rel_push overwrites */
+    int hv = halving_step(p, st, x, qq, dim, inv);
+    st->halv_run = hv ? st->halv_run + 1 : 0;
+    st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
+    bool halve = hv && halving_chain(p, st, label);
+    relations(p, st, x, qq, dim, label, margin, inv, &h);
+    if (h.base >= 0 && !st->star && dim >= 8)
+        star_room(g, st);   /* before its first star can be made */
+    stars(st, x, h.qe, dim, inv, &h);
+    st->star_now = h.star_child ? h.star : 0;
+    rel_push(st, x, qq, dim, label, margin, poff, &h);
+    st->run_synth += h.synth;
+    uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
+    uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);
+    uint32_t synth = (uint32_t)__builtin_popcount(st->synth_m & 0xffff);
+    uint32_t dense = 0, coords = synth ? synth_spread(st, &dense) : 0;
+    uint32_t need = dim < 3 ? dim : 3;
+    bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
+    bool syn = h.synth && synth >= p->min_synth &&
+               ((coords >= need && steps_spread(st)) || dense >= p->min_synth);
+    /* a greedy walk: its choices all follow the probability, with one exact
+     * relation (a dropped step's mirror or sibling), its steps moving as many
+     * different coordinates as choices (a quantised sensor flickers on a few
+     * channels; below 8 features the lattice of a coarse sensor makes exact
+     * relations by chance, and the other tests are left to judge) */
+    uint32_t desc = (uint32_t)__builtin_popcount(st->desc_m & 0xffff);
+    uint32_t asyn = (uint32_t)__builtin_popcount(st->asyn_m & 0xffff);
+    bool greedy = dim >= 8 && h.base >= 0 && desc >= p->min_descent &&
+                  !(st->asc_m & 0xffff) && synth + asyn >= 1 && steps_spread(st) &&
+                  step_distinct(st) >= p->min_descent;
+    /* a star: one base probed on both sides along many coordinates (SimBA whose
+     * answers saturate keeps no step and tries every coordinate around its start;
+     * ZOO's and NES's antithetic probes) */
+    bool star = h.star_child && h.star >= p->min_star;
+    syn = syn || greedy || star;
+    /* below 8 features, a row written on a lattice coarse against the features'
+     * spread (a decimal step of 5 % of it or more on half of them: z-scores printed
+     * with one decimal) meets mirrors and parallelograms of earlier rows by chance */
+    if (syn && dim < 8 && inv) {
+        uint32_t coarse_k = 0;
+        for (uint32_t c = 0; c < dim; c++)
+            coarse_k += (double)qq * inv[c] >= 0.05;
+        syn = 2 * coarse_k < dim;
+    }
+    if (strict)
+        syn = greedy || star;
+    return line ? BD_LINE : syn ? BD_SYNTH : halve ? BD_HALVE : BD_NONE;
+}
+
+/* ---- the model's view across clients (Blacklight, Li et al., USENIX Security 2022) ----
+ * An attacker that spreads one search over many source addresses or identities leaves each
+ * client a few unrelated-looking rows; the model sees them all. Every scaled row gets XS
+ * probabilistic fingerprints: each hashes XK of its coordinates quantised to cells of half
+ * a spread with a random offset, so near-duplicates (a step of a search, a few % of noise,
+ * rounding) share most of them and unrelated records almost none. As Blacklight scores a
+ * query, a row is scored against each of the model's last XWIN rows (fingerprints shared)
+ * and matches the one sharing most, XMATCH at least (an exact repeat of a recent row -- a
+ * popular record, a shared cache miss, a retry -- matches nothing: it adds no step). A
+ * match with another client's row is a cross-client link. A chain of two links (three
+ * rows from two clients at least; a noisy copy of a record another client sent, or a
+ * user's edit of a popular record, is one link: the record it matched came as an exact
+ * repeat) starts a cross stream with those rows; a row whose match is in a stream joins
+ * it. Each stream is judged like a client's (rel_row), strictly: a bisection line, a
+ * halving chain turning back, greedy choices, a star of mirrored probes; not one-sided
+ * siblings (many users each editing one field of a popular record make those). Up to XC
+ * streams per model; a short stream that stopped growing goes first. */
+#define XS 8             /* fingerprints per row */
+#define XK 4             /* coordinates per fingerprint */
+#define XCELL 2.0f       /* cells per spread */
+#define XMATCH 4         /* fingerprints shared with one row: a near-duplicate */
+#define XWIN 512         /* the model's rows a row stays matchable */
+#define XSLOTS 8192      /* index entries (fingerprint -> row), a power of two: 2 x XS x XWIN */
+#define XPROBE 8         /* entries probed per fingerprint: two 64-byte lines (aligned) */
+#define XR XWIN          /* the model's last rows kept (the row a cross-client match found) */
+
+#define XC 8             /* cross streams followed at once (cross_spare() says which goes) */
+
+struct bd_xslot {             /* 16 bytes: XPROBE of them fill two cache lines */
+    uint32_t fp;              /* fingerprint (0 = empty) */
+    uint32_t row;             /* the model's row that had it (1-based, mod 2^32) */
+    uint32_t client;          /* that row's client (hash) */
+    uint32_t exact;           /* hash of its values */
+};
+
+struct bd_xrow {
+    uint32_t row, client;
+    int32_t  label;
+    float    margin, poff;
+    uint32_t sid;             /* the cross stream it joined, 0 none */
+    uint32_t link;            /* the row it matched best when that was another client's
+                               * (other values), else 0 */
+};
+
+struct bd_xstream {
+    uint32_t sid;             /* 0 = free */
+    uint32_t last;            /* the model's row that last joined it */
+    uint64_t last_ev;
+    uint32_t recent[16];      /* clients of its last 16 rows */
+    uint32_t nrecent;
+    struct bd_state *st;
+};
+
+struct bd_cross {
+    uint32_t dim, rows, next_sid;
+    uint64_t events;
+    uint16_t coord[XS][XK];
+    float    off[XS][XK];
+    struct bd_xslot slot[XSLOTS];
+    struct bd_xrow rec[XR];
+    float   *raw;             /* XR x dim */
+    struct bd_xstream s[XC];
+};
+
+static uint64_t cross_bytes(uint32_t dim)
+{
+    return sizeof(struct bd_cross) + (uint64_t)XR * dim * sizeof(float);
+}
+
+static void cross_free(struct bd_global *g, struct bd_cross *x)
+{
+    if (!x)
+        return;
+    for (uint32_t k = 0; k < XC; k++)
+        state_free(g, x->s[k].st);
+    g->mem_ops->uncharge(g->mem, cross_bytes(x->dim));
+    free(x->raw);
+    free(x);
+}
+
+static void *cross_make(const void *ctx)
+{
+    uint32_t dim = *(const uint32_t *)ctx;
+    struct bd_cross *x = calloc(1, sizeof(struct bd_cross));
+    if (x && !(x->raw = calloc((size_t)XR * dim, sizeof(float)))) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
+static struct bd_cross *cross_new(struct bd_global *g, uint32_t dim)
+{
+    struct bd_cross *x = g->mem_ops->alloc(g->mem, cross_bytes(dim), cross_make, &dim);
+    if (!x)
+        return NULL;
+    x->dim = dim;
+    /* coordinates and offsets from a fixed stream: the cells only find near-duplicates,
+     * the decision rests on the arithmetic between the rows */
+    uint64_t z = 0x9e3779b97f4a7c15ull ^ dim;
+    for (uint32_t j = 0; j < XS; j++)
+        for (uint32_t k = 0; k < XK; k++) {
+            z = ig_fnv1a_step(z, (uint8_t)(j * XK + k)) * 0x2545f4914f6cdd1dull;
+            x->coord[j][k] = (uint16_t)((z >> 17) % dim);
+            x->off[j][k] = (float)((z >> 40) & 0xffff) / 65536.0f;
+        }
+    return x;
+}
+
+/* x's scaled coordinate k: (x - centre) / spread, or x / unit for same-unit features */
+static inline float xz(const struct ig_fscale *fs, const float *x, uint32_t k)
+{
+    return fs->mode == IG_FSCALE_SCALED ? (x[k] - fs->center[k]) * fs->inv[k] : x[k] / fs->unit;
+}
+
+static uint32_t cross_fp(const struct bd_cross *x, const struct ig_fscale *fs, const float *row,
+                         uint32_t j)
+{
+    uint64_t h = IG_FNV1A_BASIS ^ j;
+    for (uint32_t k = 0; k < XK; k++) {
+        int32_t cell = (int32_t)floorf(XCELL * xz(fs, row, x->coord[j][k]) + x->off[j][k]);
+        h = ig_fnv1a_step(h, (uint32_t)cell);
+    }
+    uint32_t v = (uint32_t)(h ^ (h >> 32));
+    return v ? v : 1;
+}
+
+static inline bool xstale(const struct bd_cross *x, const struct bd_xslot *s)
+{
+    return !s->fp || x->rows - s->row >= XWIN;
+}
+
+/* Scores one finite row of client <who> against the model's recent rows and indexes it.
+ * Sets *mrow to the recent row it matches best (0 none), and returns the cross stream the
+ * row joins: its match's, or a new one when the match is another client's row and in none
+ * (0: the row stays out). */
+static uint32_t cross_match(struct bd_cross *x, const struct ig_fscale *fs, const float *row,
+                            uint32_t who, uint32_t *mrow, uint32_t *link)
+{
+    enum { XV = XS * XPROBE };
+    uint32_t fp[XS], vrow[XV], vn[XV], nv = 0;
+    bool vcross[XV], vsame[XV];
+    uint64_t eh = IG_FNV1A_BASIS;
+    for (uint32_t k = 0; k < x->dim; k++) {
+        uint32_t w;
+        memcpy(&w, row + k, 4);
+        eh = ig_fnv1a_step(eh, w);
+    }
+    uint32_t exact = (uint32_t)(eh ^ (eh >> 32));
+    x->rows++;
+    for (uint32_t j = 0; j < XS; j++) {
+        fp[j] = cross_fp(x, fs, row, j);
+        uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
+        for (uint32_t t = 0; t < XPROBE; t++) {
+            const struct bd_xslot *sl = &x->slot[(i + t) & (XSLOTS - 1)];
+            if (sl->fp != fp[j] || xstale(x, sl))
+                continue;
+            uint32_t v = 0;
+            while (v < nv && vrow[v] != sl->row)
+                v++;
+            if (v == nv) {
+                vrow[nv] = sl->row;
+                vn[nv] = 0;
+                vsame[nv] = sl->exact == exact;
+                vcross[nv++] = sl->client != who && sl->exact != exact;
+            }
+            vn[v]++;
+        }
+    }
+    /* the best-matching recent row (the newest on a tie), as Blacklight scores a query */
+    uint32_t best = XV;
+    for (uint32_t v = 0; v < nv; v++)
+        if (vn[v] >= XMATCH && (best == XV || vn[v] > vn[best] ||
+                                (vn[v] == vn[best] && vrow[v] - vrow[best] < (1u << 31))))
+            best = v;
+    uint32_t sid = 0;
+    *mrow = *link = 0;
+    /* an exact repeat of a recent row (a popular record, a shared cache miss, a retry)
+     * adds no step to any search */
+    for (uint32_t v = 0; v < nv && best < XV; v++)
+        if (vsame[v] && vn[v] == XS)
+            best = XV;
+    if (best < XV) {
+        *mrow = vrow[best];
+        *link = vcross[best] ? vrow[best] : 0;
+        /* the match's stream, if it is still followed */
+        const struct bd_xrow *o = &x->rec[vrow[best] % XR];
+        for (uint32_t k = 0; k < XC && !sid; k++)
+            if (o->row == vrow[best] && o->sid && x->s[k].sid == o->sid)
+                sid = o->sid;
+        /* a new stream takes a chain of two such links, three rows from two clients at
+         * least: a noisy copy of a record another client sent, a user's edit of a popular
+         * record, match a row whose own best match was the same values (exact repeats
+         * are no link), and go no further */
+        if (!sid && vcross[best] && o->row == vrow[best] && o->link)
+            sid = ++x->next_sid ? x->next_sid : ++x->next_sid;
+    }
+    for (uint32_t j = 0; j < XS; j++) {
+        uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)), use = i;
+        for (uint32_t t = 0; t < XPROBE && !xstale(x, &x->slot[use]); t++) {
+            uint32_t k = (i + t) & (XSLOTS - 1);
+            if (xstale(x, &x->slot[k]) || x->slot[k].row - x->slot[use].row > (1u << 31))
+                use = k;   /* a free or stale entry, else the oldest */
+        }
+        x->slot[use] = (struct bd_xslot){ fp[j], x->rows, who, exact };
+    }
+    return sid;
+}
+
+/* How much stream s can be spared: rows since it was last fed, less 32 per row it holds
+ * (up to 16): a pair of near-duplicates that went nowhere goes before a long search. */
+static int64_t cross_spare(const struct bd_cross *x, const struct bd_xstream *s)
+{
+    if (!s->sid)
+        return INT64_MAX;
+    uint64_t n = s->st ? s->st->rows : 0;
+    return (int64_t)(x->rows - s->last) - 32 * (int64_t)(n < 16 ? n : 16);
+}
+
+/* The cross stream <sid>: followed already, else made over the one best spared. */
+static struct bd_xstream *cross_stream(struct bd_global *g, struct bd_cross *x, uint32_t sid)
+{
+    struct bd_xstream *lru = &x->s[0];
+    for (uint32_t k = 0; k < XC; k++) {
+        if (x->s[k].sid == sid)
+            return &x->s[k];
+        if (cross_spare(x, &x->s[k]) > cross_spare(x, lru))
+            lru = &x->s[k];
+    }
+    state_free(g, lru->st);
+    memset(lru, 0, sizeof(*lru));
+    if (!(lru->st = state_new(g, x->dim)))
+        return NULL;
+    lru->sid = sid;
+    return lru;
+}
+
+/* Recent row i of the model goes into stream s. */
+static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
+                               struct bd_xstream *s, uint32_t i, const float *vals,
+                               const float *inv)
+{
+    struct bd_xrow *o = &x->rec[i];
+    o->sid = s->sid;
+    s->last = x->rows;
+    if (s->last_ev != x->events) {
+        s->last_ev = x->events;
+        s->st->requests++;
+    }
+    s->recent[s->nrecent++ % 16] = o->client;
+    return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, true);
+}
+
+/* Distinct clients among the stream's last 16 rows. */
+static uint32_t cross_clients(const struct bd_xstream *s)
+{
+    uint32_t n = 0, m = s->nrecent < 16 ? s->nrecent : 16;
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t j = 0;
+        while (j < i && s->recent[j] != s->recent[i])
+            j++;
+        n += j == i;
+    }
+    return n;
 }
 
 /* The answer's probability mass off <label> (a score-based search lowers the label's own
@@ -1489,6 +1848,21 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
     /* the nearest recent input, for the step's structure */
     float *nbp = dim <= IG_FSCALE_MAXDIM ? nb
                  : call->scratch ? ig_scratch_alloc(call->scratch, (size_t)dim * sizeof(float)) : NULL;
+    bool wset = false;
+    /* the model's view across clients: once per event (the principal group's stream sees
+     * the same event again), on scaled rows of up to 64 features */
+    struct bd_cross *xv = NULL;
+    uint32_t who = 0;
+    if (p->cross && m && !call->group && st->rel && dim <= IG_FSCALE_MAXDIM && m->fs.dim == dim &&
+        (m->fs.mode == IG_FSCALE_SCALED || (m->fs.mode == IG_FSCALE_IDENTITY && m->fs.unit > 0))) {
+        if (!m->x)
+            m->x = cross_new(g, dim);
+        if (m->x && m->x->dim == dim) {
+            xv = m->x;
+            xv->events++;
+            who = (uint32_t)ig_fnv1a_str(IG_FNV1A_BASIS, ev->client_id, sizeof ev->client_id);
+        }
+    }
     for (uint32_t r = 0; r < ev->rows; r++) {
         const float *x = ev->inputs + (size_t)r * dim;
         if (!ig_kern_finite(x, dim)) {
@@ -1497,72 +1871,55 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         }
         double margin;
         int label = ig_row_label(ev, r, &margin);
-        if (st->rel) {
-            struct rel_hit h;
-            const float *inv = m && p->scale && m->fs.mode == IG_FSCALE_SCALED && m->fs.dim == dim
-                               ? m->fs.inv : NULL;
-            if (!inv && m && p->scale && m->fs.mode == IG_FSCALE_IDENTITY && m->fs.dim == dim &&
-                dim <= IG_FSCALE_MAXDIM && m->fs.unit > 0) {
-                /* same-unit features: one spread for all, so decimal steps are judged
-                 * against it (halving_step, the lattice test) */
+        const float *inv = m && p->scale && m->fs.mode == IG_FSCALE_SCALED && m->fs.dim == dim
+                           ? m->fs.inv : NULL;
+        if (!inv && m && p->scale && m->fs.mode == IG_FSCALE_IDENTITY && m->fs.dim == dim &&
+            dim <= IG_FSCALE_MAXDIM && m->fs.unit > 0) {
+            /* same-unit features: one spread for all, so decimal steps are judged
+             * against it (halving_step, the lattice test) */
+            if (!wset) {
                 float u = 1.0f / m->fs.unit;
                 for (uint32_t c = 0; c < dim; c++)
                     wbuf[c] = u;
-                inv = wbuf;
+                wset = true;
             }
-            float qq = decimal_quantum(x, dim);
-            rel_room(g, st);
-            early_keep(st);
-            int hv = halving_step(p, st, x, qq, dim, inv);
-            st->halv_run = hv ? st->halv_run + 1 : 0;
-            st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
-            bool halve = hv && halving_chain(p, st, label);
-            relations(p, st, x, qq, dim, label, margin, inv, &h);
-            if (h.base >= 0 && !st->star && dim >= 8)
-                star_room(g, st);   /* before its first star can be made */
-            stars(st, x, h.qe, dim, inv, &h);
-            st->star_now = h.star_child ? h.star : 0;
-            float poff = off_label(ev, r, label);
-            rel_push(st, x, qq, dim, label, margin, poff, &h);
-            st->run_synth += h.synth;
-            uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
-            uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);
-            uint32_t synth = (uint32_t)__builtin_popcount(st->synth_m & 0xffff);
-            uint32_t dense = 0, coords = synth ? synth_spread(st, &dense) : 0;
-            uint32_t need = dim < 3 ? dim : 3;
-            bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
-            bool syn = h.synth && synth >= p->min_synth &&
-                       ((coords >= need && steps_spread(st)) || dense >= p->min_synth);
-            /* a greedy walk: its choices all follow the probability, with one exact
-             * relation (a dropped step's mirror or sibling), its steps moving as many
-             * different coordinates as choices (a quantised sensor flickers on a few
-             * channels; below 8 features the lattice of a coarse sensor makes exact
-             * relations by chance, and the other tests are left to judge) */
-            uint32_t desc = (uint32_t)__builtin_popcount(st->desc_m & 0xffff);
-            uint32_t asyn = (uint32_t)__builtin_popcount(st->asyn_m & 0xffff);
-            bool greedy = dim >= 8 && h.base >= 0 && desc >= p->min_descent &&
-                          !(st->asc_m & 0xffff) && synth + asyn >= 1 && steps_spread(st) &&
-                          step_distinct(st) >= p->min_descent;
-            /* a star: one base probed on both sides along many coordinates (SimBA whose
-             * answers saturate keeps no step and tries every coordinate around its start;
-             * ZOO's and NES's antithetic probes) */
-            bool star = h.star_child && h.star >= p->min_star;
-            syn = syn || greedy || star;
-            /* below 8 features, a row written on a lattice coarse against the features'
-             * spread (a decimal step of 5 % of it or more on half of them: z-scores printed
-             * with one decimal) meets mirrors and parallelograms of earlier rows by chance */
-            if (syn && dim < 8 && inv) {
-                uint32_t coarse_k = 0;
-                for (uint32_t c = 0; c < dim; c++)
-                    coarse_k += (double)qq * inv[c] >= 0.05;
-                syn = 2 * coarse_k < dim;
-            }
-            if (line || syn || halve) {
+            inv = wbuf;
+        }
+        float poff = off_label(ev, r, label);
+        if (st->rel) {
+            enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, false);
+            if (kind != BD_NONE) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
                 if (st->rel_alarms == 1 || st->rel_alarms == 10 || st->rel_alarms == 100 ||
                     st->rel_alarms % 1000 == 0)
-                    alarm(call, ev, p, st, line ? BD_LINE : syn ? BD_SYNTH : BD_HALVE);
+                    alarm(call, ev, p, st, kind, 0);
+            }
+        }
+        if (xv) {
+            /* the model's view across clients: the row joins the cross stream of the recent
+             * row it matches best, with that row when it was in none */
+            uint32_t mrow, link, sid = cross_match(xv, &m->fs, x, who, &mrow, &link);
+            uint32_t i = xv->rows % XR;
+            xv->rec[i] = (struct bd_xrow){ xv->rows, who, label, (float)margin, poff, 0, link };
+            memcpy(xv->raw + (size_t)i * dim, x, (size_t)dim * sizeof(float));
+            struct bd_xstream *xs = sid ? cross_stream(g, xv, sid) : NULL;
+            if (xs) {
+                /* a new stream starts with the chain: the match's own match, the match */
+                uint32_t k = mrow % XR, k2 = xv->rec[k].link % XR;
+                if (xv->rec[k].sid != sid && xv->rec[k].link && xv->rows - xv->rec[k].link < XR &&
+                    xv->rec[k2].row == xv->rec[k].link && xv->rec[k2].sid != sid)
+                    cross_feed(g, xv, xs, k2, xv->raw + (size_t)k2 * dim, inv);
+                if (xv->rows - mrow < XR && xv->rec[k].row == mrow && xv->rec[k].sid != sid)
+                    cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv);
+                enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv);
+                uint32_t ncl = cross_clients(xs);
+                if (kind != BD_NONE && ncl >= 2) {
+                    xs->st->rel_alarms++;
+                    if (xs->st->rel_alarms == 1 || xs->st->rel_alarms == 10 ||
+                        xs->st->rel_alarms == 100 || xs->st->rel_alarms % 1000 == 0)
+                        alarm(call, ev, p, xs->st, kind, ncl);
+                }
             }
         }
         bool scaled = false;
@@ -1623,7 +1980,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                             (!st->rel || (st->run_synth >= 2 && 5 * st->run_synth >= st->distinct &&
                                           steps_spread(st)));
                 if (probe || walk) {
-                    alarm(call, ev, p, st, probe ? BD_PROBE : BD_WALK);
+                    alarm(call, ev, p, st, probe ? BD_PROBE : BD_WALK, 0);
                     st->next_alarm = st->run * 10;
                 } else {
                     /* not yet: look again after another min_run queries */
@@ -1636,6 +1993,13 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         ring_push(g, st, x, !scaled, label);
     }
     return IG_OK;
+}
+
+static void bd_model_free(const struct ig_call *call)
+{
+    struct bd_model *m = call->model;
+    cross_free((struct bd_global *)call->global, m->x);
+    m->x = NULL;
 }
 
 static void bd_evict(const struct ig_call *call)
@@ -1653,6 +2017,7 @@ const struct ig_detector ig_det_adversarial_boundary = {
     .init = bd_init,
     .observe = bd_observe,
     .evict = bd_evict,
+    .model_free = bd_model_free,
     .free = bd_free,
     .stats = bd_stats,
     .params = bd_param_rows,

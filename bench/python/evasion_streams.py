@@ -19,6 +19,9 @@ split. The attacks follow their published code paths, not our detectors:
               x +- h*e_i per request (h = 1e-4 of the feature's spread), Adam step
   hsj_rot, simba_rot  hsj_lab and simba_lab with a fresh API key on every request from one
               source (identity rotation: caught on the principal group's stream)
+  hsj_dist, simba_dist, simba_noise_dist  hsj_lab, simba_lab and simba_noise with every
+              request from the next of 64 source addresses (a proxy pool or botnet: no
+              client sees more than a few rows; caught on the model's view across clients)
 Benign patterns (each must raise nothing): records, oneclass, resend, retry, busy, frames
 (a record drifting plus sensor noise), frames_edge (the same, started on a record the model
 is least sure about), noisy, whatif (one feature swept over 8 values), whatif_multi (three
@@ -26,7 +29,11 @@ sliders moved in turn), sensor_rr (channels updated one at a time, round robin),
 slow linear trend plus noise), sensor_q (readings at a fixed resolution, flickering by a
 step), settle (readings settling on a new set point, half the remaining way per tick: steps
 halve but never turn back), whatif_bisect (a user bisecting one feature to find where the
-decision changes).
+decision changes), popular (many ordinary users of one model, each request from one of 40
+addresses: the same demo record again and again, the demo record with one field edited to
+another record's value, a few popular records (a shared cache miss), the demo record
+re-typed with rounding or tiny noise, and ordinary records).
+Roles ending in _dist and popular send from a pool of addresses (adv_replay's rotate field).
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
 --list writes "client role mark" lines (mark: rows an attack sent before its first
 structured phase, e.g. HopSkipJump's uniform random start; 0 otherwise).
@@ -51,9 +58,11 @@ LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_can
            "digits": datasets.load_digits, "iris": datasets.load_iris}
 ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo", "hsj_rot",
            "simba_rot", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise", "simba_noise",
-           "simba_round"]
+           "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
-          "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect"]
+          "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
+          "popular"]
+POOL = {"hsj_dist": 64, "simba_dist": 64, "simba_noise_dist": 64, "popular": 40}
 
 
 class Oracle:
@@ -61,9 +70,9 @@ class Oracle:
 
     decimals = None   # --decimals: every client prints its numbers with this many decimals
 
-    def __init__(self, clf, out, client, rotate=False):
+    def __init__(self, clf, out, client, rotate=0):
         self.clf, self.out, self.client, self.queries = clf, out, client, 0
-        self.rotate = int(rotate)   # a fresh API key per request from one source
+        self.rotate = int(rotate)   # 1: a fresh API key per request; N >= 2: a pool of N addresses
         self.mark = 0     # rows sent before the attack's first structured phase (hsj_art)
 
     def proba(self, X):
@@ -238,6 +247,21 @@ def simba_noise(o, T, y, rng, n):
 def simba_round(o, T, y, rng, n):
     """simba_lab with every number rounded to 2 decimals"""
     _evasive(simba_lab, decimals=2)(o, T, y, rng, n)
+
+
+def hsj_dist(o, T, y, rng, n):
+    """hsj_lab from a pool of 64 addresses, one request each in turn"""
+    hsj_lab(o, T, y, rng, n)
+
+
+def simba_dist(o, T, y, rng, n):
+    """simba_lab from a pool of 64 addresses"""
+    simba_lab(o, T, y, rng, n)
+
+
+def simba_noise_dist(o, T, y, rng, n):
+    """simba_noise from a pool of 64 addresses"""
+    simba_noise(o, T, y, rng, n)
 
 
 def simba_batch(o, T, y, rng, n, B=8, eps=0.2):
@@ -452,6 +476,33 @@ def whatif_bisect(o, T, y, rng, n):
                 b = x[j]
 
 
+def popular(o, T, y, rng, n):
+    """Many ordinary users of one model (each request from one of 40 addresses): a demo
+    record everyone tries, tried as is, with one field edited to a value another record has
+    (what-if on the demo), re-typed with rounding or tiny noise, a few popular records (a
+    shared cache miss), and ordinary records; single-row requests, some retried."""
+    S = spread(T)
+    demo = T[rng.integers(len(T))].astype(np.float64)
+    hot = T[rng.choice(len(T), 5, replace=False)].astype(np.float64)
+    while o.queries < n:
+        u = rng.random()
+        if u < 0.35:
+            x = demo
+        elif u < 0.55:
+            x = demo.copy()
+            j = rng.integers(T.shape[1])
+            x[j] = T[rng.integers(len(T)), j]
+        elif u < 0.65:
+            x = np.round(demo, 1) if rng.random() < 0.5 else demo + rng.normal(0, 0.005, demo.shape) * S
+        elif u < 0.85:
+            x = hot[rng.integers(len(hot))]
+        else:
+            x = T[rng.integers(len(T))]
+        o.proba(x)
+        if rng.random() < 0.1 and o.queries < n:
+            o.proba(x)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", required=True, choices=sorted(LOADERS))
@@ -483,13 +534,13 @@ def main():
     streams = []
     # the roles added later come last, so every earlier role keeps its seed (its stream)
     later = ["settle", "whatif_bisect", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise",
-             "simba_noise", "simba_round"]
+             "simba_noise", "simba_round", "popular", "hsj_dist", "simba_dist", "simba_noise_dist"]
     for role in [r for r in BENIGN + ATTACKS if r not in later] + later:
         fn = globals()[role]
-        o = Oracle(clf, [], len(names), rotate=role.endswith("_rot"))
+        o = Oracle(clf, [], len(names), rotate=POOL.get(role, int(role.endswith("_rot"))))
         names.append(role)
         T, L = (Xa, ya) if role in ATTACKS else (Xb, yb)
-        n = a.queries * (3 if role == "busy" else 1)
+        n = a.queries * (3 if role in ("busy", "popular") else 1)
         fn(o, T, L, np.random.default_rng(a.seed * 1000 + len(names)), n)
         streams.append(o.out)
         marks.append(o.mark)

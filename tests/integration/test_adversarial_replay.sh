@@ -17,7 +17,10 @@
 # uniform draws), the bench's SimBA within 25 (median 10), the authors' SimBA and ZOO caught; HopSkipJump
 # behind 1 % noise or 2-decimal rounding within 10 rows (ART's: of its first binary search),
 # behind 3 % noise in a median of 10, SimBA behind rounding caught, SimBA behind 1 % noise
-# caught from 8 features (median within 15 rows). Benign patterns include a
+# caught from 8 features (median within 15 rows). Attacks spread over 64 source addresses
+# (hsj_dist, simba_dist, simba_noise_dist) are caught on the model's view across clients,
+# and 40 ordinary users sending a popular demo record (as is, edited in one field, re-typed)
+# and a few popular records raise nothing (popular). Benign patterns include a
 # quantised sensor whose readings flicker by one step, readings settling on a set point (steps
 # halving without turning back) and a user bisecting one feature (what-if threshold search).
 . "$(dirname "$0")/lib/common.sh"
@@ -32,11 +35,11 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
         --out "$WORK/s" --list "$WORK/roles" || fail "evasion_streams.py failed on $spec"
     "$REPLAY" --rules "$IG_SRC/rules" < "$WORK/s" > "$WORK/out" 2>"$WORK/err" || fail "adv_replay failed: $(tail -3 "$WORK/err")"
     join "$WORK/roles" "$WORK/out" > "$WORK/j"
-    [ "$(wc -l < "$WORK/j")" -ge 25 ] || fail "$spec: only $(wc -l < "$WORK/j") clients replayed"
+    [ "$(wc -l < "$WORK/j")" -ge 37 ] || fail "$spec: only $(wc -l < "$WORK/j") clients replayed"
     # role mark queries first analytic findings title...
     while read -r _ role mark q first analytic n _; do
         case $role in
-        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect)
+        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect|popular)
             if [ "$n" != 0 ]; then echo "$spec: benign $role: $n findings (first at row $first)"; bad=1; fi ;;
         hsj_lab|hsj_noise|hsj_round) lim=10 ;;
         hsj_art|hsj_art_noise) lim=$((mark + 10)) ;;
@@ -50,6 +53,11 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
         hsj_rot)   lim=12 ;;   # a fresh API key per request: the source's stream catches it
         simba_rot) lim=40 ;;
         simba_ref|simba_batch|zoo|simba_round) lim=$q ;;
+        # spread over 64 source addresses, one request each in turn: the model's view
+        # across clients (iris's 4 features are too few to tell SimBA's steps from noise)
+        hsj_dist) lim=$q ;;
+        simba_dist) if [ "$ds" = iris ]; then lim=-1; else lim=40; fi ;;
+        simba_noise_dist) if [ "$ds" = iris ]; then lim=-1; else lim=$q; fi ;;
         *) fail "unknown role $role" ;;
         esac
         case $role in
@@ -72,8 +80,12 @@ for role in hsj_art hsj_lab hsj_noise hsj_noise3 hsj_round hsj_art_noise simba_l
     med=$(awk -v r=$role '$2 == r {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
     [ "$med" -le 10 ] || { echo "$role: median first finding at row $med (> 10)"; bad=1; }
 done
-# SimBA behind 1 % noise: median within 15 rows (was not caught at all)
-med=$(awk '$2 == "simba_noise" {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-[ "$med" -le 15 ] || { echo "simba_noise: median first finding at row $med (> 15)"; bad=1; }
+# SimBA behind 1 % noise: median within 15 rows (was not caught at all); spread over 64
+# addresses: SimBA in a median of 12 rows, behind noise 20, HopSkipJump 40 (were not caught)
+for spec in simba_noise:15 simba_dist:12 simba_noise_dist:20 hsj_dist:40; do
+    role=${spec%%:*} lim=${spec#*:}
+    med=$(awk -v r="$role" '$2 == r {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+    [ "$med" -le "$lim" ] || { echo "$role: median first finding at row $med (> $lim)"; bad=1; }
+done
 [ "$bad" = 0 ] || fail "evasion replay targets missed (above)"
 echo "ok: evasion replay targets met"

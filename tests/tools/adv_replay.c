@@ -11,7 +11,9 @@
  * then rows x features float32 inputs, rows x outputs float32 probabilities, rows int32
  * labels. client is a small number; rotate 1 sends every request of that client with a
  * fresh API key from one source address (identity rotation: the engine's principal group
- * then carries the stream), 0 keys the client by its source address.
+ * then carries the stream), 0 keys the client by its source address, N >= 2 sends its
+ * k-th request from address k mod N of a pool of N addresses of its own (an attack spread
+ * over many sources, or many ordinary users of one model), keyed by address.
  * Output: one line per client "client queries first_row analytic findings title", where
  * first_row counts the client's rows up to the end of the request whose event raised its
  * first adversarial.* finding (0 and "-" when none), on its own stream or its source's.
@@ -90,7 +92,7 @@ int main(int argc, char **argv)
     uint64_t t = 1700000000000000ull;
     while (fread(h, 4, 5, stdin) == 5) {
         uint32_t c = h[0], rot = h[1], rows = h[2], feat = h[3], outs = h[4];
-        if (c >= MAXC || rot > 1 || rows == 0 || rows > 100000 || feat == 0 || feat > 1u << 20 || outs > 1000) {
+        if (c >= MAXC || rot > 65536 || rows == 0 || rows > 100000 || feat == 0 || feat > 1u << 20 || outs > 1000) {
             fprintf(stderr, "adv_replay: bad header\n");
             return 4;
         }
@@ -112,7 +114,12 @@ int main(int argc, char **argv)
         snprintf(ev.client_id, sizeof ev.client_id, "127.0.%u.%u", c / 250, c % 250 + 1);
         ev.group_kind = IG_ID_SOURCE_IP;
         snprintf(ev.group_id, sizeof ev.group_id, "%s", ev.client_id);
-        if (rot) {   /* a fresh API key per request, one source */
+        if (rot >= 2) {   /* the next address of the client's pool */
+            uint32_t k = (uint32_t)(requests[c]++ % rot);
+            snprintf(ev.client_id, sizeof ev.client_id, "10.%u.%u.%u", c % 250 + 1, k / 250,
+                     k % 250 + 1);
+            snprintf(ev.group_id, sizeof ev.group_id, "%s", ev.client_id);
+        } else if (rot) {   /* a fresh API key per request, one source */
             ev.id_kind = IG_ID_API_KEY;
             snprintf(ev.client_id, sizeof ev.client_id, "key-%u-%llu", c,
                      (unsigned long long)++requests[c]);

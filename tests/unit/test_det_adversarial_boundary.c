@@ -1,8 +1,10 @@
 /* adversarial.boundary on synthetic streams: a decision-based walk along the boundary of a
  * nearest-centre classifier alarms (with scores, and label-only), so do a SimBA-style
  * score walk and HopSkipJump-style probe batches separated by binary searches, a binary
- * search behind noise or rounding (halving chains); natural
- * queries and confident retries of one input do not; bad input is skipped. */
+ * search behind noise or rounding (halving chains), SimBA behind noise, SimBA stuck on
+ * saturated answers (a star) and SimBA spread over 40 source addresses (the model's view
+ * across clients); natural queries, confident retries of one input and many users sending
+ * a popular record do not; bad input is skipped. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -572,6 +574,168 @@ static void test_saturated_star_alarms(void **state)
     }
 }
 
+/* The model's view across clients: one SimBA walk whose every query comes from the next of
+ * 40 source addresses (a proxy pool) is caught as a distributed search, each address
+ * having sent a row or two; 40 ordinary users of the same model sending a popular demo
+ * record as is, edited in one field, or re-typed with a little noise are not. */
+#define XCL 40
+struct xrun {
+    void *global, *model, *client[XCL];
+    struct ig_emit emit;
+    struct sink sink;
+    const char *title;
+    double clients;
+};
+
+static void on_finding_x(void *ctx, const struct ig_finding *f)
+{
+    struct xrun *x = ctx;
+    on_finding(&x->sink, f);
+    if (x->sink.n == 1) {
+        x->title = f->title;
+        for (uint32_t i = 0; i < f->nscores; i++)
+            if (!strcmp(f->scores[i].key, "clients"))
+                x->clients = f->scores[i].value;
+    }
+}
+
+static void xrun_open(struct xrun *x)
+{
+    memset(x, 0, sizeof(*x));
+    char err[256];
+    assert_int_equal(ig_detector_init(&ig_det_adversarial_boundary, &no_env, NULL, &x->global, err,
+                                      sizeof(err)), 0);
+    x->model = calloc(1, ig_det_adversarial_boundary.model_size);
+    for (int c = 0; c < XCL; c++)
+        x->client[c] = calloc(1, ig_det_adversarial_boundary.client_size);
+    x->emit = (struct ig_emit){ on_finding_x, x };
+}
+
+static void xquery(struct xrun *x, int c, const float *v)
+{
+    float sc[C];
+    int32_t lab = model(v, sc);
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
+                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
+    snprintf(ev.client_id, sizeof ev.client_id, "10.0.0.%d", c + 1);
+    struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
+                            .emit = &x->emit };
+    assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
+}
+
+static void xrun_close(struct xrun *x)
+{
+    for (int c = 0; c < XCL; c++) {
+        struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model };
+        ig_det_adversarial_boundary.evict(&call);
+        free(x->client[c]);
+    }
+    struct ig_call call = { .global = x->global, .model = x->model };
+    ig_det_adversarial_boundary.model_free(&call);
+    free(x->model);
+    ig_det_adversarial_boundary.free(x->global);
+}
+
+/* four ordinary clients teach the model's scale: rows around the class centres */
+static void xwarm(struct xrun *x)
+{
+    float v[D];
+    for (int i = 0; i < 48; i++) {
+        for (int f = 0; f < D; f++)
+            v[f] = centres[i % C][f] + (float)(0.1 * nrand());
+        xquery(x, i % 4, v);
+    }
+}
+
+static void test_distributed_search_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 3; e++) {
+        struct xrun x;
+        rs = 900 + (uint64_t)e;
+        setup_centres();
+        xrun_open(&x);
+        xwarm(&x);
+        float v[D], y[D], sc[C];
+        centre_of(2, v);
+        int c = model(v, sc), q = 0;
+        xquery(&x, q++ % XCL, v);
+        float pc = sc[c];
+        int perm[D];
+        for (int f = 0; f < D; f++)
+            perm[f] = f;
+        for (int f = D - 1; f > 0; f--) {
+            int j = (int)(urand() * (f + 1)), t = perm[f];
+            perm[f] = perm[j];
+            perm[j] = t;
+        }
+        uint64_t at = 0;
+        for (int i = 0; i < 60 && !x.sink.n; i++)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                memcpy(y, v, sizeof(y));
+                y[perm[i % D]] += (float)sgn * 0.02f;
+                xquery(&x, q++ % XCL, y);
+                if (x.sink.n && !at)
+                    at = (uint64_t)q;
+                model(y, sc);
+                if (sc[c] < pc) {
+                    pc = sc[c];
+                    memcpy(v, y, sizeof(v));
+                    break;
+                }
+            }
+        if (!x.sink.n)
+            fail_msg("SimBA over %d addresses not detected (stream %d)", XCL, e);
+        assert_true(x.sink.ok);
+        assert_string_equal(x.title, "Suspected distributed adversarial search");
+        assert_true(x.clients >= 2);
+        if (at > 16)
+            fail_msg("SimBA over %d addresses detected at its query %llu (stream %d)", XCL,
+                     (unsigned long long)at, e);
+        xrun_close(&x);
+    }
+}
+
+static void test_popular_record_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 3; e++) {
+        struct xrun x;
+        rs = 950 + (uint64_t)e;
+        setup_centres();
+        xrun_open(&x);
+        xwarm(&x);
+        float demo[D], hot[3][D], v[D];
+        for (int f = 0; f < D; f++)
+            demo[f] = centres[e % C][f] + (float)(0.1 * nrand());
+        for (int k = 0; k < 3; k++)
+            for (int f = 0; f < D; f++)
+                hot[k][f] = centres[(k + 1) % C][f] + (float)(0.1 * nrand());
+        for (int i = 0; i < 600; i++) {
+            double u = urand();
+            memcpy(v, demo, sizeof(v));
+            if (u < 0.3) {
+                /* as is */
+            } else if (u < 0.55) {
+                /* one field edited to another plausible value */
+                v[(int)(urand() * D)] = centres[(int)(urand() * C)][(int)(urand() * D)];
+            } else if (u < 0.7) {
+                for (int f = 0; f < D; f++)   /* re-typed: rounded or a little noise */
+                    v[f] = u < 0.62 ? (float)(rint(demo[f] * 100) / 100) : demo[f] + (float)(0.002 * nrand());
+            } else if (u < 0.85) {
+                memcpy(v, hot[(int)(urand() * 3)], sizeof(v));
+            } else {
+                for (int f = 0; f < D; f++)
+                    v[f] = centres[i % C][f] + (float)(0.1 * nrand());
+            }
+            xquery(&x, (int)(urand() * XCL), v);
+        }
+        if (x.sink.n)
+            fail_msg("popular record users alarmed (%s, stream %d)", x.title, e);
+        xrun_close(&x);
+    }
+}
+
 /* Readings settling on a new set point (a first-order response: each covers half the
  * remaining way, plus noise), set points alternating between two classes so the label
  * changes on the way: the steps halve along one line but never turn back. Not a search. */
@@ -742,6 +906,8 @@ int main(void)
         cmocka_unit_test(test_noisy_simba_alarms),
         cmocka_unit_test(test_saturated_star_alarms),
         cmocka_unit_test(test_memory_grows_with_use),
+        cmocka_unit_test(test_distributed_search_alarms),
+        cmocka_unit_test(test_popular_record_quiet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
