@@ -1849,11 +1849,13 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
     float *nbp = dim <= IG_FSCALE_MAXDIM ? nb
                  : call->scratch ? ig_scratch_alloc(call->scratch, (size_t)dim * sizeof(float)) : NULL;
     bool wset = false;
-    /* the model's view across clients: once per event (the principal group's stream sees
-     * the same event again), on scaled rows of up to 64 features */
+    /* the model's view across clients: once per event, on scaled rows of up to 64
+     * features; for a source that carries several identities, on its principal group's
+     * stream (the identity of a key-rotating client is the source), else on the client's */
+    bool multi = call->source && call->source->identities > 1;
     struct bd_cross *xv = NULL;
     uint32_t who = 0;
-    if (p->cross && m && !call->group && st->rel && dim <= IG_FSCALE_MAXDIM && m->fs.dim == dim &&
+    if (p->cross && m && call->group == multi && st->rel && dim <= IG_FSCALE_MAXDIM && m->fs.dim == dim &&
         (m->fs.mode == IG_FSCALE_SCALED || (m->fs.mode == IG_FSCALE_IDENTITY && m->fs.unit > 0))) {
         if (!m->x)
             m->x = cross_new(g, dim);
