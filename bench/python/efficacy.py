@@ -14,7 +14,9 @@ also with a transfer set of another distribution: photo patches for digits, anot
 table's records for the tables). LLM traffic:
 tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
 users pasting long repeated lines, and one prompt injector (tests/tools/llm_clients.py).
-Every client has its own 127.0.x.y address. Each capture is recorded with dumpcap and
+Every client has its own 127.0.x.y address; the clients spread over a pool (simba_dist,
+hsj_dist: an attack over 64 source addresses; popular: 40 users of one model) send from
+127.(100+x).y.1..N and count as one row. Each capture is recorded with dumpcap and
 analysed; per client we report the analytics that fired and, for attackers, after how many
 of its queries (rows; requests for LLM clients) the first finding of the expected family came.
 
@@ -61,6 +63,12 @@ ATTACKS = {
     "transfer_adaptive": ("extraction.", 100, 150, "KnockoffNets transfer set, adaptive policy"),
     "boundary": ("adversarial.", 10, 12, "HopSkipJump-style boundary evasion (labels)"),
     "simba": ("adversarial.", 10, 30, "SimBA score-based evasion"),
+    # SimBA behind 1 % Gaussian noise on every query (its exact arithmetic hidden)
+    "simba_noise": ("adversarial.", 10, 60, "SimBA behind 1 % noise"),
+    # spread over a pool of 64 source addresses, one request each in turn (a proxy pool,
+    # a botnet): the model's view across clients
+    "simba_dist": ("adversarial.", 10, 60, "SimBA over 64 source addresses"),
+    "hsj_dist": ("adversarial.", 10, 150, "HopSkipJump-style evasion over 64 source addresses"),
     "harvest": ("leakage.scores", 100, 200, "score harvesting (membership probing)"),
     "flood_parallel": ("abuse.", None, None, "flood, 8 connections"),
     "injection": ("prompt_injection.", 2, None, "prompt injection after one ordinary question"),
@@ -78,6 +86,7 @@ PATTERNS = {
     "frames": "near-duplicate stream (video frames / sensor readings)",
     "noisy": "records with 5 % measurement noise",
     "whatif": "what-if analysis: one feature of a record swept over 8 values",
+    "popular": "40 users of one model: a demo record as is, edited, re-typed; popular records",
     "coarse": "coarse records: features rounded to whole spreads (digits: black and white)",
     "chat": "ordinary LLM questions",
     "security": "LLM users asking about attacks (quoting them)",
@@ -99,10 +108,15 @@ def plan(quick):
                   ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
                   ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
                   ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05)]
+        # Not run yet: popular, simba_dist and hsj_dist add ~170 light clients (a pool each),
+        # which drop abuse.rate's population median so far that it flags the busy and the
+        # frames clients (measured: 3 of 37 ordinary clients); tests/tools/adv_replay runs
+        # them (test_adversarial_replay).
         attacks = [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
                    ("knockoff", int(600 * q), 20, 0), ("transfer", int(600 * q), 20, 0),
                    ("transfer_adaptive", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
-                   ("simba", int(400 * q), 1, 0), ("harvest", 600, 20, 0),
+                   ("simba", int(400 * q), 1, 0), ("simba_noise", int(400 * q), 1, 0),
+                   ("harvest", 600, 20, 0),
                    ("flood_parallel", 3000, 1, 0)]
         out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,
                     benign + attacks))
@@ -143,14 +157,32 @@ def start_server(tools, d, kind, opt, seed=0):
     return srv, open(portfile).read().strip(), meta
 
 
+# roles of the table that run another attack_clients.py role with options: (role, options)
+VARIANTS = {"simba_noise": ("simba", ["--noise", "0.01"]),
+            "simba_dist": ("simba", ["--pool", "64"]),
+            "hsj_dist": ("boundary", ["--pool", "64"]),
+            "popular": ("popular", ["--pool", "40"])}
+
+
+def pool_of(role, src):
+    """The source addresses a --pool client sends from (attack_clients.pool_sources), [] if
+    it sends from src alone."""
+    opts = VARIANTS.get(role, (role, []))[1]
+    if "--pool" not in opts:
+        return []
+    o = [int(v) for v in src.split(".")]
+    return [f"127.{100 + o[2]}.{o[3]}.{k}" for k in range(1, int(opts[opts.index("--pool") + 1]) + 1)]
+
+
 def client_cmd(tools, kind, port, meta, role, n, batch, pause, src, seed):
     if kind == "llm":   # batch: the injection style
         return [PY, os.path.join(tools, "llm_clients.py"), "--port", port, "--role", role,
                 "--source", src, "--requests", str(n), "--seed", str(seed)] + \
             (["--style", str(batch)] if role == "injection" else [])
+    run, opts = VARIANTS.get(role, (role, []))
     return [PY, os.path.join(tools, "attack_clients.py"), "--port", port, "--meta", meta,
-            "--role", role, "--source", src, "--queries", str(n), "--batch", str(batch),
-            "--seed", str(seed), "--pause", str(pause)]
+            "--role", run, "--source", src, "--queries", str(n), "--batch", str(batch),
+            "--seed", str(seed), "--pause", str(pause)] + opts
 
 
 def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
@@ -167,6 +199,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
         if not wait_file(recout, "Capturing", 10):
             sys.exit("dumpcap did not start")
         roles = {}
+        team = {}   # a --pool client's addresses -> its --source (one row of the table)
         n = 0
         for phase in (phase1, phase2):
             running = []
@@ -174,6 +207,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                 n += 1
                 src = f"127.0.{idx + 10}.{n + 10}"
                 roles[src] = role if role != "injection" else f"injection:{STYLES[batch]}"
+                team.update({ip: src for ip in pool_of(role, src)})
                 out = open(os.path.join(d, f"client-{n}.json"), "w")
                 p = subprocess.Popen(client_cmd(tools, kind, port, meta, role, q, batch, pause,
                                                 src, n + 100 * idx + 10000 * a.seed), stdout=out)
@@ -190,7 +224,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                            stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
             sys.exit(f"{name}: analyze failed: {r.stderr[-500:]}")
-        return score(name, kind, roles, events, findings)
+        return score(name, kind, roles, events, findings, team)
     finally:
         for p in procs:
             if p.poll() is None:
@@ -198,14 +232,14 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                 p.wait()
 
 
-def queries_at(rows, f):
+def queries_at(rows, f, by_seen=True):
     """The client's queries up to and including the event that raised finding f. A finding
     carries its event's request time in ms; fast clients send several requests within one
     ms, so: the event numbered queries_seen (the client's events, for the analytics that
     count them) when its time matches, else the earliest event of that millisecond."""
     t0 = f["time"] * 1000
     seen = int((f.get("unmapped") or {}).get("queries_seen") or 0)
-    if 0 < seen <= len(rows) and t0 <= rows[seen - 1][0] < t0 + 1000:
+    if by_seen and 0 < seen <= len(rows) and t0 <= rows[seen - 1][0] < t0 + 1000:
         return sum(r for _, r in rows[:seen])
     n = 0
     for t, r in rows:
@@ -215,11 +249,16 @@ def queries_at(rows, f):
     return n
 
 
-def score(name, kind, roles, events, findings):
+def score(name, kind, roles, events, findings, team=None):
+    """Per client of <roles> (source -> role): queries, findings by analytic, queries at the
+    first of each. <team> maps a --pool client's addresses to its source: they count as one
+    (a finding's queries_seen is then the address's, not the client's: times decide)."""
+    team = team or {}
     rows = collections.defaultdict(list)     # ip -> [(time_us, queries)]
     for line in open(events):
         e = json.loads(line)
         ip = e["client"].get("ip") or e["client"]["id"]
+        ip = team.get(ip, ip)
         q = e.get("rows", 0) if kind == "model" else 1
         rows[ip].append((e["time"], q))   # request time: the query that raised it counts
     for v in rows.values():
@@ -230,10 +269,12 @@ def score(name, kind, roles, events, findings):
     for line in open(findings):
         f = json.loads(line)
         uid = (f.get("actor") or {}).get("user", {}).get("uid", "")
+        uid = team.get(uid, uid)
         ip = uid if uid in roles else ""
         if not ip:
             for ev in f.get("evidences", []) + [f]:
                 ip = (ev.get("src_endpoint") or {}).get("ip", "")
+                ip = team.get(ip, ip)
                 if ip in roles:
                     break
         if ip not in roles:
@@ -241,7 +282,7 @@ def score(name, kind, roles, events, findings):
         analytic = f["finding_info"]["analytic"]["name"]
         count[ip] += 1
         by[ip][analytic] += 1
-        nq = queries_at(rows[ip], f)
+        nq = queries_at(rows[ip], f, ip not in team.values())
         if analytic not in first[ip] or nq < first[ip][analytic]:
             first[ip][analytic] = nq
     out = []

@@ -50,6 +50,8 @@ Benign patterns that must raise nothing (real records of the held-out split):
             coordinates, as Jacobian (sign) steps are
   retry     real records over a flaky network: 30 % of requests sent again at once (a
             client library's retry after a timeout)
+  popular   many users of one model (with --pool): a demo record as is, edited in one
+            field, re-typed with rounding or noise, a few popular records, retries
 With a --meta file from sk_model_server.py --split, attackers use the attacker split and
 benign clients the held-out split; perturbation sizes follow each feature's spread when the
 server takes raw units.
@@ -58,6 +60,8 @@ ModelStreamInfer bidirectional stream with --stream; inputs as raw_input_content
 tritonclient sends them) and an API key (x-api-key metadata "client-<source>"); grpcio
 cannot pick a source address, so the channel goes through a byte-for-byte TCP relay on
 loopback whose upstream connection comes from --source (the leg the capture sees).
+--pool N sends request n from the (n mod N)-th of N source addresses 127.(100+c).d.1..N
+(for --source 127.b.c.d): an attack spread over a proxy pool or botnet, or many users.
 Evasion of exact-arithmetic detection: --noise SIGMA adds Gaussian noise of SIGMA x each
 feature's spread to every query, --decimals N rounds every number to N decimals (class
 Evasive; the attack logic is unchanged).
@@ -70,7 +74,7 @@ Usage:
                       [--ports P1,P2,P3]   (replicas behind a round-robin load balancer)
                       [--queries N] [--batch B] [--seed S] [--pause SECONDS] [--rate R]
                       [--grpc [--stream]] [--host 127.0.0.1] [--header H]... [--rotate KIND]
-                      [--noise SIGMA] [--decimals N]
+                      [--noise SIGMA] [--decimals N] [--pool N]
                       [--jwt-sub SUB --jwt-key SECRET --jwt-exp SECONDS]
 Prints one JSON line: role, source, queries, requests and what the attack achieved.
 """
@@ -90,11 +94,14 @@ from sklearn.linear_model import LogisticRegression
 class Oracle:
     """The model behind the API: counts queries, keeps one keep-alive connection."""
 
-    def __init__(self, port, source, model, pause, host="127.0.0.1", identity=None, ports=None):
+    def __init__(self, port, source, model, pause, host="127.0.0.1", identity=None, ports=None,
+                 sources=None):
         # ports: replicas behind a round-robin L7 load balancer, one keep-alive
-        # connection to each, request n going to replica n mod len(ports)
-        self.conns = [http.client.HTTPConnection(host, p, timeout=10, source_address=(source, 0))
-                      for p in (ports or [port])]
+        # connection to each, request n going to replica n mod len(ports); sources: a pool
+        # of source addresses, one keep-alive connection from each, request n from
+        # address n mod len(sources)
+        self.conns = [http.client.HTTPConnection(host, p, timeout=10, source_address=(s, 0))
+                      for p in (ports or [port]) for s in (sources or [source])]
         self.conn = self.conns[0]
         self.model, self.pause = model, pause
         self.queries = self.requests = 0
@@ -503,6 +510,37 @@ def coarse(o, T, y, rng, a):
     return records(o, Q, y, rng, a)
 
 
+def popular(o, T, y, rng, a):
+    """Many ordinary users of one model (give --pool): a demo record everyone tries, tried as
+    is, with one field edited to a value another record has (what-if on the demo), re-typed
+    with rounding or tiny noise, a few popular records (a shared cache miss), and ordinary
+    records; single-row requests, some retried."""
+    S = spread(T)
+    demo = T[rng.integers(len(T))].astype(np.float64)
+    hot = T[rng.choice(len(T), min(5, len(T)), replace=False)].astype(np.float64)
+    n = 0
+    while n < a.queries:
+        u = rng.random()
+        if u < 0.35:
+            x = demo
+        elif u < 0.55:
+            x = demo.copy()
+            j = rng.integers(T.shape[1])
+            x[j] = T[rng.integers(len(T)), j]
+        elif u < 0.65:
+            x = np.round(demo, 1) if rng.random() < 0.5 else demo + rng.normal(0, 0.005, demo.shape) * S
+        elif u < 0.85:
+            x = hot[rng.integers(len(hot))]
+        else:
+            x = T[rng.integers(len(T))]
+        o.proba(x)
+        n += 1
+        if rng.random() < 0.1 and n < a.queries:
+            o.proba(x)
+            n += 1
+    return {}
+
+
 def noisy(o, T, y, rng, a):
     return records(o, T, y, rng, a, noise=0.05)
 
@@ -691,9 +729,16 @@ ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_querie
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
          "flood_parallel": flood_parallel, "records": records, "busy": records,
          "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
-         "whatif": whatif, "coarse": coarse}
+         "whatif": whatif, "coarse": coarse, "popular": popular}
 BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
-          "coarse"}
+          "coarse", "popular"}
+
+
+def pool_sources(source, n):
+    """The --pool addresses of a client: 127.(100 + c).d.k for --source 127.b.c.d, k = 1..n
+    (loopback, apart from every --source of the bench)."""
+    o = [int(v) for v in source.split(".")]
+    return [f"127.{100 + o[2]}.{o[3]}.{k}" for k in range(1, n + 1)]
 
 
 def b64u(b):
@@ -757,6 +802,9 @@ def main():
     ap.add_argument("--jwt-sub")
     ap.add_argument("--jwt-key")
     ap.add_argument("--jwt-exp", type=int, default=3600)
+    ap.add_argument("--pool", type=int, default=0,
+                    help="N: request n from the n mod N-th of N source addresses (pool_sources: "
+                         "an attack spread over a proxy pool, or many users of one model; HTTP)")
     a = ap.parse_args()
     if not a.source.startswith("127.") or not a.host.startswith("127."):
         sys.exit("loopback addresses only")
@@ -772,7 +820,8 @@ def main():
         o = GrpcOracle(a.port, a.source, meta["model"], a.pause, a.stream)
     else:
         o = Oracle(a.port, a.source, meta["model"], a.pause, a.host, identity_fn(a),
-                   [int(p) for p in a.ports.split(",")] if a.ports else None)
+                   [int(p) for p in a.ports.split(",")] if a.ports else None,
+                   pool_sources(a.source, a.pool) if a.pool else None)
     if a.noise or a.decimals is not None:
         o = Evasive(o, spread(T), a.noise, a.decimals, a.seed)
     res = ROLES[a.role](o, T, y, rng, a)
