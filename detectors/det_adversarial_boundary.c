@@ -1209,6 +1209,11 @@ static void descent_link(struct bd_state *st, const struct rel_hit *h, bool *des
         int pb = st->rel_par[b];
         if (pb < 0 || st->rel_row[pb] != st->rel_par_row[b] || !same_label_p(st, b, (uint32_t)pb))
             return;
+        /* q moves the coordinate b itself moved from pb: b is no kept step but another
+         * value of the same field (two users editing one field of a popular record, a
+         * slider); a search goes on to the next coordinate */
+        if (st->rows - st->rel_row[b] < 32 && st->step_coord[st->rel_row[b] % 32] == h->step)
+            return;
         *desc = st->rel_u[b] > st->rel_u[pb];
     } else {
         /* b's first child c is judged once, at b's second child: more children of b (one
@@ -1520,8 +1525,11 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
             coarse_k += (double)qq * inv[c] >= 0.05;
         syn = 2 * coarse_k < dim;
     }
+    /* across clients, the row that completes the evidence must carry its part: a greedy
+     * choice of its own (an ordinary user's row can join a search's stream, as images of
+     * one digit share cells, and must not inherit its choices) */
     if (strict)
-        syn = greedy || star;
+        syn = (greedy && (st->desc_m & 1)) || star;
     return line ? BD_LINE : syn ? BD_SYNTH : halve ? BD_HALVE : BD_NONE;
 }
 
