@@ -477,30 +477,10 @@ def whatif_bisect(o, T, y, rng, n):
 
 
 def popular(o, T, y, rng, n):
-    """Many ordinary users of one model (each request from one of 40 addresses): a demo
-    record everyone tries, tried as is, with one field edited to a value another record has
-    (what-if on the demo), re-typed with rounding or tiny noise, a few popular records (a
-    shared cache miss), and ordinary records; single-row requests, some retried."""
-    S = spread(T)
-    demo = T[rng.integers(len(T))].astype(np.float64)
-    hot = T[rng.choice(len(T), 5, replace=False)].astype(np.float64)
-    while o.queries < n:
-        u = rng.random()
-        if u < 0.35:
-            x = demo
-        elif u < 0.55:
-            x = demo.copy()
-            j = rng.integers(T.shape[1])
-            x[j] = T[rng.integers(len(T)), j]
-        elif u < 0.65:
-            x = np.round(demo, 1) if rng.random() < 0.5 else demo + rng.normal(0, 0.005, demo.shape) * S
-        elif u < 0.85:
-            x = hot[rng.integers(len(hot))]
-        else:
-            x = T[rng.integers(len(T))]
-        o.proba(x)
-        if rng.random() < 0.1 and o.queries < n:
-            o.proba(x)
+    """attack_clients.py's popular pattern: many ordinary users of one model (each request from
+    one of 40 addresses) trying a demo record as is, edited in one field, re-typed, a few
+    popular records (a shared cache miss), ordinary records, some retried."""
+    attack_clients.popular(o, T, y, rng, types.SimpleNamespace(queries=n))
 
 
 def main():
