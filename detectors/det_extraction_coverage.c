@@ -75,6 +75,7 @@
 
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
+#include "stats/floats.h"
 
 #define NAME "extraction.coverage"
 #define CV_FEAT 32
@@ -275,14 +276,6 @@ static int row_label(const struct ig_event *ev, uint32_t r)
     return -1;
 }
 
-static bool finite_row(const float *x, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (!isfinite(x[i]))
-            return false;
-    return true;
-}
-
 /* Jensen–Shannon divergence (natural log) of two count vectors. */
 static double js_div(const uint32_t *a, const uint64_t *b, int n)
 {
@@ -337,12 +330,6 @@ static double recent_add(const struct cv_params *p, struct cv_model *m, struct c
     return share;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median recent OOD share (interp: interpolation share, of the clients that have one) of
  * the other clients active within the last active_rows rows; 0 with fewer than 3 of them.
  * *np (may be NULL) = how many there were. */
@@ -361,7 +348,7 @@ static double others_median(const struct cv_params *p, const struct cv_model *m,
         *np = n;
     if (n < 3)
         return 0;
-    qsort(v, (size_t)n, sizeof v[0], cmp_float);
+    qsort(v, (size_t)n, sizeof v[0], ig_cmp_float);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
@@ -413,7 +400,7 @@ static void typical_range(struct cv_model *m)
     float v[CV_FEAT];
     for (uint32_t f = 0; f < m->nfeat; f++)
         v[f] = m->hi[f] - m->lo[f];
-    qsort(v, m->nfeat, sizeof v[0], cmp_float);
+    qsort(v, m->nfeat, sizeof v[0], ig_cmp_float);
     m->typical_range = v[m->nfeat / 2] > 0 ? v[m->nfeat / 2] : 1e-30f;   /* all constant */
     for (uint32_t f = 0; f < m->nfeat; f++) {
         const struct cv_stat *a = &m->all[f];
@@ -905,7 +892,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
     for (uint32_t r = 0; r < ev->rows; r++) {
         const float *x = ev->inputs + (size_t)r * ev->features;
         int label = row_label(ev, r);
-        if (label < 0 || !finite_row(x, ev->features))
+        if (label < 0 || !ig_row_finite(x, ev->features))
             continue;
         if (m->seen_rows < p->reference_queries) {
             /* one client may teach only so much: an early attacker cannot own the reference */

@@ -52,6 +52,7 @@
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
+#include "stats/floats.h"
 #include "stats/fscale.h"
 #include "stats/shapiro.h"
 
@@ -885,12 +886,6 @@ static uint64_t key_of(const char *s)
     return ig_fnv1a_str(IG_FNV1A_BASIS, s, SIZE_MAX) | 1;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 /* Records this client's W among the model's peers and returns the delta in force: the
  * fixed one, lowered to the peers' median - max(peer_margin, 3 x 1.4826 MAD) when at
  * least peer_min other clients have been tested. Natural W depends on the data (a table
@@ -923,13 +918,13 @@ static double calibrate(const struct prada_params *p, struct prada_model *m, uin
     m->peers[mine] = (struct prada_peer){ key, m->tests, (float)w, (float)e->ood_share };
     if (n < p->peer_min)
         return p->delta;
-    qsort(o, n, sizeof(float), cmp_float);
+    qsort(o, n, sizeof(float), ig_cmp_float);
     e->peer_ood = n % 2 ? o[n / 2] : 0.5 * (o[n / 2 - 1] + o[n / 2]);
-    qsort(v, n, sizeof(float), cmp_float);
+    qsort(v, n, sizeof(float), ig_cmp_float);
     double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     for (uint32_t i = 0; i < n; i++)
         v[i] = fabsf(v[i] - (float)med);
-    qsort(v, n, sizeof(float), cmp_float);
+    qsort(v, n, sizeof(float), ig_cmp_float);
     double mad = 1.4826 * (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
     double margin = 3 * mad > p->peer_margin ? 3 * mad : p->peer_margin;
     e->peers = n;

@@ -58,6 +58,7 @@
 
 #include <inferguard/detector.h>
 #include "row_label.h"
+#include "stats/floats.h"
 
 #define NAME "extraction.transfer"
 #define TR_FEAT 32
@@ -179,24 +180,10 @@ static void tr_free(void *global)
     free(global);
 }
 
-static bool finite_row(const float *x, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (!isfinite(x[i]))
-            return false;
-    return true;
-}
-
 static uint64_t client_key(const struct ig_event *ev)
 {
     uint64_t h = ig_fnv1a_str(IG_FNV1A_BASIS, ev->client_id, IG_CLIENT_ID_MAX);
     return h ? h : 1;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
 }
 
 static void learn(struct tr_model *m, const float *x, int k, double margin)
@@ -265,7 +252,7 @@ static void close_reference(struct tr_model *m)
     float v[TR_FEAT];
     for (uint32_t f = 0; f < nf; f++)
         v[f] = m->hi[f] - m->lo[f];
-    qsort(v, nf, sizeof v[0], cmp_float);
+    qsort(v, nf, sizeof v[0], ig_cmp_float);
     double typical = v[nf / 2] > 0 ? v[nf / 2] : 1.0;
     double sd[TR_FEAT];
     bool floored[TR_FEAT];
@@ -340,13 +327,13 @@ static void close_reference(struct tr_model *m)
         for (uint32_t t = r; t < m->ncal; t++)
             if (m->cal_key[t] == m->cal_key[r])
                 one[n1++] = all[t];
-        qsort(one, n1, sizeof one[0], cmp_float);
+        qsort(one, n1, sizeof one[0], ig_cmp_float);
         med[nk++] = one[n1 / 2];
         if (n1 >= 5)
             bigmed[nbig++] = one[n1 / 2];
     }
     if (nbig >= 3) {
-        qsort(bigmed, nbig, sizeof bigmed[0], cmp_float);
+        qsort(bigmed, nbig, sizeof bigmed[0], ig_cmp_float);
         float lim = 3 * bigmed[nbig / 2];
         for (uint32_t r = 0, k = 0; r < m->ncal; r++) {
             bool first = true;
@@ -372,7 +359,7 @@ static void close_reference(struct tr_model *m)
         return;
     m->lmean = (float)(ls / n);
     m->lsd = (float)sqrt(fmax(ls2 / n - (ls / n) * (ls / n), 1e-4));
-    qsort(d2, n, sizeof d2[0], cmp_float);
+    qsort(d2, n, sizeof d2[0], ig_cmp_float);
     m->q90 = d2[(uint32_t)(0.90 * (n - 1) + 0.5)];
     m->q99 = d2[(uint32_t)(0.99 * (n - 1) + 0.5)];
     m->ref_margin = m->margin_n >= m->fit / 2 && m->margin_n ? (float)(m->margin_sum / m->margin_n) : -1.0f;
@@ -390,7 +377,7 @@ static double others_median(const struct tr_params *p, const struct tr_model *m,
     }
     if (n < 3)
         return 0;
-    qsort(v, (size_t)n, sizeof v[0], cmp_float);
+    qsort(v, (size_t)n, sizeof v[0], ig_cmp_float);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
@@ -536,7 +523,7 @@ static int tr_observe(const struct ig_call *call, const struct ig_event *ev)
         const float *x = ev->inputs + (size_t)r * ev->features;
         double margin;
         int label = ig_row_label(ev, r, &margin);
-        if (label < 0 || !finite_row(x, ev->features))
+        if (label < 0 || !ig_row_finite(x, ev->features))
             continue;
         int k = label < TR_CLS ? label : TR_CLS - 1;
         if (m->state == 0 && m->seen < p->reference_queries) {

@@ -1,15 +1,10 @@
 /* Per-feature robust scaling learned from a model's first rows (fscale.h). */
 #include "stats/fscale.h"
+#include "stats/floats.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
 
 /* Linear-interpolated quantile of sorted v[0..n). */
 static float quantile(const float *v, uint32_t n, double q)
@@ -30,7 +25,7 @@ static void freeze(struct ig_fscale *s)
     for (uint32_t j = 0; j < d; j++) {
         for (uint32_t i = 0; i < n; i++)
             col[i] = s->buf[i][j];
-        qsort(col, n, sizeof(float), cmp_float);
+        qsort(col, n, sizeof(float), ig_cmp_float);
         float med = quantile(col, n, 0.5);
         double sp = (quantile(col, n, 0.75) - quantile(col, n, 0.25)) / 1.349;
         if (!(sp > 0)) {
@@ -50,7 +45,7 @@ static void freeze(struct ig_fscale *s)
         s->unit = 1;
         return;
     }
-    qsort(pos, npos, sizeof(float), cmp_float);
+    qsort(pos, npos, sizeof(float), ig_cmp_float);
     float med_sp = quantile(pos, npos, 0.5), p90 = quantile(pos, npos, 0.9);
     if (p90 <= 8 * med_sp) {
         /* one unit for all features: leave the inputs as they are */
