@@ -837,6 +837,20 @@ void ig_engine_flag_client(struct ig_engine *e, const char *client_id, const cha
     }
 }
 
+uint32_t ig_engine_client_flags(struct ig_engine *e, const char *client_id)
+{
+    uint32_t flags = 0;
+    size_t idlen = strnlen(client_id, IG_CLIENT_ID_MAX - 1);
+    for (uint8_t tag = 0; tag < IG_ID__COUNT; tag++) {
+        uint64_t h = siphash(e->key, tag, client_id, idlen);
+        uint64_t h2 = 0;
+        for (struct client *c = e->buckets[h & (e->nbuckets - 1)]; c; c = c->hnext)
+            if (same_id(e, c, tag, client_id, idlen, h, &h2))
+                flags |= c->flags;
+    }
+    return flags;
+}
+
 void ig_engine_observe(struct ig_engine *e, const struct ig_event *ev)
 {
     ig_engine_observe_flagged(e, ev, 0, 0);

@@ -63,6 +63,8 @@ int ig_engine_emitting(const struct ig_engine *e);
  * identity kind; a client not in the table is left alone. */
 void ig_engine_flag_client(struct ig_engine *e, const char *client_id, const char *analytic,
                            uint8_t severity);
+/* The flags a client in the table carries (0: none, or not in the table), any identity kind. */
+uint32_t ig_engine_client_flags(struct ig_engine *e, const char *client_id);
 /* Drives windows on the capture clock; call at least once per second of capture time.
  * A detector with model_size > 0 gets one tick per model entry (call.model set, in order
  * of first appearance); others get one tick with call.model NULL. call.client is NULL. */

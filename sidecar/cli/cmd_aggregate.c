@@ -493,6 +493,7 @@ static void stats_add(struct ig_fleet_stats *to, const struct ig_fleet_stats *s)
     to->released_idle += s->released_idle;
     to->flags_late += s->flags_late;
     to->flags_dropped += s->flags_dropped;
+    to->flags_early += s->flags_early;
     struct ig_fleet_lag *l = &to->inspect_lag;
     l->n += s->inspect_lag.n;
     l->sum += s->inspect_lag.sum;

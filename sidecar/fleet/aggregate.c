@@ -40,6 +40,18 @@ struct pending_flag {
     char analytic[48];
 };
 
+/* A flag told (a pod's finding, a member's) for an event time this instance has not
+ * released yet: one sensor flags a client at the event that raised the finding, so rows
+ * of that client inspected before then still count (drift windows, population
+ * statistics). Applied when the release passes that time; a min-heap by (t, seq). */
+struct due_flag {
+    uint64_t t, seq;
+    uint8_t severity;
+    char client[IG_CLIENT_ID_MAX];
+    char analytic[48];
+};
+#define DUE_CAP (1u << 16)   /* beyond this many waiting, a flag applies at once (counted) */
+
 struct pending {
     uint64_t t, seq;
     struct ig_event *ev;     /* with its data behind it (one allocation) */
@@ -79,6 +91,9 @@ struct ig_fleet_agg {
     struct ig_drift_writer *drift_writer;   /* --reports, or NULL */
     struct pending_flag *pflags;    /* PENDING_CAP, allocated at the first one */
     uint32_t npflags;
+    struct due_flag *due;           /* flags waiting for the release to reach their time */
+    size_t ndue, capdue;
+    uint64_t due_seq;
     struct ig_engine *engine;
 
     struct pending *heap;
@@ -136,6 +151,73 @@ static void flag_client(struct ig_fleet_agg *a, const char *client, const char *
         }
     }
     a->st.flags_dropped++;
+}
+
+static bool due_before(const struct due_flag *x, const struct due_flag *y)
+{
+    return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+/* Flags <client> as of event time <time_us>: now when the release has passed it, else
+ * once it does (flag_due). */
+static void flag_at(struct ig_fleet_agg *a, const char *client, const char *analytic, uint8_t severity,
+                    uint64_t time_us)
+{
+    if (!a->engine || !client || !client[0])
+        return;
+    if (time_us <= a->released_us) {
+        flag_client(a, client, analytic, severity);
+        return;
+    }
+    if (a->ndue == a->capdue) {
+        size_t cap = a->capdue ? a->capdue * 2 : 256;
+        struct due_flag *d = cap <= DUE_CAP ? realloc(a->due, cap * sizeof *d) : NULL;
+        if (!d) {
+            a->st.flags_early++;   /* too many waiting: flagged now, earlier than one sensor would */
+            flag_client(a, client, analytic, severity);
+            return;
+        }
+        a->due = d;
+        a->capdue = cap;
+    }
+    struct due_flag f = { .t = time_us, .seq = a->due_seq++, .severity = severity };
+    snprintf(f.client, sizeof f.client, "%s", client);
+    snprintf(f.analytic, sizeof f.analytic, "%s", analytic ? analytic : "");
+    size_t i = a->ndue++;
+    while (i) {
+        size_t up = (i - 1) / 2;
+        if (!due_before(&f, &a->due[up]))
+            break;
+        a->due[i] = a->due[up];
+        i = up;
+    }
+    a->due[i] = f;
+}
+
+/* Applies the waiting flags whose time is at most <upto>, oldest first. */
+static void flag_due(struct ig_fleet_agg *a, uint64_t upto)
+{
+    while (a->ndue && a->due[0].t <= upto) {
+        struct due_flag top = a->due[0], last = a->due[--a->ndue];
+        size_t i = 0;
+        for (;;) {
+            size_t l = 2 * i + 1, r = l + 1, m = i;
+            const struct due_flag *best = &last;
+            if (l < a->ndue && due_before(&a->due[l], best)) {
+                m = l;
+                best = &a->due[l];
+            }
+            if (r < a->ndue && due_before(&a->due[r], best))
+                m = r;
+            if (m == i)
+                break;
+            a->due[i] = a->due[m];
+            i = m;
+        }
+        if (a->ndue)
+            a->due[i] = last;
+        flag_client(a, top.client, top.analytic, top.severity);
+    }
 }
 
 /* After the engine observed an event of <client>: a flag waiting for it applies now. */
@@ -249,9 +331,9 @@ void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *a
 {
     a->st.pod_findings++;
     if (strncmp(client, "model:", 6) != 0) {
-        flag_client(a, client, analytic, severity);
+        flag_at(a, client, analytic, severity, time_us);
         if (a->flag_to)
-            flag_client(a->flag_to, client, analytic, severity);
+            flag_at(a->flag_to, client, analytic, severity, time_us);
     }
     struct told *t = told_slot(a, client, analytic, true);
     if (fleet && t->own)
@@ -274,6 +356,11 @@ void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *a
     }
     if (time_us > t->time_us)
         t->time_us = time_us;
+}
+
+uint32_t ig_fleet_agg_client_flags(const struct ig_fleet_agg *a, const char *client)
+{
+    return a->engine ? ig_engine_client_flags(a->engine, client) : 0;
 }
 
 /* Already told? A pod's finding counts when it came no later than the lateness window
@@ -338,7 +425,7 @@ static void on_finding(void *ctx, const struct ig_finding *f)
     }
     a->st.raised++;
     if (a->flag_to && f->client_id && f->client_id[0])
-        flag_client(a->flag_to, f->client_id, f->analytic, f->severity);
+        flag_at(a->flag_to, f->client_id, f->analytic, f->severity, f->time_us);
     if (a->replaying && !a->told_known) {
         /* no findings topic to tell what an earlier run already said: a replay rebuilds
          * state only */
@@ -532,6 +619,7 @@ void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
         struct pending p = heap_pop(a);
         if (p.t > a->released_us) {
             tick(a, a->released_us);   /* windows that ended before this event */
+            flag_due(a, p.t - 1);      /* findings raised before this event's time */
             a->released_us = p.t;
         }
         if (!p.replay && a->wall_us) {
@@ -543,6 +631,7 @@ void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
         const struct client *c = p.ev->client_id[0] ? client_get(a, p.ev->client_id, false) : NULL;
         a->cur_pods = c ? c->pods : "";
         ig_engine_observe(a->engine, p.ev);
+        flag_due(a, p.t);   /* a finding of this instant: as one sensor, from the next event */
         flag_pending(a, p.ev->client_id);
         a->replaying = false;
         if (p.off > a->last_released[p.part])
@@ -669,6 +758,7 @@ void ig_fleet_agg_finish(struct ig_fleet_agg *a)
         return;
     a->finished = true;
     ig_fleet_agg_advance(a, true);
+    flag_due(a, UINT64_MAX);   /* findings of times after the last event released */
     ig_engine_finish(a->engine, a->released_us);
     ig_engine_free(a->engine);   /* writes the last partial window's report */
     a->engine = NULL;
@@ -709,9 +799,10 @@ void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out)
             (unsigned long long)s->bad_records, (unsigned long long)s->dropped_revoked,
             (unsigned long long)s->released, (unsigned long long)s->buffered_max);
     fprintf(out, "  clients     %llu (%llu beyond the pods table); flags for clients not seen yet: %llu applied "
-                 "at their first event, %llu dropped (table full)\n", (unsigned long long)s->clients,
-            (unsigned long long)s->clients_full, (unsigned long long)s->flags_late,
-            (unsigned long long)s->flags_dropped);
+                 "at their first event, %llu dropped (table full), %llu before their event time (too many waiting)\n",
+            (unsigned long long)s->clients, (unsigned long long)s->clients_full,
+            (unsigned long long)s->flags_late, (unsigned long long)s->flags_dropped,
+            (unsigned long long)s->flags_early);
     fprintf(out, "  findings    %llu raised, %llu fleet findings out; held back: %llu already told by a pod "
                  "or an earlier run, %llu during replay; %llu findings read from the findings topic "
                  "(%llu of them msgpack, %llu unreadable); %llu left to the other role (%s)\n",
@@ -740,6 +831,7 @@ void ig_fleet_agg_free(struct ig_fleet_agg *a)
         free(a->heap[i].ev);
     free(a->heap);
     free(a->pflags);
+    free(a->due);
     free(a->clients);
     if (a->owns_told)
         free(a->told);

@@ -38,6 +38,9 @@ struct ig_fleet_stats {
     /* flags (a member's or a pod's finding) for a client this engine had not seen yet,
      * applied after its first event here; dropped: the table was full */
     uint64_t flags_late, flags_dropped;
+    /* flags applied on receipt though their event time was not released yet (too many
+     * waiting): earlier than one sensor would */
+    uint64_t flags_early;
     /* live (not replayed) events at their release to the detectors: the wall clock less
      * their request time on the pod's wire (needs ig_fleet_agg_clock) */
     struct ig_fleet_lag inspect_lag;
@@ -64,8 +67,9 @@ struct ig_fleet_agg *ig_fleet_agg_new(const struct ig_config *cfg, const struct 
 struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const struct ig_rules *rules,
                                            uint64_t lateness_us, enum ig_fleet_role role,
                                            struct ig_fleet_agg *share, char *err, size_t errlen);
-/* Per-client findings <a> raises also mark the client flagged in <to>'s engine (drift on
- * the model owner keeps flagged clients' rows out, as one sensor does), and <to> releases
+/* Per-client findings <a> raises also mark the client flagged in <to>'s engine from the
+ * finding's time on (drift on the model owner keeps flagged clients' rows out, as one
+ * sensor does), and <to> releases
  * no event newer than what <a> inspected while <a> has events waiting or partitions still
  * being read, so those flags come first. NULL: none. */
 void ig_fleet_agg_flag_to(struct ig_fleet_agg *a, struct ig_fleet_agg *to);
@@ -77,10 +81,13 @@ void ig_fleet_agg_count_told(struct ig_fleet_agg *a, bool msgpack, bool unreadab
 void ig_fleet_agg_event(struct ig_fleet_agg *a, const struct ig_event *ev, const char *pod,
                         bool replay, int32_t partition, int64_t offset);
 /* A finding already on the findings topic: a pod's own (fleet = false) or a fleet finding
- * (fleet = true: an earlier aggregator run, another member). time_us: its time. The client,
- * if in this engine's table, is marked flagged by it (severity: OCSF severity_id). */
+ * (fleet = true: an earlier aggregator run, another member). time_us: its time. The client
+ * is marked flagged by it (severity: OCSF severity_id) once this instance has released the
+ * events up to that time, as one sensor flags it at the event that raised the finding. */
 void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *analytic,
                        uint64_t time_us, bool fleet, uint8_t severity);
+/* The flags this instance's engine holds for <client> (0: none, or not seen yet). */
+uint32_t ig_fleet_agg_client_flags(const struct ig_fleet_agg *a, const char *client);
 /* <partition> was assigned: until it delivers an event or ends, nothing newer than what it
  * delivered before is released (its events may be the oldest). */
 void ig_fleet_agg_partition_start(struct ig_fleet_agg *a, int32_t partition);

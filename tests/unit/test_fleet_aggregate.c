@@ -345,6 +345,40 @@ static void test_roles(void **state)
     assert_non_null(strstr(s, "\"pods\":[\"pod-a\",\"pod-b\",\"pod-c\"]"));
 }
 
+/* A pod's finding about a client flags it here from the finding's event time on, not on
+ * receipt: rows of that client released before then count as one sensor counts them (the
+ * owner's drift windows keep the same rows out). Events 3 s apart stay under the quota. */
+static void test_told_at_event_time(void **state)
+{
+    (void)state;
+    struct ig_fleet_agg *a = agg_new("told_time");   /* lateness 2 s */
+    struct ig_event ev;
+    ig_fleet_agg_partition_start(a, 0);
+    ig_fleet_agg_told(a, "10.0.0.7", "extraction.prada", T0 + 7000000, false, 3);
+    for (int i = 0; i <= 5; i++) {
+        ev_at(&ev, "10.0.0.7", T0 + (uint64_t)i * 3000000);
+        ig_fleet_agg_event(a, &ev, "pod-a", false, 0, i);
+        ig_fleet_agg_advance(a, false);
+        /* released: events up to (newest - 2 s); the one at 9 s, the first after the
+         * finding's 7 s, is released once the event at 12 s arrives (i = 4) */
+        if (i < 4)
+            assert_int_equal(ig_fleet_agg_client_flags(a, "10.0.0.7"), 0);
+        else
+            assert_int_not_equal(ig_fleet_agg_client_flags(a, "10.0.0.7"), 0);
+    }
+    /* told after its time was released: flagged at once */
+    ig_fleet_agg_told(a, "10.0.0.8", "extraction.prada", T0, false, 3);
+    ev_at(&ev, "10.0.0.8", T0 + 16000000);
+    ig_fleet_agg_event(a, &ev, "pod-a", false, 0, 6);
+    ig_fleet_agg_partition_end(a, 0);
+    ig_fleet_agg_advance(a, true);
+    assert_int_not_equal(ig_fleet_agg_client_flags(a, "10.0.0.8"), 0);
+    assert_int_equal(ig_fleet_agg_stats(a)->flags_early, 0);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->emitted, 0);
+    ig_fleet_agg_free(a);
+}
+
 static void pk_str(msgpack_packer *pk, const char *v)
 {
     msgpack_pack_str(pk, strlen(v));
@@ -425,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_fleet_finding),
         cmocka_unit_test(test_held_when_told),
         cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_told_at_event_time),
         cmocka_unit_test(test_told_parse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
