@@ -1508,9 +1508,9 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * relations by chance, and the other tests are left to judge) */
     uint32_t desc = (uint32_t)__builtin_popcount(st->desc_m & 0xffff);
     uint32_t asyn = (uint32_t)__builtin_popcount(st->asyn_m & 0xffff);
-    bool greedy = dim >= 8 && h.base >= 0 && desc >= p->min_descent &&
+    bool greedy = dim >= 4 && h.base >= 0 && desc >= p->min_descent &&
                   !(st->asc_m & 0xffff) && synth + asyn >= 1 && steps_spread(st) &&
-                  step_distinct(st) >= p->min_descent;
+                  step_distinct(st) >= IG_MIN(p->min_descent, dim);
     /* a star: one base probed on both sides along many coordinates (SimBA whose
      * answers saturate keeps no step and tries every coordinate around its start;
      * ZOO's and NES's antithetic probes) */

@@ -46,6 +46,12 @@ static void on_finding(void *ctx, const struct ig_finding *f)
     (void)ctx;
     struct who *w = &clients[cur_client];
     w->findings++;
+    if (getenv("ADV_REPLAY_SCORES")) {   /* debugging aid: every finding's scores on stderr */
+        fprintf(stderr, "client %u row %llu %s:", cur_client, (unsigned long long)rows_seen[cur_client], f->title);
+        for (uint32_t i = 0; i < f->nscores; i++)
+            fprintf(stderr, " %s=%g", f->scores[i].key, f->scores[i].value);
+        fputc('\n', stderr);
+    }
     if (w->first == 0) {
         /* the client's rows up to the end of the event that raised it, as figure 9 counts */
         w->first = rows_seen[cur_client];
