@@ -98,7 +98,7 @@ static const struct ig_param bd_param_rows[] = {
     ROW("min_descent", IG_PT_U32, min_descent, .def = 5, .min = 2, .max = 16,
         .help = "greedy choices in the last 16 rows, none against, that fire with one exact relation: a kept base had lowered the probability of its label, a dropped step had not (SimBA keeps only improving steps)"),
     ROW("min_star", IG_PT_U32, min_star, .def = 4, .min = 2, .max = 64,
-        .help = "coordinates along which one base was probed on both sides by the same length (x - e and x + e; within 30 % when noise hides the arithmetic) that fire, from 8 features"),
+        .help = "coordinates along which one base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long) that fire, from 8 features"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
@@ -185,6 +185,10 @@ struct bd_state {
     uint32_t desc_m, asc_m;   /* bit k: the row k rows ago showed a greedy choice (a kept
                                * base that had lowered the probability, a dropped step that
                                * had not) or one against it */
+    float    noise;           /* the client's noise floor: per-coordinate mean square of a
+                               * row's move off its largest coordinate, against its nearest
+                               * fresh input (model's scale), geometric running mean; 0 none
+                               * (noise_learn) */
     int32_t  labels[];        /* recent: the ring's labels */
 };
 
@@ -643,6 +647,9 @@ struct rel_hit {
     float qe;             /* the decimal step the relations allowed for */
     bool star_child;      /* q is a child of one of the client's stars */
     uint32_t star;        /* coordinates mirrored around that star's base */
+    bool star_new;        /* q mirrored an earlier child of that star (a new coordinate) */
+    double rest;          /* q's move off its largest coordinate against its nearest fresh
+                           * input: the others' mean square (model's scale); -1 none */
 };
 
 static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
@@ -752,9 +759,15 @@ static inline bool fresh(const struct bd_state *st, uint32_t i)
  * 8 features, 19x at 30, 15x at 64: Gaussian noise alone passes about once in 1,000
  * steps), and at least 8 decimal steps of the client's rounding. A search that adds noise to every query
  * (a few % of the spread) moves every coordinate a little and its step coordinate a lot;
- * natural near-duplicates move them all alike. Returns the coordinate, -1 none. */
+ * natural near-duplicates move them all alike. Below 8 features the other coordinates are
+ * too few to measure the noise on one row (3 of them on iris: their mean square varies
+ * 10x from row to row), so the test is against the client's noise floor pooled over its
+ * recent rows (<floor>, noise_learn()): at least NOISE_DOM times it (a 5-sigma move: a
+ * Gaussian coordinate passes about once in 30,000 rows), and still 6 times this row's
+ * others' mean square, from 4 features. Returns the coordinate, -1 none. */
+#define NOISE_DOM 25.0
 static int dominant(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
-                    double *step)
+                    double floor, double *step)
 {
     double top = 0, sum = 0;
     int kt = -1;
@@ -766,7 +779,10 @@ static int dominant(const float *q, const float *b, const float *inv, float qe, 
             kt = (int)k;
         }
     }
-    if (kt < 0 || dim < 8 || top < (12.0 + 200.0 / dim) * (sum - top) / (dim - 1))
+    if (kt < 0 || dim < 4)
+        return -1;
+    if (dim < 8 ? floor <= 0 || top < NOISE_DOM * floor || top < 6.0 * (sum - top) / (dim - 1)
+                : top < (12.0 + 200.0 / dim) * (sum - top) / (dim - 1))
         return -1;
     *step = (double)q[kt] - b[kt];
     if (qe > 0 && fabs(*step) < 8.0 * qe)
@@ -777,7 +793,7 @@ static int dominant(const float *q, const float *b, const float *inv, float qe, 
 /* q is a child of b along one coordinate: exactly (every other coordinate equal up to
  * rounding), or dominating noise. Sets the coordinate, the step and whether it was exact. */
 static bool child_of(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
-                     int *coord, double *step, bool *approx)
+                     double floor, int *coord, double *step, bool *approx)
 {
     int first;
     if (nnz_diff(q, b, qe, dim, 2, &first) == 1 && coarse(q, b, qe, dim)) {
@@ -787,30 +803,68 @@ static bool child_of(const float *q, const float *b, const float *inv, float qe,
         return true;
     }
     *approx = true;
-    return (*coord = dominant(q, b, inv, qe, dim, step)) >= 0;
+    return (*coord = dominant(q, b, inv, qe, dim, floor, step)) >= 0;
 }
 
 #define STAR_IDLE 16     /* rows without a child after which a star is dropped */
 
-/* One more child of star s along <coord> by <step>: a mirror when the coordinate already
- * had one on the other side by the same length (exactly up to rounding, or within 30 %
- * when noise hid the arithmetic). */
-static void star_add(struct bd_state *st, uint32_t s, uint32_t dim, int coord, double step,
-                     bool approx, float qe)
+/* Two children of one base along coordinate k, by <step> and <v0> (raw units), mirror each
+ * other through noise: opposite, and of one length up to the noise. Their sum carries the
+ * noise of both and twice the base's: 6 sigma^2 per coordinate where the client's floor
+ * (noise, model's scale) is 2 sigma^2, so 3 sd is 3 sqrt(3 floor); without a floor yet,
+ * 30 % of the step. And the probe is local, at most one spread long: a finite-difference
+ * probe (SimBA's eps, ZOO's h, NES's sigma) is a small share of the feature's spread, a
+ * sweep over the feature's range is not (a what-if grid around a record meets the record's
+ * mirror image by chance). */
+static bool noisy_mirror(double step, double v0, const float *inv, int k, double floor)
 {
+    double w = inv ? inv[k] : 1.0;
+    if (step * v0 >= 0 || fabs(step) * w > 1.0)
+        return false;
+    double tol = floor > 0 ? 3.0 * sqrt(3.0 * floor) / w : 0.3 * fabs(step);
+    return fabs(step + v0) <= tol;
+}
+
+/* The client's noise floor learns <rest> (a row's others' mean square against its nearest
+ * fresh input; 0 or less: nothing): a geometric running mean over about 4 rows, each row
+ * moving it at most 16x, so a jump to a new record moves it little and exact arithmetic
+ * (rest 0, no noise) leaves it unset. */
+static void noise_learn(struct bd_state *st, double rest)
+{
+    if (!(rest > 0) || rest == INFINITY)
+        return;
+    if (!(st->noise > 0)) {
+        st->noise = (float)rest;
+        return;
+    }
+    double r = rest / st->noise;
+    r = r > 16.0 ? 16.0 : r < 1.0 / 16.0 ? 1.0 / 16.0 : r;
+    st->noise = (float)(st->noise * pow(r, 0.25));
+}
+
+/* One more child of star s along <coord> by <step>: a mirror when the coordinate already
+ * had one on the other side by the same length (exactly up to rounding, or through noise:
+ * noisy_mirror()). */
+static bool star_add(struct bd_state *st, uint32_t s, uint32_t dim, int coord, double step,
+                     bool approx, float qe, const float *inv)
+{
+    bool mirrored = false;
     uint64_t bit = 1ull << (coord % 64);
     float *v0 = &st->star_step[s][coord % 64];
     if (st->star_has[s] & bit) {
         double base = st->star[(size_t)s * dim + (uint32_t)coord];
-        double tol = approx ? 0.3 * fabs(step)
-                            : 1e-5 * fabs(step) + 16.0 * ULP * (fabs(base) + fabs(step)) + qe;
-        if (step * *v0 < 0 && fabs(step + *v0) <= tol)
+        double tol = 1e-5 * fabs(step) + 16.0 * ULP * (fabs(base) + fabs(step)) + qe;
+        if (approx ? noisy_mirror(step, *v0, inv, coord, st->noise)
+                   : step * *v0 < 0 && fabs(step + *v0) <= tol) {
+            mirrored = !(st->star_mir[s] & bit);
             st->star_mir[s] |= bit;
+        }
     } else {
         st->star_has[s] |= bit;
         *v0 = (float)step;
     }
     st->star_last[s] = st->rows + 1;
+    return mirrored;
 }
 
 /* q's place among the client's stars (see struct bd_state): a child of one adds to it; a
@@ -834,8 +888,9 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
         int k;
         double v;
         bool approx;
-        if (!h->star_child && child_of(q, st->star + (size_t)s * dim, inv, qe, dim, &k, &v, &approx)) {
-            star_add(st, s, dim, k, v, approx, qe);
+        if (!h->star_child &&
+            child_of(q, st->star + (size_t)s * dim, inv, qe, dim, st->noise, &k, &v, &approx)) {
+            h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
             h->star_child = true;
             h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
         }
@@ -852,10 +907,10 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
     double v;
     bool approx;
     if (c >= 0 && st->rel_row[c] == st->rel_kid_row[b] &&
-        child_of(rel_at(st, dim, (uint32_t)c), bv, inv, qe, dim, &k, &v, &approx))
-        star_add(st, s, dim, k, v, approx, qe);
-    if (child_of(q, bv, inv, qe, dim, &k, &v, &approx)) {
-        star_add(st, s, dim, k, v, approx, qe);
+        child_of(rel_at(st, dim, (uint32_t)c), bv, inv, qe, dim, st->noise, &k, &v, &approx))
+        star_add(st, s, dim, k, v, approx, qe, inv);
+    if (child_of(q, bv, inv, qe, dim, st->noise, &k, &v, &approx)) {
+        h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
         h->star_child = true;
         h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
     }
@@ -869,6 +924,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->coord = -2;
     h->base = h->step = -1;
     h->qe = qq;
+    h->rest = -1;
     uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
     if (n < 1)
@@ -912,16 +968,38 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         }
     }
 
+    /* the noise on q against its nearest fresh input: its move off the largest coordinate
+     * (the client's noise floor learns it, noise_learn()) */
+    if (dim >= 4 && fresh(st, (uint32_t)nearest)) {
+        const float *b = rel_at(st, dim, (uint32_t)nearest);
+        double top = 0, sum = 0;
+        for (uint32_t k = 0; k < dim; k++) {
+            double z = ((double)q[k] - b[k]) * (inv ? inv[k] : 1.0f), z2 = z * z;
+            sum += z2;
+            top = z2 > top ? z2 : top;
+        }
+        h->rest = (sum - top) / (dim - 1);
+    }
+
     /* the same through noise an attacker adds to every query: q moves one coordinate of
-     * its nearest earlier input far more than the others */
-    if (h->base < 0 && dim >= 8 && qn[nearest] >= dense && fresh(st, (uint32_t)nearest)) {
+     * its nearest earlier input far more than the others. It is a relation when b's first
+     * child moved the same coordinate the other way by the same length up to the noise
+     * (SimBA's x - e, dropped, then x + e); a second child along another coordinate is
+     * what a sensor updating channels in turn makes by chance (a reading's nearest earlier
+     * one is not always the one before). */
+    if (h->base < 0 && dim >= 4 && qn[nearest] >= dense && fresh(st, (uint32_t)nearest)) {
         double v;
-        int k = dominant(q, rel_at(st, dim, (uint32_t)nearest), inv, qe, dim, &v);
+        const float *b = rel_at(st, dim, (uint32_t)nearest);
+        int k = dominant(q, b, inv, qe, dim, st->noise, &v);
         if (k >= 0) {
             h->base = nearest;
             h->step = k;
             h->approx = true;
-            h->asynth = st->rel_child[nearest] != 0;
+            int c = st->rel_kid[nearest];
+            h->asynth = st->rel_child[nearest] - 1 == k && c >= 0 &&
+                        st->rel_row[c] == st->rel_kid_row[nearest] &&
+                        noisy_mirror(v, (double)rel_at(st, dim, (uint32_t)c)[k] - b[k], inv, k,
+                                     st->noise);
         }
     }
 
@@ -1487,6 +1565,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
     bool halve = hv && halving_chain(p, st, label);
     relations(p, st, x, qq, dim, label, margin, inv, &h);
+    noise_learn(st, h.rest);
     if (h.base >= 0 && !st->star && dim >= 8)
         star_room(g, st);   /* before its first star can be made */
     stars(st, x, h.qe, dim, inv, &h);
@@ -1527,9 +1606,14 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     }
     /* across clients, the row that completes the evidence must carry its part: a greedy
      * choice of its own (an ordinary user's row can join a search's stream, as images of
-     * one digit share cells, and must not inherit its choices) */
+     * one digit share cells, and must not inherit its choices), or a new mirrored
+     * coordinate of a star (a user's edit of a record another client probed is a child of
+     * that star, not a probe of it). Greedy choices not below 8 features:
+     * there ordinary records of several clients meet as exact children of each other by
+     * chance (iris's, measured on a 1 mm lattice: three ordinary clients' rows made 5
+     * greedy choices in a row in one replay) */
     if (strict)
-        syn = (greedy && (st->desc_m & 1)) || star;
+        syn = (greedy && dim >= 8 && (st->desc_m & 1)) || (star && h.star_new);
     return line ? BD_LINE : syn ? BD_SYNTH : halve ? BD_HALVE : BD_NONE;
 }
 
