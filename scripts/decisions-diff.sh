@@ -22,6 +22,11 @@ done
 base=$1 new=$2
 shift 2
 [ -x "$base" ] && [ -x "$new" ] || { echo "decisions-diff: both binaries must be executable" >&2; exit 2; }
+# Both runs must key their hashes alike: without these secrets each process draws random
+# ones (the fingerprint salt changes adversarial.fingerprint's scores from run to run).
+export INFERGUARD_ID_SECRET=${INFERGUARD_ID_SECRET:-decisions-diff-id}
+export INFERGUARD_EVIDENCE_KEY=${INFERGUARD_EVIDENCE_KEY:-decisions-diff-evidence}
+export INFERGUARD_FINGERPRINT_SALT=${INFERGUARD_FINGERPRINT_SALT:-decisions-diff-salt}
 src=$(cd "$(dirname "$0")/.." && pwd)
 [ -n "$rules" ] || rules="$src/rules"
 work=$(mktemp -d "${TMPDIR:-/tmp}/decisions-diff.XXXXXX")
