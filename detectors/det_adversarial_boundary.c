@@ -50,7 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
-#include <xmmintrin.h>
+#include <emmintrin.h>
 #endif
 
 #include <inferguard/detector.h>
@@ -688,6 +688,59 @@ static void rel_dist2_all(const float *q, const float *rel, const float *inv, ui
     uint32_t i = 0;
 #if defined(__SSE2__)
     const __m128 one = _mm_set1_ps(1.0f);
+    /* eight rows at once: two chains in flight, the broadcasts shared */
+    for (; i + 8 <= n; i += 8) {
+        const float *r0 = rel + (size_t)i * dim, *r1 = r0 + dim, *r2 = r1 + dim, *r3 = r2 + dim;
+        const float *r4 = r3 + dim, *r5 = r4 + dim, *r6 = r5 + dim, *r7 = r6 + dim;
+        __m128 acc = _mm_setzero_ps(), acd = _mm_setzero_ps();
+        uint32_t k = 0;
+        for (; k + 4 <= dim; k += 4) {
+            __m128 t0 = _mm_loadu_ps(r0 + k), t1 = _mm_loadu_ps(r1 + k), t2 = _mm_loadu_ps(r2 + k),
+                   t3 = _mm_loadu_ps(r3 + k);
+            __m128 s0 = _mm_loadu_ps(r4 + k), s1 = _mm_loadu_ps(r5 + k), s2 = _mm_loadu_ps(r6 + k),
+                   s3 = _mm_loadu_ps(r7 + k);
+            _MM_TRANSPOSE4_PS(t0, t1, t2, t3);
+            _MM_TRANSPOSE4_PS(s0, s1, s2, s3);
+            __m128 w = inv ? _mm_loadu_ps(inv + k) : one;
+            __m128 x, wj, d, e;
+            x = _mm_set1_ps(q[k]);
+            wj = _mm_shuffle_ps(w, w, 0x00);
+            d = _mm_mul_ps(_mm_sub_ps(x, t0), wj);
+            e = _mm_mul_ps(_mm_sub_ps(x, s0), wj);
+            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
+            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
+            x = _mm_set1_ps(q[k + 1]);
+            wj = _mm_shuffle_ps(w, w, 0x55);
+            d = _mm_mul_ps(_mm_sub_ps(x, t1), wj);
+            e = _mm_mul_ps(_mm_sub_ps(x, s1), wj);
+            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
+            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
+            x = _mm_set1_ps(q[k + 2]);
+            wj = _mm_shuffle_ps(w, w, 0xaa);
+            d = _mm_mul_ps(_mm_sub_ps(x, t2), wj);
+            e = _mm_mul_ps(_mm_sub_ps(x, s2), wj);
+            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
+            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
+            x = _mm_set1_ps(q[k + 3]);
+            wj = _mm_shuffle_ps(w, w, 0xff);
+            d = _mm_mul_ps(_mm_sub_ps(x, t3), wj);
+            e = _mm_mul_ps(_mm_sub_ps(x, s3), wj);
+            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
+            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
+        }
+        float a[8];
+        _mm_storeu_ps(a, acc);
+        _mm_storeu_ps(a + 4, acd);
+        const float *rr[8] = { r0, r1, r2, r3, r4, r5, r6, r7 };
+        for (; k < dim; k++) {
+            float x = q[k], w = inv ? inv[k] : 1.0f;
+            for (int j = 0; j < 8; j++) {
+                float d = (x - rr[j][k]) * w;
+                a[j] += d * d;
+            }
+        }
+        memcpy(d2 + i, a, sizeof a);
+    }
     for (; i + 4 <= n; i += 4) {
         const float *r0 = rel + (size_t)i * dim, *r1 = r0 + dim, *r2 = r1 + dim, *r3 = r2 + dim;
         __m128 acc = _mm_setzero_ps();
@@ -916,6 +969,63 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
     }
 }
 
+/* nrm[k] = |q - r[k]| for the m (<= REL_LINE_N) rows r[k], each a sum in double in
+ * feature order (the same bits as the plain loop). At d = 784 these eight sums were half
+ * of the detector's time, waiting on each add: here the eight rows run side by side, two
+ * per SSE2 register (x86-64's baseline: no fused multiply-add, so each lane rounds as the
+ * scalar code does), four features of four rows transposed at a time. */
+static void line_norms(const float *q, const float *const *r, uint32_t m, uint32_t dim, double *nrm)
+{
+    uint32_t k0 = 0;
+#if defined(__SSE2__)
+    if (m == REL_LINE_N) {
+        __m128d acc[4] = { _mm_setzero_pd(), _mm_setzero_pd(), _mm_setzero_pd(), _mm_setzero_pd() };
+        uint32_t c = 0;
+        for (; c + 4 <= dim; c += 4) {
+            /* a_j: feature c + j of rows 0-3, b_j: of rows 4-7 */
+            __m128 a0 = _mm_loadu_ps(r[0] + c), a1 = _mm_loadu_ps(r[1] + c),
+                   a2 = _mm_loadu_ps(r[2] + c), a3 = _mm_loadu_ps(r[3] + c);
+            __m128 b0 = _mm_loadu_ps(r[4] + c), b1 = _mm_loadu_ps(r[5] + c),
+                   b2 = _mm_loadu_ps(r[6] + c), b3 = _mm_loadu_ps(r[7] + c);
+            _MM_TRANSPOSE4_PS(a0, a1, a2, a3);
+            _MM_TRANSPOSE4_PS(b0, b1, b2, b3);
+            const __m128 av[4] = { a0, a1, a2, a3 }, bv[4] = { b0, b1, b2, b3 };
+            for (int j = 0; j < 4; j++) {
+                const __m128d x = _mm_set1_pd((double)q[c + (uint32_t)j]);
+                __m128d u;
+                u = _mm_sub_pd(x, _mm_cvtps_pd(av[j]));
+                acc[0] = _mm_add_pd(acc[0], _mm_mul_pd(u, u));
+                u = _mm_sub_pd(x, _mm_cvtps_pd(_mm_movehl_ps(av[j], av[j])));
+                acc[1] = _mm_add_pd(acc[1], _mm_mul_pd(u, u));
+                u = _mm_sub_pd(x, _mm_cvtps_pd(bv[j]));
+                acc[2] = _mm_add_pd(acc[2], _mm_mul_pd(u, u));
+                u = _mm_sub_pd(x, _mm_cvtps_pd(_mm_movehl_ps(bv[j], bv[j])));
+                acc[3] = _mm_add_pd(acc[3], _mm_mul_pd(u, u));
+            }
+        }
+        double s[REL_LINE_N];
+        for (int j = 0; j < 4; j++)
+            _mm_storeu_pd(s + 2 * j, acc[j]);
+        for (; c < dim; c++)
+            for (uint32_t k = 0; k < REL_LINE_N; k++) {
+                double u = (double)q[c] - r[k][c];
+                s[k] += u * u;
+            }
+        for (uint32_t k = 0; k < REL_LINE_N; k++)
+            nrm[k] = sqrt(s[k]);
+        return;
+    }
+#endif
+    for (; k0 < m; k0++) {
+        double n2 = 0;
+        for (uint32_t c = 0; c < dim; c++) {
+            double u = (double)q[c] - r[k0][c];
+            n2 += u * u;
+        }
+        nrm[k0] = sqrt(n2);
+    }
+}
+
 static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
                       float qq, uint32_t dim, int label, double margin, const float *inv,
                       struct rel_hit *h)
@@ -1078,27 +1188,10 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     double nrm[REL_LINE_N];   /* |q - r| of each */
     for (uint32_t k = 0; k < m; k++)
         newest[k] = (uint32_t)((st->rows - 1 - k) % slots);
-    uint32_t k0 = 0;
-    for (; k0 + 2 <= m; k0 += 2) {   /* two rows at once: independent sums, same order */
-        const float *r0 = rel_at(st, dim, newest[k0]), *r1 = rel_at(st, dim, newest[k0 + 1]);
-        double n0 = 0, n1 = 0;
-        for (uint32_t c = 0; c < dim; c++) {
-            double u0 = (double)q[c] - r0[c], u1 = (double)q[c] - r1[c];
-            n0 += u0 * u0;
-            n1 += u1 * u1;
-        }
-        nrm[k0] = sqrt(n0);
-        nrm[k0 + 1] = sqrt(n1);
-    }
-    for (; k0 < m; k0++) {
-        const float *r = rel_at(st, dim, newest[k0]);
-        double n2 = 0;
-        for (uint32_t c = 0; c < dim; c++) {
-            double u = (double)q[c] - r[c];
-            n2 += u * u;
-        }
-        nrm[k0] = sqrt(n2);
-    }
+    const float *lr[REL_LINE_N];
+    for (uint32_t k = 0; k < m; k++)
+        lr[k] = rel_at(st, dim, newest[k]);
+    line_norms(q, lr, m, dim, nrm);
     for (uint32_t x = 0; x < m && !h->line; x++) {
         uint32_t i = newest[x];
         if (qn[i] < dense)
