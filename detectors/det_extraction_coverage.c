@@ -181,6 +181,10 @@ struct cv_model {
     float    typical_range;   /* median range of the sampled features (0: not yet known) */
     struct cv_stat all[CV_FEAT];  /* all classes together: the interpolation test's units */
     float    inv_sd[CV_FEAT];
+    /* once the reference is closed: per class and sampled feature, the spread rms_z and
+     * near_dup divide by (its floored sd; 0: fewer than 2 reference rows, not used), the
+     * same doubles they computed per row (two square roots and a division each) */
+    double   den[CV_CLS][CV_FEAT];
     struct cv_peer peers[CV_PEERS];
 };
 
@@ -393,8 +397,19 @@ static double sd_floor(const struct cv_model *m, uint32_t f)
     return 0.01 * (range > 0 ? range : m->typical_range) + 1e-6;
 }
 
+/* The spread feature f of class k is judged with (its sd, floored), 0 when the class has
+ * fewer than 2 reference rows of it. */
+static double spread(const struct cv_model *m, uint32_t k, uint32_t f)
+{
+    const struct cv_stat *s = &m->st[k][f];
+    if (s->n < 2)
+        return 0;
+    double sd = sqrt(s->m2 / s->n), floor = sd_floor(m, f);
+    return sd > floor ? sd : floor;
+}
+
 /* Median range of the sampled features and their scale for the interpolation test, once
- * the reference is closed. */
+ * the reference is closed (then the spreads too: the reference no longer changes). */
 static void typical_range(struct cv_model *m)
 {
     float v[CV_FEAT];
@@ -407,6 +422,9 @@ static void typical_range(struct cv_model *m)
         double sd = a->n > 1 ? sqrt(a->m2 / a->n) : 0, floor = sd_floor(m, f);
         m->inv_sd[f] = (float)(1.0 / (sd > floor ? sd : floor));
     }
+    for (uint32_t k = 0; k < CV_CLS; k++)
+        for (uint32_t f = 0; f < m->nfeat; f++)
+            m->den[k][f] = spread(m, k, f);
 }
 
 /* -1 while fewer than CV_WIN_MIN distinct samples were judged */
@@ -512,6 +530,35 @@ static int judge_ref(const struct cv_hist *h, const float *z, float tol2)
     return 0;
 }
 
+/* Some of the g (<= 16) values at v is <= h / is not 0. A full group is tested without a
+ * branch per value (the compiler vectorises it): these scans ran over the whole history
+ * for every sample, and their short-circuit per value cost more than the kernels' work. */
+static inline bool group_any_le(const float *v, uint32_t g, float h)
+{
+    int any = 0;
+    if (g == 16) {
+        for (uint32_t l = 0; l < 16; l++)
+            any |= v[l] <= h;
+    } else {
+        for (uint32_t l = 0; l < g; l++)
+            any |= v[l] <= h;
+    }
+    return any;
+}
+
+static inline bool group_any_nz(const float *v, uint32_t g)
+{
+    int any = 0;
+    if (g == 16) {
+        for (uint32_t l = 0; l < 16; l++)
+            any |= v[l] != 0;
+    } else {
+        for (uint32_t l = 0; l < g; l++)
+            any |= v[l] != 0;
+    }
+    return any;
+}
+
 static float sq(const float *z, uint32_t nf)
 {
     float s = 0;
@@ -579,10 +626,9 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     float bd[3] = { INFINITY, INFINITY, INFINITY };
     for (i = 0; i < n; i += 16) {   /* groups of 16 tested at once: candidates are rare */
         uint32_t g = n - i < 16 ? n - i : 16;
-        int any = 0;
-        for (uint32_t l = 0; l < 16; l++)
-            any |= l < g && lo[i + l] <= h3[2];
-        for (uint32_t l = 0; any && l < g; l++)
+        if (!group_any_le(lo + i, g, h3[2]))
+            continue;
+        for (uint32_t l = 0; l < g; l++)
             if (lo[i + l] <= h3[2])
                 near3(dist2(z, hist_row(h, i + l, tmp), nf), i + l, bd, best, &nbest);
     }
@@ -603,10 +649,9 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
             continue;
         for (i = 0; i < n; i += 16) {
             uint32_t g = n - i < 16 ? n - i : 16;
-            int any = 0;
-            for (uint32_t l = 0; l < 16; l++)
-                any |= l < g && f[i + l] != 0;
-            for (uint32_t l = 0; any && l < g; l++)
+            if (!group_any_nz(f + i, g))
+                continue;
+            for (uint32_t l = 0; l < g; l++)
                 if (f[i + l] != 0 && i + l != best[k] &&
                     on_segment(u, sq_.uu, a, hist_row(h, i + l, tmp), nf, tol2))
                     return 1;
@@ -807,13 +852,13 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
 static double rms_z(const struct cv_model *m, const float *x, int k, uint32_t *used)
 {
     double z2 = 0;
+    const bool closed = m->typical_range > 0;
     *used = 0;
     for (uint32_t f = 0; f < m->nfeat; f++) {
-        const struct cv_stat *s = &m->st[k][f];
-        if (s->n < 2)
+        double den = closed ? m->den[k][f] : spread(m, (uint32_t)k, f);
+        if (den == 0)
             continue;
-        double sd = sqrt(s->m2 / s->n), floor = sd_floor(m, f);
-        double z = (x[f * m->stride] - s->mean) / (sd > floor ? sd : floor);
+        double z = (x[f * m->stride] - m->st[k][f].mean) / den;
         z2 += z * z < 100 ? z * z : 100;
         (*used)++;
     }
@@ -827,11 +872,10 @@ static bool near_dup(const struct cv_model *m, const float *x, const float *last
     double z2 = 0;
     uint32_t used = 0;
     for (uint32_t f = 0; f < m->nfeat; f++) {
-        const struct cv_stat *s = &m->st[k][f];
-        if (s->n < 2)
+        double den = m->den[k][f];   /* called once the reference is closed */
+        if (den == 0)
             continue;
-        double sd = sqrt(s->m2 / s->n), floor = sd_floor(m, f);
-        double z = (x[f * m->stride] - last[f]) / (sd > floor ? sd : floor);
+        double z = (x[f * m->stride] - last[f]) / den;
         z2 += z * z;
         used++;
     }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 /* qsort comparator, ascending (NaN-free input). */
 static inline int ig_cmp_float(const void *a, const void *b)
@@ -13,13 +14,18 @@ static inline int ig_cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Every value of x[0..n) is finite. */
+/* Every value of x[0..n) is finite. Branch-free, so the compiler vectorises it (rows are
+ * almost always finite, and isfinite's branch per value cost ~1 ns per feature): an
+ * exponent of all ones is an infinity or a NaN. */
 static inline bool ig_row_finite(const float *x, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++)
-        if (!isfinite(x[i]))
-            return false;
-    return true;
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, x + i, sizeof(u));
+        bad |= (~u & 0x7f800000u) == 0;
+    }
+    return !bad;
 }
 
 #endif
