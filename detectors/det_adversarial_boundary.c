@@ -1860,8 +1860,15 @@ static uint32_t cross_match(struct bd_cross *x, const struct ig_fscale *fs, cons
     }
     uint32_t exact = (uint32_t)(eh ^ (eh >> 32));
     x->rows++;
+    /* the index is cold (every client's rows share it): all XS fingerprints' entries are
+     * asked for first, so their misses overlap instead of coming one after another */
     for (uint32_t j = 0; j < XS; j++) {
         fp[j] = cross_fp(x, fs, row, j);
+        const struct bd_xslot *sl = &x->slot[ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
+        __builtin_prefetch(sl);
+        __builtin_prefetch(sl + XPROBE - 1);
+    }
+    for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
         for (uint32_t t = 0; t < XPROBE; t++) {
             const struct bd_xslot *sl = &x->slot[(i + t) & (XSLOTS - 1)];
