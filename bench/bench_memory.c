@@ -165,17 +165,26 @@ static struct ig_engine *engine(uint32_t max_clients, uint64_t memcap)
 #define IG_ASAN_BUILD 0
 #endif
 
-/* Per-client heap budgets of the detectors that keep state outside the engine table. */
+/* The default of detector <d>'s memory_mb param (its budget for per-client state kept
+ * outside the engine table), or -1 when it has none. */
+static double memory_mb_default(const struct ig_detector *d)
+{
+    for (const struct ig_param *p = d->params; p && p->name; p++)
+        if (!strcmp(p->name, "memory_mb"))
+            return p->def;
+    return -1;
+}
+
+/* Per-client heap budgets of the enabled detectors that keep state outside the engine table. */
 static uint64_t detector_budgets(void)
 {
-    static const struct { const char *name; double def_mb; } b[] = {
-        { "extraction.prada", 256 }, { "adversarial.fingerprint", 256 },
-        { "adversarial.boundary", 128 }, { "extraction.coverage", 128 },
-    };
     uint64_t sum = 0;
-    for (size_t i = 0; i < sizeof b / sizeof *b; i++)
-        if (ig_rules_enabled(rules, b[i].name, true))
-            sum += (uint64_t)(ig_rules_num(rules, b[i].name, "memory_mb", b[i].def_mb) * 1048576.0);
+    for (size_t i = 0; ig_detectors[i]; i++) {
+        const struct ig_detector *d = ig_detectors[i];
+        double def = memory_mb_default(d);
+        if (def >= 0 && ig_rules_enabled(rules, d->name, true))
+            sum += (uint64_t)(ig_rules_num(rules, d->name, "memory_mb", def) * 1048576.0);
+    }
     return sum;
 }
 
@@ -349,10 +358,9 @@ static int load_all_state_rules(void)
     FILE *f = fopen(path, "w");
     if (!f)
         return 1;
-    static const char *const budgeted[] = { "extraction.prada", "adversarial.fingerprint",
-                                            "adversarial.boundary", "extraction.coverage" };
-    for (size_t i = 0; i < sizeof budgeted / sizeof *budgeted; i++)
-        fprintf(f, "- detector: %s\n  params:\n    memory_mb: 1000000\n", budgeted[i]);
+    for (size_t i = 0; ig_detectors[i]; i++)
+        if (memory_mb_default(ig_detectors[i]) >= 0)
+            fprintf(f, "- detector: %s\n  params:\n    memory_mb: 1000000\n", ig_detectors[i]->name);
     fclose(f);
     ig_rules_free(rules);
     rules = NULL;

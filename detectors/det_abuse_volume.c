@@ -7,11 +7,18 @@
  *   oversized - one prompt above max_prompt_bytes or max_prompt_tokens: resource-intensive
  *               queries (AML.T0034.001, AML.T0029).
  * Each kind is reported once per window per client (the findings stage throttles too).
- * Request floods are abuse.rate's job. */
+ * Request floods are abuse.rate's job.
+ *
+ * Memory: the client slice holds one pointer. The windows (~0.3 KiB) are allocated at the
+ * client's first 4xx or first event with text or token counts, charged to memory_mb and
+ * freed in evict: a tensor client that never errs (most of a million idle ones) carries
+ * none. A client the budget refuses is not counted (refused); oversized prompts are still
+ * reported. */
 #include <inferguard/detector.h>
 
 #include "stats/window.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +31,10 @@ struct av_global {
     uint64_t window_us, width_us;
     uint64_t max_tokens, max_errors, max_bytes, max_ptokens;
     double chars_per_token;
+    double memory_mb;
     int sev;
+    const struct ig_budget_ops *mem_ops;   /* lent by the env */
+    struct ig_budget *mem;    /* memory_mb: the clients' windows */
 };
 
 /* The rules block's params fill the first fields of av_global (rules/schema.md's table is
@@ -43,13 +53,19 @@ static const struct ig_param av_params[] = {
         .help = "or more prompt tokens (usage)"),
     ROW("chars_per_token", IG_PT_DOUBLE, chars_per_token, .def = 4, .min = 1, .max = 16,
         .help = "estimate when usage is absent"),
+    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 64, .min = 1, .max = INFINITY,
+        .help = "budget for all clients' windows (~0.3 KiB each, only for clients with text, tokens or a 4xx)"),
     { 0 },
 };
 #undef ROW
 
-struct av_client {
+struct av_state {
     struct ig_wcount tokens, errors;
     uint64_t last_report[K__N];    /* capture time of the last finding per kind, 0 = never */
+};
+
+struct av_client {
+    struct av_state *st;           /* NULL until the client's first 4xx, text or tokens */
 };
 
 static int av_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -63,8 +79,56 @@ static int av_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     *g = *(const struct av_global *)env->params;
     g->width_us = ig_wcount_width(g->window_us);
     g->sev = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
+    g->mem_ops = env->budget;
+    if (!(g->mem = ig_budget_open(g->mem_ops, NAME, (uint64_t)(g->memory_mb * 1048576.0)))) {
+        free(g);
+        snprintf(err, errlen, "out of memory");
+        return IG_ENOMEM;
+    }
     *global = g;
     return IG_OK;
+}
+
+static void av_free(void *global)
+{
+    struct av_global *g = global;
+    if (g)
+        g->mem_ops->close(g->mem);
+    free(g);
+}
+
+static size_t av_stats(const void *global, struct ig_det_counter *out)
+{
+    const struct av_global *g = global;
+    /* refused: clients whose windows memory_mb had no room for (tokens and errors not
+     * counted for them) */
+    out[0] = (struct ig_det_counter){ "refused", g->mem_ops->refused(g->mem) };
+    return 1;
+}
+
+static void *state_make(const void *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(struct av_state));
+}
+
+/* The client's windows, allocated on first use; NULL when the budget refuses. */
+static struct av_state *state_of(const struct av_global *g, struct av_client *c)
+{
+    if (!c->st)
+        c->st = g->mem_ops->alloc(g->mem, sizeof(struct av_state), state_make, NULL);
+    return c->st;
+}
+
+static void av_evict(const struct ig_call *call)
+{
+    const struct av_global *g = call->global;
+    struct av_client *c = call->client;
+    if (c->st) {
+        g->mem_ops->uncharge(g->mem, sizeof(struct av_state));
+        free(c->st);
+        c->st = NULL;
+    }
 }
 
 static uint64_t estimate(const struct av_global *g, size_t bytes)
@@ -108,8 +172,11 @@ static void report(const struct ig_call *call, const struct ig_event *ev, int ki
     ig_emit_finding(call->emit, &f);
 }
 
-static bool due(struct av_client *c, int kind, uint64_t now, uint64_t window)
+/* <c> NULL (refused): always due, the findings stage throttles. */
+static bool due(struct av_state *c, int kind, uint64_t now, uint64_t window)
 {
+    if (!c)
+        return true;
     if (c->last_report[kind] && now < c->last_report[kind] + window)
         return false;
     c->last_report[kind] = now ? now : 1;
@@ -119,11 +186,14 @@ static bool due(struct av_client *c, int kind, uint64_t now, uint64_t window)
 static int av_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     const struct av_global *g = call->global;
-    struct av_client *c = call->client;
     uint64_t t = ev->resp_time_us ? ev->resp_time_us : ev->req_time_us;
     bool text = ev->flags & IG_EV_TEXT;
+    bool err = ev->status >= 400 && ev->status < 500;
+    if (!err && !text && !ev->prompt_tokens && !ev->completion_tokens)
+        return IG_OK;
+    struct av_state *c = state_of(g, call->client);
 
-    if (ev->status >= 400 && ev->status < 500) {
+    if (err && c) {
         ig_wcount_add(&c->errors, g->width_us, t, 1);
         uint64_t n = ig_wcount_sum(&c->errors, g->width_us, t);
         if (n > g->max_errors && due(c, K_ERRORS, t, g->window_us))
@@ -133,8 +203,11 @@ static int av_observe(const struct ig_call *call, const struct ig_event *ev)
         return IG_OK;
     uint64_t pt = ev->prompt_tokens ? ev->prompt_tokens : estimate(g, ev->prompt.n + ev->system_prompt.n);
     uint64_t ct = ev->completion_tokens ? ev->completion_tokens : estimate(g, ev->completion.n);
-    ig_wcount_add(&c->tokens, g->width_us, t, pt + ct);
-    uint64_t sum = ig_wcount_sum(&c->tokens, g->width_us, t);
+    uint64_t sum = 0;
+    if (c) {
+        ig_wcount_add(&c->tokens, g->width_us, t, pt + ct);
+        sum = ig_wcount_sum(&c->tokens, g->width_us, t);
+    }
     if (sum > g->max_tokens && due(c, K_TOKENS, t, g->window_us)) {
         double ratio = (double)sum / (double)g->max_tokens;
         int sev = ratio >= 5 ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev;
@@ -154,7 +227,9 @@ const struct ig_detector ig_det_abuse_volume = {
     .client_size = sizeof(struct av_client),
     .init = av_init,
     .observe = av_observe,
-    .free = free,
+    .evict = av_evict,
+    .free = av_free,
+    .stats = av_stats,
     .params = av_params,
     .params_size = sizeof(struct av_global),
 };

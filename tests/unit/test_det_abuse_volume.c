@@ -90,6 +90,61 @@ static void test_errors(void **st)
     lh_teardown(&fx);
 }
 
+static uint64_t refused(const struct lfx *fx)
+{
+    struct ig_det_counter c[IG_DET_MAX_COUNTERS];
+    size_t n = ig_engine_detector_counters(fx->e, 0, c);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(c[i].name, "refused"))
+            return c[i].value;
+    fail_msg("no refused counter");
+    return 0;
+}
+
+/* The windows exist only for clients with text, tokens or a 4xx, within memory_mb: tensor
+ * clients take none of the budget; past it, a client's tokens are not counted (refused,
+ * counted) but its oversized prompt is still reported. */
+static void test_budget(void **st)
+{
+    (void)st;
+    struct lfx fx = lh_setup(&ig_det_abuse_volume, false,
+                             "- detector: abuse.volume\n  params: {window: 10s, max_tokens: 1000, "
+                             "max_errors: 5, max_prompt_bytes: 2000, memory_mb: 1}\n");
+    struct ig_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.model, sizeof ev.model, "tabular");
+    ev.status = 200;
+    ev.flags = IG_EV_TENSOR;
+    for (int i = 0; i < 20000; i++) {   /* ~6 MiB of windows, were they kept */
+        snprintf(ev.client_id, sizeof ev.client_id, "t%d", i);
+        ev.req_time_us = T0 + (uint64_t)i;
+        ig_engine_observe(fx.e, &ev);
+    }
+    assert_int_equal(refused(&fx), 0);
+    for (int i = 0; i < 11; i++)
+        ev_usage(&fx, "llm", T0 + SEC + (uint64_t)i, 50, 50, 200);
+    assert_int_equal(fx.got->n, 1);
+    assert_string_equal(fx.got->f[0].title, "LLM token budget exceeded");
+    char id[32];
+    for (int i = 0; i < 5000 && !refused(&fx); i++) {   /* 1 MiB holds ~3.3k */
+        snprintf(id, sizeof id, "u%d", i);
+        ev_usage(&fx, id, T0 + 2 * SEC, 10, 10, 200);
+    }
+    assert_true(refused(&fx) > 0);
+    assert_int_equal(fx.got->n, 1);
+    for (int i = 0; i < 11; i++)   /* the refused client: its tokens are not counted */
+        ev_usage(&fx, id, T0 + 3 * SEC + (uint64_t)i, 50, 50, 200);
+    assert_int_equal(fx.got->n, 1);
+    char *big = malloc(3001);
+    memset(big, 'a', 3000);
+    big[3000] = 0;
+    lh_chat(&fx, id, T0 + 4 * SEC, big, "short", NULL);
+    free(big);
+    assert_int_equal(fx.got->n, 2);
+    assert_string_equal(fx.got->f[1].title, "Oversized LLM input");
+    lh_teardown(&fx);
+}
+
 static void test_bad_config(void **st)
 {
     (void)st;
@@ -106,7 +161,8 @@ int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_tokens), cmocka_unit_test(test_estimated_and_oversized),
-        cmocka_unit_test(test_errors), cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_errors), cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
