@@ -188,8 +188,7 @@ struct cv_model {
     struct cv_peer peers[CV_PEERS];
 };
 
-struct cv_client {
-    uint32_t dim;
+struct cv_client {                /* 624 B: the narrow fields together at the end */
     uint64_t taught;          /* rows this client gave the model reference */
     uint64_t rows, ood, next_alarm;
     double   recent_rows, recent_ood;   /* exponentially decayed per row of this client */
@@ -201,7 +200,8 @@ struct cv_client {
     struct cv_hist *hist;     /* distinct samples, for the interpolation test (lazy) */
     uint64_t interp_bits;     /* interpolation flags of the last distinct samples, newest low */
     uint64_t distinct, interp, next_interp;
-    uint32_t win;             /* distinct samples in interp_bits (at most CV_WIN) */
+    uint32_t dim;
+    uint16_t win;             /* distinct samples in interp_bits (at most CV_WIN) */
     bool     no_hist;         /* the budget refused a history: not tested */
 };
 
@@ -827,7 +827,7 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     c->distinct++;
     c->interp += (uint64_t)r;
     c->interp_bits = (c->interp_bits << 1) | (uint64_t)r;
-    c->win += c->win < CV_WIN;
+    c->win = (uint16_t)(c->win + (c->win < CV_WIN));
     if (c->win < CV_WIN_MIN || c->distinct < c->next_interp)
         return true;
     double share = interp_share(c);

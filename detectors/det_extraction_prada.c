@@ -208,8 +208,9 @@ struct prada_state {
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
     float   *last_step;       /* PRADA_STEPS x dim: |step| of the last new samples (dim <= 64;
-                                 allocated at the client's first step) */
+                                 room for 1, 2, then PRADA_STEPS, grown as steps come) */
     uint32_t step_at;         /* next slot of last_step */
+    uint32_t step_cap;        /* slots allocated */
     uint64_t last_hash[PRADA_STEPS];   /* their inputs (a resent record repeats its step) */
     uint64_t bytes;           /* charged to the global budget */
     uint32_t d_head, d_len;   /* ring of (distance, class), max_dists entries at most */
@@ -975,8 +976,8 @@ static bool structured_step(const float *a, const float *b, uint32_t dim, const 
  * neighbours never repeat a step vector. The same record sent again (not admitted to G_c,
  * so not a duplicate) repeats its own step: a record equal to one of those samples is
  * neither counted nor remembered. <last>, <hash> and *<at> are updated. */
-static bool repeated_step(float *last, uint32_t *at, uint64_t *hash, const float *a, const float *b,
-                          uint32_t dim)
+static bool repeated_step(float *last, uint32_t nlast, uint32_t *at, uint64_t *hash, const float *a,
+                          const float *b, uint32_t dim)
 {
     uint64_t h = IG_FNV1A_BASIS;
     for (uint32_t j = 0; j < dim; j++) {
@@ -989,7 +990,8 @@ static bool repeated_step(float *last, uint32_t *at, uint64_t *hash, const float
         resent |= hash[k] == h;
     if (resent)
         return false;   /* a record not admitted to G_c, sent again: the same step */
-    for (uint32_t k = 0; k < PRADA_STEPS && !hit; k++) {
+    /* slots past <nlast> are not allocated: zero ones, which never match (d > 0) */
+    for (uint32_t k = 0; k < nlast && !hit; k++) {
         uint32_t same = 0;
         const float *lk = last + (size_t)k * dim;
         for (uint32_t j = 0; j < dim; j++) {   /* branch-free: the compiler vectorises it */
@@ -1005,19 +1007,28 @@ static bool repeated_step(float *last, uint32_t *at, uint64_t *hash, const float
     return hit;
 }
 
-/* The repeated-step memory, allocated at the client's first step; false when refused. */
+/* Room in the repeated-step memory for slot step_at: 1, 2, then PRADA_STEPS slots, so a
+ * client with a step or two keeps one or two (zeroed slots never match, so the outcome is
+ * the same as with all of them); false when refused. */
 static bool steps_room(struct prada_global *g, struct prada_state *st)
 {
-    if (st->last_step)
+    if (st->step_at < st->step_cap)
         return true;
-    uint64_t b = (uint64_t)PRADA_STEPS * st->dim * sizeof(float);
+    uint32_t cap = st->step_cap ? 2 * st->step_cap : 1;
+    cap = cap < PRADA_STEPS ? cap : PRADA_STEPS;
+    size_t row = (size_t)st->dim * sizeof(float);
+    uint64_t b = (uint64_t)(cap - st->step_cap) * row;
     if (!charge_st(g, st, b))
         return false;
-    if (!(st->last_step = calloc(PRADA_STEPS, (size_t)st->dim * sizeof(float)))) {
+    float *v = realloc(st->last_step, cap * row);
+    if (!v) {
         uncharge_st(g, st, b);
         atomic_fetch_add(&g->refused_growth, 1);
         return false;
     }
+    memset((uint8_t *)v + st->step_cap * row, 0, (cap - st->step_cap) * row);
+    st->last_step = v;
+    st->step_cap = cap;
     return true;
 }
 
@@ -1131,7 +1142,8 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (got) {
                     bool sy = structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
                     if (dim <= IG_FSCALE_MAXDIM && steps_room(g, st))
-                        sy |= repeated_step(st->last_step, &st->step_at, st->last_hash, x, nbp, dim);
+                        sy |= repeated_step(st->last_step, st->step_cap, &st->step_at, st->last_hash, x,
+                                            nbp, dim);
                     st->structured += sy;
                 }
                 if (fs) {
