@@ -101,6 +101,7 @@ struct ig_http_conn {
     uint32_t hdrs_cap;
     bool fast_mode;                 /* still on the strict fast path (never libhtp yet) */
     struct fast *fast;              /* its state, allocated with the first bytes */
+    uint64_t open_us;               /* when it opened: libhtp's parser, made at hand-over, opens then */
 };
 
 static void to_htp_time(uint64_t us, htp_time_t *t)
@@ -693,7 +694,10 @@ struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoin
     c->client = *client;
     c->server = *server;
     c->fast_mode = h->fast_on;
-    if (!open_parser(c, ts_us)) {
+    c->open_us = ts_us;
+    /* On the fast path libhtp's parser is made only if the connection is handed over
+     * (fast_handover): most never are, and making one costs ~10 allocations. */
+    if (!c->fast_mode && !open_parser(c, ts_us)) {
         free(c);
         return NULL;
     }
@@ -990,7 +994,7 @@ void ig_http_conn_gap(struct ig_http_conn *c, enum ig_flow_dir dir, uint64_t mis
     (void)dir;
     (void)missing;
     if (c->fast_mode)
-        fast_handover(c, false);
+        fast_handover(c, false, false);
     reset_parser(c, ts_us);
 }
 
@@ -999,7 +1003,7 @@ void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
     if (!c)
         return;
     if (c->fast_mode)
-        fast_handover(c, false);
+        fast_handover(c, false, true);
     if (c->connp) {
         htp_time_t t;
         to_htp_time(ts_us, &t);
