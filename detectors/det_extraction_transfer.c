@@ -48,7 +48,7 @@
  * sets 1.8-2.4 (iris, wine: caught by (b)), 2.7-2.9 (breast cancer), 3.8-9.2 (digits).
  * It fires again at 10x the rows of the previous one.
  *
- * Memory: the model slice is ~62 KiB (class means, covariance, its factor, 32 KiB of
+ * Memory: the model slice is ~62 KiB (class means, the covariance's inverse, 32 KiB of
  * held-out rows), the client slice 160 B; nothing is allocated. */
 #include <math.h>
 #include <stddef.h>
@@ -56,6 +56,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <inferguard/detector.h>
 #include "row_label.h"
 #include "stats/floats.h"
@@ -165,6 +167,10 @@ static int tr_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     }
     q.keep = 1.0 - 1.0 / q.recent_rows;
     q.severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
+    /* GSL's default error handler aborts the process; close_reference checks the status
+     * the Cholesky calls return instead (a matrix that is not positive definite: the model
+     * is not judged). Process-wide, set before the workers start. */
+    gsl_set_error_handler_off();
     struct tr_global *g = calloc(1, sizeof(*g));
     if (!g) {
         snprintf(err, errlen, "%s: out of memory", NAME);
@@ -239,7 +245,7 @@ static double mahal2(const struct tr_model *m, const float *x, uint32_t stride, 
     return d2 > 0 ? d2 : 0;
 }
 
-/* Closes the reference: spreads, shrunk covariance, its Cholesky factor, the held-out
+/* Closes the reference: spreads, shrunk covariance, its inverse, the held-out
  * rows' d2 quantiles. Too little of it (a class-less or constant model): off. */
 static void close_reference(struct tr_model *m)
 {
@@ -279,35 +285,19 @@ static void close_reference(struct tr_model *m)
             if (i == j && floored[i] && a[i][i] < 1)
                 a[i][i] = 1;
         }
-    /* Cholesky factor L, its inverse, P = L^-T L^-1 */
-    double l[TR_FEAT][TR_FEAT] = { { 0 } }, li[TR_FEAT][TR_FEAT] = { { 0 } };
+    /* P = the inverse of the shrunk covariance from its Cholesky factor (GSL, in place:
+     * a becomes L, then the full inverse; the upper triangle mirrored so that no part of
+     * the view is left unset) */
     for (uint32_t i = 0; i < nf; i++)
-        for (uint32_t j = 0; j <= i; j++) {
-            double s = a[i][j];
-            for (uint32_t t = 0; t < j; t++)
-                s -= l[i][t] * l[j][t];
-            if (i == j) {
-                if (!(s > 0))
-                    return;
-                l[i][i] = sqrt(s);
-            } else {
-                l[i][j] = s / l[j][j];
-            }
-        }
-    for (uint32_t c = 0; c < nf; c++)
-        for (uint32_t i = c; i < nf; i++) {
-            double s = i == c ? 1 : 0;
-            for (uint32_t t = c; t < i; t++)
-                s -= l[i][t] * li[t][c];
-            li[i][c] = s / l[i][i];
-        }
+        for (uint32_t j = i + 1; j < nf; j++)
+            a[i][j] = a[j][i];
+    gsl_matrix_view av = gsl_matrix_view_array_with_tda(&a[0][0], nf, nf, TR_FEAT);
+    if (gsl_linalg_cholesky_decomp1(&av.matrix) != GSL_SUCCESS ||
+        gsl_linalg_cholesky_invert(&av.matrix) != GSL_SUCCESS)
+        return;
     for (uint32_t i = 0; i < nf; i++)
-        for (uint32_t j = 0; j < nf; j++) {
-            double s = 0;
-            for (uint32_t t = i > j ? i : j; t < nf; t++)
-                s += li[t][i] * li[t][j];
-            m->prec[i][j] = (float)s;
-        }
+        for (uint32_t j = 0; j < nf; j++)
+            m->prec[i][j] = (float)a[i][j];
     /* the held-out rows' d2; a client whose held-out rows sit far out (median d2 beyond
      * 3x the clients' median) is left out: an attacker present while the reference was
      * open would otherwise own its tail (1 % of the rows is q99) */
@@ -489,7 +479,6 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     uint64_t seen = c->rows + c->dups + c->edits;
     if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
         return;
-    if (getenv("TR_DEBUG")) fprintf(stderr, "key %llx rows %llu s90 %.2f s99 %.2f q90 %.1f q99 %.1f ncal %u\n", (unsigned long long)c->key, (unsigned long long)c->rows, s90, s99, m->q90, m->q99, m->ncal);
     double drop = m->ref_margin >= 0 && c->r_mrows >= 0.5 * c->r_rows
                       ? m->ref_margin - c->r_margin / c->r_mrows : -1;
     bool strong = s90 >= p->strong90 && s99 >= p->strong99 && lz >= p->strong_z;
