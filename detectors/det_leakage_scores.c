@@ -83,10 +83,15 @@ static void ls_free(void *global)
     free(global);
 }
 
-/* True when some score carries more precision than <quantum> (float32 noise allowed). */
+/* True when some score carries more precision than <quantum> (float32 noise allowed). A
+ * nonzero score below half the quantum is full precision too: rounding would have made it
+ * 0, and a saturated answer ([1, 2e-9]) is what a confident model returns for the records
+ * membership probing asks about; the relative float32 tolerance alone took it for 0. */
 static bool full_precision(const float *s, uint32_t n, double quantum)
 {
     for (uint32_t k = 0; k < n; k++) {
+        if (s[k] != 0 && fabs(s[k]) < 0.5 * quantum)
+            return true;
         double v = s[k] / quantum;
         if (fabs(v - nearbyint(v)) > 1e-5 * fmax(1.0, fabs(v)))
             return true;

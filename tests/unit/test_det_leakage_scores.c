@@ -184,6 +184,45 @@ static void test_busy_rounded_and_low_volume_quiet(void **state)
     run_close(&r2);
 }
 
+/* A confident model's saturated answers: membership probing of records it is sure about
+ * gets [1, 1e-9]-like vectors; the tiny score is unrounded (3 decimals would make it 0), so
+ * every row counts and the client is flagged at its 100th row. The same answers rounded
+ * ([1, 0]) are not full precision: no finding. */
+static void saturated_run(bool rounded, struct run *r)
+{
+    run_open(r);
+    float x[4], s[2];
+    for (int q = 0; q < 200; q++) {
+        for (int i = 0; i < 4; i++)
+            x[i] = (float)((q / 10) * 4 + i);       /* each candidate 10 times in a burst */
+        double tiny = pow(10.0, -7 - 6 * urand());  /* 1e-7 .. 1e-13 */
+        s[0] = rounded ? 0.0f : (float)tiny;
+        s[1] = (float)(1 - tiny);                   /* 1 in float32 */
+        struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
+                               .rows = 1, .features = 4, .outputs = 2, .inputs = x, .scores = s };
+        snprintf(ev.client_id, sizeof(ev.client_id), "c-10");
+        r->t += 100000;
+        r->call.client_queries++;
+        assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
+        if (!rounded && q == 98)
+            assert_int_equal(r->sink.client, 0);
+    }
+}
+
+static void test_saturated_scores_full_precision(void **state)
+{
+    (void)state;
+    struct run r;
+    saturated_run(false, &r);
+    assert_int_equal(r.sink.client, 1);
+    assert_int_equal(r.sink.full, 100);
+    run_close(&r);
+    saturated_run(true, &r);
+    assert_int_equal(r.sink.client, 0);
+    assert_int_equal(r.sink.model, 0);
+    run_close(&r);
+}
+
 static void test_logits_count(void **state)
 {
     (void)state;
@@ -206,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_rescoring_quiet),
         cmocka_unit_test(test_small_pool_and_retries_quiet),
         cmocka_unit_test(test_logits_count),
+        cmocka_unit_test(test_saturated_scores_full_precision),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
