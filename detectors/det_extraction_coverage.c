@@ -51,7 +51,11 @@
  * peers with a share to compare with. A finding fires when at least interp_share of the client's last 50 distinct
  * samples (judged from 30 on) are interpolations and that share exceeds the median of the
  * other active clients' by ood_margin (a model whose records all lie on a line is the data,
- * not an attacker). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
+ * not an attacker), or on a burst: among the last 16 distinct samples so many
+ * interpolations that a binomial at the model's ordinary rate (the peers' median share, at
+ * least 0.05; 0.3 with fewer than 8 features) gives them at most interp_burst_p (a window of
+ * 50 still full of the attacker's own records needed ~25 augmented queries to reach its
+ * share; the burst needs 8, on iris 15). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
  * sample. The history is allocated on a client's first judged row with room for 2
  * samples and doubles as it fills, each step charged to memory_mb (refused at first: the
  * client is judged without one; refused later: the ring stays the size it has). Searching
@@ -73,6 +77,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "stats/floats.h"
@@ -87,6 +92,8 @@ struct cv_params {
     double recent_rows;
     double keep;              /* per-row decay of a client's recent share: 1 - 1/recent_rows */
     double interp_share, interp_tol, memory_mb;
+    double burst_p;           /* interp_burst_p */
+    uint32_t burst_min;       /* fewest burst hits that can pass (at the floor rate) */
     uint32_t history;
     uint32_t search;          /* 0 pruned, 1 exhaustive */
     uint64_t budget;
@@ -114,6 +121,8 @@ static const struct ig_param cv_param_rows[] = {
         .help = "a client heard from within this many rows of all clients is an active peer (64 peers kept, least recently updated replaced)"),
     ROW("interp_share", IG_PT_DOUBLE, interp_share, .def = 0.4, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share of the client's last 50 distinct samples lying on a segment between two of its earlier samples (mixup / interpolation augmentation) that fires"),
+    ROW("interp_burst_p", IG_PT_DOUBLE, burst_p, .def = 1e-6, .min = 0, .max = 0.5, .flags = IG_PARAM_GT_MIN,
+        .help = "a burst of interpolations fires too: of the client's last 16 distinct samples, so many that a binomial at the model's ordinary rate (the other active clients' median share; at least 0.05, with fewer than 8 sampled features at least 0.3 and only with 3 peers) gives them at most this probability"),
     ROW("interp_tol", IG_PT_DOUBLE, interp_tol, .def = 0.15, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "largest distance (RMS per feature, in reference standard deviations) of an interpolated sample from its segment"),
     ROW("history", IG_PT_U32, history, .def = 512, .min = 8, .max = 65536,
@@ -149,6 +158,9 @@ struct cv_global {
 #define CV_WIN 50             /* distinct samples in the interpolation window */
 #define CV_WIN_MIN 30         /* judged with at least this many */
 #define CV_INTERP_MINFEAT 8   /* fewer sampled features: judged against peers only */
+#define CV_BURST 16           /* distinct samples in the burst test's window */
+#define CV_BURST_P0 0.05      /* floor of the ordinary rate of interpolations ... */
+#define CV_BURST_P0_FEW 0.3   /* ... with fewer than CV_INTERP_MINFEAT features (iris: ~30 %) */
 
 #define CV_SMALL 16           /* rows kept row-major (and judged by the reference) first */
 #define CV_TAME 1e6f          /* |z| beyond it: the row is judged by the reference path */
@@ -212,6 +224,10 @@ static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     q.keep = 1.0 - 1.0 / q.recent_rows;
     q.severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     q.budget = (uint64_t)(q.memory_mb * 1048576.0);
+    /* the fewest hits in a burst window that any rate at or above the floor lets pass */
+    q.burst_min = 1;
+    while (q.burst_min <= CV_BURST && gsl_cdf_binomial_Q(q.burst_min - 1, CV_BURST_P0, CV_BURST) > q.burst_p)
+        q.burst_min++;
     struct cv_global *g = calloc(1, sizeof(*g));
     if (!g) {
         snprintf(err, errlen, "%s: out of memory", NAME);
@@ -768,9 +784,11 @@ static int interp_judge(struct cv_global *g, struct cv_hist *h, const float *z, 
     return r;
 }
 
+/* share: of the last 50 distinct samples (-1 before 30); burst: interpolations among the
+ * last 16, tail: their binomial probability at the model's ordinary rate (1: not judged) */
 static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
                          const struct cv_params *p, const struct cv_client *c, double share,
-                         double others)
+                         double others, uint32_t burst, double tail)
 {
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
@@ -781,10 +799,14 @@ static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
     f.remediation = cv_remediation;
     f.atlas[0] = "AML.T0024.002";
     f.queries_seen = call->client_queries ? call->client_queries : c->rows;
-    int sev = p->severity + (share >= 0.7) + (c->distinct >= 10 * CV_WIN);
+    bool strong = share >= 0.7 || tail <= p->burst_p * 1e-3;
+    int sev = p->severity + strong + (c->distinct >= 10 * CV_WIN);
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
-    f.confidence_id = share >= 0.7 ? 3 : 2;
-    ig_finding_score(&f, "interpolated_share", share);
+    f.confidence_id = strong ? 3 : 2;
+    if (share >= 0)
+        ig_finding_score(&f, "interpolated_share", share);
+    ig_finding_score(&f, "burst_interpolated", burst);
+    ig_finding_score(&f, "burst_probability", tail);
     ig_finding_score(&f, "others_interpolated_share", others);
     ig_finding_score(&f, "interpolated", (double)c->interp);
     ig_finding_score(&f, "distinct", (double)c->distinct);
@@ -805,7 +827,7 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
         struct cv_grow w = { NULL, 2, m->nfeat, p->history };   /* history >= 8 */
         c->hist = g->mem_ops->alloc(g->mem, hist_bytes(m->nfeat, w.room), hist_make, &w);
         if (c->hist)
-            c->next_interp = CV_WIN_MIN;
+            c->next_interp = CV_BURST;
         c->no_hist = !c->hist;
     }
     if (!c->hist)
@@ -828,20 +850,32 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     c->interp += (uint64_t)r;
     c->interp_bits = (c->interp_bits << 1) | (uint64_t)r;
     c->win = (uint16_t)(c->win + (c->win < CV_WIN));
-    if (c->win < CV_WIN_MIN || c->distinct < c->next_interp)
+    if (c->distinct < c->next_interp)
         return true;
-    double share = interp_share(c);
-    if (share < p->interp_share)
+    double share = interp_share(c);   /* -1 below CV_WIN_MIN */
+    uint32_t burst = c->win >= CV_BURST ? (uint32_t)__builtin_popcountll(c->interp_bits & ((1ull << CV_BURST) - 1)) : 0;
+    if (share < p->interp_share && burst < p->burst_min)
         return true;
     int npeers;
     double others = others_median(p, m, c->key, true, &npeers);
+    bool few = m->nfeat < CV_INTERP_MINFEAT;
     /* in few dimensions natural records often lie near a segment between two others
      * (iris: ~30 %, up to 0.46 in a window): judged only against at least 3 peers */
-    if (m->nfeat < CV_INTERP_MINFEAT && (npeers < 3 || share < 2 * p->interp_share))
+    bool steady = share >= p->interp_share && share >= others + p->ood_margin &&
+                  !(few && (npeers < 3 || share < 2 * p->interp_share));
+    /* A burst: mixup starts when the attacker's own records run out, and a 50-sample
+     * window still full of them needs ~25 augmented queries to reach its share. The last
+     * 16 distinct samples are judged by the binomial tail at the model's ordinary rate:
+     * the other clients' median share (a model whose records lie near segments raises
+     * it), floored at what natural records show (<= 0.04 per window with >= 8 features;
+     * ~0.3 on iris), and above that median by ood_margin as the window is. */
+    double p0 = fmax(few ? CV_BURST_P0_FEW : CV_BURST_P0, others), tail = 1;
+    if (!steady && burst >= p->burst_min && (!few || npeers >= 3) &&
+        burst >= (others + p->ood_margin) * CV_BURST)
+        tail = gsl_cdf_binomial_Q(burst - 1, p0, CV_BURST);
+    if (!steady && !(tail <= p->burst_p))
         return true;
-    if (share < others + p->ood_margin)
-        return true;
-    alarm_interp(call, ev, p, c, share, others);
+    alarm_interp(call, ev, p, c, share, others, burst, tail);
     c->next_interp = c->distinct * 10;
     return true;
 }
