@@ -28,7 +28,8 @@
  *
  * Third, the model's view across clients (cross_clients): near-duplicate rows of different
  * clients are chained by Blacklight-style fingerprints into streams judged the same way, so
- * a search spread over many source addresses is seen (see cross_match() below).
+ * a search spread over many source addresses is seen (see cross_match() below); rows wider
+ * than 64 features (up to 4,096) by fingerprints of random projections (cross_project()).
  *
  * Memory: one pointer in the client slice; the state is allocated on the client's first
  * tensor query from a global budget (memory_mb) and freed in evict. It grows with the
@@ -40,9 +41,10 @@
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
  * memory); refused stars: the client keeps none. Per model, from its first scaled row of
- * up to 64 features (cross_clients): ~145 KiB + 512 x dim x 4 B (fingerprint index, last
- * rows) and up to XC = 8 streams' states (each a client's), from the same budget, freed
- * with the model entry. */
+ * up to 4,096 features (cross_clients): ~155 KiB + 512 x dim x 4 B (fingerprint index, last
+ * rows; 2 MiB at 1,024 features) + 8 KiB of projection indices above 64 features, and up to
+ * XC = 8 streams' states (each a client's), from the same budget, freed with the model
+ * entry. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -56,6 +58,7 @@
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "row_label.h"
+#include "stats/floats.h"
 #include "stats/fscale.h"
 
 #define NAME "adversarial.boundary"
@@ -103,7 +106,7 @@ static const struct ig_param bd_param_rows[] = {
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
     ROW("cross_clients", IG_PT_BOOL, cross, .def = 1,
-        .help = "also follow clusters of near-duplicate rows across the model's clients (a search spread over many addresses or identities), up to 64 features"),
+        .help = "also follow clusters of near-duplicate rows across the model's clients (a search spread over many addresses or identities), up to 4096 features (above 64 by random projections)"),
     ROW("max_dim", IG_PT_U32, max_dim, .def = 262144, .min = 1, .max = INFINITY, .help = "wider inputs are skipped"),
     ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = INFINITY,
         .help = "budget for all clients' rings"),
@@ -202,6 +205,8 @@ struct bd_cross;
 struct bd_model {
     struct ig_fscale fs;
     struct bd_cross *x;       /* the view across the model's clients, from its first scaled row */
+    uint32_t first_who;       /* wide rows: the first client seen (hash), until a second one */
+    bool     several;         /* wide rows: a second client was seen (the view starts then) */
 };
 
 static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -834,8 +839,11 @@ static int dominant(const float *q, const float *b, const float *inv, float qe, 
     }
     if (kt < 0 || dim < 4)
         return -1;
+    /* the largest of dim Gaussian squares grows as 2 ln dim: from ~75 features the bound
+     * is 3.5 ln dim (24x at 1,024 features, where 12x passed every other noisy frame) */
+    double lim = 12.0 + 200.0 / dim, lg = 3.5 * log((double)dim);
     if (dim < 8 ? floor <= 0 || top < NOISE_DOM * floor || top < 6.0 * (sum - top) / (dim - 1)
-                : top < (12.0 + 200.0 / dim) * (sum - top) / (dim - 1))
+                : top < (lim > lg ? lim : lg) * (sum - top) / (dim - 1))
         return -1;
     *step = (double)q[kt] - b[kt];
     if (qe > 0 && fabs(*step) < 8.0 * qe)
@@ -1738,6 +1746,16 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
 
 #define XC 8             /* cross streams followed at once (cross_spare() says which goes) */
 
+/* Wide rows (more than IG_FSCALE_MAXDIM features: images, embeddings): the fingerprints
+ * hash cells of XP random projections instead of coordinates, each a signed sum of XM
+ * random coordinates (a sparse random projection, Achlioptas 2003; Li, Hastie and Church
+ * 2006), their common scale learned as the model's scale is (ig_fscale over the
+ * projections). A step of a search (one pixel, a patch, a few % of noise) moves a
+ * projection by a small share of its spread, an unrelated image by about one spread. */
+#define XP 32            /* projections of a wide row */
+#define XM 64            /* coordinates summed per projection */
+#define XMAXDIM 4096     /* widest row the view keeps (XR rows of it: 8 MiB per model) */
+
 struct bd_xslot {             /* 16 bytes: XPROBE of them fill two cache lines */
     uint32_t fp;              /* fingerprint (0 = empty) */
     uint32_t row;             /* the model's row that had it (1-based, mod 2^32) */
@@ -1766,8 +1784,10 @@ struct bd_xstream {
 struct bd_cross {
     uint32_t dim, rows, next_sid;
     uint64_t events;
-    uint16_t coord[XS][XK];
+    uint16_t coord[XS][XK];   /* features (narrow rows) or projections (wide) hashed */
     float    off[XS][XK];
+    uint32_t *pidx;           /* wide rows: XP x XM coordinates (index << 1 | sign), else NULL */
+    struct ig_fscale pfs;     /* wide rows: the projections' scale */
     struct bd_xslot slot[XSLOTS];
     struct bd_xrow rec[XR];
     float   *raw;             /* XR x dim */
@@ -1776,7 +1796,8 @@ struct bd_cross {
 
 static uint64_t cross_bytes(uint32_t dim)
 {
-    return sizeof(struct bd_cross) + (uint64_t)XR * dim * sizeof(float);
+    return sizeof(struct bd_cross) + (uint64_t)XR * dim * sizeof(float) +
+           (dim > IG_FSCALE_MAXDIM ? (uint64_t)XP * XM * sizeof(uint32_t) : 0);
 }
 
 static void cross_free(struct bd_global *g, struct bd_cross *x)
@@ -1793,11 +1814,14 @@ static void cross_free(struct bd_global *g, struct bd_cross *x)
 static void *cross_make(const void *ctx)
 {
     uint32_t dim = *(const uint32_t *)ctx;
+    size_t extra = dim > IG_FSCALE_MAXDIM ? (size_t)XP * XM : 0;   /* pidx, after raw */
     struct bd_cross *x = calloc(1, sizeof(struct bd_cross));
-    if (x && !(x->raw = calloc((size_t)XR * dim, sizeof(float)))) {
+    if (x && !(x->raw = calloc((size_t)XR * dim + extra, sizeof(float)))) {
         free(x);
         return NULL;
     }
+    if (x && extra)
+        x->pidx = (uint32_t *)(x->raw + (size_t)XR * dim);
     return x;
 }
 
@@ -1810,12 +1834,17 @@ static struct bd_cross *cross_new(struct bd_global *g, uint32_t dim)
     /* coordinates and offsets from a fixed stream: the cells only find near-duplicates,
      * the decision rests on the arithmetic between the rows */
     uint64_t z = 0x9e3779b97f4a7c15ull ^ dim;
+    uint32_t width = x->pidx ? XP : dim;
     for (uint32_t j = 0; j < XS; j++)
         for (uint32_t k = 0; k < XK; k++) {
             z = ig_fnv1a_step(z, (uint8_t)(j * XK + k)) * 0x2545f4914f6cdd1dull;
-            x->coord[j][k] = (uint16_t)((z >> 17) % dim);
+            x->coord[j][k] = (uint16_t)((z >> 17) % width);
             x->off[j][k] = (float)((z >> 40) & 0xffff) / 65536.0f;
         }
+    for (uint32_t i = 0; x->pidx && i < XP * XM; i++) {
+        z = (z ^ (z >> 29)) * 0xbf58476d1ce4e5b9ull + i;
+        x->pidx[i] = (uint32_t)((z >> 24) % dim) << 1 | (uint32_t)(z >> 63);
+    }
     return x;
 }
 
@@ -1837,33 +1866,64 @@ static uint32_t cross_fp(const struct bd_cross *x, const struct ig_fscale *fs, c
     return v ? v : 1;
 }
 
+/* Row <x> into the view's ring of last rows: a wide row by non-temporal stores where the
+ * target has them (x86-64: SSE2), as the ring (512 rows: 1.6 MiB at 784 features) is far
+ * larger than a cache and read back only when a match finds the row. */
+static void raw_put(float *dst, const float *x, uint32_t dim)
+{
+#if defined(__SSE2__)
+    if (dim > IG_FSCALE_MAXDIM) {
+        uint32_t k = 0;
+        while (k < dim && ((uintptr_t)(dst + k) & 15))
+            dst[k] = x[k], k++;
+        for (; k + 4 <= dim; k += 4)
+            _mm_stream_ps(dst + k, _mm_loadu_ps(x + k));
+        for (; k < dim; k++)
+            dst[k] = x[k];
+        _mm_sfence();
+        return;
+    }
+#endif
+    memcpy(dst, x, (size_t)dim * sizeof(float));
+}
+
+/* The XP projections of wide row <row> into <y>. */
+static void cross_project(const struct bd_cross *x, const float *row, float *y)
+{
+    for (uint32_t p = 0; p < XP; p++) {
+        const uint32_t *ix = x->pidx + (size_t)p * XM;
+        float a = 0, b = 0;   /* two chains: the loads overlap */
+        for (uint32_t t = 0; t < XM; t += 2) {
+            float u = row[ix[t] >> 1], v = row[ix[t + 1] >> 1];
+            a += (ix[t] & 1) ? -u : u;
+            b += (ix[t + 1] & 1) ? -v : v;
+        }
+        y[p] = a + b;
+    }
+}
+
 static inline bool xstale(const struct bd_cross *x, const struct bd_xslot *s)
 {
     return !s->fp || x->rows - s->row >= XWIN;
 }
 
-/* Scores one finite row of client <who> against the model's recent rows and indexes it.
+/* Scores one finite row of client <who> against the model's recent rows and indexes it
+ * (fingerprints of <fpv>: the row, or a wide row's projections, on scale <fs>).
  * Sets *mrow to the recent row it matches best (0 none), and returns the cross stream the
  * row joins: its match's, or a new one when the match is another client's row and in none
  * (0: the row stays out). */
-static uint32_t cross_match(struct bd_cross *x, const struct ig_fscale *fs, const float *row,
-                            uint32_t who, uint32_t *mrow, uint32_t *link)
+static uint32_t cross_match(struct bd_cross *x, const struct ig_fscale *fs, const float *fpv,
+                            const float *row, uint32_t who, uint32_t *mrow, uint32_t *link)
 {
     enum { XV = XS * XPROBE };
     uint32_t fp[XS], vrow[XV], vn[XV], nv = 0;
     bool vcross[XV], vsame[XV];
-    uint64_t eh = IG_FNV1A_BASIS;
-    for (uint32_t k = 0; k < x->dim; k++) {
-        uint32_t w;
-        memcpy(&w, row + k, 4);
-        eh = ig_fnv1a_step(eh, w);
-    }
-    uint32_t exact = (uint32_t)(eh ^ (eh >> 32));
+    uint32_t exact = ig_row_hash(row, x->dim);
     x->rows++;
     /* the index is cold (every client's rows share it): all XS fingerprints' entries are
      * asked for first, so their misses overlap instead of coming one after another */
     for (uint32_t j = 0; j < XS; j++) {
-        fp[j] = cross_fp(x, fs, row, j);
+        fp[j] = cross_fp(x, fs, fpv, j);
         const struct bd_xslot *sl = &x->slot[ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
         __builtin_prefetch(sl);
         __builtin_prefetch(sl + XPROBE - 1);
@@ -2042,19 +2102,28 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                  : call->scratch ? ig_scratch_alloc(call->scratch, (size_t)dim * sizeof(float)) : NULL;
     bool wset = false;
     /* the model's view across clients: once per event, on scaled rows of up to 64
-     * features; for a source that carries several identities, on its principal group's
-     * stream (the identity of a key-rotating client is the source), else on the client's */
+     * features, or wider rows (same unit) up to XMAXDIM by their projections; for a source
+     * that carries several identities, on its principal group's stream (the identity of a
+     * key-rotating client is the source), else on the client's */
     bool multi = call->source && call->source->identities > 1;
     struct bd_cross *xv = NULL;
     uint32_t who = 0;
-    if (p->cross && m && call->group == multi && st->rel && dim <= IG_FSCALE_MAXDIM && m->fs.dim == dim &&
-        (m->fs.mode == IG_FSCALE_SCALED || (m->fs.mode == IG_FSCALE_IDENTITY && m->fs.unit > 0))) {
-        if (!m->x)
+    bool wide = dim > IG_FSCALE_MAXDIM;
+    if (p->cross && m && call->group == multi && st->rel && m->fs.dim == dim &&
+        (wide ? dim <= XMAXDIM && m->fs.mode == IG_FSCALE_IDENTITY
+              : m->fs.mode == IG_FSCALE_SCALED || (m->fs.mode == IG_FSCALE_IDENTITY && m->fs.unit > 0))) {
+        who = (uint32_t)ig_fnv1a_str(IG_FNV1A_BASIS, ev->client_id, sizeof ev->client_id);
+        /* a wide row's view (~3-4 us an event at 784 features) waits for the model's second
+         * client: with one, there is nothing across clients to see */
+        if (wide && !m->several) {
+            m->several = m->first_who && (who | 1u) != m->first_who;
+            m->first_who = m->first_who ? m->first_who : who | 1u;
+        }
+        if (!m->x && (!wide || m->several))
             m->x = cross_new(g, dim);
         if (m->x && m->x->dim == dim) {
             xv = m->x;
             xv->events++;
-            who = (uint32_t)ig_fnv1a_str(IG_FNV1A_BASIS, ev->client_id, sizeof ev->client_id);
         }
     }
     for (uint32_t r = 0; r < ev->rows; r++) {
@@ -2090,13 +2159,23 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                     alarm(call, ev, p, st, kind, 0);
             }
         }
-        if (xv) {
+        /* a wide row goes by its projections, once their scale is known (the model's
+         * first ~24 rows through the view teach it, at most 12 from any one client) */
+        float y[XP];
+        const float *fpv = x;
+        const struct ig_fscale *xfs = m ? &m->fs : NULL;
+        if (xv && wide) {
+            cross_project(xv, x, y);
+            fpv = y;
+            xfs = &xv->pfs;
+        }
+        if (xv && (!wide || ig_fscale_learn(&xv->pfs, y, XP, &cl->taught) != IG_FSCALE_LEARNING)) {
             /* the model's view across clients: the row joins the cross stream of the recent
              * row it matches best, with that row when it was in none */
-            uint32_t mrow, link, sid = cross_match(xv, &m->fs, x, who, &mrow, &link);
+            uint32_t mrow, link, sid = cross_match(xv, xfs, fpv, x, who, &mrow, &link);
             uint32_t i = xv->rows % XR;
             xv->rec[i] = (struct bd_xrow){ xv->rows, who, label, (float)margin, poff, 0, link };
-            memcpy(xv->raw + (size_t)i * dim, x, (size_t)dim * sizeof(float));
+            raw_put(xv->raw + (size_t)i * dim, x, dim);
             struct bd_xstream *xs = sid ? cross_stream(g, xv, sid) : NULL;
             if (xs) {
                 /* a new stream starts with the chain: the match's own match, the match */

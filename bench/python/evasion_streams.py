@@ -34,7 +34,10 @@ addresses: the same demo record again and again, the demo record with one field 
 another record's value, a few popular records (a shared cache miss), the demo record
 re-typed with rounding or tiny noise, and ordinary records).
 Roles ending in _dist and popular send from a pool of addresses (adv_replay's rotate field).
+--upsample K (digits only): every image scaled up K times (bilinear, scipy.ndimage.zoom),
+8K x 8K pixels, so the same attacks and patterns run on wide rows (K = 4: 1,024 features).
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
+                          [--upsample K]
 --list writes "client role mark" lines (mark: rows an attack sent before its first
 structured phase, e.g. HopSkipJump's uniform random start; 0 otherwise).
 """
@@ -492,9 +495,15 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--list")
     ap.add_argument("--decimals", type=int, help="clients print numbers with this many decimals")
+    ap.add_argument("--upsample", type=int, default=1, help="digits: images scaled up K times")
     a = ap.parse_args()
     Oracle.decimals = a.decimals
     X, y = LOADERS[a.dataset](return_X_y=True)
+    if a.upsample > 1:
+        if a.dataset != "digits":
+            ap.error("--upsample is for digits")
+        from scipy.ndimage import zoom
+        X = np.stack([zoom(img.reshape(8, 8), a.upsample, order=1).ravel() for img in X])
     if not a.raw:
         X = StandardScaler().fit(X).transform(X)
     Xt, rest, yt, yr = train_test_split(X, y, train_size=0.5, stratify=y, random_state=a.seed)
