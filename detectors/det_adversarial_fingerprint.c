@@ -21,7 +21,8 @@
  * Memory: the client slice holds one pointer; state is allocated on the client's first
  * usable query from a global budget (memory_mb), released in evict:
  *     history * S * 8 B (fingerprint ring) + 2^ceil(log2(history * S * 4/3)) * 8 B (index)
- *     + history * 2 B (counters) + header; defaults (256, 50): 100 KiB + 128 KiB + 0.5 KiB. */
+ *     + history * 10 B (counters, labels, value hashes) + header; defaults (256, 50):
+ *     100 KiB + 128 KiB + 2.5 KiB. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "row_label.h"
+#include "stats/floats.h"
 
 #define NAME "adversarial.fingerprint"
 
@@ -93,6 +95,7 @@ struct fp_state {
     uint64_t queries, alarms, bytes;
     uint64_t matches, evidence;   /* near-identical queries; those with boundary evidence */
     int32_t *labels;          /* per ring position: the query's label (-1 unknown) */
+    uint32_t *exact;          /* per ring position: a hash of the query's values */
     uint32_t mask;            /* index capacity - 1 */
     uint64_t *ring;           /* history x top hashes, 0 = unused */
     uint16_t *count;          /* per ring position, scratch of the scoring pass */
@@ -185,6 +188,7 @@ static void state_free(struct fp_global *g, struct fp_state *st)
     free(st->count);
     free(st->slots);
     free(st->labels);
+    free(st->exact);
     free(st);
 }
 
@@ -206,13 +210,15 @@ static void *state_make(const void *ctx)
         st->count = calloc(p->history, 2);
         st->slots = calloc(cap, sizeof(struct fp_slot));
         st->labels = calloc(p->history, sizeof(int32_t));
+        st->exact = calloc(p->history, sizeof(uint32_t));
     }
-    if (!st || !st->ring || !st->count || !st->slots || !st->labels) {
+    if (!st || !st->ring || !st->count || !st->slots || !st->labels || !st->exact) {
         if (st) {
             free(st->ring);
             free(st->count);
             free(st->slots);
             free(st->labels);
+            free(st->exact);
         }
         free(st);
         return NULL;
@@ -225,7 +231,7 @@ static struct fp_state *state_new(struct fp_global *g)
 {
     const struct fp_params *p = &g->p;
     uint64_t postings = (uint64_t)p->history * p->top;
-    uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 6 +
+    uint64_t bytes = sizeof(struct fp_state) + postings * 8 + p->history * 10 +
                      index_cap(p) * sizeof(struct fp_slot);
     struct fp_state *st = g->mem_ops->alloc(g->mem, bytes, state_make, p);
     if (st)
@@ -384,6 +390,9 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
     const struct ig_kern_ops *k = ig_kern();
     for (uint32_t r = 0; r < ev->rows; r++) {
         const float *x = ev->inputs + (size_t)r * len;
+        /* an exact repeat of an earlier query (a retry, a nightly re-score, a cache miss)
+         * shares every window with it and adds no step to any search: not a match */
+        uint32_t exact = ig_row_hash(x, len);
         /* tabular rows outside [0,1]: min-max scale the row (near-duplicates stay near) */
         float lo = INFINITY, hi = -INFINITY;
         for (uint32_t i = 0; i < len; i++) {
@@ -407,6 +416,8 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (st->slots[i].tag != tag)
                     continue;
                 uint32_t pos = st->slots[i].qid % p->history;
+                if (st->exact[pos] == exact)
+                    continue;
                 uint32_t c = ++st->count[pos];
                 if (c > best) {
                     best = c;
@@ -419,7 +430,7 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
             uint32_t tag = tag_of(fpv[a]);
             for (uint32_t i = home_of(st, tag); st->slots[i].tag; i = (i + 1) & st->mask)
                 if (st->slots[i].tag == tag)
-                    st->count[st->slots[i].qid % p->history] = 0;
+                    st->count[st->slots[i].qid % p->history] = 0;   /* repeats: untouched */
         }
         double margin;
         int label = ig_row_label(ev, r, &margin);
@@ -437,6 +448,7 @@ static int fp_observe(const struct ig_call *call, const struct ig_event *ev)
             st->evidence += evid;
         }
         st->labels[qid % p->history] = label;
+        st->exact[qid % p->history] = exact;
         uint64_t *slot = st->ring + (size_t)(qid % p->history) * p->top;
         if (st->queries >= p->history) {
             /* age out the query this ring position held */

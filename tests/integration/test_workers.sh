@@ -99,7 +99,7 @@ grep -Eq 'events and ticks handed over .* [1-9][0-9]* events through the overflo
 gen --scenario benign --dim 784 --clients 32 --requests 640 --seed 2 --out "$WORK/wide784.pcap"
 mkdir "$WORK/fp_rules"
 cp "$IG_SRC"/rules/*.yaml "$WORK/fp_rules/"
-printf -- '- detector: adversarial.fingerprint\n  params:\n    memory_mb: 2\n' > "$WORK/fp_rules/zz-fp.yaml"
+printf -- '- detector: adversarial.fingerprint\n  params:\n    memory_mb: 2\n    min_features: 256\n' > "$WORK/fp_rules/zz-fp.yaml"
 for w in 1 4; do
     "$IG_BIN" analyze --workers $w --rules "$WORK/fp_rules" --findings "$WORK/fp.$w.jsonl" \
         "$WORK/wide784.pcap" 2> "$WORK/fp.$w.err" || fail "fingerprint budget: analyze --workers $w failed"

@@ -1,6 +1,7 @@
 /* adversarial.fingerprint on synthetic streams: independent natural queries score ~0 and
- * never alarm; a decision-based attack's near-duplicate walk alarms; an exact repeat
- * scores the whole fingerprint; old queries age out of the index; bad input is skipped. */
+ * never alarm; a decision-based attack's near-duplicate walk alarms; a near-exact repeat
+ * scores the whole fingerprint, an exact repeat (a retry, a re-score) is no match; old
+ * queries age out of the index; bad input is skipped. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -206,6 +207,9 @@ static void test_exact_repeat_scores_top(void **state)
     natural_image(y, d);
     feed(&r, y, 1, d);
     assert_int_equal(r.sink.n, 0);
+    feed(&r, x, 1, d);        /* an exact repeat: adds no step to any search */
+    assert_int_equal(r.sink.n, 0);
+    x[0] += 1e-6f;            /* the same up to far less than a quantisation step */
     feed(&r, x, 1, d);
     assert_int_equal(r.sink.n, 1);
     assert_true(r.sink.first_score == 50 && r.sink.top == 50);
@@ -251,6 +255,8 @@ static void test_age_out(void **state)
         feed(&r, y, 1, d);
     }
     assert_int_equal(r.sink.n, 0);
+    x[0] += 1e-6f;            /* near-exact repeats (an exact one is no match) */
+    y[0] += 1e-6f;
     feed(&r, x, 1, d);        /* aged out: unseen */
     assert_int_equal(r.sink.n, 0);
     feed(&r, y, 1, d);        /* the last one: matches fully */
