@@ -207,11 +207,12 @@ struct prada_state {
     uint64_t queries;         /* rows seen by this detector for the client */
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
-    float   *last_step;       /* PRADA_STEPS x dim: |step| of the last new samples (dim <= 64;
-                                 room for 1, 2, then PRADA_STEPS, grown as steps come) */
-    uint32_t step_at;         /* next slot of last_step */
+    uint64_t *steps;          /* from the client's first step: PRADA_STEPS hashes of the last
+                                 new samples' inputs (a resent record repeats its step), then
+                                 step_cap x dim floats, |step| of each (dim <= 64; room for
+                                 1, 2, then PRADA_STEPS, grown as steps come) */
+    uint32_t step_at;         /* next slot */
     uint32_t step_cap;        /* slots allocated */
-    uint64_t last_hash[PRADA_STEPS];   /* their inputs (a resent record repeats its step) */
     uint64_t bytes;           /* charged to the global budget */
     uint32_t d_head, d_len;   /* ring of (distance, class), max_dists entries at most */
     uint32_t d_cap;           /* entries allocated (doubling; the head stays 0 until full) */
@@ -455,7 +456,7 @@ static void state_free(struct prada_global *g, struct prada_state *st)
     }
     uncharge(g, st->bytes);
     free(st->cls);
-    free(st->last_step);
+    free(st->steps);
     free(st->d_val);
     free(st->d_cls);
     free(st->d_ov);
@@ -1016,18 +1017,18 @@ static bool steps_room(struct prada_global *g, struct prada_state *st)
         return true;
     uint32_t cap = st->step_cap ? 2 * st->step_cap : 1;
     cap = cap < PRADA_STEPS ? cap : PRADA_STEPS;
-    size_t row = (size_t)st->dim * sizeof(float);
-    uint64_t b = (uint64_t)(cap - st->step_cap) * row;
-    if (!charge_st(g, st, b))
+    size_t row = (size_t)st->dim * sizeof(float), head = PRADA_STEPS * sizeof(uint64_t);
+    size_t had = st->step_cap ? head + st->step_cap * row : 0, now = head + cap * row;
+    if (!charge_st(g, st, now - had))
         return false;
-    float *v = realloc(st->last_step, cap * row);
+    uint64_t *v = realloc(st->steps, now);
     if (!v) {
-        uncharge_st(g, st, b);
+        uncharge_st(g, st, now - had);
         atomic_fetch_add(&g->refused_growth, 1);
         return false;
     }
-    memset((uint8_t *)v + st->step_cap * row, 0, (cap - st->step_cap) * row);
-    st->last_step = v;
+    memset((uint8_t *)v + had, 0, now - had);
+    st->steps = v;
     st->step_cap = cap;
     return true;
 }
@@ -1142,8 +1143,8 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (got) {
                     bool sy = structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
                     if (dim <= IG_FSCALE_MAXDIM && steps_room(g, st))
-                        sy |= repeated_step(st->last_step, st->step_cap, &st->step_at, st->last_hash, x,
-                                            nbp, dim);
+                        sy |= repeated_step((float *)(st->steps + PRADA_STEPS), st->step_cap, &st->step_at,
+                                            st->steps, x, nbp, dim);
                     st->structured += sy;
                 }
                 if (fs) {
