@@ -53,8 +53,8 @@ static const struct ig_param av_params[] = {
         .help = "or more prompt tokens (usage)"),
     ROW("chars_per_token", IG_PT_DOUBLE, chars_per_token, .def = 4, .min = 1, .max = 16,
         .help = "estimate when usage is absent"),
-    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 64, .min = 1, .max = INFINITY,
-        .help = "budget for all clients' windows (~0.3 KiB each, only for clients with text, tokens or a 4xx)"),
+    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = INFINITY,
+        .help = "budget for all clients' windows (~0.3 KiB each, only for clients with text, tokens or a 4xx: ~400k clients)"),
     { 0 },
 };
 #undef ROW
