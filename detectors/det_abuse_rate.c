@@ -14,6 +14,7 @@
  * Params: rules/schema.md. */
 #include <inferguard/detector.h>
 
+#include "stats/peers.h"
 #include "stats/window.h"
 
 #include <stddef.h>
@@ -22,7 +23,6 @@
 #include <string.h>
 
 #define NAME "abuse.rate"
-#define RATE_PEERS 64
 
 struct rate_global {
     uint64_t window_us, width_us;
@@ -71,14 +71,10 @@ struct rate_client {
     double   typical;                 /* EWMA of completed windows' counts */
 };
 
-/* The model's active clients' current window counts (sliding, updated per request). */
-struct rate_peer {
-    uint64_t key, at_us;
-    uint64_t n;
-};
-
+/* The model's active clients' current window counts (sliding, updated per request; the
+ * clock is capture time). */
 struct rate_model {
-    struct rate_peer peers[RATE_PEERS];
+    struct ig_peers peers;
 };
 
 static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -126,36 +122,6 @@ static uint32_t level_of(const struct rate_global *g, uint64_t limit, uint64_t n
 static uint64_t key_of(const char *s)
 {
     return ig_fnv1a_str(IG_FNV1A_BASIS, s, SIZE_MAX) | 1;
-}
-
-/* The median of v[0..n) (n >= 1), reordering v: quickselect, O(n) per event where a sort of
- * the 64 peers was ~7 % of a whole analyze run. */
-static double median_u64(uint64_t *v, uint32_t n)
-{
-    uint32_t k = n / 2, lo = 0, hi = n - 1;
-    while (lo < hi) {                        /* Hoare partition around the middle value */
-        uint64_t pivot = v[lo + (hi - lo) / 2];
-        uint32_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot) i++;
-            while (v[j] > pivot) j--;
-            if (i <= j) {
-                uint64_t t = v[i]; v[i] = v[j]; v[j] = t;
-                i++;
-                if (j == 0) break;
-                j--;
-            }
-        }
-        if (k <= j) hi = j;
-        else if (k >= i) lo = i;
-        else break;                          /* v[k] == pivot, in place */
-    }
-    if (n % 2)
-        return (double)v[k];
-    uint64_t below = v[0];                   /* the largest of the lower half */
-    for (uint32_t i = 1; i < k; i++)
-        if (v[i] > below) below = v[i];
-    return 0.5 * (double)(below + v[k]);
 }
 
 /* Folds the client's completed tumbling windows into its typical count. */
@@ -207,15 +173,11 @@ static uint64_t limit_for(const struct rate_global *g, const struct rate_client 
     uint64_t lim = own_limit(g, c, basis);
     bool context = c->windows != 0;
     if (m) {
-        uint64_t v[RATE_PEERS];
-        uint32_t n = 0;
-        for (uint32_t i = 0; i < RATE_PEERS; i++)
-            if (m->peers[i].key && m->peers[i].key != c->key &&
-                m->peers[i].at_us + g->window_us >= t)
-                v[n++] = m->peers[i].n;
+        double v[IG_PEERS];
+        uint32_t n = ig_peers_others(&m->peers, c->key, t > g->window_us ? t - g->window_us : 0, v);
         if (n >= 3) {
             context = true;
-            double med = median_u64(v, n);
+            double med = ig_median_d(v, n);
             *pop_median = med;
             double pop = g->pop_factor * med;
             if (pop > (double)lim) {
@@ -244,23 +206,8 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     c->win_n++;
     ig_wcount_add(&c->w, g->width_us, t, 1);
     uint64_t n = c->w.total;
-    if (m) {
-        /* this client's current count in the model's peer table */
-        uint32_t i = c->slot ? c->slot - 1 : RATE_PEERS;
-        if (i == RATE_PEERS || m->peers[i].key != c->key) {
-            uint32_t oldest = 0;
-            for (i = 0; i < RATE_PEERS; i++) {
-                if (m->peers[i].key == c->key)
-                    break;
-                if (m->peers[i].at_us < m->peers[oldest].at_us)
-                    oldest = i;
-            }
-            if (i == RATE_PEERS)
-                i = oldest;
-            c->slot = i + 1;
-        }
-        m->peers[i] = (struct rate_peer){ c->key, t, n };
-    }
+    if (m)   /* this client's current count in the model's peer table */
+        c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, c->slot - 1) + 1;
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
     const char *basis;

@@ -61,13 +61,13 @@
 #include <inferguard/detector.h>
 #include "row_label.h"
 #include "stats/floats.h"
+#include "stats/peers.h"
 
 #define NAME "extraction.transfer"
 #define TR_FEAT 32
 #define TR_CLS 32
 #define TR_CAL 256            /* held-out reference rows kept until the reference closes */
 #define TR_CAL_MIN 40         /* fewer held out: the model is not judged */
-#define TR_PEERS 64
 #define TR_SHRINK 0.1         /* covariance shrinkage towards its diagonal */
 #define TR_RIDGE 0.1          /* ... and ridge, in units of the feature's variance */
 #define TR_FLOOR 0.05         /* spreads floored at this share of the reference range */
@@ -114,12 +114,6 @@ struct tr_global {
     struct tr_params p;
 };
 
-struct tr_peer {
-    uint64_t key;             /* hash of the client id; 0 = free */
-    uint64_t at;              /* model's judged-row count when last updated */
-    float    share90;
-};
-
 struct tr_model {
     uint32_t dim, stride, nfeat;
     uint32_t state;           /* 0 learning, 1 judging, 2 off (too little reference) */
@@ -143,7 +137,7 @@ struct tr_model {
     float    q90, q99, ref_margin;                          /* ref_margin < 0: no probabilities */
     float    lmean, lsd;                                    /* mean and sd of the held-out rows' log d2 */
     uint64_t judged;
-    struct tr_peer peers[TR_PEERS];
+    struct ig_peers peers;    /* share beyond q90 per client; clock: judged rows */
 };
 
 struct tr_client {
@@ -358,31 +352,22 @@ static void close_reference(struct tr_model *m)
 
 static double others_median(const struct tr_params *p, const struct tr_model *m, uint64_t self)
 {
-    float v[TR_PEERS];
-    int n = 0;
-    for (int i = 0; i < TR_PEERS; i++) {
-        const struct tr_peer *e = &m->peers[i];
-        if (e->key && e->key != self && e->at + p->active_rows >= m->judged)
-            v[n++] = e->share90;
-    }
+    double d[IG_PEERS];
+    uint32_t n = ig_peers_others(&m->peers, self,
+                                 m->judged > p->active_rows ? m->judged - p->active_rows : 0, d);
     if (n < 3)
         return 0;
-    qsort(v, (size_t)n, sizeof v[0], ig_cmp_float);
+    float v[IG_PEERS];            /* the values were floats: the same median, float sum */
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = (float)d[i];
+    qsort(v, n, sizeof v[0], ig_cmp_float);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static void peer_put(struct tr_model *m, uint64_t key, float share90)
 {
-    struct tr_peer *slot = &m->peers[0];
-    for (int i = 0; i < TR_PEERS; i++) {
-        if (m->peers[i].key == key) {
-            slot = &m->peers[i];
-            break;
-        }
-        if (m->peers[i].at < slot->at)
-            slot = &m->peers[i];
-    }
-    *slot = (struct tr_peer){ .key = key, .at = ++m->judged, .share90 = share90 };
+    m->judged++;
+    ig_peers_put(&m->peers, key, m->judged, share90, IG_PEERS);
 }
 
 static const char tr_remediation[] =
