@@ -1,17 +1,26 @@
 /* abuse.rate: per-client request rate over a sliding window on the capture clock.
  *
- * A busy client is not abuse by itself, so the limit a client is held to is, unless an
- * explicit quota is configured (max_requests):
+ * Suricata's rate_filter and Zeek's SumStats thresholds are absolute counts per source
+ * and interval; here that is the explicit quota (max_requests). Without one, a busy client
+ * is not abuse by itself, so the limit a client is held to is relative:
  *   - at least min_requests per window (below it nothing fires);
  *   - own_factor x the client's own typical window (exponentially weighted mean of its
  *     completed windows), once it has one: a flood is a break from its own history;
- *   - population_factor x the median rate of the model's other active clients, once there
- *     are at least 3 of them: a flood stands out from its peers;
+ *   - once the model has at least 3 other active clients, a flood stands out from them
+ *     twice: population_factor x their median count (the typical client) and
+ *     traffic_factor x the traffic median, the count of the client behind their median
+ *     request (their counts' median weighted by count: the clients that carry the model's
+ *     traffic, as heavy-hitter measurement weighs flows by volume, Estan & Varghese,
+ *     SIGCOMM 2002). A model's many light clients (a popular app's users, a pool of
+ *     addresses) pull the plain median so low that any busy client stands out from it;
+ *     they move the traffic median only when together they send most of the requests.
+ *     Past flood_requests only the traffic median raises the limit: a client over it is a
+ *     flood unless the model's traffic comes from clients within traffic_factor of it;
  *   - with neither (a client's first window on a model nobody else uses), flood_requests.
- * The limit is the largest of those that apply. One finding when a client first goes over
- * it, again only if it climbs to a higher level (2x, heavy_factor x, 10x the limit) or a
- * window later while still over; the findings stage throttles anything beyond.
- * Params: rules/schema.md. */
+ * The limit is the largest of those that apply: a client with a history and peers must
+ * break from both. One finding when a client first goes over it, again only if it climbs
+ * to a higher level (2x, heavy_factor x, 10x the limit) or a window later while still
+ * over; the findings stage throttles anything beyond. Params: rules/schema.md. */
 #include <inferguard/detector.h>
 
 #include "stats/peers.h"
@@ -28,7 +37,7 @@ struct rate_global {
     uint64_t window_us, width_us;
     uint64_t quota;                   /* explicit max_requests per window; 0 = relative */
     uint64_t min_requests, flood_requests;
-    double own_factor, pop_factor;
+    double own_factor, pop_factor, traffic_factor;
     double heavy_factor;              /* at this multiple: cost harvesting / denial of service */
     int severity;                     /* at the limit; each level above adds one */
 };
@@ -36,7 +45,8 @@ struct rate_global {
 /* The rules block's params (rules/schema.md's table is generated from rate_params[]). */
 struct rate_cfg {
     uint64_t window_us;
-    double max_requests, min_requests, flood_requests, own_factor, pop_factor, heavy_factor;
+    double max_requests, min_requests, flood_requests, own_factor, pop_factor, traffic_factor,
+           heavy_factor;
 };
 
 #define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rate_cfg, f), __VA_ARGS__ }
@@ -51,9 +61,12 @@ static const struct ig_param rate_params[] = {
     ROW("own_factor", IG_PT_DOUBLE, own_factor, .def = 10, .min = 1, .max = 1e6,
         .help = "multiple of the client's own typical window"),
     ROW("population_factor", IG_PT_DOUBLE, pop_factor, .def = 15, .min = 1, .max = 1e6,
-        .help = "multiple of the median of the model's other active clients"),
+        .help = "multiple of the median count of the model's other active clients"),
+    ROW("traffic_factor", IG_PT_DOUBLE, traffic_factor, .def = 4, .min = 1, .max = 1e6,
+        .help = "multiple of the count of the client behind the median request of the model's other active clients (their counts' median weighted by count)"),
     ROW("flood_requests", IG_PT_DOUBLE, flood_requests, .def = 1000, .min = 1, .max = 1e12,
-        .vs = "min_requests", .vs_op = IG_VS_GE, .help = "limit without history or peers"),
+        .vs = "min_requests", .vs_op = IG_VS_GE,
+        .help = "limit without history or peers; past it, peers raise the limit only by traffic_factor"),
     ROW("heavy_factor", IG_PT_DOUBLE, heavy_factor, .def = 5, .min = 1, .max = 1e6,
         .help = "at this multiple of the limit the finding adds AML.T0034 and AML.T0029"),
     { 0 },
@@ -87,6 +100,7 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
         .severity = ig_rules_severity(r, NAME, IG_SEV_LOW),
         .own_factor = c->own_factor,
         .pop_factor = c->pop_factor,
+        .traffic_factor = c->traffic_factor,
     };
     /* flood_requests >= min_requests: the table says so (.vs) */
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
@@ -163,9 +177,9 @@ static uint64_t own_limit(const struct rate_global *g, const struct rate_client 
 /* The limit this client is held to now, and which rule set it ("quota", ...). */
 static uint64_t limit_for(const struct rate_global *g, const struct rate_client *c,
                           const struct rate_model *m, uint64_t t, const char **basis,
-                          double *pop_median)
+                          double *pop_median, double *traffic_median)
 {
-    *pop_median = -1;
+    *pop_median = *traffic_median = -1;
     if (g->quota) {
         *basis = "quota";
         return g->quota;
@@ -174,15 +188,27 @@ static uint64_t limit_for(const struct rate_global *g, const struct rate_client 
     bool context = c->windows != 0;
     if (m) {
         double v[IG_PEERS];
-        uint32_t n = ig_peers_others(&m->peers, c->key, t > g->window_us ? t - g->window_us : 0, v);
+        uint32_t n = ig_peers_others(&m->peers, c->key, t > g->window_us ? t - g->window_us : 0, v,
+                                     NULL);
         if (n >= 3) {
             context = true;
-            double med = ig_median_d(v, n);
-            *pop_median = med;
-            double pop = g->pop_factor * med;
-            if (pop > (double)lim) {
-                lim = (uint64_t)pop;
-                *basis = "population";
+            double w[IG_PEERS];
+            memcpy(w, v, n * sizeof *v);
+            *pop_median = ig_median_d(v, n);
+            *traffic_median = ig_wmedian_self_d(w, n);
+            double pop = g->pop_factor * *pop_median;
+            double traffic = g->traffic_factor * *traffic_median;
+            double flood = (double)g->flood_requests;
+            /* the larger of the two; past flood_requests only the traffic median lifts it */
+            double peer = pop > traffic ? pop : traffic, cap = traffic > flood ? traffic : flood;
+            const char *why = pop > traffic ? "population" : "traffic";
+            if (peer > cap) {
+                peer = cap;
+                why = cap == traffic ? "traffic" : "flood_requests";
+            }
+            if (peer > (double)lim) {
+                lim = (uint64_t)peer;
+                *basis = why;
             }
         }
     }
@@ -207,7 +233,7 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     ig_wcount_add(&c->w, g->width_us, t, 1);
     uint64_t n = c->w.total;
     if (m)   /* this client's current count in the model's peer table */
-        c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, c->slot - 1) + 1;
+        c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, 1, c->slot - 1) + 1;
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
     const char *basis;
@@ -217,8 +243,8 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
      * requests are. */
     if (!g->quota && level_of(g, own_limit(g, c, &basis), n) <= c->level)
         return IG_OK;
-    double pop_median;
-    uint64_t limit = limit_for(g, c, m, t, &basis, &pop_median);
+    double pop_median, traffic_median;
+    uint64_t limit = limit_for(g, c, m, t, &basis, &pop_median, &traffic_median);
     uint32_t lvl = level_of(g, limit, n);
     if (lvl <= c->level)
         return IG_OK;
@@ -251,6 +277,8 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
         ig_finding_score(&f, "own_typical", c->typical);
     if (pop_median >= 0)
         ig_finding_score(&f, "population_median", pop_median);
+    if (traffic_median >= 0)
+        ig_finding_score(&f, "traffic_median", traffic_median);
     ig_finding_evidence(&f, "limit_basis", basis);
     ig_emit_finding(call->emit, &f);
     return IG_OK;

@@ -37,7 +37,8 @@
  *       lies at least <margin_drop> below the reference's (out-of-distribution queries
  *       the model is unsure about: corroboration from the answers, not the inputs),
  * and share90 exceeds the median of the other active clients' by <peer_margin> (a model
- * whose whole population moves is drift, a drift.* matter; fewer than 3 peers: median 0).
+ * whose whole population moves is drift, a drift.* matter; fewer than 3 peers: median 0),
+ * each peer weighted by the rows its share is measured on (stats/peers.h).
  * Measured on wine, breast cancer, digits and iris (held-out splits): ordinary records
  * 0.08-0.13 / 0.00-0.01 (share90 / share99), records unseen by the reference up to
  * 0.44 / 0.20, records rounded to whole spreads or scanned black and white up to 0.88 /
@@ -103,7 +104,7 @@ static const struct ig_param tr_param_rows[] = {
     ROW("margin_drop", IG_PT_DOUBLE, margin_drop, .def = 0.15, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "corroboration: the client's mean top-1 minus top-2 probability lies this far below the reference's"),
     ROW("peer_margin", IG_PT_DOUBLE, peer_margin, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
-        .help = "the client's share beyond the 90th percentile must exceed the other active clients' median by this much (a population that moves as a whole is drift)"),
+        .help = "the client's share beyond the 90th percentile must exceed the other active clients' median (weighted by their rows) by this much (a population that moves as a whole is drift)"),
     ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
         .help = "a client heard from within this many judged rows (all clients) is an active peer (64 kept)"),
     { 0 },
@@ -137,7 +138,8 @@ struct tr_model {
     float    q90, q99, ref_margin;                          /* ref_margin < 0: no probabilities */
     float    lmean, lsd;                                    /* mean and sd of the held-out rows' log d2 */
     uint64_t judged;
-    struct ig_peers peers;    /* share beyond q90 per client; clock: judged rows */
+    struct ig_peers peers;    /* share beyond q90 per client, weight its decayed rows;
+                               * clock: judged rows */
 };
 
 struct tr_client {
@@ -350,24 +352,23 @@ static void close_reference(struct tr_model *m)
     m->state = 1;
 }
 
+/* The other active clients' share beyond q90, their median weighted by the rows each share
+ * is measured on (its decayed row count): a crowd of clients with a few rows each (a pool
+ * of source addresses, a popular demo record's users) tells little and moves it little. */
 static double others_median(const struct tr_params *p, const struct tr_model *m, uint64_t self)
 {
-    double d[IG_PEERS];
+    double v[IG_PEERS], w[IG_PEERS];
     uint32_t n = ig_peers_others(&m->peers, self,
-                                 m->judged > p->active_rows ? m->judged - p->active_rows : 0, d);
+                                 m->judged > p->active_rows ? m->judged - p->active_rows : 0, v, w);
     if (n < 3)
         return 0;
-    float v[IG_PEERS];            /* the values were floats: the same median, float sum */
-    for (uint32_t i = 0; i < n; i++)
-        v[i] = (float)d[i];
-    qsort(v, n, sizeof v[0], ig_cmp_float);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return ig_wmedian_d(v, w, n);
 }
 
-static void peer_put(struct tr_model *m, uint64_t key, float share90)
+static void peer_put(struct tr_model *m, uint64_t key, float share90, double rows)
 {
     m->judged++;
-    ig_peers_put(&m->peers, key, m->judged, share90, IG_PEERS);
+    ig_peers_put(&m->peers, key, m->judged, share90, rows, IG_PEERS);
 }
 
 static const char tr_remediation[] =
@@ -460,7 +461,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     }
     double s90 = c->r90 / c->r_rows, s99 = c->r99 / c->r_rows;
     double lz = (c->r_log / c->r_rows - m->lmean) / m->lsd;
-    peer_put(m, c->key, (float)s90);
+    peer_put(m, c->key, (float)s90, c->r_rows);
     uint64_t seen = c->rows + c->dups + c->edits;
     if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
         return;

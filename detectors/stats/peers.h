@@ -1,6 +1,7 @@
-/* A model's recently active clients, each with one value, so that a client can be judged
- * against its peers (abuse.rate: the client's current window count; extraction.transfer:
- * its share of far-out queries). Fixed size and no allocation: a client not yet in the
+/* A model's recently active clients, each with one value and the weight of its evidence,
+ * so that a client can be judged against its peers (abuse.rate: the client's current
+ * window count; extraction.transfer: its share of far-out queries, weighed by the rows it
+ * is measured on). Fixed size and no allocation: a client not yet in the
  * table takes the slot of the one updated longest ago. The clock is the caller's (capture
  * time, a count of judged rows); "active" means updated at or after a point of it. */
 #ifndef IG_STATS_PEERS_H
@@ -14,16 +15,17 @@ struct ig_peer {
     uint64_t key;          /* the caller's hash of the client id; 0 = free */
     uint64_t at;           /* the caller's clock at the last update */
     double   value;
+    double   weight;       /* what the value can tell: rows it is measured on, ... */
 };
 
 struct ig_peers {
     struct ig_peer e[IG_PEERS];
 };
 
-/* Sets <key>'s (non-zero) value at <at>; returns its slot. <hint>: the slot the caller
- * found it in last time (any value when unknown): checked first, saving the scan. */
+/* Sets <key>'s (non-zero) value and weight at <at>; returns its slot. <hint>: the slot the
+ * caller found it in last time (any value when unknown): checked first, saving the scan. */
 static inline uint32_t ig_peers_put(struct ig_peers *t, uint64_t key, uint64_t at, double value,
-                                    uint32_t hint)
+                                    double weight, uint32_t hint)
 {
     uint32_t i = hint;
     if (i >= IG_PEERS || t->e[i].key != key) {
@@ -37,19 +39,22 @@ static inline uint32_t ig_peers_put(struct ig_peers *t, uint64_t key, uint64_t a
         if (i == IG_PEERS)
             i = oldest;
     }
-    t->e[i] = (struct ig_peer){ key, at, value };
+    t->e[i] = (struct ig_peer){ key, at, value, weight };
     return i;
 }
 
-/* The values of the clients other than <self> updated at or after <since>, into out[];
- * returns how many (table order). */
+/* The values (and, when <w> is not NULL, the weights) of the clients other than <self>
+ * updated at or after <since>, into out[] (w[]); returns how many (table order). */
 static inline uint32_t ig_peers_others(const struct ig_peers *t, uint64_t self, uint64_t since,
-                                       double out[IG_PEERS])
+                                       double out[IG_PEERS], double *w)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < IG_PEERS; i++)
-        if (t->e[i].key && t->e[i].key != self && t->e[i].at >= since)
+        if (t->e[i].key && t->e[i].key != self && t->e[i].at >= since) {
+            if (w)
+                w[n] = t->e[i].weight;
             out[n++] = t->e[i].value;
+        }
     return n;
 }
 
@@ -122,6 +127,31 @@ static inline double ig_wmedian_self_d(double *v, uint32_t n)
             lo = k + 1;
         }
     }
+}
+
+/* The weighted median of v[0..n) (n >= 1, weights w >= 0, not all 0): the smallest v[i]
+ * such that the values up to it weigh at least half the total. Reorders v and w (insertion
+ * sort: n <= IG_PEERS). */
+static inline double ig_wmedian_d(double *v, double *w, uint32_t n)
+{
+    double total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        total += w[i];
+        for (uint32_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            double tv = v[j], tw = w[j];
+            v[j] = v[j - 1];
+            w[j] = w[j - 1];
+            v[j - 1] = tv;
+            w[j - 1] = tw;
+        }
+    }
+    double run = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        run += w[i];
+        if (run >= 0.5 * total)
+            return v[i];
+    }
+    return v[n - 1];
 }
 
 #endif

@@ -2,6 +2,7 @@
  * clock, over a sliding (not fixed) window, escalates with the ratio, one finding per
  * level per window, per client. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -230,6 +231,79 @@ static void test_busy_is_not_abuse(void **state)
     teardown(&fx);
 }
 
+/* Many light clients (a popular app's users, a pool of addresses: 120 clients at one
+ * request per 5 s) beside eight ordinary ones at 2/s and four batch clients at 8/s: a busy
+ * client at 22/s is not abuse (the plain median, 2 per window, would hold it to
+ * min_requests; the traffic median is a batch client's 80), a flood at ~170/s and one at
+ * 60/s are. */
+static void test_light_crowd(void **state)
+{
+    (void)state;
+    struct fx fx = setup_with(NULL);
+    char id[16];
+    for (uint64_t ms = 0; ms < 120000; ms += 5) {
+        uint64_t t = T0 + ms * 1000;
+        if (ms % 50 == 0) {                       /* 1 of the 120 light clients every 50 ms */
+            snprintf(id, sizeof id, "light%llu", (unsigned long long)(ms / 50 % 120));
+            req(&fx, id, t);
+        }
+        if (ms % 500 == 0)                        /* the 8 ordinary ones, 2/s each */
+            for (int c = 0; c < 8; c++) {
+                snprintf(id, sizeof id, "c%d", c);
+                req(&fx, id, t + (uint64_t)c);
+            }
+        if (ms % 125 == 0)                        /* 4 batch clients, 8/s each */
+            for (int c = 0; c < 4; c++) {
+                snprintf(id, sizeof id, "c-batch%d", c);
+                req(&fx, id, t + 8 + (uint64_t)c);
+            }
+        if (ms % 45 == 0)
+            req(&fx, "busy", t + 15);             /* 22/s */
+        if (ms >= 60000 && ms < 80000 && ms % 5 == 0 && ms % 35 != 0)
+            req(&fx, "flood", t + 20);            /* ~170/s for 20 s */
+        if (ms >= 90000 && ms % 15 == 0 && ms % 45 != 0)
+            req(&fx, "moderate", t + 30);         /* ~44/s */
+    }
+    bool flood = false, moderate = false;
+    for (int i = 0; i < fx.got->n; i++) {
+        flood |= !strcmp(fx.got->f[i].client, "flood");
+        moderate |= !strcmp(fx.got->f[i].client, "moderate");
+        assert_string_not_equal(fx.got->f[i].client, "busy");
+        assert_true(strncmp(fx.got->f[i].client, "light", 5) && fx.got->f[i].client[0] != 'c');
+    }
+    assert_true(flood);
+    assert_true(moderate);
+    teardown(&fx);
+}
+
+/* A model whose traffic comes from busy integrations (six clients at 80/s): a seventh at
+ * 200/s is within what its peers make ordinary (past flood_requests they raise the limit
+ * to traffic_factor x their traffic median), one at 500/s is a flood, which
+ * population_factor x their median alone would have let through. */
+static void test_busy_model(void **state)
+{
+    (void)state;
+    struct fx fx = setup_with(NULL);
+    char id[16];
+    for (uint64_t ms = 0; ms < 30000; ms++) {
+        uint64_t t = T0 + ms * 1000;
+        if (ms % 12 == 0)
+            for (int c = 0; c < 6; c++) {
+                snprintf(id, sizeof id, "svc%d", c);
+                req(&fx, id, t + (uint64_t)c);
+            }
+        if (ms >= 5000 && ms % 5 == 0)
+            req(&fx, "batch", t + 10);           /* 200/s */
+        if (ms >= 15000 && ms % 2 == 0)
+            req(&fx, "flood", t + 20);           /* 500/s */
+    }
+    assert_true(fx.got->n >= 1);
+    for (int i = 0; i < fx.got->n; i++)
+        assert_string_equal(fx.got->f[i].client, "flood");
+    assert_true(fx.got->f[0].threshold < 5000);
+    teardown(&fx);
+}
+
 static void test_defaults_and_bad_params(void **state)
 {
     (void)state;
@@ -268,6 +342,8 @@ int main(void)
         cmocka_unit_test(test_refires_next_window),
         cmocka_unit_test(test_late_events_count),
         cmocka_unit_test(test_busy_is_not_abuse),
+        cmocka_unit_test(test_light_crowd),
+        cmocka_unit_test(test_busy_model),
         cmocka_unit_test(test_defaults_and_bad_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

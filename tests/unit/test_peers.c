@@ -24,20 +24,23 @@ static void test_put_and_others(void **state)
     memset(&t, 0, sizeof t);
     /* 64 clients fill the table; a 65th takes the slot updated longest ago */
     for (uint64_t k = 1; k <= IG_PEERS; k++)
-        assert_int_equal(ig_peers_put(&t, k, 100 + k, (double)k, IG_PEERS), k - 1);
-    uint32_t s = ig_peers_put(&t, 7, 500, 70, 3);     /* a wrong hint: found by the scan */
+        assert_int_equal(ig_peers_put(&t, k, 100 + k, (double)k, 1, IG_PEERS), k - 1);
+    uint32_t s = ig_peers_put(&t, 7, 500, 70, 1, 3);     /* a wrong hint: found by the scan */
     assert_int_equal(s, 6);
-    assert_int_equal(ig_peers_put(&t, 7, 501, 71, 6), 6);
-    assert_int_equal(ig_peers_put(&t, 1000, 502, 1, IG_PEERS), 0);   /* key 1 was the oldest */
-    double v[IG_PEERS];
+    assert_int_equal(ig_peers_put(&t, 7, 501, 71, 5, 6), 6);
+    assert_int_equal(ig_peers_put(&t, 1000, 502, 1, 1, IG_PEERS), 0);   /* key 1 was the oldest */
+    double v[IG_PEERS], w[IG_PEERS];
     /* active since 150: keys 50..64 (at 150..164), 7 and 1000; not the asker */
-    uint32_t n = ig_peers_others(&t, 1000, 150, v);
+    uint32_t n = ig_peers_others(&t, 1000, 150, v, w);
     assert_int_equal(n, 16);
-    double sum = 0;
-    for (uint32_t i = 0; i < n; i++)
+    double sum = 0, wsum = 0;
+    for (uint32_t i = 0; i < n; i++) {
         sum += v[i];
+        wsum += w[i];
+    }
     assert_true(sum == 71 + (50 + 64) * 15 / 2.0);
-    assert_int_equal(ig_peers_others(&t, 0, 0, v), IG_PEERS);
+    assert_true(wsum == 15 + 5);
+    assert_int_equal(ig_peers_others(&t, 0, 0, v, NULL), IG_PEERS);
 }
 
 /* The self-weighted median by definition: sorted, the first value at which the running
@@ -78,10 +81,33 @@ static void test_medians_against_sort(void **state)
             total += x[i];
         double want = total > 0 ? wmedian_ref(x, n) : med;
         assert_true(ig_wmedian_self_d(b, n) == want);
+        /* with separate weights: against the same definition on a sort of the pairs */
+        double wv[IG_PEERS], ww[IG_PEERS], pv[IG_PEERS], wt = 0;
+        uint32_t idx[IG_PEERS];
+        for (uint32_t i = 0; i < n; i++) {
+            wv[i] = x[i];
+            ww[i] = (double)(rand() % 50) + (i == 0);   /* some zero weights, never all */
+            wt += ww[i];
+            idx[i] = i;
+        }
+        for (uint32_t i = 1; i < n; i++)             /* indices by value */
+            for (uint32_t j = i; j > 0 && x[idx[j - 1]] > x[idx[j]]; j--) {
+                uint32_t s = idx[j]; idx[j] = idx[j - 1]; idx[j - 1] = s;
+            }
+        double run = 0, wwant = x[idx[n - 1]];
+        for (uint32_t i = 0; i < n; i++) {
+            run += ww[idx[i]];
+            if (run >= 0.5 * wt) {
+                wwant = x[idx[i]];
+                break;
+            }
+        }
+        memcpy(pv, wv, sizeof pv);
+        assert_true(ig_wmedian_d(pv, ww, n) == wwant);
     }
 }
 
-/* What the weighted median is for: 150 light clients at 4 requests and a few ordinary ones
+/* What the weighted median is for: 50 light clients at 4 requests and a few ordinary ones
  * at 25-200; the plain median is a light client's count, the weighted one an ordinary
  * client's, as long as the light ones send less than half of the requests. */
 static void test_light_clients(void **state)
