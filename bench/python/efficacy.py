@@ -109,15 +109,16 @@ def plan(quick):
                   ("oneclass", int(300 * q), 10, 0.05), ("resend", int(400 * q), 10, 0.05),
                   ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
                   ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
-                  ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05)]
-        # Not run yet: popular, simba_dist and hsj_dist add ~170 light clients (a pool each),
-        # which drop abuse.rate's population median so far that it flags the busy and the
-        # frames clients (measured: 3 of 37 ordinary clients); tests/tools/adv_replay runs
-        # them (test_adversarial_replay).
+                  ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05),
+                  ("popular", int(400 * q), 1, 0.01)]
+        # popular, simba_dist and hsj_dist send from pools of 40, 64 and 64 addresses: ~170
+        # light clients beside the others, which abuse.rate's and extraction.transfer's peer
+        # references must not be pulled by (both weigh a peer by what it can tell)
         attacks = [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
                    ("knockoff", int(600 * q), 20, 0), ("transfer", int(600 * q), 20, 0),
                    ("transfer_adaptive", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
                    ("simba", int(400 * q), 1, 0), ("simba_noise", int(400 * q), 1, 0),
+                   ("simba_dist", int(400 * q), 1, 0), ("hsj_dist", int(400 * q), 1, 0),
                    ("harvest", 600, 20, 0),
                    ("flood_parallel", 3000, 1, 0)]
         out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,

@@ -2,11 +2,12 @@
 # The efficacy table's targets (bench/RESULTS.md figure 9), quick mode: real scikit-learn
 # models serving wine (z-scores) and breast_cancer (raw units, ~0.001..4000) over OIP v2 and an
 # OpenAI-style chat server, ordinary clients in hard patterns (resending, one class, retries,
-# high rate, near-duplicate frames, noisy records, what-if sweeps, coarse records; LLM users
-# asking about attacks, long prompts with repeated lines) beside real attack clients (JbDA,
-# uniform, KnockoffNets-style on natural records and with a transfer set of another
-# distribution, random and adaptive, HopSkipJump-style, SimBA, score harvesting, flood,
-# prompt injection in 10 styles), all on
+# high rate, near-duplicate frames, noisy records, what-if sweeps, coarse records, 40 users of
+# a popular record from a pool of addresses; LLM users asking about attacks, long prompts with
+# repeated lines) beside real attack clients (JbDA, uniform, KnockoffNets-style on natural
+# records and with a transfer set of another distribution, random and adaptive,
+# HopSkipJump-style, SimBA, both also spread over 64 source addresses, score harvesting,
+# flood, prompt injection in 10 styles), all on
 # loopback, captured, analysed with the shipped rules. bench/python/efficacy.py --check
 # asserts: no finding on any ordinary client, every attacker caught by its family within the
 # bound of efficacy.py's ATTACKS table.
