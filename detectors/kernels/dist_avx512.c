@@ -200,12 +200,85 @@ static inline bool block_l2sq_upto(const struct ig_vset *s, size_t at, const flo
     return true;
 }
 
+/* Two float32 blocks at once, each with block_l2sq_upto's accumulators, operations and
+ * order (so the same sums): one block's two chains of dim / 2 dependent fused
+ * multiply-adds wait on the adds' latency, two blocks' four chains keep the unit busy.
+ * *live_j is false when block j's partial sums all exceeded <best> at a check (its sum
+ * then exceeds it too); false when both did. */
+static inline bool block_pair_upto(const float *b0, const float *b1, uint32_t dim, const float *x,
+                                   float best, __m512 *o0, __m512 *o1, bool *live0, bool *live1)
+{
+    const __m512 vb = _mm512_set1_ps(best);
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, c0 = a0, c1 = a0;
+    bool l0 = true, l1 = true;
+    uint32_t f = 0;
+    while (f + 2 <= dim) {
+        uint32_t end = (f + 16) & ~15u;
+        if (end > dim)
+            end = dim;
+        for (; f + 2 <= end; f += 2) {
+            const __m512 x0 = _mm512_set1_ps(x[f]), x1 = _mm512_set1_ps(x[f + 1]);
+            __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
+            __m512 t1 = _mm512_sub_ps(x1, _mm512_load_ps(b0 + (size_t)(f + 1) * 16));
+            __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
+            __m512 u1 = _mm512_sub_ps(x1, _mm512_load_ps(b1 + (size_t)(f + 1) * 16));
+            a0 = _mm512_fmadd_ps(t0, t0, a0);
+            a1 = _mm512_fmadd_ps(t1, t1, a1);
+            c0 = _mm512_fmadd_ps(u0, u0, c0);
+            c1 = _mm512_fmadd_ps(u1, u1, c1);
+        }
+        if (f + 2 <= dim) {
+            l0 = l0 && _mm512_cmp_ps_mask(_mm512_add_ps(a0, a1), vb, _CMP_GT_OQ) != (__mmask16)0xffff;
+            l1 = l1 && _mm512_cmp_ps_mask(_mm512_add_ps(c0, c1), vb, _CMP_GT_OQ) != (__mmask16)0xffff;
+            if (!l0 && !l1)
+                return false;
+        }
+    }
+    if (f < dim) {
+        const __m512 x0 = _mm512_set1_ps(x[f]);
+        __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
+        __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+        c0 = _mm512_fmadd_ps(u0, u0, c0);
+    }
+    *o0 = _mm512_add_ps(a0, a1);
+    *o1 = _mm512_add_ps(c0, c1);
+    *live0 = l0;
+    *live1 = l1;
+    return true;
+}
+
 float ig_kern_l2sq_min_blocks_avx512(const struct ig_vset *s, const float *x,
                                      const uint32_t *blocks, uint32_t nb, float best,
                                      int32_t *argmin)
 {
     float d[16];
-    for (uint32_t k = 0; k < nb; k++) {
+    uint32_t k = 0;
+    if (s->elem == IG_VSET_F32) {
+        /* pairs of blocks; each is then folded in list order with the minimum so far, as
+         * one at a time (the second's early exit above used the minimum before the first's
+         * fold: a weaker test, never a different result) */
+        for (; k + 2 <= nb; k += 2) {
+            uint32_t i0 = blocks[k] * 16, i1 = blocks[k + 1] * 16;
+            if (i0 >= s->count || i1 >= s->count)
+                break;
+            __m512 v0, v1;
+            bool live0, live1;
+            const float *fb = (const float *)s->data;
+            if (!block_pair_upto(fb + (size_t)i0 * s->dim, fb + (size_t)i1 * s->dim, s->dim, x, best,
+                                 &v0, &v1, &live0, &live1))
+                continue;
+            if (live0 && _mm512_cmp_ps_mask(v0, _mm512_set1_ps(best), _CMP_LE_OQ)) {
+                _mm512_storeu_ps(d, v0);
+                best = ig_kern_fold16(d, i0, s->count, best, argmin);
+            }
+            if (live1 && _mm512_cmp_ps_mask(v1, _mm512_set1_ps(best), _CMP_LE_OQ)) {
+                _mm512_storeu_ps(d, v1);
+                best = ig_kern_fold16(d, i1, s->count, best, argmin);
+            }
+        }
+    }
+    for (; k < nb; k++) {
         uint32_t i = blocks[k] * 16;
         if (i >= s->count)
             continue;
