@@ -76,6 +76,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <gsl/gsl_cdf.h>
 #include <inferguard/detector.h>
@@ -611,12 +614,45 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     float m0[8], m1[8], m2[8];
     for (int l = 0; l < 8; l++)
         m0[l] = m1[l] = m2[l] = INFINITY;
-    for (uint32_t i = 0; i < n; i++) {
-        float d = zz + nb[i] - 2 * dz[i], e = 1e-4f * (zz + nb[i]) + 1e-30f;
-        dz[i] = d;
-        lo[i] = d - e;
-    }
     uint32_t i = 0;
+#if defined(__SSE2__)
+    /* the loops below in one pass, four lanes at a time: the same operations on each
+     * value (min_ps / max_ps are exactly the ternaries), so the same bits */
+    {
+        const __m128 vzz = _mm_set1_ps(zz), two = _mm_set1_ps(2.0f), c4 = _mm_set1_ps(1e-4f),
+                     c30 = _mm_set1_ps(1e-30f);
+        __m128 p0[2], p1[2], p2[2];
+        for (int v = 0; v < 2; v++)
+            p0[v] = p1[v] = p2[v] = _mm_set1_ps(INFINITY);
+        for (; i + 8 <= n; i += 8)
+            for (int v = 0; v < 2; v++) {
+                const uint32_t j = i + 4 * (uint32_t)v;
+                __m128 s = _mm_add_ps(vzz, _mm_loadu_ps(nb + j));
+                __m128 d = _mm_sub_ps(s, _mm_mul_ps(two, _mm_loadu_ps(dz + j)));
+                __m128 l = _mm_sub_ps(d, _mm_add_ps(_mm_mul_ps(c4, s), c30));
+                _mm_storeu_ps(dz + j, d);
+                _mm_storeu_ps(lo + j, l);
+                __m128 t = _mm_sub_ps(_mm_mul_ps(two, d), l);   /* d + e */
+                __m128 a0 = _mm_min_ps(p0[v], t);
+                t = _mm_max_ps(t, p0[v]);
+                __m128 a1 = _mm_min_ps(p1[v], t);
+                t = _mm_max_ps(t, p1[v]);
+                p2[v] = _mm_min_ps(p2[v], t);
+                p0[v] = a0;
+                p1[v] = a1;
+            }
+        for (int v = 0; v < 2; v++) {
+            _mm_storeu_ps(m0 + 4 * v, p0[v]);
+            _mm_storeu_ps(m1 + 4 * v, p1[v]);
+            _mm_storeu_ps(m2 + 4 * v, p2[v]);
+        }
+    }
+#endif
+    for (uint32_t j = i; j < n; j++) {
+        float d = zz + nb[j] - 2 * dz[j], e = 1e-4f * (zz + nb[j]) + 1e-30f;
+        dz[j] = d;
+        lo[j] = d - e;
+    }
     for (; i + 8 <= n; i += 8)
         for (int l = 0; l < 8; l++) {
             float t = 2 * dz[i + l] - lo[i + l];   /* d + e */
