@@ -19,7 +19,7 @@ static void add_det_counters(struct ig_det_counters *rows, const struct ig_engin
 static struct ig_budget *lane_open(void *ctx, const char *owner, uint64_t cap)
 {
     const struct ig_detect_core *c = ctx;
-    return ig_budget_open(&c->book.ops, owner, cap / c->nlanes);
+    return ig_budget_open(&c->book.ops, owner, cap / (c->nclanes ? c->nclanes : 1));
 }
 
 /* ---- client lanes: which detector runs where, and the merge ---- */
@@ -34,13 +34,33 @@ static bool on_model_lane(const struct ig_detector *d)
     return d->model_size || d->tick || d->finish || d->model_free;
 }
 
+/* The detectors a model-side lane takes from the model lane: per-model state but no clock
+ * (no tick, no finish), so they emit only while observing an event and their findings merge
+ * like a client lane's; and they read no client_flags (only drift.features does). Chosen by
+ * cost (bench/RESULTS.md figure 3 and a profile of the figure-6 captures: together about
+ * half of the model lane's work at d = 64, the rest being boundary, drift, transfer and the
+ * cheap ones), so that the two model-scoped threads carry similar loads. Which detectors
+ * are here changes only speed, never findings. */
+static bool model_side(const struct ig_detector *d)
+{
+    static const char *const names[] = { "extraction.coverage", "extraction.prada" };
+    if (d->tick || d->finish)
+        return false;
+    for (size_t i = 0; i < IG_ARRAY_LEN(names); i++)
+        if (strcmp(d->name, names[i]) == 0)
+            return true;
+    return false;
+}
+
 uint32_t ig_detect_core_lane_of(const struct ig_detect_core *c, const struct ig_event *ev)
 {
+    if (!c->nclanes)
+        return UINT32_MAX;
     /* The stable source when there is one: its identities, its principal-group entry and
      * its admission bucket stay on one lane. FNV-1a: the same lanes on every run. */
     const char *id = ev->group_id[0] ? ev->group_id : ev->client_id;
     uint64_t h = ig_fnv1a_str(IG_FNV1A_BASIS, id, IG_CLIENT_ID_MAX);
-    return c->nlanes ? (uint32_t)((h ^ (h >> 32)) % c->nlanes) : 0;
+    return c->nmlanes + (uint32_t)((h ^ (h >> 32)) % c->nclanes);
 }
 
 static void held_len(void *need, const char **s)
@@ -176,9 +196,10 @@ static int engines_new(struct ig_detect_core *c, const struct ig_rules *rules, s
         ig_engine_set_load(es->m, c->load);
         return IG_OK;
     }
-    const struct ig_detector *ml[IG_ENGINE_MAX_DETECTORS + 1], *cl[IG_ENGINE_MAX_DETECTORS + 1];
-    size_t nm = 0, nc = 0;
-    uint64_t bm = 128, bc = 128;   /* per-client bytes of each lane's entry (~header + slices) */
+    const struct ig_detector *ml[IG_ENGINE_MAX_DETECTORS + 1], *sl[IG_ENGINE_MAX_DETECTORS + 1],
+                             *cl[IG_ENGINE_MAX_DETECTORS + 1];
+    size_t nm = 0, ns = 0, nc = 0;
+    uint64_t bm = 128, bs = 128, bc = 128;   /* per-client bytes of each entry (~header + slices) */
     for (size_t i = 0; ig_detectors[i]; i++) {
         const struct ig_detector *d = ig_detectors[i];
         if (!ig_rules_enabled(rules, d->name, true))
@@ -188,21 +209,31 @@ static int engines_new(struct ig_detect_core *c, const struct ig_rules *rules, s
             return IG_ECONF;
         }
         es->order[es->norder++] = d->name;
-        if (on_model_lane(d)) {
+        uint64_t b = (d->client_size + 15) & ~15u;
+        if (c->nmlanes && on_model_lane(d) && model_side(d)) {
+            sl[ns++] = d;
+            bs += b;
+        } else if (on_model_lane(d) || !c->nclanes) {
             ml[nm++] = d;
-            bm += (d->client_size + 15) & ~15u;
+            bm += b;
         } else {
             cl[nc++] = d;
-            bc += (d->client_size + 15) & ~15u;
+            bc += b;
         }
     }
-    ml[nm] = cl[nc] = NULL;
-    /* detection.memcap in proportion to each lane's per-client bytes; each client lane may
+    ml[nm] = sl[ns] = cl[nc] = NULL;
+    if (!c->nmlanes)
+        bs = 0;
+    if (!c->nclanes)
+        bc = 0;
+    /* detection.memcap in proportion to each engine's per-client bytes; each client lane may
      * hold up to its whole share (a skewed source mix can put most clients on one lane). */
-    struct ig_config mcfg = *c->cfg, lcfg = *c->cfg;
-    mcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bm, (uint64_t)64 << 10);
-    lcfg.clients_memcap = IG_MAX(c->cfg->clients_memcap / (bm + bc) * bc, (uint64_t)64 << 10);
-    /* The lanes' detectors share the process's env but split their budgets. */
+    struct ig_config mcfg = *c->cfg, scfg = *c->cfg, lcfg = *c->cfg;
+    uint64_t unit = c->cfg->clients_memcap / (bm + bs + bc);
+    mcfg.clients_memcap = IG_MAX(unit * bm, (uint64_t)64 << 10);
+    scfg.clients_memcap = IG_MAX(unit * bs, (uint64_t)64 << 10);
+    lcfg.clients_memcap = IG_MAX(unit * bc, (uint64_t)64 << 10);
+    /* The client lanes' detectors share the process's env but split their budgets. */
     c->lane_budget = c->book.ops;
     c->lane_budget.ctx = c;
     c->lane_budget.open = lane_open;
@@ -211,8 +242,37 @@ static int engines_new(struct ig_detect_core *c, const struct ig_rules *rules, s
     es->m = ig_engine_new_with(&mcfg, rules, &c->env, &c->merge, ml, err, errlen);
     if (!es->m)
         return IG_ECONF;
+    for (uint32_t k = 0; k < c->nmlanes; k++) {
+        /* The model lane and a model-side lane see the same clients in the same order: with
+         * tables of the same size they evict the same ones (the smaller size for both). */
+        uint64_t cap = ig_engine_stats(es->m)->clients_cap;
+        scfg.clients_max = cap;
+        es->lane[k] = ig_engine_new_with(&scfg, rules, &c->env, &c->lanes[k].emit, sl, err, errlen);
+        if (!es->lane[k]) {
+            engines_free(es);
+            return IG_ECONF;
+        }
+        uint64_t scap = ig_engine_stats(es->lane[k])->clients_cap;
+        if (scap < cap) {
+            ig_engine_free(es->m);
+            mcfg.clients_max = scap;
+            if (!(es->m = ig_engine_new_with(&mcfg, rules, &c->env, &c->merge, ml, err, errlen))) {
+                engines_free(es);
+                return IG_ECONF;
+            }
+            for (uint32_t j = 0; j < k; j++) {   /* (one model-side lane today) */
+                ig_engine_free(es->lane[j]);
+                scfg.clients_max = scap;
+                if (!(es->lane[j] = ig_engine_new_with(&scfg, rules, &c->env, &c->lanes[j].emit, sl,
+                                                       err, errlen))) {
+                    engines_free(es);
+                    return IG_ECONF;
+                }
+            }
+        }
+    }
     ig_engine_set_load(es->m, c->load);
-    for (uint32_t k = 0; k < c->nlanes; k++) {
+    for (uint32_t k = c->nmlanes; k < c->nlanes; k++) {
         es->lane[k] = ig_engine_new_with(&lcfg, rules, &c->lane_env, &c->lanes[k].emit, cl, err, errlen);
         if (!es->lane[k]) {
             engines_free(es);
@@ -234,6 +294,9 @@ static void engines_take(struct ig_detect_core *c, struct engines *es)
             c->lanes[k].engine = es->lane[k];
             positions(c, es->lane[k], c->lanes[k].pos);
         }
+        c->nside = c->nmlanes ? ig_engine_detector_count(es->lane[0]) : 0;
+        for (size_t i = 0; i < c->nside; i++)
+            c->side[i] = ig_engine_detector_name(es->lane[0], i);
     }
     memset(es, 0, sizeof *es);
 }
@@ -249,14 +312,39 @@ void ig_detect_core_observe_lane(struct ig_detect_core *c, uint32_t k, const str
     l->out = NULL;
 }
 
-void ig_detect_core_observe_merged(struct ig_detect_core *c, const struct ig_event *ev,
-                                   struct ig_lane_out *in)
+void ig_detect_core_tick_lane(struct ig_detect_core *c, uint32_t k, uint64_t now_us)
 {
-    if (in->cflags >> 31)
-        c->held_lost++;
-    c->pending = in->found;
-    in->found = NULL;
-    ig_engine_observe_flagged(c->engine, ev, in->cflags & 0xffffu, in->gflags);
+    ig_engine_tick(c->lanes[k].engine, now_us);
+}
+
+/* Merges two lists held in ascending key order (a detector runs on one lane only: no ties). */
+static struct ig_held *held_merge(struct ig_held *a, struct ig_held *b)
+{
+    struct ig_held *head = NULL, **tail = &head;
+    while (a && b) {
+        struct ig_held **from = a->key <= b->key ? &a : &b;
+        *tail = *from;
+        tail = &(*from)->next;
+        *from = (*from)->next;
+    }
+    *tail = a ? a : b;
+    return head;
+}
+
+void ig_detect_core_observe_merged(struct ig_detect_core *c, const struct ig_event *ev,
+                                   struct ig_lane_out *in, uint32_t n)
+{
+    uint32_t cflags = 0, gflags = 0;
+    c->pending = NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        if (in[i].cflags >> 31)
+            c->held_lost++;
+        cflags |= in[i].cflags;
+        gflags |= in[i].gflags;
+        c->pending = held_merge(c->pending, in[i].found);
+        in[i].found = NULL;
+    }
+    ig_engine_observe_flagged(c->engine, ev, cflags & 0xffffu, gflags);
     flush_until(c, UINT32_MAX);
 }
 
@@ -315,6 +403,8 @@ int ig_detect_core_init(struct ig_detect_core *c, const struct ig_config *cfg,
     ig_budget_book_init(&c->book);
     c->env.budget = &c->book.ops;
     c->nlanes = IG_MIN(lanes, (uint32_t)IG_DETECT_MAX_LANES);
+    c->nmlanes = c->nlanes ? 1 : 0;   /* the first lane is model-side, the others client lanes */
+    c->nclanes = c->nlanes - c->nmlanes;
     c->merge = (struct ig_emit){ merge_emit, c };
     for (uint32_t k = 0; k < c->nlanes; k++) {
         c->lanes[k].emit = (struct ig_emit){ lane_emit, &c->lanes[k] };
@@ -351,11 +441,16 @@ void ig_detect_core_observe(struct ig_detect_core *c, const struct ig_event *ev)
         ig_engine_observe(c->engine, ev);
         return;
     }
-    struct ig_lane_out o;
-    ig_detect_core_observe_lane(c, ig_detect_core_lane_of(c, ev), ev, &o);
-    ig_detect_core_observe_merged(c, ev, &o);
+    struct ig_lane_out o[2];
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < c->nmlanes; k++)
+        ig_detect_core_observe_lane(c, k, ev, &o[n++]);
+    if (c->nclanes)
+        ig_detect_core_observe_lane(c, ig_detect_core_lane_of(c, ev), ev, &o[n++]);
+    ig_detect_core_observe_merged(c, ev, o, n);
 }
 
+/* The model lane's engine; a model-side lane's ticks on its own thread (tick_lane). */
 void ig_detect_core_tick(struct ig_detect_core *c, uint64_t now_us)
 {
     ig_engine_tick(c->engine, now_us);
@@ -460,7 +555,8 @@ void ig_detect_core_collect(const struct ig_detect_core *c, struct ig_detect_sta
             struct ig_detect_lane *l = (struct ig_detect_lane *)&c->lanes[k];
             pthread_mutex_lock(&l->lock);
             add_lane(&out->engine, out->detector_names, &out->n_detectors, &l->st, l->names, l->n, true);
-            if (k == 0)   /* a client has an entry in the model lane and in one client lane */
+            /* a client has an entry in the model lane, each model-side lane and one client lane */
+            if (k < c->nmlanes || k == c->nmlanes)
                 out->engine.bytes_per_client += l->st.bytes_per_client;
             struct ig_det_counters *rows = &out->counters;
             for (size_t r = 0; r < l->counters.n; r++) {
@@ -523,16 +619,16 @@ void ig_detect_core_finish(struct ig_detect_core *c, uint64_t now_us)
     if (c->finished || !c->engine)
         return;
     ig_engine_finish(c->engine, now_us);   /* open drift windows: findings too */
+    for (uint32_t k = 0; k < c->nmlanes; k++)
+        ig_engine_finish(c->lanes[k].engine, now_us);   /* no finish hooks there: no findings */
     for (uint32_t k = 0; k < c->nlanes; k++)
         ig_detect_core_lane_publish(c, k);   /* the lanes' threads are parked or gone */
     struct ig_detect_stats totals;
     ig_detect_core_collect(c, &totals);    /* the engine's, before it goes */
     ig_engine_free(c->engine);             /* detectors finish: last partial drift window reported */
     c->engine = NULL;
-    for (uint32_t k = 0; k < c->nlanes; k++) {
-        ig_engine_free(c->lanes[k].engine);
-        c->lanes[k].engine = NULL;
-    }
+    /* The lanes' engines are freed by their own threads (ig_detect_core_lane_free), or by
+     * fini: a detector frees its thread's own workspace when freed (PRADA's). */
     ig_findings_close(c->findings, now_us, (int)c->cfg->flush_timeout_ms);
     ig_detect_core_collect(c, &c->final);  /* findings, sinks and reports after the close */
     c->final.engine = totals.engine;
@@ -576,6 +672,12 @@ int ig_detect_core_reload(struct ig_detect_core *c, const struct ig_rules *rules
     c->engine_swaps++;
     ig_findings_set_rules(c->findings, rules);
     return IG_OK;
+}
+
+void ig_detect_core_lane_free(struct ig_detect_core *c, uint32_t k)
+{
+    ig_engine_free(c->lanes[k].engine);
+    c->lanes[k].engine = NULL;
 }
 
 uint64_t ig_detect_core_findings(const struct ig_detect_core *c)

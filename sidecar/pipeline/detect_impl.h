@@ -9,11 +9,20 @@
 
 #include <pthread.h>
 
-/* Client lanes (detection.workers >= 3): the detectors that keep no per-model state and no
- * clock (detect_core.c: lane_of) run in engines of their own, one per lane, each owning the
- * clients of its stable sources (principal group, else the client id); the model lane runs
- * the others over every event in capture order and merges the lanes' findings into the one
- * order the single engine would emit them in. */
+/* Lanes (detection.workers >= 3): besides the detection thread (the model lane), which
+ * runs every detector not placed elsewhere over every event in capture order and merges the
+ * others' findings into the one order a single engine would emit them in, two kinds of
+ * lane run detectors in engines of their own:
+ *  - a model-side lane (the first lane) runs some detectors with per-model state (the
+ *    costly ones without a clock: IG_MODEL_SIDE below) over EVERY event, in capture order,
+ *    ticks included: the partition is by detector, not by client, so each of these
+ *    detectors sees exactly the calls it sees in one engine;
+ *  - client lanes (the others) run the detectors that keep no per-model state and no clock
+ *    (detect_core.c: on_model_lane), each lane owning the clients of its stable sources
+ *    (principal group, else the client id).
+ * The ownership rule: every detector's state (client slices, model slices, global) is
+ * written by one thread only; what crosses threads is an event's findings and the client
+ * marks they set, merged by the model lane. */
 #define IG_DETECT_MAX_LANES 14
 
 /* A finding a client lane raised, held (one allocation, strings included) until the model
@@ -61,10 +70,13 @@ struct ig_detect_core {
     uint64_t engine_swaps, reload_clients_dropped;
     struct ig_detect_stats final;         /* every counter, kept at finish */
     bool finished;
-    /* Client lanes (0: one engine runs every detector). */
-    uint32_t nlanes;
+    /* Lanes (0: one engine runs every detector): lanes[0, nmlanes) model-side, the rest
+     * client lanes (nclanes). */
+    uint32_t nlanes, nmlanes, nclanes;
     struct ig_detect_lane lanes[IG_DETECT_MAX_LANES];
     uint8_t mpos[IG_ENGINE_MAX_DETECTORS];  /* the model lane's engine index -> registry position */
+    const char *side[IG_ENGINE_MAX_DETECTORS];   /* the model-side lane's detectors (summary) */
+    size_t nside;
     const char *order[IG_ENGINE_MAX_DETECTORS];   /* enabled detectors in registry order */
     size_t norder;
     struct ig_held *pending;              /* the event's client-lane findings not merged yet */
@@ -80,15 +92,22 @@ int  ig_detect_core_init(struct ig_detect_core *c, const struct ig_config *cfg,
                          const struct ig_rules *rules, struct ig_sensor_load *load,
                          uint32_t lanes, char *err, size_t errlen);
 void ig_detect_core_observe(struct ig_detect_core *c, const struct ig_event *ev);
-/* With client lanes: the lane that owns <ev>'s client (any thread; the core is not written). */
+/* With client lanes: the lane that owns <ev>'s client (any thread; the core is not written);
+ * UINT32_MAX without client lanes. */
 uint32_t ig_detect_core_lane_of(const struct ig_detect_core *c, const struct ig_event *ev);
 /* On lane <k>'s thread: its detectors observe <ev>; what they found into *out. */
 void ig_detect_core_observe_lane(struct ig_detect_core *c, uint32_t k, const struct ig_event *ev,
                                  struct ig_lane_out *out);
+/* On model-side lane <k>'s thread: the capture clock reached now_us (its model table). */
+void ig_detect_core_tick_lane(struct ig_detect_core *c, uint32_t k, uint64_t now_us);
 /* On the model lane's thread, in capture order: the model lane's detectors observe <ev>,
- * <in>'s findings merged in registry order (and freed). */
+ * the findings of in[0, n) (the event's model-side lanes' and client lane's) merged in
+ * registry order (and freed). */
 void ig_detect_core_observe_merged(struct ig_detect_core *c, const struct ig_event *ev,
-                                   struct ig_lane_out *in);
+                                   struct ig_lane_out *in, uint32_t n);
+/* On lane <k>'s thread, once the model lane is done with its engine (after finish or a
+ * stop): frees it there, so that what detectors keep per thread goes with it. */
+void ig_detect_core_lane_free(struct ig_detect_core *c, uint32_t k);
 /* On lane <k>'s thread (or while it is parked): its counters for collect. */
 void ig_detect_core_lane_publish(struct ig_detect_core *c, uint32_t k);
 void ig_detect_core_tick(struct ig_detect_core *c, uint64_t now_us);

@@ -8,10 +8,11 @@
  * the detectors see the totals of that moment, not the parser's later ones. The parsing thread
  * owns the producer side of the ring and the overflow buffer while it is free; the
  * detection thread owns the consumer side and the core.
- * With client lanes (detection.workers >= 3), each lane's thread reads the same ring ahead
- * of the detection thread (the model lane): it observes the events of its clients with its
- * own engine and leaves what it found in the slot; the model lane takes an event only once
- * its lane has passed it, and releases a slot only once every lane has. At a reload, the
+ * With lanes (detection.workers >= 3), each lane's thread reads the same ring ahead of the
+ * detection thread (the model lane) with its own engine: the model-side lane observes every
+ * event and tick, a client lane the events of its clients; each leaves what it found in the
+ * slot. The model lane takes an event only once its lanes have passed it, and releases a
+ * slot only once every lane has. At a reload, the
  * end of input or a stop, each lane parks at the marker until the model lane has swapped or
  * freed the lanes' engines. */
 #include "pipeline/detect_impl.h"
@@ -35,7 +36,9 @@ struct slot {
     uint32_t big;              /* the event's data lives in t->big, not in the arena */
     uint64_t now_us;           /* SLOT_TICK / SLOT_FINISH */
     uint32_t lane;             /* SLOT_EVENT with client lanes: the lane owning its client */
-    struct ig_lane_out out;    /* ... what that lane's detectors found (written by the lane) */
+    /* What the lanes' detectors found: [0] the model-side lane's, [1] the client lane's
+     * (each written by its lane). */
+    struct ig_lane_out out[2];
     struct ig_event ev;        /* pointers aimed at the arena (or t->big) */
 };
 
@@ -169,9 +172,12 @@ static void *lane_main(void *arg)
             backoff(&w);
         struct slot *s = ig_ring_at(&t->ring, i);
         uint32_t kind = s->kind;
-        if (kind == SLOT_EVENT && s->lane == ln->k) {
-            ig_detect_core_observe_lane(c, ln->k, &s->ev, &s->out);
+        bool model_side = ln->k < c->nmlanes;
+        if (kind == SLOT_EVENT && (model_side || s->lane == ln->k)) {
+            ig_detect_core_observe_lane(c, ln->k, &s->ev, &s->out[model_side ? 0 : 1]);
         } else if (kind == SLOT_TICK) {
+            if (model_side)
+                ig_detect_core_tick_lane(c, ln->k, s->now_us);
             ig_detect_core_lane_publish(c, ln->k);
         } else if (kind == SLOT_RELOAD || kind == SLOT_FINISH || kind == SLOT_STOP) {
             /* The model lane swaps or frees our engine meanwhile. */
@@ -180,6 +186,7 @@ static void *lane_main(void *arg)
             for (unsigned w = 0; atomic_load_explicit(&t->go, memory_order_acquire) < i + 1;)
                 backoff(&w);
             if (kind != SLOT_RELOAD) {
+                ig_detect_core_lane_free(c, ln->k);   /* the model lane is done with it */
                 ln->cpu_s = thread_cpu_s();   /* read after join */
                 atomic_store_explicit(&ln->pos, i + 1, memory_order_release);
                 return NULL;
@@ -231,8 +238,12 @@ static void *detect_main(void *arg)
         switch (kind) {
         case SLOT_EVENT:
             if (t->nlanes) {
-                wait_lane(t, s->lane, i);
-                ig_detect_core_observe_merged(c, &s->ev, &s->out);
+                for (uint32_t k = 0; k < c->nmlanes; k++)
+                    wait_lane(t, k, i);
+                if (s->lane != UINT32_MAX)
+                    wait_lane(t, s->lane, i);
+                ig_detect_core_observe_merged(c, &s->ev, c->nmlanes ? s->out : s->out + 1,
+                                              (c->nmlanes ? 1 : 0) + (s->lane != UINT32_MAX));
             } else {
                 ig_detect_core_observe(c, &s->ev);
             }
@@ -410,7 +421,7 @@ static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
     s->kind = SLOT_EVENT;
     s->big = big;
     s->now_us = 0;
-    s->lane = t->nlanes ? ig_detect_core_lane_of(&d->core, ev) : 0;
+    s->lane = ig_detect_core_lane_of(&d->core, ev);
     if (big)
         atomic_store_explicit(&t->big_busy, 1, memory_order_relaxed);   /* published by the ring */
     ig_event_copy(&s->ev, ev, big ? t->big : slot_arena(s));
@@ -523,10 +534,13 @@ static uint64_t threaded_findings(const struct ig_detect *d)
 static void threaded_summary(const struct ig_detect *d, FILE *out)
 {
     const struct threaded *t = CT(d);
-    fprintf(out, "  workers     %u (parsing | detection%s): %llu events and ticks handed over in a ring of "
+    fprintf(out, "  workers     %u (parsing | detection%s", 2 + t->nlanes,
+            t->nlanes > 1 ? " | model side | client lanes" : t->nlanes ? " | model side" : "");
+    for (size_t i = 0; i < t->d.core.nside; i++)
+        fprintf(out, "%s%s", i ? ", " : "; model side: ", t->d.core.side[i]);
+    fprintf(out, "): %llu events and ticks handed over in a ring of "
                  "%u slots x %zu bytes, %llu events through the overflow buffer, "
                  "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection",
-            2 + t->nlanes, t->nlanes ? " | client lanes" : "",
             (unsigned long long)t->ring_final.published, t->ring_ready ? ig_ring_capacity(&t->ring) : 0u,
             t->slot_arena, (unsigned long long)t->events_big, (unsigned long long)t->ring_final.full_waits,
             t->parse_cpu_s, t->detect_cpu_s);

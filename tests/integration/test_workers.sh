@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# analyze --workers 2 (parsing and detection on separate threads) and --workers 3 and 4
-# (plus one and two client lanes running the per-client detectors, sharded by source, their
-# findings merged back by the model lane) write exactly what --workers 1 writes: findings,
+# analyze --workers 2 (parsing and detection on separate threads), --workers 3 (plus a
+# model-side lane running PRADA and coverage over every event) and 4 (plus also a client lane
+# running the per-client detectors, sharded by source; the lanes' findings merged back by the
+# model lane) write exactly what --workers 1 writes: findings,
 # events and drift reports byte for byte and in the same order, and the same summary
 # counters; also with a 2-slot ring of 4 KiB slots (the parser is held back constantly and
 # large events take the overflow buffer), and under overload. The LLM capture makes client
@@ -65,8 +66,10 @@ same() {
     if [ "$n" = 2 ]; then
         grep -q '^  workers     2 (parsing | detection)' "$b.stderr" || fail "$name: no workers line in the summary"
     else
-        grep -q "^  workers     $n (parsing | detection | client lanes)" "$b.stderr" ||
-            fail "$name: no workers line with client lanes in the summary"
+        local lanes="model side"
+        [ "$n" -ge 4 ] && lanes="model side | client lanes"
+        grep -q "^  workers     $n (parsing | detection | $lanes; model side: extraction.prada, extraction.coverage)" "$b.stderr" ||
+            fail "$name: no workers line with the lanes and the model side's detectors in the summary"
     fi
     [ -s "$a.events.jsonl" ] || fail "$name: no events at all (the comparison would prove nothing)"
 }
@@ -145,7 +148,7 @@ cmp "$WORK/cfg2.jsonl" "$WORK/mixed.w1.findings.jsonl" || fail "detection.worker
 printf 'detection.workers: 3\n' > "$WORK/three.yaml"
 "$IG_BIN" analyze -c "$WORK/three.yaml" --rules "$IG_SRC/rules" --findings "$WORK/cfg3.jsonl" \
     --events "$WORK/cfg3.events.jsonl" "$WORK/mixed.pcap" 2> "$WORK/cfg3.stderr"
-grep -q '^  workers     3 (parsing | detection | client lanes)' "$WORK/cfg3.stderr" || fail "detection.workers: 3 not applied"
+grep -q '^  workers     3 (parsing | detection | model side' "$WORK/cfg3.stderr" || fail "detection.workers: 3 not applied"
 cmp "$WORK/cfg3.jsonl" "$WORK/mixed.w1.findings.jsonl" || fail "detection.workers: 3 findings differ"
 
 # msgpack findings are the same bytes too.
