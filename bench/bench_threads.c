@@ -1,7 +1,7 @@
 /* bench_threads: `inferguard analyze --workers N` against `--workers 1` on the same capture
  * (figure 6). For each capture (ig_gen: OIP v2 tensors, the attack mix, OpenAI chat) it runs
- * analyze with 1, 2, 3 and 4 workers (2 = parsing | detection; 3 and 4 add one and two
- * client lanes) and prints, per worker count:
+ * analyze with 1, 2, 3 and 4 workers (2 = parsing | detection; 3 adds the model-side lane,
+ * 4 also a client lane) and prints, per worker count:
  *   events/s (wall clock)                 against --workers 1 in the same run;
  *   the two-core bound: the CPU seconds of the one-thread run over the busiest thread's
  *     CPU seconds with N workers (the speed-up two idle cores would give at best, read from

@@ -85,7 +85,8 @@ FIGURE_NOTES = {
        "of 5 rounds.",
     6: "bench_threads: `inferguard analyze --workers N --rules rules --findings F` on ig_gen "
        "captures (64 clients, d = 64; OIP v2 benign 60k requests, the attack mix 30k, OpenAI "
-       "chat 20k), N = 2 (parsing | detection), 3 and 4 (plus one and two client lanes), "
+       "chat 20k), N = 2 (parsing | detection), 3 (plus the model-side lane: PRADA and coverage "
+       "over every event) and 4 (plus also one client lane), "
        "against --workers 1 in the same run. events_per_s: wall clock, only meaningful when "
        "the cores are idle (the program prints the load average it started at). "
        "two_core_bound: CPU seconds of the one-thread run over max(busiest thread's CPU "

@@ -133,10 +133,14 @@ detection:
   max_clients: 2
 YAML
 # (Client lanes are identical only while the client table does not evict: each lane evicts by
-# its own LRU, README says so; max_clients 2 evicts constantly, so 2 workers only.)
+# its own LRU, README says so; max_clients 2 evicts constantly. The model-side lane sees every
+# client in the model lane's order with a table of the same size: it evicts the same ones.)
 run overload 1 -c "$WORK/overload.yaml" "$WORK/mixed_proxy.pcap"
 run overload 2 -c "$WORK/overload.yaml" "$WORK/mixed_proxy.pcap"
+run overload 3 -c "$WORK/overload.yaml" "$WORK/mixed_proxy.pcap"
 same overload 2
+same overload 3
+grep -q 'clients     2 tracked, [1-9][0-9]* evicted' "$WORK/overload.w3.stderr" || fail "overload: no client evicted (the comparison would prove less)"
 grep -q '"evasion.overload"' "$WORK/overload.w1.findings.jsonl" || fail "overload: no evasion.overload finding"
 
 # The config key does the same as the flag.
