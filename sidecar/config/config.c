@@ -158,8 +158,9 @@ static const struct cfg_key keys[] = {
     NUM("detection.model_idle_timeout", "1h", FT_DUR_S, model_idle_s, 1, 30 * 86400,
         "a model unseen this long gives its slot (and its state) up"),
     NUM("detection.workers", "1", FT_U32, detection_workers, 1, 16,
-        "1 = one thread; 2 = parsing and detection on two threads; N >= 3: also N - 2 client lanes "
-        "running the per-client detectors, sharded by source (--workers)"),
+        "1 = one thread; 2 = parsing and detection on two threads; N >= 3: also a model-side lane "
+        "(PRADA, coverage over every event) and N - 3 client lanes running the per-client detectors, "
+        "sharded by source (--workers)"),
     NUM("detection.ring_slots", "256", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
     CAPK("detection.ring_slot_bytes", "64KiB", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB, IG_CAP_RING,
         "(derived) one queued event's tensors and text; larger ones use a shared overflow buffer (counted)"),

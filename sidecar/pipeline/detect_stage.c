@@ -4,7 +4,8 @@
 #include <stdlib.h>
 
 /* The one place that reads detection.workers: 0 (unset) and 1 run inline; 2 threaded
- * (parsing | detection); N >= 3 threaded with N - 2 client lanes. */
+ * (parsing | detection); N >= 3 threaded with N - 2 lanes (the first model-side, the others
+ * client lanes: detect_impl.h). */
 static const struct ig_detect_ops *pick(const struct ig_config *cfg, uint32_t *lanes)
 {
     uint32_t w = cfg->detection_workers;

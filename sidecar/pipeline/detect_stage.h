@@ -4,9 +4,10 @@
  * event, tick the capture clock, finish, reload rules, collect counters. Two run modes
  * implement the same operations: inline (detection.workers = 1, on the calling thread) and
  * threaded (detection.workers >= 2: a detection thread fed through a ring, detect_thread.c;
- * from 3 workers on, the detectors without per-model state run on workers - 2 client lanes,
- * each owning the clients of its stable sources, and the detection thread (the model lane)
- * merges their findings, detect_core.c); ig_detect_new is the one place that picks. Every
+ * from 3 workers on, workers - 2 lanes: a model-side lane running costly per-model detectors
+ * over every event, then client lanes running the detectors without per-model state, each
+ * owning the clients of its stable sources; the detection thread (the model lane) merges
+ * their findings, detect_impl.h); ig_detect_new is the one place that picks. Every
  * mode gives each detector the same calls in the same order and emits findings in the same
  * order, so findings are byte-identical. */
 #ifndef IG_PIPELINE_DETECT_STAGE_H
