@@ -317,8 +317,7 @@ void ig_detect_core_tick_lane(struct ig_detect_core *c, uint32_t k, uint64_t now
     ig_engine_tick(c->lanes[k].engine, now_us);
 }
 
-/* Merges two lists held in ascending key order (a detector runs on one lane only: no ties). */
-static struct ig_held *held_merge(struct ig_held *a, struct ig_held *b)
+struct ig_held *ig_held_merge(struct ig_held *a, struct ig_held *b)
 {
     struct ig_held *head = NULL, **tail = &head;
     while (a && b) {
@@ -341,7 +340,7 @@ void ig_detect_core_observe_merged(struct ig_detect_core *c, const struct ig_eve
             c->held_lost++;
         cflags |= in[i].cflags;
         gflags |= in[i].gflags;
-        c->pending = held_merge(c->pending, in[i].found);
+        c->pending = ig_held_merge(c->pending, in[i].found);
         in[i].found = NULL;
     }
     ig_engine_observe_flagged(c->engine, ev, cflags & 0xffffu, gflags);

@@ -33,6 +33,10 @@ struct ig_held {
     struct ig_finding f;
 };
 
+/* One list of held findings in ascending key order from two (a detector runs on one lane
+ * only, so the lists share no key; were they to, <a>'s would come first). */
+struct ig_held *ig_held_merge(struct ig_held *a, struct ig_held *b);
+
 /* What a client lane's detectors made of one event. */
 struct ig_lane_out {
     struct ig_held *found;        /* in emission order (ascending key), or NULL */
