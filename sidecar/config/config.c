@@ -159,7 +159,8 @@ static const struct cfg_key keys[] = {
         "a model unseen this long gives its slot (and its state) up"),
     NUM("detection.workers", "1", FT_U32, detection_workers, 1, 16,
         "1 = one thread; 2 = parsing and detection on two threads; N >= 3: also a model-side lane "
-        "(PRADA, coverage over every event) and N - 3 client lanes running the per-client detectors, "
+        "(PRADA, coverage over every event; the per-client detectors too while there is no client lane) "
+        "and N - 3 client lanes running the per-client detectors, "
         "sharded by source (--workers)"),
     NUM("detection.ring_slots", "256", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
     CAPK("detection.ring_slot_bytes", "64KiB", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB, IG_CAP_RING,

@@ -175,6 +175,8 @@ struct engines {
     struct ig_engine *lane[IG_DETECT_MAX_LANES];
     const char *order[IG_ENGINE_MAX_DETECTORS];
     size_t norder;
+    const char *side[IG_ENGINE_MAX_DETECTORS];   /* the model-side lane's model-scoped detectors */
+    size_t nside, nside_client;                  /* ... and how many per-client ones it runs */
 };
 
 static void engines_free(struct engines *es)
@@ -209,13 +211,20 @@ static int engines_new(struct ig_detect_core *c, const struct ig_rules *rules, s
             return IG_ECONF;
         }
         es->order[es->norder++] = d->name;
+        /* Without client lanes the per-client detectors run on the model-side lane: it sees
+         * every event too, and the model lane keeps the merge and the clocks. */
         uint64_t b = (d->client_size + 15) & ~15u;
-        if (c->nmlanes && on_model_lane(d) && model_side(d)) {
-            sl[ns++] = d;
-            bs += b;
-        } else if (on_model_lane(d) || !c->nclanes) {
+        bool model = on_model_lane(d);
+        if (model && !model_side(d)) {
             ml[nm++] = d;
             bm += b;
+        } else if (model || !c->nclanes) {
+            sl[ns++] = d;
+            bs += b;
+            if (model)
+                es->side[es->nside++] = d->name;
+            else
+                es->nside_client++;
         } else {
             cl[nc++] = d;
             bc += b;
@@ -294,9 +303,9 @@ static void engines_take(struct ig_detect_core *c, struct engines *es)
             c->lanes[k].engine = es->lane[k];
             positions(c, es->lane[k], c->lanes[k].pos);
         }
-        c->nside = c->nmlanes ? ig_engine_detector_count(es->lane[0]) : 0;
-        for (size_t i = 0; i < c->nside; i++)
-            c->side[i] = ig_engine_detector_name(es->lane[0], i);
+        memcpy(c->side, es->side, sizeof c->side);
+        c->nside = es->nside;
+        c->nside_client = es->nside_client;
     }
     memset(es, 0, sizeof *es);
 }

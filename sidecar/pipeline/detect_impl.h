@@ -19,7 +19,8 @@
  *    detectors sees exactly the calls it sees in one engine;
  *  - client lanes (the others) run the detectors that keep no per-model state and no clock
  *    (detect_core.c: on_model_lane), each lane owning the clients of its stable sources
- *    (principal group, else the client id).
+ *    (principal group, else the client id); with no client lane (3 workers) the model-side
+ *    lane runs them.
  * The ownership rule: every detector's state (client slices, model slices, global) is
  * written by one thread only; what crosses threads is an event's findings and the client
  * marks they set, merged by the model lane. */
@@ -79,8 +80,10 @@ struct ig_detect_core {
     uint32_t nlanes, nmlanes, nclanes;
     struct ig_detect_lane lanes[IG_DETECT_MAX_LANES];
     uint8_t mpos[IG_ENGINE_MAX_DETECTORS];  /* the model lane's engine index -> registry position */
-    const char *side[IG_ENGINE_MAX_DETECTORS];   /* the model-side lane's detectors (summary) */
-    size_t nside;
+    /* For the summary: the model-side lane's model-scoped detectors, and how many per-client
+     * ones it runs besides (without client lanes). */
+    const char *side[IG_ENGINE_MAX_DETECTORS];
+    size_t nside, nside_client;
     const char *order[IG_ENGINE_MAX_DETECTORS];   /* enabled detectors in registry order */
     size_t norder;
     struct ig_held *pending;              /* the event's client-lane findings not merged yet */

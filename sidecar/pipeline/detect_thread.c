@@ -538,6 +538,8 @@ static void threaded_summary(const struct ig_detect *d, FILE *out)
             t->nlanes > 1 ? " | model side | client lanes" : t->nlanes ? " | model side" : "");
     for (size_t i = 0; i < t->d.core.nside; i++)
         fprintf(out, "%s%s", i ? ", " : "; model side: ", t->d.core.side[i]);
+    if (t->d.core.nside_client)
+        fprintf(out, " and %zu per-client detectors", t->d.core.nside_client);
     fprintf(out, "): %llu events and ticks handed over in a ring of "
                  "%u slots x %zu bytes, %llu events through the overflow buffer, "
                  "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection",

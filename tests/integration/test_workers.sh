@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # analyze --workers 2 (parsing and detection on separate threads), --workers 3 (plus a
-# model-side lane running PRADA and coverage over every event) and 4 (plus also a client lane
-# running the per-client detectors, sharded by source; the lanes' findings merged back by the
-# model lane) write exactly what --workers 1 writes: findings,
+# model-side lane running PRADA, coverage and the per-client detectors over every event) and 4
+# (the per-client detectors on a client lane instead, sharded by source; the lanes' findings
+# merged back by the model lane) write exactly what --workers 1 writes: findings,
 # events and drift reports byte for byte and in the same order, and the same summary
 # counters; also with a 2-slot ring of 4 KiB slots (the parser is held back constantly and
 # large events take the overflow buffer), and under overload. The LLM capture makes client
@@ -66,9 +66,10 @@ same() {
     if [ "$n" = 2 ]; then
         grep -q '^  workers     2 (parsing | detection)' "$b.stderr" || fail "$name: no workers line in the summary"
     else
-        local lanes="model side"
-        [ "$n" -ge 4 ] && lanes="model side | client lanes"
-        grep -q "^  workers     $n (parsing | detection | $lanes; model side: extraction.prada, extraction.coverage)" "$b.stderr" ||
+        # 3: the model-side lane also runs the per-client detectors (no client lane)
+        local lanes="model side" more=" and [0-9]+ per-client detectors"
+        [ "$n" -ge 4 ] && lanes="model side \| client lanes" more=""
+        grep -Eq "^  workers     $n \(parsing \| detection \| $lanes; model side: extraction.prada, extraction.coverage$more\)" "$b.stderr" ||
             fail "$name: no workers line with the lanes and the model side's detectors in the summary"
     fi
     [ -s "$a.events.jsonl" ] || fail "$name: no events at all (the comparison would prove nothing)"
