@@ -964,6 +964,128 @@ static void test_noisy_streams_4_features_quiet(void **state)
     }
 }
 
+/* Wide rows (256 features: an image): the view across clients hashes random projections.
+ * SimBA over 40 addresses is caught as a distributed search; 40 ordinary users sending a
+ * demo image as is, with one pixel edited, re-typed with a little noise, or other images,
+ * are not. */
+#define DW 256
+static float wcentres[C][DW];
+
+static int wmodel(const float *x, float *scores)
+{
+    double e[C], sum = 0;
+    int arg = 0;
+    for (int c = 0; c < C; c++) {
+        double d = 0;
+        for (int f = 0; f < DW; f++)
+            d += (x[f] - wcentres[c][f]) * (x[f] - wcentres[c][f]);
+        e[c] = exp(-d * 4.0 * 32.0 / DW);
+        sum += e[c];
+    }
+    for (int c = 0; c < C; c++) {
+        scores[c] = (float)(e[c] / sum);
+        if (scores[c] > scores[arg])
+            arg = c;
+    }
+    return arg;
+}
+
+static void wquery(struct xrun *x, int c, const float *v)
+{
+    float sc[C];
+    int32_t lab = wmodel(v, sc);
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = DW,
+                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
+    snprintf(ev.client_id, sizeof ev.client_id, "10.0.1.%d", c + 1);
+    struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
+                            .emit = &x->emit };
+    assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
+}
+
+static void wide_start(struct xrun *x, uint64_t seed)
+{
+    rs = seed;
+    for (int c = 0; c < C; c++)
+        for (int f = 0; f < DW; f++)
+            wcentres[c][f] = (float)(0.2 + 0.6 * urand());
+    xrun_open(x);
+    float v[DW];
+    for (int i = 0; i < 48; i++) {   /* four ordinary clients: images around the centres */
+        for (int f = 0; f < DW; f++)
+            v[f] = wcentres[i % C][f] + (float)(0.1 * nrand());
+        wquery(x, i % 4, v);
+    }
+}
+
+static void test_distributed_search_wide_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 3; e++) {
+        struct xrun x;
+        wide_start(&x, 1200 + (uint64_t)e);
+        float v[DW], y[DW], sc[C];
+        memcpy(v, wcentres[2], sizeof v);
+        int c = wmodel(v, sc), q = 0;
+        wquery(&x, q++ % XCL, v);
+        float pc = sc[c];
+        uint64_t at = 0;
+        for (int i = 0; i < 200 && !x.sink.n; i++)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                memcpy(y, v, sizeof(y));
+                y[(i * 37) % DW] += (float)sgn * 0.05f;
+                wquery(&x, q++ % XCL, y);
+                if (x.sink.n && !at)
+                    at = (uint64_t)q;
+                wmodel(y, sc);
+                if (sc[c] < pc) {
+                    pc = sc[c];
+                    memcpy(v, y, sizeof(v));
+                    break;
+                }
+            }
+        if (!x.sink.n)
+            fail_msg("SimBA over %d addresses on %d features not detected (stream %d)", XCL, DW, e);
+        assert_true(x.sink.ok);
+        assert_string_equal(x.title, "Suspected distributed adversarial search");
+        if (at > 24)
+            fail_msg("SimBA over %d addresses on %d features detected at its query %llu (stream %d)",
+                     XCL, DW, (unsigned long long)at, e);
+        xrun_close(&x);
+    }
+}
+
+static void test_popular_image_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 3; e++) {   /* 600 requests over 40 users, as the narrow test */
+        struct xrun x;
+        wide_start(&x, 1300 + (uint64_t)e);
+        float demo[DW], v[DW];
+        for (int f = 0; f < DW; f++)
+            demo[f] = wcentres[e][f] + (float)(0.1 * nrand());
+        for (int q = 0; q < 600; q++) {
+            double u = urand();
+            memcpy(v, demo, sizeof v);
+            if (u < 0.3) {
+                /* as is */
+            } else if (u < 0.55) {   /* one pixel edited */
+                v[(int)(urand() * DW)] = (float)urand();
+            } else if (u < 0.7) {    /* re-typed: a little noise */
+                for (int f = 0; f < DW; f++)
+                    v[f] += (float)(0.005 * nrand());
+            } else {                 /* another image */
+                int k = (int)(urand() * C);
+                for (int f = 0; f < DW; f++)
+                    v[f] = wcentres[k][f] + (float)(0.1 * nrand());
+            }
+            wquery(&x, (int)(urand() * XCL), v);
+        }
+        if (x.sink.n)
+            fail_msg("popular image (%d features) alarmed: %s", DW, x.title);
+        xrun_close(&x);
+    }
+}
+
 /* Memory: an idle client (two queries) is charged its rows, not the rings' full size (the
  * blocked recent ring alone is 16 x D x 4 B); a budget too small for the rings to grow
  * leaves them at their size, and the walk is still caught; every byte charged comes back
@@ -1065,6 +1187,8 @@ int main(void)
         cmocka_unit_test(test_popular_record_quiet),
         cmocka_unit_test(test_noisy_simba_4_features_alarms),
         cmocka_unit_test(test_noisy_streams_4_features_quiet),
+        cmocka_unit_test(test_distributed_search_wide_alarms),
+        cmocka_unit_test(test_popular_image_quiet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
