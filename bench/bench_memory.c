@@ -12,6 +12,8 @@
  *                state is refused: RSS growth / clients is the whole cost of an idle client
  *                (10k, 100k and 1M clients, issue #20's target point; the refusals are
  *                counted and must be 0)
+ *   all_state_llm  as all_state, with chat clients instead (two prompt/completion pairs
+ *                each, usage counted): the whole cost of an idle LLM client at 1M clients
  *   breakdown    as all_state, each detector alone behind the engine (then the engine with no
  *                detector): heap growth (malloc's in-use bytes) / clients + its slice of the
  *                table entry = what that detector costs per idle client (state_bytes_<name>)
@@ -66,6 +68,7 @@ struct feed {
     float x[DIM], p[CLASSES];
     int32_t label;
     uint64_t now_us, next_tick_us, rng;
+    bool llm;                        /* chat events (text, usage) instead of tensors */
 };
 
 static void feed_init(struct feed *f, struct ig_engine *e)
@@ -93,6 +96,26 @@ static void feed_init(struct feed *f, struct ig_engine *e)
     ev->resp_bytes = 300;
 }
 
+/* Chat events from here on: an OpenAI chat model, a short prompt and answer with usage. */
+static void feed_llm(struct feed *f)
+{
+    static const char prompt[] = "user: Summarise the attached meeting notes in three bullet points.";
+    static const char answer[] = "- Budget approved for Q3.\n- Hiring paused.\n- Next review in May.";
+    struct ig_event *ev = &f->ev;
+    f->llm = true;
+    ev->protocol = IG_PROTO_OPENAI_CHAT;
+    strcpy(ev->model, "gpt-4o-mini");
+    strcpy(ev->route, "/v1/chat/completions");
+    ev->flags = IG_EV_TEXT;
+    ev->rows = ev->features = ev->outputs = 0;
+    ev->inputs = ev->scores = NULL;
+    ev->labels = NULL;
+    ev->prompt = (struct ig_span){ (const uint8_t *)prompt, sizeof prompt - 1 };
+    ev->completion = (struct ig_span){ (const uint8_t *)answer, sizeof answer - 1 };
+    ev->prompt_tokens = 18;
+    ev->completion_tokens = 20;
+}
+
 /* Clients [from, to): QUERIES_PER_CLIENT queries each, 10 µs of capture time apart. */
 static void feed_clients(struct feed *f, uint64_t from, uint64_t to)
 {
@@ -103,13 +126,13 @@ static void feed_clients(struct feed *f, uint64_t from, uint64_t to)
         if (c >> 24)
             snprintf(ev->client_id, sizeof ev->client_id, "c%llu", (unsigned long long)c);
         for (int q = 0; q < QUERIES_PER_CLIENT; q++) {
-            for (int i = 0; i < DIM; i++)
+            for (int i = 0; i < DIM && !f->llm; i++)
                 f->x[i] = (float)(xs(&f->rng) >> 40) / (float)(1 << 24);
             float sum = 0;
             for (int k = 0; k < CLASSES; k++)
                 sum += f->p[k] = 0.01f + (float)(xs(&f->rng) >> 40) / (float)(1 << 24);
             f->label = 0;
-            for (int k = 0; k < CLASSES; k++) {
+            for (int k = 0; k < CLASSES && !f->llm; k++) {
                 f->p[k] /= sum;
                 if (f->p[k] > f->p[f->label])
                     f->label = k;
@@ -199,6 +222,8 @@ static const char *count_name(uint64_t n, char *buf, size_t len)
     return buf;
 }
 
+static bool growth_llm;   /* scenario_growth feeds chat clients */
+
 /* RSS after each checkpoint of distinct clients. <tracked>: every client stays in the table,
  * so the growth per client is the cost of tracking one. */
 static void scenario_growth(const char *label, uint32_t max_clients, uint64_t memcap,
@@ -208,6 +233,8 @@ static void scenario_growth(const char *label, uint32_t max_clients, uint64_t me
     uint64_t base = rss_bytes();   /* after the engine's fixed cost (tables, detector globals) */
     struct feed f;
     feed_init(&f, e);
+    if (growth_llm)
+        feed_llm(&f);
     uint64_t done = 0;
     char nb[32];
     for (size_t i = 0; i < npoints; i++) {
@@ -385,6 +412,19 @@ static int run_all_state(void *a)
     return 0;
 }
 
+/* The same for chat clients: what an idle LLM client costs (abuse.volume's windows, the
+ * text detectors' state; none of the tensor detectors'). */
+static int run_all_state_llm(void *a)
+{
+    (void)a;
+    if (load_all_state_rules())
+        return 1;
+    growth_llm = true;
+    const uint64_t pts[] = { 10000 / scale, 100000 / scale, 1000000 / scale };
+    scenario_growth("all_state_llm", 1000000, 64ull << 30, pts, 3, 1);
+    return 0;
+}
+
 /* Bytes malloc hands out now (in-use chunks, mmapped blocks included). */
 static uint64_t heap_bytes(void)
 {
@@ -490,8 +530,8 @@ int main(int argc, char **argv)
                    (ig_detectors[i]->client_size + 15) & ~15u);
     int rc = 0, r;
     rules_dir = dir;
-    int (*const runs[])(void *) = { run_default, run_tracked, run_all_state, run_breakdown, run_memcap,
-                                    run_max_clients };
+    int (*const runs[])(void *) = { run_default, run_tracked, run_all_state, run_all_state_llm,
+                                    run_breakdown, run_memcap, run_max_clients };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
         if ((r = in_child(runs[i], NULL)) != 0)
             rc = rc ? rc : r;
