@@ -170,10 +170,12 @@ struct bd_state {
     int16_t *rel_par;         /* slot of the row's base (sparse step), -1 none */
     uint64_t *rel_par_row;    /* the row that slot held then */
     int16_t *rel_kid;         /* slot of the row's first sparse child, -1 none */
-    uint8_t *rel_judged;      /* that child's greedy choice was counted */
+    uint8_t *rel_judged;      /* bit 0: that child's greedy choice was counted; bit 1: the
+                               * slot's input was swept (SWEPT) */
     uint64_t *rel_kid_row;
     uint32_t asyn_m;          /* bit k: the row k rows ago was a second child of its base
                                * up to noise (one coordinate dominating the step) */
+    uint32_t two_m;           /* bit k: the row k rows ago was a mirror or a parallelogram */
     /* stars: bases probed along many coordinates, x - e and x + e around each (SimBA stuck on
      * a saturated answer, ZOO, NES); kept apart from the ring, whose slots a long probe of
      * one base overwrites */
@@ -649,6 +651,9 @@ struct rel_hit {
     int base, step;       /* q is a sparse step (first coordinate <step>) from slot <base>; -1 none */
     bool approx;          /* that step is sparse only up to noise (dominant()) */
     bool asynth;          /* ... and its base already had a child: a sibling or mirror */
+    bool two;             /* a two-sided relation: a mirror or a parallelogram */
+    int swept;            /* the slot q shows swept (a second, non-mirror child along one
+                           * coordinate, see relations()), -1 none */
     float qe;             /* the decimal step the relations allowed for */
     bool star_child;      /* q is a child of one of the client's stars */
     uint32_t star;        /* coordinates mirrored around that star's base */
@@ -807,6 +812,7 @@ static void rel_dist2_all(const float *q, const float *rel, const float *inv, ui
  * requests, also when each request carries a batch of targets); a sensor whose quantised
  * readings flicker back to an old value is not probing. */
 #define REL_FRESH 4
+#define SWEPT 2          /* rel_judged bit: the slot's input had a feature swept */
 static inline bool fresh(const struct bd_state *st, uint32_t i)
 {
     return st->requests - st->rel_req[i] <= REL_FRESH;
@@ -949,8 +955,13 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
         int k;
         double v;
         bool approx;
+        /* a row that is an exact one-coordinate child of its nearest input joins a star
+         * only exactly: off another base by a second coordinate, up to 30 % in length, is
+         * what grid values of several features around one record make (a sensitivity
+         * analysis), not noise hiding a probe */
         if (!h->star_child &&
-            child_of(q, st->star + (size_t)s * dim, inv, qe, dim, st->noise, &k, &v, &approx)) {
+            child_of(q, st->star + (size_t)s * dim, inv, qe, dim, st->noise, &k, &v, &approx) &&
+            !(approx && h->base >= 0 && !h->approx)) {
             h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
             h->star_child = true;
             h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
@@ -1062,6 +1073,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->base = h->step = -1;
     h->qe = qq;
     h->rest = -1;
+    h->swept = -1;
     uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
     if (n < 1)
@@ -1093,15 +1105,27 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * such a child along another coordinate (SimBA trying coordinate after coordinate
      * around its base, ZOO's coordinate probes around one point). A sensor updating
      * channels in turn makes a chain (each reading the child of the previous one); a slider
-     * sweep moves one coordinate; quantisation flicker moves a few at a time. */
+     * sweep moves one coordinate; quantisation flicker moves a few at a time. A second
+     * child along b's first child's coordinate that is not its mirror (x - e, then x + e)
+     * sets that feature to another value of a grid: b is swept, as a one-at-a-time
+     * sensitivity analysis (ICE curves, a tornado chart: several values of each feature in
+     * turn, the others held) does, and its later children are no siblings. A search
+     * probes one coordinate once or twice, the second time the mirror of the first. */
     if (dim >= 4 && qn[nearest] == 1 && fresh(st, (uint32_t)nearest) &&
         coarse(q, rel_at(st, dim, (uint32_t)nearest), qe, dim)) {
+        uint32_t bi = (uint32_t)nearest;
         h->base = nearest;
         h->step = qf[nearest];
-        int32_t ch = st->rel_child[nearest];
-        if (ch && ch - 1 != qf[nearest]) {
+        int32_t ch = st->rel_child[bi];
+        if (ch && ch - 1 != qf[nearest] && !(st->rel_judged[bi] & SWEPT)) {
             h->synth = true;
             h->coord = qf[nearest];
+        } else if (ch && ch - 1 == qf[nearest]) {
+            int c = st->rel_kid[bi];
+            if (c >= 0 && st->rel_row[c] == st->rel_kid_row[bi] &&
+                !zero_comb(q, rel_at(st, dim, (uint32_t)c), 1.0, rel_at(st, dim, bi), -2.0, NULL,
+                           0, qe, dim))
+                h->swept = (int)bi;
         }
     }
 
@@ -1152,7 +1176,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             if (ai == bi || !qn[ai] || st->rel_row[ai] <= st->rel_row[bi])
                 continue;
             if (zero_comb(q, rel_at(st, dim, ai), 1.0, b, -2.0, NULL, 0, qe, dim)) {
-                h->synth = true;
+                h->synth = h->two = true;
                 h->coord = qn[bi] >= dense && dense >= 2 ? -1 : qf[bi];
                 break;
             }
@@ -1199,9 +1223,11 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
                  * around one centre. A side along one coordinate is the same slider step
                  * taken on two records (a what-if tool's grid), not a probe. */
                 uint32_t side = qn[bi] < qn[ci] ? qn[bi] : qn[ci];
-                if (side < 2 || !coarse(q, b, qe, dim) || !coarse(q, c, qe, dim))
+                if (side < 2 || !coarse(q, b, qe, dim) || !coarse(q, c, qe, dim) ||
+                    !coarse(q, a, qe, dim))   /* q a rounding step from a: b, c mirror a,
+                                               * no pair (integer records: 0 and 16 around 8) */
                     continue;
-                h->synth = true;
+                h->synth = h->two = true;
                 h->coord = side >= dense && dense >= 2 ? -1 : qf[bi];
                 break;
             }
@@ -1424,10 +1450,10 @@ static void descent_link(struct bd_state *st, const struct rel_hit *h, bool *des
          * user editing one field of a record at a time, many users editing a popular one)
          * would count the same choice again and again */
         int c = st->rel_kid[b];
-        if (c < 0 || st->rel_row[c] != st->rel_kid_row[b] || st->rel_judged[b] ||
+        if (c < 0 || st->rel_row[c] != st->rel_kid_row[b] || (st->rel_judged[b] & 1) ||
             !same_label_p(st, b, (uint32_t)c))
             return;
-        st->rel_judged[b] = 1;
+        st->rel_judged[b] |= 1;
         *desc = st->rel_u[c] <= st->rel_u[b];
     }
     *asc = !*desc;
@@ -1464,6 +1490,9 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
     st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
     st->synth_m = (st->synth_m << 1) | h->synth;
     st->asyn_m = (st->asyn_m << 1) | h->asynth;
+    st->two_m = (st->two_m << 1) | h->two;
+    if (h->swept >= 0 && (uint32_t)h->swept != slot)
+        st->rel_judged[h->swept] |= SWEPT;
     st->synth_coord[st->rows % 32] = (int16_t)(h->synth ? h->coord : -2);
     st->step_coord[st->rows % 32] = (int16_t)(h->base >= 0 ? h->step : -2);
     st->rows++;
@@ -1704,7 +1733,12 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     uint32_t dense = 0, coords = synth ? synth_spread(st, &dense) : 0;
     uint32_t need = dim < 3 ? dim : 3;
     bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
-    bool syn = h.synth && synth >= p->min_synth &&
+    /* siblings count only beside a two-sided relation in the same 16 rows: a search that
+     * probes a coordinate and gets nothing tries the other side (SimBA's x + e after x - e,
+     * ZOO's and NES's pairs) before it moves on; one-sided children of one record along
+     * coordinate after coordinate, each to another value of that feature's range, are a
+     * one-at-a-time sensitivity analysis (ICE curves, a tornado chart) */
+    bool syn = h.synth && synth >= p->min_synth && (st->two_m & 0xffff) &&
                ((coords >= need && steps_spread(st)) || dense >= p->min_synth);
     /* a greedy walk: its choices all follow the probability, with one exact
      * relation (a dropped step's mirror or sibling), its steps moving as many

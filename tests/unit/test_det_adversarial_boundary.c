@@ -761,6 +761,45 @@ static void test_settling_quiet(void **state)
     run_quiet(&r, "settling readings");
 }
 
+/* A data scientist's one-at-a-time sensitivity analysis (ICE curves, a tornado chart): a
+ * record, then 3 to 6 of its features in turn, each set to 2, 3 or 5 values across its
+ * range (over the classes) with the others held, then the next record. Its rows are children of one record
+ * along coordinate after coordinate, as SimBA's are of its base, but never the mirror of
+ * one another, and a feature gets another grid value where a search would move on (the
+ * per-client sibling rule fired on it within ~5 rows before). */
+static void test_sensitivity_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r, 101);
+    float x[D], y[D], lo[D], hi[D];
+    for (int f = 0; f < D; f++) {               /* each feature's range over the classes */
+        lo[f] = hi[f] = centres[0][f];
+        for (int c = 1; c < C; c++) {
+            lo[f] = centres[c][f] < lo[f] ? centres[c][f] : lo[f];
+            hi[f] = centres[c][f] > hi[f] ? centres[c][f] : hi[f];
+        }
+        lo[f] -= 0.1f;
+        hi[f] += 0.1f;
+    }
+    for (int rec = 0; rec < 150; rec++) {
+        int c = (int)(urand() * C);
+        for (int f = 0; f < D; f++)
+            x[f] = centres[c][f] + (float)(0.08 * nrand());
+        query(&r, x, true);
+        int k = rec % 3 == 0 ? 2 : rec % 3 == 1 ? 3 : 5, nf = 3 + rec % 4;
+        for (int s = 0; s < nf; s++) {
+            int j = (int)(urand() * D);
+            memcpy(y, x, sizeof(y));
+            for (int v = 0; v < k; v++) {
+                y[j] = lo[j] + (hi[j] - lo[j]) * (float)v / (float)(k - 1);
+                query(&r, y, true);
+            }
+        }
+    }
+    run_quiet(&r, "one-at-a-time sensitivity analysis");
+}
+
 /* A what-if user bisecting one feature of a record to find where the decision changes
  * ("at what income am I approved?"): a binary search along one coordinate. */
 static void test_whatif_bisect_quiet(void **state)
@@ -1179,6 +1218,7 @@ int main(void)
         cmocka_unit_test(test_noisy_search_alarms),
         cmocka_unit_test(test_settling_quiet),
         cmocka_unit_test(test_whatif_bisect_quiet),
+        cmocka_unit_test(test_sensitivity_quiet),
         cmocka_unit_test(test_flicker_sensor_quiet),
         cmocka_unit_test(test_noisy_simba_alarms),
         cmocka_unit_test(test_saturated_star_alarms),
