@@ -8,10 +8,11 @@ tests/tools/sk_model_server.py --split. Phase 1: four ordinary clients send reco
 held-out split (the models' references learn from the first rows, as they would from a
 service's ordinary traffic). Phase 2: ordinary clients in hard patterns (resending records,
 one class, high rate, flaky retries, near-duplicate frames, noisy records, what-if sweeps,
-coarse records: rounded to whole spreads, digits in black and white) run at the same time
-as the attackers, who own a separate split (tests/tools/attack_clients.py; KnockoffNets
-also with a transfer set of another distribution: photo patches for digits, another
-table's records for the tables). LLM traffic:
+one-at-a-time sensitivity analyses, coarse records: rounded to whole spreads, digits in
+black and white, 40 users of a popular record) run at the same time as the attackers, who
+own a separate split (tests/tools/attack_clients.py; KnockoffNets also with a transfer set
+of another distribution: photo patches for digits, another table's records for the
+tables). LLM traffic:
 tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
 users pasting long repeated lines, and one prompt injector (tests/tools/llm_clients.py).
 Every client has its own 127.0.x.y address; the clients spread over a pool (simba_dist,
@@ -89,6 +90,7 @@ PATTERNS = {
     "frames": "near-duplicate stream (video frames / sensor readings)",
     "noisy": "records with 5 % measurement noise",
     "whatif": "what-if analysis: one feature of a record swept over 8 values",
+    "sensitivity": "sensitivity analysis: 3-6 features of a record in turn, each over 2-8 values",
     "popular": "40 users of one model: a demo record as is, edited, re-typed; popular records",
     "coarse": "coarse records: features rounded to whole spreads (digits: black and white)",
     "chat": "ordinary LLM questions",
@@ -111,7 +113,7 @@ def plan(quick):
                   ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
                   ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
                   ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05),
-                  ("popular", int(400 * q), 1, 0.01)]
+                  ("popular", int(400 * q), 1, 0.01), ("sensitivity", int(300 * q), 1, 0.01)]
         # popular, simba_dist and hsj_dist send from pools of 40, 64 and 64 addresses: ~170
         # light clients beside the others, which abuse.rate's and extraction.transfer's peer
         # references must not be pulled by (both weigh a peer by what it can tell)

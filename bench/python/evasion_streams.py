@@ -64,7 +64,7 @@ ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo",
            "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
-          "popular"]
+          "popular", "sensitivity"]
 POOL = {"hsj_dist": 64, "simba_dist": 64, "simba_noise_dist": 64, "popular": 40}
 
 
@@ -486,6 +486,13 @@ def popular(o, T, y, rng, n):
     attack_clients.popular(o, T, y, rng, types.SimpleNamespace(queries=n))
 
 
+def sensitivity(o, T, y, rng, n):
+    """attack_clients.py's sensitivity pattern: one-at-a-time sensitivity analysis (ICE
+    curves, tornado charts) of real records, 3-6 features each swept over 2, 3, 5 or 8
+    values across its range in turn."""
+    attack_clients.sensitivity(o, T, y, rng, types.SimpleNamespace(queries=n))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", required=True, choices=sorted(LOADERS))
@@ -523,7 +530,8 @@ def main():
     streams = []
     # the roles added later come last, so every earlier role keeps its seed (its stream)
     later = ["settle", "whatif_bisect", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise",
-             "simba_noise", "simba_round", "popular", "hsj_dist", "simba_dist", "simba_noise_dist"]
+             "simba_noise", "simba_round", "popular", "hsj_dist", "simba_dist", "simba_noise_dist",
+             "sensitivity"]
     for role in [r for r in BENIGN + ATTACKS if r not in later] + later:
         fn = globals()[role]
         o = Oracle(clf, [], len(names), rotate=POOL.get(role, int(role.endswith("_rot"))))

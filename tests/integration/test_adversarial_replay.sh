@@ -24,7 +24,9 @@
 # and 40 ordinary users sending a popular demo record (as is, edited in one field, re-typed)
 # and a few popular records raise nothing (popular). Benign patterns include a
 # quantised sensor whose readings flicker by one step, readings settling on a set point (steps
-# halving without turning back) and a user bisecting one feature (what-if threshold search).
+# halving without turning back), a user bisecting one feature (what-if threshold search) and a
+# data scientist's one-at-a-time sensitivity analysis (ICE curves, tornado charts: 3-6
+# features of a record in turn, each set to 2-8 values across its range).
 . "$(dirname "$0")/lib/common.sh"
 /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
 REPLAY=$IG_BUILD/tests/adv_replay
@@ -45,7 +47,7 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
     # role mark queries first analytic findings title...
     while read -r _ role mark q first analytic n _; do
         case $role in
-        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect|popular)
+        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect|popular|sensitivity)
             if [ "$n" != 0 ]; then echo "$spec: benign $role: $n findings (first at row $first)"; bad=1; fi ;;
         hsj_lab|hsj_noise|hsj_round) lim=10 ;;
         hsj_art|hsj_art_noise) lim=$((mark + 10)) ;;

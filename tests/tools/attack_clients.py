@@ -43,6 +43,10 @@ Benign patterns that must raise nothing (real records of the held-out split):
   noisy     real records with realistic measurement noise (5 % of each feature's spread)
   whatif    what-if analysis: a real record, then one feature swept over a grid of 8 values
             (a user exploring a credit-style decision), then the next record
+  sensitivity  a data scientist's one-at-a-time sensitivity analysis (ICE curves): a real
+            record, then 3-6 of its features in turn, each swept over 2 (a tornado chart),
+            3, 5 or 8 values across its range with the others held, as one request or a row
+            per request
   busy      real records, high rate (give --pause 0 and many queries)
   coarse    real records as a form or a binned feature store sends them: every feature
             rounded to whole spreads (z-scores to integers), and digits scanned black and
@@ -541,6 +545,35 @@ def popular(o, T, y, rng, a):
     return {}
 
 
+def sensitivity(o, T, y, rng, a):
+    """One-at-a-time sensitivity analysis (OAT, Saltelli et al., Global Sensitivity Analysis:
+    The Primer, 2008), or individual conditional expectation curves (Goldstein et al. 2015),
+    as a data scientist runs them on single records: a real record, then 3 to 6 of its
+    features in turn, each swept over a grid across its range (5th to 95th percentile) with
+    the others held at the record's values, then the next record. The grid (2 values: a
+    tornado chart's low and high; 3, 5 or 8) and whether a feature's grid goes as one
+    request or a row per request vary by record; nothing depends on the answers."""
+    lo, hi = np.percentile(T, 5, axis=0), np.percentile(T, 95, axis=0)
+    free = np.flatnonzero(hi > lo)
+    n = 0
+    while n < a.queries:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        o.proba(x)
+        n += 1
+        k = int(rng.choice([2, 3, 5, 8]))
+        batch = rng.random() < 0.5
+        for j in rng.choice(free, min(len(free), int(rng.integers(3, 7))), replace=False):
+            X = np.repeat(x[None, :], k, axis=0)
+            X[:, j] = np.linspace(lo[j], hi[j], k)
+            X = X[: a.queries - n]
+            if not len(X):
+                break
+            for part in ([X] if batch else X):
+                o.proba(part)
+            n += len(X)
+    return {}
+
+
 def noisy(o, T, y, rng, a):
     return records(o, T, y, rng, a, noise=0.05)
 
@@ -729,9 +762,9 @@ ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_querie
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
          "flood_parallel": flood_parallel, "records": records, "busy": records,
          "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
-         "whatif": whatif, "coarse": coarse, "popular": popular}
+         "whatif": whatif, "coarse": coarse, "popular": popular, "sensitivity": sensitivity}
 BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
-          "coarse", "popular"}
+          "coarse", "popular", "sensitivity"}
 
 
 def pool_sources(source, n):
