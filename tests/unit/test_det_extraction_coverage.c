@@ -457,6 +457,60 @@ static void test_augmented_natural_data(void **state)
     print_message("d=4: augmented data flagged after %d queries\n", at);
 }
 
+/* 4 features and no peer with a share yet (an extractor that arrives early and fast, before
+ * the model's slower ordinary clients have 30 distinct samples): the burst is judged at the
+ * floor rate of few features (0.3: 15 of 16), so mixup is still flagged soon after the
+ * attacker's 44 records run out; its own natural records are not. */
+static void test_augmented_few_features_no_peers(void **state)
+{
+    (void)state;
+    rs = 616;
+    dim = 4;
+    spread = 0.7, nclasses = 3;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.9 * nrand());
+    char err[256];
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
+    void *teach[10], *thief = calloc(1, ig_det_extraction_coverage.client_size);
+    for (int b = 0; b < 10; b++)
+        teach[b] = calloc(1, ig_det_extraction_coverage.client_size);
+    memset(&sink, 0, sizeof(sink));
+    static float hist[400][128];
+    float x[128];
+    for (int q = 0; q < 1000; q++) {   /* the reference: ten clients, 100 rows each */
+        natural(x);
+        send(teach[q % 10], x);
+    }
+    int at = 0;
+    for (int q = 0; q < 400; q++) {
+        if (q < 44) {
+            natural(hist[q]);
+        } else {
+            int a = (int)(urand() * q), b = (int)(urand() * q);
+            double lam = urand();
+            for (uint32_t f = 0; f < dim; f++)
+                hist[q][f] = (float)(lam * hist[a][f] + (1 - lam) * hist[b][f] + 0.05 * spread * nrand());
+        }
+        int before = sink.interp;
+        send(thief, hist[q]);
+        if (sink.interp > before && !at)
+            at = q + 1;
+        if (q == 43)
+            assert_int_equal(sink.n, 0);
+    }
+    print_message("d=4, no peers: augmented data flagged after %d queries\n", at);
+    assert_true(at > 44 && at <= 44 + 100);
+    assert_int_equal(sink.n, sink.interp);
+    drop(thief);
+    for (int b = 0; b < 10; b++)
+        drop(teach[b]);
+    free(model);
+    ig_det_extraction_coverage.free(global);
+    spread = 0.08, nclasses = C;
+}
+
 /* The pruned interpolation search (SIMD dot products pick candidates, the exhaustive
  * arithmetic decides them) makes exactly the exhaustive search's decisions: two detectors,
  * one per search, see the same streams and after every row their counts of judged samples,
@@ -602,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_near_duplicate_stream_quiet),
         cmocka_unit_test(test_constant_features_noise_quiet),
         cmocka_unit_test(test_augmented_natural_data),
+        cmocka_unit_test(test_augmented_few_features_no_peers),
         cmocka_unit_test(test_pruned_search_equals_exhaustive),
         cmocka_unit_test(test_bad_input),
     };
