@@ -113,7 +113,9 @@ void ig_kern_histogram(const float *x, size_t n, float lo, float hi, uint32_t nb
 
 bool ig_kern_finite(const float *x, size_t n)
 {
-    /* branch-free, vectorised: an exponent of all ones is an infinity or a NaN */
+    /* branch-free, so the compiler vectorises it (rows are almost always finite, and
+     * isfinite's branch per value cost ~1 ns per feature): an exponent of all ones is an
+     * infinity or a NaN */
     uint32_t bad = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t u;

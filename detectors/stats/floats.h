@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernels/kernels.h"
+
 /* qsort comparator, ascending (NaN-free input). */
 static inline int ig_cmp_float(const void *a, const void *b)
 {
@@ -14,18 +16,10 @@ static inline int ig_cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Every value of x[0..n) is finite. Branch-free, so the compiler vectorises it (rows are
- * almost always finite, and isfinite's branch per value cost ~1 ns per feature): an
- * exponent of all ones is an infinity or a NaN. */
+/* Every value of x[0..n) is finite (ig_kern_finite: branch-free, vectorised). */
 static inline bool ig_row_finite(const float *x, uint32_t n)
 {
-    uint32_t bad = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, x + i, sizeof(u));
-        bad |= (~u & 0x7f800000u) == 0;
-    }
-    return !bad;
+    return ig_kern_finite(x, n);
 }
 
 /* A 32-bit hash of the bits of x[0..n): equal rows hash equal (an exact repeat), others
