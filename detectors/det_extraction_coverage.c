@@ -526,6 +526,18 @@ static bool on_segment(const float *u, float uu, const float *a, const float *b,
     return t >= 0.1f && t <= 0.9f && res <= tol2 && res <= 0.0225f * vv;
 }
 
+/* z changes one feature of a (what-if and sensitivity analyses: a record with one feature
+ * swept, one feature at a time): not a new record for the interpolation test. On 4
+ * features such sweeps lay on segments between earlier ones (iris sensitivity client: 0.8
+ * of its window; mixup changes every feature). */
+static bool one_edit(const float *z, const float *a, uint32_t nf)
+{
+    uint32_t changed = 0;
+    for (uint32_t f = 0; f < nf; f++)
+        changed += fabsf(z[f] - a[f]) > 0.01f;
+    return nf >= 2 && changed <= 1;
+}
+
 /* The reference judgement of distinct sample z (nf values in reference sd units) against
  * the history: -1 = a repeat of an earlier sample (within 0.1 sd RMS), 1 = it lies on a
  * segment between one of its 3 nearest earlier samples and another earlier sample, 0 =
@@ -539,6 +551,8 @@ static int judge_ref(const struct cv_hist *h, const float *z, float tol2)
         near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nb);
     if (nb && bd[0] <= 0.01f * nf)
         return -1;   /* within 0.1 sd RMS: the same record again */
+    if (nb && one_edit(z, hist_row(h, best[0], at), nf))
+        return -2;
     for (uint32_t k = 0; k < nb && h->n >= 8; k++) {
         const float *a = hist_row(h, best[k], at);
         float uu = diff(z, a, u, nf);
@@ -686,6 +700,8 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     }
     if (nbest && bd[0] <= 0.01f * nf)
         return -1;
+    if (nbest && one_edit(z, hist_row(h, best[0], tmp), nf))
+        return -2;
     if (n < 8)
         return 0;
     float at[3][CV_FEAT], u[CV_FEAT];
@@ -880,6 +896,8 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
                        (*work = ig_scratch_alloc(call->scratch, 4 * (size_t)p->history * sizeof(float)))))
         dz = *work;
     int r = interp_judge(g, c->hist, z, dz);
+    if (r == -2)
+        return true;   /* a one-feature edit: a new sample, outside the window */
     if (r < 0)
         return false;
     c->distinct++;
