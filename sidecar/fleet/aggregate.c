@@ -424,8 +424,12 @@ static void on_finding(void *ctx, const struct ig_finding *f)
         return;
     }
     a->st.raised++;
+    /* as of the request time of the event being released (its finding's time_us is the
+     * event's completion): one sensor flags the client once that event completes, before
+     * the client's requests sent while it was answered */
     if (a->flag_to && f->client_id && f->client_id[0])
-        flag_at(a->flag_to, f->client_id, f->analytic, f->severity, f->time_us);
+        flag_at(a->flag_to, f->client_id, f->analytic, f->severity,
+                a->released_us ? IG_MIN(a->released_us, f->time_us) : f->time_us);
     if (a->replaying && !a->told_known) {
         /* no findings topic to tell what an earlier run already said: a replay rebuilds
          * state only */
