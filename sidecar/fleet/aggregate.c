@@ -424,9 +424,9 @@ static void on_finding(void *ctx, const struct ig_finding *f)
         return;
     }
     a->st.raised++;
-    /* as of the request time of the event being released (its finding's time_us is the
-     * event's completion): one sensor flags the client once that event completes, before
-     * the client's requests sent while it was answered */
+    /* as of the request time of the event being released, as one sensor flags it: a
+     * finding's time is its event's request time (ig_finding_init), and the few dated
+     * otherwise (a detector's own clock) are held to no later than that event */
     if (a->flag_to && f->client_id && f->client_id[0])
         flag_at(a->flag_to, f->client_id, f->analytic, f->severity,
                 a->released_us ? IG_MIN(a->released_us, f->time_us) : f->time_us);

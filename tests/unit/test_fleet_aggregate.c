@@ -379,6 +379,77 @@ static void test_told_at_event_time(void **state)
     ig_fleet_agg_free(a);
 }
 
+/* A member's finding flags the client on the owner as of the raising event's REQUEST time,
+ * not its completion (the finding's time_us): one sensor flags the client once that event
+ * completes, before the client's requests sent while it was answered. Each response here
+ * comes 5 s after its request, requests 1 s apart; abuse.volume (per client: the member's)
+ * fires on the third 4xx. The owner must count the client flagged from that event on, not
+ * 5 s later. */
+static void test_member_flag_at_request_time(void **state)
+{
+    (void)state;
+    char rd[160], p[200], err[512];
+    snprintf(rd, sizeof rd, "%s/rules_volume", dir);
+    mkdir(rd, 0700);
+    snprintf(p, sizeof p, "%s/volume.yaml", rd);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("- detector: abuse.volume\n  throttle: 30s\n  params:\n    max_errors: 2\n    window: 60s\n", f);
+    fclose(f);
+    struct ig_rules *vr = NULL;
+    assert_int_equal(ig_rules_load_dir(rd, &vr, err, sizeof err), 0);
+
+    ig_config_defaults(&cfg);
+    snprintf(out_path, sizeof out_path, "%s/member_time.jsonl", dir);
+    snprintf(cfg.findings_path, sizeof cfg.findings_path, "%s", out_path);
+    struct ig_fleet_agg *m = ig_fleet_agg_new_role(&cfg, vr, 2000000, IG_FLEET_CLIENTS, NULL, err, sizeof err);
+    assert_non_null(m);
+    struct ig_fleet_agg *o = ig_fleet_agg_new_role(&cfg, vr, 3000000, IG_FLEET_MODELS, m, err, sizeof err);
+    assert_non_null(o);
+    ig_fleet_agg_flag_to(m, o);
+
+    enum { N = 8 };
+    struct ig_event ev[N];
+    for (int i = 0; i < N; i++) {
+        ev_at(&ev[i], "10.0.0.7", T0 + (uint64_t)i * 1000000);
+        ev[i].resp_time_us = ev[i].req_time_us + 5000000;
+        ev[i].status = 404;
+    }
+    /* the member inspects all of them first (the owner is gated behind it); note which
+     * event raised the finding */
+    int raised_at = -1;
+    ig_fleet_agg_partition_start(m, 0);
+    for (int i = 0; i < N; i++) {
+        ig_fleet_agg_event(m, &ev[i], "pod-a", false, 0, i);
+        ig_fleet_agg_advance(m, true);
+        if (raised_at < 0 && ig_fleet_agg_stats(m)->raised > 0)
+            raised_at = i;
+    }
+    ig_fleet_agg_partition_end(m, 0);
+    assert_int_equal(raised_at, 2);   /* the third 4xx */
+    /* the owner, one event at a time: the client counts as flagged from the raising event
+     * on (its rows from the next one are kept out), not from 5 s after it */
+    ig_fleet_agg_partition_start(o, 0);
+    for (int i = 0; i < N; i++) {
+        ig_fleet_agg_event(o, &ev[i], "pod-a", false, 0, i);
+        ig_fleet_agg_advance(o, true);
+        uint32_t flags = ig_fleet_agg_client_flags(o, "10.0.0.7");
+        if (i < raised_at)
+            assert_int_equal(flags, 0);
+        else
+            assert_int_not_equal(flags, 0);
+    }
+    ig_fleet_agg_partition_end(o, 0);
+    ig_fleet_agg_finish(o);
+    ig_fleet_agg_finish(m);
+    assert_int_equal(ig_fleet_agg_stats(o)->flags_early, 0);
+    ig_fleet_agg_free(o);
+    ig_fleet_agg_free(m);
+    ig_rules_free(vr);
+    const char *s = slurp(out_path);
+    assert_int_equal(count(s, "\"name\":\"abuse.volume\""), 1);
+}
+
 static void pk_str(msgpack_packer *pk, const char *v)
 {
     msgpack_pack_str(pk, strlen(v));
@@ -460,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_held_when_told),
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_told_at_event_time),
+        cmocka_unit_test(test_member_flag_at_request_time),
         cmocka_unit_test(test_told_parse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
