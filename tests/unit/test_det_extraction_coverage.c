@@ -71,6 +71,45 @@ static void *global, *model;
 static struct sink sink;
 static struct ig_emit emit = { on_finding, &sink };
 
+/* The class centres: in the [0.2, 0.8] box (images, sensors) or spread N(0, 0.9) per
+ * feature (z-scored tabular data). */
+static void centres_box(void)
+{
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.2 + 0.6 * urand());
+}
+
+static void centres_wide(void)
+{
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = (float)(0.9 * nrand());
+}
+
+/* A fresh detector (shipped defaults) and model; no finding seen yet. */
+static void model_new(void)
+{
+    char err[256];
+    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
+    model = calloc(1, ig_det_extraction_coverage.model_size);
+    assert_non_null(model);
+    memset(&sink, 0, sizeof(sink));
+}
+
+static void model_free(void)
+{
+    free(model);
+    ig_det_extraction_coverage.free(global);
+}
+
+static void *client_new(void)
+{
+    void *c = calloc(1, ig_det_extraction_coverage.client_size);
+    assert_non_null(c);
+    return c;
+}
+
 /* A client leaves the table: its state is released (the engine calls evict). */
 static void drop(void *client)
 {
@@ -113,20 +152,18 @@ static void uniform(float *x)
 static void run_case(uint32_t d, double want)
 {
     dim = d;
-    for (int c = 0; c < C; c++)
-        for (uint32_t f = 0; f < dim; f++)
-            centres[c][f] = spread < 0.5 ? (float)(0.2 + 0.6 * urand()) : (float)(0.9 * nrand());
-    char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
+    if (spread < 0.5)
+        centres_box();
+    else
+        centres_wide();
+    model_new();
     float x[128];
 
     /* reference phase: natural traffic of several clients, plus an attacker early on */
-    void *early = calloc(1, ig_det_extraction_coverage.client_size);
+    void *early = client_new();
     void *benign[10];
     for (int b = 0; b < 10; b++)
-        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+        benign[b] = client_new();
     for (int q = 0; q < 1000; q++) {
         natural(x);
         send(benign[q % 10], x);
@@ -147,7 +184,7 @@ static void run_case(uint32_t d, double want)
 
     /* a random-query extraction client is flagged at its min_queries-th query, although
      * it sends every 8th query twice (a retry): repeats are queries too */
-    void *attacker = calloc(1, ig_det_extraction_coverage.client_size);
+    void *attacker = client_new();
     int at = 0;
     for (int q = 0; q < 150; q++) {
         if (q % 8 != 7)
@@ -165,8 +202,7 @@ static void run_case(uint32_t d, double want)
     drop(early);
     for (int b = 0; b < 10; b++)
         drop(benign[b]);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
 }
 
 static void test_uniform_flagged_natural_quiet(void **state)
@@ -199,16 +235,11 @@ static void test_population_drift_is_not_extraction(void **state)
     (void)state;
     rs = 77;
     dim = 16;
-    for (int c = 0; c < C; c++)
-        for (uint32_t f = 0; f < dim; f++)
-            centres[c][f] = (float)(0.2 + 0.6 * urand());
-    char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
+    centres_box();
+    model_new();
     void *benign[10];
     for (int b = 0; b < 10; b++)
-        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+        benign[b] = client_new();
     float x[128];
     for (int q = 0; q < 1200; q++) {
         natural(x);
@@ -225,14 +256,11 @@ static void test_population_drift_is_not_extraction(void **state)
         fail_msg("drifted benign clients flagged as extraction (%d findings, share %g)", sink.n, sink.share);
     for (int b = 0; b < 10; b++)
         drop(benign[b]);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
 
     /* a lone sweeping client (no peers to compare with) is flagged on its own share */
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
-    void *one = calloc(1, ig_det_extraction_coverage.client_size), *two = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+    model_new();
+    void *one = client_new(), *two = client_new();
     for (int q = 0; q < 1200; q++) {
         natural(x);
         send(q % 2 ? one : two, x);
@@ -244,8 +272,7 @@ static void test_population_drift_is_not_extraction(void **state)
     assert_int_equal(sink.n, 1);
     drop(one);
     drop(two);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
 }
 
 /* A camera watching one unusual scene: hundreds of near-copies (sensor noise, slow drift)
@@ -256,16 +283,11 @@ static void test_near_duplicate_stream_quiet(void **state)
     (void)state;
     rs = 4242;
     dim = 16;
-    for (int c = 0; c < C; c++)
-        for (uint32_t f = 0; f < dim; f++)
-            centres[c][f] = (float)(0.2 + 0.6 * urand());
-    char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
-    void *benign[5], *cam = calloc(1, ig_det_extraction_coverage.client_size);
+    centres_box();
+    model_new();
+    void *benign[5], *cam = client_new();
     for (int b = 0; b < 5; b++)
-        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+        benign[b] = client_new();
     float x[128], base[128];
     for (int q = 0; q < 1200; q++) {
         natural(x);
@@ -289,7 +311,7 @@ static void test_near_duplicate_stream_quiet(void **state)
     if (sink.n)
         fail_msg("near-duplicate stream flagged (%d findings, share %g)", sink.n, sink.share);
     /* the same number of distinct unusual rows is a sweep */
-    void *sweep = calloc(1, ig_det_extraction_coverage.client_size);
+    void *sweep = client_new();
     for (int q = 0; q < 150; q++) {
         natural(x);
         for (uint32_t f = 0; f < dim; f++)
@@ -301,8 +323,7 @@ static void test_near_duplicate_stream_quiet(void **state)
     drop(cam);
     for (int b = 0; b < 5; b++)
         drop(benign[b]);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
 }
 
 /* Images have blank border pixels: constant (0) in every reference row. A client whose
@@ -316,13 +337,10 @@ static void test_constant_features_noise_quiet(void **state)
     for (int c = 0; c < C; c++)
         for (uint32_t f = 0; f < dim; f++)
             centres[c][f] = f % 8 == 0 ? 0.0f : (float)(0.2 + 0.6 * urand());
-    char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
-    void *benign[5], *noisy = calloc(1, ig_det_extraction_coverage.client_size);
+    model_new();
+    void *benign[5], *noisy = client_new();
     for (int b = 0; b < 5; b++)
-        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+        benign[b] = client_new();
     float x[128];
     for (int q = 0; q < 4000; q++) {
         natural(x);
@@ -338,7 +356,7 @@ static void test_constant_features_noise_quiet(void **state)
     }
     if (sink.n)
         fail_msg("noise on constant features flagged (%d findings, share %g)", sink.n, sink.share);
-    void *sweep = calloc(1, ig_det_extraction_coverage.client_size);
+    void *sweep = client_new();
     for (int q = 0; q < 150; q++) {
         uniform(x);
         send(sweep, x);
@@ -348,8 +366,7 @@ static void test_constant_features_noise_quiet(void **state)
     drop(noisy);
     for (int b = 0; b < 5; b++)
         drop(benign[b]);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
 }
 
 /* KnockoffNets-style extraction with a small set of natural records: the attacker sends
@@ -363,18 +380,13 @@ static int augmented_case(uint32_t d, int *at)
 {
     dim = d;
     spread = 0.7, nclasses = 3;
-    for (int c = 0; c < C; c++)
-        for (uint32_t f = 0; f < dim; f++)
-            centres[c][f] = (float)(0.9 * nrand());
-    char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
-    void *benign[6], *noisy = calloc(1, ig_det_extraction_coverage.client_size),
-         *whatif = calloc(1, ig_det_extraction_coverage.client_size), *sensor = calloc(1, ig_det_extraction_coverage.client_size),
-         *thief = calloc(1, ig_det_extraction_coverage.client_size);
+    centres_wide();
+    model_new();
+    void *benign[6], *noisy = client_new(),
+         *whatif = client_new(), *sensor = client_new(),
+         *thief = client_new();
     for (int b = 0; b < 6; b++)
-        benign[b] = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+        benign[b] = client_new();
     static float pool[44][128], own[44][128], hist[400][128];
     float x[128], base[128];
     for (int i = 0; i < 44; i++) {
@@ -426,8 +438,7 @@ static int augmented_case(uint32_t d, int *at)
     drop(sensor);
     for (int b = 0; b < 6; b++)
         drop(benign[b]);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
     spread = 0.08, nclasses = C;
     if (all != thief_findings || all != interp)
         fail_msg("d=%u: %d findings, %d of them the thief's, %d augmented data", d, all,
@@ -467,16 +478,11 @@ static void test_augmented_few_features_no_peers(void **state)
     rs = 616;
     dim = 4;
     spread = 0.7, nclasses = 3;
-    for (int c = 0; c < C; c++)
-        for (uint32_t f = 0; f < dim; f++)
-            centres[c][f] = (float)(0.9 * nrand());
-    char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
-    void *teach[10], *thief = calloc(1, ig_det_extraction_coverage.client_size);
+    centres_wide();
+    model_new();
+    void *teach[10], *thief = client_new();
     for (int b = 0; b < 10; b++)
-        teach[b] = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+        teach[b] = client_new();
     static float hist[400][128];
     float x[128];
     for (int q = 0; q < 1000; q++) {   /* the reference: ten clients, 100 rows each */
@@ -506,8 +512,7 @@ static void test_augmented_few_features_no_peers(void **state)
     drop(thief);
     for (int b = 0; b < 10; b++)
         drop(teach[b]);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
     spread = 0.08, nclasses = C;
 }
 
@@ -548,14 +553,12 @@ static void search_case(uint32_t d, const char *history, int rows)
     }
     dim = d;
     spread = 0.7, nclasses = 3;
-    for (int c = 0; c < C; c++)
-        for (uint32_t f = 0; f < dim; f++)
-            centres[c][f] = (float)(0.9 * nrand());
+    centres_wide();
     enum { NC = 4 };
     void *cl[2][NC];
     for (int k = 0; k < 2; k++)
         for (int c = 0; c < NC; c++)
-            cl[k][c] = calloc(1, ig_det_extraction_coverage.client_size);
+            cl[k][c] = client_new();
     static float past[4096][128];
     float x[128];
     int np = 0;
@@ -626,11 +629,8 @@ static void test_bad_input(void **state)
 {
     (void)state;
     dim = 4;
-    char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_coverage, &no_env, NULL, &global, err, sizeof(err)), 0);
-    model = calloc(1, ig_det_extraction_coverage.model_size);
-    void *client = calloc(1, ig_det_extraction_coverage.client_size);
-    memset(&sink, 0, sizeof(sink));
+    model_new();
+    void *client = client_new();
     float x[4] = { NAN, 0, 0, 0 };
     for (int q = 0; q < 2000; q++)
         send(client, x);        /* non-finite rows are skipped, never learned */
@@ -643,8 +643,7 @@ static void test_bad_input(void **state)
     ev.features = 7;
     assert_int_equal(ig_det_extraction_coverage.observe(&call, &ev), 0);       /* other width: skipped */
     drop(client);
-    free(model);
-    ig_det_extraction_coverage.free(global);
+    model_free();
 }
 
 int main(void)
