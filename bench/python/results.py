@@ -424,6 +424,37 @@ def kept_results(section, programs):
     return rows
 
 
+def keep_hand_paragraphs(old, new, note):
+    """<new> (a re-rendered figure) with the paragraphs written by hand in <old> put back:
+    those above the old figure's first table under the title and stamps, the others before
+    the notes; hand additions to the notes paragraph replace the plain notes."""
+    paras = [q.strip("\n") for q in re.split(r"\n\s*\n", old)]
+    body = ("|", "**", "```")
+    first = next((i for i, q in enumerate(paras) if q.startswith(body)), len(paras))
+    stamp = next((i for i, q in enumerate(paras) if q.startswith("_")), first)
+    top, head, tail = [], [], []
+    for i, q in enumerate(paras):
+        if not q or q in new or q.startswith(body + ("_", "## ", "ratio > 1", "Commands:")):
+            continue
+        if note and q[:60] == note[:60]:   # the notes, perhaps extended by hand
+            if note in new:
+                new = new.replace(note, q, 1)
+            continue
+        (top if i < stamp else head if i < first else tail).append(q)
+    lines = new.split("\n")
+    if head:   # after the stamps, above the first table
+        at = next((i for i, ln in enumerate(lines) if ln.startswith(body)), len(lines))
+        lines[at:at] = ["\n\n".join(head), ""]
+    if top:    # right under the title, above the stamps
+        lines[1:1] = ["", "\n\n".join(top)]
+    new = "\n".join(lines)
+    if tail:
+        text = "\n\n".join(tail) + "\n\n"
+        at = new.find(note) if note else -1
+        new = new[:at] + text + new[at:] if at >= 0 else new.rstrip("\n") + "\n\n" + text
+    return new.rstrip("\n") + "\n"
+
+
 def cmd_splice(rows_path, results_path):
     """Re-renders the figures the rows feed and replaces those sections of an existing
     report (bench/run.sh --only PROGRAM, --e2e-only); the other figures stay as they were.
@@ -473,17 +504,8 @@ def cmd_splice(rows_path, results_path):
         for i, st in enumerate(stamps):
             sec[1 + 2 * i:1 + 2 * i] = ["", st]
         new = "\n".join(sec).rstrip("\n") + "\n"
-        if kept:   # paragraphs written by hand about the kept rows stay, before the notes
-            paras = [q.strip("\n") for q in re.split(r"\n\s*\n", old)]
-            note = FIGURE_NOTES.get(num)
-            own = [q for q in paras if q and q not in new and
-                   not q.startswith(("|", "_", "## ", "**", "```", "ratio > 1", "Commands:")) and
-                   not (note and q[:60] == note[:60])]   # an older copy of the notes
-            if own:
-                at = new.find(note) if note else -1
-                text_own = "\n\n".join(own) + "\n\n"
-                new = new[:at] + text_own + new[at:] if at >= 0 else new.rstrip("\n") + "\n\n" + text_own
-                new = new.rstrip("\n") + "\n"
+        if kept:   # paragraphs written by hand about the kept rows stay where they were
+            new = keep_hand_paragraphs(old, new, FIGURE_NOTES.get(num))
         if m:
             text = text[:m.start()] + new + ("\n" if m.end() < len(text) else "") + text[m.end():]
         else:

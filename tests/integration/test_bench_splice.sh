@@ -2,13 +2,20 @@
 # Replacing one program's rows in bench/RESULTS.md (bench/run.sh --only PROGRAM, results.py
 # splice) keeps the rows of the other programs that feed the same figure, exactly as they
 # were, keeps each program's place, says under the title when the new rows were measured,
-# and leaves the other figures alone.
+# keeps the paragraphs written by hand where they stood (above the table, before the notes,
+# additions to the notes) and leaves the other figures alone.
 . "$(dirname "$0")/lib/common.sh"
 r=$WORK/RESULTS.md
 cat > "$r" <<'MD'
 # inferguard bench results
 
 ## 3. Detectors: ns per event (d = 64 and 784, 1k and 10k history)
+
+Hand paragraph under the title.
+
+_bench_engine: Measured alone on E at commit B_
+
+Hand paragraph under the stamps.
 
 | program | metric | ours | unit | peer | peer value | ratio | runs |
 |---|---|---:|---|---|---:|---:|---:|
@@ -21,6 +28,10 @@ ratio > 1 means inferguard is better than the peer (faster or smaller; for a con
 
 Commands: bench_engine: `build-release/bench/bench_engine`; bench_kernels: `build-release/bench/bench_kernels`; bench_prada: `build-release/bench/bench_prada`.
 
+Hand paragraph about the rows.
+
+NOTES
+
 ## 4. End to end: pcap → findings, all detectors on
 
 unchanged text
@@ -28,6 +39,15 @@ MD
 cat > "$WORK/rows.jsonl" <<'JS'
 {"kind": "result", "figure": 3, "program": "bench_kernels", "metric": "l2min_avx512", "value": 4.0, "unit": "ns/vec", "peer": "scalar", "peer_value": 40.0, "better": "lower", "runs": 5, "command": "build-release/bench/bench_kernels"}
 JS
+# the figure's notes as results.py writes them, with a sentence added by hand
+notes=$(/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import results; print(results.FIGURE_NOTES[3])' "$IG_SRC/bench/python") \
+    || fail "no notes for figure 3"
+/usr/bin/python3 - "$r" "$notes Added by hand." <<'PY'
+import sys
+p, notes = sys.argv[1], sys.argv[2]
+t = open(p).read().replace("NOTES", notes)
+open(p, "w").write(t)
+PY
 IG_BENCH_STAMP="Measured alone on D at commit C" /usr/bin/python3 "$IG_SRC/bench/python/results.py" \
     splice "$WORK/rows.jsonl" "$r" > "$WORK/new.md" || fail "results.py splice failed"
 cat "$WORK/new.md"
@@ -42,4 +62,14 @@ grep -q 'l2min_avx2\|quantise_avx2' "$WORK/new.md" && fail "the re-measured prog
 grep -qF '_bench_kernels: Measured alone on D at commit C_' "$WORK/new.md" || fail "no stamp"
 order=$(grep -o '^| bench_[a-z]*' "$WORK/new.md" | uniq | tr '\n' ' ')
 [ "$order" = "| bench_engine | bench_kernels | bench_prada " ] || fail "order changed: $order"
+# hand paragraphs where they stood
+para() { { grep -nF -- "$1" "$WORK/new.md" || true; } | head -1 | cut -d: -f1; }
+title=$(para '## 3.'); top=$(para 'Hand paragraph under the title.'); st=$(para '_bench_engine: Measured')
+under=$(para 'Hand paragraph under the stamps.'); table=$(para '| program |'); rows=$(para 'Hand paragraph about the rows.')
+added=$(para 'Added by hand.')
+for v in top st under table rows added; do [ -n "${!v}" ] || fail "lost: $v"; done
+[ "$title" -lt "$top" ] && [ "$top" -lt "$st" ] && [ "$st" -lt "$under" ] && [ "$under" -lt "$table" ] \
+    && [ "$table" -lt "$rows" ] && [ "$rows" -le "$added" ] \
+    || fail "hand paragraphs moved: title $title top $top stamp $st under $under table $table rows $rows notes $added"
+[ "$(grep -cF -- "${notes:0:60}" "$WORK/new.md")" = 1 ] || fail "the notes twice or lost"
 echo "ok: splice keeps the other programs' rows and places"
