@@ -27,6 +27,10 @@
 #define PENDING_MAX (1u << 20)
 /* Retired parsers kept for late responses, per connection (see shed()). */
 #define OLD_MAX 2
+/* Closed connections (and fast-path states) kept for reuse, and the largest buffer each
+ * keeps: opening and closing connections then costs no heap call once warm. */
+#define POOL_MAX 64
+#define POOL_BUF_MAX (16u << 10)
 
 struct slot;
 
@@ -68,9 +72,15 @@ struct ig_http {
     void *ctx;
     bool fast_on;                   /* new connections start on the strict fast path */
     struct ig_http_stats st;
+    /* Reuse pools (POOL_MAX each): closed connections with their header arrays, fast-path
+     * states with their buffers. Pooled buffers are not counted in body_bytes. */
+    struct ig_http_conn *conn_pool;
+    struct fast *fast_pool;
+    uint32_t conn_pooled, fast_pooled;
 };
 
 struct fast;
+static void fast_pool_drain(struct ig_http *h);
 
 struct ig_http_conn {
     struct ig_http *h;
@@ -102,6 +112,7 @@ struct ig_http_conn {
     bool fast_mode;                 /* still on the strict fast path (never libhtp yet) */
     struct fast *fast;              /* its state, allocated with the first bytes */
     uint64_t open_us;               /* when it opened: libhtp's parser, made at hand-over, opens then */
+    struct ig_http_conn *pool_next; /* in h->conn_pool once closed */
 };
 
 static void to_htp_time(uint64_t us, htp_time_t *t)
@@ -635,6 +646,13 @@ void ig_http_free(struct ig_http *h)
 {
     if (!h)
         return;
+    while (h->conn_pool) {
+        struct ig_http_conn *c = h->conn_pool;
+        h->conn_pool = c->pool_next;
+        free(c->hdrs);
+        free(c);
+    }
+    fast_pool_drain(h);
     htp_config_destroy(h->cfg);
     free(h);
 }
@@ -687,9 +705,19 @@ static bool open_parser(struct ig_http_conn *c, uint64_t ts_us)
 struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoint *client,
                                       const struct ig_endpoint *server, uint64_t ts_us)
 {
-    struct ig_http_conn *c = calloc(1, sizeof *c);
-    if (!c)
+    struct ig_http_conn *c = h->conn_pool;
+    if (c) {
+        /* a closed one: as new, but keeping its header array */
+        h->conn_pool = c->pool_next;
+        h->conn_pooled--;
+        struct ig_http_header *hdrs = c->hdrs;
+        uint32_t hdrs_cap = c->hdrs_cap;
+        memset(c, 0, sizeof *c);
+        c->hdrs = hdrs;
+        c->hdrs_cap = hdrs_cap;
+    } else if (!(c = calloc(1, sizeof *c))) {
         return NULL;
+    }
     c->h = h;
     c->client = *client;
     c->server = *server;
@@ -698,6 +726,7 @@ struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoin
     /* On the fast path libhtp's parser is made only if the connection is handed over
      * (fast_handover): most never are, and making one costs ~10 allocations. */
     if (!c->fast_mode && !open_parser(c, ts_us)) {
+        free(c->hdrs);
         free(c);
         return NULL;
     }
@@ -1031,6 +1060,13 @@ void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
     free(c->slots);
     body_free(c->h, &c->pending[0]);
     body_free(c->h, &c->pending[1]);
+    struct ig_http *h = c->h;
+    if (h->conn_pooled < POOL_MAX) {
+        c->pool_next = h->conn_pool;
+        h->conn_pool = c;
+        h->conn_pooled++;
+        return;
+    }
     free(c->hdrs);
     free(c);
 }
