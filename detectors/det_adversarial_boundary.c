@@ -603,12 +603,53 @@ static inline bool moved(float a, float b, float qe)
            d > 0.5 * qe;
 }
 
+#if defined(__SSE2__)
+static inline __m128d abs_pd(__m128d v)
+{
+    return _mm_and_pd(v, _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffll)));
+}
+
+/* moved() of features k .. k + 3 as bits 0-3, in the same double arithmetic (x86-64's
+ * SSE2 baseline: two features per register, no fused operations), so the same answers
+ * without a hard-to-predict branch per feature */
+static inline unsigned moved4(const float *a, const float *b, float qe)
+{
+    const __m128 fa = _mm_loadu_ps(a), fb = _mm_loadu_ps(b);
+    const __m128d tol = _mm_set1_pd(64.0 * 4.0 * ULP), tiny = _mm_set1_pd(1e-30),
+                  half = _mm_set1_pd(0.5 * qe);
+    unsigned m = 0;
+    for (int h = 0; h < 2; h++) {
+        __m128d x = _mm_cvtps_pd(h ? _mm_movehl_ps(fa, fa) : fa),
+                y = _mm_cvtps_pd(h ? _mm_movehl_ps(fb, fb) : fb);
+        __m128d d = abs_pd(_mm_sub_pd(x, y));
+        __m128d c = _mm_and_pd(_mm_cmpgt_pd(d, _mm_mul_pd(tol, _mm_add_pd(abs_pd(x), abs_pd(y)))),
+                               _mm_and_pd(_mm_cmpgt_pd(d, tiny), _mm_cmpgt_pd(d, half)));
+        m |= (unsigned)_mm_movemask_pd(c) << (2 * h);
+    }
+    return m;
+}
+#endif
+
+/* How many features a and b differ in beyond rounding (moved()), counting up to <cap>;
+ * *first = the first such feature (-1 none). */
 static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim, uint32_t cap,
                          int *first)
 {
-    uint32_t n = 0;
+    uint32_t n = 0, k = 0;
     *first = -1;
-    for (uint32_t k = 0; k < dim && n < cap; k++)
+#if defined(__SSE2__)
+    for (; k + 4 <= dim && n < cap; k += 4) {
+        unsigned m = moved4(a + k, b + k, qe);
+        if (!m)
+            continue;
+        if (n == 0)
+            *first = (int)k + __builtin_ctz(m);
+        n += (uint32_t)__builtin_popcount(m);
+    }
+    if (n >= cap)
+        return cap;
+#endif
+    for (; k < dim && n < cap; k++)
         if (moved(a[k], b[k], qe)) {
             if (n++ == 0)
                 *first = (int)k;
@@ -665,146 +706,6 @@ struct rel_hit {
 static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
 {
     return st->rel + (size_t)i * dim;
-}
-
-/* Squared distance of q to stored row i, per feature scaled by inv (NULL: raw units); for
- * ranking only, in float. */
-static float rel_dist2(const float *q, const float *r, const float *inv, uint32_t dim)
-{
-    float d2 = 0;
-    if (inv) {
-        for (uint32_t k = 0; k < dim; k++) {
-            float d = (q[k] - r[k]) * inv[k];
-            d2 += d * d;
-        }
-    } else {
-        for (uint32_t k = 0; k < dim; k++) {
-            float d = q[k] - r[k];
-            d2 += d * d;
-        }
-    }
-    return d2;
-}
-
-/* rel_dist2 of q to the first n stored rows, four rows at a time: each row's sum keeps
- * rel_dist2's order of operations (so the same bits and the same ranking), but the four
- * dependency chains run side by side (one chain alone waits on every add: ~40 % of this
- * detector's time was that wait), in the four lanes of an SSE2 register where the target
- * has one (x86-64 always: the baseline; no fused multiply-add there, so each lane rounds
- * as the scalar code does; a missing inv multiplies by 1, which is exact). */
-static void rel_dist2_all(const float *q, const float *rel, const float *inv, uint32_t dim,
-                          uint32_t n, float *d2)
-{
-    uint32_t i = 0;
-#if defined(__SSE2__)
-    const __m128 one = _mm_set1_ps(1.0f);
-    /* eight rows at once: two chains in flight, the broadcasts shared */
-    for (; i + 8 <= n; i += 8) {
-        const float *r0 = rel + (size_t)i * dim, *r1 = r0 + dim, *r2 = r1 + dim, *r3 = r2 + dim;
-        const float *r4 = r3 + dim, *r5 = r4 + dim, *r6 = r5 + dim, *r7 = r6 + dim;
-        __m128 acc = _mm_setzero_ps(), acd = _mm_setzero_ps();
-        uint32_t k = 0;
-        for (; k + 4 <= dim; k += 4) {
-            __m128 t0 = _mm_loadu_ps(r0 + k), t1 = _mm_loadu_ps(r1 + k), t2 = _mm_loadu_ps(r2 + k),
-                   t3 = _mm_loadu_ps(r3 + k);
-            __m128 s0 = _mm_loadu_ps(r4 + k), s1 = _mm_loadu_ps(r5 + k), s2 = _mm_loadu_ps(r6 + k),
-                   s3 = _mm_loadu_ps(r7 + k);
-            _MM_TRANSPOSE4_PS(t0, t1, t2, t3);
-            _MM_TRANSPOSE4_PS(s0, s1, s2, s3);
-            __m128 w = inv ? _mm_loadu_ps(inv + k) : one;
-            __m128 x, wj, d, e;
-            x = _mm_set1_ps(q[k]);
-            wj = _mm_shuffle_ps(w, w, 0x00);
-            d = _mm_mul_ps(_mm_sub_ps(x, t0), wj);
-            e = _mm_mul_ps(_mm_sub_ps(x, s0), wj);
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
-            x = _mm_set1_ps(q[k + 1]);
-            wj = _mm_shuffle_ps(w, w, 0x55);
-            d = _mm_mul_ps(_mm_sub_ps(x, t1), wj);
-            e = _mm_mul_ps(_mm_sub_ps(x, s1), wj);
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
-            x = _mm_set1_ps(q[k + 2]);
-            wj = _mm_shuffle_ps(w, w, 0xaa);
-            d = _mm_mul_ps(_mm_sub_ps(x, t2), wj);
-            e = _mm_mul_ps(_mm_sub_ps(x, s2), wj);
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
-            x = _mm_set1_ps(q[k + 3]);
-            wj = _mm_shuffle_ps(w, w, 0xff);
-            d = _mm_mul_ps(_mm_sub_ps(x, t3), wj);
-            e = _mm_mul_ps(_mm_sub_ps(x, s3), wj);
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-            acd = _mm_add_ps(acd, _mm_mul_ps(e, e));
-        }
-        float a[8];
-        _mm_storeu_ps(a, acc);
-        _mm_storeu_ps(a + 4, acd);
-        const float *rr[8] = { r0, r1, r2, r3, r4, r5, r6, r7 };
-        for (; k < dim; k++) {
-            float x = q[k], w = inv ? inv[k] : 1.0f;
-            for (int j = 0; j < 8; j++) {
-                float d = (x - rr[j][k]) * w;
-                a[j] += d * d;
-            }
-        }
-        memcpy(d2 + i, a, sizeof a);
-    }
-    for (; i + 4 <= n; i += 4) {
-        const float *r0 = rel + (size_t)i * dim, *r1 = r0 + dim, *r2 = r1 + dim, *r3 = r2 + dim;
-        __m128 acc = _mm_setzero_ps();
-        uint32_t k = 0;
-        for (; k + 4 <= dim; k += 4) {
-            /* t_j: feature k + j of the four rows */
-            __m128 t0 = _mm_loadu_ps(r0 + k), t1 = _mm_loadu_ps(r1 + k), t2 = _mm_loadu_ps(r2 + k),
-                   t3 = _mm_loadu_ps(r3 + k);
-            _MM_TRANSPOSE4_PS(t0, t1, t2, t3);
-            __m128 w = inv ? _mm_loadu_ps(inv + k) : one;
-            __m128 d;
-            d = _mm_mul_ps(_mm_sub_ps(_mm_set1_ps(q[k]), t0), _mm_shuffle_ps(w, w, 0x00));
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-            d = _mm_mul_ps(_mm_sub_ps(_mm_set1_ps(q[k + 1]), t1), _mm_shuffle_ps(w, w, 0x55));
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-            d = _mm_mul_ps(_mm_sub_ps(_mm_set1_ps(q[k + 2]), t2), _mm_shuffle_ps(w, w, 0xaa));
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-            d = _mm_mul_ps(_mm_sub_ps(_mm_set1_ps(q[k + 3]), t3), _mm_shuffle_ps(w, w, 0xff));
-            acc = _mm_add_ps(acc, _mm_mul_ps(d, d));
-        }
-        float a[4];
-        _mm_storeu_ps(a, acc);
-        for (; k < dim; k++) {
-            float x = q[k], w = inv ? inv[k] : 1.0f;
-            float d0 = (x - r0[k]) * w, d1 = (x - r1[k]) * w, e2 = (x - r2[k]) * w,
-                  e3 = (x - r3[k]) * w;
-            a[0] += d0 * d0;
-            a[1] += d1 * d1;
-            a[2] += e2 * e2;
-            a[3] += e3 * e3;
-        }
-        memcpy(d2 + i, a, sizeof a);
-    }
-#else
-    for (; i + 4 <= n; i += 4) {
-        const float *r0 = rel + (size_t)i * dim, *r1 = r0 + dim, *r2 = r1 + dim, *r3 = r2 + dim;
-        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (uint32_t k = 0; k < dim; k++) {
-            float x = q[k], w = inv ? inv[k] : 1.0f;
-            float d0 = (x - r0[k]) * w, d1 = (x - r1[k]) * w, e2 = (x - r2[k]) * w,
-                  e3 = (x - r3[k]) * w;
-            a0 += d0 * d0;
-            a1 += d1 * d1;
-            a2 += e2 * e2;
-            a3 += e3 * e3;
-        }
-        d2[i] = a0;
-        d2[i + 1] = a1;
-        d2[i + 2] = a2;
-        d2[i + 3] = a3;
-    }
-#endif
-    for (; i < n; i++)
-        d2[i] = rel_dist2(q, rel + (size_t)i * dim, inv, dim);
 }
 
 /* Stored input i came in one of the client's last REL_FRESH requests: a search probes
@@ -997,7 +898,31 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
  * event at d = 784) are then not needed at all. */
 static bool off_line(const float *q, const float *ri, const float *rj, uint32_t dim, float qe)
 {
-    for (uint32_t k = 0; k < dim; k++) {
+    uint32_t k0 = 0;
+#if defined(__SSE2__)
+    /* four features at a time in the same double arithmetic (SSE2, no fused operations):
+     * one predictable branch per four instead of a coin toss per feature */
+    const __m128d f4 = _mm_set1_pd(4.0 * ULP), f41 = _mm_set1_pd(4.1),
+                  slack = _mm_set1_pd(1.5 * qe), zero = _mm_setzero_pd();
+    for (; k0 + 4 <= dim; k0 += 4) {
+        const __m128 fq = _mm_loadu_ps(q + k0), fi = _mm_loadu_ps(ri + k0), fj = _mm_loadu_ps(rj + k0);
+        for (int h = 0; h < 2; h++) {
+            __m128d x = _mm_cvtps_pd(h ? _mm_movehl_ps(fq, fq) : fq),
+                    a = _mm_cvtps_pd(h ? _mm_movehl_ps(fi, fi) : fi),
+                    b = _mm_cvtps_pd(h ? _mm_movehl_ps(fj, fj) : fj);
+            __m128d ui = _mm_sub_pd(x, a), uj = _mm_sub_pd(x, b);
+            __m128d r = _mm_add_pd(_mm_mul_pd(f4, _mm_add_pd(_mm_add_pd(abs_pd(x), abs_pd(a)), abs_pd(b))),
+                                   slack);
+            __m128d lim = _mm_mul_pd(f41, r);
+            __m128d c = _mm_and_pd(_mm_cmpgt_pd(_mm_mul_pd(ui, uj), zero),
+                                   _mm_and_pd(_mm_cmpgt_pd(abs_pd(ui), lim),
+                                              _mm_cmpgt_pd(abs_pd(uj), lim)));
+            if (_mm_movemask_pd(c))
+                return true;
+        }
+    }
+#endif
+    for (uint32_t k = k0; k < dim; k++) {
         double ui = (double)q[k] - ri[k], uj = (double)q[k] - rj[k];
         double r = 4.0 * ULP * (fabs((double)q[k]) + fabs((double)ri[k]) + fabs((double)rj[k])) +
                    1.5 * qe;
@@ -1096,7 +1021,9 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         if (!qn[i])
             return;   /* a repeat (retry, re-score) adds no structure */
     }
-    rel_dist2_all(q, st->rel, inv, dim, n, d2);
+    /* squared distance of q to each kept row, per feature scaled by inv (NULL: raw
+     * units); for ranking only, in float, the same bits on every kernel path */
+    ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
     for (uint32_t i = 0; i < n; i++)
         if (nearest < 0 || d2[i] < d2[nearest])
             nearest = (int)i;
@@ -1966,27 +1893,34 @@ static inline bool xstale(const struct bd_cross *x, const struct bd_xslot *s)
     return !s->fp || x->rows - s->row >= XWIN;
 }
 
-/* Scores one finite row of client <who> against the model's recent rows and indexes it
- * (fingerprints of <fpv>: the row, or a wide row's projections, on scale <fs>).
- * Sets *mrow to the recent row it matches best (0 none), and returns the cross stream the
- * row joins: its match's, or a new one when the match is another client's row and in none
- * (0: the row stays out). */
-static uint32_t cross_match(struct bd_cross *x, const struct ig_fscale *fs, const float *fpv,
-                            const float *row, uint32_t who, uint32_t *mrow, uint32_t *link)
+/* The XS fingerprints of <fpv> (a row, or a wide row's projections, on scale <fs>) into
+ * fp[]. The index is cold (every client's rows share it): their entries are asked for
+ * here, all at once, so the misses overlap one another and, when the caller does this
+ * before the client's relations, that work too. */
+static void cross_fps(const struct bd_cross *x, const struct ig_fscale *fs, const float *fpv,
+                      uint32_t *fp)
 {
-    enum { XV = XS * XPROBE };
-    uint32_t fp[XS], vrow[XV], vn[XV], nv = 0;
-    bool vcross[XV], vsame[XV];
-    uint32_t exact = ig_row_hash(row, x->dim);
-    x->rows++;
-    /* the index is cold (every client's rows share it): all XS fingerprints' entries are
-     * asked for first, so their misses overlap instead of coming one after another */
     for (uint32_t j = 0; j < XS; j++) {
         fp[j] = cross_fp(x, fs, fpv, j);
         const struct bd_xslot *sl = &x->slot[ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
         __builtin_prefetch(sl);
         __builtin_prefetch(sl + XPROBE - 1);
     }
+}
+
+/* Scores one finite row of client <who>, fingerprinted as fp[] (cross_fps()), against the
+ * model's recent rows and indexes it.
+ * Sets *mrow to the recent row it matches best (0 none), and returns the cross stream the
+ * row joins: its match's, or a new one when the match is another client's row and in none
+ * (0: the row stays out). */
+static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float *row,
+                            uint32_t who, uint32_t *mrow, uint32_t *link)
+{
+    enum { XV = XS * XPROBE };
+    uint32_t vrow[XV], vn[XV], nv = 0;
+    bool vcross[XV], vsame[XV];
+    uint32_t exact = ig_row_hash(row, x->dim);
+    x->rows++;
     for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
         for (uint32_t t = 0; t < XPROBE; t++) {
@@ -2208,6 +2142,10 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             inv = wbuf;
         }
         float poff = off_label(ev, r, label);
+        /* a narrow row's fingerprints first: their index entries load meanwhile */
+        uint32_t fp[XS];
+        if (xv && !wide)
+            cross_fps(xv, &m->fs, x, fp);
         if (st->rel) {
             enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, false);
             if (kind != BD_NONE) {
@@ -2231,7 +2169,9 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         if (xv && (!wide || ig_fscale_learn(&xv->pfs, y, XP, &cl->taught) != IG_FSCALE_LEARNING)) {
             /* the model's view across clients: the row joins the cross stream of the recent
              * row it matches best, with that row when it was in none */
-            uint32_t mrow, link, sid = cross_match(xv, xfs, fpv, x, who, &mrow, &link);
+            if (wide)
+                cross_fps(xv, xfs, fpv, fp);
+            uint32_t mrow, link, sid = cross_match(xv, fp, x, who, &mrow, &link);
             uint32_t i = xv->rows % XR;
             xv->rec[i] = (struct bd_xrow){ xv->rows, who, label, (float)margin, poff, 0, link };
             raw_put(xv->raw + (size_t)i * dim, x, dim);

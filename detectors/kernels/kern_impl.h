@@ -22,11 +22,15 @@
     void  ig_kern_dots_##isa(const struct ig_vset *s, const float *const *xs, uint32_t nq,  \
                              float *out);                                                   \
     int   ig_kern_seg_filter_##isa(const float *nb, const float *dz, float *ab, uint32_t n, \
-                                   const struct ig_seg_query *q);
+                                   const struct ig_seg_query *q);                          \
+    void  ig_kern_l2sq_rows_##isa(const float *q, const float *rows, const float *w,       \
+                                  uint32_t dim, uint32_t n, float *out);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
 IG_KERN_DECL(avx512)
+/* l2sq_rows has no AVX-512 body: its AVX2 one serves those tables (rows_avx2.c). */
+#define ig_kern_l2sq_rows_avx512 ig_kern_l2sq_rows_avx2
 void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                       const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                       uint32_t nb, int32_t *out);

@@ -147,6 +147,13 @@ struct ig_kern_ops {
      * instruction set: bit-identical flags. */
     int   (*seg_filter)(const float *nb, const float *dz, float *ab, uint32_t n,
                         const struct ig_seg_query *q);
+    /* Scaled squared distances of <q> to <n> row-major rows (dim floats each, a few dozen
+     * rows: adversarial.boundary's kept inputs):
+     *     out[i] = sum_k ((q_k - rows[i][k]) * w_k)^2,   w NULL: w_k = 1,
+     * each a float32 sum in feature order with separate multiplies and adds: bit-identical
+     * on every path (callers rank with it and must decide alike). */
+    void  (*l2sq_rows)(const float *q, const float *rows, const float *w, uint32_t dim,
+                       uint32_t n, float *out);
 };
 
 /* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line

@@ -373,6 +373,60 @@ static void test_row_exact(void **state)
     }
 }
 
+/* l2sq_rows: on every path, each row's scaled squared distance equals, bit for bit, the
+ * plain float loop in feature order (adversarial.boundary ranks its kept inputs with it
+ * and must decide alike on every machine); with and without weights, every count of rows
+ * around the paths' groups of 8, 16 and 32, dims around their 8-feature steps, values of
+ * several scales. */
+static void test_rows_exact(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *ops[4];
+    int np = all_paths(ops);
+    const uint32_t rdims[] = { 1, 3, 7, 8, 9, 16, 31, 64, 65, 784 };
+    for (size_t di = 0; di < sizeof(rdims) / sizeof(rdims[0]); di++) {
+        uint32_t d = rdims[di];
+        uint32_t nmax = 41;
+        float *rows = malloc((size_t)nmax * d * sizeof(float)), *q = malloc(d * sizeof(float));
+        float *w = malloc(d * sizeof(float)), out[41], ref[41];
+        for (int rep = 0; rep < 6; rep++) {
+            float scale = rep % 3 == 0 ? 1e-3f : rep % 3 == 1 ? 1.0f : 1e3f;
+            for (uint32_t f = 0; f < d; f++) {
+                q[f] = (frand() - 0.5f) * scale;
+                w[f] = 0.1f + 3.0f * frand();
+            }
+            for (size_t e = 0; e < (size_t)nmax * d; e++)
+                rows[e] = (frand() - 0.5f) * scale;
+            for (uint32_t n = 0; n <= nmax; n++) {
+                for (int wi = 0; wi < 2; wi++) {
+                    const float *ww = wi ? w : NULL;
+                    for (uint32_t i = 0; i < n; i++) {
+                        float a = 0;
+                        for (uint32_t f = 0; f < d; f++) {
+                            float t = (q[f] - rows[(size_t)i * d + f]) * (ww ? ww[f] : 1.0f);
+                            a += t * t;
+                        }
+                        ref[i] = a;
+                    }
+                    for (int k = 0; k < np; k++) {
+                        memset(out, 0xff, sizeof out);
+                        ops[k]->l2sq_rows(q, rows, ww, d, n, out);
+                        for (uint32_t i = 0; i < n; i++)
+                            if (!same_float(out[i], ref[i]))
+                                fail_msg("%s d=%u n=%u row %u %s: %.9g vs %.9g", ops[k]->name, d, n,
+                                         i, ww ? "weighted" : "raw", out[i], ref[i]);
+                        if (n < nmax)
+                            assert_true(isnan(out[n]));   /* nothing written past n */
+                    }
+                }
+            }
+        }
+        free(rows);
+        free(q);
+        free(w);
+    }
+}
+
 /* l2sq_min_blocks: over any block list and any starting best, the result is the fold of
  * the path's own l2sq_all distances, bit for bit, abandoned blocks or not. */
 static void test_min_blocks_exact(void **state)
@@ -700,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_vset_grow),
         cmocka_unit_test(test_min_blocks_exact),
         cmocka_unit_test(test_row_exact),
+        cmocka_unit_test(test_rows_exact),
         cmocka_unit_test(test_q8_kernel_exact),
         cmocka_unit_test(test_vidx_exact),
         cmocka_unit_test(test_vidx_edges),
