@@ -86,28 +86,67 @@ static void fill_inf(struct ig_vset *s)
 
 static void release(struct ig_vidx *ix)
 {
-    ig_vset_free(&ix->set);
-    ig_vset_free(&ix->shadow);
-    ig_vset_free(&ix->piv);
-    free(ix->id);
-    free(ix->slot);
-    free(ix->blk);
-    free(ix->pmax);
-    free(ix->phead);
-    free(ix->popen);
-    free(ix->dq);
-    free(ix->list);
-    free(ix->vtmp);
-    free(ix->q8);
-    free(ix->qnorm);
-    free(ix->qoff);
-    free(ix->qx);
-    free(ix->qmin);
-    free(ix->cand);
-    free(ix->cmin);
+    free(ix->mem);
 }
 
-/* Empty index of capacity <cap>: everything allocated, nothing stored, no pivots yet. */
+/* Pieces of one allocation: the vector sets and int8 codes at 64 bytes (SIMD loads of whole
+ * blocks), the rest at 16 like malloc's. With <c->base> NULL only the size is summed. */
+struct carve { uint8_t *base; size_t off; };
+
+static void *take(struct carve *c, size_t n, size_t align)
+{
+    c->off = (c->off + align - 1) & ~(align - 1);
+    void *p = c->base ? c->base + c->off : NULL;
+    c->off += n;
+    return p;
+}
+
+static void take_vset(struct carve *c, struct ig_vset *s, uint32_t dim, uint32_t cap, enum ig_vset_elem elem)
+{
+    s->dim = dim;
+    s->elem = elem;
+    s->cap = round_cap(cap);
+    s->count = 0;
+    s->data = take(c, ig_vset_bytes_ex(dim, s->cap, elem), 64);
+}
+
+/* Lays every array of an empty index of capacity <cap> out in <c> (see alloc_empty). */
+static void lay_out(struct ig_vidx *ix, struct carve *c, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                    unsigned flags)
+{
+    uint32_t nb = cap / IG_VSET_BLOCK;
+    take_vset(c, &ix->set, dim, cap, elem);
+    if (flags & IG_VIDX_SHADOW)
+        take_vset(c, &ix->shadow, dim, cap, IG_VSET_BF16);
+    ix->id = take(c, (size_t)cap * sizeof(uint32_t), 16);
+    ix->slot = take(c, (size_t)cap * sizeof(uint32_t), 16);
+    ix->blk = take(c, (size_t)nb * sizeof(struct ig_vblock), 16);
+    ix->list = take(c, (size_t)nb * sizeof(uint32_t), 16);
+    ix->vtmp = take(c, (size_t)dim * sizeof(float), 16);
+    if (q8_on(dim, cap, flags)) {
+        uint32_t g = q8_groups(dim);
+        ix->qgroups = g;
+        ix->q8 = take(c, (size_t)cap * g * 4, 64);   /* a multiple of 64: whole blocks */
+        ix->qnorm = take(c, (size_t)cap * sizeof(int32_t), 16);
+        ix->qoff = take(c, (size_t)dim * sizeof(double), 16);
+        ix->qx = take(c, (size_t)g * 4, 16);
+        ix->qmin = take(c, (size_t)nb * sizeof(int32_t), 16);
+        ix->cand = take(c, (size_t)nb * sizeof(uint32_t), 16);
+        ix->cmin = take(c, (size_t)nb * sizeof(int32_t), 16);
+    }
+    if (ix->maxpiv) {
+        uint32_t k = ix->maxpiv;
+        take_vset(c, &ix->piv, dim, k, IG_VSET_F32);
+        ix->pmax = take(c, k * sizeof(float), 16);
+        ix->dq = take(c, round_cap(k) * sizeof(float), 16);
+        ix->phead = take(c, k * sizeof(uint32_t), 16);
+        ix->popen = take(c, k * sizeof(uint32_t), 16);
+    }
+}
+
+/* Empty index of capacity <cap>: everything in one allocation (one heap call to grow, one
+ * to free: an index re-laid at each doubling of a client's history made ~35), nothing
+ * stored, no pivots yet. */
 static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
                        unsigned flags)
 {
@@ -117,60 +156,28 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
         return IG_ECONF;
     ix->flags = flags;
     cap = round_cap(cap);
-    uint32_t nb = cap / IG_VSET_BLOCK;
     ix->cap = cap;
     ix->maxpiv = max_pivots(cap);
-    int rc = ig_vset_init_ex(&ix->set, dim, cap, elem);
-    if (rc != IG_OK)
-        return rc;
+    struct carve c = { NULL, 0 };
+    lay_out(ix, &c, dim, cap, elem, flags);
+    c = (struct carve){ aligned_alloc(64, (c.off + 63) & ~(size_t)63), 0 };
+    if (!c.base) {
+        memset(ix, 0, sizeof(*ix));
+        return IG_ENOMEM;
+    }
+    ix->mem = c.base;
+    lay_out(ix, &c, dim, cap, elem, flags);
     fill_inf(&ix->set);
     if (flags & IG_VIDX_SHADOW) {
-        rc = ig_vset_init_ex(&ix->shadow, dim, cap, IG_VSET_BF16);
-        if (rc != IG_OK) {
-            release(ix);
-            memset(ix, 0, sizeof(*ix));
-            return rc;
-        }
         fill_inf(&ix->shadow);
         ix->shadow.count = cap;
     }
-    ix->id = malloc((size_t)cap * sizeof(uint32_t));
-    ix->slot = malloc((size_t)cap * sizeof(uint32_t));
-    ix->blk = malloc((size_t)nb * sizeof(struct ig_vblock));
-    ix->list = malloc((size_t)nb * sizeof(uint32_t));
-    ix->vtmp = malloc((size_t)dim * sizeof(float));
-    bool ok = ix->id && ix->slot && ix->blk && ix->list && ix->vtmp;
-    if (ok && q8_on(dim, cap, flags)) {
-        uint32_t g = q8_groups(dim);
-        ix->qgroups = g;
-        size_t cb = (size_t)cap * g * 4;   /* a multiple of 64: whole blocks */
-        ix->q8 = aligned_alloc(64, cb);
-        ix->qnorm = malloc((size_t)cap * sizeof(int32_t));
-        ix->qoff = calloc(dim, sizeof(double));
-        ix->qx = calloc((size_t)g * 4, 1);
-        ix->qmin = malloc((size_t)nb * sizeof(int32_t));
-        ix->cand = malloc((size_t)nb * sizeof(uint32_t));
-        ix->cmin = malloc((size_t)nb * sizeof(int32_t));
-        ok = ix->q8 && ix->qnorm && ix->qoff && ix->qx && ix->qmin && ix->cand && ix->cmin;
-        if (ok) {
-            memset(ix->q8, 0x80, cb);   /* level 0 */
-            for (uint32_t i = 0; i < cap; i++)
-                ix->qnorm[i] = 1 << 30;
-        }
-    }
-    if (ok && ix->maxpiv) {
-        uint32_t k = ix->maxpiv;
-        ok = ig_vset_init(&ix->piv, dim, k) == IG_OK;
-        ix->pmax = malloc(k * sizeof(float));
-        ix->dq = malloc(round_cap(k) * sizeof(float));
-        ix->phead = malloc(k * sizeof(uint32_t));
-        ix->popen = malloc(k * sizeof(uint32_t));
-        ok = ok && ix->pmax && ix->dq && ix->phead && ix->popen;
-    }
-    if (!ok) {
-        release(ix);
-        memset(ix, 0, sizeof(*ix));
-        return IG_ENOMEM;
+    if (ix->q8) {
+        memset(ix->q8, 0x80, (size_t)cap * ix->qgroups * 4);   /* level 0 */
+        for (uint32_t i = 0; i < cap; i++)
+            ix->qnorm[i] = 1 << 30;
+        memset(ix->qoff, 0, (size_t)dim * sizeof(double));
+        memset(ix->qx, 0, (size_t)ix->qgroups * 4);
     }
     return IG_OK;
 }
@@ -263,14 +270,11 @@ static float put_codes(struct ig_vidx *ix, uint32_t slot)
  * distance). Leaves qscale 0 (no codes) below Q8_MIN_LEVELS vectors or when nothing is
  * finite. */
 static void choose_levels(struct ig_vidx *ix, const struct ig_vidx *old, const uint32_t *slot,
-                          uint32_t n, float *v)
+                          uint32_t n, float *v, double *hi)
 {
     uint32_t dim = ix->set.dim;
     ix->qscale = 0;
     if (!ix->q8 || n < Q8_MIN_LEVELS)
-        return;
-    double *hi = malloc(dim * sizeof(double));
-    if (!hi)
         return;
     for (uint32_t f = 0; f < dim; f++) {
         ix->qoff[f] = INFINITY;
@@ -295,7 +299,6 @@ static void choose_levels(struct ig_vidx *ix, const struct ig_vidx *old, const u
         if (hi[f] - ix->qoff[f] > range)
             range = hi[f] - ix->qoff[f];
     }
-    free(hi);
     ix->qscale = range > 0 && isfinite(range) ? range / 255.0 : 1.0;
     if (!(ix->qscale > 0) || !isfinite(1.0 / ix->qscale))
         ix->qscale = 0;   /* denormal range: no codes */
@@ -408,21 +411,32 @@ static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
     ix->laid_n = n;
     if (n == 0)
         return IG_OK;
-    uint32_t *slot = malloc((size_t)n * sizeof(uint32_t));
-    uint32_t *asg = malloc((size_t)n * sizeof(uint32_t));
-    uint32_t *sorted = malloc((size_t)n * sizeof(uint32_t));
-    uint32_t *cnt = calloc(K + 1, sizeof(uint32_t));
-    double *sum = calloc((size_t)(K ? K : 1) * dim, sizeof(double));
-    float *v = malloc((size_t)dim * sizeof(float));
-    int rc = IG_ENOMEM;
-    if (!slot || !asg || !sorted || !cnt || !sum || !v)
-        goto out;
+    double *sum, *hi;
+    float *v;
+    uint32_t *slot, *asg, *sorted, *cnt;
+    /* all scratch in one allocation */
+    size_t nsum = (size_t)(K ? K : 1) * dim;
+    struct carve c = { NULL, 0 };
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && !(c = (struct carve){ aligned_alloc(64, (c.off + 63) & ~(size_t)63), 0 }).base)
+            return IG_ENOMEM;
+        sum = take(&c, nsum * sizeof(double), 64);
+        hi = take(&c, (size_t)dim * sizeof(double), 16);
+        v = take(&c, (size_t)dim * sizeof(float), 64);
+        slot = take(&c, (size_t)n * sizeof(uint32_t), 16);
+        asg = take(&c, (size_t)n * sizeof(uint32_t), 16);
+        sorted = take(&c, (size_t)n * sizeof(uint32_t), 16);
+        cnt = take(&c, (size_t)(K + 1) * sizeof(uint32_t), 16);
+    }
+    memset(sum, 0, nsum * sizeof(double));
+    memset(cnt, 0, (K + 1) * sizeof(uint32_t));
+    int rc;
     uint32_t j = 0;
     for (uint32_t s = 0; s < old->set.count; s++)
         if (s % IG_VSET_BLOCK < old->blk[s / IG_VSET_BLOCK].fill)
             slot[j++] = s;
     rc = IG_OK;
-    choose_levels(ix, old, slot, n, v);
+    choose_levels(ix, old, slot, n, v, hi);
     if (K == 0) {
         for (uint32_t i = 0; i < n; i++) {
             ig_vset_get(&old->set, slot[i], v);
@@ -473,12 +487,7 @@ static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
         place(ix, v, old->id[slot[o]], asg[o]);
     }
 out:
-    free(slot);
-    free(asg);
-    free(sorted);
-    free(cnt);
-    free(sum);
-    free(v);
+    free(c.base);
     return rc;
 }
 

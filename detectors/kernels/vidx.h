@@ -37,7 +37,8 @@
  *
  * Slots are not insertion order: argmin reports the insertion number (0-based). Free
  * lanes hold +inf and never win. An index is used by one thread at a time (its query
- * scratch lives inside it). No allocation except in init/reserve. */
+ * scratch lives inside it). No allocation except in init/reserve, and there two: the new
+ * layout's one block and the re-layout's scratch (and one free each). */
 #ifndef IG_VIDX_H
 #define IG_VIDX_H
 
@@ -53,6 +54,7 @@ struct ig_vblock {
 };
 
 struct ig_vidx {
+    void    *mem;         /* the one allocation every array below lives in (vidx.c alloc_empty) */
     struct ig_vset set;   /* set.count = 16 * blocks in use; free lanes +inf */
     struct ig_vset shadow; /* IG_VIDX_SHADOW: bf16 copy of set, same slots */
     unsigned flags;
