@@ -25,17 +25,26 @@
  * Per client, over its new samples (a row within 0.1 RMS spread of its last counted row is
  * a repeat; a row that changes one sampled feature of it is a what-if edit, judged by
  * adversarial.boundary, not a new record), exponentially decayed over <recent_rows>: the
- * share of rows beyond q90 and beyond q99 and, when scores are probabilities, the mean
- * top-1 minus top-2 margin. A finding fires once the client has sent <min_queries> rows
- * (at least half of them new samples) when
+ * share of rows beyond q90 and beyond q99, the share of rows whose answered class is not
+ * the class nearest them in the reference's class model (contradicted) and, when scores
+ * are probabilities, the mean top-1 minus top-2 margin. A finding fires once the client has
+ * sent <min_queries> rows (at least half of them new samples) when
  *   (a) share90 >= strong90 and share99 >= strong99 and the client's mean log d2 lies
- *       strong_z of the reference's standard deviations (of log d2) above the
- *       reference's mean (most queries far outside: beyond a tail estimated from ~100
- *       held-out rows is not enough; digits scanned black and white reached
- *       0.90 / 0.51 in the efficacy run, at 1.9-2.0 sd, photo patches 3.8-9.2 sd), or
+ *       strong_z of the reference's standard deviations (of log d2) and strong_log in
+ *       absolute terms above the reference's mean (most queries far outside: beyond a
+ *       tail estimated from ~100 held-out rows is not enough, and a model whose own rows
+ *       spread little in d2 (many features) makes a mild, uniform shift many sd: digits
+ *       scanned black and white reached 0.94 / 0.88 at 1.8-2.3 sd but only 1.1 in log
+ *       d2, rows ~3x as far; transfer sets 1.5-2.2), or
  *   (b) share90 >= share90_min and share99 >= share99_min and the answers' mean margin
  *       lies at least <margin_drop> below the reference's (out-of-distribution queries
- *       the model is unsure about: corroboration from the answers, not the inputs),
+ *       the model is unsure about: corroboration from the answers, not the inputs), or
+ *   (c) the same shares and the odds of a contradicted answer are <contradiction_odds>
+ *       times the reference's held-out rows' (counted as at least 2 %): the answers no
+ *       longer follow the data's classes, as a model extrapolating on another
+ *       distribution's records answers (corroboration from labels alone, when the service
+ *       returns no scores; black-and-white digits: 2.4-5.5x, their answers follow the
+ *       digits they show; transfer sets 8-94x),
  * and share90 exceeds the median of the other active clients' by <peer_margin> (a model
  * whose whole population moves is drift, a drift.* matter; fewer than 3 peers: median 0),
  * each peer weighted by the rows its share is measured on (stats/peers.h).
@@ -47,10 +56,13 @@
  * 0.24-0.96 with a margin drop of 0.18-0.38 where (a) does not hold. The mean log d2,
  * in reference sd: ordinary patterns <= 1.3 but black-and-white digits 2.0; transfer
  * sets 1.8-2.4 (iris, wine: caught by (b)), 2.7-2.9 (breast cancer), 3.8-9.2 (digits).
+ * Labels only (no margin), the kept captures of two draws: iris transfer sets by (a)
+ * (log d2 +2.1-2.2, 1.9-2.0 sd), wine's by (c) (odds 8-20; +1.0-1.4 in log d2), all at
+ * their 100th query; no ordinary client fires.
  * It fires again at 10x the rows of the previous one.
  *
- * Memory: the model slice is ~62 KiB (class means, the covariance's inverse, 32 KiB of
- * held-out rows), the client slice 160 B; nothing is allocated. */
+ * Memory: the model slice is ~66 KiB (class means and their separations, the covariance's
+ * inverse, 32 KiB of held-out rows), the client slice 168 B; nothing is allocated. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -76,7 +88,8 @@
 
 struct tr_params {
     uint64_t reference_queries, reference_per_client, min_queries, active_rows;
-    double recent_rows, strong90, strong99, strong_z, share90_min, share99_min, margin_drop, peer_margin;
+    double recent_rows, strong90, strong99, strong_z, strong_log, share90_min, share99_min, margin_drop,
+           contradiction_odds, peer_margin;
     double keep;              /* 1 - 1/recent_rows */
     int severity;
 };
@@ -95,14 +108,18 @@ static const struct ig_param tr_param_rows[] = {
         .help = "share of rows beyond the reference's 90th percentile that fires alone (with strong99)"),
     ROW("strong99", IG_PT_DOUBLE, strong99, .def = 0.5, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share of rows beyond the reference's 99th percentile that fires alone (with strong90)"),
-    ROW("strong_z", IG_PT_DOUBLE, strong_z, .def = 2.5, .min = 0, .max = INFINITY,
+    ROW("strong_z", IG_PT_DOUBLE, strong_z, .def = 1.5, .min = 0, .max = INFINITY,
         .help = "... and the client's mean log d2 lies this many of the reference's standard deviations (of log d2) above the reference's mean: far, not just beyond the tail"),
+    ROW("strong_log", IG_PT_DOUBLE, strong_log, .def = 1.5, .min = 0, .max = INFINITY,
+        .help = "... and that many above it in absolute terms (log d2; 1.5: the client's rows e^1.5 = 4.5 times as far, geometric mean, as the model's own): far on a model whose own rows spread little too"),
     ROW("share90", IG_PT_DOUBLE, share90_min, .def = 0.6, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share beyond the 90th percentile that fires when the answers' margins corroborate"),
     ROW("share99", IG_PT_DOUBLE, share99_min, .def = 0.2, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share beyond the 99th percentile that fires when the answers' margins corroborate"),
     ROW("margin_drop", IG_PT_DOUBLE, margin_drop, .def = 0.15, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "corroboration: the client's mean top-1 minus top-2 probability lies this far below the reference's"),
+    ROW("contradiction_odds", IG_PT_DOUBLE, contradiction_odds, .def = 6, .min = 1, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
+        .help = "corroboration from the labels alone: the odds that the model's answer is not the class nearest the row (in the reference's class model) are this many times the reference's own (its held-out rows'; counted as at least 2 %)"),
     ROW("peer_margin", IG_PT_DOUBLE, peer_margin, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
         .help = "the client's share beyond the 90th percentile must exceed the other active clients' median (weighted by their rows) by this much (a population that moves as a whole is drift)"),
     ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
@@ -136,6 +153,11 @@ struct tr_model {
     float    zmean[TR_CLS][TR_FEAT];                        /* class means, standardised */
     float    prec[TR_FEAT][TR_FEAT];                        /* inverse of the shrunk covariance */
     float    q90, q99, ref_margin;                          /* ref_margin < 0: no probabilities */
+    float    ref_contra;                                    /* share of held-out rows whose label is
+                                                             * not their nearest class */
+    uint32_t ncls;
+    uint8_t  cls[TR_CLS];                                   /* the classes the reference saw */
+    float    sep[TR_CLS][TR_CLS];                           /* (mu_k - mu_j)' P (mu_k - mu_j) */
     float    lmean, lsd;                                    /* mean and sd of the held-out rows' log d2 */
     uint64_t judged;
     struct ig_peers peers;    /* share beyond q90 per client, weight its decayed rows;
@@ -144,7 +166,8 @@ struct tr_model {
 
 struct tr_client {
     uint64_t key;
-    uint64_t taught;          /* rows given to the reference */
+    uint32_t taught;          /* rows given to the reference (saturates) */
+    float    r_contra;        /* decayed: rows whose label is not their nearest class */
     uint64_t rows, dups, edits, next_alarm;
     double   r_rows, r90, r99, r_log;     /* decayed counts of new samples, sum of log d2 */
     double   r_mrows, r_margin;           /* decayed: rows with a margin, their sum */
@@ -224,9 +247,11 @@ static void learn(struct tr_model *m, const float *x, int k, double margin)
  * event, or stride 1 for a held-out row, kept sampled); returns d2 = u' P u, u = z - class k's
  * mean: P u as 32-wide multiply-adds along P's columns (no reduction chain), then one dot
  * product (~0.1 us, against ~0.7 us for a triangular solve's dependent sums). */
-static double mahal2(const struct tr_model *m, const float *x, uint32_t stride, int k, float *z)
+static double mahal2(const struct tr_model *m, const float *x, uint32_t stride, int k, float *z,
+                     float w[TR_FEAT])
 {
-    float u[TR_FEAT], w[TR_FEAT] = { 0 };
+    float u[TR_FEAT];
+    memset(w, 0, TR_FEAT * sizeof w[0]);
     uint32_t nf = m->nfeat;
     for (uint32_t f = 0; f < nf; f++) {
         z[f] = (float)((x[f * stride] - m->mean[f]) * m->inv_sd[f]);
@@ -239,6 +264,33 @@ static double mahal2(const struct tr_model *m, const float *x, uint32_t stride, 
     for (uint32_t i = 0; i < nf; i++)
         d2 += (double)u[i] * w[i];
     return d2 > 0 ? d2 : 0;
+}
+
+/* Whether another class the reference saw lies nearer the row than the answered class k
+ * (w = P u from mahal2): with e = mu_k - mu_j, d2_j = d2_k + 2 w.e + e'P e, so one dot
+ * product per class, no second matrix product. The reference's class model is a Gaussian
+ * per class with a shared covariance (a linear discriminant); on the model's own data it
+ * and the model agree but for rows near a boundary. A model answering rows of another
+ * distribution extrapolates, and its answers no longer follow the data's class structure:
+ * with labels only, that is the answers' evidence (as the margin is with probabilities). */
+static bool contradicts(const struct tr_model *m, int k, const float *w)
+{
+    if (!m->n_cls[k])
+        return true;          /* a class the reference never saw */
+    double wk = 0;
+    for (uint32_t f = 0; f < m->nfeat; f++)
+        wk += (double)w[f] * m->zmean[k][f];
+    for (uint32_t i = 0; i < m->ncls; i++) {
+        int j = m->cls[i];
+        if (j == k)
+            continue;
+        double wj = 0;
+        for (uint32_t f = 0; f < m->nfeat; f++)
+            wj += (double)w[f] * m->zmean[j][f];
+        if (2 * (wk - wj) + m->sep[k][j] < 0)
+            return true;
+    }
+    return false;
 }
 
 /* Closes the reference: spreads, shrunk covariance, its inverse, the held-out
@@ -294,13 +346,31 @@ static void close_reference(struct tr_model *m)
     for (uint32_t i = 0; i < nf; i++)
         for (uint32_t j = 0; j < nf; j++)
             m->prec[i][j] = (float)a[i][j];
+    m->ncls = 0;
+    for (int k = 0; k < TR_CLS; k++)
+        if (m->n_cls[k])
+            m->cls[m->ncls++] = (uint8_t)k;
+    for (uint32_t i = 0; i < m->ncls; i++)
+        for (uint32_t j = 0; j < m->ncls; j++) {
+            int ki = m->cls[i], kj = m->cls[j];
+            double e[TR_FEAT], q = 0;
+            for (uint32_t f = 0; f < nf; f++)
+                e[f] = (double)m->zmean[ki][f] - m->zmean[kj][f];
+            for (uint32_t f = 0; f < nf; f++)
+                for (uint32_t g = 0; g < nf; g++)
+                    q += e[f] * m->prec[f][g] * e[g];
+            m->sep[ki][kj] = (float)q;
+        }
     /* the held-out rows' d2; a client whose held-out rows sit far out (median d2 beyond
      * 3x the clients' median) is left out: an attacker present while the reference was
      * open would otherwise own its tail (1 % of the rows is q99) */
-    float all[TR_CAL], d2[TR_CAL], z[TR_FEAT], med[TR_CAL], one[TR_CAL];
-    bool out[TR_CAL] = { false };
-    for (uint32_t r = 0; r < m->ncal; r++)
-        all[r] = m->n_cls[m->cal_label[r]] ? (float)mahal2(m, m->cal[r], 1, m->cal_label[r], z) : INFINITY;
+    float all[TR_CAL], d2[TR_CAL], z[TR_FEAT], w[TR_FEAT], med[TR_CAL], one[TR_CAL];
+    bool out[TR_CAL] = { false }, contra[TR_CAL];
+    for (uint32_t r = 0; r < m->ncal; r++) {
+        int k = m->cal_label[r];
+        all[r] = m->n_cls[k] ? (float)mahal2(m, m->cal[r], 1, k, z, w) : INFINITY;
+        contra[r] = m->n_cls[k] ? contradicts(m, k, w) : true;
+    }
     uint32_t nk = 0, nbig = 0;
     float bigmed[TR_CAL];
     for (uint32_t r = 0; r < m->ncal; r++) {
@@ -332,17 +402,19 @@ static void close_reference(struct tr_model *m)
                     out[t] |= m->cal_key[t] == m->cal_key[r];
         }
     }
-    uint32_t n = 0;
+    uint32_t n = 0, ncontra = 0;
     double ls = 0, ls2 = 0;
     for (uint32_t r = 0; r < m->ncal; r++)
         if (!out[r] && isfinite(all[r])) {
             double l = log(all[r] + 1e-6);
             ls += l;
             ls2 += l * l;
+            ncontra += contra[r];
             d2[n++] = all[r];
         }
     if (n < TR_CAL_MIN)
         return;
+    m->ref_contra = (float)ncontra / (float)n;
     m->lmean = (float)(ls / n);
     m->lsd = (float)sqrt(fmax(ls2 / n - (ls / n) * (ls / n), 1e-4));
     qsort(d2, n, sizeof d2[0], ig_cmp_float);
@@ -384,18 +456,24 @@ static const char tr_remediation[] =
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
                   const struct tr_model *m, const struct tr_client *c, double s90, double s99,
-                  double lz, double drop, double others, bool strong)
+                  double lz, double lr, double drop, double contra, double others, int why)
 {
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
     f.title = "Suspected model extraction (transfer set from another distribution)";
-    f.desc = strong ? "Most of the client's queries lie far outside the joint distribution of "
-                      "the model's own data, as a KnockoffNets-style extractor querying natural "
-                      "records of another distribution does."
-                    : "Many of the client's queries lie outside the joint distribution of the "
-                      "model's own data and the model answers them with low confidence, as a "
-                      "KnockoffNets-style extractor querying natural records of another "
-                      "distribution sees.";
+    static const char *const desc[] = {
+        "Most of the client's queries lie far outside the joint distribution of the model's own "
+        "data, as a KnockoffNets-style extractor querying natural records of another distribution does.",
+        "Many of the client's queries lie outside the joint distribution of the model's own data "
+        "and the model answers them with low confidence, as a KnockoffNets-style extractor "
+        "querying natural records of another distribution sees.",
+        "Many of the client's queries lie outside the joint distribution of the model's own data "
+        "and the model's answers to them no longer follow that data's classes, as a "
+        "KnockoffNets-style extractor querying natural records of another distribution sees "
+        "(labels only).",
+    };
+    bool strong = why == 0;
+    f.desc = desc[why];
     f.remediation = tr_remediation;
     f.atlas[0] = "AML.T0024.002";
     f.queries_seen = call->client_queries ? call->client_queries : c->rows + c->dups + c->edits;
@@ -405,8 +483,11 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_finding_score(&f, "share_beyond_q90", s90);
     ig_finding_score(&f, "share_beyond_q99", s99);
     ig_finding_score(&f, "log_distance_z", lz);
+    ig_finding_score(&f, "log_distance_ratio", lr);
     ig_finding_score(&f, "others_share_beyond_q90", others);
     ig_finding_score(&f, "margin_drop", drop);
+    ig_finding_score(&f, "contradicted_share", contra);
+    ig_finding_score(&f, "reference_contradicted_share", m->ref_contra);
     ig_finding_score(&f, "reference_q99", m->q99);
     ig_finding_score(&f, "rows", (double)c->rows);
     ig_finding_score(&f, "duplicates", (double)c->dups);
@@ -434,9 +515,9 @@ static int versus_last(const struct tr_model *m, const struct tr_client *c, cons
 static void judge(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
                   struct tr_model *m, struct tr_client *c, const float *x, int label, double margin)
 {
-    float z[TR_FEAT];
+    float z[TR_FEAT], w[TR_FEAT];
     int k = label < TR_CLS ? label : TR_CLS - 1;
-    double d2 = m->n_cls[k] ? mahal2(m, x, m->stride, k, z) : INFINITY;
+    double d2 = m->n_cls[k] ? mahal2(m, x, m->stride, k, z, w) : INFINITY;
     if (!m->n_cls[k])
         for (uint32_t f = 0; f < m->nfeat; f++)
             z[f] = (float)((x[f * m->stride] - m->mean[f]) * m->inv_sd[f]);
@@ -456,6 +537,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     c->r_rows = c->r_rows * p->keep + 1;
     c->r90 = c->r90 * p->keep + (d2 > m->q90);
     c->r99 = c->r99 * p->keep + (d2 > m->q99);
+    c->r_contra = (float)(c->r_contra * p->keep + contradicts(m, k, w));
     /* log d2, at most 10 sd above the reference's mean (a class it never saw: that) */
     double l = isfinite(d2) ? log(d2 + 1e-6) : INFINITY, lmax = m->lmean + 10.0 * m->lsd;
     c->r_log = c->r_log * p->keep + (l < lmax ? l : lmax);
@@ -466,18 +548,23 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
         c->r_margin += margin;
     }
     double s90 = c->r90 / c->r_rows, s99 = c->r99 / c->r_rows;
-    double lz = (c->r_log / c->r_rows - m->lmean) / m->lsd;
+    double lr = c->r_log / c->r_rows - m->lmean, lz = lr / m->lsd;
     peer_put(m, c->key, (float)s90, c->r_rows);
     uint64_t seen = c->rows + c->dups + c->edits;
     if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
         return;
     double drop = m->ref_margin >= 0 && c->r_mrows >= 0.5 * c->r_rows
                       ? m->ref_margin - c->r_margin / c->r_mrows : -1;
-    bool strong = s90 >= p->strong90 && s99 >= p->strong99 && lz >= p->strong_z;
-    bool corroborated = s90 >= p->share90_min && s99 >= p->share99_min && drop >= p->margin_drop;
-    double others = strong || corroborated ? others_median(p, m, c->key) : 0;
-    if ((strong || corroborated) && s90 >= others + p->peer_margin) {
-        alarm(call, ev, p, m, c, s90, s99, lz, drop, others, strong);
+    /* the odds of a contradicted answer against the reference's (at least 2 %: a few
+     * hundred held-out rows do not tell smaller rates apart) */
+    double contra = c->r_contra / c->r_rows, r0 = m->ref_contra > 0.02f ? m->ref_contra : 0.02;
+    double odds = contra < 1 ? contra / (1 - contra) / (r0 / (1 - r0)) : INFINITY;
+    bool strong = s90 >= p->strong90 && s99 >= p->strong99 && lz >= p->strong_z && lr >= p->strong_log;
+    bool shares = s90 >= p->share90_min && s99 >= p->share99_min;
+    int why = strong ? 0 : shares && drop >= p->margin_drop ? 1 : shares && odds >= p->contradiction_odds ? 2 : -1;
+    double others = why >= 0 ? others_median(p, m, c->key) : 0;
+    if (why >= 0 && s90 >= others + p->peer_margin) {
+        alarm(call, ev, p, m, c, s90, s99, lz, lr, drop, contra, others, why);
         c->next_alarm = seen * 10;
     } else {
         c->next_alarm = seen + p->min_queries / 10;
@@ -509,7 +596,7 @@ static int tr_observe(const struct ig_call *call, const struct ig_event *ev)
         int k = label < TR_CLS ? label : TR_CLS - 1;
         if (m->state == 0 && m->seen < p->reference_queries) {
             m->seen++;
-            if (c->taught >= p->reference_per_client)
+            if (c->taught >= p->reference_per_client || c->taught == UINT32_MAX)
                 continue;
             c->taught++;
             if (m->seen % 4 == 0) {

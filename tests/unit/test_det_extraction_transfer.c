@@ -32,7 +32,8 @@ static float mu[K][MAXD], load[MAXD][LAT];
 
 struct sink {
     int n;
-    double s90, s99, drop;
+    double s90, s99, drop, contra, lr;
+    int confidence;           /* 3: far enough alone; 2: with the answers' evidence */
     bool ok;
 };
 
@@ -47,7 +48,12 @@ static void on_finding(void *ctx, const struct ig_finding *f)
             s->s99 = f->scores[i].value;
         if (!strcmp(f->scores[i].key, "margin_drop"))
             s->drop = f->scores[i].value;
+        if (!strcmp(f->scores[i].key, "contradicted_share"))
+            s->contra = f->scores[i].value;
+        if (!strcmp(f->scores[i].key, "log_distance_ratio"))
+            s->lr = f->scores[i].value;
     }
+    s->confidence = f->confidence_id;
     s->ok = !strcmp(f->analytic, "extraction.transfer") && f->atlas[0] &&
             !strcmp(f->atlas[0], "AML.T0024.002");
 }
@@ -87,9 +93,8 @@ static int foreign(float *x, double share)
     return c;
 }
 
-/* The model's answer: the nearest class mean's label; <margin> >= 0 also sends
- * probabilities whose top-1 minus top-2 is <margin>. */
-static void send_m(void *client, const float *x, double margin)
+/* The model's label for x: the nearest class mean's. */
+static int32_t nearest(const float *x)
 {
     int32_t lab = 0;
     double bd = INFINITY;
@@ -102,6 +107,26 @@ static void send_m(void *client, const float *x, double margin)
             lab = c;
         }
     }
+    return lab;
+}
+
+/* The model's answer <lab> (labels only); -1: the nearest class mean's label. */
+static void send_label(void *client, const float *x, int32_t lab)
+{
+    if (lab < 0)
+        lab = nearest(x);
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = (uint32_t)D,
+                           .inputs = x, .labels = &lab };
+    snprintf(ev.client_id, sizeof ev.client_id, "client-%p", client);
+    struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
+    assert_int_equal(ig_det_extraction_transfer.observe(&call, &ev), 0);
+}
+
+/* The model's answer: the nearest class mean's label; <margin> >= 0 also sends
+ * probabilities whose top-1 minus top-2 is <margin>. */
+static void send_m(void *client, const float *x, double margin)
+{
+    int32_t lab = nearest(x);
     float p[K];
     for (int c = 0; c < K; c++)
         p[c] = c == lab ? (float)(margin + (1 - margin) / K) : (float)((1 - margin) / K);
@@ -281,6 +306,79 @@ static void test_margin_corroborates(void **state)
     }
 }
 
+/* Labels only, queries partly foreign (not far enough to fire alone): they fire when the
+ * model's answers stop following the data's classes (a model extrapolating on another
+ * distribution's records answers classes the rows are not near) and not when its answers
+ * follow them as on its ordinary traffic. */
+static void test_labels_contradict(void **state)
+{
+    (void)state;
+    for (int contradict = 0; contradict < 2; contradict++) {
+        rs = 1234;
+        start(-1);
+        float x[MAXD];
+        for (int q = 0; q < 1000; q++) {
+            natural(x);
+            send(benign[q % NB], x);
+        }
+        void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+        for (int q = 0; q < 200; q++) {
+            foreign(x, 0.1);
+            /* one answer in three not the row's nearest class (a random other one) */
+            int32_t lab = nearest(x);
+            if (contradict && q % 3 == 0)
+                lab = (lab + 1 + (int32_t)(urand() * (K - 1))) % K;
+            send_label(attacker, x, lab);
+            natural(x);
+            send(benign[q % NB], x);
+        }
+        if (contradict && (sink.n != 1 || sink.confidence != 2 || !(sink.contra > 0.25)))
+            fail_msg("contradicting answers: %d findings (share90 %g, share99 %g, contradicted %g, log ratio %g)",
+                     sink.n, sink.s90, sink.s99, sink.contra, sink.lr);
+        if (!contradict && sink.n)
+            fail_msg("answers that follow the classes flagged: share90 %g, share99 %g, contradicted %g",
+                     sink.s90, sink.s99, sink.contra);
+        free(attacker);
+        finish();
+    }
+}
+
+/* Natural records whose deviation from their class is amplified 1.7x (as a contrast
+ * stretch or a black-and-white scan does: d2 ~2.9x the model's own, the measured case of
+ * black-and-white digits) lie beyond the reference's tail, but along the data's own
+ * directions, and the answers follow their classes: not a transfer set. Amplified 3x (d2
+ * ~9x), they are far in absolute terms too and fire alone. */
+static void test_amplified_records(void **state)
+{
+    (void)state;
+    for (int far = 0; far < 2; far++) {
+        rs = 777;
+        start(-1);
+        float x[MAXD];
+        for (int q = 0; q < 1000; q++) {
+            natural(x);
+            send(benign[q % NB], x);
+        }
+        void *scanner = calloc(1, ig_det_extraction_transfer.client_size);
+        double amp = far ? 3.0 : 1.7;
+        for (int q = 0; q < 300; q++) {
+            int c = natural(x);
+            for (int f = 0; f < D; f++)
+                x[f] = (float)(mu[c][f] + amp * (x[f] - mu[c][f]));
+            send_label(scanner, x, c);
+            natural(x);
+            send(benign[q % NB], x);
+        }
+        if (!far && sink.n)
+            fail_msg("amplified natural records flagged: share90 %g, share99 %g, log ratio %g, contradicted %g",
+                     sink.s90, sink.s99, sink.lr, sink.contra);
+        if (far && (sink.n != 1 || !(sink.lr >= 1.5)))
+            fail_msg("records 9x as far: %d findings (log ratio %g)", sink.n, sink.lr);
+        free(scanner);
+        finish();
+    }
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -312,6 +410,8 @@ int main(void)
         cmocka_unit_test(test_transfer_flagged_natural_quiet),
         cmocka_unit_test(test_population_drift_is_not_extraction),
         cmocka_unit_test(test_margin_corroborates),
+        cmocka_unit_test(test_labels_contradict),
+        cmocka_unit_test(test_amplified_records),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
