@@ -15,6 +15,10 @@ of another distribution: photo patches for digits, another table's records for t
 tables). LLM traffic:
 tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
 users pasting long repeated lines, and one prompt injector (tests/tools/llm_clients.py).
+Labels only: wine and iris served again by a model that answers the predicted class alone
+(sk_model_server.py --labels), with the same ordinary patterns and the attacks that need no
+scores (JbDA, uniform queries, KnockoffNets, HopSkipJump-style, also over 64 addresses) and
+the flood.
 Every client has its own 127.0.x.y address; the clients spread over a pool (simba_dist,
 hsj_dist: an attack over 64 source addresses; popular: 40 users of one model) send from
 127.(100+x).y.1..N and count as one row. Each capture is recorded with dumpcap and
@@ -24,7 +28,8 @@ of its queries (rows; requests for LLM clients) the first finding of the expecte
 Usage:
     efficacy.py --bin INFERGUARD --src SRC_DIR [--quick] [--out TABLE.md] [--json FILE]
                 [--check] [--keep] [--splice RESULTS.md] [--seed S]
---quick: wine, breast_cancer and the LLM scenario at smaller volumes (the integration test).
+--quick: wine, breast_cancer, the LLM scenario and wine served with labels only, at smaller
+volumes (the integration test). The full mode adds digits, iris and iris with labels only.
 --check exits 1 when an asserted bound is missed: any finding on an ordinary client, an
 attacker not caught by its family, or caught later than the bound asserted for it (ASSERT
 below; the table's "target" column is the issue's aim, which may be stricter).
@@ -102,6 +107,16 @@ PATTERNS = {
 }
 
 
+def plan_benign(q):
+    """The ordinary clients of a model scenario: (role, queries, batch, pause)."""
+    return [("records", int(300 * q), 10, 0.05), ("records", int(300 * q), 10, 0.05),
+            ("oneclass", int(300 * q), 10, 0.05), ("resend", int(400 * q), 10, 0.05),
+            ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
+            ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
+            ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05),
+            ("popular", int(400 * q), 1, 0.01), ("sensitivity", int(300 * q), 1, 0.01)]
+
+
 def plan(quick):
     """[(scenario, kind, options, phase1 clients, phase2 clients)]; a client is
     (role, queries, batch, pause)."""
@@ -111,12 +126,7 @@ def plan(quick):
         (("wine", False), ("breast_cancer", True), ("digits", True), ("iris", False))
     for ds, raw in sets:
         warm = [("records", 250, 10, 0.01)] * 4
-        benign = [("records", int(300 * q), 10, 0.05), ("records", int(300 * q), 10, 0.05),
-                  ("oneclass", int(300 * q), 10, 0.05), ("resend", int(400 * q), 10, 0.05),
-                  ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
-                  ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
-                  ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05),
-                  ("popular", int(400 * q), 1, 0.01), ("sensitivity", int(300 * q), 1, 0.01)]
+        benign = plan_benign(q)
         # popular, simba_dist and hsj_dist send from pools of 40, 64 and 64 addresses: ~170
         # light clients beside the others, which abuse.rate's and extraction.transfer's peer
         # references must not be pulled by (both weigh a peer by what it can tell)
@@ -133,6 +143,19 @@ def plan(quick):
            ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
            ] + [("injection", 2, k, 0) for k in range(10)]
     out.append(("chat (LLM)", "llm", {}, [], llm))
+    # a service that answers labels only (the advice every extraction finding gives): the
+    # same ordinary patterns, and the attacks that work from labels alone, with the flood
+    # (the same population of heavy clients as the other scenarios); after the others:
+    # their seeds and addresses stay as they were
+    for ds in (("wine",) if quick else ("wine", "iris")):
+        warm = [("records", 250, 10, 0.01)] * 4
+        benign = [(r, n, b, p) for r, n, b, p in plan_benign(q)]
+        attacks = [("jbda", int(640 * q), 40, 0), ("random", int(500 * q), 50, 0),
+                   ("knockoff", int(600 * q), 20, 0), ("transfer", int(600 * q), 20, 0),
+                   ("transfer_adaptive", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
+                   ("hsj_dist", int(400 * q), 1, 0), ("flood_parallel", 3000, 1, 0)]
+        out.append((ds + " (z) labels only", "model", {"dataset": ds, "raw": False, "labels": True},
+                    warm, benign + attacks))
     return out
 
 
@@ -153,7 +176,7 @@ def start_server(tools, d, kind, opt, seed=0):
     if kind == "model":
         cmd = [PY, os.path.join(tools, "sk_model_server.py"), "--portfile", portfile, "--meta", meta,
                "--dataset", opt["dataset"], "--split", "--seed", str(seed)] + \
-            (["--raw"] if opt["raw"] else [])
+            (["--raw"] if opt["raw"] else []) + (["--labels"] if opt.get("labels") else [])
     else:
         cmd = [PY, os.path.join(tools, "chat_server.py"), "--portfile", portfile, "--generic"]
     srv = subprocess.Popen(cmd)

@@ -21,7 +21,7 @@ grep -E "^(efficacy|MISSED|KNOWN)" "$WORK/efficacy.err" || true
 cat "$WORK/efficacy.md" 2>/dev/null || true
 [ "$rc" = 0 ] || fail "efficacy targets missed (exit $rc; see MISSED above): $(grep -v -i -E 'warn|iter|solver|scikit|^ *$' "$WORK/efficacy.err" | tail -3)"
 # every scenario ran and every attack and pattern has its row
-for s in "wine (z)" breast_cancer "chat (LLM)"; do
+for s in "wine (z)" breast_cancer "chat (LLM)" "wine (z) labels only"; do
     grep -q "| $s |" "$WORK/efficacy.md" || fail "no rows for scenario $s"
 done
 n=$(grep -c '^| .* | [0-9]* | ' "$WORK/efficacy.md" || true)

@@ -59,6 +59,8 @@ Benign patterns that must raise nothing (real records of the held-out split):
 With a --meta file from sk_model_server.py --split, attackers use the attacker split and
 benign clients the held-out split; perturbation sizes follow each feature's spread when the
 server takes raw units.
+Against a server that answers labels only (sk_model_server.py --labels) every answer is
+read as a one-hot vector: attacks that need scores see certainty 1 for the answered class.
 With --grpc the same attacks go over Open Inference Protocol v2 gRPC (ModelInfer, or one
 ModelStreamInfer bidirectional stream with --stream; inputs as raw_input_contents, as
 tritonclient sends them) and an API key (x-api-key metadata "client-<source>"); grpcio
@@ -110,6 +112,7 @@ class Oracle:
         self.model, self.pause = model, pause
         self.queries = self.requests = 0
         self.identity = identity or (lambda n: {})
+        self.nclass = 0      # > 0: the server answers labels only; answers become one-hot
 
     def proba(self, X):
         X = np.atleast_2d(np.asarray(X, dtype=np.float32))
@@ -128,6 +131,9 @@ class Oracle:
         if self.pause:
             time.sleep(self.pause)
         out = resp["outputs"][0]
+        if out["datatype"].startswith(("INT", "UINT")):
+            lab = np.asarray(out["data"], dtype=np.int64).ravel()
+            return np.eye(max(self.nclass, int(lab.max()) + 1))[lab]
         return np.asarray(out["data"], dtype=np.float64).reshape(out["shape"])
 
     def label(self, X):
@@ -855,6 +861,7 @@ def main():
         o = Oracle(a.port, a.source, meta["model"], a.pause, a.host, identity_fn(a),
                    [int(p) for p in a.ports.split(",")] if a.ports else None,
                    pool_sources(a.source, a.pool) if a.pool else None)
+        o.nclass = len(np.unique(meta["y"])) if meta.get("labels") else 0
     if a.noise or a.decimals is not None:
         o = Evasive(o, spread(T), a.noise, a.decimals, a.seed)
     res = ROLES[a.role](o, T, y, rng, a)

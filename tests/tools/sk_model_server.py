@@ -16,9 +16,12 @@ With --grpc-portfile the same model is also served over OIP v2 gRPC
 PredictionService/Predict with input "x", grpcio; OIP inputs of any
 numeric datatype, typed or raw; answers in raw_output_contents as Triton does, or typed
 when the request's parameter typed_output is true); its port is written there.
+With --labels the REST endpoint answers the predicted class only (output "label", INT64,
+shape [rows, 1]): a service that follows the advice to return labels, not scores (the meta
+file then says "labels": true).
 Usage:
     sk_model_server.py --portfile FILE [--meta FILE] [--port 0] [--seed 0] [--grpc-portfile FILE]
-                       [--dataset wine|breast_cancer|digits|iris] [--raw] [--split]
+                       [--dataset wine|breast_cancer|digits|iris] [--raw] [--split] [--labels]
 The chosen port is written to FILE once the server listens.
 """
 import argparse
@@ -60,6 +63,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive, like real model servers
     clf = None
     dim = 13
+    labels = False
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -97,6 +101,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         with self.lock:
             p = self.clf.predict_proba(x.astype(np.float64)).astype(np.float32)
+        if self.labels:
+            self.reply(200, {
+                "model_name": MODEL, "model_version": "1", "id": req.get("id", ""),
+                "outputs": [{"name": "label", "shape": [rows, 1], "datatype": "INT64",
+                             "data": [int(v) for v in p.argmax(axis=1)]}],
+            })
+            return
         self.reply(200, {
             "model_name": MODEL, "model_version": "1", "id": req.get("id", ""),
             "outputs": [{"name": "probabilities", "shape": [rows, p.shape[1]],
@@ -202,15 +213,16 @@ def main():
     ap.add_argument("--dataset", choices=sorted(LOADERS), default="wine")
     ap.add_argument("--raw", action="store_true", help="clients send the table's own units")
     ap.add_argument("--split", action="store_true", help="held-out benign and attacker splits")
+    ap.add_argument("--labels", action="store_true", help="REST answers the predicted class only")
     a = ap.parse_args()
     global MODEL
     MODEL = a.dataset
     clf, Z, y, acc, parts = train(a.seed, a.dataset, a.raw, a.split)
-    Handler.clf, Handler.dim = clf, Z.shape[1]
+    Handler.clf, Handler.dim, Handler.labels = clf, Z.shape[1], a.labels
     if a.meta:
         with open(a.meta, "w") as f:
             json.dump({"model": MODEL, "X": Z.tolist(), "y": y.tolist(),
-                       "train_accuracy": acc, "raw": a.raw, **(parts or {})}, f)
+                       "train_accuracy": acc, "raw": a.raw, "labels": a.labels, **(parts or {})}, f)
     if a.grpc_portfile:
         gsrv, gport = grpc_server(clf, Z.shape[1])
         with open(a.grpc_portfile, "w") as f:
