@@ -123,15 +123,57 @@ static inline bool plain8(const unsigned char *s)
     return bad == 0;
 }
 
-static void string_body(struct ig_jsonw *w, const char *str, size_t n)
+/* Length of the prefix of s that needs no escaping. */
+static inline size_t plain_prefix(const unsigned char *s, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    /* The common case, text with nothing to escape: one copy. */
     size_t i = 0;
     while (i + 8 <= n && plain8(s + i))
         i += 8;
     while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
         i++;
+    return i;
+}
+
+/* The comma sep() would write, written at <o> (no reserve: the caller did); returns its
+ * length. */
+static inline size_t sep_at(struct ig_jsonw *w, char *o)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return 0;
+    }
+    uint64_t bit = 1ull << (w->depth & 63);
+    size_t c = (w->need_comma & bit) != 0;
+    w->need_comma |= bit;
+    *o = ',';
+    return c;
+}
+
+/* A key or string value with nothing to escape (nearly all of an event's: names, ids,
+ * routes), with its comma and, for a key, its colon: one reserve, one copy. False when
+ * it needs escaping (or memory): the caller takes the general path, nothing written. */
+static inline bool plain_string(struct ig_jsonw *w, const char *s, size_t n, bool key)
+{
+    if (plain_prefix((const unsigned char *)s, n) != n || !reserve(w, n + 4))
+        return false;
+    char *o = w->buf + w->len;
+    o += sep_at(w, o);
+    o[0] = '"';
+    memcpy(o + 1, s, n);
+    o[n + 1] = '"';
+    o[n + 2] = ':';
+    o += n + 2 + key;
+    w->len = (size_t)(o - w->buf);
+    w->buf[w->len] = '\0';
+    w->after_key = key;
+    return true;
+}
+
+static void string_body(struct ig_jsonw *w, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    /* The common case, text with nothing to escape: one copy. */
+    size_t i = plain_prefix(s, n);
     if (i == n) {
         if (!reserve(w, n + 2))
             return;
@@ -167,6 +209,8 @@ static void string_body(struct ig_jsonw *w, const char *str, size_t n)
 
 void ig_jsonw_keyn(struct ig_jsonw *w, const char *k, size_t n)
 {
+    if (plain_string(w, k, n, true))
+        return;
     sep(w);
     string_body(w, k, n);
     putc_(w, ':');
@@ -175,6 +219,8 @@ void ig_jsonw_keyn(struct ig_jsonw *w, const char *k, size_t n)
 
 void ig_jsonw_strn(struct ig_jsonw *w, const char *s, size_t n)
 {
+    if (s && plain_string(w, s, n, false))
+        return;
     sep(w);
     string_body(w, s ? s : "", s ? n : 0);
 }

@@ -51,6 +51,33 @@ static void test_jsonw_escapes_and_invalid_utf8(void **state)
     ig_jsonw_free(&w);
 }
 
+/* Keys and strings with nothing to escape take a one-copy path (comma, quotes and colon
+ * written with them); mixed with escaped ones, empty ones and containers, from a buffer
+ * that must grow, the text is the same as the general path's. */
+static void test_jsonw_plain_and_escaped_strings_mixed(void **state)
+{
+    (void)state;
+    struct ig_jsonw w;
+    ig_jsonw_init(&w, 4);
+    ig_jsonw_obj_open(&w);
+    ig_jsonw_key(&w, "k"); ig_jsonw_str(&w, "v");
+    ig_jsonw_key(&w, "a\"b"); ig_jsonw_str(&w, "x");
+    ig_jsonw_key(&w, "arr"); ig_jsonw_arr_open(&w);
+    ig_jsonw_str(&w, "p"); ig_jsonw_str(&w, "q\n"); ig_jsonw_strn(&w, NULL, 3); ig_jsonw_str(&w, "r");
+    ig_jsonw_arr_close(&w);
+    ig_jsonw_key(&w, "e"); ig_jsonw_obj_open(&w); ig_jsonw_key(&w, "n"); ig_jsonw_u64(&w, 7);
+    ig_jsonw_obj_close(&w);
+    ig_jsonw_keyn(&w, "", 0); ig_jsonw_str(&w, "a long value, longer than one 8-byte word");
+    ig_jsonw_key(&w, "t\tab"); ig_jsonw_str(&w, "");
+    ig_jsonw_obj_close(&w);
+    assert_string_equal(w.buf, "{\"k\":\"v\",\"a\\\"b\":\"x\",\"arr\":[\"p\",\"q\\n\",\"\",\"r\"],"
+                               "\"e\":{\"n\":7},\"\":\"a long value, longer than one 8-byte word\","
+                               "\"t\\tab\":\"\"}");
+    assert_int_equal(w.len, strlen(w.buf));
+    assert_false(w.oom);
+    ig_jsonw_free(&w);
+}
+
 /* The word-at-a-time scan for text with nothing to escape: one byte that needs escaping
  * at every position of a 40-byte string, found wherever it falls in the words. */
 static void test_jsonw_escape_at_every_position(void **state)
@@ -206,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_fnv1a_reference_values),
         cmocka_unit_test(test_jsonw_escapes_and_invalid_utf8),
         cmocka_unit_test(test_jsonw_escape_at_every_position),
+        cmocka_unit_test(test_jsonw_plain_and_escaped_strings_mixed),
         cmocka_unit_test(test_bytescan_finders_match_byte_loops),
         cmocka_unit_test(test_jsonw_floats_round_trip),
         cmocka_unit_test(test_scratch_grows_keeping_pointers),
