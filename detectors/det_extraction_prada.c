@@ -920,14 +920,11 @@ static double calibrate(const struct prada_params *p, struct prada_model *m, uin
     m->peers[mine] = (struct prada_peer){ key, m->tests, (float)w, (float)e->ood_share };
     if (n < p->peer_min)
         return p->delta;
-    qsort(o, n, sizeof(float), ig_cmp_float);
-    e->peer_ood = n % 2 ? o[n / 2] : 0.5 * (o[n / 2 - 1] + o[n / 2]);
-    qsort(v, n, sizeof(float), ig_cmp_float);
-    double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    e->peer_ood = ig_median_f(o, n);
+    double med = ig_median_f(v, n);
     for (uint32_t i = 0; i < n; i++)
         v[i] = fabsf(v[i] - (float)med);
-    qsort(v, n, sizeof(float), ig_cmp_float);
-    double mad = 1.4826 * (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
+    double mad = 1.4826 * ig_median_f(v, n);
     double margin = 3 * mad > p->peer_margin ? 3 * mad : p->peer_margin;
     e->peers = n;
     e->peer_median = med;

@@ -208,11 +208,9 @@ static void add_pivot(struct ig_vidx *ix, const float *p)
     ix->popen[k] = NONE;
 }
 
-/* Distance of stored lane <slot> (read back as stored) to pivot <p>, in double. */
-static double pivot_dist(struct ig_vidx *ix, uint32_t slot, uint32_t p)
+/* Distance of stored vector <g> (its values as stored) to pivot <p>, in double. */
+static double pivot_dist(struct ig_vidx *ix, const float *g, uint32_t p)
 {
-    float *g = ix->vtmp;
-    ig_vset_get(&ix->set, slot, g);
     const float *pv = (const float *)ix->piv.data;
     size_t base = (size_t)(p / IG_VSET_BLOCK) * ix->set.dim * IG_VSET_BLOCK + p % IG_VSET_BLOCK;
     double s = 0.0;
@@ -241,12 +239,10 @@ static inline double q8_slack(const struct ig_vidx *ix, double e)
     return e * (1.0 + 1e-9) + ix->set.dim * 1e-12 * ix->qscale;
 }
 
-/* Writes the codes of stored lane <slot> (as stored: bf16 widened) and its norm; returns
- * |g - g'| rounded up (+inf for a vector that is not finite). */
-static float put_codes(struct ig_vidx *ix, uint32_t slot)
+/* Writes the codes of stored lane <slot>, whose values as stored (bf16 widened) are <g>,
+ * and its norm; returns |g - g'| rounded up (+inf for a vector that is not finite). */
+static float put_codes(struct ig_vidx *ix, uint32_t slot, const float *g)
 {
-    float *g = ix->vtmp;
-    ig_vset_get(&ix->set, slot, g);
     const double inv = 1.0 / ix->qscale;
     uint32_t b = slot / IG_VSET_BLOCK, l = slot % IG_VSET_BLOCK;
     int32_t norm = 0;
@@ -368,15 +364,22 @@ static void place(struct ig_vidx *ix, const float *x, uint32_t id, uint32_t p)
         if (ef > B->err)
             B->err = ef;
     }
+    /* the vector as stored: x itself in a float32 set (no read-back from the blocked
+     * layout, a strided gather of dim values), else widened from bf16 */
+    const float *g = x;
+    if (ix->set.elem != IG_VSET_F32 && (ix->qscale > 0 || B->piv != NONE)) {
+        ig_vset_get(&ix->set, slot, ix->vtmp);
+        g = ix->vtmp;
+    }
     if (ix->qscale > 0) {
-        B->qerr = fmaxf(B->qerr, put_codes(ix, slot));
+        B->qerr = fmaxf(B->qerr, put_codes(ix, slot, g));
         ix->qerr_max = fmaxf(ix->qerr_max, B->qerr);
     }
     ix->id[slot] = id;
     ix->slot[id] = slot;
     ix->n++;
     if (B->piv != NONE) {
-        float r = (float)pivot_dist(ix, slot, B->piv);
+        float r = (float)pivot_dist(ix, g, B->piv);
         /* rounding the double to float must not shrink rmax nor grow rmin */
         float up = nextafterf(r, INFINITY), dn = nextafterf(r, 0.0f);
         if (dn < B->rmin)

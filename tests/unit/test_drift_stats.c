@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "stats/drift_stats.h"
+#include "stats/floats.h"
 
 static void assert_close(double got, double want, double rel, double abs_tol, const char *what)
 {
@@ -369,6 +370,36 @@ static void test_block_add(void **state)
     ig_drift_avx2 = -1;
 }
 
+/* ig_median_f (PRADA's peer calibration): the same value, bit for bit, as the median of
+ * the qsort order it replaced, for every n up to 64, with ties, zeros of both signs, and a
+ * NaN (then it sorts as before). */
+static void test_median_f_matches_qsort(void **state)
+{
+    (void)state;
+    uint64_t r = 0x243f6a8885a308d3ull;
+    float v[64], w[64];
+    for (int rep = 0; rep < 400; rep++) {
+        for (uint32_t n = 1; n <= 64; n++) {
+            for (uint32_t i = 0; i < n; i++) {
+                r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+                uint32_t u = (uint32_t)(r >> 40);
+                /* few distinct values in some draws: many ties */
+                v[i] = rep % 3 == 0 ? (float)(u % 5) * 0.25f : (float)u / 16777216.0f;
+                if (rep % 7 == 0 && u % 4 == 0)
+                    v[i] = (u & 8) ? -0.0f : 0.0f;
+            }
+            if (rep % 50 == 49)
+                v[(uint32_t)r % n] = NAN;
+            memcpy(w, v, n * sizeof(float));
+            qsort(w, n, sizeof(float), ig_cmp_float);
+            double want = n % 2 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
+            double got = ig_median_f(v, n);
+            if (!(got == want || (isnan(got) && isnan(want))))
+                fail_msg("n=%u rep=%d: %.9g vs %.9g", n, rep, got, want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_sort_edge_cases),
         cmocka_unit_test(test_page_hinkley_and_cusum),
         cmocka_unit_test(test_fast_ks_matches_merge),
+        cmocka_unit_test(test_median_f_matches_qsort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
