@@ -171,7 +171,9 @@ struct bd_state {
     uint64_t *rel_par_row;    /* the row that slot held then */
     int16_t *rel_kid;         /* slot of the row's first sparse child, -1 none */
     uint8_t *rel_judged;      /* bit 0: that child's greedy choice was counted; bit 1: the
-                               * slot's input was swept (SWEPT) */
+                               * slot's input was swept (SWEPT); bit 2: it was a sparse child
+                               * of its base (CHILD); bit 3: a small dense move of a probed
+                               * input (MOVED); bit 4: a CHILD toward the boundary (KEPT) */
     uint64_t *rel_kid_row;
     uint32_t asyn_m;          /* bit k: the row k rows ago was a second child of its base
                                * up to noise (one coordinate dominating the step) */
@@ -187,6 +189,9 @@ struct bd_state {
     uint64_t *star_mir;       /* [STAR_N] coordinates (mod 64) with children on both sides */
     float  (*star_step)[64];  /* [STAR_N] the first child's step per coordinate (mod 64) */
     uint32_t star_now;        /* coordinates mirrored around the star of the last row */
+    uint32_t star_moved;      /* bit s: star s's base is a moved centre (see centre_moved) */
+    uint32_t moved_m;         /* bit k: the row k rows ago was a probe around a moved centre */
+    uint32_t run_moved;       /* the run's queries probing around a moved centre */
     uint32_t desc_m, asc_m;   /* bit k: the row k rows ago showed a greedy choice (a kept
                                * base that had lowered the probability, a dropped step that
                                * had not) or one against it */
@@ -699,6 +704,11 @@ struct rel_hit {
     bool star_child;      /* q is a child of one of the client's stars */
     uint32_t star;        /* coordinates mirrored around that star's base */
     bool star_new;        /* q mirrored an earlier child of that star (a new coordinate) */
+    bool moved;           /* q probes around a moved centre (centre_moved()) */
+    int nearest;          /* q's nearest kept input (slot), -1 none */
+    float near_d2;        /* its squared distance (model's scale, or raw units without one) */
+    uint32_t near_nnz;    /* coordinates q moves off it (at most min(3, dim)) */
+    int near_first;       /* the first of them */
     double rest;          /* q's move off its largest coordinate against its nearest fresh
                            * input: the others' mean square (model's scale); -1 none */
 };
@@ -714,6 +724,11 @@ static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
  * readings flicker back to an old value is not probing. */
 #define REL_FRESH 4
 #define SWEPT 2          /* rel_judged bit: the slot's input had a feature swept */
+#define CHILD 4          /* rel_judged bit: the slot's input was a sparse child of its base */
+#define MOVED 8          /* rel_judged bit: the slot's input moved a probed centre a little */
+#define KEPT 16          /* rel_judged bit: a CHILD that went toward the boundary (toward()) */
+#define CENTRE_MOVE 0.25 /* a search's centre moves by at most this many spreads per
+                          * coordinate (RMS) between rounds of probes (rel_row) */
 static inline bool fresh(const struct bd_state *st, uint32_t i)
 {
     return st->requests - st->rel_req[i] <= REL_FRESH;
@@ -835,6 +850,26 @@ static bool star_add(struct bd_state *st, uint32_t s, uint32_t dim, int coord, d
     return mirrored;
 }
 
+/* Slot b, around which q probes along coordinate <step> (-1: unknown), is a moved centre: the
+ * current point of a search, derived from a point it probed before. Either a kept step (b
+ * was a sparse child of its own base, along another coordinate than q's: SimBA keeps
+ * x - e when it lowered the label's probability and probes the next coordinate from
+ * there) or a small dense move of a probed input (MOVED: ZOO's and NES's update of their
+ * centre between rounds of probes). An attack moves toward and along the boundary; a data
+ * scientist's local (x +- d e_j) or one-at-a-time sensitivity analysis probes a record as
+ * it is and goes on to the next record, far away: its centres never move, and a slider
+ * moving one field again moves the coordinate its base moved. */
+static bool centre_moved(const struct bd_state *st, int b, int step)
+{
+    uint8_t f = st->rel_judged[b];
+    if (f & MOVED)
+        return true;
+    if (!(f & KEPT))
+        return false;
+    int c = st->step_coord[st->rel_row[b] % 32];
+    return step >= 0 && c >= 0 && c != step;
+}
+
 /* q's place among the client's stars (see struct bd_state): a child of one adds to it; a
  * second child of a ring input (h->base) that is no star yet makes that input one, with
  * its first child. Sets h->star_child and h->star. */
@@ -866,6 +901,7 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
             h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
             h->star_child = true;
             h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
+            h->moved = h->moved || ((st->star_moved >> s) & 1);
         }
     }
     if (h->star_child || h->base < 0 || !st->rel_child[h->base])
@@ -876,6 +912,7 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
     st->star_row[s] = st->rel_row[b];
     st->star_has[s] = st->star_mir[s] = 0;
     st->star_last[s] = st->rows + 1;
+    st->star_moved = (st->star_moved & ~(1u << s)) | (uint32_t)centre_moved(st, (int)b, h->step) << s;
     int c = st->rel_kid[b], k;
     double v;
     bool approx;
@@ -886,6 +923,7 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
         h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
         h->star_child = true;
         h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
+        h->moved = h->moved || ((st->star_moved >> s) & 1);
     }
 }
 
@@ -999,6 +1037,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->qe = qq;
     h->rest = -1;
     h->swept = -1;
+    h->nearest = -1;
     uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
     if (n < 1)
@@ -1027,6 +1066,10 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     for (uint32_t i = 0; i < n; i++)
         if (nearest < 0 || d2[i] < d2[nearest])
             nearest = (int)i;
+    h->nearest = nearest;
+    h->near_d2 = d2[nearest];
+    h->near_nnz = qn[nearest];
+    h->near_first = qf[nearest];
 
     /* siblings: q moves one coordinate of its nearest earlier input b, and b already had
      * such a child along another coordinate (SimBA trying coordinate after coordinate
@@ -1386,8 +1429,19 @@ static void descent_link(struct bd_state *st, const struct rel_hit *h, bool *des
     *asc = !*desc;
 }
 
+/* A row (label <label>, mass off it <poff>) went toward the boundary from stored input b:
+ * its label changed, or its answer's mass off the label grew (a score-based search keeps a
+ * step only when it lowered the label's probability). */
+static bool toward(const struct bd_state *st, int b, int label, float poff)
+{
+    int32_t lb = st->rel_lab[b];
+    if (label < 0 || lb < 0)
+        return false;
+    return label != lb || (poff >= 0 && st->rel_u[b] >= 0 && poff > st->rel_u[b]);
+}
+
 static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
-                     double margin, float poff, const struct rel_hit *h)
+                     double margin, float poff, const struct rel_hit *h, bool dmove)
 {
     uint32_t slot = (uint32_t)(st->rows % st->rel_n);
     bool desc, asc;
@@ -1402,7 +1456,9 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
         st->rel_kid_row[h->base] = st->rows;
     }
     st->rel_kid[slot] = -1;
-    st->rel_judged[slot] = 0;
+    st->rel_judged[slot] = (uint8_t)((par ? CHILD : 0) |
+                                     (par && toward(st, h->base, label, poff) ? KEPT : 0) |
+                                     (dmove ? MOVED : 0));
     st->rel_u[slot] = poff;
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
     st->rel_row[slot] = st->rows;
@@ -1416,6 +1472,7 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
     st->line_m = (st->line_m << 1) | h->line;
     st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
     st->synth_m = (st->synth_m << 1) | h->synth;
+    st->moved_m = (st->moved_m << 1) | h->moved;
     st->asyn_m = (st->asyn_m << 1) | h->asynth;
     st->two_m = (st->two_m << 1) | h->two;
     if (h->swept >= 0 && (uint32_t)h->swept != slot)
@@ -1614,7 +1671,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
 static void run_reset(const struct bd_params *p, struct bd_state *st)
 {
     st->run = st->low = st->flips = st->distinct = st->margin_n = st->structured = 0;
-    st->run_synth = 0;
+    st->run_synth = st->run_moved = 0;
     st->margin_sum = 0;
     st->coords = 0;
     st->next_alarm = p->min_run;
@@ -1648,12 +1705,40 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     bool halve = hv && halving_chain(p, st, label);
     relations(p, st, x, qq, dim, label, margin, inv, &h);
     noise_learn(st, h.rest);
+    /* the centre q probes around moved (centre_moved()): its base's, or for a relation
+     * without one (a parallelogram) its nearest input's */
+    if (h.base >= 0)
+        h.moved = centre_moved(st, h.base, h.step);
+    else if (h.synth && h.nearest >= 0)
+        h.moved = centre_moved(st, h.nearest, h.near_nnz == 1 ? h.near_first : -1);
+    /* q is a small dense move (min(3, dim) coordinates or more, not a sparse step; a
+     * quarter of a spread per coordinate (RMS) at most, in the model's scale: closer than
+     * two records usually are) of a probed fresh input (one with a sparse child, or one
+     * itself), toward the boundary (toward()): a search's next centre (ZOO's and NES's
+     * update between rounds of probes). Two probes of one record (x + d e_j, x + d e_k)
+     * are two coordinates apart. */
+    bool dmove = false;
+    if (h.base < 0 && h.nearest >= 0 && h.near_d2 > 0 && h.near_nnz >= IG_MIN(3u, dim) &&
+        fresh(st, (uint32_t)h.nearest) &&
+        (st->rel_child[h.nearest] || (st->rel_judged[h.nearest] & CHILD))) {
+        double r2 = p->near_rel * p->near_rel;
+        if (inv) {
+            r2 = CENTRE_MOVE * CENTRE_MOVE * dim;
+        } else {
+            double n2 = 0;
+            for (uint32_t c = 0; c < dim; c++)
+                n2 += (double)x[c] * x[c];
+            r2 *= n2;
+        }
+        dmove = h.near_d2 <= r2 && toward(st, h.nearest, label, poff);
+    }
     if (h.base >= 0 && !st->star && dim >= 8)
         star_room(g, st);   /* before its first star can be made */
     stars(st, x, h.qe, dim, inv, &h);
     st->star_now = h.star_child ? h.star : 0;
-    rel_push(st, x, qq, dim, label, margin, poff, &h);
+    rel_push(st, x, qq, dim, label, margin, poff, &h, dmove);
     st->run_synth += h.synth;
+    st->run_moved += h.moved;
     uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
     uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);
     uint32_t synth = (uint32_t)__builtin_popcount(st->synth_m & 0xffff);
@@ -1665,7 +1750,10 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * ZOO's and NES's pairs) before it moves on; one-sided children of one record along
      * coordinate after coordinate, each to another value of that feature's range, are a
      * one-at-a-time sensitivity analysis (ICE curves, a tornado chart) */
+    /* ... and around a centre that moved in those 16 rows (centre_moved(): a probe of a
+     * record as it is, a local sensitivity analysis, is no search) */
     bool syn = h.synth && synth >= p->min_synth && (st->two_m & 0xffff) &&
+               (st->moved_m & 0xffff) &&
                ((coords >= need && steps_spread(st)) || dense >= p->min_synth);
     /* a greedy walk: its choices all follow the probability, with one exact
      * relation (a dropped step's mirror or sibling), its steps moving as many
@@ -1677,10 +1765,12 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     bool greedy = dim >= 4 && h.base >= 0 && desc >= p->min_descent &&
                   !(st->asc_m & 0xffff) && synth + asyn >= 1 && steps_spread(st) &&
                   step_distinct(st) >= IG_MIN(p->min_descent, dim);
-    /* a star: one base probed on both sides along many coordinates (SimBA whose
-     * answers saturate keeps no step and tries every coordinate around its start;
-     * ZOO's and NES's antithetic probes) */
-    bool star = h.star_child && h.star >= p->min_star;
+    /* a star: one base probed on both sides along many coordinates (ZOO's and NES's
+     * antithetic probes, SimBA's x - e then x + e), the base a moved centre: a record
+     * probed as it is (x +- d e_j, a local sensitivity analysis) is no search. SimBA
+     * whose answers saturate keeps no step and probes its start so, as such a probe
+     * does: it learns nothing from them, and is judged once it keeps a step. */
+    bool star = h.star_child && h.star >= p->min_star && h.moved;
     syn = syn || greedy || star;
     /* below 8 features, a row written on a lattice coarse against the features'
      * spread (a decimal step of 5 % of it or more on half of them: z-scores printed
@@ -2249,7 +2339,8 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 /* a search by synthetic steps over many coordinates */
                 bool walk = st->distinct >= p->walk_run && 5 * st->structured >= 3 * st->distinct &&
                             (uint32_t)__builtin_popcountll(st->coords) >= walk_coords(dim) &&
-                            (!st->rel || (st->run_synth >= 2 && 5 * st->run_synth >= st->distinct &&
+                            (!st->rel || (st->run_synth >= 2 && st->run_moved &&
+                                          5 * st->run_synth >= st->distinct &&
                                           steps_spread(st)));
                 if (probe || walk) {
                     alarm(call, ev, p, st, probe ? BD_PROBE : BD_WALK, 0);

@@ -64,7 +64,7 @@ ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo",
            "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
-          "popular", "sensitivity"]
+          "popular", "sensitivity", "tornado", "local_probe"]
 POOL = {"hsj_dist": 64, "simba_dist": 64, "simba_noise_dist": 64, "popular": 40}
 
 
@@ -493,6 +493,18 @@ def sensitivity(o, T, y, rng, n):
     attack_clients.sensitivity(o, T, y, rng, types.SimpleNamespace(queries=n))
 
 
+def tornado(o, T, y, rng, n):
+    """attack_clients.py's tornado pattern: sensitivity() with 2 or 3 values per feature
+    (on digits' integer pixels 0 and 16 sit symmetric around 8)."""
+    attack_clients.tornado(o, T, y, rng, types.SimpleNamespace(queries=n))
+
+
+def local_probe(o, T, y, rng, n):
+    """attack_clients.py's local_probe pattern: a record's features each moved up and down
+    by one small delta (local sensitivity analysis), then the next record."""
+    attack_clients.local_probe(o, T, y, rng, types.SimpleNamespace(queries=n))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", required=True, choices=sorted(LOADERS))
@@ -531,7 +543,7 @@ def main():
     # the roles added later come last, so every earlier role keeps its seed (its stream)
     later = ["settle", "whatif_bisect", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise",
              "simba_noise", "simba_round", "popular", "hsj_dist", "simba_dist", "simba_noise_dist",
-             "sensitivity"]
+             "sensitivity", "tornado", "local_probe"]
     for role in [r for r in BENIGN + ATTACKS if r not in later] + later:
         fn = globals()[role]
         o = Oracle(clf, [], len(names), rotate=POOL.get(role, int(role.endswith("_rot"))))

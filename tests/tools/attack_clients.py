@@ -47,6 +47,10 @@ Benign patterns that must raise nothing (real records of the held-out split):
             record, then 3-6 of its features in turn, each swept over 2 (a tornado chart),
             3, 5 or 8 values across its range with the others held, as one request or a row
             per request
+  tornado   the same with 2 or 3 values per feature only (low and high, and the middle)
+  local_probe  local sensitivity analysis: a real record, then each of its features (or 3-8
+            of them) moved up and down by one small delta (1-10 % of its spread, or 10 % of
+            its value), the others held; sometimes again with another delta; the next record
   busy      real records, high rate (give --pause 0 and many queries)
   coarse    real records as a form or a binned feature store sends them: every feature
             rounded to whole spreads (z-scores to integers), and digits scanned black and
@@ -551,14 +555,14 @@ def popular(o, T, y, rng, a):
     return {}
 
 
-def sensitivity(o, T, y, rng, a):
+def sensitivity(o, T, y, rng, a, grids=(2, 3, 5, 8)):
     """One-at-a-time sensitivity analysis (OAT, Saltelli et al., Global Sensitivity Analysis:
     The Primer, 2008), or individual conditional expectation curves (Goldstein et al. 2015),
     as a data scientist runs them on single records: a real record, then 3 to 6 of its
     features in turn, each swept over a grid across its range (5th to 95th percentile) with
     the others held at the record's values, then the next record. The grid (2 values: a
-    tornado chart's low and high; 3, 5 or 8) and whether a feature's grid goes as one
-    request or a row per request vary by record; nothing depends on the answers."""
+    tornado chart's low and high; 3, 5 or 8: <grids>) and whether a feature's grid goes as
+    one request or a row per request vary by record; nothing depends on the answers."""
     lo, hi = np.percentile(T, 5, axis=0), np.percentile(T, 95, axis=0)
     free = np.flatnonzero(hi > lo)
     n = 0
@@ -566,12 +570,59 @@ def sensitivity(o, T, y, rng, a):
         x = T[rng.integers(len(T))].astype(np.float64)
         o.proba(x)
         n += 1
-        k = int(rng.choice([2, 3, 5, 8]))
+        k = int(rng.choice(list(grids)))
         batch = rng.random() < 0.5
         for j in rng.choice(free, min(len(free), int(rng.integers(3, 7))), replace=False):
             X = np.repeat(x[None, :], k, axis=0)
             X[:, j] = np.linspace(lo[j], hi[j], k)
             X = X[: a.queries - n]
+            if not len(X):
+                break
+            for part in ([X] if batch else X):
+                o.proba(part)
+            n += len(X)
+    return {}
+
+
+def tornado(o, T, y, rng, a):
+    """Tornado charts and three-point sweeps only: sensitivity() with grids of 2 (a
+    feature's low and high) or 3 values (low, middle, high). On integer features (digits'
+    0..16 pixels) the low and high sit symmetric around many records' values (0 and 16
+    around 8), so the sweep's two children of a record mirror each other exactly."""
+    return sensitivity(o, T, y, rng, a, grids=(2, 3))
+
+
+def local_probe(o, T, y, rng, a):
+    """Local (derivative-based) sensitivity analysis of single records, as a data scientist
+    or an explainability tool computes it (finite differences, Saltelli et al. 2008 ch. 1;
+    elasticities): a real record, then for each of its features in turn (all, or 3 to 8 of
+    them) the record with that feature moved up and down by one small delta, the others
+    held: x + d e_j, x - d e_j. The delta is a share of the feature's spread (1 %, 5 % or
+    10 %) or of its value (+-10 %, a tornado chart's usual swing), fixed per record; a
+    record's probes go as one request or a row per request; sometimes the same record is
+    probed again with another delta. Then the next record, far from this one. Nothing
+    depends on the answers: the centre never moves toward the boundary."""
+    S = spread(T)
+    d = T.shape[1]
+    n = 0
+    while n < a.queries:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        o.proba(x)
+        n += 1
+        feats = (np.arange(d) if rng.random() < 0.5 or d <= 8
+                 else np.sort(rng.choice(d, int(rng.integers(3, 9)), replace=False)))
+        batch = rng.random() < 0.5
+        for _ in range(1 + (rng.random() < 0.3)):
+            u = rng.random()
+            delta = 0.1 * np.abs(x) if u < 0.25 else float(rng.choice([0.01, 0.05, 0.1])) * S
+            delta = np.where(delta > 0, delta, 0.05 * S)
+            X = []
+            for j in feats:
+                for sgn in (1.0, -1.0):
+                    q = x.copy()
+                    q[j] += sgn * delta[j]
+                    X.append(q)
+            X = np.array(X)[: a.queries - n]
             if not len(X):
                 break
             for part in ([X] if batch else X):
@@ -768,9 +819,10 @@ ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_querie
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
          "flood_parallel": flood_parallel, "records": records, "busy": records,
          "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
-         "whatif": whatif, "coarse": coarse, "popular": popular, "sensitivity": sensitivity}
+         "whatif": whatif, "coarse": coarse, "popular": popular, "sensitivity": sensitivity,
+         "tornado": tornado, "local_probe": local_probe}
 BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
-          "coarse", "popular", "sensitivity"}
+          "coarse", "popular", "sensitivity", "tornado", "local_probe"}
 
 
 def pool_sources(source, n):
