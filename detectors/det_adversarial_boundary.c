@@ -172,7 +172,7 @@ struct bd_state {
     int16_t *rel_kid;         /* slot of the row's first sparse child, -1 none */
     uint8_t *rel_judged;      /* bit 0: that child's greedy choice was counted; bit 1: the
                                * slot's input was swept (SWEPT); bit 2: it was a sparse child
-                               * of its base (CHILD); bit 3: a small dense move of a probed
+                               * of its base or of a star (CHILD); bit 3: a small dense move of a probed
                                * input (MOVED); bit 4: a CHILD toward the boundary (KEPT) */
     uint64_t *rel_kid_row;
     uint32_t asyn_m;          /* bit k: the row k rows ago was a second child of its base
@@ -724,10 +724,11 @@ static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
  * readings flicker back to an old value is not probing. */
 #define REL_FRESH 4
 #define SWEPT 2          /* rel_judged bit: the slot's input had a feature swept */
-#define CHILD 4          /* rel_judged bit: the slot's input was a sparse child of its base */
+#define CHILD 4          /* rel_judged bit: the slot's input was a sparse child of its base
+                          * or of a star (a probe) */
 #define MOVED 8          /* rel_judged bit: the slot's input moved a probed centre a little */
 #define KEPT 16          /* rel_judged bit: a CHILD that went toward the boundary (toward()) */
-#define CENTRE_MOVE 0.25 /* a search's centre moves by at most this many spreads per
+#define CENTRE_MOVE 0.1  /* a search's centre moves by at most this many spreads per
                           * coordinate (RMS) between rounds of probes (rel_row) */
 static inline bool fresh(const struct bd_state *st, uint32_t i)
 {
@@ -850,24 +851,54 @@ static bool star_add(struct bd_state *st, uint32_t s, uint32_t dim, int coord, d
     return mirrored;
 }
 
+/* q - b moves three coordinates or more alike: its third largest move is at least half its
+ * largest (in the model's scale). ZOO's and NES's centre updates move many coordinates
+ * (sign steps: all alike); two probes of one record (x + d e_j, x + d e_k) move two, the
+ * rest only by the noise a client adds. */
+static bool dense_move(const float *q, const float *b, const float *inv, uint32_t dim)
+{
+    double t[3] = { 0, 0, 0 };
+    for (uint32_t c = 0; c < dim; c++) {
+        double z = ((double)q[c] - b[c]) * (inv ? inv[c] : 1.0f), z2 = z * z;
+        if (z2 > t[2]) {
+            t[2] = z2;
+            if (t[2] > t[1]) {
+                double u = t[1];
+                t[1] = t[2];
+                t[2] = u;
+                if (t[1] > t[0]) {
+                    u = t[0];
+                    t[0] = t[1];
+                    t[1] = u;
+                }
+            }
+        }
+    }
+    return dim >= 3 && t[0] > 0 && 4.0 * t[2] >= t[0];
+}
+
 /* Slot b, around which q probes along coordinate <step> (-1: unknown), is a moved centre: the
  * current point of a search, derived from a point it probed before. Either a kept step (b
- * was a sparse child of its own base, along another coordinate than q's: SimBA keeps
- * x - e when it lowered the label's probability and probes the next coordinate from
- * there) or a small dense move of a probed input (MOVED: ZOO's and NES's update of their
- * centre between rounds of probes). An attack moves toward and along the boundary; a data
+ * was a sparse child of its own base toward the boundary, along another coordinate than
+ * q's, and q keeps that move: SimBA keeps x - e when it lowered the label's probability
+ * and probes the next coordinate from there; two probes of one record, x + d e_j and
+ * x + d e_k, undo each other's) or a small dense move of a probed input (MOVED: ZOO's and
+ * NES's update of their centre between rounds of probes). An attack moves toward and along the boundary; a data
  * scientist's local (x +- d e_j) or one-at-a-time sensitivity analysis probes a record as
  * it is and goes on to the next record, far away: its centres never move, and a slider
  * moving one field again moves the coordinate its base moved. */
-static bool centre_moved(const struct bd_state *st, int b, int step)
+static bool centre_moved(const struct bd_state *st, const float *q, uint32_t dim, int b,
+                         int step)
 {
     uint8_t f = st->rel_judged[b];
     if (f & MOVED)
         return true;
-    if (!(f & KEPT))
+    if (!(f & KEPT) || step < 0)
         return false;
     int c = st->step_coord[st->rel_row[b] % 32];
-    return step >= 0 && c >= 0 && c != step;
+    const float *bv = rel_at(st, dim, (uint32_t)b);
+    return c >= 0 && c != step &&
+           2.0 * fabs((double)q[c] - bv[c]) < fabs((double)q[step] - bv[step]);
 }
 
 /* q's place among the client's stars (see struct bd_state): a child of one adds to it; a
@@ -912,7 +943,7 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
     st->star_row[s] = st->rel_row[b];
     st->star_has[s] = st->star_mir[s] = 0;
     st->star_last[s] = st->rows + 1;
-    st->star_moved = (st->star_moved & ~(1u << s)) | (uint32_t)centre_moved(st, (int)b, h->step) << s;
+    st->star_moved = (st->star_moved & ~(1u << s)) | (uint32_t)centre_moved(st, q, dim, (int)b, h->step) << s;
     int c = st->rel_kid[b], k;
     double v;
     bool approx;
@@ -1441,7 +1472,7 @@ static bool toward(const struct bd_state *st, int b, int label, float poff)
 }
 
 static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
-                     double margin, float poff, const struct rel_hit *h, bool dmove)
+                     double margin, float poff, const struct rel_hit *h, uint8_t flags)
 {
     uint32_t slot = (uint32_t)(st->rows % st->rel_n);
     bool desc, asc;
@@ -1456,9 +1487,8 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
         st->rel_kid_row[h->base] = st->rows;
     }
     st->rel_kid[slot] = -1;
-    st->rel_judged[slot] = (uint8_t)((par ? CHILD : 0) |
-                                     (par && toward(st, h->base, label, poff) ? KEPT : 0) |
-                                     (dmove ? MOVED : 0));
+    st->rel_judged[slot] = (uint8_t)((par || h->star_child ? CHILD : 0) |
+                                     (par ? flags & KEPT : 0) | (flags & MOVED));
     st->rel_u[slot] = poff;
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
     st->rel_row[slot] = st->rows;
@@ -1708,18 +1738,19 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     /* the centre q probes around moved (centre_moved()): its base's, or for a relation
      * without one (a parallelogram) its nearest input's */
     if (h.base >= 0)
-        h.moved = centre_moved(st, h.base, h.step);
+        h.moved = centre_moved(st, x, dim, h.base, h.step);
     else if (h.synth && h.nearest >= 0)
-        h.moved = centre_moved(st, h.nearest, h.near_nnz == 1 ? h.near_first : -1);
-    /* q is a small dense move (min(3, dim) coordinates or more, not a sparse step; a
-     * quarter of a spread per coordinate (RMS) at most, in the model's scale: closer than
-     * two records usually are) of a probed fresh input (one with a sparse child, or one
-     * itself), toward the boundary (toward()): a search's next centre (ZOO's and NES's
-     * update between rounds of probes). Two probes of one record (x + d e_j, x + d e_k)
-     * are two coordinates apart. */
+        h.moved = centre_moved(st, x, dim, h.nearest, h.near_nnz == 1 ? h.near_first : -1);
+    /* q is a small dense move (dense_move(): not a sparse step, also through noise; at
+     * most CENTRE_MOVE spreads per coordinate (RMS) in the model's scale, without one
+     * near_rel of the input's norm) of a probed input (one with a sparse child, or one
+     * itself), toward the boundary (toward()): a search's next centre. ZOO's Adam and
+     * NES's sign steps move each coordinate by ~1-3 % of its range a round; a local
+     * prober's next record is further (iris's successive records, on a 0.1 cm lattice:
+     * 0.13 spreads RMS, where 0.25 let one stream of 9 through). Two probes of one
+     * record (x + d e_j, x + d e_k) move two coordinates, not a dense move. */
     bool dmove = false;
     if (h.base < 0 && h.nearest >= 0 && h.near_d2 > 0 && h.near_nnz >= IG_MIN(3u, dim) &&
-        fresh(st, (uint32_t)h.nearest) &&
         (st->rel_child[h.nearest] || (st->rel_judged[h.nearest] & CHILD))) {
         double r2 = p->near_rel * p->near_rel;
         if (inv) {
@@ -1730,13 +1761,32 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
                 n2 += (double)x[c] * x[c];
             r2 *= n2;
         }
-        dmove = h.near_d2 <= r2 && toward(st, h.nearest, label, poff);
+        dmove = h.near_d2 <= r2 && toward(st, h.nearest, label, poff) &&
+                dense_move(x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim);
     }
     if (h.base >= 0 && !st->star && dim >= 8)
         star_room(g, st);   /* before its first star can be made */
     stars(st, x, h.qe, dim, inv, &h);
     st->star_now = h.star_child ? h.star : 0;
-    rel_push(st, x, qq, dim, label, margin, poff, &h, dmove);
+    /* a kept step: a child toward the boundary along one coordinate alone (through noise,
+     * no second coordinate moving half as far: two probes of one record, x + d e_j and
+     * x + d e_k, are two) */
+    bool kept = h.base >= 0 && toward(st, h.base, label, poff);
+    if (kept && h.approx) {
+        const float *b = rel_at(st, dim, (uint32_t)h.base);
+        double t1 = 0, t2 = 0;
+        for (uint32_t c = 0; c < dim; c++) {
+            double z = ((double)x[c] - b[c]) * (inv ? inv[c] : 1.0f), z2 = z * z;
+            if (z2 > t1) {
+                t2 = t1;
+                t1 = z2;
+            } else if (z2 > t2) {
+                t2 = z2;
+            }
+        }
+        kept = 4.0 * t2 < t1;
+    }
+    rel_push(st, x, qq, dim, label, margin, poff, &h, (uint8_t)((kept ? KEPT : 0) | (dmove ? MOVED : 0)));
     st->run_synth += h.synth;
     st->run_moved += h.moved;
     uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);

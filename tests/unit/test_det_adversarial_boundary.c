@@ -1,11 +1,12 @@
 /* adversarial.boundary on synthetic streams: a decision-based walk along the boundary of a
  * nearest-centre classifier alarms (with scores, and label-only), so do a SimBA-style
  * score walk and HopSkipJump-style probe batches separated by binary searches, a binary
- * search behind noise or rounding (halving chains), SimBA behind noise, SimBA stuck on
- * saturated answers (a star), SimBA behind noise on 4 features and SimBA spread over 40
- * source addresses (the model's view across clients); natural queries, noisy streams of
- * 4 features, confident retries of one input and many users sending
- * a popular record do not; bad input is skipped. */
+ * search behind noise or rounding (halving chains), SimBA behind noise, a ZOO-style
+ * search (rounds of probes around a moving centre), SimBA behind noise on 4 features and
+ * SimBA spread over 40 source addresses (the model's view across clients); natural
+ * queries, noisy streams of 4 features, confident retries of one input, local sensitivity
+ * probes of records (also with saturated answers, as a stuck SimBA sends) and many users
+ * sending a popular record do not; bad input is skipped. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -530,11 +531,8 @@ static void test_noisy_simba_alarms(void **state)
         fail_msg("SimBA behind noise: median first finding at query %d", at[5]);
 }
 
-/* SimBA on a model whose answers saturate: the label's probability is 1 in float32 (and
- * float64) whatever it tries, so it keeps no step and probes its start x - eps e_i, then
- * x + eps e_i, coordinate after coordinate: a star, caught by its mirrored coordinates
- * (4: at query 9), also long after the start left the 32-input ring; behind noise (sd
- * 0.002, a tenth of the step) within 16 queries, as noise hides a step now and then. */
+/* Answers that saturate: the label's probability is 1 in float32 (and float64) whatever the
+ * input, the other classes ~1e-20. */
 static void saturated_query(struct run *r, const float *x, int label)
 {
     float sc[C];
@@ -546,31 +544,98 @@ static void saturated_query(struct run *r, const float *x, int label)
     assert_int_equal(ig_det_adversarial_boundary.observe(&r->call, &ev), 0);
 }
 
-static void test_saturated_star_alarms(void **state)
+/* A data scientist's local sensitivity analysis (finite differences, elasticities): a
+ * record, then each feature in turn moved up and down by one small delta, x + d e_j and
+ * x - d e_j, the others held (in feature order or not, + or - first), sometimes again with
+ * another delta, then the next record. Its rows are the mirrored probes of ZOO and SimBA
+ * (a star), but its centre never moves: each record is probed as it is. Quiet with the
+ * model's answers and with saturated ones, also behind re-typing noise. A SimBA stuck on
+ * saturated answers (it keeps no step) sends the same rows as the saturated stream here
+ * (x - e, then x + e, coordinate after coordinate): it learns nothing from them and is
+ * judged once it keeps a step (before, its star fired at query 9). */
+static void test_local_probe_quiet(void **state)
 {
     (void)state;
-    for (int e = 0; e < 2; e++) {
+    for (int kind = 0; kind < 3; kind++) {
         struct run r;
-        run_start(&r, 800 + (uint64_t)e);
-        double noise = e == 1 ? 0.002 : 0;
+        run_start(&r, 800 + (uint64_t)kind);
+        double noise = kind == 2 ? 0.002 : 0;
         float x[D], y[D], z[D];
-        centre_of(3, x);
-        evade(x, z, noise, -1);
-        saturated_query(&r, z, 3);
-        for (int i = 0; i < 40; i++) {
-            for (int sgn = -1; sgn <= 1; sgn += 2) {
-                memcpy(y, x, sizeof(y));
-                y[(i * 7) % D] += (float)sgn * 0.03f;
-                evade(y, z, noise, -1);
-                saturated_query(&r, z, 3);
+        for (int rec = 0; rec < 12; rec++) {
+            int c = kind == 0 ? (int)(urand() * C) : 3;
+            for (int f = 0; f < D; f++)
+                x[f] = centres[c][f] + (float)(0.08 * nrand());
+            evade(x, z, noise, -1);
+            if (kind)
+                saturated_query(&r, z, c);
+            else
+                query(&r, z, true);
+            int perm[D];
+            shuffle(perm, D);
+            int passes = rec % 3 == 0 ? 2 : 1, first = rec % 2 ? 1 : -1;
+            for (int pass = 0; pass < passes; pass++) {
+                float d = pass ? 0.05f : 0.02f + 0.01f * (float)(rec % 3);
+                for (int i = 0; i < D; i++) {
+                    int j = rec % 4 == 0 ? i : perm[i];
+                    for (int t = 0; t < 2; t++) {
+                        memcpy(y, x, sizeof(y));
+                        y[j] += (float)(t ? -first : first) * d;
+                        evade(y, z, noise, -1);
+                        if (kind)
+                            saturated_query(&r, z, c);
+                        else
+                            query(&r, z, true);
+                    }
+                }
             }
         }
+        static const char *const what[] = { "local sensitivity probes",
+                                            "local probes, saturated answers",
+                                            "local probes, saturated answers, noise" };
+        run_quiet(&r, what[kind]);
+    }
+}
+
+/* ZOO (Chen et al. 2017) / NES-style score-based search: a round of probes x + h e_i,
+ * x - h e_i along 16 coordinates around its centre, a gradient estimate from their answers,
+ * then the centre moves a small step along it (every probed coordinate: a dense move
+ * toward the boundary), and the next round probes around the new centre. The first round
+ * is a local probe of one record; the second, around a moved centre, is a search: caught
+ * within it (33 rows a round). */
+static void test_moving_centre_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        run_start(&r, 820 + (uint64_t)e);
+        float x[D], y[D], sc[C];
+        centre_of(e % C, x);
+        int c = model(x, sc);
+        for (int round = 0; round < 6; round++) {
+            query(&r, x, true);
+            int perm[D];
+            shuffle(perm, D);
+            float g[D] = { 0 };
+            for (int i = 0; i < 16; i++) {
+                float pp = 0, pm = 0;
+                for (int sgn = 1; sgn >= -1; sgn -= 2) {
+                    memcpy(y, x, sizeof(y));
+                    y[perm[i]] += (float)sgn * 1e-3f;
+                    query(&r, y, true);
+                    model(y, sc);
+                    *(sgn > 0 ? &pp : &pm) = sc[c];
+                }
+                g[perm[i]] = (pp - pm) / 2e-3f;
+            }
+            for (int f = 0; f < D; f++)   /* sign step: lowers the label's probability */
+                x[f] -= g[f] > 0 ? 0.01f : g[f] < 0 ? -0.01f : 0.0f;
+        }
         if (r.sink.n == 0)
-            fail_msg("saturated SimBA not detected (noise %g)", noise);
+            fail_msg("ZOO-style search not detected (stream %d)", e);
         assert_true(r.sink.ok);
-        if (r.sink.first_q > (noise ? 16u : 9u))
-            fail_msg("saturated SimBA (noise %g) detected at query %llu", noise,
-                     (unsigned long long)r.sink.first_q);
+        if (r.sink.first_q > 66)
+            fail_msg("ZOO-style search detected at query %llu (stream %d)",
+                     (unsigned long long)r.sink.first_q, e);
         run_close(&r);
     }
 }
@@ -1221,7 +1286,8 @@ int main(void)
         cmocka_unit_test(test_sensitivity_quiet),
         cmocka_unit_test(test_flicker_sensor_quiet),
         cmocka_unit_test(test_noisy_simba_alarms),
-        cmocka_unit_test(test_saturated_star_alarms),
+        cmocka_unit_test(test_local_probe_quiet),
+        cmocka_unit_test(test_moving_centre_alarms),
         cmocka_unit_test(test_memory_grows_with_use),
         cmocka_unit_test(test_distributed_search_alarms),
         cmocka_unit_test(test_popular_record_quiet),
