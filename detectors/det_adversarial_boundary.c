@@ -1748,9 +1748,12 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * NES's sign steps move each coordinate by ~1-3 % of its range a round; a local
      * prober's next record is further (iris's successive records, on a 0.1 cm lattice:
      * 0.13 spreads RMS, where 0.25 let one stream of 9 through). Two probes of one
-     * record (x + d e_j, x + d e_k) move two coordinates, not a dense move. */
+     * record (x + d e_j, x + d e_k) move two coordinates, not a dense move. A step the
+     * noise test took for one coordinate's (dominant(): 16 of 1,024 moved alike pass it)
+     * is judged here too. */
     bool dmove = false;
-    if (h.base < 0 && h.nearest >= 0 && h.near_d2 > 0 && h.near_nnz >= IG_MIN(3u, dim) &&
+    if ((h.base < 0 || h.approx) && h.nearest >= 0 && h.near_d2 > 0 &&
+        h.near_nnz >= IG_MIN(3u, dim) &&
         (st->rel_child[h.nearest] || (st->rel_judged[h.nearest] & CHILD))) {
         double r2 = p->near_rel * p->near_rel;
         if (inv) {
@@ -1816,11 +1819,12 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
                   !(st->asc_m & 0xffff) && synth + asyn >= 1 && steps_spread(st) &&
                   step_distinct(st) >= IG_MIN(p->min_descent, dim);
     /* a star: one base probed on both sides along many coordinates (ZOO's and NES's
-     * antithetic probes, SimBA's x - e then x + e), the base a moved centre: a record
-     * probed as it is (x +- d e_j, a local sensitivity analysis) is no search. SimBA
+     * antithetic probes, SimBA's x - e then x + e), with a probe around a moved centre in
+     * the same 16 rows (the search went on from there): a record probed as it is
+     * (x +- d e_j, a local sensitivity analysis) is no search. SimBA
      * whose answers saturate keeps no step and probes its start so, as such a probe
      * does: it learns nothing from them, and is judged once it keeps a step. */
-    bool star = h.star_child && h.star >= p->min_star && h.moved;
+    bool star = h.star_child && h.star >= p->min_star && (st->moved_m & 0xffff);
     syn = syn || greedy || star;
     /* below 8 features, a row written on a lattice coarse against the features'
      * spread (a decimal step of 5 % of it or more on half of them: z-scores printed

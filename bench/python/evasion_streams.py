@@ -39,7 +39,8 @@ Roles ending in _dist and popular send from a pool of addresses (adv_replay's ro
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
                           [--upsample K]
 --list writes "client role mark" lines (mark: rows an attack sent before its first
-structured phase, e.g. HopSkipJump's uniform random start; 0 otherwise).
+structured phase: HopSkipJump's uniform random start, SimBA's rows up to its first kept
+step, all of them when it never keeps one; 0 otherwise).
 """
 import argparse
 import os
@@ -72,6 +73,7 @@ class Oracle:
     """The model behind the API; records every request as adv_replay reads it."""
 
     decimals = None   # --decimals: every client prints its numbers with this many decimals
+    kept_at = None    # SimBA: rows sent up to its first kept step (its centre moves)
 
     def __init__(self, clf, out, client, rotate=0):
         self.clf, self.out, self.client, self.queries = clf, out, client, 0
@@ -186,11 +188,13 @@ def simba_ref(o, T, y, rng, n, eps=0.2):
             pl = o.proba(left)[0]
             if pl[c] < last:
                 x, last, p = left, pl[c], pl
+                o.kept_at = o.kept_at or o.queries
             else:
                 right = np.clip(x + diff, lo, hi)
                 pr = o.proba(right)[0]
                 if pr[c] < last:
                     x, last, p = right, pr[c], pr
+                    o.kept_at = o.kept_at or o.queries
             if p.argmax() != c:
                 break
 
@@ -216,6 +220,7 @@ def _evasive(fn, noise=0.0, decimals=None):
         e = attack_clients.Evasive(o, spread(T), noise, decimals, int(rng.integers(1 << 30)))
         fn(e, T, y, rng, n)
         o.mark = getattr(e, "mark", 0)
+        o.kept_at = getattr(e, "kept_at", None)
     return run
 
 
@@ -552,6 +557,11 @@ def main():
         n = a.queries * (3 if role in ("busy", "popular") else 1)
         fn(o, T, L, np.random.default_rng(a.seed * 1000 + len(names)), n)
         streams.append(o.out)
+        if role.startswith("simba") and role != "simba_batch":
+            # SimBA is judged from its first kept step: before it, stuck on saturated
+            # answers, it probes its start as a local sensitivity analysis does (the
+            # local_probe pattern); never kept: the whole stream
+            o.mark = o.kept_at if o.kept_at is not None else o.queries
         marks.append(o.mark)
     k = 0
     while any(k < len(s) for s in streams):

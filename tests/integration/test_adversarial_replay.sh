@@ -15,7 +15,8 @@
 # The digits are also replayed scaled up to 32 x 32 pixels (1,024 features: wide rows).
 # Asserted: no finding on any benign client; HopSkipJump caught within 10 rows
 # (ART's variant: within 10 rows of its first binary search, its random start can take ~100
-# uniform draws), the bench's SimBA within 15 (median 10; on iris's 4 features too), the authors' SimBA and ZOO caught; HopSkipJump
+# uniform draws), the bench's SimBA within 15 of its first kept step (median 10; on iris's
+# 4 features too), the authors' SimBA and ZOO caught; HopSkipJump
 # behind 1 % noise or 2-decimal rounding within 10 rows (ART's: of its first binary search),
 # behind 3 % noise in a median of 10, SimBA behind rounding caught, SimBA behind 1 % noise
 # caught (median within 15 rows; on iris within 12: its steps against the client's
@@ -24,9 +25,15 @@
 # and 40 ordinary users sending a popular demo record (as is, edited in one field, re-typed)
 # and a few popular records raise nothing (popular). Benign patterns include a
 # quantised sensor whose readings flicker by one step, readings settling on a set point (steps
-# halving without turning back), a user bisecting one feature (what-if threshold search) and a
+# halving without turning back), a user bisecting one feature (what-if threshold search), a
 # data scientist's one-at-a-time sensitivity analysis (ICE curves, tornado charts: 3-6
-# features of a record in turn, each set to 2-8 values across its range).
+# features of a record in turn, each set to 2-8 values across its range; tornado: 2 or 3
+# values only, on digits' integer pixels 0 and 16 mirror each other around 8) and a local
+# sensitivity analysis (local_probe: each feature of a record moved up and down by one
+# small delta, x + d e_j and x - d e_j: the mirrored probes of ZOO and SimBA, around a
+# centre that never moves). SimBA is judged from its first kept step: stuck on saturated
+# answers (breast cancer) it keeps none and sends what local_probe sends (reported, not
+# judged); ZOO is caught at its second round of probes, once its centre moved.
 . "$(dirname "$0")/lib/common.sh"
 /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
 REPLAY=$IG_BUILD/tests/adv_replay
@@ -47,19 +54,25 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
     # role mark queries first analytic findings title...
     while read -r _ role mark q first analytic n _; do
         case $role in
-        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect|popular|sensitivity)
+        warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect|popular|sensitivity|tornado|local_probe)
             if [ "$n" != 0 ]; then echo "$spec: benign $role: $n findings (first at row $first)"; bad=1; fi ;;
         hsj_lab|hsj_noise|hsj_round) lim=10 ;;
+        # SimBA's mark: its rows up to its first kept step (the search moves); stuck on
+        # saturated answers before it, it probes its start as a local sensitivity analysis
+        # (local_probe) does and is not judged; never kept (mark = all its rows): reported
+        simba_*) if [ "$role" != simba_batch ] && [ "$mark" -ge "$q" ]; then
+                     echo "$spec $role stuck" >> "$WORK/stuck"; continue
+                 fi ;;&
         hsj_art|hsj_art_noise) lim=$((mark + 10)) ;;
         # not asserted one by one: 3 % noise hides most of a binary search (its median is,
         # below)
         hsj_noise3) lim=-1 ;;
         # SimBA behind 1 % noise: its steps dominate the noise; on iris's 4 features
         # against the client's noise floor pooled over its recent rows
-        simba_noise) if [ "$ds" = iris ]; then lim=12; else lim=$q; fi ;;
-        simba_lab) lim=15 ;;
+        simba_noise) if [ "$ds" = iris ]; then lim=$((mark + 12)); else lim=$q; fi ;;
+        simba_lab) lim=$((mark + 15)) ;;
         hsj_rot)   lim=12 ;;   # a fresh API key per request: the source's stream catches it
-        simba_rot) lim=40 ;;
+        simba_rot) lim=$((mark + 40)) ;;
         # SimBA's batch variant (8 targets at once) on 1,024 features: not caught (reported)
         simba_batch) if [ "$up" != 1 ]; then lim=-1; else lim=$q; fi ;;
         simba_ref|zoo|simba_round) lim=$q ;;
@@ -67,7 +80,7 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
         # across clients (not judged on greedy choices below 8 features, where ordinary
         # records of several clients meet as exact children by chance: iris)
         hsj_dist) lim=$q ;;
-        simba_dist) if [ "$ds" = iris ]; then lim=-1; else lim=40; fi ;;
+        simba_dist) if [ "$ds" = iris ]; then lim=-1; else lim=$((mark + 40)); fi ;;
         simba_noise_dist) if [ "$ds" = iris ]; then lim=-1; else lim=$q; fi ;;
         *) fail "unknown role $role" ;;
         esac
@@ -85,6 +98,7 @@ for spec in wine:5 wine:6 breast_cancer:5 breast_cancer:6 digits:5 digits:6 iris
     done < "$WORK/j"
 done
 sort -k2,2 "$WORK/caught" | awk '{r[$2] = r[$2] " " $3} END {for (k in r) print "first finding at row:", k, r[k]}'
+[ -s "$WORK/stuck" ] && echo "SimBA never kept a step (saturated answers; not judged):" $(cat "$WORK/stuck" | tr '\n' ';')
 # the median HopSkipJump is caught within 10 rows (ART's: of its first binary search), also
 # behind noise or rounding; so is the median SimBA (the bench's: greedy choices)
 for role in hsj_art hsj_lab hsj_noise hsj_noise3 hsj_round hsj_art_noise simba_lab; do
@@ -92,8 +106,11 @@ for role in hsj_art hsj_lab hsj_noise hsj_noise3 hsj_round hsj_art_noise simba_l
     [ "$med" -le 10 ] || { echo "$role: median first finding at row $med (> 10)"; bad=1; }
 done
 # SimBA behind 1 % noise: median within 15 rows (was not caught at all); spread over 64
-# addresses: SimBA in a median of 12 rows, behind noise 20, HopSkipJump 40 (were not caught)
-for spec in simba_noise:15 simba_dist:12 simba_noise_dist:20 hsj_dist:40; do
+# addresses: SimBA in a median of 12 rows, behind noise 25 (was 20 before a star alone
+# stopped firing: it must see the search move, and behind noise on 1,024 features the
+# start's star of mirrored probes came at row 12, a probe around a kept step at 34),
+# HopSkipJump 40 (were not caught); SimBA counted from its first kept step
+for spec in simba_noise:15 simba_dist:12 simba_noise_dist:25 hsj_dist:40; do
     role=${spec%%:*} lim=${spec#*:}
     med=$(awk -v r="$role" '$2 == r {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
     [ "$med" -le "$lim" ] || { echo "$role: median first finding at row $med (> $lim)"; bad=1; }

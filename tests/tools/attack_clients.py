@@ -408,6 +408,8 @@ def simba(o, T, y, rng, a):
                 pc = o.proba(cand)[0]
                 if pc[c] < p[c]:
                     x, p = cand, pc
+                    if getattr(o, "kept_at", None) is None:
+                        o.kept_at = o.queries   # its first kept step (the search moves)
                     break
             if p.argmax() != c:
                 fooled += 1
