@@ -8,7 +8,8 @@ tests/tools/sk_model_server.py --split. Phase 1: four ordinary clients send reco
 held-out split (the models' references learn from the first rows, as they would from a
 service's ordinary traffic). Phase 2: ordinary clients in hard patterns (resending records,
 one class, high rate, flaky retries, near-duplicate frames, noisy records, what-if sweeps,
-one-at-a-time sensitivity analyses, coarse records: rounded to whole spreads, digits in
+one-at-a-time sensitivity analyses (also tornado charts alone) and local ones (each feature
+of a record moved up and down by a small delta), coarse records: rounded to whole spreads, digits in
 black and white, 40 users of a popular record) run at the same time as the attackers, who
 own a separate split (tests/tools/attack_clients.py; KnockoffNets also with a transfer set
 of another distribution: photo patches for digits, another table's records for the
@@ -99,6 +100,8 @@ PATTERNS = {
     "noisy": "records with 5 % measurement noise",
     "whatif": "what-if analysis: one feature of a record swept over 8 values",
     "sensitivity": "sensitivity analysis: 3-6 features of a record in turn, each over 2-8 values",
+    "tornado": "tornado charts: features of a record in turn, each at 2 or 3 values (low, high)",
+    "local_probe": "local sensitivity: each feature of a record moved up and down by a small delta",
     "popular": "40 users of one model: a demo record as is, edited, re-typed; popular records",
     "coarse": "coarse records: features rounded to whole spreads (digits: black and white)",
     "chat": "ordinary LLM questions",
@@ -114,7 +117,8 @@ def plan_benign(q):
             ("retry", int(200 * q), 1, 0.01), ("busy", int(1500 * q), 1, 0.0),
             ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
             ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05),
-            ("popular", int(400 * q), 1, 0.01), ("sensitivity", int(300 * q), 1, 0.01)]
+            ("popular", int(400 * q), 1, 0.01), ("sensitivity", int(300 * q), 1, 0.01),
+            ("tornado", int(300 * q), 1, 0.01), ("local_probe", int(300 * q), 1, 0.01)]
 
 
 def plan(quick):

@@ -2,7 +2,8 @@
 # The efficacy table's targets (bench/RESULTS.md figure 9), quick mode: real scikit-learn
 # models serving wine (z-scores) and breast_cancer (raw units, ~0.001..4000) over OIP v2 and an
 # OpenAI-style chat server, ordinary clients in hard patterns (resending, one class, retries,
-# high rate, near-duplicate frames, noisy records, what-if sweeps, coarse records, 40 users of
+# high rate, near-duplicate frames, noisy records, what-if sweeps, sensitivity analyses (one
+# at a time, tornado charts, local +-delta probes), coarse records, 40 users of
 # a popular record from a pool of addresses; LLM users asking about attacks, long prompts with
 # repeated lines) beside real attack clients (JbDA, uniform, KnockoffNets-style on natural
 # records and with a transfer set of another distribution, random and adaptive,
