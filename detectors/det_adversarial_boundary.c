@@ -191,6 +191,7 @@ struct bd_state {
     uint32_t star_now;        /* coordinates mirrored around the star of the last row */
     uint32_t star_moved;      /* bit s: star s's base is a moved centre (see centre_moved) */
     uint32_t moved_m;         /* bit k: the row k rows ago was a probe around a moved centre */
+    uint32_t moved_c[32];     /* per row (mod 32): that centre (its row, low 32 bits) */
     uint32_t run_moved;       /* the run's queries probing around a moved centre */
     uint32_t desc_m, asc_m;   /* bit k: the row k rows ago showed a greedy choice (a kept
                                * base that had lowered the probability, a dropped step that
@@ -705,6 +706,7 @@ struct rel_hit {
     uint32_t star;        /* coordinates mirrored around that star's base */
     bool star_new;        /* q mirrored an earlier child of that star (a new coordinate) */
     bool moved;           /* q probes around a moved centre (centre_moved()) */
+    uint64_t centre;      /* that centre: its row */
     int nearest;          /* q's nearest kept input (slot), -1 none */
     float near_d2;        /* its squared distance (model's scale, or raw units without one) */
     uint32_t near_nnz;    /* coordinates q moves off it (at most min(3, dim)) */
@@ -932,7 +934,10 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
             h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
             h->star_child = true;
             h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
-            h->moved = h->moved || ((st->star_moved >> s) & 1);
+            if (!h->moved && ((st->star_moved >> s) & 1)) {
+                h->moved = true;
+                h->centre = st->star_row[s];
+            }
         }
     }
     if (h->star_child || h->base < 0 || !st->rel_child[h->base])
@@ -954,7 +959,10 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
         h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
         h->star_child = true;
         h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
-        h->moved = h->moved || ((st->star_moved >> s) & 1);
+        if (!h->moved && ((st->star_moved >> s) & 1)) {
+            h->moved = true;
+            h->centre = st->star_row[s];
+        }
     }
 }
 
@@ -1503,6 +1511,7 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
     st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
     st->synth_m = (st->synth_m << 1) | h->synth;
     st->moved_m = (st->moved_m << 1) | h->moved;
+    st->moved_c[st->rows % 32] = (uint32_t)h->centre;
     st->asyn_m = (st->asyn_m << 1) | h->asynth;
     st->two_m = (st->two_m << 1) | h->two;
     if (h->swept >= 0 && (uint32_t)h->swept != slot)
@@ -1544,6 +1553,22 @@ static uint32_t step_distinct(const struct bd_state *st)
             seen |= 1ull << (c % 64);
     }
     return (uint32_t)__builtin_popcountll(seen);
+}
+
+/* Distinct moved centres probed around in the last 16 rows (at most 2 counted). */
+static uint32_t moved_centres(const struct bd_state *st)
+{
+    uint32_t n = 0, first = 0;
+    for (uint32_t k = 0; k < 16 && k < st->rows; k++) {
+        if (!((st->moved_m >> k) & 1))
+            continue;
+        uint32_t c = st->moved_c[(st->rows - 1 - k) % 32];
+        if (!n++)
+            first = c;
+        else if (c != first)
+            return 2;
+    }
+    return n > 0;
 }
 
 /* Sparse steps in the last 16 rows, and how often the coordinate changes from one to the
@@ -1719,10 +1744,13 @@ static uint32_t walk_coords(uint32_t dim)
  * Returns what fires, BD_NONE if nothing. <strict> (the cluster view): only evidence no
  * set of ordinary users makes together (a line, a halving chain turning back, greedy
  * choices, a star of mirrored probes), not one-sided siblings (many users each editing
- * one field of a popular record make those). */
+ * one field of a popular record make those). <repeat>: x repeats one of the model's recent
+ * rows exactly (another user sending the same record): no step of a search, so never a
+ * moved centre (a record probed by one user and sent again by another would look like a
+ * step kept off one of its probes). */
 static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const float *x,
                             uint32_t dim, int label, double margin, float poff,
-                            const float *inv, bool strict)
+                            const float *inv, bool strict, bool repeat)
 {
     const struct bd_params *p = &g->p;
     struct rel_hit h;
@@ -1741,6 +1769,8 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         h.moved = centre_moved(st, x, dim, h.base, h.step);
     else if (h.synth && h.nearest >= 0)
         h.moved = centre_moved(st, x, dim, h.nearest, h.near_nnz == 1 ? h.near_first : -1);
+    if (h.moved)
+        h.centre = st->rel_row[h.base >= 0 ? h.base : h.nearest];
     /* q is a small dense move (dense_move(): not a sparse step, also through noise; at
      * most CENTRE_MOVE spreads per coordinate (RMS) in the model's scale, without one
      * near_rel of the input's norm) of a probed input (one with a sparse child, or one
@@ -1752,7 +1782,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * noise test took for one coordinate's (dominant(): 16 of 1,024 moved alike pass it)
      * is judged here too. */
     bool dmove = false;
-    if ((h.base < 0 || h.approx) && h.nearest >= 0 && h.near_d2 > 0 &&
+    if ((h.base < 0 || h.approx) && !repeat && h.nearest >= 0 && h.near_d2 > 0 &&
         h.near_nnz >= IG_MIN(3u, dim) &&
         (st->rel_child[h.nearest] || (st->rel_judged[h.nearest] & CHILD))) {
         double r2 = p->near_rel * p->near_rel;
@@ -1774,7 +1804,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     /* a kept step: a child toward the boundary along one coordinate alone (through noise,
      * no second coordinate moving half as far: two probes of one record, x + d e_j and
      * x + d e_k, are two) */
-    bool kept = h.base >= 0 && toward(st, h.base, label, poff);
+    bool kept = h.base >= 0 && !repeat && toward(st, h.base, label, poff);
     if (kept && h.approx) {
         const float *b = rel_at(st, dim, (uint32_t)h.base);
         double t1 = 0, t2 = 0;
@@ -1839,12 +1869,16 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * choice of its own (an ordinary user's row can join a search's stream, as images of
      * one digit share cells, and must not inherit its choices), or a new mirrored
      * coordinate of a star (a user's edit of a record another client probed is a child of
-     * that star, not a probe of it). Greedy choices not below 8 features:
+     * that star, not a probe of it), and a star's search moved through two centres at
+     * least in its 16 rows (the other users' rows of a record one user probes -- the record
+     * sent again, edits of it -- can make one look like a step kept off a probe). Greedy
+     * choices not below 8 features:
      * there ordinary records of several clients meet as exact children of each other by
      * chance (iris's, measured on a 1 mm lattice: three ordinary clients' rows made 5
      * greedy choices in a row in one replay) */
     if (strict)
-        syn = (greedy && dim >= 8 && (st->desc_m & 1)) || (star && h.star_new);
+        syn = (greedy && dim >= 8 && (st->desc_m & 1)) ||
+              (star && h.star_new && moved_centres(st) >= 2);
     return line ? BD_LINE : syn ? BD_SYNTH : halve ? BD_HALVE : BD_NONE;
 }
 
@@ -1900,6 +1934,8 @@ struct bd_xrow {
     uint32_t sid;             /* the cross stream it joined, 0 none */
     uint32_t link;            /* the row it matched best when that was another client's
                                * (other values), else 0 */
+    uint32_t repeat;          /* 1: an exact repeat of one of the model's last XR rows */
+    uint32_t hash;            /* hash of its values (ig_row_hash) */
 };
 
 struct bd_xstream {
@@ -2054,16 +2090,18 @@ static void cross_fps(const struct bd_cross *x, const struct ig_fscale *fs, cons
 
 /* Scores one finite row of client <who>, fingerprinted as fp[] (cross_fps()), against the
  * model's recent rows and indexes it.
- * Sets *mrow to the recent row it matches best (0 none), and returns the cross stream the
- * row joins: its match's, or a new one when the match is another client's row and in none
- * (0: the row stays out). */
+ * Sets *mrow to the recent row it matches best (0 none), *repeat when the row repeats one
+ * of the model's last XR rows exactly, *hash to its values' hash, and returns the cross
+ * stream the row joins: its match's, or a new one when the match is another client's row
+ * and in none (0: the row stays out). */
 static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float *row,
-                            uint32_t who, uint32_t *mrow, uint32_t *link)
+                            uint32_t who, uint32_t *mrow, uint32_t *link, bool *repeat,
+                            uint32_t *hash)
 {
     enum { XV = XS * XPROBE };
     uint32_t vrow[XV], vn[XV], nv = 0;
     bool vcross[XV], vsame[XV];
-    uint32_t exact = ig_row_hash(row, x->dim);
+    uint32_t exact = *hash = ig_row_hash(row, x->dim);
     x->rows++;
     for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
@@ -2096,6 +2134,12 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     for (uint32_t v = 0; v < nv && best < XV; v++)
         if (vsame[v] && vn[v] == XS)
             best = XV;
+    /* ... nor does one of an older row: the index keeps XPROBE rows per fingerprint, and a
+     * popular record's copies crowd each other out there, so the model's last XR rows' hashes
+     * say (a record one user probed and another sends again must not look like a step) */
+    *repeat = false;
+    for (uint32_t k = 0; k < XR && !*repeat; k++)
+        *repeat = x->rec[k].hash == exact && x->rec[k].row && x->rows - x->rec[k].row < XR;
     if (best < XV) {
         *mrow = vrow[best];
         *link = vcross[best] ? vrow[best] : 0;
@@ -2164,7 +2208,7 @@ static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
         s->st->requests++;
     }
     s->recent[s->nrecent++ % 16] = o->client;
-    return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, true);
+    return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, true, o->repeat);
 }
 
 /* Distinct clients among the stream's last 16 rows. */
@@ -2291,7 +2335,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         if (xv && !wide)
             cross_fps(xv, &m->fs, x, fp);
         if (st->rel) {
-            enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, false);
+            enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, false, false);
             if (kind != BD_NONE) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
@@ -2315,9 +2359,12 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
              * row it matches best, with that row when it was in none */
             if (wide)
                 cross_fps(xv, xfs, fpv, fp);
-            uint32_t mrow, link, sid = cross_match(xv, fp, x, who, &mrow, &link);
+            bool again;
+            uint32_t mrow, link, hash;
+            uint32_t sid = cross_match(xv, fp, x, who, &mrow, &link, &again, &hash);
             uint32_t i = xv->rows % XR;
-            xv->rec[i] = (struct bd_xrow){ xv->rows, who, label, (float)margin, poff, 0, link };
+            xv->rec[i] = (struct bd_xrow){ xv->rows, who, label, (float)margin, poff, 0, link, again,
+                                           hash };
             raw_put(xv->raw + (size_t)i * dim, x, dim);
             struct bd_xstream *xs = sid ? cross_stream(g, xv, sid) : NULL;
             if (xs) {
