@@ -166,8 +166,9 @@ void ig_flow_cls_finish(struct ig_flow_table *t, struct ig_flow_entry *e)
     }
 }
 
-void ig_flow_cls_counts(const struct ig_classifier *c,
-                        void (*fn)(void *ctx, const char *proto, uint64_t flows), void *ctx)
+void ig_flow_cls_counts_ranked(const struct ig_classifier *c,
+                               void (*fn)(void *ctx, uint32_t rank, const char *proto, uint64_t flows),
+                               void *ctx)
 {
     if (!c)
         return;
@@ -175,10 +176,26 @@ void ig_flow_cls_counts(const struct ig_classifier *c,
         if (!c->by_id[id])
             continue;
         const char *name = id == IG_CLS_IDS - 1 ? "other" : ndpi_get_proto_name(c->ndpi, (uint16_t)id);
-        fn(ctx, name ? name : "other", c->by_id[id]);
+        fn(ctx, id, name ? name : "other", c->by_id[id]);
     }
     if (c->http2)
-        fn(ctx, "HTTP/2", c->http2);
+        fn(ctx, IG_CLS_IDS, "HTTP/2", c->http2);
+}
+
+struct unranked { void (*fn)(void *ctx, const char *proto, uint64_t flows); void *ctx; };
+
+static void drop_rank(void *ctx, uint32_t rank, const char *proto, uint64_t flows)
+{
+    (void)rank;
+    struct unranked *u = ctx;
+    u->fn(u->ctx, proto, flows);
+}
+
+void ig_flow_cls_counts(const struct ig_classifier *c,
+                        void (*fn)(void *ctx, const char *proto, uint64_t flows), void *ctx)
+{
+    struct unranked u = { fn, ctx };
+    ig_flow_cls_counts_ranked(c, drop_rank, &u);
 }
 
 bool ig_flow_is_http2(const struct ig_flow_table *t, const struct ig_flow *f)

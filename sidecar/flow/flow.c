@@ -64,6 +64,7 @@ static void lru_append(struct ig_flow_table *t, struct ig_flow_entry *e)
     struct ig_lru *l = &t->lru[e->lru];
     e->lprev = l->tail;
     e->lnext = NULL;
+    e->lru_seq = t->seq;
     if (l->tail) l->tail->lnext = e; else l->head = e;
     l->tail = e;
     l->n++;
@@ -514,9 +515,27 @@ void ig_flow_flush(struct ig_flow_table *t, uint64_t now_us)
             flow_end(t, t->lru[l].head, IG_END_FLUSH, now_us);
 }
 
+void ig_flow_set_seq(struct ig_flow_table *t, uint64_t seq) { t->seq = seq; }
+
+uint64_t ig_flow_close_order(const struct ig_flow *f, bool flush)
+{
+    const struct ig_flow_entry *e = (const struct ig_flow_entry *)f;
+    /* ig_flow_tick ends the embryonic list first, ig_flow_flush the established one; each
+     * list runs in append order, which is lru_seq order. */
+    uint64_t list_rank = flush ? e->lru : (uint64_t)(e->lru == 0);
+    return list_rank << 62 | (e->lru_seq & ((1ull << 62) - 1));
+}
+
 const struct ig_flow_stats *ig_flow_stats(const struct ig_flow_table *t)
 {
     return &t->st;
+}
+
+void ig_flow_proto_counts_ranked(const struct ig_flow_table *t,
+                                 void (*fn)(void *ctx, uint32_t rank, const char *proto, uint64_t flows),
+                                 void *ctx)
+{
+    ig_flow_cls_counts_ranked(t->cls, fn, ctx);
 }
 
 void ig_flow_proto_counts(const struct ig_flow_table *t,

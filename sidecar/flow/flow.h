@@ -68,7 +68,18 @@ void ig_flow_tick(struct ig_flow_table *t, uint64_t now_us);
 /* Closes every flow (end of capture / shutdown), delivering what can be delivered. */
 void ig_flow_flush(struct ig_flow_table *t, uint64_t now_us);
 const struct ig_flow_stats *ig_flow_stats(const struct ig_flow_table *t);
+/* Parse shards (pipeline/shards.c): the position of the packet about to be fed in the whole
+ * input; a flow remembers the position of the packet that last moved it in the table's
+ * LRU order. ig_flow_close_order is then, for a flow being ended by ig_flow_tick (flush:
+ * ig_flow_flush), a key that orders the flows of several tables fed from one input exactly
+ * as one table fed the whole input would end them. */
+void ig_flow_set_seq(struct ig_flow_table *t, uint64_t seq);
+uint64_t ig_flow_close_order(const struct ig_flow *f, bool flush);
 /* Flow counts per nDPI protocol name, for the summary: calls <fn> once per protocol seen. */
+/* The same with each protocol's rank in that list's order (parse shards merge their lists). */
+void ig_flow_proto_counts_ranked(const struct ig_flow_table *t,
+                                 void (*fn)(void *ctx, uint32_t rank, const char *proto, uint64_t flows),
+                                 void *ctx);
 void ig_flow_proto_counts(const struct ig_flow_table *t,
                           void (*fn)(void *ctx, const char *proto, uint64_t flows), void *ctx);
 /* True when nDPI classified <f> as HTTP (or a protocol carried over HTTP). */

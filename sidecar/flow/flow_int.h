@@ -63,6 +63,7 @@ struct ig_flow_entry {
     uint8_t  ctl_pending;                  /* an ignored RST/FIN/SYN that data followed = trick */
     uint32_t pending_isn;
     char     ctl_what[120];                 /* what was ignored, for the evidence */
+    uint64_t lru_seq;                      /* the table's seq when last appended to its LRU list */
 };
 
 struct ig_lru { struct ig_flow_entry *head, *tail; uint32_t n; };
@@ -96,6 +97,7 @@ struct ig_flow_table {
 
     struct ig_classifier *cls;
     struct ig_flow_stats st;
+    uint64_t seq;                          /* the caller's input position (ig_flow_set_seq) */
 };
 
 /* TCP sequence numbers compared in serial-number arithmetic (RFC 1982): a - b. */
@@ -143,6 +145,9 @@ void ig_flow_cls_packet(struct ig_flow_table *t, struct ig_flow_entry *e, const 
                         enum ig_flow_dir dir);
 /* Final verdict at close (nDPI give-up when still undecided), counted per protocol. */
 void ig_flow_cls_finish(struct ig_flow_table *t, struct ig_flow_entry *e);
+void ig_flow_cls_counts_ranked(const struct ig_classifier *c,
+                               void (*fn)(void *ctx, uint32_t rank, const char *proto, uint64_t flows),
+                               void *ctx);
 void ig_flow_cls_counts(const struct ig_classifier *c,
                         void (*fn)(void *ctx, const char *proto, uint64_t flows), void *ctx);
 
