@@ -21,6 +21,9 @@ bool ig_ad_starts(struct ig_span s, const char *lit);
 bool ig_ad_ends(struct ig_span s, const char *lit);
 /* Copies <s> into dst as a NUL-terminated string, truncated to cap-1 bytes. */
 void ig_ad_copy(char *dst, size_t cap, struct ig_span s);
+/* A thread that decoded payloads and now ends (parse shards): frees what the adapters keep
+ * per thread (the OpenAI stream chunks' scratch). */
+void ig_ad_thread_exit(void);
 /* True when the request header <name> contains <needle> (case-insensitive). */
 bool ig_ad_header_has(const struct ig_http_txn *t, enum ig_flow_dir dir, const char *name,
                       const char *needle);

@@ -157,17 +157,26 @@ static int on_sse_event(void *ctx, struct ig_span data)
 
 /* Per-thread scratch for stream chunks, reset per chunk: a stream of thousands of chunks
  * costs one chunk's DOM, not thousands. Allocated once per thread, reused afterwards. */
+static _Thread_local struct ig_scratch sse_s;
+static _Thread_local bool sse_ready;
+
+void ig_ad_thread_exit(void)
+{
+    if (sse_ready)
+        ig_scratch_free(&sse_s);
+    sse_ready = false;
+}
+
 static struct ig_scratch *sse_scratch(const struct ig_config *cfg)
 {
-    static _Thread_local struct ig_scratch s;
-    static _Thread_local bool ready;
-    if (!ready) {
+    struct ig_scratch *sp = &sse_s;
+    if (!sse_ready) {
         size_t cap = cfg ? (size_t)cfg->max_string * 8 + (1u << 20) : (64u << 20);
-        if (ig_scratch_init(&s, 1u << 16, cap) < 0)
+        if (ig_scratch_init(sp, 1u << 16, cap) < 0)
             return NULL;
-        ready = true;
+        sse_ready = true;
     }
-    return &s;
+    return sp;
 }
 
 static void decode_stream(struct oa *o, struct ig_span body)

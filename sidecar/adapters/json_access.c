@@ -1,6 +1,7 @@
 /* Accessors for parsed JSON (json.h): member lookup and string unescaping. Strings
  * without escapes are handed out in place; escaped ones are decoded on demand. */
 #include "adapters/json.h"
+#include <stdatomic.h>
 
 #include <string.h>
 #include <sys/random.h>
@@ -136,18 +137,28 @@ int ig_json_key(const struct ig_json *m, struct ig_scratch *s, struct ig_span *o
 }
 
 /* Keyed hash of member names: the key is drawn once per process, so a client cannot
- * precompute colliding keys to make the index quadratic. */
-static uint64_t hash_key;
+ * precompute colliding keys to make the index quadratic. Parse shards decode on several
+ * threads: the first key stored is the one every thread uses (an index built with one key
+ * and searched with another would miss members). */
+static _Atomic uint64_t hash_key;
+
+static uint64_t draw_key(void)
+{
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+        r = (uint64_t)(uintptr_t)&r ^ (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull;
+    uint64_t zero = 0;
+    atomic_compare_exchange_strong_explicit(&hash_key, &zero, r | 1, memory_order_relaxed,
+                                            memory_order_relaxed);
+    return atomic_load_explicit(&hash_key, memory_order_relaxed);
+}
 
 static uint32_t key_hash(struct ig_span k)
 {
-    if (unlikely(!hash_key)) {
-        uint64_t r = 0;
-        if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
-            r = (uint64_t)(uintptr_t)&r ^ (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull;
-        hash_key = r | 1;
-    }
-    uint64_t h = hash_key ^ (k.n * 0xff51afd7ed558ccdull);
+    uint64_t key = atomic_load_explicit(&hash_key, memory_order_relaxed);
+    if (unlikely(!key))
+        key = draw_key();
+    uint64_t h = key ^ (k.n * 0xff51afd7ed558ccdull);
     size_t i = 0;
     for (; i + 8 <= k.n; i += 8) {
         uint64_t w;

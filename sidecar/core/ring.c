@@ -161,6 +161,11 @@ void *ig_ring_claim(struct ig_ring *r)
     return s;
 }
 
+void ig_ring_kick(struct ig_ring *r)
+{
+    wake_if_sleeping(r, &r->consumer_sleeps, false, true);
+}
+
 void ig_ring_publish(struct ig_ring *r)
 {
     uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);

@@ -58,6 +58,10 @@ void ig_ring_publish(struct ig_ring *r);
 /* The same, waking a sleeping consumer at once (markers: ticks, end of input). */
 void ig_ring_publish_now(struct ig_ring *r);
 
+/* Wakes the consumer at once if it sleeps (the producer is about to wait for what the
+ * consumer makes of the few slots it has queued). Producer side. */
+void ig_ring_kick(struct ig_ring *r);
+
 /* Consumer. Returns the oldest published slot, waiting while the ring is empty. The slot
  * stays valid, unchanged, until ig_ring_release(). */
 void *ig_ring_peek(struct ig_ring *r);
