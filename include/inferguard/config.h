@@ -42,6 +42,7 @@ struct ig_config {
     uint32_t flow_stream_max;         /* flow.stream_max_bytes, 4 MiB queued out-of-order per direction */
     uint32_t flow_embryonic_max;      /* flow.embryonic_max, 16384: unanswered SYNs tracked */
     uint32_t flow_embryonic_timeout_s; /* flow.embryonic_timeout, 10 s */
+    uint32_t parse_shards;            /* flow.parse_shards, 1: threads parsing flows (by address pair) */
 
     /* http.* */
     uint32_t http_request_body_limit;   /* http.request_body_limit, 8 MiB */

@@ -20,17 +20,19 @@ struct ig_cli_common {
     const char *events_topic;   /* --events-topic: the fleet's events topic */
     int verbosity;          /* -1 quiet, 0 normal, 1 verbose */
     uint32_t workers;       /* 0 = detection.workers from the config */
+    uint32_t parse_shards;  /* 0 = flow.parse_shards from the config */
 };
 
 /* getopt_long entries of the shared options (put first in a command's table) and their
  * short letters for the optstring. */
+#define IG_CLI_OPT_PARSE_SHARDS 1001   /* long option only */
 #define IG_CLI_COMMON_OPTIONS \
     { "config", required_argument, 0, 'c' }, { "rules", required_argument, 0, 'r' }, \
     { "findings", required_argument, 0, 'f' }, { "events", required_argument, 0, 'e' }, \
     { "reports", required_argument, 0, 'R' }, { "kafka", required_argument, 0, 'k' }, \
     { "topic", required_argument, 0, 't' }, { "workers", required_argument, 0, 'w' }, \
     { "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' }, \
-    { "events-topic", required_argument, 0, 'E' }
+    { "events-topic", required_argument, 0, 'E' }, { "parse-shards", required_argument, 0, IG_CLI_OPT_PARSE_SHARDS }
 #define IG_CLI_COMMON_SHORT "c:r:f:e:qv"
 
 /* Takes shared option <c> with argument <arg> into <o>. Returns 1 when <c> was a shared

@@ -42,6 +42,8 @@ static void usage(FILE *out)
         "      --workers N       1-16 threads (parsing | detection | model-side lane |\n"
         "                        N-3 client lanes;\n"
         "                        default: detection.workers)\n"
+        "      --parse-shards N  1-8 threads parsing flows, each owning the flows of its\n"
+        "                        address pairs (default: flow.parse_shards)\n"
         "  -l, --listen ADDR     HTTP endpoint HOST:PORT for /healthz /readyz /metrics /reports\n"
         "                        (default: http.listen; empty = off)\n"
         "      --cloudevents [HOST:]PORT  receive KServe payload-logger CloudEvents (no capture\n"

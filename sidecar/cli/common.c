@@ -63,6 +63,16 @@ int ig_cli_common_opt(struct ig_cli_common *o, int c, const char *arg, const cha
         fprintf(stderr, "%s: --workers: 1 to 16\n", prog);
         return -1;
     }
+    case IG_CLI_OPT_PARSE_SHARDS: {
+        char *end = NULL;
+        unsigned long n = strtoul(arg, &end, 10);
+        if (arg[0] >= '1' && arg[0] <= '9' && end && *end == '\0' && n <= 8) {
+            o->parse_shards = (uint32_t)n;
+            return 1;
+        }
+        fprintf(stderr, "%s: --parse-shards: 1 to 8\n", prog);
+        return -1;
+    }
     default:
         return 0;
     }
@@ -99,6 +109,8 @@ int ig_cli_load(const struct ig_cli_common *o, const char *prog, struct ig_confi
         set_str(cfg->reports_dir, sizeof cfg->reports_dir, o->reports);
     if (o->workers)
         cfg->detection_workers = o->workers;
+    if (o->parse_shards)
+        cfg->parse_shards = o->parse_shards;
 
     /* No directory: the shipped rules compiled into the binary. A configured directory
      * replaces them and must be usable: never a quiet fall-back to weaker defaults. */

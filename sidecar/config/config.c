@@ -88,6 +88,9 @@ static const struct cfg_key keys[] = {
         "flows whose SYN is unanswered, on their own list: a SYN flood evicts only these (counted), never established flows"),
     NUM("flow.embryonic_timeout", "10s", FT_DUR_S, flow_embryonic_timeout_s, 1, 86400,
         "an unanswered SYN is forgotten after this"),
+    NUM("flow.parse_shards", "1", FT_U32, parse_shards, 1, 8,
+        "threads parsing flows (TCP, HTTP, payloads), each owning the flows between the address pairs "
+        "hashed to it; 1 = on the capture thread; events and findings as with 1 (--parse-shards)"),
     CAPK("http.request_body_limit", "8MiB", FT_SIZE32, http_request_body_limit, 1 * KiB, 1 * GiB, IG_CAP_REQ_BODY,
          "(derived) request bodies beyond this: the head is inspected, the event flagged truncated"),
     CAPK("http.response_body_limit", "8MiB", FT_SIZE32, http_response_body_limit, 1 * KiB, 1 * GiB, IG_CAP_RESP_BODY,

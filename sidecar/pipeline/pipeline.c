@@ -136,6 +136,8 @@ static void on_gap(void *ctx, struct ig_flow *f, enum ig_flow_dir dir, uint64_t 
 static void on_close(void *ctx, struct ig_flow *f, uint64_t ts_us)
 {
     struct ig_pipeline *p = ctx;
+    if (p->shard && p->closing)   /* a tick or the end: where this flow's events belong */
+        ig_shard_close_order(p->shard, ig_flow_close_order(f, p->closing == 2));
     p->cur_flow = f;
     if (f->app_kind == APP_HTTP)
         ig_http_conn_close(f->app, ts_us);
@@ -239,12 +241,21 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
     }
     p->parse.events++;
     p->events_by_proto[ev->protocol < IG_PROTO__COUNT ? ev->protocol : 0]++;
+    if (!p->parser_only)
+        ig_pipeline_event_merged(p, ev);
+    else if (p->shard)
+        ig_shard_event(p->shard, ev);   /* copied out: the coordinator merges it */
+    ig_scratch_reset(&p->scratch);
+}
+
+/* What follows the decoded event, in capture order (one parser, or merged from the shards). */
+void ig_pipeline_event_merged(struct ig_pipeline *p, const struct ig_event *ev)
+{
     if (p->events_out)
         write_event(p, ev);
     if (p->event_hook)
         p->event_hook(p->event_hook_ctx, ev);
     ig_detect_observe(p->detect, ev);   /* borrowed: scratch and HTTP buffers are reused next */
-    ig_scratch_reset(&p->scratch);
 }
 
 /* Records which rule set is in use (origin and hash) for the summary and /metrics. */
@@ -252,6 +263,58 @@ static void note_rules(struct ig_pipeline *p, const struct ig_rules *rules)
 {
     snprintf(p->rules_origin, sizeof p->rules_origin, "%s", ig_rules_origin(rules));
     snprintf(p->rules_sha256, sizeof p->rules_sha256, "%s", ig_rules_sha256(rules));
+}
+
+/* The parsing stages: decoding scratch, identity, then (<flows>) HTTP, HTTP/2 and flows;
+ * a coordinator of parse shards decodes only the mirror's transactions itself. */
+static int parser_init(struct ig_pipeline *p, bool flows, char *err, size_t errlen)
+{
+    const struct ig_config *cfg = p->cfg;
+    if (ig_scratch_init(&p->scratch, 1 << 20, ig_detect_scratch_cap(cfg)) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return IG_ENOMEM;
+    }
+    if (ig_identity_cfg_init(&p->identity, cfg, err, errlen) < 0)
+        return IG_ECONF;
+    if (!flows)
+        return IG_OK;
+    p->http = ig_http_new(cfg, on_txn, p);
+    if (!p->http) {
+        snprintf(err, errlen, "cannot set up the HTTP parser");
+        return IG_ENOMEM;
+    }
+    p->h2 = ig_h2_new(cfg, on_txn, p);
+    if (!p->h2) {
+        snprintf(err, errlen, "cannot set up the HTTP/2 parser");
+        return IG_ENOMEM;
+    }
+    struct ig_flow_callbacks cb = { .ctx = p, .data = on_data, .gap = on_gap, .close = on_close };
+    p->flows = ig_flow_table_new(cfg, &cb);
+    if (!p->flows) {
+        snprintf(err, errlen, "cannot set up the flow table (nDPI initialisation failed?)");
+        return IG_ENOMEM;
+    }
+    return IG_OK;
+}
+
+struct ig_pipeline *ig_pipeline_new_parser(const struct ig_config *cfg, void *shard, char *err,
+                                           size_t errlen)
+{
+    struct ig_pipeline *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    p->cfg = cfg;
+    p->parser_only = true;
+    p->shard = shard;
+    ig_drop_init(&p->drops);
+    ig_jsonw_init(&p->events_json, 1 << 10);
+    if (parser_init(p, true, err, errlen) < 0) {
+        ig_pipeline_free(p);
+        return NULL;
+    }
+    return p;
 }
 
 struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig_rules *rules,
@@ -268,31 +331,11 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     note_rules(p, rules);
     ig_drop_init(&p->drops);
     ig_jsonw_init(&p->events_json, 1 << 16);
-    if (ig_scratch_init(&p->scratch, 1 << 20, ig_detect_scratch_cap(cfg)) < 0) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    if (ig_identity_cfg_init(&p->identity, cfg, err, errlen) < 0)
-        goto fail;
     p->detect = ig_detect_new(cfg, rules, &p->load, &p->drops, err, errlen);
     if (!p->detect)
         goto fail;
-    p->http = ig_http_new(cfg, on_txn, p);
-    if (!p->http) {
-        snprintf(err, errlen, "cannot set up the HTTP parser");
+    if (parser_init(p, cfg->parse_shards <= 1, err, errlen) < 0)
         goto fail;
-    }
-    p->h2 = ig_h2_new(cfg, on_txn, p);
-    if (!p->h2) {
-        snprintf(err, errlen, "cannot set up the HTTP/2 parser");
-        goto fail;
-    }
-    struct ig_flow_callbacks cb = { .ctx = p, .data = on_data, .gap = on_gap, .close = on_close };
-    p->flows = ig_flow_table_new(cfg, &cb);
-    if (!p->flows) {
-        snprintf(err, errlen, "cannot set up the flow table (nDPI initialisation failed?)");
-        goto fail;
-    }
     if (cfg->events_path[0]) {
         if (strcmp(cfg->events_path, "-") == 0) {
             p->events_out = stdout;
@@ -318,6 +361,12 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
             p->events_close = true;
         }
     }
+    /* Last: the shards' merged events go to the outputs and the detect stage above. */
+    if (cfg->parse_shards > 1) {
+        p->shards = ig_shards_new(p, cfg, cfg->parse_shards, err, errlen);
+        if (!p->shards)
+            goto fail;
+    }
     return p;
 fail:
     ig_pipeline_free(p);
@@ -340,20 +389,40 @@ static void publish_affected(void *ctx, const struct ig_endpoint *client, const 
     ig_load_affected(ctx, what);
 }
 
-/* What the parsing side gave up, as running totals for evasion.overload and /metrics. */
+/* What the parsing side gave up, as running totals for evasion.overload and /metrics:
+ * <l> the flow and HTTP totals (summed over the shards), then the affected connections. */
+static void publish_totals(struct ig_pipeline *p, const struct ig_shard_load *l)
+{
+    ig_load_set(&p->load, IG_LOAD_KERNEL_DROPS, p->capture.kernel_drops + p->kernel_drops_live);
+    ig_load_set(&p->load, IG_LOAD_FLOW_MEMCAP, l->flow_memcap);
+    ig_load_set(&p->load, IG_LOAD_FLOWS_EVICTED, l->flows_evicted);
+    ig_load_set(&p->load, IG_LOAD_HTTP_BODIES, l->http_bodies);
+    ig_load_set(&p->load, IG_LOAD_HTTP_UNPAIRED, l->http_unpaired);
+    struct ig_detect_stats ds;
+    ig_detect_collect(p->detect, &ds);
+    ig_load_set(&p->load, IG_LOAD_EVENTS_DROPPED, ds.handoff.events_dropped);
+}
+
 static void publish_load(struct ig_pipeline *p)
 {
     const struct ig_flow_stats *f = ig_flow_stats(p->flows);
     const struct ig_http_stats *h = ig_http_stats(p->http);
-    ig_load_set(&p->load, IG_LOAD_KERNEL_DROPS, p->capture.kernel_drops + p->kernel_drops_live);
-    ig_load_set(&p->load, IG_LOAD_FLOW_MEMCAP, f->memcap_drops + f->stream_cap_drops);
-    ig_load_set(&p->load, IG_LOAD_FLOWS_EVICTED, f->flows_evicted);
-    ig_load_set(&p->load, IG_LOAD_HTTP_BODIES, h->memcap_bodies_given_up + h->memcap_given_up);
-    ig_load_set(&p->load, IG_LOAD_HTTP_UNPAIRED, h->pipeline_shed);
-    struct ig_detect_stats ds;
-    ig_detect_collect(p->detect, &ds);
-    ig_load_set(&p->load, IG_LOAD_EVENTS_DROPPED, ds.handoff.events_dropped);
+    struct ig_shard_load l = {
+        .flow_memcap = f->memcap_drops + f->stream_cap_drops,
+        .flows_evicted = f->flows_evicted,
+        .http_bodies = h->memcap_bodies_given_up + h->memcap_given_up,
+        .http_unpaired = h->pipeline_shed,
+    };
+    publish_totals(p, &l);
     p->affected_mark = ig_http_affected(p->http, p->affected_mark, publish_affected, &p->load);
+}
+
+void ig_pipeline_tick_merged(struct ig_pipeline *p, uint64_t now_us, const struct ig_shard_load *l)
+{
+    publish_totals(p, l);
+    for (uint32_t i = 0; i < l->n_affected; i++)
+        publish_affected(&p->load, &l->affected[i][0], &l->affected[i][1]);
+    ig_detect_tick(p->detect, now_us);
 }
 
 void ig_pipeline_note_kernel_drops(struct ig_pipeline *p, uint64_t total)
@@ -383,17 +452,24 @@ void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
     if (now_us < p->last_us)
         now_us = p->last_us;   /* the capture clock never runs backwards for detectors */
     p->last_us = now_us;
+    p->next_tick_us = now_us + TICK_US;
+    if (p->shards) {
+        ig_shards_tick(p->shards, now_us);   /* the rest once merged: ig_pipeline_tick_merged */
+        return;
+    }
     ig_flow_tick(p->flows, now_us);
     publish_load(p);
     ig_detect_tick(p->detect, now_us);   /* after the events flow_tick produced */
-    p->next_tick_us = now_us + TICK_US;
 }
 
 void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt)
 {
     if (pkt->ts_us > p->last_us)
         p->last_us = pkt->ts_us;
-    ig_flow_packet(p->flows, pkt);
+    if (p->shards)
+        ig_shards_packet(p->shards, pkt);
+    else
+        ig_flow_packet(p->flows, pkt);
     if (p->last_us >= p->next_tick_us)
         ig_pipeline_tick(p, p->last_us);
 }
@@ -403,6 +479,8 @@ void ig_pipeline_txn(struct ig_pipeline *p, const struct ig_http_txn *t)
     uint64_t ts = IG_MAX(t->req_time_us, t->resp_time_us);
     if (ts > p->last_us)
         p->last_us = ts;
+    if (p->shards)
+        ig_shards_drain(p->shards);   /* after every event of the packets before it */
     on_txn(p, t);
     if (p->last_us >= p->next_tick_us)
         ig_pipeline_tick(p, p->last_us);
@@ -418,8 +496,14 @@ void ig_pipeline_add_capture_stats(struct ig_pipeline *p, const struct ig_decode
 
 void ig_pipeline_finish(struct ig_pipeline *p)
 {
-    ig_flow_flush(p->flows, p->last_us);
-    ig_pipeline_tick(p, p->last_us);
+    if (p->shards) {
+        ig_shards_flush(p->shards, p->last_us);
+        ig_pipeline_tick(p, p->last_us);
+        ig_shards_stop(p->shards);   /* merges what is left, then the threads end */
+    } else {
+        ig_flow_flush(p->flows, p->last_us);
+        ig_pipeline_tick(p, p->last_us);
+    }
     if (p->events_out)
         fflush(p->events_out);
     ig_detect_finish(p->detect, p->last_us);
@@ -430,7 +514,37 @@ uint64_t ig_pipeline_findings(const struct ig_pipeline *p)
     return ig_detect_findings(p->detect);
 }
 
-uint64_t ig_pipeline_events(const struct ig_pipeline *p) { return p->parse.events; }
+uint64_t ig_pipeline_events(const struct ig_pipeline *p)
+{
+    if (!p->shards)
+        return p->parse.events;
+    struct ig_parse_view v;
+    ig_pipeline_parse_view(p, &v);
+    return v.c.parse.events;
+}
+
+static void view_proto(void *ctx, uint32_t rank, const char *proto, uint64_t flows)
+{
+    ig_shard_counts_proto(ctx, rank, proto, flows);
+}
+
+void ig_pipeline_parse_view(const struct ig_pipeline *p, struct ig_parse_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->capture = p->capture;
+    struct ig_shard_counts *c = &v->c;
+    if (p->flows) {
+        c->flow = *ig_flow_stats(p->flows);
+        c->http = *ig_http_stats(p->http);
+        c->h2 = *ig_h2_stats(p->h2);
+        ig_flow_proto_counts_ranked(p->flows, view_proto, c);
+    }
+    c->parse = p->parse;
+    memcpy(c->events_by_proto, p->events_by_proto, sizeof c->events_by_proto);
+    c->drops = p->drops;
+    if (p->shards)   /* the coordinator's own events are the mirror's (ig_pipeline_txn) */
+        ig_shards_counts(p->shards, c);
+}
 
 void ig_pipeline_set_event_hook(struct ig_pipeline *p, void (*fn)(void *ctx, const struct ig_event *ev),
                                 void *ctx)
@@ -443,6 +557,7 @@ void ig_pipeline_free(struct ig_pipeline *p)
 {
     if (!p)
         return;
+    ig_shards_free(p->shards);   /* first: what they still hold is merged into the outputs */
     if (p->flows)
         ig_flow_table_free(p->flows);
     if (p->http)
@@ -462,6 +577,8 @@ void ig_pipeline_free(struct ig_pipeline *p)
 
 int ig_pipeline_reload(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen)
 {
+    if (p->shards)
+        ig_shards_drain(p->shards);   /* the old engine sees every event before the reload */
     int rc = ig_detect_reload(p->detect, rules, err, errlen);
     if (rc == IG_OK)
         note_rules(p, rules);

@@ -3,6 +3,7 @@
 #include "pipeline/snapshot.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pipeline/pipeline_state.h"
@@ -30,19 +31,25 @@ static void take_drop(void *ctx, const char *reason, uint64_t n)
 void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapshot *out)
 {
     memset(out, 0, sizeof *out);
-    out->capture = p->capture;
-    out->flow = *ig_flow_stats(p->flows);
+    struct ig_parse_view *v = malloc(sizeof *v);
+    if (!v)
+        return;   /* all zero */
+    ig_pipeline_parse_view(p, v);
+    out->capture = v->capture;
+    out->flow = v->c.flow;
     struct proto_ctx pc = { out };
-    ig_flow_proto_counts(p->flows, take_proto, &pc);
-    out->http = *ig_http_stats(p->http);
+    for (uint32_t i = 0; i < v->c.nproto; i++)
+        take_proto(&pc, v->c.proto[i].name, v->c.proto[i].n);
+    out->http = v->c.http;
     for (int k = 0; k < IG_LOAD__COUNT; k++)
         out->load[k] = atomic_load(&((struct ig_pipeline *)p)->load.total[k]);
-    out->parse = p->parse;
-    memcpy(out->events_by_proto, p->events_by_proto, sizeof out->events_by_proto);
+    out->parse = v->c.parse;
+    memcpy(out->events_by_proto, v->c.events_by_proto, sizeof out->events_by_proto);
     ig_detect_collect(p->detect, &out->det);
     memcpy(out->rules_origin, p->rules_origin, sizeof out->rules_origin);
     memcpy(out->rules_sha256, p->rules_sha256, sizeof out->rules_sha256);
     struct ig_counter_src src;
-    ig_pipeline_counter_src(p, &out->det, &src);
-    ig_pipeline_each_drop(p, &src, take_drop, out);
+    ig_pipeline_counter_src(v, &out->det, &src);
+    ig_pipeline_each_drop(v, &src, take_drop, out);
+    free(v);
 }

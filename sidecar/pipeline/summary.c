@@ -2,6 +2,7 @@
  * its reason, so an operator can tell a quiet capture from a broken one. */
 #include "pipeline/pipeline_state.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "flow/flow.h"
@@ -37,28 +38,28 @@ static void print_drop(void *ctx, const char *reason, uint64_t n)
     fprintf(dl->out, "%s  %-58s %llu\n", dl->n++ ? "" : "  dropped:\n", reason, U(n));
 }
 
-void ig_pipeline_counter_src(const struct ig_pipeline *p, const struct ig_detect_stats *det,
+void ig_pipeline_counter_src(const struct ig_parse_view *v, const struct ig_detect_stats *det,
                              struct ig_counter_src *src)
 {
     memset(src, 0, sizeof *src);
-    src->at[IG_AT_CAPTURE] = &p->capture;
-    src->at[IG_AT_FLOW] = ig_flow_stats(p->flows);
-    src->at[IG_AT_HTTP] = ig_http_stats(p->http);
-    src->at[IG_AT_H2] = p->h2 ? ig_h2_stats(p->h2) : NULL;
-    src->at[IG_AT_PARSE] = &p->parse;
+    src->at[IG_AT_CAPTURE] = &v->capture;
+    src->at[IG_AT_FLOW] = &v->c.flow;
+    src->at[IG_AT_HTTP] = &v->c.http;
+    src->at[IG_AT_H2] = &v->c.h2;
+    src->at[IG_AT_PARSE] = &v->c.parse;
     src->at[IG_AT_ENGINE] = &det->engine;
     src->at[IG_AT_FINDINGS] = &det->findings;
 }
 
-void ig_pipeline_each_drop(const struct ig_pipeline *p, const struct ig_counter_src *src,
+void ig_pipeline_each_drop(const struct ig_parse_view *v, const struct ig_counter_src *src,
                            void (*fn)(void *ctx, const char *reason, uint64_t n), void *ctx)
 {
     static const char other[] = "other reasons";
     ig_counters_each_drop(src, fn, ctx);
-    for (uint32_t i = 0; i < p->drops.nrows; i++)
-        fn(ctx, p->drops.row[i].reason, p->drops.row[i].n);
-    if (p->drops.other)
-        fn(ctx, other, p->drops.other);
+    for (uint32_t i = 0; i < v->c.drops.nrows; i++)
+        fn(ctx, v->c.drops.row[i].reason, v->c.drops.row[i].n);
+    if (v->c.drops.other)
+        fn(ctx, other, v->c.drops.other);
 }
 
 /* A line of counters from the counter table, with its newline when shown. */
@@ -74,15 +75,22 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     ig_detect_collect(p->detect, &ds);
     const struct ig_engine_stats *e = &ds.engine;
 
+    struct ig_parse_view *v = malloc(sizeof *v);   /* a few KB: not on the stack */
+    if (!v) {
+        fprintf(out, "summary: out of memory\n");
+        return;
+    }
+    ig_pipeline_parse_view(p, v);
     struct ig_counter_src src;
-    ig_pipeline_counter_src(p, &ds, &src);
+    ig_pipeline_counter_src(v, &ds, &src);
 
     fprintf(out, "summary:\n");
     line(out, &src, IG_SUM_PACKETS, NULL);
     line(out, &src, IG_SUM_FLOWS, NULL);
     struct proto_line pl = { out, 0 };
     fprintf(out, "  protocols  ");
-    ig_flow_proto_counts(p->flows, print_proto, &pl);
+    for (uint32_t i = 0; i < v->c.nproto; i++)
+        print_proto(&pl, v->c.proto[i].name, v->c.proto[i].n);
     fprintf(out, "%s\n", pl.n ? "" : " none");
     line(out, &src, IG_SUM_TCP, NULL);
     line(out, &src, IG_SUM_TCP_STATE,
@@ -94,14 +102,16 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     line(out, &src, IG_SUM_HTTP, NULL);
     line(out, &src, IG_SUM_HTTP_EVASION, NULL);
     line(out, &src, IG_SUM_HTTP2, NULL);
-    fprintf(out, "  events      %llu", U(p->parse.events));
+    fprintf(out, "  events      %llu", U(v->c.parse.events));
     int n = 0;
     for (int i = 0; i < IG_PROTO__COUNT; i++)
-        if (p->events_by_proto[i])
+        if (v->c.events_by_proto[i])
             fprintf(out, "%s%s %llu", n++ ? ", " : " (", ig_protocol_name((enum ig_protocol)i),
-                    U(p->events_by_proto[i]));
-    fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(p->parse.events_malformed));
+                    U(v->c.events_by_proto[i]));
+    fprintf(out, "%s, %llu malformed\n", n ? ")" : "", U(v->c.parse.events_malformed));
     ig_detect_summary(p->detect, out);   /* the run mode's line, if it has one */
+    if (p->shards)
+        ig_shards_summary(p->shards, out);
     const struct ig_config *cf = p->cfg;
     if (cf->memory_limit)
         fprintf(out, "  memory      limit %llu MiB: flows %llu MiB (%u flows), http %llu MiB, clients %llu MiB, "
@@ -150,8 +160,9 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
 
     /* Every drop counter, with its reason; zero counters are left out. */
     struct drop_line dl = { out, 0 };
-    ig_pipeline_each_drop(p, &src, print_drop, &dl);
+    ig_pipeline_each_drop(v, &src, print_drop, &dl);
     n = dl.n;
     if (!n)
         fprintf(out, "  dropped     nothing\n");
+    free(v);
 }
