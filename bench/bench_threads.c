@@ -1,11 +1,13 @@
 /* bench_threads: `inferguard analyze --workers N` against `--workers 1` on the same capture
  * (figure 6). For each capture (ig_gen: OIP v2 tensors, the attack mix, OpenAI chat) it runs
  * analyze with 1, 2, 3 and 4 workers (2 = parsing | detection; 3 adds the model-side lane,
- * 4 also a client lane) and prints, per worker count:
+ * 4 also a client lane), and with 2 and 4 workers plus --parse-shards 2 (the parsing
+ * thread's flows on two shard threads, the capture thread merging), and prints, per run:
  *   events/s (wall clock)                 against --workers 1 in the same run;
  *   the two-core bound: the CPU seconds of the one-thread run over the busiest thread's
- *     CPU seconds with N workers (the speed-up two idle cores would give at best, read from
- *     the summary's per-thread CPU times, so other load on the machine barely moves it);
+ *     CPU seconds with N workers, or half the run's CPU seconds if more (the speed-up two
+ *     idle cores would give at best, read from the summary's per-thread CPU times (workers
+ *     and shards lines), so other load on the machine barely moves it);
  *   whether the findings are byte-identical to one worker's (0 = identical).
  * The load average at the start is printed too: wall-clock ratios mean little when the
  * machine's cores are busy with other work.
@@ -62,9 +64,26 @@ static int run(char *const argv[], const char *errpath, double *wall)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Up to <max> numbers from <p> on into cpu[n...]; returns the new n. */
+static int numbers(const char *p, double *cpu, int n, int max)
+{
+    while (*p && n < max) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end != p) {
+            cpu[n++] = v;
+            p = end;
+        } else {
+            p++;
+        }
+    }
+    return n;
+}
+
 /* From an analyze summary: the event count and the per-thread CPU seconds of the workers
- * line (parsing, detection, then each lane); returns the number of CPU values found. */
-static int summary(const char *path, uint64_t *events, double cpu[8])
+ * line (parsing, detection, then each lane) and of the shards line (each parse shard);
+ * returns the number of CPU values found. */
+static int summary(const char *path, uint64_t *events, double cpu[16])
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -77,19 +96,11 @@ static int summary(const char *path, uint64_t *events, double cpu[8])
         if (sscanf(line, "  events %llu", &ev) == 1 && !*events)
             *events = ev;
         char *p = strstr(line, "; CPU ");
-        if (strncmp(line, "  workers ", 10) == 0 && p) {
-            p += 6;
-            while (*p && n < 8) {
-                char *end;
-                double v = strtod(p, &end);
-                if (end != p) {
-                    cpu[n++] = v;
-                    p = end;
-                } else {
-                    p++;
-                }
-            }
-        }
+        if (strncmp(line, "  workers ", 10) == 0 && p)
+            n = numbers(p + 6, cpu, n, 8);
+        char *q = strstr(line, "), shards ");
+        if (strncmp(line, "  shards ", 9) == 0 && q)
+            n = numbers(q + 10, cpu, n, 16);   /* the capture thread is the workers line's parsing */
     }
     fclose(f);
     return n;
@@ -164,21 +175,32 @@ int main(int argc, char **argv)
             rc = 1;
             continue;
         }
-        double wall[5] = { 0 }, cpu1 = 0;
+        /* --workers N, and with --parse-shards S (the parsing thread's flows on S threads) */
+        static const struct { int w, s; } cfgs[] = { { 1, 1 }, { 2, 1 }, { 3, 1 }, { 4, 1 },
+                                                      { 2, 2 }, { 4, 2 } };
+        enum { NCFG = sizeof cfgs / sizeof cfgs[0] };
+        double wall[NCFG] = { 0 }, cpu1 = 0;
         uint64_t events = 0;
-        for (int w = 1; w <= 4; w++) {
-            char ws[8], fout[PATH_MAX + 64], eout[PATH_MAX + 64];
+        for (int k = 0; k < NCFG; k++) {
+            int w = cfgs[k].w, sh = cfgs[k].s;
+            char ws[8], ss[8], tag[32], fout[PATH_MAX + 64], eout[PATH_MAX + 64];
             snprintf(ws, sizeof ws, "%d", w);
-            snprintf(fout, sizeof fout, "%s/%s.w%d.findings", work, caps[c].name, w);
-            snprintf(eout, sizeof eout, "%s/%s.w%d.stderr", work, caps[c].name, w);
-            char *aa[] = { ig, "analyze", "--workers", ws, "--rules", rules, "--findings", fout,
-                           pcap, NULL };
+            snprintf(ss, sizeof ss, "%d", sh);
+            if (sh > 1)
+                snprintf(tag, sizeof tag, "%d_shards_%d", w, sh);
+            else
+                snprintf(tag, sizeof tag, "%d", w);
+            snprintf(fout, sizeof fout, "%s/%s.w%s.findings", work, caps[c].name, tag);
+            snprintf(eout, sizeof eout, "%s/%s.w%s.stderr", work, caps[c].name, tag);
+            char *aa[] = { ig, "analyze", "--workers", ws, "--parse-shards", ss, "--rules", rules,
+                           "--findings", fout, pcap, NULL };
             struct rusage r0, r1;
             getrusage(RUSAGE_CHILDREN, &r0);
-            if (run(aa, eout, &wall[w]) != 0) {
-                fprintf(stderr, "bench_threads: analyze --workers %d failed on %s\n", w, caps[c].name);
+            if (run(aa, eout, &wall[k]) != 0) {
+                fprintf(stderr, "bench_threads: analyze --workers %d --parse-shards %d failed on %s\n",
+                        w, sh, caps[c].name);
                 rc = 1;
-                wall[w] = 0;
+                wall[k] = 0;
                 continue;
             }
             getrusage(RUSAGE_CHILDREN, &r1);
@@ -186,14 +208,14 @@ int main(int argc, char **argv)
                          (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) / 1e6 +
                          (double)(r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) +
                          (double)(r1.ru_stime.tv_usec - r0.ru_stime.tv_usec) / 1e6;
-            double th[8];
+            double th[16];
             uint64_t ev = 0;
             int nth = summary(eout, &ev, th);
-            if (w == 1) {
+            if (k == 0) {
                 cpu1 = cpu;
                 events = ev;
                 printf("%s: %llu events, --workers 1: %.3f s wall, %.3f s CPU\n", caps[c].name,
-                       (unsigned long long)ev, wall[1], cpu);
+                       (unsigned long long)ev, wall[0], cpu);
                 continue;
             }
             double busiest = 0;
@@ -204,20 +226,20 @@ int main(int argc, char **argv)
             bool same = same_file(f1, fout);
             if (!same)
                 rc = 3;
-            printf("%s: --workers %d: %.3f s wall, %.3f s CPU, busiest thread %.3f s CPU (of %d), "
-                   "findings %s\n", caps[c].name, w, wall[w], cpu, busiest, nth,
+            printf("%s: --workers %d --parse-shards %d: %.3f s wall, %.3f s CPU, busiest thread "
+                   "%.3f s CPU (of %d), findings %s\n", caps[c].name, w, sh, wall[k], cpu, busiest, nth,
                    same ? "identical" : "DIFFER");
-            if (wall[1] > 0 && events) {
-                printf("RESULT metric=%s_events_per_s_workers_%d value=%.0f unit=events/s "
-                       "peer=--workers_1 peer_value=%.0f better=higher\n", caps[c].name, w,
-                       (double)events / wall[w], (double)events / wall[1]);
+            if (wall[0] > 0 && wall[k] > 0 && events) {
+                printf("RESULT metric=%s_events_per_s_workers_%s value=%.0f unit=events/s "
+                       "peer=--workers_1 peer_value=%.0f better=higher\n", caps[c].name, tag,
+                       (double)events / wall[k], (double)events / wall[0]);
             }
             if (busiest > 0 && cpu1 > 0)
-                printf("RESULT metric=%s_two_core_bound_workers_%d value=%.2f unit=x "
-                       "peer=target_1.8x peer_value=1.8 better=higher\n", caps[c].name, w,
+                printf("RESULT metric=%s_two_core_bound_workers_%s value=%.2f unit=x "
+                       "peer=target_1.8x peer_value=1.8 better=higher\n", caps[c].name, tag,
                        cpu1 / (busiest > cpu / 2 ? busiest : cpu / 2));
-            printf("RESULT metric=%s_findings_differ_workers_%d value=%d unit=bool better=lower\n",
-                   caps[c].name, w, same ? 0 : 1);
+            printf("RESULT metric=%s_findings_differ_workers_%s value=%d unit=bool better=lower\n",
+                   caps[c].name, tag, same ? 0 : 1);
         }
         fflush(stdout);
         unlink(pcap);

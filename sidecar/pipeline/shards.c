@@ -33,6 +33,7 @@
 #define OUT_SLOTS 256
 #define OUT_SLOT_BYTES (16 << 10) /* an event's tensors and text; larger ones are allocated */
 #define SUB_TICK_DONE UINT64_MAX
+#define MERGE_EVERY 32            /* packets handed out between two merges */
 
 enum in_kind { IN_PACKET = 1, IN_TICK, IN_FLUSH, IN_STOP };
 enum out_kind { OUT_EVENT = 1, OUT_TICK_DONE };
@@ -82,6 +83,7 @@ struct ig_shards {
     struct ig_pipeline *coord;
     uint32_t n;
     uint64_t seq;                        /* last number handed out */
+    uint32_t since_merge;                /* packets handed out since the last merge */
     struct shard sh[IG_SHARDS_MAX];
     /* Coordinator sleeps here when no shard moved; shards wake it (Dekker: see ring.c). */
     _Alignas(64) _Atomic int coord_sleeps;
@@ -472,7 +474,12 @@ void ig_shards_packet(struct ig_shards *s, const struct ig_packet *pkt)
         r->pkt.payload = rebase(pkt->payload, pkt->l3, dst, n);
     }
     in_publish(s, j, false);
-    merge(s);
+    /* Merging reads every shard's position and ring head, cache lines the shards keep
+     * writing: once per batch of packets, not per packet (a full input ring merges too). */
+    if (++s->since_merge >= MERGE_EVERY) {
+        s->since_merge = 0;
+        merge(s);
+    }
 }
 
 static void broadcast(struct ig_shards *s, enum in_kind kind, uint64_t now_us)
