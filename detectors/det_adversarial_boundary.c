@@ -1803,8 +1803,22 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     st->star_now = h.star_child ? h.star : 0;
     /* a kept step: a child toward the boundary along one coordinate alone (through noise,
      * no second coordinate moving half as far: two probes of one record, x + d e_j and
-     * x + d e_k, are two) */
-    bool kept = h.base >= 0 && !repeat && toward(st, h.base, label, poff);
+     * x + d e_k, are two) of a base that was being probed: it had a child before, along
+     * another coordinate, or the mirror of this one (SimBA tries coordinates around its
+     * base until one helps, x - e then x + e). A local prober may send x + d e_j, then
+     * x - d e_j, then the record x as is: x is then a child of its own probe, halfway to
+     * that probe's first child along the same coordinate. */
+    bool kept = h.base >= 0 && !repeat && st->rel_child[h.base] && toward(st, h.base, label, poff);
+    if (kept && st->rel_child[h.base] - 1 == h.step) {
+        int c = st->rel_kid[h.base];
+        kept = c >= 0 && st->rel_row[c] == st->rel_kid_row[h.base] &&
+               (h.approx ? noisy_mirror((double)x[h.step] - rel_at(st, dim, (uint32_t)h.base)[h.step],
+                                        (double)rel_at(st, dim, (uint32_t)c)[h.step] -
+                                            rel_at(st, dim, (uint32_t)h.base)[h.step],
+                                        inv, h.step, st->noise)
+                         : zero_comb(x, rel_at(st, dim, (uint32_t)c), 1.0,
+                                     rel_at(st, dim, (uint32_t)h.base), -2.0, NULL, 0, h.qe, dim));
+    }
     if (kept && h.approx) {
         const float *b = rel_at(st, dim, (uint32_t)h.base);
         double t1 = 0, t2 = 0;
@@ -1855,6 +1869,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * whose answers saturate keeps no step and probes its start so, as such a probe
      * does: it learns nothing from them, and is judged once it keeps a step. */
     bool star = h.star_child && h.star >= p->min_star && (st->moved_m & 0xffff);
+    bool rel2 = syn;   /* two-sided relations over several coordinates (above) */
     syn = syn || greedy || star;
     /* below 8 features, a row written on a lattice coarse against the features'
      * spread (a decimal step of 5 % of it or more on half of them: z-scores printed
@@ -1878,7 +1893,8 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * greedy choices in a row in one replay) */
     if (strict)
         syn = (greedy && dim >= 8 && (st->desc_m & 1)) ||
-              (star && h.star_new && moved_centres(st) >= 2);
+              (star && h.star_new && moved_centres(st) >= 2) ||
+              (rel2 && h.moved && moved_centres(st) >= 2);
     return line ? BD_LINE : syn ? BD_SYNTH : halve ? BD_HALVE : BD_NONE;
 }
 
