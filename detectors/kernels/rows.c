@@ -3,6 +3,13 @@
  * is rows_avx2.c. */
 #include "kern_impl.h"
 
+/* Each product is rounded before its add, as the other paths do: clang contracts a * b + c
+ * into one fused operation by default (-ffp-contract=on) wherever the target has one
+ * (this file's -mfma, or -march=native); GCC in C11 mode does not. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
 void ig_kern_l2sq_rows_scalar(const float *q, const float *rows, const float *w, uint32_t dim,
                               uint32_t n, float *out)
 {

@@ -1,13 +1,20 @@
 /* Scaled squared distances of one query to a few row-major rows, AVX2 (kernels.h,
  * ig_kern_ops.l2sq_rows). Eight rows ride in the eight lanes of one register: eight
  * features of eight rows are loaded and transposed (8 x 8, in registers), so every lane
- * keeps its row's sum in feature order. Separate multiplies and adds (no fused
- * operations: the file is C11, contraction off), so each lane rounds as the scalar
- * reference does: bit-identical. The AVX-512 tables use this path too (a row set of a
- * few dozen rows has no 16-row blocks to fill a zmm without a 16 x 16 transpose). */
+ * keeps its row's sum in feature order. Separate multiplies and adds, never fused (see
+ * the pragma below), so each lane rounds as the scalar reference does: bit-identical.
+ * The AVX-512 tables use this path too (a row set of a few dozen rows has no 16-row
+ * blocks to fill a zmm without a 16 x 16 transpose). */
 #include <immintrin.h>
 
 #include "kern_impl.h"
+
+/* Each product is rounded before its add, as the other paths do: clang contracts a * b + c
+ * into one fused operation by default (-ffp-contract=on) wherever the target has one
+ * (this file's -mfma, or -march=native); GCC in C11 mode does not. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
 
 /* t[j] = feature j of rows v[0..7] (v[i]: eight features of row i) */
 static inline void transpose8(__m256 v[8])
