@@ -31,6 +31,9 @@
  * keeps: opening and closing connections then costs no heap call once warm. */
 #define POOL_MAX 64
 #define POOL_BUF_MAX (16u << 10)
+/* Buffer bytes the pooled fast-path states may hold in all (not counted in http.memcap):
+ * pipelined chunked responses could otherwise leave each with 32 bodies of 16 KiB. */
+#define POOL_BYTES_MAX (4u << 20)
 
 struct slot;
 

@@ -212,6 +212,48 @@ static void test_pooled_connections(void **st)
     ig_http_free(h);
 }
 
+/* The pooled states keep at most 4 MiB of buffers in all (they are not counted against
+ * http.memcap): connections that each leave eight de-chunked 12 KB bodies behind (a 128 KiB
+ * state) would otherwise park 8 MiB in the 64 pooled states. */
+static void test_pool_bytes_bounded(void **st)
+{
+    (void)st;
+    static const char rq[] = "POST /v1/chat/completions HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}";
+    static char rs[13000];
+    static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "2ee0\r\n";   /* one chunk of 12,000 bytes */
+    size_t n = strlen(head);
+    memcpy(rs, head, n);
+    memset(rs + n, 'x', 12000);
+    n += 12000;
+    memcpy(rs + n, "\r\n0\r\n\r\n", 7);
+    n += 7;
+    struct ig_config cfg;
+    ig_config_defaults(&cfg);
+    struct ig_http *h = ig_http_new(&cfg, on_txn_resp, NULL);
+    struct ig_endpoint s = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 8000 };
+    struct ig_http_conn *open[80];
+    uint64_t ts = 1;
+    ntx = 0;
+    for (int i = 0; i < 80; i++) {   /* all open at once, then all closed: 80 states to pool */
+        struct ig_endpoint c = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = (uint16_t)(40000 + i) };
+        open[i] = ig_http_conn_new(h, &c, &s, ts);
+        for (int j = 0; j < 8; j++)   /* eight pipelined requests, then their responses */
+            assert_int_equal(ig_http_conn_data(open[i], 0, (const uint8_t *)rq, sizeof rq - 1, ts++), IG_OK);
+        for (int j = 0; j < 8; j++)
+            assert_int_equal(ig_http_conn_data(open[i], 1, (const uint8_t *)rs, n, ts++), IG_OK);
+    }
+    assert_int_equal(ntx, 80 * 8);
+    assert_int_equal(ig_http_stats(h)->fast_txns, 80 * 8);
+    for (int i = 0; i < 80; i++)
+        ig_http_conn_close(open[i], ts++);
+    uint64_t pooled = ig_http_stats(h)->pool_bytes;
+    print_message("pooled buffer bytes: %llu\n", (unsigned long long)pooled);
+    assert_true(pooled > 0);
+    assert_true(pooled <= (4u << 20));
+    ig_http_free(h);
+}
+
 struct seg { int dir; const char *s; };
 
 /* Plays <segs> (the i-th at time i + 1) with the fast path on or off; fills run->out/text. */
@@ -400,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_keepalive_taken),
         cmocka_unit_test(test_chunked_taken),
         cmocka_unit_test(test_pooled_connections),
+        cmocka_unit_test(test_pool_bytes_bounded),
         cmocka_unit_test(test_probe_then_handover_pairs),
         cmocka_unit_test(test_bodies_kept_or_changed),
         cmocka_unit_test(test_squeeze_model),
