@@ -8,6 +8,8 @@
  *     CPU seconds with N workers, or half the run's CPU seconds if more (the speed-up two
  *     idle cores would give at best, read from the summary's per-thread CPU times (workers
  *     and shards lines), so other load on the machine barely moves it);
+ *   the many-core bound: the same over the busiest thread alone (as many idle cores as
+ *     threads: what splitting the work can give once the cores are there);
  *   whether the findings are byte-identical to one worker's (0 = identical).
  * The load average at the start is printed too: wall-clock ratios mean little when the
  * machine's cores are busy with other work.
@@ -234,10 +236,15 @@ int main(int argc, char **argv)
                        "peer=--workers_1 peer_value=%.0f better=higher\n", caps[c].name, tag,
                        (double)events / wall[k], (double)events / wall[0]);
             }
-            if (busiest > 0 && cpu1 > 0)
+            if (busiest > 0 && cpu1 > 0) {
                 printf("RESULT metric=%s_two_core_bound_workers_%s value=%.2f unit=x "
                        "peer=target_1.8x peer_value=1.8 better=higher\n", caps[c].name, tag,
                        cpu1 / (busiest > cpu / 2 ? busiest : cpu / 2));
+                /* with as many idle cores as threads: only the busiest thread bounds it */
+                printf("RESULT metric=%s_many_core_bound_workers_%s value=%.2f unit=x "
+                       "peer=--workers_1 peer_value=1 better=higher\n", caps[c].name, tag,
+                       cpu1 / busiest);
+            }
             printf("RESULT metric=%s_findings_differ_workers_%s value=%d unit=bool better=lower\n",
                    caps[c].name, tag, same ? 0 : 1);
         }

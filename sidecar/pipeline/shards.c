@@ -28,9 +28,9 @@
 #include "core/ring.h"
 #include "pipeline/pipeline_state.h"
 
-#define IN_SLOTS 1024
+#define IN_SLOTS 512
 #define IN_SLOT_BYTES 2048        /* a packet's bytes from l3 on; larger ones are allocated */
-#define OUT_SLOTS 256
+#define OUT_SLOTS 128
 #define OUT_SLOT_BYTES (16 << 10) /* an event's tensors and text; larger ones are allocated */
 #define SUB_TICK_DONE UINT64_MAX
 #define MERGE_EVERY 32            /* packets handed out between two merges */
