@@ -5,7 +5,8 @@
 # was sent; /reports serves the drift reports read-only and refuses traversal and
 # symlinks; SIGHUP applies a valid rules change and refuses an invalid one, the daemon
 # keeping its rules and counting both. With one thread, with --workers 2 and with --workers 3
-# (a client lane: the reload swaps its engine while it is parked).
+# (a client lane: the reload swaps its engine while it is parked), and with --workers 2
+# --parse-shards 2 (counters summed over the shards, events merged before the reload).
 . "$(dirname "$0")/lib/common.sh"
 tools=$IG_SRC/tests/tools
 check=$IG_SRC/tests/integration/lib/check_metrics.py
@@ -27,8 +28,10 @@ wait_metric() {
     /usr/bin/python3 "$check" "$WORK/m.txt" "$@" || fail "metrics never reached: $*"
 }
 
-for workers in 1 2 3; do
-    rules=$WORK/rules$workers rep=$WORK/rep$workers err=$WORK/run$workers.err
+for mode in 1 2 3 2s2; do
+    workers=${mode%%s*} shards=1
+    [ "$mode" != "$workers" ] && shards=${mode#*s}
+    rules=$WORK/rules$mode rep=$WORK/rep$mode err=$WORK/run$mode.err
     mkdir "$rules"
     cat > "$rules/drift.yaml" <<YAML
 - detector: drift.features
@@ -52,7 +55,8 @@ YAML
     auth=(-H "Authorization: Bearer $tok")
     url=http://127.0.0.1:$hport
     "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "tcp port $port" --rules "$rules" \
-        --reports "$rep" --findings "$WORK/findings$workers.jsonl" --workers $workers 2> "$err" &
+        --reports "$rep" --findings "$WORK/findings$mode.jsonl" --workers $workers \
+        --parse-shards $shards 2> "$err" &
     run=$!; BG_PIDS+=($run)
     wait_for "$err" capturing 10
     grep -q "serving /healthz /readyz /metrics /reports on http://127.0.0.1:$hport" "$err" \
@@ -78,7 +82,7 @@ YAML
         'inferguard_detector_budget_refused_total{detector=extraction.prada}=0' \
         'inferguard_rules_reloads_total=0' 'inferguard_rules_reload_failures_total=0' \
         "inferguard_rules_info{origin=$rules,sha256=$sha0}=1" \
-        || fail "metrics after 150 requests (workers $workers)"
+        || fail "metrics after 150 requests (workers $workers, parse shards $shards)"
     # Every finding raised is accounted for by the file sink.
     /usr/bin/python3 - "$WORK/m.txt" <<'PY' || fail "findings and sink counters disagree"
 import re, sys
@@ -146,4 +150,4 @@ YAML
     grep -q "events      200 (oip_v2 200)" "$err" || fail "summary: $(grep events "$err")"
     [ "$(code "$url/healthz")" = 000 ] || fail "endpoint still answering after exit"
 done
-echo "ok: /healthz /readyz /metrics /reports and SIGHUP reload, with 1, 2 and 3 workers"
+echo "ok: /healthz /readyz /metrics /reports and SIGHUP reload, with 1, 2 and 3 workers and 2 parse shards"
