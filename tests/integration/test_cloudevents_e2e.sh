@@ -103,8 +103,10 @@ case_ce oip_proxy "--scenario mixed --protocol oip_v2 --proxy --gzip --chunked -
 # Two threads (parsing | detection) behind the endpoint: the same result.
 case_ce kserve_v1 "--scenario mixed --protocol kserve_v1 --requests 1500 --seed 5" \
         "--workers 2" "--sourceip --swap-every 5 --structured-every 3"
+# Parse shards: the capture's flows on two shard threads, the mirror's transactions decoded
+# by the capture thread after every shard's events of the packets before: the same result.
 case_ce openai "--scenario mixed --protocol openai --gzip --requests 1500 --seed 6" \
-        "" "--sourceip --swap-every 4"
+        "--parse-shards 2" "--sourceip --swap-every 4"
 # LLM attacks (prompt injection, jailbreak persona, system-prompt extraction, planted
 # secrets, PII, divergence; some answers streamed as SSE) on real loopback traffic to a chat
 # server, recorded to a pcap, then mirrored: the same text findings.
