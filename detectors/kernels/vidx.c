@@ -1,6 +1,7 @@
 /* Pruned exact nearest-neighbour index (vidx.h): pivots, per-block distance rings,
  * l2sq_min_blocks for the blocks the bounds cannot rule out. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -406,6 +407,33 @@ static uint32_t nearest_pivot(struct ig_vidx *ix, const float *x)
     return (uint32_t)a;
 }
 
+/* The re-layout's scratch: one block per thread, grown to the largest asked for (a power
+ * of two) and kept, so that an index growing costs its new block and the old one's free,
+ * not two more heap calls. Freed when the thread ends (the key's destructor). */
+static _Thread_local struct { void *p; size_t n; } tl_scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_key_make(void)
+{
+    (void)pthread_key_create(&scratch_key, free);
+}
+
+static void *relayout_scratch(size_t n)
+{
+    if (n <= tl_scratch.n)
+        return tl_scratch.p;
+    size_t want = 4096;
+    while (want < n)
+        want *= 2;
+    free(tl_scratch.p);
+    tl_scratch.p = aligned_alloc(64, want);
+    tl_scratch.n = tl_scratch.p ? want : 0;
+    (void)pthread_once(&scratch_once, scratch_key_make);
+    (void)pthread_setspecific(scratch_key, tl_scratch.p);
+    return tl_scratch.p;
+}
+
 /* Re-lays <old>'s vectors into the empty <ix>: K pivots from a strided sample, one k-means
  * step, then bucket by bucket so that each bucket's blocks are tight. */
 static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
@@ -417,11 +445,11 @@ static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
     double *sum, *hi;
     float *v;
     uint32_t *slot, *asg, *sorted, *cnt;
-    /* all scratch in one allocation */
+    /* all scratch in one block, the calling thread's, kept for the next re-layout */
     size_t nsum = (size_t)(K ? K : 1) * dim;
     struct carve c = { NULL, 0 };
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && !(c = (struct carve){ aligned_alloc(64, (c.off + 63) & ~(size_t)63), 0 }).base)
+        if (pass == 1 && !(c = (struct carve){ relayout_scratch(c.off), 0 }).base)
             return IG_ENOMEM;
         sum = take(&c, nsum * sizeof(double), 64);
         hi = take(&c, (size_t)dim * sizeof(double), 16);
@@ -490,7 +518,6 @@ static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
         place(ix, v, old->id[slot[o]], asg[o]);
     }
 out:
-    free(c.base);
     return rc;
 }
 

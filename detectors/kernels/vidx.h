@@ -37,8 +37,8 @@
  *
  * Slots are not insertion order: argmin reports the insertion number (0-based). Free
  * lanes hold +inf and never win. An index is used by one thread at a time (its query
- * scratch lives inside it). No allocation except in init/reserve, and there two: the new
- * layout's one block and the re-layout's scratch (and one free each). */
+ * scratch lives inside it). No allocation except in init/reserve, and there one: the new
+ * layout's block (and the old one's free; the re-layout's scratch is the thread's, kept). */
 #ifndef IG_VIDX_H
 #define IG_VIDX_H
 
