@@ -457,10 +457,7 @@ static void state_free(struct prada_global *g, struct prada_state *st)
     uncharge(g, st->bytes);
     free(st->cls);
     free(st->steps);
-    free(st->d_val);
-    free(st->d_cls);
-    free(st->d_ov);
-    free(st->d_os);
+    free(st->d_val);   /* and d_cls, d_ov, d_os: one block (ring_room) */
     free(st);
 }
 
@@ -541,21 +538,28 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
     uint64_t more = (uint64_t)(ncap - st->d_cap) * per + (uint64_t)tail * (per / 2);
     if (!charge_st(g, st, more))
         return false;
-    float *v = realloc(st->d_val, ncap * sizeof(float));
-    if (v)
-        st->d_val = v;
-    uint16_t *c = v ? realloc(st->d_cls, ncap * sizeof(uint16_t)) : NULL;
-    if (c)
-        st->d_cls = c;
-    float *ov = c ? realloc(st->d_ov, (ncap + tail) * sizeof(float)) : NULL;
-    if (ov)
-        st->d_ov = ov;
-    uint16_t *os = ov ? realloc(st->d_os, (ncap + tail) * sizeof(uint16_t)) : NULL;
-    if (!os) {   /* the arrays that did grow keep their contents: cap stays the old one */
+    /* One block for the four arrays (d_val first: freeing it frees them all): a doubling
+     * costs one allocation and one free, not four reallocations. */
+    size_t nf = ncap, nt = (size_t)ncap + tail;
+    uint8_t *blk = malloc(nf * sizeof(float) + nt * sizeof(float) + nf * sizeof(uint16_t) +
+                          nt * sizeof(uint16_t));
+    if (!blk) {
         uncharge_st(g, st, more);
         atomic_fetch_add(&g->refused_growth, 1);
         return false;
     }
+    float *v = (float *)blk, *ov = v + nf;
+    uint16_t *c = (uint16_t *)(ov + nt), *os = c + nf;
+    if (st->d_cap) {   /* the old arrays' contents, as realloc kept them */
+        memcpy(v, st->d_val, st->d_cap * sizeof(float));
+        memcpy(ov, st->d_ov, st->d_cap * sizeof(float));
+        memcpy(c, st->d_cls, st->d_cap * sizeof(uint16_t));
+        memcpy(os, st->d_os, st->d_cap * sizeof(uint16_t));
+    }
+    free(st->d_val);
+    st->d_val = v;
+    st->d_ov = ov;
+    st->d_cls = c;
     st->d_os = os;
     st->d_cap = ncap;
     if (tail) {
