@@ -172,6 +172,7 @@ struct scan {
     uint16_t *len;         /* per word: longest phrase starting here */
     uint16_t *olen;        /* per word: longest instruction / secret phrase starting here */
     uint16_t *endw;        /* per word: last word of the longest content phrase covering it */
+    uint64_t starts;       /* classes of phrases starting anywhere */
 };
 
 static void on_hit(void *ctx, const struct pi_hit *h)
@@ -180,6 +181,7 @@ static void on_hit(void *ctx, const struct pi_hit *h)
     for (uint32_t k = h->tok; k < h->tok + h->len && k < s->nw; k++)
         s->mask[k] |= 1ull << h->cls;
     s->start[h->tok] |= 1ull << h->cls;
+    s->starts |= 1ull << h->cls;
     if (h->cls != PI_FUNC && h->cls != PI_PRIOR && h->cls != PI_YOU && h->cls != PI_THIRD &&
         h->cls != PI_COMPL && h->cls != PI_REQUEST)
         s->lang[h->tok] = h->lang;
@@ -192,6 +194,11 @@ static void on_hit(void *ctx, const struct pi_hit *h)
 #define HAS(s, i, c) (((s)->mask[i] >> (c)) & 1u)
 #define STARTS(s, i, c) (((s)->start[i] >> (c)) & 1u)
 #define B(c) (1ull << (c))
+/* Classes whose phrases open every scoring family of score_text(): without one starting
+ * somewhere, every family stays 0. */
+#define TRIGGERS (B(PI_ADDRESS) | B(PI_AINAME) | B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_INSTR) | \
+                  B(PI_REVEAL) | B(PI_WHATIS) | B(PI_PERSONA) | B(PI_UNBOUND) | B(PI_HALT) |     \
+                  B(PI_SAYONLY) | B(PI_NEWTASK) | B(PI_EXFIL))
 
 /* A CJK "word" is a run of ideographs/kana: phrases are found inside it. */
 static bool cjk(const struct scan *s, size_t i)
@@ -427,8 +434,10 @@ static void questions(const struct scan *s, bool *question, bool *discussion, bo
 
 /* Scores normalised text <t> (<n> bytes). <indirect>: a document or tool result, where
  * text addressing the AI is itself suspicious. Work buffers come from <sc>. */
-static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
-                       bool indirect, struct verdict *v)
+/* Scores text <t>. With <only_score>, a caller that uses v->score only when above 0 (a
+ * variant): a text where no trigger phrase can start returns all 0 after tokenising. */
+static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
+                          bool indirect, bool only_score, struct verdict *v)
 {
     memset(v, 0, sizeof *v);
     size_t maxw = n / 2 + 2 < MAX_WORDS ? n / 2 + 2 : MAX_WORDS;
@@ -442,7 +451,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
     struct scan s = { .t = t, .n = n, .w = w, .mask = mask, .start = mask + maxw, .lang = lang, .len = len,
                       .olen = len + maxw };
     s.nw = pi_tokenise(t, n, w, maxw);
-    if (!s.nw)
+    if (!s.nw || (only_score && !pi_lex_may_start(g->lex, t, w, s.nw, TRIGGERS)))
         return true;
     memset(mask, 0, s.nw * sizeof *mask);
     memset(mask + maxw, 0, s.nw * sizeof *mask);
@@ -456,6 +465,11 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
         return false;
     memset(question, 0, nsent + 1u);
     questions(&s, question, &v->discussion, &v->asks);
+
+    /* no family can score without a trigger phrase (most benign text): to the tally */
+    bool halt = false, sayonly = false;
+    if (!(s.starts & TRIGGERS))
+        goto tally;
 
     /* vocatives to an AI: "note to the AI:", "if you are an AI,", "Assistant, ...": what
      * follows speaks to the model, in quotes or not (documents hide instructions so) */
@@ -512,7 +526,6 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
     }
     struct ctx c = { &s, question, cond, doc_at, addr, g->mention_w };
 
-    bool halt = false, sayonly = false;
     /* instructions the assistant has, named anywhere ("you have rules"): pronouns refer to them */
     bool named_rules = false;
     for (size_t i = 0; i < s.nw && !named_rules; i++)
@@ -729,6 +742,7 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
      * words (goal hijacking, Perez & Ribeiro 2022) */
     if (halt && sayonly)
         keep(&v->fam[F_NEWTASK], 1.0);
+tally:;
     double sum = 0;
     int fams = 0;
     for (int f = 0; f < F__N; f++) {
@@ -759,6 +773,12 @@ static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const u
     return true;
 }
 
+static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
+                       bool indirect, struct verdict *v)
+{
+    return score_text_ex(g, sc, t, n, indirect, false, v);
+}
+
 /* ---- obfuscation variants ---- */
 
 static uint8_t leet(uint8_t c)
@@ -784,19 +804,31 @@ static bool is_alpha(uint8_t c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Leetspeak's quick test per byte: 1 a letter, 2 a digit or symbol standing for one, 4 that
+ * or "!" (which counts only before a letter). */
+static const uint8_t leet_cls[256] = {
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['0'] = 6, ['1'] = 6, ['2'] = 6, ['3'] = 6,
+    ['4'] = 6, ['5'] = 6, ['6'] = 6, ['7'] = 6, ['8'] = 6, ['9'] = 6, ['@'] = 6, ['$'] = 6,
+    ['|'] = 6, ['!'] = 4,
+};
+
 /* Leetspeak folded inside words that mix letters with digits or symbols ("1gn0re",
  * "h4v3"); a trailing "!" or a version number alone does not make a variant. */
 static size_t variant_leet(const uint8_t *t, size_t n, uint8_t *out)
 {
     /* quick test: a digit or symbol next to a letter ("1g", "h4", "@n") */
-    bool maybe = false;
-    for (size_t k = 1; k < n && !maybe; k++) {
-        uint8_t x = t[k - 1], y = t[k];
-        bool lx = (uint8_t)((x | 0x20) - 'a') < 26, ly = (uint8_t)((y | 0x20) - 'a') < 26;
-        if (lx == ly)
-            continue;   /* two letters or two non-letters: the common case */
-        uint8_t o = lx ? y : x;
-        maybe = (uint8_t)(o - '0') < 10 || o == '@' || o == '$' || o == '|' || (o == '!' && !lx);
+    unsigned maybe = 0, p = n ? leet_cls[t[0]] : 0;
+    for (size_t k = 1; k < n; k++) {
+        unsigned c = leet_cls[t[k]];
+        /* branch-free: a letter then a symbol, or a symbol (or "!") then a letter */
+        maybe |= ((p << 1) & c & 2) | ((p >> 2) & c & 1);
+        p = c;
     }
     if (!maybe)
         return 0;
@@ -845,11 +877,9 @@ static size_t variant_join(const uint8_t *t, size_t n, uint8_t *out)
 static size_t variant_rot13(const uint8_t *t, size_t n, uint8_t *out)
 {
     for (size_t i = 0; i < n; i++) {
-        uint8_t c = t[i];
-        if (c >= 'a' && c <= 'z')
-            c = (uint8_t)('a' + (c - 'a' + 13) % 26);
-        else if (c >= 'A' && c <= 'Z')
-            c = (uint8_t)('A' + (c - 'A' + 13) % 26);
+        uint8_t c = t[i], l = c | 0x20;
+        if (l >= 'a' && l <= 'z')
+            c = (uint8_t)(l <= 'm' ? c + 13 : c - 13);
         out[i] = c;
     }
     return n;
@@ -860,10 +890,13 @@ static size_t variant_reverse(const uint8_t *t, size_t n, uint8_t *out)
 {
     size_t o = n;
     for (size_t i = 0; i < n;) {
+        if (t[i] < 0xc0) {
+            out[--o] = t[i++];   /* ASCII or a stray continuation byte: one byte */
+            continue;
+        }
         size_t l = 1;
-        if (t[i] >= 0xc0)
-            while (i + l < n && (t[i + l] & 0xc0) == 0x80)
-                l++;
+        while (i + l < n && (t[i + l] & 0xc0) == 0x80)
+            l++;
         o -= l;
         memcpy(out + o, t + i, l);
         i += l;
@@ -897,9 +930,9 @@ static bool score_piece(const struct pi_global *g, struct ig_scratch *sc, const 
         size_t vn = vars[k].fn(t, n, var);
         if (!vn)
             continue;
-        if (!score_text(g, sc, var, vn, indirect, &alt))
+        if (!score_text_ex(g, sc, var, vn, indirect, true, &alt))
             return false;
-        if (alt.score > v->score) {
+        if (alt.score > v->score) {   /* v->score >= 0: an all-0 alt is never taken */
             *v = alt;
             v->score += 0.2;   /* hiding the words is itself evidence */
             v->obf = vars[k].name;

@@ -338,7 +338,7 @@ static bool mostly_text(const uint8_t *p, size_t n)
     return n > 0 && good * 10 >= n * 9;
 }
 
-size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at)
+size_t ig_text_b64_next_bytewise(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at)
 {
     for (size_t i = *pos; i < n;) {
         if (!is_b64(in[i])) {
@@ -354,6 +354,36 @@ size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, 
         if (!mostly_text(dec, dn))
             continue;
         *pos = i;
+        *at = s;
+        return dn;
+    }
+    *pos = n;
+    return 0;
+}
+
+size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at)
+{
+    /* A run of IG_NORM_B64_MIN or more starting at or after lo covers lo + MIN - 1: probe
+     * that byte alone and skip MIN bytes when it is not Base64 (prose: words are short). */
+    const size_t L = IG_NORM_B64_MIN;
+    for (size_t lo = *pos; lo + L <= n;) {
+        size_t p = lo + L - 1;
+        if (!is_b64(in[p])) {
+            lo = p + 1;
+            continue;
+        }
+        size_t s = p, e = p + 1;
+        while (s > lo && is_b64(in[s - 1]))
+            s--;
+        while (e < n && is_b64(in[e]))
+            e++;
+        lo = e;
+        if (e - s < L)
+            continue;
+        size_t dn = b64_decode(in + s, e - s, dec);
+        if (!mostly_text(dec, dn))
+            continue;
+        *pos = e;
         *at = s;
         return dn;
     }

@@ -54,6 +54,8 @@ size_t ig_norm_ascii_vbmi2(const uint8_t *in, size_t n, uint8_t *out, size_t *o,
  * of the longest run) and its offset in <in> to *at. Returns the decoded length, 0 when
  * no run is left; *pos moves past the run. */
 size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at);
+/* The same, looking at every byte: the reference ig_text_b64_next() is tested against. */
+size_t ig_text_b64_next_bytewise(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at);
 
 /* Decodes one UTF-8 code point at <p> (n > 0 bytes). Sets *len to the bytes used (>= 1);
  * returns the code point or -1 for an invalid or truncated sequence. */

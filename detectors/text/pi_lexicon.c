@@ -718,6 +718,7 @@ struct first {
     uint32_t at, n;                /* run of cent[]: one-word phrases first */
     uint32_t n1;                   /* one-word phrases in the run */
     uint64_t second;               /* bit (h & 63) of each longer phrase's second word */
+    uint64_t cls;                  /* bit per class of the run's phrases */
 };
 
 struct pi_lex {
@@ -728,6 +729,7 @@ struct pi_lex {
     uint32_t fmask;
     uint32_t *cjk;                 /* entries matched as substrings */
     uint32_t ncjk;
+    uint64_t cjk_cls;              /* bit per class of those */
 };
 
 const char *pi_lex_lang_name(uint8_t lang)
@@ -901,9 +903,10 @@ struct pi_lex *pi_lex_new(unsigned flags)
     /* word phrases grouped by first word, in table order within a group */
     uint32_t no = 0;
     for (uint32_t i = 0; i < l->n; i++) {
-        if (l->e[i].cjk)
+        if (l->e[i].cjk) {
             l->cjk[l->ncjk++] = i;
-        else
+            l->cjk_cls |= 1ull << l->e[i].cls;
+        } else
             order[no++] = (struct order){ l->e[i].h[0], i, l->e[i].nw };
     }
     qsort(order, no, sizeof *order, by_first_word);
@@ -918,12 +921,13 @@ struct pi_lex *pi_lex_new(unsigned flags)
             uint32_t b = (uint32_t)(e->h[0] ^ (e->h[0] >> 29)) & l->fmask;
             while (l->ft[b].h)
                 b = (b + 1) & l->fmask;
-            l->ft[b] = (struct first){ e->h[0], k, 0, 0, 0 };
+            l->ft[b] = (struct first){ e->h[0], k, 0, 0, 0, 0 };
         }
         uint32_t b = (uint32_t)(e->h[0] ^ (e->h[0] >> 29)) & l->fmask;
         while (l->ft[b].h != e->h[0])
             b = (b + 1) & l->fmask;
         l->ft[b].n++;
+        l->ft[b].cls |= 1ull << e->cls;
         if (e->nw == 1)
             l->ft[b].n1++;
         else
@@ -983,4 +987,19 @@ void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *
             }
         }
     }
+}
+
+bool pi_lex_may_start(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
+                      uint64_t cls)
+{
+    for (size_t i = 0; i < nw; i++) {
+        uint32_t b = (uint32_t)(w[i].h ^ (w[i].h >> 29)) & l->fmask;
+        while (l->ft[b].h && l->ft[b].h != w[i].h)
+            b = (b + 1) & l->fmask;
+        if (l->ft[b].h && (l->ft[b].cls & cls))
+            return true;
+        if ((l->cjk_cls & cls) && w[i].n >= 3 && t[w[i].at] >= 0xe3)
+            return true;
+    }
+    return false;
 }

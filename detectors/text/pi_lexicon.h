@@ -88,4 +88,10 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max);
 void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
                  void (*fn)(void *ctx, const struct pi_hit *h), void *ctx);
 
+/* False when pi_lex_scan() over the same words cannot report a phrase of a class in the
+ * bit set <cls> (a first word of such a phrase, or a CJK word where one may sit, is
+ * missing); true when it may. */
+bool pi_lex_may_start(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
+                      uint64_t cls);
+
 #endif

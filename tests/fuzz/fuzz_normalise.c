@@ -45,12 +45,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *dec = malloc(n / 4 * 3 + 8);
     if (!dec)
         abort();
-    size_t pos = 0, at, dn, last = 0;
+    uint8_t *dec2 = malloc(n / 4 * 3 + 8);
+    if (!dec2)
+        abort();
+    size_t pos = 0, at, dn, last = 0, pos2 = 0, at2 = 0;
     while ((dn = ig_text_b64_next(in, n, &pos, dec, &at)) > 0) {
         if (at < last || at + IG_NORM_B64_MIN > pos || pos > n || dn > (pos - at) / 4 * 3 + 3)
             abort();
+        /* the probing scan finds the runs the byte-by-byte one does */
+        if (ig_text_b64_next_bytewise(in, n, &pos2, dec2, &at2) != dn || pos2 != pos || at2 != at ||
+            memcmp(dec, dec2, dn))
+            abort();
         last = pos;
     }
+    if (ig_text_b64_next_bytewise(in, n, &pos2, dec2, &at2) != 0 || pos != n || pos2 != n)
+        abort();
+    free(dec2);
     free(dec);
     uint8_t key[16] = { 0 };
     char masked[96];
