@@ -44,7 +44,8 @@
  *       longer follow the data's classes, as a model extrapolating on another
  *       distribution's records answers (corroboration from labels alone, when the service
  *       returns no scores; black-and-white digits: 2.4-5.5x, their answers follow the
- *       digits they show; transfer sets 8-94x),
+ *       digits they show; transfer sets 8-94x on the kept captures, 6.4x for wine's
+ *       random policy in the labels-only efficacy run at seed 0: margins are thin there),
  * and share90 exceeds the median of the other active clients' by <peer_margin> (a model
  * whose whole population moves is drift, a drift.* matter; fewer than 3 peers: median 0),
  * each peer weighted by the rows its share is measured on (stats/peers.h).
