@@ -32,7 +32,7 @@ FIGURES = [
     (4, "End to end: pcap → findings, all detectors on", "inferguard analyze"),
     (5, "Memory: bytes per client, RSS at 10k / 100k / 1M clients, memory cap",
      "bench_memory"),
-    (6, "Scaling: throughput with 1 to 4 workers (parsing | detection | client lanes)",
+    (6, "Scaling: throughput with 1 to 4 workers (parsing | detection | client lanes) and 2 parse shards",
      "bench_threads"),
     (7, "Drift: per-feature KS vs the Python reference (numpy/scipy)", "bench_drift"),
     (8, "Other bench programs", "bench/*.c"),
@@ -88,14 +88,19 @@ FIGURE_NOTES = {
     6: "bench_threads: `inferguard analyze --workers N --rules rules --findings F` on ig_gen "
        "captures (64 clients, d = 64; OIP v2 benign 60k requests, the attack mix 30k, OpenAI "
        "chat 20k), N = 2 (parsing | detection), 3 (plus the model-side lane: PRADA and coverage "
-       "over every event) and 4 (plus also one client lane), "
+       "over every event) and 4 (plus also one client lane), and N = 2 and 4 with "
+       "`--parse-shards 2` (rows *_shards_2: flows, HTTP and the adapters on two shard threads, "
+       "the capture thread dealing packets out and merging events back into capture order), "
        "against --workers 1 in the same run. events_per_s: wall clock, only meaningful when "
        "the cores are idle (the program prints the load average it started at). "
        "two_core_bound: CPU seconds of the one-thread run over max(busiest thread's CPU "
        "seconds, all threads' CPU / 2) with N workers, from the summary's per-thread CPU "
        "times: the speed-up two idle cores would give at best, which other load barely "
-       "moves; the peer is the 1.8x target of issue #20. findings_differ: 0 when the "
-       "findings file is byte-identical to one worker's.",
+       "moves; the peer is the 1.8x target of issue #20. many_core_bound: the one-thread CPU "
+       "over the busiest thread's alone, the speed-up with as many idle cores as threads "
+       "(parse shards take the parsing off one thread; their hand-offs add ~12-20 % CPU, "
+       "about what they spread over two cores). findings_differ: 0 when the findings file "
+       "is byte-identical to one worker's.",
 }
 
 
