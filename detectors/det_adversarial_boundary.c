@@ -191,7 +191,7 @@ struct bd_state {
     uint32_t star_now;        /* coordinates mirrored around the star of the last row */
     uint32_t star_moved;      /* bit s: star s's base is a moved centre (see centre_moved) */
     uint32_t moved_m;         /* bit k: the row k rows ago was a probe around a moved centre */
-    uint32_t moved_c[32];     /* per row (mod 32): that centre (its row, low 32 bits) */
+    uint16_t moved_c[16];     /* per row (mod 16): that centre (its row, low 16 bits) */
     uint32_t run_moved;       /* the run's queries probing around a moved centre */
     uint32_t desc_m, asc_m;   /* bit k: the row k rows ago showed a greedy choice (a kept
                                * base that had lowered the probability, a dropped step that
@@ -1511,7 +1511,7 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
     st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
     st->synth_m = (st->synth_m << 1) | h->synth;
     st->moved_m = (st->moved_m << 1) | h->moved;
-    st->moved_c[st->rows % 32] = (uint32_t)h->centre;
+    st->moved_c[st->rows % 16] = (uint16_t)h->centre;
     st->asyn_m = (st->asyn_m << 1) | h->asynth;
     st->two_m = (st->two_m << 1) | h->two;
     if (h->swept >= 0 && (uint32_t)h->swept != slot)
@@ -1562,7 +1562,7 @@ static uint32_t moved_centres(const struct bd_state *st)
     for (uint32_t k = 0; k < 16 && k < st->rows; k++) {
         if (!((st->moved_m >> k) & 1))
             continue;
-        uint32_t c = st->moved_c[(st->rows - 1 - k) % 32];
+        uint32_t c = st->moved_c[(st->rows - 1 - k) % 16];
         if (!n++)
             first = c;
         else if (c != first)
