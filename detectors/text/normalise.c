@@ -236,8 +236,8 @@ static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flag
     struct norm_state st = { 0, true };
     size_t i = 0;
     bool in_tag = false; /* inside a run of tag characters */
-    /* line breaks kept apart (IG_NORM_NL) take the scalar rules */
-    simd = simd && !(flags & IG_NORM_NL);
+    /* with IG_NORM_NL the SIMD pass stops before each line break: those take the scalar
+     * rules (a whitespace run holding one becomes '\n') */
     while (i < n) {
         if (simd && in[i] < 0x80) {
             /* the ASCII run up to the next non-ASCII byte, 64 bytes at a time */

@@ -43,9 +43,9 @@ size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, 
  * it: ig_text_normalise's choice) or not: byte-identical output either way (tests). */
 size_t ig_text_normalise_path(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags,
                               bool simd);
-/* The VBMI2 pass over the ASCII run at in[0..n) (up to the first non-ASCII byte), writing
- * at out + *o and carrying the "last byte out was a space" state; returns the bytes read.
- * normalise.c's scalar pass calls it; flags without IG_NORM_NL. */
+/* The VBMI2 pass over the ASCII run at in[0..n) (up to the first non-ASCII byte, and with
+ * IG_NORM_NL the first '\n' or '\r'), writing at out + *o and carrying the "last byte out
+ * was a space" state; returns the bytes read. normalise.c's scalar pass calls it. */
 size_t ig_norm_ascii_vbmi2(const uint8_t *in, size_t n, uint8_t *out, size_t *o, bool *space,
                            unsigned flags);
 

@@ -23,6 +23,9 @@ size_t ig_norm_ascii_vbmi2(const uint8_t *in, size_t n, uint8_t *out, size_t *o,
         __mmask64 valid = left >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << left) - 1);
         __m512i x = _mm512_maskz_loadu_epi8(valid, in + i);
         __mmask64 high = _mm512_movepi8_mask(x) & valid;
+        if (flags & IG_NORM_NL)   /* line breaks too: the scalar pass keeps them apart */
+            high |= (_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n')) |
+                     _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'))) & valid;
         if (high) {
             /* stop before the first non-ASCII byte: the scalar pass decodes it */
             valid &= (high & (~high + 1)) - 1;   /* the bits below the lowest one */
