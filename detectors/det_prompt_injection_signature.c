@@ -55,6 +55,12 @@
 #define MAX_WORDS 8192          /* words of one piece: CHUNK / 2 */
 #define CHUNK 16384             /* longer segments are scored in overlapping pieces */
 #define CHUNK_OVERLAP 1024
+#define B(c) (1ull << (c))
+/* Classes whose phrases open every scoring family of score_text(): without one starting
+ * somewhere, every family stays 0. */
+#define TRIGGERS (B(PI_ADDRESS) | B(PI_AINAME) | B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_INSTR) | \
+                  B(PI_REVEAL) | B(PI_WHATIS) | B(PI_PERSONA) | B(PI_UNBOUND) | B(PI_HALT) |     \
+                  B(PI_SAYONLY) | B(PI_NEWTASK) | B(PI_EXFIL))
 
 enum fam { F_OVERRIDE, F_EXTRACT, F_PERSONA, F_NEWTASK, F_ADDRESS, F_EXFIL, F__N };
 static const char *const fam_names[F__N] = { "override", "extract", "persona", "newtask",
@@ -126,7 +132,7 @@ static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         }
     }
     g->lex = pi_lex_new(IG_NORM_FOLD | IG_NORM_LOWER | IG_NORM_WS);
-    if (!g->lex) {
+    if (!g->lex || pi_lex_index_variants(g->lex, TRIGGERS) < 0) {
         snprintf(err, errlen, "out of memory for the lexicon");
         rc = IG_ENOMEM;
         goto fail;
@@ -193,12 +199,6 @@ static void on_hit(void *ctx, const struct pi_hit *h)
 
 #define HAS(s, i, c) (((s)->mask[i] >> (c)) & 1u)
 #define STARTS(s, i, c) (((s)->start[i] >> (c)) & 1u)
-#define B(c) (1ull << (c))
-/* Classes whose phrases open every scoring family of score_text(): without one starting
- * somewhere, every family stays 0. */
-#define TRIGGERS (B(PI_ADDRESS) | B(PI_AINAME) | B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_INSTR) | \
-                  B(PI_REVEAL) | B(PI_WHATIS) | B(PI_PERSONA) | B(PI_UNBOUND) | B(PI_HALT) |     \
-                  B(PI_SAYONLY) | B(PI_NEWTASK) | B(PI_EXFIL))
 
 /* A CJK "word" is a run of ideographs/kana: phrases are found inside it. */
 static bool cjk(const struct scan *s, size_t i)
@@ -434,10 +434,17 @@ static void questions(const struct scan *s, bool *question, bool *discussion, bo
 
 /* Scores normalised text <t> (<n> bytes). <indirect>: a document or tool result, where
  * text addressing the AI is itself suspicious. Work buffers come from <sc>. */
-/* Scores text <t>. With <only_score>, a caller that uses v->score only when above 0 (a
+/* The words of a scored text (in the scratch): all of them when <all>. */
+struct words {
+    const struct pi_tok *w;
+    size_t nw;
+    bool all;
+};
+
+/* Scores text <t>; its words to *out when not NULL. With <only_score>, a caller that uses v->score only when above 0 (a
  * variant): a text where no trigger phrase can start returns all 0 after tokenising. */
 static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
-                          bool indirect, bool only_score, struct verdict *v)
+                          bool indirect, bool only_score, struct verdict *v, struct words *out)
 {
     memset(v, 0, sizeof *v);
     size_t maxw = n / 2 + 2 < MAX_WORDS ? n / 2 + 2 : MAX_WORDS;
@@ -451,6 +458,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     struct scan s = { .t = t, .n = n, .w = w, .mask = mask, .start = mask + maxw, .lang = lang, .len = len,
                       .olen = len + maxw };
     s.nw = pi_tokenise(t, n, w, maxw);
+    if (out)
+        *out = (struct words){ w, s.nw, s.nw < maxw };
     if (!s.nw || (only_score && !pi_lex_may_start(g->lex, t, w, s.nw, TRIGGERS)))
         return true;
     memset(mask, 0, s.nw * sizeof *mask);
@@ -776,7 +785,7 @@ tally:;
 static bool score_text(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
                        bool indirect, struct verdict *v)
 {
-    return score_text_ex(g, sc, t, n, indirect, false, v);
+    return score_text_ex(g, sc, t, n, indirect, false, v, NULL);
 }
 
 /* ---- obfuscation variants ---- */
@@ -908,7 +917,8 @@ static size_t variant_reverse(const uint8_t *t, size_t n, uint8_t *out)
 static bool score_piece(const struct pi_global *g, struct ig_scratch *sc, const uint8_t *t, size_t n,
                         bool indirect, struct verdict *v, bool *want_join)
 {
-    if (!score_text(g, sc, t, n, indirect, v))
+    struct words tw;
+    if (!score_text_ex(g, sc, t, n, indirect, false, v, &tw))
         return false;
     *want_join |= v->try_join;
     if (v->score >= g->threshold || !n)
@@ -921,16 +931,29 @@ static bool score_piece(const struct pi_global *g, struct ig_scratch *sc, const 
         size_t (*fn)(const uint8_t *, size_t, uint8_t *);
         const char *name;
         bool rot;
-    } vars[] = { { variant_leet, "leetspeak", false }, { variant_rot13, "rot13", true },
-                 { variant_reverse, "reversed", true } };
+        int var;   /* enum pi_variant, or -1 */
+    } vars[] = { { variant_leet, "leetspeak", false, -1 }, { variant_rot13, "rot13", true, PI_VAR_ROT13 },
+                 { variant_reverse, "reversed", true, PI_VAR_REVERSE } };
+    /* ASCII text, every word tokenised: a ROT13 or reversed variant's words are its own
+     * words rotated or reversed, so the lexicon tells from these whether one can score */
+    bool ascii = false;
+    if (rot && tw.all) {
+        uint8_t any = 0;
+        for (size_t i = 0; i < n; i++)
+            any |= t[i];
+        ascii = !(any & 0x80);
+    }
     struct verdict alt;
     for (size_t k = 0; k < IG_ARRAY_LEN(vars) && v->score < g->threshold; k++) {
         if (vars[k].rot && !rot)
             continue;   /* only when the text asks for decoding or reads as no language */
+        if (ascii && vars[k].var >= 0 &&
+            !pi_lex_variant_may_start(g->lex, (enum pi_variant)vars[k].var, tw.w, tw.nw))
+            continue;   /* no trigger phrase can start in it: an all-0 verdict, never taken */
         size_t vn = vars[k].fn(t, n, var);
         if (!vn)
             continue;
-        if (!score_text_ex(g, sc, var, vn, indirect, true, &alt))
+        if (!score_text_ex(g, sc, var, vn, indirect, true, &alt, NULL))
             return false;
         if (alt.score > v->score) {   /* v->score >= 0: an all-0 alt is never taken */
             *v = alt;

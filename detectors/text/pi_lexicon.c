@@ -730,6 +730,9 @@ struct pi_lex {
     uint32_t *cjk;                 /* entries matched as substrings */
     uint32_t ncjk;
     uint64_t cjk_cls;              /* bit per class of those */
+    uint64_t *var[PI_VAR__N];      /* per variant: hashes of the words it turns into a first
+                                      word of an indexed phrase (0 = empty slot) */
+    uint32_t var_mask;
 };
 
 const char *pi_lex_lang_name(uint8_t lang)
@@ -948,6 +951,8 @@ void pi_lex_free(struct pi_lex *l)
     free(l->ce);
     free(l->ft);
     free(l->cjk);
+    for (int v = 0; v < PI_VAR__N; v++)
+        free(l->var[v]);
     free(l);
 }
 
@@ -999,6 +1004,85 @@ bool pi_lex_may_start(const struct pi_lex *l, const uint8_t *t, const struct pi_
         if (l->ft[b].h && (l->ft[b].cls & cls))
             return true;
         if ((l->cjk_cls & cls) && w[i].n >= 3 && t[w[i].at] >= 0xe3)
+            return true;
+    }
+    return false;
+}
+
+static void var_add(uint64_t *set, uint32_t mask, uint64_t h)
+{
+    uint32_t b = (uint32_t)(h ^ (h >> 29)) & mask;
+    while (set[b] && set[b] != h)
+        b = (b + 1) & mask;
+    set[b] = h;
+}
+
+/* The hash a text word of <n> bytes gets (pi_tokenise's, stem included); 0 when those
+ * bytes are not one word. */
+static uint64_t word_hash(const uint8_t *p, size_t n)
+{
+    struct pi_tok w[2];
+    return pi_tokenise(p, n, w, 2) == 1 && w[0].at == 0 && w[0].n == n ? w[0].h : 0;
+}
+
+int pi_lex_index_variants(struct pi_lex *l, uint64_t cls)
+{
+    uint32_t nb = 16;
+    while (nb < l->n * 8)
+        nb <<= 1;
+    for (int v = 0; v < PI_VAR__N; v++) {
+        free(l->var[v]);
+        if (!(l->var[v] = calloc(nb, sizeof *l->var[v])))
+            return -1;
+    }
+    l->var_mask = nb - 1;
+    for (uint32_t i = 0; i < l->n; i++) {
+        const struct entry *e = &l->e[i];
+        if (e->cjk || !((cls >> e->cls) & 1))
+            continue;
+        struct pi_tok w[PHRASE_WORDS + 1];
+        if (!pi_tokenise((const uint8_t *)e->text, e->tlen, w, PHRASE_WORDS + 1))
+            continue;
+        /* The variant words hashing as the first word u: a word and its stem hash alike, so
+         * they are its stem and its stem + "s", i.e. u and u + "s", or (u ending in "s") u
+         * and u without it: a superset of them. */
+        uint8_t y[PHRASE_BYTES + 1], x[PHRASE_BYTES + 1];
+        size_t un = w[0].n;
+        memcpy(y, e->text + w[0].at, un);
+        bool s_end = y[un - 1] == 's';
+        y[un] = 's';
+        const size_t cand[2] = { un, s_end ? un - 1 : un + 1 };
+        for (int c = 0; c < 2; c++) {
+            size_t yn = cand[c];
+            if (!yn)
+                continue;
+            for (size_t k = 0; k < yn; k++) {
+                uint8_t ch = y[k], lo = ch | 0x20;
+                x[k] = lo >= 'a' && lo <= 'z' ? (uint8_t)(lo <= 'm' ? ch + 13 : ch - 13) : ch;
+            }
+            uint64_t h = word_hash(x, yn);
+            if (h)
+                var_add(l->var[PI_VAR_ROT13], l->var_mask, h);
+            for (size_t k = 0; k < yn; k++)
+                x[k] = y[yn - 1 - k];
+            h = word_hash(x, yn);
+            if (h)
+                var_add(l->var[PI_VAR_REVERSE], l->var_mask, h);
+        }
+    }
+    return 0;
+}
+
+bool pi_lex_variant_may_start(const struct pi_lex *l, enum pi_variant v, const struct pi_tok *w, size_t nw)
+{
+    const uint64_t *set = l->var[v];
+    if (!set)
+        return true;
+    for (size_t i = 0; i < nw; i++) {
+        uint32_t b = (uint32_t)(w[i].h ^ (w[i].h >> 29)) & l->var_mask;
+        while (set[b] && set[b] != w[i].h)
+            b = (b + 1) & l->var_mask;
+        if (set[b])
             return true;
     }
     return false;

@@ -94,4 +94,19 @@ void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *
 bool pi_lex_may_start(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
                       uint64_t cls);
 
+/* Obfuscation variants of ASCII text whose words stay in place (ROT13: the same words,
+ * letters rotated; reversal: the words reversed, in reverse order). */
+enum pi_variant { PI_VAR_ROT13, PI_VAR_REVERSE, PI_VAR__N };
+
+/* Indexes, for each variant, the words of a text that the variant turns into the first word
+ * of a phrase of a class in the bit set <cls>. 0, or -1 on allocation failure. */
+int pi_lex_index_variants(struct pi_lex *l, uint64_t cls);
+
+/* <w>[0..nw): every word of an ASCII-only text (pi_tokenise not cut short by its max).
+ * False when variant <v> of that text has no first word of an indexed phrase, so that
+ * pi_lex_may_start() over the variant's words with the indexed classes is false too (a
+ * word-for-word correspondence: ROT13 and reversal keep ASCII word boundaries). True when
+ * it may, or when nothing is indexed. */
+bool pi_lex_variant_may_start(const struct pi_lex *l, enum pi_variant v, const struct pi_tok *w, size_t nw);
+
 #endif

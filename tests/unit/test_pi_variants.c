@@ -1,0 +1,106 @@
+/* The lexicon's variant index (pi_lex_variant_may_start): prompt_injection.signature skips
+ * scoring the ROT13 or reversed form of an ASCII text when the index says no trigger phrase
+ * can start in it. That is only the same decision when the index never says no where the
+ * variant's own words hold such a first word: checked on random texts mixing ordinary
+ * words, lexicon words, their plurals and their ROT13 and reversed spellings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "text/normalise.h"
+#include "text/pi_lexicon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void rot13(const char *in, char *out)
+{
+    for (; *in; in++, out++) {
+        char c = *in, l = (char)(c | 0x20);
+        *out = l >= 'a' && l <= 'z' ? (char)(l <= 'm' ? c + 13 : c - 13) : c;
+    }
+    *out = 0;
+}
+
+static void reverse(const char *in, char *out)
+{
+    size_t n = strlen(in);
+    for (size_t i = 0; i < n; i++)
+        out[i] = in[n - 1 - i];
+    out[n] = 0;
+}
+
+static void test_index_never_misses(void **st)
+{
+    (void)st;
+    struct pi_lex *l = pi_lex_new(IG_NORM_FOLD | IG_NORM_LOWER | IG_NORM_WS);
+    assert_non_null(l);
+    /* the detector indexes its trigger classes; any set must hold */
+    const uint64_t cls = (1ull << PI_OVERRIDE) | (1ull << PI_REVEAL) | (1ull << PI_PERSONA) |
+                         (1ull << PI_AINAME) | (1ull << PI_INSTR) | (1ull << PI_EXFIL) | (1ull << PI_HALT);
+    assert_int_equal(pi_lex_index_variants(l, cls), 0);
+    static const char *const base[] = { "ignore", "reveal", "instructions", "instruction", "rules", "rule",
+                                        "system", "prompt", "dan", "assistant", "model", "send", "stop",
+                                        "print", "show", "forget", "disregard", "developer", "mode",
+                                        "weather", "report", "summary", "is", "as", "pass", "the", "a",
+                                        "x", "budget", "kernel", "python", "s", "ss", "12", "a1" };
+    const size_t nb = sizeof base / sizeof *base;
+    char words[4 * 64][40];
+    size_t nwords = 0;
+    for (size_t i = 0; i < nb; i++) {
+        char plural[40];
+        snprintf(plural, sizeof plural, "%ss", base[i]);
+        const char *forms[2] = { base[i], plural };
+        for (int f = 0; f < 2; f++) {
+            strcpy(words[nwords++], forms[f]);
+            rot13(forms[f], words[nwords++]);
+            reverse(forms[f], words[nwords++]);
+        }
+    }
+    static const char *const seps[] = { " ", ". ", ", ", "\n", " \"", "' ", ": ", "? " };
+    struct pi_tok w[512], vw[512];
+    char text[2048], var[2048];
+    unsigned yes[PI_VAR__N] = { 0 }, no[PI_VAR__N] = { 0 };
+    uint64_t r = 12345;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0;
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        size_t k = 1 + (size_t)(r >> 33) % 12;
+        for (size_t j = 0; j < k; j++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            const char *wd = words[(r >> 33) % nwords];
+            const char *sp = seps[(r >> 20) % (sizeof seps / sizeof *seps)];
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", wd, sp);
+        }
+        size_t nw = pi_tokenise((const uint8_t *)text, n, w, 512);
+        assert_true(nw < 512);
+        for (int v = 0; v < PI_VAR__N; v++) {
+            text[n] = 0;
+            if (v == PI_VAR_ROT13)
+                rot13(text, var);
+            else
+                reverse(text, var);
+            size_t vn = pi_tokenise((const uint8_t *)var, n, vw, 512);
+            bool truth = pi_lex_may_start(l, (const uint8_t *)var, vw, vn, cls);
+            bool idx = pi_lex_variant_may_start(l, (enum pi_variant)v, w, nw);
+            if (truth && !idx)
+                fail_msg("variant %d of \"%s\" holds a trigger word the index misses", v, text);
+            yes[v] += truth;
+            no[v] += !idx;
+        }
+    }
+    /* both answers occur: the index does skip, and the texts do hold trigger words */
+    for (int v = 0; v < PI_VAR__N; v++) {
+        assert_true(yes[v] > 1000);
+        assert_true(no[v] > 1000);
+    }
+    pi_lex_free(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = { cmocka_unit_test(test_index_never_misses) };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
