@@ -34,6 +34,7 @@ static uintptr_t where[WHERE_MAX];
 static uint64_t where_n[WHERE_MAX];
 static int where_on;
 
+#ifndef IG_ASAN   /* under ASan its hooks count, all callers together */
 static enum who who_of(uintptr_t ra)
 {
     if (ra >= exe_lo && ra < exe_hi) return OURS;
@@ -53,6 +54,7 @@ static inline void note(uint64_t *tab, void *ra)
                 break;
             }
 }
+#endif
 
 #ifdef IG_ASAN
 /* from <sanitizer/allocator_interface.h> (libasan exports it; the header is not always installed) */
