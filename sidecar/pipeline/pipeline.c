@@ -363,7 +363,9 @@ struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig
     }
     /* Last: the shards' merged events go to the outputs and the detect stage above. */
     if (cfg->parse_shards > 1) {
-        p->shards = ig_shards_new(p, cfg, cfg->parse_shards, err, errlen);
+        static const struct ig_shard_ops ops = { ig_pipeline_new_parser, ig_pipeline_free,
+                                                 ig_pipeline_event_merged, ig_pipeline_tick_merged };
+        p->shards = ig_shards_new(p, &ops, cfg, cfg->parse_shards, err, errlen);
         if (!p->shards)
             goto fail;
     }

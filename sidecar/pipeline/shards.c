@@ -81,6 +81,7 @@ struct shard {
 
 struct ig_shards {
     struct ig_pipeline *coord;
+    struct ig_shard_ops ops;
     uint32_t n;
     uint64_t seq;                        /* last number handed out */
     uint32_t since_merge;                /* packets handed out since the last merge */
@@ -266,7 +267,7 @@ static void *shard_main(void *arg)
 {
     struct shard *sh = arg;
     pthread_mutex_lock(&life_lock);
-    sh->p = ig_pipeline_new_parser(&sh->cfg, sh, sh->err, sizeof sh->err);
+    sh->p = sh->s->ops.new_parser(&sh->cfg, sh, sh->err, sizeof sh->err);
     pthread_mutex_unlock(&life_lock);
     shard_ready(sh, sh->p ? 1 : -1);
     if (!sh->p)
@@ -295,7 +296,7 @@ static void *shard_main(void *arg)
             shard_publish(sh);
             p->shard = NULL;   /* flows still open end without events */
             pthread_mutex_lock(&life_lock);
-            ig_pipeline_free(p);
+            sh->s->ops.free_parser(p);
             pthread_mutex_unlock(&life_lock);
             sh->p = NULL;
             ig_ad_thread_exit();
@@ -312,7 +313,7 @@ static void *shard_main(void *arg)
 static void take_record(struct ig_shards *s, struct out_rec *r)
 {
     if (r->kind == OUT_EVENT) {
-        ig_pipeline_event_merged(s->coord, &r->ev);
+        s->ops.event(s->coord, &r->ev);
         free(r->heap);
         return;
     }
@@ -329,7 +330,7 @@ static void take_record(struct ig_shards *s, struct out_rec *r)
         memcpy(t->affected[t->n_affected++], r->load.affected[i], sizeof t->affected[0]);
     }
     if (++s->tick_parts == s->n) {
-        ig_pipeline_tick_merged(s->coord, r->now_us, t);
+        s->ops.tick(s->coord, r->now_us, t);
         memset(t, 0, sizeof *t);
         s->tick_parts = 0;
     }
@@ -628,8 +629,8 @@ static uint64_t share64(uint64_t v, uint32_t n, uint64_t floor)
     return v ? IG_MAX((v + n - 1) / n, floor) : v;
 }
 
-struct ig_shards *ig_shards_new(struct ig_pipeline *coord, const struct ig_config *cfg, uint32_t n,
-                                char *err, size_t errlen)
+struct ig_shards *ig_shards_new(struct ig_pipeline *coord, const struct ig_shard_ops *ops,
+                                const struct ig_config *cfg, uint32_t n, char *err, size_t errlen)
 {
     if (n < 2 || n > IG_SHARDS_MAX) {
         snprintf(err, errlen, "flow.parse_shards: 1 to %d", IG_SHARDS_MAX);
@@ -641,6 +642,7 @@ struct ig_shards *ig_shards_new(struct ig_pipeline *coord, const struct ig_confi
         return NULL;
     }
     s->coord = coord;
+    s->ops = *ops;
     s->n = n;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);

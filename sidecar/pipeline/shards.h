@@ -60,15 +60,24 @@ struct ig_shard_load {
     struct ig_endpoint affected[IG_HTTP_AFFECTED][2];
 };
 
-/* Starts <n> shard threads, each with a parse-only pipeline built by <make> from its share
- * of <cfg> (kept here). <coord> receives the merged records (pipeline.c: ig_pipeline_*_merged).
- * NULL with one sentence in err. */
-struct ig_shards *ig_shards_new(struct ig_pipeline *coord, const struct ig_config *cfg, uint32_t n,
-                                char *err, size_t errlen);
+/* What the coordinator's pipeline lends the shards (pipeline.c): how a shard's parse-only
+ * pipeline is made and freed, and where the merged records go. Lent rather than called by
+ * name, so that the pipeline uses the shards and not the other way round too. */
+struct ig_shard_ops {
+    struct ig_pipeline *(*new_parser)(const struct ig_config *cfg, void *shard, char *err, size_t errlen);
+    void (*free_parser)(struct ig_pipeline *p);
+    void (*event)(struct ig_pipeline *coord, const struct ig_event *ev);
+    void (*tick)(struct ig_pipeline *coord, uint64_t now_us, const struct ig_shard_load *l);
+};
+
+/* Starts <n> shard threads, each with a parse-only pipeline made by ops->new_parser from its
+ * share of <cfg> (kept here). <coord> receives the merged records through ops->event and
+ * ops->tick. NULL with one sentence in err. */
+struct ig_shards *ig_shards_new(struct ig_pipeline *coord, const struct ig_shard_ops *ops,
+                                const struct ig_config *cfg, uint32_t n, char *err, size_t errlen);
 /* Coordinator: one packet to its shard, then whatever can be merged. */
 void ig_shards_packet(struct ig_shards *s, const struct ig_packet *pkt);
-/* Coordinator: every shard ticks its flows at now_us; once merged, the coordinator's
- * ig_pipeline_tick_merged runs. */
+/* Coordinator: every shard ticks its flows at now_us; once merged, ops->tick runs. */
 void ig_shards_tick(struct ig_shards *s, uint64_t now_us);
 /* Coordinator: every shard ends all its flows (end of input). */
 void ig_shards_flush(struct ig_shards *s, uint64_t now_us);
