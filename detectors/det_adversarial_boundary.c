@@ -101,7 +101,7 @@ static const struct ig_param bd_param_rows[] = {
     ROW("min_descent", IG_PT_U32, min_descent, .def = 5, .min = 2, .max = 16,
         .help = "greedy choices in the last 16 rows, none against, that fire with one exact relation: a kept base had lowered the probability of its label, a dropped step had not (SimBA keeps only improving steps)"),
     ROW("min_star", IG_PT_U32, min_star, .def = 4, .min = 2, .max = 64,
-        .help = "coordinates along which one base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long) that fire, from 8 features"),
+        .help = "coordinates along which a base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long), summed over the bases probed in the last 16 rows, that fire with a moved centre, from 8 features"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
@@ -188,7 +188,8 @@ struct bd_state {
     uint64_t *star_has;       /* [STAR_N] coordinates (mod 64) it had a child along */
     uint64_t *star_mir;       /* [STAR_N] coordinates (mod 64) with children on both sides */
     float  (*star_step)[64];  /* [STAR_N] the first child's step per coordinate (mod 64) */
-    uint32_t star_now;        /* coordinates mirrored around the star of the last row */
+    uint32_t star_now;        /* coordinates mirrored around the stars probed in the last 16
+                               * rows, when the last row was a star's child; else 0 */
     uint32_t star_moved;      /* bit s: star s's base is a moved centre (see centre_moved) */
     uint32_t moved_m;         /* bit k: the row k rows ago was a probe around a moved centre */
     uint16_t moved_c[16];     /* per row (mod 16): that centre (its row, low 16 bits) */
@@ -705,6 +706,9 @@ struct rel_hit {
     bool star_child;      /* q is a child of one of the client's stars */
     uint32_t star;        /* coordinates mirrored around that star's base */
     bool star_new;        /* q mirrored an earlier child of that star (a new coordinate) */
+    uint64_t star_base;   /* that star's base: its row */
+    int star_coord;       /* q's coordinate off it */
+    bool star_approx;     /* ... through noise (dominant()) */
     bool moved;           /* q probes around a moved centre (centre_moved()) */
     uint64_t centre;      /* that centre: its row */
     int nearest;          /* q's nearest kept input (slot), -1 none */
@@ -903,15 +907,48 @@ static bool centre_moved(const struct bd_state *st, const float *q, uint32_t dim
            2.0 * fabs((double)q[c] - bv[c]) < fabs((double)q[step] - bv[step]);
 }
 
-/* q's place among the client's stars (see struct bd_state): a child of one adds to it; a
- * second child of a ring input (h->base) that is no star yet makes that input one, with
- * its first child. Sets h->star_child and h->star. */
+/* Squared distance of q to b, in the model's scale (inv NULL: raw units). */
+static double dist2(const float *q, const float *b, const float *inv, uint32_t dim)
+{
+    double d2 = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double z = ((double)q[c] - b[c]) * (inv ? inv[c] : 1.0f);
+        d2 += z * z;
+    }
+    return d2;
+}
+
+/* q joins star s as its child along coordinate k by v (see stars()). */
+static void star_join(struct bd_state *st, uint32_t s, uint32_t dim, int k, double v, bool approx,
+                      float qe, const float *inv, struct rel_hit *h)
+{
+    h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
+    h->star_child = true;
+    h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
+    h->star_base = st->star_row[s];
+    h->star_coord = k;
+    h->star_approx = approx;
+    if (!h->moved && ((st->star_moved >> s) & 1)) {
+        h->moved = true;
+        h->centre = st->star_row[s];
+    }
+}
+
+/* q's place among the client's stars (see struct bd_state): a child of the one whose base
+ * is nearest adds to it; a second child of a ring input (h->base) that is no star yet, and
+ * nearer q than every star's base, makes that input one, with its first child. Sets
+ * h->star_child and h->star. The nearest base decides: a search's probes are children of
+ * its current centre, and the centre before it, one kept step away, sees them as moving
+ * that step's coordinate too (through noise a probe's own coordinate can hide, the kept
+ * step's then dominates: the probe would join the old centre's star, as a child it is not,
+ * and the current centre would never become a star). */
 static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, const float *inv,
                   struct rel_hit *h)
 {
     if (!st->star || dim < 8)
         return;
-    uint32_t free_s = STAR_N, old_s = 0;
+    uint32_t free_s = STAR_N, old_s = 0, near_s = STAR_N;
+    double near_d2 = INFINITY;
     for (uint32_t s = 0; s < STAR_N; s++) {
         if (st->star_last[s] && st->rows + 1 - st->star_last[s] > STAR_IDLE)
             st->star_last[s] = 0;
@@ -921,6 +958,18 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
         }
         if (st->star_last[s] < st->star_last[old_s] || !st->star_last[old_s])
             old_s = s;
+        double d2 = dist2(q, st->star + (size_t)s * dim, inv, dim);
+        if (d2 < near_d2) {
+            near_d2 = d2;
+            near_s = s;
+        }
+    }
+    /* q's own fresh base, with a child already and nearer than every star's base, is the
+     * centre q probes: it becomes a star below */
+    bool own = h->base >= 0 && st->rel_child[h->base] &&
+               (near_s == STAR_N || st->rel_row[h->base] != st->star_row[near_s]) &&
+               dist2(q, rel_at(st, dim, (uint32_t)h->base), inv, dim) < near_d2;
+    if (near_s < STAR_N && !own) {
         int k;
         double v;
         bool approx;
@@ -928,17 +977,9 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
          * only exactly: off another base by a second coordinate, up to 30 % in length, is
          * what grid values of several features around one record make (a sensitivity
          * analysis), not noise hiding a probe */
-        if (!h->star_child &&
-            child_of(q, st->star + (size_t)s * dim, inv, qe, dim, st->noise, &k, &v, &approx) &&
-            !(approx && h->base >= 0 && !h->approx)) {
-            h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
-            h->star_child = true;
-            h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
-            if (!h->moved && ((st->star_moved >> s) & 1)) {
-                h->moved = true;
-                h->centre = st->star_row[s];
-            }
-        }
+        if (child_of(q, st->star + (size_t)near_s * dim, inv, qe, dim, st->noise, &k, &v, &approx) &&
+            !(approx && h->base >= 0 && !h->approx))
+            star_join(st, near_s, dim, k, v, approx, qe, inv, h);
     }
     if (h->star_child || h->base < 0 || !st->rel_child[h->base])
         return;
@@ -955,15 +996,8 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
     if (c >= 0 && st->rel_row[c] == st->rel_kid_row[b] &&
         child_of(rel_at(st, dim, (uint32_t)c), bv, inv, qe, dim, st->noise, &k, &v, &approx))
         star_add(st, s, dim, k, v, approx, qe, inv);
-    if (child_of(q, bv, inv, qe, dim, st->noise, &k, &v, &approx)) {
-        h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
-        h->star_child = true;
-        h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
-        if (!h->moved && ((st->star_moved >> s) & 1)) {
-            h->moved = true;
-            h->centre = st->star_row[s];
-        }
-    }
+    if (child_of(q, bv, inv, qe, dim, st->noise, &k, &v, &approx))
+        star_join(st, s, dim, k, v, approx, qe, inv, h);
 }
 
 /* q - ri and q - rj move one coordinate the same way, each by more than 4.1 times the
@@ -1800,7 +1834,6 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     if (h.base >= 0 && !st->star && dim >= 8)
         star_room(g, st);   /* before its first star can be made */
     stars(st, x, h.qe, dim, inv, &h);
-    st->star_now = h.star_child ? h.star : 0;
     /* a kept step: a child toward the boundary along one coordinate alone (through noise,
      * no second coordinate moving half as far: two probes of one record, x + d e_j and
      * x + d e_k, are two) of a base that was being probed: it had a child before, along
@@ -1808,19 +1841,32 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * base until one helps, x - e then x + e). A local prober may send x + d e_j, then
      * x - d e_j, then the record x as is: x is then a child of its own probe, halfway to
      * that probe's first child along the same coordinate. */
-    bool kept = h.base >= 0 && !repeat && st->rel_child[h.base] && toward(st, h.base, label, poff);
-    if (kept && st->rel_child[h.base] - 1 == h.step) {
-        int c = st->rel_kid[h.base];
-        kept = c >= 0 && st->rel_row[c] == st->rel_kid_row[h.base] &&
-               (h.approx ? noisy_mirror((double)x[h.step] - rel_at(st, dim, (uint32_t)h.base)[h.step],
-                                        (double)rel_at(st, dim, (uint32_t)c)[h.step] -
-                                            rel_at(st, dim, (uint32_t)h.base)[h.step],
-                                        inv, h.step, st->noise)
-                         : zero_comb(x, rel_at(st, dim, (uint32_t)c), 1.0,
-                                     rel_at(st, dim, (uint32_t)h.base), -2.0, NULL, 0, h.qe, dim));
+    /* ... judged against q's fresh base, or else the base of the star q is a child of (a
+     * base probed along more coordinates than REL_FRESH requests cover: SimBA tries
+     * coordinate after coordinate around it until one helps) */
+    int kb = h.base, ks = h.step;
+    bool ka = h.approx;
+    if (kb < 0 && h.star_child) {
+        uint32_t sl = (uint32_t)(h.star_base % st->rel_n);
+        if (st->rel_row[sl] == h.star_base && h.star_base < st->rows) {
+            kb = (int)sl;
+            ks = h.star_coord;
+            ka = h.star_approx;
+        }
     }
-    if (kept && h.approx) {
-        const float *b = rel_at(st, dim, (uint32_t)h.base);
+    bool kept = kb >= 0 && !repeat && st->rel_child[kb] && toward(st, kb, label, poff);
+    if (kept && st->rel_child[kb] - 1 == ks) {
+        int c = st->rel_kid[kb];
+        kept = c >= 0 && st->rel_row[c] == st->rel_kid_row[kb] &&
+               (ka ? noisy_mirror((double)x[ks] - rel_at(st, dim, (uint32_t)kb)[ks],
+                                        (double)rel_at(st, dim, (uint32_t)c)[ks] -
+                                            rel_at(st, dim, (uint32_t)kb)[ks],
+                                        inv, ks, st->noise)
+                         : zero_comb(x, rel_at(st, dim, (uint32_t)c), 1.0,
+                                     rel_at(st, dim, (uint32_t)kb), -2.0, NULL, 0, h.qe, dim));
+    }
+    if (kept && ka) {
+        const float *b = rel_at(st, dim, (uint32_t)kb);
         double t1 = 0, t2 = 0;
         for (uint32_t c = 0; c < dim; c++) {
             double z = ((double)x[c] - b[c]) * (inv ? inv[c] : 1.0f), z2 = z * z;
@@ -1834,6 +1880,10 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         kept = 4.0 * t2 < t1;
     }
     rel_push(st, x, qq, dim, label, margin, poff, &h, (uint8_t)((kept ? KEPT : 0) | (dmove ? MOVED : 0)));
+    if (kept && h.base < 0) {   /* kept off a star's base: rel_push kept no step */
+        st->rel_judged[(st->rows - 1) % st->rel_n] |= KEPT;
+        st->step_coord[(st->rows - 1) % 32] = (int16_t)ks;
+    }
     st->run_synth += h.synth;
     st->run_moved += h.moved;
     uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
@@ -1868,7 +1918,14 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * (x +- d e_j, a local sensitivity analysis) is no search. SimBA
      * whose answers saturate keeps no step and probes its start so, as such a probe
      * does: it learns nothing from them, and is judged once it keeps a step. */
-    bool star = h.star_child && h.star >= p->min_star && (st->moved_m & 0xffff);
+    /* mirrored coordinates are counted over the stars probed in the last STAR_IDLE rows: a
+     * search probes around one centre until a step helps, then around the next */
+    uint32_t mirrored = 0;
+    for (uint32_t s = 0; h.star_child && s < STAR_N; s++)
+        if (st->star_last[s] && st->rows - st->star_last[s] < STAR_IDLE)
+            mirrored += (uint32_t)__builtin_popcountll(st->star_mir[s]);
+    st->star_now = mirrored;
+    bool star = h.star_child && mirrored >= p->min_star && (st->moved_m & 0xffff);
     bool rel2 = syn;   /* two-sided relations over several coordinates (above) */
     syn = syn || greedy || star;
     /* below 8 features, a row written on a lattice coarse against the features'
