@@ -37,7 +37,8 @@
  * row-major (dim x 4 B each), then recent x dim x 4 B (blocked, the kernels' layout); the
  * raw inputs for the relations (up to rel_max_dim) double from 2 up to rel_slots(dim),
  * dim x 4 + 52 B each; the stars (STAR_N x (dim x 4 + 288) B) at the client's first
- * sparse step; ~0.4 KiB of scalars. An idle client (a query or two) costs ~1.4 KiB at
+ * sparse step; dim x 4 B (up to 64 features) at its first parallelogram (its centre); ~0.4 KiB
+ * of scalars. An idle client (a query or two) costs ~1.4 KiB at
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
  * memory); refused stars: the client keeps none. Per model, from its first scaled row of
@@ -201,6 +202,10 @@ struct bd_state {
                                * row's move off its largest coordinate, against its nearest
                                * fresh input (model's scale), geometric running mean; 0 none
                                * (noise_learn) */
+    float   *pcen;            /* the centre (q + a) / 2 of the client's last parallelogram
+                               * q + a == b + c (dim floats, from its first one; NULL before
+                               * or when refused) */
+    uint32_t pcen_moves;      /* times that centre moved (a search's step between rounds) */
     int32_t  labels[];        /* recent: the ring's labels */
 };
 
@@ -274,6 +279,7 @@ static void state_free(struct bd_global *g, struct bd_state *st)
     free(st->early);
     free(st->rel_row);   /* the relations' block */
     free(st->star_last);   /* the stars' block */
+    free(st->pcen);
     free(st);
 }
 
@@ -700,6 +706,7 @@ struct rel_hit {
     bool approx;          /* that step is sparse only up to noise (dominant()) */
     bool asynth;          /* ... and its base already had a child: a sibling or mirror */
     bool two;             /* a two-sided relation: a mirror or a parallelogram */
+    int para;             /* a parallelogram q + a == b + c: slot a, -1 none */
     int swept;            /* the slot q shows swept (a second, non-mirror child along one
                            * coordinate, see relations()), -1 none */
     float qe;             /* the decimal step the relations allowed for */
@@ -1111,6 +1118,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->rest = -1;
     h->swept = -1;
     h->nearest = -1;
+    h->para = -1;
     uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
     if (n < 1)
@@ -1227,10 +1235,15 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     }
     /* parallelogram q + a == b + c of four distinct inputs among q's nearest, both sides
      * over several coordinates (ZOO's and NES's antithetic pairs around one centre) */
-    uint32_t cand[REL_NEAR], nc = 0;
+    uint32_t cand[REL_NEAR + 1], nc = 0, all[REL_N], nall = 0;
+    int far = -1;   /* the fresh input farthest from q: its antipode when NES sends x + s u
+                     * and x - s u around a centre it never sends */
     for (uint32_t i = 0; i < n; i++) {
         if (!qn[i] || !fresh(st, i))
             continue;
+        all[nall++] = i;
+        if (far < 0 || d2[i] > d2[far])
+            far = (int)i;
         uint32_t k = nc < REL_NEAR ? nc++ : REL_NEAR;
         if (k == REL_NEAR) {
             if (d2[i] >= d2[cand[REL_NEAR - 1]])
@@ -1243,17 +1256,30 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         }
         cand[k] = i;
     }
-    for (uint32_t x = 0; x < nc && !h->synth; x++) {
+    uint32_t na = nc;   /* candidates for a: the nearest, and the farthest */
+    if (far >= 0) {
+        uint32_t k = 0;
+        while (k < nc && cand[k] != (uint32_t)far)
+            k++;
+        if (k == nc)
+            cand[na++] = (uint32_t)far;
+    }
+    for (uint32_t x = 0; x < na && !h->synth; x++) {
         uint32_t ai = cand[x];
         const float *a = rel_at(st, dim, ai);
+        /* with q's antipode as a, b's is c, anywhere: on a sphere around the centre b and
+         * its antipode are never both near q (|q - b|^2 + |q - c|^2 is fixed) */
+        bool anti = x >= nc;
+        const uint32_t *cs = anti ? all : cand;
+        uint32_t ncs = anti ? nall : nc;
         for (uint32_t y = 0; y < nc && !h->synth; y++) {
             uint32_t bi = cand[y];
             if (bi == ai)
                 continue;
             const float *b = rel_at(st, dim, bi);
-            for (uint32_t z = y + 1; z < nc; z++) {
-                uint32_t ci = cand[z];
-                if (ci == ai)
+            for (uint32_t z = anti ? 0 : y + 1; z < ncs; z++) {
+                uint32_t ci = cs[z];
+                if (ci == ai || ci == bi)
                     continue;
                 const float *c = rel_at(st, dim, ci);
                 if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, qe, dim))
@@ -1272,6 +1298,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
                     continue;
                 h->synth = h->two = true;
                 h->coord = side >= dense && dense >= 2 ? -1 : qf[bi];
+                h->para = (int)ai;
                 break;
             }
         }
@@ -1773,6 +1800,52 @@ static uint32_t walk_coords(uint32_t dim)
     return need > 8 ? 8 : need < 2 ? 2 : need;
 }
 
+/* A parallelogram q + a == b + c: antithetic pairs around the centre (q + a) / 2, which
+ * NES and ZOO estimate a gradient at. When that centre is a small dense move (dense_move(),
+ * at most CENTRE_MOVE spreads per coordinate RMS in the model's scale; without one near_rel
+ * of the input's norm) of the centre of the client's last parallelogram, the search took a
+ * step between two rounds of probes: a moved centre, also when the centre itself is never
+ * sent (NES queries only x + s u and x - s u). A data scientist's local probes around one
+ * record, then another far away, have one centre each: the same, or far apart. */
+static void para_centre(struct bd_global *g, struct bd_state *st, const float *q, const float *a,
+                        uint32_t dim, const float *inv, struct rel_hit *h)
+{
+    float m[IG_FSCALE_MAXDIM];
+    if (dim > IG_FSCALE_MAXDIM)
+        return;   /* wide rows: ZOO's and NES's rounds are seen by their stars and moves */
+    for (uint32_t c = 0; c < dim; c++)
+        m[c] = (float)(0.5 * ((double)q[c] + (double)a[c]));
+    if (!st->pcen) {
+        uint64_t bytes = (uint64_t)dim * sizeof(float);
+        if (!charge_st(g, st, bytes))
+            return;
+        if (!(st->pcen = malloc(bytes))) {
+            g->mem_ops->uncharge(g->mem, bytes);
+            st->bytes -= bytes;
+            return;
+        }
+        memcpy(st->pcen, m, bytes);
+        return;
+    }
+    int f;
+    if (nnz_diff(m, st->pcen, h->qe, dim, 3, &f) >= IG_MIN(3u, dim)) {
+        double d2 = dist2(m, st->pcen, inv, dim), r2;
+        if (inv) {
+            r2 = CENTRE_MOVE * CENTRE_MOVE * dim;
+        } else {
+            double n2 = 0;
+            for (uint32_t c = 0; c < dim; c++)
+                n2 += (double)m[c] * m[c];
+            r2 = g->p.near_rel * g->p.near_rel * n2;
+        }
+        if (d2 <= r2 && dense_move(m, st->pcen, inv, dim)) {
+            h->moved = true;
+            h->centre = ++st->pcen_moves;
+        }
+    }
+    memcpy(st->pcen, m, (size_t)dim * sizeof(float));
+}
+
 /* The exact relations, halving chains, greedy choices and stars of one finite row <x>
  * against stream <st> (a client's, or a cluster's across clients), then the row joins it.
  * Returns what fires, BD_NONE if nothing. <strict> (the cluster view): only evidence no
@@ -1805,6 +1878,8 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         h.moved = centre_moved(st, x, dim, h.nearest, h.near_nnz == 1 ? h.near_first : -1);
     if (h.moved)
         h.centre = st->rel_row[h.base >= 0 ? h.base : h.nearest];
+    if (h.para >= 0)
+        para_centre(g, st, x, rel_at(st, dim, (uint32_t)h.para), dim, inv, &h);
     /* q is a small dense move (dense_move(): not a sparse step, also through noise; at
      * most CENTRE_MOVE spreads per coordinate (RMS) in the model's scale, without one
      * near_rel of the input's norm) of a probed input (one with a sparse child, or one

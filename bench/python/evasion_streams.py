@@ -19,6 +19,9 @@ split. The attacks follow their published code paths, not our detectors:
               x +- h*e_i per request (h = 1e-4 of the feature's spread), Adam step
   hsj_rot, simba_rot  hsj_lab and simba_lab with a fresh API key on every request from one
               source (identity rotation: caught on the principal group's stream)
+  nes         NES (Ilyas et al. 2018) as attack_clients.py runs it: 50 antithetic Gaussian
+              samples x +- sigma*u per request around a centre it never sends, a sign step
+              between requests (mark: its rows up to its first step)
   hsj_dist, simba_dist, simba_noise_dist  hsj_lab, simba_lab and simba_noise with every
               request from the next of 64 source addresses (a proxy pool or botnet: no
               client sees more than a few rows; caught on the model's view across clients)
@@ -62,7 +65,7 @@ LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_can
            "digits": datasets.load_digits, "iris": datasets.load_iris}
 ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo", "hsj_rot",
            "simba_rot", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise", "simba_noise",
-           "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist"]
+           "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist", "nes"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
           "popular", "sensitivity", "tornado", "local_probe"]
@@ -297,6 +300,13 @@ def simba_batch(o, T, y, rng, n, B=8, eps=0.2):
             pr = o.proba(R)[np.arange(B), C]
             ok2 = ~ok & (pr < last)
             X[ok2], last[ok2] = R[ok2], pr[ok2]
+
+
+def nes(o, T, y, rng, n):
+    """attack_clients.py's NES client."""
+    o.mark = 0
+    attack_clients.nes(o, T, y, rng, types.SimpleNamespace(queries=n))
+    o.mark = o.mark or o.queries   # never stepped (saturated answers): all of its rows
 
 
 def zoo(o, T, y, rng, n, per=16):
@@ -548,7 +558,7 @@ def main():
     # the roles added later come last, so every earlier role keeps its seed (its stream)
     later = ["settle", "whatif_bisect", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise",
              "simba_noise", "simba_round", "popular", "hsj_dist", "simba_dist", "simba_noise_dist",
-             "sensitivity", "tornado", "local_probe"]
+             "sensitivity", "tornado", "local_probe", "nes"]
     for role in [r for r in BENIGN + ATTACKS if r not in later] + later:
         fn = globals()[role]
         o = Oracle(clf, [], len(names), rotate=POOL.get(role, int(role.endswith("_rot"))))

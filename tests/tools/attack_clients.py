@@ -417,6 +417,40 @@ def simba(o, T, y, rng, a):
     return {"targets": targets, "fooled": fooled}
 
 
+def nes(o, T, y, rng, a, npop=50, sigma=0.001, lr=0.01, eps=0.5):
+    """NES (Ilyas et al., Black-box Adversarial Attacks with Limited Queries and Information,
+    ICML 2018), untargeted, L-infinity: per step npop antithetic Gaussian samples x + sigma*u
+    and x - sigma*u (one request: the + half, then the - half; each feature in its own
+    spread), the gradient of log p_true estimated from their answers, a PGD sign step of lr
+    projected onto the eps-ball around the start. The centre itself is never queried. On
+    saturated answers (p_true rounds to 1) the estimate is zero and it never moves."""
+    S = spread(T)
+    d = T.shape[1]
+    targets = fooled = 0
+    while o.queries < a.queries:
+        i = rng.integers(len(T))
+        x0, c = T[i].astype(np.float64), y[i]
+        if o.proba(x0)[0].argmax() != c:
+            continue
+        targets += 1
+        x = x0.copy()
+        while o.queries + npop <= a.queries:
+            U = rng.normal(size=(npop // 2, d))
+            P = o.proba(np.concatenate([x + sigma * S * U, x - sigma * S * U]))
+            f = np.log(P[:, c] + 1e-12)
+            g = ((f[: npop // 2] - f[npop // 2:])[:, None] * U).sum(axis=0) / (npop * sigma)
+            step = np.sign(g)
+            if np.any(step) and not getattr(o, "mark", 0):
+                o.mark = o.queries   # its first step: the centre moves from here
+            x = np.clip(x - lr * S * step, x0 - eps * S, x0 + eps * S)
+            if (P.argmax(axis=1) != c).mean() > 0.5:
+                fooled += 1
+                break
+        if o.queries + npop > a.queries:
+            break
+    return {"targets": targets, "fooled": fooled}
+
+
 def spread(T):
     """Per-feature spread: perturbations in a feature's own unit (1 on z-scores)."""
     s = T.std(axis=0)
@@ -816,7 +850,7 @@ def paced(o, T, y, rng, a):
 
 
 ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_queries, "boundary": boundary,
-         "simba": simba, "harvest": harvest, "flood": flood, "knockoff": knockoff,
+         "simba": simba, "nes": nes, "harvest": harvest, "flood": flood, "knockoff": knockoff,
          "transfer": knockoff_transfer,
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
          "flood_parallel": flood_parallel, "records": records, "busy": records,
