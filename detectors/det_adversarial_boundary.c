@@ -1870,11 +1870,14 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     bool halve = hv && halving_chain(p, st, label);
     relations(p, st, x, qq, dim, label, margin, inv, &h);
     noise_learn(st, h.rest);
-    /* the centre q probes around moved (centre_moved()): its base's, or for a relation
-     * without one (a parallelogram) its nearest input's */
+    /* the centre q probes around moved (centre_moved()): its base's, or for a mirror
+     * without one its nearest input's; a parallelogram's centre is (q + a) / 2 itself
+     * (para_centre(): the samples of a cloud around one record are small dense moves of
+     * each other, and one of them taken for a moved centre made a record's antithetic
+     * samples a search) */
     if (h.base >= 0)
         h.moved = centre_moved(st, x, dim, h.base, h.step);
-    else if (h.synth && h.nearest >= 0)
+    else if (h.synth && h.nearest >= 0 && h.para < 0)
         h.moved = centre_moved(st, x, dim, h.nearest, h.near_nnz == 1 ? h.near_first : -1);
     if (h.moved)
         h.centre = st->rel_row[h.base >= 0 ? h.base : h.nearest];
