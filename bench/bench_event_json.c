@@ -1,8 +1,8 @@
 /* The --events writer: MB/s of whole event JSON (ig_event_to_json with tensors: 4 rows x 64
- * input features and 4 x 10 scores per event); then the event's tensors alone written with the
- * float formatter written here (core/fmt_float.c) against the same writer using the former
- * printf form (smallest of "%.6g".."%.9g" that strtof reads back) as the peer, in the same run
- * (CPU time). Then a check: a random
+ * input features and 4 x 10 scores per event); then the event's tensors alone written as
+ * ig_event_to_json writes them (the float formatter written here, core/fmt_float.c, a row at a
+ * time) against the same writer using the former printf form (smallest of "%.6g".."%.9g" that
+ * strtof reads back, value by value) as the peer, in the same run (CPU time). Then a check: a random
  * sample of float32 bit patterns (10^8; 10^6 with IG_BENCH_QUICK) must each read back (strtof)
  * to the same bits; the count of mismatches is printed and the program fails on any. */
 #include <math.h>
@@ -43,16 +43,19 @@ static void printf_f32(struct ig_jsonw *w, float v)
     ig_jsonw_raw(w, b, (size_t)n);
 }
 
-/* The event's tensors written as ig_event_to_json writes them, with either formatter. */
+/* The event's tensors: ours as ig_event_to_json writes them (a row at a time, room reserved
+ * once per row: ig_jsonw_f32_array), the peer value by value through the same writer. */
 static void matrix(struct ig_jsonw *w, const float *v, uint32_t rows, uint32_t cols, bool peer)
 {
     ig_jsonw_arr_open(w);
     for (uint32_t r = 0; r < rows; r++) {
-        ig_jsonw_arr_open(w);
-        for (uint32_t c = 0; c < cols; c++) {
-            if (peer) printf_f32(w, v[(size_t)r * cols + c]);
-            else      ig_jsonw_f32(w, v[(size_t)r * cols + c]);
+        if (!peer) {
+            ig_jsonw_f32_array(w, v + (size_t)r * cols, cols);
+            continue;
         }
+        ig_jsonw_arr_open(w);
+        for (uint32_t c = 0; c < cols; c++)
+            printf_f32(w, v[(size_t)r * cols + c]);
         ig_jsonw_arr_close(w);
     }
     ig_jsonw_arr_close(w);
