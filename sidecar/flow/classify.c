@@ -1,7 +1,17 @@
 /* nDPI protocol classification of flows. Each flow gets an ndpi_flow_struct (from a pool)
  * for its first packets only: until nDPI decides, or IG_CLS_MAX_PKTS packets with payload,
  * after which the struct returns to the pool. HTTP/2 with prior knowledge is recognised
- * here from its connection preface (nDPI 4.2 has no HTTP/2 dissector). */
+ * here from its connection preface (nDPI 4.2 has no HTTP/2 dissector).
+ *
+ * What nDPI allocates while it classifies a flow (its HTTP dissector copies the URL, the
+ * user agent and the content type: 3 blocks per connection, freed with the flow's data)
+ * comes from a small pool of the classifier, not the heap. nDPI has one process-wide pair of
+ * allocator hooks (set_ndpi_malloc/set_ndpi_free); they find the classifier at work through
+ * a thread-local pointer set only while this file calls into nDPI for it, so nDPI's start-up
+ * tables and anything allocated outside those calls stay on the heap. A block is the pool's
+ * when its address is inside the classifier's pool region; nDPI frees its flow data only
+ * inside those calls (ndpi_free_flow_data here, ndpi_exit_detection_module at the end). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ndpi/ndpi_api.h>
@@ -12,16 +22,104 @@
 #define IG_CLS_SLAB 16u
 #define IG_CLS_IDS 1024u     /* protocol ids counted by name; larger ids land in the last */
 
+/* The pool: one region cut into a range per size class (32, 64, ... 512 bytes); a block's
+ * class is the range its address falls in. Pages are touched only as blocks are first used;
+ * a class whose range is used up, or a larger request, goes to the heap (counted). */
+#define IG_CLS_POOL_CLASSES 5u
+#define IG_CLS_POOL_MIN 32u
+#define IG_CLS_POOL_RANGE (64u << 10)   /* per class: 2,048 blocks of 32 B .. 128 of 512 B */
+
 struct ig_cls_slot { struct ig_cls_slot *next; };
+
+struct ig_cls_pool {
+    uint8_t *base;                                  /* IG_CLS_POOL_CLASSES ranges */
+    struct ig_cls_slot *free[IG_CLS_POOL_CLASSES];  /* freed blocks per class */
+    uint32_t bumped[IG_CLS_POOL_CLASSES];           /* blocks handed out from each range so far */
+    struct ig_flow_ndpi_alloc st;
+};
 
 struct ig_classifier {
     struct ndpi_detection_module_struct *ndpi;
     struct ig_cls_slot *free;       /* pooled ndpi_flow_struct memory */
     struct ig_slab *slabs;
     size_t flow_size;
+    struct ig_cls_pool pool;
     uint64_t by_id[IG_CLS_IDS];
     uint64_t http2;
 };
+
+/* The classifier whose nDPI calls this thread is making (see the top of the file). */
+static _Thread_local struct ig_cls_pool *tl_pool;
+
+static inline uint32_t pool_class(size_t n)
+{
+    uint32_t c = 0;
+    while ((size_t)IG_CLS_POOL_MIN << c < n)
+        c++;
+    return c;
+}
+
+static void *pool_malloc(size_t n)
+{
+    struct ig_cls_pool *p = tl_pool;
+    if (p && n <= (size_t)IG_CLS_POOL_MIN << (IG_CLS_POOL_CLASSES - 1)) {
+        uint32_t c = pool_class(n);
+        struct ig_cls_slot *s = p->free[c];
+        if (s) {
+            p->free[c] = s->next;
+            p->st.in_use++;
+            p->st.pooled++;
+            return s;
+        }
+        uint32_t size = IG_CLS_POOL_MIN << c;
+        if ((p->bumped[c] + 1) * size <= IG_CLS_POOL_RANGE) {
+            void *b = p->base + (size_t)c * IG_CLS_POOL_RANGE + (size_t)p->bumped[c]++ * size;
+            p->st.in_use++;
+            p->st.pooled++;
+            return b;
+        }
+    }
+    if (p)
+        p->st.heap++;
+    return malloc(n);
+}
+
+static void pool_free(void *b)
+{
+    struct ig_cls_pool *p = tl_pool;
+    if (p && (uint8_t *)b >= p->base && (uint8_t *)b < p->base + IG_CLS_POOL_CLASSES * IG_CLS_POOL_RANGE) {
+        uint32_t c = (uint32_t)(((uint8_t *)b - p->base) / IG_CLS_POOL_RANGE);
+        struct ig_cls_slot *s = b;
+        s->next = p->free[c];
+        p->free[c] = s;
+        p->st.in_use--;
+        return;
+    }
+    free(b);
+}
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void hooks_set(void)
+{
+    set_ndpi_malloc(pool_malloc);
+    set_ndpi_free(pool_free);
+}
+
+/* Brackets every call into nDPI made for <c>: returns the pool to restore afterwards. */
+static inline struct ig_cls_pool *enter(struct ig_classifier *c)
+{
+    struct ig_cls_pool *prev = tl_pool;
+    tl_pool = c->pool.base ? &c->pool : NULL;
+    return prev;
+}
+
+static inline void leave(struct ig_cls_pool *prev) { tl_pool = prev; }
+
+struct ig_flow_ndpi_alloc ig_flow_ndpi_alloc_stats(const struct ig_flow_table *t)
+{
+    return t->cls ? t->cls->pool.st : (struct ig_flow_ndpi_alloc){ 0 };
+}
 
 const char *const ig_flow_proto_names[IG_FP_COUNT] = {
     [IG_FP_UNKNOWN] = "Unknown", [IG_FP_HTTP] = "HTTP", [IG_FP_HTTP2] = "HTTP/2",
@@ -35,8 +133,13 @@ struct ig_classifier *ig_flow_cls_new(void)
     struct ig_classifier *c = calloc(1, sizeof(*c));
     if (!c)
         return NULL;
-    c->ndpi = ndpi_init_detection_module(ndpi_no_prefs);
+    pthread_once(&hooks_once, hooks_set);
+    /* malloc'd, not calloc'd: its pages are touched only as blocks are handed out. Without
+     * it (out of memory) nDPI's blocks simply come from the heap. */
+    c->pool.base = malloc(IG_CLS_POOL_CLASSES * IG_CLS_POOL_RANGE);
+    c->ndpi = ndpi_init_detection_module(ndpi_no_prefs);   /* its tables: on the heap */
     if (!c->ndpi) {
+        free(c->pool.base);
         free(c);
         return NULL;
     }
@@ -57,7 +160,10 @@ void ig_flow_cls_free(struct ig_classifier *c)
         c->slabs = s->next;
         free(s);
     }
+    struct ig_cls_pool *prev = enter(c);    /* a block nDPI kept in the module returns here */
     ndpi_exit_detection_module(c->ndpi);
+    leave(prev);
+    free(c->pool.base);
     free(c);
 }
 
@@ -116,11 +222,9 @@ static void decided(struct ig_flow_table *t, struct ig_flow_entry *e, ndpi_proto
     }
 }
 
-void ig_flow_cls_packet(struct ig_flow_table *t, struct ig_flow_entry *e, const struct ig_packet *pkt,
-                        enum ig_flow_dir dir)
+static void cls_packet(struct ig_flow_table *t, struct ig_flow_entry *e, const struct ig_packet *pkt,
+                       enum ig_flow_dir dir)
 {
-    if (e->pub.classified || !t->cls)
-        return;
     /* Not only the first payload packet: the server's SETTINGS may come before the preface. */
     if (dir == IG_DIR_TO_SERVER && pkt->payload_len >= 14 && memcmp(pkt->payload, h2_preface, 14) == 0) {
         e->http2 = true;
@@ -145,15 +249,29 @@ void ig_flow_cls_packet(struct ig_flow_table *t, struct ig_flow_entry *e, const 
     }
 }
 
+void ig_flow_cls_packet(struct ig_flow_table *t, struct ig_flow_entry *e, const struct ig_packet *pkt,
+                        enum ig_flow_dir dir)
+{
+    if (e->pub.classified || !t->cls)
+        return;
+    struct ig_cls_pool *prev = enter(t->cls);
+    cls_packet(t, e, pkt, dir);
+    leave(prev);
+}
+
 void ig_flow_cls_finish(struct ig_flow_table *t, struct ig_flow_entry *e)
 {
-    if (!e->pub.classified && e->ndpi) {
-        uint8_t guessed = 0;
-        decided(t, e, ndpi_detection_giveup(t->cls->ndpi, e->ndpi, 0, &guessed));
-    }
-    if (e->ndpi) {
-        flow_put(t->cls, e->ndpi);
-        e->ndpi = NULL;
+    if (e->ndpi) {                   /* e->ndpi implies t->cls */
+        struct ig_cls_pool *prev = enter(t->cls);
+        if (!e->pub.classified) {
+            uint8_t guessed = 0;
+            decided(t, e, ndpi_detection_giveup(t->cls->ndpi, e->ndpi, 0, &guessed));
+        }
+        if (e->ndpi) {
+            flow_put(t->cls, e->ndpi);
+            e->ndpi = NULL;
+        }
+        leave(prev);
     }
     t->st.by_proto[e->proto]++;
     if (!t->cls)

@@ -53,6 +53,11 @@ struct ig_flow_stats {
     struct ig_defrag_stats defrag;
 };
 
+/* nDPI's allocations while it classifies flows (classify.c): served by the classifier's
+ * pool, blocks of it out now, and those that went to the heap (larger than 512 bytes, or a
+ * size class used up). */
+struct ig_flow_ndpi_alloc { uint64_t pooled, in_use, heap; };
+
 /* Buckets of ig_flow_stats.by_proto (the full per-name list is ig_flow_proto_counts). */
 enum ig_flow_proto { IG_FP_UNKNOWN, IG_FP_HTTP, IG_FP_HTTP2, IG_FP_TLS, IG_FP_OTHER, IG_FP_COUNT };
 extern const char *const ig_flow_proto_names[IG_FP_COUNT];
@@ -68,6 +73,7 @@ void ig_flow_tick(struct ig_flow_table *t, uint64_t now_us);
 /* Closes every flow (end of capture / shutdown), delivering what can be delivered. */
 void ig_flow_flush(struct ig_flow_table *t, uint64_t now_us);
 const struct ig_flow_stats *ig_flow_stats(const struct ig_flow_table *t);
+struct ig_flow_ndpi_alloc ig_flow_ndpi_alloc_stats(const struct ig_flow_table *t);
 /* Parse shards (pipeline/shards.c): the position of the packet about to be fed in the whole
  * input; a flow remembers the position of the packet that last moved it in the table's
  * LRU order. ig_flow_close_order is then, for a flow being ended by ig_flow_tick (flush:

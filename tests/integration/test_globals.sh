@@ -17,6 +17,7 @@ allowed() {
         log.c.o:g_level) ;;                     # log level, set from the command line
         json_access.c.o:hash_key) ;;            # per-process hash seed, set on first use
         secret.c.o:g_random|secret.c.o:g_nrandom|secret.c.o:g_lock) ;; # process id secret
+        classify.c.o:hooks_once) ;;             # nDPI's allocator hooks (one pair per process), pthread_once
         # parse shards set up and tear down their pipelines one at a time: nDPI's and
         # libhtp's initialisation keep process-wide tables and were never thread-safe
         shards.c.o:life_lock) ;;
@@ -24,6 +25,7 @@ allowed() {
         *prada.c.o:tl_*) ;;
         ad_openai.c.o:sse_s|ad_openai.c.o:sse_ready) ;;
         vidx.c.o:tl_scratch) ;;
+        classify.c.o:tl_pool) ;;                # the classifier whose nDPI calls this thread makes
         vidx.c.o:scratch_key|vidx.c.o:scratch_once) ;;   # its key (frees it at thread exit), made once
         # switches for benches and tests that force the scalar statistics path
         drift_stats.c.o:ig_drift_simd|drift_stats.c.o:ig_drift_avx2) ;;
