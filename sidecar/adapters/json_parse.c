@@ -361,11 +361,26 @@ static int scan_string(struct jp *j, struct ig_span *out, bool *escaped)
     return IG_OK;
 }
 
+/* Zeroes a node in 16-byte stores: gcc's generic tuning turns a memset of its 96 bytes into
+ * rep stos, whose start-up cost was a quarter of the parser's own time on small documents
+ * (OpenAI stream chunks, one per token). */
+static inline void zero_node(struct ig_json *n)
+{
+#ifdef __SSE2__
+    _Static_assert(sizeof *n % 16 == 0, "ig_json: a whole number of 16-byte stores");
+    __m128i z = _mm_setzero_si128();
+    for (size_t i = 0; i < sizeof *n; i += 16)
+        _mm_storeu_si128((__m128i *)(void *)((char *)n + i), z);
+#else
+    memset(n, 0, sizeof *n);
+#endif
+}
+
 static struct ig_json *new_node(struct jp *j)
 {
     struct ig_json *n = ig_scratch_alloc(j->s, sizeof *n);
     if (n)
-        memset(n, 0, sizeof *n);
+        zero_node(n);
     return n;
 }
 
