@@ -44,20 +44,46 @@ static bool tcp_options_ok(const uint8_t *o, uint32_t n, uint8_t *wscale)
 
 uint64_t ig_csum_add(uint64_t sum, const uint8_t *p, size_t n)
 {
-    /* 32-bit big-endian words into a 64-bit accumulator: no carry is lost for any IP length */
+    /* The bytes are summed as the machine's own 32-bit halves of 8-byte words, in two
+     * 64-bit accumulators (no carry is lost below 2^32 words), and the folded 16-bit sum is
+     * put in network order at the end: a one's complement sum does not depend on the byte
+     * order it is taken in, but for a byte swap of the result (RFC 1071, 2(B)). */
+    uint64_t a = 0, b = 0;
+    while (n >= 16) {
+        uint64_t x, y;
+        memcpy(&x, p, 8);
+        memcpy(&y, p + 8, 8);
+        a += (x & 0xffffffffu) + (x >> 32);
+        b += (y & 0xffffffffu) + (y >> 32);
+        p += 16;
+        n -= 16;
+    }
+    a += b;
     while (n >= 4) {
-        sum += rd32(p);
+        uint32_t x;
+        memcpy(&x, p, 4);
+        a += x;
         p += 4;
         n -= 4;
     }
     if (n >= 2) {
-        sum += rd16(p);
+        uint16_t x;
+        memcpy(&x, p, 2);
+        a += x;
         p += 2;
         n -= 2;
     }
-    if (n)
-        sum += (uint32_t)p[0] << 8;
-    return sum;
+    if (n) {                                 /* the last byte, padded with a zero byte */
+        uint8_t last[2] = { p[0], 0 };
+        uint16_t x;
+        memcpy(&x, last, 2);
+        a += x;
+    }
+    uint16_t f = ig_csum_fold(a), be;
+    uint8_t o[2];
+    memcpy(o, &f, 2);                        /* the folded sum's bytes as they lie in memory */
+    be = (uint16_t)(o[0] << 8 | o[1]);       /* ... read in network order */
+    return sum + be;
 }
 
 uint16_t ig_csum_fold(uint64_t sum)
