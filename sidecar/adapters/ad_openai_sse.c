@@ -99,8 +99,28 @@ int ig_sse_feed(struct ig_sse *sse, const uint8_t *p, size_t n, ig_sse_event_fn 
             /* fall through */
         case ST_VALUE:
             if (field_is_data(sse)) {
-                /* Copy the run up to the end of the line at once. */
                 size_t j = (size_t)(ig_find_eol(p + i, p + n) - p);
+                /* An event of this one data line, all of it and its blank line in this input (a
+                 * stream chunk as servers send them): handed out from the input, as the
+                 * copy below would hand it out (its own newline, which needs a byte of
+                 * room, dropped). */
+                if (!sse->has_data && sse->dlen == 0 && !sse->oversize && j < n && j - i < sse->dcap) {
+                    size_t k = j + 1 + (p[j] == '\r' && j + 1 < n && p[j + 1] == '\n');
+                    if (k < n && (p[k] == '\r' || p[k] == '\n')) {
+                        sse->events++;
+                        int rc = fn(ctx, (struct ig_span){ p + i, j - i });
+                        sse->dlen = 0;
+                        sse->oversize = false;
+                        sse->state = ST_FIELD;
+                        sse->flen = 0;
+                        sse->after_cr = p[k] == '\r';
+                        i = k;
+                        if (rc < 0)
+                            return rc;
+                        continue;
+                    }
+                }
+                /* Copy the run up to the end of the line at once. */
                 size_t run = j - i, room = sse->dcap - sse->dlen;
                 if (run > room) {
                     run = room;

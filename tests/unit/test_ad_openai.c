@@ -325,6 +325,24 @@ static void test_sse_oversize(void **state)
     assert_int_equal(c.events, 1);
     assert_memory_equal(c.buf, "ok|", 3);
     assert_int_equal(sse.dropped_oversize, 1);
+
+    /* At the edge: an event's data takes its newline's byte too, so 7 bytes fit in 8 and 8
+     * do not, whether the input comes whole (a one-line event is handed out from it) or
+     * byte by byte (copied). */
+    const char edge[] = "data: 1234567\r\n\r\ndata: 12345678\n\ndata: 7654321\r\r";
+    for (int split = 0; split < 2; split++) {
+        ig_scratch_reset(&scratch);
+        assert_int_equal(ig_sse_init(&sse, &scratch, 8), IG_OK);
+        memset(&c, 0, sizeof c);
+        size_t n = sizeof edge - 1;
+        for (size_t i = 0; i < n; i += split ? 1 : n)
+            assert_int_equal(ig_sse_feed(&sse, (const uint8_t *)edge + i, split ? 1 : n, collect_fn, &c), IG_OK);
+        assert_int_equal(ig_sse_end(&sse, collect_fn, &c), IG_OK);
+        assert_int_equal(c.events, 2);
+        assert_int_equal(c.n, 16);
+        assert_memory_equal(c.buf, "1234567|7654321|", 16);
+        assert_int_equal(sse.dropped_oversize, 1);
+    }
 }
 
 int main(void)
