@@ -18,6 +18,7 @@
 #define BENIGN_BASE  0x7f010001u           /* 127.1.0.1 + i */
 #define ATTACK_BASE  0x7f420001u           /* 127.66.0.1 + i */
 #define PIPE_MAX     3
+#define FLOOD_CONNS  10                    /* a flood's connections, each with a request out */
 #define UNLIMITED    0xffffffffu
 
 struct gen_client {
@@ -34,6 +35,9 @@ struct gen_client {
     struct ig_tcpconv conv;
     bool open;
     int32_t conv_left;           /* requests left on this keep-alive connection */
+    uint32_t sibling_of;         /* another connection of client cl[sibling_of - 1]; 0: none */
+    char *pending;               /* a flood's answer not sent yet (the server is saturated) */
+    size_t pending_len;
 };
 
 struct gen {
@@ -197,6 +201,33 @@ static int add_client(struct gen *g, enum ig_gen_role role, double start_s, doub
     return IG_OK;
 }
 
+/* A flood: FLOOD_CONNS connections from one address, each sending its next request as soon
+ * as the answer to the last came, against a server it saturates (answers come about one
+ * cycle later: FLOOD_CONNS requests outstanding at all times), together <rate> requests/s.
+ * A single connection at that rate would be a busy client (rules/schema.md, abuse.rate). */
+static int add_flood(struct gen *g, double start_s, double end_s, uint32_t budget, double rate)
+{
+    uint32_t first = g->ncl;
+    for (uint32_t k = 0; k < FLOOD_CONNS; k++) {
+        int rc = add_client(g, IG_ROLE_FLOOD, start_s, end_s,
+                            budget / FLOOD_CONNS + (k < budget % FLOOD_CONNS), rate / FLOOD_CONNS,
+                            false);
+        if (rc != IG_OK)
+            return rc;
+        if (k) {   /* the same client: its address and identity, counted once */
+            struct gen_client *c = &g->cl[g->ncl - 1], *p = &g->cl[first];
+            c->sibling_of = first + 1;
+            c->ip = p->ip;
+            memcpy(c->ipstr, p->ipstr, sizeof c->ipstr);
+            memcpy(c->bearer, p->bearer, sizeof c->bearer);
+            memcpy(c->xfcc, p->xfcc, sizeof c->xfcc);
+            g->nattack--;
+            g->st->clients[IG_ROLE_FLOOD]--;
+        }
+    }
+    return IG_OK;
+}
+
 /* Attack clients of a scenario, on top of its benign clients. */
 static int plan(struct gen *g, char *err, size_t errlen)
 {
@@ -214,7 +245,7 @@ static int plan(struct gen *g, char *err, size_t errlen)
         if (rc == IG_OK)
             rc = add_client(g, IG_ROLE_EXTRACT_TRAMER, dur * 0.2, dur, 400, 2.0, false);
         if (rc == IG_OK)
-            rc = add_client(g, IG_ROLE_FLOOD, dur * 2 / 3, dur * 2 / 3 + 40, 800, 20.0, false);
+            rc = add_flood(g, dur * 2 / 3, dur * 2 / 3 + 40, 800, 20.0);
         if (rc == IG_OK)
             rc = add_client(g, IG_ROLE_EVASION, dur / 3, dur, 310, 2.0, false);
         return rc;
@@ -246,7 +277,7 @@ static int plan(struct gen *g, char *err, size_t errlen)
     if (rc == IG_OK && (lk || mx))
         rc = add_client(g, IG_ROLE_LEAKAGE, a0, dur, 600, 3.0, false);
     if (rc == IG_OK && (fl || mx))
-        rc = add_client(g, IG_ROLE_FLOOD, a0, a0 + 40, 1000, 25.0, false);
+        rc = add_flood(g, a0, a0 + 40, 1000, 25.0);
     return rc;
 }
 
@@ -282,6 +313,15 @@ static int turn(struct gen *g, struct gen_client *c)
     uint64_t floor = ig_pcapw_last_ts(g->w) + 10;
     if (t < floor)
         t = floor;   /* one writer, one clock: packets stay in capture order */
+    if (c->pending_len) {   /* a flood's late answer; its next request follows at once */
+        c->conv.ts_us = t;
+        int rc = ig_tcpconv_server_send(&c->conv, c->pending, c->pending_len);
+        c->pending_len = 0;
+        if (c->conv_left <= 0)
+            conv_close(c);
+        c->next_us = t + 100 + ig_rng_below(&c->rng, 900);
+        return rc ? IG_EIO : IG_OK;
+    }
     if (!c->open)
         conv_open(g, c, t);
     else
@@ -340,8 +380,16 @@ static int turn(struct gen *g, struct gen_client *c)
         g->st->rows += o->batch;
     }
     int rc = ig_tcpconv_client_send(&c->conv, g->req, rl);
-    ig_tcpconv_wait(&c->conv, 200 + ig_rng_below(&c->rng, 1000));   /* model latency */
-    rc |= ig_tcpconv_server_send(&c->conv, g->resp, sl);
+    bool late = c->role == IG_ROLE_FLOOD;
+    if (late) {   /* answered about one cycle of this connection later */
+        if (!c->pending && !(c->pending = malloc(g->bufcap)))
+            return IG_ENOMEM;
+        memcpy(c->pending, g->resp, sl);
+        c->pending_len = sl;
+    } else {
+        ig_tcpconv_wait(&c->conv, 200 + ig_rng_below(&c->rng, 1000));   /* model latency */
+        rc |= ig_tcpconv_server_send(&c->conv, g->resp, sl);
+    }
 
     if (!c->sent)
         c->first_us = t;
@@ -351,15 +399,16 @@ static int turn(struct gen *g, struct gen_client *c)
     g->st->responses += n;
     g->st->role_requests[c->role] += n;
     c->conv_left -= (int32_t)n;
-    if (c->conv_left <= 0)
+    if (c->conv_left <= 0 && !late)
         conv_close(c);
-    c->next_us += next_gap(c);
+    c->next_us = late ? t + next_gap(c) : c->next_us + next_gap(c);
     return rc ? IG_EIO : IG_OK;
 }
 
 static bool client_done(const struct gen_client *c)
 {
-    return (c->budget != UNLIMITED && c->sent >= c->budget) || c->next_us >= c->end_us;
+    return !c->pending_len &&
+           ((c->budget != UNLIMITED && c->sent >= c->budget) || c->next_us >= c->end_us);
 }
 
 static int validate(const struct ig_gen_opts *o, char *err, size_t errlen)
@@ -385,10 +434,29 @@ static int validate(const struct ig_gen_opts *o, char *err, size_t errlen)
 static void list_clients(struct gen *g)
 {
     struct ig_gen_stats *st = g->st;
-    st->nlisted = g->ncl < IG_GEN_MAX_CLIENTS_LISTED ? g->ncl : IG_GEN_MAX_CLIENTS_LISTED;
-    for (uint32_t i = 0; i < st->nlisted; i++) {
+    uint32_t at[IG_GEN_MAX_CLIENTS_LISTED];   /* listed entry of cl[i], for its siblings */
+    st->nlisted = 0;
+    for (uint32_t i = 0; i < g->ncl; i++) {
         const struct gen_client *c = &g->cl[i];
-        struct ig_gen_client_info *ci = &st->listed[i];
+        if (c->sibling_of) {   /* another connection of a listed client: fold it in */
+            uint32_t p = c->sibling_of - 1;
+            if (p >= IG_GEN_MAX_CLIENTS_LISTED || at[p] == UNLIMITED)
+                continue;
+            struct ig_gen_client_info *ci = &st->listed[at[p]];
+            ci->requests += c->sent;
+            if (c->sent && (!ci->first_us || c->first_us < ci->first_us))
+                ci->first_us = c->first_us;
+            if (c->last_us > ci->last_us)
+                ci->last_us = c->last_us;
+            continue;
+        }
+        if (i < IG_GEN_MAX_CLIENTS_LISTED)
+            at[i] = UNLIMITED;
+        if (st->nlisted == IG_GEN_MAX_CLIENTS_LISTED)
+            continue;
+        if (i < IG_GEN_MAX_CLIENTS_LISTED)
+            at[i] = st->nlisted;
+        struct ig_gen_client_info *ci = &st->listed[st->nlisted++];
         ci->role = c->role;
         memcpy(ci->ip, c->ipstr, sizeof(ci->ip));
         snprintf(ci->identity, sizeof(ci->identity), "%s", c->bearer);
@@ -406,7 +474,7 @@ int ig_gen_run(const struct ig_gen_opts *o, const char *path, struct ig_gen_stat
     if (rc != IG_OK)
         return rc;
     memset(st, 0, sizeof(*st));
-    g.cap = o->clients + 16;
+    g.cap = o->clients + 16 + FLOOD_CONNS;
     g.cl = calloc(g.cap, sizeof(*g.cl));
     g.heap = calloc(g.cap, sizeof(*g.heap));
     g.x = calloc((size_t)o->batch * o->dim, sizeof(float));
@@ -467,8 +535,10 @@ out:
             rc = IG_EIO;
         }
     }
-    for (uint32_t i = 0; i < g.ncl; i++)
+    for (uint32_t i = 0; i < g.ncl; i++) {
         ig_gen_attack_free(&g.cl[i].atk);
+        free(g.cl[i].pending);
+    }
     ig_gen_model_free(&g.model);
     ig_gen_http_free(g.http);
     free(g.cl);
