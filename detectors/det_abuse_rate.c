@@ -18,14 +18,28 @@
  *     flood unless the model's traffic comes from clients within traffic_factor of it;
  *   - with neither (a client's first window on a model nobody else uses), flood_requests.
  * The limit is the largest of those that apply: a client with a history and peers must
- * break from both. One finding when a client first goes over it, again only if it climbs
- * to a higher level (2x, heavy_factor x, 10x the limit) or a window later while still
- * over; the findings stage throttles anything beyond. Params: rules/schema.md. */
+ * break from both.
+ * Without a quota a rate over the limit is not enough: an ordinary busy client (a batch
+ * job, a feature pipeline) sends as fast as it is answered and is as far above its peers
+ * as a flood. A finding also needs evidence of aggression or harm:
+ *   - concurrency: more than max_concurrency requests outstanding at once on average
+ *     (Little's law, L = lambda W: the client's latencies summed over time, decayed). A
+ *     closed-loop client (each request sent when the answer came) never has more than
+ *     one, a connection pool of N never more than N; a flood opens many;
+ *   - refusals: at least refused_share of its recent requests answered 429 or 503 and it
+ *     keeps going (RFC 6585 sec. 4: the service is shedding load, a polite client backs off).
+ * Clients with such evidence are left out of their peers' references, so that two floods
+ * do not make each other ordinary. A closed-loop flood on one connection is a busy client
+ * by every measure here: a quota is the answer (rules/schema.md).
+ * One finding when a client first goes over its limit with evidence, again only if it
+ * climbs to a higher level (2x, heavy_factor x, 10x the limit) or a window later while
+ * still over; the findings stage throttles anything beyond. Params: rules/schema.md. */
 #include <inferguard/detector.h>
 
 #include "stats/peers.h"
 #include "stats/window.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +53,9 @@ struct rate_global {
     uint64_t min_requests, flood_requests;
     double own_factor, pop_factor, traffic_factor;
     double heavy_factor;              /* at this multiple: cost harvesting / denial of service */
+    double max_conc;                  /* evidence: mean requests outstanding above this; 0 = none needed */
+    double refused_share;             /* evidence: share of 429/503 answers at or above this; 0 = off */
+    double tau_us;                    /* decay time of the load and refusal estimates */
     int severity;                     /* at the limit; each level above adds one */
 };
 
@@ -46,7 +63,7 @@ struct rate_global {
 struct rate_cfg {
     uint64_t window_us;
     double max_requests, min_requests, flood_requests, own_factor, pop_factor, traffic_factor,
-           heavy_factor;
+           heavy_factor, max_conc, refused_share;
 };
 
 #define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rate_cfg, f), __VA_ARGS__ }
@@ -69,6 +86,10 @@ static const struct ig_param rate_params[] = {
         .help = "limit without history or peers; past it, peers raise the limit only by traffic_factor"),
     ROW("heavy_factor", IG_PT_DOUBLE, heavy_factor, .def = 5, .min = 1, .max = 1e6,
         .help = "at this multiple of the limit the finding adds AML.T0034 and AML.T0029"),
+    ROW("max_concurrency", IG_PT_DOUBLE, max_conc, .def = 4, .min = 0, .max = 1e6,
+        .help = "without a quota, a client over its limit is reported only with more requests than this outstanding at once on average (or refused_share); 0: the rate alone"),
+    ROW("refused_share", IG_PT_DOUBLE, refused_share, .def = 0.1, .min = 0, .max = 1,
+        .help = "... or with at least this share of its recent requests answered 429 or 503; 0: off"),
     { 0 },
 };
 #undef ROW
@@ -76,12 +97,18 @@ static const struct ig_param rate_params[] = {
 struct rate_client {
     struct ig_wcount w;
     uint64_t last_fire_us;
-    uint32_t level;                   /* highest level reported in this episode */
     uint64_t key;                     /* hash of the client id */
-    uint32_t slot;                    /* its entry in the model's peer table, + 1 */
     uint64_t win_start, win_n;        /* tumbling window for the client's own history */
-    uint32_t windows;                 /* completed windows folded into typical */
     double   typical;                 /* EWMA of completed windows' counts */
+    uint32_t level;                   /* highest level reported in this episode */
+    uint32_t slot;                    /* its entry in the model's peer table, + 1 */
+    uint32_t windows;                 /* completed windows folded into typical */
+    /* Load (requests outstanding, Little's law) and refusals, decayed with tau_us, as of
+     * the newest request time seen (load_t); busy_since starts the current episode,
+     * resp_ahead is how far the latest answer lies past load_t (µs). */
+    uint32_t resp_ahead;
+    uint64_t load_t, busy_since;
+    float    busy_us, reqs, refused;  /* decayed sums: latency, requests, 429/503 answers */
 };
 
 /* The model's active clients' current window counts (sliding, updated per request; the
@@ -101,6 +128,9 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
         .own_factor = c->own_factor,
         .pop_factor = c->pop_factor,
         .traffic_factor = c->traffic_factor,
+        .max_conc = c->max_conc,
+        .refused_share = c->refused_share,
+        .tau_us = (double)c->window_us / 4,
     };
     /* flood_requests >= min_requests: the table says so (.vs) */
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
@@ -157,6 +187,61 @@ static void roll(const struct rate_global *g, struct rate_client *c, uint64_t t)
     c->win_n = 0;
 }
 
+/* Folds the event's latency and answer into the client's decayed sums. Each latency is
+ * weighted by the decay at its request time, never later than any instant it covers, so
+ * a closed-loop client's sum stays within what one request outstanding at all times
+ * gives (load() <= 1). */
+static void load_add(const struct rate_global *g, struct rate_client *c, const struct ig_event *ev,
+                     uint64_t t)
+{
+    if (!c->load_t || t > c->load_t + (uint64_t)(4 * g->tau_us)) {
+        c->busy_us = c->reqs = c->refused = 0;   /* idle (decayed to < 2 %): a new episode */
+        c->busy_since = c->load_t = t;
+        c->resp_ahead = 0;
+    } else if (t > c->load_t) {
+        float k = (float)exp(-(double)(t - c->load_t) / g->tau_us);
+        c->busy_us *= k;
+        c->reqs *= k;
+        c->refused *= k;
+        c->resp_ahead = t - c->load_t < c->resp_ahead ? c->resp_ahead - (uint32_t)(t - c->load_t) : 0;
+        c->load_t = t;
+    }
+    if (t < c->busy_since)
+        c->busy_since = t;
+    float w = t < c->load_t ? (float)exp(-(double)(c->load_t - t) / g->tau_us) : 1.0f;
+    uint64_t lat = ev->latency_us;
+    if (!lat && ev->resp_time_us > t)
+        lat = ev->resp_time_us - t;
+    c->busy_us += w * (float)lat;
+    c->reqs += w;
+    if (ev->status == 429 || ev->status == 503)
+        c->refused += w;
+    uint64_t end = t + lat;
+    if (end > c->load_t + c->resp_ahead)
+        c->resp_ahead = (uint32_t)IG_MIN(end - c->load_t, (uint64_t)UINT32_MAX);
+}
+
+/* The client's mean requests outstanding over its episode, decayed: its latency sum over
+ * the same decay's integral from busy_since to its latest answer. */
+static double load_of(const struct rate_global *g, const struct rate_client *c)
+{
+    double tau = g->tau_us;
+    double span = (double)(c->load_t - c->busy_since) + c->resp_ahead;
+    double d = tau * exp((double)c->resp_ahead / tau) * -expm1(-span / tau);
+    return d > 0 ? c->busy_us / d : 0;
+}
+
+/* What makes a client over its limit abuse, not a busy client: NULL if nothing. */
+static const char *aggression(const struct rate_global *g, const struct rate_client *c,
+                              double load)
+{
+    if (load > g->max_conc)
+        return "concurrency";
+    if (g->refused_share > 0 && c->refused >= 5 && c->refused >= g->refused_share * c->reqs)
+        return "refused";
+    return NULL;
+}
+
 /* min_requests, or the client's own history when that allows more (limit_for without
  * the population and flood_requests, which only ever raise it). */
 static uint64_t own_limit(const struct rate_global *g, const struct rate_client *c,
@@ -187,9 +272,12 @@ static uint64_t limit_for(const struct rate_global *g, const struct rate_client 
     uint64_t lim = own_limit(g, c, basis);
     bool context = c->windows != 0;
     if (m) {
-        double v[IG_PEERS];
-        uint32_t n = ig_peers_others(&m->peers, c->key, t > g->window_us ? t - g->window_us : 0, v,
-                                     NULL);
+        double v[IG_PEERS], wt[IG_PEERS];
+        uint32_t all = ig_peers_others(&m->peers, c->key, t > g->window_us ? t - g->window_us : 0,
+                                       v, wt), n = 0;
+        for (uint32_t i = 0; i < all; i++)   /* floods are no reference (weight 0) */
+            if (wt[i] > 0)
+                v[n++] = v[i];
         if (n >= 3) {
             context = true;
             double w[IG_PEERS];
@@ -231,11 +319,19 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     roll(g, c, t);
     c->win_n++;
     ig_wcount_add(&c->w, g->width_us, t, 1);
+    load_add(g, c, ev, t);
     uint64_t n = c->w.total;
-    if (m)   /* this client's current count in the model's peer table */
-        c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, 1, c->slot - 1) + 1;
+    /* at or below min_requests nothing fires and the evidence is not needed yet */
+    double load = g->quota || n <= g->min_requests ? 0 : load_of(g, c);
+    const char *why = g->quota || !g->max_conc ? "" : n <= g->min_requests ? NULL
+                    : aggression(g, c, load);
+    if (m)   /* this client's current count in the model's peer table; a flood weighs 0 */
+        c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, why && *why ? 0 : 1,
+                                 c->slot - 1) + 1;
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
+    if (!why)
+        return IG_OK;   /* a busy client: no finding without evidence beyond its rate */
     const char *basis;
     /* The limit only grows past own_limit (the peers' median, flood_requests) and the level
      * falls as it grows: a client at or below its reported level under own_limit stays
@@ -280,6 +376,12 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     if (traffic_median >= 0)
         ig_finding_score(&f, "traffic_median", traffic_median);
     ig_finding_evidence(&f, "limit_basis", basis);
+    if (!g->quota) {
+        ig_finding_score(&f, "concurrency", load);
+        if (c->reqs > 0)
+            ig_finding_score(&f, "refused_share", c->refused / c->reqs);
+        ig_finding_evidence(&f, "aggression", *why ? why : "rate");
+    }
     ig_emit_finding(call->emit, &f);
     return IG_OK;
 }

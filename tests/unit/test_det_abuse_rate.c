@@ -76,15 +76,72 @@ static void teardown(struct fx *fx)
     free(fx->got);
 }
 
-static void req(struct fx *fx, const char *client, uint64_t t)
+/* A request at <t> answered <lat> µs later with <status> (0: no answer seen). */
+static void req_full(struct fx *fx, const char *client, uint64_t t, uint64_t lat, uint16_t status)
 {
     struct ig_event ev;
     memset(&ev, 0, sizeof ev);
     snprintf(ev.client_id, sizeof ev.client_id, "%s", client);
     snprintf(ev.model, sizeof ev.model, "fraud");
     ev.req_time_us = t;
+    if (lat) {
+        ev.resp_time_us = t + lat;
+        ev.latency_us = lat;
+        ev.status = status;
+    }
     ev.flags = IG_EV_TENSOR;
     ig_engine_observe(fx->e, &ev);
+}
+
+static void req(struct fx *fx, const char *client, uint64_t t)
+{
+    req_full(fx, client, t, 0, 0);
+}
+
+/* A client's traffic for run(): <conns> connections, each sending its next request <gap> µs
+ * after the answer came (<lat> µs after the request; gap 0: closed loop, back to back), from
+ * <start> for <secs> seconds; connection k starts k/conns of a cycle after the first. Every
+ * <every>-th request (0: none) is answered <status>, the others 200. */
+struct stream { const char *id; uint64_t start, lat, gap; int conns, secs, every; uint16_t status; };
+
+struct rq { uint64_t t, lat; uint16_t status; const char *id; };
+
+static int by_resp(const void *a, const void *b)
+{
+    const struct rq *x = a, *y = b;
+    uint64_t ex = x->t + x->lat, ey = y->t + y->lat;
+    return ex < ey ? -1 : ex > ey;
+}
+
+/* Feeds the streams' requests interleaved in response order, as a capture completes them. */
+static void run(struct fx *fx, const struct stream *st, int n)
+{
+    size_t cap = 1 << 16, k = 0;
+    struct rq *q = malloc(cap * sizeof *q);
+    assert_non_null(q);
+    for (int i = 0; i < n; i++) {
+        uint64_t cycle = st[i].lat + st[i].gap;
+        for (int c = 0; c < st[i].conns; c++)
+            for (uint64_t u = cycle * (uint64_t)c / (uint64_t)st[i].conns, j = 0;
+                 u < (uint64_t)st[i].secs * SEC; u += cycle, j++) {
+                assert_true(k < cap);
+                bool odd = st[i].every && (j * (uint64_t)st[i].conns + (uint64_t)c) % (uint64_t)st[i].every == 0;
+                q[k++] = (struct rq){ st[i].start + u, st[i].lat, odd ? st[i].status : 200, st[i].id };
+            }
+    }
+    qsort(q, k, sizeof *q, by_resp);
+    for (size_t i = 0; i < k; i++)
+        req_full(fx, q[i].id, q[i].t, q[i].lat, q[i].status);
+    free(q);
+}
+
+/* Did client <id> get a finding? */
+static bool flagged(const struct fx *fx, const char *id)
+{
+    for (int i = 0; i < fx->got->n; i++)
+        if (!strcmp(fx->got->f[i].client, id))
+            return true;
+    return false;
 }
 
 static void test_below_and_above(void **state)
@@ -203,8 +260,10 @@ static void test_late_events_count(void **state)
 }
 
 /* Relative limits (no quota): ten ordinary clients at 2 requests/s and a busy one at
- * 24/s (12x their median) for five minutes raise nothing; a client that floods at 500/s after a quiet
- * start is flagged against its own history and its peers. */
+ * 24/s (12x their median, one request at a time) for five minutes raise nothing; nor does
+ * one that jumps from 1/s to 100/s one request at a time (a batch job starting); a client
+ * that floods at 500/s with 8 requests outstanding after a quiet start is flagged against
+ * its own history and its peers. */
 static void test_busy_is_not_abuse(void **state)
 {
     (void)state;
@@ -212,30 +271,115 @@ static void test_busy_is_not_abuse(void **state)
     char id[16];
     uint64_t t = T0;
     for (int s = 0; s < 300; s++) {
+        uint64_t ts = t + (uint64_t)s * SEC;
         for (int c = 0; c < 10; c++) {
             snprintf(id, sizeof id, "c%d", c);
-            req(&fx, id, t + (uint64_t)s * 1000000 + (uint64_t)c * 1000);
-            req(&fx, id, t + (uint64_t)s * 1000000 + 500000 + (uint64_t)c * 1000);
+            req_full(&fx, id, ts + (uint64_t)c * 1000, 3000, 200);
+            req_full(&fx, id, ts + 500000 + (uint64_t)c * 1000, 3000, 200);
         }
         for (int k = 0; k < 24; k++)
-            req(&fx, "busy", t + (uint64_t)s * 1000000 + (uint64_t)k * 40000);
-        if (s < 100)
-            req(&fx, "flood", t + (uint64_t)s * 1000000 + 7000);
-        else
-            for (int k = 0; k < 500; k++)
-                req(&fx, "flood", t + (uint64_t)s * 1000000 + (uint64_t)k * 2000);
+            req_full(&fx, "busy", ts + (uint64_t)k * 40000, 39000, 200);
+        if (s < 100) {
+            req_full(&fx, "flood", ts + 7000, 2000, 200);
+            req_full(&fx, "surge", ts + 9000, 2000, 200);
+        } else {
+            for (int k = 0; k < 500; k++)   /* 8 outstanding: each answered 16 ms later */
+                req_full(&fx, "flood", ts + (uint64_t)k * 2000, 16000, 200);
+            for (int k = 0; k < 100; k++)
+                req_full(&fx, "surge", ts + (uint64_t)k * 10000 + 1, 9990, 200);
+        }
     }
     assert_true(fx.got->n >= 1);
     for (int i = 0; i < fx.got->n && i < 64; i++)
         assert_string_equal(fx.got->f[i].client, "flood");
+    assert_true(fx.got->f[0].t < T0 + 103 * SEC);   /* held to 4x the busy one's count */
     teardown(&fx);
+}
+
+/* Four light users (one request every 2 s, 5 per window): beside them a heavy client's
+ * limit is min_requests. */
+#define LIGHTS(secs) { "light0", T0, 5000, 1995000, 1, secs, 0, 0 }, \
+    { "light1", T0 + 1000, 5000, 1995000, 1, secs, 0, 0 }, \
+    { "light2", T0 + 2000, 5000, 1995000, 1, secs, 0, 0 }, \
+    { "light3", T0 + 3000, 5000, 1995000, 1, secs, 0, 0 }
+
+/* The busy client of a run without a flood (s7's false positive): one connection, each
+ * request sent when the answer came, ~22/s, among light clients that hold it to
+ * min_requests: over its limit by rate, quiet without evidence beyond it. A batch job with
+ * a pool of 4 connections is ordinary too; one that keeps 6 at once holds more than
+ * max_concurrency outstanding and is reported. With max_concurrency 0 the rate alone
+ * decides (all three are reported). The estimate is exact at its bound: back to back on one
+ * connection with max_concurrency 1 is quiet, on two it is not. */
+static void test_closed_loop_is_not_abuse(void **state)
+{
+    (void)state;
+    const char *cfgs[] = { NULL, "- detector: abuse.rate\n  params: {max_concurrency: 0}\n" };
+    const int conns[] = { 1, 4, 6 };
+    for (int v = 0; v < 2; v++)
+        for (int c = 0; c < 3; c++) {
+            struct fx fx = setup_with(cfgs[v]);
+            struct stream st[] = { LIGHTS(60), { "heavy", T0 + 5 * SEC, 45000, 0, conns[c], 50, 0, 0 } };
+            run(&fx, st, 5);
+            for (int i = 0; i < fx.got->n; i++)
+                assert_string_equal(fx.got->f[i].client, "heavy");
+            assert_int_equal(flagged(&fx, "heavy"), v == 1 || conns[c] > 4);
+            teardown(&fx);
+        }
+    struct fx fx = setup_with("- detector: abuse.rate\n  params: {max_concurrency: 1}\n");
+    struct stream one[] = { LIGHTS(30), { "one", T0 + 100, 1000, 0, 1, 30, 0, 0 } };
+    run(&fx, one, 5);   /* 1000/s, no gap between an answer and the next request */
+    assert_int_equal(fx.got->n, 0);
+    teardown(&fx);
+    fx = setup_with("- detector: abuse.rate\n  params: {max_concurrency: 1}\n");
+    struct stream two[] = { LIGHTS(30), { "two", T0 + 100, 1000, 0, 2, 30, 0, 0 } };
+    run(&fx, two, 5);
+    assert_true(flagged(&fx, "two"));
+    teardown(&fx);
+}
+
+/* Two equal floods (8 outstanding each, ~180/s) that carry most of a model's traffic: the
+ * traffic median of each one's peers is the other flood, which would hold each to 4x the
+ * other; floods are no reference, so both are reported. Two equal busy clients one
+ * request at a time stay quiet. */
+static void test_two_floods(void **state)
+{
+    (void)state;
+    for (int conns = 1; conns <= 8; conns += 7) {
+        struct fx fx = setup_with(NULL);
+        uint64_t lat = 5600 * (uint64_t)conns;   /* ~180/s whatever the connections */
+        struct stream st[] = { LIGHTS(40), { "flood0", T0 + 5 * SEC, lat, 0, conns, 30, 0, 0 },
+                               { "flood1", T0 + 5 * SEC + 1, lat, 0, conns, 30, 0, 0 } };
+        run(&fx, st, 6);
+        for (int i = 0; i < fx.got->n; i++)
+            assert_true(!strncmp(fx.got->f[i].client, "flood", 5));
+        assert_int_equal(flagged(&fx, "flood0"), conns > 4);
+        assert_int_equal(flagged(&fx, "flood1"), conns > 4);
+        teardown(&fx);
+    }
+}
+
+/* A service shedding load: a closed-loop client over its limit, a third of whose requests
+ * are answered 429 (or 503), that keeps going is reported with aggression "refused"; the
+ * same client answered 200 is not; refused_share 0 turns the evidence off. */
+static void test_refused(void **state)
+{
+    (void)state;
+    const char *cfgs[] = { NULL, NULL, "- detector: abuse.rate\n  params: {refused_share: 0}\n" };
+    uint16_t status[] = { 429, 200, 503 };
+    for (int v = 0; v < 3; v++) {
+        struct fx fx = setup_with(cfgs[v]);
+        struct stream st[] = { LIGHTS(30), { "hammer", T0 + 5 * SEC, 2000, 38000, 1, 20, 3, status[v] } };
+        run(&fx, st, 5);
+        assert_int_equal(fx.got->n, v == 0);
+        teardown(&fx);
+    }
 }
 
 /* Many light clients (a popular app's users, a pool of addresses: 120 clients at one
  * request per 5 s) beside eight ordinary ones at 2/s and four batch clients at 8/s: a busy
  * client at 22/s is not abuse (the plain median, 2 per window, would hold it to
  * min_requests; the traffic median is a batch client's 80), a flood at ~170/s and one at
- * 60/s are. */
+ * ~44/s, each with ~6-7 requests outstanding, are. */
 static void test_light_crowd(void **state)
 {
     (void)state;
@@ -258,11 +402,11 @@ static void test_light_crowd(void **state)
                 req(&fx, id, t + 8 + (uint64_t)c);
             }
         if (ms % 45 == 0)
-            req(&fx, "busy", t + 15);             /* 22/s */
+            req_full(&fx, "busy", t + 15, 44000, 200);      /* 22/s, one at a time */
         if (ms >= 60000 && ms < 80000 && ms % 5 == 0 && ms % 35 != 0)
-            req(&fx, "flood", t + 20);            /* ~170/s for 20 s */
+            req_full(&fx, "flood", t + 20, 40000, 200);     /* ~170/s for 20 s, ~7 at once */
         if (ms >= 90000 && ms % 15 == 0 && ms % 45 != 0)
-            req(&fx, "moderate", t + 30);         /* ~44/s */
+            req_full(&fx, "moderate", t + 30, 150000, 200); /* ~44/s, ~6 at once */
     }
     bool flood = false, moderate = false;
     for (int i = 0; i < fx.got->n; i++) {
@@ -293,9 +437,9 @@ static void test_busy_model(void **state)
                 req(&fx, id, t + (uint64_t)c);
             }
         if (ms >= 5000 && ms % 5 == 0)
-            req(&fx, "batch", t + 10);           /* 200/s */
+            req_full(&fx, "batch", t + 10, 15000, 200);   /* 200/s, 3 outstanding */
         if (ms >= 15000 && ms % 2 == 0)
-            req(&fx, "flood", t + 20);           /* 500/s */
+            req_full(&fx, "flood", t + 20, 12000, 200);   /* 500/s, 6 outstanding */
     }
     assert_true(fx.got->n >= 1);
     for (int i = 0; i < fx.got->n; i++)
@@ -307,14 +451,20 @@ static void test_busy_model(void **state)
 static void test_defaults_and_bad_params(void **state)
 {
     (void)state;
-    /* no rules: no quota; a lone client with no history is held to flood_requests */
+    /* no rules: no quota; a lone client with no history is held to flood_requests, and
+     * reported past it only with more than 4 requests outstanding (here 8) */
     struct fx fx = setup_with(NULL);
     for (int i = 0; i < 1000; i++)
-        req(&fx, "d", T0 + (uint64_t)i * 1000);
+        req_full(&fx, "d", T0 + (uint64_t)i * 1000, 8000, 200);
     assert_int_equal(fx.got->n, 0);
-    req(&fx, "d", T0 + 1000000);
+    req_full(&fx, "d", T0 + 1000000, 8000, 200);
     assert_int_equal(fx.got->n, 1);
     assert_true(fx.got->f[0].threshold == 1000);
+    teardown(&fx);
+    fx = setup_with(NULL);   /* the same count one request at a time: a busy client */
+    for (int i = 0; i < 1500; i++)
+        req_full(&fx, "d", T0 + (uint64_t)i * 1000, 900, 200);
+    assert_int_equal(fx.got->n, 0);
     teardown(&fx);
 
     struct ig_rules *r = NULL;
@@ -342,6 +492,9 @@ int main(void)
         cmocka_unit_test(test_refires_next_window),
         cmocka_unit_test(test_late_events_count),
         cmocka_unit_test(test_busy_is_not_abuse),
+        cmocka_unit_test(test_closed_loop_is_not_abuse),
+        cmocka_unit_test(test_two_floods),
+        cmocka_unit_test(test_refused),
         cmocka_unit_test(test_light_crowd),
         cmocka_unit_test(test_busy_model),
         cmocka_unit_test(test_defaults_and_bad_params),
