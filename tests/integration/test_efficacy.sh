@@ -8,8 +8,10 @@
 # repeated lines) beside real attack clients (JbDA, uniform, KnockoffNets-style on natural
 # records and with a transfer set of another distribution, random and adaptive,
 # HopSkipJump-style, SimBA, both also spread over 64 source addresses, score harvesting,
-# flood, prompt injection in 10 styles), all on
-# loopback, captured, analysed with the shipped rules. bench/python/efficacy.py --check
+# flood, prompt injection in 10 styles); and, without that flood, abuse.rate's own
+# scenarios: a busy client alone among light ones, two busy clients beside batch jobs over
+# pools of 2 and 4 connections (all ordinary), two equal 8-connection floods (both caught);
+# all on loopback, captured, analysed with the shipped rules. bench/python/efficacy.py --check
 # asserts: no finding on any ordinary client, every attacker caught by its family within the
 # bound of efficacy.py's ATTACKS table.
 . "$(dirname "$0")/lib/common.sh"
@@ -22,7 +24,8 @@ grep -E "^(efficacy|MISSED|KNOWN)" "$WORK/efficacy.err" || true
 cat "$WORK/efficacy.md" 2>/dev/null || true
 [ "$rc" = 0 ] || fail "efficacy targets missed (exit $rc; see MISSED above): $(grep -v -i -E 'warn|iter|solver|scikit|^ *$' "$WORK/efficacy.err" | tail -3)"
 # every scenario ran and every attack and pattern has its row
-for s in "wine (z)" breast_cancer "chat (LLM)" "wine (z) labels only"; do
+for s in "wine (z)" breast_cancer "chat (LLM)" "wine (z) labels only" "wine (z) rate: busy alone" \
+         "wine (z) rate: busy and batch pools" "wine (z) rate: two floods"; do
     grep -q "| $s |" "$WORK/efficacy.md" || fail "no rows for scenario $s"
 done
 n=$(grep -c '^| .* | [0-9]* | ' "$WORK/efficacy.md" || true)

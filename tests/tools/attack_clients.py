@@ -35,6 +35,9 @@ Roles, each following its published attack:
             last 25 answers), i.e. it chases confident answers spread over all classes
   flood_parallel  eight connections from one source, single-row requests as fast as the
             server answers (denial of service)
+  flood_pool  the same from many addresses (--pool N, default 8): one connection from each
+  flood_ramp  a slow ramp-up flood: one connection, one more every --ramp seconds up to
+            --conns
 Benign patterns that must raise nothing (real records of the held-out split):
   records   real records drawn at random        oneclass  90 % of them from one class
   resend    the same 25 records re-scored again and again (nightly batch), with retries
@@ -52,6 +55,8 @@ Benign patterns that must raise nothing (real records of the held-out split):
             of them) moved up and down by one small delta (1-10 % of its spread, or 10 % of
             its value), the others held; sometimes again with another delta; the next record
   busy      real records, high rate (give --pause 0 and many queries)
+  pool_batch  a batch job with a small connection pool: --conns (2-4) connections from one
+            source, real records in batches of --batch, each connection as fast as answered
   coarse    real records as a form or a binned feature store sends them: every feature
             rounded to whole spreads (z-scores to integers), and digits scanned black and
             white (each pixel 0 or 16): steps between such records are equal on many
@@ -83,6 +88,7 @@ Usage:
     attack_clients.py --port P --meta FILE --role ROLE --source 127.0.0.X
                       [--ports P1,P2,P3]   (replicas behind a round-robin load balancer)
                       [--queries N] [--batch B] [--seed S] [--pause SECONDS] [--rate R]
+                      [--conns K] [--ramp SECONDS]
                       [--grpc [--stream]] [--host 127.0.0.1] [--header H]... [--rotate KIND]
                       [--noise SIGMA] [--decimals N] [--pool N]
                       [--jwt-sub SUB --jwt-key SECRET --jwt-exp SECONDS]
@@ -789,18 +795,26 @@ def knockoff_transfer(o, T, y, rng, a, adaptive=False):
             "policy": "adaptive" if adaptive else "random"}
 
 
-def flood_parallel(o, T, y, rng, a):
-    """Eight connections from the same source, single-row requests as fast as the server
-    answers them."""
+def in_parallel(o, a, sources, send, start_every=0.0):
+    """One keep-alive connection per entry of <sources> (a source address each), each in its
+    own thread calling send(connection, rng) until the client's --queries are spent (each
+    connection closed-loop: its next request when the answer came). Connection i starts
+    i * <start_every> seconds after the first (a ramp-up). Counts go to <o>."""
     import threading
-    per = a.queries // 8
-    conns = [Oracle(o.conn.port, o.conn.source_address[0], o.model, 0) for _ in range(8)]
+    conns = [Oracle(o.conn.port, s, o.model, 0) for s in sources]
+    lock = threading.Lock()
+    left = [a.queries]
 
-    def run(c, seed):
-        r = np.random.default_rng(seed)
-        for _ in range(per):
-            c.proba(T[r.integers(len(T))][None, :])
-    ts = [threading.Thread(target=run, args=(c, a.seed * 100 + i)) for i, c in enumerate(conns)]
+    def run(c, i):
+        time.sleep(i * start_every)
+        r = np.random.default_rng(a.seed * 100 + i)
+        while True:
+            with lock:
+                if left[0] <= 0:
+                    return
+                left[0] -= a.batch
+            send(c, r)
+    ts = [threading.Thread(target=run, args=(c, i)) for i, c in enumerate(conns)]
     for t in ts:
         t.start()
     for t in ts:
@@ -810,6 +824,41 @@ def flood_parallel(o, T, y, rng, a):
         o.requests += c.requests
         c.close()
     return {"connections": len(conns)}
+
+
+def flood_rows(T):
+    """A flood's request: one data-distribution row."""
+    return lambda c, r: c.proba(T[r.integers(len(T))][None, :])
+
+
+def flood_parallel(o, T, y, rng, a):
+    """Eight connections from the same source, single-row requests as fast as the server
+    answers them."""
+    a.batch = 1
+    return in_parallel(o, a, [a.source] * 8, flood_rows(T))
+
+
+def flood_pool(o, T, y, rng, a):
+    """A flood from many addresses (a botnet, --pool N): one connection from each, all at
+    once, single-row requests as fast as the server answers; each address alone is one
+    closed-loop client."""
+    a.batch = 1
+    return in_parallel(o, a, pool_sources(a.source, a.pool or 8), flood_rows(T))
+
+
+def flood_ramp(o, T, y, rng, a):
+    """A slow ramp-up flood from one source: one connection, then one more every --ramp
+    seconds up to --conns, single-row requests as fast as the server answers (no window
+    is a sudden break from the one before)."""
+    a.batch = 1
+    return in_parallel(o, a, [a.source] * a.conns, flood_rows(T), a.ramp)
+
+
+def pool_batch(o, T, y, rng, a):
+    """An ordinary batch job with a small connection pool (--conns, 2-4): real records of
+    the held-out split in batches of --batch over each connection, as fast as answered."""
+    return in_parallel(o, a, [a.source] * a.conns,
+                       lambda c, r: c.proba(T[r.integers(len(T), size=a.batch)]))
 
 
 def harvest(o, T, y, rng, a):
@@ -853,11 +902,12 @@ ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_querie
          "simba": simba, "nes": nes, "harvest": harvest, "flood": flood, "knockoff": knockoff,
          "transfer": knockoff_transfer,
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
-         "flood_parallel": flood_parallel, "records": records, "busy": records,
+         "flood_parallel": flood_parallel, "flood_pool": flood_pool, "flood_ramp": flood_ramp,
+         "pool_batch": pool_batch, "records": records, "busy": records,
          "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
          "whatif": whatif, "coarse": coarse, "popular": popular, "sensitivity": sensitivity,
          "tornado": tornado, "local_probe": local_probe}
-BENIGN = {"benign", "records", "busy", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
+BENIGN = {"benign", "records", "busy", "pool_batch", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
           "coarse", "popular", "sensitivity", "tornado", "local_probe"}
 
 
@@ -918,6 +968,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pause", type=float, default=0.0)
     ap.add_argument("--rate", type=float, default=10.0, help="paced: requests per second")
+    ap.add_argument("--conns", type=int, default=8,
+                    help="flood_ramp, pool_batch: connections (closed-loop, one thread each)")
+    ap.add_argument("--ramp", type=float, default=2.0,
+                    help="flood_ramp: seconds between one connection's start and the next's")
     ap.add_argument("--grpc", action="store_true", help="OIP v2 over gRPC (ModelInfer)")
     ap.add_argument("--stream", action="store_true", help="with --grpc: one ModelStreamInfer stream")
     ap.add_argument("--host", default="127.0.0.1")
