@@ -62,7 +62,9 @@
  * every row and pair costs ~4 x history x 32 multiply-adds per distinct sample (~47 us at
  * the default history); the pruned search (judge_fast: SIMD dot products pick candidates
  * with wide margins, the same arithmetic decides them) makes the same decisions for a
- * tenth of that.
+ * tenth of that. The history is kept exactly in two 16-bit planes (kernels.h, struct
+ * ig_vsplit): the searches' estimates read the top halves only, half the bytes of a history
+ * that is rarely still in cache when the client's next row comes.
  *
  * The reference is learned from live traffic: clients present from the start teach it,
  * each a bounded share; rows sent while it is being learned are not judged. Memory: the
@@ -177,7 +179,7 @@ struct cv_hist {
     uint32_t wild;            /* stored rows with a coordinate beyond +-CV_TAME */
     uint64_t bytes;           /* charged to memory_mb */
     float   *small;           /* room x nfeat, while room <= CV_SMALL */
-    struct ig_vset set;       /* afterwards, with */
+    struct ig_vsplit set;     /* afterwards, with */
     float   *norm;            /* each row's squared length (float sum in feature order) */
 };
 
@@ -278,7 +280,7 @@ static void cv_evict(const struct ig_call *call)
         g->mem_ops->uncharge(g->mem, c->hist->bytes);
         free(c->hist->small);
         free(c->hist->norm);
-        ig_vset_free(&c->hist->set);
+        ig_vsplit_free(&c->hist->set);
         free(c->hist);
         c->hist = NULL;
     }
@@ -459,7 +461,7 @@ static const float *hist_row(const struct cv_hist *h, uint32_t i, float *tmp)
 {
     if (h->small)
         return h->small + (size_t)i * h->nfeat;
-    ig_vset_get(&h->set, i, tmp);
+    ig_vsplit_get(&h->set, i, tmp);
     return tmp;
 }
 
@@ -600,12 +602,24 @@ static float sq(const float *z, uint32_t nf)
     return s;
 }
 
+/* Margins of judge_fast per unit of the squared lengths involved. 1e-4 covers the float
+ * sums of the estimates and of the reference's arithmetic; IG_VSPLIT_EPS the estimates'
+ * dot products on the hi plane (kernels.h): |z.b - est| <= eps (|z|^2 + |b|^2) / 2, so a
+ * squared distance |z|^2 + |b|^2 - 2 z.b is off by at most eps (|z|^2 + |b|^2). In the
+ * pair filter (dots_body.h) the margin m must exceed the error of |b - a|^2 (eps (|a|^2 +
+ * |b|^2)) and that of (z - a).(b - a) plus 0.9 times the former (eps (1.4 |a|^2 + 0.5
+ * |z|^2 + 1.9 |b|^2)): 1.5 eps per unit of |z|^2 + |a|^2 + 2 |b|^2 + |z - a|^2. */
+#define CV_EST (1e-4f + IG_VSPLIT_EPS)
+#define CV_PREF 32   /* nearest candidates whose rows are requested together */
+#define CV_SEG_REL (1e-4f + 1.5f * IG_VSPLIT_EPS)
+
 /* The same judgement, exact, at a fraction of the cost (blocked history of tame rows; w
  * holds 4 x h->n floats). Squared distances are expanded as |x|^2 + |y|^2 - 2 x.y with the
  * dot products of the kernels (ig_kern_ops.dots: all rows against the sample, then
- * against its 3 nearest at once); with nf <= 32 features each estimate is within 1e-5 (|x|^2 + |y|^2)
- * of the reference's float sum. Margins ten times wider pick candidates, and the
- * reference arithmetic decides every one of them:
+ * against its 3 nearest at once) on the hi plane of the history; each estimate is within
+ * IG_VSPLIT_EPS (|x|^2 + |y|^2) / 2 of the exact dot product (CV_EST above). Margins wider
+ * than that pick candidates, and the reference arithmetic on the exact rows decides every
+ * one of them:
  *  - nearest: a row whose estimate minus its margin exceeds the third smallest estimate
  *    plus margin cannot be among the reference's 3 nearest; the others are measured
  *    exactly and ranked as near3 does;
@@ -623,7 +637,7 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     const struct ig_kern_ops *ops = ig_kern();
     const float zz = sq(z, nf);
     const float *q[3] = { z, z, z };
-    ops->dots(&h->set, q, 1, dz);
+    ops->dots_split(&h->set, q, 1, dz);
     /* per lane of 8, the three smallest upper bounds (estimate + margin) */
     float m0[8], m1[8], m2[8];
     for (int l = 0; l < 8; l++)
@@ -633,7 +647,7 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     /* the loops below in one pass, four lanes at a time: the same operations on each
      * value (min_ps / max_ps are exactly the ternaries), so the same bits */
     {
-        const __m128 vzz = _mm_set1_ps(zz), two = _mm_set1_ps(2.0f), c4 = _mm_set1_ps(1e-4f),
+        const __m128 vzz = _mm_set1_ps(zz), two = _mm_set1_ps(2.0f), c4 = _mm_set1_ps(CV_EST),
                      c30 = _mm_set1_ps(1e-30f);
         __m128 p0[2], p1[2], p2[2];
         for (int v = 0; v < 2; v++)
@@ -663,7 +677,7 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     }
 #endif
     for (uint32_t j = i; j < n; j++) {
-        float d = zz + nb[j] - 2 * dz[j], e = 1e-4f * (zz + nb[j]) + 1e-30f;
+        float d = zz + nb[j] - 2 * dz[j], e = CV_EST * (zz + nb[j]) + 1e-30f;
         dz[j] = d;
         lo[j] = d - e;
     }
@@ -690,14 +704,28 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     /* h3[2] >= the third smallest reference distance: rows above it from below are out */
     uint32_t best[3] = { 0, 0, 0 }, nbest = 0;
     float bd[3] = { INFINITY, INFINITY, INFINITY };
-    for (i = 0; i < n; i += 16) {   /* groups of 16 tested at once: candidates are rare */
+    /* the candidates' exact rows are asked for first, so their lo plane misses overlap;
+     * beyond CV_PREF of them (rows at nearly one distance) the rest are measured as found */
+    uint32_t cand[CV_PREF], nc = 0, resume = n;
+    for (i = 0; i < n && resume == n; i += 16) {   /* groups of 16 at once: candidates are rare */
         uint32_t g = n - i < 16 ? n - i : 16;
         if (!group_any_le(lo + i, g, h3[2]))
             continue;
         for (uint32_t l = 0; l < g; l++)
-            if (lo[i + l] <= h3[2])
-                near3(dist2(z, hist_row(h, i + l, tmp), nf), i + l, bd, best, &nbest);
+            if (lo[i + l] <= h3[2]) {
+                if (nc == CV_PREF) {
+                    resume = i + l;
+                    break;
+                }
+                cand[nc++] = i + l;
+                ig_vsplit_prefetch(&h->set, i + l);
+            }
     }
+    for (uint32_t c = 0; c < nc; c++)
+        near3(dist2(z, hist_row(h, cand[c], tmp), nf), cand[c], bd, best, &nbest);
+    for (i = resume; i < n; i++)
+        if (lo[i] <= h3[2])
+            near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nbest);
     if (nbest && bd[0] <= 0.01f * nf)
         return -1;
     if (nbest && one_edit(z, hist_row(h, best[0], tmp), nf))
@@ -707,12 +735,12 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     float at[3][CV_FEAT], u[CV_FEAT];
     for (uint32_t k = 0; k < nbest; k++)
         q[k] = hist_row(h, best[k], at[k]);
-    ops->dots(&h->set, q, nbest, ab);
+    ops->dots_split(&h->set, q, nbest, ab);
     for (uint32_t k = 0; k < nbest; k++) {
         const float *a = q[k];
         float *f = ab + (size_t)k * n;
         struct ig_seg_query sq_ = { zz, nb[best[k]], diff(z, a, u, nf), 0.25f * nf * 0.9999f,
-                                    tol2 * 1.0001f };
+                                    tol2 * 1.0001f, CV_SEG_REL };
         if (!ops->seg_filter(nb, dz, f, n, &sq_))
             continue;
         for (i = 0; i < n; i += 16) {
@@ -732,14 +760,14 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
 static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replace)
 {
     float tmp[CV_FEAT];
-    if (replace && !tame(hist_row(h, at, tmp), h->nfeat))
+    if (replace && h->wild && !tame(hist_row(h, at, tmp), h->nfeat))   /* none wild: tame */
         h->wild--;
     if (!tame(z, h->nfeat))
         h->wild++;
     if (h->small) {
         memcpy(h->small + (size_t)at * h->nfeat, z, h->nfeat * sizeof(float));
     } else {
-        ig_vset_put(&h->set, at, z);
+        ig_vsplit_put(&h->set, at, z);
         h->norm[at] = sq(z, h->nfeat);
     }
 }
@@ -747,7 +775,7 @@ static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replac
 static size_t hist_bytes(uint32_t nfeat, uint32_t room)
 {
     return sizeof(struct cv_hist) + (room <= CV_SMALL ? (size_t)room * nfeat * sizeof(float)
-                                                      : ig_vset_bytes(nfeat, room) + room * sizeof(float));
+                                                      : ig_vsplit_bytes(nfeat, room) + room * sizeof(float));
 }
 
 struct cv_grow {
@@ -780,18 +808,18 @@ static void *hist_make(const void *ctx)
             return NULL;
         h->norm = norm;
         if (h->small) {
-            struct ig_vset set;
-            if (ig_vset_init(&set, h->nfeat, w->room) != IG_OK)
+            struct ig_vsplit set;
+            if (ig_vsplit_init(&set, h->nfeat, w->room) != IG_OK)
                 return NULL;
             for (uint32_t i = 0; i < h->n; i++) {
-                ig_vset_put(&set, i, h->small + (size_t)i * h->nfeat);
+                ig_vsplit_put(&set, i, h->small + (size_t)i * h->nfeat);
                 norm[i] = sq(h->small + (size_t)i * h->nfeat, h->nfeat);
             }
             set.count = h->n;
             free(h->small);
             h->small = NULL;
             h->set = set;
-        } else if (ig_vset_reserve(&h->set, w->room) != IG_OK) {
+        } else if (ig_vsplit_reserve(&h->set, w->room) != IG_OK) {
             return NULL;
         }
     }

@@ -20,6 +20,7 @@
         .l2sq_row = ig_kern_l2sq_row_##isa,                                  \
         .dots = ig_kern_dots_##isa,                                          \
         .seg_filter = ig_kern_seg_filter_##isa,                              \
+        .dots_split = ig_kern_dots_split_##isa,                              \
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
     };
 
@@ -40,6 +41,7 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .l2sq_row = ig_kern_l2sq_row_avx512,
     .dots = ig_kern_dots_avx512,
     .seg_filter = ig_kern_seg_filter_avx512,
+    .dots_split = ig_kern_dots_split_avx512,
     .l2sq_rows = ig_kern_l2sq_rows_avx2,
 };
 

@@ -10,11 +10,12 @@
 static inline int ig_seg_filter_body(const float *nb, const float *dz, float *ab, uint32_t n,
                                      const struct ig_seg_query *q)
 {
-    const float zz = q->zz, aa = q->aa, uu = q->uu, step_lo = q->step_lo, tol2_hi = q->tol2_hi;
+    const float zz = q->zz, aa = q->aa, uu = q->uu, step_lo = q->step_lo, tol2_hi = q->tol2_hi,
+                rel = q->rel;
     int any = 0;
     for (uint32_t i = 0; i < n; i++) {
         float V = aa + nb[i] - 2 * ab[i], D = dz[i];
-        float m = 1e-4f * (zz + aa + 2 * nb[i] + uu) + 1e-30f;
+        float m = rel * (zz + aa + 2 * nb[i] + uu) + 1e-30f;
         float uv = 0.5f * (uu + V - D), Vp = V + m;
         float c = 0.0225f * 1.0001f * Vp, thr = (c < tol2_hi ? c : tol2_hi) + 1e-4f * (uu + Vp);
         int maybe = (V >= step_lo - m) & (uv >= 0.1f * V - m) & (uv <= 0.9f * V + m) &

@@ -23,6 +23,8 @@
                              float *out);                                                   \
     int   ig_kern_seg_filter_##isa(const float *nb, const float *dz, float *ab, uint32_t n, \
                                    const struct ig_seg_query *q);                          \
+    void  ig_kern_dots_split_##isa(const struct ig_vsplit *s, const float *const *xs,      \
+                                   uint32_t nq, float *out);                               \
     void  ig_kern_l2sq_rows_##isa(const float *q, const float *rows, const float *w,       \
                                   uint32_t dim, uint32_t n, float *out);
 

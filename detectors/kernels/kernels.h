@@ -81,6 +81,43 @@ size_t ig_vset_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
 /* Vector <i> copied out into <out> (dim floats, as stored: bf16 widened); tests, debugging. */
 void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out);
 
+/* A float32 set kept exactly in two 16-bit planes (extraction.coverage's history), so
+ * that a search reads half the bytes for its estimates and the whole value only for the
+ * few rows it decides on:
+ *  - hi: every value as a bfloat16 rounded to nearest (half up on the magnitude: |y -
+ *    hi(y)| <= 2^-8 |y| for |y| < 2^127; larger values and NaN have no useful estimate),
+ *    blocked by 16 vectors as kernels.h's sets, features paired: 32-bit word
+ *    (b * pairs + p) * 16 + l holds feature 2p (low half) and 2p + 1 (high half; 0 past
+ *    dim) of vector 16b + l, so one load widens to two features by a shift and a mask;
+ *  - lo: the rest, bits(y) - (hi(y) << 16) as a signed 16-bit number, row-major (vector
+ *    i's at lo[i * dim]): a row read back exactly touches one or two lines of it.
+ * The same bytes as float32 (dim * 4 per vector, plus 2 for an odd dim). */
+struct ig_vsplit {
+    uint32_t *hi;       /* 64-byte aligned, cap * pairs words; the allocation */
+    uint16_t *lo;       /* cap * dim, inside the same allocation */
+    uint32_t dim, pairs;
+    uint32_t count;     /* vectors stored (the searches' n) */
+    uint32_t cap;       /* multiple of IG_VSET_BLOCK */
+};
+
+/* Largest relative error of ig_kern_ops.dots_split against the exact dot product with
+ * the stored float32 values, for dim < 4096: rounding (2^-8) and float32 sums. */
+#define IG_VSPLIT_EPS (0x1p-8f + 0x1p-11f)
+
+size_t ig_vsplit_bytes(uint32_t dim, uint32_t cap);
+/* IG_OK, IG_ECONF (dim 0) or IG_ENOMEM. Not for the hot path. */
+int  ig_vsplit_init(struct ig_vsplit *s, uint32_t dim, uint32_t cap);
+/* Grows to <cap> (rounded up to a block), keeping contents; IG_OK / IG_ENOMEM. */
+int  ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap);
+void ig_vsplit_free(struct ig_vsplit *s);
+/* Stores <x> (dim floats) as vector <i> (< cap), bit for bit. */
+void ig_vsplit_put(struct ig_vsplit *s, uint32_t i, const float *x);
+/* Vector <i> back into <out>, bit for bit. */
+void ig_vsplit_get(const struct ig_vsplit *s, uint32_t i, float *out);
+/* Asks for vector <i>'s lo plane line(s) ahead of ig_vsplit_get (a search that reads a few
+ * chosen rows requests them all first, so their cache misses overlap). */
+void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i);
+
 /* Dot products (ig_kern_ops.dots) take at most this many queries at once. */
 #define IG_DOTS_MAXQ 4
 
@@ -88,6 +125,8 @@ void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out);
 struct ig_seg_query {
     float zz, aa, uu;         /* |z|^2, |a|^2, |z - a|^2 */
     float step_lo, tol2_hi;   /* the smallest step, the residual bound (with their slack) */
+    float rel;                /* the margin per unit of |z|^2 + |a|^2 + 2|b|^2 + |z - a|^2:
+                               * wider than the estimates' errors of |b - a|^2, (z - a).(b - a) */
 };
 
 struct ig_kern_ops {
@@ -138,7 +177,8 @@ struct ig_kern_ops {
      * over two partial sums. On every path (dim <= 4096)
      *     |computed - exact| <= (dim + 1) * 2^-24 * sum_f |x_f y_f|
      * so callers that need exact decisions pick candidates with margins wider than that
-     * and decide them with their own arithmetic (det_extraction_coverage.c does). */
+     * and decide them with their own arithmetic (extraction.coverage did, on float32 sets,
+     * before its history was split: dots_split below). */
     void  (*dots)(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out);
     /* extraction.coverage's candidate filter (judge_fast): for i < n, with
      * V = aa + nb[i] - 2 ab[i] (|b - a|^2) and D = dz[i] (|z - b|^2), ab[i] becomes 1 when
@@ -147,6 +187,12 @@ struct ig_kern_ops {
      * instruction set: bit-identical flags. */
     int   (*seg_filter)(const float *nb, const float *dz, float *ab, uint32_t n,
                         const struct ig_seg_query *q);
+    /* dots on a split set's hi plane: out[q * s->count + i] = xs[q] . hi(vector i), the
+     * rounded values widened exactly, float32 sums per lane (fused on the SIMD paths).
+     * On every path (dim < 4096), y being the stored float32 vector,
+     *     |computed - xs[q] . y| <= IG_VSPLIT_EPS * sum_f |x_f y_f|. */
+    void  (*dots_split)(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
+                        float *out);
     /* Scaled squared distances of <q> to <n> row-major rows (dim floats each, a few dozen
      * rows: adversarial.boundary's kept inputs):
      *     out[i] = sum_k ((q_k - rows[i][k]) * w_k)^2,   w NULL: w_k = 1,
