@@ -37,7 +37,7 @@
  * row-major (dim x 4 B each), then recent x dim x 4 B (blocked, the kernels' layout); the
  * raw inputs for the relations (up to rel_max_dim) double from 2 up to rel_slots(dim),
  * dim x 4 + 52 B each; the stars (STAR_N x (dim x 4 + 288) B) at the client's first
- * sparse step; dim x 4 B (up to 64 features) at its first parallelogram (its centre); ~0.4 KiB
+ * sparse step; 2 x dim x 4 B at its first parallelogram (its centre, and the next); ~0.4 KiB
  * of scalars. An idle client (a query or two) costs ~1.4 KiB at
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
@@ -203,8 +203,8 @@ struct bd_state {
                                * fresh input (model's scale), geometric running mean; 0 none
                                * (noise_learn) */
     float   *pcen;            /* the centre (q + a) / 2 of the client's last parallelogram
-                               * q + a == b + c (dim floats, from its first one; NULL before
-                               * or when refused) */
+                               * q + a == b + c (dim floats, then dim of scratch; from its
+                               * first one, NULL before or when refused) */
     uint32_t pcen_moves;      /* times that centre moved (a search's step between rounds) */
     int32_t  labels[];        /* recent: the ring's labels */
 };
@@ -1810,13 +1810,8 @@ static uint32_t walk_coords(uint32_t dim)
 static void para_centre(struct bd_global *g, struct bd_state *st, const float *q, const float *a,
                         uint32_t dim, const float *inv, struct rel_hit *h)
 {
-    float m[IG_FSCALE_MAXDIM];
-    if (dim > IG_FSCALE_MAXDIM)
-        return;   /* wide rows: ZOO's and NES's rounds are seen by their stars and moves */
-    for (uint32_t c = 0; c < dim; c++)
-        m[c] = (float)(0.5 * ((double)q[c] + (double)a[c]));
-    if (!st->pcen) {
-        uint64_t bytes = (uint64_t)dim * sizeof(float);
+    if (!st->pcen) {   /* the centre and a row of scratch for the next one */
+        uint64_t bytes = 2ull * dim * sizeof(float);
         if (!charge_st(g, st, bytes))
             return;
         if (!(st->pcen = malloc(bytes))) {
@@ -1824,9 +1819,13 @@ static void para_centre(struct bd_global *g, struct bd_state *st, const float *q
             st->bytes -= bytes;
             return;
         }
-        memcpy(st->pcen, m, bytes);
+        for (uint32_t c = 0; c < dim; c++)
+            st->pcen[c] = (float)(0.5 * ((double)q[c] + (double)a[c]));
         return;
     }
+    float *m = st->pcen + dim;
+    for (uint32_t c = 0; c < dim; c++)
+        m[c] = (float)(0.5 * ((double)q[c] + (double)a[c]));
     int f;
     if (nnz_diff(m, st->pcen, h->qe, dim, 3, &f) >= IG_MIN(3u, dim)) {
         double d2 = dist2(m, st->pcen, inv, dim), r2;
