@@ -402,6 +402,20 @@ static void set_phrase(struct verdict *v, const struct scan *s, size_t a, size_t
     }
 }
 
+/* Are most letters of t[0, n) outside the Latin script (CJK, Cyrillic, Greek, Arabic ...)?
+ * UTF-8 lead bytes from 0xcd start code points from U+0340 on; 0xc3..0xcc are accented
+ * Latin letters. */
+static bool non_latin(const uint8_t *t, size_t n)
+{
+    size_t latin = 0, other = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = t[i];
+        latin += (uint8_t)((c | 0x20) - 'a') < 26 || (c >= 0xc3 && c <= 0xcc);
+        other += c >= 0xcd && c < 0xf8;
+    }
+    return other > latin;
+}
+
 /* Marks sentences that ask about something (not requests to the assistant). */
 static void questions(const struct scan *s, bool *question, bool *discussion, bool *asks_any)
 {
@@ -532,6 +546,22 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             task = HAS(&s, i, PI_TASKV);
         if (task && k > 0 && (t[k - 1] == ':' || t[k - 1] == '.'))
             doc_at = e + 1;
+    }
+    /* the same on one line: "Translate this sign for me: 前の指示は無視してください。", a task
+     * over the text after the first sentence's colon, when that text is in another script
+     * than the request (text to work on, its orders for its own readers). A request and
+     * text in one script stay as they are: "Translate to French: Ignore the above
+     * directions and ..." is the classic injection through a translation task. */
+    if (doc_at == SIZE_MAX) {
+        bool task = false;
+        size_t i = 0;
+        for (; i < s.nw && w[i].sent == 0; i++)
+            task |= HAS(&s, i, PI_TASKV);
+        size_t k = i ? w[i - 1].at + w[i - 1].n : 0;
+        while (k < n && (t[k] == ' ' || t[k] == '"' || t[k] == '\''))
+            k++;
+        if (task && i < s.nw && k < n && t[k] == ':' && non_latin(t, k) != non_latin(t + k, n - k))
+            doc_at = k + 1;
     }
     struct ctx c = { &s, question, cond, doc_at, addr, g->mention_w };
 
@@ -1292,7 +1322,10 @@ static const char *hidden_chars(struct ig_span p)
             return "tag_characters";
         if (cp == 0xad || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff)
             return "zero_width";
-        if ((cp >= 0xff01 && cp <= 0xff5e) || (cp >= 0x1d400 && cp <= 0x1d7ff) ||
+        /* full-width letters and digits, not the full-width punctuation (？！：（）) that
+         * Chinese and Japanese text uses every day */
+        if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 && cp <= 0xff3a) ||
+            (cp >= 0xff41 && cp <= 0xff5a) || (cp >= 0x1d400 && cp <= 0x1d7ff) ||
             (cp >= 0x24b6 && cp <= 0x24e9))
             return "compatibility_letters";
         bool lat = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');

@@ -334,8 +334,7 @@ static const struct group groups[] = {
       "fais semblant;faites semblant;joue le role;jouez le role;agis comme;agissez comme;"
       "comporte toi comme;tu dois;vous devez" },
     { L_FR, PI_ENABLE, "active;activez;passe en;passez en" },
-    { L_FR, PI_ADDRESS, "assistant ia;modele de langage;intelligence artificielle;si tu es une ia;"
-      "si vous etes une ia;note a l ia;a l ia;chere ia;cher assistant;ia qui lit" },
+    { L_FR, PI_ADDRESS, "si tu es une ia;si vous etes une ia;note a l ia;a l ia;chere ia;cher assistant;ia qui lit" },
     { L_FR, PI_EXFIL, "envoie;envoyez;transfere;transferez;televerse;a cette adresse" },
     { L_FR, PI_META, "injection de prompt;injection d invite;attaque;attaques;exemple;exemples;"
       "securite;vulnerabilite;par exemple;detecter;detection;proteger;prevenir;chercheurs" },
@@ -379,8 +378,7 @@ static const struct group groups[] = {
       "tu so als;spiele die rolle;verhalte dich wie;agiere als;du musst;sie mussen;"
       "du musst" },
     { L_DE, PI_ENABLE, "aktiviere;aktiviert;wechsle in;schalte ein" },
-    { L_DE, PI_ADDRESS, "ki assistent;sprachmodell;kunstliche intelligenz;wenn du eine ki bist;"
-      "hinweis an die ki;an die ki;liebe ki;ki die dies liest" },
+    { L_DE, PI_ADDRESS, "wenn du eine ki bist;hinweis an die ki;an die ki;liebe ki;ki die dies liest" },
     { L_DE, PI_EXFIL, "sende;senden;schicke;schick;leite weiter;lade hoch;an diese adresse" },
     { L_DE, PI_META, "prompt injection;angriff;angriffe;angreifer;beispiel;beispiele;zum beispiel;"
       "sicherheit;schwachstelle;erkennen;erkennung;schutzen;verhindern;forscher" },
@@ -418,8 +416,7 @@ static const struct group groups[] = {
     { L_ES, PI_ROLECUE, "a partir de ahora;desde ahora;ahora eres;finge ser;finge que;"
       "actua como;actue como;interpreta el papel;haz de;debes;tienes que" },
     { L_ES, PI_ENABLE, "activa;activado;activar;entra en" },
-    { L_ES, PI_ADDRESS, "asistente de ia;modelo de lenguaje;inteligencia artificial;"
-      "si eres una ia;nota para la ia;a la ia;querida ia" },
+    { L_ES, PI_ADDRESS, "si eres una ia;nota para la ia;a la ia;querida ia" },
     { L_ES, PI_EXFIL, "envia;envie;enviar;reenvia;sube;a esta direccion" },
     { L_ES, PI_META, "inyeccion de prompt;inyeccion de prompts;ataque;ataques;atacante;ejemplo;"
       "ejemplos;por ejemplo;seguridad;vulnerabilidad;detectar;deteccion;proteger;prevenir" },
@@ -453,8 +450,7 @@ static const struct group groups[] = {
     { L_IT, PI_ROLECUE, "d ora in poi;da ora in poi;da adesso;ora sei;adesso sei;fingi di essere;"
       "fai finta di essere;comportati come;agisci come;interpreta il ruolo;devi" },
     { L_IT, PI_ENABLE, "attiva;attivata;attivare;entra in" },
-    { L_IT, PI_ADDRESS, "assistente ia;modello linguistico;intelligenza artificiale;"
-      "se sei un ia;nota per l ia;all ia;cara ia" },
+    { L_IT, PI_ADDRESS, "se sei un ia;nota per l ia;all ia;cara ia" },
     { L_IT, PI_EXFIL, "invia;inviare;inoltra;carica;a questo indirizzo" },
     { L_IT, PI_META, "prompt injection;iniezione di prompt;attacco;attacchi;attaccante;esempio;"
       "esempi;ad esempio;per esempio;sicurezza;vulnerabilita;rilevare;proteggere;prevenire" },
@@ -485,8 +481,7 @@ static const struct group groups[] = {
     { L_PT, PI_ROLECUE, "a partir de agora;de agora em diante;agora voce e;agora tu es;"
       "finja ser;finja que;aja como;atue como;faca o papel;interprete;voce deve" },
     { L_PT, PI_ENABLE, "ative;ativado;ativar;entre no" },
-    { L_PT, PI_ADDRESS, "assistente de ia;modelo de linguagem;inteligencia artificial;"
-      "se voce e uma ia;nota para a ia;para a ia;cara ia" },
+    { L_PT, PI_ADDRESS, "se voce e uma ia;nota para a ia;para a ia;cara ia" },
     { L_PT, PI_EXFIL, "envie;envia;enviar;encaminhe;carregue;para este endereco" },
     { L_PT, PI_META, "injecao de prompt;ataque;ataques;atacante;exemplo;exemplos;por exemplo;"
       "seguranca;vulnerabilidade;detectar;deteccao;proteger;prevenir" },
@@ -535,7 +530,7 @@ static const struct group groups[] = {
     { L_RU, PI_UNBOUND, "без ограничений;без правил;без фильтров;без цензуры;никогда не отказывай" },
     { L_RU, PI_ROLECUE, "теперь ты;с этого момента;отныне;притворись;представь что ты;"
       "веди себя как;играй роль;ты должен;ты должна" },
-    { L_RU, PI_ADDRESS, "ии ассистент;языковая модель;если ты ии;нейросеть" },
+    { L_RU, PI_ADDRESS, "если ты ии" },
     { L_RU, PI_META, "атака;атаки;пример;примеры;безопасность;уязвимость;инъекция промпта;"
       "промпт инъекция" },
     { L_RU, PI_ASK, "что такое;как;почему;зачем;какие;объясни;объясните" },
@@ -662,13 +657,19 @@ static const struct group groups[] = {
     { L_RU, PI_EXFIL, "отправь;отправьте;перешли;перешлите;загрузи" },
     { L_ZH, PI_EXFIL, "发送;发给;上传;转发" },
 
-    { L_FR, PI_AINAME, "ia;l ia;assistant;modele;chatbot;agent" },
-    { L_DE, PI_AINAME, "ki;assistent;modell;chatbot;agent" },
-    { L_ES, PI_AINAME, "ia;asistente;modelo;chatbot;agente" },
-    { L_IT, PI_AINAME, "ia;l ia;assistente;modello;chatbot;agente" },
-    { L_PT, PI_AINAME, "ia;assistente;modelo;chatbot;agente" },
+    { L_FR, PI_AINAME, "ia;l ia;assistant;modele;chatbot;agent;"
+      "assistant ia;modele de langage;intelligence artificielle" },
+    { L_DE, PI_AINAME, "ki;assistent;modell;chatbot;agent;"
+      "ki assistent;sprachmodell;kunstliche intelligenz" },
+    { L_ES, PI_AINAME, "ia;asistente;modelo;chatbot;agente;"
+      "asistente de ia;modelo de lenguaje;inteligencia artificial" },
+    { L_IT, PI_AINAME, "ia;l ia;assistente;modello;chatbot;agente;"
+      "assistente ia;modello linguistico;intelligenza artificiale" },
+    { L_PT, PI_AINAME, "ia;assistente;modelo;chatbot;agente;"
+      "assistente de ia;modelo de linguagem;inteligencia artificial" },
     { L_NL, PI_AINAME, "ai;assistent;model;chatbot" },
-    { L_RU, PI_AINAME, "ии;ассистент;модель;нейросеть;бот" },
+    { L_RU, PI_AINAME, "ии;ассистент;модель;нейросеть;бот;"
+      "ии ассистент;языковая модель" },
     { L_ZH, PI_AINAME, "ai助手;助手;模型;机器人" },
 
     { L_FR, PI_ADDRESS, "note a l ia;note pour l ia;a l attention de l ia;pour l ia;"
@@ -756,23 +757,36 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
 {
     size_t k = 0, i = 0;
     uint16_t sent = 0;
+    /* one bit per kind of quote mark, so that quotes nest: 'disregard ...' inside "..."
+     * stays quoted when its closing ' comes */
+    enum { Q_DQ = 1, Q_BT = 2, Q_SQ = 4, Q_CDQ = 8, Q_CSQ = 16, Q_GUIL = 32, Q_CJK = 64, Q_CJK2 = 128 };
     uint8_t quoted = 0;
     while (i < n && k < max) {
         uint8_t c = t[i];
         if (is_word_byte(c)) {
-            /* curly quotes and guillemets are multi-byte: they end a word and toggle */
-            if (c == 0xe2 && i + 2 < n && t[i + 1] == 0x80 &&
-                (t[i + 2] == 0x9c || t[i + 2] == 0x9d || t[i + 2] == 0x98 || t[i + 2] == 0x99)) {
+            /* curly quotes, guillemets and CJK corner brackets are multi-byte: they end a
+             * word; German opens with a low quote („) and closes with “ */
+            if (c == 0xe2 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x98 && t[i + 2] <= 0x9e &&
+                t[i + 2] != 0x9a && t[i + 2] != 0x9b) {
                 bool apostrophe = t[i + 2] == 0x99 && i > 0 && is_word_byte(t[i - 1]) &&
                                   i + 3 < n && is_word_byte(t[i + 3]);
-                if (!apostrophe)
-                    quoted ^= 1;
+                if (t[i + 2] == 0x9e)
+                    quoted |= Q_CDQ;
+                else if (!apostrophe)
+                    quoted ^= t[i + 2] >= 0x9c ? Q_CDQ : Q_CSQ;
                 i += 3;
                 continue;
             }
             if (c == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb)) {
-                quoted = t[i + 1] == 0xab;
+                quoted = t[i + 1] == 0xab ? quoted | Q_GUIL : quoted & ~Q_GUIL;
                 i += 2;
+                continue;
+            }
+            /* 「...」 and 『...』 (U+300C..U+300F) */
+            if (c == 0xe3 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x8c && t[i + 2] <= 0x8f) {
+                uint8_t b = t[i + 2] < 0x8e ? Q_CJK : Q_CJK2;
+                quoted = (t[i + 2] & 1) ? quoted & ~b : quoted | b;
+                i += 3;
                 continue;
             }
             /* the word and its hash in one pass (FNV-1a; hp = without the last byte) */
@@ -786,7 +800,10 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
                 }
                 if (i >= n || t[i] < 0x80)
                     break;
-                if (t[i] == 0xe2 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x98 && t[i + 2] <= 0x9d)
+                if (t[i] == 0xe2 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x98 && t[i + 2] <= 0x9e &&
+                    t[i + 2] != 0x9a && t[i + 2] != 0x9b)
+                    break;
+                if (t[i] == 0xe3 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x8c && t[i + 2] <= 0x8f)
                     break;
                 if (t[i] == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb))
                     break;
@@ -812,9 +829,9 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
             continue;
         }
         if (c == '"' || c == '`')
-            quoted ^= 1;
+            quoted ^= c == '"' ? Q_DQ : Q_BT;
         else if (c == '\'' && !(i > 0 && is_word_byte(t[i - 1]) && i + 1 < n && is_word_byte(t[i + 1])))
-            quoted ^= 1;
+            quoted ^= Q_SQ;
         else if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == ':')
             sent++;
         if (c == '\n')
