@@ -10,7 +10,12 @@
  * burst, while busy clients re-scoring their records repeat at longer distances, a retry
  * sends a request once more (a pair, not a burst), and a client drawing its records from a
  * small pool meets one earlier copy by chance (1 - (1 - 1/pool)^4: 24 % for 15 records)
- * but two only rarely (~2.5 %). A
+ * but two only rarely (~2.5 %). An earlier copy counts only when it tells the prober
+ * something: it sits in the same request (copies batched together), or the service
+ * answered it differently (scores with noise, which repeated asking averages out). A copy
+ * in an earlier request answered with the same scores is what a client library's retries
+ * send, also several in a row when it backs off: a deterministic model's repeated answer
+ * tells nothing new. A
  * finding fires once per window when full-precision rows reach min_rows and the repeat
  * share reaches repeat_share: volume alone is what busy benign clients look like too.
  * Per model, once: an info finding that the model returns full-precision scores at all,
@@ -60,7 +65,7 @@ struct ls_client {
     uint64_t window_start, rows, full, repeats, total_full;
     bool alarmed;
     uint32_t next;
-    uint64_t recent[LS_RECENT];
+    uint64_t recent[LS_RECENT];   /* per input: its hash, the low 16 bits its answer's */
 };
 
 static int ls_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -174,6 +179,7 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
         c->rows = c->full = c->repeats = 0;
         c->alarmed = false;
     }
+    uint32_t first = c->next;   /* ring position of this request's first row */
     for (uint32_t r = 0; r < ev->rows; r++) {
         const float *s = ev->scores + (size_t)r * ev->outputs;
         bool full = (ev->flags & IG_EV_LOGITS) ||
@@ -184,12 +190,16 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
         if (m)
             m->full += full;
         if (ev->inputs && ev->features) {
-            uint64_t h = row_hash(ev->inputs + (size_t)r * ev->features, ev->features);
+            uint64_t h = (row_hash(ev->inputs + (size_t)r * ev->features, ev->features) & ~0xffffull) |
+                         (row_hash(s, ev->outputs) & 0xffff);
             /* copies in a burst (the same record asked again and again at once): a third
-             * copy, not a retry's second one nor a small pool's chance meeting (above) */
+             * copy, not a retry's second one nor a small pool's chance meeting (above);
+             * copies in earlier requests with the same answer are retries */
             uint32_t copies = 0, need = p->repeat_recent >= 2 ? 2 : 1;
-            for (uint32_t i = 1; i <= p->repeat_recent && i <= c->next && copies < need; i++)
-                copies += c->recent[(c->next - i) % LS_RECENT] == h;
+            for (uint32_t i = 1; i <= p->repeat_recent && i <= c->next && copies < need; i++) {
+                uint64_t o = c->recent[(c->next - i) % LS_RECENT];
+                copies += (o ^ h) >> 16 == 0 && (c->next - i >= first || o != h);
+            }
             c->repeats += copies >= need;
             c->recent[c->next++ % LS_RECENT] = h;
         }

@@ -1,6 +1,7 @@
 /* leakage.scores: a client harvesting full-precision scores for repeated inputs fires once
- * per window (membership / inversion probing); busy clients with fresh inputs, rounded
- * scores and low volume do not; the model's exposure of full scores is reported once;
+ * per window (membership / inversion probing), copies batched in one request too; busy
+ * clients with fresh inputs, retries answered the same, rounded scores and low volume do
+ * not; the model's exposure of full scores is reported once;
  * logits count as full precision. */
 #include <math.h>
 #include <setjmp.h>
@@ -163,6 +164,62 @@ static void test_small_pool_and_retries_quiet(void **state)
     run_close(&r);
 }
 
+/* One request of <rows> rows: candidate <pick>'s input <rows> times, or fresh inputs
+ * (pick < 0); a deterministic model's scores for each input (the same input, the same
+ * answer). */
+static void request(struct run *r, int pick, uint32_t rows)
+{
+    float x[16 * 4], s[16 * 3];
+    for (uint32_t k = 0; k < rows; k++) {
+        double u = pick >= 0 ? 0 : urand();
+        for (int i = 0; i < 4; i++)
+            x[k * 4 + i] = pick >= 0 ? (float)(pick * 4 + i) : (float)(u * 100 + i);
+        double a = fmod((pick >= 0 ? pick * 0.37 : u) + 0.1, 0.8);
+        s[k * 3] = (float)a;
+        s[k * 3 + 1] = (float)((1 - a) * 0.31);
+        s[k * 3 + 2] = (float)(1 - a - (1 - a) * 0.31);
+    }
+    struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
+                           .rows = rows, .features = 4, .outputs = 3, .inputs = x, .scores = s };
+    snprintf(ev.client_id, sizeof(ev.client_id), "c-11");
+    r->t += 100000;
+    r->call.client_queries += rows;
+    assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
+}
+
+/* A client library that backs off and retries a failed request up to 4 times sends the
+ * same request again and again (the third, fourth copy within a few inputs); a
+ * deterministic model answers each the same: retries, not probing. */
+static void test_backoff_retries_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    for (int q = 0; q < 3000; q++) {
+        int pick = (int)(urand() * 1000);
+        request(&r, pick, 1);
+        if (urand() < 0.3)
+            for (int k = (int)(urand() * 4); k >= 0; k--)
+                request(&r, pick, 1);
+    }
+    assert_int_equal(r.sink.client, 0);
+    assert_int_equal(r.sink.model, 1);
+    run_close(&r);
+}
+
+/* Probing that batches its copies (each candidate 10 times in one request) learns the same
+ * answer 10 times too, but asked for them at once: it fires, deterministic model or not. */
+static void test_batched_copies_fire(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    for (int q = 0; q < 30; q++)
+        request(&r, q, 10);
+    assert_int_equal(r.sink.client, 1);
+    run_close(&r);
+}
+
 static void test_busy_rounded_and_low_volume_quiet(void **state)
 {
     (void)state;
@@ -244,6 +301,8 @@ int main(void)
         cmocka_unit_test(test_busy_rounded_and_low_volume_quiet),
         cmocka_unit_test(test_rescoring_quiet),
         cmocka_unit_test(test_small_pool_and_retries_quiet),
+        cmocka_unit_test(test_backoff_retries_quiet),
+        cmocka_unit_test(test_batched_copies_fire),
         cmocka_unit_test(test_logits_count),
         cmocka_unit_test(test_saturated_scores_full_precision),
     };
