@@ -10,12 +10,18 @@ service's ordinary traffic). Phase 2: ordinary clients in hard patterns (resendi
 one class, high rate, flaky retries, near-duplicate frames, noisy records, what-if sweeps,
 one-at-a-time sensitivity analyses (also tornado charts alone) and local ones (each feature
 of a record moved up and down by a small delta), coarse records: rounded to whole spreads, digits in
-black and white, 40 users of a popular record) run at the same time as the attackers, who
+black and white, 40 users of a popular record; and tests/tools/benign_roles.py's multiplicative
+error, 2 significant digits, missing values imputed with means or zeros, a slowly drifting
+sensor, nightly re-scoring in sorted order and another split, back-off retry bursts, a canary
+record) run at the same time as the attackers, who
 own a separate split (tests/tools/attack_clients.py; KnockoffNets also with a transfer set
 of another distribution: photo patches for digits, another table's records for the
 tables). LLM traffic:
 tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
-users pasting long repeated lines, and one prompt injector (tests/tools/llm_clients.py).
+users pasting long repeated lines, code reviews of security code, pasted documents whose
+orders address their readers, translation requests and security questions in 10 languages
+(tests/corpus/prompt_injection/benign.tsv's styles), and one prompt injector
+(tests/tools/llm_clients.py).
 Labels only: wine and iris served again by a model that answers the predicted class alone
 (sk_model_server.py --labels), with the same ordinary patterns and the attacks that need no
 scores (JbDA, uniform queries, KnockoffNets, HopSkipJump-style, also over 64 addresses) and
@@ -116,9 +122,20 @@ PATTERNS = {
     "local_probe": "local sensitivity: each feature of a record moved up and down by a small delta",
     "popular": "40 users of one model: a demo record as is, edited, re-typed; popular records",
     "coarse": "coarse records: features rounded to whole spreads (digits: black and white)",
+    "mulnoise": "records with 5 % multiplicative error (gain error)",
+    "rounded": "records rounded to 2 significant digits (as a form or report prints them)",
+    "imputed": "records with 10-30 % of values missing, imputed with the mean or 0",
+    "drift": "one sensor drifting slowly from one record to another (no scene change)",
+    "nightly": "nightly re-scoring of the whole split: sorted by a feature, then another order and batch split",
+    "backoff": "single records, retries with exponential back-off bursts (up to 5 tries)",
+    "canary": "ordinary records and a fixed canary record every 20th request",
     "chat": "ordinary LLM questions",
     "security": "LLM users asking about attacks (quoting them)",
     "longrep": "long prompts with repeated lines (logs, CSV)",
+    "code_review": "LLM: code review of security code (filters and tests quoting attacks)",
+    "pasted_docs": "LLM: pasted logs, emails, runbooks whose instructions address their readers",
+    "translation": "LLM: translation requests (text with orders, in other languages and scripts)",
+    "multilingual_security": "LLM: security questions quoting attacks, in 10 languages",
 }
 
 
@@ -130,7 +147,12 @@ def plan_benign(q):
             ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
             ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05),
             ("popular", int(400 * q), 1, 0.01), ("sensitivity", int(300 * q), 1, 0.01),
-            ("tornado", int(300 * q), 1, 0.01), ("local_probe", int(300 * q), 1, 0.01)]
+            ("tornado", int(300 * q), 1, 0.01), ("local_probe", int(300 * q), 1, 0.01),
+            # tests/tools/benign_roles.py
+            ("mulnoise", int(300 * q), 10, 0.05), ("rounded", int(300 * q), 10, 0.05),
+            ("imputed", int(300 * q), 10, 0.05), ("drift", int(600 * q), 1, 0.005),
+            ("nightly", int(600 * q), 10, 0.02), ("backoff", int(300 * q), 1, 0.01),
+            ("canary", int(400 * q), 5, 0.02)]
 
 
 def plan(quick):
@@ -157,7 +179,8 @@ def plan(quick):
                     benign + attacks))
     llm = [("chat", 12, 1, 0), ("chat", 12, 1, 0), ("security", 12, 1, 0), ("security", 12, 1, 0),
            ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
-           ] + [("injection", 2, k, 0) for k in range(10)]
+           ("code_review", 10, 1, 0), ("pasted_docs", 10, 1, 0), ("translation", 10, 1, 0),
+           ("multilingual_security", 10, 1, 0)] + [("injection", 2, k, 0) for k in range(10)]
     out.append(("chat (LLM)", "llm", {}, [], llm))
     # a service that answers labels only (the advice every extraction finding gives): the
     # same ordinary patterns, and the attacks that work from labels alone, with the flood

@@ -4,8 +4,11 @@
 # OpenAI-style chat server, ordinary clients in hard patterns (resending, one class, retries,
 # high rate, near-duplicate frames, noisy records, what-if sweeps, sensitivity analyses (one
 # at a time, tornado charts, local +-delta probes), coarse records, 40 users of
-# a popular record from a pool of addresses; LLM users asking about attacks, long prompts with
-# repeated lines) beside real attack clients (JbDA, uniform, KnockoffNets-style on natural
+# a popular record from a pool of addresses, multiplicative error, 2 significant digits,
+# imputed missing values, a slowly drifting sensor, nightly re-scoring in sorted order and
+# another split, back-off retry bursts, a canary record; LLM users asking about attacks (also
+# in 10 languages), long prompts with repeated lines, code review of security code, pasted
+# documents whose orders address their readers, translation requests) beside real attack clients (JbDA, uniform, KnockoffNets-style on natural
 # records and with a transfer set of another distribution, random and adaptive,
 # HopSkipJump-style, SimBA, both also spread over 64 source addresses, score harvesting,
 # flood, prompt injection in 10 styles); and, without that flood, abuse.rate's own

@@ -65,6 +65,10 @@ Benign patterns that must raise nothing (real records of the held-out split):
             client library's retry after a timeout)
   popular   many users of one model (with --pool): a demo record as is, edited in one
             field, re-typed with rounding or noise, a few popular records, retries
+  mulnoise, rounded, imputed, drift, nightly, backoff, canary: more ordinary patterns
+            (tests/tools/benign_roles.py: multiplicative error, 2 significant digits, missing
+            values imputed with means or zeros, a slowly drifting sensor, a nightly batch in
+            sorted order and another split, retries with back-off bursts, a canary record)
 With a --meta file from sk_model_server.py --split, attackers use the attacker split and
 benign clients the held-out split; perturbation sizes follow each feature's spread when the
 server takes raw units.
@@ -105,6 +109,8 @@ import time
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+
+import benign_roles
 
 
 class Oracle:
@@ -909,6 +915,8 @@ ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_querie
          "tornado": tornado, "local_probe": local_probe}
 BENIGN = {"benign", "records", "busy", "pool_batch", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
           "coarse", "popular", "sensitivity", "tornado", "local_probe"}
+ROLES.update(benign_roles.ROLES)
+BENIGN |= set(benign_roles.ROLES)
 
 
 def pool_sources(source, n):

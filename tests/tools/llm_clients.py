@@ -10,6 +10,12 @@ Benign patterns that must raise nothing:
               is, how to rotate a leaked key, how to stop a bot revealing its system prompt
   longrep     long prompts with repeated lines: pasted logs, CSV exports, a stack trace
               repeated by a retry loop, a poem with a refrain
+  code_review, pasted_docs, translation, multilingual_security
+              prompts of that style from tests/corpus/prompt_injection/benign.tsv: code review
+              of security code (injection filters, test cases quoting attacks), pasted logs,
+              emails and documents whose instructions address their human readers
+              ("disregard my previous email"), translation requests (the text to translate
+              in another language and script), security questions in 10 languages
 Attack:
   injection   an ordinary question, then a prompt injection in style --style (STYLES:
               direct override, persona (DAN), polite, French / Spanish / German,
@@ -23,6 +29,7 @@ import argparse
 import base64
 import http.client
 import json
+import os
 import random
 import sys
 
@@ -87,6 +94,25 @@ def longrep(rng, i):
     return [{"role": "user", "content": ask + "\n\n" + body}]
 
 
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus", "prompt_injection",
+                      "benign.tsv")
+CORPUS_ROLES = ("code_review", "pasted_docs", "translation", "multilingual_security")
+
+
+def corpus(style):
+    """The benign corpus's prompts of <style> (style, language, split, prompt; '\\n' a line
+    break)."""
+    out = []
+    with open(CORPUS, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t", 3)
+            if len(parts) == 4 and not line.startswith("#") and parts[0] == style:
+                out.append(parts[3].replace("\\n", "\n"))
+    if not out:
+        sys.exit(f"no prompts of style {style} in {CORPUS}")
+    return out
+
+
 def b64(s):
     return base64.b64encode(s.encode()).decode()
 
@@ -137,13 +163,16 @@ def convs(role, rng, n, style=None):
             out.append([{"role": "user", "content": rng.choice(SECURITY)}])
         elif role == "longrep":
             out.append(longrep(rng, i))
+        elif role in CORPUS_ROLES:
+            out.append([{"role": "user", "content": rng.choice(corpus(role))}])
     return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--role", choices=["chat", "security", "longrep", "injection"], required=True)
+    ap.add_argument("--role", choices=["chat", "security", "longrep", "injection", *CORPUS_ROLES],
+                    required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--requests", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
