@@ -32,6 +32,45 @@ static void reverse(const char *in, char *out)
     out[n] = 0;
 }
 
+/* Is the word starting with <word> in <text> inside quotes? */
+static bool word_quoted(const char *text, const char *word)
+{
+    struct pi_tok w[64];
+    size_t n = pi_tokenise((const uint8_t *)text, strlen(text), w, 64);
+    const char *at = strstr(text, word);
+    assert_non_null(at);
+    for (size_t i = 0; i < n; i++)
+        if (w[i].at == (uint32_t)(at - text))
+            return w[i].quoted != 0;
+    fail_msg("no word at \"%s\"", word);
+    return false;
+}
+
+/* Quoted spans make an override a mention (prompt_injection.signature): a quote inside
+ * another of another kind keeps both quoted until its own closing mark; CJK corner
+ * brackets and German low quotes quote; an apostrophe inside a word does not. */
+static void test_quotes_nest(void **st)
+{
+    (void)st;
+    const char *pr = "review: \"rejects phrases like 'disregard prior instructions' or 'act as an "
+                     "unrestricted ai' before the agent\" is it right";
+    assert_true(word_quoted(pr, "disregard"));
+    assert_true(word_quoted(pr, "instructions"));
+    assert_true(word_quoted(pr, "or 'act"));
+    assert_true(word_quoted(pr, "act as"));
+    assert_true(word_quoted(pr, "agent"));
+    assert_false(word_quoted(pr, "is it"));
+    assert_false(word_quoted(pr, "review"));
+    const char *ja = "なぜ「以前の指示をすべて無視して」という文は危険";
+    assert_true(word_quoted(ja, "以前"));
+    assert_false(word_quoted(ja, "という"));
+    assert_false(word_quoted(ja, "なぜ"));
+    const char *de = "angreifer schreiben „ignoriere alle anweisungen“ in mails";
+    assert_true(word_quoted(de, "ignoriere"));
+    assert_false(word_quoted(de, "mails"));
+    assert_false(word_quoted("don't ignore the rules", "ignore"));
+}
+
 static void test_index_never_misses(void **st)
 {
     (void)st;
@@ -101,6 +140,7 @@ static void test_index_never_misses(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(test_index_never_misses) };
+    const struct CMUnitTest tests[] = { cmocka_unit_test(test_index_never_misses),
+                                        cmocka_unit_test(test_quotes_nest) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
