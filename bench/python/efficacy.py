@@ -147,9 +147,14 @@ def plan_benign(q):
             ("frames", int(600 * q), 1, 0.005), ("noisy", int(300 * q), 10, 0.05),
             ("whatif", int(200 * q), 1, 0.01), ("coarse", int(300 * q), 10, 0.05),
             ("popular", int(400 * q), 1, 0.01), ("sensitivity", int(300 * q), 1, 0.01),
-            ("tornado", int(300 * q), 1, 0.01), ("local_probe", int(300 * q), 1, 0.01),
-            # tests/tools/benign_roles.py
-            ("mulnoise", int(300 * q), 10, 0.05), ("rounded", int(300 * q), 10, 0.05),
+            ("tornado", int(300 * q), 1, 0.01), ("local_probe", int(300 * q), 1, 0.01)]
+
+
+def plan_benign_more(q):
+    """Ordinary clients of tests/tools/benign_roles.py, listed after the attackers: a client's
+    seed and address follow its place in the list, so the attackers' draws stay those of
+    the runs before these were added (figure 9 stays comparable)."""
+    return [("mulnoise", int(300 * q), 10, 0.05), ("rounded", int(300 * q), 10, 0.05),
             ("imputed", int(300 * q), 10, 0.05), ("drift", int(600 * q), 1, 0.005),
             ("nightly", int(600 * q), 10, 0.02), ("backoff", int(300 * q), 1, 0.01),
             ("canary", int(400 * q), 5, 0.02)]
@@ -176,11 +181,12 @@ def plan(quick):
                    ("harvest", 600, 20, 0),
                    ("flood_parallel", 3000, 1, 0)]
         out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,
-                    benign + attacks))
+                    benign + attacks + plan_benign_more(q)))
     llm = [("chat", 12, 1, 0), ("chat", 12, 1, 0), ("security", 12, 1, 0), ("security", 12, 1, 0),
            ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
-           ("code_review", 10, 1, 0), ("pasted_docs", 10, 1, 0), ("translation", 10, 1, 0),
-           ("multilingual_security", 10, 1, 0)] + [("injection", 2, k, 0) for k in range(10)]
+           ] + [("injection", 2, k, 0) for k in range(10)] + \
+        [("code_review", 10, 1, 0), ("pasted_docs", 10, 1, 0), ("translation", 10, 1, 0),
+         ("multilingual_security", 10, 1, 0)]   # after the others: seeds as before
     out.append(("chat (LLM)", "llm", {}, [], llm))
     # a service that answers labels only (the advice every extraction finding gives): the
     # same ordinary patterns, and the attacks that work from labels alone, with the flood
@@ -194,7 +200,7 @@ def plan(quick):
                    ("transfer_adaptive", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
                    ("hsj_dist", int(400 * q), 1, 0), ("flood_parallel", 3000, 1, 0)]
         out.append((ds + " (z) labels only", "model", {"dataset": ds, "raw": False, "labels": True},
-                    warm, benign + attacks))
+                    warm, benign + attacks + plan_benign_more(q)))
     out += plan_rate(quick)
     return out
 
