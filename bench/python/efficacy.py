@@ -129,6 +129,7 @@ PATTERNS = {
     "nightly": "nightly re-scoring of the whole split: sorted by a feature, then another order and batch split",
     "backoff": "single records, retries with exponential back-off bursts (up to 5 tries)",
     "canary": "ordinary records and a fixed canary record every 20th request",
+    "tta": "test-time augmentation: each record with 4 augmented copies in one request",
     "chat": "ordinary LLM questions",
     "security": "LLM users asking about attacks (quoting them)",
     "longrep": "long prompts with repeated lines (logs, CSV)",
@@ -157,7 +158,7 @@ def plan_benign_more(q):
     return [("mulnoise", int(300 * q), 10, 0.05), ("rounded", int(300 * q), 10, 0.05),
             ("imputed", int(300 * q), 10, 0.05), ("drift", int(600 * q), 1, 0.005),
             ("nightly", int(600 * q), 10, 0.02), ("backoff", int(300 * q), 1, 0.01),
-            ("canary", int(400 * q), 5, 0.02)]
+            ("canary", int(400 * q), 5, 0.02), ("tta", int(400 * q), 5, 0.02)]
 
 
 def plan(quick):

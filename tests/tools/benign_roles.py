@@ -23,6 +23,8 @@ docstring):
             (1, 2, 4, 8 ms ... up to 5 tries, a burst of the same request)
   canary    ordinary records, and every 20th request the team's fixed canary record (a
             health check whose answer is compared with the expected one)
+  tta       test-time augmentation: each record sent with 4 augmented copies in one request
+            (the answers averaged): images shifted by one pixel, tables with 2 % noise
 """
 import time
 
@@ -142,5 +144,30 @@ def canary(o, T, y, rng, a):
     return {}
 
 
+def _shift(img, dx, dy):
+    """An 8x8 image (64 values) moved by (dx, dy) pixels, the border filled with 0."""
+    out = np.zeros((8, 8))
+    src = img.reshape(8, 8)
+    ys, xs = slice(max(0, dy), 8 + min(0, dy)), slice(max(0, dx), 8 + min(0, dx))
+    yd, xd = slice(max(0, -dy), 8 + min(0, -dy)), slice(max(0, -dx), 8 + min(0, -dx))
+    out[yd, xd] = src[ys, xs]
+    return out.ravel()
+
+
+def tta(o, T, y, rng, a):
+    S = _spread(T)
+    n = 0
+    while n < a.queries:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        if T.shape[1] == 64:
+            X = [x] + [_shift(x, dx, dy) for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+        else:
+            X = [x] + [x + rng.normal(0, 0.02, x.shape) * S for _ in range(4)]
+        X = np.array(X)[: a.queries - n]
+        o.proba(X)
+        n += len(X)
+    return {}
+
+
 ROLES = {"mulnoise": mulnoise, "rounded": rounded, "imputed": imputed, "drift": drift,
-         "nightly": nightly, "backoff": backoff, "canary": canary}
+         "nightly": nightly, "backoff": backoff, "canary": canary, "tta": tta}
