@@ -1918,19 +1918,12 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * base until one helps, x - e then x + e). A local prober may send x + d e_j, then
      * x - d e_j, then the record x as is: x is then a child of its own probe, halfway to
      * that probe's first child along the same coordinate. */
-    /* ... judged against q's fresh base, or else the base of the star q is a child of (a
-     * base probed along more coordinates than REL_FRESH requests cover: SimBA tries
-     * coordinate after coordinate around it until one helps) */
+    /* ... judged against q's fresh base only: judged against the (stale) base of the star
+     * q is a child of, a local prober's probe that changed the label, re-probed with
+     * another delta around a record whose feature it barely moved, became a kept step and
+     * its record's probes a search (efficacy, wine labels only) */
     int kb = h.base, ks = h.step;
     bool ka = h.approx;
-    if (kb < 0 && h.star_child) {
-        uint32_t sl = (uint32_t)(h.star_base % st->rel_n);
-        if (st->rel_row[sl] == h.star_base && h.star_base < st->rows) {
-            kb = (int)sl;
-            ks = h.star_coord;
-            ka = h.star_approx;
-        }
-    }
     bool kept = kb >= 0 && !repeat && st->rel_child[kb] && toward(st, kb, label, poff);
     if (kept && st->rel_child[kb] - 1 == ks) {
         int c = st->rel_kid[kb];
@@ -1957,10 +1950,6 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         kept = 4.0 * t2 < t1;
     }
     rel_push(st, x, qq, dim, label, margin, poff, &h, (uint8_t)((kept ? KEPT : 0) | (dmove ? MOVED : 0)));
-    if (kept && h.base < 0) {   /* kept off a star's base: rel_push kept no step */
-        st->rel_judged[(st->rows - 1) % st->rel_n] |= KEPT;
-        st->step_coord[(st->rows - 1) % 32] = (int16_t)ks;
-    }
     st->run_synth += h.synth;
     st->run_moved += h.moved;
     uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
