@@ -43,6 +43,7 @@
  * log2(max_growing / 16) + 2 times per class, never per query otherwise. Per worker
  * thread: 8 Shapiro-Wilk workspaces of 60 KB and 60 KB of pooling buffers. */
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -683,6 +684,25 @@ static void d_push(struct prada_global *g, struct prada_state *st, uint16_t ci, 
         st->fresh++;
 }
 
+/* A thread that ran PRADA frees its workspace when it ends (a key's destructor), since
+ * prada_free reaches only the calling thread's: with two workers the model-side lane runs
+ * on both threads (sidecar/pipeline/detect_thread.c). */
+static pthread_key_t bufs_key;
+static pthread_once_t bufs_once = PTHREAD_ONCE_INIT;
+
+static void free_thread_all(void);
+
+static void bufs_dtor(void *unused)
+{
+    (void)unused;
+    free_thread_all();
+}
+
+static void bufs_key_make(void)
+{
+    (void)pthread_key_create(&bufs_key, bufs_dtor);
+}
+
 static void free_thread_bufs(void)
 {
     free(tl_pool);
@@ -720,6 +740,8 @@ static bool run_test(const struct prada_params *p, struct prada_state *st, uint3
 {
     if (!tl_pool) {
         /* once per worker thread, not per query */
+        (void)pthread_once(&bufs_once, bufs_key_make);
+        (void)pthread_setspecific(bufs_key, &tl_pool);   /* any non-NULL value: run the destructor */
         if (ig_sw_init(&tl_sw[0], IG_SW_NMAX) != IG_OK)
             return false;
         tl_pool = malloc(IG_SW_NMAX * sizeof(double));
@@ -1232,7 +1254,12 @@ static void prada_free(void *global)
     if (g)
         g->mem_ops->close(g->mem);
     free(g);
-    /* the calling thread's workspace; other workers' go with their threads */
+    /* the calling thread's workspace; other workers' go with their threads (bufs_dtor) */
+    free_thread_all();
+}
+
+static void free_thread_all(void)
+{
     for (int i = 0; i < SW_CACHE; i++) {
         ig_sw_free(&tl_sw[i]);
         tl_sw_used[i] = 0;

@@ -161,10 +161,16 @@ static const struct cfg_key keys[] = {
     NUM("detection.model_idle_timeout", "1h", FT_DUR_S, model_idle_s, 1, 30 * 86400,
         "a model unseen this long gives its slot (and its state) up"),
     NUM("detection.workers", "1", FT_U32, detection_workers, 1, 16,
-        "1 = one thread; 2 = parsing and detection on two threads; N >= 3: also a model-side lane "
+        "1 = one thread; 2 = parsing and detection on two threads, sharing the model-side lane "
+        "(detection.model_side); N >= 3: also a model-side lane on its own thread "
         "(PRADA, coverage over every event; the per-client detectors too while there is no client lane) "
         "and N - 3 client lanes running the per-client detectors, "
         "sharded by source (--workers)"),
+    STR("detection.model_side", "auto", FT_ENUM, detection_model_side, "auto|parsing|detection",
+        "with 2 workers, which thread runs the model-side lane (PRADA, coverage, the per-client "
+        "detectors): auto = the parsing thread while detection is behind and has used more CPU, "
+        "else detection; parsing = the parsing thread once it has queued the event (detection "
+        "where it gets there first); the same findings either way"),
     NUM("detection.ring_slots", "256", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
     CAPK("detection.ring_slot_bytes", "64KiB", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB, IG_CAP_RING,
         "(derived) one queued event's tensors and text; larger ones use a shared overflow buffer (counted)"),

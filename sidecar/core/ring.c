@@ -79,6 +79,11 @@ uint64_t ig_ring_published_count(const struct ig_ring *r)
     return atomic_load_explicit(&r->head, memory_order_acquire);
 }
 
+uint64_t ig_ring_released_count(const struct ig_ring *r)
+{
+    return atomic_load_explicit(&r->tail, memory_order_acquire);
+}
+
 void *ig_ring_at(const struct ig_ring *r, uint64_t i)
 {
     return r->mem + (size_t)(i & r->mask) * r->slot_size;

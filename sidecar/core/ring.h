@@ -73,6 +73,9 @@ void ig_ring_release(struct ig_ring *r);
 /* Readers besides the consumer (they must not outrun what the consumer releases): slots
  * published so far (acquire), and slot <i> (i < that count) in place. */
 uint64_t ig_ring_published_count(const struct ig_ring *r);
+/* Slots the consumer has released so far (acquire): with the published count, how far the
+ * consumer is behind, as either side sees it. */
+uint64_t ig_ring_released_count(const struct ig_ring *r);
 void *ig_ring_at(const struct ig_ring *r, uint64_t i);
 
 /* Counters; call from one thread when the other has stopped (or accept a stale view). */

@@ -4,17 +4,21 @@
 #include <stdlib.h>
 
 /* The one place that reads detection.workers: 0 (unset) and 1 run inline; 2 threaded
- * (parsing | detection); N >= 3 threaded with N - 2 lanes (the first model-side, the others
- * client lanes: detect_impl.h). */
-static const struct ig_detect_ops *pick(const struct ig_config *cfg, uint32_t *lanes)
+ * (parsing | detection) with a shared model-side lane (no thread of its own: whichever of
+ * the two threads is less busy runs it, detect_thread.c); N >= 3 threaded with N - 2 lanes
+ * (the first model-side, the others client lanes: detect_impl.h). *shared: the core gets
+ * one lane more than there are lane threads. */
+static const struct ig_detect_ops *pick(const struct ig_config *cfg, uint32_t *lanes, bool *shared)
 {
     uint32_t w = cfg->detection_workers;
     *lanes = 0;
+    *shared = false;
     if (w <= 1)
         return &ig_detect_inline;
     if (w - 2 > IG_DETECT_MAX_LANES)
         return NULL;
     *lanes = w - 2;
+    *shared = w == 2;
     return &ig_detect_threaded;
 }
 
@@ -31,7 +35,8 @@ static size_t scratch_cap(const struct ig_config *cfg, const struct ig_detect_op
 size_t ig_detect_scratch_cap(const struct ig_config *cfg)
 {
     uint32_t lanes;
-    const struct ig_detect_ops *ops = pick(cfg, &lanes);
+    bool shared;
+    const struct ig_detect_ops *ops = pick(cfg, &lanes, &shared);
     return scratch_cap(cfg, ops ? ops : &ig_detect_inline);
 }
 
@@ -40,7 +45,8 @@ struct ig_detect *ig_detect_new(const struct ig_config *cfg, const struct ig_rul
                                 char *err, size_t errlen)
 {
     uint32_t lanes;
-    const struct ig_detect_ops *ops = pick(cfg, &lanes);
+    bool shared;
+    const struct ig_detect_ops *ops = pick(cfg, &lanes, &shared);
     if (!ops) {
         snprintf(err, errlen, "detection.workers: 1 to %d", IG_DETECT_MAX_LANES + 2);
         return NULL;
@@ -55,7 +61,7 @@ struct ig_detect *ig_detect_new(const struct ig_config *cfg, const struct ig_rul
     d->lanes = lanes;
     d->scratch_cap = scratch_cap(cfg, ops);
     struct ig_sensor_load *engine_load = ops->engine_load ? ops->engine_load(d, load) : load;
-    if (ig_detect_core_init(&d->core, cfg, rules, engine_load, lanes, err, errlen) < 0 ||
+    if (ig_detect_core_init(&d->core, cfg, rules, engine_load, lanes + shared, err, errlen) < 0 ||
         (ops->start && ops->start(d, err, errlen) < 0)) {
         ig_detect_free(d);
         return NULL;

@@ -14,7 +14,15 @@
  * slot. The model lane takes an event only once its lanes have passed it, and releases a
  * slot only once every lane has. At a reload, the
  * end of input or a stop, each lane parks at the marker until the model lane has swapped or
- * freed the lanes' engines. */
+ * freed the lanes' engines.
+ * With two workers the model-side lane has no thread of its own: it is shared. Its engine
+ * passes the ring's slots in order, one at a time under a lock, on whichever thread gets
+ * there: the parsing thread takes it up while the detection thread is far behind (the
+ * ring more than half full, until it is down to a quarter), else the detection thread runs
+ * it on each slot before its own detectors. The lane's detectors see the same calls in the
+ * same order whoever runs them, so findings stay byte-identical; only the CPU moves to the
+ * thread with time to spare (issue #20: detection was the bottleneck of two threads on
+ * tensor traffic, parsing on LLM traffic). */
 #include "pipeline/detect_impl.h"
 
 #include <inferguard/log.h>
@@ -71,8 +79,21 @@ struct lane {
 
 struct threaded {
     struct ig_detect d;                /* first: the stage's view */
-    uint32_t nlanes;
+    uint32_t nlanes;                   /* lane threads */
     struct lane lane[IG_DETECT_MAX_LANES];
+    /* The shared model-side lane (2 workers: the core's lane 0 without a thread). */
+    bool share;
+    _Alignas(64) _Atomic uint64_t s_pos;   /* slots its engine has passed */
+    pthread_mutex_t s_lock;            /* held while its engine runs (either thread) */
+    bool s_lock_ready;
+    char help;                         /* detection.model_side: a(uto), p(arsing), d(etection) */
+    bool helping;                      /* parsing thread: it takes the lane up */
+    uint32_t help_hi, help_lo;         /* queued slots where it starts / stops */
+    bool cpu_ok;                       /* the parsing thread has used no more CPU than detection */
+    uint32_t cpu_every;                /* parser_help calls until the next look at the clocks */
+    clockid_t det_clock;               /* the detection thread's CPU clock */
+    bool det_clock_ok;
+    uint64_t s_parser, s_detect;       /* events it ran the lane on: each thread's own count */
     _Alignas(64) _Atomic uint64_t go;  /* the model lane is done with marker slot go - 1 */
     uint64_t lanes_min;                /* the model lane's last view of min(lane pos) */
     struct ig_drop_reasons *drops;     /* the parsing side's */
@@ -224,6 +245,88 @@ static void wait_parked(struct threaded *t, uint64_t i)
             backoff(&w);
 }
 
+/* The shared lane passes slot <i> (the caller holds s_lock and s_pos == i): an event's
+ * model-side detectors into the slot's out[0], a tick, or at a marker its counters. */
+static void shared_step(struct threaded *t, uint64_t i)
+{
+    struct ig_detect_core *c = &t->d.core;
+    struct slot *s = ig_ring_at(&t->ring, i);
+    if (s->kind == SLOT_EVENT) {
+        ig_detect_core_observe_lane(c, 0, &s->ev, &s->out[0]);
+    } else {
+        if (s->kind == SLOT_TICK)
+            ig_detect_core_tick_lane(c, 0, s->now_us);
+        ig_detect_core_lane_publish(c, 0);
+    }
+    atomic_store_explicit(&t->s_pos, i + 1, memory_order_release);
+}
+
+/* Detection thread, at slot <i>: the shared lane has passed it (run here if not yet). */
+static void shared_catch_up(struct threaded *t, uint64_t i)
+{
+    if (atomic_load_explicit(&t->s_pos, memory_order_acquire) > i)
+        return;
+    pthread_mutex_lock(&t->s_lock);
+    for (uint64_t p = atomic_load_explicit(&t->s_pos, memory_order_relaxed); p <= i; p++) {
+        shared_step(t, p);
+        t->s_detect += ((struct slot *)ig_ring_at(&t->ring, p))->kind == SLOT_EVENT;
+    }
+    pthread_mutex_unlock(&t->s_lock);
+}
+
+/* Parsing thread, after publishing: while the detection thread is far behind, the shared
+ * lane's work on what is queued is done here. The slots it passes are published and not
+ * yet released (the detection thread releases a slot only once the lane has passed it).
+ * It yields the lane as soon as the detection thread holds it (it has caught up), and
+ * never passes a marker (reload, end: the detection thread handles those while the
+ * parsing thread waits). */
+static void parser_help(struct threaded *t)
+{
+    uint64_t head = ig_ring_published_count(&t->ring);
+    uint64_t q = head - ig_ring_released_count(&t->ring);
+    if (t->help == 'd')
+        return;
+    if (t->help == 'p')
+        goto run;
+    if (!t->helping) {
+        if (q < t->help_hi)
+            return;
+        t->helping = true;
+    } else if (q <= t->help_lo) {
+        t->helping = false;
+        return;
+    }
+    /* A full ring alone may only mean that the detection thread was not scheduled (a busy
+     * machine): help only while this thread has used no more CPU than it (two clock reads
+     * every 16 events, not per event). */
+    if (t->cpu_every-- == 0) {
+        t->cpu_every = 15;
+        struct timespec ts;
+        if (t->det_clock_ok && clock_gettime(t->det_clock, &ts) == 0)
+            t->cpu_ok = thread_cpu_s() <= (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    }
+    if (!t->cpu_ok)
+        return;
+run:
+    while (atomic_load_explicit(&t->s_pos, memory_order_relaxed) < head) {
+        if (pthread_mutex_trylock(&t->s_lock) != 0)
+            return;
+        uint64_t p = atomic_load_explicit(&t->s_pos, memory_order_relaxed);
+        bool go = p < head;
+        if (go) {
+            uint32_t kind = ((struct slot *)ig_ring_at(&t->ring, p))->kind;
+            go = kind == SLOT_EVENT || kind == SLOT_TICK;
+            if (go) {
+                shared_step(t, p);
+                t->s_parser += kind == SLOT_EVENT;
+            }
+        }
+        pthread_mutex_unlock(&t->s_lock);
+        if (!go)
+            return;
+    }
+}
+
 /* The detection thread: the same core calls, in the same order, as the inline mode. */
 static void *detect_main(void *arg)
 {
@@ -235,9 +338,13 @@ static void *detect_main(void *arg)
         bool park = t->nlanes && (kind == SLOT_RELOAD || kind == SLOT_FINISH || kind == SLOT_STOP);
         if (park)
             wait_parked(t, i);
+        if (t->share)
+            shared_catch_up(t, i);
         switch (kind) {
         case SLOT_EVENT:
-            if (t->nlanes) {
+            if (t->share) {
+                ig_detect_core_observe_merged(c, &s->ev, s->out, 1);
+            } else if (t->nlanes) {
                 for (uint32_t k = 0; k < c->nmlanes; k++)
                     wait_lane(t, k, i);
                 if (s->lane != UINT32_MAX)
@@ -263,6 +370,8 @@ static void *detect_main(void *arg)
         case SLOT_FINISH:
             ig_detect_core_finish(c, s->now_us);
             publish(t);
+            if (t->share)
+                ig_detect_core_lane_free(c, 0);   /* (what it kept per thread goes with the threads) */
             break;
         default:
             break;
@@ -289,6 +398,7 @@ static struct ig_detect *threaded_alloc(const struct ig_config *cfg, struct ig_d
     t->drops = drops;
     t->nlanes = IG_MIN(lanes, (uint32_t)IG_DETECT_MAX_LANES);
     atomic_init(&t->go, 0);
+    atomic_init(&t->s_pos, 0);
     for (uint32_t k = 0; k < IG_DETECT_MAX_LANES; k++) {
         atomic_init(&t->lane[k].pos, 0);
         atomic_init(&t->lane[k].parked, 0);
@@ -328,6 +438,18 @@ static int threaded_start(struct ig_detect *d, char *err, size_t errlen)
         return IG_ENOMEM;
     }
     t->ring_ready = true;
+    t->share = d->core.nlanes > t->nlanes;
+    if (t->share) {
+        if (pthread_mutex_init(&t->s_lock, NULL) != 0) {
+            snprintf(err, errlen, "cannot create the shared lane's lock");
+            return IG_ENOMEM;
+        }
+        t->s_lock_ready = true;
+        t->help = cfg->detection_model_side[0] ? cfg->detection_model_side[0] : 'a';
+        uint32_t cap = ig_ring_capacity(&t->ring);
+        t->help_hi = IG_MAX(cap / 2, 1u);
+        t->help_lo = cap / 4;
+    }
     /* No event can outgrow what its producers are allowed: the adapters' scratch cap plus
      * the three texts, which may point into the request and response bodies. */
     size_t body = IG_MAX(cfg->http_request_body_limit, cfg->http_response_body_limit);
@@ -368,6 +490,10 @@ static int threaded_start(struct ig_detect *d, char *err, size_t errlen)
         return IG_ENOMEM;
     }
     t->running = true;
+    if (t->share) {
+        t->det_clock_ok = pthread_getcpuclockid(t->thread, &t->det_clock) == 0;
+        t->cpu_ok = true;   /* until the first look at the clocks */
+    }
     return IG_OK;
 }
 
@@ -426,6 +552,8 @@ static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
         atomic_store_explicit(&t->big_busy, 1, memory_order_relaxed);   /* published by the ring */
     ig_event_copy(&s->ev, ev, big ? t->big : slot_arena(s));
     ig_ring_publish(&t->ring);
+    if (t->share)
+        parser_help(t);
 }
 
 static void send_marker(struct threaded *t, uint32_t kind, uint64_t now_us)
@@ -537,9 +665,14 @@ static void threaded_summary(const struct ig_detect *d, FILE *out)
     fprintf(out, "  workers     %u (parsing | detection%s", 2 + t->nlanes,
             t->nlanes > 1 ? " | model side | client lanes" : t->nlanes ? " | model side" : "");
     for (size_t i = 0; i < t->d.core.nside; i++)
-        fprintf(out, "%s%s", i ? ", " : "; model side: ", t->d.core.side[i]);
+        fprintf(out, "%s%s", i ? ", " : t->share ? "; model side, shared: " : "; model side: ",
+                t->d.core.side[i]);
     if (t->d.core.nside_client)
-        fprintf(out, " and %zu per-client detectors", t->d.core.nside_client);
+        fprintf(out, "%s%zu per-client detectors", t->d.core.nside ? " and " :
+                t->share ? "; model side, shared: " : "; model side: ", t->d.core.nside_client);
+    if (t->share)
+        fprintf(out, ", run by the parsing thread on %llu of %llu events",
+                (unsigned long long)t->s_parser, (unsigned long long)(t->s_parser + t->s_detect));
     fprintf(out, "): %llu events and ticks handed over in a ring of "
                  "%u slots x %zu bytes, %llu events through the overflow buffer, "
                  "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection",
@@ -570,6 +703,8 @@ static void threaded_release(struct ig_detect *d)
     free(t->big);
     if (t->pub_lock_ready)
         pthread_mutex_destroy(&t->pub_lock);
+    if (t->s_lock_ready)
+        pthread_mutex_destroy(&t->s_lock);
     if (t->det_load_ready)
         ig_load_destroy(&t->det_load);
 }

@@ -23,6 +23,7 @@ allowed() {
         shards.c.o:life_lock) ;;
         # per-thread scratch (never shared between threads)
         *prada.c.o:tl_*) ;;
+        *prada.c.o:bufs_key|*prada.c.o:bufs_once) ;;   # its key (frees them at thread exit), made once
         ad_openai.c.o:sse_s|ad_openai.c.o:sse_ready) ;;
         vidx.c.o:tl_scratch) ;;
         classify.c.o:tl_pool) ;;                # the classifier whose nDPI calls this thread makes

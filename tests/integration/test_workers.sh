@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# analyze --workers 2 (parsing and detection on separate threads), --workers 3 (plus a
+# analyze --workers 2 (parsing and detection on separate threads, sharing the model-side
+# lane: whichever thread gets to an event runs it; detection.model_side auto, parsing and
+# detection move it between them), --workers 3 (plus a
 # model-side lane running PRADA, coverage and the per-client detectors over every event) and 4
 # (the per-client detectors on a client lane instead, sharded by source; the lanes' findings
 # merged back by the model lane) write exactly what --workers 1 writes: findings,
@@ -53,10 +55,10 @@ run() {
         sed 's/ ([0-9]* bytes each)//' | grep -v '^  patterns ' > "$o.summary"
 }
 
-# same NAME N: the run with N workers wrote what the run with one wrote
+# same NAME N [BASE]: the run with N workers wrote what the run with one wrote (BASE's)
 same() {
     local name=$1 n=$2
-    local a="$WORK/$name.w1" b="$WORK/$name.w$n"
+    local a="$WORK/${3:-$name}.w1" b="$WORK/$name.w$n"
     cmp "$a.findings.jsonl" "$b.findings.jsonl" || fail "$name: findings differ between 1 and $n workers"
     cmp "$a.events.jsonl" "$b.events.jsonl" || fail "$name: events differ between 1 and $n workers"
     if [ -e "$a.reports" ] || [ -e "$b.reports" ]; then
@@ -64,7 +66,8 @@ same() {
     fi
     diff "$a.summary" "$b.summary" || fail "$name: summary counters differ between 1 and $n workers"
     if [ "$n" = 2 ]; then
-        grep -q '^  workers     2 (parsing | detection)' "$b.stderr" || fail "$name: no workers line in the summary"
+        grep -Eq '^  workers     2 \(parsing \| detection; model side, shared: extraction.prada, extraction.coverage and [0-9]+ per-client detectors, run by the parsing thread on [0-9]+ of [0-9]+ events\)' "$b.stderr" ||
+            fail "$name: no workers line with the shared model side in the summary"
     else
         # 3: the model-side lane also runs the per-client detectors (no client lane)
         local lanes="model side" more=" and [0-9]+ per-client detectors"
@@ -84,7 +87,20 @@ for c in mixed mixed_proxy demo readme_demo wide evasion llm; do
     for w in 2 3 4; do
         same "$c" "$w"
     done
+    # The shared model-side lane pinned to either thread (as far as it goes: see the key).
+    case $c in demo|readme_demo|evasion) continue ;; esac
+    for side in parsing detection; do
+        printf 'detection:\n  model_side: %s\n' "$side" > "$WORK/side_$side.yaml"
+        run "$c.$side" 2 -c "$WORK/side_$side.yaml" "$WORK/$c.pcap"
+        same "$c.$side" 2 "$c"
+    done
+    grep -q 'run by the parsing thread on 0 of [1-9][0-9]* events' "$WORK/$c.detection.w2.stderr" ||
+        fail "$c: detection.model_side: detection, yet the parsing thread ran the lane"
 done
+# Pinned to the parsing thread, the lane moved between the threads (the detection thread
+# takes the events it reaches first), on at least one capture: the hand-over was exercised.
+grep -Eq 'run by the parsing thread on [1-9][0-9]* of [1-9][0-9]* events' "$WORK"/*.parsing.w2.stderr ||
+    fail "detection.model_side: parsing, yet the parsing thread never ran the lane"
 RULES=""
 for a in abuse.rate prompt_injection.signature leakage.pii leakage.system_prompt abuse.identity_rotation; do
     grep -q "\"name\":\"$a\"" "$WORK/llm.w1.findings.jsonl" || fail "llm: no $a finding (the comparison would prove less)"
