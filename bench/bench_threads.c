@@ -1,7 +1,7 @@
 /* bench_threads: `inferguard analyze --workers N` against `--workers 1` on the same capture
  * (figure 6). For each capture (ig_gen: OIP v2 tensors, the attack mix, OpenAI chat) it runs
- * analyze with 1, 2, 3 and 4 workers (2 = parsing | detection; 3 adds the model-side lane,
- * 4 also a client lane), and with 2 and 4 workers plus --parse-shards 2 (the parsing
+ * analyze with 1, 2, 3 and 4 workers (2 = parsing | detection, the model-side lane shared by
+ * the two; 3 gives the model-side lane its own thread, 4 also a client lane), and with 2 and 4 workers plus --parse-shards 2 (the parsing
  * thread's flows on two shard threads, the capture thread merging), and prints, per run:
  *   events/s (wall clock)                 against --workers 1 in the same run;
  *   the two-core bound: the CPU seconds of the one-thread run over the busiest thread's

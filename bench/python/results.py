@@ -87,8 +87,9 @@ FIGURE_NOTES = {
        "of 5 rounds.",
     6: "bench_threads: `inferguard analyze --workers N --rules rules --findings F` on ig_gen "
        "captures (64 clients, d = 64; OIP v2 benign 60k requests, the attack mix 30k, OpenAI "
-       "chat 20k), N = 2 (parsing | detection), 3 (plus the model-side lane: PRADA and coverage "
-       "over every event) and 4 (plus also one client lane), and N = 2 and 4 with "
+       "chat 20k), N = 2 (parsing | detection, sharing the model-side lane: PRADA, coverage and "
+       "the per-client detectors, run by whichever thread has time, event by event), 3 (the "
+       "model-side lane on a thread of its own) and 4 (plus also one client lane), and N = 2 and 4 with "
        "`--parse-shards 2` (rows *_shards_2: flows, HTTP and the adapters on two shard threads, "
        "the capture thread dealing packets out and merging events back into capture order), "
        "against --workers 1 in the same run. events_per_s: wall clock, only meaningful when "

@@ -9,7 +9,8 @@
 
 #include <pthread.h>
 
-/* Lanes (detection.workers >= 3): besides the detection thread (the model lane), which
+/* Lanes (detection.workers >= 2; with 2 the model-side lane alone, on no thread of its own:
+ * detect_thread.c): besides the detection thread (the model lane), which
  * runs every detector not placed elsewhere over every event in capture order and merges the
  * others' findings into the one order a single engine would emit them in, two kinds of
  * lane run detectors in engines of their own:

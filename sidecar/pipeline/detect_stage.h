@@ -4,7 +4,9 @@
  * event, tick the capture clock, finish, reload rules, collect counters. Two run modes
  * implement the same operations: inline (detection.workers = 1, on the calling thread) and
  * threaded (detection.workers >= 2: a detection thread fed through a ring, detect_thread.c;
- * from 3 workers on, workers - 2 lanes: a model-side lane running costly per-model detectors
+ * with 2 workers a model-side lane as below without a thread of its own, run by whichever of
+ * the two threads gets to an event; from 3 workers on, workers - 2 lanes: a model-side lane
+ * running costly per-model detectors
  * over every event, then client lanes running the detectors without per-model state, each
  * owning the clients of its stable sources; the detection thread (the model lane) merges
  * their findings, detect_impl.h); ig_detect_new is the one place that picks. Every
