@@ -235,7 +235,7 @@ static double load_of(const struct rate_global *g, const struct rate_client *c)
 static const char *aggression(const struct rate_global *g, const struct rate_client *c,
                               double load)
 {
-    if (load > g->max_conc)
+    if (load > g->max_conc + 1e-3)   /* float sums: a pool of exactly N stays at N */
         return "concurrency";
     if (g->refused_share > 0 && c->refused >= 5 && c->refused >= g->refused_share * c->reqs)
         return "refused";
