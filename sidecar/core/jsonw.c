@@ -253,21 +253,34 @@ static char *u64_digits(char *end, uint64_t v)
     return p;
 }
 
+/* An integer's text (at most 21 bytes, at <s> with 24 readable) with its comma: one
+ * reserve and one fixed-size copy, past the text's end, instead of a libc memcpy call of
+ * the text's length (~2 % of the event writer's time). */
+static void put_int(struct ig_jsonw *w, const char *s, size_t n)
+{
+    if (!reserve(w, 1 + 24))
+        return;
+    char *o = w->buf + w->len;
+    o += sep_at(w, o);
+    memcpy(o, s, 24);
+    o += n;
+    w->len = (size_t)(o - w->buf);
+    w->buf[w->len] = '\0';
+}
+
 void ig_jsonw_u64(struct ig_jsonw *w, uint64_t v)
 {
-    char b[24], *e = b + sizeof b, *s = u64_digits(e, v);
-    sep(w);
-    put(w, s, (size_t)(e - s));
+    char b[48], *e = b + 24, *s = u64_digits(e, v);   /* 24 bytes from s stay inside b */
+    put_int(w, s, (size_t)(e - s));
 }
 
 void ig_jsonw_i64(struct ig_jsonw *w, int64_t v)
 {
-    char b[24], *e = b + sizeof b;
+    char b[48], *e = b + 24;
     char *s = u64_digits(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
     if (v < 0)
         *--s = '-';
-    sep(w);
-    put(w, s, (size_t)(e - s));
+    put_int(w, s, (size_t)(e - s));
 }
 
 /* Shortest of %.15g/%.16g/%.17g that reads back to the same double. */

@@ -37,6 +37,36 @@ static void test_jsonw_nesting_and_commas(void **state)
     ig_jsonw_free(&w);
 }
 
+/* Integers at every digit count, the extremes included, each exactly as printf writes it,
+ * with the commas between them; a 1-byte start makes every one grow the buffer. */
+static void test_jsonw_integers(void **state)
+{
+    (void)state;
+    struct ig_jsonw w;
+    ig_jsonw_init(&w, 1);
+    char want[2048];
+    size_t n = 0;
+    want[n++] = '[';
+    ig_jsonw_arr_open(&w);
+    uint64_t v = 0;
+    for (int i = 0; i <= 20; i++) {
+        uint64_t u = i == 20 ? UINT64_MAX : v;
+        int64_t s = i == 20 ? INT64_MIN : -(int64_t)(v / 2) - 1;
+        ig_jsonw_u64(&w, u);
+        ig_jsonw_i64(&w, s);
+        n += (size_t)snprintf(want + n, sizeof want - n, "%s%llu,%lld", i ? "," : "",
+                              (unsigned long long)u, (long long)s);
+        v = v * 10 + 9;
+    }
+    ig_jsonw_i64(&w, INT64_MAX);
+    n += (size_t)snprintf(want + n, sizeof want - n, ",%lld]", (long long)INT64_MAX);
+    ig_jsonw_arr_close(&w);
+    assert_false(w.oom);
+    assert_int_equal(w.len, n);
+    assert_string_equal(w.buf, want);
+    ig_jsonw_free(&w);
+}
+
 static void test_jsonw_escapes_and_invalid_utf8(void **state)
 {
     (void)state;
@@ -230,6 +260,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonw_nesting_and_commas),
+        cmocka_unit_test(test_jsonw_integers),
         cmocka_unit_test(test_fnv1a_reference_values),
         cmocka_unit_test(test_jsonw_escapes_and_invalid_utf8),
         cmocka_unit_test(test_jsonw_escape_at_every_position),
