@@ -207,6 +207,16 @@ static void string_body(struct ig_jsonw *w, const char *str, size_t n)
     putc_(w, '"');
 }
 
+char *ig_jsonw_key_room_(struct ig_jsonw *w, size_t n)
+{
+    if (!reserve(w, n + 4))
+        return NULL;
+    char *o = w->buf + w->len;
+    o += sep_at(w, o);
+    *o = '"';
+    return o + 1;
+}
+
 void ig_jsonw_keyn(struct ig_jsonw *w, const char *k, size_t n)
 {
     if (plain_string(w, k, n, true))
