@@ -137,6 +137,7 @@ PATTERNS = {
     "pasted_docs": "LLM: pasted logs, emails, runbooks whose instructions address their readers",
     "translation": "LLM: translation requests (text with orders, in other languages and scripts)",
     "multilingual_security": "LLM: security questions quoting attacks, in 10 languages",
+    "docs": "LLM: answers with documentation placeholders (example.com addresses, AWS's example key)",
 }
 
 
@@ -187,7 +188,7 @@ def plan(quick):
            ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
            ] + [("injection", 2, k, 0) for k in range(10)] + \
         [("code_review", 10, 1, 0), ("pasted_docs", 10, 1, 0), ("translation", 10, 1, 0),
-         ("multilingual_security", 10, 1, 0)]   # after the others: seeds as before
+         ("multilingual_security", 10, 1, 0), ("docs", 4, 1, 0)]   # after the others: seeds as before
     out.append(("chat (LLM)", "llm", {}, [], llm))
     # a service that answers labels only (the advice every extraction finding gives): the
     # same ordinary patterns, and the attacks that work from labels alone, with the flood

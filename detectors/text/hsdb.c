@@ -51,6 +51,7 @@ struct ig_hsdb_scratch {
 static const struct { const char *name; uint32_t bit; } val_names[] = {
     { "luhn", IG_VAL_LUHN }, { "iban", IG_VAL_IBAN }, { "ssn", IG_VAL_SSN },
     { "entropy", IG_VAL_ENTROPY }, { "jwt", IG_VAL_JWT }, { "not_example", IG_VAL_NOT_EXAMPLE },
+    { "not_reserved", IG_VAL_NOT_RESERVED },
     { "context", IG_VAL_CONTEXT },
 };
 
@@ -436,6 +437,8 @@ bool ig_hsdb_validate(const struct ig_hsdb *db, uint32_t idx, const uint8_t *tex
     if ((v & IG_VAL_JWT) && !ig_valid_jwt(p, n))
         return false;
     if ((v & IG_VAL_NOT_EXAMPLE) && ig_aws_example(p, n))
+        return false;
+    if ((v & IG_VAL_NOT_RESERVED) && ig_reserved_email(p, n))
         return false;
     if (v & IG_VAL_CONTEXT) {
         size_t s = from > h->context_window ? from - h->context_window : 0;

@@ -20,6 +20,7 @@ struct ig_hsdb_scratch;
  *   entropy      Shannon entropy >= params.min_entropy (default 3.0 bits/char)
  *   jwt          header and payload decode to JSON objects
  *   not_example  rejects AWS documentation keys ending in EXAMPLE
+ *   not_reserved rejects e-mail addresses at documentation domains (example.com/.net/.org)
  *   context      one of params.context ('|' separated words) within params.context_window
  *                bytes (default 64) before the match, or inside it
  * Match starts (for validators and masked evidence) are found only for candidates, by the
@@ -32,7 +33,7 @@ struct ig_hsdb_scratch;
 enum ig_hsdb_validator {
     IG_VAL_LUHN = 1u << 0, IG_VAL_IBAN = 1u << 1, IG_VAL_SSN = 1u << 2,
     IG_VAL_ENTROPY = 1u << 3, IG_VAL_JWT = 1u << 4, IG_VAL_NOT_EXAMPLE = 1u << 5,
-    IG_VAL_CONTEXT = 1u << 6,
+    IG_VAL_CONTEXT = 1u << 6, IG_VAL_NOT_RESERVED = 1u << 7,
 };
 
 struct ig_hsdb_match {

@@ -215,6 +215,23 @@ static bool ieq(const char *a, const char *b, size_t n)
     return true;
 }
 
+bool ig_reserved_email(const char *p, size_t n)
+{
+    const char *at = memchr(p, '@', n);
+    if (!at)
+        return false;
+    const char *d = at + 1;
+    size_t dn = n - (size_t)(d - p);
+    static const char *const names[] = { "example.com", "example.net", "example.org" };
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t l = strlen(names[k]);
+        /* the name itself or a subdomain of it: "example.com", "mail.example.com" */
+        if (dn >= l && ieq(d + dn - l, names[k], l) && (dn == l || d[dn - l - 1] == '.'))
+            return true;
+    }
+    return false;
+}
+
 bool ig_has_context(const char *p, size_t n, const char *words)
 {
     while (words && *words) {

@@ -23,6 +23,9 @@ double ig_entropy(const char *p, size_t n);
 bool ig_valid_jwt(const char *p, size_t n);
 /* AWS documentation keys end in "EXAMPLE": true when the candidate is one. */
 bool ig_aws_example(const char *p, size_t n);
+/* An e-mail address at a domain reserved for documentation (RFC 2606 sec. 3: example.com,
+ * example.net, example.org and their subdomains): true when the candidate is one. */
+bool ig_reserved_email(const char *p, size_t n);
 /* Does one of the words (case-insensitive, '|' separated, e.g. "ssn|social security")
  * occur in p[0..n)? */
 bool ig_has_context(const char *p, size_t n, const char *words);

@@ -16,6 +16,9 @@ Benign patterns that must raise nothing:
               emails and documents whose instructions address their human readers
               ("disregard my previous email"), translation requests (the text to translate
               in another language and script), security questions in 10 languages
+  docs        asks how to rotate a key and draft the e-mail; the server's answer (model
+              benign-docs) holds documentation placeholders: addresses at example.com /
+              example.org, AWS's example key pair (nobody's address, nobody's key)
 Attack:
   injection   an ordinary question, then a prompt injection in style --style (STYLES:
               direct override, persona (DAN), polite, French / Spanish / German,
@@ -163,6 +166,9 @@ def convs(role, rng, n, style=None):
             out.append([{"role": "user", "content": rng.choice(SECURITY)}])
         elif role == "longrep":
             out.append(longrep(rng, i))
+        elif role == "docs":
+            out.append([{"role": "user", "content": "How do I configure the AWS CLI with a new key, "
+                                                    "and can you draft the e-mail telling IT it is done?"}])
         elif role in CORPUS_ROLES:
             out.append([{"role": "user", "content": rng.choice(corpus(role))}])
     return out
@@ -171,7 +177,7 @@ def convs(role, rng, n, style=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--role", choices=["chat", "security", "longrep", "injection", *CORPUS_ROLES],
+    ap.add_argument("--role", choices=["chat", "security", "longrep", "injection", "docs", *CORPUS_ROLES],
                     required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--requests", type=int, default=10)
@@ -185,7 +191,7 @@ def main():
     conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=10, source_address=(a.source, 0))
     sent = 0
     for msgs in convs(a.role, rng, a.requests, a.style):
-        body = {"model": a.model, "stream": rng.random() < 0.3,
+        body = {"model": "benign-docs" if a.role == "docs" else a.model, "stream": rng.random() < 0.3,
                 "messages": [{"role": "system", "content": SYSTEM}] + msgs}
         conn.request("POST", "/v1/chat/completions", json.dumps(body),
                      {"Content-Type": "application/json"})

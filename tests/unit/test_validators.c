@@ -84,6 +84,19 @@ static void test_entropy_jwt_aws(void **st)
     assert_false(ig_has_context(S("order number"), "ssn|social security"));
 }
 
+/* RFC 2606's documentation domains and their subdomains, any case; not look-alikes. */
+static void test_reserved_email(void **st)
+{
+    (void)st;
+    const char *yes[] = { "jane.doe@example.com", "it@mail.example.org", "a@EXAMPLE.NET" };
+    const char *no[] = { "jane@example.co.uk", "x@myexample.com", "x@example.com.evil.io",
+                         "example.com", "x@corp-mail.com" };
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(ig_reserved_email(yes[i], strlen(yes[i])));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(ig_reserved_email(no[i], strlen(no[i])));
+}
+
 static void test_mask(void **st)
 {
     (void)st;
@@ -114,7 +127,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_luhn_cards), cmocka_unit_test(test_iban),
         cmocka_unit_test(test_ssn), cmocka_unit_test(test_entropy_jwt_aws),
-        cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_mask), cmocka_unit_test(test_reserved_email),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
