@@ -13,6 +13,8 @@ The chosen port is written to FILE once the server listens on 127.0.0.1.
 import argparse
 import json
 import time
+
+import portfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # Test-only fake values: they pass the validators but belong to no one.
@@ -118,11 +120,7 @@ def main():
     a = ap.parse_args()
     Handler.generic = a.generic
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(a.portfile + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    import os
-    os.rename(a.portfile + ".tmp", a.portfile)
-    srv.serve_forever()
+    portfile.serve(srv, a.portfile)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import http.client
 import socketserver
 from http.server import BaseHTTPRequestHandler
 
+import portfile
+
 HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te",
        "x-forwarded-client-cert"}
 
@@ -80,11 +82,7 @@ def main():
         if not addr.startswith("127."):
             raise SystemExit("loopback addresses only")
     srv = Server((a.listen, 0), handler(a))
-    with open(a.portfile + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    import os
-    os.replace(a.portfile + ".tmp", a.portfile)
-    srv.serve_forever()
+    portfile.serve(srv, a.portfile)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,10 @@ import math
 import http.server
 import json
 import re
-import socketserver
 import struct
 import zlib
+
+import portfile
 
 KSERVE = re.compile(r"^/v1/models/([^/:]+)(?:/versions/([^/:]+))?:(predict|classify|regress)$")
 OIP = re.compile(r"^/v2/models/([^/]+)(?:/versions/([^/]+))?/infer$")
@@ -187,21 +188,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(200, json.dumps(out).encode())
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--portfile", required=True)
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", a.port), Handler)
-    with open(a.portfile + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    import os
-    os.rename(a.portfile + ".tmp", a.portfile)
-    srv.serve_forever()
+    portfile.serve(http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler), a.portfile)
 
 
 if __name__ == "__main__":

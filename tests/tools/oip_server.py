@@ -12,6 +12,8 @@ import json
 import math
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import portfile
+
 
 def centroids(k, d):
     return [[float((c + 1) * ((j % 3) - 1)) for j in range(d)] for c in range(k)]
@@ -74,10 +76,7 @@ def main():
     ap.add_argument("--classes", type=int, default=3)
     a = ap.parse_args()
     Handler.classes = a.classes
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    with open(a.portfile, "w") as f:
-        f.write(str(srv.server_address[1]))
-    srv.serve_forever()
+    portfile.serve(ThreadingHTTPServer(("127.0.0.1", a.port), Handler), a.portfile)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@ import argparse
 import base64
 import http.server
 import json
-import os
 import socket
-import socketserver
 import struct
 import time
 import urllib.parse
+
+import portfile
 
 WORDS = ["alpha", "beta", "gamma", "delta", "épsilon", "zeta", "eta", "θeta", "iota", "kappa"]
 
@@ -138,20 +138,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         "usage": {"prompt_tokens": n, "total_tokens": n}})
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--portfile", required=True)
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", a.port), Handler)
-    with open(a.portfile + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(a.portfile + ".tmp", a.portfile)
-    srv.serve_forever()
+    portfile.serve(http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler), a.portfile)
 
 
 if __name__ == "__main__":

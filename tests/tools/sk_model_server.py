@@ -36,6 +36,8 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import portfile
+
 MODEL = "wine"
 LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
            "digits": datasets.load_digits, "iris": datasets.load_iris}
@@ -225,12 +227,8 @@ def main():
                        "train_accuracy": acc, "raw": a.raw, "labels": a.labels, **(parts or {})}, f)
     if a.grpc_portfile:
         gsrv, gport = grpc_server(clf, Z.shape[1])
-        with open(a.grpc_portfile, "w") as f:
-            f.write(str(gport))
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    with open(a.portfile, "w") as f:
-        f.write(str(srv.server_address[1]))
-    srv.serve_forever()
+        portfile.write(a.grpc_portfile, str(gport))
+    portfile.serve(ThreadingHTTPServer(("127.0.0.1", a.port), Handler), a.portfile)
 
 
 if __name__ == "__main__":
