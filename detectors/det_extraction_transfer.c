@@ -24,7 +24,8 @@
  *
  * Per client, over its new samples (a row within 0.1 RMS spread of its last counted row is
  * a repeat; a row that changes one sampled feature of it is a what-if edit, judged by
- * adversarial.boundary, not a new record), exponentially decayed over <recent_rows>: the
+ * adversarial.boundary, not a new record; nor is an augmented copy of an earlier row of the
+ * same request, see aug_copy), exponentially decayed over <recent_rows>: the
  * share of rows beyond q90 and beyond q99, the share of rows whose answered class is not
  * the class nearest them in the reference's class model (contradicted) and, when scores
  * are probabilities, the mean top-1 minus top-2 margin. A finding fires once the client has
@@ -63,7 +64,7 @@
  * It fires again at 10x the rows of the previous one.
  *
  * Memory: the model slice is ~66 KiB (class means and their separations, the covariance's
- * inverse, 32 KiB of held-out rows), the client slice 168 B; nothing is allocated. */
+ * inverse, 32 KiB of held-out rows), the client slice 176 B; nothing is allocated. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -169,7 +170,7 @@ struct tr_client {
     uint64_t key;
     uint32_t taught;          /* rows given to the reference (saturates) */
     float    r_contra;        /* decayed: rows whose label is not their nearest class */
-    uint64_t rows, dups, edits, next_alarm;
+    uint64_t rows, dups, edits, augs, next_alarm;
     double   r_rows, r90, r99, r_log;     /* decayed counts of new samples, sum of log d2 */
     double   r_mrows, r_margin;           /* decayed: rows with a margin, their sum */
     uint32_t dim;
@@ -477,7 +478,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     f.desc = desc[why];
     f.remediation = tr_remediation;
     f.atlas[0] = "AML.T0024.002";
-    f.queries_seen = call->client_queries ? call->client_queries : c->rows + c->dups + c->edits;
+    f.queries_seen = call->client_queries ? call->client_queries : c->rows + c->dups + c->edits + c->augs;
     int sev = p->severity + (s99 >= p->strong99) + (c->rows >= 10 * p->min_queries);
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
     f.confidence_id = strong ? 3 : 2;
@@ -493,6 +494,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_finding_score(&f, "rows", (double)c->rows);
     ig_finding_score(&f, "duplicates", (double)c->dups);
     ig_finding_score(&f, "edits", (double)c->edits);
+    ig_finding_score(&f, "augmented_copies", (double)c->augs);
     ig_emit_finding(call->emit, &f);
 }
 
@@ -513,9 +515,86 @@ static int versus_last(const struct tr_model *m, const struct tr_client *c, cons
     return m->nfeat >= 2 && changed <= 1 ? 2 : 0;
 }
 
-static void judge(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
-                  struct tr_model *m, struct tr_client *c, const float *x, int label, double margin)
+/* Test-time augmentation: a client that sends each image with copies moved by one pixel
+ * (or mirrored) in the same request, to average the answers, sends one record, not five.
+ * Such a copy is far from its original in the reference's class model (a one-pixel shift
+ * of a digit: d2 74 at the median, 4x a held-out row's) and off the data's joint
+ * structure, so counted as new samples the copies made an ordinary client look like a
+ * transfer set (digits, s8: contradicted share 0.55 against 0.13). Row b is an augmented
+ * copy of an earlier row a of the same request when, for a square layout of c channels
+ * (c = 1 or 3, interleaved, d = c w^2), b lies within TR_AUG of |b - a| of a moved by one
+ * pixel in x or y (zero filled) or of a mirrored left to right. On sklearn's digits: such
+ * copies 0.00 at the median, 0.32 at most; two distinct records (same or other class) and
+ * uniform random rows 0.57 at least. Rows up to TR_AUG_DIM features, against the
+ * TR_AUG_BACK rows before it: the cost stays bounded for large images. */
+#define TR_AUG 0.4
+#define TR_AUG_DIM 16384
+#define TR_AUG_BACK 8
+
+/* |b - T(a)|^2 for T: a shifted by k values in the flat row (k > 0: towards the end;
+ * zero filled) or, when k == 0, mirrored left to right in rows of w pixels of c values */
+static double aug_dist2(const float *a, const float *b, uint32_t d, long k, uint32_t w, uint32_t c)
 {
+    double s = 0;
+    for (uint32_t i = 0; i < d; i++) {
+        double t;
+        if (k == 0) {
+            uint32_t px = i / c, ch = i % c, row = px / w, col = px % w;
+            t = a[((size_t)row * w + (w - 1 - col)) * c + ch];
+        } else {
+            long j = (long)i - k;
+            t = j >= 0 && j < (long)d ? a[j] : 0.0;
+        }
+        double e = b[i] - t;
+        s += e * e;
+    }
+    return s;
+}
+
+static bool aug_copy(const float *a, const float *b, uint32_t d)
+{
+    double base = 0;
+    for (uint32_t i = 0; i < d; i++) {
+        double e = (double)b[i] - a[i];
+        base += e * e;
+    }
+    if (!(base > 0))
+        return false;
+    double lim = TR_AUG * TR_AUG * base;
+    for (uint32_t c = 1; c <= 3; c += 2) {
+        if (d % c)
+            continue;
+        uint32_t w = (uint32_t)lrint(sqrt((double)(d / c)));
+        if (w < 2 || w * w * c != d)
+            continue;
+        long ks[] = { (long)c, -(long)c, (long)c * w, -(long)c * w, 0 };
+        for (size_t t = 0; t < sizeof ks / sizeof ks[0]; t++)
+            if (aug_dist2(a, b, d, ks[t], w, c) <= lim)
+                return true;
+    }
+    return false;
+}
+
+static bool augments_earlier(const struct ig_event *ev, uint32_t r)
+{
+    uint32_t d = ev->features;
+    if (r == 0 || d > TR_AUG_DIM)
+        return false;
+    const float *b = ev->inputs + (size_t)r * d;
+    for (uint32_t q = r > TR_AUG_BACK ? r - TR_AUG_BACK : 0; q < r; q++)
+        if (aug_copy(ev->inputs + (size_t)q * d, b, d))
+            return true;
+    return false;
+}
+
+static void judge(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
+                  struct tr_model *m, struct tr_client *c, uint32_t row, int label, double margin)
+{
+    const float *x = ev->inputs + (size_t)row * ev->features;
+    if (augments_earlier(ev, row)) {
+        c->augs++;
+        return;
+    }
     float z[TR_FEAT], w[TR_FEAT];
     int k = label < TR_CLS ? label : TR_CLS - 1;
     double d2 = m->n_cls[k] ? mahal2(m, x, m->stride, k, z, w) : INFINITY;
@@ -551,7 +630,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     double s90 = c->r90 / c->r_rows, s99 = c->r99 / c->r_rows;
     double lr = c->r_log / c->r_rows - m->lmean, lz = lr / m->lsd;
     peer_put(m, c->key, (float)s90, c->r_rows);
-    uint64_t seen = c->rows + c->dups + c->edits;
+    uint64_t seen = c->rows + c->dups + c->edits + c->augs;
     if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
         return;
     double drop = m->ref_margin >= 0 && c->r_mrows >= 0.5 * c->r_rows
@@ -621,7 +700,7 @@ static int tr_observe(const struct ig_call *call, const struct ig_event *ev)
             c->key = client_key(ev);
             c->next_alarm = p->min_queries;
         }
-        judge(call, ev, p, m, c, x, label, margin);
+        judge(call, ev, p, m, c, r, label, margin);
     }
     return IG_OK;
 }

@@ -388,6 +388,79 @@ static void test_amplified_records(void **state)
     noise = 0.15;
 }
 
+/* One request of n rows (labels <lab>, one per row). */
+static void send_rows(void *client, const float *x, uint32_t n, const int32_t *lab)
+{
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = n, .features = (uint32_t)D,
+                           .inputs = x, .labels = lab };
+    snprintf(ev.client_id, sizeof ev.client_id, "client-%p", client);
+    struct ig_call call = { .global = global, .client = client, .model = model, .emit = &emit };
+    assert_int_equal(ig_det_extraction_transfer.observe(&call, &ev), 0);
+}
+
+/* an 8x8 image moved by (dx, dy) pixels (zero filled), or mirrored left to right (dx 9) */
+static void shift8(const float *a, float *b, int dx, int dy)
+{
+    for (int r = 0; r < 8; r++)
+        for (int c = 0; c < 8; c++) {
+            int sr = r - dy, sc = dx == 9 ? 7 - c : c - dx;
+            b[r * 8 + c] = sr >= 0 && sr < 8 && sc >= 0 && sc < 8 ? a[sr * 8 + sc] : 0.0f;
+        }
+}
+
+/* Test-time augmentation (digits, s8: the old code flagged it): an ordinary client sends
+ * each natural 8x8 record with 3 copies moved by one pixel and one mirrored, in one request,
+ * all answered with the record's class. The copies lie far off the data's joint structure
+ * (as a shifted digit does), but they are one record, not five: quiet. A transfer set sent
+ * in requests of five distinct rows is still flagged at its 100th row. */
+static void test_augmented_copies_are_one_record(void **state)
+{
+    (void)state;
+    D = 64;
+    rs = 4242;
+    start(-1);
+    float x[5 * MAXD];
+    int32_t lab[5];
+    for (int q = 0; q < 2000; q++) {
+        natural(x);
+        send(benign[q % NB], x);
+    }
+    void *tta = calloc(1, ig_det_extraction_transfer.client_size);
+    static const int mv[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 9, 0 } };
+    for (int q = 0; q < 200; q++) {
+        lab[0] = natural(x);
+        for (int k = 0; k < 4; k++) {
+            shift8(x, x + (k + 1) * D, mv[k][0], mv[k][1]);
+            lab[k + 1] = lab[0];
+        }
+        send_rows(tta, x, 5, lab);
+        natural(x);
+        send(benign[q % NB], x);
+    }
+    if (sink.n)
+        fail_msg("test-time augmentation flagged: share90 %g, share99 %g, contradicted %g, log ratio %g",
+                 sink.s90, sink.s99, sink.contra, sink.lr);
+    void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+    int at = 0;
+    for (int q = 0; q < 30 && !at; q++) {
+        for (int k = 0; k < 5; k++) {
+            foreign(x + k * D, 1.0);
+            lab[k] = nearest(x + k * D);
+        }
+        send_rows(attacker, x, 5, lab);
+        if (sink.n)
+            at = 5 * (q + 1);
+        natural(x);
+        send(benign[q % NB], x);
+    }
+    if (sink.n != 1 || at != 100)
+        fail_msg("transfer set in requests of 5: %d findings, the first after query %d", sink.n, at);
+    free(tta);
+    free(attacker);
+    finish();
+    D = 16;
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -421,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_margin_corroborates),
         cmocka_unit_test(test_labels_contradict),
         cmocka_unit_test(test_amplified_records),
+        cmocka_unit_test(test_augmented_copies_are_one_record),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
