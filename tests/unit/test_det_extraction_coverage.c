@@ -625,6 +625,59 @@ static void test_pruned_search_equals_exhaustive(void **state)
     search_case(784 / 8, "100", 3000);
 }
 
+/* What-if and sensitivity analyses (iris, s8: flagged once the other clients' median OOD
+ * share fell): records, each followed by edits of one feature at a time far beyond its
+ * range. The edits leave the data on purpose but are one record probed, not a sweep of the
+ * input space: quiet. A uniform sweep of the same model is still flagged at its 100th query. */
+static void test_one_feature_edits_quiet(void **state)
+{
+    (void)state;
+    rs = 515;
+    dim = 4;
+    spread = 0.7, nclasses = 3;
+    centres_wide();
+    model_new();
+    void *benign[10], *whatif = client_new();
+    for (int b = 0; b < 10; b++)
+        benign[b] = client_new();
+    float x[128], base[128];
+    for (int q = 0; q < 1200; q++) {
+        natural(x);
+        send(benign[q % 10], x);
+    }
+    for (int q = 0; q < 400; q++) {
+        if (q % 9 == 0) {
+            natural(base);
+            memcpy(x, base, dim * sizeof x[0]);
+        } else {
+            memcpy(x, base, dim * sizeof x[0]);
+            x[(q / 9) % dim] = (float)((q % 2 ? 1 : -1) * (4 + q % 9));   /* far beyond */
+        }
+        send(whatif, x);
+        natural(x);
+        send(benign[q % 10], x);
+    }
+    if (sink.n)
+        fail_msg("what-if edits of one feature flagged (%d findings, ood share %g)", sink.n, sink.share);
+    void *sweep = client_new();
+    int at = 0;
+    box_lo = -3, box_hi = 3;
+    for (int q = 0; q < 150 && !at; q++) {
+        uniform(x);
+        send(sweep, x);
+        if (sink.n)
+            at = q + 1;
+    }
+    if (sink.n != 1 || at != 100)
+        fail_msg("uniform sweep beside the what-if client: %d findings, the first at query %d", sink.n, at);
+    drop(sweep);
+    drop(whatif);
+    for (int b = 0; b < 10; b++)
+        drop(benign[b]);
+    model_free();
+    spread = 0.08, box_lo = 0, box_hi = 1, nclasses = C;
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -657,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_augmented_natural_data),
         cmocka_unit_test(test_augmented_few_features_no_peers),
         cmocka_unit_test(test_pruned_search_equals_exhaustive),
+        cmocka_unit_test(test_one_feature_edits_quiet),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
