@@ -13,7 +13,10 @@ a response only for HTTP 200. ce-time is the capture time of the request's first
 of the response's last byte, so detectors see the capture's clock. With --sourceip the
 client's address goes in the `sourceip` extension (a logger that adds it).
 
-Options shuffle a share of responses ahead of their requests (the agent's workers race),
+Pairs go out in the order their responses completed, the order in which the packets give
+events: with requests outstanding at once on several connections (a flood) the order of the
+requests is not that of the events. Options shuffle a share of responses ahead of their
+requests (the agent's workers race),
 and send a share of events in structured mode (application/cloudevents+json).
 
 Reads classic pcap (either byte order, µs or ns) with Ethernet, raw IP, Linux cooked or
@@ -256,7 +259,7 @@ def main():
     allow = {h.lower(): h for h in a.metadata_headers.split(",") if h}
     conn = http.client.HTTPConnection(a.host, a.port, timeout=30)
     sent = collections.Counter()
-    items = sorted(pairs(a.pcaps), key=lambda p: (p["req_t"], p["resp_t"]))
+    items = sorted(pairs(a.pcaps), key=lambda p: (p["resp_t"], p["req_t"]))
     nevent = 0
 
     def post(ce, body, ctype):
