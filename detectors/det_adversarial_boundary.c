@@ -1800,6 +1800,18 @@ static uint32_t walk_coords(uint32_t dim)
     return need > 8 ? 8 : need < 2 ? 2 : need;
 }
 
+/* The squared radius of a small move of <x>: CENTRE_MOVE spreads per coordinate (RMS) in
+ * the model's scale (<inv>), without one <near_rel> of x's norm. */
+static double move_radius2(const float *x, const float *inv, uint32_t dim, double near_rel)
+{
+    if (inv)
+        return CENTRE_MOVE * CENTRE_MOVE * dim;
+    double n2 = 0;
+    for (uint32_t c = 0; c < dim; c++)
+        n2 += (double)x[c] * x[c];
+    return near_rel * near_rel * n2;
+}
+
 /* A parallelogram q + a == b + c: antithetic pairs around the centre (q + a) / 2, which
  * NES and ZOO estimate a gradient at. When that centre is a small dense move (dense_move(),
  * at most CENTRE_MOVE spreads per coordinate RMS in the model's scale; without one near_rel
@@ -1828,16 +1840,8 @@ static void para_centre(struct bd_global *g, struct bd_state *st, const float *q
         m[c] = (float)(0.5 * ((double)q[c] + (double)a[c]));
     int f;
     if (nnz_diff(m, st->pcen, h->qe, dim, 3, &f) >= IG_MIN(3u, dim)) {
-        double d2 = dist2(m, st->pcen, inv, dim), r2;
-        if (inv) {
-            r2 = CENTRE_MOVE * CENTRE_MOVE * dim;
-        } else {
-            double n2 = 0;
-            for (uint32_t c = 0; c < dim; c++)
-                n2 += (double)m[c] * m[c];
-            r2 = g->p.near_rel * g->p.near_rel * n2;
-        }
-        if (d2 <= r2 && dense_move(m, st->pcen, inv, dim)) {
+        double d2 = dist2(m, st->pcen, inv, dim);
+        if (d2 <= move_radius2(m, inv, dim, g->p.near_rel) && dense_move(m, st->pcen, inv, dim)) {
             h->moved = true;
             h->centre = ++st->pcen_moves;
         }
@@ -1896,16 +1900,8 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     if ((h.base < 0 || h.approx) && !repeat && h.nearest >= 0 && h.near_d2 > 0 &&
         h.near_nnz >= IG_MIN(3u, dim) &&
         (st->rel_child[h.nearest] || (st->rel_judged[h.nearest] & CHILD))) {
-        double r2 = p->near_rel * p->near_rel;
-        if (inv) {
-            r2 = CENTRE_MOVE * CENTRE_MOVE * dim;
-        } else {
-            double n2 = 0;
-            for (uint32_t c = 0; c < dim; c++)
-                n2 += (double)x[c] * x[c];
-            r2 *= n2;
-        }
-        dmove = h.near_d2 <= r2 && toward(st, h.nearest, label, poff) &&
+        dmove = h.near_d2 <= move_radius2(x, inv, dim, p->near_rel) &&
+                toward(st, h.nearest, label, poff) &&
                 dense_move(x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim);
     }
     if (h.base >= 0 && !st->star && dim >= 8)
