@@ -37,6 +37,11 @@ addresses: the same demo record again and again, the demo record with one field 
 another record's value, a few popular records (a shared cache miss), the demo record
 re-typed with rounding or tiny noise, and ordinary records).
 Roles ending in _dist and popular send from a pool of addresses (adv_replay's rotate field).
+--crowd N adds N busy ordinary clients of tests/tools/benign_roles.py (mulnoise, rounded,
+imputed, drift, nightly, backoff, canary, tta in turn, named crowd_ROLE), 10 rows a request
+and a request per turn as long as the attacks over pools of addresses last: the volume of
+a busy model, in which the model's view across clients must still find an attack spread over many
+addresses (and raise nothing on these clients).
 --upsample K (digits only): every image scaled up K times (bilinear, scipy.ndimage.zoom),
 8K x 8K pixels, so the same attacks and patterns run on wide rows (K = 4: 1,024 features).
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
@@ -60,6 +65,7 @@ from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "tools"))
 import attack_clients  # noqa: E402  (the bench's attack clients: one HopSkipJump, one SimBA)
+import benign_roles  # noqa: E402  (more ordinary clients: the --crowd)
 
 LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
            "digits": datasets.load_digits, "iris": datasets.load_iris}
@@ -69,6 +75,7 @@ ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo",
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
           "popular", "sensitivity", "tornado", "local_probe"]
+CROWD = ["mulnoise", "rounded", "imputed", "drift", "nightly", "backoff", "canary", "tta"]
 POOL = {"hsj_dist": 64, "simba_dist": 64, "simba_noise_dist": 64, "popular": 40}
 
 
@@ -530,6 +537,7 @@ def main():
     ap.add_argument("--list")
     ap.add_argument("--decimals", type=int, help="clients print numbers with this many decimals")
     ap.add_argument("--upsample", type=int, default=1, help="digits: images scaled up K times")
+    ap.add_argument("--crowd", type=int, default=0, help="busy ordinary clients (benign_roles.py)")
     a = ap.parse_args()
     Oracle.decimals = a.decimals
     X, y = LOADERS[a.dataset](return_X_y=True)
@@ -573,6 +581,20 @@ def main():
             # local_probe pattern); never kept: the whole stream
             o.mark = o.kept_at if o.kept_at is not None else o.queries
         marks.append(o.mark)
+    # the crowd: after every other role (their seeds stay), as many requests as the longest
+    # attack over a pool of addresses has, 10 rows each
+    longest = max(len(s) for s, r in zip(streams, names[4:]) if r.endswith("_dist"))
+    benign_roles.time = types.SimpleNamespace(sleep=lambda s: None)   # offline: no back-off waits
+    for c in range(a.crowd):
+        role = CROWD[c % len(CROWD)]
+        o = Oracle(clf, [], len(names))
+        names.append("crowd_" + role)
+        marks.append(0)
+        rng_c = np.random.default_rng(a.seed * 1000 + len(names))
+        while len(o.out) < longest:
+            getattr(benign_roles, role)(o, Xb, yb, rng_c, types.SimpleNamespace(queries=10 * longest, batch=10))
+        del o.out[longest:]
+        streams.append(o.out)
     k = 0
     while any(k < len(s) for s in streams):
         for s in streams:
