@@ -42,10 +42,10 @@
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
  * memory); refused stars: the client keeps none. Per model, from its first scaled row of
- * up to 4,096 features (cross_clients): ~155 KiB + 512 x dim x 4 B (fingerprint index, last
- * rows; 2 MiB at 1,024 features) + 8 KiB of projection indices above 64 features, and up to
- * XC = 8 streams' states (each a client's), from the same budget, freed with the model
- * entry. */
+ * up to 4,096 features (cross_clients): ~300 KiB + 2 x 512 x dim x 4 B (fingerprint index,
+ * two lanes of last rows; 4 MiB at 1,024 features) + 8 KiB of projection indices above 64
+ * features, and up to 2 x XC = 32 streams' states (each a client's), from the same budget,
+ * freed with the model entry. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -2023,9 +2023,10 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
  * probabilistic fingerprints: each hashes XK of its coordinates quantised to cells of half
  * a spread with a random offset, so near-duplicates (a step of a search, a few % of noise,
  * rounding) share most of them and unrelated records almost none. As Blacklight scores a
- * query, a row is scored against each of the model's last XWIN rows (fingerprints shared)
- * and matches the one sharing most, XMATCH at least (an exact repeat of a recent row -- a
- * popular record, a shared cache miss, a retry -- matches nothing: it adds no step). A
+ * query, a row is scored against each of the model's recent rows (fingerprints shared: the
+ * last XWIN of each lane, below) and matches the one sharing most, XMATCH at least (an
+ * exact repeat of a recent row -- a popular record, a shared cache miss, a retry --
+ * matches nothing: it adds no step). A
  * match with another client's row is a cross-client link. A chain of two links (three
  * rows from two clients at least; a noisy copy of a record another client sent, or a
  * user's edit of a popular record, is one link: the record it matched came as an exact
@@ -2033,17 +2034,28 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
  * it. Each stream is judged like a client's (rel_row), strictly: a bisection line, a
  * halving chain turning back, greedy choices, a star of mirrored probes; not one-sided
  * siblings (many users each editing one field of a popular record make those). Up to XC
- * streams per model; a short stream that stopped growing goes first. */
+ * streams per model and lane; a short stream that stopped growing goes first. */
 #define XS 8             /* fingerprints per row */
 #define XK 4             /* coordinates per fingerprint */
 #define XCELL 2.0f       /* cells per spread */
 #define XMATCH 4         /* fingerprints shared with one row: a near-duplicate */
-#define XWIN 512         /* the model's rows a row stays matchable */
-#define XSLOTS 8192      /* index entries (fingerprint -> row), a power of two: 2 x XS x XWIN */
+#define XWIN 512         /* a lane's rows a row stays matchable */
+#define XSLOTS 8192      /* index entries per lane (fingerprint -> row), a power of two: 2 x XS x XWIN */
 #define XPROBE 8         /* entries probed per fingerprint: two 64-byte lines (aligned) */
-#define XR XWIN          /* the model's last rows kept (the row a cross-client match found) */
+#define XR XWIN          /* a lane's last rows kept (the row a cross-client match found) */
 
-#define XC 8             /* cross streams followed at once (cross_spare() says which goes) */
+/* Two lanes, each a window of its own: rows of clients with XTHIN rows of their own or
+ * more (lane 0), and rows of thin clients (lane 1). The view across clients is there for
+ * clients too thin for their own stream to judge; a busy model's ordinary clients sending
+ * batches would otherwise push a search spread over many addresses out of one shared
+ * window between two of its steps (HopSkipJump over 64 addresses went from 9-10 rows to
+ * 34-36 when 93 ordinary clients shared its model). Ordinary volume now ages only lane 0
+ * and the first XTHIN rows of each client; lane 1 fills at the rate of thin clients' rows. */
+#define XL 2             /* lanes */
+#define XTHIN 32         /* rows of its own from which a client's rows go to lane 0 */
+
+#define XC 16            /* cross streams followed at once per lane (cross_spare() says
+                          * which goes) */
 
 /* Wide rows (more than IG_FSCALE_MAXDIM features: images, embeddings): the fingerprints
  * hash cells of XP random projections instead of coordinates, each a signed sum of XM
@@ -2053,29 +2065,30 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
  * projection by a small share of its spread, an unrelated image by about one spread. */
 #define XP 32            /* projections of a wide row */
 #define XM 64            /* coordinates summed per projection */
-#define XMAXDIM 4096     /* widest row the view keeps (XR rows of it: 8 MiB per model) */
+#define XMAXDIM 4096     /* widest row the view keeps (XL x XR rows of it: 16 MiB per model) */
 
 struct bd_xslot {             /* 16 bytes: XPROBE of them fill two cache lines */
     uint32_t fp;              /* fingerprint (0 = empty) */
-    uint32_t row;             /* the model's row that had it (1-based, mod 2^32) */
+    uint32_t row;             /* the row that had it (its id: xid()) */
     uint32_t client;          /* that row's client (hash) */
     uint32_t exact;           /* hash of its values */
 };
 
 struct bd_xrow {
-    uint32_t row, client;
+    uint32_t row, client;     /* row: its id (xid()), 0 none */
     int32_t  label;
     float    margin, poff;
     uint32_t sid;             /* the cross stream it joined, 0 none */
     uint32_t link;            /* the row it matched best when that was another client's
                                * (other values), else 0 */
-    uint32_t repeat;          /* 1: an exact repeat of one of the model's last XR rows */
+    uint32_t repeat;          /* 1: an exact repeat of one of the lanes' last XR rows */
     uint32_t hash;            /* hash of its values (ig_row_hash) */
 };
 
 struct bd_xstream {
     uint32_t sid;             /* 0 = free */
-    uint32_t last;            /* the model's row that last joined it */
+    uint32_t lane;            /* the lane of the row that last joined it: whose share it is in */
+    uint32_t last;            /* that lane's row count then */
     uint64_t last_ev;
     uint32_t recent[16];      /* clients of its last 16 rows */
     uint32_t nrecent;
@@ -2083,23 +2096,42 @@ struct bd_xstream {
 };
 
 struct bd_cross {
-    uint32_t dim, rows, next_sid;
+    uint32_t dim, next_sid;
+    uint32_t lrows[XL];       /* rows each lane took (mod 2^31) */
     uint64_t events;
     uint16_t coord[XS][XK];   /* features (narrow rows) or projections (wide) hashed */
     float    off[XS][XK];
     uint32_t *pidx;           /* wide rows: XP x XM coordinates (index << 1 | sign), else NULL */
     struct ig_fscale pfs;     /* wide rows: the projections' scale */
-    struct bd_xslot slot[XSLOTS];
-    struct bd_xrow rec[XR];
-    uint32_t hashes[XR];      /* rec[k].hash side by side: the exact-repeat test of every
-                               * row reads 2 KiB, not 18 (it was a quarter of bd_observe) */
-    float   *raw;             /* XR x dim */
-    struct bd_xstream s[XC];
+    struct bd_xslot slot[XL][XSLOTS];
+    struct bd_xrow rec[XL * XR];   /* lane l's row n at l x XR + n % XR (xpos()) */
+    uint32_t hashes[XL * XR]; /* rec[k].hash side by side: the exact-repeat test of every
+                               * row reads 4 KiB, not 36 (it was a quarter of bd_observe) */
+    float   *raw;             /* XL x XR x dim, as rec */
+    struct bd_xstream s[XL * XC];   /* XC a lane (cross_stream()) */
 };
+
+/* A row's id: its number in its lane (from 1, mod 2^31) and the lane in bit 0; 0 none. */
+static inline uint32_t xid(uint32_t n, uint32_t lane)
+{
+    return n << 1 | lane;
+}
+
+/* How many rows its lane took since row <id>. */
+static inline uint32_t xage(const struct bd_cross *x, uint32_t id)
+{
+    return (x->lrows[id & 1] - (id >> 1)) & 0x7fffffffu;
+}
+
+/* Where row <id> is kept (rec, hashes, raw). */
+static inline uint32_t xpos(uint32_t id)
+{
+    return (id & 1) * XR + (id >> 1) % XR;
+}
 
 static uint64_t cross_bytes(uint32_t dim)
 {
-    return sizeof(struct bd_cross) + (uint64_t)XR * dim * sizeof(float) +
+    return sizeof(struct bd_cross) + (uint64_t)XL * XR * dim * sizeof(float) +
            (dim > IG_FSCALE_MAXDIM ? (uint64_t)XP * XM * sizeof(uint32_t) : 0);
 }
 
@@ -2107,7 +2139,7 @@ static void cross_free(struct bd_global *g, struct bd_cross *x)
 {
     if (!x)
         return;
-    for (uint32_t k = 0; k < XC; k++)
+    for (uint32_t k = 0; k < XL * XC; k++)
         state_free(g, x->s[k].st);
     g->mem_ops->uncharge(g->mem, cross_bytes(x->dim));
     free(x->raw);
@@ -2119,12 +2151,12 @@ static void *cross_make(const void *ctx)
     uint32_t dim = *(const uint32_t *)ctx;
     size_t extra = dim > IG_FSCALE_MAXDIM ? (size_t)XP * XM : 0;   /* pidx, after raw */
     struct bd_cross *x = calloc(1, sizeof(struct bd_cross));
-    if (x && !(x->raw = calloc((size_t)XR * dim + extra, sizeof(float)))) {
+    if (x && !(x->raw = calloc((size_t)XL * XR * dim + extra, sizeof(float)))) {
         free(x);
         return NULL;
     }
     if (x && extra)
-        x->pidx = (uint32_t *)(x->raw + (size_t)XR * dim);
+        x->pidx = (uint32_t *)(x->raw + (size_t)XL * XR * dim);
     return x;
 }
 
@@ -2207,7 +2239,7 @@ static void cross_project(const struct bd_cross *x, const float *row, float *y)
 
 static inline bool xstale(const struct bd_cross *x, const struct bd_xslot *s)
 {
-    return !s->fp || x->rows - s->row >= XWIN;
+    return !s->fp || xage(x, s->row) >= XWIN;
 }
 
 /* The XS fingerprints of <fpv> (a row, or a wide row's projections, on scale <fs>) into
@@ -2219,31 +2251,35 @@ static void cross_fps(const struct bd_cross *x, const struct ig_fscale *fs, cons
 {
     for (uint32_t j = 0; j < XS; j++) {
         fp[j] = cross_fp(x, fs, fpv, j);
-        const struct bd_xslot *sl = &x->slot[ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
-        __builtin_prefetch(sl);
-        __builtin_prefetch(sl + XPROBE - 1);
+        for (uint32_t l = 0; l < XL; l++) {
+            const struct bd_xslot *sl = &x->slot[l][ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
+            __builtin_prefetch(sl);
+            __builtin_prefetch(sl + XPROBE - 1);
+        }
     }
 }
 
 /* Scores one finite row of client <who>, fingerprinted as fp[] (cross_fps()), against the
- * model's recent rows and indexes it.
- * Sets *mrow to the recent row it matches best (0 none), *repeat when the row repeats one
- * of the model's last XR rows exactly, *hash to its values' hash, and returns the cross
- * stream the row joins: its match's, or a new one when the match is another client's row
- * and in none (0: the row stays out). */
+ * recent rows of both lanes and indexes it in lane <lane> (1: a thin client's row).
+ * Sets *id to the row's id, *mrow to the recent row it matches best (0 none), *repeat when
+ * the row repeats one of the lanes' last XR rows exactly, *hash to its values' hash, and
+ * returns the cross stream the row joins: its match's, or a new one when the match is
+ * another client's row and in none (0: the row stays out). */
 static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float *row,
-                            uint32_t who, uint32_t *mrow, uint32_t *link, bool *repeat,
-                            uint32_t *hash)
+                            uint32_t who, uint32_t lane, uint32_t *id, uint32_t *mrow,
+                            uint32_t *link, bool *repeat, uint32_t *hash)
 {
-    enum { XV = XS * XPROBE };
+    enum { XV = XL * XS * XPROBE };
     uint32_t vrow[XV], vn[XV], nv = 0;
     bool vcross[XV], vsame[XV];
     uint32_t exact = *hash = ig_row_hash(row, x->dim);
-    x->rows++;
+    if (!(++x->lrows[lane] & 0x7fffffffu))
+        x->lrows[lane]++;   /* id 0 is none */
+    *id = xid(x->lrows[lane] & 0x7fffffffu, lane);
     for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
-        for (uint32_t t = 0; t < XPROBE; t++) {
-            const struct bd_xslot *sl = &x->slot[(i + t) & (XSLOTS - 1)];
+        for (uint32_t t = 0; t < XL * XPROBE; t++) {
+            const struct bd_xslot *sl = &x->slot[t / XPROBE][(i + t % XPROBE) & (XSLOTS - 1)];
             if (sl->fp != fp[j] || xstale(x, sl))
                 continue;
             uint32_t v = 0;
@@ -2258,11 +2294,12 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
             vn[v]++;
         }
     }
-    /* the best-matching recent row (the newest on a tie), as Blacklight scores a query */
+    /* the best-matching recent row (the newest in its lane on a tie), as Blacklight scores
+     * a query */
     uint32_t best = XV;
     for (uint32_t v = 0; v < nv; v++)
         if (vn[v] >= XMATCH && (best == XV || vn[v] > vn[best] ||
-                                (vn[v] == vn[best] && vrow[v] - vrow[best] < (1u << 31))))
+                                (vn[v] == vn[best] && xage(x, vrow[v]) < xage(x, vrow[best]))))
             best = v;
     uint32_t sid = 0;
     *mrow = *link = 0;
@@ -2272,20 +2309,20 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
         if (vsame[v] && vn[v] == XS)
             best = XV;
     /* ... nor does one of an older row: the index keeps XPROBE rows per fingerprint, and a
-     * popular record's copies crowd each other out there, so the model's last XR rows' hashes
+     * popular record's copies crowd each other out there, so the lanes' last XR rows' hashes
      * say (a record one user probed and another sends again must not look like a step) */
     *repeat = false;
     uint32_t seen = 0;   /* whether the hash is there at all: one vectorised pass */
-    for (uint32_t k = 0; k < XR; k++)
+    for (uint32_t k = 0; k < XL * XR; k++)
         seen |= x->hashes[k] == exact;
-    for (uint32_t k = 0; k < XR && seen && !*repeat; k++)
-        *repeat = x->rec[k].hash == exact && x->rec[k].row && x->rows - x->rec[k].row < XR;
+    for (uint32_t k = 0; k < XL * XR && seen && !*repeat; k++)
+        *repeat = x->rec[k].hash == exact && x->rec[k].row && xage(x, x->rec[k].row) < XR;
     if (best < XV) {
         *mrow = vrow[best];
         *link = vcross[best] ? vrow[best] : 0;
         /* the match's stream, if it is still followed */
-        const struct bd_xrow *o = &x->rec[vrow[best] % XR];
-        for (uint32_t k = 0; k < XC && !sid; k++)
+        const struct bd_xrow *o = &x->rec[xpos(vrow[best])];
+        for (uint32_t k = 0; k < XL * XC && !sid; k++)
             if (o->row == vrow[best] && o->sid && x->s[k].sid == o->sid)
                 sid = o->sid;
         /* a new stream takes a chain of two such links, three rows from two clients at
@@ -2295,43 +2332,60 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
         if (!sid && vcross[best] && o->row == vrow[best] && o->link)
             sid = ++x->next_sid ? x->next_sid : ++x->next_sid;
     }
+    struct bd_xslot *ls = x->slot[lane];
     for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)), use = i;
-        for (uint32_t t = 0; t < XPROBE && !xstale(x, &x->slot[use]); t++) {
+        for (uint32_t t = 0; t < XPROBE && !xstale(x, &ls[use]); t++) {
             uint32_t k = (i + t) & (XSLOTS - 1);
-            if (xstale(x, &x->slot[k]) || x->slot[k].row - x->slot[use].row > (1u << 31))
+            if (xstale(x, &ls[k]) || xage(x, ls[k].row) > xage(x, ls[use].row))
                 use = k;   /* a free or stale entry, else the oldest */
         }
-        x->slot[use] = (struct bd_xslot){ fp[j], x->rows, who, exact };
+        ls[use] = (struct bd_xslot){ fp[j], *id, who, exact };
     }
     return sid;
 }
 
-/* How much stream s can be spared: rows since it was last fed, less 32 per row it holds
- * (up to 16): a pair of near-duplicates that went nowhere goes before a long search. */
+/* How much stream s can be spared: rows its lane took since it was last fed, less 32 per
+ * row it holds (up to 16): a pair of near-duplicates that went nowhere goes before a long
+ * search. By its lane's clock: the ordinary volume of busy clients (lane 0) ages the
+ * streams they start, not a search over thin clients. */
 static int64_t cross_spare(const struct bd_cross *x, const struct bd_xstream *s)
 {
     if (!s->sid)
         return INT64_MAX;
     uint64_t n = s->st ? s->st->rows : 0;
-    return (int64_t)(x->rows - s->last) - 32 * (int64_t)(n < 16 ? n : 16);
+    return (int64_t)((x->lrows[s->lane] - s->last) & 0x7fffffffu) - 32 * (int64_t)(n < 16 ? n : 16);
 }
 
-/* The cross stream <sid>: followed already, else made over the one best spared. */
-static struct bd_xstream *cross_stream(struct bd_global *g, struct bd_cross *x, uint32_t sid)
+/* The cross stream <sid>: followed already, else made for a row of lane <lane> over a free
+ * one or the best spared of a lane: its own when it holds its share (XC) already, else
+ * one over its share. A stream is in the lane of the row that last joined it: streams of
+ * busy clients' rows (ordinary noisy copies of popular records among them, also those a
+ * client started while new) never push a search over thin clients out. */
+static struct bd_xstream *cross_stream(struct bd_global *g, struct bd_cross *x, uint32_t sid,
+                                       uint32_t lane)
 {
-    struct bd_xstream *lru = &x->s[0];
-    for (uint32_t k = 0; k < XC; k++) {
+    uint32_t held = 0;
+    struct bd_xstream *lru = NULL;
+    for (uint32_t k = 0; k < XL * XC; k++) {
         if (x->s[k].sid == sid)
             return &x->s[k];
-        if (cross_spare(x, &x->s[k]) > cross_spare(x, lru))
+        if (!x->s[k].sid)
             lru = &x->s[k];
+        held += x->s[k].sid && x->s[k].lane == lane;
     }
+    for (uint32_t k = 0; k < XL * XC && !(lru && !lru->sid); k++)
+        if ((x->s[k].lane == lane) == (held >= XC) &&
+            (!lru || cross_spare(x, &x->s[k]) > cross_spare(x, lru)))
+            lru = &x->s[k];
+    if (!lru)
+        return NULL;
     state_free(g, lru->st);
     memset(lru, 0, sizeof(*lru));
     if (!(lru->st = state_new(g, x->dim)))
         return NULL;
     lru->sid = sid;
+    lru->lane = lane;
     return lru;
 }
 
@@ -2342,7 +2396,8 @@ static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
 {
     struct bd_xrow *o = &x->rec[i];
     o->sid = s->sid;
-    s->last = x->rows;
+    s->lane = o->row & 1;
+    s->last = x->lrows[s->lane];
     if (s->last_ev != x->events) {
         s->last_ev = x->events;
         s->st->requests++;
@@ -2500,21 +2555,23 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             if (wide)
                 cross_fps(xv, xfs, fpv, fp);
             bool again;
-            uint32_t mrow, link, hash;
-            uint32_t sid = cross_match(xv, fp, x, who, &mrow, &link, &again, &hash);
-            uint32_t i = xv->rows % XR;
-            xv->rec[i] = (struct bd_xrow){ xv->rows, who, label, (float)margin, poff, 0, link, again,
+            uint32_t id, mrow, link, hash;
+            /* a client with few rows of its own: the thin lane (XTHIN) */
+            uint32_t sid = cross_match(xv, fp, x, who, st->rows <= XTHIN, &id, &mrow, &link,
+                                       &again, &hash);
+            uint32_t i = xpos(id);
+            xv->rec[i] = (struct bd_xrow){ id, who, label, (float)margin, poff, 0, link, again,
                                            hash };
             xv->hashes[i] = hash;
             raw_put(xv->raw + (size_t)i * dim, x, dim);
-            struct bd_xstream *xs = sid ? cross_stream(g, xv, sid) : NULL;
+            struct bd_xstream *xs = sid ? cross_stream(g, xv, sid, id & 1) : NULL;
             if (xs) {
                 /* a new stream starts with the chain: the match's own match, the match */
-                uint32_t k = mrow % XR, k2 = xv->rec[k].link % XR;
-                if (xv->rec[k].sid != sid && xv->rec[k].link && xv->rows - xv->rec[k].link < XR &&
+                uint32_t k = xpos(mrow), k2 = xpos(xv->rec[k].link);
+                if (xv->rec[k].sid != sid && xv->rec[k].link && xage(xv, xv->rec[k].link) < XR &&
                     xv->rec[k2].row == xv->rec[k].link && xv->rec[k2].sid != sid)
                     cross_feed(g, xv, xs, k2, xv->raw + (size_t)k2 * dim, inv);
-                if (xv->rows - mrow < XR && xv->rec[k].row == mrow && xv->rec[k].sid != sid)
+                if (xage(xv, mrow) < XR && xv->rec[k].row == mrow && xv->rec[k].sid != sid)
                     cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv);
                 enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv);
                 uint32_t ncl = cross_clients(xs);
