@@ -18,7 +18,6 @@
         .bin_index = ig_kern_bin_index_##isa,                                \
         .q8_min_blocks = ig_kern_q8_min_blocks_##isa,                        \
         .l2sq_row = ig_kern_l2sq_row_##isa,                                  \
-        .dots = ig_kern_dots_##isa,                                          \
         .seg_filter = ig_kern_seg_filter_##isa,                              \
         .dots_split = ig_kern_dots_split_##isa,                              \
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
@@ -39,7 +38,6 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .bin_index = ig_kern_bin_index_avx512,
     .q8_min_blocks = ig_kern_q8_min_blocks_avx512vnni,
     .l2sq_row = ig_kern_l2sq_row_avx512,
-    .dots = ig_kern_dots_avx512,
     .seg_filter = ig_kern_seg_filter_avx512,
     .dots_split = ig_kern_dots_split_avx512,
     .l2sq_rows = ig_kern_l2sq_rows_avx2,

@@ -1,23 +1,8 @@
-/* Dot products of a few queries with a stored set (kernels.h, ig_kern_ops.dots): the
- * scalar reference; the AVX2 and AVX-512 paths are dots_avx2.c and dots_avx512.c. */
+/* Dot products of a few queries with a split set (kernels.h, ig_kern_ops.dots_split) and
+ * extraction.coverage's candidate filter: the scalar reference; the AVX2 and AVX-512 paths
+ * are dots_avx2.c and dots_avx512.c. */
 #include <inferguard/base.h>
 #include "dots_body.h"
-
-void ig_kern_dots_scalar(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out)
-{
-    IG_ASSERT(s->elem == IG_VSET_F32 && nq >= 1 && nq <= IG_DOTS_MAXQ);
-    const float *d = s->data;
-    for (uint32_t q = 0; q < nq; q++) {
-        const float *x = xs[q];
-        for (uint32_t i = 0; i < s->count; i++) {
-            const float *v = d + (size_t)(i / IG_VSET_BLOCK) * s->dim * IG_VSET_BLOCK + i % IG_VSET_BLOCK;
-            float acc = 0;
-            for (uint32_t f = 0; f < s->dim; f++)
-                acc += x[f] * v[(size_t)f * IG_VSET_BLOCK];
-            out[(size_t)q * s->count + i] = acc;
-        }
-    }
-}
 
 int ig_kern_seg_filter_scalar(const float *nb, const float *dz, float *ab, uint32_t n,
                                const struct ig_seg_query *q)

@@ -1,13 +1,11 @@
-/* Dot products of a few queries with a stored set, AVX-512: one zmm holds feature f of
- * the 16 vectors of a block. Each query keeps two sums per block (even and odd features)
- * and two blocks go together, so 4 x nq fused multiply-adds are independent of each
- * other and one load of a stored row serves every query. */
+/* Dot products of a few queries with a split set, AVX-512: one zmm holds a feature pair
+ * of the 16 vectors of a block. Each query keeps two sums per block (even and odd
+ * features), so one load of a stored row serves every query. */
 #include <immintrin.h>
 
 #include <inferguard/base.h>
 #include "dots_body.h"
 
-#define LD(b, f) _mm512_load_ps((b) + (size_t)(f) * 16)
 #define BC(q, f) _mm512_set1_ps(xs[q][f])
 
 static inline __mmask16 lanes(uint32_t left)
@@ -26,87 +24,11 @@ static inline void put16(float *o, uint32_t left, __m512 v)
         _mm512_mask_storeu_ps(o, lanes(left), v);
 }
 
-/* One query. */
-static void dots1(const struct ig_vset *s, const float *const *xs, float *out)
-{
-    const uint32_t n = s->count, dim = s->dim;
-    const float *x = xs[0];
-    for (uint32_t i = 0; i < n; i += 16) {
-        const float *b = (const float *)s->data + (size_t)i * dim;
-        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(),
-               a3 = _mm512_setzero_ps();
-        uint32_t f = 0;
-        for (; f + 4 <= dim; f += 4) {
-            a0 = _mm512_fmadd_ps(LD(b, f), _mm512_set1_ps(x[f]), a0);
-            a1 = _mm512_fmadd_ps(LD(b, f + 1), _mm512_set1_ps(x[f + 1]), a1);
-            a2 = _mm512_fmadd_ps(LD(b, f + 2), _mm512_set1_ps(x[f + 2]), a2);
-            a3 = _mm512_fmadd_ps(LD(b, f + 3), _mm512_set1_ps(x[f + 3]), a3);
-        }
-        for (; f < dim; f++)
-            a0 = _mm512_fmadd_ps(LD(b, f), _mm512_set1_ps(x[f]), a0);
-        put16(out + i, n - i, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
-    }
-}
-
-/* NQ (2..4) queries; the compiler drops the sums of queries past NQ. */
-static inline void dotsq(const struct ig_vset *s, const float *const *xq, const uint32_t NQ, float *out)
-{
-    const uint32_t n = s->count, dim = s->dim;
-    const float *xs[IG_DOTS_MAXQ];
-    for (uint32_t q = 0; q < IG_DOTS_MAXQ; q++)
-        xs[q] = xq[q < NQ ? q : 0];
-    for (uint32_t i = 0; i < n; i += 16) {
-        const float *b = (const float *)s->data + (size_t)i * dim;
-        __m512 e0 = _mm512_setzero_ps(), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
-        uint32_t f = 0;
-        for (; f + 2 <= dim; f += 2) {
-            __m512 v = LD(b, f), w = LD(b, f + 1);
-            e0 = _mm512_fmadd_ps(v, BC(0, f), e0);
-            o0 = _mm512_fmadd_ps(w, BC(0, f + 1), o0);
-            e1 = _mm512_fmadd_ps(v, BC(1, f), e1);
-            o1 = _mm512_fmadd_ps(w, BC(1, f + 1), o1);
-            if (NQ > 2) {
-                e2 = _mm512_fmadd_ps(v, BC(2, f), e2);
-                o2 = _mm512_fmadd_ps(w, BC(2, f + 1), o2);
-            }
-            if (NQ > 3) {
-                e3 = _mm512_fmadd_ps(v, BC(3, f), e3);
-                o3 = _mm512_fmadd_ps(w, BC(3, f + 1), o3);
-            }
-        }
-        if (f < dim) {
-            __m512 v = LD(b, f);
-            e0 = _mm512_fmadd_ps(v, BC(0, f), e0);
-            e1 = _mm512_fmadd_ps(v, BC(1, f), e1);
-            e2 = _mm512_fmadd_ps(v, BC(2, f), e2);
-            e3 = _mm512_fmadd_ps(v, BC(3, f), e3);
-        }
-        put16(out + i, n - i, _mm512_add_ps(e0, o0));
-        put16(out + (size_t)n + i, n - i, _mm512_add_ps(e1, o1));
-        if (NQ > 2)
-            put16(out + (size_t)2 * n + i, n - i, _mm512_add_ps(e2, o2));
-        if (NQ > 3)
-            put16(out + (size_t)3 * n + i, n - i, _mm512_add_ps(e3, o3));
-    }
-}
-
-void ig_kern_dots_avx512(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out)
-{
-    IG_ASSERT(s->elem == IG_VSET_F32 && nq >= 1 && nq <= IG_DOTS_MAXQ);
-    switch (nq) {   /* one copy per query count */
-    case 1: dots1(s, xs, out); break;
-    case 2: dotsq(s, xs, 2, out); break;
-    case 3: dotsq(s, xs, 3, out); break;
-    default: dotsq(s, xs, 4, out); break;
-    }
-}
-
 int ig_kern_seg_filter_avx512(const float *nb, const float *dz, float *ab, uint32_t n,
                                  const struct ig_seg_query *q)
 {
     return ig_seg_filter_body(nb, dz, ab, n, q);
 }
-
 
 /* A split set's hi plane: one zmm load is feature pair p of a block's 16 vectors, widened
  * to the even feature by a shift and to the odd one by a mask; even and odd features keep

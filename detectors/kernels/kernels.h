@@ -1,5 +1,5 @@
 /* SIMD kernels for detectors: distances of one vector to a stored set with min-reduction,
- * dot products of a few vectors with a stored set,
+ * dot products of a few vectors with a split (two-plane) set,
  * salted int16 quantisation (fingerprints) and histogram bin indexing. A scalar reference
  * and AVX2 / AVX-512 versions share one data layout; ig_kern() returns the pointer table
  * chosen once from ig_cpu_level() (INFERGUARD_SIMD caps it), never re-checked per call.
@@ -118,7 +118,7 @@ void ig_vsplit_get(const struct ig_vsplit *s, uint32_t i, float *out);
  * chosen rows requests them all first, so their cache misses overlap). */
 void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i);
 
-/* Dot products (ig_kern_ops.dots) take at most this many queries at once. */
+/* Dot products (ig_kern_ops.dots_split) take at most this many queries at once. */
 #define IG_DOTS_MAXQ 4
 
 /* One sample z, one of its nearest earlier rows a (extraction.coverage, judge_fast). */
@@ -169,17 +169,6 @@ struct ig_kern_ops {
      * to l2sq_min on a set holding y alone. For a set of one vector without its 16-lane
      * block (a per-client vector set that has not grown yet). */
     float (*l2sq_row)(const float *x, const float *y, uint32_t dim);
-    /* Dot products of a few queries with every vector of a float32 set, for searches that
-     * expand |x - y|^2 as |x|^2 + |y|^2 - 2 x.y (one multiply-add per feature and query,
-     * one load of each stored row for all the queries):
-     *     out[q * s->count + i] = xs[q] . (vector i of s),  q < nq (1..IG_DOTS_MAXQ).
-     * Float32 sums per lane; the SIMD paths fuse the multiply-adds and split a block's sum
-     * over two partial sums. On every path (dim <= 4096)
-     *     |computed - exact| <= (dim + 1) * 2^-24 * sum_f |x_f y_f|
-     * so callers that need exact decisions pick candidates with margins wider than that
-     * and decide them with their own arithmetic (extraction.coverage did, on float32 sets,
-     * before its history was split: dots_split below). */
-    void  (*dots)(const struct ig_vset *s, const float *const *xs, uint32_t nq, float *out);
     /* extraction.coverage's candidate filter (judge_fast): for i < n, with
      * V = aa + nb[i] - 2 ab[i] (|b - a|^2) and D = dz[i] (|z - b|^2), ab[i] becomes 1 when
      * b may complete a segment a-b through z within that detector's margins, else 0.
@@ -187,10 +176,15 @@ struct ig_kern_ops {
      * instruction set: bit-identical flags. */
     int   (*seg_filter)(const float *nb, const float *dz, float *ab, uint32_t n,
                         const struct ig_seg_query *q);
-    /* dots on a split set's hi plane: out[q * s->count + i] = xs[q] . hi(vector i), the
-     * rounded values widened exactly, float32 sums per lane (fused on the SIMD paths).
+    /* Dot products of a few queries with every vector of a split set's hi plane, for
+     * searches that expand |x - y|^2 as |x|^2 + |y|^2 - 2 x.y (one multiply-add per
+     * feature and query, one load of each stored row for all the queries):
+     *     out[q * s->count + i] = xs[q] . hi(vector i),  q < nq (1..IG_DOTS_MAXQ),
+     * the rounded values widened exactly, float32 sums per lane (fused on the SIMD paths).
      * On every path (dim < 4096), y being the stored float32 vector,
-     *     |computed - xs[q] . y| <= IG_VSPLIT_EPS * sum_f |x_f y_f|. */
+     *     |computed - xs[q] . y| <= IG_VSPLIT_EPS * sum_f |x_f y_f|
+     * so callers that need exact decisions pick candidates with margins wider than that
+     * and decide them with their own arithmetic on the exact rows (ig_vsplit_get). */
     void  (*dots_split)(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
                         float *out);
     /* Scaled squared distances of <q> to <n> row-major rows (dim floats each, a few dozen
