@@ -182,7 +182,8 @@ struct cv_hist {
     uint64_t bytes;           /* charged to memory_mb */
     float   *small;           /* room x nfeat, while room <= CV_SMALL */
     struct ig_vsplit set;     /* afterwards, with */
-    float   *norm;            /* each row's squared length (float sum in feature order) */
+    float   *norm;            /* each row's squared length (float sum in feature order):
+                               * set.aux, grown with the set in its one allocation */
 };
 
 struct cv_stat {
@@ -282,8 +283,7 @@ static void cv_evict(const struct ig_call *call)
     if (c->hist) {
         g->mem_ops->uncharge(g->mem, c->hist->bytes);
         free(c->hist->small);
-        free(c->hist->norm);
-        ig_vsplit_free(&c->hist->set);
+        ig_vsplit_free(&c->hist->set);   /* norm with it */
         free(c->hist);
         c->hist = NULL;
     }
@@ -619,7 +619,7 @@ static float sq(const float *z, uint32_t nf)
 
 /* The same judgement, exact, at a fraction of the cost (blocked history of tame rows; w
  * holds 4 x h->n floats). Squared distances are expanded as |x|^2 + |y|^2 - 2 x.y with the
- * dot products of the kernels (ig_kern_ops.dots: all rows against the sample, then
+ * dot products of the kernels (ig_kern_ops.dots_split: all rows against the sample, then
  * against its 3 nearest at once) on the hi plane of the history; each estimate is within
  * IG_VSPLIT_EPS (|x|^2 + |y|^2) / 2 of the exact dot product (CV_EST above). Margins wider
  * than that pick candidates, and the reference arithmetic on the exact rows decides every
@@ -779,7 +779,7 @@ static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replac
 static size_t hist_bytes(uint32_t nfeat, uint32_t room)
 {
     return sizeof(struct cv_hist) + (room <= CV_SMALL ? (size_t)room * nfeat * sizeof(float)
-                                                      : ig_vsplit_bytes(nfeat, room) + room * sizeof(float));
+                                                      : ig_vsplit_bytes(nfeat, room));
 }
 
 struct cv_grow {
@@ -807,17 +807,14 @@ static void *hist_make(const void *ctx)
             return NULL;
         h->small = v;
     } else {
-        float *norm = realloc(h->norm, w->room * sizeof(float));
-        if (!norm)
-            return NULL;
-        h->norm = norm;
+        /* the squared lengths live in the set (aux): one heap call per doubling */
         if (h->small) {
             struct ig_vsplit set;
             if (ig_vsplit_init(&set, h->nfeat, w->room) != IG_OK)
                 return NULL;
             for (uint32_t i = 0; i < h->n; i++) {
                 ig_vsplit_put(&set, i, h->small + (size_t)i * h->nfeat);
-                norm[i] = sq(h->small + (size_t)i * h->nfeat, h->nfeat);
+                set.aux[i] = sq(h->small + (size_t)i * h->nfeat, h->nfeat);
             }
             set.count = h->n;
             free(h->small);
@@ -826,6 +823,7 @@ static void *hist_make(const void *ctx)
         } else if (ig_vsplit_reserve(&h->set, w->room) != IG_OK) {
             return NULL;
         }
+        h->norm = h->set.aux;
     }
     h->room = w->room;
     h->bytes = hist_bytes(h->nfeat, w->room);

@@ -539,11 +539,13 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
     uint64_t more = (uint64_t)(ncap - st->d_cap) * per + (uint64_t)tail * (per / 2);
     if (!charge_st(g, st, more))
         return false;
-    /* One block for the four arrays (d_val first: freeing it frees them all): a doubling
-     * costs one allocation and one free, not four reallocations. */
-    size_t nf = ncap, nt = (size_t)ncap + tail;
-    uint8_t *blk = malloc(nf * sizeof(float) + nt * sizeof(float) + nf * sizeof(uint16_t) +
-                          nt * sizeof(uint16_t));
+    /* One block for the four arrays (d_val first: freeing it frees them all), grown by
+     * realloc: a doubling is one heap call. realloc keeps the old arrays at the old
+     * offsets; each moves up to its new one, the last first (every offset grows, so no
+     * move overwrites an array not yet moved). */
+    size_t nf = ncap, nt = (size_t)ncap + tail, oc = st->d_cap;
+    uint8_t *blk = realloc(st->d_val, nf * sizeof(float) + nt * sizeof(float) + nf * sizeof(uint16_t) +
+                                          nt * sizeof(uint16_t));
     if (!blk) {
         uncharge_st(g, st, more);
         atomic_fetch_add(&g->refused_growth, 1);
@@ -551,13 +553,9 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
     }
     float *v = (float *)blk, *ov = v + nf;
     uint16_t *c = (uint16_t *)(ov + nt), *os = c + nf;
-    if (st->d_cap) {   /* the old arrays' contents, as realloc kept them */
-        memcpy(v, st->d_val, st->d_cap * sizeof(float));
-        memcpy(ov, st->d_ov, st->d_cap * sizeof(float));
-        memcpy(c, st->d_cls, st->d_cap * sizeof(uint16_t));
-        memcpy(os, st->d_os, st->d_cap * sizeof(uint16_t));
-    }
-    free(st->d_val);
+    memmove(os, blk + oc * (2 * sizeof(float) + sizeof(uint16_t)), oc * sizeof(uint16_t));
+    memmove(c, blk + oc * 2 * sizeof(float), oc * sizeof(uint16_t));
+    memmove(ov, blk + oc * sizeof(float), oc * sizeof(float));
     st->d_val = v;
     st->d_ov = ov;
     st->d_cls = c;

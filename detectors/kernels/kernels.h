@@ -91,10 +91,14 @@ void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out);
  *    dim) of vector 16b + l, so one load widens to two features by a shift and a mask;
  *  - lo: the rest, bits(y) - (hi(y) << 16) as a signed 16-bit number, row-major (vector
  *    i's at lo[i * dim]): a row read back exactly touches one or two lines of it.
- * The same bytes as float32 (dim * 4 per vector, plus 2 for an odd dim). */
+ * The same bytes as float32 (dim * 4 per vector, plus 2 for an odd dim), and one float
+ * per vector that the caller keeps beside it (aux: coverage's squared lengths).
+ * Everything is one allocation grown by realloc: doubling a set is one heap call. */
 struct ig_vsplit {
-    uint32_t *hi;       /* 64-byte aligned, cap * pairs words; the allocation */
-    uint16_t *lo;       /* cap * dim, inside the same allocation */
+    void     *mem;      /* the allocation (hi is its first 64-byte boundary) */
+    uint32_t *hi;       /* 64-byte aligned, cap * pairs words */
+    uint16_t *lo;       /* cap * dim, after hi */
+    float    *aux;      /* cap floats, after lo: the caller's, kept across growth */
     uint32_t dim, pairs;
     uint32_t count;     /* vectors stored (the searches' n) */
     uint32_t cap;       /* multiple of IG_VSET_BLOCK */
@@ -107,7 +111,8 @@ struct ig_vsplit {
 size_t ig_vsplit_bytes(uint32_t dim, uint32_t cap);
 /* IG_OK, IG_ECONF (dim 0) or IG_ENOMEM. Not for the hot path. */
 int  ig_vsplit_init(struct ig_vsplit *s, uint32_t dim, uint32_t cap);
-/* Grows to <cap> (rounded up to a block), keeping contents; IG_OK / IG_ENOMEM. */
+/* Grows to <cap> (rounded up to a block), keeping contents (aux too; new slots zero);
+ * IG_OK / IG_ENOMEM (then unchanged). One heap call (realloc). */
 int  ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap);
 void ig_vsplit_free(struct ig_vsplit *s);
 /* Stores <x> (dim floats) as vector <i> (< cap), bit for bit. */

@@ -145,28 +145,34 @@ static void lay_out(struct ig_vidx *ix, struct carve *c, uint32_t dim, uint32_t 
     }
 }
 
-/* Empty index of capacity <cap>: everything in one allocation (one heap call to grow, one
- * to free: an index re-laid at each doubling of a client's history made ~35), nothing
- * stored, no pivots yet. */
-static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
-                       unsigned flags)
+/* Bytes to allocate for an index laid out as <ix> says (flags, maxpiv) at capacity <cap>:
+ * malloc aligns to 16, so 48 more to start on a 64-byte boundary (realloc keeps no more). */
+static size_t alloc_bytes(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                          unsigned flags)
+{
+    struct carve c = { NULL, 0 };
+    lay_out(ix, &c, dim, cap, elem, flags);
+    return c.off + 63;
+}
+
+static bool bad_params(uint32_t dim, enum ig_vset_elem elem, unsigned flags)
+{
+    return dim == 0 || (elem != IG_VSET_F32 && elem != IG_VSET_BF16) ||
+           ((flags & IG_VIDX_SHADOW) && elem != IG_VSET_F32);
+}
+
+/* An empty index of capacity <cap> in <raw> (alloc_bytes of it): nothing stored, no
+ * pivots yet. */
+static void init_at(struct ig_vidx *ix, void *raw, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                    unsigned flags)
 {
     memset(ix, 0, sizeof(*ix));
-    if (dim == 0 || (elem != IG_VSET_F32 && elem != IG_VSET_BF16) ||
-        ((flags & IG_VIDX_SHADOW) && elem != IG_VSET_F32))
-        return IG_ECONF;
     ix->flags = flags;
     cap = round_cap(cap);
     ix->cap = cap;
     ix->maxpiv = max_pivots(cap);
-    struct carve c = { NULL, 0 };
-    lay_out(ix, &c, dim, cap, elem, flags);
-    c = (struct carve){ aligned_alloc(64, (c.off + 63) & ~(size_t)63), 0 };
-    if (!c.base) {
-        memset(ix, 0, sizeof(*ix));
-        return IG_ENOMEM;
-    }
-    ix->mem = c.base;
+    ix->mem = raw;
+    struct carve c = { (uint8_t *)raw + ((64 - ((uintptr_t)raw & 63)) & 63), 0 };
     lay_out(ix, &c, dim, cap, elem, flags);
     fill_inf(&ix->set);
     if (flags & IG_VIDX_SHADOW) {
@@ -180,6 +186,23 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
         memset(ix->qoff, 0, (size_t)dim * sizeof(double));
         memset(ix->qx, 0, (size_t)ix->qgroups * 4);
     }
+}
+
+/* Empty index of capacity <cap>: everything in one allocation (one heap call to grow, one
+ * to free: an index re-laid at each doubling of a client's history made ~35). */
+static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                       unsigned flags)
+{
+    memset(ix, 0, sizeof(*ix));
+    if (bad_params(dim, elem, flags))
+        return IG_ECONF;
+    ix->maxpiv = max_pivots(round_cap(cap));
+    void *raw = malloc(alloc_bytes(ix, dim, round_cap(cap), elem, flags));
+    if (!raw) {
+        memset(ix, 0, sizeof(*ix));
+        return IG_ENOMEM;
+    }
+    init_at(ix, raw, dim, cap, elem, flags);
     return IG_OK;
 }
 
@@ -262,12 +285,34 @@ static float put_codes(struct ig_vidx *ix, uint32_t slot, const float *g)
     return nextafterf((float)e, INFINITY);
 }
 
-/* Levels of the vectors of <old>: per feature the smallest finite value is level 0, one
+/* Where a re-layout reads the vectors (in slot order) and their insertion numbers: a
+ * row-major copy, or the old index itself. */
+struct relay_src {
+    const float *rows;        /* n x dim, or NULL: */
+    const uint32_t *ids;
+    const struct ig_vidx *old;
+    const uint32_t *slot;     /* old's used slots */
+};
+
+static inline const float *src_row(const struct relay_src *r, uint32_t i, uint32_t dim, float *v)
+{
+    if (r->rows)
+        return r->rows + (size_t)i * dim;
+    ig_vset_get(&r->old->set, r->slot[i], v);
+    return v;
+}
+
+static inline uint32_t src_id(const struct relay_src *r, uint32_t i)
+{
+    return r->rows ? r->ids[i] : r->old->id[r->slot[i]];
+}
+
+/* Levels of the vectors of <r>: per feature the smallest finite value is level 0, one
  * step is the widest feature's range / 255 (a shared step keeps |qx - qg| a plain integer
  * distance). Leaves qscale 0 (no codes) below Q8_MIN_LEVELS vectors or when nothing is
  * finite. */
-static void choose_levels(struct ig_vidx *ix, const struct ig_vidx *old, const uint32_t *slot,
-                          uint32_t n, float *v, double *hi)
+static void choose_levels(struct ig_vidx *ix, const struct relay_src *r, uint32_t n, float *v,
+                          double *hi)
 {
     uint32_t dim = ix->set.dim;
     ix->qscale = 0;
@@ -278,13 +323,13 @@ static void choose_levels(struct ig_vidx *ix, const struct ig_vidx *old, const u
         hi[f] = -INFINITY;
     }
     for (uint32_t i = 0; i < n; i++) {
-        ig_vset_get(&old->set, slot[i], v);
+        const float *x = src_row(r, i, dim, v);
         for (uint32_t f = 0; f < dim; f++)
-            if (isfinite(v[f])) {
-                if (v[f] < ix->qoff[f])
-                    ix->qoff[f] = v[f];
-                if (v[f] > hi[f])
-                    hi[f] = v[f];
+            if (isfinite(x[f])) {
+                if (x[f] < ix->qoff[f])
+                    ix->qoff[f] = x[f];
+                if (x[f] > hi[f])
+                    hi[f] = x[f];
             }
     }
     double range = 0.0;
@@ -408,8 +453,8 @@ static uint32_t nearest_pivot(struct ig_vidx *ix, const float *x)
 }
 
 /* The re-layout's scratch: one block per thread, grown to the largest asked for (a power
- * of two) and kept, so that an index growing costs its new block and the old one's free,
- * not two more heap calls. Freed when the thread ends (the key's destructor). */
+ * of two) and kept, so that growing an index costs no heap call for it. Freed when the
+ * thread ends (the key's destructor). */
 static _Thread_local struct { void *p; size_t n; } tl_scratch;
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
@@ -434,61 +479,59 @@ static void *relayout_scratch(size_t n)
     return tl_scratch.p;
 }
 
-/* Re-lays <old>'s vectors into the empty <ix>: K pivots from a strided sample, one k-means
- * step, then bucket by bucket so that each bucket's blocks are tight. */
-static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
+/* An index's vectors re-laid at most this large (bytes of their float32 copy) are first
+ * copied into the thread's scratch, so the index grows in place by one realloc (glibc
+ * moves large blocks by remapping pages) or, at the same capacity, with no heap call;
+ * larger ones (a few per client at most, d = 784 from 320 vectors) are re-laid from the
+ * old index into a new block, which costs its allocation and the old one's free, and keep
+ * no copy of that size per thread. */
+#define VIDX_COPY_MAX (1u << 20)
+
+/* Scratch of one re-layout of <n> vectors with <K> pivots, laid out (or, base NULL,
+ * measured) from c->off on. */
+struct relay_tmp { double *sum, *hi; float *v; uint32_t *asg, *sorted, *cnt; };
+
+static void take_tmp(struct carve *c, struct relay_tmp *t, uint32_t n, uint32_t K, uint32_t dim)
 {
-    uint32_t n = old->n, dim = ix->set.dim, K = ix->maxpiv < n ? ix->maxpiv : n;
+    t->sum = take(c, (size_t)(K ? K : 1) * dim * sizeof(double), 64);
+    t->hi = take(c, (size_t)dim * sizeof(double), 16);
+    t->v = take(c, (size_t)dim * sizeof(float), 64);
+    t->asg = take(c, (size_t)n * sizeof(uint32_t), 16);
+    t->sorted = take(c, (size_t)n * sizeof(uint32_t), 16);
+    t->cnt = take(c, (size_t)(K + 1) * sizeof(uint32_t), 16);
+}
+
+/* Re-lays <n> vectors from <r> into the empty <ix>: K pivots from a strided sample, one
+ * k-means step, then bucket by bucket so that each bucket's blocks are tight. */
+static void relayout(struct ig_vidx *ix, const struct relay_src *r, uint32_t n, struct relay_tmp *t)
+{
+    uint32_t dim = ix->set.dim, K = ix->maxpiv < n ? ix->maxpiv : n;
     ix->laid_n = n;
     if (n == 0)
-        return IG_OK;
-    double *sum, *hi;
-    float *v;
-    uint32_t *slot, *asg, *sorted, *cnt;
-    /* all scratch in one block, the calling thread's, kept for the next re-layout */
-    size_t nsum = (size_t)(K ? K : 1) * dim;
-    struct carve c = { NULL, 0 };
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && !(c = (struct carve){ relayout_scratch(c.off), 0 }).base)
-            return IG_ENOMEM;
-        sum = take(&c, nsum * sizeof(double), 64);
-        hi = take(&c, (size_t)dim * sizeof(double), 16);
-        v = take(&c, (size_t)dim * sizeof(float), 64);
-        slot = take(&c, (size_t)n * sizeof(uint32_t), 16);
-        asg = take(&c, (size_t)n * sizeof(uint32_t), 16);
-        sorted = take(&c, (size_t)n * sizeof(uint32_t), 16);
-        cnt = take(&c, (size_t)(K + 1) * sizeof(uint32_t), 16);
-    }
-    memset(sum, 0, nsum * sizeof(double));
+        return;
+    double *sum = t->sum;
+    float *v = t->v;
+    uint32_t *asg = t->asg, *sorted = t->sorted, *cnt = t->cnt;
+    memset(sum, 0, (size_t)(K ? K : 1) * dim * sizeof(double));
     memset(cnt, 0, (K + 1) * sizeof(uint32_t));
-    int rc;
-    uint32_t j = 0;
-    for (uint32_t s = 0; s < old->set.count; s++)
-        if (s % IG_VSET_BLOCK < old->blk[s / IG_VSET_BLOCK].fill)
-            slot[j++] = s;
-    rc = IG_OK;
-    choose_levels(ix, old, slot, n, v, hi);
+    choose_levels(ix, r, n, v, t->hi);
     if (K == 0) {
-        for (uint32_t i = 0; i < n; i++) {
-            ig_vset_get(&old->set, slot[i], v);
-            place(ix, v, old->id[slot[i]], NONE);
-        }
-        goto out;
+        for (uint32_t i = 0; i < n; i++)
+            place(ix, src_row(r, i, dim, v), src_id(r, i), NONE);
+        return;
     }
-    for (uint32_t k = 0; k < K; k++) {
-        ig_vset_get(&old->set, slot[(uint64_t)k * n / K], v);
-        add_pivot(ix, v);
-    }
+    for (uint32_t k = 0; k < K; k++)
+        add_pivot(ix, src_row(r, (uint32_t)((uint64_t)k * n / K), dim, v));
     const struct ig_kern_ops *kern = ig_kern();
     for (uint32_t i = 0; i < n; i++) {
         int32_t a;
-        ig_vset_get(&old->set, slot[i], v);
-        kern->l2sq_min(&ix->piv, v, &a);
+        const float *x = src_row(r, i, dim, v);
+        kern->l2sq_min(&ix->piv, x, &a);
         if (a < 0)
             a = 0;
         cnt[a]++;
         for (uint32_t f = 0; f < dim; f++)
-            sum[(size_t)a * dim + f] += v[f];
+            sum[(size_t)a * dim + f] += x[f];
     }
     for (uint32_t k = 0; k < K; k++) {
         if (!cnt[k])
@@ -500,8 +543,7 @@ static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
     memset(cnt, 0, (K + 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < n; i++) {
         int32_t a;
-        ig_vset_get(&old->set, slot[i], v);
-        kern->l2sq_min(&ix->piv, v, &a);
+        kern->l2sq_min(&ix->piv, src_row(r, i, dim, v), &a);
         asg[i] = a < 0 ? 0 : (uint32_t)a;
         cnt[asg[i] + 1]++;
     }
@@ -512,26 +554,64 @@ static int relayout(struct ig_vidx *ix, const struct ig_vidx *old)
         sorted[cnt[asg[i]]++] = i;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t o = sorted[i];
-        ig_vset_get(&old->set, slot[o], v);
+        const float *x = src_row(r, o, dim, v);
         if (ix->nblocks == ix->cap / IG_VSET_BLOCK)
-            nearest_pivot(ix, v);   /* dq for place()'s fallback */
-        place(ix, v, old->id[slot[o]], asg[o]);
+            nearest_pivot(ix, x);   /* dq for place()'s fallback */
+        place(ix, x, src_id(r, o), asg[o]);
     }
-out:
-    return rc;
 }
 
 /* A fresh layout at capacity <cap> (>= the current one); unchanged on IG_ENOMEM. */
 static int rebuild(struct ig_vidx *ix, uint32_t cap)
 {
+    const uint32_t n = ix->n, dim = ix->set.dim;
+    const enum ig_vset_elem elem = (enum ig_vset_elem)ix->set.elem;
+    const unsigned flags = ix->flags;
+    cap = round_cap(cap);
+    uint32_t K = max_pivots(cap);
+    K = K < n ? K : n;
+    const size_t copy = (size_t)n * dim * sizeof(float);
+    const bool in_place = copy <= VIDX_COPY_MAX;
+    /* the thread's scratch: the used slots, the copy (in place), the re-layout's arrays */
+    struct carve c = { NULL, 0 };
+    uint32_t *slot;
+    float *rows = NULL;
+    uint32_t *ids = NULL;
+    struct relay_tmp t;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && !(c = (struct carve){ relayout_scratch(c.off), 0 }).base)
+            return IG_ENOMEM;
+        slot = take(&c, (size_t)n * sizeof(uint32_t), 16);
+        if (in_place) {
+            rows = take(&c, copy, 64);
+            ids = take(&c, (size_t)n * sizeof(uint32_t), 16);
+        }
+        take_tmp(&c, &t, n, K, dim);
+    }
+    uint32_t j = 0;
+    for (uint32_t s = 0; s < ix->set.count; s++)
+        if (s % IG_VSET_BLOCK < ix->blk[s / IG_VSET_BLOCK].fill)
+            slot[j++] = s;
     struct ig_vidx nx;
-    int rc = alloc_empty(&nx, ix->set.dim, cap, (enum ig_vset_elem)ix->set.elem, ix->flags);
-    if (rc != IG_OK)
-        return rc;
-    rc = relayout(&nx, ix);
-    if (rc != IG_OK) {
-        release(&nx);
-        return rc;
+    if (in_place) {
+        for (uint32_t i = 0; i < n; i++) {
+            ig_vset_get(&ix->set, slot[i], rows + (size_t)i * dim);
+            ids[i] = ix->id[slot[i]];
+        }
+        void *raw = ix->mem;
+        if (cap != ix->cap) {
+            struct ig_vidx sz = { .maxpiv = max_pivots(cap) };
+            if (!(raw = realloc(ix->mem, alloc_bytes(&sz, dim, cap, elem, flags))))
+                return IG_ENOMEM;   /* the block realloc leaves is the index, unchanged */
+        }
+        init_at(&nx, raw, dim, cap, elem, flags);
+        relayout(&nx, &(struct relay_src){ .rows = rows, .ids = ids }, n, &t);
+    } else {
+        int rc = alloc_empty(&nx, dim, cap, elem, flags);
+        if (rc != IG_OK)
+            return rc;
+        relayout(&nx, &(struct relay_src){ .old = ix, .slot = slot }, n, &t);
+        release(ix);
     }
     nx.queries = ix->queries;
     nx.blocks_scanned = ix->blocks_scanned;
@@ -539,7 +619,6 @@ static int rebuild(struct ig_vidx *ix, uint32_t cap)
     nx.shadow_scanned = ix->shadow_scanned;
     nx.q8_scanned = ix->q8_scanned;
     nx.q8_listed = ix->q8_listed;
-    release(ix);
     *ix = nx;
     return IG_OK;
 }

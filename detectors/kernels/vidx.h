@@ -37,8 +37,10 @@
  *
  * Slots are not insertion order: argmin reports the insertion number (0-based). Free
  * lanes hold +inf and never win. An index is used by one thread at a time (its query
- * scratch lives inside it). No allocation except in init/reserve, and there one: the new
- * layout's block (and the old one's free; the re-layout's scratch is the thread's, kept). */
+ * scratch lives inside it). No allocation except in init/reserve, and there one: the
+ * block grown by realloc (the vectors are copied to the thread's re-layout scratch first
+ * and re-laid from there); past 1 MiB of vectors (float32) a new block and the old one's
+ * free instead, so that no thread keeps a copy that large. */
 #ifndef IG_VIDX_H
 #define IG_VIDX_H
 
@@ -107,8 +109,9 @@ struct ig_vidx {
 
 /* Bytes held by an index of capacity <cap> (rounded up to a block): what the caller
  * charges to its memory budget. Rebuilding on growth also takes 8 * cap + 12 * K * dim
- * bytes for the duration of the call; so does an append that doubles the count (at most
- * log2(cap / 128) times in the index's life). */
+ * bytes and a float32 copy of the vectors (up to 1 MiB) from the thread's scratch, which
+ * the thread keeps at the largest size used; so does an append that doubles the count (at
+ * most log2(cap / 128) times in the index's life). */
 size_t ig_vidx_bytes(uint32_t dim, uint32_t cap, enum ig_vset_elem elem);
 size_t ig_vidx_bytes_ex(uint32_t dim, uint32_t cap, enum ig_vset_elem elem, unsigned flags);
 /* IG_OK, IG_ECONF (dim 0, bad elem, shadow of a bf16 set) or IG_ENOMEM. */

@@ -12,17 +12,25 @@ static uint32_t round_cap(uint32_t cap)
     return (cap + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK * IG_VSET_BLOCK;
 }
 
-/* hi words, then lo values; the whole rounded up to a 64-byte line */
+/* hi words from the allocation's first 64-byte boundary, then lo values, then aux */
 static size_t hi_bytes(uint32_t pairs, uint32_t cap)
 {
     return (size_t)cap * pairs * sizeof(uint32_t);
 }
 
+static size_t lo_bytes(uint32_t dim, uint32_t cap)
+{
+    return (size_t)cap * dim * sizeof(uint16_t);
+}
+
+/* realloc aligns to 16 at least: room to start hi on the next 64-byte boundary */
+#define VSPLIT_PAD 63
+
 size_t ig_vsplit_bytes(uint32_t dim, uint32_t cap)
 {
     cap = round_cap(cap);
-    size_t b = hi_bytes((dim + 1) / 2, cap) + (size_t)cap * dim * sizeof(uint16_t);
-    return (b + 63) & ~(size_t)63;
+    return hi_bytes((dim + 1) / 2, cap) + lo_bytes(dim, cap) + (size_t)cap * sizeof(float) +
+           VSPLIT_PAD;
 }
 
 int ig_vsplit_init(struct ig_vsplit *s, uint32_t dim, uint32_t cap)
@@ -35,33 +43,40 @@ int ig_vsplit_init(struct ig_vsplit *s, uint32_t dim, uint32_t cap)
     return ig_vsplit_reserve(s, cap);
 }
 
+/* Grown in place by realloc (glibc moves large blocks by remapping pages, not copying):
+ * then each plane moves up to its new offset, the last first. Every plane grows by at
+ * least a block (64 bytes of hi, 32 of lo), more than the alignment can shift by, so no
+ * move overwrites a plane not yet moved. */
 int ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap)
 {
     cap = round_cap(cap);
-    if (cap <= s->cap && s->hi)
+    if (cap <= s->cap && s->mem)
         return IG_OK;
-    size_t bytes = ig_vsplit_bytes(s->dim, cap);
-    uint8_t *p = aligned_alloc(64, bytes);
-    if (!p)
+    const uint32_t was = s->mem ? s->cap : 0;
+    const size_t h0 = hi_bytes(s->pairs, was), l0 = lo_bytes(s->dim, was), a0 = was * sizeof(float);
+    const size_t h1 = hi_bytes(s->pairs, cap), l1 = lo_bytes(s->dim, cap), a1 = cap * sizeof(float);
+    const size_t pad0 = s->mem ? (size_t)((uint8_t *)s->hi - (uint8_t *)s->mem) : 0;
+    uint8_t *m = realloc(s->mem, ig_vsplit_bytes(s->dim, cap));
+    if (!m)
         return IG_ENOMEM;
-    memset(p, 0, bytes);
-    uint32_t *hi = (uint32_t *)p;
-    uint16_t *lo = (uint16_t *)(p + hi_bytes(s->pairs, cap));
-    /* blocks are self-contained and lo is row-major: both copy as a prefix */
-    if (s->hi) {
-        memcpy(hi, s->hi, hi_bytes(s->pairs, s->cap));
-        memcpy(lo, s->lo, (size_t)s->cap * s->dim * sizeof(uint16_t));
-    }
-    free(s->hi);
-    s->hi = hi;
-    s->lo = lo;
+    uint8_t *hi = m + ((64 - ((uintptr_t)m & 63)) & 63), *old = m + pad0;
+    memmove(hi + h1 + l1, old + h0 + l0, a0);
+    memmove(hi + h1, old + h0, l0);
+    memmove(hi, old, h0);
+    memset(hi + h0, 0, h1 - h0);
+    memset(hi + h1 + l0, 0, l1 - l0);
+    memset(hi + h1 + l1 + a0, 0, a1 - a0);
+    s->mem = m;
+    s->hi = (uint32_t *)hi;
+    s->lo = (uint16_t *)(hi + h1);
+    s->aux = (float *)(hi + h1 + l1);
     s->cap = cap;
     return IG_OK;
 }
 
 void ig_vsplit_free(struct ig_vsplit *s)
 {
-    free(s->hi);
+    free(s->mem);
     memset(s, 0, sizeof(*s));
 }
 

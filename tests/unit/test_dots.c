@@ -42,7 +42,8 @@ static double exact_dot(const float *x, const float *y, uint32_t dim, double *ma
 }
 
 /* A split set (kernels.h, struct ig_vsplit) gives back every stored float bit for bit,
- * across growth and overwrites, for odd and even widths; dots_split is within
+ * and its aux floats, across growth (realloc, planes moved) and overwrites, for odd and
+ * even widths; dots_split is within
  * IG_VSPLIT_EPS sum_f |x_f y_f| of the exact dot products with the stored floats on every
  * path, and no closer bound holds: some estimate is off by more than the float32 one's. */
 static void test_split_exact_and_within_bound(void **state)
@@ -61,20 +62,27 @@ static void test_split_exact_and_within_bound(void **state)
             float *xs[IG_DOTS_MAXQ], *out = malloc(sizeof(float) * n * IG_DOTS_MAXQ);
             double scale = di % 2 ? 1e3 : 1;
             for (uint32_t i = 0; i < n; i++) {
-                if (i >= s.cap)
+                if (i >= s.cap) {
+                    uint32_t was = s.cap;
                     assert_int_equal(ig_vsplit_reserve(&s, 2 * s.cap), IG_OK);
+                    assert_int_equal((uintptr_t)s.hi % 64, 0);   /* SIMD loads of blocks */
+                    for (uint32_t k = was; k < s.cap; k++)       /* new slots start at zero */
+                        assert_true(s.aux[k] == 0);
+                }
                 for (uint32_t f = 0; f < dim; f++)   /* a first value, then the kept one */
                     rows[(size_t)i * dim + f] = (float)(-scale * urand());
                 ig_vsplit_put(&s, i, rows + (size_t)i * dim);
                 for (uint32_t f = 0; f < dim; f++)
                     rows[(size_t)i * dim + f] = (float)(scale * (2 * urand() - 1));
                 ig_vsplit_put(&s, i, rows + (size_t)i * dim);
+                s.aux[i] = (float)i + 0.5f;
             }
             s.count = n;
-            for (uint32_t i = 0; i < n; i++) {
+            for (uint32_t i = 0; i < n; i++) {   /* rows and aux kept across every growth */
                 ig_vsplit_prefetch(&s, i);
                 ig_vsplit_get(&s, i, back);
                 assert_memory_equal(back, rows + (size_t)i * dim, sizeof(float) * dim);
+                assert_true(s.aux[i] == (float)i + 0.5f);
             }
             for (int q = 0; q < IG_DOTS_MAXQ; q++) {
                 xs[q] = malloc(sizeof(float) * dim);

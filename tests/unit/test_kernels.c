@@ -600,7 +600,8 @@ static void draw(enum shape sh, uint32_t d, uint32_t i, const float *centres, fl
 
 /* The index answers exactly what a full scan of the same vectors answers on each path:
  * the same float (bit for bit) and an argmin at that distance; growing like PRADA does
- * (16, 32, ... by reserve) and made at full size (re-chosen pivots on doubling). */
+ * (16, 32, ... by reserve: the block grown in place, or a new one past 1 MiB of vectors)
+ * and made at full size (re-chosen pivots on doubling). */
 static void check_vidx(uint32_t d, uint32_t n, enum shape sh, enum ig_vset_elem elem, bool grow,
                        unsigned flags)
 {
@@ -696,6 +697,8 @@ static void test_vidx_exact(void **state)
     check_vidx(3, 2000, SH_UNIFORM, IG_VSET_F32, true, IG_VIDX_SHADOW);
     check_vidx(784, 400, SH_CLUSTERS, IG_VSET_F32, false, 0);
     check_vidx(784, 400, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_SHADOW);
+    /* re-laid from the old block into a new one: too large to copy (vidx.c VIDX_COPY_MAX) */
+    check_vidx(784, 600, SH_CLUSTERS, IG_VSET_F32, true, IG_VIDX_Q8);
     check_vidx(1, 300, SH_UNIFORM, IG_VSET_F32, true, 0);
     check_vidx(1, 300, SH_SPREAD, IG_VSET_F32, true, IG_VIDX_SHADOW);
     check_vidx(5, 10, SH_UNIFORM, IG_VSET_F32, false, IG_VIDX_SHADOW);
