@@ -120,8 +120,15 @@ void ig_vsplit_put(struct ig_vsplit *s, uint32_t i, const float *x);
 /* Vector <i> back into <out>, bit for bit. */
 void ig_vsplit_get(const struct ig_vsplit *s, uint32_t i, float *out);
 /* Asks for vector <i>'s lo plane line(s) ahead of ig_vsplit_get (a search that reads a few
- * chosen rows requests them all first, so their cache misses overlap). */
-void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i);
+ * chosen rows requests them all first, so their cache misses overlap). Inline: as a
+ * call, once per candidate row, it was 0.8 % of a figure-1 profile (OIP v2). */
+static inline void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i)
+{
+    const uint8_t *lo = (const uint8_t *)(s->lo + (size_t)i * s->dim);
+    for (size_t k = 0; k < (size_t)s->dim * sizeof(uint16_t); k += 64)
+        __builtin_prefetch(lo + k);
+    __builtin_prefetch(lo + (size_t)s->dim * sizeof(uint16_t) - 1);
+}
 
 /* Dot products (ig_kern_ops.dots_split) take at most this many queries at once. */
 #define IG_DOTS_MAXQ 4

@@ -131,11 +131,3 @@ void ig_vsplit_get(const struct ig_vsplit *s, uint32_t i, float *out)
         memcpy(&out[2 * full], &e, 4);
     }
 }
-
-void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i)
-{
-    const uint8_t *lo = (const uint8_t *)(s->lo + (size_t)i * s->dim);
-    for (size_t k = 0; k < (size_t)s->dim * sizeof(uint16_t); k += 64)
-        __builtin_prefetch(lo + k);
-    __builtin_prefetch(lo + (size_t)s->dim * sizeof(uint16_t) - 1);
-}
