@@ -146,7 +146,7 @@ static void lay_out(struct ig_vidx *ix, struct carve *c, uint32_t dim, uint32_t 
 }
 
 /* Bytes to allocate for an index laid out as <ix> says (flags, maxpiv) at capacity <cap>:
- * malloc aligns to 16, so 48 more to start on a 64-byte boundary (realloc keeps no more). */
+ * 63 more to start on a 64-byte boundary (malloc and realloc promise 16 at most). */
 static size_t alloc_bytes(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
                           unsigned flags)
 {
