@@ -40,8 +40,11 @@
  * the bytes and half the memory traffic of the distance scans, distances within ~0.4 %
  * (the normality test does not notice; tests/integration/test_prada_reference.sh checks
  * it against the Python reference doing the same rounding). Allocations happen at most
- * log2(max_growing / 16) + 2 times per class, never per query otherwise. Per worker
- * thread: 8 Shapiro-Wilk workspaces of 60 KB and 60 KB of pooling buffers. */
+ * log2(max_growing / 16) + 2 times per class, never per query otherwise (a doubling is
+ * one realloc, an index past 1 MiB of vectors two calls; making the index from the
+ * seeds three). Per worker thread: 8 Shapiro-Wilk workspaces of 60 KB, 60 KB of pooling buffers
+ * and the index re-layout's scratch (a copy of the vectors re-laid, up to 1 MiB, kept at
+ * the largest size used: kernels/vidx.h). */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
