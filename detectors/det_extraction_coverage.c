@@ -181,10 +181,15 @@ struct cv_hist {
     uint32_t wild;            /* stored rows with a coordinate beyond +-CV_TAME */
     uint64_t bytes;           /* charged to memory_mb */
     float   *small;           /* room x nfeat, while room <= CV_SMALL */
-    struct ig_vsplit set;     /* afterwards, with */
-    float   *norm;            /* each row's squared length (float sum in feature order):
-                               * set.aux, grown with the set in its one allocation */
+    struct ig_vsplit set;     /* afterwards, with each row's squared length (float sum in
+                               * feature order) in its aux floats (hist_norm) */
 };
+
+/* The rows' squared lengths (the set's aux floats), once the history is a set. */
+static inline float *hist_norm(const struct cv_hist *h)
+{
+    return ig_vsplit_aux(&h->set);
+}
 
 struct cv_stat {
     double n, mean, m2;
@@ -283,7 +288,7 @@ static void cv_evict(const struct ig_call *call)
     if (c->hist) {
         g->mem_ops->uncharge(g->mem, c->hist->bytes);
         free(c->hist->small);
-        ig_vsplit_free(&c->hist->set);   /* norm with it */
+        ig_vsplit_free(&c->hist->set);   /* the squared lengths with it */
         free(c->hist);
         c->hist = NULL;
     }
@@ -636,7 +641,7 @@ static float sq(const float *z, uint32_t nf)
 static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float *w)
 {
     const uint32_t nf = h->nfeat, n = h->n;
-    const float *nb = h->norm;
+    const float *nb = hist_norm(h);
     float *dz = w, *lo = w + n, *ab = w + n, tmp[CV_FEAT];
     const struct ig_kern_ops *ops = ig_kern();
     const float zz = sq(z, nf);
@@ -772,7 +777,7 @@ static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replac
         memcpy(h->small + (size_t)at * h->nfeat, z, h->nfeat * sizeof(float));
     } else {
         ig_vsplit_put(&h->set, at, z);
-        h->norm[at] = sq(z, h->nfeat);
+        hist_norm(h)[at] = sq(z, h->nfeat);
     }
 }
 
@@ -814,7 +819,7 @@ static void *hist_make(const void *ctx)
                 return NULL;
             for (uint32_t i = 0; i < h->n; i++) {
                 ig_vsplit_put(&set, i, h->small + (size_t)i * h->nfeat);
-                set.aux[i] = sq(h->small + (size_t)i * h->nfeat, h->nfeat);
+                ig_vsplit_aux(&set)[i] = sq(h->small + (size_t)i * h->nfeat, h->nfeat);
             }
             set.count = h->n;
             free(h->small);
@@ -823,7 +828,6 @@ static void *hist_make(const void *ctx)
         } else if (ig_vsplit_reserve(&h->set, w->room) != IG_OK) {
             return NULL;
         }
-        h->norm = h->set.aux;
     }
     h->room = w->room;
     h->bytes = hist_bytes(h->nfeat, w->room);

@@ -94,15 +94,25 @@ void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out);
  * The same bytes as float32 (dim * 4 per vector, plus 2 for an odd dim), and one float
  * per vector that the caller keeps beside it (aux: coverage's squared lengths).
  * Everything is one allocation grown by realloc: doubling a set is one heap call. */
-struct ig_vsplit {
+struct ig_vsplit {       /* 32 B: it sits in every judged client's state */
     void     *mem;      /* the allocation (hi is its first 64-byte boundary) */
-    uint32_t *hi;       /* 64-byte aligned, cap * pairs words */
-    uint16_t *lo;       /* cap * dim, after hi */
-    float    *aux;      /* cap floats, after lo: the caller's, kept across growth */
+    uint32_t *hi;       /* 64-byte aligned, cap * pairs words; then lo and aux: */
     uint32_t dim, pairs;
     uint32_t count;     /* vectors stored (the searches' n) */
     uint32_t cap;       /* multiple of IG_VSET_BLOCK */
 };
+
+/* The lo plane: cap * dim values after hi. */
+static inline uint16_t *ig_vsplit_lo(const struct ig_vsplit *s)
+{
+    return (uint16_t *)(s->hi + (size_t)s->cap * s->pairs);
+}
+
+/* The caller's floats, one per vector (cap), after lo; kept across growth. */
+static inline float *ig_vsplit_aux(const struct ig_vsplit *s)
+{
+    return (float *)(ig_vsplit_lo(s) + (size_t)s->cap * s->dim);
+}
 
 /* Largest relative error of ig_kern_ops.dots_split against the exact dot product with
  * the stored float32 values, for dim < 4096: rounding (2^-8) and float32 sums. */
@@ -124,7 +134,7 @@ void ig_vsplit_get(const struct ig_vsplit *s, uint32_t i, float *out);
  * call, once per candidate row, it was 0.8 % of a figure-1 profile (OIP v2). */
 static inline void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i)
 {
-    const uint8_t *lo = (const uint8_t *)(s->lo + (size_t)i * s->dim);
+    const uint8_t *lo = (const uint8_t *)(ig_vsplit_lo(s) + (size_t)i * s->dim);
     for (size_t k = 0; k < (size_t)s->dim * sizeof(uint16_t); k += 64)
         __builtin_prefetch(lo + k);
     __builtin_prefetch(lo + (size_t)s->dim * sizeof(uint16_t) - 1);

@@ -68,8 +68,6 @@ int ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap)
     memset(hi + h1 + l1 + a0, 0, a1 - a0);
     s->mem = m;
     s->hi = (uint32_t *)hi;
-    s->lo = (uint16_t *)(hi + h1);
-    s->aux = (float *)(hi + h1 + l1);
     s->cap = cap;
     return IG_OK;
 }
@@ -102,7 +100,7 @@ void ig_vsplit_put(struct ig_vsplit *s, uint32_t i, const float *x)
 {
     uint32_t b = i / IG_VSET_BLOCK, l = i % IG_VSET_BLOCK;
     uint32_t *w = s->hi + (size_t)b * s->pairs * IG_VSET_BLOCK + l;
-    uint16_t *lo = s->lo + (size_t)i * s->dim;
+    uint16_t *lo = ig_vsplit_lo(s) + (size_t)i * s->dim;
     for (uint32_t p = 0; p < s->pairs; p++) {
         uint32_t e, o = 0;
         memcpy(&e, &x[2 * p], 4);
@@ -119,7 +117,7 @@ void ig_vsplit_get(const struct ig_vsplit *s, uint32_t i, float *out)
 {
     uint32_t b = i / IG_VSET_BLOCK, l = i % IG_VSET_BLOCK, full = s->dim / 2;
     const uint32_t *w = s->hi + (size_t)b * s->pairs * IG_VSET_BLOCK + l;
-    const uint16_t *lo = s->lo + (size_t)i * s->dim;
+    const uint16_t *lo = ig_vsplit_lo(s) + (size_t)i * s->dim;
     for (uint32_t p = 0; p < full; p++) {
         uint32_t word = w[(size_t)p * IG_VSET_BLOCK];
         uint32_t e = join(word & 0xffffu, lo[2 * p]), o = join(word >> 16, lo[2 * p + 1]);

@@ -67,7 +67,7 @@ static void test_split_exact_and_within_bound(void **state)
                     assert_int_equal(ig_vsplit_reserve(&s, 2 * s.cap), IG_OK);
                     assert_int_equal((uintptr_t)s.hi % 64, 0);   /* SIMD loads of blocks */
                     for (uint32_t k = was; k < s.cap; k++)       /* new slots start at zero */
-                        assert_true(s.aux[k] == 0);
+                        assert_true(ig_vsplit_aux(&s)[k] == 0);
                 }
                 for (uint32_t f = 0; f < dim; f++)   /* a first value, then the kept one */
                     rows[(size_t)i * dim + f] = (float)(-scale * urand());
@@ -75,14 +75,14 @@ static void test_split_exact_and_within_bound(void **state)
                 for (uint32_t f = 0; f < dim; f++)
                     rows[(size_t)i * dim + f] = (float)(scale * (2 * urand() - 1));
                 ig_vsplit_put(&s, i, rows + (size_t)i * dim);
-                s.aux[i] = (float)i + 0.5f;
+                ig_vsplit_aux(&s)[i] = (float)i + 0.5f;
             }
             s.count = n;
             for (uint32_t i = 0; i < n; i++) {   /* rows and aux kept across every growth */
                 ig_vsplit_prefetch(&s, i);
                 ig_vsplit_get(&s, i, back);
                 assert_memory_equal(back, rows + (size_t)i * dim, sizeof(float) * dim);
-                assert_true(s.aux[i] == (float)i + 0.5f);
+                assert_true(ig_vsplit_aux(&s)[i] == (float)i + 0.5f);
             }
             for (int q = 0; q < IG_DOTS_MAXQ; q++) {
                 xs[q] = malloc(sizeof(float) * dim);
