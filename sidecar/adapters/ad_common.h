@@ -24,6 +24,9 @@ void ig_ad_copy(char *dst, size_t cap, struct ig_span s);
 /* A thread that decoded payloads and now ends (parse shards): frees what the adapters keep
  * per thread (the OpenAI stream chunks' scratch). */
 void ig_ad_thread_exit(void);
+/* OpenAI streams: chunks equal to the last parsed one but for their text are taken without
+ * a parse (default true; tests turn it off to compare the two paths). */
+extern bool ig_ad_openai_chunk_template;
 /* True when the request header <name> contains <needle> (case-insensitive). */
 bool ig_ad_header_has(const struct ig_http_txn *t, enum ig_flow_dir dir, const char *name,
                       const char *needle);

@@ -52,7 +52,15 @@ struct oa {
     bool     done;               /* saw data: [DONE] */
     struct ig_scratch *tmp;      /* per-SSE-event JSON DOMs */
     const char *why;             /* first problem met while streaming */
+    /* The last stream chunk whose only effect was its one text string: the bytes before
+     * that string's body (tpl[0, pre)) and from its closing quote on (tpl[pre, pre + suf)).
+     * pre == 0: none. */
+    uint8_t *tpl;
+    size_t   tpl_pre, tpl_suf, tpl_cap;
 };
+
+/* Off in tests (ig_ad_openai_chunk_template), to compare the two paths. */
+bool ig_ad_openai_chunk_template = true;
 
 static void add_logprob(struct oa *o, const struct ig_json *v)
 {
@@ -132,6 +140,64 @@ static void add_response(struct oa *o, const struct ig_json *root, bool stream,
         add_usage(o, usage);
 }
 
+/* Servers stream one chunk per token, each the same object but for the token's text
+ * ({"id":..,"created":..,"model":..,"choices":[{"index":0,"delta":{"content":"TEXT"},..}]}).
+ * A chunk that is byte for byte the remembered one around a different valid string body
+ * is valid JSON of the same shape with that one string changed, so its only effect is
+ * appending that text: taken without parsing it. Anything else is parsed. */
+static bool chunk_from_template(struct oa *o, struct ig_span data, uint32_t max_string)
+{
+    size_t pre = o->tpl_pre, suf = o->tpl_suf;
+    if (!pre || data.n < pre + suf || memcmp(data.p, o->tpl, pre) != 0 ||
+        memcmp(data.p + data.n - suf, o->tpl + pre, suf) != 0)
+        return false;
+    const uint8_t *body = data.p + pre;
+    size_t n = data.n - pre - suf, len;
+    bool esc;
+    /* The body must end exactly at the suffix's opening '"' (tpl[pre] is that quote). */
+    if (ig_json_string_body(body, body + n + 1, max_string, &len, &esc) < 0 || len != n)
+        return false;
+    struct ig_json v = { .type = IG_JSON_STRING, .flags = esc ? IG_JSON_F_ESCAPED : 0,
+                         .raw = { body, n } };
+    ig_ad_text_add_json(&o->completion, o->tmp, &v);
+    return true;
+}
+
+/* Remembers <root>'s bytes around its text string when appending that text is all
+ * add_response did with it (one choice, no logprobs, no usage object, no duplicate keys,
+ * the model already known or absent), so a chunk equal but for that text may be taken
+ * by chunk_from_template. */
+static void remember_template(struct oa *o, struct ig_span data, const struct ig_json *root,
+                              uint32_t doc)
+{
+    /* A chunk that does not qualify leaves the last template: it is still exact. */
+    if (!ig_ad_openai_chunk_template || (doc & IG_JSON_DOC_DUPKEYS) || root->type != IG_JSON_OBJECT)
+        return;
+    const struct ig_json *choices = ig_json_get(root, "choices"), *ch = ig_json_first(choices);
+    if (!ch || choices->type != IG_JSON_ARRAY || choices->count != 1 || ch->type != IG_JSON_OBJECT)
+        return;
+    const struct ig_json *text = o->kind == OA_CHAT ? ig_json_get(ig_json_get(ch, "delta"), "content")
+                                                    : ig_json_get(ch, "text");
+    const struct ig_json *lp = ig_json_get(ch, "logprobs"), *usage = ig_json_get(root, "usage");
+    if (!text || text->type != IG_JSON_STRING || (lp && lp->type != IG_JSON_NULL) ||
+        (usage && usage->type == IG_JSON_OBJECT) ||
+        (!o->ev->model[0] && ig_json_get(root, "model")))
+        return;
+    size_t pre = (size_t)(text->raw.p - data.p), end = pre + text->raw.n, suf = data.n - end;
+    if (pre + suf > o->tpl_cap) {
+        size_t cap = IG_MAX(pre + suf, (size_t)256);
+        uint8_t *b = ig_scratch_alloc(o->ctx->scratch, cap);
+        if (!b)
+            return;
+        o->tpl = b;
+        o->tpl_cap = cap;
+    }
+    memcpy(o->tpl, data.p, pre);
+    memcpy(o->tpl + pre, data.p + end, suf);
+    o->tpl_suf = suf;
+    o->tpl_pre = pre;   /* > 0: the text's opening quote is before it */
+}
+
 static int on_sse_event(void *ctx, struct ig_span data)
 {
     struct oa *o = ctx;
@@ -142,9 +208,12 @@ static int on_sse_event(void *ctx, struct ig_span data)
     ig_scratch_reset(o->tmp);
     struct ig_json_limits lim;
     ig_json_limits_from_config(&lim, o->ctx->cfg);
+    if (chunk_from_template(o, data, lim.max_string))
+        return IG_OK;
     const struct ig_json *root;
     const char *why;
-    if (ig_json_parse(data.p, data.n, &lim, o->tmp, &root, &why) < 0) {
+    uint32_t doc = 0;
+    if (ig_json_parse_ex(data.p, data.n, &lim, o->tmp, &root, &why, &doc) < 0) {
         if (!o->why)
             o->why = "stream event is not valid JSON";
         return IG_OK;   /* one bad chunk: keep the rest of the stream */
@@ -152,6 +221,7 @@ static int on_sse_event(void *ctx, struct ig_span data)
     if (root->type == IG_JSON_OBJECT && ig_json_get(root, "error") && !ig_json_get(root, "choices"))
         return IG_OK;
     add_response(o, root, true, o->tmp);
+    remember_template(o, data, root, doc);
     return IG_OK;
 }
 

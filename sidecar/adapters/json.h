@@ -164,6 +164,13 @@ bool ig_json_str_eq(const struct ig_json *v, const char *lit);
  * Returns the untruncated length, or -1 when <v> is not a string. */
 long ig_json_str_copy(const struct ig_json *v, char *buf, size_t len);
 
+/* Validates the body of a JSON string at <p> (just after its opening quote) within
+ * [p, end), as the parser does (escapes, no control bytes, at most <max_string> bytes).
+ * Returns IG_OK with *len the body's length (the closing quote is p[*len]) and *escaped,
+ * or IG_EPARSE / IG_ELIMIT. */
+int ig_json_string_body(const uint8_t *p, const uint8_t *end, uint32_t max_string,
+                        size_t *len, bool *escaped);
+
 /* Parses one float exactly like strtof (round to nearest even), from JSON number text
  * <p, n> that is followed in memory by a byte that cannot continue a number.
  * Exposed for tests and benches. */

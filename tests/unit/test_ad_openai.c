@@ -163,6 +163,49 @@ static void test_chat_stream(void **state)
     assert_string_equal(ev.malformed_reason, "stream event is not valid JSON");
 }
 
+/* Chunks equal but for their text are taken from the last parsed one (a template) without
+ * a parse: the same event as parsing each, also when the bytes between the template's
+ * prefix and suffix are not one string body (a second key, a control byte, an escaped
+ * closing quote). */
+#define TPL_PRE "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\"," \
+                "\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+#define TPL_SUF "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
+static const char tpl_stream[] =
+    TPL_PRE "Hel" TPL_SUF
+    TPL_PRE "lo " TPL_SUF
+    TPL_PRE "\\\"w\\u00f6rld\\\"\\n" TPL_SUF
+    TPL_PRE "x\",\"content\":\"y" TPL_SUF            /* duplicate key: the last one wins */
+    TPL_PRE "bad\x01" TPL_SUF                        /* control byte: not JSON */
+    TPL_PRE "a\\" TPL_SUF                            /* escapes the closing quote: not JSON */
+    TPL_PRE " end" TPL_SUF
+    "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5}}\n\n"
+    TPL_PRE " more" TPL_SUF
+    "data: [DONE]\n\n";
+
+static void test_stream_template(void **state)
+{
+    (void)state;
+    const char req[] = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    char text[2][128], why[2][64];
+    size_t n[2];
+    for (int on = 0; on < 2; on++) {
+        ig_ad_openai_chunk_template = on;
+        assert_int_equal(run("/v1/chat/completions", req, tpl_stream, "text/event-stream"), IG_OK);
+        expect_text(ev.completion, "Hello \"w\xc3\xb6rld\"\ny end more");
+        assert_string_equal(ev.model, "m");
+        assert_int_equal(ev.prompt_tokens, 3);
+        assert_int_equal(ev.completion_tokens, 5);
+        assert_true(ev.flags & IG_EV_MALFORMED);
+        n[on] = ev.completion.n;
+        memcpy(text[on], ev.completion.p, n[on]);
+        snprintf(why[on], sizeof why[on], "%s", ev.malformed_reason);
+    }
+    assert_int_equal(n[0], n[1]);
+    assert_memory_equal(text[0], text[1], n[0]);
+    assert_string_equal(why[0], why[1]);
+    assert_string_equal(why[1], "stream event is not valid JSON");
+}
+
 static void test_completions_logprobs(void **state)
 {
     (void)state;
@@ -351,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_chat),
         cmocka_unit_test(test_chat_stream),
+        cmocka_unit_test(test_stream_template),
         cmocka_unit_test(test_completions_logprobs),
         cmocka_unit_test(test_embeddings),
         cmocka_unit_test(test_bad_input),
