@@ -64,6 +64,10 @@ int ig_decode_packet(int linktype, const uint8_t *frame, uint32_t caplen, uint64
                      struct ig_packet *out, struct ig_decode_stats *st);
 
 struct ig_capture;
+/* Opens a pcap or pcapng file. Classic pcap files in this machine's byte order are read
+ * from a mapping of the file (same packets as libpcap gives; ig_capture_file_map = false,
+ * for tests, has libpcap read every file). */
+extern bool ig_capture_file_map;
 /* Opens a pcap or pcapng file. */
 int  ig_capture_open_file(struct ig_capture **c, const char *path, char *err, size_t errlen);
 /* Opens a live interface: non-blocking, block mode, snaplen and kernel ring size

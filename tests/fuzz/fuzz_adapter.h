@@ -44,10 +44,24 @@ static void fuzz_adapter_init(struct ig_config *cfg, struct ig_scratch *s)
     ig_scratch_init(s, 1 << 16, 32 << 20);
 }
 
+/* Called with each decoded event before the scratch is reset (rc: decode's return). */
+typedef void (*fuzz_adapter_after_fn)(const struct ig_event *ev, int rc, const char *reason);
+
+static int fuzz_adapter_input_ex(const struct ig_adapter *ad, const struct ig_config *cfg,
+                                 struct ig_scratch *s, const char *const paths[4], bool sse,
+                                 const uint8_t *data, size_t size, fuzz_adapter_after_fn after);
+
 /* One input through <ad>'s decode on one of <paths> (4 routes). */
-static int fuzz_adapter_input(const struct ig_adapter *ad, const struct ig_config *cfg,
-                              struct ig_scratch *s, const char *const paths[4], bool sse,
-                              const uint8_t *data, size_t size)
+static inline int fuzz_adapter_input(const struct ig_adapter *ad, const struct ig_config *cfg,
+                                     struct ig_scratch *s, const char *const paths[4], bool sse,
+                                     const uint8_t *data, size_t size)
+{
+    return fuzz_adapter_input_ex(ad, cfg, s, paths, sse, data, size, NULL);
+}
+
+static int fuzz_adapter_input_ex(const struct ig_adapter *ad, const struct ig_config *cfg,
+                                 struct ig_scratch *s, const char *const paths[4], bool sse,
+                                 const uint8_t *data, size_t size, fuzz_adapter_after_fn after)
 {
     if (size < 1)
         return 0;
@@ -80,12 +94,15 @@ static int fuzz_adapter_input(const struct ig_adapter *ad, const struct ig_confi
     memset(&ev, 0, sizeof ev);
     const char *reason = NULL;
     struct ig_decode_ctx ctx = { .cfg = cfg, .scratch = s };
-    if (ad->decode(&ctx, &t, &ev, &reason) < 0) {
+    int rc = ad->decode(&ctx, &t, &ev, &reason);
+    if (rc < 0) {
         if (!reason)
             __builtin_trap();
     } else {
         fuzz_check_event(&ev);
     }
+    if (after)
+        after(&ev, rc, reason);
     ig_scratch_reset(s);
     free(req);
     free(resp);

@@ -30,6 +30,9 @@ allowed() {
         vidx.c.o:scratch_key|vidx.c.o:scratch_once) ;;   # its key (frees it at thread exit), made once
         # switches for benches and tests that force the scalar statistics path
         drift_stats.c.o:ig_drift_simd|drift_stats.c.o:ig_drift_avx2) ;;
+        # switches for tests and fuzz targets that compare a fast path with the plain one
+        ad_openai.c.o:ig_ad_openai_chunk_template) ;;   # stream chunks taken from a template
+        capture.c.o:ig_capture_file_map) ;;             # pcap files read from a mapping
         *) return 1 ;;
     esac
 }
