@@ -31,9 +31,10 @@
  *   - harm to the model, for clients that each look busy but together are not: the model's
  *     median latency at latency_factor x its base (the lowest median of its recent past,
  *     LEDBAT's base delay, RFC 6817 sec. 3.4.2) or refused_share of the model's requests
- *     refused, not explained by clients already reported, while the clients over their
- *     limits together hold more than max_concurrency requests outstanding (8 addresses of
- *     one connection each saturating a model: each holds one, together eight).
+ *     refused, not explained by clients already reported, while more than max_concurrency
+ *     clients break from their own history together, each keeping about one request
+ *     outstanding (8 addresses of one connection each saturating a model); a client's own
+ *     pool of connections is max_concurrency's to judge, so each counts up to one.
  * Clients with such evidence are left out of their peers' references, so that two floods
  * do not make each other ordinary. A closed-loop flood on one connection that harms nobody
  * is a busy client by every measure here: a quota is the answer (rules/schema.md).
@@ -99,7 +100,7 @@ static const struct ig_param rate_params[] = {
     ROW("refused_share", IG_PT_DOUBLE, refused_share, .def = 0.1, .min = 0, .max = 1,
         .help = "... or with at least this share of its recent requests answered 429 or 503; 0: off"),
     ROW("latency_factor", IG_PT_DOUBLE, latency_factor, .def = 3, .min = 0, .max = 1e6,
-        .help = "... or while the model's median latency is at this multiple of its base (or refused_share of the model's requests are refused) and the clients over their limits together hold more than max_concurrency outstanding; 0: off"),
+        .help = "... or while the model's median latency is at this multiple of its base (or refused_share of the model's requests are refused) and more than max_concurrency clients over their own limits keep it busy together (each counted up to one request outstanding); 0: off"),
     { 0 },
 };
 #undef ROW
@@ -510,11 +511,13 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
             const char *b;
             over = n > own_limit(g, c, &b);
             if (over) {
+                /* each counted up to one: a client's own connections are max_concurrency's
+                 * to judge; this counts the sources keeping the model busy together */
                 uint64_t since = t > g->window_us ? t - g->window_us : 0;
-                group = load;
+                group = IG_MIN(load, 1.0);
                 for (uint32_t i = 0; i < IG_PEERS; i++)
                     if (m->over[i] && m->peers.e[i].key != c->key && m->peers.e[i].at >= since)
-                        group += m->load[i];
+                        group += IG_MIN(m->load[i], 1.0f);
                 if (group > g->max_conc + 1e-3) {
                     why = harm;
                     harmed = true;
@@ -586,7 +589,7 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
         if (lat_ratio > 0)
             ig_finding_score(&f, "model_latency_ratio", lat_ratio);
         if (group > 0)
-            ig_finding_score(&f, "group_concurrency", group);
+            ig_finding_score(&f, "group_sources", group);
     }
     ig_emit_finding(call->emit, &f);
     return IG_OK;

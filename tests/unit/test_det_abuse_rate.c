@@ -479,7 +479,7 @@ static int only_flagged(const struct fx *fx, const char *prefix, const char *why
 /* A flood from 8 addresses, one connection each, each at a busy client's rate (25/s, one
  * request outstanding): alone each is a busy client. When the model's median latency rises
  * from 10 to 40 ms with it (a model that saturates: its ordinary clients wait 40 ms too),
- * the 8, which rose together with it and together hold 8 requests outstanding, are
+ * the 8, which rose together with it, each keeping one request outstanding, are
  * reported ("model_latency"), the ordinary clients are not; the same flood answered at the
  * model's usual 10 ms (100/s each: no harm) is not. */
 static void test_pool_flood_harms_model(void **state)
@@ -501,11 +501,12 @@ static void test_pool_flood_harms_model(void **state)
     }
 }
 
-/* The same rise in the model's latency beside clients that do not together hold more than
- * max_concurrency: a busy client alone (one at a time) and a batch job over a pool of 4
- * stay quiet; so do five busy clients beside an 8-connection flood, which is reported on
- * its own evidence (concurrency) and holds most of the model's outstanding requests: the
- * harm is its. */
+/* The same rise in the model's latency with no more than max_concurrency clients rising
+ * together: a busy client alone (one at a time), a batch job over a pool of 4, and two busy
+ * clients beside batch jobs over pools of 2 and 4 (8 outstanding, 4 sources) stay quiet;
+ * so do five busy clients beside an 8-connection flood, which is reported on its own
+ * evidence (concurrency) and holds most of the model's outstanding requests: the harm is
+ * its. */
 static void test_harm_needs_group(void **state)
 {
     (void)state;
@@ -515,6 +516,15 @@ static void test_harm_needs_group(void **state)
         struct stream st[] = { LIGHTS(120), ORDINARY(T0, 10000, 60), ORDINARY(t1, 40000, 60),
                                { "heavy", t1, 40000, 0, conns, 60, 0, 0 } };
         run(&fx, st, 17);
+        assert_int_equal(fx.got->n, 0);
+        teardown(&fx);
+    }
+    {
+        struct fx fx = setup_with(NULL);
+        struct stream st[] = { LIGHTS(120), ORDINARY(T0, 10000, 60), ORDINARY(t1, 40000, 60),
+                               { "busy0", t1, 40000, 0, 1, 60, 0, 0 }, { "busy1", t1 + 500, 40000, 0, 1, 60, 0, 0 },
+                               { "pool2", t1 + 900, 40000, 0, 2, 60, 0, 0 }, { "pool4", t1 + 1300, 40000, 0, 4, 60, 0, 0 } };
+        run(&fx, st, 20);
         assert_int_equal(fx.got->n, 0);
         teardown(&fx);
     }
