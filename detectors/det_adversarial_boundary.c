@@ -2054,6 +2054,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
 #define XL 2             /* lanes */
 #define XTHIN 32         /* rows of its own from which a client's rows go to lane 0 */
 
+#define XSIB 16          /* a new stream's first rows beside its chain (bd_observe) */
 #define XC 16            /* cross streams followed at once per lane (cross_spare() says
                           * which goes) */
 
@@ -2566,11 +2567,32 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             raw_put(xv->raw + (size_t)i * dim, x, dim);
             struct bd_xstream *xs = sid ? cross_stream(g, xv, sid, id & 1) : NULL;
             if (xs) {
-                /* a new stream starts with the chain: the match's own match, the match */
+                /* a new stream starts with the chain: the match's own match, then the
+                 * recent rows of the match's lane that linked to it as the match did (a
+                 * search's first steps all near its start: HopSkipJump's first binary
+                 * search toward x0 matched x0 row after row, and the stream began only at
+                 * its 10th row, after the bisection it could have seen), oldest first, up
+                 * to XSIB, the match among them */
                 uint32_t k = xpos(mrow), k2 = xpos(xv->rec[k].link);
-                if (xv->rec[k].sid != sid && xv->rec[k].link && xage(xv, xv->rec[k].link) < XR &&
-                    xv->rec[k2].row == xv->rec[k].link && xv->rec[k2].sid != sid)
+                bool fresh_chain = xv->rec[k].sid != sid && xv->rec[k].link &&
+                                   xage(xv, xv->rec[k].link) < XR &&
+                                   xv->rec[k2].row == xv->rec[k].link;
+                if (fresh_chain && xv->rec[k2].sid != sid)
                     cross_feed(g, xv, xs, k2, xv->raw + (size_t)k2 * dim, inv);
+                uint32_t ml = mrow & 1, nsib = 0;
+                for (uint32_t a = XR - 1; fresh_chain && a >= 1 && nsib < XSIB; a--) {
+                    uint32_t n = (xv->lrows[ml] - a) & 0x7fffffffu, pos = xpos(xid(n, ml));
+                    struct bd_xrow *o = &xv->rec[pos];
+                    if (n && o->row == xid(n, ml) && o->row != mrow && o->link == xv->rec[k].link &&
+                        !o->sid && pos != i) {
+                        cross_feed(g, xv, xs, pos, xv->raw + (size_t)pos * dim, inv);
+                        nsib++;
+                    }
+                    if (o->row == mrow && xv->rec[k].sid != sid) {
+                        cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv);
+                        break;
+                    }
+                }
                 if (xage(xv, mrow) < XR && xv->rec[k].row == mrow && xv->rec[k].sid != sid)
                     cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv);
                 enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv);
