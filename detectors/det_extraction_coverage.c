@@ -13,11 +13,12 @@
  *    relative to the reference range (coverage growth of the input space).
  * A finding fires once the client has sent min_queries rows (repeats included), at least
  * half of them new samples (below), its OOD share >= ood_share, and its
- * recent OOD share (last ~recent_rows rows) exceeds the median recent share of the other
- * active clients by ood_margin: when the whole population moves away from the reference
- * (input drift, a drift.* matter) no client stands out, while an extractor among natural
- * clients does. The median is over clients, not rows, so one busy client cannot set it;
- * with fewer than 3 other active clients it is 0, so a lone extractor still fires. Rows
+ * recent OOD share (last ~recent_rows rows) exceeds the model's ordinary level by
+ * ood_margin: the lower quartile of the other active clients' recent shares, each weighted by
+ * the rows it is measured on (others_level). When the whole population moves away from the
+ * reference (input drift, a drift.* matter) no client stands out, while an extractor among
+ * natural clients does; a minority of odd clients or a crowd of few-row ones does not move
+ * it. With fewer than 3 other active clients it is 0, so a lone extractor still fires. Rows
  * here are new samples (below).
  * JS >= js_high or range excess >= 0.5 and volume raise the severity. It fires again at
  * 10x, 100x, ... the rows of the previous one.
@@ -121,7 +122,7 @@ static const struct ig_param cv_param_rows[] = {
     ROW("ood_share", IG_PT_DOUBLE, ood_share, .def = 0.5, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share of OOD rows that fires"),
     ROW("ood_margin", IG_PT_DOUBLE, ood_margin, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
-        .help = "the client's recent OOD share must also exceed the median recent share of the other active clients by this much: when everyone moves away from the reference (input drift) no client stands out. With fewer than 3 other active clients the median counts as 0, so a lone extractor still fires"),
+        .help = "the client's recent OOD share must also exceed the model's ordinary level by this much, the lower quartile of the other active clients' recent shares weighted by the rows each is measured on (the interpolation tests: their median share): when everyone moves away from the reference (input drift) no client stands out. With fewer than 3 other active clients the level counts as 0, so a lone extractor still fires"),
     ROW("recent_rows", IG_PT_DOUBLE, recent_rows, .def = 100, .min = 10, .max = INFINITY,
         .help = "horizon (the client's rows, exponential decay) of its recent OOD share"),
     ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
@@ -151,6 +152,7 @@ struct cv_peer {
     uint64_t key;             /* hash of the client id; 0 = free */
     uint64_t at;              /* model's judged-row count when last updated */
     float    share;
+    float    rows;            /* what the share is measured on: its decayed row count */
     float    interp;          /* share of interpolated samples in its last 50 distinct ones */
 };
 
@@ -359,30 +361,66 @@ static double recent_add(const struct cv_params *p, struct cv_model *m, struct c
             slot = &m->peers[i];
     }
     *slot = (struct cv_peer){ .key = c->key, .at = ++m->judged, .share = (float)share,
-                              .interp = (float)interp_share(c) };
+                              .rows = (float)c->recent_rows, .interp = (float)interp_share(c) };
     return share;
 }
 
-/* Median recent OOD share (interp: interpolation share, of the clients that have one) of
- * the other clients active within the last active_rows rows; 0 with fewer than 3 of them.
- * *np (may be NULL) = how many there were. */
-static double others_median(const struct cv_params *p, const struct cv_model *m, uint64_t self,
-                            bool interp, int *np)
+/* Median interpolation share of the other clients active within the last active_rows rows
+ * that have one; 0 with fewer than 3 of them. *np = how many there were. */
+static double others_median(const struct cv_params *p, const struct cv_model *m, uint64_t self, int *np)
 {
     float v[CV_PEERS];
     int n = 0;
     for (int i = 0; i < CV_PEERS; i++) {
         const struct cv_peer *e = &m->peers[i];
-        if (e->key && e->key != self && e->at + p->active_rows >= m->judged &&
-            (!interp || e->interp >= 0))
-            v[n++] = interp ? e->interp : e->share;
+        if (e->key && e->key != self && e->at + p->active_rows >= m->judged && e->interp >= 0)
+            v[n++] = e->interp;
     }
-    if (np)
-        *np = n;
+    *np = n;
     if (n < 3)
         return 0;
     qsort(v, (size_t)n, sizeof v[0], ig_cmp_float);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* The level of OOD the model's ordinary traffic shows, for the OOD rule: the lower quartile
+ * of the other active clients' recent OOD shares, each weighted by the rows it is measured
+ * on (its decayed row count, at most ~recent_rows); 0 with fewer than 3 of them. When the
+ * whole population moves away from the reference (drift) the quartile moves with it; the
+ * clients that do not look like the rest (attackers, what-if and sensitivity tools, a
+ * camera on an odd scene) move it only once they carry three quarters of the weight, and
+ * a crowd of clients with a few rows each (an attack over 64 source addresses) moves it
+ * little. The plain median moved with the mix: with few peers, half of them odd, it sat
+ * high and fell as ordinary clients arrived, so one client's verdict changed with how
+ * many ordinary clients the model had (s8: 0.50 needed, then 0.20 + margin). */
+static double others_level(const struct cv_params *p, const struct cv_model *m, uint64_t self)
+{
+    float v[CV_PEERS], w[CV_PEERS];
+    int n = 0;
+    double total = 0;
+    for (int i = 0; i < CV_PEERS; i++) {
+        const struct cv_peer *e = &m->peers[i];
+        if (e->key && e->key != self && e->at + p->active_rows >= m->judged) {
+            /* insertion sort by share: at most 64 */
+            int j = n++;
+            for (; j > 0 && v[j - 1] > e->share; j--) {
+                v[j] = v[j - 1];
+                w[j] = w[j - 1];
+            }
+            v[j] = e->share;
+            w[j] = e->rows;
+            total += e->rows;
+        }
+    }
+    if (n < 3 || !(total > 0))
+        return 0;
+    double run = 0;
+    for (int i = 0; i < n; i++) {
+        run += w[i];
+        if (run >= 0.25 * total)
+            return v[i];
+    }
+    return v[n - 1];
 }
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct cv_params *p,
@@ -946,7 +984,7 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     if (share < p->interp_share && burst < p->burst_min)
         return true;
     int npeers;
-    double others = others_median(p, m, c->key, true, &npeers);
+    double others = others_median(p, m, c->key, &npeers);
     bool few = m->nfeat < CV_INTERP_MINFEAT;
     /* in few dimensions natural records often lie near a segment between two others
      * (iris: ~30 %, up to 0.46 in a window): judged only against at least 3 peers */
@@ -1134,7 +1172,7 @@ static int cv_observe(const struct ig_call *call, const struct ig_event *ev)
          * at least half of them new samples (the share is theirs) */
         uint64_t seen = c->rows + c->dups + c->edits;
         if (seen >= c->next_alarm && 2 * c->rows >= p->min_queries) {
-            double share = (double)c->ood / c->rows, others = others_median(p, m, c->key, false, NULL);
+            double share = (double)c->ood / c->rows, others = others_level(p, m, c->key);
             if (share >= p->ood_share && recent >= others + p->ood_margin) {
                 alarm(call, ev, p, m, c, others);
                 c->next_alarm = seen * 10;

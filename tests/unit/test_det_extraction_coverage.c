@@ -678,6 +678,85 @@ static void test_one_feature_edits_quiet(void **state)
     spread = 0.08, box_lo = 0, box_hi = 1, nclasses = C;
 }
 
+/* The OOD rule's verdict on a client does not depend on how many ordinary clients the model
+ * has. Beside the client, four clients whose rows are 45 % unusual (far from their class on
+ * every feature: below ood_share, never flagged) and <nord> ordinary ones; the client sends
+ * 70 % unusual rows. Judged against the other clients' median, it needed 0.45 + ood_margin
+ * with 2 ordinary peers (not flagged) and 0.5 with 18 (flagged): the verdict moved with the
+ * crowd. Against their lower quartile it is flagged at its 100th query in both. Returns the
+ * query of its first finding (0: none). */
+static int crowd_case(int nord)
+{
+    dim = 16;
+    centres_box();
+    model_new();
+    void *teach[10], *odd[4], *ord[18], *client = client_new();
+    for (int b = 0; b < 10; b++)
+        teach[b] = client_new();
+    for (int b = 0; b < 4; b++)
+        odd[b] = client_new();
+    for (int b = 0; b < nord; b++)
+        ord[b] = client_new();
+    float x[128];
+    for (int q = 0; q < 1000; q++) {
+        natural(x);
+        send(teach[q % 10], x);
+    }
+    for (int q = 0; q < 120; q++) {   /* every peer measured on ~100 rows */
+        for (int b = 0; b < 4; b++) {
+            natural(x);
+            if ((q + b) % 20 < 9)
+                for (uint32_t f = 0; f < dim; f++)
+                    x[f] += 0.3f;
+            send(odd[b], x);
+        }
+        for (int b = 0; b < nord; b++) {
+            natural(x);
+            send(ord[b], x);
+        }
+    }
+    if (sink.n)
+        fail_msg("%d ordinary peers: %d findings on the peers (ood share %g)", nord, sink.n, sink.share);
+    int at = 0;
+    for (int q = 120; q < 270 && !at; q++) {
+        natural(x);
+        if (q % 10 < 7)
+            for (uint32_t f = 0; f < dim; f++)
+                x[f] += 0.3f;
+        send(client, x);
+        if (sink.n)
+            at = q - 119;
+        for (int b = 0; b < 4; b++) {   /* the peers stay active */
+            natural(x);
+            if ((q + b) % 20 < 9)
+                for (uint32_t f = 0; f < dim; f++)
+                    x[f] += 0.3f;
+            send(odd[b], x);
+        }
+        natural(x);
+        send(ord[q % nord], x);
+    }
+    drop(client);
+    for (int b = 0; b < 10; b++)
+        drop(teach[b]);
+    for (int b = 0; b < 4; b++)
+        drop(odd[b]);
+    for (int b = 0; b < nord; b++)
+        drop(ord[b]);
+    model_free();
+    return at;
+}
+
+static void test_ood_verdict_stable_in_population(void **state)
+{
+    (void)state;
+    rs = 99;
+    int few = crowd_case(2), many = crowd_case(18);
+    if (few != 100 || many != 100)
+        fail_msg("70 %% unusual rows: first finding at query %d with 2 ordinary peers, %d with 18",
+                 few, many);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -711,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_augmented_few_features_no_peers),
         cmocka_unit_test(test_pruned_search_equals_exhaustive),
         cmocka_unit_test(test_one_feature_edits_quiet),
+        cmocka_unit_test(test_ood_verdict_stable_in_population),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
