@@ -54,11 +54,11 @@
  * peers with a share to compare with. A finding fires when at least interp_share of the client's last 50 distinct
  * samples (judged from 30 on) are interpolations and that share exceeds the median of the
  * other active clients' by ood_margin (a model whose records all lie on a line is the data,
- * not an attacker), or on a burst: among the last 16 distinct samples so many
+ * not an attacker), or on a burst: among the last 16, 32 or 50 distinct samples so many
  * interpolations that a binomial at the model's ordinary rate (the peers' median share, at
- * least 0.05; 0.3 with fewer than 8 features) gives them at most interp_burst_p (a window of
- * 50 still full of the attacker's own records needed ~25 augmented queries to reach its
- * share; the burst needs 8, on iris 15). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
+ * least 0.05; 0.3 with fewer than 8 features) gives them at most interp_burst_p (a
+ * window of 50 still full of the attacker's own records needed ~25 augmented queries to
+ * reach its share; the burst needs 8 of 16, on iris 15 of 16, 24 of 32 or 32 of 50). A sample within 0.1 sd RMS of an earlier one is a repeat, not a new
  * sample. The history is allocated on a client's first judged row with room for 2
  * samples and doubles as it fills, each step charged to memory_mb (refused at first: the
  * client is judged without one; refused later: the ring stays the size it has). Searching
@@ -101,7 +101,7 @@ struct cv_params {
     double keep;              /* per-row decay of a client's recent share: 1 - 1/recent_rows */
     double interp_share, interp_tol, memory_mb;
     double burst_p;           /* interp_burst_p */
-    uint32_t burst_min;       /* fewest burst hits that can pass (at the floor rate) */
+    uint32_t scan_min[3];     /* per scan window, the fewest hits that can pass (at the floor rate) */
     uint32_t history;
     uint32_t search;          /* 0 pruned, 1 exhaustive */
     uint64_t budget;
@@ -130,7 +130,7 @@ static const struct ig_param cv_param_rows[] = {
     ROW("interp_share", IG_PT_DOUBLE, interp_share, .def = 0.4, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share of the client's last 50 distinct samples lying on a segment between two of its earlier samples (mixup / interpolation augmentation) that fires"),
     ROW("interp_burst_p", IG_PT_DOUBLE, burst_p, .def = 1e-6, .min = 0, .max = 0.5, .flags = IG_PARAM_GT_MIN,
-        .help = "a burst of interpolations fires too: of the client's last 16 distinct samples, so many that a binomial at the model's ordinary rate (the other active clients' median share; at least 0.05, with fewer than 8 sampled features at least 0.3) gives them at most this probability"),
+        .help = "a burst of interpolations fires too: of the client's last 16, 32 or 50 distinct samples, so many that a binomial at the model's ordinary rate (the other active clients' median share; at least 0.05, with fewer than 8 sampled features at least 0.3) gives them at most this probability (each window)"),
     ROW("interp_tol", IG_PT_DOUBLE, interp_tol, .def = 0.15, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "largest distance (RMS per feature, in reference standard deviations) of an interpolated sample from its segment"),
     ROW("history", IG_PT_U32, history, .def = 512, .min = 8, .max = 65536,
@@ -167,7 +167,9 @@ struct cv_global {
 #define CV_WIN 50             /* distinct samples in the interpolation window */
 #define CV_WIN_MIN 30         /* judged with at least this many */
 #define CV_INTERP_MINFEAT 8   /* fewer sampled features: judged against peers only */
-#define CV_BURST 16           /* distinct samples in the burst test's window */
+#define CV_BURST 16           /* distinct samples in the burst test's shortest window */
+#define CV_SCANS 3            /* the burst test's windows: the last 16, 32 and 50 */
+static const uint32_t cv_scan_len[CV_SCANS] = { CV_BURST, 32, CV_WIN };
 #define CV_BURST_P0 0.05      /* floor of the ordinary rate of interpolations ... */
 #define CV_BURST_P0_FEW 0.3   /* ... with fewer than CV_INTERP_MINFEAT features (iris: ~30 %) */
 
@@ -240,10 +242,13 @@ static int cv_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     q.keep = 1.0 - 1.0 / q.recent_rows;
     q.severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     q.budget = (uint64_t)(q.memory_mb * 1048576.0);
-    /* the fewest hits in a burst window that any rate at or above the floor lets pass */
-    q.burst_min = 1;
-    while (q.burst_min <= CV_BURST && gsl_cdf_binomial_Q(q.burst_min - 1, CV_BURST_P0, CV_BURST) > q.burst_p)
-        q.burst_min++;
+    /* per window, the fewest hits that any rate at or above the floor lets pass */
+    for (int s = 0; s < CV_SCANS; s++) {
+        uint32_t k = 1;
+        while (k <= cv_scan_len[s] && gsl_cdf_binomial_Q(k - 1, CV_BURST_P0, cv_scan_len[s]) > q.burst_p)
+            k++;
+        q.scan_min[s] = k;
+    }
     struct cv_global *g = calloc(1, sizeof(*g));
     if (!g) {
         snprintf(err, errlen, "%s: out of memory", NAME);
@@ -909,10 +914,11 @@ static int interp_judge(struct cv_global *g, struct cv_hist *h, const float *z, 
 }
 
 /* share: of the last 50 distinct samples (-1 before 30); burst: interpolations among the
- * last 16, tail: their binomial probability at the model's ordinary rate (1: not judged) */
+ * last blen (the scan's window that fired), tail: their binomial probability at the model's
+ * ordinary rate (1: not judged) */
 static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
                          const struct cv_params *p, const struct cv_client *c, double share,
-                         double others, uint32_t burst, double tail)
+                         double others, uint32_t burst, uint32_t blen, double tail)
 {
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
@@ -930,6 +936,7 @@ static void alarm_interp(const struct ig_call *call, const struct ig_event *ev,
     if (share >= 0)
         ig_finding_score(&f, "interpolated_share", share);
     ig_finding_score(&f, "burst_interpolated", burst);
+    ig_finding_score(&f, "burst_window", blen);
     ig_finding_score(&f, "burst_probability", tail);
     ig_finding_score(&f, "others_interpolated_share", others);
     ig_finding_score(&f, "interpolated", (double)c->interp);
@@ -980,8 +987,14 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     if (c->distinct < c->next_interp)
         return true;
     double share = interp_share(c);   /* -1 below CV_WIN_MIN */
-    uint32_t burst = c->win >= CV_BURST ? (uint32_t)__builtin_popcountll(c->interp_bits & ((1ull << CV_BURST) - 1)) : 0;
-    if (share < p->interp_share && burst < p->burst_min)
+    uint32_t hits[CV_SCANS];
+    bool any = false;
+    for (int s = 0; s < CV_SCANS; s++) {
+        hits[s] = c->win >= cv_scan_len[s]
+                      ? (uint32_t)__builtin_popcountll(c->interp_bits & ((1ull << cv_scan_len[s]) - 1)) : 0;
+        any |= c->win >= cv_scan_len[s] && hits[s] >= p->scan_min[s];
+    }
+    if (share < p->interp_share && !any)
         return true;
     int npeers;
     double others = others_median(p, m, c->key, &npeers);
@@ -992,8 +1005,11 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
                   !(few && (npeers < 3 || share < 2 * p->interp_share));
     /* A burst: mixup starts when the attacker's own records run out, and a 50-sample
      * window still full of them needs ~25 augmented queries to reach its share. The last
-     * 16 distinct samples are judged by the binomial tail at the model's ordinary rate:
-     * the other clients' median share (a model whose records lie near segments raises
+     * 16, 32 and 50 distinct samples (a scan: the short window is quick on a clean switch
+     * to augmentation, the longer ones on a rate of interpolations that is clear only over
+     * more samples, as on iris's 4 features, where the floor below asks 15 of 16) are each
+     * judged (at most 3 x interp_burst_p in all; the short window decides as it did alone)
+     * by the binomial tail at the model's ordinary rate: the other clients' median share (a model whose records lie near segments raises
      * it), floored at what natural records show (<= 0.04 per window with >= 8 features;
      * ~0.3 on iris), and above that median by ood_margin as the window is. Below 8
      * features the floor of 0.3 (15 of 16) stands in for peers when fewer than 3 have a
@@ -1001,12 +1017,21 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
      * ordinary clients had 30 distinct samples each (iris, efficacy --seed 1: after 400
      * queries instead of 120). */
     double p0 = fmax(few ? CV_BURST_P0_FEW : CV_BURST_P0, others), tail = 1;
-    if (!steady && burst >= p->burst_min &&
-        burst >= (others + p->ood_margin) * CV_BURST)
-        tail = gsl_cdf_binomial_Q(burst - 1, p0, CV_BURST);
+    uint32_t burst = 0, blen = 0;
+    for (int s = 0; s < CV_SCANS && !steady; s++) {
+        uint32_t n = cv_scan_len[s];
+        if (c->win < n || hits[s] < p->scan_min[s] || hits[s] < (others + p->ood_margin) * n)
+            continue;
+        double t = gsl_cdf_binomial_Q(hits[s] - 1, p0, n);
+        if (t < tail) {
+            tail = t;
+            burst = hits[s];
+            blen = n;
+        }
+    }
     if (!steady && !(tail <= p->burst_p))
         return true;
-    alarm_interp(call, ev, p, c, share, others, burst, tail);
+    alarm_interp(call, ev, p, c, share, others, burst, blen, tail);
     c->next_interp = c->distinct * 10;
     return true;
 }

@@ -470,8 +470,9 @@ static void test_augmented_natural_data(void **state)
 
 /* 4 features and no peer with a share yet (an extractor that arrives early and fast, before
  * the model's slower ordinary clients have 30 distinct samples): the burst is judged at the
- * floor rate of few features (0.3: 15 of 16), so mixup is still flagged soon after the
- * attacker's 44 records run out; its own natural records are not. */
+ * floor rate of few features (0.3: 15 of 16, 24 of 32, 32 of 50), so mixup is still flagged
+ * within 64 queries of the attacker's 44 records running out (the 16-window alone: 85);
+ * its own natural records are not. */
 static void test_augmented_few_features_no_peers(void **state)
 {
     (void)state;
@@ -507,7 +508,7 @@ static void test_augmented_few_features_no_peers(void **state)
             assert_int_equal(sink.n, 0);
     }
     print_message("d=4, no peers: augmented data flagged after %d queries\n", at);
-    assert_true(at > 44 && at <= 44 + 100);
+    assert_true(at > 44 && at <= 44 + 64);
     assert_int_equal(sink.n, sink.interp);
     drop(thief);
     for (int b = 0; b < 10; b++)
