@@ -40,11 +40,13 @@
  *   (b) share90 >= share90_min and share99 >= share99_min and the answers' mean margin
  *       lies at least <margin_drop> below the reference's (out-of-distribution queries
  *       the model is unsure about: corroboration from the answers, not the inputs), or
- *   (c) the same shares and the odds of a contradicted answer are <contradiction_odds>
+ *   (c) the service returns no scores (the margin is not measured), the same shares, and
+ *       the odds of a contradicted answer are <contradiction_odds>
  *       times the reference's held-out rows' (counted as at least 2 %): the answers no
  *       longer follow the data's classes, as a model extrapolating on another
- *       distribution's records answers (corroboration from labels alone, when the service
- *       returns no scores; black-and-white digits: 2.4-5.5x, their answers follow the
+ *       distribution's records answers (corroboration from labels alone; with scores the
+ *       margin is the answers' evidence: black-and-white digits with scores reached 7.4x
+ *       at a margin drop of 0.03 at efficacy seed 0; without: 2.4-5.5x, their answers follow the
  *       digits they show; transfer sets 8-94x on the kept captures, 6.4x for wine's
  *       random policy in the labels-only efficacy run at seed 0: margins are thin there),
  * and share90 exceeds the median of the other active clients' by <peer_margin> (a model
@@ -121,7 +123,7 @@ static const struct ig_param tr_param_rows[] = {
     ROW("margin_drop", IG_PT_DOUBLE, margin_drop, .def = 0.15, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "corroboration: the client's mean top-1 minus top-2 probability lies this far below the reference's"),
     ROW("contradiction_odds", IG_PT_DOUBLE, contradiction_odds, .def = 6, .min = 1, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
-        .help = "corroboration from the labels alone: the odds that the model's answer is not the class nearest the row (in the reference's class model) are this many times the reference's own (its held-out rows'; counted as at least 2 %)"),
+        .help = "corroboration from the labels alone, where the service returns no scores (with scores the margin is the evidence): the odds that the model's answer is not the class nearest the row (in the reference's class model) are this many times the reference's own (its held-out rows'; counted as at least 2 %)"),
     ROW("peer_margin", IG_PT_DOUBLE, peer_margin, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
         .help = "the client's share beyond the 90th percentile must exceed the other active clients' median (weighted by their rows) by this much (a population that moves as a whole is drift)"),
     ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
@@ -640,15 +642,20 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     uint64_t seen = c->rows + c->dups + c->edits + c->augs;
     if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
         return;
-    double drop = m->ref_margin >= 0 && c->r_mrows >= 0.5 * c->r_rows
-                      ? m->ref_margin - c->r_margin / c->r_mrows : -1;
+    bool measured = m->ref_margin >= 0 && c->r_mrows >= 0.5 * c->r_rows;
+    double drop = measured ? m->ref_margin - c->r_margin / c->r_mrows : -1;
     /* the odds of a contradicted answer against the reference's (at least 2 %: a few
      * hundred held-out rows do not tell smaller rates apart) */
     double contra = c->r_contra / c->r_rows, r0 = m->ref_contra > 0.02f ? m->ref_contra : 0.02;
     double odds = contra < 1 ? contra / (1 - contra) / (r0 / (1 - r0)) : INFINITY;
     bool strong = s90 >= p->strong90 && s99 >= p->strong99 && lz >= p->strong_z && lr >= p->strong_log;
     bool shares = s90 >= p->share90_min && s99 >= p->share99_min;
-    int why = strong ? 0 : shares && drop >= p->margin_drop ? 1 : shares && odds >= p->contradiction_odds ? 2 : -1;
+    /* (c) stands in for the answers' confidence where the service returns none: where it
+     * does, a model answering as confidently as on its own traffic is not extrapolating,
+     * whatever the reference's class model says (digits scanned black and white, efficacy
+     * seed 0: contradiction odds 7.4x at a margin drop of 0.03, flagged) */
+    int why = strong ? 0 : shares && drop >= p->margin_drop ? 1
+            : shares && !measured && odds >= p->contradiction_odds ? 2 : -1;
     double others = why >= 0 ? others_median(p, m, c->key) : 0;
     if (why >= 0 && s90 >= others + p->peer_margin) {
         alarm(call, ev, p, m, c, s90, s99, lz, lr, drop, contra, others, why);
