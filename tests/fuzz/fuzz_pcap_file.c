@@ -59,15 +59,22 @@ static int read_all(const char *path, bool map, bool check, int *end, size_t *co
     return 0;
 }
 
+static char path[64];
+
+static void remove_file(void)
+{
+    unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[64];
     static int fd = -1;
     if (fd < 0) {
         snprintf(path, sizeof path, "/tmp/ig_fuzz_pcap_XXXXXX");
         fd = mkstemp(path);
         if (fd < 0)
             abort();
+        atexit(remove_file);   /* the file the inputs are written to, one per process */
     }
     if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
         abort();
