@@ -220,19 +220,19 @@ static void flag_due(struct ig_fleet_agg *a, uint64_t upto)
     }
 }
 
-/* After the engine observed an event of <client>: a flag waiting for it applies now. */
-static void flag_pending(struct ig_fleet_agg *a, const char *client)
+/* The flag waiting for <client> (a flag told before the engine knew it, or since its last
+ * event), taken out of the table into <out>; false when none. */
+static bool pending_take(struct ig_fleet_agg *a, const char *client, struct pending_flag *out)
 {
     if (!a->npflags || !client[0])
-        return;
+        return false;
     uint64_t h = hash_str(IG_FNV1A_BASIS, client) | 1;
     for (uint32_t i = 0; i < PENDING_CAP / 4; i++) {
         struct pending_flag *pf = &a->pflags[(h + i) & (PENDING_CAP - 1)];
         if (!pf->h)
-            return;
+            return false;
         if (pf->h == h && strcmp(pf->client, client) == 0) {
-            ig_engine_flag_client(a->engine, pf->client, pf->analytic, pf->severity);
-            a->st.flags_late++;
+            *out = *pf;
             /* backward-shift delete (linear probing): an entry after the hole moves into
              * it unless its home slot lies cyclically in (hole, entry] */
             const uint32_t mask = PENDING_CAP - 1;
@@ -251,8 +251,32 @@ static void flag_pending(struct ig_fleet_agg *a, const char *client)
             }
             a->pflags[hole].h = 0;
             a->npflags--;
-            return;
+            return true;
         }
+    }
+    return false;
+}
+
+/* Observes one released event with the flags told up to its time already set: one sensor's
+ * engine marks a client while the raising event is dispatched, so drift.features (last in
+ * the order) sees that event's client flagged, and a drift window closing before the
+ * client's next event keeps its rows out. A flag waiting for this client (the engine may
+ * not know it yet) goes in with the event; afterwards it is set on every identity the
+ * engine knows by that id. */
+static void observe_flagged(struct ig_fleet_agg *a, const struct ig_event *ev, uint64_t t)
+{
+    flag_due(a, t);   /* findings of this instant too: the raising event's own */
+    struct pending_flag pf;
+    bool waiting = pending_take(a, ev->client_id, &pf);
+    uint32_t bits = 0;
+    if (waiting) {
+        struct ig_finding f = { .analytic = pf.analytic, .client_id = pf.client, .severity = pf.severity };
+        bits = ig_engine_finding_flag(&f);
+    }
+    ig_engine_observe_flagged(a->engine, ev, bits, 0);
+    if (waiting) {
+        ig_engine_flag_client(a->engine, pf.client, pf.analytic, pf.severity);
+        a->st.flags_late++;
     }
 }
 
@@ -634,9 +658,7 @@ void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all)
         a->replaying = p.replay;
         const struct client *c = p.ev->client_id[0] ? client_get(a, p.ev->client_id, false) : NULL;
         a->cur_pods = c ? c->pods : "";
-        ig_engine_observe(a->engine, p.ev);
-        flag_due(a, p.t);   /* a finding of this instant: as one sensor, from the next event */
-        flag_pending(a, p.ev->client_id);
+        observe_flagged(a, p.ev, p.t);
         a->replaying = false;
         if (p.off > a->last_released[p.part])
             a->last_released[p.part] = p.off;

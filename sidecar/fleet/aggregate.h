@@ -68,8 +68,8 @@ struct ig_fleet_agg *ig_fleet_agg_new_role(const struct ig_config *cfg, const st
                                            uint64_t lateness_us, enum ig_fleet_role role,
                                            struct ig_fleet_agg *share, char *err, size_t errlen);
 /* Per-client findings <a> raises also mark the client flagged in <to>'s engine from the
- * finding's time on (drift on the model owner keeps flagged clients' rows out, as one
- * sensor does), and <to> releases
+ * finding's time on, the raising event included (drift on the model owner keeps flagged
+ * clients' rows out, as one sensor does), and <to> releases
  * no event newer than what <a> inspected while <a> has events waiting or partitions still
  * being read, so those flags come first. NULL: none. */
 void ig_fleet_agg_flag_to(struct ig_fleet_agg *a, struct ig_fleet_agg *to);

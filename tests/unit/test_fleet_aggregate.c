@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,6 +459,129 @@ static void pk_str(msgpack_packer *pk, const char *v)
 
 /* Findings-topic records as the hold-back reads them: JSON, the same map as msgpack,
  * a model-wide one, and what is not a finding. */
+/* rows_excluded of the drift report of window <index> under <rdir> (-1: no such report) */
+static long window_excluded(const char *rdir, int index)
+{
+    char pat[256], want[32];
+    snprintf(pat, sizeof pat, "%s/wine/*.json", rdir);
+    snprintf(want, sizeof want, "\"window\":{\"index\":%d,", index);
+    glob_t g;
+    long out = -1;
+    if (glob(pat, 0, NULL, &g) != 0)
+        return -1;
+    for (size_t i = 0; i < g.gl_pathc && out < 0; i++) {
+        const char *s = slurp(g.gl_pathv[i]);
+        const char *x = strstr(s, "\"rows_excluded\":");
+        if (strstr(s, want) && x)
+            out = strtol(x + strlen("\"rows_excluded\":"), NULL, 10);
+    }
+    globfree(&g);
+    return out;
+}
+
+/* The fleet's drift keeps a flagged client's rows out of the window as one sensor does
+ * when the window closes between the event that raised the finding and the client's next
+ * event. One engine (one sensor) marks the client while that event is dispatched, so
+ * drift.features, last in the order, sees it flagged on that event; the owner must too,
+ * not from the client's next event (which comes after the window closed here: the
+ * difference was all of that client's rows in the window, 53 in a CI run of
+ * test_fleet_aggregate). 10.0.0.7's third 4xx raises abuse.volume on the member; the
+ * 30-row window closes 27 benign rows later. */
+static void test_drift_flag_at_raising_event(void **state)
+{
+    (void)state;
+    char rd[160], p[200], err[512];
+    snprintf(rd, sizeof rd, "%s/rules_drift", dir);
+    mkdir(rd, 0700);
+    snprintf(p, sizeof p, "%s/rules.yaml", rd);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("- detector: abuse.volume\n  throttle: 30s\n  params:\n    max_errors: 2\n    window: 60s\n"
+          "- detector: drift.features\n  params:\n    reference_rows: 30\n    reference_min_rows: 10\n"
+          "    window_rows: 30\n    min_window_rows: 10\n    sequential: false\n", f);
+    fclose(f);
+    struct ig_rules *dr = NULL;
+    assert_int_equal(ig_rules_load_dir(rd, &dr, err, sizeof err), 0);
+
+    enum { N = 75 };
+    static struct ig_event ev[N];
+    static float in[N][2];
+    int n = 0;
+    const char *benign[] = { "10.0.0.1", "10.0.0.2", "10.0.0.3" };
+    uint64_t t = T0;
+    /* the reference: 30 benign rows */
+    for (int i = 0; i < 30; i++, n++, t += 100000)
+        ev_at(&ev[n], benign[i % 3], t);
+    /* window 0: 10.0.0.7's three 4xx (the third raises), then 27 benign rows */
+    for (int i = 0; i < 3; i++, n++, t += 100000) {
+        ev_at(&ev[n], "10.0.0.7", t);
+        ev[n].status = 404;
+    }
+    for (int i = 0; i < 27; i++, n++, t += 100000)
+        ev_at(&ev[n], benign[i % 3], t);
+    /* window 1: 10.0.0.7 again, then benign rows */
+    for (int i = 0; i < 15; i++, n++, t += 100000)
+        ev_at(&ev[n], i == 0 ? "10.0.0.7" : benign[i % 3], t);
+    assert_int_equal(n, N);
+    for (int i = 0; i < N; i++) {
+        in[i][0] = (float)((i * 7919) % 101) / 101.0f;
+        in[i][1] = (float)((i * 104729) % 97) / 97.0f;
+        ev[i].inputs = in[i];
+        ev[i].features = 2;
+        ev[i].flags = IG_EV_TENSOR;
+    }
+
+    /* one engine seeing everything: the reference */
+    ig_config_defaults(&cfg);
+    snprintf(cfg.findings_path, sizeof cfg.findings_path, "%s/drift_one.jsonl", dir);
+    snprintf(cfg.reports_dir, sizeof cfg.reports_dir, "%s/rep_one", dir);
+    struct ig_fleet_agg *one = ig_fleet_agg_new_role(&cfg, dr, 2000000, IG_FLEET_ALL, NULL, err, sizeof err);
+    assert_non_null(one);
+    ig_fleet_agg_partition_start(one, 0);
+    for (int i = 0; i < N; i++)
+        ig_fleet_agg_event(one, &ev[i], "pod-a", false, 0, i);
+    ig_fleet_agg_partition_end(one, 0);
+    ig_fleet_agg_advance(one, true);
+    ig_fleet_agg_finish(one);
+    ig_fleet_agg_free(one);
+
+    /* a member and the model owner */
+    ig_config_defaults(&cfg);
+    snprintf(cfg.findings_path, sizeof cfg.findings_path, "%s/drift_pair.jsonl", dir);
+    snprintf(cfg.reports_dir, sizeof cfg.reports_dir, "%s/rep_pair", dir);
+    struct ig_fleet_agg *m = ig_fleet_agg_new_role(&cfg, dr, 2000000, IG_FLEET_CLIENTS, NULL, err, sizeof err);
+    assert_non_null(m);
+    struct ig_fleet_agg *o = ig_fleet_agg_new_role(&cfg, dr, 2000000, IG_FLEET_MODELS, m, err, sizeof err);
+    assert_non_null(o);
+    ig_fleet_agg_flag_to(m, o);
+    ig_fleet_agg_partition_start(m, 0);
+    ig_fleet_agg_partition_start(o, 0);
+    for (int i = 0; i < N; i++) {
+        ig_fleet_agg_event(m, &ev[i], "pod-a", false, 0, i);
+        ig_fleet_agg_event(o, &ev[i], "pod-a", false, 0, i);
+        ig_fleet_agg_advance(m, false);
+        ig_fleet_agg_advance(o, false);
+    }
+    ig_fleet_agg_partition_end(m, 0);
+    ig_fleet_agg_partition_end(o, 0);
+    ig_fleet_agg_advance(m, true);
+    ig_fleet_agg_advance(o, true);
+    ig_fleet_agg_finish(o);
+    ig_fleet_agg_finish(m);
+    assert_int_equal(ig_fleet_agg_stats(m)->raised, 1);   /* abuse.volume, on the member */
+    ig_fleet_agg_free(o);
+    ig_fleet_agg_free(m);
+    ig_rules_free(dr);
+
+    char r1[200], r2[200];
+    snprintf(r1, sizeof r1, "%s/rep_one", dir);
+    snprintf(r2, sizeof r2, "%s/rep_pair", dir);
+    assert_int_equal(window_excluded(r1, 0), 3);   /* the client's three rows */
+    assert_int_equal(window_excluded(r2, 0), 3);
+    assert_int_equal(window_excluded(r1, 1), 1);
+    assert_int_equal(window_excluded(r2, 1), 1);
+}
+
 static void test_told_parse(void **state)
 {
     (void)state;
@@ -532,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_told_at_event_time),
         cmocka_unit_test(test_member_flag_at_request_time),
+        cmocka_unit_test(test_drift_flag_at_raising_event),
         cmocka_unit_test(test_told_parse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
