@@ -539,13 +539,19 @@ static bool cell_flag_raw(const struct drift_model *m, const struct drift_params
     return p->exclude_flagged && i != CT_OTHER && m->ct[i].flags != 0;
 }
 
-/* Flagged clients stay out while they are a minority of the active clients: when most
- * clients are flagged (a load test tripping rate limits for everyone, or all traffic
- * through one flagged proxy), they are the population, and leaving them out would leave
- * nothing to watch. Counted in clients, not rows: a few attackers may send most rows. */
+/* Flagged clients stay out unless nearly every active client is flagged: then (a load test
+ * tripping rate limits for everyone, or all traffic through one flagged proxy) they are
+ * the population, and leaving them out would leave nothing to watch. Counted in clients,
+ * not rows: a few attackers may send most rows. "Nearly every" is more than two thirds,
+ * not a bare majority: with as many attackers as ordinary clients (six and six in
+ * test_fleet_aggregate) one ordinary client going quiet tipped a majority rule, and every
+ * attacker's rows then counted as the population's from one row to the next (a drift
+ * window kept 202 rows out on one sensor and none in the fleet, whose event order put
+ * that client's last row 40 rows later). */
+#define FLAGGED_POPULATION (2.0 / 3.0)
 static bool cell_flagged(const struct drift_model *m, const struct drift_params *p, uint16_t i)
 {
-    return cell_flag_raw(m, p, i) && m->flag_share <= 0.5;
+    return cell_flag_raw(m, p, i) && m->flag_share <= FLAGGED_POPULATION;
 }
 
 static void flag_share_add(struct drift_model *m, const struct drift_params *p, uint16_t cell,
@@ -569,7 +575,7 @@ static void flag_share_add(struct drift_model *m, const struct drift_params *p, 
 }
 
 /* The same rule over the client cells seen in some rows: clears <ex> when the flagged
- * cells are not a minority of the cells present. */
+ * cells are nearly all the cells present. */
 static void minority_rule(uint8_t *ex, const bool *present)
 {
     uint32_t n = 0, f = 0;
@@ -578,7 +584,7 @@ static void minority_rule(uint8_t *ex, const bool *present)
             n++;
             f += ex[k] != 0;
         }
-    if (2 * f > n || (n && f == n))
+    if ((double)f > FLAGGED_POPULATION * n || (n && f == n))
         memset(ex, 0, CT_MAX);
 }
 

@@ -28,6 +28,7 @@ struct got {
     int n;
     int reports, partial_reports;
     uint64_t last_window_rows;
+    uint64_t excluded[16];           /* rows_excluded of the first 16 full windows */
     char note[192];
 };
 
@@ -56,6 +57,8 @@ static void on_report(void *ctx, const struct ig_drift_report *r)
     g->reports++;
     g->partial_reports += r->partial;
     g->last_window_rows = r->rows;
+    if (!r->partial && r->window_index < 16)
+        g->excluded[r->window_index] = r->rows_excluded;
     if (r->nnotes)
         snprintf(g->note, sizeof g->note, "%s", r->notes[0]);
     /* The columns come sorted, most drifted first. */
@@ -401,6 +404,88 @@ static void feed_newcomer(struct run *r, int benign, int batch_every, int flag_b
     }
 }
 
+/* One row of <client> at row <i> (1 ms apart): ordinary inputs, or extraction-style
+ * uniform queries over a wide box; flagged by "another detector" when <flagged>. */
+static void one_row(struct run *r, const char *client, bool flagged, bool wide, uint64_t i)
+{
+    float in[NF], sc[NO];
+    int32_t label = urand() < 0.6 ? 0 : 1;
+    struct ig_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.client_id, sizeof ev.client_id, "%s", client);
+    snprintf(ev.model, sizeof ev.model, "mix");
+    r->call.client_flags = flagged ? IG_CLIENT_FLAGGED_EXTRACTION : 0;
+    ev.req_time_us = 1764000000000000ull + i * 1000;
+    ev.resp_time_us = ev.req_time_us + 800;
+    ev.latency_us = 800;
+    ev.rows = 1;
+    ev.features = NF;
+    ev.outputs = NO;
+    ev.flags = IG_EV_TENSOR | IG_EV_SCORES | IG_EV_LABELS;
+    for (int f = 0; f < NF; f++)
+        in[f] = wide ? (float)(f * 10 - 6 + 12 * urand()) : (float)(f * 10 + nrand());
+    for (int k = 0; k < NO; k++)
+        sc[k] = 0.05f;
+    sc[label] = 0.9f;
+    ev.inputs = in;
+    ev.scores = sc;
+    ev.labels = &label;
+    assert_int_equal(ig_det_drift_features.observe(&r->call, &ev), IG_OK);
+}
+
+/* Flagged clients are the population only when nearly every active client is flagged.
+ * Six attackers and six ordinary clients, one of which goes quiet (so six of the eleven
+ * clients active lately are flagged): the attackers' rows stay out, and their wide
+ * queries raise no drift (a bare majority rule counted them as the population once that
+ * one client went quiet: every attacker's row in, drift.features raised). Then a load test
+ * that trips the limits of five of six active clients sending ordinary rows: those are the
+ * population, their rows are kept. */
+static void test_flagged_population_rule(void **state)
+{
+    (void)state;
+    char name[32];
+    struct run r;
+    run_start(&r);
+    uint64_t row = 0;
+    for (int i = 0; i < 1000; i++, row++) {   /* the reference: six ordinary clients */
+        snprintf(name, sizeof name, "10.0.0.%d", i % 6);
+        one_row(&r, name, false, false, row);
+    }
+    for (int i = 0; i < 7000; i++, row++) {   /* 10.0.0.5 quiet from here */
+        int k = i % 11;
+        snprintf(name, sizeof name, k < 5 ? "10.0.0.%d" : "atk-%d", k < 5 ? k : k - 5);
+        one_row(&r, name, k >= 5, k >= 5, row);
+    }
+    ig_det_drift_features.finish(&r.call, 0);
+    for (int i = 0; i < r.got.n; i++)
+        print_message("unexpected %s (%s)\n", r.got.analytic[i], r.got.detection[i]);
+    assert_int_equal(r.got.n, 0);
+    for (int w = 0; w < 7; w++)   /* the six attackers' rows of each window: 6/11 of 1000 */
+        assert_true(r.got.excluded[w] >= 540 && r.got.excluded[w] <= 550);
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);
+
+    run_start(&r);
+    row = 0;
+    for (int i = 0; i < 1000; i++, row++) {
+        snprintf(name, sizeof name, "10.0.0.%d", i % 6);
+        one_row(&r, name, false, false, row);
+    }
+    /* 10.0.0.0 and five flagged clients; 10.0.0.1-5 quiet (gone from the active clients
+     * after 4,000 rows: four windows) */
+    for (int i = 0; i < 7000; i++, row++) {
+        int k = i % 6;
+        snprintf(name, sizeof name, k == 0 ? "10.0.0.0" : "load-%d", k);
+        one_row(&r, name, k != 0, false, row);
+    }
+    ig_det_drift_features.finish(&r.call, 0);
+    assert_true(r.got.excluded[0] > 800);   /* five of eleven active: kept out */
+    assert_int_equal(r.got.excluded[6], 0);   /* five of six: the population */
+    assert_int_equal(r.got.n, 0);
+    ig_det_drift_features.model_free(&r.call);
+    ig_det_drift_features.free(r.global);
+}
+
 static void test_batching_newcomer_is_not_drift(void **state)
 {
     (void)state;
@@ -504,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_attacker_is_not_drift),
         cmocka_unit_test(test_finish_emits_partial_window),
         cmocka_unit_test(test_batching_newcomer_is_not_drift),
+        cmocka_unit_test(test_flagged_population_rule),
         cmocka_unit_test(test_overflow_entry_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
