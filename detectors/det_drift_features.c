@@ -213,6 +213,7 @@ struct drift_model {
     double  *psum;
     size_t  *psum_off;
     struct ig_drift_col_result *res2;
+    uint32_t *order;                     /* 2 x ncols: the sort of the results by index */
     uint8_t  ex[CT_MAX];
     double  *attr_cnt;                   /* CT_MAX x IG_DRIFT_BINS */
     struct verdict v;
@@ -333,6 +334,7 @@ static void model_free(struct drift_model *m)
     free(m->wv1);
     free(m->wvs);
     free(m->res2);
+    free(m->order);
     free(m->ix);
     free(m->ixcells);
     free(m->psum);
@@ -401,6 +403,7 @@ static struct drift_model *model_new(const struct drift_global *g, struct drift_
     m->tmp = malloc(big * sizeof(float));
     m->res = calloc(m->ncols + 1, sizeof *m->res);
     m->res2 = calloc(m->ncols + 1, sizeof *m->res2);
+    m->order = calloc(2 * ((size_t)m->ncols + 1), sizeof *m->order);
     m->ix = calloc(m->ncols + 1, sizeof *m->ix);
     m->psum_off = calloc(m->ncols + 1, sizeof *m->psum_off);
     m->attr_cnt = calloc((size_t)CT_MAX * IG_DRIFT_BINS, sizeof *m->attr_cnt);
@@ -420,7 +423,7 @@ static struct drift_model *model_new(const struct drift_global *g, struct drift_
     m->wv1 = calloc(nf, sizeof *m->wv1);
     m->wvs = calloc(nf, sizeof *m->wvs);
     if (!m->win || !m->rcli || !m->rlab || !m->rtime || !m->rowbuf || !m->sbuf || !m->tmp ||
-        !m->res || !m->res2 || !m->ix || !m->psum_off || !m->attr_cnt || !m->bsum || !m->cpos || !m->cneg || !m->cpos0 ||
+        !m->res || !m->res2 || !m->order || !m->ix || !m->psum_off || !m->attr_cnt || !m->bsum || !m->cpos || !m->cneg || !m->cpos0 ||
         !m->cneg0 || !m->bsq || !m->vpos || !m->vneg || !m->kurt || !m->vpos0 || !m->vneg0 ||
         !m->fmean || !m->fstd || !m->wv1 || !m->wvs)
         goto fail;
@@ -732,6 +735,36 @@ static int cmp_res(const void *a, const void *b)
     return x->index < y->index ? -1 : (x->index > y->index);
 }
 
+/* Orders m->res as cmp_res does (a total order: the same result as qsort) with no heap
+ * call: glibc's qsort took a temporary buffer from malloc at every window for these
+ * ~400-byte results. A bottom-up merge sort of column indices, then one gather into res2,
+ * which becomes m->res (both are judge()'s scratch until the next window). */
+static void sort_results(struct drift_model *m)
+{
+    uint32_t n = m->ncols, *a = m->order, *b = m->order + n + 1;
+    for (uint32_t i = 0; i < n; i++)
+        a[i] = i;
+    for (uint32_t w = 1; w < n; w *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+            uint32_t mid = IG_MIN(lo + w, n), hi = IG_MIN(lo + 2 * w, n), i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                b[k++] = cmp_res(&m->res[a[j]], &m->res[a[i]]) < 0 ? a[j++] : a[i++];
+            while (i < mid)
+                b[k++] = a[i++];
+            while (j < hi)
+                b[k++] = a[j++];
+        }
+        uint32_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        m->res2[i] = m->res[a[i]];
+    struct ig_drift_col_result *t = m->res;
+    m->res = m->res2;
+    m->res2 = t;
+}
+
 /* ---- evaluation of a range of ring rows (stats/drift_eval.c measures) ---- */
 
 _Static_assert((int)T_PSI == IG_DRIFT_PSI && (int)T_KS == IG_DRIFT_KS &&
@@ -916,7 +949,7 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
     struct ig_drift_eval_sum pop;
     judge(m, p, m->wrow0, m->nrows, &m->v, &pop);
     const struct verdict *v = &m->v;
-    qsort(m->res, m->ncols, sizeof *m->res, cmp_res);
+    sort_results(m);
 
     /* Predicted classes of the rows tested: chi-square against reference shares scaled to
      * the window total. Reference counts get +0.5 so a class unseen there stays finite. */
