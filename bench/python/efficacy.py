@@ -106,7 +106,7 @@ KNOWN_GAPS = {
     ("flood_pool", None): "each address is one closed-loop client at a busy client's rate; "
                           "abuse.rate needs concurrency, 429/503 answers or harm to the model "
                           "beyond a rate: on loopback the model's latency does not rise, and "
-                          "the saturating model shares itself out under min_requests per "
+                          "a saturating model may share itself out under min_requests per "
                           "address (rules/schema.md: a quota is the answer)",
 }
 PATTERNS = {
