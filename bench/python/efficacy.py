@@ -16,7 +16,8 @@ sensor, nightly re-scoring in sorted order and another split, back-off retry bur
 record) run at the same time as the attackers, who
 own a separate split (tests/tools/attack_clients.py; KnockoffNets also with a transfer set
 of another distribution: photo patches for digits, another table's records for the
-tables). LLM traffic:
+tables; NES, the score-based evasion of Ilyas et al. 2018, after every other client). LLM
+traffic:
 tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
 users pasting long repeated lines, code reviews of security code, pasted documents whose
 orders address their readers, translation requests and security questions in 10 languages
@@ -94,6 +95,13 @@ ATTACKS = {
     "simba_dist": ("adversarial.", 10, 60, "SimBA over 64 source addresses"),
     "hsj_dist": ("adversarial.", 10, 150, "HopSkipJump-style evasion over 64 source addresses"),
     "harvest": ("leakage.scores", 100, 200, "score harvesting (membership probing)"),
+    # NES (Ilyas et al. 2018): 50 antithetic samples around a centre it never sends, per
+    # request; its first request alone is 50 queries (the gradient before any step), so
+    # the aim of 10 cannot be met by a detector that sees whole requests. Caught within the
+    # request after its first step (adv_replay: 101 rows, 201 on one iris stream); on
+    # saturated answers it never steps (nothing to see, nothing evaded). Bound: within its
+    # 4th request (1 + 4 x 50 rows); figure 9 at seed 0: 101 rows on all four data sets
+    "nes": ("adversarial.", 10, 201, "NES score-based evasion (50 antithetic samples a request)"),
     "flood_parallel": ("abuse.", None, None, "flood, 8 connections"),
     "flood_pool": ("abuse.", None, None, "flood from 8 addresses, one connection each"),
     "flood_ramp": ("abuse.", None, None, "flood ramped up over 8 connections, one more every 2 s"),
@@ -165,6 +173,12 @@ def plan_benign_more(q):
             ("canary", int(400 * q), 5, 0.02), ("tta", int(400 * q), 5, 0.02)]
 
 
+def plan_nes(q):
+    """NES (tests/tools/attack_clients.py nes, 50 rows a request whatever the batch) in the
+    scenarios whose model answers scores; the quick mode's 200 rows give it 3 requests."""
+    return [("nes", int(400 * q), 50, 0)]
+
+
 def plan(quick):
     """[(scenario, kind, options, phase1 clients, phase2 clients)]; a client is
     (role, queries, batch, pause)."""
@@ -185,8 +199,9 @@ def plan(quick):
                    ("simba_dist", int(400 * q), 1, 0), ("hsj_dist", int(400 * q), 1, 0),
                    ("harvest", 600, 20, 0),
                    ("flood_parallel", 3000, 1, 0)]
+        # NES after every other client: their seeds and addresses stay as they were
         out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,
-                    benign + attacks + plan_benign_more(q)))
+                    benign + attacks + plan_benign_more(q) + plan_nes(q)))
     llm = [("chat", 12, 1, 0), ("chat", 12, 1, 0), ("security", 12, 1, 0), ("security", 12, 1, 0),
            ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
            ] + [("injection", 2, k, 0) for k in range(10)] + \
@@ -501,7 +516,12 @@ def render(results, mode, src):
         "0), distinct natural records of the model's own distribution that are, query for "
         "query, what an ordinary client sends; \"after queries\" counts them, so the target of "
         "100 can be met only where they are fewer than ~80 (rules/schema.md, "
-        "extraction.coverage).", "",
+        "extraction.coverage).", ""] + ([
+        "NES sends 50 antithetic samples x ± σu per request around a centre it never sends, "
+        "the first request being the gradient estimate before any step: \"after queries\" "
+        "is then at least 51, and the target of 10 (the issue's aim for evasion) cannot be "
+        "met by any detector that judges whole requests. adversarial.boundary sees the "
+        "centre of its antithetic pairs move between requests (rules/schema.md).", ""] if any(r["role"] == "nes" for r in results) else []) + [
         ("Not asserted by the test yet (efficacy.py KNOWN_GAPS; the table shows them as they "
          "are): " + "; ".join(f"{k[0]}{' / ' + k[1] if k[1] else ' undetected'}: {v}"
                              for k, v in KNOWN_GAPS.items()) + "." if KNOWN_GAPS else
