@@ -10,7 +10,8 @@
 # in 10 languages), long prompts with repeated lines, code review of security code, pasted
 # documents whose orders address their readers, translation requests) beside real attack clients (JbDA, uniform, KnockoffNets-style on natural
 # records and with a transfer set of another distribution, random and adaptive,
-# HopSkipJump-style, SimBA, both also spread over 64 source addresses, score harvesting,
+# HopSkipJump-style, SimBA, both also spread over 64 source addresses, NES (score-based,
+# 50 antithetic samples a request), score harvesting,
 # flood, prompt injection in 10 styles); and, without that flood, abuse.rate's own
 # scenarios: a busy client alone among light ones, two busy clients beside batch jobs over
 # pools of 2 and 4 connections (all ordinary), two equal 8-connection floods (both caught);
