@@ -2,7 +2,8 @@
 # Installs exactly the Debian 12 packages inferguard needs to build, test and bench.
 # Idempotent and non-interactive: packages already present are skipped, and apt is only
 # consulted when something is missing. Usage: scripts/install-deps.sh [build|test|all|fresh]
-# (fresh: what scripts/fresh-check.sh needs to build a brand-new Debian root).
+# (fresh: what scripts/fresh-check.sh needs to build a brand-new Debian root; all: every
+# profile, as bench/run.sh needs: figure 1's Suricata runs in such a root).
 set -euo pipefail
 
 profile=${1:-all}
@@ -31,8 +32,9 @@ fresh_pkgs=(mmdebstrap git)
 case "$profile" in
   build) want=("${build_pkgs[@]}") ;;
   fresh) want=("${fresh_pkgs[@]}") ;;
-  test|all) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-  -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+  test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${fresh_pkgs[@]}") ;;
+  -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
   *) echo "install-deps: unknown profile '$profile' (build, test, all or fresh)" >&2; exit 2 ;;
 esac
 
