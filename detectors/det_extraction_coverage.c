@@ -89,6 +89,7 @@
 #include <inferguard/detector.h>
 #include "kernels/kernels.h"
 #include "stats/floats.h"
+#include "stats/peers.h"
 
 #define NAME "extraction.coverage"
 #define CV_FEAT 32
@@ -400,32 +401,20 @@ static double others_median(const struct cv_params *p, const struct cv_model *m,
  * many ordinary clients the model had (s8: 0.50 needed, then 0.20 + margin). */
 static double others_level(const struct cv_params *p, const struct cv_model *m, uint64_t self)
 {
-    float v[CV_PEERS], w[CV_PEERS];
-    int n = 0;
-    double total = 0;
+    double v[CV_PEERS], w[CV_PEERS], total = 0;
+    uint32_t n = 0;
     for (int i = 0; i < CV_PEERS; i++) {
         const struct cv_peer *e = &m->peers[i];
         if (e->key && e->key != self && e->at + p->active_rows >= m->judged) {
-            /* insertion sort by share: at most 64 */
-            int j = n++;
-            for (; j > 0 && v[j - 1] > e->share; j--) {
-                v[j] = v[j - 1];
-                w[j] = w[j - 1];
-            }
-            v[j] = e->share;
-            w[j] = e->rows;
+            v[n] = e->share;
+            w[n] = e->rows;
             total += e->rows;
+            n++;
         }
     }
     if (n < 3 || !(total > 0))
         return 0;
-    double run = 0;
-    for (int i = 0; i < n; i++) {
-        run += w[i];
-        if (run >= 0.25 * total)
-            return v[i];
-    }
-    return v[n - 1];
+    return ig_wquantile_d(v, w, n, 0.25);
 }
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct cv_params *p,

@@ -129,10 +129,10 @@ static inline double ig_wmedian_self_d(double *v, uint32_t n)
     }
 }
 
-/* The weighted median of v[0..n) (n >= 1, weights w >= 0, not all 0): the smallest v[i]
- * such that the values up to it weigh at least half the total. Reorders v and w (insertion
- * sort: n <= IG_PEERS). */
-static inline double ig_wmedian_d(double *v, double *w, uint32_t n)
+/* The weighted q-quantile of v[0..n) (n >= 1, weights w >= 0, not all 0, 0 < q <= 1): the
+ * smallest v[i] such that the values up to it weigh at least q of the total. Reorders v and
+ * w (insertion sort: n <= IG_PEERS). */
+static inline double ig_wquantile_d(double *v, double *w, uint32_t n, double q)
 {
     double total = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -148,10 +148,15 @@ static inline double ig_wmedian_d(double *v, double *w, uint32_t n)
     double run = 0;
     for (uint32_t i = 0; i < n; i++) {
         run += w[i];
-        if (run >= 0.5 * total)
+        if (run >= q * total)
             return v[i];
     }
     return v[n - 1];
+}
+
+static inline double ig_wmedian_d(double *v, double *w, uint32_t n)
+{
+    return ig_wquantile_d(v, w, n, 0.5);
 }
 
 #endif

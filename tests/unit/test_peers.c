@@ -94,16 +94,20 @@ static void test_medians_against_sort(void **state)
             for (uint32_t j = i; j > 0 && x[idx[j - 1]] > x[idx[j]]; j--) {
                 uint32_t s = idx[j]; idx[j] = idx[j - 1]; idx[j - 1] = s;
             }
-        double run = 0, wwant = x[idx[n - 1]];
-        for (uint32_t i = 0; i < n; i++) {
-            run += ww[idx[i]];
-            if (run >= 0.5 * wt) {
-                wwant = x[idx[i]];
-                break;
+        for (int qi = 0; qi < 3; qi++) {             /* the median and two other quantiles */
+            const double q = qi == 0 ? 0.5 : qi == 1 ? 0.25 : 0.9;
+            double run = 0, wwant = x[idx[n - 1]], qw[IG_PEERS];
+            for (uint32_t i = 0; i < n; i++) {
+                run += ww[idx[i]];
+                if (run >= q * wt) {
+                    wwant = x[idx[i]];
+                    break;
+                }
             }
+            memcpy(pv, wv, sizeof pv);
+            memcpy(qw, ww, sizeof qw);
+            assert_true((qi == 0 ? ig_wmedian_d(pv, qw, n) : ig_wquantile_d(pv, qw, n, q)) == wwant);
         }
-        memcpy(pv, wv, sizeof pv);
-        assert_true(ig_wmedian_d(pv, ww, n) == wwant);
     }
 }
 
