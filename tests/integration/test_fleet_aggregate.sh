@@ -210,7 +210,7 @@ if lost:
 # its start and end within a request's latency, 1 s at most; measured 0-43 ms), the same verdicts; the rows kept out as flagged clients' may differ at the edges:
 # a window holds a fixed count of rows, and the requests in flight at its first and last row
 # fall on either side of it in the two orders (a batch in flight moves up to its 20-50 rows;
-# measured 0-17 rows in 18 windows of 6 runs):
+# measured 0-32 rows in 24 windows of 8 runs):
 # at most 16 rows or 5 % of a window. Both flag a client on the event that raised its
 # finding, so a window closing before the client's next event keeps its rows out on both
 # (the fleet flagged it one event later: 554 vs 607 in CI); and flagged clients count as
