@@ -27,17 +27,10 @@
  *     closed-loop client (each request sent when the answer came) never has more than
  *     one, a connection pool of N never more than N; a flood opens many;
  *   - refusals: at least refused_share of its recent requests answered 429 or 503 and it
- *     keeps going (RFC 6585 sec. 4: the service is shedding load, a polite client backs off);
- *   - harm to the model, for clients that each look busy but together are not: the model's
- *     median latency at latency_factor x its base (the lowest median of its recent past,
- *     LEDBAT's base delay, RFC 6817 sec. 3.4.2) or refused_share of the model's requests
- *     refused, not explained by clients already reported, while more than max_concurrency
- *     clients break from their own history together, each keeping about one request
- *     outstanding (8 addresses of one connection each saturating a model); a client's own
- *     pool of connections is max_concurrency's to judge, so each counts up to one.
+ *     keeps going (RFC 6585 sec. 4: the service is shedding load, a polite client backs off).
  * Clients with such evidence are left out of their peers' references, so that two floods
- * do not make each other ordinary. A closed-loop flood on one connection that harms nobody
- * is a busy client by every measure here: a quota is the answer (rules/schema.md).
+ * do not make each other ordinary. A closed-loop flood on one connection is a busy client
+ * by every measure here: a quota is the answer (rules/schema.md).
  * One finding when a client first goes over its limit with evidence, again only if it
  * climbs to a higher level (2x, heavy_factor x, 10x the limit) or a window later while
  * still over; the findings stage throttles anything beyond. Params: rules/schema.md. */
@@ -63,8 +56,6 @@ struct rate_global {
     double max_conc;                  /* evidence: mean requests outstanding above this; 0 = none needed */
     double refused_share;             /* evidence: share of 429/503 answers at or above this; 0 = off */
     double tau_us;                    /* decay time of the load and refusal estimates */
-    double latency_factor;            /* harm: model median latency / its base; 0 = off */
-    uint64_t sub_us;                  /* the latency histogram's period: window / 4 */
     int severity;                     /* at the limit; each level above adds one */
 };
 
@@ -72,7 +63,7 @@ struct rate_global {
 struct rate_cfg {
     uint64_t window_us;
     double max_requests, min_requests, flood_requests, own_factor, pop_factor, traffic_factor,
-           heavy_factor, max_conc, refused_share, latency_factor;
+           heavy_factor, max_conc, refused_share;
 };
 
 #define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rate_cfg, f), __VA_ARGS__ }
@@ -99,8 +90,6 @@ static const struct ig_param rate_params[] = {
         .help = "without a quota, a client over its limit is reported only with more requests than this outstanding at once on average (or refused_share); 0: the rate alone"),
     ROW("refused_share", IG_PT_DOUBLE, refused_share, .def = 0.1, .min = 0, .max = 1,
         .help = "... or with at least this share of its recent requests answered 429 or 503; 0: off"),
-    ROW("latency_factor", IG_PT_DOUBLE, latency_factor, .def = 3, .min = 0, .max = 1e6,
-        .help = "... or while the model's median latency is at this multiple of its base (or refused_share of the model's requests are refused) and more than max_concurrency clients over their own limits keep it busy together (each counted up to one request outstanding); 0: off"),
     { 0 },
 };
 #undef ROW
@@ -122,40 +111,10 @@ struct rate_client {
     float    busy_us, reqs, refused;  /* decayed sums: latency, requests, 429/503 answers */
 };
 
-/* The model's latency: a log histogram (4 bins per octave from 64 µs, the last one open)
- * per quarter window, the four of them summed into the sliding window's; each completed
- * quarter's median (with at least LAT_MIN_SUB answers) goes into a min filter of
- * LAT_BASE_SLOTS slots of LAT_SLOT_SUBS quarters each (10 minutes at the default window):
- * the base, the model's latency when it was least loaded, which a flood longer than that
- * whole span is needed to raise. */
-#define LAT_SUBS       4
-#define LAT_BINS       64
-#define LAT_MIN_SUB    16
-#define LAT_MIN_WIN    32
-#define LAT_BASE_SLOTS 10
-#define LAT_SLOT_SUBS  24
-
-struct lat_hist {
-    uint64_t epoch;                        /* newest quarter seen (t / sub_us), 0 = none */
-    uint64_t slot_epoch;                   /* newest base slot (quarter / LAT_SLOT_SUBS) */
-    uint32_t b[LAT_SUBS][LAT_BINS];        /* counts per quarter, ring by quarter */
-    uint32_t sum[LAT_BINS];                /* the four summed */
-    uint32_t n[LAT_SUBS], total;
-    uint8_t  base[LAT_BASE_SLOTS];         /* lowest quarter median bin + 1 per slot, 0 = none */
-};
-
 /* The model's active clients' current window counts (sliding, updated per request; the
- * clock is capture time), its latency, and decayed sums of its answers: latency of all of
- * them and of those to clients already reported (with evidence of their own), requests
- * and refusals. over[]/load[] (by peer slot): the client was over its limit without
- * evidence of its own while the model was harmed, and its requests outstanding. */
+ * clock is capture time). */
 struct rate_model {
     struct ig_peers peers;
-    struct lat_hist lat;
-    uint64_t sums_t;
-    float busy_all, busy_flagged, reqs, refused;
-    float load[IG_PEERS];
-    uint8_t over[IG_PEERS];
 };
 
 static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -171,9 +130,7 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
         .traffic_factor = c->traffic_factor,
         .max_conc = c->max_conc,
         .refused_share = c->refused_share,
-        .latency_factor = c->latency_factor,
         .tau_us = (double)c->window_us / 4,
-        .sub_us = c->window_us / LAT_SUBS,
     };
     /* flood_requests >= min_requests: the table says so (.vs) */
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
@@ -285,142 +242,6 @@ static const char *aggression(const struct rate_global *g, const struct rate_cli
     return NULL;
 }
 
-/* The histogram bin of a latency: 4 per octave from 64 µs; and the bin's lower edge. */
-static uint32_t lat_bin(uint64_t us)
-{
-    if (us < 64)
-        return 0;
-    uint32_t o = 63u - (uint32_t)__builtin_clzll(us);       /* >= 6 */
-    uint32_t b = (o - 6) * 4 + (uint32_t)((us >> (o - 2)) & 3);
-    return b < LAT_BINS ? b : LAT_BINS - 1;
-}
-
-static double lat_of_bin(uint32_t b)
-{
-    return ldexp(64.0 * (1 + (b & 3) / 4.0), (int)(b / 4));
-}
-
-static uint32_t hist_median(const uint32_t *h, uint32_t n)
-{
-    uint32_t acc = 0, b = 0;
-    for (; b < LAT_BINS - 1; b++)
-        if ((acc += h[b]) * 2 >= n)
-            break;
-    return b;
-}
-
-/* Moves to quarter <e>: the newest quarter's median into its base slot (the quarters in
- * between saw nothing), then the ring's quarters up to <e> cleared for reuse. */
-static void hist_advance(struct lat_hist *h, uint64_t e)
-{
-    {
-        uint64_t q = h->epoch;
-        uint32_t *b = h->b[q % LAT_SUBS], n = h->n[q % LAT_SUBS];
-        if (n >= LAT_MIN_SUB) {
-            uint64_t slot = q / LAT_SLOT_SUBS;
-            if (slot > h->slot_epoch) {
-                for (uint64_t k = h->slot_epoch + 1; k <= slot && k <= h->slot_epoch + LAT_BASE_SLOTS; k++)
-                    h->base[k % LAT_BASE_SLOTS] = 0;
-                h->slot_epoch = slot;
-            }
-            if (slot + LAT_BASE_SLOTS > h->slot_epoch) {   /* late quarters of a dropped slot: no */
-                uint8_t m = (uint8_t)(hist_median(b, n) + 1), *s = &h->base[slot % LAT_BASE_SLOTS];
-                if (!*s || m < *s)
-                    *s = m;
-            }
-        }
-    }
-    for (uint64_t q = h->epoch + 1; q <= e && q <= h->epoch + LAT_SUBS; q++) {
-        uint32_t *b = h->b[q % LAT_SUBS];
-        for (uint32_t i = 0; i < LAT_BINS; i++)
-            h->sum[i] -= b[i];
-        h->total -= h->n[q % LAT_SUBS];
-        memset(b, 0, LAT_BINS * sizeof *b);
-        h->n[q % LAT_SUBS] = 0;
-    }
-    h->epoch = e;
-}
-
-/* Records an answer's latency at quarter <e> (capture clock / sub_us). */
-static void hist_add(struct lat_hist *h, uint64_t e, uint64_t lat)
-{
-    if (!h->epoch) {
-        h->epoch = e;
-        h->slot_epoch = e / LAT_SLOT_SUBS;
-    }
-    if (e > h->epoch)
-        hist_advance(h, e);
-    if (e + LAT_SUBS <= h->epoch)
-        return;   /* older than the window */
-    uint32_t b = lat_bin(lat);
-    h->b[e % LAT_SUBS][b]++;
-    h->n[e % LAT_SUBS]++;
-    h->sum[b]++;
-    h->total++;
-}
-
-/* The model's median latency over the window over its base (0: not known yet). */
-static double latency_ratio(const struct lat_hist *h)
-{
-    uint32_t base = 0;
-    for (uint32_t i = 0; i < LAT_BASE_SLOTS; i++)
-        if (h->base[i] && (!base || h->base[i] < base))
-            base = h->base[i];
-    if (!base || h->total < LAT_MIN_WIN)
-        return 0;
-    return lat_of_bin(hist_median(h->sum, h->total)) / lat_of_bin(base - 1);
-}
-
-/* Folds the event's answer into the model's decayed sums (and its latency histogram);
- * <flagged>: its client is reported on evidence of its own. */
-static void model_add(const struct rate_global *g, struct rate_model *m, const struct ig_event *ev,
-                      uint64_t t, bool flagged)
-{
-    /* decayed in steps of tau/256 (an event within one counts at weight 1, 0.4 % over at
-     * most): one exp() per step, not per event */
-    uint64_t step = (uint64_t)(g->tau_us / 256);
-    if (t > m->sums_t + step) {
-        float k = m->sums_t ? (float)exp(-(double)(t - m->sums_t) / g->tau_us) : 0;
-        m->busy_all *= k;
-        m->busy_flagged *= k;
-        m->reqs *= k;
-        m->refused *= k;
-        m->sums_t = t;
-    }
-    float w = t + step < m->sums_t ? (float)exp(-(double)(m->sums_t - t) / g->tau_us) : 1.0f;
-    uint64_t lat = ev->latency_us;
-    if (!lat && ev->resp_time_us > t)
-        lat = ev->resp_time_us - t;
-    m->reqs += w;
-    if (ev->status == 429 || ev->status == 503)
-        m->refused += w;
-    if (!lat)
-        return;   /* no answer seen: no latency */
-    m->busy_all += w * (float)lat;
-    if (flagged)
-        m->busy_flagged += w * (float)lat;
-    if (g->latency_factor > 0 && g->sub_us)
-        hist_add(&m->lat, t / g->sub_us, lat);
-}
-
-/* Is the model harmed, by what not already explained by the clients reported on their own
- * evidence (they hold at least half its outstanding requests)? NULL if not. */
-static const char *model_harm(const struct rate_global *g, const struct rate_model *m,
-                              double *ratio)
-{
-    *ratio = 0;
-    if (m->busy_flagged >= 0.5f * m->busy_all && m->busy_all > 0)
-        return NULL;
-    if (g->latency_factor > 0) {
-        *ratio = latency_ratio(&m->lat);
-        if (*ratio >= g->latency_factor)
-            return "model_latency";
-    }
-    if (g->refused_share > 0 && m->refused >= 5 && m->refused >= g->refused_share * m->reqs)
-        return "model_refused";
-    return NULL;
-}
-
 /* min_requests, or the client's own history when that allows more (limit_for without
  * the population and flood_requests, which only ever raise it). */
 static uint64_t own_limit(const struct rate_global *g, const struct rate_client *c,
@@ -504,37 +325,9 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     double load = g->quota || n <= g->min_requests ? 0 : load_of(g, c);
     const char *why = g->quota || !g->max_conc ? "" : n <= g->min_requests ? NULL
                     : aggression(g, c, load);
-    bool own = why && *why;   /* evidence of its own */
-    /* Without it: over its limit while the model is harmed, beside others over theirs? */
-    double lat_ratio = 0, group = 0;
-    bool over = false, harmed = false;
-    if (m && !why && g->max_conc > 0 && n > g->min_requests) {
-        const char *harm = model_harm(g, m, &lat_ratio);
-        if (harm) {   /* its peers, rising with it, are no reference: its own history is */
-            const char *b;
-            over = n > own_limit(g, c, &b);
-            if (over) {
-                /* each counted up to one: a client's own connections are max_concurrency's
-                 * to judge; this counts the sources keeping the model busy together */
-                uint64_t since = t > g->window_us ? t - g->window_us : 0;
-                group = IG_MIN(load, 1.0);
-                for (uint32_t i = 0; i < IG_PEERS; i++)
-                    if (m->over[i] && m->peers.e[i].key != c->key && m->peers.e[i].at >= since)
-                        group += IG_MIN(m->load[i], 1.0f);
-                if (group > g->max_conc + 1e-3) {
-                    why = harm;
-                    harmed = true;
-                }
-            }
-        }
-    }
-    if (m) {   /* this client's current count in the model's peer table; a flood weighs 0 */
+    if (m)   /* this client's current count in the model's peer table; a flood weighs 0 */
         c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, why && *why ? 0 : 1,
                                  c->slot - 1) + 1;
-        m->over[c->slot - 1] = over;
-        m->load[c->slot - 1] = (float)load;
-        model_add(g, m, ev, t, own);
-    }
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
     if (!why)
@@ -546,9 +339,8 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
      * requests are. */
     if (!g->quota && level_of(g, own_limit(g, c, &basis), n) <= c->level)
         return IG_OK;
-    double pop_median = -1, traffic_median = -1;
-    uint64_t limit = harmed ? own_limit(g, c, &basis)
-                            : limit_for(g, c, m, t, &basis, &pop_median, &traffic_median);
+    double pop_median, traffic_median;
+    uint64_t limit = limit_for(g, c, m, t, &basis, &pop_median, &traffic_median);
     uint32_t lvl = level_of(g, limit, n);
     if (lvl <= c->level)
         return IG_OK;
@@ -589,10 +381,6 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
         if (c->reqs > 0)
             ig_finding_score(&f, "refused_share", c->refused / c->reqs);
         ig_finding_evidence(&f, "aggression", *why ? why : "rate");
-        if (lat_ratio > 0)
-            ig_finding_score(&f, "model_latency_ratio", lat_ratio);
-        if (group > 0)
-            ig_finding_score(&f, "group_sources", group);
     }
     ig_emit_finding(call->emit, &f);
     return IG_OK;

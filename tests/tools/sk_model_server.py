@@ -19,21 +19,14 @@ when the request's parameter typed_output is true); its port is written there.
 With --labels the REST endpoint answers the predicted class only (output "label", INT64,
 shape [rows, 1]): a service that follows the advice to return labels, not scores (the meta
 file then says "labels": true).
-With --service-ms S the REST model is one worker whose every call takes at least S ms (a
-model with a fixed compute budget per call), and answers leave without the delayed-ACK
-stall (TCP_NODELAY): it saturates at ~1000/S calls/s and its latency then grows with the
-requests waiting, as a loaded model server's does (without it, loopback answers take
-~43 ms whatever the load).
 Usage:
     sk_model_server.py --portfile FILE [--meta FILE] [--port 0] [--seed 0] [--grpc-portfile FILE]
                        [--dataset wine|breast_cancer|digits|iris] [--raw] [--split] [--labels]
-                       [--service-ms S]
 The chosen port is written to FILE once the server listens.
 """
 import argparse
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
@@ -73,7 +66,6 @@ class Handler(BaseHTTPRequestHandler):
     clf = None
     dim = 13
     labels = False
-    service_s = 0.0                 # --service-ms: each call holds the one worker this long
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -110,10 +102,7 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(400, {"error": str(e)})
             return
         with self.lock:
-            t0 = time.monotonic()
             p = self.clf.predict_proba(x.astype(np.float64)).astype(np.float32)
-            if self.service_s > 0:
-                time.sleep(max(0.0, t0 + self.service_s - time.monotonic()))
         if self.labels:
             self.reply(200, {
                 "model_name": MODEL, "model_version": "1", "id": req.get("id", ""),
@@ -227,16 +216,11 @@ def main():
     ap.add_argument("--raw", action="store_true", help="clients send the table's own units")
     ap.add_argument("--split", action="store_true", help="held-out benign and attacker splits")
     ap.add_argument("--labels", action="store_true", help="REST answers the predicted class only")
-    ap.add_argument("--service-ms", type=float, default=0,
-                    help="REST: one worker, each call at least this long, no delayed-ACK stall")
     a = ap.parse_args()
     global MODEL
     MODEL = a.dataset
     clf, Z, y, acc, parts = train(a.seed, a.dataset, a.raw, a.split)
     Handler.clf, Handler.dim, Handler.labels = clf, Z.shape[1], a.labels
-    if a.service_ms > 0:
-        Handler.service_s = a.service_ms / 1000
-        Handler.disable_nagle_algorithm = True
     if a.meta:
         with open(a.meta, "w") as f:
             json.dump({"model": MODEL, "X": Z.tolist(), "y": y.tolist(),
