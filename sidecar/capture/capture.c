@@ -26,8 +26,8 @@
  * compares packet by packet. Pages behind the reader are dropped every MAP_DROP bytes,
  * so the mapping adds little to the resident set. */
 #define MAP_DROP (8u << 20)
-#define MAP_MAX_SNAPLEN 262144u
-#define MAP_PREFETCH 2048u           /* bytes of the next record fetched ahead */      /* libpcap's MAXIMUM_SNAPLEN for the link types below */
+#define MAP_MAX_SNAPLEN 262144u      /* libpcap's MAXIMUM_SNAPLEN for the link types below */
+#define MAP_PREFETCH 2048u           /* bytes of the next record fetched ahead */
 
 bool ig_capture_file_map = true;
 
