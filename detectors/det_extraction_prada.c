@@ -42,7 +42,8 @@
  * it against the Python reference doing the same rounding). Allocations happen at most
  * log2(max_growing / 16) + 2 times per class, never per query otherwise (a doubling is
  * one realloc, an index past 1 MiB of vectors two calls; making the index from the
- * seeds three). Per worker thread: 8 Shapiro-Wilk workspaces of 60 KB, 60 KB of pooling buffers
+ * seeds three). Per worker thread: up to 64 Shapiro-Wilk workspaces of 12 B per value
+ * (n rounded up to a power of two from 512; 60 KB at n = 5000: 3.8 MB), 60 KB of pooling buffers
  * and the index re-layout's scratch (a copy of the vectors re-laid, up to 1 MiB, kept at
  * the largest size used: kernels/vidx.h). */
 #include <math.h>
@@ -254,9 +255,12 @@ struct prada_model {
 
 /* Per worker thread: Shapiro–Wilk coefficients cache, the pooled sample and radix-sort
  * buffers (allocated once per thread, never per query). */
-/* Coefficients for a few recent n: with a full ring the trimmed n wanders among a few
- * values, and rebuilding them (n/2 normal quantiles) cost more than the test itself. */
-#define SW_CACHE 8
+/* Coefficients for recent n: rebuilding them (n/2 normal quantiles) costs more than the
+ * test itself. With a full ring the trimmed n wanders among a few values per client; with
+ * rings still filling, clients of similar traffic reach the same n in turn. 64 slots, as
+ * against 8, built coefficients 877 instead of 3,963 times on the figure-1 OIP v2 capture
+ * (64 clients) and 2,675 instead of 3,894 on the gRPC one (8 clients, full rings). */
+#define SW_CACHE 64
 static _Thread_local struct ig_sw tl_sw[SW_CACHE];
 static _Thread_local uint64_t tl_sw_used[SW_CACHE], tl_sw_clock;
 static _Thread_local double *tl_pool;
@@ -716,8 +720,11 @@ static void free_thread_bufs(void)
     tl_slot = tl_stmp = NULL;
 }
 
-/* The workspace holding coefficients for <n>, else the least recently used one (a slot
- * is allocated on first use: at most SW_CACHE times per thread, never per query). */
+/* The workspace holding coefficients for <n>, else the least recently used one, sized for
+ * <n> (a power of two from 512, up to IG_SW_NMAX: a slot is allocated on first use and
+ * regrown only when a larger n takes it, at most 5 times per slot and thread, never per
+ * query otherwise). Slot 0 is made at IG_SW_NMAX first (run_test) and never shrinks, so it
+ * is the fallback when an allocation fails. */
 static struct ig_sw *sw_for(uint32_t n)
 {
     int victim = 0;
@@ -729,8 +736,15 @@ static struct ig_sw *sw_for(uint32_t n)
         if (tl_sw_used[i] < tl_sw_used[victim])
             victim = i;
     }
-    if (!tl_sw[victim].a && ig_sw_init(&tl_sw[victim], IG_SW_NMAX) != IG_OK)
-        victim = 0;   /* slot 0 always exists here */
+    struct ig_sw *s = &tl_sw[victim];
+    if (!s->a || s->nmax < n) {
+        uint32_t want = 512;
+        while (want < n)
+            want *= 2;
+        ig_sw_free(s);
+        if (ig_sw_init(s, want < IG_SW_NMAX ? want : IG_SW_NMAX) != IG_OK)
+            victim = 0;
+    }
     tl_sw_used[victim] = ++tl_sw_clock;
     return &tl_sw[victim];
 }
