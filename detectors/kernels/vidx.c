@@ -17,25 +17,27 @@ static uint32_t round_cap(uint32_t cap)
     return (cap + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK * IG_VSET_BLOCK;
 }
 
-/* Pivots for a capacity: none below 256 vectors (a scan of 16 blocks is cheaper than
- * bounding them), then about sqrt(cap): K pivot distances cost K/16 blocks, buckets hold
- * about sqrt(cap)/16 blocks. */
+/* Pivots for a capacity: none below 512 vectors (a scan of 32 blocks is cheaper than
+ * bounding them and re-laying the set out; with pivots and codes from 256, PRADA alone
+ * cost 0.47 s of CPU on the figure-1 OIP v2 capture, whose classes stop at 128-255
+ * vectors, and 0.42 s without: 9 alternating runs each), then about sqrt(cap): K pivot
+ * distances cost K/16 blocks, buckets hold about sqrt(cap)/16 blocks. */
 static uint32_t max_pivots(uint32_t cap)
 {
-    if (cap < 256)
+    if (cap < 512)
         return 0;
     uint32_t k = (uint32_t)sqrt((double)cap);
     return k > 256 ? 256 : k;
 }
 
-/* Codes are kept from this capacity on, so smaller indexes neither keep nor charge them. */
-#define Q8_MIN_VECTORS 256u
-/* Levels are chosen at a re-layout of at least this many vectors. The growth to a capacity
- * of 256 re-lays out 128: with codes from then on, an index of 128-255 vectors (PRADA's
- * G_c of an ordinary client of a few hundred queries, where the pivots prune nothing)
- * measures its blocks in int8 and scans a few in float32 instead of all. Vectors added
- * later are coded with the same levels (clamped, their error in the block's qerr). */
-#define Q8_MIN_LEVELS 64u
+/* Codes are kept from this capacity on (with the pivots), so smaller indexes neither keep
+ * nor charge them: below it every block is scanned in float32, which on sets of a few
+ * hundred vectors costs less than making the codes at the re-layout and measuring them. */
+#define Q8_MIN_VECTORS 512u
+/* Levels are chosen at a re-layout of at least this many vectors: the growth to a
+ * capacity of 512 re-lays out 256. Vectors added later are coded with the same levels
+ * (clamped, their error in the block's qerr). */
+#define Q8_MIN_LEVELS 128u
 
 static bool q8_on(uint32_t dim, uint32_t cap, unsigned flags)
 {
@@ -561,6 +563,62 @@ static void relayout(struct ig_vidx *ix, const struct relay_src *r, uint32_t n, 
     }
 }
 
+/* Growth of an index that has neither pivots nor codes before or after (capacity below
+ * 512): a re-layout would put every vector back in its own slot (without pivots, blocks
+ * fill in insertion order) and measure the same block fields again, so the used blocks,
+ * their fields and the slot maps move as they are (one copy each way through the thread's
+ * scratch) instead of being re-laid vector by vector. Same result; unchanged on IG_ENOMEM. */
+static int grow_flat(struct ig_vidx *ix, uint32_t cap)
+{
+    const uint32_t n = ix->n, dim = ix->set.dim, nb = ix->nblocks;
+    const enum ig_vset_elem elem = (enum ig_vset_elem)ix->set.elem;
+    const unsigned flags = ix->flags;
+    const size_t vb = ig_vset_bytes_ex(dim, nb * IG_VSET_BLOCK, elem);
+    const size_t hb = flags & IG_VIDX_SHADOW ? ig_vset_bytes_ex(dim, nb * IG_VSET_BLOCK, IG_VSET_BF16) : 0;
+    const size_t bb = (size_t)nb * sizeof(struct ig_vblock), mb = (size_t)n * sizeof(uint32_t);
+    struct carve c = { NULL, 0 };
+    uint8_t *tv = NULL, *th = NULL, *tb = NULL, *ti = NULL, *ts = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && !(c = (struct carve){ relayout_scratch(c.off), 0 }).base)
+            return IG_ENOMEM;
+        tv = take(&c, vb, 64);
+        th = take(&c, hb, 64);
+        tb = take(&c, bb, 16);
+        ti = take(&c, mb, 16);
+        ts = take(&c, mb, 16);
+    }
+    memcpy(tv, ix->set.data, vb);
+    if (hb)
+        memcpy(th, ix->shadow.data, hb);
+    memcpy(tb, ix->blk, bb);
+    memcpy(ti, ix->id, mb);
+    memcpy(ts, ix->slot, mb);
+    struct ig_vidx sz = { .maxpiv = 0 };
+    void *raw = realloc(ix->mem, alloc_bytes(&sz, dim, cap, elem, flags));
+    if (!raw)
+        return IG_ENOMEM;   /* the block realloc leaves is the index, unchanged */
+    struct ig_vidx nx;
+    init_at(&nx, raw, dim, cap, elem, flags);
+    memcpy(nx.set.data, tv, vb);
+    if (hb)
+        memcpy(nx.shadow.data, th, hb);
+    memcpy(nx.blk, tb, bb);
+    memcpy(nx.id, ti, mb);
+    memcpy(nx.slot, ts, mb);
+    nx.nblocks = nb;
+    nx.set.count = nb * IG_VSET_BLOCK;
+    nx.n = n;
+    nx.laid_n = n;
+    nx.queries = ix->queries;
+    nx.blocks_scanned = ix->blocks_scanned;
+    nx.blocks_total = ix->blocks_total;
+    nx.shadow_scanned = ix->shadow_scanned;
+    nx.q8_scanned = ix->q8_scanned;
+    nx.q8_listed = ix->q8_listed;
+    *ix = nx;
+    return IG_OK;
+}
+
 /* A fresh layout at capacity <cap> (>= the current one); unchanged on IG_ENOMEM. */
 static int rebuild(struct ig_vidx *ix, uint32_t cap)
 {
@@ -572,6 +630,8 @@ static int rebuild(struct ig_vidx *ix, uint32_t cap)
     K = K < n ? K : n;
     const size_t copy = (size_t)n * dim * sizeof(float);
     const bool in_place = copy <= VIDX_COPY_MAX;
+    if (in_place && cap > ix->cap && max_pivots(cap) == 0 && !q8_on(dim, cap, flags))
+        return grow_flat(ix, cap);
     /* the thread's scratch: the used slots, the copy (in place), the re-layout's arrays */
     struct carve c = { NULL, 0 };
     uint32_t *slot;

@@ -13,8 +13,9 @@
  * vectors on the same kernel path (the tests check it on every path).
  *
  * Pivots are chosen when capacity grows (ig_vidx_reserve) or the count doubles: a strided
- * sample of the stored vectors refined by one k-means step, K about sqrt(cap) (1 below 256
- * vectors); vectors are re-laid out bucket by bucket. Between growths a new vector joins
+ * sample of the stored vectors refined by one k-means step, K about sqrt(cap) (none below
+ * a capacity of 512: every block is scanned, and growing moves the blocks as they are);
+ * vectors are re-laid out bucket by bucket. Between growths a new vector joins
  * the open block of its nearest pivot. Clustered data (natural inputs) prunes well; data
  * uniform in high dimension does not (every block's bound falls below the minimum) and
  * costs one full scan plus the K pivot distances.
@@ -77,8 +78,8 @@ struct ig_vidx {
     uint64_t shadow_scanned;                        /* blocks measured in bf16 first */
     /* IG_VIDX_Q8: codes (kernels.h IG_Q8_AT; free lanes level 0), squared level norms per
      * slot (free lanes 2^30: never the minimum), level 0 per feature and the step; qscale
-     * is 0 while the vectors have no codes yet (until a re-layout of 64 or more vectors at
-     * a capacity of 256 or more). */
+     * is 0 while the vectors have no codes yet (until a re-layout of 128 or more vectors at
+     * a capacity of 512 or more). */
     int8_t   *q8;
     int32_t  *qnorm;
     double   *qoff;
@@ -103,7 +104,7 @@ struct ig_vidx {
 
 /* IG_VIDX_Q8: keep int8 codes too (a quarter again of a float32 set's bytes, plus 8 bytes
  * per vector) and measure blocks in int8 before float32; exact as above. Ignored when
- * dim > IG_Q8_MAXDIM, and below a capacity of 256 vectors, where codes are never made
+ * dim > IG_Q8_MAXDIM, and below a capacity of 512 vectors, where codes are never made
  * (then nothing is kept or charged). */
 #define IG_VIDX_Q8 2u
 

@@ -585,7 +585,7 @@ static void ref_query(struct ref_prada *r, const float *x, int32_t label, uint32
 
 /* The pruned index, the incremental ordering of D and the exact cap change nothing:
  * every test's W equals the plain implementation's, over several periods, a D ring that
- * wraps many times, sets past 256 vectors (pivots) and a cap that is not a block multiple. */
+ * wraps many times, sets past 512 vectors (pivots) and a cap that is not a block multiple. */
 static void test_matches_full_scan_reference(void **state)
 {
     (void)state;
@@ -597,7 +597,7 @@ static void test_matches_full_scan_reference(void **state)
     natural(xs, lab, n / 2, dim);
     jbda(xs + (size_t)(n / 2) * dim, lab + n / 2, n / 2, dim);
     for (uint32_t i = 0; i < n; i++)
-        lab[i] %= 3;   /* three big classes: sets reach their cap, and pivots past 256 */
+        lab[i] %= 3;   /* three big classes: sets reach their cap, and pivots past 512 */
     const uint32_t periods[] = { 1, 3, 10, 37, 400, 10 }, caps[] = { 300, 40, 300, 1000, 40, 300 };
     /* the last run keeps a bf16 shadow of G_c: still exactly the float32 answers */
     const char *const storage[] = { "f32", "f32", "f32", "f32", "f32", "f32_bf16" };

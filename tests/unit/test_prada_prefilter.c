@@ -1,5 +1,5 @@
 /* extraction.prada's int8 prefilter (prefilter: int8, the default) changes no decision:
- * on streams where it is active (classes past 256 vectors, d = 64) every finding, with
+ * on streams where it is active (classes past 512 vectors, d = 64) every finding, with
  * every score, is the one the detector emits with prefilter: none, in both modes, on
  * uniform inputs (where it does the work) and clustered ones (where pivots do). The
  * kernel-level proof (bit-identical minimum distances on every path) is test_kernels. */
@@ -126,7 +126,7 @@ static void test_prefilter_changes_no_finding(void **state)
     const char *robust = "    max_growing: 2000\n    period: 5\n";
     for (int shape = 0; shape < 2; shape++) {
         for (uint32_t i = 0; i < n; i++) {
-            lab[i] = (int32_t)(i % 2);   /* two classes of 1200: past 256, the prefilter's range */
+            lab[i] = (int32_t)(i % 2);   /* two classes of 1200: past 512, the prefilter's range */
             uint32_t c = (uint32_t)(frand() * 16) % 16;
             for (int f = 0; f < DIM; f++)
                 xs[(size_t)i * DIM + f] = shape == 0 ? frand()
