@@ -9,6 +9,7 @@
 #include <pcap/pcap.h>
 
 #include "capture/capture.h"
+#include "capture/map_guard.h"
 
 /* Kernel ring for live capture: bursts of large bodies must not overflow it between polls. */
 /* Packets wait at most this long in the kernel ring before libpcap hands them over. */
@@ -24,7 +25,9 @@
  * a run on large captures). libpcap still opens the file and checks its header; the
  * records are read here with libpcap's own rules (sf-pcap.c), which fuzz_pcap_file.c
  * compares packet by packet. Pages behind the reader are dropped every MAP_DROP bytes,
- * so the mapping adds little to the resident set. */
+ * so the mapping adds little to the resident set. A file cut short while it is read
+ * (another process truncating it) would raise SIGBUS: map_guard.c turns that into zeros
+ * and a mark, and the record is withheld with a read error. */
 #define MAP_DROP (8u << 20)
 #define MAP_MAX_SNAPLEN 262144u      /* libpcap's MAXIMUM_SNAPLEN for the link types below */
 #define MAP_PREFETCH 2048u           /* bytes of the next record fetched ahead */
@@ -37,6 +40,7 @@ struct ig_capture {
     bool    live;
     char   *fbuf;                /* the file's stdio buffer, freed after pcap_close */
     const uint8_t *map;          /* mapped pcap file, or NULL (libpcap reads) */
+    int     guard;               /* its map_guard slot */
     size_t  map_len, pos, dropped;
     uint32_t snap;               /* the file's snapshot length, as libpcap adjusts it */
     bool    nsec;                /* nanosecond timestamps */
@@ -77,15 +81,23 @@ static void map_file(struct ig_capture *c, FILE *f)
     void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     if (m == MAP_FAILED)
         return;
+    int guard = ig_map_guard_add(m, len);
+    if (guard < 0) {
+        munmap(m, len);
+        return;
+    }
     uint32_t magic;
     uint16_t major, minor;
     memcpy(&magic, m, 4);
     memcpy(&major, (const uint8_t *)m + 4, 2);
     memcpy(&minor, (const uint8_t *)m + 6, 2);
-    if ((magic != 0xa1b2c3d4u && magic != 0xa1b23c4du) || major != 2 || minor != 4) {
+    if ((magic != 0xa1b2c3d4u && magic != 0xa1b23c4du) || major != 2 || minor != 4 ||
+        ig_map_guard_cut(guard)) {
+        ig_map_guard_remove(guard);
         munmap(m, len);
         return;
     }
+    c->guard = guard;
     madvise(m, len, MADV_SEQUENTIAL);
     c->map = m;
     c->map_len = len;
@@ -121,6 +133,12 @@ static int map_next(struct ig_capture *c, const uint8_t **data, uint32_t *caplen
     if (cap > MAP_MAX_SNAPLEN || cap > left - 16)
         return PCAP_ERROR;                  /* insane length, or cut short */
     /* libpcap: struct timeval from the signed 32-bit fields, nanoseconds scaled down */
+    /* every page of the record read once before it is handed on: a file cut short under
+     * us faults here (zeros and the guard's mark), not in the decoder */
+    for (uintptr_t pg = ((uintptr_t)h | 4095) + 1; pg < (uintptr_t)(h + 16 + cap); pg += 4096)
+        (void)*(const volatile uint8_t *)pg;
+    if (ig_map_guard_cut(c->guard))
+        return PCAP_ERROR;                  /* the file shrank while being read */
     int64_t usec = c->nsec ? (int64_t)frac / 1000 : (int64_t)frac;
     *ts = (uint64_t)(int64_t)sec * 1000000u + (uint64_t)usec;
     *data = h + 16;
@@ -293,8 +311,10 @@ void ig_capture_close(struct ig_capture *c)
 {
     if (!c)
         return;
-    if (c->map)
+    if (c->map) {
+        ig_map_guard_remove(c->guard);
         munmap((void *)(uintptr_t)c->map, c->map_len);
+    }
     pcap_close(c->p);
     free(c->fbuf);
     free(c);

@@ -21,6 +21,10 @@ allowed() {
         # parse shards set up and tear down their pipelines one at a time: nDPI's and
         # libhtp's initialisation keep process-wide tables and were never thread-safe
         shards.c.o:life_lock) ;;
+        # the SIGBUS guard of mapped capture files: a signal handler's only way to find
+        # the mappings it repairs (slots of atomics), the action it passes other faults
+        # to, the page size, and the lock that installs it
+        map_guard.c.o:slots|map_guard.c.o:prev|map_guard.c.o:page|map_guard.c.o:install_lock) ;;
         # per-thread scratch (never shared between threads)
         *prada.c.o:tl_*) ;;
         *prada.c.o:bufs_key|*prada.c.o:bufs_once) ;;   # its key (frees them at thread exit), made once

@@ -1,8 +1,9 @@
 /* Capture files: classic pcap files in this machine's byte order are read from a mapping
  * (capture.c), and give exactly the packets libpcap gives for the same file: timestamps
  * (microsecond and nanosecond files), records cut at the snapshot length, a file cut
- * mid-record (an error at the end, after the whole records), and files it leaves to
- * libpcap (byte-swapped). */
+ * mid-record (an error at the end, after the whole records), files it leaves to
+ * libpcap (byte-swapped), and a file truncated by another process while it is read (a
+ * read error, not SIGBUS killing the sensor). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "capture/map_guard.h"
 #include "pcapw.h"
 
 static char dir[] = "/tmp/ig_capfile_XXXXXX";
@@ -218,6 +223,124 @@ static void test_swapped_left_to_libpcap(void **state)
     free(v);
 }
 
+/* A file of <reps> copies of orig's records (~<reps> x 3.3 KB). */
+static size_t write_long(const char *path, int reps, size_t *rec_ends, size_t max_ends, size_t *n_ends)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(orig, 1, 24, f), 24);
+    size_t len = 24;
+    *n_ends = 0;
+    for (int r = 0; r < reps; r++) {
+        for (size_t off = 24; off + 16 <= orig_n;) {
+            uint32_t cap;
+            memcpy(&cap, orig + off + 8, 4);
+            assert_int_equal(fwrite(orig + off, 1, 16 + cap, f), 16 + cap);
+            off += 16 + cap;
+            len += 16 + cap;
+            if (*n_ends < max_ends)
+                rec_ends[(*n_ends)++] = len;
+        }
+    }
+    fclose(f);
+    return len;
+}
+
+/* Truncated under the reader: the records wholly before the cut come out as they were,
+ * then a read error (the process is not killed by SIGBUS). */
+static void test_truncated_while_read(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "%s/shrinks.pcap", dir);
+    static size_t ends[4096];
+    size_t n_ends;
+    size_t len = write_long(path, 40, ends, 4096, &n_ends);
+    long pg = sysconf(_SC_PAGESIZE);
+    assert_true(len > (size_t)pg * 8);
+    static struct pk whole[4096];
+    ig_capture_file_map = false;
+    struct ig_capture *c;
+    char err[256];
+    /* what libpcap reads from the whole file, to compare with */
+    assert_int_equal(ig_capture_open_file(&c, path, err, sizeof err), IG_OK);
+    ig_capture_file_map = true;
+    struct ig_packet p;
+    size_t n_whole = 0;
+    while (ig_capture_next(c, &p) == IG_OK && n_whole < 4096) {
+        whole[n_whole].l3_len = p.l3_len;
+        memcpy(whole[n_whole].l3, p.l3, p.l3_len);
+        n_whole++;
+    }
+    ig_capture_close(c);
+
+    size_t cut = (size_t)pg * 4;          /* page-aligned: every byte past it faults */
+    assert_int_equal(ig_capture_open_file(&c, path, err, sizeof err), IG_OK);
+    assert_int_equal(ig_capture_next(c, &p), IG_OK);
+    assert_int_equal(truncate(path, (off_t)cut), 0);
+    size_t n = 1;
+    int rc;
+    while ((rc = ig_capture_next(c, &p)) == IG_OK) {
+        assert_true(n < n_whole);
+        assert_int_equal(p.l3_len, whole[n].l3_len);
+        assert_memory_equal(p.l3, whole[n].l3, p.l3_len);
+        n++;
+    }
+    assert_int_equal(rc, IG_EIO);
+    ig_capture_close(c);
+    /* every record that ends before the cut decodes to a packet (setup's conversation has
+     * no frame that fails to decode) */
+    size_t before = 0;
+    while (before < n_ends && ends[before] <= cut)
+        before++;
+    assert_int_equal(n, before);
+
+    /* cut mid-page: the bytes past the end of its last page read as zeros (the kernel's
+     * rule), the next page faults; a read error, not a crash */
+    write_long(path, 40, ends, 4096, &n_ends);
+    assert_int_equal(ig_capture_open_file(&c, path, err, sizeof err), IG_OK);
+    assert_int_equal(ig_capture_next(c, &p), IG_OK);
+    assert_int_equal(truncate(path, (off_t)(pg * 5 + 123)), 0);
+    while ((rc = ig_capture_next(c, &p)) == IG_OK || rc == IG_AGAIN)
+        ;
+    assert_int_equal(rc, IG_EIO);
+    ig_capture_close(c);
+}
+
+/* A SIGBUS outside every guarded mapping is not swallowed: it goes to the action that was
+ * there before the guard (here the default: the process dies of it). */
+static void test_foreign_sigbus_not_swallowed(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "%s/foreign.bin", dir);
+    long pg = sysconf(_SC_PAGESIZE);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        static char other[1];
+        signal(SIGBUS, SIG_DFL);       /* not cmocka's handler, which would longjmp */
+        if (ig_map_guard_add(other, sizeof other) < 0)   /* the handler is installed */
+            _exit(3);
+        FILE *f = fopen(path, "wb");
+        if (!f)
+            _exit(4);
+        for (long i = 0; i < 2 * pg; i++)
+            fputc('x', f);
+        fclose(f);
+        FILE *r = fopen(path, "rb");
+        const volatile char *m = mmap(NULL, (size_t)(2 * pg), PROT_READ, MAP_PRIVATE, fileno(r), 0);
+        if (m == MAP_FAILED || truncate(path, 0) != 0)
+            _exit(5);
+        (void)m[pg + 1];               /* past the end: SIGBUS */
+        _exit(0);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFSIGNALED(st));
+    assert_int_equal(WTERMSIG(st), SIGBUS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +348,8 @@ int main(void)
         cmocka_unit_test(test_nanoseconds),
         cmocka_unit_test(test_snaplen_and_cuts),
         cmocka_unit_test(test_swapped_left_to_libpcap),
+        cmocka_unit_test(test_truncated_while_read),
+        cmocka_unit_test(test_foreign_sigbus_not_swallowed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
