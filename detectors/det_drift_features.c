@@ -966,17 +966,12 @@ static const char *attribution_name(const struct verdict *v, bool drifted)
     return "none";
 }
 
-/* Evaluates the window (rows [wrow0, nrows)) and fills m->rep; no allocation. */
-static void evaluate(struct drift_model *m, const struct drift_params *p, bool partial)
+/* Predicted classes of the rows tested (cells not in m->ex): chi-square against reference
+ * shares scaled to the window total into rep; the number of classes. Reference counts get
+ * +0.5 so a class unseen there stays finite. */
+static uint32_t class_test(struct drift_model *m, const struct drift_params *p)
 {
     struct ig_drift_report *rep = &m->rep;
-    struct ig_drift_eval_sum pop;
-    judge(m, p, m->wrow0, m->nrows, &m->v, &pop);
-    const struct verdict *v = &m->v;
-    sort_results(m);
-
-    /* Predicted classes of the rows tested: chi-square against reference shares scaled to
-     * the window total. Reference counts get +0.5 so a class unseen there stays finite. */
     memset(m->cur_class, 0, sizeof m->cur_class);
     size_t i = ring_at(m, m->wrow0);
     for (uint64_t r = m->wrow0; r < m->nrows; r++, i = ring_next(m, i)) {
@@ -1007,6 +1002,56 @@ static void evaluate(struct drift_model *m, const struct drift_params *p, bool p
         rep->class_tvd = 0.5 * tvd;
         rep->predictions_drifted = rep->chi2_p < p->chi2_p && rep->class_tvd >= p->min_tvd;
     }
+    return k;
+}
+
+/* The verdict judge() gives when judge_maybe() says it finds nothing: the flagged clients'
+ * cells in m->ex as judge() leaves them, no drift, no attribution. */
+static void judge_none(struct drift_model *m, const struct drift_params *p, uint64_t r0,
+                       uint64_t r1, struct verdict *v, struct ig_drift_eval_sum *pop,
+                       uint64_t rows)
+{
+    memset(v, 0, sizeof *v);
+    v->share_all = NAN;
+    memset(m->ex, 0, CT_MAX);
+    size_t i = ring_at(m, r0);
+    for (uint64_t r = r0; r < r1; r++, i = ring_next(m, i)) {
+        uint16_t k = m->rcli[i];
+        if (cell_flagged(m, p, k)) {
+            v->rows_excl++;
+            v->clients_excl += !m->ex[k];
+            m->ex[k] = 1;
+        }
+    }
+    memset(pop, 0, sizeof *pop);
+    pop->rows = rows;
+}
+
+/* Evaluates the window (rows [wrow0, nrows)) and fills m->rep; no allocation. <lean>: no
+ * one reads the report (no reports_dir), so a window judge_maybe() settles as clean (most
+ * windows of stationary traffic) skips the full tests of every column; the findings are
+ * the same, only the report's columns would differ. A class drift needs the drifted
+ * scores' count for its finding: then the full test runs. */
+static void evaluate(struct drift_model *m, const struct drift_params *p, bool partial,
+                     bool lean)
+{
+    struct ig_drift_report *rep = &m->rep;
+    struct ig_drift_eval_sum pop;
+    uint64_t rows = 0;
+    bool full = true;
+    if (lean) {
+        judge_none(m, p, m->wrow0, m->nrows, &m->v, &pop, 0);
+        class_test(m, p);
+        full = rep->predictions_drifted || judge_maybe(m, p, m->wrow0, m->nrows, &rows);
+        if (!full)
+            pop.rows = rows;
+    }
+    if (full) {
+        judge(m, p, m->wrow0, m->nrows, &m->v, &pop);
+        sort_results(m);
+    }
+    const struct verdict *v = &m->v;
+    uint32_t k = class_test(m, p);
     if (v->scores_drifted)
         rep->predictions_drifted = true;
 
@@ -1282,7 +1327,7 @@ static void close_window(struct drift_model *m, const struct drift_global *g,
         /* A window closing before the tick delivered the previous one (fast traffic,
          * windows of rows): deliver it now, before evaluate() reuses its buffers. */
         deliver(m, g->reg);
-        evaluate(m, &g->p, partial);
+        evaluate(m, &g->p, partial, !g->reg->report);
         if (!m->rep.features_drifted && (m->v.flagged_only || m->v.concentrated))
             g->reg->suppressed++;
         if (emit)

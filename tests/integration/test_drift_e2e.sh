@@ -5,7 +5,8 @@
 # of rules/schema.md and the index links them all. Live: the shifted and the unshifted
 # capture replayed onto lo (replay_lo.py): `inferguard run` reports drift.features for the
 # shifted one and no input or prediction drift for the other, and writes reports that agree;
-# it sees every event analyze sees unless the kernel reports dropped frames.
+# it sees every event analyze sees unless the kernel reports dropped frames. Without
+# --reports analyze gives the same findings.
 . "$(dirname "$0")/lib/common.sh"
 check=$IG_SRC/tests/integration/lib/check_drift.py
 for kind in none mean scale brightness prior; do
@@ -16,6 +17,11 @@ for kind in none mean scale brightness prior; do
         "$WORK/$kind.pcap" 2> "$WORK/$kind.err" || fail "analyze ($kind) exited $?: $(cat "$WORK/$kind.err")"
     /usr/bin/python3 "$check" "$WORK/$kind.json" "$WORK/$kind.findings.jsonl" "$WORK/rep-$kind" "$kind" \
         || fail "drift $kind"
+    # without --reports most windows skip the full tests: the findings must not change
+    "$IG_BIN" analyze -q --findings "$WORK/$kind.lean.jsonl" "$WORK/$kind.pcap" 2>> "$WORK/$kind.err" \
+        || fail "analyze ($kind, no reports) exited $?"
+    cmp -s "$WORK/$kind.findings.jsonl" "$WORK/$kind.lean.jsonl" \
+        || fail "drift $kind: findings differ without --reports"
 done
 # Live: smaller captures and windows keep the replay short. Frames per ms: slow enough for
 # a shared machine, slower under sanitizers.

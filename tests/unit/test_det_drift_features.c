@@ -30,7 +30,16 @@ struct got {
     uint64_t last_window_rows;
     uint64_t excluded[16];           /* rows_excluded of the first 16 full windows */
     char note[192];
+    uint64_t sum;                    /* of every finding's fields, scores and evidence */
 };
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ c[i]) * 0x100000001b3ull;
+    return h;
+}
 
 static void on_finding(void *ctx, const struct ig_finding *f)
 {
@@ -49,6 +58,20 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                 g->change_us[g->n] = f->scores[i].value;
         g->n++;
     }
+    uint64_t h = fnv(g->sum ? g->sum : 0xcbf29ce484222325ull, f->analytic, strlen(f->analytic));
+    h = fnv(h, &f->time_us, sizeof f->time_us);
+    h = fnv(h, &f->severity, sizeof f->severity);
+    if (f->title)
+        h = fnv(h, f->title, strlen(f->title));
+    for (uint32_t i = 0; i < f->nscores; i++) {
+        h = fnv(h, f->scores[i].key, strlen(f->scores[i].key));
+        h = fnv(h, &f->scores[i].value, sizeof f->scores[i].value);
+    }
+    for (uint32_t i = 0; i < f->nevidence; i++) {
+        h = fnv(h, f->evidence[i].key, strlen(f->evidence[i].key));
+        h = fnv(h, f->evidence[i].value, strlen(f->evidence[i].value));
+    }
+    g->sum = h;
 }
 
 static void on_report(void *ctx, const struct ig_drift_report *r)
@@ -79,7 +102,9 @@ static double nrand(void)
     return sqrt(-2.0 * log(u + 1e-300)) * cos(2 * M_PI * v);
 }
 
-enum shift { NONE, MEAN, SCALE, PRIOR, CONF };
+/* PRIOR1: the class prior moves as in PRIOR, but the scores do not follow the label (the
+ * first is the top one) and only the last score moves: one score column of three drifts. */
+enum shift { NONE, MEAN, SCALE, PRIOR, CONF, PRIOR1 };
 static int tick_every = 100;   /* events between ticks; 0 = never tick */
 /* Every attack_every-th event comes from client "attacker" with uniform queries over a
  * wide box (extraction-style); flagged by "another detector" after flag_after of them
@@ -97,11 +122,12 @@ struct run {
 static uint64_t stream_base;   /* rows streamed since run_start: time runs on */
 static const char *stream_model = "iris";   /* the model stream() names */
 static const char *run_rules;               /* rules YAML for run_start, or NULL: defaults */
+static bool no_reports;                     /* run_start without a report consumer */
 static void run_start(struct run *r)
 {
     memset(r, 0, sizeof *r);
     stream_base = 0;
-    const struct ig_env env = { .report = on_report, .report_ctx = &r->got };
+    const struct ig_env env = { .report = no_reports ? NULL : on_report, .report_ctx = &r->got };
     char err[256];
     struct ig_rules *rules = NULL;
     if (run_rules)
@@ -155,14 +181,16 @@ static uint64_t stream(struct run *r, enum shift sh, int n, int at, const char *
         }
         /* Class prior 0.6/0.3/0.1, moving to 0.2/0.3/0.5. */
         double u = urand();
-        if (after && sh == PRIOR)
+        if (after && (sh == PRIOR || sh == PRIOR1))
             label = u < 0.2 ? 0 : (u < 0.5 ? 1 : 2);
         else
             label = u < 0.6 ? 0 : (u < 0.9 ? 1 : 2);
         double top = (after && sh == CONF) ? 0.55 + 0.1 * urand() : 0.85 + 0.1 * urand();
         for (int k = 0; k < NO; k++)
             sc[k] = (float)((1.0 - top) / (NO - 1));
-        sc[label] = (float)top;
+        sc[sh == PRIOR1 ? 0 : label] = (float)top;
+        if (after && sh == PRIOR1)
+            sc[NO - 1] += 0.25f;
         ev.inputs = in;
         ev.scores = sc;
         ev.labels = &label;
@@ -586,6 +614,50 @@ static uint64_t models_dropped(const struct run *r)
 /* The engine's overflow entry pools the names past detection.max_models in one slice: each
  * name keeps its own state in it, every one is finished, and model_free releases them all
  * (the detector keeps no list of its own). max_models counts the models alive. */
+/* Without a report consumer (no reports_dir) most windows skip the full tests: the findings
+ * are the same, field for field, as with reports, on every kind of shift, with flagged
+ * attackers and newcomers, attributed changes raised (as info) or not. */
+static void test_findings_without_reports(void **state)
+{
+    (void)state;
+    const enum shift shifts[] = { NONE, MEAN, SCALE, PRIOR, CONF, PRIOR1 };
+    const char *rules_attr = "- detector: drift.features\n  params:\n    raise_attributed: true\n";
+    int total = 0;
+    for (int t = 0; t < 6 * 3 * 2 + 2; t++) {
+        struct got want = { 0 };
+        for (int pass = 0; pass < 2; pass++) {
+            struct run r;
+            rs = 777 + (uint64_t)t;
+            no_reports = pass == 1;
+            run_rules = (t / 18) % 2 ? rules_attr : NULL;
+            run_start(&r);
+            if (t >= 36) {
+                feed_newcomers(&r, 8000, 40, t == 36 ? 3 : 1000, 2);
+            } else {
+                attack_every = t % 3 ? 7 : 0;
+                flag_after = t % 3 == 1 ? 30 : 0;
+                stream(&r, shifts[t % 6], 9000, 5000, "1");
+                attack_every = flag_after = 0;
+            }
+            ig_det_drift_features.finish(&r.call, 0);
+            ig_det_drift_features.model_free(&r.call);
+            ig_det_drift_features.free(r.global);
+            if (pass == 0) {
+                want = r.got;
+                continue;
+            }
+            assert_int_equal(r.got.reports, 0);
+            assert_int_equal(r.got.n, want.n);
+            assert_true(r.got.sum == want.sum);
+            total += want.n;
+        }
+    }
+    print_message("%d findings, the same without reports\n", total);
+    assert_true(total >= 20);
+    no_reports = false;
+    run_rules = NULL;
+}
+
 static void test_overflow_entry_models(void **state)
 {
     (void)state;
@@ -635,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_two_newcomers_are_not_drift),
         cmocka_unit_test(test_flagged_population_rule),
         cmocka_unit_test(test_overflow_entry_models),
+        cmocka_unit_test(test_findings_without_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
