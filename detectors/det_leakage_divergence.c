@@ -11,6 +11,7 @@
 #include "text/hsdb.h"
 #include "text/inspect.h"
 #include "text/normalise.h"
+#include "text/runs.h"
 #include "text/validators.h"
 
 #include <stddef.h>
@@ -48,12 +49,6 @@ static const struct ig_param dv_params[] = {
     { 0 },
 };
 #undef ROW
-
-struct dv_run {
-    uint32_t count;              /* tokens in the longest run */
-    size_t start, end;           /* byte range of the run */
-    size_t tok_at, tok_n;        /* the repeated token */
-};
 
 static int dv_init(const struct ig_env *env, const struct ig_rules *r, void **global,
                    char *err, size_t errlen)
@@ -103,43 +98,6 @@ static void dv_free(void *p)
     free(g);
 }
 
-static bool is_word(uint8_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-static bool tok_eq(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((a[i] | 0x20) != (b[i] | 0x20) || (is_word(a[i]) != is_word(b[i])))
-            return false;
-    return true;
-}
-
-/* Longest run of one word repeated (case-insensitive, any separators). */
-static struct dv_run longest_run(const uint8_t *t, size_t n)
-{
-    struct dv_run best = { 0 }, cur = { 0 };
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && !is_word(t[i]))
-            i++;
-        size_t s = i;
-        while (i < n && is_word(t[i]))
-            i++;
-        if (i == s)
-            break;
-        if (cur.count && cur.tok_n == i - s && tok_eq(t + cur.tok_at, t + s, i - s)) {
-            cur.count++;
-            cur.end = i;
-        } else
-            cur = (struct dv_run){ 1, s, i, s, i - s };
-        if (cur.count > best.count)
-            best = cur;
-    }
-    return best;
-}
-
 static int on_req(void *ctx, const struct ig_hsdb_match *m)
 {
     *(const struct ig_rule **)ctx = m->rule;
@@ -169,14 +127,14 @@ static int dv_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     const struct dv_global *g = call->global;
     const struct ig_rule *req_rule = NULL;
-    struct dv_run rq = { 0 }, rs = { 0 };
+    struct ig_text_run rq = { 0 }, rs = { 0 };
     if (ev->prompt.n) {
         /* the event's shared inspection buffer (built once for every detector) */
         const struct ig_insp_buf *b = ig_inspect(call->scratch, ev, IG_INSP_PROMPT_WORDS);
         if (!b)
             return IG_ENOMEM;
         ig_hsdb_scan(g->req_db, IG_SCAN_REQUEST, b->p, b->n, ev->model, ev->route, g->hs, on_req, &req_rule);
-        rq = longest_run(ev->prompt.p, ev->prompt.n);
+        rq = ig_text_longest_run(ev->prompt.p, ev->prompt.n);
     }
     bool req_sig = req_rule || rq.count >= g->min_req_run;
     bool diverged = false;
@@ -184,7 +142,7 @@ static int dv_observe(const struct ig_call *call, const struct ig_event *ev)
     size_t tail_at = 0, tail_n = 0;
     struct tail_hits th = { .text = ev->completion.p, .key = g->key };
     if (ev->completion.n) {
-        rs = longest_run(ev->completion.p, ev->completion.n);
+        rs = ig_text_longest_run(ev->completion.p, ev->completion.n);
         if (rs.count >= g->min_resp_run) {
             tail_at = rs.end;
             tail_n = ev->completion.n - rs.end;
