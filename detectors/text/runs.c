@@ -19,9 +19,16 @@ static int tok_eq(const uint8_t *a, const uint8_t *b, size_t n)
     return 1;
 }
 
-/* One word [s, e) after the ones before it. */
-static inline void word(const uint8_t *t, size_t s, size_t e, struct ig_text_run *cur,
-                        struct ig_text_run *best)
+static inline uint64_t ld64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* One word [s, e) after the ones before it (the reference loop's step). */
+static void word(const uint8_t *t, size_t s, size_t e, struct ig_text_run *cur,
+                 struct ig_text_run *best)
 {
     if (cur->count && cur->tok_n == e - s && tok_eq(t + cur->tok_at, t + s, e - s)) {
         cur->count++;
@@ -78,11 +85,46 @@ static inline uint64_t word_mask64(const uint8_t *p)
 #endif
 }
 
+/* The run state of ig_text_longest_run in locals (a struct behind a pointer made every word
+ * wait on the stores of the one before). */
+struct runst {
+    uint32_t count;
+    size_t start, tok_at, tok_n;
+};
+
+static inline void word_fast(const uint8_t *t, size_t n, size_t s, size_t e, struct runst *c,
+                             struct ig_text_run *best)
+{
+    size_t len = e - s;
+    int same;
+    if (len <= 8 && s + 8 <= n) {
+        /* both words hold word bytes only, so tok_eq is (a | 0x20) == (b | 0x20) byte by
+         * byte: one compare of 8 bytes (the earlier word starts before s: in bounds) and
+         * no loop whose exit depends on the text */
+        uint64_t x = (ld64(t + c->tok_at) ^ ld64(t + s)) & 0xdfdfdfdfdfdfdfdfull;
+        uint64_t keep = len == 8 ? ~0ull : (1ull << (8 * len)) - 1;
+        same = (c->count != 0) & (c->tok_n == len) & ((x & keep) == 0);
+    } else {
+        same = c->count && c->tok_n == len && tok_eq(t + c->tok_at, t + s, len);
+    }
+    if (same) {
+        c->count++;
+    } else {
+        c->count = 1;
+        c->start = c->tok_at = s;
+        c->tok_n = len;
+    }
+    if (c->count > best->count)
+        *best = (struct ig_text_run){ c->count, c->start, e, c->tok_at, c->tok_n };
+}
+
 struct ig_text_run ig_text_longest_run(const uint8_t *t, size_t n)
 {
     /* The words' starts and ends from masks of 64 bytes: one compare per 16 bytes instead
-     * of two branches per byte; the words themselves are handled as the scalar loop does. */
-    struct ig_text_run best = { 0 }, cur = { 0 };
+     * of two branches per byte; the k-th start of a block pairs with its k-th end (or the
+     * next block's first, for a word across the boundary). */
+    struct ig_text_run best = { 0 };
+    struct runst c = { 0 };
     uint64_t carry = 0;                  /* the byte before this block is a word byte */
     size_t s = 0;
     for (size_t b = 0; b < n; b += 64) {
@@ -95,18 +137,26 @@ struct ig_text_run ig_text_longest_run(const uint8_t *t, size_t n)
             m = word_mask64(tail);
         }
         uint64_t prev = (m << 1) | carry;
-        uint64_t edges = (m & ~prev) | (~m & prev);   /* starts and ends, alternating */
+        uint64_t starts = m & ~prev, ends = ~m & prev;
+        if (carry) {                     /* the word open since an earlier block */
+            if (!ends) {
+                carry = m >> 63;
+                continue;
+            }
+            word_fast(t, n, s, b + (size_t)__builtin_ctzll(ends), &c, &best);
+            ends &= ends - 1;
+        }
         carry = m >> 63;
-        while (edges) {
-            size_t at = b + (size_t)__builtin_ctzll(edges);
-            edges &= edges - 1;
-            if ((m >> (at - b)) & 1)
-                s = at;                  /* a word starts */
-            else
-                word(t, s, at, &cur, &best);
+        while (starts) {
+            s = b + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            if (!ends)
+                break;                   /* open at the block's end: carry is set */
+            word_fast(t, n, s, b + (size_t)__builtin_ctzll(ends), &c, &best);
+            ends &= ends - 1;
         }
     }
     if (carry)                           /* a word running to the end */
-        word(t, s, n, &cur, &best);
+        word_fast(t, n, s, n, &c, &best);
     return best;
 }
