@@ -42,7 +42,7 @@
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
  * memory); refused stars: the client keeps none. Per model, from its first scaled row of
- * up to 4,096 features (cross_clients): ~300 KiB + 2 x 512 x dim x 4 B (fingerprint index,
+ * up to 4,096 features (cross_clients): ~340 KiB + 2 x 512 x dim x 4 B (fingerprint index,
  * two lanes of last rows; 4 MiB at 1,024 features) + 8 KiB of projection indices above 64
  * features, and up to 2 x XC = 32 streams' states (each a client's), from the same budget,
  * freed with the model entry. */
@@ -2041,7 +2041,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
 #define XMATCH 4         /* fingerprints shared with one row: a near-duplicate */
 #define XWIN 512         /* a lane's rows a row stays matchable */
 #define XSLOTS 8192      /* index entries per lane (fingerprint -> row), a power of two: 2 x XS x XWIN */
-#define XPROBE 8         /* entries probed per fingerprint: two 64-byte lines (aligned) */
+#define XPROBE 8         /* entries probed per fingerprint: one 64-byte line (aligned) */
 #define XR XWIN          /* a lane's last rows kept (the row a cross-client match found) */
 
 /* Two lanes, each a window of its own: rows of clients with XTHIN rows of their own or
@@ -2068,11 +2068,24 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
 #define XM 64            /* coordinates summed per projection */
 #define XMAXDIM 4096     /* widest row the view keeps (XL x XR rows of it: 16 MiB per model) */
 
-struct bd_xslot {             /* 16 bytes: XPROBE of them fill two cache lines */
+struct bd_xslot {             /* 8 bytes: the XPROBE a fingerprint may sit in fill one
+                               * cache line, compared four at a time (cross_match()) */
     uint32_t fp;              /* fingerprint (0 = empty) */
     uint32_t row;             /* the row that had it (its id: xid()) */
+};
+
+struct bd_xwho {              /* beside each index entry, read only where its fp matches */
     uint32_t client;          /* that row's client (hash) */
     uint32_t exact;           /* hash of its values */
+};
+
+/* The lanes' last rows' value hashes, counted (hash -> rows of the XL x XR that have it):
+ * the exact-repeat test of a row is one look-up, not a pass over every kept row's hash.
+ * Open addressing (linear probing, deletion by backward shift) at a quarter full. */
+#define XREP 4096
+struct bd_xrep {
+    uint32_t hash;
+    uint32_t n;               /* rows with that hash (0: free) */
 };
 
 struct bd_xrow {
@@ -2104,10 +2117,10 @@ struct bd_cross {
     float    off[XS][XK];
     uint32_t *pidx;           /* wide rows: XP x XM coordinates (index << 1 | sign), else NULL */
     struct ig_fscale pfs;     /* wide rows: the projections' scale */
-    struct bd_xslot slot[XL][XSLOTS];
+    _Alignas(64) struct bd_xslot slot[XL][XSLOTS];
+    struct bd_xwho who[XL][XSLOTS];
     struct bd_xrow rec[XL * XR];   /* lane l's row n at l x XR + n % XR (xpos()) */
-    uint32_t hashes[XL * XR]; /* rec[k].hash side by side: the exact-repeat test of every
-                               * row reads 4 KiB, not 36 (it was a quarter of bd_observe) */
+    struct bd_xrep rep[XREP]; /* the hashes of rec's rows (row != 0), counted */
     float   *raw;             /* XL x XR x dim, as rec */
     struct bd_xstream s[XL * XC];   /* XC a lane (cross_stream()) */
 };
@@ -2124,7 +2137,7 @@ static inline uint32_t xage(const struct bd_cross *x, uint32_t id)
     return (x->lrows[id & 1] - (id >> 1)) & 0x7fffffffu;
 }
 
-/* Where row <id> is kept (rec, hashes, raw). */
+/* Where row <id> is kept (rec, raw). */
 static inline uint32_t xpos(uint32_t id)
 {
     return (id & 1) * XR + (id >> 1) % XR;
@@ -2151,7 +2164,10 @@ static void *cross_make(const void *ctx)
 {
     uint32_t dim = *(const uint32_t *)ctx;
     size_t extra = dim > IG_FSCALE_MAXDIM ? (size_t)XP * XM : 0;   /* pidx, after raw */
-    struct bd_cross *x = calloc(1, sizeof(struct bd_cross));
+    /* cache-line aligned: an index look-up reads one line (struct bd_xslot) */
+    struct bd_cross *x = aligned_alloc(_Alignof(struct bd_cross), sizeof(struct bd_cross));
+    if (x)
+        memset(x, 0, sizeof(*x));
     if (x && !(x->raw = calloc((size_t)XL * XR * dim + extra, sizeof(float)))) {
         free(x);
         return NULL;
@@ -2255,9 +2271,63 @@ static void cross_fps(const struct bd_cross *x, const struct ig_fscale *fs, cons
         for (uint32_t l = 0; l < XL; l++) {
             const struct bd_xslot *sl = &x->slot[l][ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
             __builtin_prefetch(sl);
-            __builtin_prefetch(sl + XPROBE - 1);
         }
     }
+}
+
+/* The repeat count's slot of <hash>: its entry, or the free one where it would go. */
+static uint32_t rep_find(const struct bd_cross *x, uint32_t hash)
+{
+    uint32_t i = (hash * 0x9e3779b1u) >> 20;   /* XREP = 2^12 */
+    while (x->rep[i].n && x->rep[i].hash != hash)
+        i = (i + 1) & (XREP - 1);
+    return i;
+}
+
+static void rep_add(struct bd_cross *x, uint32_t hash)
+{
+    uint32_t i = rep_find(x, hash);
+    x->rep[i].hash = hash;
+    x->rep[i].n++;
+}
+
+/* One row with <hash> fewer; a freed entry is filled by the later ones of its probe run
+ * that may move back (backward shift), so no look-up stops short of its key. */
+static void rep_del(struct bd_cross *x, uint32_t hash)
+{
+    uint32_t i = rep_find(x, hash);
+    if (!x->rep[i].n || --x->rep[i].n)
+        return;
+    for (uint32_t j = (i + 1) & (XREP - 1); x->rep[j].n; j = (j + 1) & (XREP - 1)) {
+        uint32_t home = (x->rep[j].hash * 0x9e3779b1u) >> 20;
+        /* j's entry may fill the hole at i when its home is not in (i, j] (cyclically) */
+        if (((j - home) & (XREP - 1)) >= ((j - i) & (XREP - 1))) {
+            x->rep[i] = x->rep[j];
+            x->rep[j].n = 0;
+            i = j;
+        }
+    }
+}
+
+/* Entries of the XPROBE at <sl> whose fingerprint is <fp>: bit t for entry t. */
+static inline uint32_t xprobe_hits(const struct bd_xslot *sl, uint32_t fp)
+{
+#if defined(__SSE2__)
+    /* four 16-byte loads of two entries each; the fingerprints are the even words */
+    const __m128i f = _mm_set1_epi32((int)fp);
+    uint32_t m = 0;
+    for (uint32_t q = 0; q < XPROBE / 2; q++) {
+        __m128i v = _mm_load_si128((const __m128i *)(const void *)(sl + 2 * q));
+        unsigned b = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, f)));
+        m |= ((b & 1u) | ((b >> 1) & 2u)) << (2 * q);
+    }
+    return m;
+#else
+    uint32_t m = 0;
+    for (uint32_t t = 0; t < XPROBE; t++)
+        m |= (uint32_t)(sl[t].fp == fp) << t;
+    return m;
+#endif
 }
 
 /* Scores one finite row of client <who>, fingerprinted as fp[] (cross_fps()), against the
@@ -2277,22 +2347,27 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     if (!(++x->lrows[lane] & 0x7fffffffu))
         x->lrows[lane]++;   /* id 0 is none */
     *id = xid(x->lrows[lane] & 0x7fffffffu, lane);
+    /* entries in the order lane 0's XPROBE, then lane 1's (i is XPROBE-aligned: no wrap) */
     for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
-        for (uint32_t t = 0; t < XL * XPROBE; t++) {
-            const struct bd_xslot *sl = &x->slot[t / XPROBE][(i + t % XPROBE) & (XSLOTS - 1)];
-            if (sl->fp != fp[j] || xstale(x, sl))
-                continue;
-            uint32_t v = 0;
-            while (v < nv && vrow[v] != sl->row)
-                v++;
-            if (v == nv) {
-                vrow[nv] = sl->row;
-                vn[nv] = 0;
-                vsame[nv] = sl->exact == exact;
-                vcross[nv++] = sl->client != who && sl->exact != exact;
+        for (uint32_t l = 0; l < XL; l++) {
+            for (uint32_t hits = xprobe_hits(&x->slot[l][i], fp[j]); hits; hits &= hits - 1) {
+                uint32_t t = i + (uint32_t)__builtin_ctz(hits);
+                const struct bd_xslot *sl = &x->slot[l][t];
+                if (xstale(x, sl))
+                    continue;
+                const struct bd_xwho *w = &x->who[l][t];
+                uint32_t v = 0;
+                while (v < nv && vrow[v] != sl->row)
+                    v++;
+                if (v == nv) {
+                    vrow[nv] = sl->row;
+                    vn[nv] = 0;
+                    vsame[nv] = w->exact == exact;
+                    vcross[nv++] = w->client != who && w->exact != exact;
+                }
+                vn[v]++;
             }
-            vn[v]++;
         }
     }
     /* the best-matching recent row (the newest in its lane on a tie), as Blacklight scores
@@ -2312,12 +2387,10 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     /* ... nor does one of an older row: the index keeps XPROBE rows per fingerprint, and a
      * popular record's copies crowd each other out there, so the lanes' last XR rows' hashes
      * say (a record one user probed and another sends again must not look like a step) */
-    *repeat = false;
-    uint32_t seen = 0;   /* whether the hash is there at all: one vectorised pass */
-    for (uint32_t k = 0; k < XL * XR; k++)
-        seen |= x->hashes[k] == exact;
-    for (uint32_t k = 0; k < XL * XR && seen && !*repeat; k++)
-        *repeat = x->rec[k].hash == exact && x->rec[k].row && xage(x, x->rec[k].row) < XR;
+    /* (the rows rec holds, less the one this row replaces: XR rows old) */
+    const struct bd_xrow *gone = &x->rec[xpos(*id)];
+    uint32_t n = x->rep[rep_find(x, exact)].n;
+    *repeat = n > (uint32_t)(gone->row && gone->hash == exact && xage(x, gone->row) >= XR);
     if (best < XV) {
         *mrow = vrow[best];
         *link = vcross[best] ? vrow[best] : 0;
@@ -2341,7 +2414,8 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
             if (xstale(x, &ls[k]) || xage(x, ls[k].row) > xage(x, ls[use].row))
                 use = k;   /* a free or stale entry, else the oldest */
         }
-        ls[use] = (struct bd_xslot){ fp[j], *id, who, exact };
+        ls[use] = (struct bd_xslot){ fp[j], *id };
+        x->who[lane][use] = (struct bd_xwho){ who, exact };
     }
     return sid;
 }
@@ -2561,9 +2635,11 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             uint32_t sid = cross_match(xv, fp, x, who, st->rows <= XTHIN, &id, &mrow, &link,
                                        &again, &hash);
             uint32_t i = xpos(id);
+            if (xv->rec[i].row)
+                rep_del(xv, xv->rec[i].hash);
+            rep_add(xv, hash);
             xv->rec[i] = (struct bd_xrow){ id, who, label, (float)margin, poff, 0, link, again,
                                            hash };
-            xv->hashes[i] = hash;
             raw_put(xv->raw + (size_t)i * dim, x, dim);
             struct bd_xstream *xs = sid ? cross_stream(g, xv, sid, id & 1) : NULL;
             if (xs) {
