@@ -64,6 +64,20 @@
 
 #define NAME "adversarial.boundary"
 
+/* Bit counts without a call: x86-64's baseline has no popcnt instruction, and
+ * __builtin_popcount became a libgcc call, several a row. */
+static inline uint32_t pop32(uint32_t v)
+{
+    v = v - ((v >> 1) & 0x55555555u);
+    v = (v & 0x33333333u) + ((v >> 2) & 0x33333333u);
+    return (((v + (v >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
+}
+
+static inline uint32_t pop64(uint64_t v)
+{
+    return pop32((uint32_t)v) + pop32((uint32_t)(v >> 32));
+}
+
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
     uint32_t min_line, min_synth, rel_max_dim, min_halving, min_descent, min_star;
@@ -588,6 +602,13 @@ static void ring_push(struct bd_global *g, struct bd_state *st, const float *x, 
 
 #define ULP 0x1p-24
 
+#if defined(__SSE2__)
+static inline __m128d abs_pd(__m128d v)
+{
+    return _mm_and_pd(v, _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffll)));
+}
+#endif
+
 /* The decimal step a row was written with: 10^-k for the smallest k <= 6 at which every
  * value is a multiple of it (a client printing "%.4f", integer pixel counts, a table of
  * measurements with two decimals), 0 for full float precision. The relations allow half a
@@ -597,6 +618,27 @@ static float decimal_quantum(const float *x, uint32_t dim)
     double s = 1.0;
     for (int k = 0; k <= 6; k++, s *= 10.0) {
         uint32_t j = 0;
+#if defined(__SSE2__)
+        /* four values at a time in the same double arithmetic: |v - rint(v)| is
+         * |t - rint(t)| for t = |v|, and rint(t) is (t + 2^52) - 2^52 below 2^52 (rounded to
+         * nearest, ties to even, as rint in the default mode), t itself above (an integer) */
+        const __m128d sv = _mm_set1_pd(s), big = _mm_set1_pd(0x1p52),
+                      rel = _mm_set1_pd(0x1p-22), abs_lim = _mm_set1_pd(1e-9);
+        bool off = false;
+        for (; j + 4 <= dim && !off; j += 4) {
+            const __m128 f = _mm_loadu_ps(x + j);
+            for (int h = 0; h < 2; h++) {
+                __m128d t = abs_pd(_mm_mul_pd(_mm_cvtps_pd(h ? _mm_movehl_ps(f, f) : f), sv));
+                __m128d lo = _mm_cmplt_pd(t, big);
+                __m128d r = _mm_sub_pd(_mm_add_pd(t, big), big);
+                r = _mm_or_pd(_mm_and_pd(lo, r), _mm_andnot_pd(lo, t));
+                __m128d d = abs_pd(_mm_sub_pd(t, r));
+                off |= _mm_movemask_pd(_mm_cmpgt_pd(d, _mm_add_pd(_mm_mul_pd(t, rel), abs_lim))) != 0;
+            }
+        }
+        if (off)
+            continue;
+#endif
         for (; j < dim; j++) {
             double v = (double)x[j] * s;
             if (fabs(v - rint(v)) > fabs(v) * 0x1p-22 + 1e-9)
@@ -617,10 +659,6 @@ static inline bool moved(float a, float b, float qe)
 }
 
 #if defined(__SSE2__)
-static inline __m128d abs_pd(__m128d v)
-{
-    return _mm_and_pd(v, _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffll)));
-}
 
 /* moved() of features k .. k + 3 as bits 0-3, in the same double arithmetic (x86-64's
  * SSE2 baseline: two features per register, no fused operations), so the same answers
@@ -657,7 +695,7 @@ static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim,
             continue;
         if (n == 0)
             *first = (int)k + __builtin_ctz(m);
-        n += (uint32_t)__builtin_popcount(m);
+        n += pop32(m);
     }
     if (n >= cap)
         return cap;
@@ -931,7 +969,7 @@ static void star_join(struct bd_state *st, uint32_t s, uint32_t dim, int k, doub
 {
     h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
     h->star_child = true;
-    h->star = (uint32_t)__builtin_popcountll(st->star_mir[s]);
+    h->star = pop64(st->star_mir[s]);
     h->star_base = st->star_row[s];
     h->star_coord = k;
     h->star_approx = approx;
@@ -1613,7 +1651,7 @@ static uint32_t step_distinct(const struct bd_state *st)
         if (c >= 0)
             seen |= 1ull << (c % 64);
     }
-    return (uint32_t)__builtin_popcountll(seen);
+    return pop64(seen);
 }
 
 /* Distinct moved centres probed around in the last 16 rows (at most 2 counted). */
@@ -1759,13 +1797,13 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     f.confidence_id = (rel ? st->rel_alarms >= 10 : st->run >= 10 * p->min_run) ? 3 : 2;
     if (rel) {
         uint32_t dense, coords = synth_spread(st, &dense);
-        ig_finding_score(&f, "line_rows", __builtin_popcount(st->line_m & 0xffff));
-        ig_finding_score(&f, "line_label_or_margin", __builtin_popcount(st->levid_m & 0xffff));
-        ig_finding_score(&f, "synthetic_rows", __builtin_popcount(st->synth_m & 0xffff));
+        ig_finding_score(&f, "line_rows", pop32(st->line_m & 0xffff));
+        ig_finding_score(&f, "line_label_or_margin", pop32(st->levid_m & 0xffff));
+        ig_finding_score(&f, "synthetic_rows", pop32(st->synth_m & 0xffff));
         ig_finding_score(&f, "synthetic_coords", coords);
         ig_finding_score(&f, "synthetic_dense", dense);
         ig_finding_score(&f, "halving_chain", st->halv_run);
-        ig_finding_score(&f, "descent_links", __builtin_popcount(st->desc_m & 0xffff));
+        ig_finding_score(&f, "descent_links", pop32(st->desc_m & 0xffff));
         ig_finding_score(&f, "star_coords", st->star_now);
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
@@ -1948,9 +1986,9 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     rel_push(st, x, qq, dim, label, margin, poff, &h, (uint8_t)((kept ? KEPT : 0) | (dmove ? MOVED : 0)));
     st->run_synth += h.synth;
     st->run_moved += h.moved;
-    uint32_t lines = (uint32_t)__builtin_popcount(st->line_m & 0xffff);
-    uint32_t levid = (uint32_t)__builtin_popcount(st->levid_m & 0xffff);
-    uint32_t synth = (uint32_t)__builtin_popcount(st->synth_m & 0xffff);
+    uint32_t lines = pop32(st->line_m & 0xffff);
+    uint32_t levid = pop32(st->levid_m & 0xffff);
+    uint32_t synth = pop32(st->synth_m & 0xffff);
     uint32_t dense = 0, coords = synth ? synth_spread(st, &dense) : 0;
     uint32_t need = dim < 3 ? dim : 3;
     bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
@@ -1969,8 +2007,8 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * different coordinates as choices (a quantised sensor flickers on a few
      * channels; below 8 features the lattice of a coarse sensor makes exact
      * relations by chance, and the other tests are left to judge) */
-    uint32_t desc = (uint32_t)__builtin_popcount(st->desc_m & 0xffff);
-    uint32_t asyn = (uint32_t)__builtin_popcount(st->asyn_m & 0xffff);
+    uint32_t desc = pop32(st->desc_m & 0xffff);
+    uint32_t asyn = pop32(st->asyn_m & 0xffff);
     bool greedy = dim >= 4 && h.base >= 0 && desc >= p->min_descent &&
                   !(st->asc_m & 0xffff) && synth + asyn >= 1 && steps_spread(st) &&
                   step_distinct(st) >= IG_MIN(p->min_descent, dim);
@@ -1985,7 +2023,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     uint32_t mirrored = 0;
     for (uint32_t s = 0; h.star_child && s < STAR_N; s++)
         if (st->star_last[s] && st->rows - st->star_last[s] < STAR_IDLE)
-            mirrored += (uint32_t)__builtin_popcountll(st->star_mir[s]);
+            mirrored += pop64(st->star_mir[s]);
     st->star_now = mirrored;
     bool star = h.star_child && mirrored >= p->min_star && (st->moved_m & 0xffff);
     bool rel2 = syn;   /* two-sided relations over several coordinates (above) */
@@ -2735,7 +2773,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 probe = probe && built;
                 /* a search by synthetic steps over many coordinates */
                 bool walk = st->distinct >= p->walk_run && 5 * st->structured >= 3 * st->distinct &&
-                            (uint32_t)__builtin_popcountll(st->coords) >= walk_coords(dim) &&
+                            pop64(st->coords) >= walk_coords(dim) &&
                             (!st->rel || (st->run_synth >= 2 && st->run_moved &&
                                           5 * st->run_synth >= st->distinct &&
                                           steps_spread(st)));
