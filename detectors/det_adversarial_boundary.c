@@ -681,13 +681,14 @@ static inline unsigned moved4(const float *a, const float *b, float qe)
 }
 #endif
 
-/* How many features a and b differ in beyond rounding (moved()), counting up to <cap>;
- * *first = the first such feature (-1 none). */
-static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim, uint32_t cap,
-                         int *first)
+/* bits set in a 4-bit mask */
+#define NIB_POP(m) ((uint32_t)(0x4332322132212110ull >> (4u * (m))) & 15u)
+
+/* nnz_diff() from feature k (a multiple of 4 below dim & ~3, or the end of the blocks)
+ * on, with n features counted before it, the first of them *first. */
+static uint32_t nnz_from(const float *a, const float *b, float qe, uint32_t dim, uint32_t cap,
+                         uint32_t k, uint32_t n, int *first)
 {
-    uint32_t n = 0, k = 0;
-    *first = -1;
 #if defined(__SSE2__)
     for (; k + 4 <= dim && n < cap; k += 4) {
         unsigned m = moved4(a + k, b + k, qe);
@@ -695,7 +696,7 @@ static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim,
             continue;
         if (n == 0)
             *first = (int)k + __builtin_ctz(m);
-        n += pop32(m);
+        n += NIB_POP(m);
     }
     if (n >= cap)
         return cap;
@@ -706,6 +707,54 @@ static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim,
                 *first = (int)k;
         }
     return n;
+}
+
+/* How many features a and b differ in beyond rounding (moved()), counting up to <cap>;
+ * *first = the first such feature (-1 none). */
+static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim, uint32_t cap,
+                         int *first)
+{
+    *first = -1;
+    return nnz_from(a, b, qe, dim, cap, 0, 0, first);
+}
+
+/* nnz_diff(q, row i, ...) of the n row-major rows into qn[i], qf[i], up to the first row
+ * equal to q (qn 0: false, the rows after it left out). q's first four features are
+ * converted once; most rows are settled there (unrelated inputs move them all). */
+static bool nnz_rows(const float *q, const float *rows, uint32_t n, float qe, uint32_t dim,
+                     uint32_t cap, uint32_t *qn, int *qf)
+{
+#if defined(__SSE2__)
+    if (dim >= 4) {
+        const __m128d tol = _mm_set1_pd(64.0 * 4.0 * ULP), tiny = _mm_set1_pd(1e-30),
+                      half = _mm_set1_pd(0.5 * qe);
+        const __m128 fq = _mm_loadu_ps(q);
+        const __m128d x[2] = { _mm_cvtps_pd(fq), _mm_cvtps_pd(_mm_movehl_ps(fq, fq)) };
+        const __m128d ax[2] = { abs_pd(x[0]), abs_pd(x[1]) };
+        for (uint32_t i = 0; i < n; i++) {
+            const float *b = rows + (size_t)i * dim;
+            const __m128 fb = _mm_loadu_ps(b);
+            unsigned m = 0;
+            for (int h = 0; h < 2; h++) {   /* moved4()'s arithmetic */
+                __m128d y = _mm_cvtps_pd(h ? _mm_movehl_ps(fb, fb) : fb);
+                __m128d d = abs_pd(_mm_sub_pd(x[h], y));
+                __m128d c = _mm_and_pd(_mm_cmpgt_pd(d, _mm_mul_pd(tol, _mm_add_pd(ax[h], abs_pd(y)))),
+                                       _mm_and_pd(_mm_cmpgt_pd(d, tiny), _mm_cmpgt_pd(d, half)));
+                m |= (unsigned)_mm_movemask_pd(c) << (2 * h);
+            }
+            uint32_t c = NIB_POP(m);
+            qf[i] = m ? __builtin_ctz(m) : -1;
+            qn[i] = c >= cap ? cap : nnz_from(q, b, qe, dim, cap, 4, c, &qf[i]);
+            if (!qn[i])
+                return false;
+        }
+        return true;
+    }
+#endif
+    for (uint32_t i = 0; i < n; i++)
+        if (!(qn[i] = nnz_diff(q, rows + (size_t)i * dim, qe, dim, cap, &qf[i])))
+            return false;
+    return true;
 }
 
 /* a and b differ somewhere by at least 8 decimal steps: a step that rounding to qe cannot
@@ -1174,11 +1223,8 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     int qf[REL_N];
     float d2[REL_N];
     int nearest = -1;
-    for (uint32_t i = 0; i < n; i++) {
-        qn[i] = nnz_diff(q, rel_at(st, dim, i), qe, dim, dense, &qf[i]);
-        if (!qn[i])
-            return;   /* a repeat (retry, re-score) adds no structure */
-    }
+    if (!nnz_rows(q, st->rel, n, qe, dim, dense, qn, qf))
+        return;   /* a repeat (retry, re-score) adds no structure */
     /* squared distance of q to each kept row, per feature scaled by inv (NULL: raw
      * units); for ranking only, in float, the same bits on every kernel path */
     ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
@@ -2153,6 +2199,10 @@ struct bd_cross {
     uint64_t events;
     uint16_t coord[XS][XK];   /* features (narrow rows) or projections (wide) hashed */
     float    off[XS][XK];
+    /* the scale of each hashed coordinate, gathered from the scale the fingerprints use
+     * (fixed once learnt) at their first use: centre and 1 / spread when scaled */
+    const struct ig_fscale *gfs;   /* the scale gathered, NULL none yet */
+    float    gcen[XS][XK], ginv[XS][XK];
     uint32_t *pidx;           /* wide rows: XP x XM coordinates (index << 1 | sign), else NULL */
     struct ig_fscale pfs;     /* wide rows: the projections' scale */
     _Alignas(64) struct bd_xslot slot[XL][XSLOTS];
@@ -2244,8 +2294,9 @@ static inline float xz(const struct ig_fscale *fs, const float *x, uint32_t k)
     return fs->mode == IG_FSCALE_SCALED ? (x[k] - fs->center[k]) * fs->inv[k] : x[k] / fs->unit;
 }
 
-static uint32_t cross_fp(const struct bd_cross *x, const struct ig_fscale *fs, const float *row,
-                         uint32_t j)
+/* Fingerprint j of <row>: XK cells hashed (cross_fps() computes the same, four at a time). */
+static inline uint32_t cross_fp(const struct bd_cross *x, const struct ig_fscale *fs,
+                                const float *row, uint32_t j)
 {
     uint64_t h = IG_FNV1A_BASIS ^ j;
     for (uint32_t k = 0; k < XK; k++) {
@@ -2301,11 +2352,46 @@ static inline bool xstale(const struct bd_cross *x, const struct bd_xslot *s)
  * fp[]. The index is cold (every client's rows share it): their entries are asked for
  * here, all at once, so the misses overlap one another and, when the caller does this
  * before the client's relations, that work too. */
-static void cross_fps(const struct bd_cross *x, const struct ig_fscale *fs, const float *fpv,
+static void cross_fps(struct bd_cross *x, const struct ig_fscale *fs, const float *fpv,
                       uint32_t *fp)
 {
+#if defined(__SSE2__)
+    if (x->gfs != fs) {
+        for (uint32_t j = 0; j < XS; j++)
+            for (uint32_t k = 0; k < XK; k++) {
+                uint32_t c = x->coord[j][k];
+                x->gcen[j][k] = fs->mode == IG_FSCALE_SCALED ? fs->center[c] : 0.0f;
+                x->ginv[j][k] = fs->mode == IG_FSCALE_SCALED ? fs->inv[c] : 0.0f;
+            }
+        x->gfs = fs;
+    }
+    /* cross_fp()'s cells, four coordinates at a time in the same float arithmetic;
+     * floorf's integer by truncation less one where that rounded up, and INT32_MIN where
+     * the conversion has no integer, as the scalar conversion gives */
+    _Static_assert(XK == 4, "one register of cells a fingerprint");
+    const bool scaled = fs->mode == IG_FSCALE_SCALED;
+    const __m128 cell = _mm_set1_ps(XCELL), unit = _mm_set1_ps(fs->unit),
+                 lo = _mm_set1_ps(-0x1p31f);
+    for (uint32_t j = 0; j < XS; j++) {
+        const uint16_t *c = x->coord[j];
+        __m128 v = _mm_setr_ps(fpv[c[0]], fpv[c[1]], fpv[c[2]], fpv[c[3]]);
+        v = scaled ? _mm_mul_ps(_mm_sub_ps(v, _mm_loadu_ps(x->gcen[j])), _mm_loadu_ps(x->ginv[j]))
+                   : _mm_div_ps(v, unit);
+        v = _mm_add_ps(_mm_mul_ps(cell, v), _mm_loadu_ps(x->off[j]));
+        __m128i t = _mm_cvttps_epi32(v);
+        __m128 up = _mm_and_ps(_mm_cmpgt_ps(_mm_cvtepi32_ps(t), v), _mm_cmpge_ps(v, lo));
+        t = _mm_add_epi32(t, _mm_castps_si128(up));   /* -1 where it rounded up */
+        uint32_t cs[XK];
+        _mm_storeu_si128((__m128i *)(void *)cs, t);
+        uint64_t h = IG_FNV1A_BASIS ^ j;
+        for (uint32_t k = 0; k < XK; k++)
+            h = ig_fnv1a_step(h, cs[k]);
+        uint32_t w = (uint32_t)(h ^ (h >> 32));
+        fp[j] = w ? w : 1;
+#else
     for (uint32_t j = 0; j < XS; j++) {
         fp[j] = cross_fp(x, fs, fpv, j);
+#endif
         for (uint32_t l = 0; l < XL; l++) {
             const struct bd_xslot *sl = &x->slot[l][ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
             __builtin_prefetch(sl);
@@ -2351,13 +2437,16 @@ static void rep_del(struct bd_cross *x, uint32_t hash)
 static inline uint32_t xprobe_hits(const struct bd_xslot *sl, uint32_t fp)
 {
 #if defined(__SSE2__)
-    /* four 16-byte loads of two entries each; the fingerprints are the even words */
+    /* four 16-byte loads of two entries each; the fingerprints (even words) of four
+     * entries gathered into one register */
     const __m128i f = _mm_set1_epi32((int)fp);
+    const float *p = (const float *)(const void *)sl;
     uint32_t m = 0;
-    for (uint32_t q = 0; q < XPROBE / 2; q++) {
-        __m128i v = _mm_load_si128((const __m128i *)(const void *)(sl + 2 * q));
-        unsigned b = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, f)));
-        m |= ((b & 1u) | ((b >> 1) & 2u)) << (2 * q);
+    for (uint32_t q = 0; q < XPROBE / 4; q++) {
+        __m128 v = _mm_shuffle_ps(_mm_load_ps(p + 8 * q), _mm_load_ps(p + 8 * q + 4),
+                                  _MM_SHUFFLE(2, 0, 2, 0));
+        m |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_castps_si128(v), f)))
+             << (4 * q);
     }
     return m;
 #else
