@@ -2547,27 +2547,69 @@ static void rep_del(struct bd_cross *x, uint32_t hash)
     }
 }
 
-/* Entries of the XPROBE at <sl> whose fingerprint is <fp>: bit t for entry t. */
-static inline uint32_t xprobe_hits(const struct bd_xslot *sl, uint32_t fp)
+/* Entries of the XPROBE at <sl> whose fingerprint is <fp> and that are not stale
+ * (xstale()): bit t for entry t; *stale: the stale ones. */
+static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xslot *sl,
+                                   uint32_t fp, uint32_t *stale)
 {
 #if defined(__SSE2__)
-    /* four 16-byte loads of two entries each; the fingerprints (even words) of four
-     * entries gathered into one register */
-    const __m128i f = _mm_set1_epi32((int)fp);
+    /* four 16-byte loads of two entries each; the fingerprints (even words) and rows (odd)
+     * of four entries gathered into a register each; xage() of each row by its lane's
+     * count (bit 0) */
+    const __m128i f = _mm_set1_epi32((int)fp), zero = _mm_setzero_si128(),
+                  one = _mm_set1_epi32(1), l0 = _mm_set1_epi32((int)x->lrows[0]),
+                  l1 = _mm_set1_epi32((int)x->lrows[1]), m31 = _mm_set1_epi32(0x7fffffff),
+                  win = _mm_set1_epi32(XWIN - 1);
     const float *p = (const float *)(const void *)sl;
-    uint32_t m = 0;
+    uint32_t hit = 0, old = 0;
     for (uint32_t q = 0; q < XPROBE / 4; q++) {
-        __m128 v = _mm_shuffle_ps(_mm_load_ps(p + 8 * q), _mm_load_ps(p + 8 * q + 4),
-                                  _MM_SHUFFLE(2, 0, 2, 0));
-        m |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_castps_si128(v), f)))
-             << (4 * q);
+        __m128 a = _mm_load_ps(p + 8 * q), b = _mm_load_ps(p + 8 * q + 4);
+        __m128i fps = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+        __m128i rows = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+        __m128i odd = _mm_cmpeq_epi32(_mm_and_si128(rows, one), one);
+        __m128i lr = _mm_or_si128(_mm_and_si128(odd, l1), _mm_andnot_si128(odd, l0));
+        __m128i age = _mm_and_si128(_mm_sub_epi32(lr, _mm_srli_epi32(rows, 1)), m31);
+        __m128i st = _mm_or_si128(_mm_cmpeq_epi32(fps, zero), _mm_cmpgt_epi32(age, win));
+        hit |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(fps, f))) << (4 * q);
+        old |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(st)) << (4 * q);
     }
-    return m;
+    *stale = old;
+    return hit & ~old;
 #else
-    uint32_t m = 0;
-    for (uint32_t t = 0; t < XPROBE; t++)
-        m |= (uint32_t)(sl[t].fp == fp) << t;
-    return m;
+    uint32_t hit = 0, old = 0;
+    for (uint32_t t = 0; t < XPROBE; t++) {
+        hit |= (uint32_t)(sl[t].fp == fp) << t;
+        old |= (uint32_t)xstale(x, &sl[t]) << t;
+    }
+    *stale = old;
+    return hit & ~old;
+#endif
+}
+
+/* vrow's four entries from <v> on set to 0 (no row): cross_match() clears each group of
+ * four as it starts it, so vfind() reads no entry that was never written */
+static inline void vclear4(uint32_t *v)
+{
+    v[0] = v[1] = v[2] = v[3] = 0;
+}
+
+/* The index of <row> (not 0) among the nv rows of vrow, nv if none: four at a time. */
+static inline uint32_t vfind(const uint32_t *vrow, uint32_t nv, uint32_t row)
+{
+#if defined(__SSE2__)
+    const __m128i r = _mm_set1_epi32((int)row);
+    for (uint32_t v = 0; v < nv; v += 4) {
+        int m = _mm_movemask_ps(_mm_castsi128_ps(
+            _mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(const void *)(vrow + v)), r)));
+        if (m)
+            return v + (uint32_t)__builtin_ctz((unsigned)m);
+    }
+    return nv;
+#else
+    uint32_t v = 0;
+    while (v < nv && vrow[v] != row)
+        v++;
+    return v;
 #endif
 }
 
@@ -2592,16 +2634,16 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
         for (uint32_t l = 0; l < XL; l++) {
-            for (uint32_t hits = xprobe_hits(&x->slot[l][i], fp[j]); hits; hits &= hits - 1) {
+            uint32_t old;
+            for (uint32_t hits = xprobe_live(x, &x->slot[l][i], fp[j], &old); hits;
+                 hits &= hits - 1) {
                 uint32_t t = i + (uint32_t)__builtin_ctz(hits);
                 const struct bd_xslot *sl = &x->slot[l][t];
-                if (xstale(x, sl))
-                    continue;
                 const struct bd_xwho *w = &x->who[l][t];
-                uint32_t v = 0;
-                while (v < nv && vrow[v] != sl->row)
-                    v++;
+                uint32_t v = vfind(vrow, nv, sl->row);
                 if (v == nv) {
+                    if (!(nv & 3))
+                        vclear4(vrow + nv);
                     vrow[nv] = sl->row;
                     vn[nv] = 0;
                     vsame[nv] = w->exact == exact;
@@ -2649,11 +2691,15 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     }
     struct bd_xslot *ls = x->slot[lane];
     for (uint32_t j = 0; j < XS; j++) {
-        uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)), use = i;
-        for (uint32_t t = 0; t < XPROBE && !xstale(x, &ls[use]); t++) {
-            uint32_t k = (i + t) & (XSLOTS - 1);
-            if (xstale(x, &ls[k]) || xage(x, ls[k].row) > xage(x, ls[use].row))
-                use = k;   /* a free or stale entry, else the oldest */
+        uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)), use = i, old;
+        /* the first free or stale entry, else the oldest (the first of equals) */
+        xprobe_live(x, &ls[i], fp[j], &old);
+        if (old) {
+            use = i + (uint32_t)__builtin_ctz(old);
+        } else {
+            for (uint32_t k = i + 1; k < i + XPROBE; k++)
+                if (xage(x, ls[k].row) > xage(x, ls[use].row))
+                    use = k;
         }
         ls[use] = (struct bd_xslot){ fp[j], *id };
         x->who[lane][use] = (struct bd_xwho){ who, exact };
