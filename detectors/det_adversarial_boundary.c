@@ -790,8 +790,11 @@ static bool coarse(const float *a, const float *b, float qe, uint32_t dim)
 
 /* q + sa*a + sb*b + sc*c == 0 coordinate-wise within rounding (c may be NULL): float32's,
  * plus half the decimal step qe per input */
-static bool zero_comb(const float *q, const float *a, double sa, const float *b, double sb,
-                      const float *c, double sc, float qe, uint32_t dim)
+/* (inlined: the parallelogram search calls it for every triple of candidates, and most
+ * fail at the first coordinate, where a call and the tolerance's setup were the cost) */
+__attribute__((always_inline))
+static inline bool zero_comb(const float *q, const float *a, double sa, const float *b, double sb,
+                             const float *c, double sc, float qe, uint32_t dim)
 {
     double qtol = 0.5 * qe * (1.0 + fabs(sa) + fabs(sb) + (c ? fabs(sc) : 0.0)) * 1.0001;
     for (uint32_t k = 0; k < dim; k++) {
@@ -2797,6 +2800,20 @@ static float off_label(const struct ig_event *ev, uint32_t r, int label)
     return u >= 0 && u < INFINITY ? (float)u : -1.0f;
 }
 
+/* Asks for the 64-byte lines of <b> .. <b> + n, four a loop step. */
+static inline void prefetch_bytes(const char *b, size_t n)
+{
+    size_t o = 0;
+    for (; o + 256 <= n; o += 256) {
+        __builtin_prefetch(b + o);
+        __builtin_prefetch(b + o + 64);
+        __builtin_prefetch(b + o + 128);
+        __builtin_prefetch(b + o + 192);
+    }
+    for (; o < n; o += 64)
+        __builtin_prefetch(b + o);
+}
+
 static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
 {
     struct bd_global *g = (struct bd_global *)call->global;
@@ -2822,15 +2839,13 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
     if (st->rel) {
         const char *b = (const char *)st->rel;
         size_t nb = (size_t)IG_MIN(st->rows, (uint64_t)st->rel_n) * st->dim * sizeof(float);
-        for (size_t o = 0; o < nb; o += 64)
-            __builtin_prefetch(b + o);
+        prefetch_bytes(b, nb);
     }
     if (st->ring.data) {
         const char *b = (const char *)st->ring.data;
         size_t nb = (size_t)(st->ring.count + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK * IG_VSET_BLOCK *
                     st->ring.dim * st->ring.elem;
-        for (size_t o = 0; o < nb; o += 64)
-            __builtin_prefetch(b + o);
+        prefetch_bytes(b, nb);
     }
     const struct ig_kern_ops *k = ig_kern();
     const uint32_t dim = ev->features;
