@@ -2411,7 +2411,9 @@ static inline float xz(const struct ig_fscale *fs, const float *x, uint32_t k)
     return fs->mode == IG_FSCALE_SCALED ? (x[k] - fs->center[k]) * fs->inv[k] : x[k] / fs->unit;
 }
 
-/* Fingerprint j of <row>: XK cells hashed (cross_fps() computes the same, four at a time). */
+/* Fingerprint j of <row>: XK cells hashed (cross_fps() computes the same, four at a time;
+ * this is its path without SSE2). */
+__attribute__((unused))
 static inline uint32_t cross_fp(const struct bd_cross *x, const struct ig_fscale *fs,
                                 const float *row, uint32_t j)
 {
@@ -2460,6 +2462,8 @@ static void cross_project(const struct bd_cross *x, const float *row, float *y)
     }
 }
 
+/* (xprobe_live() computes it four entries at a time with SSE2) */
+__attribute__((unused))
 static inline bool xstale(const struct bd_cross *x, const struct bd_xslot *s)
 {
     return !s->fp || xage(x, s->row) >= XWIN;
