@@ -1420,6 +1420,27 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     for (uint32_t k = 0; k < m; k++)
         lr[k] = rel_at(st, dim, newest[k]);
     bool have_nrm = false;   /* the norms only for a pair that off_line() cannot settle */
+#if defined(__SSE2__)
+    /* off_line()'s first four features, its terms of q and each row computed once: most
+     * pairs are settled there, and the rest go to off_line() (which repeats them) */
+    __m128d lu[REL_LINE_N][2], lau[REL_LINE_N][2], lqa[REL_LINE_N][2], rabs[REL_LINE_N][2];
+    const __m128d f4 = _mm_set1_pd(4.0 * ULP), f41 = _mm_set1_pd(4.1),
+                  slack = _mm_set1_pd(1.5 * qe), zero = _mm_setzero_pd();
+    if (dim >= 4) {
+        const __m128 fq = _mm_loadu_ps(q);
+        for (uint32_t k = 0; k < m; k++) {
+            const __m128 fr = _mm_loadu_ps(lr[k]);
+            for (int hh = 0; hh < 2; hh++) {
+                __m128d xq = _mm_cvtps_pd(hh ? _mm_movehl_ps(fq, fq) : fq),
+                        a = _mm_cvtps_pd(hh ? _mm_movehl_ps(fr, fr) : fr);
+                lu[k][hh] = _mm_sub_pd(xq, a);   /* q - r */
+                lau[k][hh] = abs_pd(lu[k][hh]);
+                rabs[k][hh] = abs_pd(a);
+                lqa[k][hh] = _mm_add_pd(abs_pd(xq), rabs[k][hh]);   /* |q| + |r| */
+            }
+        }
+    }
+#endif
     for (uint32_t x = 0; x < m && !h->line; x++) {
         uint32_t i = newest[x];
         if (qn[i] < dense)
@@ -1430,6 +1451,21 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             if (qn[j] < dense)
                 continue;
             const float *rj = rel_at(st, dim, j);
+#if defined(__SSE2__)
+            if (dim >= 4) {
+                int off = 0;
+                for (int hh = 0; hh < 2 && !off; hh++) {
+                    __m128d r = _mm_add_pd(_mm_mul_pd(f4, _mm_add_pd(lqa[x][hh], rabs[y][hh])), slack);
+                    __m128d lim = _mm_mul_pd(f41, r);
+                    __m128d c = _mm_and_pd(_mm_cmpgt_pd(_mm_mul_pd(lu[x][hh], lu[y][hh]), zero),
+                                           _mm_and_pd(_mm_cmpgt_pd(lau[x][hh], lim),
+                                                      _mm_cmpgt_pd(lau[y][hh], lim)));
+                    off = _mm_movemask_pd(c);
+                }
+                if (off)
+                    continue;
+            }
+#endif
             /* q between them on a line: (q - ri) |q - rj| == -(q - rj) |q - ri| for every
              * coordinate; most pairs fail this at their first coordinate */
             if (off_line(q, ri, rj, dim, qe))
