@@ -979,26 +979,31 @@ static double calibrate(const struct prada_params *p, struct prada_model *m, uin
  * own units (<inv> given: per-feature scale). Jacobian augmentation (x + lambda sign(grad))
  * and FGSM-like steps look like this; natural variation, sensor noise and video frames
  * never do (their per-coordinate changes spread over a range of magnitudes). */
-static bool structured_step(const float *a, const float *b, uint32_t dim, const float *inv)
+static bool structured_step(const float *step, uint32_t dim, const float *inv)
 {
     if (dim < PRADA_STEP_MIN)
         return false;
     for (int pass = 0; pass < (inv ? 2 : 1); pass++) {
         float mx = 0;
-        for (uint32_t j = 0; j < dim; j++) {
-            float d = fabsf(a[j] - b[j]);
-            if (pass)
-                d /= inv[j];
-            mx = d > mx ? d : mx;
+        if (pass) {
+            for (uint32_t j = 0; j < dim; j++) {
+                float d = step[j] / inv[j];
+                mx = d > mx ? d : mx;
+            }
+        } else {
+            for (uint32_t j = 0; j < dim; j++)
+                mx = step[j] > mx ? step[j] : mx;
         }
         if (!(mx > 0) || !isfinite(mx))
             return false;
         uint32_t eq = 0;
-        for (uint32_t j = 0; j < dim; j++) {
-            float d = fabsf(a[j] - b[j]);
-            if (pass)
-                d /= inv[j];
-            eq += d >= 0.9f * mx;   /* bf16 storage rounds the neighbour by ~0.4 % */
+        const float cut = 0.9f * mx;   /* bf16 storage rounds the neighbour by ~0.4 % */
+        if (pass) {
+            for (uint32_t j = 0; j < dim; j++)
+                eq += step[j] / inv[j] >= cut;
+        } else {
+            for (uint32_t j = 0; j < dim; j++)
+                eq += step[j] >= cut;
         }
         if (2 * eq >= dim && eq >= PRADA_STEP_MIN)
             return true;
@@ -1016,7 +1021,7 @@ static bool structured_step(const float *a, const float *b, uint32_t dim, const 
  * so not a duplicate) repeats its own step: a record equal to one of those samples is
  * neither counted nor remembered. <last>, <hash> and *<at> are updated. */
 static bool repeated_step(float *last, uint32_t nlast, uint32_t *at, uint64_t *hash, const float *a,
-                          const float *b, uint32_t dim)
+                          const float *step, uint32_t dim)
 {
     uint64_t h = IG_FNV1A_BASIS;
     for (uint32_t j = 0; j < dim; j++) {
@@ -1034,13 +1039,12 @@ static bool repeated_step(float *last, uint32_t nlast, uint32_t *at, uint64_t *h
         uint32_t same = 0;
         const float *lk = last + (size_t)k * dim;
         for (uint32_t j = 0; j < dim; j++) {   /* branch-free: the compiler vectorises it */
-            float d = fabsf(a[j] - b[j]), l = lk[j], mx = d > l ? d : l;
+            float d = step[j], l = lk[j], mx = d > l ? d : l;
             same += (uint32_t)((d > 0) & (fabsf(d - l) <= 0.02f * mx));
         }
         hit = 2 * same >= dim && same >= PRADA_STEP_MIN;
     }
-    for (uint32_t j = 0; j < dim; j++)
-        last[(size_t)*at * dim + j] = fabsf(a[j] - b[j]);
+    memcpy(last + (size_t)*at * dim, step, (size_t)dim * sizeof(float));
     hash[*at] = h;
     *at = (*at + 1) % PRADA_STEPS;
     return hit;
@@ -1179,7 +1183,11 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                     }
                 }
                 if (got) {
-                    bool sy = structured_step(x, nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
+                    /* the step |x - nb| per coordinate, once for both tests (nb is not
+                     * needed after them) */
+                    for (uint32_t j = 0; j < dim; j++)
+                        nbp[j] = fabsf(x[j] - nbp[j]);
+                    bool sy = structured_step(nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
                     if (dim <= IG_FSCALE_MAXDIM && steps_room(g, st))
                         sy |= repeated_step((float *)(st->steps + PRADA_STEPS), st->step_cap, &st->step_at,
                                             st->steps, x, nbp, dim);
