@@ -33,8 +33,8 @@
  *     sizeof(state) + max_classes * 56 B + max_dists * 12 B + 16 B * dim
  *     + sum over classes of ig_vidx_bytes(dim, cap(G_c)), cap(G_c) <= max_growing,
  * where ig_vidx_bytes is 4 B (bf16: 2 B, f32_bf16: 6 B) * dim * cap plus 8 B per vector, 28 B per block
- * (prefilter int8: + 1 B * dim * cap + 4 B per vector + 12 B per block)
- * and sqrt(cap) pivots of 4 * dim B (dim 64, 4096 vectors: 1.04 MiB). The budget bounds
+ * (prefilter int8: + 1 B * dim * cap + 4 B per vector + 12 B per block) and sqrt(cap)
+ * pivots of 4 * dim B, both from a capacity of 512 (dim 64, 4096 vectors: 1.04 MiB). The budget bounds
  * the total across clients whatever they send; a growth also takes a transient copy while
  * the index is re-laid out. storage: bf16 keeps G_c as bfloat16: half
  * the bytes and half the memory traffic of the distance scans, distances within ~0.4 %
