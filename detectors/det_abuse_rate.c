@@ -28,6 +28,9 @@
  *     one, a connection pool of N never more than N; a flood opens many;
  *   - refusals: at least refused_share of its recent requests answered 429 or 503 and it
  *     keeps going (RFC 6585 sec. 4: the service is shedding load, a polite client backs off).
+ *   - network group: clients known by their address alone, in one /24 (/48) new to the
+ *     model, more than max_concurrency of them sending back to back from their onset
+ *     together, are one client over many addresses (below, "network groups").
  * Clients with such evidence are left out of their peers' references, so that two floods
  * do not make each other ordinary. A closed-loop flood on one connection is a busy client
  * by every measure here: a quota is the answer (rules/schema.md).
@@ -54,6 +57,7 @@ struct rate_global {
     double own_factor, pop_factor, traffic_factor;
     double heavy_factor;              /* at this multiple: cost harvesting / denial of service */
     double max_conc;                  /* evidence: mean requests outstanding above this; 0 = none needed */
+    uint32_t v4_prefix, v6_prefix;    /* network groups' prefix lengths; 0 = no groups */
     double refused_share;             /* evidence: share of 429/503 answers at or above this; 0 = off */
     double tau_us;                    /* decay time of the load and refusal estimates */
     int severity;                     /* at the limit; each level above adds one */
@@ -63,7 +67,7 @@ struct rate_global {
 struct rate_cfg {
     uint64_t window_us;
     double max_requests, min_requests, flood_requests, own_factor, pop_factor, traffic_factor,
-           heavy_factor, max_conc, refused_share;
+           heavy_factor, max_conc, refused_share, v4_prefix, v6_prefix;
 };
 
 #define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rate_cfg, f), __VA_ARGS__ }
@@ -90,6 +94,11 @@ static const struct ig_param rate_params[] = {
         .help = "without a quota, a client over its limit is reported only with more requests than this outstanding at once on average (or refused_share); 0: the rate alone"),
     ROW("refused_share", IG_PT_DOUBLE, refused_share, .def = 0.1, .min = 0, .max = 1,
         .help = "... or with at least this share of its recent requests answered 429 or 503; 0: off"),
+    ROW("group_v4_prefix", IG_PT_DOUBLE, v4_prefix, .def = 24, .min = 0, .max = 32,
+        .flags = IG_PARAM_WHOLE,
+        .help = "clients known by their IPv4 address alone whose addresses share this prefix form a network group, judged as one client while it is new to the model; 0: off"),
+    ROW("group_v6_prefix", IG_PT_DOUBLE, v6_prefix, .def = 48, .min = 0, .max = 128,
+        .flags = IG_PARAM_WHOLE, .help = "the same for IPv6 addresses; 0: off"),
     { 0 },
 };
 #undef ROW
@@ -103,18 +112,45 @@ struct rate_client {
     uint32_t level;                   /* highest level reported in this episode */
     uint32_t slot;                    /* its entry in the model's peer table, + 1 */
     uint32_t windows;                 /* completed windows folded into typical */
+    uint32_t resp_ahead;
     /* Load (requests outstanding, Little's law) and refusals, decayed with tau_us, as of
      * the newest request time seen (load_t); busy_since starts the current episode,
      * resp_ahead is how far the latest answer lies past load_t (µs). */
-    uint32_t resp_ahead;
     uint64_t load_t, busy_since;
     float    busy_us, reqs, refused;  /* decayed sums: latency, requests, 429/503 answers */
+    uint32_t net;                     /* its network group's slot in the model, + 1 (a hint) */
+};
+
+/* A network group: the clients identified by nothing but their address whose addresses
+ * share a prefix (group_v4_prefix, group_v6_prefix), as one principal (rules/schema.md). */
+#define NET_GROUPS  16
+#define NET_MEMBERS 16
+
+struct net_member {
+    uint64_t key, at;                 /* a pressing client and its latest request */
+    float    load;
+};
+
+struct net_group {
+    uint64_t key;                     /* hash of the prefix, | 1; 0 = free */
+    uint64_t first_key, first_t;      /* the first client seen from it, and when */
+    uint64_t last_t, last_fire_us;
+    struct ig_wcount w;               /* the group's requests, all of its clients */
+    uint32_t level;
+    bool     known;                   /* the model had seen the network before this entry */
+    bool     fresh;                   /* new to the model, its first client pressing from its onset */
+    struct net_member m[NET_MEMBERS];
 };
 
 /* The model's active clients' current window counts (sliding, updated per request; the
- * clock is capture time). */
+ * clock is capture time), its network groups, and every network it has seen (a Bloom
+ * filter of 4,096 bits, two per network: a network forgotten from net[] stays known; a
+ * false "seen" only leaves a group unjudged, and a full filter leaves them all so). */
+#define NET_SEEN_BITS 4096
 struct rate_model {
     struct ig_peers peers;
+    struct net_group net[NET_GROUPS];
+    uint64_t seen[NET_SEEN_BITS / 64];
 };
 
 static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -131,6 +167,8 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
         .max_conc = c->max_conc,
         .refused_share = c->refused_share,
         .tau_us = (double)c->window_us / 4,
+        .v4_prefix = (uint32_t)c->v4_prefix,
+        .v6_prefix = (uint32_t)c->v6_prefix,
     };
     /* flood_requests >= min_requests: the table says so (.vs) */
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
@@ -259,6 +297,35 @@ static uint64_t own_limit(const struct rate_global *g, const struct rate_client 
     return lim;
 }
 
+/* Raises <lim> to what the peers' counts v[0..n) allow (n >= 3, else false: no context):
+ * the larger of population_factor x their median and traffic_factor x their traffic
+ * median, past flood_requests only the latter. Reorders v. */
+static bool peer_limit(const struct rate_global *g, double *v, uint32_t n, uint64_t *lim,
+                       const char **basis, double *pop_median, double *traffic_median)
+{
+    if (n < 3)
+        return false;
+    double w[IG_PEERS];
+    memcpy(w, v, n * sizeof *v);
+    *pop_median = ig_median_d(v, n);
+    *traffic_median = ig_wmedian_self_d(w, n);
+    double pop = g->pop_factor * *pop_median;
+    double traffic = g->traffic_factor * *traffic_median;
+    double flood = (double)g->flood_requests;
+    /* the larger of the two; past flood_requests only the traffic median lifts it */
+    double peer = pop > traffic ? pop : traffic, cap = traffic > flood ? traffic : flood;
+    const char *why = pop > traffic ? "population" : "traffic";
+    if (peer > cap) {
+        peer = cap;
+        why = cap == traffic ? "traffic" : "flood_requests";
+    }
+    if (peer > (double)*lim) {
+        *lim = (uint64_t)peer;
+        *basis = why;
+    }
+    return true;
+}
+
 /* The limit this client is held to now, and which rule set it ("quota", ...). */
 static uint64_t limit_for(const struct rate_global *g, const struct rate_client *c,
                           const struct rate_model *m, uint64_t t, const char **basis,
@@ -278,29 +345,121 @@ static uint64_t limit_for(const struct rate_global *g, const struct rate_client 
         for (uint32_t i = 0; i < all; i++)   /* floods are no reference (weight 0) */
             if (wt[i] > 0)
                 v[n++] = v[i];
-        if (n >= 3) {
-            context = true;
-            double w[IG_PEERS];
-            memcpy(w, v, n * sizeof *v);
-            *pop_median = ig_median_d(v, n);
-            *traffic_median = ig_wmedian_self_d(w, n);
-            double pop = g->pop_factor * *pop_median;
-            double traffic = g->traffic_factor * *traffic_median;
-            double flood = (double)g->flood_requests;
-            /* the larger of the two; past flood_requests only the traffic median lifts it */
-            double peer = pop > traffic ? pop : traffic, cap = traffic > flood ? traffic : flood;
-            const char *why = pop > traffic ? "population" : "traffic";
-            if (peer > cap) {
-                peer = cap;
-                why = cap == traffic ? "traffic" : "flood_requests";
-            }
-            if (peer > (double)lim) {
-                lim = (uint64_t)peer;
-                *basis = why;
-            }
-        }
+        context |= peer_limit(g, v, n, &lim, basis, pop_median, traffic_median);
     }
     if (!context && g->flood_requests > lim) {
+        lim = g->flood_requests;
+        *basis = "flood_requests";
+    }
+    return lim;
+}
+
+/* ---- network groups ----
+ * A flood from many addresses of one connection each: every address is a closed-loop
+ * client at a busy client's rate, under its own limit. Taken together, the addresses of
+ * one network new to the model are one client with many requests outstanding, like a
+ * flood over many connections from one address. Flash crowds come mostly from networks
+ * that had used the site before, floods from new ones (Jung, Krishnamurthy, Rabinovich,
+ * WWW 2002): a group is judged only when the model had never seen its network and its
+ * first client was pressing (over min_requests with a request outstanding at least half
+ * the time) within two windows of its first request; its clients count when they press
+ * in an episode begun within those two windows (onset together). Ordinary clients
+ * joining a network that was there before (another client's flood or slowdown going on
+ * or not) never form one. */
+
+/* The hash of the event's network group (its address masked to the prefix), 0 when it
+ * has none: an identity of its own (a key, a token, a forwarded address), a principal
+ * group's stream, groups off. <pfx>: the masked address. */
+static uint64_t net_key(const struct rate_global *g, const struct ig_call *call,
+                        const struct ig_event *ev, uint8_t pfx[16], uint32_t *bits)
+{
+    if (call->group || ev->id_kind != IG_ID_SOURCE_IP || ev->id_basis != IG_BASIS_NETWORK)
+        return 0;
+    uint32_t b = ev->src.family == 4 ? g->v4_prefix : ev->src.family == 6 ? g->v6_prefix : 0;
+    if (!b)
+        return 0;
+    memset(pfx, 0, 16);
+    memcpy(pfx, ev->src.addr, b / 8);
+    if (b % 8)
+        pfx[b / 8] = (uint8_t)(ev->src.addr[b / 8] & (0xff00u >> (b % 8)));
+    *bits = b;
+    return ig_fnv1a(ig_fnv1a(IG_FNV1A_BASIS, &ev->src.family, 1), pfx, 16) | 1;
+}
+
+/* The model's entry for group <key>, counting the event at <t>: found (the client's hint
+ * first), else a free or idle one (nothing for a window) taken; NULL when all are busy
+ * (the group is not judged: no finding rather than one on a partial view). */
+static struct net_group *net_get(const struct rate_global *g, struct rate_model *m,
+                                 struct rate_client *c, uint64_t key, uint64_t t)
+{
+    uint32_t i = c->net - 1, spare = NET_GROUPS;
+    if (i >= NET_GROUPS || m->net[i].key != key) {
+        for (i = 0; i < NET_GROUPS; i++) {
+            if (m->net[i].key == key)
+                break;
+            if (spare == NET_GROUPS && (!m->net[i].key || m->net[i].last_t + g->window_us < t))
+                spare = i;
+        }
+        if (i == NET_GROUPS) {
+            if (spare == NET_GROUPS)
+                return NULL;
+            i = spare;
+            uint32_t b0 = (uint32_t)(key >> 1) % NET_SEEN_BITS, b1 = (uint32_t)(key >> 33) % NET_SEEN_BITS;
+            bool known = (m->seen[b0 / 64] >> (b0 % 64) & 1) && (m->seen[b1 / 64] >> (b1 % 64) & 1);
+            m->seen[b0 / 64] |= 1ull << (b0 % 64);
+            m->seen[b1 / 64] |= 1ull << (b1 % 64);
+            m->net[i] = (struct net_group){ .key = key, .first_key = c->key, .first_t = t,
+                                            .last_t = t, .known = known };
+        }
+    }
+    struct net_group *ng = &m->net[i];
+    c->net = i + 1;
+    if (t > ng->last_t)
+        ng->last_t = t;
+    ig_wcount_add(&ng->w, g->width_us, t, 1);
+    return ng;
+}
+
+/* Notes pressing client <key> (its load) in the group: its own slot, else the stalest. */
+static void net_press(struct net_group *ng, uint64_t key, uint64_t t, double load)
+{
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < NET_MEMBERS; i++) {
+        if (ng->m[i].key == key) {
+            j = i;
+            break;
+        }
+        if (ng->m[i].at < ng->m[j].at)
+            j = i;
+    }
+    ng->m[j] = (struct net_member){ key, t, (float)load };
+}
+
+static bool net_member_of(const struct net_group *ng, uint64_t key)
+{
+    for (uint32_t i = 0; i < NET_MEMBERS; i++)
+        if (ng->m[i].key == key)
+            return true;
+    return false;
+}
+
+/* The group's limit, as limit_for's for a client without history: its peers are the
+ * model's clients outside the group's pressing ones. */
+static uint64_t net_limit(const struct rate_global *g, const struct rate_model *m,
+                          const struct net_group *ng, uint64_t t, const char **basis,
+                          double *pop_median, double *traffic_median)
+{
+    *pop_median = *traffic_median = -1;
+    uint64_t lim = g->min_requests, since = t > g->window_us ? t - g->window_us : 0;
+    *basis = "min_requests";
+    double v[IG_PEERS];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < IG_PEERS; i++) {
+        const struct ig_peer *p = &m->peers.e[i];
+        if (p->key && p->at >= since && p->weight > 0 && !net_member_of(ng, p->key))
+            v[n++] = p->value;
+    }
+    if (!peer_limit(g, v, n, &lim, basis, pop_median, traffic_median) && g->flood_requests > lim) {
         lim = g->flood_requests;
         *basis = "flood_requests";
     }
@@ -325,32 +484,75 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     double load = g->quota || n <= g->min_requests ? 0 : load_of(g, c);
     const char *why = g->quota || !g->max_conc ? "" : n <= g->min_requests ? NULL
                     : aggression(g, c, load);
+
+    /* The client's network group: judged as one client while fresh, once more than
+     * max_concurrency of its clients press at once (each counted once, however many
+     * requests it holds) and their requests together pass the group's limit. */
+    struct net_group *grp = NULL;
+    uint8_t pfx[16];
+    uint32_t bits = 0, press = 0;
+    double press_load = 0;
+    uint64_t nk = m && !g->quota && g->max_conc > 0 ? net_key(g, call, ev, pfx, &bits) : 0;
+    struct net_group *ng = nk ? net_get(g, m, c, nk, t) : NULL;
+    uint64_t onset = ng ? ng->first_t + 2 * g->window_us : 0;
+    if (ng && n > g->min_requests && load >= 0.5 && c->busy_since < onset) {
+        if (c->key == ng->first_key && t < onset && !ng->known)
+            ng->fresh = true;
+        net_press(ng, c->key, t, load);
+        if (!why && ng->fresh)
+            for (uint32_t i = 0; i < NET_MEMBERS; i++)
+                if (ng->m[i].key && ng->m[i].at + (uint64_t)g->tau_us >= t) {
+                    press++;
+                    press_load += ng->m[i].load;
+                }
+    }
+    const char *basis = NULL;
+    double pop_median = -1, traffic_median = -1;
+    uint64_t limit = 0;
+    if ((double)press > g->max_conc) {
+        limit = net_limit(g, m, ng, t, &basis, &pop_median, &traffic_median);
+        if (ng->w.total > limit) {
+            why = "network_group";
+            grp = ng;
+        }
+    }
+
     if (m)   /* this client's current count in the model's peer table; a flood weighs 0 */
         c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, why && *why ? 0 : 1,
                                  c->slot - 1) + 1;
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
+    if (ng && ng->level && t >= ng->last_fire_us + g->window_us)
+        ng->level = 0;
     if (!why)
         return IG_OK;   /* a busy client: no finding without evidence beyond its rate */
-    const char *basis;
-    /* The limit only grows past own_limit (the peers' median, flood_requests) and the level
-     * falls as it grows: a client at or below its reported level under own_limit stays
-     * there, so the median (a selection over the model's peers) is left out, as most
-     * requests are. */
-    if (!g->quota && level_of(g, own_limit(g, c, &basis), n) <= c->level)
+    uint64_t count = n;
+    uint32_t *level = &c->level;
+    uint64_t *last_fire = &c->last_fire_us;
+    if (grp) {   /* the group's requests against the group's limit, its level */
+        count = grp->w.total;
+        level = &grp->level;
+        last_fire = &grp->last_fire_us;
+    } else {
+        /* The limit only grows past own_limit (the peers' median, flood_requests) and the
+         * level falls as it grows: a client at or below its reported level under own_limit
+         * stays there, so the median (a selection over the model's peers) is left out, as
+         * most requests are. */
+        if (!g->quota && level_of(g, own_limit(g, c, &basis), n) <= c->level)
+            return IG_OK;
+        limit = limit_for(g, c, m, t, &basis, &pop_median, &traffic_median);
+    }
+    uint32_t lvl = level_of(g, limit, count);
+    if (lvl <= *level)
         return IG_OK;
-    double pop_median, traffic_median;
-    uint64_t limit = limit_for(g, c, m, t, &basis, &pop_median, &traffic_median);
-    uint32_t lvl = level_of(g, limit, n);
-    if (lvl <= c->level)
-        return IG_OK;
-    c->level = lvl;
-    c->last_fire_us = t;
+    *level = lvl;
+    *last_fire = t;
 
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
-    f.title = "Client request rate over limit";
-    f.desc = lvl >= 3 ? "A client is sending requests far above its limit: cost harvesting or denial of ML service."
+    f.title = grp ? "Network group request rate over limit" : "Client request rate over limit";
+    f.desc = grp ? "Many addresses of one network new to the model, each a busy client, are together sending far more than a client's limit: a flood spread over addresses."
+           : lvl >= 3 ? "A client is sending requests far above its limit: cost harvesting or denial of ML service."
                       : "A client is sending more requests per window than its limit allows.";
     f.remediation = "Enforce per-client quotas and rate limits at the gateway (AML.M0004).";
     int sev = g->severity + (int)lvl - 1;
@@ -364,18 +566,27 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     }
     f.queries_seen = call->client_queries;
     double window_s = (double)g->window_us / 1e6;
-    ig_finding_score(&f, "rate", (double)n / window_s);
-    ig_finding_score(&f, "requests", (double)n);
+    ig_finding_score(&f, "rate", (double)count / window_s);
+    ig_finding_score(&f, "requests", (double)count);
     ig_finding_score(&f, "threshold", (double)limit);
     ig_finding_score(&f, "window_s", window_s);
-    ig_finding_score(&f, "ratio", (double)n / (double)limit);
-    if (c->windows)
+    ig_finding_score(&f, "ratio", (double)count / (double)limit);
+    if (c->windows && !grp)
         ig_finding_score(&f, "own_typical", c->typical);
     if (pop_median >= 0)
         ig_finding_score(&f, "population_median", pop_median);
     if (traffic_median >= 0)
         ig_finding_score(&f, "traffic_median", traffic_median);
     ig_finding_evidence(&f, "limit_basis", basis);
+    char net[64];
+    if (grp) {
+        ig_finding_score(&f, "client_requests", (double)n);
+        ig_finding_score(&f, "group_sources", press);
+        ig_finding_score(&f, "group_concurrency", press_load);
+        char ip[48];
+        snprintf(net, sizeof net, "%s/%u", ig_ip_str(ev->src.family, pfx, ip, sizeof ip), bits);
+        ig_finding_evidence(&f, "network_group", net);
+    }
     if (!g->quota) {
         ig_finding_score(&f, "concurrency", load);
         if (c->reqs > 0)
