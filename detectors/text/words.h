@@ -13,7 +13,8 @@
 size_t ig_text_word_starts(const uint8_t *t, size_t n, size_t *at, size_t max);
 /* out[i] = hash of the word at t + at[i] (up to the next ' '/'\n' or n): FNV-1a 64, then
  * h ^= h >> 33, h *= 0xff51afd7ed558ccd, h ^= h >> 33 (the finaliser mixes it for rolling
- * n-gram sums). */
+ * n-gram sums). <at>: consecutive word starts, as ig_text_word_starts gives them (a word
+ * ends one separator before the next one starts, when only one lies between). */
 void ig_text_word_hashes(const uint8_t *t, size_t n, const size_t *at, size_t nw, uint64_t *out);
 /* The AVX-512 word-start scan, for words.c (called when the CPU has AVX-512). */
 size_t ig_text_word_starts_avx512(const uint8_t *t, size_t n, size_t *at, size_t max);
