@@ -81,9 +81,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include <gsl/gsl_cdf.h>
 #include <inferguard/detector.h>
@@ -606,35 +603,6 @@ static int judge_ref(const struct cv_hist *h, const float *z, float tol2)
     return 0;
 }
 
-/* Some of the g (<= 16) values at v is <= h / is not 0. A full group is tested without a
- * branch per value (the compiler vectorises it): these scans ran over the whole history
- * for every sample, and their short-circuit per value cost more than the kernels' work. */
-static inline bool group_any_le(const float *v, uint32_t g, float h)
-{
-    int any = 0;
-    if (g == 16) {
-        for (uint32_t l = 0; l < 16; l++)
-            any |= v[l] <= h;
-    } else {
-        for (uint32_t l = 0; l < g; l++)
-            any |= v[l] <= h;
-    }
-    return any;
-}
-
-static inline bool group_any_nz(const float *v, uint32_t g)
-{
-    int any = 0;
-    if (g == 16) {
-        for (uint32_t l = 0; l < 16; l++)
-            any |= v[l] != 0;
-    } else {
-        for (uint32_t l = 0; l < g; l++)
-            any |= v[l] != 0;
-    }
-    return any;
-}
-
 static float sq(const float *z, uint32_t nf)
 {
     float s = 0;
@@ -644,155 +612,93 @@ static float sq(const float *z, uint32_t nf)
 }
 
 /* Margins of judge_fast per unit of the squared lengths involved. 1e-4 covers the float
- * sums of the estimates and of the reference's arithmetic; IG_VSPLIT_EPS the estimates'
- * dot products on the hi plane (kernels.h): |z.b - est| <= eps (|z|^2 + |b|^2) / 2, so a
- * squared distance |z|^2 + |b|^2 - 2 z.b is off by at most eps (|z|^2 + |b|^2). In the
- * pair filter (dots_body.h) the margin m must exceed the error of |b - a|^2 (eps (|a|^2 +
- * |b|^2)) and that of (z - a).(b - a) plus 0.9 times the former (eps (1.4 |a|^2 + 0.5
- * |z|^2 + 1.9 |b|^2)): 1.5 eps per unit of |z|^2 + |a|^2 + 2 |b|^2 + |z - a|^2. */
+ * sums of the estimates and of the reference's arithmetic; IG_VSPLIT_EPS the estimates' dot
+ * products (kernels.h): |z.b - est| <= eps
+ * (|z|^2 + |b|^2) / 2, so a squared distance |z|^2 + |b|^2 - 2 z.b is off by at most eps
+ * (|z|^2 + |b|^2). In the pair filter (dots_body.h) the margin m must exceed the error of
+ * |b - a|^2 (eps (|a|^2 + |b|^2)) and that of (z - a).(b - a) plus 0.9 times the former
+ * (eps (1.4 |a|^2 + 0.5 |z|^2 + 1.9 |b|^2)): 1.5 eps per unit of |z|^2 + |a|^2 + 2 |b|^2 +
+ * |z - a|^2. */
 #define CV_EST (1e-4f + IG_VSPLIT_EPS)
 #define CV_PREF 32   /* nearest candidates whose rows are requested together */
 #define CV_SEG_REL (1e-4f + 1.5f * IG_VSPLIT_EPS)
 
+/* Floats of judge_fast's work for a history of n rows: the distances, the kernels' work
+ * (3 n) and the bit masks (4 x ceil(n / 16) 16-bit words). */
+static size_t fast_work(uint32_t n)
+{
+    return 4 * (size_t)n + 2 * (((size_t)n + 15) / 16);
+}
+
 /* The same judgement, exact, at a fraction of the cost (blocked history of tame rows; w
- * holds 4 x h->n floats). Squared distances are expanded as |x|^2 + |y|^2 - 2 x.y with the
- * dot products of the kernels (ig_kern_ops.dots_split: all rows against the sample, then
- * against its 3 nearest at once) on the hi plane of the history; each estimate is within
- * IG_VSPLIT_EPS (|x|^2 + |y|^2) / 2 of the exact dot product (CV_EST above). Margins wider
- * than that pick candidates, and the reference arithmetic on the exact rows decides every
- * one of them:
+ * holds fast_work(h->n) floats). Squared distances are expanded as |x|^2 + |y|^2 - 2 x.y
+ * with the dot products of the kernels on the hi plane of the history (ig_kern_ops.cov_near:
+ * all rows against the sample; cov_pairs: against its 3 nearest at once), each within
+ * IG_VSPLIT_EPS (|x|^2 + |y|^2) / 2 of the exact one (CV_EST above). Margins wider than that
+ * pick candidates, and the reference arithmetic on the exact rows decides every one:
  *  - nearest: a row whose estimate minus its margin exceeds the third smallest estimate
  *    plus margin cannot be among the reference's 3 nearest; the others are measured
- *    exactly and ranked as near3 does;
+ *    exactly and ranked as near3 does (in slot order, as the reference meets them);
  *  - pairs: for one of the nearest, a, and every row b: |b - a|^2 and, by the law of
  *    cosines, (z - a).(b - a) = (|z - a|^2 + |b - a|^2 - |z - b|^2) / 2 give t and the
  *    residual of z from the line a-b; a pair that misses a condition by more than the
  *    margin (m below, and its effect on the residual) cannot meet it in the reference.
  *    The few left go through on_segment.
- * Cost: 4 x history x nf fused multiply-adds in the kernels and a vectorised filter. */
+ * Cost: 4 x history x nf multiply-adds in the kernels, their filters in registers, bit
+ * masks out. */
 static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float *w)
 {
-    const uint32_t nf = h->nfeat, n = h->n;
+    const uint32_t nf = h->nfeat, n = h->n, nblk = (n + 15) / 16;
     const float *nb = hist_norm(h);
-    float *dz = w, *lo = w + n, *ab = w + n, tmp[CV_FEAT];
+    float *dz = w, *work = w + n, tmp[CV_FEAT];
+    uint16_t *bits = (uint16_t *)(w + 4 * (size_t)n);   /* candidates, then pair flags */
     const struct ig_kern_ops *ops = ig_kern();
     const float zz = sq(z, nf);
-    const float *q[3] = { z, z, z };
-    ops->dots_split(&h->set, q, 1, dz);
-    /* per lane of 8, the three smallest upper bounds (estimate + margin) */
-    float m0[8], m1[8], m2[8];
-    for (int l = 0; l < 8; l++)
-        m0[l] = m1[l] = m2[l] = INFINITY;
-    uint32_t i = 0;
-#if defined(__SSE2__)
-    /* the loops below in one pass, four lanes at a time: the same operations on each
-     * value (min_ps / max_ps are exactly the ternaries), so the same bits */
-    {
-        const __m128 vzz = _mm_set1_ps(zz), two = _mm_set1_ps(2.0f), c4 = _mm_set1_ps(CV_EST),
-                     c30 = _mm_set1_ps(1e-30f);
-        __m128 p0[2], p1[2], p2[2];
-        for (int v = 0; v < 2; v++)
-            p0[v] = p1[v] = p2[v] = _mm_set1_ps(INFINITY);
-        for (; i + 8 <= n; i += 8)
-            for (int v = 0; v < 2; v++) {
-                const uint32_t j = i + 4 * (uint32_t)v;
-                __m128 s = _mm_add_ps(vzz, _mm_loadu_ps(nb + j));
-                __m128 d = _mm_sub_ps(s, _mm_mul_ps(two, _mm_loadu_ps(dz + j)));
-                __m128 l = _mm_sub_ps(d, _mm_add_ps(_mm_mul_ps(c4, s), c30));
-                _mm_storeu_ps(dz + j, d);
-                _mm_storeu_ps(lo + j, l);
-                __m128 t = _mm_sub_ps(_mm_mul_ps(two, d), l);   /* d + e */
-                __m128 a0 = _mm_min_ps(p0[v], t);
-                t = _mm_max_ps(t, p0[v]);
-                __m128 a1 = _mm_min_ps(p1[v], t);
-                t = _mm_max_ps(t, p1[v]);
-                p2[v] = _mm_min_ps(p2[v], t);
-                p0[v] = a0;
-                p1[v] = a1;
-            }
-        for (int v = 0; v < 2; v++) {
-            _mm_storeu_ps(m0 + 4 * v, p0[v]);
-            _mm_storeu_ps(m1 + 4 * v, p1[v]);
-            _mm_storeu_ps(m2 + 4 * v, p2[v]);
-        }
-    }
-#endif
-    for (uint32_t j = i; j < n; j++) {
-        float d = zz + nb[j] - 2 * dz[j], e = CV_EST * (zz + nb[j]) + 1e-30f;
-        dz[j] = d;
-        lo[j] = d - e;
-    }
-    for (; i + 8 <= n; i += 8)
-        for (int l = 0; l < 8; l++) {
-            float t = 2 * dz[i + l] - lo[i + l];   /* d + e */
-            float a0 = m0[l] < t ? m0[l] : t;
-            t = m0[l] < t ? t : m0[l];
-            float a1 = m1[l] < t ? m1[l] : t;
-            t = m1[l] < t ? t : m1[l];
-            m2[l] = m2[l] < t ? m2[l] : t;
-            m0[l] = a0;
-            m1[l] = a1;
-        }
-    float h3[3] = { INFINITY, INFINITY, INFINITY };
-    uint32_t dummy[3], nd = 0;
-    for (int l = 0; l < 8; l++) {
-        near3(m0[l], 0, h3, dummy, &nd);
-        near3(m1[l], 0, h3, dummy, &nd);
-        near3(m2[l], 0, h3, dummy, &nd);
-    }
-    for (; i < n; i++)
-        near3(2 * dz[i] - lo[i], 0, h3, dummy, &nd);
-    /* h3[2] >= the third smallest reference distance: rows above it from below are out */
+    ops->cov_near(&h->set, z, zz, nb, CV_EST, dz, bits);
     uint32_t best[3] = { 0, 0, 0 }, nbest = 0;
     float bd[3] = { INFINITY, INFINITY, INFINITY };
     /* the candidates' exact rows are asked for first, so their lo plane misses overlap;
      * beyond CV_PREF of them (rows at nearly one distance) the rest are measured as found */
     uint32_t cand[CV_PREF], nc = 0, resume = n;
-    for (i = 0; i < n && resume == n; i += 16) {   /* groups of 16 at once: candidates are rare */
-        uint32_t g = n - i < 16 ? n - i : 16;
-        if (!group_any_le(lo + i, g, h3[2]))
-            continue;
-        for (uint32_t l = 0; l < g; l++)
-            if (lo[i + l] <= h3[2]) {
-                if (nc == CV_PREF) {
-                    resume = i + l;
-                    break;
-                }
-                cand[nc++] = i + l;
-                ig_vsplit_prefetch(&h->set, i + l);
+    for (uint32_t b = 0; b < nblk && resume == n; b++)
+        for (uint32_t m = bits[b]; m; m &= m - 1) {
+            uint32_t i = 16 * b + (uint32_t)__builtin_ctz(m);
+            if (nc == CV_PREF) {
+                resume = i;
+                break;
             }
-    }
+            cand[nc++] = i;
+            ig_vsplit_prefetch(&h->set, i);
+        }
     for (uint32_t c = 0; c < nc; c++)
         near3(dist2(z, hist_row(h, cand[c], tmp), nf), cand[c], bd, best, &nbest);
-    for (i = resume; i < n; i++)
-        if (lo[i] <= h3[2])
+    for (uint32_t i = resume; i < n; i++)
+        if (bits[i / 16] >> (i % 16) & 1)
             near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nbest);
     if (nbest && bd[0] <= 0.01f * nf)
         return -1;
     if (nbest && one_edit(z, hist_row(h, best[0], tmp), nf))
         return -2;
-    if (n < 8)
+    if (n < 8 || nbest == 0)
         return 0;
-    float at[3][CV_FEAT], u[CV_FEAT];
-    for (uint32_t k = 0; k < nbest; k++)
-        q[k] = hist_row(h, best[k], at[k]);
-    ops->dots_split(&h->set, q, nbest, ab);
+    float at[3][CV_FEAT], u[3][CV_FEAT];
+    const float *q[3];
+    struct ig_seg_query sq_[3];
     for (uint32_t k = 0; k < nbest; k++) {
-        const float *a = q[k];
-        float *f = ab + (size_t)k * n;
-        struct ig_seg_query sq_ = { zz, nb[best[k]], diff(z, a, u, nf), 0.25f * nf * 0.9999f,
-                                    tol2 * 1.0001f, CV_SEG_REL };
-        if (!ops->seg_filter(nb, dz, f, n, &sq_))
+        q[k] = hist_row(h, best[k], at[k]);
+        sq_[k] = (struct ig_seg_query){ zz, nb[best[k]], diff(z, q[k], u[k], nf), 0.25f * nf * 0.9999f,
+                                        tol2 * 1.0001f, CV_SEG_REL };
+    }
+    unsigned any = ops->cov_pairs(&h->set, q, nbest, nb, dz, sq_, work, bits);
+    for (uint32_t k = 0; k < nbest; k++) {
+        if (!(any >> k & 1))
             continue;
-        for (i = 0; i < n; i += 16) {
-            uint32_t g = n - i < 16 ? n - i : 16;
-            if (!group_any_nz(f + i, g))
-                continue;
-            for (uint32_t l = 0; l < g; l++)
-                if (f[i + l] != 0 && i + l != best[k] &&
-                    on_segment(u, sq_.uu, a, hist_row(h, i + l, tmp), nf, tol2))
+        for (uint32_t b = 0; b < nblk; b++)
+            for (uint32_t m = bits[k * nblk + b]; m; m &= m - 1) {
+                uint32_t i = 16 * b + (uint32_t)__builtin_ctz(m);
+                if (i != best[k] && on_segment(u[k], sq_[k].uu, q[k], hist_row(h, i, tmp), nf, tol2))
                     return 1;
-        }
+            }
     }
     return 0;
 }
@@ -875,7 +781,7 @@ static bool hist_grow(struct cv_global *g, struct cv_hist *h)
 }
 
 /* Judges z and adds it (not a repeat) to the history: as judge_ref. <dz> has room for
- * 4 x h->n floats, or is NULL (the reference path then). */
+ * fast_work(h->n) floats, or is NULL (the reference path then). */
 static int interp_judge(struct cv_global *g, struct cv_hist *h, const float *z, float *dz)
 {
     const float tol2 = (float)(g->p.interp_tol * g->p.interp_tol) * h->nfeat;
@@ -958,11 +864,11 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
         z[f] = (x[f * m->stride] - (float)m->all[f].mean) * m->inv_sd[f];
     /* the fast path's distances: on the stack for the default history, else scratch
      * (once per event); without either, the reference path */
-    float local[4 * 512], *dz = NULL;
+    float local[4 * 512 + 64], *dz = NULL;   /* fast_work(512) */
     if (c->hist->n <= 512)
         dz = local;
     else if (*work || (call->scratch &&
-                       (*work = ig_scratch_alloc(call->scratch, 4 * (size_t)p->history * sizeof(float)))))
+                       (*work = ig_scratch_alloc(call->scratch, fast_work(p->history) * sizeof(float)))))
         dz = *work;
     int r = interp_judge(g, c->hist, z, dz);
     if (r == -2)

@@ -18,7 +18,8 @@
         .bin_index = ig_kern_bin_index_##isa,                                \
         .q8_min_blocks = ig_kern_q8_min_blocks_##isa,                        \
         .l2sq_row = ig_kern_l2sq_row_##isa,                                  \
-        .seg_filter = ig_kern_seg_filter_##isa,                              \
+        .cov_near = ig_kern_cov_near_##isa,                                  \
+        .cov_pairs = ig_kern_cov_pairs_##isa,                                \
         .dots_split = ig_kern_dots_split_##isa,                              \
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
     };
@@ -38,7 +39,8 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .bin_index = ig_kern_bin_index_avx512,
     .q8_min_blocks = ig_kern_q8_min_blocks_avx512vnni,
     .l2sq_row = ig_kern_l2sq_row_avx512,
-    .seg_filter = ig_kern_seg_filter_avx512,
+    .cov_near = ig_kern_cov_near_avx512,
+    .cov_pairs = ig_kern_cov_pairs_avx512,
     .dots_split = ig_kern_dots_split_avx512,
     .l2sq_rows = ig_kern_l2sq_rows_avx2,
 };

@@ -1,14 +1,8 @@
 /* Dot products of a few queries with a split set (kernels.h, ig_kern_ops.dots_split) and
- * extraction.coverage's candidate filter: the scalar reference; the AVX2 and AVX-512 paths
- * are dots_avx2.c and dots_avx512.c. */
+ * extraction.coverage's searches over them (cov_near, cov_pairs): the scalar reference; the
+ * AVX2, AVX-512 and AVX-512 BF16 paths are dots_avx2.c, dots_avx512.c and dots_bf16.c. */
 #include <inferguard/base.h>
 #include "dots_body.h"
-
-int ig_kern_seg_filter_scalar(const float *nb, const float *dz, float *ab, uint32_t n,
-                               const struct ig_seg_query *q)
-{
-    return ig_seg_filter_body(nb, dz, ab, n, q);
-}
 
 static inline float widen(uint32_t bits)
 {
@@ -34,4 +28,17 @@ void ig_kern_dots_split_scalar(const struct ig_vsplit *s, const float *const *xs
             out[(size_t)q * s->count + i] = acc;
         }
     }
+}
+
+void ig_kern_cov_near_scalar(const struct ig_vsplit *s, const float *z, float zz, const float *nb,
+                           float est, float *d, uint16_t *cand)
+{
+    ig_cov_near_body(ig_kern_dots_split_scalar, s, z, zz, nb, est, d, cand);
+}
+
+unsigned ig_kern_cov_pairs_scalar(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
+                                const float *nb, const float *d, const struct ig_seg_query *q,
+                                float *work, uint16_t *mask)
+{
+    return ig_cov_pairs_body(ig_kern_dots_split_scalar, s, xs, nq, nb, d, q, work, mask);
 }

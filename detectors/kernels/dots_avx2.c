@@ -5,11 +5,6 @@
 #include <inferguard/base.h>
 #include "dots_body.h"
 
-int ig_kern_seg_filter_avx2(const float *nb, const float *dz, float *ab, uint32_t n,
-                               const struct ig_seg_query *q)
-{
-    return ig_seg_filter_body(nb, dz, ab, n, q);
-}
 
 /* A split set's hi plane: one 32-byte load is feature pair p of 8 vectors, widened to the
  * even feature by a shift and to the odd one by a mask. */
@@ -70,4 +65,17 @@ void ig_kern_dots_split_avx2(const struct ig_vsplit *s, const float *const *xs, 
     case 3: run_split(s, xs, 3, out); break;
     default: run_split(s, xs, 4, out); break;
     }
+}
+
+void ig_kern_cov_near_avx2(const struct ig_vsplit *s, const float *z, float zz, const float *nb,
+                           float est, float *d, uint16_t *cand)
+{
+    ig_cov_near_body(ig_kern_dots_split_avx2, s, z, zz, nb, est, d, cand);
+}
+
+unsigned ig_kern_cov_pairs_avx2(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
+                                const float *nb, const float *d, const struct ig_seg_query *q,
+                                float *work, uint16_t *mask)
+{
+    return ig_cov_pairs_body(ig_kern_dots_split_avx2, s, xs, nq, nb, d, q, work, mask);
 }

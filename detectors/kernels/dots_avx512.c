@@ -1,6 +1,7 @@
 /* Dot products of a few queries with a split set, AVX-512: one zmm holds a feature pair
  * of the 16 vectors of a block. Each query keeps two sums per block (even and odd
- * features), so one load of a stored row serves every query. */
+ * features), so one load of a stored row serves every query. And extraction.coverage's
+ * searches over them (cov_near, cov_pairs), each pass fused into one sweep. */
 #include <immintrin.h>
 
 #include <inferguard/base.h>
@@ -22,12 +23,6 @@ static inline void put16(float *o, uint32_t left, __m512 v)
         _mm512_storeu_ps(o, v);
     else
         _mm512_mask_storeu_ps(o, lanes(left), v);
-}
-
-int ig_kern_seg_filter_avx512(const float *nb, const float *dz, float *ab, uint32_t n,
-                                 const struct ig_seg_query *q)
-{
-    return ig_seg_filter_body(nb, dz, ab, n, q);
 }
 
 /* A split set's hi plane: one zmm load is feature pair p of a block's 16 vectors, widened
@@ -87,5 +82,142 @@ void ig_kern_dots_split_avx512(const struct ig_vsplit *s, const float *const *xs
     case 2: split_q(s, xs, 2, out); break;
     case 3: split_q(s, xs, 3, out); break;
     default: split_q(s, xs, 4, out); break;
+    }
+}
+
+/* z.hi(y) for a block's 16 rows: split_q's arithmetic for one query */
+static inline __m512 dot1(const uint32_t *blk, const float *z, uint32_t pairs, uint32_t full)
+{
+    const __m512i top = _mm512_set1_epi32((int)0xffff0000u);
+    __m512 e = _mm512_setzero_ps(), o = e, e2 = e, o2 = e;
+    uint32_t p = 0;
+    for (; p + 2 <= full; p += 2) {
+        __m512i w = _mm512_load_si512(blk + (size_t)p * 16);
+        __m512i v = _mm512_load_si512(blk + (size_t)(p + 1) * 16);
+        e = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(w, 16)), _mm512_set1_ps(z[2 * p]), e);
+        o = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(w, top)), _mm512_set1_ps(z[2 * p + 1]), o);
+        e2 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(v, 16)), _mm512_set1_ps(z[2 * p + 2]), e2);
+        o2 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(v, top)), _mm512_set1_ps(z[2 * p + 3]), o2);
+    }
+    for (; p < full; p++) {
+        __m512i w = _mm512_load_si512(blk + (size_t)p * 16);
+        e = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(w, 16)), _mm512_set1_ps(z[2 * p]), e);
+        o = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(w, top)), _mm512_set1_ps(z[2 * p + 1]), o);
+    }
+    if (full < pairs)   /* odd dim: the last feature alone */
+        e = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(_mm512_load_si512(blk + (size_t)full * 16), 16)),
+                            _mm512_set1_ps(z[2 * full]), e);
+    return _mm512_add_ps(_mm512_add_ps(e, e2), _mm512_add_ps(o, o2));
+}
+
+/* The first pass in one sweep: estimates, their bounds and per lane the three smallest
+ * upper bounds in registers; then the candidates' bits from the stored estimates. */
+void ig_kern_cov_near_avx512(const struct ig_vsplit *s, const float *z, float zz, const float *nb,
+                             float est, float *d, uint16_t *cand)
+{
+    const uint32_t n = s->count, pairs = s->pairs, full = s->dim / 2;
+    const __m512 vzz = _mm512_set1_ps(zz), vest = _mm512_set1_ps(est), tiny = _mm512_set1_ps(IG_COV_TINY),
+                 inf = _mm512_set1_ps(INFINITY), m2 = _mm512_set1_ps(-2.0f);
+    __m512 b0 = inf, b1 = inf, b2 = inf;
+    for (uint32_t i = 0; i < n; i += 16) {
+        const __mmask16 k = lanes(n - i);
+        __m512 dot = dot1(s->hi + (size_t)i * pairs, z, pairs, full);
+        __m512 sum = _mm512_add_ps(vzz, _mm512_maskz_loadu_ps(k, nb + i));
+        __m512 v = _mm512_fmadd_ps(m2, dot, sum);
+        __m512 t = _mm512_mask_blend_ps(k, inf, _mm512_add_ps(v, _mm512_fmadd_ps(vest, sum, tiny)));
+        put16(d + i, n - i, v);
+        __m512 c0 = _mm512_min_ps(b0, t);
+        t = _mm512_max_ps(t, b0);
+        __m512 c1 = _mm512_min_ps(b1, t);
+        t = _mm512_max_ps(t, b1);
+        b2 = _mm512_min_ps(b2, t);
+        b0 = c0;
+        b1 = c1;
+    }
+    float all[48];
+    _mm512_storeu_ps(all, b0);
+    _mm512_storeu_ps(all + 16, b1);
+    _mm512_storeu_ps(all + 32, b2);
+    const __m512 h3 = _mm512_set1_ps(ig_third_smallest(all, 48));
+    for (uint32_t i = 0; i < n; i += 16) {
+        const __mmask16 k = lanes(n - i);
+        __m512 sum = _mm512_add_ps(vzz, _mm512_maskz_loadu_ps(k, nb + i));
+        __m512 lo = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, d + i), _mm512_fmadd_ps(vest, sum, tiny));
+        cand[i / 16] = _mm512_mask_cmp_ps_mask(k, lo, h3, _CMP_LE_OQ);
+    }
+}
+
+/* ig_seg_maybe (dots_body.h) on 16 rows of one query; acc = its estimates of a.b */
+static inline __mmask16 seg16(__mmask16 k, const struct ig_seg_query *q, __m512 nbv, __m512 acc,
+                              __m512 D)
+{
+    const __m512 uu = _mm512_set1_ps(q->uu);
+    __m512 V = _mm512_fmadd_ps(_mm512_set1_ps(-2.0f), acc, _mm512_add_ps(_mm512_set1_ps(q->aa), nbv));
+    __m512 m = _mm512_fmadd_ps(_mm512_set1_ps(2 * q->rel), nbv,
+                               _mm512_set1_ps(q->rel * (q->zz + q->aa + q->uu) + IG_COV_TINY));
+    __m512 uv = _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_sub_ps(_mm512_add_ps(uu, V), D));
+    __m512 Vp = _mm512_add_ps(V, m);
+    __m512 thr = _mm512_min_ps(_mm512_mul_ps(_mm512_set1_ps(0.0225f * 1.0001f), Vp), _mm512_set1_ps(q->tol2_hi));
+    thr = _mm512_fmadd_ps(_mm512_set1_ps(1e-4f), _mm512_add_ps(uu, Vp), thr);
+    __m512 auv = _mm512_abs_ps(uv);
+    __m512 lhs = _mm512_fnmadd_ps(uv, uv, _mm512_mul_ps(uu, V));
+    __m512 slack = _mm512_mul_ps(_mm512_add_ps(_mm512_add_ps(uu, m), _mm512_add_ps(auv, auv)), m);
+    __m512 rhs = _mm512_fmadd_ps(Vp, thr, slack);
+    k = _mm512_mask_cmp_ps_mask(k, V, _mm512_sub_ps(_mm512_set1_ps(q->step_lo), m), _CMP_GE_OQ);
+    k = _mm512_mask_cmp_ps_mask(k, uv, _mm512_fmsub_ps(_mm512_set1_ps(0.1f), V, m), _CMP_GE_OQ);
+    k = _mm512_mask_cmp_ps_mask(k, uv, _mm512_fmadd_ps(_mm512_set1_ps(0.9f), V, m), _CMP_LE_OQ);
+    return _mm512_mask_cmp_ps_mask(k, lhs, rhs, _CMP_LE_OQ);
+}
+
+/* The second pass in one sweep: each block's hi words loaded once for all the queries
+ * (split_q's sums), each query's filter in registers, 16 bits out. */
+static inline unsigned pairs_q(const struct ig_vsplit *s, const float *const *xs, const uint32_t NQ,
+                               const float *nb, const float *d, const struct ig_seg_query *q,
+                               uint16_t *mask)
+{
+    const uint32_t n = s->count, pairs = s->pairs, full = s->dim / 2, nblk = (n + 15) / 16;
+    const __m512i top = _mm512_set1_epi32((int)0xffff0000u);
+    unsigned any = 0;
+    for (uint32_t i = 0; i < n; i += 16) {
+        const uint32_t *blk = s->hi + (size_t)i * pairs;
+        const __mmask16 k = lanes(n - i);
+        __m512 e[IG_DOTS_MAXQ], o[IG_DOTS_MAXQ];
+        for (uint32_t j = 0; j < NQ; j++)
+            e[j] = o[j] = _mm512_setzero_ps();
+        for (uint32_t p = 0; p < full; p++) {
+            __m512i w = _mm512_load_si512(blk + (size_t)p * 16);
+            __m512 ev = _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
+            __m512 od = _mm512_castsi512_ps(_mm512_and_si512(w, top));
+            for (uint32_t j = 0; j < NQ; j++) {
+                e[j] = _mm512_fmadd_ps(ev, _mm512_set1_ps(xs[j][2 * p]), e[j]);
+                o[j] = _mm512_fmadd_ps(od, _mm512_set1_ps(xs[j][2 * p + 1]), o[j]);
+            }
+        }
+        if (full < pairs) {
+            __m512 ev = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_load_si512(blk + (size_t)full * 16), 16));
+            for (uint32_t j = 0; j < NQ; j++)
+                e[j] = _mm512_fmadd_ps(ev, _mm512_set1_ps(xs[j][2 * full]), e[j]);
+        }
+        __m512 nbv = _mm512_maskz_loadu_ps(k, nb + i), D = _mm512_maskz_loadu_ps(k, d + i);
+        for (uint32_t j = 0; j < NQ; j++) {
+            __mmask16 f = seg16(k, &q[j], nbv, _mm512_add_ps(e[j], o[j]), D);
+            mask[j * nblk + i / 16] = f;
+            any |= (unsigned)(f != 0) << j;
+        }
+    }
+    return any;
+}
+
+unsigned ig_kern_cov_pairs_avx512(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
+                                  const float *nb, const float *d, const struct ig_seg_query *q,
+                                  float *work, uint16_t *mask)
+{
+    (void)work;
+    IG_ASSERT(nq >= 1 && nq <= IG_DOTS_MAXQ);
+    switch (nq) {
+    case 1: return pairs_q(s, xs, 1, nb, d, q, mask);
+    case 2: return pairs_q(s, xs, 2, nb, d, q, mask);
+    case 3: return pairs_q(s, xs, 3, nb, d, q, mask);
+    default: return pairs_q(s, xs, 4, nb, d, q, mask);
     }
 }

@@ -19,8 +19,12 @@
                                       const int32_t *norm, const uint8_t *qx, int32_t c,      \
                                       const uint32_t *blocks, uint32_t nb, int32_t *out);     \
     float ig_kern_l2sq_row_##isa(const float *x, const float *y, uint32_t dim);           \
-    int   ig_kern_seg_filter_##isa(const float *nb, const float *dz, float *ab, uint32_t n, \
-                                   const struct ig_seg_query *q);                          \
+    void  ig_kern_cov_near_##isa(const struct ig_vsplit *s, const float *z, float zz,        \
+                                 const float *nb, float est, float *d, uint16_t *cand);     \
+    unsigned ig_kern_cov_pairs_##isa(const struct ig_vsplit *s, const float *const *xs,      \
+                                     uint32_t nq, const float *nb, const float *d,          \
+                                     const struct ig_seg_query *q, float *work,             \
+                                     uint16_t *mask);                                       \
     void  ig_kern_dots_split_##isa(const struct ig_vsplit *s, const float *const *xs,      \
                                    uint32_t nq, float *out);                               \
     void  ig_kern_l2sq_rows_##isa(const float *q, const float *rows, const float *w,       \

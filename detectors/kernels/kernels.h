@@ -140,6 +140,7 @@ static inline void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i)
     __builtin_prefetch(lo + (size_t)s->dim * sizeof(uint16_t) - 1);
 }
 
+
 /* Dot products (ig_kern_ops.dots_split) take at most this many queries at once. */
 #define IG_DOTS_MAXQ 4
 
@@ -191,13 +192,26 @@ struct ig_kern_ops {
      * to l2sq_min on a set holding y alone. For a set of one vector without its 16-lane
      * block (a per-client vector set that has not grown yet). */
     float (*l2sq_row)(const float *x, const float *y, uint32_t dim);
-    /* extraction.coverage's candidate filter (judge_fast): for i < n, with
-     * V = aa + nb[i] - 2 ab[i] (|b - a|^2) and D = dz[i] (|z - b|^2), ab[i] becomes 1 when
-     * b may complete a segment a-b through z within that detector's margins, else 0.
-     * Returns whether any is 1. The same C on every path (dots_body.h), compiled for each
-     * instruction set: bit-identical flags. */
-    int   (*seg_filter)(const float *nb, const float *dz, float *ab, uint32_t n,
-                        const struct ig_seg_query *q);
+    /* extraction.coverage's pruned interpolation search (judge_fast), on a split set of
+     * n = s->count vectors y_i with squared lengths nb[i] (float sums) and a query z with
+     * |z|^2 = zz. First pass: d[i] = zz + nb[i] - 2 z.hi(y_i), an estimate of |z - y_i|^2
+     * within IG_VSPLIT_EPS (zz + nb[i]) of it (the dot products as dots_split's; rounding
+     * of that sum aside), e_i = est (zz + nb[i]) + 1e-30, and bit l of cand[b] set when d[16b + l] - e_i <= the third smallest of all
+     * d[j] + e_j (every row then, when n <= 3): with est wider than the error, the only rows
+     * that can be among the 3 nearest. Slots past n clear. */
+    void  (*cov_near)(const struct ig_vsplit *s, const float *z, float zz, const float *nb,
+                      float est, float *d, uint16_t *cand);
+    /* Second pass: for each of nq (1..IG_DOTS_MAXQ) of z's nearest rows a_k = xs[k], with
+     * q[k] its constants, V = |a_k - y_i|^2 estimated as aa + nb[i] - 2 a_k.hi(y_i) and D =
+     * d[i] of the first pass, bit l of mask[k * ceil(n / 16) + b] set when y_i (i = 16b + l)
+     * may complete a segment a_k-y_i through z (the filter in dots_body.h, with margins
+     * q->rel per unit of the squared lengths plus 1e-30, wider than IG_VSPLIT_EPS's effect); a pair whose bit is clear cannot pass the
+     * detector's exact test. <work> holds nq * n floats (any path may use it). Returns the
+     * set of k (bit k) with some bit set. The AVX-512 path does each pass in one sweep over
+     * the blocks, estimates, margins and filters in registers. */
+    unsigned (*cov_pairs)(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
+                          const float *nb, const float *d, const struct ig_seg_query *q,
+                          float *work, uint16_t *mask);
     /* Dot products of a few queries with every vector of a split set's hi plane, for
      * searches that expand |x - y|^2 as |x|^2 + |y|^2 - 2 x.y (one multiply-add per
      * feature and query, one load of each stored row for all the queries):

@@ -1,10 +1,9 @@
-/* ig_kern_ops.dots_split and .seg_filter (kernels/kernels.h) on every path this CPU has: a
- * split set gives back every stored float bit for bit, the dot products of 1..4 queries
- * with its hi plane are within the documented bound, IG_VSPLIT_EPS sum_f |x_f y_f|, of the
- * exact ones (double), for widths and counts around the 16-vector blocks and values of
- * mixed signs and scales; and the candidate filter of extraction.coverage (one C body
- * compiled per path) gives the scalar path's flags on every path (random inputs of that
- * detector's scale, where no value sits within rounding of an edge). */
+/* ig_kern_ops.dots_split, .cov_near and .cov_pairs (kernels/kernels.h) on every path this
+ * CPU has: a split set gives back every stored float bit for bit, the dot products of 1..4
+ * queries with its hi plane are within the documented bound, IG_VSPLIT_EPS sum_f |x_f y_f|,
+ * of the exact ones (double), for widths and counts around the 16-vector blocks and values
+ * of mixed signs and scales; and extraction.coverage's searches keep every row and pair the
+ * exact arithmetic could pick, and leave most others out. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,50 +148,212 @@ static void test_split_every_pattern_back(void **state)
     ig_vsplit_free(&s);
 }
 
-/* The filter: flags equal to scalar's on random inputs of the coverage test's scale. */
-static void test_seg_filter_paths_agree(void **state)
+/* extraction.coverage's searches (cov_near, cov_pairs) on every table this CPU runs, on a
+ * history of that detector's kind (sampled features in sd units, a few rows planted near
+ * the query): sets of 1 to 512 rows around the 16-row blocks, odd and even widths. */
+struct cov_case {
+    uint32_t dim, n;
+    float *rows, *nb, *z;
+    float zz;
+    struct ig_vsplit s;
+};
+
+static float sqf(const float *x, uint32_t dim)
+{
+    float s = 0;
+    for (uint32_t f = 0; f < dim; f++)
+        s += x[f] * x[f];
+    return s;
+}
+
+static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n)
+{
+    c->dim = dim;
+    c->n = n;
+    c->rows = malloc(sizeof(float) * dim * n);
+    c->nb = malloc(sizeof(float) * n);
+    c->z = malloc(sizeof(float) * dim);
+    for (uint32_t f = 0; f < dim; f++)
+        c->z[f] = (float)(3 * (2 * urand() - 1));
+    assert_int_equal(ig_vsplit_init(&c->s, dim, n), IG_OK);
+    for (uint32_t i = 0; i < n; i++) {
+        float *y = c->rows + (size_t)i * dim;
+        double near = i % 5 == 0 ? 0.05 * urand() : 1;   /* some rows close to z */
+        for (uint32_t f = 0; f < dim; f++)
+            y[f] = (float)(near < 1 ? c->z[f] + near * (2 * urand() - 1) : 3 * (2 * urand() - 1));
+        ig_vsplit_put(&c->s, i, y);
+        c->nb[i] = ig_vsplit_aux(&c->s)[i] = sqf(y, dim);
+    }
+    c->s.count = n;
+    c->zz = sqf(c->z, dim);
+}
+
+static void cov_free(struct cov_case *c)
+{
+    free(c->rows);
+    free(c->nb);
+    free(c->z);
+    ig_vsplit_free(&c->s);
+}
+
+static double exact_d2(const float *x, const float *y, uint32_t dim)
+{
+    double s = 0;
+    for (uint32_t f = 0; f < dim; f++)
+        s += ((double)x[f] - y[f]) * ((double)x[f] - y[f]);
+    return s;
+}
+
+/* cov_near: every estimate within IG_VSPLIT_EPS (|z|^2 + |y|^2) of the exact squared
+ * distance, the rows nearest in exact arithmetic (all up to the third smallest distance)
+ * among the candidates, no bit past the last row, and on 512 rows most rows left out. */
+static void test_cov_near_every_path(void **state)
 {
     (void)state;
-    const struct ig_kern_ops *ref = ig_kern_for(IG_CPU_SCALAR);
-    int levels[] = { IG_CPU_AVX2, IG_CPU_AVX512 };
-    enum { N = 1000 };
-    static float nb[N], dz[N], ab[N], a0[N], a1[N];
-    int kept = 0, dropped = 0;
-    for (int round = 0; round < 50; round++) {
-        struct ig_seg_query q = { .zz = (float)(32 * urand() + 1), .aa = (float)(32 * urand() + 1),
-                                  .uu = (float)(20 * urand()), .step_lo = 8 * 0.9999f,
-                                  .tol2_hi = 0.72f * 1.0001f, .rel = 1e-4f };
-        for (int i = 0; i < N; i++) {
-            nb[i] = (float)(40 * urand());
-            dz[i] = (float)(80 * urand());
-            ab[i] = (float)(20 * (2 * urand() - 1));
+    const uint32_t dims[] = { 1, 2, 3, 5, 16, 31, 32 };
+    const uint32_t counts[] = { 1, 2, 3, 4, 7, 16, 17, 33, 100, 512 };
+    const struct ig_kern_ops *all[4];
+    int nt = ig_kern_all(all);
+    static float d[512];
+    static uint16_t cand[32];
+    for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++)
+        for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
+            struct cov_case c;
+            cov_make(&c, dims[di], counts[ci]);
+            const uint32_t n = c.n, nblk = (n + 15) / 16;
+            double ex[512], third[3] = { INFINITY, INFINITY, INFINITY };
+            for (uint32_t i = 0; i < n; i++) {
+                ex[i] = exact_d2(c.z, c.rows + (size_t)i * c.dim, c.dim);
+                if (ex[i] < third[2]) {   /* the three smallest, sorted */
+                    third[2] = ex[i];
+                    for (int k = 2; k > 0 && third[k] < third[k - 1]; k--) {
+                        double t = third[k];
+                        third[k] = third[k - 1];
+                        third[k - 1] = t;
+                    }
+                }
+            }
+            for (int t = 0; t < nt; t++) {
+                memset(cand, 0xff, sizeof cand);
+                all[t]->cov_near(&c.s, c.z, c.zz, c.nb, 1e-4f + IG_VSPLIT_EPS, d, cand);
+                uint32_t flagged = 0;
+                for (uint32_t i = 0; i < n; i++) {
+                    double bound = (IG_VSPLIT_EPS + 1e-5) * ((double)c.zz + c.nb[i]) + 1e-30;
+                    if (fabs(d[i] - ex[i]) > bound)
+                        fail_msg("%s dim %u n %u row %u: %g, exact %g", all[t]->name, c.dim, n, i, d[i], ex[i]);
+                    int bit = cand[i / 16] >> (i % 16) & 1;
+                    flagged += (uint32_t)bit;
+                    if (ex[i] <= third[2] && !bit)
+                        fail_msg("%s dim %u n %u: row %u (exact %g, third nearest %g) not a candidate",
+                                 all[t]->name, c.dim, n, i, ex[i], third[2]);
+                }
+                if (n % 16)
+                    assert_int_equal(cand[nblk - 1] >> (n % 16), 0);
+                if (n == 512 && c.dim >= 16 && flagged > n / 4)
+                    fail_msg("%s dim %u: %u of %u rows candidates", all[t]->name, c.dim, flagged, n);
+            }
+            cov_free(&c);
         }
-        memcpy(a0, ab, sizeof ab);
-        int any = ref->seg_filter(nb, dz, a0, N, &q);
-        int k0 = kept;
-        for (int i = 0; i < N; i++) {
-            kept += a0[i] != 0;
-            dropped += a0[i] == 0;
-        }
-        assert_int_equal(any, kept > k0);
-        for (size_t li = 0; li < 2; li++) {
-            const struct ig_kern_ops *ops = ig_kern_for(levels[li]);
-            if (!ops)
-                continue;
-            memcpy(a1, ab, sizeof ab);
-            assert_int_equal(ops->seg_filter(nb, dz, a1, N, &q), any);
-            for (int i = 0; i < N; i++)
-                if (a1[i] != a0[i])
-                    fail_msg("%s: row %d flag %g, scalar %g", ops->name, i, a1[i], a0[i]);
-        }
-    }
-    assert_true(kept > 0 && dropped > 0);   /* the inputs reach both outcomes */
+}
+
+/* cov_pairs: with z planted on segments between rows (t over [0.1, 0.9], residuals up to the
+ * tolerance), every pair that meets the exact conditions (double arithmetic on the stored
+ * floats: t in [0.1, 0.9], residual <= tol2 and <= 0.0225 |b - a|^2, |b - a|^2 >= 0.25 dim)
+ * is flagged on every path, no bit past the last row, the returned set says which queries
+ * have one, and random rows are mostly left out. */
+static void test_cov_pairs_every_path(void **state)
+{
+    (void)state;
+    const uint32_t dims[] = { 3, 8, 17, 32 };
+    const uint32_t counts[] = { 8, 16, 17, 100, 512 };
+    const struct ig_kern_ops *all[4];
+    int nt = ig_kern_all(all);
+    static float d[512], work[4 * 512];
+    static uint16_t cand[32], mask[4 * 32];
+    uint64_t met = 0, flagged = 0, rows = 0;
+    for (int round = 0; round < 6; round++)
+        for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++)
+            for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
+                struct cov_case c;
+                cov_make(&c, dims[di], counts[ci]);
+                const uint32_t n = c.n, dim = c.dim, nblk = (n + 15) / 16;
+                const float tol2 = 0.0225f * dim;
+                /* z on a segment between rows 1 and 2, a few later rows on segments too */
+                uint32_t ka[3] = { 1, 3, 5 };
+                double t0 = 0.1 + 0.8 * urand();
+                for (uint32_t f = 0; f < dim; f++)
+                    c.z[f] = (float)(c.rows[dim + f] + t0 * (c.rows[2 * dim + f] - c.rows[dim + f]) +
+                                     0.2 * (2 * urand() - 1));
+                for (uint32_t i = 6; i < n; i += 7) {   /* b beyond z from a row a_k */
+                    const float *a = c.rows + (size_t)ka[i % 3] * dim;
+                    double t = 0.08 + 0.84 * urand();
+                    float *b = c.rows + (size_t)i * dim;
+                    for (uint32_t f = 0; f < dim; f++)
+                        b[f] = (float)(a[f] + (c.z[f] - a[f]) / t + 0.3 * (2 * urand() - 1));
+                    ig_vsplit_put(&c.s, i, b);
+                    c.nb[i] = ig_vsplit_aux(&c.s)[i] = sqf(b, dim);
+                }
+                c.zz = sqf(c.z, dim);
+                const float *q[3];
+                struct ig_seg_query sq[3];
+                for (int k = 0; k < 3; k++) {
+                    q[k] = c.rows + (size_t)ka[k] * dim;
+                    float uu = 0;
+                    for (uint32_t f = 0; f < dim; f++)
+                        uu += (c.z[f] - q[k][f]) * (c.z[f] - q[k][f]);
+                    sq[k] = (struct ig_seg_query){ c.zz, c.nb[ka[k]], uu, 0.25f * dim * 0.9999f,
+                                                   tol2 * 1.0001f, 1e-4f + 1.5f * IG_VSPLIT_EPS };
+                }
+                for (int t = 0; t < nt; t++) {
+                    all[t]->cov_near(&c.s, c.z, c.zz, c.nb, 1e-4f + IG_VSPLIT_EPS, d, cand);
+                    for (uint32_t nq = 1; nq <= 3; nq++) {
+                        memset(mask, 0xff, sizeof mask);
+                        unsigned any = all[t]->cov_pairs(&c.s, q, nq, c.nb, d, sq, work, mask);
+                        for (uint32_t k = 0; k < nq; k++) {
+                            unsigned some = 0;
+                            for (uint32_t b = 0; b < nblk; b++)
+                                some |= mask[k * nblk + b];
+                            assert_int_equal(any >> k & 1, some != 0);
+                            if (n % 16)
+                                assert_int_equal(mask[k * nblk + nblk - 1] >> (n % 16), 0);
+                            for (uint32_t i = 0; i < n; i++) {
+                                const float *a = q[k], *b = c.rows + (size_t)i * dim;
+                                double vv = 0, uv = 0, uu = 0;
+                                for (uint32_t f = 0; f < dim; f++) {
+                                    double v = (double)b[f] - a[f], u = (double)c.z[f] - a[f];
+                                    vv += v * v;
+                                    uv += u * v;
+                                    uu += u * u;
+                                }
+                                int bit = mask[k * nblk + i / 16] >> (i % 16) & 1;
+                                rows += t == 0;
+                                flagged += (uint64_t)(t == 0 && bit);
+                                if (vv < 0.25 * dim)
+                                    continue;
+                                double tt = uv / vv, res = uu - uv * tt;
+                                if (tt >= 0.1 && tt <= 0.9 && res <= tol2 && res <= 0.0225 * vv) {
+                                    met += t == 0;
+                                    if (!bit)
+                                        fail_msg("%s dim %u n %u nq %u: query %u row %u meets the test "
+                                                 "(t %g, residual %g) but is not flagged", all[t]->name,
+                                                 dim, n, nq, k, i, tt, res);
+                                }
+                            }
+                        }
+                    }
+                }
+                cov_free(&c);
+            }
+    print_message("pairs: %llu of %llu rows flagged, %llu meet the exact test\n",
+                  (unsigned long long)flagged, (unsigned long long)rows, (unsigned long long)met);
+    assert_true(met > 50 && flagged < rows / 4);   /* both outcomes, and the filter prunes */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seg_filter_paths_agree),
+        cmocka_unit_test(test_cov_near_every_path),
+        cmocka_unit_test(test_cov_pairs_every_path),
         cmocka_unit_test(test_split_exact_and_within_bound),
         cmocka_unit_test(test_split_every_pattern_back),
     };
