@@ -206,8 +206,11 @@ struct ig_kern_ops {
      * d[i] of the first pass, bit l of mask[k * ceil(n / 16) + b] set when y_i (i = 16b + l)
      * may complete a segment a_k-y_i through z (the filter in dots_body.h, with margins
      * q->rel per unit of the squared lengths plus 1e-30, wider than IG_VSPLIT_EPS's effect); a pair whose bit is clear cannot pass the
-     * detector's exact test. <work> holds nq * n floats (any path may use it). Returns the
-     * set of k (bit k) with some bit set. The AVX-512 path does each pass in one sweep over
+     * detector's exact test. d comes from this path's cov_near for the same z (all q[k].zz
+     * equal), within its margin with est = 1e-4 + IG_VSPLIT_EPS: the AVX-512 path first rules
+     * out rows by a bound on |b - a| from |b|, |z - b| and |z - a| (dots_avx512.c) and skips
+     * the products of blocks left empty. <work> holds nq * n floats (any path may use it).
+     * Returns the set of k (bit k) with some bit set. The AVX-512 path does each pass in one sweep over
      * the blocks, estimates, margins and filters in registers. */
     unsigned (*cov_pairs)(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
                           const float *nb, const float *d, const struct ig_seg_query *q,
