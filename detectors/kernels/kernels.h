@@ -194,24 +194,26 @@ struct ig_kern_ops {
     float (*l2sq_row)(const float *x, const float *y, uint32_t dim);
     /* extraction.coverage's pruned interpolation search (judge_fast), on a split set of
      * n = s->count vectors y_i with squared lengths nb[i] (float sums) and a query z with
-     * |z|^2 = zz. First pass: d[i] = zz + nb[i] - 2 z.hi(y_i), an estimate of |z - y_i|^2
-     * within IG_VSPLIT_EPS (zz + nb[i]) of it (the dot products as dots_split's; rounding
-     * of that sum aside), e_i = est (zz + nb[i]) + 1e-30, and bit l of cand[b] set when d[16b + l] - e_i <= the third smallest of all
-     * d[j] + e_j (every row then, when n <= 3): with est wider than the error, the only rows
-     * that can be among the 3 nearest. Slots past n clear. */
+     * |z|^2 = zz. Each pass is one sweep over the blocks on the AVX-512 path (estimates,
+     * margins and filters in registers); the scalar and AVX2 paths run one C body
+     * (dots_body.h) over their dots_split.
+     * First pass: d[i] = zz + nb[i] - 2 z.hi(y_i), an estimate of |z - y_i|^2 within
+     * IG_VSPLIT_EPS (zz + nb[i]) of it (the dot products as dots_split's; rounding of that
+     * sum aside), e_i = est (zz + nb[i]) + 1e-30, and bit l of cand[b] set when d[16b + l] -
+     * e_i <= the third smallest of all d[j] + e_j (every row when n <= 3): with est wider
+     * than the error, the only rows that can be among the 3 nearest. Slots past n clear. */
     void  (*cov_near)(const struct ig_vsplit *s, const float *z, float zz, const float *nb,
                       float est, float *d, uint16_t *cand);
     /* Second pass: for each of nq (1..IG_DOTS_MAXQ) of z's nearest rows a_k = xs[k], with
      * q[k] its constants, V = |a_k - y_i|^2 estimated as aa + nb[i] - 2 a_k.hi(y_i) and D =
      * d[i] of the first pass, bit l of mask[k * ceil(n / 16) + b] set when y_i (i = 16b + l)
      * may complete a segment a_k-y_i through z (the filter in dots_body.h, with margins
-     * q->rel per unit of the squared lengths plus 1e-30, wider than IG_VSPLIT_EPS's effect); a pair whose bit is clear cannot pass the
-     * detector's exact test. d comes from this path's cov_near for the same z (all q[k].zz
-     * equal), within its margin with est = 1e-4 + IG_VSPLIT_EPS: the AVX-512 path first rules
-     * out rows by a bound on |b - a| from |b|, |z - b| and |z - a| (dots_avx512.c) and skips
-     * the products of blocks left empty. <work> holds nq * n floats (any path may use it).
-     * Returns the set of k (bit k) with some bit set. The AVX-512 path does each pass in one sweep over
-     * the blocks, estimates, margins and filters in registers. */
+     * q->rel per unit of the squared lengths plus 1e-30, wider than IG_VSPLIT_EPS's effect);
+     * a pair whose bit is clear cannot pass the detector's exact test. d comes from this
+     * path's cov_near for the same z (all q[k].zz equal) with est = 1e-4 + IG_VSPLIT_EPS:
+     * the AVX-512 path first rules rows out by a bound on |b - a| from |b|, |z - b| and
+     * |z - a| (dots_avx512.c) and skips the products of blocks left empty. <work> holds
+     * nq * n floats (any path may use it). Returns the set of k (bit k) with some bit set. */
     unsigned (*cov_pairs)(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
                           const float *nb, const float *d, const struct ig_seg_query *q,
                           float *work, uint16_t *mask);
