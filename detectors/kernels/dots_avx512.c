@@ -244,58 +244,7 @@ static inline void blk_dots(const uint32_t *blk, uint32_t pairs, uint32_t full, 
         acc[j] = _mm512_add_ps(e[j], o[j]);
 }
 
-/* The second pass in one sweep: per block, the bound above rules rows out per query; the
- * hi words are loaded once for the queries with rows left (split_q's sums), each one's
- * filter runs in registers, 16 bits out. */
-static unsigned cov_pairs3(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
-                           const float *nb, const float *d, const struct ig_seg_query *q,
-                           uint16_t *mask)
-{
-    const uint32_t n = s->count, pairs = s->pairs, full = s->dim / 2, nblk = (n + 15) / 16;
-    struct cov_bound cb[3];
-    for (uint32_t j = 0; j < nq; j++)
-        cb[j] = cov_bound_of(&q[j]);
-    /* d's error, as the first pass's margin (kernels.h), for the same z */
-    const float est = 1e-4f + IG_VSPLIT_EPS, zz = q[0].zz;
-    unsigned any = 0;
-    for (uint32_t i = 0; i < n; i += 16) {
-        const uint32_t *blk = s->hi + (size_t)i * pairs;
-        const __mmask16 k = lanes(n - i);
-        __m512 nbv = _mm512_maskz_loadu_ps(k, nb + i), D = _mm512_maskz_loadu_ps(k, d + i);
-        __m512 e = _mm512_fmadd_ps(_mm512_set1_ps(est), _mm512_add_ps(_mm512_set1_ps(zz), nbv),
-                                   _mm512_set1_ps(IG_COV_TINY));
-        __m512 dhi = _mm512_add_ps(D, e);
-        __m512 dlo = _mm512_sub_ps(_mm512_sub_ps(D, e), _mm512_mul_ps(_mm512_set1_ps(1e-4f), _mm512_add_ps(dhi, _mm512_set1_ps(zz))));
-        __m512 sqnb = _mm512_mul_ps(nbv, _mm512_rsqrt14_ps(nbv));   /* 0 * inf: NaN, kept */
-        __mmask16 keep[3];
-        const float *xq[3];
-        uint32_t act[3], na = 0;
-        for (uint32_t j = 0; j < nq; j++) {
-            keep[j] = cov_keep(k, &cb[j], nbv, sqnb, dlo, dhi);
-            mask[j * nblk + i / 16] = 0;
-            if (keep[j]) {
-                act[na] = j;
-                xq[na++] = xs[j];
-            }
-        }
-        __m512 acc[3];
-        switch (na) {
-        case 0: continue;
-        case 1: blk_dots(blk, pairs, full, xq, 1, acc); break;
-        case 2: blk_dots(blk, pairs, full, xq, 2, acc); break;
-        default: blk_dots(blk, pairs, full, xq, 3, acc); break;
-        }
-        for (uint32_t a = 0; a < na; a++) {
-            uint32_t j = act[a];
-            __mmask16 f = seg16(keep[j], &q[j], nbv, acc[a], D);
-            mask[j * nblk + i / 16] = f;
-            any |= (unsigned)(f != 0) << j;
-        }
-    }
-    return any;
-}
-
-/* Four queries (not coverage's case): without the bound. */
+/* Without the bound: every block's products for every query. */
 static inline unsigned pairs_q(const struct ig_vsplit *s, const float *const *xs, const uint32_t NQ,
                                const float *nb, const float *d, const struct ig_seg_query *q,
                                uint16_t *mask)
@@ -326,6 +275,83 @@ static inline unsigned pairs_q(const struct ig_vsplit *s, const float *const *xs
         __m512 nbv = _mm512_maskz_loadu_ps(k, nb + i), D = _mm512_maskz_loadu_ps(k, d + i);
         for (uint32_t j = 0; j < NQ; j++) {
             __mmask16 f = seg16(k, &q[j], nbv, _mm512_add_ps(e[j], o[j]), D);
+            mask[j * nblk + i / 16] = f;
+            any |= (unsigned)(f != 0) << j;
+        }
+    }
+    return any;
+}
+
+/* Per query, the rows of block i that the bound leaves (nbv, D: the block's |b|^2 and d) */
+static inline void block_keep(uint32_t i, uint32_t n, uint32_t nq, const struct cov_bound *cb,
+                              const float *nb, const float *d, float zz, __m512 *nbv, __m512 *D,
+                              __mmask16 *keep)
+{
+    const float est = 1e-4f + IG_VSPLIT_EPS;   /* d's error: the first pass's margin */
+    const __mmask16 k = lanes(n - i);
+    *nbv = _mm512_maskz_loadu_ps(k, nb + i);
+    *D = _mm512_maskz_loadu_ps(k, d + i);
+    __m512 e = _mm512_fmadd_ps(_mm512_set1_ps(est), _mm512_add_ps(_mm512_set1_ps(zz), *nbv),
+                               _mm512_set1_ps(IG_COV_TINY));
+    __m512 dhi = _mm512_add_ps(*D, e);
+    __m512 dlo = _mm512_sub_ps(_mm512_sub_ps(*D, e),
+                               _mm512_mul_ps(_mm512_set1_ps(1e-4f), _mm512_add_ps(dhi, _mm512_set1_ps(zz))));
+    __m512 sqnb = _mm512_mul_ps(*nbv, _mm512_rsqrt14_ps(*nbv));   /* 0 * inf: NaN, kept */
+    for (uint32_t j = 0; j < nq; j++)
+        keep[j] = cov_keep(k, &cb[j], *nbv, sqnb, dlo, dhi);
+}
+
+/* The second pass in one sweep: per block, the bound above rules rows out per query; the
+ * hi words are loaded once for the queries with rows left (split_q's sums), each one's
+ * filter runs in registers, 16 bits out. When the first blocks show the bound ruling out
+ * few of them (rows spread so that |b - a| could reach: oip_v2_d64), the plain sweep. */
+static unsigned cov_pairs3(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
+                           const float *nb, const float *d, const struct ig_seg_query *q,
+                           uint16_t *mask)
+{
+    const uint32_t n = s->count, pairs = s->pairs, full = s->dim / 2, nblk = (n + 15) / 16;
+    const float zz = q[0].zz;
+    struct cov_bound cb[3];
+    for (uint32_t j = 0; j < nq; j++)
+        cb[j] = cov_bound_of(&q[j]);
+    __m512 nbv, D;
+    __mmask16 keep[3];
+    uint32_t probe = nblk < 4 ? nblk : 4, busy = 0;
+    for (uint32_t b = 0; b < probe; b++) {
+        block_keep(16 * b, n, nq, cb, nb, d, zz, &nbv, &D, keep);
+        for (uint32_t j = 0; j < nq; j++)
+            busy += keep[j] != 0;
+    }
+    if (2 * busy > probe * nq) {
+        switch (nq) {
+        case 1: return pairs_q(s, xs, 1, nb, d, q, mask);
+        case 2: return pairs_q(s, xs, 2, nb, d, q, mask);
+        default: return pairs_q(s, xs, 3, nb, d, q, mask);
+        }
+    }
+    unsigned any = 0;
+    for (uint32_t i = 0; i < n; i += 16) {
+        const uint32_t *blk = s->hi + (size_t)i * pairs;
+        block_keep(i, n, nq, cb, nb, d, zz, &nbv, &D, keep);
+        const float *xq[3];
+        uint32_t act[3], na = 0;
+        for (uint32_t j = 0; j < nq; j++) {
+            mask[j * nblk + i / 16] = 0;
+            if (keep[j]) {
+                act[na] = j;
+                xq[na++] = xs[j];
+            }
+        }
+        __m512 acc[3];
+        switch (na) {
+        case 0: continue;
+        case 1: blk_dots(blk, pairs, full, xq, 1, acc); break;
+        case 2: blk_dots(blk, pairs, full, xq, 2, acc); break;
+        default: blk_dots(blk, pairs, full, xq, 3, acc); break;
+        }
+        for (uint32_t a = 0; a < na; a++) {
+            uint32_t j = act[a];
+            __mmask16 f = seg16(keep[j], &q[j], nbv, acc[a], D);
             mask[j * nblk + i / 16] = f;
             any |= (unsigned)(f != 0) << j;
         }

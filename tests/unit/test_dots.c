@@ -166,7 +166,7 @@ static float sqf(const float *x, uint32_t dim)
     return s;
 }
 
-static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n)
+static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n, double spread)
 {
     c->dim = dim;
     c->n = n;
@@ -180,7 +180,7 @@ static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n)
         float *y = c->rows + (size_t)i * dim;
         double near = i % 5 == 0 ? 0.05 * urand() : 1;   /* some rows close to z */
         for (uint32_t f = 0; f < dim; f++)
-            y[f] = (float)(near < 1 ? c->z[f] + near * (2 * urand() - 1) : 3 * (2 * urand() - 1));
+            y[f] = (float)(near < 1 ? c->z[f] + near * (2 * urand() - 1) : spread * (2 * urand() - 1));
         ig_vsplit_put(&c->s, i, y);
         c->nb[i] = ig_vsplit_aux(&c->s)[i] = sqf(y, dim);
     }
@@ -219,7 +219,7 @@ static void test_cov_near_every_path(void **state)
     for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++)
         for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
             struct cov_case c;
-            cov_make(&c, dims[di], counts[ci]);
+            cov_make(&c, dims[di], counts[ci], 3);
             const uint32_t n = c.n, nblk = (n + 15) / 16;
             double ex[512], third[3] = { INFINITY, INFINITY, INFINITY };
             for (uint32_t i = 0; i < n; i++) {
@@ -275,7 +275,9 @@ static void test_cov_pairs_every_path(void **state)
         for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++)
             for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
                 struct cov_case c;
-                cov_make(&c, dims[di], counts[ci]);
+                /* rows near the origin half the time: the AVX-512 path's bound on |b - a|
+                 * then rules most of them out before their products */
+                cov_make(&c, dims[di], counts[ci], round % 2 ? 0.3 : 3);
                 const uint32_t n = c.n, dim = c.dim, nblk = (n + 15) / 16;
                 const float tol2 = 0.0225f * dim;
                 /* z on a segment between rows 1 and 2, a few later rows on segments too */
