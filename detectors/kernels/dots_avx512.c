@@ -223,7 +223,7 @@ static inline void blk_dots(const uint32_t *blk, uint32_t pairs, uint32_t full, 
                             const uint32_t NA, __m512 *acc)
 {
     const __m512i top = _mm512_set1_epi32((int)0xffff0000u);
-    __m512 e[3], o[3];
+    __m512 e[IG_DOTS_MAXQ], o[IG_DOTS_MAXQ];
     for (uint32_t j = 0; j < NA; j++)
         e[j] = o[j] = _mm512_setzero_ps();
     for (uint32_t p = 0; p < full; p++) {
@@ -250,31 +250,14 @@ static inline unsigned pairs_q(const struct ig_vsplit *s, const float *const *xs
                                uint16_t *mask)
 {
     const uint32_t n = s->count, pairs = s->pairs, full = s->dim / 2, nblk = (n + 15) / 16;
-    const __m512i top = _mm512_set1_epi32((int)0xffff0000u);
     unsigned any = 0;
     for (uint32_t i = 0; i < n; i += 16) {
-        const uint32_t *blk = s->hi + (size_t)i * pairs;
         const __mmask16 k = lanes(n - i);
-        __m512 e[IG_DOTS_MAXQ], o[IG_DOTS_MAXQ];
-        for (uint32_t j = 0; j < NQ; j++)
-            e[j] = o[j] = _mm512_setzero_ps();
-        for (uint32_t p = 0; p < full; p++) {
-            __m512i w = _mm512_load_si512(blk + (size_t)p * 16);
-            __m512 ev = _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
-            __m512 od = _mm512_castsi512_ps(_mm512_and_si512(w, top));
-            for (uint32_t j = 0; j < NQ; j++) {
-                e[j] = _mm512_fmadd_ps(ev, _mm512_set1_ps(xs[j][2 * p]), e[j]);
-                o[j] = _mm512_fmadd_ps(od, _mm512_set1_ps(xs[j][2 * p + 1]), o[j]);
-            }
-        }
-        if (full < pairs) {
-            __m512 ev = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_load_si512(blk + (size_t)full * 16), 16));
-            for (uint32_t j = 0; j < NQ; j++)
-                e[j] = _mm512_fmadd_ps(ev, _mm512_set1_ps(xs[j][2 * full]), e[j]);
-        }
+        __m512 acc[IG_DOTS_MAXQ];
+        blk_dots(s->hi + (size_t)i * pairs, pairs, full, xs, NQ, acc);
         __m512 nbv = _mm512_maskz_loadu_ps(k, nb + i), D = _mm512_maskz_loadu_ps(k, d + i);
         for (uint32_t j = 0; j < NQ; j++) {
-            __mmask16 f = seg16(k, &q[j], nbv, _mm512_add_ps(e[j], o[j]), D);
+            __mmask16 f = seg16(k, &q[j], nbv, acc[j], D);
             mask[j * nblk + i / 16] = f;
             any |= (unsigned)(f != 0) << j;
         }
