@@ -281,13 +281,13 @@ static void test_cov_pairs_every_path(void **state)
                 const uint32_t n = c.n, dim = c.dim, nblk = (n + 15) / 16;
                 const float tol2 = 0.0225f * dim;
                 /* z on a segment between rows 1 and 2, a few later rows on segments too */
-                uint32_t ka[3] = { 1, 3, 5 };
+                uint32_t ka[IG_DOTS_MAXQ] = { 1, 3, 5, 4 };
                 double t0 = 0.1 + 0.8 * urand();
                 for (uint32_t f = 0; f < dim; f++)
                     c.z[f] = (float)(c.rows[dim + f] + t0 * (c.rows[2 * dim + f] - c.rows[dim + f]) +
                                      0.2 * (2 * urand() - 1));
                 for (uint32_t i = 6; i < n; i += 7) {   /* b beyond z from a row a_k */
-                    const float *a = c.rows + (size_t)ka[i % 3] * dim;
+                    const float *a = c.rows + (size_t)ka[i % IG_DOTS_MAXQ] * dim;
                     double t = 0.08 + 0.84 * urand();
                     float *b = c.rows + (size_t)i * dim;
                     for (uint32_t f = 0; f < dim; f++)
@@ -296,9 +296,9 @@ static void test_cov_pairs_every_path(void **state)
                     c.nb[i] = ig_vsplit_aux(&c.s)[i] = sqf(b, dim);
                 }
                 c.zz = sqf(c.z, dim);
-                const float *q[3];
-                struct ig_seg_query sq[3];
-                for (int k = 0; k < 3; k++) {
+                const float *q[IG_DOTS_MAXQ];
+                struct ig_seg_query sq[IG_DOTS_MAXQ];
+                for (int k = 0; k < IG_DOTS_MAXQ; k++) {
                     q[k] = c.rows + (size_t)ka[k] * dim;
                     float uu = 0;
                     for (uint32_t f = 0; f < dim; f++)
@@ -308,7 +308,7 @@ static void test_cov_pairs_every_path(void **state)
                 }
                 for (int t = 0; t < nt; t++) {
                     all[t]->cov_near(&c.s, c.z, c.zz, c.nb, 1e-4f + IG_VSPLIT_EPS, d, cand);
-                    for (uint32_t nq = 1; nq <= 3; nq++) {
+                    for (uint32_t nq = 1; nq <= IG_DOTS_MAXQ; nq++) {
                         memset(mask, 0xff, sizeof mask);
                         unsigned any = all[t]->cov_pairs(&c.s, q, nq, c.nb, d, sq, work, mask);
                         for (uint32_t k = 0; k < nq; k++) {
