@@ -45,6 +45,8 @@ struct ig_decode_stats {
     uint64_t tcp_bad_options;    /* option list malformed: packet still used (stacks accept it) */
     uint64_t truncated_payload;  /* headers complete, payload cut by snaplen: used, flagged */
     uint64_t kernel_drops;       /* live: packets the kernel ring or interface dropped */
+    uint64_t clock_steps;        /* timestamps stepped back over 1 s (capture/clock.h) */
+    uint64_t clock_step_ms;      /* ... by this much in all: later packets moved forward */
 };
 
 /* Checksums of a decoded packet: IPv4 header, and TCP/UDP over the pseudo-header (RFC 793,

@@ -116,6 +116,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     if (s->cap)
         ig_pipeline_note_kernel_drops(s->p, ig_capture_stats(s->cap)->kernel_drops);
     ig_fleet_pub_poll(s->pub);
+    if (s->cap)
+        now += ig_pipeline_clock_offset(s->p);   /* on the packets' clock after a step back */
     ig_pipeline_tick(s->p, now);
 }
 

@@ -33,6 +33,11 @@ const struct ig_counter_def ig_counters[] = {
     { NULL, NULL, NULL, C, CAP(non_ip), NONE, "capture: not IP", NOSAY },
     { NULL, NULL, NULL, C, CAP(other_l4), NONE, NULL,
       SAY(PACKETS, 3, " (%llu UDP/other transport, not analysed)") },
+    { "inferguard_capture_clock_steps_total", NULL,
+      "Packet timestamps that stepped back by over 1 s (later packets' times moved forward).", C,
+      CAP(clock_steps), NONE, NULL, SAY(CLOCK, 0, "packet times stepped back %llu times") },
+    { NULL, NULL, NULL, C, CAP(clock_step_ms), NONE, NULL,
+      SAY(CLOCK, 1, " (%llu ms in all): later packets' times moved forward by as much") },
     /* IP defragmentation */
     { "inferguard_defrag_total", "what=fragments", "IP fragment reassembly.", C, FLW(defrag.fragments), NONE, NULL, SAY(DEFRAG, 0, "%llu IP fragments") },
     { "inferguard_defrag_total", "what=reassembled", NULL, C, FLW(defrag.reassembled), NONE, NULL, SAY(DEFRAG, 1, ", %llu datagrams reassembled (defrag.policy %s)") },
@@ -193,6 +198,7 @@ const size_t ig_counters_n = sizeof ig_counters / sizeof ig_counters[0];
 
 const struct ig_summary_line_def ig_summary_lines[IG_SUM__COUNT] = {
     [IG_SUM_PACKETS] = { "  packets     ", IG_SHOW_ALWAYS },
+    [IG_SUM_CLOCK] = { "  clock       ", IG_SHOW_IF_FIRST },
     [IG_SUM_FLOWS] = { "  flows       ", IG_SHOW_ALWAYS },
     [IG_SUM_TCP] = { "  tcp         ", IG_SHOW_ALWAYS },
     [IG_SUM_TCP_STATE] = { "  tcp state   ", IG_SHOW_ALWAYS },

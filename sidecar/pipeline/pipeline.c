@@ -464,8 +464,20 @@ void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
     ig_detect_tick(p->detect, now_us);   /* after the events flow_tick produced */
 }
 
+uint64_t ig_pipeline_clock_offset(const struct ig_pipeline *p)
+{
+    return p->clock.offset_us;
+}
+
 void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt)
 {
+    struct ig_packet moved;
+    uint64_t ts = ig_capture_clock_fix(&p->clock, pkt->ts_us, &p->capture);
+    if (ts != pkt->ts_us) {   /* after a step back (capture/clock.h): rare, a copy */
+        moved = *pkt;
+        moved.ts_us = ts;
+        pkt = &moved;
+    }
     if (pkt->ts_us > p->last_us)
         p->last_us = pkt->ts_us;
     if (p->shards)

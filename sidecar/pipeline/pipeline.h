@@ -15,8 +15,12 @@ struct ig_pipeline;
  * findings and events outputs named in cfg. On failure writes one sentence into err. */
 struct ig_pipeline *ig_pipeline_new(const struct ig_config *cfg, const struct ig_rules *rules,
                                     char *err, size_t errlen);
-/* One decoded packet. Drives time-based work (idle flows, windows) on the capture clock. */
+/* One decoded packet. Drives time-based work (idle flows, windows) on the capture clock,
+ * which does not step back (capture/clock.h: a later packet stamped over 1 s before the
+ * latest time seen is moved forward, and so are the ones after it). */
 void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt);
+/* What the capture clock adds to packets' own times since its steps back (0 without). */
+uint64_t ig_pipeline_clock_offset(const struct ig_pipeline *p);
 /* One request/response pair from a source other than packets (mirror ingest, e.g. KServe
  * payload-logger CloudEvents): the same adapters, identity resolvers, events and detectors
  * as a captured transaction; moves the clock to the transaction's time as a packet does.

@@ -6,6 +6,7 @@
 #include <inferguard/event.h>
 #include <inferguard/load.h>
 
+#include "capture/clock.h"
 #include "core/jsonw.h"
 #include "identity/identity.h"
 #include "pipeline/counters.h"
@@ -37,6 +38,7 @@ struct ig_pipeline {
     void *event_hook_ctx;
 
     uint64_t last_us, next_tick_us;
+    struct ig_capture_clock clock;   /* packet time that does not step back */
     struct ig_decode_stats capture;
     struct ig_parse_stats parse;
     uint64_t events_by_proto[IG_PROTO__COUNT];

@@ -86,6 +86,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
 
     fprintf(out, "summary:\n");
     line(out, &src, IG_SUM_PACKETS, NULL);
+    line(out, &src, IG_SUM_CLOCK, NULL);
     line(out, &src, IG_SUM_FLOWS, NULL);
     struct proto_line pl = { out, 0 };
     fprintf(out, "  protocols  ");
