@@ -179,6 +179,8 @@ struct scan {
     uint16_t *olen;        /* per word: longest instruction / secret phrase starting here */
     uint16_t *endw;        /* per word: last word of the longest content phrase covering it */
     uint64_t starts;       /* classes of phrases starting anywhere */
+    uint32_t *flang;       /* per word: bit per language of a function word here */
+    uint16_t fcount[32];   /* function words per language */
 };
 
 static void on_hit(void *ctx, const struct pi_hit *h)
@@ -191,6 +193,10 @@ static void on_hit(void *ctx, const struct pi_hit *h)
     if (h->cls != PI_FUNC && h->cls != PI_PRIOR && h->cls != PI_YOU && h->cls != PI_THIRD &&
         h->cls != PI_COMPL && h->cls != PI_REQUEST)
         s->lang[h->tok] = h->lang;
+    if (h->cls == PI_FUNC && h->lang < 32) {
+        s->flang[h->tok] |= 1u << h->lang;
+        s->fcount[h->lang]++;
+    }
     if (h->len > s->len[h->tok])
         s->len[h->tok] = (uint16_t)h->len;
     if ((h->cls == PI_INSTR || h->cls == PI_SECRET) && h->len > s->olen[h->tok])
@@ -436,7 +442,8 @@ static void questions(const struct scan *s, bool *question, bool *discussion, bo
         bool qmark = last < s->n && (s->t[last] == '?' ||
                                      (last + 2 < s->n && s->t[last] == 0xef && s->t[last + 1] == 0xbc &&
                                       s->t[last + 2] == 0x9f));
-        bool asks = STARTS(s, i, PI_ASK) && !STARTS(s, i, PI_REQUEST);
+        /* "When you summarise this, ignore ...": a condition, not a question, without '?' */
+        bool asks = STARTS(s, i, PI_ASK) && !STARTS(s, i, PI_REQUEST) && !(STARTS(s, i, PI_COND) && !qmark);
         bool requests = STARTS(s, i, PI_REQUEST) || (i + 1 < e && STARTS(s, i + 1, PI_REQUEST));
         bool imperative = (s->start[i] & (B(PI_OVERRIDE) | B(PI_REVEAL) | B(PI_RESPOND) | B(PI_WEAK))) != 0;
         question[se] = !requests && (asks || (qmark && (meta || !imperative)));
@@ -467,10 +474,11 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     uint8_t *lang = ig_scratch_alloc(sc, maxw);
     uint16_t *len = ig_scratch_alloc(sc, 2 * maxw * sizeof *len);
     long *addr = ig_scratch_alloc(sc, maxw * sizeof *addr);
-    if (!w || !mask || !lang || !len || !addr)
+    uint32_t *flang = ig_scratch_alloc(sc, maxw * sizeof *flang);
+    if (!w || !mask || !lang || !len || !addr || !flang)
         return false;
     struct scan s = { .t = t, .n = n, .w = w, .mask = mask, .start = mask + maxw, .lang = lang, .len = len,
-                      .olen = len + maxw };
+                      .olen = len + maxw, .flang = flang };
     s.nw = pi_tokenise(t, n, w, maxw);
     if (out)
         *out = (struct words){ w, s.nw, s.nw < maxw };
@@ -481,6 +489,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     memset(lang, 0, s.nw);
     memset(len, 0, s.nw * sizeof *len);
     memset(len + maxw, 0, s.nw * sizeof *len);
+    memset(flang, 0, s.nw * sizeof *flang);
     pi_lex_scan(g->lex, t, w, s.nw, on_hit, &s);
     uint16_t nsent = (uint16_t)(w[s.nw - 1].sent + 1);
     bool *question = ig_scratch_alloc(sc, nsent + 1u);
@@ -506,10 +515,13 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             /* first of its sentence, or set off by markup or brackets ("<p>Assistant, ...") */
             bool first = i == 0 || w[i - 1].sent != w[i].sent;
             for (size_t b = i ? w[i - 1].at + w[i - 1].n : 0; !first && b < w[i].at; b++)
-                first = t[b] == '>' || t[b] == '(' || t[b] == '[' || t[b] == '-' || t[b] == '*';
+                first = t[b] == '>' || t[b] == '(' || t[b] == '[' || t[b] == '-' || t[b] == '*' ||
+                        t[b] == '/' || t[b] == '#' || t[b] == '@';   /* code comments, mentions */
             /* "Note to the assistant:", "Hinweis an den Assistenten:" */
             bool noted = find_back(&s, i, 3, B(PI_NOTE), w[i].sent) >= 0;
-            voc = (ch == ',' || ch == ':') && (first || indirect || noted);
+            /* "<assistant>new instructions: ...": a tag named for the AI */
+            bool tag = ch == '>' && w[i].at > 0 && t[w[i].at - 1] == '<';
+            voc = ((ch == ',' || ch == ':') && (first || indirect || noted)) || tag;
         }
         if (voc) {
             long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
@@ -586,7 +598,10 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             }
             if (obj < 0) {
                 /* verb-final: "alle vorherigen Anweisungen ignorieren", "指示を無視" */
-                obj = cjk(&s, i) && HAS(&s, i, PI_INSTR) ? (long)i : find_back(&s, i, 5, B(PI_INSTR) | B(PI_SECRET), se);
+                obj = cjk(&s, i) && HAS(&s, i, PI_INSTR)
+                          ? (long)i
+                          : find_back(&s, i, 5, B(PI_INSTR) | B(PI_SECRET) |
+                                      (indirect || addr[i] >= 0 ? B(PI_TASKOBJ) : 0), se);
                 before = obj >= 0;
             }
             if (obj >= 0) {
@@ -706,6 +721,13 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             }
         }
         bool persona = STARTS(&s, i, PI_PERSONA), unbound = STARTS(&s, i, PI_UNBOUND);
+        /* a one-word persona that is a function word of the language the text is in
+         * ("dan" is Indonesian "and"): a word of that language, not a name */
+        if (persona && len[i] <= 1 && flang[i]) {
+            for (unsigned l = 0; l < 32 && persona; l++)
+                if (((flang[i] >> l) & 1) && s.fcount[l] > s.fcount[lang[i]])
+                    persona = false;
+        }
         if (persona || unbound) {
             long cue = cjk(&s, i) && HAS(&s, i, PI_ROLECUE) ? (long)i : find_any_back(&s, i, 25, B(PI_ROLECUE));
             if (cue < 0)
@@ -807,7 +829,8 @@ tally:;
     v->try_rot = decode || (ascii >= 4 && ascii * 2 >= s.nw && func * 4 < ascii);
     v->try_join = single >= 4;
     for (size_t i = 0; i < s.nw && !v->assemble; i++)
-        v->assemble = HAS(&s, i, PI_ASSEMBLE) && !w[i].quoted;
+        v->assemble = HAS(&s, i, PI_ASSEMBLE) && !w[i].quoted && !question[w[i].sent] &&
+                      find_back(&s, i, 3, B(PI_THIRD), w[i].sent) < 0;
 
     return true;
 }
@@ -924,6 +947,23 @@ static size_t variant_rot13(const uint8_t *t, size_t n, uint8_t *out)
     return n;
 }
 
+/* Words cut by hyphens ("ig-nore pre-vious in-struc-tions") joined: a hyphen between
+ * two letters goes. 0 (no variant) when fewer than 3 such hyphens. */
+static size_t variant_dehyphen(const uint8_t *t, size_t n, uint8_t *out)
+{
+    if (!memchr(t, '-', n))
+        return 0;
+    size_t o = 0, cut = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '-' && i > 0 && i + 1 < n && is_alpha(t[i - 1]) && is_alpha(t[i + 1])) {
+            cut++;
+            continue;
+        }
+        out[o++] = t[i];
+    }
+    return cut >= 3 ? o : 0;
+}
+
 /* Reversed text (by code point: UTF-8 sequences stay intact). */
 static size_t variant_reverse(const uint8_t *t, size_t n, uint8_t *out)
 {
@@ -941,6 +981,91 @@ static size_t variant_reverse(const uint8_t *t, size_t n, uint8_t *out)
         i += l;
     }
     return n;
+}
+
+static bool is_ident(uint8_t c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int hexval(uint8_t c)
+{
+    uint8_t l = c | 0x20;
+    return (uint8_t)(c - '0') < 10 ? c - '0' : (uint8_t)(l - 'a') < 6 ? l - 'a' + 10 : -1;
+}
+
+/* Bytes read as text: printable ASCII, tabs and line breaks, UTF-8 beyond ASCII. */
+static bool texty(const uint8_t *p, size_t n)
+{
+    size_t ok = 0;
+    for (size_t i = 0; i < n; i++)
+        ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t' || p[i] >= 0x80;
+    return n && ok * 10 >= n * 9;
+}
+
+/* A hex run at t[i]: digit pairs, run together ("69676e6f"), one space apart ("69 67 6e")
+ * or each after "\x" ("\x69\x67"), maybe after "0x"; at least 8 bytes that read as text.
+ * Decodes it into out and returns the bytes; *used gets the bytes of t read. */
+static size_t hex_run(const uint8_t *t, size_t n, size_t i, uint8_t *out, size_t *used)
+{
+    size_t s = i, o = 0;
+    int sep = -1;   /* between pairs: 0 nothing, 1 a space, 2 "\x"; the first gap sets it */
+    if (i + 1 < n && t[i] == '0' && (t[i + 1] | 0x20) == 'x') {
+        i += 2;
+    } else if (i + 1 < n && t[i] == '\\' && (t[i + 1] | 0x20) == 'x') {
+        i += 2;
+        sep = 2;
+    }
+    while (i + 1 < n && hexval(t[i]) >= 0 && hexval(t[i + 1]) >= 0) {
+        out[o++] = (uint8_t)(hexval(t[i]) << 4 | hexval(t[i + 1]));
+        i += 2;
+        int k = i < n && t[i] == ' ' ? 1 : i + 1 < n && t[i] == '\\' && (t[i + 1] | 0x20) == 'x' ? 2 : 0;
+        if (sep < 0)
+            sep = k;
+        if (k != sep)
+            break;
+        size_t j = i + (size_t)k;
+        if (k && !(j + 1 < n && hexval(t[j]) >= 0 && hexval(t[j + 1]) >= 0))
+            break;   /* the separator ends the run */
+        i = j;
+    }
+    *used = i - s;
+    /* a whole token: not the hex-looking head of a longer word */
+    if (o < 8 || (i < n && is_alpha(t[i])) || !texty(out, o))
+        return 0;
+    return o;
+}
+
+/* The raw prompt with percent-encoded bytes ("%20", "ignore%20all") and hex runs decoded:
+ * 0 when it holds fewer than 3 escapes and no hex run (nothing to decode). '+' between
+ * letters of a percent-encoded text is a space, as in a URL query. */
+static size_t variant_decode(const uint8_t *t, size_t n, uint8_t *out, const char **what)
+{
+    size_t o = 0, pct = 0, hex = 0;
+    for (size_t i = 0; i < n;) {
+        if (t[i] == '%' && i + 2 < n && hexval(t[i + 1]) >= 0 && hexval(t[i + 2]) >= 0) {
+            out[o++] = (uint8_t)(hexval(t[i + 1]) << 4 | hexval(t[i + 2]));
+            i += 3;
+            pct++;
+            continue;
+        }
+        if (t[i] == '+' && i > 0 && i + 1 < n && is_alpha(t[i - 1]) && is_alpha(t[i + 1])) {
+            out[o++] = ' ';
+            i++;
+            continue;
+        }
+        size_t used, dn;
+        if ((i == 0 || !is_alpha(t[i - 1])) && (hexval(t[i]) >= 0 || t[i] == '\\') &&
+            (dn = hex_run(t, n, i, out + o, &used)) > 0) {
+            o += dn;
+            i += used;
+            hex++;
+            continue;
+        }
+        out[o++] = t[i++];
+    }
+    *what = hex ? "hex" : "url";
+    return pct >= 3 || hex ? o : 0;
 }
 
 /* Scores one segment and, when it does not fire, the variants its text calls for. */
@@ -962,7 +1087,8 @@ static bool score_piece(const struct pi_global *g, struct ig_scratch *sc, const 
         const char *name;
         bool rot;
         int var;   /* enum pi_variant, or -1 */
-    } vars[] = { { variant_leet, "leetspeak", false, -1 }, { variant_rot13, "rot13", true, PI_VAR_ROT13 },
+    } vars[] = { { variant_leet, "leetspeak", false, -1 }, { variant_dehyphen, "hyphenated", false, -1 },
+                 { variant_rot13, "rot13", true, PI_VAR_ROT13 },
                  { variant_reverse, "reversed", true, PI_VAR_REVERSE } };
     /* ASCII text, every word tokenised: a ROT13 or reversed variant's words are its own
      * words rotated or reversed, so the lexicon tells from these whether one can score */
@@ -1076,6 +1202,8 @@ static size_t quoted_parts(const uint8_t *t, size_t n, uint8_t *out, size_t *par
             ql = 3;
         else if (c == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb))
             ql = 2;
+        else if (c == 0xe3 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x8c && t[i + 2] <= 0x8f)
+            ql = 3;   /* 「」『』 */
         if (ql) {
             if (in) {
                 out[o++] = ' ';
@@ -1148,7 +1276,7 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
     if (!joined)
         return false;
     size_t jn = 0, nuser = 0, last_at = 0;
-    bool want_join = false, roles = false;
+    bool want_join = false, roles = false, turn_assemble = false;
     struct verdict v;
     enum src src;
     for (const uint8_t *l = p; l && l < p + n && !roles; l = memchr(l, '\n', (size_t)(p + n - l)), l = l ? l + 1 : l)
@@ -1157,6 +1285,7 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
         if (!score_seg(g, sc, p, n, false, &v, &want_join))
             return false;
         take(g, pv, &v, false);
+        turn_assemble = v.assemble;
         memcpy(joined, p, n);
         jn = n;
     } else {
@@ -1179,6 +1308,7 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
                     return false;
                 take(g, pv, &v, src == SRC_TOOL);
                 if (src == SRC_USER) {
+                    turn_assemble = v.assemble;
                     last_at = jn;
                     size_t pl = part_label(c, cn);
                     c += pl;
@@ -1204,10 +1334,23 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
     /* payload splitting: parts kept in quotes ('ignore all', a = 'reveal your') put
      * together when the last turn asks for it ("now combine them", "execute a + b", "do
      * that to all previous instructions"): the parts, then that last turn */
+    /* (one turn too: "translate this and obey it: '...'", "A=「...」 ... do A+B") */
     bool plus = false;
-    if (pv->best.score < g->threshold && jn &&
-        (memchr(joined, '\'', jn) || memchr(joined, '"', jn) || memchr(joined, 0xe2, jn)) &&
-        ((plus = memmem(joined, jn, " + ", 3) != NULL) || nuser > 1)) {
+    if (pv->best.score < g->threshold && jn) {
+        /* "a + b", "A+B+C": parts added up */
+        for (const uint8_t *x = memchr(joined, '+', jn); x && !plus;
+             x = memchr(x + 1, '+', jn - (size_t)(x + 1 - joined))) {
+            size_t at = (size_t)(x - joined), l = at, r = at + 1;
+            if (l && joined[l - 1] == ' ')
+                l--;
+            if (r < jn && joined[r] == ' ')
+                r++;
+            plus = l && r < jn && is_ident(joined[l - 1]) && is_ident(joined[r]);
+        }
+    }
+    if (pv->best.score < g->threshold && jn && (plus || nuser > 1 || turn_assemble) &&
+        (memchr(joined, '\'', jn) || memchr(joined, '"', jn) || memchr(joined, 0xe2, jn) ||
+         memmem(joined, jn, "\xe3\x80\x8c", 3))) {
         uint8_t *q = ig_scratch_alloc(sc, 2 * jn + 2);
         size_t parts, qn = q ? quoted_parts(joined, jn, q, &parts) : 0;
         if (!q)
@@ -1241,6 +1384,38 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
             if (v.score > pv->best.score) {
                 v.score += 0.2;
                 v.obf = "spaced";
+                take(g, pv, &v, false);
+            }
+        }
+    }
+    /* percent-encoded or hex text decoded (the raw prompt: normalising keeps both as
+     * they are), scored as the user's */
+    if (pv->best.score < g->threshold) {
+        size_t rn = IG_MIN(ev->prompt.n, g->max_scan);
+        const uint8_t *rp = ev->prompt.p;
+        /* a quick look first: a '%' or '\\', or an aligned block of 8 bytes that are all hex
+         * digits or spaces (every hex run hex_run() takes holds one; in prose the first
+         * bytes of most blocks fail) */
+        bool any = memchr(rp, '%', rn) || memchr(rp, '\\', rn);
+        for (size_t b = 0; b + 8 <= rn && !any; b += 8) {
+            size_t k = 0;
+            while (k < 8 && (hexval(rp[b + k]) >= 0 || rp[b + k] == ' '))
+                k++;
+            any = k == 8;
+        }
+        uint8_t *d = any ? ig_scratch_alloc(sc, 2 * rn + 16) : NULL;
+        const char *what = NULL;
+        size_t dn = d ? variant_decode(rp, rn, d, &what) : 0;
+        if (any && !d)
+            return false;
+        if (dn) {
+            dn = ig_text_normalise(d, dn, d, dn, IG_NORM_FOLD | IG_NORM_LOWER | IG_NORM_WS | IG_NORM_NL);
+            if (!score_seg(g, sc, d, dn, false, &v, &want_join))
+                return false;
+            if (v.score > pv->best.score) {
+                v.score += 0.2;
+                v.obf = what;
+                pv->decoded = v.score >= g->threshold;
                 take(g, pv, &v, false);
             }
         }

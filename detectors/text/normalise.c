@@ -76,6 +76,10 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
         out[0] = ' ';
         return 1;
     }
+    /* removed as accents are: combining diacritics (decomposed accents), Arabic short
+     * vowels, shadda, sukun, superscript alef and tatweel (texts write them or not) */
+    if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x64b && cp <= 0x65f) || cp == 0x670 || cp == 0x640)
+        return 0;
     char c = 0;
     if (cp == 0xdf) {            /* sharp s: "außer" is "ausser" */
         out[0] = out[1] = 's';
@@ -89,6 +93,22 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
         c = (char)('2' + (cp - 0xb2));
     else if (cp == 0xb9)
         c = '1';
+    else if (cp == 0x1a0 || cp == 0x1a1)   /* Vietnamese horned o, u */
+        c = cp == 0x1a0 ? 'O' : 'o';
+    else if (cp == 0x1af || cp == 0x1b0)
+        c = cp == 0x1af ? 'U' : 'u';
+    else if (cp >= 0x1ea0 && cp <= 0x1ef9) {
+        /* Vietnamese letters with tone marks (Latin Extended Additional): capital, small,
+         * in runs per base letter */
+        static const struct { uint16_t to; char b; } vi[] = {
+            { 0x1eb7, 'a' }, { 0x1ec7, 'e' }, { 0x1ecb, 'i' }, { 0x1ee3, 'o' }, { 0x1ef1, 'u' }, { 0x1ef9, 'y' },
+        };
+        for (size_t k = 0; k < IG_ARRAY_LEN(vi); k++)
+            if (cp <= vi[k].to) {
+                c = (char)((cp & 1) ? vi[k].b : vi[k].b - 32);
+                break;
+            }
+    }
     else if (cp >= 0x391 && cp <= 0x3c9)
         c = greek[cp - 0x391];
     else if (cp >= 0x400 && cp <= 0x45f)

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { L_EN, L_FR, L_DE, L_ES, L_IT, L_PT, L_NL, L_RU, L_PL, L_TR, L_ZH, L_JA, L__N };
+enum { L_EN, L_FR, L_DE, L_ES, L_IT, L_PT, L_NL, L_RU, L_PL, L_TR, L_ZH, L_JA, L_SV, L_ID, L_VI, L_UK,
+       L_HI, L_AR, L_KO, L__N };
 static const char *const lang_names[L__N] = { "en", "fr", "de", "es", "it", "pt", "nl", "ru",
-                                              "pl", "tr", "zh", "ja" };
+                                              "pl", "tr", "zh", "ja", "sv", "id", "vi", "uk",
+                                              "hi", "ar", "ko" };
 
 struct group {
     uint8_t lang, cls;
@@ -694,6 +696,292 @@ static const struct group groups[] = {
     { L_ES, PI_ASSEMBLE, "combina;une;ejecuta;haz lo que dice;aplica la frase" },
     { L_IT, PI_ASSEMBLE, "combina;unisci;esegui;fai quello che dice" },
     { L_PT, PI_ASSEMBLE, "combine;junte;execute;faca o que diz" },
+
+    /* ---- session 11: Swedish, Indonesian, Vietnamese, Ukrainian, Hindi, Arabic, Korean,
+     * and more Dutch, Turkish, Japanese. Written from each language's grammar (imperative
+     * and polite forms, verb-final objects, attached particles and prefixes), not from
+     * prompts; Vietnamese and Arabic are matched after folding (normalise.h: Vietnamese
+     * tone marks and Arabic short vowels dropped), Korean as substrings (particles attach
+     * to words; a phrase may span words). ---- */
+    { L_SV, PI_OVERRIDE, "ignorera;ignorerar;ignorer;strunta i;bortse fran;glom;glom bort;glom alla;"
+      "asidosatt;kringga;folj inte;sluta folja;lagg at sidan;satt ur spel;hoppa over" },
+    { L_SV, PI_INSTR, "instruktioner;instruktionerna;instruktion;regler;reglerna;riktlinjer;riktlinjerna;"
+      "begransningar;begransningarna;direktiv;prompt;prompten;anvisningar;foreskrifter;filter;filtren;"
+      "policy;policyn;installningar;systemprompten" },
+    { L_SV, PI_PRIOR, "tidigare;foregaende;alla;dina;ditt;din;ursprungliga;gamla;ovanstaende;dolda;hemliga" },
+    { L_SV, PI_REVEAL, "visa;skriv ut;beratta;avsloja;upprepa;dela;ge mig;lista;citera;aterge" },
+    { L_SV, PI_SECRET, "systemprompt;systemprompten;systemmeddelande;systemmeddelandet;systeminstruktioner;"
+      "systeminstruktionerna;dina instruktioner;dolda instruktioner;hemliga instruktioner;"
+      "ursprungliga instruktioner;dina dolda instruktioner;allt ovan" },
+    { L_SV, PI_PERSONA, "utvecklarlage;gudslage" },
+    { L_SV, PI_UNBOUND, "utan begransningar;utan nagra begransningar;inga begransningar;utan regler;"
+      "inga regler;utan nagra regler;inte har nagra regler;utan filter;utan censur;ocensurerad;"
+      "obegransad;vagra aldrig;vagrar aldrig" },
+    { L_SV, PI_ROLECUE, "fran och med nu;du ar nu;latsas att du ar;latsas vara;spela rollen;agera som;"
+      "bete dig som;du maste;vi leker en lek;lat oss leka" },
+    { L_SV, PI_ADDRESS, "till ai n;till ai;till spraksmodellen;till spraksmodellen;till assistenten;"
+      "till ai assistenten;notering till ai;meddelande till ai" },
+    { L_SV, PI_AINAME, "ai;assistent;assistenten;spraksmodell;spraksmodellen;chattbot;modellen;ai assistenten" },
+    { L_SV, PI_EXFIL, "skicka;vidarebefordra;ladda upp;mejla" },
+    { L_SV, PI_PRIVATE, "chatthistorik;chatthistoriken;konversationen;losenord;filer;bifogade filer;"
+      "data;kontakter;mejl" },
+    { L_SV, PI_META, "attack;attacker;exempel;sakerhet;sarbarhet;promptinjektion;promptinjektioner;"
+      "red team;jailbreak" },
+    { L_SV, PI_ASK, "vad ar;hur;varfor;vilka;vilken;forklara" },
+    { L_SV, PI_REQUEST, "kan du;skulle du;skulle du vanligen;vanligen;snalla;kunde du;var snall och;nu" },
+    { L_SV, PI_THIRD, "nagon;anvandare;anvandaren;angripare;angriparen;om;nar;inte;aldrig" },
+    { L_SV, PI_NEWTASK, "i stallet;istallet;din nya uppgift;nya instruktioner" },
+    { L_SV, PI_YOU, "du;dig;din;ditt;dina" },
+    { L_SV, PI_RESPOND, "svara;svarar;fortsatt;skriv" },
+    { L_SV, PI_GIVEN, "du fick;som du fick;du har fatt;som gavs till dig;gav dig" },
+    { L_SV, PI_VOID, "upphavda;avstangda;inaktiverade;galler inte langre;ogiltiga" },
+    { L_SV, PI_COND, "om;nar" },
+    { L_SV, PI_TASKV, "sammanfatta;oversatt;korrekturlas;har ar" },
+    { L_SV, PI_FUNC, "och;att;det;som;en;pa;ar;av;for;med;till;den;i;jag" },
+
+    { L_ID, PI_OVERRIDE, "abaikan;abaikanlah;lupakan;lupakanlah;acuhkan;hiraukan;jangan ikuti;jangan patuhi;"
+      "kesampingkan;mengesampingkan;langgar;tinggalkan;buang" },
+    { L_ID, PI_INSTR, "instruksi;aturan;aturanmu;peraturan;pedoman;pedomannya;pedomanmu;batasan;batasanmu;"
+      "perintah;arahan;petunjuk;prompt;filter;kebijakan" },
+    { L_ID, PI_PRIOR, "sebelumnya;semua;seluruh;awal;asli;lama;tersembunyi;rahasia;kamu;anda;di atas" },
+    { L_ID, PI_REVEAL, "tampilkan;tunjukkan;tuliskan;tulis;beritahu;beri tahu;ungkapkan;bagikan;membagikan;"
+      "ulangi;cetak;sebutkan;berikan" },
+    { L_ID, PI_SECRET, "prompt sistem;pesan sistem;instruksi sistem;instruksi awal;instruksi tersembunyi;"
+      "instruksi rahasia;instruksimu;isi instruksi;aturan tersembunyi;instruksi awal anda" },
+    { L_ID, PI_PERSONA, "mode pengembang;mode developer" },
+    { L_ID, PI_UNBOUND, "tanpa batasan;tanpa aturan;tanpa filter;tanpa sensor;tanpa batas;tanpa penolakan;"
+      "tidak pernah menolak;jangan pernah menolak;tanpa batasan apa pun" },
+    { L_ID, PI_ROLECUE, "mulai sekarang;sekarang kamu adalah;kamu adalah;berpura pura;berperan sebagai;"
+      "bertindak sebagai;bayangkan kamu;ayo main;mari bermain;sebagai ai itu" },
+    { L_ID, PI_ADDRESS, "untuk asisten ai;catatan untuk asisten ai;pesan untuk ai;untuk ai;kepada ai;"
+      "kepada asisten;catatan untuk ai" },
+    { L_ID, PI_AINAME, "ai;asisten;asisten ai;model;chatbot;bot" },
+    { L_ID, PI_EXFIL, "kirim;kirimkan;teruskan;unggah" },
+    { L_ID, PI_PRIVATE, "riwayat obrolan;riwayat percakapan;kata sandi;daftar kontak;daftar kontaknya;"
+      "kontak;data;file;berkas;pin" },
+    { L_ID, PI_META, "serangan;contoh;keamanan;kerentanan;injeksi prompt" },
+    { L_ID, PI_ASK, "apa itu;bagaimana;mengapa;kenapa;apa;jelaskan;apakah" },
+    { L_ID, PI_REQUEST, "tolong;mohon;bisakah;bisakah anda;bisakah kamu;silakan;sekarang;harap" },
+    { L_ID, PI_THIRD, "seseorang;pengguna;penyerang;jika;kalau;ketika;tidak;jangan" },
+    { L_ID, PI_NEWTASK, "sebagai gantinya;tugas barumu;instruksi baru;perintah baru;pesan sistem" },
+    { L_ID, PI_YOU, "kamu;anda;kau" },
+    { L_ID, PI_RESPOND, "jawab;jawablah;balas;lanjutkan" },
+    { L_ID, PI_GIVEN, "yang diberikan;yang kamu terima;yang anda terima" },
+    { L_ID, PI_VOID, "dinonaktifkan;dicabut;tidak berlaku lagi;dihapus" },
+    { L_ID, PI_ENABLE, "aktif;aktifkan;diaktifkan" },
+    { L_ID, PI_COND, "jika;kalau;ketika" },
+    { L_ID, PI_TASKV, "ringkas;ringkaskan;terjemahkan;hitung;periksa;perbaiki;balas" },
+    { L_ID, PI_FUNC, "dan;yang;di;ke;dari;ini;itu;untuk;dengan;saya;aku" },
+
+    { L_VI, PI_OVERRIDE, "bo qua;quen;quen di;phot lo;lo di;khong tuan theo;dung tuan theo;dung lam theo;"
+      "gac lai;tam gac lai;vuot qua" },
+    { L_VI, PI_INSTR, "huong dan;chi dan;chi thi;quy tac;quy dinh;gioi han;han che;loi nhac;rang buoc;"
+      "bo loc;chinh sach;lenh" },
+    { L_VI, PI_PRIOR, "truoc do;truoc;tat ca;moi;cua ban;ban dau;goc;an;bi mat;cu;he thong;da duoc cai dat" },
+    { L_VI, PI_REVEAL, "in ra;hien thi;cho toi xem;cho xem;tiet lo;noi cho toi;cho toi biet;lap lai;viet ra;"
+      "chia se;liet ke;dua ra" },
+    { L_VI, PI_SECRET, "loi nhac he thong;huong dan he thong;chi dan he thong;huong dan ban dau;huong dan an;"
+      "prompt he thong;thong diep he thong;nguyen van huong dan" },
+    { L_VI, PI_PERSONA, "che do nha phat trien" },
+    { L_VI, PI_UNBOUND, "khong co gioi han;khong gioi han;khong co quy tac;khong co bat ky quy tac;"
+      "khong bao gio tu choi;khong kiem duyet;khong bi gioi han;khong co bo loc;khong rang buoc" },
+    { L_VI, PI_ROLECUE, "tu bay gio;bay gio ban la;ban la mot;dong vai;gia vo;choi mot tro choi" },
+    { L_VI, PI_ADDRESS, "gui tro ly ai;gui ai;luu y cho ai;ghi chu cho ai;gui tro ly;cho ai" },
+    { L_VI, PI_AINAME, "ai;tro ly;tro ly ai;mo hinh;chatbot;bot" },
+    { L_VI, PI_EXFIL, "gui;chuyen tiep;tai len" },
+    { L_VI, PI_PRIVATE, "lich su tro chuyen;mat khau;ma otp;otp;du lieu;tep;danh ba;email" },
+    { L_VI, PI_META, "tan cong;vi du;bao mat;lo hong" },
+    { L_VI, PI_ASK, "la gi;nhu the nao;tai sao;vi sao;lam the nao;giai thich" },
+    { L_VI, PI_REQUEST, "vui long;hay;xin;lam on;ban co the;bay gio" },
+    { L_VI, PI_THIRD, "ai do;nguoi dung;ke tan cong;neu;khi;khong" },
+    { L_VI, PI_NEWTASK, "thay vao do;nhiem vu moi;huong dan moi" },
+    { L_VI, PI_YOU, "ban;cua ban" },
+    { L_VI, PI_RESPOND, "tra loi;phan hoi;tiep tuc" },
+    { L_VI, PI_VOID, "bi vo hieu hoa;da bi huy;khong con hieu luc" },
+    { L_VI, PI_COND, "neu;khi" },
+    { L_VI, PI_TASKV, "tom tat;dich;sua" },
+    { L_VI, PI_FUNC, "va;cua;la;cac;nhung;mot;cho;trong;toi;de" },
+
+    { L_UK, PI_OVERRIDE, "ігноруй;ігноруйте;проігноруй;проігноруйте;забудь;забудьте;не зважай на;"
+      "не зважайте на;відкинь;відкиньте;обійди;обійдіть;відклади;відкладіть;не виконуй;знехтуй" },
+    { L_UK, PI_INSTR, "інструкції;інструкцій;інструкціям;вказівки;вказівок;правила;правил;обмеження;"
+      "обмежень;настанови;директиви;промпт;налаштування;фільтри;фільтрів" },
+    { L_UK, PI_PRIOR, "попередні;попередніх;усі;всі;свої;твої;ваші;початкові;початкових;приховані;"
+      "системні;вихідні" },
+    { L_UK, PI_REVEAL, "покажи;покажіть;виведи;виведіть;розкажи;розкажіть;розкрий;повтори;напиши;скажи;"
+      "надрукуй;поділися" },
+    { L_UK, PI_SECRET, "системний промпт;системні інструкції;приховані інструкції;початкові інструкції;"
+      "початкових інструкцій;свої приховані інструкції;системне повідомлення" },
+    { L_UK, PI_PERSONA, "режим розробника" },
+    { L_UK, PI_UNBOUND, "без обмежень;без жодних обмежень;без правил;без жодних правил;без фільтрів;"
+      "без цензури;ніколи не відмовляє;ніколи не відмовляй;немає жодних правил" },
+    { L_UK, PI_ROLECUE, "відтепер;тепер ти;з цього моменту;уяви що ти;прикинься;грай роль;давай пограємо;"
+      "ти повинен" },
+    { L_UK, PI_ADDRESS, "для ші;примітка для ші;системна примітка для ші;ші асистенте;асистенте" },
+    { L_UK, PI_AINAME, "ші;асистент;асистенте;модель;бот;чатбот" },
+    { L_UK, PI_EXFIL, "надішли;перешли;завантаж" },
+    { L_UK, PI_PRIVATE, "історію;пароль;паролі;дані картки;дані;файли" },
+    { L_UK, PI_META, "атака;атакою;атаки;приклад;безпека;вразливість;джейлбрейк" },
+    { L_UK, PI_ASK, "що таке;як;чому;які;поясни;поясніть" },
+    { L_UK, PI_REQUEST, "будь ласка;можеш;можете;не міг би ти;не могли б ви;зараз" },
+    { L_UK, PI_THIRD, "хтось;користувачі;користувач;нападник;якщо;коли;не;ніколи" },
+    { L_UK, PI_NEWTASK, "замість цього;твоє нове завдання;нові інструкції" },
+    { L_UK, PI_YOU, "ти;ви;твої;свої;ваші;тобі;вам;твій;свій" },
+    { L_UK, PI_RESPOND, "відповідай;відповідаєш;відповідайте;продовжуй" },
+    { L_UK, PI_VOID, "скасовані;вимкнені;недійсні;більше не діють" },
+    { L_UK, PI_COND, "якщо;коли" },
+    { L_UK, PI_FUNC, "і;та;в;у;не;на;що;з;це;як" },
+
+    { L_HI, PI_OVERRIDE, "अनदेखा करो;अनदेखा करें;अनदेखा कर;अनदेखा कीजिए;नज़रअंदाज़ करो;नजरअंदाज करो;"
+      "नज़रअंदाज़ करें;नजरअंदाज करें;भूल जाओ;भूल जाइए;भूल जाएं;भूल जाएँ;मत मानो;पालन मत करो;"
+      "एक तरफ़ रखकर;एक तरफ रखकर;दरकिनार करो" },
+    { L_HI, PI_INSTR, "निर्देश;निर्देशों;नियम;नियमों;दिशानिर्देश;दिशानिर्देशों;प्रतिबंध;प्रतिबंधों;प्रॉम्प्ट;"
+      "सीमाएं;सीमाओं;आदेश;आदेशों" },
+    { L_HI, PI_PRIOR, "पिछले;पिछली;सभी;सारे;अपने;अपना;अपनी;तुम्हारे;आपके;शुरुआती;मूल;छिपे;गुप्त" },
+    { L_HI, PI_REVEAL, "बताओ;बताइए;बता दो;दिखाओ;दिखा दीजिए;दिखाइए;लिखो;प्रकट करो;दोहराओ;साझा करो;प्रिंट करो" },
+    { L_HI, PI_SECRET, "सिस्टम प्रॉम्प्ट;छिपे हुए निर्देश;गुप्त निर्देश;शुरुआती निर्देश;मूल निर्देश;सिस्टम संदेश" },
+    { L_HI, PI_PERSONA, "डेवलपर मोड" },
+    { L_HI, PI_UNBOUND, "बिना किसी प्रतिबंध;बिना प्रतिबंध;बिना किसी नियम;कोई नियम नहीं;कभी मना नहीं;बिना सेंसर;"
+      "कोई प्रतिबंध नहीं;कोई सीमा नहीं" },
+    { L_HI, PI_ROLECUE, "अब से;अब तुम;तुम अब;चलो एक खेल खेलते हैं;का नाटक करो;की भूमिका निभाओ" },
+    { L_HI, PI_ADDRESS, "सहायक के लिए;सहायक के लिए नोट;ai के लिए;एआई के लिए;मॉडल के लिए" },
+    { L_HI, PI_AINAME, "सहायक;एआई;मॉडल;चैटबॉट;बॉट" },
+    { L_HI, PI_EXFIL, "भेजो;भेजें;भेज दो;फॉरवर्ड करो;अपलोड करो" },
+    { L_HI, PI_PRIVATE, "बातचीत का इतिहास;इतिहास;पासवर्ड;ओटीपी;otp;डेटा;फ़ाइलें" },
+    { L_HI, PI_META, "हमला;हमले;उदाहरण;सुरक्षा;प्रॉम्प्ट इंजेक्शन;कमजोरी" },
+    { L_HI, PI_ASK, "क्या है;क्या होता है;कैसे;क्यों;समझाओ;समझाइए" },
+    { L_HI, PI_REQUEST, "कृपया;क्या आप;ज़रा;अब" },
+    { L_HI, PI_THIRD, "कोई;उपयोगकर्ता;हमलावर;अगर;यदि;जब;नहीं" },
+    { L_HI, PI_NEWTASK, "इसके बजाय;इसकी बजाय;तुम्हारा नया काम;नए निर्देश" },
+    { L_HI, PI_YOU, "तुम;आप;तुम्हारे;आपके;अपने;अपना;तुम्हें" },
+    { L_HI, PI_RESPOND, "जवाब दो;जवाब दोगे;उत्तर दो;जवाब दें" },
+    { L_HI, PI_COND, "अगर;यदि;जब" },
+    { L_HI, PI_TASKV, "सारांश;अनुवाद;जाँचें;जांचें" },
+    { L_HI, PI_FUNC, "और;का;की;के;को;है;में;से;यह;एक" },
+
+    { L_AR, PI_OVERRIDE, "تجاهل;تجاهلي;تجاهلوا;وتجاهل;انس;انسى;لا تتبع;لا تلتزم;تخط;تخطى;تتجاوز;تجاوز;"
+      "اترك;أهمل;اهمل" },
+    { L_AR, PI_INSTR, "التعليمات;تعليمات;تعليماتك;القواعد;قواعد;قواعدك;الإرشادات;الارشادات;إرشادات;القيود;"
+      "قيود;الأوامر;الاوامر;أوامر;السياسة;سياسة;سياسة المحتوى;التوجيهات;الضوابط;موجه" },
+    { L_AR, PI_PRIOR, "السابقة;السابق;جميع;كل;الأصلية;الاصلية;المخفية;السرية;الأولى;المفروضة عليك;"
+      "أعطيت لك;التي تلقيتها" },
+    { L_AR, PI_REVEAL, "اكتب;واكتب;اعرض;واعرض;وتعرض;تعرض;أظهر;اظهر;اكشف;واكشف;أخبرني;اخبرني;قل لي;كرر;"
+      "اطبع;شارك;أعطني;اعطني" },
+    { L_AR, PI_SECRET, "موجه النظام;نص موجه النظام;رسالة النظام;تعليمات النظام;التعليمات الأصلية;"
+      "التعليمات الاصلية;تعليماتك المخفية;بتعليماتك المخفية;التعليمات المخفية;التعليمات السرية;تعليماتك" },
+    { L_AR, PI_PERSONA, "وضع المطور" },
+    { L_AR, PI_UNBOUND, "دون أي قيود;بدون قيود;بلا قيود;دون قيود;بدون رقابة;دون رقابة;بلا رقابة;"
+      "بدون أي قيود;دون رفض;لا يرفض أبدا;لا يملك أي قواعد;بدون قواعد;بلا قواعد;دون أي قواعد" },
+    { L_AR, PI_ROLECUE, "من الآن فصاعدا;من الآن;أنت الآن;انت الآن;تظاهر بأنك;لنلعب لعبة;العب دور;ستجيب" },
+    { L_AR, PI_ADDRESS, "إلى المساعد;الى المساعد;إلى نموذج الذكاء الاصطناعي;الى نموذج الذكاء الاصطناعي;"
+      "إلى الذكاء الاصطناعي;ملاحظة للمساعد;للذكاء الاصطناعي;أيها المساعد;ايها المساعد" },
+    { L_AR, PI_AINAME, "المساعد;مساعد;الذكاء الاصطناعي;النموذج;نموذج;بوت" },
+    { L_AR, PI_EXFIL, "أرسل;ارسل;وأرسل;أعد توجيه" },
+    { L_AR, PI_PRIVATE, "كلمة المرور;كلمات المرور;سجل المحادثة;المحادثة;البيانات;بيانات;الملفات;جهات الاتصال" },
+    { L_AR, PI_META, "هجوم;هجمات;مثال;أمثلة;الأمن;أمن;ثغرة;حقن الأوامر;حقن التعليمات;الجيلبريك;خطيرة" },
+    { L_AR, PI_ASK, "ما هو;ما هي;كيف;لماذا;هل;اشرح" },
+    { L_AR, PI_REQUEST, "من فضلك;رجاء;أرجو;هل يمكنك;هل تستطيع;الآن;فضلا" },
+    { L_AR, PI_THIRD, "شخص ما;المستخدمون;المستخدم;المهاجم;المهاجمون;إذا;اذا;عندما;لا" },
+    { L_AR, PI_NEWTASK, "بدلا من ذلك;مهمتك الجديدة;تعليمات جديدة;رسالة من فريق التطوير;من فريق التطوير;"
+      "من المطور;رسالة من المسؤول" },
+    { L_AR, PI_YOU, "أنت;انت;لك;عليك" },
+    { L_AR, PI_RESPOND, "أجب;اجب;ستجيب;تجيب" },
+    { L_AR, PI_VOID, "تم تعطيل;معطلة;ملغاة;لم تعد سارية;تم إلغاء;تم الغاء;تم رفع" },
+    { L_AR, PI_COND, "إذا;اذا;عندما;لو" },
+    { L_AR, PI_TASKV, "لخص;ترجم;صحح;راجع" },
+    { L_AR, PI_FUNC, "و;في;من;على;إلى;الى;أن;ان;هذا;هذه;عن" },
+
+    { L_KO, PI_OVERRIDE, "무시;잊어;잊으;잊고;따르지 마;따르지 말;접어두;우회" },
+    { L_KO, PI_INSTR, "지시;지침;규칙;명령;설정;프롬프트;제한;안내 사항;가이드라인;필터;정책" },
+    { L_KO, PI_PRIOR, "이전;모든;지금까지;처음;원래;기존;앞의;위의;숨겨진;비밀" },
+    { L_KO, PI_REVEAL, "출력;보여;알려;공개;말해;밝혀;반복;적어;표시" },
+    { L_KO, PI_SECRET, "시스템 프롬프트;시스템프롬프트;숨겨진 지침;숨겨진 설정;숨겨진 지시;비밀 설정;비밀 지시;"
+      "초기 지시;원래 지시;처음에 받은;처음에 받으신" },
+    { L_KO, PI_PERSONA, "개발자 모드;탈옥 모드" },
+    { L_KO, PI_UNBOUND, "제한도 없는;제한이 없는;제한 없는;제한 없이;규칙이 전혀 없는;규칙이 없는;절대 거절하지;"
+      "거절하지 않;필터 없이;검열 없이;아무 제한" },
+    { L_KO, PI_ROLECUE, "이제부터;지금부터;너는 이제;이제 너는;게임을 하자;역할을 해;인 척" },
+    { L_KO, PI_ADDRESS, "어시스턴트에게;비서에게;챗봇에게;모델에게;어시스턴트는" },
+    { L_KO, PI_AINAME, "어시스턴트;비서;챗봇;인공지능" },
+    { L_KO, PI_EXFIL, "전달;보내;전송;업로드" },
+    { L_KO, PI_PRIVATE, "대화 기록;비밀번호;메일;데이터;파일;연락처" },
+    { L_KO, PI_META, "공격;예시;예를 들어;보안;취약점;인젝션;페이로드" },
+    { L_KO, PI_ASK, "무엇;뭐야;어떻게;왜;설명해;알고 싶" },
+    { L_KO, PI_REQUEST, "해 줘;해줘;주세요;줄래;수 있을까요;부탁" },
+    { L_KO, PI_THIRD, "누군가;사용자;공격자;만약;경우" },
+    { L_KO, PI_NEWTASK, "대신;새로운 임무;새 지시;새로운 지시" },
+    { L_KO, PI_YOU, "너의;너는;네;당신" },
+    { L_KO, PI_RESPOND, "대답해;답해;응답해" },
+    { L_KO, PI_VOID, "해제;비활성화;무효" },
+
+    { L_NL, PI_OVERRIDE, "zet opzij;opzij zetten;opzij te zetten;laat los;vergeet alles;negeer al" },
+    { L_NL, PI_REVEAL, "laten zien;te laten zien;geef me" },
+    { L_NL, PI_REQUEST, "zou je zo vriendelijk willen zijn;wees zo vriendelijk;graag" },
+    { L_NL, PI_ADDRESS, "instructie voor de ai;aan de ai assistent;voor de ai assistent" },
+    { L_NL, PI_GIVEN, "die je kreeg;die je hebt gekregen;die je aan het begin kreeg" },
+    { L_NL, PI_BEFORE, "aan het begin" },
+    { L_NL, PI_PRIVATE, "inloggegevens;wachtwoorden" },
+    { L_NL, PI_ASSEMBLE, "voer het uit;plak de delen;voeg samen" },
+    { L_NL, PI_THIRD, "iemand;gebruikers;gebruiker;aanvaller;als;wanneer;niet;nooit" },
+    { L_NL, PI_COND, "als;wanneer" },
+
+    { L_TR, PI_OVERRIDE, "yok say;yok sayin;unutun;gormezden gelin;dikkate almayin;umursama;bir kenara birak;"
+      "bir kenara birakip" },
+    { L_TR, PI_INSTR, "talimat;talimatlarin;yonergeler;yonergelerini;kisitlamalar;kisitlamalarini;"
+      "kurallarina;kurallara;istem;istemi;ayarlar;filtreler" },
+    { L_TR, PI_PRIOR, "sana verilen;gizli;orijinal;eski" },
+    { L_TR, PI_REVEAL, "anlat;ifsa et;listele" },
+    { L_TR, PI_SECRET, "sistem istemini;gizli talimatlarini;gizli talimatlarin;sistem talimatlarini;"
+      "gizli sistem talimatlarini;gizli sistem mesajini;sistem mesajini" },
+    { L_TR, PI_PERSONA, "gelistirici modu" },
+    { L_TR, PI_UNBOUND, "sinirsiz;hicbir kurala;hicbir kuralin yok;asla reddetme;hicbir kisitlama" },
+    { L_TR, PI_ROLECUE, "sen artik;oyun oynayalim;varsayalim ki" },
+    { L_TR, PI_ADDRESS, "asistana;yapay zekaya;yapay zeka asistanina" },
+    { L_TR, PI_AINAME, "yapay zeka;asistan;sohbet botu" },
+    { L_TR, PI_ENABLE, "etkinlestirildi;etkinlestir" },
+    { L_TR, PI_VOID, "gecersiz;artik gecersiz;devre disi;kaldirildi" },
+    { L_TR, PI_EXFIL, "gonder;ilet;yukle" },
+    { L_TR, PI_PRIVATE, "sifre;sifreni;sohbet gecmisi;konusma gecmisi;veriler;dosyalar" },
+    { L_TR, PI_META, "saldiri;saldirilar;saldirilarin;ornek;guvenlik;zafiyet;istem enjeksiyonu" },
+    { L_TR, PI_THIRD, "biri;kullanicilar;kullanici;saldirgan;saldirganlar;eger" },
+    { L_TR, PI_YOU, "sana;seni" },
+    { L_TR, PI_GIVEN, "sana verilen;sana verilmis" },
+    { L_TR, PI_TASKV, "ozetle;cevir;duzelt;hesapla" },
+    { L_TR, PI_FUNC, "ve;bir;bu;da;de;icin;ile" },
+
+    { L_JA, PI_OVERRIDE, "無視して;忘れてください;従わず" },
+    { L_JA, PI_INSTR, "指針;ガイドライン;制約;規則" },
+    { L_JA, PI_PRIOR, "最初に;最初の;元の;隠された;秘密の" },
+    { L_JA, PI_REVEAL, "教えていただけ;出力せよ;表示せよ" },
+    { L_JA, PI_SECRET, "最初に与えられた設定;最初に受け取った;秘密の指示;設定内容" },
+    { L_JA, PI_UNBOUND, "ルールのない;ルールなし" },
+    { L_JA, PI_ROLECUE, "になりきって;あなたは今" },
+    { L_JA, PI_ADDRESS, "アシスタントへ;アシスタントへの指示" },
+    { L_JA, PI_NEWTASK, "代わりに" },
+    { L_JA, PI_EXFIL, "送信;送って" },
+    { L_JA, PI_PRIVATE, "会話履歴;パスワード" },
+    { L_EN, PI_ASSEMBLE, "obey the translated;obey the text;obey that;do as it says;comply with it;"
+      "follow the translated;follow it as" },
+    { L_JA, PI_ASSEMBLE, "指示に従って;通りに実行;実行して;つなげて;組み合わせて" },
+    { L_SV, PI_ASSEMBLE, "gor som det star;folj den;satt ihop" },
+    { L_ID, PI_ASSEMBLE, "gabungkan;lakukan perintahnya;jalankan" },
+    { L_TR, PI_ASSEMBLE, "uygula;birlestir;calistir" },
+    { L_FR, PI_TASKOBJ, "l utilisateur;la demande;la tache;la requete" },
+    { L_DE, PI_TASKOBJ, "den nutzer;den benutzer;die anfrage;die aufgabe" },
+    { L_ES, PI_TASKOBJ, "el usuario;la solicitud;la tarea;la peticion" },
+    { L_IT, PI_TASKOBJ, "l utente;la richiesta;il compito" },
+    { L_PT, PI_TASKOBJ, "o usuario;o pedido;a tarefa;a solicitacao" },
+    { L_NL, PI_TASKOBJ, "de gebruiker;het verzoek;de taak;de vraag" },
+    { L_SV, PI_TASKOBJ, "anvandaren;anvandarens;uppgiften;fragan" },
+    { L_ID, PI_TASKOBJ, "pengguna;permintaan pengguna;perintah pengguna;tugas" },
+    { L_VI, PI_TASKOBJ, "nguoi dung;yeu cau cua nguoi dung;yeu cau" },
+    { L_TR, PI_TASKOBJ, "kullanicinin istegini;kullaniciyi;istegi;gorevi" },
+    { L_UK, PI_TASKOBJ, "запит користувача;користувача;завдання" },
+    { L_RU, PI_TASKOBJ, "запрос пользователя;пользователя;задачу" },
+    { L_HI, PI_TASKOBJ, "उपयोगकर्ता;उपयोगकर्ता के;अनुरोध" },
+    { L_AR, PI_TASKOBJ, "طلب المستخدم;المستخدم;المهمة" },
+    { L_KO, PI_TASKOBJ, "사용자의 요청;사용자" },
+    { L_JA, PI_TASKOBJ, "ユーザーの依頼;ユーザーの質問;ユーザー" },
 };
 
 #define PHRASE_WORDS 6
@@ -753,6 +1041,41 @@ static inline bool is_word_byte(uint8_t c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
+/* Bytes of a punctuation mark outside ASCII at t[i] that ends a word: the CJK full stop
+ * and fullwidth question mark, the Arabic comma, semicolon and question mark, the
+ * Devanagari danda; *sent tells whether it ends a sentence too. 0 when none. */
+static inline size_t mark_len(const uint8_t *t, size_t n, size_t i, bool *sent)
+{
+    *sent = true;
+    if (t[i] == 0xe3 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] == 0x82)
+        return 3;
+    if (t[i] == 0xef && i + 2 < n && t[i + 1] == 0xbc && t[i + 2] == 0x9f)
+        return 3;
+    if (t[i] == 0xe0 && i + 2 < n && t[i + 1] == 0xa5 && (t[i + 2] == 0xa4 || t[i + 2] == 0xa5))
+        return 3;
+    if (t[i] == 0xd8 && i + 1 < n && (t[i + 1] == 0x8c || t[i + 1] == 0x9b || t[i + 1] == 0x9f)) {
+        *sent = t[i + 1] != 0x8c;
+        return 2;
+    }
+    return 0;
+}
+
+/* Does the '"' at t[i] open a JSON value ("key": "...") or a CSV cell (a,"...")? */
+static bool json_value(const uint8_t *t, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && t[k - 1] == ' ')
+        k--;
+    if (k == i && k > 0 && t[k - 1] == ',')
+        return true;
+    if (k == 0 || t[k - 1] != ':')
+        return false;
+    k--;
+    while (k > 0 && t[k - 1] == ' ')
+        k--;
+    return k > 0 && t[k - 1] == '"';
+}
+
 size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
 {
     size_t k = 0, i = 0;
@@ -761,6 +1084,7 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
      * stays quoted when its closing ' comes */
     enum { Q_DQ = 1, Q_BT = 2, Q_SQ = 4, Q_CDQ = 8, Q_CSQ = 16, Q_GUIL = 32, Q_CJK = 64, Q_CJK2 = 128 };
     uint8_t quoted = 0;
+    bool field = false;
     while (i < n && k < max) {
         uint8_t c = t[i];
         if (is_word_byte(c)) {
@@ -807,18 +1131,20 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
                     break;
                 if (t[i] == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb))
                     break;
-                /* CJK full stop and question mark end a sentence inside a "word" */
-                if (t[i] == 0xe3 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] == 0x82)
-                    break;
-                if (t[i] == 0xef && i + 2 < n && t[i + 1] == 0xbc && t[i + 2] == 0x9f)
+                /* CJK full stop and question mark, Arabic and Devanagari marks end a
+                 * "word" (and a sentence but for the comma) */
+                bool ends;
+                if (mark_len(t, n, i, &ends))
                     break;
                 hp = h;
                 h = ig_fnv1a_step(h, t[i]);
                 i++;
             }
             if (i == s) {
-                i += (t[i] == 0xe3 || t[i] == 0xef) ? 3 : 1;
-                sent++;
+                bool ends;
+                size_t ml = mark_len(t, n, i, &ends);
+                i += ml ? ml : 1;
+                sent += !ml || ends;
                 continue;
             }
             /* a light stem: a final "s" dropped (not "ss"), in the lexicon and the text alike */
@@ -828,14 +1154,21 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
             out[k++] = (struct pi_tok){ (uint32_t)s, (uint32_t)wl, h ? h : 1, sent, quoted };
             continue;
         }
-        if (c == '"' || c == '`')
+        if (c == '"' && field) {
+            field = false;
+        } else if (c == '"' && !(quoted & Q_DQ) && json_value(t, i)) {
+            /* a JSON value ("key": "...") or a CSV cell (,"...): data, not a quotation */
+            field = true;
+        } else if (c == '"' || c == '`')
             quoted ^= c == '"' ? Q_DQ : Q_BT;
         else if (c == '\'' && !(i > 0 && is_word_byte(t[i - 1]) && i + 1 < n && is_word_byte(t[i + 1])))
             quoted ^= Q_SQ;
         else if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == ':')
             sent++;
-        if (c == '\n')
+        if (c == '\n') {
             quoted = 0;   /* an unbalanced quote does not hide the rest of the text */
+            field = false;
+        }
         i++;
     }
     return k;
@@ -863,7 +1196,7 @@ static int add_phrase(struct pi_lex *l, uint32_t *cap, const char *p, size_t len
     memset(e, 0, sizeof *e);
     e->cls = cls;
     e->lang = lang;
-    e->cjk = lang == L_ZH || lang == L_JA;
+    e->cjk = lang == L_ZH || lang == L_JA || lang == L_KO;
     memcpy(e->text, norm, m);
     e->tlen = (uint8_t)m;
     struct pi_tok w[PHRASE_WORDS + 1];
@@ -997,13 +1330,28 @@ void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *
                 fn(ctx, &h);
             }
         }
-        /* CJK: phrases inside the word (no spaces between words) */
+        /* CJK: phrases inside the word (no spaces between words); a phrase of several
+         * words (Korean puts spaces between words, particles attached to them) may start
+         * inside this word and run on into the next ones */
         if (l->ncjk && w[i].n >= 3 && t[w[i].at] >= 0xe3) {
             const uint8_t *s = t + w[i].at;
+            size_t tend = w[nw - 1].at + w[nw - 1].n;
             for (uint32_t c = 0; c < l->ncjk; c++) {
                 const struct entry *e = &l->e[l->cjk[c]];
-                if (e->tlen <= w[i].n && memmem(s, w[i].n, e->text, e->tlen)) {
-                    struct pi_hit h = { (uint32_t)i, 1, e->cls, e->lang };
+                if (e->nw <= 1) {
+                    if (e->tlen <= w[i].n && memmem(s, w[i].n, e->text, e->tlen)) {
+                        struct pi_hit h = { (uint32_t)i, 1, e->cls, e->lang };
+                        fn(ctx, &h);
+                    }
+                    continue;
+                }
+                size_t win = IG_MIN(tend - w[i].at, (size_t)w[i].n + e->tlen);
+                const uint8_t *m = memmem(s, win, e->text, e->tlen);
+                if (m && (size_t)(m - s) < w[i].n) {
+                    uint32_t k = (uint32_t)i + 1;
+                    while (k < nw && w[k].at < (size_t)(m - t) + e->tlen)
+                        k++;
+                    struct pi_hit h = { (uint32_t)i, k - (uint32_t)i, e->cls, e->lang };
                     fn(ctx, &h);
                 }
             }
