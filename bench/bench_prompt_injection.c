@@ -3,13 +3,13 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
- * Without --split (as bench/run.sh runs it): RESULT lines (held and tune precision and
- * recall, µs per 2 KB prompt, each against the target of issue #15 as its peer) and the
- * per-style / per-language tables of the held split and of all prompts between TABLE and
- * END TABLE lines. With --split: a readable table of that split; --explain lists what was
+ * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, tune and tune2
+ * precision and recall, µs per 2 KB prompt, each against the target of issue #15 as its
+ * peer) and the per-style / per-language tables of the held and held2 splits and of all
+ * prompts between TABLE and END TABLE lines. With --split: a readable table of that split; --explain lists what was
  * missed or wrongly flagged, with the evidence the detector saw below its threshold.
  * Defaults: $IG_SRC/rules and $IG_SRC/tests/corpus/prompt_injection/{attacks,benign}.tsv.
  *
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -350,16 +350,19 @@ int main(int argc, char **argv)
                recall(&ev.tot));
         rc = (min_p >= 0 && precision(&ev.tot) < min_p) || (min_r >= 0 && recall(&ev.tot) < min_r);
     } else {
-        static const char *const splits[] = { "held", "tune", "all" };
-        for (size_t k = 0; k < 3; k++) {
+        /* held2 / tune2: the second held-out and tuning sets (session 11), written before
+         * the lexicon was read, in styles and languages the first sets covered thinly */
+        static const char *const splits[] = { "held", "held2", "tune", "tune2", "all" };
+        static const char *const titles[] = { "the held-out", "the second held-out (held2)", NULL, NULL, "all" };
+        for (size_t k = 0; k < 5; k++) {
             evaluate(splits[k], false, &ev);
-            if (k != 1) {
+            if (titles[k]) {
                 printf("TABLE prompt_injection.signature on %s prompts: %u injections, %u benign\n",
-                       k == 0 ? "the held-out" : "all", ev.tot.tp + ev.tot.fn, ev.tot.fp + ev.tot.tn);
+                       titles[k], ev.tot.tp + ev.tot.fn, ev.tot.fp + ev.tot.tn);
                 print_table(&ev, splits[k], true);
                 printf("END TABLE\n");
             }
-            if (k == 2)
+            if (k == 4)
                 break;
             printf("RESULT metric=%s_precision value=%.4f unit=ratio peer=target peer_value=0.99 better=higher\n",
                    splits[k], precision(&ev.tot));

@@ -994,12 +994,22 @@ static int hexval(uint8_t c)
     return (uint8_t)(c - '0') < 10 ? c - '0' : (uint8_t)(l - 'a') < 6 ? l - 'a' + 10 : -1;
 }
 
-/* Bytes read as text: printable ASCII, tabs and line breaks, UTF-8 beyond ASCII. */
+/* Bytes read as text: printable ASCII, tabs and line breaks, valid UTF-8 beyond ASCII
+ * (random bytes, a hash decoded, are not). */
 static bool texty(const uint8_t *p, size_t n)
 {
     size_t ok = 0;
-    for (size_t i = 0; i < n; i++)
-        ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t' || p[i] >= 0x80;
+    for (size_t i = 0; i < n;) {
+        if (p[i] < 0x80) {
+            ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t';
+            i++;
+            continue;
+        }
+        size_t len;
+        if (ig_utf8_next(p + i, n - i, &len) >= 0x80)
+            ok += len;
+        i += len;
+    }
     return n && ok * 10 >= n * 9;
 }
 
@@ -1557,7 +1567,7 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     f.desc = "The request carries a prompt injection or jailbreak (override of instructions, "
              "system-prompt extraction, jailbreak persona, exfiltration, fake delimiters or "
              "instructions hidden in a document or tool result), scored from evidence in any "
-             "of 12 languages and after decoding.";
+             "of 19 languages and after decoding.";
     f.remediation = "Keep untrusted text out of instruction positions, enforce output filters, "
                     "and review this client's conversations.";
     f.severity = (uint8_t)(s >= 2 * g->threshold ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev);

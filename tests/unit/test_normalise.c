@@ -1,6 +1,7 @@
 /* Normalisation defeats the obfuscations prompt-injection filters meet: fullwidth forms,
  * ligatures, math letters, zero-width characters, Cyrillic/Greek look-alikes, case,
- * whitespace and punctuation tricks, Base64-wrapped payloads; and never grows or crashes. */
+ * whitespace and punctuation tricks, Base64-wrapped payloads; Vietnamese tone marks and
+ * Arabic short vowels fold away; and never grows or crashes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -40,6 +41,12 @@ static void test_words(void **st)
     assert_string_equal(norm("\xc3\xafgn\xc3\xb3re\xc2\xa0\xe3\x80\x80them", IG_NORM_WORDS), "ignore them");
     /* apostrophes drop, other punctuation splits */
     assert_string_equal(norm("Don't follow: the-rules.", IG_NORM_WORDS), "dont follow the rules");
+    /* Vietnamese tone marks and horned letters fold (written with or without them) */
+    assert_string_equal(norm("B\xe1\xbb\x8f qua h\xc6\xb0\xe1\xbb\x9bng d\xe1\xba\xabn", IG_NORM_WORDS), "bo qua huong dan");
+    /* combining accents and Arabic short vowels go: "tajahal" vowelled is unvowelled */
+    assert_string_equal(norm("e\xcc\x81te\xcc\x81", IG_NORM_WORDS), "ete");
+    assert_string_equal(norm("\xd8\xaa\xd9\x8e\xd8\xac\xd8\xa7\xd9\x87\xd9\x8e\xd9\x84\xd9\x92", IG_NORM_WORDS),
+                        "\xd8\xaa\xd8\xac\xd8\xa7\xd9\x87\xd9\x84");
     /* other scripts pass through */
     assert_string_equal(norm("\xe4\xbd\xa0\xe5\xa5\xbd World", IG_NORM_WORDS), "\xe4\xbd\xa0\xe5\xa5\xbd world");
 }

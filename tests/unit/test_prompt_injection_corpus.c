@@ -104,7 +104,7 @@ static void evaluate(const char *split, double min_p, double min_r, double min_s
     unsigned na = run_file(&fx, "attacks.tsv", true, split, &client);
     unsigned nb = run_file(&fx, "benign.tsv", false, split, &client);
     lh_teardown(&fx);
-    assert_true(na >= 100 && nb >= 100);   /* the corpora are there and split */
+    assert_true(na >= 60 && nb >= 60);   /* the corpora are there and split */
     unsigned tp, fn, fp, tn;
     totals(&tp, &fn, &fp, &tn);
     double p = tp + fp ? (double)tp / (tp + fp) : 1, r = (double)tp / (tp + fn);
@@ -130,6 +130,15 @@ static void test_held_out_targets(void **st)
     evaluate("held", 0.99, 0.90, 0.6, 0.10);
 }
 
+/* The second held-out set (session 11: written before the lexicon was read, in styles and
+ * languages the first sets covered thinly). Where it stands, not the #15 target yet:
+ * a floor against regressions (bench/RESULTS.md figure 10 has the measured values). */
+static void test_held2(void **st)
+{
+    (void)st;
+    evaluate("held2", 0.99, 0.75, 0, 0.10);
+}
+
 static void test_all_prompts(void **st)
 {
     (void)st;
@@ -140,6 +149,7 @@ int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_held_out_targets),
+        cmocka_unit_test(test_held2),
         cmocka_unit_test(test_all_prompts),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
