@@ -8,7 +8,7 @@
  * with part labels dropped (an attack split over turns), quoted parts put together when the
  * last turn asks for it (payload splitting), and each decoded Base64 run in the turn it
  * came from. Each is cut into words and sentences with quoted spans marked and matched
- * against a multilingual lexicon (text/pi_lexicon.h, 12 languages). Families:
+ * against a multilingual lexicon (text/pi_lexicon.h, 19 languages). Families:
  *   override  an override verb and the assistant's instructions (ignore ... previous
  *             instructions; verb-final "alle Anweisungen ignorieren"; passive "your rules are
  *             suspended"; a pronoun for rules named before); weak verbs (drop, skip) and
@@ -32,8 +32,9 @@
  * once, +0.2 per further family ≥ 0.4); the prompt fires at threshold (1.0).
  * Obfuscation: when a turn does not fire, variants are scored too: leetspeak folded inside
  * words, letters spelled apart joined (from the raw spacing), and (when the turn mentions
- * decoding or reads as no language) ROT13 and reversed text; winning through a variant adds
- * 0.2. AML.T0068 when a variant or decoded Base64 won or the raw prompt hides characters.
+ * decoding or reads as no language) ROT13 and reversed text, words cut by hyphens joined;
+ * percent-encoded and hex text decoded; winning through a variant adds 0.2. JSON values and
+ * CSV cells in double quotes are data, not quotations. AML.T0068 when a variant or decoded Base64 won or the raw prompt hides characters.
  * The pattern rules of rules/prompt_injection.yaml (fake delimiters, markdown-image
  * exfiltration) add their weights, scaled like mentions when the prompt discusses attacks
  * or only asks a question. Measured per style and language: bench_prompt_injection. */

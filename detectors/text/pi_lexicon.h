@@ -4,7 +4,9 @@
  * Each entry is a phrase of 1..6 words with one concept class. Phrases are normalised at
  * build time with the same flags as the text, so accents and look-alike folding agree.
  * Languages: English, French, German, Spanish, Italian, Portuguese, Dutch, Russian,
- * Polish, Turkish (words), Chinese and Japanese (substrings: no spaces to split on). */
+ * Polish, Turkish, Swedish, Indonesian, Vietnamese, Ukrainian, Hindi, Arabic (words),
+ * Chinese, Japanese (substrings: no spaces to split on) and Korean (substrings: particles
+ * attach to words; a phrase of several words may run on past the word it starts in). */
 #ifndef IG_TEXT_PI_LEXICON_H
 #define IG_TEXT_PI_LEXICON_H
 
