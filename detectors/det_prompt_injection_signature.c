@@ -289,6 +289,10 @@ static bool mention(const struct ctx *c, size_t a, size_t b)
     /* a request or a role cue just before: an order, whatever follows */
     if (find_back(s, a, 4, B(PI_REQUEST) | B(PI_ROLECUE) | B(PI_NEWTASK), sent) >= 0)
         return false;
+    /* verb-final negation inside the verb's word: "지시를 무시하지 마세요" (do not ignore) */
+    for (size_t k = a; k <= b; k++)
+        if (cjk(s, k) && HAS(s, k, PI_THIRD) && (s->mask[k] & (B(PI_OVERRIDE) | B(PI_WEAK))))
+            return true;
     /* "If the alarm sounds, ignore ...": an order for a situation, not for the assistant */
     if (c->cond[sent])
         return true;
@@ -1400,8 +1404,9 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
         }
     }
     /* percent-encoded or hex text decoded (the raw prompt: normalising keeps both as
-     * they are), scored as the user's */
-    if (pv->best.score < g->threshold) {
+     * they are), scored as the user's; not when the prompt asks about something ("our WAF
+     * logged q=ignore%20previous...; how do we block it?"): attackers order the decoding */
+    if (pv->best.score < g->threshold && !pv->asks) {
         size_t rn = IG_MIN(ev->prompt.n, g->max_scan);
         const uint8_t *rp = ev->prompt.p;
         /* a quick look first: a '%' or '\\', or an aligned block of 8 bytes that are all hex
