@@ -8,7 +8,7 @@
  * with part labels dropped (an attack split over turns), quoted parts put together when the
  * last turn asks for it (payload splitting), and each decoded Base64 run in the turn it
  * came from. Each is cut into words and sentences with quoted spans marked and matched
- * against a multilingual lexicon (text/pi_lexicon.h, 19 languages). Families:
+ * against a multilingual lexicon (text/pi_lexicon.h, 22 languages). Families:
  *   override  an override verb and the assistant's instructions (ignore ... previous
  *             instructions; verb-final "alle Anweisungen ignorieren"; passive "your rules are
  *             suspended"; a pronoun for rules named before); weak verbs (drop, skip) and
@@ -734,9 +734,12 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                     persona = false;
         }
         if (persona || unbound) {
-            long cue = cjk(&s, i) && HAS(&s, i, PI_ROLECUE) ? (long)i : find_any_back(&s, i, 25, B(PI_ROLECUE));
+            /* a role cue, or a hypothetical framing ("imagine you were an AI with no
+             * rules": an order unless the sentence asks a question) */
+            long cue = cjk(&s, i) && HAS(&s, i, PI_ROLECUE) ? (long)i
+                                                            : find_any_back(&s, i, 25, B(PI_ROLECUE) | B(PI_HYPO));
             if (cue < 0)
-                cue = find_any(&s, i + 1, i + 25, B(PI_ROLECUE));
+                cue = find_any(&s, i + 1, i + 25, B(PI_ROLECUE) | B(PI_HYPO));
             if (cue < 0 && persona)
                 cue = find_back(&s, i, 3, B(PI_ENABLE), se);   /* "enable developer mode" */
             /* an imperative to respond: "Answer ... with no restrictions", "Antworte ohne Filter" */
@@ -762,6 +765,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             size_t a = cue >= 0 && (size_t)cue < i ? (size_t)cue : imp >= 0 ? (size_t)imp : i;
             if (w[a].sent != se)
                 a = i;
+            while (a > 0 && HAS(&s, a, PI_HYPO) && HAS(&s, a - 1, PI_HYPO) && w[a - 1].sent == se)
+                a--;   /* the framing from its first word ("if" of "if you were" is no third party) */
             bool m = mention(&c, a, i);
             keep(&v->fam[F_PERSONA], m ? wgt * g->mention_w : wgt * docw(&c, a));
         }
@@ -1573,7 +1578,7 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     f.desc = "The request carries a prompt injection or jailbreak (override of instructions, "
              "system-prompt extraction, jailbreak persona, exfiltration, fake delimiters or "
              "instructions hidden in a document or tool result), scored from evidence in any "
-             "of 19 languages and after decoding.";
+             "of 22 languages and after decoding.";
     f.remediation = "Keep untrusted text out of instruction positions, enforce output filters, "
                     "and review this client's conversations.";
     f.severity = (uint8_t)(s >= 2 * g->threshold ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev);

@@ -93,6 +93,8 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
         c = (char)('2' + (cp - 0xb2));
     else if (cp == 0xb9)
         c = '1';
+    else if (cp >= 0x218 && cp <= 0x21b)   /* Romanian s, t with comma below */
+        c = "SsTt"[cp - 0x218];
     else if (cp == 0x1a0 || cp == 0x1a1)   /* Vietnamese horned o, u */
         c = cp == 0x1a0 ? 'O' : 'o';
     else if (cp == 0x1af || cp == 0x1b0)

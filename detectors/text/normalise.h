@@ -11,9 +11,9 @@
  *     U+E0020-E007E become the ASCII they encode, after a space: ASCII smuggling).
  *   - look-alike folding to ASCII: Cyrillic and Greek letters that look Latin, and Latin-1
  *     and Latin Extended-A accented letters to their base letter (not NFKC, but what a
- *     filter wants; sharp s becomes "ss"); Vietnamese letters (horned o/u, U+1EA0-1EF9)
- *     likewise; combining diacritics (U+0300-036F), Arabic short vowels and tatweel
- *     (U+064B-065F, U+0670, U+0640) removed.
+ *     filter wants; sharp s becomes "ss"); Romanian s/t with comma below and Vietnamese
+ *     letters (horned o/u, U+1EA0-1EF9) likewise; combining diacritics (U+0300-036F),
+ *     Arabic short vowels and tatweel (U+064B-065F, U+0670, U+0640) removed.
  *   Everything else outside ASCII passes through unchanged; invalid UTF-8 bytes are dropped.
  * Output is never longer than the input, so the work can run in place (out == in). */
 #ifndef IG_TEXT_NORMALISE_H

@@ -10,10 +10,10 @@
 #include <string.h>
 
 enum { L_EN, L_FR, L_DE, L_ES, L_IT, L_PT, L_NL, L_RU, L_PL, L_TR, L_ZH, L_JA, L_SV, L_ID, L_VI, L_UK,
-       L_HI, L_AR, L_KO, L__N };
+       L_HI, L_AR, L_KO, L_RO, L_CS, L_EL, L__N };
 static const char *const lang_names[L__N] = { "en", "fr", "de", "es", "it", "pt", "nl", "ru",
                                               "pl", "tr", "zh", "ja", "sv", "id", "vi", "uk",
-                                              "hi", "ar", "ko" };
+                                              "hi", "ar", "ko", "ro", "cs", "el" };
 
 struct group {
     uint8_t lang, cls;
@@ -983,6 +983,58 @@ static const struct group groups[] = {
     { L_AR, PI_TASKOBJ, "طلب المستخدم;المستخدم;المهمة" },
     { L_KO, PI_TASKOBJ, "사용자의 요청;사용자" },
     { L_JA, PI_TASKOBJ, "ユーザーの依頼;ユーザーの質問;ユーザー" },
+    /* Norwegian and Danish (reported as sv: the same families, near-identical words),
+     * Romanian, Czech and Greek; hypothetical framings as role cues */
+    { L_SV, PI_OVERRIDE, "glem;glem alle;ignorer;se bort fra;overse;tilsidesett;tilsidesæt" },
+    { L_SV, PI_INSTR, "instruksjoner;instruksjonene;instrukser;instruktionerne;retningslinjer;retningslinjene;"
+      "begrensninger;begrænsninger;reglene;reglerne" },
+    { L_SV, PI_PRIOR, "tidligere;forrige;dine;opprinnelige;oprindelige;skjulte;hemmelige" },
+    { L_SV, PI_REVEAL, "vis;skriv ut;fortell;fortæl;avslør;afslør;gjenta;gentag" },
+    { L_SV, PI_SECRET, "systemprompten din;dine skjulte instruksjoner;dine instruksjoner;dine instruktioner" },
+    { L_SV, PI_UNBOUND, "uten begrensninger;uden begrænsninger;uten regler;uden regler;uten filter;uden filter;"
+      "uten sensur;uden censur" },
+    { L_SV, PI_ROLECUE, "fra nå av;fra nu af;du er nå;du er nu;lat som;lad som om" },
+    { L_SV, PI_YOU, "deg;dig;dine;dit" },
+    { L_SV, PI_REQUEST, "vennligst;venligst" },
+
+    { L_RO, PI_OVERRIDE, "ignoră;ignorați;uită;uitați;nu mai urma;nu mai respecta" },
+    { L_RO, PI_INSTR, "instrucțiunile;instrucțiuni;regulile;reguli;restricțiile;restricții;promptul;directivele" },
+    { L_RO, PI_PRIOR, "anterioare;precedente;toate;tale;inițiale;ascunse;originale" },
+    { L_RO, PI_REVEAL, "arată;afișează;spune mi;dezvăluie;repetă;scrie" },
+    { L_RO, PI_SECRET, "promptul de sistem;promptul sistemului;instrucțiunile inițiale;instrucțiunile ascunse;"
+      "instrucțiunile tale" },
+    { L_RO, PI_UNBOUND, "fără restricții;fără reguli;fără limite;fără filtre;fără cenzură" },
+    { L_RO, PI_ROLECUE, "de acum înainte;de acum;ești acum;pretinde că ești;joacă rolul" },
+    { L_RO, PI_YOU, "tu;tale;tău;dumneavoastră" },
+    { L_RO, PI_REQUEST, "te rog;vă rog;poți;puteți" },
+
+    { L_CS, PI_OVERRIDE, "ignoruj;ignorujte;zapomeň;zapomeňte;nedbej;nedbejte;přestaň dodržovat" },
+    { L_CS, PI_INSTR, "instrukce;pokyny;pravidla;omezení;prompt" },
+    { L_CS, PI_PRIOR, "předchozí;všechny;své;tvoje;vaše;původní;skryté" },
+    { L_CS, PI_REVEAL, "ukaž;ukažte;vypiš;vypište;zobraz;prozraď;zopakuj;napiš" },
+    { L_CS, PI_SECRET, "systémový prompt;systémové instrukce;skryté instrukce;původní instrukce;své instrukce" },
+    { L_CS, PI_UNBOUND, "bez omezení;bez pravidel;bez filtrů;bez cenzury" },
+    { L_CS, PI_ROLECUE, "od teď;od této chvíle;nyní jsi;teď jsi;předstírej že jsi;hraj roli" },
+    { L_CS, PI_YOU, "tvoje;své;tvé;vaše;ty;vy" },
+    { L_CS, PI_REQUEST, "prosím;můžeš;můžete" },
+
+    { L_EL, PI_OVERRIDE, "αγνόησε;αγνοήστε;ξέχασε;ξεχάστε;παράβλεψε" },
+    { L_EL, PI_INSTR, "οδηγίες;οδηγιών;κανόνες;κανόνων;περιορισμούς;περιορισμών" },
+    { L_EL, PI_PRIOR, "προηγούμενες;όλες;σου;αρχικές;κρυφές" },
+    { L_EL, PI_REVEAL, "δείξε;εμφάνισε;πες μου;αποκάλυψε;επανάλαβε;γράψε" },
+    { L_EL, PI_SECRET, "μήνυμα συστήματος;προτροπή συστήματος;κρυφές οδηγίες;αρχικές οδηγίες;τις οδηγίες σου" },
+    { L_EL, PI_UNBOUND, "χωρίς περιορισμούς;χωρίς κανόνες;χωρίς φίλτρα;χωρίς λογοκρισία" },
+    { L_EL, PI_ROLECUE, "από τώρα και στο εξής;από τώρα;είσαι τώρα;προσποιήσου ότι είσαι" },
+    { L_EL, PI_YOU, "σου;εσύ;σας" },
+    { L_EL, PI_REQUEST, "παρακαλώ;μπορείς" },
+
+    { L_EN, PI_HYPO, "hypothetically;imagine you are;imagine you were;imagine that you are;if you were;"
+      "suppose you are;suppose you were;in a world where;for a thought experiment;in this story you are" },
+    { L_FR, PI_HYPO, "imagine que tu es;imagine que tu sois;suppose que tu es;hypothetiquement" },
+    { L_DE, PI_HYPO, "stell dir vor du bist;stell dir vor du warst;angenommen du bist;hypothetisch" },
+    { L_ES, PI_HYPO, "imagina que eres;supongamos que eres;hipoteticamente" },
+    { L_IT, PI_HYPO, "immagina di essere;supponiamo che tu sia;ipoteticamente" },
+    { L_PT, PI_HYPO, "imagine que voce e;suponha que voce e;hipoteticamente" },
 };
 
 #define PHRASE_WORDS 6

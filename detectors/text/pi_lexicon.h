@@ -4,7 +4,8 @@
  * Each entry is a phrase of 1..6 words with one concept class. Phrases are normalised at
  * build time with the same flags as the text, so accents and look-alike folding agree.
  * Languages: English, French, German, Spanish, Italian, Portuguese, Dutch, Russian,
- * Polish, Turkish, Swedish, Indonesian, Vietnamese, Ukrainian, Hindi, Arabic (words),
+ * Polish, Turkish, Swedish (Norwegian, Danish), Indonesian, Vietnamese, Ukrainian, Hindi,
+ * Arabic, Romanian, Czech, Greek (words),
  * Chinese, Japanese (substrings: no spaces to split on) and Korean (substrings: particles
  * attach to words; a phrase of several words may run on past the word it starts in). */
 #ifndef IG_TEXT_PI_LEXICON_H
@@ -55,6 +56,8 @@ enum pi_class {
     PI_HALT,           /* stop everything, nevermind ... (drop the current task)      */
     PI_SAYONLY,        /* just print, say only ... (emit the attacker's words)        */
     PI_WHATIS,         /* what is, what are, wie lautet ... (asks what something says) */
+    PI_HYPO,           /* hypothetically, imagine you are, if you were ... (a framing: a
+                        * role cue for a persona, not an order by itself) */
     PI__COUNT
 };
 
