@@ -2255,13 +2255,16 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * coordinate of a star (a user's edit of a record another client probed is a child of
      * that star, not a probe of it), and a star's search moved through two centres at
      * least in its 16 rows (the other users' rows of a record one user probes -- the record
-     * sent again, edits of it -- can make one look like a step kept off a probe). Greedy
-     * choices not below 8 features:
-     * there ordinary records of several clients meet as exact children of each other by
-     * chance (iris's, measured on a 1 mm lattice: three ordinary clients' rows made 5
-     * greedy choices in a row in one replay) */
+     * sent again, edits of it -- can make one look like a step kept off a probe). Below 8
+     * features greedy choices need twice the evidence, 2 x min_descent of the last 16 rows,
+     * none against: there ordinary records of several clients meet as exact children of
+     * each other by chance (iris's, measured on a 1 mm lattice: three ordinary clients'
+     * rows made 5 greedy choices in a row in one replay), each a coin toss on the
+     * probability, while a search spread over many addresses keeps choosing greedily (its
+     * streams reached 10 within ~10 rows; with none below 8 features SimBA over 64
+     * addresses on iris took up to 89 rows, behind 1 % noise it was never caught) */
     if (strict)
-        syn = (greedy && dim >= 8 && (st->desc_m & 1)) ||
+        syn = (greedy && (dim >= 8 || desc >= 2 * p->min_descent) && (st->desc_m & 1)) ||
               (star && h.star_new && moved_centres(st) >= 2) ||
               (rel2 && h.moved && moved_centres(st) >= 2);
     return line ? BD_LINE : syn ? BD_SYNTH : halve ? BD_HALVE : BD_NONE;
