@@ -76,6 +76,8 @@ enum ig_event_flags {
     IG_EV_MALFORMED = 1u << 4,   /* payload could not be fully decoded; see malformed_reason */
     IG_EV_LOGITS    = 1u << 5,   /* scores are logits, not probabilities */
     IG_EV_ERROR     = 1u << 6,   /* HTTP status >= 400 */
+    IG_EV_MIDSTREAM = 1u << 7,   /* its connection was picked up without the handshake: open
+                                  * before the capture or the sensor started (flow/) */
     IG_EV_ANY       = 0xffffffffu,
 };
 

@@ -35,7 +35,7 @@ static void text(struct ig_jsonw *w, const char *key, struct ig_span s)
 static const struct { uint32_t bit; const char *name; } flag_names[] = {
     { IG_EV_TENSOR, "tensor" }, { IG_EV_SCORES, "scores" }, { IG_EV_LABELS, "labels" },
     { IG_EV_TEXT, "text" }, { IG_EV_MALFORMED, "malformed" }, { IG_EV_LOGITS, "logits" },
-    { IG_EV_ERROR, "error" },
+    { IG_EV_ERROR, "error" }, { IG_EV_MIDSTREAM, "midstream" },
 };
 
 void ig_event_to_json(const struct ig_event *ev, struct ig_jsonw *w, bool with_tensors)

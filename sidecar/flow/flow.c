@@ -239,8 +239,10 @@ static struct ig_flow_entry *flow_create(struct ig_flow_table *t, const struct i
         t->st.embryonic_active++;
     t->st.flows_created++;
     t->st.active_flows++;
-    if (!syn)
+    if (!syn) {
         t->st.flows_midstream++;
+        e->pub.midstream = true;
+    }
     return e;
 }
 

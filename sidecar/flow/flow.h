@@ -21,6 +21,8 @@ struct ig_flow {
     void    *app;                        /* owned by the flow callbacks' user (HTTP state) */
     uint32_t app_kind;                   /* what app points to; 0 = nothing yet */
     uint32_t evasion;                    /* IG_EVA_* tricks seen on this connection */
+    bool     midstream;                  /* picked up without its handshake: it was open
+                                          * before the capture or the sensor started */
     char    *evasion_note;               /* evidence of the first one (owned by the table), or NULL */
 };
 

@@ -235,6 +235,8 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
             }
         }
     }
+    if (p->cur_flow && p->cur_flow->midstream)
+        ev->flags |= IG_EV_MIDSTREAM;   /* the connection predates the capture (flow/) */
     if (ev->flags & IG_EV_MALFORMED) {
         p->parse.events_malformed++;
         ig_drop_count(&p->drops, ev->malformed_reason ? ev->malformed_reason : "malformed payload");
