@@ -30,7 +30,8 @@
  *     keeps going (RFC 6585 sec. 4: the service is shedding load, a polite client backs off).
  *   - network group: clients known by their address alone, in one /24 (/48) new to the
  *     model, more than max_concurrency of them sending back to back from their onset
- *     together, are one client over many addresses (below, "network groups").
+ *     together, most of their requests wasted (repeats, errors), are one client over many
+ *     addresses (below, "network groups").
  * Clients with such evidence are left out of their peers' references, so that two floods
  * do not make each other ordinary. A closed-loop flood on one connection is a busy client
  * by every measure here: a quota is the answer (rules/schema.md).
@@ -59,6 +60,7 @@ struct rate_global {
     double max_conc;                  /* evidence: mean requests outstanding above this; 0 = none needed */
     uint32_t v4_prefix, v6_prefix;    /* network groups' prefix lengths; 0 = no groups */
     double refused_share;             /* evidence: share of 429/503 answers at or above this; 0 = off */
+    double group_wasted;              /* a network group's share of wasted requests needed; 0 = none */
     double tau_us;                    /* decay time of the load and refusal estimates */
     int severity;                     /* at the limit; each level above adds one */
 };
@@ -67,7 +69,7 @@ struct rate_global {
 struct rate_cfg {
     uint64_t window_us;
     double max_requests, min_requests, flood_requests, own_factor, pop_factor, traffic_factor,
-           heavy_factor, max_conc, refused_share, v4_prefix, v6_prefix;
+           heavy_factor, max_conc, refused_share, v4_prefix, v6_prefix, group_wasted;
 };
 
 #define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rate_cfg, f), __VA_ARGS__ }
@@ -99,6 +101,8 @@ static const struct ig_param rate_params[] = {
         .help = "clients known by their IPv4 address alone whose addresses share this prefix form a network group, judged as one client while it is new to the model; 0: off"),
     ROW("group_v6_prefix", IG_PT_DOUBLE, v6_prefix, .def = 48, .min = 0, .max = 128,
         .flags = IG_PARAM_WHOLE, .help = "the same for IPv6 addresses; 0: off"),
+    ROW("group_wasted_share", IG_PT_DOUBLE, group_wasted, .def = 0.5, .min = 0, .max = 1,
+        .help = "a network group is reported only when at least this share of its requests were wasted: an input the group had sent before, or answered with an error; 0: not needed"),
     { 0 },
 };
 #undef ROW
@@ -125,6 +129,13 @@ struct rate_client {
  * share a prefix (group_v4_prefix, group_v6_prefix), as one principal (rules/schema.md). */
 #define NET_GROUPS  16
 #define NET_MEMBERS 16
+/* Inputs a group sent, to tell a repeat: fingerprints in an open table filled to at most
+ * NET_FP_FILL. All inputs at first; when it fills, only the half whose fingerprints' next
+ * top bit is 0 (adaptive distinct sampling, Gibbons, VLDB 2001: a repeat is sampled exactly
+ * when its first copy was), down to 1 in 2^NET_FP_LEVELS (~12k distinct inputs' worth). */
+#define NET_FP        128
+#define NET_FP_FILL   96
+#define NET_FP_LEVELS 7
 
 struct net_member {
     uint64_t key, at;                 /* a pressing client and its latest request */
@@ -139,7 +150,11 @@ struct net_group {
     uint32_t level;
     bool     known;                   /* the model had seen the network before this entry */
     bool     fresh;                   /* new to the model, its first client pressing from its onset */
+    /* What the group's requests were worth while it could be judged: all, those answered
+     * with an error, and of the sampled ones with an input, how many repeated one. */
+    uint32_t asked, errors, sampled, repeats, nfp, fp_level;
     struct net_member m[NET_MEMBERS];
+    uint32_t fp[NET_FP];
 };
 
 /* The model's active clients' current window counts (sliding, updated per request; the
@@ -169,6 +184,7 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
         .tau_us = (double)c->window_us / 4,
         .v4_prefix = (uint32_t)c->v4_prefix,
         .v6_prefix = (uint32_t)c->v6_prefix,
+        .group_wasted = c->group_wasted,
     };
     /* flood_requests >= min_requests: the table says so (.vs) */
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
@@ -386,12 +402,26 @@ static uint64_t net_key(const struct rate_global *g, const struct ig_call *call,
     return ig_fnv1a(ig_fnv1a(IG_FNV1A_BASIS, &ev->src.family, 1), pfx, 16) | 1;
 }
 
+/* Marks network <key> seen in the model's Bloom filter; returns whether it was already. */
+static bool net_seen(struct rate_model *m, uint64_t key)
+{
+    uint32_t b0 = (uint32_t)(key >> 1) % NET_SEEN_BITS, b1 = (uint32_t)(key >> 33) % NET_SEEN_BITS;
+    bool known = (m->seen[b0 / 64] >> (b0 % 64) & 1) && (m->seen[b1 / 64] >> (b1 % 64) & 1);
+    m->seen[b0 / 64] |= 1ull << (b0 % 64);
+    m->seen[b1 / 64] |= 1ull << (b1 % 64);
+    return known;
+}
+
 /* The model's entry for group <key>, counting the event at <t>: found (the client's hint
  * first), else a free or idle one (nothing for a window) taken; NULL when all are busy
- * (the group is not judged: no finding rather than one on a partial view). */
+ * (the group is not judged: no finding rather than one on a partial view). An answered
+ * request on a connection picked up mid-stream (no handshake seen) shows the network was
+ * there before the capture or the sensor started: known, never judged as new. */
 static struct net_group *net_get(const struct rate_global *g, struct rate_model *m,
-                                 struct rate_client *c, uint64_t key, uint64_t t)
+                                 struct rate_client *c, const struct ig_event *ev, uint64_t key,
+                                 uint64_t t)
 {
+    bool before = (ev->flags & IG_EV_MIDSTREAM) && ev->status;
     uint32_t i = c->net - 1, spare = NET_GROUPS;
     if (i >= NET_GROUPS || m->net[i].key != key) {
         for (i = 0; i < NET_GROUPS; i++) {
@@ -404,15 +434,16 @@ static struct net_group *net_get(const struct rate_global *g, struct rate_model 
             if (spare == NET_GROUPS)
                 return NULL;
             i = spare;
-            uint32_t b0 = (uint32_t)(key >> 1) % NET_SEEN_BITS, b1 = (uint32_t)(key >> 33) % NET_SEEN_BITS;
-            bool known = (m->seen[b0 / 64] >> (b0 % 64) & 1) && (m->seen[b1 / 64] >> (b1 % 64) & 1);
-            m->seen[b0 / 64] |= 1ull << (b0 % 64);
-            m->seen[b1 / 64] |= 1ull << (b1 % 64);
+            bool known = net_seen(m, key) || before;
             m->net[i] = (struct net_group){ .key = key, .first_key = c->key, .first_t = t,
                                             .last_t = t, .known = known };
         }
     }
     struct net_group *ng = &m->net[i];
+    if (before && !ng->known) {   /* it was there all along: not new, whatever it did */
+        ng->known = true;
+        ng->fresh = false;
+    }
     c->net = i + 1;
     if (t > ng->last_t)
         ng->last_t = t;
@@ -441,6 +472,96 @@ static bool net_member_of(const struct net_group *ng, uint64_t key)
         if (ng->m[i].key == key)
             return true;
     return false;
+}
+
+/* Fingerprint <fp>'s slot in the group's table: where it is, else the free slot where it
+ * goes (the table never fills past NET_FP_FILL < NET_FP). */
+static uint32_t net_fp_slot(const struct net_group *ng, uint32_t fp)
+{
+    uint32_t i = (fp >> 1) % NET_FP;
+    while (ng->fp[i] && ng->fp[i] != fp)
+        i = (i + 1) % NET_FP;
+    return i;
+}
+
+/* Whether <fp> is in the sample at the group's level (its top fp_level bits 0). */
+static bool net_fp_in(const struct net_group *ng, uint32_t fp)
+{
+    return !ng->fp_level || !(fp >> (32 - ng->fp_level));
+}
+
+/* Counts what request <ev> was worth to the group: wasted when answered with an error
+ * (4xx, 5xx: refused, shed, rejected) or when its input is one the group had sent before
+ * (judged on the sampled inputs). A job that needs its answers asks each question once;
+ * load generation repeats a request or a small set. A request without an input or text to
+ * compare (an opaque payload, or one we could not decode that the server answered) counts
+ * only in <asked>. */
+static void net_worth(struct net_group *ng, const struct ig_event *ev)
+{
+    ng->asked++;
+    if (ev->status >= 400) {
+        ng->errors++;
+        return;
+    }
+    const void *p = NULL;
+    size_t n = 0;
+    if (ev->flags & IG_EV_MALFORMED) {
+        return;
+    } else if (ev->inputs && ev->rows && ev->features) {
+        p = ev->inputs;
+        n = (size_t)ev->rows * ev->features * sizeof(float);
+    } else if (ev->prompt.p && ev->prompt.n) {
+        p = ev->prompt.p;
+        n = ev->prompt.n;
+    }
+    if (!p)
+        return;
+    /* its length, head and tail: inputs alike there and different in between are rare,
+     * and the cost per request stays bounded */
+    size_t head = IG_MIN(n, (size_t)256), tail = IG_MIN(n - head, (size_t)256);
+    uint64_t h = ig_fnv1a(ig_fnv1a_step(IG_FNV1A_BASIS, n), p, head);
+    h = ig_fnv1a(h, (const uint8_t *)p + n - tail, tail);
+    h ^= h >> 33;   /* FNV's top bits mix poorly: a 64-bit finaliser before sampling on them */
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    uint32_t fp = (uint32_t)(h >> 32) | 1;
+    if (!net_fp_in(ng, fp))
+        return;
+    ng->sampled++;
+    uint32_t i = net_fp_slot(ng, fp);
+    if (ng->fp[i]) {
+        ng->repeats++;
+        return;
+    }
+    while (ng->nfp >= NET_FP_FILL && ng->fp_level < NET_FP_LEVELS) {
+        uint32_t old[NET_FP];   /* halve the sample: keep the fingerprints still in it */
+        memcpy(old, ng->fp, sizeof old);
+        memset(ng->fp, 0, sizeof ng->fp);
+        ng->nfp = 0;
+        ng->fp_level++;
+        for (uint32_t k = 0; k < NET_FP; k++)
+            if (old[k] && net_fp_in(ng, old[k])) {
+                ng->fp[net_fp_slot(ng, old[k])] = old[k];
+                ng->nfp++;
+            }
+    }
+    if (ng->nfp >= NET_FP_FILL || !net_fp_in(ng, fp))
+        return;   /* past ~12k distinct inputs new ones go unremembered */
+    ng->fp[net_fp_slot(ng, fp)] = fp;
+    ng->nfp++;
+}
+
+/* The share of the group's requests wasted: its errors, and of the others the share of
+ * repeats among the sampled inputs (once 8 were sampled; opaque payloads weigh as new). */
+static double net_wasted(const struct net_group *ng)
+{
+    if (!ng->asked)
+        return 0;
+    double err = (double)ng->errors / ng->asked;
+    double rep = ng->sampled >= 8 ? (double)ng->repeats / ng->sampled : 0;
+    return err + (1 - err) * rep;
 }
 
 /* The group's limit, as limit_for's for a client without history: its peers are the
@@ -493,8 +614,10 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     uint32_t bits = 0, press = 0;
     double press_load = 0;
     uint64_t nk = m && !g->quota && g->max_conc > 0 ? net_key(g, call, ev, pfx, &bits) : 0;
-    struct net_group *ng = nk ? net_get(g, m, c, nk, t) : NULL;
+    struct net_group *ng = nk ? net_get(g, m, c, ev, nk, t) : NULL;
     uint64_t onset = ng ? ng->first_t + 2 * g->window_us : 0;
+    if (ng && !ng->known && (t < onset || ng->fresh))   /* while it may yet be judged */
+        net_worth(ng, ev);
     if (ng && n > g->min_requests && load >= 0.5 && c->busy_since < onset) {
         if (c->key == ng->first_key && t < onset && !ng->known)
             ng->fresh = true;
@@ -507,11 +630,12 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
                 }
     }
     const char *basis = NULL;
-    double pop_median = -1, traffic_median = -1;
+    double pop_median = -1, traffic_median = -1, wasted = 0;
     uint64_t limit = 0;
     if ((double)press > g->max_conc) {
         limit = net_limit(g, m, ng, t, &basis, &pop_median, &traffic_median);
-        if (ng->w.total > limit) {
+        wasted = net_wasted(ng);
+        if (ng->w.total > limit && wasted >= g->group_wasted) {
             why = "network_group";
             grp = ng;
         }
@@ -583,6 +707,7 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
         ig_finding_score(&f, "client_requests", (double)n);
         ig_finding_score(&f, "group_sources", press);
         ig_finding_score(&f, "group_concurrency", press_load);
+        ig_finding_score(&f, "group_wasted_share", wasted);
         char ip[48];
         snprintf(net, sizeof net, "%s/%u", ig_ip_str(ev->src.family, pfx, ip, sizeof ip), bits);
         ig_finding_evidence(&f, "network_group", net);

@@ -21,7 +21,7 @@ extern const struct ig_detector ig_det_abuse_rate;
 
 struct got { int n; struct { char client[32]; uint64_t t; int sev; double rate, requests, threshold, window_s;
                              int natlas; char atlas[4][16]; uint64_t queries;
-                             char aggression[24], net[48]; double sources; } f[64]; };
+                             char aggression[24], net[48]; double sources, wasted; } f[64]; };
 
 static void sink(void *ctx, const struct ig_finding *f)
 {
@@ -44,6 +44,7 @@ static void sink(void *ctx, const struct ig_finding *f)
         else if (!strcmp(k, "threshold")) o->threshold = v;
         else if (!strcmp(k, "window_s")) o->window_s = v;
         else if (!strcmp(k, "group_sources")) o->sources = v;
+        else if (!strcmp(k, "group_wasted_share")) o->wasted = v;
     }
     for (uint32_t i = 0; i < f->nevidence; i++) {
         if (!strcmp(f->evidence[i].key, "aggression"))
@@ -85,11 +86,12 @@ static void teardown(struct fx *fx)
     free(fx->got);
 }
 
-/* A request at <t> answered <lat> µs later with <status> (0: no answer seen). A client id
- * that is an IPv4 address is also the event's source (a client known by its address
- * alone, as the engine keys one without other identity); "key:ADDR" is the same source
- * with an API key of its own. */
-static void req_full(struct fx *fx, const char *client, uint64_t t, uint64_t lat, uint16_t status)
+/* A request at <t> answered <lat> µs later with <status> (0: no answer seen), with the
+ * one-value input <*x> (NULL: none) and <flags> added. A client id that is an IPv4 address
+ * is also the event's source (a client known by its address alone, as the engine keys
+ * one without other identity); "key:ADDR" is the same source with an API key of its own. */
+static void req_in(struct fx *fx, const char *client, uint64_t t, uint64_t lat, uint16_t status,
+                   const float *x, uint32_t flags)
 {
     struct ig_event ev;
     memset(&ev, 0, sizeof ev);
@@ -114,8 +116,17 @@ static void req_full(struct fx *fx, const char *client, uint64_t t, uint64_t lat
         ev.latency_us = lat;
         ev.status = status;
     }
-    ev.flags = IG_EV_TENSOR;
+    ev.flags = IG_EV_TENSOR | flags;
+    if (x) {
+        ev.inputs = x;
+        ev.rows = ev.features = 1;
+    }
     ig_engine_observe(fx->e, &ev);
+}
+
+static void req_full(struct fx *fx, const char *client, uint64_t t, uint64_t lat, uint16_t status)
+{
+    req_in(fx, client, t, lat, status, NULL, 0);
 }
 
 static void req(struct fx *fx, const char *client, uint64_t t)
@@ -126,10 +137,13 @@ static void req(struct fx *fx, const char *client, uint64_t t)
 /* A client's traffic for run(): <conns> connections, each sending its next request <gap> µs
  * after the answer came (<lat> µs after the request; gap 0: closed loop, back to back), from
  * <start> for <secs> seconds; connection k starts k/conns of a cycle after the first. Every
- * <every>-th request (0: none) is answered <status>, the others 200. */
-struct stream { const char *id; uint64_t start, lat, gap; int conns, secs, every; uint16_t status; };
+ * <every>-th request (0: none) is answered <status>, the others 200. Inputs: <inputs> 0,
+ * none (an opaque payload); k > 0, the k values 0..k-1 in turn (a small set re-sent); -1,
+ * each request a new one. <mid>: its connections were picked up mid-stream. */
+struct stream { const char *id; uint64_t start, lat, gap; int conns, secs, every; uint16_t status;
+                int inputs; bool mid; };
 
-struct rq { uint64_t t, lat; uint16_t status; const char *id; };
+struct rq { uint64_t t, lat; uint16_t status; const char *id; float x; int has_x; bool mid; };
 
 static int by_resp(const void *a, const void *b)
 {
@@ -142,6 +156,7 @@ static int by_resp(const void *a, const void *b)
 static void run(struct fx *fx, const struct stream *st, int n)
 {
     size_t cap = 1 << 16, k = 0;
+    float fresh = 1000;   /* new inputs: values no small set uses */
     struct rq *q = malloc(cap * sizeof *q);
     assert_non_null(q);
     for (int i = 0; i < n; i++) {
@@ -151,12 +166,15 @@ static void run(struct fx *fx, const struct stream *st, int n)
                  u < (uint64_t)st[i].secs * SEC; u += cycle, j++) {
                 assert_true(k < cap);
                 bool odd = st[i].every && (j * (uint64_t)st[i].conns + (uint64_t)c) % (uint64_t)st[i].every == 0;
-                q[k++] = (struct rq){ st[i].start + u, st[i].lat, odd ? st[i].status : 200, st[i].id };
+                float x = st[i].inputs > 0 ? (float)(j % (uint64_t)st[i].inputs) : fresh++;
+                q[k++] = (struct rq){ st[i].start + u, st[i].lat, odd ? st[i].status : 200, st[i].id,
+                                      x, st[i].inputs != 0, st[i].mid };
             }
     }
     qsort(q, k, sizeof *q, by_resp);
     for (size_t i = 0; i < k; i++)
-        req_full(fx, q[i].id, q[i].t, q[i].lat, q[i].status);
+        req_in(fx, q[i].id, q[i].t, q[i].lat, q[i].status, q[i].has_x ? &q[i].x : NULL,
+               q[i].mid ? IG_EV_MIDSTREAM : 0);
     free(q);
 }
 
@@ -323,10 +341,10 @@ static void test_busy_is_not_abuse(void **state)
 
 /* Four light users (one request every 2 s, 5 per window): beside them a heavy client's
  * limit is min_requests. */
-#define LIGHTS(secs) { "light0", T0, 5000, 1995000, 1, secs, 0, 0 }, \
-    { "light1", T0 + 1000, 5000, 1995000, 1, secs, 0, 0 }, \
-    { "light2", T0 + 2000, 5000, 1995000, 1, secs, 0, 0 }, \
-    { "light3", T0 + 3000, 5000, 1995000, 1, secs, 0, 0 }
+#define LIGHTS(secs) { "light0", T0, 5000, 1995000, 1, secs, 0, 0, 0, false }, \
+    { "light1", T0 + 1000, 5000, 1995000, 1, secs, 0, 0, 0, false }, \
+    { "light2", T0 + 2000, 5000, 1995000, 1, secs, 0, 0, 0, false }, \
+    { "light3", T0 + 3000, 5000, 1995000, 1, secs, 0, 0, 0, false }
 
 /* The busy client of a run without a flood (s7's false positive): one connection, each
  * request sent when the answer came, ~22/s, among light clients that hold it to
@@ -343,7 +361,7 @@ static void test_closed_loop_is_not_abuse(void **state)
     for (int v = 0; v < 2; v++)
         for (int c = 0; c < 3; c++) {
             struct fx fx = setup_with(cfgs[v]);
-            struct stream st[] = { LIGHTS(60), { "heavy", T0 + 5 * SEC, 45000, 0, conns[c], 50, 0, 0 } };
+            struct stream st[] = { LIGHTS(60), { "heavy", T0 + 5 * SEC, 45000, 0, conns[c], 50, 0, 0, 0, false } };
             run(&fx, st, 5);
             for (int i = 0; i < fx.got->n; i++)
                 assert_string_equal(fx.got->f[i].client, "heavy");
@@ -351,12 +369,12 @@ static void test_closed_loop_is_not_abuse(void **state)
             teardown(&fx);
         }
     struct fx fx = setup_with("- detector: abuse.rate\n  params: {max_concurrency: 1}\n");
-    struct stream one[] = { LIGHTS(30), { "one", T0 + 100, 1000, 0, 1, 30, 0, 0 } };
+    struct stream one[] = { LIGHTS(30), { "one", T0 + 100, 1000, 0, 1, 30, 0, 0, 0, false } };
     run(&fx, one, 5);   /* 1000/s, no gap between an answer and the next request */
     assert_int_equal(fx.got->n, 0);
     teardown(&fx);
     fx = setup_with("- detector: abuse.rate\n  params: {max_concurrency: 1}\n");
-    struct stream two[] = { LIGHTS(30), { "two", T0 + 100, 1000, 0, 2, 30, 0, 0 } };
+    struct stream two[] = { LIGHTS(30), { "two", T0 + 100, 1000, 0, 2, 30, 0, 0, 0, false } };
     run(&fx, two, 5);
     assert_true(flagged(&fx, "two"));
     teardown(&fx);
@@ -372,8 +390,8 @@ static void test_two_floods(void **state)
     for (int conns = 1; conns <= 8; conns += 7) {
         struct fx fx = setup_with(NULL);
         uint64_t lat = 5600 * (uint64_t)conns;   /* ~180/s whatever the connections */
-        struct stream st[] = { LIGHTS(40), { "flood0", T0 + 5 * SEC, lat, 0, conns, 30, 0, 0 },
-                               { "flood1", T0 + 5 * SEC + 1, lat, 0, conns, 30, 0, 0 } };
+        struct stream st[] = { LIGHTS(40), { "flood0", T0 + 5 * SEC, lat, 0, conns, 30, 0, 0, 0, false },
+                               { "flood1", T0 + 5 * SEC + 1, lat, 0, conns, 30, 0, 0, 0, false } };
         run(&fx, st, 6);
         for (int i = 0; i < fx.got->n; i++)
             assert_true(!strncmp(fx.got->f[i].client, "flood", 5));
@@ -393,7 +411,7 @@ static void test_refused(void **state)
     uint16_t status[] = { 429, 200, 503 };
     for (int v = 0; v < 3; v++) {
         struct fx fx = setup_with(cfgs[v]);
-        struct stream st[] = { LIGHTS(30), { "hammer", T0 + 5 * SEC, 2000, 38000, 1, 20, 3, status[v] } };
+        struct stream st[] = { LIGHTS(30), { "hammer", T0 + 5 * SEC, 2000, 38000, 1, 20, 3, status[v], 0, false } };
         run(&fx, st, 5);
         assert_int_equal(fx.got->n, v == 0);
         teardown(&fx);
@@ -488,35 +506,48 @@ static void test_busy_model(void **state)
 static void test_network_group(void **state)
 {
     (void)state;
-    enum { FLOOD, V6, PRELUDE, RETURN, LATE, FOUR, THINK, SPREAD, KEYS, OFF, CASES };
+    /* FLOOD, V6, WIDE, ERRS, ANY: reported (each cycles over 20 inputs, WIDE over 300, past
+     * what the group's table holds unsampled; ERRS: new inputs, all answered 400; ANY:
+     * opaque payloads, group_wasted_share 0); the others
+     * quiet. JOB: each request a new input (a job scoring a data set); OPAQUE: no input to
+     * compare; MID: every connection picked up mid-stream (a sensor restarted, a capture
+     * begun mid-stream); ONE_MID: one of the 8 (the network was there before). */
+    enum { FLOOD, V6, WIDE, ERRS, ANY, PRELUDE, RETURN, LATE, FOUR, THINK, SPREAD, KEYS, OFF, JOB, OPAQUE,
+           MID, ONE_MID, CASES };
     for (int v = 0; v < CASES; v++) {
         struct fx fx = setup_with(v == OFF ? "- detector: abuse.rate\n  params: {group_v4_prefix: 0}\n"
-                                           : NULL);
+                                  : v == ANY ? "- detector: abuse.rate\n  params: {group_wasted_share: 0}\n"
+                                  : NULL);
         struct stream st[32] = { LIGHTS(45) };
         char ids[8][32], other[16][32];
         int n = 4, k = v == FOUR ? 4 : 8;
         if (v == PRELUDE || v == RETURN)   /* RETURN: 3 requests, then a pause of 23 s */
-            st[n++] = (struct stream){ "10.9.8.200", T0, 5000, 1995000, 1, v == RETURN ? 5 : 45, 0, 0 };
+            st[n++] = (struct stream){ "10.9.8.200", T0, 5000, 1995000, 1, v == RETURN ? 5 : 45, 0, 0, 0, false };
         for (int i = 0; v == RETURN && i < 16; i++) {   /* 16 other networks push it out of the table */
             snprintf(other[i], sizeof other[i], "10.%d.0.1", 20 + i);
-            st[n++] = (struct stream){ other[i], T0 + 15 * SEC, 5000, 1995000, 1, 1, 0, 0 };
+            st[n++] = (struct stream){ other[i], T0 + 15 * SEC, 5000, 1995000, 1, 1, 0, 0, 0, false };
         }
         for (int i = 0; i < k; i++) {
             snprintf(ids[i], sizeof ids[i], v == SPREAD ? "10.9.%d.1" : v == KEYS ? "key:10.9.8.%d"
                      : v == V6 ? "2001:db8:9:%d::1" : "10.9.8.%d", i + 1);
             uint64_t start = v == RETURN ? 27 : v == LATE && i ? 30 : 5;   /* LATE: 25 s after the first */
             st[n++] = (struct stream){ ids[i], T0 + start * SEC + (uint64_t)i * 1000,
-                                       v == THINK ? 20000 : 45000, v == THINK ? 40000 : 0, 1, 30, 0, 0 };
+                                       v == THINK ? 20000 : 45000, v == THINK ? 40000 : 0, 1, 30,
+                                       v == ERRS, v == ERRS ? 400 : 0,
+                                       v == JOB || v == ERRS ? -1 : v == OPAQUE || v == ANY ? 0 : v == WIDE ? 300 : 20,
+                                       v == MID || (v == ONE_MID && i == 5) };
         }
         run(&fx, st, n);
-        if (v != FLOOD && v != V6) {
+        if (v != FLOOD && v != V6 && v != WIDE && v != ERRS && v != ANY) {
             assert_int_equal(fx.got->n, 0);
             teardown(&fx);
             continue;
         }
-        assert_true(fx.got->n >= 1);
+        if (fx.got->n < 1)
+            fail_msg("case %d: no finding", v);
         for (int i = 0; i < fx.got->n; i++) {
             assert_true(!strncmp(fx.got->f[i].client, v == V6 ? "2001:db8:9:" : "10.9.8.", 7));
+            assert_true(v == ANY || fx.got->f[i].wasted >= 0.5);
             assert_string_equal(fx.got->f[i].aggression, "network_group");
             assert_string_equal(fx.got->f[i].net, v == V6 ? "2001:db8:9::/48" : "10.9.8.0/24");
             assert_true(fx.got->f[i].sources > 4);
