@@ -30,7 +30,8 @@ the flood.
 abuse.rate without the flood (plan_rate): wine served again to light ordinary clients and a
 busy client alone; two busy clients and batch jobs over pools of 2 and 4 connections; two
 equal 8-connection floods; (full mode) a flood from 8 addresses and one ramped up over 8
-connections.
+connections, and an ordinary parallel job: 8 workers on the addresses of one /24 new to the
+model, scoring a data set from the start.
 Every client has its own 127.0.x.y address; the clients spread over a pool (simba_dist,
 hsj_dist: an attack over 64 source addresses; popular: 40 users of one model) send from
 127.(100+x).y.1..N and count as one row. Each capture is recorded with dumpcap and
@@ -121,6 +122,7 @@ PATTERNS = {
     "busy": "high-rate ordinary client: single records back to back",
     "pool_batch2": "batch job, pool of 2 connections: batches of 10 records back to back",
     "pool_batch4": "batch job, pool of 4 connections: batches of 10 records back to back",
+    "fanout": "parallel job from a /24 new to the model: 8 workers, one address each, scoring a data set (each record once) back to back from the start",
     "frames": "near-duplicate stream (video frames / sensor readings)",
     "noisy": "records with 5 % measurement noise",
     "whatif": "what-if analysis: one feature of a record swept over 8 values",
@@ -225,7 +227,9 @@ def plan_rate(quick):
     """abuse.rate without the figure's flood: a busy client alone among ordinary light ones
     (its limit then comes from them alone), two busy clients beside batch jobs with small
     connection pools (2 and 4 at once: ordinary), two equal floods (each must not make
-    the other ordinary), a flood from many addresses and a slow ramp-up flood."""
+    the other ordinary), a flood from many addresses and a slow ramp-up flood; a parallel
+    job of 8 workers in a /24 new to the model, single records back to back as the flood
+    from many addresses sends them, but each record of its data set once."""
     q = 0.5 if quick else 1.0
     warm = [("records", 250, 10, 0.01)] * 4
     light = [("records", 300, 10, 0.05), ("records", 300, 10, 0.05), ("popular", 400, 1, 0.01)]
@@ -237,7 +241,8 @@ def plan_rate(quick):
            ("wine (z) rate: two floods",
             light + [("flood_parallel", 3000, 1, 0), ("flood_parallel", 3000, 1, 0)]),
            ("wine (z) rate: many-address flood", light + [("flood_pool", 3000, 1, 0)]),
-           ("wine (z) rate: ramp-up flood", light + [("flood_ramp", 3000, 1, 0)])]
+           ("wine (z) rate: ramp-up flood", light + [("flood_ramp", 3000, 1, 0)]),
+           ("wine (z) rate: parallel job of a new /24", light + [("fanout", 3000, 1, 0)])]
     if quick:
         out = out[:3]
     return [(name, "model", {"dataset": "wine", "raw": False}, warm, p2) for name, p2 in out]
@@ -281,6 +286,7 @@ VARIANTS = {"simba_noise": ("simba", ["--noise", "0.01"]),
             "pool_batch2": ("pool_batch", ["--conns", "2"]),
             "pool_batch4": ("pool_batch", ["--conns", "4"]),
             "flood_pool": ("flood_pool", ["--pool", "8"]),
+            "fanout": ("fanout", ["--pool", "8"]),
             "flood_ramp": ("flood_ramp", ["--conns", "8", "--ramp", "2"])}
 
 

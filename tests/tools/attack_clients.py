@@ -57,6 +57,10 @@ Benign patterns that must raise nothing (real records of the held-out split):
   busy      real records, high rate (give --pause 0 and many queries)
   pool_batch  a batch job with a small connection pool: --conns (2-4) connections from one
             source, real records in batches of --batch, each connection as fast as answered
+  fanout    a parallel job over many addresses (--pool N workers, one connection each, all
+            from the start: a Kubernetes Job's pods on one node's pod range): scores a data
+            set of new measurements (held-out records with 5 % gain error), each once, in
+            batches of --batch, each worker as fast as answered
   coarse    real records as a form or a binned feature store sends them: every feature
             rounded to whole spreads (z-scores to integers), and digits scanned black and
             white (each pixel 0 or 16): steps between such records are equal on many
@@ -867,6 +871,25 @@ def pool_batch(o, T, y, rng, a):
                        lambda c, r: c.proba(T[r.integers(len(T), size=a.batch)]))
 
 
+def fanout(o, T, y, rng, a):
+    """An ordinary parallel job (--pool N workers, one address and keep-alive connection
+    each, all started together): a data set of --queries new measurements (the held-out
+    records, each feature with 5 % gain error), every record scored once, the workers
+    taking the next --batch records as they are answered."""
+    import threading
+    X = T[rng.integers(len(T), size=a.queries)] * (1 + rng.normal(0, 0.05, (a.queries, T.shape[1])))
+    lock = threading.Lock()
+    at = [0]
+
+    def send(c, r):
+        with lock:
+            i = at[0]
+            at[0] += a.batch
+        if i < len(X):
+            c.proba(X[i:i + a.batch])
+    return in_parallel(o, a, pool_sources(a.source, a.pool or 8), send)
+
+
 def harvest(o, T, y, rng, a):
     """Membership probing: every candidate record asked again and again, half of the
     copies exact and half lightly perturbed, keeping every full probability vector."""
@@ -909,11 +932,11 @@ ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_querie
          "transfer": knockoff_transfer,
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
          "flood_parallel": flood_parallel, "flood_pool": flood_pool, "flood_ramp": flood_ramp,
-         "pool_batch": pool_batch, "records": records, "busy": records,
+         "pool_batch": pool_batch, "fanout": fanout, "records": records, "busy": records,
          "oneclass": oneclass, "resend": resend, "retry": retry, "frames": frames, "noisy": noisy,
          "whatif": whatif, "coarse": coarse, "popular": popular, "sensitivity": sensitivity,
          "tornado": tornado, "local_probe": local_probe}
-BENIGN = {"benign", "records", "busy", "pool_batch", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
+BENIGN = {"benign", "records", "busy", "pool_batch", "fanout", "oneclass", "resend", "retry", "frames", "noisy", "whatif",
           "coarse", "popular", "sensitivity", "tornado", "local_probe"}
 ROLES.update(benign_roles.ROLES)
 BENIGN |= set(benign_roles.ROLES)
