@@ -1035,6 +1035,17 @@ static const struct group groups[] = {
     { L_ES, PI_HYPO, "imagina que eres;supongamos que eres;hipoteticamente" },
     { L_IT, PI_HYPO, "immagina di essere;supponiamo che tu sia;ipoteticamente" },
     { L_PT, PI_HYPO, "imagine que voce e;suponha que voce e;hipoteticamente" },
+    { L_HI, PI_OVERRIDE, "bhool jao;bhul jao;bhool jaiye;ignore karo;ignore kar do;nazarandaz karo;"
+      "anadekha karo;mat mano" },
+    { L_HI, PI_PRIOR, "pichle;pichhle;sabhi;saare;apne;apna;purane" },
+    { L_HI, PI_UNBOUND, "bina restriction;bina kisi restriction;bina rok tok;bina filter;bina kisi niyam" },
+    { L_HI, PI_YOU, "apne;apna;tum;aap;tumhare;aapke" },
+    { L_HI, PI_REVEAL, "dikhao;batao;bata do;likho" },
+    { L_HI, PI_RESPOND, "jawab do;jawab dena;jawab doge" },
+    { L_HI, PI_REQUEST, "kripya;please" },
+    { L_ID, PI_OVERRIDE, "lupain;cuekin;abaikanlah" },
+    { L_ID, PI_PRIOR, "tadi" },
+    { L_ID, PI_SECRET, "prompt sistemnya;prompt sistemmu;instruksi awalmu" },
 };
 
 #define PHRASE_WORDS 6
@@ -1111,6 +1122,17 @@ static inline size_t mark_len(const uint8_t *t, size_t n, size_t i, bool *sent)
         return 2;
     }
     return 0;
+}
+
+/* Is the code point before t[i] or after it CJK, kana or Hangul (3-byte UTF-8 led by
+ * 0xe3..0xed: U+3000-U+DFFF)? */
+static bool cjk_near(const uint8_t *t, size_t n, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && i - k < 3 && (t[k - 1] & 0xc0) == 0x80)
+        k--;
+    bool before = k > 0 && k < i && t[k - 1] >= 0xe3 && t[k - 1] <= 0xed;
+    return before || (i + 1 < n && t[i + 1] >= 0xe3 && t[i + 1] <= 0xed);
 }
 
 /* Does the '"' at t[i] open a JSON value ("key": "...") or a CSV cell (a,"...")? */
@@ -1214,8 +1236,9 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
             field = true;
         } else if (c == '"' || c == '`')
             quoted ^= c == '"' ? Q_DQ : Q_BT;
-        else if (c == '\'' && !(i > 0 && is_word_byte(t[i - 1]) && i + 1 < n && is_word_byte(t[i + 1])))
-            quoted ^= Q_SQ;
+        else if (c == '\'' && !(i > 0 && is_word_byte(t[i - 1]) && i + 1 < n && is_word_byte(t[i + 1]) &&
+                                 !cjk_near(t, n, i)))
+            quoted ^= Q_SQ;   /* an apostrophe inside a word, but CJK and Hangul have none */
         else if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == ':')
             sent++;
         if (c == '\n') {
