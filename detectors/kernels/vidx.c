@@ -571,6 +571,18 @@ static void relayout(struct ig_vidx *ix, const struct relay_src *r, uint32_t n, 
     }
 }
 
+/* The counters a new layout <nx> takes over from the index <ix> it replaces: the benches'
+ * pruning rates and the running share that picks the int8 pass over the pivots. */
+static void keep_counters(struct ig_vidx *nx, const struct ig_vidx *ix)
+{
+    nx->queries = ix->queries;
+    nx->blocks_scanned = ix->blocks_scanned;
+    nx->blocks_total = ix->blocks_total;
+    nx->shadow_scanned = ix->shadow_scanned;
+    nx->q8_scanned = ix->q8_scanned;
+    nx->q8_listed = ix->q8_listed;
+}
+
 /* Growth of an index that has neither pivots nor codes before or after (capacity below
  * 512): a re-layout would put every vector back in its own slot (without pivots, blocks
  * fill in insertion order) and measure the same block fields again, so the used blocks,
@@ -617,12 +629,7 @@ static int grow_flat(struct ig_vidx *ix, uint32_t cap)
     nx.set.count = nb * IG_VSET_BLOCK;
     nx.n = n;
     nx.laid_n = n;
-    nx.queries = ix->queries;
-    nx.blocks_scanned = ix->blocks_scanned;
-    nx.blocks_total = ix->blocks_total;
-    nx.shadow_scanned = ix->shadow_scanned;
-    nx.q8_scanned = ix->q8_scanned;
-    nx.q8_listed = ix->q8_listed;
+    keep_counters(&nx, ix);
     *ix = nx;
     return IG_OK;
 }
@@ -681,12 +688,7 @@ static int rebuild(struct ig_vidx *ix, uint32_t cap)
         relayout(&nx, &(struct relay_src){ .old = ix, .slot = slot }, n, &t);
         release(ix);
     }
-    nx.queries = ix->queries;
-    nx.blocks_scanned = ix->blocks_scanned;
-    nx.blocks_total = ix->blocks_total;
-    nx.shadow_scanned = ix->shadow_scanned;
-    nx.q8_scanned = ix->q8_scanned;
-    nx.q8_listed = ix->q8_listed;
+    keep_counters(&nx, ix);
     *ix = nx;
     return IG_OK;
 }
