@@ -62,6 +62,36 @@ static inline __m512 block_l2sq(const float *blk, const float *x, uint32_t dim)
     return _mm512_add_ps(a0, a1);
 }
 
+/* block_l2sq of two blocks at once, each with its own accumulators and the same operations
+ * in the same order (so the same sums): one block's two chains of dependent fused
+ * multiply-adds wait on their latency, two blocks' four keep the unit busy. */
+static inline void block_l2sq_pair(const float *b0, const float *b1, const float *x, uint32_t dim,
+                                   __m512 *o0, __m512 *o1)
+{
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, c0 = a0, c1 = a0;
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2) {
+        const __m512 x0 = _mm512_set1_ps(x[f]), x1 = _mm512_set1_ps(x[f + 1]);
+        __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
+        __m512 t1 = _mm512_sub_ps(x1, _mm512_load_ps(b0 + (size_t)(f + 1) * 16));
+        __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
+        __m512 u1 = _mm512_sub_ps(x1, _mm512_load_ps(b1 + (size_t)(f + 1) * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+        a1 = _mm512_fmadd_ps(t1, t1, a1);
+        c0 = _mm512_fmadd_ps(u0, u0, c0);
+        c1 = _mm512_fmadd_ps(u1, u1, c1);
+    }
+    if (f < dim) {
+        const __m512 x0 = _mm512_set1_ps(x[f]);
+        __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
+        __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
+        a0 = _mm512_fmadd_ps(t0, t0, a0);
+        c0 = _mm512_fmadd_ps(u0, u0, c0);
+    }
+    *o0 = _mm512_add_ps(a0, a1);
+    *o1 = _mm512_add_ps(c0, c1);
+}
+
 /* One lane of block_l2sq: even and odd features in two fused sums, added at the end. */
 float ig_kern_l2sq_row_avx512(const float *x, const float *y, uint32_t dim)
 {
@@ -96,7 +126,19 @@ static inline __m512 block_linf(const float *blk, const float *x, uint32_t dim)
 
 void ig_kern_l2sq_all_avx512(const struct ig_vset *s, const float *x, float *out)
 {
-    for (uint32_t i = 0; i < s->count; i += 16) {
+    uint32_t i = 0;
+    if (s->elem == IG_VSET_F32) {
+        /* whole pairs of blocks (the second full too: plain stores) */
+        const float *fb = (const float *)s->data;
+        for (; i + 32 <= s->count; i += 32) {
+            __m512 d0, d1;
+            const float *blk = fb + (size_t)i * s->dim;
+            block_l2sq_pair(blk, blk + (size_t)16 * s->dim, x, s->dim, &d0, &d1);
+            _mm512_storeu_ps(out + i, d0);
+            _mm512_storeu_ps(out + i + 16, d1);
+        }
+    }
+    for (; i < s->count; i += 16) {
         size_t at = (size_t)i * s->dim;
         __m512 d = s->elem == IG_VSET_BF16 ? block_l2sq_bf16((const uint16_t *)s->data + at, x, s->dim)
                                            : block_l2sq((const float *)s->data + at, x, s->dim);
@@ -117,8 +159,14 @@ static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmi
     const __m512i step = _mm512_set1_epi32(16);
     for (uint32_t i = 0; i < s->count; i += 16) {
         size_t at = (size_t)i * s->dim;
-        __m512 d;
-        if (s->elem == IG_VSET_BF16) {
+        __m512 d, d1 = _mm512_setzero_ps();
+        bool pair = false;
+        if (!linf && s->elem == IG_VSET_F32 && i + 16 < s->count) {
+            /* this block and the next (which holds a vector) at once; folded in order */
+            const float *blk = (const float *)s->data + at;
+            block_l2sq_pair(blk, blk + (size_t)16 * s->dim, x, s->dim, &d, &d1);
+            pair = true;
+        } else if (s->elem == IG_VSET_BF16) {
             const uint16_t *blk = (const uint16_t *)s->data + at;
             d = linf ? block_linf_bf16(blk, x, s->dim) : block_l2sq_bf16(blk, x, s->dim);
         } else {
@@ -134,6 +182,18 @@ static float min_generic(const struct ig_vset *s, const float *x, int32_t *argmi
         best = _mm512_mask_mov_ps(best, take, d);
         bidx = _mm512_mask_mov_epi32(bidx, take, idx);
         idx = _mm512_add_epi32(idx, step);
+        if (pair) {
+            i += 16;
+            left = s->count - i;
+            valid = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+            lt = _mm512_cmp_ps_mask(d1, best, _CMP_LT_OQ);
+            eq = _mm512_cmp_ps_mask(d1, best, _CMP_EQ_OQ) &
+                 _mm512_cmplt_epi32_mask(bidx, _mm512_setzero_si512());
+            take = (lt | eq) & valid;
+            best = _mm512_mask_mov_ps(best, take, d1);
+            bidx = _mm512_mask_mov_epi32(bidx, take, idx);
+            idx = _mm512_add_epi32(idx, step);
+        }
     }
     float b[16];
     int32_t bi[16];
