@@ -974,41 +974,81 @@ static double calibrate(const struct prada_params *p, struct prada_model *m, uin
     return e->delta;
 }
 
+/* Largest of 0 and the finite-or-infinite values of v (NaN never wins), in eight running
+ * maxima: the order of a maximum does not matter, and independent lanes let the compiler
+ * use vector max instead of a chain of dim dependent ones. */
+static float max_nonneg(const float *v, uint32_t n)
+{
+    float m[8] = { 0 };
+    uint32_t j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++)
+            m[k] = v[j + k] > m[k] ? v[j + k] : m[k];
+    float mx = 0;
+    for (; j < n; j++)
+        mx = v[j] > mx ? v[j] : mx;
+    for (int k = 0; k < 8; k++)
+        mx = m[k] > mx ? m[k] : mx;
+    return mx;
+}
+
+/* How many of v are >= cut (a count: any order). */
+static uint32_t count_ge(const float *v, uint32_t n, float cut)
+{
+    uint32_t eq = 0;
+    for (uint32_t j = 0; j < n; j++)
+        eq += v[j] >= cut;
+    return eq;
+}
+
 /* Sign-structured step: the step from the nearest admitted query has (nearly) the same
  * magnitude on at least half of the coordinates, in the compared space or in the input's
- * own units (<inv> given: per-feature scale). Jacobian augmentation (x + lambda sign(grad))
- * and FGSM-like steps look like this; natural variation, sensor noise and video frames
- * never do (their per-coordinate changes spread over a range of magnitudes). */
-static bool structured_step(const float *step, uint32_t dim, const float *inv)
+ * own units (<inv> given: per-feature scale; <tmp> then holds dim floats). Jacobian
+ * augmentation (x + lambda sign(grad)) and FGSM-like steps look like this; natural
+ * variation, sensor noise and video frames never do (their per-coordinate changes spread
+ * over a range of magnitudes). */
+static bool structured_step(const float *step, uint32_t dim, const float *inv, float *tmp)
 {
     if (dim < PRADA_STEP_MIN)
         return false;
     for (int pass = 0; pass < (inv ? 2 : 1); pass++) {
-        float mx = 0;
+        const float *v = step;
         if (pass) {
-            for (uint32_t j = 0; j < dim; j++) {
-                float d = step[j] / inv[j];
-                mx = d > mx ? d : mx;
-            }
-        } else {
-            for (uint32_t j = 0; j < dim; j++)
-                mx = step[j] > mx ? step[j] : mx;
+            for (uint32_t j = 0; j < dim; j++)   /* the same quotients as one at a time */
+                tmp[j] = step[j] / inv[j];
+            v = tmp;
         }
+        float mx = max_nonneg(v, dim);
         if (!(mx > 0) || !isfinite(mx))
             return false;
-        uint32_t eq = 0;
         const float cut = 0.9f * mx;   /* bf16 storage rounds the neighbour by ~0.4 % */
-        if (pass) {
-            for (uint32_t j = 0; j < dim; j++)
-                eq += step[j] / inv[j] >= cut;
-        } else {
-            for (uint32_t j = 0; j < dim; j++)
-                eq += step[j] >= cut;
-        }
+        uint32_t eq = count_ge(v, dim, cut);
         if (2 * eq >= dim && eq >= PRADA_STEP_MIN)
             return true;
     }
     return false;
+}
+
+/* Coordinates where the step's magnitude d is positive and within 2 % of l's. Eight
+ * counts side by side, so that the compiler keeps them in one vector register (its
+ * default at -O2 vectorises only loops whose length it knows); the same count. */
+static inline uint32_t same_one(float d, float l)
+{
+    float mx = d > l ? d : l;
+    return (uint32_t)((d > 0) & (fabsf(d - l) <= 0.02f * mx));
+}
+
+static uint32_t same_step(const float *step, const float *l, uint32_t dim)
+{
+    uint32_t c[8] = { 0 }, same = 0, j = 0;
+    for (; j + 8 <= dim; j += 8)
+        for (int k = 0; k < 8; k++)
+            c[k] += same_one(step[j + k], l[j + k]);
+    for (; j < dim; j++)
+        same += same_one(step[j], l[j]);
+    for (int k = 0; k < 8; k++)
+        same += c[k];
+    return same;
 }
 
 /* Repeated step: the step's per-coordinate magnitudes |x - nb| equal (within 2 %) those
@@ -1036,12 +1076,7 @@ static bool repeated_step(float *last, uint32_t nlast, uint32_t *at, uint64_t *h
         return false;   /* a record not admitted to G_c, sent again: the same step */
     /* slots past <nlast> are not allocated: zero ones, which never match (d > 0) */
     for (uint32_t k = 0; k < nlast && !hit; k++) {
-        uint32_t same = 0;
-        const float *lk = last + (size_t)k * dim;
-        for (uint32_t j = 0; j < dim; j++) {   /* branch-free: the compiler vectorises it */
-            float d = step[j], l = lk[j], mx = d > l ? d : l;
-            same += (uint32_t)((d > 0) & (fabsf(d - l) <= 0.02f * mx));
-        }
+        uint32_t same = same_step(step, last + (size_t)k * dim, dim);
         hit = 2 * same >= dim && same >= PRADA_STEP_MIN;
     }
     memcpy(last + (size_t)*at * dim, step, (size_t)dim * sizeof(float));
@@ -1101,7 +1136,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
     }
     const struct ig_kern_ops *k = ig_kern();
     const uint32_t dim = ev->features;
-    float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM];
+    float zbuf[IG_FSCALE_MAXDIM], nb[IG_FSCALE_MAXDIM], qbuf[IG_FSCALE_MAXDIM];
     /* the nearest admitted query, for the step's structure */
     float *nbp = dim <= IG_FSCALE_MAXDIM ? nb
                  : !p->paper && call->scratch ? ig_scratch_alloc(call->scratch, (size_t)dim * sizeof(float))
@@ -1187,19 +1222,31 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                      * needed after them) */
                     for (uint32_t j = 0; j < dim; j++)
                         nbp[j] = fabsf(x[j] - nbp[j]);
-                    bool sy = structured_step(nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL);
+                    bool sy = structured_step(nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL,
+                                              qbuf);
                     if (dim <= IG_FSCALE_MAXDIM && steps_room(g, st))
                         sy |= repeated_step((float *)(st->steps + PRADA_STEPS), st->step_cap, &st->step_at,
                                             st->steps, x, nbp, dim);
                     st->structured += sy;
                 }
                 if (fs) {
-                    double z2 = 0;
-                    for (uint32_t j = 0; j < dim; j++) {
-                        double z = fs->mode == IG_FSCALE_SCALED ? x[j]
-                                                                : (x[j] - fs->center[j]) / fs->unit;
-                        z2 += z * z;
+                    /* the float z-scores first (independent divisions, which the
+                     * compiler vectorises), then the double sum in the same order */
+                    const float *z = x;
+                    if (fs->mode != IG_FSCALE_SCALED) {
+                        float *zt = qbuf;
+                        const float unit = fs->unit;
+                        uint32_t j = 0;
+                        for (; j + 8 <= dim; j += 8)
+                            for (int i = 0; i < 8; i++)
+                                zt[j + i] = (x[j + i] - fs->center[j + i]) / unit;
+                        for (; j < dim; j++)
+                            zt[j] = (x[j] - fs->center[j]) / unit;
+                        z = zt;
                     }
+                    double z2 = 0;
+                    for (uint32_t j = 0; j < dim; j++)
+                        z2 += (double)z[j] * z[j];
                     st->ood += sqrt(z2 / dim) > p->ood_rms;
                 }
             }
