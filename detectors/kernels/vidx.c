@@ -234,27 +234,35 @@ static void add_pivot(struct ig_vidx *ix, const float *p)
     ix->popen[k] = NONE;
 }
 
-/* Distance of stored vector <g> (its values as stored) to pivot <p>, in double. */
+/* Distance of stored vector <g> (its values as stored) to pivot <p>, in double: four
+ * partial sums (one running sum waits on each addition; the bounds built on it carry
+ * float margins far above double rounding in any order). */
 static double pivot_dist(struct ig_vidx *ix, const float *g, uint32_t p)
 {
-    const float *pv = (const float *)ix->piv.data;
-    size_t base = (size_t)(p / IG_VSET_BLOCK) * ix->set.dim * IG_VSET_BLOCK + p % IG_VSET_BLOCK;
-    double s = 0.0;
-    for (uint32_t f = 0; f < ix->set.dim; f++) {
-        double t = (double)g[f] - pv[base + (size_t)f * IG_VSET_BLOCK];
-        s += t * t;
+    const float *pv = (const float *)ix->piv.data +
+                      (size_t)(p / IG_VSET_BLOCK) * ix->set.dim * IG_VSET_BLOCK + p % IG_VSET_BLOCK;
+    const uint32_t dim = ix->set.dim;
+    double s[4] = { 0 };
+    uint32_t f = 0;
+    for (; f + 4 <= dim; f += 4)
+        for (int j = 0; j < 4; j++) {
+            double t = (double)g[f + j] - pv[(size_t)(f + j) * IG_VSET_BLOCK];
+            s[j] += t * t;
+        }
+    for (; f < dim; f++) {
+        double t = (double)g[f] - pv[(size_t)f * IG_VSET_BLOCK];
+        s[0] += t * t;
     }
-    return sqrt(s);
+    return sqrt((s[0] + s[1]) + (s[2] + s[3]));
 }
 
-/* A level of value <v> (0..255); any level is valid, the error is measured against it. */
+/* A level of value <v>: the nearest of 0..255, clamped (NaN: 0); any level is valid, the
+ * error is measured against it. Branch-free, so that loops over features vectorise. */
 static inline int level(double v, double off, double inv)
 {
     double t = (v - off) * inv;
-    if (!(t > 0.0))
-        return 0;
-    if (t >= 255.0)
-        return 255;
+    t = t > 0.0 ? t : 0.0;
+    t = t < 255.0 ? t : 255.0;
     return (int)(t + 0.5);
 }
 
@@ -265,26 +273,47 @@ static inline double q8_slack(const struct ig_vidx *ix, double e)
     return e * (1.0 + 1e-9) + ix->set.dim * 1e-12 * ix->qscale;
 }
 
+/* Levels of the four values at v (n <= 4 of them; the rest level 0) into q, their
+ * squared errors added to e[j] and squared levels to *norm. */
+static inline void levels4(const struct ig_vidx *ix, const float *v, const double *off, uint32_t n,
+                           double inv, int *q, double *e, int32_t *norm)
+{
+    for (uint32_t j = 0; j < 4; j++) {
+        double x = j < n ? v[j] : off[0];   /* padding: level 0, no error */
+        double o = j < n ? off[j] : off[0];
+        int l = level(x, o, inv);
+        double t = (x - o) - ix->qscale * l;
+        q[j] = l;
+        e[j] += t * t;
+        *norm += l * l;
+    }
+}
+
 /* Writes the codes of stored lane <slot>, whose values as stored (bf16 widened) are <g>,
- * and its norm; returns |g - g'| rounded up (+inf for a vector that is not finite). */
+ * and its norm; returns |g - g'| rounded up (+inf for a vector that is not finite). Four
+ * features (one group of the layout) at a time, four partial error sums. */
 static float put_codes(struct ig_vidx *ix, uint32_t slot, const float *g)
 {
     const double inv = 1.0 / ix->qscale;
-    uint32_t b = slot / IG_VSET_BLOCK, l = slot % IG_VSET_BLOCK;
+    const uint32_t dim = ix->set.dim, b = slot / IG_VSET_BLOCK, l = slot % IG_VSET_BLOCK;
     int32_t norm = 0;
-    double e = 0.0;
-    for (uint32_t f = 0; f < ix->set.dim; f++) {
-        int q = level(g[f], ix->qoff[f], inv);
-        double t = ((double)g[f] - ix->qoff[f]) - ix->qscale * q;
-        e += t * t;
-        norm += q * q;
-        ix->q8[IG_Q8_AT(b, ix->qgroups, f / 4, l, f % 4)] = (int8_t)(q - 128);
+    double e[4] = { 0 };
+    for (uint32_t f = 0; f < dim; f += 4) {
+        int q[4];
+        if (f + 4 <= dim)   /* a constant count: the compiler drops the padding tests */
+            levels4(ix, g + f, ix->qoff + f, 4, inv, q, e, &norm);
+        else
+            levels4(ix, g + f, ix->qoff + f, dim - f, inv, q, e, &norm);
+        int8_t c[4];
+        for (int j = 0; j < 4; j++)
+            c[j] = (int8_t)(q[j] - 128);
+        memcpy(ix->q8 + IG_Q8_AT(b, ix->qgroups, f / 4, l, 0), c, 4);
     }
     ix->qnorm[slot] = norm;
-    e = q8_slack(ix, sqrt(e));
-    if (!(e < INFINITY))
+    double err = q8_slack(ix, sqrt((e[0] + e[1]) + (e[2] + e[3])));
+    if (!(err < INFINITY))
         return INFINITY;
-    return nextafterf((float)e, INFINITY);
+    return nextafterf((float)err, INFINITY);
 }
 
 /* Where a re-layout reads the vectors (in slot order) and their insertion numbers: a
@@ -767,20 +796,26 @@ static float scan(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *
 static bool q8_query(struct ig_vidx *ix, const float *x, int32_t *c, double *ex)
 {
     const double inv = 1.0 / ix->qscale;
-    int64_t nx = 0, sx = 0;
-    double e = 0.0;
-    for (uint32_t f = 0; f < ix->set.dim; f++) {
-        if (!isfinite(x[f]))
-            return false;
-        int q = level(x[f], ix->qoff[f], inv);
-        double t = ((double)x[f] - ix->qoff[f]) - ix->qscale * q;
-        e += t * t;
-        nx += q * q;
-        sx += q;
-        ix->qx[f] = (uint8_t)q;
+    const uint32_t dim = ix->set.dim;
+    if (!ig_kern_finite(x, dim))
+        return false;
+    int32_t nx = 0, sx = 0;
+    double e[4] = { 0 };
+    for (uint32_t f = 0; f < dim; f += 4) {
+        int q[4];
+        uint32_t n = dim - f < 4 ? dim - f : 4;
+        if (n == 4)
+            levels4(ix, x + f, ix->qoff + f, 4, inv, q, e, &nx);
+        else
+            levels4(ix, x + f, ix->qoff + f, n, inv, q, e, &nx);
+        for (uint32_t j = 0; j < n; j++) {
+            sx += q[j];
+            ix->qx[f + j] = (uint8_t)q[j];
+        }
     }
-    *c = (int32_t)(nx - 256 * sx);   /* in [-16384 dim, 0]: fits for dim <= IG_Q8_MAXDIM */
-    *ex = q8_slack(ix, sqrt(e));
+    /* in [-16384 dim, 0]; nx <= 65025 dim and sx <= 255 dim fit int32 for dim <= IG_Q8_MAXDIM */
+    *c = nx - 256 * sx;
+    *ex = q8_slack(ix, sqrt((e[0] + e[1]) + (e[2] + e[3])));
     return isfinite(*ex);
 }
 
