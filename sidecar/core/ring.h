@@ -36,7 +36,8 @@ struct ig_ring {
     pthread_mutex_t lock;
     pthread_cond_t moved;
     /* Fixed at init. */
-    uint8_t *mem;
+    uint8_t *mem;                      /* 64-byte aligned, inside raw */
+    void *raw;                         /* the allocation */
     size_t slot_size;                  /* bytes per slot, a multiple of IG_RING_CACHELINE */
     uint64_t mask;                     /* slots - 1; slots is a power of two */
 };
