@@ -15,5 +15,7 @@ struct ig_drop_reasons {
 
 void ig_drop_init(struct ig_drop_reasons *d);
 void ig_drop_count(struct ig_drop_reasons *d, const char *reason);
+/* Adds <n> drops of <reason> (folded into other past the table, as above). */
+void ig_drop_add(struct ig_drop_reasons *d, const char *reason, uint64_t n);
 
 #endif

@@ -104,23 +104,6 @@ static double thread_cpu_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void ig_drop_add(struct ig_drop_reasons *d, const char *reason, uint64_t n)
-{
-    for (uint32_t i = 0; i < d->nrows; i++) {
-        if (d->row[i].reason == reason || strcmp(d->row[i].reason, reason) == 0) {
-            d->row[i].n += n;
-            return;
-        }
-    }
-    if (d->nrows < IG_DROP_REASONS_MAX) {
-        d->row[d->nrows].reason = reason;
-        d->row[d->nrows].n = n;
-        d->nrows++;
-        return;
-    }
-    d->other += n;
-}
-
 /* ---- shard side ---- */
 
 void ig_shard_counts_proto(struct ig_shard_counts *c, uint32_t rank, const char *name, uint64_t n)
@@ -585,12 +568,12 @@ void ig_shards_summary(const struct ig_shards *s, FILE *out)
         bige += s->sh[j].big_events;
     }
     fprintf(out, "  shards      %u parse shards (flows by address pair): %llu inputs, %llu packets and "
-                 "%llu events over a slot, merger waited %llu times; CPU %.2f s capture thread "
+                 "%llu events over a slot, merger waited %llu times; CPU %.3f s capture thread "
                  "(so far), shards",
             s->n, (unsigned long long)s->seq, (unsigned long long)bigp, (unsigned long long)bige,
             (unsigned long long)s->waits, thread_cpu_s());
     for (uint32_t j = 0; j < s->n; j++)
-        fprintf(out, " %.2f", s->sh[j].cpu_s);
+        fprintf(out, " %.3f", s->sh[j].cpu_s);
     fputs(" s\n", out);
 }
 

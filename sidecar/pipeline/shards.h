@@ -97,7 +97,4 @@ void ig_shards_free(struct ig_shards *s);
 void ig_shard_event(void *shard, const struct ig_event *ev);
 void ig_shard_close_order(void *shard, uint64_t order);
 
-/* Adds <n> drops of <reason> (pipeline/drop_reasons.h rules: folded into other past the table). */
-void ig_drop_add(struct ig_drop_reasons *d, const char *reason, uint64_t n);
-
 #endif

@@ -56,8 +56,23 @@ void ig_pipeline_each_drop(const struct ig_parse_view *v, const struct ig_counte
 {
     static const char other[] = "other reasons";
     ig_counters_each_drop(src, fn, ctx);
-    for (uint32_t i = 0; i < v->c.drops.nrows; i++)
-        fn(ctx, v->c.drops.row[i].reason, v->c.drops.row[i].n);
+    /* Largest first, then by reason: the order says nothing about which thread or parse
+     * shard counted a reason first, so one worker and several list alike. */
+    const struct ig_drop_reasons *d = &v->c.drops;
+    uint32_t ix[IG_DROP_REASONS_MAX], n = 0;
+    for (uint32_t i = 0; i < d->nrows && i < IG_DROP_REASONS_MAX; i++) {
+        uint32_t j = n++;
+        for (; j > 0; j--) {
+            const uint32_t k = ix[j - 1];
+            if (d->row[k].n > d->row[i].n ||
+                (d->row[k].n == d->row[i].n && strcmp(d->row[k].reason, d->row[i].reason) <= 0))
+                break;
+            ix[j] = k;
+        }
+        ix[j] = i;
+    }
+    for (uint32_t j = 0; j < n; j++)
+        fn(ctx, d->row[ix[j]].reason, d->row[ix[j]].n);
     if (v->c.drops.other)
         fn(ctx, other, v->c.drops.other);
 }
