@@ -107,6 +107,7 @@ struct ig_config {
     uint32_t model_idle_s;       /* detection.model_idle_timeout, 1 h: idle models give their slot up */
     uint32_t detection_workers;  /* detection.workers, 1 (2 = detection on its own thread) */
     char     detection_model_side[16];   /* detection.model_side: auto | parsing | detection */
+    char     detection_decode[16];       /* detection.decode: auto | parsing | detection */
     uint32_t ring_slots;         /* detection.ring_slots, 256 */
     uint32_t ring_slot_bytes;    /* detection.ring_slot_bytes, 64 KiB */
 

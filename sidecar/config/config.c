@@ -171,6 +171,12 @@ static const struct cfg_key keys[] = {
         "detectors): auto = the parsing thread while detection is behind and has used more CPU, "
         "else detection; parsing = the parsing thread once it has queued the event (detection "
         "where it gets there first); the same findings either way"),
+    STR("detection.decode", "auto", FT_ENUM, detection_decode, "auto|parsing|detection",
+        "with 2 workers, which thread turns transactions into events (the adapters: JSON, SSE, "
+        "tensors): auto = the detection thread while the parsing thread has used more CPU and "
+        "has not run the model-side lane lately (the transaction copied over), else parsing; detection = the "
+        "detection thread whenever the transaction fits a ring slot; not with --events; the "
+        "same events and findings either way"),
     NUM("detection.ring_slots", "256", FT_U32, ring_slots, 2, 65536, "events queued between the two threads"),
     CAPK("detection.ring_slot_bytes", "64KiB", FT_SIZE32, ring_slot_bytes, 4 * KiB, 64 * MiB, IG_CAP_RING,
         "(derived) one queued event's tensors and text; larger ones use a shared overflow buffer (counted)"),

@@ -137,6 +137,11 @@ struct ig_detect_ops {
     /* After the core is built: e.g. starts the detection thread. May be NULL. */
     int  (*start)(struct ig_detect *d, char *err, size_t errlen);
     void (*observe)(struct ig_detect *d, const struct ig_event *ev);
+    /* ig_detect_defer_txn / ig_detect_add_decoded; may be NULL (never deferred). */
+    bool (*defer_txn)(struct ig_detect *d, const struct ig_adapter *ad, const struct ig_http_txn *t,
+                      const struct ig_identity_cfg *id, const struct ig_txn_flow *fl);
+    void (*add_decoded)(const struct ig_detect *d, struct ig_parse_stats *ps, uint64_t *by_proto,
+                        struct ig_drop_reasons *drops);
     void (*tick)(struct ig_detect *d, uint64_t now_us);
     void (*finish)(struct ig_detect *d, uint64_t now_us);
     int  (*reload)(struct ig_detect *d, const struct ig_rules *rules, char *err, size_t errlen);

@@ -71,6 +71,19 @@ struct ig_detect *ig_detect_new(const struct ig_config *cfg, const struct ig_rul
 
 void ig_detect_observe(struct ig_detect *d, const struct ig_event *ev) { d->ops->observe(d, ev); }
 void ig_detect_tick(struct ig_detect *d, uint64_t now_us) { d->ops->tick(d, now_us); }
+
+bool ig_detect_defer_txn(struct ig_detect *d, const struct ig_adapter *ad, const struct ig_http_txn *t,
+                         const struct ig_identity_cfg *id, const struct ig_txn_flow *fl)
+{
+    return d->ops->defer_txn && d->ops->defer_txn(d, ad, t, id, fl);
+}
+
+void ig_detect_add_decoded(const struct ig_detect *d, struct ig_parse_stats *ps, uint64_t *by_proto,
+                           struct ig_drop_reasons *drops)
+{
+    if (d->ops->add_decoded)
+        d->ops->add_decoded(d, ps, by_proto, drops);
+}
 void ig_detect_finish(struct ig_detect *d, uint64_t now_us) { d->ops->finish(d, now_us); }
 
 int ig_detect_reload(struct ig_detect *d, const struct ig_rules *rules, char *err, size_t errlen)

@@ -84,6 +84,23 @@ size_t ig_detect_scratch_cap(const struct ig_config *cfg);
 /* The event and everything it points to are borrowed for the call (the threaded mode
  * copies them). */
 void ig_detect_observe(struct ig_detect *d, const struct ig_event *ev);
+/* Two workers (detection.decode): offers the decoding of transaction <t> (<ad> its adapter,
+ * <id> the identity settings, <fl> what its connection carries into events) to the
+ * detection thread. True: it took a copy and will build and observe the event itself,
+ * counting what the decoding counts (ig_detect_add_decoded); false (other run modes, the
+ * parsing thread not the busier one, a copy over a slot): decode here and observe. */
+struct ig_adapter;
+struct ig_http_txn;
+struct ig_identity_cfg;
+struct ig_txn_flow;
+bool ig_detect_defer_txn(struct ig_detect *d, const struct ig_adapter *ad, const struct ig_http_txn *t,
+                         const struct ig_identity_cfg *id, const struct ig_txn_flow *fl);
+/* Adds what the detection thread's decoding of deferred transactions counted (malformed and
+ * raw-inspected events, events by protocol, drop reasons; as of its last tick while it
+ * runs) to the parsing side's counters. */
+struct ig_parse_stats;
+void ig_detect_add_decoded(const struct ig_detect *d, struct ig_parse_stats *ps, uint64_t *by_proto,
+                           struct ig_drop_reasons *drops);
 /* The capture clock reached now_us: detector windows, findings throttling. */
 void ig_detect_tick(struct ig_detect *d, uint64_t now_us);
 /* End of input: detectors finish (drift: open windows), the totals are kept, the engine is

@@ -36,8 +36,9 @@
 #include <inferguard/load.h>
 
 #include "core/ring.h"
+#include "pipeline/txn_event.h"
 
-enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP, SLOT_RELOAD };
+enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP, SLOT_RELOAD, SLOT_TXN };
 
 struct slot {
     uint32_t kind;
@@ -48,6 +49,14 @@ struct slot {
      * (each written by its lane). */
     struct ig_lane_out out[2];
     struct ig_event ev;        /* pointers aimed at the arena (or t->big) */
+    /* SLOT_TXN: a transaction whose decoding the parsing thread handed over (its strings and
+     * bodies in the arena); the detection thread builds <ev> from it, then treats the slot as
+     * an event. The shared lane's parsing-thread runs stop at such a slot. */
+    const struct ig_adapter *ad;
+    uint32_t flow_evasion;
+    bool has_note, midstream;
+    char flow_note[IG_EVASION_NOTE_MAX];
+    struct ig_http_txn txn;
 };
 
 #define ARENA_OFF (((sizeof(struct slot) + 63) / 64) * 64)
@@ -89,11 +98,29 @@ struct threaded {
     char help;                         /* detection.model_side: a(uto), p(arsing), d(etection) */
     bool helping;                      /* parsing thread: it takes the lane up */
     uint32_t help_hi, help_lo;         /* queued slots where it starts / stops */
-    bool cpu_ok;                       /* the parsing thread has used no more CPU than detection */
     uint32_t cpu_every;                /* parser_help calls until the next look at the clocks */
     clockid_t det_clock;               /* the detection thread's CPU clock */
     bool det_clock_ok;
     uint64_t s_parser, s_detect;       /* events it ran the lane on: each thread's own count */
+    bool busier;                       /* the parsing thread has used more CPU than detection */
+    /* Decoding handed over (shared mode): detection.decode a(uto), p(arsing), d(etection);
+     * what the detection thread's decoding counted (its own; a copy at each tick for the
+     * parsing side, under pub_lock) and its decoding scratch. */
+    char decode;
+    uint64_t deferred;                 /* parsing thread: transactions handed over */
+    /* Parsing thread: the ring position of its last lane step and last hand-over (UINT64_MAX:
+     * none yet). It does one or the other, not both within a ring's length: moving work
+     * both ways at once would only pay two hand-offs for nothing. */
+    uint64_t helped_at, deferred_at;
+    struct decoded { struct ig_parse_stats ps; uint64_t by_proto[IG_PROTO__COUNT];
+                     struct ig_drop_reasons drops; } dec, dec_pub;
+    struct ig_scratch dscratch;
+    bool dscratch_ready;
+    /* The detection thread's copy of the parsing side's identity settings (taken before the
+     * first hand-over): resolving writes a cache of recent API keys, so each thread has its
+     * own; same secret, same ids. */
+    struct ig_identity_cfg identity;
+    bool identity_ready;
     _Alignas(64) _Atomic uint64_t go;  /* the model lane is done with marker slot go - 1 */
     uint64_t lanes_min;                /* the model lane's last view of min(lane pos) */
     struct ig_drop_reasons *drops;     /* the parsing side's */
@@ -145,6 +172,7 @@ static void publish(struct threaded *t)
     ig_detect_core_collect(&t->d.core, &st);
     pthread_mutex_lock(&t->pub_lock);
     t->pub = st;
+    t->dec_pub = t->dec;
     pthread_mutex_unlock(&t->pub_lock);
 }
 
@@ -251,7 +279,7 @@ static void shared_step(struct threaded *t, uint64_t i)
 {
     struct ig_detect_core *c = &t->d.core;
     struct slot *s = ig_ring_at(&t->ring, i);
-    if (s->kind == SLOT_EVENT) {
+    if (s->kind == SLOT_EVENT || s->kind == SLOT_TXN) {   /* a TXN: decoded by now */
         ig_detect_core_observe_lane(c, 0, &s->ev, &s->out[0]);
     } else {
         if (s->kind == SLOT_TICK)
@@ -269,9 +297,31 @@ static void shared_catch_up(struct threaded *t, uint64_t i)
     pthread_mutex_lock(&t->s_lock);
     for (uint64_t p = atomic_load_explicit(&t->s_pos, memory_order_relaxed); p <= i; p++) {
         shared_step(t, p);
-        t->s_detect += ((struct slot *)ig_ring_at(&t->ring, p))->kind == SLOT_EVENT;
+        uint32_t kind = ((struct slot *)ig_ring_at(&t->ring, p))->kind;
+        t->s_detect += kind == SLOT_EVENT || kind == SLOT_TXN;
     }
     pthread_mutex_unlock(&t->s_lock);
+}
+
+/* Parsing thread: whether it has used more CPU than the detection thread so far (two clock
+ * reads every 16 calls, not per event). Thread CPU, not the ring's fill: on a busy machine
+ * a full or empty ring may only mean that a thread was not scheduled. */
+static bool parser_busier(struct threaded *t)
+{
+    if (t->cpu_every-- == 0) {
+        t->cpu_every = 15;
+        struct timespec ts;
+        if (t->det_clock_ok && clock_gettime(t->det_clock, &ts) == 0)
+            t->busier = thread_cpu_s() > (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    }
+    return t->busier;
+}
+
+/* Parsing thread: <at> (a ring position, UINT64_MAX: never) is more than a ring's length
+ * before <head>. */
+static bool long_ago(uint64_t at, uint64_t head, const struct threaded *t)
+{
+    return at == UINT64_MAX || head - at > ig_ring_capacity(&t->ring);
 }
 
 /* Parsing thread, after publishing: while the detection thread is far behind, the shared
@@ -296,16 +346,11 @@ static void parser_help(struct threaded *t)
         t->helping = false;
         return;
     }
+    if (!long_ago(t->deferred_at, head, t))
+        return;
     /* A full ring alone may only mean that the detection thread was not scheduled (a busy
-     * machine): help only while this thread has used no more CPU than it (two clock reads
-     * every 16 events, not per event). */
-    if (t->cpu_every-- == 0) {
-        t->cpu_every = 15;
-        struct timespec ts;
-        if (t->det_clock_ok && clock_gettime(t->det_clock, &ts) == 0)
-            t->cpu_ok = thread_cpu_s() <= (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-    }
-    if (!t->cpu_ok)
+     * machine): help only while this thread has used no more CPU than it. */
+    if (parser_busier(t))
         return;
 run:
     while (atomic_load_explicit(&t->s_pos, memory_order_relaxed) < head) {
@@ -319,12 +364,28 @@ run:
             if (go) {
                 shared_step(t, p);
                 t->s_parser += kind == SLOT_EVENT;
+                t->helped_at = head;
             }
         }
         pthread_mutex_unlock(&t->s_lock);
         if (!go)
             return;
     }
+}
+
+/* Detection thread: a handed-over transaction's event, built as the parsing thread would
+ * have (txn_event.h) into the slot's event, its data in the decoding scratch (kept until the
+ * next one: the slot is done with by then) or the slot's arena; counted as the parsing side
+ * would. */
+static void decode_txn(struct threaded *t, struct slot *s)
+{
+    ig_scratch_reset(&t->dscratch);
+    struct ig_txn_decoder dc = { .cfg = t->d.cfg, .identity = &t->identity, .scratch = &t->dscratch };
+    struct ig_txn_outcome o;
+    struct ig_txn_flow fl = { s->flow_evasion, s->has_note ? s->flow_note : NULL, s->midstream };
+    ig_txn_event(&dc, s->ad, &s->txn, &fl, &s->ev, &o);
+    ig_txn_count(&o, &t->dec.ps, t->dec.by_proto, &t->dec.drops);
+    t->dec.ps.events++;
 }
 
 /* The detection thread: the same core calls, in the same order, as the inline mode. */
@@ -335,6 +396,10 @@ static void *detect_main(void *arg)
     for (uint64_t i = 0;; i++) {
         struct slot *s = ig_ring_peek(&t->ring);
         uint32_t kind = s->kind;
+        if (kind == SLOT_TXN) {
+            decode_txn(t, s);   /* before the shared lane runs on it (it stops at a TXN) */
+            kind = SLOT_EVENT;  /* (s->kind stays: the parsing thread may read it) */
+        }
         bool park = t->nlanes && (kind == SLOT_RELOAD || kind == SLOT_FINISH || kind == SLOT_STOP);
         if (park)
             wait_parked(t, i);
@@ -449,6 +514,15 @@ static int threaded_start(struct ig_detect *d, char *err, size_t errlen)
         uint32_t cap = ig_ring_capacity(&t->ring);
         t->help_hi = IG_MAX(cap / 2, 1u);
         t->help_lo = cap / 4;
+        /* The detection thread decodes what is handed over with the parsing side's cap, so
+         * a transaction decodes alike on either (and only one that fits a slot, so it
+         * holds little). */
+        t->decode = cfg->detection_decode[0] ? cfg->detection_decode[0] : 'a';
+        if (ig_scratch_init(&t->dscratch, 1 << 16, d->scratch_cap) < 0) {
+            snprintf(err, errlen, "out of memory for the detection thread's decoding scratch");
+            return IG_ENOMEM;
+        }
+        t->dscratch_ready = true;
     }
     /* No event can outgrow what its producers are allowed: the adapters' scratch cap plus
      * the three texts, which may point into the request and response bodies. */
@@ -492,7 +566,8 @@ static int threaded_start(struct ig_detect *d, char *err, size_t errlen)
     t->running = true;
     if (t->share) {
         t->det_clock_ok = pthread_getcpuclockid(t->thread, &t->det_clock) == 0;
-        t->cpu_ok = true;   /* until the first look at the clocks */
+        t->busier = false;   /* until the first look at the clocks */
+        t->helped_at = t->deferred_at = UINT64_MAX;
     }
     return IG_OK;
 }
@@ -554,6 +629,74 @@ static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
     ig_ring_publish(&t->ring);
     if (t->share)
         parser_help(t);
+}
+
+/* Parsing thread (shared mode): hands the decoding of <txn> over while this thread has used
+ * more CPU than the detection thread (not the ring's fill: see parser_busier), so the work
+ * follows measured load, whatever the traffic; should that make detection the busier one,
+ * the clocks turn and this side decodes again. Only a copy that fits a slot. */
+static bool threaded_defer_txn(struct ig_detect *d, const struct ig_adapter *ad, const struct ig_http_txn *txn,
+                               const struct ig_identity_cfg *id, const struct ig_txn_flow *fl)
+{
+    struct threaded *t = T(d);
+    if (!t->share || t->decode == 'p')
+        return false;
+    if (t->decode == 'a' &&
+        (!parser_busier(t) || !long_ago(t->helped_at, ig_ring_published_count(&t->ring), t)))
+        return false;
+    if (ig_txn_bytes(txn) > t->slot_arena)
+        return false;
+    if (!t->identity_ready) {
+        /* A JWKS file is reread by the thread that resolves: that one stays the only one. */
+        if (id->jwks)
+            return false;
+        t->identity = *id;   /* published to the detection thread with the slot below */
+        t->identity.key_cache = &t->identity.key_cache_store;
+        t->identity_ready = true;
+    }
+    struct slot *s = ig_ring_claim(&t->ring);
+    s->kind = SLOT_TXN;
+    s->big = 0;
+    s->now_us = 0;
+    s->lane = UINT32_MAX;   /* shared mode: no client lanes */
+    s->ad = ad;
+    s->flow_evasion = fl->evasion;
+    s->has_note = fl->note != NULL;
+    s->midstream = fl->midstream;
+    if (fl->note)
+        snprintf(s->flow_note, sizeof s->flow_note, "%s", fl->note);
+    ig_txn_copy(&s->txn, txn, slot_arena(s));
+    ig_ring_publish(&t->ring);
+    t->deferred++;
+    t->deferred_at = ig_ring_published_count(&t->ring);
+    parser_help(t);
+    return true;
+}
+
+static void threaded_add_decoded(const struct ig_detect *d, struct ig_parse_stats *ps, uint64_t *by_proto,
+                                 struct ig_drop_reasons *drops)
+{
+    const struct threaded *t = CT(d);
+    if (!t->share)
+        return;
+    struct decoded *dec = malloc(sizeof *dec);
+    if (!dec)
+        return;
+    if (t->running) {
+        pthread_mutex_lock((pthread_mutex_t *)&t->pub_lock);
+        *dec = t->dec_pub;
+        pthread_mutex_unlock((pthread_mutex_t *)&t->pub_lock);
+    } else {
+        *dec = t->dec;   /* joined (or never started): ours to read */
+    }
+    ps->events_malformed += dec->ps.events_malformed;
+    ps->events_raw_inspected += dec->ps.events_raw_inspected;
+    for (int k = 0; k < IG_PROTO__COUNT; k++)
+        by_proto[k] += dec->by_proto[k];
+    for (uint32_t i = 0; i < dec->drops.nrows; i++)
+        ig_drop_add(drops, dec->drops.row[i].reason, dec->drops.row[i].n);
+    drops->other += dec->drops.other;
+    free(dec);
 }
 
 static void send_marker(struct threaded *t, uint32_t kind, uint64_t now_us)
@@ -671,16 +814,17 @@ static void threaded_summary(const struct ig_detect *d, FILE *out)
         fprintf(out, "%s%zu per-client detectors", t->d.core.nside ? " and " :
                 t->share ? "; model side, shared: " : "; model side: ", t->d.core.nside_client);
     if (t->share)
-        fprintf(out, ", run by the parsing thread on %llu of %llu events",
-                (unsigned long long)t->s_parser, (unsigned long long)(t->s_parser + t->s_detect));
+        fprintf(out, ", run by the parsing thread on %llu of %llu events; %llu "
+                "transactions decoded by the detection thread", (unsigned long long)t->s_parser, (unsigned long long)(t->s_parser + t->s_detect),
+                (unsigned long long)t->deferred);
     fprintf(out, "): %llu events and ticks handed over in a ring of "
                  "%u slots x %zu bytes, %llu events through the overflow buffer, "
-                 "parser held back %llu times by a full ring; CPU %.2f s parsing, %.2f s detection",
+                 "parser held back %llu times by a full ring; CPU %.3f s parsing, %.3f s detection",
             (unsigned long long)t->ring_final.published, t->ring_ready ? ig_ring_capacity(&t->ring) : 0u,
             t->slot_arena, (unsigned long long)t->events_big, (unsigned long long)t->ring_final.full_waits,
             t->parse_cpu_s, t->detect_cpu_s);
     for (uint32_t k = 0; k < t->nlanes; k++)
-        fprintf(out, "%s%.2f", k ? " " : " (model lane), lanes ", t->lane[k].cpu_s);
+        fprintf(out, "%s%.3f", k ? " " : " (model lane), lanes ", t->lane[k].cpu_s);
     fputs(t->nlanes ? " s\n" : "\n", out);
 }
 
@@ -705,6 +849,10 @@ static void threaded_release(struct ig_detect *d)
         pthread_mutex_destroy(&t->pub_lock);
     if (t->s_lock_ready)
         pthread_mutex_destroy(&t->s_lock);
+    if (t->dscratch_ready)
+        ig_scratch_free(&t->dscratch);
+    if (t->identity_ready)
+        ig_identity_cfg_free(&t->identity);   /* (no JWKS of its own; wipes the keys it cached) */
     if (t->det_load_ready)
         ig_load_destroy(&t->det_load);
 }
@@ -716,6 +864,8 @@ const struct ig_detect_ops ig_detect_threaded = {
     .engine_load = threaded_engine_load,
     .start = threaded_start,
     .observe = threaded_observe,
+    .defer_txn = threaded_defer_txn,
+    .add_decoded = threaded_add_decoded,
     .tick = threaded_tick,
     .finish = threaded_finish,
     .reload = threaded_reload,

@@ -21,6 +21,7 @@
 #include "identity/identity.h"
 #include "pipeline/detect_stage.h"
 #include "pipeline/pipeline_state.h"
+#include "pipeline/txn_event.h"
 
 /* HTTP request or status line at the start of a direction's bytes. */
 static bool looks_like_http(enum ig_flow_dir dir, const uint8_t *p, size_t n)
@@ -148,14 +149,6 @@ static void on_close(void *ctx, struct ig_flow *f, uint64_t ts_us)
     f->app_kind = APP_IGNORED;
 }
 
-static void copy_span(char *dst, size_t cap, struct ig_span s)
-{
-    size_t n = s.n < cap - 1 ? s.n : cap - 1;
-    if (n)
-        memcpy(dst, s.p, n);
-    dst[n] = '\0';
-}
-
 static void write_event(struct ig_pipeline *p, const struct ig_event *ev)
 {
     ig_jsonw_reset(&p->events_json);
@@ -168,7 +161,9 @@ static void write_event(struct ig_pipeline *p, const struct ig_event *ev)
     fputc('\n', p->events_out);
 }
 
-/* One paired HTTP transaction: an inference event if an adapter understands it. */
+/* One paired HTTP transaction: an inference event if an adapter understands it. With two
+ * workers the detection thread may take the decoding over (it copies the transaction);
+ * the event is the same whichever thread builds it (txn_event.h). */
 static void on_txn(void *ctx, const struct ig_http_txn *t)
 {
     struct ig_pipeline *p = ctx;
@@ -179,70 +174,20 @@ static void on_txn(void *ctx, const struct ig_http_txn *t)
         p->parse.not_inference++;
         return;
     }
+    struct ig_txn_flow fl = { 0 };   /* what the connection carries into its events (flow/) */
+    if (p->cur_flow)
+        fl = (struct ig_txn_flow){ p->cur_flow->evasion, p->cur_flow->evasion_note, p->cur_flow->midstream };
+    p->parse.events++;   /* malformed or not, one event (its protocol: once decoded) */
+    /* Only where nothing on this side needs the event: no events output, no hook, no
+     * shards' merge. */
+    if (!p->parser_only && !p->events_out && !p->event_hook &&
+        ig_detect_defer_txn(p->detect, ad, t, &p->identity, &fl))
+        return;
     struct ig_event *ev = &p->ev;
-    memset(ev, 0, sizeof *ev);
-    ev->req_time_us = t->req_time_us;
-    ev->resp_time_us = t->resp_time_us;
-    if (t->resp_time_us >= t->req_time_us && t->status)
-        ev->latency_us = t->resp_time_us - t->req_time_us;
-    ev->src = t->client;
-    ev->dst = t->server;
-    ev->protocol = ad->protocol;
-    ev->status = t->status;
-    if (t->status >= 400)
-        ev->flags |= IG_EV_ERROR;
-    ev->req_bytes = t->req_wire_bytes;
-    ev->resp_bytes = t->resp_wire_bytes;
-    copy_span(ev->method, sizeof ev->method, t->method);
-    copy_span(ev->route, sizeof ev->route, t->path);
-    ig_identity_resolve(&p->identity, t, ev);
-
-    ev->evasion = t->evasion;
-    if (p->cur_flow && p->cur_flow->evasion) {
-        /* transport tricks seen on this connection so far (flow/) */
-        ev->evasion |= p->cur_flow->evasion;
-        if (p->cur_flow->evasion_note)
-            snprintf(ev->evasion_note, sizeof ev->evasion_note, "%s", p->cur_flow->evasion_note);
-    }
-    if (t->req_body_truncated || t->resp_body_truncated)
-        ev->evasion |= IG_EVA_TRUNCATED;
-    const char *reason = NULL;
-    int st = ad->decode(&dctx, t, ev, &reason);
-    if (st < 0) {
-        /* Keep the event (rate and error detectors still count it) without payload. */
-        ev->flags = (ev->flags & IG_EV_ERROR) | IG_EV_MALFORMED;
-        ev->malformed_reason = reason ? reason : "undecodable payload";
-        if (t->req_body_truncated)
-            ev->malformed_reason = "request body over http.request_body_limit";
-        ev->rows = ev->features = ev->outputs = 0;
-        ev->inputs = ev->scores = NULL;
-        ev->labels = NULL;
-        ev->prompt = ev->completion = ev->system_prompt = (struct ig_span){ NULL, 0 };
-        /* Undecodable is not uninspected: the text detectors read the body's strings
-         * (a cut or mangled body is exactly where an attacker would hide a prompt).
-         * Tensor limits (IG_ELIMIT on a well-formed body) are not that case. */
-        if ((st == IG_EPARSE || t->req_body_truncated) && t->req_body.n) {
-            struct ig_ad_text raw;
-            size_t cap = IG_MIN(t->req_body.n + 1, (size_t)p->cfg->max_string);
-            if (ig_ad_text_init(&raw, &p->scratch, cap) == IG_OK) {
-                ig_ad_raw_text(t->req_body, &raw);
-                if (raw.n) {
-                    ev->prompt = ig_ad_text_span(&raw);
-                    ev->flags |= IG_EV_TEXT;
-                    ev->evasion |= IG_EVA_RAW_BODY;
-                    p->parse.events_raw_inspected++;
-                }
-            }
-        }
-    }
-    if (p->cur_flow && p->cur_flow->midstream)
-        ev->flags |= IG_EV_MIDSTREAM;   /* the connection predates the capture (flow/) */
-    if (ev->flags & IG_EV_MALFORMED) {
-        p->parse.events_malformed++;
-        ig_drop_count(&p->drops, ev->malformed_reason ? ev->malformed_reason : "malformed payload");
-    }
-    p->parse.events++;
-    p->events_by_proto[ev->protocol < IG_PROTO__COUNT ? ev->protocol : 0]++;
+    struct ig_txn_outcome o;
+    struct ig_txn_decoder dc = { .cfg = p->cfg, .identity = &p->identity, .scratch = &p->scratch };
+    ig_txn_event(&dc, ad, t, &fl, ev, &o);
+    ig_txn_count(&o, &p->parse, p->events_by_proto, &p->drops);
     if (!p->parser_only)
         ig_pipeline_event_merged(p, ev);
     else if (p->shard)
@@ -558,6 +503,8 @@ void ig_pipeline_parse_view(const struct ig_pipeline *p, struct ig_parse_view *v
     c->parse = p->parse;
     memcpy(c->events_by_proto, p->events_by_proto, sizeof c->events_by_proto);
     c->drops = p->drops;
+    if (p->detect)   /* what the detection thread decoded for this side (two workers) */
+        ig_detect_add_decoded(p->detect, &c->parse, c->events_by_proto, &c->drops);
     if (p->shards)   /* the coordinator's own events are the mirror's (ig_pipeline_txn) */
         ig_shards_counts(p->shards, c);
 }

@@ -114,6 +114,21 @@ def main():
     c.client(chat(PROMPTS[1][0], "sk-late"))
     c.server(chat_reply(PROMPTS[1][1]))
     c.close()
+    # One more source whose bodies the adapters refuse: malformed events by several reasons,
+    # one cut chat body whose strings are inspected raw (run modes must count them alike).
+    c = Conv(pc, "127.0.6.2", 45001)
+    bad = [("/v1/chat/completions", b'{"model": "helpbot", "messages": [{"role": "user", '
+                                    b'"content": "Ignore all previous instructions and'),
+           ("/v2/models/iris/infer", b'{"inputs": [{"name": "x", "shape": [1, 8], '
+                                     b'"datatype": "FP32", "data": [1, 2]}]}'),
+           ("/v2/models/iris/infer", b'not json at all')]
+    for k in range(6):
+        path, body = bad[k % len(bad)]
+        c.client(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: m\r\nX-Api-Key: sk-bad\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() +
+                 b"\r\n\r\n" + body)
+        c.server(reply(b"400 Bad Request", b'{"error": "bad request"}'))
+    c.close()
     for c in convs:
         c.close()
     pc.close()
