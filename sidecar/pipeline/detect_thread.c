@@ -35,6 +35,7 @@
 
 #include <inferguard/load.h>
 
+#include "adapters/ad_common.h"
 #include "core/ring.h"
 #include "pipeline/txn_event.h"
 
@@ -448,6 +449,7 @@ static void *detect_main(void *arg)
         ig_ring_release(&t->ring);
         if (kind == SLOT_FINISH || kind == SLOT_STOP) {
             t->detect_cpu_s = thread_cpu_s();   /* read by the parser after join */
+            ig_ad_thread_exit();   /* the adapters' per-thread scratch of handed-over decoding */
             return NULL;
         }
     }

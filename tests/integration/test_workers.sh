@@ -24,6 +24,9 @@ gen --scenario demo --seed 1 --drift-at 0.6 --out "$WORK/readme_demo.pcap"
 gen --scenario benign --seed 5 --dim 3072 --batch 8 --clients 3 --requests 40 --out "$WORK/wide.pcap"
 gen --scenario evasion --seed 6 --out "$WORK/evasion.pcap"
 /usr/bin/python3 "$IG_SRC/tests/tools/llm_mix_gen.py" "$WORK/llm.pcap"
+# OpenAI chat with streamed (SSE) answers: their reassembly keeps a per-thread scratch, which
+# the detection thread must give back when it decodes them (ASan's leak check ends the run).
+gen --scenario benign --protocol openai --seed 7 --clients 8 --requests 200 --out "$WORK/openai.pcap"
 # The shipped rules, with abuse.rate on an explicit quota the LLM capture's sources cross.
 mkdir "$WORK/rules"
 cp "$IG_SRC"/rules/*.yaml "$WORK/rules/"
@@ -111,7 +114,7 @@ grep -Eq 'run by the parsing thread on [1-9][0-9]* of [1-9][0-9]* events' "$WORK
 # worker's; with slots too small for some transactions (those are decoded where they are).
 printf 'detection:\n  decode: detection\n' > "$WORK/decode.yaml"
 printf 'detection:\n  decode: detection\n  ring_slots: 2\n  ring_slot_bytes: 4KiB\n' > "$WORK/decode_tiny.yaml"
-for c in mixed mixed_proxy demo readme_demo wide evasion llm; do
+for c in mixed mixed_proxy demo readme_demo wide evasion llm openai; do
     RULES=""
     [ "$c" = llm ] && RULES=$WORK/rules
     NOEVENTS=1 run "$c.noev" 1 "$WORK/$c.pcap"
