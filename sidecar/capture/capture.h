@@ -47,6 +47,7 @@ struct ig_decode_stats {
     uint64_t kernel_drops;       /* live: packets the kernel ring or interface dropped */
     uint64_t clock_steps;        /* timestamps stepped back over 1 s (capture/clock.h) */
     uint64_t clock_step_ms;      /* ... by this much in all: later packets moved forward */
+    uint64_t clock_outliers;     /* single packets stamped over 60 s ahead: held at the latest time */
 };
 
 /* Checksums of a decoded packet: IPv4 header, and TCP/UDP over the pseudo-header (RFC 793,

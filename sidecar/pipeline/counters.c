@@ -38,6 +38,9 @@ const struct ig_counter_def ig_counters[] = {
       CAP(clock_steps), NONE, NULL, SAY(CLOCK, 0, "packet times stepped back %llu times") },
     { NULL, NULL, NULL, C, CAP(clock_step_ms), NONE, NULL,
       SAY(CLOCK, 1, " (%llu ms in all): later packets' times moved forward by as much") },
+    { "inferguard_capture_clock_outliers_total", NULL,
+      "Single packets stamped over 60 s ahead of the rest (held at the latest time).", C,
+      CAP(clock_outliers), NONE, NULL, SAY(CLOCK, 2, "; %llu single packets stamped over 60 s ahead, held at the latest time") },
     /* IP defragmentation */
     { "inferguard_defrag_total", "what=fragments", "IP fragment reassembly.", C, FLW(defrag.fragments), NONE, NULL, SAY(DEFRAG, 0, "%llu IP fragments") },
     { "inferguard_defrag_total", "what=reassembled", NULL, C, FLW(defrag.reassembled), NONE, NULL, SAY(DEFRAG, 1, ", %llu datagrams reassembled (defrag.policy %s)") },
@@ -198,7 +201,7 @@ const size_t ig_counters_n = sizeof ig_counters / sizeof ig_counters[0];
 
 const struct ig_summary_line_def ig_summary_lines[IG_SUM__COUNT] = {
     [IG_SUM_PACKETS] = { "  packets     ", IG_SHOW_ALWAYS },
-    [IG_SUM_CLOCK] = { "  clock       ", IG_SHOW_IF_FIRST },
+    [IG_SUM_CLOCK] = { "  clock       ", IG_SHOW_IF_ANY },
     [IG_SUM_FLOWS] = { "  flows       ", IG_SHOW_ALWAYS },
     [IG_SUM_TCP] = { "  tcp         ", IG_SHOW_ALWAYS },
     [IG_SUM_TCP_STATE] = { "  tcp state   ", IG_SHOW_ALWAYS },

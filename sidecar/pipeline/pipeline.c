@@ -401,6 +401,7 @@ void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
     if (now_us < p->last_us)
         now_us = p->last_us;   /* the capture clock never runs backwards for detectors */
     p->last_us = now_us;
+    p->clock.tick_us = now_us;   /* a live capture's first packet after an idle hour is no leap */
     p->next_tick_us = now_us + TICK_US;
     if (p->shards) {
         ig_shards_tick(p->shards, now_us);   /* the rest once merged: ig_pipeline_tick_merged */
@@ -420,7 +421,7 @@ void ig_pipeline_packet(struct ig_pipeline *p, const struct ig_packet *pkt)
 {
     struct ig_packet moved;
     uint64_t ts = ig_capture_clock_fix(&p->clock, pkt->ts_us, &p->capture);
-    if (ts != pkt->ts_us) {   /* after a step back (capture/clock.h): rare, a copy */
+    if (ts != pkt->ts_us) {   /* after a step back or a leap (capture/clock.h): rare, a copy */
         moved = *pkt;
         moved.ts_us = ts;
         pkt = &moved;

@@ -17,11 +17,11 @@ static void test_forward_and_small_reorder_unchanged(void **state)
     struct ig_capture_clock c = { 0 };
     struct ig_decode_stats st;
     memset(&st, 0, sizeof st);
-    const uint64_t ts[] = { 5000000, 5000100, 4999000, 5200000, 4200001, 5300000, 90000000 };
+    const uint64_t ts[] = { 5000000, 5000100, 4999000, 5200000, 4200001, 5300000, 60000000 };
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++)
         assert_int_equal(ig_capture_clock_fix(&c, ts[i], &st), ts[i]);
     assert_int_equal(st.clock_steps, 0);
-    assert_int_equal(c.max_us, 90000000);
+    assert_int_equal(c.max_us, 60000000);
 }
 
 static void test_step_back_is_absorbed(void **state)
@@ -31,7 +31,8 @@ static void test_step_back_is_absorbed(void **state)
     struct ig_decode_stats st;
     memset(&st, 0, sizeof st);
     /* a 300 s capture appended to itself: the copy starts at its own first time again */
-    assert_int_equal(ig_capture_clock_fix(&c, 1000000, &st), 1000000);
+    for (uint64_t t = 1000000; t < 301000000; t += 50000000)
+        assert_int_equal(ig_capture_clock_fix(&c, t, &st), t);
     assert_int_equal(ig_capture_clock_fix(&c, 301000000, &st), 301000000);
     assert_int_equal(ig_capture_clock_fix(&c, 1000000, &st), 301000001);
     assert_int_equal(st.clock_steps, 1);
@@ -40,6 +41,8 @@ static void test_step_back_is_absorbed(void **state)
     assert_int_equal(ig_capture_clock_fix(&c, 1500000, &st), 301500001);
     /* a small reorder after the step passes with the same offset */
     assert_int_equal(ig_capture_clock_fix(&c, 1400000, &st), 301400001);
+    for (uint64_t t = 51000000; t < 301000000; t += 50000000)
+        assert_int_equal(ig_capture_clock_fix(&c, t, &st), t + 300000001);
     assert_int_equal(ig_capture_clock_fix(&c, 301000000, &st), 601000001);
     /* and a second copy: a second step */
     assert_int_equal(ig_capture_clock_fix(&c, 1000000, &st), 601000002);
@@ -62,12 +65,66 @@ static void test_step_threshold(void **state)
     assert_int_equal(st.clock_steps, 1);
 }
 
+static void test_one_record_far_ahead_is_held(void **state)
+{
+    (void)state;
+    struct ig_capture_clock c = { 0 };
+    struct ig_decode_stats st;
+    memset(&st, 0, sizeof st);
+    const uint64_t year = 365ull * 86400 * 1000000;
+    assert_int_equal(ig_capture_clock_fix(&c, 10000000, &st), 10000000);
+    /* a corrupt record ten years ahead: held at the latest time */
+    assert_int_equal(ig_capture_clock_fix(&c, 10000100 + 10 * year, &st), 10000000);
+    /* the next packet comes back: it was an outlier; time goes on unmoved */
+    assert_int_equal(ig_capture_clock_fix(&c, 10000200, &st), 10000200);
+    assert_int_equal(st.clock_outliers, 1);
+    assert_int_equal(st.clock_steps, 0);
+    assert_int_equal(c.offset_us, 0);
+    assert_int_equal(c.max_us, 10000200);
+    /* just under the leap: passes as it is */
+    assert_int_equal(ig_capture_clock_fix(&c, 10000200 + IG_CLOCK_LEAP_US, &st), 10000200 + IG_CLOCK_LEAP_US);
+    assert_int_equal(st.clock_outliers, 1);
+}
+
+static void test_real_gap_goes_on_at_the_second_packet(void **state)
+{
+    (void)state;
+    struct ig_capture_clock c = { 0 };
+    struct ig_decode_stats st;
+    memset(&st, 0, sizeof st);
+    const uint64_t hour = 3600ull * 1000000;
+    ig_capture_clock_fix(&c, 10000000, &st);
+    /* traffic resumes after an hour: the first packet is held, the second confirms */
+    assert_int_equal(ig_capture_clock_fix(&c, 10000000 + hour, &st), 10000000);
+    assert_int_equal(ig_capture_clock_fix(&c, 10000000 + hour - 500000, &st), 10000000 + hour - 500000);
+    assert_int_equal(ig_capture_clock_fix(&c, 10000000 + hour + 100, &st), 10000000 + hour + 100);
+    assert_int_equal(st.clock_outliers, 0);
+    assert_int_equal(st.clock_steps, 0);
+    assert_int_equal(c.offset_us, 0);
+}
+
+static void test_idle_live_capture_is_no_leap(void **state)
+{
+    (void)state;
+    struct ig_capture_clock c = { 0 };
+    struct ig_decode_stats st;
+    memset(&st, 0, sizeof st);
+    const uint64_t hour = 3600ull * 1000000;
+    ig_capture_clock_fix(&c, 10000000, &st);
+    c.tick_us = 10000000 + hour - 1000000;   /* the wall clock's ticks went on while idle */
+    assert_int_equal(ig_capture_clock_fix(&c, 10000000 + hour, &st), 10000000 + hour);
+    assert_int_equal(st.clock_outliers, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forward_and_small_reorder_unchanged),
         cmocka_unit_test(test_step_back_is_absorbed),
         cmocka_unit_test(test_step_threshold),
+        cmocka_unit_test(test_one_record_far_ahead_is_held),
+        cmocka_unit_test(test_real_gap_goes_on_at_the_second_packet),
+        cmocka_unit_test(test_idle_live_capture_is_no_leap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
