@@ -62,6 +62,32 @@ static inline __m512 block_l2sq(const float *blk, const float *x, uint32_t dim)
     return _mm512_add_ps(a0, a1);
 }
 
+/* The steps two blocks at once share (block_l2sq_pair, block_pair_upto): features f and
+ * f + 1 into each block's two accumulators, and a last odd feature into the first. */
+static inline void pair_step2(const float *b0, const float *b1, const float *x, uint32_t f,
+                              __m512 *a0, __m512 *a1, __m512 *c0, __m512 *c1)
+{
+    const __m512 x0 = _mm512_set1_ps(x[f]), x1 = _mm512_set1_ps(x[f + 1]);
+    __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
+    __m512 t1 = _mm512_sub_ps(x1, _mm512_load_ps(b0 + (size_t)(f + 1) * 16));
+    __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
+    __m512 u1 = _mm512_sub_ps(x1, _mm512_load_ps(b1 + (size_t)(f + 1) * 16));
+    *a0 = _mm512_fmadd_ps(t0, t0, *a0);
+    *a1 = _mm512_fmadd_ps(t1, t1, *a1);
+    *c0 = _mm512_fmadd_ps(u0, u0, *c0);
+    *c1 = _mm512_fmadd_ps(u1, u1, *c1);
+}
+
+static inline void pair_step1(const float *b0, const float *b1, const float *x, uint32_t f,
+                              __m512 *a0, __m512 *c0)
+{
+    const __m512 x0 = _mm512_set1_ps(x[f]);
+    __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
+    __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
+    *a0 = _mm512_fmadd_ps(t0, t0, *a0);
+    *c0 = _mm512_fmadd_ps(u0, u0, *c0);
+}
+
 /* block_l2sq of two blocks at once, each with its own accumulators and the same operations
  * in the same order (so the same sums): one block's two chains of dependent fused
  * multiply-adds wait on their latency, two blocks' four keep the unit busy. */
@@ -70,24 +96,10 @@ static inline void block_l2sq_pair(const float *b0, const float *b1, const float
 {
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, c0 = a0, c1 = a0;
     uint32_t f = 0;
-    for (; f + 2 <= dim; f += 2) {
-        const __m512 x0 = _mm512_set1_ps(x[f]), x1 = _mm512_set1_ps(x[f + 1]);
-        __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
-        __m512 t1 = _mm512_sub_ps(x1, _mm512_load_ps(b0 + (size_t)(f + 1) * 16));
-        __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
-        __m512 u1 = _mm512_sub_ps(x1, _mm512_load_ps(b1 + (size_t)(f + 1) * 16));
-        a0 = _mm512_fmadd_ps(t0, t0, a0);
-        a1 = _mm512_fmadd_ps(t1, t1, a1);
-        c0 = _mm512_fmadd_ps(u0, u0, c0);
-        c1 = _mm512_fmadd_ps(u1, u1, c1);
-    }
-    if (f < dim) {
-        const __m512 x0 = _mm512_set1_ps(x[f]);
-        __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
-        __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
-        a0 = _mm512_fmadd_ps(t0, t0, a0);
-        c0 = _mm512_fmadd_ps(u0, u0, c0);
-    }
+    for (; f + 2 <= dim; f += 2)
+        pair_step2(b0, b1, x, f, &a0, &a1, &c0, &c1);
+    if (f < dim)
+        pair_step1(b0, b1, x, f, &a0, &c0);
     *o0 = _mm512_add_ps(a0, a1);
     *o1 = _mm512_add_ps(c0, c1);
 }
@@ -276,17 +288,8 @@ static inline bool block_pair_upto(const float *b0, const float *b1, uint32_t di
         uint32_t end = (f + 16) & ~15u;
         if (end > dim)
             end = dim;
-        for (; f + 2 <= end; f += 2) {
-            const __m512 x0 = _mm512_set1_ps(x[f]), x1 = _mm512_set1_ps(x[f + 1]);
-            __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
-            __m512 t1 = _mm512_sub_ps(x1, _mm512_load_ps(b0 + (size_t)(f + 1) * 16));
-            __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
-            __m512 u1 = _mm512_sub_ps(x1, _mm512_load_ps(b1 + (size_t)(f + 1) * 16));
-            a0 = _mm512_fmadd_ps(t0, t0, a0);
-            a1 = _mm512_fmadd_ps(t1, t1, a1);
-            c0 = _mm512_fmadd_ps(u0, u0, c0);
-            c1 = _mm512_fmadd_ps(u1, u1, c1);
-        }
+        for (; f + 2 <= end; f += 2)
+            pair_step2(b0, b1, x, f, &a0, &a1, &c0, &c1);
         if (f + 2 <= dim) {
             l0 = l0 && _mm512_cmp_ps_mask(_mm512_add_ps(a0, a1), vb, _CMP_GT_OQ) != (__mmask16)0xffff;
             l1 = l1 && _mm512_cmp_ps_mask(_mm512_add_ps(c0, c1), vb, _CMP_GT_OQ) != (__mmask16)0xffff;
@@ -294,13 +297,8 @@ static inline bool block_pair_upto(const float *b0, const float *b1, uint32_t di
                 return false;
         }
     }
-    if (f < dim) {
-        const __m512 x0 = _mm512_set1_ps(x[f]);
-        __m512 t0 = _mm512_sub_ps(x0, _mm512_load_ps(b0 + (size_t)f * 16));
-        __m512 u0 = _mm512_sub_ps(x0, _mm512_load_ps(b1 + (size_t)f * 16));
-        a0 = _mm512_fmadd_ps(t0, t0, a0);
-        c0 = _mm512_fmadd_ps(u0, u0, c0);
-    }
+    if (f < dim)
+        pair_step1(b0, b1, x, f, &a0, &c0);
     *o0 = _mm512_add_ps(a0, a1);
     *o1 = _mm512_add_ps(c0, c1);
     *live0 = l0;
