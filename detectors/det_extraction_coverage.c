@@ -207,9 +207,12 @@ struct cv_model {
     uint64_t judged;          /* rows judged, all clients */
     float    typical_range;   /* median range of the sampled features (0: not yet known) */
     struct cv_stat all[CV_FEAT];  /* all classes together: the interpolation test's units */
+    /* per feature, the classes' within-class sums of squares and rows added up: the pooled
+     * within-class variance a class's own spread is shrunk toward (spread) */
+    double   pool_m2[CV_FEAT], pool_n[CV_FEAT];
     float    inv_sd[CV_FEAT];
     /* once the reference is closed: per class and sampled feature, the spread rms_z and
-     * near_dup divide by (its floored sd; 0: fewer than 2 reference rows, not used), the
+     * near_dup divide by (spread(): 0 with fewer than 2 reference rows, not used), the
      * same doubles they computed per row (two square roots and a division each) */
     double   den[CV_CLS][CV_FEAT];
     struct cv_peer peers[CV_PEERS];
@@ -456,14 +459,27 @@ static double sd_floor(const struct cv_model *m, uint32_t f)
     return 0.01 * (range > 0 ? range : m->typical_range) + 1e-6;
 }
 
-/* The spread feature f of class k is judged with (its sd, floored), 0 when the class has
- * fewer than 2 reference rows of it. */
+/* Prior weight, in reference rows, of the pooled within-class variance in a class's spread
+ * (spread; rules/schema.md: 10, 20 and 50 were compared on the efficacy captures). */
+#define CV_POOL_ROWS 20.0
+
+/* The spread feature f of class k is judged with, 0 when the class has fewer than 2
+ * reference rows of it: its variance shrunk toward the pooled within-class variance of f, as
+ * if CV_POOL_ROWS more of its rows had that spread (a normal prior on the variance), then
+ * floored. A class's ~100 reference rows cannot tell a pixel that is never inked for that
+ * class from one inked now and then: 0 in all of them gave it the floor (1 % of the range),
+ * and an image shifted by one pixel, ink where the class's rows had none, was then 100 sd
+ * off in several features (digits' test-time augmentation, flagged in 5 of 8 captures).
+ * The other classes' spread of the same feature says how much it varies within a class;
+ * tabular classes whose spread is that of the others (iris, wine, breast cancer) barely
+ * move. */
 static double spread(const struct cv_model *m, uint32_t k, uint32_t f)
 {
     const struct cv_stat *s = &m->st[k][f];
     if (s->n < 2)
         return 0;
-    double sd = sqrt(s->m2 / s->n), floor = sd_floor(m, f);
+    double pooled = m->pool_n[f] > 0 ? m->pool_m2[f] / m->pool_n[f] : 0;
+    double sd = sqrt((s->m2 + CV_POOL_ROWS * pooled) / (s->n + CV_POOL_ROWS)), floor = sd_floor(m, f);
     return sd > floor ? sd : floor;
 }
 
@@ -1017,6 +1033,8 @@ static void learn(struct cv_model *m, const float *x, int label, double ood_rms)
         double d = v - s->mean;
         s->mean += d / s->n;
         s->m2 += d * (v - s->mean);
+        m->pool_m2[f] += d * (v - s->mean);
+        m->pool_n[f] += 1;
     }
     m->ref_rows++;
 }
