@@ -32,6 +32,9 @@
  *     model, more than max_concurrency of them sending back to back from their onset
  *     together, most of their requests wasted (repeats, errors), are one client over many
  *     addresses (below, "network groups").
+ * An explicit quota per network (group_max_requests) holds such a network's clients
+ * together, new or known, whatever they send: a flood of new inputs over many addresses
+ * is a parallel job on the wire, and only a quota tells them apart.
  * Clients with such evidence are left out of their peers' references, so that two floods
  * do not make each other ordinary. A closed-loop flood on one connection is a busy client
  * by every measure here: a quota is the answer (rules/schema.md).
@@ -54,6 +57,7 @@
 struct rate_global {
     uint64_t window_us, width_us;
     uint64_t quota;                   /* explicit max_requests per window; 0 = relative */
+    uint64_t group_quota;             /* explicit group_max_requests per network group; 0 = none */
     uint64_t min_requests, flood_requests;
     double own_factor, pop_factor, traffic_factor;
     double heavy_factor;              /* at this multiple: cost harvesting / denial of service */
@@ -69,7 +73,8 @@ struct rate_global {
 struct rate_cfg {
     uint64_t window_us;
     double max_requests, min_requests, flood_requests, own_factor, pop_factor, traffic_factor,
-           heavy_factor, max_conc, refused_share, v4_prefix, v6_prefix, group_wasted;
+           heavy_factor, max_conc, refused_share, v4_prefix, v6_prefix, group_wasted,
+           group_max_requests;
 };
 
 #define ROW(n, t, f, ...) { .name = n, .type = t, .offset = offsetof(struct rate_cfg, f), __VA_ARGS__ }
@@ -103,6 +108,9 @@ static const struct ig_param rate_params[] = {
         .flags = IG_PARAM_WHOLE, .help = "the same for IPv6 addresses; 0: off"),
     ROW("group_wasted_share", IG_PT_DOUBLE, group_wasted, .def = 0.5, .min = 0, .max = 1,
         .help = "a network group is reported only when at least this share of its requests were wasted: an input the group had sent before, or answered with an error; 0: not needed"),
+    ROW("group_max_requests", IG_PT_DOUBLE, group_max_requests, .def = -1, .min = 1, .max = 1e12,
+        .flags = IG_PARAM_WHOLE, .doc_default = "absent",
+        .help = "explicit quota per network group: more requests than this in one window from the clients of one group_v4_prefix / group_v6_prefix network known by their address alone fires, new to the model or not, whatever they send"),
     { 0 },
 };
 #undef ROW
@@ -188,6 +196,7 @@ static int rate_init(const struct ig_env *env, const struct ig_rules *r, void **
     };
     /* flood_requests >= min_requests: the table says so (.vs) */
     g.quota = c->max_requests > 0 ? (uint64_t)c->max_requests : 0;
+    g.group_quota = c->group_max_requests > 0 ? (uint64_t)c->group_max_requests : 0;
     g.min_requests = (uint64_t)c->min_requests;
     g.flood_requests = (uint64_t)c->flood_requests;
     g.width_us = ig_wcount_width(g.window_us);
@@ -414,14 +423,13 @@ static bool net_seen(struct rate_model *m, uint64_t key)
 
 /* The model's entry for group <key>, counting the event at <t>: found (the client's hint
  * first), else a free or idle one (nothing for a window) taken; NULL when all are busy
- * (the group is not judged: no finding rather than one on a partial view). An answered
- * request on a connection picked up mid-stream (no handshake seen) shows the network was
- * there before the capture or the sensor started: known, never judged as new. */
+ * (the group is not judged: no finding rather than one on a partial view). A connection
+ * picked up mid-stream (no handshake seen) says the network was there before the capture
+ * or the sensor started, not whether it was new then: judged as at a fresh start (a flood
+ * going on when the sensor restarts is still one; rules/schema.md). */
 static struct net_group *net_get(const struct rate_global *g, struct rate_model *m,
-                                 struct rate_client *c, const struct ig_event *ev, uint64_t key,
-                                 uint64_t t)
+                                 struct rate_client *c, uint64_t key, uint64_t t)
 {
-    bool before = (ev->flags & IG_EV_MIDSTREAM) && ev->status;
     uint32_t i = c->net - 1, spare = NET_GROUPS;
     if (i >= NET_GROUPS || m->net[i].key != key) {
         for (i = 0; i < NET_GROUPS; i++) {
@@ -434,16 +442,11 @@ static struct net_group *net_get(const struct rate_global *g, struct rate_model 
             if (spare == NET_GROUPS)
                 return NULL;
             i = spare;
-            bool known = net_seen(m, key) || before;
             m->net[i] = (struct net_group){ .key = key, .first_key = c->key, .first_t = t,
-                                            .last_t = t, .known = known };
+                                            .last_t = t, .known = net_seen(m, key) };
         }
     }
     struct net_group *ng = &m->net[i];
-    if (before && !ng->known) {   /* it was there all along: not new, whatever it did */
-        ng->known = true;
-        ng->fresh = false;
-    }
     c->net = i + 1;
     if (t > ng->last_t)
         ng->last_t = t;
@@ -613,12 +616,13 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     uint8_t pfx[16];
     uint32_t bits = 0, press = 0;
     double press_load = 0;
-    uint64_t nk = m && !g->quota && g->max_conc > 0 ? net_key(g, call, ev, pfx, &bits) : 0;
-    struct net_group *ng = nk ? net_get(g, m, c, ev, nk, t) : NULL;
+    bool judged = !g->quota && g->max_conc > 0;   /* groups judged on their evidence */
+    uint64_t nk = m && (judged || g->group_quota) ? net_key(g, call, ev, pfx, &bits) : 0;
+    struct net_group *ng = nk ? net_get(g, m, c, nk, t) : NULL;
     uint64_t onset = ng ? ng->first_t + 2 * g->window_us : 0;
-    if (ng && !ng->known && (t < onset || ng->fresh))   /* while it may yet be judged */
+    if (ng && judged && !ng->known && (t < onset || ng->fresh))   /* while it may yet be judged */
         net_worth(ng, ev);
-    if (ng && n > g->min_requests && load >= 0.5 && c->busy_since < onset) {
+    if (ng && judged && n > g->min_requests && load >= 0.5 && c->busy_since < onset) {
         if (c->key == ng->first_key && t < onset && !ng->known)
             ng->fresh = true;
         net_press(ng, c->key, t, load);
@@ -629,25 +633,32 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
                     press_load += ng->m[i].load;
                 }
     }
-    const char *basis = NULL;
+    const char *basis = NULL, *gwhy = NULL;
     double pop_median = -1, traffic_median = -1, wasted = 0;
     uint64_t limit = 0;
-    if ((double)press > g->max_conc) {
+    if (ng && g->group_quota && ng->w.total > g->group_quota) {   /* the network's quota */
+        gwhy = "network_quota";
+        limit = g->group_quota;
+        basis = "group_quota";
+    } else if ((double)press > g->max_conc) {
         limit = net_limit(g, m, ng, t, &basis, &pop_median, &traffic_median);
         wasted = net_wasted(ng);
-        if (ng->w.total > limit && wasted >= g->group_wasted) {
-            why = "network_group";
-            grp = ng;
-        }
+        if (ng->w.total > limit && wasted >= g->group_wasted)
+            gwhy = "network_group";
     }
 
     if (m)   /* this client's current count in the model's peer table; a flood weighs 0 */
-        c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, why && *why ? 0 : 1,
+        c->slot = ig_peers_put(&m->peers, c->key, t, (double)n, (why && *why) || gwhy ? 0 : 1,
                                  c->slot - 1) + 1;
     if (c->level && t >= c->last_fire_us + g->window_us)
         c->level = 0;   /* a window has passed: report afresh if still over */
     if (ng && ng->level && t >= ng->last_fire_us + g->window_us)
         ng->level = 0;
+    /* the group when its level rises, else the client on its own evidence */
+    if (gwhy && level_of(g, limit, ng->w.total) > ng->level) {
+        why = gwhy;
+        grp = ng;
+    }
     if (!why)
         return IG_OK;   /* a busy client: no finding without evidence beyond its rate */
     uint64_t count = n;
@@ -674,15 +685,17 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
 
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
+    bool gquota = grp && !strcmp(why, "network_quota");
     f.title = grp ? "Network group request rate over limit" : "Client request rate over limit";
-    f.desc = grp ? "Many addresses of one network new to the model, each a busy client, are together sending far more than a client's limit: a flood spread over addresses."
+    f.desc = gquota ? "The addresses of one network are together sending more requests per window than the network's quota allows."
+           : grp ? "Many addresses of one network new to the model, each a busy client, are together sending far more than a client's limit: a flood spread over addresses."
            : lvl >= 3 ? "A client is sending requests far above its limit: cost harvesting or denial of ML service."
                       : "A client is sending more requests per window than its limit allows.";
     f.remediation = "Enforce per-client quotas and rate limits at the gateway (AML.M0004).";
     int sev = g->severity + (int)lvl - 1;
     f.severity = (uint8_t)IG_MIN(sev, (int)IG_SEV_CRITICAL);
     f.confidence_id = 3;
-    f.analytic_type = g->quota ? 1 : 3;
+    f.analytic_type = (grp ? gquota : g->quota != 0) ? 1 : 3;   /* rule-based: a quota */
     f.atlas[0] = "AML.T0040";
     if (lvl >= 3) {
         f.atlas[1] = "AML.T0034";
@@ -705,9 +718,11 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
     char net[64];
     if (grp) {
         ig_finding_score(&f, "client_requests", (double)n);
-        ig_finding_score(&f, "group_sources", press);
-        ig_finding_score(&f, "group_concurrency", press_load);
-        ig_finding_score(&f, "group_wasted_share", wasted);
+        if (!gquota) {
+            ig_finding_score(&f, "group_sources", press);
+            ig_finding_score(&f, "group_concurrency", press_load);
+            ig_finding_score(&f, "group_wasted_share", wasted);
+        }
         char ip[48];
         snprintf(net, sizeof net, "%s/%u", ig_ip_str(ev->src.family, pfx, ip, sizeof ip), bits);
         ig_finding_evidence(&f, "network_group", net);

@@ -506,12 +506,13 @@ static void test_busy_model(void **state)
 static void test_network_group(void **state)
 {
     (void)state;
-    /* FLOOD, V6, WIDE, ERRS, ANY: reported (each cycles over 20 inputs, WIDE over 300, past
-     * what the group's table holds unsampled; ERRS: new inputs, all answered 400; ANY:
-     * opaque payloads, group_wasted_share 0); the others
+    /* FLOOD, V6, WIDE, ERRS, ANY, MID, ONE_MID: reported (each cycles over 20 inputs, WIDE
+     * over 300, past what the group's table holds unsampled; ERRS: new inputs, all answered
+     * 400; ANY: opaque payloads, group_wasted_share 0; MID: every connection picked up
+     * mid-stream, a sensor restarted during the flood; ONE_MID: one of the 8: what the
+     * network did before the sensor started is unknown, as at a fresh start); the others
      * quiet. JOB: each request a new input (a job scoring a data set); OPAQUE: no input to
-     * compare; MID: every connection picked up mid-stream (a sensor restarted, a capture
-     * begun mid-stream); ONE_MID: one of the 8 (the network was there before). */
+     * compare. */
     enum { FLOOD, V6, WIDE, ERRS, ANY, PRELUDE, RETURN, LATE, FOUR, THINK, SPREAD, KEYS, OFF, JOB, OPAQUE,
            MID, ONE_MID, CASES };
     for (int v = 0; v < CASES; v++) {
@@ -538,7 +539,7 @@ static void test_network_group(void **state)
                                        v == MID || (v == ONE_MID && i == 5) };
         }
         run(&fx, st, n);
-        if (v != FLOOD && v != V6 && v != WIDE && v != ERRS && v != ANY) {
+        if (v != FLOOD && v != V6 && v != WIDE && v != ERRS && v != ANY && v != MID && v != ONE_MID) {
             assert_int_equal(fx.got->n, 0);
             teardown(&fx);
             continue;
@@ -552,6 +553,50 @@ static void test_network_group(void **state)
             assert_string_equal(fx.got->f[i].net, v == V6 ? "2001:db8:9::/48" : "10.9.8.0/24");
             assert_true(fx.got->f[i].sources > 4);
             assert_true(fx.got->f[i].requests > fx.got->f[i].threshold);
+        }
+        assert_true(fx.got->f[0].t < T0 + 15 * SEC);   /* within the flood's first window */
+        teardown(&fx);
+    }
+}
+
+/* An explicit quota per network (group_max_requests: 1,000 per window) for what nothing
+ * on the wire tells from an ordinary parallel job: eight addresses of one /24, one
+ * connection each at ~22/s (~1,780 requests per window together), a new input every
+ * request. Reported by the network's quota (evidence network_group, aggression
+ * network_quota): new to the model or picked up mid-stream (MID), and with a per-client
+ * quota of 400 that each address stays under (BOTH: the groups judged on their evidence
+ * are off then, the network's quota is not). Quiet: the same without the network quota
+ * (NONE, the parallel job), and the eight in eight networks (SPREAD, each under it). */
+static void test_network_quota(void **state)
+{
+    (void)state;
+    enum { QUOTA, MID, BOTH, NONE, SPREAD, CASES };
+    for (int v = 0; v < CASES; v++) {
+        struct fx fx = setup_with(v == NONE ? NULL
+                                  : v == BOTH ? "- detector: abuse.rate\n  params: {max_requests: 400, group_max_requests: 1000}\n"
+                                  : "- detector: abuse.rate\n  params: {group_max_requests: 1000}\n");
+        struct stream st[16] = { LIGHTS(45) };
+        char ids[8][32];
+        int n = 4;
+        for (int i = 0; i < 8; i++) {
+            snprintf(ids[i], sizeof ids[i], v == SPREAD ? "10.9.%d.1" : "10.9.8.%d", i + 1);
+            st[n++] = (struct stream){ ids[i], T0 + 5 * SEC + (uint64_t)i * 1000, 45000, 0, 1, 30, 0, 0, -1,
+                                       v == MID };
+        }
+        run(&fx, st, n);
+        if (v == NONE || v == SPREAD) {
+            assert_int_equal(fx.got->n, 0);
+            teardown(&fx);
+            continue;
+        }
+        if (fx.got->n < 1)
+            fail_msg("case %d: no finding", v);
+        for (int i = 0; i < fx.got->n; i++) {
+            assert_true(!strncmp(fx.got->f[i].client, "10.9.8.", 7));
+            assert_string_equal(fx.got->f[i].net, "10.9.8.0/24");
+            assert_string_equal(fx.got->f[i].aggression, v == BOTH ? "" : "network_quota");
+            assert_true(fx.got->f[i].threshold == 1000);
+            assert_true(fx.got->f[i].requests > 1000);
         }
         assert_true(fx.got->f[0].t < T0 + 15 * SEC);   /* within the flood's first window */
         teardown(&fx);
@@ -608,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_light_crowd),
         cmocka_unit_test(test_busy_model),
         cmocka_unit_test(test_network_group),
+        cmocka_unit_test(test_network_quota),
         cmocka_unit_test(test_defaults_and_bad_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
