@@ -31,7 +31,10 @@ abuse.rate without the flood (plan_rate): wine served again to light ordinary cl
 busy client alone; two busy clients and batch jobs over pools of 2 and 4 connections; two
 equal 8-connection floods; (full mode) a flood from 8 addresses and one ramped up over 8
 connections, and an ordinary parallel job: 8 workers on the addresses of one /24 new to the
-model, scoring a data set from the start.
+model, scoring a data set from the start; a flood from 8 addresses sending a new row every
+request; and the sensor restarted during the 8-address flood and during the parallel job
+(a new capture begun 2 s after each of its connections had an answer, analysed with the
+model's port in capture.ports, as a `run` sensor has it).
 Every client has its own 127.0.x.y address; the clients spread over a pool (simba_dist,
 hsj_dist: an attack over 64 source addresses; popular: 40 users of one model) send from
 127.(100+x).y.1..N and count as one row. Each capture is recorded with dumpcap and
@@ -105,6 +108,9 @@ ATTACKS = {
     "flood_parallel": ("abuse.", None, None, "flood, 8 connections"),
     "flood_pool": ("abuse.", None, None, "flood from 8 addresses, one connection each"),
     "flood_ramp": ("abuse.", None, None, "flood ramped up over 8 connections, one more every 2 s"),
+    "flood_pool_new": ("abuse.", None, None, "flood from 8 addresses, each request a new row"),
+    "flood_pool_restart": ("abuse.", None, None,
+                           "flood from 8 addresses, the sensor restarted during it (picked up mid-stream)"),
     "injection": ("prompt_injection.", 2, None, "prompt injection after one ordinary question"),
 }
 # What --check does not hold yet, each with why: (pattern, analytic) = findings of that
@@ -113,6 +119,10 @@ ATTACKS = {
 KNOWN_GAPS = {
     # flood_pool (8 addresses of one /24, one connection each) was one until abuse.rate
     # judged the addresses of a network new to the model as one client (rules/schema.md)
+    # flood_pool_new is, request for request, the ordinary parallel job (fanout): closed-loop
+    # addresses of a new /24 starting together, a new in-distribution row each request; only
+    # a quota tells them apart (abuse.rate's group_max_requests, rules/schema.md)
+    ("flood_pool_new", None),
 }
 PATTERNS = {
     "records": "real records of the held-out split",
@@ -229,7 +239,9 @@ def plan_rate(quick):
     connection pools (2 and 4 at once: ordinary), two equal floods (each must not make
     the other ordinary), a flood from many addresses and a slow ramp-up flood; a parallel
     job of 8 workers in a /24 new to the model, single records back to back as the flood
-    from many addresses sends them, but each record of its data set once."""
+    from many addresses sends them, but each record of its data set once; the flood from
+    many addresses sending a new row every request (the job's shape: a known gap); the
+    sensor restarted during the flood from many addresses and during the parallel job."""
     q = 0.5 if quick else 1.0
     warm = [("records", 250, 10, 0.01)] * 4
     light = [("records", 300, 10, 0.05), ("records", 300, 10, 0.05), ("popular", 400, 1, 0.01)]
@@ -242,10 +254,21 @@ def plan_rate(quick):
             light + [("flood_parallel", 3000, 1, 0), ("flood_parallel", 3000, 1, 0)]),
            ("wine (z) rate: many-address flood", light + [("flood_pool", 3000, 1, 0)]),
            ("wine (z) rate: ramp-up flood", light + [("flood_ramp", 3000, 1, 0)]),
-           ("wine (z) rate: parallel job of a new /24", light + [("fanout", 3000, 1, 0)])]
+           ("wine (z) rate: parallel job of a new /24", light + [("fanout", 3000, 1, 0)]),
+           # after the others (their seeds and addresses stay): a flood of a new row every
+           # request; and the sensor restarted 2 s after every connection of a flood, and of
+           # a parallel job, had an answer (the capture restarts: every connection then open
+           # is picked up mid-stream, and the sensor has forgotten the model's clients and
+           # networks)
+           ("wine (z) rate: many-address flood of new rows", light + [("flood_pool_new", 3000, 1, 0)]),
+           ("wine (z) rate: sensor restart in a many-address flood",
+            light + [("flood_pool_restart", 3000, 1, 0)], 2.0),
+           ("wine (z) rate: sensor restart in a parallel job of a new /24",
+            light + [("fanout", 3000, 1, 0)], 2.0)]
     if quick:
         out = out[:3]
-    return [(name, "model", {"dataset": "wine", "raw": False}, warm, p2) for name, p2 in out]
+    return [(s[0], "model", {"dataset": "wine", "raw": False, "restart": s[2] if len(s) > 2 else 0},
+             warm, s[1]) for s in out]
 
 
 def wait_file(path, pattern, secs):
@@ -286,6 +309,8 @@ VARIANTS = {"simba_noise": ("simba", ["--noise", "0.01"]),
             "pool_batch2": ("pool_batch", ["--conns", "2"]),
             "pool_batch4": ("pool_batch", ["--conns", "4"]),
             "flood_pool": ("flood_pool", ["--pool", "8"]),
+            "flood_pool_new": ("flood_pool", ["--pool", "8", "--fresh"]),
+            "flood_pool_restart": ("flood_pool", ["--pool", "8"]),
             "fanout": ("fanout", ["--pool", "8"]),
             "flood_ramp": ("flood_ramp", ["--conns", "8", "--ramp", "2"])}
 
@@ -311,6 +336,18 @@ def client_cmd(tools, kind, port, meta, role, n, batch, pause, src, seed):
             "--seed", str(seed), "--pause", str(pause)] + opts
 
 
+RESTART_DURING = ("flood_pool_restart", "fanout")   # roles a scenario's restart waits for
+
+
+def start_capture(port, pcap, recout):
+    rec = subprocess.Popen(["dumpcap", "-i", "lo", "-f", f"tcp port {port}", "-B", "64",
+                            "-s", "262144", "-P", "-w", pcap], stderr=open(recout, "w"))
+    if not wait_file(recout, "Capturing", 10):
+        rec.terminate()
+        sys.exit("dumpcap did not start")
+    return rec
+
+
 def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
     tools = os.path.join(a.src, "tests", "tools")
     d = os.path.join(work, f"s{idx}")
@@ -319,11 +356,8 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
     procs = [srv]
     try:
         pcap, recout = os.path.join(d, "cap.pcap"), os.path.join(d, "rec.out")
-        rec = subprocess.Popen(["dumpcap", "-i", "lo", "-f", f"tcp port {port}", "-B", "64",
-                                "-s", "262144", "-P", "-w", pcap], stderr=open(recout, "w"))
+        rec = start_capture(port, pcap, recout)
         procs.append(rec)
-        if not wait_file(recout, "Capturing", 10):
-            sys.exit("dumpcap did not start")
         roles = {}
         team = {}   # a --pool client's addresses -> its --source (one row of the table)
         n = 0
@@ -335,9 +369,24 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                 roles[src] = role if role != "injection" else f"injection:{STYLES[batch]}"
                 team.update({ip: src for ip in pool_of(role, src)})
                 out = open(os.path.join(d, f"client-{n}.json"), "w")
-                p = subprocess.Popen(client_cmd(tools, kind, port, meta, role, q, batch, pause,
-                                                src, n + 100 * idx + 10000 * a.seed), stdout=out)
+                cmd = client_cmd(tools, kind, port, meta, role, q, batch, pause, src,
+                                 n + 100 * idx + 10000 * a.seed)
+                if phase is phase2 and opt.get("restart") and role in RESTART_DURING:
+                    cmd += ["--started", os.path.join(d, "started")]
+                p = subprocess.Popen(cmd, stdout=out)
                 running.append((role, p))
+            if phase is phase2 and opt.get("restart"):
+                # the sensor restarts <restart> s after every connection of the client it
+                # restarts during had an answer: a new capture, every open connection then
+                # picked up mid-stream
+                if not wait_file(os.path.join(d, "started"), "", 120):
+                    sys.exit(f"{name}: the client to restart during did not start")
+                time.sleep(opt["restart"])
+                rec.send_signal(signal.SIGTERM)
+                rec.wait()
+                os.rename(pcap, os.path.join(d, "cap-before-restart.pcap"))
+                rec = start_capture(port, pcap, recout)
+                procs.append(rec)
             for role, p in running:
                 if p.wait() != 0:
                     sys.exit(f"{name}: client {role} failed")
@@ -345,8 +394,15 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
         rec.send_signal(signal.SIGTERM)
         rec.wait()
         findings, events = os.path.join(d, "findings.jsonl"), os.path.join(d, "events.jsonl")
+        conf = []
+        if opt.get("restart"):
+            # a sensor that restarts is a `run` sensor, its capture.ports the model's: on that
+            # port a connection picked up mid-stream is parsed from its next message start
+            conf = ["-c", os.path.join(d, "sensor.yaml")]
+            with open(conf[1], "w") as f:
+                f.write(f"capture:\n  ports: [{port}]\n")
         r = subprocess.run([a.bin, "analyze", "--rules", os.path.join(a.src, "rules"),
-                            "--events", events, "--findings", findings, pcap],
+                            "--events", events, "--findings", findings, pcap] + conf,
                            stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
             sys.exit(f"{name}: analyze failed: {r.stderr[-500:]}")

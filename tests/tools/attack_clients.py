@@ -35,7 +35,9 @@ Roles, each following its published attack:
             last 25 answers), i.e. it chases confident answers spread over all classes
   flood_parallel  eight connections from one source, single-row requests as fast as the
             server answers (denial of service)
-  flood_pool  the same from many addresses (--pool N, default 8): one connection from each
+  flood_pool  the same from many addresses (--pool N, default 8): one connection from each;
+            with --fresh each request a new row (a data-distribution row plus Gaussian noise
+            of 0.05, as flood sends): nothing repeats
   flood_ramp  a slow ramp-up flood: one connection, one more every --ramp seconds up to
             --conns
 Benign patterns that must raise nothing (real records of the held-out split):
@@ -809,11 +811,13 @@ def in_parallel(o, a, sources, send, start_every=0.0):
     """One keep-alive connection per entry of <sources> (a source address each), each in its
     own thread calling send(connection, rng) until the client's --queries are spent (each
     connection closed-loop: its next request when the answer came). Connection i starts
-    i * <start_every> seconds after the first (a ramp-up). Counts go to <o>."""
+    i * <start_every> seconds after the first (a ramp-up). Counts go to <o>. With --started
+    FILE, FILE is created once every connection has had an answer (a harness's cue)."""
     import threading
     conns = [Oracle(o.conn.port, s, o.model, 0) for s in sources]
     lock = threading.Lock()
     left = [a.queries]
+    answered = set()
 
     def run(c, i):
         time.sleep(i * start_every)
@@ -824,6 +828,11 @@ def in_parallel(o, a, sources, send, start_every=0.0):
                     return
                 left[0] -= a.batch
             send(c, r)
+            if a.started and i not in answered:
+                with lock:
+                    answered.add(i)
+                    if len(answered) == len(conns):
+                        open(a.started, "w").close()
     ts = [threading.Thread(target=run, args=(c, i)) for i, c in enumerate(conns)]
     for t in ts:
         t.start()
@@ -853,7 +862,10 @@ def flood_pool(o, T, y, rng, a):
     once, single-row requests as fast as the server answers; each address alone is one
     closed-loop client."""
     a.batch = 1
-    return in_parallel(o, a, pool_sources(a.source, a.pool or 8), flood_rows(T))
+    send = flood_rows(T)
+    if a.fresh:
+        send = lambda c, r: c.proba(T[r.integers(len(T))][None, :] + r.normal(0, 0.05, (1, T.shape[1])))
+    return in_parallel(o, a, pool_sources(a.source, a.pool or 8), send)
 
 
 def flood_ramp(o, T, y, rng, a):
@@ -1003,6 +1015,10 @@ def main():
                     help="flood_ramp, pool_batch: connections (closed-loop, one thread each)")
     ap.add_argument("--ramp", type=float, default=2.0,
                     help="flood_ramp: seconds between one connection's start and the next's")
+    ap.add_argument("--fresh", action="store_true",
+                    help="flood_pool: each request a new row (a row plus noise of 0.05), none repeated")
+    ap.add_argument("--started", help="flood_*, pool_batch, fanout: create this file once every "
+                    "connection has had an answer")
     ap.add_argument("--grpc", action="store_true", help="OIP v2 over gRPC (ModelInfer)")
     ap.add_argument("--stream", action="store_true", help="with --grpc: one ModelStreamInfer stream")
     ap.add_argument("--host", default="127.0.0.1")
