@@ -37,8 +37,17 @@ static uint32_t max_pivots(uint32_t cap)
  * capture, PRADA alone: float32 blocks read fell 437k -> 108k (426k measured in int8), but
  * the process took 0.439 s against 0.407 s (9 alternating runs): each query still reads
  * ~1.9 whole float32 blocks to refine, one at a time (twice the cost per block of the
- * paired streaming scan), plus codes, re-layouts and query levels. Codes pay here only
- * with a float32 copy a candidate lane can be read from alone (row-major: 4 lines, not 64). */
+ * paired streaming scan), plus codes, re-layouts and query levels.
+ * Session 12 tried that float32 copy (branch s12-prada-rows, ad64fa1): every coded set also
+ * row-major, each lane of a block the int8 pass leaves bounded by its own integer distance
+ * and read from its row, rows that may hold the minimum prefetched. Exact (the seven shared
+ * captures unchanged) but no gain, PRADA alone, 7 alternating runs each (medians): gRPC
+ * 0.71 -> 0.74 s (0.71 without the prefetch); OIP v2 with codes from 64 or 128 vectors
+ * 0.41 -> 0.46 or 0.44 s; bench_prada int8 rows line/clusters/uniform 1.3/4.6/7.0 ->
+ * 1.9/6.8/8.9 us. A row read alone is a cache miss that costs about what a streamed block
+ * does (~280 against ~315 ns on gRPC: latency, not bytes); prefetching them moves that cost
+ * into the bookkeeping, and on small sets making codes (appends, query levels, re-layouts,
+ * page faults of the bigger index) costs as much as the float32 scans it replaces. */
 #define Q8_MIN_VECTORS 512u
 /* Levels are chosen at a re-layout of at least this many vectors: the growth to a
  * capacity of 512 re-lays out 256. Vectors added later are coded with the same levels
