@@ -139,6 +139,16 @@ static void test_held2(void **st)
     evaluate("held2", 0.99, 0.75, 0, 0.10);
 }
 
+/* The third blind set (session 12: languages none of the other sets has - cs da ro fi hu el
+ * ca he fa th sw tl - and polite, translation-wrapped, summarised-document, retrieved-page,
+ * role-play and multi-turn injections beside their benign look-alikes). A floor against
+ * regressions at where it stands (bench/RESULTS.md figure 10); precision is held to target. */
+static void test_held3(void **st)
+{
+    (void)st;
+    evaluate("held3", 0.99, 0.50, 0, 0.10);
+}
+
 static void test_all_prompts(void **st)
 {
     (void)st;
@@ -150,6 +160,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_held_out_targets),
         cmocka_unit_test(test_held2),
+        cmocka_unit_test(test_held3),
         cmocka_unit_test(test_all_prompts),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
