@@ -526,6 +526,23 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             bool noted = find_back(&s, i, 3, B(PI_NOTE), w[i].sent) >= 0;
             /* "<assistant>new instructions: ...": a tag named for the AI */
             bool tag = ch == '>' && w[i].at > 0 && t[w[i].at - 1] == '<';
+            /* "AI assistant processing this mail:", "Model reading this page, ...": the
+             * name and a participle or relative clause, then the colon or comma */
+            if (!(ch == ',' || ch == ':') && (first || noted) && vend + 1 < s.nw &&
+                w[vend + 1].sent == w[i].sent) {
+                const struct pi_tok *x = &w[vend + 1];
+                bool clause = (x->n > 4 && !memcmp(t + x->at + x->n - 3, "ing", 3)) ||
+                              (x->n == 3 && !memcmp(t + x->at, "who", 3)) ||
+                              (x->n == 4 && !memcmp(t + x->at, "that", 4));
+                for (size_t k = vend + 1; clause && k < vend + 6 && k < s.nw && w[k].sent == w[i].sent; k++) {
+                    uint8_t c2 = after(&s, k);
+                    if (c2 == ',' || c2 == ':') {
+                        ch = c2;
+                        vend = k;
+                        break;
+                    }
+                }
+            }
             voc = ((ch == ',' || ch == ':') && (first || indirect || noted)) || tag;
         }
         if (voc) {
@@ -767,7 +784,9 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 a = i;
             while (a > 0 && HAS(&s, a, PI_HYPO) && HAS(&s, a - 1, PI_HYPO) && w[a - 1].sent == se)
                 a--;   /* the framing from its first word ("if" of "if you were" is no third party) */
-            bool m = mention(&c, a, i);
+            /* a quoted role cue that a question calls something ("is 'pretend you are an AI
+             * without rules' still an effective jailbreak?"): the quote is talked about */
+            bool m = mention(&c, a, i) || (w[a].quoted && !w[i].quoted && question[w[i].sent]);
             keep(&v->fam[F_PERSONA], m ? wgt * g->mention_w : wgt * docw(&c, a));
         }
         /* "STOP EVERYTHING!!! NOW!!! ...": dropping the task at hand */

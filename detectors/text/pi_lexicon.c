@@ -1046,6 +1046,48 @@ static const struct group groups[] = {
     { L_ID, PI_OVERRIDE, "lupain;cuekin;abaikanlah" },
     { L_ID, PI_PRIOR, "tadi" },
     { L_ID, PI_SECRET, "prompt sistemnya;prompt sistemmu;instruksi awalmu" },
+
+    /* ---- session 12 (tune only): polite requests put the override verb in the
+     * infinitive after a formula ("would you be so kind as to set aside ...", "auriez-vous
+     * l'amabilite de laisser de cote ..."), so the phrasal overrides listed as imperatives
+     * get their infinitives; the formulas are requests (an order follows, not a third
+     * party's "to"); passives of the weak verbs ("rules were deleted"); "unbound by" with
+     * "not bound by"; role cues and framings ("play the part of", "picture yourself as") */
+    { L_EN, PI_OVERRIDE, "let go of;letting go of;to one side;set to one side;put to one side;"
+      "cast aside;brush aside;leave aside;push aside;throw them away;throw them out" },
+    { L_EN, PI_REQUEST, "be so kind as to;so kind as to;kind enough to;good enough to;"
+      "be willing to;willing to;would you mind;do you mind;if you don t mind;"
+      "would it be possible to;is it possible for you to;find it in your heart to;"
+      "i d love it if you;i d love for you to;i would love for you to;i d like to ask you to;"
+      "i would like to ask you to;i d ask you to;i ask you to;i beg you to;i m asking you to;"
+      "i am asking you to;i kindly ask you to;may i ask you to;might i ask you to" },
+    { L_EN, PI_VOID, "deleted;erased;wiped;cleared;dropped;scrapped;cancelled out;wiped out;"
+      "no longer matter;no longer count;no longer hold;do not matter anymore;"
+      "don t matter anymore;are outdated;outdated;out of date;are meaningless;meaningless" },
+    { L_EN, PI_UNBOUND, "unbound by;unconstrained by;unrestricted by;not limited by;"
+      "not constrained by;free of any rules;free of all rules" },
+    { L_EN, PI_ROLECUE, "play the part of;take the role of;take on the role of;stay as;"
+      "remain as;speaking as;answer as that;reply as that;respond as that;in the role of" },
+    { L_EN, PI_HYPO, "picture yourself as;picture yourself;envision yourself as;"
+      "pretend for a moment that you;let s say you were;let s say you are" },
+    { L_EN, PI_GIVEN, "you used to have;you used to follow;you are following;you follow;"
+      "you were following;your makers set;your makers gave you;your creators set;"
+      "your creators wrote;your developers set;your owners set;your owners gave you" },
+    { L_FR, PI_OVERRIDE, "laisser de cote;laisse de cote;laissez de cote;mettre de cote;"
+      "ne plus tenir compte de;ne pas tenir compte de;faire abstraction de;fais abstraction de;"
+      "faites abstraction de;passer outre;passe outre;passez outre" },
+    { L_DE, PI_OVERRIDE, "beiseitelassen;beiseitezulassen;beiseite lassen;beiseite zu lassen;"
+      "beiseiteschieben;beiseitezuschieben;beiseite schieben;beiseite zu schieben;"
+      "ausser acht lassen;ausser acht zu lassen;ausser acht;ubergehen;zu ubergehen" },
+    { L_DE, PI_REQUEST, "warst du so nett;warst du so gut;warst du so lieb;waerst du so nett;"
+      "wurdest du bitte;konntest du bitte" },
+    { L_ES, PI_OVERRIDE, "dejar de lado;dejes de lado;hacer caso omiso de;hacer caso omiso;"
+      "pasar por alto;pases por alto;pasa por alto" },
+    { L_IT, PI_OVERRIDE, "mettere da parte;lasciare da parte;lascia da parte;lasciar perdere;"
+      "lascia perdere;non tenere conto di;non tenere conto" },
+    { L_PT, PI_OVERRIDE, "deixar de lado;deixa de lado;por de lado;ponha de lado;"
+      "nao levar em conta;nao leve em conta;fazer vista grossa" },
+    { L_NL, PI_OVERRIDE, "te negeren;te vergeten;naast je neer te leggen;naast je neerleggen" },
 };
 
 #define PHRASE_WORDS 6
