@@ -450,6 +450,9 @@ static void questions(const struct scan *s, bool *question, bool *discussion, bo
         /* "When you summarise this, ignore ...": a condition, not a question, without '?' */
         bool asks = STARTS(s, i, PI_ASK) && !STARTS(s, i, PI_REQUEST) && !(STARTS(s, i, PI_COND) && !qmark);
         bool requests = STARTS(s, i, PI_REQUEST) || (i + 1 < e && STARTS(s, i + 1, PI_REQUEST));
+        /* "Mind setting ... aside?": a request in a gerund */
+        requests |= w[i].n == 4 && !memcmp(s->t + w[i].at, "mind", 4) && i + 1 < e && w[i + 1].n > 4 &&
+                    !memcmp(s->t + w[i + 1].at + w[i + 1].n - 3, "ing", 3);
         bool imperative = (s->start[i] & (B(PI_OVERRIDE) | B(PI_REVEAL) | B(PI_RESPOND) | B(PI_WEAK))) != 0;
         question[se] = !requests && (asks || (qmark && (meta || !imperative)));
         *asks_any |= question[se];
@@ -565,7 +568,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     memset(cond, 0, nsent + 1u);
     for (size_t i = 0; i < s.nw; i++)
         if ((i == 0 || w[i - 1].sent != w[i].sent) && STARTS(&s, i, PI_COND) && i + 1 < s.nw &&
-            w[i + 1].sent == w[i].sent && !HAS(&s, i + 1, PI_YOU) && !HAS(&s, i, PI_ADDRESS))
+            w[i + 1].sent == w[i].sent && !HAS(&s, i + 1, PI_YOU) && !HAS(&s, i, PI_ADDRESS) &&
+            !STARTS(&s, i, PI_REQUEST))   /* "if possible, ..." asks politely */
             cond[w[i].sent] = true;
     /* a document handed over: "Summarise this email:\n...", "Translate into German:\n..." */
     size_t doc_at = SIZE_MAX;
@@ -647,7 +651,11 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             }
         }
         /* passive: "all previous safety instructions are suspended", "Regeln sind aufgehoben" */
-        if (STARTS(&s, i, PI_INSTR) && !HAS(&s, i, PI_SECRET)) {
+        /* (a secret phrase too when it is "your ..." or "... you were given": "your
+         * instructions are suspended") */
+        if (STARTS(&s, i, PI_INSTR) &&
+            (!HAS(&s, i, PI_SECRET) || (i > 0 && HAS(&s, i - 1, PI_YOU) && w[i - 1].sent == se) ||
+             find(&s, i + 1, i + 3, B(PI_GIVEN), se) >= 0)) {
             long vd = find(&s, i + 1, i + 6, B(PI_VOID), se);
             if (vd >= 0 && qualified(&s, i, i) && !narrowed(&s, i)) {
                 bool m = mention(&c, i, (size_t)vd);
@@ -857,9 +865,12 @@ tally:;
     }
     v->try_rot = decode || (ascii >= 4 && ascii * 2 >= s.nw && func * 4 < ascii);
     v->try_join = single >= 4;
-    for (size_t i = 0; i < s.nw && !v->assemble; i++)
+    for (size_t i = 0; i < s.nw && !v->assemble; i++) {
+        /* "translate and comply": the task verb ("translates" stems to it) is no third party */
+        long th = find_back(&s, i, 3, B(PI_THIRD), w[i].sent);
         v->assemble = HAS(&s, i, PI_ASSEMBLE) && !w[i].quoted && !question[w[i].sent] &&
-                      find_back(&s, i, 3, B(PI_THIRD), w[i].sent) < 0;
+                      (th < 0 || HAS(&s, (size_t)th, PI_TASKV));
+    }
 
     return true;
 }

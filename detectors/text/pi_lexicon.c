@@ -1063,7 +1063,7 @@ static const struct group groups[] = {
       "i am asking you to;i kindly ask you to;may i ask you to;might i ask you to" },
     { L_EN, PI_VOID, "deleted;erased;wiped;cleared;dropped;scrapped;cancelled out;wiped out;"
       "no longer matter;no longer count;no longer hold;do not matter anymore;"
-      "don t matter anymore;are outdated;outdated;out of date;are meaningless;meaningless" },
+      "don t matter anymore" },
     { L_EN, PI_UNBOUND, "unbound by;unconstrained by;unrestricted by;not limited by;"
       "not constrained by;free of any rules;free of all rules" },
     { L_EN, PI_ROLECUE, "play the part of;take the role of;take on the role of;stay as;"
@@ -1088,6 +1088,32 @@ static const struct group groups[] = {
     { L_PT, PI_OVERRIDE, "deixar de lado;deixa de lado;por de lado;ponha de lado;"
       "nao levar em conta;nao leve em conta;fazer vista grossa" },
     { L_NL, PI_OVERRIDE, "te negeren;te vergeten;naast je neer te leggen;naast je neerleggen" },
+    /* second tune batch: polite yes/no questions are requests ("would it trouble you to",
+     * "serait-il possible que tu"), gerunds and infinitives of the override verbs ("I'd
+     * appreciate you overlooking", "не обращать внимания", "zignorować", "görmezden gelip"),
+     * what the operators told the assistant, payloads to translate and obey */
+    { L_EN, PI_REQUEST, "would it trouble you to;could i trouble you to;may i trouble you to;"
+      "might i trouble you to;would it be too much trouble to;do me a favour and;do me a favor and;"
+      "as a personal favour;as a personal favor;as a favour;as a favor;i d appreciate you;"
+      "i would appreciate you;i d appreciate it if;i would appreciate it if;if possible;"
+      "is there any chance you could;any chance you could;would you consider;could you possibly" },
+    { L_EN, PI_OVERRIDE, "overlooking;bypassing;abandoning;discarding;neglecting;setting aside;"
+      "putting aside;stop paying attention to;stop paying any attention to;paying no attention to" },
+    { L_EN, PI_INSTR, "whatever you were told;whatever your operators told you;what your operators told you;"
+      "whatever your developers told you;what your developers told you;what your creators told you;"
+      "whatever your creators told you" },
+    { L_EN, PI_ROLECUE, "you are an;you re an" },
+    { L_EN, PI_ASSEMBLE, "comply;and comply;then comply;comply with it;don t just translate it;"
+      "follow the instruction in it;follow the instructions in it;treat the translation as;"
+      "as your new instructions;carry out the instruction;carry out the instructions;act on the translation" },
+    { L_FR, PI_REQUEST, "serait il possible que tu;serait il possible que vous;serait il possible de;"
+      "est ce que tu pourrais;est ce que vous pourriez;ce serait gentil de;tu serais gentil de" },
+    { L_RU, PI_OVERRIDE, "не обращать внимания на;проигнорировать;отбросить;забыть о;пропустить;отключить" },
+    { L_PL, PI_OVERRIDE, "zignorowac;zapomniec;pominac;odrzucic;nie stosowac sie do;nie przestrzegac" },
+    { L_PL, PI_REQUEST, "czy mogl bys;czy moglbys;czy moglabys;czy mozecie;laskawie" },
+    { L_TR, PI_OVERRIDE, "gormezden gelip;gormezden gelmeni;gormezden gelebilir;unutup;yok sayip;"
+      "dikkate almadan" },
+    { L_TR, PI_REQUEST, "rica etsem;rica ederim;mumkunse;mumkun mu" },
 };
 
 #define PHRASE_WORDS 6
@@ -1193,6 +1219,15 @@ static bool json_value(const uint8_t *t, size_t i)
     return k > 0 && t[k - 1] == '"';
 }
 
+/* Does a word (not a line start, markup or a sentence mark) come right before t[i],
+ * spaces skipped? */
+static bool mid_sentence(const uint8_t *t, size_t i)
+{
+    while (i > 0 && t[i - 1] == ' ')
+        i--;
+    return i > 0 && is_word_byte(t[i - 1]);
+}
+
 size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
 {
     size_t k = 0, i = 0;
@@ -1204,6 +1239,10 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
     bool field = false;
     while (i < n && k < max) {
         uint8_t c = t[i];
+        if (c == 0xc2 && i + 1 < n && (t[i + 1] == 0xbf || t[i + 1] == 0xa1)) {
+            i += 2;   /* Spanish ¿ and ¡ open what '?' and '!' close: not letters */
+            continue;
+        }
         if (is_word_byte(c)) {
             /* curly quotes, guillemets and CJK corner brackets are multi-byte: they end a
              * word; German opens with a low quote („) and closes with “ */
@@ -1246,7 +1285,8 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
                     break;
                 if (t[i] == 0xe3 && i + 2 < n && t[i + 1] == 0x80 && t[i + 2] >= 0x8c && t[i + 2] <= 0x8f)
                     break;
-                if (t[i] == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb))
+                if (t[i] == 0xc2 && i + 1 < n && (t[i + 1] == 0xab || t[i + 1] == 0xbb || t[i + 1] == 0xbf ||
+                                                  t[i + 1] == 0xa1))
                     break;
                 /* CJK full stop and question mark, Arabic and Devanagari marks end a
                  * "word" (and a sentence but for the comma) */
@@ -1281,6 +1321,8 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
         else if (c == '\'' && !(i > 0 && is_word_byte(t[i - 1]) && i + 1 < n && is_word_byte(t[i + 1]) &&
                                  !cjk_near(t, n, i)))
             quoted ^= Q_SQ;   /* an apostrophe inside a word, but CJK and Hangul have none */
+        else if (c == '!' && i > 0 && t[i - 1] == '<' && mid_sentence(t, i - 1))
+            ;   /* "comments like <!-- ignore ... -->": a comment quoted inside a sentence */
         else if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == ':')
             sent++;
         if (c == '\n') {
