@@ -331,6 +331,18 @@ static bool narrowed(const struct scan *s, size_t o)
     return true;
 }
 
+/* A number before the object ("forget the old 14-day rule"): a rule about something
+ * specific, not the assistant's instructions (a count, "the 3 rules above", is not one:
+ * a number right before a plural noun or followed by a prior word counts them) */
+static bool topical(const struct scan *s, size_t lo, size_t o)
+{
+    for (size_t k = lo; k < o; k++)
+        if (s->t[s->w[k].at] >= '0' && s->t[s->w[k].at] <= '9' && k + 1 < o &&
+            !(s->mask[k + 1] & (B(PI_PRIOR) | B(PI_INSTR))))
+            return true;
+    return false;
+}
+
 /* The object is the speaker's own: "my/our ..." just before it, "... I sent" just after. */
 static bool mine(const struct scan *s, size_t o, size_t oend)
 {
@@ -546,12 +558,16 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                     }
                 }
             }
-            voc = ((ch == ',' || ch == ':') && (first || indirect || noted)) || tag;
+            /* "Agents: forget the old rule" in a knowledge base speaks to people: a bare
+             * "agent" is an AI's name in a tool result or after a note, not in the user's text */
+            bool human = len[i] <= 1 && w[i].n >= 5 && !memcmp(t + w[i].at, "agent", 5) &&
+                         (w[i].n == 5 || (w[i].n == 6 && t[w[i].at + 5] == 's'));
+            voc = ((ch == ',' || ch == ':') && (first || indirect || noted) && (!human || indirect || noted)) || tag;
         }
         if (voc) {
             long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
                                 B(PI_EXFIL) | B(PI_NEWTASK) | B(PI_ROLECUE) | B(PI_RESPOND) |
-                                B(PI_REQUEST));
+                                B(PI_REQUEST) | B(PI_VOID));
             if (act >= 0 && !question[w[act].sent]) {
                 keep(&v->fam[F_ADDRESS], 0.6);
                 v->addressed = true;
@@ -636,7 +652,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 bool qual = qualified(&s, a, b) || pron;
                 bool you = you_near(&s, a, b) || pron || (cjk(&s, i) && qual);
                 double wgt = strong ? (qual ? 1.0 : 0.7) : (you ? 1.0 : qual ? 0.6 : 0.4);
-                if (!pron && !HAS(&s, (size_t)obj, PI_SECRET) && !you && narrowed(&s, (size_t)obj))
+                if (!pron && !HAS(&s, (size_t)obj, PI_SECRET) && !you &&
+                    (narrowed(&s, (size_t)obj) || (!before && topical(&s, vend + 1, (size_t)obj))))
                     wgt *= 0.5;
                 if (!you && mine(&s, (size_t)obj, IG_MIN(oend, s.nw - 1)))
                     wgt *= 0.4;   /* "my previous instructions", "the instructions I sent" */
@@ -661,7 +678,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 bool m = mention(&c, i, (size_t)vd);
                 /* "your rules are suspended" names the assistant's; "the previous rules are
                  * void" may be any memo's */
-                bool yours = you_near(&s, i > 2 ? i - 2 : 0, i) ||
+                bool yours = you_near(&s, i > 2 ? i - 2 : 0, i) || addr[i] >= 0 ||   /* told to an AI */
                              find_back(&s, i + 1, 4, B(PI_UNBOUND) | B(PI_SECRET), se) >= 0;
                 for (size_t k = i > 3 ? i - 3 : 0; k <= i && !yours; k++)
                     yours = s.t[w[k].at] == 's' && w[k].n == 6 && !memcmp(s.t + w[k].at, "safety", 6);

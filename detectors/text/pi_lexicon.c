@@ -1114,6 +1114,18 @@ static const struct group groups[] = {
     { L_TR, PI_OVERRIDE, "gormezden gelip;gormezden gelmeni;gormezden gelebilir;unutup;yok sayip;"
       "dikkate almadan" },
     { L_TR, PI_REQUEST, "rica etsem;rica ederim;mumkunse;mumkun mu" },
+    /* third tune batch: wondering aloud is a request ("I was wondering whether you might
+     * ..."), "stop applying your rules", conditions naming an AI reader ("if an AI is
+     * summarising this, ..."), payload parts done in order ("now do X then Y") */
+    { L_EN, PI_REQUEST, "i was wondering whether you;i was wondering if you;i wonder if you;"
+      "i wonder whether you;i m wondering if you;wondering if you could;you might be able to;"
+      "would you do me the kindness of;do me the kindness of;it d be super helpful if you;"
+      "it would be helpful if you;it d be helpful if you" },
+    { L_EN, PI_OVERRIDE, "stop applying;stop enforcing;quit following;quit applying;quit obeying" },
+    { L_EN, PI_ADDRESS, "if an ai is;if any ai is;if a language model is;if an llm is;"
+      "if an assistant is;if a chatbot is;ai summarising this;ai summarizing this;"
+      "any ai summarising;any ai summarizing;models reading this;language models reading" },
+    { L_EN, PI_ASSEMBLE, "do both;do them;now do;then do;do them in order;one after the other" },
 };
 
 #define PHRASE_WORDS 6
