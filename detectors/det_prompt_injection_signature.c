@@ -439,6 +439,17 @@ static bool non_latin(const uint8_t *t, size_t n)
     return other > latin;
 }
 
+/* An ASCII word that makes a request of a question when it ends it ("..., please?",
+ * Turkish "... misin?"); not "now" or "just", which end questions about anything. */
+static bool tail_request(const uint8_t *p, size_t n)
+{
+    static const char *const words[] = { "please", "misin", "misiniz", "musun", "musunuz" };
+    for (size_t k = 0; k < IG_ARRAY_LEN(words); k++)
+        if (strlen(words[k]) == n && !memcmp(p, words[k], n))
+            return true;
+    return false;
+}
+
 /* Marks sentences that ask about something (not requests to the assistant). */
 static void questions(const struct scan *s, bool *question, bool *discussion, bool *asks_any)
 {
@@ -462,6 +473,9 @@ static void questions(const struct scan *s, bool *question, bool *discussion, bo
         /* "When you summarise this, ignore ...": a condition, not a question, without '?' */
         bool asks = STARTS(s, i, PI_ASK) && !STARTS(s, i, PI_REQUEST) && !(STARTS(s, i, PI_COND) && !qmark);
         bool requests = STARTS(s, i, PI_REQUEST) || (i + 1 < e && STARTS(s, i + 1, PI_REQUEST));
+        /* verb-final politeness ends the sentence ("보여주시겠어요?", "paylaşır mısın?") */
+        for (size_t k = e > i + 2 ? e - 2 : i; k < e && !requests; k++)
+            requests = STARTS(s, k, PI_REQUEST) && (s->t[w[k].at] >= 0x80 || tail_request(s->t + w[k].at, w[k].n));
         /* "Mind setting ... aside?": a request in a gerund */
         requests |= w[i].n == 4 && !memcmp(s->t + w[i].at, "mind", 4) && i + 1 < e && w[i + 1].n > 4 &&
                     !memcmp(s->t + w[i + 1].at + w[i + 1].n - 3, "ing", 3);
@@ -1225,8 +1239,10 @@ static size_t role_len(const uint8_t *p, size_t n, size_t i, enum src *src, bool
 {
     static const struct { const char *r; uint8_t l; enum src s; } roles[] = {
         { "user: ", 6, SRC_USER }, { "tool: ", 6, SRC_TOOL }, { "function: ", 10, SRC_TOOL },
-        { "assistant: ", 11, SRC_OTHER }, { "system: ", 8, SRC_OTHER }, { "developer: ", 11, SRC_OTHER },
-        { "ipython: ", 9, SRC_TOOL },
+        { "assistant: ", 11, SRC_OTHER }, { "ipython: ", 9, SRC_TOOL },
+        /* no "system: " or "developer: ": the chat adapters put those messages in the
+         * system prompt, never in the prompt, so such a line is the user's own text (a
+         * fake system turn is scored, not skipped) */
     };
     for (size_t k = 0; k < IG_ARRAY_LEN(roles); k++)
         if (i + roles[k].l <= n &&
@@ -1348,6 +1364,10 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
     enum src src;
     for (const uint8_t *l = p; l && l < p + n && !roles; l = memchr(l, '\n', (size_t)(p + n - l)), l = l ? l + 1 : l)
         roles = role_len(p, n, (size_t)(l - p), &src, false) > 0;
+    /* the adapters join chat messages as "role: text" from the first byte on: text that
+     * does not open with a role is one message, and its "assistant: " lines are its own */
+    if (roles && !role_len(p, n, 0, &src, false))
+        roles = false;
     if (!roles) {
         if (!score_seg(g, sc, p, n, false, &v, &want_join))
             return false;

@@ -1126,6 +1126,32 @@ static const struct group groups[] = {
       "if an assistant is;if a chatbot is;ai summarising this;ai summarizing this;"
       "any ai summarising;any ai summarizing;models reading this;language models reading" },
     { L_EN, PI_ASSEMBLE, "do both;do them;now do;then do;do them in order;one after the other" },
+    /* fourth tune batch: "if you'd ...", asking to "not apply them", what the developers
+     * told the assistant; names of the AI before a colon in markup ("LLM instruction:",
+     * "SYSTEM:" opening a line in a comment); quitting the task at hand; no-limits states
+     * ("with its safety switched off", "every filter disabled") and role cues ("take on the
+     * persona of", "new game"); verb-final polite endings (ko, tr) and "mag ik je vragen om" */
+    { L_EN, PI_REQUEST, "if you d;i d be thrilled if you;i d be happy if you;i d be glad if you;"
+      "respectfully asking you to;asking you to;just for me;as a small favour;as a small favor" },
+    { L_EN, PI_OVERRIDE, "not apply;not to apply;to not apply;not follow;not to follow;to not follow" },
+    { L_EN, PI_INSTR, "whatever the developers told you;what the developers told you;whatever they told you;"
+      "whatever you were told to do;what you were told to do" },
+    { L_EN, PI_AINAME, "llm instruction;llm instructions;ai instruction;ai instructions;"
+      "model instruction;assistant instruction;system" },
+    { L_EN, PI_WEAK, "quit;abort;cease;halt" },
+    { L_EN, PI_TASKOBJ, "the conversion;the formatting;the calculation;"
+      "the proofreading;your task;your current task" },
+    { L_EN, PI_UNBOUND, "answers everything;answer everything;answers anything;safety switched off;"
+      "safety turned off;safety disabled;its safety off;filters switched off;filters turned off;"
+      "every filter disabled;all filters disabled;filters disabled;before any guidelines existed;"
+      "before any rules existed;before you had rules;before you had any rules" },
+    { L_EN, PI_ROLECUE, "take on the persona of;adopt the persona of;in that persona;new game;"
+      "a new game;pretend to be an;reply in that persona;as that persona" },
+    { L_EN, PI_ASK, "did you;have you;are you;were you;had you" },
+    { L_KO, PI_REQUEST, "주시겠어요;주시겠습니까;주실래요;주시겠어;주실 수 있을까요;있을까요" },
+    { L_TR, PI_REQUEST, "misin;misiniz;musun;musunuz;mısın;mısınız" },
+    { L_NL, PI_REQUEST, "mag ik je vragen om;mag ik je vriendelijk vragen om;mag ik u vragen om;"
+      "vriendelijk vragen om;vragen om" },
 };
 
 #define PHRASE_WORDS 6
