@@ -1148,6 +1148,8 @@ static const struct group groups[] = {
     { L_EN, PI_ROLECUE, "take on the persona of;adopt the persona of;in that persona;new game;"
       "a new game;pretend to be an;reply in that persona;as that persona" },
     { L_EN, PI_ASK, "did you;have you;are you;were you;had you" },
+    { L_EN, PI_ROLECUE, "pretending to be;pretending you are;playing the part of;playing the role of" },
+    { L_EN, PI_PRIOR, "confidential;secret;internal" },
     { L_KO, PI_REQUEST, "주시겠어요;주시겠습니까;주실래요;주시겠어;주실 수 있을까요;있을까요" },
     { L_TR, PI_REQUEST, "misin;misiniz;musun;musunuz;mısın;mısınız" },
     { L_NL, PI_REQUEST, "mag ik je vragen om;mag ik je vriendelijk vragen om;mag ik u vragen om;"
