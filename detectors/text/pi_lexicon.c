@@ -1154,6 +1154,16 @@ static const struct group groups[] = {
     { L_TR, PI_REQUEST, "misin;misiniz;musun;musunuz;mısın;mısınız" },
     { L_NL, PI_REQUEST, "mag ik je vragen om;mag ik je vriendelijk vragen om;mag ik u vragen om;"
       "vriendelijk vragen om;vragen om" },
+    /* sixth tune batch: "if you permit" / "if it's all right" open polite requests, not
+     * conditions (ar, id, ko); casual Korean "can you" endings; Turkish "from now on";
+     * Hindi converbs ("... को नज़रअंदाज़ करके", ignoring ...) */
+    { L_AR, PI_REQUEST, "إذا سمحت;اذا سمحت;لو سمحت;لو سمحتي;إذا أمكن;اذا امكن" },
+    { L_AR, PI_GIVEN, "التي أعطيت لك;التي اعطيت لك;التي تلقيتها" },
+    { L_ID, PI_REQUEST, "kalau boleh;jika boleh;kalau bisa;jika bisa;boleh tidak" },
+    { L_KO, PI_REQUEST, "괜찮다면;괜찮으시다면;줄 수 있어;수 있어;수 있니;줄 수 있니" },
+    { L_TR, PI_ROLECUE, "su andan itibaren;bundan boyle;simdiden sonra;artik sen bir" },
+    { L_TR, PI_UNBOUND, "hicbir kurali olmayan;kurali olmayan;hicbir siniri olmayan;filtresiz cevap" },
+    { L_HI, PI_OVERRIDE, "नज़रअंदाज़ करके;नजरअंदाज करके;अनदेखा करके;भूलकर;भूल कर" },
 };
 
 #define PHRASE_WORDS 6
