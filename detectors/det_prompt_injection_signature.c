@@ -343,6 +343,32 @@ static bool topical(const struct scan *s, size_t lo, size_t o)
     return false;
 }
 
+/* Is the quote holding words [a, b] the order itself: it opens at word a, holds all of
+ * [a, b], and neither a third party, a question nor a condition presents it ("phrases like
+ * 'disregard prior instructions'" is a mention)? */
+static bool quote_order(const struct ctx *c, size_t a, size_t b)
+{
+    const struct scan *s = c->s;
+    for (size_t k = a; k <= b; k++)
+        if (!s->w[k].quoted)
+            return false;
+    /* back to the first word of the quote in this sentence; a third party or talk about
+     * attacks inside it before the order ("... phrases like 'disregard ...'") presents it */
+    uint16_t se = s->w[a].sent;
+    size_t a0 = a;
+    while (a > 0 && s->w[a - 1].sent == se && s->w[a - 1].quoted)
+        a--;
+    for (size_t k = a; k < a0; k++)
+        if (s->mask[k] & (B(PI_THIRD) | B(PI_META)))
+            return false;
+    size_t from = a ? s->w[a - 1].at + s->w[a - 1].n : 0;
+    bool opens = false;
+    for (size_t p = from; p < s->w[a].at && !opens; p++)
+        opens = s->t[p] == '\'' || s->t[p] == '"' || s->t[p] == 0xe2 || s->t[p] == 0xc2;
+    return opens && !c->question[se] && !c->cond[se] && find_back(s, a, 3, B(PI_THIRD), se) < 0 &&
+           (!a || !HAS(s, a - 1, PI_META));
+}
+
 /* Languages that put the verb after its object (Hindi, Korean, Turkish, Japanese). */
 static bool verb_final(uint8_t lang)
 {
@@ -355,7 +381,8 @@ static bool verb_final(uint8_t lang)
 static bool hidden_word(const struct scan *s, size_t k)
 {
     static const char *const words[] = { "hidden", "secret", "confidential", "internal", "original",
-                                         "initial", "system", "developer", "private" };
+                                         "initial", "system", "developer", "private", "real", "actual",
+                                         "true", "exact", "full", "complete", "entire" };
     for (size_t j = 0; j < IG_ARRAY_LEN(words); j++)
         if (strlen(words[j]) == s->w[k].n && !memcmp(s->t + s->w[k].at, words[j], s->w[k].n))
             return true;
@@ -652,6 +679,13 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     }
     struct ctx c = { &s, question, cond, doc_at, addr, g->mention_w };
 
+    /* a task over quoted text ("convert this to Spanish: '...'"): the model reads the quote
+     * as its input, so an override of its own rules there is no mere mention */
+    size_t task_at = SIZE_MAX;
+    for (size_t i = 0; i < s.nw && task_at == SIZE_MAX; i++)
+        if (HAS(&s, i, PI_TASKV) && !w[i].quoted && !question[w[i].sent])
+            task_at = w[i].at;
+
     /* instructions the assistant has, named anywhere ("you have rules"): pronouns refer to them */
     bool named_rules = false;
     for (size_t i = 0; i < s.nw && !named_rules; i++)
@@ -692,6 +726,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                     wgt *= 0.4;   /* "my previous instructions", "the instructions I sent" */
                 bool m = mention(&c, a, b);
                 double val = m ? wgt * g->mention_w : wgt * docw(&c, a);
+                if (m && strong && you && w[a].at > task_at && quote_order(&c, a, b))
+                    val = wgt * 0.6;   /* as in a document handed over */
                 if (val > v->fam[F_OVERRIDE]) {
                     v->fam[F_OVERRIDE] = val;
                     v->override_strength = wgt;
@@ -866,7 +902,10 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             /* a quoted role cue that a question calls something ("is 'pretend you are an AI
              * without rules' still an effective jailbreak?"): the quote is talked about */
             bool m = mention(&c, a, i) || (w[a].quoted && !w[i].quoted && question[w[i].sent]);
-            keep(&v->fam[F_PERSONA], m ? wgt * g->mention_w : wgt * docw(&c, a));
+            double pw = m ? wgt * g->mention_w : wgt * docw(&c, a);
+            if (m && w[a].at > task_at && quote_order(&c, a, i))
+                pw = wgt * 0.6;   /* a persona in quoted text handed to a task */
+            keep(&v->fam[F_PERSONA], pw);
         }
         /* "STOP EVERYTHING!!! NOW!!! ...": dropping the task at hand */
         if (STARTS(&s, i, PI_HALT) && (i == 0 || w[i - 1].sent != se || HAS(&s, i - 1, PI_REQUEST)) &&

@@ -1164,6 +1164,17 @@ static const struct group groups[] = {
     { L_TR, PI_ROLECUE, "su andan itibaren;bundan boyle;simdiden sonra;artik sen bir" },
     { L_TR, PI_UNBOUND, "hicbir kurali olmayan;kurali olmayan;hicbir siniri olmayan;filtresiz cevap" },
     { L_HI, PI_OVERRIDE, "नज़रअंदाज़ करके;नजरअंदाज करके;अनदेखा करके;भूलकर;भूल कर" },
+    /* seventh tune batch: rules named before and then "the earlier ones"; orders given
+     * as the speaker's authority ("I'm instructing you to"); the prompt asked for as "the
+     * exact text of your ..."; stories as framings; more task verbs over handed-over text */
+    { L_EN, PI_PRONOUN, "the earlier ones;the previous ones;the old ones;the ones before;the above ones;"
+      "the prior ones;the original ones" },
+    { L_EN, PI_REQUEST, "i m instructing you to;i am instructing you to;i instruct you to;i m telling you to;"
+      "i am telling you to;i m ordering you to;i authorise you to;i authorize you to" },
+    { L_EN, PI_REVEAL, "the exact text of your;the full text of your;the exact wording of your;"
+      "the verbatim text of your;reply with your;respond with your;answer with your" },
+    { L_EN, PI_HYPO, "let s write a story where;write a story where;a story in which;in this story" },
+    { L_EN, PI_TASKV, "convert;localise;localize;render this;put this into" },
 };
 
 #define PHRASE_WORDS 6
