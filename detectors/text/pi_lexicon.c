@@ -1139,8 +1139,7 @@ static const struct group groups[] = {
     { L_EN, PI_AINAME, "llm instruction;llm instructions;ai instruction;ai instructions;"
       "model instruction;assistant instruction;system" },
     { L_EN, PI_WEAK, "quit;abort;cease;halt" },
-    { L_EN, PI_TASKOBJ, "the conversion;the formatting;the calculation;"
-      "the proofreading;your task;your current task" },
+    { L_EN, PI_TASKOBJ, "conversion;formatting;calculation;proofreading;your task;your current task" },
     { L_EN, PI_UNBOUND, "answers everything;answer everything;answers anything;safety switched off;"
       "safety turned off;safety disabled;its safety off;filters switched off;filters turned off;"
       "every filter disabled;all filters disabled;filters disabled;before any guidelines existed;"
@@ -1167,12 +1166,12 @@ static const struct group groups[] = {
     /* seventh tune batch: rules named before and then "the earlier ones"; orders given
      * as the speaker's authority ("I'm instructing you to"); the prompt asked for as "the
      * exact text of your ..."; stories as framings; more task verbs over handed-over text */
-    { L_EN, PI_PRONOUN, "the earlier ones;the previous ones;the old ones;the ones before;the above ones;"
-      "the prior ones;the original ones" },
+    { L_EN, PI_PRONOUN, "earlier ones;previous ones;old ones;ones before;above ones;prior ones;"
+      "original ones" },
     { L_EN, PI_REQUEST, "i m instructing you to;i am instructing you to;i instruct you to;i m telling you to;"
       "i am telling you to;i m ordering you to;i authorise you to;i authorize you to" },
-    { L_EN, PI_REVEAL, "the exact text of your;the full text of your;the exact wording of your;"
-      "the verbatim text of your;reply with your;respond with your;answer with your" },
+    { L_EN, PI_REVEAL, "exact text of your;full text of your;exact wording of your;"
+      "verbatim text of your;reply with your;respond with your;answer with your" },
     { L_EN, PI_HYPO, "let s write a story where;write a story where;a story in which;in this story" },
     { L_EN, PI_TASKV, "convert;localise;localize;render this;put this into" },
 };
@@ -1207,6 +1206,9 @@ struct pi_lex {
     struct entry *e;
     uint32_t n;
     struct cent *ce;
+    uint32_t *by2;                 /* per run, its longer phrases' cent[] indexes sorted by
+                                      second word (then by position): the scan looks only at
+                                      the phrases whose second word is the text's */
     struct first *ft;
     uint32_t fmask;
     uint32_t *cjk;                 /* entries matched as substrings */
@@ -1446,6 +1448,19 @@ static int by_first_word(const void *a, const void *b)
     return x->i < y->i ? -1 : 1;
 }
 
+struct sec2 {
+    uint64_t h1;
+    uint32_t k;
+};
+
+static int by_second_word(const void *a, const void *b)
+{
+    const struct sec2 *x = a, *y = b;
+    if (x->h1 != y->h1)
+        return x->h1 < y->h1 ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
 struct pi_lex *pi_lex_new(unsigned flags)
 {
     struct pi_lex *l = calloc(1, sizeof *l);
@@ -1508,6 +1523,26 @@ struct pi_lex *pi_lex_new(unsigned flags)
             l->ft[b].second |= 1ull << (e->h[1] & 63);
     }
     free(order);
+    /* each run's longer phrases by second word: common first words ("the", "i", "your")
+     * start dozens of phrases, and a text's second word matches few of them */
+    l->by2 = malloc((no + 1) * sizeof *l->by2);
+    struct sec2 *tmp = malloc((no + 1) * sizeof *tmp);
+    if (!l->by2 || !tmp) {
+        free(tmp);
+        goto fail;
+    }
+    for (uint32_t b = 0; b <= l->fmask; b++) {
+        const struct first *f = &l->ft[b];
+        if (!f->h || f->n == f->n1)
+            continue;
+        uint32_t m = f->n - f->n1;
+        for (uint32_t j = 0; j < m; j++)
+            tmp[j] = (struct sec2){ l->ce[f->at + f->n1 + j].h[1], f->at + f->n1 + j };
+        qsort(tmp, m, sizeof *tmp, by_second_word);
+        for (uint32_t j = 0; j < m; j++)
+            l->by2[f->at + f->n1 + j] = tmp[j].k;
+    }
+    free(tmp);
     return l;
 fail:
     pi_lex_free(l);
@@ -1520,6 +1555,7 @@ void pi_lex_free(struct pi_lex *l)
         return;
     free(l->e);
     free(l->ce);
+    free(l->by2);
     free(l->ft);
     free(l->cjk);
     for (int v = 0; v < PI_VAR__N; v++)
@@ -1535,20 +1571,34 @@ void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *
         while (l->ft[b].h && l->ft[b].h != w[i].h)
             b = (b + 1) & l->fmask;
         const struct first *f = &l->ft[b];
-        /* longer phrases only when the next word can be their second */
-        uint32_t end = f->at + f->n1;
-        if (f->h && i + 1 < nw && ((f->second >> (w[i + 1].h & 63)) & 1))
-            end = f->at + f->n;
-        for (uint32_t k = f->at; f->h && k < end; k++) {
+        for (uint32_t k = f->at; f->h && k < f->at + f->n1; k++) {
             const struct cent *e = &l->ce[k];
-            if (i + e->nw > nw)
-                continue;
-            bool ok = true;
-            for (uint32_t j = 1; j < e->nw && ok; j++)
-                ok = w[i + j].h == e->h[j];
-            if (ok) {
-                struct pi_hit h = { (uint32_t)i, e->nw, e->cls, e->lang };
-                fn(ctx, &h);
+            struct pi_hit h = { (uint32_t)i, 1, e->cls, e->lang };
+            fn(ctx, &h);
+        }
+        /* longer phrases only when the next word can be their second, and then only
+         * those whose second word it is (in table order, as before) */
+        if (f->h && f->n > f->n1 && i + 1 < nw && ((f->second >> (w[i + 1].h & 63)) & 1)) {
+            uint64_t h1 = w[i + 1].h;
+            uint32_t lo = f->at + f->n1, hi = f->at + f->n;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (l->ce[l->by2[mid]].h[1] < h1)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (uint32_t k = lo; k < f->at + f->n && l->ce[l->by2[k]].h[1] == h1; k++) {
+                const struct cent *e = &l->ce[l->by2[k]];
+                if (i + e->nw > nw)
+                    continue;
+                bool ok = true;
+                for (uint32_t j = 2; j < e->nw && ok; j++)
+                    ok = w[i + j].h == e->h[j];
+                if (ok) {
+                    struct pi_hit h = { (uint32_t)i, e->nw, e->cls, e->lang };
+                    fn(ctx, &h);
+                }
             }
         }
         /* CJK: phrases inside the word (no spaces between words); a phrase of several
