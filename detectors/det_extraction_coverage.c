@@ -466,13 +466,13 @@ static double sd_floor(const struct cv_model *m, uint32_t f)
 /* The spread feature f of class k is judged with, 0 when the class has fewer than 2
  * reference rows of it: its variance shrunk toward the pooled within-class variance of f, as
  * if CV_POOL_ROWS more of its rows had that spread (a normal prior on the variance), then
- * floored. A class's ~100 reference rows cannot tell a pixel that is never inked for that
- * class from one inked now and then: 0 in all of them gave it the floor (1 % of the range),
- * and an image shifted by one pixel, ink where the class's rows had none, was then 100 sd
- * off in several features (digits' test-time augmentation, flagged in 5 of 8 captures).
- * The other classes' spread of the same feature says how much it varies within a class;
- * tabular classes whose spread is that of the others (iris, wine, breast cancer) barely
- * move. */
+ * floored. A class's few dozen reference rows (digits) cannot tell a pixel never inked for
+ * that class from one inked now and then: 0 in all of them gave it the floor (1 % of the
+ * range), and an image shifted by one pixel, ink where the class's rows had none, was then
+ * capped (10 sd) in several features (digits' test-time augmentation, flagged in 5 of 8
+ * captures). The other classes' spread of the same feature says how much it varies within
+ * a class; tabular classes whose spread is like the others' (iris, wine, breast cancer)
+ * barely move. */
 static double spread(const struct cv_model *m, uint32_t k, uint32_t f)
 {
     const struct cv_stat *s = &m->st[k][f];
