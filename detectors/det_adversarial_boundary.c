@@ -52,8 +52,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+/* BD_SSE2: the SSE2 paths; IG_BD_PORTABLE builds the portable ones instead (x86-64 always
+ * has SSE2, so only that switch lets a test run them: test_det_adversarial_boundary_portable) */
+#if defined(__SSE2__) && !defined(IG_BD_PORTABLE)
+#define BD_SSE2 1
 #include <emmintrin.h>
+#else
+#define BD_SSE2 0
 #endif
 
 #include <inferguard/detector.h>
@@ -602,7 +607,7 @@ static void ring_push(struct bd_global *g, struct bd_state *st, const float *x, 
 
 #define ULP 0x1p-24
 
-#if defined(__SSE2__)
+#if BD_SSE2
 static inline __m128d abs_pd(__m128d v)
 {
     return _mm_and_pd(v, _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffll)));
@@ -618,7 +623,7 @@ static float decimal_quantum(const float *x, uint32_t dim)
     double s = 1.0;
     for (int k = 0; k <= 6; k++, s *= 10.0) {
         uint32_t j = 0;
-#if defined(__SSE2__)
+#if BD_SSE2
         /* four values at a time in the same double arithmetic: |v - rint(v)| is
          * |t - rint(t)| for t = |v|, and rint(t) is (t + 2^52) - 2^52 below 2^52 (rounded to
          * nearest, ties to even, as rint in the default mode), t itself above (an integer) */
@@ -651,7 +656,7 @@ static float decimal_quantum(const float *x, uint32_t dim)
 }
 
 /* a and b (written with decimal step qe) differ by more than rounding */
-#if defined(__SSE2__)
+#if BD_SSE2
 /* two floats as two doubles */
 static inline __m128d ld2(const float *p)
 {
@@ -676,7 +681,7 @@ static inline bool moved(float a, float b, float qe)
            d > 0.5 * qe;
 }
 
-#if defined(__SSE2__)
+#if BD_SSE2
 
 /* moved() of features k .. k + 3 as bits 0-3, in the same double arithmetic (x86-64's
  * SSE2 baseline: two features per register, no fused operations), so the same answers
@@ -707,7 +712,7 @@ static inline unsigned moved4(const float *a, const float *b, float qe)
 static uint32_t nnz_from(const float *a, const float *b, float qe, uint32_t dim, uint32_t cap,
                          uint32_t k, uint32_t n, int *first)
 {
-#if defined(__SSE2__)
+#if BD_SSE2
     for (; k + 4 <= dim && n < cap; k += 4) {
         unsigned m = moved4(a + k, b + k, qe);
         if (!m)
@@ -742,7 +747,7 @@ static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim,
 static bool nnz_rows(const float *q, const float *rows, uint32_t n, float qe, uint32_t dim,
                      uint32_t cap, uint32_t *qn, int *qf)
 {
-#if defined(__SSE2__)
+#if BD_SSE2
     if (dim >= 4) {
         const __m128d tol = _mm_set1_pd(64.0 * 4.0 * ULP), tiny = _mm_set1_pd(1e-30),
                       half = _mm_set1_pd(0.5 * qe);
@@ -1125,7 +1130,7 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
 static bool off_line(const float *q, const float *ri, const float *rj, uint32_t dim, float qe)
 {
     uint32_t k0 = 0;
-#if defined(__SSE2__)
+#if BD_SSE2
     /* four features at a time in the same double arithmetic (SSE2, no fused operations):
      * one predictable branch per four instead of a coin toss per feature */
     const __m128d f4 = _mm_set1_pd(4.0 * ULP), f41 = _mm_set1_pd(4.1),
@@ -1166,7 +1171,7 @@ static bool off_line(const float *q, const float *ri, const float *rj, uint32_t 
 static void line_norms(const float *q, const float *const *r, uint32_t m, uint32_t dim, double *nrm)
 {
     uint32_t k0 = 0;
-#if defined(__SSE2__)
+#if BD_SSE2
     if (m == REL_LINE_N) {
         __m128d acc[4] = { _mm_setzero_pd(), _mm_setzero_pd(), _mm_setzero_pd(), _mm_setzero_pd() };
         uint32_t c = 0;
@@ -1433,7 +1438,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     for (uint32_t k = 0; k < m; k++)
         lr[k] = rel_at(st, dim, newest[k]);
     bool have_nrm = false;   /* the norms only for a pair that off_line() cannot settle */
-#if defined(__SSE2__)
+#if BD_SSE2
     /* off_line()'s first four features, its terms of q and each row computed once: most
      * pairs are settled there, and the rest go to off_line() (which repeats them) */
     __m128d lu[REL_LINE_N][2], lau[REL_LINE_N][2], lqa[REL_LINE_N][2], rabs[REL_LINE_N][2];
@@ -1464,7 +1469,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             if (qn[j] < dense)
                 continue;
             const float *rj = rel_at(st, dim, j);
-#if defined(__SSE2__)
+#if BD_SSE2
             if (dim >= 4) {
                 int off = 0;
                 for (int hh = 0; hh < 2 && !off; hh++) {
@@ -1527,6 +1532,23 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     }
 }
 
+/* halving_step's step sums over coordinates k .. dim - 1 on the lattice, in their order
+ * (the SSE2 pairs add theirs in the same order): a coordinate the client's rounding leaves
+ * without resolution is left out */
+static void lattice_sums(const float *p1, const float *p2, const float *inv, double qe,
+                         uint32_t k, uint32_t dim, double *n0, double *n4, double *w2)
+{
+    for (; k < dim; k++) {
+        double w = inv[k];
+        if (qe * w > 0.25)
+            continue;
+        double z = ((double)p1[k] - p2[k]) * w, z2 = z * z;
+        *n0 += z2;
+        *n4 += z2 * z2;
+        *w2 += w * w;
+    }
+}
+
 /* ---- halving chains: a binary search seen through noise or rounding ----
  * A binary search for the decision boundary (HopSkipJump, Boundary attack, Sign-OPT, RayS,
  * OPT) sends midpoints: each step is half the one before, along the same line, on toward
@@ -1556,7 +1578,7 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
     bool lattice = qe > 0 && inv;   /* some coordinates may have no resolution left */
     if (!inv && qe > 0.25)
         return 0;
-#if defined(__SSE2__)
+#if BD_SSE2
     /* The same sums in the same order, each term computed two coordinates at a time (SSE2
      * doubles, no fused operations); a coordinate the lattice leaves out adds +0 (every
      * sum is +0 or more, so it stays as it was). */
@@ -1613,15 +1635,8 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
         k2 = dim;
     }
     /* the lattice's last odd coordinate */
-    for (uint32_t k = k2; k < dim; k++) {
-        double w = inv[k];
-        if (qe * w > 0.25)
-            continue;
-        double z = ((double)p1[k] - p2[k]) * w, z2 = z * z;
-        n0 += z2;
-        n4 += z2 * z2;
-        w2 += w * w;
-    }
+    if (lattice)
+        lattice_sums(p1, p2, inv, qe, k2, dim, &n0, &n4, &w2);
 #else
     if (!lattice) {
         double s0[4] = { 0 }, s4[4] = { 0 };
@@ -1645,15 +1660,7 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
         else
             w2 = dim;
     } else {
-        for (uint32_t k = 0; k < dim; k++) {
-            double w = inv[k];
-            if (qe * w > 0.25)
-                continue;
-            double z = ((double)p1[k] - p2[k]) * w, z2 = z * z;
-            n0 += z2;
-            n4 += z2 * z2;
-            w2 += w * w;
-        }
+        lattice_sums(p1, p2, inv, qe, 0, dim, &n0, &n4, &w2);
     }
 #endif
     /* a step along several coordinates (participation ratio >= 1.5: not a slider), and at
@@ -1666,7 +1673,7 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
     double lim = 0.25 * p->halving_tol * p->halving_tol * n0 + 4.0 * (3.5 / 12.0) * qe * qe * w2;
     double ep = 0, em = 0;
     uint32_t k0 = 0;
-#if defined(__SSE2__)
+#if BD_SSE2
     /* two coordinates at a time, the sums in order as below; a pair ending a block of 16
      * is where the loop below would leave */
     const __m128d c4 = _mm_set1_pd(4.0 * ULP), two = _mm_set1_pd(2.0), hv = _mm_set1_pd(0.5),
@@ -2483,7 +2490,7 @@ static inline uint32_t cross_fp(const struct bd_cross *x, const struct ig_fscale
  * larger than a cache and read back only when a match finds the row. */
 static void raw_put(float *dst, const float *x, uint32_t dim)
 {
-#if defined(__SSE2__)
+#if BD_SSE2
     if (dim > IG_FSCALE_MAXDIM) {
         uint32_t k = 0;
         while (k < dim && ((uintptr_t)(dst + k) & 15))
@@ -2528,7 +2535,7 @@ static inline bool xstale(const struct bd_cross *x, const struct bd_xslot *s)
 static void cross_fps(struct bd_cross *x, const struct ig_fscale *fs, const float *fpv,
                       uint32_t *fp)
 {
-#if defined(__SSE2__)
+#if BD_SSE2
     if (x->gfs != fs) {
         for (uint32_t j = 0; j < XS; j++)
             for (uint32_t k = 0; k < XK; k++) {
@@ -2611,7 +2618,7 @@ static void rep_del(struct bd_cross *x, uint32_t hash)
 static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xslot *sl,
                                    uint32_t fp, uint32_t *stale)
 {
-#if defined(__SSE2__)
+#if BD_SSE2
     /* four 16-byte loads of two entries each; the fingerprints (even words) and rows (odd)
      * of four entries gathered into a register each; xage() of each row by its lane's
      * count (bit 0) */
@@ -2655,7 +2662,7 @@ static inline void vclear4(uint32_t *v)
 /* The index of <row> (not 0) among the nv rows of vrow, nv if none: four at a time. */
 static inline uint32_t vfind(const uint32_t *vrow, uint32_t nv, uint32_t row)
 {
-#if defined(__SSE2__)
+#if BD_SSE2
     const __m128i r = _mm_set1_epi32((int)row);
     for (uint32_t v = 0; v < nv; v += 4) {
         int m = _mm_movemask_ps(_mm_castsi128_ps(

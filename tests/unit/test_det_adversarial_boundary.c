@@ -1,7 +1,8 @@
 /* adversarial.boundary on synthetic streams: a decision-based walk along the boundary of a
  * nearest-centre classifier alarms (with scores, and label-only), so do a SimBA-style
  * score walk and HopSkipJump-style probe batches separated by binary searches, a binary
- * search behind noise or rounding (halving chains), SimBA behind noise, a ZOO-style
+ * search behind noise or rounding (halving chains; rounded also on a model whose scale is
+ * known: the lattice), SimBA behind noise, a ZOO-style
  * search (rounds of probes around a moving centre), SimBA behind noise on 4 features and
  * SimBA spread over 40 source addresses (the model's view across clients); natural
  * queries, noisy streams of 4 features, confident retries of one input, local sensitivity
@@ -742,6 +743,70 @@ static void test_distributed_search_busy_alarms(void **state)
 {
     (void)state;
     distributed_search(40);
+}
+
+/* A binary search rounded to 2 decimals by a client of a model whose scale is known: the
+ * halving test then works on the lattice (each coordinate weighed by its spread, those the
+ * rounding leaves without resolution left out). Caught within its first binary search. A
+ * sensor whose rounded readings flicker by a step or two on the same model is not a search.
+ * (test_det_adversarial_boundary_portable runs this on the portable lattice sums.) */
+static void test_rounded_search_scaled(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 3; e++) {
+        struct xrun x;
+        rs = 950 + (uint64_t)e;
+        setup_centres();
+        xrun_open(&x);
+        xwarm(&x);
+        float x0[D], hi[D], y[D], z[D], sc[C];
+        centre_of(0, x0);
+        centre_of(1, hi);
+        evade(x0, z, 0, 2);
+        xquery(&x, 4, z);
+        evade(hi, z, 0, 2);
+        xquery(&x, 4, z);
+        double lo_t = 0, hi_t = 1;
+        int q = 2;
+        uint64_t at = 0;
+        while (hi_t - lo_t > 0.002) {
+            double t = (lo_t + hi_t) / 2;
+            for (int f = 0; f < D; f++)
+                y[f] = (float)((1 - t) * x0[f] + t * hi[f]);
+            evade(y, z, 0, 2);
+            xquery(&x, 4, z);
+            q++;
+            if (x.sink.n && !at)
+                at = (uint64_t)q;
+            if (model(z, sc) != 0)
+                hi_t = t;
+            else
+                lo_t = t;
+        }
+        if (!at)
+            fail_msg("binary search rounded to 2 decimals on a scaled model not detected (%d)", e);
+        assert_true(x.sink.ok);
+        if (at > 10)
+            fail_msg("binary search rounded to 2 decimals detected at query %llu (%d)",
+                     (unsigned long long)at, e);
+        /* a rounded sensor on the same model: readings near a record, each moving by a
+         * step or two of the rounding at random */
+        struct xrun w;
+        xrun_close(&x);
+        xrun_open(&w);
+        xwarm(&w);
+        centre_of(e % C, y);
+        for (int i = 0; i < 200; i++) {
+            for (int f = 0; f < D; f++)
+                y[f] += (float)(0.01 * (int)(urand() * 5 - 2));
+            evade(y, z, 0, 2);
+            xquery(&w, 5, z);
+        }
+        if (w.sink.n)
+            fail_msg("rounded flickering sensor alarmed at query %llu (%d)",
+                     (unsigned long long)w.sink.first_q, e);
+        xrun_close(&w);
+    }
 }
 
 static void test_popular_record_quiet(void **state)
@@ -1503,6 +1568,7 @@ int main(void)
         cmocka_unit_test(test_popular_record_4_features_quiet),
         cmocka_unit_test(test_distributed_search_wide_alarms),
         cmocka_unit_test(test_popular_image_quiet),
+        cmocka_unit_test(test_rounded_search_scaled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
