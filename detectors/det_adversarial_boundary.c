@@ -183,6 +183,8 @@ struct bd_state {
     /* halving chain: consecutive rows whose step is +-half the step before (binary search) */
     uint32_t halv_run;        /* consecutive halving rows ending at the last row */
     uint32_t halv_rev;        /* bit k: the halving step k rows ago reversed direction */
+    bool     halv_hold;       /* the next row's last two are no consecutive steps (a cross
+                               * stream took a bisection's far end just before it) */
     /* greedy descent: per slot (REL_N) the answer's probability mass off the row's label
      * (-1 none): the loss a score-based search raises, kept exact where the label's own
      * probability saturates at 1 in float32 (4e-20 stays 4e-20), and its base */
@@ -2124,7 +2126,8 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     float qq = decimal_quantum(x, dim);
     rel_room(g, st);
     early_keep(st);   /* a client's early ring rows still in the slot rel_push overwrites */
-    int hv = halving_step(p, st, x, qq, dim, inv);
+    int hv = st->halv_hold ? 0 : halving_step(p, st, x, qq, dim, inv);
+    st->halv_hold = false;
     st->halv_run = hv ? st->halv_run + 1 : 0;
     st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
     bool halve = hv && halving_chain(p, st, label);
@@ -2366,6 +2369,7 @@ struct bd_xstream {
     uint64_t last_ev;
     uint32_t recent[16];      /* clients of its last 16 rows */
     uint32_t nrecent;
+    uint32_t kinds;           /* bit k: a finding of evidence kind k (enum bd_kind) raised */
     struct bd_state *st;
 };
 
@@ -2652,6 +2656,32 @@ static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xsl
 #endif
 }
 
+/* q is the midpoint of p and r, as a binary search's next row is of its bracket's two ends
+ * (which are then equally near it: the best match is one, the other is where 2q - p points):
+ * |2q - p - r| within BRACKET_TOL of |p - r| in the model's scale, plus what rounding to qe
+ * makes, and p - r a step along several coordinates (participation ratio >= 1.5: not one
+ * field edited to two values, nor a slider). The tolerance is the arithmetic's, not noise's:
+ * a row is tried against every recent row it shares a fingerprint with, and on 4 features
+ * (iris) three near rows of a crowd meet a 40 % tolerance by chance (HopSkipJump over 64
+ * addresses beside 8 busy clients was then caught 30 rows later: the chance rows took its
+ * stream); a search behind noise is left to the halving chains. */
+#define BRACKET_TOL 0.05
+static bool bracket_mid(const float *q, const float *pv, const float *rv, const float *inv,
+                        uint32_t dim, double tol, double qe)
+{
+    double n0 = 0, n4 = 0, res = 0, w2 = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double w = inv ? inv[k] : 1.0;
+        double z = ((double)pv[k] - rv[k]) * w, z2 = z * z;
+        double e = (2.0 * q[k] - pv[k] - rv[k]) * w;
+        n0 += z2;
+        n4 += z2 * z2;
+        res += e * e;
+        w2 += w * w;
+    }
+    return n0 > 0 && n0 * n0 >= 1.5 * n4 && res <= tol * tol * n0 + 2.0 * qe * qe * w2;
+}
+
 /* vrow's four entries from <v> on set to 0 (no row): cross_match() clears each group of
  * four as it starts it, so vfind() reads no entry that was never written */
 static inline void vclear4(uint32_t *v)
@@ -2686,8 +2716,9 @@ static inline uint32_t vfind(const uint32_t *vrow, uint32_t nv, uint32_t row)
  * returns the cross stream the row joins: its match's, or a new one when the match is
  * another client's row and in none (0: the row stays out). */
 static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float *row,
-                            uint32_t who, uint32_t lane, uint32_t *id, uint32_t *mrow,
-                            uint32_t *link, bool *repeat, uint32_t *hash)
+                            uint32_t who, uint32_t lane, const float *inv, double tol,
+                            uint32_t *id, uint32_t *mrow, uint32_t *link, uint32_t *mid,
+                            bool *repeat, uint32_t *hash)
 {
     enum { XV = XL * XS * XPROBE };
     uint32_t vrow[XV], vn[XV], nv = 0;
@@ -2727,7 +2758,7 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
                                 (vn[v] == vn[best] && xage(x, vrow[v]) < xage(x, vrow[best]))))
             best = v;
     uint32_t sid = 0;
-    *mrow = *link = 0;
+    *mrow = *link = *mid = 0;
     /* an exact repeat of a recent row (a popular record, a shared cache miss, a retry)
      * adds no step to any search */
     for (uint32_t v = 0; v < nv && best < XV; v++)
@@ -2748,11 +2779,36 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
         for (uint32_t k = 0; k < XL * XC && !sid; k++)
             if (o->row == vrow[best] && o->sid && x->s[k].sid == o->sid)
                 sid = o->sid;
+        /* the other end of a bisection the row is the midpoint of: among the recent rows
+         * it shares a fingerprint with, the one 2q - p points to (a binary search spread
+         * over many addresses: its first near-duplicate rows split between the bracket's
+         * two ends, and its stream began at one of them, without the other, so the
+         * bisection lines its own client's stream sees from its 5th row went unseen). A
+         * third client's: a reading settling on a set point another client sent is the
+         * midpoint of that record and its own previous reading, every tick */
+        if (vcross[best] && o->row == vrow[best] && xage(x, vrow[best]) < XR) {
+            const float *pv = x->raw + (size_t)xpos(vrow[best]) * x->dim;
+            double qe = -1;
+            uint32_t got = XV;
+            for (uint32_t v = 0; v < nv; v++) {
+                const struct bd_xrow *r = &x->rec[xpos(vrow[v])];
+                if (v == best || vsame[v] || r->row != vrow[v] || xage(x, vrow[v]) >= XR ||
+                    r->hash == o->hash || r->client == who || (got < XV && vn[v] <= vn[got]))
+                    continue;
+                if (qe < 0)
+                    qe = decimal_quantum(row, x->dim);
+                if (bracket_mid(row, pv, x->raw + (size_t)xpos(vrow[v]) * x->dim, inv, x->dim,
+                                tol, qe))
+                    got = v;
+            }
+            *mid = got < XV ? vrow[got] : 0;
+        }
         /* a new stream takes a chain of two such links, three rows from two clients at
          * least: a noisy copy of a record another client sent, a user's edit of a popular
          * record, match a row whose own best match was the same values (exact repeats
-         * are no link), and go no further */
-        if (!sid && vcross[best] && o->row == vrow[best] && o->link)
+         * are no link), and go no further; or the row and the two ends of a bisection it
+         * is the midpoint of */
+        if (!sid && vcross[best] && o->row == vrow[best] && (o->link || *mid))
             sid = ++x->next_sid ? x->next_sid : ++x->next_sid;
     }
     struct bd_xslot *ls = x->slot[lane];
@@ -2995,10 +3051,10 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             if (wide)
                 cross_fps(xv, xfs, fpv, fp);
             bool again;
-            uint32_t id, mrow, link, hash;
+            uint32_t id, mrow, link, mid, hash;
             /* a client with few rows of its own: the thin lane (XTHIN) */
-            uint32_t sid = cross_match(xv, fp, x, who, st->rows <= XTHIN, &id, &mrow, &link,
-                                       &again, &hash);
+            uint32_t sid = cross_match(xv, fp, x, who, st->rows <= XTHIN, wide ? NULL : inv,
+                                       BRACKET_TOL, &id, &mrow, &link, &mid, &again, &hash);
             uint32_t i = xpos(id);
             if (xv->rec[i].row)
                 rep_del(xv, xv->rec[i].hash);
@@ -3034,15 +3090,36 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                         break;
                     }
                 }
+                /* the bisection's other end, in the order the two ends came (the older
+                 * first: a halving step is q against the last two rows; by their lanes'
+                 * clocks, so only roughly when the two are in different lanes) */
+                uint32_t kr = mid ? xpos(mid) : 0;
+                bool rfeed = mid && xage(xv, mid) < XR && xv->rec[kr].row == mid &&
+                             xv->rec[kr].sid != sid;
+                if (rfeed && (xage(xv, mid) > xage(xv, mrow) || xv->rec[k].sid == sid))
+                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv);
                 if (xage(xv, mrow) < XR && xv->rec[k].row == mrow && xv->rec[k].sid != sid)
                     cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv);
+                if (rfeed && xv->rec[kr].sid != sid)
+                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv);
+                /* q against the two ends just taken is no halving step of one search: a
+                 * turn back there would be the order they were taken in */
+                xs->st->halv_hold = rfeed;
                 enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv);
                 uint32_t ncl = cross_clients(xs);
                 if (kind != BD_NONE && ncl >= 2) {
+                    /* first alarm, then at 10, 100 and every 1000; and the first of each
+                     * kind of evidence: searches can share one stream (on iris's 4
+                     * features SimBA over 64 addresses, HopSkipJump from one and over 64
+                     * met in one), and the finding goes to the client whose row completed
+                     * the evidence, so another search's first (bisection lines after
+                     * greedy choices) does not wait for the stream's 10th alarm */
                     xs->st->rel_alarms++;
                     if (xs->st->rel_alarms == 1 || xs->st->rel_alarms == 10 ||
-                        xs->st->rel_alarms == 100 || xs->st->rel_alarms % 1000 == 0)
+                        xs->st->rel_alarms == 100 || xs->st->rel_alarms % 1000 == 0 ||
+                        !(xs->kinds & 1u << kind))
                         alarm(call, ev, p, xs->st, kind, ncl);
+                    xs->kinds |= 1u << kind;
                 }
             }
         }

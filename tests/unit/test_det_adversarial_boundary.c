@@ -4,7 +4,8 @@
  * search behind noise or rounding (halving chains; rounded also on a model whose scale is
  * known: the lattice), SimBA behind noise, a ZOO-style
  * search (rounds of probes around a moving centre), SimBA behind noise on 4 features and
- * SimBA spread over 40 source addresses (the model's view across clients); natural
+ * SimBA spread over 40 source addresses (the model's view across clients), so does a binary
+ * search over addresses from records ordinary users send too; natural
  * queries, noisy streams of 4 features, confident retries of one input, local sensitivity
  * probes of records (also with saturated answers, as a stuck SimBA sends) and many users
  * sending a popular record do not; bad input is skipped. */
@@ -809,6 +810,60 @@ static void test_rounded_search_scaled(void **state)
     }
 }
 
+/* HopSkipJump over many addresses starting from records ordinary users send too: its first
+ * row (its original) and its second (a record of another class, its adversarial start) are
+ * exact repeats of ordinary users' rows (no step), and its binary search's first rows are too
+ * far apart to be near-duplicates; once they are, each midpoint is equally near its bracket's
+ * two ends, and its best match is either. The stream must still see the bisection: caught
+ * within the first binary search (its 11 rows), as from one address (5 rows). */
+static void test_distributed_bisection_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 6; e++) {
+        struct xrun x;
+        rs = 970 + (uint64_t)e;
+        setup_centres();
+        xrun_open(&x);
+        xwarm(&x);
+        float r0[D], r1[D], y[D], sc[C];
+        for (int f = 0; f < D; f++) {
+            r0[f] = centres[0][f] + (float)(0.05 * nrand());
+            r1[f] = centres[1][f] + (float)(0.05 * nrand());
+        }
+        for (int k = 0; k < 3; k++) {   /* two ordinary users send both records */
+            xquery(&x, 4, r0);
+            xquery(&x, 5, r1);
+        }
+        int q = 0, c = 6;
+        uint64_t at = 0;
+        xquery(&x, c++, r0);
+        xquery(&x, c++, r1);
+        q = 2;
+        double lo = 0, hi = 1;
+        while (hi - lo > 0.002) {
+            double t = (lo + hi) / 2;
+            for (int f = 0; f < D; f++)
+                y[f] = (float)(r0[f] + t * (r1[f] - r0[f]));
+            xquery(&x, c++, y);
+            q++;
+            if (x.sink.n && !at)
+                at = (uint64_t)q;
+            if (model(y, sc) != model(r0, sc))
+                hi = t;
+            else
+                lo = t;
+        }
+        if (!at)
+            fail_msg("binary search over %d addresses not detected (%d)", c - 6, e);
+        assert_true(x.sink.ok);
+        assert_string_equal(x.title, "Suspected distributed adversarial search");
+        if (at > 11)
+            fail_msg("binary search over addresses detected at its row %llu (%d)",
+                     (unsigned long long)at, e);
+        xrun_close(&x);
+    }
+}
+
 static void test_popular_record_quiet(void **state)
 {
     (void)state;
@@ -1569,6 +1624,7 @@ int main(void)
         cmocka_unit_test(test_distributed_search_wide_alarms),
         cmocka_unit_test(test_popular_image_quiet),
         cmocka_unit_test(test_rounded_search_scaled),
+        cmocka_unit_test(test_distributed_bisection_alarms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
