@@ -231,8 +231,11 @@ static uint64_t key_of(const char *s)
     return ig_fnv1a_str(IG_FNV1A_BASIS, s, SIZE_MAX) | 1;
 }
 
-/* Folds the client's completed tumbling windows into its typical count. */
-static void roll(const struct rate_global *g, struct rate_client *c, uint64_t t)
+/* Folds the client's completed tumbling windows into its typical count; the first of them
+ * not when it ended <over> its limit: a client's own history learns its ordinary windows
+ * only, or a flood ramped up over its first window (a connection more every few seconds,
+ * its evidence rising only after) would hold itself to own_factor x that window. */
+static void roll(const struct rate_global *g, struct rate_client *c, uint64_t t, bool over)
 {
     if (!c->win_start) {
         c->win_start = t;
@@ -242,6 +245,8 @@ static void roll(const struct rate_global *g, struct rate_client *c, uint64_t t)
         return;
     uint64_t done = (t - c->win_start) / g->window_us;
     for (uint64_t k = 0; k < done && k < 8; k++) {
+        if (k == 0 && over)
+            continue;
         double v = k == 0 ? (double)c->win_n : 0.0;
         c->typical = c->windows ? 0.7 * c->typical + 0.3 * v : v;
         c->windows++;
@@ -599,7 +604,14 @@ static int rate_observe(const struct ig_call *call, const struct ig_event *ev)
 
     if (!c->key)
         c->key = key_of(ev->client_id);
-    roll(g, c, t);
+    /* a window completes: did the client end it over its limit (then it is no history)? */
+    bool over = false;
+    if (!g->quota && c->win_start && t >= c->win_start + g->window_us && c->win_n > g->min_requests) {
+        const char *b;
+        double pm, tm;
+        over = c->win_n > limit_for(g, c, m, t, &b, &pm, &tm);
+    }
+    roll(g, c, t, over);
     c->win_n++;
     ig_wcount_add(&c->w, g->width_us, t, 1);
     load_add(g, c, ev, t);

@@ -402,8 +402,10 @@ static void test_two_floods(void **state)
 }
 
 /* A service shedding load: a closed-loop client over its limit, a third of whose requests
- * are answered 429 (or 503), that keeps going is reported with aggression "refused"; the
- * same client answered 200 is not; refused_share 0 turns the evidence off. */
+ * are answered 429 (or 503), that keeps going is reported with aggression "refused", in
+ * its first window and again in its second (its first, over its limit, is no history
+ * that would hold it to 10x itself); the same client answered 200 is not; refused_share 0
+ * turns the evidence off. */
 static void test_refused(void **state)
 {
     (void)state;
@@ -413,7 +415,34 @@ static void test_refused(void **state)
         struct fx fx = setup_with(cfgs[v]);
         struct stream st[] = { LIGHTS(30), { "hammer", T0 + 5 * SEC, 2000, 38000, 1, 20, 3, status[v], 0, false } };
         run(&fx, st, 5);
-        assert_int_equal(fx.got->n, v == 0);
+        assert_int_equal(fx.got->n, v == 0 ? 2 : 0);
+        for (int i = 0; i < fx.got->n; i++)
+            assert_string_equal(fx.got->f[i].aggression, "refused");
+        teardown(&fx);
+    }
+}
+
+/* A flood ramped up from one address: one closed-loop connection, one more every 2.6 s up
+ * to 8 (~22/s each), beside light clients. Its evidence (more than 4 outstanding) comes only
+ * as its first window ends, over its limit but without evidence: that window is no history
+ * (it would hold the flood to 10x itself), so the flood is reported once it holds more
+ * than 4 at once. A ramp to 4 connections stays a busy client. */
+static void test_ramp(void **state)
+{
+    (void)state;
+    for (int top = 4; top <= 8; top += 4) {
+        struct fx fx = setup_with(NULL);
+        struct stream st[16] = { LIGHTS(60) };
+        int n = 4;
+        for (int k = 0; k < top; k++)   /* connection k from 5 + 2.6k s: its fifth after the first window */
+            st[n++] = (struct stream){ "ramp", T0 + 5 * SEC + (uint64_t)k * 2600000, 45000, 0, 1,
+                                       50 - 2 * k, 0, 0, 0, false };
+        run(&fx, st, n);
+        assert_int_equal(flagged(&fx, "ramp"), top > 4);
+        for (int i = 0; i < fx.got->n; i++) {
+            assert_string_equal(fx.got->f[i].client, "ramp");
+            assert_string_equal(fx.got->f[i].aggression, "concurrency");
+        }
         teardown(&fx);
     }
 }
@@ -650,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_closed_loop_is_not_abuse),
         cmocka_unit_test(test_two_floods),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_ramp),
         cmocka_unit_test(test_light_crowd),
         cmocka_unit_test(test_busy_model),
         cmocka_unit_test(test_network_group),
