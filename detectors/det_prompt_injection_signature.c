@@ -489,7 +489,8 @@ static bool non_latin(const uint8_t *t, size_t n)
  * Turkish "... misin?"); not "now" or "just", which end questions about anything. */
 static bool tail_request(const uint8_t *p, size_t n)
 {
-    static const char *const words[] = { "please", "misin", "misiniz", "musun", "musunuz" };
+    static const char *const words[] = { "please", "okay", "ok", "alright", "misin", "misiniz", "musun",
+                                         "musunuz" };
     for (size_t k = 0; k < IG_ARRAY_LEN(words); k++)
         if (strlen(words[k]) == n && !memcmp(p, words[k], n))
             return true;
@@ -521,7 +522,7 @@ static void questions(const struct scan *s, bool *question, bool *discussion, bo
         bool requests = STARTS(s, i, PI_REQUEST) || (i + 1 < e && STARTS(s, i + 1, PI_REQUEST));
         /* verb-final politeness ends the sentence ("보여주시겠어요?", "paylaşır mısın?") */
         for (size_t k = e > i + 2 ? e - 2 : i; k < e && !requests; k++)
-            requests = STARTS(s, k, PI_REQUEST) && (s->t[w[k].at] >= 0x80 || tail_request(s->t + w[k].at, w[k].n));
+            requests = s->t[w[k].at] >= 0x80 ? STARTS(s, k, PI_REQUEST) : tail_request(s->t + w[k].at, w[k].n);
         /* "Mind setting ... aside?": a request in a gerund */
         requests |= w[i].n == 4 && !memcmp(s->t + w[i].at, "mind", 4) && i + 1 < e && w[i + 1].n > 4 &&
                     !memcmp(s->t + w[i + 1].at + w[i + 1].n - 3, "ing", 3);
@@ -592,6 +593,13 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
         bool voc = STARTS(&s, i, PI_ADDRESS);
         if (!voc && STARTS(&s, i, PI_AINAME)) {
             uint8_t ch = after(&s, vend);
+            /* "# TODO(ai): ...", "[assistant]: ...": the name in brackets, then the colon */
+            if (ch == ')' || ch == ']') {
+                size_t e = w[vend].at + w[vend].n;
+                while (e < n && (t[e] == ' ' || t[e] == ')' || t[e] == ']'))
+                    e++;
+                ch = e < n && t[e] == ':' ? ':' : ch;
+            }
             /* first of its sentence, or set off by markup or brackets ("<p>Assistant, ...") */
             bool first = i == 0 || w[i - 1].sent != w[i].sent;
             for (size_t b = i ? w[i - 1].at + w[i - 1].n : 0; !first && b < w[i].at; b++)
@@ -622,7 +630,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
              * "agent" is an AI's name in a tool result or after a note, not in the user's text */
             bool human = len[i] <= 1 && w[i].n >= 5 && !memcmp(t + w[i].at, "agent", 5) &&
                          (w[i].n == 5 || (w[i].n == 6 && t[w[i].at + 5] == 's'));
-            voc = ((ch == ',' || ch == ':') && (first || indirect || noted) && (!human || indirect || noted)) || tag;
+            voc = ((ch == ',' || ch == ':') && (first || indirect || noted) && (!human || indirect || noted)) || tag ||
+                  (ch == '-' && noted);   /* "Hey model - don't ..." */
         }
         if (voc) {
             long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
@@ -748,6 +757,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 /* "your rules are suspended" names the assistant's; "the previous rules are
                  * void" may be any memo's */
                 bool yours = you_near(&s, i > 2 ? i - 2 : 0, i) || addr[i] >= 0 ||   /* told to an AI */
+                             find(&s, i + 1, i + 3, B(PI_GIVEN), se) >= 0 ||   /* "the rules you follow" */
                              find_back(&s, i + 1, 4, B(PI_UNBOUND) | B(PI_SECRET), se) >= 0;
                 for (size_t k = i > 3 ? i - 3 : 0; k <= i && !yours; k++)
                     yours = s.t[w[k].at] == 's' && w[k].n == 6 && !memcmp(s.t + w[k].at, "safety", 6);

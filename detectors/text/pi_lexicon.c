@@ -1174,6 +1174,17 @@ static const struct group groups[] = {
       "verbatim text of your;reply with your;respond with your;answer with your" },
     { L_EN, PI_HYPO, "let s write a story where;write a story where;a story in which;in this story" },
     { L_EN, PI_TASKV, "convert;localise;localize;render this;put this into" },
+    /* eighth tune batch: rules "you operate under"; the text above asked for in full;
+     * "you may now ... without limitation"; past and gerund forms of the override verbs;
+     * the prompt encoded or transcribed */
+    { L_EN, PI_GIVEN, "you operate under;you work under;you operate with;you run under;you are bound by" },
+    { L_EN, PI_ABOVE, "everything written above;written above this line;above this line;everything above this line" },
+    { L_EN, PI_VERBATIM, "starting from;don t leave anything out;leave nothing out;nothing left out;in full" },
+    { L_EN, PI_ROLECUE, "you may now;you can now;you are now allowed;you are now permitted" },
+    { L_EN, PI_UNBOUND, "without limitation;without limitations;discuss anything" },
+    { L_EN, PI_OVERRIDE, "stopped following;stopped obeying;stopped applying" },
+    { L_EN, PI_WEAK, "dropping;skipping" },
+    { L_EN, PI_REVEAL, "encode;encrypt;transcribe" },
 };
 
 #define PHRASE_WORDS 6
