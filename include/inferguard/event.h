@@ -161,5 +161,9 @@ size_t ig_event_bytes(const struct ig_event *ev);
  * stay NULL. A new pointer in struct ig_event fails a _Static_assert in
  * sidecar/core/event_copy.c until it is copied there too. */
 void ig_event_copy(struct ig_event *dst, const struct ig_event *ev, void *data);
+/* <s>'s bytes copied to *at and NUL-terminated, *at moved past them (rounded up to 16
+ * bytes); returns the span aimed at the copy (a NULL span stays NULL). How ig_event_copy
+ * lays out texts; the HTTP transaction's deep copy (pipeline/txn_event.c) uses it too. */
+struct ig_span ig_span_copy_at(uint8_t **at, struct ig_span s);
 
 #endif

@@ -47,7 +47,7 @@ static const void *put(uint8_t **at, const void *src, size_t n)
     return dst;
 }
 
-static struct ig_span put_text(uint8_t **at, struct ig_span s)
+struct ig_span ig_span_copy_at(uint8_t **at, struct ig_span s)
 {
     if (!s.p)
         return s;
@@ -69,7 +69,7 @@ void ig_event_copy(struct ig_event *dst, const struct ig_event *ev, void *data)
         dst->scores = put(&at, ev->scores, (size_t)ev->rows * ev->outputs * sizeof(float));
     if (ev->labels)
         dst->labels = put(&at, ev->labels, (size_t)ev->rows * sizeof(int32_t));
-    dst->prompt = put_text(&at, ev->prompt);
-    dst->completion = put_text(&at, ev->completion);
-    dst->system_prompt = put_text(&at, ev->system_prompt);
+    dst->prompt = ig_span_copy_at(&at, ev->prompt);
+    dst->completion = ig_span_copy_at(&at, ev->completion);
+    dst->system_prompt = ig_span_copy_at(&at, ev->system_prompt);
 }

@@ -112,20 +112,6 @@ size_t ig_txn_bytes(const struct ig_http_txn *t)
     return n;
 }
 
-/* <s>'s bytes at *at (NUL-terminated, as the HTTP stage's buffers are not promised to be:
- * harmless), the span aimed at them; a NULL span stays NULL. */
-static struct ig_span put_span(uint8_t **at, struct ig_span s)
-{
-    if (!s.p)
-        return s;
-    uint8_t *d = *at;
-    if (s.n)
-        memcpy(d, s.p, s.n);
-    d[s.n] = 0;
-    *at += CHUNK(s.n + 1);
-    return (struct ig_span){ d, s.n };
-}
-
 static const struct ig_http_header *put_headers(uint8_t **at, const struct ig_http_header *h, uint32_t n)
 {
     if (!h)
@@ -133,8 +119,8 @@ static const struct ig_http_header *put_headers(uint8_t **at, const struct ig_ht
     struct ig_http_header *d = (struct ig_http_header *)(void *)*at;
     *at += CHUNK((size_t)n * sizeof *h);
     for (uint32_t i = 0; i < n; i++) {
-        d[i].name = put_span(at, h[i].name);
-        d[i].value = put_span(at, h[i].value);
+        d[i].name = ig_span_copy_at(at, h[i].name);
+        d[i].value = ig_span_copy_at(at, h[i].value);
     }
     return d;
 }
@@ -143,12 +129,12 @@ void ig_txn_copy(struct ig_http_txn *dst, const struct ig_http_txn *t, void *dat
 {
     uint8_t *at = data;
     *dst = *t;
-    dst->method = put_span(&at, t->method);
-    dst->uri = put_span(&at, t->uri);
-    dst->path = put_span(&at, t->path);
-    dst->query = put_span(&at, t->query);
+    dst->method = ig_span_copy_at(&at, t->method);
+    dst->uri = ig_span_copy_at(&at, t->uri);
+    dst->path = ig_span_copy_at(&at, t->path);
+    dst->query = ig_span_copy_at(&at, t->query);
     dst->req_headers = put_headers(&at, t->req_headers, t->n_req_headers);
     dst->resp_headers = put_headers(&at, t->resp_headers, t->n_resp_headers);
-    dst->req_body = put_span(&at, t->req_body);
-    dst->resp_body = put_span(&at, t->resp_body);
+    dst->req_body = ig_span_copy_at(&at, t->req_body);
+    dst->resp_body = ig_span_copy_at(&at, t->resp_body);
 }
