@@ -148,12 +148,12 @@ static size_t layout(char *out, uint32_t d, int k)
     return (size_t)(o - out);
 }
 
-size_t ig_fmt_f32(char out[IG_FMT_F32_MAX], float v)
+static inline __attribute__((always_inline)) size_t fmt(char *out, float v)
 {
     uint32_t bits;
     memcpy(&bits, &v, sizeof bits);
-    char *o = out;
-    if (bits >> 31) *o++ = '-';
+    out[0] = '-';
+    char *o = out + (bits >> 31);            /* no branch: signs of model inputs are random */
     uint32_t t = bits & 0x7fffffu;
     int bq = (int)((bits >> 23) & 0xffu);
     if (bq == 0xff) {                        /* callers write null instead; keep it readable */
@@ -161,6 +161,18 @@ size_t ig_fmt_f32(char out[IG_FMT_F32_MAX], float v)
         return (size_t)(o - out) + 3;
     }
     if (bq == 0 && t == 0) { *o++ = '0'; return (size_t)(o - out); }
+    /* Whole numbers below 10^6 (pixel values, counts, one-hot flags: common model inputs)
+     * are their own shortest text, which %g's layout writes in full: their digits
+     * directly, without the interval search. Told from the bits: an exponent of 0..19
+     * and no fraction bits set. */
+    if ((bits & 0x7fffffffu) < 0x49742400u && bq >= 127 && (uint32_t)(t << (bq - 118)) == 0) {
+        uint32_t a = (t | 0x800000u) >> (150 - bq);
+        uint64_t r = digits8(a);             /* a >= 1: a non-zero digit */
+        int lz = __builtin_ctzll(r) >> 3;
+        uint64_t txt = (r >> (8 * lz)) | ZEROS;
+        memcpy(o, &txt, 8);
+        return (size_t)(o - out) + 8 - (size_t)lz;
+    }
 
     uint32_t c;
     int q;
@@ -195,4 +207,24 @@ size_t ig_fmt_f32(char out[IG_FMT_F32_MAX], float v)
     }
 done:
     return (size_t)(o - out) + layout(o, d, k);
+}
+
+size_t ig_fmt_f32(char out[IG_FMT_F32_MAX], float v) { return fmt(out, v); }
+
+size_t ig_fmt_f32_list(char *out, const float *v, size_t n)
+{
+    char *o = out;
+    for (size_t i = 0; i < n; i++) {
+        *o = ',';
+        o += i != 0;
+        uint32_t bits;
+        memcpy(&bits, &v[i], sizeof bits);
+        if (likely((bits & 0x7f800000u) != 0x7f800000u)) {
+            o += fmt(o, v[i]);
+        } else {
+            memcpy(o, "null", 4);
+            o += 4;
+        }
+    }
+    return (size_t)(o - out);
 }

@@ -322,18 +322,7 @@ void ig_jsonw_f32_array(struct ig_jsonw *w, const float *v, size_t n)
     ig_jsonw_arr_open(w);
     /* each value: its text, a comma, and the formatter's room for wide stores */
     if (n && reserve(w, n * (IG_FMT_F32_MAX + 1))) {
-        char *o = w->buf + w->len;
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                *o++ = ',';
-            if (likely(isfinite(v[i]))) {
-                o += ig_fmt_f32(o, v[i]);
-            } else {
-                memcpy(o, "null", 4);
-                o += 4;
-            }
-        }
-        w->len = (size_t)(o - w->buf);
+        w->len += ig_fmt_f32_list(w->buf + w->len, v, n);
         w->buf[w->len] = '\0';
         w->need_comma |= 1ull << (w->depth & 63);
     } else {

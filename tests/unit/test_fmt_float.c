@@ -199,6 +199,72 @@ static void test_layout_is_printf_g(void **state)
     }
 }
 
+/* Whole numbers take a shortcut (fmt_float.c): every one up to 2^17 and either side of the
+ * edges where it stops (10^6, and 2^24 where floats stop holding every integer), a sample
+ * between, both signs: the same text as the interval search, i.e. the former form. */
+static void test_whole_numbers(void **state)
+{
+    (void)state;
+    checked = 0;
+    uint32_t x = 0x2545f491u;
+    for (int sign = 0; sign < 2; sign++) {
+        for (uint32_t i = 1; i <= 131072; i++) {
+            float v = sign ? -(float)i : (float)i;
+            uint32_t b;
+            memcpy(&b, &v, sizeof b);
+            check_one(b);
+        }
+        const float edges[] = { 999999.0f, 999999.5f, 1000000.0f, 1000001.0f, 16777215.0f,
+                                16777216.0f, 16777218.0f, 0.5f, 1.5f, 1e-45f };
+        for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+            float v = sign ? -edges[i] : edges[i];
+            uint32_t b;
+            memcpy(&b, &v, sizeof b);
+            check_one(b);
+        }
+        for (int i = 0; i < 20000; i++) {
+            x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+            float v = (float)(x % 2000000u);
+            if (sign)
+                v = -v;
+            uint32_t b;
+            memcpy(&b, &v, sizeof b);
+            check_one(b);
+        }
+    }
+    char b[IG_FMT_F32_MAX + 1];
+    b[ig_fmt_f32(b, 255.0f)] = 0;
+    assert_string_equal(b, "255");
+    b[ig_fmt_f32(b, -100000.0f)] = 0;
+    assert_string_equal(b, "-100000");
+    b[ig_fmt_f32(b, 999999.0f)] = 0;
+    assert_string_equal(b, "999999");
+    b[ig_fmt_f32(b, 1000000.0f)] = 0;
+    assert_string_equal(b, "1e+06");
+}
+
+/* A row as the event writer writes it: the values' texts joined by ',', non-finite ones as
+ * null, inside the room the header promises (the bytes past it untouched). */
+static void test_list(void **state)
+{
+    (void)state;
+    const float v[] = { 0.0f, -0.0f, 3.0f, 0.25f, -1.5e-7f, NAN, INFINITY, -INFINITY,
+                        3.4028235e38f, 1e-45f, 255.0f, 0.33333334f };
+    enum { N = sizeof v / sizeof v[0] };
+    char out[N * (IG_FMT_F32_MAX + 1) + 8];
+    memset(out, 'x', sizeof out);
+    size_t n = ig_fmt_f32_list(out, v, N);
+    assert_true(n <= N * (IG_FMT_F32_MAX + 1));
+    for (size_t i = N * (IG_FMT_F32_MAX + 1); i < sizeof out; i++)
+        assert_int_equal(out[i], 'x');
+    out[n] = 0;
+    assert_string_equal(out, "0,-0,3,0.25,-1.5e-07,null,null,null,3.4028235e+38,1e-45,255,0.33333334");
+    assert_int_equal(ig_fmt_f32_list(out, v, 0), 0);
+    n = ig_fmt_f32_list(out, v + 2, 1);
+    out[n] = 0;
+    assert_string_equal(out, "3");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +272,8 @@ int main(void)
         cmocka_unit_test(test_scale_table_is_exact),
         cmocka_unit_test(test_layout_is_printf_g),
         cmocka_unit_test(test_round_trips_and_matches_printf_form),
+        cmocka_unit_test(test_whole_numbers),
+        cmocka_unit_test(test_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
