@@ -255,6 +255,13 @@ static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padd
         p += nd;
     }
     bool intg = true;
+    if ((*p | 0x20) != 'e' && *p != '.') {
+        /* a whole number of at most 7 digits (pixel values, counts, flags): exact in a
+         * float, no conversion through a double */
+        float f = (float)(uint32_t)m;
+        *out = neg ? -f : f;
+        return p;
+    }
     if (*p == '.') {
         p++;
         int zeros = 0;

@@ -102,7 +102,13 @@ static int random_number(char *b, size_t cap)
             return snprintf(b, cap, which == 3 ? "%.15g" : "%.14g", mid);
         return snprintf(b, cap, "%.25g", which == 1 ? nextafter(mid, 0) : nextafter(mid, INFINITY));
     }
-    case 5:     /* integers */
+    case 5:     /* integers; half of them of 1..7 digits (pixel values, counts: the
+                 * lexer's whole-number path) */
+        if ((r >> 3) & 1) {   /* (r % 8 fixes the low bits) */
+            static const long long p10[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+            long long v = (long long)(next_rand() % (unsigned long long)p10[1 + next_rand() % 7]);
+            return snprintf(b, cap, "%s%lld", (r >> 4) & 1 ? "-" : "", v);
+        }
         return snprintf(b, cap, "%lld", (long long)(next_rand() % 100000000) - 50000000);
     case 6: {   /* subnormal and tiny */
         uint32_t bits = (uint32_t)(r >> 41);   /* < 2^23: subnormal floats */
