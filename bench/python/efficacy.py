@@ -119,10 +119,10 @@ ATTACKS = {
 KNOWN_GAPS = {
     # flood_pool (8 addresses of one /24, one connection each) was one until abuse.rate
     # judged the addresses of a network new to the model as one client (rules/schema.md)
-    # flood_pool_new is, request for request, the ordinary parallel job (fanout): closed-loop
-    # addresses of a new /24 starting together, a new in-distribution row each request; only
-    # a quota tells them apart (abuse.rate's group_max_requests, rules/schema.md)
-    ("flood_pool_new", None),
+    ("flood_pool_new", None):
+        "request for request it is the ordinary parallel job of a new /24 (closed-loop "
+        "addresses starting together, a new in-distribution row each request); only a quota "
+        "tells them apart (abuse.rate's group_max_requests, off by default, rules/schema.md)",
 }
 PATTERNS = {
     "records": "real records of the held-out split",
@@ -622,6 +622,9 @@ def main():
             print("work dir kept:", work, file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
     text = render(results, "quick" if a.quick else "full", a.src)
     print(text)
     if a.out:
@@ -629,9 +632,6 @@ def main():
             f.write(text + "\n")
     if a.splice:
         splice(a.splice, text)
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(results, f, indent=1)
     bad = [r for r in results if not judge(r)[0]]
     for r in bad:
         c = caught(r) if r["role"].split(":")[0] in ATTACKS else None
