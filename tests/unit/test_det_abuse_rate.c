@@ -187,6 +187,31 @@ static bool flagged(const struct fx *fx, const char *id)
     return false;
 }
 
+/* Every finding is about a client whose id starts with <prefix>. */
+static void only_clients(const struct fx *fx, const char *prefix)
+{
+    for (int i = 0; i < fx->got->n; i++)
+        if (strncmp(fx->got->f[i].client, prefix, strlen(prefix)))
+            fail_msg("finding on %s, expected only %s*", fx->got->f[i].client, prefix);
+}
+
+/* A network's findings (case <v>): at least one, each on one of its addresses, naming the
+ * network, over its threshold, with <aggression>; the first within the flood's first
+ * window (the floods start at T0 + 5 s). */
+static void network_findings(const struct fx *fx, int v, const char *prefix, const char *net,
+                             const char *aggression)
+{
+    if (fx->got->n < 1)
+        fail_msg("case %d: no finding", v);
+    only_clients(fx, prefix);
+    for (int i = 0; i < fx->got->n; i++) {
+        assert_string_equal(fx->got->f[i].net, net);
+        assert_string_equal(fx->got->f[i].aggression, aggression);
+        assert_true(fx->got->f[i].requests > fx->got->f[i].threshold);
+    }
+    assert_true(fx->got->f[0].t < T0 + 15 * SEC);
+}
+
 static void test_below_and_above(void **state)
 {
     (void)state;
@@ -333,8 +358,7 @@ static void test_busy_is_not_abuse(void **state)
         }
     }
     assert_true(fx.got->n >= 1);
-    for (int i = 0; i < fx.got->n && i < 64; i++)
-        assert_string_equal(fx.got->f[i].client, "flood");
+    only_clients(&fx, "flood");
     assert_true(fx.got->f[0].t < T0 + 103 * SEC);   /* held to 4x the busy one's count */
     teardown(&fx);
 }
@@ -363,8 +387,7 @@ static void test_closed_loop_is_not_abuse(void **state)
             struct fx fx = setup_with(cfgs[v]);
             struct stream st[] = { LIGHTS(60), { "heavy", T0 + 5 * SEC, 45000, 0, conns[c], 50, 0, 0, 0, false } };
             run(&fx, st, 5);
-            for (int i = 0; i < fx.got->n; i++)
-                assert_string_equal(fx.got->f[i].client, "heavy");
+            only_clients(&fx, "heavy");
             assert_int_equal(flagged(&fx, "heavy"), v == 1 || conns[c] > 4);
             teardown(&fx);
         }
@@ -393,8 +416,7 @@ static void test_two_floods(void **state)
         struct stream st[] = { LIGHTS(40), { "flood0", T0 + 5 * SEC, lat, 0, conns, 30, 0, 0, 0, false },
                                { "flood1", T0 + 5 * SEC + 1, lat, 0, conns, 30, 0, 0, 0, false } };
         run(&fx, st, 6);
-        for (int i = 0; i < fx.got->n; i++)
-            assert_true(!strncmp(fx.got->f[i].client, "flood", 5));
+        only_clients(&fx, "flood");
         assert_int_equal(flagged(&fx, "flood0"), conns > 4);
         assert_int_equal(flagged(&fx, "flood1"), conns > 4);
         teardown(&fx);
@@ -439,10 +461,9 @@ static void test_ramp(void **state)
                                        50 - 2 * k, 0, 0, 0, false };
         run(&fx, st, n);
         assert_int_equal(flagged(&fx, "ramp"), top > 4);
-        for (int i = 0; i < fx.got->n; i++) {
-            assert_string_equal(fx.got->f[i].client, "ramp");
+        only_clients(&fx, "ramp");
+        for (int i = 0; i < fx.got->n; i++)
             assert_string_equal(fx.got->f[i].aggression, "concurrency");
-        }
         teardown(&fx);
     }
 }
@@ -514,8 +535,7 @@ static void test_busy_model(void **state)
             req_full(&fx, "flood", t + 20, 12000, 200);   /* 500/s, 6 outstanding */
     }
     assert_true(fx.got->n >= 1);
-    for (int i = 0; i < fx.got->n; i++)
-        assert_string_equal(fx.got->f[i].client, "flood");
+    only_clients(&fx, "flood");
     assert_true(fx.got->f[0].threshold < 5000);
     teardown(&fx);
 }
@@ -573,17 +593,12 @@ static void test_network_group(void **state)
             teardown(&fx);
             continue;
         }
-        if (fx.got->n < 1)
-            fail_msg("case %d: no finding", v);
+        network_findings(&fx, v, v == V6 ? "2001:db8:9:" : "10.9.8.",
+                         v == V6 ? "2001:db8:9::/48" : "10.9.8.0/24", "network_group");
         for (int i = 0; i < fx.got->n; i++) {
-            assert_true(!strncmp(fx.got->f[i].client, v == V6 ? "2001:db8:9:" : "10.9.8.", 7));
             assert_true(v == ANY || fx.got->f[i].wasted >= 0.5);
-            assert_string_equal(fx.got->f[i].aggression, "network_group");
-            assert_string_equal(fx.got->f[i].net, v == V6 ? "2001:db8:9::/48" : "10.9.8.0/24");
             assert_true(fx.got->f[i].sources > 4);
-            assert_true(fx.got->f[i].requests > fx.got->f[i].threshold);
         }
-        assert_true(fx.got->f[0].t < T0 + 15 * SEC);   /* within the flood's first window */
         teardown(&fx);
     }
 }
@@ -618,16 +633,9 @@ static void test_network_quota(void **state)
             teardown(&fx);
             continue;
         }
-        if (fx.got->n < 1)
-            fail_msg("case %d: no finding", v);
-        for (int i = 0; i < fx.got->n; i++) {
-            assert_true(!strncmp(fx.got->f[i].client, "10.9.8.", 7));
-            assert_string_equal(fx.got->f[i].net, "10.9.8.0/24");
-            assert_string_equal(fx.got->f[i].aggression, v == BOTH ? "" : "network_quota");
+        network_findings(&fx, v, "10.9.8.", "10.9.8.0/24", v == BOTH ? "" : "network_quota");
+        for (int i = 0; i < fx.got->n; i++)
             assert_true(fx.got->f[i].threshold == 1000);
-            assert_true(fx.got->f[i].requests > 1000);
-        }
-        assert_true(fx.got->f[0].t < T0 + 15 * SEC);   /* within the flood's first window */
         teardown(&fx);
     }
 }
