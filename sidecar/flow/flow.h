@@ -23,6 +23,10 @@ struct ig_flow {
     uint32_t evasion;                    /* IG_EVA_* tricks seen on this connection */
     bool     midstream;                  /* picked up without its handshake: it was open
                                           * before the capture or the sensor started */
+    bool     app_swapped;                /* for app's owner: its client is .server (the guess
+                                          * above was wrong), its directions reversed */
+    uint16_t app_wait[2];                /* for app's owner: a mid-stream flow's bytes per
+                                          * direction (KiB) while its protocol is undecided */
     char    *evasion_note;               /* evidence of the first one (owned by the table), or NULL */
 };
 

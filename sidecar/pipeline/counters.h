@@ -21,6 +21,9 @@
 struct ig_parse_stats {
     uint64_t txns, events, events_malformed, not_inference, non_http_flows;
     uint64_t events_raw_inspected;   /* undecodable bodies whose strings the text detectors read */
+    /* mid-stream flows off capture.ports: parsed from a later message start (of them with
+     * client and server the other way round than the ports guessed), given up */
+    uint64_t midstream_later, midstream_swapped, midstream_given_up;
 };
 
 /* Where a counter lives: one stats struct per stage. */
@@ -34,7 +37,7 @@ enum ig_counter_kind { IG_KIND_COUNTER, IG_KIND_GAUGE };
 enum ig_summary_line {
     IG_SUM_NONE, IG_SUM_PACKETS, IG_SUM_FLOWS, IG_SUM_TCP, IG_SUM_TCP_STATE, IG_SUM_CHECKSUMS,
     IG_SUM_DEFRAG, IG_SUM_FLOW_EVASION, IG_SUM_HTTP, IG_SUM_HTTP_EVASION, IG_SUM_HTTP2,
-    IG_SUM_CLIENTS, IG_SUM_SOURCES, IG_SUM_FINDINGS, IG_SUM_CLOCK, IG_SUM__COUNT
+    IG_SUM_CLIENTS, IG_SUM_SOURCES, IG_SUM_FINDINGS, IG_SUM_CLOCK, IG_SUM_MIDSTREAM, IG_SUM__COUNT
 };
 
 struct ig_counter_def {

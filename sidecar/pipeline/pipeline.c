@@ -17,6 +17,7 @@
 #include "core/jsonw.h"
 #include "flow/flow.h"
 #include "http/http_conn.h"
+#include "http/http_resync.h"
 #include "http2/h2_conn.h"
 #include "identity/identity.h"
 #include "pipeline/detect_stage.h"
@@ -78,24 +79,95 @@ static bool attach_h2(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir
     return true;
 }
 
-/* Decides once per flow, on its first bytes, whether the HTTP stage gets it. */
+/* The HTTP stage for <f>, told to look for the next message start unless <at_start>
+ * (<swapped>: the flow's client is its .server). False when out of memory (counted). */
+static bool attach_http(struct ig_pipeline *p, struct ig_flow *f, bool swapped, bool at_start, uint64_t ts_us)
+{
+    f->app = swapped ? ig_http_conn_new(p->http, &f->server, &f->client, ts_us)
+                     : ig_http_conn_new(p->http, &f->client, &f->server, ts_us);
+    if (!f->app) {
+        ig_drop_count(&p->drops, "http: out of memory for connection state");
+        return false;
+    }
+    f->app_kind = APP_HTTP;
+    f->app_swapped = swapped;
+    /* Picked up mid-message: make the parser look for the next message start. */
+    if (!at_start)
+        ig_http_conn_gap(f->app, IG_DIR_TO_SERVER, 0, ts_us);
+    return true;
+}
+
+/* A mid-stream flow waits for a message start this long per direction: 1 KiB units, each
+ * segment at least one, so 4 MiB or 4,096 segments (a large tensor body the capture came
+ * in on passes; a long-lived flow of another protocol is let go). */
+#define MIDSTREAM_WAIT_KIB 4096u
+
+/* A whole request line at p[0] in one segment: a known method, a target, " HTTP/1.d" and
+ * the line's end. Stricter than the resync matcher (which finds a message start inside
+ * bytes known to be HTTP): here it decides whether a flow is HTTP at all. */
+static bool starts_request(const uint8_t *p, size_t n)
+{
+    if (ig_http_resync_match(IG_DIR_TO_SERVER, p, n) != 1)
+        return false;
+    const uint8_t *nl = memchr(p, '\n', IG_MIN(n, (size_t)8192));
+    if (!nl)
+        return false;
+    size_t len = (size_t)(nl - p);
+    if (len && p[len - 1] == '\r')
+        len--;
+    return len > 14 && memcmp(p + len - 9, " HTTP/1.", 8) == 0 && p[len - 1] >= '0' && p[len - 1] <= '9';
+}
+
+/* A status line at p[0]: "HTTP/1.d ddd" then a space or the line's end. */
+static bool starts_status(const uint8_t *p, size_t n)
+{
+    return ig_http_resync_match(IG_DIR_TO_CLIENT, p, n) == 1;
+}
+
+/* A mid-stream flow off capture.ports (APP_WAIT) is attached at the first segment that
+ * starts an HTTP/1 message in either direction: a request from the side the ports guessed
+ * as the server, or a status line to it, means the guess was wrong and the roles swap.
+ * nDPI calling it HTTP is not enough (it does not say which side asked); nDPI naming
+ * another protocol, or a wait past MIDSTREAM_WAIT_KIB, lets the flow go. */
+static void wait_app(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir dir,
+                     const uint8_t *data, size_t n, uint64_t ts_us)
+{
+    bool req = starts_request(data, n), status = !req && starts_status(data, n);
+    if (req || status) {
+        bool swapped = (req && dir == IG_DIR_TO_CLIENT) || (status && dir == IG_DIR_TO_SERVER);
+        if (attach_http(p, f, swapped, false, ts_us)) {
+            p->parse.midstream_later++;
+            p->parse.midstream_swapped += swapped;
+            return;
+        }
+    } else if ((!f->ndpi_master && !f->ndpi_app) || ig_flow_is_http(p->flows, f)) {
+        uint32_t w = f->app_wait[dir] + 1u + (uint32_t)(n >> 10);
+        f->app_wait[dir] = (uint16_t)IG_MIN(w, MIDSTREAM_WAIT_KIB);
+        if (w < MIDSTREAM_WAIT_KIB)
+            return;
+        p->parse.midstream_given_up++;
+    }
+    f->app_kind = APP_IGNORED;
+    p->parse.non_http_flows++;
+}
+
+/* Decides, on a flow's first bytes, whether the HTTP stage gets it. A flow picked up
+ * mid-stream off capture.ports waits for a message start instead (wait_app): its first
+ * bytes are usually inside a body, and its roles are only the ports' guess. */
 static void attach_app(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir dir,
                        const uint8_t *data, size_t n, uint64_t ts_us)
 {
     if (attach_h2(p, f, dir, data, n, ts_us))
         return;
-    bool http_start = looks_like_http(dir, data, n);
-    if (http_start || ig_flow_is_http(p->flows, f) || is_model_port(p->cfg, f->server.port)) {
-        f->app = ig_http_conn_new(p->http, &f->client, &f->server, ts_us);
-        if (f->app) {
-            f->app_kind = APP_HTTP;
-            /* Picked up mid-message: make the parser look for the next message start. */
-            if (!http_start)
-                ig_http_conn_gap(f->app, dir, 0, ts_us);
-            return;
-        }
-        ig_drop_count(&p->drops, "http: out of memory for connection state");
+    if (f->midstream && !is_model_port(p->cfg, f->server.port)) {
+        f->app_kind = APP_WAIT;
+        wait_app(p, f, dir, data, n, ts_us);
+        return;
     }
+    bool http_start = looks_like_http(dir, data, n);
+    if ((http_start || ig_flow_is_http(p->flows, f) || is_model_port(p->cfg, f->server.port)) &&
+        attach_http(p, f, false, http_start, ts_us))
+        return;
     f->app_kind = APP_IGNORED;
     p->parse.non_http_flows++;
 }
@@ -106,12 +178,16 @@ static void on_data(void *ctx, struct ig_flow *f, enum ig_flow_dir dir,
     struct ig_pipeline *p = ctx;
     if (f->app_kind == APP_NONE)
         attach_app(p, f, dir, data, n, ts_us);
+    else if (f->app_kind == APP_WAIT && !attach_h2(p, f, dir, data, n, ts_us))
+        wait_app(p, f, dir, data, n, ts_us);
     p->cur_flow = f;   /* transactions completed by these bytes carry the flow's evasion marks */
     if (f->app_kind == APP_H2) {
         ig_h2_conn_data(f->app, dir, data, n, ts_us);
         p->cur_flow = NULL;
         return;
     }
+    if (f->app_swapped)
+        dir = !dir;
     int rc = f->app_kind == APP_HTTP ? ig_http_conn_data(f->app, dir, data, n, ts_us) : IG_OK;
     p->cur_flow = NULL;
     if (rc == IG_EPARSE) {
@@ -128,7 +204,7 @@ static void on_gap(void *ctx, struct ig_flow *f, enum ig_flow_dir dir, uint64_t 
     struct ig_pipeline *p = ctx;
     p->cur_flow = f;
     if (f->app_kind == APP_HTTP)
-        ig_http_conn_gap(f->app, dir, missing, ts_us);
+        ig_http_conn_gap(f->app, f->app_swapped ? !dir : dir, missing, ts_us);
     else if (f->app_kind == APP_H2)
         ig_h2_conn_gap(f->app, dir, missing, ts_us);
     p->cur_flow = NULL;
@@ -140,7 +216,9 @@ static void on_close(void *ctx, struct ig_flow *f, uint64_t ts_us)
     if (p->shard && p->closing)   /* a tick or the end: where this flow's events belong */
         ig_shard_close_order(p->shard, ig_flow_close_order(f, p->closing == 2));
     p->cur_flow = f;
-    if (f->app_kind == APP_HTTP)
+    if (f->app_kind == APP_WAIT)
+        p->parse.non_http_flows++;   /* ended before a message start */
+    else if (f->app_kind == APP_HTTP)
         ig_http_conn_close(f->app, ts_us);
     else if (f->app_kind == APP_H2)
         ig_h2_conn_close(f->app, ts_us);

@@ -16,7 +16,9 @@
 #include "pipeline/shards.h"
 #include "pipeline/snapshot.h"
 
-enum { APP_NONE = 0, APP_HTTP = 1, APP_IGNORED = 2, APP_H2 = 3 };
+/* APP_WAIT: a mid-stream flow off capture.ports whose first bytes were not a message start,
+ * waiting for one (pipeline.c, attach_app). */
+enum { APP_NONE = 0, APP_HTTP = 1, APP_IGNORED = 2, APP_H2 = 3, APP_WAIT = 4 };
 
 #define TICK_US 1000000ull   /* detectors and flows tick once per capture second */
 

@@ -103,6 +103,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
     line(out, &src, IG_SUM_PACKETS, NULL);
     line(out, &src, IG_SUM_CLOCK, NULL);
     line(out, &src, IG_SUM_FLOWS, NULL);
+    line(out, &src, IG_SUM_MIDSTREAM, NULL);
     struct proto_line pl = { out, 0 };
     fprintf(out, "  protocols  ");
     for (uint32_t i = 0; i < v->c.nproto; i++)
