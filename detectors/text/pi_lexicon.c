@@ -23,19 +23,25 @@ struct group {
 static const struct group groups[] = {
     /* ---- English ---- */
     { L_EN, PI_OVERRIDE, "ignore;ignoring;disregard;disregarding;forget;forgetting;bypass;override;"
-      "overrule;overlook;neglect;discard;abandon;nullify;"
-      "supersede;suspend;deactivate;disable;turn off;switch off;set aside;put aside;throw out;"
-      "throw away;pay no attention to;pay no heed to;do not follow;don t follow;dont follow;"
-      "stop following;no longer follow;do not obey;stop obeying;do not adhere to;"
-      "free yourself from;break free of;break free from;step outside;get rid of;"
+      "overrule;overlook;neglect;discard;abandon;nullify;supersede;suspend;deactivate;disable;turn off;"
+      "switch off;set aside;put aside;throw out;throw away;pay no attention to;pay no heed to;"
+      "do not follow;don t follow;dont follow;stop following;no longer follow;do not obey;stop obeying;"
+      "do not adhere to;free yourself from;break free of;break free from;step outside;get rid of;"
       "circumvent;unlearn;leave behind;aside;shelve;no longer bound by;are no longer bound by;"
-      "not bound by;release yourself from;freed from;are free from;stop obeying;stop adhering to" },
-    { L_EN, PI_WEAK, "drop;scrap;erase;wipe;cancel;void;skip;omit;lift;remove;delete;reset;"
-      "clear;act without;operate without" },
-    { L_EN, PI_VOID, "suspended;disabled;deactivated;revoked;lifted;void;null and void;"
-      "deprecated;cancelled;canceled;overridden;no longer apply;no longer valid;"
-      "no longer in effect;do not apply;don t apply;are off;turned off;switched off;removed;"
-      "waived;obsolete;invalid;expired" },
+      "not bound by;release yourself from;freed from;are free from;stop adhering to;let go of;"
+      "letting go of;to one side;set to one side;put to one side;cast aside;brush aside;leave aside;"
+      "push aside;throw them away;throw them out;overlooking;bypassing;abandoning;discarding;"
+      "neglecting;setting aside;putting aside;stop paying attention to;stop paying any attention to;"
+      "paying no attention to;stop applying;stop enforcing;quit following;quit applying;quit obeying;"
+      "not apply;not to apply;to not apply;not follow;not to follow;to not follow;stopped following;"
+      "stopped obeying;stopped applying" },
+    { L_EN, PI_WEAK, "drop;scrap;erase;wipe;cancel;void;skip;omit;lift;remove;delete;reset;clear;"
+      "act without;operate without;quit;abort;cease;halt;dropping;skipping" },
+    { L_EN, PI_VOID, "suspended;disabled;deactivated;revoked;lifted;void;null and void;deprecated;"
+      "cancelled;canceled;overridden;no longer apply;no longer valid;no longer in effect;do not apply;"
+      "don t apply;are off;turned off;switched off;removed;waived;obsolete;invalid;expired;deleted;"
+      "erased;wiped;cleared;dropped;scrapped;cancelled out;wiped out;no longer matter;no longer count;"
+      "no longer hold;do not matter anymore;don t matter anymore" },
     { L_EN, PI_RESPOND, "answer;respond;reply;proceed;continue;talk;speak;write;comply;"
       "give me the answer;give the answer;give me answers;tell me;i want;i need;i demand;"
       "act;behave;output;generate;go on" },
@@ -50,11 +56,15 @@ static const struct group groups[] = {
       "don t mention;do not inform;without informing;silently;secretly;covertly;"
       "without the user knowing;do not let the user know;never mention this;"
       "hide this from" },
-    { L_EN, PI_ASSEMBLE, "combine;concatenate;join them;put together;put them together;"
-      "add;append;merge;execute;do what it says;do what the;follow it;obey it;"
-      "follow the result;full sentence;whole sentence;complete sentence;the result;"
-      "carry it out;act on it;apply it;do that;do that to;do the same;apply that;use it;"
-      "say it;follow that;treat it as an instruction" },
+    { L_EN, PI_ASSEMBLE, "combine;concatenate;join them;put together;put them together;add;append;"
+      "merge;execute;do what it says;do what the;follow it;obey it;follow the result;full sentence;"
+      "whole sentence;complete sentence;the result;carry it out;act on it;apply it;do that;do that to;"
+      "do the same;apply that;use it;say it;follow that;treat it as an instruction;obey the translated;"
+      "obey the text;obey that;do as it says;comply with it;follow the translated;follow it as;comply;"
+      "and comply;then comply;don t just translate it;follow the instruction in it;"
+      "follow the instructions in it;treat the translation as;as your new instructions;"
+      "carry out the instruction;carry out the instructions;act on the translation;do both;do them;"
+      "now do;then do;do them in order;one after the other" },
     { L_EN, PI_COMPL, "on;about;regarding;concerning;printed;written;posted;for;in the;in my;"
       "from the;from my;of the;of my;at;to format;to use;when" },
     { L_EN, PI_MINE, "my;our;mine;i sent;i gave;i wrote;i shared;i posted;i mentioned;we sent;"
@@ -68,9 +78,14 @@ static const struct group groups[] = {
       "this reply;the next answer;this response;this request;this question;the next question;"
       "now;a moment;the duration;this one;this task;today;the moment;the next;the start;"
       "the beginning;the top;first;once;all;any" },
-    { L_EN, PI_GIVEN, "were you given;did you receive;did you get;have you been given;you were given;you received;you got;your developers gave you;your creators gave you;"
-      "they gave you;were given to you;given to you;you were configured with;you were set up with;"
-      "you started with;your developers wrote;your creators placed on you;placed on you" },
+    { L_EN, PI_GIVEN, "were you given;did you receive;did you get;have you been given;you were given;"
+      "you received;you got;your developers gave you;your creators gave you;they gave you;"
+      "were given to you;given to you;you were configured with;you were set up with;you started with;"
+      "your developers wrote;your creators placed on you;placed on you;you used to have;"
+      "you used to follow;you are following;you follow;you were following;your makers set;"
+      "your makers gave you;your creators set;your creators wrote;your developers set;your owners set;"
+      "your owners gave you;you operate under;you work under;you operate with;you run under;"
+      "you are bound by" },
     { L_FR, PI_GIVEN, "qu on t a donnees;qu on t a donne;qu on vous a donnees;que tu as recues;"
       "que vous avez recues;qu on t a dites" },
     { L_DE, PI_GIVEN, "die du erhalten hast;die du bekommen hast;die man dir gegeben hat;"
@@ -92,9 +107,11 @@ static const struct group groups[] = {
     { L_PT, PI_BEFORE, "antes desta conversa;antes da nossa conversa;antes da minha primeira mensagem" },
     { L_RU, PI_BEFORE, "перед этим разговором;до нашего разговора;до моего первого сообщения" },
     { L_EN, PI_TASKOBJ, "the user;the user s request;the user s question;the request;the task;"
-      "the summary task;the translation;the classification" },
+      "the summary task;the translation;the classification;conversion;formatting;calculation;"
+      "proofreading;your task;your current task" },
     { L_EN, PI_TASKV, "summarise;summarize;translate;proofread;rewrite;classify;extract;analyse;"
-      "analyze;review;correct;check;here is;here are;below;following;attached" },
+      "analyze;review;correct;check;here is;here are;below;following;attached;convert;localise;"
+      "localize;render this;put this into" },
     { L_FR, PI_TASKV, "resume;resumez;traduis;traduisez;corrige;corrigez;analyse;voici;ci dessous" },
     { L_DE, PI_TASKV, "fasse;ubersetze;uebersetze;korrigiere;analysiere;hier ist;folgende;folgenden" },
     { L_ES, PI_TASKV, "resume;traduce;corrige;analiza;clasifica;aqui esta;siguiente" },
@@ -121,10 +138,12 @@ static const struct group groups[] = {
     { L_PT, PI_NOTE, "nota para;mensagem para;aviso para;caro;cara" },
     { L_NL, PI_NOTE, "notitie voor;bericht aan;aan de;beste" },
     { L_EN, PI_ABOVE, "everything above;text above;words above;the above text;all text above;"
-      "the text above;the words above;everything above this line;all of the above" },
+      "the text above;the words above;everything above this line;all of the above;"
+      "everything written above;written above this line;above this line" },
     { L_EN, PI_VERBATIM, "verbatim;word for word;exactly;starting with;include everything;"
       "in a code block;code block;in a code fence;code fence;txt;in full;completely;"
-      "character by character;letter by letter;unaltered;as is;raw" },
+      "character by character;letter by letter;unaltered;as is;raw;starting from;"
+      "don t leave anything out;leave nothing out;nothing left out" },
     { L_FR, PI_VERBATIM, "mot pour mot;mot a mot;textuellement;integralement;tel quel" },
     { L_DE, PI_VERBATIM, "wortlich;woertlich;wort fur wort;vollstandig;vollstaendig" },
     { L_ES, PI_VERBATIM, "palabra por palabra;textualmente;literalmente;completo" },
@@ -146,10 +165,14 @@ static const struct group groups[] = {
       "responde solamente" },
     { L_IT, PI_SAYONLY, "scrivi soltanto;scrivi solo;rispondi solo;rispondi soltanto;di solo" },
     { L_PT, PI_SAYONLY, "responda apenas;responda somente;escreva apenas;diga apenas" },
-    { L_ES, PI_REVEAL, "copialas;copialos;muestralas;muestralos;dimelas;dimelos;escribelas;repitelas" },
+    { L_ES, PI_REVEAL, "copialas;copialos;muestralas;muestralos;dimelas;dimelos;escribelas;repitelas;"
+      "revela;revelar;revele;muestra;mostrar;muestre;imprime;imprimir;repite;repetir;repita;dime;diga;"
+      "escribe;escriba;comparte;divulga;traduce;copia;dame;deme" },
     { L_ES, PI_PRONOUN, "copialas;copialos;muestralas;muestralos;dimelas;dimelos;escribelas;repitelas;"
       "las;los" },
-    { L_IT, PI_REVEAL, "mostramele;dimmele;copiale;scrivile;ripetile" },
+    { L_IT, PI_REVEAL, "mostramele;dimmele;copiale;scrivile;ripetile;rivela;rivelare;mostra;mostrare;"
+      "mostrami;stampa;stampare;ripeti;ripetere;dimmi;scrivi;scrivere;condividi;traduci;copia;dammi;"
+      "elenca" },
     { L_IT, PI_PRONOUN, "mostramele;dimmele;copiale;scrivile;ripetile;le" },
     { L_FR, PI_PRONOUN, "les;la" },
     { L_DE, PI_PRONOUN, "sie;diese" },
@@ -164,91 +187,104 @@ static const struct group groups[] = {
     { L_RU, PI_WHATIS, "какой;какие;какая;что говорят;что сказано в" },
     { L_ZH, PI_WHATIS, "是什么" },
     { L_JA, PI_WHATIS, "は何" },
-    { L_EN, PI_PRONOUN, "them;those;these;it;all that;all of that;all of it;all of them" },
-    { L_EN, PI_AINAME, "assistant;agent;chatbot;bot;model;ai;llm;gpt;chatgpt;claude;gemini;"
-      "copilot;ai assistant;ai agent;ai model;ai reviewers;ai reviewer;language model;"
-      "ai agents;chatbots;assistants;models" },
-    { L_EN, PI_INSTR, "instructions;instruction;rules;rule;guidelines;guideline;directives;"
-      "directive;prompt;prompts;orders;commands;constraints;restrictions;policies;policy;"
-      "programming;guardrails;guardrail;safeguards;filters;training;conditioning;guidance;"
-      "system message;context;limitations;content policy;safety rules;what you were told;"
-      "the text above;everything above;everything before this;briefing;setup;configuration;"
-      "moderation;principles;ethics;ethical guidelines;safety guidelines;persona;"
-      "the above;above;task;tasks;assignment;mission;safety instructions;safety rules;"
-      "content filters;content filter;moderation rules;safeguards;limits;boundaries;"
-      "what you were told;what you have been told;everything you were told;"
-      "the rules you were given;policies you were configured with;review guidelines;"
-      "ruleset;preamble;primer;setup message;initial context;programming;criteria;"
-      "evaluation criteria;operating instructions;system card;meta instructions" },
-    { L_EN, PI_PRIOR, "previous;prior;preceding;above;earlier;initial;original;all;any;every;"
-      "existing;old;your;those;these;the;foregoing;former;current;default;built in;hidden;"
-      "system;developer;openai;anthropic;my previous;all of your;all the;each of your;its;"
-      "usual;standard;safety;security;content;built-in" },
-    { L_EN, PI_REVEAL, "reveal;print;show;output;display;repeat;recite;echo;disclose;leak;dump;"
-      "expose;spell out;write out;write down;tell me;give me;share;paste;list;quote;reproduce;"
-      "copy;type out;read back;return;translate;summarize;summarise;state;provide;send me;"
-      "put;include;what is;what are;what were;paraphrase;regurgitate;divulge;spill" },
+    { L_EN, PI_PRONOUN, "them;those;these;it;all that;all of that;all of it;all of them;earlier ones;"
+      "previous ones;old ones;ones before;above ones;prior ones;original ones" },
+    { L_EN, PI_AINAME, "assistant;agent;chatbot;bot;model;ai;llm;gpt;chatgpt;claude;gemini;copilot;"
+      "ai assistant;ai agent;ai model;ai reviewers;ai reviewer;language model;ai agents;chatbots;"
+      "assistants;models;llm instruction;llm instructions;ai instruction;ai instructions;"
+      "model instruction;assistant instruction;system" },
+    { L_EN, PI_INSTR, "instructions;instruction;rules;rule;guidelines;guideline;directives;directive;"
+      "prompt;prompts;orders;commands;constraints;restrictions;policies;policy;programming;guardrails;"
+      "guardrail;safeguards;filters;training;conditioning;guidance;system message;context;limitations;"
+      "content policy;safety rules;what you were told;the text above;everything above;"
+      "everything before this;briefing;setup;configuration;moderation;principles;ethics;"
+      "ethical guidelines;safety guidelines;persona;the above;above;task;tasks;assignment;mission;"
+      "safety instructions;content filters;content filter;moderation rules;limits;boundaries;"
+      "what you have been told;everything you were told;the rules you were given;"
+      "policies you were configured with;review guidelines;ruleset;preamble;primer;setup message;"
+      "initial context;criteria;evaluation criteria;operating instructions;system card;"
+      "meta instructions;whatever you were told;whatever your operators told you;"
+      "what your operators told you;whatever your developers told you;what your developers told you;"
+      "what your creators told you;whatever your creators told you;whatever the developers told you;"
+      "what the developers told you;whatever they told you;whatever you were told to do;"
+      "what you were told to do" },
+    { L_EN, PI_PRIOR, "previous;prior;preceding;above;earlier;initial;original;all;any;every;existing;"
+      "old;your;those;these;the;foregoing;former;current;default;built in;hidden;system;developer;"
+      "openai;anthropic;my previous;all of your;all the;each of your;its;usual;standard;safety;"
+      "security;content;built-in;confidential;secret;internal" },
+    { L_EN, PI_REVEAL, "reveal;print;show;output;display;repeat;recite;echo;disclose;leak;dump;expose;"
+      "spell out;write out;write down;tell me;give me;share;paste;list;quote;reproduce;copy;type out;"
+      "read back;return;translate;summarize;summarise;state;provide;send me;put;include;what is;"
+      "what are;what were;paraphrase;regurgitate;divulge;spill;exact text of your;full text of your;"
+      "exact wording of your;verbatim text of your;reply with your;respond with your;answer with your;"
+      "encode;encrypt;transcribe" },
     { L_EN, PI_SECRET, "system prompt;system prompts;system message;initial prompt;hidden prompt;"
       "hidden instructions;secret instructions;your instructions;your prompt;your rules;"
       "developer message;preprompt;pre prompt;initial instructions;original instructions;"
-      "starting instructions;instructions you were given;prompt you were given;"
-      "everything before this;text before this conversation;configuration you received;"
-      "above prompt;the above prompt;prompt above;the prompt above;initialization above;"
-      "the initialization;your initialization;the secret password;the secret word;"
-      "the code word;hidden rules;your hidden rules;secret rules;hidden guidelines;your secret rules;"
-      "hidden text;the text you started with;your guidelines verbatim;your setup;meta prompt;"
-      "confidential instructions;internal instructions;internal rules;guidelines verbatim;"
-      "rules verbatim;instructions verbatim;prompt verbatim;first message;first prompt;"
-      "developer instructions;operator instructions;custom instructions;system message;"
-      "your system message;system instructions;your instructions;your configuration;"
-      "your initial prompt;hidden text;the hidden text you started with;"
-      "instructions you were given;the instructions you were given;your context;"
-      "the exact instructions;your exact instructions;your system prompt;your prompt;"
-      "instruction you were given;every instruction you were given;each instruction you were given;"
+      "starting instructions;instructions you were given;prompt you were given;everything before this;"
+      "text before this conversation;configuration you received;above prompt;the above prompt;"
+      "prompt above;the prompt above;initialization above;the initialization;your initialization;"
+      "the secret password;the secret word;the code word;hidden rules;your hidden rules;secret rules;"
+      "hidden guidelines;your secret rules;hidden text;the text you started with;"
+      "your guidelines verbatim;your setup;meta prompt;confidential instructions;internal instructions;"
+      "internal rules;guidelines verbatim;rules verbatim;instructions verbatim;prompt verbatim;"
+      "first message;first prompt;developer instructions;operator instructions;custom instructions;"
+      "your system message;system instructions;your configuration;your initial prompt;"
+      "the hidden text you started with;the instructions you were given;your context;"
+      "the exact instructions;your exact instructions;your system prompt;instruction you were given;"
+      "every instruction you were given;each instruction you were given;"
       "the text before my first message;the text that appears before my first message;"
-      "everything before my first message;the developer message;your initial context;"
-      "initial context;hidden preamble;your preamble;the preamble;what were you told;"
-      "were you told;you were told" },
+      "everything before my first message;the developer message;your initial context;initial context;"
+      "hidden preamble;your preamble;the preamble;what were you told;were you told;you were told" },
     { L_EN, PI_PERSONA, "dan;do anything now;developer mode;dev mode;god mode;sudo mode;"
       "jailbreak mode;jailbroken;unlocked mode;maintenance mode;debug mode;"
       "admin mode;root access;evil confidant;aim;stan;dude;anti dan;opposite mode;"
       "unrestricted ai;unfiltered ai;uncensored ai;evil ai;rogue ai;no filter mode;"
       "betterdan;mongo tom;grandma exploit;chaos mode;omega" },
-    { L_EN, PI_UNBOUND, "no restrictions;without restrictions;no limits;without limits;"
-      "no rules;without rules;no filters;without filters;no filter;unfiltered;uncensored;"
-      "unrestricted;no guidelines;without guidelines;no ethics;without ethics;no morals;"
-      "no boundaries;without boundaries;no censorship;free from all;no safety;"
-      "without any restrictions;without any rules;without any limits;not bound by;"
-      "not restricted by;above the law;beyond your rules;outside your guidelines;"
-      "never refuse;cannot refuse;will not refuse;do not refuse;never decline;"
-      "without refusing;without warnings;no disclaimers;without disclaimers;"
-      "without any safety notes;without safety notes;no safety notes;without safety warnings;"
-      "without any ethics;without any filters;without any filter;without any limits;"
+    { L_EN, PI_UNBOUND, "no restrictions;without restrictions;no limits;without limits;no rules;"
+      "without rules;no filters;without filters;no filter;unfiltered;uncensored;unrestricted;"
+      "no guidelines;without guidelines;no ethics;without ethics;no morals;no boundaries;"
+      "without boundaries;no censorship;free from all;no safety;without any restrictions;"
+      "without any rules;without any limits;not bound by;not restricted by;above the law;"
+      "beyond your rules;outside your guidelines;never refuse;cannot refuse;will not refuse;"
+      "do not refuse;never decline;without refusing;without warnings;no disclaimers;"
+      "without disclaimers;without any safety notes;without safety notes;no safety notes;"
+      "without safety warnings;without any ethics;without any filters;without any filter;"
       "without any guidelines;without any censorship;no rules at all;no restrictions at all;"
-      "no ethics;no filters at all;as freely as you can;no warnings;"
-      "without the usual restrictions;no matter what;whatever i ask;without refusal;"
-      "anything i ask;answer anything;do anything;no content policy;without a content policy;"
-      "never refuses;never refuse a request;never refuses a request;no guardrails;without guardrails;"
-      "no refusals;no refusal;without refusals;raw answers;no moral lectures;without moral lectures;"
-      "without censorship;no censorship" },
+      "no filters at all;as freely as you can;no warnings;without the usual restrictions;"
+      "no matter what;whatever i ask;without refusal;anything i ask;answer anything;do anything;"
+      "no content policy;without a content policy;never refuses;never refuse a request;"
+      "never refuses a request;no guardrails;without guardrails;no refusals;no refusal;"
+      "without refusals;raw answers;no moral lectures;without moral lectures;without censorship;"
+      "unbound by;unconstrained by;unrestricted by;not limited by;not constrained by;free of any rules;"
+      "free of all rules;answers everything;answer everything;answers anything;safety switched off;"
+      "safety turned off;safety disabled;its safety off;filters switched off;filters turned off;"
+      "every filter disabled;all filters disabled;filters disabled;before any guidelines existed;"
+      "before any rules existed;before you had rules;before you had any rules;without limitation;"
+      "without limitations;discuss anything" },
     { L_EN, PI_ROLECUE, "you are now;you re now;from now on;act as;acting as;pretend to be;"
       "pretend you are;pretend that you;roleplay as;role play as;play the role of;simulate;"
-      "stay in character;you will be;you shall be;behave as;respond as;answer as;"
-      "let s play a game;lets play a game;let s play;you are going to;from this moment;"
-      "from this moment on;as of now;starting now;"
-      "you are a;you re a;from here on;from this point on;going forward;for the rest of;"
-      "you must;you will;you have been freed;you have been unlocked;you are free;"
-      "stay in character" },
+      "stay in character;you will be;you shall be;behave as;respond as;answer as;let s play a game;"
+      "lets play a game;let s play;you are going to;from this moment;from this moment on;as of now;"
+      "starting now;you are a;you re a;from here on;from this point on;going forward;for the rest of;"
+      "you must;you will;you have been freed;you have been unlocked;you are free;play the part of;"
+      "take the role of;take on the role of;stay as;remain as;speaking as;answer as that;reply as that;"
+      "respond as that;in the role of;you are an;you re an;take on the persona of;adopt the persona of;"
+      "in that persona;new game;a new game;pretend to be an;reply in that persona;as that persona;"
+      "pretending to be;pretending you are;playing the part of;playing the role of;you may now;"
+      "you can now;you are now allowed;you are now permitted" },
     { L_EN, PI_ENABLE, "enable;enabled;activate;activated;switch to;enter;entering;turn on;unlock;unlocked;"
       "become;you are in;you re in;now in" },
     { L_EN, PI_ADDRESS, "if you are an ai;if you are a language model;if you are an llm;"
-      "if you are an ai agent;if you re an ai;note to the ai;note to ai;attention ai;"
-      "to the ai;dear ai;dear assistant;ai reading this;model reading this;"
-      "assistant reading this;ai assistant reading this;llm reading this;"
-      "when you read this;while processing this;to the assistant;to the language model;"
-      "for the language model;for the ai;for chatbots;for ai;to any ai;note to ai agent;"
-      "note to ai agents;system note to ai agent;hidden text for chatbots;to the model;"
-      "instruction for the language model;instructions for the ai" },
+      "if you are an ai agent;if you re an ai;note to the ai;note to ai;attention ai;to the ai;dear ai;"
+      "dear assistant;ai reading this;model reading this;assistant reading this;"
+      "ai assistant reading this;llm reading this;when you read this;while processing this;"
+      "to the assistant;to the language model;for the language model;for the ai;for chatbots;for ai;"
+      "to any ai;note to ai agent;note to ai agents;system note to ai agent;hidden text for chatbots;"
+      "to the model;instruction for the language model;instructions for the ai;if an ai is;"
+      "if any ai is;if a language model is;if an llm is;if an assistant is;if a chatbot is;"
+      "ai summarising this;ai summarizing this;any ai summarising;any ai summarizing;"
+      "models reading this;language models reading" },
     { L_EN, PI_EXFIL, "send;forward;email;e mail;upload;post;exfiltrate;transmit;leak;"
       "curl;append;include;embed;fill in;encode;attach;copy;paste;submit" },
     { L_EN, PI_META, "prompt injection;prompt injections;injection attack;injection attacks;"
@@ -259,18 +295,34 @@ static const struct group groups[] = {
       "owasp;researchers;paper;article;blog;ctf;test case;dataset;regex;sanitize;sanitise;"
       "phrase;string;technique;techniques;risk;risks;threat;threat model;pentest" },
     { L_EN, PI_ASK, "what;how;why;when;which;who;is it;are there;does;do;explain;describe;"
-      "tell me about;what s;whats;difference between;meaning of;define;compare;"
-      "should i;is there;can someone;could someone;how would;how do;how does;how can;"
-      "i m writing;im writing;i am writing;we are building;i m building;we re building" },
+      "tell me about;what s;whats;difference between;meaning of;define;compare;should i;is there;"
+      "can someone;could someone;how would;how do;how does;how can;i m writing;im writing;i am writing;"
+      "we are building;i m building;we re building;did you;have you;are you;were you;had you" },
     { L_EN, PI_REQUEST, "can you;could you;would you;will you;please;kindly;i need you to;"
-      "i want you to;i d like you to;go ahead and;now;immediately;right now;just;"
-      "you should;you need to;make sure to;be sure to;i command you;i order you;"
-      "you must;you will;you are to;is to;your task is to;your job is to;"
-      "i d really appreciate it if you could;i would be grateful if you could;"
-      "if you could;could you be a dear and;be a dear and;one small favour;one small favor;"
-      "is there any way you could;any chance you could;would it be possible for you to;"
-      "do you mind;would you mind;you could;why not;why don t you;why dont you;how about you;"
-      "i d appreciate it if you;i would appreciate it if you" },
+      "i want you to;i d like you to;go ahead and;now;immediately;right now;just;you should;"
+      "you need to;make sure to;be sure to;i command you;i order you;you must;you will;you are to;"
+      "is to;your task is to;your job is to;i d really appreciate it if you could;"
+      "i would be grateful if you could;if you could;could you be a dear and;be a dear and;"
+      "one small favour;one small favor;is there any way you could;any chance you could;"
+      "would it be possible for you to;do you mind;would you mind;you could;why not;why don t you;"
+      "why dont you;how about you;i d appreciate it if you;i would appreciate it if you;"
+      "be so kind as to;so kind as to;kind enough to;good enough to;be willing to;willing to;"
+      "if you don t mind;would it be possible to;is it possible for you to;find it in your heart to;"
+      "i d love it if you;i d love for you to;i would love for you to;i d like to ask you to;"
+      "i would like to ask you to;i d ask you to;i ask you to;i beg you to;i m asking you to;"
+      "i am asking you to;i kindly ask you to;may i ask you to;might i ask you to;"
+      "would it trouble you to;could i trouble you to;may i trouble you to;might i trouble you to;"
+      "would it be too much trouble to;do me a favour and;do me a favor and;as a personal favour;"
+      "as a personal favor;as a favour;as a favor;i d appreciate you;i would appreciate you;"
+      "i d appreciate it if;i would appreciate it if;if possible;is there any chance you could;"
+      "would you consider;could you possibly;i was wondering whether you;i was wondering if you;"
+      "i wonder if you;i wonder whether you;i m wondering if you;wondering if you could;"
+      "you might be able to;would you do me the kindness of;do me the kindness of;"
+      "it d be super helpful if you;it would be helpful if you;it d be helpful if you;if you d;"
+      "i d be thrilled if you;i d be happy if you;i d be glad if you;respectfully asking you to;"
+      "asking you to;just for me;as a small favour;as a small favor;i m instructing you to;"
+      "i am instructing you to;i instruct you to;i m telling you to;i am telling you to;"
+      "i m ordering you to;i authorise you to;i authorize you to" },
     { L_EN, PI_THIRD, "someone;somebody;users;user;people;attackers;attacker;hackers;they;"
       "he;she;to;if;when;whether;says;said;tells;told;telling;asks;asked;asking;"
       "typed;types;writes;wrote;sends;sent;might;may;cannot;"
@@ -306,21 +358,22 @@ static const struct group groups[] = {
     { L_NL, PI_YOU, "je;jouw;uw" },
     { L_RU, PI_YOU, "твои;свои;твой;твою;ваши;ты;вы;свой;свою;твоё;твое;тебе;тебя" },
     { L_PL, PI_YOU, "twoje;twoj;swoje;swoich;twoich;swoimi;twoimi;swoj;swojego;ci;cie" },
-    { L_TR, PI_YOU, "senin;sen" },
+    { L_TR, PI_YOU, "senin;sen;sana;seni" },
     { L_ZH, PI_YOU, "你的;你" },
-
     /* ---- French ---- */
-    { L_FR, PI_OVERRIDE, "ignore;ignorez;ignorer;ignores;oublie;oubliez;oublier;"
-      "ne tiens pas compte;ne tenez pas compte;ne tiens plus compte;ne tenez plus compte;"
-      "fais abstraction;faites abstraction;contourne;contournez;contourner;abandonne;"
-      "abandonnez;mets de cote;mettez de cote;laisse tomber;laissez tomber;desactive;"
-      "desactivez;n obeis plus;n obeissez plus;ne suis plus;ne suivez plus;passe outre;"
-      "passez outre;efface;effacez;supprime;supprimez;annule;annulez" },
+    { L_FR, PI_OVERRIDE, "ignore;ignorez;ignorer;ignores;oublie;oubliez;oublier;ne tiens pas compte;"
+      "ne tenez pas compte;ne tiens plus compte;ne tenez plus compte;fais abstraction;"
+      "faites abstraction;contourne;contournez;contourner;abandonne;abandonnez;mets de cote;"
+      "mettez de cote;laisse tomber;laissez tomber;desactive;desactivez;n obeis plus;n obeissez plus;"
+      "ne suis plus;ne suivez plus;passe outre;passez outre;efface;effacez;supprime;supprimez;annule;"
+      "annulez;laisser de cote;laisse de cote;laissez de cote;mettre de cote;ne plus tenir compte de;"
+      "ne pas tenir compte de;faire abstraction de;fais abstraction de;faites abstraction de;"
+      "passer outre" },
     { L_FR, PI_INSTR, "instructions;instruction;consignes;consigne;regles;regle;directives;"
       "directive;contraintes;restrictions;politiques;limites;prompt;invite;"
       "ce qu on t a dit;ce qu on vous a dit;programmation;garde fous;filtres" },
-    { L_FR, PI_PRIOR, "ci dessus;plus haut;precedentes;precedents;precedente;anterieures;anterieurs;toutes;tous;"
-      "tes;vos;ton;votre;les;ci dessus;initiales;initiaux;originales;d origine;systeme" },
+    { L_FR, PI_PRIOR, "ci dessus;plus haut;precedentes;precedents;precedente;anterieures;anterieurs;"
+      "toutes;tous;tes;vos;ton;votre;les;initiales;initiaux;originales;d origine;systeme" },
     { L_FR, PI_REVEAL, "revele;revelez;reveler;affiche;affichez;afficher;montre;montrez;"
       "montrer;repete;repetez;repeter;donne moi;donnez moi;ecris;ecrivez;imprime;imprimez;"
       "recopie;recopiez;divulgue;divulguez;dis moi;dites moi;traduis;traduisez;cite;citez" },
@@ -336,27 +389,34 @@ static const struct group groups[] = {
       "fais semblant;faites semblant;joue le role;jouez le role;agis comme;agissez comme;"
       "comporte toi comme;tu dois;vous devez" },
     { L_FR, PI_ENABLE, "active;activez;passe en;passez en" },
-    { L_FR, PI_ADDRESS, "si tu es une ia;si vous etes une ia;note a l ia;a l ia;chere ia;cher assistant;ia qui lit" },
-    { L_FR, PI_EXFIL, "envoie;envoyez;transfere;transferez;televerse;a cette adresse" },
+    { L_FR, PI_ADDRESS, "si tu es une ia;si vous etes une ia;note a l ia;a l ia;chere ia;"
+      "cher assistant;ia qui lit;note pour l ia;a l attention de l ia;pour l ia;message pour l ia;"
+      "a l assistant" },
+    { L_FR, PI_EXFIL, "envoie;envoyez;transfere;transferez;televerse;a cette adresse;envoyer;publie" },
     { L_FR, PI_META, "injection de prompt;injection d invite;attaque;attaques;exemple;exemples;"
       "securite;vulnerabilite;par exemple;detecter;detection;proteger;prevenir;chercheurs" },
     { L_FR, PI_ASK, "qu est ce que;qu est ce qu;comment;pourquoi;quelle;quel;quelles;quels;"
       "explique;expliquez;est ce que;c est quoi;definition" },
-    { L_FR, PI_REQUEST, "auriez vous l amabilite de;voudriez vous;voudrais tu;veuillez;merci de;peux tu;pourrais tu;pouvez vous;pourriez vous;s il te plait;"
-      "s il vous plait;merci de;je veux que tu;j aimerais que tu;maintenant" },
+    { L_FR, PI_REQUEST, "auriez vous l amabilite de;voudriez vous;voudrais tu;veuillez;merci de;"
+      "peux tu;pourrais tu;pouvez vous;pourriez vous;s il te plait;s il vous plait;je veux que tu;"
+      "j aimerais que tu;maintenant;serait il possible que tu;serait il possible que vous;"
+      "serait il possible de;est ce que tu pourrais;est ce que vous pourriez;ce serait gentil de;"
+      "tu serais gentil de" },
     { L_FR, PI_THIRD, "quelqu un;les utilisateurs;utilisateur;attaquant;attaquants;si;quand;"
       "lorsque;pour;de;qu;peut;pourrait;ne pas;jamais" },
     { L_FR, PI_DECODE, "decode;decodez;decoder;dechiffre;dechiffrez;a l envers;inverse;base64" },
-    { L_FR, PI_NEWTASK, "au lieu de cela;ta nouvelle tache;votre nouvelle tache;"
-      "nouvelles instructions;nouvelles consignes;vraie tache;a la place" },
+    { L_FR, PI_NEWTASK, "au lieu de cela;ta nouvelle tache;votre nouvelle tache;nouvelles instructions;"
+      "nouvelles consignes;vraie tache;a la place;message de l administrateur;"
+      "de la part de l administrateur" },
     { L_FR, PI_FUNC, "le;la;les;de;des;et;un;une;est;que;qui;pour;dans;pas;je;tu;vous;il;sur" },
-
     /* ---- German ---- */
-    { L_DE, PI_OVERRIDE, "ignoriere;ignorier;ignorieren;ignoriert;vergiss;vergesst;vergessen;"
-      "missachte;missachten;uebergehe;ubergehe;uebergehen;setze ausser kraft;"
-      "setz ausser kraft;ausser kraft;beachte nicht;beachten sie nicht;befolge nicht;"
-      "befolgen sie nicht;umgehe;umgehen;verwirf;verwerfen;deaktiviere;deaktivieren;"
-      "hebe auf;loesche;losche;streiche;lass weg;lasse weg" },
+    { L_DE, PI_OVERRIDE, "ignoriere;ignorier;ignorieren;ignoriert;vergiss;vergesst;vergessen;missachte;"
+      "missachten;uebergehe;ubergehe;uebergehen;setze ausser kraft;setz ausser kraft;ausser kraft;"
+      "beachte nicht;beachten sie nicht;befolge nicht;befolgen sie nicht;umgehe;umgehen;verwirf;"
+      "verwerfen;deaktiviere;deaktivieren;hebe auf;loesche;losche;streiche;lass weg;lasse weg;"
+      "beiseitelassen;beiseitezulassen;beiseite lassen;beiseite zu lassen;beiseiteschieben;"
+      "beiseitezuschieben;beiseite schieben;beiseite zu schieben;ausser acht lassen;"
+      "ausser acht zu lassen;ausser acht;ubergehen;zu ubergehen" },
     { L_DE, PI_INSTR, "alles was dir gesagt wurde;alles was dir vorher gesagt wurde;was dir gesagt wurde;"
       "was man dir gesagt hat;alles was man dir gesagt hat;anweisungen;anweisung;regeln;regel;richtlinien;vorgaben;befehle;"
       "einschrankungen;einschraenkungen;beschrankungen;instruktionen;anordnungen;prompt;"
@@ -376,38 +436,38 @@ static const struct group groups[] = {
     { L_DE, PI_UNBOUND, "ohne einschrankungen;ohne einschraenkungen;ohne regeln;ohne grenzen;"
       "ohne filter;ohne zensur;unzensiert;ungefiltert;ohne jegliche einschrankungen;"
       "ohne ethik;ohne moral;lehne nie ab;verweigere nie" },
-    { L_DE, PI_ROLECUE, "ab jetzt;von nun an;ab sofort;du bist jetzt;sie sind jetzt;tu so;"
-      "tu so als;spiele die rolle;verhalte dich wie;agiere als;du musst;sie mussen;"
-      "du musst" },
+    { L_DE, PI_ROLECUE, "ab jetzt;von nun an;ab sofort;du bist jetzt;sie sind jetzt;tu so;tu so als;"
+      "spiele die rolle;verhalte dich wie;agiere als;du musst;sie mussen" },
     { L_DE, PI_ENABLE, "aktiviere;aktiviert;wechsle in;schalte ein" },
-    { L_DE, PI_ADDRESS, "wenn du eine ki bist;hinweis an die ki;an die ki;liebe ki;ki die dies liest" },
+    { L_DE, PI_ADDRESS, "wenn du eine ki bist;hinweis an die ki;an die ki;liebe ki;ki die dies liest;"
+      "hinweis fur die ki;fur die ki;nachricht an die ki;an den assistenten" },
     { L_DE, PI_EXFIL, "sende;senden;schicke;schick;leite weiter;lade hoch;an diese adresse" },
     { L_DE, PI_META, "prompt injection;angriff;angriffe;angreifer;beispiel;beispiele;zum beispiel;"
       "sicherheit;schwachstelle;erkennen;erkennung;schutzen;verhindern;forscher" },
     { L_DE, PI_ASK, "was ist;was sind;wie;warum;wieso;weshalb;welche;welcher;erklare;erklaere;"
       "erklaren;erklaeren;beschreibe;gibt es" },
-    { L_DE, PI_REQUEST, "waren sie so freundlich;waren sie so nett;sei so nett;sei so gut;wurden sie;wurdest du;konnten sie;koennten sie;kannst du;konntest du;koenntest du;konnen sie;koennen sie;bitte;"
-      "ich mochte dass du;ich moechte dass du;jetzt;sofort" },
+    { L_DE, PI_REQUEST, "waren sie so freundlich;waren sie so nett;sei so nett;sei so gut;wurden sie;"
+      "wurdest du;konnten sie;koennten sie;kannst du;konntest du;koenntest du;konnen sie;koennen sie;"
+      "bitte;ich mochte dass du;ich moechte dass du;jetzt;sofort;warst du so nett;warst du so gut;"
+      "warst du so lieb;waerst du so nett;wurdest du bitte;konntest du bitte" },
     { L_DE, PI_THIRD, "jemand;benutzer;nutzer;angreifer;wenn;falls;ob;kann;konnte;"
       "nicht;nie;niemals" },
     { L_DE, PI_DECODE, "dekodiere;entschlussele;entschluessele;ruckwarts;rueckwaerts;base64" },
     { L_DE, PI_NEWTASK, "stattdessen;deine neue aufgabe;neue anweisungen;neue regeln;"
-      "deine eigentliche aufgabe;wahre aufgabe" },
+      "deine eigentliche aufgabe;wahre aufgabe;nachricht vom administrator;vom administrator;"
+      "vom betreiber" },
     { L_DE, PI_FUNC, "der;die;das;und;ist;nicht;ein;eine;zu;den;mit;von;ich;du;sie;es;auf;fur" },
-
     /* ---- Spanish ---- */
-    { L_ES, PI_OVERRIDE, "ignora;ignore;ignorar;ignoren;ignores;olvida;olvide;olviden;olvidar;"
-      "olvidate;omite;omitir;omita;descarta;descartar;descarte;haz caso omiso;"
-      "hagan caso omiso;no hagas caso;no haga caso;deja de lado;deja de seguir;"
-      "no sigas;no siga;desactiva;desactivar;anula;anular;salta;saltate;elimina;borra" },
+    { L_ES, PI_OVERRIDE, "ignora;ignore;ignorar;ignoren;ignores;olvida;olvide;olviden;olvidar;olvidate;"
+      "omite;omitir;omita;descarta;descartar;descarte;haz caso omiso;hagan caso omiso;no hagas caso;"
+      "no haga caso;deja de lado;deja de seguir;no sigas;no siga;desactiva;desactivar;anula;anular;"
+      "salta;saltate;elimina;borra;dejar de lado;dejes de lado;hacer caso omiso de;hacer caso omiso;"
+      "pasar por alto;pases por alto;pasa por alto" },
     { L_ES, PI_INSTR, "instrucciones;instruccion;reglas;regla;directrices;indicaciones;"
       "normas;restricciones;politicas;limitaciones;ordenes;prompt;programacion;filtros;"
       "lo que te dijeron;pautas" },
     { L_ES, PI_PRIOR, "anteriores;anterior;previas;previos;todas;todos;tus;sus;las;originales;"
       "iniciales;de arriba;del sistema;antiguas" },
-    { L_ES, PI_REVEAL, "revela;revelar;revele;muestra;mostrar;muestre;imprime;imprimir;"
-      "repite;repetir;repita;dime;diga;escribe;escriba;comparte;divulga;traduce;copia;"
-      "dame;deme" },
     { L_ES, PI_SECRET, "prompt del sistema;mensaje del sistema;instrucciones iniciales;"
       "instrucciones originales;instrucciones ocultas;instrucciones secretas;"
       "tus instrucciones;todo lo anterior;el texto de arriba" },
@@ -418,7 +478,8 @@ static const struct group groups[] = {
     { L_ES, PI_ROLECUE, "a partir de ahora;desde ahora;ahora eres;finge ser;finge que;"
       "actua como;actue como;interpreta el papel;haz de;debes;tienes que" },
     { L_ES, PI_ENABLE, "activa;activado;activar;entra en" },
-    { L_ES, PI_ADDRESS, "si eres una ia;nota para la ia;a la ia;querida ia" },
+    { L_ES, PI_ADDRESS, "si eres una ia;nota para la ia;a la ia;querida ia;para la ia;"
+      "mensaje para la ia;al asistente;atencion ia" },
     { L_ES, PI_EXFIL, "envia;envie;enviar;reenvia;sube;a esta direccion" },
     { L_ES, PI_META, "inyeccion de prompt;inyeccion de prompts;ataque;ataques;atacante;ejemplo;"
       "ejemplos;por ejemplo;seguridad;vulnerabilidad;detectar;deteccion;proteger;prevenir" },
@@ -429,20 +490,18 @@ static const struct group groups[] = {
       "no;nunca" },
     { L_ES, PI_DECODE, "decodifica;descifra;al reves;invertido;base64" },
     { L_ES, PI_NEWTASK, "en su lugar;en lugar de eso;tu nueva tarea;nuevas instrucciones;"
-      "tu verdadera tarea" },
+      "tu verdadera tarea;mensaje del administrador;del administrador" },
     { L_ES, PI_FUNC, "el;la;los;las;de;que;y;en;un;una;es;no;por;con;para;se;lo;yo;tu" },
-
     /* ---- Italian ---- */
-    { L_IT, PI_OVERRIDE, "ignora;ignorare;ignori;ignorate;dimentica;dimenticare;dimentichi;"
-      "dimenticate;tralascia;tralasciare;scarta;scartare;non tenere conto;non tener conto;"
-      "non seguire;smetti di seguire;metti da parte;disattiva;disattivare;annulla;"
-      "aggira;aggirare;salta;elimina;cancella" },
+    { L_IT, PI_OVERRIDE, "ignora;ignorare;ignori;ignorate;dimentica;dimenticare;dimentichi;dimenticate;"
+      "tralascia;tralasciare;scarta;scartare;non tenere conto;non tener conto;non seguire;"
+      "smetti di seguire;metti da parte;disattiva;disattivare;annulla;aggira;aggirare;salta;elimina;"
+      "cancella;mettere da parte;lasciare da parte;lascia da parte;lasciar perdere;lascia perdere;"
+      "non tenere conto di" },
     { L_IT, PI_INSTR, "indicazioni;indicazione;quello che ti hanno detto;tutto quello che ti hanno detto;istruzioni;istruzione;regole;regola;direttive;linee guida;restrizioni;"
       "vincoli;politiche;limitazioni;ordini;comandi;prompt;programmazione;filtri" },
     { L_IT, PI_PRIOR, "precedenti;precedente;tutte;tutti;le;tue;sue;sopra;iniziali;originali;"
       "di sistema;vecchie" },
-    { L_IT, PI_REVEAL, "rivela;rivelare;mostra;mostrare;mostrami;stampa;stampare;ripeti;"
-      "ripetere;dimmi;scrivi;scrivere;condividi;traduci;copia;dammi;elenca" },
     { L_IT, PI_SECRET, "prompt di sistema;messaggio di sistema;istruzioni iniziali;"
       "istruzioni originali;istruzioni nascoste;istruzioni segrete;le tue istruzioni;"
       "tutto quanto sopra;il testo sopra" },
@@ -452,7 +511,8 @@ static const struct group groups[] = {
     { L_IT, PI_ROLECUE, "d ora in poi;da ora in poi;da adesso;ora sei;adesso sei;fingi di essere;"
       "fai finta di essere;comportati come;agisci come;interpreta il ruolo;devi" },
     { L_IT, PI_ENABLE, "attiva;attivata;attivare;entra in" },
-    { L_IT, PI_ADDRESS, "se sei un ia;nota per l ia;all ia;cara ia" },
+    { L_IT, PI_ADDRESS, "se sei un ia;nota per l ia;all ia;cara ia;per l ia;messaggio per l ia;"
+      "all assistente" },
     { L_IT, PI_EXFIL, "invia;inviare;inoltra;carica;a questo indirizzo" },
     { L_IT, PI_META, "prompt injection;iniezione di prompt;attacco;attacchi;attaccante;esempio;"
       "esempi;ad esempio;per esempio;sicurezza;vulnerabilita;rilevare;proteggere;prevenire" },
@@ -460,13 +520,14 @@ static const struct group groups[] = {
     { L_IT, PI_REQUEST, "saresti cosi gentile da;sarebbe cosi gentile da;ti dispiacerebbe;puoi;potresti;potrebbe;per favore;per piacere;voglio che;ora;adesso" },
     { L_IT, PI_THIRD, "qualcuno;utenti;utente;attaccanti;se;quando;puo;non;mai" },
     { L_IT, PI_DECODE, "decodifica;decifra;al contrario;rovesciato;base64" },
-    { L_IT, PI_NEWTASK, "invece;il tuo nuovo compito;nuove istruzioni;il tuo vero compito" },
+    { L_IT, PI_NEWTASK, "invece;il tuo nuovo compito;nuove istruzioni;il tuo vero compito;"
+      "messaggio dell amministratore;dall amministratore" },
     { L_IT, PI_FUNC, "il;lo;la;i;gli;le;di;che;e;un;una;non;per;con;in;sono;io;tu" },
-
     /* ---- Portuguese ---- */
-    { L_PT, PI_OVERRIDE, "ignore;ignora;ignorar;ignorem;esqueca;esquece;esquecer;esquecam;"
-      "desconsidere;desconsidera;desconsiderar;descarte;descarta;descartar;deixe de lado;"
-      "nao siga;pare de seguir;desative;desativa;desativar;anule;anula;contorne;pule;apague" },
+    { L_PT, PI_OVERRIDE, "ignore;ignora;ignorar;ignorem;esqueca;esquece;esquecer;esquecam;desconsidere;"
+      "desconsidera;desconsiderar;descarte;descarta;descartar;deixe de lado;nao siga;pare de seguir;"
+      "desative;desativa;desativar;anule;anula;contorne;pule;apague;deixar de lado;deixa de lado;"
+      "por de lado;ponha de lado;nao levar em conta;nao leve em conta;fazer vista grossa" },
     { L_PT, PI_INSTR, "tudo o que foi dito;o que foi dito;tudo o que te foi dito;o que te disseram;tudo o que te disseram;o que lhe disseram;instrucoes;instrucao;regras;regra;diretrizes;restricoes;politicas;"
       "limitacoes;ordens;comandos;prompt;programacao;filtros;orientacoes" },
     { L_PT, PI_PRIOR, "anteriores;anterior;previas;todas;todos;suas;seus;tuas;as;acima;"
@@ -483,7 +544,8 @@ static const struct group groups[] = {
     { L_PT, PI_ROLECUE, "a partir de agora;de agora em diante;agora voce e;agora tu es;"
       "finja ser;finja que;aja como;atue como;faca o papel;interprete;voce deve" },
     { L_PT, PI_ENABLE, "ative;ativado;ativar;entre no" },
-    { L_PT, PI_ADDRESS, "se voce e uma ia;nota para a ia;para a ia;cara ia" },
+    { L_PT, PI_ADDRESS, "se voce e uma ia;nota para a ia;para a ia;cara ia;mensagem para a ia;"
+      "ao assistente" },
     { L_PT, PI_EXFIL, "envie;envia;enviar;encaminhe;carregue;para este endereco" },
     { L_PT, PI_META, "injecao de prompt;ataque;ataques;atacante;exemplo;exemplos;por exemplo;"
       "seguranca;vulnerabilidade;detectar;deteccao;proteger;prevenir" },
@@ -492,16 +554,17 @@ static const struct group groups[] = {
     { L_PT, PI_THIRD, "alguem;usuarios;usuario;atacantes;se;quando;nao;nunca" },
     { L_PT, PI_DECODE, "decodifique;decifre;ao contrario;invertido;base64" },
     { L_PT, PI_NEWTASK, "em vez disso;ao inves disso;sua nova tarefa;novas instrucoes;"
-      "sua verdadeira tarefa" },
+      "sua verdadeira tarefa;mensagem do administrador;do administrador" },
     { L_PT, PI_FUNC, "o;a;os;as;de;que;e;do;da;em;um;uma;para;com;nao;por;eu;voce" },
-
     /* ---- Dutch ---- */
-    { L_NL, PI_OVERRIDE, "negeer;negeren;vergeet;vergeten;omzeil;omzeilen;schakel uit;"
-      "volg niet;niet meer volgen;laat varen;gooi weg;verwerp" },
+    { L_NL, PI_OVERRIDE, "negeer;negeren;vergeet;vergeten;omzeil;omzeilen;schakel uit;volg niet;"
+      "niet meer volgen;laat varen;gooi weg;verwerp;zet opzij;opzij zetten;opzij te zetten;laat los;"
+      "vergeet alles;negeer al;te negeren;te vergeten;naast je neer te leggen;naast je neerleggen" },
     { L_NL, PI_INSTR, "instructies;instructie;regels;richtlijnen;beperkingen;opdrachten;prompt;"
       "voorschriften;filters" },
     { L_NL, PI_PRIOR, "vorige;eerdere;alle;je;jouw;uw;bovenstaande;oorspronkelijke;de" },
-    { L_NL, PI_REVEAL, "toon;laat zien;onthul;herhaal;print;geef;schrijf;deel;vertaal" },
+    { L_NL, PI_REVEAL, "toon;laat zien;onthul;herhaal;print;geef;schrijf;deel;vertaal;laten zien;"
+      "te laten zien;geef me" },
     { L_NL, PI_SECRET, "systeemprompt;systeem prompt;systeembericht;verborgen instructies;"
       "je instructies;oorspronkelijke instructies;alles hierboven" },
     { L_NL, PI_UNBOUND, "zonder beperkingen;zonder regels;zonder filters;zonder censuur;"
@@ -510,15 +573,16 @@ static const struct group groups[] = {
     { L_NL, PI_PERSONA, "ontwikkelaarsmodus;jailbreak" },
     { L_NL, PI_META, "aanval;aanvallen;voorbeeld;beveiliging;kwetsbaarheid;detecteren" },
     { L_NL, PI_ASK, "wat is;hoe;waarom;welke;leg uit" },
-    { L_NL, PI_REQUEST, "zou u;wilt u;wil je;kun je;kunt u;zou je;alsjeblieft;alstublieft;nu" },
+    { L_NL, PI_REQUEST, "zou u;wilt u;wil je;kun je;kunt u;zou je;alsjeblieft;alstublieft;nu;"
+      "zou je zo vriendelijk willen zijn;wees zo vriendelijk;graag;mag ik je vragen om;"
+      "mag ik je vriendelijk vragen om;mag ik u vragen om;vriendelijk vragen om;vragen om" },
     { L_NL, PI_NEWTASK, "in plaats daarvan;je nieuwe taak;nieuwe instructies" },
     { L_NL, PI_FUNC, "de;het;een;en;van;is;dat;niet;ik;je;op;te;met;voor" },
-
     /* ---- Russian ---- */
-    { L_RU, PI_OVERRIDE, "игнорируй;игнорируйте;игнорировать;проигнорируй;проигнорируйте;"
-      "забудь;забудьте;забыть;не обращай внимания на;не обращайте внимания на;"
-      "не следуй;не следуйте;отбрось;отбросьте;отмени;отмените;обойди;обойдите;"
-      "пропусти;отключи;отключите" },
+    { L_RU, PI_OVERRIDE, "игнорируй;игнорируйте;игнорировать;проигнорируй;проигнорируйте;забудь;"
+      "забудьте;забыть;не обращай внимания на;не обращайте внимания на;не следуй;не следуйте;отбрось;"
+      "отбросьте;отмени;отмените;обойди;обойдите;пропусти;отключи;отключите;не обращать внимания на;"
+      "проигнорировать;отбросить;забыть о;пропустить;отключить" },
     { L_RU, PI_INSTR, "инструкции;инструкций;инструкциям;инструкцию;правила;правил;указания;"
       "указаний;ограничения;ограничений;директивы;команды;промпт;установки;настройки" },
     { L_RU, PI_PRIOR, "предыдущие;предыдущих;все;всех;свои;твои;ваши;прежние;прошлые;"
@@ -532,17 +596,18 @@ static const struct group groups[] = {
     { L_RU, PI_UNBOUND, "без ограничений;без правил;без фильтров;без цензуры;никогда не отказывай" },
     { L_RU, PI_ROLECUE, "теперь ты;с этого момента;отныне;притворись;представь что ты;"
       "веди себя как;играй роль;ты должен;ты должна" },
-    { L_RU, PI_ADDRESS, "если ты ии" },
+    { L_RU, PI_ADDRESS, "если ты ии;для ии;заметка для ии;ассистенту;для нейросети" },
     { L_RU, PI_META, "атака;атаки;пример;примеры;безопасность;уязвимость;инъекция промпта;"
       "промпт инъекция" },
     { L_RU, PI_ASK, "что такое;как;почему;зачем;какие;объясни;объясните" },
     { L_RU, PI_REQUEST, "не мог бы ты;не могли бы вы;будь добр;будьте добры;можешь;можете;пожалуйста;сейчас" },
-    { L_RU, PI_NEWTASK, "вместо этого;твоя новая задача;новые инструкции" },
+    { L_RU, PI_NEWTASK, "вместо этого;твоя новая задача;новые инструкции;сообщение администратора;"
+      "от администратора" },
     { L_RU, PI_FUNC, "и;в;не;на;я;что;с;он;как;это;по;но;ты" },
-
     /* ---- Polish ---- */
-    { L_PL, PI_OVERRIDE, "zignoruj;zignorujcie;ignoruj;ignorowac;zapomnij;zapomnijcie;"
-      "pomin;odrzuc;nie stosuj sie do;nie przestrzegaj;wylacz" },
+    { L_PL, PI_OVERRIDE, "zignoruj;zignorujcie;ignoruj;ignorowac;zapomnij;zapomnijcie;pomin;odrzuc;"
+      "nie stosuj sie do;nie przestrzegaj;wylacz;zignorowac;zapomniec;pominac;odrzucic;"
+      "nie stosowac sie do;nie przestrzegac" },
     { L_PL, PI_INSTR, "zasadach;zasadami;instrukcjach;instrukcjami;poleceniach;ograniczeniach;instrukcje;instrukcji;zasady;zasad;reguly;polecenia;ograniczenia;wytyczne;prompt" },
     { L_PL, PI_PRIOR, "poprzednie;poprzednich;wszystkie;wszystkich;swoje;twoje;wczesniejsze;"
       "powyzsze;systemowe;pierwotne" },
@@ -551,23 +616,31 @@ static const struct group groups[] = {
     { L_PL, PI_UNBOUND, "bez zadnych ograniczen;bez zadnych zasad;bez zadnych filtrow;bez ograniczen;bez zasad;bez filtrow;bez cenzury" },
     { L_PL, PI_ROLECUE, "od teraz;teraz jestes;udawaj;zachowuj sie jak;musisz" },
     { L_PL, PI_ASK, "co to jest;jak;dlaczego;wyjasnij" },
-    { L_PL, PI_REQUEST, "czy mozesz;prosze;teraz" },
+    { L_PL, PI_REQUEST, "czy mozesz;prosze;teraz;czy mogl bys;czy moglbys;czy moglabys;czy mozecie;"
+      "laskawie" },
     { L_PL, PI_NEWTASK, "zamiast tego;twoje nowe zadanie;nowe instrukcje" },
     { L_PL, PI_META, "atak;ataki;przyklad;bezpieczenstwo" },
-
     /* ---- Turkish ---- */
-    { L_TR, PI_OVERRIDE, "yoksay;gormezden gel;unut;dikkate alma;uyma;atla;devre disi birak" },
-    { L_TR, PI_INSTR, "talimatlari;talimatlar;talimatlarini;kurallari;kurallar;kurallarini;kurallarin;yonergeleri;"
-      "kisitlamalari;komutlari" },
-    { L_TR, PI_PRIOR, "onceki;tum;butun;senin;yukaridaki;ilk;sistem" },
-    { L_TR, PI_REVEAL, "goster;yazdir;acikla;tekrarla;yaz;soyle;ver;paylas" },
-    { L_TR, PI_SECRET, "sistem istemi;sistem mesaji;gizli talimatlar;ilk talimatlar" },
-    { L_TR, PI_UNBOUND, "kisitlama olmadan;kisitlamasiz;kuralsiz;filtresiz;sansursuz" },
-    { L_TR, PI_ROLECUE, "artik sen;bundan sonra;gibi davran;rolunu oyna" },
+    { L_TR, PI_OVERRIDE, "yoksay;gormezden gel;unut;dikkate alma;uyma;atla;devre disi birak;yok say;"
+      "yok sayin;unutun;gormezden gelin;dikkate almayin;umursama;bir kenara birak;bir kenara birakip;"
+      "gormezden gelip;gormezden gelmeni;gormezden gelebilir;unutup;yok sayip;dikkate almadan" },
+    { L_TR, PI_INSTR, "talimatlari;talimatlar;talimatlarini;kurallari;kurallar;kurallarini;kurallarin;"
+      "yonergeleri;kisitlamalari;komutlari;talimat;talimatlarin;yonergeler;yonergelerini;kisitlamalar;"
+      "kisitlamalarini;kurallarina;kurallara;istem;istemi;ayarlar;filtreler" },
+    { L_TR, PI_PRIOR, "onceki;tum;butun;senin;yukaridaki;ilk;sistem;sana verilen;gizli;orijinal;eski" },
+    { L_TR, PI_REVEAL, "goster;yazdir;acikla;tekrarla;yaz;soyle;ver;paylas;anlat;ifsa et;listele" },
+    { L_TR, PI_SECRET, "sistem istemi;sistem mesaji;gizli talimatlar;ilk talimatlar;sistem istemini;"
+      "gizli talimatlarini;gizli talimatlarin;sistem talimatlarini;gizli sistem talimatlarini;"
+      "gizli sistem mesajini;sistem mesajini" },
+    { L_TR, PI_UNBOUND, "kisitlama olmadan;kisitlamasiz;kuralsiz;filtresiz;sansursuz;sinirsiz;"
+      "hicbir kurala;hicbir kuralin yok;asla reddetme;hicbir kisitlama;hicbir kurali olmayan;"
+      "kurali olmayan;hicbir siniri olmayan;filtresiz cevap" },
+    { L_TR, PI_ROLECUE, "artik sen;bundan sonra;gibi davran;rolunu oyna;sen artik;oyun oynayalim;"
+      "varsayalim ki;su andan itibaren;bundan boyle;simdiden sonra;artik sen bir" },
     { L_TR, PI_ASK, "nedir;nasil;neden" },
-    { L_TR, PI_REQUEST, "lutfen;simdi" },
+    { L_TR, PI_REQUEST, "lutfen;simdi;rica etsem;rica ederim;mumkunse;mumkun mu;misin;misiniz;musun;"
+      "musunuz;mısın;mısınız" },
     { L_TR, PI_NEWTASK, "bunun yerine;yeni gorevin;yeni talimatlar" },
-
     /* ---- Chinese (substrings) ---- */
     { L_ZH, PI_OVERRIDE, "忽略;无视;忘记;忘掉;不要遵守;不要理会;绕过;放弃;跳过" },
     { L_ZH, PI_INSTR, "指令;指示;规则;说明;限制;提示词;设定;准则;要求" },
@@ -581,20 +654,18 @@ static const struct group groups[] = {
     { L_ZH, PI_ASK, "什么是;如何;为什么;怎么;解释" },
     { L_ZH, PI_REQUEST, "请;你能;能不能" },
     { L_ZH, PI_NEWTASK, "新的任务;新的指令;相反" },
-
     /* ---- Japanese (substrings) ---- */
-    { L_JA, PI_OVERRIDE, "無視;忘れて;従わないで;破棄" },
-    { L_JA, PI_INSTR, "指示;命令;ルール;制限;プロンプト;設定" },
-    { L_JA, PI_PRIOR, "以前の;前の;これまでの;すべての;全ての;上記の" },
-    { L_JA, PI_REVEAL, "表示;出力;教えて;見せて;繰り返して;書き出して" },
-    { L_JA, PI_SECRET, "システムプロンプト;システムメッセージ;初期指示;隠された指示" },
+    { L_JA, PI_OVERRIDE, "無視;忘れて;従わないで;破棄;無視して;忘れてください;従わず" },
+    { L_JA, PI_INSTR, "指示;命令;ルール;制限;プロンプト;設定;指針;ガイドライン;制約;規則" },
+    { L_JA, PI_PRIOR, "以前の;前の;これまでの;すべての;全ての;上記の;最初に;最初の;元の;隠された;秘密の" },
+    { L_JA, PI_REVEAL, "表示;出力;教えて;見せて;繰り返して;書き出して;教えていただけ;出力せよ;表示せよ" },
+    { L_JA, PI_SECRET, "システムプロンプト;システムメッセージ;初期指示;隠された指示;最初に与えられた設定;最初に受け取った;秘密の指示;設定内容" },
     { L_JA, PI_PERSONA, "開発者モード;脱獄" },
-    { L_JA, PI_UNBOUND, "制限なし;制限のない;制約なし;フィルターなし" },
-    { L_JA, PI_ROLECUE, "今からあなたは;これからあなたは;ふりをして;として振る舞って" },
+    { L_JA, PI_UNBOUND, "制限なし;制限のない;制約なし;フィルターなし;ルールのない;ルールなし" },
+    { L_JA, PI_ROLECUE, "今からあなたは;これからあなたは;ふりをして;として振る舞って;になりきって;あなたは今" },
     { L_JA, PI_META, "攻撃;例;セキュリティ;脆弱性;プロンプトインジェクション" },
     { L_JA, PI_ASK, "とは;どうやって;なぜ;説明して" },
     { L_JA, PI_REQUEST, "ください;お願い" },
-
     /* ---- passive overrides, imperatives to respond, exfiltration, vocatives ---- */
     { L_FR, PI_VOID, "suspendues;suspendus;desactivees;desactives;annulees;annules;levees;"
       "abrogees;ne s appliquent plus;obsoletes;caduques" },
@@ -612,7 +683,6 @@ static const struct group groups[] = {
     { L_PL, PI_VOID, "zawieszone;wylaczone;anulowane;nieaktualne;uchylone" },
     { L_ZH, PI_VOID, "已取消;已失效;已被取消;已解除;不再适用;已禁用;作废" },
     { L_JA, PI_VOID, "無効;解除され;停止され;取り消され" },
-
     { L_FR, PI_RESPOND, "reponds;repondez;repondre;reponds moi;continue;continuez;agis;agissez;"
       "ecris;ecrivez;parle;parlez" },
     { L_DE, PI_RESPOND, "antworte;antworten sie;antwortet;beantworte;reagiere;fahre fort;"
@@ -627,7 +697,6 @@ static const struct group groups[] = {
     { L_TR, PI_RESPOND, "cevap ver;yanitla;devam et;yaz" },
     { L_ZH, PI_RESPOND, "回答;回复;继续;答复" },
     { L_JA, PI_RESPOND, "答えて;回答して;返答して;続けて" },
-
     { L_FR, PI_COVERT, "sans prevenir;sans le dire;ne le dis pas;ne dis rien;sans informer;"
       "discretement;en secret" },
     { L_DE, PI_COVERT, "ohne es zu sagen;sag es nicht;ohne den nutzer zu informieren;heimlich;"
@@ -639,7 +708,6 @@ static const struct group groups[] = {
     { L_NL, PI_COVERT, "zonder te melden;vertel het niet;in het geheim;stilletjes" },
     { L_RU, PI_COVERT, "не говори;не сообщай;незаметно;тайно;без уведомления" },
     { L_ZH, PI_COVERT, "不要告诉;不要让用户知道;悄悄;秘密地" },
-
     { L_FR, PI_PRIVATE, "historique;conversation;l historique de la conversation;donnees;"
       "mot de passe;mots de passe;cle api;fichiers;courriels;emails;contacts" },
     { L_DE, PI_PRIVATE, "verlauf;chatverlauf;gesprach;gespraech;kundendaten;daten;passwort;"
@@ -650,15 +718,13 @@ static const struct group groups[] = {
       "chiave api;file;email;contatti;dati dell utente" },
     { L_PT, PI_PRIVATE, "historico;conversa;dados;senha;senhas;chave api;arquivos;emails;"
       "contatos;prompt do sistema" },
-    { L_NL, PI_PRIVATE, "chatgeschiedenis;geschiedenis;gesprek;gegevens;wachtwoord;bestanden" },
+    { L_NL, PI_PRIVATE, "chatgeschiedenis;geschiedenis;gesprek;gegevens;wachtwoord;bestanden;"
+      "inloggegevens;wachtwoorden" },
     { L_RU, PI_PRIVATE, "историю;история;переписку;данные;пароль;пароли;ключ api;файлы" },
     { L_ZH, PI_PRIVATE, "聊天记录;对话记录;历史记录;数据;密码;文件" },
-
-    { L_FR, PI_EXFIL, "envoie;envoyez;envoyer;transfere;transferez;televerse;publie" },
     { L_NL, PI_EXFIL, "stuur;stuurt;verstuur;doorsturen;upload" },
     { L_RU, PI_EXFIL, "отправь;отправьте;перешли;перешлите;загрузи" },
     { L_ZH, PI_EXFIL, "发送;发给;上传;转发" },
-
     { L_FR, PI_AINAME, "ia;l ia;assistant;modele;chatbot;agent;"
       "assistant ia;modele de langage;intelligence artificielle" },
     { L_DE, PI_AINAME, "ki;assistent;modell;chatbot;agent;"
@@ -673,30 +739,14 @@ static const struct group groups[] = {
     { L_RU, PI_AINAME, "ии;ассистент;модель;нейросеть;бот;"
       "ии ассистент;языковая модель" },
     { L_ZH, PI_AINAME, "ai助手;助手;模型;机器人" },
-
-    { L_FR, PI_ADDRESS, "note a l ia;note pour l ia;a l attention de l ia;pour l ia;"
-      "message pour l ia;a l assistant" },
-    { L_ES, PI_ADDRESS, "para la ia;mensaje para la ia;al asistente;atencion ia" },
-    { L_IT, PI_ADDRESS, "per l ia;messaggio per l ia;all assistente" },
-    { L_PT, PI_ADDRESS, "para a ia;mensagem para a ia;ao assistente" },
-    { L_NL, PI_ADDRESS, "aan de ai;notitie voor de ai;voor de ai;bericht aan de ai" },
-    { L_DE, PI_ADDRESS, "hinweis fur die ki;fur die ki;nachricht an die ki;an den assistenten" },
-    { L_RU, PI_ADDRESS, "для ии;заметка для ии;ассистенту;для нейросети" },
+    { L_NL, PI_ADDRESS, "aan de ai;notitie voor de ai;voor de ai;bericht aan de ai;"
+      "instructie voor de ai;aan de ai assistent;voor de ai assistent" },
     { L_ZH, PI_ADDRESS, "给ai助手的说明;给ai的说明;致ai;给人工智能" },
-
-    { L_FR, PI_NEWTASK, "message de l administrateur;de la part de l administrateur" },
-    { L_DE, PI_NEWTASK, "nachricht vom administrator;vom administrator;vom betreiber" },
-    { L_ES, PI_NEWTASK, "mensaje del administrador;del administrador" },
-    { L_IT, PI_NEWTASK, "messaggio dell amministratore;dall amministratore" },
-    { L_PT, PI_NEWTASK, "mensagem do administrador;do administrador" },
-    { L_RU, PI_NEWTASK, "сообщение администратора;от администратора" },
-
     { L_FR, PI_ASSEMBLE, "applique la phrase;assemble;combine;execute;fais ce qu elle dit" },
     { L_DE, PI_ASSEMBLE, "fuge zusammen;kombiniere;fuhre aus;fuehre aus;tu was er sagt" },
     { L_ES, PI_ASSEMBLE, "combina;une;ejecuta;haz lo que dice;aplica la frase" },
     { L_IT, PI_ASSEMBLE, "combina;unisci;esegui;fai quello che dice" },
     { L_PT, PI_ASSEMBLE, "combine;junte;execute;faca o que diz" },
-
     /* ---- session 11: Swedish, Indonesian, Vietnamese, Ukrainian, Hindi, Arabic, Korean,
      * and more Dutch, Turkish, Japanese. Written from each language's grammar (imperative
      * and polite forms, verb-final objects, attached particles and prefixes), not from
@@ -704,23 +754,31 @@ static const struct group groups[] = {
      * tone marks and Arabic short vowels dropped), Korean as substrings (particles attach
      * to words; a phrase may span words). ---- */
     { L_SV, PI_OVERRIDE, "ignorera;ignorerar;ignorer;strunta i;bortse fran;glom;glom bort;glom alla;"
-      "asidosatt;kringga;folj inte;sluta folja;lagg at sidan;satt ur spel;hoppa over" },
-    { L_SV, PI_INSTR, "instruktioner;instruktionerna;instruktion;regler;reglerna;riktlinjer;riktlinjerna;"
-      "begransningar;begransningarna;direktiv;prompt;prompten;anvisningar;foreskrifter;filter;filtren;"
-      "policy;policyn;installningar;systemprompten" },
-    { L_SV, PI_PRIOR, "tidigare;foregaende;alla;dina;ditt;din;ursprungliga;gamla;ovanstaende;dolda;hemliga" },
-    { L_SV, PI_REVEAL, "visa;skriv ut;beratta;avsloja;upprepa;dela;ge mig;lista;citera;aterge" },
-    { L_SV, PI_SECRET, "systemprompt;systemprompten;systemmeddelande;systemmeddelandet;systeminstruktioner;"
-      "systeminstruktionerna;dina instruktioner;dolda instruktioner;hemliga instruktioner;"
-      "ursprungliga instruktioner;dina dolda instruktioner;allt ovan" },
+      "asidosatt;kringga;folj inte;sluta folja;lagg at sidan;satt ur spel;hoppa over;glem;glem alle;"
+      "se bort fra;overse;tilsidesett;tilsidesæt" },
+    { L_SV, PI_INSTR, "instruktioner;instruktionerna;instruktion;regler;reglerna;riktlinjer;"
+      "riktlinjerna;begransningar;begransningarna;direktiv;prompt;prompten;anvisningar;foreskrifter;"
+      "filter;filtren;policy;policyn;installningar;systemprompten;instruksjoner;instruksjonene;"
+      "instrukser;instruktionerne;retningslinjer;retningslinjene;begrensninger;begrænsninger;reglene;"
+      "reglerne" },
+    { L_SV, PI_PRIOR, "tidigare;foregaende;alla;dina;ditt;din;ursprungliga;gamla;ovanstaende;dolda;"
+      "hemliga;tidligere;forrige;dine;opprinnelige;oprindelige;skjulte;hemmelige" },
+    { L_SV, PI_REVEAL, "visa;skriv ut;beratta;avsloja;upprepa;dela;ge mig;lista;citera;aterge;vis;"
+      "fortell;fortæl;avslør;afslør;gjenta;gentag" },
+    { L_SV, PI_SECRET, "systemprompt;systemprompten;systemmeddelande;systemmeddelandet;"
+      "systeminstruktioner;systeminstruktionerna;dina instruktioner;dolda instruktioner;"
+      "hemliga instruktioner;ursprungliga instruktioner;dina dolda instruktioner;allt ovan;"
+      "systemprompten din;dine skjulte instruksjoner;dine instruksjoner;dine instruktioner" },
     { L_SV, PI_PERSONA, "utvecklarlage;gudslage" },
     { L_SV, PI_UNBOUND, "utan begransningar;utan nagra begransningar;inga begransningar;utan regler;"
       "inga regler;utan nagra regler;inte har nagra regler;utan filter;utan censur;ocensurerad;"
-      "obegransad;vagra aldrig;vagrar aldrig" },
+      "obegransad;vagra aldrig;vagrar aldrig;uten begrensninger;uden begrænsninger;uten regler;"
+      "uden regler;uten filter;uden filter;uten sensur;uden censur" },
     { L_SV, PI_ROLECUE, "fran och med nu;du ar nu;latsas att du ar;latsas vara;spela rollen;agera som;"
-      "bete dig som;du maste;vi leker en lek;lat oss leka" },
-    { L_SV, PI_ADDRESS, "till ai n;till ai;till spraksmodellen;till spraksmodellen;till assistenten;"
-      "till ai assistenten;notering till ai;meddelande till ai" },
+      "bete dig som;du maste;vi leker en lek;lat oss leka;fra nå av;fra nu af;du er nå;du er nu;"
+      "lat som;lad som om" },
+    { L_SV, PI_ADDRESS, "till ai n;till ai;till spraksmodellen;till assistenten;till ai assistenten;"
+      "notering till ai;meddelande till ai" },
     { L_SV, PI_AINAME, "ai;assistent;assistenten;spraksmodell;spraksmodellen;chattbot;modellen;ai assistenten" },
     { L_SV, PI_EXFIL, "skicka;vidarebefordra;ladda upp;mejla" },
     { L_SV, PI_PRIVATE, "chatthistorik;chatthistoriken;konversationen;losenord;filer;bifogade filer;"
@@ -728,26 +786,28 @@ static const struct group groups[] = {
     { L_SV, PI_META, "attack;attacker;exempel;sakerhet;sarbarhet;promptinjektion;promptinjektioner;"
       "red team;jailbreak" },
     { L_SV, PI_ASK, "vad ar;hur;varfor;vilka;vilken;forklara" },
-    { L_SV, PI_REQUEST, "kan du;skulle du;skulle du vanligen;vanligen;snalla;kunde du;var snall och;nu" },
+    { L_SV, PI_REQUEST, "kan du;skulle du;skulle du vanligen;vanligen;snalla;kunde du;var snall och;nu;"
+      "vennligst;venligst" },
     { L_SV, PI_THIRD, "nagon;anvandare;anvandaren;angripare;angriparen;om;nar;inte;aldrig" },
     { L_SV, PI_NEWTASK, "i stallet;istallet;din nya uppgift;nya instruktioner" },
-    { L_SV, PI_YOU, "du;dig;din;ditt;dina" },
+    { L_SV, PI_YOU, "du;dig;din;ditt;dina;deg;dine;dit" },
     { L_SV, PI_RESPOND, "svara;svarar;fortsatt;skriv" },
     { L_SV, PI_GIVEN, "du fick;som du fick;du har fatt;som gavs till dig;gav dig" },
     { L_SV, PI_VOID, "upphavda;avstangda;inaktiverade;galler inte langre;ogiltiga" },
     { L_SV, PI_COND, "om;nar" },
     { L_SV, PI_TASKV, "sammanfatta;oversatt;korrekturlas;har ar" },
     { L_SV, PI_FUNC, "och;att;det;som;en;pa;ar;av;for;med;till;den;i;jag" },
-
-    { L_ID, PI_OVERRIDE, "abaikan;abaikanlah;lupakan;lupakanlah;acuhkan;hiraukan;jangan ikuti;jangan patuhi;"
-      "kesampingkan;mengesampingkan;langgar;tinggalkan;buang" },
+    { L_ID, PI_OVERRIDE, "abaikan;abaikanlah;lupakan;lupakanlah;acuhkan;hiraukan;jangan ikuti;"
+      "jangan patuhi;kesampingkan;mengesampingkan;langgar;tinggalkan;buang;lupain;cuekin" },
     { L_ID, PI_INSTR, "instruksi;aturan;aturanmu;peraturan;pedoman;pedomannya;pedomanmu;batasan;batasanmu;"
       "perintah;arahan;petunjuk;prompt;filter;kebijakan" },
-    { L_ID, PI_PRIOR, "sebelumnya;semua;seluruh;awal;asli;lama;tersembunyi;rahasia;kamu;anda;di atas" },
+    { L_ID, PI_PRIOR, "sebelumnya;semua;seluruh;awal;asli;lama;tersembunyi;rahasia;kamu;anda;di atas;"
+      "tadi" },
     { L_ID, PI_REVEAL, "tampilkan;tunjukkan;tuliskan;tulis;beritahu;beri tahu;ungkapkan;bagikan;membagikan;"
       "ulangi;cetak;sebutkan;berikan" },
-    { L_ID, PI_SECRET, "prompt sistem;pesan sistem;instruksi sistem;instruksi awal;instruksi tersembunyi;"
-      "instruksi rahasia;instruksimu;isi instruksi;aturan tersembunyi;instruksi awal anda" },
+    { L_ID, PI_SECRET, "prompt sistem;pesan sistem;instruksi sistem;instruksi awal;"
+      "instruksi tersembunyi;instruksi rahasia;instruksimu;isi instruksi;aturan tersembunyi;"
+      "instruksi awal anda;prompt sistemnya;prompt sistemmu;instruksi awalmu" },
     { L_ID, PI_PERSONA, "mode pengembang;mode developer" },
     { L_ID, PI_UNBOUND, "tanpa batasan;tanpa aturan;tanpa filter;tanpa sensor;tanpa batas;tanpa penolakan;"
       "tidak pernah menolak;jangan pernah menolak;tanpa batasan apa pun" },
@@ -761,7 +821,8 @@ static const struct group groups[] = {
       "kontak;data;file;berkas;pin" },
     { L_ID, PI_META, "serangan;contoh;keamanan;kerentanan;injeksi prompt" },
     { L_ID, PI_ASK, "apa itu;bagaimana;mengapa;kenapa;apa;jelaskan;apakah" },
-    { L_ID, PI_REQUEST, "tolong;mohon;bisakah;bisakah anda;bisakah kamu;silakan;sekarang;harap" },
+    { L_ID, PI_REQUEST, "tolong;mohon;bisakah;bisakah anda;bisakah kamu;silakan;sekarang;harap;"
+      "kalau boleh;jika boleh;kalau bisa;jika bisa;boleh tidak" },
     { L_ID, PI_THIRD, "seseorang;pengguna;penyerang;jika;kalau;ketika;tidak;jangan" },
     { L_ID, PI_NEWTASK, "sebagai gantinya;tugas barumu;instruksi baru;perintah baru;pesan sistem" },
     { L_ID, PI_YOU, "kamu;anda;kau" },
@@ -772,7 +833,6 @@ static const struct group groups[] = {
     { L_ID, PI_COND, "jika;kalau;ketika" },
     { L_ID, PI_TASKV, "ringkas;ringkaskan;terjemahkan;hitung;periksa;perbaiki;balas" },
     { L_ID, PI_FUNC, "dan;yang;di;ke;dari;ini;itu;untuk;dengan;saya;aku" },
-
     { L_VI, PI_OVERRIDE, "bo qua;quen;quen di;phot lo;lo di;khong tuan theo;dung tuan theo;dung lam theo;"
       "gac lai;tam gac lai;vuot qua" },
     { L_VI, PI_INSTR, "huong dan;chi dan;chi thi;quy tac;quy dinh;gioi han;han che;loi nhac;rang buoc;"
@@ -801,7 +861,6 @@ static const struct group groups[] = {
     { L_VI, PI_COND, "neu;khi" },
     { L_VI, PI_TASKV, "tom tat;dich;sua" },
     { L_VI, PI_FUNC, "va;cua;la;cac;nhung;mot;cho;trong;toi;de" },
-
     { L_UK, PI_OVERRIDE, "ігноруй;ігноруйте;проігноруй;проігноруйте;забудь;забудьте;не зважай на;"
       "не зважайте на;відкинь;відкиньте;обійди;обійдіть;відклади;відкладіть;не виконуй;знехтуй" },
     { L_UK, PI_INSTR, "інструкції;інструкцій;інструкціям;вказівки;вказівок;правила;правил;обмеження;"
@@ -831,18 +890,21 @@ static const struct group groups[] = {
     { L_UK, PI_VOID, "скасовані;вимкнені;недійсні;більше не діють" },
     { L_UK, PI_COND, "якщо;коли" },
     { L_UK, PI_FUNC, "і;та;в;у;не;на;що;з;це;як" },
-
     { L_HI, PI_OVERRIDE, "अनदेखा करो;अनदेखा करें;अनदेखा कर;अनदेखा कीजिए;नज़रअंदाज़ करो;नजरअंदाज करो;"
       "नज़रअंदाज़ करें;नजरअंदाज करें;भूल जाओ;भूल जाइए;भूल जाएं;भूल जाएँ;मत मानो;पालन मत करो;"
-      "एक तरफ़ रखकर;एक तरफ रखकर;दरकिनार करो" },
+      "एक तरफ़ रखकर;एक तरफ रखकर;दरकिनार करो;bhool jao;bhul jao;bhool jaiye;ignore karo;ignore kar do;"
+      "nazarandaz karo;anadekha karo;mat mano;नज़रअंदाज़ करके;नजरअंदाज करके;अनदेखा करके;भूलकर;भूल कर" },
     { L_HI, PI_INSTR, "निर्देश;निर्देशों;नियम;नियमों;दिशानिर्देश;दिशानिर्देशों;प्रतिबंध;प्रतिबंधों;प्रॉम्प्ट;"
       "सीमाएं;सीमाओं;आदेश;आदेशों" },
-    { L_HI, PI_PRIOR, "पिछले;पिछली;सभी;सारे;अपने;अपना;अपनी;तुम्हारे;आपके;शुरुआती;मूल;छिपे;गुप्त" },
-    { L_HI, PI_REVEAL, "बताओ;बताइए;बता दो;दिखाओ;दिखा दीजिए;दिखाइए;लिखो;प्रकट करो;दोहराओ;साझा करो;प्रिंट करो" },
+    { L_HI, PI_PRIOR, "पिछले;पिछली;सभी;सारे;अपने;अपना;अपनी;तुम्हारे;आपके;शुरुआती;मूल;छिपे;गुप्त;pichle;"
+      "pichhle;sabhi;saare;apne;apna;purane" },
+    { L_HI, PI_REVEAL, "बताओ;बताइए;बता दो;दिखाओ;दिखा दीजिए;दिखाइए;लिखो;प्रकट करो;दोहराओ;साझा करो;"
+      "प्रिंट करो;dikhao;batao;bata do;likho" },
     { L_HI, PI_SECRET, "सिस्टम प्रॉम्प्ट;छिपे हुए निर्देश;गुप्त निर्देश;शुरुआती निर्देश;मूल निर्देश;सिस्टम संदेश" },
     { L_HI, PI_PERSONA, "डेवलपर मोड" },
-    { L_HI, PI_UNBOUND, "बिना किसी प्रतिबंध;बिना प्रतिबंध;बिना किसी नियम;कोई नियम नहीं;कभी मना नहीं;बिना सेंसर;"
-      "कोई प्रतिबंध नहीं;कोई सीमा नहीं" },
+    { L_HI, PI_UNBOUND, "बिना किसी प्रतिबंध;बिना प्रतिबंध;बिना किसी नियम;कोई नियम नहीं;कभी मना नहीं;"
+      "बिना सेंसर;कोई प्रतिबंध नहीं;कोई सीमा नहीं;bina restriction;bina kisi restriction;bina rok tok;"
+      "bina filter;bina kisi niyam" },
     { L_HI, PI_ROLECUE, "अब से;अब तुम;तुम अब;चलो एक खेल खेलते हैं;का नाटक करो;की भूमिका निभाओ" },
     { L_HI, PI_ADDRESS, "सहायक के लिए;सहायक के लिए नोट;ai के लिए;एआई के लिए;मॉडल के लिए" },
     { L_HI, PI_AINAME, "सहायक;एआई;मॉडल;चैटबॉट;बॉट" },
@@ -850,15 +912,14 @@ static const struct group groups[] = {
     { L_HI, PI_PRIVATE, "बातचीत का इतिहास;इतिहास;पासवर्ड;ओटीपी;otp;डेटा;फ़ाइलें" },
     { L_HI, PI_META, "हमला;हमले;उदाहरण;सुरक्षा;प्रॉम्प्ट इंजेक्शन;कमजोरी" },
     { L_HI, PI_ASK, "क्या है;क्या होता है;कैसे;क्यों;समझाओ;समझाइए" },
-    { L_HI, PI_REQUEST, "कृपया;क्या आप;ज़रा;अब" },
+    { L_HI, PI_REQUEST, "कृपया;क्या आप;ज़रा;अब;kripya;please" },
     { L_HI, PI_THIRD, "कोई;उपयोगकर्ता;हमलावर;अगर;यदि;जब;नहीं" },
     { L_HI, PI_NEWTASK, "इसके बजाय;इसकी बजाय;तुम्हारा नया काम;नए निर्देश" },
-    { L_HI, PI_YOU, "तुम;आप;तुम्हारे;आपके;अपने;अपना;तुम्हें" },
-    { L_HI, PI_RESPOND, "जवाब दो;जवाब दोगे;उत्तर दो;जवाब दें" },
+    { L_HI, PI_YOU, "तुम;आप;तुम्हारे;आपके;अपने;अपना;तुम्हें;apne;apna;tum;aap;tumhare;aapke" },
+    { L_HI, PI_RESPOND, "जवाब दो;जवाब दोगे;उत्तर दो;जवाब दें;jawab do;jawab dena;jawab doge" },
     { L_HI, PI_COND, "अगर;यदि;जब" },
     { L_HI, PI_TASKV, "सारांश;अनुवाद;जाँचें;जांचें" },
     { L_HI, PI_FUNC, "और;का;की;के;को;है;में;से;यह;एक" },
-
     { L_AR, PI_OVERRIDE, "تجاهل;تجاهلي;تجاهلوا;وتجاهل;انس;انسى;لا تتبع;لا تلتزم;تخط;تخطى;تتجاوز;تجاوز;"
       "اترك;أهمل;اهمل" },
     { L_AR, PI_INSTR, "التعليمات;تعليمات;تعليماتك;القواعد;قواعد;قواعدك;الإرشادات;الارشادات;إرشادات;القيود;"
@@ -880,7 +941,8 @@ static const struct group groups[] = {
     { L_AR, PI_PRIVATE, "كلمة المرور;كلمات المرور;سجل المحادثة;المحادثة;البيانات;بيانات;الملفات;جهات الاتصال" },
     { L_AR, PI_META, "هجوم;هجمات;مثال;أمثلة;الأمن;أمن;ثغرة;حقن الأوامر;حقن التعليمات;الجيلبريك;خطيرة" },
     { L_AR, PI_ASK, "ما هو;ما هي;كيف;لماذا;هل;اشرح" },
-    { L_AR, PI_REQUEST, "من فضلك;رجاء;أرجو;هل يمكنك;هل تستطيع;الآن;فضلا" },
+    { L_AR, PI_REQUEST, "من فضلك;رجاء;أرجو;هل يمكنك;هل تستطيع;الآن;فضلا;إذا سمحت;اذا سمحت;لو سمحت;"
+      "لو سمحتي;إذا أمكن;اذا امكن" },
     { L_AR, PI_THIRD, "شخص ما;المستخدمون;المستخدم;المهاجم;المهاجمون;إذا;اذا;عندما;لا" },
     { L_AR, PI_NEWTASK, "بدلا من ذلك;مهمتك الجديدة;تعليمات جديدة;رسالة من فريق التطوير;من فريق التطوير;"
       "من المطور;رسالة من المسؤول" },
@@ -890,7 +952,6 @@ static const struct group groups[] = {
     { L_AR, PI_COND, "إذا;اذا;عندما;لو" },
     { L_AR, PI_TASKV, "لخص;ترجم;صحح;راجع" },
     { L_AR, PI_FUNC, "و;في;من;على;إلى;الى;أن;ان;هذا;هذه;عن" },
-
     { L_KO, PI_OVERRIDE, "무시;잊어;잊으;잊고;따르지 마;따르지 말;접어두;우회" },
     { L_KO, PI_INSTR, "지시;지침;규칙;명령;설정;프롬프트;제한;안내 사항;가이드라인;필터;정책" },
     { L_KO, PI_PRIOR, "이전;모든;지금까지;처음;원래;기존;앞의;위의;숨겨진;비밀" },
@@ -907,36 +968,20 @@ static const struct group groups[] = {
     { L_KO, PI_PRIVATE, "대화 기록;비밀번호;메일;데이터;파일;연락처" },
     { L_KO, PI_META, "공격;예시;예를 들어;보안;취약점;인젝션;페이로드" },
     { L_KO, PI_ASK, "무엇;뭐야;어떻게;왜;설명해;알고 싶" },
-    { L_KO, PI_REQUEST, "해 줘;해줘;주세요;줄래;수 있을까요;부탁" },
+    { L_KO, PI_REQUEST, "해 줘;해줘;주세요;줄래;수 있을까요;부탁;주시겠어요;주시겠습니까;주실래요;주시겠어;주실 수 있을까요;있을까요;괜찮다면;괜찮으시다면;"
+      "줄 수 있어;수 있어;수 있니;줄 수 있니" },
     { L_KO, PI_THIRD, "누군가;사용자;공격자;만약;경우;무시하지 마;무시하지 말;무시하지 않;잊지 마;잊지 말;잊지 않" },
     { L_JA, PI_THIRD, "無視しない;忘れない;無視してはいけ" },
     { L_KO, PI_NEWTASK, "대신;새로운 임무;새 지시;새로운 지시" },
     { L_KO, PI_YOU, "너의;너는;네;당신" },
     { L_KO, PI_RESPOND, "대답해;답해;응답해" },
     { L_KO, PI_VOID, "해제;비활성화;무효" },
-
-    { L_NL, PI_OVERRIDE, "zet opzij;opzij zetten;opzij te zetten;laat los;vergeet alles;negeer al" },
-    { L_NL, PI_REVEAL, "laten zien;te laten zien;geef me" },
-    { L_NL, PI_REQUEST, "zou je zo vriendelijk willen zijn;wees zo vriendelijk;graag" },
-    { L_NL, PI_ADDRESS, "instructie voor de ai;aan de ai assistent;voor de ai assistent" },
     { L_NL, PI_GIVEN, "die je kreeg;die je hebt gekregen;die je aan het begin kreeg" },
     { L_NL, PI_BEFORE, "aan het begin" },
-    { L_NL, PI_PRIVATE, "inloggegevens;wachtwoorden" },
     { L_NL, PI_ASSEMBLE, "voer het uit;plak de delen;voeg samen" },
     { L_NL, PI_THIRD, "iemand;gebruikers;gebruiker;aanvaller;als;wanneer;niet;nooit" },
     { L_NL, PI_COND, "als;wanneer" },
-
-    { L_TR, PI_OVERRIDE, "yok say;yok sayin;unutun;gormezden gelin;dikkate almayin;umursama;bir kenara birak;"
-      "bir kenara birakip" },
-    { L_TR, PI_INSTR, "talimat;talimatlarin;yonergeler;yonergelerini;kisitlamalar;kisitlamalarini;"
-      "kurallarina;kurallara;istem;istemi;ayarlar;filtreler" },
-    { L_TR, PI_PRIOR, "sana verilen;gizli;orijinal;eski" },
-    { L_TR, PI_REVEAL, "anlat;ifsa et;listele" },
-    { L_TR, PI_SECRET, "sistem istemini;gizli talimatlarini;gizli talimatlarin;sistem talimatlarini;"
-      "gizli sistem talimatlarini;gizli sistem mesajini;sistem mesajini" },
     { L_TR, PI_PERSONA, "gelistirici modu" },
-    { L_TR, PI_UNBOUND, "sinirsiz;hicbir kurala;hicbir kuralin yok;asla reddetme;hicbir kisitlama" },
-    { L_TR, PI_ROLECUE, "sen artik;oyun oynayalim;varsayalim ki" },
     { L_TR, PI_ADDRESS, "asistana;yapay zekaya;yapay zeka asistanina" },
     { L_TR, PI_AINAME, "yapay zeka;asistan;sohbet botu" },
     { L_TR, PI_ENABLE, "etkinlestirildi;etkinlestir" },
@@ -945,24 +990,13 @@ static const struct group groups[] = {
     { L_TR, PI_PRIVATE, "sifre;sifreni;sohbet gecmisi;konusma gecmisi;veriler;dosyalar" },
     { L_TR, PI_META, "saldiri;saldirilar;saldirilarin;ornek;guvenlik;zafiyet;istem enjeksiyonu" },
     { L_TR, PI_THIRD, "biri;kullanicilar;kullanici;saldirgan;saldirganlar;eger" },
-    { L_TR, PI_YOU, "sana;seni" },
     { L_TR, PI_GIVEN, "sana verilen;sana verilmis" },
     { L_TR, PI_TASKV, "ozetle;cevir;duzelt;hesapla" },
     { L_TR, PI_FUNC, "ve;bir;bu;da;de;icin;ile" },
-
-    { L_JA, PI_OVERRIDE, "無視して;忘れてください;従わず" },
-    { L_JA, PI_INSTR, "指針;ガイドライン;制約;規則" },
-    { L_JA, PI_PRIOR, "最初に;最初の;元の;隠された;秘密の" },
-    { L_JA, PI_REVEAL, "教えていただけ;出力せよ;表示せよ" },
-    { L_JA, PI_SECRET, "最初に与えられた設定;最初に受け取った;秘密の指示;設定内容" },
-    { L_JA, PI_UNBOUND, "ルールのない;ルールなし" },
-    { L_JA, PI_ROLECUE, "になりきって;あなたは今" },
     { L_JA, PI_ADDRESS, "アシスタントへ;アシスタントへの指示" },
     { L_JA, PI_NEWTASK, "代わりに" },
     { L_JA, PI_EXFIL, "送信;送って" },
     { L_JA, PI_PRIVATE, "会話履歴;パスワード" },
-    { L_EN, PI_ASSEMBLE, "obey the translated;obey the text;obey that;do as it says;comply with it;"
-      "follow the translated;follow it as" },
     { L_JA, PI_ASSEMBLE, "指示に従って;通りに実行;実行して;つなげて;組み合わせて" },
     { L_SV, PI_ASSEMBLE, "gor som det star;folj den;satt ihop" },
     { L_ID, PI_ASSEMBLE, "gabungkan;lakukan perintahnya;jalankan" },
@@ -985,18 +1019,6 @@ static const struct group groups[] = {
     { L_JA, PI_TASKOBJ, "ユーザーの依頼;ユーザーの質問;ユーザー" },
     /* Norwegian and Danish (reported as sv: the same families, near-identical words),
      * Romanian, Czech and Greek; hypothetical framings as role cues */
-    { L_SV, PI_OVERRIDE, "glem;glem alle;ignorer;se bort fra;overse;tilsidesett;tilsidesæt" },
-    { L_SV, PI_INSTR, "instruksjoner;instruksjonene;instrukser;instruktionerne;retningslinjer;retningslinjene;"
-      "begrensninger;begrænsninger;reglene;reglerne" },
-    { L_SV, PI_PRIOR, "tidligere;forrige;dine;opprinnelige;oprindelige;skjulte;hemmelige" },
-    { L_SV, PI_REVEAL, "vis;skriv ut;fortell;fortæl;avslør;afslør;gjenta;gentag" },
-    { L_SV, PI_SECRET, "systemprompten din;dine skjulte instruksjoner;dine instruksjoner;dine instruktioner" },
-    { L_SV, PI_UNBOUND, "uten begrensninger;uden begrænsninger;uten regler;uden regler;uten filter;uden filter;"
-      "uten sensur;uden censur" },
-    { L_SV, PI_ROLECUE, "fra nå av;fra nu af;du er nå;du er nu;lat som;lad som om" },
-    { L_SV, PI_YOU, "deg;dig;dine;dit" },
-    { L_SV, PI_REQUEST, "vennligst;venligst" },
-
     { L_RO, PI_OVERRIDE, "ignoră;ignorați;uită;uitați;nu mai urma;nu mai respecta" },
     { L_RO, PI_INSTR, "instrucțiunile;instrucțiuni;regulile;reguli;restricțiile;restricții;promptul;directivele" },
     { L_RO, PI_PRIOR, "anterioare;precedente;toate;tale;inițiale;ascunse;originale" },
@@ -1007,7 +1029,6 @@ static const struct group groups[] = {
     { L_RO, PI_ROLECUE, "de acum înainte;de acum;ești acum;pretinde că ești;joacă rolul" },
     { L_RO, PI_YOU, "tu;tale;tău;dumneavoastră" },
     { L_RO, PI_REQUEST, "te rog;vă rog;poți;puteți" },
-
     { L_CS, PI_OVERRIDE, "ignoruj;ignorujte;zapomeň;zapomeňte;nedbej;nedbejte;přestaň dodržovat" },
     { L_CS, PI_INSTR, "instrukce;pokyny;pravidla;omezení;prompt" },
     { L_CS, PI_PRIOR, "předchozí;všechny;své;tvoje;vaše;původní;skryté" },
@@ -1017,7 +1038,6 @@ static const struct group groups[] = {
     { L_CS, PI_ROLECUE, "od teď;od této chvíle;nyní jsi;teď jsi;předstírej že jsi;hraj roli" },
     { L_CS, PI_YOU, "tvoje;své;tvé;vaše;ty;vy" },
     { L_CS, PI_REQUEST, "prosím;můžeš;můžete" },
-
     { L_EL, PI_OVERRIDE, "αγνόησε;αγνοήστε;ξέχασε;ξεχάστε;παράβλεψε" },
     { L_EL, PI_INSTR, "οδηγίες;οδηγιών;κανόνες;κανόνων;περιορισμούς;περιορισμών" },
     { L_EL, PI_PRIOR, "προηγούμενες;όλες;σου;αρχικές;κρυφές" },
@@ -1027,164 +1047,38 @@ static const struct group groups[] = {
     { L_EL, PI_ROLECUE, "από τώρα και στο εξής;από τώρα;είσαι τώρα;προσποιήσου ότι είσαι" },
     { L_EL, PI_YOU, "σου;εσύ;σας" },
     { L_EL, PI_REQUEST, "παρακαλώ;μπορείς" },
-
     { L_EN, PI_HYPO, "hypothetically;imagine you are;imagine you were;imagine that you are;if you were;"
-      "suppose you are;suppose you were;in a world where;for a thought experiment;in this story you are" },
+      "suppose you are;suppose you were;in a world where;for a thought experiment;"
+      "in this story you are;picture yourself as;picture yourself;envision yourself as;"
+      "pretend for a moment that you;let s say you were;let s say you are;let s write a story where;"
+      "write a story where;a story in which;in this story" },
     { L_FR, PI_HYPO, "imagine que tu es;imagine que tu sois;suppose que tu es;hypothetiquement" },
     { L_DE, PI_HYPO, "stell dir vor du bist;stell dir vor du warst;angenommen du bist;hypothetisch" },
     { L_ES, PI_HYPO, "imagina que eres;supongamos que eres;hipoteticamente" },
     { L_IT, PI_HYPO, "immagina di essere;supponiamo che tu sia;ipoteticamente" },
     { L_PT, PI_HYPO, "imagine que voce e;suponha que voce e;hipoteticamente" },
-    { L_HI, PI_OVERRIDE, "bhool jao;bhul jao;bhool jaiye;ignore karo;ignore kar do;nazarandaz karo;"
-      "anadekha karo;mat mano" },
-    { L_HI, PI_PRIOR, "pichle;pichhle;sabhi;saare;apne;apna;purane" },
-    { L_HI, PI_UNBOUND, "bina restriction;bina kisi restriction;bina rok tok;bina filter;bina kisi niyam" },
-    { L_HI, PI_YOU, "apne;apna;tum;aap;tumhare;aapke" },
-    { L_HI, PI_REVEAL, "dikhao;batao;bata do;likho" },
-    { L_HI, PI_RESPOND, "jawab do;jawab dena;jawab doge" },
-    { L_HI, PI_REQUEST, "kripya;please" },
-    { L_ID, PI_OVERRIDE, "lupain;cuekin;abaikanlah" },
-    { L_ID, PI_PRIOR, "tadi" },
-    { L_ID, PI_SECRET, "prompt sistemnya;prompt sistemmu;instruksi awalmu" },
-
-    /* ---- session 12 (tune only): polite requests put the override verb in the
-     * infinitive after a formula ("would you be so kind as to set aside ...", "auriez-vous
-     * l'amabilite de laisser de cote ..."), so the phrasal overrides listed as imperatives
-     * get their infinitives; the formulas are requests (an order follows, not a third
-     * party's "to"); passives of the weak verbs ("rules were deleted"); "unbound by" with
-     * "not bound by"; role cues and framings ("play the part of", "picture yourself as") */
-    { L_EN, PI_OVERRIDE, "let go of;letting go of;to one side;set to one side;put to one side;"
-      "cast aside;brush aside;leave aside;push aside;throw them away;throw them out" },
-    { L_EN, PI_REQUEST, "be so kind as to;so kind as to;kind enough to;good enough to;"
-      "be willing to;willing to;would you mind;do you mind;if you don t mind;"
-      "would it be possible to;is it possible for you to;find it in your heart to;"
-      "i d love it if you;i d love for you to;i would love for you to;i d like to ask you to;"
-      "i would like to ask you to;i d ask you to;i ask you to;i beg you to;i m asking you to;"
-      "i am asking you to;i kindly ask you to;may i ask you to;might i ask you to" },
-    { L_EN, PI_VOID, "deleted;erased;wiped;cleared;dropped;scrapped;cancelled out;wiped out;"
-      "no longer matter;no longer count;no longer hold;do not matter anymore;"
-      "don t matter anymore" },
-    { L_EN, PI_UNBOUND, "unbound by;unconstrained by;unrestricted by;not limited by;"
-      "not constrained by;free of any rules;free of all rules" },
-    { L_EN, PI_ROLECUE, "play the part of;take the role of;take on the role of;stay as;"
-      "remain as;speaking as;answer as that;reply as that;respond as that;in the role of" },
-    { L_EN, PI_HYPO, "picture yourself as;picture yourself;envision yourself as;"
-      "pretend for a moment that you;let s say you were;let s say you are" },
-    { L_EN, PI_GIVEN, "you used to have;you used to follow;you are following;you follow;"
-      "you were following;your makers set;your makers gave you;your creators set;"
-      "your creators wrote;your developers set;your owners set;your owners gave you" },
-    { L_FR, PI_OVERRIDE, "laisser de cote;laisse de cote;laissez de cote;mettre de cote;"
-      "ne plus tenir compte de;ne pas tenir compte de;faire abstraction de;fais abstraction de;"
-      "faites abstraction de;passer outre;passe outre;passez outre" },
-    { L_DE, PI_OVERRIDE, "beiseitelassen;beiseitezulassen;beiseite lassen;beiseite zu lassen;"
-      "beiseiteschieben;beiseitezuschieben;beiseite schieben;beiseite zu schieben;"
-      "ausser acht lassen;ausser acht zu lassen;ausser acht;ubergehen;zu ubergehen" },
-    { L_DE, PI_REQUEST, "warst du so nett;warst du so gut;warst du so lieb;waerst du so nett;"
-      "wurdest du bitte;konntest du bitte" },
-    { L_ES, PI_OVERRIDE, "dejar de lado;dejes de lado;hacer caso omiso de;hacer caso omiso;"
-      "pasar por alto;pases por alto;pasa por alto" },
-    { L_IT, PI_OVERRIDE, "mettere da parte;lasciare da parte;lascia da parte;lasciar perdere;"
-      "lascia perdere;non tenere conto di;non tenere conto" },
-    { L_PT, PI_OVERRIDE, "deixar de lado;deixa de lado;por de lado;ponha de lado;"
-      "nao levar em conta;nao leve em conta;fazer vista grossa" },
-    { L_NL, PI_OVERRIDE, "te negeren;te vergeten;naast je neer te leggen;naast je neerleggen" },
-    /* second tune batch: polite yes/no questions are requests ("would it trouble you to",
-     * "serait-il possible que tu"), gerunds and infinitives of the override verbs ("I'd
-     * appreciate you overlooking", "не обращать внимания", "zignorować", "görmezden gelip"),
-     * what the operators told the assistant, payloads to translate and obey */
-    { L_EN, PI_REQUEST, "would it trouble you to;could i trouble you to;may i trouble you to;"
-      "might i trouble you to;would it be too much trouble to;do me a favour and;do me a favor and;"
-      "as a personal favour;as a personal favor;as a favour;as a favor;i d appreciate you;"
-      "i would appreciate you;i d appreciate it if;i would appreciate it if;if possible;"
-      "is there any chance you could;any chance you could;would you consider;could you possibly" },
-    { L_EN, PI_OVERRIDE, "overlooking;bypassing;abandoning;discarding;neglecting;setting aside;"
-      "putting aside;stop paying attention to;stop paying any attention to;paying no attention to" },
-    { L_EN, PI_INSTR, "whatever you were told;whatever your operators told you;what your operators told you;"
-      "whatever your developers told you;what your developers told you;what your creators told you;"
-      "whatever your creators told you" },
-    { L_EN, PI_ROLECUE, "you are an;you re an" },
-    { L_EN, PI_ASSEMBLE, "comply;and comply;then comply;comply with it;don t just translate it;"
-      "follow the instruction in it;follow the instructions in it;treat the translation as;"
-      "as your new instructions;carry out the instruction;carry out the instructions;act on the translation" },
-    { L_FR, PI_REQUEST, "serait il possible que tu;serait il possible que vous;serait il possible de;"
-      "est ce que tu pourrais;est ce que vous pourriez;ce serait gentil de;tu serais gentil de" },
-    { L_RU, PI_OVERRIDE, "не обращать внимания на;проигнорировать;отбросить;забыть о;пропустить;отключить" },
-    { L_PL, PI_OVERRIDE, "zignorowac;zapomniec;pominac;odrzucic;nie stosowac sie do;nie przestrzegac" },
-    { L_PL, PI_REQUEST, "czy mogl bys;czy moglbys;czy moglabys;czy mozecie;laskawie" },
-    { L_TR, PI_OVERRIDE, "gormezden gelip;gormezden gelmeni;gormezden gelebilir;unutup;yok sayip;"
-      "dikkate almadan" },
-    { L_TR, PI_REQUEST, "rica etsem;rica ederim;mumkunse;mumkun mu" },
-    /* third tune batch: wondering aloud is a request ("I was wondering whether you might
-     * ..."), "stop applying your rules", conditions naming an AI reader ("if an AI is
-     * summarising this, ..."), payload parts done in order ("now do X then Y") */
-    { L_EN, PI_REQUEST, "i was wondering whether you;i was wondering if you;i wonder if you;"
-      "i wonder whether you;i m wondering if you;wondering if you could;you might be able to;"
-      "would you do me the kindness of;do me the kindness of;it d be super helpful if you;"
-      "it would be helpful if you;it d be helpful if you" },
-    { L_EN, PI_OVERRIDE, "stop applying;stop enforcing;quit following;quit applying;quit obeying" },
-    { L_EN, PI_ADDRESS, "if an ai is;if any ai is;if a language model is;if an llm is;"
-      "if an assistant is;if a chatbot is;ai summarising this;ai summarizing this;"
-      "any ai summarising;any ai summarizing;models reading this;language models reading" },
-    { L_EN, PI_ASSEMBLE, "do both;do them;now do;then do;do them in order;one after the other" },
-    /* fourth tune batch: "if you'd ...", asking to "not apply them", what the developers
-     * told the assistant; names of the AI before a colon in markup ("LLM instruction:",
-     * "SYSTEM:" opening a line in a comment); quitting the task at hand; no-limits states
-     * ("with its safety switched off", "every filter disabled") and role cues ("take on the
-     * persona of", "new game"); verb-final polite endings (ko, tr) and "mag ik je vragen om" */
-    { L_EN, PI_REQUEST, "if you d;i d be thrilled if you;i d be happy if you;i d be glad if you;"
-      "respectfully asking you to;asking you to;just for me;as a small favour;as a small favor" },
-    { L_EN, PI_OVERRIDE, "not apply;not to apply;to not apply;not follow;not to follow;to not follow" },
-    { L_EN, PI_INSTR, "whatever the developers told you;what the developers told you;whatever they told you;"
-      "whatever you were told to do;what you were told to do" },
-    { L_EN, PI_AINAME, "llm instruction;llm instructions;ai instruction;ai instructions;"
-      "model instruction;assistant instruction;system" },
-    { L_EN, PI_WEAK, "quit;abort;cease;halt" },
-    { L_EN, PI_TASKOBJ, "conversion;formatting;calculation;proofreading;your task;your current task" },
-    { L_EN, PI_UNBOUND, "answers everything;answer everything;answers anything;safety switched off;"
-      "safety turned off;safety disabled;its safety off;filters switched off;filters turned off;"
-      "every filter disabled;all filters disabled;filters disabled;before any guidelines existed;"
-      "before any rules existed;before you had rules;before you had any rules" },
-    { L_EN, PI_ROLECUE, "take on the persona of;adopt the persona of;in that persona;new game;"
-      "a new game;pretend to be an;reply in that persona;as that persona" },
-    { L_EN, PI_ASK, "did you;have you;are you;were you;had you" },
-    { L_EN, PI_ROLECUE, "pretending to be;pretending you are;playing the part of;playing the role of" },
-    { L_EN, PI_PRIOR, "confidential;secret;internal" },
-    { L_KO, PI_REQUEST, "주시겠어요;주시겠습니까;주실래요;주시겠어;주실 수 있을까요;있을까요" },
-    { L_TR, PI_REQUEST, "misin;misiniz;musun;musunuz;mısın;mısınız" },
-    { L_NL, PI_REQUEST, "mag ik je vragen om;mag ik je vriendelijk vragen om;mag ik u vragen om;"
-      "vriendelijk vragen om;vragen om" },
-    /* sixth tune batch: "if you permit" / "if it's all right" open polite requests, not
-     * conditions (ar, id, ko); casual Korean "can you" endings; Turkish "from now on";
-     * Hindi converbs ("... को नज़रअंदाज़ करके", ignoring ...) */
-    { L_AR, PI_REQUEST, "إذا سمحت;اذا سمحت;لو سمحت;لو سمحتي;إذا أمكن;اذا امكن" },
     { L_AR, PI_GIVEN, "التي أعطيت لك;التي اعطيت لك;التي تلقيتها" },
-    { L_ID, PI_REQUEST, "kalau boleh;jika boleh;kalau bisa;jika bisa;boleh tidak" },
-    { L_KO, PI_REQUEST, "괜찮다면;괜찮으시다면;줄 수 있어;수 있어;수 있니;줄 수 있니" },
-    { L_TR, PI_ROLECUE, "su andan itibaren;bundan boyle;simdiden sonra;artik sen bir" },
-    { L_TR, PI_UNBOUND, "hicbir kurali olmayan;kurali olmayan;hicbir siniri olmayan;filtresiz cevap" },
-    { L_HI, PI_OVERRIDE, "नज़रअंदाज़ करके;नजरअंदाज करके;अनदेखा करके;भूलकर;भूल कर" },
-    /* seventh tune batch: rules named before and then "the earlier ones"; orders given
-     * as the speaker's authority ("I'm instructing you to"); the prompt asked for as "the
-     * exact text of your ..."; stories as framings; more task verbs over handed-over text */
-    { L_EN, PI_PRONOUN, "earlier ones;previous ones;old ones;ones before;above ones;prior ones;"
-      "original ones" },
-    { L_EN, PI_REQUEST, "i m instructing you to;i am instructing you to;i instruct you to;i m telling you to;"
-      "i am telling you to;i m ordering you to;i authorise you to;i authorize you to" },
-    { L_EN, PI_REVEAL, "exact text of your;full text of your;exact wording of your;"
-      "verbatim text of your;reply with your;respond with your;answer with your" },
-    { L_EN, PI_HYPO, "let s write a story where;write a story where;a story in which;in this story" },
-    { L_EN, PI_TASKV, "convert;localise;localize;render this;put this into" },
-    /* eighth tune batch: rules "you operate under"; the text above asked for in full;
-     * "you may now ... without limitation"; past and gerund forms of the override verbs;
-     * the prompt encoded or transcribed */
-    { L_EN, PI_GIVEN, "you operate under;you work under;you operate with;you run under;you are bound by" },
-    { L_EN, PI_ABOVE, "everything written above;written above this line;above this line;everything above this line" },
-    { L_EN, PI_VERBATIM, "starting from;don t leave anything out;leave nothing out;nothing left out;in full" },
-    { L_EN, PI_ROLECUE, "you may now;you can now;you are now allowed;you are now permitted" },
-    { L_EN, PI_UNBOUND, "without limitation;without limitations;discuss anything" },
-    { L_EN, PI_OVERRIDE, "stopped following;stopped obeying;stopped applying" },
-    { L_EN, PI_WEAK, "dropping;skipping" },
-    { L_EN, PI_REVEAL, "encode;encrypt;transcribe" },
+    /* One group per (language, class): a later tune batch adds its phrases to the group
+     * (table order decides nothing a scan reports but a token's language, and the merge
+     * kept every prompt of the corpora scoring as before). What session 12's batches
+     * (tune only) added: polite requests put the override verb in the infinitive after a
+     * formula ("would you be so kind as to set aside ...", "auriez-vous l'amabilite de
+     * laisser de cote ..."), so the phrasal overrides listed as imperatives got their
+     * infinitives, gerunds and past forms ("I'd appreciate you overlooking", "не обращать
+     * внимания", "zignorować", "görmezden gelip", "stopped following"); the formulas are
+     * requests, as are polite yes/no questions and wondering aloud ("would it trouble you
+     * to", "serait-il possible que tu", "I was wondering whether you might", "if you'd",
+     * verb-final endings in ko and tr, "mag ik je vragen om"); "if you permit" opens a
+     * request, not a condition (ar, id, ko); passives of the weak verbs ("rules were
+     * deleted") and no-limits states ("with its safety switched off"); role cues and
+     * framings ("play the part of", "take on the persona of", "new game", stories, "you
+     * may now ... without limitation"); what the operators or developers told the
+     * assistant and the rules "you operate under"; conditions naming an AI reader ("if an
+     * AI is summarising this"); names of the AI before a colon in markup ("LLM
+     * instruction:"); payloads to translate and obey, or done in order ("now do X then
+     * Y"); rules named before and then "the earlier ones"; orders on the speaker's
+     * authority ("I'm instructing you to"); the prompt asked for as "the exact text of
+     * your ...", in full, encoded or transcribed; quitting the task at hand. */
 };
 
 #define PHRASE_WORDS 6
