@@ -3,11 +3,11 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held|tune2|held2|held3] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2|held3|tune3] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
- * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, tune and
- * tune2 precision and recall, µs per 2 KB prompt, each against the target of issue #15 as its
+ * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, tune, tune2
+ * and tune3 precision and recall, µs per 2 KB prompt, each against the target of issue #15 as its
  * peer) and the per-style / per-language tables of the held, held2 and held3 splits and of all
  * prompts between TABLE and END TABLE lines. With --split: a readable table of that split; --explain lists what was
  * missed or wrongly flagged, with the evidence the detector saw below its threshold.
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held|tune2|held2|held3] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2|held3|tune3] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -352,11 +352,12 @@ int main(int argc, char **argv)
     } else {
         /* held2 / tune2: the second held-out and tuning sets (session 11), written before
          * the lexicon was read, in styles and languages the first sets covered thinly;
-         * held3 (session 12): a third blind set, in languages none of the others has */
-        static const char *const splits[] = { "held", "held2", "held3", "tune", "tune2", "all" };
+         * held3 (session 12): a third blind set, in languages none of the others has;
+         * tune3 (session 13): a tuning set in the languages held3 showed missing */
+        static const char *const splits[] = { "held", "held2", "held3", "tune", "tune2", "tune3", "all" };
         static const char *const titles[] = { "the held-out", "the second held-out (held2)",
-                                              "the third held-out (held3)", NULL, NULL, "all" };
-        for (size_t k = 0; k < 6; k++) {
+                                              "the third held-out (held3)", NULL, NULL, NULL, "all" };
+        for (size_t k = 0; k < 7; k++) {
             evaluate(splits[k], false, &ev);
             if (titles[k]) {
                 printf("TABLE prompt_injection.signature on %s prompts: %u injections, %u benign\n",
@@ -364,7 +365,7 @@ int main(int argc, char **argv)
                 print_table(&ev, splits[k], true);
                 printf("END TABLE\n");
             }
-            if (k == 5)
+            if (k == 6)
                 break;
             printf("RESULT metric=%s_precision value=%.4f unit=ratio peer=target peer_value=0.99 better=higher\n",
                    splits[k], precision(&ev.tot));

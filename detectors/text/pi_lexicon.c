@@ -10,10 +10,11 @@
 #include <string.h>
 
 enum { L_EN, L_FR, L_DE, L_ES, L_IT, L_PT, L_NL, L_RU, L_PL, L_TR, L_ZH, L_JA, L_SV, L_ID, L_VI, L_UK,
-       L_HI, L_AR, L_KO, L_RO, L_CS, L_EL, L__N };
+       L_HI, L_AR, L_KO, L_RO, L_CS, L_EL, L_FI, L_HU, L_HE, L_FA, L_TH, L_SW, L_TL, L_CA, L__N };
 static const char *const lang_names[L__N] = { "en", "fr", "de", "es", "it", "pt", "nl", "ru",
                                               "pl", "tr", "zh", "ja", "sv", "id", "vi", "uk",
-                                              "hi", "ar", "ko", "ro", "cs", "el" };
+                                              "hi", "ar", "ko", "ro", "cs", "el", "fi", "hu",
+                                              "he", "fa", "th", "sw", "tl", "ca" };
 
 struct group {
     uint8_t lang, cls;
@@ -21,6 +22,237 @@ struct group {
 };
 
 static const struct group groups[] = {
+    /* ---- session 13: Finnish, Hungarian, Hebrew, Persian, Thai, Swahili, Tagalog, Catalan
+     * (first in the table: a word these share with an older language keeps reporting the
+     * older one). Nouns of the agglutinative languages and of Persian and Hebrew are stems
+     * ('*': any ending; Hebrew prefix letters skipped), so "ohjeesi", "utasításaidat",
+     * "دستورالعمل‌هایت", "וההוראות" meet the entry; verbs are listed in the forms an order
+     * and a polite request use (imperative, infinitive, conditional question), since a verb
+     * stem would also take the past tense of a report ("unohdin": I forgot). Thai is
+     * matched inside words, as CJK. Written for the tune3 batch (no held text read). */
+    { L_FI, PI_OVERRIDE, "unohda;unohtakaa;unohtaa;unohtamaan;unohtaisitko;unohtaisitteko;unohdat;sivuuta;"
+      "sivuuttakaa;sivuuttaa;sivuuttamaan;sivuuttaisitko;ohita;ohittakaa;ohittaa;ohittamaan;ohittaisitko;"
+      "jätä huomiotta;jättäkää huomiotta;jättää huomiotta;jättämään huomiotta;jättäisitkö huomiotta;"
+      "huomiotta;älä noudata;älkää noudattako;älä tottele;lakkaa noudattamasta;lopeta noudattaminen;"
+      "ei tarvitse noudattaa;älä välitä;älkää välittäkö" },
+    { L_FI, PI_INSTR, "ohje;ohjee*;ohjei*;ohjet*;sääntö*;sääntöj*;säännö*;rajoitu*;rajoitte*;kehote*;"
+      "kehotte*;määräy*;suodatin*;suodattim*;toimintaohje*" },
+    { L_FI, PI_PRIOR, "aiem*;aikaisem*;edelli*;alkuperäi*;piilote*;salai*;kaikki;kaikkia;kaikista;nykyi*" },
+    { L_FI, PI_REVEAL, "näytä;kerro;paljasta;tulosta;kirjoita;toista;näyttämään;kertomaan;paljastamaan;"
+      "tulostamaan;näyttäisitkö;kertoisitko;paljastaisitko;näyttäkää;kertokaa" },
+    { L_FI, PI_SECRET, "järjestelmäkehote*;järjestelmäkehotte*;järjestelmäviesti*;järjestelmäohje*;"
+      "piilotetut ohjeet;piilotetut ohjeesi;alkuperäiset ohjeesi;salaiset ohjeesi;salaiset ohjeet;ohjeesi" },
+    { L_FI, PI_UNBOUND, "ilman rajoituksia;ilman sääntöjä;ilman suodattimia;ilman sensuuria;rajoituksetta;"
+      "sensuroimaton;rajoittamaton;ilman mitään rajoituksia" },
+    { L_FI, PI_ROLECUE, "tästä lähtien;tästä eteenpäin;olet nyt;esitä olevasi;teeskentele olevasi;toimi kuin;"
+      "näyttele" },
+    { L_FI, PI_REQUEST, "voisitko;voisitteko;voitko;ole hyvä ja;olkaa hyvä ja;pyydän sinua;pyytäisin sinua;"
+      "ystävällisesti;olisitko niin ystävällinen" },
+    { L_FI, PI_ASK, "mitä;miten;miksi;mikä;kuinka;selitä;onko;tarkoittaa" },
+    { L_FI, PI_THIRD, "jos;kun;joku;käyttäjät;käyttäjä;hyökkääjä;hyökkääjät;hän;he" },
+    { L_FI, PI_META, "hyökkäy*;injekti*;esimerk*;tietoturv*;haavoittuv*" },
+    { L_FI, PI_TASKV, "käännä;tiivistä;korjaa;oikolue;tässä on;alla oleva" },
+    { L_FI, PI_COND, "jos;kun" },
+    { L_FI, PI_YOU, "sinun;sinulle;sinua;sinä;teidän" },
+    { L_FI, PI_AINAME, "tekoäly;avustaja;tekoälyavustaja;chatbotti" },
+    { L_FI, PI_NEWTASK, "sen sijaan;uusi tehtäväsi;todellinen tehtäväsi" },
+
+    { L_HU, PI_OVERRIDE, "hagyd figyelmen kívül;hagyja figyelmen kívül;figyelmen kívül;felejtsd el;felejtse el;"
+      "felejtsétek el;felejts el;ne kövesd;ne kövesse;ne vedd figyelembe;ne vegye figyelembe;tekints el;"
+      "tekintsen el;mellőzd;mellőzze;elfelejteni;figyelmen kívül hagyni;ne tartsd be;ne tartsa be" },
+    { L_HU, PI_INSTR, "utasítás*;szabály*;irányelv*;korlátozás*;előírás*;útmutatás*;instrukciók;"
+      "instrukcióidat;instrukciókat;promptod;promptodat;promptot;rendszerüzenet*;szűrő*" },
+    { L_HU, PI_PRIOR, "korábbi*;előző*;összes;minden;eredeti*;rejtett*;titkos*;kezdeti*;a te" },
+    { L_HU, PI_REVEAL, "mutasd meg;mutasd;írd ki;írd le;áruld el;add ki;ismételd meg;jelenítsd meg;"
+      "mutassa meg;írja ki;árulja el;megmutatni;kiírni" },
+    { L_HU, PI_SECRET, "rendszerprompt*;rendszerüzenet*;rejtett utasításaidat;rejtett utasításokat;"
+      "eredeti utasításaidat;titkos utasításaidat;kezdeti utasításaidat;utasításaidat;utasításaid" },
+    { L_HU, PI_UNBOUND, "korlátozások nélkül;szabályok nélkül;szűrők nélkül;cenzúra nélkül;korlátok nélkül;"
+      "korlátlan;cenzúrázatlan;szűretlen" },
+    { L_HU, PI_ROLECUE, "mostantól;mostantól kezdve;ezentúl;tégy úgy mintha;tegyél úgy mintha;játszd el;"
+      "viselkedj úgy" },
+    { L_HU, PI_REQUEST, "kérlek;kérem;légy szíves;legyen szíves;megtennéd;megtenné;tudnád;lennél szíves;"
+      "volnál szíves;lennél olyan kedves" },
+    { L_HU, PI_ASK, "hogyan;miért;mi az;magyarázd el;mit jelent" },
+    { L_HU, PI_THIRD, "ha;amikor;valaki;felhasználók;felhasználó;támadó;támadók" },
+    { L_HU, PI_META, "támadás*;injekció*;biztonság*;példa;például;sebezhetőség*" },
+    { L_HU, PI_TASKV, "fordítsd le;fordítsa le;foglald össze;javítsd ki;itt van;alábbi" },
+    { L_HU, PI_COND, "ha;amikor" },
+    { L_HU, PI_YOU, "te;neked;téged;önnek" },
+    { L_HU, PI_AINAME, "asszisztens;mesterséges intelligencia;chatbot" },
+
+    { L_HE, PI_OVERRIDE, "התעלם;התעלמי;התעלמו;להתעלם;תתעלם;תתעלמי;שכח;שכחי;שכחו;לשכוח;תשכח;תשכחי;"
+      "אל תציית;אל תצייתי;אל תפעל לפי;אל תפעלי לפי;עקוף;לעקוף;אל תתייחס;אל תתייחסי" },
+    { L_HE, PI_INSTR, "הוראות*;הוראה;הנחיות*;הנחיה;כללים*;חוקים*;מגבלות*;הגבלות*;פרומפט*" },
+    { L_HE, PI_PRIOR, "קודמ*;כל;מכל;לכל;מקורי*;נסתר*;סודי*;שלך;הראשונות" },
+    { L_HE, PI_REVEAL, "הצג;הציגי;הראה;הראי;תראה;חשוף;חשפי;גלה;גלי;כתוב;כתבי;הדפס;הדפיסי;חזור על;"
+      "להציג;לחשוף;לגלות;תגלה" },
+    { L_HE, PI_SECRET, "הנחיות המערכת;הנחיית המערכת;פרומפט המערכת;הודעת המערכת;הוראות המערכת;"
+      "ההוראות הנסתרות;ההוראות הסודיות;ההוראות המקוריות;ההוראות שלך;ההנחיות שלך;הוראותיך*;הנחיותיך*" },
+    { L_HE, PI_UNBOUND, "ללא הגבלות;בלי הגבלות;ללא מגבלות;בלי מגבלות;ללא כללים;בלי כללים;ללא סינון;"
+      "בלי סינון;ללא צנזורה;בלי צנזורה" },
+    { L_HE, PI_ROLECUE, "מעכשיו;מעתה;מעתה והלאה;מהרגע הזה;אתה עכשיו;העמד פנים;תעמיד פנים;העמידי פנים;"
+      "שחק את התפקיד;גלם את" },
+    { L_HE, PI_REQUEST, "בבקשה;אנא;תוכל;תוכלי;האם תוכל;האם תוכלי;אשמח אם" },
+    { L_HE, PI_ASK, "מה;איך;למה;מדוע;האם;הסבר;הסבירי;מהו;מהי" },
+    { L_HE, PI_THIRD, "אם;כאשר;מישהו;משתמשים;תוקף;תוקפים;הוא;היא;הם" },
+    { L_HE, PI_META, "הזרקת;הזרקה;הזרקות;מתקפה;מתקפות;התקפה;התקפות;דוגמה;לדוגמה;אבטחה;פגיעות" },
+    { L_HE, PI_TASKV, "תרגם;תרגמי;סכם;סכמי;תקן;הנה" },
+    { L_HE, PI_COND, "אם;כאשר" },
+    { L_HE, PI_YOU, "שלך;אתה;לך;אותך" },
+    { L_HE, PI_AINAME, "עוזר;בינה מלאכותית;מודל" },
+
+    { L_FA, PI_OVERRIDE, "نادیده بگیر;نادیده بگیرید;نادیده گرفتن;نادیده;فراموش کن;فراموش کنید;فراموش کنی;"
+      "پیروی نکن;پیروی نکنید;اطاعت نکن;کنار بگذار;کنار بگذارید;دور بزن;بی‌اعتنا باش" },
+    { L_FA, PI_INSTR, "دستورالعمل*;دستورات*;دستورهای*;دستورها*;قوانین*;قواعد*;محدودیت*;رهنمود*;پرامپت*;"
+      "تنظیمات*" },
+    { L_FA, PI_PRIOR, "قبلی*;پیشین*;همه;تمام;تمامی;اصلی;مخفی;پنهان*;محرمانه;اولیه;خود;خودت;سیستمی" },
+    { L_FA, PI_REVEAL, "نشان بده;نشان بدهید;نمایش بده;فاش کن;فاش کنید;بنویس;بگو;تکرار کن;چاپ کن;افشا کن;"
+      "بازگو کن" },
+    { L_FA, PI_SECRET, "پرامپت سیستمی;پرامپت سیستم;پیام سیستمی;پیام سیستم;دستورالعمل‌های مخفی;دستورات مخفی;"
+      "دستورالعمل‌های اولیه;دستورات اولیه;دستورات پنهان;دستورالعمل‌های پنهان;دستورات خود;"
+      "دستورالعمل‌های خود;دستورالعمل‌های سیستمی" },
+    { L_FA, PI_UNBOUND, "بدون محدودیت;بدون هیچ محدودیتی;بدون قانون;بدون قوانین;بدون فیلتر;بدون سانسور;"
+      "بی‌محدودیت" },
+    { L_FA, PI_ROLECUE, "از این به بعد;از حالا;از الان به بعد;تو اکنون;تو الان;وانمود کن;نقش بازی کن;در نقش" },
+    { L_FA, PI_REQUEST, "لطفا;لطفاً;خواهش می‌کنم;ممکن است;می‌توانی;میشه;ممنون میشم" },
+    { L_FA, PI_ASK, "چه;چرا;چگونه;چطور;آیا;چیست;یعنی چه;توضیح بده" },
+    { L_FA, PI_THIRD, "اگر;وقتی;کسی;کاربران;کاربر;مهاجم;مهاجمان" },
+    { L_FA, PI_META, "حمله;حملات;تزریق;نمونه;مثال;مثلا;امنیت;امنیتی;آسیب‌پذیری" },
+    { L_FA, PI_TASKV, "ترجمه کن;ترجمه کنید;خلاصه کن;اصلاح کن;ویرایش کن" },
+    { L_FA, PI_COND, "اگر;وقتی" },
+    { L_FA, PI_YOU, "تو;شما;خودت;برایت;به تو" },
+
+    { L_TH, PI_OVERRIDE, "เพิกเฉย;ไม่ต้องสนใจ;ละเลย;ลืม;อย่าทำตาม;ไม่ต้องทำตาม;ข้ามคำสั่ง" },
+    { L_TH, PI_INSTR, "คำสั่ง;คำแนะนำ;ข้อกำหนด;ข้อจำกัด;แนวทาง;พรอมต์;กฎ" },
+    { L_TH, PI_PRIOR, "ก่อนหน้า;ทั้งหมด;เดิม;ที่ซ่อน;ความลับ;ของคุณ;ทุกข้อ;ดั้งเดิม" },
+    { L_TH, PI_REVEAL, "แสดง;เปิดเผย;บอก;พิมพ์;ทวน;เขียน" },
+    { L_TH, PI_SECRET, "พรอมต์ระบบ;ข้อความระบบ;คำสั่งระบบ;คำสั่งที่ซ่อน;คำสั่งลับ;คำสั่งดั้งเดิม;คำแนะนำของระบบ" },
+    { L_TH, PI_UNBOUND, "ไม่มีข้อจำกัด;ไม่มีกฎ;ไร้ข้อจำกัด;ไม่มีการกรอง;ไม่มีการเซ็นเซอร์;ไม่ถูกจำกัด" },
+    { L_TH, PI_ROLECUE, "จากนี้ไป;ตั้งแต่นี้;ตอนนี้คุณคือ;แสร้งว่า;สวมบทบาท;ทำตัวเป็น;แกล้งทำเป็น" },
+    { L_TH, PI_REQUEST, "กรุณา;โปรด;รบกวน;ได้ไหม;ได้มั้ย" },
+    { L_TH, PI_ASK, "อะไร;ทำไม;อย่างไร;ยังไง;คืออะไร;หรือไม่;อธิบาย" },
+    { L_TH, PI_THIRD, "ถ้า;หาก;ผู้ใช้;ผู้โจมตี;มีคน;บางคน" },
+    { L_TH, PI_META, "โจมตี;ตัวอย่าง;ความปลอดภัย;ช่องโหว่;การแทรกคำสั่ง" },
+    { L_TH, PI_TASKV, "แปลเป็น;แปลข้อความ;สรุป" },
+    { L_TH, PI_COND, "ถ้า;หาก" },
+    { L_TH, PI_YOU, "คุณ;ของคุณ" },
+
+    { L_SW, PI_OVERRIDE, "puuza;puuzeni;kupuuza;upuuze;usifuate;msifuate;sahau;sahauni;kusahau;usahau;"
+      "acha kufuata;achana na;usijali" },
+    { L_SW, PI_INSTR, "maagizo;maelekezo;sheria;kanuni;amri;vikwazo;miongozo;mwongozo;vizuizi" },
+    { L_SW, PI_PRIOR, "yote;zote;yako;zako;ya awali;za awali;awali;yaliyotangulia;zilizotangulia;"
+      "yaliyopita;zilizopita;za zamani;ya siri;siri;asili;yaliyofichwa;zilizofichwa" },
+    { L_SW, PI_REVEAL, "onyesha;nionyeshe;niambie;fichua;andika;rudia;chapisha" },
+    { L_SW, PI_SECRET, "maagizo ya mfumo;maelekezo ya mfumo;ujumbe wa mfumo;maagizo yako ya siri;"
+      "maagizo ya siri;maelekezo ya siri;maagizo yako;maelekezo yako;kidokezo cha mfumo" },
+    { L_SW, PI_UNBOUND, "bila vikwazo;bila sheria;bila mipaka;bila kizuizi;bila vizuizi;bila udhibiti" },
+    { L_SW, PI_ROLECUE, "kuanzia sasa;tangu sasa;sasa wewe ni;wewe sasa ni;jifanye;igiza" },
+    { L_SW, PI_REQUEST, "tafadhali;naomba;unaweza;ungeweza;ningeomba" },
+    { L_SW, PI_ASK, "nini;kwa nini;vipi;jinsi gani;eleza" },
+    { L_SW, PI_THIRD, "kama;ikiwa;mtu;watumiaji;mtumiaji;mshambuliaji;washambuliaji" },
+    { L_SW, PI_META, "shambulio;mashambulizi;mfano;kwa mfano;usalama;udhaifu" },
+    { L_SW, PI_TASKV, "tafsiri;fupisha;sahihisha" },
+    { L_SW, PI_COND, "kama;ikiwa;endapo" },
+    { L_SW, PI_YOU, "wewe;yako;zako;lako;chako" },
+
+    { L_TL, PI_OVERRIDE, "huwag pansinin;wag pansinin;balewalain;ibalewala;kalimutan;huwag sundin;wag sundin;"
+      "isantabi;lampasan;huwag nang sundin;huwag mo nang sundin;huwag intindihin" },
+    { L_TL, PI_INSTR, "tagubilin;utos;patakaran;panuntunan;alituntunin;limitasyon;paghihigpit;instruksyon;"
+      "instruksiyon;direktiba" },
+    { L_TL, PI_PRIOR, "lahat;naunang;nauna;nakaraang;orihinal;nakatagong;lihim;iyong;mo" },
+    { L_TL, PI_REVEAL, "ipakita;sabihin;ibunyag;isulat;ulitin;ilabas" },
+    { L_TL, PI_SECRET, "system prompt mo;iyong system prompt;mga nakatagong tagubilin;nakatagong tagubilin;"
+      "lihim na tagubilin;orihinal na tagubilin;mga tagubilin mo;iyong mga tagubilin" },
+    { L_TL, PI_UNBOUND, "walang limitasyon;walang patakaran;walang paghihigpit;walang filter;walang sensura;"
+      "walang anumang limitasyon" },
+    { L_TL, PI_ROLECUE, "mula ngayon;simula ngayon;ikaw ngayon ay;ikaw na ngayon;magkunwari;magpanggap" },
+    { L_TL, PI_REQUEST, "pakiusap;paki;pwede bang;puwede bang;maaari bang;maaari mo bang;pwede mo bang;"
+      "pakisuyo" },
+    { L_TL, PI_ASK, "bakit;paano;ano ang;ipaliwanag" },
+    { L_TL, PI_THIRD, "kung;kapag;mga gumagamit;gumagamit;umaatake" },
+    { L_TL, PI_META, "pag atake;atake;halimbawa;seguridad;kahinaan" },
+    { L_TL, PI_TASKV, "isalin;ibuod;iwasto" },
+    { L_TL, PI_COND, "kung;kapag" },
+    { L_TL, PI_YOU, "mo;iyo;iyong;ikaw;ka" },
+
+    { L_CA, PI_OVERRIDE, "ignora;ignoreu;ignorar;oblida;oblideu;oblidar;no facis cas;no feu cas;deixa de banda;"
+      "deixeu de banda;passa per alt;no segueixis;deixa de seguir" },
+    { L_CA, PI_INSTR, "instruccions;instrucció;regles;normes;directrius;indicacions;restriccions;limitacions;"
+      "pautes;consignes" },
+    { L_CA, PI_PRIOR, "anteriors;prèvies;totes;tots;les teves;inicials;originals;ocultes;secretes;amagades" },
+    { L_CA, PI_REVEAL, "mostra;mostra m;revela;digues;digue m;escriu;repeteix;imprimeix" },
+    { L_CA, PI_SECRET, "prompt del sistema;missatge del sistema;instruccions ocultes;instruccions secretes;"
+      "instruccions amagades;instruccions inicials;les teves instruccions" },
+    { L_CA, PI_UNBOUND, "sense restriccions;sense regles;sense límits;sense filtres;sense censura" },
+    { L_CA, PI_ROLECUE, "a partir d ara;des d ara;ara ets;fes veure que ets;actua com" },
+    { L_CA, PI_REQUEST, "si us plau;sisplau;podries;voldries" },
+    { L_CA, PI_ASK, "per què;quin;quina;explica" },
+    { L_CA, PI_THIRD, "algú;usuaris;atacant;atacants" },
+    { L_CA, PI_META, "atac;atacs;exemple;per exemple;seguretat;injecció" },
+    { L_CA, PI_TASKV, "tradueix;resumeix;corregeix" },
+    { L_CA, PI_COND, "si;quan" },
+    { L_CA, PI_YOU, "teves;teus;teu;teva;vostre;vostres" },
+
+    /* tune3's classes: the conditional and second-person forms a polite request puts the
+     * verb in ("unohtaisit", "elfelejted", "να αγνοήσεις", "zapomenout"); the request
+     * formulas of da/no, cs, el; what an order in a document or tool result names (the
+     * AI as addressee, the user's task, data and where it goes) in the new languages;
+     * people an order is for ("all staff", "พนักงาน"): a notice to them, not to the AI */
+    { L_FI, PI_OVERRIDE, "unohtaisit;unohtaisitte;jättää;jätä;jättäkää;jättäisitkö;jättäisit" },
+    { L_FI, PI_EXFIL, "lähetä;lähettämään;lataa" },
+    { L_FI, PI_PRIVATE, "keskusteluhistoria*;salasan*;tiedostot" },
+    { L_FI, PI_TASKOBJ, "käyttäjän pyynnön;käyttäjän pyyntöä;käyttäjän kysymyksen;tehtävän" },
+    { L_HU, PI_OVERRIDE, "elfelejted;elfelejtenéd;figyelmen kívül hagynád" },
+    { L_HU, PI_PRIOR, "eddigi*" },
+    { L_HU, PI_ADDRESS, "mi asszisztens;a mesterséges intelligencia" },
+    { L_HU, PI_EXFIL, "küldd el;küldje el;továbbítsd;töltsd fel" },
+    { L_HU, PI_PRIVATE, "jelszav*;jelszó;adatait;fájlokat;előzmények*" },
+    { L_HU, PI_TASKOBJ, "a felhasználó kérését;felhasználó kérését;kérését;a feladatot" },
+    { L_HE, PI_ADDRESS, "הערה לבינה המלאכותית;לבינה המלאכותית;לבינה מלאכותית;לעוזר הבינה המלאכותית" },
+    { L_HE, PI_GIVEN, "שקיבלת;שניתנו לך" },
+    { L_HE, PI_EXFIL, "שלח;שלחי;העבר;העלה" },
+    { L_HE, PI_PRIVATE, "היסטוריית השיחה;סיסמ*;קבצים" },
+    { L_HE, PI_TASKOBJ, "בקשת המשתמש;המשתמש;המשימה" },
+    { L_FA, PI_AINAME, "دستیار;هوش مصنوعی;چت‌بات" },
+    { L_FA, PI_ADDRESS, "دستیار هوش مصنوعی;به هوش مصنوعی;برای هوش مصنوعی;یادداشت برای هوش مصنوعی" },
+    { L_FA, PI_TASKOBJ, "دستورات کاربر;درخواست کاربر;کاربر" },
+    { L_FA, PI_EXFIL, "بفرست;بفرستید;ارسال کن;آپلود کن" },
+    { L_FA, PI_PRIVATE, "تاریخچه گفتگو;تاریخچه چت;رمز عبور;رمزهای عبور;گذرواژه*" },
+    { L_FA, PI_GIVEN, "که به تو داده شده;که دریافت کردی" },
+    { L_FA, PI_VERBATIM, "کلمه به کلمه" },
+    { L_TH, PI_EXFIL, "ส่งประวัติ;ส่งไปที่;ส่งข้อมูล" },
+    { L_TH, PI_PRIVATE, "ประวัติการสนทนา;รหัสผ่าน" },
+    { L_SW, PI_AINAME, "msaidizi;akili bandia" },
+    { L_SW, PI_ADDRESS, "kwa msaidizi wa ai;kwa akili bandia" },
+    { L_SW, PI_EXFIL, "tuma;itume;pakia" },
+    { L_SW, PI_PRIVATE, "nenosiri;historia ya mazungumzo" },
+    { L_SW, PI_TASKOBJ, "ombi la mtumiaji" },
+    { L_TL, PI_ADDRESS, "para sa ai;para sa ai assistant" },
+    { L_TL, PI_EXFIL, "ipadala;ipasa" },
+    { L_TL, PI_PRIVATE, "kasaysayan ng usapan" },
+    { L_TL, PI_TASKOBJ, "kahilingan ng user" },
+    { L_CA, PI_AINAME, "assistent" },
+    { L_CA, PI_ADDRESS, "per a la ia;nota per a la ia" },
+    { L_CA, PI_EXFIL, "envia;reenvia" },
+    { L_CA, PI_PRIVATE, "contrasenyes;historial" },
+    { L_CA, PI_GIVEN, "que t han donat;que has rebut" },
+    { L_SV, PI_REQUEST, "vil du være sød at;vil du ikke være sød at;være sød at;vær sød at;vær venlig at;"
+      "kunne du;kan du;vil du;skulle du kunna;var snäll och;snälla;vær så snill og;"
+      "kunne du være så venlig at" },
+    { L_CS, PI_OVERRIDE, "zapomenout;ignorovat;přestat dodržovat;nebrat v potaz;nebrat ohled na" },
+    { L_CS, PI_REQUEST, "mohl bys;mohla bys;mohli byste;mohl byste;mohla byste" },
+    { L_CS, PI_REVEAL, "ukázat" },
+    { L_EL, PI_OVERRIDE, "αγνοήσ*;ξεχάσ*" },
+    { L_EL, PI_REQUEST, "θα μπορούσες;σε παρακαλώ;θα μπορούσατε" },
+    { L_EL, PI_REVEAL, "δείξεις;δείξτε;αποκαλύψεις" },
+    { L_EN, PI_HUMANS, "all staff;staff;employees;all employees;everyone;customers;passengers;students;"
+      "candidates;readers;visitors;guests;residents;parents;colleagues;dear colleagues;tenants;drivers" },
+    { L_TH, PI_HUMANS, "พนักงาน;ทุกคน;ลูกค้า;ผู้อ่าน;นักเรียน;ผู้โดยสาร" },
+    { L_FI, PI_HUMANS, "henkilökunta;työntekijät;asiakkaat;matkustajat;opiskelijat;kaikki työntekijät" },
+    { L_HU, PI_HUMANS, "munkatársak;dolgozók;ügyfelek;utasok;diákok;kedves kollégák" },
+    { L_HE, PI_HUMANS, "עובדים יקרים;העובדים;לקוחות;נוסעים;תלמידים" },
+    { L_FA, PI_HUMANS, "کارکنان;کارمندان;مشتریان;مسافران;دانشجویان" },
     /* ---- English ---- */
     { L_EN, PI_OVERRIDE, "ignore;ignoring;disregard;disregarding;forget;forgetting;bypass;override;"
       "overrule;overlook;neglect;discard;abandon;nullify;supersede;suspend;deactivate;disable;turn off;"
@@ -1122,6 +1354,27 @@ struct pi_lex {
     uint64_t *var[PI_VAR__N];      /* per variant: hashes of the words it turns into a first
                                       word of an indexed phrase (0 = empty slot) */
     uint32_t var_mask;
+    struct stem *stem;             /* stems, open addressing by hash (len 0 = empty slot) */
+    uint32_t nstem, smask;
+    uint64_t stem_cls;             /* bit per class of the stems */
+    uint64_t slens;                /* bit per stem length in bytes */
+    uint8_t  sgate[8192];          /* bit per hash of a stem's first three bytes */
+    uint8_t  smin, smax;           /* shortest and longest stem */
+    uint32_t *vstem;               /* ASCII stems of the variant-indexed classes */
+    uint32_t nvstem;
+};
+
+/* Stems ("ohje*" in the table): a word starting with one matches it, whatever ending
+ * follows. Agglutinative languages (fi, hu, tr) put case, number and possessive endings
+ * on the nouns ("ohjeesi": your instructions; "utasításaidat": your instructions, as an
+ * object) and Persian writes plural and possessive endings on the noun ("دستورالعمل‌هایت");
+ * a stem meets every form where a list of whole words meets the few its writer thought
+ * of. Hebrew writes "and", "the", "to", "from" ... as a letter before the word
+ * ("וההוראות": and the instructions): up to two of those are skipped for Hebrew stems. */
+struct stem {
+    uint64_t h;                    /* FNV-1a of the stem's normalised bytes */
+    uint8_t  len, cls, lang;
+    char     text[PHRASE_BYTES];
 };
 
 const char *pi_lex_lang_name(uint8_t lang)
@@ -1302,16 +1555,142 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
     return k;
 }
 
-static int add_phrase(struct pi_lex *l, uint32_t *cap, const char *p, size_t len, uint8_t cls,
+bool pi_nospace(const uint8_t *p, size_t n)
+{
+    return p[0] >= 0xe3 || (p[0] == 0xe0 && n > 1 && (p[1] == 0xb8 || p[1] == 0xb9));
+}
+
+static inline uint32_t stem_slot(uint64_t h)
+{
+    return (uint32_t)(h ^ (h >> 29));
+}
+
+/* The gate: a bit per hash of a stem's first three bytes (most words of a text share
+ * none with any stem). */
+static inline uint32_t gate_bit(const uint8_t *q)
+{
+    return (((uint32_t)q[0] << 10) ^ ((uint32_t)q[1] << 5) ^ q[2] ^ ((uint32_t)q[1] << 11)) & 0xffff;
+}
+
+static inline bool stem_gate(const uint8_t *gate, const uint8_t *q)
+{
+    uint32_t x = gate_bit(q);
+    return (gate[x >> 3] >> (x & 7)) & 1;
+}
+
+/* Is byte pair p[0..1] a Hebrew letter written as a prefix (ו ה ב ל מ ש כ)? */
+static inline bool heb_prefix(const uint8_t *p, size_t n)
+{
+    return n > 2 && p[0] == 0xd7 &&
+           (p[1] == 0x95 || p[1] == 0x94 || p[1] == 0x91 || p[1] == 0x9c || p[1] == 0x9e || p[1] == 0xa9 ||
+            p[1] == 0x9b);
+}
+
+/* Can word p[0..n) start with a stem (its first bytes pass the gate, or a Hebrew prefix
+ * letter may hide one)? Inline: most words stop here. */
+static inline bool stem_may(const struct pi_lex *l, const uint8_t *p, size_t n)
+{
+    return n >= l->smin && (stem_gate(l->sgate, p) || p[0] == 0xd7);
+}
+
+/* Reports the stems of a class in <cls> that word p[0..n) starts with (as word <tok>),
+ * to <fn>; without <fn>, only whether there is one. */
+static bool stem_scan(const struct pi_lex *l, const uint8_t *p, size_t n, uint32_t tok, uint64_t cls,
+                      void (*fn)(void *ctx, const struct pi_hit *h), void *ctx)
+{
+    bool any = false;
+    for (size_t off = 0; off <= 4; off += 2) {
+        if (off && !heb_prefix(p + off - 2, n - off + 2))
+            break;
+        const uint8_t *q = p + off;
+        size_t m = n - off;
+        if (m < l->smin || !stem_gate(l->sgate, q))
+            continue;
+        uint64_t h = IG_FNV1A_BASIS;
+        for (size_t k = 0; k < m && k < l->smax; k++) {
+            h = ig_fnv1a_step(h, q[k]);
+            if (!((l->slens >> (k + 1)) & 1))
+                continue;
+            for (uint32_t b = stem_slot(h) & l->smask; l->stem[b].len; b = (b + 1) & l->smask) {
+                const struct stem *st = &l->stem[b];
+                if (st->h != h || st->len != k + 1 || !((cls >> st->cls) & 1) || (off && st->lang != L_HE))
+                    continue;
+                if (!fn)
+                    return true;
+                struct pi_hit hit = { tok, 1, st->cls, st->lang };
+                fn(ctx, &hit);
+                any = true;
+            }
+        }
+    }
+    return any;
+}
+
+static int add_stem(struct pi_lex *l, uint32_t *cap, const uint8_t *norm, size_t m, uint8_t cls, uint8_t lang)
+{
+    if (m < 3 || m > 63 || memchr(norm, ' ', m))
+        return 0;
+    if (l->nstem == *cap) {
+        uint32_t nc = *cap ? *cap * 2 : 256;
+        struct stem *ns = realloc(l->stem, nc * sizeof *ns);
+        if (!ns)
+            return -1;
+        l->stem = ns;
+        *cap = nc;
+    }
+    struct stem *st = &l->stem[l->nstem++];
+    memset(st, 0, sizeof *st);
+    uint64_t h = IG_FNV1A_BASIS;
+    for (size_t k = 0; k < m; k++)
+        h = ig_fnv1a_step(h, norm[k]);
+    *st = (struct stem){ h, (uint8_t)m, cls, lang, { 0 } };
+    memcpy(st->text, norm, m);
+    return 0;
+}
+
+/* The stems collected by add_stem() into their hash table. */
+static int index_stems(struct pi_lex *l)
+{
+    uint32_t nb = 16;
+    while (nb < l->nstem * 4)
+        nb <<= 1;
+    struct stem *tab = calloc(nb, sizeof *tab);
+    if (!tab)
+        return -1;
+    l->smask = nb - 1;
+    l->smin = 63;
+    for (uint32_t i = 0; i < l->nstem; i++) {
+        const struct stem *st = &l->stem[i];
+        uint32_t b = stem_slot(st->h) & l->smask;
+        while (tab[b].len)
+            b = (b + 1) & l->smask;
+        tab[b] = *st;
+        l->stem_cls |= 1ull << st->cls;
+        l->slens |= 1ull << st->len;
+        l->smin = st->len < l->smin ? st->len : l->smin;
+        l->smax = st->len > l->smax ? st->len : l->smax;
+        uint32_t x = gate_bit((const uint8_t *)st->text);
+        l->sgate[x >> 3] |= (uint8_t)(1u << (x & 7));
+    }
+    free(l->stem);
+    l->stem = tab;
+    return 0;
+}
+
+static int add_phrase(struct pi_lex *l, uint32_t *cap, uint32_t *scap, const char *p, size_t len, uint8_t cls,
                       uint8_t lang, unsigned flags)
 {
     uint8_t raw[PHRASE_BYTES * 2], norm[PHRASE_BYTES * 2];
+    bool stem = len > 1 && p[len - 1] == '*';
+    len -= stem;
     if (len >= sizeof raw)
         return 0;
     memcpy(raw, p, len);
     size_t m = ig_text_normalise(raw, len, norm, sizeof norm, flags);
     if (m == 0 || m >= PHRASE_BYTES)
         return 0;
+    if (stem)
+        return add_stem(l, scap, norm, m, cls, lang);
     if (l->n == *cap) {
         uint32_t nc = *cap ? *cap * 2 : 1024;
         struct entry *ne = realloc(l->e, nc * sizeof *ne);
@@ -1324,7 +1703,7 @@ static int add_phrase(struct pi_lex *l, uint32_t *cap, const char *p, size_t len
     memset(e, 0, sizeof *e);
     e->cls = cls;
     e->lang = lang;
-    e->cjk = lang == L_ZH || lang == L_JA || lang == L_KO;
+    e->cjk = lang == L_ZH || lang == L_JA || lang == L_KO || lang == L_TH;
     memcpy(e->text, norm, m);
     e->tlen = (uint8_t)m;
     struct pi_tok w[PHRASE_WORDS + 1];
@@ -1371,17 +1750,19 @@ struct pi_lex *pi_lex_new(unsigned flags)
     struct pi_lex *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    uint32_t cap = 0;
+    uint32_t cap = 0, scap = 0;
     for (size_t g = 0; g < IG_ARRAY_LEN(groups); g++) {
         const char *p = groups[g].phrases;
         while (*p) {
             const char *e = strchr(p, ';');
             size_t len = e ? (size_t)(e - p) : strlen(p);
-            if (add_phrase(l, &cap, p, len, groups[g].cls, groups[g].lang, flags) < 0)
+            if (add_phrase(l, &cap, &scap, p, len, groups[g].cls, groups[g].lang, flags) < 0)
                 goto fail;
             p += len + (e ? 1 : 0);
         }
     }
+    if (index_stems(l) < 0)
+        goto fail;
     uint32_t nb = 16;
     while (nb < l->n * 4)
         nb <<= 1;
@@ -1463,6 +1844,8 @@ void pi_lex_free(struct pi_lex *l)
     free(l->by2);
     free(l->ft);
     free(l->cjk);
+    free(l->stem);
+    free(l->vstem);
     for (int v = 0; v < PI_VAR__N; v++)
         free(l->var[v]);
     free(l);
@@ -1509,7 +1892,9 @@ void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *
         /* CJK: phrases inside the word (no spaces between words); a phrase of several
          * words (Korean puts spaces between words, particles attached to them) may start
          * inside this word and run on into the next ones */
-        if (l->ncjk && w[i].n >= 3 && t[w[i].at] >= 0xe3) {
+        if (l->nstem && stem_may(l, t + w[i].at, w[i].n))
+            stem_scan(l, t + w[i].at, w[i].n, (uint32_t)i, ~0ull, fn, ctx);
+        if (l->ncjk && w[i].n >= 3 && pi_nospace(t + w[i].at, w[i].n)) {
             const uint8_t *s = t + w[i].at;
             size_t tend = w[nw - 1].at + w[nw - 1].n;
             for (uint32_t c = 0; c < l->ncjk; c++) {
@@ -1544,7 +1929,10 @@ bool pi_lex_may_start(const struct pi_lex *l, const uint8_t *t, const struct pi_
             b = (b + 1) & l->fmask;
         if (l->ft[b].h && (l->ft[b].cls & cls))
             return true;
-        if ((l->cjk_cls & cls) && w[i].n >= 3 && t[w[i].at] >= 0xe3)
+        if ((l->cjk_cls & cls) && w[i].n >= 3 && pi_nospace(t + w[i].at, w[i].n))
+            return true;
+        if ((l->stem_cls & cls) && stem_may(l, t + w[i].at, w[i].n) &&
+            stem_scan(l, t + w[i].at, w[i].n, (uint32_t)i, cls, NULL, NULL))
             return true;
     }
     return false;
@@ -1577,6 +1965,19 @@ int pi_lex_index_variants(struct pi_lex *l, uint64_t cls)
             return -1;
     }
     l->var_mask = nb - 1;
+    /* ASCII stems: a variant word whose variant starts with one (checked per word) */
+    free(l->vstem);
+    l->nvstem = 0;
+    if (!(l->vstem = malloc((l->smask + 1) * sizeof *l->vstem)))
+        return -1;
+    for (uint32_t b = 0; l->nstem && b <= l->smask; b++) {
+        const struct stem *st = &l->stem[b];
+        bool ascii = st->len > 0;
+        for (size_t k = 0; k < st->len; k++)
+            ascii &= (uint8_t)st->text[k] < 0x80;
+        if (ascii && ((cls >> st->cls) & 1))
+            l->vstem[l->nvstem++] = b;
+    }
     for (uint32_t i = 0; i < l->n; i++) {
         const struct entry *e = &l->e[i];
         if (e->cjk || !((cls >> e->cls) & 1))
@@ -1614,7 +2015,24 @@ int pi_lex_index_variants(struct pi_lex *l, uint64_t cls)
     return 0;
 }
 
-bool pi_lex_variant_may_start(const struct pi_lex *l, enum pi_variant v, const struct pi_tok *w, size_t nw)
+/* Does variant <v> of word p[0..n) start with ASCII stem <st>? ROT13 keeps letters in
+ * place; reversal puts the word's last bytes first. */
+static bool variant_stem(const struct stem *st, enum pi_variant v, const uint8_t *p, size_t n)
+{
+    if (st->len > n)
+        return false;
+    for (size_t k = 0; k < st->len; k++) {
+        uint8_t ch = v == PI_VAR_ROT13 ? p[k] : p[n - 1 - k], lo = ch | 0x20;
+        if (v == PI_VAR_ROT13 && lo >= 'a' && lo <= 'z')
+            ch = (uint8_t)(lo <= 'm' ? ch + 13 : ch - 13);
+        if (ch != (uint8_t)st->text[k])
+            return false;
+    }
+    return true;
+}
+
+bool pi_lex_variant_may_start(const struct pi_lex *l, enum pi_variant v, const uint8_t *t, const struct pi_tok *w,
+                              size_t nw)
 {
     const uint64_t *set = l->var[v];
     if (!set)
@@ -1625,6 +2043,9 @@ bool pi_lex_variant_may_start(const struct pi_lex *l, enum pi_variant v, const s
             b = (b + 1) & l->var_mask;
         if (set[b])
             return true;
+        for (uint32_t k = 0; k < l->nvstem; k++)
+            if (variant_stem(&l->stem[l->vstem[k]], v, t + w[i].at, w[i].n))
+                return true;
     }
     return false;
 }

@@ -5,9 +5,11 @@
  * build time with the same flags as the text, so accents and look-alike folding agree.
  * Languages: English, French, German, Spanish, Italian, Portuguese, Dutch, Russian,
  * Polish, Turkish, Swedish (Norwegian, Danish), Indonesian, Vietnamese, Ukrainian, Hindi,
- * Arabic, Romanian, Czech, Greek (words),
- * Chinese, Japanese (substrings: no spaces to split on) and Korean (substrings: particles
- * attach to words; a phrase of several words may run on past the word it starts in). */
+ * Arabic, Romanian, Czech, Greek, Finnish, Hungarian, Hebrew, Persian, Swahili, Tagalog,
+ * Catalan (words; a phrase ending in '*' is a stem: any word starting with it),
+ * Chinese, Japanese, Thai (substrings: no spaces to split on) and Korean (substrings:
+ * particles attach to words; a phrase of several words may run on past the word it starts
+ * in). */
 #ifndef IG_TEXT_PI_LEXICON_H
 #define IG_TEXT_PI_LEXICON_H
 
@@ -58,6 +60,7 @@ enum pi_class {
     PI_WHATIS,         /* what is, what are, wie lautet ... (asks what something says) */
     PI_HYPO,           /* hypothetically, imagine you are, if you were ... (a framing: a
                         * role cue for a persona, not an order by itself) */
+    PI_HUMANS,         /* all staff, customers, passengers ... (people an order is for) */
     PI__COUNT
 };
 
@@ -107,11 +110,16 @@ enum pi_variant { PI_VAR_ROT13, PI_VAR_REVERSE, PI_VAR__N };
  * of a phrase of a class in the bit set <cls>. 0, or -1 on allocation failure. */
 int pi_lex_index_variants(struct pi_lex *l, uint64_t cls);
 
-/* <w>[0..nw): every word of an ASCII-only text (pi_tokenise not cut short by its max).
+/* <w>[0..nw): every word of ASCII-only text <t> (pi_tokenise not cut short by its max).
  * False when variant <v> of that text has no first word of an indexed phrase, so that
  * pi_lex_may_start() over the variant's words with the indexed classes is false too (a
  * word-for-word correspondence: ROT13 and reversal keep ASCII word boundaries). True when
  * it may, or when nothing is indexed. */
-bool pi_lex_variant_may_start(const struct pi_lex *l, enum pi_variant v, const struct pi_tok *w, size_t nw);
+bool pi_lex_variant_may_start(const struct pi_lex *l, enum pi_variant v, const uint8_t *t, const struct pi_tok *w,
+                              size_t nw);
+
+/* Is the word at p[0..n) in a script written without spaces between words (CJK, kana,
+ * Hangul, Thai)? Phrases are found inside such words as substrings. */
+bool pi_nospace(const uint8_t *p, size_t n);
 
 #endif

@@ -104,7 +104,7 @@ static void evaluate(const char *split, double min_p, double min_r, double min_s
     unsigned na = run_file(&fx, "attacks.tsv", true, split, &client);
     unsigned nb = run_file(&fx, "benign.tsv", false, split, &client);
     lh_teardown(&fx);
-    assert_true(na >= 60 && nb >= 60);   /* the corpora are there and split */
+    assert_true(na >= 40 && nb >= 40);   /* the corpora are there and split */
     unsigned tp, fn, fp, tn;
     totals(&tp, &fn, &fp, &tn);
     double p = tp + fp ? (double)tp / (tp + fp) : 1, r = (double)tp / (tp + fn);
@@ -146,7 +146,16 @@ static void test_held2(void **st)
 static void test_held3(void **st)
 {
     (void)st;
-    evaluate("held3", 0.99, 0.58, 0, 0.10);
+    evaluate("held3", 0.99, 0.83, 0, 0.10);
+}
+
+/* The tuning set of session 13 (fi hu he fa th sw tl ca da cs el tr: suffixed and prefixed
+ * nouns, a script without spaces, polite verb forms, benign look-alikes in the same
+ * languages): the #15 targets. */
+static void test_tune3(void **st)
+{
+    (void)st;
+    evaluate("tune3", 0.99, 0.90, 0, 0.10);
 }
 
 static void test_all_prompts(void **st)
@@ -161,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_held_out_targets),
         cmocka_unit_test(test_held2),
         cmocka_unit_test(test_held3),
+        cmocka_unit_test(test_tune3),
         cmocka_unit_test(test_all_prompts),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
