@@ -3,7 +3,9 @@
  * model port, each record:  ctl(1) len(2, little endian) payload(len)
  *   ctl bit0: direction (1 = server to client), bits1-2: connection, bit3: skip 100 bytes of
  *   sequence space before this segment (a capture gap), bits4-7: clock step in seconds.
- * Every connection starts with a handshake; after the input the clock jumps past the idle
+ * Connections 0-2 start with a handshake to a model port; connection 3 is picked up
+ * mid-stream (no handshake) on a port off capture.ports that is higher than the client's,
+ * so the ports guess its roles the wrong way round. After the input the clock jumps past the idle
  * timeout so every flow closes. One pipeline serves all inputs (building one per input
  * would cost nDPI and Hyperscan start-up each time); detector state carries over, bounded
  * by its caps, as it does in a long-running sidecar. Seeds are real inference exchanges
@@ -29,7 +31,7 @@ static void send_pkt(struct ig_pipeline *pl, int c, int dir, uint8_t flags, uint
 {
     static uint8_t frame[20 + 20 + 65535];
     uint8_t cli[4] = { 127, 0, 0, (uint8_t)(10 + c) }, srv[4] = { 127, 0, 0, 1 };
-    uint16_t cport = (uint16_t)(40000 + c), sport = 8080;
+    uint16_t cport = (uint16_t)(40000 + c), sport = c == 3 ? 45000 : 8080;
     memset(frame, 0, 40);
     frame[0] = 0x45;
     put16(frame + 2, (uint16_t)(40 + n));
@@ -79,8 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!k->open) {
             k->seq[0] = 1000u + (uint32_t)c * 7919u;
             k->seq[1] = 0xfffff000u;   /* server side wraps around 2^32 early */
-            send_pkt(pl, c, 0, 0x02, k->seq[0]++, NULL, 0, ts);
-            send_pkt(pl, c, 1, 0x12, k->seq[1]++, NULL, 0, ts);
+            if (c != 3) {
+                send_pkt(pl, c, 0, 0x02, k->seq[0]++, NULL, 0, ts);
+                send_pkt(pl, c, 1, 0x12, k->seq[1]++, NULL, 0, ts);
+            }
             k->open = true;
         }
         if (ctl & 8)
