@@ -152,19 +152,19 @@ static void wait_app(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir 
 }
 
 /* Decides, on a flow's first bytes, whether the HTTP stage gets it. A flow picked up
- * mid-stream off capture.ports waits for a message start instead (wait_app): its first
- * bytes are usually inside a body, and its roles are only the ports' guess. */
+ * mid-stream off capture.ports whose first bytes start no message from the side the ports
+ * guessed waits for one instead (wait_app): they are usually inside a body. */
 static void attach_app(struct ig_pipeline *p, struct ig_flow *f, enum ig_flow_dir dir,
                        const uint8_t *data, size_t n, uint64_t ts_us)
 {
     if (attach_h2(p, f, dir, data, n, ts_us))
         return;
-    if (f->midstream && !is_model_port(p->cfg, f->server.port)) {
+    bool http_start = looks_like_http(dir, data, n);
+    if (f->midstream && !http_start && !is_model_port(p->cfg, f->server.port)) {
         f->app_kind = APP_WAIT;
         wait_app(p, f, dir, data, n, ts_us);
         return;
     }
-    bool http_start = looks_like_http(dir, data, n);
     if ((http_start || ig_flow_is_http(p->flows, f) || is_model_port(p->cfg, f->server.port)) &&
         attach_http(p, f, false, http_start, ts_us))
         return;
