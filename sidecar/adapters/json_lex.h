@@ -158,6 +158,17 @@ static const double ig_json_inv10[23] = {
     1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22,
 };
 
+/* -f when <neg>, by the sign bit alone: the same bits as -f, and no branch on a sign that
+ * tensors flip at random. */
+static inline float ig_json_neg_if(float f, bool neg)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    u ^= (uint32_t)neg << 31;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
 /* Float of a lexed number whose text starts at <text>; false = take the slow path. */
 static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
 {
@@ -177,8 +188,7 @@ static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
             uint64_t bits;
             memcpy(&bits, &d, sizeof bits);
             if (likely((uint32_t)((bits & 0x1fffffffu) - 0x10000000u + 3u) > 6u)) {
-                float f = (float)d;
-                *out = n->neg ? -f : f;
+                *out = ig_json_neg_if((float)d, n->neg);
                 return true;
             }
         }
@@ -188,8 +198,7 @@ static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
             /* |d| is within 1e-22 .. 1e38: a normal float, whose midpoints have exactly
              * the 29th bit below the float mantissa set. */
             if (likely((bits & 0x1fffffffull) != 0x10000000ull)) {
-                float f = (float)d;
-                *out = n->neg ? -f : f;
+                *out = ig_json_neg_if((float)d, n->neg);
                 return true;
             }
         }
@@ -200,7 +209,8 @@ static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
 /* ---- numbers of numeric arrays, the hot path: no bounds checks ----
  * ig_json_lex_f32_padded reads at most IG_JSON_PAD bytes from p, so the caller checks that
  * many are there. It takes the common shapes (-?digits(.digits)?([eE][+-]?digits)? with at
- * most 19 significant digits and an exponent of at most 3 digits) and converts through the
+ * most 19 digits, a fraction's leading zeros counted, and an exponent of at most 3 digits)
+ * and converts through the
  * same Clinger fast path (ig_json_fast_f32); anything else returns NULL and the caller
  * runs ig_json_lex from the same place (which also reports what is malformed). */
 #define IG_JSON_PAD 64
@@ -258,36 +268,28 @@ static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padd
     if ((*p | 0x20) != 'e' && *p != '.') {
         /* a whole number of at most 7 digits (pixel values, counts, flags): exact in a
          * float, no conversion through a double */
-        float f = (float)(uint32_t)m;
-        *out = neg ? -f : f;
+        *out = ig_json_neg_if((float)(uint32_t)m, neg);
         return p;
     }
     if (*p == '.') {
+        /* Leading zeros of a fraction are taken as digits (they add nothing to m, and a
+         * skip loop of unpredictable length costs more than it saves); counting them in
+         * nd only sends more of the rare long fractions to the general path. */
         p++;
-        int zeros = 0;
-        if (m == 0)
-            while (*p == '0' && zeros < 16) {
-                p++;
-                zeros++;
-            }
         int n = ig_json_digits8(p, &val);
-        if (unlikely(n == 0 && zeros == 0))
+        if (unlikely(n == 0))
             return NULL;                      /* "1." */
         m = m * ig_json_p10u[n] + val;
-        e -= zeros + n;
+        e -= n;
         nd += n;
         p += n;
         if (n == 8 && (unsigned)(*p - '0') < 10) {
-            if (unlikely(zeros == 16))
-                return NULL;
             n = ig_json_digits8(p, &val);
             if (unlikely(nd + n > 19 || n == 8))
                 return NULL;                  /* past 19 digits: the general path rounds */
             m = m * ig_json_p10u[n] + val;
             e -= n;
             p += n;
-        } else if (unlikely(zeros == 16)) {
-            return NULL;
         }
         intg = false;
     }
