@@ -260,10 +260,17 @@ bool ig_json_str_eq(const struct ig_json *v, const char *lit)
 {
     if (!v || v->type != IG_JSON_STRING)
         return false;
-    size_t n = strlen(lit);
-    if (!(v->flags & IG_JSON_F_ESCAPED))
-        return v->raw.n == n && memcmp(v->raw.p, lit, n) == 0;
-    return escaped_eq(v->raw, lit, n);
+    if (!(v->flags & IG_JSON_F_ESCAPED)) {
+        /* No strlen: callers try lists of names (OIP datatypes: 13 per tensor), and most
+         * differ at the first byte. */
+        const uint8_t *p = v->raw.p;
+        size_t i = 0;
+        for (; i < v->raw.n; i++)
+            if (!lit[i] || p[i] != (uint8_t)lit[i])
+                return false;
+        return lit[i] == '\0';
+    }
+    return escaped_eq(v->raw, lit, strlen(lit));
 }
 
 long ig_json_str_copy(const struct ig_json *v, char *buf, size_t len)
