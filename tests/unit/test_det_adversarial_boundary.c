@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,30 +29,71 @@ extern const struct ig_detector ig_det_adversarial_boundary;
 #define TEST_RAND_SEED 4242
 #include "test_rand.h"
 
-#define D 32
+#define D 32    /* the usual rows */
+#define D4 4    /* iris-like: too few coordinates to measure noise on one row */
+#define DW 256  /* wide rows (an image): the view across clients hashes random projections */
 #define C 5
-static float centres[C][D];
+static float centres[C][D], centres4[C][D4], wcentres[C][DW];
 
-/* The model: softmax over -squared distance to each class centre. */
-static int model(const float *x, float *scores)
+/* The model: softmax over -k x squared distance to each class centre (<cent>: C rows of
+ * <dim>); returns the label. */
+static int softmax_model(const float *x, float *scores, const float *cent, int dim, double k)
 {
-    double e[C], sum = 0, best = -1;
+    double e[C], sum = 0;
     int arg = 0;
     for (int c = 0; c < C; c++) {
         double d = 0;
-        for (int f = 0; f < D; f++)
-            d += (x[f] - centres[c][f]) * (x[f] - centres[c][f]);
-        e[c] = exp(-d * 4.0);
+        for (int f = 0; f < dim; f++)
+            d += (x[f] - cent[c * dim + f]) * (x[f] - cent[c * dim + f]);
+        e[c] = exp(-d * k);
         sum += e[c];
     }
     for (int c = 0; c < C; c++) {
         scores[c] = (float)(e[c] / sum);
-        if (scores[c] > best) {
-            best = scores[c];
+        if (scores[c] > scores[arg])
             arg = c;
-        }
     }
     return arg;
+}
+
+static int model(const float *x, float *sc) { return softmax_model(x, sc, &centres[0][0], D, 4.0); }
+static int model4(const float *x, float *sc) { return softmax_model(x, sc, &centres4[0][0], D4, 4.0); }
+/* wide rows: the same sharpness per feature as D (4 x 32 / 256) */
+static int wmodel(const float *x, float *sc) { return softmax_model(x, sc, &wcentres[0][0], DW, 0.5); }
+
+/* A model's space: its width, class centres and answers, and the network its users send
+ * from across clients. */
+struct space {
+    int dim;
+    float *cent;
+    int (*mdl)(const float *, float *);
+    const char *net;
+};
+static const struct space S32 = { D, &centres[0][0], model, "10.0.0" },
+                          S4 = { D4, &centres4[0][0], model4, "10.0.0" },
+                          SW = { DW, &wcentres[0][0], wmodel, "10.0.1" };
+
+/* New class centres of <sp> drawn from the test stream. */
+static void draw_centres(const struct space *sp)
+{
+    for (int c = 0; c < C; c++)
+        for (int f = 0; f < sp->dim; f++)
+            sp->cent[c * sp->dim + f] = (float)(0.2 + 0.6 * urand());
+}
+
+/* One row <x> of <sp> answered by its model (with its scores when <with_scores>), as the
+ * client of <call>; <id>: its address (NULL: the event carries none). */
+static void observe_row(const struct ig_call *call, const struct space *sp, const float *x,
+                        bool with_scores, const char *id)
+{
+    float sc[C];
+    int32_t lab = sp->mdl(x, sc);
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1,
+                           .features = (uint32_t)sp->dim, .outputs = with_scores ? C : 0,
+                           .inputs = x, .labels = &lab, .scores = with_scores ? sc : NULL };
+    if (id)
+        snprintf(ev.client_id, sizeof ev.client_id, "%s", id);
+    assert_int_equal(ig_det_adversarial_boundary.observe(call, &ev), 0);
 }
 
 struct sink {
@@ -97,12 +139,7 @@ static void run_open(struct run *r)
 
 static void query(struct run *r, const float *x, bool with_scores)
 {
-    float sc[C];
-    int32_t lab = model(x, sc);
-    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
-                           .outputs = with_scores ? C : 0, .inputs = x, .labels = &lab,
-                           .scores = with_scores ? sc : NULL };
-    assert_int_equal(ig_det_adversarial_boundary.observe(&r->call, &ev), 0);
+    observe_row(&r->call, &S32, x, with_scores, NULL);
 }
 
 static void run_close(struct run *r)
@@ -112,20 +149,15 @@ static void run_close(struct run *r)
     ig_det_adversarial_boundary.free(r->global);
 }
 
-static void setup_centres(void)
-{
-    for (int c = 0; c < C; c++)
-        for (int f = 0; f < D; f++)
-            centres[c][f] = (float)(0.2 + 0.6 * urand());
-}
-
-/* A fresh detector over fresh class centres drawn from stream <seed>. */
-static void run_start(struct run *r, uint64_t seed)
+/* A fresh detector over fresh class centres of <sp> drawn from stream <seed>. */
+static void run_start_in(struct run *r, const struct space *sp, uint64_t seed)
 {
     rs = seed;
-    setup_centres();
+    draw_centres(sp);
     run_open(r);
 }
+
+static void run_start(struct run *r, uint64_t seed) { run_start_in(r, &S32, seed); }
 
 /* The stream <what> raised nothing; closes the run. */
 static void run_quiet(struct run *r, const char *what)
@@ -133,6 +165,18 @@ static void run_quiet(struct run *r, const char *what)
     if (r->sink.n)
         fail_msg("%s alarmed at query %llu", what, (unsigned long long)r->sink.first_q);
     run_close(r);
+}
+
+/* The one check of every search: stream <e> of <what> was caught (<s>), by a finding that
+ * names the search's structure (on_finding), at its query <at>, within <bound>. */
+static void expect_caught(const struct sink *s, uint64_t at, uint64_t bound, const char *what,
+                          int e)
+{
+    if (s->n == 0)
+        fail_msg("%s not detected (stream %d)", what, e);
+    assert_true(s->ok);
+    if (at > bound)
+        fail_msg("%s detected at query %llu (stream %d)", what, (unsigned long long)at, e);
 }
 
 static void centre_of(int c, float *x) { memcpy(x, centres[c], sizeof centres[c]); }
@@ -194,10 +238,9 @@ static void test_boundary_walk_alarms(void **state)
         struct run r;
         run_start(&r, 77 + mode);
         boundary_walk(&r, 400, mode == 0);
-        if (r.sink.n == 0)
-            fail_msg("boundary walk (%s) not detected", mode ? "label-only" : "scores");
-        assert_true(r.sink.ok);
-        assert_true(r.sink.first_q <= 10);   /* within the first binary search */
+        /* within the first binary search */
+        expect_caught(&r.sink, r.sink.first_q, 10,
+                      mode ? "boundary walk (label-only)" : "boundary walk (scores)", mode);
         run_close(&r);
     }
 }
@@ -268,12 +311,10 @@ static void test_score_walk_alarms(void **state)
             }
         }
     }
-    if (r.sink.n == 0)
-        fail_msg("score-based walk not detected");
+    /* greedy choices: 9 (exact relations alone: 15) */
+    expect_caught(&r.sink, r.sink.first_q, 10, "score-based walk", 0);
     assert_non_null(g_title);
     assert_string_equal(g_title, "Suspected score-based adversarial search");
-    assert_true(r.sink.ok);
-    assert_true(r.sink.first_q <= 10);   /* greedy choices: 9 (exact relations alone: 15) */
     run_close(&r);
 }
 
@@ -413,9 +454,8 @@ static void test_hsj_gaps_alarm(void **state)
                 lo = t;
         }
     }
-    if (r.sink.n == 0)
-        fail_msg("HopSkipJump-style probing with binary-search gaps not detected");
-    assert_true(r.sink.ok);
+    expect_caught(&r.sink, r.sink.first_q, UINT64_MAX,
+                  "HopSkipJump-style probing with binary-search gaps", 0);
     run_close(&r);
 }
 
@@ -468,13 +508,10 @@ static void test_noisy_search_alarms(void **state)
             }
             centre_of(2 + target % 3, hi);
         }
-        if (r.sink.n == 0)
-            fail_msg("binary search behind noise %g, %d decimals not detected", ev[e].noise,
-                     ev[e].decimals);
-        assert_true(r.sink.ok);
-        if (r.sink.first_q > 10)
-            fail_msg("binary search behind noise %g, %d decimals detected at query %llu",
-                     ev[e].noise, ev[e].decimals, (unsigned long long)r.sink.first_q);
+        char what[80];
+        snprintf(what, sizeof what, "binary search behind noise %g, %d decimals", ev[e].noise,
+                 ev[e].decimals);
+        expect_caught(&r.sink, r.sink.first_q, 10, what, (int)e);
         run_close(&r);
     }
 }
@@ -578,12 +615,7 @@ static void test_moving_centre_alarms(void **state)
             for (int f = 0; f < D; f++)   /* sign step: lowers the label's probability */
                 x[f] -= g[f] > 0 ? 0.01f : g[f] < 0 ? -0.01f : 0.0f;
         }
-        if (r.sink.n == 0)
-            fail_msg("ZOO-style search not detected (stream %d)", e);
-        assert_true(r.sink.ok);
-        if (r.sink.first_q > 66)
-            fail_msg("ZOO-style search detected at query %llu (stream %d)",
-                     (unsigned long long)r.sink.first_q, e);
+        expect_caught(&r.sink, r.sink.first_q, 66, "ZOO-style search", e);
         run_close(&r);
     }
 }
@@ -626,17 +658,17 @@ static void xrun_open(struct xrun *x)
     x->emit = (struct ig_emit){ on_finding_x, x };
 }
 
-static void xquery(struct xrun *x, int c, const float *v)
+/* Row <v> of <sp> from user <c> (address NET.<c + 1>), with scores. */
+static void xobserve(struct xrun *x, const struct space *sp, int c, const float *v)
 {
-    float sc[C];
-    int32_t lab = model(v, sc);
-    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
-                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
-    snprintf(ev.client_id, sizeof ev.client_id, "10.0.0.%d", c + 1);
+    char id[32];
+    snprintf(id, sizeof id, "%s.%d", sp->net, c + 1);
     struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
                             .emit = &x->emit };
-    assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
+    observe_row(&call, sp, v, true, id);
 }
+
+static void xquery(struct xrun *x, int c, const float *v) { xobserve(x, &S32, c, v); }
 
 static void xrun_close(struct xrun *x)
 {
@@ -651,15 +683,34 @@ static void xrun_close(struct xrun *x)
     ig_det_adversarial_boundary.free(x->global);
 }
 
-/* four ordinary clients teach the model's scale: rows around the class centres */
-static void xwarm(struct xrun *x)
+/* Four ordinary clients teach the model's scale: rows around the class centres. */
+static void xwarm_in(struct xrun *x, const struct space *sp)
 {
-    float v[D];
+    float v[DW];
     for (int i = 0; i < 48; i++) {
-        for (int f = 0; f < D; f++)
-            v[f] = centres[i % C][f] + (float)(0.1 * nrand());
-        xquery(x, i % 4, v);
+        for (int f = 0; f < sp->dim; f++)
+            v[f] = sp->cent[(i % C) * sp->dim + f] + (float)(0.1 * nrand());
+        xobserve(x, sp, i % 4, v);
     }
+}
+
+static void xwarm(struct xrun *x) { xwarm_in(x, &S32); }
+
+/* A fresh view across clients over fresh class centres of <sp> drawn from stream <seed>,
+ * its scale taught. */
+static void xstart(struct xrun *x, const struct space *sp, uint64_t seed)
+{
+    rs = seed;
+    draw_centres(sp);
+    xrun_open(x);
+    xwarm_in(x, sp);
+}
+
+/* The one check of a search over many addresses: expect_caught, reported as one. */
+static void xcaught(const struct xrun *x, uint64_t at, uint64_t bound, const char *what, int e)
+{
+    expect_caught(&x->sink, at, bound, what, e);
+    assert_string_equal(x->title, "Suspected distributed adversarial search");
 }
 
 /* Busy ordinary clients: each sends <n> rows, noisy copies (2 % of a spread) of 16 records of
@@ -676,6 +727,40 @@ static void xbusy(struct xrun *x, const float (*rec)[D], int n)
         }
 }
 
+/* SimBA from class centre 2 of <sp>, each query from the next of XCL addresses: at its i-th
+ * step coordinate perm[i % dim] moved by -<step>, then +<step>, kept when the label's
+ * probability fell; at most <steps> steps, until a finding. With <busy> rows from each of
+ * XBUSY busy clients (records <rec>) before each query. Returns the query that raised the
+ * first finding (0: none). */
+static uint64_t simba_over_addresses(struct xrun *x, const struct space *sp, const int *perm,
+                                     int steps, float step, int busy, const float (*rec)[D])
+{
+    float v[DW], y[DW], sc[C];
+    size_t row = (size_t)sp->dim * sizeof(float);
+    memcpy(v, sp->cent + 2 * sp->dim, row);
+    int c = sp->mdl(v, sc), q = 0;
+    xobserve(x, sp, q++ % XCL, v);
+    float pc = sc[c];
+    uint64_t at = 0;
+    for (int i = 0; i < steps && !x->sink.n; i++)
+        for (int sgn = -1; sgn <= 1; sgn += 2) {
+            memcpy(y, v, row);
+            y[perm[i % sp->dim]] += (float)sgn * step;
+            if (busy)
+                xbusy(x, rec, busy);
+            xobserve(x, sp, q++ % XCL, y);
+            if (x->sink.n && !at)
+                at = (uint64_t)q;
+            sp->mdl(y, sc);
+            if (sc[c] < pc) {
+                pc = sc[c];
+                memcpy(v, y, row);
+                break;
+            }
+        }
+    return at;
+}
+
 /* SimBA over XCL addresses; with <busy> rows from each of XBUSY busy clients between two of
  * its queries (<busy> 40: 160 rows, its last 4 queries span more than 512 of the model's rows). */
 static void distributed_search(int busy)
@@ -683,51 +768,18 @@ static void distributed_search(int busy)
     float rec[40][D];
     for (int e = 0; e < 3; e++) {
         struct xrun x;
-        rs = 900 + (uint64_t)e;
-        setup_centres();
-        xrun_open(&x);
-        xwarm(&x);
+        xstart(&x, &S32, 900 + (uint64_t)e);
         for (int i = 0; busy && i < 40; i++)
             for (int f = 0; f < D; f++)
                 rec[i][f] = centres[i % C][f] + (float)(0.1 * nrand());
-        float v[D], y[D], sc[C];
-        centre_of(2, v);
-        int c = model(v, sc), q = 0;
-        xquery(&x, q++ % XCL, v);
-        float pc = sc[c];
         int perm[D];
-        for (int f = 0; f < D; f++)
-            perm[f] = f;
-        for (int f = D - 1; f > 0; f--) {
-            int j = (int)(urand() * (f + 1)), t = perm[f];
-            perm[f] = perm[j];
-            perm[j] = t;
-        }
-        uint64_t at = 0;
-        for (int i = 0; i < 60 && !x.sink.n; i++)
-            for (int sgn = -1; sgn <= 1; sgn += 2) {
-                memcpy(y, v, sizeof(y));
-                y[perm[i % D]] += (float)sgn * 0.02f;
-                if (busy)
-                    xbusy(&x, (const float (*)[D])rec, busy);
-                xquery(&x, q++ % XCL, y);
-                if (x.sink.n && !at)
-                    at = (uint64_t)q;
-                model(y, sc);
-                if (sc[c] < pc) {
-                    pc = sc[c];
-                    memcpy(v, y, sizeof(v));
-                    break;
-                }
-            }
-        if (!x.sink.n)
-            fail_msg("SimBA over %d addresses not detected (stream %d)", XCL, e);
-        assert_true(x.sink.ok);
-        assert_string_equal(x.title, "Suspected distributed adversarial search");
+        shuffle(perm, D);
+        uint64_t at = simba_over_addresses(&x, &S32, perm, 60, 0.02f, busy,
+                                           (const float (*)[D])rec);
+        char what[64];
+        snprintf(what, sizeof what, "SimBA over %d addresses (busy %d)", XCL, busy);
+        xcaught(&x, at, 16, what, e);
         assert_true(x.clients >= 2);
-        if (at > 16)
-            fail_msg("SimBA over %d addresses detected at its query %llu (stream %d, busy %d)",
-                     XCL, (unsigned long long)at, e, busy);
         xrun_close(&x);
     }
 }
@@ -756,10 +808,7 @@ static void test_rounded_search_scaled(void **state)
     (void)state;
     for (int e = 0; e < 3; e++) {
         struct xrun x;
-        rs = 950 + (uint64_t)e;
-        setup_centres();
-        xrun_open(&x);
-        xwarm(&x);
+        xstart(&x, &S32, 950 + (uint64_t)e);
         float x0[D], hi[D], y[D], z[D], sc[C];
         centre_of(0, x0);
         centre_of(1, hi);
@@ -784,12 +833,7 @@ static void test_rounded_search_scaled(void **state)
             else
                 lo_t = t;
         }
-        if (!at)
-            fail_msg("binary search rounded to 2 decimals on a scaled model not detected (%d)", e);
-        assert_true(x.sink.ok);
-        if (at > 10)
-            fail_msg("binary search rounded to 2 decimals detected at query %llu (%d)",
-                     (unsigned long long)at, e);
+        expect_caught(&x.sink, at, 10, "binary search rounded to 2 decimals on a scaled model", e);
         /* a rounded sensor on the same model: readings near a record, each moving by a
          * step or two of the rounding at random */
         struct xrun w;
@@ -821,10 +865,7 @@ static void test_distributed_bisection_alarms(void **state)
     (void)state;
     for (int e = 0; e < 6; e++) {
         struct xrun x;
-        rs = 970 + (uint64_t)e;
-        setup_centres();
-        xrun_open(&x);
-        xwarm(&x);
+        xstart(&x, &S32, 970 + (uint64_t)e);
         float r0[D], r1[D], y[D], sc[C];
         for (int f = 0; f < D; f++) {
             r0[f] = centres[0][f] + (float)(0.05 * nrand());
@@ -853,13 +894,7 @@ static void test_distributed_bisection_alarms(void **state)
             else
                 lo = t;
         }
-        if (!at)
-            fail_msg("binary search over %d addresses not detected (%d)", c - 6, e);
-        assert_true(x.sink.ok);
-        assert_string_equal(x.title, "Suspected distributed adversarial search");
-        if (at > 11)
-            fail_msg("binary search over addresses detected at its row %llu (%d)",
-                     (unsigned long long)at, e);
+        xcaught(&x, at, 11, "binary search over addresses", e);
         xrun_close(&x);
     }
 }
@@ -869,10 +904,7 @@ static void test_popular_record_quiet(void **state)
     (void)state;
     for (int e = 0; e < 3; e++) {
         struct xrun x;
-        rs = 950 + (uint64_t)e;
-        setup_centres();
-        xrun_open(&x);
-        xwarm(&x);
+        xstart(&x, &S32, 950 + (uint64_t)e);
         float demo[D], hot[3][D], v[D];
         for (int f = 0; f < D; f++)
             demo[f] = centres[e % C][f] + (float)(0.1 * nrand());
@@ -1017,45 +1049,9 @@ static void test_flicker_sensor_quiet(void **state)
 }
 
 /* ---- four features (iris-like): too few coordinates to measure noise on one row ---- */
-#define D4 4
-static float centres4[C][D4];
+static void query4(struct run *r, const float *x) { observe_row(&r->call, &S4, x, true, NULL); }
 
-static int model4(const float *x, float *scores)
-{
-    double e[C], sum = 0;
-    int arg = 0;
-    for (int c = 0; c < C; c++) {
-        double d = 0;
-        for (int f = 0; f < D4; f++)
-            d += (x[f] - centres4[c][f]) * (x[f] - centres4[c][f]);
-        e[c] = exp(-d * 4.0);
-        sum += e[c];
-    }
-    for (int c = 0; c < C; c++) {
-        scores[c] = (float)(e[c] / sum);
-        if (scores[c] > scores[arg])
-            arg = c;
-    }
-    return arg;
-}
-
-static void query4(struct run *r, const float *x)
-{
-    float sc[C];
-    int32_t lab = model4(x, sc);
-    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D4,
-                           .outputs = C, .inputs = x, .labels = &lab, .scores = sc };
-    assert_int_equal(ig_det_adversarial_boundary.observe(&r->call, &ev), 0);
-}
-
-static void run_start4(struct run *r, uint64_t seed)
-{
-    rs = seed;
-    for (int c = 0; c < C; c++)
-        for (int f = 0; f < D4; f++)
-            centres4[c][f] = (float)(0.2 + 0.6 * urand());
-    run_open(r);
-}
+static void run_start4(struct run *r, uint64_t seed) { run_start_in(r, &S4, seed); }
 
 static void noisy4(const float *x, float *z, double noise)
 {
@@ -1121,12 +1117,9 @@ static void noisy_simba_streams_w(int dim, uint64_t seed0, uint64_t bound, const
                 }
             }
         }
-        if (r.sink.n == 0)
-            fail_msg("SimBA behind noise on %d features not detected (stream %d)", dim, e);
-        assert_true(r.sink.ok);
-        if (r.sink.first_q > bound)
-            fail_msg("SimBA behind noise on %d features detected at query %llu (stream %d)", dim,
-                     (unsigned long long)r.sink.first_q, e);
+        char what[64];
+        snprintf(what, sizeof what, "SimBA behind noise on %d features", dim);
+        expect_caught(&r.sink, r.sink.first_q, bound, what, e);
         at[e] = (int)r.sink.first_q;
         run_close(&r);
     }
@@ -1224,11 +1217,7 @@ static void test_nes_alarms(void **state)
             for (int f = 0; f < D; f++)
                 x[f] -= 0.01f * (float)((g[f] > 0) - (g[f] < 0));
         }
-        if (r.sink.n == 0)
-            fail_msg("NES not detected (stream %d)", e);
-        assert_true(r.sink.ok);
-        if (r.sink.first_q > 100)
-            fail_msg("NES detected at row %llu (stream %d)", (unsigned long long)r.sink.first_q, e);
+        expect_caught(&r.sink, r.sink.first_q, 100, "NES", e);
         run_close(&r);
     }
 }
@@ -1267,39 +1256,14 @@ static void test_noisy_simba_4_features_alarms(void **state)
  * addresses on iris): 40 ordinary users sending a popular record (as is, one field
  * edited, re-typed), popular records and other records, one of them probing those records
  * locally (each feature up and down by a small delta), raise nothing. */
-static void xquery4(struct xrun *x, int c, const float *v)
-{
-    float sc[C];
-    int32_t lab = model4(v, sc);
-    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D4,
-                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
-    snprintf(ev.client_id, sizeof ev.client_id, "10.0.0.%d", c + 1);
-    struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
-                            .emit = &x->emit };
-    assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
-}
-
-static void xstart4(struct xrun *x, uint64_t seed)
-{
-    rs = seed;
-    for (int c = 0; c < C; c++)
-        for (int f = 0; f < D4; f++)
-            centres4[c][f] = (float)(0.2 + 0.6 * urand());
-    xrun_open(x);
-    float v[D4];
-    for (int i = 0; i < 48; i++) {   /* four ordinary clients teach the model's scale */
-        for (int f = 0; f < D4; f++)
-            v[f] = centres4[i % C][f] + (float)(0.1 * nrand());
-        xquery4(x, i % 4, v);
-    }
-}
+static void xquery4(struct xrun *x, int c, const float *v) { xobserve(x, &S4, c, v); }
 
 static void test_popular_record_4_features_quiet(void **state)
 {
     (void)state;
     for (int e = 0; e < 4; e++) {
         struct xrun x;
-        xstart4(&x, 980 + (uint64_t)e);
+        xstart(&x, &S4, 980 + (uint64_t)e);
         float demo[D4], hot[3][D4], v[D4];
         for (int f = 0; f < D4; f++)
             demo[f] = centres4[e % C][f] + (float)(0.1 * nrand());
@@ -1395,88 +1359,17 @@ static void test_noisy_streams_4_features_quiet(void **state)
  * SimBA over 40 addresses is caught as a distributed search; 40 ordinary users sending a
  * demo image as is, with one pixel edited, re-typed with a little noise, or other images,
  * are not. */
-#define DW 256
-static float wcentres[C][DW];
-
-static int wmodel(const float *x, float *scores)
-{
-    double e[C], sum = 0;
-    int arg = 0;
-    for (int c = 0; c < C; c++) {
-        double d = 0;
-        for (int f = 0; f < DW; f++)
-            d += (x[f] - wcentres[c][f]) * (x[f] - wcentres[c][f]);
-        e[c] = exp(-d * 4.0 * 32.0 / DW);
-        sum += e[c];
-    }
-    for (int c = 0; c < C; c++) {
-        scores[c] = (float)(e[c] / sum);
-        if (scores[c] > scores[arg])
-            arg = c;
-    }
-    return arg;
-}
-
-static void wquery(struct xrun *x, int c, const float *v)
-{
-    float sc[C];
-    int32_t lab = wmodel(v, sc);
-    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = DW,
-                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
-    snprintf(ev.client_id, sizeof ev.client_id, "10.0.1.%d", c + 1);
-    struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
-                            .emit = &x->emit };
-    assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
-}
-
-static void wide_start(struct xrun *x, uint64_t seed)
-{
-    rs = seed;
-    for (int c = 0; c < C; c++)
-        for (int f = 0; f < DW; f++)
-            wcentres[c][f] = (float)(0.2 + 0.6 * urand());
-    xrun_open(x);
-    float v[DW];
-    for (int i = 0; i < 48; i++) {   /* four ordinary clients: images around the centres */
-        for (int f = 0; f < DW; f++)
-            v[f] = wcentres[i % C][f] + (float)(0.1 * nrand());
-        wquery(x, i % 4, v);
-    }
-}
-
 static void test_distributed_search_wide_alarms(void **state)
 {
     (void)state;
+    int perm[DW];   /* a stride through the pixels */
+    for (int i = 0; i < DW; i++)
+        perm[i] = (i * 37) % DW;
     for (int e = 0; e < 3; e++) {
         struct xrun x;
-        wide_start(&x, 1200 + (uint64_t)e);
-        float v[DW], y[DW], sc[C];
-        memcpy(v, wcentres[2], sizeof v);
-        int c = wmodel(v, sc), q = 0;
-        wquery(&x, q++ % XCL, v);
-        float pc = sc[c];
-        uint64_t at = 0;
-        for (int i = 0; i < 200 && !x.sink.n; i++)
-            for (int sgn = -1; sgn <= 1; sgn += 2) {
-                memcpy(y, v, sizeof(y));
-                y[(i * 37) % DW] += (float)sgn * 0.05f;
-                wquery(&x, q++ % XCL, y);
-                if (x.sink.n && !at)
-                    at = (uint64_t)q;
-                wmodel(y, sc);
-                if (sc[c] < pc) {
-                    pc = sc[c];
-                    memcpy(v, y, sizeof(v));
-                    break;
-                }
-            }
-        if (!x.sink.n)
-            fail_msg("SimBA over %d addresses on %d features not detected (stream %d)", XCL, DW, e);
-        assert_true(x.sink.ok);
-        assert_string_equal(x.title, "Suspected distributed adversarial search");
-        if (at > 24)
-            fail_msg("SimBA over %d addresses on %d features detected at its query %llu (stream %d)",
-                     XCL, DW, (unsigned long long)at, e);
+        xstart(&x, &SW, 1200 + (uint64_t)e);
+        uint64_t at = simba_over_addresses(&x, &SW, perm, 200, 0.05f, 0, NULL);
+        xcaught(&x, at, 24, "SimBA over 40 addresses on 256 features", e);
         xrun_close(&x);
     }
 }
@@ -1486,7 +1379,7 @@ static void test_popular_image_quiet(void **state)
     (void)state;
     for (int e = 0; e < 3; e++) {   /* 600 requests over 40 users, as the narrow test */
         struct xrun x;
-        wide_start(&x, 1300 + (uint64_t)e);
+        xstart(&x, &SW, 1300 + (uint64_t)e);
         float demo[DW], v[DW];
         for (int f = 0; f < DW; f++)
             demo[f] = wcentres[e][f] + (float)(0.1 * nrand());
@@ -1505,7 +1398,7 @@ static void test_popular_image_quiet(void **state)
                 for (int f = 0; f < DW; f++)
                     v[f] = wcentres[k][f] + (float)(0.1 * nrand());
             }
-            wquery(&x, (int)(urand() * XCL), v);
+            xobserve(&x, &SW, (int)(urand() * XCL), v);
         }
         if (x.sink.n)
             fail_msg("popular image (%d features) alarmed: %s", DW, x.title);
@@ -1537,7 +1430,7 @@ static void test_memory_grows_with_use(void **state)
         struct ig_env env = { .budget = &ops };
         struct run r;
         rs = 77;
-        setup_centres();
+        draw_centres(&S32);
         memset(&r, 0, sizeof(r));
         char err[256];
         assert_int_equal(ig_detector_init(&ig_det_adversarial_boundary, &env, NULL, &r.global, err,
