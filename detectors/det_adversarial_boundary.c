@@ -180,6 +180,7 @@ struct bd_state {
     uint32_t requests;        /* the client's events seen, this one included */
     int16_t  step_coord[32];  /* per row (mod 32): first coordinate of its sparse step, -2 none */
     uint64_t rel_alarms;
+    bool     alarmed;         /* a finding was raised on this (client's) stream */
     /* halving chain: consecutive rows whose step is +-half the step before (binary search) */
     uint32_t halv_run;        /* consecutive halving rows ending at the last row */
     uint32_t halv_rev;        /* bit k: the halving step k rows ago reversed direction */
@@ -2369,6 +2370,9 @@ struct bd_xstream {
     uint64_t last_ev;
     uint32_t recent[16];      /* clients of its last 16 rows */
     uint32_t nrecent;
+    uint32_t live[16];        /* clients of the last 16 rows that joined it as they came
+                               * (not the recent rows a new stream or a bisection took) */
+    uint32_t nlive;
     uint32_t kinds;           /* bit k: a finding of evidence kind k (enum bd_kind) raised */
     struct bd_state *st;
 };
@@ -2890,17 +2894,23 @@ static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
     return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, true, o->repeat);
 }
 
+/* Distinct clients among the first min(n, 16) of c[] (a ring of 16). */
+static uint32_t distinct16(const uint32_t *c, uint32_t n)
+{
+    uint32_t d = 0, m = n < 16 ? n : 16;
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t j = 0;
+        while (j < i && c[j] != c[i])
+            j++;
+        d += j == i;
+    }
+    return d;
+}
+
 /* Distinct clients among the stream's last 16 rows. */
 static uint32_t cross_clients(const struct bd_xstream *s)
 {
-    uint32_t n = 0, m = s->nrecent < 16 ? s->nrecent : 16;
-    for (uint32_t i = 0; i < m; i++) {
-        uint32_t j = 0;
-        while (j < i && s->recent[j] != s->recent[i])
-            j++;
-        n += j == i;
-    }
-    return n;
+    return distinct16(s->recent, s->nrecent);
 }
 
 /* The answer's probability mass off <label> (a score-based search lowers the label's own
@@ -3033,6 +3043,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 if (st->rel_alarms == 1 || st->rel_alarms == 10 || st->rel_alarms == 100 ||
                     st->rel_alarms % 1000 == 0)
                     alarm(call, ev, p, st, kind, 0);
+                st->alarmed = true;
             }
         }
         /* a wide row goes by its projections, once their scale is known (the model's
@@ -3062,7 +3073,18 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             xv->rec[i] = (struct bd_xrow){ id, who, label, (float)margin, poff, 0, link, again,
                                            hash };
             raw_put(xv->raw + (size_t)i * dim, x, dim);
-            struct bd_xstream *xs = sid ? cross_stream(g, xv, sid, id & 1) : NULL;
+            /* The view is there for thin clients (lane 1). A busy client's rows are judged
+             * by its own stream (rel_row above) and join no cross stream, unless that stream
+             * found a search (a searcher's rows are a search's, whoever else sends them):
+             * a busy ordinary client's near-duplicates join other streams by chance and
+             * bury a search's steps among theirs (digits, 8 busy clients beside SimBA over
+             * 64 addresses: 10 of their rows per step of the search, which was named at its
+             * 85th row, and an imputed record of one of them completed its descent links and
+             * was named instead). (Keeping a busy client's row from completing evidence
+             * alone named the search at its 46th row; holding that evidence for the
+             * stream's next thin row named thin ordinary clients of crowded streams.) */
+            bool joins = (id & 1) || st->alarmed;
+            struct bd_xstream *xs = sid && joins ? cross_stream(g, xv, sid, id & 1) : NULL;
             if (xs) {
                 /* a new stream starts with the chain: the match's own match, then the
                  * recent rows of the match's lane that linked to it as the match did (a
@@ -3107,6 +3129,18 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 xs->st->halv_hold = rfeed;
                 enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv);
                 uint32_t ncl = cross_clients(xs);
+                /* several clients must send into the stream: a thin client's own readings
+                 * after the record of another client it started from (the stream's first
+                 * rows) are its own stream's to judge (rel_row above). A round-robin
+                 * sensor on digits, its stream no longer filled by busy clients' rows, was
+                 * named a distributed search at its 12th row. */
+                xs->live[xs->nlive++ % 16] = who;
+                if (distinct16(xs->live, xs->nlive) < 2)
+                    kind = BD_NONE;
+                /* a busy client in a stream was named by its own stream already: the
+                 * stream's finding goes to the thin clients that complete its evidence */
+                if (!(id & 1))
+                    kind = BD_NONE;
                 if (kind != BD_NONE && ncl >= 2) {
                     /* first alarm, then at 10, 100 and every 1000; and the first of each
                      * kind of evidence: searches can share one stream (on iris's 4
@@ -3183,6 +3217,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                                           steps_spread(st)));
                 if (probe || walk) {
                     alarm(call, ev, p, st, probe ? BD_PROBE : BD_WALK, 0);
+                    st->alarmed = true;
                     st->next_alarm = st->run * 10;
                 } else {
                     /* not yet: look again after another min_run queries */
