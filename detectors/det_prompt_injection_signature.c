@@ -8,7 +8,7 @@
  * with part labels dropped (an attack split over turns), quoted parts put together when the
  * last turn asks for it (payload splitting), and each decoded Base64 run in the turn it
  * came from. Each is cut into words and sentences with quoted spans marked and matched
- * against a multilingual lexicon (text/pi_lexicon.h, 30 languages). Families:
+ * against a multilingual lexicon (text/pi_lexicon.h, 38 languages). Families:
  *   override  an override verb and the assistant's instructions (ignore ... previous
  *             instructions; verb-final "alle Anweisungen ignorieren"; passive "your rules are
  *             suspended"; a pronoun for rules named before); weak verbs (drop, skip) and
@@ -181,7 +181,7 @@ struct scan {
     uint16_t *endw;        /* per word: last word of the longest content phrase covering it */
     uint64_t starts;       /* classes of phrases starting anywhere */
     uint32_t *flang;       /* per word: bit per language of a function word here */
-    uint16_t fcount[32];   /* function words per language */
+    uint16_t fcount[64];   /* function words per language (pi_lex_lang_name indexes) */
 };
 
 static void on_hit(void *ctx, const struct pi_hit *h)
@@ -194,7 +194,7 @@ static void on_hit(void *ctx, const struct pi_hit *h)
     if (h->cls != PI_FUNC && h->cls != PI_PRIOR && h->cls != PI_YOU && h->cls != PI_THIRD &&
         h->cls != PI_COMPL && h->cls != PI_REQUEST)
         s->lang[h->tok] = h->lang;
-    if (h->cls == PI_FUNC && h->lang < 32) {
+    if (h->cls == PI_FUNC && h->lang < 32) {   /* (function words: languages below 32) */
         s->flang[h->tok] |= 1u << h->lang;
         s->fcount[h->lang]++;
     }
@@ -378,7 +378,7 @@ static bool verb_final(uint8_t lang)
 {
     const char *l = pi_lex_lang_name(lang);
     return l && (!strcmp(l, "hi") || !strcmp(l, "ko") || !strcmp(l, "tr") || !strcmp(l, "ja") ||
-                 !strcmp(l, "fa") || !strcmp(l, "hu"));
+                 !strcmp(l, "fa") || !strcmp(l, "hu") || !strcmp(l, "ur"));
 }
 
 /* "hidden", "confidential", "original" ...: what marks an instruction noun as the
@@ -881,7 +881,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
          * ("dan" is Indonesian "and"): a word of that language, not a name */
         if (persona && len[i] <= 1 && flang[i]) {
             for (unsigned l = 0; l < 32 && persona; l++)
-                if (((flang[i] >> l) & 1) && s.fcount[l] > s.fcount[lang[i]])
+                if (((flang[i] >> l) & 1) && s.fcount[l] > s.fcount[lang[i] & 63])
                     persona = false;
         }
         if (persona || unbound) {
@@ -1743,7 +1743,7 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     f.desc = "The request carries a prompt injection or jailbreak (override of instructions, "
              "system-prompt extraction, jailbreak persona, exfiltration, fake delimiters or "
              "instructions hidden in a document or tool result), scored from evidence in any "
-             "of 30 languages and after decoding.";
+             "of 38 languages and after decoding.";
     f.remediation = "Keep untrusted text out of instruction positions, enforce output filters, "
                     "and review this client's conversations.";
     f.severity = (uint8_t)(s >= 2 * g->threshold ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev);

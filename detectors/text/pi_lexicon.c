@@ -10,11 +10,14 @@
 #include <string.h>
 
 enum { L_EN, L_FR, L_DE, L_ES, L_IT, L_PT, L_NL, L_RU, L_PL, L_TR, L_ZH, L_JA, L_SV, L_ID, L_VI, L_UK,
-       L_HI, L_AR, L_KO, L_RO, L_CS, L_EL, L_FI, L_HU, L_HE, L_FA, L_TH, L_SW, L_TL, L_CA, L__N };
+       L_HI, L_AR, L_KO, L_RO, L_CS, L_EL, L_FI, L_HU, L_HE, L_FA, L_TH, L_SW, L_TL, L_CA, L_UR, L_SK, L_SH, L_BG, L_ET,
+       L_LT, L_LV, L_SL, L__N };
+_Static_assert(L__N <= 64, "prompt_injection.signature counts function words per language in 64 slots");
 static const char *const lang_names[L__N] = { "en", "fr", "de", "es", "it", "pt", "nl", "ru",
                                               "pl", "tr", "zh", "ja", "sv", "id", "vi", "uk",
                                               "hi", "ar", "ko", "ro", "cs", "el", "fi", "hu",
-                                              "he", "fa", "th", "sw", "tl", "ca" };
+                                              "he", "fa", "th", "sw", "tl", "ca", "ur", "sk",
+                                              "sh", "bg", "et", "lt", "lv", "sl" };
 
 struct group {
     uint8_t lang, cls;
@@ -193,6 +196,128 @@ static const struct group groups[] = {
     { L_CA, PI_TASKV, "tradueix;resumeix;corregeix" },
     { L_CA, PI_COND, "si;quan" },
     { L_CA, PI_YOU, "teves;teus;teu;teva;vostre;vostres" },
+
+    /* ---- session 13, second batch: languages no corpus split has - Urdu, Slovak,
+     * Serbo-Croatian (hr sr bs, Latin and Cyrillic: "sh"), Bulgarian, Estonian, Lithuanian,
+     * Latvian, Slovenian - written as the first batch (stems for inflected nouns, verbs in
+     * the forms an order and a request use), with the tune4 texts. Words that are function
+     * words elsewhere are left out ("ja": if in Latvian, yes in German; "ce": if in Slovenian,
+     * this in French), as are bare question words ("co", "ako", "کیا": also "did"). */
+    { L_UR, PI_OVERRIDE, "نظر انداز کرو;نظرانداز کرو;نظر انداز کریں;نظرانداز کریں;نظر انداز;نظرانداز;"
+      "بھول جاؤ;بھول جائیں;بھلا دو;پیروی نہ کرو;پیروی مت کرو;عمل نہ کرو" },
+    { L_UR, PI_INSTR, "ہدایات*;ہدایت;احکامات*;قواعد*;اصول;پابندیاں*;پابندی*;رہنما اصول;پرامپٹ*" },
+    { L_UR, PI_PRIOR, "پچھلی;پچھلے;تمام;سابقہ;سب;اپنی;اپنے;اصل;خفیہ;پوشیدہ;ابتدائی" },
+    { L_UR, PI_REVEAL, "دکھاؤ;دکھائیں;بتاؤ;بتائیں;ظاہر کرو;ظاہر کریں;لکھو;دہراؤ" },
+    { L_UR, PI_SECRET, "سسٹم پرامپٹ;سسٹم میسج;خفیہ ہدایات;پوشیدہ ہدایات;ابتدائی ہدایات;اپنی ہدایات" },
+    { L_UR, PI_UNBOUND, "بغیر کسی پابندی;بغیر پابندی;بغیر کسی حد;بغیر فلٹر;بغیر سنسر;کوئی پابندی نہیں" },
+    { L_UR, PI_ROLECUE, "اب سے;آج سے;اب تم;تم اب;فرض کرو کہ تم;کا کردار ادا کرو" },
+    { L_UR, PI_REQUEST, "براہ کرم;برائے مہربانی;مہربانی کر کے;کیا آپ;کیا تم" },
+    { L_UR, PI_ASK, "کیوں;کیسے;کیا ہے;کیا مطلب" },
+    { L_UR, PI_THIRD, "اگر;جب;کوئی;صارفین;صارف;حملہ آور" },
+    { L_UR, PI_META, "حملہ;حملے;مثال;سیکیورٹی;انجیکشن" },
+    { L_UR, PI_TASKV, "ترجمہ کرو;ترجمہ کریں;خلاصہ کرو;خلاصہ کریں" },
+    { L_UR, PI_COND, "اگر;جب" },
+    { L_UR, PI_YOU, "آپ;تم;تمہاری;تمہارے;آپ کی" },
+
+    { L_SK, PI_OVERRIDE, "ignoruj;ignorujte;ignorovať;zabudni;zabudnite;zabudnúť;nedbaj;prestaň dodržiavať;"
+      "nerešpektuj;nedodržiavaj" },
+    { L_SK, PI_INSTR, "pokyny;inštrukci*;pravidl*;obmedzeni*" },
+    { L_SK, PI_PRIOR, "predchádzajúc*;všetky;svoje;tvoje;pôvodn*;skryt*;tajn*" },
+    { L_SK, PI_REVEAL, "ukáž;ukážte;vypíš;zobraz;prezraď;zopakuj;napíš;ukázať" },
+    { L_SK, PI_SECRET, "systémový prompt;systémové pokyny;skryté pokyny;pôvodné pokyny;svoje pokyny;tvoje pokyny" },
+    { L_SK, PI_UNBOUND, "bez obmedzení;bez pravidiel;bez filtrov;bez cenzúry" },
+    { L_SK, PI_ROLECUE, "odteraz;od tejto chvíle;teraz si;predstieraj že si;hraj rolu" },
+    { L_SK, PI_REQUEST, "prosím;mohol by si;mohla by si;mohli by ste;môžeš;môžete" },
+    { L_SK, PI_YOU, "tvoje;svoje;ty;vy;vaše" },
+    { L_SK, PI_THIRD, "niekto;používatelia;útočník" },
+    { L_SK, PI_COND, "ak;keď" },
+
+    { L_SH, PI_OVERRIDE, "zanemari;zanemarite;zanemariti;ignoriraj;ignorirajte;ignoriši;ignorišite;zaboravi;"
+      "zaboravite;zaboraviti;ne slijedi;ne prati;ne poštuj;занемари;занемарите;игнориши;игноришите;"
+      "заборави;заборавите" },
+    { L_SH, PI_INSTR, "uput*;pravil*;smjernic*;smernic*;ograničenj*;naredb*;упутств*;упут*;правил*;смерниц*;"
+      "ограничењ*" },
+    { L_SH, PI_PRIOR, "prethodn*;sve;svoje;tvoje;izvorn*;skriven*;tajn*;početn*;претходн*;све;своје;твоје;"
+      "изворн*;скривен*" },
+    { L_SH, PI_REVEAL, "pokaži;prikaži;ispiši;otkrij;ponovi;napiši;покажи;прикажи;испиши;откриј" },
+    { L_SH, PI_SECRET, "sistemski prompt;sistemske upute;skrivene upute;izvorne upute;svoje upute;tvoje upute;"
+      "sistemska uputstva;системски промпт;скривена упутства" },
+    { L_SH, PI_UNBOUND, "bez ograničenja;bez pravila;bez filtera;bez cenzure;без ограничења;без правила;без цензуре" },
+    { L_SH, PI_ROLECUE, "od sada;od sad;sada si;pretvaraj se da si;glumi;од сада;сада си;претварај се да си" },
+    { L_SH, PI_REQUEST, "molim te;molim vas;možeš li;možete li;bi li mogao;biste li mogli;молим те;можеш ли" },
+    { L_SH, PI_YOU, "tvoje;svoje;ti;vi;vaše;твоје;своје;ти" },
+    { L_SH, PI_THIRD, "netko;neko;korisnici;napadač;неко;корисници" },
+    { L_SH, PI_ASK, "zašto;što je;šta je;зашто;шта је" },
+    { L_SH, PI_COND, "ako;kada;ако;када" },
+
+    { L_BG, PI_OVERRIDE, "игнорирай;игнорирайте;забрави;забравете;пренебрегни;пренебрегнете;не следвай;не спазвай;"
+      "забравиш;игнорираш;пренебрегнеш" },
+    { L_BG, PI_INSTR, "инструкци*;правил*;указани*;ограничени*" },
+    { L_BG, PI_PRIOR, "предишн*;всички;твоите;своите;оригинални*;скрити*;тайни*;първоначални*" },
+    { L_BG, PI_REVEAL, "покажи;покажете;изведи;разкрий;повтори;напиши;покажеш;изведеш;разкриеш" },
+    { L_BG, PI_SECRET, "системния промпт;системен промпт;системното съобщение;скритите инструкции;"
+      "първоначалните инструкции;твоите инструкции" },
+    { L_BG, PI_UNBOUND, "без ограничения;без правила;без филтри;без цензура" },
+    { L_BG, PI_ROLECUE, "отсега нататък;от сега нататък;вече си;сега си;преструвай се че си;играй ролята" },
+    { L_BG, PI_REQUEST, "моля;моля те;можеш ли;би ли могъл;би ли могла" },
+    { L_BG, PI_YOU, "твоите;своите;ти;вие;вашите" },
+    { L_BG, PI_THIRD, "някой;потребители;потребителите;нападател" },
+    { L_BG, PI_ASK, "какво;защо;какво е" },
+    { L_BG, PI_COND, "ако;когато" },
+
+    { L_ET, PI_OVERRIDE, "ignoreeri;ignoreerige;ignoreerida;unusta;unustage;unustada;ära järgi;ärge järgige;"
+      "jäta tähelepanuta;tähelepanuta" },
+    { L_ET, PI_INSTR, "juhis*;reegl*;piirang*;suunis*" },
+    { L_ET, PI_PRIOR, "eelne*;varasem*;kõik;oma;algsed;peidetud;salajased" },
+    { L_ET, PI_REVEAL, "näita;näidake;kuva;avalda;korda;kirjuta;prindi" },
+    { L_ET, PI_SECRET, "süsteemiviip*;süsteemi viip;peidetud juhised;algsed juhised;salajased juhised;oma juhised;"
+      "süsteemijuhis*" },
+    { L_ET, PI_UNBOUND, "ilma piiranguteta;piiranguteta;ilma reegliteta;ilma filtriteta;ilma tsensuurita" },
+    { L_ET, PI_ROLECUE, "nüüdsest;edaspidi;sa oled nüüd;teeskle et oled;mängi rolli" },
+    { L_ET, PI_REQUEST, "palun;kas sa saaksid;kas te saaksite;kas sa võiksid" },
+    { L_ET, PI_YOU, "sinu;teie;sa;sina" },
+    { L_ET, PI_THIRD, "keegi;kasutajad;kasutaja;ründaja" },
+    { L_ET, PI_ASK, "miks;kuidas;mis on" },
+    { L_ET, PI_COND, "kui" },
+
+    { L_LT, PI_OVERRIDE, "ignoruok;ignoruokite;ignoruoti;pamiršk;pamirškite;pamiršti;nepaisyk;nepaisykite;nesilaikyk" },
+    { L_LT, PI_INSTR, "instrukcij*;nurodym*;taisykl*;apribojim*" },
+    { L_LT, PI_PRIOR, "ankstesn*;visas;visus;visų;savo;tavo;pradin*;paslėpt*;slapt*" },
+    { L_LT, PI_REVEAL, "parodyk;parodykite;atskleisk;išvesk;pakartok;parašyk" },
+    { L_LT, PI_SECRET, "sistemos raginimą;sistemos raginimas;sistemos instrukcijas;paslėptas instrukcijas;"
+      "pradines instrukcijas;savo instrukcijas" },
+    { L_LT, PI_UNBOUND, "be apribojimų;be taisyklių;be filtrų;be cenzūros" },
+    { L_LT, PI_ROLECUE, "nuo šiol;dabar tu esi;apsimesk kad esi;vaidink" },
+    { L_LT, PI_REQUEST, "prašau;ar galėtum;ar galėtumėte;gal galėtum" },
+    { L_LT, PI_YOU, "tavo;savo;tu;jūs;jūsų" },
+    { L_LT, PI_THIRD, "kažkas;naudotojai;vartotojai;užpuolikas" },
+    { L_LT, PI_COND, "jei;jeigu;kai" },
+
+    { L_LV, PI_OVERRIDE, "ignorē;ignorējiet;ignorēt;aizmirsti;aizmirstiet;aizmirst;neievēro;neņem vērā" },
+    { L_LV, PI_INSTR, "norādījum*;instrukcij*;noteikum*;ierobežojum*" },
+    { L_LV, PI_PRIOR, "iepriekšēj*;visus;visas;savus;savas;tavus;tavas;sākotnēj*;slēpt*;slepen*" },
+    { L_LV, PI_REVEAL, "parādi;parādiet;atklāj;izvadi;atkārto;uzraksti" },
+    { L_LV, PI_SECRET, "sistēmas uzvedni;sistēmas uzvedne;sistēmas instrukcijas;slēptās instrukcijas;"
+      "sākotnējās instrukcijas;savas instrukcijas" },
+    { L_LV, PI_UNBOUND, "bez ierobežojumiem;bez noteikumiem;bez filtriem;bez cenzūras" },
+    { L_LV, PI_ROLECUE, "no šī brīža;turpmāk;tagad tu esi;izliecies ka esi;tēlo" },
+    { L_LV, PI_REQUEST, "lūdzu;vai tu varētu;vai jūs varētu" },
+    { L_LV, PI_YOU, "tavus;tavas;savus;savas;tu;jūs;jūsu" },
+    { L_LV, PI_THIRD, "kāds;lietotāji;uzbrucējs" },
+    { L_LV, PI_COND, "kad" },
+
+    { L_SL, PI_OVERRIDE, "prezri;prezrite;prezreti;ignoriraj;pozabi;pozabite;pozabiti;ne upoštevaj;ne sledi;"
+      "pozabiš;prezreš" },
+    { L_SL, PI_INSTR, "navodil*;pravil*;omejit*;smernic*" },
+    { L_SL, PI_PRIOR, "prejšnj*;vsa;vse;svoja;svoje;tvoja;izvirn*;skrit*;tajn*;začetn*" },
+    { L_SL, PI_REVEAL, "pokaži;izpiši;razkrij;ponovi;napiši;pokažeš;izpišeš" },
+    { L_SL, PI_SECRET, "sistemski poziv;sistemska navodila;skrita navodila;izvirna navodila;svoja navodila;"
+      "tvoja navodila" },
+    { L_SL, PI_UNBOUND, "brez omejitev;brez pravil;brez filtrov;brez cenzure" },
+    { L_SL, PI_ROLECUE, "od zdaj naprej;od zdaj;zdaj si;pretvarjaj se da si;igraj vlogo" },
+    { L_SL, PI_REQUEST, "prosim;bi lahko;ali lahko" },
+    { L_SL, PI_YOU, "tvoja;tvoje;svoja;ti;vi;vaša" },
+    { L_SL, PI_THIRD, "nekdo;uporabniki;napadalec" },
 
     /* tune3's classes: the conditional and second-person forms a polite request puts the
      * verb in ("unohtaisit", "elfelejted", "να αγνοήσεις", "zapomenout"); the request
@@ -1395,8 +1520,8 @@ static inline bool is_word_byte(uint8_t c)
 }
 
 /* Bytes of a punctuation mark outside ASCII at t[i] that ends a word: the CJK full stop
- * and fullwidth question mark, the Arabic comma, semicolon and question mark, the
- * Devanagari danda; *sent tells whether it ends a sentence too. 0 when none. */
+ * and fullwidth question mark, the Arabic comma, semicolon and question mark, the Urdu
+ * full stop, the Devanagari danda; *sent tells whether it ends a sentence too. 0 when none. */
 static inline size_t mark_len(const uint8_t *t, size_t n, size_t i, bool *sent)
 {
     *sent = true;
@@ -1406,6 +1531,8 @@ static inline size_t mark_len(const uint8_t *t, size_t n, size_t i, bool *sent)
         return 3;
     if (t[i] == 0xe0 && i + 2 < n && t[i + 1] == 0xa5 && (t[i + 2] == 0xa4 || t[i + 2] == 0xa5))
         return 3;
+    if (t[i] == 0xdb && i + 1 < n && t[i + 1] == 0x94)
+        return 2;   /* the Urdu full stop */
     if (t[i] == 0xd8 && i + 1 < n && (t[i + 1] == 0x8c || t[i + 1] == 0x9b || t[i + 1] == 0x9f)) {
         *sent = t[i + 1] != 0x8c;
         return 2;

@@ -6,7 +6,8 @@
  * Languages: English, French, German, Spanish, Italian, Portuguese, Dutch, Russian,
  * Polish, Turkish, Swedish (Norwegian, Danish), Indonesian, Vietnamese, Ukrainian, Hindi,
  * Arabic, Romanian, Czech, Greek, Finnish, Hungarian, Hebrew, Persian, Swahili, Tagalog,
- * Catalan (words; a phrase ending in '*' is a stem: any word starting with it),
+ * Catalan, Urdu, Slovak, Serbo-Croatian, Bulgarian, Estonian, Lithuanian, Latvian, Slovenian
+ * (words; a phrase ending in '*' is a stem: any word starting with it),
  * Chinese, Japanese, Thai (substrings: no spaces to split on) and Korean (substrings:
  * particles attach to words; a phrase of several words may run on past the word it starts
  * in). */
