@@ -48,7 +48,15 @@
  *       margin is the answers' evidence: black-and-white digits with scores reached 7.4x
  *       at a margin drop of 0.03 at efficacy seed 0; without: 2.4-5.5x, their answers follow the
  *       digits they show; transfer sets 8-94x on the kept captures, 6.4x for wine's
- *       random policy in the labels-only efficacy run at seed 0: margins are thin there),
+ *       random policy in the labels-only efficacy run at seed 0: margins are thin there), or
+ *   (d) with scores, fewer rows far out, share90 >= agree90 and share99 >= agree99, when
+ *       both of the answers' signals agree: the margin drop reaches margin_drop AND the
+ *       contradiction odds reach contradiction_odds (a transfer set close to the model's
+ *       data: wine's random policy at efficacy seed 9 reached only 0.44 / 0.14, with a
+ *       margin drop of 0.22 and odds 7.5; ordinary clients reach either signal alone,
+ *       never both: re-reading 116 efficacy captures, none fires with all four thresholds
+ *       scaled by 0.72. Labels alone give one signal, and it alone did not separate: a
+ *       digits client imputing missing values reached odds 7.6 at 0.46 / 0.26),
  * and share90 exceeds the median of the other active clients' by <peer_margin> (a model
  * whose whole population moves is drift, a drift.* matter; fewer than 3 peers: median 0),
  * each peer weighted by the rows its share is measured on (stats/peers.h).
@@ -93,7 +101,7 @@
 struct tr_params {
     uint64_t reference_queries, reference_per_client, min_queries, active_rows;
     double recent_rows, strong90, strong99, strong_z, strong_log, share90_min, share99_min, margin_drop,
-           contradiction_odds, peer_margin;
+           contradiction_odds, agree90, agree99, peer_margin;
     double keep;              /* 1 - 1/recent_rows */
     int severity;
 };
@@ -124,6 +132,10 @@ static const struct ig_param tr_param_rows[] = {
         .help = "corroboration: the client's mean top-1 minus top-2 probability lies this far below the reference's"),
     ROW("contradiction_odds", IG_PT_DOUBLE, contradiction_odds, .def = 6, .min = 1, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
         .help = "corroboration from the labels alone, where the service returns no scores (with scores the margin is the evidence): the odds that the model's answer is not the class nearest the row (in the reference's class model) are this many times the reference's own (its held-out rows'; counted as at least 2 %)"),
+    ROW("agree90", IG_PT_DOUBLE, agree90, .def = 0.35, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share beyond the 90th percentile that fires when the answers corroborate twice: with scores, both the margin drop (margin_drop) and the contradiction odds (contradiction_odds)"),
+    ROW("agree99", IG_PT_DOUBLE, agree99, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
+        .help = "share beyond the 99th percentile that fires when the answers corroborate twice (with agree90)"),
     ROW("peer_margin", IG_PT_DOUBLE, peer_margin, .def = 0.3, .min = 0, .max = 1, .flags = IG_PARAM_LT_MAX,
         .help = "the client's share beyond the 90th percentile must exceed the other active clients' median (weighted by their rows) by this much (a population that moves as a whole is drift)"),
     ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
@@ -187,6 +199,10 @@ static int tr_init(const struct ig_env *env, const struct ig_rules *r, void **gl
     struct tr_params q = *(const struct tr_params *)env->params;
     if (q.strong90 < q.share90_min || q.strong99 < q.share99_min) {
         snprintf(err, errlen, "%s: strong90/strong99 must be at least share90/share99", NAME);
+        return IG_ECONF;
+    }
+    if (q.share90_min < q.agree90 || q.share99_min < q.agree99) {
+        snprintf(err, errlen, "%s: share90/share99 must be at least agree90/agree99", NAME);
         return IG_ECONF;
     }
     q.keep = 1.0 - 1.0 / q.recent_rows;
@@ -496,6 +512,10 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
         "and the model's answers to them no longer follow that data's classes, as a "
         "KnockoffNets-style extractor querying natural records of another distribution sees "
         "(labels only).",
+        "Many of the client's queries lie outside the joint distribution of the model's own data, "
+        "and the model answers them both with low confidence and with classes that no longer "
+        "follow that data's, as a KnockoffNets-style extractor querying natural records of "
+        "another distribution close to the model's sees.",
     };
     bool strong = why == 0;
     f.desc = desc[why];
@@ -675,8 +695,12 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
      * does, a model answering as confidently as on its own traffic is not extrapolating,
      * whatever the reference's class model says (digits scanned black and white, efficacy
      * seed 0: contradiction odds 7.4x at a margin drop of 0.03, flagged) */
+    /* (d): fewer rows far out when both of the answers' signals agree (with scores only:
+     * labels alone give one signal, and it alone did not separate, rules/schema.md) */
+    bool agree = s90 >= p->agree90 && s99 >= p->agree99 && measured && drop >= p->margin_drop &&
+                 odds >= p->contradiction_odds;
     int why = strong ? 0 : shares && drop >= p->margin_drop ? 1
-            : shares && !measured && odds >= p->contradiction_odds ? 2 : -1;
+            : shares && !measured && odds >= p->contradiction_odds ? 2 : agree ? 3 : -1;
     double others = why >= 0 ? others_median(p, m, c->key) : 0;
     if (why >= 0 && s90 >= others + p->peer_margin) {
         alarm(call, ev, p, m, c, s90, s99, lz, lr, drop, contra, others, why);
