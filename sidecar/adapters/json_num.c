@@ -116,6 +116,19 @@ int ig_json_f64_array(const struct ig_json *v, double *out, size_t max, size_t *
     int st = numeric_check(v, max, reason);
     if (st < 0)
         return st;
+    if (v->type == IG_JSON_ARRAY && (v->flags & IG_JSON_F_INTEGER)) {
+        /* Whole numbers (shapes, token ids) were decoded to float32 while parsed; below 2^24
+         * in magnitude that float is the integer itself, so it is the double too. */
+        uint32_t i = 0;
+        while (i < v->count && fabsf(v->f32[i]) < 16777216.0f) {
+            out[i] = v->f32[i];
+            i++;
+        }
+        if (i == v->count) {
+            *n = i;
+            return IG_OK;
+        }
+    }
     const char *p = (const char *)v->raw.p, *end = p + v->raw.n;
     size_t k = 0;
     bool inf = false;

@@ -324,6 +324,27 @@ static void test_f64_and_ints(void **st)
         double want = strtod(nums[k], NULL);
         assert_memory_equal(&out, &want, 8);
     }
+    /* Whole-number arrays (shapes, token ids) are read from their float32 values below 2^24
+     * and from the text above: same doubles as strtod either way. */
+    static const char *ints[] = { "[1, 64]", "[-0, 0, 16777215, -16777215]", "[[3, 4], [5, 6]]",
+                                  "[7, 16777216]", "[16777217, 2]", "[-16777219]",
+                                  "[9007199254740993, 1]", "[]" };
+    for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
+        ig_scratch_reset(&S);
+        const struct ig_json *a = parse_ok(ints[k]);
+        double out[8], want[8];
+        size_t n, m = 0;
+        const char *why;
+        assert_int_equal(ig_json_f64_array(a, out, 8, &n, &why), IG_OK);
+        for (const char *p = ints[k]; *p; p++)
+            if (*p == '-' || (*p >= '0' && *p <= '9')) {
+                char *e;
+                want[m++] = strtod(p, &e);
+                p = e - 1;
+            }
+        assert_int_equal(n, m);
+        assert_memory_equal(out, want, n * sizeof out[0]);
+    }
     /* A top-level number decodes too. */
     ig_scratch_reset(&S);
     v = parse_ok("  -2.5e-3");
