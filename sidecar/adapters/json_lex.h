@@ -250,6 +250,20 @@ static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padd
     int nd;                                   /* significant digits in m */
     uint32_t val;
     if ((unsigned)(p[0] - '0') < 10 && p[1] == '.') {   /* one digit before the point */
+        /* d.f with 1..7 fraction digits and no exponent (fixed-point and most float32
+         * texts): straight to the conversion, none of the general shape's bookkeeping */
+        int n = ig_json_digits8(p + 2, &val);
+        if (likely(n - 1u < 7u && (p[2 + n] | 0x20) != 'e')) {
+            uint64_t bits;
+            double d = (double)((unsigned)(p[0] - '0') * (uint32_t)ig_json_p10u[n] + val) * ig_json_inv10[n];
+            memcpy(&bits, &d, sizeof bits);
+            /* the midpoint test of ig_json_fast_f32 */
+            if (likely((uint32_t)((bits & 0x1fffffffu) - 0x10000000u + 3u) > 6u)) {
+                *out = ig_json_neg_if((float)d, neg);
+                *integer = false;
+                return p + 2 + n;
+            }
+        }
         m = (unsigned)(p[0] - '0');
         nd = m != 0;
         p++;
