@@ -95,6 +95,7 @@ static inline uint32_t run_fast(struct jp *j, float *out, uint32_t room, bool *i
     const uint8_t *p = j->p, *end = j->end, *org = NULL;
     uint8_t tail[2 * IG_JSON_PAD];
     uint32_t k = 0;
+    size_t sep = 1;
     *cont = false;
     for (;;) {
         if (unlikely(end - p < IG_JSON_PAD) && !org) {
@@ -114,7 +115,15 @@ static inline uint32_t run_fast(struct jp *j, float *out, uint32_t room, bool *i
         out[k++] = f;
         p = q;
         if (likely(end - p >= 3 && p[0] == ',')) {
-            const uint8_t *r = p + 1 + (p[1] == ' ');
+            /* The next number starts <sep> bytes on: the run's separator, "," or ", ",
+             * taken as the last one was, and corrected by a branch when it changes. The
+             * next start then hangs on p alone, not on a load of p[1]: the numbers of a
+             * run are a chain, and that load was a link of it. */
+            const uint8_t *r = p + sep;
+            if (unlikely((p[1] == ' ') != (sep == 2))) {
+                sep ^= 3;
+                r = p + sep;
+            }
             if (likely(*r == '-' || (unsigned)(*r - '0') < 10)) {
                 p = r;
                 if (likely(k < room))
