@@ -142,7 +142,7 @@ static const struct group groups[] = {
     { L_TH, PI_YOU, "คุณ;ของคุณ" },
 
     { L_SW, PI_OVERRIDE, "puuza;puuzeni;kupuuza;upuuze;usifuate;msifuate;sahau;sahauni;kusahau;usahau;"
-      "acha kufuata;achana na;usijali" },
+      "acha kufuata;achana na;usijali;usiyafuate;usizifuate;uyapuuze;uzipuuze;yapuuze;zipuuze" },
     { L_SW, PI_INSTR, "maagizo;maelekezo;sheria;kanuni;amri;vikwazo;miongozo;mwongozo;vizuizi" },
     { L_SW, PI_PRIOR, "yote;zote;yako;zako;ya awali;za awali;awali;yaliyotangulia;zilizotangulia;"
       "yaliyopita;zilizopita;za zamani;ya siri;siri;asili;yaliyofichwa;zilizofichwa" },
@@ -160,7 +160,9 @@ static const struct group groups[] = {
     { L_SW, PI_YOU, "wewe;yako;zako;lako;chako" },
 
     { L_TL, PI_OVERRIDE, "huwag pansinin;wag pansinin;balewalain;ibalewala;kalimutan;huwag sundin;wag sundin;"
-      "isantabi;lampasan;huwag nang sundin;huwag mo nang sundin;huwag intindihin" },
+      "isantabi;lampasan;huwag nang sundin;huwag mo nang sundin;huwag intindihin;huwag mo nang pansinin;"
+      "wag mo nang pansinin;huwag mong pansinin;wag mong pansinin;huwag mong sundin;wag mong sundin;"
+      "wag mo nang sundin" },
     { L_TL, PI_INSTR, "tagubilin;utos;patakaran;panuntunan;alituntunin;limitasyon;paghihigpit;instruksyon;"
       "instruksiyon;direktiba" },
     { L_TL, PI_PRIOR, "lahat;naunang;nauna;nakaraang;orihinal;nakatagong;lihim;iyong;mo" },
@@ -378,6 +380,14 @@ static const struct group groups[] = {
     { L_HU, PI_HUMANS, "munkatársak;dolgozók;ügyfelek;utasok;diákok;kedves kollégák" },
     { L_HE, PI_HUMANS, "עובדים יקרים;העובדים;לקוחות;נוסעים;תלמידים" },
     { L_FA, PI_HUMANS, "کارکنان;کارمندان;مشتریان;مسافران;دانشجویان" },
+    { L_TL, PI_HUMANS, "empleyado;mga empleyado;lahat ng empleyado;kawani;mga kawani;mga pasahero;"
+      "mga estudyante;mga bisita;mga customer" },
+    { L_SW, PI_HUMANS, "wafanyakazi;wateja;abiria;wanafunzi;wageni" },
+    { L_CA, PI_HUMANS, "tot el personal;treballadors;clients;passatgers;alumnes" },
+    { L_FR, PI_HUMANS, "tout le personnel;chers collegues;employes;clients;passagers;eleves;visiteurs" },
+    { L_DE, PI_HUMANS, "alle mitarbeiter;alle mitarbeitenden;liebe kollegen;mitarbeitende;kunden;fahrgaste;"
+      "fahrgaeste;schuler;schueler;besucher" },
+    { L_ES, PI_HUMANS, "todo el personal;empleados;clientes;pasajeros;alumnos;visitantes" },
     /* ---- English ---- */
     { L_EN, PI_OVERRIDE, "ignore;ignoring;disregard;disregarding;forget;forgetting;bypass;override;"
       "overrule;overlook;neglect;discard;abandon;nullify;supersede;suspend;deactivate;disable;turn off;"
