@@ -2371,7 +2371,8 @@ struct bd_xstream {
     uint32_t recent[16];      /* clients of its last 16 rows */
     uint32_t nrecent;
     uint32_t live[16];        /* clients of the last 16 rows that joined it as they came
-                               * (not the recent rows a new stream or a bisection took) */
+                               * (not the recent rows a new stream or a bisection took),
+                               * 0 for a client its own stream had named */
     uint32_t nlive;
     uint32_t kinds;           /* bit k: a finding of evidence kind k (enum bd_kind) raised */
     struct bd_state *st;
@@ -2894,7 +2895,7 @@ static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
     return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, true, o->repeat);
 }
 
-/* Distinct clients among the first min(n, 16) of c[] (a ring of 16). */
+/* Distinct clients among the first min(n, 16) of c[] (a ring of 16; 0: none). */
 static uint32_t distinct16(const uint32_t *c, uint32_t n)
 {
     uint32_t d = 0, m = n < 16 ? n : 16;
@@ -2902,7 +2903,7 @@ static uint32_t distinct16(const uint32_t *c, uint32_t n)
         uint32_t j = 0;
         while (j < i && c[j] != c[i])
             j++;
-        d += j == i;
+        d += j == i && c[i];
     }
     return d;
 }
@@ -3129,17 +3130,19 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 xs->st->halv_hold = rfeed;
                 enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv);
                 uint32_t ncl = cross_clients(xs);
-                /* several clients must send into the stream: a thin client's own readings
-                 * after the record of another client it started from (the stream's first
-                 * rows) are its own stream's to judge (rel_row above). A round-robin
-                 * sensor on digits, its stream no longer filled by busy clients' rows, was
-                 * named a distributed search at its 12th row. */
-                xs->live[xs->nlive++ % 16] = who;
-                if (distinct16(xs->live, xs->nlive) < 2)
-                    kind = BD_NONE;
-                /* a busy client in a stream was named by its own stream already: the
-                 * stream's finding goes to the thin clients that complete its evidence */
-                if (!(id & 1))
+                /* Several clients must send into the stream, and the view names those its
+                 * own stream has not: a thin client's own readings after the record of
+                 * another client it started from (the stream's first rows) are its own
+                 * stream's to judge (rel_row above): a round-robin sensor on digits, its
+                 * stream no longer filled by busy clients' rows, was named a distributed
+                 * search at its 12th row. A client named by its own stream (a busy one
+                 * always is, to be in a stream) completes no evidence and does not count:
+                 * on iris, HopSkipJump from one address took the first finding of the
+                 * stream it shared with HopSkipJump over 64 addresses, which waited for
+                 * the stream's 10th; and an ordinary user bisecting a feature of a record
+                 * SimBA with rotating keys searched from is no search across clients. */
+                xs->live[xs->nlive++ % 16] = st->alarmed ? 0 : who;
+                if (distinct16(xs->live, xs->nlive) < 2 || st->alarmed)
                     kind = BD_NONE;
                 if (kind != BD_NONE && ncl >= 2) {
                     /* first alarm, then at 10, 100 and every 1000; and the first of each
