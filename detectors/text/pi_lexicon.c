@@ -2034,8 +2034,18 @@ void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *
         if (l->ncjk && w[i].n >= 3 && pi_nospace(t + w[i].at, w[i].n)) {
             const uint8_t *s = t + w[i].at;
             size_t tend = w[nw - 1].at + w[nw - 1].n;
+            /* the first two bytes of each 3-byte character starting in the word: a phrase
+             * whose first two are not among them cannot start here (Thai phrases in a
+             * Chinese word, most Chinese phrases in any one word) */
+            uint64_t pair[16] = { 0 };
+            for (size_t k = w[i].at; k < w[i].at + w[i].n && k + 1 < tend; k++)
+                if ((t[k] & 0xf0) == 0xe0)
+                    pair[t[k] & 15] |= 1ull << (t[k + 1] & 63);
             for (uint32_t c = 0; c < l->ncjk; c++) {
                 const struct entry *e = &l->e[l->cjk[c]];
+                const uint8_t e0 = (uint8_t)e->text[0], e1 = (uint8_t)e->text[1];
+                if ((e0 & 0xf0) == 0xe0 && e->tlen > 1 && !((pair[e0 & 15] >> (e1 & 63)) & 1))
+                    continue;
                 if (e->nw <= 1) {
                     if (e->tlen <= w[i].n && memmem(s, w[i].n, e->text, e->tlen)) {
                         struct pi_hit h = { (uint32_t)i, 1, e->cls, e->lang };
