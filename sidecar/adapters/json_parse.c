@@ -33,7 +33,9 @@ static int fail(struct jp *j, int st, const char *why)
 
 static inline void skip_ws(struct jp *j)
 {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
+    /* one compare for the usual case, a structural or value byte (all above ' ') */
+    while (j->p < j->end && *j->p <= ' ' &&
+           (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
         j->p++;
 }
 
