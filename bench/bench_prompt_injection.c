@@ -3,11 +3,11 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held|tune2|held2|held3|tune3|tune4] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2|held3|tune3|tune4|tune5] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
  * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, tune, tune2,
- * tune3 and tune4 precision and recall, µs per 2 KB prompt, each against the target of issue #15 as its
+ * tune3, tune4 and tune5 precision and recall, µs per 2 KB prompt, each against the target of issue #15 as its
  * peer) and the per-style / per-language tables of the held, held2 and held3 splits and of all
  * prompts between TABLE and END TABLE lines. With --split: a readable table of that split; --explain lists what was
  * missed or wrongly flagged, with the evidence the detector saw below its threshold.
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held|tune2|held2|held3|tune3|tune4] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2|held3|tune3|tune4|tune5] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -354,11 +354,14 @@ int main(int argc, char **argv)
          * the lexicon was read, in styles and languages the first sets covered thinly;
          * held3 (session 12): a third blind set, in languages none of the others has;
          * tune3 (session 13): a tuning set in the languages held3 showed missing; tune4:
-         * one in languages no split has */
-        static const char *const splits[] = { "held", "held2", "held3", "tune", "tune2", "tune3", "tune4", "all" };
+         * one in languages no split has; tune5 (session 14): English polite, role-play,
+         * multi-turn and authority injections with their look-alikes */
+        static const char *const splits[] = { "held", "held2", "held3", "tune", "tune2", "tune3", "tune4", "tune5",
+                                              "all" };
         static const char *const titles[] = { "the held-out", "the second held-out (held2)",
-                                              "the third held-out (held3)", NULL, NULL, NULL, NULL, "all" };
-        for (size_t k = 0; k < 8; k++) {
+                                              "the third held-out (held3)", NULL, NULL, NULL, NULL, NULL, "all" };
+        const size_t nsplit = IG_ARRAY_LEN(splits);
+        for (size_t k = 0; k < nsplit; k++) {
             evaluate(splits[k], false, &ev);
             if (titles[k]) {
                 printf("TABLE prompt_injection.signature on %s prompts: %u injections, %u benign\n",
@@ -366,7 +369,7 @@ int main(int argc, char **argv)
                 print_table(&ev, splits[k], true);
                 printf("END TABLE\n");
             }
-            if (k == 7)
+            if (k == nsplit - 1)
                 break;
             printf("RESULT metric=%s_precision value=%.4f unit=ratio peer=target peer_value=0.99 better=higher\n",
                    splits[k], precision(&ev.tot));

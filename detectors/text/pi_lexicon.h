@@ -62,6 +62,11 @@ enum pi_class {
     PI_HYPO,           /* hypothetically, imagine you are, if you were ... (a framing: a
                         * role cue for a persona, not an order by itself) */
     PI_HUMANS,         /* all staff, customers, passengers ... (people an order is for) */
+    PI_COMPLY,         /* follow, obey, stick to, abide by ... (under a negation: an override) */
+    PI_NEG,            /* not, don't, never, stop ... (negates a compliance verb)         */
+    PI_NONEED,         /* no need to, don't have to ... (a permission not to comply)      */
+    PI_PRIVATIVE,      /* without, none of, outside, broken out of ... (before the rules: no limits) */
+    PI_PERMIT,         /* you are allowed to, i authorise you to ... (an order unless asked or reported) */
     PI__COUNT
 };
 

@@ -141,12 +141,12 @@ static void test_held2(void **st)
 
 /* The third blind set (session 12: languages none of the other sets has - cs da ro fi hu el
  * ca he fa th sw tl - and polite, translation-wrapped, summarised-document, retrieved-page,
- * role-play and multi-turn injections beside their benign look-alikes). A floor against
- * regressions at where it stands (bench/RESULTS.md figure 10); precision is held to target. */
+ * role-play and multi-turn injections beside their benign look-alikes). The #15 targets
+ * since session 14 (0.926 recall there; bench/RESULTS.md figure 10). */
 static void test_held3(void **st)
 {
     (void)st;
-    evaluate("held3", 0.99, 0.83, 0, 0.10);
+    evaluate("held3", 0.99, 0.90, 0, 0.10);
 }
 
 /* The tuning set of session 13 (fi hu he fa th sw tl ca da cs el tr: suffixed and prefixed
@@ -156,6 +156,16 @@ static void test_tune3(void **st)
 {
     (void)st;
     evaluate("tune3", 0.99, 0.90, 0, 0.10);
+}
+
+/* The tuning set of session 14 (English polite requests to drop the rules, personas and
+ * role play, games, multi-turn splits, authority claims, and look-alikes: security
+ * questions about those wordings, polite requests about the user's own instructions,
+ * ordinary role play): the #15 targets. */
+static void test_tune5(void **st)
+{
+    (void)st;
+    evaluate("tune5", 0.99, 0.90, 0, 0.10);
 }
 
 static void test_all_prompts(void **st)
@@ -171,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_held2),
         cmocka_unit_test(test_held3),
         cmocka_unit_test(test_tune3),
+        cmocka_unit_test(test_tune5),
         cmocka_unit_test(test_all_prompts),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
