@@ -121,7 +121,7 @@ static const struct ig_param bd_param_rows[] = {
     ROW("min_descent", IG_PT_U32, min_descent, .def = 5, .min = 2, .max = 16,
         .help = "greedy choices in the last 16 rows, none against, that fire with one exact relation: a kept base had lowered the probability of its label, a dropped step had not (SimBA keeps only improving steps)"),
     ROW("min_star", IG_PT_U32, min_star, .def = 4, .min = 2, .max = 64,
-        .help = "coordinates along which a base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long), summed over the bases probed in the last 16 rows, that fire with a moved centre, from 8 features"),
+        .help = "coordinates along which a base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long), summed over the bases probed in the last 16 rows, that fire with a moved centre, from 8 features; across clients, as many mirrored pairs split over clients (x - e from one, x + e next from another) in 16 rows sent by 2 x min_star clients fire without one"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
@@ -228,6 +228,16 @@ struct bd_state {
                                * q + a == b + c (dim floats, then dim of scratch; from its
                                * first one, NULL before or when refused) */
     uint32_t pcen_moves;      /* times that centre moved (a search's step between rounds) */
+    /* across clients (a cross stream's state): probes of one star split over clients */
+    uint32_t who, who_prev;   /* client of the row fed now, of the row before (0 own stream) */
+    uint32_t live;            /* distinct clients of the stream's last 16 rows as they came
+                               * (the row fed now among them; 0 for rows a stream took) */
+    int32_t  first_coord;     /* the row before: coordinate of its first child of a star
+                               * along that coordinate, -1 none */
+    uint64_t first_base;      /* ... that star's base (its row) */
+    uint32_t split_m;         /* bit k: the row k rows ago mirrored the row before it, the
+                               * first child of its star along that coordinate, sent by
+                               * another client (split_pair()) */
     int32_t  labels[];        /* recent: the ring's labels */
 };
 
@@ -359,6 +369,7 @@ static void *state_make(const void *ctx)
         return NULL;
     st->dim = m->dim;
     st->recent_n = m->p->recent;
+    st->first_coord = -1;
     if (rel_on(m->p, m->dim)) {
         st->rel_n = rel_slots(m->dim);
         if (!rel_block(st, st->rel_n < REL_FIRST ? st->rel_n : REL_FIRST)) {
@@ -829,6 +840,7 @@ struct rel_hit {
     bool star_child;      /* q is a child of one of the client's stars */
     uint32_t star;        /* coordinates mirrored around that star's base */
     bool star_new;        /* q mirrored an earlier child of that star (a new coordinate) */
+    bool star_first;      /* q is that star's first child along its coordinate */
     uint64_t star_base;   /* that star's base: its row */
     int star_coord;       /* q's coordinate off it */
     bool star_approx;     /* ... through noise (dominant()) */
@@ -1045,6 +1057,7 @@ static double dist2(const float *q, const float *b, const float *inv, uint32_t d
 static void star_join(struct bd_state *st, uint32_t s, uint32_t dim, int k, double v, bool approx,
                       float qe, const float *inv, struct rel_hit *h)
 {
+    h->star_first = !(st->star_has[s] & (1ull << (k % 64)));
     h->star_new = star_add(st, s, dim, k, v, approx, qe, inv);
     h->star_child = true;
     h->star = pop64(st->star_mir[s]);
@@ -2168,6 +2181,15 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     if (h.base >= 0 && !st->star && dim >= 8)
         star_room(g, st);   /* before its first star can be made */
     stars(st, x, h.qe, dim, inv, &h);
+    /* across clients: q mirrors the row just before it, that star's first child along
+     * q's coordinate, and another client sent it (a search's x - e then x + e, the pair
+     * split over its addresses; see the strict test below) */
+    bool split = strict && h.star_new && st->first_coord == h.star_coord &&
+                 st->first_base == h.star_base && st->who != st->who_prev;
+    st->split_m = (st->split_m << 1) | split;
+    st->first_coord = h.star_child && h.star_first ? h.star_coord : -1;
+    st->first_base = h.star_base;
+    st->who_prev = st->who;
     /* a kept step: a child toward the boundary along one coordinate alone (through noise,
      * no second coordinate moving half as far: two probes of one record, x + d e_j and
      * x + d e_k, are two) of a base that was being probed: it had a child before, along
@@ -2274,10 +2296,22 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * probability, while a search spread over many addresses keeps choosing greedily (its
      * streams reached 10 within ~10 rows; with none below 8 features SimBA over 64
      * addresses on iris took up to 89 rows, behind 1 % noise it was never caught) */
+    /* ... or, without a moved centre, a star whose mirrored pairs (x - e, then x + e at
+     * once) were split over clients: min_star such pairs in the last 16 rows, and those
+     * rows sent by 2 x min_star clients or more, about one probe each. A local
+     * sensitivity analysis is one analyst's job and comes from one client; a probe of one
+     * record spread over a pool of addresses is hiding. SimBA whose answers saturate
+     * (breast_cancer: the label's probability is 0.99999994 in float32 whatever it tries)
+     * keeps no step and probes its start coordinate after coordinate: over 64 addresses it
+     * was never caught (efficacy seed 9). Chance mirrors (users editing a field of a
+     * popular record to another record's value: 0 and 16 around a pixel of 8) come
+     * neither in a row nor one after another. */
+    bool split_star = strict && h.star_new && (st->split_m & 1) &&
+                      pop32(st->split_m & 0xffff) >= p->min_star && st->live >= 2 * p->min_star;
     if (strict)
         syn = (greedy && (dim >= 8 || desc >= 2 * p->min_descent) && (st->desc_m & 1)) ||
               (star && h.star_new && moved_centres(st) >= 2) ||
-              (rel2 && h.moved && moved_centres(st) >= 2);
+              (rel2 && h.moved && moved_centres(st) >= 2) || split_star;
     return line ? BD_LINE : syn ? BD_SYNTH : halve ? BD_HALVE : BD_NONE;
 }
 
@@ -2881,9 +2915,11 @@ static struct bd_xstream *cross_stream(struct bd_global *g, struct bd_cross *x, 
 /* Recent row i of the model goes into stream s. */
 static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
                                struct bd_xstream *s, uint32_t i, const float *vals,
-                               const float *inv)
+                               const float *inv, uint32_t live)
 {
     struct bd_xrow *o = &x->rec[i];
+    s->st->who = o->client;
+    s->st->live = live;
     o->sid = s->sid;
     s->lane = o->row & 1;
     s->last = x->lrows[s->lane];
@@ -3098,18 +3134,18 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                                    xage(xv, xv->rec[k].link) < XR &&
                                    xv->rec[k2].row == xv->rec[k].link;
                 if (fresh_chain && xv->rec[k2].sid != sid)
-                    cross_feed(g, xv, xs, k2, xv->raw + (size_t)k2 * dim, inv);
+                    cross_feed(g, xv, xs, k2, xv->raw + (size_t)k2 * dim, inv, 0);
                 uint32_t ml = mrow & 1, nsib = 0;
                 for (uint32_t a = XR - 1; fresh_chain && a >= 1 && nsib < XSIB; a--) {
                     uint32_t n = (xv->lrows[ml] - a) & 0x7fffffffu, pos = xpos(xid(n, ml));
                     struct bd_xrow *o = &xv->rec[pos];
                     if (n && o->row == xid(n, ml) && o->row != mrow && o->link == xv->rec[k].link &&
                         !o->sid && pos != i) {
-                        cross_feed(g, xv, xs, pos, xv->raw + (size_t)pos * dim, inv);
+                        cross_feed(g, xv, xs, pos, xv->raw + (size_t)pos * dim, inv, 0);
                         nsib++;
                     }
                     if (o->row == mrow && xv->rec[k].sid != sid) {
-                        cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv);
+                        cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv, 0);
                         break;
                     }
                 }
@@ -3120,15 +3156,16 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 bool rfeed = mid && xage(xv, mid) < XR && xv->rec[kr].row == mid &&
                              xv->rec[kr].sid != sid;
                 if (rfeed && (xage(xv, mid) > xage(xv, mrow) || xv->rec[k].sid == sid))
-                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv);
+                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv, 0);
                 if (xage(xv, mrow) < XR && xv->rec[k].row == mrow && xv->rec[k].sid != sid)
-                    cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv);
+                    cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv, 0);
                 if (rfeed && xv->rec[kr].sid != sid)
-                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv);
+                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv, 0);
                 /* q against the two ends just taken is no halving step of one search: a
                  * turn back there would be the order they were taken in */
                 xs->st->halv_hold = rfeed;
-                enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv);
+                xs->live[xs->nlive++ % 16] = st->alarmed ? 0 : who;
+                enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv, distinct16(xs->live, xs->nlive));
                 uint32_t ncl = cross_clients(xs);
                 /* Several clients must send into the stream, and the view names those its
                  * own stream has not: a thin client's own readings after the record of
@@ -3141,7 +3178,6 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                  * stream it shared with HopSkipJump over 64 addresses, which waited for
                  * the stream's 10th; and an ordinary user bisecting a feature of a record
                  * SimBA with rotating keys searched from is no search across clients. */
-                xs->live[xs->nlive++ % 16] = st->alarmed ? 0 : who;
                 if (distinct16(xs->live, xs->nlive) < 2 || st->alarmed)
                     kind = BD_NONE;
                 if (kind != BD_NONE && ncl >= 2) {

@@ -899,6 +899,54 @@ static void test_distributed_bisection_alarms(void **state)
     }
 }
 
+/* Probes of one record spread over <pool> addresses in turn: the record, then x - d e_j and
+ * x + d e_j coordinate after coordinate, nothing kept (SimBA on answers that saturate: the
+ * label's probability is the same float whatever it tries; or a local sensitivity
+ * analysis). Returns the query that raised the first finding (0: none). */
+static uint64_t star_over_addresses(struct xrun *x, int pool, uint64_t seed)
+{
+    float v[D], y[D];
+    for (int f = 0; f < D; f++)
+        v[f] = centres[seed % C][f] + (float)(0.1 * nrand());
+    int perm[D], q = 0;
+    uint64_t at = 0;
+    shuffle(perm, D);
+    xquery(x, q++ % pool, v);
+    for (int i = 0; i < D && !at; i++)
+        for (int sgn = -1; sgn <= 1 && !at; sgn += 2) {
+            memcpy(y, v, sizeof(y));
+            y[perm[i]] += (float)sgn * 0.02f;
+            xquery(x, q++ % pool, y);
+            at = x->sink.n ? (uint64_t)q : 0;
+        }
+    return at;
+}
+
+/* A search stuck on saturated answers keeps no step and probes its start as a local
+ * sensitivity analysis does; over a pool of 40 addresses, one probe each, its mirrored
+ * pairs split over clients give it away (efficacy seed 9: SimBA over 64 addresses on breast
+ * cancer, never caught before). The same probes from one address, or shared by 4 workers
+ * of a job in turn, are a sensitivity analysis: quiet. */
+static void test_distributed_stuck_star(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 3; e++) {
+        struct xrun x;
+        xstart(&x, &S32, 970 + (uint64_t)e);
+        uint64_t at = star_over_addresses(&x, XCL, (uint64_t)e);
+        xcaught(&x, at, 16, "probes of one record over 40 addresses", e);
+        xrun_close(&x);
+        for (int pool = 1; pool <= 4; pool += 3) {
+            xstart(&x, &S32, 980 + (uint64_t)e);
+            star_over_addresses(&x, pool, (uint64_t)e);
+            if (x.sink.n)
+                fail_msg("probes of one record from %d address(es) alarmed (%s, stream %d)", pool,
+                         x.title, e);
+            xrun_close(&x);
+        }
+    }
+}
+
 static void test_popular_record_quiet(void **state)
 {
     (void)state;
@@ -1511,6 +1559,7 @@ int main(void)
         cmocka_unit_test(test_distributed_search_alarms),
         cmocka_unit_test(test_distributed_search_busy_alarms),
         cmocka_unit_test(test_popular_record_quiet),
+        cmocka_unit_test(test_distributed_stuck_star),
         cmocka_unit_test(test_noisy_simba_4_features_alarms),
         cmocka_unit_test(test_noisy_streams_4_features_quiet),
         cmocka_unit_test(test_popular_record_4_features_quiet),
