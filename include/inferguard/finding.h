@@ -6,7 +6,7 @@
 
 #include <inferguard/event.h>
 
-#define IG_FINDING_MAX_SCORES 12
+#define IG_FINDING_MAX_SCORES 16
 #define IG_FINDING_MAX_EVIDENCE 8
 #define IG_FINDING_MAX_ATTACKS 4
 

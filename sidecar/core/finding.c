@@ -9,10 +9,10 @@
  * would dangle once a kept finding outlives the detector's call) and the numbers here are
  * updated. Layout of LP64 targets (x86-64, AArch64). */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct ig_finding) == 584,
+_Static_assert(sizeof(struct ig_finding) == 648,
                "struct ig_finding changed: walk its new strings in ig_finding_each_string, "
                "then update this size");
-_Static_assert(offsetof(struct ig_finding, pods) == 232 && offsetof(struct ig_finding, evidence) == 456,
+_Static_assert(offsetof(struct ig_finding, pods) == 232 && offsetof(struct ig_finding, evidence) == 520,
                "struct ig_finding changed: walk its new strings in ig_finding_each_string, "
                "then update these offsets");
 #endif
