@@ -54,7 +54,8 @@ void *ig_ring_claim(struct ig_ring *r);
 /* The same without waiting: NULL when full. */
 void *ig_ring_try_claim(struct ig_ring *r);
 /* Hands the claimed slot to the consumer (its writes become visible before the slot). A
- * sleeping consumer is woken once a quarter of the ring is queued, else within 10 ms. */
+ * sleeping consumer is woken once a quarter of the ring is queued, else within 10 ms (no
+ * fence: the wake may come a slot late, see ring.c). */
 void ig_ring_publish(struct ig_ring *r);
 /* The same, waking a sleeping consumer at once (markers: ticks, end of input). */
 void ig_ring_publish_now(struct ig_ring *r);
@@ -62,13 +63,18 @@ void ig_ring_publish_now(struct ig_ring *r);
 /* Wakes the consumer at once if it sleeps (the producer is about to wait for what the
  * consumer makes of the few slots it has queued). Producer side. */
 void ig_ring_kick(struct ig_ring *r);
+/* Wakes the producer at once if it sleeps on a full ring (a consumer that only try_peeks
+ * is about to wait for something else: ig_ring_release's check may have missed it).
+ * Consumer side. */
+void ig_ring_kick_producer(struct ig_ring *r);
 
 /* Consumer. Returns the oldest published slot, waiting while the ring is empty. The slot
  * stays valid, unchanged, until ig_ring_release(). */
 void *ig_ring_peek(struct ig_ring *r);
 /* The same without waiting: NULL when empty. */
 void *ig_ring_try_peek(struct ig_ring *r);
-/* Gives the peeked slot back to the producer. */
+/* Gives the peeked slot back to the producer (a producer asleep on a full ring is woken
+ * once half of it is free; no fence, as for ig_ring_publish). */
 void ig_ring_release(struct ig_ring *r);
 
 /* Readers besides the consumer (they must not outrun what the consumer releases): slots

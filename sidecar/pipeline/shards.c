@@ -360,8 +360,10 @@ static uint64_t pos_sum(const struct ig_shards *s)
 static void wait_shards(struct ig_shards *s, uint64_t seen)
 {
     s->waits++;
-    for (uint32_t j = 0; j < s->n; j++)
+    for (uint32_t j = 0; j < s->n; j++) {
         ig_ring_kick(&s->sh[j].in);   /* a shard asleep on a few queued inputs */
+        ig_ring_kick_producer(&s->sh[j].out);   /* or on a full output whose wake we missed */
+    }
     for (int i = 0; i < 64; i++) {
         if (pos_sum(s) != seen)
             return;
