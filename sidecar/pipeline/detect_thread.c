@@ -91,28 +91,33 @@ struct threaded {
     struct ig_detect d;                /* first: the stage's view */
     uint32_t nlanes;                   /* lane threads */
     struct lane lane[IG_DETECT_MAX_LANES];
-    /* The shared model-side lane (2 workers: the core's lane 0 without a thread). */
+    /* The shared model-side lane (2 workers: the core's lane 0 without a thread). What each
+     * thread writes per event sits on cache lines of its own (the _Alignas below), so that
+     * one thread's counter does not take the line the other's is on. */
     bool share;
     _Alignas(64) _Atomic uint64_t s_pos;   /* slots its engine has passed */
     pthread_mutex_t s_lock;            /* held while its engine runs (either thread) */
     bool s_lock_ready;
-    char help;                         /* detection.model_side: a(uto), p(arsing), d(etection) */
+    /* The parsing thread's. */
+    _Alignas(64) char help;            /* detection.model_side: a(uto), p(arsing), d(etection) */
     bool helping;                      /* parsing thread: it takes the lane up */
     uint32_t help_hi, help_lo;         /* queued slots where it starts / stops */
     uint32_t cpu_every;                /* parser_help calls until the next look at the clocks */
     clockid_t det_clock;               /* the detection thread's CPU clock */
     bool det_clock_ok;
-    uint64_t s_parser, s_detect;       /* events it ran the lane on: each thread's own count */
+    uint64_t s_parser;                 /* events it ran the lane on (s_detect: the other's) */
     bool busier;                       /* the parsing thread has used more CPU than detection */
-    /* Decoding handed over (shared mode): detection.decode a(uto), p(arsing), d(etection);
-     * what the detection thread's decoding counted (its own; a copy at each tick for the
-     * parsing side, under pub_lock) and its decoding scratch. */
+    /* Decoding handed over (shared mode): detection.decode a(uto), p(arsing), d(etection). */
     char decode;
     uint64_t deferred;                 /* parsing thread: transactions handed over */
     /* Parsing thread: the ring position of its last lane step and last hand-over (UINT64_MAX:
      * none yet). It does one or the other, not both within a ring's length: moving work
      * both ways at once would only pay two hand-offs for nothing. */
     uint64_t helped_at, deferred_at;
+    bool identity_ready;               /* <identity> below is taken */
+    /* The detection thread's: its lane count, what its decoding counted (a copy at each
+     * tick for the parsing side, under pub_lock) and its decoding scratch. */
+    _Alignas(64) uint64_t s_detect;
     struct decoded { struct ig_parse_stats ps; uint64_t by_proto[IG_PROTO__COUNT];
                      struct ig_drop_reasons drops; } dec, dec_pub;
     struct ig_scratch dscratch;
@@ -121,7 +126,6 @@ struct threaded {
      * first hand-over): resolving writes a cache of recent API keys, so each thread has its
      * own; same secret, same ids. */
     struct ig_identity_cfg identity;
-    bool identity_ready;
     _Alignas(64) _Atomic uint64_t go;  /* the model lane is done with marker slot go - 1 */
     uint64_t lanes_min;                /* the model lane's last view of min(lane pos) */
     struct ig_drop_reasons *drops;     /* the parsing side's */
