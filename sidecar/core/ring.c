@@ -4,8 +4,9 @@
  * the other index; the other side stores its index, fences, then checks the flag. One of
  * the two always sees the other's store, so a wake-up is never lost. A sleeper is woken
  * with hysteresis: the producer when half the ring is free, the consumer when a quarter is
- * queued (or at once for ig_ring_publish_now, and at the latest after the timed wait), so
- * a slow side does not pay one wake-up per slot.
+ * queued (or at once for ig_ring_publish_now and ig_ring_kick, and at the latest 10 ms
+ * after it began to sleep, whatever woke it meanwhile), so a slow side does not pay one
+ * wake-up per slot.
  * The fence is kept where a wake-up is due at once (ig_ring_publish_now, ig_ring_kick) and
  * where a side is about to sleep; the per-slot ig_ring_publish and ig_ring_release check
  * the flag without it. The fence there waited for the index's cache line to come back from
@@ -145,6 +146,19 @@ static void deadline_in(struct timespec *ts, long ns)
     }
 }
 
+/* Waits on the ring's condition until <deadline>; true once it has passed. The deadline is
+ * set once per sleep, not per wake: a wake that does not satisfy the sleeper (a kick, the
+ * other side's own pre-sleep wake) must not put its timeout off, or wakes a few ms apart
+ * would hold it for ever. After a timeout the next period starts, so a side that still
+ * finds nothing sleeps again instead of spinning on an expired deadline. */
+static bool timed_wait(struct ig_ring *r, struct timespec *deadline)
+{
+    if (pthread_cond_timedwait(&r->moved, &r->lock, deadline) != ETIMEDOUT)
+        return false;
+    deadline_in(deadline, SLEEP_NS);
+    return true;
+}
+
 void *ig_ring_try_claim(struct ig_ring *r)
 {
     uint64_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -168,6 +182,8 @@ void *ig_ring_claim(struct ig_ring *r)
             return s;
     }
     pthread_mutex_lock(&r->lock);
+    struct timespec deadline;
+    deadline_in(&deadline, SLEEP_NS);
     for (bool late = false;; ) {
         atomic_store_explicit(&r->producer_sleeps, 1, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst);
@@ -177,10 +193,8 @@ void *ig_ring_claim(struct ig_ring *r)
          * unfenced check, see the top): we hold the lock, so it is in its wait. */
         if (atomic_load_explicit(&r->consumer_sleeps, memory_order_relaxed))
             pthread_cond_broadcast(&r->moved);
-        struct timespec ts;
-        deadline_in(&ts, SLEEP_NS);
         /* After a timeout any free slot will do. */
-        late = pthread_cond_timedwait(&r->moved, &r->lock, &ts) == ETIMEDOUT;
+        late |= timed_wait(r, &deadline);
     }
     atomic_store_explicit(&r->producer_sleeps, 0, memory_order_relaxed);
     pthread_mutex_unlock(&r->lock);
@@ -189,6 +203,9 @@ void *ig_ring_claim(struct ig_ring *r)
 
 void ig_ring_kick(struct ig_ring *r)
 {
+    /* Counted as urgent, or the woken consumer would find less than a quarter queued and
+     * sleep on: the kick is for the few slots it holds. */
+    atomic_fetch_add_explicit(&r->urgent, 1, memory_order_release);
     wake_if_sleeping(r, &r->consumer_sleeps, false, true, true);
 }
 
@@ -238,6 +255,8 @@ void *ig_ring_peek(struct ig_ring *r)
             return s;
     }
     pthread_mutex_lock(&r->lock);
+    struct timespec deadline;
+    deadline_in(&deadline, SLEEP_NS);
     for (bool late = false;; ) {
         atomic_store_explicit(&r->consumer_sleeps, 1, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst);
@@ -249,10 +268,8 @@ void *ig_ring_peek(struct ig_ring *r)
          * wake-up (a release's unfenced check): wake it. */
         if (atomic_load_explicit(&r->producer_sleeps, memory_order_relaxed))
             pthread_cond_broadcast(&r->moved);
-        struct timespec ts;
-        deadline_in(&ts, SLEEP_NS);
         /* After a timeout a single slot will do: latency stays bounded. */
-        late = pthread_cond_timedwait(&r->moved, &r->lock, &ts) == ETIMEDOUT;
+        late |= timed_wait(r, &deadline);
     }
     atomic_store_explicit(&r->consumer_sleeps, 0, memory_order_relaxed);
     r->urgent_seen = atomic_load_explicit(&r->urgent, memory_order_acquire);

@@ -60,8 +60,8 @@ void ig_ring_publish(struct ig_ring *r);
 /* The same, waking a sleeping consumer at once (markers: ticks, end of input). */
 void ig_ring_publish_now(struct ig_ring *r);
 
-/* Wakes the consumer at once if it sleeps (the producer is about to wait for what the
- * consumer makes of the few slots it has queued). Producer side. */
+/* Wakes the consumer at once if it sleeps, to take the slots queued however few (the
+ * producer is about to wait for what the consumer makes of them). Producer side. */
 void ig_ring_kick(struct ig_ring *r);
 /* Wakes the producer at once if it sleeps on a full ring (a consumer that only try_peeks
  * is about to wait for something else: ig_ring_release's check may have missed it).

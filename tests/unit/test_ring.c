@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -137,14 +138,22 @@ static void *one_peek(void *arg)
     return seen;
 }
 
+/* Until that side of <r> has said it sleeps (a busy machine may start a thread late: a fixed
+ * pause before publishing made these tests fail now and then). */
+static void wait_asleep(_Atomic int *flag)
+{
+    struct timespec ms = { 0, 1000000L };
+    while (!atomic_load(flag))
+        nanosleep(&ms, NULL);
+}
+
 static void sleeper(uint32_t slots, bool now)
 {
     struct ig_ring r;
     assert_int_equal(ig_ring_init(&r, slots, sizeof(struct item)), IG_OK);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, one_peek, &r), 0);
-    struct timespec ts = { 0, 50 * 1000000L };
-    nanosleep(&ts, NULL);
+    wait_asleep(&r.consumer_sleeps);
     struct item *it = ig_ring_claim(&r);
     fill(it, 42);
     if (now)
@@ -166,6 +175,95 @@ static void test_sleeping_consumer_is_woken(void **state) { (void)state; sleeper
 static void test_lone_slot_still_delivered(void **state) { (void)state; sleeper(1024, false); }
 static void test_publish_now_wakes(void **state) { (void)state; sleeper(1024, true); }
 
+/* The other side keeps poking a sleeper (the parse-shard coordinator kicks every ~2 ms while
+ * it waits) without ever satisfying its threshold by publishing or releasing more: the
+ * sleeper must still get going. Before, each wake restarted its 10 ms timeout, so kicks a
+ * millisecond apart held it asleep as long as they went on: these two failed then on a
+ * quiet machine (on one so loaded that a poke comes > 10 ms late they may pass it; they never
+ * fail a ring that keeps its bound). */
+#define POKES 5000   /* 1 ms apart: far longer than any timed wait */
+
+struct poked { struct ig_ring *r; _Atomic int done; };
+
+static void *peek_one(void *arg)
+{
+    struct poked *x = arg;
+    struct item *it = ig_ring_peek(x->r);
+    check(it, 7);
+    ig_ring_release(x->r);
+    atomic_store(&x->done, 1);
+    return NULL;
+}
+
+static void *claim_one(void *arg)
+{
+    struct poked *x = arg;
+    fill(ig_ring_claim(x->r), 99);
+    ig_ring_publish(x->r);
+    atomic_store(&x->done, 1);
+    return NULL;
+}
+
+static int poke_until_done(struct poked *x, void (*poke)(struct ig_ring *))
+{
+    struct timespec ms = { 0, 1000000L };
+    int n = 0;
+    while (!atomic_load(&x->done) && n < POKES) {
+        poke(x->r);
+        nanosleep(&ms, NULL);
+        n++;
+    }
+    return atomic_load(&x->done);
+}
+
+/* A consumer asleep on one slot of a large ring (below its wake threshold) is kicked. */
+static void test_kicked_consumer_takes_a_lone_slot(void **state)
+{
+    (void)state;
+    struct ig_ring r;
+    assert_int_equal(ig_ring_init(&r, 1024, sizeof(struct item)), IG_OK);
+    struct poked x = { &r, 0 };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, peek_one, &x), 0);
+    wait_asleep(&r.consumer_sleeps);
+    fill(ig_ring_claim(&r), 7);
+    ig_ring_publish(&r);
+    int done = poke_until_done(&x, ig_ring_kick);
+    pthread_join(t, NULL);
+    assert_true(done);
+    ig_ring_free(&r);
+}
+
+/* A producer asleep on a full ring that gets one slot back (below its half-free threshold)
+ * and is then only kicked still claims it. */
+static void test_kicked_producer_takes_a_lone_free_slot(void **state)
+{
+    (void)state;
+    struct ig_ring r;
+    assert_int_equal(ig_ring_init(&r, 16, sizeof(struct item)), IG_OK);
+    for (uint64_t i = 0; i < 16; i++) {
+        fill(ig_ring_try_claim(&r), i);
+        ig_ring_publish(&r);
+    }
+    struct poked x = { &r, 0 };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, claim_one, &x), 0);
+    wait_asleep(&r.producer_sleeps);
+    check(ig_ring_try_peek(&r), 0);
+    ig_ring_release(&r);
+    int done = poke_until_done(&x, ig_ring_kick_producer);
+    pthread_join(t, NULL);
+    assert_true(done);
+    for (uint64_t i = 1; i < 16; i++) {
+        check(ig_ring_try_peek(&r), i);
+        ig_ring_release(&r);
+    }
+    check(ig_ring_try_peek(&r), 99);   /* after the 15 before it, nothing lost */
+    ig_ring_release(&r);
+    assert_null(ig_ring_try_peek(&r));
+    ig_ring_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_sleeping_consumer_is_woken),
         cmocka_unit_test(test_lone_slot_still_delivered),
         cmocka_unit_test(test_publish_now_wakes),
+        cmocka_unit_test(test_kicked_consumer_takes_a_lone_slot),
+        cmocka_unit_test(test_kicked_producer_takes_a_lone_free_slot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
