@@ -621,11 +621,13 @@ struct ig_shards *ig_shards_new(struct ig_pipeline *coord, const struct ig_shard
         snprintf(err, errlen, "flow.parse_shards: 1 to %d", IG_SHARDS_MAX);
         return NULL;
     }
-    struct ig_shards *s = calloc(1, sizeof *s);
+    /* aligned_alloc: the _Alignas(64) members need the block on a cache line */
+    struct ig_shards *s = aligned_alloc(_Alignof(struct ig_shards), sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    memset(s, 0, sizeof *s);
     s->coord = coord;
     s->ops = *ops;
     s->n = n;
