@@ -526,6 +526,30 @@ static float ring_min(const struct ig_kern_ops *k, const struct bd_state *st, co
     return m;
 }
 
+/* ring_min() when only a row within squared distance <lim2> matters (a near-duplicate):
+ * the same d2 and slot when the nearest row is within it, else INFINITY and *at = -1. The
+ * blocked ring goes through l2sq_min_blocks with the largest float not above lim2 as its
+ * bound: it abandons a block once every lane's partial sum exceeds that bound (partial sums
+ * only grow, so no such lane is within lim2) and finishes every other lane bit for bit as
+ * l2sq_min, folding the lowest slot among equals, as l2sq_min does. An ordinary client's
+ * next row is far from all 16 (oip_v2 d64: the first 16 of 64 features settle every block),
+ * so the other 48 features of the ring are neither read nor fetched (bd_observe). */
+static float ring_near(const struct ig_kern_ops *k, const struct bd_state *st, const float *x,
+                       double lim2, int32_t *at)
+{
+    if (!st->ring.data)
+        return ring_min(k, st, x, at);
+    float bound = (float)lim2;
+    if ((double)bound > lim2)
+        bound = nextafterf(bound, 0.0f);
+    uint32_t blocks[1024 / IG_VSET_BLOCK], nb = (st->ring.count + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK;
+    for (uint32_t b = 0; b < nb; b++)
+        blocks[b] = b;
+    *at = -1;
+    float d2 = k->l2sq_min_blocks(&st->ring, x, blocks, nb, bound, at);
+    return *at >= 0 ? d2 : INFINITY;
+}
+
 static void ring_get(const struct bd_state *st, uint32_t i, float *out)
 {
     if (st->ring.data)
@@ -3008,10 +3032,12 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         prefetch_bytes(b, nb);
     }
     if (st->ring.data) {
+        /* of each block, the features ring_near() reads before its first abandon check */
         const char *b = (const char *)st->ring.data;
-        size_t nb = (size_t)(st->ring.count + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK * IG_VSET_BLOCK *
-                    st->ring.dim * st->ring.elem;
-        prefetch_bytes(b, nb);
+        size_t blk = (size_t)IG_VSET_BLOCK * st->ring.dim * st->ring.elem,
+               head = (size_t)IG_VSET_BLOCK * IG_MIN(st->ring.dim, 16u) * st->ring.elem;
+        for (uint32_t i = 0; i < st->ring.count; i += IG_VSET_BLOCK, b += blk)
+            prefetch_bytes(b, head);
     }
     const struct ig_kern_ops *k = ig_kern();
     const uint32_t dim = ev->features;
@@ -3218,7 +3244,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             lim = p->near_rel * sqrt(norm2 > 1e-12 ? norm2 : 1e-12);
         }
         int32_t at = -1;
-        float d2 = ring_count(st) ? ring_min(k, st, x, &at) : INFINITY;
+        float d2 = ring_count(st) ? ring_near(k, st, x, lim * lim, &at) : INFINITY;
         bool near = at >= 0 && d2 <= lim * lim;
         if (near && d2 == 0) {
             /* an exact retry is neither a step of a search nor a break in one */
