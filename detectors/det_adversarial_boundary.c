@@ -139,6 +139,7 @@ struct bd_global {
     const struct ig_budget_ops *mem_ops;   /* lent by the env */
     struct ig_budget *mem;    /* memory_mb: clients' rings */
     _Atomic uint64_t skipped;
+    _Atomic uint64_t serials; /* models numbered (scale_id()) */
 };
 
 #define STAR_N 4         /* stars kept per client (a batch of targets probes one base each) */
@@ -235,6 +236,14 @@ struct bd_state {
     int32_t  first_coord;     /* the row before: coordinate of its first child of a star
                                * along that coordinate, -1 none */
     uint64_t first_base;      /* ... that star's base (its row) */
+    /* relations()' squared distance (float kernel, model's scale) from row hv_at to the row
+     * before it, the step halving_step() judges at row hv_at + 1: a bound on its length
+     * (UINT64_MAX: none), in the scale hv_key names (scale_id: 0 raw units) */
+    uint64_t hv_at;
+    float    hv_d2;
+    uint64_t hv_key;
+    double   hv_w2;           /* sum of w^2 over the features in scale w2_key (0 none yet) */
+    uint64_t w2_key;
     uint32_t split_m;         /* bit k: the row k rows ago mirrored the row before it, the
                                * first child of its star along that coordinate, sent by
                                * another client (split_pair()) */
@@ -253,6 +262,7 @@ struct bd_model {
     struct bd_cross *x;       /* the view across the model's clients, from its first scaled row */
     uint32_t first_who;       /* wide rows: the first client seen (hash), until a second one */
     bool     several;         /* wide rows: a second client was seen (the view starts then) */
+    uint64_t serial;          /* this model's number (scale_id()), 0 until its first row */
 };
 
 static int bd_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -370,6 +380,7 @@ static void *state_make(const void *ctx)
     st->dim = m->dim;
     st->recent_n = m->p->recent;
     st->first_coord = -1;
+    st->hv_at = UINT64_MAX;
     if (rel_on(m->p, m->dim)) {
         st->rel_n = rel_slots(m->dim);
         if (!rel_block(st, st->rel_n < REL_FIRST ? st->rel_n : REL_FIRST)) {
@@ -876,6 +887,8 @@ struct rel_hit {
     int near_first;       /* the first of them */
     double rest;          /* q's move off its largest coordinate against its nearest fresh
                            * input: the others' mean square (model's scale); -1 none */
+    float newest_d2;      /* squared distance (model's scale) to the newest kept input, -1
+                           * none measured */
 };
 
 static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
@@ -1272,6 +1285,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->swept = -1;
     h->nearest = -1;
     h->para = -1;
+    h->newest_d2 = -1.0f;
     uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
     if (n < 1)
@@ -1299,6 +1313,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             nearest = (int)i;
     h->nearest = nearest;
     h->near_d2 = d2[nearest];
+    h->newest_d2 = d2[(st->rows - 1) % slots];
     h->near_nnz = qn[nearest];
     h->near_first = qf[nearest];
 
@@ -1589,6 +1604,64 @@ static void lattice_sums(const float *p1, const float *p2, const float *inv, dou
     }
 }
 
+/* halving_step's residues of q against +-half the step p1 - p2, summed in coordinate order
+ * into *ep and *em; true when it left early, both sums above <lim> at the end of a block of
+ * 16 coordinates (the sums only grow: both end above lim) */
+static bool halving_residues(const float *q, const float *p1, const float *p2, const float *inv,
+                             double qe, bool lattice, uint32_t dim, double lim, double *epp,
+                             double *emp)
+{
+    double ep = 0, em = 0;
+    uint32_t k0 = 0;
+#if BD_SSE2
+    /* two coordinates at a time, the sums in order as below; a pair ending a block of 16
+     * is where the loop below would leave */
+    const __m128d qev = _mm_set1_pd(qe), quarter = _mm_set1_pd(0.25), one = _mm_set1_pd(1.0);
+    const __m128d c4 = _mm_set1_pd(4.0 * ULP), two = _mm_set1_pd(2.0), hv = _mm_set1_pd(0.5),
+                  zero = _mm_setzero_pd();
+    for (; k0 + 2 <= dim; k0 += 2) {
+        __m128d w = inv ? ld2(inv + k0) : one;
+        __m128d keep = lattice ? _mm_cmple_pd(_mm_mul_pd(qev, w), quarter)
+                               : _mm_castsi128_pd(_mm_set1_epi32(-1));
+        __m128d vq = ld2(q + k0), v1 = ld2(p1 + k0), v2 = ld2(p2 + k0);
+        __m128d a = _mm_mul_pd(c4, _mm_add_pd(_mm_add_pd(abs_pd(vq), _mm_mul_pd(two, abs_pd(v1))),
+                                              abs_pd(v2)));
+        __m128d d0 = _mm_sub_pd(v1, v2), d1 = _mm_sub_pd(vq, v1);
+        __m128d rp = _mm_sub_pd(abs_pd(_mm_sub_pd(d1, _mm_mul_pd(hv, d0))), a),
+                rm = _mm_sub_pd(abs_pd(_mm_add_pd(d1, _mm_mul_pd(hv, d0))), a);
+        __m128d tp = _mm_and_pd(_mm_mul_pd(_mm_mul_pd(_mm_mul_pd(rp, rp), w), w),
+                                _mm_and_pd(_mm_cmpgt_pd(rp, zero), keep));
+        __m128d tm = _mm_and_pd(_mm_mul_pd(_mm_mul_pd(_mm_mul_pd(rm, rm), w), w),
+                                _mm_and_pd(_mm_cmpgt_pd(rm, zero), keep));
+        ep += lo_pd(tp);
+        ep += hi_pd(tp);
+        em += lo_pd(tm);
+        em += hi_pd(tm);
+        if (((k0 + 1) & 15) == 15 && ep > lim && em > lim) {
+            *epp = ep, *emp = em;
+            return true;
+        }
+    }
+#endif
+    for (uint32_t k = k0; k < dim; k++) {
+        double w = inv ? inv[k] : 1.0;
+        if (lattice && qe * w > 0.25)
+            continue;
+        /* float32 rounding of the attacker's float64 arithmetic: excused outright */
+        double a = 4.0 * ULP * (fabs((double)q[k]) + 2.0 * fabs((double)p1[k]) + fabs((double)p2[k]));
+        double d0 = (double)p1[k] - p2[k], d1 = (double)q[k] - p1[k];
+        double rp = fabs(d1 - 0.5 * d0) - a, rm = fabs(d1 + 0.5 * d0) - a;
+        ep += rp > 0 ? rp * rp * w * w : 0.0;
+        em += rm > 0 ? rm * rm * w * w : 0.0;
+        if ((k & 15) == 15 && ep > lim && em > lim) {
+            *epp = ep, *emp = em;
+            return true;
+        }
+    }
+    *epp = ep, *emp = em;
+    return false;
+}
+
 /* ---- halving chains: a binary search seen through noise or rounding ----
  * A binary search for the decision boundary (HopSkipJump, Boundary attack, Sign-OPT, RayS,
  * OPT) sends midpoints: each step is half the one before, along the same line, on toward
@@ -1602,7 +1675,7 @@ static void lattice_sums(const float *p1, const float *p2, const float *inv, dou
  * scale; coordinates the client's rounding leaves without resolution (a step of a quarter
  * of their spread or more) are left out. Returns +1 (same direction), -1 (turned back), 0. */
 static int halving_step(const struct bd_params *p, const struct bd_state *st, const float *q,
-                        float qq, uint32_t dim, const float *inv)
+                        float qq, uint32_t dim, const float *inv, uint64_t key)
 {
     if (st->rows < 2)
         return 0;
@@ -1618,6 +1691,23 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
     bool lattice = qe > 0 && inv;   /* some coordinates may have no resolution left */
     if (!inv && qe > 0.25)
         return 0;
+    /* The residues first, when the step's length is known from the row before: relations()
+     * measured |p1 - p2|^2 in this scale (float32 sums of float32 terms: each term within 5
+     * roundings of its exact value, the sum within 63 more, so n0 <= d2 (1 + 1e-5) + 1e-30
+     * whatever coordinates the lattice leaves out), and every coordinate's w^2 bounds w2.
+     * Residues past the bound that gives are past the exact one: no halving step, without
+     * the step's sums (an ordinary row's residues pass it within 16 coordinates). */
+    double ep = 0, em = 0;
+    bool have = false;
+    if (st->hv_at != UINT64_MAX && st->hv_at + 1 == st->rows && st->hv_key == key) {
+        double w2u = inv ? st->hv_w2 * (1.0 + 1e-9) : dim;
+        double limu = 0.25 * p->halving_tol * p->halving_tol * ((double)st->hv_d2 * (1.0 + 1e-5) + 1e-30) +
+                      4.0 * (3.5 / 12.0) * qe * qe * w2u;
+        if (halving_residues(q, p1, p2, inv, qe, lattice, dim, limu, &ep, &em) ||
+            (ep > limu && em > limu))
+            return 0;
+        have = true;   /* ep, em complete */
+    }
 #if BD_SSE2
     /* The same sums in the same order, each term computed two coordinates at a time (SSE2
      * doubles, no fused operations); a coordinate the lattice leaves out adds +0 (every
@@ -1711,48 +1801,8 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
     /* (tol x |d0| / 2)^2, plus 4 x the residue rounding to qe makes on average: each of q,
      * p1, p2 off by a uniform +-qe/2 (variance qe^2/12), weighted 1, 3/2, 1/2 */
     double lim = 0.25 * p->halving_tol * p->halving_tol * n0 + 4.0 * (3.5 / 12.0) * qe * qe * w2;
-    double ep = 0, em = 0;
-    uint32_t k0 = 0;
-#if BD_SSE2
-    /* two coordinates at a time, the sums in order as below; a pair ending a block of 16
-     * is where the loop below would leave */
-    const __m128d c4 = _mm_set1_pd(4.0 * ULP), two = _mm_set1_pd(2.0), hv = _mm_set1_pd(0.5),
-                  zero = _mm_setzero_pd();
-    for (; k0 + 2 <= dim; k0 += 2) {
-        __m128d w = inv ? ld2(inv + k0) : one;
-        __m128d keep = lattice ? _mm_cmple_pd(_mm_mul_pd(qev, w), quarter)
-                               : _mm_castsi128_pd(_mm_set1_epi32(-1));
-        __m128d vq = ld2(q + k0), v1 = ld2(p1 + k0), v2 = ld2(p2 + k0);
-        __m128d a = _mm_mul_pd(c4, _mm_add_pd(_mm_add_pd(abs_pd(vq), _mm_mul_pd(two, abs_pd(v1))),
-                                              abs_pd(v2)));
-        __m128d d0 = _mm_sub_pd(v1, v2), d1 = _mm_sub_pd(vq, v1);
-        __m128d rp = _mm_sub_pd(abs_pd(_mm_sub_pd(d1, _mm_mul_pd(hv, d0))), a),
-                rm = _mm_sub_pd(abs_pd(_mm_add_pd(d1, _mm_mul_pd(hv, d0))), a);
-        __m128d tp = _mm_and_pd(_mm_mul_pd(_mm_mul_pd(_mm_mul_pd(rp, rp), w), w),
-                                _mm_and_pd(_mm_cmpgt_pd(rp, zero), keep));
-        __m128d tm = _mm_and_pd(_mm_mul_pd(_mm_mul_pd(_mm_mul_pd(rm, rm), w), w),
-                                _mm_and_pd(_mm_cmpgt_pd(rm, zero), keep));
-        ep += lo_pd(tp);
-        ep += hi_pd(tp);
-        em += lo_pd(tm);
-        em += hi_pd(tm);
-        if (((k0 + 1) & 15) == 15 && ep > lim && em > lim)
-            return 0;
-    }
-#endif
-    for (uint32_t k = k0; k < dim; k++) {
-        double w = inv ? inv[k] : 1.0;
-        if (lattice && qe * w > 0.25)
-            continue;
-        /* float32 rounding of the attacker's float64 arithmetic: excused outright */
-        double a = 4.0 * ULP * (fabs((double)q[k]) + 2.0 * fabs((double)p1[k]) + fabs((double)p2[k]));
-        double d0 = (double)p1[k] - p2[k], d1 = (double)q[k] - p1[k];
-        double rp = fabs(d1 - 0.5 * d0) - a, rm = fabs(d1 + 0.5 * d0) - a;
-        ep += rp > 0 ? rp * rp * w * w : 0.0;
-        em += rm > 0 ? rm * rm * w * w : 0.0;
-        if ((k & 15) == 15 && ep > lim && em > lim)
-            return 0;
-    }
+    if (!have && halving_residues(q, p1, p2, inv, qe, lattice, dim, lim, &ep, &em))
+        return 0;
     return ep <= lim ? 1 : em <= lim ? -1 : 0;
 }
 
@@ -2157,19 +2207,29 @@ static void para_centre(struct bd_global *g, struct bd_state *st, const float *q
  * step kept off one of its probes). */
 static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const float *x,
                             uint32_t dim, int label, double margin, float poff,
-                            const float *inv, bool strict, bool repeat)
+                            const float *inv, uint64_t key, bool strict, bool repeat)
 {
     const struct bd_params *p = &g->p;
     struct rel_hit h;
     float qq = decimal_quantum(x, dim);
     rel_room(g, st);
     early_keep(st);   /* a client's early ring rows still in the slot rel_push overwrites */
-    int hv = st->halv_hold ? 0 : halving_step(p, st, x, qq, dim, inv);
+    if (inv && st->w2_key != key) {   /* once per scale (key names it) */
+        double w2 = 0;
+        for (uint32_t k = 0; k < dim; k++)
+            w2 += (double)inv[k] * inv[k];
+        st->hv_w2 = w2;
+        st->w2_key = key;
+    }
+    int hv = st->halv_hold ? 0 : halving_step(p, st, x, qq, dim, inv, key);
     st->halv_hold = false;
     st->halv_run = hv ? st->halv_run + 1 : 0;
     st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
     bool halve = hv && halving_chain(p, st, label);
     relations(p, st, x, qq, dim, label, margin, inv, &h);
+    st->hv_at = h.newest_d2 >= 0 ? st->rows : UINT64_MAX;
+    st->hv_d2 = h.newest_d2;
+    st->hv_key = key;
     noise_learn(st, h.rest);
     /* the centre q probes around moved (centre_moved()): its base's, or for a mirror
      * without one its nearest input's; a parallelogram's centre is (q + a) / 2 itself
@@ -2939,7 +2999,7 @@ static struct bd_xstream *cross_stream(struct bd_global *g, struct bd_cross *x, 
 /* Recent row i of the model goes into stream s. */
 static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
                                struct bd_xstream *s, uint32_t i, const float *vals,
-                               const float *inv, uint32_t live)
+                               const float *inv, uint64_t key, uint32_t live)
 {
     struct bd_xrow *o = &x->rec[i];
     s->st->who = o->client;
@@ -2952,7 +3012,7 @@ static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
         s->st->requests++;
     }
     s->recent[s->nrecent++ % 16] = o->client;
-    return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, true, o->repeat);
+    return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, key, true, o->repeat);
 }
 
 /* Distinct clients among the first min(n, 16) of c[] (a ring of 16; 0: none). */
@@ -2988,6 +3048,16 @@ static float off_label(const struct ig_event *ev, uint32_t r, int label)
         if (k != (uint32_t)label)
             u += sc[k];
     return u >= 0 && u < INFINITY ? (float)u : -1.0f;
+}
+
+/* The model's number, as the scale its rows are judged in (rel_row's key: a scale is fixed
+ * once learnt, so one number names it; a freed model's address may come back, its number
+ * never does). */
+static uint64_t scale_id(struct bd_global *g, struct bd_model *m)
+{
+    if (!m->serial)
+        m->serial = atomic_fetch_add(&g->serials, 1) + 1;
+    return m->serial;
 }
 
 /* Asks for the 64-byte lines of <b> .. <b> + n, four a loop step. */
@@ -3093,13 +3163,14 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             }
             inv = wbuf;
         }
+        uint64_t key = inv ? scale_id(g, m) : 0;
         float poff = off_label(ev, r, label);
         /* a narrow row's fingerprints first: their index entries load meanwhile */
         uint32_t fp[XS];
         if (xv && !wide)
             cross_fps(xv, &m->fs, x, fp);
         if (st->rel) {
-            enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, false, false);
+            enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, key, false, false);
             if (kind != BD_NONE) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */
@@ -3160,18 +3231,18 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                                    xage(xv, xv->rec[k].link) < XR &&
                                    xv->rec[k2].row == xv->rec[k].link;
                 if (fresh_chain && xv->rec[k2].sid != sid)
-                    cross_feed(g, xv, xs, k2, xv->raw + (size_t)k2 * dim, inv, 0);
+                    cross_feed(g, xv, xs, k2, xv->raw + (size_t)k2 * dim, inv, key, 0);
                 uint32_t ml = mrow & 1, nsib = 0;
                 for (uint32_t a = XR - 1; fresh_chain && a >= 1 && nsib < XSIB; a--) {
                     uint32_t n = (xv->lrows[ml] - a) & 0x7fffffffu, pos = xpos(xid(n, ml));
                     struct bd_xrow *o = &xv->rec[pos];
                     if (n && o->row == xid(n, ml) && o->row != mrow && o->link == xv->rec[k].link &&
                         !o->sid && pos != i) {
-                        cross_feed(g, xv, xs, pos, xv->raw + (size_t)pos * dim, inv, 0);
+                        cross_feed(g, xv, xs, pos, xv->raw + (size_t)pos * dim, inv, key, 0);
                         nsib++;
                     }
                     if (o->row == mrow && xv->rec[k].sid != sid) {
-                        cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv, 0);
+                        cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv, key, 0);
                         break;
                     }
                 }
@@ -3182,16 +3253,16 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 bool rfeed = mid && xage(xv, mid) < XR && xv->rec[kr].row == mid &&
                              xv->rec[kr].sid != sid;
                 if (rfeed && (xage(xv, mid) > xage(xv, mrow) || xv->rec[k].sid == sid))
-                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv, 0);
+                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv, key, 0);
                 if (xage(xv, mrow) < XR && xv->rec[k].row == mrow && xv->rec[k].sid != sid)
-                    cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv, 0);
+                    cross_feed(g, xv, xs, k, xv->raw + (size_t)k * dim, inv, key, 0);
                 if (rfeed && xv->rec[kr].sid != sid)
-                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv, 0);
+                    cross_feed(g, xv, xs, kr, xv->raw + (size_t)kr * dim, inv, key, 0);
                 /* q against the two ends just taken is no halving step of one search: a
                  * turn back there would be the order they were taken in */
                 xs->st->halv_hold = rfeed;
                 xs->live[xs->nlive++ % 16] = st->alarmed ? 0 : who;
-                enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv, distinct16(xs->live, xs->nlive));
+                enum bd_kind kind = cross_feed(g, xv, xs, i, x, inv, key, distinct16(xs->live, xs->nlive));
                 uint32_t ncl = cross_clients(xs);
                 /* Several clients must send into the stream, and the view names those its
                  * own stream has not: a thin client's own readings after the record of
