@@ -72,9 +72,10 @@
  * The reference is learned from live traffic: clients present from the start teach it,
  * each a bounded share; rows sent while it is being learned are not judged. Memory: the
  * model slice is ~18 KiB, the client slice ~0.6 KiB, plus a judged client's history of
- * its distinct samples so far (~4 x min(d, 32) + 4 B each, rounded up to a power of two
- * and 16: at most ~66 KiB by default, within memory_mb); nothing is allocated per query
- * but the history's doublings. */
+ * its distinct samples so far (~4 x min(d, 32) + 8 B each, rounded up to a power of two
+ * and 16, and past 16 samples its pivots, 4 x (min(d, 32) + 1) B per class with reference
+ * rows, rounded up to 4 classes: ~69 KiB by default on 4 classes, within memory_mb);
+ * nothing is allocated per query but the history's growth. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -177,15 +178,37 @@ static const uint32_t cv_scan_len[CV_SCANS] = { CV_BURST, 32, CV_WIN };
 /* A client's last <cap> distinct samples (sampled features / reference sd), a ring, grown
  * on demand: row-major in <small> up to CV_SMALL rows (2, 4, 8, 16), then in a blocked set
  * (kernels.h) that doubles up to <cap>. Ring slot i is row i of either store. */
-struct cv_hist {
-    uint32_t n, head, cap, nfeat;
-    uint32_t room;            /* rows allocated */
+struct cv_hist {              /* 72 B: every judged client has one */
+    uint32_t n, head, cap;
+    uint32_t room;            /* rows allocated: the row-major store while <= CV_SMALL */
     uint32_t wild;            /* stored rows with a coordinate beyond +-CV_TAME */
+    uint16_t nfeat;           /* <= CV_FEAT */
+    uint16_t npivot;          /* with the set: pivots (<= IG_SEG_PIVOTS) */
     uint64_t bytes;           /* charged to memory_mb */
-    float   *small;           /* room x nfeat, while room <= CV_SMALL */
-    struct ig_vsplit set;     /* afterwards, with each row's squared length (float sum in
-                               * feature order) in its aux floats (hist_norm) */
+    union {
+        float *small;         /* room x nfeat, while room <= CV_SMALL */
+        float *pivot;         /* afterwards: the origin and the model's class centres when
+                               * the set was made (the rows' distances refer to these,
+                               * whatever the model learns later), side by side: feature f
+                               * of pivot p at [f * pivot_stride(npivot) + p], their squared
+                               * lengths in row nfeat, zero past npivot */
+    };
+    struct ig_vsplit set;     /* with the pivots, each row's squared length (float sum in
+                               * feature order) in its aux floats (hist_norm), its nearest
+                               * pivot and an upper bound on its distance to it (hist_pivot) */
 };
+
+/* The row-major store (room <= CV_SMALL), before the set */
+static inline bool hist_small(const struct cv_hist *h)
+{
+    return h->room <= CV_SMALL;
+}
+
+/* Pivots side by side, a multiple of 4 (vector lanes) */
+static inline uint32_t pivot_stride(uint32_t npivot)
+{
+    return (npivot + 3) & ~3u;
+}
 
 /* The rows' squared lengths (the set's aux floats), once the history is a set. */
 static inline float *hist_norm(const struct cv_hist *h)
@@ -295,7 +318,7 @@ static void cv_evict(const struct ig_call *call)
     struct cv_client *c = call->client;
     if (c->hist) {
         g->mem_ops->uncharge(g->mem, c->hist->bytes);
-        free(c->hist->small);
+        free(hist_small(c->hist) ? c->hist->small : c->hist->pivot);
         ig_vsplit_free(&c->hist->set);   /* the squared lengths with it */
         free(c->hist);
         c->hist = NULL;
@@ -513,7 +536,7 @@ static double interp_share(const struct cv_client *c)
 /* Row i of the history: a pointer into the row-major store, or a copy in <tmp>. */
 static const float *hist_row(const struct cv_hist *h, uint32_t i, float *tmp)
 {
-    if (h->small)
+    if (hist_small(h))
         return h->small + (size_t)i * h->nfeat;
     ig_vsplit_get(&h->set, i, tmp);
     return tmp;
@@ -627,6 +650,20 @@ static float sq(const float *z, uint32_t nf)
     return s;
 }
 
+/* Per pivot p < pivot_stride(h->npivot), out[p] = sum_f x[f] c_p[f]: the pivots side by side, so that
+ * the compiler's vector lanes take a pivot each. */
+static void pivot_dots(const struct cv_hist *h, const float *x, float *out)
+{
+    const uint32_t ps = pivot_stride(h->npivot);
+    for (uint32_t p = 0; p < ps; p++)
+        out[p] = 0;
+    for (uint32_t f = 0; f < h->nfeat; f++) {
+        const float *c = h->pivot + (size_t)f * ps, xf = x[f];
+        for (uint32_t p = 0; p < ps; p++)
+            out[p] += xf * c[p];
+    }
+}
+
 /* Margins of judge_fast per unit of the squared lengths involved. 1e-4 covers the float
  * sums of the estimates and of the reference's arithmetic; IG_VSPLIT_EPS the estimates' dot
  * products (kernels.h): |z.b - est| <= eps
@@ -700,10 +737,20 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     float at[3][CV_FEAT], u[3][CV_FEAT];
     const float *q[3];
     struct ig_seg_query sq_[3];
+    /* per nearest row a and pivot c: |a - c|^2 - |z - c|^2 = |a|^2 - |z|^2 + 2 (z - a).c,
+     * with a slack of 1e-4 of 2|a|^2 + 2|z|^2 + 4|c|^2 + |z - a|^2 (>= |a - c|^2 + |z - c|^2
+     * + |z - a|^2, as kernels.h asks; these float sums err by far less) */
+    float lift[3][IG_SEG_PIVOTS] = { { 0 } }, uc[IG_SEG_PIVOTS];
+    const float *cc = h->pivot + (size_t)nf * pivot_stride(h->npivot);
     for (uint32_t k = 0; k < nbest; k++) {
         q[k] = hist_row(h, best[k], at[k]);
-        sq_[k] = (struct ig_seg_query){ zz, nb[best[k]], diff(z, q[k], u[k], nf), 0.25f * nf * 0.9999f,
-                                        tol2 * 1.0001f, CV_SEG_REL };
+        const float aa = nb[best[k]], uu = diff(z, q[k], u[k], nf);
+        sq_[k] = (struct ig_seg_query){ zz, aa, uu, 0.25f * nf * 0.9999f, tol2 * 1.0001f, CV_SEG_REL,
+                                        lift[k] };
+        pivot_dots(h, u[k], uc);
+        const float base = aa - zz, slack = 1e-4f * (2 * aa + 2 * zz + uu);
+        for (uint32_t p = 0; p < h->npivot; p++)
+            lift[k][p] = base + 2 * uc[p] + (slack + 4e-4f * cc[p]);
     }
     unsigned any = ops->cov_pairs(&h->set, q, nbest, nb, dz, sq_, work, bits);
     for (uint32_t k = 0; k < nbest; k++) {
@@ -719,6 +766,29 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     return 0;
 }
 
+/* Row <at> of the set (squared length yy): its nearest pivot and an upper bound on its
+ * distance to it (|y|^2 + |c|^2 - 2 y.c in float sums, each within 32 x 2^-24 of |y|^2 +
+ * |c|^2 for up to CV_FEAT features: 1e-5 of them covers it), packed in the pivot plane, for
+ * the bound that lets judge_fast's second pass skip rows (kernels.h, ig_seg_query.lift).
+ * Which pivot a row takes changes no decision, only how much the bound rules out. */
+static void hist_pivot(struct cv_hist *h, uint32_t at, const float *z, float yy)
+{
+    float yc[IG_SEG_PIVOTS];
+    const float *cc = h->pivot + (size_t)h->nfeat * pivot_stride(h->npivot);
+    pivot_dots(h, z, yc);
+    uint32_t best = 0;
+    float bd = INFINITY;
+    for (uint32_t p = 0; p < h->npivot; p++) {
+        float d2 = yy + cc[p] - 2 * yc[p];
+        if (d2 < bd) {
+            bd = d2;
+            best = p;
+        }
+    }
+    float rho = sqrtf(fmaxf(bd, 0) + 1e-5f * (yy + cc[best])) * (1 + 0x1p-12f);
+    ig_vsplit_aux_plane(&h->set, IG_SEG_PIVOT_PLANE)[at] = ig_seg_pivot_pack(rho, best);
+}
+
 /* Writes z into ring slot <at> (<replace>: over an earlier row). */
 static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replace)
 {
@@ -727,23 +797,63 @@ static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replac
         h->wild--;
     if (!tame(z, h->nfeat))
         h->wild++;
-    if (h->small) {
+    if (hist_small(h)) {
         memcpy(h->small + (size_t)at * h->nfeat, z, h->nfeat * sizeof(float));
     } else {
         ig_vsplit_put(&h->set, at, z);
         hist_norm(h)[at] = sq(z, h->nfeat);
+        hist_pivot(h, at, z, hist_norm(h)[at]);
     }
 }
 
-static size_t hist_bytes(uint32_t nfeat, uint32_t room)
+/* The set's aux planes: squared lengths, the rows' pivots */
+#define CV_AUX (IG_SEG_PIVOT_PLANE + 1)
+
+static size_t hist_bytes(uint32_t nfeat, uint32_t room, uint32_t npivot)
 {
-    return sizeof(struct cv_hist) + (room <= CV_SMALL ? (size_t)room * nfeat * sizeof(float)
-                                                      : ig_vsplit_bytes(nfeat, room));
+    return sizeof(struct cv_hist) +
+           (room <= CV_SMALL ? (size_t)room * nfeat * sizeof(float)
+                             : ig_vsplit_bytes_aux(nfeat, room, CV_AUX) +
+                                   (size_t)(nfeat + 1) * pivot_stride(npivot) * sizeof(float));
+}
+
+/* Pivots of a history's set: the origin (the reference's mean) and the centres of the
+ * classes with reference rows (at most IG_SEG_PIVOTS in all), in the units of the
+ * interpolation test. A class's natural records lie around its centre, at about the same
+ * distance from it in many features, and a segment between two of them passes closer to
+ * it than a third record does: the bound of judge_fast's second pass measured from the
+ * row's pivot instead of the origin rules most rows out before their products (kernels.h,
+ * ig_seg_query.lift; oip_v2_d64: the pass computed ~4.5 M block-queries of products, 0.58
+ * M with pivots; nothing decides differently). */
+static uint32_t pivot_count(const struct cv_model *m)
+{
+    uint32_t n = 1;
+    for (uint32_t k = 0; k < CV_CLS && n < IG_SEG_PIVOTS; k++)
+        n += m->st[k][0].n > 0;
+    return n;
+}
+
+/* The table of struct cv_hist's pivot (zeroed, (nfeat + 1) x pstride floats) */
+static void pivot_fill(const struct cv_model *m, float *out, uint32_t npivot, uint32_t pstride)
+{
+    const uint32_t nf = m->nfeat;
+    float *cc = out + (size_t)nf * pstride;
+    for (uint32_t k = 0, p = 1; k < CV_CLS && p < npivot; k++) {
+        if (!(m->st[k][0].n > 0))
+            continue;
+        for (uint32_t f = 0; f < nf; f++) {
+            float c = (float)((m->st[k][f].mean - m->all[f].mean) * m->inv_sd[f]);
+            out[(size_t)f * pstride + p] = c;
+            cc[p] += c * c;
+        }
+        p++;
+    }
 }
 
 struct cv_grow {
     struct cv_hist *h;        /* NULL: a new history */
     uint32_t room, nfeat, cap;
+    const struct cv_model *m; /* its pivots, when the history becomes a set */
 };
 
 /* make() of the budget's alloc: a new history, or more room for one. */
@@ -767,41 +877,53 @@ static void *hist_make(const void *ctx)
         h->small = v;
     } else {
         /* the squared lengths live in the set (aux): one heap call per doubling */
-        if (h->small) {
+        if (hist_small(h)) {
             struct ig_vsplit set;
-            if (ig_vsplit_init(&set, h->nfeat, w->room) != IG_OK)
+            const uint32_t npivot = pivot_count(w->m), ps = pivot_stride(npivot);
+            float *pivot = calloc((size_t)(h->nfeat + 1) * ps, sizeof(float));
+            if (!pivot || ig_vsplit_init_aux(&set, h->nfeat, w->room, CV_AUX) != IG_OK) {
+                free(pivot);
                 return NULL;
-            for (uint32_t i = 0; i < h->n; i++) {
-                ig_vsplit_put(&set, i, h->small + (size_t)i * h->nfeat);
-                ig_vsplit_aux(&set)[i] = sq(h->small + (size_t)i * h->nfeat, h->nfeat);
             }
-            set.count = h->n;
-            free(h->small);
-            h->small = NULL;
+            pivot_fill(w->m, pivot, npivot, ps);
+            h->npivot = (uint16_t)npivot;
+            float *rows = h->small;
             h->set = set;
+            h->pivot = pivot;
+            h->room = w->room;   /* a set from here on (hist_small) */
+            for (uint32_t i = 0; i < h->n; i++) {
+                const float *row = rows + (size_t)i * h->nfeat;
+                ig_vsplit_put(&h->set, i, row);
+                ig_vsplit_aux(&h->set)[i] = sq(row, h->nfeat);
+                hist_pivot(h, i, row, ig_vsplit_aux(&h->set)[i]);
+            }
+            h->set.count = h->n;
+            free(rows);
         } else if (ig_vsplit_reserve(&h->set, w->room) != IG_OK) {
             return NULL;
         }
     }
     h->room = w->room;
-    h->bytes = hist_bytes(h->nfeat, w->room);
+    h->bytes = hist_bytes(h->nfeat, w->room, h->npivot);
     return h;
 }
 
 /* Doubles the history's room (charged to memory_mb); false when refused. */
-static bool hist_grow(struct cv_global *g, struct cv_hist *h)
+static bool hist_grow(struct cv_global *g, struct cv_hist *h, const struct cv_model *m)
 {
-    struct cv_grow w = { h, h->room * 2 < h->cap ? h->room * 2 : h->cap, h->nfeat, h->cap };
+    struct cv_grow w = { h, h->room * 2 < h->cap ? h->room * 2 : h->cap, h->nfeat, h->cap, m };
     uint64_t was = h->bytes;
-    return g->mem_ops->alloc(g->mem, hist_bytes(h->nfeat, w.room) - was, hist_make, &w) != NULL;
+    uint32_t npivot = hist_small(h) ? pivot_count(m) : h->npivot;
+    return g->mem_ops->alloc(g->mem, hist_bytes(h->nfeat, w.room, npivot) - was, hist_make, &w) != NULL;
 }
 
 /* Judges z and adds it (not a repeat) to the history: as judge_ref. <dz> has room for
  * fast_work(h->n) floats, or is NULL (the reference path then). */
-static int interp_judge(struct cv_global *g, struct cv_hist *h, const float *z, float *dz)
+static int interp_judge(struct cv_global *g, const struct cv_model *m, struct cv_hist *h,
+                        const float *z, float *dz)
 {
     const float tol2 = (float)(g->p.interp_tol * g->p.interp_tol) * h->nfeat;
-    bool fast = dz && g->p.search == 0 && !h->small && h->wild == 0 && tame(z, h->nfeat);
+    bool fast = dz && g->p.search == 0 && !hist_small(h) && h->wild == 0 && tame(z, h->nfeat);
     int r = fast ? judge_fast(h, z, tol2, dz) : judge_ref(h, z, tol2);
     IG_ASSERT_HOT(!fast || r == judge_ref(h, z, tol2));   /* debug builds check every sample */
     atomic_fetch_add_explicit(&g->samples, 1, memory_order_relaxed);
@@ -810,13 +932,13 @@ static int interp_judge(struct cv_global *g, struct cv_hist *h, const float *z, 
     if (r < 0)
         return r;
     /* a refused growth keeps the ring at the size it has */
-    if (h->n < h->cap && h->n == h->room && !hist_grow(g, h)) {
+    if (h->n < h->cap && h->n == h->room && !hist_grow(g, h, m)) {
         h->cap = h->n;
         atomic_fetch_add_explicit(&g->capped, 1, memory_order_relaxed);
     }
     if (h->n < h->cap) {
         hist_put(h, h->n++, z, false);
-        h->set.count = h->small ? 0 : h->n;
+        h->set.count = hist_small(h) ? 0 : h->n;
     } else {
         hist_put(h, h->head, z, true);   /* the oldest leaves */
         h->head = (h->head + 1) % h->cap;
@@ -941,14 +1063,17 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
 {
     const struct cv_params *p = &g->p;
     if (!c->hist && !c->no_hist) {
-        struct cv_grow w = { NULL, 2, m->nfeat, p->history };   /* history >= 8 */
-        c->hist = g->mem_ops->alloc(g->mem, hist_bytes(m->nfeat, w.room), hist_make, &w);
+        struct cv_grow w = { NULL, 2, m->nfeat, p->history, m };   /* history >= 8 */
+        c->hist = g->mem_ops->alloc(g->mem, hist_bytes(m->nfeat, w.room, 0), hist_make, &w);
         if (c->hist)
             c->next_interp = CV_BURST;
         c->no_hist = !c->hist;
     }
     if (!c->hist)
         return true;
+    if (!hist_small(c->hist))   /* judge_fast reads the pivots (~1 KiB), rarely still in cache */
+        for (size_t b = 0; b < (size_t)(c->hist->nfeat + 1) * pivot_stride(c->hist->npivot) * sizeof(float); b += 64)
+            __builtin_prefetch((const char *)c->hist->pivot + b);
     float z[CV_FEAT];
     for (uint32_t f = 0; f < m->nfeat; f++)
         z[f] = (x[f * m->stride] - (float)m->all[f].mean) * m->inv_sd[f];
@@ -960,7 +1085,7 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     else if (*work || (call->scratch &&
                        (*work = ig_scratch_alloc(call->scratch, fast_work(p->history) * sizeof(float)))))
         dz = *work;
-    int r = interp_judge(g, c->hist, z, dz);
+    int r = interp_judge(g, m, c->hist, z, dz);
     if (r == 1 && filled_copy(c->hist, m, z))
         r = -2;   /* a record with values filled in: a new sample, outside the window */
     if (r == -2)

@@ -91,13 +91,16 @@ void ig_vset_get(const struct ig_vset *s, uint32_t i, float *out);
  *    dim) of vector 16b + l, so one load widens to two features by a shift and a mask;
  *  - lo: the rest, bits(y) - (hi(y) << 16) as a signed 16-bit number, row-major (vector
  *    i's at lo[i * dim]): a row read back exactly touches one or two lines of it.
- * The same bytes as float32 (dim * 4 per vector, plus 2 for an odd dim), and one float
- * per vector that the caller keeps beside it (aux: coverage's squared lengths).
+ * The same bytes as float32 (dim * 4 per vector, plus 2 for an odd dim), and naux floats
+ * per vector that the caller keeps beside it (aux planes of cap floats: coverage's squared
+ * lengths, its rows' pivots and distances to them).
  * Everything is one allocation grown by realloc: doubling a set is one heap call. */
 struct ig_vsplit {       /* 32 B: it sits in every judged client's state */
     void     *mem;      /* the allocation (hi is its first 64-byte boundary) */
     uint32_t *hi;       /* 64-byte aligned, cap * pairs words; then lo and aux: */
-    uint32_t dim, pairs;
+    uint32_t dim;       /* < 65536 */
+    uint16_t pairs;
+    uint16_t naux;      /* aux planes (1 unless ig_vsplit_init_aux) */
     uint32_t count;     /* vectors stored (the searches' n) */
     uint32_t cap;       /* multiple of IG_VSET_BLOCK */
 };
@@ -114,13 +117,22 @@ static inline float *ig_vsplit_aux(const struct ig_vsplit *s)
     return (float *)(ig_vsplit_lo(s) + (size_t)s->cap * s->dim);
 }
 
+/* Aux plane j < s->naux (0 is ig_vsplit_aux). */
+static inline float *ig_vsplit_aux_plane(const struct ig_vsplit *s, uint32_t j)
+{
+    return ig_vsplit_aux(s) + (size_t)j * s->cap;
+}
+
 /* Largest relative error of ig_kern_ops.dots_split against the exact dot product with
  * the stored float32 values, for dim < 4096: rounding (2^-8) and float32 sums. */
 #define IG_VSPLIT_EPS (0x1p-8f + 0x1p-11f)
 
 size_t ig_vsplit_bytes(uint32_t dim, uint32_t cap);
-/* IG_OK, IG_ECONF (dim 0) or IG_ENOMEM. Not for the hot path. */
+size_t ig_vsplit_bytes_aux(uint32_t dim, uint32_t cap, uint32_t naux);
+/* IG_OK, IG_ECONF (dim 0 or beyond 65534) or IG_ENOMEM. Not for the hot path. */
 int  ig_vsplit_init(struct ig_vsplit *s, uint32_t dim, uint32_t cap);
+/* The same with naux (1..4) aux planes. */
+int  ig_vsplit_init_aux(struct ig_vsplit *s, uint32_t dim, uint32_t cap, uint32_t naux);
 /* Grows to <cap> (rounded up to a block), keeping contents (aux too; new slots zero);
  * IG_OK / IG_ENOMEM (then unchanged). One heap call (realloc). */
 int  ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap);
@@ -144,12 +156,36 @@ static inline void ig_vsplit_prefetch(const struct ig_vsplit *s, uint32_t i)
 /* Dot products (ig_kern_ops.dots_split) take at most this many queries at once. */
 #define IG_DOTS_MAXQ 4
 
+/* Pivots of a split set's rows (extraction.coverage: the origin and the model's class
+ * centres): aux plane IG_SEG_PIVOT_PLANE holds, per row i, an upper bound on |y_i - c_p|
+ * whose low 5 bits say p (ig_seg_pivot_pack): one float per row for the bound of cov_pairs. */
+#define IG_SEG_PIVOTS 32
+#define IG_SEG_PIVOT_PLANE 1
+
+/* <rho> (>= 0, an upper bound on the row's distance to pivot p < IG_SEG_PIVOTS) with p in
+ * its low bits, still an upper bound (within 2^-17 of rho); beyond 1e30, infinity (then
+ * the bound keeps the row whatever its pivot). */
+static inline float ig_seg_pivot_pack(float rho, uint32_t p)
+{
+    if (!(rho <= 1e30f))
+        return __builtin_inff();
+    uint32_t b;
+    __builtin_memcpy(&b, &rho, 4);
+    b = ((b + IG_SEG_PIVOTS) & ~(uint32_t)(IG_SEG_PIVOTS - 1)) | p;
+    float out;
+    __builtin_memcpy(&out, &b, 4);
+    return out;
+}
+
 /* One sample z, one of its nearest earlier rows a (extraction.coverage, judge_fast). */
 struct ig_seg_query {
     float zz, aa, uu;         /* |z|^2, |a|^2, |z - a|^2 */
     float step_lo, tol2_hi;   /* the smallest step, the residual bound (with their slack) */
     float rel;                /* the margin per unit of |z|^2 + |a|^2 + 2|b|^2 + |z - a|^2:
                                * wider than the estimates' errors of |b - a|^2, (z - a).(b - a) */
+    /* NULL, or per pivot p < IG_SEG_PIVOTS: at least |a - c_p|^2 - |z - c_p|^2 plus 1e-4 of
+     * |a - c_p|^2 + |z - c_p|^2 + uu (the bound's slack), for the bound of cov_pairs */
+    const float *lift;
 };
 
 struct ig_kern_ops {
@@ -211,8 +247,9 @@ struct ig_kern_ops {
      * q->rel per unit of the squared lengths plus 1e-30, wider than IG_VSPLIT_EPS's effect);
      * a pair whose bit is clear cannot pass the detector's exact test. d comes from this
      * path's cov_near for the same z (all q[k].zz equal) with est = 1e-4 + IG_VSPLIT_EPS:
-     * the AVX-512 path first rules rows out by a bound on |b - a| from |b|, |z - b| and
-     * |z - a| (dots_avx512.c) and skips the products of blocks left empty. <work> holds
+     * the AVX-512 path first rules rows out by a bound on |b - a| from |b - c|, |z - b| and
+     * |z - a| (dots_avx512.c; c the origin, or with q->lift set the row's pivot: the set then
+     * has IG_SEG_PIVOT_PLANE + 1 aux planes) and skips the products of blocks left empty. <work> holds
      * nq * n floats (any path may use it). Returns the set of k (bit k) with some bit set. */
     unsigned (*cov_pairs)(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
                           const float *nb, const float *d, const struct ig_seg_query *q,

@@ -26,46 +26,59 @@ static size_t lo_bytes(uint32_t dim, uint32_t cap)
 /* realloc aligns to 16 at least: room to start hi on the next 64-byte boundary */
 #define VSPLIT_PAD 63
 
-size_t ig_vsplit_bytes(uint32_t dim, uint32_t cap)
+size_t ig_vsplit_bytes_aux(uint32_t dim, uint32_t cap, uint32_t naux)
 {
     cap = round_cap(cap);
-    return hi_bytes((dim + 1) / 2, cap) + lo_bytes(dim, cap) + (size_t)cap * sizeof(float) +
+    return hi_bytes((dim + 1) / 2, cap) + lo_bytes(dim, cap) + (size_t)cap * naux * sizeof(float) +
            VSPLIT_PAD;
+}
+
+size_t ig_vsplit_bytes(uint32_t dim, uint32_t cap)
+{
+    return ig_vsplit_bytes_aux(dim, cap, 1);
+}
+
+int ig_vsplit_init_aux(struct ig_vsplit *s, uint32_t dim, uint32_t cap, uint32_t naux)
+{
+    memset(s, 0, sizeof(*s));
+    if (dim == 0 || dim > 65534 || naux == 0 || naux > 4)
+        return IG_ECONF;
+    s->dim = dim;
+    s->pairs = (uint16_t)((dim + 1) / 2);
+    s->naux = (uint16_t)naux;
+    return ig_vsplit_reserve(s, cap);
 }
 
 int ig_vsplit_init(struct ig_vsplit *s, uint32_t dim, uint32_t cap)
 {
-    memset(s, 0, sizeof(*s));
-    if (dim == 0)
-        return IG_ECONF;
-    s->dim = dim;
-    s->pairs = (dim + 1) / 2;
-    return ig_vsplit_reserve(s, cap);
+    return ig_vsplit_init_aux(s, dim, cap, 1);
 }
 
 /* Grown in place by realloc (glibc moves large blocks by remapping pages, not copying):
  * then each plane moves up to its new offset, the last first. Every plane grows by at
- * least a block (64 bytes of hi, 32 of lo), more than the alignment can shift by, so no
- * move overwrites a plane not yet moved. */
+ * least a block (64 bytes of hi, 32 of lo, 64 of each aux plane), more than the alignment
+ * can shift by, so no move overwrites a plane not yet moved. */
 int ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap)
 {
     cap = round_cap(cap);
     if (cap <= s->cap && s->mem)
         return IG_OK;
-    const uint32_t was = s->mem ? s->cap : 0;
+    const uint32_t was = s->mem ? s->cap : 0, naux = s->naux ? s->naux : 1;
     const size_t h0 = hi_bytes(s->pairs, was), l0 = lo_bytes(s->dim, was), a0 = was * sizeof(float);
     const size_t h1 = hi_bytes(s->pairs, cap), l1 = lo_bytes(s->dim, cap), a1 = cap * sizeof(float);
     const size_t pad0 = s->mem ? (size_t)((uint8_t *)s->hi - (uint8_t *)s->mem) : 0;
-    uint8_t *m = realloc(s->mem, ig_vsplit_bytes(s->dim, cap));
+    uint8_t *m = realloc(s->mem, ig_vsplit_bytes_aux(s->dim, cap, naux));
     if (!m)
         return IG_ENOMEM;
     uint8_t *hi = m + ((64 - ((uintptr_t)m & 63)) & 63), *old = m + pad0;
-    memmove(hi + h1 + l1, old + h0 + l0, a0);
+    for (uint32_t j = naux; j-- > 0;) {
+        memmove(hi + h1 + l1 + j * a1, old + h0 + l0 + j * a0, a0);
+        memset(hi + h1 + l1 + j * a1 + a0, 0, a1 - a0);
+    }
     memmove(hi + h1, old + h0, l0);
     memmove(hi, old, h0);
     memset(hi + h0, 0, h1 - h0);
     memset(hi + h1 + l0, 0, l1 - l0);
-    memset(hi + h1 + l1 + a0, 0, a1 - a0);
     s->mem = m;
     s->hi = (uint32_t *)hi;
     s->cap = cap;

@@ -166,7 +166,7 @@ static float sqf(const float *x, uint32_t dim)
     return s;
 }
 
-static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n, double spread)
+static void cov_make_aux(struct cov_case *c, uint32_t dim, uint32_t n, double spread, uint32_t naux)
 {
     c->dim = dim;
     c->n = n;
@@ -175,7 +175,7 @@ static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n, double spread
     c->z = malloc(sizeof(float) * dim);
     for (uint32_t f = 0; f < dim; f++)
         c->z[f] = (float)(3 * (2 * urand() - 1));
-    assert_int_equal(ig_vsplit_init(&c->s, dim, n), IG_OK);
+    assert_int_equal(ig_vsplit_init_aux(&c->s, dim, n, naux), IG_OK);
     for (uint32_t i = 0; i < n; i++) {
         float *y = c->rows + (size_t)i * dim;
         double near = i % 5 == 0 ? 0.05 * urand() : 1;   /* some rows close to z */
@@ -186,6 +186,34 @@ static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n, double spread
     }
     c->s.count = n;
     c->zz = sqf(c->z, dim);
+}
+
+static void cov_make(struct cov_case *c, uint32_t dim, uint32_t n, double spread)
+{
+    cov_make_aux(c, dim, n, spread, 1);
+}
+
+/* Pivots as extraction.coverage keeps them (kernels.h, IG_SEG_PIVOTS): each row's nearest of
+ * <np> pivots and an upper bound on its distance to it; per query a, its lift. */
+#define TEST_PIVOTS 5
+static void cov_pivots(struct cov_case *c, float piv[TEST_PIVOTS][32])
+{
+    float *packed = ig_vsplit_aux_plane(&c->s, IG_SEG_PIVOT_PLANE);
+    for (uint32_t i = 0; i < c->n; i++) {
+        const float *y = c->rows + (size_t)i * c->dim;
+        double bd = INFINITY;
+        uint32_t which = 0;
+        for (uint32_t p = 0; p < TEST_PIVOTS; p++) {
+            double d2 = 0;
+            for (uint32_t f = 0; f < c->dim; f++)
+                d2 += ((double)y[f] - piv[p][f]) * ((double)y[f] - piv[p][f]);
+            if (d2 < bd) {
+                bd = d2;
+                which = p;
+            }
+        }
+        packed[i] = ig_seg_pivot_pack((float)(sqrt(bd) * (1 + 0x1p-12)), which);
+    }
 }
 
 static void cov_free(struct cov_case *c)
@@ -277,7 +305,9 @@ static void test_cov_pairs_every_path(void **state)
                 struct cov_case c;
                 /* rows near the origin half the time: the AVX-512 path's bound on |b - a|
                  * then rules most of them out before their products */
-                cov_make(&c, dims[di], counts[ci], round % 2 ? 0.3 : 3);
+                /* rounds 3-5: rows with pivots (the origin, one near z, three spread) */
+                const bool pivots = round >= 3;
+                cov_make_aux(&c, dims[di], counts[ci], round % 2 ? 0.3 : 3, pivots ? IG_SEG_PIVOT_PLANE + 1 : 1);
                 const uint32_t n = c.n, dim = c.dim, nblk = (n + 15) / 16;
                 const float tol2 = 0.0225f * dim;
                 /* z on a segment between rows 1 and 2, a few later rows on segments too */
@@ -296,6 +326,13 @@ static void test_cov_pairs_every_path(void **state)
                     c.nb[i] = ig_vsplit_aux(&c.s)[i] = sqf(b, dim);
                 }
                 c.zz = sqf(c.z, dim);
+                float piv[TEST_PIVOTS][32] = { { 0 } }, lift[IG_DOTS_MAXQ][IG_SEG_PIVOTS] = { { 0 } };
+                for (int p = 1; p < TEST_PIVOTS; p++)
+                    for (uint32_t f = 0; f < dim; f++)
+                        piv[p][f] = p == 1 ? c.z[f] + (float)(0.3 * (2 * urand() - 1))
+                                           : (float)((round % 2 ? 0.3 : 3) * (2 * urand() - 1));
+                if (pivots)
+                    cov_pivots(&c, piv);
                 const float *q[IG_DOTS_MAXQ];
                 struct ig_seg_query sq[IG_DOTS_MAXQ];
                 for (int k = 0; k < IG_DOTS_MAXQ; k++) {
@@ -304,7 +341,16 @@ static void test_cov_pairs_every_path(void **state)
                     for (uint32_t f = 0; f < dim; f++)
                         uu += (c.z[f] - q[k][f]) * (c.z[f] - q[k][f]);
                     sq[k] = (struct ig_seg_query){ c.zz, c.nb[ka[k]], uu, 0.25f * dim * 0.9999f,
-                                                   tol2 * 1.0001f, 1e-4f + 1.5f * IG_VSPLIT_EPS };
+                                                   tol2 * 1.0001f, 1e-4f + 1.5f * IG_VSPLIT_EPS,
+                                                   pivots ? lift[k] : NULL };
+                    for (int p = 0; p < TEST_PIVOTS; p++) {   /* as judge_fast computes them */
+                        float ac = 0, zc = 0;
+                        for (uint32_t f = 0; f < dim; f++) {
+                            ac += (q[k][f] - piv[p][f]) * (q[k][f] - piv[p][f]);
+                            zc += (c.z[f] - piv[p][f]) * (c.z[f] - piv[p][f]);
+                        }
+                        lift[k][p] = ac - zc + 1e-4f * (ac + zc + uu);
+                    }
                 }
                 for (int t = 0; t < nt; t++) {
                     all[t]->cov_near(&c.s, c.z, c.zz, c.nb, 1e-4f + IG_VSPLIT_EPS, d, cand);
