@@ -53,6 +53,7 @@ int ig_ring_init(struct ig_ring *r, uint32_t slots, size_t slot_size)
     r->mem = (uint8_t *)(((uintptr_t)r->raw + IG_RING_CACHELINE - 1) & ~(uintptr_t)(IG_RING_CACHELINE - 1));
     r->slot_size = slot_size;
     r->mask = n - 1;
+    r->sleep_ns = SLEEP_NS;
     atomic_init(&r->head, 0);
     atomic_init(&r->tail, 0);
     atomic_init(&r->producer_sleeps, 0);
@@ -88,6 +89,8 @@ void ig_ring_free(struct ig_ring *r)
 }
 
 uint32_t ig_ring_capacity(const struct ig_ring *r) { return (uint32_t)(r->mask + 1); }
+
+void ig_ring_set_sleep_ns(struct ig_ring *r, long ns) { r->sleep_ns = ns > 0 ? ns : SLEEP_NS; }
 
 uint64_t ig_ring_published_count(const struct ig_ring *r)
 {
@@ -151,11 +154,12 @@ static void deadline_in(struct timespec *ts, long ns)
  * other side's own pre-sleep wake) must not put its timeout off, or wakes a few ms apart
  * would hold it for ever. After a timeout the next period starts, so a side that still
  * finds nothing sleeps again instead of spinning on an expired deadline. */
-static bool timed_wait(struct ig_ring *r, struct timespec *deadline)
+static bool timed_wait(struct ig_ring *r, struct timespec *deadline, uint64_t *timeouts)
 {
     if (pthread_cond_timedwait(&r->moved, &r->lock, deadline) != ETIMEDOUT)
         return false;
-    deadline_in(deadline, SLEEP_NS);
+    (*timeouts)++;
+    deadline_in(deadline, r->sleep_ns);
     return true;
 }
 
@@ -183,7 +187,7 @@ void *ig_ring_claim(struct ig_ring *r)
     }
     pthread_mutex_lock(&r->lock);
     struct timespec deadline;
-    deadline_in(&deadline, SLEEP_NS);
+    deadline_in(&deadline, r->sleep_ns);
     for (bool late = false;; ) {
         atomic_store_explicit(&r->producer_sleeps, 1, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst);
@@ -194,7 +198,7 @@ void *ig_ring_claim(struct ig_ring *r)
         if (atomic_load_explicit(&r->consumer_sleeps, memory_order_relaxed))
             pthread_cond_broadcast(&r->moved);
         /* After a timeout any free slot will do. */
-        late |= timed_wait(r, &deadline);
+        late |= timed_wait(r, &deadline, &r->full_timeouts);
     }
     atomic_store_explicit(&r->producer_sleeps, 0, memory_order_relaxed);
     pthread_mutex_unlock(&r->lock);
@@ -256,7 +260,7 @@ void *ig_ring_peek(struct ig_ring *r)
     }
     pthread_mutex_lock(&r->lock);
     struct timespec deadline;
-    deadline_in(&deadline, SLEEP_NS);
+    deadline_in(&deadline, r->sleep_ns);
     for (bool late = false;; ) {
         atomic_store_explicit(&r->consumer_sleeps, 1, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst);
@@ -269,7 +273,7 @@ void *ig_ring_peek(struct ig_ring *r)
         if (atomic_load_explicit(&r->producer_sleeps, memory_order_relaxed))
             pthread_cond_broadcast(&r->moved);
         /* After a timeout a single slot will do: latency stays bounded. */
-        late |= timed_wait(r, &deadline);
+        late |= timed_wait(r, &deadline, &r->empty_timeouts);
     }
     atomic_store_explicit(&r->consumer_sleeps, 0, memory_order_relaxed);
     r->urgent_seen = atomic_load_explicit(&r->urgent, memory_order_acquire);
@@ -289,4 +293,6 @@ void ig_ring_stats(const struct ig_ring *r, struct ig_ring_stats *st)
     st->published = r->published;
     st->full_waits = r->full_waits;
     st->empty_waits = r->empty_waits;
+    st->full_timeouts = r->full_timeouts;
+    st->empty_timeouts = r->empty_timeouts;
 }

@@ -18,17 +18,19 @@ struct ig_ring_stats {
     uint64_t published;       /* slots handed to the consumer */
     uint64_t full_waits;      /* producer found the ring full and waited (back-pressure) */
     uint64_t empty_waits;     /* consumer found the ring empty and waited */
+    uint64_t full_timeouts;   /* producer's sleeps that reached their timed wait's end */
+    uint64_t empty_timeouts;  /* consumer's sleeps that reached their timed wait's end */
 };
 
 struct ig_ring {
     /* Written by the producer, read by the consumer. */
     _Alignas(IG_RING_CACHELINE) _Atomic uint64_t head;
     uint64_t tail_cache;               /* producer's last view of tail */
-    uint64_t published, full_waits;
+    uint64_t published, full_waits, full_timeouts;
     /* Written by the consumer, read by the producer. */
     _Alignas(IG_RING_CACHELINE) _Atomic uint64_t tail;
     uint64_t head_cache;               /* consumer's last view of head */
-    uint64_t empty_waits;
+    uint64_t empty_waits, empty_timeouts;
     /* Slow path only: a side about to sleep says so, the other wakes it. */
     _Alignas(IG_RING_CACHELINE) _Atomic int producer_sleeps, consumer_sleeps;
     _Atomic uint64_t urgent;           /* ig_ring_publish_now calls; consumer keeps urgent_seen */
@@ -40,6 +42,7 @@ struct ig_ring {
     void *raw;                         /* the allocation */
     size_t slot_size;                  /* bytes per slot, a multiple of IG_RING_CACHELINE */
     uint64_t mask;                     /* slots - 1; slots is a power of two */
+    long sleep_ns;                     /* the timed wait (10 ms unless set) */
 };
 
 /* Sets up <slots> slots (rounded up to a power of two, >= 2) of at least <slot_size>
@@ -47,6 +50,10 @@ struct ig_ring {
 int ig_ring_init(struct ig_ring *r, uint32_t slots, size_t slot_size);
 void ig_ring_free(struct ig_ring *r);
 uint32_t ig_ring_capacity(const struct ig_ring *r);
+/* Sets the timed wait that bounds a sleep whose wake-up never comes (10 ms by default).
+ * Call before the two sides start. Tests lengthen it so that a wake-up's effect cannot be
+ * mistaken for the timeout's on a loaded machine. */
+void ig_ring_set_sleep_ns(struct ig_ring *r, long ns);
 
 /* Producer. Returns the next free slot, waiting while the ring is full. The slot belongs to
  * the producer until ig_ring_publish(). */

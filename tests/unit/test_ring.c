@@ -175,13 +175,12 @@ static void test_sleeping_consumer_is_woken(void **state) { (void)state; sleeper
 static void test_lone_slot_still_delivered(void **state) { (void)state; sleeper(1024, false); }
 static void test_publish_now_wakes(void **state) { (void)state; sleeper(1024, true); }
 
-/* The other side keeps poking a sleeper (the parse-shard coordinator kicks every ~2 ms while
- * it waits) without ever satisfying its threshold by publishing or releasing more: the
- * sleeper must still get going. Before, each wake restarted its 10 ms timeout, so kicks a
- * millisecond apart held it asleep as long as they went on: these two failed then on a
- * quiet machine (on one so loaded that a poke comes > 10 ms late they may pass it; they never
- * fail a ring that keeps its bound). */
-#define POKES 5000   /* 1 ms apart: far longer than any timed wait */
+/* The other side pokes a sleeper (the parse-shard coordinator kicks every ~2 ms while it
+ * waits) without satisfying its threshold by publishing or releasing more. The ring's timed
+ * wait is set to a second here, far longer than any scheduling delay of a loaded machine,
+ * so the timeout counters tell what got the sleeper going: the kick, or the timeout. */
+#define LONG_SLEEP_NS 1000000000L
+#define POKES 4000   /* ~1 ms apart: four timed waits */
 
 struct poked { struct ig_ring *r; _Atomic int done; };
 
@@ -204,43 +203,40 @@ static void *claim_one(void *arg)
     return NULL;
 }
 
-static int poke_until_done(struct poked *x, void (*poke)(struct ig_ring *))
-{
-    struct timespec ms = { 0, 1000000L };
-    int n = 0;
-    while (!atomic_load(&x->done) && n < POKES) {
-        poke(x->r);
-        nanosleep(&ms, NULL);
-        n++;
-    }
-    return atomic_load(&x->done);
-}
-
-/* A consumer asleep on one slot of a large ring (below its wake threshold) is kicked. */
+/* A consumer asleep on one slot of a large ring (below its wake threshold) is kicked once:
+ * it takes the slot at once. Before, the kick woke it to find less than a quarter queued
+ * and it slept on until its timeout. */
 static void test_kicked_consumer_takes_a_lone_slot(void **state)
 {
     (void)state;
     struct ig_ring r;
     assert_int_equal(ig_ring_init(&r, 1024, sizeof(struct item)), IG_OK);
+    ig_ring_set_sleep_ns(&r, LONG_SLEEP_NS);
     struct poked x = { &r, 0 };
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, peek_one, &x), 0);
     wait_asleep(&r.consumer_sleeps);
     fill(ig_ring_claim(&r), 7);
     ig_ring_publish(&r);
-    int done = poke_until_done(&x, ig_ring_kick);
+    ig_ring_kick(&r);
     pthread_join(t, NULL);
-    assert_true(done);
+    struct ig_ring_stats st;
+    ig_ring_stats(&r, &st);
+    assert_int_equal(st.empty_waits, 1);
+    assert_int_equal(st.empty_timeouts, 0);   /* the kick, not the timeout, got it going */
     ig_ring_free(&r);
 }
 
 /* A producer asleep on a full ring that gets one slot back (below its half-free threshold)
- * and is then only kicked still claims it. */
+ * and is then only kicked, every millisecond, claims the slot when its timed wait ends,
+ * counted from when it fell asleep: once, not restarted by each kick (before, kicks a
+ * millisecond apart held it asleep as long as they went on). Nothing is lost. */
 static void test_kicked_producer_takes_a_lone_free_slot(void **state)
 {
     (void)state;
     struct ig_ring r;
     assert_int_equal(ig_ring_init(&r, 16, sizeof(struct item)), IG_OK);
+    ig_ring_set_sleep_ns(&r, LONG_SLEEP_NS);
     for (uint64_t i = 0; i < 16; i++) {
         fill(ig_ring_try_claim(&r), i);
         ig_ring_publish(&r);
@@ -251,9 +247,16 @@ static void test_kicked_producer_takes_a_lone_free_slot(void **state)
     wait_asleep(&r.producer_sleeps);
     check(ig_ring_try_peek(&r), 0);
     ig_ring_release(&r);
-    int done = poke_until_done(&x, ig_ring_kick_producer);
+    struct timespec ms = { 0, 1000000L };
+    for (int n = 0; !atomic_load(&x.done) && n < POKES; n++) {
+        ig_ring_kick_producer(&r);
+        nanosleep(&ms, NULL);
+    }
+    assert_true(atomic_load(&x.done));   /* within the pokes: its deadline held */
     pthread_join(t, NULL);
-    assert_true(done);
+    struct ig_ring_stats st;
+    ig_ring_stats(&r, &st);
+    assert_int_equal(st.full_timeouts, 1);
     for (uint64_t i = 1; i < 16; i++) {
         check(ig_ring_try_peek(&r), i);
         ig_ring_release(&r);
