@@ -446,6 +446,25 @@ static void test_shifted_images_quiet(void **state)
     model_free();
 }
 
+/* The mixup thief's row q: its own record q while they last (44, from <own>, or natural
+ * ones when NULL), then lambda a + (1 - lambda) b of two of its earlier rows plus noise
+ * of standard deviation <noise>. */
+static const float *mixup_row(float (*hist)[128], int q, float (*own)[128], double noise)
+{
+    if (q < 44) {
+        if (own)
+            memcpy(hist[q], own[q], sizeof hist[q]);
+        else
+            natural(hist[q]);
+    } else {
+        int a = (int)(urand() * q), b = (int)(urand() * q);
+        double lam = urand();
+        for (uint32_t f = 0; f < dim; f++)
+            hist[q][f] = (float)(lam * hist[a][f] + (1 - lam) * hist[b][f] + noise * nrand());
+    }
+    return hist[q];
+}
+
 /* KnockoffNets-style extraction with a small set of natural records: the attacker sends
  * each of its 44 records once, then mixup (lambda a + (1 - lambda) b of two of its earlier
  * queries, plus 5 % noise) when they run out. It is flagged as augmented natural data soon
@@ -475,7 +494,7 @@ static int augmented_case(uint32_t d, int *at)
         send(benign[q % 6], x);
     }
     natural(base);
-    int nh = 0, thief_findings = 0;
+    int thief_findings = 0;
     *at = 0;
     for (int q = 0; q < 400; q++) {
         for (int b = 0; b < 6; b++)
@@ -493,17 +512,8 @@ static int augmented_case(uint32_t d, int *at)
             x[f] = base[f] + (float)(0.01 * nrand());
         }
         send(sensor, x);
-        if (q < 44) {
-            memcpy(hist[nh++], own[q], sizeof x);
-        } else {
-            int a = (int)(urand() * nh), b = (int)(urand() * nh);
-            double lam = urand();
-            for (uint32_t f = 0; f < dim; f++)
-                hist[nh][f] = (float)(lam * hist[a][f] + (1 - lam) * hist[b][f] + 0.05 * spread * nrand());
-            nh++;
-        }
         int before = sink.interp, n0 = sink.n;
-        send(thief, hist[nh - 1]);
+        send(thief, mixup_row(hist, q, own, 0.05 * spread));
         if (sink.interp > before && !*at)
             *at = q + 1;
         thief_findings += sink.n - n0;
@@ -569,16 +579,8 @@ static void test_augmented_few_features_no_peers(void **state)
     }
     int at = 0;
     for (int q = 0; q < 400; q++) {
-        if (q < 44) {
-            natural(hist[q]);
-        } else {
-            int a = (int)(urand() * q), b = (int)(urand() * q);
-            double lam = urand();
-            for (uint32_t f = 0; f < dim; f++)
-                hist[q][f] = (float)(lam * hist[a][f] + (1 - lam) * hist[b][f] + 0.05 * spread * nrand());
-        }
         int before = sink.interp;
-        send(thief, hist[q]);
+        send(thief, mixup_row(hist, q, NULL, 0.05 * spread));
         if (sink.interp > before && !at)
             at = q + 1;
         if (q == 43)
@@ -639,7 +641,7 @@ static int imputed_case(uint32_t d)
         iris_like(x);
         send(benign[q % 6], x);
     }
-    int mine = 0, nh = 0, thief_at = 0;
+    int mine = 0, thief_at = 0;
     double share = 0.2;
     for (int q = 0; q < 400; q++) {
         for (int b = 0; b < 6; b++) {
@@ -656,17 +658,8 @@ static int imputed_case(uint32_t d)
         int n0 = sink.n;
         send(imputing, x);
         mine += sink.n - n0;
-        if (q < 44) {
-            memcpy(hist[nh++], own[q], sizeof x);
-        } else {
-            int a = (int)(urand() * nh), b = (int)(urand() * nh);
-            double lam = urand();
-            for (uint32_t f = 0; f < dim; f++)
-                hist[nh][f] = (float)(lam * hist[a][f] + (1 - lam) * hist[b][f] + 0.05 * 0.5 * nrand());
-            nh++;
-        }
         int before = sink.interp;
-        send(thief, hist[nh - 1]);
+        send(thief, mixup_row(hist, q, own, 0.05 * 0.5));
         if (sink.interp > before && !thief_at)
             thief_at = q + 1;
     }
