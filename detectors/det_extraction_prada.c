@@ -16,7 +16,7 @@
  * block is read (inputs uniform in high dimension), bit-identical to a full l2sq_min scan. D is kept in
  * ascending order incrementally (per test, the distances dropped since are removed and the
  * new ones merged in by binary search and memmove), the pooled sums take one pass, and
- * the Shapiro-Wilk coefficients of the last 8 sample sizes are cached per worker thread:
+ * the Shapiro-Wilk coefficients of the last 64 sample sizes are cached per worker thread:
  * a test on 5000 distances costs a few microseconds, not ~25.
  *
  * Memory: the engine's client slice holds one pointer. The client's state (its scalars,

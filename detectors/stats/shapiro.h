@@ -35,4 +35,8 @@ int  ig_sw_test_sorted(struct ig_sw *sw, const double *x, uint32_t n, double *w,
 /* The cached coefficients for <n> (a[1..n/2], largest first); builds them if needed. */
 const double *ig_sw_coefficients(struct ig_sw *sw, uint32_t n);
 
+/* m[i] = Φ⁻¹((i − 3/8)/(n + 1/4)) for i = 1..n/2 (m[0] untouched): the normal scores the
+ * coefficients start from, bit for bit gsl_cdf_ugaussian_Pinv's values. */
+void ig_sw_normal_scores(uint32_t n, double *m);
+
 #endif

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include <inferguard/base.h>
 #include "stats/shapiro.h"
 
@@ -22,6 +24,28 @@ static void test_coefficients_n10(void **state)
     for (int i = 0; i < 5; i++)
         assert_true(fabs(a[i + 1] - want[i]) < 5e-6);
     ig_sw_free(&sw);
+}
+
+/* The normal scores are computed here rather than by gsl_cdf_ugaussian_Pinv (the same
+ * AS 241 ratios, several at a time): they must be GSL's to the bit for every p the
+ * coefficients of any n the test accepts use, or W would move with the change. */
+static void test_normal_scores_bit_exact(void **state)
+{
+    (void)state;
+    double *m = malloc((IG_SW_NMAX / 2 + 1) * sizeof(double));
+    assert_non_null(m);
+    uint64_t checked = 0;
+    for (uint32_t n = IG_SW_NMIN; n <= IG_SW_NMAX; n++) {
+        ig_sw_normal_scores(n, m);
+        for (uint32_t i = 1; i <= n / 2; i++) {
+            double want = gsl_cdf_ugaussian_Pinv((i - 0.375) / (n + 0.25));
+            if (memcmp(&want, &m[i], sizeof(want)) != 0)
+                fail_msg("n=%u i=%u: %.17g, GSL %.17g", n, i, m[i], want);
+            checked++;
+        }
+    }
+    assert_true(checked > 6000000);
+    free(m);
 }
 
 static void test_check_values(void **state)
@@ -126,6 +150,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_coefficients_n10),
+        cmocka_unit_test(test_normal_scores_bit_exact),
         cmocka_unit_test(test_check_values),
         cmocka_unit_test(test_caching),
         cmocka_unit_test(test_errors),
