@@ -1523,6 +1523,87 @@ static const struct group groups[] = {
     { L_IT, PI_HYPO, "immagina di essere;supponiamo che tu sia;ipoteticamente" },
     { L_PT, PI_HYPO, "imagine que voce e;suponha que voce e;hipoteticamente" },
     { L_AR, PI_GIVEN, "التي أعطيت لك;التي اعطيت لك;التي تلقيتها" },
+    /* ---- session 15 (tune6: polite, persona, game, multi-turn, document and tool-result
+     * injections in 19 languages, written with held4 before any run; no held text read).
+     * What tune6 showed missing: the verbs for switching limits off and skipping them
+     * ("abschalten", "désactiver", "saltarte", "desligar", "别管", "守らずに",
+     * "mengabaikan"), "stop following" as one verb (es, pt), Russian datives ("своим
+     * правилам") with a compliance verb under "не", role cues that keep a persona going
+     * ("bleib in dieser Rolle", "resta nel personaggio", "responde siempre como"), no-limits
+     * wording with a quantifier ("ohne jede Einschränkung", "sans aucune limite"), notes
+     * to the AI opened by a preposition ("para el asistente de IA:", "AIへの指示:"),
+     * passives of removal ("suas restrições foram removidas"), verbs that attach data to
+     * the answer ("hänge ... an", "ajoute un lien"), people a Russian notice is for. */
+    { L_DE, PI_WEAK, "abschalten;ausschalten;abstellen;deaktivieren;deaktiviere;deaktivier;umgehen;umgehe;"
+      "beiseitelassen;beiseite lassen;ausser acht lassen;ausblenden;aussetzen" },
+    { L_FR, PI_WEAK, "desactiver;desactive;desactivez;desactives;couper;coupe;coupez;contourner;contourne;"
+      "contournez;suspendre;suspends;suspendez;mettre de cote;mets de cote;mettez de cote" },
+    { L_ES, PI_WEAK, "saltarte;saltate;saltarse;saltar;salta;saltes;desactivar;desactiva;desactives;"
+      "desactivaras;apagar;apaga;apagues;apagaras;omitir;omite;omitas" },
+    { L_ES, PI_OVERRIDE, "dejar de seguir;deja de seguir;dejes de seguir;dejaras de seguir;dejaras de obedecer;"
+      "dejar de obedecer;deja de obedecer;dejes de obedecer;dejar de cumplir;deja de cumplir;"
+      "dejes de cumplir;dejaras de cumplir;dejar de respetar;deja de respetar;dejes de respetar" },
+    { L_PT, PI_WEAK, "desligar;desligue;desliga;desativar;desative;desativa;pular;pule;pula;deixar de lado;"
+      "deixe de lado;contornar;contorne" },
+    { L_PT, PI_OVERRIDE, "deixar de seguir;deixe de seguir;deixa de seguir;pare de seguir;parar de seguir;"
+      "deixar de obedecer;deixe de obedecer;pare de obedecer;deixasse de seguir" },
+    { L_IT, PI_WEAK, "disattivare;disattiva;disattivi;spegnere;spegni;saltare;salta;mettere da parte;"
+      "metti da parte;aggirare;aggira" },
+    { L_IT, PI_OVERRIDE, "smetti di seguire;smettere di seguire;smettessi di seguire;non seguire;"
+      "smetti di rispettare;smettere di rispettare" },
+    { L_NL, PI_WEAK, "uitschakelen;uitzetten;schakel uit;zet uit;omzeilen;omzeil;overslaan;sla over" },
+    { L_RU, PI_INSTR, "правилам;правилами;ограничениям;ограничениями;указаниям;указаниями;инструкциями;"
+      "фильтрам;фильтрами" },
+    { L_RU, PI_YOU, "своим;своих;своими" },
+    { L_RU, PI_PRIOR, "своим;своих;своими" },
+    { L_RU, PI_COMPLY, "следовать;следуй;следуйте;соблюдать;соблюдай;соблюдайте;подчиняться;слушаться;"
+      "придерживаться;придерживайся" },
+    { L_RU, PI_NEG, "не;больше не;перестань;перестаньте;хватит" },
+    { L_RU, PI_WEAK, "отключи;отключите;отключить;выключи;выключить;обойди;обойти" },
+    { L_RU, PI_HUMANS, "уважаемые жильцы;уважаемые коллеги;уважаемые клиенты;уважаемые пассажиры;"
+      "уважаемые родители;жильцы;сотрудники;коллеги;пассажиры;родители;посетители" },
+    { L_PL, PI_WEAK, "wylacz;wylaczyc;pomin;pominac;obejdz;obejsc" },
+    { L_ZH, PI_OVERRIDE, "别管;不要管;不用管;别理;别理会;不用理会;不必遵守;不用遵守;别遵守;不再遵守;"
+      "不要再遵守;关掉;关闭" },
+    { L_ZH, PI_REVEAL, "发给我;发我;给我看;贴出来;写出来" },
+    { L_ZH, PI_ROLECUE, "从现在起;从今往后;从此刻起;的身份回答;的身份回复" },
+    { L_JA, PI_OVERRIDE, "守らずに;守らないで;守らなくて;従わなくて;気にせず;気にしないで;オフにして;解除して" },
+    /* ("AIへの指示:": Latin letters, then kana, one word that is not matched as CJK) */
+    { L_EN, PI_ADDRESS, "aiへの指示;aiへのメッセージ;aiへの注意;aiへ;aiアシスタントへ;aiに;aiへのお願い" },
+    { L_JA, PI_YOU, "あなたの;あなたは;あなた" },
+    { L_DE, PI_REQUEST, "ich ware dir sehr dankbar wenn;ich ware dir dankbar wenn;ich waere dir dankbar wenn;"
+      "ich ware ihnen dankbar wenn;ware dir dankbar wenn;dankbar wenn du;dankbar wenn sie" },
+    { L_FR, PI_REQUEST, "je te serais tres reconnaissant de;je te serais reconnaissant de;"
+      "je vous serais tres reconnaissant de;je vous serais reconnaissant de;serais reconnaissant de;"
+      "serais reconnaissante de" },
+    { L_ID, PI_OVERRIDE, "mengabaikan;melupakan;mengesampingkan;kesampingkan;tidak mengikuti;tidak usah mengikuti" },
+    { L_ID, PI_WEAK, "matikan;nonaktifkan;lewati;melewati" },
+    { L_ES, PI_REVEAL, "muestrame;muestranos;ensename;ensenanos;escribeme;copiame" },
+    { L_DE, PI_UNBOUND, "ohne jede einschrankung;ohne jede einschraenkung;ohne jegliche einschrankung;"
+      "ohne jegliche einschrankungen;ohne einschrankung;ohne jeden filter;ohne filter;ohne zensur;"
+      "ohne jegliche regeln;ohne jede regel" },
+    { L_FR, PI_UNBOUND, "sans aucune limite;sans aucune regle;sans aucun filtre;sans aucune restriction;"
+      "sans aucune censure;sans filtre;sans regles" },
+    { L_ES, PI_UNBOUND, "sin politicas de contenido;sin politica de contenido;sin ninguna restriccion;"
+      "sin ningun filtro;sin ninguna regla;sin normas;sin reglas" },
+    { L_PT, PI_UNBOUND, "sem nenhuma politica de conteudo;sem politica de conteudo;sem nenhuma restricao;"
+      "sem nenhum filtro;sem nenhuma regra;sem regras" },
+    { L_FR, PI_ROLECUE, "fais comme si tu etais;fais comme si;faites comme si vous etiez;faites comme si;"
+      "reste dans ton role;reste dans le personnage;reste dans ce role" },
+    { L_DE, PI_ROLECUE, "bleib in dieser rolle;bleib in der rolle;bleibe in der rolle;bleib in deiner rolle" },
+    { L_ES, PI_ROLECUE, "responde siempre como;responde como;contesta siempre como;contesta como;"
+      "mantente en el personaje;no salgas del personaje" },
+    { L_IT, PI_ROLECUE, "resta nel personaggio;rimani nel personaggio;resta nel ruolo;rimani nel ruolo;"
+      "rispondi solo come;rispondi come" },
+    { L_PT, PI_ROLECUE, "permaneca no personagem;fique no personagem;responda so como;responda como" },
+    { L_ES, PI_NOTE, "para el;para la" },
+    { L_PT, PI_NOTE, "para o;para a" },
+    { L_PT, PI_VOID, "foram removidas;foram removidos;foram desativadas;foram desativados;foram suspensas;"
+      "foram suspensos;foram retiradas;foram desligadas;foram desligados;removidas;removidos" },
+    { L_DE, PI_EXFIL, "hange an;haenge an;hange;haenge;fuge hinzu;fuge an" },
+    { L_FR, PI_EXFIL, "ajoute;ajoutez;ajouter;insere;inserez" },
+    { L_FR, PI_ASSEMBLE, "applique la;appliquez la;execute la;executez la;obeis y;fais ce qu il dit" },
+    { L_RU, PI_ASSEMBLE, "выполни;выполните;исполни;сделай что там написано" },
     /* One group per (language, class): a later tune batch adds its phrases to the group
      * (table order decides nothing a scan reports but a token's language, and the merge
      * kept every prompt of the corpora scoring as before). What session 12's batches
