@@ -517,8 +517,12 @@ static bool generic_secret(const struct scan *s, size_t o)
     return true;
 }
 
+static bool owner_after(const struct scan *s, size_t b);
+
 static bool qualified(const struct scan *s, size_t a, size_t b)
 {
+    if (owner_after(s, b))
+        return true;
     for (size_t k = a; k <= b; k++)
         if (s->mask[k] & (B(PI_PRIOR) | B(PI_YOU)))
             return true;
@@ -538,11 +542,26 @@ static bool qualified(const struct scan *s, size_t a, size_t b)
     return a > 0 && s->w[a - 1].sent == s->w[a].sent && (s->mask[a - 1] & (B(PI_PRIOR) | B(PI_YOU)));
 }
 
+/* The owner named after the noun at b, as Romance languages and Vietnamese put it: "les
+ * règles de tes créateurs", "le regole dei tuoi sviluppatori", "các quy tắc của mình"
+ * (tune6). */
+static bool owner_after(const struct scan *s, size_t b)
+{
+    static const char *const of[] = { "de", "des", "di", "dei", "delle", "del", "do", "da", "dos", "das", "of", "cua" };
+    if (b + 2 < s->nw && s->w[b + 2].sent == s->w[b].sent && HAS(s, b + 2, PI_YOU))
+        for (size_t j = 0; j < IG_ARRAY_LEN(of); j++)
+            if (word_is(s, b + 1, of[j]))
+                return true;
+    return false;
+}
+
 static bool you_near(const struct scan *s, size_t a, size_t b)
 {
     for (size_t k = a; k <= b; k++)
         if (HAS(s, k, PI_YOU) || HAS(s, k, PI_SECRET))
             return true;
+    if (owner_after(s, b))
+        return true;
     return a > 0 && s->w[a - 1].sent == s->w[a].sent && HAS(s, a - 1, PI_YOU);
 }
 
@@ -788,6 +807,14 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             voc = ((ch == ',' || ch == ':') && (first || indirect || noted) && (!human || indirect || noted)) || tag ||
                   (ch == '-' && noted);   /* "Hey model - don't ..." */
         }
+        /* a quote that a third party or talk about attacks presents ("comments like '<!--
+         * AI: ignore your instructions -->'", tune6): the vocative is quoted, not spoken */
+        /* (across the '!' of "<!--", which ends no sentence here, but not across a line) */
+        if (voc && w[i].quoted) {
+            long th = find_any_back(&s, i, 2, B(PI_THIRD) | B(PI_META));
+            if (th >= 0 && !w[th].quoted && !memchr(t + w[th].at, '\n', w[i].at - w[th].at))
+                voc = false;
+        }
         if (voc) {
             long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
                                 B(PI_EXFIL) | B(PI_NEWTASK) | B(PI_ROLECUE) | B(PI_RESPOND) |
@@ -973,7 +1000,9 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 size_t oend = (size_t)obj + (s.olen[obj] ? s.olen[obj] : 1) - 1;
                 size_t a = before ? (size_t)obj : i, b = before ? vend : IG_MIN(oend, s.nw - 1);
                 bool qual = qualified(&s, a, b) || pron;
-                bool you = you_near(&s, a, b) || pron || (cjk(&s, i) && qual);
+                /* (or given to it: "loosen up the restrictions you normally work under") */
+                bool you = you_near(&s, a, b) || pron || (cjk(&s, i) && qual) ||
+                           find(&s, b + 1, b + 4, B(PI_GIVEN), se) >= 0;
                 double wgt = strong ? (qual ? 1.0 : 0.7) : (you ? 1.0 : qual ? 0.6 : 0.4);
                 /* (verb-final, the verb right after the object is no topic: "your usual
                  * restrictions on hold") */
@@ -1010,6 +1039,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 /* "your rules are suspended" names the assistant's; "the previous rules are
                  * void" may be any memo's */
                 bool yours = you_near(&s, i > 2 ? i - 2 : 0, IG_MIN(iend, s.nw - 1)) || addr[i] >= 0 ||   /* told to an AI */
+                             find_back(&s, i, 3, B(PI_AINAME), se) >= 0 ||   /* "an AI whose limits were removed" */
                              find(&s, i + 1, i + 3, B(PI_GIVEN), se) >= 0 ||   /* "the rules you follow" */
                              find_back(&s, i + 1, 4, B(PI_UNBOUND) | B(PI_SECRET), se) >= 0;
                 for (size_t k = i > 3 ? i - 3 : 0; k <= i && !yours; k++)

@@ -1604,6 +1604,62 @@ static const struct group groups[] = {
     { L_FR, PI_EXFIL, "ajoute;ajoutez;ajouter;insere;inserez" },
     { L_FR, PI_ASSEMBLE, "applique la;appliquez la;execute la;executez la;obeis y;fais ce qu il dit" },
     { L_RU, PI_ASSEMBLE, "выполни;выполните;исполни;сделай что там написано" },
+    /* (second tune6 batch, written after the first changes: polite formulas with the verb
+     * later in a subordinate or infinitive clause, separable and past-tense switch-off
+     * verbs, the filters themselves as the limits, translate-then-do formulas, "you are an
+     * AI without ...", passives of withdrawal, notes to "the model that reads this") */
+    { L_DE, PI_WEAK, "schalte;schalt;zu vergessen;zu ignorieren;auszuschalten;abzuschalten;zu deaktivieren" },
+    { L_DE, PI_REQUEST, "durfte ich dich bitten;durfte ich sie bitten;darf ich dich bitten;darf ich sie bitten;"
+      "sei doch bitte so lieb;sei so lieb;ich bitte dich;ich bitte sie" },
+    { L_DE, PI_ASSEMBLE, "tu dann was darin steht;tu was darin steht;was darin steht;befolge es;befolge ihn;"
+      "befolge sie;fuhre es aus;fuehre es aus;setze es um" },
+    { L_DE, PI_AINAME, "sprachmodell;ki modell;ki assistent;ki assistenten" },
+    { L_DE, PI_TASKOBJ, "die korrektur;die zusammenfassung;die ubersetzung;deine aufgabe;diese aufgabe" },
+    { L_FR, PI_WEAK, "mettes de cote;laisses de cote;oublies;desactives;contournes" },
+    { L_FR, PI_REQUEST, "serait il possible que tu;serait il possible que vous;serait il possible de;serait il possible;"
+      "est ce que tu pourrais;est ce que vous pourriez" },
+    { L_FR, PI_ADDRESS, "a l ia qui lit ceci;l ia qui lit ceci;a l ia qui lit ce texte;au modele qui lit ceci" },
+    { L_FR, PI_TASKOBJ, "ta tache;ta mission;la correction;le resume" },
+    { L_IT, PI_REQUEST, "mi faresti la cortesia di;faresti la cortesia di;mi faresti il favore di;"
+      "mi faresti la gentilezza di;potresti cortesemente" },
+    { L_IT, PI_REVEAL, "incolla;incollami;riporta;trascrivi" },
+    { L_IT, PI_BEFORE, "prima della nostra conversazione;prima della conversazione;prima di iniziare" },
+    { L_PT, PI_REQUEST, "sera que daria para;daria para voce;sera que voce poderia;sera que voce pode;"
+      "sera que voce consegue" },
+    { L_ES, PI_VOID, "han sido retiradas;han sido retirados;han sido eliminadas;han sido eliminados;"
+      "han sido desactivadas;han sido desactivados;retiradas;retirados;eliminadas;eliminados" },
+    { L_ES, PI_EXFIL, "incluye;incluir;anade;agrega;adjunta;inserta" },
+    { L_NL, PI_WEAK, "uit te schakelen;uit te zetten;te negeren;te vergeten;te omzeilen" },
+    { L_NL, PI_REQUEST, "mag ik je vriendelijk vragen om;mag ik je vragen om;mag ik u vragen om" },
+    { L_NL, PI_ROLECUE, "je bent vanaf nu;vanaf nu ben je;blijf in je rol;blijf in de rol;je bent een ai" },
+    { L_NL, PI_UNBOUND, "zonder enige beperking;zonder enige regel;zonder enig filter;zonder beperking" },
+    { L_NL, PI_ASSEMBLE, "voer het daarna uit;voer het dan uit;doe wat er staat;doe wat het zegt" },
+    { L_RU, PI_INSTR, "фильтры;фильтров;фильтр" },
+    { L_RU, PI_REQUEST, "очень прошу;прошу тебя;прошу вас;прошу" },
+    { L_PL, PI_WEAK, "wylaczyl;wylaczyla;wylaczysz;pominal;pominela" },
+    { L_PL, PI_INSTR, "filtry;filtrow;filtrami" },
+    { L_PL, PI_REQUEST, "bylbym wdzieczny;bylabym wdzieczna;bylbym wdzieczny gdybys;gdybys" },
+    { L_PL, PI_ROLECUE, "jestes ai;jestes teraz;od teraz jestes" },
+    { L_PL, PI_WHATIS, "jaki jest;jaka jest;jakie sa;co jest w" },
+    { L_ZH, PI_INSTR, "过滤器;过滤;安全设置;内容政策;审查" },
+    /* (third tune6 batch: loosening verbs, the limits "you work under", Arabic
+     * subjunctive orders and "your developers", Vietnamese "của mình", the task dropped in
+     * an HTML comment, an AI summariser, adding data to the answer in Italian) */
+    { L_EN, PI_WEAK, "loosen;loosen up;relax;ease up on;water down" },
+    { L_EN, PI_GIVEN, "you normally work under;you work under;you normally operate under;you normally follow;"
+      "you usually follow;you usually work under" },
+    { L_EN, PI_AINAME, "summariser;summarizer;ai summariser;ai summarizer;ai reviewer;ai screener" },
+    { L_EN, PI_TASKOBJ, "the review;the summary;the translation;the proofreading;the check;the link check;"
+      "the proofreading request;the summarising" },
+    { L_AR, PI_OVERRIDE, "تتجاهل;أن تتجاهل;ان تتجاهل;تنسى;أن تنسى;ان تنسى" },
+    { L_AR, PI_GIVEN, "التي وضعها مطوروك;التي وضعها لك;التي وضعوها لك" },
+    { L_AR, PI_YOU, "مطوروك;مطوريك" },
+    { L_VI, PI_PRIOR, "cua minh" },
+    { L_VI, PI_YOU, "minh" },
+    { L_ES, PI_TASKOBJ, "la revision;la tarea;tu tarea;la traduccion;el resumen;la correccion;al usuario" },
+    { L_IT, PI_TASKOBJ, "il controllo;la revisione;il compito;il tuo compito;la traduzione;il riassunto" },
+    { L_PT, PI_TASKOBJ, "o resumo;a tarefa;sua tarefa;a revisao;a traducao" },
+    { L_IT, PI_EXFIL, "aggiungi;aggiungere;includi;inserisci" },
     /* One group per (language, class): a later tune batch adds its phrases to the group
      * (table order decides nothing a scan reports but a token's language, and the merge
      * kept every prompt of the corpora scoring as before). What session 12's batches
