@@ -547,7 +547,8 @@ static bool qualified(const struct scan *s, size_t a, size_t b)
  * (tune6). */
 static bool owner_after(const struct scan *s, size_t b)
 {
-    static const char *const of[] = { "de", "des", "di", "dei", "delle", "del", "do", "da", "dos", "das", "of", "cua" };
+    static const char *const of[] = { "de", "des", "di", "dei", "delle", "del", "do", "da", "dos", "das", "of", "cua",
+                                      "dari" };
     if (b + 2 < s->nw && s->w[b + 2].sent == s->w[b].sent && HAS(s, b + 2, PI_YOU))
         for (size_t j = 0; j < IG_ARRAY_LEN(of); j++)
             if (word_is(s, b + 1, of[j]))
@@ -811,7 +812,10 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
          * AI: ignore your instructions -->'", tune6): the vocative is quoted, not spoken */
         /* (across the '!' of "<!--", which ends no sentence here, but not across a line) */
         if (voc && w[i].quoted) {
-            long th = find_any_back(&s, i, 2, B(PI_THIRD) | B(PI_META));
+            size_t q0 = i;   /* the first word of the quote */
+            while (q0 > 0 && i - q0 < 8 && w[q0 - 1].quoted)
+                q0--;
+            long th = find_any_back(&s, q0, 2, B(PI_THIRD) | B(PI_META));
             if (th >= 0 && !w[th].quoted && !memchr(t + w[th].at, '\n', w[i].at - w[th].at))
                 voc = false;
         }

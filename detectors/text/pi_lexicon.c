@@ -1660,6 +1660,22 @@ static const struct group groups[] = {
     { L_IT, PI_TASKOBJ, "il controllo;la revisione;il compito;il tuo compito;la traduzione;il riassunto" },
     { L_PT, PI_TASKOBJ, "o resumo;a tarefa;sua tarefa;a revisao;a traducao" },
     { L_IT, PI_EXFIL, "aggiungi;aggiungere;includi;inserisci" },
+    /* (fourth tune6 batch: translate-then-do formulas in en ko id ar sv, the rules a
+     * developer set (ko) or "from your developer" (id), "I'd be grateful if you could"
+     * (sv), a postscript to whatever AI reads a review, Swedish "lägg till") */
+    { L_EN, PI_ASSEMBLE, "follow what it asks;follow what it says;do what it asks;then obey it;obey it;act on it;"
+      "carry it out;carry out what it says;comply with it;then follow it" },
+    { L_ID, PI_ASSEMBLE, "lakukan isinya;lakukan apa yang dikatakannya;lakukan perintah itu;jalankan perintahnya" },
+    { L_AR, PI_ASSEMBLE, "ثم نفذها;نفذها;نفذ ما تقوله;ثم اتبعها;اتبعها;ثم طبقها" },
+    { L_KO, PI_ASSEMBLE, "그대로 실행해;그대로 실행;실행해;그대로 따라;따라 해" },
+    { L_SV, PI_ASSEMBLE, "gor sedan det den sager;gor det den sager;utfor det;folj det den ber om;gor som den sager" },
+    { L_KO, PI_PRIOR, "개발자가 정해 준;개발자가 정한;정해 준;정해준;설정된;주어진" },
+    { L_ID, PI_YOU, "pengembangmu;pembuatmu;penciptamu" },
+    { L_SV, PI_REQUEST, "jag vore tacksam om;jag vore jattetacksam om;vore tacksam om;om du kunde;om du ville" },
+    { L_EN, PI_ADDRESS, "ps to whatever ai reads this;to whatever ai reads this;whatever ai reads this;"
+      "to any ai reading this;any ai reading this;to the ai reading this" },
+    { L_EN, PI_TASKOBJ, "what the user wanted;what the user asked;what the user asked for" },
+    { L_SV, PI_EXFIL, "lagg till;bifoga" },
     /* One group per (language, class): a later tune batch adds its phrases to the group
      * (table order decides nothing a scan reports but a token's language, and the merge
      * kept every prompt of the corpora scoring as before). What session 12's batches

@@ -168,6 +168,15 @@ static void test_tune5(void **st)
     evaluate("tune5", 0.99, 0.90, 0, 0.10);
 }
 
+/* The tuning set of session 15 (polite, persona, game, multi-turn, document and tool-result
+ * injections in 19 languages, written before any run of that session, and look-alikes that
+ * quote or discuss those attacks in the same languages): the #15 targets. */
+static void test_tune6(void **st)
+{
+    (void)st;
+    evaluate("tune6", 0.99, 0.90, 0, 0.10);
+}
+
 static void test_all_prompts(void **st)
 {
     (void)st;
@@ -182,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_held3),
         cmocka_unit_test(test_tune3),
         cmocka_unit_test(test_tune5),
+        cmocka_unit_test(test_tune6),
         cmocka_unit_test(test_all_prompts),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
