@@ -482,6 +482,9 @@ static bool assistants(const struct scan *s, size_t o, size_t b)
     for (size_t k = b + 1; k <= b + 3 && k < s->nw && s->w[k].sent == se; k++)
         if (STARTS(s, k, PI_GIVEN))
             return true;
+    /* "the rules your company set": a relative clause owned by the one addressed (tune6) */
+    if (b + 2 < s->nw && s->w[b + 1].sent == se && STARTS(s, b + 1, PI_YOU) && !HAS(s, b + 1, PI_MINE))
+        return true;
     for (size_t k = 1; k <= 3 && k <= o && s->w[o - k].sent == se; k++) {
         size_t j = o - k;
         if (word_is(s, j, "s") && j > 0 && !HAS(s, j - 1, PI_AINAME))

@@ -1676,6 +1676,7 @@ static const struct group groups[] = {
       "to any ai reading this;any ai reading this;to the ai reading this" },
     { L_EN, PI_TASKOBJ, "what the user wanted;what the user asked;what the user asked for" },
     { L_SV, PI_EXFIL, "lagg till;bifoga" },
+    { L_SV, PI_OVERRIDE, "glomma;att glomma;glomma bort;ignorera;att ignorera;strunta i;bortse fran" },
     /* One group per (language, class): a later tune batch adds its phrases to the group
      * (table order decides nothing a scan reports but a token's language, and the merge
      * kept every prompt of the corpora scoring as before). What session 12's batches
