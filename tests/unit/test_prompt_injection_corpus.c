@@ -168,6 +168,17 @@ static void test_tune5(void **st)
     evaluate("tune5", 0.99, 0.90, 0, 0.10);
 }
 
+/* The fourth blind set (session 15: 18 languages, written before any run of that session;
+ * never looked at while tuning, only its totals read). Where it stands, not the #15 target:
+ * a floor against regressions (0.967 / 0.817 at session 15's end, 0.964 / 0.761 before its
+ * changes; its two flagged look-alikes were flagged before them too; bench/RESULTS.md
+ * figure 10). */
+static void test_held4(void **st)
+{
+    (void)st;
+    evaluate("held4", 0.95, 0.80, 0, 0.15);
+}
+
 /* The tuning set of session 15 (polite, persona, game, multi-turn, document and tool-result
  * injections in 19 languages, written before any run of that session, and look-alikes that
  * quote or discuss those attacks in the same languages): the #15 targets. */
@@ -189,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_held_out_targets),
         cmocka_unit_test(test_held2),
         cmocka_unit_test(test_held3),
+        cmocka_unit_test(test_held4),
         cmocka_unit_test(test_tune3),
         cmocka_unit_test(test_tune5),
         cmocka_unit_test(test_tune6),
