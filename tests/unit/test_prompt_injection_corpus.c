@@ -136,7 +136,7 @@ static void test_held_out_targets(void **st)
 static void test_held2(void **st)
 {
     (void)st;
-    evaluate("held2", 0.99, 0.83, 0, 0.10);
+    evaluate("held2", 0.99, 0.88, 0, 0.10);   /* 0.897 since session 15 */
 }
 
 /* The third blind set (session 12: languages none of the other sets has - cs da ro fi hu el
