@@ -173,7 +173,8 @@ static const struct cfg_key keys[] = {
         "where it gets there first); the same findings either way"),
     STR("detection.decode", "auto", FT_ENUM, detection_decode, "auto|parsing|detection",
         "with 2 workers, which thread turns transactions into events (the adapters: JSON, SSE, "
-        "tensors): auto = the detection thread while the parsing thread has used more CPU and "
+        "tensors): auto = the detection thread while the parsing thread has used more CPU, "
+        "detection keeps up (at most a quarter of the ring queued) and the parsing thread "
         "has not run the model-side lane lately (the transaction copied over), else parsing; detection = the "
         "detection thread whenever the transaction fits a ring slot; not with --events; the "
         "same events and findings either way"),

@@ -281,6 +281,17 @@ void *ig_ring_peek(struct ig_ring *r)
     return s;
 }
 
+void *ig_ring_peek_ahead(struct ig_ring *r, uint32_t k)
+{
+    uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed) + k;
+    if (t >= r->head_cache) {
+        r->head_cache = atomic_load_explicit(&r->head, memory_order_acquire);
+        if (t >= r->head_cache)
+            return NULL;
+    }
+    return slot_at(r, t);
+}
+
 void ig_ring_release(struct ig_ring *r)
 {
     uint64_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);

@@ -80,6 +80,11 @@ void ig_ring_kick_producer(struct ig_ring *r);
 void *ig_ring_peek(struct ig_ring *r);
 /* The same without waiting: NULL when empty. */
 void *ig_ring_try_peek(struct ig_ring *r);
+/* Consumer: the slot <k> places after the oldest published one (k >= 1) if the consumer
+ * already knows it is published (its cached view of head; refreshed only when that view
+ * ends before it), else NULL. For prefetching what comes next: the slot is the producer's
+ * no more, but it stays the oldest's successor only until ig_ring_release. */
+void *ig_ring_peek_ahead(struct ig_ring *r, uint32_t k);
 /* Gives the peeked slot back to the producer (a producer asleep on a full ring is woken
  * once half of it is free; no fence, as for ig_ring_publish). */
 void ig_ring_release(struct ig_ring *r);

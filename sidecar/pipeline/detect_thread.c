@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,6 +45,7 @@ enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP, SLOT_RELOAD,
 struct slot {
     uint32_t kind;
     uint32_t big;              /* the event's data lives in t->big, not in the arena */
+    uint32_t bytes;            /* of the arena in use (0: none, or the data is in t->big) */
     uint64_t now_us;           /* SLOT_TICK / SLOT_FINISH */
     uint32_t lane;             /* SLOT_EVENT with client lanes: the lane owning its client */
     /* What the lanes' detectors found: [0] the model-side lane's, [1] the client lane's
@@ -61,6 +63,8 @@ struct slot {
 };
 
 #define ARENA_OFF (((sizeof(struct slot) + 63) / 64) * 64)
+/* Bytes of a slot the detection thread prefetches ahead (its arena beyond is read cold). */
+#define PREFETCH_MAX (16u << 10)
 
 /* A tick's copy of the shared load record (in the slot's arena): the totals, and the
  * affected flows the parsing side added since the previous tick (the newest that fit). */
@@ -393,6 +397,29 @@ static void decode_txn(struct threaded *t, struct slot *s)
     t->dec.ps.events++;
 }
 
+/* Detection thread, at the oldest slot: asks for the next slots' lines before they are
+ * needed. The parsing thread's core wrote them, so each line the detectors touch would
+ * otherwise be a miss served from the other core (an event reads ~30 lines: the struct's
+ * identity, model and route fields, then its texts or tensors), paid one after another
+ * while the detectors wait. The slot after next: the line holding its kind and size; the
+ * next: the rest of the header its kind uses and the arena it filled. Only slots already
+ * published: a prefetch of one being written would take its lines from the writer. */
+static void prefetch_ahead(struct threaded *t)
+{
+    struct slot *n = ig_ring_peek_ahead(&t->ring, 1);
+    if (!n)
+        return;
+    struct slot *after = ig_ring_peek_ahead(&t->ring, 2);
+    if (after)
+        __builtin_prefetch(after);
+    size_t head = n->kind == SLOT_TXN ? ARENA_OFF : offsetof(struct slot, ad);
+    for (size_t o = 64; o < head; o += 64)
+        __builtin_prefetch((const uint8_t *)n + o);
+    const uint8_t *a = slot_arena(n);
+    for (size_t o = 0, end = IG_MIN((size_t)n->bytes, (size_t)PREFETCH_MAX); o < end; o += 64)
+        __builtin_prefetch(a + o);
+}
+
 /* The detection thread: the same core calls, in the same order, as the inline mode. */
 static void *detect_main(void *arg)
 {
@@ -400,6 +427,7 @@ static void *detect_main(void *arg)
     struct ig_detect_core *c = &t->d.core;
     for (uint64_t i = 0;; i++) {
         struct slot *s = ig_ring_peek(&t->ring);
+        prefetch_ahead(t);
         uint32_t kind = s->kind;
         if (kind == SLOT_TXN) {
             decode_txn(t, s);   /* before the shared lane runs on it (it stops at a TXN) */
@@ -632,6 +660,7 @@ static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
     s->big = big;
     s->now_us = 0;
     s->lane = ig_detect_core_lane_of(&d->core, ev);
+    s->bytes = big ? 0 : (uint32_t)need;
     if (big)
         atomic_store_explicit(&t->big_busy, 1, memory_order_relaxed);   /* published by the ring */
     ig_event_copy(&s->ev, ev, big ? t->big : slot_arena(s));
@@ -641,18 +670,30 @@ static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
 }
 
 /* Parsing thread (shared mode): hands the decoding of <txn> over while this thread has used
- * more CPU than the detection thread (not the ring's fill: see parser_busier), so the work
- * follows measured load, whatever the traffic; should that make detection the busier one,
- * the clocks turn and this side decodes again. Only a copy that fits a slot. */
+ * more CPU than the detection thread (see parser_busier), so the work follows measured load,
+ * whatever the traffic; should that make detection the busier one, the clocks turn and this
+ * side decodes again. Only while the detection thread has slack, too (at most a quarter of
+ * the ring queued; the mirror of parser_help, which needs half of it queued): with more
+ * queued it is the one holding the pipeline up, and a decoding handed over costs about twice
+ * what it costs here (a copy of the whole transaction, read from the other core). Without
+ * this, the parsing thread's start-up (~50 ms of CPU before the first packet: nDPI, rules,
+ * detectors) made it the busier one for thousands of events on OpenAI chat, so it handed
+ * decoding over while the ring was full, then took the model-side lane back: work moved
+ * both ways all run long (bench_threads' openai_d64: 8,655 transactions handed over, the
+ * lane run here on 2,119 events). Only a copy that fits a slot. */
 static bool threaded_defer_txn(struct ig_detect *d, const struct ig_adapter *ad, const struct ig_http_txn *txn,
                                const struct ig_identity_cfg *id, const struct ig_txn_flow *fl)
 {
     struct threaded *t = T(d);
     if (!t->share || t->decode == 'p')
         return false;
-    if (t->decode == 'a' &&
-        (!parser_busier(t) || !long_ago(t->helped_at, ig_ring_published_count(&t->ring), t)))
-        return false;
+    if (t->decode == 'a') {
+        if (!parser_busier(t))
+            return false;
+        uint64_t head = ig_ring_published_count(&t->ring);
+        if (!long_ago(t->helped_at, head, t) || head - ig_ring_released_count(&t->ring) > t->help_lo)
+            return false;
+    }
     if (ig_txn_bytes(txn) > t->slot_arena)
         return false;
     if (!t->identity_ready) {
@@ -668,6 +709,7 @@ static bool threaded_defer_txn(struct ig_detect *d, const struct ig_adapter *ad,
     s->big = 0;
     s->now_us = 0;
     s->lane = UINT32_MAX;   /* shared mode: no client lanes */
+    s->bytes = (uint32_t)ig_txn_bytes(txn);
     s->ad = ad;
     s->flow_evasion = fl->evasion;
     s->has_note = fl->note != NULL;
@@ -713,6 +755,7 @@ static void send_marker(struct threaded *t, uint32_t kind, uint64_t now_us)
     struct slot *s = ig_ring_claim(&t->ring);
     s->kind = kind;
     s->big = 0;
+    s->bytes = 0;
     s->now_us = now_us;
     ig_ring_publish_now(&t->ring);   /* time and the end of input are never held back */
 }
@@ -737,6 +780,7 @@ static void threaded_tick(struct ig_detect *d, uint64_t now_us)
     struct slot *s = ig_ring_claim(&t->ring);
     s->kind = SLOT_TICK;
     s->big = 0;
+    s->bytes = (uint32_t)sizeof(struct load_carry);
     s->now_us = now_us;
     put_load(t, (struct load_carry *)slot_arena(s));
     ig_ring_publish_now(&t->ring);   /* time is never held back */

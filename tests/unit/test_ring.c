@@ -77,6 +77,41 @@ static void test_capacity_order_and_bounds(void **state)
     ig_ring_free(&r);
 }
 
+/* The consumer's look ahead (prefetching the next events): the k-th slot after the oldest,
+ * only once published (a slot the producer is still writing is never handed out), across
+ * the wrap, and moving on with each release. */
+static void test_peek_ahead_sees_only_published(void **state)
+{
+    (void)state;
+    struct ig_ring r;
+    assert_int_equal(ig_ring_init(&r, 4, sizeof(struct item)), IG_OK);
+    assert_null(ig_ring_peek_ahead(&r, 1));
+    for (uint64_t i = 0; i < 3; i++) {
+        fill(ig_ring_try_claim(&r), i);
+        ig_ring_publish(&r);
+    }
+    assert_non_null(ig_ring_try_peek(&r));
+    check(ig_ring_peek_ahead(&r, 1), 1);
+    check(ig_ring_peek_ahead(&r, 2), 2);
+    assert_null(ig_ring_peek_ahead(&r, 3));
+    struct item *claimed = ig_ring_try_claim(&r);   /* claimed, not yet published */
+    assert_non_null(claimed);
+    assert_null(ig_ring_peek_ahead(&r, 3));
+    fill(claimed, 3);
+    ig_ring_publish(&r);
+    check(ig_ring_peek_ahead(&r, 3), 3);
+    for (uint64_t i = 4; i < 7; i++) {          /* wraps around */
+        ig_ring_release(&r);
+        fill(ig_ring_try_claim(&r), i);
+        ig_ring_publish(&r);
+        check(ig_ring_try_peek(&r), i - 3);
+        check(ig_ring_peek_ahead(&r, 1), i - 2);
+        check(ig_ring_peek_ahead(&r, 3), i);
+        assert_null(ig_ring_peek_ahead(&r, 4));
+    }
+    ig_ring_free(&r);
+}
+
 #define N_ITEMS 200000u
 
 struct run { struct ig_ring *r; uint64_t n; uint64_t bad; int delay_us; };
@@ -271,6 +306,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_capacity_order_and_bounds),
+        cmocka_unit_test(test_peek_ahead_sees_only_published),
         cmocka_unit_test(test_two_threads_small_ring),
         cmocka_unit_test(test_two_threads_slow_consumer),
         cmocka_unit_test(test_sleeping_consumer_is_woken),
