@@ -569,19 +569,25 @@ static bool you_near(const struct scan *s, size_t a, size_t b)
     return a > 0 && s->w[a - 1].sent == s->w[a].sent && HAS(s, a - 1, PI_YOU);
 }
 
+/* Word i's predecessor in the same sentence is one of <words>. */
+static bool prev_word_in(const struct scan *s, size_t i, const char *const *words, size_t n)
+{
+    if (i == 0 || s->w[i - 1].sent != s->w[i].sent)
+        return false;
+    const struct pi_tok *p = &s->w[i - 1];
+    for (size_t k = 0; k < n; k++)
+        if (strlen(words[k]) == p->n && !memcmp(s->t + p->at, words[k], p->n))
+            return true;
+    return false;
+}
+
 /* Word i follows a first-person subject ("J'écris le prompt système de mon chatbot", "ich
  * zeige ...", "we print ..."): the speaker says what they do, no order (tune6). */
 static bool first_person(const struct scan *s, size_t i)
 {
     /* (not "i": "and" in Ukrainian, Polish, Czech, "the" in Italian) */
     static const char *const subj[] = { "j", "je", "ich", "yo", "io", "eu", "ik", "jag", "we", "nous", "wir" };
-    if (i == 0 || s->w[i - 1].sent != s->w[i].sent)
-        return false;
-    const struct pi_tok *p = &s->w[i - 1];
-    for (size_t k = 0; k < IG_ARRAY_LEN(subj); k++)
-        if (strlen(subj[k]) == p->n && !memcmp(s->t + p->at, subj[k], p->n))
-            return true;
-    return false;
+    return prev_word_in(s, i, subj, IG_ARRAY_LEN(subj));
 }
 
 /* Word i follows a determiner ("an email", "the post"): a noun, not an order. */
@@ -589,13 +595,7 @@ static bool after_det(const struct scan *s, size_t i)
 {
     static const char *const det[] = { "a", "an", "the", "this", "that", "each", "every", "any",
                                        "my", "our", "his", "her", "their", "its", "one" };
-    if (i == 0 || s->w[i - 1].sent != s->w[i].sent)
-        return false;
-    const struct pi_tok *p = &s->w[i - 1];
-    for (size_t k = 0; k < IG_ARRAY_LEN(det); k++)
-        if (strlen(det[k]) == p->n && !memcmp(s->t + p->at, det[k], p->n))
-            return true;
-    return false;
+    return prev_word_in(s, i, det, IG_ARRAY_LEN(det));
 }
 
 static void keep(double *slot, double v)
