@@ -1273,6 +1273,34 @@ static void line_norms(const float *q, const float *const *r, uint32_t m, uint32
     }
 }
 
+/* Bit z (from <z0> to n - 1) set where candidate c (value c0s[z] at coordinate 0, |c|
+ * ac0s[z]) passes the parallelogram's first-coordinate test in relations():
+ * |s0 - c| <= 4 ULP x (m0 + |c|) + ptol + 1e-30, the same double operations in the same
+ * order as that scalar test (two candidates a step with SSE2; c0s and ac0s readable up to
+ * an even count). Most candidates fail it, and its loop (a branch each, hundreds of
+ * triples a row with 4 rows a request) was a third of relations() on iris. */
+static inline uint32_t para_first(double s0, double m0, double ptol, const double *c0s,
+                                  const double *ac0s, uint32_t z0, uint32_t n)
+{
+    uint32_t pass = 0;
+#if BD_SSE2
+    const __m128d vs = _mm_set1_pd(s0), vm = _mm_set1_pd(m0), vt = _mm_set1_pd(ptol),
+                  ulp4 = _mm_set1_pd(4.0 * ULP), tiny = _mm_set1_pd(1e-30);
+    for (uint32_t z = 0; z < n; z += 2) {   /* from 0: the same trip count for every pair */
+        __m128d d = abs_pd(_mm_sub_pd(vs, _mm_loadu_pd(c0s + z)));   /* s0 + -c exactly */
+        __m128d lim = _mm_add_pd(_mm_add_pd(_mm_mul_pd(ulp4, _mm_add_pd(vm, _mm_loadu_pd(ac0s + z))),
+                                            vt), tiny);
+        pass |= (uint32_t)(_mm_movemask_pd(_mm_cmpgt_pd(d, lim)) ^ 3) << z;
+    }
+#else
+    for (uint32_t z = z0; z < n; z++)
+        pass |= (uint32_t)!(fabs(s0 + -c0s[z]) > 4.0 * ULP * (m0 + ac0s[z]) + ptol + 1e-30) << z;
+#endif
+    /* z0 .. n - 1 only */
+    uint32_t keep = (n >= 32 ? ~0u : (1u << n) - 1u) & ~((1u << z0) - 1u);
+    return pass & keep;
+}
+
 static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
                       float qq, uint32_t dim, int label, double margin, const float *inv,
                       struct rel_hit *h)
@@ -1433,11 +1461,48 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * candidate's value there read once: most triples fail it (with 4 rows a request, ~16
      * fresh inputs: hundreds of triples a row) */
     double c0[REL_N], ac0[REL_N];
+    /* the same per position in cand (pc) and all (pa), one spare for paired loads */
+    double pc0[REL_NEAR + 2], pac0[REL_NEAR + 2], pa0[REL_N + 1], paa0[REL_N + 1];
     for (uint32_t k = 0; k < nall; k++) {
         c0[all[k]] = (double)rel_at(st, dim, all[k])[0];
         ac0[all[k]] = fabs(c0[all[k]]);
+        pa0[k] = c0[all[k]];
+        paa0[k] = ac0[all[k]];
     }
+    for (uint32_t k = 0; k < nc; k++) {   /* (the same values: cand is among all) */
+        pc0[k] = (double)rel_at(st, dim, cand[k])[0];
+        pac0[k] = fabs(pc0[k]);
+    }
+    pc0[nc] = pac0[nc] = pa0[nall] = paa0[nall] = 0.0;
     const double ptol = 0.5 * qe * (1.0 + 1.0 + 1.0 + 1.0) * 1.0001;
+    /* With b and c both among the nearest (z > y), the candidates c that may pass that
+     * test, by a binary search over cand's values sorted: the test is zero_comb()'s own
+     * first coordinate, so a wider window (T: the largest tolerance any triple gets, with
+     * room for rounding) changes no outcome; hundreds of tests a row become ~70 searches. */
+    double maxa = 0;
+    for (uint32_t k = 0; k < nall; k++)
+        maxa = paa0[k] > maxa ? paa0[k] : maxa;
+    const double wide_tol = (4.0 * ULP * (fabs((double)q[0]) + 3.0 * maxa) + ptol + 1e-30) *
+                            (1.0 + 0x1p-20);
+    /* cand's values ascending (+inf after them), by rank (no branch on the values);
+     * below[r]: the positions in cand of the r smallest, as bits */
+    double sv[REL_NEAR];
+    uint32_t below[REL_NEAR + 1] = { 0 };
+    for (uint32_t k = 0; k < REL_NEAR; k++)
+        sv[k] = INFINITY;
+    uint32_t sz[REL_NEAR];
+    for (uint32_t k = 0; k < nc; k++) {
+        uint32_t r = 0;
+        for (uint32_t j = 0; j < nc; j++)
+            r += (pc0[j] < pc0[k]) | ((pc0[j] == pc0[k]) & (j < k));
+        sv[r] = pc0[k];
+        sz[r] = k;
+    }
+    for (uint32_t r = 0; r < nc; r++)
+        below[r + 1] = below[r] | 1u << sz[r];
+    for (uint32_t r = nc; r < REL_NEAR; r++)
+        below[r + 1] = below[r];
+    _Static_assert(REL_NEAR == 8, "binary searches of four steps");
     for (uint32_t x = 0; x < na && !h->synth; x++) {
         uint32_t ai = cand[x];
         const float *a = rel_at(st, dim, ai);
@@ -1453,11 +1518,26 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             const float *b = rel_at(st, dim, bi);
             const double s0 = (double)q[0] + c0[ai] + -c0[bi],   /* q + 1 a + -1 b */
                          m0 = fabs((double)q[0]) + ac0[ai] + ac0[bi];
-            for (uint32_t z = anti ? 0 : y + 1; z < ncs; z++) {
-                uint32_t ci = cs[z];
+            uint32_t pass = 0;
+            if (anti) {
+                pass = para_first(s0, m0, ptol, pa0, paa0, 0, ncs);
+            } else {
+                /* the values in [lo, hi]: those below the first > hi, less those
+                 * below the first >= lo */
+                double lo = s0 - wide_tol, hi = s0 + wide_tol;
+                /* (comparisons as 0 or 1 added, no branches: they go either way) */
+                uint32_t kl = 4u * (sv[3] < lo), kh = 4u * (sv[3] <= hi);
+                kl += 2u * (sv[kl + 1] < lo);
+                kh += 2u * (sv[kh + 1] <= hi);
+                kl += (uint32_t)(sv[kl] < lo);
+                kh += (uint32_t)(sv[kh] <= hi);
+                kl += (uint32_t)(kl == REL_NEAR - 1) & (uint32_t)(sv[kl] < lo);
+                kh += (uint32_t)(kh == REL_NEAR - 1) & (uint32_t)(sv[kh] <= hi);
+                pass = below[kh] & ~below[kl] & ~((2u << y) - 1u);   /* z > y */
+            }
+            for (; pass; pass &= pass - 1) {
+                uint32_t ci = cs[__builtin_ctz(pass)];
                 if (ci == ai || ci == bi)
-                    continue;
-                if (fabs(s0 + -c0[ci]) > 4.0 * ULP * (m0 + ac0[ci]) + ptol + 1e-30)
                     continue;
                 const float *c = rel_at(st, dim, ci);
                 if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, qe, dim))
@@ -2514,6 +2594,11 @@ struct bd_cross {
     struct bd_xrep rep[XREP]; /* the hashes of rec's rows (row != 0), counted */
     float   *raw;             /* XL x XR x dim, as rec */
     struct bd_xstream s[XL * XC];   /* XC a lane (cross_stream()) */
+    /* cross_match()'s index hits so far per row met, by where the row is kept (xpos():
+     * one place per live row); cleared behind it. A linear search of the rows met per
+     * index hit was a third of the detector's own time on iris (efficacy capture, 4
+     * features: ~80 hits a row over ~37 rows). */
+    uint8_t  vcnt[XL * XR];
 };
 
 /* A row's id: its number in its lane (from 1, mod 2^31) and the lane in bit 0; 0 none. */
@@ -2700,8 +2785,9 @@ static void cross_fps(struct bd_cross *x, const struct ig_fscale *fs, const floa
         fp[j] = cross_fp(x, fs, fpv, j);
 #endif
         for (uint32_t l = 0; l < XL; l++) {
-            const struct bd_xslot *sl = &x->slot[l][ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)];
-            __builtin_prefetch(sl);
+            uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
+            __builtin_prefetch(&x->slot[l][i]);
+            __builtin_prefetch(&x->who[l][i]);   /* read where the fingerprint matches */
         }
     }
 }
@@ -2805,48 +2891,24 @@ static bool bracket_mid(const float *q, const float *pv, const float *rv, const 
     return n0 > 0 && n0 * n0 >= 1.5 * n4 && res <= tol * tol * n0 + 2.0 * qe * qe * w2;
 }
 
-/* vrow's four entries from <v> on set to 0 (no row): cross_match() clears each group of
- * four as it starts it, so vfind() reads no entry that was never written */
-static inline void vclear4(uint32_t *v)
-{
-    v[0] = v[1] = v[2] = v[3] = 0;
-}
-
-/* The index of <row> (not 0) among the nv rows of vrow, nv if none: four at a time. */
-static inline uint32_t vfind(const uint32_t *vrow, uint32_t nv, uint32_t row)
-{
-#if BD_SSE2
-    const __m128i r = _mm_set1_epi32((int)row);
-    for (uint32_t v = 0; v < nv; v += 4) {
-        int m = _mm_movemask_ps(_mm_castsi128_ps(
-            _mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(const void *)(vrow + v)), r)));
-        if (m)
-            return v + (uint32_t)__builtin_ctz((unsigned)m);
-    }
-    return nv;
-#else
-    uint32_t v = 0;
-    while (v < nv && vrow[v] != row)
-        v++;
-    return v;
-#endif
-}
-
 /* Scores one finite row of client <who>, fingerprinted as fp[] (cross_fps()), against the
  * recent rows of both lanes and indexes it in lane <lane> (1: a thin client's row).
- * Sets *id to the row's id, *mrow to the recent row it matches best (0 none), *repeat when
- * the row repeats one of the lanes' last XR rows exactly, *hash to its values' hash, and
+ * <exact> is the row's values' hash (ig_row_hash()). Sets *id to the row's id, *mrow to the
+ * recent row it matches best (0 none), *repeat when the row repeats one of the lanes' last
+ * XR rows exactly, and
  * returns the cross stream the row joins: its match's, or a new one when the match is
  * another client's row and in none (0: the row stays out). */
 static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float *row,
                             uint32_t who, uint32_t lane, const float *inv, double tol,
                             uint32_t *id, uint32_t *mrow, uint32_t *link, uint32_t *mid,
-                            bool *repeat, uint32_t *hash)
+                            uint32_t exact, bool *repeat)
 {
     enum { XV = XL * XS * XPROBE };
-    uint32_t vrow[XV], vn[XV], nv = 0;
+    /* per row met, in the order met (one spare: each hit writes there, a new row keeps it) */
+    uint32_t vrow[XV + 1], vpos[XV + 1], vn[XV], nv = 0;
+    const struct bd_xwho *vw[XV + 1];   /* its first entry's who (each has the same) */
     bool vcross[XV], vsame[XV];
-    uint32_t exact = *hash = ig_row_hash(row, x->dim);
+    _Static_assert(XV < 256, "vcnt counts a row's hits");
     if (!(++x->lrows[lane] & 0x7fffffffu))
         x->lrows[lane]++;   /* id 0 is none */
     *id = xid(x->lrows[lane] & 0x7fffffffu, lane);
@@ -2857,21 +2919,23 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
             uint32_t old;
             for (uint32_t hits = xprobe_live(x, &x->slot[l][i], fp[j], &old); hits;
                  hits &= hits - 1) {
+                /* a live row (xprobe_live()) is the only one kept at its place; no
+                 * branch on whether it is new (about half the hits are) */
                 uint32_t t = i + (uint32_t)__builtin_ctz(hits);
-                const struct bd_xslot *sl = &x->slot[l][t];
-                const struct bd_xwho *w = &x->who[l][t];
-                uint32_t v = vfind(vrow, nv, sl->row);
-                if (v == nv) {
-                    if (!(nv & 3))
-                        vclear4(vrow + nv);
-                    vrow[nv] = sl->row;
-                    vn[nv] = 0;
-                    vsame[nv] = w->exact == exact;
-                    vcross[nv++] = w->client != who && w->exact != exact;
-                }
-                vn[v]++;
+                uint32_t row = x->slot[l][t].row, pos = xpos(row), c = x->vcnt[pos];
+                vrow[nv] = row;
+                vpos[nv] = pos;
+                vw[nv] = &x->who[l][t];
+                x->vcnt[pos] = (uint8_t)(c + 1);
+                nv += !c;
             }
         }
+    }
+    for (uint32_t v = 0; v < nv; v++) {
+        vn[v] = x->vcnt[vpos[v]];
+        x->vcnt[vpos[v]] = 0;
+        vsame[v] = vw[v]->exact == exact;
+        vcross[v] = vw[v]->client != who && vw[v]->exact != exact;
     }
     /* the best-matching recent row (the newest in its lane on a tie), as Blacklight scores
      * a query */
@@ -2942,9 +3006,12 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
         if (old) {
             use = i + (uint32_t)__builtin_ctz(old);
         } else {
-            for (uint32_t k = i + 1; k < i + XPROBE; k++)
-                if (xage(x, ls[k].row) > xage(x, ls[use].row))
-                    use = k;
+            uint32_t oldest = xage(x, ls[i].row);
+            for (uint32_t k = i + 1; k < i + XPROBE; k++) {
+                uint32_t a = xage(x, ls[k].row);
+                use = a > oldest ? k : use;
+                oldest = a > oldest ? a : oldest;
+            }
         }
         ls[use] = (struct bd_xslot){ fp[j], *id };
         x->who[lane][use] = (struct bd_xwho){ who, exact };
@@ -3100,6 +3167,11 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         const char *b = (const char *)st->rel;
         size_t nb = (size_t)IG_MIN(st->rows, (uint64_t)st->rel_n) * st->dim * sizeof(float);
         prefetch_bytes(b, nb);
+        /* and the slots' scalars (rel_block(): before and after the inputs), which
+         * relations() reads for every kept row (rel_quant, rel_req, rel_row ...) */
+        prefetch_bytes((const char *)st->rel_row, (size_t)st->rel_cap * 3 * 8);
+        prefetch_bytes((const char *)(st->rel + (size_t)st->rel_cap * st->dim),
+                       (size_t)st->rel_cap * (6 * 4 + 2 * 2 + 1));
     }
     if (st->ring.data) {
         /* of each block, the features ring_near() reads before its first abandon check */
@@ -3166,9 +3238,13 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         uint64_t key = inv ? scale_id(g, m) : 0;
         float poff = off_label(ev, r, label);
         /* a narrow row's fingerprints first: their index entries load meanwhile */
-        uint32_t fp[XS];
-        if (xv && !wide)
+        uint32_t fp[XS], hash = 0;
+        if (xv && !wide) {
             cross_fps(xv, &m->fs, x, fp);
+            /* and the repeat count's line cross_match() reads (rep_find()) */
+            hash = ig_row_hash(x, dim);
+            __builtin_prefetch(&xv->rep[(hash * 0x9e3779b1u) >> 20]);
+        }
         if (st->rel) {
             enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, key, false, false);
             if (kind != BD_NONE) {
@@ -3196,10 +3272,12 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             if (wide)
                 cross_fps(xv, xfs, fpv, fp);
             bool again;
-            uint32_t id, mrow, link, mid, hash;
+            uint32_t id, mrow, link, mid;
+            if (wide)
+                hash = ig_row_hash(x, dim);
             /* a client with few rows of its own: the thin lane (XTHIN) */
             uint32_t sid = cross_match(xv, fp, x, who, st->rows <= XTHIN, wide ? NULL : inv,
-                                       BRACKET_TOL, &id, &mrow, &link, &mid, &again, &hash);
+                                       BRACKET_TOL, &id, &mrow, &link, &mid, hash, &again);
             uint32_t i = xpos(id);
             if (xv->rec[i].row)
                 rep_del(xv, xv->rec[i].hash);
