@@ -12,45 +12,81 @@ static inline __m256 load_bf16(const uint16_t *p)
     return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
 }
 
+/* Lanes 0-7 (half 0) or 8-15 (half 1) of feature f of a block, float32 or bf16 widened. */
+static inline __m256 load_half(const void *blk, bool bf, uint32_t f, uint32_t half)
+{
+    size_t at = (size_t)f * 16 + half * 8;
+    return bf ? load_bf16((const uint16_t *)blk + at) : _mm256_load_ps((const float *)blk + at);
+}
+
+/* Features f and f + 1 into the even (a) and odd (b) accumulators of both halves:
+ * kernels.h's order, the AVX-512 path's two sums per lane (four chains here, which also
+ * hide the fused adds' latency better than two did). */
+static inline void step2(const void *blk, bool bf, const float *x, uint32_t f, __m256 *a0,
+                         __m256 *a1, __m256 *b0, __m256 *b1)
+{
+    __m256 x0 = _mm256_set1_ps(x[f]), x1 = _mm256_set1_ps(x[f + 1]);
+    __m256 t0 = _mm256_sub_ps(x0, load_half(blk, bf, f, 0));
+    __m256 t1 = _mm256_sub_ps(x0, load_half(blk, bf, f, 1));
+    __m256 u0 = _mm256_sub_ps(x1, load_half(blk, bf, f + 1, 0));
+    __m256 u1 = _mm256_sub_ps(x1, load_half(blk, bf, f + 1, 1));
+    *a0 = _mm256_fmadd_ps(t0, t0, *a0);
+    *a1 = _mm256_fmadd_ps(t1, t1, *a1);
+    *b0 = _mm256_fmadd_ps(u0, u0, *b0);
+    *b1 = _mm256_fmadd_ps(u1, u1, *b1);
+}
+
+/* A last (even-numbered) feature into the even sums. */
+static inline void step1(const void *blk, bool bf, const float *x, uint32_t f, __m256 *a0,
+                         __m256 *a1)
+{
+    __m256 x0 = _mm256_set1_ps(x[f]);
+    __m256 t0 = _mm256_sub_ps(x0, load_half(blk, bf, f, 0));
+    __m256 t1 = _mm256_sub_ps(x0, load_half(blk, bf, f, 1));
+    *a0 = _mm256_fmadd_ps(t0, t0, *a0);
+    *a1 = _mm256_fmadd_ps(t1, t1, *a1);
+}
+
+static inline void block_l2sq_any(const void *blk, bool bf, const float *x, uint32_t dim,
+                                  __m256 *lo, __m256 *hi)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2)
+        step2(blk, bf, x, f, &a0, &a1, &b0, &b1);
+    if (f < dim)
+        step1(blk, bf, x, f, &a0, &a1);
+    *lo = _mm256_add_ps(a0, b0);
+    *hi = _mm256_add_ps(a1, b1);
+}
+
 static inline void block_l2sq_bf16(const uint16_t *blk, const float *x, uint32_t dim,
                                    __m256 *lo, __m256 *hi)
 {
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    for (uint32_t f = 0; f < dim; f++) {
-        __m256 xf = _mm256_set1_ps(x[f]);
-        __m256 t0 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16));
-        __m256 t1 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16 + 8));
-        a0 = _mm256_fmadd_ps(t0, t0, a0);
-        a1 = _mm256_fmadd_ps(t1, t1, a1);
-    }
-    *lo = a0;
-    *hi = a1;
+    block_l2sq_any(blk, true, x, dim, lo, hi);
 }
 
 static inline void block_l2sq(const float *blk, const float *x, uint32_t dim,
                               __m256 *lo, __m256 *hi)
 {
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    for (uint32_t f = 0; f < dim; f++) {
-        __m256 xf = _mm256_set1_ps(x[f]);
-        __m256 t0 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16));
-        __m256 t1 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16 + 8));
-        a0 = _mm256_fmadd_ps(t0, t0, a0);
-        a1 = _mm256_fmadd_ps(t1, t1, a1);
-    }
-    *lo = a0;
-    *hi = a1;
+    block_l2sq_any(blk, false, x, dim, lo, hi);
 }
 
-/* One lane of block_l2sq: fused multiply-adds in feature order. */
+/* One lane of block_l2sq: even and odd features in two fused sums, added at the end. */
 float ig_kern_l2sq_row_avx2(const float *x, const float *y, uint32_t dim)
 {
-    float acc = 0.0f;
-    for (uint32_t f = 0; f < dim; f++) {
-        float t = x[f] - y[f];
-        acc = fmaf(t, t, acc);
+    float a0 = 0.0f, a1 = 0.0f;
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2) {
+        float t0 = x[f] - y[f], t1 = x[f + 1] - y[f + 1];
+        a0 = fmaf(t0, t0, a0);
+        a1 = fmaf(t1, t1, a1);
     }
-    return acc;
+    if (f < dim) {
+        float t0 = x[f] - y[f];
+        a0 = fmaf(t0, t0, a0);
+    }
+    return a0 + a1;
 }
 
 static inline __m256 nanmax(__m256 t, __m256 m)
@@ -175,43 +211,37 @@ float ig_kern_linf_min_avx2(const struct ig_vset *s, const float *x, int32_t *ar
 }
 
 /* As block_l2sq(_bf16), with a check every 16 features: false when every lane already
- * exceeds <best> (the block cannot win). Same operations in the same order. */
+ * exceeds <best> (the block cannot win). Same sums, operations and order, so finished
+ * distances are equal. */
 static inline bool block_l2sq_upto(const struct ig_vset *s, size_t at, const float *x,
                                    float best, __m256 *lo, __m256 *hi)
 {
     const __m256 vb = _mm256_set1_ps(best);
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
     const uint32_t dim = s->dim;
-    for (uint32_t f0 = 0; f0 < dim; f0 += 16) {
-        uint32_t end = f0 + 16 < dim ? f0 + 16 : dim;
-        if (s->elem == IG_VSET_BF16) {
-            const uint16_t *blk = (const uint16_t *)s->data + at;
-            for (uint32_t f = f0; f < end; f++) {
-                __m256 xf = _mm256_set1_ps(x[f]);
-                __m256 t0 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16));
-                __m256 t1 = _mm256_sub_ps(xf, load_bf16(blk + (size_t)f * 16 + 8));
-                a0 = _mm256_fmadd_ps(t0, t0, a0);
-                a1 = _mm256_fmadd_ps(t1, t1, a1);
-            }
-        } else {
-            const float *blk = (const float *)s->data + at;
-            for (uint32_t f = f0; f < end; f++) {
-                __m256 xf = _mm256_set1_ps(x[f]);
-                __m256 t0 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16));
-                __m256 t1 = _mm256_sub_ps(xf, _mm256_load_ps(blk + (size_t)f * 16 + 8));
-                a0 = _mm256_fmadd_ps(t0, t0, a0);
-                a1 = _mm256_fmadd_ps(t1, t1, a1);
-            }
-        }
-        if (end < dim) {
-            __m256 g = _mm256_and_ps(_mm256_cmp_ps(a0, vb, _CMP_GT_OQ),
-                                     _mm256_cmp_ps(a1, vb, _CMP_GT_OQ));
+    const bool bf = s->elem == IG_VSET_BF16;
+    const void *blk = bf ? (const void *)((const uint16_t *)s->data + at)
+                         : (const void *)((const float *)s->data + at);
+    uint32_t f = 0;
+    while (f + 2 <= dim) {
+        /* pairs of features up to the next multiple of 16 (or the last pair) */
+        uint32_t end = (f + 16) & ~15u;
+        if (end > dim)
+            end = dim;
+        for (; f + 2 <= end; f += 2)
+            step2(blk, bf, x, f, &a0, &a1, &b0, &b1);
+        /* fl(a + b) only grows with a and b, so it bounds the final sum from below */
+        if (f + 2 <= dim) {
+            __m256 g = _mm256_and_ps(_mm256_cmp_ps(_mm256_add_ps(a0, b0), vb, _CMP_GT_OQ),
+                                     _mm256_cmp_ps(_mm256_add_ps(a1, b1), vb, _CMP_GT_OQ));
             if (_mm256_movemask_ps(g) == 0xff)
                 return false;
         }
     }
-    *lo = a0;
-    *hi = a1;
+    if (f < dim)
+        step1(blk, bf, x, f, &a0, &a1);
+    *lo = _mm256_add_ps(a0, b0);
+    *hi = _mm256_add_ps(a1, b1);
     return true;
 }
 

@@ -15,19 +15,29 @@ static inline void load_row(const struct ig_vset *s, uint32_t i, uint32_t f, flo
             row[l] = ((const float *)s->data)[at + l];
 }
 
-/* Squared L2 of <x> to the 16 lanes of one block, accumulated per lane in feature order. */
+/* Feature f's term into its lane sums: even features into a0, odd ones into a1, each a
+ * fused multiply-add (fmaf: one rounding, as the SIMD paths' vfmadd; glibc picks the FMA
+ * instruction when the CPU has one and an exact software fma otherwise). Kernels.h's one
+ * order for squared L2 on every path. */
+static inline void add_feature(const float *row, float xf, uint32_t f, float *a0, float *a1)
+{
+    float *a = f & 1 ? a1 : a0;
+    for (int l = 0; l < IG_VSET_BLOCK; l++) {
+        float t = xf - row[l];
+        a[l] = fmaf(t, t, a[l]);
+    }
+}
+
+/* Squared L2 of <x> to the 16 lanes of one block in kernels.h's order. */
 static void block_l2sq(const struct ig_vset *s, uint32_t i, const float *x, float *acc)
 {
-    float row[IG_VSET_BLOCK];
-    for (int l = 0; l < IG_VSET_BLOCK; l++)
-        acc[l] = 0.0f;
+    float row[IG_VSET_BLOCK], a0[IG_VSET_BLOCK] = { 0 }, a1[IG_VSET_BLOCK] = { 0 };
     for (uint32_t f = 0; f < s->dim; f++) {
         load_row(s, i, f, row);
-        for (int l = 0; l < IG_VSET_BLOCK; l++) {
-            float t = x[f] - row[l];
-            acc[l] += t * t;
-        }
+        add_feature(row, x[f], f, a0, a1);
     }
+    for (int l = 0; l < IG_VSET_BLOCK; l++)
+        acc[l] = a0[l] + a1[l];
 }
 
 static void block_linf(const struct ig_vset *s, uint32_t i, const float *x, float *acc)
@@ -48,12 +58,18 @@ static void block_linf(const struct ig_vset *s, uint32_t i, const float *x, floa
 
 float ig_kern_l2sq_row_scalar(const float *x, const float *y, uint32_t dim)
 {
-    float acc = 0.0f;   /* block_l2sq's one lane */
-    for (uint32_t f = 0; f < dim; f++) {
-        float t = x[f] - y[f];
-        acc += t * t;
+    float a0 = 0.0f, a1 = 0.0f;   /* block_l2sq's one lane */
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2) {
+        float t0 = x[f] - y[f], t1 = x[f + 1] - y[f + 1];
+        a0 = fmaf(t0, t0, a0);
+        a1 = fmaf(t1, t1, a1);
     }
-    return acc;
+    if (f < dim) {
+        float t0 = x[f] - y[f];
+        a0 = fmaf(t0, t0, a0);
+    }
+    return a0 + a1;
 }
 
 void ig_kern_l2sq_all_scalar(const struct ig_vset *s, const float *x, float *out)
@@ -107,28 +123,29 @@ float ig_kern_l2sq_min_blocks_scalar(const struct ig_vset *s, const float *x,
                                      const uint32_t *blocks, uint32_t nb, float best,
                                      int32_t *argmin)
 {
-    float acc[IG_VSET_BLOCK], row[IG_VSET_BLOCK];
+    float acc[IG_VSET_BLOCK], row[IG_VSET_BLOCK], a0[IG_VSET_BLOCK], a1[IG_VSET_BLOCK];
     for (uint32_t k = 0; k < nb; k++) {
         uint32_t i = blocks[k] * IG_VSET_BLOCK;
         if (i >= s->count)
             continue;
         for (int l = 0; l < IG_VSET_BLOCK; l++)
-            acc[l] = 0.0f;
+            a0[l] = a1[l] = 0.0f;
         bool dead = false;
         for (uint32_t f = 0; f < s->dim && !dead; f++) {
             load_row(s, i, f, row);
-            for (int l = 0; l < IG_VSET_BLOCK; l++) {
-                float t = x[f] - row[l];
-                acc[l] += t * t;
-            }
+            add_feature(row, x[f], f, a0, a1);
             if ((f + 1) % IG_KERN_CHECK == 0 && f + 1 < s->dim) {
+                /* fl(a0 + a1) only grows with a0 and a1: a lower bound of the final sum */
                 dead = true;
                 for (int l = 0; l < IG_VSET_BLOCK; l++)
-                    dead = dead && acc[l] > best;
+                    dead = dead && a0[l] + a1[l] > best;
             }
         }
-        if (!dead)
-            best = ig_kern_fold16(acc, i, s->count, best, argmin);
+        if (dead)
+            continue;
+        for (int l = 0; l < IG_VSET_BLOCK; l++)
+            acc[l] = a0[l] + a1[l];
+        best = ig_kern_fold16(acc, i, s->count, best, argmin);
     }
     return best;
 }

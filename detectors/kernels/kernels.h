@@ -17,11 +17,13 @@
  * block are 32 bytes: data[(b * dim + f) * 16 + l] as uint16. Every path widens bf16
  * exactly (a shift), so paths differ only by summation as for float32.
  *
- * Numbers: inputs are float32; squared-L2 sums are float32 accumulated per lane in feature
- * order. The SIMD paths use fused multiply-add (one rounding instead of two), so results
- * differ from scalar by a few ulp per feature: distances agree within a relative 1e-5 for
- * d <= 3072 on data of one scale (tests), argmin agrees whenever the minimum is unique
- * beyond that tolerance. Ties go to the lowest index on every path.
+ * Numbers: inputs are float32; a squared-L2 distance is, on every path, bit for bit
+ *     a0 = fused sums of (x_f - y_f)^2 over even f, a1 = the same over odd f (each in
+ *     feature order: a = fma(t, t, a)), distance = a0 + a1
+ * (the AVX-512 path's two accumulators; AVX2 and scalar, by fmaf, follow it). Distances,
+ * minima and argmins are therefore the same on every CPU, and so is everything decided
+ * from them (extraction.prada's Shapiro-Wilk W differed from the 8th digit between paths
+ * when each summed in its own order). Ties go to the lowest index on every path.
  * NaN: a NaN distance (NaN input, or inf - inf) never wins the minimum; if every distance
  * is NaN (or the set is empty) the min is +inf and the index -1. Callers that need finite
  * vectors check with ig_kern_finite(). */
@@ -224,8 +226,8 @@ struct ig_kern_ops {
                            const uint8_t *qx, int32_t c, const uint32_t *blocks, uint32_t nb,
                            int32_t *out);
     /* Squared L2 between <x> and one vector <y> (dim floats, as stored: bf16 values
-     * widened), in the arithmetic this path's set kernels use for one lane: bit-identical
-     * to l2sq_min on a set holding y alone. For a set of one vector without its 16-lane
+     * widened), in the set kernels' arithmetic for one lane: bit-identical to l2sq_min on
+     * a set holding y alone (on every path, as all squared-L2 kernels). For a set of one vector without its 16-lane
      * block (a per-client vector set that has not grown yet). */
     float (*l2sq_row)(const float *x, const float *y, uint32_t dim);
     /* extraction.coverage's pruned interpolation search (judge_fast), on a split set of
