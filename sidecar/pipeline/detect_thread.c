@@ -38,6 +38,7 @@
 
 #include "adapters/ad_common.h"
 #include "core/ring.h"
+#include "pipeline/handover.h"
 #include "pipeline/txn_event.h"
 
 enum slot_kind { SLOT_EVENT = 1, SLOT_TICK, SLOT_FINISH, SLOT_STOP, SLOT_RELOAD, SLOT_TXN };
@@ -330,7 +331,7 @@ static bool parser_busier(struct threaded *t)
  * before <head>. */
 static bool long_ago(uint64_t at, uint64_t head, const struct threaded *t)
 {
-    return at == UINT64_MAX || head - at > ig_ring_capacity(&t->ring);
+    return ig_handover_long_ago(at, head, ig_ring_capacity(&t->ring));
 }
 
 /* Parsing thread, after publishing: while the detection thread is far behind, the shared
@@ -669,31 +670,19 @@ static void threaded_observe(struct ig_detect *d, const struct ig_event *ev)
         parser_help(t);
 }
 
-/* Parsing thread (shared mode): hands the decoding of <txn> over while this thread has used
- * more CPU than the detection thread (see parser_busier), so the work follows measured load,
- * whatever the traffic; should that make detection the busier one, the clocks turn and this
- * side decodes again. Only while the detection thread has slack, too (at most a quarter of
- * the ring queued; the mirror of parser_help, which needs half of it queued): with more
- * queued it is the one holding the pipeline up, and a decoding handed over costs about twice
- * what it costs here (a copy of the whole transaction, read from the other core). Without
- * this, the parsing thread's start-up (~50 ms of CPU before the first packet: nDPI, rules,
- * detectors) made it the busier one for thousands of events on OpenAI chat, so it handed
- * decoding over while the ring was full, then took the model-side lane back: work moved
- * both ways all run long (bench_threads' openai_d64: 8,655 transactions handed over, the
- * lane run here on 2,119 events). Only a copy that fits a slot. */
+/* Parsing thread (shared mode): hands the decoding of <txn> over by handover.h's rule (this
+ * thread the busier by CPU, the lane not run here lately, the detection thread keeping up:
+ * at most a quarter of the ring queued), so the work follows measured load, whatever the
+ * traffic; should that make detection the busier one, the clocks turn and this side decodes
+ * again. Only a copy that fits a slot. */
 static bool threaded_defer_txn(struct ig_detect *d, const struct ig_adapter *ad, const struct ig_http_txn *txn,
                                const struct ig_identity_cfg *id, const struct ig_txn_flow *fl)
 {
     struct threaded *t = T(d);
     if (!t->share || t->decode == 'p')
         return false;
-    if (t->decode == 'a') {
-        if (!parser_busier(t))
-            return false;
-        uint64_t head = ig_ring_published_count(&t->ring);
-        if (!long_ago(t->helped_at, head, t) || head - ig_ring_released_count(&t->ring) > t->help_lo)
-            return false;
-    }
+    if (t->decode == 'a' && !ig_handover_decode(&t->ring, parser_busier(t), t->helped_at))
+        return false;
     if (ig_txn_bytes(txn) > t->slot_arena)
         return false;
     if (!t->identity_ready) {
