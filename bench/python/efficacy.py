@@ -339,8 +339,17 @@ def client_cmd(tools, kind, port, meta, role, n, batch, pause, src, seed):
 RESTART_DURING = ("flood_pool_restart", "fanout")   # roles a scenario's restart waits for
 
 
+def server_bpf(port):
+    """The server's flows: its endpoint 127.0.0.1:port, not the port alone. The kernel gives
+    the same port number to sockets bound to other loopback addresses (every client here
+    binds a source address to port 0), so "tcp port N" could record another test's flows on
+    a shared machine, or a client's leg to a relay (tests/integration/lib/model_stack.sh)."""
+    return (f"tcp and ((dst host 127.0.0.1 and dst port {port}) or "
+            f"(src host 127.0.0.1 and src port {port}))")
+
+
 def start_capture(port, pcap, recout):
-    rec = subprocess.Popen(["dumpcap", "-i", "lo", "-f", f"tcp port {port}", "-B", "64",
+    rec = subprocess.Popen(["dumpcap", "-i", "lo", "-f", server_bpf(port), "-B", "64",
                             "-s", "262144", "-P", "-w", pcap], stderr=open(recout, "w"))
     if not wait_file(recout, "Capturing", 10):
         rec.terminate()

@@ -98,7 +98,10 @@ def main():
     srv.start()
     port = portq.get(timeout=60)
     err = open(a.out + ".dumpcap.log", "w")
-    rec = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", f"tcp port {port}", "-B", "64",
+    # the server's endpoint, not the port alone: another loopback address may have the same
+    # port number (efficacy.py's server_bpf)
+    bpf = f"tcp and ((dst host 127.0.0.1 and dst port {port}) or (src host 127.0.0.1 and src port {port}))"
+    rec = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", bpf, "-B", "64",
                             "-s", "262144", "-P", "-w", a.out], stderr=err)
     time.sleep(1.5)
     per = [a.calls // a.clients + (1 if i < a.calls % a.clients else 0) for i in range(a.clients)]

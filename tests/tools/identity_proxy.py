@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A small HTTP/1.1 reverse proxy that plays the mesh sidecar or ingress gateway (loopback only).
 
-It accepts clients on --listen HOST (port chosen by the kernel, written to --portfile) and
+It accepts clients on --listen HOST (port --port, by default chosen by the kernel; written to
+--portfile) and
 forwards each request to the model server on 127.0.0.1:--upstream from the source address
 --source (127.0.0.6, Istio's inbound proxy address), keeping one upstream keep-alive
 connection per client connection. Like Envoy it appends the client's address to
@@ -10,8 +11,8 @@ X-Forwarded-For (keeping what the client sent on the left), and for clients insi
 client's SPIFFE id (spiffe://cluster.local/ns/apps/sa/client-<last octet>), replacing any
 the client sent: the client certificate is the proxy's to vouch for.
 Usage:
-    identity_proxy.py --upstream PORT --portfile FILE [--listen 127.0.0.5] [--source 127.0.0.6]
-                      [--mesh 127.0.0.3]
+    identity_proxy.py --upstream PORT --portfile FILE [--listen 127.0.0.5] [--port 0]
+                      [--source 127.0.0.6] [--mesh 127.0.0.3]
 """
 import argparse
 import http.client
@@ -75,13 +76,14 @@ def main():
     ap.add_argument("--upstream", type=int, required=True)
     ap.add_argument("--portfile", required=True)
     ap.add_argument("--listen", default="127.0.0.5")
+    ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--source", default="127.0.0.6")
     ap.add_argument("--mesh", default="")
     a = ap.parse_args()
     for addr in (a.listen, a.source):
         if not addr.startswith("127."):
             raise SystemExit("loopback addresses only")
-    srv = Server((a.listen, 0), handler(a))
+    srv = Server((a.listen, a.port), handler(a))
     portfile.serve(srv, a.portfile)
 
 
