@@ -401,6 +401,28 @@ else
 fi
 rm -f "$work/$name.pcap"
 
+# A replayed copy of recorded traffic, the shape issue #20 measures ("a 20-fold copy of a
+# capture of ordinary and attack traffic"): efficacy.py's "iris (z)" scenario (a real
+# scikit-learn model, ordinary clients and real attack code over OIP v2; ~5 min to record) and
+# its "chat (LLM)" scenario (OpenAI chat), joined and copied 20 times end to end as
+# `mergecap -a` does (bench/python/replay.py): every copy reuses the first one's flows.
+if [ "$quick" = 0 ]; then
+    name=replay_x20
+    log "figure 1: $name (recording the efficacy scenarios it copies)"
+    if "$python" "$src/bench/python/efficacy.py" --bin "$ig" --src "$src" --seed 0 --keep \
+            --only 'iris (z)$,chat (LLM)$' > /dev/null 2> "$work/replay.err" &&
+        rdir=$(sed -n 's/^work dir kept: //p' "$work/replay.err") && [ -d "$rdir" ] &&
+        "$python" "$src/bench/python/replay.py" --copies 20 --out "$work/$name.pcap" \
+            --manifest "$work/$name.json" "$rdir"/s*/cap.pcap 2>> "$work/replay.err"; then
+        measure 1 "$name" "$work/$name.pcap" "$work/$name.json"
+    else
+        add_tp 1 "$name" efficacy.py 0 0 "" "" "not measured: recording failed ($(grep -v '^work dir kept' "$work/replay.err" | tail -1 | tr -d '|`' | cut -c1-100))" \
+            "bench/python/efficacy.py + bench/python/replay.py"
+    fi
+    [ -n "${rdir:-}" ] && rm -rf "$rdir"
+    rm -f "$work/$name.pcap"
+fi
+
 # ---- figure 4: end to end on the attack mix (all detectors at their defaults) ----
 log "figure 4: mixed attacks"
 if "$gen" --scenario mixed --protocol oip_v2 --clients "$ncl" --requests "$ne2e" --dim 64 \

@@ -607,7 +607,8 @@ def main():
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--seed", type=int, default=0, help="another draw of splits, models and clients")
-    ap.add_argument("--only", help="comma-separated scenario name prefixes (development runs)")
+    ap.add_argument("--only", help="comma-separated scenario name prefixes (development runs); "
+                    "a name ending in $ matches that scenario alone")
     a = ap.parse_args()
     if not shutil.which("dumpcap"):
         print("SKIP: dumpcap missing")
@@ -621,7 +622,8 @@ def main():
     results = []
     try:
         for i, (name, kind, opt, p1, p2) in enumerate(plan(a.quick)):
-            if a.only and not any(name.startswith(o) for o in a.only.split(",")):
+            if a.only and not any(name == o[:-1] if o.endswith("$") else name.startswith(o)
+                                  for o in a.only.split(",")):
                 continue
             t0 = time.time()
             results += run_scenario(a, work, i, name, kind, opt, p1, p2)

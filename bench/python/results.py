@@ -323,6 +323,17 @@ def render_fig1(rows, out, fig, startup):
                "ndpiReader; *inferguard --events* also writes every event with its tensors as JSON; "
                "events/CPU-s divides them by the mean user + system time of a run, i.e. "
                "events/s per core whatever else the machine was doing.")
+    if any(r.get("capture") == "replay_x20" for r in rows):
+        out.append("")
+        out.append("replay_x20 is the shape issue #20 measures: the efficacy harness's iris (z) "
+                   "and chat (LLM) scenarios (a real scikit-learn model with ordinary clients and "
+                   "real attack code over OIP v2, and OpenAI chat) recorded once and copied 20 "
+                   "times end to end as `mergecap -a` does (bench/python/replay.py), so every "
+                   "copy reuses the first one's addresses, ports and sequence numbers. inferguard "
+                   "decodes every copy (its events equal the HTTP requests in the file); Suricata "
+                   "logs the transactions of the first copies only (its events column), which is "
+                   "why its time is short there: compare *inferguard ×* (same file) and "
+                   "events/CPU-s (same work) together.")
     if startup and fig != 1:
         out.append("")
         out.append("*events/s after start-up* subtracts each tool's start-up median "
