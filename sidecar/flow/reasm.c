@@ -47,10 +47,11 @@ static void deliver(struct ig_flow_table *t, struct ig_flow_entry *e, enum ig_fl
         return;
     /* keep the last IG_HIST bytes: later copies of them are compared (evasion) */
     struct ig_half *h = &e->half[dir];
-    size_t from = n > IG_HIST ? n - IG_HIST : 0;
-    uint32_t at = h->next_seq + (uint32_t)from;
-    for (size_t i = from; i < n; i++, at++)
-        h->hist[at % IG_HIST] = p[i];
+    size_t from = n > IG_HIST ? n - IG_HIST : 0, k = n - from;
+    size_t at = (h->next_seq + (uint32_t)from) % IG_HIST;
+    size_t first = IG_MIN(k, IG_HIST - at);    /* two copies, not a byte loop: ~4 % of decoding */
+    memcpy(h->hist + at, p + from, first);
+    memcpy(h->hist, p + from + first, k - first);
     h->hist_len = (uint16_t)IG_MIN((size_t)h->hist_len + n, (size_t)IG_HIST);
     t->st.bytes_delivered += n;
     if (t->cb.data)

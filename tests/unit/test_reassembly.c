@@ -98,6 +98,39 @@ static void test_out_of_order_and_retransmit(void **state)
     tf_rec_free(&r);
 }
 
+/* The last IG_HIST delivered bytes are kept in a ring by sequence number; a later copy is
+ * compared with them. Three 100-byte segments cross the ring's end at least once whatever
+ * the ISN: an identical copy of the last 128 bytes is no conflict (a ring that dropped the
+ * bytes past its end would see stale ones), one changed byte is exactly one. */
+static void test_history_ring_wraps(void **state)
+{
+    (void)state;
+    struct tf_rec r;
+    tf_cfg(&cfg);
+    struct ig_flow_table *t = tf_table(&r, &cfg);
+    struct tf_conn c;
+    conn_init(&c, t, 1, 1);
+    tf_handshake(&c);
+    uint32_t s = c.cseq;
+    uint8_t data[300];
+    for (uint32_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)('!' + (i * 37u) % 90u);   /* a byte differs from the one 128 earlier */
+    for (uint32_t k = 0; k < 3; k++)
+        tf_send_at(&c, true, s + 100 * k, TF_ACK, data + 100 * k, 100);
+    assert_int_equal(r.len[0], 300);
+    const struct ig_flow_stats *st = ig_flow_stats(t);
+    tf_send_at(&c, true, s + 172, TF_ACK, data + 172, 128);   /* the same bytes again */
+    assert_int_equal(st->stream_conflicts, 0);
+    uint8_t other[128];
+    memcpy(other, data + 172, sizeof other);
+    other[127] ^= 0x20;
+    tf_send_at(&c, true, s + 172, TF_ACK, other, 128);
+    assert_int_equal(st->stream_conflicts, 1);
+    assert_int_equal(r.len[0], 300);
+    ig_flow_table_free(t);
+    tf_rec_free(&r);
+}
+
 /* Linux's overlap policy: delivered bytes are final; among queued bytes the copy that
  * starts first wins. Differing copies are counted and mark the flow (evasion). */
 static void test_overlap_conflict(void **state)
@@ -367,6 +400,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_order),
         cmocka_unit_test(test_out_of_order_and_retransmit),
+        cmocka_unit_test(test_history_ring_wraps),
         cmocka_unit_test(test_overlap_conflict),
         cmocka_unit_test(test_wraparound),
         cmocka_unit_test(test_gap_on_stream_cap),
