@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh [--quick] [--out FILE] [--build DIR] [--runs N] [--efficacy-only] [--only PROGRAM]
-#              [--e2e-only]
+#              [--e2e-only [--capture NAME]]
 #
 # Regenerates bench/RESULTS.md from scratch: installs what is missing (scripts/install-deps.sh:
 # the peers tshark, ndpiReader, hyperfine, numpy/scipy, simdjson, cJSON, PCRE2), builds a
@@ -16,6 +16,9 @@
 # it feeds (bench/RESULTS.md, or --out); other programs' rows and other figures stay as they are.
 # --e2e-only: the whole-process timings alone (figures 1 and 4: inferguard, Suricata 7,
 # tshark, ndpiReader on the generated captures), replacing those figures (~15 min here).
+# --capture NAME (with --e2e-only): that capture's rows alone (startup_10req, oip_v2_d64,
+# oip_v2_bin_d64, kserve_v1_d64, openai_d64, oip_v2_grpc_d64, replay_x20, mixed_d64); the
+# figure's other rows stay as they were, under a stamp of their own.
 # A replaced figure says under its title when and at which commit it was measured.
 #
 # --quick: small inputs, 2 runs, every program once with IG_BENCH_QUICK=1 and a short
@@ -24,7 +27,7 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-quick=0 out="" build="" runs="" eff_only=0 only="" e2e_only=0
+quick=0 out="" build="" runs="" eff_only=0 only="" e2e_only=0 capture=""
 orig_args="$*"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
         --efficacy-only) eff_only=1 ;;
         --only) only=$2; shift ;;
         --e2e-only) e2e_only=1 ;;
-        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --capture) capture=$2; shift ;;
+        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -54,6 +58,16 @@ else
     prog_timeout=1800
 fi
 case "$runs" in ''|*[!0-9]*) echo "bench/run.sh: --runs wants a number" >&2; exit 2 ;; esac
+if [ -n "$capture" ]; then
+    [ "$e2e_only" = 1 ] || { echo "bench/run.sh: --capture goes with --e2e-only" >&2; exit 2; }
+    case " startup_10req oip_v2_d64 oip_v2_bin_d64 kserve_v1_d64 openai_d64 oip_v2_grpc_d64 replay_x20 mixed_d64 " in
+        *" $capture "*) ;;
+        *) echo "bench/run.sh: --capture: no capture named '$capture' (see --help)" >&2; exit 2 ;;
+    esac
+    export IG_BENCH_KEEP_CAPTURES=1   # results.py splice: the other captures' rows stay
+fi
+# true when the capture is to be measured (all of them unless --capture names one)
+want() { [ -z "$capture" ] || [ "$capture" = "$1" ]; }
 # Idempotent: only dpkg queries when everything is there (as in the test suite).
 "$src/scripts/install-deps.sh" all || { echo "bench/run.sh: installing the peers failed" >&2; exit 1; }
 build=${build:-$src/build-release}
@@ -355,14 +369,15 @@ measure() {
 # cache filled, ~0.7 s without) is a minor part.
 if [ "$quick" = 1 ]; then nreq=1000 ncl=16 ne2e=500; else nreq=60000 ncl=64 ne2e=30000; fi
 # First each tool's fixed cost: a 10-request capture is all start-up (rules, dissectors).
-log "figure 1: startup_10req"
-if "$gen" --scenario benign --protocol oip_v2 --clients 1 --requests 10 --dim 64 --seed 1 --quiet \
+want startup_10req && log "figure 1: startup_10req"
+if want startup_10req && "$gen" --scenario benign --protocol oip_v2 --clients 1 --requests 10 --dim 64 --seed 1 --quiet \
     --out "$work/startup_10req.pcap" --manifest "$work/startup_10req.json"; then
     measure 1 startup_10req "$work/startup_10req.pcap" "$work/startup_10req.json"
 fi
 rm -f "$work/startup_10req.pcap"
 for proto in oip_v2 oip_v2_bin kserve_v1 openai; do
     name="${proto}_d64"
+    want "$name" || continue
     log "figure 1: $name"
     if "$gen" --scenario benign --protocol "$proto" --clients "$ncl" --requests "$nreq" --dim 64 \
         --seed 1 --quiet --out "$work/$name.pcap" --manifest "$work/$name.json"; then
@@ -377,8 +392,10 @@ done
 # (bench/python/grpc_traffic.py; ig_gen writes HTTP/1.1 only).
 if [ "$quick" = 1 ]; then ngrpc=500; else ngrpc=30000; fi
 name=oip_v2_grpc_d64
-log "figure 1: $name"
-if $python "$src/bench/python/grpc_traffic.py" --calls "$ngrpc" --clients 8 --dim 64 \
+want "$name" && log "figure 1: $name"
+if ! want "$name"; then
+    :
+elif $python "$src/bench/python/grpc_traffic.py" --calls "$ngrpc" --clients 8 --dim 64 \
     --out "$work/$name.pcap" --manifest "$work/$name.json" 2> "$work/grpc_traffic.err"; then
     grpc_port=$($python -c 'import json,sys;print(json.load(open(sys.argv[1]))["port"])' "$work/$name.json")
     measure 1 "$name" "$work/$name.pcap" "$work/$name.json"
@@ -406,7 +423,7 @@ rm -f "$work/$name.pcap"
 # scikit-learn model, ordinary clients and real attack code over OIP v2; ~5 min to record) and
 # its "chat (LLM)" scenario (OpenAI chat), joined and copied 20 times end to end as
 # `mergecap -a` does (bench/python/replay.py): every copy reuses the first one's flows.
-if [ "$quick" = 0 ]; then
+if [ "$quick" = 0 ] && want replay_x20; then
     name=replay_x20
     log "figure 1: $name (recording the efficacy scenarios it copies)"
     if "$python" "$src/bench/python/efficacy.py" --bin "$ig" --src "$src" --seed 0 --keep \
@@ -424,8 +441,8 @@ if [ "$quick" = 0 ]; then
 fi
 
 # ---- figure 4: end to end on the attack mix (all detectors at their defaults) ----
-log "figure 4: mixed attacks"
-if "$gen" --scenario mixed --protocol oip_v2 --clients "$ncl" --requests "$ne2e" --dim 64 \
+want mixed_d64 && log "figure 4: mixed attacks"
+if want mixed_d64 && "$gen" --scenario mixed --protocol oip_v2 --clients "$ncl" --requests "$ne2e" --dim 64 \
     --seed 1 --quiet --out "$work/mixed_d64.pcap" --manifest "$work/mixed_d64.json"; then
     measure 4 mixed_d64 "$work/mixed_d64.pcap" "$work/mixed_d64.json"
 fi
@@ -437,7 +454,7 @@ rm -f "$work/mixed_d64.pcap" "$work/oip_v2_d64.pcap"
 if [ "$e2e_only" = 1 ]; then
     [ -f "$out" ] || { echo "bench/run.sh: $out does not exist: run the full bench first" >&2; exit 1; }
     $py splice "$rows" "$out" > "$out.tmp" && mv "$out.tmp" "$out"
-    log "replaced figures 1 and 4 of $out"
+    log "replaced ${capture:+the $capture rows of }figures 1 and 4 of $out"
     echo "$out"
     exit 0
 fi

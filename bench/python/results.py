@@ -289,6 +289,9 @@ def render_fig1(rows, out, fig, startup):
         rs = [r for r in rows if r["capture"] == cap]
         ours = next((r for r in rs if r["tool"] == "inferguard"), None)
         for r in rs:
+            if r.get("line"):   # kept from an earlier report (splice --capture)
+                out.append(r["line"])
+                continue
             t = r.get("median_s")
             if t is None or t <= 0:
                 out.append("| %s | %s | – | – | – | – | – | – | – | %s |" % (
@@ -454,6 +457,25 @@ def kept_results(section, programs):
     return rows
 
 
+def kept_throughput(section, num, captures):
+    """The throughput rows of an existing figure section whose capture is not among
+    <captures> (measured again), as they were printed; a start-up row keeps its median so
+    that the new rows' *events/s after start-up* can use it."""
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")] if line.startswith("| ") else []
+        if len(cells) != 10 or cells[0] in ("capture",) or cells[0].startswith("---") or cells[0] in captures:
+            continue
+        row = {"kind": "throughput", "figure": num, "capture": cells[0], "tool": cells[1],
+               "line": line.rstrip()}
+        try:
+            row["median_s"] = float(cells[2].replace(",", ""))
+        except ValueError:
+            pass
+        rows.append(row)
+    return rows
+
+
 def keep_hand_paragraphs(old, new, note):
     """<new> (a re-rendered figure) with the paragraphs written by hand in <old> put back:
     those above the old figure's first table under the title and stamps, the others before
@@ -507,6 +529,10 @@ def cmd_splice(rows_path, results_path):
         old = m.group(0) if m else ""
         progs = {r.get("program") for r in fr if r.get("program")}
         kept = kept_results(old, progs) if progs else []
+        caps = {r["capture"] for r in fr if r.get("kind") == "throughput"}
+        keep_caps = bool(caps and os.environ.get("IG_BENCH_KEEP_CAPTURES"))   # --capture NAME
+        if keep_caps:
+            kept = kept_throughput(old, num, caps)
         for r in kept:
             r["figure"] = num
         # programs keep their place in the figure
@@ -519,17 +545,23 @@ def cmd_splice(rows_path, results_path):
             pos = {p: i for i, p in reversed(list(enumerate(seen)))}
             order.sort(key=lambda p: pos.get(p, len(seen)))
         merged = sorted(kept + fr, key=lambda r: order.index(r.get("program")))
+        if keep_caps:   # the kept captures in the figure's order, the new one last
+            merged = kept + fr
         sec = []
         render_figure(num, title, source, merged, sec)
         stamps = []
-        kept_progs = {r["program"] for r in kept}
+        kept_progs = {r.get("program") or r.get("capture") for r in kept}
         for ln in old.splitlines():   # earlier stamps of the programs kept
             if ln.startswith("_") and ln.endswith("_") and ": " in ln:
                 who = set(ln[1:ln.index(": ")].split(", "))
-                if who <= kept_progs:
+                if keep_caps and who == {"This figure"}:
+                    stamps.append("_Other rows" + ln[len("_This figure"):])
+                elif who <= kept_progs or (keep_caps and not who <= {c + " rows" for c in caps}):
                     stamps.append(ln)
         if stamp:
             who = ", ".join(sorted(progs)) if progs else "This figure"
+            if keep_caps:
+                who = ", ".join(sorted(caps)) + " rows"
             stamps.append("_%s: %s_" % (who, stamp))
         for i, st in enumerate(stamps):
             sec[1 + 2 * i:1 + 2 * i] = ["", st]
