@@ -334,9 +334,9 @@ def render_fig1(rows, out, fig, startup):
                    "times end to end as `mergecap -a` does (bench/python/replay.py), so every "
                    "copy reuses the first one's addresses, ports and sequence numbers. inferguard "
                    "decodes every copy (its events equal the HTTP requests in the file); Suricata "
-                   "logs the transactions of the first copies only (its events column), which is "
-                   "why its time is short there: compare *inferguard ×* (same file) and "
-                   "events/CPU-s (same work) together.")
+                   "logs about one transaction in ten there (its events column: its stream engine "
+                   "takes most repeated flows for retransmissions), which is why its time is short: "
+                   "compare *inferguard ×* (same file) and events/CPU-s (same work) together.")
     if startup and fig != 1:
         out.append("")
         out.append("*events/s after start-up* subtracts each tool's start-up median "

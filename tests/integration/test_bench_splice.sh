@@ -73,3 +73,46 @@ for v in top st under table rows added; do [ -n "${!v}" ] || fail "lost: $v"; do
     || fail "hand paragraphs moved: title $title top $top stamp $st under $under table $table rows $rows notes $added"
 [ "$(grep -cF -- "${notes:0:60}" "$WORK/new.md")" = 1 ] || fail "the notes twice or lost"
 echo "ok: splice keeps the other programs' rows and places"
+
+# Figure 1 with --e2e-only --capture NAME (IG_BENCH_KEEP_CAPTURES): the named capture's rows
+# replaced, every other capture's row kept as printed (a start-up row's median still feeds the
+# new rows' "after start-up" column), the old stamp kept for the other rows, a new one added.
+r1=$WORK/R1.md
+cat > "$r1" <<'MD'
+# inferguard bench results
+
+## 1. Packets → inference events (`inferguard analyze`) vs Suricata 7, tshark and ndpiReader
+
+_This figure: Measured alone on E at commit B_
+
+Hand caption.
+
+| capture | tool | median s | MB/s | packets/s | events/s | events/CPU-s | events/s after start-up | inferguard × | command |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---|
+| startup_10req | inferguard | 0.5 | 0.209 | 821.0 | 164.2 | 162.2 | – | 1× | `inferguard analyze startup_10req.pcap` |
+| oip_v2_d64 | inferguard | 0.944 | 75.7 | 253,431 | 62,541 | 62,239 | 65,059 | 1× | `inferguard analyze oip_v2_d64.pcap` |
+| replay_x20 | inferguard | 99 | 1 | 1 | 1 | 1 | 1 | 1× | `inferguard analyze replay_x20.pcap` |
+
+## 4. End to end: pcap → findings, all detectors on
+
+unchanged text
+MD
+cat > "$WORK/rows1.jsonl" <<'JS'
+{"kind": "throughput", "figure": 1, "capture": "replay_x20", "tool": "inferguard", "bytes": 2000000, "packets": 1000, "events": 100, "median_s": 2.5, "cpu_s": 2.0, "command": "inferguard analyze replay_x20.pcap"}
+{"kind": "throughput", "figure": 1, "capture": "replay_x20", "tool": "Suricata 7", "bytes": 2000000, "packets": 1000, "events": 10, "median_s": 1.0, "cpu_s": 1.0, "command": "suricata replay_x20.pcap"}
+JS
+IG_BENCH_KEEP_CAPTURES=1 IG_BENCH_STAMP="Measured alone on D at commit C" /usr/bin/python3 \
+    "$IG_SRC/bench/python/results.py" splice "$WORK/rows1.jsonl" "$r1" > "$WORK/new1.md" || fail "splice --capture failed"
+cat "$WORK/new1.md"
+for keep in '| startup_10req | inferguard | 0.5 | 0.209 | 821.0 | 164.2 | 162.2 | – | 1× | `inferguard analyze startup_10req.pcap` |' \
+            '| oip_v2_d64 | inferguard | 0.944 | 75.7 | 253,431 | 62,541 | 62,239 | 65,059 | 1× | `inferguard analyze oip_v2_d64.pcap` |' \
+            '_Other rows: Measured alone on E at commit B_' '_replay_x20 rows: Measured alone on D at commit C_' \
+            'Hand caption.' 'unchanged text'; do
+    grep -qF -- "$keep" "$WORK/new1.md" || fail "--capture lost: $keep"
+done
+# 100 events in 2.5 s, 50 after the 0.5 s start-up; Suricata 2.5x faster on the file
+grep -qF '| replay_x20 | inferguard | 2.5 | 0.8 | 400.0 | 40.0 | 50.0 | 50.0 | 1× |' "$WORK/new1.md" || fail "--capture: new row wrong"
+grep -qF '| replay_x20 | Suricata 7 | 1 | 2 | 1,000 | 10.0 | 10.0 | – | 0.4× |' "$WORK/new1.md" || fail "--capture: peer row wrong"
+grep -qF '| replay_x20 | inferguard | 99 |' "$WORK/new1.md" && fail "--capture: the old row of the capture stayed"
+grep -qF '_This figure:' "$WORK/new1.md" && fail "--capture: the old stamp still claims the whole figure"
+echo "ok: splice --capture keeps the other captures' rows"
