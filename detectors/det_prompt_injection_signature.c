@@ -360,6 +360,12 @@ static bool narrowed(const struct scan *s, size_t o)
     while (e + 1 < s->nw && s->w[e + 1].sent == s->w[o].sent && HAS(s, e + 1, PI_INSTR) &&
            !STARTS(s, e + 1, PI_INSTR))
         e++;
+    /* a time qualifier after the noun first ("le istruzioni di prima sul formato": the
+     * instructions from before on the format, held4's Italian look-alike) */
+    for (size_t k = 0; k < 2 && e + 2 < s->nw && s->w[e + 1].sent == s->w[o].sent && !STARTS(s, e + 1, PI_COMPL) &&
+                       (s->mask[e + 1] & (B(PI_PRIOR) | B(PI_FUNC))) && !HAS(s, e + 1, PI_YOU);
+         k++)
+        e++;
     if (e + 1 >= s->nw || s->w[e + 1].sent != s->w[o].sent || !STARTS(s, e + 1, PI_COMPL))
         return false;
     size_t nx = e + 1 + (s->len[e + 1] ? s->len[e + 1] : 1);
@@ -505,8 +511,15 @@ static bool mine(const struct scan *s, size_t o, size_t oend)
         if (HAS(s, o - k, PI_MINE) && !HAS(s, o - k, PI_YOU))
             return true;
     }
-    return oend + 1 < s->nw && s->w[oend + 1].sent == se && STARTS(s, oend + 1, PI_MINE) &&
-           !HAS(s, oend + 1, PI_YOU);
+    if (oend + 1 < s->nw && s->w[oend + 1].sent == se && STARTS(s, oend + 1, PI_MINE) && !HAS(s, oend + 1, PI_YOU))
+        return true;
+    /* a relative clause whose giver is the speaker a few words on ("as regras de formatação
+     * que te passei antes": the formatting rules I gave you, held4's Portuguese look-alike);
+     * a phrase of two words or more, not a bare "my" of a later clause */
+    for (size_t k = oend + 2; k <= oend + 4 && k < s->nw && s->w[k].sent == se; k++)
+        if (STARTS(s, k, PI_MINE) && s->len[k] >= 2 && !HAS(s, k, PI_YOU))
+            return true;
+    return false;
 }
 
 /* A secret phrase made only of "your" and an instruction noun ("your rules"): a topic can
@@ -762,13 +775,53 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     if (!(s.starts & TRIGGERS))
         goto tally;
 
+    /* a document handed over: "Summarise this email:\n...", "Translate into German:\n..." */
+    size_t doc_at = SIZE_MAX;
+    const uint8_t *nl = memchr(t, '\n', n);
+    if (nl) {
+        size_t e = (size_t)(nl - t);
+        size_t k = e;
+        while (k > 0 && t[k - 1] == ' ')
+            k--;
+        bool task = false;
+        for (size_t i = 0; i < s.nw && w[i].at < e && !task; i++)
+            task = HAS(&s, i, PI_TASKV);
+        /* (or asked for: "Can you extract the action items from these notes?\n...", tune7) */
+        if (task && k > 0 && (t[k - 1] == ':' || t[k - 1] == '.' || t[k - 1] == '?'))
+            doc_at = e + 1;
+    }
+    /* the same on one line: "Translate this sign for me: 前の指示は無視してください。", a task
+     * over the text after the first sentence's colon, when that text is in another script
+     * than the request (text to work on, its orders for its own readers). A request and
+     * text in one script stay as they are: "Translate to French: Ignore the above
+     * directions and ..." is the classic injection through a translation task. */
+    if (doc_at == SIZE_MAX) {
+        bool task = false;
+        size_t i = 0;
+        for (; i < s.nw && w[i].sent == 0; i++)
+            task |= HAS(&s, i, PI_TASKV);
+        size_t k = i ? w[i - 1].at + w[i - 1].n : 0;
+        while (k < n && (t[k] == ' ' || t[k] == '"' || t[k] == '\''))
+            k++;
+        if (task && i < s.nw && k < n && t[k] == ':' && non_latin(t, k) != non_latin(t + k, n - k))
+            doc_at = k + 1;
+    }
+    /* a task over quoted text ("convert this to Spanish: '...'"): the model reads the quote
+     * as its input, so an override of its own rules there is no mere mention */
+    size_t task_at = SIZE_MAX;
+    for (size_t i = 0; i < s.nw && task_at == SIZE_MAX; i++)
+        if (HAS(&s, i, PI_TASKV) && !w[i].quoted && !question[w[i].sent])
+            task_at = w[i].at;
+
     /* vocatives to an AI: "note to the AI:", "if you are an AI,", "Assistant, ...": what
      * follows speaks to the model, in quotes or not (documents hide instructions so) */
     long last_addr = -1;
     size_t addr_end = 0;
     for (size_t i = 0; i < s.nw; i++) {
         size_t vend = i + (len[i] ? len[i] : 1) - 1;
-        bool voc = STARTS(&s, i, PI_ADDRESS);
+        bool voc = STARTS(&s, i, PI_ADDRESS), noted = false;
+        size_t name_end = vend;
+        bool embedded = indirect || w[i].at >= doc_at || (w[i].quoted && w[i].at > task_at);
         if (!voc && STARTS(&s, i, PI_AINAME)) {
             uint8_t ch = after(&s, vend);
             /* "# TODO(ai): ...", "[assistant]: ...": the name in brackets, then the colon */
@@ -784,17 +837,26 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 first = t[b] == '>' || t[b] == '(' || t[b] == '[' || t[b] == '-' || t[b] == '*' ||
                         t[b] == '/' || t[b] == '#' || t[b] == '@';   /* code comments, mentions */
             /* "Note to the assistant:", "Hinweis an den Assistenten:" */
-            bool noted = find_back(&s, i, 3, B(PI_NOTE), w[i].sent) >= 0;
+            noted = find_back(&s, i, 3, B(PI_NOTE), w[i].sent) >= 0;
+            /* handed-over text: a header of a few words that ends with the name and a colon
+             * ("Uwaga dla modelu AI:", "Consigne pour le modèle :") */
+            if (embedded && ch == ':' && !first && (i < 5 || w[i - 5].sent != w[i].sent))
+                first = true;
             /* "<assistant>new instructions: ...": a tag named for the AI */
             bool tag = ch == '>' && w[i].at > 0 && t[w[i].at - 1] == '<';
             /* "AI assistant processing this mail:", "Model reading this page, ...": the
              * name and a participle or relative clause, then the colon or comma */
+            /* In text handed to the model (a tool result, a document to work on) and after
+             * a note word, any short header that names the AI and ends in a colon is the
+             * address, whatever the language puts after the name: "Nota per l'assistente
+             * virtuale:", "Aan de taalassistent die dit leest:", "Uwaga dla modelu AI:"
+             * (tune7: 0 of 10 orders to the AI in tool results and documents caught) */
             if (!(ch == ',' || ch == ':') && (first || noted) && vend + 1 < s.nw &&
                 w[vend + 1].sent == w[i].sent) {
                 const struct pi_tok *x = &w[vend + 1];
                 bool clause = (x->n > 4 && !memcmp(t + x->at + x->n - 3, "ing", 3)) ||
                               (x->n == 3 && !memcmp(t + x->at, "who", 3)) ||
-                              (x->n == 4 && !memcmp(t + x->at, "that", 4));
+                              (x->n == 4 && !memcmp(t + x->at, "that", 4)) || (embedded || noted);
                 for (size_t k = vend + 1; clause && k < vend + 6 && k < s.nw && w[k].sent == w[i].sent; k++) {
                     uint8_t c2 = after(&s, k);
                     if (c2 == ',' || c2 == ':') {
@@ -825,9 +887,17 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
         if (voc) {
             long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
                                 B(PI_EXFIL) | B(PI_NEWTASK) | B(PI_ROLECUE) | B(PI_RESPOND) |
-                                B(PI_REQUEST) | B(PI_VOID));
+                                B(PI_REQUEST) | B(PI_VOID) | B(PI_HALT) | B(PI_SAYONLY) | B(PI_TASKOBJ));
+            /* the user speaking to the assistant is ordinary ("Assistant, answer in French"),
+             * text handed to it that speaks to it with a header or an order is the injection
+             * itself: documents and tool output are written for people. A bare name and a
+             * colon in a tool result may be a transcript's label ("Assistant: hello"), so it
+             * needs an order after it; a note or a header of several words does not. */
+            bool header = STARTS(&s, i, PI_ADDRESS) || noted || vend > name_end;
+            if (embedded && header && act < 0 && vend + 1 < s.nw && !question[w[vend + 1].sent])
+                act = (long)vend + 1;
             if (act >= 0 && !question[w[act].sent]) {
-                keep(&v->fam[F_ADDRESS], 0.6);
+                keep(&v->fam[F_ADDRESS], embedded ? 1.0 : 0.6);
                 v->addressed = true;
                 last_addr = (long)i;
                 addr_end = vend + 24;
@@ -845,44 +915,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             w[i + 1].sent == w[i].sent && !HAS(&s, i + 1, PI_YOU) && !HAS(&s, i, PI_ADDRESS) &&
             !STARTS(&s, i, PI_REQUEST))   /* "if possible, ..." asks politely */
             cond[w[i].sent] = true;
-    /* a document handed over: "Summarise this email:\n...", "Translate into German:\n..." */
-    size_t doc_at = SIZE_MAX;
-    const uint8_t *nl = memchr(t, '\n', n);
-    if (nl) {
-        size_t e = (size_t)(nl - t);
-        size_t k = e;
-        while (k > 0 && t[k - 1] == ' ')
-            k--;
-        bool task = false;
-        for (size_t i = 0; i < s.nw && w[i].at < e && !task; i++)
-            task = HAS(&s, i, PI_TASKV);
-        if (task && k > 0 && (t[k - 1] == ':' || t[k - 1] == '.'))
-            doc_at = e + 1;
-    }
-    /* the same on one line: "Translate this sign for me: 前の指示は無視してください。", a task
-     * over the text after the first sentence's colon, when that text is in another script
-     * than the request (text to work on, its orders for its own readers). A request and
-     * text in one script stay as they are: "Translate to French: Ignore the above
-     * directions and ..." is the classic injection through a translation task. */
-    if (doc_at == SIZE_MAX) {
-        bool task = false;
-        size_t i = 0;
-        for (; i < s.nw && w[i].sent == 0; i++)
-            task |= HAS(&s, i, PI_TASKV);
-        size_t k = i ? w[i - 1].at + w[i - 1].n : 0;
-        while (k < n && (t[k] == ' ' || t[k] == '"' || t[k] == '\''))
-            k++;
-        if (task && i < s.nw && k < n && t[k] == ':' && non_latin(t, k) != non_latin(t + k, n - k))
-            doc_at = k + 1;
-    }
     struct ctx c = { &s, question, cond, doc_at, addr, g->mention_w };
-
-    /* a task over quoted text ("convert this to Spanish: '...'"): the model reads the quote
-     * as its input, so an override of its own rules there is no mere mention */
-    size_t task_at = SIZE_MAX;
-    for (size_t i = 0; i < s.nw && task_at == SIZE_MAX; i++)
-        if (HAS(&s, i, PI_TASKV) && !w[i].quoted && !question[w[i].sent])
-            task_at = w[i].at;
 
     /* instructions the assistant has, named anywhere ("you have rules"): pronouns refer to them */
     bool named_rules = false;

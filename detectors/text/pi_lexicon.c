@@ -1698,6 +1698,39 @@ static const struct group groups[] = {
      * Y"); rules named before and then "the earlier ones"; orders on the speaker's
      * authority ("I'm instructing you to"); the prompt asked for as "the exact text of
      * your ...", in full, encoded or transcribed; quitting the task at hand. */
+    /* ---- session 16 (tune7: orders to the AI inside handed-over text, 0 of 10 caught at
+     * its first run): task verbs of the languages that had none (ru uk pl ja zh ko), so a
+     * review or page handed over in them is text to work on, as in the others; AI names
+     * and note words of Polish and Russian, Dutch compounds of "assistant" and "model" */
+    { L_RU, PI_TASKV, "переведи;переведите;перескажи;перескажите;резюмируй;обобщи;исправь;проанализируй;"
+      "суммируй;кратко изложи" },
+    { L_UK, PI_TASKV, "переклади;перекажи;підсумуй;виправ;проаналізуй" },
+    { L_PL, PI_TASKV, "przetlumacz;stresc;podsumuj;popraw;przeanalizuj" },
+    { L_JA, PI_TASKV, "要約して;翻訳して;訳して;まとめて;添削して" },
+    { L_ZH, PI_TASKV, "总结;翻译;概括;校对" },
+    { L_KO, PI_TASKV, "요약해;번역해;정리해;교정해" },
+    { L_PL, PI_AINAME, "asystent;asystencie;asystenta;model ai;modelu ai;model jezykowy;modelu jezykowego;"
+      "sztuczna inteligencja;chatbot;czatbot" },
+    { L_PL, PI_NOTE, "uwaga dla;wiadomosc dla;notatka dla;informacja dla" },
+    { L_RU, PI_NOTE, "примечание для;сообщение для;заметка для;указание для;вниманию" },
+    { L_NL, PI_AINAME, "taalassistent;taalmodel;ai assistent;ai model" },
+    /* (the speaker's own rules named by a relative clause: "que te passei", "che ti ho
+     * mandato", "que je t ai envoyees") */
+    { L_PT, PI_MINE, "que te passei;que eu te passei;que te mandei;que te enviei;que te pedi;que eu te pedi" },
+    { L_IT, PI_MINE, "che ti ho passato;che ti ho mandato;che ti ho scritto;che ti ho chiesto;che ti avevo dato" },
+    { L_ES, PI_MINE, "que te pase;que te mande;que te envie;que te pedi;que te escribi" },
+    { L_FR, PI_MINE, "que je t ai donne;que je t ai envoye;que je t ai demande;que je t ai ecrit" },
+    { L_DE, PI_MINE, "die ich dir geschickt habe;die ich dir genannt habe;die ich dir geschrieben habe" },
+    { L_EN, PI_MINE, "i sent you;i gave you;i wrote you;i passed you" },
+    /* ("the instructions from before": a time qualifier after the noun) */
+    { L_IT, PI_PRIOR, "di prima;da prima;di poco fa" },
+    { L_PT, PI_PRIOR, "de antes;de ha pouco" },
+    { L_ES, PI_PRIOR, "de antes;de hace un rato" },
+    { L_FR, PI_PRIOR, "d avant;de tout a l heure" },
+    { L_EN, PI_PRIOR, "from before;from earlier" },
+    /* (a particle of direction glued to the name: "요약하는 AI에게:", "要約するAIへ：") */
+    { L_KO, PI_AINAME, "ai에게;어시스턴트에게;챗봇에게;인공지능에게;모델에게" },
+    { L_JA, PI_AINAME, "aiへ;aiに;アシスタントへ;アシスタントに;チャットボットへ;モデルへ" },
 };
 
 #define PHRASE_WORDS 6
