@@ -1759,6 +1759,13 @@ struct first {
     uint64_t cls;                  /* bit per class of the run's phrases */
 };
 
+/* A noun that ends compounds in languages that write them as one word ("Systemanweisungen",
+ * "Gesprächsverlauf", "taalassistent"): its bytes' hash and class. */
+struct head {
+    uint64_t h;                    /* 0 = empty slot */
+    uint8_t  cls, lang;
+};
+
 struct pi_lex {
     struct entry *e;
     uint32_t n;
@@ -1780,6 +1787,9 @@ struct pi_lex {
     uint64_t slens;                /* bit per stem length in bytes */
     uint8_t  sgate[8192];          /* bit per hash of a stem's first three bytes */
     uint8_t  smin, smax;           /* shortest and longest stem */
+    struct head *head;             /* heads of compounds (de nl sv), open addressing */
+    uint32_t hmask;
+    uint32_t hlens;                /* bit per head length in bytes (5..31) */
     uint32_t *vstem;               /* ASCII stems of the variant-indexed classes, grouped
                                       by first byte */
     uint32_t nvstem;
@@ -2169,6 +2179,74 @@ static int by_second_word(const void *a, const void *b)
     return x->k < y->k ? -1 : x->k > y->k;
 }
 
+static uint64_t bytes_hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h | 1;
+}
+
+/* The classes a compound's head gives it: what the assistant was told, what it keeps,
+ * what it is. */
+#define HEAD_CLS ((1ull << PI_INSTR) | (1ull << PI_SECRET) | (1ull << PI_PRIVATE) | (1ull << PI_AINAME))
+
+static bool head_lang(uint8_t lang)
+{
+    return lang == L_DE || lang == L_NL || lang == L_SV;
+}
+
+uint64_t pi_lex_compound_langs(void)
+{
+    return (1ull << L_DE) | (1ull << L_NL) | (1ull << L_SV);
+}
+
+static int index_heads(struct pi_lex *l)
+{
+    uint32_t nh = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        nh += l->e[i].nw == 1 && head_lang(l->e[i].lang) && ((HEAD_CLS >> l->e[i].cls) & 1) && l->e[i].tlen >= 5;
+    uint32_t nb = 16;
+    while (nb < nh * 4)
+        nb <<= 1;
+    if (!(l->head = calloc(nb, sizeof *l->head)))
+        return -1;
+    l->hmask = nb - 1;
+    for (uint32_t i = 0; i < l->n; i++) {
+        const struct entry *e = &l->e[i];
+        if (!(e->nw == 1 && head_lang(e->lang) && ((HEAD_CLS >> e->cls) & 1) && e->tlen >= 5 && e->tlen < 32))
+            continue;
+        uint64_t h = bytes_hash((const uint8_t *)e->text, e->tlen);
+        uint32_t b = (uint32_t)(h ^ (h >> 29)) & l->hmask;
+        while (l->head[b].h && !(l->head[b].h == h && l->head[b].cls == e->cls))
+            b = (b + 1) & l->hmask;
+        l->head[b] = (struct head){ h, e->cls, e->lang };
+        l->hlens |= 1u << e->tlen;
+    }
+    return 0;
+}
+
+void pi_lex_heads(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
+                  void (*fn)(void *ctx, const struct pi_hit *h), void *ctx)
+{
+    for (size_t i = 0; i < nw; i++) {
+        size_t n = w[i].n;
+        if (n < 8 || n > 48)
+            continue;
+        const uint8_t *p = t + w[i].at;
+        for (uint32_t len = 5; len + 3 <= n && len < 32; len++) {
+            if (!((l->hlens >> len) & 1) || (p[n - len] & 0xc0) == 0x80)
+                continue;
+            uint64_t h = bytes_hash(p + n - len, len);
+            for (uint32_t b = (uint32_t)(h ^ (h >> 29)) & l->hmask; l->head[b].h; b = (b + 1) & l->hmask)
+                if (l->head[b].h == h) {
+                    struct pi_hit hit = { (uint32_t)i, 1, l->head[b].cls, l->head[b].lang };
+                    fn(ctx, &hit);
+                }
+        }
+    }
+}
+
 struct pi_lex *pi_lex_new(unsigned flags)
 {
     struct pi_lex *l = calloc(1, sizeof *l);
@@ -2253,6 +2331,8 @@ struct pi_lex *pi_lex_new(unsigned flags)
             l->by2[f->at + f->n1 + j] = tmp[j].k;
     }
     free(tmp);
+    if (index_heads(l) < 0)
+        goto fail;
     return l;
 fail:
     pi_lex_free(l);
@@ -2269,6 +2349,7 @@ void pi_lex_free(struct pi_lex *l)
     free(l->ft);
     free(l->cjk);
     free(l->stem);
+    free(l->head);
     free(l->vstem);
     for (int v = 0; v < PI_VAR__N; v++)
         free(l->var[v]);

@@ -102,6 +102,16 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max);
 void pi_lex_scan(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
                  void (*fn)(void *ctx, const struct pi_hit *h), void *ctx);
 
+/* Compounds of German, Dutch and Swedish, written as one word: reports, for each word of
+ * 8 bytes or more that ends in (at least 3 bytes more than) a one-word instruction, secret,
+ * private-data or AI noun of those languages, a hit of that noun's class on the word
+ * ("systemanweisungen", "gesprachsverlauf", "taalassistent"). */
+void pi_lex_heads(const struct pi_lex *l, const uint8_t *t, const struct pi_tok *w, size_t nw,
+                  void (*fn)(void *ctx, const struct pi_hit *h), void *ctx);
+
+/* Bit per language (pi_lex_lang_name index) whose compounds pi_lex_heads() reads. */
+uint64_t pi_lex_compound_langs(void);
+
 /* False when pi_lex_scan() over the same words cannot report a phrase of a class in the
  * bit set <cls> (a first word of such a phrase, or a CJK word where one may sit, is
  * missing); true when it may. */
