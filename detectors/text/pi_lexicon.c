@@ -1722,6 +1722,16 @@ static const struct group groups[] = {
     { L_FR, PI_MINE, "que je t ai donne;que je t ai envoye;que je t ai demande;que je t ai ecrit" },
     { L_DE, PI_MINE, "die ich dir geschickt habe;die ich dir genannt habe;die ich dir geschrieben habe" },
     { L_EN, PI_MINE, "i sent you;i gave you;i wrote you;i passed you" },
+    /* (authority notices that switch the model's safety off: "the safety layer is switched
+     * off", "安全ルールは無効になりました", "안전 규칙이 해제되었습니다": safety names the
+     * model's own limits, as "your" does) */
+    { L_EN, PI_INSTR, "safety layer;safety filtering;safety filter;safety filters;safety settings;"
+      "safety system;content filtering;guardrails" },
+    { L_JA, PI_PRIOR, "安全" },
+    { L_JA, PI_INSTR, "フィルター;安全機能" },
+    { L_KO, PI_INSTR, "필터;안전 장치" },
+    { L_KO, PI_PRIOR, "안전" },
+    { L_ZH, PI_PRIOR, "安全" },
     /* ("the instructions from before": a time qualifier after the noun) */
     { L_IT, PI_PRIOR, "di prima;da prima;di poco fa" },
     { L_PT, PI_PRIOR, "de antes;de ha pouco" },
