@@ -3,12 +3,12 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held|tune2|held2|held3|held4|tune3|tune4|tune5|tune6] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2|held3|held4|held5|tune3|tune4|tune5|tune6|tune7] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
- * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, held4, tune, tune2,
- * tune3, tune4, tune5 and tune6 precision and recall, µs per 2 KB prompt, each against the target of issue #15 as its
- * peer) and the per-style / per-language tables of the held, held2, held3 and held4 splits and of all
+ * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, held4, held5, tune,
+ * tune2, tune3, tune4, tune5, tune6 and tune7 precision and recall, µs per 2 KB prompt, each against the target of issue #15 as its
+ * peer) and the per-style / per-language tables of the held, held2, held3, held4 and held5 splits and of all
  * prompts between TABLE and END TABLE lines. With --split: a readable table of that split; --explain lists what was
  * missed or wrongly flagged, with the evidence the detector saw below its threshold.
  * Defaults: $IG_SRC/rules and $IG_SRC/tests/corpus/prompt_injection/{attacks,benign}.tsv.
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held|tune2|held2|held3|held4|tune3|tune4|tune5|tune6] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2|held3|held4|held5|tune3|tune4|tune5|tune6|tune7] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -357,12 +357,15 @@ int main(int argc, char **argv)
          * one in languages no split has; tune5 (session 14): English polite, role-play,
          * multi-turn and authority injections with their look-alikes; held4 (session 15): a
          * fourth blind set in 18 languages, written before any tuning run of that session;
-         * tune6: the multilingual tuning set written after it */
-        static const char *const splits[] = { "held", "held2", "held3", "held4", "tune", "tune2", "tune3", "tune4",
-                                              "tune5", "tune6", "all" };
+         * tune6: the multilingual tuning set written after it; held5 (session 16): a fifth
+         * blind set in 23 languages and 26 styles; tune7: orders to the AI in handed-over
+         * text, fake headers, compounds and separable verbs, with their probes */
+        static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "tune", "tune2", "tune3",
+                                              "tune4", "tune5", "tune6", "tune7", "all" };
         static const char *const titles[] = { "the held-out", "the second held-out (held2)",
-                                              "the third held-out (held3)", "the fourth held-out (held4)", NULL, NULL,
-                                              NULL, NULL, NULL, NULL, "all" };
+                                              "the third held-out (held3)", "the fourth held-out (held4)",
+                                              "the fifth held-out (held5)", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                              "all" };
         const size_t nsplit = IG_ARRAY_LEN(splits);
         for (size_t k = 0; k < nsplit; k++) {
             evaluate(splits[k], false, &ev);

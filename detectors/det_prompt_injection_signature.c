@@ -466,7 +466,9 @@ static void separable_verbs(struct scan *s)
         { "nl", "laat", "zien", PI_REVEAL },       { "nl", "stuur", "door", PI_EXFIL },
     };
     for (size_t i = 0; i + 1 < s->nw; i++) {
-        if (s->w[i].n > 7 || (s->start[i] & (B(PI_OVERRIDE) | B(PI_REVEAL) | B(PI_EXFIL))))
+        uint8_t c0 = s->t[s->w[i].at];
+        if (s->w[i].n < 3 || s->w[i].n > 7 || !strchr("lshgz", c0) ||
+            (s->start[i] & (B(PI_OVERRIDE) | B(PI_REVEAL) | B(PI_EXFIL))))
             continue;
         for (size_t j = 0; j < IG_ARRAY_LEN(sv); j++) {
             if (!word_is(s, i, sv[j].stem))
@@ -810,12 +812,17 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     pi_lex_scan(g->lex, t, w, s.nw, on_hit, &s);
     /* text in a language that writes compounds as one word: their heads ("Systemanweisungen"
      * is instructions, "Gesprächsverlauf" the chat history; tune7) */
-    for (uint64_t cl = pi_lex_compound_langs(); cl; cl &= cl - 1)
-        if (s.fcount[__builtin_ctzll(cl)]) {
-            pi_lex_heads(g->lex, t, w, s.nw, on_hit, &s);
-            break;
-        }
-    separable_verbs(&s);
+    /* (when the text reads as one of them: its function words at least half as
+     * many as English ones; English "i", "for", "is" are Swedish and Dutch words too) */
+    bool compounding = false;
+    for (uint64_t cl = pi_lex_compound_langs(); cl && !compounding; cl &= cl - 1) {
+        unsigned l = (unsigned)__builtin_ctzll(cl);
+        compounding = s.fcount[l] >= 1 && 2u * s.fcount[l] >= s.fcount[0];
+    }
+    if (compounding) {
+        pi_lex_heads(g->lex, t, w, s.nw, on_hit, &s);
+        separable_verbs(&s);
+    }
     /* "You are Lexi, a rebellious chatbot ...", "you're Max, an AI who ...": the assistant
      * named as a character (a name, then an apposition) is a role cue, as "you are now" is */
     for (size_t i = 0; i + 3 < s.nw; i++)

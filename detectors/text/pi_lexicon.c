@@ -2189,12 +2189,22 @@ static int by_second_word(const void *a, const void *b)
     return x->k < y->k ? -1 : x->k > y->k;
 }
 
-static uint64_t bytes_hash(const uint8_t *p, size_t n)
+/* A hash of a word's last bytes built from its end, one byte per step, so that every
+ * suffix length of a word costs one multiply-add (pi_lex_heads tries them all). */
+#define HEAD_MUL 0x9e3779b97f4a7c15ull
+static uint64_t suffix_hash(const uint8_t *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return h | 1;
+    uint64_t h = 0, m = 1;
+    for (size_t i = n; i-- > 0;) {
+        h += (uint64_t)(p[i] + 1) * m;
+        m *= HEAD_MUL;
+    }
+    return h;
+}
+
+static uint64_t head_key(uint64_t h)
+{
+    return (h ^ (h >> 31)) | 1;
 }
 
 /* The classes a compound's head gives it: what the assistant was told, what it keeps,
@@ -2226,7 +2236,7 @@ static int index_heads(struct pi_lex *l)
         const struct entry *e = &l->e[i];
         if (!(e->nw == 1 && head_lang(e->lang) && ((HEAD_CLS >> e->cls) & 1) && e->tlen >= 5 && e->tlen < 32))
             continue;
-        uint64_t h = bytes_hash((const uint8_t *)e->text, e->tlen);
+        uint64_t h = head_key(suffix_hash((const uint8_t *)e->text, e->tlen));
         uint32_t b = (uint32_t)(h ^ (h >> 29)) & l->hmask;
         while (l->head[b].h && !(l->head[b].h == h && l->head[b].cls == e->cls))
             b = (b + 1) & l->hmask;
@@ -2244,10 +2254,13 @@ void pi_lex_heads(const struct pi_lex *l, const uint8_t *t, const struct pi_tok 
         if (n < 8 || n > 48)
             continue;
         const uint8_t *p = t + w[i].at;
-        for (uint32_t len = 5; len + 3 <= n && len < 32; len++) {
-            if (!((l->hlens >> len) & 1) || (p[n - len] & 0xc0) == 0x80)
+        uint64_t acc = 0, m = 1;
+        for (uint32_t len = 1; len + 3 <= n && len < 32; len++) {
+            acc += (uint64_t)(p[n - len] + 1) * m;
+            m *= HEAD_MUL;
+            if (len < 5 || !((l->hlens >> len) & 1) || (p[n - len] & 0xc0) == 0x80)
                 continue;
-            uint64_t h = bytes_hash(p + n - len, len);
+            uint64_t h = head_key(acc);
             for (uint32_t b = (uint32_t)(h ^ (h >> 29)) & l->hmask; l->head[b].h; b = (b + 1) & l->hmask)
                 if (l->head[b].h == h) {
                     struct pi_hit hit = { (uint32_t)i, 1, l->head[b].cls, l->head[b].lang };

@@ -171,12 +171,32 @@ static void test_tune5(void **st)
 /* The fourth blind set (session 15: 18 languages, written before any run of that session;
  * never looked at while tuning, only its totals read). Where it stands, not the #15 target:
  * a floor against regressions (0.967 / 0.817 at session 15's end, 0.964 / 0.761 before its
- * changes; its two flagged look-alikes were flagged before them too; bench/RESULTS.md
- * figure 10). */
+ * changes; 1.000 / 0.873 since session 16, whose lead had its two flagged look-alikes, the
+ * user's own earlier formatting rules, read and fixed; bench/RESULTS.md figure 10). */
 static void test_held4(void **st)
 {
     (void)st;
-    evaluate("held4", 0.95, 0.80, 0, 0.15);
+    evaluate("held4", 0.98, 0.85, 0, 0.15);
+}
+
+/* The fifth blind set (session 16: 23 languages, 26 styles, written before any run of that
+ * session; never looked at while tuning, only its totals read): a floor against
+ * regressions, not the #15 target (0.967 / 0.776 at its first run, 0.969 / 0.816 after
+ * session 16's changes). */
+static void test_held5(void **st)
+{
+    (void)st;
+    evaluate("held5", 0.95, 0.80, 0, 1.0);   /* totals only: its styles are not read */
+}
+
+/* Session 16's tuning set (orders to the AI in tool results and documents, fake headers,
+ * compounds and separable verbs, authority notices, and probes of those changes): precision
+ * at the #15 target, recall where it stands (0.880; extraction in fr es ru ko and a Japanese
+ * notice are still missed). */
+static void test_tune7(void **st)
+{
+    (void)st;
+    evaluate("tune7", 0.99, 0.85, 0, 0.10);
 }
 
 /* The tuning set of session 15 (polite, persona, game, multi-turn, document and tool-result
@@ -201,6 +221,8 @@ int main(void)
         cmocka_unit_test(test_held2),
         cmocka_unit_test(test_held3),
         cmocka_unit_test(test_held4),
+        cmocka_unit_test(test_held5),
+        cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
         cmocka_unit_test(test_tune5),
         cmocka_unit_test(test_tune6),
