@@ -8,7 +8,8 @@
  * with part labels dropped (an attack split over turns), quoted parts put together when the
  * last turn asks for it (payload splitting), and each decoded Base64 run in the turn it
  * came from. Each is cut into words and sentences with quoted spans marked and matched
- * against a multilingual lexicon (text/pi_lexicon.h, 38 languages). Families:
+ * against a multilingual lexicon (text/pi_lexicon.h, 38 languages; compounds of de nl sv by
+ * their head noun, separable verbs of de nl by their closing particle). Families:
  *   override  an override verb and the assistant's instructions (ignore ... previous
  *             instructions; verb-final "alle Anweisungen ignorieren"; passive "your rules are
  *             suspended"; a pronoun for rules named before); weak verbs (drop, skip) and
@@ -20,7 +21,9 @@
  *             "pretend") or an imperative to respond ("answer without restrictions")
  *   newtask   "instead", "your new task", an authority claim; the task dropped for the
  *             attacker's quoted words (goal hijacking)
- *   address   text that speaks to an AI ("Note to the AI:", "Assistant,") and tells it to act
+ *   address   text that speaks to an AI ("Note to the AI:", "Assistant,") and tells it to act;
+ *             in a tool result or a handed-over document, where text is written for people,
+ *             a header naming the AI or an order in the addressed clause is the injection
  *   exfil     send/append/upload + private data + a destination or covert wording
  * Discussing an attack is not performing it: a phrase in quotes, after a third-party cue
  * ("users type ...", "a regex that matches ..."), in a question about it, or in a sentence
