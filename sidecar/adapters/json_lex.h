@@ -4,13 +4,16 @@
  * an exact uint64 mantissa m; when m <= 2^53 and 10^|e| is exact in a double (|e| <= 22),
  * m * 10^e or m / 10^e is the correctly rounded double. Rounding that double to float is
  * then correct unless it lies exactly on a float midpoint (a decimal just off the
- * midpoint can round onto it), so that case, long mantissas and big exponents go to
- * strtof_l / strtod_l in the C locale. */
+ * midpoint can round onto it). Mantissas above 2^53 (Python's 17-digit doubles) and big
+ * exponents go to the exact Eisel-Lemire conversion of dec2bin.h; what it cannot decide
+ * (near-ties, subnormals, more than 19 digits) goes to strtof_l / strtod_l in the C locale. */
 #ifndef IG_ADAPTERS_JSON_LEX_H
 #define IG_ADAPTERS_JSON_LEX_H
 
 #include <inferguard/base.h>
 #include <string.h>
+
+#include "adapters/dec2bin.h"
 
 struct ig_json_num {
     uint64_t m;        /* significant digits (at most 19) */
@@ -202,21 +205,30 @@ static inline bool ig_json_fast_f32(const struct ig_json_num *n, float *out)
                 return true;
             }
         }
+        uint64_t bits;
+        if (ig_dec2bin(n->m, n->e, 23, 127, &bits)) {
+            uint32_t u = (uint32_t)bits | (uint32_t)n->neg << 31;
+            memcpy(out, &u, sizeof u);
+            return true;
+        }
     }
     return false;
 }
 
 /* ---- numbers of numeric arrays, the hot path: no bounds checks ----
  * ig_json_lex_f32_padded reads at most IG_JSON_PAD bytes from p, so the caller checks that
- * many are there. It takes the common shapes (-?digits(.digits)?([eE][+-]?digits)? with at
- * most 19 digits, a fraction's leading zeros counted, and an exponent of at most 3 digits)
- * and converts through the
- * same Clinger fast path (ig_json_fast_f32); anything else returns NULL and the caller
+ * many are there. It takes the common shapes (-?digits(.digits)?([eE][+-]?digits)? with an
+ * integer part of at most 7 digits, a fraction of at most 24 (leading zeros counted), at
+ * most 19 significant digits in all, and an exponent of at most 3 digits) and converts
+ * through the same fast paths (ig_json_fast_f32); anything else returns NULL and the caller
  * runs ig_json_lex from the same place (which also reports what is malformed). */
 #define IG_JSON_PAD 64
 
-static const uint64_t ig_json_p10u[9] = {
+static const uint64_t ig_json_p10u[20] = {
     1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+    1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+    100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+    1000000000000000000ull, 10000000000000000000ull,
 };
 
 /* Leading ASCII digits of the 8 bytes at p (little-endian load): how many (0..8), and in
@@ -247,7 +259,6 @@ static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padd
     p += neg;
     uint64_t m;
     int64_t e = 0;
-    int nd;                                   /* significant digits in m */
     uint32_t val;
     if ((unsigned)(p[0] - '0') < 10 && p[1] == '.') {   /* one digit before the point */
         /* d.f with 1..7 fraction digits and no exponent (fixed-point and most float32
@@ -265,14 +276,12 @@ static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padd
             }
         }
         m = (unsigned)(p[0] - '0');
-        nd = m != 0;
         p++;
     } else if (*p == '0') {
         p++;
         m = 0;
-        nd = 0;
     } else {
-        nd = ig_json_digits8(p, &val);
+        int nd = ig_json_digits8(p, &val);
         if (unlikely(nd == 0 || nd == 8))     /* not a number, or a long integer part */
             return NULL;
         m = val;
@@ -286,21 +295,23 @@ static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padd
         return p;
     }
     if (*p == '.') {
-        /* Leading zeros of a fraction are taken as digits (they add nothing to m, and a
-         * skip loop of unpredictable length costs more than it saves); counting them in
-         * nd only sends more of the rare long fractions to the general path. */
+        /* Blocks of 8 digits; leading zeros of a fraction are taken as digits (they add
+         * nothing to m). Python's repr of a double has up to 17 significant digits after
+         * up to 4 leading zeros ("0.00023610916105099022"): three blocks take them. */
         p++;
         int n = ig_json_digits8(p, &val);
         if (unlikely(n == 0))
             return NULL;                      /* "1." */
-        m = m * ig_json_p10u[n] + val;
+        m = m * ig_json_p10u[n] + val;        /* m < 10^7 before: at most 15 digits */
         e -= n;
-        nd += n;
         p += n;
-        if (n == 8 && (unsigned)(*p - '0') < 10) {
+        for (int block = 1; n == 8; block++) {
             n = ig_json_digits8(p, &val);
-            if (unlikely(nd + n > 19 || n == 8))
-                return NULL;                  /* past 19 digits: the general path rounds */
+            if (n == 0)
+                break;
+            /* past 19 significant digits or 24 fraction digits: the general path rounds */
+            if (unlikely(block == 3 || m >= ig_json_p10u[19 - n]))
+                return NULL;
             m = m * ig_json_p10u[n] + val;
             e -= n;
             p += n;
@@ -335,6 +346,12 @@ static inline bool ig_json_fast_f64(const struct ig_json_num *n, double *out)
         double d;
         if (likely(ig_json_fast_double(n->m, n->e, &d))) {
             *out = n->neg ? -d : d;
+            return true;
+        }
+        uint64_t bits;
+        if (ig_dec2bin(n->m, n->e, 52, 1023, &bits)) {
+            bits |= (uint64_t)n->neg << 63;
+            memcpy(out, &bits, sizeof bits);
             return true;
         }
     }
