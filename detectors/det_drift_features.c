@@ -239,6 +239,7 @@ struct drift_model {
     char     notes[4][192];
     uint32_t nnotes;
     bool     report_pending, finished;
+    bool     want_w1;                    /* W1 of every column: a report shows it, or it is the test */
     uint64_t windex;
 };
 
@@ -371,6 +372,7 @@ static struct drift_model *model_new(const struct drift_global *g, struct drift_
         return NULL;
     snprintf(m->name, sizeof m->name, "%s", name);
     snprintf(m->version, sizeof m->version, "%s", ev->model_version);
+    m->want_w1 = reg->report || p->test == T_W1;
     for (uint32_t i = 0; i < reg->nloaded; i++)
         if (strcmp(reg->loaded[i]->model, name) == 0) {
             m->ref = reg->loaded[i];
@@ -779,6 +781,7 @@ static struct ig_drift_eval eval_ctx(const struct drift_model *m, const struct d
         .ix = m->psum ? m->ix : NULL, .psum = m->psum, .psum_off = m->psum_off,
         .nfeat = m->nfeat, .ncols = m->ncols, .win = m->win, .cell = m->rcli, .cap = m->wcap,
         .ncells = CT_MAX, .sbuf = m->sbuf, .tmp = m->tmp, .attr_cnt = m->attr_cnt,
+        .w1 = m->want_w1,
     };
 }
 
@@ -813,9 +816,12 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
             }
         }
     }
+    struct ig_drift_eval e = eval_ctx(m, p);
     struct ig_drift_eval_sum all = { 0 };
     if (v->rows_excl) {
-        eval_cols(m, p, r0, r1, ex, m->res2, false, &all);
+        /* of all rows only the counts and the drifted columns are read (the share, the
+         * verdicts, the attribution's basis) */
+        ig_drift_eval_drifted(&e, r0, r1, ex, m->res2, &all);
         v->share_all = all.share;
         for (int k = 0; k < CT_MAX; k++)
             ex[k] = seen[k];
@@ -827,7 +833,6 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     double contrib[CT_MAX];
     uint64_t crows[CT_MAX], total = 0;
     const struct ig_drift_col_result *basis = pop->nd_feat || !v->rows_excl ? m->res : m->res2;
-    struct ig_drift_eval e = eval_ctx(m, p);
     ig_drift_attribute(&e, r0, r1, none, basis, contrib, crows);
     double pos = 0;
     for (int k = 0; k < CT_MAX; k++) {
@@ -879,13 +884,19 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
         nout++;
     }
     if (nout) {
-        struct ig_drift_eval_sum rest;
-        eval_cols(m, p, r0, r1, ex2, m->res2, false, &rest);
-        bool enough = rest.rows >= p->min_window;
+        /* Only the verdicts of the rest matter, and only those pop reached: decided column
+         * by column with the cheap test first (on the efficacy captures most windows drift
+         * and a rest is tested in most judgements: it was half of drift.features' time). */
+        uint64_t rest_rows = 0;
+        size_t j = ring_at(m, r0);
+        for (uint64_t r = r0; r < r1; r++, j = ring_next(m, j))
+            rest_rows += !ex2[m->rcli[j]];
+        bool enough = rest_rows >= p->min_window, rest_feat = false, rest_sc = false;
         v->inconclusive = !enough;
-        feat_conc = pop->feat && enough && !rest.feat;
-        if (sc_pop && enough && !(rest.nt_out && (double)rest.nd_out / rest.nt_out >= p->share))
-            sc_conc = true;
+        if (enough)
+            ig_drift_eval_verdicts(&e, r0, r1, ex2, pop->feat, sc_pop, &rest_feat, &rest_sc);
+        feat_conc = pop->feat && enough && !rest_feat;
+        sc_conc = sc_pop && enough && !rest_sc;
     }
     /* Unflagged clients with no reference rows, first seen within the last two spans of
      * this range (newcomers), together explain most of the change but hold too many of its

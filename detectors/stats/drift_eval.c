@@ -95,10 +95,13 @@ void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
             cp[b] = (double)cnt[b] / (double)n;
         r->psi = ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, e->eps);
         r->js = ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
-        double w1;
-        ks_w1(e, c, n, &r->ks_d, &w1);
+        /* W1 is half of the KS loop's work (efficacy captures: 12 % of drift.features);
+         * no verdict reads it unless it is the test */
+        double w1 = NAN;
+        bool want_w1 = e->w1 || e->test == IG_DRIFT_W1;
+        ks_w1(e, c, n, &r->ks_d, want_w1 ? &w1 : NULL);
         r->ks_p = ig_drift_ks_p(r->ks_d, rc->n, n);
-        r->w1n = rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
+        r->w1n = !want_w1 ? NAN : rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
         switch (e->test) {
         case IG_DRIFT_PSI: r->stat = r->psi; r->drifted = r->psi >= e->threshold; break;
         case IG_DRIFT_KS:  r->stat = r->ks_d; r->drifted = r->ks_p <= e->threshold; break;
@@ -192,6 +195,63 @@ bool ig_drift_eval_maybe(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1
         dec[k] = share_decided(nd[k], nt[k], left[k], e->share);
     }
     return dec[0] == 1 || dec[1] == 1;
+}
+
+void ig_drift_eval_drifted(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                           const uint8_t *ex, struct ig_drift_col_result *res,
+                           struct ig_drift_eval_sum *o)
+{
+    memset(o, 0, sizeof *o);
+    double alpha = col_alpha(e);
+    size_t k = ig_drift_slot(e, r0);
+    for (uint64_t r = r0; r < r1; r++, k = k + 1 == e->cap ? 0 : k + 1)
+        o->rows += !ex[e->cell[k]];
+    for (uint32_t c = 0; c < e->ncols; c++) {
+        struct ig_drift_col_result *r = &res[c];
+        memset(r, 0, offsetof(struct ig_drift_col_result, hist_lo));
+        r->has_hist = false;
+        r->is_score = c >= e->nfeat;
+        r->index = r->is_score ? c - e->nfeat : c;
+        r->psi = r->ks_d = r->ks_p = r->js = r->w1n = r->stat = NAN;
+        int v = col_drifted(e, c, gather(e, c, r0, r1, ex, e->sbuf), alpha);
+        if (v < 0)
+            continue;
+        r->drifted = v;
+        if (r->is_score) {
+            o->nt_out++;
+            o->nd_out += (uint32_t)v;
+        } else {
+            o->nt_feat++;
+            o->nd_feat += (uint32_t)v;
+        }
+    }
+    o->share = o->nt_feat ? (double)o->nd_feat / o->nt_feat : 0.0;
+    o->feat = o->nt_feat && o->share >= e->share;
+}
+
+void ig_drift_eval_verdicts(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                            const uint8_t *ex, bool want_feat, bool want_scores, bool *feat,
+                            bool *scores)
+{
+    double alpha = col_alpha(e);
+    uint32_t nd[2] = { 0, 0 }, nt[2] = { 0, 0 };
+    uint32_t left[2] = { e->nfeat, e->ncols - e->nfeat };
+    int dec[2] = { want_feat ? share_decided(0, 0, left[0], e->share) : 0,
+                   want_scores ? share_decided(0, 0, left[1], e->share) : 0 };
+    for (uint32_t c = 0; c < e->ncols && (dec[0] < 0 || dec[1] < 0); c++) {
+        int k = c >= e->nfeat;
+        left[k]--;
+        if (dec[k] >= 0)
+            continue;
+        int v = col_drifted(e, c, gather(e, c, r0, r1, ex, e->sbuf), alpha);
+        if (v >= 0) {
+            nt[k]++;
+            nd[k] += (uint32_t)v;
+        }
+        dec[k] = share_decided(nd[k], nt[k], left[k], e->share);
+    }
+    *feat = dec[0] == 1;
+    *scores = dec[1] == 1;
 }
 
 static int bin_index(double v, const double *edges)

@@ -27,6 +27,8 @@ struct ig_drift_eval {
     uint32_t cap;
     uint32_t ncells;
     float   *sbuf, *tmp;                 /* scratch: max(cap, reference rows) floats each */
+    bool     w1;                         /* W1 of every column (a report shows it); else
+                                          * only when it is the test, w1n NaN otherwise */
     double  *attr_cnt;                   /* scratch: ncells x IG_DRIFT_BINS */
 };
 
@@ -58,6 +60,22 @@ void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
  * would reach the verdict's share; true when one of them might (run ig_drift_eval_cols). */
 bool ig_drift_eval_maybe(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
                          const uint8_t *ex);
+
+/* What ig_drift_eval_cols gives in <o> and in res[c].drifted, exactly, without the
+ * measures behind them (res's other statistics are NaN, no histograms): each column decided
+ * by the cheap test first (no sort under the PSI or JS threshold, KS D without W1). */
+void ig_drift_eval_drifted(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                           const uint8_t *ex, struct ig_drift_col_result *res,
+                           struct ig_drift_eval_sum *o);
+
+/* The two verdicts of ig_drift_eval_cols over rows [r0, r1) without the cells in <ex>:
+ * o->feat, and whether the scores' drifted share reaches the verdict's share; decided as
+ * ig_drift_eval_maybe decides them (cheap test first, no sort for a column under the PSI or
+ * JS threshold, columns stop once the verdict is certain). Only the verdicts asked for
+ * (want_feat, want_scores) are decided; the others come back false. */
+void ig_drift_eval_verdicts(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                            const uint8_t *ex, bool want_feat, bool want_scores, bool *feat,
+                            bool *scores);
 
 /* Each cell's part of the drifted columns' PSI over rows [r0, r1) (rows of excluded cells
  * left out): PSI = sum_b (c_b - r_b) ln(c_b / r_b), and c_b - r_b splits exactly by cell k
