@@ -305,10 +305,9 @@ static inline __attribute__((always_inline)) const uint8_t *ig_json_lex_f32_padd
         m = m * ig_json_p10u[n] + val;        /* m < 10^7 before: at most 15 digits */
         e -= n;
         p += n;
-        for (int block = 1; n == 8; block++) {
+        /* (a digit test first: "%.9g" fractions of 8 digits end here on one byte test) */
+        for (int block = 1; n == 8 && (unsigned)(*p - '0') < 10; block++) {
             n = ig_json_digits8(p, &val);
-            if (n == 0)
-                break;
             /* past 19 significant digits or 24 fraction digits: the general path rounds */
             if (unlikely(block == 3 || m >= ig_json_p10u[19 - n]))
                 return NULL;
