@@ -117,7 +117,7 @@ cport=$(cat "$WORK/chat_port")
 mkdir "$WORK/rules"
 cp "$IG_SRC"/rules/*.yaml "$WORK/rules/"
 printf -- '- detector: leakage.system_prompt\n  params:\n    canaries: [ZX-CANARY-7f3a9c21]\n' > "$WORK/rules/zz-ce.yaml"
-ASAN_OPTIONS=detect_leaks=0 "$IG_BUILD/tests/pcap_record" lo "tcp port $cport" "$WORK/llm.pcap" > "$WORK/rec.out" &
+ASAN_OPTIONS=detect_leaks=0 "$IG_BUILD/tests/pcap_record" lo "$(server_bpf "$cport")" "$WORK/llm.pcap" > "$WORK/rec.out" &
 rec=$!; BG_PIDS+=($rec)
 wait_for "$WORK/rec.out" ready 10
 sleep 0.3

@@ -54,7 +54,7 @@ YAML
         > "$WORK/config.yaml"
     auth=(-H "Authorization: Bearer $tok")
     url=http://127.0.0.1:$hport
-    "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "tcp port $port" --rules "$rules" \
+    "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "$(server_bpf "$port")" --rules "$rules" \
         --reports "$rep" --findings "$WORK/findings$mode.jsonl" --workers $workers \
         --parse-shards $shards 2> "$err" &
     run=$!; BG_PIDS+=($run)

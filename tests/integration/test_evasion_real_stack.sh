@@ -21,7 +21,7 @@ for t in plain stale_fin rst_in_window rst_out_of_window syn_new_isn tcp_overlap
   rp=$!; BG_PIDS+=($rp)
   wait_for "$WORK/port" . 10
   port=$(cat "$WORK/port")
-  "$IG_BUILD/tests/pcap_record" lo "tcp port $port" "$WORK/$t.pcap" > "$WORK/rec.out" &
+  "$IG_BUILD/tests/pcap_record" lo "$(server_bpf "$port")" "$WORK/$t.pcap" > "$WORK/rec.out" &
   rec=$!; BG_PIDS+=($rec)
   wait_for "$WORK/rec.out" ready 10
   sleep 0.3

@@ -42,7 +42,7 @@ kafka_mock_cmd "topic fdD 4"
 runs=()
 for i in 1 2 3; do
   fleet_conf pod$i
-  POD_NAME=pod-$i "$IG_BIN" run -c "$WORK/pod$i.yaml" -i lo --bpf "tcp port ${ports[$((i - 1))]}" \
+  POD_NAME=pod-$i "$IG_BIN" run -c "$WORK/pod$i.yaml" -i lo --bpf "$(server_bpf "${ports[$((i - 1))]}")" \
     --rules "$WORK/rules" --kafka "$KAFKA" --topic fd --events-topic ev --findings "$WORK/pod$i.jsonl" \
     2> "$WORK/pod$i.err" &
   runs+=($!); BG_PIDS+=($!)

@@ -22,7 +22,7 @@ PY
 /usr/bin/python3 "$WORK/server.py" "$WORK/port" & BG_PIDS+=($!)
 wait_for "$WORK/port" . 10
 port=$(cat "$WORK/port")
-"$IG_BUILD/tests/pcap_record" lo "tcp port $port" "$WORK/cap.pcap" > "$WORK/rec.out" &
+"$IG_BUILD/tests/pcap_record" lo "$(server_bpf "$port")" "$WORK/cap.pcap" > "$WORK/rec.out" &
 rec=$!; BG_PIDS+=($rec)
 wait_for "$WORK/rec.out" ready 10
 /usr/bin/python3 - "$port" <<'PY'

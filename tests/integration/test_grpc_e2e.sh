@@ -16,7 +16,7 @@ export INFERGUARD_ID_SECRET=grpc-e2e-secret
 start_model_server grpc
 
 start_recording "$gport"
-"$IG_BIN" run -i lo --bpf "tcp port $gport" --rules "$IG_SRC/rules" \
+"$IG_BIN" run -i lo --bpf "$(server_bpf "$gport")" --rules "$IG_SRC/rules" \
     --events "$WORK/live_events.jsonl" --findings "$WORK/live_findings.jsonl" 2> "$WORK/run.err" &
 run=$!; BG_PIDS+=($run)
 wait_for "$WORK/run.err" capturing 10

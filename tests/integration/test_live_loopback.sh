@@ -17,9 +17,9 @@ cat > "$WORK/rules/abuse.yaml" <<YAML
     max_requests: 40
 YAML
 
-"$IG_BUILD/tests/pcap_record" lo "tcp port $port" "$WORK/cap.pcap" > "$WORK/rec.out" &
+"$IG_BUILD/tests/pcap_record" lo "$(server_bpf "$port")" "$WORK/cap.pcap" > "$WORK/rec.out" &
 rec=$!; BG_PIDS+=($rec)
-"$IG_BIN" run -i lo --bpf "tcp port $port" --rules "$WORK/rules" \
+"$IG_BIN" run -i lo --bpf "$(server_bpf "$port")" --rules "$WORK/rules" \
     --events "$WORK/live_events.jsonl" --findings "$WORK/live_findings.jsonl" 2> "$WORK/run.err" &
 run=$!; BG_PIDS+=($run)
 wait_for "$WORK/rec.out" ready 10

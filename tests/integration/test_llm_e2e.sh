@@ -18,7 +18,7 @@ cat > "$WORK/rules/zz-e2e.yaml" <<YAML
     canaries: [ZX-CANARY-7f3a9c21]
 YAML
 
-"$IG_BUILD/tests/pcap_record" lo "tcp port $port" "$WORK/cap.pcap" > "$WORK/rec.out" &
+"$IG_BUILD/tests/pcap_record" lo "$(server_bpf "$port")" "$WORK/cap.pcap" > "$WORK/rec.out" &
 rec=$!; BG_PIDS+=($rec)
 wait_for "$WORK/rec.out" ready 10
 sleep 0.3

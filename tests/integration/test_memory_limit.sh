@@ -60,7 +60,7 @@ wait_for "$WORK/ports" . 10
 read -r port silent < "$WORK/ports"
 hport=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 printf 'http.listen: "127.0.0.1:%s"\ncapture.ports: [%s, %s]\n' "$hport" "$port" "$silent" >> "$WORK/limit.yaml"
-"$IG_BIN" run -c "$WORK/limit.yaml" -i lo --bpf "tcp port $port or tcp port $silent" \
+"$IG_BIN" run -c "$WORK/limit.yaml" -i lo --bpf "$(server_bpf "$port" "$silent")" \
     --findings "$WORK/live.jsonl" 2> "$WORK/run.err" &
 run=$!; BG_PIDS+=($run)
 wait_for "$WORK/run.err" capturing 20

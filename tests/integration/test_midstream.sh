@@ -21,7 +21,7 @@ $PY "$LIB" traffic "$chat" "$WORK/noiseport" "$WORK/go" > "$WORK/traffic.out" 2>
 tp=$!; BG_PIDS+=($tp)
 wait_for "$WORK/noiseport" . 10
 noise=$(cat "$WORK/noiseport")
-"$IG_BUILD/tests/pcap_record" lo "tcp port $chat or tcp port $noise" "$WORK/full.pcap" > "$WORK/rec.out" &
+"$IG_BUILD/tests/pcap_record" lo "$(server_bpf "$chat" "$noise")" "$WORK/full.pcap" > "$WORK/rec.out" &
 rec=$!; BG_PIDS+=($rec)
 wait_for "$WORK/rec.out" ready 10
 touch "$WORK/go"

@@ -122,7 +122,7 @@ start_tool_server oip_server.py
 mkdir "$WORK/live_rules"
 printf -- '- detector: abuse.rate\n  enabled: true\n  params:\n    window: 10s\n    max_requests: 40\n' \
     > "$WORK/live_rules/abuse.yaml"
-"$IG_BIN" run --parse-shards 2 -i lo --bpf "tcp port $port" --rules "$WORK/live_rules" \
+"$IG_BIN" run --parse-shards 2 -i lo --bpf "$(server_bpf "$port")" --rules "$WORK/live_rules" \
     --events "$WORK/live_events.jsonl" --findings "$WORK/live_findings.jsonl" 2> "$WORK/run.err" &
 runpid=$!; BG_PIDS+=($runpid)
 wait_for "$WORK/run.err" capturing 10

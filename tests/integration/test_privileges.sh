@@ -39,7 +39,7 @@ PY
 [ "$caps" = "+net_raw,+setuid,+setgid" ] && [ "$user" = 65532:65532 ] || fail "manifests grant '$caps' user '$user'"
 
 k8s "$caps"
-"${K8S[@]}" "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "tcp port $port" \
+"${K8S[@]}" "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "$(server_bpf "$port")" \
     --user "$user" --events "$out/events.jsonl" --findings "$out/findings.jsonl" 2> "$WORK/run.err" &
 run=$!; BG_PIDS+=($run)
 wait_for "$WORK/run.err" capturing 10
@@ -73,7 +73,7 @@ wait "$run" || fail "inferguard run exited $? ($(tail -5 "$WORK/run.err"))"
 # No SETUID/SETGID granted: refused, not run as root.
 set +e
 k8s +net_raw
-"${K8S[@]}" "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "tcp port $port" --user 65532:65532 \
+"${K8S[@]}" "$IG_BIN" run -c "$WORK/config.yaml" -i lo --bpf "$(server_bpf "$port")" --user 65532:65532 \
     --findings "$out/f2.jsonl" > /dev/null 2> "$WORK/nosetuid.err"; rc=$?
 set -e
 [ "$rc" = 3 ] || fail "without CAP_SETUID: exit $rc, want 3 ($(cat "$WORK/nosetuid.err"))"
@@ -83,7 +83,7 @@ grep -q "cannot switch to 65532:65532" "$WORK/nosetuid.err" || fail "no clear er
 set +e
 setpriv --reuid 65532 --regid 65532 --clear-groups --bounding-set -all,+net_raw --inh-caps -all \
     --ambient-caps -all --no-new-privs "$IG_BIN" run -c "$WORK/config.yaml" \
-    -i lo --bpf "tcp port $port" --findings "$out/f3.jsonl" > /dev/null 2> "$WORK/nonroot.err"; rc=$?
+    -i lo --bpf "$(server_bpf "$port")" --findings "$out/f3.jsonl" > /dev/null 2> "$WORK/nonroot.err"; rc=$?
 set -e
 [ "$rc" = 4 ] || fail "non-root with NET_RAW only bounded: exit $rc, want 4 ($(cat "$WORK/nonroot.err"))"
 echo "ok: root with NET_RAW+SETUID+SETGID -> uid 65532, no capabilities, NoNewPrivs 1, Seccomp 2 on every thread, 40 events captured; refusals exit 3 and 4"

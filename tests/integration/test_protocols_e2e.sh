@@ -18,7 +18,7 @@ BG_PIDS+=($!)
 wait_for "$WORK/mport" . 10
 wait_for "$WORK/oport" . 10
 mport=$(cat "$WORK/mport") oport=$(cat "$WORK/oport")
-bpf="tcp port $mport or tcp port $oport"
+bpf=$(server_bpf "$mport" "$oport")
 
 "$IG_BUILD/tests/pcap_record" lo "$bpf" "$WORK/cap.pcap" > "$WORK/rec.out" &
 rec=$!; BG_PIDS+=($rec)

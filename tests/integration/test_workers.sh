@@ -244,7 +244,7 @@ cat > "$WORK/live_rules/abuse.yaml" <<YAML
     max_requests: 40
 YAML
 for w in 2 3; do
-    "$IG_BIN" run --workers $w -i lo --bpf "tcp port $port" --rules "$WORK/live_rules" \
+    "$IG_BIN" run --workers $w -i lo --bpf "$(server_bpf "$port")" --rules "$WORK/live_rules" \
         --events "$WORK/live_events.$w.jsonl" --findings "$WORK/live_findings.$w.jsonl" 2> "$WORK/run.$w.err" &
     runpid=$!; BG_PIDS+=($runpid)
     wait_for "$WORK/run.$w.err" capturing 10

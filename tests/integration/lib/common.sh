@@ -24,6 +24,19 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# server_bpf PORT...: the capture filter of a test server's flows: its endpoints,
+# 127.0.0.1:PORT, not the ports alone. The kernel gives the same port number to sockets bound
+# to other loopback addresses (bind to port 0, as test servers and clients with a source
+# address do), so on a machine shared with other tests "tcp port PORT" also recorded their
+# flows, or one of the test's own clients' legs to a proxy (test_identity_e2e once, under
+# load: "events 1523 != requests 1513"). Only for servers listening on 127.0.0.1.
+server_bpf() {
+  local p any=
+  for p in "$@"; do
+    any+="${any:+ or }(dst host 127.0.0.1 and dst port $p) or (src host 127.0.0.1 and src port $p)"
+  done
+  echo "tcp and ($any)"
+}
 # start_tool_server SCRIPT [ARG...]: tests/tools/SCRIPT serving on loopback (it writes the
 # port it bound to --portfile); sets port.
 start_tool_server() {

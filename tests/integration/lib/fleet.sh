@@ -27,7 +27,7 @@ fleet_record_start() {
   local i
   recs=()
   for i in 1 2 3; do
-    dumpcap -i lo -f "tcp port ${ports[$((i - 1))]}" -B 64 -s 262144 -P -w "$WORK/r$i.pcap" 2> "$WORK/rec$i.out" &
+    dumpcap -i lo -f "$(server_bpf "${ports[$((i - 1))]}")" -B 64 -s 262144 -P -w "$WORK/r$i.pcap" 2> "$WORK/rec$i.out" &
     recs+=($!); BG_PIDS+=($!)
   done
   for i in 1 2 3; do wait_for "$WORK/rec$i.out" Capturing 10; done

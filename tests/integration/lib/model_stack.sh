@@ -30,16 +30,6 @@ start_model_server() {
   port=$(cat "$WORK/port")
 }
 
-# server_bpf PORT: the capture filter of the model server's flows: its endpoint,
-# 127.0.0.1:PORT, not the port alone. The kernel gives the same port number to sockets bound
-# to other loopback addresses (bind to port 0, as test servers and clients with a source
-# address do), so on a machine shared with other tests "tcp port PORT" also recorded their
-# flows, or one of the test's own clients' legs to a proxy (test_identity_e2e once, under
-# load: "events 1523 != requests 1513").
-server_bpf() {
-  echo "tcp and ((dst host 127.0.0.1 and dst port $1) or (src host 127.0.0.1 and src port $1))"
-}
-
 # start_recording PORT: dumpcap of the model server on loopback TCP PORT into $WORK/cap.pcap;
 # sets rec. dumpcap rather than tests/pcap_record: loopback segments are up to 64 KiB and
 # bursts of batched requests overflow libpcap's default 2 MiB ring (gaps); -B asks for 64 MiB.
