@@ -343,7 +343,8 @@ def server_bpf(port):
     """The server's flows: its endpoint 127.0.0.1:port, not the port alone. The kernel gives
     the same port number to sockets bound to other loopback addresses (every client here
     binds a source address to port 0), so "tcp port N" could record another test's flows on
-    a shared machine, or a client's leg to a relay (tests/integration/lib/model_stack.sh)."""
+    a shared machine, or a client's leg to a relay (server_bpf in
+    tests/integration/lib/common.sh is the same filter)."""
     return (f"tcp and ((dst host 127.0.0.1 and dst port {port}) or "
             f"(src host 127.0.0.1 and src port {port}))")
 
