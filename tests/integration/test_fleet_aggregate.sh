@@ -261,6 +261,8 @@ def same_drift(a, b, la, lb):
         if all(at_threshold(f) for f in side):
             print(f"drift findings: {nm} in {la if nm in na else lb} only, at the threshold (one feature's test): borderline, accepted")
         else:
+            for f in side:   # what the next reader needs to tell a flake from a fault
+                print(f"one-sided {nm}: time {f['time']} scores {f['unmapped'].get('scores')}")
             bad.append(f"drift findings: {la} {sorted(na)}, {lb} {sorted(nb)}")
             return
 same_drift(one, fleetC, "single sensor", "C")
