@@ -72,21 +72,10 @@ static inline void block_l2sq(const float *blk, const float *x, uint32_t dim,
     block_l2sq_any(blk, false, x, dim, lo, hi);
 }
 
-/* One lane of block_l2sq: even and odd features in two fused sums, added at the end. */
+/* One lane of block_l2sq (kern_impl.h). */
 float ig_kern_l2sq_row_avx2(const float *x, const float *y, uint32_t dim)
 {
-    float a0 = 0.0f, a1 = 0.0f;
-    uint32_t f = 0;
-    for (; f + 2 <= dim; f += 2) {
-        float t0 = x[f] - y[f], t1 = x[f + 1] - y[f + 1];
-        a0 = fmaf(t0, t0, a0);
-        a1 = fmaf(t1, t1, a1);
-    }
-    if (f < dim) {
-        float t0 = x[f] - y[f];
-        a0 = fmaf(t0, t0, a0);
-    }
-    return a0 + a1;
+    return ig_kern_l2sq_lane(x, y, dim);
 }
 
 static inline __m256 nanmax(__m256 t, __m256 m)

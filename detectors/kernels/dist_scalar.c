@@ -58,18 +58,7 @@ static void block_linf(const struct ig_vset *s, uint32_t i, const float *x, floa
 
 float ig_kern_l2sq_row_scalar(const float *x, const float *y, uint32_t dim)
 {
-    float a0 = 0.0f, a1 = 0.0f;   /* block_l2sq's one lane */
-    uint32_t f = 0;
-    for (; f + 2 <= dim; f += 2) {
-        float t0 = x[f] - y[f], t1 = x[f + 1] - y[f + 1];
-        a0 = fmaf(t0, t0, a0);
-        a1 = fmaf(t1, t1, a1);
-    }
-    if (f < dim) {
-        float t0 = x[f] - y[f];
-        a0 = fmaf(t0, t0, a0);
-    }
-    return a0 + a1;
+    return ig_kern_l2sq_lane(x, y, dim);
 }
 
 void ig_kern_l2sq_all_scalar(const struct ig_vset *s, const float *x, float *out)

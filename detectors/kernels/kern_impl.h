@@ -2,6 +2,8 @@
 #ifndef IG_KERN_IMPL_H
 #define IG_KERN_IMPL_H
 
+#include <math.h>
+
 #include "kernels.h"
 
 #define IG_KERN_DECL(isa)                                                                   \
@@ -41,6 +43,25 @@ void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, cons
 
 /* Picks the smallest non-NaN of 16 lane minima (ties: lowest index). Shared by all paths
  * so that every path breaks ties the same way. */
+/* One lane of every path's block_l2sq: even and odd features in two fused sums, added at
+ * the end. Inline in each path's file, so fmaf is that file's own (an instruction where the
+ * file is built for FMA): the one order that makes distances the same bits on every path. */
+static inline float ig_kern_l2sq_lane(const float *x, const float *y, uint32_t dim)
+{
+    float a0 = 0.0f, a1 = 0.0f;
+    uint32_t f = 0;
+    for (; f + 2 <= dim; f += 2) {
+        float t0 = x[f] - y[f], t1 = x[f + 1] - y[f + 1];
+        a0 = fmaf(t0, t0, a0);
+        a1 = fmaf(t1, t1, a1);
+    }
+    if (f < dim) {
+        float t0 = x[f] - y[f];
+        a0 = fmaf(t0, t0, a0);
+    }
+    return a0 + a1;
+}
+
 static inline float ig_kern_reduce16(const float *best, const int32_t *bidx, int32_t *argmin)
 {
     float m = __builtin_inff();
