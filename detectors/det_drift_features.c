@@ -887,11 +887,8 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
         /* Only the verdicts of the rest matter, and only those pop reached: decided column
          * by column with the cheap test first (on the efficacy captures most windows drift
          * and a rest is tested in most judgements: it was half of drift.features' time). */
-        uint64_t rest_rows = 0;
-        size_t j = ring_at(m, r0);
-        for (uint64_t r = r0; r < r1; r++, j = ring_next(m, j))
-            rest_rows += !ex2[m->rcli[j]];
-        bool enough = rest_rows >= p->min_window, rest_feat = false, rest_sc = false;
+        bool enough = ig_drift_eval_rows(&e, r0, r1, ex2) >= p->min_window;
+        bool rest_feat = false, rest_sc = false;
         v->inconclusive = !enough;
         if (enough)
             ig_drift_eval_verdicts(&e, r0, r1, ex2, pop->feat, sc_pop, &rest_feat, &rest_sc);

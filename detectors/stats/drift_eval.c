@@ -64,22 +64,36 @@ static void ks_w1(const struct ig_drift_eval *e, uint32_t c, size_t n, double *d
     }
 }
 
+uint64_t ig_drift_eval_rows(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                            const uint8_t *ex)
+{
+    uint64_t n = 0;
+    size_t k = ig_drift_slot(e, r0);
+    for (uint64_t r = r0; r < r1; r++, k = k + 1 == e->cap ? 0 : k + 1)
+        n += !ex[e->cell[k]];
+    return n;
+}
+
+/* A column's result before its tests: which column it is, nothing measured yet. */
+static void col_reset(const struct ig_drift_eval *e, uint32_t c, struct ig_drift_col_result *r)
+{
+    memset(r, 0, offsetof(struct ig_drift_col_result, hist_lo));
+    r->has_hist = false;
+    r->is_score = c >= e->nfeat;
+    r->index = r->is_score ? c - e->nfeat : c;
+}
+
 void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
                         const uint8_t *ex, struct ig_drift_col_result *res, bool full,
                         struct ig_drift_eval_sum *o)
 {
     memset(o, 0, sizeof *o);
     double alpha = col_alpha(e);
-    size_t k = ig_drift_slot(e, r0);
-    for (uint64_t r = r0; r < r1; r++, k = k + 1 == e->cap ? 0 : k + 1)
-        o->rows += !ex[e->cell[k]];
+    o->rows = ig_drift_eval_rows(e, r0, r1, ex);
     for (uint32_t c = 0; c < e->ncols; c++) {
         const struct ig_drift_column *rc = &e->ref->col[c];
         struct ig_drift_col_result *r = &res[c];
-        memset(r, 0, offsetof(struct ig_drift_col_result, hist_lo));
-        r->has_hist = false;
-        r->is_score = c >= e->nfeat;
-        r->index = r->is_score ? c - e->nfeat : c;
+        col_reset(e, c, r);
         size_t n = ig_drift_gather_sorted(e->win + (size_t)c * e->cap, e->cell, ex,
                                           ig_drift_slot(e, r0), e->cap, r1 - r0, e->sbuf, e->tmp);
         r->n_ref = rc->n;
@@ -203,15 +217,10 @@ void ig_drift_eval_drifted(const struct ig_drift_eval *e, uint64_t r0, uint64_t 
 {
     memset(o, 0, sizeof *o);
     double alpha = col_alpha(e);
-    size_t k = ig_drift_slot(e, r0);
-    for (uint64_t r = r0; r < r1; r++, k = k + 1 == e->cap ? 0 : k + 1)
-        o->rows += !ex[e->cell[k]];
+    o->rows = ig_drift_eval_rows(e, r0, r1, ex);
     for (uint32_t c = 0; c < e->ncols; c++) {
         struct ig_drift_col_result *r = &res[c];
-        memset(r, 0, offsetof(struct ig_drift_col_result, hist_lo));
-        r->has_hist = false;
-        r->is_score = c >= e->nfeat;
-        r->index = r->is_score ? c - e->nfeat : c;
+        col_reset(e, c, r);
         r->psi = r->ks_d = r->ks_p = r->js = r->w1n = r->stat = NAN;
         int v = col_drifted(e, c, gather(e, c, r0, r1, ex, e->sbuf), alpha);
         if (v < 0)

@@ -45,6 +45,10 @@ static inline size_t ig_drift_slot(const struct ig_drift_eval *e, uint64_t row)
     return (size_t)(row % e->cap);
 }
 
+/* Rows of [r0, r1) whose cell is not in <ex>. */
+uint64_t ig_drift_eval_rows(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                            const uint8_t *ex);
+
 /* Tests every column over rows [r0, r1) whose cell is not excluded (ex[cell] != 0) into
  * res[c] (column order): PSI and JS on the reference-quantile bins, KS D and p, W1 over the
  * reference std; PSI, JS and W1 drift only with a KS p <= significance / ncols as well.
