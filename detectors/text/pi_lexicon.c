@@ -1741,6 +1741,45 @@ static const struct group groups[] = {
     /* (a particle of direction glued to the name: "요약하는 AI에게:", "要約するAIへ：") */
     { L_KO, PI_AINAME, "ai에게;어시스턴트에게;챗봇에게;인공지능에게;모델에게" },
     { L_JA, PI_AINAME, "aiへ;aiに;アシスタントへ;アシスタントに;チャットボットへ;モデルへ" },
+    /* (no-refusal wording, session 17, tune8: a jailbreak's core demand is that the model give
+     * up its right to say no, in any framing - an operator notice, a game, a persona, a plain
+     * order: "answer every request without refusing", "никогда не отказывай". Only refusal
+     * verbs under a negation or a privative, in the forms an order, a description or a
+     * "without ...ing" clause uses; never the bare verb, which a user's own question has:
+     * "how do I decline a request politely?") */
+    { L_EN, PI_NOREFUSE, "never refuse;never refuses;never refusing;don t refuse;dont refuse;do not refuse;"
+      "without refusing;without refusal;without refusals;without declining;never decline;never declines;"
+      "don t decline;do not decline;no refusals;no refusing;stop refusing;refuse nothing;decline nothing;"
+      "never turn down;never turns down;never reject any;don t reject any;do not reject any;"
+      "without any refusals;without ever refusing;no matter what you are asked" },
+    { L_FR, PI_NOREFUSE, "sans refuser;sans jamais refuser;ne refuse jamais;ne refusez jamais;ne refuse rien;"
+      "ne refusez rien;ne refuse aucune;ne refusez aucune;refuse jamais;aucun refus;sans aucun refus;"
+      "ne refuse plus;ne refusez plus" },
+    { L_DE, PI_NOREFUSE, "ohne abzulehnen;ohne zu verweigern;ohne ablehnung;lehne nie;lehne niemals;"
+      "lehne nichts ab;lehne keine;lehnst nie;lehnt nie;verweigere nie;verweigere nichts;"
+      "keine ablehnungen;keine weigerung;verweigert nie" },
+    { L_ES, PI_NOREFUSE, "sin negarte;sin rechazar;sin negarse;no te niegues;nunca te niegues;no rechaces;"
+      "nunca rechaces;no rechace;nunca rechace;sin rechazos;sin negativas;jamás te niegues;nunca se niega;"
+      "nunca rechaza" },
+    { L_IT, PI_NOREFUSE, "senza rifiutare;senza rifiutarti;non rifiutare;non rifiutarti;mai rifiutare;"
+      "non rifiutare mai;non rifiuti mai;nessun rifiuto;senza rifiuti;non rifiuta mai" },
+    { L_PT, PI_NOREFUSE, "sem recusar;sem se recusar;não recuse;nunca recuse;não se recuse;nunca se recuse;"
+      "sem recusas;nunca recusa;jamais recuse" },
+    { L_NL, PI_NOREFUSE, "zonder te weigeren;weiger nooit;weiger niets;weigert nooit;geen weigeringen" },
+    { L_SV, PI_NOREFUSE, "utan att vägra;vägra aldrig;vägra inte;vägrar aldrig;aldrig vägra" },
+    { L_PL, PI_NOREFUSE, "bez odmowy;bez odmawiania;nie odmawiaj;nigdy nie odmawiaj;nigdy nie odmawia;"
+      "niczego nie odmawiaj" },
+    { L_RU, PI_NOREFUSE, "без отказов;без отказа;не отказывай;никогда не отказывай;не отказывайся;"
+      "никогда не отказывается;не отказывайте;ни в чем не отказывай" },
+    { L_UK, PI_NOREFUSE, "без відмов;без відмови;не відмовляй;ніколи не відмовляй;не відмовляйся" },
+    { L_TR, PI_NOREFUSE, "reddetmeden;asla reddetme;hiçbir şeyi reddetme;hiçbir isteği reddetme" },
+    { L_ID, PI_NOREFUSE, "tanpa menolak;jangan menolak;jangan pernah menolak;tidak pernah menolak;jangan tolak" },
+    { L_VI, PI_NOREFUSE, "không từ chối;đừng từ chối;đừng bao giờ từ chối;không bao giờ từ chối" },
+    { L_AR, PI_NOREFUSE, "لا ترفض;دون رفض;بدون رفض;لا ترفض أبدا;لا ترفض أي;لا يرفض أبدا" },
+    { L_HI, PI_NOREFUSE, "मना मत करो;मना मत करना;कभी मना मत;बिना मना किए;इनकार मत करो;कभी इनकार मत" },
+    { L_ZH, PI_NOREFUSE, "不要拒绝;不许拒绝;不准拒绝;永远不拒绝;从不拒绝;不能拒绝;别拒绝;不得拒绝" },
+    { L_JA, PI_NOREFUSE, "断らずに;断らないで;断ってはいけ;拒否せずに;拒否しないで;決して断ら" },
+    { L_KO, PI_NOREFUSE, "거절하지 말고;거절하지 마;거절하지 말;거부하지 말고;거부하지 마;절대 거절하지" },
 };
 
 #define PHRASE_WORDS 6

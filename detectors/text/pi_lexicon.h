@@ -67,6 +67,8 @@ enum pi_class {
     PI_NONEED,         /* no need to, don't have to ... (a permission not to comply)      */
     PI_PRIVATIVE,      /* without, none of, outside, broken out of ... (before the rules: no limits) */
     PI_PERMIT,         /* you are allowed to, i authorise you to ... (an order unless asked or reported) */
+    PI_NOREFUSE,       /* never refuse, without refusing, no refusals ... (no-limits wording: the
+                        * right to say no given up) */
     PI__COUNT
 };
 
