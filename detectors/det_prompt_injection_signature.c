@@ -64,7 +64,7 @@
  * somewhere, every family stays 0. */
 #define TRIGGERS (B(PI_ADDRESS) | B(PI_AINAME) | B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_INSTR) | \
                   B(PI_REVEAL) | B(PI_WHATIS) | B(PI_PERSONA) | B(PI_UNBOUND) | B(PI_HALT) |     \
-                  B(PI_SAYONLY) | B(PI_NEWTASK) | B(PI_EXFIL) | B(PI_NOREFUSE))
+                  B(PI_SAYONLY) | B(PI_NEWTASK) | B(PI_EXFIL) | B(PI_NOREFUSE) | B(PI_NEWROLE))
 
 enum fam { F_OVERRIDE, F_EXTRACT, F_PERSONA, F_NEWTASK, F_ADDRESS, F_EXFIL, F__N };
 static const char *const fam_names[F__N] = { "override", "extract", "persona", "newtask",
@@ -201,7 +201,9 @@ static void on_hit(void *ctx, const struct pi_hit *h)
         s->flang[h->tok] |= 1u << h->lang;
         s->fcount[h->lang]++;
     }
-    if (h->len > s->len[h->tok])
+    /* (a task ended or given is read from its first word; its length must not hide the
+     * object of an override verb it starts with: "oublie ta tâche", tune6) */
+    if (h->len > s->len[h->tok] && h->cls != PI_TASKEND && h->cls != PI_NEWROLE)
         s->len[h->tok] = (uint16_t)h->len;
     if ((h->cls == PI_INSTR || h->cls == PI_SECRET) && h->len > s->olen[h->tok])
         s->olen[h->tok] = (uint16_t)h->len;
@@ -1443,6 +1445,32 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 find_back(&s, i, 3, B(PI_THIRD), se) < 0) {
                 keep(&v->fam[F_NEWTASK], 0.5 * docw(&c, i));
                 sayonly = true;
+            }
+        }
+        /* a task hijack: the assistant's task ended ("Drop the current task.", "your
+         * assignment is no longer customer support") and a new one given to it ("Your new
+         * job is ..."): each alone is what a user says of their own work ("drop the current
+         * draft", an HR mail's "your new task starting Monday"), together they replace the
+         * deployer's task (tune8) */
+        if (STARTS(&s, i, PI_NEWROLE)) {
+            long end = find_any_back(&s, i, 30, B(PI_TASKEND));
+            while (end > 0 && !STARTS(&s, (size_t)end, PI_TASKEND) && HAS(&s, (size_t)end - 1, PI_TASKEND))
+                end--;   /* (from its first word: words inside the phrase are no third party) */
+            /* the speaker's own task in between ("Oublie ta tâche précédente, ma question était
+             * mal posée : ta nouvelle tâche est ..."): theirs to replace; a letter's salutation
+             * before ("Liebe Anna, deine Aufgabe hat sich geändert: ..."): a person's task */
+            bool own = end >= 0 && find_any(&s, (size_t)end, i, B(PI_MINE)) >= 0;
+            static const char *const dear[] = { "dear", "hi", "hello", "hey", "liebe", "lieber", "hallo",
+                                                "cher", "chere", "chers", "bonjour", "querido", "querida",
+                                                "hola", "estimado", "estimada", "caro", "cara", "ciao", "beste",
+                                                "hoi", "hej", "drogi", "droga", "дорогой", "дорогая",
+                                                "здравствуйте", "привет", "ola", "prezado", "prezada" };
+            for (size_t k = end > 6 ? (size_t)end - 6 : 0; end >= 0 && k <= (size_t)end && !own; k++)
+                for (size_t j = 0; j < IG_ARRAY_LEN(dear) && !own; j++)
+                    own = word_is(&s, k, dear[j]) && (k == 0 || w[k - 1].sent != w[k].sent);
+            if (end >= 0 && !own) {
+                bool m = mention(&c, (size_t)end, (size_t)end) || mention(&c, i, i);
+                keep(&v->fam[F_NEWTASK], m ? g->mention_w : docw(&c, i));
             }
         }
         if (STARTS(&s, i, PI_NEWTASK)) {

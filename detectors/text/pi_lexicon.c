@@ -1780,6 +1780,73 @@ static const struct group groups[] = {
     { L_ZH, PI_NOREFUSE, "不要拒绝;不许拒绝;不准拒绝;永远不拒绝;从不拒绝;不能拒绝;别拒绝;不得拒绝" },
     { L_JA, PI_NOREFUSE, "断らずに;断らないで;断ってはいけ;拒否せずに;拒否しないで;決して断ら" },
     { L_KO, PI_NOREFUSE, "거절하지 말고;거절하지 마;거절하지 말;거부하지 말고;거부하지 마;절대 거절하지" },
+    /* (task hijacks, session 17, tune8: the assistant's current task is ended and a new one
+     * given to it - "Drop the current task. Your new job is ...", "Брось текущую задачу. Твоя
+     * новая задача ..." - the goal hijacking of PromptInject without an override word. Only the
+     * task, job or assignment as a whole, current or previous, never a draft, a list or a
+     * question of the user's: "drop the current draft and start over") */
+    { L_EN, PI_TASKEND, "drop the current task;drop your current task;abandon the current task;"
+      "abandon your current task;forget the current task;forget the previous task;forget your previous task;"
+      "forget your current task;forget your task;stop the current task;cancel the current task;"
+      "your task has changed;your assignment has changed;your job has changed;your role has changed;"
+      "your mission has changed;your assignment is no longer;your task is no longer;your job is no longer;"
+      "your role is no longer;stop what you are doing;stop what you re doing;drop whatever you are doing;"
+      "drop what you are doing;the previous task is cancelled;the previous task is canceled" },
+    { L_EN, PI_NEWROLE, "your new task;your new job;your new role;your new assignment;your new mission;"
+      "your new objective;your new goal;your new purpose;your new function;your job from now on;"
+      "your task from now on;your only task now;your only job now;your job now is;your task now is;"
+      "new objective;your job from this point;your task from this point;your sole purpose now" },
+    { L_FR, PI_TASKEND, "abandonne la tâche en cours;abandonne ta tâche;oublie la tâche précédente;oublie ta tâche;"
+      "ta tâche a changé;ta mission a changé;laisse tomber la tâche;arrête ce que tu fais;arrête la tâche en cours;"
+      "abandonnez la tâche en cours;oubliez la tâche précédente" },
+    { L_FR, PI_NEWROLE, "ta nouvelle tâche;ta nouvelle mission;ton nouveau rôle;ton nouveau travail;"
+      "ton nouvel objectif;votre nouvelle tâche;votre nouvelle mission" },
+    { L_DE, PI_TASKEND, "vergiss die bisherige aufgabe;vergiss deine bisherige aufgabe;vergiss die aktuelle aufgabe;"
+      "vergiss die vorherige aufgabe;vergiss deine aufgabe;brich die aktuelle aufgabe ab;deine aufgabe hat sich geändert;"
+      "lass die bisherige aufgabe;hör auf mit dem was du tust" },
+    { L_DE, PI_NEWROLE, "deine neue aufgabe;dein neuer auftrag;deine neue rolle;dein neues ziel;ihre neue aufgabe" },
+    { L_ES, PI_TASKEND, "deja lo que estabas haciendo;deja lo que estás haciendo;abandona la tarea actual;"
+      "olvida la tarea anterior;olvida tu tarea anterior;olvida la tarea actual;tu tarea ha cambiado;"
+      "deja la tarea actual;olvida tu tarea" },
+    { L_ES, PI_NEWROLE, "tu nueva tarea;tu nuevo trabajo;tu nueva misión;tu nuevo objetivo;tu nuevo rol;su nueva tarea" },
+    { L_IT, PI_TASKEND, "lascia perdere il compito precedente;lascia perdere il compito attuale;"
+      "abbandona il compito attuale;dimentica il compito precedente;dimentica il tuo compito;"
+      "il tuo compito è cambiato;smetti quello che stai facendo;interrompi il compito attuale" },
+    { L_IT, PI_NEWROLE, "il tuo nuovo compito;il tuo nuovo incarico;la tua nuova missione;il tuo nuovo obiettivo;"
+      "il tuo nuovo ruolo" },
+    { L_PT, PI_TASKEND, "esqueça a tarefa anterior;esqueça a tarefa atual;abandone a tarefa atual;sua tarefa mudou;"
+      "a sua tarefa mudou;pare o que está fazendo;deixe a tarefa anterior;esqueça sua tarefa" },
+    { L_PT, PI_NEWROLE, "sua nova tarefa;sua nova função;sua nova missão;seu novo objetivo;seu novo papel" },
+    { L_NL, PI_TASKEND, "stop met de huidige opdracht;stop met je huidige taak;stop met de huidige taak;"
+      "vergeet de vorige opdracht;vergeet je vorige taak;je taak is veranderd;stop met waar je mee bezig bent" },
+    { L_NL, PI_NEWROLE, "je nieuwe taak;jouw nieuwe taak;je nieuwe opdracht;je nieuwe rol;je nieuwe doel" },
+    { L_SV, PI_TASKEND, "sluta med den nuvarande uppgiften;glöm den tidigare uppgiften;din uppgift har ändrats;"
+      "avbryt den nuvarande uppgiften" },
+    { L_SV, PI_NEWROLE, "din nya uppgift;din nya roll;ditt nya uppdrag" },
+    { L_RU, PI_TASKEND, "брось текущую задачу;забудь предыдущую задачу;забудь текущую задачу;оставь текущую задачу;"
+      "твоя задача изменилась;прекрати то что делаешь;отмени текущую задачу;забудь свою задачу" },
+    { L_RU, PI_NEWROLE, "твоя новая задача;твоя новая роль;твоя новая цель;твоё новое задание" },
+    { L_UK, PI_TASKEND, "забудь попереднє завдання;кинь поточне завдання;твоє завдання змінилося" },
+    { L_UK, PI_NEWROLE, "твоє нове завдання;твоя нова роль;твоя нова мета" },
+    { L_PL, PI_TASKEND, "porzuć obecne zadanie;zapomnij o poprzednim zadaniu;zapomnij o obecnym zadaniu;"
+      "twoje zadanie się zmieniło;przerwij obecne zadanie;porzuć bieżące zadanie" },
+    { L_PL, PI_NEWROLE, "twoje nowe zadanie;twoja nowa rola;twój nowy cel;twoja nowa misja" },
+    { L_TR, PI_TASKEND, "önceki görevi bırak;mevcut görevi bırak;şu anki görevi bırak;önceki görevi unut;görevin değişti" },
+    { L_TR, PI_NEWROLE, "yeni görevin;yeni işin;yeni rolün;yeni amacın" },
+    { L_ID, PI_TASKEND, "lupakan tugas sebelumnya;tinggalkan tugas saat ini;tugasmu sudah berubah;hentikan tugas saat ini" },
+    { L_ID, PI_NEWROLE, "tugas barumu;tugas baru kamu;peran barumu;misi barumu" },
+    { L_VI, PI_TASKEND, "bỏ nhiệm vụ hiện tại;quên nhiệm vụ trước;nhiệm vụ của bạn đã thay đổi;dừng nhiệm vụ hiện tại" },
+    { L_VI, PI_NEWROLE, "nhiệm vụ mới của bạn;vai trò mới của bạn" },
+    { L_AR, PI_TASKEND, "اترك المهمة الحالية;انس المهمة السابقة;توقف عن المهمة الحالية;مهمتك تغيرت" },
+    { L_AR, PI_NEWROLE, "مهمتك الجديدة;دورك الجديد;وظيفتك الجديدة" },
+    { L_HI, PI_TASKEND, "पिछला काम छोड़ दो;मौजूदा काम छोड़ दो;पिछला काम भूल जाओ;तुम्हारा काम बदल गया है" },
+    { L_HI, PI_NEWROLE, "तुम्हारा नया काम;आपका नया काम" },
+    { L_ZH, PI_TASKEND, "停止当前任务;放弃当前任务;忘记之前的任务;忘掉之前的任务;你的任务已经改变;你的任务变了;停下你正在做的" },
+    { L_ZH, PI_NEWROLE, "你的新任务;你的新工作;你的新角色" },
+    { L_JA, PI_TASKEND, "今のタスクは中止;現在のタスクを中止;前のタスクは忘れて;あなたの任務は変更" },
+    { L_JA, PI_NEWROLE, "あなたの新しい任務;あなたの新しいタスク;あなたの新しい役割" },
+    { L_KO, PI_TASKEND, "하던 작업은 그만;이전 작업은 잊어;현재 작업을 중단;너의 임무가 바뀌었" },
+    { L_KO, PI_NEWROLE, "너의 새 임무;너의 새로운 임무;당신의 새 임무;너의 새 역할" },
 };
 
 #define PHRASE_WORDS 6

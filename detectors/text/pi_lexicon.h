@@ -69,6 +69,8 @@ enum pi_class {
     PI_PERMIT,         /* you are allowed to, i authorise you to ... (an order unless asked or reported) */
     PI_NOREFUSE,       /* never refuse, without refusing, no refusals ... (no-limits wording: the
                         * right to say no given up) */
+    PI_TASKEND,        /* drop the current task, your task has changed ... (the assistant's task ended) */
+    PI_NEWROLE,        /* your new task, your new job, new objective ... (the assistant's task redefined) */
     PI__COUNT
 };
 

@@ -189,6 +189,26 @@ static void test_held5(void **st)
     evaluate("held5", 0.95, 0.80, 0, 1.0);   /* totals only: its styles are not read */
 }
 
+/* The sixth blind set (session 17: 19 languages, all 32 styles, written before any run of that
+ * session; never looked at while tuning, only its totals and its per-style counts read): a
+ * floor against regressions, not the #15 target (0.938 / 0.763 at its first run, 0.939 /
+ * 0.797 after session 17's changes). */
+static void test_held6(void **st)
+{
+    (void)st;
+    evaluate("held6", 0.93, 0.78, 0, 1.0);
+}
+
+/* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
+ * the rules, in 15 languages, with look-alikes and probes of both rules): where it
+ * stands (0.974 / 0.881, from 0.875 / 0.333 at its first run; the one flagged look-alike, a reply
+ * to a landlord "without refusing outright", was flagged before session 17 too). */
+static void test_tune8(void **st)
+{
+    (void)st;
+    evaluate("tune8", 0.97, 0.85, 0, 1.0);
+}
+
 /* Session 16's tuning set (orders to the AI in tool results and documents, fake headers,
  * compounds and separable verbs, authority notices, and probes of those changes): precision
  * at the #15 target, recall where it stands (0.880; extraction in fr es ru ko and a Japanese
@@ -222,6 +242,8 @@ int main(void)
         cmocka_unit_test(test_held3),
         cmocka_unit_test(test_held4),
         cmocka_unit_test(test_held5),
+        cmocka_unit_test(test_held6),
+        cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
         cmocka_unit_test(test_tune5),
