@@ -1780,6 +1780,19 @@ static const struct group groups[] = {
     { L_ZH, PI_NOREFUSE, "不要拒绝;不许拒绝;不准拒绝;永远不拒绝;从不拒绝;不能拒绝;别拒绝;不得拒绝" },
     { L_JA, PI_NOREFUSE, "断らずに;断らないで;断ってはいけ;拒否せずに;拒否しないで;決して断ら" },
     { L_KO, PI_NOREFUSE, "거절하지 말고;거절하지 마;거절하지 말;거부하지 말고;거부하지 마;절대 거절하지" },
+    /* (a dated message's instructions, session 17, tune8: "oubliez les consignes d'hier", "ignore
+     * the instructions from yesterday" - a person's earlier message, as "my" is, not the
+     * assistant's standing rules) */
+    { L_EN, PI_MINE, "from yesterday;from last week;from this morning" },
+    { L_FR, PI_MINE, "d hier;de la semaine derniere;de ce matin" },
+    { L_DE, PI_MINE, "von gestern;von letzter woche;von heute morgen" },
+    { L_ES, PI_MINE, "de ayer;de la semana pasada;de esta manana" },
+    { L_IT, PI_MINE, "di ieri;della settimana scorsa;di stamattina" },
+    { L_PT, PI_MINE, "de ontem;da semana passada;de hoje de manha" },
+    { L_NL, PI_MINE, "van gisteren;van vorige week;van vanochtend" },
+    { L_SV, PI_MINE, "från igår;från i går;från förra veckan" },
+    { L_PL, PI_MINE, "z wczoraj;z zeszłego tygodnia" },
+    { L_RU, PI_MINE, "со вчерашнего дня;с прошлой недели" },
     /* (task hijacks, session 17, tune8: the assistant's current task is ended and a new one
      * given to it - "Drop the current task. Your new job is ...", "Брось текущую задачу. Твоя
      * новая задача ..." - the goal hijacking of PromptInject without an override word. Only the

@@ -192,17 +192,18 @@ static void test_held5(void **st)
 /* The sixth blind set (session 17: 19 languages, all 32 styles, written before any run of that
  * session; never looked at while tuning, only its totals and its per-style counts read): a
  * floor against regressions, not the #15 target (0.938 / 0.763 at its first run, 0.939 /
- * 0.797 after session 17's changes). */
+ * 0.959 / 0.797 after session 17's changes). */
 static void test_held6(void **st)
 {
     (void)st;
-    evaluate("held6", 0.93, 0.78, 0, 1.0);
+    evaluate("held6", 0.95, 0.78, 0, 1.0);
 }
 
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
- * the rules, in 15 languages, with look-alikes and probes of both rules): where it
- * stands (0.974 / 0.881, from 0.875 / 0.333 at its first run; the one flagged look-alike, a reply
- * to a landlord "without refusing outright", was flagged before session 17 too). */
+ * the rules, in 15 languages; code, runbooks, tool results and logs whose orders are for
+ * people; probes of each rule): where it stands (0.980 / 0.889 with every batch, 0.781 / 0.463
+ * with the rules before session 17; the one flagged look-alike, a reply to a landlord "without
+ * refusing outright", was flagged before session 17 too). */
 static void test_tune8(void **st)
 {
     (void)st;
