@@ -1301,6 +1301,50 @@ static inline uint32_t para_first(double s0, double m0, double ptol, const doubl
     return pass & keep;
 }
 
+/* Bit k (k < n <= REL_NEAR) set where lo <= v[k] <= hi (v readable up to REL_NEAR). */
+static inline uint32_t para_window(const double *v, uint32_t n, double lo, double hi)
+{
+    uint32_t in = 0;
+#if BD_SSE2
+    const __m128d vl = _mm_set1_pd(lo), vh = _mm_set1_pd(hi);
+    for (uint32_t k = 0; k < n; k += 2) {
+        __m128d x = _mm_loadu_pd(v + k);
+        in |= (uint32_t)_mm_movemask_pd(_mm_and_pd(_mm_cmple_pd(vl, x), _mm_cmple_pd(x, vh))) << k;
+    }
+#else
+    for (uint32_t k = 0; k < n; k++)
+        in |= (uint32_t)(lo <= v[k] && v[k] <= hi) << k;
+#endif
+    return in & ((1u << n) - 1u);
+}
+
+/* q + a == b + c (slots ai, bi, ci: three distinct kept inputs, all distinct from q) within
+ * rounding, and the two sides a probe's (relations()): sets h's parallelogram. */
+static inline bool para_try(const float *q, const struct bd_state *st, uint32_t ai, uint32_t bi,
+                            uint32_t ci, const uint32_t *qn, const int *qf, float qe, uint32_t dim,
+                            uint32_t dense, struct rel_hit *h)
+{
+    const float *a = rel_at(st, dim, ai), *b = rel_at(st, dim, bi), *c = rel_at(st, dim, ci);
+    if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, qe, dim))
+        return false;
+    int f2;
+    if (!nnz_diff(a, b, qe, dim, 1, &f2) || !nnz_diff(a, c, qe, dim, 1, &f2) ||
+        !nnz_diff(b, c, qe, dim, 1, &f2))
+        return false;
+    /* both sides (q - b and q - c) move several coordinates: antithetic pairs around one
+     * centre. A side along one coordinate is the same slider step taken on two records (a
+     * what-if tool's grid), not a probe. */
+    uint32_t side = qn[bi] < qn[ci] ? qn[bi] : qn[ci];
+    if (side < 2 || !coarse(q, b, qe, dim) || !coarse(q, c, qe, dim) ||
+        !coarse(q, a, qe, dim))   /* q a rounding step from a: b, c mirror a, no pair
+                                   * (integer records: 0 and 16 around 8) */
+        return false;
+    h->synth = h->two = true;
+    h->coord = side >= dense && dense >= 2 ? -1 : qf[bi];
+    h->para = (int)ai;
+    return true;
+}
+
 static void relations(const struct bd_params *p, const struct bd_state *st, const float *q,
                       float qq, uint32_t dim, int label, double margin, const float *inv,
                       struct rel_hit *h)
@@ -1462,117 +1506,62 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * fresh inputs: hundreds of triples a row) */
     double c0[REL_N], ac0[REL_N];
     /* the same per position in cand (pc) and all (pa), one spare for paired loads */
-    double pc0[REL_NEAR + 2], pac0[REL_NEAR + 2], pa0[REL_N + 1], paa0[REL_N + 1];
+    double pc0[REL_NEAR + 2], pa0[REL_N + 1], paa0[REL_N + 1];
     for (uint32_t k = 0; k < nall; k++) {
         c0[all[k]] = (double)rel_at(st, dim, all[k])[0];
         ac0[all[k]] = fabs(c0[all[k]]);
         pa0[k] = c0[all[k]];
         paa0[k] = ac0[all[k]];
     }
-    for (uint32_t k = 0; k < nc; k++) {   /* (the same values: cand is among all) */
+    for (uint32_t k = 0; k < nc; k++)   /* (the same values: cand is among all) */
         pc0[k] = (double)rel_at(st, dim, cand[k])[0];
-        pac0[k] = fabs(pc0[k]);
-    }
-    pc0[nc] = pac0[nc] = pa0[nall] = paa0[nall] = 0.0;
+    pc0[nc] = pa0[nall] = paa0[nall] = 0.0;
     const double ptol = 0.5 * qe * (1.0 + 1.0 + 1.0 + 1.0) * 1.0001;
-    /* With b and c both among the nearest (z > y), the candidates c that may pass that
-     * test, by a binary search over cand's values sorted: the test is zero_comb()'s own
-     * first coordinate, so a wider window (T: the largest tolerance any triple gets, with
-     * room for rounding) changes no outcome; hundreds of tests a row become ~70 searches. */
+    /* With a, b and c all among the nearest, the triples that may pass that test by a
+     * window on a's value: the test is zero_comb()'s own first coordinate, so a wider
+     * window (T: the largest tolerance any triple gets, with room for rounding) changes
+     * no outcome; hundreds of tests a row become ~20 windows. */
     double maxa = 0;
     for (uint32_t k = 0; k < nall; k++)
         maxa = paa0[k] > maxa ? paa0[k] : maxa;
     const double wide_tol = (4.0 * ULP * (fabs((double)q[0]) + 3.0 * maxa) + ptol + 1e-30) *
                             (1.0 + 0x1p-20);
-    /* cand's values ascending (+inf after them), by rank (no branch on the values);
-     * below[r]: the positions in cand of the r smallest, as bits */
-    double sv[REL_NEAR];
-    uint32_t below[REL_NEAR + 1] = { 0 };
-    for (uint32_t k = 0; k < REL_NEAR; k++)
-        sv[k] = INFINITY;
-    uint32_t sz[REL_NEAR];
-    for (uint32_t k = 0; k < nc; k++) {
-        uint32_t r = 0;
-        for (uint32_t j = 0; j < nc; j++)
-            r += (pc0[j] < pc0[k]) | ((pc0[j] == pc0[k]) & (j < k));
-        sv[r] = pc0[k];
-        sz[r] = k;
-    }
-    for (uint32_t r = 0; r < nc; r++)
-        below[r + 1] = below[r] | 1u << sz[r];
-    for (uint32_t r = nc; r < REL_NEAR; r++)
-        below[r + 1] = below[r];
-    _Static_assert(REL_NEAR == 8, "binary searches of four steps");
     /* The triples with b and c both among the nearest, a among them too, pair by pair:
      * (b, c), z > y, with the positions x of the candidates a whose value at coordinate 0
      * may meet q + a == b + c there (twice the window above around b + c - q: the triples
      * zero_comb()'s first coordinate passes, and more, whatever the rounding of either
-     * sum), tri[x] bit 8y + z; then tried in the order (x, y, z) the loop below would, so
-     * the first that passes is the same. On the 20-fold replay of iris (~6 of 18 fresh
-     * inputs among the nearest, 0.12 windows a pair holding a value) the (a, b) loop took
-     * 40 binary searches a row at ~80 instructions each; the pairs are half as many. */
+     * sum), tri[x] bit 8y + z; then tried in the order (x, y, z) the (a, b) loop below
+     * took them in before (a, then b, then c by position), so the first that passes is
+     * the same. On the 20-fold replay of iris (~6 of 18 fresh inputs among the nearest,
+     * 0.12 windows a pair holding a value) that loop took 40 binary searches a row, ~80
+     * instructions each with its setup; the pairs are half as many, and each is tested
+     * against the candidates' values at once (para_window()). */
+    _Static_assert(REL_NEAR == 8, "a candidate's triples are one 64-bit mask");
     uint64_t tri[REL_NEAR] = { 0 };
     for (uint32_t y = 0; y + 1 < nc && !h->synth; y++)
         for (uint32_t z = y + 1; z < nc; z++) {
             double t = pc0[y] + pc0[z] - (double)q[0];
-            double lo = t - 2.0 * wide_tol, hi = t + 2.0 * wide_tol;
-            uint32_t kl = 4u * (sv[3] < lo), kh = 4u * (sv[3] <= hi);
-            kl += 2u * (sv[kl + 1] < lo);
-            kh += 2u * (sv[kh + 1] <= hi);
-            kl += (uint32_t)(sv[kl] < lo);
-            kh += (uint32_t)(sv[kh] <= hi);
-            kl += (uint32_t)(kl == REL_NEAR - 1) & (uint32_t)(sv[kl] < lo);
-            kh += (uint32_t)(kh == REL_NEAR - 1) & (uint32_t)(sv[kh] <= hi);
-            for (uint32_t xs = below[kh] & ~below[kl] & ~(1u << y | 1u << z); xs; xs &= xs - 1)
+            for (uint32_t xs = para_window(pc0, nc, t - 2.0 * wide_tol, t + 2.0 * wide_tol) &
+                               ~(1u << y | 1u << z);
+                 xs; xs &= xs - 1)
                 tri[__builtin_ctz(xs)] |= 1ull << (8 * y + z);
         }
-    for (uint32_t x = 0; x < na && !h->synth; x++) {
-        uint32_t ai = cand[x];
-        const float *a = rel_at(st, dim, ai);
-        /* with q's antipode as a, b's is c, anywhere: on a sphere around the centre b and
-         * its antipode are never both near q (|q - b|^2 + |q - c|^2 is fixed) */
-        bool anti = x >= nc;
-        const uint32_t *cs = anti ? all : cand;
-        uint32_t ncs = anti ? nall : nc;
-        for (uint32_t y = 0; y < nc && !h->synth; y++) {
-            uint32_t bi = cand[y];
-            if (bi == ai)
-                continue;
-            const float *b = rel_at(st, dim, bi);
-            uint32_t pass;
-            if (anti) {
-                const double s0 = (double)q[0] + c0[ai] + -c0[bi],   /* q + 1 a + -1 b */
-                             m0 = fabs((double)q[0]) + ac0[ai] + ac0[bi];
-                pass = para_first(s0, m0, ptol, pa0, paa0, 0, ncs);
-            } else {
-                pass = (uint32_t)(tri[x] >> (8 * y)) & 0xffu;   /* z > y (tri) */
-                if (!pass)
-                    continue;
-            }
-            for (; pass; pass &= pass - 1) {
-                uint32_t ci = cs[__builtin_ctz(pass)];
-                if (ci == ai || ci == bi)
-                    continue;
-                const float *c = rel_at(st, dim, ci);
-                if (!zero_comb(q, a, 1.0, b, -1.0, c, -1.0, qe, dim))
-                    continue;
-                int f2;
-                if (!nnz_diff(a, b, qe, dim, 1, &f2) || !nnz_diff(a, c, qe, dim, 1, &f2) ||
-                    !nnz_diff(b, c, qe, dim, 1, &f2))
-                    continue;
-                /* both sides (q - b and q - c) move several coordinates: antithetic pairs
-                 * around one centre. A side along one coordinate is the same slider step
-                 * taken on two records (a what-if tool's grid), not a probe. */
-                uint32_t side = qn[bi] < qn[ci] ? qn[bi] : qn[ci];
-                if (side < 2 || !coarse(q, b, qe, dim) || !coarse(q, c, qe, dim) ||
-                    !coarse(q, a, qe, dim))   /* q a rounding step from a: b, c mirror a,
-                                               * no pair (integer records: 0 and 16 around 8) */
-                    continue;
-                h->synth = h->two = true;
-                h->coord = side >= dense && dense >= 2 ? -1 : qf[bi];
-                h->para = (int)ai;
-                break;
-            }
+    for (uint32_t x = 0; x < nc && !h->synth; x++)
+        for (uint64_t t = tri[x]; t && !h->synth; t &= t - 1) {
+            uint32_t yz = (uint32_t)__builtin_ctzll(t);
+            para_try(q, st, cand[x], cand[yz >> 3], cand[yz & 7], qn, qf, qe, dim, dense, h);
+        }
+    /* with q's antipode as a, b's is c, anywhere: on a sphere around the centre b and
+     * its antipode are never both near q (|q - b|^2 + |q - c|^2 is fixed) */
+    for (uint32_t y = 0; na > nc && y < nc && !h->synth; y++) {
+        uint32_t ai = cand[nc], bi = cand[y];
+        const double s0 = (double)q[0] + c0[ai] + -c0[bi],   /* q + 1 a + -1 b */
+                     m0 = fabs((double)q[0]) + ac0[ai] + ac0[bi];
+        for (uint32_t pass = para_first(s0, m0, ptol, pa0, paa0, 0, nall); pass && !h->synth;
+             pass &= pass - 1) {
+            uint32_t ci = all[__builtin_ctz(pass)];
+            if (ci != ai && ci != bi)
+                para_try(q, st, ai, bi, ci, qn, qf, qe, dim, dense, h);
         }
     }
     /* bisection: q strictly between two earlier inputs on one line of a dense direction */
