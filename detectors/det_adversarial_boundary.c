@@ -42,7 +42,7 @@
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
  * memory); refused stars: the client keeps none. Per model, from its first scaled row of
- * up to 4,096 features (cross_clients): ~340 KiB + 2 x 512 x dim x 4 B (fingerprint index,
+ * up to 4,096 features (cross_clients): ~212 KiB + 2 x 512 x dim x 4 B (fingerprint index,
  * two lanes of last rows; 4 MiB at 1,024 features) + 8 KiB of projection indices above 64
  * features, and up to 2 x XC = 32 streams' states (each a client's), from the same budget,
  * freed with the model entry. */
@@ -2537,11 +2537,6 @@ struct bd_xslot {             /* 8 bytes: the XPROBE a fingerprint may sit in fi
     uint32_t row;             /* the row that had it (its id: xid()) */
 };
 
-struct bd_xwho {              /* beside each index entry, read only where its fp matches */
-    uint32_t client;          /* that row's client (hash) */
-    uint32_t exact;           /* hash of its values */
-};
-
 /* The lanes' last rows' value hashes, counted (hash -> rows of the XL x XR that have it):
  * the exact-repeat test of a row is one look-up, not a pass over every kept row's hash.
  * Open addressing (linear probing, deletion by backward shift) at a quarter full. */
@@ -2590,7 +2585,6 @@ struct bd_cross {
     uint32_t *pidx;           /* wide rows: XP x XM coordinates (index << 1 | sign), else NULL */
     struct ig_fscale pfs;     /* wide rows: the projections' scale */
     _Alignas(64) struct bd_xslot slot[XL][XSLOTS];
-    struct bd_xwho who[XL][XSLOTS];
     struct bd_xrow rec[XL * XR];   /* lane l's row n at l x XR + n % XR (xpos()) */
     struct bd_xrep rep[XREP]; /* the hashes of rec's rows (row != 0), counted */
     float   *raw;             /* XL x XR x dim, as rec */
@@ -2788,7 +2782,6 @@ static void cross_fps(struct bd_cross *x, const struct ig_fscale *fs, const floa
         for (uint32_t l = 0; l < XL; l++) {
             uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
             __builtin_prefetch(&x->slot[l][i]);
-            __builtin_prefetch(&x->who[l][i]);   /* read where the fingerprint matches */
         }
     }
 }
@@ -2913,7 +2906,6 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     enum { XV = XL * XS * XPROBE };
     /* per row met, in the order met (one spare: each hit writes there, a new row keeps it) */
     uint32_t vrow[XV + 1], vpos[XV + 1], vn[XV], nv = 0;
-    const struct bd_xwho *vw[XV + 1];   /* its first entry's who (each has the same) */
     bool vcross[XV], vsame[XV];
     _Static_assert(XV < 256, "vcnt counts a row's hits");
     if (!(++x->lrows[lane] & 0x7fffffffu))
@@ -2932,17 +2924,19 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
                 uint32_t row = x->slot[l][t].row, pos = xpos(row), c = x->vcnt[pos];
                 vrow[nv] = row;
                 vpos[nv] = pos;
-                vw[nv] = &x->who[l][t];
                 x->vcnt[pos] = (uint8_t)(c + 1);
                 nv += !c;
             }
         }
     }
+    /* each row met is live (younger than XWIN = XR rows in its lane), so rec still holds
+     * its client and values' hash (bd_observe() writes them there as it is indexed) */
     for (uint32_t v = 0; v < nv; v++) {
+        const struct bd_xrow *r = &x->rec[vpos[v]];
         vn[v] = x->vcnt[vpos[v]];
         x->vcnt[vpos[v]] = 0;
-        vsame[v] = vw[v]->exact == exact;
-        vcross[v] = vw[v]->client != who && vw[v]->exact != exact;
+        vsame[v] = r->hash == exact;
+        vcross[v] = r->client != who && r->hash != exact;
     }
     /* the best-matching recent row (the newest in its lane on a tie), as Blacklight scores
      * a query */
@@ -3023,7 +3017,6 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
             }
         }
         ls[use] = (struct bd_xslot){ fp[j], *id };
-        x->who[lane][use] = (struct bd_xwho){ who, exact };
     }
     return sid;
 }
