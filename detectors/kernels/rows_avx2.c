@@ -63,20 +63,30 @@ static inline void groups(const float *q, const float *rows, const float *w, uin
             }
         }
     }
-    for (int g = 0; g < G; g++) {
-        float a[8];
-        const float *r = rows + (size_t)(8 * g) * dim;
-        _mm256_storeu_ps(a, acc[g]);
-        for (uint32_t c = k; c < dim; c++) {
-            float x = q[c], s = w ? w[c] : 1.0f;
-            for (uint32_t j = 0; j < 8; j++) {
-                float d = (x - r[(size_t)j * dim + c]) * s;
-                a[j] += d * d;
+    if (k < dim) {
+        /* the last dim - k (< 8) features the same way, each row's by a masked load (none
+         * read past the row, nor past the last row): a narrow input (4 features, iris) was
+         * all tail, 8 x dim scalar steps a group */
+        const __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(dim - k)),
+                                                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        __m256 v[4][8];
+        for (int g = 0; g < G; g++) {
+            const float *r = rows + (size_t)(8 * g) * dim + k;
+            for (int j = 0; j < 8; j++)
+                v[g][j] = _mm256_maskload_ps(r + (size_t)j * dim, tail);
+            transpose8(v[g]);
+        }
+        for (uint32_t j = 0; k + j < dim; j++) {
+            const __m256 x = _mm256_set1_ps(q[k + j]);
+            const __m256 s = w ? _mm256_set1_ps(w[k + j]) : one;
+            for (int g = 0; g < G; g++) {
+                __m256 d = _mm256_mul_ps(_mm256_sub_ps(x, v[g][j]), s);
+                acc[g] = _mm256_add_ps(acc[g], _mm256_mul_ps(d, d));
             }
         }
-        for (int j = 0; j < 8; j++)
-            out[8 * g + j] = a[j];
     }
+    for (int g = 0; g < G; g++)
+        _mm256_storeu_ps(out + 8 * g, acc[g]);
 }
 
 void ig_kern_l2sq_rows_avx2(const float *q, const float *rows, const float *w, uint32_t dim,

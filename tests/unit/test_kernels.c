@@ -390,7 +390,7 @@ static void test_rows_exact(void **state)
     (void)state;
     const struct ig_kern_ops *ops[4];
     int np = all_paths(ops);
-    const uint32_t rdims[] = { 1, 3, 7, 8, 9, 16, 31, 64, 65, 784 };
+    const uint32_t rdims[] = { 1, 3, 4, 5, 7, 8, 9, 12, 16, 31, 64, 65, 784 };
     for (size_t di = 0; di < sizeof(rdims) / sizeof(rdims[0]); di++) {
         uint32_t d = rdims[di];
         uint32_t nmax = 41;
