@@ -2862,6 +2862,46 @@ static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xsl
 #endif
 }
 
+/* The first of the XPROBE entries at <sl> whose row is the oldest (xage()); all live. */
+static inline uint32_t xprobe_oldest(const struct bd_cross *x, const struct bd_xslot *sl)
+{
+#if BD_SSE2
+    /* xprobe_live()'s ages, four entries a register; their largest (ages are below 2^31:
+     * signed compares order them), then the first entry that has it */
+    const __m128i one = _mm_set1_epi32(1), l0 = _mm_set1_epi32((int)x->lrows[0]),
+                  l1 = _mm_set1_epi32((int)x->lrows[1]), m31 = _mm_set1_epi32(0x7fffffff);
+    const float *p = (const float *)(const void *)sl;
+    __m128i age[XPROBE / 4];
+    for (uint32_t q = 0; q < XPROBE / 4; q++) {
+        __m128 a = _mm_load_ps(p + 8 * q), b = _mm_load_ps(p + 8 * q + 4);
+        __m128i rows = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+        __m128i odd = _mm_cmpeq_epi32(_mm_and_si128(rows, one), one);
+        __m128i lr = _mm_or_si128(_mm_and_si128(odd, l1), _mm_andnot_si128(odd, l0));
+        age[q] = _mm_and_si128(_mm_sub_epi32(lr, _mm_srli_epi32(rows, 1)), m31);
+    }
+    _Static_assert(XPROBE == 8, "two registers of ages");
+    __m128i gt = _mm_cmpgt_epi32(age[1], age[0]);
+    __m128i mx = _mm_or_si128(_mm_and_si128(gt, age[1]), _mm_andnot_si128(gt, age[0]));
+    for (int sh = 0; sh < 2; sh++) {
+        __m128i o = sh ? _mm_shuffle_epi32(mx, _MM_SHUFFLE(2, 3, 0, 1))
+                       : _mm_shuffle_epi32(mx, _MM_SHUFFLE(1, 0, 3, 2));
+        gt = _mm_cmpgt_epi32(o, mx);
+        mx = _mm_or_si128(_mm_and_si128(gt, o), _mm_andnot_si128(gt, mx));
+    }
+    uint32_t at = (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(age[0], mx))) |
+                  (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(age[1], mx))) << 4;
+    return (uint32_t)__builtin_ctz(at);
+#else
+    uint32_t use = 0, oldest = xage(x, sl[0].row);
+    for (uint32_t k = 1; k < XPROBE; k++) {
+        uint32_t a = xage(x, sl[k].row);
+        use = a > oldest ? k : use;
+        oldest = a > oldest ? a : oldest;
+    }
+    return use;
+#endif
+}
+
 /* q is the midpoint of p and r, as a binary search's next row is of its bracket's two ends
  * (which are then equally near it: the best match is one, the other is where 2q - p points):
  * |2q - p - r| within BRACKET_TOL of |p - r| in the model's scale, plus what rounding to qe
@@ -2934,27 +2974,28 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     }
     /* each row met is live (younger than XWIN = XR rows in its lane), so rec still holds
      * its client and values' hash (bd_observe() writes them there as it is indexed) */
+    /* ... and the best-matching recent row (the newest in its lane on a tie), as Blacklight
+     * scores a query, in the same pass */
+    uint32_t best = XV;
+    bool copy = false;
     for (uint32_t v = 0; v < nv; v++) {
         const struct bd_xrow *r = &x->rec[vpos[v]];
-        vn[v] = x->vcnt[vpos[v]];
+        uint32_t c = x->vcnt[vpos[v]];
+        vn[v] = c;
         x->vcnt[vpos[v]] = 0;
         vsame[v] = r->hash == exact;
         vcross[v] = r->client != who && r->hash != exact;
-    }
-    /* the best-matching recent row (the newest in its lane on a tie), as Blacklight scores
-     * a query */
-    uint32_t best = XV;
-    for (uint32_t v = 0; v < nv; v++)
-        if (vn[v] >= XMATCH && (best == XV || vn[v] > vn[best] ||
-                                (vn[v] == vn[best] && xage(x, vrow[v]) < xage(x, vrow[best]))))
+        copy |= vsame[v] && c == XS;
+        if (c >= XMATCH && (best == XV || c > vn[best] ||
+                            (c == vn[best] && xage(x, vrow[v]) < xage(x, vrow[best]))))
             best = v;
+    }
     uint32_t sid = 0;
     *mrow = *link = *mid = 0;
     /* an exact repeat of a recent row (a popular record, a shared cache miss, a retry)
      * adds no step to any search */
-    for (uint32_t v = 0; v < nv && best < XV; v++)
-        if (vsame[v] && vn[v] == XS)
-            best = XV;
+    if (copy)
+        best = XV;
     /* ... nor does one of an older row: the index keeps XPROBE rows per fingerprint, and a
      * popular record's copies crowd each other out there, so the lanes' last XR rows' hashes
      * say (a record one user probed and another sends again must not look like a step) */
@@ -3009,16 +3050,7 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)), use = i, old;
         /* the first free or stale entry, else the oldest (the first of equals) */
         xprobe_live(x, &ls[i], fp[j], &old);
-        if (old) {
-            use = i + (uint32_t)__builtin_ctz(old);
-        } else {
-            uint32_t oldest = xage(x, ls[i].row);
-            for (uint32_t k = i + 1; k < i + XPROBE; k++) {
-                uint32_t a = xage(x, ls[k].row);
-                use = a > oldest ? k : use;
-                oldest = a > oldest ? a : oldest;
-            }
-        }
+        use = i + (old ? (uint32_t)__builtin_ctz(old) : xprobe_oldest(x, &ls[i]));
         ls[use] = (struct bd_xslot){ fp[j], *id };
     }
     return sid;
