@@ -2586,6 +2586,9 @@ struct bd_cross {
     struct ig_fscale pfs;     /* wide rows: the projections' scale */
     _Alignas(64) struct bd_xslot slot[XL][XSLOTS];
     struct bd_xrow rec[XL * XR];   /* lane l's row n at 2 x (n % XR) + l (xpos()) */
+    /* rec's client and hash of each place, packed (8 KiB): cross_match() reads them for
+     * every row it meets (~37 a row on iris), and rec's 36-byte records were cache misses */
+    struct { uint32_t client, hash; } xwho[XL * XR];
     struct bd_xrep rep[XREP]; /* the hashes of rec's rows (row != 0), counted */
     float   *raw;             /* XL x XR x dim, as rec */
     struct bd_xstream s[XL * XC];   /* XC a lane (cross_stream()) */
@@ -2972,19 +2975,19 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
             }
         }
     }
-    /* each row met is live (younger than XWIN = XR rows in its lane), so rec still holds
-     * its client and values' hash (bd_observe() writes them there as it is indexed) */
+    /* each row met is live (younger than XWIN = XR rows in its lane), so rec (xwho) still
+     * holds its client and values' hash (bd_observe() writes them there as it is indexed) */
     /* ... and the best-matching recent row (the newest in its lane on a tie), as Blacklight
      * scores a query, in the same pass */
     uint32_t best = XV;
     bool copy = false;
     for (uint32_t v = 0; v < nv; v++) {
-        const struct bd_xrow *r = &x->rec[vpos[v]];
+        const uint32_t rc = x->xwho[vpos[v]].client, rh = x->xwho[vpos[v]].hash;
         uint32_t c = x->vcnt[vpos[v]];
         vn[v] = c;
         x->vcnt[vpos[v]] = 0;
-        vsame[v] = r->hash == exact;
-        vcross[v] = r->client != who && r->hash != exact;
+        vsame[v] = rh == exact;
+        vcross[v] = rc != who && rh != exact;
         copy |= vsame[v] && c == XS;
         if (c >= XMATCH && (best == XV || c > vn[best] ||
                             (c == vn[best] && xage(x, vrow[v]) < xage(x, vrow[best]))))
@@ -3323,6 +3326,8 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             rep_add(xv, hash);
             xv->rec[i] = (struct bd_xrow){ id, who, label, (float)margin, poff, 0, link, again,
                                            hash };
+            xv->xwho[i].client = who;
+            xv->xwho[i].hash = hash;
             raw_put(xv->raw + (size_t)i * dim, x, dim);
             /* The view is there for thin clients (lane 1). A busy client's rows are judged
              * by its own stream (rel_row above) and join no cross stream, unless that stream
