@@ -43,7 +43,7 @@ of its queries (rows; requests for LLM clients) the first finding of the expecte
 
 Usage:
     efficacy.py --bin INFERGUARD --src SRC_DIR [--quick] [--out TABLE.md] [--json FILE]
-                [--check] [--keep] [--splice RESULTS.md] [--seed S]
+                [--check] [--keep] [--splice RESULTS.md] [--seed S] [--model KIND[,KIND...]]
 --quick: wine, breast_cancer, the LLM scenario and wine served with labels only, at smaller
 volumes (the integration test). The full mode adds digits, iris and iris with labels only.
 --check exits 1 when an asserted bound is missed: any finding on an ordinary client, an
@@ -52,6 +52,11 @@ below; the table's "target" column is the issue's aim, which may be stricter).
 --splice FILE replaces the section "## 9. ..." of FILE with the table.
 --seed S (default 0, the table's): another draw of everything random: the models' training,
 held-out and attacker splits (sk_model_server.py --seed S) and every client's seed.
+--model KIND[,KIND...] (default mlp, the table's): the classifier every model scenario serves
+(sk_model_server.py --model: mlp, logreg, forest, gboost, svc); several kinds run each model
+scenario once per kind. A kind other than mlp is named in the scenario ("wine (z) [forest]")
+and its work directory (sN-forest); its clients keep the seeds and addresses of the mlp run,
+so rows compare kind for kind. The LLM scenario runs once, whatever the kinds.
 Exit 77 when dumpcap or sklearn is missing.
 """
 import argparse
@@ -187,9 +192,37 @@ def plan_nes(q):
     return [("nes", int(400 * q), 50, 0)]
 
 
-def plan(quick):
+# sk_model_server.py --model: what the table says each kind is
+MODEL_KINDS = {"mlp": "MLP (32 hidden ReLU units)", "logreg": "logistic regression",
+               "forest": "random forest (50 trees)", "gboost": "gradient-boosted trees",
+               "svc": "RBF SVC with Platt-scaled probabilities"}
+
+
+def plan(quick, models=("mlp",)):
     """[(scenario, kind, options, phase1 clients, phase2 clients)]; a client is
-    (role, queries, batch, pause)."""
+    (role, queries, batch, pause). Each model scenario once per classifier kind of <models>
+    (options "model"; a kind other than mlp is named in the scenario); in the order of the
+    mlp plan, so a scenario's place, and with it its clients' seeds and addresses, is the same
+    for every kind (plan_index gives it)."""
+    out = []
+    for m in models:
+        for name, kind, opt, p1, p2 in plan_mlp(quick):
+            if kind != "model":
+                if m == models[0]:
+                    out.append((name, kind, opt, p1, p2))
+                continue
+            out.append((name + ("" if m == "mlp" else f" [{m}]"), kind, dict(opt, model=m), p1, p2))
+    return out
+
+
+def plan_index(quick, name):
+    """A scenario's place in the mlp plan (its work directory's and its clients' seeds)."""
+    base = name.split(" [")[0]
+    return [s[0] for s in plan_mlp(quick)].index(base)
+
+
+def plan_mlp(quick):
+    """The scenarios of one classifier kind (the mlp plan's order)."""
     q = 0.5 if quick else 1.0
     out = []
     sets = (("wine", False), ("breast_cancer", True)) if quick else \
@@ -288,7 +321,8 @@ def start_server(tools, d, kind, opt, seed=0):
     if kind == "model":
         cmd = [PY, os.path.join(tools, "sk_model_server.py"), "--portfile", portfile, "--meta", meta,
                "--dataset", opt["dataset"], "--split", "--seed", str(seed)] + \
-            (["--raw"] if opt["raw"] else []) + (["--labels"] if opt.get("labels") else [])
+            (["--raw"] if opt["raw"] else []) + (["--labels"] if opt.get("labels") else []) + \
+            (["--model", opt["model"]] if opt.get("model", "mlp") != "mlp" else [])
     else:
         cmd = [PY, os.path.join(tools, "chat_server.py"), "--portfile", portfile, "--generic"]
     srv = subprocess.Popen(cmd)
@@ -360,7 +394,8 @@ def start_capture(port, pcap, recout):
 
 def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
     tools = os.path.join(a.src, "tests", "tools")
-    d = os.path.join(work, f"s{idx}")
+    m = opt.get("model", "mlp")
+    d = os.path.join(work, f"s{idx}" + ("" if m == "mlp" else "-" + m))
     os.makedirs(d)
     srv, port, meta = start_server(tools, d, kind, opt, a.seed)
     procs = [srv]
@@ -565,6 +600,10 @@ def render(results, mode, src):
         "attacker's rows (LLM: requests) up to its first finding of the expected family. "
         "tests/integration/test_efficacy.sh runs the quick mode and asserts the bounds of "
         "efficacy.py's ASSERT table." % mode, "",
+        "Classifiers served (sk_model_server.py --model; a kind other than mlp is named in "
+        "the scenario in brackets): %s." % (", ".join(
+            f"{k} = {MODEL_KINDS[k]}" for k in MODEL_KINDS
+            if any(r.get("model") == k for r in results)) or "none"), "",
         summary, "", att, "", ben, "",
         "KnockoffNets-style natural data + mixup: the attacker first sends its own records of "
         "the attacker split once each (wine 44, breast_cancer 142, digits 449, iris 38 at seed "
@@ -610,7 +649,12 @@ def main():
     ap.add_argument("--seed", type=int, default=0, help="another draw of splits, models and clients")
     ap.add_argument("--only", help="comma-separated scenario name prefixes (development runs); "
                     "a name ending in $ matches that scenario alone")
+    ap.add_argument("--model", default="mlp",
+                    help="comma-separated classifier kinds served: " + ", ".join(MODEL_KINDS))
     a = ap.parse_args()
+    models = tuple(a.model.split(","))
+    if any(m not in MODEL_KINDS for m in models) or len(set(models)) != len(models):
+        ap.error(f"--model: distinct kinds of {', '.join(MODEL_KINDS)}")
     if not shutil.which("dumpcap"):
         print("SKIP: dumpcap missing")
         sys.exit(77)
@@ -622,12 +666,16 @@ def main():
     work = tempfile.mkdtemp(prefix="ig-efficacy.")
     results = []
     try:
-        for i, (name, kind, opt, p1, p2) in enumerate(plan(a.quick)):
-            if a.only and not any(name == o[:-1] if o.endswith("$") else name.startswith(o)
+        for name, kind, opt, p1, p2 in plan(a.quick, models):
+            base = name.split(" [")[0]   # --only matches the name without the kind
+            if a.only and not any(base == o[:-1] if o.endswith("$") else base.startswith(o)
                                   for o in a.only.split(",")):
                 continue
             t0 = time.time()
-            results += run_scenario(a, work, i, name, kind, opt, p1, p2)
+            rows = run_scenario(a, work, plan_index(a.quick, name), name, kind, opt, p1, p2)
+            for r in rows:
+                r["model"] = opt.get("model", "")
+            results += rows
             print(f"efficacy: {name} done in {time.time() - t0:.0f} s", file=sys.stderr)
     finally:
         if a.keep:

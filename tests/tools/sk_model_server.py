@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """A real scikit-learn classifier served over Open Inference Protocol v2 (loopback only).
 
-At start it trains a small MLP on one of scikit-learn's bundled tables (default wine: 178
+At start it trains a classifier on one of scikit-learn's bundled tables (default wine: 178
 rows, 13 features, 3 cultivars; also breast_cancer, digits, iris) and answers
-POST /v2/models/<dataset>/infer with full-precision class probabilities. The serving
-contract is standardised features by default: a client sends z-scores (the training
-scaler's mean and scale, as a feature store would supply them). With --raw the model is a
-pipeline (scaler + MLP) and clients send the table's own units (breast_cancer spans 0.001
-to 4000, digits are 0..16 pixel counts).
+POST /v2/models/<dataset>/infer with full-precision class probabilities. --model picks its
+kind (MODELS below): a small MLP (the default), a logistic regression, a random forest or
+gradient-boosted trees (piecewise-constant probabilities: nearby inputs get exactly equal
+scores, and a forest's are multiples of 1/trees), or an RBF SVC with Platt-calibrated
+probabilities. The serving contract is standardised features by default: a client sends
+z-scores (the training scaler's mean and scale, as a feature store would supply them).
+With --raw the model is a pipeline (scaler + classifier) and clients send the table's own
+units (breast_cancer spans 0.001 to 4000, digits are 0..16 pixel counts).
 With --split the table is cut (stratified, seeded) into a training half, a held-out
 quarter for benign clients and a quarter the attackers own; the --meta file then carries
 "benign_X"/"benign_y" and "attack_X"/"attack_y" beside the full "X"/"y".
@@ -22,6 +25,7 @@ file then says "labels": true).
 Usage:
     sk_model_server.py --portfile FILE [--meta FILE] [--port 0] [--seed 0] [--grpc-portfile FILE]
                        [--dataset wine|breast_cancer|digits|iris] [--raw] [--split] [--labels]
+                       [--model mlp|logreg|forest|gboost|svc]
 The chosen port is written to FILE once the server listens.
 """
 import argparse
@@ -31,19 +35,33 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 from sklearn import datasets
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 
 import portfile
 
 MODEL = "wine"
 LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
            "digits": datasets.load_digits, "iris": datasets.load_iris}
+# --model: seed -> an unfitted classifier. The forest has 50 trees: sklearn's predict_proba
+# of 100 took ~10-20 ms a row here, which would cap a flood near an ordinary busy client's
+# rate; 50 still gives ~80 distinct score vectors over wine's 178 records.
+MODELS = {
+    "mlp": lambda seed: MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=2000,
+                                      random_state=seed),
+    "logreg": lambda seed: LogisticRegression(max_iter=5000),
+    "forest": lambda seed: RandomForestClassifier(n_estimators=50, random_state=seed),
+    "gboost": lambda seed: GradientBoostingClassifier(random_state=seed),
+    "svc": lambda seed: SVC(probability=True, random_state=seed),
+}
 
 
-def train(seed, dataset="wine", raw=False, split=False):
+def train(seed, dataset="wine", raw=False, split=False, model="mlp"):
     """Returns (model, table as clients send it, labels, accuracy, splits or None)."""
     X, y = LOADERS[dataset](return_X_y=True)
     if not raw:
@@ -55,8 +73,8 @@ def train(seed, dataset="wine", raw=False, split=False):
         Xb, Xa, yb, ya = train_test_split(rest, yr, train_size=0.5, stratify=yr, random_state=seed)
         parts = {"benign_X": Xb.tolist(), "benign_y": yb.tolist(),
                  "attack_X": Xa.tolist(), "attack_y": ya.tolist()}
-    mlp = MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=2000, random_state=seed)
-    clf = make_pipeline(StandardScaler(), mlp) if raw else mlp
+    est = MODELS[model](seed)
+    clf = make_pipeline(StandardScaler(), est) if raw else est
     clf.fit(Xt, yt)
     return clf, X, y, clf.score(X, y), parts
 
@@ -216,15 +234,16 @@ def main():
     ap.add_argument("--raw", action="store_true", help="clients send the table's own units")
     ap.add_argument("--split", action="store_true", help="held-out benign and attacker splits")
     ap.add_argument("--labels", action="store_true", help="REST answers the predicted class only")
+    ap.add_argument("--model", choices=sorted(MODELS), default="mlp", help="the classifier's kind")
     a = ap.parse_args()
     global MODEL
     MODEL = a.dataset
-    clf, Z, y, acc, parts = train(a.seed, a.dataset, a.raw, a.split)
+    clf, Z, y, acc, parts = train(a.seed, a.dataset, a.raw, a.split, a.model)
     Handler.clf, Handler.dim, Handler.labels = clf, Z.shape[1], a.labels
     if a.meta:
         with open(a.meta, "w") as f:
             json.dump({"model": MODEL, "X": Z.tolist(), "y": y.tolist(),
-                       "train_accuracy": acc, "raw": a.raw, "labels": a.labels, **(parts or {})}, f)
+                       "train_accuracy": acc, "raw": a.raw, "kind": a.model, "labels": a.labels, **(parts or {})}, f)
     if a.grpc_portfile:
         gsrv, gport = grpc_server(clf, Z.shape[1])
         portfile.write(a.grpc_portfile, str(gport))
