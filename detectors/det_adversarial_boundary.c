@@ -2286,6 +2286,35 @@ static void para_centre(struct bd_global *g, struct bd_state *st, const float *q
  * rows exactly (another user sending the same record): no step of a search, so never a
  * moved centre (a record probed by one user and sent again by another would look like a
  * step kept off one of its probes). */
+/* q's step off the base of the star (base row <row>) along coordinate k is as long as that
+ * star's probes, within a factor of 2 in the model's scale: a search steps by the length it
+ * probes with (SimBA: eps along every coordinate); a local prober's next record, a
+ * coordinate of which dominates its move off an old record by chance (measured: wine
+ * labels only, one such record changed the label and its probes became a search's), is as
+ * long as records are apart. */
+static bool star_probe_sized(const struct bd_state *st, const float *q, const float *b,
+                             const float *inv, uint64_t row, int k)
+{
+    for (uint32_t s = 0; s < STAR_N; s++) {
+        if (!st->star_last[s] || st->star_row[s] != row)
+            continue;
+        double sum = 0;
+        uint32_t n = 0;
+        for (uint32_t c = 0; c < 64; c++) {
+            if (!(st->star_has[s] & (1ull << c)) || (int)c == k % 64)
+                continue;
+            /* a coordinate past 64 shares its bit: its scale is one of those, whichever */
+            sum += fabs((double)st->star_step[s][c]) * (inv ? inv[c] : 1.0f);
+            n++;
+        }
+        if (!n)
+            return false;
+        double len = fabs((double)q[k] - b[k]) * (inv ? inv[k] : 1.0f), mean = sum / n;
+        return len >= 0.5 * mean && len <= 2.0 * mean;
+    }
+    return false;
+}
+
 static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const float *x,
                             uint32_t dim, int label, double margin, float poff,
                             const float *inv, uint64_t key, bool strict, bool repeat)
@@ -2366,6 +2395,34 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * q is a child of, a local prober's probe that changed the label, re-probed with
      * another delta around a record whose feature it barely moved, became a kept step and
      * its record's probes a search (efficacy, wine labels only) */
+    /* a step kept off a star: on a model whose answers are piecewise constant (trees: a
+     * forest's probabilities are multiples of 1/trees) most probes change nothing, so a
+     * search probes one base for many requests and it is no longer fresh when a probe
+     * finally helps; the star it is (probed on both sides) keeps it current. A one-coordinate
+     * child of its nearest input, that star's base, toward the boundary is then the child of
+     * that base (a kept step, as off a fresh base; evidence: SimBA on a 50-tree forest,
+     * efficacy wine seed 0, probed its start 11 rows, kept a step and probed it 25 rows:
+     * never a moved centre before, so never caught) */
+    if (h.base < 0 && !strict && !repeat && h.star_child && h.star >= 1 && h.nearest >= 0) {
+        /* exact: the star's base is q's nearest input, one coordinate apart; through noise
+         * (SimBA behind 1 % noise) the base is the star's, its step the dominant one (the
+         * kept test below) */
+        int sb = -1;
+        if (!h.star_approx)
+            sb = st->rel_row[h.nearest] == h.star_base && h.near_nnz == 1 &&
+                 h.near_first == h.star_coord ? h.nearest : -1;
+        else
+            for (uint32_t i = 0; i < st->rel_n && i < st->rows; i++)
+                if (st->rel_row[i] == h.star_base)
+                    sb = (int)i;
+        if (sb >= 0 && st->rel_child[sb] && toward(st, sb, label, poff) &&
+            star_probe_sized(st, x, rel_at(st, dim, (uint32_t)sb), inv, h.star_base,
+                             h.star_coord)) {
+            h.base = sb;
+            h.step = h.star_coord;
+            h.approx = h.star_approx;
+        }
+    }
     int kb = h.base, ks = h.step;
     bool ka = h.approx;
     bool kept = kb >= 0 && !repeat && st->rel_child[kb] && toward(st, kb, label, poff);
