@@ -581,6 +581,99 @@ static void test_local_probe_quiet(void **state)
     }
 }
 
+/* Row <x> answered with <sc> (label: its argmax), as the client of <r>. */
+static void scored_query(struct run *r, const float *x, const float *sc)
+{
+    int32_t lab = 0;
+    for (int c = 1; c < C; c++)
+        lab = sc[c] > sc[lab] ? c : lab;
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
+                           .outputs = C, .inputs = x, .labels = &lab, .scores = sc };
+    assert_int_equal(ig_det_adversarial_boundary.observe(&r->call, &ev), 0);
+}
+
+/* SimBA against piecewise-constant answers, as the efficacy's against a 50-tree forest on
+ * wine (seed 0) answered it: its start x and its probes x - e, x + e along coordinate after
+ * coordinate all get the same scores (a forest's probabilities are multiples of 1/trees),
+ * until after <held> rows one probe lowers the label's probability; SimBA keeps that step
+ * and probes around it, again without a change. Its start is then no fresh base (more than
+ * 4 requests back) but a star; the step kept off it moves the centre, and the probes around
+ * it are caught within 16 rows (before: never, however long it probed). */
+static void test_plateau_simba_alarms(void **state)
+{
+    (void)state;
+    static const int held[] = { 6, 11, 17, 25 };
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        run_start(&r, 870 + (uint64_t)e);
+        float x[D], y[D];
+        float p0[C] = { 0.84f, 0.14f, 0.02f, 0, 0 }, p1[C] = { 0.74f, 0.24f, 0.02f, 0, 0 };
+        centre_of(e % C, x);
+        for (int f = 0; f < D; f++)   /* written with 4 decimals, as a client prints them */
+            x[f] = roundf(x[f] * 1e4f) / 1e4f;
+        int perm[D];
+        shuffle(perm, D);
+        scored_query(&r, x, p0);
+        uint64_t q = 1;
+        int i = 0;
+        for (; q < (uint64_t)held[e]; i++)
+            for (int sgn = -1; sgn <= 1 && q < (uint64_t)held[e]; sgn += 2, q++) {
+                memcpy(y, x, sizeof(y));
+                y[perm[i % D]] = roundf((y[perm[i % D]] + (float)sgn * 0.03f) * 1e4f) / 1e4f;
+                scored_query(&r, y, p0);
+            }
+        x[perm[D - 1]] = roundf((x[perm[D - 1]] - 0.03f) * 1e4f) / 1e4f;   /* the kept step */
+        scored_query(&r, x, p1);
+        uint64_t kept_at = ++q;
+        for (int k = 0; k < D - 1; k++, i++)   /* on along its order of coordinates */
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                int j = perm[i % (D - 1)];
+                memcpy(y, x, sizeof(y));
+                y[j] = roundf((y[j] + (float)sgn * 0.03f) * 1e4f) / 1e4f;
+                scored_query(&r, y, p1);
+            }
+        expect_caught(&r.sink, r.sink.first_q, kept_at + 16, "SimBA on piecewise-constant answers", e);
+        run_close(&r);
+    }
+}
+
+/* A local sensitivity analysis of a model with piecewise-constant answers: a record probed
+ * x + d e_j and x - d e_j along 12 of its features, the same answer every time, then the next
+ * record, which differs from it in one feature (records of a table often do) and changes the
+ * label, probed so in turn. The next record is a one-coordinate child of the last star's base
+ * toward the boundary, as SimBA's kept step is, but 15 probes long: records are as far apart
+ * as records are, a search steps by the length it probes with. Quiet (the efficacy's wine
+ * labels only: such a record, taken for a kept step, made the prober's probes a search). */
+static void test_plateau_local_probe_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        run_start(&r, 880 + (uint64_t)e);
+        float x[D], y[D], pa[C] = { 0.84f, 0.14f, 0.02f, 0, 0 },
+                          pb[C] = { 0.3f, 0.68f, 0.02f, 0, 0 };
+        centre_of(e % C, x);
+        for (int f = 0; f < D; f++)
+            x[f] = roundf(x[f] * 1e4f) / 1e4f;
+        int perm[D];
+        shuffle(perm, D);
+        for (int rec = 0; rec < 6; rec++) {
+            const float *p = rec % 2 ? pb : pa;
+            scored_query(&r, x, p);
+            for (int i = 0; i < 12; i++)
+                for (int sgn = -1; sgn <= 1; sgn += 2) {
+                    int j = perm[(rec * 3 + i) % (D - 8)];
+                    memcpy(y, x, sizeof(y));
+                    y[j] = roundf((y[j] + (float)sgn * 0.03f) * 1e4f) / 1e4f;
+                    scored_query(&r, y, p);
+                }
+            int k = perm[D - 8 + rec];   /* a feature no probe moved */
+            x[k] = roundf((x[k] + 0.45f) * 1e4f) / 1e4f;
+        }
+        run_quiet(&r, "local probes of piecewise-constant answers, records one feature apart");
+    }
+}
+
 /* ZOO (Chen et al. 2017) / NES-style score-based search: a round of probes x + h e_i,
  * x - h e_i along 16 coordinates around its centre, a gradient estimate from their answers,
  * then the centre moves a small step along it (every probed coordinate: a dense move
@@ -1554,6 +1647,8 @@ int main(void)
         cmocka_unit_test(test_nes_alarms),
         cmocka_unit_test(test_antithetic_records_quiet),
         cmocka_unit_test(test_local_probe_quiet),
+        cmocka_unit_test(test_plateau_simba_alarms),
+        cmocka_unit_test(test_plateau_local_probe_quiet),
         cmocka_unit_test(test_moving_centre_alarms),
         cmocka_unit_test(test_memory_grows_with_use),
         cmocka_unit_test(test_distributed_search_alarms),
