@@ -10,6 +10,7 @@
  * The layout is %g's with precision max(6, digits): scientific when the decimal exponent is
  * below -4 or at least that precision, so normal floats print byte for byte as before. */
 #include "core/fmt_float.h"
+#include "core/digits.h"
 
 #include <string.h>
 
@@ -65,28 +66,6 @@ static inline uint32_t rop(uint64_t g, uint64_t cp)
     return (uint32_t)(hi >> 31) | (uint32_t)((hi & 0x7fffffffu) != 0);
 }
 
-/* Two decimal digits as byte values 0..9, the tens in the low byte. */
-static const uint16_t PAIRS[100] = {
-#define P(a) (uint16_t)((a) / 10 | (a) % 10 << 8)
-#define R(b) P(b), P(b + 1), P(b + 2), P(b + 3), P(b + 4), P(b + 5), P(b + 6), P(b + 7), P(b + 8), P(b + 9)
-    R(0), R(10), R(20), R(30), R(40), R(50), R(60), R(70), R(80), R(90),
-#undef R
-#undef P
-};
-
-/* The 8 decimal digits of x < 10^8 as byte values 0..9, the most significant in the lowest
- * byte (so the text's order in memory on a little-endian machine): two divisions by
- * constants, then four independent table reads (a shorter chain of dependent multiplies
- * than splitting the lanes by multiply-and-shift, 4-8 % faster per float). */
-static inline uint64_t digits8(uint32_t x)
-{
-    uint32_t hi = x / 10000u, lo = x % 10000u;
-    return (uint64_t)PAIRS[hi / 100u] | (uint64_t)PAIRS[hi % 100u] << 16 |
-           (uint64_t)PAIRS[lo / 100u] << 32 | (uint64_t)PAIRS[lo % 100u] << 48;
-}
-
-#define ZEROS 0x3030303030303030ull   /* "00000000" */
-
 typedef unsigned __int128 u128;
 
 static inline void store16(char *o, u128 v) { memcpy(o, &v, 16); }
@@ -95,22 +74,22 @@ static inline void store16(char *o, u128 v) { memcpy(o, &v, 16); }
  * stay in registers (16 characters, '0'-padded, first digit in the lowest byte) and are
  * written with fixed-size stores past the text's end (out holds IG_FMT_F32_MAX bytes):
  * no loops over digits, no divisions but by constants, no reloads of narrower stores. */
-static size_t layout(char *out, uint32_t d, int k)
+static inline __attribute__((always_inline)) size_t layout(char *out, uint32_t d, int k)
 {
     uint32_t hi = d / 100000000u, lo = d % 100000000u;   /* hi < 43 */
-    uint64_t r = digits8(lo);
+    uint64_t r = ig_digits8(lo);
     u128 D;                                  /* the n significant digits, then '0's */
     int n;
     if (hi == 0) {                           /* lo = d > 0: r has a non-zero digit */
         int lz = __builtin_ctzll(r) >> 3, tz = __builtin_clzll(r) >> 3;
         n = 8 - lz - tz;
         k += tz;
-        D = (u128)((r >> (8 * lz)) | ZEROS) | (u128)ZEROS << 64;
+        D = (u128)((r >> (8 * lz)) | IG_DIGIT_ZEROS) | (u128)IG_DIGIT_ZEROS << 64;
     } else {
         int hn = hi >= 10 ? 2 : 1, tz;
         uint64_t hc = hn == 2 ? (uint64_t)('0' + hi / 10) | (uint64_t)('0' + hi % 10) << 8
                               : (uint64_t)('0' + hi);
-        D = (u128)hc | (u128)(r | ZEROS) << (8 * hn) | (u128)ZEROS << (64 + 8 * hn);
+        D = (u128)hc | (u128)(r | IG_DIGIT_ZEROS) << (8 * hn) | (u128)IG_DIGIT_ZEROS << (64 + 8 * hn);
         if (lo) tz = __builtin_clzll(r) >> 3;
         else    tz = 8 + (hn == 2 && hi % 10 == 0);
         n = hn + 8 - tz;
@@ -167,9 +146,9 @@ static inline __attribute__((always_inline)) size_t fmt(char *out, float v)
      * and no fraction bits set. */
     if ((bits & 0x7fffffffu) < 0x49742400u && bq >= 127 && (uint32_t)(t << (bq - 118)) == 0) {
         uint32_t a = (t | 0x800000u) >> (150 - bq);
-        uint64_t r = digits8(a);             /* a >= 1: a non-zero digit */
+        uint64_t r = ig_digits8(a);             /* a >= 1: a non-zero digit */
         int lz = __builtin_ctzll(r) >> 3;
-        uint64_t txt = (r >> (8 * lz)) | ZEROS;
+        uint64_t txt = (r >> (8 * lz)) | IG_DIGIT_ZEROS;
         memcpy(o, &txt, 8);
         return (size_t)(o - out) + 8 - (size_t)lz;
     }

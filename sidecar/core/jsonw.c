@@ -1,12 +1,18 @@
 /* JSON writer into a growable buffer. Output is always valid JSON: strings are escaped,
  * invalid UTF-8 becomes U+FFFD, non-finite numbers become null. */
 #include "core/jsonw.h"
+#include "core/bytescan.h"
+#include "core/digits.h"
 #include "core/fmt_float.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 void ig_jsonw_init(struct ig_jsonw *w, size_t initial)
 {
@@ -111,27 +117,99 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-/* True when none of the 8 bytes needs a look: no control byte (< 0x20), no '"', no '\\',
- * no byte >= 0x80 (bit tricks, exact as a yes/no answer for the whole word). */
-static inline bool plain8(const unsigned char *s)
+/* Top bit of every byte that needs a look: a control byte (< 0x20), '"', '\\' or a byte
+ * >= 0x80. Borrows run only upwards from a byte below 0x20, '"' or '\\', so the lowest set
+ * bit marks the first such byte exactly (core/bytescan.h). */
+static inline uint64_t special8(uint64_t v)
 {
-    uint64_t v;
-    memcpy(&v, s, 8);
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    uint64_t bad = (v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
-    return bad == 0;
+    return ig_bs_lt(v, 0x20) | ig_bs_eq(v, '"') | ig_bs_eq(v, '\\') | (v & IG_BS_HIGHS);
 }
 
-/* Length of the prefix of s that needs no escaping. */
-static inline size_t plain_prefix(const unsigned char *s, size_t n)
+size_t ig_jsonw_plain_prefix_scalar(const unsigned char *s, size_t n)
 {
     size_t i = 0;
-    while (i + 8 <= n && plain8(s + i))
-        i += 8;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t m = special8(ig_bs_load(s + i));
+        if (m)
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+    }
     while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
         i++;
     return i;
+}
+
+/* Length of the prefix of s that needs no escaping: 16 bytes per step with SSE2 (x86-64's
+ * baseline: prompts and completions of a few KB), then the word scan. As signed bytes,
+ * control bytes and bytes >= 0x80 are exactly those below 0x20. */
+static inline size_t plain_prefix(const unsigned char *s, size_t n)
+{
+#if defined(__SSE2__)
+    size_t i = 0;
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                  bslash = _mm_set1_epi8('\\');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+        unsigned m = (unsigned)_mm_movemask_epi8(bad);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    if (i == n || n < 16)
+        return i + ig_jsonw_plain_prefix_scalar(s + i, n - i);
+    /* the tail: the string's last 16 bytes (inside it), those before i already known plain */
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+    __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+    unsigned m = (unsigned)_mm_movemask_epi8(bad) >> (i - (n - 16));
+    return m ? i + (size_t)__builtin_ctz(m) : n;
+#else
+    return ig_jsonw_plain_prefix_scalar(s, n);
+#endif
+}
+
+size_t ig_jsonw_plain_prefix(const unsigned char *s, size_t n) { return plain_prefix(s, n); }
+
+/* True when none of the n <= 16 bytes at s needs escaping, read with at most two loads that
+ * stay inside the string (overlapping when n is not a power of two): keys, ids, names and
+ * addresses, nearly all of an event's strings, without a loop. */
+static inline bool plain_small(const unsigned char *s, size_t n)
+{
+    uint64_t v;
+    if (n >= 8) {
+        v = special8(ig_bs_load(s)) | special8(ig_bs_load(s + n - 8));
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        v = special8((uint64_t)a | (uint64_t)b << 32);
+    } else if (n) {
+        /* the first, middle and last bytes, the rest of the word a plain 'a' */
+        v = special8(0x6161616161000000ull | s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16);
+    } else {
+        v = 0;
+    }
+    return v == 0;
+}
+
+/* Copies n <= 16 bytes with at most two pairs of fixed-size moves (no libc call). */
+static inline void copy_small(char *o, const unsigned char *s, size_t n)
+{
+    if (n >= 8) {
+        uint64_t a = ig_bs_load(s), b = ig_bs_load(s + n - 8);
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(o, &a, 4);
+        memcpy(o + n - 4, &b, 4);
+    } else if (n) {
+        o[0] = (char)s[0];
+        o[n / 2] = (char)s[n / 2];
+        o[n - 1] = (char)s[n - 1];
+    }
 }
 
 /* The comma sep() would write, written at <o> (no reserve: the caller did); returns its
@@ -154,12 +232,16 @@ static inline size_t sep_at(struct ig_jsonw *w, char *o)
  * it needs escaping (or memory): the caller takes the general path, nothing written. */
 static inline bool plain_string(struct ig_jsonw *w, const char *s, size_t n, bool key)
 {
-    if (plain_prefix((const unsigned char *)s, n) != n || !reserve(w, n + 4))
+    const unsigned char *u = (const unsigned char *)s;
+    if (!(n <= 16 ? plain_small(u, n) : plain_prefix(u, n) == n) || !reserve(w, n + 4))
         return false;
     char *o = w->buf + w->len;
     o += sep_at(w, o);
     o[0] = '"';
-    memcpy(o + 1, s, n);
+    if (n <= 16)
+        copy_small(o + 1, u, n);
+    else
+        memcpy(o + 1, s, n);
     o[n + 1] = '"';
     o[n + 2] = ':';
     o += n + 2 + key;
@@ -189,7 +271,7 @@ static void string_body(struct ig_jsonw *w, const char *str, size_t n)
     size_t run = 0;   /* start of the pending run of bytes that need no escaping */
     for (; i < n;) {
         unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; continue; }
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i += plain_prefix(s + i, n - i); continue; }
         size_t ulen = c >= 0x80 ? utf8_len(s + i, n - i) : 0;
         if (ulen) { i += ulen; continue; }
         put(w, (const char *)s + run, i - run);
@@ -207,7 +289,7 @@ static void string_body(struct ig_jsonw *w, const char *str, size_t n)
     putc_(w, '"');
 }
 
-char *ig_jsonw_key_room_(struct ig_jsonw *w, size_t n)
+char *ig_jsonw_key_room_grow_(struct ig_jsonw *w, size_t n)
 {
     if (!reserve(w, n + 4))
         return NULL;
@@ -240,57 +322,29 @@ void ig_jsonw_str(struct ig_jsonw *w, const char *s)
     ig_jsonw_strn(w, s, s ? strlen(s) : 0);
 }
 
-/* Decimal digits of v, right-aligned ending at <end>; returns the first. Two per step. */
-static char *u64_digits(char *end, uint64_t v)
+/* An integer's text with its comma: one reserve, its digits written in place
+ * (core/digits.h: fixed-size stores, eight digits per step). */
+static void put_uint(struct ig_jsonw *w, uint64_t v, bool minus)
 {
-    static const char pairs[201] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
-    char *p = end;
-    while (v >= 100) {
-        uint64_t r = v % 100;
-        v /= 100;
-        p -= 2;
-        memcpy(p, pairs + 2 * r, 2);
-    }
-    if (v >= 10) {
-        p -= 2;
-        memcpy(p, pairs + 2 * v, 2);
-    } else {
-        *--p = (char)('0' + v);
-    }
-    return p;
-}
-
-/* An integer's text (at most 21 bytes, at <s> with 24 readable) with its comma: one
- * reserve and one fixed-size copy, past the text's end, instead of a libc memcpy call of
- * the text's length (~2 % of the event writer's time). */
-static void put_int(struct ig_jsonw *w, const char *s, size_t n)
-{
-    if (!reserve(w, 1 + 24))
+    if (!reserve(w, 2 + 24))
         return;
     char *o = w->buf + w->len;
     o += sep_at(w, o);
-    memcpy(o, s, 24);
-    o += n;
+    *o = '-';
+    o += minus;
+    o += ig_digits_u64(o, v);
     w->len = (size_t)(o - w->buf);
     w->buf[w->len] = '\0';
 }
 
 void ig_jsonw_u64(struct ig_jsonw *w, uint64_t v)
 {
-    char b[48], *e = b + 24, *s = u64_digits(e, v);   /* 24 bytes from s stay inside b */
-    put_int(w, s, (size_t)(e - s));
+    put_uint(w, v, false);
 }
 
 void ig_jsonw_i64(struct ig_jsonw *w, int64_t v)
 {
-    char b[48], *e = b + 24;
-    char *s = u64_digits(e, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
-    if (v < 0)
-        *--s = '-';
-    put_int(w, s, (size_t)(e - s));
+    put_uint(w, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 /* Shortest of %.15g/%.16g/%.17g that reads back to the same double. */
@@ -319,16 +373,21 @@ void ig_jsonw_f32(struct ig_jsonw *w, float v)
 
 void ig_jsonw_f32_array(struct ig_jsonw *w, const float *v, size_t n)
 {
-    ig_jsonw_arr_open(w);
-    /* each value: its text, a comma, and the formatter's room for wide stores */
-    if (n && reserve(w, n * (IG_FMT_F32_MAX + 1))) {
-        w->len += ig_fmt_f32_list(w->buf + w->len, v, n);
+    /* the '[' with its comma, each value's text and a comma, the formatter's room for wide
+     * stores, the ']': one reserve and no container calls per tensor row */
+    if (reserve(w, 3 + n * (IG_FMT_F32_MAX + 1))) {
+        char *o = w->buf + w->len;
+        o += sep_at(w, o);
+        *o++ = '[';
+        o += ig_fmt_f32_list(o, v, n);
+        *o++ = ']';
+        w->len = (size_t)(o - w->buf);
         w->buf[w->len] = '\0';
-        w->need_comma |= 1ull << (w->depth & 63);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            ig_jsonw_f32(w, v[i]);
+        return;
     }
+    ig_jsonw_arr_open(w);
+    for (size_t i = 0; i < n; i++)
+        ig_jsonw_f32(w, v[i]);
     ig_jsonw_arr_close(w);
 }
 

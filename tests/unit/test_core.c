@@ -64,6 +64,17 @@ static void test_jsonw_integers(void **state)
     assert_false(w.oom);
     assert_int_equal(w.len, n);
     assert_string_equal(w.buf, want);
+    /* random values of every magnitude (digits eight at a time: zeros inside the groups) */
+    uint64_t r = 88172645463325252ull;
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+        uint64_t u = r >> (r % 64);
+        ig_jsonw_reset(&w);
+        ig_jsonw_u64(&w, u);
+        ig_jsonw_i64(&w, (int64_t)u);
+        snprintf(want, sizeof want, "%llu,%lld", (unsigned long long)u, (long long)(int64_t)u);
+        assert_string_equal(w.buf, want);
+    }
     ig_jsonw_free(&w);
 }
 
@@ -119,7 +130,7 @@ static void test_jsonw_escape_at_every_position(void **state)
     };
     struct ig_jsonw w;
     ig_jsonw_init(&w, 16);
-    char in[40], want[64];
+    char in[40], want[160];
     for (size_t k = 0; k < sizeof special / sizeof special[0]; k++)
         for (size_t pos = 0; pos < sizeof in; pos++) {
             for (size_t i = 0; i < sizeof in; i++)
@@ -131,10 +142,64 @@ static void test_jsonw_escape_at_every_position(void **state)
             ig_jsonw_strn(&w, in, sizeof in);
             assert_string_equal(w.buf, want);
         }
+    /* every length 0..40 (the short strings' two-load path up to 16 bytes, the SIMD scan
+     * and its tail beyond), plain and with one special byte at every position, as keys too */
+    for (size_t len = 0; len <= sizeof in; len++) {
+        for (size_t i = 0; i < len; i++)
+            in[i] = (char)('a' + (i * 7) % 26);
+        ig_jsonw_reset(&w);
+        ig_jsonw_strn(&w, in, len);
+        snprintf(want, sizeof want, "\"%.*s\"", (int)len, in);
+        assert_string_equal(w.buf, want);
+        for (size_t k = 0; k < sizeof special / sizeof special[0]; k++)
+            for (size_t pos = 0; pos < len; pos++) {
+                for (size_t i = 0; i < len; i++)
+                    in[i] = (char)('a' + (i * 7) % 26);
+                in[pos] = special[k].c;
+                snprintf(want, sizeof want, "{\"%.*s%s%.*s\":\"%.*s%s%.*s\"}", (int)pos, in,
+                         special[k].want, (int)(len - pos - 1), in + pos + 1, (int)pos, in,
+                         special[k].want, (int)(len - pos - 1), in + pos + 1);
+                ig_jsonw_reset(&w);
+                ig_jsonw_obj_open(&w);
+                ig_jsonw_keyn(&w, in, len);
+                ig_jsonw_strn(&w, in, len);
+                ig_jsonw_obj_close(&w);
+                assert_string_equal(w.buf, want);
+            }
+    }
     ig_jsonw_reset(&w);
     ig_jsonw_strn(&w, "0123456789abcdef~ !#", 20);   /* plain, incl. the edges 0x20, 0x7e */
     assert_string_equal(w.buf, "\"0123456789abcdef~ !#\"");
     ig_jsonw_free(&w);
+}
+
+/* The SIMD scan for text that needs no escaping and the word-at-a-time scan under it (the
+ * path without SSE2, and the SIMD scan's tail), against a byte loop: random buffers over an
+ * alphabet rich in the bytes that need escaping and their neighbours, every length 0..70
+ * and every start offset. */
+static void test_jsonw_plain_prefix_matches_byte_loop(void **state)
+{
+    (void)state;
+    static const uint8_t alpha[] = { 0x00, 0x01, 0x1f, 0x20, 0x21, '"', '\\', 0x5b, 0x5d, 0x7e,
+                                     0x7f, 0x80, 0xbf, 0xc3, 0xe2, 0xff };
+    uint8_t buf[96];
+    uint32_t x = 777;
+    for (int round = 0; round < 2000; round++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            x = x * 1103515245u + 12345u;
+            /* mostly plain, so the first special byte falls anywhere, often in a later block */
+            buf[i] = (x >> 16) % 16 ? (uint8_t)('a' + (x >> 20) % 26) : alpha[(x >> 20) % sizeof alpha];
+        }
+        for (size_t off = 0; off < 16; off++)
+            for (size_t n = 0; off + n <= 86; n++) {
+                const uint8_t *p = buf + off;
+                size_t want = 0;
+                while (want < n && p[want] >= 0x20 && p[want] < 0x80 && p[want] != '"' && p[want] != '\\')
+                    want++;
+                assert_int_equal(ig_jsonw_plain_prefix(p, n), want);
+                assert_int_equal(ig_jsonw_plain_prefix_scalar(p, n), want);
+            }
+    }
 }
 
 /* The word-at-a-time finders against byte loops: random buffers over an alphabet rich in
@@ -266,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_jsonw_escape_at_every_position),
         cmocka_unit_test(test_jsonw_plain_and_escaped_strings_mixed),
         cmocka_unit_test(test_bytescan_finders_match_byte_loops),
+        cmocka_unit_test(test_jsonw_plain_prefix_matches_byte_loop),
         cmocka_unit_test(test_jsonw_floats_round_trip),
         cmocka_unit_test(test_scratch_grows_keeping_pointers),
         cmocka_unit_test(test_drop_reasons_counted),
