@@ -289,6 +289,72 @@ static void string_body(struct ig_jsonw *w, const char *str, size_t n)
     putc_(w, '"');
 }
 
+/* Where a cursor points once out of memory: no room, so every write is dropped. */
+static char cur_sink[1];
+
+static void cur_rebase(struct ig_jsonw_cur *c)
+{
+    struct ig_jsonw *w = c->w;
+    if (w->oom || !w->buf) {
+        c->o = c->end = cur_sink;
+        return;
+    }
+    c->o = w->buf + w->len;
+    c->end = w->buf + w->cap - 1;
+}
+
+void ig_jsonw_cur_begin(struct ig_jsonw *w, struct ig_jsonw_cur *c)
+{
+    c->w = w;
+    cur_rebase(c);
+}
+
+void ig_jsonw_cur_end(struct ig_jsonw_cur *c)
+{
+    struct ig_jsonw *w = c->w;
+    if (c->o == cur_sink)
+        return;
+    w->len = (size_t)(c->o - w->buf);
+    w->buf[w->len] = '\0';
+}
+
+bool ig_jsonw_cur_grow_(struct ig_jsonw_cur *c, size_t n)
+{
+    if (c->o == cur_sink)
+        return false;
+    ig_jsonw_cur_end(c);
+    if (!reserve(c->w, n)) {
+        c->o = c->end = cur_sink;
+        return false;
+    }
+    cur_rebase(c);
+    return true;
+}
+
+void ig_jsonw_cur_strn(struct ig_jsonw_cur *c, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    n = s ? n : 0;
+    if (n <= 16 ? plain_small(u, n) : plain_prefix(u, n) == n) {
+        if (!ig_jsonw_cur_room(c, n + 18))   /* copy_small's fixed moves stay inside n + 2 */
+            return;
+        char *o = c->o;
+        o[0] = '"';
+        if (n <= 16)
+            copy_small(o + 1, u, n);
+        else
+            memcpy(o + 1, u, n);
+        o[n + 1] = '"';
+        c->o = o + n + 2;
+        return;
+    }
+    /* something to escape: the writer's own path, from where the cursor is */
+    ig_jsonw_cur_end(c);
+    if (c->o != cur_sink)
+        string_body(c->w, (const char *)u, n);
+    cur_rebase(c);
+}
+
 char *ig_jsonw_key_room_grow_(struct ig_jsonw *w, size_t n)
 {
     if (!reserve(w, n + 4))

@@ -9,6 +9,9 @@
 
 #include <inferguard/base.h>
 
+#include "core/digits.h"
+#include "core/fmt_float.h"
+
 #include <string.h>
 
 struct ig_jsonw {
@@ -94,6 +97,62 @@ void ig_jsonw_f32_array(struct ig_jsonw *w, const float *v, size_t n);
 void ig_jsonw_bool(struct ig_jsonw *w, bool v);
 void ig_jsonw_null(struct ig_jsonw *w);
 void ig_jsonw_raw(struct ig_jsonw *w, const char *json, size_t n);  /* pre-encoded value */
+
+/* Writing a run of known layout in place (the event writer): a cursor into room the writer
+ * reserved, checked against the room's end held beside it (no length, comma or NUL upkeep
+ * per value). The caller writes keys, commas and whole values itself; the writer's comma
+ * state is not touched (open the enclosing container before, close it after). Out of
+ * memory: every later write is dropped and the writer's oom is set, as with the calls above.
+ *   struct ig_jsonw_cur c; ig_jsonw_cur_begin(w, &c);
+ *   IG_JSONW_CUR_LIT(&c, "\"n\":"); ig_jsonw_cur_u64(&c, 7); ig_jsonw_cur_end(&c); */
+struct ig_jsonw_cur {
+    char *o, *end;            /* next byte; end of the room (one byte kept for the NUL) */
+    struct ig_jsonw *w;
+};
+void ig_jsonw_cur_begin(struct ig_jsonw *w, struct ig_jsonw_cur *c);
+void ig_jsonw_cur_end(struct ig_jsonw_cur *c);       /* the text written becomes the writer's */
+bool ig_jsonw_cur_grow_(struct ig_jsonw_cur *c, size_t n);
+static inline bool ig_jsonw_cur_room(struct ig_jsonw_cur *c, size_t n)
+{
+    return likely((size_t)(c->end - c->o) >= n) || ig_jsonw_cur_grow_(c, n);
+}
+static inline void ig_jsonw_cur_lit_(struct ig_jsonw_cur *c, const char *s, size_t n)
+{
+    if (ig_jsonw_cur_room(c, n)) {
+        memcpy(c->o, s, n);
+        c->o += n;
+    }
+}
+/* A literal run of JSON text (keys with their commas, colons and brackets): one fixed-size copy. */
+#define IG_JSONW_CUR_LIT(c, lit) ig_jsonw_cur_lit_((c), "" lit, sizeof(lit) - 1)
+static inline void ig_jsonw_cur_u64(struct ig_jsonw_cur *c, uint64_t v)
+{
+    if (ig_jsonw_cur_room(c, 24))
+        c->o += ig_digits_u64(c->o, v);
+}
+static inline void ig_jsonw_cur_i64(struct ig_jsonw_cur *c, int64_t v)
+{
+    if (ig_jsonw_cur_room(c, 25)) {
+        *c->o = '-';
+        c->o += v < 0;
+        c->o += ig_digits_u64(c->o, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    }
+}
+/* A string value, quoted and escaped exactly as ig_jsonw_strn writes it (NULL: ""). */
+void ig_jsonw_cur_strn(struct ig_jsonw_cur *c, const char *s, size_t n);
+static inline void ig_jsonw_cur_str(struct ig_jsonw_cur *c, const char *s)
+{
+    ig_jsonw_cur_strn(c, s, s ? strlen(s) : 0);
+}
+/* An array of n floats as ig_jsonw_f32_array writes it. */
+static inline void ig_jsonw_cur_f32_array(struct ig_jsonw_cur *c, const float *v, size_t n)
+{
+    if (ig_jsonw_cur_room(c, 2 + n * (IG_FMT_F32_MAX + 1))) {
+        *c->o++ = '[';
+        c->o += ig_fmt_f32_list(c->o, v, n);
+        *c->o++ = ']';
+    }
+}
 
 /* Length of the prefix of s that needs no escaping (no control byte, '"', '\\' or byte
  * >= 0x80): the SIMD scan strings take and the word-at-a-time one under it, exposed for
