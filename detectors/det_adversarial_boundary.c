@@ -791,42 +791,13 @@ static uint32_t nnz_diff(const float *a, const float *b, float qe, uint32_t dim,
 }
 
 /* nnz_diff(q, row i, ...) of the n row-major rows into qn[i], qf[i], up to the first row
- * equal to q (qn 0: false, the rows after it left out). q's first four features are
- * converted once; most rows are settled there (unrelated inputs move them all). */
+ * equal to q (qn 0: false, the rows after it left out): the kernels' moved_rows, the same
+ * test as moved() (an AVX2 path where the CPU has one, one row's four features a
+ * register). */
 static bool nnz_rows(const float *q, const float *rows, uint32_t n, float qe, uint32_t dim,
                      uint32_t cap, uint32_t *qn, int *qf)
 {
-#if BD_SSE2
-    if (dim >= 4) {
-        const __m128d tol = _mm_set1_pd(64.0 * 4.0 * ULP), tiny = _mm_set1_pd(1e-30),
-                      half = _mm_set1_pd(0.5 * qe);
-        const __m128 fq = _mm_loadu_ps(q);
-        const __m128d x[2] = { _mm_cvtps_pd(fq), _mm_cvtps_pd(_mm_movehl_ps(fq, fq)) };
-        const __m128d ax[2] = { abs_pd(x[0]), abs_pd(x[1]) };
-        for (uint32_t i = 0; i < n; i++) {
-            const float *b = rows + (size_t)i * dim;
-            const __m128 fb = _mm_loadu_ps(b);
-            unsigned m = 0;
-            for (int h = 0; h < 2; h++) {   /* moved4()'s arithmetic */
-                __m128d y = _mm_cvtps_pd(h ? _mm_movehl_ps(fb, fb) : fb);
-                __m128d d = abs_pd(_mm_sub_pd(x[h], y));
-                __m128d c = _mm_and_pd(_mm_cmpgt_pd(d, _mm_mul_pd(tol, _mm_add_pd(ax[h], abs_pd(y)))),
-                                       _mm_and_pd(_mm_cmpgt_pd(d, tiny), _mm_cmpgt_pd(d, half)));
-                m |= (unsigned)_mm_movemask_pd(c) << (2 * h);
-            }
-            uint32_t c = NIB_POP(m);
-            qf[i] = m ? __builtin_ctz(m) : -1;
-            qn[i] = c >= cap ? cap : nnz_from(q, b, qe, dim, cap, 4, c, &qf[i]);
-            if (!qn[i])
-                return false;
-        }
-        return true;
-    }
-#endif
-    for (uint32_t i = 0; i < n; i++)
-        if (!(qn[i] = nnz_diff(q, rows + (size_t)i * dim, qe, dim, cap, &qf[i])))
-            return false;
-    return true;
+    return ig_kern()->moved_rows(q, rows, n, dim, qe, cap, qn, qf);
 }
 
 /* a and b differ somewhere by at least 8 decimal steps: a step that rounding to qe cannot

@@ -22,6 +22,7 @@
         .cov_pairs = ig_kern_cov_pairs_##isa,                                \
         .dots_split = ig_kern_dots_split_##isa,                              \
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
+        .moved_rows = ig_kern_moved_rows_##isa,                              \
     };
 
 IG_KERN_OPS(scalar)
@@ -43,6 +44,7 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .cov_pairs = ig_kern_cov_pairs_avx512,
     .dots_split = ig_kern_dots_split_avx512,
     .l2sq_rows = ig_kern_l2sq_rows_avx2,
+    .moved_rows = ig_kern_moved_rows_avx2,
 };
 
 static bool have_vnni(void)

@@ -30,16 +30,41 @@
     void  ig_kern_dots_split_##isa(const struct ig_vsplit *s, const float *const *xs,      \
                                    uint32_t nq, float *out);                               \
     void  ig_kern_l2sq_rows_##isa(const float *q, const float *rows, const float *w,       \
-                                  uint32_t dim, uint32_t n, float *out);
+                                  uint32_t dim, uint32_t n, float *out);                   \
+    bool  ig_kern_moved_rows_##isa(const float *q, const float *rows, uint32_t n,          \
+                                   uint32_t dim, float qe, uint32_t cap, uint32_t *cnt,   \
+                                   int32_t *first);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
 IG_KERN_DECL(avx512)
 /* l2sq_rows has no AVX-512 body: its AVX2 one serves those tables (rows_avx2.c). */
 #define ig_kern_l2sq_rows_avx512 ig_kern_l2sq_rows_avx2
+#define ig_kern_moved_rows_avx512 ig_kern_moved_rows_avx2
 void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                       const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                       uint32_t nb, int32_t *out);
+
+/* moved_rows' bar for a feature's move besides float32 rounding: half the decimal step qe
+ * (>= 0), at least 1e-30 (d > both is d > the larger) */
+static inline double ig_kern_moved_bar(float qe)
+{
+    double half = 0.5 * (double)qe;
+    return half > 1e-30 ? half : 1e-30;
+}
+
+/* One feature of moved_rows, the definition every path answers as (kernels.h) */
+static inline bool ig_kern_moved1(float a, float b, double bar)
+{
+    double d = fabs((double)a - (double)b);
+    return d > 0x1p-16 * (fabs((double)a) + fabs((double)b)) && d > bar;
+}
+
+/* bits set in a 4-bit mask */
+static inline uint32_t ig_kern_pop4(unsigned m)
+{
+    return (uint32_t)(0x4332322132212110ull >> (4u * m)) & 15u;
+}
 
 /* Picks the smallest non-NaN of 16 lane minima (ties: lowest index). Shared by all paths
  * so that every path breaks ties the same way. */

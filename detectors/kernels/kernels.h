@@ -274,6 +274,16 @@ struct ig_kern_ops {
      * on every path (callers rank with it and must decide alike). */
     void  (*l2sq_rows)(const float *q, const float *rows, const float *w, uint32_t dim,
                        uint32_t n, float *out);
+    /* Which features of <q> each of <n> row-major rows moves beyond rounding
+     * (adversarial.boundary's exact relations): feature k of row r moved when, in double,
+     *     d = |q_k - r_k| > 2^-16 (|q_k| + |r_k|),  d > 1e-30  and  d > qe / 2
+     * (float32 rounding of both, and half the decimal step qe the client writes with).
+     * cnt[i] = how many, counted up to <cap> (>= 1; min(moved, cap)), first[i] = the first
+     * (-1 none). Rows in order up to the first that moves none (a repeat of q): false,
+     * and the rows after it are left unwritten; true when every row moved. The same
+     * answers on every path (the same double arithmetic, compares only). */
+    bool  (*moved_rows)(const float *q, const float *rows, uint32_t n, uint32_t dim, float qe,
+                        uint32_t cap, uint32_t *cnt, int32_t *first);
 };
 
 /* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line

@@ -1,6 +1,6 @@
 /* Scaled squared distances of one query to a few row-major rows (kernels.h,
- * ig_kern_ops.l2sq_rows): the scalar reference; the AVX2 path (also the AVX-512 tables')
- * is rows_avx2.c. */
+ * ig_kern_ops.l2sq_rows) and the features each moves (moved_rows): the scalar references;
+ * the AVX2 paths (also the AVX-512 tables') are rows_avx2.c. */
 #include "kern_impl.h"
 
 /* Each product is rounded before its add, as the other paths do: clang contracts a * b + c
@@ -42,4 +42,23 @@ void ig_kern_l2sq_rows_scalar(const float *q, const float *rows, const float *w,
         }
         out[i] = a;
     }
+}
+
+bool ig_kern_moved_rows_scalar(const float *q, const float *rows, uint32_t n, uint32_t dim,
+                               float qe, uint32_t cap, uint32_t *cnt, int32_t *first)
+{
+    const double bar = ig_kern_moved_bar(qe);
+    for (uint32_t i = 0; i < n; i++) {
+        const float *r = rows + (size_t)i * dim;
+        uint32_t c = 0;
+        int32_t f = -1;
+        for (uint32_t k = 0; k < dim && c < cap; k++)
+            if (ig_kern_moved1(q[k], r[k], bar) && c++ == 0)
+                f = (int32_t)k;
+        cnt[i] = c;
+        first[i] = f;
+        if (!c)
+            return false;
+    }
+    return true;
 }

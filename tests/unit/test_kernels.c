@@ -434,6 +434,105 @@ static void test_rows_exact(void **state)
     }
 }
 
+/* moved_rows: on every path, per row the features moved (capped) and the first of them,
+ * and the stop at the first row that moves none, as the definition in kernels.h says it
+ * (written here as three separate bars), for rows whose features sit on each side of
+ * each bar (float rounding 2^-16 (|a| + |b|), half the decimal step, 1e-30), rows equal
+ * to q anywhere, every dim around the 4-feature registers and caps 1 to 5. */
+static uint32_t moved_def(const float *q, const float *r, uint32_t dim, float qe, uint32_t cap,
+                          int32_t *first)
+{
+    uint32_t c = 0;
+    *first = -1;
+    for (uint32_t k = 0; k < dim; k++) {
+        double d = fabs((double)q[k] - (double)r[k]);
+        if (d > 0x1p-16 * (fabs((double)q[k]) + fabs((double)r[k])) && d > 1e-30 &&
+            d > 0.5 * (double)qe) {
+            if (c == 0)
+                *first = (int32_t)k;
+            c++;
+        }
+    }
+    return c < cap ? c : cap;
+}
+
+static float moved_probe(float a, float qe)
+{
+    switch (ig_rng_below(&rng, 10)) {
+    case 0: case 1: return a;                                        /* the same */
+    case 2: return a + (frand() - 0.5f) * 4.0f;                      /* far */
+    case 3: return a * (1.0f + (float)((int)ig_rng_below(&rng, 9) - 4) * 0x1p-15f); /* rounding bar */
+    case 4: return nextafterf(a, (frand() < 0.5f) ? -INFINITY : INFINITY);
+    case 5: { float h = 0.5f * qe * (1.0f + (frand() - 0.5f) * 1e-6f);   /* step bar */
+              return frand() < 0.5f ? a + h : a - h; }
+    case 6: return (frand() - 0.5f) * 4e-30f;                        /* tiny bar */
+    case 7: return a + (float)(ig_rng_below(&rng, 5)) * qe;        /* on the grid */
+    case 8: return -a;
+    default: return a + (frand() - 0.5f) * 1e-3f;
+    }
+}
+
+static void test_moved_rows_exact(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *ops[4];
+    int np = all_paths(ops);
+    const uint32_t mdims[] = { 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 64 };
+    const float qes[] = { 0.0f, 1e-31f, 1e-4f, 0.01f, 0.5f, 1.0f };
+    enum { NR = 37 };
+    for (size_t di = 0; di < sizeof(mdims) / sizeof(mdims[0]); di++) {
+        uint32_t d = mdims[di];
+        float *rows = malloc((size_t)NR * d * sizeof(float)), *q = malloc(d * sizeof(float));
+        for (int rep = 0; rep < 40; rep++) {
+            float qe = qes[rep % 6];
+            for (uint32_t f = 0; f < d; f++) {
+                q[f] = rep % 4 == 0 ? (float)(int)(frand() * 20.0f) * (qe > 0 ? qe : 1.0f)
+                                    : (frand() - 0.5f) * (rep % 3 == 0 ? 1e-29f : 10.0f);
+                if (ig_rng_below(&rng, 8) == 0)
+                    q[f] = 0.0f;
+            }
+            for (uint32_t i = 0; i < NR; i++)
+                for (uint32_t f = 0; f < d; f++)
+                    rows[(size_t)i * d + f] = moved_probe(q[f], qe);
+            uint32_t nrep = ig_rng_below(&rng, 3);   /* exact repeats of q */
+            for (uint32_t k = 0; k < nrep; k++)
+                memcpy(rows + (size_t)(ig_rng_below(&rng, NR)) * d, q, d * sizeof(float));
+            for (uint32_t cap = 1; cap <= 5; cap++) {
+                uint32_t want[NR];
+                int32_t wf[NR];
+                uint32_t stop = NR;   /* rows written */
+                bool all = true;
+                for (uint32_t i = 0; i < NR; i++) {
+                    want[i] = moved_def(q, rows + (size_t)i * d, d, qe, cap, &wf[i]);
+                    if (!want[i]) {
+                        stop = i + 1;
+                        all = false;
+                        break;
+                    }
+                }
+                for (int k = 0; k < np; k++) {
+                    uint32_t cnt[NR + 1];
+                    int32_t first[NR + 1];
+                    memset(cnt, 0xab, sizeof cnt);
+                    memset(first, 0xab, sizeof first);
+                    bool got = ops[k]->moved_rows(q, rows, NR, d, qe, cap, cnt, first);
+                    if (got != all)
+                        fail_msg("%s d=%u cap=%u qe=%g: returned %d, want %d", ops[k]->name, d,
+                                 cap, qe, got, all);
+                    for (uint32_t i = 0; i < stop; i++)
+                        if (cnt[i] != want[i] || first[i] != wf[i])
+                            fail_msg("%s d=%u cap=%u qe=%g row %u: %u moved from %d, want %u from %d",
+                                     ops[k]->name, d, cap, qe, i, cnt[i], first[i], want[i], wf[i]);
+                    for (uint32_t i = stop; i <= NR; i++)
+                        assert_true(cnt[i] == 0xabababab);   /* nothing written past the stop */
+                }
+            }
+        }
+        free(rows);
+        free(q);
+    }
+}
+
 /* l2sq_min_blocks: over any block list and any starting best, the result is the fold of
  * the path's own l2sq_all distances, bit for bit, abandoned blocks or not. */
 static void test_min_blocks_exact(void **state)
@@ -765,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_min_blocks_exact),
         cmocka_unit_test(test_row_exact),
         cmocka_unit_test(test_rows_exact),
+        cmocka_unit_test(test_moved_rows_exact),
         cmocka_unit_test(test_q8_kernel_exact),
         cmocka_unit_test(test_vidx_exact),
         cmocka_unit_test(test_vidx_edges),
