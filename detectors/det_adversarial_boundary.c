@@ -1338,7 +1338,18 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * that rounds its output rounds every row; one that does not sends its computed points
      * at full precision, and its integer or two-decimal records are then exact). */
     float qe = qq;
-    for (uint32_t i = 0; i < n; i++)
+    uint32_t i0 = 0;
+#if BD_SSE2
+    /* four at a time: the steps are 0 or powers of ten, never NaN, so minps is the same
+     * minimum in any order (the scalar loop waited on each compare: ~1 % of a run) */
+    __m128 qv = _mm_set1_ps(qq);
+    for (; i0 + 4 <= n; i0 += 4)
+        qv = _mm_min_ps(_mm_loadu_ps(st->rel_quant + i0), qv);
+    qv = _mm_min_ps(qv, _mm_movehl_ps(qv, qv));
+    qv = _mm_min_ss(qv, _mm_shuffle_ps(qv, qv, 1));
+    qe = _mm_cvtss_f32(qv);
+#endif
+    for (uint32_t i = i0; i < n; i++)
         qe = st->rel_quant[i] < qe ? st->rel_quant[i] : qe;
     h->qe = qe;
     /* distinctness from q and distance, once per slot */
@@ -1351,7 +1362,28 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     /* squared distance of q to each kept row, per feature scaled by inv (NULL: raw
      * units); for ranking only, in float, the same bits on every kernel path */
     ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
-    for (uint32_t i = 0; i < n; i++)
+    uint32_t j0 = 0;
+#if BD_SSE2
+    /* the first of the smallest, four at a time: minps passes a NaN by (as the scalar
+     * loop's < does, but for a NaN in slot 0, which that loop keeps: left to it), then the
+     * first slot holding that minimum (the scalar loop waited on each compare) */
+    if (n >= 4 && d2[0] == d2[0]) {
+        __m128 mv = _mm_set1_ps(INFINITY);
+        for (; j0 + 4 <= n; j0 += 4)
+            mv = _mm_min_ps(_mm_loadu_ps(d2 + j0), mv);
+        mv = _mm_min_ps(mv, _mm_movehl_ps(mv, mv));
+        mv = _mm_min_ps(mv, _mm_shuffle_ps(mv, mv, 0x55));
+        mv = _mm_shuffle_ps(mv, mv, 0);
+        for (uint32_t i = 0; i < j0; i += 4) {
+            unsigned eq = (unsigned)_mm_movemask_ps(_mm_cmpeq_ps(_mm_loadu_ps(d2 + i), mv));
+            if (eq) {
+                nearest = (int)(i + (uint32_t)__builtin_ctz(eq));
+                break;
+            }
+        }
+    }
+#endif
+    for (uint32_t i = j0; i < n; i++)   /* the rest, or every slot */
         if (nearest < 0 || d2[i] < d2[nearest])
             nearest = (int)i;
     h->nearest = nearest;
