@@ -914,8 +914,15 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     }
     bool filled[TR_FEAT];
     uint32_t nfill = fills_mark(m, c, x, filled);
-    if (nfill && nfill <= TR_FILL_MAX * m->nfeat && m->n_cls[k])
-        d2 = fills_marginalise(m, &k, z, w, filled, nfill, d2);
+    /* only d2 (the shares beyond q90 / q99, the mean log d2) sees the fills marginalised:
+     * the contradiction and the trimmed deviation stay the answered class's, as before
+     * (a transfer set whose clipped values count as fills keeps their evidence) */
+    if (nfill && nfill <= TR_FILL_MAX * m->nfeat && m->n_cls[k]) {
+        float zf[TR_FEAT], wf[TR_FEAT];
+        int kf = k;
+        memcpy(zf, z, sizeof zf);
+        d2 = fills_marginalise(m, &kf, zf, wf, filled, nfill, d2);
+    }
     /* an augmented copy is looked for only where it would count as evidence (beyond q90 or
      * contradicted): the search costs ~1 us per row of a batched request at d = 64 */
     bool contra_row = contradicts(m, k, w);
