@@ -907,11 +907,6 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
         c->edits++;
     if (rel)
         return;
-    int16_t sent[TR_FEAT];    /* the row as sent, for the next row's versus_last */
-    for (uint32_t f = 0; f < m->nfeat; f++) {
-        float q = z[f] * TR_QZ;
-        sent[f] = (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : lrintf(q));
-    }
     bool filled[TR_FEAT];
     uint32_t nfill = fills_mark(m, c, x, filled);
     /* only d2 (the shares beyond q90 / q99, the mean log d2) sees the fills marginalised:
@@ -931,7 +926,10 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
         return;
     }
     c->has_last = true;
-    memcpy(c->last, sent, sizeof c->last);
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        float q = z[f] * TR_QZ;
+        c->last[f] = (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : lrintf(q));
+    }
     c->rows++;
     c->r_rows = c->r_rows * p->keep + 1;
     c->r90 = c->r90 * p->keep + (d2 > m->q90);
