@@ -84,10 +84,13 @@
  * Labels only (no margin), the kept captures of two draws: iris transfer sets by (a)
  * (log d2 +2.1-2.2, 1.9-2.0 sd), wine's by (c) (odds 8-20; +1.0-1.4 in log d2), all at
  * their 100th query; no ordinary client fires.
+ * Values filled in (an imputing client's means or constants, see fills_mark) are
+ * marginalised out of d2: a record with values missing is judged on the ones it has.
  * It fires again at 10x the rows of the previous one.
  *
  * Memory: the model slice is ~66 KiB (class means and their separations, the covariance's
- * inverse, 32 KiB of held-out rows), the client slice 192 B; nothing is allocated. */
+ * inverse, 32 KiB of held-out rows), the client slice 656 B (fill candidates); nothing is
+ * allocated. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
