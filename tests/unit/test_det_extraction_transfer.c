@@ -487,56 +487,6 @@ static void test_labels_broad(void **state)
     noise = 0.15;
 }
 
-/* With scores, a client whose pipeline imputes missing values: natural records with
- * 10-30 % of their values missing, filled in with a constant (half the records 0, half a
- * sentinel far below every feature's range, as 0 is for breast cancer's raw units; 0 is a
- * fill only where it is central, a measurement elsewhere), and a
- * model that answers them unsure (margin 0.3 against its ordinary 0.9: an SVC with Platt
- * probabilities or a forest, efficacy seeds 0 and 1). A filled value is no measurement:
- * the client is quiet (the rows were 0.7 / 0.5 beyond q90 / q99 counted as measured, and
- * (b) fired at its 100th query). A transfer set whose records carry the same fills (or
- * values clipped to a range: constants too) is still far in the features it does show:
- * flagged at its 100th query. */
-static void test_filled_values_are_missing(void **state)
-{
-    (void)state;
-    for (int foreign_rows = 0; foreign_rows < 2; foreign_rows++) {
-        rs = 4242;
-        start(0.9);
-        float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send_m(benign[q % NB], x, 0.9);
-        }
-        void *client = calloc(1, ig_det_extraction_transfer.client_size);
-        int at = 0;
-        for (int q = 0; q < 200; q++) {
-            if (foreign_rows)
-                foreign(x, 1.0);
-            else
-                natural(x);
-            double share = 0.1 + 0.2 * urand();
-            float fill = q % 2 ? 0.0f : -25.0f;
-            for (int f = 0; f < D; f++)
-                if (urand() < share)
-                    x[f] = fill;
-            send_m(client, x, 0.3);
-            natural(x);
-            send_m(benign[q % NB], x, 0.9);
-            if (sink.n && !at)
-                at = q + 1;
-        }
-        if (!foreign_rows && sink.n)
-            fail_msg("records with values filled in flagged: %d findings at %d (share90 %g, share99 %g, drop %g)",
-                     sink.n, at, sink.s90, sink.s99, sink.drop);
-        if (foreign_rows && (sink.n != 1 || at != 100))
-            fail_msg("a transfer set with filled values: %d findings, the first at query %d (share90 %g, share99 %g)",
-                     sink.n, at, sink.s90, sink.s99);
-        free(client);
-        finish();
-    }
-}
-
 /* Natural records whose deviation from their class is amplified 1.7x (as a contrast
  * stretch or a black-and-white scan does: d2 ~2.9x the model's own, the measured case of
  * black-and-white digits) all lie beyond the reference's 90th percentile and ~3 sd above
@@ -689,7 +639,6 @@ int main(void)
         cmocka_unit_test(test_labels_broad),
         cmocka_unit_test(test_answers_agree),
         cmocka_unit_test(test_amplified_records),
-        cmocka_unit_test(test_filled_values_are_missing),
         cmocka_unit_test(test_augmented_copies_are_one_record),
         cmocka_unit_test(test_bad_input),
     };
