@@ -289,14 +289,15 @@ static void string_body(struct ig_jsonw *w, const char *str, size_t n)
     putc_(w, '"');
 }
 
-/* Where a cursor points once out of memory: no room, so every write is dropped. */
-static char cur_sink[1];
+/* Where a cursor points once out of memory: no room, so every write is dropped (nothing is
+ * ever written through it: read-only, so no writable global, test_globals). */
+static const char cur_sink[1];
 
 static void cur_rebase(struct ig_jsonw_cur *c)
 {
     struct ig_jsonw *w = c->w;
     if (w->oom || !w->buf) {
-        c->o = c->end = cur_sink;
+        c->o = c->end = (char *)cur_sink;
         return;
     }
     c->o = w->buf + w->len;
@@ -324,7 +325,7 @@ bool ig_jsonw_cur_grow_(struct ig_jsonw_cur *c, size_t n)
         return false;
     ig_jsonw_cur_end(c);
     if (!reserve(c->w, n)) {
-        c->o = c->end = cur_sink;
+        c->o = c->end = (char *)cur_sink;
         return false;
     }
     cur_rebase(c);
