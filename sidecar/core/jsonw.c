@@ -212,6 +212,24 @@ static inline void copy_small(char *o, const unsigned char *s, size_t n)
     }
 }
 
+/* True when none of the n bytes at s needs escaping. */
+static inline bool plain(const unsigned char *s, size_t n)
+{
+    return n <= 16 ? plain_small(s, n) : plain_prefix(s, n) == n;
+}
+
+/* Writes "s" (n plain bytes, quoted) at o, with room for n + 2 bytes; returns the end. */
+static inline char *put_quoted(char *o, const unsigned char *s, size_t n)
+{
+    o[0] = '"';
+    if (n <= 16)
+        copy_small(o + 1, s, n);
+    else
+        memcpy(o + 1, s, n);
+    o[n + 1] = '"';
+    return o + n + 2;
+}
+
 /* The comma sep() would write, written at <o> (no reserve: the caller did); returns its
  * length. */
 static inline size_t sep_at(struct ig_jsonw *w, char *o)
@@ -233,18 +251,13 @@ static inline size_t sep_at(struct ig_jsonw *w, char *o)
 static inline bool plain_string(struct ig_jsonw *w, const char *s, size_t n, bool key)
 {
     const unsigned char *u = (const unsigned char *)s;
-    if (!(n <= 16 ? plain_small(u, n) : plain_prefix(u, n) == n) || !reserve(w, n + 4))
+    if (!plain(u, n) || !reserve(w, n + 4))
         return false;
     char *o = w->buf + w->len;
     o += sep_at(w, o);
-    o[0] = '"';
-    if (n <= 16)
-        copy_small(o + 1, u, n);
-    else
-        memcpy(o + 1, s, n);
-    o[n + 1] = '"';
-    o[n + 2] = ':';
-    o += n + 2 + key;
+    o = put_quoted(o, u, n);
+    *o = ':';
+    o += key;
     w->len = (size_t)(o - w->buf);
     w->buf[w->len] = '\0';
     w->after_key = key;
@@ -336,17 +349,9 @@ void ig_jsonw_cur_strn(struct ig_jsonw_cur *c, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)(s ? s : "");
     n = s ? n : 0;
-    if (n <= 16 ? plain_small(u, n) : plain_prefix(u, n) == n) {
-        if (!ig_jsonw_cur_room(c, n + 18))   /* copy_small's fixed moves stay inside n + 2 */
-            return;
-        char *o = c->o;
-        o[0] = '"';
-        if (n <= 16)
-            copy_small(o + 1, u, n);
-        else
-            memcpy(o + 1, u, n);
-        o[n + 1] = '"';
-        c->o = o + n + 2;
+    if (plain(u, n)) {
+        if (ig_jsonw_cur_room(c, n + 2))
+            c->o = put_quoted(c->o, u, n);
         return;
     }
     /* something to escape: the writer's own path, from where the cursor is */
