@@ -1,26 +1,32 @@
-/* leakage.scores: clients harvesting full-precision score vectors (brief D4).
- * Membership-inference and model-inversion attacks need the model's exact confidences,
- * many of them, for repeated copies of the same inputs; a model that returns
- * full-precision probabilities or logits hands them out (AML.T0063).
+/* leakage.scores: clients harvesting confidence scores for repeated inputs (brief D4).
+ * Membership-inference and model-inversion attacks need the model's confidences, many of
+ * them, for repeated copies of the same inputs; a model that returns probabilities or
+ * logits hands them out (AML.T0063).
  *
- * Per client, in tumbling windows of the capture clock: rows answered with a full score
- * vector (>= 2 outputs with any value not a multiple of 10^-decimals, or logits), and rows
- * whose input is at least the third copy among the client's last repeat_recent (4) inputs
- * (exact hash of the float bits): membership probing asks for copies of one record in a
- * burst, while busy clients re-scoring their records repeat at longer distances, a retry
- * sends a request once more (a pair, not a burst), and a client drawing its records from a
- * small pool meets one earlier copy by chance (1 - (1 - 1/pool)^4: 24 % for 15 records)
- * but two only rarely (~2.5 %). An earlier copy counts only when it tells the prober
- * something: it sits in the same request (copies batched together), or the service
- * answered it differently (scores with noise, which repeated asking averages out). A copy
- * in an earlier request answered with the same scores is what a client library's retries
- * send, also several in a row when it backs off: a deterministic model's repeated answer
- * tells nothing new. A
- * finding fires once per window when full-precision rows reach min_rows and the repeat
- * share reaches repeat_share: volume alone is what busy benign clients look like too.
- * Per model, once: an info finding that the model returns full-precision scores at all,
- * with the hardening advice of the brief. Fixed slices (~0.6 KiB per client, 8 B per
- * model); nothing is allocated. */
+ * Per client, in tumbling windows of the capture clock: rows answered with a score vector
+ * (>= 2 outputs from a model that grades its answers: some value strictly between 0 and 1,
+ * or logits), and rows whose input is at least the third copy among the client's last
+ * repeat_recent (4) inputs (exact hash of the float bits): membership probing asks for
+ * copies of one record in a burst, while busy clients re-scoring their records repeat at
+ * longer distances, a retry sends a request once more (a pair, not a burst), and a client
+ * drawing its records from a small pool meets one earlier copy by chance
+ * (1 - (1 - 1/pool)^4: 24 % for 15 records) but two only rarely (~2.5 %). An earlier copy
+ * counts only when it tells the prober something: it sits in the same request (copies
+ * batched together), or the service answered it differently (scores with noise, which
+ * repeated asking averages out). A copy in an earlier request answered with the same
+ * scores is what a client library's retries send, also several in a row when it backs
+ * off: a deterministic model's repeated answer tells nothing new. A finding fires once per
+ * window when score rows reach min_rows and the repeat share reaches repeat_share: volume
+ * alone is what busy benign clients look like too.
+ * Coarse scores count as scores: a 100-tree forest's vote shares are multiples of 0.01,
+ * the same answers a server rounding to 2 decimals gives, and both still tell a member
+ * (confidence 1.0 on its own record) from a non-member (Shokri et al. 2017 found
+ * coarsened outputs barely slowed the attack); the finding says which it saw
+ * (full_precision_rows, score_rows). A model that only ever answers one-hot vectors gives
+ * labels, not scores, and counts nothing.
+ * Per model, once: an info finding that the model returns full-precision scores at all
+ * (more than `decimals` decimals, or logits), with the hardening advice of the brief.
+ * Fixed slices (176 B per client, 16 B per model); nothing is allocated. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -45,7 +51,7 @@ struct ls_params {
 static const struct ig_param ls_param_rows[] = {
     ROW("window", IG_PT_DURATION, window_us, .def = 600e6, .min = 1e6, .max = INFINITY, .help = "tumbling window"),
     ROW("min_rows", IG_PT_U64, min_rows, .def = 100, .min = 1, .max = INFINITY,
-        .help = "full-precision rows in a window (and per model, for the exposure finding)"),
+        .help = "score rows in a window (per model: full-precision rows, for the exposure finding)"),
     ROW("decimals", IG_PT_DOUBLE, decimals, .def = 3, .min = 0, .max = 7,
         .help = "more decimals than this is full precision"),
     ROW("repeat_share", IG_PT_DOUBLE, repeat_share, .def = 0.2, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
@@ -59,10 +65,12 @@ static const struct ig_param ls_param_rows[] = {
 struct ls_model {
     uint64_t full;            /* full-precision rows answered, all clients */
     bool reported;
+    bool graded;              /* some answer held a value strictly between 0 and 1: scores, not labels */
 };
 
 struct ls_client {
-    uint64_t window_start, rows, full, repeats, total_full;
+    uint64_t window_start, rows, full, repeats;
+    uint64_t scored;          /* rows answered with a score vector (full precision or coarse) */
     bool alarmed;
     uint32_t next;
     uint64_t recent[LS_RECENT];   /* per input: its hash, the low 16 bits its answer's */
@@ -104,6 +112,16 @@ static bool full_precision(const float *s, uint32_t n, double quantum)
     return false;
 }
 
+/* True when some output lies strictly between 0 and 1: a confidence, not a one-hot label.
+ * Logits are flagged by the protocol layer and need no test here. */
+static bool graded_row(const float *s, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (s[k] > 0 && s[k] < 1)
+            return true;
+    return false;
+}
+
 static uint64_t row_hash(const float *x, uint32_t n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
@@ -127,18 +145,24 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
     double share = c->rows ? (double)c->repeats / c->rows : 0;
-    f.title = "Full-precision scores harvested for repeated inputs (membership probing)";
-    f.desc = "The client collects the model's full-precision confidence scores for the same "
-             "inputs again and again, what membership-inference and model-inversion attacks need.";
+    bool coarse = c->full < p->min_rows;
+    f.title = coarse ? "Confidence scores harvested for repeated inputs (membership probing)"
+                     : "Full-precision scores harvested for repeated inputs (membership probing)";
+    f.desc = coarse ? "The client collects the model's confidence scores (coarse: rounded or few-valued, "
+                      "such as a forest's vote shares) for the same inputs again and again, what "
+                      "membership-inference attacks need; coarse scores still tell members apart."
+                    : "The client collects the model's full-precision confidence scores for the same "
+                      "inputs again and again, what membership-inference and model-inversion attacks need.";
     f.remediation = ls_remediation;
     f.atlas[0] = "AML.T0063";
     f.atlas[1] = "AML.T0024.000";
     f.atlas[2] = "AML.T0024.001";
     f.queries_seen = call->client_queries;
-    int sev = p->severity + (share >= 2 * p->repeat_share) + (c->full >= 10 * p->min_rows);
+    int sev = p->severity + (share >= 2 * p->repeat_share) + (c->scored >= 10 * p->min_rows);
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
     f.confidence_id = share >= 2 * p->repeat_share ? 3 : 2;
     ig_finding_score(&f, "full_precision_rows", (double)c->full);
+    ig_finding_score(&f, "score_rows", (double)c->scored);
     ig_finding_score(&f, "rows", (double)c->rows);
     ig_finding_score(&f, "repeat_share", share);
     ig_finding_score(&f, "window_s", p->window_us / 1e6);
@@ -176,17 +200,23 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
     uint64_t t = ev->req_time_us;
     if (c->window_start == 0 || t >= c->window_start + p->window_us || t < c->window_start) {
         c->window_start = t ? t : 1;
-        c->rows = c->full = c->repeats = 0;
+        c->rows = c->full = c->scored = c->repeats = 0;
         c->alarmed = false;
     }
     uint32_t first = c->next;   /* ring position of this request's first row */
     for (uint32_t r = 0; r < ev->rows; r++) {
         const float *s = ev->scores + (size_t)r * ev->outputs;
-        bool full = (ev->flags & IG_EV_LOGITS) ||
-                    (ev->outputs >= 2 && full_precision(s, ev->outputs, p->quantum));
+        bool logits = ev->flags & IG_EV_LOGITS;
+        bool full = logits || (ev->outputs >= 2 && full_precision(s, ev->outputs, p->quantum));
+        /* a one-hot answer from a model that grades others is a confidence of 1.0 (what a
+         * member's record often gets), so it counts once the model is known to grade */
+        bool graded = logits || (ev->outputs >= 2 && graded_row(s, ev->outputs));
+        if (m && graded)
+            m->graded = true;
+        bool scored = graded || (ev->outputs >= 2 && m && m->graded);
         c->rows++;
         c->full += full;
-        c->total_full += full;
+        c->scored += scored;
         if (m)
             m->full += full;
         if (ev->inputs && ev->features) {
@@ -208,7 +238,7 @@ static int ls_observe(const struct ig_call *call, const struct ig_event *ev)
         m->reported = true;
         exposure(call, ev, m);
     }
-    if (!c->alarmed && c->full >= p->min_rows && c->repeats >= p->repeat_share * c->rows) {
+    if (!c->alarmed && c->scored >= p->min_rows && c->repeats >= p->repeat_share * c->rows) {
         c->alarmed = true;
         alarm(call, ev, p, c);
     }

@@ -1,8 +1,8 @@
-/* leakage.scores: a client harvesting full-precision scores for repeated inputs fires once
- * per window (membership / inversion probing), copies batched in one request too; busy
- * clients with fresh inputs, retries answered the same, rounded scores and low volume do
- * not; the model's exposure of full scores is reported once;
- * logits count as full precision. */
+/* leakage.scores: a client harvesting scores for repeated inputs fires once per window
+ * (membership / inversion probing), copies batched in one request too, and on coarse scores
+ * (rounded, or a forest's vote shares with one-hot answers among them); busy clients with
+ * fresh inputs, retries answered the same, one-hot labels and low volume do not; the
+ * model's exposure of full-precision scores is reported once; logits count as full precision. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +23,8 @@ extern const struct ig_detector ig_det_leakage_scores;
 
 struct sink {
     int client, model;        /* per-client findings, per-model exposure findings */
-    double full;
+    double full, scored;
+    bool coarse_title;
 };
 
 static void on_finding(void *ctx, const struct ig_finding *f)
@@ -38,9 +39,13 @@ static void on_finding(void *ctx, const struct ig_finding *f)
     }
     s->client++;
     assert_string_equal(f->atlas[1], "AML.T0024.000");
-    for (uint32_t i = 0; i < f->nscores; i++)
+    s->coarse_title = !strncmp(f->title, "Confidence scores", 17);
+    for (uint32_t i = 0; i < f->nscores; i++) {
         if (!strcmp(f->scores[i].key, "full_precision_rows"))
             s->full = f->scores[i].value;
+        if (!strcmp(f->scores[i].key, "score_rows"))
+            s->scored = f->scores[i].value;
+    }
 }
 
 struct run {
@@ -220,7 +225,7 @@ static void test_batched_copies_fire(void **state)
     run_close(&r);
 }
 
-static void test_busy_rounded_and_low_volume_quiet(void **state)
+static void test_busy_and_low_volume_quiet(void **state)
 {
     (void)state;
     struct run r;
@@ -231,20 +236,77 @@ static void test_busy_rounded_and_low_volume_quiet(void **state)
     assert_int_equal(r.sink.model, 1);
     struct run r2;
     run_open(&r2);
-    for (int q = 0; q < 5000; q++)
-        query(&r2, false, true, 0, 100000);       /* repeats, but 2-decimal scores */
     for (int q = 0; q < 90; q++)
-        query(&r2, true, true, 0, 100000);        /* full precision, below min_rows */
+        query(&r2, true, true, 0, 100000);        /* probing, below min_rows */
     assert_int_equal(r2.sink.client, 0);
     assert_int_equal(r2.sink.model, 0);
     run_close(&r);
     run_close(&r2);
 }
 
+/* Rounding is not a defence against membership probing: the same probing answered with
+ * 2-decimal scores fires, titled for coarse scores, and the model is not reported as
+ * exposing full-precision scores. */
+static void test_rounded_scores_still_probed(void **state)
+{
+    (void)state;
+    struct run r;
+    run_open(&r);
+    for (int q = 0; q < 1200; q++)
+        query(&r, false, q % 2 == 0, 0, 100000);  /* half are repeats of 20 inputs */
+    assert_int_equal(r.sink.client, 1);
+    assert_true(r.sink.coarse_title);
+    assert_true(r.sink.full == 0);
+    assert_true(r.sink.scored == 100);
+    assert_int_equal(r.sink.model, 0);
+    run_close(&r);
+}
+
+/* A 50-tree forest's answers: vote shares (multiples of 0.02, no more than 3 decimals) and,
+ * for records every tree agrees on, one-hot vectors: those are confidences of 1.0 from a
+ * model that grades, and count. The same probing answered by a labels-only model (every
+ * answer one-hot) counts nothing. */
+static void forest_run(bool labels_only, struct run *r)
+{
+    run_open(r);
+    float x[4], s[2];
+    for (int q = 0; q < 600; q++) {
+        int cand = q / 10;                          /* each candidate 10 times in a burst */
+        for (int i = 0; i < 4; i++)
+            x[i] = (float)(cand * 4 + i);
+        int votes = cand % 3 == 0 ? 50 : (int)(urand() * 51);
+        if (labels_only)
+            votes = votes >= 25 ? 50 : 0;
+        s[0] = (float)(votes / 50.0);
+        s[1] = (float)(1 - votes / 50.0);
+        struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
+                               .rows = 1, .features = 4, .outputs = 2, .inputs = x, .scores = s };
+        snprintf(ev.client_id, sizeof(ev.client_id), "c-11");
+        r->t += 100000;
+        r->call.client_queries++;
+        assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
+    }
+}
+
+static void test_forest_votes_probed_labels_quiet(void **state)
+{
+    (void)state;
+    struct run r;
+    forest_run(false, &r);
+    assert_int_equal(r.sink.client, 1);
+    assert_true(r.sink.coarse_title);
+    assert_int_equal(r.sink.model, 0);
+    run_close(&r);
+    forest_run(true, &r);
+    assert_int_equal(r.sink.client, 0);
+    assert_int_equal(r.sink.model, 0);
+    run_close(&r);
+}
+
 /* A confident model's saturated answers: membership probing of records it is sure about
  * gets [1, 1e-9]-like vectors; the tiny score is unrounded (3 decimals would make it 0), so
  * every row counts and the client is flagged at its 100th row. The same answers rounded
- * ([1, 0]) are not full precision: no finding. */
+ * ([1, 0] on every answer) are labels, not scores: no finding. */
 static void saturated_run(bool rounded, struct run *r)
 {
     run_open(r);
@@ -298,7 +360,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_membership_probing_once_per_window),
-        cmocka_unit_test(test_busy_rounded_and_low_volume_quiet),
+        cmocka_unit_test(test_busy_and_low_volume_quiet),
+        cmocka_unit_test(test_rounded_scores_still_probed),
+        cmocka_unit_test(test_forest_votes_probed_labels_quiet),
         cmocka_unit_test(test_rescoring_quiet),
         cmocka_unit_test(test_small_pool_and_retries_quiet),
         cmocka_unit_test(test_backoff_retries_quiet),
