@@ -84,10 +84,13 @@
  * Labels only (no margin), the kept captures of two draws: iris transfer sets by (a)
  * (log d2 +2.1-2.2, 1.9-2.0 sd), wine's by (c) (odds 8-20; +1.0-1.4 in log d2), all at
  * their 100th query; no ordinary client fires.
+ * Values filled in (an imputing client's means or constants, see fills_mark) are
+ * marginalised out of d2: a record with values missing is judged on the ones it has.
  * It fires again at 10x the rows of the previous one.
  *
  * Memory: the model slice is ~66 KiB (class means and their separations, the covariance's
- * inverse, 32 KiB of held-out rows), the client slice 192 B; nothing is allocated. */
+ * inverse, 32 KiB of held-out rows), the client slice 656 B (fill candidates); nothing is
+ * allocated. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -110,12 +113,16 @@
 #define TR_RIDGE 0.1          /* ... and ridge, in units of the feature's variance */
 #define TR_FLOOR 0.05         /* spreads floored at this share of the reference range */
 #define TR_QZ 256.0f          /* a client's last row: z-scores in 1/256 */
+#define TR_FILLS 2            /* fill candidates kept per feature (a mean and a constant) */
+#define TR_FILL_Z 0.25f       /* a fill: central (within this many sd of the mean) or out of range */
+#define TR_FILL_MAX 0.5       /* at most this share of a row's sampled features filled */
 
 struct tr_params {
     uint64_t reference_queries, reference_per_client, min_queries, active_rows;
     double recent_rows, strong90, strong99, strong_z, strong_log, share90_min, share99_min, margin_drop,
-           contradiction_odds, agree90, agree99, broad_z, peer_margin;
+           contradiction_odds, agree90, agree99, broad_z, peer_margin, memory_mb;
     double keep;              /* 1 - 1/recent_rows */
+    uint64_t budget;          /* memory_mb in bytes */
     int severity;
 };
 
@@ -155,12 +162,16 @@ static const struct ig_param tr_param_rows[] = {
         .help = "the client's share beyond the 90th percentile must exceed the other active clients' median (weighted by their rows) by this much (a population that moves as a whole is drift)"),
     ROW("active_rows", IG_PT_U64, active_rows, .def = 2000, .min = 1, .max = INFINITY,
         .help = "a client heard from within this many judged rows (all clients) is an active peer (64 kept)"),
+    ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 64, .min = 1, .max = 1 << 20,
+        .help = "budget for the fill candidates of all clients together (kept only for a client whose rows repeat a value; beyond it: judged without them, its filled values counted as measurements)"),
     { 0 },
 };
 #undef ROW
 
 struct tr_global {
     struct tr_params p;
+    const struct ig_budget_ops *mem_ops;   /* lent by the env */
+    struct ig_budget *mem;    /* memory_mb: the clients' fill candidates (refused: counted) */
 };
 
 struct tr_model {
@@ -192,6 +203,8 @@ struct tr_model {
     float    lmean, lsd;                                    /* mean and sd of the held-out rows' log d2 */
     float    inv_wsd[TR_FEAT];                              /* 1 / within-class sd (shrunk), z units */
     float    tmean, tsd;                                    /* ... of their log trimmed deviation */
+    bool     fill_ok[TR_FEAT];                              /* a recurring value may be a fill */
+    bool     fills_on;                                      /* ... in some feature */
     uint64_t judged;
     struct ig_peers peers;    /* share beyond q90 per client, weight its decayed rows;
                                * clock: judged rows */
@@ -201,15 +214,31 @@ struct tr_client {
     uint64_t key;
     uint32_t taught;          /* rows given to the reference (saturates) */
     float    r_contra;        /* decayed: rows whose label is not their nearest class */
-    uint64_t rows, dups, edits, augs, next_alarm;
+    uint64_t rows, next_alarm;
+    uint32_t dups, edits, augs;           /* rows not counted, by why (saturate) */
     double   r_rows, r90, r99, r_log;     /* decayed counts of new samples, sum of log d2 */
     double   r_tlog, r_trows;             /* decayed: log trimmed deviation (rows without
                                            * probabilities), those rows */
     double   r_mrows, r_margin;           /* decayed: rows with a margin, their sum */
-    uint32_t dim;
+    bool     started;                     /* judged before (key, next_alarm set) */
     bool     has_last;
     uint8_t  peer_slot;                   /* its slot in the model's peers last time (a hint) */
     int16_t  last[TR_FEAT];               /* z of the last counted row, in 1/TR_QZ */
+    struct tr_fills *fills;               /* fill candidates: allocated (memory_mb) at the
+                                           * client's first row with a recurring value */
+};
+
+/* bench_memory's idle client pays the slice (issue #20: 4 KiB for all detectors) */
+_Static_assert(sizeof(struct tr_client) <= 192, "extraction.transfer's client slice grew past 192 B");
+
+/* A client's fill candidates (see fills_mark). Not in the client slice: an idle client
+ * (bench_memory's: two rows, no value repeated) never has one, and the slice stays 192 B. */
+struct tr_fills {
+    float    fill[TR_FEAT][TR_FILLS];     /* per feature, values this client sent again in
+                                           * distinct records (fill candidates) ... */
+    uint8_t  fill_n[TR_FEAT][TR_FILLS];   /* ... and how often (saturates; 0: empty) */
+    float    konst[TR_FILLS];             /* constants it filled several features of a row with */
+    uint8_t  konst_n[TR_FILLS];
 };
 
 static int tr_init(const struct ig_env *env, const struct ig_rules *r, void **global,
@@ -225,6 +254,7 @@ static int tr_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         return IG_ECONF;
     }
     q.keep = 1.0 - 1.0 / q.recent_rows;
+    q.budget = (uint64_t)(q.memory_mb * 1048576.0);
     q.severity = ig_rules_severity(r, NAME, IG_SEV_MEDIUM);
     /* GSL's default error handler aborts the process; close_reference checks the status
      * the Cholesky calls return instead (a matrix that is not positive definite: the model
@@ -236,13 +266,42 @@ static int tr_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         return IG_ENOMEM;
     }
     g->p = q;
+    g->mem_ops = env->budget;
+    if (!(g->mem = ig_budget_open(g->mem_ops, NAME, q.budget))) {
+        free(g);
+        snprintf(err, errlen, "%s: out of memory", NAME);
+        return IG_ENOMEM;
+    }
     *global = g;
     return IG_OK;
 }
 
 static void tr_free(void *global)
 {
-    free(global);
+    struct tr_global *g = global;
+    if (g)
+        g->mem_ops->close(g->mem);
+    free(g);
+}
+
+static void tr_evict(const struct ig_call *call)
+{
+    const struct tr_global *g = call->global;
+    struct tr_client *c = call->client;
+    if (c->fills) {
+        g->mem_ops->uncharge(g->mem, sizeof *c->fills);
+        free(c->fills);
+        c->fills = NULL;
+    }
+}
+
+static size_t tr_stats(const void *global, struct ig_det_counter *out)
+{
+    const struct tr_global *g = global;
+    /* refused: rows whose client's fill candidates memory_mb could not hold (judged
+     * without them) */
+    out[0] = (struct ig_det_counter){ "refused", g->mem_ops->refused(g->mem) };
+    return 1;
 }
 
 static uint64_t client_key(const struct ig_event *ev)
@@ -287,16 +346,13 @@ static void learn(struct tr_model *m, const float *x, int k, double margin)
  * event, or stride 1 for a held-out row, kept sampled); returns d2 = u' P u, u = z - class k's
  * mean: P u as 32-wide multiply-adds along P's columns (no reduction chain), then one dot
  * product (~0.1 us, against ~0.7 us for a triangular solve's dependent sums). */
-static double mahal2(const struct tr_model *m, const float *x, uint32_t stride, int k, float *z,
-                     float w[TR_FEAT])
+static double mahal2_z(const struct tr_model *m, const float *z, int k, float w[TR_FEAT])
 {
     float u[TR_FEAT];
     memset(w, 0, TR_FEAT * sizeof w[0]);
     uint32_t nf = m->nfeat;
-    for (uint32_t f = 0; f < nf; f++) {
-        z[f] = (float)((x[f * stride] - m->mean[f]) * m->inv_sd[f]);
+    for (uint32_t f = 0; f < nf; f++)
         u[f] = z[f] - m->zmean[k][f];
-    }
     for (uint32_t j = 0; j < nf; j++)
         for (uint32_t i = 0; i < nf; i++)
             w[i] += m->prec[j][i] * u[j];   /* P is symmetric: row j = column j */
@@ -304,6 +360,14 @@ static double mahal2(const struct tr_model *m, const float *x, uint32_t stride, 
     for (uint32_t i = 0; i < nf; i++)
         d2 += (double)u[i] * w[i];
     return d2 > 0 ? d2 : 0;
+}
+
+static double mahal2(const struct tr_model *m, const float *x, uint32_t stride, int k, float *z,
+                     float w[TR_FEAT])
+{
+    for (uint32_t f = 0; f < m->nfeat; f++)
+        z[f] = (float)((x[f * stride] - m->mean[f]) * m->inv_sd[f]);
+    return mahal2_z(m, z, k, w);
 }
 
 /* The row's deviation from class k with its largest features left out: the mean of the
@@ -500,6 +564,27 @@ static void close_reference(struct tr_model *m)
                     out[t] |= m->cal_key[t] == m->cal_key[r];
         }
     }
+    /* A feature whose natural values recur (digits' 17 grey levels, iris's and wine's few
+     * decimals) between distinct held-out records (differing in more than half their
+     * sampled features: a record several clients sent is one) cannot tell a fill from a
+     * measurement: fills are looked for only where fewer than half the rows share a value. */
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t shared = 0;
+        for (uint32_t r = 0; r < m->ncal; r++)
+            for (uint32_t t = 0; t < m->ncal; t++) {
+                if (t == r || m->cal[t][f] != m->cal[r][f])
+                    continue;
+                uint32_t differ = 0;
+                for (uint32_t g = 0; g < nf; g++)
+                    differ += m->cal[t][g] != m->cal[r][g];
+                if (2 * differ > nf) {
+                    shared++;
+                    break;
+                }
+            }
+        m->fill_ok[f] = 2 * shared < m->ncal;
+        m->fills_on |= m->fill_ok[f];
+    }
     uint32_t n = 0, ncontra = 0;
     double ls = 0, ls2 = 0, ts = 0, ts2 = 0;
     for (uint32_t r = 0; r < m->ncal; r++)
@@ -589,7 +674,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     f.desc = desc[why];
     f.remediation = tr_remediation;
     f.atlas[0] = "AML.T0024.002";
-    f.queries_seen = call->client_queries ? call->client_queries : c->rows + c->dups + c->edits + c->augs;
+    f.queries_seen = call->client_queries ? call->client_queries : c->rows + c->dups + c->edits + (uint64_t)c->augs;
     int sev = p->severity + (s99 >= p->strong99) + (c->rows >= 10 * p->min_queries);
     f.severity = (uint8_t)(sev > IG_SEV_CRITICAL ? IG_SEV_CRITICAL : sev);
     f.confidence_id = strong ? 3 : 2;
@@ -703,9 +788,177 @@ static bool augments_earlier(const struct ig_event *ev, uint32_t r)
     return false;
 }
 
-static void judge(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
+/* Values filled in (missing values imputed). A client's pipeline that imputes missing
+ * values (scikit-learn SimpleImputer: the feature's mean, median or most frequent value, or
+ * a constant such as 0) sends the same value in a feature again and again, in records that
+ * differ elsewhere, and a constant fill the same value in several features of one record;
+ * a natural record's values recur so far less. Such a value is no measurement: a
+ * calibrated or tree model answers the record with less confidence (an SVC with Platt
+ * probabilities and a 50-tree forest on breast cancer, raw units, where 0 is far below
+ * most features' ranges: efficacy seeds 0 and 1, the "imputed" client 0.55 / 0.46 beyond
+ * q90 / q99 at a margin drop of 0.20, flagged by (b) and (d)), so counted as a measurement
+ * it made an ordinary client look like a transfer set. A row's feature is filled when it
+ * holds a value that another of the row's sampled features holds too (a constant), a
+ * constant the client filled a row with before, or a value the client sent in that feature
+ * in an earlier distinct record (the last counted row's, or one recurring: TR_FILLS per
+ * feature, the most frequent keep their slot), when that value is one an imputer fills
+ * with: central (within TR_FILL_Z reference sd of the reference mean, inside its range:
+ * a mean, a median, 0 on standardised inputs) or off the reference range by more than
+ * TR_FILL_Z sd (0 on breast cancer's raw units: 0.33-4 sd below the range where it is
+ * off it; a sentinel). A recurring value at the data's edge (a transfer set clipped to
+ * the attacker's ranges: wine, 0.11-0.15 sd off the reference's, caught a request later
+ * when those counted as fills) or of a feature with few values (another table's binary
+ * column mapped onto a feature: iris's transfer set from diabetes, caught 12 events later)
+ * is no fill, nor is a value of a feature whose natural values
+ * recur (fill_ok: digits' grey levels, where a JbDA step off a blank pixel recurs too).
+ * Returns how many are filled. */
+static void slot_put(float *val, uint8_t *cnt, float v)
+{
+    for (int s = 0; s < TR_FILLS; s++)
+        if (cnt[s] && val[s] == v) {
+            cnt[s] += cnt[s] < UINT8_MAX;
+            return;
+        }
+    int s = cnt[1] < cnt[0];   /* a new value takes the less used slot */
+    val[s] = v;
+    cnt[s] = 1;
+}
+
+static bool slot_has(const float *val, const uint8_t *cnt, float v)
+{
+    for (int s = 0; s < TR_FILLS; s++)
+        if (cnt[s] && val[s] == v)
+            return true;
+    return false;
+}
+
+static void *fills_make(const void *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(struct tr_fills));
+}
+
+/* z: the row's sampled features in reference sd; "the last counted row's value" is read
+ * from c->last, the same z in 1/TR_QZ (a value sent again quantises alike; two values
+ * closer than 1/512 sd would too, and then are taken for one). */
+static uint32_t fills_mark(const struct tr_global *g, const struct tr_model *m, struct tr_client *c,
+                           const float *x, const float *z, bool *filled)
+{
+    uint32_t nf = m->nfeat, n = 0;
+    float v[TR_FEAT];
+    bool konst[TR_FEAT] = { false }, any_konst = false;
+    for (uint32_t f = 0; f < nf; f++)
+        v[f] = x[f * m->stride];
+    for (uint32_t f = 0; f < nf; f++)
+        for (uint32_t g2 = f + 1; g2 < nf && !konst[f]; g2++)
+            if (v[g2] == v[f])
+                any_konst = konst[f] = konst[g2] = true;
+    struct tr_fills *fl = c->fills;
+    for (uint32_t f = 0; f < nf; f++) {
+        float off = TR_FILL_Z / m->inv_sd[f];   /* a quarter of the feature's spread */
+        bool fill_like = m->fill_ok[f] && ((fabsf(z[f]) <= TR_FILL_Z && v[f] > m->lo[f] && v[f] < m->hi[f]) ||
+                                           v[f] < m->lo[f] - off || v[f] > m->hi[f] + off);
+        float q = z[f] * TR_QZ;
+        bool as_last = c->has_last &&
+                       c->last[f] == (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : lrintf(q));
+        filled[f] = fill_like && (konst[f] || as_last ||
+                                  (fl && (slot_has(fl->konst, fl->konst_n, v[f]) ||
+                                          slot_has(fl->fill[f], fl->fill_n[f], v[f]))));
+        n += filled[f];
+    }
+    /* the candidates are kept from the first row that has one: until then every slot
+     * would be empty, so a client without them is judged as one with them */
+    if (!fl && (n || any_konst))
+        fl = c->fills = g->mem_ops->alloc(g->mem, sizeof *fl, fills_make, NULL);
+    if (fl)
+        for (uint32_t f = 0; f < nf; f++) {
+            if (konst[f])
+                slot_put(fl->konst, fl->konst_n, v[f]);
+            if (filled[f] && !konst[f])
+                slot_put(fl->fill[f], fl->fill_n[f], v[f]);
+        }
+    return n;
+}
+
+/* The row with its filled features marginalised out: they take their expected values given
+ * the observed ones under a class's Gaussian (u_M = -P_MM^-1 P_MO u_O; the d2 so found is
+ * the observed features' own Mahalanobis distance), scaled by nf / observed (a natural
+ * record with values missing lands about where a complete one does), from the class
+ * nearest the observed features: the model's answer to a record with fills answers the
+ * fills too (a zero-filled breast cancer record may change class), so it says nothing of
+ * where the measured part lies. A record of another distribution stays far in the features
+ * it does show, from every class. z and w are updated in place, *k set to that class;
+ * the old d2 is returned when the solve fails. */
+static double fills_marginalise(const struct tr_model *m, int *k, float *z, float w[TR_FEAT],
+                                const bool *filled, uint32_t nfill, double d2)
+{
+    uint32_t nf = m->nfeat, idx[TR_FEAT], nm = 0;
+    for (uint32_t f = 0; f < nf; f++)
+        if (filled[f])
+            idx[nm++] = f;
+    double a[TR_FEAT][TR_FEAT];
+    for (uint32_t i = 0; i < nm; i++)
+        for (uint32_t j = 0; j < nm; j++)
+            a[i][j] = m->prec[idx[i]][idx[j]];
+    for (uint32_t j = 0; j < nm; j++) {   /* P_MM = L L' (Cholesky, in place, lower) */
+        double s = a[j][j];
+        for (uint32_t t = 0; t < j; t++)
+            s -= a[j][t] * a[j][t];
+        if (!(s > 0))
+            return d2;
+        a[j][j] = sqrt(s);
+        for (uint32_t i = j + 1; i < nm; i++) {
+            double r = a[i][j];
+            for (uint32_t t = 0; t < j; t++)
+                r -= a[i][t] * a[j][t];
+            a[i][j] = r / a[j][j];
+        }
+    }
+    double best = INFINITY;
+    int bk = -1;
+    float zb[TR_FEAT], zt[TR_FEAT], wt[TR_FEAT];
+    for (uint32_t ci = 0; ci < m->ncls; ci++) {
+        int cls = m->cls[ci];
+        double u[TR_FEAT], b[TR_FEAT];
+        for (uint32_t f = 0; f < nf; f++)
+            u[f] = filled[f] ? 0.0 : (double)z[f] - m->zmean[cls][f];
+        for (uint32_t i = 0; i < nm; i++) {   /* b = -(P u_O)_M */
+            double g = 0;
+            for (uint32_t f = 0; f < nf; f++)
+                g += (double)m->prec[idx[i]][f] * u[f];
+            b[i] = -g;
+        }
+        for (uint32_t i = 0; i < nm; i++) {   /* L y = b, then L' x = y */
+            for (uint32_t t = 0; t < i; t++)
+                b[i] -= a[i][t] * b[t];
+            b[i] /= a[i][i];
+        }
+        for (uint32_t i = nm; i-- > 0;) {
+            for (uint32_t t = i + 1; t < nm; t++)
+                b[i] -= a[t][i] * b[t];
+            b[i] /= a[i][i];
+        }
+        memcpy(zt, z, nf * sizeof zt[0]);
+        for (uint32_t i = 0; i < nm; i++)
+            zt[idx[i]] = (float)(m->zmean[cls][idx[i]] + b[i]);
+        double d = mahal2_z(m, zt, cls, wt);
+        if (d < best) {
+            best = d;
+            bk = cls;
+            memcpy(zb, zt, nf * sizeof zb[0]);
+        }
+    }
+    if (bk < 0)
+        return d2;
+    *k = bk;
+    memcpy(z, zb, nf * sizeof zb[0]);
+    return mahal2_z(m, z, bk, w) * nf / (double)(nf - nfill);
+}
+
+static void judge(const struct ig_call *call, const struct ig_event *ev, const struct tr_global *g,
                   struct tr_model *m, struct tr_client *c, uint32_t row, int label, double margin)
 {
+    const struct tr_params *p = &g->p;
     const float *x = ev->inputs + (size_t)row * ev->features;
     float z[TR_FEAT], w[TR_FEAT];
     int k = label < TR_CLS ? label : TR_CLS - 1;
@@ -715,16 +968,27 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
             z[f] = (float)((x[f * m->stride] - m->mean[f]) * m->inv_sd[f]);
     int rel = versus_last(m, c, z);
     if (rel == 1)
-        c->dups++;
+        c->dups += c->dups < UINT32_MAX;
     else if (rel == 2)
-        c->edits++;
+        c->edits += c->edits < UINT32_MAX;
     if (rel)
         return;
+    bool filled[TR_FEAT];
+    uint32_t nfill = m->fills_on ? fills_mark(g, m, c, x, z, filled) : 0;
+    /* only d2 (the shares beyond q90 / q99, the mean log d2) sees the fills marginalised:
+     * the contradiction and the trimmed deviation stay the answered class's, as before
+     * (a transfer set whose clipped values count as fills keeps their evidence) */
+    if (nfill && nfill <= TR_FILL_MAX * m->nfeat && m->n_cls[k]) {
+        float zf[TR_FEAT], wf[TR_FEAT];
+        int kf = k;
+        memcpy(zf, z, sizeof zf);
+        d2 = fills_marginalise(m, &kf, zf, wf, filled, nfill, d2);
+    }
     /* an augmented copy is looked for only where it would count as evidence (beyond q90 or
      * contradicted): the search costs ~1 us per row of a batched request at d = 64 */
     bool contra_row = contradicts(m, k, w);
     if ((d2 > m->q90 || contra_row) && augments_earlier(ev, row)) {
-        c->augs++;
+        c->augs += c->augs < UINT32_MAX;
         return;
     }
     c->has_last = true;
@@ -757,7 +1021,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     double lr = c->r_log / c->r_rows - m->lmean, lz = lr / m->lsd;
     double tz = c->r_trows > 0 ? (c->r_tlog / c->r_trows - m->tmean) / m->tsd : 0;
     peer_put(m, c, (float)s90, c->r_rows);
-    uint64_t seen = c->rows + c->dups + c->edits + c->augs;
+    uint64_t seen = c->rows + c->dups + c->edits + (uint64_t)c->augs;
     if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
         return;
     bool measured = m->ref_margin >= 0 && c->r_mrows >= 0.5 * c->r_rows;
@@ -835,12 +1099,12 @@ static int tr_observe(const struct ig_call *call, const struct ig_event *ev)
             close_reference(m);
         if (m->state != 1)
             return IG_OK;
-        if (c->dim == 0) {
-            c->dim = m->dim;
+        if (!c->started) {
+            c->started = true;
             c->key = client_key(ev);
             c->next_alarm = p->min_queries;
         }
-        judge(call, ev, p, m, c, r, label, margin);
+        judge(call, ev, g, m, c, r, label, margin);
     }
     return IG_OK;
 }
@@ -853,6 +1117,8 @@ const struct ig_detector ig_det_extraction_transfer = {
     .init = tr_init,
     .observe = tr_observe,
     .free = tr_free,
+    .evict = tr_evict,
+    .stats = tr_stats,
     .params = tr_param_rows,
     .params_size = sizeof(struct tr_params),
 };

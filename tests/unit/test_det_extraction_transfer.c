@@ -25,6 +25,7 @@ extern const struct ig_detector ig_det_extraction_transfer;
 
 #define TEST_RAND_SEED 4711
 #include "test_rand.h"
+#include "test_util.h"
 
 #define MAXD 64
 static int D = 16;   /* features; above 32 the detector samples every ceil(D/32)-th */
@@ -65,6 +66,22 @@ static void on_finding(void *ctx, const struct ig_finding *f)
 }
 
 static void *global, *model;
+static struct ig_rules *rules;   /* start()'s rules (NULL: defaults) */
+
+/* A client slice, and its release as the engine's: evict() frees what the slice points to
+ * (fill candidates), then the slice goes. */
+static void *client_new(void)
+{
+    return calloc(1, ig_det_extraction_transfer.client_size);
+}
+
+static void client_free(void *client)
+{
+    struct ig_call call = { .global = global, .client = client };
+    ig_det_extraction_transfer.evict(&call);
+    free(client);
+}
+
 static struct sink sink;
 static struct ig_emit emit = { on_finding, &sink };
 
@@ -181,11 +198,11 @@ static void start(double margin)
         for (int l = 0; l < LAT; l++)
             load[f][l] = (float)(load_sd * nrand());
     char err[256];
-    assert_int_equal(ig_detector_init(&ig_det_extraction_transfer, &no_env, NULL, &global, err, sizeof(err)), 0);
+    assert_int_equal(ig_detector_init(&ig_det_extraction_transfer, &no_env, rules, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_extraction_transfer.model_size);
     for (int b = 0; b < NB; b++)
-        benign[b] = calloc(1, ig_det_extraction_transfer.client_size);
-    void *early = calloc(1, ig_det_extraction_transfer.client_size);
+        benign[b] = client_new();
+    void *early = client_new();
     memset(&sink, 0, sizeof(sink));
     float x[MAXD];
     for (int q = 0; q < 1000; q++) {
@@ -197,13 +214,13 @@ static void start(double margin)
         }
     }
     assert_int_equal(sink.n, 0);   /* nothing while the reference is open */
-    free(early);
+    client_free(early);
 }
 
 static void finish(void)
 {
     for (int b = 0; b < NB; b++)
-        free(benign[b]);
+        client_free(benign[b]);
     free(model);
     ig_det_extraction_transfer.free(global);
 }
@@ -219,9 +236,9 @@ static void transfer_case(int d)
     }
     /* 5 % measurement noise; a camera on one record (near-copies); what-if sweeps of one
      * feature across far beyond its range */
-    void *noisy = calloc(1, ig_det_extraction_transfer.client_size);
-    void *frames = calloc(1, ig_det_extraction_transfer.client_size);
-    void *whatif = calloc(1, ig_det_extraction_transfer.client_size);
+    void *noisy = client_new();
+    void *frames = client_new();
+    void *whatif = client_new();
     float base[MAXD], rec[MAXD];
     foreign(base, 1.0);   /* the camera's scene is itself unusual */
     for (int q = 0; q < 600; q++) {
@@ -248,7 +265,7 @@ static void transfer_case(int d)
 
     /* the transfer set: flagged at its 100th query (min_queries), although every 8th query
      * is sent twice (a retry): repeats are queries too */
-    void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+    void *attacker = client_new();
     int at = 0;
     for (int q = 0; q < 150; q++) {
         if (q % 8 != 7)
@@ -264,10 +281,10 @@ static void transfer_case(int d)
     assert_true(sink.ok);
     if (!(sink.s90 >= 0.8 && sink.s99 >= 0.5))
         fail_msg("d=%d: share90 %g, share99 %g", D, sink.s90, sink.s99);
-    free(noisy);
-    free(frames);
-    free(whatif);
-    free(attacker);
+    client_free(noisy);
+    client_free(frames);
+    client_free(whatif);
+    client_free(attacker);
     finish();
 }
 
@@ -309,7 +326,7 @@ static void test_margin_corroborates(void **state)
             natural(x);
             send_m(benign[q % NB], x, 0.9);
         }
-        void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+        void *attacker = client_new();
         for (int q = 0; q < 200; q++) {
             foreign(x, 0.25);
             send_m(attacker, x, unsure ? 0.3 : 0.9);
@@ -321,7 +338,7 @@ static void test_margin_corroborates(void **state)
                      sink.s99, sink.drop);
         if (!unsure && sink.n)
             fail_msg("confident answers flagged: share90 %g, share99 %g", sink.s90, sink.s99);
-        free(attacker);
+        client_free(attacker);
         finish();
     }
 }
@@ -343,7 +360,7 @@ static void test_labels_contradict(void **state)
             natural(x);
             send_m(benign[q % NB], x, contradict == 2 ? 0.9 : -1);
         }
-        void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+        void *attacker = client_new();
         for (int q = 0; q < 200; q++) {
             foreign(x, 0.1);
             /* one answer in three not the row's nearest class (a random other one) */
@@ -366,7 +383,7 @@ static void test_labels_contradict(void **state)
         if (!contradict && sink.n)
             fail_msg("answers that follow the classes flagged: share90 %g, share99 %g, contradicted %g",
                      sink.s90, sink.s99, sink.contra);
-        free(attacker);
+        client_free(attacker);
         finish();
     }
 }
@@ -393,7 +410,7 @@ static void test_answers_agree(void **state)
             natural(x);
             send_m(benign[q % NB], x, scores ? 0.9 : -1);
         }
-        void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+        void *attacker = client_new();
         for (int q = 0; q < 200; q++) {
             bool odd = q % 5 < 2;
             if (odd)
@@ -417,7 +434,7 @@ static void test_answers_agree(void **state)
         if (kind && sink.n)
             fail_msg("one signal (kind %d) flagged: share90 %g, share99 %g, drop %g, contradicted %g, broad z %g",
                      kind, sink.s90, sink.s99, sink.drop, sink.contra, sink.tz);
-        free(attacker);
+        client_free(attacker);
         finish();
     }
 }
@@ -455,7 +472,7 @@ static void test_labels_broad(void **state)
             natural(x);
             send(benign[q % NB], x);
         }
-        void *client = calloc(1, ig_det_extraction_transfer.client_size);
+        void *client = client_new();
         for (int q = 0; q < 200; q++) {
             bool odd = q % 5 < 3;
             natural(x);
@@ -480,11 +497,116 @@ static void test_labels_broad(void **state)
         if (!broad && sink.n)
             fail_msg("labels only, imputed records flagged: share90 %g, share99 %g, contradicted %g, broad z %g",
                      sink.s90, sink.s99, sink.contra, sink.tz);
-        free(client);
+        client_free(client);
         finish();
     }
     load_sd = 1.5;
     noise = 0.15;
+}
+
+/* With scores, a client whose pipeline imputes missing values: natural records with
+ * 10-30 % of their values missing, filled in with a constant (half the records 0, half a
+ * sentinel far below every feature's range, as 0 is for breast cancer's raw units; 0 is a
+ * fill only where it is central, a measurement elsewhere), and a
+ * model that answers them unsure (margin 0.3 against its ordinary 0.9: an SVC with Platt
+ * probabilities or a forest, efficacy seeds 0 and 1). A filled value is no measurement:
+ * the client is quiet (the rows were 0.7 / 0.5 beyond q90 / q99 counted as measured, and
+ * (b) fired at its 100th query). A transfer set whose records carry the same fills (or
+ * values clipped to a range: constants too) is still far in the features it does show:
+ * flagged at its 100th query. */
+static void test_filled_values_are_missing(void **state)
+{
+    (void)state;
+    for (int foreign_rows = 0; foreign_rows < 2; foreign_rows++) {
+        rs = 4242;
+        start(0.9);
+        float x[MAXD];
+        for (int q = 0; q < 1000; q++) {
+            natural(x);
+            send_m(benign[q % NB], x, 0.9);
+        }
+        void *client = client_new();
+        int at = 0;
+        for (int q = 0; q < 200; q++) {
+            if (foreign_rows)
+                foreign(x, 1.0);
+            else
+                natural(x);
+            double share = 0.1 + 0.2 * urand();
+            float fill = q % 2 ? 0.0f : -25.0f;
+            for (int f = 0; f < D; f++)
+                if (urand() < share)
+                    x[f] = fill;
+            send_m(client, x, 0.3);
+            natural(x);
+            send_m(benign[q % NB], x, 0.9);
+            if (sink.n && !at)
+                at = q + 1;
+        }
+        if (!foreign_rows && sink.n)
+            fail_msg("records with values filled in flagged: %d findings at %d (share90 %g, share99 %g, drop %g)",
+                     sink.n, at, sink.s90, sink.s99, sink.drop);
+        if (foreign_rows && (sink.n != 1 || at != 100))
+            fail_msg("a transfer set with filled values: %d findings, the first at query %d (share90 %g, share99 %g)",
+                     sink.n, at, sink.s90, sink.s99);
+        client_free(client);
+        finish();
+    }
+}
+
+static uint64_t refused(void)
+{
+    struct ig_det_counter out[IG_DET_MAX_COUNTERS];
+    size_t n = ig_det_extraction_transfer.stats(global, out);
+    assert_int_equal(n, 1);
+    assert_string_equal(out[0].name, "refused");
+    return out[0].value;
+}
+
+/* Fill candidates are kept outside the client slice, only for a client whose rows repeat a
+ * value, within memory_mb (1 MiB: ~3,000 clients' candidates): 4,000 clients of two
+ * natural records each (bench_memory's idle client) take none of it; 4,000 imputing
+ * clients fill it and the rest are refused (counted, judged without candidates); once they
+ * leave (evict), their bytes are free again. */
+static void test_fill_candidates_budget(void **state)
+{
+    (void)state;
+    enum { N = 4000 };
+    rules = tst_rules_load("- detector: extraction.transfer\n  params:\n    memory_mb: 1\n");
+    rs = 99;
+    start(0.9);
+    void **cl = calloc(N, sizeof(void *));
+    float x[MAXD];
+    for (int c = 0; c < N; c++) {
+        cl[c] = client_new();
+        for (int q = 0; q < 2; q++) {
+            natural(x);
+            send_m(cl[c], x, 0.9);
+        }
+    }
+    assert_int_equal(refused(), 0);
+    uint64_t r[2];
+    for (int round = 0; round < 2; round++) {
+        for (int c = 0; c < N; c++) {
+            client_free(cl[c]);   /* round 1: the first round's clients leave one by one */
+            cl[c] = client_new();
+            natural(x);
+            for (int f = 0; f < D; f += 3)
+                x[f] = 0.0f;    /* a constant fill: candidates wanted */
+            send_m(cl[c], x, 0.9);
+        }
+        r[round] = refused() - (round ? r[0] : 0);
+    }
+    /* without evict's uncharge the second round would be refused whole */
+    if (r[0] < N / 10 || r[0] >= N / 2 || r[1] > r[0] + N / 100 || r[1] + N / 100 < r[0])
+        fail_msg("imputing clients refused: %llu then %llu of %d (1 MiB holds ~3,000)",
+                 (unsigned long long)r[0], (unsigned long long)r[1], N);
+    for (int c = 0; c < N; c++)
+        client_free(cl[c]);
+    free(cl);
+    finish();
+    ig_rules_free(rules);
+    rules = NULL;
 }
 
 /* Natural records whose deviation from their class is amplified 1.7x (as a contrast
@@ -509,7 +631,7 @@ static void test_amplified_records(void **state)
             natural(x);
             send(benign[q % NB], x);
         }
-        void *scanner = calloc(1, ig_det_extraction_transfer.client_size);
+        void *scanner = client_new();
         double amp = far ? 3.0 : 1.7;
         for (int q = 0; q < 300; q++) {
             int c = natural(x);
@@ -524,7 +646,7 @@ static void test_amplified_records(void **state)
                      sink.s90, sink.s99, sink.lr, sink.contra);
         if (far && (sink.n != 1 || !(sink.lr >= 1.5)))
             fail_msg("records 9x as far: %d findings (log ratio %g)", sink.n, sink.lr);
-        free(scanner);
+        client_free(scanner);
         finish();
     }
     D = 16;
@@ -568,7 +690,7 @@ static void test_augmented_copies_are_one_record(void **state)
         natural(x);
         send(benign[q % NB], x);
     }
-    void *tta = calloc(1, ig_det_extraction_transfer.client_size);
+    void *tta = client_new();
     static const int mv[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 9, 0 } };
     for (int q = 0; q < 200; q++) {
         lab[0] = natural(x);
@@ -583,7 +705,7 @@ static void test_augmented_copies_are_one_record(void **state)
     if (sink.n)
         fail_msg("test-time augmentation flagged: share90 %g, share99 %g, contradicted %g, log ratio %g",
                  sink.s90, sink.s99, sink.contra, sink.lr);
-    void *attacker = calloc(1, ig_det_extraction_transfer.client_size);
+    void *attacker = client_new();
     int at = 0;
     for (int q = 0; q < 30 && !at; q++) {
         for (int k = 0; k < 5; k++) {
@@ -598,8 +720,8 @@ static void test_augmented_copies_are_one_record(void **state)
     }
     if (sink.n != 1 || at != 100)
         fail_msg("transfer set in requests of 5: %d findings, the first after query %d", sink.n, at);
-    free(tta);
-    free(attacker);
+    client_free(tta);
+    client_free(attacker);
     finish();
     D = 16;
 }
@@ -610,7 +732,7 @@ static void test_bad_input(void **state)
     char err[256];
     assert_int_equal(ig_detector_init(&ig_det_extraction_transfer, &no_env, NULL, &global, err, sizeof(err)), 0);
     model = calloc(1, ig_det_extraction_transfer.model_size);
-    void *client = calloc(1, ig_det_extraction_transfer.client_size);
+    void *client = client_new();
     memset(&sink, 0, sizeof(sink));
     float x[MAXD] = { NAN };
     for (int q = 0; q < 2000; q++)
@@ -624,7 +746,7 @@ static void test_bad_input(void **state)
     ev.features = 7;
     assert_int_equal(ig_det_extraction_transfer.observe(&call, &ev), 0);       /* other width: skipped */
     assert_int_equal(sink.n, 0);
-    free(client);
+    client_free(client);
     free(model);
     ig_det_extraction_transfer.free(global);
 }
@@ -639,6 +761,8 @@ int main(void)
         cmocka_unit_test(test_labels_broad),
         cmocka_unit_test(test_answers_agree),
         cmocka_unit_test(test_amplified_records),
+        cmocka_unit_test(test_filled_values_are_missing),
+        cmocka_unit_test(test_fill_candidates_budget),
         cmocka_unit_test(test_augmented_copies_are_one_record),
         cmocka_unit_test(test_bad_input),
     };
