@@ -3040,7 +3040,6 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     enum { XV = XL * XS * XPROBE };
     /* per row met, in the order met (one spare: each hit writes there, a new row keeps it) */
     uint32_t vrow[XV + 1], vpos[XV + 1], vn[XV], nv = 0;
-    bool vcross[XV], vsame[XV];
     _Static_assert(XV < 256, "vcnt counts a row's hits");
     if (!(++x->lrows[lane] & 0x7fffffffu))
         x->lrows[lane]++;   /* id 0 is none */
@@ -3078,13 +3077,10 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
      * scores a query, in the same pass */
     uint32_t best = XV;
     for (uint32_t v = 0; v < nv; v++) {
-        const uint32_t rc = x->xwho[vpos[v]].client, rh = x->xwho[vpos[v]].hash;
         uint32_t c = x->vcnt[vpos[v]];
         vn[v] = c;
         x->vcnt[vpos[v]] = 0;
-        vsame[v] = rh == exact;
-        vcross[v] = rc != who && rh != exact;
-        copy |= vsame[v] && c == XS;
+        copy |= x->xwho[vpos[v]].hash == exact && c == XS;
         if (c >= XMATCH && (best == XV || c > vn[best] ||
                             (c == vn[best] && xage(x, vrow[v]) < xage(x, vrow[best]))))
             best = v;
@@ -3102,9 +3098,12 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     const struct bd_xrow *gone = &x->rec[xpos(*id)];
     uint32_t n = rp->n;
     *repeat = n > (uint32_t)(gone->row && gone->hash == exact && xage(x, gone->row) >= XR);
+    /* the match is another client's row with other values: a cross-client link */
+    const bool bcross = best < XV && x->xwho[vpos[best]].client != who &&
+                        x->xwho[vpos[best]].hash != exact;
     if (best < XV) {
         *mrow = vrow[best];
-        *link = vcross[best] ? vrow[best] : 0;
+        *link = bcross ? vrow[best] : 0;
     }
     if (best < XV && follow) {
         /* the match's stream, if it is still followed */
@@ -3119,14 +3118,15 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
          * bisection lines its own client's stream sees from its 5th row went unseen). A
          * third client's: a reading settling on a set point another client sent is the
          * midpoint of that record and its own previous reading, every tick */
-        if (vcross[best] && o->row == vrow[best] && xage(x, vrow[best]) < XR) {
+        if (bcross && o->row == vrow[best] && xage(x, vrow[best]) < XR) {
             const float *pv = x->raw + (size_t)xpos(vrow[best]) * x->dim;
             double qe = -1;
             uint32_t got = XV;
             for (uint32_t v = 0; v < nv; v++) {
                 const struct bd_xrow *r = &x->rec[xpos(vrow[v])];
-                if (v == best || vsame[v] || r->row != vrow[v] || xage(x, vrow[v]) >= XR ||
-                    r->hash == o->hash || r->client == who || (got < XV && vn[v] <= vn[got]))
+                if (v == best || x->xwho[vpos[v]].hash == exact || r->row != vrow[v] ||
+                    xage(x, vrow[v]) >= XR || r->hash == o->hash || r->client == who ||
+                    (got < XV && vn[v] <= vn[got]))
                     continue;
                 if (qe < 0)
                     qe = decimal_quantum(row, x->dim);
@@ -3141,7 +3141,7 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
          * record, match a row whose own best match was the same values (exact repeats
          * are no link), and go no further; or the row and the two ends of a bisection it
          * is the midpoint of */
-        if (!sid && vcross[best] && o->row == vrow[best] && (o->link || *mid))
+        if (!sid && bcross && o->row == vrow[best] && (o->link || *mid))
             sid = ++x->next_sid ? x->next_sid : ++x->next_sid;
     }
     struct bd_xslot *ls = x->slot[lane];
