@@ -663,6 +663,21 @@ static inline __m128d abs_pd(__m128d v)
 }
 #endif
 
+#if BD_SSE2
+/* Lanes of v (two values as doubles) off a multiple of 1 / s: |t - rint(t)| > t rel + lim
+ * for t = |v s|, as the scalar test (|v - rint(v)| is |t - rint(t)|). rint(t) is
+ * (t + 2^52) - 2^52 below 2^52 (rounded to nearest, ties to even, as rint in the default
+ * mode); at or above it t is an integer and that sum is within 2 ulp(t) of t, under
+ * t 2^-22: such a lane passes as with rint, so no select for it */
+static inline __m128d off_step(__m128d v, __m128d s, __m128d rel, __m128d lim)
+{
+    const __m128d big = _mm_set1_pd(0x1p52);
+    __m128d t = abs_pd(_mm_mul_pd(v, s));
+    __m128d d = abs_pd(_mm_sub_pd(t, _mm_sub_pd(_mm_add_pd(t, big), big)));
+    return _mm_cmpgt_pd(d, _mm_add_pd(_mm_mul_pd(t, rel), lim));
+}
+#endif
+
 /* The decimal step a row was written with: 10^-k for the smallest k <= 6 at which every
  * value is a multiple of it (a client printing "%.4f", integer pixel counts, a table of
  * measurements with two decimals), 0 for full float precision. The relations allow half a
@@ -680,16 +695,13 @@ static float decimal_quantum(const float *x, uint32_t dim)
 #if BD_SSE2
     if (head == 4) {
         const __m128 f = _mm_loadu_ps(x);
-        const __m128d big = _mm_set1_pd(0x1p52), m6 = _mm_set1_pd(1e6),
-                      rel = _mm_set1_pd(0x1p-22 + 0x1p-35), abs_lim = _mm_set1_pd(1.001e-3);
-        for (int h = 0; h < 2; h++) {
-            __m128d t = abs_pd(_mm_mul_pd(_mm_cvtps_pd(h ? _mm_movehl_ps(f, f) : f), m6));
-            __m128d lo = _mm_cmplt_pd(t, big);
-            __m128d d = abs_pd(_mm_sub_pd(t, _mm_sub_pd(_mm_add_pd(t, big), big)));
-            if (_mm_movemask_pd(_mm_and_pd(lo, _mm_cmpgt_pd(d, _mm_add_pd(_mm_mul_pd(t, rel),
-                                                                           abs_lim)))))
-                return 0.0f;
-        }
+        const __m128d m6 = _mm_set1_pd(1e6), rel = _mm_set1_pd(0x1p-22 + 0x1p-35),
+                      abs_lim = _mm_set1_pd(1.001e-3);
+        /* (t at or above 2^52 passes both ways: see off_step()) */
+        if (_mm_movemask_pd(_mm_or_pd(off_step(_mm_cvtps_pd(f), m6, rel, abs_lim),
+                                      off_step(_mm_cvtps_pd(_mm_movehl_ps(f, f)), m6, rel,
+                                               abs_lim))))
+            return 0.0f;
     } else
 #endif
     for (uint32_t j = 0; j < head; j++) {
@@ -701,22 +713,15 @@ static float decimal_quantum(const float *x, uint32_t dim)
     for (int k = 0; k <= 6; k++, s *= 10.0) {
         uint32_t j = 0;
 #if BD_SSE2
-        /* four values at a time in the same double arithmetic: |v - rint(v)| is
-         * |t - rint(t)| for t = |v|, and rint(t) is (t + 2^52) - 2^52 below 2^52 (rounded to
-         * nearest, ties to even, as rint in the default mode), t itself above (an integer) */
-        const __m128d sv = _mm_set1_pd(s), big = _mm_set1_pd(0x1p52),
-                      rel = _mm_set1_pd(0x1p-22), abs_lim = _mm_set1_pd(1e-9);
+        /* four values at a time in the same double arithmetic (off_step()) */
+        const __m128d sv = _mm_set1_pd(s), rel = _mm_set1_pd(0x1p-22),
+                      abs_lim = _mm_set1_pd(1e-9);
         bool off = false;
         for (; j + 4 <= dim && !off; j += 4) {
             const __m128 f = _mm_loadu_ps(x + j);
-            for (int h = 0; h < 2; h++) {
-                __m128d t = abs_pd(_mm_mul_pd(_mm_cvtps_pd(h ? _mm_movehl_ps(f, f) : f), sv));
-                __m128d lo = _mm_cmplt_pd(t, big);
-                __m128d r = _mm_sub_pd(_mm_add_pd(t, big), big);
-                r = _mm_or_pd(_mm_and_pd(lo, r), _mm_andnot_pd(lo, t));
-                __m128d d = abs_pd(_mm_sub_pd(t, r));
-                off |= _mm_movemask_pd(_mm_cmpgt_pd(d, _mm_add_pd(_mm_mul_pd(t, rel), abs_lim))) != 0;
-            }
+            off = _mm_movemask_pd(_mm_or_pd(off_step(_mm_cvtps_pd(f), sv, rel, abs_lim),
+                                            off_step(_mm_cvtps_pd(_mm_movehl_ps(f, f)), sv,
+                                                     rel, abs_lim))) != 0;
         }
         if (off)
             continue;
