@@ -39,7 +39,14 @@
  *       d2, rows ~3x as far; transfer sets 1.5-2.2), or
  *   (b) share90 >= share90_min and share99 >= share99_min and the answers' mean margin
  *       lies at least <margin_drop> below the reference's (out-of-distribution queries
- *       the model is unsure about: corroboration from the answers, not the inputs), or
+ *       the model is unsure about: corroboration from the answers, not the inputs), and
+ *       the odds of a contradicted answer (below) reach <margin_odds> (2) times the
+ *       reference's: a model unsure of degraded records of its own task still answers
+ *       the class they show (digits scanned black and white on a 50-tree forest, efficacy
+ *       seed 2: 0.94 / 0.78, margin drop 0.33, odds 1.65, the only ordinary client (b)
+ *       flagged in 300 transfer findings of 90 kept captures), where a transfer set has
+ *       no class to show (its (b) firings: odds 2.54-50; a JbDA stream, caught first by
+ *       PRADA, 2.03), or
  *   (c) the service returns no scores (the margin is not measured), the same shares, and
  *       the odds of a contradicted answer are <contradiction_odds>
  *       times the reference's held-out rows' (counted as at least 2 %): the answers no
@@ -121,7 +128,7 @@
 struct tr_params {
     uint64_t reference_queries, reference_per_client, min_queries, active_rows;
     double recent_rows, strong90, strong99, strong_z, strong_log, share90_min, share99_min, margin_drop,
-           contradiction_odds, agree90, agree99, broad_z, peer_margin, memory_mb;
+           contradiction_odds, margin_odds, agree90, agree99, broad_z, peer_margin, memory_mb;
     double keep;              /* 1 - 1/recent_rows */
     uint64_t budget;          /* memory_mb in bytes */
     int severity;
@@ -153,6 +160,8 @@ static const struct ig_param tr_param_rows[] = {
         .help = "corroboration: the client's mean top-1 minus top-2 probability lies this far below the reference's"),
     ROW("contradiction_odds", IG_PT_DOUBLE, contradiction_odds, .def = 6, .min = 1, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
         .help = "corroboration from the labels alone, where the service returns no scores (with scores the margin is the evidence): the odds that the model's answer is not the class nearest the row (in the reference's class model) are this many times the reference's own (its held-out rows'; counted as at least 2 %)"),
+    ROW("margin_odds", IG_PT_DOUBLE, margin_odds, .def = 2, .min = 1, .max = INFINITY,
+        .help = "with margin_drop: the odds of a contradicted answer (as contradiction_odds) are at least this many times the reference's: a model unsure of degraded records of its own task still answers the class they show"),
     ROW("agree90", IG_PT_DOUBLE, agree90, .def = 0.35, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share beyond the 90th percentile that fires when the answers corroborate twice: with scores, both the margin drop (margin_drop) and the contradiction odds (contradiction_odds)"),
     ROW("agree99", IG_PT_DOUBLE, agree99, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
@@ -1045,7 +1054,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
                  odds >= p->contradiction_odds;
     bool broad = !measured && s90 >= p->agree90 && s99 >= p->agree99 && odds >= p->contradiction_odds &&
                  tz >= p->broad_z;
-    int why = strong ? 0 : shares && drop >= p->margin_drop ? 1
+    int why = strong ? 0 : shares && drop >= p->margin_drop && odds >= p->margin_odds ? 1
             : shares && !measured && odds >= p->contradiction_odds ? 2 : agree ? 3 : broad ? 4 : -1;
     double others = why >= 0 ? others_median(p, m, c->key) : 0;
     if (why >= 0 && s90 >= others + p->peer_margin) {
