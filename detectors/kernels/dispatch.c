@@ -23,6 +23,7 @@
         .dots_split = ig_kern_dots_split_##isa,                              \
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
         .moved_rows = ig_kern_moved_rows_##isa,                              \
+        .q8_levels = ig_kern_q8_levels_##isa,                                \
     };
 
 IG_KERN_OPS(scalar)
@@ -45,6 +46,7 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .dots_split = ig_kern_dots_split_avx512,
     .l2sq_rows = ig_kern_l2sq_rows_avx2,
     .moved_rows = ig_kern_moved_rows_avx2,
+    .q8_levels = ig_kern_q8_levels_avx2,
 };
 
 static bool have_vnni(void)

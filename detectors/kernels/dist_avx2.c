@@ -346,3 +346,46 @@ void ig_kern_q8_min_blocks_avx2(const int8_t *codes, uint32_t groups, const int3
         out[k] = _mm_cvtsi128_si32(h);
     }
 }
+
+/* Four features per register: lane j holds sum j of kernels.h's four (feature f in lane f % 4),
+ * every operation the scalar one's (no fused multiply-add), so the same bits. */
+int32_t ig_kern_q8_levels_avx2(const float *x, const double *off, uint32_t dim, double inv,
+                               double step, uint8_t *lv, int32_t *sum, double *err2)
+{
+    const __m256d vinv = _mm256_set1_pd(inv), vstep = _mm256_set1_pd(step);
+    const __m256d zero = _mm256_setzero_pd(), top = _mm256_set1_pd(255.0), half = _mm256_set1_pd(0.5);
+    __m256d e = zero;
+    __m128i n4 = _mm_setzero_si128(), s4 = n4;
+    uint32_t f = 0;
+    for (; f + 4 <= dim; f += 4) {
+        __m256d xo = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + f)), _mm256_loadu_pd(off + f));
+        __m256d t = _mm256_mul_pd(xo, vinv);
+        t = _mm256_max_pd(t, zero);   /* NaN or -0: the second operand, 0 (as t > 0 ? t : 0) */
+        t = _mm256_min_pd(t, top);
+        __m128i l = _mm256_cvttpd_epi32(_mm256_add_pd(t, half));
+        __m256d r = _mm256_sub_pd(xo, _mm256_mul_pd(vstep, _mm256_cvtepi32_pd(l)));
+        e = _mm256_add_pd(e, _mm256_mul_pd(r, r));
+        n4 = _mm_add_epi32(n4, _mm_mullo_epi32(l, l));
+        s4 = _mm_add_epi32(s4, l);
+        __m128i b = _mm_packus_epi16(_mm_packs_epi32(l, l), _mm_setzero_si128());
+        int32_t w = _mm_cvtsi128_si32(b);
+        __builtin_memcpy(lv + f, &w, 4);
+    }
+    double es[4];
+    int32_t ns[4], ss[4];
+    _mm256_storeu_pd(es, e);
+    _mm_storeu_si128((__m128i *)ns, n4);
+    _mm_storeu_si128((__m128i *)ss, s4);
+    int32_t norm = (ns[0] + ns[1]) + (ns[2] + ns[3]), sx = (ss[0] + ss[1]) + (ss[2] + ss[3]);
+    for (; f < dim; f++) {
+        double r;
+        int l = ig_kern_q8_level1(x[f], off[f], inv, step, &r);
+        es[f % 4] += r * r;
+        norm += l * l;
+        sx += l;
+        lv[f] = (uint8_t)l;
+    }
+    *sum = sx;
+    *err2 = (es[0] + es[1]) + (es[2] + es[3]);
+    return norm;
+}

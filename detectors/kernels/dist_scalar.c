@@ -172,3 +172,21 @@ void ig_kern_q8_min_blocks_scalar(const int8_t *codes, uint32_t groups, const in
         out[k] = m;
     }
 }
+
+int32_t ig_kern_q8_levels_scalar(const float *x, const double *off, uint32_t dim, double inv,
+                                 double step, uint8_t *lv, int32_t *sum, double *err2)
+{
+    double e[4] = { 0 };
+    int32_t norm = 0, sx = 0;
+    for (uint32_t f = 0; f < dim; f++) {
+        double r;
+        int l = ig_kern_q8_level1(x[f], off[f], inv, step, &r);
+        e[f % 4] += r * r;
+        norm += l * l;
+        sx += l;
+        lv[f] = (uint8_t)l;
+    }
+    *sum = sx;
+    *err2 = (e[0] + e[1]) + (e[2] + e[3]);
+    return norm;
+}

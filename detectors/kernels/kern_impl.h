@@ -33,7 +33,10 @@
                                   uint32_t dim, uint32_t n, float *out);                   \
     bool  ig_kern_moved_rows_##isa(const float *q, const float *rows, uint32_t n,          \
                                    uint32_t dim, float qe, uint32_t cap, uint32_t *cnt,   \
-                                   int32_t *first);
+                                   int32_t *first);                                       \
+    int32_t ig_kern_q8_levels_##isa(const float *x, const double *off, uint32_t dim,        \
+                                    double inv, double step, uint8_t *lv, int32_t *sum,   \
+                                    double *err2);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
@@ -41,9 +44,23 @@ IG_KERN_DECL(avx512)
 /* l2sq_rows has no AVX-512 body: its AVX2 one serves those tables (rows_avx2.c). */
 #define ig_kern_l2sq_rows_avx512 ig_kern_l2sq_rows_avx2
 #define ig_kern_moved_rows_avx512 ig_kern_moved_rows_avx2
+/* q8_levels' AVX2 body (four doubles per register) serves the AVX-512 tables too. */
+#define ig_kern_q8_levels_avx512 ig_kern_q8_levels_avx2
 void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                       const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                       uint32_t nb, int32_t *out);
+
+/* One level of q8_levels (kernels.h): the level of x against offset o, and x's error r. */
+static inline int ig_kern_q8_level1(float x, double o, double inv, double step, double *r)
+{
+    double xo = (double)x - o;
+    double t = xo * inv;
+    t = t > 0.0 ? t : 0.0;
+    t = t < 255.0 ? t : 255.0;
+    int l = (int)(t + 0.5);
+    *r = xo - step * l;
+    return l;
+}
 
 /* moved_rows' bar for a feature's move besides float32 rounding: half the decimal step qe
  * (>= 0), at least 1e-30 (d > both is d > the larger) */

@@ -225,6 +225,15 @@ struct ig_kern_ops {
     void  (*q8_min_blocks)(const int8_t *codes, uint32_t groups, const int32_t *norm,
                            const uint8_t *qx, int32_t c, const uint32_t *blocks, uint32_t nb,
                            int32_t *out);
+    /* int8 prefilter levels of one vector (vidx.h): for f < dim, in double,
+     *     t = ((double)x[f] - off[f]) * inv  clamped to [0, 255] (NaN: 0),  lv[f] = (int)(t + 0.5),
+     *     r = ((double)x[f] - off[f]) - step * lv[f],
+     * the r^2 summed in four partial sums (feature f into sum f % 4, each in feature order,
+     * separate multiplies and adds) returned as (e0 + e1) + (e2 + e3) in *err2; *sum = the
+     * sum of the levels; returns the sum of their squares (dim <= IG_Q8_MAXDIM: fits int32).
+     * Bit-identical on every path (IEEE double operations one at a time, integer sums). */
+    int32_t (*q8_levels)(const float *x, const double *off, uint32_t dim, double inv, double step,
+                         uint8_t *lv, int32_t *sum, double *err2);
     /* Squared L2 between <x> and one vector <y> (dim floats, as stored: bf16 values
      * widened), in the set kernels' arithmetic for one lane: bit-identical to l2sq_min on
      * a set holding y alone (on every path, as all squared-L2 kernels). For a set of one vector without its 16-lane

@@ -271,16 +271,6 @@ static double pivot_dist(struct ig_vidx *ix, const float *g, uint32_t p)
     return sqrt((s[0] + s[1]) + (s[2] + s[3]));
 }
 
-/* A level of value <v>: the nearest of 0..255, clamped (NaN: 0); any level is valid, the
- * error is measured against it. Branch-free, so that loops over features vectorise. */
-static inline int level(double v, double off, double inv)
-{
-    double t = (v - off) * inv;
-    t = t > 0.0 ? t : 0.0;
-    t = t < 255.0 ? t : 255.0;
-    return (int)(t + 0.5);
-}
-
 /* |v - v'| computed in double, widened for that computation's own rounding: relative
  * ~1e-16 per term, and absolute ~2^-52 * 255 s per coordinate for values in range. */
 static inline double q8_slack(const struct ig_vidx *ix, double e)
@@ -288,44 +278,26 @@ static inline double q8_slack(const struct ig_vidx *ix, double e)
     return e * (1.0 + 1e-9) + ix->set.dim * 1e-12 * ix->qscale;
 }
 
-/* Levels of the four values at v (n <= 4 of them; the rest level 0) into q, their
- * squared errors added to e[j] and squared levels to *norm. */
-static inline void levels4(const struct ig_vidx *ix, const float *v, const double *off, uint32_t n,
-                           double inv, int *q, double *e, int32_t *norm)
-{
-    for (uint32_t j = 0; j < 4; j++) {
-        double x = j < n ? v[j] : off[0];   /* padding: level 0, no error */
-        double o = j < n ? off[j] : off[0];
-        int l = level(x, o, inv);
-        double t = (x - o) - ix->qscale * l;
-        q[j] = l;
-        e[j] += t * t;
-        *norm += l * l;
-    }
-}
-
 /* Writes the codes of stored lane <slot>, whose values as stored (bf16 widened) are <g>,
- * and its norm; returns |g - g'| rounded up (+inf for a vector that is not finite). Four
- * features (one group of the layout) at a time, four partial error sums. */
+ * and its norm; returns |g - g'| rounded up (+inf for a vector that is not finite). The
+ * levels by the kernels' q8_levels (four features a register on the SIMD paths; a scalar
+ * loop of doubles here cost ~0.3 us a vector), through ix->qx (the query's scratch: no query
+ * runs during an append or a re-layout; only its first dim bytes are written, the padding
+ * stays level 0, code -128, as before). */
 static float put_codes(struct ig_vidx *ix, uint32_t slot, const float *g)
 {
-    const double inv = 1.0 / ix->qscale;
     const uint32_t dim = ix->set.dim, b = slot / IG_VSET_BLOCK, l = slot % IG_VSET_BLOCK;
-    int32_t norm = 0;
-    double e[4] = { 0 };
-    for (uint32_t f = 0; f < dim; f += 4) {
-        int q[4];
-        if (f + 4 <= dim)   /* a constant count: the compiler drops the padding tests */
-            levels4(ix, g + f, ix->qoff + f, 4, inv, q, e, &norm);
-        else
-            levels4(ix, g + f, ix->qoff + f, dim - f, inv, q, e, &norm);
-        int8_t c[4];
-        for (int j = 0; j < 4; j++)
-            c[j] = (int8_t)(q[j] - 128);
-        memcpy(ix->q8 + IG_Q8_AT(b, ix->qgroups, f / 4, l, 0), c, 4);
+    int32_t sum;
+    double e2;
+    int32_t norm = ig_kern()->q8_levels(g, ix->qoff, dim, 1.0 / ix->qscale, ix->qscale, ix->qx, &sum, &e2);
+    for (uint32_t grp = 0; grp < ix->qgroups; grp++) {
+        uint32_t w;   /* four levels; a code is its level minus 128: the top bit flipped */
+        memcpy(&w, ix->qx + grp * 4, 4);
+        w ^= 0x80808080u;
+        memcpy(ix->q8 + IG_Q8_AT(b, ix->qgroups, grp, l, 0), &w, 4);
     }
     ix->qnorm[slot] = norm;
-    double err = q8_slack(ix, sqrt((e[0] + e[1]) + (e[2] + e[3])));
+    double err = q8_slack(ix, sqrt(e2));
     if (!(err < INFINITY))
         return INFINITY;
     return nextafterf((float)err, INFINITY);
@@ -808,29 +780,18 @@ static float scan(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *
 }
 
 /* The query's levels into ix->qx; false when x is not finite (then no prefilter). */
-static bool q8_query(struct ig_vidx *ix, const float *x, int32_t *c, double *ex)
+static bool q8_query(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x, int32_t *c,
+                     double *ex)
 {
-    const double inv = 1.0 / ix->qscale;
     const uint32_t dim = ix->set.dim;
     if (!ig_kern_finite(x, dim))
         return false;
-    int32_t nx = 0, sx = 0;
-    double e[4] = { 0 };
-    for (uint32_t f = 0; f < dim; f += 4) {
-        int q[4];
-        uint32_t n = dim - f < 4 ? dim - f : 4;
-        if (n == 4)
-            levels4(ix, x + f, ix->qoff + f, 4, inv, q, e, &nx);
-        else
-            levels4(ix, x + f, ix->qoff + f, n, inv, q, e, &nx);
-        for (uint32_t j = 0; j < n; j++) {
-            sx += q[j];
-            ix->qx[f + j] = (uint8_t)q[j];
-        }
-    }
+    int32_t sx;
+    double e2;
+    int32_t nx = k->q8_levels(x, ix->qoff, dim, 1.0 / ix->qscale, ix->qscale, ix->qx, &sx, &e2);
     /* in [-16384 dim, 0]; nx <= 65025 dim and sx <= 255 dim fit int32 for dim <= IG_Q8_MAXDIM */
     *c = nx - 256 * sx;
-    *ex = q8_slack(ix, sqrt((e[0] + e[1]) + (e[2] + e[3])));
+    *ex = q8_slack(ix, sqrt(e2));
     return isfinite(*ex);
 }
 
@@ -906,7 +867,7 @@ float ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const fl
     }
     int32_t qc = 0;
     double ex = 0;
-    const bool q8 = ix->qscale > 0 && q8_query(ix, x, &qc, &ex);
+    const bool q8 = ix->qscale > 0 && q8_query(ix, k, x, &qc, &ex);
 #define SCAN(list, nl) (q8 ? q8_scan(ix, k, x, list, nl, best, &am, qc, ex) \
                            : scan(ix, k, x, list, nl, best, &am))
     /* Where the pivot bounds leave most blocks anyway (uniform data in high dimension),

@@ -683,6 +683,67 @@ static void test_q8_kernel_exact(void **state)
     }
 }
 
+/* q8_levels (the int8 prefilter's levels of a stored vector or a query) is the plain double
+ * arithmetic of kernels.h on every path: the same levels, level sums and squared-level sums,
+ * and the same bits of the error sum (four partial sums by feature mod 4, no fused
+ * operations), on random values, values beyond the range (clamped), halfway levels,
+ * -0, NaN and infinities, and dims not a multiple of 4. */
+static void test_q8_levels_exact(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *all[4];
+    int na = all_paths(all);
+    const uint32_t ldims[] = { 1, 3, 4, 5, 16, 17, 63, 64, 784 };
+    for (size_t di = 0; di < IG_ARRAY_LEN(ldims); di++) {
+        uint32_t d = ldims[di];
+        float *x = malloc(d * sizeof(float));
+        double *off = malloc(d * sizeof(double));
+        uint8_t *want = malloc(d), *got = malloc(d);
+        for (int round = 0; round < 8; round++) {
+            const double step = round == 0 ? 1.0 / 255 : 0.01 + frand() * 0.2, inv = 1.0 / step;
+            for (uint32_t f = 0; f < d; f++) {
+                off[f] = frand() * 2.0 - 1.0;
+                float r = frand();
+                x[f] = (float)(off[f] + (frand() * 300.0 - 20.0) * step);   /* some out of range */
+                if (round == 1)   /* exactly halfway between two levels */
+                    x[f] = (float)(off[f] + ((double)(f % 200) + 0.5) * step);
+                if (round == 2 && r < 0.3f)
+                    x[f] = r < 0.1f ? NAN : r < 0.2f ? -0.0f : (r < 0.25f ? INFINITY : -INFINITY);
+            }
+            double e[4] = { 0 };
+            int32_t wn = 0, ws = 0;
+            for (uint32_t f = 0; f < d; f++) {
+                double xo = (double)x[f] - off[f];
+                double t = xo * inv;
+                t = t > 0.0 ? t : 0.0;
+                t = t < 255.0 ? t : 255.0;
+                int l = (int)(t + 0.5);
+                double r = xo - step * l;
+                double r2 = r * r;
+                e[f % 4] = e[f % 4] + r2;
+                want[f] = (uint8_t)l;
+                wn += l * l;
+                ws += l;
+            }
+            double we = (e[0] + e[1]) + (e[2] + e[3]);
+            for (int p = 0; p < na; p++) {
+                int32_t gs = -1;
+                double ge = -1;
+                memset(got, 0xee, d);
+                int32_t gn = all[p]->q8_levels(x, off, d, inv, step, got, &gs, &ge);
+                bool same_err = isnan(we) ? isnan(ge) : memcmp(&ge, &we, sizeof(ge)) == 0;   /* NaN: any payload */
+                if (gn != wn || gs != ws || memcmp(got, want, d) != 0 || !same_err)
+                    fail_msg("%s q8_levels d=%u round %d: norm %d/%d sum %d/%d err2 %a/%a", all[p]->name, d,
+                             round, gn, wn, gs, ws, ge, we);
+            }
+        }
+        free(x);
+        free(off);
+        free(want);
+        free(got);
+    }
+}
+
 enum shape { SH_CLUSTERS, SH_UNIFORM, SH_LINE, SH_DUPES, SH_TINY, SH_HUGE, SH_SPREAD, SH_DRIFT };
 
 /* One vector of a test distribution; <i> varies the cluster or the position. */
@@ -866,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_rows_exact),
         cmocka_unit_test(test_moved_rows_exact),
         cmocka_unit_test(test_q8_kernel_exact),
+        cmocka_unit_test(test_q8_levels_exact),
         cmocka_unit_test(test_vidx_exact),
         cmocka_unit_test(test_vidx_edges),
     };
