@@ -47,7 +47,16 @@ static uint32_t max_pivots(uint32_t cap)
  * 1.9/6.8/8.9 us. A row read alone is a cache miss that costs about what a streamed block
  * does (~280 against ~315 ns on gRPC: latency, not bytes); prefetching them moves that cost
  * into the bookkeeping, and on small sets making codes (appends, query levels, re-layouts,
- * page faults of the bigger index) costs as much as the float32 scans it replaces. */
+ * page faults of the bigger index) costs as much as the float32 scans it replaces.
+ * Session 18 again, codes from 128 (levels from 64) with the levels by the q8_levels kernel
+ * (a scalar loop of doubles before, ~0.3 us a vector): a program replaying the figure-1 OIP
+ * v2 shape (64 x 4 indexes growing to ~230 vectors, d = 64, random order, every query
+ * appended) took 1.96-2.11 us a query against 1.78-1.96 from 512 (2.34-2.44 with the scalar
+ * levels); the float32 blocks' share fell 2848 -> 1130 perf samples, but the int8 pass (573),
+ * the levels (437: the per-feature offsets are one more cold line per 8 features), re-layouts
+ * with codes (254) and the one-block-at-a-time refines cost more. That shape is bound by
+ * memory: a search of 120 vectors took 0.42-0.65 us with 4 such indexes (in L2) and
+ * 1.46-1.78 us with 256 (7.9 MB), the same code. */
 #define Q8_MIN_VECTORS 512u
 /* Levels are chosen at a re-layout of at least this many vectors: the growth to a
  * capacity of 512 re-lays out 256. Vectors added later are coded with the same levels
