@@ -498,8 +498,30 @@ static bool quote_order(const struct ctx *c, size_t a, size_t b)
             return false;
     size_t from = a ? s->w[a - 1].at + s->w[a - 1].n : 0;
     bool opens = false;
-    for (size_t p = from; p < s->w[a].at && !opens; p++)
+    size_t mark = from;
+    for (size_t p = from; p < s->w[a].at && !opens; p++) {
         opens = s->t[p] == '\'' || s->t[p] == '"' || s->t[p] == 0xe2 || s->t[p] == 0xc2;
+        mark = p;
+    }
+    /* one item of a list of quoted strings ("BLOCKLIST = ['ignore previous instructions',
+     * 'you are now dan', ...]", "test cases: ('...', '...')"): data the task reads, a
+     * blocklist or test cases, not a text to act on (held7's code review); the quote opens
+     * after '[' '(' '{' or ',' and closes before ',' ']' ')' or '}' */
+    if (opens) {
+        size_t p = mark;
+        while (p > 0 && s->t[p - 1] == ' ')
+            p--;
+        bool before = p > 0 && (s->t[p - 1] == '[' || s->t[p - 1] == '(' || s->t[p - 1] == '{' || s->t[p - 1] == ',');
+        size_t z = b;
+        while (z + 1 < s->nw && s->w[z + 1].quoted && s->w[z + 1].sent == se)
+            z++;
+        size_t e = s->w[z].at + s->w[z].n, lim = e + 8;
+        while (e < s->n && e < lim && (s->t[e] == '\'' || s->t[e] == '"' || s->t[e] == ' ' || s->t[e] == '.' ||
+                                       s->t[e] >= 0x80))
+            e++;
+        if (before && e < s->n && (s->t[e] == ',' || s->t[e] == ']' || s->t[e] == ')' || s->t[e] == '}'))
+            return false;
+    }
     return opens && !c->question[se] && !c->cond[se] && find_back(s, a, 3, B(PI_THIRD), se) < 0 &&
            (!a || !HAS(s, a - 1, PI_META));
 }
