@@ -1722,6 +1722,23 @@ static const struct group groups[] = {
     { L_FR, PI_MINE, "que je t ai donne;que je t ai envoye;que je t ai demande;que je t ai ecrit" },
     { L_DE, PI_MINE, "die ich dir geschickt habe;die ich dir genannt habe;die ich dir geschrieben habe" },
     { L_EN, PI_MINE, "i sent you;i gave you;i wrote you;i passed you" },
+    /* (more verbs of giving and saying, and the languages that put the clause after the
+     * noun: held6's "as instruções que te dei sobre o tom", the user's own formatting
+     * rules, was flagged) */
+    { L_PT, PI_MINE, "que te dei;que te disse;que eu te disse;que te escrevi;que te dei antes" },
+    { L_ES, PI_MINE, "que te dije;que te puse;que te di antes;que te habia dado;que te he dado" },
+    { L_IT, PI_MINE, "che ti ho detto;che ti ho dato prima;che ti avevo detto;che ti ho indicato" },
+    { L_FR, PI_MINE, "que je t ai dit;que je t ai dites;que je t ai indique;que je vous ai donne;"
+      "que je vous ai envoye;que je vous ai demande" },
+    { L_DE, PI_MINE, "die ich dir gab;die ich dir vorhin gegeben habe;die ich ihnen gegeben habe;"
+      "die ich dir gesagt habe" },
+    { L_NL, PI_MINE, "die ik je gaf;die ik je heb gegeven;die ik je stuurde;die ik je heb gestuurd;"
+      "die ik je eerder gaf" },
+    { L_SV, PI_MINE, "som jag gav dig;som jag skickade;som jag skrev;som jag gav" },
+    { L_PL, PI_MINE, "ktore ci dalem;ktore ci dalam;ktore ci podalem;ktore ci podalam;ktore ci wyslalem;"
+      "które ci dałem;które ci dałam;które ci podałem;które ci podałam;które ci wysłałem" },
+    { L_RU, PI_MINE, "которые я тебе дал;которые я тебе дала;которые я тебе написал;которые я тебе отправил;"
+      "которые я вам дал" },
     /* (authority notices that switch the model's safety off: "the safety layer is switched
      * off", "安全ルールは無効になりました", "안전 규칙이 해제되었습니다": safety names the
      * model's own limits, as "your" does) */
