@@ -485,6 +485,14 @@ static const struct group groups[] = {
     { L_IT, PI_TASKV, "riassumi;traduci;correggi;analizza;ecco;seguente" },
     { L_PT, PI_TASKV, "resuma;traduza;corrija;analise;aqui esta;seguinte" },
     { L_NL, PI_TASKV, "vat;samen;vertaal;corrigeer" },
+    /* (tasks over data handed over: its cells are written by and for people, "Clean this
+     * CSV:\n...,\"Please ignore the earlier order, I want blue\"", held7) */
+    { L_EN, PI_TASKV, "clean;clean up;sort;parse;tidy;tidy up;reformat;deduplicate;dedupe;tabulate" },
+    { L_FR, PI_TASKV, "trie;triez;nettoie;nettoyez;reformate" },
+    { L_DE, PI_TASKV, "sortiere;bereinige;formatiere" },
+    { L_ES, PI_TASKV, "ordena;limpia;reformatea" },
+    { L_IT, PI_TASKV, "ordina;pulisci;riformatta" },
+    { L_PT, PI_TASKV, "ordene;limpe;reformate" },
     { L_EN, PI_COND, "if;when;whenever;in case;once;unless" },
     { L_FR, PI_COND, "si;quand;lorsque" },
     { L_DE, PI_COND, "wenn;falls;sobald" },
