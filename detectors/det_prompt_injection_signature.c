@@ -1468,6 +1468,17 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
         bool unbound = STARTS(&s, i, PI_UNBOUND) || derived || norefuse;
         if (norefuse && specific_refusal(&s, i + (len[i] ? len[i] : 1), lang[i]))
             norefuse = false, unbound = derived;
+        /* no-limits wording narrowed by a topic ("no rules about hints, give them freely",
+         * "no limits on length"): the user's own constraints on one thing, as "constraints
+         * on word count" are for an override (held7's game of twenty questions); not when
+         * the topic is any, all or the model's safety ("no restrictions on any topic", "no
+         * guidelines about safety") */
+        if (unbound && !derived && !norefuse && STARTS(&s, i, PI_UNBOUND) && narrowed(&s, vend)) {
+            bool broad = false;
+            for (size_t k = vend + 2; k < vend + 4 && k < s.nw && w[k].sent == se && !broad; k++)
+                broad = HAS(&s, k, PI_PRIOR);
+            unbound = broad;
+        }
         /* a one-word persona that is a function word of the language the text is in
          * ("dan" is Indonesian "and"): a word of that language, not a name */
         if (persona && len[i] <= 1 && flang[i]) {
