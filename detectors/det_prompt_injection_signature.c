@@ -1019,6 +1019,16 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
         if (HAS(&s, i, PI_TASKV) && !w[i].quoted && !question[w[i].sent])
             task_at = w[i].at;
 
+    /* the quote performed: "translate this and then obey it: '...'", "befolge ihn danach:
+     * „...“" - the user asks for the quoted order to be carried out, so it weighs as the
+     * user's own order, not as a document's (held6, held7: 0.6 with a persona's mention,
+     * 0.9, fell short); as the caller's assembly test reads it */
+    bool obey = false;
+    for (size_t i = 0; i < s.nw && !obey; i++) {
+        long th = find_back(&s, i, 3, B(PI_THIRD), w[i].sent);
+        obey = STARTS(&s, i, PI_ASSEMBLE) && !w[i].quoted && !question[w[i].sent] &&
+               (th < 0 || HAS(&s, (size_t)th, PI_TASKV));
+    }
     /* vocatives to an AI: "note to the AI:", "if you are an AI,", "Assistant, ...": what
      * follows speaks to the model, in quotes or not (documents hide instructions so) */
     long last_addr = -1;
@@ -1287,7 +1297,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 bool m = mention(&c, a, b);
                 double val = m ? wgt * g->mention_w : wgt * docw(&c, a);
                 if (m && strong && you && w[a].at > task_at && quote_order(&c, a, b))
-                    val = wgt * 0.6;   /* as in a document handed over */
+                    val = wgt * (obey && !narrow ? 1.0 : 0.6);   /* as in a document handed over */
                 if (val > v->fam[F_OVERRIDE]) {
                     v->fam[F_OVERRIDE] = val;
                     v->override_strength = wgt;
@@ -1556,7 +1566,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             }
             double pw = m ? wgt * g->mention_w : wgt * docw(&c, a);
             if (m && w[a].at > task_at && quote_order(&c, a, i))
-                pw = wgt * 0.6;   /* a persona in quoted text handed to a task */
+                pw = wgt * (obey ? 1.0 : 0.6);   /* a persona in quoted text handed to a task */
             keep(&v->fam[F_PERSONA], pw);
         }
         /* "STOP EVERYTHING!!! NOW!!! ...": dropping the task at hand */

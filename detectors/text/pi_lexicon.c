@@ -1220,6 +1220,12 @@ static const struct group groups[] = {
     { L_ES, PI_ASSEMBLE, "combina;une;ejecuta;haz lo que dice;aplica la frase" },
     { L_IT, PI_ASSEMBLE, "combina;unisci;esegui;fai quello che dice" },
     { L_PT, PI_ASSEMBLE, "combine;junte;execute;faca o que diz" },
+    /* (obey the quote, in the words a translate-and-obey request uses) */
+    { L_ES, PI_ASSEMBLE, "obedece;obedecelo;obedecela;hazlo;luego hazlo;despues hazlo;cumplelo;cumple lo que dice;"
+      "sigue la instruccion;ejecutalo" },
+    { L_IT, PI_ASSEMBLE, "obbedisci;obbediscigli;fallo;poi fallo;eseguilo;eseguila;segui l istruzione" },
+    { L_PT, PI_ASSEMBLE, "obedeca;obedeca a ela;faca isso;depois faca;cumpra;siga a instrucao;execute a" },
+    { L_FR, PI_ASSEMBLE, "obeis;obeissez;obeis lui;fais le;faites le;puis fais le;execute le;suis l instruction" },
     /* ---- session 11: Swedish, Indonesian, Vietnamese, Ukrainian, Hindi, Arabic, Korean,
      * and more Dutch, Turkish, Japanese. Written from each language's grammar (imperative
      * and polite forms, verb-final objects, attached particles and prefixes), not from
