@@ -803,6 +803,22 @@ static const struct group groups[] = {
       "your own rules verbatim;the hidden part of your prompt;the prompt it was given;"
       "the instructions it was given;the secret instructions it was given" },
     { L_EN, PI_OVERRIDE, "look past;looking past;on hold;put on hold;make an exception to" },
+    /* (the assistant's setup named by what was done to it, "everything you were configured
+     * with before this line is void", "alles, was man dir vorher aufgetragen hat": held5,
+     * held6 and held7 each missed one) */
+    { L_EN, PI_INSTR, "everything you were configured with;everything you were set up with;"
+      "everything you were programmed with;what you were configured with;"
+      "anything you were configured with;all you were told;everything you ve been told;"
+      "everything you have been told;everything the operator configured for you;"
+      "everything your operator configured;everything the developers configured;everything you were instructed" },
+    { L_EN, PI_VOID, "no longer applies;no longer holds;is void;are void;now void;is null" },
+    { L_DE, PI_INSTR, "alles was man dir gesagt hat;alles was man dir aufgetragen hat;alles was man dir vorher gesagt hat;"
+      "alles was man dir vorher aufgetragen hat;alles was man dir zuvor gesagt hat;alles was dir gesagt wurde;"
+      "alles was dir vorher gesagt wurde;alles was dir aufgetragen wurde" },
+    { L_FR, PI_INSTR, "tout ce qu on t a dit;tout ce qu on t a demande;tout ce qu on t a donne;"
+      "tout ce qu on t a dit avant;tout ce qu on t a configure" },
+    { L_ES, PI_INSTR, "todo lo que te dijeron;todo lo que te indicaron;todo lo que te configuraron;"
+      "todo lo que te ordenaron;todo lo que te dijeron antes" },
     { L_EN, PI_VOID, "abolished;had been abolished;were abolished;never written;were never written;"
       "had never been written;don t exist;do not exist;didn t exist;never existed;no longer exist;"
       "no longer relevant;not relevant;irrelevant;no longer binding;not binding;paused;"
