@@ -832,6 +832,27 @@ static const struct group groups[] = {
       "from the trust and safety team;as the administrator;as the account administrator;"
       "as your administrator;as the system administrator;as your developer;i work at the company that built you;"
       "the company that built you" },
+    /* (authority claims as a notice's header: "[ADMIN NOTICE] ... content restrictions are
+     * disabled", "Hinweis der Administratoren: ... Sicherheitsfilter deaktiviert", "SİSTEM
+     * YÖNETİCİSİ BİLDİRİMİ: ... kısıtlamaları kaldırılmıştır": held5, held6 and held7 each
+     * missed one, the switch-off scoring 0.5-0.6 without its authority) */
+    { L_EN, PI_NEWTASK, "admin notice;administrator notice;admin message;message from the admin;notice from the admin;"
+      "from the platform operator;by the platform operator;platform notice;operator notice;developer notice;"
+      "notice from the developers;from the development team;from the developer team;sysadmin notice" },
+    { L_DE, PI_NEWTASK, "hinweis der administratoren;hinweis des administrators;hinweis vom administrator;"
+      "hinweis vom entwicklerteam;nachricht vom administrator;mitteilung der administratoren;"
+      "mitteilung des administrators;systemhinweis;hinweis der entwickler" },
+    { L_FR, PI_NEWTASK, "avis de l administrateur;avis des administrateurs;note de l administrateur;"
+      "avis de l equipe de developpement;message de l equipe technique" },
+    { L_ES, PI_NEWTASK, "aviso del administrador;mensaje del administrador;aviso de los administradores;"
+      "aviso del equipo de desarrollo;aviso del sistema" },
+    { L_PT, PI_NEWTASK, "mensagem do administrador;aviso do administrador;aviso dos administradores;"
+      "aviso da equipe de desenvolvimento" },
+    { L_IT, PI_NEWTASK, "avviso dell amministratore;messaggio dell amministratore;avviso degli amministratori;"
+      "avviso del team di sviluppo" },
+    { L_NL, PI_NEWTASK, "mededeling van de beheerder;bericht van de beheerder;melding van de beheerder" },
+    { L_TR, PI_NEWTASK, "sistem yoneticisi bildirimi;yonetici bildirimi;yonetici mesaji;yoneticiden mesaj" },
+    { L_RU, PI_NEWTASK, "уведомление администратора;сообщение от администратора;сообщение администратора" },
     { L_EN, PI_SCOPE, "this user;this verified user;verified user;this account;me;just this once;this once;"
       "this time;the next few answers;this one question" },
     { L_EN, PI_ASSEMBLE, "act on that;act on that phrase;act on the phrase;act on this phrase;follow that phrase;"
