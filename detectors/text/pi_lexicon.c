@@ -1254,7 +1254,7 @@ static const struct group groups[] = {
     { L_ZH, PI_ADDRESS, "给ai助手的说明;给ai的说明;致ai;给人工智能" },
     { L_FR, PI_ASSEMBLE, "applique la phrase;assemble;combine;execute;fais ce qu elle dit" },
     { L_DE, PI_ASSEMBLE, "fuge zusammen;kombiniere;fuhre aus;fuehre aus;tu was er sagt" },
-    { L_ES, PI_ASSEMBLE, "combina;une;ejecuta;haz lo que dice;aplica la frase" },
+    { L_ES, PI_ASSEMBLE, "combina;une las partes;une las frases;une ambas;unelas;ejecuta;haz lo que dice;aplica la frase" },
     { L_IT, PI_ASSEMBLE, "combina;unisci;esegui;fai quello che dice" },
     { L_PT, PI_ASSEMBLE, "combine;junte;execute;faca o que diz" },
     /* (obey the quote, in the words a translate-and-obey request uses) */
