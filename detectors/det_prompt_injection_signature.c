@@ -967,6 +967,20 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     for (size_t i = 1; i < s.nw; i++)
         if (STARTS(&s, i, PI_REVEAL) && !cjk(&s, i) && first_person(&s, i))
             s.start[i] &= ~B(PI_REVEAL);
+    /* an English verb in the third person ("Our pentest report lists 'system prompt
+     * disclosure' as medium severity", "the bot prints its prompt when ..."): the light stem
+     * took its "s", but it has a subject of its own and is no order (held); not in text
+     * that reads as another language (Spanish "muestras" asks the assistant) */
+    bool mostly_en = s.fcount[0] > 0;
+    for (unsigned l = 1; l < 64 && mostly_en; l++)
+        mostly_en = s.fcount[0] >= s.fcount[l];
+    for (size_t i = 1; i < s.nw && mostly_en; i++) {
+        const uint8_t *x = t + w[i].at;
+        size_t xn = w[i].n;
+        if (STARTS(&s, i, PI_REVEAL) && len[i] <= 1 && xn > 3 && x[xn - 1] == 's' && x[xn - 2] != 's' &&
+            x[0] < 0x80 && w[i - 1].sent == w[i].sent && !(mask[i - 1] & (B(PI_YOU) | B(PI_REQUEST))))
+            s.start[i] &= ~B(PI_REVEAL);
+    }
     uint16_t nsent = (uint16_t)(w[s.nw - 1].sent + 1);
     bool *question = ig_scratch_alloc(sc, nsent + 1u);
     if (!question)
