@@ -3,7 +3,7 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|tune3|tune4|tune5|tune6|tune7|tune8] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
  * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, held4, held5, tune,
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|tune3|tune4|tune5|tune6|tune7|tune8] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -362,13 +362,18 @@ int main(int argc, char **argv)
          * text, fake headers, compounds and separable verbs, with their probes; held6 (session
          * 17): a sixth blind set in 19 languages and all 32 styles, with long prompts of
          * repeated lines and code whose comments give orders to people; tune8: orders that
-         * switch the limits or the task off without the usual override words */
-        static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "held6", "tune", "tune2",
-                                              "tune3", "tune4", "tune5", "tune6", "tune7", "tune8", "all" };
+         * switch the limits or the task off without the usual override words; held7 (session
+         * 18): a seventh blind set in 23 languages and all 32 styles, with security questions
+         * quoting attacks, red-team logs and translations of orders for people; tune9: probes
+         * of session 18's rules */
+        static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "held6", "held7", "tune",
+                                              "tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "tune8", "tune9",
+                                              "all" };
         static const char *const titles[] = { "the held-out", "the second held-out (held2)",
                                               "the third held-out (held3)", "the fourth held-out (held4)",
-                                              "the fifth held-out (held5)", "the sixth held-out (held6)", NULL, NULL,
-                                              NULL, NULL, NULL, NULL, NULL, NULL, "all" };
+                                              "the fifth held-out (held5)", "the sixth held-out (held6)",
+                                              "the seventh held-out (held7)", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                              NULL, NULL, "all" };
         const size_t nsplit = IG_ARRAY_LEN(splits);
         for (size_t k = 0; k < nsplit; k++) {
             evaluate(splits[k], false, &ev);

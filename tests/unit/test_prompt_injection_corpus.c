@@ -186,7 +186,7 @@ static void test_held4(void **st)
 static void test_held5(void **st)
 {
     (void)st;
-    evaluate("held5", 0.95, 0.80, 0, 1.0);   /* totals only: its styles are not read */
+    evaluate("held5", 0.97, 0.84, 0, 1.0);   /* totals only: its styles are not read (0.985 / 0.855 since session 18) */
 }
 
 /* The sixth blind set (session 17: 19 languages, all 32 styles, written before any run of that
@@ -196,7 +196,18 @@ static void test_held5(void **st)
 static void test_held6(void **st)
 {
     (void)st;
-    evaluate("held6", 0.95, 0.78, 0, 1.0);
+    evaluate("held6", 0.97, 0.82, 0, 1.0);   /* 0.980 / 0.831 since session 18 */
+}
+
+/* The seventh blind set (session 18: 23 languages, all 32 styles, security questions quoting
+ * attacks, red-team logs, translations of orders for people, policies, prompt-template reviews;
+ * written before any run of that session). Its first run (0.945 / 0.869) was blind; its flagged
+ * look-alikes and its misses by class were then read, so it is a floor against regressions
+ * (0.989 / 0.909 after session 18's changes), no longer a blind measure. */
+static void test_held7(void **st)
+{
+    (void)st;
+    evaluate("held7", 0.98, 0.89, 0, 1.0);
 }
 
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
@@ -244,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_held4),
         cmocka_unit_test(test_held5),
         cmocka_unit_test(test_held6),
+        cmocka_unit_test(test_held7),
         cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
