@@ -203,11 +203,11 @@ static void test_held6(void **st)
  * attacks, red-team logs, translations of orders for people, policies, prompt-template reviews;
  * written before any run of that session). Its first run (0.945 / 0.869) was blind; its flagged
  * look-alikes and its misses by class were then read, so it is a floor against regressions
- * (0.989 / 0.909 after session 18's changes), no longer a blind measure. */
+ * (1.000 / 0.909 after session 18's changes), no longer a blind measure. */
 static void test_held7(void **st)
 {
     (void)st;
-    evaluate("held7", 0.98, 0.89, 0, 1.0);
+    evaluate("held7", 0.99, 0.89, 0, 1.0);
 }
 
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
