@@ -277,6 +277,7 @@ struct ctx {
     const long *addressed;   /* per word: the vocative to an AI before it in the segment, or -1 */
     double mention_w;
     bool indirect;           /* a tool result or retrieved text */
+    bool comments;           /* the text holds an HTML comment ("<!--") */
 };
 
 /* Is the sentence of word a reported speech after a colon, "A user told our bot: ..." (a
@@ -336,7 +337,7 @@ static bool mention(const struct ctx *c, size_t a, size_t b)
 {
     const struct scan *s = c->s;
     uint16_t sent = s->w[a].sent;
-    if (!c->indirect && s->w[a].at < c->doc_at && example_comment(s, a))
+    if (c->comments && !c->indirect && s->w[a].at < c->doc_at && example_comment(s, a))
         return true;
     if (c->addressed[a] >= 0 && !c->question[sent])
         return false;
@@ -987,7 +988,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     bool mostly_en = s.fcount[0] > 0;
     for (unsigned l = 1; l < 64 && mostly_en; l++)
         mostly_en = s.fcount[0] >= s.fcount[l];
-    for (size_t i = 1; i < s.nw && mostly_en; i++) {
+    for (size_t i = 1; i < s.nw && mostly_en && (s.starts & B(PI_REVEAL)); i++) {
         const uint8_t *x = t + w[i].at;
         size_t xn = w[i].n;
         if (STARTS(&s, i, PI_REVEAL) && len[i] <= 1 && xn > 3 && x[xn - 1] == 's' && x[xn - 2] != 's' &&
@@ -1056,11 +1057,15 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
      * user's own order, not as a document's (held6, held7: 0.6 with a persona's mention,
      * 0.9, fell short); as the caller's assembly test reads it */
     bool obey = false;
-    for (size_t i = 0; i < s.nw && !obey; i++) {
+    for (size_t i = 0; i < s.nw && !obey && (s.starts & B(PI_ASSEMBLE)); i++) {
+        if (!STARTS(&s, i, PI_ASSEMBLE) || w[i].quoted || question[w[i].sent])
+            continue;
         long th = find_back(&s, i, 3, B(PI_THIRD), w[i].sent);
-        obey = STARTS(&s, i, PI_ASSEMBLE) && !w[i].quoted && !question[w[i].sent] &&
-               (th < 0 || HAS(&s, (size_t)th, PI_TASKV));
+        obey = th < 0 || HAS(&s, (size_t)th, PI_TASKV);
     }
+    bool comments = false;   /* (for example_comment(); memchr, not memmem: +8 k instructions per 2 KB) */
+    for (const uint8_t *p = memchr(t, '<', n); p && !comments; p = memchr(p + 1, '<', (size_t)(t + n - p - 1)))
+        comments = p + 4 <= t + n && !memcmp(p, "<!--", 4);
     /* vocatives to an AI: "note to the AI:", "if you are an AI,", "Assistant, ...": what
      * follows speaks to the model, in quotes or not (documents hide instructions so) */
     long last_addr = -1;
@@ -1143,7 +1148,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 voc = false;
         }
         /* (and an HTML comment that opens in it: example_comment()) */
-        if (voc && !embedded && example_comment(&s, i))
+        if (voc && !embedded && comments && example_comment(&s, i))
             voc = false;
         if (voc) {
             long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
@@ -1189,7 +1194,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
             w[i + 1].sent == w[i].sent && !HAS(&s, i + 1, PI_YOU) && !HAS(&s, i, PI_ADDRESS) &&
             !STARTS(&s, i, PI_REQUEST))   /* "if possible, ..." asks politely */
             cond[w[i].sent] = true;
-    struct ctx c = { &s, question, cond, doc_at, code_at, addr, g->mention_w, indirect };
+    struct ctx c = { &s, question, cond, doc_at, code_at, addr, g->mention_w, indirect, comments };
 
     /* instructions the assistant has, named anywhere ("you have rules"): pronouns refer to them */
     bool named_rules = false;
