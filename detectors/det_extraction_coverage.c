@@ -67,14 +67,16 @@
  * with wide margins, the same arithmetic decides them) makes the same decisions for a
  * tenth of that. The history is kept exactly in two 16-bit planes (kernels.h, struct
  * ig_vsplit): the searches' estimates read the top halves only, half the bytes of a history
- * that is rarely still in cache when the client's next row comes.
+ * that is rarely still in cache when the client's next row comes. Once a client has repeated
+ * a record, a hash table of its stored rows' bits answers exact repeats (distance 0: a
+ * repeat whatever the other rows are) before any search (hist_seen).
  *
  * The reference is learned from live traffic: clients present from the start teach it,
  * each a bounded share; rows sent while it is being learned are not judged. Memory: the
  * model slice is ~18 KiB, the client slice ~0.6 KiB, plus a judged client's history of
- * its distinct samples so far (~4 x min(d, 32) + 8 B each, rounded up to a power of two
+ * its distinct samples so far (~4 x min(d, 32) + 16 B each, rounded up to a power of two
  * and 16, and past 16 samples its pivots, 4 x (min(d, 32) + 1) B per class with reference
- * rows, rounded up to 4 classes: ~69 KiB by default on 4 classes, within memory_mb);
+ * rows, rounded up to 4 classes: ~73 KiB by default on 4 classes, within memory_mb);
  * nothing is allocated per query but the history's growth. */
 #include <math.h>
 #include <stdatomic.h>
@@ -135,7 +137,7 @@ static const struct ig_param cv_param_rows[] = {
     ROW("history", IG_PT_U32, history, .def = 512, .min = 8, .max = 65536,
         .help = "distinct samples per client searched for interpolation parents"),
     ROW("interp_search", IG_PT_ENUM, search, .def = 0, .choices = "pruned|exhaustive",
-        .help = "`pruned`: the history's squared distances from SIMD dot products pick the candidate rows and pairs with margins far wider than their rounding error, and the exhaustive arithmetic decides each candidate: the same decisions, ~10x less work at the default `history`. `exhaustive`: every row and pair in float arithmetic (the reference; tests compare the two)"),
+        .help = "`pruned`: a sample whose bits equal a stored row's is a repeat found by a hash of them, without a search; otherwise the history's squared distances from SIMD dot products pick the candidate rows and pairs with margins far wider than their rounding error, and the exhaustive arithmetic decides each candidate: the same decisions, ~10x less work at the default `history`. `exhaustive`: every row and pair in float arithmetic (the reference; tests compare the two)"),
     ROW("memory_mb", IG_PT_DOUBLE, memory_mb, .def = 128, .min = 1, .max = 1 << 20,
         .help = "budget for all clients' histories together (beyond it clients are judged without one)"),
     ROW("js_high", IG_PT_DOUBLE, js_high, .def = 0.2, .min = 0, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
@@ -183,7 +185,8 @@ struct cv_hist {              /* 72 B: every judged client has one */
     uint32_t room;            /* rows allocated: the row-major store while <= CV_SMALL */
     uint32_t wild;            /* stored rows with a coordinate beyond +-CV_TAME */
     uint16_t nfeat;           /* <= CV_FEAT */
-    uint16_t npivot;          /* with the set: pivots (<= IG_SEG_PIVOTS) */
+    uint8_t  npivot;          /* with the set: pivots (<= IG_SEG_PIVOTS) */
+    bool     seen_live;       /* the repeat table is kept (since the client's first repeat) */
     uint64_t bytes;           /* charged to memory_mb */
     union {
         float *small;         /* room x nfeat, while room <= CV_SMALL */
@@ -195,7 +198,8 @@ struct cv_hist {              /* 72 B: every judged client has one */
     };
     struct ig_vsplit set;     /* with the pivots, each row's squared length (float sum in
                                * feature order) in its aux floats (hist_norm), its nearest
-                               * pivot and an upper bound on its distance to it (hist_pivot) */
+                               * pivot and an upper bound on its distance to it (hist_pivot),
+                               * its bits' hash and the repeat table over them (hist_seen) */
 };
 
 /* The row-major store (room <= CV_SMALL), before the set */
@@ -214,6 +218,18 @@ static inline uint32_t pivot_stride(uint32_t npivot)
 static inline float *hist_norm(const struct cv_hist *h)
 {
     return ig_vsplit_aux(&h->set);
+}
+
+/* The two aux planes of the set after the pivots': the repeat table (hist_seen), 2 x cap
+ * 32-bit entries, each the top 16 bits of a row's hash (its tag, which also gives its
+ * home) over slot + 1 (0: empty); linear probing. A lookup reads one line of it. */
+#define CV_SEEN_PLANE (IG_SEG_PIVOT_PLANE + 1)
+/* slot + 1 in 16 bits: larger histories go without the table */
+#define CV_SEEN_MAXCAP 32768u
+
+static inline uint32_t *hist_seen(const struct cv_hist *h)
+{
+    return (uint32_t *)ig_vsplit_aux_plane(&h->set, CV_SEEN_PLANE);
 }
 
 struct cv_stat {
@@ -574,6 +590,26 @@ static float dist2(const float *z, const float *a, uint32_t nf)
     return d2;
 }
 
+/* dist2 of z to up to 4 rows at once (nr <= 4; rows past nr are not read): each an
+ * independent float sum in feature order, bit-identical to dist2 (no fused operations in
+ * this file), the four dependency chains overlapping where dist2's serial adds wait
+ * (oip_v2_d64: ~4 candidates per sample, 32 dependent adds each). */
+static void dist2_4(const float *z, const float *const *r, uint32_t nr, uint32_t nf, float *out)
+{
+    const float *r0 = r[0], *r1 = r[nr > 1 ? 1 : 0], *r2 = r[nr > 2 ? 2 : 0], *r3 = r[nr > 3 ? 3 : 0];
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (uint32_t f = 0; f < nf; f++) {
+        float d0 = z[f] - r0[f], d1 = z[f] - r1[f], d2 = z[f] - r2[f], d3 = z[f] - r3[f];
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+    }
+    const float s[4] = { s0, s1, s2, s3 };
+    for (uint32_t k = 0; k < nr; k++)
+        out[k] = s[k];
+}
+
 /* u = z - a; returns |u|^2 */
 static float diff(const float *z, const float *a, float *u, uint32_t nf)
 {
@@ -723,19 +759,35 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
             cand[nc++] = i;
             ig_vsplit_prefetch(&h->set, i);
         }
+    /* the candidates' rows, then their distances four at a time (as dist2), ranked in order */
+    float rows[CV_PREF][CV_FEAT], d2[CV_PREF];
+    const float *rp[CV_PREF];
+    for (uint32_t c = 0; c < nc; c++) {
+        ig_vsplit_get(&h->set, cand[c], rows[c]);
+        rp[c] = rows[c];
+    }
+    for (uint32_t c = 0; c < nc; c += 4)
+        dist2_4(z, rp + c, nc - c < 4 ? nc - c : 4, nf, d2 + c);
     for (uint32_t c = 0; c < nc; c++)
-        near3(dist2(z, hist_row(h, cand[c], tmp), nf), cand[c], bd, best, &nbest);
+        near3(d2[c], cand[c], bd, best, &nbest);
     for (uint32_t i = resume; i < n; i++)
         if (bits[i / 16] >> (i % 16) & 1)
             near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nbest);
     if (nbest && bd[0] <= 0.01f * nf)
         return -1;
-    if (nbest && one_edit(z, hist_row(h, best[0], tmp), nf))
+    /* the nearest rows: from the candidates' copies when they are there */
+    float at[3][CV_FEAT], u[3][CV_FEAT];
+    const float *q[3];
+    for (uint32_t k = 0; k < nbest; k++) {
+        uint32_t c = 0;
+        while (c < nc && cand[c] != best[k])
+            c++;
+        q[k] = c < nc ? rows[c] : hist_row(h, best[k], at[k]);
+    }
+    if (nbest && one_edit(z, q[0], nf))
         return -2;
     if (n < 8 || nbest == 0)
         return 0;
-    float at[3][CV_FEAT], u[3][CV_FEAT];
-    const float *q[3];
     struct ig_seg_query sq_[3];
     /* per nearest row a and pivot c: |a - c|^2 - |z - c|^2 = |a|^2 - |z|^2 + 2 (z - a).c,
      * with a slack of 1e-4 of 2|a|^2 + 2|z|^2 + 4|c|^2 + |z - a|^2 (>= |a - c|^2 + |z - c|^2
@@ -743,7 +795,6 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     float lift[3][IG_SEG_PIVOTS] = { { 0 } }, uc[IG_SEG_PIVOTS];
     const float *cc = h->pivot + (size_t)nf * pivot_stride(h->npivot);
     for (uint32_t k = 0; k < nbest; k++) {
-        q[k] = hist_row(h, best[k], at[k]);
         const float aa = nb[best[k]], uu = diff(z, q[k], u[k], nf);
         sq_[k] = (struct ig_seg_query){ zz, aa, uu, 0.25f * nf * 0.9999f, tol2 * 1.0001f, CV_SEG_REL,
                                         lift[k] };
@@ -789,12 +840,138 @@ static void hist_pivot(struct cv_hist *h, uint32_t at, const float *z, float yy)
     ig_vsplit_aux_plane(&h->set, IG_SEG_PIVOT_PLANE)[at] = ig_seg_pivot_pack(rho, best);
 }
 
-/* Writes z into ring slot <at> (<replace>: over an earlier row). */
-static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replace)
+/* The repeat table (hist_seen). An exact repeat of a row still in the history (a client
+ * sending the same record again: x20, the iris capture copied 20 times, 332,612 of its
+ * 347,388 judged samples) is at distance 0 from it, a repeat whatever the other rows are
+ * (judge_ref's first test), so a lookup of its bits answers before any search. Rows in
+ * the history are pairwise distinct (a repeat is never stored), so each key is there at
+ * most once. Only for a set (a row-major store of <= CV_SMALL rows is searched at once). */
+static inline uint64_t hash_mix(uint64_t h, const float *v)
+{
+    uint32_t b;
+    memcpy(&b, v, sizeof(b));
+    h = (h ^ b) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 29);
+}
+
+/* four chains, so that the multiplies overlap */
+static uint32_t row_hash(const float *z, uint32_t nf)
+{
+    uint64_t a = 0x9e3779b97f4a7c15ull, b = 0xc2b2ae3d27d4eb4full, c = 0x165667b19e3779f9ull,
+             d = 0x27d4eb2f165667c5ull;
+    uint32_t f = 0;
+    for (; f + 4 <= nf; f += 4) {
+        a = hash_mix(a, z + f);
+        b = hash_mix(b, z + f + 1);
+        c = hash_mix(c, z + f + 2);
+        d = hash_mix(d, z + f + 3);
+    }
+    for (; f < nf; f++)
+        a = hash_mix(a, z + f);
+    uint64_t h = (a ^ (b << 16 | b >> 48) ^ (c << 32 | c >> 32) ^ (d << 48 | d >> 16) ^ nf) *
+                 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Whether the set can have the table */
+static inline bool seen_fits(const struct cv_hist *h)
+{
+    return !hist_small(h) && h->set.cap <= CV_SEEN_MAXCAP;
+}
+
+/* Whether it is kept: from the client's first repeat found by a search. A client that never
+ * repeats a record (oip_v2_d64: none in 58,051 samples) would pay a cache miss per sample
+ * for a lookup that never answers (~3 % of this detector's time there); one that does
+ * (x20: 332,612 of 347,388) has it after its first. The table only saves searches: with
+ * it or without, the same decisions. */
+static inline bool seen_on(const struct cv_hist *h)
+{
+    return h->seen_live && seen_fits(h);
+}
+
+/* An entry's home, from its tag: the table has 2 x cap entries, at most half of them used */
+static inline uint32_t seen_home(const struct cv_hist *h, uint32_t entry)
+{
+    return (uint32_t)(((uint64_t)(entry >> 16) * (2 * h->set.cap)) >> 16);
+}
+
+static inline uint32_t seen_next(const struct cv_hist *h, uint32_t i)
+{
+    return i + 1 == 2 * h->set.cap ? 0 : i + 1;
+}
+
+static void seen_add(struct cv_hist *h, uint32_t slot, uint32_t hash)
+{
+    uint32_t *t = hist_seen(h), e = (hash & 0xffff0000u) | (slot + 1);
+    uint32_t i = seen_home(h, e);
+    while (t[i])
+        i = seen_next(h, i);
+    t[i] = e;
+}
+
+/* Removes ring slot <slot>'s entry (its row's hash), shifting the entries after it back
+ * (no tombstones). */
+static void seen_del(struct cv_hist *h, uint32_t slot, uint32_t hash)
+{
+    uint32_t *t = hist_seen(h), e = (hash & 0xffff0000u) | (slot + 1);
+    uint32_t i = seen_home(h, e);
+    while (t[i] && t[i] != e)
+        i = seen_next(h, i);
+    if (!t[i])
+        return;   /* not there (cannot happen: every stored row is added) */
+    for (uint32_t j = seen_next(h, i); t[j]; j = seen_next(h, j)) {
+        uint32_t k = seen_home(h, t[j]);
+        /* an entry stays when its home lies cyclically in (i, j] */
+        bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (!stays) {
+            t[i] = t[j];
+            i = j;
+        }
+    }
+    t[i] = 0;
+}
+
+/* The table anew (a new set, or one grown: its size follows the set's cap) */
+static void seen_build(struct cv_hist *h)
+{
+    if (!seen_on(h))
+        return;
+    float row[CV_FEAT];
+    memset(hist_seen(h), 0, 2 * (size_t)h->set.cap * sizeof(uint32_t));
+    for (uint32_t i = 0; i < h->n; i++) {
+        ig_vsplit_get(&h->set, i, row);
+        seen_add(h, i, row_hash(row, h->nfeat));
+    }
+}
+
+/* True when a row of the history has z's bits (<hash> = row_hash(z)). */
+static bool seen_find(const struct cv_hist *h, const float *z, uint32_t hash)
+{
+    const uint32_t *t = hist_seen(h);
+    float row[CV_FEAT];
+    for (uint32_t i = seen_home(h, hash); t[i]; i = seen_next(h, i)) {
+        if ((t[i] ^ hash) >> 16)
+            continue;
+        ig_vsplit_get(&h->set, (t[i] & 0xffffu) - 1, row);
+        if (!memcmp(row, z, h->nfeat * sizeof(float)))
+            return true;
+    }
+    return false;
+}
+
+/* Writes z (its hash, when the set has a table) into ring slot <at> (<replace>: over an
+ * earlier row). */
+static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replace, uint32_t hash)
 {
     float tmp[CV_FEAT];
-    if (replace && h->wild && !tame(hist_row(h, at, tmp), h->nfeat))   /* none wild: tame */
-        h->wild--;
+    const bool seen = seen_on(h);
+    if (replace && (h->wild || seen)) {
+        const float *old = hist_row(h, at, tmp);
+        if (h->wild && !tame(old, h->nfeat))   /* none wild: tame */
+            h->wild--;
+        if (seen)
+            seen_del(h, at, row_hash(old, h->nfeat));
+    }
     if (!tame(z, h->nfeat))
         h->wild++;
     if (hist_small(h)) {
@@ -803,11 +980,13 @@ static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replac
         ig_vsplit_put(&h->set, at, z);
         hist_norm(h)[at] = sq(z, h->nfeat);
         hist_pivot(h, at, z, hist_norm(h)[at]);
+        if (seen)
+            seen_add(h, at, hash);
     }
 }
 
-/* The set's aux planes: squared lengths, the rows' pivots */
-#define CV_AUX (IG_SEG_PIVOT_PLANE + 1)
+/* The set's aux planes: squared lengths, the rows' pivots, the repeat table (two) */
+#define CV_AUX (CV_SEEN_PLANE + 2)
 
 static size_t hist_bytes(uint32_t nfeat, uint32_t room, uint32_t npivot)
 {
@@ -886,7 +1065,7 @@ static void *hist_make(const void *ctx)
                 return NULL;
             }
             pivot_fill(w->m, pivot, npivot, ps);
-            h->npivot = (uint16_t)npivot;
+            h->npivot = (uint8_t)npivot;
             float *rows = h->small;
             h->set = set;
             h->pivot = pivot;
@@ -899,8 +1078,11 @@ static void *hist_make(const void *ctx)
             }
             h->set.count = h->n;
             free(rows);
+            seen_build(h);
         } else if (ig_vsplit_reserve(&h->set, w->room) != IG_OK) {
             return NULL;
+        } else {
+            seen_build(h);
         }
     }
     h->room = w->room;
@@ -923,12 +1105,25 @@ static int interp_judge(struct cv_global *g, const struct cv_model *m, struct cv
                         const float *z, float *dz)
 {
     const float tol2 = (float)(g->p.interp_tol * g->p.interp_tol) * h->nfeat;
+    /* an exact repeat of a stored row: at distance 0 from it (finite: inf - inf is not 0) */
+    const bool hashed = seen_on(h);
+    uint32_t hash = hashed ? row_hash(z, h->nfeat) : 0;
+    if (hashed && g->p.search == 0 && ig_row_finite(z, h->nfeat) && seen_find(h, z, hash)) {
+        IG_ASSERT_HOT(judge_ref(h, z, tol2) == -1);
+        atomic_fetch_add_explicit(&g->samples, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&g->repeats, 1, memory_order_relaxed);
+        return -1;
+    }
     bool fast = dz && g->p.search == 0 && !hist_small(h) && h->wild == 0 && tame(z, h->nfeat);
     int r = fast ? judge_fast(h, z, tol2, dz) : judge_ref(h, z, tol2);
     IG_ASSERT_HOT(!fast || r == judge_ref(h, z, tol2));   /* debug builds check every sample */
     atomic_fetch_add_explicit(&g->samples, 1, memory_order_relaxed);
     if (r != 0)
         atomic_fetch_add_explicit(r < 0 ? &g->repeats : &g->interpolated, 1, memory_order_relaxed);
+    if (r == -1 && !h->seen_live && g->p.search == 0 && seen_fits(h)) {
+        h->seen_live = true;   /* the client repeats records: look them up from now on */
+        seen_build(h);
+    }
     if (r < 0)
         return r;
     /* a refused growth keeps the ring at the size it has */
@@ -936,11 +1131,13 @@ static int interp_judge(struct cv_global *g, const struct cv_model *m, struct cv
         h->cap = h->n;
         atomic_fetch_add_explicit(&g->capped, 1, memory_order_relaxed);
     }
+    if (!hashed && seen_on(h))   /* the set (and its table) made by this growth */
+        hash = row_hash(z, h->nfeat);
     if (h->n < h->cap) {
-        hist_put(h, h->n++, z, false);
+        hist_put(h, h->n++, z, false, hash);
         h->set.count = hist_small(h) ? 0 : h->n;
     } else {
-        hist_put(h, h->head, z, true);   /* the oldest leaves */
+        hist_put(h, h->head, z, true, hash);   /* the oldest leaves */
         h->head = (h->head + 1) % h->cap;
     }
     return r;
@@ -995,17 +1192,67 @@ static bool fills_recur(const struct cv_hist *h, const float *z, const float *y,
     return true;
 }
 
+/* Top halves of z's values as the set's hi plane holds them (kernels.h: bits rounded half
+ * up at bit 16), and which values are zeros. */
+static void hi_halves(const float *z, uint32_t nf, uint16_t *zh, bool *zero)
+{
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t b;
+        memcpy(&b, &z[f], sizeof(b));
+        zh[f] = (uint16_t)((b + 0x8000u) >> 16);
+        zero[f] = z[f] == 0;
+    }
+}
+
+/* Whether row i of the set may hold one and at least half of z's values exactly: equal
+ * floats have equal bits, hence equal top halves (or are zeros: +0 and -0, top halves 0 and
+ * 0x8000), so a row whose top halves agree with z's in fewer features cannot. The hi plane
+ * only (two lines per 16 rows at iris's 4 features), where reading the row back reads both
+ * planes: filled_copy's scan of the history was x20's largest cost after the search (the
+ * iris capture copied 20 times: 9,192 interpolations, each scanning ~500 rows). */
+static bool may_share_half(const struct ig_vsplit *s, uint32_t i, const uint16_t *zh, const bool *zero,
+                           uint32_t nf)
+{
+    const uint32_t *w = s->hi + (size_t)(i / IG_VSET_BLOCK) * s->pairs * IG_VSET_BLOCK + i % IG_VSET_BLOCK;
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t word = w[(size_t)(f / 2) * IG_VSET_BLOCK];
+        uint16_t yh = (uint16_t)(f & 1 ? word >> 16 : word);
+        n += yh == zh[f] || (zero[f] && (yh & 0x7fffu) == 0);
+    }
+    return n > 0 && 2 * n >= nf;
+}
+
+#ifndef NDEBUG
+/* The same question on the row's values (debug builds check every skipped row with it) */
+static inline bool shares_half(const float *y, const float *z, uint32_t nf)
+{
+    uint32_t same = 0;
+    for (uint32_t f = 0; f < nf; f++)
+        same += y[f] == z[f];
+    return same > 0 && 2 * same >= nf;
+}
+#endif
+
 static bool filled_copy(const struct cv_hist *h, const struct cv_model *m, const float *z)
 {
     const uint32_t nf = h->nfeat;
-    bool central[CV_FEAT];
+    const bool set = !hist_small(h);
+    bool central[CV_FEAT], zero[CV_FEAT];
+    uint16_t zh[CV_FEAT];
     float zlo[CV_FEAT], zhi[CV_FEAT], tmp[CV_FEAT];
     for (uint32_t f = 0; f < nf; f++) {
         zlo[f] = (m->lo[f] - (float)m->all[f].mean) * m->inv_sd[f];
         zhi[f] = (m->hi[f] - (float)m->all[f].mean) * m->inv_sd[f];
         central[f] = fabsf(z[f]) <= CV_FILL_Z && z[f] > zlo[f] && z[f] < zhi[f];
     }
+    if (set)
+        hi_halves(z, nf, zh, zero);
     for (uint32_t i = 0; i < h->n; i++) {   /* z itself is there: same == nf */
+        if (set && !may_share_half(&h->set, i, zh, zero, nf)) {
+            IG_ASSERT_HOT(!shares_half(hist_row(h, i, tmp), z, nf));
+            continue;   /* fewer than half of the values the same, or none */
+        }
         const float *y = hist_row(h, i, tmp);
         uint32_t same = 0, f = 0;
         for (; f < nf; f++) {
