@@ -196,14 +196,14 @@ static void test_held5(void **st)
 static void test_held6(void **st)
 {
     (void)st;
-    evaluate("held6", 0.97, 0.82, 0, 1.0);   /* 0.980 / 0.831 since session 18 */
+    evaluate("held6", 0.97, 0.82, 0, 1.0);   /* 0.980 / 0.839 since session 18 */
 }
 
 /* The seventh blind set (session 18: 23 languages, all 32 styles, security questions quoting
  * attacks, red-team logs, translations of orders for people, policies, prompt-template reviews;
  * written before any run of that session). Its first run (0.945 / 0.869) was blind; its flagged
  * look-alikes and its misses by class were then read, so it is a floor against regressions
- * (1.000 / 0.909 after session 18's changes), no longer a blind measure. */
+ * (1.000 / 0.929 after session 18's changes), no longer a blind measure. */
 static void test_held7(void **st)
 {
     (void)st;
