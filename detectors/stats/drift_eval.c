@@ -54,7 +54,13 @@ static double col_alpha(const struct ig_drift_eval *e)
 static void ks_w1(const struct ig_drift_eval *e, uint32_t c, size_t n, double *d, double *w1)
 {
     const struct ig_drift_column *rc = &e->ref->col[c];
-    if (e->ix && e->psum) {
+    if (e->ix && !w1 && e->ix[c].ndistinct * 4 <= e->ix[c].na) {
+        /* D alone of a reference of few values (ties): the merge walks both samples eight
+         * values at a time and ranks once per distinct value; the index ranks every
+         * distinct value of the window with a search through its ties (x20, iris's
+         * standardised features and scores: KS 344 M -> 299 M instructions). The same D. */
+        *d = ig_drift_ks_d(rc->x, rc->n, e->sbuf, n);
+    } else if (e->ix && e->psum) {
         ig_drift_ks_w1_fast(&e->ix[c], w1 ? e->psum + e->psum_off[c] : NULL, e->sbuf, n, d, w1);
     } else {
         double w;

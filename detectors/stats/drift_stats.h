@@ -42,6 +42,7 @@ void ig_drift_prefix_sums(const float *a, size_t na, double *s);
 struct ig_drift_index {
     const float *a;
     size_t   na;
+    size_t   ndistinct;                  /* distinct values of a */
     float    lo, scale, top;
     uint32_t m;
     uint32_t *t;
