@@ -288,12 +288,25 @@ void ig_drift_attribute(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
         uint16_t k = e->cell[i];
         crows[k] += !ex[k];
     }
+    /* Only cells with rows counted have counts: the others' rows of attr_cnt are neither
+     * cleared nor read (x20: clearing all 128 x 10 per drifted column, and the loop over
+     * them, cost 68 M instructions more). Ascending, as the loop was. */
+    uint16_t live[1024];                 /* the detector has 128 cells; more: all of them */
+    uint32_t nlive = 0;
+    bool all = e->ncells > sizeof live / sizeof live[0];
+    for (uint32_t k = 0; !all && k < e->ncells; k++)
+        if (crows[k])
+            live[nlive++] = (uint16_t)k;
     for (uint32_t c = 0; c < e->ncols; c++) {
         if (!res[c].drifted)
             continue;
         const struct ig_drift_column *rc = &e->ref->col[c];
         const float *col = e->win + (size_t)c * e->cap;
-        memset(e->attr_cnt, 0, (size_t)e->ncells * IG_DRIFT_BINS * sizeof *e->attr_cnt);
+        if (all)
+            memset(e->attr_cnt, 0, (size_t)e->ncells * IG_DRIFT_BINS * sizeof *e->attr_cnt);
+        for (uint32_t j = 0; j < nlive; j++)
+            memset(e->attr_cnt + (size_t)live[j] * IG_DRIFT_BINS, 0,
+                   IG_DRIFT_BINS * sizeof *e->attr_cnt);
         double tot[IG_DRIFT_BINS] = { 0 }, n = 0;
         i = i0;
         for (uint64_t r = r0; r < r1; r++, i = i + 1 == e->cap ? 0 : i + 1) {
@@ -313,7 +326,8 @@ void ig_drift_attribute(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
             rp[b] = rb;
             lr[b] = log((cb > 0 ? cb : e->eps) / (rb > 0 ? rb : e->eps));
         }
-        for (uint32_t k = 0; k < e->ncells; k++) {
+        for (uint32_t j = 0; j < (all ? e->ncells : nlive); j++) {
+            uint32_t k = all ? j : live[j];
             const double *ck = e->attr_cnt + (size_t)k * IG_DRIFT_BINS;
             double nk = 0, s = 0;
             for (int b = 0; b < IG_DRIFT_BINS; b++)
