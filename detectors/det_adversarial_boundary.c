@@ -342,9 +342,35 @@ static uint32_t rel_slots(uint32_t dim)
 
 /* The relations' slots, one block: the 8-byte arrays, the inputs, the 4-byte arrays, the
  * 2-byte ones (each <cap> long), so every array stays aligned. */
+/* A block of whole groups of eight slots, rows up to 64 features, also keeps the inputs
+ * feature-major (IG_COLS8_AT) at its end: relations() ranks every kept row by its distance
+ * to q, and from row-major rows the kernel transposed every 8 x 8 tile of them each row
+ * (~40 % of that kernel, 175 M instructions on figure 1's oip_v2_d64); writing a row's
+ * column once when it is kept is 64 stores. An idle client's first slots (REL_FIRST, then
+ * 4) have none: it costs only a client with 5 or more rows its slots' inputs again. */
+static bool rel_cols_on(uint32_t dim, uint32_t cap)
+{
+    return cap >= 8 && cap % 8 == 0 && dim <= 64;
+}
+
 static size_t rel_block_bytes(uint32_t dim, uint32_t cap)
 {
-    return (size_t)cap * (3 * 8 + (size_t)dim * 4 + 6 * 4 + 2 * 2 + 1);
+    return (size_t)cap * (3 * 8 + (size_t)dim * 4 + 6 * 4 + 2 * 2 + 1) +
+           (rel_cols_on(dim, cap) ? (size_t)cap * dim * 4 : 0);
+}
+
+/* The feature-major copy of the inputs, NULL without one: after rel_judged (cap bytes, a
+ * multiple of 8: every array before it is cap elements long) */
+static float *rel_cols(const struct bd_state *st)
+{
+    return rel_cols_on(st->dim, st->rel_cap) ? (float *)(void *)(st->rel_judged + st->rel_cap)
+                                             : NULL;
+}
+
+static void rel_cols_put(float *cols, uint32_t slot, const float *q, uint32_t dim)
+{
+    for (uint32_t k = 0; k < dim; k++)
+        cols[IG_COLS8_AT(slot, dim, k)] = q[k];
 }
 
 /* Makes the block for <cap> slots, the first <old> of each array copied from the current
@@ -368,6 +394,9 @@ static bool rel_block(struct bd_state *st, uint32_t cap)
 #undef ARR
     free(o.rel_row);   /* the old block starts with rel_row */
     st->rel_cap = cap;
+    float *cols = rel_cols(st);
+    for (uint32_t s = 0; cols && s < old; s++)
+        rel_cols_put(cols, s, st->rel + (size_t)s * dim, dim);
     return true;
 }
 
@@ -1394,7 +1423,11 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         return;   /* a repeat (retry, re-score) adds no structure */
     /* squared distance of q to each kept row, per feature scaled by inv (NULL: raw
      * units); for ranking only, in float, the same bits on every kernel path */
-    ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
+    const float *cols = rel_cols(st);
+    if (cols)
+        ig_kern()->l2sq_cols8(q, cols, inv, dim, n, d2);
+    else
+        ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
     uint32_t j0 = 0;
 #if BD_SSE2
     /* the first of the smallest, four at a time: minps passes a NaN by (as the scalar
@@ -2044,6 +2077,9 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
                                      (par ? flags & KEPT : 0) | (flags & MOVED));
     st->rel_u[slot] = poff;
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
+    float *cols = rel_cols(st);
+    if (cols)
+        rel_cols_put(cols, slot, q, dim);
     st->rel_row[slot] = st->rows;
     st->rel_lab[slot] = label;
     st->rel_margin[slot] = (float)margin;
@@ -3361,6 +3397,12 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         prefetch_bytes((const char *)st->rel_row, (size_t)st->rel_cap * 3 * 8);
         prefetch_bytes((const char *)(st->rel + (size_t)st->rel_cap * st->dim),
                        (size_t)st->rel_cap * (6 * 4 + 2 * 2 + 1));
+        /* and the feature-major copy l2sq_cols8 reads whole (it follows them) */
+        const float *cols = rel_cols(st);
+        if (cols)
+            prefetch_bytes((const char *)cols,
+                           (size_t)(IG_MIN(st->rows, (uint64_t)st->rel_n) + 7) / 8 * 8 * st->dim *
+                               sizeof(float));
     }
     if (st->ring.data) {
         /* of each block, the features ring_near() reads before its first abandon check */

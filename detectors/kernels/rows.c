@@ -1,6 +1,6 @@
 /* Scaled squared distances of one query to a few row-major rows (kernels.h,
- * ig_kern_ops.l2sq_rows) and the features each moves (moved_rows): the scalar references;
- * the AVX2 paths (also the AVX-512 tables') are rows_avx2.c. */
+ * ig_kern_ops.l2sq_rows; l2sq_cols8 on feature-major blocks of eight) and the features each
+ * moves (moved_rows): the scalar references; the AVX2 paths (also the AVX-512 tables') are rows_avx2.c. */
 #include "kern_impl.h"
 
 /* Each product is rounded before its add, as the other paths do: clang contracts a * b + c
@@ -38,6 +38,19 @@ void ig_kern_l2sq_rows_scalar(const float *q, const float *rows, const float *w,
         float a = 0;
         for (uint32_t k = 0; k < dim; k++) {
             float d = (q[k] - r[k]) * (w ? w[k] : 1.0f);
+            a += d * d;
+        }
+        out[i] = a;
+    }
+}
+
+void ig_kern_l2sq_cols8_scalar(const float *q, const float *cols, const float *w, uint32_t dim,
+                               uint32_t n, float *out)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        float a = 0;
+        for (uint32_t k = 0; k < dim; k++) {
+            float d = (q[k] - cols[IG_COLS8_AT(i, dim, k)]) * (w ? w[k] : 1.0f);
             a += d * d;
         }
         out[i] = a;
