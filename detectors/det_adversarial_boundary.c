@@ -369,8 +369,9 @@ static float *rel_cols(const struct bd_state *st)
 
 static void rel_cols_put(float *cols, uint32_t slot, const float *q, uint32_t dim)
 {
+    float *c = cols + IG_COLS8_AT(slot, dim, 0);
     for (uint32_t k = 0; k < dim; k++)
-        cols[IG_COLS8_AT(slot, dim, k)] = q[k];
+        c[(size_t)k * 8] = q[k];
 }
 
 /* Makes the block for <cap> slots, the first <old> of each array copied from the current
@@ -3390,19 +3391,24 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
      * now, so the loads of the relations and the ring search overlap the work before. */
     if (st->rel) {
         const char *b = (const char *)st->rel;
-        size_t nb = (size_t)IG_MIN(st->rows, (uint64_t)st->rel_n) * st->dim * sizeof(float);
-        prefetch_bytes(b, nb);
+        uint32_t kept = (uint32_t)IG_MIN(st->rows, (uint64_t)st->rel_n);
+        size_t nb = (size_t)kept * st->dim * sizeof(float);
+        const float *cols = rel_cols(st);
+        if (!cols) {
+            prefetch_bytes(b, nb);
+        } else {
+            /* the feature-major copy, which l2sq_cols8 reads whole (after the slots'
+             * scalars), and of each row its first line (moved_rows() settles most rows
+             * there); the few rows read whole come later */
+            prefetch_bytes((const char *)cols, (size_t)(kept + 7) / 8 * 8 * st->dim * sizeof(float));
+            for (size_t o = 0; o < nb; o += (size_t)st->dim * sizeof(float))
+                __builtin_prefetch(b + o);
+        }
         /* and the slots' scalars (rel_block(): before and after the inputs), which
          * relations() reads for every kept row (rel_quant, rel_req, rel_row ...) */
         prefetch_bytes((const char *)st->rel_row, (size_t)st->rel_cap * 3 * 8);
         prefetch_bytes((const char *)(st->rel + (size_t)st->rel_cap * st->dim),
                        (size_t)st->rel_cap * (6 * 4 + 2 * 2 + 1));
-        /* and the feature-major copy l2sq_cols8 reads whole (it follows them) */
-        const float *cols = rel_cols(st);
-        if (cols)
-            prefetch_bytes((const char *)cols,
-                           (size_t)(IG_MIN(st->rows, (uint64_t)st->rel_n) + 7) / 8 * 8 * st->dim *
-                               sizeof(float));
     }
     if (st->ring.data) {
         /* of each block, the features ring_near() reads before its first abandon check */
