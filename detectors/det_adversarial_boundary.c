@@ -1420,11 +1420,12 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     int qf[REL_N];
     float d2[REL_N];
     int nearest = -1;
-    if (!nnz_rows(q, st->rel, n, qe, dim, dense, qn, qf))
+    const float *cols = rel_cols(st);
+    if (cols ? !ig_kern()->moved_cols8(q, cols, n, dim, qe, dense, qn, qf)
+             : !nnz_rows(q, st->rel, n, qe, dim, dense, qn, qf))
         return;   /* a repeat (retry, re-score) adds no structure */
     /* squared distance of q to each kept row, per feature scaled by inv (NULL: raw
      * units); for ranking only, in float, the same bits on every kernel path */
-    const float *cols = rel_cols(st);
     if (cols)
         ig_kern()->l2sq_cols8(q, cols, inv, dim, n, d2);
     else
@@ -3397,12 +3398,9 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         if (!cols) {
             prefetch_bytes(b, nb);
         } else {
-            /* the feature-major copy, which l2sq_cols8 reads whole (after the slots'
-             * scalars), and of each row its first line (moved_rows() settles most rows
-             * there); the few rows read whole come later */
+            /* the feature-major copy (after the slots' scalars), which moved_cols8 and
+             * l2sq_cols8 read for every kept row; the few rows read whole come later */
             prefetch_bytes((const char *)cols, (size_t)(kept + 7) / 8 * 8 * st->dim * sizeof(float));
-            for (size_t o = 0; o < nb; o += (size_t)st->dim * sizeof(float))
-                __builtin_prefetch(b + o);
         }
         /* and the slots' scalars (rel_block(): before and after the inputs), which
          * relations() reads for every kept row (rel_quant, rel_req, rel_row ...) */

@@ -25,6 +25,7 @@
         .l2sq_cols8 = ig_kern_l2sq_cols8_##isa,                              \
         .moved_rows = ig_kern_moved_rows_##isa,                              \
         .q8_levels = ig_kern_q8_levels_##isa,                                \
+        .moved_cols8 = ig_kern_moved_cols8_##isa,                            \
     };
 
 IG_KERN_OPS(scalar)
@@ -49,6 +50,7 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .l2sq_cols8 = ig_kern_l2sq_cols8_avx2,
     .moved_rows = ig_kern_moved_rows_avx2,
     .q8_levels = ig_kern_q8_levels_avx2,
+    .moved_cols8 = ig_kern_moved_cols8_avx2,
 };
 
 static bool have_vnni(void)

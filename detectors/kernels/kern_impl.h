@@ -38,7 +38,10 @@
                                    int32_t *first);                                       \
     int32_t ig_kern_q8_levels_##isa(const float *x, const double *off, uint32_t dim,        \
                                     double inv, double step, uint8_t *lv, int32_t *sum,   \
-                                    double *err2);
+                                    double *err2);                                        \
+    bool  ig_kern_moved_cols8_##isa(const float *q, const float *cols, uint32_t n,         \
+                                    uint32_t dim, float qe, uint32_t cap, uint32_t *cnt,  \
+                                    int32_t *first);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
@@ -49,6 +52,7 @@ IG_KERN_DECL(avx512)
 #define ig_kern_moved_rows_avx512 ig_kern_moved_rows_avx2
 /* q8_levels' AVX2 body (four doubles per register) serves the AVX-512 tables too. */
 #define ig_kern_q8_levels_avx512 ig_kern_q8_levels_avx2
+#define ig_kern_moved_cols8_avx512 ig_kern_moved_cols8_avx2
 void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                       const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                       uint32_t nb, int32_t *out);

@@ -301,6 +301,11 @@ struct ig_kern_ops {
      * answers on every path (the same double arithmetic, compares only). */
     bool  (*moved_rows)(const float *q, const float *rows, uint32_t n, uint32_t dim, float qe,
                         uint32_t cap, uint32_t *cnt, int32_t *first);
+    /* The same answers for rows kept feature-major in blocks of eight (IG_COLS8_AT, as
+     * l2sq_cols8: the last block's lanes past n are read, not written out), except that
+     * rows after the first that moves none may be written too. */
+    bool  (*moved_cols8)(const float *q, const float *cols, uint32_t n, uint32_t dim, float qe,
+                         uint32_t cap, uint32_t *cnt, int32_t *first);
 };
 
 /* Feature k of row i in a feature-major block-of-eight layout (l2sq_cols8). */

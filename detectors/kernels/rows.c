@@ -75,3 +75,21 @@ bool ig_kern_moved_rows_scalar(const float *q, const float *rows, uint32_t n, ui
     }
     return true;
 }
+
+bool ig_kern_moved_cols8_scalar(const float *q, const float *cols, uint32_t n, uint32_t dim,
+                                float qe, uint32_t cap, uint32_t *cnt, int32_t *first)
+{
+    const double bar = ig_kern_moved_bar(qe);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t c = 0;
+        int32_t f = -1;
+        for (uint32_t k = 0; k < dim && c < cap; k++)
+            if (ig_kern_moved1(q[k], cols[IG_COLS8_AT(i, dim, k)], bar) && c++ == 0)
+                f = (int32_t)k;
+        cnt[i] = c;
+        first[i] = f;
+        if (!c)
+            return false;
+    }
+    return true;
+}

@@ -498,6 +498,7 @@ static void test_moved_rows_exact(void **state)
     for (size_t di = 0; di < sizeof(mdims) / sizeof(mdims[0]); di++) {
         uint32_t d = mdims[di];
         float *rows = malloc((size_t)NR * d * sizeof(float)), *q = malloc(d * sizeof(float));
+        float *cols = malloc((size_t)40 * d * sizeof(float));
         for (int rep = 0; rep < 40; rep++) {
             float qe = qes[rep % 6];
             for (uint32_t f = 0; f < d; f++) {
@@ -540,10 +541,28 @@ static void test_moved_rows_exact(void **state)
                                      ops[k]->name, d, cap, qe, i, cnt[i], first[i], want[i], wf[i]);
                     for (uint32_t i = stop; i <= NR; i++)
                         assert_true(cnt[i] == 0xabababab);   /* nothing written past the stop */
+                    /* the same rows feature-major (NaN in the lanes past NR): the same
+                     * answers up to the stop, nothing written past NR */
+                    for (uint32_t i = 0; i < 40; i++)
+                        for (uint32_t f = 0; f < d; f++)
+                            cols[IG_COLS8_AT(i, d, f)] = i < NR ? rows[(size_t)i * d + f] : NAN;
+                    memset(cnt, 0xab, sizeof cnt);
+                    memset(first, 0xab, sizeof first);
+                    got = ops[k]->moved_cols8(q, cols, NR, d, qe, cap, cnt, first);
+                    if (got != all)
+                        fail_msg("%s cols8 d=%u cap=%u qe=%g: returned %d, want %d", ops[k]->name,
+                                 d, cap, qe, got, all);
+                    for (uint32_t i = 0; i < stop; i++)
+                        if (cnt[i] != want[i] || first[i] != wf[i])
+                            fail_msg("%s cols8 d=%u cap=%u qe=%g row %u: %u moved from %d, want %u "
+                                     "from %d", ops[k]->name, d, cap, qe, i, cnt[i], first[i],
+                                     want[i], wf[i]);
+                    assert_true(cnt[NR] == 0xabababab);
                 }
             }
         }
         free(rows);
+        free(cols);
         free(q);
     }
 }
