@@ -3400,7 +3400,8 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         } else {
             /* the feature-major copy (after the slots' scalars), which moved_cols8 and
              * l2sq_cols8 read for every kept row; the few rows read whole come later */
-            prefetch_bytes((const char *)cols, (size_t)(kept + 7) / 8 * 8 * st->dim * sizeof(float));
+            prefetch_bytes((const char *)cols,
+                           (size_t)(kept + 7) / 8 * 8 * st->dim * sizeof(float));
         }
         /* and the slots' scalars (rel_block(): before and after the inputs), which
          * relations() reads for every kept row (rel_quant, rel_req, rel_row ...) */

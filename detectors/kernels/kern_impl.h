@@ -46,7 +46,8 @@
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
 IG_KERN_DECL(avx512)
-/* l2sq_rows (and l2sq_cols8) have no AVX-512 body: its AVX2 one serves those tables (rows_avx2.c). */
+/* l2sq_rows, l2sq_cols8 and the moved tests have no AVX-512 body: the AVX2 ones serve those
+ * tables (rows_avx2.c). */
 #define ig_kern_l2sq_rows_avx512 ig_kern_l2sq_rows_avx2
 #define ig_kern_l2sq_cols8_avx512 ig_kern_l2sq_cols8_avx2
 #define ig_kern_moved_rows_avx512 ig_kern_moved_rows_avx2

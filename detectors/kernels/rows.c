@@ -1,6 +1,7 @@
 /* Scaled squared distances of one query to a few row-major rows (kernels.h,
  * ig_kern_ops.l2sq_rows; l2sq_cols8 on feature-major blocks of eight) and the features each
- * moves (moved_rows): the scalar references; the AVX2 paths (also the AVX-512 tables') are rows_avx2.c. */
+ * moves (moved_rows, moved_cols8): the scalar references; the AVX2 paths (also the AVX-512
+ * tables') are rows_avx2.c. */
 #include "kern_impl.h"
 
 /* Each product is rounded before its add, as the other paths do: clang contracts a * b + c

@@ -1,5 +1,7 @@
 /* Scaled squared distances of one query to a few row-major rows, AVX2 (kernels.h,
- * ig_kern_ops.l2sq_rows), and the features each moves (moved_rows, at the end). Eight rows ride in the eight lanes of one register: eight
+ * ig_kern_ops.l2sq_rows), and the features each moves (moved_rows); the same two on rows
+ * kept feature-major in blocks of eight (l2sq_cols8, moved_cols8: no transposes). Eight rows
+ * ride in the eight lanes of one register: eight
  * features of eight rows are loaded and transposed (8 x 8, in registers), so every lane
  * keeps its row's sum in feature order. Separate multiplies and adds, never fused (see
  * the pragma below), so each lane rounds as the scalar reference does: bit-identical.
@@ -242,8 +244,8 @@ bool ig_kern_moved_cols8_avx2(const float *q, const float *cols, uint32_t n, uin
             __m256i m = _mm256_permute4x64_epi64(
                 _mm256_castps_si256(_mm256_shuffle_ps(mlo, mhi, 0x88)), 0xd8);
             m = _mm256_and_si256(m, open);
-            f = _mm256_blendv_epi8(f, _mm256_set1_epi32((int)k),
-                                   _mm256_and_si256(m, _mm256_cmpeq_epi32(c, _mm256_setzero_si256())));
+            const __m256i none = _mm256_cmpeq_epi32(c, _mm256_setzero_si256());
+            f = _mm256_blendv_epi8(f, _mm256_set1_epi32((int)k), _mm256_and_si256(m, none));
             c = _mm256_sub_epi32(c, m);
             open = _mm256_andnot_si256(_mm256_cmpeq_epi32(c, capv), open);
             if (_mm256_testz_si256(open, open))
