@@ -342,36 +342,9 @@ static uint32_t rel_slots(uint32_t dim)
 
 /* The relations' slots, one block: the 8-byte arrays, the inputs, the 4-byte arrays, the
  * 2-byte ones (each <cap> long), so every array stays aligned. */
-/* A block of whole groups of eight slots, rows up to 64 features, also keeps the inputs
- * feature-major (IG_COLS8_AT) at its end: relations() ranks every kept row by its distance
- * to q, and from row-major rows the kernel transposed every 8 x 8 tile of them each row
- * (~40 % of that kernel, 175 M instructions on figure 1's oip_v2_d64); writing a row's
- * column once when it is kept is 64 stores. An idle client's first slots (REL_FIRST, then
- * 4) have none: it costs only a client with 5 or more rows its slots' inputs again. */
-static bool rel_cols_on(uint32_t dim, uint32_t cap)
-{
-    return cap >= 8 && cap % 8 == 0 && dim <= 64;
-}
-
 static size_t rel_block_bytes(uint32_t dim, uint32_t cap)
 {
-    return (size_t)cap * (3 * 8 + (size_t)dim * 4 + 6 * 4 + 2 * 2 + 1) +
-           (rel_cols_on(dim, cap) ? (size_t)cap * dim * 4 : 0);
-}
-
-/* The feature-major copy of the inputs, NULL without one: after rel_judged (cap bytes, a
- * multiple of 8: every array before it is cap elements long) */
-static float *rel_cols(const struct bd_state *st)
-{
-    return rel_cols_on(st->dim, st->rel_cap) ? (float *)(void *)(st->rel_judged + st->rel_cap)
-                                             : NULL;
-}
-
-static void rel_cols_put(float *cols, uint32_t slot, const float *q, uint32_t dim)
-{
-    float *c = cols + IG_COLS8_AT(slot, dim, 0);
-    for (uint32_t k = 0; k < dim; k++)
-        c[(size_t)k * 8] = q[k];
+    return (size_t)cap * (3 * 8 + (size_t)dim * 4 + 6 * 4 + 2 * 2 + 1);
 }
 
 /* Makes the block for <cap> slots, the first <old> of each array copied from the current
@@ -395,9 +368,6 @@ static bool rel_block(struct bd_state *st, uint32_t cap)
 #undef ARR
     free(o.rel_row);   /* the old block starts with rel_row */
     st->rel_cap = cap;
-    float *cols = rel_cols(st);
-    for (uint32_t s = 0; cols && s < old; s++)
-        rel_cols_put(cols, s, st->rel + (size_t)s * dim, dim);
     return true;
 }
 
@@ -1420,16 +1390,11 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     int qf[REL_N];
     float d2[REL_N];
     int nearest = -1;
-    const float *cols = rel_cols(st);
-    if (cols ? !ig_kern()->moved_cols8(q, cols, n, dim, qe, dense, qn, qf)
-             : !nnz_rows(q, st->rel, n, qe, dim, dense, qn, qf))
+    if (!nnz_rows(q, st->rel, n, qe, dim, dense, qn, qf))
         return;   /* a repeat (retry, re-score) adds no structure */
     /* squared distance of q to each kept row, per feature scaled by inv (NULL: raw
      * units); for ranking only, in float, the same bits on every kernel path */
-    if (cols)
-        ig_kern()->l2sq_cols8(q, cols, inv, dim, n, d2);
-    else
-        ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
+    ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
     uint32_t j0 = 0;
 #if BD_SSE2
     /* the first of the smallest, four at a time: minps passes a NaN by (as the scalar
@@ -2079,9 +2044,6 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
                                      (par ? flags & KEPT : 0) | (flags & MOVED));
     st->rel_u[slot] = poff;
     memcpy(st->rel + (size_t)slot * dim, q, (size_t)dim * sizeof(float));
-    float *cols = rel_cols(st);
-    if (cols)
-        rel_cols_put(cols, slot, q, dim);
     st->rel_row[slot] = st->rows;
     st->rel_lab[slot] = label;
     st->rel_margin[slot] = (float)margin;
@@ -3392,17 +3354,8 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
      * now, so the loads of the relations and the ring search overlap the work before. */
     if (st->rel) {
         const char *b = (const char *)st->rel;
-        uint32_t kept = (uint32_t)IG_MIN(st->rows, (uint64_t)st->rel_n);
-        size_t nb = (size_t)kept * st->dim * sizeof(float);
-        const float *cols = rel_cols(st);
-        if (!cols) {
-            prefetch_bytes(b, nb);
-        } else {
-            /* the feature-major copy (after the slots' scalars), which moved_cols8 and
-             * l2sq_cols8 read for every kept row; the few rows read whole come later */
-            prefetch_bytes((const char *)cols,
-                           (size_t)(kept + 7) / 8 * 8 * st->dim * sizeof(float));
-        }
+        size_t nb = (size_t)IG_MIN(st->rows, (uint64_t)st->rel_n) * st->dim * sizeof(float);
+        prefetch_bytes(b, nb);
         /* and the slots' scalars (rel_block(): before and after the inputs), which
          * relations() reads for every kept row (rel_quant, rel_req, rel_row ...) */
         prefetch_bytes((const char *)st->rel_row, (size_t)st->rel_cap * 3 * 8);

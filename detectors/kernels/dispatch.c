@@ -22,10 +22,8 @@
         .cov_pairs = ig_kern_cov_pairs_##isa,                                \
         .dots_split = ig_kern_dots_split_##isa,                              \
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
-        .l2sq_cols8 = ig_kern_l2sq_cols8_##isa,                              \
         .moved_rows = ig_kern_moved_rows_##isa,                              \
         .q8_levels = ig_kern_q8_levels_##isa,                                \
-        .moved_cols8 = ig_kern_moved_cols8_##isa,                            \
     };
 
 IG_KERN_OPS(scalar)
@@ -47,10 +45,8 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .cov_pairs = ig_kern_cov_pairs_avx512,
     .dots_split = ig_kern_dots_split_avx512,
     .l2sq_rows = ig_kern_l2sq_rows_avx2,
-    .l2sq_cols8 = ig_kern_l2sq_cols8_avx2,
     .moved_rows = ig_kern_moved_rows_avx2,
     .q8_levels = ig_kern_q8_levels_avx2,
-    .moved_cols8 = ig_kern_moved_cols8_avx2,
 };
 
 static bool have_vnni(void)

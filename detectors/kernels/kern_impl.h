@@ -31,29 +31,21 @@
                                    uint32_t nq, float *out);                               \
     void  ig_kern_l2sq_rows_##isa(const float *q, const float *rows, const float *w,       \
                                   uint32_t dim, uint32_t n, float *out);                   \
-    void  ig_kern_l2sq_cols8_##isa(const float *q, const float *cols, const float *w,      \
-                                   uint32_t dim, uint32_t n, float *out);                  \
     bool  ig_kern_moved_rows_##isa(const float *q, const float *rows, uint32_t n,          \
                                    uint32_t dim, float qe, uint32_t cap, uint32_t *cnt,   \
                                    int32_t *first);                                       \
     int32_t ig_kern_q8_levels_##isa(const float *x, const double *off, uint32_t dim,        \
                                     double inv, double step, uint8_t *lv, int32_t *sum,   \
-                                    double *err2);                                        \
-    bool  ig_kern_moved_cols8_##isa(const float *q, const float *cols, uint32_t n,         \
-                                    uint32_t dim, float qe, uint32_t cap, uint32_t *cnt,  \
-                                    int32_t *first);
+                                    double *err2);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
 IG_KERN_DECL(avx512)
-/* l2sq_rows, l2sq_cols8 and the moved tests have no AVX-512 body: the AVX2 ones serve those
- * tables (rows_avx2.c). */
+/* l2sq_rows has no AVX-512 body: its AVX2 one serves those tables (rows_avx2.c). */
 #define ig_kern_l2sq_rows_avx512 ig_kern_l2sq_rows_avx2
-#define ig_kern_l2sq_cols8_avx512 ig_kern_l2sq_cols8_avx2
 #define ig_kern_moved_rows_avx512 ig_kern_moved_rows_avx2
 /* q8_levels' AVX2 body (four doubles per register) serves the AVX-512 tables too. */
 #define ig_kern_q8_levels_avx512 ig_kern_q8_levels_avx2
-#define ig_kern_moved_cols8_avx512 ig_kern_moved_cols8_avx2
 void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                       const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                       uint32_t nb, int32_t *out);

@@ -283,14 +283,6 @@ struct ig_kern_ops {
      * on every path (callers rank with it and must decide alike). */
     void  (*l2sq_rows)(const float *q, const float *rows, const float *w, uint32_t dim,
                        uint32_t n, float *out);
-    /* The same distances (bit for bit: each lane's sum in feature order, separate
-     * multiplies and adds) of <q> to <n> rows kept feature-major in blocks of eight rows,
-     *     feature k of row i at cols[((i / 8) * dim + k) * 8 + i % 8]
-     * (IG_COLS8_AT), so a path loads eight rows' feature k with one load instead of
-     * transposing row-major rows (adversarial.boundary's mirror of its kept inputs). The
-     * last block's lanes past n are read (any finite or not) but not written out. */
-    void  (*l2sq_cols8)(const float *q, const float *cols, const float *w, uint32_t dim,
-                        uint32_t n, float *out);
     /* Which features of <q> each of <n> row-major rows moves beyond rounding
      * (adversarial.boundary's exact relations): feature k of row r moved when, in double,
      *     d = |q_k - r_k| > 2^-16 (|q_k| + |r_k|),  d > 1e-30  and  d > qe / 2
@@ -301,15 +293,7 @@ struct ig_kern_ops {
      * answers on every path (the same double arithmetic, compares only). */
     bool  (*moved_rows)(const float *q, const float *rows, uint32_t n, uint32_t dim, float qe,
                         uint32_t cap, uint32_t *cnt, int32_t *first);
-    /* The same answers for rows kept feature-major in blocks of eight (IG_COLS8_AT, as
-     * l2sq_cols8: the last block's lanes past n are read, not written out), except that
-     * rows after the first that moves none may be written too. */
-    bool  (*moved_cols8)(const float *q, const float *cols, uint32_t n, uint32_t dim, float qe,
-                         uint32_t cap, uint32_t *cnt, int32_t *first);
 };
-
-/* Feature k of row i in a feature-major block-of-eight layout (l2sq_cols8). */
-#define IG_COLS8_AT(i, dim, k) ((((size_t)(i) / 8) * (dim) + (k)) * 8 + (size_t)(i) % 8)
 
 /* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line
  * per group, what one VNNI vpdpbusd takes against 4 broadcast query bytes. Byte j of

@@ -1,7 +1,6 @@
 /* Scaled squared distances of one query to a few row-major rows (kernels.h,
- * ig_kern_ops.l2sq_rows; l2sq_cols8 on feature-major blocks of eight) and the features each
- * moves (moved_rows, moved_cols8): the scalar references; the AVX2 paths (also the AVX-512
- * tables') are rows_avx2.c. */
+ * ig_kern_ops.l2sq_rows) and the features each moves (moved_rows): the scalar references;
+ * the AVX2 paths (also the AVX-512 tables') are rows_avx2.c. */
 #include "kern_impl.h"
 
 /* Each product is rounded before its add, as the other paths do: clang contracts a * b + c
@@ -45,19 +44,6 @@ void ig_kern_l2sq_rows_scalar(const float *q, const float *rows, const float *w,
     }
 }
 
-void ig_kern_l2sq_cols8_scalar(const float *q, const float *cols, const float *w, uint32_t dim,
-                               uint32_t n, float *out)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        float a = 0;
-        for (uint32_t k = 0; k < dim; k++) {
-            float d = (q[k] - cols[IG_COLS8_AT(i, dim, k)]) * (w ? w[k] : 1.0f);
-            a += d * d;
-        }
-        out[i] = a;
-    }
-}
-
 bool ig_kern_moved_rows_scalar(const float *q, const float *rows, uint32_t n, uint32_t dim,
                                float qe, uint32_t cap, uint32_t *cnt, int32_t *first)
 {
@@ -68,24 +54,6 @@ bool ig_kern_moved_rows_scalar(const float *q, const float *rows, uint32_t n, ui
         int32_t f = -1;
         for (uint32_t k = 0; k < dim && c < cap; k++)
             if (ig_kern_moved1(q[k], r[k], bar) && c++ == 0)
-                f = (int32_t)k;
-        cnt[i] = c;
-        first[i] = f;
-        if (!c)
-            return false;
-    }
-    return true;
-}
-
-bool ig_kern_moved_cols8_scalar(const float *q, const float *cols, uint32_t n, uint32_t dim,
-                                float qe, uint32_t cap, uint32_t *cnt, int32_t *first)
-{
-    const double bar = ig_kern_moved_bar(qe);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t c = 0;
-        int32_t f = -1;
-        for (uint32_t k = 0; k < dim && c < cap; k++)
-            if (ig_kern_moved1(q[k], cols[IG_COLS8_AT(i, dim, k)], bar) && c++ == 0)
                 f = (int32_t)k;
         cnt[i] = c;
         first[i] = f;

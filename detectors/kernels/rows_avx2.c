@@ -1,14 +1,11 @@
 /* Scaled squared distances of one query to a few row-major rows, AVX2 (kernels.h,
- * ig_kern_ops.l2sq_rows), and the features each moves (moved_rows); the same two on rows
- * kept feature-major in blocks of eight (l2sq_cols8, moved_cols8: no transposes). Eight rows
- * ride in the eight lanes of one register: eight
+ * ig_kern_ops.l2sq_rows), and the features each moves (moved_rows, at the end). Eight rows ride in the eight lanes of one register: eight
  * features of eight rows are loaded and transposed (8 x 8, in registers), so every lane
  * keeps its row's sum in feature order. Separate multiplies and adds, never fused (see
  * the pragma below), so each lane rounds as the scalar reference does: bit-identical.
  * The AVX-512 tables use this path too (a row set of a few dozen rows has no 16-row
  * blocks to fill a zmm without a 16 x 16 transpose). */
 #include <immintrin.h>
-#include <string.h>
 
 #include "kern_impl.h"
 
@@ -110,54 +107,6 @@ void ig_kern_l2sq_rows_avx2(const float *q, const float *rows, const float *w, u
         ig_kern_l2sq_rows_scalar(q, rows + (size_t)i * dim, w, dim, n - i, out + i);
 }
 
-/* Blocks b .. b + G - 1 of a feature-major mirror (kernels.h, IG_COLS8_AT): feature k of
- * eight rows is one load, no transpose (on figure 1's 64-feature rows the transposes were
- * ~40 % of l2sq_rows' instructions); G chains of adds in flight, as groups() above. */
-static inline void cols_blocks(const float *q, const float *cols, const float *w, uint32_t dim,
-                               __m256 *acc, const int G)
-{
-    const __m256 one = _mm256_set1_ps(1.0f);
-    for (int g = 0; g < G; g++)
-        acc[g] = _mm256_setzero_ps();
-    for (uint32_t k = 0; k < dim; k++) {
-        const __m256 x = _mm256_set1_ps(q[k]);
-        const __m256 s = w ? _mm256_set1_ps(w[k]) : one;
-        for (int g = 0; g < G; g++) {
-            const __m256 v = _mm256_loadu_ps(cols + ((size_t)g * dim + k) * 8);
-            __m256 d = _mm256_mul_ps(_mm256_sub_ps(x, v), s);
-            acc[g] = _mm256_add_ps(acc[g], _mm256_mul_ps(d, d));
-        }
-    }
-}
-
-void ig_kern_l2sq_cols8_avx2(const float *q, const float *cols, const float *w, uint32_t dim,
-                             uint32_t n, float *out)
-{
-    __m256 acc[4];
-    uint32_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        cols_blocks(q, cols + (size_t)i * dim, w, dim, acc, 4);
-        for (int g = 0; g < 4; g++)
-            _mm256_storeu_ps(out + i + 8 * g, acc[g]);
-    }
-    while (i < n) {
-        /* up to three blocks more, the last perhaps partial: its lanes past n not written */
-        uint32_t left = n - i, nb = (left + 7) / 8;
-        if (nb >= 2)
-            cols_blocks(q, cols + (size_t)i * dim, w, dim, acc, 2);
-        else
-            cols_blocks(q, cols + (size_t)i * dim, w, dim, acc, 1);
-        uint32_t done = nb >= 2 ? 16 : 8;
-        float tmp[16];
-        _mm256_storeu_ps(tmp, acc[0]);
-        if (done == 16)
-            _mm256_storeu_ps(tmp + 8, acc[1]);
-        uint32_t m = left < done ? left : done;
-        memcpy(out + i, tmp, (size_t)m * sizeof(float));
-        i += m;
-    }
-}
-
 /* moved_rows' test of four features (q's, x and |x|, converted once) against the row's at
  * r, as bits 0-3: ig_kern_moved1()'s double arithmetic, four lanes at once. The two bars
  * are one: d > a and d > b is d > max(a, b) (a NaN bar only comes with a NaN d, false
@@ -203,62 +152,6 @@ bool ig_kern_moved_rows_avx2(const float *q, const float *rows, uint32_t n, uint
         cnt[i] = c < cap ? c : cap;
         first[i] = f;
         if (!c)
-            return false;
-    }
-    return true;
-}
-
-/* moved_rows on the feature-major copy: eight rows' feature k in one load (two registers
- * of doubles), features in order until every row has counted <cap> or the row ends; the
- * rows' first lines are not read at all (on figure 1's 64-feature rows most rows are
- * settled by their first three features: 32 rows, 32 lines of row-major rows, here 4 x 3
- * loads from 12 lines). */
-bool ig_kern_moved_cols8_avx2(const float *q, const float *cols, uint32_t n, uint32_t dim,
-                              float qe, uint32_t cap, uint32_t *cnt, int32_t *first)
-{
-    const __m256d mag = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffll));
-    const __m256d tol = _mm256_set1_pd(0x1p-16), bar = _mm256_set1_pd(ig_kern_moved_bar(qe));
-    const __m256i capv = _mm256_set1_epi32((int)(cap < 0x7fffffffu ? cap : 0x7fffffffu));
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    for (uint32_t i = 0; i < n; i += 8) {
-        const float *blk = cols + (size_t)i * dim;   /* block i / 8 */
-        const uint32_t m8 = n - i < 8 ? n - i : 8;
-        /* per lane: the count (up to cap), the first feature moved, and whether it still
-         * counts (a row of the block, under cap) */
-        __m256i c = _mm256_setzero_si256(), f = _mm256_set1_epi32(-1);
-        __m256i open = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)m8), lane);
-        for (uint32_t k = 0; k < dim; k++) {
-            const __m256d x = _mm256_set1_pd((double)q[k]), ax = _mm256_and_pd(x, mag);
-            const __m256 y8 = _mm256_loadu_ps(blk + (size_t)k * 8);
-            const __m256d ylo = _mm256_cvtps_pd(_mm256_castps256_ps128(y8)),
-                          yhi = _mm256_cvtps_pd(_mm256_extractf128_ps(y8, 1));
-            const __m256d dlo = _mm256_and_pd(_mm256_sub_pd(x, ylo), mag),
-                          dhi = _mm256_and_pd(_mm256_sub_pd(x, yhi), mag);
-            const __m256d llo = _mm256_mul_pd(tol, _mm256_add_pd(ax, _mm256_and_pd(ylo, mag))),
-                          lhi = _mm256_mul_pd(tol, _mm256_add_pd(ax, _mm256_and_pd(yhi, mag)));
-            const __m256 mlo = _mm256_castpd_ps(_mm256_cmp_pd(dlo, _mm256_max_pd(llo, bar),
-                                                              _CMP_GT_OQ)),
-                         mhi = _mm256_castpd_ps(_mm256_cmp_pd(dhi, _mm256_max_pd(lhi, bar),
-                                                              _CMP_GT_OQ));
-            /* the eight 64-bit masks as eight 32-bit ones, in lane order */
-            __m256i m = _mm256_permute4x64_epi64(
-                _mm256_castps_si256(_mm256_shuffle_ps(mlo, mhi, 0x88)), 0xd8);
-            m = _mm256_and_si256(m, open);
-            const __m256i none = _mm256_cmpeq_epi32(c, _mm256_setzero_si256());
-            f = _mm256_blendv_epi8(f, _mm256_set1_epi32((int)k), _mm256_and_si256(m, none));
-            c = _mm256_sub_epi32(c, m);
-            open = _mm256_andnot_si256(_mm256_cmpeq_epi32(c, capv), open);
-            if (_mm256_testz_si256(open, open))
-                break;
-        }
-        uint32_t cc[8];
-        int32_t ff[8];
-        _mm256_storeu_si256((__m256i *)(void *)cc, c);
-        _mm256_storeu_si256((__m256i *)(void *)ff, f);
-        memcpy(cnt + i, cc, m8 * sizeof(uint32_t));
-        memcpy(first + i, ff, m8 * sizeof(int32_t));
-        if (!_mm256_testz_si256(_mm256_cmpeq_epi32(c, _mm256_setzero_si256()),
-                                _mm256_cmpgt_epi32(_mm256_set1_epi32((int)m8), lane)))
             return false;
     }
     return true;

@@ -380,11 +380,11 @@ static void test_row_exact(void **state)
     }
 }
 
-/* l2sq_rows and l2sq_cols8 (the same rows feature-major): on every path, each row's scaled
- * squared distance equals, bit for bit, the plain float loop in feature order
- * (adversarial.boundary ranks its kept inputs with it and must decide alike on every
- * machine); with and without weights, every count of rows around the paths' groups of 8,
- * 16 and 32, dims around their 8-feature steps, values of several scales. */
+/* l2sq_rows: on every path, each row's scaled squared distance equals, bit for bit, the
+ * plain float loop in feature order (adversarial.boundary ranks its kept inputs with it
+ * and must decide alike on every machine); with and without weights, every count of rows
+ * around the paths' groups of 8, 16 and 32, dims around their 8-feature steps, values of
+ * several scales. */
 static void test_rows_exact(void **state)
 {
     (void)state;
@@ -396,8 +396,6 @@ static void test_rows_exact(void **state)
         uint32_t nmax = 41;
         float *rows = malloc((size_t)nmax * d * sizeof(float)), *q = malloc(d * sizeof(float));
         float *w = malloc(d * sizeof(float)), out[41], ref[41];
-        /* the same rows feature-major in blocks of eight (l2sq_cols8), whole blocks */
-        float *cols = malloc((size_t)48 * d * sizeof(float));
         for (int rep = 0; rep < 6; rep++) {
             float scale = rep % 3 == 0 ? 1e-3f : rep % 3 == 1 ? 1.0f : 1e3f;
             for (uint32_t f = 0; f < d; f++) {
@@ -426,24 +424,11 @@ static void test_rows_exact(void **state)
                                          i, ww ? "weighted" : "raw", out[i], ref[i]);
                         if (n < nmax)
                             assert_true(isnan(out[n]));   /* nothing written past n */
-                        /* lanes past n hold NaN: they must not reach a row's distance */
-                        for (uint32_t i = 0; i < 48; i++)
-                            for (uint32_t f = 0; f < d; f++)
-                                cols[IG_COLS8_AT(i, d, f)] = i < n ? rows[(size_t)i * d + f] : NAN;
-                        memset(out, 0xff, sizeof out);
-                        ops[k]->l2sq_cols8(q, cols, ww, d, n, out);
-                        for (uint32_t i = 0; i < n; i++)
-                            if (!same_float(out[i], ref[i]))
-                                fail_msg("%s cols8 d=%u n=%u row %u %s: %.9g vs %.9g", ops[k]->name,
-                                         d, n, i, ww ? "weighted" : "raw", out[i], ref[i]);
-                        if (n < nmax)
-                            assert_true(isnan(out[n]));
                     }
                 }
             }
         }
         free(rows);
-        free(cols);
         free(q);
         free(w);
     }
@@ -498,7 +483,6 @@ static void test_moved_rows_exact(void **state)
     for (size_t di = 0; di < sizeof(mdims) / sizeof(mdims[0]); di++) {
         uint32_t d = mdims[di];
         float *rows = malloc((size_t)NR * d * sizeof(float)), *q = malloc(d * sizeof(float));
-        float *cols = malloc((size_t)40 * d * sizeof(float));
         for (int rep = 0; rep < 40; rep++) {
             float qe = qes[rep % 6];
             for (uint32_t f = 0; f < d; f++) {
@@ -541,28 +525,10 @@ static void test_moved_rows_exact(void **state)
                                      ops[k]->name, d, cap, qe, i, cnt[i], first[i], want[i], wf[i]);
                     for (uint32_t i = stop; i <= NR; i++)
                         assert_true(cnt[i] == 0xabababab);   /* nothing written past the stop */
-                    /* the same rows feature-major (NaN in the lanes past NR): the same
-                     * answers up to the stop, nothing written past NR */
-                    for (uint32_t i = 0; i < 40; i++)
-                        for (uint32_t f = 0; f < d; f++)
-                            cols[IG_COLS8_AT(i, d, f)] = i < NR ? rows[(size_t)i * d + f] : NAN;
-                    memset(cnt, 0xab, sizeof cnt);
-                    memset(first, 0xab, sizeof first);
-                    got = ops[k]->moved_cols8(q, cols, NR, d, qe, cap, cnt, first);
-                    if (got != all)
-                        fail_msg("%s cols8 d=%u cap=%u qe=%g: returned %d, want %d", ops[k]->name,
-                                 d, cap, qe, got, all);
-                    for (uint32_t i = 0; i < stop; i++)
-                        if (cnt[i] != want[i] || first[i] != wf[i])
-                            fail_msg("%s cols8 d=%u cap=%u qe=%g row %u: %u moved from %d, want %u "
-                                     "from %d", ops[k]->name, d, cap, qe, i, cnt[i], first[i],
-                                     want[i], wf[i]);
-                    assert_true(cnt[NR] == 0xabababab);
                 }
             }
         }
         free(rows);
-        free(cols);
         free(q);
     }
 }
