@@ -117,15 +117,21 @@ static int foreign(float *x, double share)
     return c;
 }
 
-/* The model's label for x: the nearest class mean's. */
-static int32_t nearest(const float *x)
+static double class_d2(const float *x, int c)
 {
-    int32_t lab = 0;
+    double d = 0;
+    for (int f = 0; f < D; f++)
+        d += (x[f] - mu[c][f]) * (x[f] - mu[c][f]);
+    return d;
+}
+
+/* The model's label for x: the class mean nearest it, leaving out class <skip> (-1: none). */
+static int32_t nearest_but(const float *x, int skip)
+{
+    int32_t lab = skip == 0 ? 1 : 0;
     double bd = INFINITY;
     for (int c = 0; c < K; c++) {
-        double d = 0;
-        for (int f = 0; f < D; f++)
-            d += (x[f] - mu[c][f]) * (x[f] - mu[c][f]);
+        double d = c == skip ? INFINITY : class_d2(x, c);
         if (d < bd) {
             bd = d;
             lab = c;
@@ -134,24 +140,16 @@ static int32_t nearest(const float *x)
     return lab;
 }
 
+static int32_t nearest(const float *x)
+{
+    return nearest_but(x, -1);
+}
+
 /* The class mean second nearest x: the class a model extrapolating on a record it was not
  * trained for answers when it does not answer the nearest. */
 static int32_t second_nearest(const float *x)
 {
-    int32_t first = nearest(x), lab = first == 0 ? 1 : 0;
-    double bd = INFINITY;
-    for (int c = 0; c < K; c++) {
-        if (c == first)
-            continue;
-        double d = 0;
-        for (int f = 0; f < D; f++)
-            d += (x[f] - mu[c][f]) * (x[f] - mu[c][f]);
-        if (d < bd) {
-            bd = d;
-            lab = c;
-        }
-    }
-    return lab;
+    return nearest_but(x, nearest(x));
 }
 
 /* The model's answer <lab> (labels only); -1: the nearest class mean's label. */

@@ -24,6 +24,7 @@ extern const struct ig_detector ig_det_leakage_scores;
 struct sink {
     int client, model;        /* per-client findings, per-model exposure findings */
     double full, scored;
+    uint64_t at;              /* client_queries when the client finding fired */
     bool coarse_title;
 };
 
@@ -40,6 +41,7 @@ static void on_finding(void *ctx, const struct ig_finding *f)
     s->client++;
     assert_string_equal(f->atlas[1], "AML.T0024.000");
     s->coarse_title = !strncmp(f->title, "Confidence scores", 17);
+    s->at = f->queries_seen;
     for (uint32_t i = 0; i < f->nscores; i++) {
         if (!strcmp(f->scores[i].key, "full_precision_rows"))
             s->full = f->scores[i].value;
@@ -262,10 +264,22 @@ static void test_rounded_scores_still_probed(void **state)
     run_close(&r);
 }
 
+/* One single-row event of 4 features and 2 scores from client <id>, 0.1 s after the last. */
+static void send_row(struct run *r, const float *x, const float *s, const char *id)
+{
+    struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
+                           .rows = 1, .features = 4, .outputs = 2, .inputs = x, .scores = s };
+    snprintf(ev.client_id, sizeof(ev.client_id), "%s", id);
+    r->t += 100000;
+    r->call.client_queries++;
+    assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
+}
+
 /* A 50-tree forest's answers: vote shares (multiples of 0.02, no more than 3 decimals) and,
  * for records every tree agrees on, one-hot vectors: those are confidences of 1.0 from a
- * model that grades, and count. The same probing answered by a labels-only model (every
- * answer one-hot) counts nothing. */
+ * model that grades, and count: every row after the first graded one does, so the client
+ * fires by its ~110th row (counting only the graded two thirds, by its ~160th). The same
+ * probing answered by a labels-only model (every answer one-hot) counts nothing. */
 static void forest_run(bool labels_only, struct run *r)
 {
     run_open(r);
@@ -279,12 +293,7 @@ static void forest_run(bool labels_only, struct run *r)
             votes = votes >= 25 ? 50 : 0;
         s[0] = (float)(votes / 50.0);
         s[1] = (float)(1 - votes / 50.0);
-        struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
-                               .rows = 1, .features = 4, .outputs = 2, .inputs = x, .scores = s };
-        snprintf(ev.client_id, sizeof(ev.client_id), "c-11");
-        r->t += 100000;
-        r->call.client_queries++;
-        assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
+        send_row(r, x, s, "c-11");
     }
 }
 
@@ -295,6 +304,7 @@ static void test_forest_votes_probed_labels_quiet(void **state)
     forest_run(false, &r);
     assert_int_equal(r.sink.client, 1);
     assert_true(r.sink.coarse_title);
+    assert_true(r.sink.at <= 120);
     assert_int_equal(r.sink.model, 0);
     run_close(&r);
     forest_run(true, &r);
@@ -317,12 +327,7 @@ static void saturated_run(bool rounded, struct run *r)
         double tiny = pow(10.0, -7 - 6 * urand());  /* 1e-7 .. 1e-13 */
         s[0] = rounded ? 0.0f : (float)tiny;
         s[1] = (float)(1 - tiny);                   /* 1 in float32 */
-        struct ig_event ev = { .req_time_us = r->t, .flags = IG_EV_TENSOR | IG_EV_SCORES,
-                               .rows = 1, .features = 4, .outputs = 2, .inputs = x, .scores = s };
-        snprintf(ev.client_id, sizeof(ev.client_id), "c-10");
-        r->t += 100000;
-        r->call.client_queries++;
-        assert_int_equal(ig_det_leakage_scores.observe(&r->call, &ev), 0);
+        send_row(r, x, s, "c-10");
         if (!rounded && q == 98)
             assert_int_equal(r->sink.client, 0);
     }
