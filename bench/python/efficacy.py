@@ -129,6 +129,19 @@ KNOWN_GAPS = {
         "addresses starting together, a new in-distribution row each request); only a quota "
         "tells them apart (abuse.rate's group_max_requests, off by default, rules/schema.md)",
 }
+# Explainers run against the endpoint query as extraction does, by construction: LIME's
+# samples are drawn feature by feature from the training data's statistics (a synthetic
+# transfer set), Kernel SHAP's rows mix a record's features into background rows over every
+# coalition (a sweep of the record's neighbourhood). Blind first run (seed 0, wine, breast
+# cancer, iris, wine labels only): LIME raised extraction.transfer in all four, and
+# extraction.coverage on iris; Kernel SHAP extraction.coverage on iris.
+for _role in ("lime", "kernelshap"):
+    for _analytic in ("extraction.transfer", "extraction.coverage", "extraction.prada"):
+        KNOWN_GAPS[(_role, _analytic)] = (
+            "an explainer's queries are an extraction query set by construction (synthetic rows "
+            "from the data's statistics, or a record's coalitions over background rows); "
+            "only who sends them differs (a SIEM rule on the team's explainer hosts tells "
+            "them apart)")
 PATTERNS = {
     "records": "real records of the held-out split",
     "oneclass": "90 % of records from one class",
@@ -154,6 +167,8 @@ PATTERNS = {
     "backoff": "single records, retries with exponential back-off bursts (up to 5 tries)",
     "canary": "ordinary records and a fixed canary record every 20th request",
     "tta": "test-time augmentation: each record with 4 augmented copies in one request",
+    "kernelshap": "Kernel SHAP run against the endpoint: coalitions of a record's features over background rows",
+    "lime": "LIME run against the endpoint: samples drawn from the training data's statistics around a record",
     "chat": "ordinary LLM questions",
     "security": "LLM users asking about attacks (quoting them)",
     "longrep": "long prompts with repeated lines (logs, CSV)",
@@ -184,6 +199,15 @@ def plan_benign_more(q):
             ("imputed", int(300 * q), 10, 0.05), ("drift", int(600 * q), 1, 0.005),
             ("nightly", int(600 * q), 10, 0.02), ("backoff", int(300 * q), 1, 0.01),
             ("canary", int(400 * q), 5, 0.02), ("tta", int(400 * q), 5, 0.02)]
+
+
+def plan_explainers(quick):
+    """Ordinary clients that explain the model's answers (tests/tools/explainer_roles.py):
+    Kernel SHAP and LIME run against the endpoint, thousands of synthetic rows in long calls
+    split into requests of 100; after every other client: seeds and addresses stay as
+    they were. Full runs only: the extraction detectors flag them (KNOWN_GAPS), and the
+    quick mode (test_efficacy) asserts what is held."""
+    return [] if quick else [("kernelshap", 600, 100, 0.02), ("lime", 600, 100, 0.02)]
 
 
 def plan_nes(q):
@@ -242,7 +266,7 @@ def plan_mlp(quick):
                    ("flood_parallel", 3000, 1, 0)]
         # NES after every other client: their seeds and addresses stay as they were
         out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,
-                    benign + attacks + plan_benign_more(q) + plan_nes(q)))
+                    benign + attacks + plan_benign_more(q) + plan_nes(q) + plan_explainers(quick)))
     llm = [("chat", 12, 1, 0), ("chat", 12, 1, 0), ("security", 12, 1, 0), ("security", 12, 1, 0),
            ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
            ] + [("injection", 2, k, 0) for k in range(10)] + \
@@ -261,7 +285,7 @@ def plan_mlp(quick):
                    ("transfer_adaptive", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
                    ("hsj_dist", int(400 * q), 1, 0), ("flood_parallel", 3000, 1, 0)]
         out.append((ds + " (z) labels only", "model", {"dataset": ds, "raw": False, "labels": True},
-                    warm, benign + attacks + plan_benign_more(q)))
+                    warm, benign + attacks + plan_benign_more(q) + plan_explainers(quick)))
     out += plan_rate(quick)
     return out
 

@@ -75,6 +75,9 @@ Benign patterns that must raise nothing (real records of the held-out split):
             (tests/tools/benign_roles.py: multiplicative error, 2 significant digits, missing
             values imputed with means or zeros, a slowly drifting sensor, a nightly batch in
             sorted order and another split, retries with back-off bursts, a canary record)
+  kernelshap, lime: explainers run against the endpoint (tests/tools/explainer_roles.py:
+            Kernel SHAP's coalitions of a record and background rows, LIME's samples drawn
+            from the training data's statistics)
 With a --meta file from sk_model_server.py --split, attackers use the attacker split and
 benign clients the held-out split; perturbation sizes follow each feature's spread when the
 server takes raw units.
@@ -117,6 +120,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 import benign_roles
+import explainer_roles
 
 
 class Oracle:
@@ -952,6 +956,8 @@ BENIGN = {"benign", "records", "busy", "pool_batch", "fanout", "oneclass", "rese
           "coarse", "popular", "sensitivity", "tornado", "local_probe"}
 ROLES.update(benign_roles.ROLES)
 BENIGN |= set(benign_roles.ROLES)
+ROLES.update(explainer_roles.ROLES)
+BENIGN |= set(explainer_roles.ROLES)
 
 
 def pool_sources(source, n):
