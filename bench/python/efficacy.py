@@ -132,9 +132,10 @@ KNOWN_GAPS = {
 # Explainers run against the endpoint query as extraction does, by construction: LIME's
 # samples are drawn feature by feature from the training data's statistics (a synthetic
 # transfer set), Kernel SHAP's rows mix a record's features into background rows over every
-# coalition (a sweep of the record's neighbourhood). Blind first run (seed 0, wine, breast
-# cancer, iris, wine labels only): LIME raised extraction.transfer in all four, and
-# extraction.coverage on iris; Kernel SHAP extraction.coverage on iris.
+# coalition (a sweep of the record's neighbourhood). Blind first run (seed 0; wine, breast
+# cancer, iris, wine and iris labels only): LIME raised extraction.transfer in all five, and
+# extraction.coverage on iris (both); Kernel SHAP extraction.coverage on iris and
+# extraction.transfer on iris labels only.
 for _role in ("lime", "kernelshap"):
     for _analytic in ("extraction.transfer", "extraction.coverage", "extraction.prada"):
         KNOWN_GAPS[(_role, _analytic)] = (
