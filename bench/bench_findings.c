@@ -163,7 +163,7 @@ int main(int argc, char **argv)
         char key[16];
         snprintf(key, sizeof key, "c-%d", i % 1000);
         struct ig_record r = { { (const uint8_t *)key, strlen(key) }, { (const uint8_t *)buf, len },
-                               "json", "ocsf.detection_finding", "1.3.0", { NULL, 0 } };
+                               "json", "ocsf.detection_finding", "1.3.0", { NULL, 0 }, false, 0 };
         ig_sink_kafka.write(ks, &r);
         if (i % 100 == 99)
             ig_sink_kafka.poll(ks, 0);

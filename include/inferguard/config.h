@@ -131,6 +131,7 @@ struct ig_config {
     char     kafka_events_topic[256];            /* kafka.events_topic, "" = off */
     char     kafka_events_text[8];               /* kafka.events_text: false | true */
     char     kafka_events_quantise[8];           /* kafka.events_quantise: none | f16 */
+    uint32_t kafka_events_heartbeat_ms;          /* kafka.events_heartbeat, 1000 ms; 0 = off */
 
     /* drift.* */
     char     reports_dir[IG_CONFIG_PATH_MAX];    /* drift.reports_dir, "" = off */

@@ -15,6 +15,10 @@ struct ig_record {
     /* More Kafka headers for this record, "name\0value\0" pairs back to back (the fleet's
      * event records name their pod, node and model); empty = none. */
     struct ig_span headers;
+    /* Kafka: to this partition, not the key's (the fleet's watermark records go to every
+     * partition of the events topic); false = the partitioner picks by key. */
+    bool to_partition;
+    int32_t partition;
 };
 
 /* Encodings a sink's write() takes (ig_record.encoding): findings.encoding picks one; a

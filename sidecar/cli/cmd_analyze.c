@@ -209,8 +209,10 @@ int ig_cmd_analyze(int argc, char **argv)
         ig_rules_free(rules);
         return IG_EXIT_CONFIG;
     }
-    if (pub)
+    if (pub) {
         ig_pipeline_set_event_hook(p, ig_fleet_pub_hook, pub);
+        ig_pipeline_set_tick_hook(p, ig_fleet_pub_tick_hook, pub);
+    }
     pr.on = o.verbosity >= 0 && isatty(STDERR_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &pr.last);
     struct timespec t0;

@@ -67,6 +67,7 @@ struct run_state {
     struct ig_daemon_stats stats;
     struct ig_pipeline_snapshot *snap;   /* one buffer, reused by every /metrics */
     uint64_t last_pkt_us;
+    bool drained;                   /* the capture said "nothing more" after its last packet */
     bool failed;
     struct ig_ce_server *ce;        /* --cloudevents, or NULL */
     struct ig_fleet_pub *pub;       /* --events-topic, or NULL */
@@ -89,8 +90,10 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
         int rc = ig_capture_next(s->cap, &pkt);
         if (rc == IG_OK) {
             s->last_pkt_us = pkt.ts_us;
+            s->drained = false;
             ig_pipeline_packet(s->p, &pkt);
         } else if (rc == IG_AGAIN) {
+            s->drained = true;
             return;
         } else {
             fprintf(stderr, "inferguard run: capture failed; stopping\n");
@@ -119,6 +122,20 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     if (s->cap)
         now += ig_pipeline_clock_offset(s->p);   /* on the packets' clock after a step back */
     ig_pipeline_tick(s->p, now);
+}
+
+/* The pipeline ticked at <now_us>: the events topic's watermark moves there, unless the
+ * capture still holds packets (a timer tick under load runs ahead of them: their events,
+ * published later, would fall behind the watermark): then only to the last packet read. */
+static void on_tick(void *ctx, uint64_t now_us)
+{
+    struct run_state *s = ctx;
+    if (s->cap && !s->drained && s->last_pkt_us) {
+        uint64_t pkt_us = s->last_pkt_us + ig_pipeline_clock_offset(s->p);
+        if (pkt_us < now_us)
+            now_us = pkt_us;
+    }
+    ig_fleet_pub_position(s->pub, now_us);
 }
 
 static void on_ce_txn(void *ctx, const struct ig_http_txn *t)
@@ -297,8 +314,10 @@ int ig_cmd_run(int argc, char **argv)
         ig_rules_free(rules);
         return IG_EXIT_CONFIG;
     }
-    if (s.pub)
+    if (s.pub) {
         ig_pipeline_set_event_hook(s.p, ig_fleet_pub_hook, s.pub);
+        ig_pipeline_set_tick_hook(s.p, on_tick, &s);
+    }
     s.rules_first = s.rules_now = rules;
     s.stats.start_time_s = wall_us() / 1000000u;
     s.snap = calloc(1, sizeof *s.snap);

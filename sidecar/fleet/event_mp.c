@@ -114,7 +114,8 @@ int ig_evmp_encode(const struct ig_event *ev, const struct ig_evmp_opts *o, msgp
     bool has_y = ev->scores && ev->rows && ev->outputs;
     bool has_l = ev->labels && ev->rows;
     bool has_text = text && (ev->prompt.n || ev->completion.n || ev->system_prompt.n);
-    uint32_t n = 30 + (has_x ? 1 : 0) + (has_y ? 1 : 0) + (has_l ? 1 : 0) + (has_text ? 3 : 0) +
+    bool has_wm = o && o->wm;
+    uint32_t n = 30 + (has_wm ? 1 : 0) + (has_x ? 1 : 0) + (has_y ? 1 : 0) + (has_l ? 1 : 0) + (has_text ? 3 : 0) +
                  (ev->malformed_reason ? 1 : 0) + (f16 && (has_x || has_y) ? 1 : 0);
     msgpack_pack_map(&pk, n);
     pk_key(&pk, "v"); msgpack_pack_uint8(&pk, IG_EVMP_VERSION);
@@ -149,6 +150,9 @@ int ig_evmp_encode(const struct ig_event *ev, const struct ig_evmp_opts *o, msgp
     pk_key(&pk, "rb"); msgpack_pack_array(&pk, 2);
     msgpack_pack_uint64(&pk, ev->req_bytes);
     msgpack_pack_uint64(&pk, ev->resp_bytes);
+    if (has_wm) {
+        pk_key(&pk, "wm"); msgpack_pack_uint64(&pk, o->wm);
+    }
     uint8_t tmp[4];
     if (f16 && (has_x || has_y)) {
         pk_key(&pk, "q"); pk_str(&pk, "f16");
@@ -177,6 +181,20 @@ int ig_evmp_encode(const struct ig_event *ev, const struct ig_evmp_opts *o, msgp
     }
     if (ev->malformed_reason) {
         pk_key(&pk, "mr"); pk_str(&pk, ev->malformed_reason);
+    }
+    return sb->data ? IG_OK : IG_ENOMEM;
+}
+
+int ig_evmp_encode_heartbeat(uint64_t wm_us, bool bye, msgpack_sbuffer *sb)
+{
+    msgpack_sbuffer_clear(sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, bye ? 3 : 2);
+    pk_key(&pk, "hb"); msgpack_pack_true(&pk);
+    pk_key(&pk, "wm"); msgpack_pack_uint64(&pk, wm_us);
+    if (bye) {
+        pk_key(&pk, "bye"); msgpack_pack_true(&pk);
     }
     return sb->data ? IG_OK : IG_ENOMEM;
 }
@@ -288,6 +306,8 @@ int ig_evmp_decode(struct ig_evmp_decoded *d, const void *buf, size_t n, const c
     }
     struct ig_event *ev = &d->ev;
     memset(ev, 0, sizeof *ev);
+    d->wm = 0;
+    d->heartbeat = d->bye = false;
     const msgpack_object *x = NULL, *y = NULL, *l = NULL;
     bool f16 = false, have_version = false;
     uint64_t u = 0;   /* read only after get_u64 succeeded; set for the compiler */
@@ -342,6 +362,9 @@ int ig_evmp_decode(struct ig_evmp_decoded *d, const void *buf, size_t n, const c
         else if (key_is(k, "pr")) ok = get_span(v, &ev->prompt);
         else if (key_is(k, "co")) ok = get_span(v, &ev->completion);
         else if (key_is(k, "sp")) ok = get_span(v, &ev->system_prompt);
+        else if (key_is(k, "wm")) ok = get_u64(v, UINT64_MAX, &d->wm);
+        else if (key_is(k, "hb")) { ok = v->type == MSGPACK_OBJECT_BOOLEAN; d->heartbeat = ok && v->via.boolean; }
+        else if (key_is(k, "bye")) { ok = v->type == MSGPACK_OBJECT_BOOLEAN; d->bye = ok && v->via.boolean; }
         else if (key_is(k, "mr")) {
             ok = get_str(v, d->malformed_reason, sizeof d->malformed_reason);
             ev->malformed_reason = d->malformed_reason;
@@ -352,6 +375,15 @@ int ig_evmp_decode(struct ig_evmp_decoded *d, const void *buf, size_t n, const c
             return IG_EPARSE;
         }
     }
+    if (d->heartbeat) {
+        if (!d->wm) {
+            *why = "a watermark record without its watermark (wm)";
+            return IG_EPARSE;
+        }
+        memset(ev, 0, sizeof *ev);   /* no event, whatever else the record held */
+        return IG_OK;
+    }
+    d->bye = false;   /* only a watermark record says the pod left */
     if (!have_version) {
         *why = "no record version (v)";
         return IG_EPARSE;

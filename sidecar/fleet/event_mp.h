@@ -17,10 +17,17 @@
 struct ig_evmp_opts {
     bool f16;    /* quantise inputs and scores to half floats */
     bool text;   /* include prompt, completion and system prompt */
+    uint64_t wm; /* the pod's watermark (key `wm`, µs): every event of the pod that completed
+                  * before it was published ahead of this record; 0 = none */
 };
 
 /* Encodes <ev> into <sb> (cleared first). Returns IG_OK or IG_ENOMEM. */
 int ig_evmp_encode(const struct ig_event *ev, const struct ig_evmp_opts *o, msgpack_sbuffer *sb);
+
+/* A watermark record of the events topic (a pod's heartbeat, sent to every partition):
+ * `{hb: true, wm: W}`, or with `bye: true` when the pod stops publishing. No `v`: an
+ * aggregator older than heartbeats counts it undecodable and skips it. */
+int ig_evmp_encode_heartbeat(uint64_t wm_us, bool bye, msgpack_sbuffer *sb);
 
 /* A decoded event: <ev> points into this struct's buffers and the message, which must stay
  * alive (and unchanged) while <ev> is used; the next decode into the same struct reuses
@@ -33,8 +40,11 @@ struct ig_evmp_decoded {
     int32_t *labels;
     size_t inputs_cap, scores_cap, labels_cap;
     char malformed_reason[96];
+    uint64_t wm;       /* the record's pod watermark (`wm`), 0 = none */
+    bool heartbeat;    /* a watermark record (no event: <ev> is empty) */
+    bool bye;          /* ... saying the pod stopped publishing */
 };
-/* Decodes one record. IG_OK, or IG_EPARSE with one static sentence in *why (not msgpack,
+/* Decodes one record: an event, or a watermark record (d->heartbeat). IG_OK, or IG_EPARSE with one static sentence in *why (not msgpack,
  * not a map, a wrong type or size, an unknown version). */
 int  ig_evmp_decode(struct ig_evmp_decoded *d, const void *buf, size_t n, const char **why);
 void ig_evmp_decoded_free(struct ig_evmp_decoded *d);

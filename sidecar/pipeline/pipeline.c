@@ -450,6 +450,8 @@ void ig_pipeline_tick_merged(struct ig_pipeline *p, uint64_t now_us, const struc
     for (uint32_t i = 0; i < l->n_affected; i++)
         publish_affected(&p->load, &l->affected[i][0], &l->affected[i][1]);
     ig_detect_tick(p->detect, now_us);
+    if (p->tick_hook)
+        p->tick_hook(p->tick_hook_ctx, now_us);
 }
 
 void ig_pipeline_note_kernel_drops(struct ig_pipeline *p, uint64_t total)
@@ -488,6 +490,8 @@ void ig_pipeline_tick(struct ig_pipeline *p, uint64_t now_us)
     ig_flow_tick(p->flows, now_us);
     publish_load(p);
     ig_detect_tick(p->detect, now_us);   /* after the events flow_tick produced */
+    if (p->tick_hook)
+        p->tick_hook(p->tick_hook_ctx, now_us);
 }
 
 uint64_t ig_pipeline_clock_offset(const struct ig_pipeline *p)
@@ -593,6 +597,12 @@ void ig_pipeline_set_event_hook(struct ig_pipeline *p, void (*fn)(void *ctx, con
 {
     p->event_hook = fn;
     p->event_hook_ctx = ctx;
+}
+
+void ig_pipeline_set_tick_hook(struct ig_pipeline *p, void (*fn)(void *ctx, uint64_t now_us), void *ctx)
+{
+    p->tick_hook = fn;
+    p->tick_hook_ctx = ctx;
 }
 
 void ig_pipeline_free(struct ig_pipeline *p)

@@ -48,6 +48,10 @@ uint64_t ig_pipeline_events(const struct ig_pipeline *p);
 struct ig_event;
 void ig_pipeline_set_event_hook(struct ig_pipeline *p, void (*fn)(void *ctx, const struct ig_event *ev),
                                 void *ctx);
+/* Also tells <fn> the time of every tick, once every event of the packets before that time
+ * went to the event hook (after the shards' merge): the position the pod has published up
+ * to (the fleet's watermark, fleet/publish.h). */
+void ig_pipeline_set_tick_hook(struct ig_pipeline *p, void (*fn)(void *ctx, uint64_t now_us), void *ctx);
 /* Copies every counter into <out> (see snapshot.h); call on the thread that drives the
  * pipeline, at any time between new and free. */
 struct ig_pipeline_snapshot;

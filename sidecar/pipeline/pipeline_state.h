@@ -38,6 +38,8 @@ struct ig_pipeline {
     struct ig_jsonw events_json;
     void (*event_hook)(void *ctx, const struct ig_event *ev);
     void *event_hook_ctx;
+    void (*tick_hook)(void *ctx, uint64_t now_us);
+    void *tick_hook_ctx;
 
     uint64_t last_us, next_tick_us;
     struct ig_capture_clock clock;   /* packet time that does not step back */

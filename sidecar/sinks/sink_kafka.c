@@ -20,6 +20,7 @@
 
 #include <inferguard/log.h>
 #include <librdkafka/rdkafka.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,39 +43,58 @@ struct kafka_sink {
     bool closing, eio_logged;
     uint64_t perm_fail_logged;
     struct ig_sink_stats st;
+    /* count_partitions: the partitioner librdkafka would use, and the partition count it
+     * was last called with (from librdkafka's threads too) */
+    int32_t (*partitioner)(const rd_kafka_topic_t *, const void *, size_t, int32_t, void *, void *);
+    _Atomic int32_t partitions;
 };
 
 /* Spool record framing: [version 1][encoding 0 json / 1 msgpack][key len u16 LE][key][value],
  * or with headers [version 2][encoding][key len u16][headers len u16][key][headers][value]
- * (headers "name\0value\0" pairs). */
+ * (headers "name\0value\0" pairs), or to a given partition [version 3][encoding][key len
+ * u16][headers len u16][partition i32 LE][key][headers][value]. */
 static size_t frame(uint8_t *out, const struct ig_record *rec)
 {
     size_t kn = IG_MIN(rec->key.n, (size_t)0xffff);
     size_t hn = rec->headers.n <= 0xffff ? rec->headers.n : 0;
-    size_t h = hn ? 6 : 4;
-    out[0] = hn ? 2 : 1;
+    bool part = rec->to_partition && rec->partition >= 0;
+    size_t h = part ? 10 : hn ? 6 : 4;
+    out[0] = part ? 3 : hn ? 2 : 1;
     out[1] = rec->encoding && strcmp(rec->encoding, "msgpack") == 0;
     out[2] = (uint8_t)kn;
     out[3] = (uint8_t)(kn >> 8);
-    if (hn) {
+    if (hn || part) {
         out[4] = (uint8_t)hn;
         out[5] = (uint8_t)(hn >> 8);
     }
+    if (part)
+        for (int b = 0; b < 4; b++)
+            out[6 + b] = (uint8_t)((uint32_t)rec->partition >> (8 * b));
     if (kn) memcpy(out + h, rec->key.p, kn);
     if (hn) memcpy(out + h + kn, rec->headers.p, hn);
     if (rec->value.n) memcpy(out + h + kn + hn, rec->value.p, rec->value.n);
     return h + kn + hn + rec->value.n;
 }
 
-/* Parses a spool frame; false when it is not one of ours. */
-static bool unframe(const uint8_t *b, size_t n, size_t *kn, size_t *hn, size_t *hdr)
+/* Parses a spool frame; false when it is not one of ours. *partition: RD_KAFKA_PARTITION_UA
+ * (by key) unless the frame names one. */
+static bool unframe(const uint8_t *b, size_t n, size_t *kn, size_t *hn, size_t *hdr, int32_t *partition)
 {
-    if (n < 4 || (b[0] != 1 && b[0] != 2))
+    *partition = RD_KAFKA_PARTITION_UA;
+    if (n < 4 || b[0] < 1 || b[0] > 3)
         return false;
-    *hdr = b[0] == 2 ? 6 : 4;
+    *hdr = b[0] == 3 ? 10 : b[0] == 2 ? 6 : 4;
+    if (n < *hdr)
+        return false;
     *kn = (size_t)(b[2] | b[3] << 8);
-    *hn = b[0] == 2 && n >= 6 ? (size_t)(b[4] | b[5] << 8) : 0;
-    return n >= *hdr && *hdr + *kn + *hn <= n;
+    *hn = b[0] >= 2 ? (size_t)(b[4] | b[5] << 8) : 0;
+    if (b[0] == 3) {
+        uint32_t p = (uint32_t)b[6] | (uint32_t)b[7] << 8 | (uint32_t)b[8] << 16 | (uint32_t)b[9] << 24;
+        if (p > INT32_MAX)
+            return false;
+        *partition = (int32_t)p;
+    }
+    return *hdr + *kn + *hn <= n;
 }
 
 /* The record's own headers ("name\0value\0" pairs) added to <h>. */
@@ -157,6 +177,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
             struct ig_record rec = {
                 .key = { m->key, kn }, .value = { m->payload, m->len },
                 .encoding = mp ? "msgpack" : "json", .headers = { hb, hn },
+                .to_partition = m->partition >= 0, .partition = m->partition,   /* where it went */
             };
             size_t n = frame(k->buf, &rec);
             if (ig_spool_append(k->spool, k->buf, n, &nseq) == IG_OK) {
@@ -213,7 +234,8 @@ static void pump(struct kafka_sink *k)
                 return;   /* window full: go on at the next poll */
         }
         size_t kn, hn, h;
-        if (!unframe(k->buf, n, &kn, &hn, &h)) {
+        int32_t part;
+        if (!unframe(k->buf, n, &kn, &hn, &h, &part)) {
             ig_spool_advance(k->spool);   /* not ours: count, never crash */
             k->st.dropped++;
             k->produced = seq;
@@ -229,6 +251,7 @@ static void pump(struct kafka_sink *k)
         size_t vo = h + kn + hn;
         rd_kafka_resp_err_t err = rd_kafka_producev(k->rk,
             RD_KAFKA_V_TOPIC(k->topic),
+            RD_KAFKA_V_PARTITION(part),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY(kn ? k->buf + h : NULL, kn),
             RD_KAFKA_V_VALUE(k->buf + vo, n - vo),
@@ -286,6 +309,72 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
         IG_LOG_DEBUG("kafka", "%s: %s", fac, buf);
 }
 
+/* The partitioner a "partitioner" property names (librdkafka's own, by name), so counting
+ * the partitions does not change where keyed records go. */
+typedef int32_t partitioner_fn(const rd_kafka_topic_t *, const void *, size_t, int32_t, void *, void *);
+
+static partitioner_fn *partitioner_named(const char *name)
+{
+    static const struct {
+        const char *name;
+        partitioner_fn *fn;
+    } table[] = {
+        { "random", rd_kafka_msg_partitioner_random },
+        { "consistent", rd_kafka_msg_partitioner_consistent },
+        { "consistent_random", rd_kafka_msg_partitioner_consistent_random },
+        { "murmur2", rd_kafka_msg_partitioner_murmur2 },
+        { "murmur2_random", rd_kafka_msg_partitioner_murmur2_random },
+        { "fnv1a", rd_kafka_msg_partitioner_fnv1a },
+        { "fnv1a_random", rd_kafka_msg_partitioner_fnv1a_random },
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].fn;
+    return NULL;
+}
+
+static int32_t counting_partitioner(const rd_kafka_topic_t *rkt, const void *key, size_t keylen, int32_t cnt,
+                                    void *rkt_opaque, void *msg_opaque)
+{
+    struct kafka_sink *k = rkt_opaque;
+    atomic_store_explicit(&k->partitions, cnt, memory_order_relaxed);
+    return k->partitioner(rkt, key, keylen, cnt, rkt_opaque, msg_opaque);
+}
+
+int32_t ig_kafka_partitions(void *state)
+{
+    struct kafka_sink *k = state;
+    return k ? atomic_load_explicit(&k->partitions, memory_order_relaxed) : 0;
+}
+
+/* count_partitions: librdkafka's partitioner (the default, consistent_random, or the one
+ * the "partitioner" property names) behind a callback that notes the partition count. */
+static int count_partitions(struct kafka_sink *k, rd_kafka_conf_t *conf, char *err, size_t errlen)
+{
+    char name[64] = "consistent_random";
+    size_t len = sizeof name;
+    rd_kafka_topic_conf_t *tc = rd_kafka_conf_get_default_topic_conf(conf);
+    if (tc && rd_kafka_topic_conf_get(tc, "partitioner", name, &len) != RD_KAFKA_CONF_OK)
+        snprintf(name, sizeof name, "consistent_random");
+    if (!(k->partitioner = partitioner_named(name))) {
+        snprintf(err, errlen, "kafka property partitioner=%s: not one of librdkafka's named partitioners", name);
+        return IG_ECONF;
+    }
+    if (!tc) {
+        /* setting a topic-level property creates the default topic configuration */
+        if (set_conf(conf, "partitioner", name, err, errlen))
+            return IG_ECONF;
+        tc = rd_kafka_conf_get_default_topic_conf(conf);
+    }
+    if (!tc) {
+        snprintf(err, errlen, "kafka: no default topic configuration");
+        return IG_ECONF;
+    }
+    rd_kafka_topic_conf_set_partitioner_cb(tc, counting_partitioner);
+    rd_kafka_topic_conf_set_opaque(tc, k);
+    return IG_OK;
+}
+
 int ig_kafka_open_opts(const struct ig_config *cfg, const struct ig_kafka_opts *o, void **state,
                        char *err, size_t errlen)
 {
@@ -327,6 +416,8 @@ int ig_kafka_open_opts(const struct ig_config *cfg, const struct ig_kafka_opts *
         IG_LOG_WARN("kafka", "enable.idempotence and acks are fixed to true and all; ignoring the configured values");
     if (set_conf(conf, "enable.idempotence", "true", err, errlen) ||
         set_conf(conf, "acks", "all", err, errlen))
+        goto fail_conf;
+    if (o->count_partitions && count_partitions(k, conf, err, errlen))
         goto fail_conf;
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_log_cb(conf, on_log);

@@ -21,9 +21,15 @@ struct ig_kafka_opts {
     const char *spool_dir;                 /* its own directory: a spool has one reader */
     const char *schema, *schema_version;   /* the records' "schema" and "schema_version" headers */
     const char *what;                      /* "events": in log lines */
+    bool count_partitions;                 /* learn the topic's partition count (ig_kafka_partitions) */
 };
 int ig_kafka_open_opts(const struct ig_config *cfg, const struct ig_kafka_opts *o, void **state,
                        char *err, size_t errlen);
+
+/* The topic's partition count as the producer last partitioned a keyed record with it
+ * (count_partitions), 0 before that: read from librdkafka's partitioner callback, which
+ * knows it without a blocking metadata request. */
+int32_t ig_kafka_partitions(void *state);
 
 /* NULL-terminated table of every sink, in opening order. A new sink is one entry here. */
 extern const struct ig_sink *const ig_sinks[];

@@ -86,7 +86,7 @@ static void write_n(void *st, int from, int n)
         snprintf(key, sizeof key, "c-%d", i % 3);
         int vn = snprintf(val, sizeof val, "{\"i\":%d,\"client\":\"c-%d\"}", i, i % 3);
         struct ig_record r = { { (const uint8_t *)key, strlen(key) }, { (const uint8_t *)val, (size_t)vn },
-                               "json", "ocsf.detection_finding", "1.3.0", { NULL, 0 } };
+                               "json", "ocsf.detection_finding", "1.3.0", { NULL, 0 }, false, 0 };
         assert_int_equal(ig_sink_kafka.write(st, &r), 0);
     }
 }
