@@ -55,7 +55,10 @@ static void usage(FILE *out)
         "                           for the first assignment, and for the next one after a\n"
         "                           revocation)\n"
         "      --lateness DURATION  how long an event waits for earlier ones from other pods\n"
-        "                           (default: 2s)\n"
+        "                           beyond their watermarks (default: 2s)\n"
+        "      --pod-timeout DURATION  a pod silent (or its watermark behind the newest) for\n"
+        "                           this long is no longer waited for (default: 10s; 0 = pods'\n"
+        "                           watermarks not followed)\n"
         "      --max-events N       stop (as on SIGTERM) after N events (controlled restarts)\n"
         "      --replay N           events per newly assigned partition re-read before its\n"
         "                           committed offset to rebuild state (default: 100000; 0 = off)\n"
@@ -126,7 +129,7 @@ struct agg_run {
     const struct ig_config *cfg;    /* the consumers' */
     const struct ig_config *fcfg;   /* the findings stage's */
     const struct ig_rules *rules;
-    uint64_t replay_n, lateness_us;
+    uint64_t replay_n, lateness_us, pod_timeout_us;
     struct part_state parts[IG_FLEET_MAX_PARTITIONS];
     uint64_t rebalances, assigned_at;
     uint64_t revoked_at;            /* mono_us of the last revocation (0: none) */
@@ -517,6 +520,8 @@ static void model_start(struct agg_run *r)
      * topic) flag clients before the owner's drift sees those clients' events */
     mo->agg = ig_fleet_agg_new_role(r->fcfg, r->rules, r->lateness_us + 1000000, IG_FLEET_MODELS, r->agg,
                                     err, sizeof err);
+    if (mo->agg)
+        ig_fleet_agg_pod_timeout(mo->agg, r->pod_timeout_us);
     if (!mo->agg || !(mo->rk = consumer_new(r->cfg, group, NULL, err, sizeof err))) {
         IG_LOG_WARN("aggregate", "model owner: %s; per-model detectors off", err);
         ig_fleet_agg_free(mo->agg);
@@ -605,14 +610,19 @@ static int model_poll(struct agg_run *r, int max)
             const char *why;
             mo->last_msg_us[p] = now;
             mo->quiet[p] = false;
-            r->model_last_msg = now;
             if (ig_evmp_decode(d, m->payload, m->len, &why) == IG_OK) {
                 char pod[128];
                 header_str(m, "pod", pod, sizeof pod);
-                bool replay = m->offset < mo->replay_until[p];
-                lag_note(r, m, &d->ev, replay, true, wall_ms());
-                ig_fleet_agg_event(mo->agg, &d->ev, pod, replay, p, m->offset);
-                got++;
+                if (d->heartbeat) {
+                    ig_fleet_agg_pod_mark(mo->agg, pod, p, d->wm, d->bye, m->offset);
+                } else {
+                    r->model_last_msg = now;   /* busy: an event, not a pod's heartbeat */
+                    bool replay = m->offset < mo->replay_until[p];
+                    lag_note(r, m, &d->ev, replay, true, wall_ms());
+                    ig_fleet_agg_event(mo->agg, &d->ev, pod, replay, p, m->offset);
+                    ig_fleet_agg_pod_mark(mo->agg, pod, p, d->wm, false, -1);
+                    got++;
+                }
             }
         } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
             IG_LOG_WARN("aggregate", "model owner's consumer: %s", rd_kafka_message_errstr(m));
@@ -634,12 +644,12 @@ int ig_cmd_aggregate(int argc, char **argv)
         IG_CLI_COMMON_OPTIONS, { "help", no_argument, 0, 'h' }, { "group", required_argument, 0, 'g' },
         { "until-idle", required_argument, 0, 'I' }, { "lateness", required_argument, 0, 'L' },
         { "replay", required_argument, 0, 'P' }, { "max-events", required_argument, 0, 'X' },
-        { "no-model-owner", no_argument, 0, 'N' },
+        { "no-model-owner", no_argument, 0, 'N' }, { "pod-timeout", required_argument, 0, 'T' },
         { 0, 0, 0, 0 },
     };
     struct ig_cli_common o = { 0 };
     const char *group = "inferguard-aggregate";
-    uint64_t idle_us = 0, lateness_us = 2000000, replay_n = 100000, max_events = 0;
+    uint64_t idle_us = 0, lateness_us = 2000000, replay_n = 100000, max_events = 0, pod_timeout_us = 10000000;
     bool model_owner = true;
     int c;
     optind = 1;
@@ -655,9 +665,10 @@ int ig_cmd_aggregate(int argc, char **argv)
         case 'N': model_owner = false; break;
         case 'I':
         case 'L':
-            if (!ig_parse_duration_us(optarg, 1000000, c == 'I' ? &idle_us : &lateness_us)) {
+        case 'T':
+            if (!ig_parse_duration_us(optarg, 1000000, c == 'I' ? &idle_us : c == 'L' ? &lateness_us : &pod_timeout_us)) {
                 fprintf(stderr, "inferguard aggregate: --%s: a duration such as 5s or 500ms\n",
-                        c == 'I' ? "until-idle" : "lateness");
+                        c == 'I' ? "until-idle" : c == 'L' ? "lateness" : "pod-timeout");
                 return IG_EXIT_USAGE;
             }
             break;
@@ -726,6 +737,8 @@ int ig_cmd_aggregate(int argc, char **argv)
     r.rules = rules;
     r.replay_n = replay_n;
     r.lateness_us = lateness_us;
+    r.pod_timeout_us = pod_timeout_us;
+    ig_fleet_agg_pod_timeout(agg, pod_timeout_us);
     r.model_owner_on = model_owner;
     static struct told_reader told;
     memset(&told, 0, sizeof told);
@@ -776,6 +789,7 @@ int ig_cmd_aggregate(int argc, char **argv)
             ig_fleet_agg_clock(r.mo.agg, wall_ms() * 1000);
         if (m) {
             if (!m->err) {
+                uint64_t idle_from = last_msg;
                 last_msg = now;
                 if (!got++) {
                     first_us = now;
@@ -799,8 +813,14 @@ int ig_cmd_aggregate(int argc, char **argv)
                         if (m->offset > r.rx_max[p])
                             r.rx_max[p] = m->offset;
                     }
-                    lag_note(&r, m, &d.ev, again, false, last_wall);
-                    ig_fleet_agg_event(agg, &d.ev, pod, replay, p, m->offset);
+                    if (d.heartbeat) {
+                        ig_fleet_agg_pod_mark(agg, pod, p, d.wm, d.bye, m->offset);
+                        last_msg = idle_from;   /* a pod's heartbeat is no event: --until-idle goes on */
+                    } else {
+                        lag_note(&r, m, &d.ev, again, false, last_wall);
+                        ig_fleet_agg_event(agg, &d.ev, pod, replay, p, m->offset);
+                        ig_fleet_agg_pod_mark(agg, pod, p, d.wm, false, -1);
+                    }
                 } else if (bad++ % 1000 == 0) {
                     IG_LOG_WARN("aggregate", "undecodable event record at %s[%d]@%lld: %s (%llu so far)",
                                 cfg.kafka_events_topic, (int)p, (long long)m->offset, why,

@@ -44,6 +44,12 @@ struct ig_fleet_stats {
     /* live (not replayed) events at their release to the detectors: the wall clock less
      * their request time on the pod's wire (needs ig_fleet_agg_clock) */
     struct ig_fleet_lag inspect_lag;
+    /* pods' watermarks (ig_fleet_agg_pod_mark): watermark records read, pods seen, pods that
+     * said they stopped, pods no longer waited for (silent or behind past the pod timeout)
+     * and pods back after that; (pod, partition) pairs beyond the table (not waited for) */
+    uint64_t wm_records, pods, pods_left, pods_timed_out, pods_back, marks_full;
+    /* the most the pods' minimum held the release behind the partitions' own (µs) */
+    uint64_t wm_held_max_us;
 };
 
 /* What an aggregator instance runs (docs/fleet.md, "Per-model state"):
@@ -88,6 +94,18 @@ void ig_fleet_agg_told(struct ig_fleet_agg *a, const char *client, const char *a
                        uint64_t time_us, bool fleet, uint8_t severity);
 /* The flags this instance's engine holds for <client> (0: none, or not seen yet). */
 uint32_t ig_fleet_agg_client_flags(const struct ig_fleet_agg *a, const char *client);
+/* A pod's watermark as <partition> carries it (an event record's `wm`, or a watermark
+ * record: heartbeat or, <bye>, the pod stopped): every event of <pod> that completed before
+ * wm_us was published to that partition ahead of this record. The release then waits for
+ * the minimum over the pods still publishing (docs/fleet.md "Event time"): a pod is no
+ * longer waited for at a partition once it said bye, once nothing came from it there for
+ * the pod timeout (wall clock), or once its watermark is more than the pod timeout behind
+ * the newest watermark; counted and logged, and waited for again at its next record. */
+void ig_fleet_agg_pod_mark(struct ig_fleet_agg *a, const char *pod, int32_t partition, uint64_t wm_us, bool bye,
+                           int64_t offset);
+/* The pod timeout (default 10 s); 0: pods' watermarks are not waited for (the release
+ * follows the partitions' newest event times alone, as before watermarks). */
+void ig_fleet_agg_pod_timeout(struct ig_fleet_agg *a, uint64_t timeout_us);
 /* <partition> was assigned: until it delivers an event or ends, nothing newer than what it
  * delivered before is released (its events may be the oldest). */
 void ig_fleet_agg_partition_start(struct ig_fleet_agg *a, int32_t partition);
@@ -106,7 +124,8 @@ void ig_fleet_agg_told_known(struct ig_fleet_agg *a);
 void ig_fleet_agg_clock(struct ig_fleet_agg *a, uint64_t wall_us);
 /* Releases every event older than the newest event time minus the lateness window, in
  * event-time order, and ticks the detectors. "Newest" is the newest event time of the
- * partition furthest behind among those still being read. <all>: release everything (idle, end). */
+ * partition furthest behind among those still being read, and no later than the lowest
+ * watermark of the pods still publishing. <all>: release everything (idle, end). */
 void ig_fleet_agg_advance(struct ig_fleet_agg *a, bool all);
 /* The offset to commit for <partition>: the oldest event of it still waiting, else one past
  * the last released; -1 when nothing was seen. */

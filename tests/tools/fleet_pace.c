@@ -1,11 +1,15 @@
 /* fleet_pace: a pod publishing inference events at a fixed rate, for bench/fleet.sh's lag
  * at a given load (a capture replayed by `analyze` publishes flat out, which measures the
  * aggregator's ceiling, not its lag under a steady load).
- * Each event is a tabular request timed now (as a live sensor stamps it), from one of
+ * Each event is a tabular request timed when it is due (as a live sensor stamps it), from one of
  * --clients sources, with --features inputs and three class scores, through the same
  * publisher as `run --events-topic` (sidecar/fleet/publish.c: spool, idempotent producer).
+ * The pod's watermark (publish.h) follows its clock between events; --behind S sets that
+ * clock S seconds behind (events and watermark). A pod stopped (SIGSTOP) and continued
+ * publishes its backlog late, each event stamped when it was due: a pod whose publishing
+ * stalled (test_fleet_late_pod).
  * Usage: fleet_pace --kafka BROKERS --events-topic NAME --spool DIR [--rate N/s (1000)]
- *        [--seconds S (10)] [--clients K (200)] [--features D (16)] [--pod NAME]
+ *        [--seconds S (10)] [--clients K (200)] [--features D (16)] [--pod NAME] [--behind S]
  * Prints one line: published N events in T s (R/s). Exit codes: 0 ok, 1 Kafka, 2 usage. */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,7 +38,7 @@ static uint64_t wall_us(void)
 static void usage(FILE *out)
 {
     fputs("usage: fleet_pace --kafka BROKERS --events-topic NAME --spool DIR [--rate N] [--seconds S]\n"
-          "                  [--clients K] [--features D] [--pod NAME]\n"
+          "                  [--clients K] [--features D] [--pod NAME] [--behind S]\n"
           "Publishes inference events at N per second for S seconds (bench/fleet.sh).\n"
           "exit codes: 0 ok, 1 Kafka, 2 usage\n", out);
 }
@@ -46,11 +50,12 @@ int main(int argc, char **argv)
         { "spool", required_argument, 0, 's' }, { "rate", required_argument, 0, 'r' },
         { "seconds", required_argument, 0, 'S' }, { "clients", required_argument, 0, 'c' },
         { "features", required_argument, 0, 'f' }, { "pod", required_argument, 0, 'p' },
+        { "behind", required_argument, 0, 'b' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
     };
     static struct ig_config cfg;
     ig_config_defaults(&cfg);
-    double rate = 1000, seconds = 10;
+    double rate = 1000, seconds = 10, behind = 0;
     int clients = 200, features = 16, c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -62,12 +67,13 @@ int main(int argc, char **argv)
         case 'c': clients = atoi(optarg); break;
         case 'f': features = atoi(optarg); break;
         case 'p': setenv("POD_NAME", optarg, 1); break;
+        case 'b': behind = atof(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
     if (!cfg.kafka_brokers[0] || !cfg.kafka_events_topic[0] || rate <= 0 || seconds <= 0 || clients < 1 ||
-        features < 1 || features > 4096) {
+        features < 1 || features > 4096 || behind < 0) {
         usage(stderr);
         return 2;
     }
@@ -102,10 +108,12 @@ int main(int argc, char **argv)
     ev.scores = y;
     ev.labels = &label;
     uint64_t n = (uint64_t)(rate * seconds), seed = 0x9e3779b97f4a7c15ull;
-    uint64_t t0 = mono_us();
+    uint64_t t0 = mono_us(), behind_us = (uint64_t)(behind * 1e6);
+    uint64_t w0 = wall_us() - behind_us;   /* the pod's clock at t0 */
     for (uint64_t i = 0; i < n; i++) {
         uint64_t due = t0 + (uint64_t)((double)i * 1e6 / rate);
         for (uint64_t now; (now = mono_us()) < due;) {
+            ig_fleet_pub_position(pub, w0 + (now - t0));   /* time passes between events */
             ig_fleet_pub_poll(pub);
             uint64_t wait = due - now;
             struct timespec ts = { 0, (long)(wait > 1000 ? 1000000 : wait * 1000) };
@@ -129,7 +137,7 @@ int main(int argc, char **argv)
         y[1] = 0.2f;
         y[2] = 0.1f;
         label = 0;
-        ev.req_time_us = wall_us();
+        ev.req_time_us = w0 + (due - t0);   /* when due: a stopped pod's backlog is late */
         ev.resp_time_us = ev.req_time_us + 2000;
         ev.latency_us = 2000;
         ig_fleet_pub_event(pub, &ev);

@@ -148,6 +148,130 @@ static void test_watermark(void **state)
     ig_fleet_agg_free(a);
 }
 
+/* One record of <pod> at partition 0: an event at <t_us> carrying the pod's watermark
+ * <t_us> (as a pod publishes it: fleet/publish.c), at <offset>. */
+static void pod_event(struct ig_fleet_agg *a, const char *pod, const char *client, uint64_t t_us, int64_t offset)
+{
+    struct ig_event ev;
+    ev_at(&ev, client, t_us);
+    ig_fleet_agg_event(a, &ev, pod, false, 0, offset);
+    ig_fleet_agg_pod_mark(a, pod, 0, t_us, false, -1);
+}
+
+/* The merge order with a pod publishing late (session 17: pods up to 5.3 s late under
+ * load, the window 2 s). pod-a publishes an event every second as it happens; pod-b's events
+ * (at .5 s) reach the aggregator 5.5 s after their time. Followed, pod-b's watermark holds
+ * the release at its position less the lateness window, exactly: nothing is released
+ * ahead of pod-b's events, none arrives late, all are inspected. Not followed (pod timeout
+ * 0, the partitions' newest time alone), pod-b's events arrive after later ones went. */
+static void run_late_pod(struct ig_fleet_agg *a, bool check)
+{
+    int64_t off = 0;
+    ig_fleet_agg_partition_start(a, 0);
+    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0, false, off++);   /* pod-b's heartbeat: known */
+    for (int k = 0; k <= 16; k++) {
+        if (k <= 10)
+            pod_event(a, "pod-a", "10.0.0.1", T0 + (uint64_t)k * 1000000, off++);
+        if (k >= 6)   /* pod-b's event of time k - 6 + .5 s arrives now */
+            pod_event(a, "pod-b", "10.0.0.2", T0 + (uint64_t)(k - 6) * 1000000 + 500000, off++);
+        ig_fleet_agg_advance(a, false);
+        if (!check)
+            continue;
+        /* released: every event at or before min(pod-a, pod-b) - 2 s */
+        uint64_t wa = T0 + (uint64_t)IG_MIN(k, 10) * 1000000;
+        uint64_t wb = k >= 6 ? T0 + (uint64_t)(k - 6) * 1000000 + 500000 : T0;
+        uint64_t upto = IG_MIN(wa, wb), want = 0;
+        for (int i = 0; i <= IG_MIN(k, 10); i++)
+            want += T0 + (uint64_t)i * 1000000 + 2000000 <= upto;
+        for (int j = 0; j <= k - 6; j++)
+            want += T0 + (uint64_t)j * 1000000 + 500000 + 2000000 <= upto;
+        assert_int_equal(ig_fleet_agg_stats(a)->released, want);
+        assert_int_equal(ig_fleet_agg_stats(a)->late, 0);
+    }
+    ig_fleet_agg_pod_mark(a, "pod-a", 0, T0 + 13000000, true, off++);   /* both stop */
+    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0 + 13000000, true, off++);
+    ig_fleet_agg_partition_end(a, 0);
+    ig_fleet_agg_advance(a, false);
+}
+
+static void test_late_pod_waited_for(void **state)
+{
+    (void)state;
+    struct ig_fleet_agg *a = agg_new("latepod");
+    run_late_pod(a, true);
+    const struct ig_fleet_stats *st = ig_fleet_agg_stats(a);
+    assert_int_equal(st->late, 0);
+    assert_int_equal(st->released, 11 + 11);   /* both stopped: nothing left to wait for */
+    assert_int_equal(st->pods, 2);
+    assert_int_equal(st->pods_left, 2);
+    assert_int_equal(st->pods_timed_out, 0);
+    assert_int_equal(st->wm_records, 3);
+    assert_true(st->wm_held_max_us >= 5500000);   /* pod-b's 5.5 s held it back */
+    /* the watermark records' offsets are committed past once nothing waits */
+    assert_int_equal(ig_fleet_agg_commit_offset(a, 0), 25);
+    ig_fleet_agg_finish(a);
+    ig_fleet_agg_free(a);
+
+    a = agg_new("latepod0");
+    ig_fleet_agg_pod_timeout(a, 0);   /* not followed: as before watermarks */
+    run_late_pod(a, false);
+    st = ig_fleet_agg_stats(a);
+    assert_true(st->late >= 4);   /* pod-b's events behind pod-a's newest by more than 2 s */
+    assert_int_equal(st->pods, 0);
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 22);   /* late, not lost */
+    ig_fleet_agg_free(a);
+}
+
+/* A pod that stops publishing without saying so is waited for up to the pod timeout of
+ * the wall clock; a pod whose watermark falls more than the pod timeout behind the newest
+ * is not waited for either (a replay of history has no wall clock to go by); either is
+ * counted, and the pod is waited for again once its next record is within the timeout. */
+static void test_pod_timeout(void **state)
+{
+    (void)state;
+    const uint64_t W0 = T0 + 100000;
+    struct ig_fleet_agg *a = agg_new("podto");
+    ig_fleet_agg_pod_timeout(a, 4000000);
+    ig_fleet_agg_partition_start(a, 0);
+    ig_fleet_agg_clock(a, W0);
+    pod_event(a, "pod-a", "10.0.0.1", T0, 0);
+    pod_event(a, "pod-b", "10.0.0.2", T0, 1);
+    /* pod-a goes on for 3 s of wall clock and event time; pod-b is silent */
+    for (int i = 1; i <= 3; i++) {
+        ig_fleet_agg_clock(a, W0 + (uint64_t)i * 1000000);
+        pod_event(a, "pod-a", "10.0.0.1", T0 + (uint64_t)i * 1000000, 1 + i);
+        ig_fleet_agg_advance(a, false);
+    }
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 0);   /* held at pod-b's T0 - 2 s */
+    assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 0);
+    /* 4.5 s of silence: pod-b is no longer waited for; pod-a's events go up to its - 2 s */
+    ig_fleet_agg_clock(a, W0 + 4500000);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 1);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 3);   /* T0 (both) and T0 + 1 s */
+    /* pod-b's event of T0 + 0.5 s comes now: late, inspected, and pod-b waited for again */
+    pod_event(a, "pod-b", "10.0.0.2", T0 + 500000, 5);
+    assert_int_equal(ig_fleet_agg_stats(a)->late, 1);
+    assert_int_equal(ig_fleet_agg_stats(a)->pods_back, 1);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 3);   /* pod-b holds it at T0 + .5 s - 2 s */
+    /* behind by more than the timeout in event time: pod-a at T0 + 9 s, pod-b still at
+     * T0 + 0.5 s with a fresh wall clock (it publishes heartbeats, but its events lag) */
+    ig_fleet_agg_clock(a, W0 + 5000000);
+    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0 + 500000, false, 6);
+    pod_event(a, "pod-a", "10.0.0.1", T0 + 9000000, 7);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 2);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 6);   /* up to T0 + 7 s: pod-a's T0+2, +3, pod-b's +.5 */
+    /* revoked: its pods' watermarks go with the partition */
+    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0 + 8900000, false, 8);
+    assert_int_equal(ig_fleet_agg_stats(a)->pods_back, 2);
+    ig_fleet_agg_revoke(a, 0);
+    ig_fleet_agg_finish(a);
+    ig_fleet_agg_free(a);
+}
+
 /* A live stream that goes quiet: once every partition is read to its end, event time goes
  * on with the wall clock (ig_fleet_agg_clock) from the newest event's arrival, so the last
  * lateness window of events is inspected that long after the stream stopped, not held until
@@ -650,6 +774,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_watermark),
         cmocka_unit_test(test_quiet_stream),
+        cmocka_unit_test(test_late_pod_waited_for),
+        cmocka_unit_test(test_pod_timeout),
         cmocka_unit_test(test_lag_quantiles),
         cmocka_unit_test(test_fleet_finding),
         cmocka_unit_test(test_held_when_told),
