@@ -210,7 +210,7 @@ static const struct cfg_key keys[] = {
         "events carry prompt, completion and system prompt text"),
     STR("kafka.events_quantise", "none", FT_ENUM, kafka_events_quantise, "none|f16",
         "tensors in events as float32 or half floats"),
-    NUM("kafka.events_heartbeat", "1s", FT_DUR_MS, kafka_events_heartbeat_ms, 0, 60000,
+    NUM("kafka.events_heartbeat", "250ms", FT_DUR_MS, kafka_events_heartbeat_ms, 0, 60000,
         "a watermark record to every partition of the events topic this often (of the pod's event time), so an idle pod does not hold the aggregator back; 0 = off"),
     STR("drift.reports_dir", NULL, FT_STR, reports_dir, NULL,
         "drift reports written here; empty = off (--reports)"),

@@ -142,6 +142,7 @@ struct ig_fleet_agg {
     uint64_t part_newest[IG_FLEET_MAX_PARTITIONS];
     bool active[IG_FLEET_MAX_PARTITIONS];
     int64_t last_marked[IG_FLEET_MAX_PARTITIONS];   /* offset of the last watermark record read */
+    uint64_t part_arrival[IG_FLEET_MAX_PARTITIONS];  /* wall clock of its last record with a watermark */
     /* pods' watermarks: allocated at the first; midx maps (pod, partition) to marks[i] (i + 1) */
     uint64_t pod_timeout_us, wm_max;
     struct pod *pods;
@@ -686,7 +687,7 @@ void ig_fleet_agg_pod_mark(struct ig_fleet_agg *a, const char *pod, int32_t part
         return;
     }
     struct pod *pd = &a->pods[m->pod];
-    m->last_wall = a->wall_us;
+    m->last_wall = a->part_arrival[part] = a->wall_us;
     if (wm_us > a->wm_max)
         a->wm_max = wm_us;
     if (m->dropped && (bye || wm_us + a->pod_timeout_us >= a->wm_max)) {
@@ -716,9 +717,14 @@ void ig_fleet_agg_pod_mark(struct ig_fleet_agg *a, const char *pod, int32_t part
 
 /* The lowest watermark of the pods still publishing (UINT64_MAX: none followed). A pod
  * is no longer waited for at a partition once nothing came from it there for the pod
- * timeout (wall clock: it stopped without saying so), or once its watermark there is more
- * than the pod timeout behind the newest (a pod that far behind, or a clock that far off,
- * would hold every other pod's events for that long). */
+ * timeout while other pods' records kept coming there (wall clock: it stopped without
+ * saying so), or for three pod timeouts outright (every pod gone at once); or once its
+ * watermark there is more than the pod timeout behind the newest (a pod that far behind,
+ * or a clock that far off, would hold every other pod's events for that long). Silence
+ * alone is not enough: while the consumer reads nothing at all (librdkafka's mock cluster
+ * holds a rebalance for the session timeout, 5 s in test_fleet_aggregate; a stalled
+ * loop) every pod looks silent (test_fleet_aggregate's live member dropped all three for
+ * 1 s under a 10 s stall). */
 static uint64_t pods_low(struct ig_fleet_agg *a)
 {
     uint64_t low = UINT64_MAX, to = a->pod_timeout_us;
@@ -728,7 +734,8 @@ static uint64_t pods_low(struct ig_fleet_agg *a)
         struct pod_mark *m = &a->marks[i];
         if (m->gone || m->dropped)
             continue;
-        bool silent = a->wall_us && m->last_wall && a->wall_us > m->last_wall + to;
+        bool silent = a->wall_us && m->last_wall &&
+                      (a->part_arrival[m->part] > m->last_wall + to || a->wall_us > m->last_wall + 3 * to);
         bool behind = m->wm + to < a->wm_max;
         if (silent || behind) {
             struct pod *pd = &a->pods[m->pod];

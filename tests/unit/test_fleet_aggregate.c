@@ -224,7 +224,8 @@ static void test_late_pod_waited_for(void **state)
 }
 
 /* A pod that stops publishing without saying so is waited for up to the pod timeout of
- * the wall clock; a pod whose watermark falls more than the pod timeout behind the newest
+ * the wall clock while the other pods' records keep coming (nothing read at all is a
+ * stalled consumer, not a silent pod: three pod timeouts then); a pod whose watermark falls more than the pod timeout behind the newest
  * is not waited for either (a replay of history has no wall clock to go by); either is
  * counted, and the pod is waited for again once its next record is within the timeout. */
 static void test_pod_timeout(void **state)
@@ -245,28 +246,38 @@ static void test_pod_timeout(void **state)
     }
     assert_int_equal(ig_fleet_agg_stats(a)->released, 0);   /* held at pod-b's T0 - 2 s */
     assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 0);
-    /* 4.5 s of silence: pod-b is no longer waited for; pod-a's events go up to its - 2 s */
-    ig_fleet_agg_clock(a, W0 + 4500000);
+    /* 4.5 s with nothing read at all (a stalled consumer, a rebalance): still waited for */
+    ig_fleet_agg_clock(a, W0 + 7500000);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 0);
+    assert_int_equal(ig_fleet_agg_stats(a)->released, 0);
+    /* 4.5 s of silence while pod-a's heartbeat comes: pod-b is no longer waited for;
+     * pod-a's events go up to its position - 2 s */
+    ig_fleet_agg_pod_mark(a, "pod-a", 0, T0 + 3000000, false, 5);
     ig_fleet_agg_advance(a, false);
     assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 1);
     assert_int_equal(ig_fleet_agg_stats(a)->released, 3);   /* T0 (both) and T0 + 1 s */
     /* pod-b's event of T0 + 0.5 s comes now: late, inspected, and pod-b waited for again */
-    pod_event(a, "pod-b", "10.0.0.2", T0 + 500000, 5);
+    pod_event(a, "pod-b", "10.0.0.2", T0 + 500000, 6);
     assert_int_equal(ig_fleet_agg_stats(a)->late, 1);
     assert_int_equal(ig_fleet_agg_stats(a)->pods_back, 1);
     ig_fleet_agg_advance(a, false);
     assert_int_equal(ig_fleet_agg_stats(a)->released, 3);   /* pod-b holds it at T0 + .5 s - 2 s */
     /* behind by more than the timeout in event time: pod-a at T0 + 9 s, pod-b still at
      * T0 + 0.5 s with a fresh wall clock (it publishes heartbeats, but its events lag) */
-    ig_fleet_agg_clock(a, W0 + 5000000);
-    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0 + 500000, false, 6);
-    pod_event(a, "pod-a", "10.0.0.1", T0 + 9000000, 7);
+    ig_fleet_agg_clock(a, W0 + 8000000);
+    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0 + 500000, false, 7);
+    pod_event(a, "pod-a", "10.0.0.1", T0 + 9000000, 8);
     ig_fleet_agg_advance(a, false);
     assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 2);
     assert_int_equal(ig_fleet_agg_stats(a)->released, 6);   /* up to T0 + 7 s: pod-a's T0+2, +3, pod-b's +.5 */
     /* revoked: its pods' watermarks go with the partition */
-    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0 + 8900000, false, 8);
+    ig_fleet_agg_pod_mark(a, "pod-b", 0, T0 + 8900000, false, 9);
     assert_int_equal(ig_fleet_agg_stats(a)->pods_back, 2);
+    /* 12 s with nothing from anyone: every pod gone (three pod timeouts) */
+    ig_fleet_agg_clock(a, W0 + 20500000);
+    ig_fleet_agg_advance(a, false);
+    assert_int_equal(ig_fleet_agg_stats(a)->pods_timed_out, 4);
     ig_fleet_agg_revoke(a, 0);
     ig_fleet_agg_finish(a);
     ig_fleet_agg_free(a);
