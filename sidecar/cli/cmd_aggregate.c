@@ -789,22 +789,24 @@ int ig_cmd_aggregate(int argc, char **argv)
             ig_fleet_agg_clock(r.mo.agg, wall_ms() * 1000);
         if (m) {
             if (!m->err) {
-                uint64_t idle_from = last_msg;
-                last_msg = now;
-                if (!got++) {
-                    first_us = now;
-                    first_wall = wall_ms();
+                const char *why = "";
+                bool ok = ig_evmp_decode(&d, m->payload, m->len, &why) == IG_OK, mark = ok && d.heartbeat;
+                if (!mark) {   /* a pod's watermark record is no event: not counted, --until-idle goes on */
+                    last_msg = now;
+                    if (!got++) {
+                        first_us = now;
+                        first_wall = wall_ms();
+                    }
+                    last_us = now;
                 }
-                last_us = now;
                 last_wall = wall_ms();
-                const char *why;
                 int32_t p = m->partition;
                 bool replay = p >= 0 && p < IG_FLEET_MAX_PARTITIONS && m->offset < r.parts[p].replay_until;
                 if (p >= 0 && p < IG_FLEET_MAX_PARTITIONS) {
                     r.parts[p].last_msg_us = now;
                     r.parts[p].quiet = false;
                 }
-                if (ig_evmp_decode(&d, m->payload, m->len, &why) == IG_OK) {
+                if (ok) {
                     char pod[128];
                     header_str(m, "pod", pod, sizeof pod);
                     bool again = replay;
@@ -813,9 +815,8 @@ int ig_cmd_aggregate(int argc, char **argv)
                         if (m->offset > r.rx_max[p])
                             r.rx_max[p] = m->offset;
                     }
-                    if (d.heartbeat) {
+                    if (mark) {
                         ig_fleet_agg_pod_mark(agg, pod, p, d.wm, d.bye, m->offset);
-                        last_msg = idle_from;   /* a pod's heartbeat is no event: --until-idle goes on */
                     } else {
                         lag_note(&r, m, &d.ev, again, false, last_wall);
                         ig_fleet_agg_event(agg, &d.ev, pod, replay, p, m->offset);
