@@ -34,8 +34,8 @@
 #define PODS_LEN 240
 #define DEFAULT_WINDOW_US (60ull * 1000000ull)
 #define PENDING_CAP 4096u   /* flags waiting for their client's first event (power of 2) */
-#define PODS_CAP 4096u      /* pods whose watermarks are followed */
-#define MARKS_CAP (1u << 16)   /* (pod, partition) watermarks followed */
+#define PODS_CAP 1024u      /* pods whose watermarks are followed */
+#define MARKS_CAP (1u << 14)   /* (pod, partition) watermarks followed (~650 KB at the first) */
 #define MARKS_IDX (2 * MARKS_CAP)   /* their index (power of 2) */
 #define DEFAULT_POD_TIMEOUT_US 10000000ull
 
@@ -681,7 +681,9 @@ void ig_fleet_agg_pod_mark(struct ig_fleet_agg *a, const char *pod, int32_t part
     }
     if (!a->pod_timeout_us || !wm_us)
         return;
-    struct pod_mark *m = mark_get(a, pod ? pod : "", part);
+    char name[sizeof a->pods[0].name];   /* a Kubernetes pod name has at most 63 characters */
+    snprintf(name, sizeof name, "%s", pod ? pod : "");
+    struct pod_mark *m = mark_get(a, name, part);
     if (!m) {
         a->st.marks_full++;   /* not waited for: its late events are counted late */
         return;

@@ -120,12 +120,6 @@ void ig_fleet_pub_tick_hook(void *ctx, uint64_t now_us)
     ig_fleet_pub_position(ctx, now_us);
 }
 
-void ig_fleet_pub_watermark(const struct ig_fleet_pub *p, uint64_t *records, uint64_t *wm_us)
-{
-    *records = p->wm_records;
-    *wm_us = p->wm_us;
-}
-
 void ig_fleet_pub_event(struct ig_fleet_pub *p, const struct ig_event *ev)
 {
     /* the event completed before it was published: the pod's position is at least its

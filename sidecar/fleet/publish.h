@@ -45,7 +45,5 @@ int  ig_fleet_pub_close(struct ig_fleet_pub *p, int timeout_ms, FILE *out);
 /* published = events handed over; encode_errors = events that could not be encoded. */
 void ig_fleet_pub_stats(const struct ig_fleet_pub *p, struct ig_sink_stats *st, uint64_t *published,
                         uint64_t *encode_errors);
-/* Watermark records sent (one per partition per heartbeat), and the watermark now. */
-void ig_fleet_pub_watermark(const struct ig_fleet_pub *p, uint64_t *records, uint64_t *wm_us);
 
 #endif
