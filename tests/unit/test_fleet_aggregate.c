@@ -283,6 +283,23 @@ static void test_pod_timeout(void **state)
     ig_fleet_agg_free(a);
 }
 
+/* A pod name longer than the table keeps (63 characters, Kubernetes' limit) is one pod,
+ * not a new entry at each record. */
+static void test_long_pod_name(void **state)
+{
+    (void)state;
+    struct ig_fleet_agg *a = agg_new("longpod");
+    char name[120];
+    memset(name, 'p', sizeof name - 1);
+    name[sizeof name - 1] = 0;
+    for (int i = 0; i < 10; i++)
+        ig_fleet_agg_pod_mark(a, name, i % 2, T0 + (uint64_t)i * 1000, false, i / 2);
+    assert_int_equal(ig_fleet_agg_stats(a)->pods, 1);
+    assert_int_equal(ig_fleet_agg_stats(a)->marks_full, 0);
+    ig_fleet_agg_finish(a);
+    ig_fleet_agg_free(a);
+}
+
 /* A live stream that goes quiet: once every partition is read to its end, event time goes
  * on with the wall clock (ig_fleet_agg_clock) from the newest event's arrival, so the last
  * lateness window of events is inspected that long after the stream stopped, not held until
@@ -787,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_quiet_stream),
         cmocka_unit_test(test_late_pod_waited_for),
         cmocka_unit_test(test_pod_timeout),
+        cmocka_unit_test(test_long_pod_name),
         cmocka_unit_test(test_lag_quantiles),
         cmocka_unit_test(test_fleet_finding),
         cmocka_unit_test(test_held_when_told),
