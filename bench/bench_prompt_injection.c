@@ -3,7 +3,7 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
  * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, held4, held5, tune,
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -365,14 +365,15 @@ int main(int argc, char **argv)
          * switch the limits or the task off without the usual override words; held7 (session
          * 18): a seventh blind set in 23 languages and all 32 styles, with security questions
          * quoting attacks, red-team logs and translations of orders for people; tune9: probes
-         * of session 18's rules */
-        static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "held6", "held7", "tune",
+         * of session 18's rules; held8 (session 19): an eighth blind set in 22 languages and
+         * 29 styles, with policies, customer-support scripts and prompt-template reviews */
+        static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "tune",
                                               "tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "tune8", "tune9",
                                               "all" };
         static const char *const titles[] = { "the held-out", "the second held-out (held2)",
                                               "the third held-out (held3)", "the fourth held-out (held4)",
                                               "the fifth held-out (held5)", "the sixth held-out (held6)",
-                                              "the seventh held-out (held7)", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                              "the seventh held-out (held7)", "the eighth held-out (held8)", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                               NULL, NULL, "all" };
         const size_t nsplit = IG_ARRAY_LEN(splits);
         for (size_t k = 0; k < nsplit; k++) {

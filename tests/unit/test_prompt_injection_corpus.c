@@ -210,6 +210,15 @@ static void test_held7(void **st)
     evaluate("held7", 0.99, 0.89, 0, 1.0);
 }
 
+/* The eighth blind set (session 19: 22 languages, 29 styles, policies, customer-support
+ * scripts, prompt-template reviews, 'forget my previous question' in 19 languages; written
+ * before any run of that session). Its first run (rules of 4edc9c7): 0.972 / 0.881. */
+static void test_held8(void **st)
+{
+    (void)st;
+    evaluate("held8", 0.97, 0.88, 0, 1.0);
+}
+
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
  * the rules, in 15 languages; code, runbooks, tool results and logs whose orders are for
  * people; probes of each rule): where it stands (0.980 / 0.889 with every batch, 0.781 / 0.463
@@ -256,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_held5),
         cmocka_unit_test(test_held6),
         cmocka_unit_test(test_held7),
+        cmocka_unit_test(test_held8),
         cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
