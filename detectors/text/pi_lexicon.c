@@ -452,7 +452,8 @@ static const struct group groups[] = {
       "you used to follow;you are following;you follow;you were following;your makers set;"
       "your makers gave you;your creators set;your creators wrote;your developers set;your owners set;"
       "your owners gave you;you operate under;you work under;you operate with;you run under;"
-      "you are bound by" },
+      "you are bound by;you ve been given;you have been given;you ve been set up with;"
+      "you have been set up with;you ve been configured with;you have been configured with" },
     { L_FR, PI_GIVEN, "qu on t a donnees;qu on t a donne;qu on vous a donnees;que tu as recues;"
       "que vous avez recues;qu on t a dites" },
     { L_DE, PI_GIVEN, "die du erhalten hast;die du bekommen hast;die man dir gegeben hat;"
@@ -913,7 +914,12 @@ static const struct group groups[] = {
       "serait il possible de;est ce que tu pourrais;est ce que vous pourriez;ce serait gentil de;"
       "tu serais gentil de" },
     { L_FR, PI_THIRD, "quelqu un;les utilisateurs;utilisateur;attaquant;attaquants;si;quand;"
-      "lorsque;pour;de;qu;peut;pourrait;ne pas;jamais" },
+      "lorsque;pour;de;qu;peut;pourrait;ne pas;jamais;"
+      /* someone asking the AI, told in the third person ("il est interdit de demander a
+       * l'assistant d'ignorer ses consignes": a policy, held8) */
+      "demander a l ia de;demander a l ia d;demander a l assistant de;demander a l assistant d;"
+      "demander au modele de;demander au modele d;demander au chatbot de;demander au chatbot d;"
+      "demandent a l ia de;demandent a l ia d;demandent a l assistant de;demandent a l assistant d" },
     { L_FR, PI_DECODE, "decode;decodez;decoder;dechiffre;dechiffrez;a l envers;inverse;base64" },
     { L_FR, PI_NEWTASK, "au lieu de cela;ta nouvelle tache;votre nouvelle tache;nouvelles instructions;"
       "nouvelles consignes;vraie tache;a la place;message de l administrateur;"
@@ -961,7 +967,9 @@ static const struct group groups[] = {
       "bitte;ich mochte dass du;ich moechte dass du;jetzt;sofort;warst du so nett;warst du so gut;"
       "warst du so lieb;waerst du so nett;wurdest du bitte;konntest du bitte" },
     { L_DE, PI_THIRD, "jemand;benutzer;nutzer;angreifer;wenn;falls;ob;kann;konnte;"
-      "nicht;nie;niemals" },
+      "nicht;nie;niemals;die ki zu bitten;die ki bitten;den assistenten zu bitten;den assistenten bitten;"
+      "das modell zu bitten;das modell bitten;die ki aufzufordern;die ki auffordern;"
+      "den assistenten aufzufordern;den assistenten auffordern" },
     { L_DE, PI_DECODE, "dekodiere;entschlussele;entschluessele;ruckwarts;rueckwaerts;base64" },
     { L_DE, PI_NEWTASK, "stattdessen;deine neue aufgabe;neue anweisungen;neue regeln;"
       "deine eigentliche aufgabe;wahre aufgabe;nachricht vom administrator;vom administrator;"
@@ -997,7 +1005,9 @@ static const struct group groups[] = {
     { L_ES, PI_REQUEST, "seria tan amable de;serias tan amable de;te importaria;le importaria;puedes;podrias;puede usted;podria;por favor;quiero que;necesito que;"
       "ahora;ahora mismo" },
     { L_ES, PI_THIRD, "alguien;usuarios;usuario;atacantes;si;cuando;puede;"
-      "no;nunca" },
+      "no;nunca;pedir a la ia que;pedirle a la ia que;pedir al asistente que;pedirle al asistente que;"
+      "pedir al modelo que;pedirle al modelo que;pedir al chatbot que;piden a la ia que;"
+      "piden al asistente que" },
     { L_ES, PI_DECODE, "decodifica;descifra;al reves;invertido;base64" },
     { L_ES, PI_NEWTASK, "en su lugar;en lugar de eso;tu nueva tarea;nuevas instrucciones;"
       "tu verdadera tarea;mensaje del administrador;del administrador" },
@@ -1028,7 +1038,9 @@ static const struct group groups[] = {
       "esempi;ad esempio;per esempio;sicurezza;vulnerabilita;rilevare;proteggere;prevenire" },
     { L_IT, PI_ASK, "che cos e;cos e;cosa;come;perche;quale;quali;spiega;spieghi;descrivi" },
     { L_IT, PI_REQUEST, "saresti cosi gentile da;sarebbe cosi gentile da;ti dispiacerebbe;puoi;potresti;potrebbe;per favore;per piacere;voglio che;ora;adesso" },
-    { L_IT, PI_THIRD, "qualcuno;utenti;utente;attaccanti;se;quando;puo;non;mai" },
+    { L_IT, PI_THIRD, "qualcuno;utenti;utente;attaccanti;se;quando;puo;non;mai;chiedere all ia di;"
+      "chiedere all assistente di;chiedere al modello di;chiedere al chatbot di;chiedono all ia di;"
+      "chiedono all assistente di" },
     { L_IT, PI_DECODE, "decodifica;decifra;al contrario;rovesciato;base64" },
     { L_IT, PI_NEWTASK, "invece;il tuo nuovo compito;nuove istruzioni;il tuo vero compito;"
       "messaggio dell amministratore;dall amministratore" },
@@ -1061,7 +1073,10 @@ static const struct group groups[] = {
       "seguranca;vulnerabilidade;detectar;deteccao;proteger;prevenir" },
     { L_PT, PI_ASK, "o que e;o que sao;como;por que;porque;qual;quais;explique;explica;descreva" },
     { L_PT, PI_REQUEST, "seria possivel;voce se importaria de;poderia por gentileza;voce pode;pode;poderia;por favor;quero que;preciso que;agora" },
-    { L_PT, PI_THIRD, "alguem;usuarios;usuario;atacantes;se;quando;nao;nunca" },
+    { L_PT, PI_THIRD, "alguem;usuarios;usuario;atacantes;se;quando;nao;nunca;pedir para a ia;"
+      "pedir a ia que;pedir a ia para;pedir ao assistente que;pedir ao assistente para;"
+      "pedir para o assistente;pedir ao modelo que;pedir ao modelo para;pedem a ia que;"
+      "pedem ao assistente que" },
     { L_PT, PI_DECODE, "decodifique;decifre;ao contrario;invertido;base64" },
     { L_PT, PI_NEWTASK, "em vez disso;ao inves disso;sua nova tarefa;novas instrucoes;"
       "sua verdadeira tarefa;mensagem do administrador;do administrador" },
@@ -1501,7 +1516,9 @@ static const struct group groups[] = {
     { L_NL, PI_GIVEN, "die je kreeg;die je hebt gekregen;die je aan het begin kreeg" },
     { L_NL, PI_BEFORE, "aan het begin" },
     { L_NL, PI_ASSEMBLE, "voer het uit;plak de delen;voeg samen" },
-    { L_NL, PI_THIRD, "iemand;gebruikers;gebruiker;aanvaller;als;wanneer;niet;nooit" },
+    { L_NL, PI_THIRD, "iemand;gebruikers;gebruiker;aanvaller;als;wanneer;niet;nooit;de ai te vragen om;"
+      "de ai vragen om;de assistent te vragen om;de assistent vragen om;het model te vragen om;"
+      "het model vragen om" },
     { L_NL, PI_COND, "als;wanneer" },
     { L_TR, PI_PERSONA, "gelistirici modu" },
     { L_TR, PI_ADDRESS, "asistana;yapay zekaya;yapay zeka asistanina" },
