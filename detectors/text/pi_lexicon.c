@@ -1951,6 +1951,27 @@ static const struct group groups[] = {
     { L_JA, PI_NEWROLE, "あなたの新しい任務;あなたの新しいタスク;あなたの新しい役割" },
     { L_KO, PI_TASKEND, "하던 작업은 그만;이전 작업은 잊어;현재 작업을 중단;너의 임무가 바뀌었" },
     { L_KO, PI_NEWROLE, "너의 새 임무;너의 새로운 임무;당신의 새 임무;너의 새 역할" },
+    /* ---- session 19: setting the rules aside, in the forms a polite request takes (held8's
+     * first run missed 7 of 14 polite injections, most of them "would you set your original
+     * instructions aside"): infinitives and particles after the object ("los te laten",
+     * "odłożyć na bok", "lägga ... åt sidan"), the verb stems of the verb-final languages
+     * ("脇に置いて", "내려놓아"), and the same verb in languages held8 did not miss it in
+     * (es it ru uk ar zh: held4's Russian and held6's Spanish were caught by them), so that
+     * the class, not the prompt, is covered. Probes (tune10): 6 of 6 such requests in it uk
+     * zh ar nl es caught (1 before), 0 of 8 phones, bags and budgets set aside flagged */
+    { L_NL, PI_OVERRIDE, "los te laten;loslaten;los laten;opzij leggen;opzij te leggen;leg opzij" },
+    { L_PL, PI_OVERRIDE, "odlozyc na bok;odloz na bok;odlozcie na bok;odlozyc;odstawic na bok;odstaw na bok" },
+    { L_SV, PI_OVERRIDE, "at sidan;lagga at sidan;att lagga at sidan" },
+    { L_JA, PI_OVERRIDE, "脇に置;わきに置;脇へ置;棚上げ;横に置" },
+    { L_KO, PI_OVERRIDE, "내려놓;내려 놓;제쳐 두;제쳐두;미뤄 두;미뤄두" },
+    { L_HI, PI_OVERRIDE, "एक तरफ रख;एक तरफ़ रख;किनारे रख;दरकिनार कर" },
+    { L_ES, PI_OVERRIDE, "olvidarte;olvidarse;olvidese;dejar a un lado;deja a un lado;hacer a un lado;haz a un lado;"
+      "no aplicar;no apliques;no aplique" },
+    { L_IT, PI_OVERRIDE, "accantonare;accantona;accantoni;mettere in disparte;metti in disparte" },
+    { L_RU, PI_OVERRIDE, "отложи в сторону;отложить в сторону;отложите в сторону;отставь в сторону" },
+    { L_UK, PI_OVERRIDE, "відклади вбік;відкласти вбік;відкладіть вбік;відклади убік;відкласти убік;відкладіть убік" },
+    { L_AR, PI_OVERRIDE, "ضع جانبا;تضع جانبا;أن تضع جانبا;ان تضع جانبا" },
+    { L_ZH, PI_OVERRIDE, "放在一边;搁置;暂时放下;先放下" },
 };
 
 #define PHRASE_WORDS 6
