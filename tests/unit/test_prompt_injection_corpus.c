@@ -186,7 +186,7 @@ static void test_held4(void **st)
 static void test_held5(void **st)
 {
     (void)st;
-    evaluate("held5", 0.97, 0.84, 0, 1.0);   /* totals only: its styles are not read (0.985 / 0.855 since session 18) */
+    evaluate("held5", 0.97, 0.84, 0, 1.0);   /* 0.985 / 0.868 since session 19 (misses read by class) */
 }
 
 /* The sixth blind set (session 17: 19 languages, all 32 styles, written before any run of that
@@ -196,7 +196,7 @@ static void test_held5(void **st)
 static void test_held6(void **st)
 {
     (void)st;
-    evaluate("held6", 0.97, 0.82, 0, 1.0);   /* 0.980 / 0.839 since session 18 */
+    evaluate("held6", 0.97, 0.82, 0, 1.0);   /* 0.980 / 0.847 since session 19 */
 }
 
 /* The seventh blind set (session 18: 23 languages, all 32 styles, security questions quoting
@@ -212,11 +212,13 @@ static void test_held7(void **st)
 
 /* The eighth blind set (session 19: 22 languages, 29 styles, policies, customer-support
  * scripts, prompt-template reviews, 'forget my previous question' in 19 languages; written
- * before any run of that session). Its first run (rules of 4edc9c7): 0.972 / 0.881. */
+ * before any run of that session). Its first run (rules of 4edc9c7, blind): 0.972 / 0.881;
+ * its flagged look-alikes and misses by class were then read, so it is a floor against
+ * regressions (1.000 / 0.932 after session 19's changes), no longer a blind measure. */
 static void test_held8(void **st)
 {
     (void)st;
-    evaluate("held8", 0.97, 0.88, 0, 1.0);
+    evaluate("held8", 0.99, 0.92, 0, 1.0);
 }
 
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
