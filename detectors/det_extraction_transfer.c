@@ -40,13 +40,15 @@
  *   (b) share90 >= share90_min and share99 >= share99_min and the answers' mean margin
  *       lies at least <margin_drop> below the reference's (out-of-distribution queries
  *       the model is unsure about: corroboration from the answers, not the inputs), and
- *       the odds of a contradicted answer (below) reach <margin_odds> (2) times the
- *       reference's: a model unsure of degraded records of its own task still answers
- *       the class they show (digits scanned black and white on a 50-tree forest, efficacy
- *       seed 2: 0.94 / 0.78, margin drop 0.33, odds 1.65, the only ordinary client (b)
- *       flagged in 300 transfer findings of 90 kept captures), where a transfer set has
- *       no class to show (its (b) firings: odds 2.54-50; a JbDA stream, caught first by
- *       PRADA, 2.03), or
+ *       either the odds of a contradicted answer (below) reach <margin_odds> (5) times the
+ *       reference's or the rows are far in the features' correlations more than in the
+ *       features one by one (joint_log: the client's mean lies <joint_z> reference sd above
+ *       the reference's own). A model unsure of degraded records of its own task still
+ *       answers much as the class they show, and the damage is feature by feature: digits
+ *       scanned black and white on a 50-tree forest reached odds 1.65-1.85 (efficacy seed 2)
+ *       and 3.54 (blind seed 3 or 4, flagged) at joint z 0.61-0.85; transfer sets' (b)
+ *       firings had odds 2.54-50 and, at odds below 5, joint z 1.21-1.87 (wine on
+ *       gradient-boosted trees), or
  *   (c) the service returns no scores (the margin is not measured), the same shares, and
  *       the odds of a contradicted answer are <contradiction_odds>
  *       times the reference's held-out rows' (counted as at least 2 %): the answers no
@@ -128,7 +130,7 @@
 struct tr_params {
     uint64_t reference_queries, reference_per_client, min_queries, active_rows;
     double recent_rows, strong90, strong99, strong_z, strong_log, share90_min, share99_min, margin_drop,
-           contradiction_odds, margin_odds, agree90, agree99, broad_z, peer_margin, memory_mb;
+           contradiction_odds, margin_odds, joint_z, agree90, agree99, broad_z, peer_margin, memory_mb;
     double keep;              /* 1 - 1/recent_rows */
     uint64_t budget;          /* memory_mb in bytes */
     int severity;
@@ -160,8 +162,10 @@ static const struct ig_param tr_param_rows[] = {
         .help = "corroboration: the client's mean top-1 minus top-2 probability lies this far below the reference's"),
     ROW("contradiction_odds", IG_PT_DOUBLE, contradiction_odds, .def = 6, .min = 1, .max = INFINITY, .flags = IG_PARAM_GT_MIN,
         .help = "corroboration from the labels alone, where the service returns no scores (with scores the margin is the evidence): the odds that the model's answer is not the class nearest the row (in the reference's class model) are this many times the reference's own (its held-out rows'; counted as at least 2 %)"),
-    ROW("margin_odds", IG_PT_DOUBLE, margin_odds, .def = 2, .min = 1, .max = INFINITY,
-        .help = "with margin_drop: the odds of a contradicted answer (as contradiction_odds) are at least this many times the reference's: a model unsure of degraded records of its own task still answers the class they show"),
+    ROW("margin_odds", IG_PT_DOUBLE, margin_odds, .def = 5, .min = 1, .max = INFINITY,
+        .help = "with margin_drop: the odds of a contradicted answer (as contradiction_odds) are at least this many times the reference's (or joint_z holds): a model unsure of degraded records of its own task still answers the class they show"),
+    ROW("joint_z", IG_PT_DOUBLE, joint_z, .def = 1, .min = 0, .max = INFINITY,
+        .help = "with margin_drop, in place of margin_odds: the client's rows are far from their class in the features' correlations more than in the features one by one (mean log of d2 over the per-feature sum of squared deviations) this many of the reference's standard deviations above the reference's own: records of another distribution, not records of the model's task degraded feature by feature"),
     ROW("agree90", IG_PT_DOUBLE, agree90, .def = 0.35, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
         .help = "share beyond the 90th percentile that fires when the answers corroborate twice: with scores, both the margin drop (margin_drop) and the contradiction odds (contradiction_odds)"),
     ROW("agree99", IG_PT_DOUBLE, agree99, .def = 0.1, .min = 0, .max = 1, .flags = IG_PARAM_GT_MIN,
@@ -213,6 +217,7 @@ struct tr_model {
     float    lmean, lsd;                                    /* mean and sd of the held-out rows' log d2 */
     float    inv_wsd[TR_FEAT];                              /* 1 / within-class sd (shrunk), z units */
     float    tmean, tsd;                                    /* ... of their log trimmed deviation */
+    float    jmean, jsd;                                    /* ... of their log joint excess */
     bool     fill_ok[TR_FEAT];                              /* a recurring value may be a fill */
     bool     fills_on;                                      /* ... in some feature */
     uint64_t judged;
@@ -226,6 +231,7 @@ struct tr_client {
     float    r_contra;        /* decayed: rows whose label is not their nearest class */
     uint64_t rows, next_alarm;
     uint32_t dups, edits, augs;           /* rows not counted, by why (saturate) */
+    float    r_joint;                     /* decayed: log joint excess (joint_log) */
     double   r_rows, r90, r99, r_log;     /* decayed counts of new samples, sum of log d2 */
     double   r_tlog, r_trows;             /* decayed: log trimmed deviation (rows without
                                            * probabilities), those rows */
@@ -417,6 +423,24 @@ static double trimmed_log(const struct tr_model *m, const float *z, int k)
     return log(fmax(sum, 0.0) / (keep ? keep : 1) + 1e-6);
 }
 
+/* The row's joint excess: log of its d2 from class k (the full precision: the features'
+ * correlations) over the sum of its per-feature squared deviations from k in within-class
+ * spreads (the same covariance's diagonal). A record of another distribution mapped onto
+ * the model's features keeps plausible values one by one but not their correlations (wine's
+ * transfer sets: +0.16 to +0.45 over the reference's mean, 0.7-2.1 of its sd, at their
+ * 100th query); a record of the model's task damaged feature by feature (digits scanned black
+ * and white) is far in both alike (+0.13 to +0.23, 0.6-1.3 sd; sessions 10-19's kept
+ * captures, 130 of them). */
+static double joint_log(const struct tr_model *m, const float *z, int k, double d2)
+{
+    double diag = 0;
+    for (uint32_t f = 0; f < m->nfeat; f++) {
+        double u = ((double)z[f] - m->zmean[k][f]) * m->inv_wsd[f];
+        diag += u * u;
+    }
+    return log((d2 + 1e-6) / (diag + 1e-6));
+}
+
 /* Whether another class the reference saw lies nearer the row than the answered class k
  * (w = P u from mahal2): with e = mu_k - mu_j, d2_j = d2_k + 2 w.e + e'P e, so one dot
  * product per class, no second matrix product. The reference's class model is a Gaussian
@@ -535,13 +559,20 @@ static void close_reference(struct tr_model *m)
     /* the held-out rows' d2; a client whose held-out rows sit far out (median d2 beyond
      * 3x the clients' median) is left out: an attacker present while the reference was
      * open would otherwise own its tail (1 % of the rows is q99) */
-    float all[TR_CAL], d2[TR_CAL], z[TR_FEAT], w[TR_FEAT], med[TR_CAL], one[TR_CAL], tl[TR_CAL];
+    float all[TR_CAL], d2[TR_CAL], z[TR_FEAT], w[TR_FEAT], med[TR_CAL], one[TR_CAL], tl[TR_CAL], jl[TR_CAL];
     bool out[TR_CAL] = { false }, contra[TR_CAL];
     for (uint32_t r = 0; r < m->ncal; r++) {
         int k = m->cal_label[r];
-        all[r] = m->n_cls[k] ? (float)mahal2(m, m->cal[r], 1, k, z, w) : INFINITY;
-        contra[r] = m->n_cls[k] ? contradicts(m, k, w) : true;
-        tl[r] = m->n_cls[k] ? (float)trimmed_log(m, z, k) : 0;
+        if (!m->n_cls[k]) {
+            all[r] = INFINITY;
+            contra[r] = true;
+            tl[r] = jl[r] = 0;
+            continue;
+        }
+        all[r] = (float)mahal2(m, m->cal[r], 1, k, z, w);
+        contra[r] = contradicts(m, k, w);
+        tl[r] = (float)trimmed_log(m, z, k);
+        jl[r] = (float)joint_log(m, z, k, all[r]);
     }
     uint32_t nk = 0, nbig = 0;
     float bigmed[TR_CAL];
@@ -596,7 +627,7 @@ static void close_reference(struct tr_model *m)
         m->fills_on |= m->fill_ok[f];
     }
     uint32_t n = 0, ncontra = 0;
-    double ls = 0, ls2 = 0, ts = 0, ts2 = 0;
+    double ls = 0, ls2 = 0, ts = 0, ts2 = 0, js = 0, js2 = 0;
     for (uint32_t r = 0; r < m->ncal; r++)
         if (!out[r] && isfinite(all[r])) {
             double l = log(all[r] + 1e-6);
@@ -604,6 +635,8 @@ static void close_reference(struct tr_model *m)
             ls2 += l * l;
             ts += tl[r];
             ts2 += (double)tl[r] * tl[r];
+            js += jl[r];
+            js2 += (double)jl[r] * jl[r];
             ncontra += contra[r];
             d2[n++] = all[r];
         }
@@ -614,6 +647,8 @@ static void close_reference(struct tr_model *m)
     m->lsd = (float)sqrt(fmax(ls2 / n - (ls / n) * (ls / n), 1e-4));
     m->tmean = (float)(ts / n);
     m->tsd = (float)sqrt(fmax(ts2 / n - (ts / n) * (ts / n), 1e-4));
+    m->jmean = (float)(js / n);
+    m->jsd = (float)sqrt(fmax(js2 / n - (js / n) * (js / n), 1e-4));
     qsort(d2, n, sizeof d2[0], ig_cmp_float);
     m->q90 = d2[(uint32_t)(0.90 * (n - 1) + 0.5)];
     /* The empirical 99th percentile of a few hundred held-out rows is their second or third
@@ -655,7 +690,8 @@ static const char tr_remediation[] =
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct tr_params *p,
                   const struct tr_model *m, const struct tr_client *c, double s90, double s99,
-                  double lz, double lr, double tz, double drop, double contra, double others, int why)
+                  double lz, double lr, double tz, double jz, double drop, double contra, double others,
+                  int why)
 {
     struct ig_finding f;
     ig_finding_init(&f, NAME, ev);
@@ -693,6 +729,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     ig_finding_score(&f, "log_distance_z", lz);
     ig_finding_score(&f, "log_distance_ratio", lr);
     ig_finding_score(&f, "broad_distance_z", tz);
+    ig_finding_score(&f, "joint_distance_z", jz);
     ig_finding_score(&f, "others_share_beyond_q90", others);
     ig_finding_score(&f, "margin_drop", drop);
     ig_finding_score(&f, "contradicted_share", contra);
@@ -989,7 +1026,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
 {
     const struct tr_params *p = &g->p;
     const float *x = ev->inputs + (size_t)row * ev->features;
-    float z[TR_FEAT], w[TR_FEAT];
+    float z[TR_FEAT] = { 0 }, w[TR_FEAT];   /* set by mahal2 (gcc cannot tell once inlined) */
     int k = label < TR_CLS ? label : TR_CLS - 1;
     double d2 = m->n_cls[k] ? mahal2(m, x, m->stride, k, z, w) : INFINITY;
     if (!m->n_cls[k])
@@ -1002,6 +1039,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
         c->edits += c->edits < UINT32_MAX;
     if (rel)
         return;
+    double jrow = m->n_cls[k] ? joint_log(m, z, k, d2) : m->jmean;
     bool filled[TR_FEAT];
     uint32_t nfill = m->fills_on ? fills_mark(g, m, c, x, z, filled) : 0;
     /* only d2 (the shares beyond q90 / q99, the mean log d2) sees the fills marginalised:
@@ -1012,6 +1050,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
         int kf = k;
         memcpy(zf, z, sizeof zf);
         d2 = fills_marginalise(m, &kf, zf, wf, filled, nfill, d2);
+        jrow = joint_log(m, zf, kf, d2 * (m->nfeat - nfill) / m->nfeat);
     }
     /* an augmented copy is looked for only where it would count as evidence (beyond q90 or
      * contradicted): the search costs ~1 us per row of a batched request at d = 64 */
@@ -1030,6 +1069,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     c->r90 = c->r90 * p->keep + (d2 > m->q90);
     c->r99 = c->r99 * p->keep + (d2 > m->q99);
     c->r_contra = (float)(c->r_contra * p->keep + contra_row);
+    c->r_joint = (float)(c->r_joint * p->keep + jrow);
     /* log d2, at most 10 sd above the reference's mean (a class it never saw: that) */
     double l = isfinite(d2) ? log(d2 + 1e-6) : INFINITY, lmax = m->lmean + 10.0 * m->lsd;
     c->r_log = c->r_log * p->keep + (l < lmax ? l : lmax);
@@ -1049,6 +1089,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
     double s90 = c->r90 / c->r_rows, s99 = c->r99 / c->r_rows;
     double lr = c->r_log / c->r_rows - m->lmean, lz = lr / m->lsd;
     double tz = c->r_trows > 0 ? (c->r_tlog / c->r_trows - m->tmean) / m->tsd : 0;
+    double jz = (c->r_joint / c->r_rows - m->jmean) / m->jsd;
     peer_put(m, c, (float)s90, c->r_rows);
     uint64_t seen = c->rows + c->dups + c->edits + (uint64_t)c->augs;
     if (seen < c->next_alarm || 2 * c->rows < p->min_queries)
@@ -1073,11 +1114,11 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
                  odds >= p->contradiction_odds;
     bool broad = !measured && s90 >= p->agree90 && s99 >= p->agree99 && odds >= p->contradiction_odds &&
                  tz >= p->broad_z;
-    int why = strong ? 0 : shares && drop >= p->margin_drop && odds >= p->margin_odds ? 1
+    int why = strong ? 0 : shares && drop >= p->margin_drop && (odds >= p->margin_odds || jz >= p->joint_z) ? 1
             : shares && !measured && odds >= p->contradiction_odds ? 2 : agree ? 3 : broad ? 4 : -1;
     double others = why >= 0 ? others_median(p, m, c->key) : 0;
     if (why >= 0 && s90 >= others + p->peer_margin) {
-        alarm(call, ev, p, m, c, s90, s99, lz, lr, tz, drop, contra, others, why);
+        alarm(call, ev, p, m, c, s90, s99, lz, lr, tz, jz, drop, contra, others, why);
         c->next_alarm = seen * 10;
     } else {
         c->next_alarm = seen + p->min_queries / 10;
