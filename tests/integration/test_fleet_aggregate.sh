@@ -213,7 +213,13 @@ if lost:
 # measured 0-32 rows in 24 windows of 8 runs):
 # at most 16 rows or 5 % of a window. Both flag a client on the event that raised its
 # finding, so a window closing before the client's next event keeps its rows out on both
-# (the fleet flagged it one event later: 554 vs 607 in CI); and flagged clients count as
+# (the fleet flagged it one event later: 554 vs 607 in CI); but the event that raised it may
+# itself be a request in flight at the window's last row: one sensor, taking it as its
+# response completed, flagged the client before the close, the fleet (by request time)
+# after, and every row of that client in the window moves (the score harvester's 88 rows:
+# 568 vs 480, its finding's request 62 ms after the window's end on both sides). Such a
+# client's rows in the window (a first finding on either side within 0.5 s of the window's
+# end) are added to the tolerance. Flagged clients count as
 # the population only when nearly all are flagged, which this traffic (six attackers and
 # six ordinary clients) is far from (a majority rule flipped on one side only: 0 vs 202).
 # The same drift findings.
@@ -241,8 +247,16 @@ for a, b in zip(rone, rc):
         bad.append(f"drift window {wa['index']}: another window or reference in C: {a['model']} {ra} / {b['model']} {rb}")
     elif verdict(a) != verdict(b):
         bad.append(f"drift window {wa['index']}: verdict {verdict(a)} vs {verdict(b)} in C")
-    elif abs(ea - eb) > max(16, 0.05 * (wa["rows"] + ea)):
-        bad.append(f"drift window {wa['index']}: {ea} rows of flagged clients kept out vs {eb} in C")
+    else:
+        lo, hi = us(wa["start"]), us(wa["end"])
+        edge = min(hi, us(wb["end"])) - 500000, max(hi, us(wb["end"])) + 500000
+        moved = {src for src, (t, _) in list(first(one).items()) + list(first(fleetC).items())
+                 if edge[0] <= t * 1000 <= edge[1]}
+        slack = sum(r for src in moved for t, r in rows[src] if lo <= t <= hi)
+        if slack:
+            print(f"  window {wa['index']}: clients flagged at its end {sorted(moved)}: {slack} rows of tolerance")
+        if abs(ea - eb) > max(16, 0.05 * (wa["rows"] + ea)) + slack:
+            bad.append(f"drift window {wa['index']}: {ea} rows of flagged clients kept out vs {eb} in C")
 # A drift.features finding on one side only is accepted when its decision hung on one
 # feature's test: exactly the threshold's count of drifted features (drift_share of the
 # shipped rules), where a few rows more or less at a window's edge flip one test. Seen in
