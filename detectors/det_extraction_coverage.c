@@ -63,25 +63,20 @@
  * samples and doubles as it fills, each step charged to memory_mb (refused at first: the
  * client is judged without one; refused later: the ring stays the size it has). Searching
  * every row and pair costs ~4 x history x 32 multiply-adds per distinct sample (~47 us at
- * the default history); the pruned search (judge_fast) makes the same decisions for a
- * fraction of that: each stored row also has int8 codes (kernels.h, struct ig_cq8: a byte
- * per sampled feature at a scale the model's reference sets, the codes' squared sum and an
- * upper bound on the row's distance from them), so a sweep of a history that is rarely
- * still in cache when the client's next row comes reads a quarter of the row's bytes and
- * gets every distance within proven bounds from exact integer sums (VNNI where the CPU has
- * it); rows and pairs whose bounds could meet a condition are decided on the exact rows by
- * the reference's arithmetic. Once a client has repeated a record, a hash table of its
- * stored rows' bits answers exact repeats (distance 0: a repeat whatever the other rows
- * are) before any search (hist_seen).
+ * the default history); the pruned search (judge_fast: SIMD dot products pick candidates
+ * with wide margins, the same arithmetic decides them) makes the same decisions for a
+ * tenth of that. The history is kept exactly in two 16-bit planes (kernels.h, struct
+ * ig_vsplit): the searches' estimates read the top halves only, half the bytes of a history
+ * that is rarely still in cache when the client's next row comes. Once a client has repeated
+ * a record, a hash table of its stored rows' bits answers exact repeats (distance 0: a
+ * repeat whatever the other rows are) before any search (hist_seen).
  *
  * The reference is learned from live traffic: clients present from the start teach it,
  * each a bounded share; rows sent while it is being learned are not judged. Memory: the
  * model slice is ~18 KiB, the client slice ~0.6 KiB, plus a judged client's history of
- * its distinct samples so far (~5 x min(d, 32) + 20 B each: the row, its codes, their
- * squared sum and error bound, its pivot bound and two repeat-table entries; rounded up to
- * a power of two and 16, and past 16 samples its pivots, 4 x (min(d, 32) + 1) B per class
- * with reference rows, rounded up to 4 classes: ~91 KiB by default on 4 classes, within
- * memory_mb);
+ * its distinct samples so far (~4 x min(d, 32) + 16 B each, rounded up to a power of two
+ * and 16, and past 16 samples its pivots, 4 x (min(d, 32) + 1) B per class with reference
+ * rows, rounded up to 4 classes: ~73 KiB by default on 4 classes, within memory_mb);
  * nothing is allocated per query but the history's growth. */
 #include <math.h>
 #include <stdatomic.h>
@@ -182,63 +177,9 @@ static const uint32_t cv_scan_len[CV_SCANS] = { CV_BURST, 32, CV_WIN };
 #define CV_SMALL 16           /* rows kept row-major (and judged by the reference) first */
 #define CV_TAME 1e6f          /* |z| beyond it: the row is judged by the reference path */
 
-/* A history's rows past CV_SMALL of them: one allocation grown by realloc (doubling is one
- * heap call), the rows row-major from a 64-byte boundary (a row read exactly touches one or
- * two lines at 32 features, where a blocked layout scattered it over 17), then <naux>
- * planes of cap 32-bit entries (cv_aux: the repeat table, the rows' int8 codes). */
-struct cv_set {               /* 32 B */
-    void    *mem;
-    float   *row;             /* cap x nfeat */
-    uint32_t cap;             /* a multiple of 16 (a block of the codes) */
-    uint32_t naux, nfeat, unused;
-};
-
-/* realloc aligns to 16 at least: room to start the rows on the next 64-byte boundary */
-#define CV_SET_PAD 63
-
-static size_t set_bytes(uint32_t nfeat, uint32_t cap, uint32_t naux)
-{
-    cap = (cap + 15) & ~15u;
-    return (size_t)cap * (nfeat + naux) * sizeof(float) + CV_SET_PAD;
-}
-
-static inline float *set_aux(const struct cv_set *s, uint32_t j)
-{
-    return s->row + (size_t)s->cap * (s->nfeat + j);
-}
-
-/* Grows to <cap> (rounded up to 16), keeping the rows and planes (new entries zero); false
- * when refused (then unchanged). Each plane moves up to its new offset, the last first:
- * the rows grow by at least 16 x 4 bytes, more than the alignment can shift by, so no move
- * overwrites a plane not yet moved. */
-static bool set_reserve(struct cv_set *s, uint32_t cap)
-{
-    cap = (cap + 15) & ~15u;
-    if (s->mem && cap <= s->cap)
-        return true;
-    const uint32_t was = s->mem ? s->cap : 0;
-    const size_t r0 = (size_t)was * s->nfeat * sizeof(float), r1 = (size_t)cap * s->nfeat * sizeof(float);
-    const size_t a0 = (size_t)was * sizeof(float), a1 = (size_t)cap * sizeof(float);
-    const size_t pad0 = s->mem ? (size_t)((uint8_t *)s->row - (uint8_t *)s->mem) : 0;
-    uint8_t *m = realloc(s->mem, set_bytes(s->nfeat, cap, s->naux));
-    if (!m)
-        return false;
-    uint8_t *base = m + ((64 - ((uintptr_t)m & 63)) & 63), *old = m + pad0;
-    for (uint32_t j = s->naux; j-- > 0;) {
-        memmove(base + r1 + j * a1, old + r0 + j * a0, a0);
-        memset(base + r1 + j * a1 + a0, 0, a1 - a0);
-    }
-    memmove(base, old, r0);
-    memset(base + r0, 0, r1 - r0);
-    s->mem = m;
-    s->row = (float *)base;
-    s->cap = cap;
-    return true;
-}
-
 /* A client's last <cap> distinct samples (sampled features / reference sd), a ring, grown
- * on demand: row-major in <small> up to CV_SMALL rows (2, 4, 8, 16), then in a set with
- * its codes that doubles up to <cap>. Ring slot i is row i of either store. */
+ * on demand: row-major in <small> up to CV_SMALL rows (2, 4, 8, 16), then in a blocked set
+ * (kernels.h) that doubles up to <cap>. Ring slot i is row i of either store. */
 struct cv_hist {              /* 72 B: every judged client has one */
     uint32_t n, head, cap;
     uint32_t room;            /* rows allocated: the row-major store while <= CV_SMALL */
@@ -255,8 +196,10 @@ struct cv_hist {              /* 72 B: every judged client has one */
                                * of pivot p at [f * pivot_stride(npivot) + p], their squared
                                * lengths in row nfeat, zero past npivot */
     };
-    struct cv_set set;        /* afterwards; in its aux planes the repeat table over the
-                               * rows' bits (hist_seen) and the rows' int8 codes (hist_cq8) */
+    struct ig_vsplit set;     /* with the pivots, each row's squared length (float sum in
+                               * feature order) in its aux floats (hist_norm), its nearest
+                               * pivot and an upper bound on its distance to it (hist_pivot),
+                               * its bits' hash and the repeat table over them (hist_seen) */
 };
 
 /* The row-major store (room <= CV_SMALL), before the set */
@@ -265,66 +208,29 @@ static inline bool hist_small(const struct cv_hist *h)
     return h->room <= CV_SMALL;
 }
 
-/* The set's first two aux planes: the repeat table (hist_seen), 2 x cap 32-bit entries,
- * each the top 16 bits of a row's hash (its tag, which also gives its home) over slot + 1
- * (0: empty); linear probing. A lookup reads one line of it. */
-#define CV_SEEN_PLANE 0
-/* slot + 1 in 16 bits: larger histories go without the table */
-#define CV_SEEN_MAXCAP 32768u
-
-static inline uint32_t *hist_seen(const struct cv_hist *h)
-{
-    return (uint32_t *)set_aux(&h->set, CV_SEEN_PLANE);
-}
-
-/* Then per row its nearest pivot and an upper bound on its distance to it (hist_pivot),
- * and the rows' int8 codes for judge_fast's estimates (kernels.h, struct ig_cq8): their
- * levels' squared sums, their errors, and a plane per group of 4 sampled features. */
-#define CV_PIVOT_PLANE (CV_SEEN_PLANE + 2)
-#define CV_QNORM_PLANE (CV_PIVOT_PLANE + 1)
-#define CV_QERR_PLANE (CV_QNORM_PLANE + 1)
-#define CV_CODE_PLANE (CV_QERR_PLANE + 1)
-
-static inline uint32_t code_groups(uint32_t nfeat)
-{
-    return (nfeat + 3) / 4;
-}
-
-/* The set's aux planes for rows of nfeat sampled features (at most 13) */
-static inline uint32_t cv_aux(uint32_t nfeat)
-{
-    return CV_CODE_PLANE + code_groups(nfeat);
-}
-
-static inline int8_t *hist_codes(const struct cv_hist *h)
-{
-    return (int8_t *)set_aux(&h->set, CV_CODE_PLANE);
-}
-
-static inline int32_t *hist_qnorm(const struct cv_hist *h)
-{
-    return (int32_t *)set_aux(&h->set, CV_QNORM_PLANE);
-}
-
-static inline float *hist_qerr(const struct cv_hist *h)
-{
-    return set_aux(&h->set, CV_QERR_PLANE);
-}
-
-/* The kernels' view of the codes (scale: the model's, cv_model.q8_scale) */
-static inline struct ig_cq8 hist_cq8(const struct cv_hist *h, float scale)
-{
-    return (struct ig_cq8){ .codes = hist_codes(h), .plane = (size_t)h->set.cap * 4, .norm = hist_qnorm(h),
-                            .err = hist_qerr(h), .piv = set_aux(&h->set, CV_PIVOT_PLANE), .n = h->n,
-                            .groups = code_groups(h->nfeat), .scale = scale };
-}
-
 /* Pivots side by side, a multiple of 4 (vector lanes) */
 static inline uint32_t pivot_stride(uint32_t npivot)
 {
     return (npivot + 3) & ~3u;
 }
 
+/* The rows' squared lengths (the set's aux floats), once the history is a set. */
+static inline float *hist_norm(const struct cv_hist *h)
+{
+    return ig_vsplit_aux(&h->set);
+}
+
+/* The two aux planes of the set after the pivots': the repeat table (hist_seen), 2 x cap
+ * 32-bit entries, each the top 16 bits of a row's hash (its tag, which also gives its
+ * home) over slot + 1 (0: empty); linear probing. A lookup reads one line of it. */
+#define CV_SEEN_PLANE (IG_SEG_PIVOT_PLANE + 1)
+/* slot + 1 in 16 bits: larger histories go without the table */
+#define CV_SEEN_MAXCAP 32768u
+
+static inline uint32_t *hist_seen(const struct cv_hist *h)
+{
+    return (uint32_t *)ig_vsplit_aux_plane(&h->set, CV_SEEN_PLANE);
+}
 
 struct cv_stat {
     double n, mean, m2;
@@ -344,8 +250,6 @@ struct cv_model {
      * within-class variance a class's own spread is shrunk toward (spread) */
     double   pool_m2[CV_FEAT], pool_n[CV_FEAT];
     float    inv_sd[CV_FEAT];
-    float    q8_scale;        /* the histories' int8 codes: a level is this many sd (hist_cq8) */
-    double   q8_off[CV_FEAT]; /* -128 levels, for the kernels' q8_levels */
     /* once the reference is closed: per class and sampled feature, the spread rms_z and
      * near_dup divide by (spread(): 0 with fewer than 2 reference rows, not used), the
      * same doubles they computed per row (two square roots and a division each) */
@@ -431,7 +335,7 @@ static void cv_evict(const struct ig_call *call)
     if (c->hist) {
         g->mem_ops->uncharge(g->mem, c->hist->bytes);
         free(hist_small(c->hist) ? c->hist->small : c->hist->pivot);
-        free(c->hist->set.mem);   /* its codes and repeat table with it */
+        ig_vsplit_free(&c->hist->set);   /* the squared lengths with it */
         free(c->hist);
         c->hist = NULL;
     }
@@ -635,18 +539,6 @@ static void typical_range(struct cv_model *m)
     for (uint32_t k = 0; k < CV_CLS; k++)
         for (uint32_t f = 0; f < m->nfeat; f++)
             m->den[k][f] = spread(m, k, f);
-    /* the codes' scale: the reference's ranges (in sd) fill the 255 levels; a value beyond
-     * them is clamped and its row's error bound says so (any scale decides alike) */
-    float reach = 0;
-    for (uint32_t f = 0; f < m->nfeat; f++) {
-        float zlo = fabsf((m->lo[f] - (float)m->all[f].mean) * m->inv_sd[f]);
-        float zhi = fabsf((m->hi[f] - (float)m->all[f].mean) * m->inv_sd[f]);
-        reach = zlo > reach ? zlo : reach;
-        reach = zhi > reach ? zhi : reach;
-    }
-    m->q8_scale = reach >= 1e-20f && reach <= 1e30f ? reach / 127 : 1;
-    for (uint32_t f = 0; f < CV_FEAT; f++)
-        m->q8_off[f] = -128.0 * m->q8_scale;
 }
 
 /* -1 while fewer than CV_WIN_MIN distinct samples were judged */
@@ -657,11 +549,13 @@ static double interp_share(const struct cv_client *c)
     return __builtin_popcountll(c->interp_bits & ((1ull << CV_WIN) - 1)) / (double)c->win;
 }
 
-/* Row i of the history (<tmp>: unused, the rows are row-major in either store) */
+/* Row i of the history: a pointer into the row-major store, or a copy in <tmp>. */
 static const float *hist_row(const struct cv_hist *h, uint32_t i, float *tmp)
 {
-    (void)tmp;
-    return (hist_small(h) ? h->small : h->set.row) + (size_t)i * h->nfeat;
+    if (hist_small(h))
+        return h->small + (size_t)i * h->nfeat;
+    ig_vsplit_get(&h->set, i, tmp);
+    return tmp;
 }
 
 static bool tame(const float *z, uint32_t nf)
@@ -784,27 +678,12 @@ static int judge_ref(const struct cv_hist *h, const float *z, float tol2)
     return 0;
 }
 
-/* |z|^2 in four partial sums (no serial chain of nf adds): for bounds whose slack dwarfs the
- * order of a float sum (32 x 2^-24 of it), never for a decision */
 static float sq(const float *z, uint32_t nf)
 {
-    float s[4] = { 0, 0, 0, 0 };
-    uint32_t f = 0;
-    for (; f + 4 <= nf; f += 4)
-        for (int j = 0; j < 4; j++)
-            s[j] += z[f + j] * z[f + j];
-    for (; f < nf; f++)
-        s[0] += z[f] * z[f];
-    return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
-/* u = z - a (as diff) and |u|^2 as sq sums it: the pair filter's uu (its slack covers the
- * order); on_segment gets diff's own sum */
-static float diff_fast(const float *z, const float *a, float *u, uint32_t nf)
-{
+    float s = 0;
     for (uint32_t f = 0; f < nf; f++)
-        u[f] = z[f] - a[f];
-    return sq(u, nf);
+        s += z[f] * z[f];
+    return s;
 }
 
 /* Per pivot p < pivot_stride(h->npivot), out[p] = sum_f x[f] c_p[f]: the pivots side by side, so that
@@ -819,6 +698,123 @@ static void pivot_dots(const struct cv_hist *h, const float *x, float *out)
         for (uint32_t p = 0; p < ps; p++)
             out[p] += xf * c[p];
     }
+}
+
+/* Margins of judge_fast per unit of the squared lengths involved. 1e-4 covers the float
+ * sums of the estimates and of the reference's arithmetic; IG_VSPLIT_EPS the estimates' dot
+ * products (kernels.h): |z.b - est| <= eps
+ * (|z|^2 + |b|^2) / 2, so a squared distance |z|^2 + |b|^2 - 2 z.b is off by at most eps
+ * (|z|^2 + |b|^2). In the pair filter (dots_body.h) the margin m must exceed the error of
+ * |b - a|^2 (eps (|a|^2 + |b|^2)) and that of (z - a).(b - a) plus 0.9 times the former
+ * (eps (1.4 |a|^2 + 0.5 |z|^2 + 1.9 |b|^2)): 1.5 eps per unit of |z|^2 + |a|^2 + 2 |b|^2 +
+ * |z - a|^2. */
+#define CV_EST (1e-4f + IG_VSPLIT_EPS)
+#define CV_PREF 32   /* nearest candidates whose rows are requested together */
+#define CV_SEG_REL (1e-4f + 1.5f * IG_VSPLIT_EPS)
+
+/* Floats of judge_fast's work for a history of n rows: the distances, the kernels' work
+ * (3 n) and the bit masks (4 x ceil(n / 16) 16-bit words). */
+static size_t fast_work(uint32_t n)
+{
+    return 4 * (size_t)n + 2 * (((size_t)n + 15) / 16);
+}
+
+/* The same judgement, exact, at a fraction of the cost (blocked history of tame rows; w
+ * holds fast_work(h->n) floats). Squared distances are expanded as |x|^2 + |y|^2 - 2 x.y
+ * with the dot products of the kernels on the hi plane of the history (ig_kern_ops.cov_near:
+ * all rows against the sample; cov_pairs: against its 3 nearest at once), each within
+ * IG_VSPLIT_EPS (|x|^2 + |y|^2) / 2 of the exact one (CV_EST above). Margins wider than that
+ * pick candidates, and the reference arithmetic on the exact rows decides every one:
+ *  - nearest: a row whose estimate minus its margin exceeds the third smallest estimate
+ *    plus margin cannot be among the reference's 3 nearest; the others are measured
+ *    exactly and ranked as near3 does (in slot order, as the reference meets them);
+ *  - pairs: for one of the nearest, a, and every row b: |b - a|^2 and, by the law of
+ *    cosines, (z - a).(b - a) = (|z - a|^2 + |b - a|^2 - |z - b|^2) / 2 give t and the
+ *    residual of z from the line a-b; a pair that misses a condition by more than the
+ *    margin (m below, and its effect on the residual) cannot meet it in the reference.
+ *    The few left go through on_segment.
+ * Cost: 4 x history x nf multiply-adds in the kernels, their filters in registers, bit
+ * masks out. */
+static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float *w)
+{
+    const uint32_t nf = h->nfeat, n = h->n, nblk = (n + 15) / 16;
+    const float *nb = hist_norm(h);
+    float *dz = w, *work = w + n, tmp[CV_FEAT];
+    uint16_t *bits = (uint16_t *)(w + 4 * (size_t)n);   /* candidates, then pair flags */
+    const struct ig_kern_ops *ops = ig_kern();
+    const float zz = sq(z, nf);
+    ops->cov_near(&h->set, z, zz, nb, CV_EST, dz, bits);
+    uint32_t best[3] = { 0, 0, 0 }, nbest = 0;
+    float bd[3] = { INFINITY, INFINITY, INFINITY };
+    /* the candidates' exact rows are asked for first, so their lo plane misses overlap;
+     * beyond CV_PREF of them (rows at nearly one distance) the rest are measured as found */
+    uint32_t cand[CV_PREF], nc = 0, resume = n;
+    for (uint32_t b = 0; b < nblk && resume == n; b++)
+        for (uint32_t m = bits[b]; m; m &= m - 1) {
+            uint32_t i = 16 * b + (uint32_t)__builtin_ctz(m);
+            if (nc == CV_PREF) {
+                resume = i;
+                break;
+            }
+            cand[nc++] = i;
+            ig_vsplit_prefetch(&h->set, i);
+        }
+    /* the candidates' rows, then their distances four at a time (as dist2), ranked in order */
+    float rows[CV_PREF][CV_FEAT], d2[CV_PREF];
+    const float *rp[CV_PREF];
+    for (uint32_t c = 0; c < nc; c++) {
+        ig_vsplit_get(&h->set, cand[c], rows[c]);
+        rp[c] = rows[c];
+    }
+    for (uint32_t c = 0; c < nc; c += 4)
+        dist2_4(z, rp + c, nc - c < 4 ? nc - c : 4, nf, d2 + c);
+    for (uint32_t c = 0; c < nc; c++)
+        near3(d2[c], cand[c], bd, best, &nbest);
+    for (uint32_t i = resume; i < n; i++)
+        if (bits[i / 16] >> (i % 16) & 1)
+            near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nbest);
+    if (nbest && bd[0] <= 0.01f * nf)
+        return -1;
+    /* the nearest rows: from the candidates' copies when they are there */
+    float at[3][CV_FEAT], u[3][CV_FEAT];
+    const float *q[3];
+    for (uint32_t k = 0; k < nbest; k++) {
+        uint32_t c = 0;
+        while (c < nc && cand[c] != best[k])
+            c++;
+        q[k] = c < nc ? rows[c] : hist_row(h, best[k], at[k]);
+    }
+    if (nbest && one_edit(z, q[0], nf))
+        return -2;
+    if (n < 8 || nbest == 0)
+        return 0;
+    struct ig_seg_query sq_[3];
+    /* per nearest row a and pivot c: |a - c|^2 - |z - c|^2 = |a|^2 - |z|^2 + 2 (z - a).c,
+     * with a slack of 1e-4 of 2|a|^2 + 2|z|^2 + 4|c|^2 + |z - a|^2 (>= |a - c|^2 + |z - c|^2
+     * + |z - a|^2, as kernels.h asks; these float sums err by far less) */
+    float lift[3][IG_SEG_PIVOTS] = { { 0 } }, uc[IG_SEG_PIVOTS];
+    const float *cc = h->pivot + (size_t)nf * pivot_stride(h->npivot);
+    for (uint32_t k = 0; k < nbest; k++) {
+        const float aa = nb[best[k]], uu = diff(z, q[k], u[k], nf);
+        sq_[k] = (struct ig_seg_query){ zz, aa, uu, 0.25f * nf * 0.9999f, tol2 * 1.0001f, CV_SEG_REL,
+                                        lift[k] };
+        pivot_dots(h, u[k], uc);
+        const float base = aa - zz, slack = 1e-4f * (2 * aa + 2 * zz + uu);
+        for (uint32_t p = 0; p < h->npivot; p++)
+            lift[k][p] = base + 2 * uc[p] + (slack + 4e-4f * cc[p]);
+    }
+    unsigned any = ops->cov_pairs(&h->set, q, nbest, nb, dz, sq_, work, bits);
+    for (uint32_t k = 0; k < nbest; k++) {
+        if (!(any >> k & 1))
+            continue;
+        for (uint32_t b = 0; b < nblk; b++)
+            for (uint32_t m = bits[k * nblk + b]; m; m &= m - 1) {
+                uint32_t i = 16 * b + (uint32_t)__builtin_ctz(m);
+                if (i != best[k] && on_segment(u[k], sq_[k].uu, q[k], hist_row(h, i, tmp), nf, tol2))
+                    return 1;
+            }
+    }
+    return 0;
 }
 
 /* Row <at> of the set (squared length yy): its nearest pivot and an upper bound on its
@@ -841,171 +837,7 @@ static void hist_pivot(struct cv_hist *h, uint32_t at, const float *z, float yy)
         }
     }
     float rho = sqrtf(fmaxf(bd, 0) + 1e-5f * (yy + cc[best])) * (1 + 0x1p-12f);
-    set_aux(&h->set, CV_PIVOT_PLANE)[at] = ig_seg_pivot_pack(rho, best);
-}
-
-/* z's int8 levels at the model's scale (kernels.h, struct ig_cq8; 0 past nf, up to a group
- * of 4; the kernels' q8_levels in double with offset -128 levels), c = sum lv^2 - 256 sum
- * lv, and *err >= |z - zhat| (its double sums' rounding covered: 1e-6 of it and of a
- * level). Returns the levels' squared sum. */
-static int32_t q8_levels(const struct cv_model *m, const float *z, uint32_t nf, uint8_t *lv, int32_t *c,
-                         float *err)
-{
-    int32_t sum;
-    double e2;
-    int32_t sq = ig_kern()->q8_levels(z, m->q8_off, nf, 1.0 / m->q8_scale, m->q8_scale, lv, &sum, &e2);
-    for (uint32_t f = nf; f < 4 * code_groups(nf); f++)
-        lv[f] = 0;
-    *c = sq - 256 * sum;
-    *err = (float)(sqrt(e2) * (1 + 1e-6) + 1e-6 * m->q8_scale);
-    return sq;
-}
-
-/* Row <at>'s codes from its values z */
-static void hist_code(struct cv_hist *h, uint32_t at, const float *z, const struct cv_model *m)
-{
-    uint8_t lv[CV_FEAT];
-    int32_t c;
-    int8_t *codes = hist_codes(h) + 4 * (size_t)at;
-    const size_t plane = (size_t)h->set.cap * 4;
-    hist_qnorm(h)[at] = q8_levels(m, z, h->nfeat, lv, &c, &hist_qerr(h)[at]);
-    for (uint32_t g = 0; g < code_groups(h->nfeat); g++) {   /* a code is its level - 128 */
-        uint32_t w;
-        memcpy(&w, lv + 4 * g, 4);
-        w ^= 0x80808080u;
-        memcpy(codes + g * plane, &w, 4);
-    }
-}
-
-/* A stored row as a query of the pair filter: its levels back from its codes */
-static struct ig_cq8_q hist_query(const struct cv_hist *h, uint32_t i, uint8_t *lv)
-{
-    const int8_t *codes = hist_codes(h) + 4 * (size_t)i;
-    const size_t plane = (size_t)h->set.cap * 4;
-    const uint32_t ng = code_groups(h->nfeat);
-    int32_t sum = 0;
-    for (uint32_t g = 0; g < ng; g++) {
-        uint32_t w;
-        memcpy(&w, codes + g * plane, 4);
-        w ^= 0x80808080u;   /* levels */
-        if (g + 1 == ng && h->nfeat % 4)   /* 0 past nf */
-            w &= 0xffffffffu >> (8 * (4 - h->nfeat % 4));
-        memcpy(lv + 4 * g, &w, 4);
-        sum += (int32_t)((w & 0xff) + (w >> 8 & 0xff) + (w >> 16 & 0xff) + (w >> 24));
-    }
-    return (struct ig_cq8_q){ .lv = lv, .c = hist_qnorm(h)[i] - 256 * sum, .e = hist_qerr(h)[i] };
-}
-
-#define CV_PREF 32   /* nearest candidates whose rows are requested together */
-
-/* Asks for row i's line(s) (the search read only its codes) */
-static inline void hist_prefetch(const struct cv_hist *h, uint32_t i)
-{
-    const char *r = (const char *)(h->set.row + (size_t)i * h->nfeat);
-    __builtin_prefetch(r);
-    __builtin_prefetch(r + h->nfeat * sizeof(float) - 1);
-}
-
-/* Floats of judge_fast's work for a history of n rows: the bounds (2 x n rounded up to 16)
- * and the bit masks (4 x ceil(n / 16) 16-bit words). */
-static size_t fast_work(uint32_t n)
-{
-    const size_t nblk = ((size_t)n + 15) / 16;
-    return 32 * nblk + 2 * nblk;
-}
-
-/* The same judgement, exact, at a fraction of the cost (set of tame rows; w holds
- * fast_work(h->n) floats). The rows' int8 codes (kernels.h, struct ig_cq8: 1 byte per
- * sampled feature where the set's exact rows take 4, so a sweep of a history that is rarely
- * in cache reads a quarter of the bytes) give each distance within bounds from an exact
- * integer distance and the two rows' rounding errors; every bound holds for the reference's
- * float arithmetic with room to spare, and the reference arithmetic on the exact rows
- * decides every candidate:
- *  - nearest (cq8_near): a row whose lower bound exceeds the third smallest upper bound
- *    cannot be among the reference's 3 nearest; the others are measured exactly and ranked
- *    as near3 does (in slot order, as the reference meets them);
- *  - pairs (cq8_pairs): for one of the nearest, a, and every row b, bounds on |b - a|^2 and
- *    |z - b|^2 give, by the law of cosines, those of (z - a).(b - a); a pair that cannot meet
- *    a condition of the segment test anywhere within them cannot meet it in the reference.
- *    The few left go through on_segment. */
-static int judge_fast(const struct cv_hist *h, const struct cv_model *m, const float *z, float tol2, float *w)
-{
-    const uint32_t nf = h->nfeat, n = h->n, nblk = (n + 15) / 16;
-    float *lo = w, *hi = w + 16 * (size_t)nblk, tmp[CV_FEAT];
-    uint16_t *bits = (uint16_t *)(w + 32 * (size_t)nblk);   /* candidates, then pair flags */
-    const struct ig_kern_ops *ops = ig_kern();
-    const struct ig_cq8 s = hist_cq8(h, m->q8_scale);
-    uint8_t zl[CV_FEAT];
-    struct ig_cq8_q qz = { .lv = zl };
-    q8_levels(m, z, nf, zl, &qz.c, &qz.e);
-    ops->cq8_near(&s, &qz, lo, hi, bits);
-    uint32_t best[3] = { 0, 0, 0 }, nbest = 0;
-    float bd[3] = { INFINITY, INFINITY, INFINITY };
-    /* the candidates' exact rows are asked for first, so their lo plane misses overlap;
-     * beyond CV_PREF of them (rows at nearly one distance) the rest are measured as found */
-    uint32_t cand[CV_PREF], nc = 0, resume = n;
-    for (uint32_t b = 0; b < nblk && resume == n; b++)
-        for (uint32_t m = bits[b]; m; m &= m - 1) {
-            uint32_t i = 16 * b + (uint32_t)__builtin_ctz(m);
-            if (nc == CV_PREF) {
-                resume = i;
-                break;
-            }
-            cand[nc++] = i;
-            hist_prefetch(h, i);
-        }
-    /* the candidates' distances four at a time (as dist2), ranked in order */
-    float d2[CV_PREF];
-    const float *rp[CV_PREF];
-    for (uint32_t c = 0; c < nc; c++)
-        rp[c] = hist_row(h, cand[c], tmp);
-    for (uint32_t c = 0; c < nc; c += 4)
-        dist2_4(z, rp + c, nc - c < 4 ? nc - c : 4, nf, d2 + c);
-    for (uint32_t c = 0; c < nc; c++)
-        near3(d2[c], cand[c], bd, best, &nbest);
-    for (uint32_t i = resume; i < n; i++)
-        if (bits[i / 16] >> (i % 16) & 1)
-            near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nbest);
-    if (nbest && bd[0] <= 0.01f * nf)
-        return -1;
-    float u[3][CV_FEAT];
-    const float *q[3];
-    for (uint32_t k = 0; k < nbest; k++)
-        q[k] = hist_row(h, best[k], tmp);
-    if (nbest && one_edit(z, q[0], nf))
-        return -2;
-    if (n < 8 || nbest == 0)
-        return 0;
-    uint8_t al[3][CV_FEAT];
-    struct ig_cq8_q qa[3];
-    /* per nearest row a and pivot c: |a - c|^2 - |z - c|^2 = |a|^2 - |z|^2 + 2 (z - a).c,
-     * with a slack of 1e-4 of 2|a|^2 + 2|z|^2 + 4|c|^2 + |z - a|^2 (>= |a - c|^2 + |z - c|^2
-     * + |z - a|^2, as kernels.h asks; these float sums err by far less) */
-    float lift[3][IG_SEG_PIVOTS] = { { 0 } }, uc[IG_SEG_PIVOTS];
-    const float *cc = h->pivot + (size_t)nf * pivot_stride(h->npivot), zz = sq(z, nf);
-    for (uint32_t k = 0; k < nbest; k++) {
-        qa[k] = hist_query(h, best[k], al[k]);
-        const float aa = sq(q[k], nf), uu = diff_fast(z, q[k], u[k], nf);
-        qa[k].uu = uu;
-        qa[k].lift = lift[k];
-        pivot_dots(h, u[k], uc);
-        const float base = aa - zz, slack = 1e-4f * (2 * aa + 2 * zz + uu);
-        for (uint32_t p = 0; p < h->npivot; p++)
-            lift[k][p] = base + 2 * uc[p] + (slack + 4e-4f * cc[p]);
-    }
-    unsigned any = ops->cq8_pairs(&s, qa, nbest, 0.25f * nf, tol2, lo, hi, bits);
-    for (uint32_t k = 0; k < nbest; k++) {
-        if (!(any >> k & 1))
-            continue;
-        const float uu = diff(z, q[k], u[k], nf);   /* judge_ref's */
-        for (uint32_t b = 0; b < nblk; b++)
-            for (uint32_t m = bits[k * nblk + b]; m; m &= m - 1) {
-                uint32_t i = 16 * b + (uint32_t)__builtin_ctz(m);
-                if (i != best[k] && on_segment(u[k], uu, q[k], hist_row(h, i, tmp), nf, tol2))
-                    return 1;
-            }
-    }
-    return 0;
+    ig_vsplit_aux_plane(&h->set, IG_SEG_PIVOT_PLANE)[at] = ig_seg_pivot_pack(rho, best);
 }
 
 /* The repeat table (hist_seen). An exact repeat of a row still in the history (a client
@@ -1104,19 +936,24 @@ static void seen_build(struct cv_hist *h)
 {
     if (!seen_on(h))
         return;
+    float row[CV_FEAT];
     memset(hist_seen(h), 0, 2 * (size_t)h->set.cap * sizeof(uint32_t));
-    for (uint32_t i = 0; i < h->n; i++)
-        seen_add(h, i, row_hash(h->set.row + (size_t)i * h->nfeat, h->nfeat));
+    for (uint32_t i = 0; i < h->n; i++) {
+        ig_vsplit_get(&h->set, i, row);
+        seen_add(h, i, row_hash(row, h->nfeat));
+    }
 }
 
 /* True when a row of the history has z's bits (<hash> = row_hash(z)). */
 static bool seen_find(const struct cv_hist *h, const float *z, uint32_t hash)
 {
     const uint32_t *t = hist_seen(h);
+    float row[CV_FEAT];
     for (uint32_t i = seen_home(h, hash); t[i]; i = seen_next(h, i)) {
         if ((t[i] ^ hash) >> 16)
             continue;
-        if (!memcmp(h->set.row + (size_t)((t[i] & 0xffffu) - 1) * h->nfeat, z, h->nfeat * sizeof(float)))
+        ig_vsplit_get(&h->set, (t[i] & 0xffffu) - 1, row);
+        if (!memcmp(row, z, h->nfeat * sizeof(float)))
             return true;
     }
     return false;
@@ -1124,8 +961,7 @@ static bool seen_find(const struct cv_hist *h, const float *z, uint32_t hash)
 
 /* Writes z (its hash, when the set has a table) into ring slot <at> (<replace>: over an
  * earlier row). */
-static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replace, uint32_t hash,
-                     const struct cv_model *m)
+static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replace, uint32_t hash)
 {
     float tmp[CV_FEAT];
     const bool seen = seen_on(h);
@@ -1141,19 +977,22 @@ static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replac
     if (hist_small(h)) {
         memcpy(h->small + (size_t)at * h->nfeat, z, h->nfeat * sizeof(float));
     } else {
-        memcpy(h->set.row + (size_t)at * h->nfeat, z, h->nfeat * sizeof(float));
-        hist_code(h, at, z, m);
-        hist_pivot(h, at, z, sq(z, h->nfeat));
+        ig_vsplit_put(&h->set, at, z);
+        hist_norm(h)[at] = sq(z, h->nfeat);
+        hist_pivot(h, at, z, hist_norm(h)[at]);
         if (seen)
             seen_add(h, at, hash);
     }
 }
 
+/* The set's aux planes: squared lengths, the rows' pivots, the repeat table (two) */
+#define CV_AUX (CV_SEEN_PLANE + 2)
+
 static size_t hist_bytes(uint32_t nfeat, uint32_t room, uint32_t npivot)
 {
     return sizeof(struct cv_hist) +
            (room <= CV_SMALL ? (size_t)room * nfeat * sizeof(float)
-                             : set_bytes(nfeat, room, cv_aux(nfeat)) +
+                             : ig_vsplit_bytes_aux(nfeat, room, CV_AUX) +
                                    (size_t)(nfeat + 1) * pivot_stride(npivot) * sizeof(float));
 }
 
@@ -1190,11 +1029,10 @@ static void pivot_fill(const struct cv_model *m, float *out, uint32_t npivot, ui
     }
 }
 
-
 struct cv_grow {
     struct cv_hist *h;        /* NULL: a new history */
     uint32_t room, nfeat, cap;
-    const struct cv_model *m; /* its codes' scale, when the history becomes a set */
+    const struct cv_model *m; /* its pivots, when the history becomes a set */
 };
 
 /* make() of the budget's alloc: a new history, or more room for one. */
@@ -1219,12 +1057,11 @@ static void *hist_make(const void *ctx)
     } else {
         /* the squared lengths live in the set (aux): one heap call per doubling */
         if (hist_small(h)) {
-            struct cv_set set = { .naux = cv_aux(h->nfeat), .nfeat = h->nfeat };
+            struct ig_vsplit set;
             const uint32_t npivot = pivot_count(w->m), ps = pivot_stride(npivot);
             float *pivot = calloc((size_t)(h->nfeat + 1) * ps, sizeof(float));
-            if (!pivot || !set_reserve(&set, w->room)) {
+            if (!pivot || ig_vsplit_init_aux(&set, h->nfeat, w->room, CV_AUX) != IG_OK) {
                 free(pivot);
-                free(set.mem);
                 return NULL;
             }
             pivot_fill(w->m, pivot, npivot, ps);
@@ -1233,15 +1070,16 @@ static void *hist_make(const void *ctx)
             h->set = set;
             h->pivot = pivot;
             h->room = w->room;   /* a set from here on (hist_small) */
-            memcpy(h->set.row, rows, (size_t)h->n * h->nfeat * sizeof(float));
             for (uint32_t i = 0; i < h->n; i++) {
                 const float *row = rows + (size_t)i * h->nfeat;
-                hist_code(h, i, row, w->m);
-                hist_pivot(h, i, row, sq(row, h->nfeat));
+                ig_vsplit_put(&h->set, i, row);
+                ig_vsplit_aux(&h->set)[i] = sq(row, h->nfeat);
+                hist_pivot(h, i, row, ig_vsplit_aux(&h->set)[i]);
             }
+            h->set.count = h->n;
             free(rows);
             seen_build(h);
-        } else if (!set_reserve(&h->set, w->room)) {
+        } else if (ig_vsplit_reserve(&h->set, w->room) != IG_OK) {
             return NULL;
         } else {
             seen_build(h);
@@ -1277,7 +1115,7 @@ static int interp_judge(struct cv_global *g, const struct cv_model *m, struct cv
         return -1;
     }
     bool fast = dz && g->p.search == 0 && !hist_small(h) && h->wild == 0 && tame(z, h->nfeat);
-    int r = fast ? judge_fast(h, m, z, tol2, dz) : judge_ref(h, z, tol2);
+    int r = fast ? judge_fast(h, z, tol2, dz) : judge_ref(h, z, tol2);
     IG_ASSERT_HOT(!fast || r == judge_ref(h, z, tol2));   /* debug builds check every sample */
     atomic_fetch_add_explicit(&g->samples, 1, memory_order_relaxed);
     if (r != 0)
@@ -1296,9 +1134,10 @@ static int interp_judge(struct cv_global *g, const struct cv_model *m, struct cv
     if (!hashed && seen_on(h))   /* the set (and its table) made by this growth */
         hash = row_hash(z, h->nfeat);
     if (h->n < h->cap) {
-        hist_put(h, h->n++, z, false, hash, m);
+        hist_put(h, h->n++, z, false, hash);
+        h->set.count = hist_small(h) ? 0 : h->n;
     } else {
-        hist_put(h, h->head, z, true, hash, m);   /* the oldest leaves */
+        hist_put(h, h->head, z, true, hash);   /* the oldest leaves */
         h->head = (h->head + 1) % h->cap;
     }
     return r;
@@ -1353,19 +1192,35 @@ static bool fills_recur(const struct cv_hist *h, const float *z, const float *y,
     return true;
 }
 
-/* Whether row i of the set may hold one and at least half of z's values exactly (zc: z's
- * codes): equal floats have equal levels (+0 and -0 too), so a row whose codes agree with
- * z's in fewer features cannot. The codes only (one line per 16 rows at iris's 4 features),
- * not the rows: filled_copy's scan of the history was x20's largest cost after the search
- * (the iris capture copied 20 times: 9,192 interpolations, each scanning ~500 rows). */
-static bool may_share_half(const struct cv_hist *h, uint32_t i, const uint8_t *zl)
+/* Top halves of z's values as the set's hi plane holds them (kernels.h: bits rounded half
+ * up at bit 16), and which values are zeros. */
+static void hi_halves(const float *z, uint32_t nf, uint16_t *zh, bool *zero)
 {
-    const int8_t *codes = hist_codes(h) + 4 * (size_t)i;
-    const size_t plane = (size_t)h->set.cap * 4;
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t b;
+        memcpy(&b, &z[f], sizeof(b));
+        zh[f] = (uint16_t)((b + 0x8000u) >> 16);
+        zero[f] = z[f] == 0;
+    }
+}
+
+/* Whether row i of the set may hold one and at least half of z's values exactly: equal
+ * floats have equal bits, hence equal top halves (or are zeros: +0 and -0, top halves 0 and
+ * 0x8000), so a row whose top halves agree with z's in fewer features cannot. The hi plane
+ * only (two lines per 16 rows at iris's 4 features), where reading the row back reads both
+ * planes: filled_copy's scan of the history was x20's largest cost after the search (the
+ * iris capture copied 20 times: 9,192 interpolations, each scanning ~500 rows). */
+static bool may_share_half(const struct ig_vsplit *s, uint32_t i, const uint16_t *zh, const bool *zero,
+                           uint32_t nf)
+{
+    const uint32_t *w = s->hi + (size_t)(i / IG_VSET_BLOCK) * s->pairs * IG_VSET_BLOCK + i % IG_VSET_BLOCK;
     uint32_t n = 0;
-    for (uint32_t f = 0; f < h->nfeat; f++)
-        n += (uint8_t)(codes[(f / 4) * plane + f % 4] + 128) == zl[f];
-    return n > 0 && 2 * n >= h->nfeat;
+    for (uint32_t f = 0; f < nf; f++) {
+        uint32_t word = w[(size_t)(f / 2) * IG_VSET_BLOCK];
+        uint16_t yh = (uint16_t)(f & 1 ? word >> 16 : word);
+        n += yh == zh[f] || (zero[f] && (yh & 0x7fffu) == 0);
+    }
+    return n > 0 && 2 * n >= nf;
 }
 
 #ifndef NDEBUG
@@ -1383,21 +1238,18 @@ static bool filled_copy(const struct cv_hist *h, const struct cv_model *m, const
 {
     const uint32_t nf = h->nfeat;
     const bool set = !hist_small(h);
-    bool central[CV_FEAT];
-    uint8_t zl[CV_FEAT];
+    bool central[CV_FEAT], zero[CV_FEAT];
+    uint16_t zh[CV_FEAT];
     float zlo[CV_FEAT], zhi[CV_FEAT], tmp[CV_FEAT];
     for (uint32_t f = 0; f < nf; f++) {
         zlo[f] = (m->lo[f] - (float)m->all[f].mean) * m->inv_sd[f];
         zhi[f] = (m->hi[f] - (float)m->all[f].mean) * m->inv_sd[f];
         central[f] = fabsf(z[f]) <= CV_FILL_Z && z[f] > zlo[f] && z[f] < zhi[f];
     }
-    if (set) {
-        int32_t c;
-        float e;
-        q8_levels(m, z, nf, zl, &c, &e);
-    }
+    if (set)
+        hi_halves(z, nf, zh, zero);
     for (uint32_t i = 0; i < h->n; i++) {   /* z itself is there: same == nf */
-        if (set && !may_share_half(h, i, zl)) {
+        if (set && !may_share_half(&h->set, i, zh, zero, nf)) {
             IG_ASSERT_HOT(!shares_half(hist_row(h, i, tmp), z, nf));
             continue;   /* fewer than half of the values the same, or none */
         }
@@ -1466,12 +1318,15 @@ static bool interp_row(const struct ig_call *call, const struct ig_event *ev, st
     }
     if (!c->hist)
         return true;
+    if (!hist_small(c->hist))   /* judge_fast reads the pivots (~1 KiB), rarely still in cache */
+        for (size_t b = 0; b < (size_t)(c->hist->nfeat + 1) * pivot_stride(c->hist->npivot) * sizeof(float); b += 64)
+            __builtin_prefetch((const char *)c->hist->pivot + b);
     float z[CV_FEAT];
     for (uint32_t f = 0; f < m->nfeat; f++)
         z[f] = (x[f * m->stride] - (float)m->all[f].mean) * m->inv_sd[f];
     /* the fast path's distances: on the stack for the default history, else scratch
      * (once per event); without either, the reference path */
-    float local[34 * 32], *dz = NULL;   /* fast_work(512) */
+    float local[4 * 512 + 64], *dz = NULL;   /* fast_work(512) */
     if (c->hist->n <= 512)
         dz = local;
     else if (*work || (call->scratch &&

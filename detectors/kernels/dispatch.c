@@ -24,8 +24,6 @@
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
         .moved_rows = ig_kern_moved_rows_##isa,                              \
         .q8_levels = ig_kern_q8_levels_##isa,                                \
-        .cq8_near = ig_kern_cq8_near_##isa,                                  \
-        .cq8_pairs = ig_kern_cq8_pairs_##isa,                                \
     };
 
 IG_KERN_OPS(scalar)
@@ -49,8 +47,6 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .l2sq_rows = ig_kern_l2sq_rows_avx2,
     .moved_rows = ig_kern_moved_rows_avx2,
     .q8_levels = ig_kern_q8_levels_avx2,
-    .cq8_near = ig_kern_cq8_near_avx512vnni,
-    .cq8_pairs = ig_kern_cq8_pairs_avx512vnni,
 };
 
 static bool have_vnni(void)

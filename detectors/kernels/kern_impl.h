@@ -36,12 +36,7 @@
                                    int32_t *first);                                       \
     int32_t ig_kern_q8_levels_##isa(const float *x, const double *off, uint32_t dim,        \
                                     double inv, double step, uint8_t *lv, int32_t *sum,   \
-                                    double *err2);                                        \
-    void  ig_kern_cq8_near_##isa(const struct ig_cq8 *s, const struct ig_cq8_q *z, float *lo, \
-                                 float *hi, uint16_t *cand);                               \
-    unsigned ig_kern_cq8_pairs_##isa(const struct ig_cq8 *s, const struct ig_cq8_q *a,       \
-                                     uint32_t na, float step, float tol2, const float *lo,  \
-                                     const float *hi, uint16_t *mask);
+                                    double *err2);
 
 IG_KERN_DECL(scalar)
 IG_KERN_DECL(avx2)
@@ -51,14 +46,6 @@ IG_KERN_DECL(avx512)
 #define ig_kern_moved_rows_avx512 ig_kern_moved_rows_avx2
 /* q8_levels' AVX2 body (four doubles per register) serves the AVX-512 tables too. */
 #define ig_kern_q8_levels_avx512 ig_kern_q8_levels_avx2
-/* extraction.coverage's int8 passes: the AVX2 bodies serve the AVX-512 table without VNNI. */
-#define ig_kern_cq8_near_avx512 ig_kern_cq8_near_avx2
-#define ig_kern_cq8_pairs_avx512 ig_kern_cq8_pairs_avx2
-void ig_kern_cq8_near_avx512vnni(const struct ig_cq8 *s, const struct ig_cq8_q *z, float *lo,
-                                 float *hi, uint16_t *cand);
-unsigned ig_kern_cq8_pairs_avx512vnni(const struct ig_cq8 *s, const struct ig_cq8_q *a, uint32_t na,
-                                      float step, float tol2, const float *lo, const float *hi,
-                                      uint16_t *mask);
 void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                       const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                       uint32_t nb, int32_t *out);

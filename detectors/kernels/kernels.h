@@ -190,37 +190,6 @@ struct ig_seg_query {
     const float *lift;
 };
 
-/* extraction.coverage's history as int8 codes (its first pass and pair filter, judge_fast):
- * every stored row y (nf values) has levels lv_f = clamp(round(y_f / scale) + 128, 0, 255)
- * and an upper bound err >= |y - yhat| (real numbers, yhat_f = scale (lv_f - 128)), so that
- * for two rows, |x - y| lies within scale sqrt(Q) +- (err_x + err_y) with Q = |lv_x - lv_y|^2,
- * an exact integer. Codes (lv - 128 as int8) of 4 features a group; group g of row i at
- * codes[g * plane + 4 i + j] (j < 4, 0 past nf): a block of 16 rows' group is one 64-byte
- * run. The caller's view; the bytes are its own. */
-struct ig_cq8 {
-    const int8_t  *codes;
-    size_t         plane;   /* bytes from one group's run to the next (>= 4 n, 64 | plane) */
-    const int32_t *norm;    /* per row: sum of its squared levels */
-    const float   *err;     /* per row: err */
-    /* NULL, or per row an upper bound on its distance to a pivot c_p (p < IG_SEG_PIVOTS in
-     * its low bits, ig_seg_pivot_pack), for cq8_pairs' bound (then each query has a lift) */
-    const float   *piv;
-    uint32_t       n, groups;
-    float          scale;
-};
-
-/* A query of the int8 passes: its levels (groups * 4, 0 past nf), c = sum lv^2 - 256 sum lv
- * (so Q = c + norm_y - 2 sum lv code_y), its err, and for a pair query |z - a|^2 as the
- * reference computes it (uu). */
-struct ig_cq8_q {
-    const uint8_t *lv;
-    int32_t        c;
-    float          e, uu;
-    /* pairs with s->piv: per pivot p, at least |a - c_p|^2 - |z - c_p|^2 plus 1e-4 of
-     * |a - c_p|^2 + |z - c_p|^2 + uu (ig_seg_query.lift's) */
-    const float   *lift;
-};
-
 struct ig_kern_ops {
     const char *name;   /* "scalar", "avx2", "avx512" */
     /* Squared L2 from <x> to every stored vector: out[i] for i < s->count. */
@@ -322,25 +291,6 @@ struct ig_kern_ops {
      * (-1 none). Rows in order up to the first that moves none (a repeat of q): false,
      * and the rows after it are left unwritten; true when every row moved. The same
      * answers on every path (the same double arithmetic, compares only). */
-    /* extraction.coverage's first int8 pass (struct ig_cq8): per row i < s->n, lo[i] <= the
-     * reference's float |z - y_i|^2 <= hi[i] (the bounds above, each widened by 2^-10 of the
-     * value and 1e-4 of the errors: far more than float rounding), and bit l of cand[b] set
-     * when lo[16b + l] <= the third smallest hi (every row when n < 3): the only rows that
-     * can be among the 3 nearest. Slots past n clear. Integer distances are exact on every
-     * path, so the bounds differ between paths by rounding only, inside their widening. */
-    void  (*cq8_near)(const struct ig_cq8 *s, const struct ig_cq8_q *z, float *lo, float *hi,
-                      uint16_t *cand);
-    /* Its pair filter: for each of na (1..3) nearest rows a[k] (levels, c, err of a stored
-     * row; a[k].uu = |z - a|^2), with V = |a - y_i|^2 bounded as above and D = |z - y_i|^2
-     * within [lo[i], hi[i]] (cq8_near's), bit l of mask[k * ceil(n / 16) + b] set unless the
-     * reference's segment test (det_extraction_coverage.c on_segment: V >= step, t = (z -
-     * a).(y - a) / V in [0.1, 0.9], residual <= min(tol2, 0.0225 V)) cannot pass anywhere in
-     * those bounds (with slack far beyond float rounding). With s->piv, a path may first rule
-     * rows out by cov_pairs' bound on |y - a| from |y - c_p|, D and uu (the AVX-512 path does,
-     * and skips the products of blocks left empty). Returns the k with some bit set. */
-    unsigned (*cq8_pairs)(const struct ig_cq8 *s, const struct ig_cq8_q *a, uint32_t na,
-                          float step, float tol2, const float *lo, const float *hi,
-                          uint16_t *mask);
     bool  (*moved_rows)(const float *q, const float *rows, uint32_t n, uint32_t dim, float qe,
                         uint32_t cap, uint32_t *cnt, int32_t *first);
 };
