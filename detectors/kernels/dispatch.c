@@ -24,6 +24,7 @@
         .l2sq_rows = ig_kern_l2sq_rows_##isa,                                \
         .moved_rows = ig_kern_moved_rows_##isa,                              \
         .q8_levels = ig_kern_q8_levels_##isa,                                \
+        .q8_lanes = ig_kern_q8_lanes_##isa,                                  \
     };
 
 IG_KERN_OPS(scalar)
@@ -47,6 +48,7 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .l2sq_rows = ig_kern_l2sq_rows_avx2,
     .moved_rows = ig_kern_moved_rows_avx2,
     .q8_levels = ig_kern_q8_levels_avx2,
+    .q8_lanes = ig_kern_q8_lanes_avx512vnni,
 };
 
 static bool have_vnni(void)

@@ -50,6 +50,15 @@ void ig_kern_q8_min_blocks_avx512vnni(const int8_t *codes, uint32_t groups, cons
                                       const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                       uint32_t nb, int32_t *out);
 
+/* q8_lanes: scalar (q8lanes.c), AVX2 (q8lanes_avx2.c, also the AVX-512 table's), VNNI. */
+int32_t ig_kern_q8_lanes_scalar(const int8_t *codes, uint32_t groups, const int32_t *norm,
+                             const uint8_t *qx, int32_t c, uint32_t nb, int32_t *out);
+int32_t ig_kern_q8_lanes_avx2(const int8_t *codes, uint32_t groups, const int32_t *norm,
+                           const uint8_t *qx, int32_t c, uint32_t nb, int32_t *out);
+#define ig_kern_q8_lanes_avx512 ig_kern_q8_lanes_avx2
+int32_t ig_kern_q8_lanes_avx512vnni(const int8_t *codes, uint32_t groups, const int32_t *norm,
+                                 const uint8_t *qx, int32_t c, uint32_t nb, int32_t *out);
+
 /* One level of q8_levels (kernels.h): the level of x against offset o, and x's error r. */
 static inline int ig_kern_q8_level1(float x, double o, double inv, double step, double *r)
 {

@@ -293,6 +293,12 @@ struct ig_kern_ops {
      * answers on every path (the same double arithmetic, compares only). */
     bool  (*moved_rows)(const float *q, const float *rows, uint32_t n, uint32_t dim, float qe,
                         uint32_t cap, uint32_t *cnt, int32_t *first);
+    /* q8_min_blocks' integer distance of every lane of blocks 0 .. nb - 1 instead of each
+     * block's smallest: out[16 b + l] = c + norm[16 b + l] - 2 sum_j qx[j] code[b][l][j],
+     * exact on every path (extraction.prada's small G_c refines single rows, so it needs
+     * each lane's bound); returns the smallest of them (nb >= 1). */
+    int32_t (*q8_lanes)(const int8_t *codes, uint32_t groups, const int32_t *norm, const uint8_t *qx,
+                      int32_t c, uint32_t nb, int32_t *out);
 };
 
 /* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line

@@ -718,6 +718,33 @@ static int rebuild(struct ig_vidx *ix, uint32_t cap)
     return IG_OK;
 }
 
+int ig_vidx_init_rows(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                      unsigned flags, const float *rows, uint32_t n)
+{
+    cap = round_cap(cap);
+    if (n > cap)
+        return IG_ECONF;
+    uint32_t K = max_pivots(cap);
+    K = K < n ? K : n;
+    /* the re-layout's arrays and the insertion numbers in the thread's scratch, as rebuild */
+    struct carve c = { NULL, 0 };
+    uint32_t *ids = NULL;
+    struct relay_tmp t;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && !(c = (struct carve){ relayout_scratch(c.off), 0 }).base)
+            return IG_ENOMEM;
+        ids = take(&c, (size_t)n * sizeof(uint32_t), 16);
+        take_tmp(&c, &t, n, K, dim);
+    }
+    int rc = alloc_empty(ix, dim, cap, elem, flags);
+    if (rc != IG_OK)
+        return rc;
+    for (uint32_t i = 0; i < n; i++)
+        ids[i] = i;
+    relayout(ix, &(struct relay_src){ .rows = rows, .ids = ids }, n, &t);
+    return IG_OK;
+}
+
 int ig_vidx_reserve(struct ig_vidx *ix, uint32_t cap)
 {
     cap = round_cap(cap);

@@ -123,6 +123,12 @@ int    ig_vidx_init_ex(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
  * IG_ENOMEM the index is unchanged. */
 int    ig_vidx_reserve(struct ig_vidx *ix, uint32_t cap);
 void   ig_vidx_free(struct ig_vidx *ix);
+/* An index of capacity <cap> holding the <n> (<= cap) row-major vectors <rows> (values as
+ * stored), insertion numbers 0 .. n - 1: the same index, bit for bit, as one that held
+ * them in a smaller capacity without pivots and grew to <cap> (ig_vidx_reserve). IG_OK,
+ * IG_ECONF or IG_ENOMEM (then *ix is zeroed, nothing to free). */
+int    ig_vidx_init_rows(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
+                         unsigned flags, const float *rows, uint32_t n);
 /* Stores <x> (rounded to bf16 for such sets). IG_ELIMIT when full. */
 int    ig_vidx_append(struct ig_vidx *ix, const float *x);
 /* Minimum squared L2 from <x> to the stored vectors with kernel path <k>: equal to

@@ -675,6 +675,33 @@ static void test_q8_kernel_exact(void **state)
                         fail_msg("%s q8 d=%u round %d block %u: %d vs %d", all[p]->name, d, round,
                                  list[i], got[i], want[i]);
             }
+            /* q8_lanes: every lane of blocks 0 .. nb - 1 (odd and even counts: the VNNI body
+             * takes two blocks at a time), each the plain definition */
+            int32_t lanes[9 * 16];
+            for (uint32_t nbl = nb; nbl + 1 >= nb && nbl > 0; nbl--)
+                for (int p = 0; p < na; p++) {
+                    memset(lanes, 0x55, sizeof(lanes));
+                    int32_t mn = all[p]->q8_lanes(codes, g, norm, qx, c, nbl, lanes), wmn = INT32_MAX;
+                    for (uint32_t b = 0; b < nbl; b++)
+                        for (uint32_t l = 0; l < 16; l++) {
+                            /* kernels.h's definition: c + norm - 2 qx.code (the squared
+                             * level distance where norm is the lane's; free lanes 2^30 more) */
+                            int64_t dot = 0;
+                            for (uint32_t f = 0; f < d; f++)
+                                dot += (int64_t)qx[f] * ((int)lv[((size_t)b * 16 + l) * g * 4 + f] - 128);
+                            int64_t dd = (int64_t)c + norm[b * 16 + l] - 2 * dot;
+                            wmn = (int32_t)dd < wmn ? (int32_t)dd : wmn;
+                            if (lanes[b * 16 + l] != (int32_t)dd)
+                                fail_msg("%s q8_lanes d=%u round %d nb %u lane %u/%u: %d vs %lld",
+                                         all[p]->name, d, round, nbl, b, l, lanes[b * 16 + l],
+                                         (long long)dd);
+                        }
+                    if (mn != wmn)
+                        fail_msg("%s q8_lanes d=%u round %d nb %u: smallest %d vs %d", all[p]->name, d,
+                                 round, nbl, mn, wmn);
+                    if (nbl < 9 && lanes[nbl * 16] != 0x55555555)
+                        fail_msg("%s q8_lanes wrote past block %u", all[p]->name, nbl);
+                }
         }
         free(codes);
         free(norm);
