@@ -26,7 +26,10 @@
  * distance, doubling from 16 up to max_dists, plus 192 B listing the dropped ones once
  * it is full), the repeated-step memory (16 B * dim, at the first step), and G_c, kept
  * row-major (4 B * dim a vector, room doubling from one) for its first PRADA_SEEDS
- * vectors, then as an index of 16 vectors doubling up to max_growing. An idle client
+ * vectors (with storage f32 and prefilter int8: its first 256, from a room of 16 on with
+ * int8 codes, 1 B * dim + 10 B a vector more, and 8 B * dim of levels: 83.1 KiB at 256
+ * vectors of d = 64, where the index held 66.8 KiB), then as an index of 16 vectors
+ * doubling up to max_growing. An idle client
  * (a query or two) costs ~0.5-1 KB at d = 64. A refused charge is counted and leaves that
  * part at its size (a set stops growing, distances are still measured; a distance the
  * ring cannot hold is not kept). Per client at most:
@@ -172,16 +175,216 @@ struct prada_class {
     uint32_t dg_n;            /* |DG_c| */
     uint16_t nseed, seed_cap; /* vectors in seed, and room */
     double   dg_sum, dg_sumsq;
-    /* G_c: its first PRADA_SEEDS vectors row-major (most classes of most clients never get
+    /* G_c: its first rows_max vectors row-major (most classes of most clients never get
      * a second), then an index for pruned exact minimum distances */
-    float   *seed;            /* nseed x dim floats as stored (bf16 storage: rounded), or NULL */
-    struct ig_vidx *g;        /* from the (PRADA_SEEDS + 1)th vector on (seed freed then) */
+    float   *seed;            /* nseed x dim floats as stored (bf16 storage: rounded), or NULL;
+                                 with codes (rows_coded) the 64-byte aligned block that holds
+                                 them and the rows (rows_layout, rows_of) */
+    struct ig_vidx *g;        /* from the (rows_max + 1)th vector on (seed freed then) */
 };
 
 /* G_c's vectors kept row-major before the index (its first block alone is 16 x dim x 4 B):
  * l2sq_row is bit for bit a set lane's distance on the same path (test_kernels), so the
  * minimum over them is the index's (ig_vidx_l2sq_min: l2sq_min's). */
 #define PRADA_SEEDS 4
+
+/* Row-major, G_c stays small for most classes of most clients: on figure 1's OIP v2 capture
+ * (64 clients, d = 64, inputs uniform) every class stopped at 128-255 vectors, where the
+ * index has no pivots and scanned every float32 block (~30 KB a query, 13 MB of histories
+ * against 1.25 MB of L2: the scan was bound by memory). With the defaults (storage f32,
+ * prefilter int8) a class keeps up to ROWS_MAX vectors row-major, from ROWS_CODED on with
+ * int8 codes beside them (a quarter of the bytes): a query measures every code, then reads
+ * in float32 only the rows whose bound can reach the minimum, usually one or two (256 B
+ * each at d = 64, where a block is 4 KB and a single lane of it 64 lines). Past ROWS_MAX
+ * the index takes over (ig_vidx_init_rows: the very index the old growth made, so pivots,
+ * levels and every later answer are unchanged). Other storages keep PRADA_SEEDS rows. */
+#define ROWS_MAX 256u
+#define ROWS_CODED 16u
+
+/* int8 levels of the coded rows: g' = qoff + qscale * level (kernels.h q8_levels), a
+ * row's |g - g'| kept per row (vidx.h keeps a block's largest), rounded up. One block per
+ * class, 64-byte aligned, in the order a query reads it: the step, the offsets, the
+ * query's levels, every row's codes, norms and errors, then the rows themselves. */
+struct rows_codes {
+    double   *qscale;         /* the step */
+    float    *emax;           /* largest err */
+    float    *e0;             /* a usual row's err (2 x their mean at the last re-code) */
+    uint32_t *nout;           /* rows whose err exceeds e0 (values clamped by the levels) ... */
+    uint16_t *out;            /* ... listed: cap entries at most */
+    double   *qoff;           /* level 0 per feature */
+    uint8_t  *qx;             /* scratch: a query's levels, groups * 4 */
+    int8_t   *codes;          /* IG_Q8_AT layout, ceil(cap / 16) blocks; free lanes level 0 */
+    int32_t  *norm;           /* squared levels per row (free lanes 2^30) */
+    float    *err;            /* |g - g'| per row */
+    float    *rows;           /* cap x dim floats */
+};
+
+static inline size_t up64(size_t n)
+{
+    return (n + 63) & ~(size_t)63;
+}
+
+static inline uint32_t rows_groups(uint32_t dim)
+{
+    return (dim + 3) / 4;
+}
+
+/* Rows a class keeps before the index: ROWS_MAX with codes possible, else PRADA_SEEDS. */
+static inline uint32_t rows_max(const struct prada_params *p, uint32_t dim)
+{
+    return p->elem == IG_VSET_F32 && p->vflags == IG_VIDX_Q8 && dim <= IG_Q8_MAXDIM ? ROWS_MAX
+                                                                                   : PRADA_SEEDS;
+}
+
+static inline bool rows_coded(const struct prada_params *p, uint32_t dim, uint32_t cap)
+{
+    return rows_max(p, dim) > PRADA_SEEDS && cap >= ROWS_CODED;
+}
+
+/* Bytes of a class's rows block of capacity <cap> (uncoded: the rows alone, as before);
+ * with <base> and <rc> its pieces are set in <rc>. */
+static size_t rows_layout(uint8_t *base, uint32_t dim, uint32_t cap, bool coded, struct rows_codes *rc)
+{
+    const size_t rows = (size_t)cap * dim * sizeof(float);
+    if (!coded) {
+        if (rc)
+            rc->rows = (float *)base;
+        return rows;
+    }
+    const size_t nb = (cap + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK, g = rows_groups(dim);
+    size_t off = sizeof(double) + 4 * sizeof(float);
+    size_t at_qoff = off;
+    off += (size_t)dim * sizeof(double);
+    size_t at_qx = off;
+    off = up64(off + g * 4);
+    size_t at_codes = off;
+    off += nb * g * 64;
+    size_t at_norm = off;
+    off += nb * IG_VSET_BLOCK * sizeof(int32_t);
+    size_t at_err = off;
+    off += nb * IG_VSET_BLOCK * sizeof(float);
+    size_t at_out = off;
+    off += (size_t)cap * sizeof(uint16_t);
+    size_t at_rows = up64(off);
+    off = up64(at_rows + rows);
+    if (base && rc) {
+        rc->qscale = (double *)base;
+        rc->emax = (float *)(base + sizeof(double));
+        rc->e0 = (float *)(base + sizeof(double) + sizeof(float));
+        rc->nout = (uint32_t *)(base + sizeof(double) + 2 * sizeof(float));
+        rc->out = (uint16_t *)(base + at_out);
+        rc->qoff = (double *)(base + at_qoff);
+        rc->qx = base + at_qx;
+        rc->codes = (int8_t *)(base + at_codes);
+        rc->norm = (int32_t *)(base + at_norm);
+        rc->err = (float *)(base + at_err);
+        rc->rows = (float *)(base + at_rows);
+    }
+    return off;
+}
+
+/* The rows of a class (its block's layout at its capacity). */
+static inline float *rows_of(const struct prada_params *p, const struct prada_class *c, uint32_t dim)
+{
+    if (!rows_coded(p, dim, c->seed_cap))
+        return c->seed;
+    struct rows_codes rc = { 0 };
+    rows_layout((uint8_t *)c->seed, dim, c->seed_cap, true, &rc);
+    return rc.rows;
+}
+
+/* Asks for the start of the class's block (the step, the offsets, the first codes) while
+ * the input is scaled: the search's first reads. Only that: prefetching every code line
+ * as well filled the core's miss buffers and stalled the prefetches themselves (perf on
+ * figure 1's OIP v2 capture); the hardware streams the rest of the codes. */
+static void rows_prefetch(const struct prada_class *c, uint32_t dim)
+{
+    struct rows_codes rc = { 0 };
+    rows_layout((uint8_t *)c->seed, dim, c->seed_cap, true, &rc);
+    for (const uint8_t *a = (const uint8_t *)c->seed; a < (const uint8_t *)rc.codes + 4 * 64; a += 64)
+        __builtin_prefetch(a);
+}
+
+/* |g - g'| widened for its double computation (vidx.c q8_slack). */
+static inline double rows_slack(uint32_t dim, double qscale, double e)
+{
+    return e * (1.0 + 1e-9) + dim * 1e-12 * qscale;
+}
+
+/* Codes of row <i> (its values <x>), its norm and error; the largest error. */
+static void rows_put_codes(const struct rows_codes *rc, uint32_t dim, uint32_t i, const float *x)
+{
+    const uint32_t g = rows_groups(dim), b = i / IG_VSET_BLOCK, l = i % IG_VSET_BLOCK;
+    int32_t sum;
+    double e2;
+    const double s = *rc->qscale;
+    rc->norm[i] = ig_kern()->q8_levels(x, rc->qoff, dim, 1.0 / s, s, rc->qx, &sum, &e2);
+    for (uint32_t grp = 0; grp < g; grp++) {
+        uint32_t w;   /* four levels; a code is its level minus 128: the top bit flipped */
+        memcpy(&w, rc->qx + grp * 4, 4);
+        w ^= 0x80808080u;
+        memcpy(rc->codes + IG_Q8_AT(b, g, grp, l, 0), &w, 4);
+    }
+    double err = rows_slack(dim, s, sqrt(e2));
+    float ef = err < INFINITY ? nextafterf((float)err, INFINITY) : INFINITY;
+    rc->err[i] = ef;
+    if (!(ef <= *rc->emax))
+        *rc->emax = ef;
+    if (!(ef <= *rc->e0))
+        rc->out[(*rc->nout)++] = (uint16_t)i;
+}
+
+/* Levels chosen from the <n> rows held (per feature their range widened on each side by
+ * a tenth, or by 2 / n of it while few rows are held: rows added later beyond it are
+ * clamped and only widen their own bound; one step for all features, the widest range /
+ * 255, so |qx - qg| stays a plain integer distance), then every row coded. */
+static void rows_recode(const struct rows_codes *rc, uint32_t n, uint32_t cap, uint32_t dim)
+{
+    const uint32_t g = rows_groups(dim), nb = (cap + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK;
+    const float *rows = rc->rows;
+    memset(rc->codes, 0x80, (size_t)nb * g * 64);   /* level 0 */
+    for (uint32_t i = 0; i < nb * IG_VSET_BLOCK; i++) {
+        rc->norm[i] = 1 << 30;   /* free lanes: never read (rows_min reads rows < n) */
+        rc->err[i] = 0.0f;
+    }
+    memset(rc->qx, 0, (size_t)g * 4);
+    double range = 0.0, room = n > 20 ? 0.1 : 2.0 / n;
+    for (uint32_t f = 0; f < dim; f++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (uint32_t i = 0; i < n; i++) {
+            double v = rows[(size_t)i * dim + f];
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (!(hi >= lo))
+            lo = hi = 0.0;
+        double w = hi - lo;
+        rc->qoff[f] = lo - room * w;
+        if (w * (1 + 2 * room) > range)
+            range = w * (1 + 2 * room);
+    }
+    double s = range > 0 && isfinite(range) ? range / 255.0 : 1.0;
+    if (!(s > 0) || !isfinite(1.0 / s))
+        s = 1.0;
+    *rc->qscale = s;
+    /* the rows coded, then the usual error from them: a row beyond twice the mean (on
+     * figure 1's OIP v2 capture, rows added after the levels were chosen with values
+     * beyond their range, whose err reached 5 x a usual one's) is listed apart, so that
+     * the search's integer cut takes the usual error and only those rows their own */
+    *rc->emax = 0.0f;
+    *rc->e0 = INFINITY;
+    *rc->nout = 0;
+    double esum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        rows_put_codes(rc, dim, i, rows + (size_t)i * dim);
+        esum += rc->err[i];
+    }
+    float e0 = n ? (float)(2 * esum / n) : 0.0f;
+    *rc->e0 = e0 < INFINITY ? e0 : INFINITY;
+    for (uint32_t i = 0; i < n; i++)
+        if (!(rc->err[i] <= *rc->e0))
+            rc->out[(*rc->nout)++] = (uint16_t)i;
+}
 
 /* |G_c| */
 static inline uint32_t class_n(const struct prada_class *c)
@@ -191,19 +394,114 @@ static inline uint32_t class_n(const struct prada_class *c)
 
 /* Minimum squared distance from x to the class's row-major vectors; *at = its number
  * (the lowest among equals; NaN never wins, as l2sq_min). */
-static float seeds_min(const struct ig_kern_ops *k, const struct prada_class *c, const float *x,
+static float seeds_min(const struct ig_kern_ops *k, const float *rows, uint32_t n, const float *x,
                        uint32_t dim, int32_t *at)
 {
     float m = INFINITY;
     *at = -1;
-    for (uint32_t i = 0; i < c->nseed; i++) {
-        float d = k->l2sq_row(x, c->seed + (size_t)i * dim, dim);
+    for (uint32_t i = 0; i < n; i++) {
+        float d = k->l2sq_row(x, rows + (size_t)i * dim, dim);
         if (d < m || (*at < 0 && d == m)) {
             m = d;
             *at = (int32_t)i;
         }
     }
     return m;
+}
+
+/* The same minimum and row through the codes: every row's integer distance at once (the
+ * kernel also gives the smallest), the rows whose bound can reach the minimum listed in one
+ * pass and asked for together, the smallest one's row measured in float32 first, then the
+ * listed rows while their own bound can still reach the minimum so far (vidx.h: s |qx - qg|
+ * - e_x - e_g <= |x - g|, with the float32 margins of ig_vidx_l2sq_min). A row left out has
+ * every computed distance above the minimum, so the result is seeds_min's bit for bit,
+ * lowest row on ties. */
+static float rows_min(const struct ig_kern_ops *k, const struct prada_class *c, const float *x,
+                      uint32_t dim, int32_t *at)
+{
+    struct rows_codes rc;
+    rows_layout((uint8_t *)c->seed, dim, c->seed_cap, true, &rc);
+    const uint32_t n = c->nseed, nb = (n + IG_VSET_BLOCK - 1) / IG_VSET_BLOCK;
+    const double s = *rc.qscale;
+    int32_t sx;
+    double e2;
+    int32_t nx = k->q8_levels(x, rc.qoff, dim, 1.0 / s, s, rc.qx, &sx, &e2);
+    /* in [-16384 dim, 0]; nx <= 65025 dim and sx <= 255 dim fit int32 for dim <= IG_Q8_MAXDIM */
+    const int32_t cx = nx - 256 * sx;
+    const double ex = rows_slack(dim, s, sqrt(e2));
+    if (!isfinite(ex))
+        return seeds_min(k, rc.rows, n, x, dim, at);
+    int32_t I[ROWS_MAX];
+    /* free lanes (>= 2^30) are above every row's distance (<= 65025 dim) */
+    const int32_t m = k->q8_lanes(rc.codes, rows_groups(dim), rc.norm, rc.qx, cx, nb, I);
+    const double eps = (dim + 8) * 0x1p-22 + 1e-9, tiny = dim * 0x1p-126, s2 = s * s;
+    const double em = *rc.emax, e0 = *rc.e0;
+    uint32_t i0 = 0;   /* the first row of the smallest */
+    while (I[i0] != m)
+        i0++;
+    /* That row is within ub of x, so the minimum's float32 value is at most (1 + eps) ub^2
+     * + tiny, and a row of error e can hold it only when s sqrt(I) - e_x - e <= rub: with
+     * e <= e0, when I <= pc. Those rows (a compare the compiler vectorises) and the rows of
+     * larger error that pass their own bound are the only candidates. */
+    const double ub = (s * sqrt((double)m) + ex + rc.err[i0]) * (1 + 1e-9);
+    const double rub = sqrt(((1 + 2 * eps) * ub * ub + 2 * tiny) / (1 - 2 * eps));
+    const double pre = (rub + ex + e0) * (rub + ex + e0) * (1 + 1e-9) / s2;
+    const int32_t pc = pre < 0x1p30 ? (int32_t)pre + 1 : INT32_MAX;
+    uint16_t list[ROWS_MAX];
+    uint32_t nl = 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        const int32_t *Ib = I + (size_t)b * IG_VSET_BLOCK;
+        uint32_t mask = 0;
+        for (uint32_t l = 0; l < IG_VSET_BLOCK; l++)
+            mask |= (uint32_t)(Ib[l] <= pc) << l;
+        uint32_t left = n - b * IG_VSET_BLOCK;
+        if (left < IG_VSET_BLOCK)
+            mask &= (1u << left) - 1;
+        while (mask) {
+            uint32_t i = b * IG_VSET_BLOCK + (uint32_t)__builtin_ctz(mask);
+            mask &= mask - 1;
+            if (i != i0)
+                list[nl++] = (uint16_t)i;
+        }
+    }
+    for (uint32_t k = 0; k < *rc.nout; k++) {
+        uint32_t i = rc.out[k];
+        double rb = rub + ex + rc.err[i];
+        if (i != i0 && I[i] > pc && s2 * (double)I[i] <= rb * rb * (1 + 1e-9))
+            list[nl++] = (uint16_t)i;
+    }
+    for (uint32_t j = 0; j < nl && j < 8; j++) {   /* their misses overlap */
+        const uint8_t *row = (const uint8_t *)(rc.rows + (size_t)list[j] * dim);
+        for (size_t o = 0; o < (size_t)dim * sizeof(float); o += 64)
+            __builtin_prefetch(row + o);
+    }
+    float best = k->l2sq_row(x, rc.rows + (size_t)i0 * dim, dim);
+    uint32_t am = i0;
+    double r = 0;
+    int32_t cut = 0;
+    bool was = true;
+    for (uint32_t j = 0; j < nl; j++) {
+        if (was) {   /* the bounds of the minimum so far: all rows' (a superset), a row's own */
+            r = sqrt(((double)best + tiny) / (1 - eps));
+            double t = (r + ex + em) * (r + ex + em) * (1 + 1e-9) / s2;
+            cut = t < 0x1p30 ? (int32_t)t + 1 : INT32_MAX;
+            was = false;
+        }
+        const uint32_t i = list[j];
+        if (I[i] > cut)
+            continue;
+        double rb = r + ex + rc.err[i];
+        if (!(s2 * (double)I[i] <= rb * rb * (1 + 1e-9)))
+            continue;
+        float d = k->l2sq_row(x, rc.rows + (size_t)i * dim, dim);
+        if (d < best || (d == best && i < am)) {
+            was = d < best;
+            best = d;
+            am = i;
+        }
+    }
+    *at = (int32_t)am;
+    return best;
 }
 
 struct prada_state {
@@ -576,29 +874,63 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
 }
 
 /* Makes room for one more vector in G_c; false when the cap or the budget says no. The
- * first PRADA_SEEDS vectors are kept row-major (room doubling from one); the next makes
- * the index. */
+ * first rows_max vectors are kept row-major (room doubling from one; coded from
+ * ROWS_CODED: re-coded at each doubling, levels from the rows held); the next makes the
+ * index. */
 static bool grow(struct prada_global *g, struct prada_state *st, struct prada_class *c)
 {
-    const uint32_t n = class_n(c);
+    const uint32_t n = class_n(c), dim = st->dim, rmax = rows_max(&g->p, dim);
     if (n >= g->p.max_growing)   /* exact cap: capacities round up to a block */
         return false;
-    if (!c->g && n < PRADA_SEEDS) {
+    if (!c->g && n < rmax) {
         if (n < c->seed_cap)
             return true;
         uint32_t cap = n ? 2 * n : 1;
-        cap = cap < PRADA_SEEDS ? cap : PRADA_SEEDS;
-        uint64_t more = (uint64_t)(cap - c->seed_cap) * st->dim * sizeof(float);
+        cap = cap < rmax ? cap : rmax;
+        cap = cap < g->p.max_growing ? cap : g->p.max_growing;
+        const bool coded = rows_coded(&g->p, dim, cap);
+        const bool was_coded = rows_coded(&g->p, dim, c->seed_cap);
+        size_t had = c->seed ? rows_layout(NULL, dim, c->seed_cap, was_coded, NULL) : 0;
+        size_t now = rows_layout(NULL, dim, cap, coded, NULL);
+        uint64_t more = now - had;
         if (!charge_st(g, st, more))
             return false;
-        float *v = realloc(c->seed, (size_t)cap * st->dim * sizeof(float));
+        float *v = coded ? aligned_alloc(64, now) : realloc(c->seed, now);
         if (!v) {
             uncharge_st(g, st, more);
             atomic_fetch_add(&g->refused_growth, 1);
             return false;
         }
+        if (coded) {   /* a new block: the rows copied to their place, all re-coded */
+            struct rows_codes rc;
+            rows_layout((uint8_t *)v, dim, cap, true, &rc);
+            memcpy(rc.rows, rows_of(&g->p, c, dim), (size_t)n * dim * sizeof(float));
+            free(c->seed);
+            rows_recode(&rc, n, cap, dim);
+        }
         c->seed = v;
         c->seed_cap = (uint16_t)cap;
+        return true;
+    }
+    if (!c->g && rmax > PRADA_SEEDS) {
+        /* the index the old growth made at this size: pivots and codes from these rows */
+        uint32_t ncap = 2 * rmax < g->p.max_growing ? 2 * rmax : g->p.max_growing;
+        uint64_t more = sizeof(struct ig_vidx) + ig_vidx_bytes_ex(dim, ncap, g->p.elem, g->p.vflags);
+        if (!charge_st(g, st, more))
+            return false;
+        struct ig_vidx *ix = calloc(1, sizeof(*ix));
+        const float *rows = rows_of(&g->p, c, dim);
+        if (!ix || ig_vidx_init_rows(ix, dim, ncap, g->p.elem, g->p.vflags, rows, n) != IG_OK) {
+            free(ix);
+            uncharge_st(g, st, more);
+            atomic_fetch_add(&g->refused_growth, 1);
+            return false;
+        }
+        c->g = ix;
+        uncharge_st(g, st, rows_layout(NULL, dim, c->seed_cap, rows_coded(&g->p, dim, c->seed_cap), NULL));
+        free(c->seed);
+        c->seed = NULL;
+        c->nseed = c->seed_cap = 0;
         return true;
     }
     if (!c->g) {
@@ -650,9 +982,15 @@ static void admit(struct prada_global *g, struct prada_state *st, struct prada_c
     if (c->g) {
         ig_vidx_append(c->g, x);
     } else {
-        float *v = c->seed + (size_t)c->nseed++ * st->dim;   /* room: grow() */
+        float *v = rows_of(&g->p, c, st->dim) + (size_t)c->nseed * st->dim;   /* room: grow() */
         for (uint32_t j = 0; j < st->dim; j++)   /* as a set of this storage keeps it */
             v[j] = g->p.elem == IG_VSET_BF16 ? ig_bf16_to_f32(ig_bf16_from_f32(x[j])) : x[j];
+        if (rows_coded(&g->p, st->dim, c->seed_cap)) {
+            struct rows_codes rc;
+            rows_layout((uint8_t *)c->seed, st->dim, c->seed_cap, true, &rc);
+            rows_put_codes(&rc, st->dim, c->nseed, v);
+        }
+        c->nseed++;
     }
     c->dg_n++;
     c->dg_sum += d;
@@ -1152,6 +1490,14 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
             atomic_fetch_add(&g->skipped_nonfinite, 1);
             continue;
         }
+        struct prada_class *c = NULL;
+        for (uint32_t i = 0; i < st->nclasses; i++)
+            if (st->cls[i].label == label) {
+                c = &st->cls[i];
+                break;
+            }
+        if (c && !c->g && rows_coded(p, dim, c->seed_cap))
+            rows_prefetch(c, dim);   /* its lines arrive while the input is scaled */
         /* robust mode: distances in the model's per-feature robust scale */
         const struct ig_fscale *fs = NULL;
         if (m && p->scale) {
@@ -1167,12 +1513,6 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                 }
             }
         }
-        struct prada_class *c = NULL;
-        for (uint32_t i = 0; i < st->nclasses; i++)
-            if (st->cls[i].label == label) {
-                c = &st->cls[i];
-                break;
-            }
         if (!c) {
             st->queries++;
             if (st->nclasses == p->max_classes) {
@@ -1188,7 +1528,8 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
             if (c->g) {
                 d = sqrtf(ig_vidx_l2sq_min(c->g, k, x, p->paper ? NULL : &at));
             } else {   /* the row-major vectors: the distance the index would give */
-                d = sqrtf(seeds_min(k, c, x, dim, &at));
+                d = sqrtf(rows_coded(p, dim, c->seed_cap) ? rows_min(k, c, x, dim, &at)
+                                                          : seeds_min(k, c->seed, c->nseed, x, dim, &at));
             }
             if (p->dup_rel > 0) {
                 /* an exact or near repeat (a retry, a record re-scored, a video frame) is
@@ -1213,7 +1554,7 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                     if (c->g) {
                         got = ig_vidx_get(c->g, (uint32_t)at, nbp);
                     } else {
-                        memcpy(nbp, c->seed + (size_t)at * dim, (size_t)dim * sizeof(float));
+                        memcpy(nbp, rows_of(p, c, dim) + (size_t)at * dim, (size_t)dim * sizeof(float));
                         got = true;
                     }
                 }
