@@ -13,8 +13,22 @@
 #define IG_CONFIG_MAX_PORTS 16
 #define IG_CONFIG_MAX_KV 32
 #define IG_CONFIG_MAX_LIST 16
+#define IG_CONFIG_MAX_SUPPRESS 64
 
 struct ig_kv { char key[128]; char value[512]; };
+
+/* One findings.suppress entry (README "Suppressing findings"): findings of <analytic> whose
+ * source, client and model all match what is set are not published, only counted. The
+ * loader checks every field; the findings stage matches them (sidecar/findings/suppress.c). */
+struct ig_suppress {
+    char     analytic[64];    /* "extraction.prada", "extraction.*" or "*" */
+    char     source[64];      /* address or CIDR (IPv4/IPv6), "" = any */
+    char     client[128];     /* actor.user.uid as findings name it; a trailing * = prefix; "" = any */
+    char     model[96];       /* model name; a trailing * = prefix; "" = any */
+    char     expires[32];     /* as written: YYYY-MM-DD or an RFC 3339 time; "" = never */
+    uint64_t expires_us;      /* the same in µs since the epoch (capture clock); 0 = never */
+    char     comment[128];    /* why (named in the summary and the debug log) */
+};
 
 struct ig_config {
     /* memory.*: one limit from which the caps below are derived (README "Memory budget") */
@@ -113,6 +127,8 @@ struct ig_config {
 
     /* findings.* and outputs */
     char     findings_encoding[16];   /* findings.encoding: json | msgpack */
+    struct ig_suppress suppress[IG_CONFIG_MAX_SUPPRESS];   /* findings.suppress, [] */
+    uint32_t n_suppress;
     char     findings_path[IG_CONFIG_PATH_MAX];  /* output.findings, "-" */
     char     events_path[IG_CONFIG_PATH_MAX];    /* output.events, "" = off */
     char     rules_dir[IG_CONFIG_PATH_MAX];      /* rules.dir, installed default */

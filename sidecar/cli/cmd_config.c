@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "findings/suppress.h"
 
 static void usage(FILE *out)
 {
@@ -26,6 +27,12 @@ int ig_cmd_config(int argc, char **argv)
         ig_config_defaults(&cfg);
         if (ig_config_load(argv[2], &cfg, err, sizeof err) < 0) {
             fprintf(stderr, "inferguard config check: %s\n", err);
+            return IG_EXIT_CONFIG;
+        }
+        /* what only the sidecar knows: the analytics this build raises */
+        static struct ig_suppressor sup;
+        if (ig_suppressor_init(&sup, &cfg, err, sizeof err) != IG_OK) {
+            fprintf(stderr, "inferguard config check: %s: %s\n", argv[2], err);
             return IG_EXIT_CONFIG;
         }
         printf("inferguard config check: %s is valid\n", argv[2]);

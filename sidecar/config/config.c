@@ -26,6 +26,7 @@ enum cfg_type {
     FT_LIST,         /* char[max_items][size] + uint32_t count */
     FT_KV,           /* struct ig_kv[max_items] + uint32_t count: any string map */
     FT_ROUTES,       /* struct ig_generic_route[max_items] + count: list of route maps */
+    FT_SUPPRESS,     /* struct ig_suppress[max_items] + count: list of suppression entries */
 };
 
 enum { LIST_LOWER = 1, LIST_CIDR = 2 };
@@ -183,6 +184,9 @@ static const struct cfg_key keys[] = {
         "(derived) one queued event's tensors and text; larger ones use a shared overflow buffer (counted)"),
     STR("findings.encoding", "json", FT_ENUM, findings_encoding, "json|msgpack",
         "finding encoding (msgpack: Kafka only)"),
+    { "findings.suppress", NULL, FT_SUPPRESS, OFF(suppress), sizeof(struct ig_suppress), OFF(n_suppress),
+      IG_CONFIG_MAX_SUPPRESS, 0, 0, NULL, 0,
+        "findings not published, only counted (summary, /metrics): [{analytic, source, client, model, expires, comment}], see below", 0 },
     STR("output.findings", "\"-\"", FT_STR, findings_path, NULL,
         "findings JSONL file; - = stdout (--findings)"),
     STR("output.events", NULL, FT_STR, events_path, NULL,
@@ -638,6 +642,191 @@ done:
     return IG_OK;
 }
 
+/* An analytic as a suppression names it: "family.detector", "family.*" or "*". */
+static bool valid_analytic(const char *s)
+{
+    if (strcmp(s, "*") == 0)
+        return true;
+    const char *dot = strchr(s, '.');
+    if (!dot || dot == s || strchr(dot + 1, '.'))
+        return false;
+    for (const char *p = s; p < dot; p++)
+        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+            return false;
+    if (strcmp(dot + 1, "*") == 0)
+        return true;
+    if (!dot[1])
+        return false;
+    for (const char *p = dot + 1; *p; p++)
+        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+            return false;
+    return true;
+}
+
+/* A name matched exactly, or by its prefix with one trailing '*' (nowhere else). */
+static bool valid_pattern(const char *s)
+{
+    const char *star = strchr(s, '*');
+    return *s && (!star || star[1] == '\0');
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD" (00:00 UTC that day) or RFC 3339 "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)",
+ * to µs since the epoch; false on anything else (no fractions, years 1970-9999). */
+static bool parse_when(const char *s, uint64_t *out)
+{
+    static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+    size_t n = strlen(s);
+    if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+        !digits(s + 8, 2, &d))
+        return false;
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+        return false;
+    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return false;
+    const char *p = s + 10;
+    if (*p) {
+        if ((*p != 'T' && *p != 't' && *p != ' ') || !digits(p + 1, 2, &h) || p[3] != ':' ||
+            !digits(p + 4, 2, &mi))
+            return false;
+        p += 6;
+        if (*p == ':') {
+            if (!digits(p + 1, 2, &sec))
+                return false;
+            p += 3;
+        }
+        if (h > 23 || mi > 59 || sec > 59)
+            return false;
+        if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+            off = 0;
+        } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+            int oh, om;
+            if (!digits(p + 1, 2, &oh) || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+                return false;
+            off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+        } else {
+            return false;
+        }
+    }
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    if (t <= 0)
+        return false;
+    *out = (uint64_t)t * 1000000u;
+    return true;
+}
+
+static int set_suppress(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
+{
+#define SF(n, f) { n, offsetof(struct ig_suppress, f), sizeof(((struct ig_suppress *)0)->f), false, NULL }
+    static const struct route_field fields[] = {
+        SF("analytic", analytic), SF("source", source), SF("client", client), SF("model", model),
+        SF("expires", expires), SF("comment", comment),
+    };
+#undef SF
+    enum { F_ANALYTIC, F_SOURCE, F_CLIENT, F_MODEL, F_EXPIRES, F_COMMENT };
+    struct ig_suppress *r = (struct ig_suppress *)((uint8_t *)L->c + k->off);
+    uint32_t count = 0;
+    if (v->type == YAML_SCALAR_NODE && ig_ydoc_is_null(v))
+        goto done;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(L, v, "%s: expected a list of entries ({analytic, source, ...}), got %s", k->name,
+                    ig_ydoc_kind(v));
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = ig_ydoc_node(L->d, *it);
+        unsigned no = count + 1;
+        if (!e || e->type != YAML_MAPPING_NODE)
+            return fail(L, e ? e : v, "%s entry %u: each entry is a map (analytic, source, client, model, "
+                        "expires, comment)", k->name, no);
+        if (count == k->max_items)
+            return fail(L, e, "%s: more than %u entries", k->name, k->max_items);
+        struct ig_suppress *dst = &r[count];
+        memset(dst, 0, sizeof *dst);
+        bool seen[IG_ARRAY_LEN(fields)] = { false };
+        for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top; p++) {
+            yaml_node_t *kn = ig_ydoc_node(L->d, p->key), *vn = ig_ydoc_node(L->d, p->value);
+            if (!kn || !vn || kn->type != YAML_SCALAR_NODE || vn->type != YAML_SCALAR_NODE)
+                return fail(L, kn ? kn : e, "%s entry %u: fields are plain values", k->name, no);
+            const char *fname = ig_ydoc_str(kn);
+            size_t f = 0;
+            while (f < IG_ARRAY_LEN(fields) && strcmp(fields[f].name, fname) != 0)
+                f++;
+            if (f == IG_ARRAY_LEN(fields) || strlen(fname) != kn->data.scalar.length)
+                return fail(L, kn, "%s entry %u: unknown field '%s' (analytic, source, client, model, "
+                            "expires, comment)", k->name, no, fname);
+            if (seen[f])
+                return fail(L, kn, "%s entry %u: '%s' is set twice", k->name, no, fields[f].name);
+            seen[f] = true;
+            const char *val = ig_ydoc_is_null(vn) ? "" : ig_ydoc_str(vn);
+            size_t vlen = ig_ydoc_is_null(vn) ? 0 : vn->data.scalar.length;
+            if (strlen(val) != vlen)
+                return fail(L, vn, "%s entry %u: %s contains a NUL byte", k->name, no, fields[f].name);
+            if (vlen >= fields[f].size)
+                return fail(L, vn, "%s entry %u: %s longer than %zu bytes", k->name, no, fields[f].name,
+                            fields[f].size - 1);
+            if (!*val && f != F_COMMENT)
+                return fail(L, vn, "%s entry %u: %s is empty (leave it out to match any)", k->name, no,
+                            fields[f].name);
+            switch (f) {
+            case F_ANALYTIC:
+                if (!valid_analytic(val))
+                    return fail(L, vn, "%s entry %u: analytic '%s' is not a name (extraction.prada), a "
+                                "family (extraction.*) or *", k->name, no, val);
+                break;
+            case F_SOURCE:
+                if (!valid_cidr(val))
+                    return fail(L, vn, "%s entry %u: source '%s' is not an address or CIDR", k->name, no, val);
+                break;
+            case F_CLIENT:
+            case F_MODEL:
+                if (!valid_pattern(val))
+                    return fail(L, vn, "%s entry %u: %s '%s': '*' only at the end (a prefix)", k->name, no,
+                                fields[f].name, val);
+                break;
+            case F_EXPIRES:
+                if (!parse_when(val, &dst->expires_us))
+                    return fail(L, vn, "%s entry %u: expires '%s' is not a date (2027-01-31) or an RFC 3339 "
+                                "time (2027-01-31T18:00:00Z)", k->name, no, val);
+                break;
+            default:
+                break;
+            }
+            set_str((char *)dst + fields[f].off, fields[f].size, val);
+        }
+        if (!seen[F_ANALYTIC])
+            return fail(L, e, "%s entry %u: needs analytic (extraction.prada, extraction.* or *)", k->name, no);
+        if (!seen[F_SOURCE] && !seen[F_CLIENT] && !seen[F_MODEL])
+            return fail(L, e, "%s entry %u: needs source, client or model (to turn an analytic off "
+                        "everywhere, set enabled: false in its rules block)", k->name, no);
+        count++;
+    }
+done:
+    memcpy((uint8_t *)L->c + k->count_off, &count, sizeof count);
+    return IG_OK;
+}
+
 static int set_key(struct loader *L, const struct cfg_key *k, const yaml_node_t *v)
 {
     switch (k->type) {
@@ -648,6 +837,8 @@ static int set_key(struct loader *L, const struct cfg_key *k, const yaml_node_t 
         return set_kv(L, k, v);
     case FT_ROUTES:
         return set_routes(L, k, v);
+    case FT_SUPPRESS:
+        return set_suppress(L, k, v);
     default:
         break;
     }
@@ -782,6 +973,21 @@ static void print_scaled(FILE *out, uint64_t v, const char *const *units, const 
     fprintf(out, "%llu%s", (unsigned long long)v, units[0]);
 }
 
+/* A YAML double-quoted scalar: backslash and quote escaped, control bytes as \xHH. */
+static void print_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(out, "\\x%02x", *c);
+        else
+            fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
 static void print_value(FILE *out, const struct ig_config *c, const struct cfg_key *k)
 {
     static const char *const size_u[] = { "", "KiB", "MiB", "GiB" };
@@ -848,6 +1054,24 @@ static void print_value(FILE *out, const struct ig_config *c, const struct cfg_k
             fprintf(out, "%s{route: \"%s\", model: \"%s\", features: \"%s\", scores: \"%s\", "
                     "label: \"%s\", scores_kind: %s}", i ? ", " : "", r[i].route_prefix, r[i].model,
                     r[i].features_path, r[i].scores_path, r[i].label_path, r[i].scores_kind);
+        fputc(']', out);
+        break;
+    }
+    case FT_SUPPRESS: {
+        const struct ig_suppress *r = (const struct ig_suppress *)base;
+        fputc('[', out);
+        for (uint32_t i = 0; i < count; i++) {
+            fprintf(out, "%s{analytic: ", i ? ", " : "");
+            print_quoted(out, r[i].analytic);
+            static const char *const names[] = { "source", "client", "model", "expires", "comment" };
+            const char *vals[] = { r[i].source, r[i].client, r[i].model, r[i].expires, r[i].comment };
+            for (size_t f = 0; f < IG_ARRAY_LEN(names); f++)
+                if (vals[f][0]) {
+                    fprintf(out, ", %s: ", names[f]);
+                    print_quoted(out, vals[f]);
+                }
+            fputc('}', out);
+        }
         fputc(']', out);
         break;
     }

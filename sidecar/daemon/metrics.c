@@ -118,6 +118,16 @@ static void detection(struct out *o, const struct ig_pipeline_snapshot *s)
     family(o, "inferguard_findings_total", C, "Findings raised, by detector (before throttling).");
     for (size_t i = 0; i < d->n_detectors; i++)
         labelled(o, "inferguard_findings_total", "detector", d->detector_names[i], d->engine.findings[i]);
+    if (d->findings.suppress_entries) {
+        /* findings.suppress, per entry: "1" is the first in the configuration */
+        family(o, "inferguard_findings_suppressed_by_entry_total", C,
+               "Findings a findings.suppress entry kept back, by entry (1 = the first configured).");
+        for (uint64_t i = 0; i < d->findings.suppress_entries && i < IG_CONFIG_MAX_SUPPRESS; i++) {
+            char no[24];
+            snprintf(no, sizeof no, "%llu", (unsigned long long)i + 1);
+            labelled(o, "inferguard_findings_suppressed_by_entry_total", "entry", no, d->findings.suppressed_by[i]);
+        }
+    }
     family(o, "inferguard_sink_records_total", C, "Finding records per sink and outcome.");
     for (size_t i = 0; i < d->n_sinks; i++) {
         const struct ig_sink_stats *st = &d->sinks[i].st;

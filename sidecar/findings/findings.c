@@ -8,6 +8,7 @@
 #include "findings.h"
 #include "ocsf.h"
 #include "enc.h"
+#include "suppress.h"
 
 #include <inferguard/log.h>
 #include <stddef.h>
@@ -61,6 +62,7 @@ struct ig_findings {
     msgpack_packer mp;
     struct ig_enc enc;
     struct ig_findings_stats stats;
+    struct ig_suppressor suppress;   /* findings.suppress */
 };
 
 static uint64_t str_hash(uint64_t h, const char *s)
@@ -260,6 +262,21 @@ static void on_finding(void *ctx, const struct ig_finding *f)
     count_unknown_atlas(fs, f);
     if (f->time_us > fs->last_now_us)
         fs->last_now_us = f->time_us;
+    if (fs->suppress.n) {
+        int si = ig_suppressor_match(&fs->suppress, f);
+        if (si >= 0) {
+            fs->stats.suppressed++;
+            fs->stats.suppressed_by[si]++;
+            if (ig_log_get_level() >= IG_LOG_LEVEL_DEBUG) {
+                char d[512];
+                ig_suppress_describe(&fs->suppress.r[si].e, (uint32_t)si, d, sizeof d);
+                ig_log(IG_LOG_LEVEL_DEBUG, "findings", "suppressed %s of client %s, model %s, by findings.suppress %s",
+                       f->analytic ? f->analytic : "", f->client_id ? f->client_id : "",
+                       f->model ? f->model : "", d);
+            }
+            return;
+        }
+    }
     uint64_t window = ig_rules_throttle_us(fs->rules, f->analytic ? f->analytic : "",
                                            IG_FINDINGS_DEFAULT_WINDOW_US);
     /* Raised by rules with their own throttle: the shortest window of what raised it. */
@@ -342,6 +359,9 @@ struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig
         IG_LOG_DEBUG("findings", "ATLAS table: the embedded rules/atlas.yaml");
     ig_ocsf_env_read(&fs->env);
     ig_findings_set_rules(fs, rules);
+    if (ig_suppressor_init(&fs->suppress, cfg, err, errlen) != IG_OK)
+        goto fail;
+    fs->stats.suppress_entries = fs->suppress.n;
 
     struct throttle_params tp;
     if (ig_params_fill(ig_findings_throttle.params, rules, ig_findings_throttle.name, &tp, err,
@@ -472,6 +492,22 @@ void ig_findings_free(struct ig_findings *f)
     free(f->groups);
     free(f->buckets);
     free(f);
+}
+
+void ig_findings_suppress_summary(const struct ig_findings_stats *st, const struct ig_config *cfg, FILE *out)
+{
+    if (!cfg || !cfg->n_suppress)
+        return;
+    fprintf(out, "  suppressed  %llu findings by findings.suppress (not published; the detectors ran as ever):",
+            (unsigned long long)st->suppressed);
+    uint32_t n = IG_MIN(cfg->n_suppress, (uint32_t)IG_CONFIG_MAX_SUPPRESS);
+    for (uint32_t i = 0; i < n; i++) {
+        char d[512];
+        ig_suppress_describe(&cfg->suppress[i], i, d, sizeof d);
+        fprintf(out, "%s %s: %llu", i ? ";" : "", d,
+                (unsigned long long)(i < st->suppress_entries ? st->suppressed_by[i] : 0));
+    }
+    fputc('\n', out);
 }
 
 void ig_findings_set_rules(struct ig_findings *f, const struct ig_rules *rules)

@@ -6,9 +6,12 @@
 #ifndef IG_FINDINGS_H
 #define IG_FINDINGS_H
 
+#include <inferguard/config.h>
 #include <inferguard/finding.h>
 #include <inferguard/sink.h>
 #include <inferguard/rules.h>
+
+#include <stdio.h>
 
 struct ig_findings_stats {
     uint64_t raised;          /* findings detectors raised */
@@ -18,6 +21,11 @@ struct ig_findings_stats {
     uint64_t evicted;         /* groups closed early because the throttle table was full */
     uint64_t encode_errors;   /* findings that could not be encoded (too large): dropped */
     uint64_t atlas_unknown;   /* ATLAS ids not in the table (kept as bare uids) */
+    /* findings.suppress: raises matched by an entry, never published (in raised, not in
+     * emitted); per entry in configuration order (suppress_entries of them) */
+    uint64_t suppressed;
+    uint64_t suppress_entries;
+    uint64_t suppressed_by[IG_CONFIG_MAX_SUPPRESS];
 };
 
 struct ig_findings;
@@ -48,6 +56,9 @@ void ig_findings_sink_stats(const struct ig_findings *f,
                             void (*fn)(void *ctx, const char *sink, const struct ig_sink_stats *s),
                             void *ctx);
 void ig_findings_free(struct ig_findings *f);
+/* The run summary's "suppressed" line, one count per findings.suppress entry of <cfg>
+ * (nothing when it has none). */
+void ig_findings_suppress_summary(const struct ig_findings_stats *st, const struct ig_config *cfg, FILE *out);
 /* The rule set findings name from now on (metadata.labels "rules_sha256:<hex>"); called at
  * start and by a rules reload, on the thread that emits findings. */
 void ig_findings_set_rules(struct ig_findings *f, const struct ig_rules *rules);

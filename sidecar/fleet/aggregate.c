@@ -1059,8 +1059,10 @@ void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out)
     else
         fprintf(out, "  watermarks  %llu records read; pods' watermarks not followed (--pod-timeout 0)\n",
                 (unsigned long long)s->wm_records);
-    if (a->owns_findings)
+    if (a->owns_findings) {
+        ig_findings_suppress_summary(ig_findings_stats(a->findings), a->cfg, out);
         ig_findings_sink_stats(a->findings, sink_line, out);
+    }
 }
 
 const struct ig_fleet_stats *ig_fleet_agg_stats(const struct ig_fleet_agg *a) { return &a->st; }

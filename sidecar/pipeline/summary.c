@@ -154,6 +154,7 @@ void ig_pipeline_summary(const struct ig_pipeline *p, FILE *out)
         if (e->findings[i])
             fprintf(out, "%s %s %llu", n++ ? "," : ";", ds.detector_names[i], U(e->findings[i]));
     fprintf(out, "\n");
+    ig_findings_suppress_summary(&ds.findings, p->cfg, out);
     /* What detectors refused or skipped (their stats hook); zero counters are left out. */
     const struct ig_det_counters *dc = &ds.counters;
     const char *last = NULL;

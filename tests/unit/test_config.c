@@ -284,6 +284,78 @@ static void test_memory_limit(void **state)
     free(c);
 }
 
+/* findings.suppress: every field read and checked, the expiry as a time, errors naming the
+ * entry and the field with its line, and the printed list loads back to the same entries. */
+static void test_suppress(void **state)
+{
+    (void)state;
+    struct ig_config *c = cfg_new();
+    char err[512] = "";
+    const char *yaml =
+        "findings:\n"
+        "  suppress:\n"
+        "    - analytic: extraction.*\n"
+        "      source: 10.1.0.0/16\n"
+        "      comment: LIME explainer \"batch\" service\n"
+        "      expires: 2027-03-31\n"
+        "    - {analytic: \"*\", client: \"key:0123456789abcdef\", model: \"wine*\"}\n"
+        "    - {analytic: adversarial.boundary, source: \"2001:db8::/32\", expires: \"2027-01-31T18:00:00+01:00\"}\n"
+        "    - {analytic: leakage.pii, model: m, expires: \"2028-02-29T23:59:59Z\"}\n";
+    assert_int_equal(load(c, yaml, err, sizeof err), IG_OK);
+    assert_int_equal(c->n_suppress, 4);
+    assert_string_equal(c->suppress[0].analytic, "extraction.*");
+    assert_string_equal(c->suppress[0].source, "10.1.0.0/16");
+    assert_string_equal(c->suppress[0].comment, "LIME explainer \"batch\" service");
+    assert_string_equal(c->suppress[0].client, "");
+    assert_int_equal(c->suppress[0].expires_us, 1806451200000000ull);   /* 2027-03-31T00:00:00Z */
+    assert_string_equal(c->suppress[1].analytic, "*");
+    assert_string_equal(c->suppress[1].client, "key:0123456789abcdef");
+    assert_string_equal(c->suppress[1].model, "wine*");
+    assert_int_equal(c->suppress[1].expires_us, 0);
+    assert_int_equal(c->suppress[2].expires_us, 1801414800000000ull);   /* 17:00Z */
+    assert_int_equal(c->suppress[3].expires_us, 1835481599000000ull);   /* a leap day */
+
+    /* printed, the list loads back to the same entries */
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ig_config_print(c, f);
+    fclose(f);
+    struct ig_config *d = cfg_new();
+    assert_int_equal(ig_config_load_buf("printed", buf, n, d, err, sizeof err), IG_OK);
+    assert_int_equal(d->n_suppress, 4);
+    assert_memory_equal(d->suppress, c->suppress, sizeof c->suppress);
+    free(buf);
+    free(d);
+    free(c);
+
+    expect_error("findings.suppress: [{analytic: extraction, source: 10.0.0.0/8}]",
+                 "cfg.yaml:1: findings.suppress entry 1: analytic 'extraction' is not a name");
+    expect_error("findings.suppress: [{analytic: Extraction.prada, source: 10.0.0.0/8}]", "is not a name");
+    expect_error("findings.suppress: [{analytic: extraction.prada.x, source: 10.0.0.0/8}]", "is not a name");
+    expect_error("findings.suppress:\n  - {analytic: abuse.rate, model: m}\n  - {analytic: extraction.*}\n",
+                 "cfg.yaml:3: findings.suppress entry 2: needs source, client or model");
+    expect_error("findings.suppress: [{source: 10.0.0.0/8}]", "findings.suppress entry 1: needs analytic");
+    expect_error("findings.suppress: [{analytic: extraction.*, source: 10.0.0.0/33}]",
+                 "findings.suppress entry 1: source '10.0.0.0/33' is not an address or CIDR");
+    expect_error("findings.suppress: [{analytic: extraction.*, source: \"2001:db8::/129\"}]",
+                 "is not an address or CIDR");
+    expect_error("findings.suppress: [{analytic: extraction.*, sourc: 10.0.0.0/8}]",
+                 "findings.suppress entry 1: unknown field 'sourc'");
+    expect_error("findings.suppress: [{analytic: extraction.*, client: \"a*b\"}]", "'*' only at the end");
+    expect_error("findings.suppress: [{analytic: extraction.*, model: m, expires: 2027-02-29}]",
+                 "expires '2027-02-29' is not a date");
+    expect_error("findings.suppress: [{analytic: extraction.*, model: m, expires: 2027-01-31T25:00:00Z}]",
+                 "is not a date");
+    expect_error("findings.suppress: [{analytic: extraction.*, model: m, expires: 2027-01-31T10:00:00}]",
+                 "is not a date");   /* a time needs its zone */
+    expect_error("findings.suppress: [{analytic: extraction.*, model: m, model: n}]", "'model' is set twice");
+    expect_error("findings.suppress: [{analytic: extraction.*, model: \"\"}]", "model is empty");
+    expect_error("findings.suppress: {analytic: extraction.*, model: m}", "findings.suppress: expected a list");
+    expect_error("findings.suppress: [extraction.*]", "findings.suppress entry 1: each entry is a map");
+    expect_error("findings.suppress: [{analytic: extraction.*, model: [a, b]}]", "fields are plain values");
+}
+
 static void test_print_defaults(void **state)
 {
     (void)state;
@@ -322,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_failed_load_changes_nothing),
         cmocka_unit_test(test_file),
         cmocka_unit_test(test_print_defaults),
+        cmocka_unit_test(test_suppress),
         cmocka_unit_test(test_memory_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,6 +398,51 @@ static void test_fleet_finding(void **state)
     assert_int_equal(count(s, "\"name\":\"abuse.rate\""), 1);
     assert_non_null(strstr(s, "\"scope\":\"fleet\""));
     assert_non_null(strstr(s, "\"pods\":[\"pod-a\",\"pod-b\",\"pod-c\"]"));
+}
+
+/* findings.suppress in the fleet: the aggregator's own findings stage holds the list, so
+ * the fleet finding of a suppressed source is counted, never published, and the other
+ * client's is published as without the list. */
+static void test_suppressed_in_fleet(void **state)
+{
+    (void)state;
+    ig_config_defaults(&cfg);
+    char err[512] = "";
+    const char *yaml = "findings.suppress:\n  - {analytic: abuse.*, source: 10.7.0.0/16, comment: explainer}\n";
+    assert_int_equal(ig_config_load_buf("cfg.yaml", yaml, strlen(yaml), &cfg, err, sizeof err), IG_OK);
+    snprintf(out_path, sizeof out_path, "%s/suppress.jsonl", dir);
+    snprintf(cfg.findings_path, sizeof cfg.findings_path, "%s", out_path);
+    struct ig_fleet_agg *a = ig_fleet_agg_new(&cfg, rules, 2000000, err, sizeof err);
+    assert_non_null(a);
+    static const char *const pods[] = { "pod-a", "pod-b", "pod-c" };
+    static const char *const ips[] = { "10.7.1.2", "10.8.1.2" };
+    struct ig_event ev;
+    for (int c = 0; c < 2; c++) {
+        ig_fleet_agg_partition_start(a, 0);
+        for (int i = 0; i < 8; i++) {
+            ev_at(&ev, ips[c], T0 + (uint64_t)c * 20000000 + (uint64_t)i * 100000);
+            assert_int_equal(inet_pton(AF_INET, ips[c], ev.src.addr), 1);
+            ig_fleet_agg_event(a, &ev, pods[i % 3], false, 0, c * 8 + i);
+        }
+        ig_fleet_agg_partition_end(a, 0);
+        ig_fleet_agg_advance(a, true);
+    }
+    ig_fleet_agg_finish(a);
+    assert_int_equal(ig_fleet_agg_stats(a)->raised, 2);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ig_fleet_agg_summary(a, f);
+    fclose(f);
+    if (!strstr(buf, "  suppressed  1 findings by findings.suppress") ||
+        !strstr(buf, "#1 abuse.* source 10.7.0.0/16 (explainer): 1\n"))
+        fail_msg("summary:\n%s", buf);
+    free(buf);
+    ig_fleet_agg_free(a);
+    const char *s = slurp(out_path);
+    assert_int_equal(count(s, "\"name\":\"abuse.rate\""), 1);
+    assert_non_null(strstr(s, "\"uid\":\"10.8.1.2\""));
+    assert_null(strstr(s, "10.7.1.2"));
 }
 
 static void test_held_when_told(void **state)
@@ -808,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_lag_quantiles),
         cmocka_unit_test(test_fleet_finding),
         cmocka_unit_test(test_held_when_told),
+        cmocka_unit_test(test_suppressed_in_fleet),
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_told_at_event_time),
         cmocka_unit_test(test_member_flag_at_request_time),
