@@ -1,4 +1,5 @@
-/* The findings stage: takes struct ig_finding from detectors, throttles repeats of the same
+/* The findings stage: takes struct ig_finding from detectors, holds back (counts, never
+ * publishes) those a findings.suppress entry matches (suppress.h), throttles repeats of the same
  * (client, analytic, model) within a window into one finding with a count, enriches it
  * (ATLAS names and tactics from rules/atlas.yaml's table, pod metadata from the Kubernetes
  * downward API environment), encodes it as an OCSF Detection Finding (JSON or msgpack),

@@ -24,6 +24,11 @@ findings:
     - {analytic: drift.predictions, model: "demo-*", expires: "2030-01-01"}
 YAML
 "$IG_BIN" config check "$WORK/sup.yaml" > /dev/null || fail "config check refused the list"
+# README's example is a valid list
+sed -n '/^### Suppressing findings/,/^```$/p' "$IG_SRC/README.md" | sed -n '/^```yaml$/,/^```$/p' | sed '1d;$d' \
+    > "$WORK/readme.yaml"
+grep -q "suppress:" "$WORK/readme.yaml" && "$IG_BIN" config check "$WORK/readme.yaml" > /dev/null \
+    || fail "README's findings.suppress example: $(cat "$WORK/readme.yaml")"
 
 "$IG_BIN" analyze --rules "$IG_SRC/rules" --findings "$WORK/f0.jsonl" "$WORK/demo.pcap" 2> "$WORK/a0.err" \
     || fail "analyze: $(tail -3 "$WORK/a0.err")"
