@@ -141,8 +141,8 @@ for _role in ("lime", "kernelshap"):
         KNOWN_GAPS[(_role, _analytic)] = (
             "an explainer's queries are an extraction query set by construction (synthetic rows "
             "from the data's statistics, or a record's coalitions over background rows); "
-            "only who sends them differs (a SIEM rule on the team's explainer hosts tells "
-            "them apart)")
+            "only who sends them differs (a findings.suppress entry for the team's explainer "
+            "hosts keeps them out of the findings, README)")
 PATTERNS = {
     "records": "real records of the held-out split",
     "oneclass": "90 % of records from one class",
@@ -476,12 +476,66 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                            stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
             sys.exit(f"{name}: analyze failed: {r.stderr[-500:]}")
-        return score(name, kind, roles, events, findings, team)
+        rows = score(name, kind, roles, events, findings, team)
+        explainers = sorted(ip for ip, role in roles.items() if role in EXPLAINERS)
+        if explainers:
+            suppress_run(a, d, name, pcap, conf, explainers, findings, rows)
+        return rows
     finally:
         for p in procs:
             if p.poll() is None:
                 p.terminate()
                 p.wait()
+
+
+EXPLAINERS = ("lime", "kernelshap")
+
+
+def finding_ip(f, team=None):
+    """The client address a finding names: its actor, else its source endpoint."""
+    team = team or {}
+    uid = (f.get("actor") or {}).get("user", {}).get("uid", "")
+    if uid:
+        return team.get(uid, uid)
+    for ev in f.get("evidences", []):
+        ip = (ev.get("src_endpoint") or {}).get("ip", "")
+        if ip:
+            return team.get(ip, ip)
+    return ""
+
+
+def suppress_run(a, d, name, pcap, conf, explainers, findings, rows):
+    """What an operator does about the explainers' known gap (README, *Suppressing
+    findings*): the same capture analysed again with a findings.suppress entry
+    (extraction.*) for each explainer's address. Records on each explainer's row: its
+    findings then (all analytics), the raises the entries held back (the summary's count)
+    and whether every other finding record is byte for byte the first run's."""
+    path = os.path.join(d, "suppress.yaml")
+    with open(path, "w") as f:
+        if conf:
+            f.write(open(conf[1]).read())
+        f.write("findings:\n  suppress:\n")
+        for ip in explainers:
+            f.write(f"    - {{analytic: extraction.*, source: {ip}, comment: explainer}}\n")
+    out = os.path.join(d, "findings-suppressed.jsonl")
+    r = subprocess.run([a.bin, "analyze", "--rules", os.path.join(a.src, "rules"), "-c", path,
+                        "--findings", out, pcap], stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{name}: analyze with findings.suppress failed: {r.stderr[-500:]}")
+    m = re.search(r"^  suppressed  (\d+) findings", r.stderr, re.M)
+    held = int(m.group(1)) if m else -1
+    before = [l for l in open(findings) if l.strip()]
+    after = [l for l in open(out) if l.strip()]
+
+    def held_back(line):
+        f = json.loads(line)
+        return (f["finding_info"]["analytic"]["name"].startswith("extraction.") and
+                finding_ip(f) in explainers)
+    same = after == [l for l in before if not held_back(l)]
+    left = collections.Counter(finding_ip(json.loads(l)) for l in after)
+    for row in rows:
+        if row["ip"] in explainers:
+            row["suppress"] = {"findings": left[row["ip"]], "held": held, "others_unchanged": same}
 
 
 def queries_at(rows, f, by_seen=True):
@@ -605,6 +659,18 @@ def tables(results):
     nmet = sum(1 for r in natt if judge(r)[1])
     summary = (f"Ordinary clients flagged: {nfp} of {ncl} ({nben} findings). Attackers caught by "
                f"their family: {ncaught} of {len(natt)}; within the target: {nmet} of {len(natt)}.")
+    sup = [r for r in results if "suppress" in r]
+    if sup:
+        by_scen = {}
+        for r in sup:
+            by_scen[r["scenario"]] = r["suppress"]
+        summary += (
+            f" Explainers with a `findings.suppress` entry (`extraction.*`) for each address, the "
+            f"same captures analysed again: {sum(r['suppress']['findings'] for r in sup)} findings "
+            f"on {len(sup)} explainer clients ({sum(r['findings'] for r in sup)} without the list), "
+            f"{sum(v['held'] for v in by_scen.values())} raises counted by the entries; every other "
+            f"finding record unchanged: "
+            f"{'yes' if all(v['others_unchanged'] for v in by_scen.values()) else '**no**'}.")
     return "\n".join(att), "\n".join(ben), summary
 
 
