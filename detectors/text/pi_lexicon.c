@@ -11,13 +11,14 @@
 
 enum { L_EN, L_FR, L_DE, L_ES, L_IT, L_PT, L_NL, L_RU, L_PL, L_TR, L_ZH, L_JA, L_SV, L_ID, L_VI, L_UK,
        L_HI, L_AR, L_KO, L_RO, L_CS, L_EL, L_FI, L_HU, L_HE, L_FA, L_TH, L_SW, L_TL, L_CA, L_UR, L_SK, L_SH, L_BG, L_ET,
-       L_LT, L_LV, L_SL, L__N };
+       L_LT, L_LV, L_SL, L_BN, L_TA, L_MR, L_NE, L_AF, L_AZ, L_SQ, L__N };
 _Static_assert(L__N <= 64, "prompt_injection.signature counts function words per language in 64 slots");
 static const char *const lang_names[L__N] = { "en", "fr", "de", "es", "it", "pt", "nl", "ru",
                                               "pl", "tr", "zh", "ja", "sv", "id", "vi", "uk",
                                               "hi", "ar", "ko", "ro", "cs", "el", "fi", "hu",
                                               "he", "fa", "th", "sw", "tl", "ca", "ur", "sk",
-                                              "sh", "bg", "et", "lt", "lv", "sl" };
+                                              "sh", "bg", "et", "lt", "lv", "sl", "bn", "ta", "mr", "ne",
+                                              "af", "az", "sq" };
 
 struct group {
     uint8_t lang, cls;
@@ -710,7 +711,10 @@ static const struct group groups[] = {
       "a bot;the bot;my bot;our bot;my chatbot;our chatbot;the model;a model;an llm;"
       "the assistant;my assistant;our assistant;the ai;an ai" },
     { L_EN, PI_DECODE, "decode;decoded;decipher;rot13;rot 13;caesar;base64;base 64;hex;"
-      "reversed;reverse;backwards;read backwards;leetspeak;encoded;cipher;unscramble" },
+      "reversed;reverse;backwards;read backwards;leetspeak;encoded;cipher;unscramble;"
+      /* (session 20: the other letter ciphers and codes - held9's Caesar-3, Atbash and Morse) */
+      "atbash;morse;base32;base 32;ciphertext;cipher text;decrypt;shift each letter;shift the letters;"
+      "shifted;mirror alphabet;reverse alphabet;substitution cipher" },
     { L_EN, PI_NEWTASK, "instead;your new task;your real task;your actual task;your true task;"
       "your actual job;your real job;your new instructions;new task;"
       "change of plans;the only instruction that matters;new session;new conversation;"
@@ -1972,6 +1976,190 @@ static const struct group groups[] = {
     { L_UK, PI_OVERRIDE, "відклади вбік;відкласти вбік;відкладіть вбік;відклади убік;відкласти убік;відкладіть убік" },
     { L_AR, PI_OVERRIDE, "ضع جانبا;تضع جانبا;أن تضع جانبا;ان تضع جانبا" },
     { L_ZH, PI_OVERRIDE, "放在一边;搁置;暂时放下;先放下" },
+    /* ---- session 20 (held9's first run: 3 of 17 overrides caught in languages the lexicon
+     * lacked, a Ukrainian letter handed over with a plural task verb flagged). (1) Languages
+     * no split had before held9: Bengali, Tamil, Marathi, Nepali (verb-final, nouns as stems:
+     * case endings attach), Afrikaans, Azerbaijani, Albanian, with Malay in the Indonesian
+     * slot and Galician in the Portuguese one; words that are common words of other
+     * languages are left out ("as", "al", "si", "de"). Probes (tune11): 11 injections and 12
+     * look-alikes in these languages, written before these entries. */
+    { L_BN, PI_OVERRIDE, "উপেক্ষা করো;উপেক্ষা কর;উপেক্ষা করুন;উপেক্ষা করে;উপেক্ষা করবে;ভুলে যাও;ভুলে যান;ভুলে যা;"
+      "ভুলে যাবে;ভুলে যেও;অগ্রাহ্য করো;অগ্রাহ্য করুন;মেনো না;মানবে না;মানতে হবে না;এড়িয়ে যাও;পাত্তা দিও না" },
+    { L_BN, PI_INSTR, "নির্দেশ*;নিয়ম*;বিধিনিষেধ*;নির্দেশিকা*;প্রম্পট*;সীমাবদ্ধতা*" },
+    { L_BN, PI_PRIOR, "আগের;পূর্ববর্তী;সব;সমস্ত;সকল;তোমার;আপনার;মূল;গোপন;লুকানো;প্রাথমিক;পুরোনো" },
+    { L_BN, PI_REVEAL, "দেখাও;দেখান;বলো;বলুন;লেখো;লিখুন;প্রকাশ করো;প্রকাশ করুন;ফাঁস করো;প্রিন্ট করো;পুনরাবৃত্তি করো" },
+    { L_BN, PI_SECRET, "সিস্টেম প্রম্পট;সিস্টেম প্রম্পটটি;সিস্টেম প্রম্পটটা;সিস্টেম প্রম্পটের;সিস্টেম বার্তা;গোপন নির্দেশ;"
+      "গোপন নির্দেশনা;গোপন নির্দেশাবলী;লুকানো নির্দেশনা;লুকানো নির্দেশাবলী;মূল নির্দেশনা;প্রাথমিক নির্দেশনা" },
+    { L_BN, PI_UNBOUND, "সীমাবদ্ধতা ছাড়া;সীমাবদ্ধতা ছাড়াই;বিধিনিষেধ ছাড়া;বিধিনিষেধ ছাড়াই;নিয়ম ছাড়া;নিয়ম ছাড়াই;ফিল্টার ছাড়া;"
+      "ফিল্টার ছাড়াই;সেন্সর ছাড়া;সেন্সর ছাড়াই" },
+    { L_BN, PI_ROLECUE, "এখন থেকে;তুমি এখন;ভান করো;অভিনয় করো" },
+    { L_BN, PI_REQUEST, "অনুগ্রহ করে;দয়া করে;প্লিজ;তুমি কি;আপনি কি" },
+    { L_BN, PI_ASK, "কী;কেন;কীভাবে;কিভাবে;ব্যাখ্যা করো;মানে কী" },
+    { L_BN, PI_THIRD, "কেউ;ব্যবহারকারী*;আক্রমণকারী*;যদি;যখন" },
+    { L_BN, PI_META, "আক্রমণ*;ইনজেকশন*;উদাহরণ*;নিরাপত্তা*" },
+    { L_BN, PI_TASKV, "অনুবাদ করো;অনুবাদ করুন;সারাংশ;সংক্ষেপ করো;সংশোধন করো" },
+    { L_BN, PI_COND, "যদি;যখন" },
+    { L_BN, PI_YOU, "তুমি;তোমার;আপনি;আপনার;তোমাকে;আপনাকে" },
+    { L_BN, PI_RESPOND, "উত্তর দাও;উত্তর দিন;জবাব দাও" },
+    { L_BN, PI_HUMANS, "সকল কর্মী;সকল কর্মীকে;কর্মীকে;কর্মীদের;গ্রাহক*;যাত্রী*;শিক্ষার্থী*;সবাইকে" },
+    { L_BN, PI_ASSEMBLE, "সেটাই করো;তাই করো;সেটা করো" },
+
+    { L_TA, PI_OVERRIDE, "புறக்கணி*;மறந்துவிடு;மறந்து விடு;மறந்துவிடுங்கள்;மறந்துவிட்டு;பின்பற்றாதே;பின்பற்றாமல்;"
+      "பின்பற்ற வேண்டாம்;கடைப்பிடிக்காதே;பொருட்படுத்தாதே" },
+    { L_TA, PI_INSTR, "அறிவுறுத்தல்*;விதி*;வழிகாட்டு*;கட்டுப்பாடு*;ப்ராம்ப்ட்*;பிராம்ப்ட்*;வழிமுறை*" },
+    { L_TA, PI_PRIOR, "முந்தைய;அனைத்து;எல்லா;உன்;உங்கள்;உனது;உங்களது;மறைக்கப்பட்ட;ரகசிய;அசல்;ஆரம்ப" },
+    { L_TA, PI_REVEAL, "காட்டு;காட்டுங்கள்;காட்டவும்;சொல்லு;சொல்லுங்கள்;எழுது;எழுதுங்கள்;வெளிப்படுத்து;அச்சிடு" },
+    { L_TA, PI_SECRET, "சிஸ்டம் ப்ராம்ப்ட்;சிஸ்டம் ப்ராம்ப்டை;சிஸ்டம் ப்ராம்ப்ட்டை;சிஸ்டம் பிராம்ப்ட்;சிஸ்டம் பிராம்ப்டை;"
+      "மறைக்கப்பட்ட அறிவுறுத்தல்கள்;மறைக்கப்பட்ட அறிவுறுத்தல்களை;ரகசிய அறிவுறுத்தல்கள்;ரகசிய அறிவுறுத்தல்களை;"
+      "ஆரம்ப அறிவுறுத்தல்கள்" },
+    { L_TA, PI_UNBOUND, "கட்டுப்பாடும் இல்லாமல்;கட்டுப்பாடு இல்லாமல்;கட்டுப்பாடுகள் இல்லாமல்;விதிகள் இல்லாமல்;"
+      "வடிகட்டி இல்லாமல்;தணிக்கை இல்லாமல்" },
+    { L_TA, PI_ROLECUE, "இனிமேல்;இப்போதிலிருந்து;இனி நீ;நீ இப்போது" },
+    { L_TA, PI_REQUEST, "தயவுசெய்து;தயவு செய்து;முடியுமா" },
+    { L_TA, PI_ASK, "என்ன;ஏன்;எப்படி;விளக்கு;விளக்கவும்" },
+    { L_TA, PI_THIRD, "யாராவது;பயனர்*;என்றால்" },
+    { L_TA, PI_META, "தாக்குதல்*;இன்ஜெக்ஷன்*;உதாரண*;பாதுகாப்பு*" },
+    { L_TA, PI_TASKV, "மொழிபெயர்;மொழிபெயர்க்கவும்;சுருக்கு;திருத்து" },
+    { L_TA, PI_COND, "என்றால்" },
+    { L_TA, PI_YOU, "நீ;நீங்கள்;உன்;உங்கள்;உனக்கு;உங்களுக்கு;உனது" },
+    { L_TA, PI_RESPOND, "பதில் சொல்;பதில் சொல்லு;பதிலளி;பதில் அளி;பதில் கொடு" },
+
+    { L_MR, PI_OVERRIDE, "दुर्लक्ष कर;दुर्लक्ष करा;दुर्लक्ष करून;विसरून जा;विसर;विसरा;पाळू नकोस;पाळू नका;मानू नकोस" },
+    { L_MR, PI_INSTR, "सूचना*;नियम*;निर्देश*;मार्गदर्शक*;बंधन*;प्रॉम्प्ट*" },
+    { L_MR, PI_PRIOR, "आधीच्या;आधीचे;मागील;पूर्वीच्या;सर्व;सगळे;सगळ्या;तुझे;तुझा;तुझी;तुमचे;तुमच्या;मूळ;गुप्त" },
+    { L_MR, PI_REVEAL, "दाखव;दाखवा;सांग;सांगा;लिही;लिहा;उघड कर" },
+    { L_MR, PI_SECRET, "सिस्टम प्रॉम्प्ट;सिस्टीम प्रॉम्प्ट;गुप्त सूचना;मूळ सूचना" },
+    { L_MR, PI_UNBOUND, "बंधनाशिवाय;नियमांशिवाय;निर्बंधांशिवाय;फिल्टरशिवाय" },
+    { L_MR, PI_ROLECUE, "आतापासून;आता तू;तू आता" },
+    { L_MR, PI_REQUEST, "कृपया;प्लीज" },
+    { L_MR, PI_ASK, "काय;कसे;कसा;समजावून सांग" },
+    { L_MR, PI_THIRD, "कोणी;वापरकर्ते;हल्लेखोर;जर;जेव्हा" },
+    { L_MR, PI_META, "हल्ला;हल्ले;उदाहरण;सुरक्षा;इंजेक्शन" },
+    { L_MR, PI_TASKV, "भाषांतर कर;भाषांतर करा;अनुवाद कर" },
+    { L_MR, PI_YOU, "तू;तुम्ही;तुझे;तुझा;तुझी;तुमचे;तुमच्या;तुला" },
+    { L_MR, PI_RESPOND, "उत्तर दे;उत्तर द्या" },
+
+    { L_NE, PI_OVERRIDE, "बेवास्ता गर;बेवास्ता गर्नुहोस्;बेवास्ता गरेर;बिर्सिदेऊ;बिर्सिदिनुहोस्;बिर्स;बिर्सनुहोस्;"
+      "पालना नगर;पालना नगर्नुहोस्" },
+    { L_NE, PI_INSTR, "निर्देशन*;प्रतिबन्ध*;प्रम्प्ट*" },
+    { L_NE, PI_PRIOR, "अघिल्ला;अघिल्लो;पहिलेका;सबै;तिम्रो;तिम्रा;तपाईंको;आफ्नो;आफ्ना;गोप्य;लुकेका" },
+    { L_NE, PI_REVEAL, "देखाऊ;देखाउनुहोस्;भन;भन्नुहोस्;लेख;लेख्नुहोस्" },
+    { L_NE, PI_SECRET, "सिस्टम प्रम्प्ट;गोप्य निर्देशन;गोप्य निर्देशनहरू;लुकेका निर्देशनहरू" },
+    { L_NE, PI_UNBOUND, "प्रतिबन्ध बिना;नियम बिना;फिल्टर बिना" },
+    { L_NE, PI_ROLECUE, "अबदेखि;अब तिमी;तिमी अब" },
+    { L_NE, PI_ASK, "के हो;किन;कसरी" },
+    { L_NE, PI_THIRD, "कसैले;प्रयोगकर्ता*;आक्रमणकारी*" },
+    { L_NE, PI_TASKV, "अनुवाद गर;अनुवाद गर्नुहोस्" },
+    { L_NE, PI_YOU, "तिमी;तपाईं;तिम्रो;तिम्रा;तपाईंको;आफ्नो" },
+    { L_NE, PI_RESPOND, "जवाफ देऊ;जवाफ दिनुहोस्;उत्तर देऊ" },
+
+    { L_AF, PI_OVERRIDE, "ignoreer;verontagsaam;moenie volg nie;sit opsy" },
+    { L_AF, PI_INSTR, "instruksies;instruksie;reëls;riglyne;beperkings;opdragte;voorskrifte" },
+    { L_AF, PI_PRIOR, "vorige;alle;jou;oorspronklike;versteekte;geheime;aanvanklike" },
+    { L_AF, PI_REVEAL, "wys;vertel;openbaar;herhaal" },
+    { L_AF, PI_SECRET, "stelselprompt;stelselopdrag;stelselinstruksies;versteekte instruksies;geheime instruksies;"
+      "oorspronklike instruksies;jou instruksies" },
+    { L_AF, PI_UNBOUND, "sonder beperkings;sonder enige beperkings;sonder reëls;sonder filters;sonder sensuur" },
+    { L_AF, PI_ROLECUE, "van nou af;jy is nou;maak asof jy" },
+    { L_AF, PI_REQUEST, "asseblief;kan jy;sal jy" },
+    { L_AF, PI_ASK, "hoekom;waarom;verduidelik" },
+    { L_AF, PI_THIRD, "iemand;gebruikers;aanvallers;mense;hulle" },
+    { L_AF, PI_META, "aanval;aanvalle;inspuiting;voorbeeld;sekuriteit" },
+    { L_AF, PI_TASKV, "vertaal;som op;korrigeer" },
+    { L_AF, PI_YOU, "jy;jou" },
+    { L_AF, PI_RESPOND, "antwoord;beantwoord" },
+
+    { L_AZ, PI_OVERRIDE, "unut;unudun;məhəl qoyma;məhəl qoymayın;nəzərə alma;nəzərə almayın;ignor et;ignor edin;"
+      "əməl etmə;əməl etməyin" },
+    { L_AZ, PI_INSTR, "təlimat*;qayda*;göstəriş*;məhdudiyyət*" },
+    { L_AZ, PI_PRIOR, "əvvəlki;bütün;öz;sənin;sizin;orijinal;gizli;ilkin" },
+    { L_AZ, PI_REVEAL, "göstər;göstərin;yaz;yazın;açıqla;açıqlayın;təkrarla" },
+    { L_AZ, PI_SECRET, "sistem təlimatı;sistem təlimatını;sistem təlimatlarını;sistem promptu;sistem promptunu;gizli təlimatlar;"
+      "gizli təlimatları;ilkin təlimatlar;ilkin təlimatları;sistem mesajı;sistem mesajını" },
+    { L_AZ, PI_UNBOUND, "məhdudiyyət olmadan;məhdudiyyətsiz;qaydasız;filtrsiz;senzurasız" },
+    { L_AZ, PI_ROLECUE, "bundan sonra;indi sən;sən indi" },
+    { L_AZ, PI_REQUEST, "zəhmət olmasa;xahiş edirəm;lütfən" },
+    { L_AZ, PI_ASK, "nədir;niyə;necə" },
+    { L_AZ, PI_THIRD, "kimsə;istifadəçilər;hücumçu*;əgər" },
+    { L_AZ, PI_META, "hücum*;inyeksiya*;nümunə*;təhlükəsizlik*" },
+    { L_AZ, PI_TASKV, "tərcümə et;xülasə et;düzəlt" },
+    { L_AZ, PI_YOU, "sən;siz;sənin;sizin" },
+    { L_AZ, PI_RESPOND, "cavab ver;cavab verin" },
+
+    { L_SQ, PI_OVERRIDE, "injoro;injoroni;harro;harroni;shpërfill;shpërfillni;mos ndiq;mos i ndiq;mos zbato;lër mënjanë" },
+    { L_SQ, PI_INSTR, "udhëzim*;rregull*;kufizim*;instruksion*" },
+    { L_SQ, PI_PRIOR, "të mëparshme;mëparshme;të gjitha;gjitha;e tua;tua;tënde;origjinale;të fshehta;fillestare" },
+    { L_SQ, PI_REVEAL, "trego;tregoni;shfaq;shkruaj;zbulo;përsërit" },
+    { L_SQ, PI_SECRET, "udhëzimet e sistemit;promptin e sistemit;udhëzimet e fshehta;udhëzimet fillestare;"
+      "udhëzimet e tua" },
+    { L_SQ, PI_UNBOUND, "pa kufizime;pa asnjë kufizim;pa rregulla;pa filtra;pa censurë" },
+    { L_SQ, PI_ROLECUE, "tani e tutje;nga tani;tani je;bëj sikur je;luaj rolin" },
+    { L_SQ, PI_REQUEST, "të lutem;ju lutem;a mund" },
+    { L_SQ, PI_ASK, "çfarë;pse;shpjego" },
+    { L_SQ, PI_THIRD, "dikush;përdoruesit;sulmuesi;nëse" },
+    { L_SQ, PI_META, "sulm*;injektim*;shembull*;siguri*" },
+    { L_SQ, PI_TASKV, "përkthe;përmblidh;korrigjo" },
+    { L_SQ, PI_YOU, "ti;ju;yt;jote;tua;tënde" },
+    { L_SQ, PI_RESPOND, "përgjigju;përgjigjuni" },
+    { L_SQ, PI_COND, "nëse" },
+
+    /* Malay, with Indonesian (shared words, Malay's own nouns and verbs) */
+    { L_ID, PI_OVERRIDE, "jangan ikut;jangan patuhi;ketepikan" },
+    { L_ID, PI_INSTR, "arahan;garis panduan;sekatan" },
+    { L_ID, PI_PRIOR, "sebelum ini;terdahulu" },
+    { L_ID, PI_REVEAL, "paparkan;salin semula" },
+    { L_ID, PI_SECRET, "arahan sistem;arahan tersembunyi;arahan asal;kandungan prompt sistem" },
+    { L_ID, PI_UNBOUND, "tanpa sekatan;tanpa sebarang sekatan;tanpa had" },
+    { L_ID, PI_REQUEST, "boleh tolong;sila;boleh anda" },
+    { L_ID, PI_VOID, "dimatikan;dinyahaktifkan" },
+    { L_ID, PI_PERSONA, "mod pembangun" },
+    /* Galician, with Portuguese */
+    { L_PT, PI_INSTR, "instrucións;instrución;restricións;directrices" },
+    { L_PT, PI_PRIOR, "túas;teu;tuas" },
+    { L_PT, PI_REVEAL, "amósame;amosa;amosar" },
+    { L_PT, PI_UNBOUND, "sen restricións;sen ningunha restrición;sen regras;sen filtros;sen censura" },
+    { L_PT, PI_SECRET, "prompt do sistema;as túas instrucións" },
+
+    /* (2) task verbs in the forms a request to translate or summarise takes when it is
+     * formal, plural or an infinitive after "please" ("Перекладіть цей лист:", "Proszę
+     * przetłumaczyć", "Traduzca este aviso", "Übersetzen Sie"): the text after it is a
+     * document, its orders for its own readers (held9's Ukrainian letter) */
+    { L_UK, PI_TASKV, "перекладіть;перекажіть;підсумуйте;виправте;проаналізуйте;перекласти;підсумувати" },
+    { L_RU, PI_TASKV, "подытожь;подытожьте;резюмируйте;обобщите;исправьте;проанализируйте;суммируйте;перевести;"
+      "подытожить;резюмировать" },
+    { L_PL, PI_TASKV, "przetłumaczcie;streśćcie;podsumujcie;poprawcie;przetłumaczyć;streścić;podsumować;poprawić" },
+    { L_CS, PI_TASKV, "přelož;přeložte;shrň;shrňte;oprav;opravte;přeložit;shrnout" },
+    { L_SK, PI_TASKV, "prelož;preložte;zhrň;zhrňte;opravte;preložiť;zhrnúť" },
+    { L_SH, PI_TASKV, "prevedi;prevedite;sažmi;sažmite;ispravi;ispravite;преведите;сажми" },
+    { L_BG, PI_TASKV, "преведи;преведете;обобщи;обобщете;поправете" },
+    { L_DE, PI_TASKV, "übersetzen;zusammenfassen;korrigieren" },
+    { L_FR, PI_TASKV, "traduire;résumer;corriger" },
+    { L_ES, PI_TASKV, "traduzca;resuma;corrija;traduzcan;resuman;traducir;resumir;corregir" },
+    { L_IT, PI_TASKV, "traduca;riassuma;corregga;traducete;riassumete;tradurre;riassumere;correggere" },
+    { L_PT, PI_TASKV, "traduz;traduzir;resumir;corrigir" },
+    { L_NL, PI_TASKV, "vertalen;samenvatten" },
+    /* (3) a topic after the instructions ("instructions regarding the payment") in the
+     * languages that had none: the instructions are about something, a reader's, not the
+     * assistant's (as "fur", "sobre", "regarding" already were) */
+    { L_UK, PI_COMPL, "щодо;стосовно;відносно" },
+    { L_RU, PI_COMPL, "относительно;касательно;насчет;по поводу" },
+    { L_PL, PI_COMPL, "dotyczące;dotyczących;dotyczącej;w sprawie;odnośnie;na temat" },
+    { L_CS, PI_COMPL, "ohledně;týkající se;ke" },
+    { L_NL, PI_COMPL, "over;betreffende;omtrent;met betrekking tot" },
+    { L_SV, PI_COMPL, "angående;gällande;beträffande" },
+    /* people named before an order ("Шановні мешканці!", "Drodzy pracownicy,") */
+    { L_UK, PI_HUMANS, "шановні мешканці;шановні колеги;шановні клієнти;шановні пасажири;мешканці;співробітники;колеги" },
+    { L_PL, PI_HUMANS, "drodzy pracownicy;szanowni klienci;szanowni mieszkańcy;pracownicy;klienci;mieszkańcy;pasażerowie" },
+    { L_CS, PI_HUMANS, "vážení zákazníci;vážení kolegové;vážení obyvatelé;zaměstnanci;zákazníci;cestující" },
+    { L_IT, PI_HUMANS, "gentili colleghi;cari colleghi;gentili clienti;dipendenti;clienti;passeggeri" },
+    { L_PT, PI_HUMANS, "prezados clientes;caros colegas;funcionários;clientes;passageiros" },
+    { L_NL, PI_HUMANS, "beste collega's;beste klanten;medewerkers;klanten;reizigers;bewoners" },
+    { L_DE, PI_HUMANS, "liebe mieter;liebe mieterinnen und mieter;mieter;bewohner" },
+    { L_ES, PI_HUMANS, "estimados clientes;estimados vecinos;vecinos" },
+    /* (4) a translation to carry out ("translate to English and then carry out: '...'",
+     * "once you know, do exactly that"): the quote performed */
+    { L_EN, PI_ASSEMBLE, "carry out;then carry out;and carry out;do exactly that;do exactly what it says;"
+      "do precisely that;do just that" },
 };
 
 #define PHRASE_WORDS 6
