@@ -3,7 +3,7 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|held9|tune3|tune4|tune5|tune6|tune7|tune8|tune9|tune10|tune11] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
  * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, held4, held5, tune,
@@ -136,15 +136,21 @@ static struct tally *tally_of(struct tally *t, size_t *n, size_t cap, const char
     for (size_t i = 0; i < *n; i++)
         if (!strcmp(t[i].key, key))
             return &t[i];
-    if (*n == cap)
-        return &t[cap - 1];   /* "other": the arrays are sized for the corpora */
+    if (*n + 1 >= cap) {   /* the last row gathers the rest, labelled so */
+        if (*n + 1 == cap) {
+            memset(&t[*n], 0, sizeof t[*n]);
+            snprintf(t[*n].key, sizeof t[*n].key, "other");
+            (*n)++;
+        }
+        return &t[cap - 1];
+    }
     memset(&t[*n], 0, sizeof t[*n]);
     snprintf(t[*n].key, sizeof t[*n].key, "%s", key);
     return &t[(*n)++];
 }
 
 struct eval {
-    struct tally style[64], lang[32], tot;
+    struct tally style[64], lang[64], tot;
     size_t nstyle, nlang;
 };
 
@@ -168,7 +174,7 @@ static void evaluate(const char *split, bool explain, struct eval *ev)
         it->fired = fired_now;
         snprintf(it->why, sizeof it->why, "%s", why_now);
         struct tally *all[3] = { tally_of(ev->style, &ev->nstyle, 64, it->style),
-                                 tally_of(ev->lang, &ev->nlang, 32, it->lang), &ev->tot };
+                                 tally_of(ev->lang, &ev->nlang, 64, it->lang), &ev->tot };
         for (int k = 0; k < 3; k++) {
             if (it->attack)
                 it->fired ? all[k]->tp++ : all[k]->fn++;
@@ -317,7 +323,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|tune3|tune4|tune5|tune6|tune7|tune8|tune9] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|held9|tune3|tune4|tune5|tune6|tune7|tune8|tune9|tune10|tune11] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -366,15 +372,19 @@ int main(int argc, char **argv)
          * 18): a seventh blind set in 23 languages and all 32 styles, with security questions
          * quoting attacks, red-team logs and translations of orders for people; tune9: probes
          * of session 18's rules; held8 (session 19): an eighth blind set in 22 languages and
-         * 29 styles, with policies, customer-support scripts and prompt-template reviews */
-        static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "tune",
-                                              "tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "tune8", "tune9",
-                                              "all" };
+         * 29 styles, with policies, customer-support scripts and prompt-template reviews;
+         * held9 (session 20): a ninth blind set in 40 languages (16 new) with ciphers,
+         * code-switched text, memory poisoning and orders in subtitles, invites and commits;
+         * tune10, tune11: probes of session 19's and session 20's rules */
+        static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9",
+                                              "tune", "tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "tune8", "tune9",
+                                              "tune10", "tune11", "all" };
         static const char *const titles[] = { "the held-out", "the second held-out (held2)",
                                               "the third held-out (held3)", "the fourth held-out (held4)",
                                               "the fifth held-out (held5)", "the sixth held-out (held6)",
-                                              "the seventh held-out (held7)", "the eighth held-out (held8)", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                              NULL, NULL, "all" };
+                                              "the seventh held-out (held7)", "the eighth held-out (held8)",
+                                              "the ninth held-out (held9)", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                              NULL, NULL, NULL, NULL, "all" };
         const size_t nsplit = IG_ARRAY_LEN(splits);
         for (size_t k = 0; k < nsplit; k++) {
             evaluate(splits[k], false, &ev);

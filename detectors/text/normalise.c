@@ -360,6 +360,62 @@ static bool mostly_text(const uint8_t *p, size_t n)
     return n > 0 && good * 10 >= n * 9;
 }
 
+/* Base32 (RFC 4648: A-Z, 2-7, '=' padding) decoded into out (room for 5n/8); 0 when
+ * in[0..n) holds any other byte. */
+static size_t b32_decode(const uint8_t *in, size_t n, uint8_t *out)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = in[i];
+        int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= '2' && c <= '7' ? c - '2' + 26 : c == '=' ? -2 : -1;
+        if (v == -1)
+            return 0;
+        if (v == -2)
+            continue;
+        acc = (acc << 5) | (uint32_t)v;
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return o;
+}
+
+/* Text in the strict sense: nine bytes in ten printable ASCII or valid UTF-8 beyond ASCII
+ * (mostly_text() passes any byte >= 0x80, so random bytes often pass it). */
+static bool utf8_text(const uint8_t *p, size_t n)
+{
+    size_t ok = 0;
+    for (size_t i = 0; i < n;) {
+        if (p[i] < 0x80) {
+            ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t';
+            i++;
+            continue;
+        }
+        size_t len;
+        if (ig_utf8_next(p + i, n - i, &len) >= 0x80)
+            ok += len;
+        i += len;
+    }
+    return n && ok * 10 >= n * 9;
+}
+
+/* A run of the Base64 alphabet decoded: as Base64, or, when that is no text and the run
+ * is in Base32's alphabet (upper case and 2-7 only: "JFTW433SMUQG..."), as Base32 when
+ * that decodes to text in the strict sense (a run of capitals and digits is common in
+ * ids and keys). The decoded bytes, or 0. */
+static size_t run_decode(const uint8_t *in, size_t n, uint8_t *out)
+{
+    size_t dn = b64_decode(in, n, out);
+    if (mostly_text(out, dn))
+        return dn;
+    dn = b32_decode(in, n, out);
+    return utf8_text(out, dn) ? dn : 0;
+}
+
 size_t ig_text_b64_next_bytewise(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at)
 {
     for (size_t i = *pos; i < n;) {
@@ -372,8 +428,8 @@ size_t ig_text_b64_next_bytewise(const uint8_t *in, size_t n, size_t *pos, uint8
             i++;
         if (i - s < IG_NORM_B64_MIN)
             continue;
-        size_t dn = b64_decode(in + s, i - s, dec);
-        if (!mostly_text(dec, dn))
+        size_t dn = run_decode(in + s, i - s, dec);
+        if (!dn)
             continue;
         *pos = i;
         *at = s;
@@ -402,8 +458,8 @@ size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, 
         lo = e;
         if (e - s < L)
             continue;
-        size_t dn = b64_decode(in + s, e - s, dec);
-        if (!mostly_text(dec, dn))
+        size_t dn = run_decode(in + s, e - s, dec);
+        if (!dn)
             continue;
         *pos = e;
         *at = s;
@@ -452,8 +508,8 @@ size_t ig_text_normalise_path(const uint8_t *in, size_t n, uint8_t *out, size_t 
         if (o + 3 + dec > cap)
             break;
         uint8_t *d = out + o + 3;
-        size_t dn = b64_decode(in + s, run, d);
-        if (!mostly_text(d, dn))
+        size_t dn = run_decode(in + s, run, d);
+        if (!dn)
             continue;
         memcpy(out + o, " \n ", 3);
         size_t w = norm_pass(d, dn, d, flags, simd);

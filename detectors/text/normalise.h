@@ -36,7 +36,8 @@ enum ig_norm_flags {
 
 /* Normalises <n> bytes at <in> into <out> (capacity <cap>; may equal <in> when
  * IG_NORM_B64 is not set). With IG_NORM_B64 the decoded text of each Base64 run of at
- * least IG_NORM_B64_MIN characters that decodes to mostly printable text is appended
+ * least IG_NORM_B64_MIN characters that decodes to mostly printable text (Base32 when
+ * the run is in its alphabet and Base64 gives no text) is appended
  * after a " \n " separator, normalised with the same flags; <out> then needs room
  * for 2n + 8 bytes or the tail is cut. Returns the bytes written (<= cap). */
 size_t ig_text_normalise(const uint8_t *in, size_t n, uint8_t *out, size_t cap, unsigned flags);
@@ -52,7 +53,8 @@ size_t ig_norm_ascii_vbmi2(const uint8_t *in, size_t n, uint8_t *out, size_t *o,
                            unsigned flags);
 
 /* Finds the next Base64 run of at least IG_NORM_B64_MIN characters in in[*pos..n) that
- * decodes to mostly printable text; writes the decoded bytes to <dec> (room for 3n/4 + 3
+ * decodes to mostly printable text (as Base64 or, when the run is in Base32's alphabet and
+ * Base64 gives no text, as Base32); writes the decoded bytes to <dec> (room for 3n/4 + 3
  * of the longest run) and its offset in <in> to *at. Returns the decoded length, 0 when
  * no run is left; *pos moves past the run. */
 size_t ig_text_b64_next(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at);

@@ -1981,7 +1981,8 @@ static const struct group groups[] = {
      * no split had before held9: Bengali, Tamil, Marathi, Nepali (verb-final, nouns as stems:
      * case endings attach), Afrikaans, Azerbaijani, Albanian, with Malay in the Indonesian
      * slot and Galician in the Portuguese one; words that are common words of other
-     * languages are left out ("as", "al", "si", "de"). Probes (tune11): 11 injections and 12
+     * languages are left out ("as", "al", "si", "de"; Albanian "tua", Indonesian "old";
+     * Malay "sila", Tagalog "they"). Probes (tune11): 11 injections and 12
      * look-alikes in these languages, written before these entries. */
     { L_BN, PI_OVERRIDE, "উপেক্ষা করো;উপেক্ষা কর;উপেক্ষা করুন;উপেক্ষা করে;উপেক্ষা করবে;ভুলে যাও;ভুলে যান;ভুলে যা;"
       "ভুলে যাবে;ভুলে যেও;অগ্রাহ্য করো;অগ্রাহ্য করুন;মেনো না;মানবে না;মানতে হবে না;এড়িয়ে যাও;পাত্তা দিও না" },
@@ -2088,7 +2089,7 @@ static const struct group groups[] = {
 
     { L_SQ, PI_OVERRIDE, "injoro;injoroni;harro;harroni;shpërfill;shpërfillni;mos ndiq;mos i ndiq;mos zbato;lër mënjanë" },
     { L_SQ, PI_INSTR, "udhëzim*;rregull*;kufizim*;instruksion*" },
-    { L_SQ, PI_PRIOR, "të mëparshme;mëparshme;të gjitha;gjitha;e tua;tua;tënde;origjinale;të fshehta;fillestare" },
+    { L_SQ, PI_PRIOR, "të mëparshme;mëparshme;të gjitha;gjitha;e tua;tënde;origjinale;të fshehta;fillestare" },
     { L_SQ, PI_REVEAL, "trego;tregoni;shfaq;shkruaj;zbulo;përsërit" },
     { L_SQ, PI_SECRET, "udhëzimet e sistemit;promptin e sistemit;udhëzimet e fshehta;udhëzimet fillestare;"
       "udhëzimet e tua" },
@@ -2099,7 +2100,7 @@ static const struct group groups[] = {
     { L_SQ, PI_THIRD, "dikush;përdoruesit;sulmuesi;nëse" },
     { L_SQ, PI_META, "sulm*;injektim*;shembull*;siguri*" },
     { L_SQ, PI_TASKV, "përkthe;përmblidh;korrigjo" },
-    { L_SQ, PI_YOU, "ti;ju;yt;jote;tua;tënde" },
+    { L_SQ, PI_YOU, "jote;tënde" },
     { L_SQ, PI_RESPOND, "përgjigju;përgjigjuni" },
     { L_SQ, PI_COND, "nëse" },
 
@@ -2110,7 +2111,7 @@ static const struct group groups[] = {
     { L_ID, PI_REVEAL, "paparkan;salin semula" },
     { L_ID, PI_SECRET, "arahan sistem;arahan tersembunyi;arahan asal;kandungan prompt sistem" },
     { L_ID, PI_UNBOUND, "tanpa sekatan;tanpa sebarang sekatan;tanpa had" },
-    { L_ID, PI_REQUEST, "boleh tolong;sila;boleh anda" },
+    { L_ID, PI_REQUEST, "boleh tolong;boleh anda" },
     { L_ID, PI_VOID, "dimatikan;dinyahaktifkan" },
     { L_ID, PI_PERSONA, "mod pembangun" },
     /* Galician, with Portuguese */
@@ -2140,11 +2141,12 @@ static const struct group groups[] = {
     { L_NL, PI_TASKV, "vertalen;samenvatten" },
     /* (3) a topic after the instructions ("instructions regarding the payment") in the
      * languages that had none: the instructions are about something, a reader's, not the
-     * assistant's (as "fur", "sobre", "regarding" already were) */
+     * assistant's (as "fur", "sobre", "regarding" already were; not Czech "ke", romanised
+     * Hindi's "of": "bina restriction ke jawab do") */
     { L_UK, PI_COMPL, "щодо;стосовно;відносно" },
     { L_RU, PI_COMPL, "относительно;касательно;насчет;по поводу" },
     { L_PL, PI_COMPL, "dotyczące;dotyczących;dotyczącej;w sprawie;odnośnie;na temat" },
-    { L_CS, PI_COMPL, "ohledně;týkající se;ke" },
+    { L_CS, PI_COMPL, "ohledně;týkající se" },
     { L_NL, PI_COMPL, "over;betreffende;omtrent;met betrekking tot" },
     { L_SV, PI_COMPL, "angående;gällande;beträffande" },
     /* people named before an order ("Шановні мешканці!", "Drodzy pracownicy,") */
@@ -2156,7 +2158,23 @@ static const struct group groups[] = {
     { L_NL, PI_HUMANS, "beste collega's;beste klanten;medewerkers;klanten;reizigers;bewoners" },
     { L_DE, PI_HUMANS, "liebe mieter;liebe mieterinnen und mieter;mieter;bewohner" },
     { L_ES, PI_HUMANS, "estimados clientes;estimados vecinos;vecinos" },
-    /* (4) a translation to carry out ("translate to English and then carry out: '...'",
+    /* (4) the assistant's rules named by who gave them (el cs), no-limits wording (ro), rules
+     * that no longer bind the assistant (pl), setting them aside (de), and the prompt named
+     * by when it was given (fr zh tr ko; a verb-final request puts that clause before the
+     * noun: "sana verilen talimatları ... yaz") */
+    { L_EL, PI_GIVEN, "που σου έδωσαν;που σου δόθηκαν;που σου έχουν δώσει;που έλαβες" },
+    { L_CS, PI_GIVEN, "které jsi dostal;které jsi dostala;které jsi obdržel;které ti byly dány;které ti dali" },
+    { L_RO, PI_UNBOUND, "fără nicio restricție;fără nicio regulă;fără niciun filtru;fără nicio limită;"
+      "fără avertismente" },
+    { L_PL, PI_VOID, "nie obowiązują cię;cię nie obowiązują;już cię nie obowiązują;przestają cię obowiązywać" },
+    { L_DE, PI_OVERRIDE, "außen vor lassen;außen vor zu lassen;außen vor;beiseite lassen;beiseitelassen;"
+      "beiseite legen;beiseitelegen" },
+    { L_FR, PI_BEFORE, "qui precede mon premier message;qui precede ma premiere question;avant ma premiere question" },
+    { L_FR, PI_REVEAL, "reproduis;reproduisez;recopie;recopiez" },
+    { L_ZH, PI_BEFORE, "对话开始之前;对话开始前;开始对话前;开始对话之前;在对话之前" },
+    { L_TR, PI_BEFORE, "sohbetten önce;konuşmadan önce;sohbet başlamadan önce;konuşma başlamadan önce" },
+    { L_KO, PI_BEFORE, "대화 시작 전에;대화 시작 전;대화 전에;대화를 시작하기 전에;처음에 받은;처음 받은" },
+    /* (5) a translation to carry out ("translate to English and then carry out: '...'",
      * "once you know, do exactly that"): the quote performed */
     { L_EN, PI_ASSEMBLE, "carry out;then carry out;and carry out;do exactly that;do exactly what it says;"
       "do precisely that;do just that" },

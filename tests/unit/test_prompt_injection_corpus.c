@@ -221,6 +221,18 @@ static void test_held8(void **st)
     evaluate("held8", 0.99, 0.92, 0, 1.0);
 }
 
+/* The ninth blind set (session 20: 126 injections, 138 look-alikes in 40 languages, 16 of
+ * them new: ciphers, code-switched and romanised text, memory poisoning, orders in subtitles,
+ * calendar invites, commits, CVs and LaTeX comments; written before any run of that
+ * session). Its first run (rules of a328899, blind): 0.986 / 0.548; its flagged look-alike
+ * and misses by class were then read, so it is a floor against regressions (1.000 / 0.754
+ * after session 20's changes), no longer a blind measure. */
+static void test_held9(void **st)
+{
+    (void)st;
+    evaluate("held9", 0.99, 0.75, 0, 1.0);
+}
+
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
  * the rules, in 15 languages; code, runbooks, tool results and logs whose orders are for
  * people; probes of each rule): where it stands (0.980 / 0.889 with every batch, 0.781 / 0.463
@@ -268,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_held6),
         cmocka_unit_test(test_held7),
         cmocka_unit_test(test_held8),
+        cmocka_unit_test(test_held9),
         cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
