@@ -587,7 +587,8 @@ static bool verb_final(uint8_t lang)
     const char *l = pi_lex_lang_name(lang);
     return l && (!strcmp(l, "hi") || !strcmp(l, "ko") || !strcmp(l, "tr") || !strcmp(l, "ja") ||
                  !strcmp(l, "fa") || !strcmp(l, "hu") || !strcmp(l, "ur") || !strcmp(l, "bn") ||
-                 !strcmp(l, "ta") || !strcmp(l, "mr") || !strcmp(l, "ne") || !strcmp(l, "az"));
+                 !strcmp(l, "ta") || !strcmp(l, "mr") || !strcmp(l, "ne") || !strcmp(l, "az") ||
+                 !strcmp(l, "eu") || !strcmp(l, "ka") || !strcmp(l, "hy") || !strcmp(l, "kk"));
 }
 
 /* "hidden", "confidential", "original" ...: what marks an instruction noun as the

@@ -293,7 +293,9 @@ static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flag
         } else {
             in_tag = false;
             if (flags & IG_NORM_LOWER) {
-                /* Cyrillic and Greek capitals (2 bytes either way) */
+                /* Cyrillic, Greek and Armenian capitals (2 bytes either way); the extended
+                 * Cyrillic of Kazakh, Tatar, Ukrainian ... (Ұ Қ Ң Ә Ө Ү Ғ Ґ: capital even,
+                 * small the next) */
                 int32_t lc = cp;
                 if (cp >= 0x410 && cp <= 0x42f)
                     lc = cp + 0x20;
@@ -301,6 +303,10 @@ static size_t norm_pass(const uint8_t *in, size_t n, uint8_t *out, unsigned flag
                     lc = cp + 0x50;
                 else if (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2)
                     lc = cp + 0x20;
+                else if (cp >= 0x531 && cp <= 0x556)
+                    lc = cp + 0x30;
+                else if (((cp >= 0x490 && cp <= 0x4bf) || (cp >= 0x4d0 && cp <= 0x4ff)) && !(cp & 1))
+                    lc = cp + 1;
                 if (lc != cp) {
                     cp = lc;
                     if (!(flags & IG_NORM_FOLD) || (rl = ig_text_fold_cp((uint32_t)cp, rep)) < 0) {
