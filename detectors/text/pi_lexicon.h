@@ -6,8 +6,10 @@
  * Languages: English, French, German, Spanish, Italian, Portuguese, Dutch, Russian,
  * Polish, Turkish, Swedish (Norwegian, Danish), Indonesian, Vietnamese, Ukrainian, Hindi,
  * Arabic, Romanian, Czech, Greek, Finnish, Hungarian, Hebrew, Persian, Swahili, Tagalog,
- * Catalan, Urdu, Slovak, Serbo-Croatian, Bulgarian, Estonian, Lithuanian, Latvian, Slovenian
- * (words; a phrase ending in '*' is a stem: any word starting with it),
+ * Catalan, Urdu, Slovak, Serbo-Croatian, Bulgarian, Estonian, Lithuanian, Latvian, Slovenian,
+ * Bengali, Tamil, Marathi, Nepali, Afrikaans, Azerbaijani, Albanian, Icelandic, Basque, Welsh,
+ * Georgian, Armenian, Kazakh (Malay with Indonesian, Galician with Portuguese)
+ * (words; a phrase ending in '*' is a stem: any word starting with it; a stem is one word),
  * Chinese, Japanese, Thai (substrings: no spaces to split on) and Korean (substrings:
  * particles attach to words; a phrase of several words may run on past the word it starts
  * in). */
