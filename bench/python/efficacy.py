@@ -82,9 +82,11 @@ ATTACKS = {
     "random": ("extraction.", 100, 200, "Tramèr uniform queries"),
     # seen once its own records run out and it augments them (wine 44, breast_cancer 142,
     # digits 449, iris 38 records: those first queries are distinct natural records of the
-    # model's own distribution, an ordinary client's traffic query for query); detected at
-    # all within the quick mode's 300 queries
-    "knockoff": ("extraction.", 100, None, "KnockoffNets-style natural data + mixup"),
+    # model's own distribution, an ordinary client's traffic query for query). The target
+    # counts every query; the bound only those after its own records (the client reports
+    # them: "own_records"; AFTER_OWN): figure 9 at seed 0 caught it within its first
+    # augmented request of 20 rows on wine, breast cancer and digits, its third on iris
+    "knockoff": ("extraction.", 100, 100, "KnockoffNets-style natural data + mixup"),
     # KnockoffNets as published: another distribution's natural records (digits: photo
     # patches; tables: another table's records mapped onto the features' means, spreads
     # and ranges), random or adaptive policy (extraction.transfer)
@@ -118,6 +120,9 @@ ATTACKS = {
                            "flood from 8 addresses, the sensor restarted during it (picked up mid-stream)"),
     "injection": ("prompt_injection.", 2, None, "prompt injection after one ordinary question"),
 }
+# Attacks whose asserted bound counts the queries after the natural records they own (the
+# client's "own_records"): before them the client is, query for query, an ordinary one
+AFTER_OWN = {"knockoff"}
 # What --check does not hold yet, each with why: (pattern, analytic) = findings of that
 # analytic on that benign pattern; (attack role, None) = that attack may go undetected. The
 # table still shows them (aim missed). Remove an entry once its detector is fixed.
@@ -429,6 +434,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
         rec = start_capture(port, pcap, recout)
         procs.append(rec)
         roles = {}
+        outs = {}   # source -> the client's JSON summary (attack_clients.py prints one)
         team = {}   # a --pool client's addresses -> its --source (one row of the table)
         n = 0
         for phase in (phase1, phase2):
@@ -438,7 +444,8 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                 src = f"127.0.{idx + 10}.{n + 10}"
                 roles[src] = role if role != "injection" else f"injection:{STYLES[batch]}"
                 team.update({ip: src for ip in pool_of(role, src)})
-                out = open(os.path.join(d, f"client-{n}.json"), "w")
+                outs[src] = os.path.join(d, f"client-{n}.json")
+                out = open(outs[src], "w")
                 cmd = client_cmd(tools, kind, port, meta, role, q, batch, pause, src,
                                  n + 100 * idx + 10000 * a.seed)
                 if phase is phase2 and opt.get("restart") and role in RESTART_DURING:
@@ -476,7 +483,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                            stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
             sys.exit(f"{name}: analyze failed: {r.stderr[-500:]}")
-        rows = score(name, kind, roles, events, findings, team)
+        rows = own_records(score(name, kind, roles, events, findings, team), outs)
         explainers = sorted(ip for ip, role in roles.items() if role in EXPLAINERS)
         if explainers:
             suppress_run(a, d, name, pcap, conf, explainers, findings, rows)
@@ -536,6 +543,20 @@ def suppress_run(a, d, name, pcap, conf, explainers, findings, rows):
     for row in rows:
         if row["ip"] in explainers:
             row["suppress"] = {"findings": left[row["ip"]], "held": held, "others_unchanged": same}
+
+
+def own_records(results, outs):
+    """Attach the "own_records" an AFTER_OWN client reported (the queries of natural records
+    it sent before augmenting them) to its row of the results."""
+    for r in results:
+        if r["role"] not in AFTER_OWN or r["ip"] not in outs:
+            continue
+        try:
+            with open(outs[r["ip"]]) as f:
+                r["own"] = int(json.loads(f.read().strip().splitlines()[-1]).get("own_records", 0))
+        except (OSError, ValueError, IndexError):
+            pass
+    return results
 
 
 def queries_at(rows, f, by_seen=True):
@@ -616,7 +637,18 @@ def judge(r):
     c = caught(r)
     if not c:
         return (r["role"], None) in KNOWN_GAPS, False
-    return bound is None or c[1] <= bound, target is None or c[1] <= target
+    held = bound is None or c[1] - (r.get("own", 0) if r["role"] in AFTER_OWN else 0) <= bound
+    return held, target is None or c[1] <= target
+
+
+def after_cell(r, c):
+    """The table's "after queries": the attacker's queries up to its first finding; for an
+    AFTER_OWN attack also how many of them came after its own natural records."""
+    if not c:
+        return "-"
+    if r["role"] in AFTER_OWN and "own" in r:
+        return f"{c[1]} ({c[1] - r['own']} after its {r['own']} own records)"
+    return str(c[1])
 
 
 def tables(results):
@@ -633,7 +665,7 @@ def tables(results):
         if ":" in r["role"]:
             what += ": " + r["role"].split(":")[1]
         att.append(f"| {what} | {r['scenario']} | {r['queries']} | "
-                   f"{c[0] if c else '**not detected**'} | {c[1] if c else '-'} | {others or '-'} | "
+                   f"{c[0] if c else '**not detected**'} | {after_cell(r, c)} | {others or '-'} | "
                    f"{('≤ %d' % target) if target else 'any'} | {'yes' if met else '**no**'} |")
     ben = ["| benign pattern | scenario | clients | queries | findings | analytics |",
            "|---|---|---:|---:|---:|---|"]
@@ -697,11 +729,12 @@ def render(results, mode, src):
             if any(r.get("model") == k for r in results)) or "none"), "",
         summary, "", att, "", ben, "",
         "KnockoffNets-style natural data + mixup: the attacker first sends its own records of "
-        "the attacker split once each (wine 44, breast_cancer 142, digits 449, iris 38 at seed "
-        "0), distinct natural records of the model's own distribution that are, query for "
-        "query, what an ordinary client sends; \"after queries\" counts them, so the target of "
-        "100 can be met only where they are fewer than ~80 (rules/schema.md, "
-        "extraction.coverage).", ""] + ([
+        "the attacker split once each (whole requests of 20: wine 40, breast_cancer 140, "
+        "digits 440, iris 20 rows at seed 0), distinct natural records of the model's own "
+        "distribution that are, query for query, what an ordinary client sends (a batch job "
+        "scoring a data set); \"after queries\" counts them, so the target of 100 can be met "
+        "only where they are fewer than ~80. In brackets: the queries after them, which the "
+        "test's bound holds (rules/schema.md, extraction.coverage).", ""] + ([
         "NES sends 50 antithetic samples x ± σu per request around a centre it never sends, "
         "the first request being the gradient estimate before any step: \"after queries\" "
         "is then at least 51, and the target of 10 (the issue's aim for evasion) cannot be "

@@ -700,11 +700,13 @@ def knockoff(o, T, y, rng, a):
     seen = {}
     X, L = [], []
     S = spread(T)
+    own = 0   # rows of its own records before the first augmented one
     while o.queries < a.queries:
         k = min(a.batch, a.queries - o.queries)
         if len(order) >= k:
             batch = [order.pop() for _ in range(k)]
             Q = T[batch]
+            own += k if own == o.queries else 0
         else:
             i = rng.integers(len(X), size=k)
             j = rng.integers(len(X), size=k)
@@ -717,7 +719,7 @@ def knockoff(o, T, y, rng, a):
             L.append(int(c))
             seen[int(c)] = seen.get(int(c), 0) + 1
     sub = substitute(np.array(X), np.array(L))
-    return {"substitute_accuracy": accuracy(sub, T, y), "classes": len(seen)}
+    return {"substitute_accuracy": accuracy(sub, T, y), "classes": len(seen), "own_records": own}
 
 
 def transfer_set(model, T, rng, n=4000):
