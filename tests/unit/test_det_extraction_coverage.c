@@ -446,9 +446,56 @@ static void test_shifted_images_quiet(void **state)
     model_free();
 }
 
+/* How the thief augments its records (mixup_row): lambda uniform over [0, 1] (the efficacy
+ * client), Beta(0.2, 0.2) (mixup as Zhang et al. 2018 use it on images: most rows within a
+ * few percent of one parent), two rows of different classes only, a Dirichlet(1, 1, 1)
+ * mix of three rows, or SMOTE (Chawla et al. 2002: a record moved a uniform part of the
+ * way to one of its 5 nearest records of its class, its own records only). */
+enum aug_kind { AUG_UNIFORM, AUG_BETA02, AUG_CROSS, AUG_MIX3, AUG_SMOTE };
+static enum aug_kind aug_kind;
+
+/* Gamma(k, 1) (Marsaglia and Tsang 2000; k < 1 by the boost G(k + 1) U^(1/k)) */
+static double grand(double k)
+{
+    if (k < 1)
+        return grand(k + 1) * pow(urand(), 1 / k);
+    double d = k - 1.0 / 3, c = 1 / sqrt(9 * d);
+    for (;;) {
+        double x = nrand(), v = 1 + c * x;
+        if (v <= 0)
+            continue;
+        v = v * v * v;
+        if (log(urand()) < 0.5 * x * x + d - d * v + d * log(v))
+            return d * v;
+    }
+}
+
+/* The record of hist (first n) of class <cls> nearest to hist[i] among those not yet
+ * chosen (skip: the ones already taken), -1 if none */
+static int nearest_of_class(float (*hist)[128], int n, int i, int32_t cls, const int *skip, int nskip)
+{
+    int best = -1;
+    double bd = INFINITY;
+    for (int j = 0; j < n; j++) {
+        bool taken = j == i;
+        for (int k = 0; k < nskip; k++)
+            taken |= skip[k] == j;
+        if (taken || nearest(hist[j]) != cls)
+            continue;
+        double d = 0;
+        for (uint32_t f = 0; f < dim; f++)
+            d += (hist[j][f] - hist[i][f]) * (hist[j][f] - hist[i][f]);
+        if (d < bd) {
+            bd = d;
+            best = j;
+        }
+    }
+    return best;
+}
+
 /* The mixup thief's row q: its own record q while they last (44, from <own>, or natural
- * ones when NULL), then lambda a + (1 - lambda) b of two of its earlier rows plus noise
- * of standard deviation <noise>. */
+ * ones when NULL), then an augmented row of its earlier rows (aug_kind; by default
+ * lambda a + (1 - lambda) b of two of them) plus noise of standard deviation <noise>. */
 static const float *mixup_row(float (*hist)[128], int q, float (*own)[128], double noise)
 {
     if (q < 44) {
@@ -456,12 +503,44 @@ static const float *mixup_row(float (*hist)[128], int q, float (*own)[128], doub
             memcpy(hist[q], own[q], sizeof hist[q]);
         else
             natural(hist[q]);
-    } else {
-        int a = (int)(urand() * q), b = (int)(urand() * q);
-        double lam = urand();
-        for (uint32_t f = 0; f < dim; f++)
-            hist[q][f] = (float)(lam * hist[a][f] + (1 - lam) * hist[b][f] + noise * nrand());
+        return hist[q];
     }
+    int a = (int)(urand() * q), b = (int)(urand() * q), c = 0;
+    double w[3] = { urand(), 0, 0 };   /* the draws of the default kind, in its order */
+    switch (aug_kind) {
+    case AUG_UNIFORM:
+        break;
+    case AUG_BETA02: {
+        double g0 = grand(0.2), g1 = grand(0.2);
+        w[0] = g0 / (g0 + g1);
+        break;
+    }
+    case AUG_CROSS:
+        for (int k = 0; k < 1000 && nearest(hist[b]) == nearest(hist[a]); k++)
+            b = (int)(urand() * q);
+        break;
+    case AUG_MIX3: {
+        c = (int)(urand() * q);
+        double e[3] = { -log(urand()), -log(urand()), -log(urand()) };
+        for (int k = 0; k < 3; k++)
+            w[k] = e[k] / (e[0] + e[1] + e[2]);
+        break;
+    }
+    case AUG_SMOTE: {
+        a = (int)(urand() * 44);
+        int nn[5], k = 0;
+        for (; k < 5; k++)
+            if ((nn[k] = nearest_of_class(hist, 44, a, nearest(hist[a]), nn, k)) < 0)
+                break;
+        b = k ? nn[(int)(urand() * k)] : a;
+        w[0] = 1 - urand();   /* a + u (b - a), u uniform */
+        break;
+    }
+    }
+    if (aug_kind != AUG_MIX3)
+        w[1] = 1 - w[0], w[2] = 0;
+    for (uint32_t f = 0; f < dim; f++)
+        hist[q][f] = (float)(w[0] * hist[a][f] + w[1] * hist[b][f] + w[2] * hist[c][f] + noise * nrand());
     return hist[q];
 }
 
@@ -553,6 +632,33 @@ static void test_augmented_natural_data(void **state)
     /* 4 features: judged against the peers (natural records lie near segments more often) */
     augmented_case(4, &at);
     print_message("d=4: augmented data flagged after %d queries\n", at);
+}
+
+/* The class, not the efficacy client's draw: a thief augmenting its 44 records by mixup
+ * with Beta(0.2, 0.2) weights (most rows a few percent from one parent: repeats of it, not
+ * samples), mixing records of two different classes only, mixing three records at once
+ * (Dirichlet weights: a row on no segment unless one weight is small) or by SMOTE is
+ * flagged as augmented data, and only it, among the same ordinary clients (a pool of
+ * records resent, 5 % noise, what-if sweeps, a drifting sensor). The bound is the efficacy
+ * test's: within 100 queries of its own records running out. */
+static void test_augmentation_variants(void **state)
+{
+    (void)state;
+    static const char *names[] = { "uniform", "beta(0.2)", "cross-class", "3-way", "smote" };
+    uint32_t dims[] = { 13, 30, 64 };
+    for (int k = AUG_BETA02; k <= AUG_SMOTE; k++)
+        for (int i = 0; i < 3; i++) {
+            rs = 900 + 10 * (uint64_t)k + (uint64_t)i;
+            aug_kind = (enum aug_kind)k;
+            sink.ishare = -1;
+            int at, n = augmented_case(dims[i], &at);
+            print_message("%s d=%u: %d augmented-data findings, the first after %d queries\n",
+                          names[k], dims[i], n, at);
+            if (n < 1 || at <= 44 || at > 44 + 100)
+                fail_msg("%s d=%u: %d augmented-data findings, first after %d queries", names[k],
+                         dims[i], n, at);
+        }
+    aug_kind = AUG_UNIFORM;
 }
 
 /* 4 features and no peer with a share yet (an extractor that arrives early and fast, before
@@ -958,6 +1064,7 @@ int main(void)
         cmocka_unit_test(test_constant_features_noise_quiet),
         cmocka_unit_test(test_shifted_images_quiet),
         cmocka_unit_test(test_augmented_natural_data),
+        cmocka_unit_test(test_augmentation_variants),
         cmocka_unit_test(test_augmented_few_features_no_peers),
         cmocka_unit_test(test_imputed_records_quiet),
         cmocka_unit_test(test_pruned_search_equals_exhaustive),
