@@ -2149,6 +2149,13 @@ static const struct group groups[] = {
     { L_CS, PI_COMPL, "ohledně;týkající se" },
     { L_NL, PI_COMPL, "over;betreffende;omtrent;met betrekking tot" },
     { L_SV, PI_COMPL, "angående;gällande;beträffande" },
+    /* (and "de"/"di" in the Romance languages: "les consignes de vigilance", "las
+     * instrucciones de montaje"; not when the topic is the assistant's own: safety, content,
+     * the system - narrowed()) */
+    { L_FR, PI_COMPL, "de" },
+    { L_ES, PI_COMPL, "de" },
+    { L_IT, PI_COMPL, "di" },
+    { L_PT, PI_COMPL, "de" },
     /* people named before an order ("Шановні мешканці!", "Drodzy pracownicy,") */
     { L_UK, PI_HUMANS, "шановні мешканці;шановні колеги;шановні клієнти;шановні пасажири;мешканці;співробітники;колеги" },
     { L_PL, PI_HUMANS, "drodzy pracownicy;szanowni klienci;szanowni mieszkańcy;pracownicy;klienci;mieszkańcy;pasażerowie" },

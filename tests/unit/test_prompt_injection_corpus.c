@@ -176,7 +176,7 @@ static void test_tune5(void **st)
 static void test_held4(void **st)
 {
     (void)st;
-    evaluate("held4", 0.98, 0.85, 0, 0.15);
+    evaluate("held4", 0.99, 0.89, 0, 0.15);   /* 1.000 / 0.901 since session 19 */
 }
 
 /* The fifth blind set (session 16: 23 languages, 26 styles, written before any run of that
@@ -186,7 +186,7 @@ static void test_held4(void **st)
 static void test_held5(void **st)
 {
     (void)st;
-    evaluate("held5", 0.97, 0.84, 0, 1.0);   /* 0.985 / 0.868 since session 19 (misses read by class) */
+    evaluate("held5", 0.99, 0.87, 0, 1.0);   /* 1.000 / 0.882 since session 20 (misses read by class) */
 }
 
 /* The sixth blind set (session 17: 19 languages, all 32 styles, written before any run of that
@@ -196,7 +196,7 @@ static void test_held5(void **st)
 static void test_held6(void **st)
 {
     (void)st;
-    evaluate("held6", 0.97, 0.82, 0, 1.0);   /* 0.980 / 0.847 since session 19 */
+    evaluate("held6", 0.99, 0.84, 0, 1.0);   /* 1.000 / 0.848 since session 20 */
 }
 
 /* The seventh blind set (session 18: 23 languages, all 32 styles, security questions quoting
@@ -207,7 +207,7 @@ static void test_held6(void **st)
 static void test_held7(void **st)
 {
     (void)st;
-    evaluate("held7", 0.99, 0.89, 0, 1.0);
+    evaluate("held7", 0.99, 0.93, 0, 1.0);   /* 1.000 / 0.939 since session 20 */
 }
 
 /* The eighth blind set (session 19: 22 languages, 29 styles, policies, customer-support
@@ -218,7 +218,7 @@ static void test_held7(void **st)
 static void test_held8(void **st)
 {
     (void)st;
-    evaluate("held8", 0.99, 0.92, 0, 1.0);
+    evaluate("held8", 0.99, 0.93, 0, 1.0);   /* 1.000 / 0.941 since session 20 */
 }
 
 /* The ninth blind set (session 20: 126 injections, 138 look-alikes in 40 languages, 16 of
