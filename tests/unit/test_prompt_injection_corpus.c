@@ -225,12 +225,12 @@ static void test_held8(void **st)
  * them new: ciphers, code-switched and romanised text, memory poisoning, orders in subtitles,
  * calendar invites, commits, CVs and LaTeX comments; written before any run of that
  * session). Its first run (rules of a328899, blind): 0.986 / 0.548; its flagged look-alike
- * and misses by class were then read, so it is a floor against regressions (1.000 / 0.841
+ * and misses by class were then read, so it is a floor against regressions (1.000 / 0.849
  * after session 20's changes), no longer a blind measure. */
 static void test_held9(void **st)
 {
     (void)st;
-    evaluate("held9", 0.99, 0.83, 0, 1.0);
+    evaluate("held9", 0.99, 0.84, 0, 1.0);
 }
 
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
