@@ -674,6 +674,97 @@ static void test_plateau_local_probe_quiet(void **state)
     }
 }
 
+/* Features in several units: a search probes each feature by eps in its own unit (eps
+ * times the feature's spread as the attacker measures it), which on heavy-tailed features
+ * differs from the model's robust unit several-fold (breast cancer's probes, blind efficacy
+ * seed 5 on gradient-boosted trees: 0.105 to 0.621 robust spreads). Here a quarter of the
+ * features' probes are 6 times as long as the others'. */
+static double unit_of(int f) { return f % 4 == 0 ? 6.0 : 1.0; }
+
+/* SimBA against piecewise-constant answers (as test_plateau_simba_alarms) on features of
+ * several units: the step it keeps, along a short-unit coordinate, is as long as its
+ * probes along such coordinates but under half their mean. Caught within 16 rows of it
+ * (before: never, however long it probed: the kept step was measured against the mean). */
+static void test_plateau_simba_units_alarms(void **state)
+{
+    (void)state;
+    static const int held[] = { 13, 17, 25, 31 };
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        run_start(&r, 890 + (uint64_t)e);
+        float x[D], y[D];
+        float p0[C] = { 0.84f, 0.14f, 0.02f, 0, 0 }, p1[C] = { 0.74f, 0.24f, 0.02f, 0, 0 };
+        centre_of(e % C, x);
+        for (int f = 0; f < D; f++)
+            x[f] = roundf(x[f] * 1e4f) / 1e4f;
+        int perm[D];
+        shuffle(perm, D);
+        int kc = D - 1;   /* the kept step's coordinate: the last of the order in a short unit */
+        while (unit_of(perm[kc]) > 1)
+            kc--;
+        int t = perm[kc];
+        perm[kc] = perm[D - 1];
+        perm[D - 1] = t;
+        scored_query(&r, x, p0);
+        uint64_t q = 1;
+        int i = 0;
+        for (; q < (uint64_t)held[e]; i++)
+            for (int sgn = -1; sgn <= 1 && q < (uint64_t)held[e]; sgn += 2, q++) {
+                int j = perm[i % (D - 1)];
+                memcpy(y, x, sizeof(y));
+                y[j] = roundf((y[j] + (float)(sgn * 0.03 * unit_of(j))) * 1e4f) / 1e4f;
+                scored_query(&r, y, p0);
+            }
+        x[perm[D - 1]] = roundf((x[perm[D - 1]] - 0.03f) * 1e4f) / 1e4f;   /* the kept step */
+        scored_query(&r, x, p1);
+        uint64_t kept_at = ++q;
+        for (int k = 0; k < D - 1; k++, i++)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                int j = perm[i % (D - 1)];
+                memcpy(y, x, sizeof(y));
+                y[j] = roundf((y[j] + (float)(sgn * 0.03 * unit_of(j))) * 1e4f) / 1e4f;
+                scored_query(&r, y, p1);
+            }
+        expect_caught(&r.sink, r.sink.first_q, kept_at + 16,
+                      "SimBA on piecewise-constant answers, features in several units", e);
+        run_close(&r);
+    }
+}
+
+/* test_plateau_local_probe_quiet on features of several units: a record probed x + d e_j,
+ * x - d e_j with d in each feature's unit (0.03 or 0.18), the same answer every time, then
+ * the next record one feature apart (0.45, changing the label): longer than twice the
+ * longest probe, so no kept step, and its probes no search. Quiet. */
+static void test_plateau_local_probe_units_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        run_start(&r, 895 + (uint64_t)e);
+        float x[D], y[D], pa[C] = { 0.84f, 0.14f, 0.02f, 0, 0 },
+                          pb[C] = { 0.3f, 0.68f, 0.02f, 0, 0 };
+        centre_of(e % C, x);
+        for (int f = 0; f < D; f++)
+            x[f] = roundf(x[f] * 1e4f) / 1e4f;
+        int perm[D];
+        shuffle(perm, D);
+        for (int rec = 0; rec < 6; rec++) {
+            const float *p = rec % 2 ? pb : pa;
+            scored_query(&r, x, p);
+            for (int i = 0; i < 12; i++)
+                for (int sgn = -1; sgn <= 1; sgn += 2) {
+                    int j = perm[(rec * 3 + i) % (D - 8)];
+                    memcpy(y, x, sizeof(y));
+                    y[j] = roundf((y[j] + (float)(sgn * 0.03 * unit_of(j))) * 1e4f) / 1e4f;
+                    scored_query(&r, y, p);
+                }
+            int k = perm[D - 8 + rec];   /* a feature no probe moved */
+            x[k] = roundf((x[k] + 0.45f) * 1e4f) / 1e4f;
+        }
+        run_quiet(&r, "local probes in several units of piecewise-constant answers, records one feature apart");
+    }
+}
+
 /* ZOO (Chen et al. 2017) / NES-style score-based search: a round of probes x + h e_i,
  * x - h e_i along 16 coordinates around its centre, a gradient estimate from their answers,
  * then the centre moves a small step along it (every probed coordinate: a dense move
@@ -1649,6 +1740,8 @@ int main(void)
         cmocka_unit_test(test_local_probe_quiet),
         cmocka_unit_test(test_plateau_simba_alarms),
         cmocka_unit_test(test_plateau_local_probe_quiet),
+        cmocka_unit_test(test_plateau_simba_units_alarms),
+        cmocka_unit_test(test_plateau_local_probe_units_quiet),
         cmocka_unit_test(test_moving_centre_alarms),
         cmocka_unit_test(test_memory_grows_with_use),
         cmocka_unit_test(test_distributed_search_alarms),
