@@ -356,7 +356,9 @@ def start_server(tools, d, kind, opt, seed=0):
     else:
         cmd = [PY, os.path.join(tools, "chat_server.py"), "--portfile", portfile, "--generic"]
     srv = subprocess.Popen(cmd)
-    if not wait_file(portfile, "", 60) or (kind == "model" and not wait_file(meta, "}", 120)):
+    # a model trains before it writes its meta: gradient-boosted trees on digits took more
+    # than 120 s at a load of ~50 (blind seed 5: "model server did not start")
+    if not wait_file(portfile, "", 60) or (kind == "model" and not wait_file(meta, "}", 900)):
         srv.terminate()
         sys.exit(f"{kind} server did not start")
     t0 = time.time()
@@ -484,6 +486,8 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
         if r.returncode != 0:
             sys.exit(f"{name}: analyze failed: {r.stderr[-500:]}")
         rows = own_records(score(name, kind, roles, events, findings, team), outs)
+        for r in rows:
+            r["client"] = client_result(outs.get(r["ip"]))
         explainers = sorted(ip for ip, role in roles.items() if role in EXPLAINERS)
         if explainers:
             suppress_run(a, d, name, pcap, conf, explainers, findings, rows)
@@ -557,6 +561,29 @@ def own_records(results, outs):
         except (OSError, ValueError, IndexError):
             pass
     return results
+
+
+def client_result(path):
+    """What a client reported on its last line (attack_clients.py: its role's result, e.g.
+    SimBA's and NES's first_step), {} when there is none."""
+    try:
+        lines = [ln for ln in open(path).read().splitlines() if ln.startswith("{")]
+        return json.loads(lines[-1]) if lines else {}
+    except (OSError, TypeError, ValueError):
+        return {}
+
+
+def never_stepped(r):
+    """A score-based search (SimBA, NES) that ran to its end without a single step: every
+    answer it had left the true class's probability where it was (saturated answers, e.g. a
+    forest answering 1.0), so it learned nothing and evaded nothing; its probes of an unmoved
+    centre are a local sensitivity analysis's (rules/schema.md, adversarial.boundary)."""
+    c = r.get("client") or {}
+    return r["role"].split(":")[0] in STEPPING and "first_step" in c and c["first_step"] is None
+
+
+# score-based searches whose client reports first_step (the query of its first kept step)
+STEPPING = ("simba", "simba_noise", "simba_dist", "nes")
 
 
 def queries_at(rows, f, by_seen=True):
@@ -664,8 +691,9 @@ def tables(results):
         met = judge(r)[1]
         if ":" in r["role"]:
             what += ": " + r["role"].split(":")[1]
+        miss = "**not detected**" + (" (never stepped: saturated answers)" if never_stepped(r) else "")
         att.append(f"| {what} | {r['scenario']} | {r['queries']} | "
-                   f"{c[0] if c else '**not detected**'} | {after_cell(r, c)} | {others or '-'} | "
+                   f"{c[0] if c else miss} | {after_cell(r, c)} | {others or '-'} | "
                    f"{('≤ %d' % target) if target else 'any'} | {'yes' if met else '**no**'} |")
     ben = ["| benign pattern | scenario | clients | queries | findings | analytics |",
            "|---|---|---:|---:|---:|---|"]
@@ -689,8 +717,12 @@ def tables(results):
     natt = [r for r in results if r["role"].split(":")[0] in ATTACKS]
     ncaught = sum(1 for r in natt if caught(r))
     nmet = sum(1 for r in natt if judge(r)[1])
+    nstuck = sum(1 for r in natt if not caught(r) and never_stepped(r))
     summary = (f"Ordinary clients flagged: {nfp} of {ncl} ({nben} findings). Attackers caught by "
-               f"their family: {ncaught} of {len(natt)}; within the target: {nmet} of {len(natt)}.")
+               f"their family: {ncaught} of {len(natt)}; within the target: {nmet} of {len(natt)}." +
+               (f" Of the {len(natt) - ncaught} not caught, {nstuck} never stepped (score-based "
+                f"searches whose every answer was saturated: nothing learned, nothing evaded)."
+                if nstuck else ""))
     sup = [r for r in results if "suppress" in r]
     if sup:
         by_scen = {}

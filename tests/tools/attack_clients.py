@@ -410,7 +410,12 @@ def boundary(o, T, y, rng, a):
 
 
 def simba(o, T, y, rng, a):
-    """SimBA on the standard basis: step eps along one coordinate when p_true drops."""
+    """SimBA on the standard basis: step eps along one coordinate when p_true drops, the
+    coordinates in a random order, again from the first while a pass keeps a step. A pass
+    over every coordinate that kept none is not sent again (the same queries would get the
+    same answers: saturated ones, e.g. a forest's 1.0): the next target, as the authors'
+    SimBA moves on after its n_dims iterations. first_step: the query of its first kept
+    step (None: it never stepped, nothing was learned or evaded)."""
     eps, fooled, targets = 0.1, 0, 0
     while o.queries < a.queries:
         i = rng.integers(len(T))
@@ -421,22 +426,28 @@ def simba(o, T, y, rng, a):
             continue
         targets += 1
         order = rng.permutation(T.shape[1])
+        kept = 0
         for step in range(40 * T.shape[1]):
             if o.queries >= a.queries:
                 break
+            if step and step % len(order) == 0:
+                if not kept:
+                    break   # a whole pass without a step: nothing to learn here
+                kept = 0
             q = np.zeros(T.shape[1])
             q[order[step % len(order)]] = eps * S[order[step % len(order)]]
             for cand in (x - q, x + q):
                 pc = o.proba(cand)[0]
                 if pc[c] < p[c]:
                     x, p = cand, pc
+                    kept += 1
                     if getattr(o, "kept_at", None) is None:
                         o.kept_at = o.queries   # its first kept step (the search moves)
                     break
             if p.argmax() != c:
                 fooled += 1
                 break
-    return {"targets": targets, "fooled": fooled}
+    return {"targets": targets, "fooled": fooled, "first_step": getattr(o, "kept_at", None)}
 
 
 def nes(o, T, y, rng, a, npop=50, sigma=0.001, lr=0.01, eps=0.5):
@@ -470,7 +481,7 @@ def nes(o, T, y, rng, a, npop=50, sigma=0.001, lr=0.01, eps=0.5):
                 break
         if o.queries + npop > a.queries:
             break
-    return {"targets": targets, "fooled": fooled}
+    return {"targets": targets, "fooled": fooled, "first_step": getattr(o, "mark", 0) or None}
 
 
 def spread(T):
