@@ -1419,6 +1419,18 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     for (uint32_t i = j0; i < n; i++)   /* the rest, or every slot */
         if (nearest < 0 || d2[i] < d2[nearest])
             nearest = (int)i;
+    /* below 8 features (no stars): a stale nearest input gives way to a fresh one, one
+     * coordinate off q, at most twice as far. A search that kept a step probes around it,
+     * and each probe x1 +- e_k is one coordinate and as far from the old base's probe
+     * x0 +- e_k (stale once a pass of 8 requests went by) as from x1 */
+    if (dim < 8 && !fresh(st, (uint32_t)nearest)) {
+        int nf = -1;
+        for (uint32_t i = 0; i < n; i++)
+            if (qn[i] == 1 && fresh(st, i) && (nf < 0 || d2[i] < d2[nf]))
+                nf = (int)i;
+        if (nf >= 0 && d2[nf] <= 4.0f * d2[nearest])
+            nearest = nf;
+    }
     h->nearest = nearest;
     h->near_d2 = d2[nearest];
     h->newest_d2 = d2[(st->rows - 1) % slots];
@@ -2052,6 +2064,10 @@ static void rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim
     st->rel_quant[slot] = qq;
     if (h->base >= 0 && (uint32_t)h->base != slot && !st->rel_child[h->base])
         st->rel_child[h->base] = h->step + 1;
+    /* below 8 features (no stars): a base probed exactly stays fresh while its probes go
+     * on (trees: a pass of 8 requests before a probe helps, on iris's 4 features) */
+    if (dim < 8 && h->base >= 0 && (uint32_t)h->base != slot && !h->approx)
+        st->rel_req[h->base] = st->requests;
     st->line_m = (st->line_m << 1) | h->line;
     st->levid_m = (st->levid_m << 1) | (h->line && h->line_evid);
     st->synth_m = (st->synth_m << 1) | h->synth;

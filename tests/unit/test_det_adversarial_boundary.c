@@ -1291,6 +1291,88 @@ static void noisy4(const float *x, float *z, double noise)
         z[f] = (float)(x[f] + noise * nrand());
 }
 
+/* Row <x> of 4 features answered with <sc> (label: its argmax). */
+static void scored_query4(struct run *r, const float *x, const float *sc)
+{
+    int32_t lab = 0;
+    for (int c = 1; c < C; c++)
+        lab = sc[c] > sc[lab] ? c : lab;
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D4,
+                           .outputs = C, .inputs = x, .labels = &lab, .scores = sc };
+    assert_int_equal(ig_det_adversarial_boundary.observe(&r->call, &ev), 0);
+}
+
+/* SimBA on 4 features against piecewise-constant answers (boosted trees on iris, blind
+ * efficacy seed 5): per target, its start, then x - e and x + e along 3 coordinates with
+ * the same answer (6 requests), the 4th coordinate's x - e lowers the label's probability
+ * (kept: 8 requests after the start), the same probes around it, the next step along it
+ * changes the label (fooled); then the next target. With a base stale after 4 requests its
+ * kept step was none, and the probes around it had the start's stale probes (one
+ * coordinate and eps away) as nearest inputs: never caught. Caught within 16 rows of its
+ * first kept step. */
+static void test_plateau_simba_4_features_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        run_start4(&r, 990 + (uint64_t)e);
+        float p0[C] = { 0.96f, 0.02f, 0.02f, 0, 0 }, p1[C] = { 0.8f, 0.18f, 0.02f, 0, 0 },
+              p2[C] = { 0.3f, 0.68f, 0.02f, 0, 0 };
+        float x[D4], y[D4];
+        uint64_t q = 0, kept_at = 0;
+        for (int t = 0; t < 6; t++) {
+            for (int f = 0; f < D4; f++)
+                x[f] = roundf((float)(centres4[(e + t) % C][f] + 0.05 * nrand()) * 1e4f) / 1e4f;
+            int perm[D4];
+            shuffle(perm, D4);
+            scored_query4(&r, x, p0);
+            q++;
+            for (int round = 0; round < 2; round++) {
+                const float *p = round ? p1 : p0;
+                for (int i = 0; i < D4 - 1; i++)
+                    for (int sgn = -1; sgn <= 1; sgn += 2, q++) {
+                        memcpy(y, x, sizeof(y));
+                        y[perm[i]] = roundf((y[perm[i]] + (float)sgn * 0.1f) * 1e4f) / 1e4f;
+                        scored_query4(&r, y, p);
+                    }
+                x[perm[D4 - 1]] = roundf((x[perm[D4 - 1]] - 0.1f) * 1e4f) / 1e4f;
+                scored_query4(&r, x, round ? p2 : p1);
+                q++;
+                if (!kept_at)
+                    kept_at = q;
+            }
+        }
+        expect_caught(&r.sink, r.sink.first_q, kept_at + 16,
+                      "SimBA on 4 features, piecewise-constant answers, target after target", e);
+        run_close(&r);
+    }
+}
+
+/* A quantised sensor of 4 channels flickering by one step around slowly drifting readings
+ * (test_flicker_sensor_quiet on iris's width): each reading one or two channels off an
+ * older one, over and over; the 4-request freshness kept it quiet, and a base kept fresh
+ * while its children come must too (the readings follow the sensor, not the answers). */
+static void test_flicker_sensor_4_features_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 3; e++) {
+        struct run r;
+        run_start4(&r, 995 + (uint64_t)e);
+        float base[D4], x[D4];
+        for (int f = 0; f < D4; f++)
+            base[f] = 0.5f * (centres4[e][f] + centres4[e + 1][f]);
+        for (int q = 0; q < 3000; q++) {
+            for (int f = 0; f < D4; f++) {
+                base[f] += (float)(0.0003 * nrand());
+                x[f] = (float)(rint((base[f] + 0.006 * nrand()) / 0.05) * 0.05);
+                x[f] = (float)(rint(x[f] * 100.0) / 100.0);
+            }
+            query4(&r, x);
+        }
+        run_quiet(&r, "flickering quantised sensor, 4 features");
+    }
+}
+
 /* <dim> (D or D4) features: noise on every value (times w[f], the feature's spread, when
  * w is not NULL), a query of the model of that width */
 static void noisy_n(const float *x, float *z, double noise, int dim, const float *w)
@@ -1742,6 +1824,8 @@ int main(void)
         cmocka_unit_test(test_plateau_local_probe_quiet),
         cmocka_unit_test(test_plateau_simba_units_alarms),
         cmocka_unit_test(test_plateau_local_probe_units_quiet),
+        cmocka_unit_test(test_plateau_simba_4_features_alarms),
+        cmocka_unit_test(test_flicker_sensor_4_features_quiet),
         cmocka_unit_test(test_moving_centre_alarms),
         cmocka_unit_test(test_memory_grows_with_use),
         cmocka_unit_test(test_distributed_search_alarms),
