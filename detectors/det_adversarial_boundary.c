@@ -37,8 +37,9 @@
  * row-major (dim x 4 B each), then recent x dim x 4 B (blocked, the kernels' layout); the
  * raw inputs for the relations (up to rel_max_dim) double from 2 up to rel_slots(dim),
  * dim x 4 + 52 B each; the stars (STAR_N x (dim x 4 + 288) B) at the client's first
- * sparse step; 2 x dim x 4 B at its first parallelogram (its centre, and the next); ~0.4 KiB
- * of scalars. An idle client (a query or two) costs ~1.4 KiB at
+ * sparse step; (7 + min(min_antithetic, dim)) x dim x 4 B at its first parallelogram or
+ * antithetic pair (pblock(): the centre, the next, the pair that set it, the antithetic
+ * cloud's; 2.8 KiB at d = 64); ~0.4 KiB of scalars. An idle client (a query or two) costs ~1.4 KiB at
  * d = 64, a busy one recent x dim x 4 + 32 x (dim x 4 + 52) + 4 x (dim x 4 + 288) B +
  * 0.4 KiB. A refused growth leaves that ring at the size it has (it wraps there: a shorter
  * memory); refused stars: the client keeps none. Per model, from its first scaled row of
@@ -85,7 +86,7 @@ static inline uint32_t pop64(uint64_t v)
 
 struct bd_params {
     uint32_t recent, min_run, max_gap, max_dim, walk_run;
-    uint32_t min_line, min_synth, rel_max_dim, min_halving, min_descent, min_star;
+    uint32_t min_line, min_synth, rel_max_dim, min_halving, min_descent, min_star, min_antithetic;
     bool scale, cross;
     double near_rel, margin, min_share, halving_tol;
     double memory_mb;
@@ -122,6 +123,8 @@ static const struct ig_param bd_param_rows[] = {
         .help = "greedy choices in the last 16 rows, none against, that fire with one exact relation: a kept base had lowered the probability of its label, a dropped step had not (SimBA keeps only improving steps)"),
     ROW("min_star", IG_PT_U32, min_star, .def = 4, .min = 2, .max = 64,
         .help = "coordinates along which a base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long), summed over the bases probed in the last 16 rows, that fire with a moved centre, from 8 features; across clients, as many mirrored pairs split over clients (x - e from one, x + e next from another) in 16 rows sent by 2 x min_star clients fire without one"),
+    ROW("min_antithetic", IG_PT_U32, min_antithetic, .def = 4, .min = 2, .max = 16,
+        .help = "antithetic pairs (x + s u, x - s u) around one centre, sent or not, in as many directions, that fire without a moved centre (NES's gradient estimate, its first request): each pair dense (3 coordinates or more), small (half of it at most 0.25 spreads per coordinate RMS), ~25 degrees or more off the span of the earlier ones and not the pair before it's magnitudes with other signs; below min_antithetic features, dim directions"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
         .help = "exact relations are looked for up to this width (wider inputs: adversarial.fingerprint)"),
     ROW("scale", IG_PT_BOOL, scale, .def = 1, .help = "per-feature robust scaling"),
@@ -226,9 +229,14 @@ struct bd_state {
                                * fresh input (model's scale), geometric running mean; 0 none
                                * (noise_learn) */
     float   *pcen;            /* the centre (q + a) / 2 of the client's last parallelogram
-                               * q + a == b + c (dim floats, then dim of scratch; from its
-                               * first one, NULL before or when refused) */
+                               * q + a == b + c (dim floats, then dim of scratch, then the
+                               * pair q, a that set it), then the antithetic cloud's
+                               * (cloud_pair(): 3 + min(min_antithetic, dim) rows); from
+                               * the client's first parallelogram or cloud pair, NULL before
+                               * or when refused (pblock()) */
     uint32_t pcen_moves;      /* times that centre moved (a search's step between rounds) */
+    uint16_t pcen_n;          /* parallelograms around that centre (saturating), 0 unset */
+    uint16_t cloud_n;         /* pairs in new directions around the cloud's centre, 0 none */
     /* across clients (a cross stream's state): probes of one star split over clients */
     uint32_t who, who_prev;   /* client of the row fed now, of the row before (0 own stream) */
     uint32_t live;            /* distinct clients of the stream's last 16 rows as they came
@@ -873,6 +881,11 @@ struct rel_hit {
     bool asynth;          /* ... and its base already had a child: a sibling or mirror */
     bool two;             /* a two-sided relation: a mirror or a parallelogram */
     int para;             /* a parallelogram q + a == b + c: slot a, -1 none */
+    int anti;             /* a dense two-sided relation's other row of q's pair (q + a is
+                           * twice the centre: a mirror's a, a parallelogram's a), -1 none */
+    int far_all;          /* the kept input farthest from q that q moves off in min(3, dim)
+                           * coordinates or more, fresh or not (cloud_seed()), -1 none */
+    float far_d2;         /* its squared distance (as near_d2) */
     int swept;            /* the slot q shows swept (a second, non-mirror child along one
                            * coordinate, see relations()), -1 none */
     float qe;             /* the decimal step the relations allowed for */
@@ -1346,6 +1359,7 @@ static inline bool para_try(const float *q, const struct bd_state *st, uint32_t 
     h->synth = h->two = true;
     h->coord = side >= dense && dense >= 2 ? -1 : qf[bi];
     h->para = (int)ai;
+    h->anti = (int)ai;
     return true;
 }
 
@@ -1361,6 +1375,8 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->swept = -1;
     h->nearest = -1;
     h->para = -1;
+    h->anti = -1;
+    h->far_all = -1;
     h->newest_d2 = -1.0f;
     uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
@@ -1436,6 +1452,10 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->newest_d2 = d2[(st->rows - 1) % slots];
     h->near_nnz = qn[nearest];
     h->near_first = qf[nearest];
+    for (uint32_t i = 0; i < n; i++)
+        if (qn[i] >= dense && (h->far_all < 0 || d2[i] > d2[h->far_all]))
+            h->far_all = (int)i;
+    h->far_d2 = h->far_all >= 0 ? d2[h->far_all] : 0.0f;
 
     /* siblings: q moves one coordinate of its nearest earlier input b, and b already had
      * such a child along another coordinate (SimBA trying coordinate after coordinate
@@ -1514,6 +1534,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
             if (zero_comb(q, rel_at(st, dim, ai), 1.0, b, -2.0, NULL, 0, qe, dim)) {
                 h->synth = h->two = true;
                 h->coord = qn[bi] >= dense && dense >= 2 ? -1 : qf[bi];
+                h->anti = (int)ai;
                 break;
             }
         }
@@ -2267,6 +2288,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
         ig_finding_score(&f, "halving_chain", st->halv_run);
         ig_finding_score(&f, "descent_links", pop32(st->desc_m & 0xffff));
         ig_finding_score(&f, "star_coords", st->star_now);
+        ig_finding_score(&f, "antithetic_pairs", st->cloud_n);
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
         ig_finding_score(&f, "run", st->run);
@@ -2312,34 +2334,59 @@ static double move_radius2(const float *x, const float *inv, uint32_t dim, doubl
     return near_rel * near_rel * n2;
 }
 
+/* The block of a client's parallelogram centre and antithetic cloud (see pcen): allocated
+ * at the first of either, charged to the detector's budget. */
+static bool pblock(struct bd_global *g, struct bd_state *st, uint32_t dim)
+{
+    if (st->pcen)
+        return true;
+    uint64_t bytes = (7ull + IG_MIN(g->p.min_antithetic, dim)) * dim * sizeof(float);
+    if (!charge_st(g, st, bytes))
+        return false;
+    if (!(st->pcen = malloc(bytes))) {
+        g->mem_ops->uncharge(g->mem, bytes);
+        st->bytes -= bytes;
+        return false;
+    }
+    st->pcen_n = st->cloud_n = 0;
+    return true;
+}
+
 /* A parallelogram q + a == b + c: antithetic pairs around the centre (q + a) / 2, which
  * NES and ZOO estimate a gradient at. When that centre is a small dense move (dense_move(),
  * at most CENTRE_MOVE spreads per coordinate RMS in the model's scale; without one near_rel
  * of the input's norm) of the centre of the client's last parallelogram, the search took a
  * step between two rounds of probes: a moved centre, also when the centre itself is never
  * sent (NES queries only x + s u and x - s u). A data scientist's local probes around one
- * record, then another far away, have one centre each: the same, or far apart. */
+ * record, then another far away, have one centre each: the same, or far apart. The last
+ * centre must have been a round: two parallelograms around it at least (NES sends 25
+ * pairs a round); a grid symmetric around a record (test-time augmentation by brightness
+ * and contrast, x + s 1 + t x) holds parallelograms whose centres hop from one lattice
+ * point to the next, each a small dense move of the last (unit test
+ * test_noisy_copies_grids_coalitions_quiet). */
 static void para_centre(struct bd_global *g, struct bd_state *st, const float *q, const float *a,
                         uint32_t dim, const float *inv, struct rel_hit *h)
 {
-    if (!st->pcen) {   /* the centre and a row of scratch for the next one */
-        uint64_t bytes = 2ull * dim * sizeof(float);
-        if (!charge_st(g, st, bytes))
-            return;
-        if (!(st->pcen = malloc(bytes))) {
-            g->mem_ops->uncharge(g->mem, bytes);
-            st->bytes -= bytes;
-            return;
-        }
+    if (!pblock(g, st, dim))
+        return;
+    if (!st->pcen_n) {   /* the client's first parallelogram */
         for (uint32_t c = 0; c < dim; c++)
             st->pcen[c] = (float)(0.5 * ((double)q[c] + (double)a[c]));
+        memcpy(st->pcen + 2 * (size_t)dim, q, (size_t)dim * sizeof(float));
+        memcpy(st->pcen + 3 * (size_t)dim, a, (size_t)dim * sizeof(float));
+        st->pcen_n = 1;
         return;
     }
-    float *m = st->pcen + dim;
+    float *m = st->pcen + dim, *p1 = m + dim, *p2 = p1 + dim;
+    /* another pair of the same round (exactly: q + a == p1 + p2 up to rounding) */
+    if (zero_comb(q, a, 1.0, p1, -1.0, p2, -1.0, h->qe, dim)) {
+        st->pcen_n += st->pcen_n < UINT16_MAX;
+        return;
+    }
     for (uint32_t c = 0; c < dim; c++)
         m[c] = (float)(0.5 * ((double)q[c] + (double)a[c]));
     int f;
-    if (nnz_diff(m, st->pcen, h->qe, dim, 3, &f) >= IG_MIN(3u, dim)) {
+    if (st->pcen_n >= 2 && nnz_diff(m, st->pcen, h->qe, dim, 3, &f) >= IG_MIN(3u, dim)) {
         double d2 = dist2(m, st->pcen, inv, dim);
         if (d2 <= move_radius2(m, inv, dim, g->p.near_rel) && dense_move(m, st->pcen, inv, dim)) {
             h->moved = true;
@@ -2347,6 +2394,153 @@ static void para_centre(struct bd_global *g, struct bd_state *st, const float *q
         }
     }
     memcpy(st->pcen, m, (size_t)dim * sizeof(float));
+    memcpy(p1, q, (size_t)dim * sizeof(float));
+    memcpy(p2, a, (size_t)dim * sizeof(float));
+    st->pcen_n = 1;
+}
+
+/* An antithetic cloud: pairs q, a with q + a twice one centre (sent or not), each pair
+ * dense (the relation moved min(3, dim) coordinates or more), small (half of |q - a| at
+ * most CLOUD_R spreads per coordinate RMS in the model's scale; without one near_rel of
+ * q's norm) and in a new direction: at least CLOUD_OFF of its length (~25 degrees) off the
+ * span of the cloud's earlier new directions (in the model's scale: test-time
+ * augmentation by a brightness and contrast grid symmetric around a record, x + s 1 + t x,
+ * pairs in many directions of one plane, spans two), and not the pair before it's
+ * magnitudes with other signs (|q - a| equal coordinate by coordinate up to rounding on
+ * all but 2: complementary coalitions of a record over one background row, Kernel SHAP's
+ * paired samples, and a design of experiments' antipodal corners share a centre that way;
+ * so does SPSA's Rademacher estimate, left to the moved centre). That is a gradient
+ * estimated by finite differences at the centre: NES's x + s u and x - s u with Gaussian
+ * u (Ilyas et al. 2018), ZOO's with random directions; no perturbation-based explainer
+ * (LIME, Kernel SHAP, Anchors) nor test-time augmentation by independent noisy copies
+ * sends exact mirror images around one point in many directions. Returns the pairs in new
+ * directions around the current centre (0: q, a is no such pair). State: the first pair's
+ * two rows, the last pair's difference and up to min(min_antithetic, dim) unit
+ * directions (model's scale), from the client's first such pair. */
+#define CLOUD_R 0.25
+#define CLOUD_OFF 0.4
+/* The squared half-length of a small pair around q: CLOUD_R spreads per coordinate RMS in
+ * the model's scale (<inv>), without one near_rel of q's norm. */
+static double cloud_lim(const struct bd_global *g, const float *q, uint32_t dim, const float *inv)
+{
+    if (inv)
+        return CLOUD_R * CLOUD_R * dim;
+    double n2 = 0;
+    for (uint32_t c = 0; c < dim; c++)
+        n2 += (double)q[c] * q[c];
+    return g->p.near_rel * g->p.near_rel * n2;
+}
+
+static uint32_t cloud_pair(struct bd_global *g, struct bd_state *st, const float *q,
+                           const float *a, uint32_t dim, const float *inv, float qe)
+{
+    if (dim < 3)
+        return 0;
+    double half2 = 0.25 * dist2(q, a, inv, dim);
+    if (!(half2 > 0) || half2 > cloud_lim(g, q, dim, inv))
+        return 0;
+    uint32_t nb = IG_MIN(g->p.min_antithetic, dim);   /* directions kept */
+    if (!pblock(g, st, dim))
+        return 0;
+    float *p1 = st->pcen + 4 * (size_t)dim, *p2 = p1 + dim, *v = p2 + dim, *basis = v + dim;
+    bool skip = false;   /* the pair before it's magnitudes with other signs */
+    if (st->cloud_n && zero_comb(q, a, 1.0, p1, -1.0, p2, -1.0, qe, dim)) {
+        uint32_t same = 0;
+        for (uint32_t c = 0; c < dim; c++)
+            same += !moved(fabsf(q[c] - a[c]), fabsf(v[c]), 2.0f * qe);
+        skip = same + 2 >= dim;
+    } else {   /* a new centre */
+        memcpy(p1, q, (size_t)dim * sizeof(float));
+        memcpy(p2, a, (size_t)dim * sizeof(float));
+        st->cloud_n = 0;
+    }
+    for (uint32_t c = 0; c < dim; c++)
+        v[c] = q[c] - a[c];
+    if (skip || st->cloud_n >= nb)
+        return st->cloud_n;
+    /* the new direction's residue off the span of the kept ones (Gram-Schmidt in double
+     * over float rows: the kept ones are unit vectors) */
+    double r2 = 0, n2 = 0;
+    float *u = basis + (size_t)st->cloud_n * dim;
+    for (uint32_t c = 0; c < dim; c++) {
+        u[c] = v[c] * (inv ? inv[c] : 1.0f);
+        n2 += (double)u[c] * u[c];
+    }
+    for (uint32_t k = 0; k < st->cloud_n; k++) {
+        const float *e = basis + (size_t)k * dim;
+        double t = 0;
+        for (uint32_t c = 0; c < dim; c++)
+            t += (double)u[c] * e[c];
+        for (uint32_t c = 0; c < dim; c++)
+            u[c] = (float)(u[c] - t * e[c]);
+    }
+    for (uint32_t c = 0; c < dim; c++)
+        r2 += (double)u[c] * u[c];
+    if (!(r2 >= CLOUD_OFF * CLOUD_OFF * n2) || !(r2 > 0))
+        return st->cloud_n;
+    double inv_r = 1.0 / sqrt(r2);
+    for (uint32_t c = 0; c < dim; c++)
+        u[c] = (float)(u[c] * inv_r);
+    return ++st->cloud_n;
+}
+
+/* The kept input a that makes q's pair around the client's antithetic cloud's centre
+ * (q + a == p1 + p2 up to rounding, moving min(3, dim) coordinates or more off q), -1 none.
+ * The relations find a pair among q's nearest inputs or with its farthest; on few features
+ * (iris: 4) a sample's nearest inputs are other samples and its farthest often not its
+ * antipode (the samples' lengths vary), so once a cloud has a centre its later pairs are
+ * looked up there directly (one first-coordinate test per kept input), fresh or not
+ * (cloud_seed()). */
+static int cloud_antipode(const struct bd_state *st, const float *q, uint32_t dim, float qe)
+{
+    const float *p1 = st->pcen + 4 * (size_t)dim, *p2 = p1 + dim;
+    uint32_t n = st->rows < st->rel_n ? (uint32_t)st->rows : st->rel_n;
+    double t = (double)p1[0] + (double)p2[0] - (double)q[0];
+    double tol = 8.0 * ULP * (fabs((double)q[0]) + fabs((double)p1[0]) + fabs((double)p2[0]) +
+                              fabs(t)) + 2.0 * qe + 1e-30;
+    for (uint32_t i = 0; i < n; i++) {
+        const float *a = rel_at(st, dim, i);
+        int f;
+        if (fabs((double)a[0] - t) <= tol &&
+            zero_comb(q, a, 1.0, p1, -1.0, p2, -1.0, qe, dim) &&
+            nnz_diff(q, a, qe, dim, 3, &f) >= IG_MIN(3u, dim))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* A cloud's first pair when the relations found none: q's antipode a is its farthest kept
+ * input, fresh or not, and the row before q (or the one before it) is a sample whose own
+ * antipode c was kept too (q + a == b + c). The relations look among the inputs of the
+ * client's last REL_FRESH requests; NES sending one sample a request, its samples in the
+ * order it draws them (x + s u for every u, then x - s u: Ilyas et al.'s code), puts a
+ * sample's antipode 25 requests back and was never caught (unit test
+ * test_nes_single_rows_alarms). Returns the slot of a, -1 none. */
+static int cloud_seed(const struct bd_state *st, const float *q, uint32_t dim, float qe, int ai)
+{
+    uint32_t n = st->rows < st->rel_n ? (uint32_t)st->rows : st->rel_n;
+    if (ai < 0 || n < 4)
+        return -1;
+    const float *a = rel_at(st, dim, (uint32_t)ai);
+    for (uint32_t k = 1; k <= 2; k++) {
+        uint32_t bi = (uint32_t)((st->rows - k) % st->rel_n);
+        if (bi == (uint32_t)ai)
+            continue;
+        const float *b = rel_at(st, dim, bi);
+        double t = (double)q[0] + (double)a[0] - (double)b[0];
+        double tol = 8.0 * ULP * (fabs((double)q[0]) + fabs((double)a[0]) + fabs((double)b[0]) +
+                                  fabs(t)) + 2.0 * qe + 1e-30;
+        for (uint32_t ci = 0; ci < n; ci++) {
+            if (ci == bi || ci == (uint32_t)ai || fabs((double)rel_at(st, dim, ci)[0] - t) > tol)
+                continue;
+            int f;
+            const float *c = rel_at(st, dim, ci);
+            if (zero_comb(q, a, 1.0, b, -1.0, c, -1.0, qe, dim) &&
+                nnz_diff(b, c, qe, dim, 3, &f) >= IG_MIN(3u, dim))
+                return ai;
+        }
+    }
+    return -1;
 }
 
 /* The exact relations, halving chains, greedy choices and stars of one finite row <x>
@@ -2433,6 +2627,20 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         h.centre = st->rel_row[h.base >= 0 ? h.base : h.nearest];
     if (h.para >= 0)
         para_centre(g, st, x, rel_at(st, dim, (uint32_t)h.para), dim, inv, &h);
+    /* an antithetic cloud (cloud_pair()): its pairs in new directions around one centre,
+     * on the client's own stream (rows of many users cannot make one, but a search over
+     * many addresses is judged by the rules below) */
+    uint32_t pairs = !strict && !repeat && h.two && h.coord == -1 && h.anti >= 0
+                     ? cloud_pair(g, st, x, rel_at(st, dim, (uint32_t)h.anti), dim, inv, h.qe) : 0;
+    if (!strict && !repeat && !pairs && dim >= 3) {
+        int ai = st->pcen && st->cloud_n ? cloud_antipode(st, x, dim, h.qe) : -1;
+        /* (a seed's a is within the cloud's reach in the model's scale: ordinary records'
+         * farthest input is not, and their rows skip the search; without a scale, no seed) */
+        if (ai < 0 && inv && h.far_all >= 0 && 0.25 * h.far_d2 <= 1.01 * CLOUD_R * CLOUD_R * dim)
+            ai = cloud_seed(st, x, dim, h.qe, h.far_all);
+        if (ai >= 0)
+            pairs = cloud_pair(g, st, x, rel_at(st, dim, (uint32_t)ai), dim, inv, h.qe);
+    }
     /* q is a small dense move (dense_move(): not a sparse step, also through noise; at
      * most CENTRE_MOVE spreads per coordinate (RMS) in the model's scale, without one
      * near_rel of the input's norm) of a probed input (one with a sparse child, or one
@@ -2573,7 +2781,11 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     st->star_now = mirrored;
     bool star = h.star_child && mirrored >= p->min_star && (st->moved_m & 0xffff);
     bool rel2 = syn;   /* two-sided relations over several coordinates (above) */
-    syn = syn || greedy || star;
+    /* a cloud of min_antithetic antithetic pairs around one centre: a gradient estimated
+     * there (NES's first request), without a moved centre: no ordinary client sends exact
+     * mirror images around a point in many directions (cloud_pair()) */
+    bool cloud = pairs >= IG_MIN(p->min_antithetic, dim);
+    syn = syn || greedy || star || cloud;
     /* below 8 features, a row written on a lattice coarse against the features'
      * spread (a decimal step of 5 % of it or more on half of them: z-scores printed
      * with one decimal) meets mirrors and parallelograms of earlier rows by chance */

@@ -33,8 +33,8 @@
 # small delta, x + d e_j and x - d e_j: the mirrored probes of ZOO and SimBA, around a
 # centre that never moves). SimBA is judged from its first kept step: stuck on saturated
 # answers (breast cancer) it keeps none and sends what local_probe sends (reported, not
-# judged); ZOO is caught at its second round of probes, once its centre moved; so is NES
-# (antithetic samples around a centre it never sends: the centres of its parallelograms).
+# judged); ZOO is caught at its second round of probes, once its centre moved; NES within
+# its first request of antithetic samples (mirror pairs in many directions around one point).
 . "$(dirname "$0")/lib/common.sh"
 /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null || fail "/usr/bin/python3 sklearn/numpy missing (Debian python3-sklearn)"
 REPLAY=$IG_BUILD/tests/adv_replay
@@ -96,16 +96,16 @@ for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digit
         hsj_dist) lim=12 ;;
         simba_dist) lim=$((mark + 40)) ;;
         simba_noise_dist) lim=$q ;;
-        # NES (Ilyas et al. 2018): 50 antithetic samples per request around a centre it never
-        # sends (parallelograms q + a == b + c, a q's antipode), caught once that centre moved
-        # (its mark: the request before its first step): within the next request or the one
-        # after (iris's 4 features: within 4; measured 101-201 rows). On saturated answers
+        # NES (Ilyas et al. 2018): its start, then 50 antithetic samples per request around a
+        # centre it never sends again; its first request of samples is a gradient estimate,
+        # caught within it (an antithetic cloud: 4 mirror pairs in new directions around one
+        # point; its mark: the rows up to the end of that request; measured at the mark on
+        # every stream, was 101-201 rows once the centre moved). On saturated answers
         # (p_true rounds to 1) it never steps (mark = all its rows): reported, not judged.
         # On 1,024 features the relations keep 8 raw inputs (rel_slots: ~2k values), so a
         # sample's antipode, 25 rows back, is gone: not caught (reported)
         nes) if [ "$mark" -ge "$q" ]; then echo "$spec nes stuck" >> "$WORK/stuck"; continue; fi
-             if [ "$up" != 1 ]; then lim=-1
-             elif [ "$ds" = iris ]; then lim=$((mark + 200)); else lim=$((mark + 100)); fi ;;
+             if [ "$up" != 1 ]; then lim=-1; else lim=$mark; fi ;;
         *) fail "unknown role $role" ;;
         esac
         case $role in

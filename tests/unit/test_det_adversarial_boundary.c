@@ -3,12 +3,15 @@
  * score walk and HopSkipJump-style probe batches separated by binary searches, a binary
  * search behind noise or rounding (halving chains; rounded also on a model whose scale is
  * known: the lattice), SimBA behind noise, a ZOO-style
- * search (rounds of probes around a moving centre), SimBA behind noise on 4 features and
+ * search (rounds of probes around a moving centre), NES's first request of antithetic
+ * samples and antithetic samples around records (a black-box gradient), SimBA behind noise on 4 features and
  * SimBA spread over 40 source addresses (the model's view across clients), so does a binary
  * search over addresses from records ordinary users send too; natural
  * queries, noisy streams of 4 features, confident retries of one input, local sensitivity
- * probes of records (also with saturated answers, as a stuck SimBA sends) and many users
- * sending a popular record do not; bad input is skipped. */
+ * probes of records (also with saturated answers, as a stuck SimBA sends), many users
+ * sending a popular record, noisy copies of records (test-time augmentation), augmentation
+ * grids symmetric around a record and Kernel SHAP's paired coalitions do not; bad input is
+ * skipped. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,7 +117,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                    (!strcmp(f->scores[i].key, "synthetic_rows") && f->scores[i].value >= 3) ||
                    (!strcmp(f->scores[i].key, "halving_chain") && f->scores[i].value >= 3) ||
                    (!strcmp(f->scores[i].key, "descent_links") && f->scores[i].value >= 5) ||
-                   (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value >= 4);
+                   (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value >= 4) ||
+                   (!strcmp(f->scores[i].key, "antithetic_pairs") && f->scores[i].value >= 4);
         s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
                 !strcmp(f->atlas[0], "AML.T0043.001");
     }
@@ -1536,10 +1540,36 @@ static void test_nes_alarms(void **state)
     }
 }
 
-/* The same antithetic samples around records that do not move (a gradient or saliency
- * estimate of each record in turn, SmoothGrad-like, some records explained twice): a
- * centre of each, the next one far away. Raise nothing. */
-static void test_antithetic_records_quiet(void **state)
+/* NES's first request alone: 2 x 25 antithetic samples around its start, the start sent
+ * just before (the attack checks its label) or never, sigma 0.001 or 0.01: a gradient
+ * estimated at one point, caught within that request (an antithetic cloud of
+ * min_antithetic pairs in new directions: its 4th pair, row 29 or 30 of the client). The
+ * centre moving (test_nes_alarms) is not needed. */
+static void test_nes_first_request_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 8; e++) {
+        struct run r;
+        float x[D], sc[C];
+        run_start(&r, 2300 + (uint64_t)e);
+        centre_of(e % C, x);
+        for (int f = 0; f < D; f++)
+            x[f] += (float)(0.05 * nrand());
+        int c = model(x, sc);
+        if (e & 1)
+            query(&r, x, true);
+        antithetic(&r, x, c, (e & 2) ? 0.01 : 0.001, NULL);
+        expect_caught(&r.sink, r.sink.first_q, (e & 1) ? 51 : 50, "NES's first request", e);
+        run_close(&r);
+    }
+}
+
+/* The same antithetic samples around records that do not move (a black-box gradient of
+ * each record in turn, some records twice): the gradient estimate NES starts from, and no
+ * ordinary pattern (explainers, augmentation: test_noisy_copies_grids_coalitions_quiet)
+ * sends it. Session 20 decided it alarms, at the first record (it had been left quiet as
+ * a saliency estimate while only a moved centre fired; rules/schema.md). */
+static void test_antithetic_records_alarm(void **state)
 {
     (void)state;
     for (int e = 0; e < 4; e++) {
@@ -1552,7 +1582,102 @@ static void test_antithetic_records_quiet(void **state)
             for (int t = 0; t < 1 + (k % 3 == 0); t++)
                 antithetic(&r, x, 0, 0.001, NULL);
         }
-        run_quiet(&r, "antithetic samples around records");
+        expect_caught(&r.sink, r.sink.first_q, 50, "antithetic samples around records", e);
+        run_close(&r);
+    }
+}
+
+/* NES sending one sample a request (an API that takes one row), its samples in the order
+ * it draws them: x + s u for every u, then x - s u (Ilyas et al.'s code: a sample's
+ * antipode 25 requests back, out of the relations' window of 4 requests: was never caught
+ * in 300 rows), or interleaved (x + s u, x - s u: the relations' parallelograms); the
+ * start sent first or not, on a model whose scale is known (a seed needs it). Caught at the
+ * 4th pair of the first round: rows 30-31 in block order (cloud_seed(), then the cloud's
+ * centre), 9-10 interleaved. */
+static void test_nes_single_rows_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 8; e++) {
+        struct xrun r;
+        float x[D], sc[C], X[50 * D], U[25][D], g[D];
+        xstart(&r, &S32, 2500 + (uint64_t)e);
+        centre_of(e % C, x);
+        int c = model(x, sc);
+        if (e & 1)
+            xquery(&r, 4, x);
+        for (int it = 0; it < 6; it++) {
+            for (int k = 0; k < 25; k++)
+                for (int f = 0; f < D; f++) {
+                    U[k][f] = (float)nrand();
+                    X[k * D + f] = x[f] + 0.001f * U[k][f];
+                    X[(25 + k) * D + f] = x[f] - 0.001f * U[k][f];
+                }
+            for (int k = 0; k < 50; k++)   /* block order, or interleaved */
+                xquery(&r, 4, X + ((e & 2) ? (k % 2 ? 25 + k / 2 : k / 2) : k) * D);
+            memset(g, 0, sizeof g);
+            for (int k = 0; k < 25; k++) {
+                model(X + k * D, sc);
+                double fp = log(sc[c] + 1e-12);
+                model(X + (25 + k) * D, sc);
+                double fm = log(sc[c] + 1e-12);
+                for (int f = 0; f < D; f++)
+                    g[f] += (float)((fp - fm) * U[k][f]);
+            }
+            for (int f = 0; f < D; f++)
+                x[f] -= 0.01f * (float)((g[f] > 0) - (g[f] < 0));
+        }
+        expect_caught(&r.sink, r.sink.first_q, (e & 2) ? 12 : 32, "NES, one sample a request", e);
+        xrun_close(&r);
+    }
+}
+
+/* Ordinary clients sending many rows close around one record in one request, raising
+ * nothing: test-time augmentation and randomized smoothing (independent noisy copies
+ * x + s e, 50 or 5 a request, s 0.001 to 0.02, the record sent or not); an augmentation
+ * grid symmetric around the record (brightness and contrast x + s 1 + t x for s, t in
+ * -2..2 steps: mirror pairs around x in many directions of one plane); and Kernel SHAP's
+ * paired samples (each coalition of the record's features over one background row near
+ * it, then its complement: mirror images around (x + b) / 2, every pair the same
+ * magnitudes with other signs), 16 pairs a request. */
+static void test_noisy_copies_grids_coalitions_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        float x[D], X[50 * D];
+        run_start(&r, 2400 + (uint64_t)e);
+        for (int k = 0; k < 12; k++) {
+            for (int f = 0; f < D; f++)
+                x[f] = centres[(k + e) % C][f] + (float)(0.08 * nrand());
+            int kind = (k + e) % 4;
+            uint32_t n = 0;
+            if (kind == 0 || kind == 1) {   /* noisy copies */
+                double s = kind ? 0.02 : 0.001;
+                uint32_t copies = (k & 4) ? 5 : 50;
+                if (k & 8)
+                    memcpy(X + (size_t)n++ * D, x, sizeof x);
+                for (; n < copies; n++)
+                    for (int f = 0; f < D; f++)
+                        X[n * D + f] = x[f] + (float)(s * nrand());
+            } else if (kind == 2) {          /* a brightness x contrast grid */
+                for (int i = -2; i <= 2; i++)
+                    for (int j = -2; j <= 2; j++, n++)
+                        for (int f = 0; f < D; f++)
+                            X[n * D + f] = x[f] + 0.01f * (float)i + 0.02f * (float)j * x[f];
+            } else {                          /* complementary coalitions over b near x */
+                float b[D];
+                for (int f = 0; f < D; f++)
+                    b[f] = x[f] + (float)(0.05 * nrand());
+                for (int t = 0; t < 16; t++, n += 2)
+                    for (int f = 0; f < D; f++) {
+                        bool in = urand() < 0.5;
+                        X[n * D + f] = in ? x[f] : b[f];
+                        X[(n + 1) * D + f] = in ? b[f] : x[f];
+                    }
+            }
+            query_rows(&r, X, n);
+        }
+        run_quiet(&r, "noisy copies, augmentation grids, coalitions");
     }
 }
 
@@ -1818,7 +1943,10 @@ int main(void)
         cmocka_unit_test(test_noisy_simba_alarms),
         cmocka_unit_test(test_noisy_simba_uneven_spreads_alarms),
         cmocka_unit_test(test_nes_alarms),
-        cmocka_unit_test(test_antithetic_records_quiet),
+        cmocka_unit_test(test_nes_single_rows_alarms),
+        cmocka_unit_test(test_nes_first_request_alarms),
+        cmocka_unit_test(test_antithetic_records_alarm),
+        cmocka_unit_test(test_noisy_copies_grids_coalitions_quiet),
         cmocka_unit_test(test_local_probe_quiet),
         cmocka_unit_test(test_plateau_simba_alarms),
         cmocka_unit_test(test_plateau_local_probe_quiet),
