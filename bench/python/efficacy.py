@@ -39,7 +39,9 @@ Every client has its own 127.0.x.y address; the clients spread over a pool (simb
 hsj_dist: an attack over 64 source addresses; popular: 40 users of one model) send from
 127.(100+x).y.1..N and count as one row. Each capture is recorded with dumpcap and
 analysed; per client we report the analytics that fired and, for attackers, after how many
-of its queries (rows; requests for LLM clients) the first finding of the expected family came.
+of its queries (rows; requests for LLM clients) the first finding of the expected family came,
+and for attackers that send batches the requests beside the rows (a finding comes with a
+request: an attack whose first request of structure is 50 rows is caught at its end).
 
 Usage:
     efficacy.py --bin INFERGUARD --src SRC_DIR [--quick] [--out TABLE.md] [--json FILE]
@@ -105,13 +107,13 @@ ATTACKS = {
     "simba_dist": ("adversarial.", 10, 60, "SimBA over 64 source addresses"),
     "hsj_dist": ("adversarial.", 10, 150, "HopSkipJump-style evasion over 64 source addresses"),
     "harvest": ("leakage.scores", 100, 200, "score harvesting (membership probing)"),
-    # NES (Ilyas et al. 2018): 50 antithetic samples around a centre it never sends, per
-    # request; its first request alone is 50 queries (the gradient before any step), so
-    # the aim of 10 cannot be met by a detector that sees whole requests. Caught within the
-    # request after its first step (adv_replay: 101 rows, 201 on one iris stream); on
-    # saturated answers it never steps (nothing to see, nothing evaded). Bound: within its
-    # 4th request (1 + 4 x 50 rows); figure 9 at seed 0: 101 rows on all four data sets
-    "nes": ("adversarial.", 10, 201, "NES score-based evasion (50 antithetic samples a request)"),
+    # NES (Ilyas et al. 2018): its start once, then 50 antithetic samples around a centre it
+    # never sends again, per request; its first such request is the gradient before any
+    # step, 50 queries, so the aim of 10 cannot be met by a detector that sees whole
+    # requests: 51 rows (2 requests) is the floor. Caught within that first gradient request
+    # (an antithetic cloud, session 20; 101 rows before, once the centre moved), also on
+    # saturated answers where it never steps. Bound: within its second gradient request
+    "nes": ("adversarial.", 10, 101, "NES score-based evasion (50 antithetic samples a request)"),
     "flood_parallel": ("abuse.", None, None, "flood, 8 connections"),
     "flood_pool": ("abuse.", None, None, "flood from 8 addresses, one connection each"),
     "flood_ramp": ("abuse.", None, None, "flood ramped up over 8 connections, one more every 2 s"),
@@ -587,20 +589,22 @@ STEPPING = ("simba", "simba_noise", "simba_dist", "nes")
 
 
 def queries_at(rows, f, by_seen=True):
-    """The client's queries up to and including the event that raised finding f. A finding
-    carries its event's request time in ms; fast clients send several requests within one
-    ms, so: the event numbered queries_seen (the client's events, for the analytics that
-    count them) when its time matches, else the earliest event of that millisecond."""
+    """The client's queries up to and including the event that raised finding f, and its
+    requests (events) up to it. A finding carries its event's request time in ms; fast
+    clients send several requests within one ms, so: the event numbered queries_seen (the
+    client's events, for the analytics that count them) when its time matches, else the
+    earliest event of that millisecond."""
     t0 = f["time"] * 1000
     seen = int((f.get("unmapped") or {}).get("queries_seen") or 0)
     if by_seen and 0 < seen <= len(rows) and t0 <= rows[seen - 1][0] < t0 + 1000:
-        return sum(r for _, r in rows[:seen])
-    n = 0
+        return sum(r for _, r in rows[:seen]), seen
+    n = k = 0
     for t, r in rows:
         n += r
+        k += 1
         if t >= t0:
             break
-    return n
+    return n, k
 
 
 def score(name, kind, roles, events, findings, team=None):
@@ -618,6 +622,7 @@ def score(name, kind, roles, events, findings, team=None):
     for v in rows.values():
         v.sort()
     first = collections.defaultdict(dict)     # ip -> analytic -> queries at first finding
+    first_req = collections.defaultdict(dict)  # ip -> analytic -> requests at first finding
     count = collections.Counter()
     by = collections.defaultdict(collections.Counter)   # ip -> analytic -> findings
     for line in open(findings):
@@ -636,15 +641,17 @@ def score(name, kind, roles, events, findings, team=None):
         analytic = f["finding_info"]["analytic"]["name"]
         count[ip] += 1
         by[ip][analytic] += 1
-        nq = queries_at(rows[ip], f, ip not in team.values())
+        nq, nr = queries_at(rows[ip], f, ip not in team.values())
         if analytic not in first[ip] or nq < first[ip][analytic]:
             first[ip][analytic] = nq
+            first_req[ip][analytic] = nr
     out = []
     for ip, role in roles.items():
         out.append({"scenario": name, "role": role, "ip": ip,
                     "queries": sum(r for _, r in rows[ip]), "findings": count[ip],
                     "by": dict(by.get(ip, {})),
-                    "first": first.get(ip, {})})
+                    "first": first.get(ip, {}), "first_requests": first_req.get(ip, {}),
+                    "requests": len(rows[ip])})
     return out
 
 
@@ -670,11 +677,16 @@ def judge(r):
 
 def after_cell(r, c):
     """The table's "after queries": the attacker's queries up to its first finding; for an
-    AFTER_OWN attack also how many of them came after its own natural records."""
+    AFTER_OWN attack also how many of them came after its own natural records; for another
+    attack that sends batches, the requests beside the rows (a finding comes with a request,
+    so a request of many rows is caught at its end at the soonest)."""
     if not c:
         return "-"
     if r["role"] in AFTER_OWN and "own" in r:
         return f"{c[1]} ({c[1] - r['own']} after its {r['own']} own records)"
+    nreq = (r.get("first_requests") or {}).get(c[0])
+    if nreq and nreq < c[1] and r.get("requests", 0) < r["queries"]:
+        return f"{c[1]} ({nreq} requests)"
     return str(c[1])
 
 
@@ -767,11 +779,15 @@ def render(results, mode, src):
         "scoring a data set); \"after queries\" counts them, so the target of 100 can be met "
         "only where they are fewer than ~80. In brackets: the queries after them, which the "
         "test's bound holds (rules/schema.md, extraction.coverage).", ""] + ([
-        "NES sends 50 antithetic samples x ± σu per request around a centre it never sends, "
-        "the first request being the gradient estimate before any step: \"after queries\" "
-        "is then at least 51, and the target of 10 (the issue's aim for evasion) cannot be "
-        "met by any detector that judges whole requests. adversarial.boundary sees the "
-        "centre of its antithetic pairs move between requests (rules/schema.md).", ""] if any(r["role"] == "nes" for r in results) else []) + [
+        "NES sends its start once (its label checked), then 50 antithetic samples x ± σu "
+        "per request around a centre it never sends again, the first of them the gradient "
+        "estimate before any step: a finding comes with a request, so \"after queries\" "
+        "is at least 51 rows (2 requests), and the target of 10 rows (the issue's aim for "
+        "evasion) cannot be met by any detector of whole requests. adversarial.boundary "
+        "catches that first gradient request (an antithetic cloud: 4 mirror pairs in new "
+        "directions around one point, rules/schema.md); 51 is the floor, in requests the "
+        "second. For other batched attacks too the cell gives the requests beside the "
+        "rows.", ""] if any(r["role"] == "nes" for r in results) else []) + [
         ("Not asserted by the test yet (efficacy.py KNOWN_GAPS; the table shows them as they "
          "are): " + "; ".join(f"{k[0]}{' / ' + k[1] if k[1] else ' undetected'}: {v}"
                              for k, v in KNOWN_GAPS.items()) + "." if KNOWN_GAPS else
