@@ -531,9 +531,17 @@ static void typical_range(struct cv_model *m)
         v[f] = m->hi[f] - m->lo[f];
     qsort(v, m->nfeat, sizeof v[0], ig_cmp_float);
     m->typical_range = v[m->nfeat / 2] > 0 ? v[m->nfeat / 2] : 1e-30f;   /* all constant */
+    /* The interpolation test's units: a feature's sd, floored at 1 % of the larger of its
+     * range and the median range. A feature nearly constant in the reference (an image's
+     * blank border, where a few noisy rows gave a range of 0.1-0.3 grey level) was floored
+     * at 1 % of its own tiny range, ~1/100 of a constant one's floor: the mixup thief's
+     * noise put its rows 3-7 units off their segments in such pixels alone (digits, efficacy
+     * seed 5: never flagged, on every classifier kind). */
     for (uint32_t f = 0; f < m->nfeat; f++) {
         const struct cv_stat *a = &m->all[f];
-        double sd = a->n > 1 ? sqrt(a->m2 / a->n) : 0, floor = sd_floor(m, f);
+        double range = (double)m->hi[f] - m->lo[f];
+        double sd = a->n > 1 ? sqrt(a->m2 / a->n) : 0,
+               floor = 0.01 * (range > m->typical_range ? range : m->typical_range) + 1e-6;
         m->inv_sd[f] = (float)(1.0 / (sd > floor ? sd : floor));
     }
     for (uint32_t k = 0; k < CV_CLS; k++)

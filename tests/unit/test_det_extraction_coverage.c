@@ -661,6 +661,68 @@ static void test_augmentation_variants(void **state)
     aug_kind = AUG_UNIFORM;
 }
 
+/* Images with blank pixels (digits: 8x8 grey levels 0-16; pixels 0, 32 and 56 of the left
+ * column, the ones seed 5's capture had blank in its reference):
+ * in the reference the border holds 0 but for a noisy ordinary client's rows (5 % noise:
+ * ranges of a few tenths of a grey level); the mixup thief adds its noise to every pixel
+ * too (0.05 grey levels where its own records are blank). The interpolation test's unit of
+ * such a pixel was 1 % of its own range, a few thousandths: the thief's noise put its rows
+ * tens of units off their segments and it was never flagged (efficacy seed 5, digits, on
+ * all four classifier kinds). Floored at 1 % of the median range it is flagged soon after
+ * its 44 records run out, and the noisy client (whose rows are no mixup) is not. */
+#define BLANK(f) ((f) == 0 || (f) == 32 || (f) == 56)
+static void test_mixup_blank_border(void **state)
+{
+    (void)state;
+    rs = 1717;
+    dim = 64;
+    nclasses = 3;
+    for (int c = 0; c < C; c++)
+        for (uint32_t f = 0; f < dim; f++)
+            centres[c][f] = BLANK(f) ? 0 : (float)(16 * urand());
+    model_new();
+    void *benign[6], *noisy = client_new(), *thief = client_new();
+    for (int b = 0; b < 6; b++)
+        benign[b] = client_new();
+    static float own[44][128], hist[400][128];
+    float x[128];
+    for (int q = 0; q < 1200 + 44; q++) {
+        int c = (int)(urand() * nclasses);
+        for (uint32_t f = 0; f < dim; f++) {
+            double v = centres[c][f] + (BLANK(f) ? 0 : 3 * nrand());
+            x[f] = (float)(v < 0 ? 0 : v > 16 ? 16 : v);
+        }
+        if (q >= 1200) {
+            memcpy(own[q - 1200], x, sizeof x);
+            continue;
+        }
+        if (q % 7 == 0) {   /* the noisy client: 5 % of a blank pixel's unit spread */
+            for (uint32_t f = 0; f < dim; f++)
+                x[f] += (float)(0.05 * nrand());
+            send(noisy, x);
+        } else {
+            send(benign[q % 6], x);
+        }
+    }
+    int at = 0, n0 = sink.n;
+    for (int q = 0; q < 300; q++) {
+        int before = sink.interp;
+        send(thief, mixup_row(hist, q, own, 0.05));
+        if (sink.interp > before && !at)
+            at = q + 1;
+    }
+    print_message("blank border: mixup thief flagged after %d queries (%d findings)\n", at, sink.n - n0);
+    if (at <= 44 || at > 44 + 100)
+        fail_msg("blank border: mixup thief first flagged after %d queries", at);
+    assert_int_equal(sink.n, sink.interp);   /* only the thief, only as augmented data */
+    drop(thief);
+    drop(noisy);
+    for (int b = 0; b < 6; b++)
+        drop(benign[b]);
+    model_free();
+    nclasses = C;
+}
+
 /* 4 features and no peer with a share yet (an extractor that arrives early and fast, before
  * the model's slower ordinary clients have 30 distinct samples): the burst is judged at the
  * floor rate of few features (0.3: 15 of 16, 24 of 32, 32 of 50), so mixup is still flagged
@@ -1065,6 +1127,7 @@ int main(void)
         cmocka_unit_test(test_shifted_images_quiet),
         cmocka_unit_test(test_augmented_natural_data),
         cmocka_unit_test(test_augmentation_variants),
+        cmocka_unit_test(test_mixup_blank_border),
         cmocka_unit_test(test_augmented_few_features_no_peers),
         cmocka_unit_test(test_imputed_records_quiet),
         cmocka_unit_test(test_pruned_search_equals_exhaustive),
