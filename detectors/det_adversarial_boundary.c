@@ -940,8 +940,16 @@ static inline bool fresh(const struct bd_state *st, uint32_t i)
  * 10x from row to row), so the test is against the client's noise floor pooled over its
  * recent rows (<floor>, noise_learn()): at least NOISE_DOM times it (a 5-sigma move: a
  * Gaussian coordinate passes about once in 30,000 rows), and still 6 times this row's
- * others' mean square, from 4 features. Returns the coordinate, -1 none. */
+ * others' mean square, from 4 features. And the others move by noise, not by a record's
+ * differences: in the model's scale their RMS is at most NOISE_MAX spreads (an attacker's
+ * noise is a few % of the spread, two noisy queries' difference ~1.4x it; two different
+ * records differ by ~1 spread a coordinate, and their differences are heavy-tailed, not
+ * Gaussian: one coordinate of a new record 3.4 spreads off a probe of the record before,
+ * the other 29 at 0.75 RMS, passed the ratio on breast cancer, a local prober's next
+ * record taken for a kept step's noisy child: a moved centre). Without a scale (wide
+ * inputs in raw units) the ratio alone. Returns the coordinate, -1 none. */
 #define NOISE_DOM 25.0
+#define NOISE_MAX 0.25
 static int dominant(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
                     double floor, double *step)
 {
@@ -956,6 +964,8 @@ static int dominant(const float *q, const float *b, const float *inv, float qe, 
         }
     }
     if (kt < 0 || dim < 4)
+        return -1;
+    if (inv && sum - top > NOISE_MAX * NOISE_MAX * (dim - 1))
         return -1;
     /* the largest of dim Gaussian squares grows as 2 ln dim: from ~75 features the bound
      * is 3.5 ln dim (24x at 1,024 features, where 12x passed every other noisy frame) */
