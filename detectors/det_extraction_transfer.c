@@ -97,7 +97,7 @@
  * marginalised out of d2: a record with values missing is judged on the ones it has.
  * It fires again at 10x the rows of the previous one.
  *
- * Memory: the model slice is ~66 KiB (class means and their separations, the covariance's
+ * Memory: the model slice is ~72 KiB (class means and their separations, the covariance's
  * inverse, 32 KiB of held-out rows), the client slice 192 B; a client whose rows repeat a
  * value gets 332 B of fill candidates (memory_mb, freed in evict); nothing is allocated per
  * event. */
@@ -126,6 +126,7 @@
 #define TR_FILLS 2            /* fill candidates kept per feature (a mean and a constant) */
 #define TR_FILL_Z 0.25f       /* a fill: central (within this many sd of the mean) or out of range */
 #define TR_FILL_MAX 0.5       /* at most this share of a row's sampled features filled */
+#define TR_LEV 32             /* natural values counted per feature whose values recur */
 
 struct tr_params {
     uint64_t reference_queries, reference_per_client, min_queries, active_rows;
@@ -219,7 +220,12 @@ struct tr_model {
     float    tmean, tsd;                                    /* ... of their log trimmed deviation */
     float    jmean, jsd;                                    /* ... of their log joint excess */
     bool     fill_ok[TR_FEAT];                              /* a recurring value may be a fill */
-    bool     fills_on;                                      /* ... in some feature */
+    uint8_t  nlev[TR_FEAT];                                 /* where not: its held-out values, */
+    float    lev[TR_FEAT][TR_LEV];                          /* ... as many rows hold each */
+    uint16_t lev_n[TR_FEAT][TR_LEV];                        /* (more than TR_LEV: TR_LEV + 1) */
+    bool     fills_on;                                      /* ... in some feature (else no
+                                                             * candidates are kept: a lattice's
+                                                             * fills need none) */
     uint64_t judged;
     struct ig_peers peers;    /* share beyond q90 per client, weight its decayed rows;
                                * clock: judged rows */
@@ -625,6 +631,20 @@ static void close_reference(struct tr_model *m)
             }
         m->fill_ok[f] = 2 * shared < m->ncal;
         m->fills_on |= m->fill_ok[f];
+        m->nlev[f] = 0;
+        for (uint32_t r = 0; r < m->ncal && !m->fill_ok[f] && m->nlev[f] <= TR_LEV; r++) {
+            uint32_t l = 0;
+            while (l < m->nlev[f] && m->lev[f][l] != m->cal[r][f])
+                l++;
+            if (l < m->nlev[f])
+                m->lev_n[f][l]++;
+            else if (l < TR_LEV) {
+                m->lev[f][l] = m->cal[r][f];
+                m->lev_n[f][l] = 1;
+                m->nlev[f]++;
+            } else
+                m->nlev[f] = TR_LEV + 1;
+        }
     }
     uint32_t n = 0, ncontra = 0;
     double ls = 0, ls2 = 0, ts = 0, ts2 = 0, js = 0, js2 = 0;
@@ -856,8 +876,16 @@ static bool augments_earlier(const struct ig_event *ev, uint32_t r)
  * the attacker's ranges: wine, 0.11-0.15 sd off the reference's, caught a request later
  * when those counted as fills) or of a feature with few values (another table's binary
  * column mapped onto a feature: iris's transfer set from diabetes, caught 12 events later)
- * is no fill, nor is a value of a feature whose natural values
- * recur (fill_ok: digits' grey levels, where a JbDA step off a blank pixel recurs too).
+ * is no fill, nor, by those tests, a value of a feature whose natural values recur
+ * (fill_ok: digits' grey levels, where a JbDA step off a blank pixel recurs too, off the
+ * lattice and, stepped below 0, off the range). There a fill is a constant: the value most
+ * of the row's sampled features share (at least two), where it is a natural value of the
+ * feature (a held-out row holds it there) but a rare one (at most a tenth of them): a
+ * zero-filled pixel where ink is usual (digits, efficacy seed 0: the "imputed" client, half
+ * its records zero-filled, counted as measured reached 0.47 / 0.15 beyond q90 / q99 with a
+ * margin drop of 0.16 at odds 6.7 and was flagged by (d) at 210 rows). A blank pixel where
+ * blanks are common is no fill (at most half a digit's pixels could be marginalised), nor
+ * is a mean between the grey levels (off the lattice, as a JbDA step is).
  * Returns how many are filled. */
 static void slot_put(float *val, uint8_t *cnt, float v)
 {
@@ -877,6 +905,24 @@ static bool slot_has(const float *val, const uint8_t *cnt, float v)
         if (cnt[s] && val[s] == v)
             return true;
     return false;
+}
+
+/* v is one of feature f's natural values (a held-out reference row holds it) but a rare
+ * one there: at most a tenth of those rows hold it (asked only of a row's most shared
+ * value in a feature whose natural values recur) */
+static bool rare_value(const struct tr_model *m, uint32_t f, float v)
+{
+    uint32_t n = 0;
+    if (m->nlev[f] <= TR_LEV) {   /* a lattice of few values: counted at the reference's close */
+        for (uint32_t l = 0; l < m->nlev[f]; l++)
+            if (m->lev[f][l] == v)
+                n = m->lev_n[f][l];
+        return n > 0 && 10 * n <= m->ncal;
+    }
+    for (uint32_t r = 0; r < m->ncal; r++)
+        if (m->cal[r][f] == v && 10 * ++n > m->ncal)
+            return false;
+    return n > 0;
 }
 
 static void *fills_make(const void *ctx)
@@ -901,6 +947,8 @@ static uint32_t fills_mark(const struct tr_global *g, const struct tr_model *m, 
      * cost ~3k instructions a row on figure 1's oip_v2_d64 (judge 207 M -> 460 M) */
     uint32_t key[64];
     int8_t who[64];
+    uint8_t cnt[64];
+    int mode = -1;   /* the feature holding the value most features of the row share */
     memset(who, -1, sizeof who);
     for (uint32_t f = 0; f < nf; f++) {
         if (isnan(v[f]))
@@ -911,11 +959,14 @@ static uint32_t fills_mark(const struct tr_global *g, const struct tr_model *m, 
         uint32_t h = (b * 0x9e3779b1u) >> 26;
         while (who[h] >= 0 && key[h] != b)
             h = (h + 1) & 63;
-        if (who[h] >= 0)
+        if (who[h] >= 0) {
             any_konst = konst[f] = konst[who[h]] = true;
-        else {
+            if (++cnt[h] > (mode < 0 ? 1 : cnt[mode]))
+                mode = h;
+        } else {
             key[h] = b;
             who[h] = (int8_t)f;
+            cnt[h] = 1;
         }
     }
     struct tr_fills *fl = c->fills;
@@ -927,14 +978,15 @@ static uint32_t fills_mark(const struct tr_global *g, const struct tr_model *m, 
                     (fl && (slot_has(fl->konst, fl->konst_n, v[f]) || slot_has(fl->fill[f], fl->fill_n[f], v[f])));
         if (filled[f]) {   /* a value sent again: is it one an imputer fills with? (rarely asked) */
             float off = TR_FILL_Z / m->inv_sd[f];   /* a quarter of the feature's spread */
-            filled[f] = m->fill_ok[f] && ((fabsf(z[f]) <= TR_FILL_Z && v[f] > m->lo[f] && v[f] < m->hi[f]) ||
-                                          v[f] < m->lo[f] - off || v[f] > m->hi[f] + off);
+            bool sentinel = v[f] < m->lo[f] - off || v[f] > m->hi[f] + off;
+            filled[f] = m->fill_ok[f] ? sentinel || (fabsf(z[f]) <= TR_FILL_Z && v[f] > m->lo[f] && v[f] < m->hi[f])
+                                      : mode >= 0 && v[f] == v[who[mode]] && rare_value(m, f, v[f]);
         }
         n += filled[f];
     }
     /* the candidates are kept from the first row that has one: until then every slot
      * would be empty, so a client without them is judged as one with them */
-    if (!fl && (n || any_konst))
+    if (!fl && m->fills_on && (n || any_konst))
         fl = c->fills = g->mem_ops->alloc(g->mem, sizeof *fl, fills_make, NULL);
     if (fl)
         for (uint32_t f = 0; f < nf; f++) {
@@ -1041,7 +1093,7 @@ static void judge(const struct ig_call *call, const struct ig_event *ev, const s
         return;
     double jrow = m->n_cls[k] ? joint_log(m, z, k, d2) : m->jmean;
     bool filled[TR_FEAT];
-    uint32_t nfill = m->fills_on ? fills_mark(g, m, c, x, z, filled) : 0;
+    uint32_t nfill = fills_mark(g, m, c, x, z, filled);
     /* only d2 (the shares beyond q90 / q99, the mean log d2) sees the fills marginalised:
      * the contradiction and the trimmed deviation stay the answered class's, as before
      * (a transfer set whose clipped values count as fills keeps their evidence) */
