@@ -2115,25 +2115,6 @@ static int hexval(uint8_t c)
     return (uint8_t)(c - '0') < 10 ? c - '0' : (uint8_t)(l - 'a') < 6 ? l - 'a' + 10 : -1;
 }
 
-/* Bytes read as text: printable ASCII, tabs and line breaks, valid UTF-8 beyond ASCII
- * (random bytes, a hash decoded, are not). */
-static bool texty(const uint8_t *p, size_t n)
-{
-    size_t ok = 0;
-    for (size_t i = 0; i < n;) {
-        if (p[i] < 0x80) {
-            ok += (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\t';
-            i++;
-            continue;
-        }
-        size_t len;
-        if (ig_utf8_next(p + i, n - i, &len) >= 0x80)
-            ok += len;
-        i += len;
-    }
-    return n && ok * 10 >= n * 9;
-}
-
 /* A hex run at t[i]: digit pairs, run together ("69676e6f"), one space apart ("69 67 6e")
  * or each after "\x" ("\x69\x67"), maybe after "0x"; at least 8 bytes that read as text.
  * Decodes it into out and returns the bytes; *used gets the bytes of t read. */
@@ -2162,7 +2143,7 @@ static size_t hex_run(const uint8_t *t, size_t n, size_t i, uint8_t *out, size_t
     }
     *used = i - s;
     /* a whole token: not the hex-looking head of a longer word */
-    if (o < 8 || (i < n && is_alpha(t[i])) || !texty(out, o))
+    if (o < 8 || (i < n && is_alpha(t[i])) || !ig_text_is_utf8_text(out, o))
         return 0;
     return o;
 }

@@ -392,7 +392,7 @@ static size_t b32_decode(const uint8_t *in, size_t n, uint8_t *out)
 
 /* Text in the strict sense: nine bytes in ten printable ASCII or valid UTF-8 beyond ASCII
  * (mostly_text() passes any byte >= 0x80, so random bytes often pass it). */
-static bool utf8_text(const uint8_t *p, size_t n)
+bool ig_text_is_utf8_text(const uint8_t *p, size_t n)
 {
     size_t ok = 0;
     for (size_t i = 0; i < n;) {
@@ -419,7 +419,7 @@ static size_t run_decode(const uint8_t *in, size_t n, uint8_t *out)
     if (mostly_text(out, dn))
         return dn;
     dn = b32_decode(in, n, out);
-    return utf8_text(out, dn) ? dn : 0;
+    return ig_text_is_utf8_text(out, dn) ? dn : 0;
 }
 
 size_t ig_text_b64_next_bytewise(const uint8_t *in, size_t n, size_t *pos, uint8_t *dec, size_t *at)

@@ -65,6 +65,10 @@ size_t ig_text_b64_next_bytewise(const uint8_t *in, size_t n, size_t *pos, uint8
  * returns the code point or -1 for an invalid or truncated sequence. */
 int32_t ig_utf8_next(const uint8_t *p, size_t n, size_t *len);
 
+/* Text in the strict sense: nine bytes in ten printable ASCII (tab, line break) or valid
+ * UTF-8 beyond ASCII; a decoded hash or random bytes are not. */
+bool ig_text_is_utf8_text(const uint8_t *p, size_t n);
+
 /* Maps one code point under IG_NORM_FOLD: returns the ASCII/char replacement written
  * into out[0..3] and its length (0 = remove), or -1 = keep the code point as is. */
 int ig_text_fold_cp(uint32_t cp, char out[4]);
