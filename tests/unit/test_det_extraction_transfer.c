@@ -241,6 +241,16 @@ static void start(double margin)
     client_free(early);
 }
 
+/* <n> natural records from the model's ordinary clients, answered with <margin> (-1: labels). */
+static void ordinary(int n, double margin)
+{
+    float x[MAXD];
+    for (int q = 0; q < n; q++) {
+        natural(x);
+        send_m(benign[q % NB], x, margin);
+    }
+}
+
 static void finish(void)
 {
     for (int b = 0; b < NB; b++)
@@ -254,10 +264,7 @@ static void transfer_case(int d)
     D = d;
     start(-1);
     float x[MAXD];
-    for (int q = 0; q < 3000; q++) {
-        natural(x);
-        send(benign[q % NB], x);
-    }
+    ordinary(3000, -1);
     /* 5 % measurement noise; a camera on one record (near-copies); what-if sweeps of one
      * feature across far beyond its range */
     void *noisy = client_new();
@@ -357,10 +364,7 @@ static void test_margin_corroborates(void **state)
         rs = 1234;
         start(0.9);
         float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send_m(benign[q % NB], x, 0.9);
-        }
+        ordinary(1000, 0.9);
         void *client = client_new();
         for (int q = 0; q < 200; q++) {
             int32_t lab;
@@ -404,10 +408,7 @@ static void test_labels_contradict(void **state)
         rs = 1234;
         start(contradict == 2 ? 0.9 : -1);
         float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send_m(benign[q % NB], x, contradict == 2 ? 0.9 : -1);
-        }
+        ordinary(1000, contradict == 2 ? 0.9 : -1);
         void *attacker = client_new();
         for (int q = 0; q < 200; q++) {
             foreign(x, 0.1);
@@ -454,10 +455,7 @@ static void test_answers_agree(void **state)
         rs = 2024;
         start(scores ? 0.9 : -1);
         float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send_m(benign[q % NB], x, scores ? 0.9 : -1);
-        }
+        ordinary(1000, scores ? 0.9 : -1);
         void *attacker = client_new();
         for (int q = 0; q < 200; q++) {
             bool odd = q % 5 < 2;
@@ -516,10 +514,7 @@ static void test_labels_broad(void **state)
             sd[f] = sqrt(v + s2 / K - mean[f] * mean[f]);
         }
         float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send(benign[q % NB], x);
-        }
+        ordinary(1000, -1);
         void *client = client_new();
         for (int q = 0; q < 200; q++) {
             bool odd = q % 5 < 3;
@@ -569,10 +564,7 @@ static void test_filled_values_are_missing(void **state)
         rs = 4242;
         start(0.9);
         float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send_m(benign[q % NB], x, 0.9);
-        }
+        ordinary(1000, 0.9);
         void *client = client_new();
         int at = 0;
         for (int q = 0; q < 200; q++) {
@@ -621,10 +613,7 @@ static void test_zero_fills_on_a_lattice(void **state)
         rs = 4243;
         start(0.9);
         float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send_m(benign[q % NB], x, 0.9);
-        }
+        ordinary(1000, 0.9);
         void *client = client_new();
         int at = 0;
         for (int q = 0; q < 300; q++) {
@@ -724,10 +713,7 @@ static void test_amplified_records(void **state)
         rs = 777;
         start(-1);
         float x[MAXD];
-        for (int q = 0; q < 1000; q++) {
-            natural(x);
-            send(benign[q % NB], x);
-        }
+        ordinary(1000, -1);
         void *scanner = client_new();
         double amp = far ? 3.0 : 1.7;
         for (int q = 0; q < 300; q++) {
@@ -783,10 +769,7 @@ static void test_augmented_copies_are_one_record(void **state)
     start(-1);
     float x[5 * MAXD];
     int32_t lab[5];
-    for (int q = 0; q < 2000; q++) {
-        natural(x);
-        send(benign[q % NB], x);
-    }
+    ordinary(2000, -1);
     void *tta = client_new();
     static const int mv[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 9, 0 } };
     for (int q = 0; q < 200; q++) {
