@@ -17,6 +17,7 @@
 #include "daemon/metrics.h"
 #include "daemon/privdrop.h"
 #include "daemon/reload.h"
+#include "findings/suppress.h"
 #include "mirror/cloudevents.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/snapshot.h"
@@ -52,8 +53,9 @@ static void usage(FILE *out)
         "                        every capability is dropped, no_new_privs and a seccomp\n"
         "                        allow-list are set (run.seccomp: on|log|off)\n"
         "  -q, --quiet / -v, --verbose / -h, --help\n\n"
-        "signals: SIGINT/SIGTERM flush and stop; SIGHUP reloads the rules directory (invalid\n"
-        "rules are refused and the running ones kept; a reload restarts per-client state)\n"
+        "signals: SIGINT/SIGTERM flush and stop; SIGHUP reloads the rules directory and the\n"
+        "config file's findings.suppress list (invalid ones are refused and the running ones\n"
+        "kept; changed rules restart per-client state, unchanged rules keep it)\n"
         "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 configuration or rules, 4 interface\n");
 }
 
@@ -61,7 +63,8 @@ struct run_state {
     struct event_base *base;
     struct ig_capture *cap;
     struct ig_pipeline *p;
-    const struct ig_config *cfg;
+    struct ig_config *cfg;          /* findings.suppress follows a reload (the summary names it) */
+    const char *config_path;        /* -c FILE: read again for findings.suppress at SIGHUP */
     struct ig_rules *rules_first;   /* the findings stage keeps these to the end */
     struct ig_rules *rules_now;     /* the engine's: rules_first or the last reload's */
     struct ig_daemon_stats stats;
@@ -143,31 +146,83 @@ static void on_ce_txn(void *ctx, const struct ig_http_txn *t)
     ig_pipeline_txn(((struct run_state *)ctx)->p, t);
 }
 
-/* SIGHUP: the rules directory is checked in full before the running engine is touched;
- * an invalid set is refused with one error line and the running rules stay. */
+/* The findings.suppress list of the configuration file, read again and compiled; the rest of
+ * the file is read at start only. NULL with one sentence in err. */
+static struct ig_suppressor *suppress_reread(const char *path, struct ig_config *fresh, char *err, size_t errlen)
+{
+    char why[400];
+    ig_config_defaults(fresh);
+    if (ig_config_load(path, fresh, why, sizeof why) < 0) {
+        snprintf(err, errlen, "config: %s", why);
+        return NULL;
+    }
+    return ig_suppressor_new(fresh, err, errlen);
+}
+
+/* SIGHUP: the rules directory and the configuration file's findings.suppress list are
+ * checked in full before anything running is touched; an invalid set is refused with one
+ * error line and the running rules and list stay. Rules whose content did not change keep
+ * the running engine and every detector's state (a new suppression is no reason to forget
+ * a client in the middle of an extraction). */
 static void on_reload(evutil_socket_t sig, short what, void *arg)
 {
     (void)sig; (void)what;
     struct run_state *s = arg;
     char err[512];
     struct ig_rules *r = NULL;
+    struct ig_suppressor *sup = NULL;
+    struct ig_config *fresh = NULL;
     const char *dir = s->cfg->rules_dir;
-    if (ig_daemon_rules_load(dir, &r, err, sizeof err) < 0 ||
-        ig_pipeline_reload(s->p, r, err, sizeof err) < 0) {
+    if (ig_daemon_rules_load(dir, &r, err, sizeof err) < 0)
+        goto refused;
+    if (s->config_path) {
+        fresh = malloc(sizeof *fresh);
+        if (!fresh) {
+            snprintf(err, sizeof err, "out of memory");
+            goto refused;
+        }
+        sup = suppress_reread(s->config_path, fresh, err, sizeof err);
+        if (!sup)
+            goto refused;
+    }
+    bool same = strcmp(ig_rules_sha256(r), ig_rules_sha256(s->rules_now)) == 0 &&
+                strcmp(ig_rules_origin(r), ig_rules_origin(s->rules_now)) == 0;
+    if (same) {
         ig_rules_free(r);
-        s->stats.reload_failures++;
-        IG_LOG_ERROR("reload", "rules not reloaded, running rules kept: %s", err);
+        r = NULL;
+    } else if (ig_pipeline_reload(s->p, r, err, sizeof err) < 0) {
+        goto refused;
+    }
+    if (sup) {
+        ig_pipeline_replace_suppress(s->p, sup);
+        memcpy(s->cfg->suppress, fresh->suppress, sizeof fresh->suppress);
+        s->cfg->n_suppress = fresh->n_suppress;
+        IG_LOG_INFO("reload", "findings.suppress read again from %s: %u entries", s->config_path,
+                    (unsigned)fresh->n_suppress);
+        free(fresh);
+    }
+    s->stats.reloads++;
+    s->stats.last_reload_s = wall_us() / 1000000u;
+    if (same) {
+        IG_LOG_INFO("reload", "rules unchanged (sha256 %.16s): the running engine and its detector "
+                    "state kept (reload %llu)", ig_rules_sha256(s->rules_now),
+                    (unsigned long long)s->stats.reloads);
         return;
     }
     /* The replaced engine is gone: nothing but the findings stage can hold old rules. */
     if (s->rules_now != s->rules_first)
         ig_rules_free(s->rules_now);
     s->rules_now = r;
-    s->stats.reloads++;
-    s->stats.last_reload_s = wall_us() / 1000000u;
     IG_LOG_INFO("reload", "rules reloaded from %s, sha256 %.16s (reload %llu); per-client detector "
                 "state starts afresh", ig_rules_origin(r), ig_rules_sha256(r),
                 (unsigned long long)s->stats.reloads);
+    return;
+refused:
+    ig_rules_free(r);
+    free(sup);
+    free(fresh);
+    s->stats.reload_failures++;
+    IG_LOG_ERROR("reload", "rules not reloaded, running rules and findings.suppress kept: %s", err);
 }
 
 static bool api_ready(void *ctx)
@@ -306,6 +361,7 @@ int ig_cmd_run(int argc, char **argv)
         return IG_EXIT_CONFIG;
     }
     s.cfg = &cfg;
+    s.config_path = o.config_path;
     s.pub = ig_fleet_pub_open(&cfg, err, sizeof err);
     if (!s.pub && err[0]) {
         fprintf(stderr, "inferguard run: events topic: %s\n", err);

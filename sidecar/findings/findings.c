@@ -11,6 +11,7 @@
 #include "suppress.h"
 
 #include <inferguard/log.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,8 @@ struct ig_findings {
     struct ig_enc enc;
     struct ig_findings_stats stats;
     struct ig_suppressor suppress;   /* findings.suppress */
+    /* a list read again (SIGHUP) by another thread, taken by the one that emits findings */
+    _Atomic(struct ig_suppressor *) next_suppress;
 };
 
 static uint64_t str_hash(uint64_t h, const char *s)
@@ -255,9 +258,31 @@ static void evict_oldest(struct ig_findings *fs)
     }
 }
 
+/* A list handed over by ig_findings_replace_suppress replaces the running one here, on the
+ * thread that emits findings: per-entry counts start at zero with the new entries. */
+static void take_suppress(struct ig_findings *fs)
+{
+    if (!atomic_load_explicit(&fs->next_suppress, memory_order_relaxed))
+        return;
+    struct ig_suppressor *s = atomic_exchange_explicit(&fs->next_suppress, NULL, memory_order_acquire);
+    if (!s)
+        return;
+    fs->suppress = *s;
+    free(s);
+    fs->stats.suppress_entries = fs->suppress.n;
+    memset(fs->stats.suppressed_by, 0, sizeof fs->stats.suppressed_by);
+    fs->stats.suppress_reloads++;
+}
+
+void ig_findings_replace_suppress(struct ig_findings *f, struct ig_suppressor *s)
+{
+    free(atomic_exchange_explicit(&f->next_suppress, s, memory_order_acq_rel));
+}
+
 static void on_finding(void *ctx, const struct ig_finding *f)
 {
     struct ig_findings *fs = ctx;
+    take_suppress(fs);
     fs->stats.raised++;
     count_unknown_atlas(fs, f);
     if (f->time_us > fs->last_now_us)
@@ -345,6 +370,7 @@ struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig
         return NULL;
     }
     fs->rules = rules;
+    atomic_init(&fs->next_suppress, NULL);
     const char *enc = cfg && cfg->findings_encoding[0] ? cfg->findings_encoding : "json";
     if (strcmp(enc, "msgpack") == 0)
         fs->msgpack = true;
@@ -411,6 +437,7 @@ void ig_findings_tick(struct ig_findings *f, uint64_t now_us)
 {
     if (f->closed)
         return;
+    take_suppress(f);
     if (now_us > f->last_now_us)
         f->last_now_us = now_us;
     expire(f, now_us);
@@ -438,6 +465,7 @@ void ig_findings_close(struct ig_findings *f, uint64_t now_us, int timeout_ms)
     if (f->closed)
         return;
     (void)now_us;
+    take_suppress(f);   /* the summary names the entries last handed over */
     /* every open group ends now: folded repeats are reported, not lost */
     for (uint32_t i = 0; i < f->ngroups; i++)
         if (f->groups[i].live)
@@ -491,16 +519,23 @@ void ig_findings_free(struct ig_findings *f)
     msgpack_sbuffer_destroy(&f->mp_buf);
     free(f->groups);
     free(f->buckets);
+    free(atomic_load(&f->next_suppress));
     free(f);
 }
 
 void ig_findings_suppress_summary(const struct ig_findings_stats *st, const struct ig_config *cfg, FILE *out)
 {
-    if (!cfg || !cfg->n_suppress)
+    uint32_t n = cfg ? IG_MIN(cfg->n_suppress, (uint32_t)IG_CONFIG_MAX_SUPPRESS) : 0;
+    if (!n && !st->suppressed)
         return;
-    fprintf(out, "  suppressed  %llu findings by findings.suppress (not published; the detectors ran as ever):",
+    fprintf(out, "  suppressed  %llu findings by findings.suppress (not published; the detectors ran as ever)",
             (unsigned long long)st->suppressed);
-    uint32_t n = IG_MIN(cfg->n_suppress, (uint32_t)IG_CONFIG_MAX_SUPPRESS);
+    if (st->suppress_reloads)
+        fprintf(out, "; the list read again %llu times (SIGHUP), its entries counted since",
+                (unsigned long long)st->suppress_reloads);
+    fputc(n ? ':' : ';', out);
+    if (!n)
+        fprintf(out, " no entries now");
     for (uint32_t i = 0; i < n; i++) {
         char d[512];
         ig_suppress_describe(&cfg->suppress[i], i, d, sizeof d);

@@ -27,6 +27,7 @@ struct ig_findings_stats {
     uint64_t suppressed;
     uint64_t suppress_entries;
     uint64_t suppressed_by[IG_CONFIG_MAX_SUPPRESS];
+    uint64_t suppress_reloads;   /* lists taken from ig_findings_replace_suppress */
 };
 
 struct ig_findings;
@@ -57,6 +58,12 @@ void ig_findings_sink_stats(const struct ig_findings *f,
                             void (*fn)(void *ctx, const char *sink, const struct ig_sink_stats *s),
                             void *ctx);
 void ig_findings_free(struct ig_findings *f);
+/* findings.suppress read again (SIGHUP in `run`): <s> (a compiled list, owned by the stage
+ * from now on) replaces the running list at the stage's next finding, tick or close, on the
+ * thread that emits findings; any thread may call this (a list not yet taken is replaced).
+ * The total suppressed count carries on; per-entry counts start at zero for the new entries. */
+struct ig_suppressor;
+void ig_findings_replace_suppress(struct ig_findings *f, struct ig_suppressor *s);
 /* The run summary's "suppressed" line, one count per findings.suppress entry of <cfg>
  * (nothing when it has none). */
 void ig_findings_suppress_summary(const struct ig_findings_stats *st, const struct ig_config *cfg, FILE *out);

@@ -5,6 +5,7 @@
 #include <inferguard/log.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Analytics a detector emits besides its own name (det_leakage_secrets.c,
@@ -78,6 +79,20 @@ int ig_suppressor_init(struct ig_suppressor *s, const struct ig_config *cfg, cha
     }
     s->n = n;
     return IG_OK;
+}
+
+struct ig_suppressor *ig_suppressor_new(const struct ig_config *cfg, char *err, size_t errlen)
+{
+    struct ig_suppressor *s = malloc(sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (ig_suppressor_init(s, cfg, err, errlen) != IG_OK) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }
 
 /* A name matched exactly, or with a trailing '*' by its prefix; "" = any. */

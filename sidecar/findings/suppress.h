@@ -30,6 +30,9 @@ struct ig_suppressor {
  * detector's name or a name a detector also emits) or a family of them; IG_ECONF with one
  * sentence naming the entry otherwise. */
 int ig_suppressor_init(struct ig_suppressor *s, const struct ig_config *cfg, char *err, size_t errlen);
+/* The same, on the heap (a list read again, for ig_findings_replace_suppress); NULL with
+ * one sentence in err. */
+struct ig_suppressor *ig_suppressor_new(const struct ig_config *cfg, char *err, size_t errlen);
 /* The index of the first entry that matches <f> (all that the entry sets: analytic, source
  * address, client, model; not past its expiry on the finding's clock), or -1. */
 int ig_suppressor_match(struct ig_suppressor *s, const struct ig_finding *f);

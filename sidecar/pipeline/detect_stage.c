@@ -91,6 +91,11 @@ int ig_detect_reload(struct ig_detect *d, const struct ig_rules *rules, char *er
     return d->ops->reload(d, rules, err, errlen);
 }
 
+void ig_detect_replace_suppress(struct ig_detect *d, struct ig_suppressor *s)
+{
+    ig_findings_replace_suppress(d->core.findings, s);
+}
+
 void ig_detect_collect(const struct ig_detect *d, struct ig_detect_stats *out)
 {
     d->ops->collect(d, out);

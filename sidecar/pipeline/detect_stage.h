@@ -111,6 +111,9 @@ void ig_detect_finish(struct ig_detect *d, uint64_t now_us);
  * state is lost; its counters are carried). IG_ECONF with err on failure or after finish;
  * the current engine stays. <rules> must outlive the stage or the next reload. */
 int  ig_detect_reload(struct ig_detect *d, const struct ig_rules *rules, char *err, size_t errlen);
+/* A findings.suppress list read again: handed to the findings stage (owned by it from now
+ * on), which takes it on the thread that emits findings (ig_findings_replace_suppress). */
+void ig_detect_replace_suppress(struct ig_detect *d, struct ig_suppressor *s);
 /* Every counter into <out>, from the thread that drives the stage; the threaded mode gives
  * the copy its detection thread published at its last tick. */
 void ig_detect_collect(const struct ig_detect *d, struct ig_detect_stats *out);

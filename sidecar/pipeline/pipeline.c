@@ -605,6 +605,11 @@ void ig_pipeline_set_tick_hook(struct ig_pipeline *p, void (*fn)(void *ctx, uint
     p->tick_hook_ctx = ctx;
 }
 
+void ig_pipeline_replace_suppress(struct ig_pipeline *p, struct ig_suppressor *s)
+{
+    ig_detect_replace_suppress(p->detect, s);
+}
+
 void ig_pipeline_free(struct ig_pipeline *p)
 {
     if (!p)

@@ -64,6 +64,11 @@ void ig_pipeline_snapshot(const struct ig_pipeline *p, struct ig_pipeline_snapsh
  * must outlive the pipeline or the next successful reload. Returns IG_OK, or IG_ECONF
  * with one sentence in err, the current engine kept. */
 int  ig_pipeline_reload(struct ig_pipeline *p, const struct ig_rules *rules, char *err, size_t errlen);
+/* findings.suppress read again (a compiled list, suppress.h, owned by the pipeline from now
+ * on): it replaces the running list before the next finding is published; detector state
+ * is untouched. Any thread. */
+struct ig_suppressor;
+void ig_pipeline_replace_suppress(struct ig_pipeline *p, struct ig_suppressor *s);
 void ig_pipeline_free(struct ig_pipeline *p);
 
 #endif

@@ -3,7 +3,8 @@
  * forwarded; client and model exact or by prefix; expiry on the finding's clock; the
  * first matching entry counts), and the findings stage with a list: suppressed findings
  * are never published nor throttled, every other one is as without the list, and each is
- * counted per entry. Records are captured by a real ig_sink table. */
+ * counted per entry; a list read again (SIGHUP) replaces the running one at the next finding.
+ * Records are captured by a real ig_sink table. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -300,6 +301,71 @@ static void test_stage_without_list(void **st)
     ig_findings_free(fs);
 }
 
+/* A list read again (SIGHUP): handed over from any thread, taken at the stage's next
+ * finding; a list handed over and replaced before it was taken is freed (ASan); the new
+ * entries apply from that finding on, the old ones no longer; the total carries on, the
+ * per-entry counts are the new list's; a list emptied turns suppression off. */
+static void test_stage_list_replaced(void **st)
+{
+    (void)st;
+    char err[256] = "";
+    memset(&g_cap, 0, sizeof g_cap);
+    struct ig_findings *fs = ig_findings_new(cfg_with("findings.suppress: [{analytic: extraction.*, source: 10.1.0.0/16}]"),
+                                             NULL, err, sizeof err);
+    assert_non_null(fs);
+    assert_int_equal(ig_findings_add_sink(fs, &cap_sink, NULL), 0);
+    raise_from(fs, "extraction.prada", "10.1.0.5", T0);   /* suppressed by the first list */
+    raise_from(fs, "abuse.rate", "10.2.0.1", T0);         /* published */
+    assert_int_equal(g_cap.n, 1);
+
+    struct ig_suppressor *never = ig_suppressor_new(cfg_with("findings.suppress: [{analytic: \"*\", model: \"*\"}]"), err, sizeof err);
+    assert_non_null(never);
+    ig_findings_replace_suppress(fs, never);   /* replaced before any finding took it */
+    const struct ig_config *cfg2 = cfg_with("findings.suppress:\n"
+                                            "  - {analytic: leakage.*, source: 10.9.0.0/16}\n"
+                                            "  - {analytic: abuse.rate, source: 10.2.0.1}\n");
+    struct ig_suppressor *next = ig_suppressor_new(cfg2, err, sizeof err);
+    struct ig_suppressor *again = ig_suppressor_new(cfg2, err, sizeof err);   /* for the close */
+    assert_non_null(next);
+    assert_non_null(again);
+    ig_findings_replace_suppress(fs, next);
+    /* nothing changes until the next finding takes it: the stats still hold the first list */
+    assert_int_equal(ig_findings_stats(fs)->suppress_entries, 1);
+    raise_from(fs, "extraction.prada", "10.1.0.5", T0 + SEC);   /* the old entry is gone: published */
+    raise_from(fs, "abuse.rate", "10.2.0.1", T0 + SEC);         /* now entry 2: suppressed */
+    raise_from(fs, "leakage.scores", "10.9.1.1", T0 + SEC);     /* entry 1 */
+    const struct ig_findings_stats *s = ig_findings_stats(fs);
+    assert_int_equal(g_cap.n, 2);
+    assert_int_equal(published("extraction.prada", "10.1.0.5"), 1);
+    assert_int_equal(s->suppressed, 3);
+    assert_int_equal(s->suppress_entries, 2);
+    assert_int_equal(s->suppressed_by[0], 1);
+    assert_int_equal(s->suppressed_by[1], 1);
+    assert_int_equal(s->suppress_reloads, 1);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ig_findings_suppress_summary(s, cfg2, f);
+    fclose(f);
+    assert_string_equal(buf, "  suppressed  3 findings by findings.suppress (not published; the detectors ran as "
+                             "ever); the list read again 1 times (SIGHUP), its entries counted since: "
+                             "#1 leakage.* source 10.9.0.0/16: 1; #2 abuse.rate source 10.2.0.1: 1\n");
+    free(buf);
+
+    /* an empty list turns it off; the close takes a list handed over after the last finding */
+    struct ig_suppressor *none = ig_suppressor_new(cfg_with(""), err, sizeof err);
+    assert_non_null(none);
+    ig_findings_replace_suppress(fs, none);
+    raise_from(fs, "leakage.scores", "10.9.1.1", T0 + 2 * SEC);
+    assert_int_equal(published("leakage.scores", "10.9.1.1"), 1);
+    ig_findings_replace_suppress(fs, again);
+    ig_findings_close(fs, T0 + 120 * SEC, 0);
+    assert_int_equal(ig_findings_stats(fs)->suppress_reloads, 3);
+    assert_int_equal(ig_findings_stats(fs)->suppress_entries, 2);
+    assert_int_equal(ig_findings_stats(fs)->suppressed, 3);
+    ig_findings_free(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_unknown_analytic),
         cmocka_unit_test(test_stage),
         cmocka_unit_test(test_stage_without_list),
+        cmocka_unit_test(test_stage_list_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
