@@ -38,7 +38,8 @@ model's port in capture.ports, as a `run` sensor has it).
 Every client has its own 127.0.x.y address; the clients spread over a pool (simba_dist,
 hsj_dist: an attack over 64 source addresses; popular: 40 users of one model) send from
 127.(100+x).y.1..N and count as one row. Each capture is recorded with dumpcap and
-analysed; per client we report the analytics that fired and, for attackers, after how many
+analysed (a recording in which dumpcap says it dropped packets is made again, up to three
+times: holes in a capture are not traffic the sensor was shown); per client we report the analytics that fired and, for attackers, after how many
 of its queries (rows; requests for LLM clients) the first finding of the expected family came,
 and for attackers that send batches the requests beside the rows (a finding comes with a
 request: an attack whose first request of structure is 50 rows is caught at its end).
@@ -417,6 +418,20 @@ def server_bpf(port):
             f"(src host 127.0.0.1 and src port {port}))")
 
 
+class CaptureLoss(Exception):
+    """The recorder lost packets: the capture is not the traffic, so no measurement."""
+
+
+def check_capture(name, d, recout):
+    """Raises CaptureLoss when dumpcap's closing line says it dropped packets (a loaded
+    machine: the kernel's buffer overran); a capture with holes would score the sensor on
+    traffic it was never shown (requests without answers, connections cut)."""
+    text = open(recout, errors="replace").read()
+    lost = sum(int(n) for n in re.findall(r"received/dropped on interface '.*?': \d+/(\d+)", text))
+    if lost:
+        raise CaptureLoss(name, d, lost)
+
+
 def start_capture(port, pcap, recout):
     rec = subprocess.Popen(["dumpcap", "-i", "lo", "-f", server_bpf(port), "-B", "64",
                             "-s", "262144", "-P", "-w", pcap], stderr=open(recout, "w"))
@@ -465,6 +480,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
                 time.sleep(opt["restart"])
                 rec.send_signal(signal.SIGTERM)
                 rec.wait()
+                check_capture(name, d, recout)
                 os.rename(pcap, os.path.join(d, "cap-before-restart.pcap"))
                 rec = start_capture(port, pcap, recout)
                 procs.append(rec)
@@ -474,6 +490,7 @@ def run_scenario(a, work, idx, name, kind, opt, phase1, phase2):
         time.sleep(0.5)
         rec.send_signal(signal.SIGTERM)
         rec.wait()
+        check_capture(name, d, recout)
         findings, events = os.path.join(d, "findings.jsonl"), os.path.join(d, "events.jsonl")
         conf = []
         if opt.get("restart"):
@@ -844,7 +861,17 @@ def main():
                                   for o in a.only.split(",")):
                 continue
             t0 = time.time()
-            rows = run_scenario(a, work, plan_index(a.quick, name), name, kind, opt, p1, p2)
+            for attempt in range(3):
+                try:
+                    rows = run_scenario(a, work, plan_index(a.quick, name), name, kind, opt, p1, p2)
+                    break
+                except CaptureLoss as e:
+                    shutil.rmtree(e.args[1], ignore_errors=True)
+                    print(f"efficacy: {name}: the recorder dropped {e.args[2]} packets (a loaded "
+                          "machine); recording it again", file=sys.stderr)
+            else:
+                sys.exit(f"efficacy: {name}: the recorder dropped packets in 3 recordings: the "
+                         "machine is too loaded to measure on")
             for r in rows:
                 r["model"] = opt.get("model", "")
             results += rows
