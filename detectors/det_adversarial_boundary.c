@@ -122,7 +122,7 @@ static const struct ig_param bd_param_rows[] = {
     ROW("min_descent", IG_PT_U32, min_descent, .def = 5, .min = 2, .max = 16,
         .help = "greedy choices in the last 16 rows, none against, that fire with one exact relation: a kept base had lowered the probability of its label, a dropped step had not (SimBA keeps only improving steps)"),
     ROW("min_star", IG_PT_U32, min_star, .def = 4, .min = 2, .max = 64,
-        .help = "coordinates along which a base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long), summed over the bases probed in the last 16 rows, that fire with a moved centre, from 8 features; across clients, as many mirrored pairs split over clients (x - e from one, x + e next from another) in 16 rows sent by 2 x min_star clients fire without one"),
+        .help = "coordinates along which a base was probed on both sides by the same length (x - e and x + e; through noise: within 3 sd of the client's noise floor, a probe at most one spread long), summed over the bases probed in the last 16 rows, that fire with a moved centre, from 8 features; across clients, as many mirrored pairs split over clients (x - e from one, x + e next from another; below min_star features, dim pairs) in 16 rows sent by twice as many clients or more fire without one"),
     ROW("min_antithetic", IG_PT_U32, min_antithetic, .def = 4, .min = 2, .max = 16,
         .help = "antithetic pairs (x + s u, x - s u) around one centre, sent or not, in as many directions, that fire without a moved centre (NES's gradient estimate, its first request): each pair dense (3 coordinates or more), small (half of it at most 0.25 spreads per coordinate RMS), ~25 degrees or more off the span of the earlier ones and not the pair before it's magnitudes with other signs; below min_antithetic features, dim directions"),
     ROW("rel_max_dim", IG_PT_U32, rel_max_dim, .def = 4096, .min = 0, .max = INFINITY,
@@ -239,8 +239,9 @@ struct bd_state {
     uint16_t cloud_n;         /* pairs in new directions around the cloud's centre, 0 none */
     /* across clients (a cross stream's state): probes of one star split over clients */
     uint32_t who, who_prev;   /* client of the row fed now, of the row before (0 own stream) */
-    uint32_t live;            /* distinct clients of the stream's last 16 rows as they came
-                               * (the row fed now among them; 0 for rows a stream took) */
+    uint32_t live;            /* for a row fed as it came: distinct clients of the stream's
+                               * last 16 rows, the rows a new stream took among them (the row
+                               * fed now too); 0 for rows a stream took */
     int32_t  first_coord;     /* the row before: coordinate of its first child of a star
                                * along that coordinate, -1 none */
     uint64_t first_base;      /* ... that star's base (its row) */
@@ -1145,7 +1146,7 @@ static void star_join(struct bd_state *st, uint32_t s, uint32_t dim, int k, doub
 static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, const float *inv,
                   struct rel_hit *h)
 {
-    if (!st->star || dim < 8)
+    if (!st->star)
         return;
     uint32_t free_s = STAR_N, old_s = 0, near_s = STAR_N;
     double near_d2 = INFINITY;
@@ -2669,17 +2670,35 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
                 toward(st, h.nearest, label, poff) &&
                 dense_move(x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim);
     }
-    if (h.base >= 0 && !st->star && dim >= 8)
+    if (h.base >= 0 && !st->star && (dim >= 8 || strict))
         star_room(g, st);   /* before its first star can be made */
-    stars(st, x, h.qe, dim, inv, &h);
+    /* below 8 features a star is kept for a stream across clients only, and only for its
+     * split pairs (hs: its other effects -- a moved centre, a child, the star rule -- stay
+     * as they were without stars there) */
+    struct rel_hit hs;
+    const struct rel_hit *hx = &h;
+    if (dim >= 8) {
+        stars(st, x, h.qe, dim, inv, &h);
+    } else if (strict) {
+        hs = h;
+        stars(st, x, h.qe, dim, inv, &hs);
+        hx = &hs;
+    }
     /* across clients: q mirrors the row just before it, that star's first child along
      * q's coordinate, and another client sent it (a search's x - e then x + e, the pair
      * split over its addresses; see the strict test below) */
-    bool split = strict && h.star_new && st->first_coord == h.star_coord &&
-                 st->first_base == h.star_base && st->who != st->who_prev;
+    bool split = strict && hx->star_new && st->first_coord == hx->star_coord &&
+                 st->first_base == hx->star_base && st->who != st->who_prev;
     st->split_m = (st->split_m << 1) | split;
-    st->first_coord = h.star_child && h.star_first ? h.star_coord : -1;
-    st->first_base = h.star_base;
+    st->first_coord = hx->star_child && hx->star_first ? hx->star_coord : -1;
+    st->first_base = hx->star_base;
+    /* ... or q is the first child of a ring input, which is no star yet: the star its
+     * mirror makes (stars(): a base with a child) then holds q as that first child */
+    if (strict && !hx->star_child && h.base >= 0 && !h.approx && h.step >= 0 &&
+        !st->rel_child[h.base]) {
+        st->first_coord = h.step;
+        st->first_base = st->rel_row[h.base];
+    }
     st->who_prev = st->who;
     /* a kept step: a child toward the boundary along one coordinate alone (through noise,
      * no second coordinate moving half as far: two probes of one record, x + d e_j and
@@ -2829,8 +2848,15 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * was never caught (efficacy seed 9). Chance mirrors (users editing a field of a
      * popular record to another record's value: 0 and 16 around a pixel of 8) come
      * neither in a row nor one after another. */
-    bool split_star = strict && h.star_new && (st->split_m & 1) &&
-                      pop32(st->split_m & 0xffff) >= p->min_star && st->live >= 2 * p->min_star;
+    uint32_t nsplit = IG_MIN(p->min_star, dim);
+    bool split_star = strict && hx->star_new && (st->split_m & 1) &&
+                      pop32(st->split_m & 0xffff) >= nsplit && st->live >= 2 * nsplit;
+    if (split_star && dim < 8 && inv) {   /* the lattice test above, for the same reason */
+        uint32_t coarse_k = 0;
+        for (uint32_t c = 0; c < dim; c++)
+            coarse_k += (double)qq * inv[c] >= 0.05;
+        split_star = 2 * coarse_k < dim;
+    }
     if (strict)
         syn = (greedy && (dim >= 8 || desc >= 2 * p->min_descent) && (st->desc_m & 1)) ||
               (star && h.star_new && moved_centres(st) >= 2) ||
@@ -3497,6 +3523,8 @@ static struct bd_xstream *cross_stream(struct bd_global *g, struct bd_cross *x, 
     return lru;
 }
 
+static uint32_t distinct16(const uint32_t *c, uint32_t n);
+
 /* Recent row i of the model goes into stream s. */
 static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
                                struct bd_xstream *s, uint32_t i, const float *vals,
@@ -3513,6 +3541,8 @@ static enum bd_kind cross_feed(struct bd_global *g, struct bd_cross *x,
         s->st->requests++;
     }
     s->recent[s->nrecent++ % 16] = o->client;
+    if (live)   /* split pairs (rel_row): the clients of all its last 16 rows */
+        s->st->live = distinct16(s->recent, s->nrecent);
     return rel_row(g, s->st, vals, x->dim, o->label, o->margin, o->poff, inv, key, true, o->repeat);
 }
 
