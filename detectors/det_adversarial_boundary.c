@@ -1301,49 +1301,47 @@ static void line_norms(const float *q, const float *const *r, uint32_t m, uint32
     }
 }
 
-/* Bit z (from <z0> to n - 1) set where candidate c (value c0s[z] at coordinate 0, |c|
- * ac0s[z]) passes the parallelogram's first-coordinate test in relations():
- * |s0 - c| <= 4 ULP x (m0 + |c|) + ptol + 1e-30, the same double operations in the same
- * order as that scalar test (two candidates a step with SSE2; c0s and ac0s readable up to
- * an even count). Most candidates fail it, and its loop (a branch each, hundreds of
- * triples a row with 4 rows a request) was a third of relations() on iris. */
-static inline uint32_t para_first(double s0, double m0, double ptol, const double *c0s,
-                                  const double *ac0s, uint32_t z0, uint32_t n)
+/* The parallelogram filter's bound (relations()) for q's value <qv> and the n values v[]
+ * at one coordinate: 7.01 ULP x (|qv| + 3 max |v|) + ptol + 1e-30, rounded up into float32
+ * (the factor 1 + 2^-20 covers the conversion's half an ulp); false (no bound) when that
+ * sum passes 1e37, where float32 sums of the values could overflow. */
+static inline bool para_bound(const float *v, uint32_t n, float qv, double ptol, float *b)
 {
-    uint32_t pass = 0;
+    float mx = 0;
+    uint32_t t = 0;
 #if BD_SSE2
-    const __m128d vs = _mm_set1_pd(s0), vm = _mm_set1_pd(m0), vt = _mm_set1_pd(ptol),
-                  ulp4 = _mm_set1_pd(4.0 * ULP), tiny = _mm_set1_pd(1e-30);
-    for (uint32_t z = 0; z < n; z += 2) {   /* from 0: the same trip count for every pair */
-        __m128d d = abs_pd(_mm_sub_pd(vs, _mm_loadu_pd(c0s + z)));   /* s0 + -c exactly */
-        __m128d lim = _mm_add_pd(_mm_add_pd(_mm_mul_pd(ulp4, _mm_add_pd(vm, _mm_loadu_pd(ac0s + z))),
-                                            vt), tiny);
-        pass |= (uint32_t)(_mm_movemask_pd(_mm_cmpgt_pd(d, lim)) ^ 3) << z;
-    }
-#else
-    for (uint32_t z = z0; z < n; z++)
-        pass |= (uint32_t)!(fabs(s0 + -c0s[z]) > 4.0 * ULP * (m0 + ac0s[z]) + ptol + 1e-30) << z;
+    /* (max of magnitudes: exact in any order) */
+    const __m128 mag = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+    __m128 m4 = _mm_setzero_ps();
+    for (; t + 4 <= n; t += 4)
+        m4 = _mm_max_ps(m4, _mm_and_ps(_mm_loadu_ps(v + t), mag));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    mx = _mm_cvtss_f32(_mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1)));
 #endif
-    /* z0 .. n - 1 only */
-    uint32_t keep = (n >= 32 ? ~0u : (1u << n) - 1u) & ~((1u << z0) - 1u);
-    return pass & keep;
+    for (; t < n; t++)
+        mx = fabsf(v[t]) > mx ? fabsf(v[t]) : mx;
+    const double smax = fabs((double)qv) + 3.0 * (double)mx;
+    *b = (float)((7.01 * ULP * smax + ptol + 1e-30) * (1.0 + 0x1p-20));
+    return smax <= 1e37;
 }
 
-/* Bit k (k < n <= REL_NEAR) set where lo <= v[k] <= hi (v readable up to REL_NEAR). */
-static inline uint32_t para_window(const double *v, uint32_t n, double lo, double hi)
+/* Bit k (k < n <= 32) set where |v[k] - r| <= b in float32 (v readable up to n rounded up
+ * to four; lanes past n may hold anything): the parallelogram search's filter (relations()),
+ * four values a step */
+static inline uint32_t para_near(const float *v, uint32_t n, float r, float b)
 {
     uint32_t in = 0;
 #if BD_SSE2
-    const __m128d vl = _mm_set1_pd(lo), vh = _mm_set1_pd(hi);
-    for (uint32_t k = 0; k < n; k += 2) {
-        __m128d x = _mm_loadu_pd(v + k);
-        in |= (uint32_t)_mm_movemask_pd(_mm_and_pd(_mm_cmple_pd(vl, x), _mm_cmple_pd(x, vh))) << k;
-    }
+    const __m128 vr = _mm_set1_ps(r), vb = _mm_set1_ps(b),
+                 mag = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+    for (uint32_t k = 0; k < n; k += 4)
+        in |= (uint32_t)_mm_movemask_ps(
+                  _mm_cmple_ps(_mm_and_ps(_mm_sub_ps(_mm_loadu_ps(v + k), vr), mag), vb)) << k;
 #else
     for (uint32_t k = 0; k < n; k++)
-        in |= (uint32_t)(lo <= v[k] && v[k] <= hi) << k;
+        in |= (uint32_t)(fabsf(v[k] - r) <= b) << k;
 #endif
-    return in & ((1u << n) - 1u);
+    return n >= 32 ? in : in & ((1u << n) - 1u);
 }
 
 /* q + a == b + c (slots ai, bi, ci: three distinct kept inputs, all distinct from q) within
@@ -1555,23 +1553,27 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     uint32_t cand[REL_NEAR + 1], nc = 0, all[REL_N], nall = 0;
     int far = -1;   /* the fresh input farthest from q: its antipode when NES sends x + s u
                      * and x - s u around a centre it never sends */
+    float cd[REL_NEAR];   /* d2 of each of cand (the insertion below reads them directly) */
     for (uint32_t i = 0; i < n; i++) {
         if (!qn[i] || !fresh(st, i))
             continue;
         all[nall++] = i;
-        if (far < 0 || d2[i] > d2[far])
+        const float di = d2[i];
+        if (far < 0 || di > d2[far])
             far = (int)i;
         uint32_t k = nc < REL_NEAR ? nc++ : REL_NEAR;
         if (k == REL_NEAR) {
-            if (d2[i] >= d2[cand[REL_NEAR - 1]])
+            if (di >= cd[REL_NEAR - 1])
                 continue;
             k = REL_NEAR - 1;
         }
-        while (k > 0 && d2[cand[k - 1]] > d2[i]) {
+        while (k > 0 && cd[k - 1] > di) {
             cand[k] = cand[k - 1];
+            cd[k] = cd[k - 1];
             k--;
         }
         cand[k] = i;
+        cd[k] = di;
     }
     uint32_t na = nc;   /* candidates for a: the nearest, and the farthest */
     if (far >= 0) {
@@ -1581,51 +1583,66 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         if (k == nc)
             cand[na++] = (uint32_t)far;
     }
-    /* zero_comb(q, a, 1, b, -1, c, -1)'s first coordinate in its arithmetic, with each
-     * candidate's value there read once: most triples fail it (with 4 rows a request, ~16
-     * fresh inputs: hundreds of triples a row) */
-    double c0[REL_N], ac0[REL_N];
-    /* the same per position in cand (pc) and all (pa), one spare for paired loads */
-    double pc0[REL_NEAR + 2], pa0[REL_N + 1], paa0[REL_N + 1];
-    for (uint32_t k = 0; k < nall; k++) {
-        c0[all[k]] = (double)rel_at(st, dim, all[k])[0];
-        ac0[all[k]] = fabs(c0[all[k]]);
-        pa0[k] = c0[all[k]];
-        paa0[k] = ac0[all[k]];
-    }
-    for (uint32_t k = 0; k < nc; k++)   /* (the same values: cand is among all) */
-        pc0[k] = (double)rel_at(st, dim, cand[k])[0];
-    pc0[nc] = pa0[nall] = paa0[nall] = 0.0;
+    /* The triples tried are those that may pass zero_comb(q, a, 1, b, -1, c, -1) at its
+     * first two coordinates (the first below 2 features); any superset of them tried in the
+     * same order finds the same first parallelogram, as para_try() only writes h on
+     * success. The filter runs in float32 on the inputs' own values (they are float32):
+     * with e = (a + q) - (b + c), or c - ((q + a) - b), each operation rounded to float32
+     * (3 roundings of at most 2^-24 of S = |q| + |a| + |b| + |c| each), a triple that
+     * zero_comb() passes there (|q + a - b - c| <= 4 ULP S + ptol + 1e-30, its double sum
+     * within 3 x 2^-53 S of the exact one) has |e| <= 7.000001 ULP S + ptol + 1e-30, where S
+     * is at most |q| + 3 x the largest |value| among the inputs searched (para_bound()).
+     * The first coordinate four values a step, the second only for what it lets through.
+     * The windows before (the first coordinate alone, in double, two values a step, a pass
+     * over the candidates per pair) cost, with the triples they let through, 17 % of the
+     * detector on replay_x1 (iris rows: 40 % of them with 32 fresh inputs, 28 pairs and 8
+     * antipode passes over 32 values a row); on iris's 0.1 cm lattice the first coordinate
+     * alone let 7 triples a row through to zero_comb(), 1 % of them parallelograms. Values
+     * beyond 1e37 (float32 sums could overflow): no filter, every triple tried. */
     const double ptol = 0.5 * qe * (1.0 + 1.0 + 1.0 + 1.0) * 1.0001;
-    /* With a, b and c all among the nearest, the triples that may pass that test by a
-     * window on a's value: the test is zero_comb()'s own first coordinate, so a wider
-     * window (T: the largest tolerance any triple gets, with room for rounding) changes
-     * no outcome; hundreds of tests a row become ~20 windows. */
-    double maxa = 0;
-    for (uint32_t k = 0; k < nall; k++)
-        maxa = paa0[k] > maxa ? paa0[k] : maxa;
-    const double wide_tol = (4.0 * ULP * (fabs((double)q[0]) + 3.0 * maxa) + ptol + 1e-30) *
-                            (1.0 + 0x1p-20);
-    /* The triples with b and c both among the nearest, a among them too, pair by pair:
-     * (b, c), z > y, with the positions x of the candidates a whose value at coordinate 0
-     * may meet q + a == b + c there (twice the window above around b + c - q: the triples
-     * zero_comb()'s first coordinate passes, and more, whatever the rounding of either
-     * sum), tri[x] bit 8y + z; then tried in the order (x, y, z) the (a, b) loop below
-     * took them in before (a, then b, then c by position), so the first that passes is
-     * the same. On the 20-fold replay of iris (~6 of 18 fresh inputs among the nearest,
-     * 0.12 windows a pair holding a value) that loop took 40 binary searches a row, ~80
-     * instructions each with its setup; the pairs are half as many, and each is tested
-     * against the candidates' values at once (para_window()). */
-    _Static_assert(REL_NEAR == 8, "a candidate's triples are one 64-bit mask");
+    const uint32_t nk = dim < 2 ? dim : 2;
+    /* With a, b and c all among the nearest: the pairs (b, c) at positions y < z of cand,
+     * p-th in the order (0, 1), (0, 2) ... (6, 7), their sums s[p]; the positions x of the
+     * candidates a with (a + q) - s[p] within the bound at coordinate 0, then 1: tri[x] bit
+     * 8y + z; then tried in the order (x, y, z) the (a, b) loop took them in before (a,
+     * then b, then c by position), so the first that passes is the same. */
+    _Static_assert(REL_NEAR == 8, "a candidate's triples are one 64-bit mask, 28 pairs");
+    static const uint8_t pair_bit[28] = { 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 19, 20,
+                                          21, 22, 23, 28, 29, 30, 31, 37, 38, 39, 46, 47, 55 };
+    static const uint32_t pair_of[REL_NEAR] = { 0x7fu, 0x1f81u, 0x3e082u, 0x3c2104u, 0x1c44208u,
+                                                0x6488410u, 0xa910820u, 0xd221040u };
+    static const uint32_t pairs_below[REL_NEAR + 1] = { 0x0u, 0x0u, 0x1u, 0x83u, 0x2187u,
+                                                        0x4638fu, 0x4ce79fu, 0x2ddefbfu,
+                                                        0xfffffffu };
     uint64_t tri[REL_NEAR] = { 0 };
-    for (uint32_t y = 0; y + 1 < nc && !h->synth; y++)
-        for (uint32_t z = y + 1; z < nc; z++) {
-            double t = pc0[y] + pc0[z] - (double)q[0];
-            for (uint32_t xs = para_window(pc0, nc, t - 2.0 * wide_tol, t + 2.0 * wide_tol) &
-                               ~(1u << y | 1u << z);
-                 xs; xs &= xs - 1)
-                tri[__builtin_ctz(xs)] |= 1ull << (8 * y + z);
+    if (nc >= 3 && !h->synth) {
+        float fc[2][REL_NEAR] = { { 0 } }, fq[2] = { 0, 0 }, bnd[2];
+        bool filt = true;
+        for (uint32_t k = 0; k < nk; k++) {
+            for (uint32_t t = 0; t < nc; t++)
+                fc[k][t] = rel_at(st, dim, cand[t])[k];
+            fq[k] = q[k];
+            filt = para_bound(fc[k], REL_NEAR, fq[k], ptol, &bnd[k]) && filt;
         }
+        /* pair (y, z) is p = y (15 - y) / 2 - y - 1 + z */
+        float ps[32] = { 0 };
+        for (uint32_t y = 0, b = (uint32_t)-1; y + 1 < nc; b += 6 - y, y++)
+            for (uint32_t z = y + 1; z < nc; z++)
+                ps[b + z] = fc[0][y] + fc[0][z];
+        const uint32_t valid = pairs_below[nc];
+        for (uint32_t x = 0; x < nc; x++) {
+            uint32_t pm = valid & ~pair_of[x];
+            if (filt)
+                pm &= para_near(ps, 28, fc[0][x] + fq[0], bnd[0]);
+            for (; pm; pm &= pm - 1) {
+                uint32_t yz = pair_bit[__builtin_ctz(pm)];
+                if (filt && nk > 1 &&
+                    !(fabsf((fc[1][x] + fq[1]) - (fc[1][yz >> 3] + fc[1][yz & 7])) <= bnd[1]))
+                    continue;
+                tri[x] |= 1ull << yz;
+            }
+        }
+    }
     for (uint32_t x = 0; x < nc && !h->synth; x++)
         for (uint64_t t = tri[x]; t && !h->synth; t &= t - 1) {
             uint32_t yz = (uint32_t)__builtin_ctzll(t);
@@ -1633,15 +1650,31 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         }
     /* with q's antipode as a, b's is c, anywhere: on a sphere around the centre b and
      * its antipode are never both near q (|q - b|^2 + |q - c|^2 is fixed) */
-    for (uint32_t y = 0; na > nc && y < nc && !h->synth; y++) {
-        uint32_t ai = cand[nc], bi = cand[y];
-        const double s0 = (double)q[0] + c0[ai] + -c0[bi],   /* q + 1 a + -1 b */
-                     m0 = fabs((double)q[0]) + ac0[ai] + ac0[bi];
-        for (uint32_t pass = para_first(s0, m0, ptol, pa0, paa0, 0, nall); pass && !h->synth;
-             pass &= pass - 1) {
-            uint32_t ci = all[__builtin_ctz(pass)];
-            if (ci != ai && ci != bi)
+    if (na > nc && !h->synth) {
+        float fa[2][REL_N], ab[2] = { 0, 0 };
+        bool filt = true;
+        for (uint32_t k = 0; k < nk; k++) {
+            for (uint32_t t = 0; t < nall; t++)
+                fa[k][t] = rel_at(st, dim, all[t])[k];
+            for (uint32_t t = nall; t < ((nall + 3) & ~3u); t++)
+                fa[k][t] = 0.0f;   /* (lanes past nall: masked off, 0 for the maximum) */
+            filt = para_bound(fa[k], (nall + 3) & ~3u, q[k], ptol, &ab[k]) && filt;
+        }
+        const uint32_t ai = cand[nc];
+        for (uint32_t y = 0; y < nc && !h->synth; y++) {
+            const uint32_t bi = cand[y];
+            const float *av = rel_at(st, dim, ai), *bv = rel_at(st, dim, bi);
+            uint32_t pass = nall >= 32 ? ~0u : (1u << nall) - 1u;
+            if (filt)
+                pass &= para_near(fa[0], nall, ((float)q[0] + av[0]) - bv[0], ab[0]);
+            for (; pass && !h->synth; pass &= pass - 1) {
+                uint32_t t = (uint32_t)__builtin_ctz(pass), ci = all[t];
+                if (ci == ai || ci == bi)
+                    continue;
+                if (filt && nk > 1 && !(fabsf(fa[1][t] - ((q[1] + av[1]) - bv[1])) <= ab[1]))
+                    continue;
                 para_try(q, st, ai, bi, ci, qn, qf, qe, dim, dense, h);
+            }
         }
     }
     /* bisection: q strictly between two earlier inputs on one line of a dense direction */
