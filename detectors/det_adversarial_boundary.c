@@ -47,6 +47,7 @@
  * two lanes of last rows; 4 MiB at 1,024 features) + 8 KiB of projection indices above 64
  * features, and up to 2 x XC = 32 streams' states (each a client's), from the same budget,
  * freed with the model entry. */
+#include <float.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -2251,6 +2252,34 @@ static bool synthetic_step(struct bd_state *st, const float *a, const float *b, 
     return 2 * eq >= dim;
 }
 
+/* Below 8 features: q's step from its nearest input b is a step of a lattice anchored at 0,
+ * coarse against the features' spread (a quantised instrument: readings at a fixed
+ * resolution, a tenth of a spread say, not necessarily a decimal one): on each coordinate
+ * it moves, q and b are whole multiples of the step (|q_j - b_j|, raw units) and the step
+ * is a twentieth of the feature's spread or more. Such rows meet exact relations by chance
+ * (decimal_quantum()'s coarse test, for any resolution). A search steps from a record it
+ * did not choose to put on its step's lattice. */
+static bool lattice_step(const float *q, const float *b, const float *inv, uint32_t dim)
+{
+    uint32_t moved = 0;
+    for (uint32_t j = 0; j < dim; j++) {
+        double d = fabs((double)q[j] - b[j]);
+        if (d == 0)
+            continue;
+        if (d * inv[j] < 0.05)
+            return false;
+        /* whole multiples up to float32 rounding of q, b (and so of d); 0 is on every
+         * lattice: no evidence */
+        double t = q[j] / d, u = b[j] / d,
+               tol = 1e-6 + 2.0 * FLT_EPSILON * (1.0 + (fabs(q[j]) + fabs(b[j])) / d);
+        if (q[j] == 0 || b[j] == 0 || fabs(t - rint(t)) > tol * (1.0 + fabs(t)) ||
+            fabs(u - rint(u)) > tol * (1.0 + fabs(u)))
+            return false;
+        moved++;
+    }
+    return moved > 0;
+}
+
 static const char bd_remediation[] =
     "Rate-limit or block this client; return labels only with rounded scores. Decision-based "
     "attacks work from labels alone, so keep this detector on (AML.M0002, AML.M0004).";
@@ -2799,8 +2828,12 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         }
         kept = 4.0 * t2 < t1;
     }
+    /* below 8 features: a step of a coarse lattice (lattice_step(), before rel_push() takes
+     * the oldest slot, which may be the nearest's) */
+    bool lat = dim < 8 && inv && h.nearest >= 0 && h.near_d2 > 0 &&
+               lattice_step(x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim);
     rel_push(st, x, qq, dim, label, margin, poff, &h, (uint8_t)((kept ? KEPT : 0) | (dmove ? MOVED : 0)));
-    st->run_synth += h.synth;
+    st->run_synth += h.synth && !lat;
     st->run_moved += h.moved;
     uint32_t lines = pop32(st->line_m & 0xffff);
     uint32_t levid = pop32(st->levid_m & 0xffff);
@@ -2855,7 +2888,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         uint32_t coarse_k = 0;
         for (uint32_t c = 0; c < dim; c++)
             coarse_k += (double)qq * inv[c] >= 0.05;
-        syn = 2 * coarse_k < dim;
+        syn = 2 * coarse_k < dim && !lat;   /* (lattice_step(): any resolution) */
     }
     /* across clients, the row that completes the evidence must carry its part: a greedy
      * choice of its own (an ordinary user's row can join a search's stream, as images of

@@ -1802,6 +1802,39 @@ static void test_popular_record_4_features_quiet(void **state)
     }
 }
 
+/* A sensor array of 4 channels reporting at a fixed resolution that is no decimal step (a
+ * tenth of each channel's spread: 0.0173 to 0.0277 here), tests/tools evasion_streams.py's
+ * sensor_q: most channels keep their value from one reading to the next, a few move by one
+ * step and back (quantisation flicker) while the scene drifts, a new scene every 150
+ * readings. Its steps are sparse (1-2 of 4 channels) and on a lattice they meet exact
+ * mirrors and siblings by chance; a walk of them was "score-based search" (the replay's
+ * iris, seeds 0 and 3: at the 64th and 129th reading). Quiet: a step of a lattice anchored
+ * at 0 is no step of a search (lattice_step()). */
+static void test_quantised_sensor_4_features_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 8; e++) {
+        struct xrun x;
+        xstart(&x, &S4, 1990 + (uint64_t)e);
+        double res[D4], base[D4];
+        float v[D4];
+        for (int q = 0; q < 600; q++) {
+            if (q % 150 == 0)
+                for (int f = 0; f < D4; f++)
+                    base[f] = centres4[(q / 150 + e) % C][f] + 0.1 * nrand();
+            for (int f = 0; f < D4; f++) {
+                res[f] = 0.0173 * (1.0 + 0.2 * f);
+                base[f] += 0.1 * res[f] * nrand();
+                v[f] = (float)(rint((base[f] + 0.3 * res[f] * nrand()) / res[f]) * res[f]);
+            }
+            xquery4(&x, 5, v);
+        }
+        if (x.sink.n)
+            fail_msg("quantised sensor on 4 features alarmed (%s, stream %d)", x.title, e);
+        xrun_close(&x);
+    }
+}
+
 /* The same noise floor on ordinary streams of 4 features: a sensor updating its channels
  * in turn (each reading moves one channel a lot: a step dominating the noise, with answers
  * it keeps whatever they are), a what-if sweep of each feature over its range behind
@@ -2075,6 +2108,7 @@ int main(void)
         cmocka_unit_test(test_noisy_streams_4_features_quiet),
         cmocka_unit_test(test_popular_record_4_features_quiet),
         cmocka_unit_test(test_distributed_stuck_star_4_features),
+        cmocka_unit_test(test_quantised_sensor_4_features_quiet),
         cmocka_unit_test(test_distributed_search_wide_alarms),
         cmocka_unit_test(test_popular_image_quiet),
         cmocka_unit_test(test_rounded_search_scaled),
