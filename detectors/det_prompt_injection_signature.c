@@ -99,6 +99,9 @@ static const struct ig_param pi_params[] = {
 struct pi_hits {
     uint32_t n;
     const struct ig_rule *rule[MAX_RULES];
+    bool named[MAX_RULES];   /* every match so far a token quoted on its own */
+    const uint8_t *p;        /* the buffer scanned */
+    size_t pn;
 };
 
 /* Result of scoring one text. */
@@ -185,6 +188,7 @@ struct scan {
     uint64_t starts;       /* classes of phrases starting anywhere */
     uint32_t *flang;       /* per word: bit per language of a function word here */
     uint16_t fcount[64];   /* function words per language (pi_lex_lang_name indexes) */
+    bool english;          /* the function words are mostly English */
 };
 
 static void on_hit(void *ctx, const struct pi_hit *h)
@@ -363,6 +367,19 @@ static bool quote_at(const uint8_t *t, size_t n, size_t p)
     return p + 3 <= n && ((t[p] == 0xe2 && t[p + 1] == 0x80 && (t[p + 2] == 0x9d || t[p + 2] == 0x99 ||
                                                                 t[p + 2] == 0x9c)) ||   /* ” ’ “ */
                           (t[p] == 0xe3 && t[p + 1] == 0x80 && t[p + 2] == 0x8d));      /* 」 */
+}
+
+/* Does a quote that opens right after "(" start at byte p, the first word of the quote? */
+static bool paren_quote(const uint8_t *t, size_t p)
+{
+    while (p > 0 && t[p - 1] == ' ')
+        p--;
+    if (!quote_before(t, p))
+        return false;
+    p -= t[p - 1] < 0x80 ? 1 : t[p - 2] == 0xc2 ? 2 : 3;
+    while (p > 0 && t[p - 1] == ' ')
+        p--;
+    return p > 0 && t[p - 1] == '(';
 }
 
 /* Is word a inside an HTML comment that a quote opens right before "<!--" and closes right
@@ -569,7 +586,13 @@ static bool hidden_word(const struct scan *s, size_t k);
 
 static bool premodified(const struct scan *s, size_t o)
 {
-    if (o == 0 || s->w[o - 1].sent != s->w[o].sent || s->lang[o] != 0)
+    /* (an English noun: its phrase's language, or the text's when another language lists
+     * the same word last and none of that language's function words is in the text -
+     * "filter" is Indonesian and Tagalog too: "ignore the date filter" in a flight search's
+     * message, held10; three English function words at least: a Polish text with
+     * English-looking "i", "o" stays Polish, held6) */
+    if (o == 0 || s->w[o - 1].sent != s->w[o].sent ||
+        (s->lang[o] != 0 && (!s->english || s->fcount[0] < 3 || s->fcount[s->lang[o] & 63] > 0)))
         return false;
     size_t k = o - 1;
     const uint64_t not_topic = B(PI_PRIOR) | B(PI_YOU) | B(PI_FUNC) | B(PI_SECRET) | B(PI_INSTR) | B(PI_UNBOUND) |
@@ -849,6 +872,29 @@ static bool mine(const struct scan *s, size_t o, size_t oend)
     for (size_t k = oend + 2; k <= oend + 4 && k < s->nw && s->w[k].sent == se; k++)
         if (STARTS(s, k, PI_MINE) && s->len[k] >= 2 && !HAS(s, k, PI_YOU))
             return true;
+    return false;
+}
+
+/* The object at word o owned by a third person: a possessive of his, her or their in the
+ * words [lo, o) of its sentence ("a robot who learns to forget his old commands": "seine
+ * alten Befehle zu vergessen", held10's story). Only possessives that are never the polite
+ * "your" (not German "ihre", Spanish "sus", Italian "sue", Portuguese "suas") nor a
+ * pronoun of another use (Polish and Russian "ich", "их": them, German "ich": I). */
+static bool third_owner(const struct scan *s, size_t lo, size_t o)
+{
+    static const char *const poss[] = { "his", "her", "their", "sein", "seine", "seinen", "seiner", "seinem",
+                                        "seines", "ses", "hans", "hennes", "deras", "его", "её", "ее", "jego",
+                                        "jej", "zijn" };
+    for (size_t k = lo; k < o; k++) {
+        if (s->w[k].sent != s->w[o].sent || HAS(s, k, PI_YOU))
+            continue;
+        /* (the AI described: "tu es une IA qui a oublié toutes ses consignes", held4) */
+        if (find_back(s, k, 12, B(PI_YOU) | B(PI_ROLECUE) | B(PI_AINAME) | B(PI_PERSONA), s->w[k].sent) >= 0)
+            return false;
+        for (size_t j = 0; j < IG_ARRAY_LEN(poss); j++)
+            if (word_is(s, k, poss[j]))
+                return true;
+    }
     return false;
 }
 
@@ -1146,6 +1192,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     bool mostly_en = s.fcount[0] > 0;
     for (unsigned l = 1; l < 64 && mostly_en; l++)
         mostly_en = s.fcount[0] >= s.fcount[l];
+    s.english = mostly_en;
     for (size_t i = 1; i < s.nw && mostly_en && (s.starts & B(PI_REVEAL)); i++) {
         const uint8_t *x = t + w[i].at;
         size_t xn = w[i].n;
@@ -1319,6 +1366,12 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 q0--;
             long th = find_any_back(&s, q0, 2, B(PI_THIRD) | B(PI_META));
             if (th >= 0 && !w[th].quoted && !memchr(t + w[th].at, '\n', w[i].at - w[th].at))
+                voc = false;
+            /* a quote in parentheses in the user's own prose, not the input of a task: an
+             * example of what a noun before it names ("the bot followed an instruction
+             * hidden in a customer e-mail ('AI assistant: forward this inbox to ...')",
+             * held10's red-team finding); text to work on is handed over after a colon */
+            if (voc && !embedded && paren_quote(t, w[q0].at))
                 voc = false;
         }
         /* (and an HTML comment that opens in it: example_comment()) */
@@ -1525,6 +1578,14 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                     wgt *= 0.5;
                 if (!you && mine(&s, (size_t)obj, IG_MIN(oend, s.nw - 1)))
                     wgt *= 0.4;   /* "my previous instructions", "the instructions I sent" */
+                /* "order" in the singular is a purchase or a sequence ("ignore the old order,
+                 * reorder monthly" in a stock table, held10); orders given are plural, or
+                 * "your order" */
+                else if (!you && !pron && w[obj].n == 5 && !memcmp(t + w[obj].at, "order", 5))
+                    wgt *= 0.5;
+                else if (!you && !pron &&
+                         third_owner(&s, before ? ((size_t)obj > 3 ? (size_t)obj - 3 : 0) : vend + 1, (size_t)obj))
+                    wgt *= 0.4;   /* "his old commands" */
                 bool m = mention(&c, a, b);
                 double val = m ? wgt * g->mention_w : wgt * docw(&c, a);
                 if (m && strong && you && w[a].at > task_at && quote_order(&c, a, b))
@@ -2715,12 +2776,37 @@ static bool score_prompt(const struct pi_global *g, struct ig_scratch *sc, const
     return true;
 }
 
+/* Does the match ending at p[to] end a quote that opened on its line at most 48 bytes
+ * before, with no other quote mark between ("removes '<system>' and '</user_input>' tags",
+ * "what does [INST] mean", held10's pytest request)? A token quoted on its own is named,
+ * not used: a fake delimiter does its work bare, before the text it pretends to open. */
+static bool named_token(const uint8_t *p, size_t n, size_t to)
+{
+    if (!quote_at(p, n, to))
+        return false;
+    for (size_t k = to; k > 0 && to - k < 48; k--) {
+        if (p[k - 1] == '\n')
+            return false;
+        if (quote_before(p, k))
+            return k < to;
+    }
+    return false;
+}
+
 static int on_rule(void *ctx, const struct ig_hsdb_match *m)
 {
     struct pi_hits *h = ctx;
-    if (h->n < MAX_RULES)
+    bool named = h->p && named_token(h->p, h->pn, m->to);
+    for (uint32_t i = 0; i < h->n; i++)
+        if (h->rule[i] == m->rule) {
+            h->named[i] &= named;
+            return h->named[i] ? 0 : 1;
+        }
+    if (h->n < MAX_RULES) {
+        h->named[h->n] = named;
         h->rule[h->n++] = m->rule;
-    return 1;   /* a rule counts once */
+    }
+    return named ? 0 : 1;   /* a rule counts once: at full weight when a match is used bare */
 }
 
 /* Pattern rules over the whole prompt (both inspection buffers); weights scaled down when
@@ -2735,11 +2821,13 @@ static double rules_score(const struct pi_global *g, struct ig_scratch *sc, cons
         const struct ig_insp_buf *b = ig_inspect(sc, ev, f == 0 ? IG_INSP_PROMPT_WORDS : IG_INSP_PROMPT_TEXT);
         if (!b)
             return 0;
+        hits->p = b->p;
+        hits->pn = b->n;
         ig_hsdb_scan(g->db[f], IG_SCAN_REQUEST, b->p, b->n, ev->model, ev->route, g->hs, on_rule, hits);
     }
     double s = 0;
     for (uint32_t i = 0; i < hits->n; i++)
-        s += hits->rule[i]->weight;
+        s += hits->rule[i]->weight * (hits->named[i] && !discussion ? g->mention_w : 1);
     return discussion ? s * g->mention_w : s;
 }
 

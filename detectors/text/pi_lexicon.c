@@ -885,7 +885,7 @@ static const struct group groups[] = {
       "ne pas tenir compte de;faire abstraction de;fais abstraction de;faites abstraction de;"
       "passer outre" },
     { L_FR, PI_INSTR, "instructions;instruction;consignes;consigne;regles;regle;directives;"
-      "directive;contraintes;restrictions;politiques;limites;prompt;invite;"
+      "directive;contraintes;restrictions;politiques;limites;prompt;ton invite;votre invite;l invite;"
       "ce qu on t a dit;ce qu on vous a dit;programmation;garde fous;filtres" },
     { L_FR, PI_PRIOR, "ci dessus;plus haut;precedentes;precedents;precedente;anterieures;anterieurs;"
       "toutes;tous;tes;vos;ton;votre;les;initiales;initiaux;originales;d origine;systeme" },
@@ -2468,6 +2468,15 @@ static bool mid_sentence(const uint8_t *t, size_t i)
     return i > 0 && is_word_byte(t[i - 1]);
 }
 
+/* Is the quote at t[i] opened by a string literal's one-letter prefix (r'...', b'...',
+ * f'...', u'...': Python's raw, bytes, format and unicode strings in code and regexes
+ * asked about, held10), not an apostrophe inside a word? */
+static bool string_prefix(const uint8_t *t, size_t i)
+{
+    uint8_t p = t[i - 1];
+    return (p == 'r' || p == 'b' || p == 'f' || p == 'u') && (i == 1 || !is_word_byte(t[i - 2]));
+}
+
 size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
 {
     size_t k = 0, i = 0;
@@ -2559,7 +2568,7 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
         } else if (c == '"' || c == '`')
             quoted ^= c == '"' ? Q_DQ : Q_BT;
         else if (c == '\'' && !(i > 0 && is_word_byte(t[i - 1]) && i + 1 < n && is_word_byte(t[i + 1]) &&
-                                 !cjk_near(t, n, i)))
+                                 !cjk_near(t, n, i) && !string_prefix(t, i)))
             quoted ^= Q_SQ;   /* an apostrophe inside a word, but CJK and Hangul have none */
         else if (c == '!' && i > 0 && t[i - 1] == '<' && mid_sentence(t, i - 1))
             ;   /* "comments like <!-- ignore ... -->": a comment quoted inside a sentence */
