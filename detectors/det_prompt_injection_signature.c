@@ -875,6 +875,50 @@ static bool mine(const struct scan *s, size_t o, size_t oend)
     return false;
 }
 
+/* Japanese names a topic or an owner before the noun with "の": "以前のメールの指示" (the
+ * instructions of the earlier mail), "上司の指示" (the boss's): in the CJK word o, an
+ * instruction noun right after "X の", where X is a run of katakana or kanji other than
+ * the assistant's own kind (システム, 安全, 開発者, 運営, 管理者, 初期, 最初, 以前, 前, 元,
+ * 上記, 全て); a run of hiragana (これまで, すべて) or a prior word is no topic (held10's
+ * notice in a tool result). */
+static bool ja_topic(const struct scan *s, size_t o)
+{
+    static const char *const nouns[] = { "指示", "命令", "ルール", "規則", "指針", "制限", "制約", "ガイドライン" };
+    static const char *const own[] = { "システム", "安全", "開発者", "運営", "管理者", "初期", "最初", "以前",
+                                       "前", "元", "上記", "全て", "秘密", "本来", "現在", "今まで" };
+    const uint8_t *p = s->t + s->w[o].at;
+    size_t n = s->w[o].n;
+    for (size_t j = 0; j < IG_ARRAY_LEN(nouns); j++) {
+        size_t ln = strlen(nouns[j]);
+        for (size_t at = 6; at + ln <= n; at += 3) {
+            if (memcmp(p + at, nouns[j], ln) || memcmp(p + at - 3, "\xe3\x81\xae", 3))   /* の */
+                continue;
+            /* the run before の: katakana (U+30A0..30FF) or kanji (U+4E00..9FFF) */
+            size_t e = at - 3, b = e;
+            bool kata = p[b - 3] == 0xe3 && (p[b - 2] == 0x82 || p[b - 2] == 0x83) && p[b - 1] >= 0x80;
+            while (b >= 3) {
+                const uint8_t *c = p + b - 3;
+                bool k = c[0] == 0xe3 && (c[1] == 0x82 || c[1] == 0x83) && !(c[1] == 0x82 && c[2] < 0xa0);
+                bool h = c[0] >= 0xe4 && c[0] <= 0xe9;
+                if (!(kata ? k : h))
+                    break;
+                b -= 3;
+            }
+            if (b == e)
+                continue;
+            bool mine = false;
+            for (size_t q = 0; q < IG_ARRAY_LEN(own) && !mine; q++) {
+                size_t lq = strlen(own[q]);
+                for (size_t r = b; r + lq <= e && !mine; r += 3)   /* (安全上の: "safety-related") */
+                    mine = !memcmp(p + r, own[q], lq);
+            }
+            if (!mine)
+                return true;
+        }
+    }
+    return false;
+}
+
 /* The object at word o owned by a third person: a possessive of his, her or their in the
  * words [lo, o) of its sentence ("a robot who learns to forget his old commands": "seine
  * alten Befehle zu vergessen", held10's story). Only possessives that are never the polite
@@ -1586,6 +1630,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 else if (!you && !pron &&
                          third_owner(&s, before ? ((size_t)obj > 3 ? (size_t)obj - 3 : 0) : vend + 1, (size_t)obj))
                     wgt *= 0.4;   /* "his old commands" */
+                else if (!pron && cjk(&s, (size_t)obj) && ja_topic(&s, (size_t)obj))
+                    wgt *= 0.5;   /* "メールの指示" */
                 bool m = mention(&c, a, b);
                 double val = m ? wgt * g->mention_w : wgt * docw(&c, a);
                 if (m && strong && you && w[a].at > task_at && quote_order(&c, a, b))
