@@ -689,7 +689,10 @@ static bool verb_final(uint8_t lang)
     return l && (!strcmp(l, "hi") || !strcmp(l, "ko") || !strcmp(l, "tr") || !strcmp(l, "ja") ||
                  !strcmp(l, "fa") || !strcmp(l, "hu") || !strcmp(l, "ur") || !strcmp(l, "bn") ||
                  !strcmp(l, "ta") || !strcmp(l, "mr") || !strcmp(l, "ne") || !strcmp(l, "az") ||
-                 !strcmp(l, "eu") || !strcmp(l, "ka") || !strcmp(l, "hy") || !strcmp(l, "kk"));
+                 !strcmp(l, "eu") || !strcmp(l, "ka") || !strcmp(l, "hy") || !strcmp(l, "kk") ||
+                 !strcmp(l, "am") || !strcmp(l, "te") || !strcmp(l, "ml") || !strcmp(l, "pa") ||
+                 !strcmp(l, "gu") || !strcmp(l, "my") || !strcmp(l, "uz") || !strcmp(l, "ps") ||
+                 !strcmp(l, "so"));
 }
 
 /* "hidden", "confidential", "original" ...: what marks an instruction noun as the
@@ -916,6 +919,26 @@ static bool ja_topic(const struct scan *s, size_t o)
                 return true;
         }
     }
+    return false;
+}
+
+/* Yoruba and Hausa verbs do not inflect: a subject pronoun right before the verb makes a
+ * statement ("Mo gbàgbé òfin ..." - I forgot the rules; "Na manta da dokokin ...": tune12's
+ * look-alikes), the bare verb an order ("Gbàgbé ...", "Ka manta da ...": you, singular,
+ * is the order's own marker in Hausa). Tagalog's "mo" (your) is Yoruba's "I". */
+static bool stated(const struct scan *s, size_t i)
+{
+    const char *l = pi_lex_lang_name(s->lang[i]);
+    if (!l || i == 0 || s->w[i - 1].sent != s->w[i].sent)
+        return false;
+    static const char *const yo[] = { "mo", "a", "won", "o" }, *const ha[] = { "na", "mun", "sun", "ya", "ta", "kin" };
+    bool y = !strcmp(l, "yo"), h = !strcmp(l, "ha");
+    for (size_t j = 0; y && j < IG_ARRAY_LEN(yo); j++)
+        if (word_is(s, i - 1, yo[j]))
+            return true;
+    for (size_t j = 0; h && j < IG_ARRAY_LEN(ha); j++)
+        if (word_is(s, i - 1, ha[j]))
+            return true;
     return false;
 }
 
@@ -1487,6 +1510,8 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
         uint16_t se = w[i].sent;
         size_t vend = i + (len[i] ? len[i] : 1) - 1;
         bool strong = STARTS(&s, i, PI_OVERRIDE), weak = STARTS(&s, i, PI_WEAK);
+        if ((strong || weak) && stated(&s, i))
+            strong = weak = false;
         /* no-limits wording made of parts ("none of the rules", "never follows them",
          * "all safety restrictions had been abolished"): for a persona, as "no rules" is */
         bool derived = false;

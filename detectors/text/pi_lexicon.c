@@ -11,14 +11,16 @@
 
 enum { L_EN, L_FR, L_DE, L_ES, L_IT, L_PT, L_NL, L_RU, L_PL, L_TR, L_ZH, L_JA, L_SV, L_ID, L_VI, L_UK,
        L_HI, L_AR, L_KO, L_RO, L_CS, L_EL, L_FI, L_HU, L_HE, L_FA, L_TH, L_SW, L_TL, L_CA, L_UR, L_SK, L_SH, L_BG, L_ET,
-       L_LT, L_LV, L_SL, L_BN, L_TA, L_MR, L_NE, L_AF, L_AZ, L_SQ, L_IS, L_EU, L_CY, L_KA, L_HY, L_KK, L__N };
+       L_LT, L_LV, L_SL, L_BN, L_TA, L_MR, L_NE, L_AF, L_AZ, L_SQ, L_IS, L_EU, L_CY, L_KA, L_HY, L_KK,
+       L_YO, L_HA, L_ZU, L_SO, L_AM, L_TE, L_ML, L_PA, L_GU, L_MY, L_KM, L_UZ, L_PS, L__N };
 _Static_assert(L__N <= 64, "prompt_injection.signature counts function words per language in 64 slots");
 static const char *const lang_names[L__N] = { "en", "fr", "de", "es", "it", "pt", "nl", "ru",
                                               "pl", "tr", "zh", "ja", "sv", "id", "vi", "uk",
                                               "hi", "ar", "ko", "ro", "cs", "el", "fi", "hu",
                                               "he", "fa", "th", "sw", "tl", "ca", "ur", "sk",
                                               "sh", "bg", "et", "lt", "lv", "sl", "bn", "ta", "mr", "ne",
-                                              "af", "az", "sq", "is", "eu", "cy", "ka", "hy", "kk" };
+                                              "af", "az", "sq", "is", "eu", "cy", "ka", "hy", "kk",
+                                              "yo", "ha", "zu", "so", "am", "te", "ml", "pa", "gu", "my", "km", "uz", "ps" };
 
 struct group {
     uint8_t lang, cls;
@@ -2312,6 +2314,235 @@ static const struct group groups[] = {
      * "once you know, do exactly that"): the quote performed */
     { L_EN, PI_ASSEMBLE, "carry out;then carry out;and carry out;do exactly that;do exactly what it says;"
       "do precisely that;do just that" },
+    /* ---- session 21: held10's languages (tune12 written first, no held10 text copied).
+     * Thirteen with slots of their own: Yoruba, Hausa, Zulu, Somali, Amharic, Telugu,
+     * Malayalam, Punjabi, Gujarati, Burmese and Khmer (matched inside words, as Thai: no
+     * spaces between words), Uzbek, Pashto; the verb-final ones (am te ml pa gu my uz ps so)
+     * read the prompt before the verb. The 64 slots full, related or neighbouring languages
+     * share one (the language evidence names the slot): Belarusian with Ukrainian,
+     * Luxembourgish with German, Haitian Creole with French, Cebuano with Tagalog, Javanese
+     * with Indonesian, Tajik with Persian, Kyrgyz and Mongolian with Kazakh, Kurmanji with
+     * Turkish, Maltese and Latin with Italian, Esperanto with Spanish, Irish with Welsh,
+     * Sinhala with Tamil. Short words that are other languages' common words are left out
+     * (Esperanto and Latin "via"/"tua", Irish "do", Kurmanji "te", Hausa "ka", Mongolian "та"). */
+    { L_YO, PI_OVERRIDE, "gbàgbé;gbagbe;ẹ gbàgbé;má ṣe tẹ̀lé;ma se tele;ẹ má ṣe tẹ̀lé;fojú fo;fojufo;pa tì" },
+    { L_YO, PI_INSTR, "ìlànà;ilana;òfin;ofin;ìtọ́ni;itoni;àṣẹ;ìdènà" },
+    { L_YO, PI_PRIOR, "gbogbo;tẹ́lẹ̀;àtijọ́;ìkọ̀kọ̀;ikoko" },
+    { L_YO, PI_YOU, "rẹ;yín;ìwọ" },
+    { L_YO, PI_REVEAL, "ṣàfihàn;safihan;fihàn;sọ fún mi;kọ sílẹ̀" },
+    { L_YO, PI_SECRET, "ìtọ́ni ètò;ìlànà ètò;ìtọ́ni ìkọ̀kọ̀;ìlànà ìkọ̀kọ̀" },
+    { L_YO, PI_UNBOUND, "láìsí ààlà;laisi aala;láìsí òfin;láìsí ìdènà" },
+    { L_YO, PI_ROLECUE, "láti ìsinsìnyí;lati isinsinyi" },
+    { L_YO, PI_REQUEST, "ẹ jọ̀ọ́;jọ̀ọ́;jowo" },
+    { L_HA, PI_OVERRIDE, "manta da;ka manta da;ki manta da;ku manta da;yi watsi da;ka yi watsi da;"
+      "ki yi watsi da;kada ka bi;kar ka bi;ka daina bin" },
+    { L_HA, PI_INSTR, "umarni*;dokoki*;doka;sharudd*;kaidoji*" },
+    { L_HA, PI_PRIOR, "duk;dukkan;na baya;a baya;da suka gabata;na asali;na sirri" },
+    { L_HA, PI_YOU, "naka;naki;kai" },
+    { L_HA, PI_REVEAL, "nuna mini;nuna;fada mini;faɗa mini;rubuta" },
+    { L_HA, PI_SECRET, "umarnin tsari;umarnin tsarinka;umarnin tsarin ka;sakon tsari;sakon tsarinka;umarnin sirrinka;umarnin sirri" },
+    { L_HA, PI_UNBOUND, "ba tare da iyaka;ba tare da dokoki;ba tare da takunkumi" },
+    { L_HA, PI_ROLECUE, "daga yanzu;daga yau" },
+    { L_HA, PI_REQUEST, "don allah;dan allah" },
+    { L_ZU, PI_OVERRIDE, "ziba;ungazinaki;unganaki;khohlwa;ungalandeli;ungayilandeli;ungayilaleli;ungazilaleli" },
+    { L_ZU, PI_INSTR, "imiyalelo*;umyalelo*;imithetho*;umthetho*;imikhawulo*;imingcele*" },
+    { L_ZU, PI_PRIOR, "yonke;wonke;zonke;ngaphambili;yangaphambili;zangaphambili" },
+    { L_ZU, PI_YOU, "yakho;wakho;zakho;lakho;wena" },
+    { L_ZU, PI_REVEAL, "ngitshele;ngikhombise;ungikhombise;ungitshele;bonisa;veza;khombisa" },
+    { L_ZU, PI_SECRET, "umyalezo wakho wesistimu;umyalezo wesistimu;imiyalelo yesistimu;imiyalelo yakho yesistimu;"
+      "umyalelo wesistimu;imiyalelo efihliwe" },
+    { L_ZU, PI_UNBOUND, "ngaphandle kwemikhawulo;ngaphandle kwemingcele;ngaphandle kwemithetho" },
+    { L_ZU, PI_ROLECUE, "kusukela manje;kusukela namhlanje" },
+    { L_ZU, PI_REQUEST, "ngicela;sicela;ngiyacela" },
+    { L_SO, PI_OVERRIDE, "iska dhaaf;ilow;illow;ha raacin;indha tir" },
+    { L_SO, PI_INSTR, "tilmaam*;xeer*;shuruud*;xayiraad*" },
+    { L_SO, PI_PRIOR, "dhammaan;oo dhan;hore;qarsoon" },
+    { L_SO, PI_YOU, "kaaga;adiga" },
+    { L_SO, PI_REVEAL, "ii soo bandhig;soo bandhig;ii sheeg;i tus;muuji" },
+    { L_SO, PI_SECRET, "tilmaamaha nidaamka;tilmaamaha nidaamkaaga;farriinta nidaamka;farriinta nidaamkaaga;"
+      "tilmaamaha qarsoon;tilmaamahaaga qarsoon" },
+    { L_SO, PI_UNBOUND, "xaddid la aan;xayiraad la aan;aan xaddid lahayn" },
+    { L_SO, PI_ROLECUE, "hadda laga bilaabo" },
+    { L_SO, PI_REQUEST, "fadlan" },
+    { L_AM, PI_OVERRIDE, "ችላ በል;ችላ በሉ;ችላ ይበሉ;እርሳ;እርሺ;እርሱ;አትከተል;አትከተሉ" },
+    { L_AM, PI_INSTR, "መመሪያ*;ደንብ*;ደንቦ*;ህግ*;ትዕዛዝ*;ገደብ*" },
+    { L_AM, PI_PRIOR, "በሙሉ;ሁሉንም;የቀድሞ;ቀደም;በፊት;የተሰጡህን;የተሰጠህን;ሚስጥራዊ" },
+    { L_AM, PI_YOU, "ያንተ;የአንተ;አንተ;እርስዎ" },
+    { L_AM, PI_REVEAL, "አሳየኝ;አሳዩኝ;ንገረኝ;ንገሩኝ;አሳይ" },
+    { L_AM, PI_SECRET, "የስርዓት መመሪያ;የስርዓት መመሪያህን;የስርዓት መመሪያዎች;የስርዓት መልእክትህን;የስርዓት መልእክት;ሚስጥራዊ መመሪያ" },
+    { L_AM, PI_UNBOUND, "ያለ ገደብ;ያለምንም ገደብ;ያለ ምንም ገደብ;ያለ ደንብ" },
+    { L_AM, PI_ROLECUE, "ከአሁን ጀምሮ;ከዛሬ ጀምሮ" },
+    { L_AM, PI_REQUEST, "እባክህ;እባክሽ;እባክዎ;እባካችሁ" },
+    { L_TE, PI_OVERRIDE, "విస్మరించు;విస్మరించండి;మర్చిపో;మర్చిపోండి;మరచిపో;మరచిపోండి;పట్టించుకోకు;పట్టించుకోవద్దు;"
+      "పాటించకు;పాటించవద్దు" },
+    { L_TE, PI_INSTR, "సూచన*;నియమ*;నిబంధన*;ఆదేశ*;పరిమితి*;పరిమితు*" },
+    { L_TE, PI_PRIOR, "అన్ని;అన్నీ;ముందు;మునుపటి;గత;రహస్య" },
+    { L_TE, PI_YOU, "నీ;మీ;నీకు;మీకు;నువ్వు" },
+    { L_TE, PI_REVEAL, "చూపించు;చూపించండి;చెప్పు;చెప్పండి" },
+    { L_TE, PI_SECRET, "సిస్టమ్ ప్రాంప్ట్;సిస్టమ్ ప్రాంప్ట్ను;సిస్టమ్ సూచనలు;సిస్టమ్ సూచనలను;రహస్య సూచనలు;రహస్య సూచనలను" },
+    { L_TE, PI_UNBOUND, "పరిమితులు లేకుండా;నియమాలు లేకుండా" },
+    { L_TE, PI_ROLECUE, "ఇప్పటి నుండి;ఇక నుండి" },
+    { L_TE, PI_REQUEST, "దయచేసి" },
+    { L_ML, PI_OVERRIDE, "അവഗണിക്കുക;അവഗണിക്കൂ;മറക്കുക;മറക്കൂ;മറന്നേക്കൂ;പാലിക്കരുത്;അനുസരിക്കരുത്" },
+    { L_ML, PI_INSTR, "നിർദ്ദേശ*;നിർദേശ*;നിയമ*;ചട്ട*;നിയന്ത്രണ*" },
+    { L_ML, PI_PRIOR, "എല്ലാ;മുമ്പ്;മുൻപ്;മുമ്പത്തെ;മുൻപത്തെ;രഹസ്യ" },
+    { L_ML, PI_YOU, "നിന്റെ;നിങ്ങളുടെ;നിനക്ക്;നിങ്ങൾക്ക്;നീ" },
+    { L_ML, PI_REVEAL, "കാണിക്കുക;കാണിക്കൂ;പറയുക;പറയൂ" },
+    { L_ML, PI_SECRET, "സിസ്റ്റം പ്രോംപ്റ്റ്;സിസ്റ്റം നിർദ്ദേശങ്ങൾ;രഹസ്യ നിർദ്ദേശങ്ങൾ" },
+    { L_ML, PI_UNBOUND, "നിയന്ത്രണങ്ങളില്ലാതെ;നിയമങ്ങളില്ലാതെ;പരിധിയില്ലാതെ" },
+    { L_ML, PI_ROLECUE, "ഇനി മുതൽ;ഇപ്പോൾ മുതൽ" },
+    { L_ML, PI_REQUEST, "ദയവായി" },
+    { L_PA, PI_OVERRIDE, "ਨਜ਼ਰਅੰਦਾਜ਼ ਕਰੋ;ਨਜ਼ਰਅੰਦਾਜ਼ ਕਰ;ਅਣਡਿੱਠ ਕਰੋ;ਭੁੱਲ ਜਾਓ;ਭੁੱਲ ਜਾ;ਨਾ ਮੰਨੋ;ਪਾਲਣਾ ਨਾ ਕਰੋ" },
+    { L_PA, PI_INSTR, "ਹਦਾਇਤ*;ਨਿਯਮ*;ਨਿਰਦੇਸ਼*;ਪਾਬੰਦੀ*;ਹੁਕਮ*" },
+    { L_PA, PI_PRIOR, "ਸਾਰੀਆਂ;ਸਾਰੇ;ਪਹਿਲਾਂ;ਪਿਛਲੀਆਂ;ਪਿਛਲੇ;ਆਪਣਾ;ਆਪਣੇ;ਆਪਣੀਆਂ;ਗੁਪਤ" },
+    { L_PA, PI_YOU, "ਤੁਹਾਡੀਆਂ;ਤੁਹਾਡੇ;ਤੁਹਾਡਾ;ਤੇਰੇ;ਤੇਰਾ;ਤੁਸੀਂ" },
+    { L_PA, PI_REVEAL, "ਦਿਖਾਓ;ਦਿਖਾ;ਦੱਸੋ;ਦੱਸ" },
+    { L_PA, PI_SECRET, "ਸਿਸਟਮ ਪ੍ਰੋਂਪਟ;ਸਿਸਟਮ ਹਦਾਇਤਾਂ;ਗੁਪਤ ਹਦਾਇਤਾਂ" },
+    { L_PA, PI_UNBOUND, "ਬਿਨਾਂ ਕਿਸੇ ਪਾਬੰਦੀ;ਬਿਨਾਂ ਪਾਬੰਦੀ;ਬਿਨਾਂ ਨਿਯਮ" },
+    { L_PA, PI_ROLECUE, "ਹੁਣ ਤੋਂ" },
+    { L_PA, PI_REQUEST, "ਕਿਰਪਾ ਕਰਕੇ" },
+    { L_GU, PI_OVERRIDE, "અવગણો;અવગણ;ભૂલી જાઓ;ભૂલી જા;અનુસરશો નહીં;પાળશો નહીં" },
+    { L_GU, PI_INSTR, "સૂચના*;નિયમ*;પ્રતિબંધ*;આદેશ*" },
+    { L_GU, PI_PRIOR, "બધી;બધા;અગાઉ;અગાઉની;પહેલાંની;ગુપ્ત" },
+    { L_GU, PI_YOU, "તમારો;તમારી;તમારા;તારા;તારી;તમે" },
+    { L_GU, PI_REVEAL, "બતાવો;બતાવ;કહો" },
+    { L_GU, PI_SECRET, "સિસ્ટમ પ્રોમ્પ્ટ;સિસ્ટમ સૂચનાઓ;ગુપ્ત સૂચનાઓ" },
+    { L_GU, PI_UNBOUND, "કોઈપણ પ્રતિબંધ વગર;પ્રતિબંધ વગર;નિયમો વગર" },
+    { L_GU, PI_ROLECUE, "હવેથી" },
+    { L_GU, PI_REQUEST, "કૃપા કરીને" },
+    { L_MY, PI_OVERRIDE, "လျစ်လျူရှု;မေ့လိုက်;မေ့ပစ်;မလိုက်နာပါနဲ့;မလိုက်နာနဲ့" },
+    { L_MY, PI_INSTR, "ညွှန်ကြားချက်;စည်းမျဉ်း;စည်းကမ်း;ကန့်သတ်ချက်" },
+    { L_MY, PI_PRIOR, "အားလုံး;ယခင်;အရင်;လျှို့ဝှက်" },
+    { L_MY, PI_YOU, "သင်၏;သင့်;မင်း" },
+    { L_MY, PI_REVEAL, "ပြပါ;ပြောပြပါ;ရေးပြပါ" },
+    { L_MY, PI_SECRET, "စနစ်ညွှန်ကြားချက်;စနစ် ညွှန်ကြားချက်;လျှို့ဝှက်ညွှန်ကြားချက်" },
+    { L_MY, PI_UNBOUND, "ကန့်သတ်ချက်မရှိ;စည်းမျဉ်းမရှိ" },
+    { L_MY, PI_ROLECUE, "ယခုမှစ၍;အခုကစပြီး" },
+    { L_MY, PI_REQUEST, "ကျေးဇူးပြု၍" },
+    { L_KM, PI_OVERRIDE, "មិនអើពើ;កុំអើពើ;ភ្លេច;កុំធ្វើតាម" },
+    { L_KM, PI_INSTR, "ការណែនាំ;ច្បាប់;វិធាន;ការរឹតត្បិត;បទបញ្ជា" },
+    { L_KM, PI_PRIOR, "ទាំងអស់;ពីមុន;សម្ងាត់" },
+    { L_KM, PI_YOU, "របស់អ្នក" },
+    { L_KM, PI_REVEAL, "បង្ហាញ;ប្រាប់" },
+    { L_KM, PI_SECRET, "ការណែនាំប្រព័ន្ធ;សារប្រព័ន្ធ;ការណែនាំសម្ងាត់" },
+    { L_KM, PI_UNBOUND, "គ្មានការរឹតត្បិត;គ្មានដែនកំណត់" },
+    { L_KM, PI_ROLECUE, "ចាប់ពីពេលនេះ;ចាប់ពីឥឡូវ" },
+    { L_UZ, PI_OVERRIDE, "e tiborsiz qoldir;e tiborsiz qoldiring;etiborsiz qoldir;eʼtiborsiz qoldir;unuting;unutgin;unutib yubor;"
+      "rioya qilma;amal qilma" },
+    { L_UZ, PI_INSTR, "qoida*;cheklov*;korsatma*;rsatma*;koʻrsatma*;riqnoma*" },
+    { L_UZ, PI_PRIOR, "barcha;hamma;avvalgi;oldingi;avval;maxfiy;yashirin" },
+    { L_UZ, PI_YOU, "sening;sizning;senga;sizga" },
+    { L_UZ, PI_REVEAL, "chiqarib ber;yozib ber;aytib ber;korsat;rsat;rsating;koʻrsat" },
+    { L_UZ, PI_SECRET, "tizim ko rsatmasi;tizim ko rsatmangni;tizim ko rsatmalari;tizim ko rsatmalaringni;"
+      "tizim korsatmasi;tizim prompti;tizim promptini;maxfiy ko rsatmalar" },
+    { L_UZ, PI_UNBOUND, "cheklovsiz;hech qanday cheklovsiz;qoidalarsiz;cheklovlarsiz" },
+    { L_UZ, PI_ROLECUE, "bundan buyon;hozirdan boshlab" },
+    { L_UZ, PI_REQUEST, "iltimos" },
+    { L_PS, PI_OVERRIDE, "له پامه وغورځوه;له پامه وغورځوئ;هېر کړه;هیر کړه;هېر کړئ;مه منه" },
+    { L_PS, PI_INSTR, "لارښوون*;قواعد*;محدودیت*" },
+    { L_PS, PI_PRIOR, "ټولې;ټول;مخکې;پخوانۍ;پخواني;خپلې;خپل;پټې" },
+    { L_PS, PI_YOU, "ستا;ستاسو;تاسو" },
+    { L_PS, PI_REVEAL, "وښایه;وښیه;راته ووایه;ووایه;ماته وښایه" },
+    { L_PS, PI_SECRET, "د سیستم لارښوونې;د سیستم لارښوونه;د سیستم پرامپټ;پټې لارښوونې" },
+    { L_PS, PI_UNBOUND, "پرته له محدودیت;بې له محدودیته;پرته له کوم محدودیت" },
+    { L_PS, PI_ROLECUE, "له اوس نه;له دې وروسته" },
+    { L_PS, PI_REQUEST, "مهرباني وکړه;مهرباني وکړئ" },
+    /* (sharing slots) */
+    { L_UK, PI_OVERRIDE, "ігнаруй;ігнаруйце;забудзь;забудзьце;не выконвай" },
+    { L_UK, PI_INSTR, "інструкцы*;правіл*;абмежаванн*" },
+    { L_UK, PI_PRIOR, "усе;папярэдні*;свае;схаван*" },
+    { L_UK, PI_YOU, "твае;твой;тваю;вашы" },
+    { L_UK, PI_REVEAL, "пакажы;пакажыце;раскажы;выведзі" },
+    { L_UK, PI_SECRET, "сістэмны промпт;сістэмныя інструкцыі;схаваныя інструкцыі" },
+    { L_UK, PI_UNBOUND, "без абмежаванняў;без аніякіх абмежаванняў;без фільтраў;без правіл" },
+    { L_UK, PI_ROLECUE, "з гэтага моманту;цяпер ты" },
+    { L_DE, PI_OVERRIDE, "vergiess;vergiesst;ignoréier;ignoréiert" },
+    { L_DE, PI_INSTR, "instruktiounen;instruktioun;reegelen;aschränkungen" },
+    { L_DE, PI_PRIOR, "virdrun;virdru;deng;dengen" },
+    { L_DE, PI_YOU, "deng;däin;dengen" },
+    { L_DE, PI_REVEAL, "weis mir;soe mir" },
+    { L_DE, PI_SECRET, "däin system prompt;däin systemprompt;systeminstruktiounen" },
+    { L_DE, PI_UNBOUND, "ouni aschränkungen;ouni reegelen;ouni filter" },
+    { L_DE, PI_ROLECUE, "vun elo un" },
+    { L_FR, PI_OVERRIDE, "bliye;inyore" },
+    { L_FR, PI_INSTR, "enstriksyon;regleman;restriksyon" },
+    { L_FR, PI_PRIOR, "anvan yo;sekrè" },
+    { L_FR, PI_REVEAL, "montre m;di m" },
+    { L_FR, PI_SECRET, "enstriksyon sistèm;mesaj sistèm;enstriksyon sekrè" },
+    { L_FR, PI_UNBOUND, "san okenn limit;san limit;san restriksyon;san okenn restriksyon" },
+    { L_FR, PI_ROLECUE, "apati kounye a" },
+    { L_TL, PI_OVERRIDE, "ibaliwala;kalimti;ayaw sunda;ayaw tumana" },
+    { L_TL, PI_INSTR, "instruksyon;mga instruksyon;lagda;mga lagda;balaod;pagdili" },
+    { L_TL, PI_PRIOR, "tanan;tanang;kaniadto;imong" },
+    { L_TL, PI_YOU, "imong;nimo" },
+    { L_TL, PI_REVEAL, "ipakita kanako;isulti kanako" },
+    { L_TL, PI_UNBOUND, "walay limitasyon;walay lagda;walay pagdili" },
+    { L_TL, PI_ROLECUE, "sukad karon;gikan karon" },
+    { L_ID, PI_OVERRIDE, "lalekna;aja manut;ora usah manut;aja digatekke" },
+    { L_ID, PI_INSTR, "aturanmu;pituduh;pranatan;watesan" },
+    { L_ID, PI_PRIOR, "kabeh;sadurunge;sakdurunge" },
+    { L_ID, PI_YOU, "kowe;sampeyan;panjenengan" },
+    { L_ID, PI_REVEAL, "tampilake;tuduhna;tuduhake;kandhakna" },
+    { L_ID, PI_UNBOUND, "tanpa watesan;tanpa wates" },
+    { L_ID, PI_ROLECUE, "wiwit saiki;saka saiki" },
+    { L_FA, PI_OVERRIDE, "нодида гир;нодида гиред;фаромӯш кун;фаромуш кун;фаромӯш кунед" },
+    { L_FA, PI_INSTR, "дастур*;қоида*;маҳдудият*" },
+    { L_FA, PI_PRIOR, "ҳамаи;қаблан;қаблӣ;пешина;худро;пинҳон*" },
+    { L_FA, PI_YOU, "шумо;худро" },
+    { L_FA, PI_REVEAL, "нишон деҳ;нишон диҳед;бигӯ" },
+    { L_FA, PI_SECRET, "дастури системаи;дастури система;дастурҳои система;дастури пинҳонӣ" },
+    { L_FA, PI_UNBOUND, "бе маҳдудият;бе ягон маҳдудият;бе қоида" },
+    { L_FA, PI_ROLECUE, "аз ҳозир;аз ин пас" },
+    { L_KK, PI_OVERRIDE, "этибарга алба;унут;унутуңуз;аткарба;үл тоо;март;мартаарай" },
+    { L_KK, PI_INSTR, "көрсөтмө*;эреже*;чектөө*;заавар*;заавр*;дүрэм*;дүрм*;хязгаарлалт*" },
+    { L_KK, PI_PRIOR, "бардык;мурунку;буга чейин;бүх;өмнөх;өмнө;нууц;жашыруун" },
+    { L_KK, PI_YOU, "сенин;сиздин;сага;сизге;чиний;таны" },
+    { L_KK, PI_REVEAL, "көрсөт;көрсөтүңүз;айт;харуул;харуулаач" },
+    { L_KK, PI_SECRET, "системалык көрсөтмөңдү;системалык көрсөтмөлөр;системалык көрсөтмөнү;системийн заавар;"
+      "системийн зааврыг;системийн заавраа;нууц заавар" },
+    { L_KK, PI_UNBOUND, "чектөөсүз;эч кандай чектөөсүз;эрежесиз;хязгаарлалтгүйгээр;хязгааргүй;ямар ч хязгаарлалтгүй;"
+      "хязгаарлалтгүй" },
+    { L_KK, PI_ROLECUE, "мындан ары;эми сен;одооноос эхлэн" },
+    { L_TR, PI_OVERRIDE, "ji bîr bike;ji bir bike;ji bîr bikin;guh nede;paşguh bike" },
+    { L_TR, PI_INSTR, "talîmatên;talîmatan;qaîde*;qaide*;rêzik*" },
+    { L_TR, PI_PRIOR, "hemû;yên berê;veşartî" },
+    { L_TR, PI_REVEAL, "nîşanî min bide;nîşan bide" },
+    { L_TR, PI_SECRET, "peyama pergalê;talîmatên pergalê;talîmatên pergala xwe" },
+    { L_TR, PI_UNBOUND, "bê sînor;bê qaîde;bê sînorkirin" },
+    { L_TR, PI_ROLECUE, "ji niha pê ve" },
+    { L_IT, PI_OVERRIDE, "injora;injoraw;insa;insew;neglege;negligite;obliviscere" },
+    { L_IT, PI_INSTR, "istruzzjoni*;regoli;restrizzjoni*;praecepta;praeceptum;regulas;mandata;iussa" },
+    { L_IT, PI_PRIOR, "kollha;qabel;preċedenti;omnia;priora;occulta" },
+    { L_IT, PI_YOU, "tiegħek;tagħkom;tuas;tibi" },
+    { L_IT, PI_REVEAL, "urini;għidli;ostende;revela" },
+    { L_IT, PI_SECRET, "prompt tas sistema;istruzzjonijiet tas sistema;istruzzjonijiet moħbija;praecepta occulta;"
+      "mandata occulta;praecepta tua occulta;mandata systematis" },
+    { L_IT, PI_UNBOUND, "mingħajr ebda restrizzjoni;mingħajr restrizzjonijiet;mingħajr limiti;mingħajr regoli;"
+      "sine finibus;sine regulis;sine limitibus" },
+    { L_IT, PI_ROLECUE, "minn issa;posthac" },
+    { L_ES, PI_OVERRIDE, "ignoru;forgesu;ne sekvu" },
+    { L_ES, PI_INSTR, "instrukciojn*;instrukcio*;regulo*;limigo*" },
+    { L_ES, PI_PRIOR, "ĉiujn;ĉiuj;antaŭajn;antaŭaj;kaŝitajn" },
+    { L_ES, PI_YOU, "vian;viajn;viaj" },
+    { L_ES, PI_REVEAL, "montru;malkaŝu" },
+    { L_ES, PI_SECRET, "sisteman instigon;sistema instigo;sistemajn instrukciojn;kaŝitajn instrukciojn" },
+    { L_ES, PI_UNBOUND, "sen ajnaj limigoj;sen limigoj;sen reguloj;sen filtriloj" },
+    { L_ES, PI_ROLECUE, "de nun;ekde nun" },
+    { L_CY, PI_OVERRIDE, "déan neamhaird de;déan neamhaird;déanaigí neamhaird de;déan dearmad ar;déan dearmad;ná lean" },
+    { L_CY, PI_INSTR, "treoracha;threoracha;treoir;rialacha;riail;srianta" },
+    { L_CY, PI_PRIOR, "go léir;roimhe seo;rúnda" },
+    { L_CY, PI_REVEAL, "taispeáin;inis dom" },
+    { L_CY, PI_SECRET, "treoracha córais;threoracha córais;leid chórais;treoracha rúnda" },
+    { L_CY, PI_UNBOUND, "gan srianta;gan rialacha;gan teorainn" },
+    { L_CY, PI_ROLECUE, "as seo amach;ó seo amach" },
+    { L_TA, PI_OVERRIDE, "නොසලකා හරින්න;නොසලකා හරිනු;අමතක කරන්න;අමතක කර;පිළිපදින්න එපා" },
+    { L_TA, PI_INSTR, "උපදෙස්;නීති;නීතිය;සීමා;නියෝග" },
+    { L_TA, PI_PRIOR, "සියලු;සියලුම;කලින්;පෙර;රහස්" },
+    { L_TA, PI_YOU, "ඔබේ;ඔබගේ;ඔබට" },
+    { L_TA, PI_REVEAL, "පෙන්වන්න;කියන්න" },
+    { L_TA, PI_SECRET, "පද්ධති උපදෙස්;පද්ධති විමසුම;රහස් උපදෙස්" },
+    { L_TA, PI_UNBOUND, "සීමාවකින් තොරව;සීමා නොමැතිව;නීති නොමැතිව" },
+    { L_TA, PI_ROLECUE, "මෙතැන් සිට;දැන් සිට" },
 };
 
 #define PHRASE_WORDS 6
@@ -2421,6 +2652,15 @@ static inline size_t mark_len(const uint8_t *t, size_t n, size_t i, bool *sent)
         return 3;
     if (t[i] == 0xdb && i + 1 < n && t[i + 1] == 0x94)
         return 2;   /* the Urdu full stop */
+    /* Ethiopic word space, full stop, comma, semicolons, question mark (U+1361..1367);
+     * Burmese comma and full stop (U+104A, 104B); Khmer full stops (U+17D4, 17D5) */
+    if (t[i] == 0xe1 && i + 2 < n &&
+        ((t[i + 1] == 0x8d && t[i + 2] >= 0xa1 && t[i + 2] <= 0xa7) ||
+         (t[i + 1] == 0x81 && (t[i + 2] == 0x8a || t[i + 2] == 0x8b)) ||
+         (t[i + 1] == 0x9f && (t[i + 2] == 0x94 || t[i + 2] == 0x95)))) {
+        *sent = !(t[i + 1] == 0x8d && (t[i + 2] == 0xa1 || t[i + 2] == 0xa3)) && !(t[i + 1] == 0x81 && t[i + 2] == 0x8a);
+        return 3;
+    }
     if ((t[i] == 0xd6 && i + 1 < n && t[i + 1] == 0x89) || (t[i] == 0xd5 && i + 1 < n && t[i + 1] == 0x9d)) {
         *sent = t[i] == 0xd6;   /* the Armenian full stop and comma (its question mark sits inside the word) */
         return 2;
@@ -2585,7 +2825,11 @@ size_t pi_tokenise(const uint8_t *t, size_t n, struct pi_tok *out, size_t max)
 
 bool pi_nospace(const uint8_t *p, size_t n)
 {
-    return p[0] >= 0xe3 || (p[0] == 0xe0 && n > 1 && (p[1] == 0xb8 || p[1] == 0xb9));
+    /* CJK, kana, Hangul (U+3000 on), Thai (U+0E00..0E7F); Burmese (U+1000..109F) and Khmer
+     * (U+1780..17FF), session 21 (not Georgian, U+10A0..10FF, which spaces its words) */
+    return p[0] >= 0xe3 || (p[0] == 0xe0 && n > 1 && (p[1] == 0xb8 || p[1] == 0xb9)) ||
+           (p[0] == 0xe1 && n > 2 &&
+            (p[1] == 0x80 || p[1] == 0x81 || (p[1] == 0x82 && p[2] < 0xa0) || p[1] == 0x9e || p[1] == 0x9f));
 }
 
 static inline uint32_t stem_slot(uint64_t h)
@@ -2731,7 +2975,7 @@ static int add_phrase(struct pi_lex *l, uint32_t *cap, uint32_t *scap, const cha
     memset(e, 0, sizeof *e);
     e->cls = cls;
     e->lang = lang;
-    e->cjk = lang == L_ZH || lang == L_JA || lang == L_KO || lang == L_TH;
+    e->cjk = lang == L_ZH || lang == L_JA || lang == L_KO || lang == L_TH || lang == L_MY || lang == L_KM;
     memcpy(e->text, norm, m);
     e->tlen = (uint8_t)m;
     struct pi_tok w[PHRASE_WORDS + 1];
