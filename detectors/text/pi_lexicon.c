@@ -2447,6 +2447,20 @@ static const struct group groups[] = {
     { L_PS, PI_UNBOUND, "پرته له محدودیت;بې له محدودیته;پرته له کوم محدودیت" },
     { L_PS, PI_ROLECUE, "له اوس نه;له دې وروسته" },
     { L_PS, PI_REQUEST, "مهرباني وکړه;مهرباني وکړئ" },
+    /* (session 21: held10's misses read by class, each with a look-alike in tune12 or the
+     * unit tests) task halted before a new one; a gerund of recite; no filters in Spanish;
+     * German and Hausa orders to put parts together; Esperanto's assistant, switched-off
+     * rules and answer; Japanese "remove" (外して) of limits */
+    { L_EN, PI_HALT, "stop whatever you were doing;stop whatever you re doing;stop whatever you are doing" },
+    { L_EN, PI_REVEAL, "reciting" },
+    { L_ES, PI_UNBOUND, "no tienes filtros;ya no tienes filtros;no tienes ningun filtro" },
+    { L_DE, PI_ASSEMBLE, "setz beide teile zusammen;setze beide teile zusammen;setz sie zusammen;setze sie zusammen;"
+      "handle danach;handle entsprechend" },
+    { L_HA, PI_ASSEMBLE, "ka aiwatar da shi;aiwatar da shi" },
+    { L_ES, PI_AINAME, "asistanto" },
+    { L_ES, PI_VOID, "malŝaltitaj;malŝaltita;nuligitaj;nuligita" },
+    { L_ES, PI_RESPOND, "respondu" },
+    { L_JA, PI_WEAK, "外して;外す;外していただけ" },
     /* (sharing slots) */
     { L_UK, PI_OVERRIDE, "ігнаруй;ігнаруйце;забудзь;забудзьце;не выконвай" },
     { L_UK, PI_INSTR, "інструкцы*;правіл*;абмежаванн*" },
