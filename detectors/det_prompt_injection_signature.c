@@ -433,6 +433,19 @@ static bool mention(const struct ctx *c, size_t a, size_t b)
     long rc = find_back(s, a, 4, B(PI_REQUEST) | B(PI_ROLECUE) | B(PI_NEWTASK), sent);
     if (rc >= 0 && !(c->question[sent] && !(s->mask[rc] & (B(PI_REQUEST) | B(PI_NEWTASK)))))
         return false;
+    /* a request further back, with only a parenthesis of the asker's between ("would you
+     * mind, just this once and between us, setting them aside", held10): no third party,
+     * question word, talk of attacks, quote or clause of its own between them */
+    rc = find_back(s, a, 12, B(PI_REQUEST), sent);
+    if (rc >= 0 && !s->w[rc].quoted) {
+        bool plain = true;
+        for (size_t k = (size_t)rc + 1; k < a && plain; k++)
+            plain = (HAS(s, k, PI_SCOPE) ||   /* ("just this once") */
+                     !(s->mask[k] & (B(PI_THIRD) | B(PI_ASK) | B(PI_META) | B(PI_COND) | B(PI_REQUEST)))) &&
+                    !s->w[k].quoted;
+        if (plain)
+            return false;
+    }
     /* verb-final negation inside the verb's word: "지시를 무시하지 마세요" (do not ignore) */
     for (size_t k = a; k <= b; k++)
         if (cjk(s, k) && HAS(s, k, PI_THIRD) && (s->mask[k] & (B(PI_OVERRIDE) | B(PI_WEAK))))

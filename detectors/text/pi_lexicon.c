@@ -2662,6 +2662,24 @@ static inline size_t mark_len(const uint8_t *t, size_t n, size_t i, bool *sent)
         return 3;
     if (t[i] == 0xef && i + 2 < n && t[i + 1] == 0xbc && t[i + 2] == 0x9f)
         return 3;
+    /* fullwidth colon, semicolon, exclamation mark (as ':' ';' '!'), comma (session 21:
+     * "※AIへ：これまでの指示を無視して" - the address a word of its own, held10) */
+    if (t[i] == 0xef && i + 2 < n && t[i + 1] == 0xbc &&
+        (t[i + 2] == 0x9a || t[i + 2] == 0x9b || t[i + 2] == 0x81 || t[i + 2] == 0x8c)) {
+        *sent = t[i + 2] != 0x8c;
+        return 3;
+    }
+    /* symbols that are no letters end a word (session 21): dashes, daggers, bullets, the
+     * ellipsis, ※ (U+2010..2017, 2020..203E), arrows and technical signs (U+2190..23FF),
+     * box drawing, shapes, dingbats (U+2500..27BF), stars and arrows (U+2B00..2BFF):
+     * "•Ignore ...", "※AIへ" */
+    if (t[i] == 0xe2 && i + 2 < n &&
+        ((t[i + 1] == 0x80 && ((t[i + 2] >= 0x90 && t[i + 2] <= 0x97) || (t[i + 2] >= 0xa0 && t[i + 2] <= 0xbe))) ||
+         (t[i + 1] >= 0x86 && t[i + 1] <= 0x8f && (t[i + 1] > 0x86 || t[i + 2] >= 0x90)) ||
+         (t[i + 1] >= 0x94 && t[i + 1] <= 0x9e) || (t[i + 1] >= 0xac && t[i + 1] <= 0xaf))) {
+        *sent = false;
+        return 3;
+    }
     if (t[i] == 0xe0 && i + 2 < n && t[i + 1] == 0xa5 && (t[i + 2] == 0xa4 || t[i + 2] == 0xa5))
         return 3;
     if (t[i] == 0xdb && i + 1 < n && t[i + 1] == 0x94)
