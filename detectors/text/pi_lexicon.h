@@ -8,9 +8,14 @@
  * Arabic, Romanian, Czech, Greek, Finnish, Hungarian, Hebrew, Persian, Swahili, Tagalog,
  * Catalan, Urdu, Slovak, Serbo-Croatian, Bulgarian, Estonian, Lithuanian, Latvian, Slovenian,
  * Bengali, Tamil, Marathi, Nepali, Afrikaans, Azerbaijani, Albanian, Icelandic, Basque, Welsh,
- * Georgian, Armenian, Kazakh (Malay with Indonesian, Galician with Portuguese)
+ * Georgian, Armenian, Kazakh, Yoruba, Hausa, Zulu, Somali, Amharic, Telugu, Malayalam,
+ * Punjabi, Gujarati, Uzbek, Pashto (Malay with Indonesian, Galician with Portuguese; session
+ * 21, the 64 slots full: Belarusian with Ukrainian, Luxembourgish with German, Haitian Creole
+ * with French, Cebuano with Tagalog, Javanese with Indonesian, Tajik with Persian, Kyrgyz and
+ * Mongolian with Kazakh, Kurmanji with Turkish, Maltese and Latin with Italian, Esperanto with
+ * Spanish, Irish with Welsh, Sinhala with Tamil)
  * (words; a phrase ending in '*' is a stem: any word starting with it; a stem is one word),
- * Chinese, Japanese, Thai (substrings: no spaces to split on) and Korean (substrings:
+ * Chinese, Japanese, Thai, Burmese, Khmer (substrings: no spaces to split on) and Korean (substrings:
  * particles attach to words; a phrase of several words may run on past the word it starts
  * in). */
 #ifndef IG_TEXT_PI_LEXICON_H

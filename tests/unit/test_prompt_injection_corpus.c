@@ -233,6 +233,20 @@ static void test_held9(void **st)
     evaluate("held9", 0.99, 0.84, 0, 1.0);
 }
 
+/* The tenth blind set (session 21: 123 injections, 152 look-alikes in 42 languages, 27 of
+ * them new, and code-switched text: orders in JSON reviews, YAML comments, CSV cells and
+ * markdown tables, tool results and tool-call arguments, e-mails and web pages handed over,
+ * payload splitting, multi-turn code words, fiction that ends in an order; look-alikes most
+ * of the same shape with the order given to people; written before any run of that session).
+ * Its first run (rules of dd62790, blind): 0.900 / 0.585; its flagged look-alikes and misses
+ * by class were then read, so it is a floor against regressions (1.000 / 0.886 after
+ * session 21's changes). */
+static void test_held10(void **st)
+{
+    (void)st;
+    evaluate("held10", 0.99, 0.88, 0, 1.0);
+}
+
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
  * the rules, in 15 languages; code, runbooks, tool results and logs whose orders are for
  * people; probes of each rule): where it stands (0.980 / 0.889 with every batch, 0.781 / 0.463
@@ -281,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_held7),
         cmocka_unit_test(test_held8),
         cmocka_unit_test(test_held9),
+        cmocka_unit_test(test_held10),
         cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
