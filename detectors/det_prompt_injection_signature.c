@@ -8,7 +8,7 @@
  * with part labels dropped (an attack split over turns), quoted parts put together when the
  * last turn asks for it (payload splitting), and each decoded Base64 run in the turn it
  * came from. Each is cut into words and sentences with quoted spans marked and matched
- * against a multilingual lexicon (text/pi_lexicon.h, 38 languages; compounds of de nl sv by
+ * against a multilingual lexicon (text/pi_lexicon.h, 80 languages in 64 slots; compounds of de nl sv by
  * their head noun, separable verbs of de nl by their closing particle). Families:
  *   override  an override verb and the assistant's instructions (ignore ... previous
  *             instructions; verb-final "alle Anweisungen ignorieren"; passive "your rules are
@@ -3026,7 +3026,7 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     f.desc = "The request carries a prompt injection or jailbreak (override of instructions, "
              "system-prompt extraction, jailbreak persona, exfiltration, fake delimiters or "
              "instructions hidden in a document or tool result), scored from evidence in any "
-             "of 38 languages and after decoding.";
+             "of 80 languages and after decoding.";
     f.remediation = "Keep untrusted text out of instruction positions, enforce output filters, "
                     "and review this client's conversations.";
     f.severity = (uint8_t)(s >= 2 * g->threshold ? IG_MAX(g->sev, IG_SEV_HIGH) : g->sev);
