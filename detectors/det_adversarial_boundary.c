@@ -908,6 +908,7 @@ struct rel_hit {
                            * input: the others' mean square (model's scale); -1 none */
     float newest_d2;      /* squared distance (model's scale) to the newest kept input, -1
                            * none measured */
+    int same;             /* q repeats this kept input exactly (slot, the first), -1 none */
 };
 
 static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
@@ -1387,6 +1388,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->para = -1;
     h->anti = -1;
     h->far_all = -1;
+    h->same = -1;
     h->newest_d2 = -1.0f;
     uint32_t slots = st->rel_n;
     uint32_t n = st->rows < slots ? (uint32_t)st->rows : slots;
@@ -1416,8 +1418,14 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     int qf[REL_N];
     float d2[REL_N];
     int nearest = -1;
-    if (!nnz_rows(q, st->rel, n, qe, dim, dense, qn, qf))
+    if (!nnz_rows(q, st->rel, n, qe, dim, dense, qn, qf)) {
+        for (uint32_t i = 0; i < n; i++)   /* (qn 0: the first row equal to q) */
+            if (qn[i] == 0) {
+                h->same = (int)i;
+                break;
+            }
         return;   /* a repeat (retry, re-score) adds no structure */
+    }
     /* squared distance of q to each kept row, per feature scaled by inv (NULL: raw
      * units); for ranking only, in float, the same bits on every kernel path */
     ig_kern()->l2sq_rows(q, st->rel, inv, dim, n, d2);
@@ -2683,6 +2691,18 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
     st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
     bool halve = hv && halving_chain(p, st, label);
     relations(p, st, x, qq, dim, label, margin, inv, &h);
+    /* an input sent again while it is fresh stays fresh, with its links (its base, its
+     * children): a search whose probes clamp to its bounds sends its base again (SimBA on
+     * digits' pixels: x - e of a pixel at 0 is x), and its base went stale while its
+     * probes went on, its next children judged against nothing (the authors' SimBA on
+     * digits caught at its 20th row, its first target fooled at its 11th). A stale input
+     * sent again (a sensor's reading flickering back, a canary record) is not refreshed;
+     * below 8 features neither is a fresh one (a quantised sensor of 4 channels flickering
+     * back within 4 readings kept its readings fresh and met chance relations: flagged,
+     * test_quantised_sensor_4_features_quiet; there a probed base stays fresh by its
+     * exact children, rel_push()) */
+    if (!strict && dim >= 8 && h.same >= 0 && fresh(st, (uint32_t)h.same))
+        st->rel_req[h.same] = st->requests;
     st->hv_at = h.newest_d2 >= 0 ? st->rows : UINT64_MAX;
     st->hv_d2 = h.newest_d2;
     st->hv_key = key;
