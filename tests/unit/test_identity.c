@@ -665,10 +665,51 @@ static void test_api_key_cache_keeps_ids_exact(void **state)
     ig_identity_cfg_free(&plain);
 }
 
+/* Keys that differ only in their last character (a tenant's sequential keys, figure 1's
+ * gRPC clients bench-client-1 to 8) each keep their own cache entry: resolved in turn,
+ * every one of them is still there after the others, with the digest the uncached path
+ * computes. (Before the slot was mixed they all had one slot and evicted each other, and
+ * every request paid the HMAC.) */
+static void test_api_key_cache_keeps_sequential_keys(void **state)
+{
+    (void)state;
+    struct ig_config c;
+    static struct ig_identity_cfg ic, plain;
+    cfg_base(&c);
+    init_ok(&ic, &c);
+    init_ok(&plain, &c);
+    plain.key_cache = NULL;
+    enum { N = 8 };
+    char keys[N][32], want[N][IG_CLIENT_ID_MAX];
+    struct req r;
+    struct ig_event ev;
+    for (int i = 0; i < N; i++) {
+        snprintf(keys[i], sizeof keys[i], "bench-client-%d", i + 1);
+        mkreq(&r, "127.0.9.9", "x-api-key", keys[i], NULL);
+        resolve(&plain, &r, &ev);
+        snprintf(want[i], sizeof want[i], "%s", ev.client_id);
+    }
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < N; i++) {
+            mkreq(&r, "127.0.9.9", "x-api-key", keys[i], NULL);
+            expect_id(&ic, &r, &ev, IG_ID_API_KEY, want[i]);
+        }
+    int cached = 0;
+    for (int s = 0; s < IG_ID_KEY_CACHE_SLOTS; s++) {
+        const size_t n = ic.key_cache_store.e[s].n;
+        for (int i = 0; i < N; i++)
+            cached += n == strlen(keys[i]) && memcmp(ic.key_cache_store.e[s].key, keys[i], n) == 0;
+    }
+    assert_int_equal(cached, N);
+    ig_identity_cfg_free(&ic);
+    ig_identity_cfg_free(&plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_key_cache_keeps_ids_exact),
+        cmocka_unit_test(test_api_key_cache_keeps_sequential_keys),
         cmocka_unit_test(test_distinct_clients_behind_proxy),
         cmocka_unit_test(test_untrusted_forwarding_ignored),
         cmocka_unit_test(test_api_key_never_raw),
