@@ -66,6 +66,28 @@ static uint64_t le(const uint8_t *p, unsigned size)
 
 int ig_ad_raw_to_f32(enum ig_ad_dt dt, const uint8_t *p, size_t count, float *out, const char **reason)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (dt == IG_DT_F32) {
+        /* little-endian FP32 (what Triton's clients and the binary extension send) is
+         * already our floats: one copy and one branch-free pass over the exponents (a
+         * value is non-finite when its exponent bits are all ones), instead of a byte
+         * loop and a switch per value (~55 instructions a value, 1.7 % of figure 1's
+         * gRPC run) */
+        if (count)
+            memcpy(out, p, count * sizeof(float));
+        uint32_t bad = 0;
+        for (size_t i = 0; i < count; i++) {
+            uint32_t b;
+            memcpy(&b, p + 4 * i, 4);
+            bad |= (b & 0x7f800000u) == 0x7f800000u;
+        }
+        if (unlikely(bad)) {
+            *reason = "non-finite value in tensor";
+            return IG_EPARSE;
+        }
+        return IG_OK;
+    }
+#endif
     unsigned size = ig_ad_dt_size(dt);
     for (size_t i = 0; i < count; i++, p += size) {
         uint64_t u = le(p, size);

@@ -22,7 +22,7 @@ static inline bool ig_ad_dt_is_float(enum ig_ad_dt d)
 float ig_ad_half_to_float(uint16_t h);
 float ig_ad_bf16_to_float(uint16_t h);
 /* <count> little-endian elements of <dt> at <p> -> float32. A non-finite value makes the
- * tensor malformed: returns IG_EPARSE with *reason. */
+ * tensor malformed: returns IG_EPARSE with *reason (<out> then holds no result). */
 int ig_ad_raw_to_f32(enum ig_ad_dt dt, const uint8_t *p, size_t count, float *out, const char **reason);
 static inline uint32_t ig_ad_le32(const uint8_t *p)
 {

@@ -346,6 +346,31 @@ static void malformed(void **st)
     txn(INFER, inference__model_infer_request__pack(&r3, reqbuf), 0, 200);
     assert_int_equal(decode(&why), IG_OK);
     assert_true(ev.flags & IG_EV_MALFORMED);
+    /* NaN, +inf or -inf anywhere in a raw FP32 tensor (first, middle, last value) */
+    static const uint32_t bad[] = { 0x7fc00000u, 0x7f800001u, 0xffc00000u, 0x7f800000u, 0xff800000u };
+    for (size_t b = 0; b < sizeof bad / sizeof *bad; b++)
+        for (int at = 0; at < 6; at++) {
+            float v[6] = { 1, 2, 3, 4, 5, 6 };
+            memcpy(&v[at], &bad[b], 4);
+            rr.data = (uint8_t *)v;
+            txn(INFER, inference__model_infer_request__pack(&r3, reqbuf), 0, 200);
+            assert_int_equal(decode(&why), IG_OK);
+            assert_true(ev.flags & IG_EV_MALFORMED);
+            assert_false(ev.flags & IG_EV_TENSOR);
+        }
+    /* every finite pattern next to them decodes bit for bit: -0, the largest finite, the
+     * smallest subnormal, the largest subnormal, the smallest normal (negative) */
+    static const uint32_t good[6] = { 0x80000000u, 0x7f7fffffu, 0x00000001u, 0x007fffffu,
+                                      0x80800000u, 0x3f800000u };
+    float v[6];
+    memcpy(v, good, sizeof v);
+    rr.data = (uint8_t *)v;
+    txn(INFER, inference__model_infer_request__pack(&r3, reqbuf), 0, 200);
+    assert_int_equal(decode(&why), IG_OK);
+    assert_false(ev.flags & IG_EV_MALFORMED);
+    assert_int_equal(ev.rows, 2);
+    assert_int_equal(ev.features, 3);
+    assert_memory_equal(ev.inputs, good, sizeof good);
 }
 
 int main(void)
