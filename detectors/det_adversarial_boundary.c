@@ -1470,10 +1470,7 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     h->newest_d2 = d2[(st->rows - 1) % slots];
     h->near_nnz = qn[nearest];
     h->near_first = qf[nearest];
-    for (uint32_t i = 0; i < n; i++)
-        if (qn[i] >= dense && (h->far_all < 0 || d2[i] > d2[h->far_all]))
-            h->far_all = (int)i;
-    h->far_d2 = h->far_all >= 0 ? d2[h->far_all] : 0.0f;
+    /* (h->far_all: in the candidates' pass below) */
 
     /* siblings: q moves one coordinate of its nearest earlier input b, and b already had
      * such a child along another coordinate (SimBA trying coordinate after coordinate
@@ -1546,10 +1543,22 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         coarse(q, rel_at(st, dim, (uint32_t)nearest), qe, dim)) {
         uint32_t bi = (uint32_t)nearest;
         const float *b = rel_at(st, dim, bi);
+        /* zero_comb()'s first coordinate, a superset first in float32 (as the parallelogram
+         * filter below): e = a - (2b - q) rounds twice (2b is exact) by at most 2^-24 of
+         * S = |q| + |a| + 2|b| each, so a pass there (|q + a - 2b| <= 4 ULP S + qtol +
+         * 1e-30) has |e| <= 6.01 ULP S + qtol + 1e-30 (S <= 1e37, else no filter) */
+        const double mq = fabs((double)q[0]) + 2.0 * fabs((double)b[0]),
+                     mt = 0.5 * qe * (1.0 + 1.0 + 2.0) * 1.0001 + 1e-30;
+        const float r0 = 2.0f * b[0] - q[0];
+        const bool mfilt = mq <= 1e37;
         for (uint32_t ai = 0; ai < n; ai++) {
             if (ai == bi || !qn[ai] || st->rel_row[ai] <= st->rel_row[bi])
                 continue;
-            if (zero_comb(q, rel_at(st, dim, ai), 1.0, b, -2.0, NULL, 0, qe, dim)) {
+            const float *a = rel_at(st, dim, ai);
+            if (mfilt && fabs((double)a[0]) <= 1e37 &&
+                (double)fabsf(a[0] - r0) > (6.01 * ULP * (mq + fabs((double)a[0])) + mt) * (1.0 + 0x1p-20))
+                continue;
+            if (zero_comb(q, a, 1.0, b, -2.0, NULL, 0, qe, dim)) {
                 h->synth = h->two = true;
                 h->coord = qn[bi] >= dense && dense >= 2 ? -1 : qf[bi];
                 h->anti = (int)ai;
@@ -1563,11 +1572,14 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
     int far = -1;   /* the fresh input farthest from q: its antipode when NES sends x + s u
                      * and x - s u around a centre it never sends */
     float cd[REL_NEAR];   /* d2 of each of cand (the insertion below reads them directly) */
+    int far_all = -1;     /* (h->far_all, in the same pass; a local: h's ints may alias qn) */
     for (uint32_t i = 0; i < n; i++) {
+        const float di = d2[i];
+        if (qn[i] >= dense && (far_all < 0 || di > d2[far_all]))
+            far_all = (int)i;
         if (!qn[i] || !fresh(st, i))
             continue;
         all[nall++] = i;
-        const float di = d2[i];
         if (far < 0 || di > d2[far])
             far = (int)i;
         uint32_t k = nc < REL_NEAR ? nc++ : REL_NEAR;
@@ -1584,6 +1596,8 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
         cand[k] = i;
         cd[k] = di;
     }
+    h->far_all = far_all;
+    h->far_d2 = far_all >= 0 ? d2[far_all] : 0.0f;
     uint32_t na = nc;   /* candidates for a: the nearest, and the farthest */
     if (far >= 0) {
         uint32_t k = 0;
@@ -3300,18 +3314,18 @@ static void rep_del(struct bd_cross *x, uint32_t hash)
     }
 }
 
-/* Entries of the XPROBE at <sl> whose fingerprint is <fp> and that are not stale
- * (xstale()): bit t for entry t; *stale: the stale ones. */
+/* Entries of the XPROBE at <sl>, a line of lane <lane>'s index, whose fingerprint is <fp>
+ * and that are not stale (xstale()): bit t for entry t; *stale: the stale ones. A lane's
+ * lines hold its own rows only (cross_match() indexes a row in its lane), so their ages
+ * are by that lane's count alone (xage() picks it by the row's bit 0: the same count). */
 static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xslot *sl,
-                                   uint32_t fp, uint32_t *stale)
+                                   uint32_t lane, uint32_t fp, uint32_t *stale)
 {
 #if BD_SSE2
     /* four 16-byte loads of two entries each; the fingerprints (even words) and rows (odd)
-     * of four entries gathered into a register each; xage() of each row by its lane's
-     * count (bit 0) */
+     * of four entries gathered into a register each */
     const __m128i f = _mm_set1_epi32((int)fp), zero = _mm_setzero_si128(),
-                  one = _mm_set1_epi32(1), l0 = _mm_set1_epi32((int)x->lrows[0]),
-                  l1 = _mm_set1_epi32((int)x->lrows[1]), m31 = _mm_set1_epi32(0x7fffffff),
+                  lr = _mm_set1_epi32((int)x->lrows[lane]), m31 = _mm_set1_epi32(0x7fffffff),
                   win = _mm_set1_epi32(XWIN - 1);
     const float *p = (const float *)(const void *)sl;
     uint32_t hit = 0, old = 0;
@@ -3319,8 +3333,6 @@ static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xsl
         __m128 a = _mm_load_ps(p + 8 * q), b = _mm_load_ps(p + 8 * q + 4);
         __m128i fps = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
         __m128i rows = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
-        __m128i odd = _mm_cmpeq_epi32(_mm_and_si128(rows, one), one);
-        __m128i lr = _mm_or_si128(_mm_and_si128(odd, l1), _mm_andnot_si128(odd, l0));
         __m128i age = _mm_and_si128(_mm_sub_epi32(lr, _mm_srli_epi32(rows, 1)), m31);
         __m128i st = _mm_or_si128(_mm_cmpeq_epi32(fps, zero), _mm_cmpgt_epi32(age, win));
         hit |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(fps, f))) << (4 * q);
@@ -3329,6 +3341,7 @@ static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xsl
     *stale = old;
     return hit & ~old;
 #else
+    (void)lane;
     uint32_t hit = 0, old = 0;
     for (uint32_t t = 0; t < XPROBE; t++) {
         hit |= (uint32_t)(sl[t].fp == fp) << t;
@@ -3336,6 +3349,34 @@ static inline uint32_t xprobe_live(const struct bd_cross *x, const struct bd_xsl
     }
     *stale = old;
     return hit & ~old;
+#endif
+}
+
+/* xprobe_live()'s return alone (cross_match()'s scan), the entries' rows into rw[]: an
+ * entry with fingerprint fp != 0 is not empty, so only its age is tested */
+static inline uint32_t xprobe_hits(const struct bd_cross *x, const struct bd_xslot *sl,
+                                   uint32_t lane, uint32_t fp, uint32_t *rw)
+{
+#if BD_SSE2
+    const __m128i f = _mm_set1_epi32((int)fp), lr = _mm_set1_epi32((int)x->lrows[lane]),
+                  m31 = _mm_set1_epi32(0x7fffffff), win = _mm_set1_epi32(XWIN - 1);
+    const float *p = (const float *)(const void *)sl;
+    uint32_t hit = 0;
+    for (uint32_t q = 0; q < XPROBE / 4; q++) {
+        __m128 a = _mm_load_ps(p + 8 * q), b = _mm_load_ps(p + 8 * q + 4);
+        __m128i fps = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+        __m128i rows = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+        __m128i age = _mm_and_si128(_mm_sub_epi32(lr, _mm_srli_epi32(rows, 1)), m31);
+        _mm_storeu_si128((__m128i *)(void *)(rw + 4 * q), rows);
+        hit |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(
+                   _mm_andnot_si128(_mm_cmpgt_epi32(age, win), _mm_cmpeq_epi32(fps, f)))) << (4 * q);
+    }
+    return hit;
+#else
+    uint32_t old;
+    for (uint32_t t = 0; t < XPROBE; t++)
+        rw[t] = sl[t].row;
+    return xprobe_live(x, sl, lane, fp, &old);
 #endif
 }
 
@@ -3364,20 +3405,18 @@ static uint32_t xhits(const struct bd_cross *x, const uint32_t *fp, uint32_t row
 }
 
 /* The first of the XPROBE entries at <sl> whose row is the oldest (xage()); all live. */
-static inline uint32_t xprobe_oldest(const struct bd_cross *x, const struct bd_xslot *sl)
+static inline uint32_t xprobe_oldest(const struct bd_cross *x, const struct bd_xslot *sl,
+                                     uint32_t lane)
 {
 #if BD_SSE2
-    /* xprobe_live()'s ages, four entries a register; their largest (ages are below 2^31:
-     * signed compares order them), then the first entry that has it */
-    const __m128i one = _mm_set1_epi32(1), l0 = _mm_set1_epi32((int)x->lrows[0]),
-                  l1 = _mm_set1_epi32((int)x->lrows[1]), m31 = _mm_set1_epi32(0x7fffffff);
+    /* xprobe_live()'s ages (lane <lane>'s line), four entries a register; their largest
+     * (ages are below 2^31: signed compares order them), then the first entry that has it */
+    const __m128i lr = _mm_set1_epi32((int)x->lrows[lane]), m31 = _mm_set1_epi32(0x7fffffff);
     const float *p = (const float *)(const void *)sl;
     __m128i age[XPROBE / 4];
     for (uint32_t q = 0; q < XPROBE / 4; q++) {
         __m128 a = _mm_load_ps(p + 8 * q), b = _mm_load_ps(p + 8 * q + 4);
         __m128i rows = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
-        __m128i odd = _mm_cmpeq_epi32(_mm_and_si128(rows, one), one);
-        __m128i lr = _mm_or_si128(_mm_and_si128(odd, l1), _mm_andnot_si128(odd, l0));
         age[q] = _mm_and_si128(_mm_sub_epi32(lr, _mm_srli_epi32(rows, 1)), m31);
     }
     _Static_assert(XPROBE == 8, "two registers of ages");
@@ -3393,6 +3432,7 @@ static inline uint32_t xprobe_oldest(const struct bd_cross *x, const struct bd_x
                   (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(age[1], mx))) << 4;
     return (uint32_t)__builtin_ctz(at);
 #else
+    (void)lane;
     uint32_t use = 0, oldest = xage(x, sl[0].row);
     for (uint32_t k = 1; k < XPROBE; k++) {
         uint32_t a = xage(x, sl[k].row);
@@ -3467,13 +3507,12 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     for (uint32_t j = 0; j < XS && !copy; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE));
         for (uint32_t l = 0; l < XL; l++) {
-            uint32_t old;
-            for (uint32_t hits = xprobe_live(x, &x->slot[l][i], fp[j], &old); hits;
+            uint32_t rw[XPROBE];
+            for (uint32_t hits = xprobe_hits(x, &x->slot[l][i], l, fp[j], rw); hits;
                  hits &= hits - 1) {
                 /* a live row (xprobe_live()) is the only one kept at its place; no
                  * branch on whether it is new (about half the hits are) */
-                uint32_t t = i + (uint32_t)__builtin_ctz(hits);
-                uint32_t row = x->slot[l][t].row, pos = xpos(row), c = x->vcnt[pos];
+                uint32_t row = rw[__builtin_ctz(hits)], pos = xpos(row), c = x->vcnt[pos];
                 vrow[nv] = row;
                 vpos[nv] = pos;
                 x->vcnt[pos] = (uint8_t)(c + 1);
@@ -3558,8 +3597,8 @@ static uint32_t cross_match(struct bd_cross *x, const uint32_t *fp, const float 
     for (uint32_t j = 0; j < XS; j++) {
         uint32_t i = (uint32_t)(ig_fnv1a_step(fp[j], j) & (XSLOTS - XPROBE)), use = i, old;
         /* the first free or stale entry, else the oldest (the first of equals) */
-        xprobe_live(x, &ls[i], fp[j], &old);
-        use = i + (old ? (uint32_t)__builtin_ctz(old) : xprobe_oldest(x, &ls[i]));
+        xprobe_live(x, &ls[i], lane, fp[j], &old);
+        use = i + (old ? (uint32_t)__builtin_ctz(old) : xprobe_oldest(x, &ls[i], lane));
         ls[use] = (struct bd_xslot){ fp[j], *id };
     }
     return sid;
