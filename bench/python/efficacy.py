@@ -740,14 +740,21 @@ def tables(results):
         f = a["findings"]
         ben.append(f"| {role}: {PATTERNS[role]} | {scen} | {a['clients']} | {a['queries']} | "
                    f"{f if f == 0 else '**%d**' % f} | {', '.join(sorted(a['names'])) or '-'} |")
-    nben = sum(a["findings"] for a in agg.values())
-    nfp = sum(1 for r in results if r["role"].split(":")[0] not in ATTACKS and r["findings"])
-    ncl = sum(1 for r in results if r["role"].split(":")[0] not in ATTACKS)
+    # explainers apart: their queries are an extraction query set by construction (KNOWN_GAPS)
+    ordinary = [r for r in results if r["role"].split(":")[0] not in ATTACKS and r["role"] not in EXPLAINERS]
+    expl = [r for r in results if r["role"] in EXPLAINERS]
+    nben = sum(r["findings"] for r in ordinary)
+    nfp = sum(1 for r in ordinary if r["findings"])
+    ncl = len(ordinary)
     natt = [r for r in results if r["role"].split(":")[0] in ATTACKS]
     ncaught = sum(1 for r in natt if caught(r))
     nmet = sum(1 for r in natt if judge(r)[1])
     nstuck = sum(1 for r in natt if not caught(r) and never_stepped(r))
-    summary = (f"Ordinary clients flagged: {nfp} of {ncl} ({nben} findings). Attackers caught by "
+    summary = (f"Ordinary clients flagged: {nfp} of {ncl} ({nben} findings)" +
+               (f"; explainers (LIME, Kernel SHAP against the endpoint, a known gap: their queries "
+                f"are an extraction query set) {sum(1 for r in expl if r['findings'])} of {len(expl)} "
+                f"({sum(r['findings'] for r in expl)} findings)" if expl else "") +
+               f". Attackers caught by "
                f"their family: {ncaught} of {len(natt)}; within the target: {nmet} of {len(natt)}." +
                (f" Of the {len(natt) - ncaught} not caught, {nstuck} never stepped (score-based "
                 f"searches whose every answer was saturated: nothing learned, nothing evaded)."
