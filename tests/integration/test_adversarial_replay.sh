@@ -50,8 +50,10 @@ bad=0
 # cancer) nor raise anything on them. digits:3:1:8: a busy client's imputed records joined
 # SimBA-over-64-addresses' stream in the view (10 busy rows per step of it): one was named a
 # distributed search and the search only at its 85th row (busy clients' rows now join no
-# cross stream unless their own stream found a search).
-for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digits:6:1:8 iris:5 \
+# cross stream unless their own stream found a search). iris:3: a quantised sensor's one-step
+# flicker (sensor_q) was flagged there until session 21's lattice rule. Not here: iris:0, whose
+# ART HopSkipJump behind 1 % noise is never caught (before session 21 too; a known gap).
+for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digits:6:1:8 iris:5 iris:3 \
             iris:6:1:8 digits:5:4:8 digits:3:1:8; do
     ds=${spec%%:*} rest=${spec#*:} seed=${rest%%:*} up=1 raw= crowd=0
     [ "$rest" = "$seed" ] || { up=${rest#*:}; [ "${up#*:}" = "$up" ] || crowd=${up#*:}; up=${up%%:*}; }
