@@ -190,10 +190,11 @@ static const uint32_t cv_scan_len[CV_SCANS] = { CV_BURST, 32, CV_WIN };
 /* A client's last <cap> distinct samples (sampled features / reference sd), a ring, grown
  * on demand: row-major in <small> up to CV_SMALL rows (2, 4, 8, 16), then in a blocked set
  * (kernels.h) that doubles up to <cap>. Ring slot i is row i of either store. */
-struct cv_hist {              /* 72 B: every judged client has one */
+struct cv_hist {              /* 80 B: every judged client has one */
     uint32_t n, head, cap;
     uint32_t room;            /* rows allocated: the row-major store while <= CV_SMALL */
     uint32_t wild;            /* stored rows with a coordinate beyond +-CV_TAME */
+    uint32_t hints;           /* the repeat table's hints (seen_hint) since it was built */
     uint16_t nfeat;           /* <= CV_FEAT */
     uint8_t  npivot;          /* with the set: pivots (<= IG_SEG_PIVOTS) */
     bool     seen_live;       /* the repeat table is kept (since the client's first repeat) */
@@ -672,18 +673,22 @@ static bool one_edit(const float *z, const float *a, uint32_t nf)
 }
 
 /* The reference judgement of distinct sample z (nf values in reference sd units) against
- * the history: -1 = a repeat of an earlier sample (within 0.1 sd RMS), 1 = it lies on a
- * segment between one of its 3 nearest earlier samples and another earlier sample, 0 =
- * neither. Every row, every pair: 4 x history x nf flops. */
-static int judge_ref(const struct cv_hist *h, const float *z, float tol2)
+ * the history: -1 = a repeat of an earlier sample (within 0.1 sd RMS; *near, when not NULL,
+ * = the slot of the nearest row), 1 = it lies on a segment between one of its 3 nearest
+ * earlier samples and another earlier sample, 0 = neither. Every row, every pair: 4 x
+ * history x nf flops. */
+static int judge_ref(const struct cv_hist *h, const float *z, float tol2, uint32_t *near)
 {
     const uint32_t nf = h->nfeat;
     uint32_t best[3] = { 0, 0, 0 }, nb = 0;
     float bd[3] = { INFINITY, INFINITY, INFINITY }, tmp[CV_FEAT], at[CV_FEAT], u[CV_FEAT];
     for (uint32_t i = 0; i < h->n; i++)
         near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nb);
-    if (nb && bd[0] <= 0.01f * nf)
+    if (nb && bd[0] <= 0.01f * nf) {
+        if (near)
+            *near = best[0];
         return -1;   /* within 0.1 sd RMS: the same record again */
+    }
     if (nb && one_edit(z, hist_row(h, best[0], at), nf))
         return -2;
     for (uint32_t k = 0; k < nb && h->n >= 8; k++) {
@@ -753,7 +758,7 @@ static size_t fast_work(uint32_t n)
  *    The few left go through on_segment.
  * Cost: 4 x history x nf multiply-adds in the kernels, their filters in registers, bit
  * masks out. */
-static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float *w)
+static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float *w, uint32_t *near)
 {
     const uint32_t nf = h->nfeat, n = h->n, nblk = (n + 15) / 16;
     const float *nb = hist_norm(h);
@@ -791,8 +796,10 @@ static int judge_fast(const struct cv_hist *h, const float *z, float tol2, float
     for (uint32_t i = resume; i < n; i++)
         if (bits[i / 16] >> (i % 16) & 1)
             near3(dist2(z, hist_row(h, i, tmp), nf), i, bd, best, &nbest);
-    if (nbest && bd[0] <= 0.01f * nf)
+    if (nbest && bd[0] <= 0.01f * nf) {
+        *near = best[0];
         return -1;
+    }
     /* the nearest rows: from the candidates' copies when they are there */
     float at[3][CV_FEAT], u[3][CV_FEAT];
     const float *q[3];
@@ -949,9 +956,17 @@ static void seen_del(struct cv_hist *h, uint32_t slot, uint32_t hash)
     t[i] = 0;
 }
 
-/* The table anew (a new set, or one grown: its size follows the set's cap) */
+/* Whether the table, with <more> entries more, would hold over 3/4 of its 2 x cap entries
+ * (rows and hints: seen_hint) */
+static inline bool seen_full(const struct cv_hist *h, uint32_t more)
+{
+    return (uint64_t)h->n + h->hints + more > 3 * (uint64_t)h->set.cap / 2;
+}
+
+/* The table anew (a new set, or one grown: its size follows the set's cap); hints dropped */
 static void seen_build(struct cv_hist *h)
 {
+    h->hints = 0;
     if (!seen_on(h))
         return;
     float row[CV_FEAT];
@@ -962,19 +977,46 @@ static void seen_build(struct cv_hist *h)
     }
 }
 
-/* True when a row of the history has z's bits (<hash> = row_hash(z)). */
+/* True when an entry under z's tag (<hash> = row_hash(z)) leads to a row of the history
+ * with z's bits, or to one within the repeat distance of z (judge_ref's first test, the
+ * same float sum: such a row makes z a repeat whatever the other rows are). The second is
+ * how a hint (seen_hint) answers; an entry whatever its origin (a hint whose row has left
+ * the ring since, two rows' hashes alike) proves nothing more than the row it leads to. */
 static bool seen_find(const struct cv_hist *h, const float *z, uint32_t hash)
 {
     const uint32_t *t = hist_seen(h);
+    const uint32_t nf = h->nfeat;
     float row[CV_FEAT];
     for (uint32_t i = seen_home(h, hash); t[i]; i = seen_next(h, i)) {
         if ((t[i] ^ hash) >> 16)
             continue;
         ig_vsplit_get(&h->set, (t[i] & 0xffffu) - 1, row);
-        if (!memcmp(row, z, h->nfeat * sizeof(float)))
+        if (!memcmp(row, z, nf * sizeof(float)) || dist2(z, row, nf) <= 0.01f * nf)
             return true;
     }
     return false;
+}
+
+/* A hint: z (<hash> = row_hash(z)), found by a search within the repeat distance of the
+ * row in ring slot <near> but not stored (a repeat never is), gets an entry under its own
+ * tag leading to that row, so that the next time the client sends z's bits the lookup
+ * answers (seen_find) where a search did. A record sent again and again that is a near
+ * repeat of a stored row, not that row (a camera's frame, a re-scored record within 0.1
+ * sd of an earlier one): x20, the iris capture copied 20 times, searched ~42,000 such rows
+ * again in every copy. Hints are not removed when their row leaves the ring (seen_find
+ * checks the row it finds). Rows and hints together fill at most 3/4 of the 2 x cap
+ * entries (seen_full); past that the table is built anew from the rows alone (at most
+ * cap entries: a row always finds a free one). */
+static void seen_hint(struct cv_hist *h, uint32_t near, const float *z, uint32_t hash)
+{
+    float row[CV_FEAT];
+    ig_vsplit_get(&h->set, near, row);
+    if (!memcmp(row, z, h->nfeat * sizeof(float)))
+        return;   /* z's bits are that row's: its own entry answers */
+    if (seen_full(h, 1))
+        seen_build(h);
+    seen_add(h, near, hash);
+    h->hints++;
 }
 
 /* Writes z (its hash, when the set has a table) into ring slot <at> (<replace>: over an
@@ -998,7 +1040,9 @@ static void hist_put(struct cv_hist *h, uint32_t at, const float *z, bool replac
         ig_vsplit_put(&h->set, at, z);
         hist_norm(h)[at] = sq(z, h->nfeat);
         hist_pivot(h, at, z, hist_norm(h)[at]);
-        if (seen)
+        if (seen && seen_full(h, 0))
+            seen_build(h);   /* the rows alone, this one with them */
+        else if (seen)
             seen_add(h, at, hash);
     }
 }
@@ -1127,14 +1171,15 @@ static int interp_judge(struct cv_global *g, const struct cv_model *m, struct cv
     const bool hashed = seen_on(h);
     uint32_t hash = hashed ? row_hash(z, h->nfeat) : 0;
     if (hashed && g->p.search == 0 && ig_row_finite(z, h->nfeat) && seen_find(h, z, hash)) {
-        IG_ASSERT_HOT(judge_ref(h, z, tol2) == -1);
+        IG_ASSERT_HOT(judge_ref(h, z, tol2, NULL) == -1);
         atomic_fetch_add_explicit(&g->samples, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&g->repeats, 1, memory_order_relaxed);
         return -1;
     }
     bool fast = dz && g->p.search == 0 && !hist_small(h) && h->wild == 0 && tame(z, h->nfeat);
-    int r = fast ? judge_fast(h, z, tol2, dz) : judge_ref(h, z, tol2);
-    IG_ASSERT_HOT(!fast || r == judge_ref(h, z, tol2));   /* debug builds check every sample */
+    uint32_t near = 0;   /* a repeat's nearest row */
+    int r = fast ? judge_fast(h, z, tol2, dz, &near) : judge_ref(h, z, tol2, &near);
+    IG_ASSERT_HOT(!fast || r == judge_ref(h, z, tol2, NULL));   /* debug builds check every sample */
     atomic_fetch_add_explicit(&g->samples, 1, memory_order_relaxed);
     if (r != 0)
         atomic_fetch_add_explicit(r < 0 ? &g->repeats : &g->interpolated, 1, memory_order_relaxed);
@@ -1142,6 +1187,8 @@ static int interp_judge(struct cv_global *g, const struct cv_model *m, struct cv
         h->seen_live = true;   /* the client repeats records: look them up from now on */
         seen_build(h);
     }
+    if (r == -1 && seen_on(h) && g->p.search == 0)
+        seen_hint(h, near, z, hashed ? hash : row_hash(z, h->nfeat));
     if (r < 0)
         return r;
     /* a refused growth keeps the ring at the size it has */

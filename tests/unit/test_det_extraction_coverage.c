@@ -861,7 +861,11 @@ static void test_imputed_records_quiet(void **state)
  * condition: mixup with t all over [0, 1] (t = 0.1 and 0.9 are edges), noise around the
  * residual bound, steps around the smallest step, exact and near repeats, values beyond
  * the pruned path's range (judged exhaustively), a history that grows through every size
- * and wraps (history 40: not a multiple of the kernels' blocks). */
+ * and wraps (history 40: not a multiple of the kernels' blocks). <resend> > 0: that many
+ * records, then near copies of them (within the repeat distance, never right after their
+ * record), sent again and again as replay_x20 does, a tenth of the rows new records: the
+ * repeat table's hints (seen_hint) answer, and as new rows turn the ring over, some lead
+ * to rows that have left it. */
 static void counters(void *g, uint64_t out[3])
 {
     struct ig_det_counter c[IG_DET_MAX_COUNTERS];
@@ -877,7 +881,7 @@ static void counters(void *g, uint64_t out[3])
     }
 }
 
-static void search_case(uint32_t d, const char *history, int rows)
+static void search_case(uint32_t d, const char *history, int rows, int resend)
 {
     char yaml[256], err[256];
     void *g[2], *m[2];
@@ -897,15 +901,22 @@ static void search_case(uint32_t d, const char *history, int rows)
     for (int k = 0; k < 2; k++)
         for (int c = 0; c < NC; c++)
             cl[k][c] = client_new();
-    static float past[4096][128];
+    static float past[4096][128], rec[400][128];
     float x[128];
     int np = 0;
+    for (int i = 0; i < resend; i++) {   /* records, and their near copies at resend + i */
+        natural(rec[i]);
+        for (uint32_t f = 0; f < dim; f++)
+            rec[resend + i][f] = rec[i][f] + (float)(0.02 * spread * nrand());
+    }
     uint64_t a[3], b[3];
     memset(&sink, 0, sizeof(sink));
     for (int q = 0; q < rows; q++) {
         int who = q % NC;
         double u = urand();
-        if (q < 1200 || np < 8 || u < 0.15) {
+        if (resend && q >= 1200 && u >= 0.1) {
+            memcpy(x, rec[(q - 1200) % (2 * resend)], sizeof x);   /* records, copies, again */
+        } else if (q < 1200 || np < 8 || u < 0.15) {
             natural(x);                                    /* records */
         } else if (u < 0.25) {
             memcpy(x, past[(int)(urand() * np)], sizeof x); /* a repeat, or nearly */
@@ -942,7 +953,10 @@ static void search_case(uint32_t d, const char *history, int rows)
     counters(g[0], a);
     print_message("d=%u history %s: %llu samples, %llu repeats, %llu interpolations, equal\n", d,
                   history, (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2]);
-    assert_true(a[0] > (uint64_t)rows / 2 && a[1] > 20 && a[2] > 20);   /* every outcome seen */
+    if (resend)   /* most rows after the first rounds repeat a record */
+        assert_true(a[1] > (uint64_t)(rows - 1200) / 4);
+    else          /* every outcome seen */
+        assert_true(a[0] > (uint64_t)rows / 2 && a[1] > 20 && a[2] > 20);
     for (int k = 0; k < 2; k++) {
         global = g[k], model = m[k];
         for (int c = 0; c < NC; c++)
@@ -958,9 +972,12 @@ static void test_pruned_search_equals_exhaustive(void **state)
 {
     (void)state;
     rs = 4242;
-    search_case(64, "512", 5000);
-    search_case(13, "40", 3000);
-    search_case(784 / 8, "100", 3000);
+    search_case(64, "512", 5000, 0);
+    search_case(13, "40", 3000, 0);
+    search_case(784 / 8, "100", 3000, 0);
+    search_case(4, "512", 5200, 200);
+    search_case(13, "40", 3200, 60);
+    search_case(64, "100", 3200, 100);
 }
 
 /* What-if and sensitivity analyses (iris, s8: flagged once the other clients' median OOD
