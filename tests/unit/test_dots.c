@@ -16,6 +16,7 @@
 #include <inferguard/base.h>
 #include <inferguard/cpu.h>
 #include "kernels/kernels.h"
+#include "kernels/dots_body.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 static double urand(void)
@@ -397,11 +398,91 @@ static void test_cov_pairs_every_path(void **state)
     assert_true(met > 50 && flagged < rows / 4);   /* both outcomes, and the filter prunes */
 }
 
+/* The AVX2 searches keep the scalar body's arithmetic (dots_body.h) operation for operation:
+ * on the same dot products (the AVX2 table's own) every estimate d, candidate bit and pair
+ * bit is the body's, bit for bit, for widths and counts around the 16-row blocks (full
+ * blocks in registers, the partial last block as the body does it), rows planted near z and
+ * on its segments, ties, and zeros of both signs. Without AVX2 on this CPU there is nothing
+ * to compare (the tests above check each path this CPU has). */
+static void test_cov_avx2_is_the_body(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *all[4], *avx2 = NULL;
+    int nt = ig_kern_all(all);
+    for (int t = 0; t < nt; t++)
+        if (!strcmp(all[t]->name, "avx2"))
+            avx2 = all[t];
+    if (!avx2) {   /* as the tests above, the paths this CPU has: no AVX2, nothing to compare */
+        print_message("no AVX2 table on this CPU\n");
+        return;
+    }
+    const uint32_t dims[] = { 1, 2, 3, 4, 8, 13, 32 };
+    const uint32_t counts[] = { 1, 5, 15, 16, 17, 31, 32, 33, 100, 512 };
+    static float d1[512], d2[512], w1[4 * 512], w2[4 * 512];
+    static uint16_t c1[32], c2[32], m1[4 * 32], m2[4 * 32];
+    uint64_t bits = 0;
+    for (int round = 0; round < 6; round++)
+        for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++)
+            for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
+                struct cov_case c;
+                cov_make(&c, dims[di], counts[ci], round % 2 ? 0.3 : 3);
+                const uint32_t n = c.n, dim = c.dim, nblk = (n + 15) / 16;
+                if (round >= 4)   /* the rows near z all in one lane: its three smallest decide */
+                    for (uint32_t i = 0; i < n; i++) {
+                        float *y = c.rows + (size_t)i * dim;
+                        for (uint32_t f = 0; f < dim; f++)
+                            y[f] = i % 16 == 5 ? c.z[f] + (float)(0.05 * (2 * urand() - 1))
+                                               : (float)(3 * (2 * urand() - 1));
+                        ig_vsplit_put(&c.s, i, y);
+                        c.nb[i] = ig_vsplit_aux(&c.s)[i] = sqf(y, dim);
+                    }
+                if (round == 2 || round == 3)   /* repeated rows (equal estimates) and signed zeros */
+                    for (uint32_t i = 0; i < n; i++) {
+                        float *y = c.rows + (size_t)i * dim;
+                        if (i % 3 == 1)
+                            memcpy(y, c.rows, dim * sizeof(float));
+                        if (i % 4 == 2)
+                            for (uint32_t f = 0; f < dim; f++)
+                                y[f] = f % 2 ? -0.0f : 0.0f;
+                        ig_vsplit_put(&c.s, i, y);
+                        c.nb[i] = ig_vsplit_aux(&c.s)[i] = sqf(y, dim);
+                    }
+                const float est = 1e-4f + IG_VSPLIT_EPS;
+                /* the body on the AVX2 table's own dot products */
+                ig_cov_near_body(avx2->dots_split, &c.s, c.z, c.zz, c.nb, est, d1, c1);
+                avx2->cov_near(&c.s, c.z, c.zz, c.nb, est, d2, c2);
+                assert_memory_equal(d1, d2, n * sizeof(float));
+                assert_memory_equal(c1, c2, nblk * sizeof(uint16_t));
+                const float *q[IG_DOTS_MAXQ];
+                struct ig_seg_query sq[IG_DOTS_MAXQ];
+                for (uint32_t k = 0; k < IG_DOTS_MAXQ; k++) {
+                    q[k] = c.rows + (size_t)((k * 7) % n) * dim;
+                    float uu = 0;
+                    for (uint32_t f = 0; f < dim; f++)
+                        uu += (c.z[f] - q[k][f]) * (c.z[f] - q[k][f]);
+                    sq[k] = (struct ig_seg_query){ c.zz, c.nb[(k * 7) % n], uu, 0.25f * dim * 0.9999f,
+                                                   (round % 2 ? 0.5f : 0.0225f) * dim * 1.0001f,
+                                                   1e-4f + 1.5f * IG_VSPLIT_EPS, NULL };
+                }
+                for (uint32_t nq = 1; nq <= IG_DOTS_MAXQ; nq++) {
+                    unsigned a1 = ig_cov_pairs_body(avx2->dots_split, &c.s, q, nq, c.nb, d1, sq, w1, m1);
+                    unsigned a2 = avx2->cov_pairs(&c.s, q, nq, c.nb, d2, sq, w2, m2);
+                    assert_int_equal(a1, a2);
+                    assert_memory_equal(m1, m2, nq * nblk * sizeof(uint16_t));
+                    for (uint32_t b = 0; b < nq * nblk; b++)
+                        bits += (uint64_t)__builtin_popcount(m1[b]);
+                }
+                cov_free(&c);
+            }
+    assert_true(bits > 0);   /* some pairs pass the filter: the comparison sees both outcomes */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cov_near_every_path),
         cmocka_unit_test(test_cov_pairs_every_path),
+        cmocka_unit_test(test_cov_avx2_is_the_body),
         cmocka_unit_test(test_split_exact_and_within_bound),
         cmocka_unit_test(test_split_every_pattern_back),
     };
