@@ -1,7 +1,8 @@
 /* Private to dots*.c: extraction.coverage's searches (struct ig_kern_ops, cov_near and
- * cov_pairs) as one C body that the scalar and AVX2 files compile for their instruction
- * set over their own dot products (dots_avx512.c fuses the same steps). The margins are
- * explained in det_extraction_coverage.c (judge_fast). */
+ * cov_pairs) as one C body, the scalar path; dots_avx2.c runs the same per-row steps eight
+ * lanes at a time, operation for operation (test_dots compares them bit for bit), and
+ * dots_avx512.c fuses the same steps. The margins are explained in
+ * det_extraction_coverage.c (judge_fast). */
 #ifndef IG_DOTS_BODY_H
 #define IG_DOTS_BODY_H
 
