@@ -42,22 +42,12 @@ grep -q '"level":"debug","component":"findings","msg":"suppressed adversarial.bo
 
 # the daemon: the same traffic as KServe's payload logger mirrors it (the client's address in
 # ce-metadata), /metrics read while it runs
-"$IG_BIN" run -c "$WORK/sup.yaml" --rules "$IG_SRC/rules" --cloudevents 127.0.0.1:0 --listen 127.0.0.1:0 \
-    --findings "$WORK/f2.jsonl" 2> "$WORK/r2.err" &
-RUN_PID=$!; BG_PIDS+=($RUN_PID)
-wait_for "$WORK/r2.err" "receiving CloudEvents on" 30
-sleep 1.5   # the run's first timer tick, before the first event (test_cloudevents_e2e.sh)
-PORT=$(sed -n 's/.*receiving CloudEvents on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/r2.err")
-MPORT=$(sed -n 's/.*\/metrics \/reports on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/r2.err")
-[ -n "$PORT" ] && [ -n "$MPORT" ] || fail "no ports in: $(cat "$WORK/r2.err")"
+start_ce_run "$WORK/r2.err" -c "$WORK/sup.yaml" --rules "$IG_SRC/rules" --findings "$WORK/f2.jsonl"
 $PY "$IG_SRC/tests/tools/ce_sender.py" --port "$PORT" --sourceip "$WORK/demo.pcap" > /dev/null || fail "ce_sender"
 # the boundary walker's findings come while the events arrive; its entry's count is there once
 # the run has ticked (at most about 1 s behind with one worker)
 for _ in $(seq 100); do
-  $PY - "$MPORT" > "$WORK/metrics.txt" <<'PY' || true
-import sys, urllib.request
-sys.stdout.write(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
-PY
+  scrape_metrics "$WORK/metrics.txt" || true
   grep -q '^inferguard_findings_suppressed_by_entry_total{entry="1"} [1-9]' "$WORK/metrics.txt" && break
   sleep 0.3
 done

@@ -30,20 +30,8 @@ printf 'findings:\n  suppress:\n    - {analytic: leakage.*, source: "2001:db8::/
 "$IG_BIN" analyze --rules "$IG_SRC/rules" --findings "$WORK/f0.jsonl" "$WORK/both.pcap" 2> "$WORK/a0.err" \
     || fail "analyze: $(tail -3 "$WORK/a0.err")"
 
-"$IG_BIN" run -c "$WORK/sup.yaml" --rules "$IG_SRC/rules" --cloudevents 127.0.0.1:0 --listen 127.0.0.1:0 \
-    --findings "$WORK/f1.jsonl" 2> "$WORK/r1.err" &
-RUN_PID=$!; BG_PIDS+=($RUN_PID)
-wait_for "$WORK/r1.err" "receiving CloudEvents on" 30
-sleep 1.5   # the run's first timer tick, before the first event (test_cloudevents_e2e.sh)
-PORT=$(sed -n 's/.*receiving CloudEvents on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/r1.err")
-MPORT=$(sed -n 's/.*\/metrics \/reports on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/r1.err")
-[ -n "$PORT" ] && [ -n "$MPORT" ] || fail "no ports in: $(cat "$WORK/r1.err")"
-metrics() {
-  $PY - "$MPORT" > "$WORK/metrics.txt" <<'PY'
-import sys, urllib.request
-sys.stdout.write(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
-PY
-}
+start_ce_run "$WORK/r1.err" -c "$WORK/sup.yaml" --rules "$IG_SRC/rules" --findings "$WORK/f1.jsonl"
+metrics() { scrape_metrics "$WORK/metrics.txt"; }
 # every event of the first hour through detection before the list changes
 $PY "$IG_SRC/tests/tools/ce_sender.py" --port "$PORT" --sourceip --report "$WORK/s1.json" "$WORK/hour1.pcap" \
     > /dev/null || fail "ce_sender, first hour"

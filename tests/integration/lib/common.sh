@@ -58,3 +58,24 @@ wait_for() {
   tail -5 "$1" 2>/dev/null | sed 's/^/  | /' >&2
   fail "timed out waiting for '$2' in $1"
 }
+# start_ce_run ERRFILE [ARGS...]: `inferguard run --cloudevents 127.0.0.1:0 --listen 127.0.0.1:0
+# ARGS` in the background, its stderr in ERRFILE; sets RUN_PID, PORT (CloudEvents) and MPORT
+# (/metrics), once past the run's first timer tick (it must come before the first event of a
+# replay of past traffic: test_cloudevents_e2e.sh).
+start_ce_run() {
+  local err=$1; shift
+  "$IG_BIN" run --cloudevents 127.0.0.1:0 --listen 127.0.0.1:0 "$@" 2> "$err" &
+  RUN_PID=$!; BG_PIDS+=($RUN_PID)
+  wait_for "$err" "receiving CloudEvents on" 30
+  sleep 1.5
+  PORT=$(sed -n 's/.*receiving CloudEvents on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$err")
+  MPORT=$(sed -n 's/.*\/metrics \/reports on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$err")
+  [ -n "$PORT" ] && [ -n "$MPORT" ] || fail "no ports in: $(cat "$err")"
+}
+# scrape_metrics FILE: the running daemon's /metrics (MPORT) into FILE; status 1 if unreachable.
+scrape_metrics() {
+  /usr/bin/python3 - "$MPORT" > "$1" <<'PY'
+import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
+PY
+}
