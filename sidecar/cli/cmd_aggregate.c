@@ -32,6 +32,7 @@
 #include "fleet/aggregate.h"
 #include "fleet/event_mp.h"
 #include "fleet/told.h"
+#include "findings/suppress.h"
 
 static void usage(FILE *out)
 {
@@ -74,12 +75,48 @@ static void usage(FILE *out)
         "  -q, --quiet / -v, --verbose\n"
         "  -h, --help               this text\n\n"
         "Stops on SIGINT/SIGTERM (or --until-idle): waiting events are inspected, offsets\n"
-        "committed, findings flushed, then a summary on stderr.\n"
+        "committed, findings flushed, then a summary on stderr. SIGHUP reads the config\n"
+        "file's findings.suppress list again (an invalid list is refused, the running one kept).\n"
         "exit codes: 0 ok, 1 runtime failure (Kafka), 2 usage, 3 configuration or rules\n");
 }
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_stop, g_hup;
 static void on_signal(int sig) { (void)sig; g_stop = 1; }
+static void on_hup(int sig) { (void)sig; g_hup = 1; }
+
+/* SIGHUP: the configuration file's findings.suppress list read again and checked as at
+ * start; a valid list replaces the running one (and <cfg>'s copy, which the summary names),
+ * an invalid one is refused with one error line. The rest of the file is read at start only. */
+static void suppress_reread(struct ig_fleet_agg *agg, const char *path, struct ig_config *cfg)
+{
+    if (!path) {
+        IG_LOG_WARN("reload", "SIGHUP: no configuration file (-c) to read findings.suppress from");
+        return;
+    }
+    char err[512];
+    struct ig_config *fresh = malloc(sizeof *fresh);
+    struct ig_suppressor *sup = NULL;
+    if (!fresh) {
+        snprintf(err, sizeof err, "out of memory");
+    } else {
+        ig_config_defaults(fresh);
+        char why[400];
+        if (ig_config_load(path, fresh, why, sizeof why) < 0)
+            snprintf(err, sizeof err, "config: %s", why);
+        else
+            sup = ig_suppressor_new(fresh, err, sizeof err);
+    }
+    if (!sup) {
+        IG_LOG_ERROR("reload", "findings.suppress not read again, the running list kept: %s", err);
+        free(fresh);
+        return;
+    }
+    ig_fleet_agg_replace_suppress(agg, sup);
+    memcpy(cfg->suppress, fresh->suppress, sizeof fresh->suppress);
+    cfg->n_suppress = fresh->n_suppress;
+    IG_LOG_INFO("reload", "findings.suppress read again from %s: %u entries", path, (unsigned)fresh->n_suppress);
+    free(fresh);
+}
 
 static uint64_t wall_ms(void)
 {
@@ -745,6 +782,7 @@ int ig_cmd_aggregate(int argc, char **argv)
     r.told = &told;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_hup);
     if (fcfg.kafka_brokers[0])
         ig_fleet_agg_told_known(agg);
     if (fcfg.kafka_brokers[0] && told_open(&told, &cfg, cfg.kafka_topic, &r, err, sizeof err) != IG_OK) {
@@ -782,6 +820,10 @@ int ig_cmd_aggregate(int argc, char **argv)
     uint64_t bad = 0, first_us = 0, last_us = 0, first_wall = 0, last_wall = 0, got = 0;
     int owner_busy = 0;
     while (!g_stop) {
+        if (g_hup) {
+            g_hup = 0;
+            suppress_reread(agg, o.config_path, &fcfg);   /* the findings stage's, which the summary names */
+        }
         rd_kafka_message_t *m = rd_kafka_consumer_poll(r.rk, owner_busy ? 0 : 50);
         uint64_t now = mono_us(), tl = now;
         ig_fleet_agg_clock(agg, wall_ms() * 1000);

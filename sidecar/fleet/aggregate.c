@@ -1065,6 +1065,11 @@ void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out)
     }
 }
 
+void ig_fleet_agg_replace_suppress(struct ig_fleet_agg *a, struct ig_suppressor *s)
+{
+    ig_findings_replace_suppress(a->findings, s);
+}
+
 const struct ig_fleet_stats *ig_fleet_agg_stats(const struct ig_fleet_agg *a) { return &a->st; }
 
 void ig_fleet_agg_free(struct ig_fleet_agg *a)

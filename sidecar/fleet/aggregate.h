@@ -143,6 +143,11 @@ void ig_fleet_agg_flush(struct ig_fleet_agg *a, int timeout_ms);
  * sinks closed. Then the summary. */
 void ig_fleet_agg_finish(struct ig_fleet_agg *a);
 void ig_fleet_agg_summary(const struct ig_fleet_agg *a, FILE *out);
+/* findings.suppress read again (SIGHUP): the compiled list (findings/suppress.h, owned from
+ * now on) replaces the one of the findings stage this member's aggregators share, from the
+ * next fleet finding on (ig_findings_replace_suppress). */
+struct ig_suppressor;
+void ig_fleet_agg_replace_suppress(struct ig_fleet_agg *a, struct ig_suppressor *s);
 const struct ig_fleet_stats *ig_fleet_agg_stats(const struct ig_fleet_agg *a);
 void ig_fleet_agg_free(struct ig_fleet_agg *a);
 
