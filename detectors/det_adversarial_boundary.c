@@ -189,6 +189,10 @@ struct bd_state {
     /* halving chain: consecutive rows whose step is +-half the step before (binary search) */
     uint32_t halv_run;        /* consecutive halving rows ending at the last row */
     uint32_t halv_rev;        /* bit k: the halving step k rows ago reversed direction */
+    bool     halv_narrow;     /* the last row's halving step was a narrow line's (halving_step) */
+    bool     halv_cand, halv_crev;   /* the last row was a narrow halving step not yet shown
+                                      * a line's (struct hv_narrow), turning back */
+    float    halv_ctop, halv_cr2;    /* its narrow_third() and matched residue sum */
     bool     halv_hold;       /* the next row's last two are no consecutive steps (a cross
                                * stream took a bisection's far end just before it) */
     /* greedy descent: per slot (REL_N) the answer's probability mass off the row's label
@@ -1899,6 +1903,52 @@ static bool halving_residues(const float *q, const float *p1, const float *p2, c
     return false;
 }
 
+/* A halving step whose participation ratio is below 1.5 (one coordinate dominates it) is
+ * still a line through the input space, not a slider, when min(3, dim) coordinates move
+ * beyond the noise. Returns the square of the min(3, dim)-th largest move of p1 - p2 in the
+ * model's scale (moves under 4 decimal steps count as none; 0 when fewer coordinates are
+ * kept), and in *m the coordinates kept. A slider (a user bisecting one feature, a what-if
+ * tool) moves its other coordinates by nothing or by noise only. On few features a random
+ * line (HopSkipJump's start against a uniform draw) has a participation ratio below 1.5
+ * about as often as not. */
+static double narrow_third(const float *p1, const float *p2, const float *inv, double qe,
+                           bool lattice, uint32_t dim, uint32_t *m)
+{
+    double top[3] = { 0, 0, 0 };   /* the 3 largest squared moves */
+    *m = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double w = inv ? inv[k] : 1.0;
+        if (lattice && qe * w > 0.25)
+            continue;
+        (*m)++;
+        double z = ((double)p1[k] - p2[k]) * w, z2 = z * z;
+        if (z2 < 16.0 * qe * qe * w * w)   /* under 4 decimal steps: not moving */
+            continue;
+        if (z2 > top[0]) {
+            top[2] = top[1], top[1] = top[0], top[0] = z2;
+        } else if (z2 > top[1]) {
+            top[2] = top[1], top[1] = z2;
+        } else if (z2 > top[2]) {
+            top[2] = z2;
+        }
+    }
+    uint32_t need = dim < 3 ? dim : 3;
+    return *m >= need ? top[need - 1] : 0.0;
+}
+
+/* the pooled test of a narrow halving step's line (halving_step): 25 = 5x the residue's RMS
+ * per coordinate */
+#define NARROW_K2 25.0
+
+/* A narrow halving step (halving_step) not yet shown to be a line's: its numbers, for the
+ * next row to pool with (halv_cand in the client's state). */
+struct hv_narrow {
+    bool cand;     /* this row is one */
+    bool joins;    /* the row before was one and this row showed their line: it joins the chain */
+    bool rev;      /* its step turned back */
+    float top, r2; /* narrow_third() and its matched residue sum */
+};
+
 /* ---- halving chains: a binary search seen through noise or rounding ----
  * A binary search for the decision boundary (HopSkipJump, Boundary attack, Sign-OPT, RayS,
  * OPT) sends midpoints: each step is half the one before, along the same line, on toward
@@ -1910,9 +1960,11 @@ static bool halving_residues(const float *q, const float *p1, const float *p2, c
  * ramp keeps its step, a reading settling on a new value (first-order response) shrinks
  * its steps but never turns back, a slider moves one coordinate. Measured in the model's
  * scale; coordinates the client's rounding leaves without resolution (a step of a quarter
- * of their spread or more) are left out. Returns +1 (same direction), -1 (turned back), 0. */
+ * of their spread or more) are left out. Returns +1 (same direction), -1 (turned back), 0;
+ * +-2 for a step one coordinate dominates, on a line narrow_third() showed (below). */
 static int halving_step(const struct bd_params *p, const struct bd_state *st, const float *q,
-                        float qq, uint32_t dim, const float *inv, uint64_t key)
+                        float qq, uint32_t dim, const float *inv, uint64_t key,
+                        struct hv_narrow *nw)
 {
     if (st->rows < 2)
         return 0;
@@ -2030,17 +2082,51 @@ static int halving_step(const struct bd_params *p, const struct bd_state *st, co
         lattice_sums(p1, p2, inv, qe, 0, dim, &n0, &n4, &w2);
     }
 #endif
-    /* a step along several coordinates (participation ratio >= 1.5: not a slider), and at
-     * least 4 decimal steps per coordinate (RMS) when the client rounds (quantised readings
-     * flickering by a step or two are not a search) */
-    if (n0 <= 0 || n0 * n0 < 1.5 * n4 || n0 < 16.0 * qe * qe * w2)
+    /* a step along several coordinates (participation ratio >= 1.5: not a slider, or
+     * narrow_third() below), and at least 4 decimal steps per coordinate (RMS) when
+     * the client rounds (quantised readings flickering by a step or two are not a search) */
+    if (n0 <= 0 || n0 < 16.0 * qe * qe * w2)
+        return 0;
+    bool narrow = n0 * n0 < 1.5 * n4;   /* one coordinate dominates the step */
+    if (narrow && dim < 2)
         return 0;
     /* (tol x |d0| / 2)^2, plus 4 x the residue rounding to qe makes on average: each of q,
      * p1, p2 off by a uniform +-qe/2 (variance qe^2/12), weighted 1, 3/2, 1/2 */
     double lim = 0.25 * p->halving_tol * p->halving_tol * n0 + 4.0 * (3.5 / 12.0) * qe * qe * w2;
     if (!have && halving_residues(q, p1, p2, inv, qe, lattice, dim, lim, &ep, &em))
         return 0;
-    return ep <= lim ? 1 : em <= lim ? -1 : 0;
+    int s = ep <= lim ? 1 : em <= lim ? -1 : 0;
+    /* A narrow step (one coordinate dominates it): a line's when min(3, dim) coordinates
+     * move beyond the noise, measured on two consecutive narrow halving steps: the smaller
+     * of their min(3, dim)-th largest squared moves at least NARROW_K2 times their pooled
+     * residue per coordinate (the noise of 3 rows: ~1.9 sigma a coordinate, against ~1.4
+     * sigma of a coordinate's own move through noise alone). One row's residue over 4
+     * coordinates is too unsteady a measure of the noise (its chi-square of 4 degrees comes
+     * near 0 by chance: a what-if bisection of one feature behind noise passed a single-row
+     * test at 4x the RMS in ~0.8 % of its narrow halving steps, at 20x in 3 of ~95,000);
+     * pooled over two rows at 5x, 1 of ~125,000 pairs (rules/schema.md). The first
+     * of the two joins the chain with the second. A narrow step that halves a narrow line's
+     * step (the row before was one) is on that line: later steps shrink into the noise. A
+     * wide step does not pass its line on (noise alone makes short steps wide), but one
+     * after a narrow step is tried with it (a line near 1.5 is narrow or wide by noise). */
+    if (!s || (!narrow && !st->halv_cand))
+        return s;
+    if (narrow && st->halv_run && st->halv_narrow)
+        return 2 * s;   /* +-2: a narrow line's step */
+    uint32_t m;
+    double t3 = narrow_third(p1, p2, inv, qe, lattice, dim, &m), r2 = s > 0 ? ep : em;
+    if (st->halv_cand && t3 > 0) {
+        double t = t3 < st->halv_ctop ? t3 : (double)st->halv_ctop;
+        if (t > NARROW_K2 * ((double)st->halv_cr2 + r2) / (2.0 * m)) {
+            nw->joins = true;
+            return 2 * s;
+        }
+    }
+    if (!narrow)
+        return s;
+    if (t3 > 0)
+        nw->cand = true, nw->rev = s < 0, nw->top = (float)t3, nw->r2 = (float)r2;
+    return 0;
 }
 
 /* The last halving chain (halv_run rows ending at this one, with <label>) turned back at
@@ -2699,9 +2785,14 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         st->hv_w2 = w2;
         st->w2_key = key;
     }
-    int hv = st->halv_hold ? 0 : halving_step(p, st, x, qq, dim, inv, key);
+    struct hv_narrow nw = { 0 };
+    int hv = st->halv_hold ? 0 : halving_step(p, st, x, qq, dim, inv, key, &nw);
     st->halv_hold = false;
+    if (nw.joins)   /* the narrow step before showed its line with this one: it joins */
+        st->halv_run = 1, st->halv_rev = st->halv_crev;
     st->halv_run = hv ? st->halv_run + 1 : 0;
+    st->halv_narrow = hv == 2 || hv == -2;
+    st->halv_cand = nw.cand, st->halv_crev = nw.rev, st->halv_ctop = nw.top, st->halv_cr2 = nw.r2;
     st->halv_rev = hv ? (st->halv_rev << 1) | (hv < 0) : 0;
     bool halve = hv && halving_chain(p, st, label);
     relations(p, st, x, qq, dim, label, margin, inv, &h);

@@ -1494,6 +1494,116 @@ static void test_flicker_sensor_4_features_quiet(void **state)
     }
 }
 
+/* Participation ratio of the step a - b (4 features): 1 for one coordinate, 4 for all alike */
+static double pr4(const float *a, const float *b)
+{
+    double n0 = 0, n4 = 0;
+    for (int f = 0; f < D4; f++) {
+        double z2 = ((double)a[f] - b[f]) * ((double)a[f] - b[f]);
+        n0 += z2;
+        n4 += z2 * z2;
+    }
+    return n0 * n0 / n4;
+}
+
+/* The third largest |coordinate| of the step a - b (4 features), as a share of its length */
+static double third4(const float *a, const float *b)
+{
+    double v[D4], n = 0;
+    for (int f = 0; f < D4; f++) {
+        v[f] = fabs((double)a[f] - b[f]);
+        n += v[f] * v[f];
+    }
+    for (int i = 0; i < 3; i++)   /* the three largest first */
+        for (int k = i + 1; k < D4; k++)
+            if (v[k] > v[i]) {
+                double t = v[i];
+                v[i] = v[k], v[k] = t;
+            }
+    return v[2] / sqrt(n);
+}
+
+/* ART's HopSkipJump behind noise on 4 features (iris seed 0 of test_adversarial_replay, where
+ * it was never caught): a record x0, a uniform draw r of another label, then the binary search
+ * between them, every query behind Gaussian noise (sd 0.003, ~2 % of the centres' spread).
+ * The line x0 -> r is one that one coordinate dominates (participation ratio below 1.5, as
+ * a random line on 4 features is about half the time) while two others move too (the third
+ * largest at least a tenth of its length, far beyond the noise): its halving steps were
+ * taken for a slider's. Each stream caught within 10 rows of its first binary search (its
+ * 12th row). A line of two coordinates is left out, as exact bisection lines are. */
+static void test_narrow_bisection_noise_4_features_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 12; e++) {
+        struct run r;
+        run_start4(&r, 1100 + (uint64_t)e);
+        float sc[C], x0[D4], u[D4], m[D4], z[D4];
+        int c0;
+        for (;;) {   /* a record and a draw of another label on a narrow line */
+            int c = (int)(urand() * C);
+            for (int f = 0; f < D4; f++)
+                x0[f] = centres4[c][f] + (float)(0.03 * nrand());
+            c0 = model4(x0, sc);
+            for (int f = 0; f < D4; f++)
+                u[f] = (float)urand();
+            if (model4(u, sc) != c0 && pr4(u, x0) < 1.5 && third4(u, x0) > 0.1)
+                break;
+        }
+        noisy4(x0, z, 0.003);
+        query4(&r, z);
+        noisy4(u, z, 0.003);
+        query4(&r, z);
+        double lb = 0, ub = 1;
+        while (ub - lb > 0.001) {
+            double a = (ub + lb) / 2;
+            for (int f = 0; f < D4; f++)
+                m[f] = (float)((1 - a) * x0[f] + a * u[f]);
+            noisy4(m, z, 0.003);
+            query4(&r, z);
+            if (model4(z, sc) != c0)
+                ub = a;
+            else
+                lb = a;
+        }
+        expect_caught(&r.sink, r.sink.first_q, 12, "HopSkipJump's bisection behind noise, a narrow line, 4 features", e);
+        run_close(&r);
+    }
+}
+
+/* Its benign counter-example: a what-if user bisecting one feature of a record on 4 features
+ * (test_whatif_bisect_quiet), re-typing the record with the same noise on every value or
+ * sending it exact: a narrow line whose other coordinates move by noise only, or not at all. */
+static void test_whatif_bisect_noise_4_features_quiet(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 2; e++) {
+        struct run r;
+        run_start4(&r, 1200 + (uint64_t)e);
+        float x[D4], z[D4], sc[C];
+        for (int rec = 0; rec < 200; rec++) {
+            int c = (int)(urand() * C);
+            for (int f = 0; f < D4; f++)
+                x[f] = centres4[c][f] + (float)(0.03 * nrand());
+            int j = (int)(urand() * D4), c0 = model4(x, sc);
+            double a = 0, b = 1;
+            for (int k = 0; k < 10; k++) {
+                x[j] = (float)((a + b) / 2);
+                if (e)
+                    noisy4(x, z, 0.003);
+                else
+                    memcpy(z, x, sizeof z);
+                query4(&r, z);
+                if (model4(z, sc) == c0)
+                    a = x[j];
+                else
+                    b = x[j];
+            }
+        }
+        run_quiet(&r, e ? "what-if bisection of one feature behind noise, 4 features"
+                        : "what-if bisection of one feature, 4 features");
+    }
+}
+
 /* <dim> (D or D4) features: noise on every value (times w[f], the feature's spread, when
  * w is not NULL), a query of the model of that width */
 static void noisy_n(const float *x, float *z, double noise, int dim, const float *w)
@@ -2157,6 +2267,8 @@ int main(void)
         cmocka_unit_test(test_local_probe_far_records_quiet),
         cmocka_unit_test(test_plateau_simba_4_features_alarms),
         cmocka_unit_test(test_flicker_sensor_4_features_quiet),
+        cmocka_unit_test(test_narrow_bisection_noise_4_features_alarms),
+        cmocka_unit_test(test_whatif_bisect_noise_4_features_quiet),
         cmocka_unit_test(test_moving_centre_alarms),
         cmocka_unit_test(test_memory_grows_with_use),
         cmocka_unit_test(test_distributed_search_alarms),
