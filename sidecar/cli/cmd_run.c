@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "cli/cli.h"
@@ -55,7 +56,8 @@ static void usage(FILE *out)
         "  -q, --quiet / -v, --verbose / -h, --help\n\n"
         "signals: SIGINT/SIGTERM flush and stop; SIGHUP reloads the rules directory and the\n"
         "config file's findings.suppress list (invalid ones are refused and the running ones\n"
-        "kept; changed rules restart per-client state, unchanged rules keep it)\n"
+        "kept; changed rules restart per-client state, unchanged rules keep it); a change of\n"
+        "the config file (a ConfigMap update) does the same within a second\n"
         "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 configuration or rules, 4 interface\n");
 }
 
@@ -65,6 +67,8 @@ struct run_state {
     struct ig_pipeline *p;
     struct ig_config *cfg;          /* findings.suppress follows a reload (the summary names it) */
     const char *config_path;        /* -c FILE: read again for findings.suppress at SIGHUP */
+    struct stat config_seen;        /* the file as last read (a change reloads as SIGHUP does) */
+    bool config_known;
     struct ig_rules *rules_first;   /* the findings stage keeps these to the end */
     struct ig_rules *rules_now;     /* the engine's: rules_first or the last reload's */
     struct ig_daemon_stats stats;
@@ -108,10 +112,32 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Live capture: when no packet arrives, time still passes for timeouts and windows. */
+static void on_reload(evutil_socket_t sig, short what, void *arg);
+
+/* True when the configuration file is another than the one last read (its inode, size or
+ * modification time): a ConfigMap update swaps the mounted file for a new one. Remembers it. */
+static bool config_changed(struct run_state *s)
+{
+    struct stat st;
+    if (!s->config_path || stat(s->config_path, &st) != 0)
+        return false;   /* gone for now (being replaced): the next tick looks again */
+    bool changed = s->config_known &&
+                   (st.st_ino != s->config_seen.st_ino || st.st_size != s->config_seen.st_size ||
+                    st.st_mtim.tv_sec != s->config_seen.st_mtim.tv_sec ||
+                    st.st_mtim.tv_nsec != s->config_seen.st_mtim.tv_nsec);
+    s->config_seen = st;
+    s->config_known = true;
+    return changed;
+}
+
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd; (void)what;
     struct run_state *s = arg;
+    if (config_changed(s)) {
+        IG_LOG_INFO("reload", "%s changed: reading it and the rules again (as at SIGHUP)", s->config_path);
+        on_reload(0, 0, s);
+    }
     uint64_t now = wall_us();
     if (s->ce) {
         ig_ce_server_tick(s->ce, now);
@@ -362,6 +388,7 @@ int ig_cmd_run(int argc, char **argv)
     }
     s.cfg = &cfg;
     s.config_path = o.config_path;
+    config_changed(&s);   /* the file as read at start */
     s.pub = ig_fleet_pub_open(&cfg, err, sizeof err);
     if (!s.pub && err[0]) {
         fprintf(stderr, "inferguard run: events topic: %s\n", err);

@@ -66,6 +66,7 @@ struct ig_findings {
     struct ig_suppressor suppress;   /* findings.suppress */
     /* a list read again (SIGHUP) by another thread, taken by the one that emits findings */
     _Atomic(struct ig_suppressor *) next_suppress;
+    _Atomic uint64_t suppress_handed;   /* lists handed over (a list replaced before it was taken too) */
 };
 
 static uint64_t str_hash(uint64_t h, const char *s)
@@ -271,11 +272,12 @@ static void take_suppress(struct ig_findings *fs)
     free(s);
     fs->stats.suppress_entries = fs->suppress.n;
     memset(fs->stats.suppressed_by, 0, sizeof fs->stats.suppressed_by);
-    fs->stats.suppress_reloads++;
+    fs->stats.suppress_reloads = atomic_load_explicit(&fs->suppress_handed, memory_order_relaxed);
 }
 
 void ig_findings_replace_suppress(struct ig_findings *f, struct ig_suppressor *s)
 {
+    atomic_fetch_add_explicit(&f->suppress_handed, 1, memory_order_relaxed);
     free(atomic_exchange_explicit(&f->next_suppress, s, memory_order_acq_rel));
 }
 
@@ -371,6 +373,7 @@ struct ig_findings *ig_findings_new(const struct ig_config *cfg, const struct ig
     }
     fs->rules = rules;
     atomic_init(&fs->next_suppress, NULL);
+    atomic_init(&fs->suppress_handed, 0);
     const char *enc = cfg && cfg->findings_encoding[0] ? cfg->findings_encoding : "json";
     if (strcmp(enc, "msgpack") == 0)
         fs->msgpack = true;
@@ -531,7 +534,7 @@ void ig_findings_suppress_summary(const struct ig_findings_stats *st, const stru
     fprintf(out, "  suppressed  %llu findings by findings.suppress (not published; the detectors ran as ever)",
             (unsigned long long)st->suppressed);
     if (st->suppress_reloads)
-        fprintf(out, "; the list read again %llu times (SIGHUP), its entries counted since",
+        fprintf(out, "; the list read again %llu times, its entries counted since",
                 (unsigned long long)st->suppress_reloads);
     fputc(n ? ':' : ';', out);
     if (!n)

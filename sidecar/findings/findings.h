@@ -27,7 +27,7 @@ struct ig_findings_stats {
     uint64_t suppressed;
     uint64_t suppress_entries;
     uint64_t suppressed_by[IG_CONFIG_MAX_SUPPRESS];
-    uint64_t suppress_reloads;   /* lists taken from ig_findings_replace_suppress */
+    uint64_t suppress_reloads;   /* lists handed to ig_findings_replace_suppress (as of the last one taken) */
 };
 
 struct ig_findings;

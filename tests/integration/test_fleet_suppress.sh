@@ -114,7 +114,7 @@ others = sorted({name(f) for f in fs if late(f)})
 if not others:
     bad.append("no fleet finding at all in the second hour")
 err = open(f"{w}/agg2.err").read()
-m = re.search(r"^  suppressed  (\d+) findings by findings.suppress.*the list read again 1 times \(SIGHUP\), its "
+m = re.search(r"^  suppressed  (\d+) findings by findings.suppress.*the list read again 1 times, its "
               r"entries counted since: #1 adversarial.\* source 127.66.0.3/32 \(what-if explainer\): (\d+);", err, re.M)
 if not m or int(m.group(2)) < 1:
     bad.append("summary: " + "".join(l for l in err.splitlines(True) if "suppress" in l))

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# findings.suppress read again at SIGHUP, end to end: `inferguard run --cloudevents` (the
-# daemon, KServe's payload logger mirroring the demo capture's traffic) is started with a list
-# that matches nothing; after the first hour of traffic the list on disk gains an entry for the
-# boundary walker at 127.66.0.3 and the daemon gets SIGHUP; a second SIGHUP with an entry
-# naming no analytic is refused; then the second hour (the same traffic an hour later) arrives.
+# findings.suppress read again, end to end: `inferguard run --cloudevents` (the daemon,
+# KServe's payload logger mirroring the demo capture's traffic) is started with a list that
+# matches nothing; after the first hour of traffic the file is replaced (as a ConfigMap update
+# does) by one with an entry for the boundary walker at 127.66.0.3, which the daemon reads by
+# itself; SIGHUP reads it again; a file with an entry naming no analytic is refused; then the
+# second hour (the same traffic an hour later) arrives.
 # Asserts: the walker's adversarial findings of the first hour are published, none of the
 # second; every other finding is what `analyze` without any list finds in both hours; the
-# unchanged rules kept the engine (no client dropped); the good reload is counted and logged,
-# the bad one refused with one error line naming the entry and counted, the good list kept;
+# unchanged rules kept the engine (no client dropped); the two good reloads are counted and
+# logged, the bad one refused with one error line naming the entry and counted, the good list kept;
 # the summary and /metrics count the new entry's raises.
 . "$(dirname "$0")/lib/common.sh"
 PY=/usr/bin/python3
@@ -45,22 +46,33 @@ done
 grep -q "^inferguard_detection_events_total $n1\$" "$WORK/metrics.txt" \
     || fail "detection never saw the first hour's $n1 events: $(grep detection_events "$WORK/metrics.txt")"
 
-cat > "$WORK/sup.yaml" <<'YAML'
+# The list on disk changes as a ConfigMap update changes it (a new file in its place): the
+# daemon reads it again within about a second, by itself.
+cat > "$WORK/sup.new" <<'YAML'
 findings:
   suppress:
     - {analytic: leakage.*, source: "2001:db8::/32"}
     - {analytic: adversarial.*, source: 127.66.0.3/32, comment: what-if explainer}
 YAML
-kill -HUP "$RUN_PID"
+mv "$WORK/sup.new" "$WORK/sup.yaml"
 wait_for "$WORK/r1.err" "findings.suppress read again from" 10
+grep -q '"msg":"'"$WORK"'/sup.yaml changed: reading it and the rules again (as at SIGHUP)"' "$WORK/r1.err" \
+    || fail "the change was not said: $(grep reload "$WORK/r1.err")"
 grep -q '"msg":"findings.suppress read again from '"$WORK"'/sup.yaml: 2 entries"' "$WORK/r1.err" \
     || fail "reload log line: $(grep reload "$WORK/r1.err")"
 grep -q '"msg":"rules unchanged (sha256 [0-9a-f]*): the running engine and its detector state kept (reload 1)"' \
     "$WORK/r1.err" || fail "unchanged rules not said: $(grep reload "$WORK/r1.err")"
-cp "$WORK/sup.yaml" "$WORK/good.yaml"
-printf '    - {analytic: extraction.prda, model: demo-classifier}\n' >> "$WORK/sup.yaml"
+# SIGHUP reads the same list again (reload 2)
 kill -HUP "$RUN_PID"
+wait_for "$WORK/r1.err" "detector state kept (reload 2)" 10
+[ "$(grep -c '"msg":"findings.suppress read again from '"$WORK"'/sup.yaml: 2 entries"' "$WORK/r1.err")" = 2 ] \
+    || fail "SIGHUP did not read the list again: $(grep reload "$WORK/r1.err")"
+# a list with an entry naming no analytic: refused with one error line, the running one kept
+cp "$WORK/sup.yaml" "$WORK/sup.new"
+printf '    - {analytic: extraction.prda, model: demo-classifier}\n' >> "$WORK/sup.new"
+mv "$WORK/sup.new" "$WORK/sup.yaml"
 wait_for "$WORK/r1.err" "rules not reloaded" 10
+sleep 2   # the next ticks: the same file is not read again
 [ "$(grep -c '"level":"error"' "$WORK/r1.err")" = 1 ] || fail "not exactly one error line for the bad list"
 grep -q "rules not reloaded, running rules and findings.suppress kept: findings.suppress entry 3: 'extraction.prda' is not an analytic this build raises" \
     "$WORK/r1.err" || fail "the refused reload does not say why: $(grep error "$WORK/r1.err")"
@@ -110,11 +122,11 @@ if not sl:
 else:
     line = sl.group(0)
     m = re.search(r"#2 adversarial\.\* source 127\.66\.0\.3/32 \(what-if explainer\): (\d+)$", line)
-    if "the list read again 1 times (SIGHUP)" not in line or not m or int(m.group(1)) < 1 \
+    if "the list read again 2 times," not in line or not m or int(m.group(1)) < 1 \
             or int(sl.group(1)) != int(m.group(1)):
         bad.append(f"summary: {line!r}")
 m = open(f"{w}/metrics.txt").read()
-for want_line in (r"inferguard_rules_reloads_total 1", r"inferguard_rules_reload_failures_total 1",
+for want_line in (r"inferguard_rules_reloads_total 2", r"inferguard_rules_reload_failures_total 1",
                   r"inferguard_rules_reload_clients_dropped_total 0",
                   r'inferguard_findings_suppressed_by_entry_total\{entry="2"\} [1-9]\d*'):
     if not re.search("^" + want_line + "$", m, re.M):
