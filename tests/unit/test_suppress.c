@@ -224,6 +224,17 @@ static int published(const char *analytic, const char *client)
     return n;
 }
 
+/* The run summary's "suppressed" line for <st> and <cfg> (malloc'd; "" when it says nothing). */
+static char *summary_of(const struct ig_findings_stats *st, const struct ig_config *cfg)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ig_findings_suppress_summary(st, cfg, f);
+    fclose(f);
+    return buf;
+}
+
 static void test_stage(void **st)
 {
     (void)st;
@@ -266,11 +277,7 @@ static void test_stage(void **st)
     assert_int_equal(s->throttled, 4);
 
     /* the summary names every entry with its count */
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    ig_findings_suppress_summary(s, cfg, f);
-    fclose(f);
+    char *buf = summary_of(s, cfg);
     assert_string_equal(buf, "  suppressed  9 findings by findings.suppress (not published; the detectors ran as "
                              "ever): #1 extraction.* source 10.1.0.0/16 (LIME explainer): 6; #2 * source 10.1.0.5: 3; "
                              "#3 abuse.rate source 10.3.0.0/16: 0\n");
@@ -291,12 +298,8 @@ static void test_stage_without_list(void **st)
     raise_from(fs, "extraction.prada", "10.1.0.5", T0);
     assert_int_equal(g_cap.n, 1);
     assert_int_equal(ig_findings_stats(fs)->suppressed, 0);
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    ig_findings_suppress_summary(ig_findings_stats(fs), cfg, f);
-    fclose(f);
-    assert_int_equal(n, 0);
+    char *buf = summary_of(ig_findings_stats(fs), cfg);
+    assert_string_equal(buf, "");
     free(buf);
     ig_findings_free(fs);
 }
@@ -342,11 +345,7 @@ static void test_stage_list_replaced(void **st)
     assert_int_equal(s->suppressed_by[0], 1);
     assert_int_equal(s->suppressed_by[1], 1);
     assert_int_equal(s->suppress_reloads, 2);
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    ig_findings_suppress_summary(s, cfg2, f);
-    fclose(f);
+    char *buf = summary_of(s, cfg2);
     assert_string_equal(buf, "  suppressed  3 findings by findings.suppress (not published; the detectors ran as "
                              "ever); the list read again 2 times, its entries counted since: "
                              "#1 leakage.* source 10.9.0.0/16: 1; #2 abuse.rate source 10.2.0.1: 1\n");
