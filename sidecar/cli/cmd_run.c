@@ -111,7 +111,6 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-/* Live capture: when no packet arrives, time still passes for timeouts and windows. */
 static void on_reload(evutil_socket_t sig, short what, void *arg);
 
 /* True when the configuration file is another than the one last read (its inode, size or
@@ -130,6 +129,8 @@ static bool config_changed(struct run_state *s)
     return changed;
 }
 
+/* Once a second: a changed configuration file reloads as SIGHUP does; live capture: when no
+ * packet arrives, time still passes for timeouts and windows. */
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd; (void)what;
