@@ -625,18 +625,25 @@ static void test_cidr(void **state)
     assert_int_equal(ig_cidr_parse("host", &c), IG_EPARSE);
 }
 
+/* Two identity stages of the base configuration: <ic> with its API-key digest cache, <plain>
+ * without (every key hashed: the ids the cache must reproduce). */
+static void cached_and_plain(struct ig_identity_cfg *ic, struct ig_identity_cfg *plain)
+{
+    struct ig_config c;
+    cfg_base(&c);
+    init_ok(ic, &c);
+    init_ok(plain, &c);
+    plain->key_cache = NULL;
+}
+
 /* The digest cache (recent keys) never changes an id: 600 keys through 256 slots, twice
  * in a different order, each id equal to the one computed with the cache off; keys that
  * differ in one byte, and keys longer than the cache keeps, get their own ids. */
 static void test_api_key_cache_keeps_ids_exact(void **state)
 {
     (void)state;
-    struct ig_config c;
     static struct ig_identity_cfg ic, plain;
-    cfg_base(&c);
-    init_ok(&ic, &c);
-    init_ok(&plain, &c);
-    plain.key_cache = NULL;   /* every key hashed */
+    cached_and_plain(&ic, &plain);
     enum { N = 600 };
     static char keys[N + 2][128];
     static char want[N + 2][IG_CLIENT_ID_MAX];
@@ -673,12 +680,8 @@ static void test_api_key_cache_keeps_ids_exact(void **state)
 static void test_api_key_cache_keeps_sequential_keys(void **state)
 {
     (void)state;
-    struct ig_config c;
     static struct ig_identity_cfg ic, plain;
-    cfg_base(&c);
-    init_ok(&ic, &c);
-    init_ok(&plain, &c);
-    plain.key_cache = NULL;
+    cached_and_plain(&ic, &plain);
     enum { N = 8 };
     char keys[N][32], want[N][IG_CLIENT_ID_MAX];
     struct req r;
