@@ -94,28 +94,14 @@ static void suppress_reread(struct ig_fleet_agg *agg, const char *path, struct i
         return;
     }
     char err[512];
-    struct ig_config *fresh = malloc(sizeof *fresh);
-    struct ig_suppressor *sup = NULL;
-    if (!fresh) {
-        snprintf(err, sizeof err, "out of memory");
-    } else {
-        ig_config_defaults(fresh);
-        char why[400];
-        if (ig_config_load(path, fresh, why, sizeof why) < 0)
-            snprintf(err, sizeof err, "config: %s", why);
-        else
-            sup = ig_suppressor_new(fresh, err, sizeof err);
-    }
+    struct ig_suppressor *sup = ig_suppressor_reread(path, err, sizeof err);
     if (!sup) {
         IG_LOG_ERROR("reload", "findings.suppress not read again, the running list kept: %s", err);
-        free(fresh);
         return;
     }
-    ig_fleet_agg_replace_suppress(agg, sup);
-    memcpy(cfg->suppress, fresh->suppress, sizeof fresh->suppress);
-    cfg->n_suppress = fresh->n_suppress;
-    IG_LOG_INFO("reload", "findings.suppress read again from %s: %u entries", path, (unsigned)fresh->n_suppress);
-    free(fresh);
+    ig_suppressor_to_config(sup, cfg);
+    IG_LOG_INFO("reload", "findings.suppress read again from %s: %u entries", path, (unsigned)sup->n);
+    ig_fleet_agg_replace_suppress(agg, sup);   /* the stage's from now on */
 }
 
 static uint64_t wall_ms(void)

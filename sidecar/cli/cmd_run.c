@@ -173,19 +173,6 @@ static void on_ce_txn(void *ctx, const struct ig_http_txn *t)
     ig_pipeline_txn(((struct run_state *)ctx)->p, t);
 }
 
-/* The findings.suppress list of the configuration file, read again and compiled; the rest of
- * the file is read at start only. NULL with one sentence in err. */
-static struct ig_suppressor *suppress_reread(const char *path, struct ig_config *fresh, char *err, size_t errlen)
-{
-    char why[400];
-    ig_config_defaults(fresh);
-    if (ig_config_load(path, fresh, why, sizeof why) < 0) {
-        snprintf(err, errlen, "config: %s", why);
-        return NULL;
-    }
-    return ig_suppressor_new(fresh, err, errlen);
-}
-
 /* SIGHUP: the rules directory and the configuration file's findings.suppress list are
  * checked in full before anything running is touched; an invalid set is refused with one
  * error line and the running rules and list stay. Rules whose content did not change keep
@@ -198,20 +185,11 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
     char err[512];
     struct ig_rules *r = NULL;
     struct ig_suppressor *sup = NULL;
-    struct ig_config *fresh = NULL;
     const char *dir = s->cfg->rules_dir;
     if (ig_daemon_rules_load(dir, &r, err, sizeof err) < 0)
         goto refused;
-    if (s->config_path) {
-        fresh = malloc(sizeof *fresh);
-        if (!fresh) {
-            snprintf(err, sizeof err, "out of memory");
-            goto refused;
-        }
-        sup = suppress_reread(s->config_path, fresh, err, sizeof err);
-        if (!sup)
-            goto refused;
-    }
+    if (s->config_path && !(sup = ig_suppressor_reread(s->config_path, err, sizeof err)))
+        goto refused;
     bool same = strcmp(ig_rules_sha256(r), ig_rules_sha256(s->rules_now)) == 0 &&
                 strcmp(ig_rules_origin(r), ig_rules_origin(s->rules_now)) == 0;
     if (same) {
@@ -221,12 +199,10 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
         goto refused;
     }
     if (sup) {
-        ig_pipeline_replace_suppress(s->p, sup);
-        memcpy(s->cfg->suppress, fresh->suppress, sizeof fresh->suppress);
-        s->cfg->n_suppress = fresh->n_suppress;
+        ig_suppressor_to_config(sup, s->cfg);
         IG_LOG_INFO("reload", "findings.suppress read again from %s: %u entries", s->config_path,
-                    (unsigned)fresh->n_suppress);
-        free(fresh);
+                    (unsigned)sup->n);
+        ig_pipeline_replace_suppress(s->p, sup);   /* the pipeline's from now on */
     }
     s->stats.reloads++;
     s->stats.last_reload_s = wall_us() / 1000000u;
@@ -247,7 +223,6 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 refused:
     ig_rules_free(r);
     free(sup);
-    free(fresh);
     s->stats.reload_failures++;
     IG_LOG_ERROR("reload", "rules not reloaded, running rules and findings.suppress kept: %s", err);
 }

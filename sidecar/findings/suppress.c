@@ -95,6 +95,31 @@ struct ig_suppressor *ig_suppressor_new(const struct ig_config *cfg, char *err, 
     return s;
 }
 
+struct ig_suppressor *ig_suppressor_reread(const char *path, char *err, size_t errlen)
+{
+    struct ig_config *fresh = malloc(sizeof *fresh);   /* large: not on the stack */
+    if (!fresh) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    ig_config_defaults(fresh);
+    char why[400];
+    struct ig_suppressor *s = NULL;
+    if (ig_config_load(path, fresh, why, sizeof why) < 0)
+        snprintf(err, errlen, "config: %s", why);
+    else
+        s = ig_suppressor_new(fresh, err, errlen);
+    free(fresh);
+    return s;
+}
+
+void ig_suppressor_to_config(const struct ig_suppressor *s, struct ig_config *cfg)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        cfg->suppress[i] = s->r[i].e;
+    cfg->n_suppress = s->n;
+}
+
 /* A name matched exactly, or with a trailing '*' by its prefix; "" = any. */
 static bool match_pattern(const char *pat, const char *s)
 {

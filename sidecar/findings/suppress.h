@@ -33,6 +33,12 @@ int ig_suppressor_init(struct ig_suppressor *s, const struct ig_config *cfg, cha
 /* The same, on the heap (a list read again, for ig_findings_replace_suppress); NULL with
  * one sentence in err. */
 struct ig_suppressor *ig_suppressor_new(const struct ig_config *cfg, char *err, size_t errlen);
+/* The findings.suppress list of configuration file <path> read again (SIGHUP, a changed
+ * file) and compiled as at start; nothing else of the file is used. NULL with one sentence in
+ * err. */
+struct ig_suppressor *ig_suppressor_reread(const char *path, char *err, size_t errlen);
+/* <s>'s entries as cfg->suppress (the list the run summary names). */
+void ig_suppressor_to_config(const struct ig_suppressor *s, struct ig_config *cfg);
 /* The index of the first entry that matches <f> (all that the entry sets: analytic, source
  * address, client, model; not past its expiry on the finding's clock), or -1. */
 int ig_suppressor_match(struct ig_suppressor *s, const struct ig_finding *f);
