@@ -529,10 +529,7 @@ static void net_worth(struct net_group *ng, const struct ig_event *ev)
     size_t head = IG_MIN(n, (size_t)256), tail = IG_MIN(n - head, (size_t)256);
     uint64_t h = ig_fnv1a(ig_fnv1a_step(IG_FNV1A_BASIS, n), p, head);
     h = ig_fnv1a(h, (const uint8_t *)p + n - tail, tail);
-    h ^= h >> 33;   /* FNV's top bits mix poorly: a 64-bit finaliser before sampling on them */
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
+    h = ig_fnv1a_mix(h) * 0xc4ceb9fe1a85ec53ull;   /* murmur3's whole fmix64 before sampling */
     h ^= h >> 33;
     uint32_t fp = (uint32_t)(h >> 32) | 1;
     if (!net_fp_in(ng, fp))

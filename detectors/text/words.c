@@ -41,13 +41,6 @@ static inline size_t word_len(const uint8_t *t, size_t n, const size_t *at, size
     return word_end(t, n, at[i]) - at[i];
 }
 
-static inline uint64_t fin(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
-}
 
 void ig_text_word_hashes(const uint8_t *t, size_t n, const size_t *at, size_t nw, uint64_t *out)
 {
@@ -77,11 +70,11 @@ void ig_text_word_hashes(const uint8_t *t, size_t n, const size_t *at, size_t nw
             h2 = ig_fnv1a_step(h2, p2[j]);
         for (size_t j = k; j < l3; j++)
             h3 = ig_fnv1a_step(h3, p3[j]);
-        out[i] = fin(h0);
-        out[i + 1] = fin(h1);
-        out[i + 2] = fin(h2);
-        out[i + 3] = fin(h3);
+        out[i] = ig_fnv1a_mix(h0);
+        out[i + 1] = ig_fnv1a_mix(h1);
+        out[i + 2] = ig_fnv1a_mix(h2);
+        out[i + 3] = ig_fnv1a_mix(h3);
     }
     for (; i < nw; i++)
-        out[i] = fin(ig_fnv1a(IG_FNV1A_BASIS, t + at[i], word_end(t, n, at[i]) - at[i]));
+        out[i] = ig_fnv1a_mix(ig_fnv1a(IG_FNV1A_BASIS, t + at[i], word_end(t, n, at[i]) - at[i]));
 }

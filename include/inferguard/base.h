@@ -88,6 +88,17 @@ static inline uint64_t ig_fnv1a(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* An FNV-1a value mixed before its bits are used as an index or a sample: FNV's last step
+ * multiplies by 2^40 + 0x1b3, so inputs that differ only in their last bytes differ in few
+ * bits (keys "client-1" .. "client-8" shared bits 32-39). Half of murmur3's fmix64 (one
+ * multiply): high bits folded into low ones and spread again. */
+static inline uint64_t ig_fnv1a_mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 33);
+}
+
 /* <h> continued over the string <s> up to its NUL or <max> bytes; NULL hashes as "". */
 static inline uint64_t ig_fnv1a_str(uint64_t h, const char *s, size_t max)
 {

@@ -281,16 +281,10 @@ static bool bearer(const struct ig_http_txn *t, struct ig_span *tok)
 static uint32_t key_slot(struct ig_span k)
 {
     uint64_t h = ig_fnv1a(0x9e3779b97f4a7c15ull ^ k.n, k.p, k.n);   /* an index only */
-    /* mixed (murmur3's finaliser) before the slot is taken: FNV-1a's last step multiplies
-     * by 2^40 + 0x1b3, so the hashes of keys that differ only in their last byte
-     * ("client-1", "client-2", ...) differ by a small multiple of it, in the low bits and
-     * from bit 40 up, and bits 32-39 were the same slot for all of them: figure 1's gRPC
-     * clients (x-api-key bench-client-1 to 8) evicted each other and 29,318 of 30,000
-     * requests paid the HMAC */
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return (uint32_t)h & (KEY_CACHE_SLOTS - 1);
+    /* mixed before the slot is taken: unmixed, keys that differ only in their last byte
+     * (figure 1's gRPC clients, x-api-key bench-client-1 to 8) had one slot, evicted each
+     * other, and 29,318 of 30,000 requests paid the HMAC */
+    return (uint32_t)ig_fnv1a_mix(h) & (KEY_CACHE_SLOTS - 1);
 }
 
 static void key_digest(const struct ig_identity_cfg *ic, struct ig_span key, uint8_t md8[8])
