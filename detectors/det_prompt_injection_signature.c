@@ -47,6 +47,7 @@
 #include "text/inspect.h"
 #include "text/normalise.h"
 #include "text/pi_lexicon.h"
+#include "text/quiet_set.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -74,6 +75,7 @@ struct pi_global {
     struct ig_hsdb *db[2];              /* [0] words, [1] folded */
     struct ig_hsdb_scratch *hs;         /* one engine per worker: one scratch per global */
     struct pi_lex *lex;
+    struct ig_quiet_set *quiet;         /* prompts already scored below the threshold */
     double threshold, mention_w;
     size_t max_scan;
     int sev;
@@ -144,6 +146,13 @@ static int pi_init(const struct ig_env *env, const struct ig_rules *r, void **gl
         rc = IG_ENOMEM;
         goto fail;
     }
+    /* 4096 prompts (64 KiB): a verdict is a pure function of the prompt, its model and
+     * route, so a prompt sent again is not scored again (quiet_set.h) */
+    if (!(g->quiet = ig_quiet_set_new(12))) {
+        snprintf(err, errlen, "out of memory (or no randomness) for the quiet-prompt set");
+        rc = IG_ENOMEM;
+        goto fail;
+    }
     const struct pi_cfg *c = env->params;
     g->threshold = c->threshold;
     g->mention_w = c->mention_w;
@@ -156,6 +165,7 @@ fail:
     ig_hsdb_free(g->db[0]);
     ig_hsdb_free(g->db[1]);
     pi_lex_free(g->lex);
+    ig_quiet_set_free(g->quiet);
     free(g);
     return rc;
 }
@@ -169,7 +179,16 @@ static void pi_free(void *p)
     ig_hsdb_free(g->db[0]);
     ig_hsdb_free(g->db[1]);
     pi_lex_free(g->lex);
+    ig_quiet_set_free(g->quiet);
     free(g);
+}
+
+static size_t pi_stats(const void *global, struct ig_det_counter *out)
+{
+    const struct pi_global *g = global;
+    /* prompts not scored again: sent before and found quiet then */
+    out[0] = (struct ig_det_counter){ "known_quiet", ig_quiet_set_hits(g->quiet) };
+    return 1;
 }
 
 /* ---- lexicon evidence ---- */
@@ -3003,6 +3022,16 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     const struct pi_global *g = call->global;
     if (!ev->prompt.n)
         return IG_OK;
+    /* the rules are scoped by model and route: part of the key */
+    char ctx[sizeof ev->model + 1 + sizeof ev->route];
+    size_t mn = strnlen(ev->model, sizeof ev->model), rn = strnlen(ev->route, sizeof ev->route);
+    memcpy(ctx, ev->model, mn);
+    ctx[mn] = 0;
+    memcpy(ctx + mn + 1, ev->route, rn);
+    struct ig_quiet_digest qd = ig_quiet_digest(g->quiet, ev->prompt.p, ev->prompt.n, ctx, mn + 1 + rn);
+    if (ig_quiet_set_has(g->quiet, qd))
+        return IG_OK;
+    uint64_t overflows = call->scratch->overflows;
     const struct ig_insp_buf *tb = ig_inspect(call->scratch, ev, IG_INSP_PROMPT_TEXT);
     struct prompt_verdict pv;
     if (!tb || !score_prompt(g, call->scratch, ev, tb, &pv))
@@ -3013,8 +3042,13 @@ static int pi_observe(const struct ig_call *call, const struct ig_event *ev)
     bool discussing = pv.discussion || (pv.asks && pv.best.score < 0.4);
     double rs = rules_score(g, call->scratch, ev, discussing, &hits);
     double s = pv.best.score + rs;
-    if (s < g->threshold)
+    if (s < g->threshold) {
+        /* remembered only when scored whole: a step the scratch refused may have
+         * skipped evidence */
+        if (call->scratch->overflows == overflows)
+            ig_quiet_set_add(g->quiet, qd);
         return IG_OK;
+    }
     const struct verdict *v = &pv.best;
     const char *obf = v->obf;
     if (!obf)
@@ -3088,6 +3122,7 @@ const struct ig_detector ig_det_prompt_injection_signature = {
     .init = pi_init,
     .observe = pi_observe,
     .free = pi_free,
+    .stats = pi_stats,
     .params = pi_params,
     .params_size = sizeof(struct pi_cfg),
 };
