@@ -195,6 +195,9 @@ struct bd_state {
     float    halv_ctop, halv_cr2;    /* its narrow_third() and matched residue sum */
     bool     halv_hold;       /* the next row's last two are no consecutive steps (a cross
                                * stream took a bisection's far end just before it) */
+    uint16_t nz_n;            /* rows nzp (below) learnt, saturating (here: the hole before
+                               * rel_u) */
+    float    nz_mean;         /* the mean of nzp's first dim */
     /* greedy descent: per slot (REL_N) the answer's probability mass off the row's label
      * (-1 none): the loss a score-based search raises, kept exact where the label's own
      * probability saturates at 1 in float32 (4e-20 stays 4e-20), and its base */
@@ -233,6 +236,10 @@ struct bd_state {
                                * row's move off its largest coordinate, against its nearest
                                * fresh input (model's scale), geometric running mean; 0 none
                                * (noise_learn) */
+    float   *nzp;             /* the client's noise per coordinate: dim running mean squares of
+                               * its rows' moves off their nearest fresh input (model's scale),
+                               * then dim of them as judged (nz_var()); from its first row
+                               * within noise of one (NULL before, or refused; nz_learn()) */
     float   *pcen;            /* the centre (q + a) / 2 of the client's last parallelogram
                                * q + a == b + c (dim floats, then dim of scratch, then the
                                * pair q, a that set it), then the antithetic cloud's
@@ -336,6 +343,7 @@ static void state_free(struct bd_global *g, struct bd_state *st)
     free(st->rel_row);   /* the relations' block */
     free(st->star_last);   /* the stars' block */
     free(st->pcen);
+    free(st->nzp);
     free(st);
 }
 
@@ -957,29 +965,83 @@ static inline bool fresh(const struct bd_state *st, uint32_t i)
  * inputs in raw units) the ratio alone. Returns the coordinate, -1 none. */
 #define NOISE_DOM 25.0
 #define NOISE_MAX 0.25
-static int dominant(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
-                    double floor, double *step)
+/* The client's noise per coordinate (nz_learn()): an attacker's noise, a sensor's, need not
+ * follow the model's scale (SimBA behind 1 % of each feature's standard deviation, on
+ * breast cancer's skewed features whose robust spread is 0.3-1.5 times it: one
+ * coordinate's noise 25 times another's in the model's scale, and a step's square came 9-15
+ * times the others' mean square, under the ratio test). From NZ_READY rows within noise
+ * of their nearest fresh input, 8 to NZ_MAXDIM features and a model's scale, each
+ * coordinate's move is judged against its own mean square, shrunk toward the mean of all
+ * (NZ_PRIOR rows of it: a coordinate seen still a few times is not taken for silent). */
+#define NZ_MAXDIM 256
+#define NZ_READY 4
+#define NZ_W 16          /* rows of the running mean */
+#define NZ_PRIOR 4.0
+#define NZ_CLIP 4.0      /* a row's square counts at most this many times the mean square */
+static inline bool nz_ready(const struct bd_state *st)
 {
-    double top = 0, sum = 0;
-    int kt = -1;
+    return st->nzp && st->nz_n >= NZ_READY && st->nz_mean > 0;
+}
+
+/* Coordinate k's noise (mean square, model's scale): its own, shrunk toward the mean */
+static inline double nz_var(const struct bd_state *st, uint32_t k)
+{
+    return st->nzp[st->dim + k];
+}
+
+/* The noise floor noisy_mirror() judges coordinate k's mirror against: its own once the
+ * client's noise per coordinate is known, else the pooled floor */
+static inline double nz_floor(const struct bd_state *st, const float *inv, uint32_t dim, int k)
+{
+    double v = inv && dim >= 8 && nz_ready(st) ? nz_var(st, (uint32_t)k) : 0;
+    return v > st->noise ? v : st->noise;
+}
+
+static int dominant(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
+                    const struct bd_state *st, double *step)
+{
+    double floor = st->noise;
+    double top = 0, sum = 0, wtop = 0, wsum = 0;
+    bool nz = inv && dim >= 8 && nz_ready(st);
+    int kt = -1, kw = -1;
+    uint32_t mv = 0;
     for (uint32_t k = 0; k < dim; k++) {
         double z = ((double)q[k] - b[k]) * (inv ? inv[k] : 1.0f), z2 = z * z;
+        mv += q[k] != b[k];
         sum += z2;
         if (z2 > top) {
             top = z2;
             kt = (int)k;
         }
+        if (nz) {
+            double w2 = z2 / nz_var(st, k);
+            wsum += w2;
+            if (w2 > wtop) {
+                wtop = w2;
+                kw = (int)k;
+            }
+        }
     }
     if (kt < 0 || dim < 4)
-        return -1;
-    if (inv && sum - top > NOISE_MAX * NOISE_MAX * (dim - 1))
         return -1;
     /* the largest of dim Gaussian squares grows as 2 ln dim: from ~75 features the bound
      * is 3.5 ln dim (24x at 1,024 features, where 12x passed every other noisy frame) */
     double lim = 12.0 + 200.0 / dim, lg = 3.5 * log((double)dim);
-    if (dim < 8 ? floor <= 0 || top < NOISE_DOM * floor || top < 6.0 * (sum - top) / (dim - 1)
-                : top < (lim > lg ? lim : lg) * (sum - top) / (dim - 1))
-        return -1;
+    lim = lim > lg ? lim : lg;
+    bool raw = !(inv && sum - top > NOISE_MAX * NOISE_MAX * (dim - 1)) &&
+               !(dim < 8 ? floor <= 0 || top < NOISE_DOM * floor || top < 6.0 * (sum - top) / (dim - 1)
+                         : top < lim * (sum - top) / (dim - 1));
+    /* ... or in the client's noise units (nz_var()), where noise moves most coordinates (a
+     * few channels of a quantised sensor moving by one step, the rest as they were, are
+     * no step through noise) */
+    if (!raw) {
+        if (!nz || kw < 0 || 2 * mv < dim)
+            return -1;
+        double zw = ((double)q[kw] - b[kw]) * inv[kw];
+        if (sum - zw * zw > NOISE_MAX * NOISE_MAX * (dim - 1) || wtop < lim * (wsum - wtop) / (dim - 1))
+            return -1;
+        kt = kw;
+    }
     *step = (double)q[kt] - b[kt];
     if (qe > 0 && fabs(*step) < 8.0 * qe)
         return -1;
@@ -989,7 +1051,7 @@ static int dominant(const float *q, const float *b, const float *inv, float qe, 
 /* q is a child of b along one coordinate: exactly (every other coordinate equal up to
  * rounding), or dominating noise. Sets the coordinate, the step and whether it was exact. */
 static bool child_of(const float *q, const float *b, const float *inv, float qe, uint32_t dim,
-                     double floor, int *coord, double *step, bool *approx)
+                     const struct bd_state *st, int *coord, double *step, bool *approx)
 {
     int first;
     if (nnz_diff(q, b, qe, dim, 2, &first) == 1 && coarse(q, b, qe, dim)) {
@@ -999,7 +1061,7 @@ static bool child_of(const float *q, const float *b, const float *inv, float qe,
         return true;
     }
     *approx = true;
-    return (*coord = dominant(q, b, inv, qe, dim, floor, step)) >= 0;
+    return (*coord = dominant(q, b, inv, qe, dim, st, step)) >= 0;
 }
 
 #define STAR_IDLE 16     /* rows without a child after which a star is dropped */
@@ -1038,6 +1100,71 @@ static void noise_learn(struct bd_state *st, double rest)
     st->noise = (float)(st->noise * pow(r, 0.25));
 }
 
+/* The client's noise per coordinate learns q's move off its nearest fresh input b when the
+ * move is within noise (beside its largest coordinate, a search's step or the noise's
+ * largest, the others' RMS at most NOISE_MAX spreads in the model's scale, and most
+ * coordinates moved): a running mean over NZ_W rows, each square winsorised (below); from
+ * the client's first such row (2 x dim floats, charged; refused: none, as before). */
+static void nz_learn(struct bd_global *g, struct bd_state *st, const float *q, const float *b,
+                     const float *inv, uint32_t dim)
+{
+    bool nz = nz_ready(st);
+    double top = 0, sum = 0;
+    uint32_t kt = 0, mv = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double z = ((double)q[k] - b[k]) * inv[k], z2 = z * z;
+        mv += q[k] != b[k];
+        sum += z2;
+        double w2 = nz ? z2 / nz_var(st, k) : z2;
+        if (w2 > top) {
+            top = w2;
+            kt = k;
+        }
+    }
+    double zt = ((double)q[kt] - b[kt]) * inv[kt];
+    if (!(sum > 0) || 2 * mv < dim || sum - zt * zt > NOISE_MAX * NOISE_MAX * (dim - 1))
+        return;   /* (noise moves most coordinates: a few channels of a quantised sensor
+                   * moving by one step, the rest as they were, are none) */
+    if (!st->nzp) {
+        if (!charge_st(g, st, 2 * (uint64_t)dim * sizeof(float)))
+            return;
+        st->nzp = calloc(2 * (size_t)dim, sizeof(float));
+        if (!st->nzp) {
+            g->mem_ops->uncharge(g->mem, 2 * (uint64_t)dim * sizeof(float));
+            st->bytes -= 2 * (uint64_t)dim * sizeof(float);
+            return;
+        }
+    }
+    uint32_t n = st->nz_n < NZ_W ? st->nz_n + 1 : NZ_W;
+    double m = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double z = ((double)q[k] - b[k]) * inv[k], z2 = z * z;
+        if (!st->nz_n) {   /* the first row: its largest coordinate as the others' mean */
+            st->nzp[k] = (float)(k == kt ? (sum - zt * zt) / (dim - 1) : z2);
+        } else {
+            /* winsorised at NZ_CLIP times the coordinate's mean square: a search's step
+             * raises its coordinate's by a bounded share, and a coordinate that moves more
+             * than learnt (a record drifting along it) still raises it row by row (left
+             * out as the largest, one learnt too low early stayed so, its noise then taken
+             * for steps: a drifting busy client flagged on breast cancer) */
+            double v = st->nzp[k] > 0 ? st->nzp[k] : st->nz_mean;
+            if (v > 0 && z2 > NZ_CLIP * v)
+                z2 = NZ_CLIP * v;
+            st->nzp[k] += (float)((z2 - st->nzp[k]) / n);
+        }
+        m += st->nzp[k];
+    }
+    st->nz_mean = (float)(m / dim);
+    st->nz_n += st->nz_n < UINT16_MAX;
+    /* each coordinate's noise as judged: its own mean square shrunk toward the mean of all
+     * by NZ_PRIOR rows' weight (shrunk geometrically instead, a quiet coordinate's noise
+     * counted for less and camera frames on breast cancer met chance steps: 2 of 980
+     * benign replay streams flagged) */
+    double w = st->nz_n < NZ_W ? st->nz_n : NZ_W;
+    for (uint32_t k = 0; k < dim; k++)
+        st->nzp[dim + k] = (float)((w * st->nzp[k] + NZ_PRIOR * st->nz_mean) / (w + NZ_PRIOR));
+}
+
 /* One more child of star s along <coord> by <step>: a mirror when the coordinate already
  * had one on the other side by the same length (exactly up to rounding, or through noise:
  * noisy_mirror()). */
@@ -1050,7 +1177,7 @@ static bool star_add(struct bd_state *st, uint32_t s, uint32_t dim, int coord, d
     if (st->star_has[s] & bit) {
         double base = st->star[(size_t)s * dim + (uint32_t)coord];
         double tol = 1e-5 * fabs(step) + 16.0 * ULP * (fabs(base) + fabs(step)) + qe;
-        if (approx ? noisy_mirror(step, *v0, inv, coord, st->noise)
+        if (approx ? noisy_mirror(step, *v0, inv, coord, nz_floor(st, inv, dim, coord))
                    : step * *v0 < 0 && fabs(step + *v0) <= tol) {
             mirrored = !(st->star_mir[s] & bit);
             st->star_mir[s] |= bit;
@@ -1184,7 +1311,7 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
          * only exactly: off another base by a second coordinate, up to 30 % in length, is
          * what grid values of several features around one record make (a sensitivity
          * analysis), not noise hiding a probe */
-        if (child_of(q, st->star + (size_t)near_s * dim, inv, qe, dim, st->noise, &k, &v, &approx) &&
+        if (child_of(q, st->star + (size_t)near_s * dim, inv, qe, dim, st, &k, &v, &approx) &&
             !(approx && h->base >= 0 && !h->approx))
             star_join(st, near_s, dim, k, v, approx, qe, inv, h);
     }
@@ -1201,9 +1328,9 @@ static void stars(struct bd_state *st, const float *q, float qe, uint32_t dim, c
     double v;
     bool approx;
     if (c >= 0 && st->rel_row[c] == st->rel_kid_row[b] &&
-        child_of(rel_at(st, dim, (uint32_t)c), bv, inv, qe, dim, st->noise, &k, &v, &approx))
+        child_of(rel_at(st, dim, (uint32_t)c), bv, inv, qe, dim, st, &k, &v, &approx))
         star_add(st, s, dim, k, v, approx, qe, inv);
-    if (child_of(q, bv, inv, qe, dim, st->noise, &k, &v, &approx))
+    if (child_of(q, bv, inv, qe, dim, st, &k, &v, &approx))
         star_join(st, s, dim, k, v, approx, qe, inv, h);
 }
 
@@ -1523,19 +1650,60 @@ static void relations(const struct bd_params *p, const struct bd_state *st, cons
      * (SimBA's x - e, dropped, then x + e); a second child along another coordinate is
      * what a sensor updating channels in turn makes by chance (a reading's nearest earlier
      * one is not always the one before). */
-    if (h->base < 0 && dim >= 4 && qn[nearest] >= dense && fresh(st, (uint32_t)nearest)) {
+    /* ... and with the client's noise per coordinate known, when q is no such step of its
+     * nearest fresh input in the model's scale, its nearest fresh input in that noise's
+     * units, if another, is tried (the noise of a few wide coordinates decides the former:
+     * SimBA behind noise on breast cancer, the base's dropped sibling taken for nearest), as
+     * a step of one coordinate only: no second one moving half as far (two steps, a
+     * grandchild of it, are no child) */
+    int nb = -1;
+    if (h->base < 0 && inv && dim >= 8 && nz_ready(st)) {
+        double best = INFINITY;
+        for (uint32_t i = 0; i < n; i++) {
+            if (!fresh(st, i) || qn[i] < dense)
+                continue;
+            const float *r = rel_at(st, dim, i);
+            double w = 0;
+            for (uint32_t k = 0; k < dim && w < best; k++) {
+                double z = ((double)q[k] - r[k]) * inv[k];
+                w += z * z / nz_var(st, k);
+            }
+            if (w < best) {
+                best = w;
+                nb = (int)i;
+            }
+        }
+    }
+    for (int t = 0; t < 2 && h->base < 0 && dim >= 4; t++) {
+        int bi = t ? nb : nearest;
+        if (bi < 0 || (t && bi == nearest) || qn[bi] < dense || !fresh(st, (uint32_t)bi))
+            continue;
         double v;
-        const float *b = rel_at(st, dim, (uint32_t)nearest);
-        int k = dominant(q, b, inv, qe, dim, st->noise, &v);
+        const float *b = rel_at(st, dim, (uint32_t)bi);
+        int k = dominant(q, b, inv, qe, dim, st, &v);
+        if (k >= 0 && t) {
+            double u1 = 0, u2 = 0;
+            for (uint32_t c = 0; c < dim; c++) {
+                double z = ((double)q[c] - b[c]) * inv[c], z2 = z * z / nz_var(st, c);
+                if (z2 > u1) {
+                    u2 = u1;
+                    u1 = z2;
+                } else if (z2 > u2) {
+                    u2 = z2;
+                }
+            }
+            if (4.0 * u2 >= u1)
+                k = -1;
+        }
         if (k >= 0) {
-            h->base = nearest;
+            h->base = bi;
             h->step = k;
             h->approx = true;
-            int c = st->rel_kid[nearest];
-            h->asynth = st->rel_child[nearest] - 1 == k && c >= 0 &&
-                        st->rel_row[c] == st->rel_kid_row[nearest] &&
+            int c = st->rel_kid[bi];
+            h->asynth = st->rel_child[bi] - 1 == k && c >= 0 &&
+                        st->rel_row[c] == st->rel_kid_row[bi] &&
                         noisy_mirror(v, (double)rel_at(st, dim, (uint32_t)c)[k] - b[k], inv, k,
-                                     st->noise);
+                                     nz_floor(st, inv, dim, k));
         }
     }
 
@@ -2935,13 +3103,14 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
                (ka ? noisy_mirror((double)x[ks] - rel_at(st, dim, (uint32_t)kb)[ks],
                                         (double)rel_at(st, dim, (uint32_t)c)[ks] -
                                             rel_at(st, dim, (uint32_t)kb)[ks],
-                                        inv, ks, st->noise)
+                                        inv, ks, nz_floor(st, inv, dim, ks))
                          : zero_comb(x, rel_at(st, dim, (uint32_t)c), 1.0,
                                      rel_at(st, dim, (uint32_t)kb), -2.0, NULL, 0, h.qe, dim));
     }
     if (kept && ka) {
         const float *b = rel_at(st, dim, (uint32_t)kb);
-        double t1 = 0, t2 = 0;
+        bool nz = inv && dim >= 8 && nz_ready(st);
+        double t1 = 0, t2 = 0, u1 = 0, u2 = 0;   /* (u: in the client's noise units) */
         for (uint32_t c = 0; c < dim; c++) {
             double z = ((double)x[c] - b[c]) * (inv ? inv[c] : 1.0f), z2 = z * z;
             if (z2 > t1) {
@@ -2950,9 +3119,20 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
             } else if (z2 > t2) {
                 t2 = z2;
             }
+            if (nz) {
+                z2 /= nz_var(st, c);
+                if (z2 > u1) {
+                    u2 = u1;
+                    u1 = z2;
+                } else if (z2 > u2) {
+                    u2 = z2;
+                }
+            }
         }
-        kept = 4.0 * t2 < t1;
+        kept = 4.0 * t2 < t1 || (nz && 4.0 * u2 < u1);
     }
+    if (h.rest > 0 && h.rest <= NOISE_MAX * NOISE_MAX && inv && dim >= 8 && dim <= NZ_MAXDIM)
+        nz_learn(g, st, x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim);
     /* below 8 features: a step of a coarse lattice (lattice_step(), before rel_push() takes
      * the oldest slot, which may be the nearest's) */
     bool lat = dim < 8 && inv && h.nearest >= 0 && h.near_d2 > 0 &&

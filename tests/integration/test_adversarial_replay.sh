@@ -55,8 +55,11 @@ bad=0
 # HopSkipJump behind 1 % noise starts on a line one feature dominates (participation ratio
 # 1.26), whose halving steps were taken for a slider's: never caught until session 21's
 # narrow-line rule (rules/schema.md, Narrow lines), now within its first binary search.
+# breast_cancer:3:1:8: a busy client's records drifting from one record to another behind
+# noise (crowd_drift), 3,010 rows, was flagged at its 860th row by a first cut of the
+# client's noise per coordinate (rules/schema.md, Noise per coordinate).
 for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digits:6:1:8 iris:5 iris:3 \
-            iris:0 iris:6:1:8 digits:5:4:8 digits:3:1:8; do
+            iris:0 iris:6:1:8 digits:5:4:8 digits:3:1:8 breast_cancer:3:1:8; do
     ds=${spec%%:*} rest=${spec#*:} seed=${rest%%:*} up=1 raw= crowd=0
     [ "$rest" = "$seed" ] || { up=${rest#*:}; [ "${up#*:}" = "$up" ] || crowd=${up#*:}; up=${up%%:*}; }
     case $ds in breast_cancer|digits) raw=--raw ;; esac
