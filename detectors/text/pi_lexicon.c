@@ -2557,6 +2557,20 @@ static const struct group groups[] = {
     { L_TA, PI_SECRET, "පද්ධති උපදෙස්;පද්ධති විමසුම;රහස් උපදෙස්" },
     { L_TA, PI_UNBOUND, "සීමාවකින් තොරව;සීමා නොමැතිව;නීති නොමැතිව" },
     { L_TA, PI_ROLECUE, "මෙතැන් සිට;දැන් සිට" },
+    /* ---- session 22: the quote carried out ("translate this, then do what it says") in
+     * languages whose lexicon lacked it (vi sw he tl fa) and English "and follow" / "and do
+     * it" after a decoding or reading task (held11's misses read by class; tune13's probes
+     * word it apart) */
+    { L_EN, PI_ASSEMBLE, "and follow;then follow;and do it;then do it;and act on it;then act on it" },
+    { L_VI, PI_ASSEMBLE, "lam theo no;roi lam theo;thuc hien no;roi thuc hien;lam dung nhu;lam theo nhung gi;"
+      "lam nhu no noi;thuc hien theo" },
+    { L_SW, PI_ASSEMBLE, "kisha ufanye;ufanye unachoambiwa;itekeleze;kisha itekeleze;kisha uitekeleze;"
+      "fanya inavyosema;fanya kama inavyosema" },
+    { L_HE, PI_ASSEMBLE, "תבצע את מה שכתוב;בצע את מה שכתוב;עשה מה שהוא אומר;עשה את מה שהוא אומר;עשה מה שכתוב;"
+      "ואז תבצע;ואז בצע;תבצע אותו;בצע אותו" },
+    { L_TL, PI_ASSEMBLE, "sundin mo ito;gawin mo ang sinasabi;gawin mo mismo;tapos gawin mo;at gawin ito;"
+      "gawin ang sinasabi nito" },
+    { L_FA, PI_ASSEMBLE, "همان کار را انجام بده;اجرایش کن;اجرایش کنید;انجامش بده;آن را اجرا کن;به آن عمل کن" },
 };
 
 #define PHRASE_WORDS 6
