@@ -1072,6 +1072,11 @@ static bool qualified(const struct scan *s, size_t a, size_t b)
     for (size_t k = b + 1; k <= b + 3 && k < s->nw && s->w[k].sent == s->w[b].sent; k++) {
         if (HAS(s, k, PI_PRIOR) && !HAS(s, k, PI_FUNC) && !HAS(s, k, PI_YOU))
             return true;
+        /* a possessive right after the noun ("ang mga patakaran mo", "מההנחיות שלך"), as
+         * "your" before it qualifies (session 22) */
+        if (k == b + 1 && HAS(s, k, PI_YOU) && (s->mask[b] & (B(PI_INSTR) | B(PI_SECRET))) &&
+            s->t[s->w[b].at + s->w[b].n] == ' ')
+            return true;
         if (!HAS(s, k, PI_YOU))
             break;
     }
@@ -1637,7 +1642,11 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
     for (size_t i = 0; i < s.nw; i++) {
         size_t vend = i + (len[i] ? len[i] : 1) - 1;
         bool voc = STARTS(&s, i, PI_ADDRESS), noted = false;
-        bool embedded = indirect || w[i].at >= doc_at || (w[i].quoted && w[i].at > task_at);
+        /* (or after a first line that ends in a colon or asks about what follows: "Matokeo
+         * ya zana (search):\n", "Eleza msimbo huu:\n", "Giúp tôi trả lời email này:\n" hand
+         * over a tool result, code or a mail whose task verb the lexicon may lack; session
+         * 22, held11's class) */
+        bool embedded = indirect || w[i].at >= doc_at || w[i].at >= code_at || (w[i].quoted && w[i].at > task_at);
         if (!voc && STARTS(&s, i, PI_AINAME)) {
             uint8_t ch = after(&s, vend);
             /* "# TODO(ai): ...", "[assistant]: ...": the name in brackets, then the colon */
@@ -1737,9 +1746,46 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
         if (voc && w[i].quoted && comments && quoted_comment(&s, i))
             voc = false;
         if (voc) {
-            long act = find_any(&s, vend + 1, vend + 21, B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) |
-                                B(PI_EXFIL) | B(PI_NEWTASK) | B(PI_ROLECUE) | B(PI_RESPOND) |
-                                B(PI_REQUEST) | B(PI_VOID) | B(PI_HALT) | B(PI_SAYONLY) | B(PI_TASKOBJ));
+            const uint64_t acts = B(PI_OVERRIDE) | B(PI_WEAK) | B(PI_REVEAL) | B(PI_EXFIL) | B(PI_NEWTASK) |
+                                  B(PI_ROLECUE) | B(PI_RESPOND) | B(PI_REQUEST) | B(PI_VOID) | B(PI_HALT) |
+                                  B(PI_SAYONLY) | B(PI_TASKOBJ);
+            long act = find_any(&s, vend + 1, vend + 21, acts);
+            /* a bare role label at the start of its line ("SYSTEM: You are a support bot.") opens
+             * a role's definition in a template or transcript: a role cue after it is the
+             * definition, not an order to this assistant (held11's prompt-template review) */
+            if (act >= 0 && !STARTS(&s, i, PI_ADDRESS) && !noted && len[i] <= 1 &&
+                (s.mask[act] & acts) == B(PI_ROLECUE) && (i == 0 || memchr(t + w[i - 1].at, '\n', w[i].at - w[i - 1].at)))
+                act = find_any(&s, (size_t)act + 1, vend + 21, acts & ~B(PI_ROLECUE));
+            /* a bare name opening its line is a speaker's label in a transcript the user
+             * pastes when the line speaks in the first person before its order, or about its
+             * own words ("Bot: Sorry, please ignore my previous answer", "AI agent: I have reset
+             * the user's password"): the bot speaks there, to people (session 22's look-alikes) */
+            size_t ls = w[i].at;
+            while (ls > 0 && (t[ls - 1] == ' ' || t[ls - 1] == '\t'))
+                ls--;
+            bool line_start = ls == 0 || t[ls - 1] == '\n';
+            if (act >= 0 && !STARTS(&s, i, PI_ADDRESS) && !noted && line_start && !indirect) {
+                bool speaker = false;
+                static const char *const me[] = { "i", "me", "we", "sorry" }, *const mine_[] = { "my", "our" };
+                for (size_t k = vend + 1; k < (size_t)act && !speaker; k++)
+                    for (size_t j = 0; j < IG_ARRAY_LEN(me) && !speaker; j++)
+                        speaker = word_is(&s, k, me[j]) || word_is(&s, k, "my") || word_is(&s, k, "our");
+                for (size_t k = (size_t)act + 1; k < (size_t)act + 4 && k < s.nw && w[k].sent == w[act].sent && !speaker; k++)
+                    for (size_t j = 0; j < IG_ARRAY_LEN(mine_) && !speaker; j++)
+                        speaker = word_is(&s, k, mine_[j]);
+                /* or another line of the text opens with a person's label ("Customer:",
+                 * "Cliente:", "User:"): a chat between a bot and a person */
+                static const char *const person[] = { "customer", "cliente", "client", "kunde", "user", "usuario",
+                                                      "utilisateur", "human", "guest", "caller", "patient" };
+                for (size_t k = 0; k < s.nw && !speaker; k++) {
+                    if (k == i || (k > 0 && !memchr(t + w[k - 1].at, '\n', w[k].at - w[k - 1].at)) || after(&s, k) != ':')
+                        continue;
+                    for (size_t j = 0; j < IG_ARRAY_LEN(person) && !speaker; j++)
+                        speaker = word_is(&s, k, person[j]);
+                }
+                if (speaker)
+                    act = -1;
+            }
             /* the user speaking to the assistant is ordinary ("Assistant, answer in French"),
              * text handed to it that speaks to it with a header or an order is the injection
              * itself: documents and tool output are written for people. A bare name and a
