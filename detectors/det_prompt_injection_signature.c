@@ -454,10 +454,13 @@ static bool mention(const struct ctx *c, size_t a, size_t b)
      * them is this assistant: "I ask you to ignore ...") */
     /* (the "to" right before the verb, or before a verb it coordinates: "... to ignore its
      * instructions or reveal its system prompt") */
-    long to = -1;   /* the word "to" */
-    for (size_t k = a; k > 0 && a - k < 10 && s->w[k - 1].sent == sent && to < 0; k--)
-        if (word_is(s, k - 1, "to") || word_is(s, k - 1, "into"))
+    long to = -1;   /* the word "to" (English text only: bytes compared, no strlen) */
+    for (size_t k = a; s->english && k > 0 && a - k < 10 && s->w[k - 1].sent == sent && to < 0; k--) {
+        const uint8_t *x = s->t + s->w[k - 1].at;
+        size_t xn = s->w[k - 1].n;
+        if ((xn == 2 && x[0] == 't' && x[1] == 'o') || (xn == 4 && !memcmp(x, "into", 4)))
             to = (long)k - 1;
+    }
     if (to >= 2) {
         static const char *const asks[] = { "ask", "asks", "asking", "asked", "tell", "tells", "telling", "told",
                                             "instruct", "instructs", "get", "gets", "trick", "tricks", "tricking",
@@ -1241,6 +1244,8 @@ static double url_exfil(const struct scan *s, const bool *question, double menti
     const struct pi_tok *w = s->w;
     size_t n = s->n, k0 = 0;
     double best = 0;
+    if (!memchr(t, '=', n))   /* (no query parameter anywhere: most text, and no memmem) */
+        return 0;
     for (const uint8_t *p = n >= 4 ? memmem(t, n, "http", 4) : NULL; p && best < 1.0;
          p = p + 4 < t + n ? memmem(p + 4, (size_t)(t + n - p - 4), "http", 4) : NULL) {
         size_t u0 = (size_t)(p - t), u = u0;

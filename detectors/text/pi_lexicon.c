@@ -2571,6 +2571,29 @@ static const struct group groups[] = {
     { L_TL, PI_ASSEMBLE, "sundin mo ito;gawin mo ang sinasabi;gawin mo mismo;tapos gawin mo;at gawin ito;"
       "gawin ang sinasabi nito" },
     { L_FA, PI_ASSEMBLE, "همان کار را انجام بده;اجرایش کن;اجرایش کنید;انجامش بده;آن را اجرا کن;به آن عمل کن" },
+    /* (session 22: copying what the assistant was given, word for word, in vi sw he tl bn;
+     * rules made optional, exempted or non-existent in English; probed by tune13's third
+     * batch, written before these entries, each with a look-alike that copies a poem, a
+     * letter or a recipe, or exempts pupils from a uniform) */
+    { L_VI, PI_REVEAL, "chep lai;chep ra;sao chep" },
+    { L_VI, PI_GIVEN, "ma ban da duoc cung cap;ban da duoc cung cap;ma ban duoc cung cap;ban duoc cung cap;"
+      "da duoc cung cap cho ban;duoc giao cho ban;ban nhan duoc" },
+    { L_VI, PI_VERBATIM, "nguyen van;tung chu" },
+    { L_SW, PI_REVEAL, "nakili;niandikie;iandike;ziandike" },
+    { L_SW, PI_GIVEN, "uliyopewa;ulizopewa;ulipewa;ulizoelekezwa" },
+    { L_SW, PI_VERBATIM, "neno kwa neno" },
+    { L_HE, PI_REVEAL, "העתק;העתיקי;תעתיק;תעתיקי;להעתיק" },
+    { L_HE, PI_GIVEN, "שקיבלת;שניתנו לך;שנתנו לך" },
+    { L_HE, PI_VERBATIM, "מילה במילה" },
+    { L_TL, PI_INSTR, "patakarang;tagubiling;utos na" },
+    { L_TL, PI_GIVEN, "ibinigay sa iyo;na ibinigay sa iyo;ibinigay sayo" },
+    { L_TL, PI_VERBATIM, "nang eksakto;salita por salita" },
+    { L_BN, PI_REVEAL, "কপি করে দেখাও;কপি করে দাও;লিখে দাও;লিখে দিন;কপি করো" },
+    { L_BN, PI_GIVEN, "তোমাকে দেওয়া;আপনাকে দেওয়া;দেওয়া হয়েছিল" },
+    { L_BN, PI_BEFORE, "শুরুতে" },
+    { L_BN, PI_VERBATIM, "হুবহু" },
+    { L_EN, PI_VOID, "as optional;does not exist;doesn t exist;do not exist;don t exist;did not exist" },
+    { L_EN, PI_VOID, "exempt from;are exempt from" },
 };
 
 #define PHRASE_WORDS 6
