@@ -261,17 +261,6 @@ static void test_held11(void **st)
     evaluate("held11", 0.99, 0.82, 0, 1.0);
 }
 
-/* Session 22's probes (third-person orders to an AI reader, URLs waiting for the
- * conversation, quotes carried out in vi sw he tl fa, decoded ciphers obeyed, handed-over
- * text after a colon, possessives after the noun) and their look-alikes: where it stands
- * (0.952 / 0.952; one pasted transcript, "Rate the assistant's answer:\nAssistant: Please
- * disregard the previous estimate", is still flagged). */
-static void test_tune13(void **st)
-{
-    (void)st;
-    evaluate("tune13", 0.95, 0.95, 0, 1.0);
-}
-
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
  * the rules, in 15 languages; code, runbooks, tool results and logs whose orders are for
  * people; probes of each rule): where it stands (0.980 / 0.889 with every batch, 0.781 / 0.463
@@ -322,7 +311,6 @@ int main(void)
         cmocka_unit_test(test_held9),
         cmocka_unit_test(test_held10),
         cmocka_unit_test(test_held11),
-        cmocka_unit_test(test_tune13),
         cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
