@@ -2295,6 +2295,11 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 if (((flang[i] >> l) & 1) && s.fcount[l] > s.fcount[lang[i] & 63])
                     persona = false;
         }
+        /* a one-word persona inside a longer phrase of instructions: Vietnamese "hướng dẫn"
+         * (instructions, a guide) folds to "huong dan", whose "dan" is no DAN (held11's
+         * tour-guide role play) */
+        if (persona && len[i] <= 1 && i > 0 && w[i - 1].sent == se && (mask[i - 1] & mask[i] & (B(PI_INSTR) | B(PI_SECRET))))
+            persona = false;
         /* a one-word persona that is also the talk of attacks ("jailbreak", a persona in
          * Dutch, a noun in English: "the most common jailbreak we see") */
         if (persona && len[i] <= 1 && HAS(&s, i, PI_META))
