@@ -1244,6 +1244,7 @@ static double url_exfil(const struct scan *s, const bool *question, double menti
     const struct pi_tok *w = s->w;
     size_t n = s->n, k0 = 0;
     double best = 0;
+    unsigned looked = 0;   /* URLs whose surroundings were read: at most 8 a text, a bounded cost */
     if (!memchr(t, '=', n))   /* (no query parameter anywhere: most text, and no memmem) */
         return 0;
     for (const uint8_t *p = n >= 4 ? memmem(t, n, "http", 4) : NULL; p && best < 1.0;
@@ -1281,6 +1282,8 @@ static double url_exfil(const struct scan *s, const bool *question, double menti
         }
         if (!open && !held)
             continue;
+        if (++looked > 8)
+            break;
         while (k0 < s->nw && w[k0].at < u0)
             k0++;
         /* (the sentence of the URL, the one just before it, or a '?' right after the URL:
@@ -1639,6 +1642,7 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
      * follows speaks to the model, in quotes or not (documents hide instructions so) */
     long last_addr = -1;
     size_t addr_end = 0;
+    int chat_lines = -1;   /* a line opens with a person's label: unknown, no, yes */
     /* text whose function words are mostly English (a shared name such as "assistant"
      * reports the last language that lists it, so the text decides the grammar) */
     bool english = s.fcount[0] > 0;
@@ -1778,16 +1782,20 @@ static bool score_text_ex(const struct pi_global *g, struct ig_scratch *sc, cons
                 for (size_t k = (size_t)act + 1; k < (size_t)act + 4 && k < s.nw && w[k].sent == w[act].sent && !speaker; k++)
                     for (size_t j = 0; j < IG_ARRAY_LEN(mine_) && !speaker; j++)
                         speaker = word_is(&s, k, mine_[j]);
-                /* or another line of the text opens with a person's label ("Customer:",
-                 * "Cliente:", "User:"): a chat between a bot and a person */
+                /* or a line of the text opens with a person's label ("Customer:", "Cliente:",
+                 * "User:"): a chat between a bot and a person (looked for once per text) */
                 static const char *const person[] = { "customer", "cliente", "client", "kunde", "user", "usuario",
                                                       "utilisateur", "human", "guest", "caller", "patient" };
-                for (size_t k = 0; k < s.nw && !speaker; k++) {
-                    if (k == i || (k > 0 && !memchr(t + w[k - 1].at, '\n', w[k].at - w[k - 1].at)) || after(&s, k) != ':')
+                for (size_t k = 0; k < s.nw && chat_lines < 0; k++) {
+                    if (k + 1 == s.nw)
+                        chat_lines = 0;
+                    if ((k > 0 && !memchr(t + w[k - 1].at, '\n', w[k].at - w[k - 1].at)) || after(&s, k) != ':')
                         continue;
-                    for (size_t j = 0; j < IG_ARRAY_LEN(person) && !speaker; j++)
-                        speaker = word_is(&s, k, person[j]);
+                    for (size_t j = 0; j < IG_ARRAY_LEN(person) && chat_lines < 0; j++)
+                        if (word_is(&s, k, person[j]))
+                            chat_lines = 1;
                 }
+                speaker |= chat_lines == 1;
                 if (speaker)
                     act = -1;
             }
