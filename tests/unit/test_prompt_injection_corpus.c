@@ -253,12 +253,12 @@ static void test_held10(void **st)
  * ends in an order, base32/hex/percent, confusables, right-to-left text; written before any
  * run of that session and before its author read the lexicon or the code). Its first run
  * (rules of 0400124, blind): 0.945 / 0.696; its flagged look-alikes and misses by class
- * were then read, so it is a floor against regressions (1.000 / 0.858 after session 22's
+ * were then read, so it is a floor against regressions (1.000 / 0.872 after session 22's
  * changes). */
 static void test_held11(void **st)
 {
     (void)st;
-    evaluate("held11", 0.99, 0.85, 0, 1.0);
+    evaluate("held11", 0.99, 0.86, 0, 1.0);
 }
 
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
