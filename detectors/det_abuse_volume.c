@@ -16,6 +16,7 @@
  * reported. */
 #include <inferguard/detector.h>
 
+#include "kernels/blkpool.h"
 #include "stats/window.h"
 
 #include <math.h>
@@ -109,7 +110,7 @@ static size_t av_stats(const void *global, struct ig_det_counter *out)
 static void *state_make(const void *ctx)
 {
     (void)ctx;
-    return calloc(1, sizeof(struct av_state));
+    return ig_blk_calloc(sizeof(struct av_state));   /* the block pool: no heap call per new client */
 }
 
 /* The client's windows, allocated on first use; NULL when the budget refuses. */
@@ -126,7 +127,7 @@ static void av_evict(const struct ig_call *call)
     struct av_client *c = call->client;
     if (c->st) {
         g->mem_ops->uncharge(g->mem, sizeof(struct av_state));
-        free(c->st);
+        ig_blk_free(c->st);
         c->st = NULL;
     }
 }

@@ -97,6 +97,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <inferguard/detector.h>
+#include "kernels/blkpool.h"
 #include "kernels/kernels.h"
 #include "stats/floats.h"
 #include "stats/peers.h"
@@ -345,9 +346,9 @@ static void cv_evict(const struct ig_call *call)
     struct cv_client *c = call->client;
     if (c->hist) {
         g->mem_ops->uncharge(g->mem, c->hist->bytes);
-        free(hist_small(c->hist) ? c->hist->small : c->hist->pivot);
+        ig_blk_free(hist_small(c->hist) ? c->hist->small : c->hist->pivot);
         ig_vsplit_free(&c->hist->set);   /* the squared lengths with it */
-        free(c->hist);
+        ig_blk_free(c->hist);
         c->hist = NULL;
     }
 }
@@ -1103,16 +1104,16 @@ static void *hist_make(const void *ctx)
     const struct cv_grow *w = ctx;
     struct cv_hist *h = w->h;
     if (!h) {
-        if (!(h = calloc(1, sizeof(*h))))
+        if (!(h = ig_blk_calloc(sizeof(*h))))
             return NULL;
-        if (!(h->small = malloc((size_t)w->room * w->nfeat * sizeof(float)))) {
-            free(h);
+        if (!(h->small = ig_blk_alloc((size_t)w->room * w->nfeat * sizeof(float)))) {
+            ig_blk_free(h);
             return NULL;
         }
         h->nfeat = w->nfeat;
         h->cap = w->cap;
     } else if (w->room <= CV_SMALL) {
-        float *v = realloc(h->small, (size_t)w->room * h->nfeat * sizeof(float));
+        float *v = ig_blk_realloc(h->small, (size_t)w->room * h->nfeat * sizeof(float));
         if (!v)
             return NULL;
         h->small = v;
@@ -1121,9 +1122,9 @@ static void *hist_make(const void *ctx)
         if (hist_small(h)) {
             struct ig_vsplit set;
             const uint32_t npivot = pivot_count(w->m), ps = pivot_stride(npivot);
-            float *pivot = calloc((size_t)(h->nfeat + 1) * ps, sizeof(float));
+            float *pivot = ig_blk_calloc((size_t)(h->nfeat + 1) * ps * sizeof(float));
             if (!pivot || ig_vsplit_init_aux(&set, h->nfeat, w->room, CV_AUX) != IG_OK) {
-                free(pivot);
+                ig_blk_free(pivot);
                 return NULL;
             }
             pivot_fill(w->m, pivot, npivot, ps);
@@ -1139,7 +1140,7 @@ static void *hist_make(const void *ctx)
                 hist_pivot(h, i, row, ig_vsplit_aux(&h->set)[i]);
             }
             h->set.count = h->n;
-            free(rows);
+            ig_blk_free(rows);
             seen_build(h);
         } else if (ig_vsplit_reserve(&h->set, w->room) != IG_OK) {
             return NULL;

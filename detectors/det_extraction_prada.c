@@ -43,9 +43,9 @@
  * the bytes and half the memory traffic of the distance scans, distances within ~0.4 %
  * (the normality test does not notice; tests/integration/test_prada_reference.sh checks
  * it against the Python reference doing the same rounding). Allocations happen at most
- * log2(max_growing / 16) + 2 times per class, never per query otherwise (a doubling is
- * one realloc, an index past 1 MiB of vectors two calls; making the index from the
- * seeds three). Per worker thread: up to 64 Shapiro-Wilk workspaces of 12 B per value
+ * log2(max_growing / 16) + 2 times per class, never per query otherwise, from the
+ * detectors' block pool (kernels/blkpool.h: no heap call but the pool's own chunks, O(log
+ * bytes) in all, and blocks past 1 MiB, the heap's). Per worker thread: up to 64 Shapiro-Wilk workspaces of 12 B per value
  * (n rounded up to a power of two from 512; 60 KB at n = 5000: 3.8 MB), 60 KB of pooling buffers
  * and the index re-layout's scratch (a copy of the vectors re-laid, up to 1 MiB, kept at
  * the largest size used: kernels/vidx.h). */
@@ -58,6 +58,7 @@
 #include <string.h>
 
 #include <inferguard/detector.h>
+#include "kernels/blkpool.h"
 #include "kernels/kernels.h"
 #include "kernels/vidx.h"
 #include "stats/floats.h"
@@ -762,22 +763,22 @@ static void state_free(struct prada_global *g, struct prada_state *st)
     if (!st)
         return;
     for (uint32_t i = 0; i < st->nclasses; i++) {
-        free(st->cls[i].seed);
+        ig_blk_free(st->cls[i].seed);
         if (st->cls[i].g)
             ig_vidx_free(st->cls[i].g);
-        free(st->cls[i].g);
+        ig_blk_free(st->cls[i].g);
     }
     uncharge(g, st->bytes);
-    free(st->cls);
-    free(st->steps);
-    free(st->d_val);   /* and d_cls, d_ov, d_os: one block (ring_room) */
-    free(st);
+    ig_blk_free(st->cls);
+    ig_blk_free(st->steps);
+    ig_blk_free(st->d_val);   /* and d_cls, d_ov, d_os: one block (ring_room) */
+    ig_blk_free(st);
 }
 
 static void *state_make(const void *ctx)
 {
     (void)ctx;
-    return calloc(1, sizeof(struct prada_state));
+    return ig_blk_calloc(sizeof(struct prada_state));
 }
 
 /* A client's state starts with its scalars alone: classes, distances, steps and vector
@@ -822,7 +823,7 @@ static bool class_room(struct prada_global *g, struct prada_state *st)
     uint64_t more = (uint64_t)(ncap - st->cls_cap) * sizeof(struct prada_class);
     if (!charge_st(g, st, more))
         return false;
-    struct prada_class *n = realloc(st->cls, (size_t)ncap * sizeof(*n));
+    struct prada_class *n = ig_blk_realloc(st->cls, (size_t)ncap * sizeof(*n));
     if (!n) {
         uncharge_st(g, st, more);
         atomic_fetch_add(&g->refused_growth, 1);
@@ -852,11 +853,11 @@ static bool ring_room(struct prada_global *g, struct prada_state *st)
     if (!charge_st(g, st, more))
         return false;
     /* One block for the four arrays (d_val first: freeing it frees them all), grown by
-     * realloc: a doubling is one heap call. realloc keeps the old arrays at the old
+     * ig_blk_realloc (the block pool). It keeps the old arrays at the old
      * offsets; each moves up to its new one, the last first (every offset grows, so no
      * move overwrites an array not yet moved). */
     size_t nf = ncap, nt = (size_t)ncap + tail, oc = st->d_cap;
-    uint8_t *blk = realloc(st->d_val, nf * sizeof(float) + nt * sizeof(float) + nf * sizeof(uint16_t) +
+    uint8_t *blk = ig_blk_realloc(st->d_val, nf * sizeof(float) + nt * sizeof(float) + nf * sizeof(uint16_t) +
                                           nt * sizeof(uint16_t));
     if (!blk) {
         uncharge_st(g, st, more);
@@ -902,7 +903,7 @@ static bool grow(struct prada_global *g, struct prada_state *st, struct prada_cl
         uint64_t more = now - had;
         if (!charge_st(g, st, more))
             return false;
-        float *v = coded ? aligned_alloc(64, now) : realloc(c->seed, now);
+        float *v = coded ? ig_blk_alloc(now) : ig_blk_realloc(c->seed, now);
         if (!v) {
             uncharge_st(g, st, more);
             atomic_fetch_add(&g->refused_growth, 1);
@@ -912,7 +913,7 @@ static bool grow(struct prada_global *g, struct prada_state *st, struct prada_cl
             struct rows_codes rc;
             rows_layout((uint8_t *)v, dim, cap, true, &rc);
             memcpy(rc.rows, rows_of(&g->p, c, dim), (size_t)n * dim * sizeof(float));
-            free(c->seed);
+            ig_blk_free(c->seed);
             rows_recode(&rc, n, cap, dim);
         }
         c->seed = v;
@@ -925,17 +926,17 @@ static bool grow(struct prada_global *g, struct prada_state *st, struct prada_cl
         uint64_t more = sizeof(struct ig_vidx) + ig_vidx_bytes_ex(dim, ncap, g->p.elem, g->p.vflags);
         if (!charge_st(g, st, more))
             return false;
-        struct ig_vidx *ix = calloc(1, sizeof(*ix));
+        struct ig_vidx *ix = ig_blk_calloc(sizeof(*ix));
         const float *rows = rows_of(&g->p, c, dim);
         if (!ix || ig_vidx_init_rows(ix, dim, ncap, g->p.elem, g->p.vflags, rows, n) != IG_OK) {
-            free(ix);
+            ig_blk_free(ix);
             uncharge_st(g, st, more);
             atomic_fetch_add(&g->refused_growth, 1);
             return false;
         }
         c->g = ix;
         uncharge_st(g, st, rows_layout(NULL, dim, c->seed_cap, rows_coded(&g->p, dim, c->seed_cap), NULL));
-        free(c->seed);
+        ig_blk_free(c->seed);
         c->seed = NULL;
         c->nseed = c->seed_cap = 0;
         return true;
@@ -945,9 +946,9 @@ static bool grow(struct prada_global *g, struct prada_state *st, struct prada_cl
                         ig_vidx_bytes_ex(st->dim, IG_VSET_BLOCK, g->p.elem, g->p.vflags);
         if (!charge_st(g, st, more))
             return false;
-        struct ig_vidx *ix = calloc(1, sizeof(*ix));
+        struct ig_vidx *ix = ig_blk_calloc(sizeof(*ix));
         if (!ix || ig_vidx_init_ex(ix, st->dim, IG_VSET_BLOCK, g->p.elem, g->p.vflags) != IG_OK) {
-            free(ix);
+            ig_blk_free(ix);
             uncharge_st(g, st, more);
             atomic_fetch_add(&g->refused_growth, 1);
             return false;
@@ -955,7 +956,7 @@ static bool grow(struct prada_global *g, struct prada_state *st, struct prada_cl
         for (uint32_t i = 0; i < c->nseed; i++)   /* stored values: bf16 rounding is idempotent */
             ig_vidx_append(ix, c->seed + (size_t)i * st->dim);
         c->g = ix;
-        free(c->seed);
+        ig_blk_free(c->seed);
         c->seed = NULL;
         uncharge_st(g, st, (uint64_t)c->seed_cap * st->dim * sizeof(float));
         c->nseed = c->seed_cap = 0;
@@ -1443,7 +1444,7 @@ static bool steps_room(struct prada_global *g, struct prada_state *st)
     size_t had = st->step_cap ? head + st->step_cap * row : 0, now = head + cap * row;
     if (!charge_st(g, st, now - had))
         return false;
-    uint64_t *v = realloc(st->steps, now);
+    uint64_t *v = ig_blk_realloc(st->steps, now);
     if (!v) {
         uncharge_st(g, st, now - had);
         atomic_fetch_add(&g->refused_growth, 1);

@@ -110,6 +110,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <inferguard/detector.h>
+#include "kernels/blkpool.h"
 #include "row_label.h"
 #include "stats/floats.h"
 #include "stats/peers.h"
@@ -312,7 +313,7 @@ static void tr_evict(const struct ig_call *call)
     struct tr_client *c = call->client;
     if (c->fills) {
         g->mem_ops->uncharge(g->mem, sizeof *c->fills);
-        free(c->fills);
+        ig_blk_free(c->fills);
         c->fills = NULL;
     }
 }
@@ -928,7 +929,7 @@ static bool rare_value(const struct tr_model *m, uint32_t f, float v)
 static void *fills_make(const void *ctx)
 {
     (void)ctx;
-    return calloc(1, sizeof(struct tr_fills));
+    return ig_blk_calloc(sizeof(struct tr_fills));   /* the block pool: no heap call per new client */
 }
 
 /* z: the row's sampled features in reference sd; "the last counted row's value" is read

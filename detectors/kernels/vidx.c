@@ -7,6 +7,7 @@
 
 #include <inferguard/base.h>
 #include "vidx.h"
+#include "kernels/blkpool.h"
 
 #define NONE UINT32_MAX
 
@@ -113,7 +114,7 @@ static void fill_inf(struct ig_vset *s)
 
 static void release(struct ig_vidx *ix)
 {
-    free(ix->mem);
+    ig_blk_free(ix->mem);
 }
 
 /* Pieces of one allocation: the vector sets and int8 codes at 64 bytes (SIMD loads of whole
@@ -214,8 +215,9 @@ static void init_at(struct ig_vidx *ix, void *raw, uint32_t dim, uint32_t cap, e
     }
 }
 
-/* Empty index of capacity <cap>: everything in one allocation (one heap call to grow, one
- * to free: an index re-laid at each doubling of a client's history made ~35). */
+/* Empty index of capacity <cap>: everything in one block of the detectors' block pool (one
+ * pool call to grow, one to free: an index re-laid at each doubling of a client's history
+ * made ~35 heap calls). */
 static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_vset_elem elem,
                        unsigned flags)
 {
@@ -223,7 +225,7 @@ static int alloc_empty(struct ig_vidx *ix, uint32_t dim, uint32_t cap, enum ig_v
     if (bad_params(dim, elem, flags))
         return IG_ECONF;
     ix->maxpiv = max_pivots(round_cap(cap));
-    void *raw = malloc(alloc_bytes(ix, dim, round_cap(cap), elem, flags));
+    void *raw = ig_blk_alloc(alloc_bytes(ix, dim, round_cap(cap), elem, flags));
     if (!raw) {
         memset(ix, 0, sizeof(*ix));
         return IG_ENOMEM;
@@ -515,8 +517,9 @@ static void *relayout_scratch(size_t n)
 }
 
 /* An index's vectors re-laid at most this large (bytes of their float32 copy) are first
- * copied into the thread's scratch, so the index grows in place by one realloc (glibc
- * moves large blocks by remapping pages) or, at the same capacity, with no heap call;
+ * copied into the thread's scratch, so the index grows by one ig_blk_realloc (the block
+ * pool; past 1 MiB the heap's realloc, which remaps large blocks) or, at the same
+ * capacity, with no allocation at all;
  * larger ones (a few per client at most, d = 784 from 320 vectors) are re-laid from the
  * old index into a new block, which costs its allocation and the old one's free, and keep
  * no copy of that size per thread. */
@@ -639,7 +642,7 @@ static int grow_flat(struct ig_vidx *ix, uint32_t cap)
     memcpy(ti, ix->id, mb);
     memcpy(ts, ix->slot, mb);
     struct ig_vidx sz = { .maxpiv = 0 };
-    void *raw = realloc(ix->mem, alloc_bytes(&sz, dim, cap, elem, flags));
+    void *raw = ig_blk_realloc(ix->mem, alloc_bytes(&sz, dim, cap, elem, flags));
     if (!raw)
         return IG_ENOMEM;   /* the block realloc leaves is the index, unchanged */
     struct ig_vidx nx;
@@ -701,7 +704,7 @@ static int rebuild(struct ig_vidx *ix, uint32_t cap)
         void *raw = ix->mem;
         if (cap != ix->cap) {
             struct ig_vidx sz = { .maxpiv = max_pivots(cap) };
-            if (!(raw = realloc(ix->mem, alloc_bytes(&sz, dim, cap, elem, flags))))
+            if (!(raw = ig_blk_realloc(ix->mem, alloc_bytes(&sz, dim, cap, elem, flags))))
                 return IG_ENOMEM;   /* the block realloc leaves is the index, unchanged */
         }
         init_at(&nx, raw, dim, cap, elem, flags);

@@ -4,6 +4,7 @@
 
 #include <inferguard/base.h>
 #include "kernels.h"
+#include "kernels/blkpool.h"
 
 static uint32_t round_cap(uint32_t cap)
 {
@@ -54,8 +55,8 @@ int ig_vsplit_init(struct ig_vsplit *s, uint32_t dim, uint32_t cap)
     return ig_vsplit_init_aux(s, dim, cap, 1);
 }
 
-/* Grown in place by realloc (glibc moves large blocks by remapping pages, not copying):
- * then each plane moves up to its new offset, the last first. Every plane grows by at
+/* Grown by ig_blk_realloc (the detectors' block pool: contents kept at their offsets; past
+ * 1 MiB the heap's realloc, which remaps large blocks): then each plane moves up to its new offset, the last first. Every plane grows by at
  * least a block (64 bytes of hi, 32 of lo, 64 of each aux plane), more than the alignment
  * can shift by, so no move overwrites a plane not yet moved. */
 int ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap)
@@ -67,7 +68,7 @@ int ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap)
     const size_t h0 = hi_bytes(s->pairs, was), l0 = lo_bytes(s->dim, was), a0 = was * sizeof(float);
     const size_t h1 = hi_bytes(s->pairs, cap), l1 = lo_bytes(s->dim, cap), a1 = cap * sizeof(float);
     const size_t pad0 = s->mem ? (size_t)((uint8_t *)s->hi - (uint8_t *)s->mem) : 0;
-    uint8_t *m = realloc(s->mem, ig_vsplit_bytes_aux(s->dim, cap, naux));
+    uint8_t *m = ig_blk_realloc(s->mem, ig_vsplit_bytes_aux(s->dim, cap, naux));
     if (!m)
         return IG_ENOMEM;
     uint8_t *hi = m + ((64 - ((uintptr_t)m & 63)) & 63), *old = m + pad0;
@@ -87,7 +88,7 @@ int ig_vsplit_reserve(struct ig_vsplit *s, uint32_t cap)
 
 void ig_vsplit_free(struct ig_vsplit *s)
 {
-    free(s->mem);
+    ig_blk_free(s->mem);
     memset(s, 0, sizeof(*s));
 }
 

@@ -10,6 +10,7 @@
 
 #include <inferguard/base.h>
 #include "shapiro.h"
+#include "kernels/blkpool.h"
 
 /* Polynomial c[0] + c[1] x + ... + c[k-1] x^(k-1). */
 static double poly(const double *c, int k, double x)
@@ -34,8 +35,8 @@ int ig_sw_init(struct ig_sw *sw, uint32_t nmax)
     memset(sw, 0, sizeof(*sw));
     if (nmax < IG_SW_NMIN)
         nmax = IG_SW_NMIN;
-    sw->a = calloc(nmax / 2 + 1, sizeof(double));
-    sw->af = malloc(nmax * sizeof(double));
+    sw->a = ig_blk_calloc((nmax / 2 + 1) * sizeof(double));   /* the block pool: slots regrown */
+    sw->af = ig_blk_alloc(nmax * sizeof(double));
     if (!sw->a || !sw->af) {
         ig_sw_free(sw);
         return IG_ENOMEM;
@@ -46,9 +47,9 @@ int ig_sw_init(struct ig_sw *sw, uint32_t nmax)
 
 void ig_sw_free(struct ig_sw *sw)
 {
-    free(sw->a);
-    free(sw->af);
-    free(sw->x);
+    ig_blk_free(sw->a);
+    ig_blk_free(sw->af);
+    ig_blk_free(sw->x);
     memset(sw, 0, sizeof(*sw));
 }
 
@@ -303,7 +304,7 @@ int ig_sw_test(struct ig_sw *sw, const double *x, uint32_t n, double *w, double 
 {
     if (n < IG_SW_NMIN || n > sw->nmax)
         return IG_ELIMIT;
-    if (!sw->x && !(sw->x = malloc(sw->nmax * sizeof(double))))
+    if (!sw->x && !(sw->x = ig_blk_alloc(sw->nmax * sizeof(double))))
         return IG_ENOMEM;
     for (uint32_t i = 0; i < n; i++) {
         if (!isfinite(x[i]))
