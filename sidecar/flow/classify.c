@@ -7,10 +7,12 @@
  * user agent and the content type: 3 blocks per connection, freed with the flow's data)
  * comes from a small pool of the classifier, not the heap. nDPI has one process-wide pair of
  * allocator hooks (set_ndpi_malloc/set_ndpi_free); they find the classifier at work through
- * a thread-local pointer set only while this file calls into nDPI for it, so nDPI's start-up
- * tables and anything allocated outside those calls stay on the heap. A block is the pool's
- * when its address is inside the classifier's pool region; nDPI frees its flow data only
- * inside those calls (ndpi_free_flow_data here, ndpi_exit_detection_module at the end). */
+ * a thread-local pointer set only while this file calls into nDPI for it, so anything
+ * allocated outside those calls stays on the heap. A block is the pool's when its address is
+ * inside the classifier's pool region; nDPI frees its flow data only inside those calls
+ * (ndpi_free_flow_data here, ndpi_exit_detection_module at the end). nDPI's start-up tables
+ * (made inside ig_flow_cls_new's calls) are cut in order from one block of the classifier,
+ * which ndpi_exit_detection_module's frees leave alone and which is released whole after it. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@
 #define IG_CLS_POOL_CLASSES 5u
 #define IG_CLS_POOL_MIN 32u
 #define IG_CLS_POOL_RANGE (64u << 10)   /* per class: 2,048 blocks of 32 B .. 128 of 512 B */
+/* nDPI 4.2's start-up tables take 5.3 MB (malloc's alignment); only the pages used are touched */
+#define IG_CLS_TAB_BYTES ((size_t)8 << 20)
 
 struct ig_cls_slot { struct ig_cls_slot *next; };
 
@@ -36,6 +40,11 @@ struct ig_cls_pool {
     struct ig_cls_slot *free[IG_CLS_POOL_CLASSES];  /* freed blocks per class */
     uint32_t bumped[IG_CLS_POOL_CLASSES];           /* blocks handed out from each range so far */
     struct ig_flow_ndpi_alloc st;
+    /* nDPI's start-up tables: cut in order from one block while tab_on (its start-up),
+     * never freed one by one (a free inside it is a no-op), released whole at the end */
+    uint8_t *tab;
+    size_t tab_cap, tab_used;
+    bool tab_on;
 };
 
 struct ig_classifier {
@@ -62,6 +71,16 @@ static inline uint32_t pool_class(size_t n)
 static void *pool_malloc(size_t n)
 {
     struct ig_cls_pool *p = tl_pool;
+    if (p && p->tab_on) {
+        size_t m = (n + 15) & ~(size_t)15;   /* malloc's alignment */
+        if (m <= p->tab_cap - p->tab_used) {
+            void *b = p->tab + p->tab_used;
+            p->tab_used += m;
+            return b;
+        }
+        p->st.tab_heap++;
+        return malloc(n);
+    }
     if (p && n <= (size_t)IG_CLS_POOL_MIN << (IG_CLS_POOL_CLASSES - 1)) {
         uint32_t c = pool_class(n);
         struct ig_cls_slot *s = p->free[c];
@@ -87,6 +106,8 @@ static void *pool_malloc(size_t n)
 static void pool_free(void *b)
 {
     struct ig_cls_pool *p = tl_pool;
+    if (p && (uint8_t *)b >= p->tab && (uint8_t *)b < p->tab + p->tab_cap)
+        return;                           /* a start-up table: released with the whole block */
     if (p && (uint8_t *)b >= p->base && (uint8_t *)b < p->base + IG_CLS_POOL_CLASSES * IG_CLS_POOL_RANGE) {
         uint32_t c = (uint32_t)(((uint8_t *)b - p->base) / IG_CLS_POOL_RANGE);
         struct ig_cls_slot *s = b;
@@ -137,16 +158,29 @@ struct ig_classifier *ig_flow_cls_new(void)
     /* malloc'd, not calloc'd: its pages are touched only as blocks are handed out. Without
      * it (out of memory) nDPI's blocks simply come from the heap. */
     c->pool.base = malloc(IG_CLS_POOL_CLASSES * IG_CLS_POOL_RANGE);
-    c->ndpi = ndpi_init_detection_module(ndpi_no_prefs);   /* its tables: on the heap */
+    /* nDPI's start-up tables (~100,000 blocks, freed one by one at the end: ~35 M
+     * instructions of malloc and free) are cut from one block in order instead; one that
+     * does not fit, or all of them when this block is missing, come from the heap. */
+    c->pool.tab = c->pool.base ? malloc(IG_CLS_TAB_BYTES) : NULL;
+    c->pool.tab_cap = c->pool.tab ? IG_CLS_TAB_BYTES : 0;
+    c->pool.tab_on = true;
+    struct ig_cls_pool *prev = enter(c);
+    c->ndpi = ndpi_init_detection_module(ndpi_no_prefs);
+    if (c->ndpi) {
+        NDPI_PROTOCOL_BITMASK all;
+        NDPI_BITMASK_SET_ALL(all);
+        ndpi_set_protocol_detection_bitmask2(c->ndpi, &all);
+        ndpi_finalize_initialization(c->ndpi);
+    }
+    leave(prev);
+    c->pool.tab_on = false;
+    c->pool.st.tab_bytes = c->pool.tab_used;
     if (!c->ndpi) {
+        free(c->pool.tab);
         free(c->pool.base);
         free(c);
         return NULL;
     }
-    NDPI_PROTOCOL_BITMASK all;
-    NDPI_BITMASK_SET_ALL(all);
-    ndpi_set_protocol_detection_bitmask2(c->ndpi, &all);
-    ndpi_finalize_initialization(c->ndpi);
     c->flow_size = (SIZEOF_FLOW_STRUCT + 15) & ~(size_t)15;
     return c;
 }
@@ -163,6 +197,7 @@ void ig_flow_cls_free(struct ig_classifier *c)
     struct ig_cls_pool *prev = enter(c);    /* a block nDPI kept in the module returns here */
     ndpi_exit_detection_module(c->ndpi);
     leave(prev);
+    free(c->pool.tab);
     free(c->pool.base);
     free(c);
 }

@@ -62,7 +62,10 @@ struct ig_flow_stats {
 /* nDPI's allocations while it classifies flows (classify.c): served by the classifier's
  * pool, blocks of it out now, and those that went to the heap (larger than 512 bytes, or a
  * size class used up). */
-struct ig_flow_ndpi_alloc { uint64_t pooled, in_use, heap; };
+/* nDPI's blocks: flow data from the classifier's pool (pooled, in use) or the heap; its
+ * start-up tables: bytes cut from the classifier's table block, and those that did not fit
+ * (heap calls). */
+struct ig_flow_ndpi_alloc { uint64_t pooled, in_use, heap, tab_bytes, tab_heap; };
 
 /* Buckets of ig_flow_stats.by_proto (the full per-name list is ig_flow_proto_counts). */
 enum ig_flow_proto { IG_FP_UNKNOWN, IG_FP_HTTP, IG_FP_HTTP2, IG_FP_TLS, IG_FP_OTHER, IG_FP_COUNT };

@@ -275,6 +275,9 @@ static void test_ndpi_alloc_pooled(void **state)
     assert_true(a.pooled >= 40 * 3);   /* URL, user agent, content type per connection */
     assert_int_equal(a.in_use, 0);
     assert_int_equal(a.heap, 0);
+    /* nDPI's start-up tables (5.3 MB in nDPI 4.2) fit the classifier's table block */
+    assert_true(a.tab_bytes > (1u << 20));
+    assert_int_equal(a.tab_heap, 0);
 
     char path[1200] = "/v2/models/";
     memset(path + 11, 'a', sizeof path - 12);
