@@ -28,8 +28,11 @@
 /* Retired parsers kept for late responses, per connection (see shed()). */
 #define OLD_MAX 2
 /* Closed connections (and fast-path states) kept for reuse, and the largest buffer each
- * keeps: opening and closing connections then costs no heap call once warm. */
+ * keeps: opening and closing connections then costs no heap call once warm. A pool keeps
+ * up to POOL_MAX, or as many as were ever open at once (up to POOL_CAP): traffic that opens
+ * its connections in waves (a client pool reconnecting, a replayed capture) reuses them all. */
 #define POOL_MAX 64
+#define POOL_CAP 4096
 #define POOL_BUF_MAX (16u << 10)
 /* Buffer bytes the pooled fast-path states may hold in all (not counted in http.memcap):
  * pipelined chunked responses could otherwise leave each with 32 bodies of 16 KiB. */
@@ -75,12 +78,19 @@ struct ig_http {
     void *ctx;
     bool fast_on;                   /* new connections start on the strict fast path */
     struct ig_http_stats st;
-    /* Reuse pools (POOL_MAX each): closed connections with their header arrays, fast-path
+    /* Reuse pools (pool_limit each): closed connections with their header arrays, fast-path
      * states with their buffers. Pooled buffers are not counted in body_bytes. */
     struct ig_http_conn *conn_pool;
     struct fast *fast_pool;
     uint32_t conn_pooled, fast_pooled;
+    uint32_t open, open_peak;       /* connections open now, and at most so far */
 };
+
+/* How many closed connections (and fast-path states) a pool keeps. */
+static inline uint32_t pool_limit(const struct ig_http *h)
+{
+    return h->open_peak <= POOL_MAX ? POOL_MAX : h->open_peak < POOL_CAP ? h->open_peak : POOL_CAP;
+}
 
 struct fast;
 static void fast_pool_drain(struct ig_http *h);
@@ -734,6 +744,8 @@ struct ig_http_conn *ig_http_conn_new(struct ig_http *h, const struct ig_endpoin
         return NULL;
     }
     h->st.conns++;
+    if (++h->open > h->open_peak)
+        h->open_peak = h->open;
     return c;
 }
 
@@ -1064,7 +1076,8 @@ void ig_http_conn_close(struct ig_http_conn *c, uint64_t ts_us)
     body_free(c->h, &c->pending[0]);
     body_free(c->h, &c->pending[1]);
     struct ig_http *h = c->h;
-    if (h->conn_pooled < POOL_MAX) {
+    h->open--;
+    if (h->conn_pooled < pool_limit(h)) {
         c->pool_next = h->conn_pool;
         h->conn_pool = c;
         h->conn_pooled++;

@@ -1,5 +1,5 @@
 /* Opening and closing HTTP connections costs no heap call once the connection pool is warm
- * (http_conn.c POOL_MAX): counted with bench_alloc's allocator (bench/alloc/alloc_count.c,
+ * (http_conn.c pool_limit: POOL_MAX, or as many as were ever open at once): counted with bench_alloc's allocator (bench/alloc/alloc_count.c,
  * linked into this test alone; under AddressSanitizer its hooks count every caller). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,10 +82,53 @@ static void test_connections_cost_no_heap_call_once_warm(void **st)
     ig_http_free(h);
 }
 
+/* Connections opened in waves, 300 open at once (a client pool reconnecting, a replayed
+ * capture): after the first wave the pool keeps as many as were open at once, so the next
+ * waves make no heap call (a pool of 64 made ~2 x 236 x 5 per wave). */
+static void test_waves_of_connections_reuse_all(void **st)
+{
+    (void)st;
+    ig_alloc_count_init(false);
+    struct ig_config cfg;
+    ig_config_defaults(&cfg);
+    struct ig_http *h = ig_http_new(&cfg, on_txn, NULL);
+    assert_non_null(h);
+    static const char rq[] = "POST /v2/models/m/infer HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}";
+    static const char rs[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    enum { OPEN = 300 };
+    static struct ig_http_conn *k[OPEN];
+    uint64_t ts = 1, calls = 0;
+    for (int wave = 0; wave < 4; wave++) {
+        uint64_t allocs[WHO__COUNT], frees[WHO__COUNT];
+        if (wave >= 2)
+            ig_alloc_count_start();
+        for (int i = 0; i < OPEN; i++) {
+            struct ig_endpoint c = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = (uint16_t)(20000 + i) };
+            struct ig_endpoint s = { .family = 4, .addr = { 127, 0, 0, 1 }, .port = 8000 };
+            assert_non_null(k[i] = ig_http_conn_new(h, &c, &s, ts++));
+            assert_int_equal(ig_http_conn_data(k[i], 0, (const uint8_t *)rq, sizeof rq - 1, ts++), IG_OK);
+        }
+        for (int i = 0; i < OPEN; i++) {
+            assert_int_equal(ig_http_conn_data(k[i], 1, (const uint8_t *)rs, sizeof rs - 1, ts++), IG_OK);
+            ig_http_conn_close(k[i], ts++);
+        }
+        if (wave >= 2) {
+            ig_alloc_count_stop(allocs, frees);
+            for (int w = 0; w < WHO__COUNT; w++)
+                calls += allocs[w] + frees[w];
+        }
+    }
+    print_message("heap calls over two warm waves of %d connections: %llu\n", OPEN, (unsigned long long)calls);
+    assert_int_equal(ntx >= 4 * OPEN, 1);
+    assert_int_equal(calls, 0);
+    ig_http_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connections_cost_no_heap_call_once_warm),
+        cmocka_unit_test(test_waves_of_connections_reuse_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
