@@ -64,6 +64,7 @@
 #endif
 
 #include <inferguard/detector.h>
+#include "kernels/blkpool.h"
 #include "kernels/kernels.h"
 #include "row_label.h"
 #include "stats/floats.h"
@@ -340,7 +341,7 @@ static void state_free(struct bd_global *g, struct bd_state *st)
     g->mem_ops->uncharge(g->mem, st->bytes);
     ig_vset_free(&st->ring);
     free(st->early);
-    free(st->rel_row);   /* the relations' block */
+    ig_blk_free(st->rel_row);   /* the relations' block (the detectors' block pool) */
     free(st->star_last);   /* the stars' block */
     free(st->pcen);
     free(st->nzp);
@@ -374,7 +375,9 @@ static size_t rel_block_bytes(uint32_t dim, uint32_t cap)
 static bool rel_block(struct bd_state *st, uint32_t cap)
 {
     uint32_t dim = st->dim, old = st->rel_cap;
-    uint8_t *b = calloc(1, rel_block_bytes(dim, cap));
+    /* the first block (an idle client's) from the heap as before; grown ones from the
+     * detectors' block pool: no heap call per doubling (ig_blk_free takes either) */
+    uint8_t *b = cap > REL_FIRST ? ig_blk_calloc(rel_block_bytes(dim, cap)) : calloc(1, rel_block_bytes(dim, cap));
     if (!b)
         return false;
     struct bd_state o = *st;
@@ -388,7 +391,7 @@ static bool rel_block(struct bd_state *st, uint32_t cap)
     ARR(rel_par, 1); ARR(rel_kid, 1);
     ARR(rel_judged, 1);
 #undef ARR
-    free(o.rel_row);   /* the old block starts with rel_row */
+    ig_blk_free(o.rel_row);   /* the old block starts with rel_row */
     st->rel_cap = cap;
     return true;
 }
