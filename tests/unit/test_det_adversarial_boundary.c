@@ -119,7 +119,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                    (!strcmp(f->scores[i].key, "halving_chain") && f->scores[i].value >= 3) ||
                    (!strcmp(f->scores[i].key, "descent_links") && f->scores[i].value >= 5) ||
                    (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value >= 4) ||
-                   (!strcmp(f->scores[i].key, "antithetic_pairs") && f->scores[i].value >= 4);
+                   (!strcmp(f->scores[i].key, "antithetic_pairs") && f->scores[i].value >= 4) ||
+                   (!strcmp(f->scores[i].key, "box_vertices") && f->scores[i].value >= 8);
         s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
                 !strcmp(f->atlas[0], "AML.T0043.001");
     }
@@ -2355,6 +2356,143 @@ static void test_bad_input(void **state)
     run_close(&r);
 }
 
+/* The Square Attack (Andriushchenko et al., ECCV 2020), L-inf, as its authors run it on a
+ * row of one channel: the target x, vertical stripes (each feature +-a_i), then per
+ * iteration a window of s features set to one sign, clipped to [0, 1], kept when the
+ * margin (log p_y - max log p_k) drops. Every row after x is a vertex of the box x +- a:
+ * caught within 14 rows (8 new vertices and the target), on 8 streams. */
+static double sq_loss(const float *sc, int c)
+{
+    double o = 0;
+    for (int k = 0; k < C; k++)
+        if (k != c && sc[k] > o)
+            o = sc[k];
+    return log(fmax(sc[c], 1e-30)) - log(fmax(o, 1e-30));
+}
+
+static void test_square_vertices_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 8; e++) {
+        struct run r;
+        run_start(&r, 2200 + (uint64_t)e);
+        int c = (int)(urand() * C);
+        float x[D], a[D], best[D], cand[D], sc[C];
+        for (int f = 0; f < D; f++) {
+            x[f] = centres[c][f] + (float)(0.05 * nrand());
+            a[f] = (float)(0.04 + 0.04 * urand());   /* eps in each feature's own unit */
+        }
+        query(&r, x, true);
+        for (int f = 0; f < D; f++)
+            best[f] = fminf(1.0f, fmaxf(0.0f, x[f] + (urand() < 0.5 ? -a[f] : a[f])));
+        query(&r, best, true);
+        model(best, sc);
+        double lb = sq_loss(sc, c);
+        int s = e % 2 ? 1 : 3;
+        for (int it = 0; it < 60 && !r.sink.n; it++) {
+            int w0 = (int)(urand() * (D - s));
+            memcpy(cand, best, sizeof cand);
+            float sg = urand() < 0.5 ? -1.0f : 1.0f;
+            for (int f = w0; f < w0 + s; f++)
+                cand[f] = fminf(1.0f, fmaxf(0.0f, x[f] + sg * a[f]));
+            if (!memcmp(cand, best, sizeof cand))
+                for (int f = w0; f < w0 + s; f++)
+                    cand[f] = fminf(1.0f, fmaxf(0.0f, x[f] - sg * a[f]));
+            query(&r, cand, true);
+            model(cand, sc);
+            double ln = sq_loss(sc, c);
+            if (ln < lb) {
+                memcpy(best, cand, sizeof best);
+                lb = ln;
+            }
+        }
+        expect_caught(&r.sink, r.sink.first_q, 14, "Square attack", e);
+        run_close(&r);
+    }
+}
+
+/* Boxes ordinary clients make, quiet: a 2-level factorial design over 3 features of a
+ * record (all 8 corners, record after record: a design of experiments moves a few
+ * factors); integer-valued records (pixels 0-16) each probed +-1 on every pixel in turn;
+ * readings at a fixed resolution whose channels all flicker by one step around a reading
+ * (a lattice anchored at 0); Gaussian test-time augmentation (8 noisy copies a record). */
+static void test_box_lookalikes_quiet(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 4; kind++) {
+        struct run r;
+        run_start(&r, 2300 + (uint64_t)kind);
+        float x[D], y[D];
+        for (int rec = 0; rec < 12; rec++) {
+            int c = (int)(urand() * C);
+            for (int f = 0; f < D; f++)
+                x[f] = centres[c][f] + (float)(0.05 * nrand());
+            if (kind == 1)
+                for (int f = 0; f < D; f++)
+                    x[f] = (float)rint(16.0 * x[f]);
+            if (kind == 2)
+                for (int f = 0; f < D; f++)
+                    x[f] = (float)(rint(x[f] / 0.0173) * 0.0173);
+            query(&r, x, true);
+            if (kind == 0) {
+                int f0 = (int)(urand() * (D - 3));
+                for (int corner = 0; corner < 8; corner++) {
+                    memcpy(y, x, sizeof y);
+                    for (int b = 0; b < 3; b++)
+                        y[f0 + b] += (corner >> b & 1 ? 1.0f : -1.0f) * 0.05f;
+                    query(&r, y, true);
+                }
+            } else if (kind == 1) {
+                for (int f = 0; f < D; f++)
+                    for (int t = 0; t < 2; t++) {
+                        memcpy(y, x, sizeof y);
+                        y[f] += t ? -1.0f : 1.0f;
+                        query(&r, y, true);
+                    }
+            } else if (kind == 2) {
+                for (int k = 0; k < 16; k++) {
+                    for (int f = 0; f < D; f++)
+                        y[f] = (float)((rint(x[f] / 0.0173) + (urand() < 0.5 ? -1 : 1)) * 0.0173);
+                    query(&r, y, true);
+                }
+            } else {
+                for (int k = 0; k < 8; k++) {
+                    for (int f = 0; f < D; f++)
+                        y[f] = x[f] + (float)(0.02 * nrand());
+                    query(&r, y, true);
+                }
+            }
+        }
+        static const char *const what[] = { "factorial design over 3 features",
+                                            "integer records probed +-1",
+                                            "quantised readings flickering on every channel",
+                                            "Gaussian test-time augmentation" };
+        run_quiet(&r, what[kind]);
+    }
+}
+
+/* A decision: test-time augmentation by random signs (x + s u, u in {-1, +1}^d, 8 copies of
+ * a record) is a random search over the corners of one L-inf ball, row for row, and fires
+ * (rules/schema.md, Vertices of one box); a source that runs it on purpose is to suppress. */
+static void test_sign_noise_copies_alarm(void **state)
+{
+    (void)state;
+    struct run r;
+    run_start(&r, 2400);
+    float x[D], y[D];
+    int c = (int)(urand() * C);
+    for (int f = 0; f < D; f++)
+        x[f] = centres[c][f] + (float)(0.05 * nrand());
+    query(&r, x, true);
+    for (int k = 0; k < 8; k++) {
+        for (int f = 0; f < D; f++)
+            y[f] = x[f] + (urand() < 0.5 ? -0.03f : 0.03f);
+        query(&r, y, true);
+    }
+    expect_caught(&r.sink, r.sink.first_q, 9, "sign-noise copies", 0);
+    run_close(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2408,6 +2546,9 @@ int main(void)
         cmocka_unit_test(test_noisy_simba_uneven_noise_alarms),
         cmocka_unit_test(test_uneven_noise_streams_quiet),
         cmocka_unit_test(test_distributed_bisection_alarms),
+        cmocka_unit_test(test_square_vertices_alarms),
+        cmocka_unit_test(test_box_lookalikes_quiet),
+        cmocka_unit_test(test_sign_noise_copies_alarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
