@@ -147,6 +147,7 @@ struct bd_global {
     _Atomic uint64_t serials; /* models numbered (scale_id()) */
 };
 
+#define BOX_V 8          /* new vertices of one L-inf box in a client's last 32 rows (box_row) */
 #define STAR_N 4         /* stars kept per client (a batch of targets probes one base each) */
 #define BD_EARLY 4       /* ring rows kept row-major before the blocked set (see ring_min) */
 
@@ -2647,7 +2648,8 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
         ig_finding_score(&f, "descent_links", pop32(st->desc_m & 0xffff));
         ig_finding_score(&f, "star_coords", st->star_now);
         ig_finding_score(&f, "antithetic_pairs", st->cloud_n);
-        ig_finding_score(&f, "box_vertices", pop32(st->box_m));
+        if (pop32(st->box_m) >= BOX_V)   /* only where a box fired: no key on others */
+            ig_finding_score(&f, "box_vertices", pop32(st->box_m));
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
         ig_finding_score(&f, "run", st->run);
@@ -2967,7 +2969,6 @@ static bool star_probe_sized(const struct bd_state *st, const float *q, const fl
  * around a kept input c: box_need(dim) coordinates moved by both, by the same length,
  * the signs differing on one at least, and not on a lattice (above). BOX_V distinct new vertices (no exact repeats) of one
  * box among the client's last 32 rows fire. */
-#define BOX_V 8
 #define BOX_TOL 1e-5
 static uint32_t box_need(uint32_t dim)
 {

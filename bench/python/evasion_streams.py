@@ -22,6 +22,16 @@ split. The attacks follow their published code paths, not our detectors:
   nes         NES (Ilyas et al. 2018) as attack_clients.py runs it: 50 antithetic Gaussian
               samples x +- sigma*u per request around a centre it never sends, a sign step
               between requests (mark: its rows up to its first step)
+  square      Square Attack (Andriushchenko et al. 2020), L-inf, as the authors' square_attack_linf:
+              the target, vertical stripes of +-eps, then a window of the row set to one sign,
+              kept when the logits' margin drops (a digits row is its 8 x 8 image, any other a
+              1 x d strip; eps 0.3 of each feature's spread, p_init 0.1)
+  bnd_walk    the Boundary Attack (Brendel et al. 2018) as foolbox 3 runs it by default: its
+              blended-uniform-noise start (the original, uniform draws until misclassified,
+              blends (1 - e) x0 + e r, e = 0, 0.02, ...), then orthogonal and source steps of
+              1 % of the distance, step sizes adapted from success rates (mark: its start)
+  bnd_start   bnd_walk from foolbox's starting_points (a record answered as another class):
+              the walk alone (mark: its rows before the walk)
   hsj_dist, simba_dist, simba_noise_dist  hsj_lab, simba_lab and simba_noise with every
               request from the next of 64 source addresses (a proxy pool or botnet: no
               client sees more than a few rows; caught on the model's view across clients)
@@ -71,7 +81,7 @@ LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_can
            "digits": datasets.load_digits, "iris": datasets.load_iris}
 ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo", "hsj_rot",
            "simba_rot", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise", "simba_noise",
-           "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist", "nes", "square", "bnd_walk"]
+           "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist", "nes", "square", "bnd_walk", "bnd_start"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
           "popular", "sensitivity", "tornado", "local_probe"]
@@ -401,7 +411,8 @@ def square(o, T, y, rng, n, eps=0.3, p_init=0.1):
             it += 1
 
 
-def bnd_walk(o, T, y, rng, n, spherical_step=0.01, source_step=0.01, adapt=1.5, every=10):
+def bnd_walk(o, T, y, rng, n, spherical_step=0.01, source_step=0.01, adapt=1.5, every=10,
+             start=False):
     """The Boundary Attack (Brendel, Rauber and Bethge, ICLR 2018) as its authors' reference
     implementation runs it (foolbox 3, BoundaryAttack defaults, one input): the start from
     foolbox's LinearSearchBlendedUniformNoiseAttack (the original queried, uniform draws over
@@ -411,7 +422,9 @@ def bnd_walk(o, T, y, rng, n, spherical_step=0.01, source_step=0.01, adapt=1.5, 
     distance toward x0), kept when adversarial and closer, and every 10th step the spherical
     candidate as well; step sizes adapted from the success rates of the last 100 spherical and
     30 full candidates (x1.5 when the spherical rate is above 0.5, /1.5 below 0.2; the source
-    step x1.5 above 0.25, /1.5 below 0.1). The attacker works in units of each feature's spread."""
+    step x1.5 above 0.25, /1.5 below 0.1). The attacker works in units of each feature's spread.
+    start: foolbox's starting_points instead (the paper's targeted start, an input of another
+    class): records of the split until one is answered as another class; the walk alone."""
     S = spread(T)
     lo, hi = T.min(axis=0) / S, T.max(axis=0) / S
     d = T.shape[1]
@@ -422,18 +435,29 @@ def bnd_walk(o, T, y, rng, n, spherical_step=0.01, source_step=0.01, adapt=1.5, 
     while o.queries < n:
         x0 = T[rng.integers(len(T))].astype(np.float64) / S
         c = o.label(x0 * S)[0]          # LinearSearchBlendedUniformNoise: is_adversarial(x)
-        r = None
-        for _ in range(1000):
+        if start:
+            xa = None
+            for _ in range(20):
+                j = T[rng.integers(len(T))].astype(np.float64) / S
+                if o.queries < n and adv(j, c):
+                    xa = j
+                    break
+            if xa is None:
+                continue
+            r = None
+        else:
+            xa = None
+            r = None
+        for _ in range(0 if start else 1000):
             if o.queries >= n:
                 return
             u = rng.uniform(lo, hi)
             if adv(u, c):
                 r = u
                 break
-        if r is None:
+        if r is None and not start:
             continue
-        xa = None
-        for e in np.linspace(0, 1, 51):
+        for e in np.linspace(0, 1, 51) if not start else ():
             if o.queries >= n:
                 return
             z = (1 - e) * x0 + e * r
@@ -489,6 +513,11 @@ def bnd_walk(o, T, y, rng, n, spherical_step=0.01, source_step=0.01, adapt=1.5, 
                     elif m < 0.1:
                         src_s /= adapt
                         st_step = []
+
+
+def bnd_start(o, T, y, rng, n):
+    """bnd_walk from foolbox's starting_points: a record of the split answered as another class"""
+    bnd_walk(o, T, y, rng, n, start=True)
 
 
 # ---- benign ----
@@ -716,7 +745,7 @@ def main():
     # the roles added later come last, so every earlier role keeps its seed (its stream)
     later = ["settle", "whatif_bisect", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise",
              "simba_noise", "simba_round", "popular", "hsj_dist", "simba_dist", "simba_noise_dist",
-             "sensitivity", "tornado", "local_probe", "nes", "square", "bnd_walk"]
+             "sensitivity", "tornado", "local_probe", "nes", "square", "bnd_walk", "bnd_start"]
     for role in [r for r in BENIGN + ATTACKS if r not in later] + later:
         fn = globals()[role]
         o = Oracle(clf, [], len(names), rotate=POOL.get(role, int(role.endswith("_rot"))))
