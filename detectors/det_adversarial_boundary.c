@@ -2951,23 +2951,24 @@ static bool star_probe_sized(const struct bd_state *st, const float *q, const fl
 
 
 /* Vertices of one L-inf box (s22-walk). The Square Attack (Andriushchenko et al., ECCV 2020:
- * score-based, L-inf) queries its target x, then x + d with every coordinate of d at
- * +a_i or -a_i (the ball's vertices: vertical stripes first, then a window of the row
- * set to one sign, kept when the margin drops), clipped to the input's bounds; so is any
- * random search over the corners of an L-inf ball. Every such row moves nearly every
- * coordinate of the centre by exactly its own a_i, the signs changing from row to row.
- * Ordinary rows meet that only on a lattice (integer pixels, readings at a fixed
- * resolution, a what-if grid: |v_k - c| equal by construction), which the tests below
- * leave out (a box whose ends are, on half of its coordinates, both written on one decimal
- * step, or whose centre's values are whole multiples of the lengths on half of them). A row q is a vertex of the client's current box when it moves at least
- * box_need(dim) coordinates off the centre, each known half-width exactly (float32
- * rounding aside); a coordinate not seen moved before (clipped to a bound until now)
- * learns its half-width; and it flips the sign of one of the box's first coordinates (moved
- * by both rows that found it) against the first of them: a local probe x + d e_j, x - d e_j
- * of a record that shares values with the centre (digits' zero pixels) moves only
- * coordinates the box learnt, its record's offsets never flip. A box is found from q and one of the client's last two rows v
- * around a kept input c: box_need(dim) coordinates moved by both, by the same length,
- * the signs differing on one at least, and not on a lattice (above). BOX_V distinct new vertices (no exact repeats) of one
+ * score-based, L-inf) queries its target x, then x + d with every coordinate of d at +a_i
+ * or -a_i (the ball's vertices: vertical stripes first, then a window of the row set to one
+ * sign, kept when the margin drops), clipped to the input's bounds; so does any random
+ * search over the corners of an L-inf ball. Every such row moves nearly every coordinate
+ * of the centre by exactly its own a_i, the signs changing from row to row. Ordinary rows
+ * meet that only on a lattice (integer pixels, readings at a fixed resolution, a what-if
+ * grid: |v_k - c| equal by construction), left out: a box whose ends are, on half of its
+ * coordinates, both written on one decimal step, or whose centre's values are whole
+ * multiples of the lengths on half of them. A row q is a vertex of the client's current
+ * box when it moves at least box_need(dim) coordinates off the centre, each of known
+ * half-width by exactly that length (float32 rounding aside; a coordinate not seen moved
+ * before, clipped to a bound until now, learns its half-width), and flips the sign of one
+ * of the box's first coordinates (moved by both rows that found it) against the first of
+ * them: a local probe x + d e_j, x - d e_j of a record that shares values with the centre
+ * (digits' zero pixels) moves only coordinates the box learnt, and its record's offsets
+ * never flip. A box is found from q and one of the client's last two rows v around a kept
+ * input c: box_need(dim) coordinates moved by both by the same length, the signs differing
+ * on one at least, not a lattice. BOX_V new vertices (exact repeats do not count) of one
  * box among the client's last 32 rows fire. */
 #define BOX_TOL 1e-5
 static uint32_t box_need(uint32_t dim)
@@ -3117,7 +3118,6 @@ static bool box_row(struct bd_global *g, struct bd_state *st, const float *q, ui
                 }
                 st->box_m = 1u | 1u << back;
                 v = true;
-
             }
         }
     }
