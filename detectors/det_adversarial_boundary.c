@@ -273,8 +273,8 @@ struct bd_state {
     /* vertices of one L-inf box (box_row()): its centre c, its half-widths a per
      * coordinate (0: not seen moved yet), the first vertex's offsets on the coordinates
      * both rows that found it moved (0 elsewhere); 3 x dim, NULL until the first box */
-    float   *box;
     uint32_t box_m;           /* bit k: the row k rows ago was a new vertex of that box */
+    float   *box;
     int32_t  labels[];        /* recent: the ring's labels */
 };
 
