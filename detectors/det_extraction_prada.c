@@ -433,8 +433,8 @@ static float rows_min(const struct ig_kern_ops *k, const struct prada_class *c, 
     const double s = *rc.qscale;
     int32_t sx;
     double e2;
-    int32_t nx = k->q8_levels(x, rc.qoff, dim, 1.0 / s, s, rc.qx, &sx, &e2);
-    /* in [-16384 dim, 0]; nx <= 65025 dim and sx <= 255 dim fit int32 for dim <= IG_Q8_MAXDIM */
+    int32_t nx = ig_q8_query_levels(k, x, rc.qoff, dim, s, rc.qx, &sx, &e2);
+    /* in [-16384 dim, 0]; nx <= 64516 dim and sx <= 254 dim fit int32 for dim <= IG_Q8_MAXDIM */
     const int32_t cx = nx - 256 * sx;
     const double ex = rows_slack(dim, s, sqrt(e2));
     if (!isfinite(ex))

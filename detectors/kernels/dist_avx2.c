@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "kern_impl.h"
+#include "q8_even_avx2.h"
 
 /* 8 bf16 lanes (16 bytes) widened exactly to float32 by a shift. */
 static inline __m256 load_bf16(const uint16_t *p)
@@ -316,13 +317,35 @@ void ig_kern_bin_index_avx2(const float *x, size_t n, float lo, float inv_width,
         idx[i] = ig_kern_bin1(x[i], lo, inv_width, nbins);
 }
 
-/* int8 prefilter: 4 lanes x 4 features (16 bytes) sign-extended to int16 and multiplied
- * with the 4 query levels by vpmaddwd (exact: |products| < 2^15 * 2^8); pairs summed at the
- * end. The AVX-512 table without VNNI uses it too. */
+/* int8 prefilter: with even query levels (vidx's and PRADA's queries) q8_even_avx2.h's
+ * vpmaddubsw body; otherwise 4 lanes x 4 features (16 bytes) sign-extended to int16 and
+ * multiplied with the 4 query levels by vpmaddwd (exact: |products| < 2^15 * 2^8), pairs
+ * summed at the end. The AVX-512 table without VNNI uses it too. */
 void ig_kern_q8_min_blocks_avx2(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                 const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                 uint32_t nb, int32_t *out)
 {
+    uint8_t h[IG_Q8_MAXDIM];
+    if (groups * 4 <= IG_Q8_MAXDIM && q8_halves(qx, groups, h)) {
+        const __m256i vc = _mm256_set1_epi32(c);
+        for (uint32_t k = 0; k < nb; k++) {
+            uint32_t b = blocks[k];
+            __m256i lo, hi;
+            q8_dots_half(codes + IG_Q8_AT(b, groups, 0, 0, 0), groups, h, &lo, &hi);
+            /* 2 sum qx code = 4 sum h code */
+            const int32_t *nm = norm + (size_t)b * IG_VSET_BLOCK;
+            lo = _mm256_sub_epi32(_mm256_add_epi32(vc, _mm256_loadu_si256((const __m256i *)nm)),
+                                  _mm256_slli_epi32(lo, 2));
+            hi = _mm256_sub_epi32(_mm256_add_epi32(vc, _mm256_loadu_si256((const __m256i *)(nm + 8))),
+                                  _mm256_slli_epi32(hi, 2));
+            __m256i m = _mm256_min_epi32(lo, hi);
+            __m128i t = _mm_min_epi32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+            t = _mm_min_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+            t = _mm_min_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
+            out[k] = _mm_cvtsi128_si32(t);
+        }
+        return;
+    }
     const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     const __m256i vc = _mm256_set1_epi32(c);
     for (uint32_t k = 0; k < nb; k++) {

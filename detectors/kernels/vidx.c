@@ -818,7 +818,44 @@ static float scan(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *
     return best;
 }
 
-/* The query's levels into ix->qx; false when x is not finite (then no prefilter). */
+int32_t ig_q8_query_levels(const struct ig_kern_ops *k, const float *x, const double *off,
+                           uint32_t dim, double step, uint8_t *qx, int32_t *sum, double *err2)
+{
+    /* levels of step 2 s by the kernel (bit-identical on every path), then doubled */
+    const double s2 = 2 * step, inv2 = 1.0 / s2;
+    int32_t n = k->q8_levels(x, off, dim, inv2, s2, qx, sum, err2);
+    uint8_t top = 0;
+    for (uint32_t f = 0; f < dim; f++)
+        top |= qx[f];
+    if (top & 0x80) {
+        /* a level above 127 (a value at the top of the range or beyond): clamped, and the
+         * error of every feature again in the kernel's order (rare; plain C, the same on
+         * every path) */
+        double e[4] = { 0 };
+        n = 0;
+        *sum = 0;
+        for (uint32_t f = 0; f < dim; f++) {
+            double xo = (double)x[f] - off[f];
+            double t = xo * inv2;
+            t = t > 0.0 ? t : 0.0;
+            t = t < 127.0 ? t : 127.0;
+            int l = (int)(t + 0.5);
+            double r = xo - s2 * l;
+            e[f % 4] += r * r;
+            qx[f] = (uint8_t)l;
+            n += l * l;
+            *sum += l;
+        }
+        *err2 = (e[0] + e[1]) + (e[2] + e[3]);
+    }
+    for (uint32_t f = 0; f < dim; f++)
+        qx[f] = (uint8_t)(2 * qx[f]);
+    *sum *= 2;
+    return 4 * n;
+}
+
+/* The query's levels into ix->qx (even ones: ig_q8_query_levels); false when x is not
+ * finite (then no prefilter). */
 static bool q8_query(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x, int32_t *c,
                      double *ex)
 {
@@ -827,8 +864,8 @@ static bool q8_query(struct ig_vidx *ix, const struct ig_kern_ops *k, const floa
         return false;
     int32_t sx;
     double e2;
-    int32_t nx = k->q8_levels(x, ix->qoff, dim, 1.0 / ix->qscale, ix->qscale, ix->qx, &sx, &e2);
-    /* in [-16384 dim, 0]; nx <= 65025 dim and sx <= 255 dim fit int32 for dim <= IG_Q8_MAXDIM */
+    int32_t nx = ig_q8_query_levels(k, x, ix->qoff, dim, ix->qscale, ix->qx, &sx, &e2);
+    /* in [-16384 dim, 0]; nx <= 64516 dim and sx <= 254 dim fit int32 for dim <= IG_Q8_MAXDIM */
     *c = nx - 256 * sx;
     *ex = q8_slack(ix, sqrt(e2));
     return isfinite(*ex);

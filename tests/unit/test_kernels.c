@@ -622,17 +622,28 @@ static void test_q8_kernel_exact(void **state)
         int32_t *norm = malloc((size_t)nb * 16 * sizeof(int32_t));
         uint8_t *qx = calloc((size_t)g * 4, 1);
         uint8_t *lv = malloc((size_t)nb * 16 * g * 4);
-        for (int round = 0; round < 4; round++) {
-            /* round 0: random; 1: query all 255, codes all level 0; 2: the reverse; 3: equal */
+        for (int round = 0; round < 7; round++) {
+            /* round 0: random; 1: query all 255, codes all level 0; 2: the reverse; 3: equal;
+             * even query levels (what vidx and PRADA send: the AVX2 vpmaddubsw body) in 4:
+             * random, 5: all 254 against codes all level 0 (the largest products, -128 * 127
+             * twice per pair), 6: all 254 against level 255 */
             for (uint32_t f = 0; f < d; f++)
-                qx[f] = round == 0 ? (uint8_t)(frand() * 256) : round == 1 ? 255 : round == 2 ? 0 : 77;
+                qx[f] = round == 0   ? (uint8_t)(frand() * 256)
+                        : round == 1 ? 255
+                        : round == 2 ? 0
+                        : round == 3 ? 77
+                        : round == 4 ? (uint8_t)(2 * (int)(frand() * 128))
+                                     : 254;
             memset(codes, 0x80, (size_t)nb * g * 64);
             memset(lv, 0, (size_t)nb * 16 * g * 4);
             for (uint32_t b = 0; b < nb; b++)
                 for (uint32_t l = 0; l < 16; l++) {
                     int32_t nrm = 0;
                     for (uint32_t f = 0; f < d; f++) {
-                        int q = round == 0 ? (int)(frand() * 256) : round == 1 ? 0 : round == 2 ? 255 : 77;
+                        int q = round == 0 || round == 4 ? (int)(frand() * 256)
+                                : round == 1 || round == 5   ? 0
+                                : round == 2 || round == 6   ? 255
+                                                             : 77;
                         lv[((size_t)b * 16 + l) * g * 4 + f] = (uint8_t)q;
                         codes[IG_Q8_AT(b, g, f / 4, l, f % 4)] = (int8_t)(q - 128);
                         nrm += q * q;
@@ -789,6 +800,62 @@ static void draw(enum shape sh, uint32_t d, uint32_t i, const float *centres, fl
         /* leaves the range the levels were chosen on: clamped codes, larger errors */
         case SH_DRIFT:    v[f] = centres[(i % 12) * d + f] + u * (1.0f + (float)i * 0.01f); break;
         }
+    }
+}
+
+/* A query's even levels (vidx.h ig_q8_query_levels, what vidx and PRADA measure with):
+ * on every path the plain double arithmetic of q8_levels at step 2 s, clamped to 127 and
+ * doubled: every level even and at most 254, the same sums and the same bits of the error
+ * sum, values at the top of the range and beyond it (the clamped case) included. */
+static void test_q8_query_levels_even(void **state)
+{
+    (void)state;
+    const struct ig_kern_ops *all[4];
+    int na = all_paths(all);
+    const uint32_t ldims[] = { 1, 5, 16, 63, 64, 784 };
+    for (size_t di = 0; di < IG_ARRAY_LEN(ldims); di++) {
+        uint32_t d = ldims[di];
+        float *x = malloc(d * sizeof(float));
+        double *off = malloc(d * sizeof(double));
+        uint8_t *want = malloc(d), *got = malloc(d);
+        for (int round = 0; round < 6; round++) {
+            /* 0-1: inside the range; 2: at its top (a level of 2 s rounds to 128); 3-5: some
+             * beyond either end */
+            const double step = round == 0 ? 1.0 / 255 : 0.01 + frand() * 0.2, s2 = 2 * step, inv2 = 1.0 / s2;
+            for (uint32_t f = 0; f < d; f++) {
+                off[f] = frand() * 2.0 - 1.0;
+                double lv = round < 2 ? frand() * 255.0 : round == 2 ? 255.0 + frand() * 0.9 : frand() * 300.0 - 20.0;
+                x[f] = (float)(off[f] + lv * step);
+            }
+            double e[4] = { 0 };
+            int32_t wn = 0, ws = 0;
+            for (uint32_t f = 0; f < d; f++) {
+                double xo = (double)x[f] - off[f];
+                double t = xo * inv2;
+                t = t > 0.0 ? t : 0.0;
+                t = t < 127.0 ? t : 127.0;
+                int l = (int)(t + 0.5);
+                double r = xo - s2 * l;
+                e[f % 4] = e[f % 4] + r * r;
+                want[f] = (uint8_t)(2 * l);
+                wn += 4 * l * l;
+                ws += 2 * l;
+            }
+            double we = (e[0] + e[1]) + (e[2] + e[3]);
+            for (int p = 0; p < na; p++) {
+                int32_t gs = -1;
+                double ge = -1;
+                memset(got, 0xee, d);
+                int32_t gn = ig_q8_query_levels(all[p], x, off, d, step, got, &gs, &ge);
+                if (gn != wn || gs != ws || memcmp(got, want, d) != 0 || memcmp(&ge, &we, sizeof(ge)) != 0)
+                    fail_msg("%s q8 query levels d=%u round %d: norm %d/%d sum %d/%d err2 %a/%a", all[p]->name,
+                             d, round, gn, wn, gs, ws, ge, we);
+            }
+        }
+        free(x);
+        free(off);
+        free(want);
+        free(got);
     }
 }
 
@@ -955,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_moved_rows_exact),
         cmocka_unit_test(test_q8_kernel_exact),
         cmocka_unit_test(test_q8_levels_exact),
+        cmocka_unit_test(test_q8_query_levels_even),
         cmocka_unit_test(test_vidx_exact),
         cmocka_unit_test(test_vidx_edges),
     };
