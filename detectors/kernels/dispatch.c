@@ -7,7 +7,7 @@
 #include <inferguard/cpu.h>
 #include "kern_impl.h"
 
-#define IG_KERN_OPS(isa)                                                     \
+#define IG_KERN_OPS(isa, even)                                               \
     const struct ig_kern_ops ig_kern_##isa##_ops = {                         \
         .name = #isa,                                                        \
         .l2sq_all = ig_kern_l2sq_all_##isa,                                  \
@@ -25,11 +25,12 @@
         .moved_rows = ig_kern_moved_rows_##isa,                              \
         .q8_levels = ig_kern_q8_levels_##isa,                                \
         .q8_lanes = ig_kern_q8_lanes_##isa,                                  \
+        .q8_even = even,                                                     \
     };
 
-IG_KERN_OPS(scalar)
-IG_KERN_OPS(avx2)
-IG_KERN_OPS(avx512)
+IG_KERN_OPS(scalar, false)
+IG_KERN_OPS(avx2, true)     /* q8 by q8_even_avx2.h */
+IG_KERN_OPS(avx512, true)   /* the same AVX2 q8 bodies */
 
 /* AVX-512 with VNNI (Ice Lake, Zen 4 and later): the same table but the int8 prefilter. */
 const struct ig_kern_ops ig_kern_avx512vnni_ops = {
@@ -49,6 +50,7 @@ const struct ig_kern_ops ig_kern_avx512vnni_ops = {
     .moved_rows = ig_kern_moved_rows_avx2,
     .q8_levels = ig_kern_q8_levels_avx2,
     .q8_lanes = ig_kern_q8_lanes_avx512vnni,
+    .q8_even = false,   /* vpdpbusd takes any levels */
 };
 
 static bool have_vnni(void)

@@ -222,8 +222,9 @@ struct ig_kern_ops {
      * c = sum qx^2 - 256 sum qx and norm = sum of the lane's squared levels this is the
      * squared distance between the two level vectors, computed exactly on every path
      * (integers; needs groups * 4 <= IG_Q8_MAXDIM). Query levels that are all even (what
-     * vidx and PRADA send: ig_q8_query_levels) take the AVX2 path's vpmaddubsw body,
-     * about 10 instructions per 16 lanes x 4 features instead of about 17; same results. */
+     * vidx and PRADA send on this path: ig_q8_query_levels, q8_even) take the AVX2 path's
+     * vpmaddubsw body, about 10 instructions per 16 lanes x 4 features instead of about 17;
+     * same results. */
     void  (*q8_min_blocks)(const int8_t *codes, uint32_t groups, const int32_t *norm,
                            const uint8_t *qx, int32_t c, const uint32_t *blocks, uint32_t nb,
                            int32_t *out);
@@ -301,6 +302,10 @@ struct ig_kern_ops {
      * each lane's bound); returns the smallest of them (nb >= 1). */
     int32_t (*q8_lanes)(const int8_t *codes, uint32_t groups, const int32_t *norm, const uint8_t *qx,
                       int32_t c, uint32_t nb, int32_t *out);
+    /* True where q8_min_blocks and q8_lanes are cheaper with even query levels (the AVX2
+     * bodies, q8_even_avx2.h): ig_q8_query_levels (vidx.h) then gives even ones. Scalar and
+     * VNNI measure any levels at the same cost and keep the finer ones. */
+    bool  q8_even;
 };
 
 /* int8 codes of a block: groups of 4 features, 16 lanes, 4 bytes per lane: one 64-byte line

@@ -821,6 +821,8 @@ static float scan(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *
 int32_t ig_q8_query_levels(const struct ig_kern_ops *k, const float *x, const double *off,
                            uint32_t dim, double step, uint8_t *qx, int32_t *sum, double *err2)
 {
+    if (!k->q8_even)
+        return k->q8_levels(x, off, dim, 1.0 / step, step, qx, sum, err2);
     /* levels of step 2 s by the kernel (bit-identical on every path), then doubled */
     const double s2 = 2 * step, inv2 = 1.0 / s2;
     int32_t n = k->q8_levels(x, off, dim, inv2, s2, qx, sum, err2);
@@ -854,8 +856,8 @@ int32_t ig_q8_query_levels(const struct ig_kern_ops *k, const float *x, const do
     return 4 * n;
 }
 
-/* The query's levels into ix->qx (even ones: ig_q8_query_levels); false when x is not
- * finite (then no prefilter). */
+/* The query's levels into ix->qx (ig_q8_query_levels: even ones where the path's q8
+ * kernels want them); false when x is not finite (then no prefilter). */
 static bool q8_query(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x, int32_t *c,
                      double *ex)
 {

@@ -26,8 +26,8 @@
  * the largest of its vectors. Then for a query x (levels qx, e_x = |x - x'|)
  *     s |qx - qg| - e_x - e_g  <=  |x - g|  <=  s |qx - qg| + e_x + e_g,
  * and |qx - qg|^2 is an exact integer (one VNNI vpdpbusd per 4 features of 16 vectors;
- * the query's levels are even ones, ig_q8_query_levels, which AVX2 multiplies a register
- * of 8 vectors x 4 features at a time: e_x at most doubles, the stored levels are kept).
+ * on AVX2 the query's levels are even ones, ig_q8_query_levels, multiplied a register of
+ * 8 vectors x 4 features at a time: e_x at most doubles, the stored levels are kept).
  * Pivot by pivot, the blocks the bounds leave are measured in int8 (a quarter of the
  * bytes) and scanned in float32 only while their lower bound can still reach the minimum,
  * the smallest integer distance first; each minimum found tightens the pivot bounds of
@@ -139,12 +139,13 @@ int    ig_vidx_append(struct ig_vidx *ix, const float *x);
  * every distance is NaN (then +inf). */
 float  ig_vidx_l2sq_min(struct ig_vidx *ix, const struct ig_kern_ops *k, const float *x,
                         int32_t *argmin);
-/* A query's levels for the int8 prefilter (g' = off + step * level as q8_levels), even
- * ones: the nearest multiple of 2 step, at most 254 (kernels.h's AVX2 q8 kernels take
- * those in half the instructions; the query's own error |x - x'| at most doubles, the
- * stored vectors' keep their levels). Writes dim levels into qx, their sum into *sum and
- * the squared error into *err2 (the kernel's order of additions); returns the sum of the
- * squared levels. The same bits on every path. */
+/* A query's levels for the int8 prefilter (g' = off + step * level as q8_levels). On paths
+ * with k->q8_even (AVX2, whose q8 kernels take even levels in ~60 % of the instructions)
+ * even ones: the nearest multiple of 2 step, at most 254 (the query's own error |x - x'|
+ * at most doubles, the stored vectors keep their levels); elsewhere k->q8_levels's own.
+ * Writes dim levels into qx, their sum into *sum and the squared error into *err2 (the
+ * kernel's order of additions); returns the sum of the squared levels. The same bits on
+ * every path of the same kind; the minimum found is the same on all. */
 int32_t ig_q8_query_levels(const struct ig_kern_ops *k, const float *x, const double *off,
                            uint32_t dim, double step, uint8_t *qx, int32_t *sum, double *err2);
 /* Stored vector number <id> (insertion order) into <out>; false when absent. O(dim). */
