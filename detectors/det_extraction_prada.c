@@ -19,6 +19,17 @@
  * the Shapiro-Wilk coefficients of the last 64 sample sizes are cached per worker thread:
  * a test on 5000 distances costs a few microseconds, not ~25.
  *
+ * Cost against a client's history: the search is linear in |G_c| where nothing prunes.
+ * Inputs isotropic within a class in 64 features (ig_gen's benign clients) have their
+ * nearest stored vector at ~0.7 x the typical distance while any pivot bounds a vector
+ * only to within ~0.09 x of it, so every vector's int8 distance is measured (249 of 256
+ * blocks a query at 4,096 vectors; 14 on 32 clusters, 7 on a line) and the cost per row
+ * grows with |G_c| up to max_growing, then stays flat: the bounds an exact index has
+ * (triangle inequality through pivots, norms) rule nothing out on such data. What is cut
+ * is its slope: on AVX2 the int8 pass takes even query levels
+ * (kernels.h q8_even) at ~10 instructions per 16 vectors x 4 features (bench/RESULTS.md
+ * section 3 has the rows per history).
+ *
  * Memory: the engine's client slice holds one pointer. The client's state (its scalars,
  * ~400 B) is allocated on its first usable query, charged to a global budget (rules
  * memory_mb) and released in evict; everything else grows with use and each growth is
