@@ -1605,6 +1605,38 @@ static void test_whatif_bisect_noise_4_features_quiet(void **state)
     }
 }
 
+/* A busy ordinary client on iris (efficacy seed 14, its `busy` role: 1,500 records of the
+ * held-out split's 37, drawn with replacement, answered by logistic regression; rows and
+ * scores in tests/golden/busy_iris_records.tsv) met three chance midpoints in a row at its
+ * 1,174th row (iris's classes lie along one line, so one record is often near the midpoint
+ * of the two before it), the chain's last two rows records it had sent a few rows before:
+ * flagged as a bisection. A bisection's midpoints are points it has not sent, so an input
+ * sent again is no halving step: quiet. (A search's own points: every bisection test.) */
+static void test_busy_records_sent_again_quiet(void **state)
+{
+    (void)state;
+    const char *src = getenv("IG_SRC");
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/golden/busy_iris_records.tsv", src ? src : ".");
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        fail_msg("cannot open %s (set IG_SRC)", path);
+    struct run r;
+    run_open(&r);
+    float x[D4], sc[3];
+    int n = 0;
+    while (fscanf(fp, "%f %f %f %f %f %f %f", &x[0], &x[1], &x[2], &x[3], &sc[0], &sc[1], &sc[2]) == 7) {
+        int32_t lab = sc[1] > sc[0] ? (sc[2] > sc[1] ? 2 : 1) : (sc[2] > sc[0] ? 2 : 0);
+        struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D4,
+                               .outputs = 3, .inputs = x, .labels = &lab, .scores = sc };
+        assert_int_equal(ig_det_adversarial_boundary.observe(&r.call, &ev), 0);
+        n++;
+    }
+    fclose(fp);
+    assert_int_equal(n, 1500);
+    run_quiet(&r, "a busy client's records of iris, sent again and again");
+}
+
 /* <dim> (D or D4) features: noise on every value (times w[f], the feature's spread, when
  * w is not NULL), a query of the model of that width */
 static void noisy_n(const float *x, float *z, double noise, int dim, const float *w)
@@ -2528,6 +2560,7 @@ int main(void)
         cmocka_unit_test(test_flicker_sensor_4_features_quiet),
         cmocka_unit_test(test_narrow_bisection_noise_4_features_alarms),
         cmocka_unit_test(test_whatif_bisect_noise_4_features_quiet),
+        cmocka_unit_test(test_busy_records_sent_again_quiet),
         cmocka_unit_test(test_moving_centre_alarms),
         cmocka_unit_test(test_memory_grows_with_use),
         cmocka_unit_test(test_distributed_search_alarms),
