@@ -240,6 +240,13 @@ struct drift_model {
     /* evaluation buffers and the last report */
     float   *sbuf, *tmp;
     struct ig_drift_col_result *res;
+    /* judge_maybe()'s column tests, which the judge() right after it reads: [0] every row,
+     * [1] without the flagged clients' rows (memo_ex); valid while memo_ok */
+    struct ig_drift_memo memo[2];
+    void    *memo_mem;
+    uint64_t memo_r0, memo_r1;
+    uint8_t  memo_ex[CT_MAX];
+    bool     memo_ok;
     double   ref_class_p[IG_DRIFT_MAX_CLASSES];
     uint64_t cur_class[IG_DRIFT_MAX_CLASSES];
     struct ig_drift_report rep;
@@ -352,6 +359,7 @@ static void model_free(struct drift_model *m)
     free(m->sbuf);
     free(m->tmp);
     free(m->res);
+    free(m->memo_mem);
     free(m);
 }
 
@@ -433,7 +441,18 @@ static struct drift_model *model_new(const struct drift_global *g, struct drift_
     m->fstd = calloc(nf, sizeof *m->fstd);
     m->wv1 = calloc(nf, sizeof *m->wv1);
     m->wvs = calloc(nf, sizeof *m->wvs);
-    if (!m->win || !m->rcli || !m->rlab || !m->rtime || !m->rowbuf || !m->sbuf || !m->tmp ||
+    size_t nc = (size_t)m->ncols + 1;
+    m->memo_mem = malloc(2 * nc * (4 * sizeof(double) + sizeof(uint32_t) + 1));
+    if (m->memo_mem) {
+        double *d = m->memo_mem;
+        uint32_t *u = (uint32_t *)(d + 8 * nc);
+        int8_t *b = (int8_t *)(u + 2 * nc);
+        for (int k = 0; k < 2; k++)
+            m->memo[k] = (struct ig_drift_memo){ .psi = d + (4 * k) * nc,
+                .js = d + (4 * k + 1) * nc, .ks_d = d + (4 * k + 2) * nc,
+                .ks_p = d + (4 * k + 3) * nc, .n = u + k * nc, .v = b + k * nc };
+    }
+    if (!m->memo_mem || !m->win || !m->rcli || !m->rlab || !m->rtime || !m->rowbuf || !m->sbuf || !m->tmp ||
         !m->res || !m->res2 || !m->order || !m->ix || !m->psum_off || !m->attr_cnt || !m->bsum || !m->cpos || !m->cneg || !m->cpos0 ||
         !m->cneg0 || !m->bsq || !m->vpos || !m->vneg || !m->kurt || !m->vpos0 || !m->vneg0 ||
         !m->fmean || !m->fstd || !m->wv1 || !m->wvs)
@@ -948,8 +967,24 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     for (int k = 0; k < CT_MAX; k++)
         ex[k] = seen[k];
     /* histograms only for a report: no finding reads them (x20, drift alone, no report:
-     * 165 M instructions of 2.35 G, their divisions per reference and window value) */
-    eval_cols(m, p, r0, r1, ex, m->res, m->want_hist, pop);
+     * 165 M instructions of 2.35 G, their divisions per reference and window value).
+     * Without a report a finding reads each column's verdict and statistic, and KS D of the
+     * drifted ones: a column under the PSI (JS) threshold is not sorted nor KS-tested
+     * (replay_x3: drift.features' judgements 86.9 M -> see RESULTS.md section 1). */
+    /* judge_maybe()'s column tests of these rows, when it ran just before (both ranges
+     * and exclusions the same) */
+    bool memo = m->memo_ok && m->memo_r0 == r0 && m->memo_r1 == r1 &&
+                memcmp(m->memo_ex, ex, CT_MAX) == 0;
+    m->memo_ok = false;
+    struct ig_drift_eval e_all = e, e_ex = e;
+    if (memo) {
+        e_all.memo = &m->memo[0];
+        e_ex.memo = &m->memo[1];
+    }
+    if (report)
+        eval_cols(m, p, r0, r1, ex, m->res, m->want_hist, pop);
+    else
+        ig_drift_eval_ranked(&e_ex, r0, r1, ex, m->res, pop);
     bool sc_pop = pop->nt_out && (double)pop->nd_out / pop->nt_out >= p->share;
 
     /* With flagged clients' rows in the range, the test of all rows (theirs kept) says
@@ -963,12 +998,12 @@ static void judge(struct drift_model *m, const struct drift_params *p, uint64_t 
     bool all_feat = false, sc_all = false;
     if (v->rows_excl && (report || !pop->nd_feat)) {
         struct ig_drift_eval_sum all;
-        ig_drift_eval_drifted(&e, r0, r1, none, m->res2, &all);
+        ig_drift_eval_drifted(&e_all, r0, r1, none, m->res2, &all);
         v->share_all = all.share;
         all_feat = all.feat;
         sc_all = all.nt_out && (double)all.nd_out / all.nt_out >= p->share;
     } else if (v->rows_excl && (!pop->feat || !sc_pop)) {
-        ig_drift_eval_verdicts(&e, r0, r1, none, !pop->feat, !sc_pop, &all_feat, &sc_all);
+        ig_drift_eval_verdicts(&e_all, r0, r1, none, !pop->feat, !sc_pop, &all_feat, &sc_all);
     }
 
     /* Attribution over every row (flagged ones too: they may be the explanation). */
@@ -1106,12 +1141,23 @@ static bool judge_maybe(struct drift_model *m, const struct drift_params *p, uin
         if (!ex[k] && cell_flagged(m, p, k))
             ex[k] = 1, any = true;
     }
-    struct ig_drift_eval e = eval_ctx(m, p);
+    /* what its columns' tests find, judge() right after reads (the same rows) */
+    struct ig_drift_eval e_all = eval_ctx(m, p), e_ex = e_all;
+    e_all.memo = &m->memo[0];
+    e_ex.memo = &m->memo[1];
+    ig_drift_memo_clear(&m->memo[0], m->ncols);
+    ig_drift_memo_clear(&m->memo[1], m->ncols);
+    m->memo_r0 = r0;
+    m->memo_r1 = r1;
+    memcpy(m->memo_ex, ex, CT_MAX);
+    m->memo_ok = true;
+    /* the rows judge() tests first (and always): its test finds their columns done */
     static const uint8_t none[CT_MAX];
-    if (any && ig_drift_eval_maybe(&e, r0, r1, none))
+    if (ig_drift_eval_maybe(&e_ex, r0, r1, ex))
         return true;
-    if (ig_drift_eval_maybe(&e, r0, r1, ex))
+    if (any && ig_drift_eval_maybe(&e_all, r0, r1, none))
         return true;
+    m->memo_ok = false;
     *rows = 0;
     i = i0;
     for (uint64_t r = r0; r < r1; r++, i = ring_next(m, i))

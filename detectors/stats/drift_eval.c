@@ -89,17 +89,82 @@ static void col_reset(const struct ig_drift_eval *e, uint32_t c, struct ig_drift
     r->index = r->is_score ? c - e->nfeat : c;
 }
 
-void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
-                        const uint8_t *ex, struct ig_drift_col_result *res, bool full,
-                        struct ig_drift_eval_sum *o)
+/* PSI and JS of column c over the n unsorted values in sbuf (the counts of the sorted
+ * count, without the sort). */
+static void psi_js(const struct ig_drift_eval *e, const struct ig_drift_column *rc, size_t n,
+                   double *psi, double *js)
+{
+    uint32_t cnt[IG_DRIFT_BINS];
+    double cp[IG_DRIFT_BINS];
+    ig_drift_bin_counts(e->sbuf, n, rc->edges, IG_DRIFT_BINS, cnt);
+    for (int b = 0; b < IG_DRIFT_BINS; b++)
+        cp[b] = (double)cnt[b] / (double)n;
+    *psi = ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, e->eps);
+    *js = ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
+}
+
+/* ig_drift_eval_cols; <quick>: a column whose PSI (JS) is under the threshold under the
+ * PSI (JS) test keeps psi, js and stat only (see ig_drift_eval_ranked). */
+static void eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                      const uint8_t *ex, struct ig_drift_col_result *res, bool full, bool quick,
+                      struct ig_drift_eval_sum *o)
 {
     memset(o, 0, sizeof *o);
     double alpha = col_alpha(e);
     o->rows = ig_drift_eval_rows(e, r0, r1, ex);
+    quick = quick && (e->test == IG_DRIFT_PSI || e->test == IG_DRIFT_JS);
     for (uint32_t c = 0; c < e->ncols; c++) {
         const struct ig_drift_column *rc = &e->ref->col[c];
         struct ig_drift_col_result *r = &res[c];
         col_reset(e, c, r);
+        const struct ig_drift_memo *mm = e->memo;
+        if (quick && mm && mm->v[c] != IG_DRIFT_UNTESTED && !e->w1) {
+            /* an earlier call's test of this column: its measures are these (KS D without
+             * W1, as here without e->w1) */
+            r->n_ref = rc->n;
+            r->n_cur = mm->n[c];
+            if (mm->v[c] < 0) {
+                r->psi = r->ks_d = r->ks_p = r->js = r->w1n = r->stat = NAN;
+                continue;
+            }
+            r->psi = mm->psi[c];
+            r->js = mm->js[c];
+            r->ks_d = mm->ks_d[c];
+            r->ks_p = mm->ks_p[c];
+            r->w1n = NAN;
+            r->stat = e->test == IG_DRIFT_PSI ? r->psi : r->js;
+            r->drifted = mm->v[c];
+            if (r->is_score) {
+                o->nt_out++;
+                o->nd_out += r->drifted;
+            } else {
+                o->nt_feat++;
+                o->nd_feat += r->drifted;
+            }
+            continue;
+        }
+        if (quick && rc->n) {
+            size_t n = gather(e, c, r0, r1, ex, e->sbuf);
+            if (n) {
+                double psi, js;
+                psi_js(e, rc, n, &psi, &js);
+                double st = e->test == IG_DRIFT_PSI ? psi : js;
+                if (!(st >= e->threshold)) {
+                    /* not drifted whatever KS says: no sort, no KS, no W1 */
+                    r->n_ref = rc->n;
+                    r->n_cur = (uint32_t)n;
+                    r->psi = psi;
+                    r->js = js;
+                    r->stat = st;
+                    r->ks_d = r->ks_p = r->w1n = NAN;
+                    if (r->is_score)
+                        o->nt_out++;
+                    else
+                        o->nt_feat++;
+                    continue;
+                }
+            }
+        }
         size_t n = ig_drift_gather_sorted(e->win + (size_t)c * e->cap, e->cell, ex,
                                           ig_drift_slot(e, r0), e->cap, r1 - r0, e->sbuf, e->tmp);
         r->n_ref = rc->n;
@@ -144,39 +209,77 @@ void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
     o->feat = o->nt_feat && o->share >= e->share;
 }
 
-/* Whether column c drifts over the n gathered values in sbuf, as ig_drift_eval_cols would
- * say, doing the cheap test first. -1: not tested (no values). */
-static int col_drifted(const struct ig_drift_eval *e, uint32_t c, size_t n, double alpha)
+void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                        const uint8_t *ex, struct ig_drift_col_result *res, bool full,
+                        struct ig_drift_eval_sum *o)
 {
+    eval_cols(e, r0, r1, ex, res, full, false, o);
+}
+
+void ig_drift_eval_ranked(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                          const uint8_t *ex, struct ig_drift_col_result *res,
+                          struct ig_drift_eval_sum *o)
+{
+    eval_cols(e, r0, r1, ex, res, false, true, o);
+}
+
+void ig_drift_memo_clear(struct ig_drift_memo *mm, uint32_t ncols)
+{
+    memset(mm->v, IG_DRIFT_UNTESTED, ncols);
+}
+
+/* Whether column c drifts over rows [r0, r1) not excluded, as ig_drift_eval_cols would say,
+ * doing the cheap test first; from e->memo when an earlier call tested it (and into it
+ * when not). -1: not tested (no values). */
+static int col_verdict(const struct ig_drift_eval *e, uint32_t c, uint64_t r0, uint64_t r1,
+                       const uint8_t *ex, double alpha)
+{
+    struct ig_drift_memo *mm = e->memo;
+    if (mm && mm->v[c] != IG_DRIFT_UNTESTED)
+        return mm->v[c];
+    size_t n = gather(e, c, r0, r1, ex, e->sbuf);
     const struct ig_drift_column *rc = &e->ref->col[c];
-    if (!n || !rc->n)
-        return -1;
+    double psi = NAN, js = NAN, d = NAN, p = NAN;
+    int v;
+    if (!n || !rc->n) {
+        v = -1;
+        goto out;
+    }
     if (e->test == IG_DRIFT_PSI || e->test == IG_DRIFT_JS) {
         /* the same counts as the sorted count of ig_drift_eval_cols, without the sort */
-        uint32_t cnt[IG_DRIFT_BINS];
-        double cp[IG_DRIFT_BINS];
-        ig_drift_bin_counts(e->sbuf, n, rc->edges, IG_DRIFT_BINS, cnt);
-        for (int b = 0; b < IG_DRIFT_BINS; b++)
-            cp[b] = (double)cnt[b] / (double)n;
-        double st = e->test == IG_DRIFT_PSI ? ig_drift_psi(rc->prop, cp, IG_DRIFT_BINS, e->eps)
-                                            : ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
-        if (!(st >= e->threshold))
-            return 0;
+        psi_js(e, rc, n, &psi, &js);
+        double st = e->test == IG_DRIFT_PSI ? psi : js;
+        if (!(st >= e->threshold)) {
+            v = 0;
+            goto out;
+        }
     }
     ig_drift_sort_f32(e->sbuf, e->tmp, n);
-    double d, w1 = 0;
+    double w1 = 0;
     ks_w1(e, c, n, &d, e->test == IG_DRIFT_W1 ? &w1 : NULL);
-    double p = ig_drift_ks_p(d, rc->n, n);
+    p = ig_drift_ks_p(d, rc->n, n);
     switch (e->test) {
     case IG_DRIFT_KS:
-        return p <= e->threshold;
+        v = p <= e->threshold;
+        break;
     case IG_DRIFT_W1: {
         double w1n = rc->std > 0 ? w1 / rc->std : (w1 > 0 ? INFINITY : 0.0);
-        return w1n >= e->threshold && p <= alpha;
+        v = w1n >= e->threshold && p <= alpha;
+        break;
     }
     default:
-        return p <= alpha;
+        v = p <= alpha;
     }
+out:
+    if (mm) {
+        mm->v[c] = (int8_t)v;
+        mm->n[c] = (uint32_t)n;
+        mm->psi[c] = psi;
+        mm->js[c] = js;
+        mm->ks_d[c] = d;
+        mm->ks_p[c] = p;
+    }
+    return v;
 }
 
 /* Share verdict bounds: with <left> columns still to test, the share nd/nt can end anywhere
@@ -207,7 +310,7 @@ bool ig_drift_eval_maybe(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1
         left[k]--;
         if (dec[k] == 0)
             continue;
-        int v = col_drifted(e, c, gather(e, c, r0, r1, ex, e->sbuf), alpha);
+        int v = col_verdict(e, c, r0, r1, ex, alpha);
         if (v >= 0) {
             nt[k]++;
             nd[k] += (uint32_t)v;
@@ -228,7 +331,7 @@ void ig_drift_eval_drifted(const struct ig_drift_eval *e, uint64_t r0, uint64_t 
         struct ig_drift_col_result *r = &res[c];
         col_reset(e, c, r);
         r->psi = r->ks_d = r->ks_p = r->js = r->w1n = r->stat = NAN;
-        int v = col_drifted(e, c, gather(e, c, r0, r1, ex, e->sbuf), alpha);
+        int v = col_verdict(e, c, r0, r1, ex, alpha);
         if (v < 0)
             continue;
         r->drifted = v;
@@ -258,7 +361,7 @@ void ig_drift_eval_verdicts(const struct ig_drift_eval *e, uint64_t r0, uint64_t
         left[k]--;
         if (dec[k] >= 0)
             continue;
-        int v = col_drifted(e, c, gather(e, c, r0, r1, ex, e->sbuf), alpha);
+        int v = col_verdict(e, c, r0, r1, ex, alpha);
         if (v >= 0) {
             nt[k]++;
             nd[k] += (uint32_t)v;

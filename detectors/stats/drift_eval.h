@@ -10,6 +10,21 @@
 
 enum ig_drift_test { IG_DRIFT_PSI, IG_DRIFT_KS, IG_DRIFT_JS, IG_DRIFT_W1 };
 
+/* What earlier tests of one range and one exclusion found, column by column, so a later
+ * evaluation of the same rows does not test a column again (drift.features decides whether
+ * a window could drift, then judges it: the same columns). v[c]: IG_DRIFT_UNTESTED, -1 (no
+ * values), 0 or 1 (drifted); n[c] values counted; psi, js (NaN unless the PSI or JS test
+ * computed them), ks_d, ks_p (NaN unless KS ran: the cheap test did not settle it). */
+#define IG_DRIFT_UNTESTED ((int8_t)-2)
+struct ig_drift_memo {
+    int8_t   *v;
+    uint32_t *n;
+    double   *psi, *js, *ks_d, *ks_p;
+};
+
+/* Every column untested. */
+void ig_drift_memo_clear(struct ig_drift_memo *mm, uint32_t ncols);
+
 /* What one evaluation reads. Borrowed: the caller keeps every pointer alive. */
 struct ig_drift_eval {
     enum ig_drift_test test;
@@ -30,6 +45,11 @@ struct ig_drift_eval {
     bool     w1;                         /* W1 of every column (a report shows it); else
                                           * only when it is the test, w1n NaN otherwise */
     double  *attr_cnt;                   /* scratch: ncells x IG_DRIFT_BINS */
+    struct ig_drift_memo *memo;          /* NULL, or what earlier tests of exactly these rows
+                                          * [r0, r1) and exclusion <ex> found (the caller
+                                          * keys it and clears it when either changes):
+                                          * read and filled by every call below but
+                                          * ig_drift_eval_cols and ig_drift_attribute */
 };
 
 struct ig_drift_eval_sum {
@@ -56,6 +76,15 @@ uint64_t ig_drift_eval_rows(const struct ig_drift_eval *e, uint64_t r0, uint64_t
 void ig_drift_eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
                         const uint8_t *ex, struct ig_drift_col_result *res, bool full,
                         struct ig_drift_eval_sum *o);
+
+/* ig_drift_eval_cols without the work no finding reads: <o>, and each column's drifted,
+ * index, is_score, n_ref, n_cur and stat (what a finding counts, names and orders by) and
+ * psi and js, exactly as ig_drift_eval_cols gives them; a column the PSI (JS) test settles
+ * under its threshold is neither sorted nor tested by KS (ks_d, ks_p, w1n NaN), every other
+ * column has all of ig_drift_eval_cols' measures. No histograms. */
+void ig_drift_eval_ranked(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
+                          const uint8_t *ex, struct ig_drift_col_result *res,
+                          struct ig_drift_eval_sum *o);
 
 /* The verdict of ig_drift_eval_cols decided with as little work as it takes: a column
  * whose PSI (JS) is below the threshold is not drifted whatever KS says, so KS, the sort

@@ -1,8 +1,10 @@
 /* Drift evaluation's shortcuts give ig_drift_eval_cols' answers (stats/drift_eval.h):
  * ig_drift_eval_drifted the same sums and drifted columns, ig_drift_eval_verdicts and
- * ig_drift_eval_maybe the same verdicts, and an evaluation without W1 the same results but
- * w1n; on random windows with shifted clients, NaNs, exclusions and ring wrap-around, for
- * every test, through the rank index and through the merge. drift.features' findings rest
+ * ig_drift_eval_maybe the same verdicts, an evaluation without W1 the same results but
+ * w1n, and ig_drift_eval_ranked the same sums, verdicts, statistics, PSI and JS (all of a
+ * column's measures unless the cheap test settled it); on random windows with shifted
+ * clients, NaNs, exclusions and ring wrap-around, for every test, through the rank index
+ * and through the merge. drift.features' findings rest
  * on these being equal (it takes the shortcut wherever only the verdict is read). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -149,9 +151,15 @@ static void test_shortcuts_agree(void **st)
     build_ref(&fx);
     static const double thresholds[] = { 0.1, 0.05, 0.1, 0.1 };   /* psi, ks (p), js, w1 */
     static const double shares[] = { 0.2, 0.5, 0.75, 1.0 };
-    struct ig_drift_col_result full[NCOLS], lean[NCOLS], drifted[NCOLS];
+    struct ig_drift_col_result full[NCOLS], lean[NCOLS], drifted[NCOLS], ranked[NCOLS],
+                               mdrifted[NCOLS];
     uint32_t outcomes[2][2] = { { 0 } };   /* [feat verdict][scores verdict] seen */
-    uint32_t col_drifted = 0, col_clean = 0;
+    uint32_t col_drifted = 0, col_clean = 0, col_settled = 0, memo_hits = 0;
+    int8_t mv[NCOLS];
+    uint32_t mn[NCOLS];
+    double md[4][NCOLS];
+    struct ig_drift_memo memo = { .v = mv, .n = mn, .psi = md[0], .js = md[1], .ks_d = md[2],
+                                  .ks_p = md[3] };
     for (int trial = 0; trial < 400; trial++) {
         fill_window(&fx, trial % 4 == 0 ? 0.0 : 0.3 * (trial % 7));
         struct ig_drift_eval e = {
@@ -175,6 +183,53 @@ static void test_shortcuts_agree(void **st)
         ig_drift_eval_drifted(&e, r0, r1, ex, drifted, &o_dr);
         assert_memory_equal(&o_full, &o_lean, sizeof o_full);
         assert_memory_equal(&o_full, &o_dr, sizeof o_full);
+        /* what a finding reads, without the KS of the columns the cheap test settles; and
+         * the same after ig_drift_eval_maybe tested some columns into a memo (no W1: the
+         * memo's KS has none) */
+        for (int use_memo = 0; use_memo < 2; use_memo++) {
+            struct ig_drift_eval_sum o_rk;
+            e.w1 = !use_memo;
+            if (use_memo) {
+                ig_drift_memo_clear(&memo, NCOLS);
+                e.memo = &memo;
+                assert_int_equal(ig_drift_eval_maybe(&e, r0, r1, ex),
+                                 o_full.feat || (o_full.nt_out &&
+                                     (double)o_full.nd_out / o_full.nt_out >= e.share));
+                for (int c = 0; c < NCOLS; c++)
+                    memo_hits += memo.v[c] != IG_DRIFT_UNTESTED;
+            }
+            ig_drift_eval_ranked(&e, r0, r1, ex, ranked, &o_rk);
+            if (use_memo) {                  /* the memo's verdicts are the full test's */
+                struct ig_drift_eval_sum o_m;
+                ig_drift_eval_drifted(&e, r0, r1, ex, mdrifted, &o_m);
+                assert_memory_equal(&o_full, &o_m, sizeof o_full);
+                for (int c = 0; c < NCOLS; c++)
+                    assert_int_equal(full[c].drifted, mdrifted[c].drifted);
+                e.memo = NULL;
+            }
+            assert_memory_equal(&o_full, &o_rk, sizeof o_full);
+            for (int c = 0; c < NCOLS; c++) {
+                const struct ig_drift_col_result *a = &full[c], *b = &ranked[c];
+                assert_int_equal(a->n_ref, b->n_ref);
+                assert_memory_equal(&a->psi, &b->psi, sizeof a->psi);
+                assert_memory_equal(&a->js, &b->js, sizeof a->js);
+                if (isnan(b->ks_d) && !isnan(a->ks_d)) {   /* settled by PSI / JS alone */
+                    assert_true(e.test == IG_DRIFT_PSI || e.test == IG_DRIFT_JS);
+                    assert_false(a->drifted);
+                    assert_int_equal(a->index, b->index);
+                    assert_int_equal(a->is_score, b->is_score);
+                    assert_int_equal(a->drifted, b->drifted);
+                    assert_int_equal(a->n_cur, b->n_cur);
+                    assert_memory_equal(&a->stat, &b->stat, sizeof a->stat);
+                    col_settled++;
+                } else {
+                    same_result(a, b, !use_memo || e.test == IG_DRIFT_W1);
+                    if (use_memo && e.test != IG_DRIFT_W1)
+                        assert_true(isnan(b->w1n));
+                }
+            }
+        }
+        e.w1 = false;
         for (int c = 0; c < NCOLS; c++) {
             same_result(&full[c], &lean[c], e.test == IG_DRIFT_W1);
             if (e.test != IG_DRIFT_W1)
@@ -198,7 +253,7 @@ static void test_shortcuts_agree(void **st)
     }
     /* the windows covered every verdict pair and both kinds of column */
     assert_true(outcomes[0][0] && outcomes[0][1] && outcomes[1][0] && outcomes[1][1]);
-    assert_true(col_drifted > 100 && col_clean > 100);
+    assert_true(col_drifted > 100 && col_clean > 100 && col_settled > 100 && memo_hits > 100);
     free_fixture(&fx);
 }
 
