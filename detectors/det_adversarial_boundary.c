@@ -166,7 +166,6 @@ struct bd_state {
     uint32_t rel_cap;         /* slots allocated (doubling; slot = row % rel_n) */
     uint64_t queries, bytes;
     uint32_t run, gap, low, flips, distinct, next_alarm;
-    uint32_t structured;      /* steps of the run that look synthetic (sparse or sign steps) */
     uint64_t coords;          /* coordinates (mod 64) moved by the run's sparse steps */
     double   margin_sum;
     uint32_t margin_n;
@@ -181,25 +180,25 @@ struct bd_state {
     uint64_t last_line;       /* rows + 1 of the last row on a bisection line; 0 none */
     uint32_t line_m, levid_m, synth_m;  /* bit k: the row k rows ago had that relation */
     int16_t  synth_coord[32]; /* per row (mod 32): coordinate of its sparse relation, -1 dense */
+    uint32_t structured;      /* steps of the run that look synthetic (sparse or sign steps) */
     int32_t *rel_child;       /* per slot (REL_N): 1 + coordinate of its first sparse child, 0 none */
     uint32_t *rel_req;        /* per slot (REL_N): the request (event) it came in */
     float   *rel_quant;       /* per slot (REL_N): its decimal step (decimal_quantum) */
     uint32_t requests;        /* the client's events seen, this one included */
     int16_t  step_coord[32];  /* per row (mod 32): first coordinate of its sparse step, -2 none */
+    float    nz_mean;         /* the mean of nzp's first dim (here: the hole before rel_alarms) */
     uint64_t rel_alarms;
-    bool     alarmed;         /* a finding was raised on this (client's) stream */
     /* halving chain: consecutive rows whose step is +-half the step before (binary search) */
     uint32_t halv_run;        /* consecutive halving rows ending at the last row */
     uint32_t halv_rev;        /* bit k: the halving step k rows ago reversed direction */
     bool     halv_narrow;     /* the last row's halving step was a narrow line's (halving_step) */
+    bool     alarmed;         /* a finding was raised on this (client's) stream */
     bool     halv_cand, halv_crev;   /* the last row was a narrow halving step not yet shown
                                       * a line's (struct hv_narrow), turning back */
     float    halv_ctop, halv_cr2;    /* its narrow_third() and matched residue sum */
     bool     halv_hold;       /* the next row's last two are no consecutive steps (a cross
                                * stream took a bisection's far end just before it) */
-    uint16_t nz_n;            /* rows nzp (below) learnt, saturating (here: the hole before
-                               * rel_u) */
-    float    nz_mean;         /* the mean of nzp's first dim */
+    uint16_t nz_n;            /* rows nzp (below) learnt, saturating (beside halv_hold) */
     /* greedy descent: per slot (REL_N) the answer's probability mass off the row's label
      * (-1 none): the loss a score-based search raises, kept exact where the label's own
      * probability saturates at 1 in float32 (4e-20 stays 4e-20), and its base */
@@ -238,6 +237,7 @@ struct bd_state {
                                * row's move off its largest coordinate, against its nearest
                                * fresh input (model's scale), geometric running mean; 0 none
                                * (noise_learn) */
+    float    hv_d2;           /* (with hv_at, hv_key below; here beside noise: no hole) */
     float   *nzp;             /* the client's noise per coordinate: dim running mean squares of
                                * its rows' moves off their nearest fresh input (model's scale),
                                * then dim of them as judged (nz_var()); from its first row
@@ -263,7 +263,6 @@ struct bd_state {
      * before it, the step halving_step() judges at row hv_at + 1: a bound on its length
      * (UINT64_MAX: none), in the scale hv_key names (scale_id: 0 raw units) */
     uint64_t hv_at;
-    float    hv_d2;
     uint64_t hv_key;
     double   hv_w2;           /* sum of w^2 over the features in scale w2_key (0 none yet) */
     uint64_t w2_key;
@@ -425,6 +424,9 @@ static void *state_make(const void *ctx)
 
 static struct bd_state *state_new(struct bd_global *g, uint32_t dim)
 {
+    /* every client that sends rows has one: issue #20's 4 KiB an idle client (bench_memory's
+     * all_state rows) has ~1 B to spare at 672, so a new field takes a hole or pays for itself */
+    _Static_assert(sizeof(struct bd_state) <= 672, "struct bd_state: keep it packed (pahole)");
     uint64_t bytes = sizeof(struct bd_state) + (uint64_t)g->p.recent * 4;
     if (rel_on(&g->p, dim))
         bytes += rel_block_bytes(dim, IG_MIN(rel_slots(dim), REL_FIRST));
