@@ -2968,8 +2968,8 @@ static bool star_probe_sized(const struct bd_state *st, const float *q, const fl
  * of the box's first coordinates (moved by both rows that found it) against the first of
  * them: a local probe x + d e_j, x - d e_j of a record that shares values with the centre
  * (digits' zero pixels) moves only coordinates the box learnt, and its record's offsets
- * never flip. A box is found from q and one of the client's last two rows v around a kept
- * input c: box_need(dim) coordinates moved by both by the same length, the signs differing
+ * never flip. A box is found from q and the client's last row v around one of its last 16
+ * inputs c: box_need(dim) coordinates moved by both by the same length, the signs differing
  * on one at least, not a lattice. BOX_V new vertices (exact repeats do not count) of one
  * box among the client's last 32 rows fire. */
 #define BOX_TOL 1e-5
@@ -3087,16 +3087,30 @@ static bool box_row(struct bd_global *g, struct bd_state *st, const float *q, ui
         st->box_m |= 1;
         v = true;
     } else {
-        /* a new box: q and one of the last two rows around a kept input */
-        for (uint32_t back = 1; back <= 2 && back <= n && !v; back++) {
+        /* a new box: q and the last row around one of the client's last 16 inputs (a
+         * random search sends its vertices one after another, its centre first) */
+        for (uint32_t back = 1; back <= 1 && back <= n && !v; back++) {
             uint32_t vs = (uint32_t)((st->rows - back) % st->rel_n);
             if (vs >= st->rel_cap)
                 continue;
             const float *vr = rel_at(st, dim, vs);
-            for (uint32_t j = 0; j < n && !v; j++) {
-                if (j == vs)
+            /* the first coordinate q and v differ on: a centre c either is one of them
+             * there or lies halfway (box_pair()'s own test on that coordinate, first: most
+             * kept inputs fail it, at a few instructions each); none, no sign differs */
+            uint32_t i0 = 0;
+            while (i0 < dim && q[i0] == vr[i0])
+                i0++;
+            if (i0 == dim)
+                continue;
+            const double q0 = q[i0], v0 = vr[i0], m0 = fmax(fabs(q0), fabs(v0));
+            for (uint32_t k = back + 1; k <= n && !v; k++) {
+                uint32_t j = (uint32_t)((st->rows - k) % st->rel_n);
+                if (j >= st->rel_cap)
                     continue;
                 const float *c = rel_at(st, dim, j);
+                const double dq0 = q0 - c[i0], dv0 = v0 - c[i0];
+                if (dq0 != 0 && dv0 != 0 && !box_len_eq(fabs(dq0), fabs(dv0), fabs(c[i0]) + m0))
+                    continue;
                 if (!box_pair(q, vr, c, dim))
                     continue;
                 if (box_repeat(st, q, dim, n))

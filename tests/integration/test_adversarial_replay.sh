@@ -162,8 +162,8 @@ for spec in simba_noise:15 simba_dist:12 simba_noise_dist:25 hsj_dist:10; do
     [ "$med" -le "$lim" ] || { echo "$role: median first finding at row $med (> $lim)"; bad=1; }
 done
 # the Square Attack (rules/schema.md, Vertices of one box): median within 15 rows on wine,
-# breast cancer and digits (measured 9-17 on 30 sets of seeds 0-7, 38 and 50 once each,
-# 150 on 1,024-feature digits; was missed on most)
+# breast cancer and digits (measured over seeds 0-7: 9-17 rows on 21 of 24 sets, 29, 38
+# and 51 on the others, 150 on 1,024-feature digits; was missed on 8, 9-117 on the others)
 med=$(awk '$2 == "square" && $1 !~ /^iris/ {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
 [ "$med" -le 15 ] || { echo "square: median first finding at row $med (> 15)"; bad=1; }
 [ "$bad" = 0 ] || fail "evasion replay targets missed (above)"
