@@ -32,6 +32,12 @@ allowed() {
         vidx.c.o:tl_scratch) ;;
         classify.c.o:tl_pool) ;;                # the classifier whose nDPI calls this thread makes
         vidx.c.o:scratch_key|vidx.c.o:scratch_once) ;;   # its key (frees it at thread exit), made once
+        # the detectors' block pool (detectors/kernels/blkpool.c): an allocator for the
+        # per-client sets that grow, process-wide as malloc is (a block freed by whichever
+        # engine frees it), every access under its mutex
+        blkpool.c.o:lock|blkpool.c.o:chunks|blkpool.c.o:nchunks|blkpool.c.o:cur) ;;
+        blkpool.c.o:cur_off|blkpool.c.o:freelist) ;;
+        blkpool.c.o:st_chunk_bytes|blkpool.c.o:st_free_bytes|blkpool.c.o:st_large) ;;
         # switches for benches and tests that force the scalar statistics path
         drift_stats.c.o:ig_drift_simd|drift_stats.c.o:ig_drift_avx2) ;;
         # switches for tests and fuzz targets that compare a fast path with the plain one
