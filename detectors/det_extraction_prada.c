@@ -114,8 +114,17 @@ struct prada_params {
  * sweep gave structured evidence and two findings). */
 #define PRADA_STEP_MIN 4
 /* Steps remembered for the repeated-step test: a JbDA batch interleaves the children of
- * several parents and classes, so the step just before is often another kind of step. */
-#define PRADA_STEPS 4
+ * several parents and classes, so the step just before is often another kind of step. The
+ * memory holds PRADA_STEP_FLOATS floats (1 KiB): 4 steps of 64 features, up to 16 steps of
+ * 16 features or fewer. On few features the nearest admitted query is less often the
+ * sample's parent (a child whose label flipped is measured against the other class's set;
+ * a parent that did not enlarge G_c is not in it), so the parent's step recurs less often
+ * among the last 4: Papernot's JbDA on iris (4 features, lambda scaled per feature) had
+ * 20 % of its new samples' steps repeated within 4 and 36-39 % within 16 (rules/schema.md);
+ * ordinary clients 0 either way. */
+#define PRADA_STEP_FLOATS 256
+#define PRADA_STEPS_MIN 4
+#define PRADA_STEPS_MAX 16
 /* Dropped ring entries remembered between tests (a test every 10 queries drops 10): the
  * order removes exactly those instead of scanning all of D for them. */
 #define PRADA_GONE 32
@@ -529,10 +538,10 @@ struct prada_state {
     uint64_t queries;         /* rows seen by this detector for the client */
     uint64_t first_alarm;     /* query index of the first alarm, 0 = none */
     double   last_w;
-    uint64_t *steps;          /* from the client's first step: PRADA_STEPS hashes of the last
+    uint64_t *steps;          /* from the client's first step: steps_for(dim) hashes of the last
                                  new samples' inputs (a resent record repeats its step), then
                                  step_cap x dim floats, |step| of each (dim <= 64; room for
-                                 1, 2, then PRADA_STEPS, grown as steps come) */
+                                 1, 2, 4 ... then steps_for(dim), grown as steps come) */
     uint32_t step_at;         /* next slot */
     uint32_t step_cap;        /* slots allocated */
     uint64_t bytes;           /* charged to the global budget */
@@ -1409,7 +1418,7 @@ static uint32_t same_step(const float *step, const float *l, uint32_t dim)
 }
 
 /* Repeated step: the step's per-coordinate magnitudes |x - nb| equal (within 2 %) those
- * of one of the client's last PRADA_STEPS new samples on at least half of the coordinates
+ * of one of the client's last <nsteps> new samples on at least half of the coordinates
  * and at least PRADA_STEP_MIN of them. Jacobian augmentation adds lambda * sign(grad) with
  * the same per-feature lambda every time (an attacker on raw tabular units scales lambda
  * per feature, which makes one step's magnitudes unequal and hides it from
@@ -1417,8 +1426,8 @@ static uint32_t same_step(const float *step, const float *l, uint32_t dim)
  * neighbours never repeat a step vector. The same record sent again (not admitted to G_c,
  * so not a duplicate) repeats its own step: a record equal to one of those samples is
  * neither counted nor remembered. <last>, <hash> and *<at> are updated. */
-static bool repeated_step(float *last, uint32_t nlast, uint32_t *at, uint64_t *hash, const float *a,
-                          const float *step, uint32_t dim)
+static bool repeated_step(float *last, uint32_t nlast, uint32_t nsteps, uint32_t *at, uint64_t *hash,
+                          const float *a, const float *step, uint32_t dim)
 {
     uint64_t h = IG_FNV1A_BASIS;
     for (uint32_t j = 0; j < dim; j++) {
@@ -1427,7 +1436,7 @@ static bool repeated_step(float *last, uint32_t nlast, uint32_t *at, uint64_t *h
         h = ig_fnv1a_step(h, bits);
     }
     bool resent = false, hit = false;
-    for (uint32_t k = 0; k < PRADA_STEPS; k++)
+    for (uint32_t k = 0; k < nsteps; k++)
         resent |= hash[k] == h;
     if (resent)
         return false;   /* a record not admitted to G_c, sent again: the same step */
@@ -1438,20 +1447,28 @@ static bool repeated_step(float *last, uint32_t nlast, uint32_t *at, uint64_t *h
     }
     memcpy(last + (size_t)*at * dim, step, (size_t)dim * sizeof(float));
     hash[*at] = h;
-    *at = (*at + 1) % PRADA_STEPS;
+    *at = (*at + 1) % nsteps;
     return hit;
 }
 
-/* Room in the repeated-step memory for slot step_at: 1, 2, then PRADA_STEPS slots, so a
+/* Steps the repeated-step memory holds for inputs of <dim> features (at most 64). */
+static inline uint32_t steps_for(uint32_t dim)
+{
+    uint32_t n = PRADA_STEP_FLOATS / (dim ? dim : 1);
+    return n < PRADA_STEPS_MIN ? PRADA_STEPS_MIN : n > PRADA_STEPS_MAX ? PRADA_STEPS_MAX : n;
+}
+
+/* Room in the repeated-step memory for slot step_at: 1, 2, 4 ... then steps_for(dim) slots, so a
  * client with a step or two keeps one or two (zeroed slots never match, so the outcome is
  * the same as with all of them); false when refused. */
 static bool steps_room(struct prada_global *g, struct prada_state *st)
 {
     if (st->step_at < st->step_cap)
         return true;
+    const uint32_t nsteps = steps_for(st->dim);
     uint32_t cap = st->step_cap ? 2 * st->step_cap : 1;
-    cap = cap < PRADA_STEPS ? cap : PRADA_STEPS;
-    size_t row = (size_t)st->dim * sizeof(float), head = PRADA_STEPS * sizeof(uint64_t);
+    cap = cap < nsteps ? cap : nsteps;
+    size_t row = (size_t)st->dim * sizeof(float), head = nsteps * sizeof(uint64_t);
     size_t had = st->step_cap ? head + st->step_cap * row : 0, now = head + cap * row;
     if (!charge_st(g, st, now - had))
         return false;
@@ -1584,9 +1601,11 @@ static int prada_observe(const struct ig_call *call, const struct ig_event *ev)
                         nbp[j] = fabsf(x[j] - nbp[j]);
                     bool sy = structured_step(nbp, dim, fs && fs->mode == IG_FSCALE_SCALED ? fs->inv : NULL,
                                               qbuf);
-                    if (dim <= IG_FSCALE_MAXDIM && steps_room(g, st))
-                        sy |= repeated_step((float *)(st->steps + PRADA_STEPS), st->step_cap, &st->step_at,
-                                            st->steps, x, nbp, dim);
+                    if (dim <= IG_FSCALE_MAXDIM && steps_room(g, st)) {
+                        const uint32_t ns = steps_for(dim);
+                        sy |= repeated_step((float *)(st->steps + ns), st->step_cap, ns, &st->step_at, st->steps,
+                                            x, nbp, dim);
+                    }
                     st->structured += sy;
                 }
                 if (fs) {

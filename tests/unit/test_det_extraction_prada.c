@@ -97,6 +97,7 @@ struct sink {
     int n;
     uint64_t first_q;
     double first_w;
+    double first_struct;   /* robust mode: the first finding's structured_share */
     int max_sev;
     char atlas[32];
     bool has_scores;
@@ -114,6 +115,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                 w = true;
                 s->first_w = f->scores[i].value;
             }
+            if (!strcmp(f->scores[i].key, "structured_share"))
+                s->first_struct = f->scores[i].value;
             d |= !strcmp(f->scores[i].key, "delta") && f->scores[i].value == 0.9;
             n |= !strcmp(f->scores[i].key, "n") && f->scores[i].value > 30;   /* structured_pool */
             q |= !strcmp(f->scores[i].key, "queries") && f->scores[i].value == (double)f->queries_seen;
@@ -284,6 +287,159 @@ static void test_jbda_per_feature_lambda_alarms(void **state)
             for (uint32_t f = 0; f < 128; f++)
                 lam_scale[f] = 1;
         }
+}
+
+/* ---- iris: 4 features, real JbDA rows, natural peers of the same model ---- */
+
+/* Iris's classes (setosa, versicolor, virginica): per-feature means and spreads in cm, and
+ * the table's mean and spread by which the efficacy runs z-score it. */
+static const double iris_mu[3][4] = { { 5.006, 3.428, 1.462, 0.246 }, { 5.936, 2.770, 4.260, 1.326 },
+                                      { 6.588, 2.974, 5.552, 2.026 } };
+static const double iris_sd[3][4] = { { 0.352, 0.379, 0.174, 0.105 }, { 0.516, 0.314, 0.470, 0.198 },
+                                      { 0.636, 0.322, 0.552, 0.275 } };
+static const double iris_zmu[4] = { 5.843, 3.057, 3.758, 1.199 }, iris_zsd[4] = { 0.825, 0.434, 1.759, 0.760 };
+
+/* A natural iris-like record, measured to 0.1 cm as iris's are (its steps to the nearest
+ * record are multiples of 0.1 cm on every feature: a lattice, as a JbDA set's steps are
+ * multiples of lambda), z-scored; labelled by the class it was drawn from. */
+static void iris_record(float *x, int32_t *lab)
+{
+    int c = (int)(urand() * 3);
+    for (int f = 0; f < 4; f++) {
+        double v = round((iris_mu[c][f] + iris_sd[c][f] * nrand()) * 10) / 10;
+        x[f] = (float)((v < 0.1 ? 0.1 : v) - iris_zmu[f]) / (float)iris_zsd[f];
+    }
+    *lab = c;
+}
+
+/* Several clients of one model: the detector with a zeroed model slice (its per-feature
+ * scale, its clients' W as peers). */
+struct fleet {
+    struct ig_emit emit;
+    struct sink sink[8];
+    void *global, *model, *client[8];
+    uint64_t events[8];
+};
+
+static void fleet_finding(void *ctx, const struct ig_finding *f)
+{
+    struct fleet *fl = ctx;
+    on_finding(&fl->sink[atoi(f->client_id + 2)], f);
+}
+
+static void fleet_feed(struct fleet *fl, int c, const float *x, const int32_t *lab, uint32_t rows)
+{
+    struct ig_call call = { .global = fl->global, .client = fl->client[c], .model = fl->model, .emit = &fl->emit,
+                            .client_queries = ++fl->events[c] };
+    struct ig_event ev = { .req_time_us = 1767225600000000ull + fl->events[c] * 1000ull,
+                           .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = rows, .features = 4,
+                           .inputs = x, .labels = lab };
+    snprintf(ev.client_id, sizeof(ev.client_id), "c-%d", c);
+    snprintf(ev.model, sizeof(ev.model), "iris");
+    assert_int_equal(ig_det_extraction_prada.observe(&call, &ev), 0);
+}
+
+/* Papernot's JbDA on iris (4 features, 3 classes; efficacy blind seed 14, logistic
+ * regression; its 640 rows and labels in tests/golden/jbda_iris_rows.tsv: 12 seed records,
+ * then 6 rounds of x + lambda sign(grad) of an MLP substitute, lambda 0.3 of each feature's
+ * spread) among natural clients of the same model. 450 of its rows repeat earlier ones and
+ * on 4 features the nearest admitted query is often not a sample's parent (a child whose
+ * label flipped is measured against the other class's set), so only 20 % of its steps
+ * repeated one of the last 4 and it missed the strong-structure share (25 %); then δ was
+ * the peers': iris's natural W is low (records measured to 0.1 cm tie), δ fell to ~0.5 and
+ * the client's W 0.84-0.88 never fired (caught by extraction.coverage at row 384). With the
+ * last 16 steps remembered (4 features) 36-39 % repeat: held to δ 0.9, caught at its 41st
+ * new sample (before: never, δ 0.56 here). The ordinary clients (records on iris's 0.1 cm
+ * lattice, sent again and again with measurement noise) stay quiet: their steps do not
+ * repeat, and their own low W is what the peers' δ is for. */
+static void test_jbda_iris_among_peers(void **state)
+{
+    (void)state;
+    const char *src = getenv("IG_SRC");
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/golden/jbda_iris_rows.tsv", src ? src : ".");
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        fail_msg("cannot open %s (set IG_SRC)", path);
+    static float jx[664 * 4];
+    static int32_t jl[664], jc[664], jreq[664];
+    int nj = 0;
+    while (nj < 664 && fscanf(fp, "%f %f %f %f %d %d %d", &jx[nj * 4], &jx[nj * 4 + 1], &jx[nj * 4 + 2],
+                              &jx[nj * 4 + 3], &jl[nj], &jc[nj], &jreq[nj]) == 7)
+        nj++;
+    fclose(fp);
+    assert_int_equal(nj, 664);
+    int nteach = 0;   /* the model's first rows (clients 0-2), then the JbDA client's (7) */
+    while (jc[nteach] != 7)
+        nteach++;
+    assert_int_equal(nteach, 24);
+
+    for (int seed = 1; seed <= 3; seed++) {
+        struct fleet fl;
+        memset(&fl, 0, sizeof fl);
+        fl.emit = (struct ig_emit){ fleet_finding, &fl };
+        char err[256] = "";
+        assert_int_equal(ig_detector_init(&ig_det_extraction_prada, &no_env, NULL, &fl.global, err, sizeof err), 0);
+        fl.model = calloc(1, ig_det_extraction_prada.model_size);
+        for (int c = 0; c < 8; c++)
+            fl.client[c] = calloc(1, ig_det_extraction_prada.client_size);
+        /* clients 0-2: the capture's first 24 rows, which taught the model's scale (its
+         * unit, 0.575, sets the near-repeat radius); clients 3-6 are ordinary clients of the
+         * kind that give iris its low natural W: each sends 400 rows drawn from its own 37
+         * records (a held-out split) with measurement noise, 5 % of the spread added (3, 4)
+         * or 5 % multiplicative (5, 6), 10 a request */
+        for (int i = 0; i < nteach;) {
+            int k = i;
+            while (k < nteach && jc[k] == jc[i])
+                k++;
+            fleet_feed(&fl, jc[i], jx + i * 4, jl + i, (uint32_t)(k - i));
+            i = k;
+        }
+        rs = 0x1715ull * seed;
+        float x[10 * 4], pool[4][37 * 4];
+        int32_t lab[10], pooll[4][37];
+        for (int p = 0; p < 4; p++)
+            for (int i = 0; i < 37; i++)
+                iris_record(pool[p] + i * 4, &pooll[p][i]);
+        for (int r = 0; r < 40; r++)
+            for (int c = 3; c < 7; c++) {
+                for (int i = 0; i < 10; i++) {
+                    int k = (int)(urand() * 37);
+                    for (int f = 0; f < 4; f++) {
+                        float v = pool[c - 3][k * 4 + f];
+                        x[i * 4 + f] = c < 5 ? v + (float)(0.05 * nrand()) : v * (1 + (float)(0.05 * nrand()));
+                    }
+                    lab[i] = pooll[c - 3][k];
+                }
+                fleet_feed(&fl, c, x, lab, 10);
+            }
+        /* client 7: the JbDA rows, request by request */
+        for (int i = nteach; i < nj;) {
+            int k = i;
+            while (k < nj && jreq[k] == jreq[i])
+                k++;
+            fleet_feed(&fl, 7, jx + i * 4, jl + i, (uint32_t)(k - i));
+            i = k;
+        }
+        for (int c = 0; c < 7; c++)
+            if (fl.sink[c].n)
+                fail_msg("seed %d: natural iris client %d flagged at query %llu", seed, c,
+                         (unsigned long long)fl.sink[c].first_q);
+        if (fl.sink[7].n == 0)
+            fail_msg("seed %d: JbDA on iris not detected", seed);
+        print_message("seed %d: JbDA on iris first alarm at sample %llu, W %.3f, structured share %.2f\n", seed,
+                      (unsigned long long)fl.sink[7].first_q, fl.sink[7].first_w, fl.sink[7].first_struct);
+        assert_true(fl.sink[7].first_q <= 61);
+        assert_true(fl.sink[7].first_struct >= 0.25);   /* strong structure: held to delta 0.9 */
+        assert_true(fl.sink[7].has_scores);             /* ... whose delta score says 0.9 */
+        for (int c = 0; c < 8; c++) {
+            struct ig_call call = { .global = fl.global, .client = fl.client[c], .model = fl.model };
+            ig_det_extraction_prada.evict(&call);
+            free(fl.client[c]);
+        }
+        free(fl.model);
+        ig_det_extraction_prada.free(fl.global);
+    }
 }
 
 /* Labels may come from score vectors (argmax) instead of label arrays. */
@@ -656,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_binary_onehot_natural_quiet),
         cmocka_unit_test(test_jbda_alarms),
         cmocka_unit_test(test_jbda_per_feature_lambda_alarms),
+        cmocka_unit_test(test_jbda_iris_among_peers),
         cmocka_unit_test(test_labels_from_scores),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_rules_and_budget),
