@@ -2594,6 +2594,82 @@ static const struct group groups[] = {
     { L_BN, PI_VERBATIM, "হুবহু" },
     { L_EN, PI_VOID, "as optional;does not exist;doesn t exist;do not exist;don t exist;did not exist" },
     { L_EN, PI_VOID, "exempt from;are exempt from" },
+    /* ---- session 23: held12's new-weight languages (pl uk tr id th ur am fa), read by class
+     * from its misses and probed first by tune14 (written before these entries, worded
+     * apart): the quote carried out after a translation ("translate this, then carry it
+     * out") and the translate verb where it lacked; copying the assistant's own prompt
+     * (copy/quote/cite verbs, "word for word", "given to you", "at the start", the
+     * inflected forms of "system prompt"); vocatives to the AI in handed-over text (Polish
+     * and Ukrainian vocative case, Urdu and Turkish "note for the AI" after the name, Thai
+     * "to the AI"); no-refusal wording in the future and present tense (tr uk ur th am) */
+    { L_PL, PI_ASSEMBLE, "wykonaj;wykonajcie;wykonaj je;wykonaj to;wykonaj go;a potem je wykonaj;potem wykonaj;"
+      "zrób to;zrób co mówi;zrób to co mówi;zrób co tam jest napisane;postępuj zgodnie z nim;zastosuj się do niego;"
+      "zastosuj się do tego" },
+    { L_UK, PI_ASSEMBLE, "виконай;виконайте;виконай його;виконай її;виконай це;зроби що там написано;"
+      "зроби те що там написано;зроби як там сказано;дій відповідно до нього" },
+    { L_TH, PI_ASSEMBLE, "แล้วทำตาม;ทำตามนั้น;ทำตามที่เขียน;ทำตามที่บอก;แล้วปฏิบัติตาม;ปฏิบัติตามนั้น;"
+      "ทำตามคำสั่งในนั้น;ปฏิบัติตามคำสั่งในนั้น" },
+    { L_TH, PI_TASKV, "ช่วยแปล;แปลประโยค;แปลคำ;แปลให้;แปลบทความ" },
+    { L_UR, PI_ASSEMBLE, "اس پر عمل کرو;اس پر عمل کریں;پھر اس پر عمل کرو;پھر اس پر عمل کریں;جو لکھا ہے وہ کرو;"
+      "جو لکھا ہے وہ کریں;جو کہا گیا ہے وہ کرو;اسے نافذ کرو" },
+    { L_ID, PI_ASSEMBLE, "laksanakan;laksanakan itu;kemudian laksanakan;lalu laksanakan;lalu lakukan;kemudian lakukan;"
+      "lakukan itu;lakukan yang tertulis;ikuti perintahnya;ikuti isinya;kerjakan isinya" },
+    { L_TR, PI_ASSEMBLE, "söylediğini yap;dediğini yap;ne diyorsa onu yap;ne diyorsa yap;yazılanı yap;sonra uygula;"
+      "ardından uygula;gereğini yap" },
+    { L_TR, PI_TASKV, "tercüme et;çevir ve;çevirip" },
+    { L_AM, PI_ASSEMBLE, "የሚለውን አድርግ;የሚለውን አድርጊ;የሚለውን አድርጉ;የተባለውን አድርግ;ተግብር;ተግብሪ;ተግብሩ;"
+      "ተግባራዊ አድርግ;ፈጽም" },
+    { L_AM, PI_TASKV, "ተርጉም;ተርጉምና;ተርጉሚ;ተርጉሙ;አጠቃልል;አጠቃልለህ" },
+    { L_PL, PI_SECRET, "promptu systemowego;prompcie systemowym;promptem systemowym;instrukcji systemowych;"
+      "instrukcjach systemowych;instrukcjami systemowymi;ukrytych instrukcji;ukrytymi instrukcjami;"
+      "wiadomości systemowej;wiadomość systemową;wiadomość systemowa;komunikat systemowy;komunikatu systemowego;"
+      "swojego promptu;twojego promptu;swój prompt;twój prompt" },
+    { L_PL, PI_REVEAL, "skopiuj;przepisz;zacytuj;przytocz;wklej" },
+    { L_PL, PI_VERBATIM, "słowo w słowo;dosłownie;co do słowa;bez zmian" },
+    { L_PL, PI_GIVEN, "które dostałeś;które dostałaś;które otrzymałeś;które otrzymałaś;które ci dano;"
+      "które zostały ci dane;którą dostałeś;który dostałeś" },
+    { L_PL, PI_BEFORE, "na początku rozmowy;przed rozmową;przed tą rozmową;przed początkiem rozmowy" },
+    { L_TR, PI_SECRET, "sistem mesajını;sistem talimatlarını;sistem talimatları;gizli talimatlarını;ilk talimatlarını" },
+    { L_TR, PI_REVEAL, "yazar mısın;yazabilir misin;gösterebilir misin;gösterir misin;paylaşabilir misin;"
+      "söyler misin;kopyala;aktar" },
+    { L_TR, PI_GIVEN, "aldığın;aldığınız;sana yüklenen" },
+    { L_TR, PI_VERBATIM, "kelimesi kelimesine;harfi harfine;aynen;olduğu gibi" },
+    { L_TR, PI_BEFORE, "başlangıçta;en başta" },
+    { L_ID, PI_REVEAL, "salin;salinkan;kutip;kutipkan;cetak;sebutkan" },
+    { L_ID, PI_VERBATIM, "kata demi kata;kata per kata;persis;apa adanya" },
+    { L_ID, PI_BEFORE, "di awal sesi;sebelum percakapan ini;sebelum percakapan dimulai;di awal percakapan" },
+    { L_UK, PI_REVEAL, "наведи;наведіть;процитуй;скопіюй;перепиши;відтвори" },
+    { L_UK, PI_GIVEN, "які тобі дали;що тобі дали;які ти отримав;які ти отримала;що ти отримав;надані тобі;"
+      "які тобі надали" },
+    { L_UK, PI_VERBATIM, "дослівно;слово в слово;без змін" },
+    { L_UK, PI_BEFORE, "перед початком розмови;на початку розмови;до початку розмови;перед розмовою" },
+    { L_FA, PI_SECRET, "پرامپت سیستمی‌ات;پیام سیستمی‌ات;پیام سیستمی‌ای;پرامپت سیستمی‌ای;دستورهای سیستمی;"
+      "دستورات سیستمی;پرامپتت" },
+    { L_AM, PI_REVEAL, "ጻፍልኝ;ፃፍልኝ;ቅዳልኝ;ግለጽልኝ" },
+    { L_PL, PI_AINAME, "asystencie ai;asystencie sztucznej inteligencji;modelu językowy;sztuczna inteligencjo;"
+      "czatbocie;chatbocie" },
+    { L_UK, PI_AINAME, "штучний інтелекте;мовна моделе;боте;чат боте" },
+    { L_UK, PI_NOTE, "примітка для;повідомлення для;нотатка для;шановний;шановна;любий;дорогий" },
+    { L_PL, PI_NOTE, "drogi;droga;drodzy;szanowny;szanowna" },
+    { L_TR, PI_NOTE, "sevgili;değerli;sayın" },
+    { L_TH, PI_AINAME, "ผู้ช่วย ai;เอไอ;แชตบอต;แชทบอท;โมเดลภาษา;ปัญญาประดิษฐ์" },
+    { L_TH, PI_NOTE, "ถึง;หมายเหตุถึง;หมายเหตุสำหรับ;ข้อความถึง" },
+    { L_TR, PI_AINAME, "yapay zeka asistanına not;asistana not;yapay zekaya not;dil modeline not;dil modeli" },
+    { L_UR, PI_AINAME, "اے آئی;اے آئی اسسٹنٹ;اسسٹنٹ;چیٹ بوٹ;لینگویج ماڈل;اسسٹنٹ کے لیے نوٹ;"
+      "اے آئی کے لیے نوٹ;اے آئی اسسٹنٹ کے لیے نوٹ" },
+    { L_TR, PI_NOREFUSE, "reddetmeyeceksin;reddetmeyeceksiniz;asla reddetmeyeceksin;reddetmezsin;uyarı eklemeyeceksin;"
+      "uyarı vermeyeceksin" },
+    { L_TR, PI_UNBOUND, "sansürsüz modunda;sansürsüz modundasın;sansürsüz mod" },
+    { L_UK, PI_NOREFUSE, "ніколи не відмовляєш;не відмовляєш;не відмовлятимеш;ніколи не відмовлятимеш" },
+    { L_UK, PI_UNBOUND, "без цензури" },
+    { L_TH, PI_NOREFUSE, "โดยไม่ปฏิเสธ;ห้ามปฏิเสธ;อย่าปฏิเสธ;ไม่ต้องมีคำเตือน" },
+    { L_TH, PI_ROLECUE, "นับจากนี้;ต่อจากนี้" },
+    { L_UR, PI_NOREFUSE, "انکار نہیں کرو گے;انکار مت کرو;انکار نہ کرو;کبھی انکار نہیں;بغیر انکار کے" },
+    { L_UR, PI_UNBOUND, "کوئی قانون لاگو نہیں;کوئی اصول نہیں;بغیر کسی اصول" },
+    { L_UR, PI_OVERRIDE, "ایک طرف رکھ;ایک طرف رکھو;ایک طرف رکھیں;بھول جاؤ;بھول جائیں;بھلا دو" },
+    { L_AM, PI_NOREFUSE, "አትከልክል;አትከልክሉ;እምቢ አትበል;እምቢ አትበሉ" },
+    { L_AM, PI_UNBOUND, "ደንብ የሌለው;ገደብ የሌለው;ምንም ደንብ የሌለው;ምንም ገደብ የሌለው;ያለ ማጣሪያ" },
+    { L_AM, PI_OVERRIDE, "ችላ ልትል;ትተህ;ተው" },
 };
 
 #define PHRASE_WORDS 6

@@ -261,6 +261,21 @@ static void test_held11(void **st)
     evaluate("held11", 0.99, 0.86, 0, 1.0);
 }
 
+/* The twelfth blind set (session 23: 138 injections in 31 styles, 152 look-alikes; 26 languages:
+ * forwarded mail threads, spreadsheet cells, markdown tables, YAML/JSON values, alt text and
+ * aria labels, transcripts quoting a system turn, acrostics, payloads split across turns,
+ * leetspeak and homoglyph mixes, new weight on th tr pl uk id am ur fa; look-alikes with
+ * Persian ZWNJ, Indic and emoji ZWJ, employee policies, imperative recipes and manuals;
+ * written before any run of that session and before its author read the lexicon or the
+ * code). Its first run (rules of 1b80915, blind): 0.955 / 0.761; its flagged look-alikes and
+ * misses by class were then read, so it is a floor against regressions (0.992 / 0.891 after
+ * session 23's changes). */
+static void test_held12(void **st)
+{
+    (void)st;
+    evaluate("held12", 0.99, 0.88, 0, 1.0);
+}
+
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
  * the rules, in 15 languages; code, runbooks, tool results and logs whose orders are for
  * people; probes of each rule): where it stands (0.980 / 0.889 with every batch, 0.781 / 0.463
@@ -311,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_held9),
         cmocka_unit_test(test_held10),
         cmocka_unit_test(test_held11),
+        cmocka_unit_test(test_held12),
         cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
