@@ -29,7 +29,7 @@
     };
 
 IG_KERN_OPS(scalar, false)
-IG_KERN_OPS(avx2, true)     /* q8 by q8_even_avx2.h */
+IG_KERN_OPS(avx2, true)     /* q8 by q8_blocks_avx2.h */
 IG_KERN_OPS(avx512, true)   /* the same AVX2 q8 bodies */
 
 /* AVX-512 with VNNI (Ice Lake, Zen 4 and later): the same table but the int8 prefilter. */

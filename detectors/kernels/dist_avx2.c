@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "kern_impl.h"
-#include "q8_even_avx2.h"
+#include "q8_blocks_avx2.h"
 
 /* 8 bf16 lanes (16 bytes) widened exactly to float32 by a shift. */
 static inline __m256 load_bf16(const uint16_t *p)
@@ -317,67 +317,25 @@ void ig_kern_bin_index_avx2(const float *x, size_t n, float lo, float inv_width,
         idx[i] = ig_kern_bin1(x[i], lo, inv_width, nbins);
 }
 
-/* int8 prefilter: with even query levels (vidx's and PRADA's queries) q8_even_avx2.h's
- * vpmaddubsw body; otherwise 4 lanes x 4 features (16 bytes) sign-extended to int16 and
- * multiplied with the 4 query levels by vpmaddwd (exact: |products| < 2^15 * 2^8), pairs
- * summed at the end. The AVX-512 table without VNNI uses it too. */
+/* int8 prefilter: with even query levels (vidx's and PRADA's queries) q8_blocks_avx2.h's
+ * vpmaddubsw body, otherwise its general one. The AVX-512 table without VNNI uses it too. */
 void ig_kern_q8_min_blocks_avx2(const int8_t *codes, uint32_t groups, const int32_t *norm,
                                 const uint8_t *qx, int32_t c, const uint32_t *blocks,
                                 uint32_t nb, int32_t *out)
 {
+    const __m256i vc = _mm256_set1_epi32(c);
     uint8_t h[IG_Q8_MAXDIM];
+    __m256i lo, hi;
     if (groups * 4 <= IG_Q8_MAXDIM && q8_halves(qx, groups, h)) {
-        const __m256i vc = _mm256_set1_epi32(c);
         for (uint32_t k = 0; k < nb; k++) {
-            uint32_t b = blocks[k];
-            __m256i lo, hi;
-            q8_dots_half(codes + IG_Q8_AT(b, groups, 0, 0, 0), groups, h, &lo, &hi);
-            /* 2 sum qx code = 4 sum h code */
-            const int32_t *nm = norm + (size_t)b * IG_VSET_BLOCK;
-            lo = _mm256_sub_epi32(_mm256_add_epi32(vc, _mm256_loadu_si256((const __m256i *)nm)),
-                                  _mm256_slli_epi32(lo, 2));
-            hi = _mm256_sub_epi32(_mm256_add_epi32(vc, _mm256_loadu_si256((const __m256i *)(nm + 8))),
-                                  _mm256_slli_epi32(hi, 2));
-            __m256i m = _mm256_min_epi32(lo, hi);
-            __m128i t = _mm_min_epi32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
-            t = _mm_min_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
-            t = _mm_min_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1)));
-            out[k] = _mm_cvtsi128_si32(t);
+            q8_block_even(codes, groups, norm, h, vc, blocks[k], &lo, &hi);
+            out[k] = q8_hmin(_mm256_min_epi32(lo, hi));
         }
         return;
     }
-    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
-    const __m256i vc = _mm256_set1_epi32(c);
     for (uint32_t k = 0; k < nb; k++) {
-        uint32_t b = blocks[k];
-        const int8_t *p = codes + IG_Q8_AT(b, groups, 0, 0, 0);
-        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
-        for (uint32_t g = 0; g < groups; g++, p += 64) {
-            uint32_t q4;
-            __builtin_memcpy(&q4, qx + g * 4, 4);
-            /* the 4 levels as int16, repeated for the 4 lanes of each 16-byte load */
-            __m256i qp = _mm256_set1_epi64x((long long)_pdep_u64(q4, 0x00ff00ff00ff00ffull));
-            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(
-                                          _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)p)), qp));
-            a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(
-                                          _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)(p + 16))), qp));
-            a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(
-                                          _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)(p + 32))), qp));
-            a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(
-                                          _mm256_cvtepi8_epi16(_mm_load_si128((const __m128i *)(p + 48))), qp));
-        }
-        __m256i lo = _mm256_permutevar8x32_epi32(_mm256_hadd_epi32(a0, a1), order);
-        __m256i hi = _mm256_permutevar8x32_epi32(_mm256_hadd_epi32(a2, a3), order);
-        const int32_t *nm = norm + (size_t)b * IG_VSET_BLOCK;
-        lo = _mm256_sub_epi32(_mm256_add_epi32(vc, _mm256_loadu_si256((const __m256i *)nm)),
-                              _mm256_add_epi32(lo, lo));
-        hi = _mm256_sub_epi32(_mm256_add_epi32(vc, _mm256_loadu_si256((const __m256i *)(nm + 8))),
-                              _mm256_add_epi32(hi, hi));
-        __m256i m = _mm256_min_epi32(lo, hi);
-        __m128i h = _mm_min_epi32(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
-        h = _mm_min_epi32(h, _mm_shuffle_epi32(h, _MM_SHUFFLE(1, 0, 3, 2)));
-        h = _mm_min_epi32(h, _mm_shuffle_epi32(h, _MM_SHUFFLE(2, 3, 0, 1)));
-        out[k] = _mm_cvtsi128_si32(h);
+        q8_block_any(codes, groups, norm, qx, vc, blocks[k], &lo, &hi);
+        out[k] = q8_hmin(_mm256_min_epi32(lo, hi));
     }
 }
 

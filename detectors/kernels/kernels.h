@@ -303,7 +303,7 @@ struct ig_kern_ops {
     int32_t (*q8_lanes)(const int8_t *codes, uint32_t groups, const int32_t *norm, const uint8_t *qx,
                       int32_t c, uint32_t nb, int32_t *out);
     /* True where q8_min_blocks and q8_lanes are cheaper with even query levels (the AVX2
-     * bodies, q8_even_avx2.h): ig_q8_query_levels (vidx.h) then gives even ones. Scalar and
+     * bodies, q8_blocks_avx2.h): ig_q8_query_levels (vidx.h) then gives even ones. Scalar and
      * VNNI measure any levels at the same cost and keep the finer ones. */
     bool  q8_even;
 };
