@@ -103,6 +103,18 @@ static void psi_js(const struct ig_drift_eval *e, const struct ig_drift_column *
     *js = ig_drift_js(rc->prop, cp, IG_DRIFT_BINS);
 }
 
+/* A tested column in the sum: tested and drifted, as a model output or a feature. */
+static void count_col(struct ig_drift_eval_sum *o, const struct ig_drift_col_result *r)
+{
+    if (r->is_score) {
+        o->nt_out++;
+        o->nd_out += r->drifted;
+    } else {
+        o->nt_feat++;
+        o->nd_feat += r->drifted;
+    }
+}
+
 /* ig_drift_eval_cols; <quick>: a column whose PSI (JS) is under the threshold under the
  * PSI (JS) test keeps psi, js and stat only (see ig_drift_eval_ranked). */
 static void eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
@@ -134,13 +146,7 @@ static void eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
             r->w1n = NAN;
             r->stat = e->test == IG_DRIFT_PSI ? r->psi : r->js;
             r->drifted = mm->v[c];
-            if (r->is_score) {
-                o->nt_out++;
-                o->nd_out += r->drifted;
-            } else {
-                o->nt_feat++;
-                o->nd_feat += r->drifted;
-            }
+            count_col(o, r);
             continue;
         }
         if (quick && rc->n) {
@@ -157,10 +163,7 @@ static void eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
                     r->js = js;
                     r->stat = st;
                     r->ks_d = r->ks_p = r->w1n = NAN;
-                    if (r->is_score)
-                        o->nt_out++;
-                    else
-                        o->nt_feat++;
+                    count_col(o, r);
                     continue;
                 }
             }
@@ -195,13 +198,7 @@ static void eval_cols(const struct ig_drift_eval *e, uint64_t r0, uint64_t r1,
         }
         if (e->test != IG_DRIFT_KS)
             r->drifted = r->drifted && r->ks_p <= alpha;
-        if (r->is_score) {
-            o->nt_out++;
-            o->nd_out += r->drifted;
-        } else {
-            o->nt_feat++;
-            o->nd_feat += r->drifted;
-        }
+        count_col(o, r);
         if (full && (r->drifted || e->ncols <= 4))
             col_hist(r, rc->x, rc->n, e->sbuf, n);
     }
