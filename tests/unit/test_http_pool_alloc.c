@@ -50,14 +50,31 @@ static void one_conn(struct ig_http *h, uint64_t *ts, int how)
     ig_http_conn_close(k, (*ts)++);
 }
 
-static void test_connections_cost_no_heap_call_once_warm(void **st)
+/* An HTTP layer with default settings, the heap counter set up (not counting yet). */
+static struct ig_http *counted_http(void)
 {
-    (void)st;
     ig_alloc_count_init(false);
     struct ig_config cfg;
     ig_config_defaults(&cfg);
     struct ig_http *h = ig_http_new(&cfg, on_txn, NULL);
     assert_non_null(h);
+    return h;
+}
+
+/* Stops the heap counter: allocations and frees since ig_alloc_count_start, all callers. */
+static uint64_t heap_calls_since_start(void)
+{
+    uint64_t allocs[WHO__COUNT], frees[WHO__COUNT], calls = 0;
+    ig_alloc_count_stop(allocs, frees);
+    for (int w = 0; w < WHO__COUNT; w++)
+        calls += allocs[w] + frees[w];
+    return calls;
+}
+
+static void test_connections_cost_no_heap_call_once_warm(void **st)
+{
+    (void)st;
+    struct ig_http *h = counted_http();
     uint64_t ts = 1;
     for (int i = 0; i < 3; i++)   /* warm-up: the pool gets its first connection and buffers */
         one_conn(h, &ts, i);
@@ -68,12 +85,9 @@ static void test_connections_cost_no_heap_call_once_warm(void **st)
     for (int i = 0; i < 100; i++) {
         if (i % 3 == 0)
             one_conn(h, &ts, 1 + i % 2);
-        uint64_t allocs[WHO__COUNT], frees[WHO__COUNT];
         ig_alloc_count_start();
         one_conn(h, &ts, 0);
-        ig_alloc_count_stop(allocs, frees);
-        for (int w = 0; w < WHO__COUNT; w++)
-            calls += allocs[w] + frees[w];
+        calls += heap_calls_since_start();
     }
     print_message("heap calls over 100 connections once warm: %llu\n", (unsigned long long)calls);
     assert_string_equal(rbody, "data: {\"a\"}\ndata: [DONE]\n\n");
@@ -88,18 +102,13 @@ static void test_connections_cost_no_heap_call_once_warm(void **st)
 static void test_waves_of_connections_reuse_all(void **st)
 {
     (void)st;
-    ig_alloc_count_init(false);
-    struct ig_config cfg;
-    ig_config_defaults(&cfg);
-    struct ig_http *h = ig_http_new(&cfg, on_txn, NULL);
-    assert_non_null(h);
+    struct ig_http *h = counted_http();
     static const char rq[] = "POST /v2/models/m/infer HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}";
     static const char rs[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
     enum { OPEN = 300 };
     static struct ig_http_conn *k[OPEN];
     uint64_t ts = 1, calls = 0;
     for (int wave = 0; wave < 4; wave++) {
-        uint64_t allocs[WHO__COUNT], frees[WHO__COUNT];
         if (wave >= 2)
             ig_alloc_count_start();
         for (int i = 0; i < OPEN; i++) {
@@ -112,11 +121,8 @@ static void test_waves_of_connections_reuse_all(void **st)
             assert_int_equal(ig_http_conn_data(k[i], 1, (const uint8_t *)rs, sizeof rs - 1, ts++), IG_OK);
             ig_http_conn_close(k[i], ts++);
         }
-        if (wave >= 2) {
-            ig_alloc_count_stop(allocs, frees);
-            for (int w = 0; w < WHO__COUNT; w++)
-                calls += allocs[w] + frees[w];
-        }
+        if (wave >= 2)
+            calls += heap_calls_since_start();
     }
     print_message("heap calls over two warm waves of %d connections: %llu\n", OPEN, (unsigned long long)calls);
     assert_int_equal(ntx >= 4 * OPEN, 1);
