@@ -16,8 +16,13 @@ sensor, nightly re-scoring in sorted order and another split, back-off retry bur
 record) run at the same time as the attackers, who
 own a separate split (tests/tools/attack_clients.py; KnockoffNets also with a transfer set
 of another distribution: photo patches for digits, another table's records for the
-tables; NES, the score-based evasion of Ilyas et al. 2018, after every other client). LLM
-traffic:
+tables; NES, the score-based evasion of Ilyas et al. 2018, after every other client; after
+it, since session 23, the Square Attack of Andriushchenko et al. 2020 (score-based, L-inf, as
+the authors' code), the Boundary Attack of Brendel et al. 2018 as foolbox 3 runs it (labels
+only: its blended-uniform-noise start, then its walk; and from a record answered as another
+class, the walk alone; also in the labels-only scenarios) and an ordinary data-augmentation
+pipeline: random crops, flips and rotations of digits, jitter, scaling and masking of table
+records). LLM traffic:
 tests/tools/chat_server.py --generic answers ordinary users, users asking about security and
 users pasting long repeated lines, code reviews of security code, pasted documents whose
 orders address their readers, translation requests and security questions in 10 languages
@@ -115,6 +120,18 @@ ATTACKS = {
     # (an antithetic cloud, session 20; 101 rows before, once the centre moved), also on
     # saturated answers where it never steps. Bound: within its second gradient request
     "nes": ("adversarial.", 10, 101, "NES score-based evasion (50 antithetic samples a request)"),
+    # session 23: two more published query attacks, the code tests/tools/adv_replay replays
+    # (bench/python/evasion_streams.py calls the same attack_clients.py functions). The
+    # Square Attack (Andriushchenko et al. 2020, L-inf, as the authors' square_attack_linf):
+    # replayed at 9-51 rows on wine, breast cancer and digits (seeds 0-7, median 11), never on
+    # iris (saturated answers: a few distinct vertices; UNDETECTED_ON). Bound: caught by its
+    # 60th row. The Boundary Attack (Brendel et al. 2018) as foolbox 3 runs it by default:
+    # caught in its blended-uniform-noise start (replayed at 6-20 rows); from foolbox's
+    # starting_points (a record answered as another class), its walk alone: never caught
+    # (KNOWN_GAPS)
+    "square": ("adversarial.", 10, 60, "Square Attack (L-inf, score-based; the authors' code)"),
+    "bnd_walk": ("adversarial.", 10, 25, "Boundary Attack as foolbox runs it (labels; blended-noise start)"),
+    "bnd_start": ("adversarial.", 10, None, "Boundary Attack from a record of another class (labels; the walk alone)"),
     "flood_parallel": ("abuse.", None, None, "flood, 8 connections"),
     "flood_pool": ("abuse.", None, None, "flood from 8 addresses, one connection each"),
     "flood_ramp": ("abuse.", None, None, "flood ramped up over 8 connections, one more every 2 s"),
@@ -144,6 +161,16 @@ KNOWN_GAPS = {
 # cancer, iris, wine and iris labels only): LIME raised extraction.transfer in all five, and
 # extraction.coverage on iris (both); Kernel SHAP extraction.coverage on iris and
 # extraction.transfer on iris labels only.
+KNOWN_GAPS[("bnd_start", None)] = (
+    "the Boundary Attack's walk (each candidate the last adversarial point moved 1 % of its "
+    "distance to the original orthogonally and 1 % toward it, labels flipping ~50 %) has no "
+    "exact relation adversarial.boundary knows (rules/schema.md, The Boundary Attack)")
+# (attack role, scenario prefix): that attack may go undetected in those scenarios alone
+UNDETECTED_ON = {
+    ("square", "iris"): "on iris's 4 features the Square Attack sits on saturated answers and "
+                        "re-sends a few distinct vertices of its box (rules/schema.md, Vertices "
+                        "of one box: never 8 in 32 rows)",
+}
 for _role in ("lime", "kernelshap"):
     for _analytic in ("extraction.transfer", "extraction.coverage", "extraction.prada"):
         KNOWN_GAPS[(_role, _analytic)] = (
@@ -176,6 +203,7 @@ PATTERNS = {
     "backoff": "single records, retries with exponential back-off bursts (up to 5 tries)",
     "canary": "ordinary records and a fixed canary record every 20th request",
     "tta": "test-time augmentation: each record with 4 augmented copies in one request",
+    "augment": "data-augmentation pipeline: a record drawn 4-8 times through random crops, flips, rotations (digits) or jitter, scaling, masking (tables)",
     "kernelshap": "Kernel SHAP run against the endpoint: coalitions of a record's features over background rows",
     "lime": "LIME run against the endpoint: samples drawn from the training data's statistics around a record",
     "chat": "ordinary LLM questions",
@@ -223,6 +251,16 @@ def plan_nes(q):
     """NES (tests/tools/attack_clients.py nes, 50 rows a request whatever the batch) in the
     scenarios whose model answers scores; the quick mode's 200 rows give it 3 requests."""
     return [("nes", int(400 * q), 50, 0)]
+
+
+def plan_s23(q, labels=False):
+    """Session 23's clients, after every other (their seeds and addresses stay): the Square
+    Attack (score-based: not against labels only), the Boundary Attack from foolbox's default
+    start and from a record of another class (label-only), and a data-augmentation pipeline's
+    ordinary rows."""
+    return ([] if labels else [("square", int(400 * q), 1, 0)]) + \
+        [("bnd_walk", int(400 * q), 1, 0), ("bnd_start", int(400 * q), 1, 0),
+         ("augment", int(300 * q), 1, 0.01)]
 
 
 # sk_model_server.py --model: what the table says each kind is
@@ -275,7 +313,8 @@ def plan_mlp(quick):
                    ("flood_parallel", 3000, 1, 0)]
         # NES after every other client: their seeds and addresses stay as they were
         out.append((ds + ("" if raw else " (z)"), "model", {"dataset": ds, "raw": raw}, warm,
-                    benign + attacks + plan_benign_more(q) + plan_nes(q) + plan_explainers(quick)))
+                    benign + attacks + plan_benign_more(q) + plan_nes(q) + plan_explainers(quick) +
+                    plan_s23(q)))
     llm = [("chat", 12, 1, 0), ("chat", 12, 1, 0), ("security", 12, 1, 0), ("security", 12, 1, 0),
            ("security", 12, 1, 0), ("longrep", 8, 1, 0), ("longrep", 8, 1, 0),
            ] + [("injection", 2, k, 0) for k in range(10)] + \
@@ -294,7 +333,8 @@ def plan_mlp(quick):
                    ("transfer_adaptive", int(600 * q), 20, 0), ("boundary", int(400 * q), 1, 0),
                    ("hsj_dist", int(400 * q), 1, 0), ("flood_parallel", 3000, 1, 0)]
         out.append((ds + " (z) labels only", "model", {"dataset": ds, "raw": False, "labels": True},
-                    warm, benign + attacks + plan_benign_more(q) + plan_explainers(quick)))
+                    warm, benign + attacks + plan_benign_more(q) + plan_explainers(quick) +
+                    plan_s23(q, labels=True)))
     out += plan_rate(quick)
     return out
 
@@ -602,7 +642,7 @@ def never_stepped(r):
 
 
 # score-based searches whose client reports first_step (the query of its first kept step)
-STEPPING = ("simba", "simba_noise", "simba_dist", "nes")
+STEPPING = ("simba", "simba_noise", "simba_dist", "nes", "square")
 
 
 def queries_at(rows, f, by_seen=True):
@@ -687,7 +727,8 @@ def judge(r):
     _, target, bound, _ = ATTACKS[r["role"].split(":")[0]]
     c = caught(r)
     if not c:
-        return (r["role"], None) in KNOWN_GAPS, False
+        return ((r["role"], None) in KNOWN_GAPS or
+                any(k[0] == r["role"] and r["scenario"].startswith(k[1]) for k in UNDETECTED_ON)), False
     held = bound is None or c[1] - (r.get("own", 0) if r["role"] in AFTER_OWN else 0) <= bound
     return held, target is None or c[1] <= target
 
@@ -816,7 +857,12 @@ def render(results, mode, src):
          "are): " + "; ".join(f"{k[0]}{' / ' + k[1] if k[1] else ' undetected'}: {v}"
                              for k, v in KNOWN_GAPS.items()) + "." if KNOWN_GAPS else
          "Every row is asserted by the test's quick mode (wine and breast_cancer) against the "
-         "bounds of efficacy.py's ATTACKS table.")]
+         "bounds of efficacy.py's ATTACKS table.")] + ([
+        "Undetected in some scenarios only (efficacy.py UNDETECTED_ON): " +
+        "; ".join(f"{k[0]} on {k[1]}: {v}" for k, v in UNDETECTED_ON.items()
+                  if any(r["role"] == k[0] and r["scenario"].startswith(k[1]) for r in results)) + "."]
+        if any(r["role"] == k[0] and r["scenario"].startswith(k[1]) for k in UNDETECTED_ON
+               for r in results) else [])
     return "\n".join(lines)
 
 
@@ -913,6 +959,9 @@ def main():
         if n:
             print(f"KNOWN GAP (not asserted): {n} {analytic} findings on {pat} clients: {why}",
                   file=sys.stderr)
+    for (pat, scen), why in UNDETECTED_ON.items():
+        if any(r["role"] == pat and r["scenario"].startswith(scen) and not caught(r) for r in results):
+            print(f"KNOWN GAP (not asserted): {pat} not detected on {scen}: {why}", file=sys.stderr)
     sys.exit(1 if a.check and bad else 0)
 
 

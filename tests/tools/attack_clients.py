@@ -484,6 +484,201 @@ def nes(o, T, y, rng, a, npop=50, sigma=0.001, lr=0.01, eps=0.5):
     return {"targets": targets, "fooled": fooled, "first_step": getattr(o, "mark", 0) or None}
 
 
+def square(o, T, y, rng, a, eps=0.3, p_init=0.1):
+    """Square Attack, L-inf (Andriushchenko et al., ECCV 2020) as the authors' square_attack_linf
+    runs it: the clean query, vertical stripes of +-eps, then per iteration a window of the
+    row, one random sign for all of it (one per channel: these rows have one), set to the
+    ball's vertex there and kept when the margin loss (log p_y - max log p_k: the logits'
+    margin) drops; the window's side shrinks on the authors' schedule (halved at iterations
+    10, 50, 200, ...). A digits row is its 8 x 8 image (square windows, stripes per column),
+    any other row a 1 x d strip (windows of s contiguous features, stripes per feature).
+    eps: 0.3 of each feature's spread (the paper's MNIST budget, 0.3 of the pixel range).
+    A target is fooled when its margin turns negative (the next target follows). Score-based:
+    against a server answering labels only the margin is that of one-hot answers.
+    bench/python/evasion_streams.py replays this same function (one implementation)."""
+    S = spread(T)
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    d = T.shape[1]
+    side = int(round(np.sqrt(d)))
+    h, w = (side, side) if d == 64 or (side * side == d and d >= 64) else (1, d)
+    E = eps * S
+    targets = fooled = 0
+
+    def loss(p, c):
+        lp = np.log(np.maximum(p, 1e-30))
+        other = np.delete(lp, c).max()
+        return lp[c] - other
+
+    def p_sel(it):
+        k = sum(it > b for b in (10, 50, 200, 500, 1000, 2000, 4000, 6000, 8000))
+        return p_init / (2 ** k)
+
+    while o.queries < a.queries:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        c = o.proba(x)[0].argmax()
+        targets += 1
+        stripes = rng.choice([-1.0, 1.0], size=(1, w))
+        delta = (np.repeat(stripes, h, axis=0).ravel()) * E
+        best = np.clip(x + delta, lo, hi)
+        pb = o.proba(best)[0]
+        lb = loss(pb, c)
+        it = 0
+        while o.queries < a.queries and lb > 0 and it < 10000:
+            p = p_sel(it)
+            s = max(1, int(round(np.sqrt(p * h * w)))) if h > 1 else max(1, int(round(p * w)))
+            s = min(s, w - 1) if h == 1 else min(s, h - 1)
+            r0 = rng.integers(0, h - s) if h > 1 else 0
+            c0 = rng.integers(0, w - s)
+            win = np.zeros((h, w), dtype=bool)
+            win[r0:r0 + (s if h > 1 else 1), c0:c0 + s] = True
+            win = win.ravel()
+            cur = (best - x)
+            new = cur.copy()
+            tries = 0
+            while True:
+                new[win] = rng.choice([-1.0, 1.0]) * E[win]
+                cand = np.clip(x + new, lo, hi)
+                if np.any(np.abs(cand[win] - best[win]) > 1e-7) or tries > 10:
+                    break
+                tries += 1
+            pn = o.proba(cand)[0]
+            ln = loss(pn, c)
+            if ln < lb:
+                best, lb, pb = cand, ln, pn
+                if getattr(o, "kept_at", None) is None:
+                    o.kept_at = o.queries   # its first kept step
+            it += 1
+        fooled += int(lb <= 0)
+    return {"targets": targets, "fooled": fooled, "first_step": getattr(o, "kept_at", None)}
+
+
+def bnd_walk(o, T, y, rng, a, spherical_step=0.01, source_step=0.01, adapt=1.5, every=10,
+             start=False):
+    """The Boundary Attack (Brendel, Rauber and Bethge, ICLR 2018) as its authors' reference
+    implementation runs it (foolbox 3, BoundaryAttack defaults, one input): the start from
+    foolbox's LinearSearchBlendedUniformNoiseAttack (the original queried, uniform draws over
+    the data's box until one is misclassified, then blends (1 - e) x0 + e r for e = 0, 0.02,
+    ... until adversarial), then per step one candidate (an orthogonal step of spherical_step
+    times the distance to x0, projected back on the sphere around x0, then source_step of the
+    distance toward x0), kept when adversarial and closer, and every 10th step the spherical
+    candidate as well; step sizes adapted from the success rates of the last 100 spherical and
+    30 full candidates (x1.5 when the spherical rate is above 0.5, /1.5 below 0.2; the source
+    step x1.5 above 0.25, /1.5 below 0.1). The attacker works in units of each feature's spread.
+    Decision-based: it reads labels only.
+    start: foolbox's starting_points instead (the paper's targeted start, an input of another
+    class): records of the split until one is answered as another class; the walk alone.
+    o.mark: the queries sent before the first walk (its start). Reports the targets, the
+    walks begun and the last walk's distance to its original, at its start and its end (in
+    the attacker's units). bench/python/evasion_streams.py replays this same function."""
+    S = spread(T)
+    lo, hi = T.min(axis=0) / S, T.max(axis=0) / S
+    d = T.shape[1]
+    n = a.queries
+    res = {"targets": 0, "walks": 0, "start_distance": 0.0, "final_distance": 0.0}
+
+    def adv(z, c):
+        return o.label(z * S)[0] != c
+
+    def done(x0=None, xa=None):
+        if xa is not None:
+            res["final_distance"] = float(np.linalg.norm(x0 - xa))
+        res["walk_start"] = getattr(o, "mark", 0) or None
+        return res
+
+    while o.queries < n:
+        x0 = T[rng.integers(len(T))].astype(np.float64) / S
+        c = o.label(x0 * S)[0]          # LinearSearchBlendedUniformNoise: is_adversarial(x)
+        res["targets"] += 1
+        if start:
+            xa = None
+            for _ in range(20):
+                j = T[rng.integers(len(T))].astype(np.float64) / S
+                if o.queries < n and adv(j, c):
+                    xa = j
+                    break
+            if xa is None:
+                continue
+            r = None
+        else:
+            xa = None
+            r = None
+        for _ in range(0 if start else 1000):
+            if o.queries >= n:
+                return done()
+            u = rng.uniform(lo, hi)
+            if adv(u, c):
+                r = u
+                break
+        if r is None and not start:
+            continue
+        for e in np.linspace(0, 1, 51) if not start else ():
+            if o.queries >= n:
+                return done()
+            z = (1 - e) * x0 + e * r
+            if adv(z, c):
+                xa = z
+                break
+        if xa is None:
+            continue
+        if not getattr(o, "mark", 0):
+            o.mark = o.queries          # the start found: the walk begins
+        res["walks"] += 1
+        res["start_distance"] = float(np.linalg.norm(x0 - xa))
+        sph_s, src_s = spherical_step, source_step
+        st_sph, st_step = [], []
+        for step in range(1, 25001):
+            if o.queries >= n or src_s < 1e-7:
+                break
+            diff = x0 - xa
+            dist = np.linalg.norm(diff)
+            u = diff / dist
+            eta = rng.normal(size=d)
+            eta -= (eta @ u) * u
+            eta *= sph_s * dist / np.linalg.norm(eta)
+            sph = np.clip(x0 + (eta - diff) / np.sqrt(sph_s ** 2 + 1), lo, hi)
+            nd = x0 - sph
+            nn = np.linalg.norm(nd)
+            ln = max(src_s * dist + nn - dist, 0) / nn
+            cand = np.clip(sph + ln * nd, lo, hi)
+            ok = adv(cand, c)
+            check = step % every == 0
+            if check:
+                if o.queries >= n:
+                    break
+                st_sph.append(adv(sph, c))
+                st_sph = st_sph[-100:]
+                st_step.append(ok)
+                st_step = st_step[-30:]
+            if ok and np.linalg.norm(x0 - cand) < dist:
+                xa = cand
+            if check:
+                if len(st_sph) == 100:
+                    m = np.mean(st_sph)
+                    if m > 0.5:
+                        sph_s *= adapt
+                        src_s *= adapt
+                        st_sph = []
+                    elif m < 0.2:
+                        sph_s /= adapt
+                        src_s /= adapt
+                        st_sph = []
+                if len(st_step) == 30:
+                    m = np.mean(st_step)
+                    if m > 0.25:
+                        src_s *= adapt
+                        st_step = []
+                    elif m < 0.1:
+                        src_s /= adapt
+                        st_step = []
+        res["final_distance"] = float(np.linalg.norm(x0 - xa))
+    return done()
+
+
+def bnd_start(o, T, y, rng, a):
+    """bnd_walk from foolbox's starting_points: a record of the split answered as another class"""
+    return bnd_walk(o, T, y, rng, a, start=True)
+
+
 def spread(T):
     """Per-feature spread: perturbations in a feature's own unit (1 on z-scores)."""
     s = T.std(axis=0)
@@ -957,7 +1152,8 @@ def paced(o, T, y, rng, a):
 
 
 ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_queries, "boundary": boundary,
-         "simba": simba, "nes": nes, "harvest": harvest, "flood": flood, "knockoff": knockoff,
+         "simba": simba, "nes": nes, "square": square, "bnd_walk": bnd_walk, "bnd_start": bnd_start,
+         "harvest": harvest, "flood": flood, "knockoff": knockoff,
          "transfer": knockoff_transfer,
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
          "flood_parallel": flood_parallel, "flood_pool": flood_pool, "flood_ramp": flood_ramp,

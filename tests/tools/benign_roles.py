@@ -25,6 +25,14 @@ docstring):
             health check whose answer is compared with the expected one)
   tta       test-time augmentation: each record sent with 4 augmented copies in one request
             (the answers averaged): images shifted by one pixel, tables with 2 % noise
+  augment   a data-augmentation pipeline's rows: each record drawn 4-8 times through random
+            augmentations, sometimes with the record itself, as one request or a row per
+            request (a team checking the model's stability under its training pipeline's
+            augmentations, or labelling augmented copies): images through random resized
+            crops (60-100 % of the area), horizontal flips and rotations of up to 15 degrees,
+            stored as whole grey levels; tables through the time-series augmentations of Um
+            et al. 2017 (jitter: 3 % of each feature's spread; scaling: the record times
+            1 + N(0, 5 %)) and 10-20 % of the values masked with the feature's mean
 """
 import time
 
@@ -169,5 +177,49 @@ def tta(o, T, y, rng, a):
     return {}
 
 
+def _augment_image(img, rng, lo, hi):
+    """One draw of a generic training-time image pipeline (torchvision's RandomResizedCrop,
+    scale 0.6-1, ratio 3/4-4/3; RandomHorizontalFlip, p 0.5; RandomRotation, +-15 degrees,
+    half the time) on an 8x8 image, written back as the data set stores it: whole grey
+    levels within the pixels' range."""
+    from scipy import ndimage
+    im = img.reshape(8, 8)
+    area = rng.uniform(0.6, 1.0)
+    ratio = np.exp(rng.uniform(np.log(3 / 4), np.log(4 / 3)))
+    w = int(np.clip(round(8 * np.sqrt(area * ratio)), 4, 8))
+    h = int(np.clip(round(8 * np.sqrt(area / ratio)), 4, 8))
+    r0, c0 = int(rng.integers(0, 9 - h)), int(rng.integers(0, 9 - w))
+    out = ndimage.zoom(im[r0:r0 + h, c0:c0 + w], (8 / h, 8 / w), order=1)[:8, :8]
+    if rng.random() < 0.5:
+        out = out[:, ::-1]
+    if rng.random() < 0.5:
+        out = ndimage.rotate(out, rng.uniform(-15, 15), reshape=False, order=1, mode="constant")
+    return np.clip(np.round(out.ravel()), lo, hi)
+
+
+def augment(o, T, y, rng, a):
+    S = _spread(T)
+    lo, hi = T.min(axis=0), T.max(axis=0)
+    image = T.shape[1] == 64
+    n = 0
+    while n < a.queries:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        k = int(rng.integers(4, 9))
+        if image:
+            X = [_augment_image(x, rng, lo.min(), hi.max()) for _ in range(k)]
+        else:
+            keep = rng.random((k, len(x))) >= rng.uniform(0.1, 0.2)
+            X = [np.clip(np.where(m, x * rng.normal(1, 0.05) + rng.normal(0, 0.03, len(x)) * S, T.mean(axis=0)),
+                         lo, hi) for m in keep]
+        if rng.random() < 0.5:
+            X = [x] + X
+        X = np.array(X)[: a.queries - n]
+        for part in ([X] if rng.random() < 0.5 else X):
+            o.proba(part)
+        n += len(X)
+    return {}
+
+
 ROLES = {"mulnoise": mulnoise, "rounded": rounded, "imputed": imputed, "drift": drift,
-         "nightly": nightly, "backoff": backoff, "canary": canary, "tta": tta}
+         "nightly": nightly, "backoff": backoff, "canary": canary, "tta": tta,
+         "augment": augment}
