@@ -22,6 +22,7 @@ split. The attacks follow their published code paths, not our detectors:
   nes         NES (Ilyas et al. 2018) as attack_clients.py runs it: 50 antithetic Gaussian
               samples x +- sigma*u per request around a centre it never sends, a sign step
               between requests (mark: its rows up to its first step)
+  square, bnd_walk, bnd_start  attack_clients.py's functions (the live efficacy table's roles):
   square      Square Attack (Andriushchenko et al. 2020), L-inf, as the authors' square_attack_linf:
               the target, vertical stripes of +-eps, then a window of the row set to one sign,
               kept when the logits' margin drops (a digits row is its 8 x 8 image, any other a

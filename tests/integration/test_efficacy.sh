@@ -6,12 +6,15 @@
 # at a time, tornado charts, local +-delta probes), coarse records, 40 users of
 # a popular record from a pool of addresses, multiplicative error, 2 significant digits,
 # imputed missing values, a slowly drifting sensor, nightly re-scoring in sorted order and
-# another split, back-off retry bursts, a canary record; LLM users asking about attacks (also
+# another split, back-off retry bursts, a canary record, test-time augmentation, a
+# data-augmentation pipeline (jitter, scaling and masking of records); LLM users asking about attacks (also
 # in 10 languages), long prompts with repeated lines, code review of security code, pasted
 # documents whose orders address their readers, translation requests) beside real attack clients (JbDA, uniform, KnockoffNets-style on natural
 # records and with a transfer set of another distribution, random and adaptive,
 # HopSkipJump-style, SimBA, both also spread over 64 source addresses, NES (score-based,
-# 50 antithetic samples a request), score harvesting,
+# 50 antithetic samples a request), the Square Attack (the authors' L-inf code), the Boundary
+# Attack as foolbox runs it (its walk alone from a record of another class: a known gap),
+# score harvesting,
 # flood, prompt injection in 10 styles); and, without that flood, abuse.rate's own
 # scenarios: a busy client alone among light ones, two busy clients beside batch jobs over
 # pools of 2 and 4 connections (all ordinary), two equal 8-connection floods (both caught);

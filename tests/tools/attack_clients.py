@@ -17,6 +17,12 @@ Roles, each following its published attack:
             point, geometric step, binary search again
   simba     SimBA (Guo et al. 2019), score-based evasion: one coordinate at a time, keep a
             +-eps step when the true class's probability drops
+  square    the Square Attack (Andriushchenko et al. 2020), L-inf, as the authors'
+            square_attack_linf: score-based random search over the vertices of one L-inf box
+  bnd_walk  the Boundary Attack (Brendel et al. 2018) as foolbox 3 runs it by default
+            (labels only): its blended-uniform-noise start, then orthogonal and source steps
+  bnd_start the same walk from foolbox's starting_points: a record answered as another class
+            (bench/python/evasion_streams.py replays these three functions: one implementation)
   harvest   score harvesting for membership inference: the same candidate records again
             and again (and slightly perturbed copies), keeping every probability vector
   flood     rows from the data distribution, one per request, as fast as it can
@@ -71,10 +77,12 @@ Benign patterns that must raise nothing (real records of the held-out split):
             client library's retry after a timeout)
   popular   many users of one model (with --pool): a demo record as is, edited in one
             field, re-typed with rounding or noise, a few popular records, retries
-  mulnoise, rounded, imputed, drift, nightly, backoff, canary: more ordinary patterns
+  mulnoise, rounded, imputed, drift, nightly, backoff, canary, tta, augment: more ordinary patterns
             (tests/tools/benign_roles.py: multiplicative error, 2 significant digits, missing
             values imputed with means or zeros, a slowly drifting sensor, a nightly batch in
-            sorted order and another split, retries with back-off bursts, a canary record)
+            sorted order and another split, retries with back-off bursts, a canary record,
+            test-time augmentation, a data-augmentation pipeline's random crops, flips and
+            rotations of images or jitter, scaling and masking of records)
   kernelshap, lime: explainers run against the endpoint (tests/tools/explainer_roles.py:
             Kernel SHAP's coalitions of a record and background rows, LIME's samples drawn
             from the training data's statistics)
