@@ -173,9 +173,10 @@ UNDETECTED_ON = {
                         "re-sends a few distinct vertices of its box (rules/schema.md, Vertices "
                         "of one box: never 8 in 32 rows)",
     # seed 16: caught at 38 rows on digits under the MLP, never on the forest's digits
-    ("square", "digits [forest]"): "on the forest's digits (seed 16, its first kept step at row 3) "
-                                   "the box rule never counted 8 vertices of one box in 400 rows "
-                                   "(not traced; rules/schema.md, adversarial.boundary, Live)",
+    ("square", "digits [forest]"): "on the forest's digits (seed 16) its rows move 28-34 of 64 "
+                                   "pixels by exactly the box's half-width (the rest clipped at 0 "
+                                   "or 16, or constant), around the half a vertex needs "
+                                   "(rules/schema.md, adversarial.boundary, Live)",
 }
 for _role in ("lime", "kernelshap"):
     for _analytic in ("extraction.transfer", "extraction.coverage", "extraction.prada"):
