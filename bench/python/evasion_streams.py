@@ -2,8 +2,8 @@
 """Query streams of evasion attacks and hard benign clients against a real scikit-learn model,
 written for tests/tools/adv_replay (no servers, no capture: many data sets and seeds fast).
 
-The model is the one tests/tools/sk_model_server.py serves (MLP, z-scored or raw units,
-train / benign / attack splits). Attackers own the attack split, benign clients the held-out
+The model is the one tests/tools/sk_model_server.py serves (MLP by default, --model as its
+--model: logreg, forest, gboost, svc; z-scored or raw units, train / benign / attack splits). Attackers own the attack split, benign clients the held-out
 split. The attacks follow their published code paths, not our detectors:
   hsj_art     HopSkipJump (Chen et al. 2020) as ART's HopSkipJump runs it untargeted, L2:
               one query of x, uniform random init until misclassified, binary search to
@@ -56,7 +56,7 @@ addresses (and raise nothing on these clients).
 --upsample K (digits only): every image scaled up K times (bilinear, scipy.ndimage.zoom),
 8K x 8K pixels, so the same attacks and patterns run on wide rows (K = 4: 1,024 features).
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
-                          [--upsample K]
+                          [--upsample K] [--model mlp|logreg|forest|gboost|svc]
 --list writes "client role mark" lines (mark: rows an attack sent before its first
 structured phase: HopSkipJump's uniform random start, SimBA's rows up to its first kept
 step, all of them when it never keeps one; 0 otherwise).
@@ -70,12 +70,12 @@ import types
 import numpy as np
 from sklearn import datasets
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "tools"))
 import attack_clients  # noqa: E402  (the bench's attack clients: one HopSkipJump, one SimBA)
+import sk_model_server  # noqa: E402  (the served models' kinds: --model)
 import benign_roles  # noqa: E402  (more ordinary clients: the --crowd)
 
 LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_cancer,
@@ -567,6 +567,8 @@ def main():
     ap.add_argument("--decimals", type=int, help="clients print numbers with this many decimals")
     ap.add_argument("--upsample", type=int, default=1, help="digits: images scaled up K times")
     ap.add_argument("--crowd", type=int, default=0, help="busy ordinary clients (benign_roles.py)")
+    ap.add_argument("--model", default="mlp", choices=sorted(sk_model_server.MODELS),
+                    help="the classifier's kind, as sk_model_server.py --model trains it")
     a = ap.parse_args()
     Oracle.decimals = a.decimals
     X, y = LOADERS[a.dataset](return_X_y=True)
@@ -579,8 +581,8 @@ def main():
         X = StandardScaler().fit(X).transform(X)
     Xt, rest, yt, yr = train_test_split(X, y, train_size=0.5, stratify=y, random_state=a.seed)
     Xb, Xa, yb, ya = train_test_split(rest, yr, train_size=0.5, stratify=yr, random_state=a.seed)
-    mlp = MLPClassifier(hidden_layer_sizes=(32,), alpha=1e-3, max_iter=2000, random_state=a.seed)
-    clf = make_pipeline(StandardScaler(), mlp) if a.raw else mlp
+    est = sk_model_server.MODELS[a.model](a.seed)
+    clf = make_pipeline(StandardScaler(), est) if a.raw else est
     clf.fit(Xt, yt)
     out, names, marks = [], [], []
     rng = np.random.default_rng(a.seed)
