@@ -10,6 +10,10 @@
  * apart by which coordinates move and in which order (relations() below). This is what
  * catches a search within its first handful of queries.
  *
+ * The Boundary attack's walk steps each candidate from its spherical candidate toward the
+ * one original, and every 10th step sends both: lines that all meet in one point far
+ * beyond them (toward_row() below).
+ *
  * Noise or rounding added to every query hides that arithmetic but not the shape of a
  * binary search: each step about half the one before on one line, turning back as the
  * labels change (halving chains, halving_step() below).
@@ -209,7 +213,9 @@ struct bd_state {
     uint8_t *rel_judged;      /* bit 0: that child's greedy choice was counted; bit 1: the
                                * slot's input was swept (SWEPT); bit 2: it was a sparse child
                                * of its base or of a star (CHILD); bit 3: a small dense move of a probed
-                               * input (MOVED); bit 4: a CHILD toward the boundary (KEPT) */
+                               * input (MOVED); bit 4: a CHILD toward the boundary (KEPT);
+                               * bits 5, 6: the step into it met an earlier pair's line (MEET),
+                               * is a pair's line (ISO; toward_row) */
     uint64_t *rel_kid_row;
     uint32_t asyn_m;          /* bit k: the row k rows ago was a second child of its base
                                * up to noise (one coordinate dominating the step) */
@@ -950,6 +956,10 @@ static const float *rel_at(const struct bd_state *st, uint32_t dim, uint32_t i)
                           * or of a star (a probe) */
 #define MOVED 8          /* rel_judged bit: the slot's input moved a probed centre a little */
 #define KEPT 16          /* rel_judged bit: a CHILD that went toward the boundary (toward()) */
+#define MEET 32          /* rel_judged bit: the step into this row lies on a line that met an
+                          * earlier pair's line far off (toward_row) */
+#define ISO 64           /* rel_judged bit: the step into this row is dense and the row
+                          * before it lies off its line (a pair's line, toward_row) */
 #define CENTRE_MOVE 0.1  /* a search's centre moves by at most this many spreads per
                           * coordinate (RMS) between rounds of probes (rel_row) */
 static inline bool fresh(const struct bd_state *st, uint32_t i)
@@ -2835,7 +2845,7 @@ static bool steps_spread(const struct bd_state *st)
     return 5 * sw >= 2 * steps;
 }
 
-enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE, BD_NONE };
+enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE, BD_TOWARD, BD_NONE };
 
 static void alarm(const struct ig_call *call, const struct ig_event *ev, const struct bd_params *p,
                   const struct bd_state *st, enum bd_kind kind, uint32_t clients)
@@ -2871,6 +2881,13 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
                  "boundary along it: the footprint of a decision-based attack (HopSkipJump, "
                  "Boundary attack, Sign-OPT, RayS).";
         break;
+    case BD_TOWARD:
+        f.title = "Suspected decision-boundary search";
+        f.desc = "Pairs of consecutive queries whose lines all meet exactly in one point far "
+                 "beyond them: each candidate stepped from its orthogonal (spherical) "
+                 "candidate toward one original input, the footprint of the Boundary attack's "
+                 "random walk along the decision boundary (Brendel et al. 2018).";
+        break;
     case BD_HALVE:
         f.title = "Suspected decision-boundary search";
         f.desc = "Consecutive queries each moving half as far as the one before along one "
@@ -2886,7 +2903,7 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
     f.remediation = bd_remediation;
     f.atlas[0] = "AML.T0043.001";
     f.atlas[1] = "AML.T0015";
-    bool rel = kind == BD_LINE || kind == BD_SYNTH || kind == BD_HALVE;
+    bool rel = kind == BD_LINE || kind == BD_SYNTH || kind == BD_HALVE || kind == BD_TOWARD;
     f.queries_seen = rel ? st->rows : st->queries;
     int sev = p->severity;
     if (rel)
@@ -2908,6 +2925,12 @@ static void alarm(const struct ig_call *call, const struct ig_event *ev, const s
         ig_finding_score(&f, "antithetic_pairs", st->cloud_n);
         if (pop32(st->box_m) >= BOX_V)   /* only where a box fired: no key on others */
             ig_finding_score(&f, "box_vertices", pop32(st->box_m));
+        if (kind == BD_TOWARD) {   /* only where lines toward one point fired */
+            uint32_t met = 0, n = (uint32_t)IG_MIN(st->rows, (uint64_t)IG_MIN(st->rel_n, st->rel_cap));
+            for (uint32_t i = 0; i < n; i++)
+                met += (st->rel_judged[i] & MEET) != 0;
+            ig_finding_score(&f, "toward_lines", met);
+        }
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
         ig_finding_score(&f, "run", st->run);
@@ -3394,6 +3417,239 @@ static bool box_row(struct bd_global *g, struct bd_state *st, const float *q, ui
         }
     }
     return v && pop32(st->box_m) >= BOX_V;
+}
+
+/* Lines toward one point: the Boundary Attack (s23-walk). Brendel et al. (ICLR 2018), as
+ * its authors' code runs it (foolbox 3), makes each candidate from the last adversarial
+ * point b: an orthogonal step on the sphere around the original x0 (the spherical
+ * candidate), then a step of the distance toward x0 (the candidate); every 10th step it
+ * queries the spherical candidate too, to adapt its orthogonal step to the share that
+ * stays adversarial (the paper's step-size rule). The candidate lies exactly on the line
+ * from the spherical candidate to x0: the two consecutive rows (candidate, spherical
+ * candidate) of every such step span a line through the one original, whatever the
+ * metric, the step sizes or the answers, and x0 need not be sent. Three such lines meeting
+ * in one point far beyond their own rows (MEET_FAR of each line's step at least; 1 %
+ * steps: ~100), each pair of rows on its own line (the rows before them off it: an
+ * interpolation path holds many rows), the lines dense and apart at their rows on many
+ * coordinates by far more than rounding, is exact arithmetic toward one point. A grid in
+ * one plane (brightness x contrast) meets lines by construction: the row before the
+ * new pair must lie off the plane of the lines. */
+#define MEET_FAR 4.0     /* the point at least this many of each line's own steps off */
+#define MEET_TOL (16.0 * 0x1p-24)   /* float32 rounding per unit of value, with room */
+#define MEET_INFO 10.0   /* a coordinate informs when the pairs differ there by this many
+                          * tolerances */
+#define TOWARD_NEAR 0.35 /* the lines' rows at most this share of their distance to the point
+                          * apart */
+#define TOWARD_STEP 0.1 /* a walk's step, as a share of its distance to the point */
+#define TOWARD_CLOSER 0.95   /* ... and the newest this much nearer it than the oldest, or
+                              * on the boundary */
+
+static inline double meet_tol(const float *p, const float *q, double t, uint32_t i)
+{
+    return MEET_TOL * (1.0 + fabs(t)) * (fabs((double)p[i]) + fabs((double)q[i]));
+}
+
+/* r on the line through p and q, up to rounding */
+static bool on_line(const float *r, const float *p, const float *q, uint32_t dim, uint32_t i0)
+{
+    double lam = ((double)r[i0] - p[i0]) / ((double)q[i0] - p[i0]);
+    for (uint32_t i = 0; i < dim; i++) {
+        double e = (double)r[i] - p[i] - lam * ((double)q[i] - p[i]);
+        if (fabs(e) > meet_tol(p, q, lam, i) + MEET_TOL * fabs((double)r[i]))
+            return false;
+    }
+    return true;
+}
+
+/* The lines p->q and a->b meet exactly (float32 rounding aside) at p + t (q - p) =
+ * a + s (b - a), |t| and |s| at least MEET_FAR, on min(4, dim) informative coordinates or
+ * more; *t. ix: q - p's three largest moves (a first 2 x 2 solve on two of them, the third
+ * checked loosely: most pairs of lines stop there). */
+static bool lines_meet(const float *p, const float *q, const float *a, const float *b,
+                       uint32_t dim, const uint32_t ix[3], double *tp)
+{
+    uint32_t i = ix[0], j = ix[1], k = ix[2];
+    double ui = (double)q[i] - p[i], uj = (double)q[j] - p[j];
+    double vi = (double)b[i] - a[i], vj = (double)b[j] - a[j];
+    double wi = (double)a[i] - p[i], wj = (double)a[j] - p[j];
+    double det = vi * uj - ui * vj;
+    /* sn: the sine of the angle between the lines on those two coordinates */
+    double sn2 = det * det / ((ui * ui + uj * uj) * (vi * vi + vj * vj));
+    double t, s;
+    if (sn2 >= 1e-6) {   /* (else nearly parallel there: straight to every coordinate) */
+        double sn = sqrt(sn2);
+        t = (vi * wj - wi * vj) / det, s = (ui * wj - uj * wi) / det;
+        if (fabs(t) < MEET_FAR || fabs(s) < MEET_FAR)
+            return false;
+        double ek = (double)p[k] + t * ((double)q[k] - p[k]) -
+                    ((double)a[k] + s * ((double)b[k] - a[k]));
+        if (fabs(ek) > (2.0 + 2.0 / sn) * (meet_tol(p, q, t, k) + meet_tol(a, b, s, k)))
+            return false;
+    }
+    /* the least-squares meeting point, every coordinate */
+    double uu = 0, vv = 0, uv = 0, wu = 0, wv = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double u = (double)q[c] - p[c], v = (double)b[c] - a[c], w = (double)a[c] - p[c];
+        uu += u * u, vv += v * v, uv += u * v, wu += w * u, wv += w * v;
+    }
+    double den = uu * vv - uv * uv;
+    if (!(den > 1e-12 * uu * vv))
+        return false;
+    t = (wu * vv - wv * uv) / den;
+    s = (wu * uv - wv * uu) / den;
+    if (fabs(t) < MEET_FAR || fabs(s) < MEET_FAR)
+        return false;
+    uint32_t info = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double x1 = (double)p[c] + t * ((double)q[c] - p[c]);
+        double x2 = (double)a[c] + s * ((double)b[c] - a[c]);
+        double tol = meet_tol(p, q, t, c) + meet_tol(a, b, s, c);
+        if (fabs(x1 - x2) > tol)
+            return false;
+        info += fabs((double)p[c] - a[c]) > MEET_INFO * tol;
+    }
+    *tp = t;
+    return info >= IG_MIN(4u, dim - 1);
+}
+
+/* r off the plane through X = p + t (q - p) spanned by u = q - p and v = b - a, by more
+ * than rounding: r - X less its projections on e1 = u / |u| and e2, v's part off u,
+ * normalised (Gram-Schmidt in doubles, coordinate by coordinate: the two lines of a walk
+ * are nearly parallel, and the normal equations lose the residue to cancellation), each
+ * coordinate in units of its own rounding tolerance (a plane stays a plane; a table's
+ * large features would hide the residue of its small ones) */
+static inline double plane_w(const float *r, const float *p, const float *q, double t, uint32_t c)
+{
+    return 1.0 / (meet_tol(p, q, t, c) + MEET_TOL * (fabs((double)r[c]) + 1e-6));
+}
+
+static bool off_plane(const float *r, const float *p, const float *q, const float *a,
+                      const float *b, double t, uint32_t dim)
+{
+    double uu = 0, uv = 0, yu = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double k = plane_w(r, p, q, t, c);
+        double u = ((double)q[c] - p[c]) * k, v = ((double)b[c] - a[c]) * k;
+        double y = ((double)r[c] - ((double)p[c] + t * ((double)q[c] - p[c]))) * k;
+        uu += u * u, uv += u * v, yu += y * u;
+    }
+    if (!(uu > 0))
+        return false;
+    double ku = uv / uu, ww = 0, yw = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double k = plane_w(r, p, q, t, c);
+        double u = ((double)q[c] - p[c]) * k, w = ((double)b[c] - a[c]) * k - ku * u;
+        double y = ((double)r[c] - ((double)p[c] + t * ((double)q[c] - p[c]))) * k;
+        ww += w * w, yw += y * w;
+    }
+    if (!(ww > 0))
+        return false;
+    double res = 0, cu = yu / uu, cw = yw / ww;
+    for (uint32_t c = 0; c < dim; c++) {
+        double k = plane_w(r, p, q, t, c);
+        double u = ((double)q[c] - p[c]) * k, w = ((double)b[c] - a[c]) * k - ku * u;
+        double y = ((double)r[c] - ((double)p[c] + t * ((double)q[c] - p[c]))) * k - cu * u - cw * w;
+        res += y * y;
+    }
+    return res > 16.0 * dim;   /* 4 tolerances RMS; rounding: ~0.2 */
+}
+
+/* Lines meeting in X = p + t (q - p), the oldest of them through the kept row in slot
+ * <as> (distances in the model's scale <inv>, raw without one): a search toward X when the client walks there in small steps -- p lies within
+ * TOWARD_STEP of its distance to X of an earlier row (the candidate is a step of its base,
+ * or a sibling of it); records each scaled toward one point (brightness or contrast
+ * test-time augmentation) lie about as far from each other as from it -- its lines' rows
+ * lie within TOWARD_NEAR of it of each other, and the rows either come nearer X (a walk
+ * keeps each step toward the original) or sit on the decision boundary (a label changed,
+ * or a margin below <lowm>, since that oldest row). */
+static bool toward_search(const struct bd_state *st, const float *p, const float *q,
+                          double t, uint32_t as, uint32_t dim, const float *inv, int label,
+                          double margin, double lowm)
+{
+    const float *a = rel_at(st, dim, as);
+    double px = 0, ax = 0, pa = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double w = inv ? inv[c] : 1.0, x = (double)p[c] + t * ((double)q[c] - p[c]);
+        double dp = ((double)p[c] - x) * w, da = ((double)a[c] - x) * w, d = ((double)p[c] - a[c]) * w;
+        px += dp * dp, ax += da * da, pa += d * d;
+    }
+    if (pa > TOWARD_NEAR * TOWARD_NEAR * px)
+        return false;
+    bool edge = margin >= 0 && margin < lowm, step = false;
+    for (uint64_t row = st->rel_row[as]; row + 1 < st->rows; row++) {
+        uint32_t k = (uint32_t)(row % st->rel_n);
+        if (k >= st->rel_cap || st->rel_row[k] != row)
+            continue;
+        edge |= (label >= 0 && st->rel_lab[k] >= 0 && st->rel_lab[k] != label) ||
+                (st->rel_margin[k] >= 0 && st->rel_margin[k] < lowm);
+        if (!step) {
+            const float *y = rel_at(st, dim, k);
+            double d2 = 0;
+            for (uint32_t c = 0; c < dim; c++) {
+                double d = ((double)y[c] - p[c]) * (inv ? inv[c] : 1.0);
+                d2 += d * d;
+            }
+            step = d2 <= TOWARD_STEP * TOWARD_STEP * px;
+        }
+    }
+    return step && (edge || px <= TOWARD_CLOSER * TOWARD_CLOSER * ax);
+}
+
+/* The row q (raw, before rel_row() keeps it; its answer's label and margin): true when the
+ * step from the client's last row to q lies on a line meeting two earlier pairs' lines in
+ * one point, far off, and the rows search toward it (see above); *iso: that step is a
+ * pair's line (dense, the row before off it); *met: it met an earlier one. */
+static bool toward_row(const struct bd_params *pp, const struct bd_state *st, const float *q,
+                       uint32_t dim, const float *inv, int label, double margin, bool *iso,
+                       bool *met)
+{
+    *iso = *met = false;
+    if (dim < 3 || !st->rel || st->rows < 4)
+        return false;
+    uint32_t n = (uint32_t)IG_MIN(st->rows, (uint64_t)st->rel_n);
+    uint32_t ps = (uint32_t)((st->rows - 1) % st->rel_n), rs = (uint32_t)((st->rows - 2) % st->rel_n);
+    if (ps >= st->rel_cap || rs >= st->rel_cap)
+        return false;
+    const float *p = rel_at(st, dim, ps), *r = rel_at(st, dim, rs);
+    /* q - p's three largest moves; dense: min(3, dim) coordinates moved at least */
+    uint32_t ix[3] = { 0, 0, 0 }, moved = 0;
+    double top[3] = { -1, -1, -1 };
+    for (uint32_t c = 0; c < dim; c++) {
+        double d = fabs((double)q[c] - p[c]);
+        moved += d > 0;
+        if (d > top[2]) {
+            int at = d > top[0] ? 0 : d > top[1] ? 1 : 2;
+            for (int m = 2; m > at; m--)
+                top[m] = top[m - 1], ix[m] = ix[m - 1];
+            top[at] = d, ix[at] = c;
+        }
+    }
+    if (moved < 3 || on_line(r, p, q, dim, ix[0]))
+        return false;
+    *iso = true;
+    double ts[8];
+    uint32_t nt = 0, sa[8];
+    for (uint32_t back = 2; back + 1 <= n; back++) {
+        uint32_t bs = (uint32_t)((st->rows - back) % st->rel_n);
+        uint32_t as = (uint32_t)((st->rows - back - 1) % st->rel_n);
+        if (bs >= st->rel_cap || as >= st->rel_cap || !(st->rel_judged[bs] & ISO) ||
+            st->rel_row[bs] != st->rows - back || st->rel_row[as] != st->rows - back - 1)
+            continue;
+        const float *a = rel_at(st, dim, as), *b = rel_at(st, dim, bs);
+        double t;
+        if (!lines_meet(p, q, a, b, dim, ix, &t))
+            continue;
+        *met = true;
+        if (!off_plane(r, p, q, a, b, t, dim))
+            continue;   /* a plane's grid: its rows meet by construction */
+        for (uint32_t m = 0; m < nt; m++)
+            if (fabs(t - ts[m]) <= 1e-2 * fabs(ts[m]) &&
+                toward_search(st, p, q, t, sa[m], dim, inv, label, margin, pp->margin))
+                return true;   /* a third line through the same point */
+        if (nt < 8)
+            ts[nt] = t, sa[nt++] = as;
+    }
+    return false;
 }
 
 static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const float *x,
@@ -4579,9 +4835,15 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         }
         if (st->rel) {
             bool box = box_row(g, st, x, dim);
+            bool tiso, tmet, toward = toward_row(p, st, x, dim, inv, label, margin, &tiso, &tmet);
             enum bd_kind kind = rel_row(g, st, x, dim, label, margin, poff, inv, key, false, false);
+            uint32_t ts = (uint32_t)((st->rows - 1) % st->rel_n);
+            if (ts < st->rel_cap && st->rel_row[ts] == st->rows - 1)
+                st->rel_judged[ts] |= (uint8_t)((tiso ? ISO : 0) | (tmet ? MEET : 0));
             if (kind == BD_NONE && box)
                 kind = BD_SYNTH;
+            if (kind == BD_NONE && toward)
+                kind = BD_TOWARD;
             if (kind != BD_NONE) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */

@@ -164,9 +164,10 @@ KNOWN_GAPS = {
 # extraction.coverage on iris (both); Kernel SHAP extraction.coverage on iris and
 # extraction.transfer on iris labels only.
 KNOWN_GAPS[("bnd_start", None)] = (
-    "the Boundary Attack's walk (each candidate the last adversarial point moved 1 % of its "
-    "distance to the original orthogonally and 1 % toward it, labels flipping ~50 %) has no "
-    "exact relation adversarial.boundary knows (rules/schema.md, The Boundary Attack)")
+    "the Boundary Attack's walk is caught at its 30th step (its candidate and spherical "
+    "candidate every 10th step lie on a line through the original; three such lines meet in "
+    "one point: rules/schema.md, Lines toward one point), 33-42 rows after its start, later "
+    "than the ~10-row target")
 # (attack role, scenario prefix): that attack may go undetected in those scenarios alone
 UNDETECTED_ON = {
     ("square", "iris"): "on iris's 4 features the Square Attack sits on saturated answers and "

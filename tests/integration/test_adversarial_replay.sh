@@ -40,7 +40,10 @@
 # (median within 15 rows); on iris's 4 features, stuck on saturated answers, it sends a
 # handful of distinct vertices and is reported, not judged. The Boundary Attack as foolbox
 # runs it by default is caught within its blended-noise start (a line from the original);
-# from a starting point of another class (the walk alone) it is not caught (reported).
+# from a starting point of another class (the walk alone) by its lines toward the original
+# (every 10th step its candidate and its spherical candidate lie on a line through x0:
+# three such lines meeting in one point, rules/schema.md, Lines toward one point), at its
+# 30th step (33 rows into the walk) in the median.
 # On gradient-boosted trees (breast cancer and digits, raw units) SimBA behind 1 % noise is
 # caught within 15 rows of its first kept step, no benign role flagged.
 . "$(dirname "$0")/lib/common.sh"
@@ -126,9 +129,11 @@ for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digit
         square) if [ "$ds" = iris ]; then lim=-1; else lim=$q; fi ;;
         # the Boundary Attack: foolbox's default start (a linear search along a line from
         # the original to a uniform draw) holds bisection rows; from a starting point of
-        # another class the walk alone is not caught (reported)
+        # another class the walk alone: caught (its median below); on 1,024 features the
+        # relations keep 8 raw inputs (rel_slots), and its lines come 11 rows apart: not
+        # caught (reported)
         bnd_walk) lim=$((mark + 10)) ;;
-        bnd_start) lim=-1 ;;
+        bnd_start) if [ "$up" != 1 ]; then lim=-1; else lim=$q; fi ;;
         *) fail "unknown role $role" ;;
         esac
         case $role in
@@ -193,5 +198,10 @@ done
 # and 51 on the others, 150 on 1,024-feature digits; was missed on 8, 9-117 on the others)
 med=$(awk '$2 == "square" && $1 !~ /^iris/ {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
 [ "$med" -le 15 ] || { echo "square: median first finding at row $med (> 15)"; bad=1; }
+# the Boundary Attack's walk alone (rules/schema.md, Lines toward one point): median within
+# 35 rows of its start (measured over seeds 0-7 x 4 data sets: 33 rows on 32 of 32, its
+# 30th step; was never caught; 1,024-feature digits left out, above)
+med=$(awk '$2 == "bnd_start" && $1 !~ /^digits:[0-9]+:4/ {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+[ "$med" -le 35 ] || { echo "bnd_start: median first finding at row $med (> 35)"; bad=1; }
 [ "$bad" = 0 ] || fail "evasion replay targets missed (above)"
 echo "ok: evasion replay targets met"

@@ -6,7 +6,9 @@
  * search (rounds of probes around a moving centre), NES's first request of antithetic
  * samples and antithetic samples around records (a black-box gradient), SimBA behind noise on 4 features and
  * SimBA spread over 40 source addresses (the model's view across clients), so does a binary
- * search over addresses from records ordinary users send too; natural
+ * search over addresses from records ordinary users send too, so does the Boundary attack's
+ * walk from a starting point (its lines toward the original), not records scaled toward one
+ * point, darker copies of frames, planar grids, interpolation paths or mixup; natural
  * queries, noisy streams of 4 features, confident retries of one input, local sensitivity
  * probes of records (also with saturated answers, as a stuck SimBA sends), many users
  * sending a popular record, noisy copies of records (test-time augmentation), augmentation
@@ -120,7 +122,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                    (!strcmp(f->scores[i].key, "descent_links") && f->scores[i].value >= 5) ||
                    (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value >= 4) ||
                    (!strcmp(f->scores[i].key, "antithetic_pairs") && f->scores[i].value >= 4) ||
-                   (!strcmp(f->scores[i].key, "box_vertices") && f->scores[i].value >= 8);
+                   (!strcmp(f->scores[i].key, "box_vertices") && f->scores[i].value >= 8) ||
+                   (!strcmp(f->scores[i].key, "toward_lines") && f->scores[i].value >= 2);
         s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
                 !strcmp(f->atlas[0], "AML.T0043.001");
     }
@@ -2681,6 +2684,132 @@ static void test_sign_noise_copies_alarm(void **state)
     run_close(&r);
 }
 
+/* The Boundary Attack's walk (Brendel et al. 2018) as its authors' code (foolbox 3) runs it,
+ * from a starting point of another class: per step an orthogonal move of spherical_step
+ * times the distance on the sphere around the original x0 (the spherical candidate), then
+ * source_step of the distance toward x0 (the candidate), kept when still adversarial and
+ * closer; every 10th step the spherical candidate is queried too (the step-size statistics:
+ * here no adaptation, foolbox adapts after 100 of them). x0 itself is never sent. Inputs
+ * clipped to [0, 1]. <sp>: 32 features (scores or labels only) or 4 (iris-like). Caught at
+ * the third spherical step (three lines through x0, row 34), on one 4-feature stream at the
+ * fourth (45); never before (rules/schema.md, Lines toward one point). */
+static void bnd_attack(struct run *r, const struct space *sp, bool with_scores, double src,
+                       int rows)
+{
+    int dim = sp->dim;
+    float x0[D], xa[D], sph[D], cand[D], sc[C];
+    int c0 = (int)(urand() * C), c1 = (c0 + 1 + (int)(urand() * (C - 1))) % C;
+    for (int f = 0; f < dim; f++) {
+        x0[f] = sp->cent[c0 * dim + f] + (float)(0.03 * nrand());
+        xa[f] = sp->cent[c1 * dim + f] + (float)(0.03 * nrand());
+    }
+    int lab0 = sp->mdl(x0, sc);
+    observe_row(&r->call, sp, xa, with_scores, NULL);
+    for (int step = 1, q = 1; q < rows; step++) {
+        double diff[D], eta[D], dist = 0, eu = 0, en = 0;
+        for (int f = 0; f < dim; f++)
+            diff[f] = (double)x0[f] - xa[f], dist += diff[f] * diff[f];
+        dist = sqrt(dist);
+        for (int f = 0; f < dim; f++)
+            eta[f] = nrand(), eu += eta[f] * diff[f] / dist;
+        for (int f = 0; f < dim; f++)
+            eta[f] -= eu * diff[f] / dist, en += eta[f] * eta[f];
+        double nd2 = 0;
+        for (int f = 0; f < dim; f++) {
+            eta[f] *= 0.01 * dist / sqrt(en);
+            sph[f] = (float)fmin(1.0, fmax(0.0, x0[f] + (eta[f] - diff[f]) / sqrt(1.0001)));
+            nd2 += ((double)x0[f] - sph[f]) * ((double)x0[f] - sph[f]);
+        }
+        double nn = sqrt(nd2), ln = fmax(src * dist + nn - dist, 0) / nn, cd = 0;
+        for (int f = 0; f < dim; f++) {
+            cand[f] = (float)fmin(1.0, fmax(0.0, sph[f] + ln * ((double)x0[f] - sph[f])));
+            cd += ((double)x0[f] - cand[f]) * ((double)x0[f] - cand[f]);
+        }
+        observe_row(&r->call, sp, cand, with_scores, NULL);
+        q++;
+        if (step % 10 == 0 && q < rows) {
+            observe_row(&r->call, sp, sph, with_scores, NULL);
+            q++;
+        }
+        if (sp->mdl(cand, sc) != lab0 && sqrt(cd) < dist)
+            memcpy(xa, cand, sizeof(float) * (size_t)dim);
+    }
+}
+
+static void test_boundary_attack_walk_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 12; e++) {
+        const struct space *sp = e % 3 == 2 ? &S4 : &S32;
+        struct run r;
+        run_start_in(&r, sp, 2500 + (uint64_t)e);
+        bnd_attack(&r, sp, e % 3 != 1, e % 4 == 3 ? 0.05 : 0.01, 120);
+        expect_caught(&r.sink, r.sink.first_q, 45, "Boundary attack walk", e);
+        run_close(&r);
+    }
+}
+
+/* Lines that meet in one point, made by ordinary clients, quiet: records each followed by
+ * a copy with its contrast lowered toward mid-grey by one factor (lines through 0.5 ... 0.5:
+ * the records lie about as far from each other as from it), video frames of a steady scene
+ * each followed by a copy 10 % darker (lines through 0, near each other, the scene's answers
+ * confident: no search toward it), a brightness x contrast grid around each record (its rows
+ * in one plane: its lines meet by construction), interpolation paths from one baseline to
+ * records (a black-box integrated-gradients path: many rows on each line), mixup of each
+ * record with one fixed image. */
+static void test_toward_lookalikes_quiet(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 5; kind++) {
+        struct run r;
+        run_start(&r, 2600 + (uint64_t)kind);
+        float x[D], y[D], base[D], fixed[D];
+        int c = (int)(urand() * C);
+        for (int f = 0; f < D; f++)
+            base[f] = centres[c][f] + (float)(0.02 * nrand()), fixed[f] = (float)urand();
+        for (int rec = 0; rec < 60; rec++) {
+            c = (int)(urand() * C);
+            for (int f = 0; f < D; f++)
+                x[f] = centres[c][f] + (float)(0.05 * nrand());
+            if (kind == 0) {
+                query(&r, x, true);
+                for (int f = 0; f < D; f++)
+                    y[f] = (float)(0.5 + 0.8 * (x[f] - 0.5));
+                query(&r, y, true);
+            } else if (kind == 1) {
+                for (int f = 0; f < D; f++)
+                    base[f] += (float)(0.002 * nrand()), x[f] = base[f] + (float)(0.01 * nrand());
+                query(&r, x, true);
+                for (int f = 0; f < D; f++)
+                    y[f] = 0.9f * x[f];
+                query(&r, y, true);
+            } else if (kind == 2) {
+                for (int k = 0; k < 9; k++) {
+                    double b = 0.1 * (urand() - 0.5), s = 0.8 + 0.4 * urand();
+                    for (int f = 0; f < D; f++)
+                        y[f] = (float)(s * x[f] + b);
+                    query(&r, y, true);
+                }
+            } else if (kind == 3) {
+                for (int k = 1; k <= 10; k++) {
+                    for (int f = 0; f < D; f++)
+                        y[f] = (float)(0.1 * k * x[f]);
+                    query(&r, y, true);
+                }
+            } else {
+                query(&r, x, true);
+                double lam = 0.1 + 0.3 * urand();
+                for (int f = 0; f < D; f++)
+                    y[f] = (float)((1 - lam) * x[f] + lam * fixed[f]);
+                query(&r, y, true);
+            }
+        }
+        static const char *what[] = { "contrast TTA", "darker frames", "brightness x contrast grid",
+                                      "interpolation paths", "mixup with one image" };
+        run_quiet(&r, what[kind]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2740,6 +2869,8 @@ int main(void)
         cmocka_unit_test(test_square_vertices_alarms),
         cmocka_unit_test(test_box_lookalikes_quiet),
         cmocka_unit_test(test_sign_noise_copies_alarm),
+        cmocka_unit_test(test_boundary_attack_walk_alarms),
+        cmocka_unit_test(test_toward_lookalikes_quiet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
