@@ -179,6 +179,16 @@ UNDETECTED_ON = {
                                    "or 16, or constant), around the half a vertex needs "
                                    "(rules/schema.md, adversarial.boundary, Live)",
 }
+# (pattern, analytic, scenario prefix): findings of that analytic on that ordinary pattern in
+# those scenarios alone (a documented decision, not asserted; the table shows them)
+KNOWN_GAPS_ON = {
+    ("augment", "extraction.transfer", "digits [forest]"):
+        "the pipeline's crops, flips and rotations of 8x8 digits are no longer the records' "
+        "class to the model (seed 16: the forest keeps the record's label on 42 % of them, "
+        "the MLP on 29 %), off the data's joint distribution as a transfer set is; tying a row "
+        "to its record by a search over 4,116 affine transforms does not separate it from "
+        "KnockoffNets' transfer sets (rules/schema.md, extraction.transfer, Decision, session 23)",
+}
 for _role in ("lime", "kernelshap"):
     for _analytic in ("extraction.transfer", "extraction.coverage", "extraction.prada"):
         KNOWN_GAPS[(_role, _analytic)] = (
@@ -727,10 +737,21 @@ def caught(r):
     return min(hits.items(), key=lambda kv: (kv[1], kv[0])) if hits else None
 
 
+def gap_on(k, r):
+    """Whether KNOWN_GAPS_ON entry k covers ordinary client r (its pattern and scenario)."""
+    return k[0] == r["role"] and r["scenario"].startswith(k[2])
+
+
+def known_on(r, analytic):
+    """Whether findings of <analytic> on ordinary client r are a KNOWN_GAPS_ON entry."""
+    return any(k[1] == analytic and gap_on(k, r) for k in KNOWN_GAPS_ON)
+
+
 def judge(r):
     """(asserted bound held, aim met) for one client."""
     if r["role"].split(":")[0] not in ATTACKS:
-        left = sum(n for k, n in r.get("by", {}).items() if (r["role"], k) not in KNOWN_GAPS)
+        left = sum(n for k, n in r.get("by", {}).items() if (r["role"], k) not in KNOWN_GAPS
+                   and not known_on(r, k))
         return left == 0, r["findings"] == 0
     _, target, bound, _ = ATTACKS[r["role"].split(":")[0]]
     c = caught(r)
@@ -870,6 +891,12 @@ def render(results, mode, src):
         "; ".join(f"{k[0]} on {k[1]}: {v}" for k, v in UNDETECTED_ON.items()
                   if any(r["role"] == k[0] and r["scenario"].startswith(k[1]) for r in results)) + "."]
         if any(r["role"] == k[0] and r["scenario"].startswith(k[1]) for k in UNDETECTED_ON
+               for r in results) else []) + ([
+        "Ordinary clients flagged in some scenarios only, a documented decision (efficacy.py "
+        "KNOWN_GAPS_ON): " +
+        "; ".join(f"{k[0]} / {k[1]} on {k[2]}: {v}" for k, v in KNOWN_GAPS_ON.items()
+                  if any(gap_on(k, r) and r.get("by", {}).get(k[1]) for r in results)) + "."]
+        if any(gap_on(k, r) and r.get("by", {}).get(k[1]) for k in KNOWN_GAPS_ON
                for r in results) else [])
     return "\n".join(lines)
 
@@ -967,6 +994,11 @@ def main():
         if n:
             print(f"KNOWN GAP (not asserted): {n} {analytic} findings on {pat} clients: {why}",
                   file=sys.stderr)
+    for k, why in KNOWN_GAPS_ON.items():
+        n = sum(r.get("by", {}).get(k[1], 0) for r in results if gap_on(k, r))
+        if n:
+            print(f"KNOWN GAP (not asserted): {n} {k[1]} findings on {k[0]} clients on {k[2]}: "
+                  f"{why}", file=sys.stderr)
     for (pat, scen), why in UNDETECTED_ON.items():
         if any(r["role"] == pat and r["scenario"].startswith(scen) and not caught(r) for r in results):
             print(f"KNOWN GAP (not asserted): {pat} not detected on {scen}: {why}", file=sys.stderr)
