@@ -2806,6 +2806,33 @@ static bool synthetic_step(struct bd_state *st, const float *a, const float *b, 
     return 2 * eq >= dim;
 }
 
+/* Below 8 features: every coordinate q moves off its nearest kept input b takes a value the
+ * client sent on that coordinate in another kept input, bit for bit: q recombines values of
+ * rows it sent (Kernel SHAP's coalitions put a record's values and background rows' values
+ * side by side; a what-if tool copies another record's value into a field), where a search's
+ * step puts a new value there (x_j +- e, a bisection's midpoint, x + s u). On 4 features such
+ * rows meet siblings and parallelograms of one another by chance: the values of ~10 records
+ * combined in every way (Kernel SHAP against iris, efficacy seed 16: "score-based search" at
+ * its 430th row). A search sending a value of another of its rows back (SimBA probing a
+ * coordinate again around a kept step, x_j + e - e) sends new values in its other rows. */
+static bool recombined(const struct bd_state *st, const float *q, uint32_t b, uint32_t dim)
+{
+    uint32_t n = st->rows < st->rel_n ? (uint32_t)st->rows : st->rel_n;
+    const float *bv = rel_at(st, dim, b);
+    bool moved = false;
+    for (uint32_t j = 0; j < dim; j++) {
+        if (q[j] == bv[j])
+            continue;
+        moved = true;
+        bool seen = false;
+        for (uint32_t i = 0; i < n && !seen; i++)
+            seen = i != b && rel_at(st, dim, i)[j] == q[j];
+        if (!seen)
+            return false;
+    }
+    return moved;
+}
+
 /* Below 8 features: q's step from its nearest input b is a step of a lattice anchored at 0,
  * coarse against the features' spread (a quantised instrument: readings at a fixed
  * resolution, a tenth of a spread say, not necessarily a decimal one): on each coordinate
@@ -3858,6 +3885,8 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
      * the oldest slot, which may be the nearest's) */
     bool lat = dim < 8 && inv && h.nearest >= 0 && h.near_d2 > 0 &&
                lattice_step(x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim);
+    /* ... or a recombination of values the client sent (recombined()) */
+    bool rec = dim < 8 && h.synth && h.nearest >= 0 && recombined(st, x, (uint32_t)h.nearest, dim);
     rel_push(st, x, qq, dim, label, margin, poff, &h, (uint8_t)((kept ? KEPT : 0) | (dmove ? MOVED : 0)));
     st->run_synth += h.synth && !lat;
     st->run_moved += h.moved;
@@ -3921,7 +3950,7 @@ static enum bd_kind rel_row(struct bd_global *g, struct bd_state *st, const floa
         uint32_t coarse_k = 0;
         for (uint32_t c = 0; c < dim; c++)
             coarse_k += (double)qq * inv[c] >= 0.05;
-        syn = 2 * coarse_k < dim && !lat;   /* (lattice_step(): any resolution) */
+        syn = 2 * coarse_k < dim && !lat && !rec;   /* (lattice_step(): any resolution) */
     }
     /* across clients, the row that completes the evidence must carry its part: a greedy
      * choice of its own (an ordinary user's row can join a search's stream, as images of

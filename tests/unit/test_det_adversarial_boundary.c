@@ -935,6 +935,52 @@ static void xrun_close(struct xrun *x)
     ig_det_adversarial_boundary.free(x->global);
 }
 
+/* Kernel SHAP run against an iris endpoint (efficacy seed 16, its `kernelshap` role: 10
+ * k-means background rows, then for each of 5 records every coalition of its 4 features over
+ * every background row, in requests of 100 rows; rows, scores and labels as the MLP answered
+ * them in tests/golden/kernelshap_iris_rows.tsv) met siblings and parallelograms of its own
+ * rows by chance -- ~10 records' values combined in every way on 4 features -- and was
+ * flagged as a score-based search at its 430th row. Its rows recombine values it sent (no
+ * new value on a coordinate a row moves): quiet. (A search's own rows: every score-based
+ * test on 4 features.) */
+static void test_kernel_shap_4_features_quiet(void **state)
+{
+    (void)state;
+    const char *src = getenv("IG_SRC");
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/golden/kernelshap_iris_rows.tsv", src ? src : ".");
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        fail_msg("cannot open %s (set IG_SRC)", path);
+    enum { ROWS = 600 };
+    static float X[ROWS * D4], S[ROWS * 3];
+    static int32_t lab[ROWS], req[ROWS];
+    int n = 0;
+    while (n < ROWS && fscanf(fp, "%d %f %f %f %f %f %f %f %d", &req[n], &X[n * D4], &X[n * D4 + 1],
+                              &X[n * D4 + 2], &X[n * D4 + 3], &S[n * 3], &S[n * 3 + 1], &S[n * 3 + 2],
+                              &lab[n]) == 9)
+        n++;
+    fclose(fp);
+    assert_int_equal(n, ROWS);
+    struct xrun x;   /* with the model's state: its per-feature scale */
+    xrun_open(&x);
+    struct ig_call call = { .global = x.global, .client = x.client[0], .model = x.model,
+                            .emit = &x.emit };
+    for (int a = 0, b; a < n; a = b) {   /* each request as it was sent */
+        for (b = a; b < n && req[b] == req[a]; b++)
+            ;
+        struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = (uint32_t)(b - a),
+                               .features = D4, .outputs = 3, .inputs = X + (size_t)a * D4,
+                               .labels = lab + a, .scores = S + (size_t)a * 3 };
+        snprintf(ev.client_id, sizeof ev.client_id, "10.0.0.1");
+        assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
+    }
+    if (x.sink.n)
+        fail_msg("Kernel SHAP's coalitions of iris records over background rows alarmed at query %llu",
+                 (unsigned long long)x.sink.first_q);
+    xrun_close(&x);
+}
+
 /* Four ordinary clients teach the model's scale: rows around the class centres. */
 static void xwarm_in(struct xrun *x, const struct space *sp)
 {
@@ -2835,6 +2881,7 @@ int main(void)
         cmocka_unit_test(test_nes_first_request_alarms),
         cmocka_unit_test(test_antithetic_records_alarm),
         cmocka_unit_test(test_noisy_copies_grids_coalitions_quiet),
+        cmocka_unit_test(test_kernel_shap_4_features_quiet),
         cmocka_unit_test(test_local_probe_quiet),
         cmocka_unit_test(test_plateau_simba_alarms),
         cmocka_unit_test(test_plateau_local_probe_quiet),
