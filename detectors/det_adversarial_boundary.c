@@ -3654,6 +3654,11 @@ static bool toward_row(const struct bd_params *pp, const struct bd_state *st, co
     if (moved < 3 || on_line(r, p, q, dim, ix[0]))
         return false;
     *iso = true;
+    /* a walk's rows are near-duplicates of each other (steps of ~1 % of its distance to
+     * the original): only a client in a run of them (st->run) is searched for meetings,
+     * which spares the pairs of every client sending unrelated records */
+    if (!st->run)
+        return false;
     double ts[8];
     uint32_t nt = 0, sa[8];
     for (uint32_t back = 2; back + 1 <= n; back++) {
