@@ -127,13 +127,16 @@ ATTACKS = {
     # iris (saturated answers: a few distinct vertices; UNDETECTED_ON). Bound: caught by its
     # 60th row. The Boundary Attack (Brendel et al. 2018) as foolbox 3 runs it by default:
     # caught in its blended-uniform-noise start (replayed at 6-20 rows); from foolbox's
-    # starting_points (a record answered as another class), its walk alone: never caught
-    # (KNOWN_GAPS). Live at seed 16 (bench/RESULTS.md figure 9's session-23 note): Square
-    # 12, 9, 38 rows (MLP) and 12, 11, missed (forest) on wine, breast cancer, digits;
-    # the default start 6 rows in 12 of 12 scenarios; the walk alone missed in 12 of 12
+    # starting_points (a record answered as another class), its walk alone: caught since
+    # e1a6f89 (rules/schema.md, Lines toward one point) at its 30th step, 33 rows after its
+    # start in the replay (32 of 32 sets), later than the ~10-row target. Live at seed 16
+    # (bench/RESULTS.md figure 9's session-23 note): Square 12, 9, 38 rows (MLP) and 12, 11,
+    # missed (forest) on wine, breast cancer, digits; the default start 6 rows in 12 of 12
+    # scenarios; the walk alone 35-36 rows in 11 of 12, 42 in one (re-read at e1a6f89); the
+    # quick mode 36, 39 and 36. Bound: caught by its 50th row
     "square": ("adversarial.", 10, 60, "Square Attack (L-inf, score-based; the authors' code)"),
     "bnd_walk": ("adversarial.", 10, 25, "Boundary Attack as foolbox runs it (labels; blended-noise start)"),
-    "bnd_start": ("adversarial.", 10, None, "Boundary Attack from a record of another class (labels; the walk alone)"),
+    "bnd_start": ("adversarial.", 10, 50, "Boundary Attack from a record of another class (labels; the walk alone)"),
     "flood_parallel": ("abuse.", None, None, "flood, 8 connections"),
     "flood_pool": ("abuse.", None, None, "flood from 8 addresses, one connection each"),
     "flood_ramp": ("abuse.", None, None, "flood ramped up over 8 connections, one more every 2 s"),
@@ -156,18 +159,6 @@ KNOWN_GAPS = {
         "addresses starting together, a new in-distribution row each request); only a quota "
         "tells them apart (abuse.rate's group_max_requests, off by default, rules/schema.md)",
 }
-# Explainers run against the endpoint query as extraction does, by construction: LIME's
-# samples are drawn feature by feature from the training data's statistics (a synthetic
-# transfer set), Kernel SHAP's rows mix a record's features into background rows over every
-# coalition (a sweep of the record's neighbourhood). Blind first run (seed 0; wine, breast
-# cancer, iris, wine and iris labels only): LIME raised extraction.transfer in all five, and
-# extraction.coverage on iris (both); Kernel SHAP extraction.coverage on iris and
-# extraction.transfer on iris labels only.
-KNOWN_GAPS[("bnd_start", None)] = (
-    "the Boundary Attack's walk is caught at its 30th step (its candidate and spherical "
-    "candidate every 10th step lie on a line through the original; three such lines meet in "
-    "one point: rules/schema.md, Lines toward one point), 33-42 rows after its start, later "
-    "than the ~10-row target")
 # (attack role, scenario prefix): that attack may go undetected in those scenarios alone
 UNDETECTED_ON = {
     ("square", "iris"): "on iris's 4 features the Square Attack sits on saturated answers and "
@@ -189,6 +180,13 @@ KNOWN_GAPS_ON = {
         "to its record by a search over 4,116 affine transforms does not separate it from "
         "KnockoffNets' transfer sets (rules/schema.md, extraction.transfer, Decision, session 23)",
 }
+# Explainers run against the endpoint query as extraction does, by construction: LIME's
+# samples are drawn feature by feature from the training data's statistics (a synthetic
+# transfer set), Kernel SHAP's rows mix a record's features into background rows over every
+# coalition (a sweep of the record's neighbourhood). Blind first run (seed 0; wine, breast
+# cancer, iris, wine and iris labels only): LIME raised extraction.transfer in all five, and
+# extraction.coverage on iris (both); Kernel SHAP extraction.coverage on iris and
+# extraction.transfer on iris labels only.
 for _role in ("lime", "kernelshap"):
     for _analytic in ("extraction.transfer", "extraction.coverage", "extraction.prada"):
         KNOWN_GAPS[(_role, _analytic)] = (
