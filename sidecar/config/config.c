@@ -973,12 +973,31 @@ static void print_scaled(FILE *out, uint64_t v, const char *const *units, const 
     fprintf(out, "%llu%s", (unsigned long long)v, units[0]);
 }
 
-/* A YAML double-quoted scalar: backslash and quote escaped, control bytes as \xHH. */
+/* A YAML double-quoted scalar: backslash and quote escaped, control bytes as \xHH, and as
+ * \uXXXX the code points a YAML reader would not give back as they are: the line breaks NEL,
+ * LS and PS (a reader folds them, as it does a newline; the loader's "\N", "\L" and "\P"
+ * escapes put them in a string), the other C1 controls, the byte-order mark and U+FFFE/FFFF
+ * (not printable). The strings are libyaml's, so valid UTF-8. */
 static void print_quoted(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
+        unsigned cp = 0;
+        int len = 0;
+        if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f) {
+            cp = c[1];
+            len = 2;
+        } else if (c[0] == 0xe2 && c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9)) {
+            cp = 0x2000u | (c[2] & 0x3fu);
+            len = 3;
+        } else if (c[0] == 0xef && ((c[1] == 0xbb && c[2] == 0xbf) || (c[1] == 0xbf && c[2] >= 0xbe))) {
+            cp = 0xf000u | ((c[1] & 0x3fu) << 6) | (c[2] & 0x3fu);
+            len = 3;
+        }
+        if (len) {
+            fprintf(out, "\\u%04x", cp);
+            c += len - 1;
+        } else if (*c == '"' || *c == '\\')
             fprintf(out, "\\%c", *c);
         else if (*c < 0x20 || *c == 0x7f)
             fprintf(out, "\\x%02x", *c);

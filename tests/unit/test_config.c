@@ -356,6 +356,38 @@ static void test_suppress(void **state)
     expect_error("findings.suppress: [{analytic: extraction.*, model: [a, b]}]", "fields are plain values");
 }
 
+/* A comment holding what a YAML reader folds or refuses raw -- the line breaks NEL, LS and PS
+ * (the "\\N", "\\L", "\\P" escapes), a C1 control, the byte-order mark -- prints escaped and
+ * loads back unchanged (fuzz_config found "\\L" folded to a space on the way back). */
+static void test_suppress_comment_breaks_round_trip(void **state)
+{
+    (void)state;
+    struct ig_config *c = cfg_new();
+    char err[512] = "";
+    const char *yaml = "findings:\n"
+                       "  suppress:\n"
+                       "    - {analytic: extraction.*, source: 10.1.0.0/16,\n"
+                       "       comment: \"a\\Lb\\Nc\\Pd\\x80e\\uFEFFf\\uFFFEg\\_h \\\"q\\\" \\\\ \\te\"}\n";
+    assert_int_equal(load(c, yaml, err, sizeof err), IG_OK);
+    assert_int_equal(c->n_suppress, 1);
+    assert_string_equal(c->suppress[0].comment,
+                        "a\xe2\x80\xa8" "b\xc2\x85" "c\xe2\x80\xa9" "d\xc2\x80" "e\xef\xbb\xbf" "f\xef\xbf\xbe"
+                        "g\xc2\xa0" "h \"q\" \\ \te");
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ig_config_print(c, f);
+    fclose(f);
+    struct ig_config *d = cfg_new();
+    assert_int_equal(ig_config_load_buf("printed", buf, n, d, err, sizeof err), IG_OK);
+    assert_int_equal(d->n_suppress, 1);
+    assert_string_equal(d->suppress[0].comment, c->suppress[0].comment);
+    assert_memory_equal(d->suppress, c->suppress, sizeof c->suppress);
+    free(buf);
+    free(d);
+    free(c);
+}
+
 static void test_print_defaults(void **state)
 {
     (void)state;
@@ -395,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_file),
         cmocka_unit_test(test_print_defaults),
         cmocka_unit_test(test_suppress),
+        cmocka_unit_test(test_suppress_comment_breaks_round_trip),
         cmocka_unit_test(test_memory_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
