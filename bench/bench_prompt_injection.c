@@ -3,7 +3,7 @@
  * prompts, and the CPU time per 2 KB prompt.
  *
  *   bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE]
- *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|held9|held10|held11|held12|tune3|tune4|tune5|tune6|tune7|tune8|tune9|tune10|tune11|tune12|tune13|tune14] [--explain] [--markdown]
+ *                          [--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|held9|held10|held11|held12|held13|tune3|tune4|tune5|tune6|tune7|tune8|tune9|tune10|tune11|tune12|tune13|tune14] [--explain] [--markdown]
  *                          [--min-precision P] [--min-recall R]
  *
  * Without --split (as bench/run.sh runs it): RESULT lines (held, held2, held3, held4, held5, tune,
@@ -345,7 +345,7 @@ int main(int argc, char **argv)
             md = true;
         else {
             fprintf(stderr, "usage: bench_prompt_injection [--rules DIR] [--attacks FILE] [--benign FILE] "
-                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|held9|held10|held11|held12|tune3|tune4|tune5|tune6|tune7|tune8|tune9|tune10|tune11|tune12|tune13|tune14] [--explain] [--markdown] "
+                            "[--split all|tune|held|tune2|held2|held3|held4|held5|held6|held7|held8|held9|held10|held11|held12|held13|tune3|tune4|tune5|tune6|tune7|tune8|tune9|tune10|tune11|tune12|tune13|tune14] [--explain] [--markdown] "
                             "[--min-precision P] [--min-recall R]\n");
             return strcmp(argv[i], "--help") && strcmp(argv[i], "-h") ? 2 : 0;
         }
@@ -404,16 +404,20 @@ int main(int argc, char **argv)
          * bn); tune13: probes of session 22's rules; held12 (session 23): a twelfth blind
          * set (forwarded mail, spreadsheet cells, YAML/JSON values, alt text and aria labels,
          * acrostics, th tr pl uk id am ur fa, Persian ZWNJ look-alikes); tune14: probes in
-         * its new-weight languages */
+         * its new-weight languages; held13 (session 24): a thirteenth blind set (code and
+         * SQL comments, commits, logs, invites, reviews, receipts, SRT, LaTeX, query strings,
+         * base32, mixed scripts, developer modes, multi-step hijacks, markdown-image
+         * exfiltration; vi he el sw tl bn ro nl cs) */
         static const char *const splits[] = { "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9",
-                                              "held10", "held11", "held12", "tune", "tune2", "tune3", "tune4", "tune5", "tune6", "tune7",
+                                              "held10", "held11", "held12", "held13", "tune", "tune2", "tune3", "tune4", "tune5", "tune6", "tune7",
                                               "tune8", "tune9", "tune10", "tune11", "tune12", "tune13", "tune14", "all" };
         static const char *const titles[] = { "the held-out", "the second held-out (held2)",
                                               "the third held-out (held3)", "the fourth held-out (held4)",
                                               "the fifth held-out (held5)", "the sixth held-out (held6)",
                                               "the seventh held-out (held7)", "the eighth held-out (held8)",
                                               "the ninth held-out (held9)", "the tenth held-out (held10)",
-                                              "the eleventh held-out (held11)", "the twelfth held-out (held12)", NULL, NULL,
+                                              "the eleventh held-out (held11)", "the twelfth held-out (held12)",
+                                              "the thirteenth held-out (held13)", NULL, NULL,
                                               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "all" };
         const size_t nsplit = IG_ARRAY_LEN(splits);
         for (size_t k = 0; k < nsplit; k++) {
