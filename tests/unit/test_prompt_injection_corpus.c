@@ -276,6 +276,21 @@ static void test_held12(void **st)
     evaluate("held12", 0.99, 0.88, 0, 1.0);
 }
 
+/* The thirteenth blind set (session 24: 143 injections in 31 styles, 189 look-alikes in 18;
+ * vi he el sw tl bn ro nl cs and English: orders to the AI in code and SQL comments, commits,
+ * log lines, calendar invites, reviews, OCR'd receipts, SRT subtitles, LaTeX, robots.txt and
+ * package.json, query strings, base32/hex/percent encodings, mixed scripts, developer-mode
+ * variants, multi-step hijacks, markdown-image exfiltration; look-alikes of the same shapes
+ * whose orders are for people; written before any run of that session and before its author
+ * read the lexicon, the rules or the code). Its first run (rules of ffd59e4, blind): 0.966 /
+ * 0.594. A floor against regressions at that first run, to be raised as its misses are fixed
+ * by class (bench/RESULTS.md figure 10, rules/schema.md "Session 24"). */
+static void test_held13(void **st)
+{
+    (void)st;
+    evaluate("held13", 0.96, 0.59, 0, 1.0);
+}
+
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
  * the rules, in 15 languages; code, runbooks, tool results and logs whose orders are for
  * people; probes of each rule): where it stands (0.980 / 0.889 with every batch, 0.781 / 0.463
@@ -327,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_held10),
         cmocka_unit_test(test_held11),
         cmocka_unit_test(test_held12),
+        cmocka_unit_test(test_held13),
         cmocka_unit_test(test_tune8),
         cmocka_unit_test(test_tune7),
         cmocka_unit_test(test_tune3),
