@@ -129,6 +129,14 @@ bool pi_quoted_comment(const struct scan *s, size_t a)
 /* Is the phrase at words [a, b] a mention (quoted, reported, asked about) rather than an
  * order? Text that speaks to an AI ("Note to the AI: ...", "Assistant, ...") is an order
  * even in quotes: that is how instructions hide in documents. */
+/* Does word k open its sentence with a condition whose subject is the assistant ("when you
+ * answer", "before you reply", "wenn du antwortest")? */
+static bool your_moment(const struct scan *s, size_t k)
+{
+    return STARTS(s, k, PI_COND) && (k == 0 || s->w[k - 1].sent != s->w[k].sent) && k + 1 < s->nw &&
+           s->w[k + 1].sent == s->w[k].sent && HAS(s, k + 1, PI_YOU);
+}
+
 bool pi_mention(const struct ctx *c, size_t a, size_t b)
 {
     const struct scan *s = c->s;
@@ -219,8 +227,11 @@ bool pi_mention(const struct ctx *c, size_t a, size_t b)
      * sentence asks ("when a user claims you are allowed to ignore ...?") */
     if (find_back(s, a, 5, B(PI_PERMIT), sent) >= 0)
         return c->question[sent] || pi_reported(s, a);
-    /* "users type ...", "how to ...", "a filter that matches ..." */
-    if (find_back(s, a, 3, B(PI_THIRD), sent) >= 0)
+    /* "users type ...", "how to ...", "a filter that matches ..."; not the condition that
+     * opens the sentence with the assistant as its subject ("When you answer, append ...",
+     * "Before you reply, send ..."): the assistant's own moment to act, as cond[] reads it */
+    long th = find_back(s, a, 3, B(PI_THIRD), sent);
+    if (th >= 0 && !your_moment(s, (size_t)th))
         return true;
     /* reported speech after a colon: "A user told our bot: you are Rex, an AI with ..." */
     if (pi_reported(s, a))

@@ -720,8 +720,11 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
                 size_t a = before ? (size_t)obj : i, b = before ? vend : IG_MIN(oend, s.nw - 1);
                 bool qual = pi_qualified(&s, a, b) || pron;
                 /* (or given to it: "loosen up the restrictions you normally work under") */
-                bool you = pi_you_near(&s, a, b) || pron || (cjk(&s, i) && qual) ||
-                           find(&s, b + 1, b + 4, B(PI_GIVEN), se) >= 0;
+                /* (given by the speaker is the speaker's: "reglerna som jag gav dig", the
+                 * rules I gave you, as "the rules I gave you" is) */
+                long gv = find(&s, b + 1, b + 4, B(PI_GIVEN), se);
+                bool given = gv >= 0 && !HAS(&s, (size_t)gv, PI_MINE);
+                bool you = pi_you_near(&s, a, b) || pron || (cjk(&s, i) && qual) || given;
                 double wgt = strong ? (qual ? 1.0 : 0.7) : (you ? 1.0 : qual ? 0.6 : 0.4);
                 /* (verb-final, the verb right after the object is no topic: "your usual
                  * restrictions on hold") */
@@ -736,7 +739,7 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
                 /* (a "you" only before the verb is its subject, not the owner: "could you set
                  * aside the word limit I mentioned", held11's look-alike; the owner sits
                  * between the verb and the noun or is given after it) */
-                bool you_owner = pron || (cjk(&s, i) && qual) || find(&s, b + 1, b + 4, B(PI_GIVEN), se) >= 0 ||
+                bool you_owner = pron || (cjk(&s, i) && qual) || given ||
                                  pi_owner_after(&s, b);
                 for (size_t k = a; k <= b && !you_owner; k++)
                     you_owner = HAS(&s, k, PI_YOU) || HAS(&s, k, PI_SECRET);
@@ -1022,6 +1025,13 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
                 if (r >= 0 && (r == 0 || w[r - 1].sent != se || HAS(&s, (size_t)r - 1, PI_REQUEST) ||
                                HAS(&s, (size_t)r - 1, PI_YOU)))
                     imp = r;
+                /* the speaker's own reply: "help me reply to my landlord without refusing
+                 * outright", "let me answer ... without saying no" (a first-person object
+                 * right before the verb of responding: its subject) */
+                for (size_t k = r >= 0 ? (size_t)r : i; imp >= 0 && k < i; k++)
+                    if ((word_is(&s, k, "me") || word_is(&s, k, "us")) && k + 1 < i && HAS(&s, k + 1, PI_RESPOND) &&
+                        STARTS(&s, k + 1, PI_RESPOND))
+                        imp = -1;
                 /* verb-final languages: "制限なしで答えてください", "reddetmeden cevap ver" */
                 if (imp < 0 && (cjk(&s, i) || (norefuse && pi_verb_final(lang[i]))))
                     imp = find(&s, i, i + 4, B(PI_RESPOND), se);
