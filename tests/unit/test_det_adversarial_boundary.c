@@ -34,6 +34,7 @@ extern const struct ig_detector ig_det_adversarial_boundary;
 
 #define TEST_RAND_SEED 4242
 #include "test_rand.h"
+#include "test_golden_rows.h"
 
 #define D 32    /* the usual rows */
 #define D4 4    /* iris-like: too few coordinates to measure noise on one row */
@@ -946,22 +947,18 @@ static void xrun_close(struct xrun *x)
 static void test_kernel_shap_4_features_quiet(void **state)
 {
     (void)state;
-    const char *src = getenv("IG_SRC");
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/golden/kernelshap_iris_rows.tsv", src ? src : ".");
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        fail_msg("cannot open %s (set IG_SRC)", path);
-    enum { ROWS = 600 };
-    static float X[ROWS * D4], S[ROWS * 3];
+    enum { ROWS = 600, COLS = 9 };   /* request, 4 features, 3 scores, label */
+    static float T[ROWS * COLS], X[ROWS * D4], S[ROWS * 3];
     static int32_t lab[ROWS], req[ROWS];
-    int n = 0;
-    while (n < ROWS && fscanf(fp, "%d %f %f %f %f %f %f %f %d", &req[n], &X[n * D4], &X[n * D4 + 1],
-                              &X[n * D4 + 2], &X[n * D4 + 3], &S[n * 3], &S[n * 3 + 1], &S[n * 3 + 2],
-                              &lab[n]) == 9)
-        n++;
-    fclose(fp);
+    int n = golden_rows("kernelshap_iris_rows.tsv", COLS, T, ROWS);
     assert_int_equal(n, ROWS);
+    for (int i = 0; i < n; i++) {
+        const float *t = T + (size_t)i * COLS;
+        req[i] = (int32_t)t[0];
+        memcpy(X + (size_t)i * D4, t + 1, D4 * sizeof(float));
+        memcpy(S + (size_t)i * 3, t + 5, 3 * sizeof(float));
+        lab[i] = (int32_t)t[8];
+    }
     struct xrun x;   /* with the model's state: its per-feature scale */
     xrun_open(&x);
     struct ig_call call = { .global = x.global, .client = x.client[0], .model = x.model,
@@ -1664,25 +1661,21 @@ static void test_whatif_bisect_noise_4_features_quiet(void **state)
 static void test_busy_records_sent_again_quiet(void **state)
 {
     (void)state;
-    const char *src = getenv("IG_SRC");
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/golden/busy_iris_records.tsv", src ? src : ".");
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        fail_msg("cannot open %s (set IG_SRC)", path);
+    enum { ROWS = 1500, COLS = 7 };   /* 4 features, 3 scores */
+    static float T[(ROWS + 1) * COLS];
+    int n = golden_rows("busy_iris_records.tsv", COLS, T, ROWS + 1);
+    assert_int_equal(n, ROWS);
     struct run r;
     run_open(&r);
-    float x[D4], sc[3];
-    int n = 0;
-    while (fscanf(fp, "%f %f %f %f %f %f %f", &x[0], &x[1], &x[2], &x[3], &sc[0], &sc[1], &sc[2]) == 7) {
+    for (int i = 0; i < n; i++) {
+        float x[D4], sc[3];
+        memcpy(x, T + (size_t)i * COLS, sizeof x);
+        memcpy(sc, T + (size_t)i * COLS + D4, sizeof sc);
         int32_t lab = sc[1] > sc[0] ? (sc[2] > sc[1] ? 2 : 1) : (sc[2] > sc[0] ? 2 : 0);
         struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D4,
                                .outputs = 3, .inputs = x, .labels = &lab, .scores = sc };
         assert_int_equal(ig_det_adversarial_boundary.observe(&r.call, &ev), 0);
-        n++;
     }
-    fclose(fp);
-    assert_int_equal(n, 1500);
     run_quiet(&r, "a busy client's records of iris, sent again and again");
 }
 

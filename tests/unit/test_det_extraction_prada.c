@@ -24,6 +24,7 @@ static const struct ig_env no_env;   /* nothing lent: no profile loader, no repo
 #include "test_rand.h"
 #include "test_util.h"
 #include "test_prada_helpers.h"
+#include "test_golden_rows.h"
 
 #define MAXD 64
 #define NCLS 10
@@ -355,20 +356,18 @@ static void fleet_feed(struct fleet *fl, int c, const float *x, const int32_t *l
 static void test_jbda_iris_among_peers(void **state)
 {
     (void)state;
-    const char *src = getenv("IG_SRC");
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/golden/jbda_iris_rows.tsv", src ? src : ".");
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        fail_msg("cannot open %s (set IG_SRC)", path);
-    static float jx[664 * 4];
-    static int32_t jl[664], jc[664], jreq[664];
-    int nj = 0;
-    while (nj < 664 && fscanf(fp, "%f %f %f %f %d %d %d", &jx[nj * 4], &jx[nj * 4 + 1], &jx[nj * 4 + 2],
-                              &jx[nj * 4 + 3], &jl[nj], &jc[nj], &jreq[nj]) == 7)
-        nj++;
-    fclose(fp);
-    assert_int_equal(nj, 664);
+    enum { ROWS = 664, COLS = 7 };   /* 4 features, label, client, request */
+    static float T[ROWS * COLS], jx[ROWS * 4];
+    static int32_t jl[ROWS], jc[ROWS], jreq[ROWS];
+    int nj = golden_rows("jbda_iris_rows.tsv", COLS, T, ROWS);
+    assert_int_equal(nj, ROWS);
+    for (int i = 0; i < nj; i++) {
+        const float *t = T + (size_t)i * COLS;
+        memcpy(jx + (size_t)i * 4, t, 4 * sizeof(float));
+        jl[i] = (int32_t)t[4];
+        jc[i] = (int32_t)t[5];
+        jreq[i] = (int32_t)t[6];
+    }
     int nteach = 0;   /* the model's first rows (clients 0-2), then the JbDA client's (7) */
     while (jc[nteach] != 7)
         nteach++;
