@@ -109,7 +109,7 @@ static double url_exfil(const struct scan *s, const bool *question, double menti
             z++;
         if (k0 >= s->nw || question[w[k0].sent] || (k0 > 0 && question[w[k0 - 1].sent]) || (z < n && t[z] == '?'))
             continue;
-        bool data = false;
+        bool data = false, lex = false;
         for (size_t k = k0 > 24 ? k0 - 24 : 0; k < k0 + 40 && k < s->nw && !data; k++) {
             if (w[k].at >= u0 && w[k].at < u)
                 continue;   /* (the URL's own words) */
@@ -117,6 +117,29 @@ static double url_exfil(const struct scan *s, const bool *question, double menti
                 data = word_is(s, k, strong[j]);
             for (size_t j = 0; j < IG_ARRAY_LEN(pair) && !data && k + 1 < s->nw; j++)
                 data = word_is(s, k, pair[j][0]) && word_is(s, k + 1, pair[j][1]);
+            /* (in any language of the lexicon: private data or the prompt itself named,
+             * "lịch sử trò chuyện", "הוראות המערכת", "systeemprompt": below) */
+            lex |= (s->start[k] & (B(PI_PRIVATE) | B(PI_SECRET))) != 0 && !w[k].quoted;
+        }
+        /* named through the lexicon (any language), the channel must be put to the
+         * assistant: the URL is a markdown image's or link's target, or a word on its line
+         * speaks to or asks the assistant ("... ![](...?q=) và nối vào sau q= ...", "voeg ...
+         * toe ... je systeemprompt"), and no '?' on the line outside the URL asks about it;
+         * "Trang tìm kiếm https://...?q= không lưu lịch sử trò chuyện" describes a page (by
+         * line: the dots of a URL cut sentences) */
+        if (!data && lex) {
+            size_t l0 = u0, l1 = u;
+            while (l0 > 0 && t[l0 - 1] != '\n')
+                l0--;
+            while (l1 < n && t[l1] != '\n')
+                l1++;
+            bool put = u0 >= 2 && t[u0 - 1] == '(' && t[u0 - 2] == ']', asked = false;
+            for (size_t k = k0 > 64 ? k0 - 64 : 0; !put && k < s->nw && w[k].at < l1; k++)
+                put = w[k].at >= l0 && !(w[k].at >= u0 && w[k].at < u) && !w[k].quoted &&
+                      (s->mask[k] & (B(PI_YOU) | B(PI_REQUEST))) && !(s->mask[k] & (B(PI_PRIVATE) | B(PI_SECRET)));
+            for (size_t b = l0; b < l1 && !asked; b++)
+                asked = t[b] == '?' && !(b >= u0 && b < u);
+            data = put && !asked;
         }
         if (data) {
             bool m = find_back(s, k0, 6, B(PI_THIRD) | B(PI_META), w[k0].sent) >= 0;
