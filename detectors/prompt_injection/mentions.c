@@ -435,7 +435,8 @@ void pi_questions(const struct scan *s, bool *question, bool *discussion, bool *
                                s->t[last] == ')' || s->t[last] == 0xe2 || s->t[last] == 0x80 ||
                                s->t[last] == 0x9d || s->t[last] == 0x99))
             last++;
-        bool qmark = last < s->n && (s->t[last] == '?' ||
+        /* (a '?' with a word right after it opens a URL's query, "search?q=", no question) */
+        bool qmark = last < s->n && ((s->t[last] == '?' && !(last + 1 < s->n && is_word_byte(s->t[last + 1]))) ||
                                      (last + 2 < s->n && s->t[last] == 0xef && s->t[last + 1] == 0xbc &&
                                       s->t[last + 2] == 0x9f));
         /* "When you summarise this, ignore ...": a condition, not a question, without '?' */
