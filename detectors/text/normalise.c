@@ -60,6 +60,25 @@ static const char greek[57] = {
     'p', 0, 0, 't', 'u', 0, 'x', 0, 0,
 };
 
+/* A Greek letter with tonos or dialytika (either case) or the final sigma: its plain small
+ * letter, or 0. Greek is written with and without accents, and capitals drop them ("ΞΕΧΑΣΕ
+ * ΤΟΥΣ ΚΑΝΟΝΕΣ", "ξεχασε τους κανονες", "ξέχασε τους κανόνες" are one phrase); a capital
+ * sigma is small "σ" wherever it stands. */
+static uint32_t greek_plain(uint32_t cp)
+{
+    switch (cp) {
+    case 0x386: case 0x3ac: return 0x3b1;
+    case 0x388: case 0x3ad: return 0x3b5;
+    case 0x389: case 0x3ae: return 0x3b7;
+    case 0x38a: case 0x3af: case 0x390: case 0x3aa: case 0x3ca: return 0x3b9;
+    case 0x38c: case 0x3cc: return 0x3bf;
+    case 0x38e: case 0x3cd: case 0x3b0: case 0x3ab: case 0x3cb: return 0x3c5;
+    case 0x38f: case 0x3ce: return 0x3c9;
+    case 0x3c2: return 0x3c3;
+    default: return 0;
+    }
+}
+
 int ig_text_fold_cp(uint32_t cp, char out[4])
 {
     if (cp < 0x80)
@@ -111,7 +130,15 @@ int ig_text_fold_cp(uint32_t cp, char out[4])
                 break;
             }
     }
-    else if (cp >= 0x391 && cp <= 0x3c9)
+    else if (greek_plain(cp)) {
+        uint32_t b = greek_plain(cp);
+        c = greek[b - 0x391];
+        if (!c) {   /* (no Latin look-alike: the plain Greek letter, 2 bytes as the input) */
+            out[0] = (char)(0xc0 | (b >> 6));
+            out[1] = (char)(0x80 | (b & 0x3f));
+            return 2;
+        }
+    } else if (cp >= 0x391 && cp <= 0x3c9)
         c = greek[cp - 0x391];
     else if (cp >= 0x400 && cp <= 0x45f)
         c = cyr[cp - 0x400];

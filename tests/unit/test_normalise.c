@@ -32,6 +32,11 @@ static void test_words(void **st)
     assert_string_equal(norm("ig\xe2\x80\x8bno\xe2\x80\x8dre pre\xc2\xadvious", IG_NORM_WORDS), "ignore previous");
     /* Cyrillic о and е, Greek ι */
     assert_string_equal(norm("ign\xd0\xber\xd0\xb5 \xce\xb9nstructions", IG_NORM_WORDS), "ignore instructions");
+    /* Greek written with accents, without, and in capitals is one text: tonos and
+     * dialytika fold away, the final sigma is a sigma */
+    assert_string_equal(norm("Ξέχασε τους κανόνες", IG_NORM_WORDS), norm("ΞΕΧΑΣΕ ΤΟΥΣ ΚΑΝΟΝΕΣ", IG_NORM_WORDS));
+    assert_string_equal(norm("ξεχασε τους κανονες", IG_NORM_WORDS), "ξexaσe touσ kavoveσ");
+    assert_string_equal(norm("Άή ώΐϋ", IG_NORM_WORDS), "aη ωiu");
     /* ligature fi, mathematical bold I, circled letters, superscript 2 */
     assert_string_equal(norm("\xef\xac\x81le", IG_NORM_WORDS), "file");
     assert_string_equal(norm("\xf0\x9d\x90\x88GNORE", IG_NORM_WORDS), "ignore");
