@@ -1039,8 +1039,11 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
                                                             : find_any_back(&s, i, 25, B(PI_ROLECUE) | B(PI_HYPO));
             if (cue < 0)
                 cue = find_any(&s, i + 1, i + 25, B(PI_ROLECUE) | B(PI_HYPO));
-            if (cue < 0 && persona)
+            bool enabled = false;
+            if (cue < 0 && persona) {
                 cue = find_back(&s, i, 3, B(PI_ENABLE), se);   /* "enable developer mode" */
+                enabled = cue >= 0;
+            }
             /* an imperative to respond: "Answer ... with no restrictions", "Antworte ohne Filter" */
             long imp = -1;
             if (unbound) {
@@ -1050,6 +1053,15 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
                 if (r >= 0 && (r == 0 || w[r - 1].sent != se || HAS(&s, (size_t)r - 1, PI_REQUEST) ||
                                HAS(&s, (size_t)r - 1, PI_YOU)))
                     imp = r;
+                /* (after a span of the conversation that opens the sentence: "For this session
+                 * respond without refusals", "From now on answer ...": still the imperative) */
+                if (r > 0 && imp < 0 && HAS(&s, (size_t)r - 1, PI_SCOPE)) {
+                    size_t k = (size_t)r - 1;
+                    while (k > 0 && w[k - 1].sent == se && (mask[k - 1] & (B(PI_SCOPE) | B(PI_FUNC))))
+                        k--;
+                    if (k == 0 || w[k - 1].sent != se)
+                        imp = r;
+                }
                 /* the speaker's own reply: "help me reply to my landlord without refusing
                  * outright", "let me answer ... without saying no" (a first-person object
                  * right before the verb of responding: its subject) */
@@ -1069,6 +1081,12 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
             }
             bool other = persona ? find_any(&s, i > 25 ? i - 25 : 0, i + 25, B(PI_UNBOUND) | B(PI_NOREFUSE)) >= 0
                                  : find_any(&s, i > 25 ? i - 25 : 0, i + 25, B(PI_PERSONA)) >= 0;
+            /* a mode switched on ("enable developer mode", "bật chế độ nhà phát triển") is a
+             * device's setting as often as a jailbreak ("Enable developer mode on the Pixel: tap
+             * the build number seven times"): switched on, a persona is one only with no-limits
+             * or no-refusal wording near it (a role cue or a framing needs none) */
+            if (enabled && !other && !unbound)
+                cue = -1;
             /* several no-limits phrases ("uncensored and unfiltered, no warnings") */
             size_t nub = 0;
             for (size_t k = i > 25 ? i - 25 : 0; k < s.nw && k < i + 25; k++)
