@@ -674,3 +674,22 @@ bool pi_specific_refusal(const struct scan *s, size_t e, uint8_t lang)
             return strcmp(det[k], "a") || (l && !strcmp(l, "en"));
     return false;
 }
+
+/* The word after an English instruction noun at <b>, in its sentence with one space between,
+ * is a thing the noun only names ("instructions file", "rules engine", "prompt template",
+ * "policy document"): the object is that thing. */
+bool pi_noun_head(const struct scan *s, size_t b)
+{
+    static const char *const heads[] = { "file", "files", "folder", "directory", "page", "pages", "engine",
+                                         "template", "templates", "doc", "docs", "document", "documents",
+                                         "sheet", "manual", "editor", "parser", "loader", "config", "path",
+                                         "table", "link", "url", "section", "tab", "panel", "repo",
+                                         "repository", "module", "library", "database", "field", "column" };
+    if (b + 1 >= s->nw || s->w[b + 1].sent != s->w[b].sent ||
+        s->w[b].at + s->w[b].n + 1 != s->w[b + 1].at || s->t[s->w[b].at + s->w[b].n] != ' ')
+        return false;
+    for (size_t j = 0; j < IG_ARRAY_LEN(heads); j++)
+        if (word_is(s, b + 1, heads[j]))
+            return true;
+    return false;
+}

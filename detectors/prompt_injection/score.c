@@ -761,6 +761,12 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
                 if (!pron && !HAS(&s, (size_t)obj, PI_SECRET) &&
                     ((!you && (narrow || (!before && pi_topical(&s, vend + 1, (size_t)obj)))) || pre))
                     wgt *= 0.5;
+                /* (an English instruction noun that names a thing by the noun after it: "the
+                 * previous instructions file", "the rules engine", a journald line "WARN ignoring
+                 * previous instructions file /etc/api/old.conf": a file, not the assistant's rules) */
+                else if (!pron && !before && (english || lang_is(lang[i], "en")) &&
+                         pi_noun_head(&s, IG_MIN(oend, s.nw - 1)))
+                    wgt *= 0.3;
                 /* (a "you" only before the verb is its subject, not the owner: "could you set
                  * aside the word limit I mentioned", held11's look-alike; the owner sits
                  * between the verb and the noun or is given after it) */

@@ -2729,6 +2729,9 @@ static const struct group groups[] = {
     { L_RO, PI_BEFORE, "deasupra primului meu mesaj;înainte de primul meu mesaj" },
     { L_NL, PI_BEFORE, "vóór mijn eerste bericht" },
     { L_VI, PI_BEFORE, "trước cuộc trò chuyện này" },
+    /* (someone else made to do it, as English "tried to make the bot reveal ...": a user, the
+     * verbs of making and persuading in the infinitive; held13's incident report) */
+    { L_HE, PI_THIRD, "משתמש;משתמשת;לגרום;לשכנע;גרם;גרמה;שכנע" },
 };
 
 #define PHRASE_WORDS 6
