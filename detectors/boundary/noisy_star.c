@@ -41,17 +41,12 @@
 #define NS_MIRROR 4.5   /* a mirror pair's sum, in noise sd (sqrt 2 of one row's) */
 #define NS_GATE 24.0    /* q's two largest squared moves off the row before, against the
                          * others' mean square (model's scale), below which it is not judged */
-/* The median of v[0..n) (n at most NS_ROWS; v is sorted in place: insertion, no calls) */
-static float ns_median(float *v, uint32_t n)
+/* The median of v[0..n) (n at most NS_ROWS, v reordered) as a float: stats/floats.h's, the
+ * same value as sorting (the middle two's float sum halved, which is exact or rounds once as
+ * 0.5f * (a + b) does) */
+static inline float ns_median(float *v, uint32_t n)
 {
-    for (uint32_t i = 1; i < n; i++) {
-        float x = v[i];
-        uint32_t j = i;
-        for (; j > 0 && v[j - 1] > x; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-    return n & 1 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
+    return (float)ig_median_f(v, n);
 }
 
 /* Coordinate c's centre over rows r[0..n) (the median) and its noise sd: the median
