@@ -191,6 +191,14 @@ void bd_alarm(const struct ig_call *call, const struct ig_event *ev, const struc
                  "candidate toward one original input, the footprint of the Boundary attack's "
                  "random walk along the decision boundary (Brendel et al. 2018).";
         break;
+    case BD_ORIGIN:
+        f.title = "Suspected decision-boundary search";
+        f.desc = "A pair of consecutive queries on a line exactly through one of the client's "
+                 "earlier queries far beyond them, the queries since stepping toward it: a "
+                 "candidate stepped from its orthogonal (spherical) candidate toward the "
+                 "original the client asked about, the footprint of the Boundary attack's "
+                 "random walk along the decision boundary (Brendel et al. 2018).";
+        break;
     case BD_HALVE:
         f.title = "Suspected decision-boundary search";
         f.desc = "Consecutive queries each moving half as far as the one before along one "
@@ -206,7 +214,8 @@ void bd_alarm(const struct ig_call *call, const struct ig_event *ev, const struc
     f.remediation = bd_remediation;
     f.atlas[0] = "AML.T0043.001";
     f.atlas[1] = "AML.T0015";
-    bool rel = kind == BD_LINE || kind == BD_SYNTH || kind == BD_HALVE || kind == BD_TOWARD;
+    bool rel = kind == BD_LINE || kind == BD_SYNTH || kind == BD_HALVE || kind == BD_TOWARD ||
+               kind == BD_ORIGIN;
     f.queries_seen = rel ? st->rows : st->queries;
     int sev = p->severity;
     if (rel)
@@ -233,6 +242,12 @@ void bd_alarm(const struct ig_call *call, const struct ig_event *ev, const struc
             for (uint32_t i = 0; i < n; i++)
                 met += (st->rel_judged[i] & MEET) != 0;
             ig_finding_score(&f, "toward_lines", met);
+        }
+        if (kind == BD_ORIGIN) {   /* only where lines through the original fired */
+            uint32_t org = 0, n = (uint32_t)IG_MIN(st->rows, (uint64_t)IG_MIN(st->rel_n, st->rel_cap));
+            for (uint32_t i = 0; i < n; i++)
+                org += (st->rel_judged[i] & ORIGIN) != 0;
+            ig_finding_score(&f, "origin_lines", org);
         }
         ig_finding_score(&f, "alarmed_rows", (double)st->rel_alarms);
     } else {
@@ -413,15 +428,18 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
         }
         if (st->rel) {
             bool box = bd_box_row(g, st, x, dim);
-            bool tiso, tmet, toward = bd_toward_row(p, st, x, dim, inv, label, margin, &tiso, &tmet);
+            bool tiso, tmet, torg;
+            enum bd_kind toward = bd_toward_row(p, st, x, dim, inv, label, margin, &tiso, &tmet,
+                                                &torg);
             enum bd_kind kind = bd_rel_row(g, st, x, dim, label, margin, poff, inv, key, false, false);
             uint32_t ts = (uint32_t)((st->rows - 1) % st->rel_n);
             if (ts < st->rel_cap && st->rel_row[ts] == st->rows - 1)
-                st->rel_judged[ts] |= (uint8_t)((tiso ? ISO : 0) | (tmet ? MEET : 0));
+                st->rel_judged[ts] |= (uint8_t)((tiso ? ISO : 0) | (tmet ? MEET : 0) |
+                                                (torg ? ORIGIN : 0));
             if (kind == BD_NONE && box)
                 kind = BD_SYNTH;
-            if (kind == BD_NONE && toward)
-                kind = BD_TOWARD;
+            if (kind == BD_NONE)
+                kind = toward;   /* lines toward one point, or through the original */
             if (kind != BD_NONE) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */

@@ -129,11 +129,13 @@ ATTACKS = {
     # caught in its blended-uniform-noise start (replayed at 6-20 rows); from foolbox's
     # starting_points (a record answered as another class), its walk alone: caught since
     # e1a6f89 (rules/schema.md, Lines toward one point) at its 30th step, 33 rows after its
-    # start in the replay (32 of 32 sets), later than the ~10-row target. Live at seed 16
-    # (bench/RESULTS.md figure 9's session-23 note): Square 12, 9, 38 rows (MLP) and 12, 11,
-    # missed (forest) on wine, breast cancer, digits; the default start 6 rows in 12 of 12
-    # scenarios; the walk alone 35-36 rows in 11 of 12, 42 in one (re-read at e1a6f89); the
-    # quick mode 36, 39 and 36. Bound: caught by its 50th row
+    # start in the replay (32 of 32 sets); since session 24 (Lines through the original: the
+    # attacker asked about x0 first) at its 10th step, 11 rows after its start (31 of 32 sets,
+    # 22 on one). Live at seed 16 (bench/RESULTS.md figure 9's session-23 note): Square 12, 9,
+    # 38 rows (MLP) and 12, 11, missed (forest) on wine, breast cancer, digits; the default
+    # start 6 rows in 12 of 12 scenarios; the walk alone 35-36 rows in 11 of 12, 42 in one
+    # (re-read at e1a6f89; the kept MLP captures re-read in session 24: 13-14 rows); the quick
+    # mode 36, 39 and 36. Bound: caught by its 50th row
     "square": ("adversarial.", 10, 60, "Square Attack (L-inf, score-based; the authors' code)"),
     "bnd_walk": ("adversarial.", 10, 25, "Boundary Attack as foolbox runs it (labels; blended-noise start)"),
     "bnd_start": ("adversarial.", 10, 50, "Boundary Attack from a record of another class (labels; the walk alone)"),

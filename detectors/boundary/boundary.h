@@ -329,6 +329,8 @@ static inline const float *rel_at(const struct bd_state *st, uint32_t dim, uint3
                           * earlier pair's line far off (bd_toward_row) */
 #define ISO 64           /* rel_judged bit: the step into this row is dense and the row
                           * before it lies off its line (a pair's line, bd_toward_row) */
+#define ORIGIN 128       /* rel_judged bit: the step into this row is a pair's line through an
+                          * earlier kept row far off (toward.c: through_row()) */
 #define CENTRE_MOVE 0.1  /* a search's centre moves by at most this many spreads per
                           * coordinate (RMS) between rounds of probes (rel_row) */
 #define CLOUD_R 0.25    /* an antithetic pair's half-length at most, spreads per coordinate
@@ -380,7 +382,7 @@ struct hv_narrow {
     float top, r2; /* narrow_third() and its matched residue sum */
 };
 
-enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE, BD_TOWARD, BD_NONE };
+enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE, BD_TOWARD, BD_ORIGIN, BD_NONE };
 
 /* ---- the model's view across clients (cross.c): its sizes and records ---- */
 #define XS 8             /* fingerprints per row */
@@ -564,9 +566,9 @@ int bd_cloud_seed(const struct bd_state *st, const float *q, uint32_t dim, float
 bool bd_box_row(struct bd_global *g, struct bd_state *st, const float *q, uint32_t dim);
 
 /* toward.c */
-bool bd_toward_row(const struct bd_params *pp, const struct bd_state *st, const float *q,
-                   uint32_t dim, const float *inv, int label, double margin, bool *iso,
-                   bool *met);
+enum bd_kind bd_toward_row(const struct bd_params *pp, const struct bd_state *st, const float *q,
+                           uint32_t dim, const float *inv, int label, double margin, bool *iso,
+                           bool *met, bool *origin);
 
 /* row.c */
 enum bd_kind bd_rel_row(struct bd_global *g, struct bd_state *st, const float *x,

@@ -177,21 +177,101 @@ static bool toward_search(const struct bd_state *st, const float *p, const float
     return step && (edge || px <= TOWARD_CLOSER * TOWARD_CLOSER * ax);
 }
 
+/* Lines through the original (s24): the Boundary attack's walk toward an original the client
+ * asked about. A decision-based attacker needs the original's label and asks the model for
+ * it (ART's BoundaryAttack predicts its originals first; a script around foolbox asks the
+ * endpoint what x0 is), so x0 is often among the client's kept rows when the walk begins.
+ * The walk's 10th step's pair (candidate c, spherical candidate s: c = s + lambda (x0 - s))
+ * then lies on a line exactly through that row, 1 / lambda - 1 of its own steps beyond
+ * (~99 at foolbox's 1 %), the first pair of the walk: 10 steps in, where three pairs'
+ * lines meeting (above) take 30. Exact as the meetings are (a line through a point that was
+ * sent, in any metric), and far: x0 at least MEET_FAR of the pair's steps off, apart from
+ * p on min(4, dim - 1) coordinates by MEET_INFO tolerances or more. And a search toward it
+ * (origin_walk()): the rows since x0 step in small steps (p within TOWARD_STEP of its
+ * distance to x0 of one of them), and from the oldest of them near p (within TOWARD_NEAR
+ * of that distance, ORIGIN_ROWS rows before p at least) they came TOWARD_CLOSER nearer x0
+ * or sat on the decision boundary (a label other than q's, a low margin). Records each
+ * followed by a copy scaled toward a point that was sent (a black frame, a mid-grey image,
+ * mixup's fixed image) lie far from each other (no small steps) or, as frames of a steady
+ * scene, neither come nearer it nor change label. Searched only for a client in a run of
+ * near-duplicates, as the meetings are. An original sent more than the relations' last
+ * rows before the 10th step (a batch of originals predicted at once, then attacked one by
+ * one) is out of reach: the three lines remain. */
+#define ORIGIN_ROWS 4    /* rows from the oldest row near p to p, at least */
+
+/* x (slot xs) lies on the line p -> q, exactly up to rounding, at p + t (q - p) with |t|
+ * at least MEET_FAR, apart from p on min(4, dim - 1) informative coordinates; *tp */
+static bool through_row(const float *x, const float *p, const float *q, uint32_t dim,
+                        const uint32_t ix[3], double *tp)
+{
+    uint32_t i = ix[0], j = ix[1];
+    double t = ((double)x[i] - p[i]) / ((double)q[i] - p[i]);
+    if (!(fabs(t) >= MEET_FAR))
+        return false;
+    /* (a second coordinate first: most rows are off the line there) */
+    double ej = (double)x[j] - p[j] - t * ((double)q[j] - p[j]);
+    if (fabs(ej) > meet_tol(p, q, t, j) + MEET_TOL * fabs((double)x[j]))
+        return false;
+    uint32_t info = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double tol = meet_tol(p, q, t, c) + MEET_TOL * fabs((double)x[c]);
+        if (fabs((double)x[c] - p[c] - t * ((double)q[c] - p[c])) > tol)
+            return false;
+        info += fabs((double)x[c] - p[c]) > MEET_INFO * tol;
+    }
+    *tp = t;
+    return info >= IG_MIN(4u, dim - 1);
+}
+
+/* The rows since row <xrow> (the original x) search toward it (see above). */
+static bool origin_walk(const struct bd_state *st, const float *p, const float *x,
+                        uint64_t xrow, uint32_t dim, const float *inv, int label, double margin,
+                        double lowm)
+{
+    double px = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double d = ((double)p[c] - x[c]) * (inv ? inv[c] : 1.0);
+        px += d * d;
+    }
+    bool edge = margin >= 0 && margin < lowm, step = false, near = false;
+    double ax = 0;
+    uint64_t arow = 0;
+    for (uint64_t row = xrow + 1; row + 1 < st->rows; row++) {
+        uint32_t k = (uint32_t)(row % st->rel_n);
+        if (k >= st->rel_cap || st->rel_row[k] != row)
+            continue;
+        const float *y = rel_at(st, dim, k);
+        double yp = 0, yx = 0;
+        for (uint32_t c = 0; c < dim; c++) {
+            double w = inv ? inv[c] : 1.0, d = ((double)y[c] - p[c]) * w, e = ((double)y[c] - x[c]) * w;
+            yp += d * d, yx += e * e;
+        }
+        step |= yp <= TOWARD_STEP * TOWARD_STEP * px;
+        if (!near && yp <= TOWARD_NEAR * TOWARD_NEAR * px)
+            near = true, ax = yx, arow = row;
+        if (near)
+            edge |= (label >= 0 && st->rel_lab[k] >= 0 && st->rel_lab[k] != label) ||
+                    (st->rel_margin[k] >= 0 && st->rel_margin[k] < lowm);
+    }
+    return step && near && st->rows - 1 - arow >= ORIGIN_ROWS &&
+           (edge || px <= TOWARD_CLOSER * TOWARD_CLOSER * ax);
+}
+
 /* The row q (raw, before bd_rel_row() keeps it; its answer's label and margin): true when the
  * step from the client's last row to q lies on a line meeting two earlier pairs' lines in
  * one point, far off, and the rows search toward it (see above); *iso: that step is a
  * pair's line (dense, the row before off it); *met: it met an earlier one. */
-bool bd_toward_row(const struct bd_params *pp, const struct bd_state *st, const float *q,
-                   uint32_t dim, const float *inv, int label, double margin, bool *iso,
-                   bool *met)
+enum bd_kind bd_toward_row(const struct bd_params *pp, const struct bd_state *st, const float *q,
+                           uint32_t dim, const float *inv, int label, double margin, bool *iso,
+                           bool *met, bool *origin)
 {
-    *iso = *met = false;
+    *iso = *met = *origin = false;
     if (dim < 3 || !st->rel || st->rows < 4)
-        return false;
+        return BD_NONE;
     uint32_t n = (uint32_t)IG_MIN(st->rows, (uint64_t)st->rel_n);
     uint32_t ps = (uint32_t)((st->rows - 1) % st->rel_n), rs = (uint32_t)((st->rows - 2) % st->rel_n);
     if (ps >= st->rel_cap || rs >= st->rel_cap)
-        return false;
+        return BD_NONE;
     const float *p = rel_at(st, dim, ps), *r = rel_at(st, dim, rs);
     /* q - p's three largest moves; dense: min(3, dim) coordinates moved at least */
     uint32_t ix[3] = { 0, 0, 0 }, moved = 0;
@@ -207,13 +287,26 @@ bool bd_toward_row(const struct bd_params *pp, const struct bd_state *st, const 
         }
     }
     if (moved < 3 || on_line(r, p, q, dim, ix[0]))
-        return false;
+        return BD_NONE;
     *iso = true;
     /* a walk's rows are near-duplicates of each other (steps of ~1 % of its distance to
      * the original): only a client in a run of them (st->run) is searched for meetings,
      * which spares the pairs of every client sending unrelated records */
     if (!st->run)
-        return false;
+        return BD_NONE;
+    /* a kept row the pair's line passes through, far off: the original (lines through the
+     * original, above) */
+    for (uint32_t back = 3; back <= n; back++) {
+        uint32_t xs = (uint32_t)((st->rows - back) % st->rel_n);
+        double t;
+        if (xs >= st->rel_cap || st->rel_row[xs] != st->rows - back ||
+            !through_row(rel_at(st, dim, xs), p, q, dim, ix, &t))
+            continue;
+        *origin = true;
+        if (origin_walk(st, p, rel_at(st, dim, xs), st->rows - back, dim, inv, label, margin,
+                        pp->margin))
+            return BD_ORIGIN;
+    }
     double ts[8];
     uint32_t nt = 0, sa[8];
     for (uint32_t back = 2; back + 1 <= n; back++) {
@@ -232,9 +325,9 @@ bool bd_toward_row(const struct bd_params *pp, const struct bd_state *st, const 
         for (uint32_t m = 0; m < nt; m++)
             if (fabs(t - ts[m]) <= 1e-2 * fabs(ts[m]) &&
                 toward_search(st, p, q, t, sa[m], dim, inv, label, margin, pp->margin))
-                return true;   /* a third line through the same point */
+                return BD_TOWARD;   /* a third line through the same point */
         if (nt < 8)
             ts[nt] = t, sa[nt++] = as;
     }
-    return false;
+    return BD_NONE;
 }

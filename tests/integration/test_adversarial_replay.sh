@@ -41,9 +41,10 @@
 # handful of distinct vertices and is reported, not judged. The Boundary Attack as foolbox
 # runs it by default is caught within its blended-noise start (a line from the original);
 # from a starting point of another class (the walk alone) by its lines toward the original
-# (every 10th step its candidate and its spherical candidate lie on a line through x0:
-# three such lines meeting in one point, rules/schema.md, Lines toward one point), at its
-# 30th step (33 rows into the walk) in the median.
+# (every 10th step its candidate and its spherical candidate lie on a line through x0): the
+# first such line passes through x0, which it asked the model about first (rules/schema.md,
+# Lines through the original), at its 10th step (11 rows into the walk) in the median;
+# without x0 sent three lines meeting in one point (Lines toward one point) at its 30th.
 # On gradient-boosted trees (breast cancer and digits, raw units) SimBA behind 1 % noise is
 # caught within 15 rows of its first kept step, no benign role flagged.
 . "$(dirname "$0")/lib/common.sh"
@@ -198,10 +199,12 @@ done
 # and 51 on the others, 150 on 1,024-feature digits; was missed on 8, 9-117 on the others)
 med=$(awk '$2 == "square" && $1 !~ /^iris/ {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
 [ "$med" -le 15 ] || { echo "square: median first finding at row $med (> 15)"; bad=1; }
-# the Boundary Attack's walk alone (rules/schema.md, Lines toward one point): median within
-# 35 rows of its start (measured over seeds 0-7 x 4 data sets: 33 rows on 32 of 32, its
-# 30th step; was never caught; 1,024-feature digits left out, above)
+# the Boundary Attack's walk alone (rules/schema.md, Lines through the original: it asked the
+# model about the original first): median within 12 rows of its start (measured over seeds
+# 0-7 x 4 data sets: 11 rows on 31 of 32, its 10th step, 22 on one; 33, its 30th, by the
+# three lines of Lines toward one point before session 24; never before session 23;
+# 1,024-feature digits left out, above)
 med=$(awk '$2 == "bnd_start" && $1 !~ /^digits:[0-9]+:4/ {print $3}' "$WORK/caught" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
-[ "$med" -le 35 ] || { echo "bnd_start: median first finding at row $med (> 35)"; bad=1; }
+[ "$med" -le 12 ] || { echo "bnd_start: median first finding at row $med (> 12)"; bad=1; }
 [ "$bad" = 0 ] || fail "evasion replay targets missed (above)"
 echo "ok: evasion replay targets met"

@@ -124,7 +124,8 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                    (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value >= 4) ||
                    (!strcmp(f->scores[i].key, "antithetic_pairs") && f->scores[i].value >= 4) ||
                    (!strcmp(f->scores[i].key, "box_vertices") && f->scores[i].value >= 8) ||
-                   (!strcmp(f->scores[i].key, "toward_lines") && f->scores[i].value >= 2);
+                   (!strcmp(f->scores[i].key, "toward_lines") && f->scores[i].value >= 2) ||
+                   (!strcmp(f->scores[i].key, "origin_lines") && f->scores[i].value >= 1);
         s->ok = run && !strcmp(f->analytic, "adversarial.boundary") && f->atlas[0] &&
                 !strcmp(f->atlas[0], "AML.T0043.001");
     }
@@ -2733,7 +2734,7 @@ static void test_sign_noise_copies_alarm(void **state)
  * the third spherical step (three lines through x0, row 34), on one 4-feature stream at the
  * fourth (45); never before (rules/schema.md, Lines toward one point). */
 static void bnd_attack(struct run *r, const struct space *sp, bool with_scores, double src,
-                       int rows)
+                       int rows, bool ask_x0)
 {
     int dim = sp->dim;
     float x0[D], xa[D], sph[D], cand[D], sc[C];
@@ -2743,8 +2744,13 @@ static void bnd_attack(struct run *r, const struct space *sp, bool with_scores, 
         xa[f] = sp->cent[c1 * dim + f] + (float)(0.03 * nrand());
     }
     int lab0 = sp->mdl(x0, sc);
+    int q = 1;
+    if (ask_x0) {   /* the attacker asks the model for the original's label first */
+        observe_row(&r->call, sp, x0, with_scores, NULL);
+        q++;
+    }
     observe_row(&r->call, sp, xa, with_scores, NULL);
-    for (int step = 1, q = 1; q < rows; step++) {
+    for (int step = 1; q < rows; step++) {
         double diff[D], eta[D], dist = 0, eu = 0, en = 0;
         for (int f = 0; f < dim; f++)
             diff[f] = (double)x0[f] - xa[f], dist += diff[f] * diff[f];
@@ -2782,8 +2788,27 @@ static void test_boundary_attack_walk_alarms(void **state)
         const struct space *sp = e % 3 == 2 ? &S4 : &S32;
         struct run r;
         run_start_in(&r, sp, 2500 + (uint64_t)e);
-        bnd_attack(&r, sp, e % 3 != 1, e % 4 == 3 ? 0.05 : 0.01, 120);
+        bnd_attack(&r, sp, e % 3 != 1, e % 4 == 3 ? 0.05 : 0.01, 120, false);
         expect_caught(&r.sink, r.sink.first_q, 45, "Boundary attack walk", e);
+        run_close(&r);
+    }
+}
+
+/* The same walks after the attacker asked the model for the original's label (x0 sent, its
+ * first row; ART's BoundaryAttack predicts its originals first): the 10th step's pair lies
+ * on a line through that row, 99 (1 %) or 19 (5 %) of its steps beyond, and the walk's rows
+ * came nearer it or changed label: caught at the walk's 10th step (row 13: x0, the start, 10
+ * candidates, the spherical candidate), on 32 and 4 features (rules/schema.md, Lines
+ * through the original). */
+static void test_boundary_attack_walk_original_sent_alarms(void **state)
+{
+    (void)state;
+    for (int e = 0; e < 12; e++) {
+        const struct space *sp = e % 3 == 2 ? &S4 : &S32;
+        struct run r;
+        run_start_in(&r, sp, 2500 + (uint64_t)e);
+        bnd_attack(&r, sp, e % 3 != 1, e % 4 == 3 ? 0.05 : 0.01, 120, true);
+        expect_caught(&r.sink, r.sink.first_q, 13, "Boundary attack walk after asking x0", e);
         run_close(&r);
     }
 }
@@ -2849,6 +2874,48 @@ static void test_toward_lookalikes_quiet(void **state)
     }
 }
 
+/* Lookalikes of lines through the original, quiet: pairs on a line through a point the
+ * client sent, far beyond them. Darker copies (x 0.9) of a steady scene's frames after a
+ * black frame (a camera's first): small steps, but the frames neither come nearer black nor
+ * change label. Interpolation paths from a black baseline the client sent (integrated
+ * gradients asks the baseline's score), 10 rows to each record: each path's rows on one line
+ * (no pair). (Contrast TTA after a mid-grey image and mixup after its fixed image are
+ * flagged by the bisection lines, each copy exactly between its record and the sent image:
+ * rules/schema.md, Lines through the original.) */
+static void test_origin_lookalikes_quiet(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 2; kind++) {
+        struct run r;
+        run_start(&r, 2701 + 2 * (uint64_t)kind);
+        float x[D], y[D], base[D], zero[D];
+        int c = (int)(urand() * C);
+        for (int f = 0; f < D; f++)
+            base[f] = centres[c][f] + (float)(0.02 * nrand()), zero[f] = 0.0f;
+        query(&r, zero, true);
+        for (int rec = 0; rec < 60; rec++) {
+            c = (int)(urand() * C);
+            for (int f = 0; f < D; f++)
+                x[f] = centres[c][f] + (float)(0.05 * nrand());
+            if (kind == 0) {
+                for (int f = 0; f < D; f++)
+                    base[f] += (float)(0.002 * nrand()), x[f] = base[f] + (float)(0.01 * nrand());
+                query(&r, x, true);
+                for (int f = 0; f < D; f++)
+                    y[f] = 0.9f * x[f];
+                query(&r, y, true);
+            } else {
+                for (int k = 1; k <= 10; k++) {
+                    for (int f = 0; f < D; f++)
+                        y[f] = (float)(0.1 * k * x[f]);
+                    query(&r, y, true);
+                }
+            }
+        }
+        run_quiet(&r, kind ? "interpolation paths from a sent baseline" : "darker frames after black");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2911,6 +2978,8 @@ int main(void)
         cmocka_unit_test(test_sign_noise_copies_alarm),
         cmocka_unit_test(test_boundary_attack_walk_alarms),
         cmocka_unit_test(test_toward_lookalikes_quiet),
+        cmocka_unit_test(test_boundary_attack_walk_original_sent_alarms),
+        cmocka_unit_test(test_origin_lookalikes_quiet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
