@@ -693,3 +693,17 @@ bool pi_noun_head(const struct scan *s, size_t b)
             return true;
     return false;
 }
+
+/* A word for "about" within three words after <b>, in its sentence: what something said was
+ * about ("what you were told about the diet", "despre dietă", "về chế độ ăn", "over de
+ * verhuizing", "ni nanay tungkol sa hapunan": by mom, about dinner). */
+bool pi_about_after(const struct scan *s, size_t b)
+{
+    static const char *const about[] = { "about", "regarding", "concerning", "despre", "ve", "over", "tungkol",
+                                         "sobre", "sur", "uber", "ueber", "riguardo", "ohledne" };
+    for (size_t k = b + 1; k <= b + 3 && k < s->nw && s->w[k].sent == s->w[b].sent; k++)
+        for (size_t j = 0; j < IG_ARRAY_LEN(about); j++)
+            if (word_is(s, k, about[j]))
+                return true;
+    return false;
+}

@@ -767,6 +767,12 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
                 else if (!pron && !before && (english || lang_is(lang[i], "en")) &&
                          pi_noun_head(&s, IG_MIN(oend, s.nw - 1)))
                     wgt *= 0.3;
+                /* (what the assistant was told, named by a clause and no instruction noun, then
+                 * what it was about: "forget what you were told about the diet", "uită ce ți s-a
+                 * spus despre dietă": told about one thing, by anyone) */
+                else if (!pron && !before && HAS(&s, (size_t)obj, PI_SECRET) && !HAS(&s, (size_t)obj, PI_INSTR) &&
+                         pi_about_after(&s, IG_MIN(oend, s.nw - 1)))
+                    wgt *= 0.4;
                 /* (a "you" only before the verb is its subject, not the owner: "could you set
                  * aside the word limit I mentioned", held11's look-alike; the owner sits
                  * between the verb and the noun or is given after it) */

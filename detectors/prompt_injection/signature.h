@@ -263,6 +263,7 @@ bool pi_gerund_topic(const struct scan *s, size_t i);
 bool pi_indefinite_before(const struct scan *s, size_t from, size_t sec);
 bool pi_specific_refusal(const struct scan *s, size_t e, uint8_t lang);
 bool pi_noun_head(const struct scan *s, size_t b);
+bool pi_about_after(const struct scan *s, size_t b);
 
 /* variants.c */
 size_t pi_variant_leet(const uint8_t *t, size_t n, uint8_t *out);

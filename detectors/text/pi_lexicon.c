@@ -2732,6 +2732,12 @@ static const struct group groups[] = {
     /* (someone else made to do it, as English "tried to make the bot reveal ...": a user, the
      * verbs of making and persuading in the infinitive; held13's incident report) */
     { L_HE, PI_THIRD, "משתמש;משתמשת;לגרום;לשכנע;גרם;גרמה;שכנע" },
+    /* (what the assistant was told, as English "you were told" names its prompt) */
+    { L_VI, PI_SECRET, "những gì bạn được dặn;bạn được dặn" },
+    { L_RO, PI_SECRET, "ce ți s-a spus;tot ce ți s-a spus" },
+    { L_BN, PI_SECRET, "তোমাকে যা বলা হয়েছে" },
+    { L_TL, PI_SECRET, "bilin sa iyo" },
+    { L_NL, PI_SECRET, "wat je eerder is opgedragen;wat je is opgedragen" },
 };
 
 #define PHRASE_WORDS 6
