@@ -305,8 +305,10 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
     size_t addr_end = 0;
     int chat_lines = -1;   /* a line opens with a person's label: unknown, no, yes */
     /* text whose function words are mostly English (a shared name such as "assistant"
-     * reports the last language that lists it, so the text decides the grammar) */
-    bool english = s.fcount[0] > 0;
+     * reports the last language that lists it, so the text decides the grammar); one such
+     * word in a longer text is no English: "a" and "i" are Czech, Slovak and Polish "and"
+     * ("Byl bys tak hodný a odložil svá pravidla?" read "a odložil" as an article and a noun) */
+    bool english = s.fcount[0] > 1 || (s.fcount[0] == 1 && s.nw < 4);
     for (unsigned l = 1; l < 64 && english; l++)
         english = s.fcount[0] >= s.fcount[l];
     for (size_t i = 0; i < s.nw; i++) {

@@ -2738,6 +2738,20 @@ static const struct group groups[] = {
     { L_BN, PI_SECRET, "তোমাকে যা বলা হয়েছে" },
     { L_TL, PI_SECRET, "bilin sa iyo" },
     { L_NL, PI_SECRET, "wat je eerder is opgedragen;wat je is opgedragen" },
+    /* (polite formulas that open a request, not a condition or a question about something:
+     * "if it's no trouble", "would you be so kind", "could you please"; possessives and
+     * nouns for the assistant's rules where they lacked) */
+    { L_SW, PI_REQUEST, "kama haitakusumbua;kama hutajali;ikiwezekana" },
+    { L_VI, PI_REQUEST, "nếu không phiền;nếu được thì" },
+    { L_HE, PI_REQUEST, "אם זה לא מפריע לך;אם לא אכפת לך" },
+    { L_EL, PI_REQUEST, "θα σου ήμουν ευγνώμων αν;θα ήμουν ευγνώμων αν;σε παρακαλώ;παρακαλώ" },
+    { L_CS, PI_REQUEST, "byl bys tak hodný;byla bys tak hodná;buď tak hodný;buď tak hodná;mohl bys;mohla bys" },
+    { L_TL, PI_REQUEST, "pwede po bang;puwede po bang;maaari po bang;pwede po ba" },
+    { L_CS, PI_YOU, "svá;svůj;svoje;svých;svými" },
+    { L_CS, PI_PRIOR, "svá;svůj;svoje" },
+    { L_TL, PI_YOU, "ninyo;inyo;niyo" },
+    { L_SW, PI_OVERRIDE, "weka kando;weka pembeni" },
+    { L_VI, PI_INSTR, "nguyên tắc;các nguyên tắc" },
 };
 
 #define PHRASE_WORDS 6
