@@ -2752,6 +2752,13 @@ static const struct group groups[] = {
     { L_TL, PI_YOU, "ninyo;inyo;niyo" },
     { L_SW, PI_OVERRIDE, "weka kando;weka pembeni" },
     { L_VI, PI_INSTR, "nguyên tắc;các nguyên tắc" },
+    /* (a note to the AI that reads the text, before its name: "Para sa AI na nagbubuod:",
+     * "Pentru modelul AI care citește:", "הוראה למודל השפה:") */
+    { L_TL, PI_NOTE, "para sa;paalala sa;mensahe para sa" },
+    { L_RO, PI_NOTE, "pentru;notă pentru;mesaj pentru" },
+    { L_RO, PI_AINAME, "modelul ai;asistentul ai;modelului ai" },
+    { L_HE, PI_AINAME, "למודל השפה;למודל שמסכם;למודל הבינה;למודל שקורא" },
+    { L_HE, PI_NOTE, "הוראה;הערה;הודעה" },
 };
 
 #define PHRASE_WORDS 6
