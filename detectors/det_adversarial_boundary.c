@@ -79,7 +79,7 @@ static const struct ig_param bd_param_rows[] = {
     ROW("walk_run", IG_PT_U32, walk_run, .def = 20, .min = 2, .max = INFINITY,
         .help = "distinct near-duplicates of a synthetic walk that fire with confident answers"),
     ROW("min_line", IG_PT_U32, min_line, .def = 3, .min = 2, .max = 32,
-        .help = "bisection rows (exactly between two earlier inputs on a line, dense direction) in the last 16 that fire, with a label change or a low margin on the line"),
+        .help = "bisection rows (exactly between two earlier inputs on a line, dense direction) in the last 16 that fire, on a row whose line ends at an earlier bisection row (a search's next midpoint), with a label change or a low margin on the line"),
     ROW("min_synth", IG_PT_U32, min_synth, .def = 3, .min = 2, .max = 32,
         .help = "rows in the last 16 built from earlier inputs by exact arithmetic (mirror around an older base, parallelogram over several coordinates) that fire"),
     ROW("min_halving", IG_PT_U32, min_halving, .def = 3, .min = 2, .max = 16,

@@ -276,6 +276,8 @@ static inline bool zero_comb(const float *q, const float *a, double sa, const fl
 
 struct rel_hit {
     bool line, line_evid, synth;
+    bool line_chain;      /* line: one of its two ends was a bisection row itself (a search's
+                           * next midpoint between its last one and an end) */
     int coord;            /* synth: the coordinate the relation moves, -1 dense */
     int base, step;       /* q is a sparse step (first coordinate <step>) from slot <base>; -1 none */
     bool approx;          /* that step is sparse only up to noise (bd_dominant()) */

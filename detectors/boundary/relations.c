@@ -821,6 +821,9 @@ void bd_relations(const struct bd_params *p, const struct bd_state *st, const fl
             if (perp2 > 1e-8 * ns + 4.0 * e2)
                 continue;
             h->line = true;
+            uint64_t ai = st->rows - st->rel_row[i], aj = st->rows - st->rel_row[j];
+            h->line_chain = (ai >= 1 && ai <= 32 && ((st->line_m >> (ai - 1)) & 1)) ||
+                            (aj >= 1 && aj <= 32 && ((st->line_m >> (aj - 1)) & 1));
             int32_t li = st->rel_lab[i], lj = st->rel_lab[j];
             h->line_evid = (label >= 0 && ((li >= 0 && li != label) || (lj >= 0 && lj != label))) ||
                            (margin >= 0 && margin < p->margin) ||

@@ -218,7 +218,8 @@ enum bd_kind bd_rel_row(struct bd_global *g, struct bd_state *st, const float *x
     uint32_t synth = pop32(st->synth_m & 0xffff);
     uint32_t dense = 0, coords = synth ? bd_synth_spread(st, &dense) : 0;
     uint32_t need = dim < 3 ? dim : 3;
-    bool line = h.line && lines >= p->min_line && (levid >= 1 || lines >= 2 * p->min_line);
+    bool line = h.line && h.line_chain && lines >= p->min_line &&
+                (levid >= 1 || lines >= 2 * p->min_line);
     /* siblings count only beside a two-sided relation in the same 16 rows: a search that
      * probes a coordinate and gets nothing tries the other side (SimBA's x + e after x - e,
      * ZOO's and NES's pairs) before it moves on; one-sided children of one record along

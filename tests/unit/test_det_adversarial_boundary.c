@@ -2874,25 +2874,30 @@ static void test_toward_lookalikes_quiet(void **state)
     }
 }
 
-/* Lookalikes of lines through the original, quiet: pairs on a line through a point the
- * client sent, far beyond them. Darker copies (x 0.9) of a steady scene's frames after a
- * black frame (a camera's first): small steps, but the frames neither come nearer black nor
- * change label. Interpolation paths from a black baseline the client sent (integrated
- * gradients asks the baseline's score), 10 rows to each record: each path's rows on one line
- * (no pair). (Contrast TTA after a mid-grey image and mixup after its fixed image are
- * flagged by the bisection lines, each copy exactly between its record and the sent image:
- * rules/schema.md, Lines through the original.) */
+/* Ordinary clients whose rows lie on lines through a point they sent, quiet. Lines through
+ * the original: darker copies (x 0.9) of a steady scene's frames after a black frame (a
+ * camera's first), small steps, but the frames neither come nearer black nor change label;
+ * interpolation paths from a black baseline the client sent (integrated gradients asks the
+ * baseline's score), each path's rows on one line (no pair). Bisection lines: test-time
+ * augmentation after a warm-up all-zero request (each record, then its copy 90 % as bright:
+ * exactly between the zeros and the record, labels changing along the line), contrast
+ * lowered toward a mid-grey image it sent, mixup with a fixed image it sent (each copy
+ * between its record and that image): every copy's line is a new one through the sent
+ * point, none of its ends a midpoint before it (flagged at their 7th row before session 24:
+ * rules/schema.md, Exact relations, chained midpoints). */
 static void test_origin_lookalikes_quiet(void **state)
 {
     (void)state;
-    for (int kind = 0; kind < 2; kind++) {
+    for (int kind = 0; kind < 5; kind++) {
         struct run r;
         run_start(&r, 2701 + 2 * (uint64_t)kind);
-        float x[D], y[D], base[D], zero[D];
+        float x[D], y[D], base[D], point[D], fixed[D];
         int c = (int)(urand() * C);
-        for (int f = 0; f < D; f++)
-            base[f] = centres[c][f] + (float)(0.02 * nrand()), zero[f] = 0.0f;
-        query(&r, zero, true);
+        for (int f = 0; f < D; f++) {
+            base[f] = centres[c][f] + (float)(0.02 * nrand()), fixed[f] = (float)urand();
+            point[f] = kind == 3 ? 0.5f : kind == 4 ? fixed[f] : 0.0f;
+        }
+        query(&r, point, true);
         for (int rec = 0; rec < 60; rec++) {
             c = (int)(urand() * C);
             for (int f = 0; f < D; f++)
@@ -2904,15 +2909,24 @@ static void test_origin_lookalikes_quiet(void **state)
                 for (int f = 0; f < D; f++)
                     y[f] = 0.9f * x[f];
                 query(&r, y, true);
-            } else {
+            } else if (kind == 1) {
                 for (int k = 1; k <= 10; k++) {
                     for (int f = 0; f < D; f++)
                         y[f] = (float)(0.1 * k * x[f]);
                     query(&r, y, true);
                 }
+            } else {
+                query(&r, x, true);
+                double lam = kind == 2 ? 0.1 : kind == 3 ? 0.2 : 0.1 + 0.3 * urand();
+                for (int f = 0; f < D; f++)
+                    y[f] = (float)(point[f] + (1 - lam) * (x[f] - point[f]));
+                query(&r, y, true);
             }
         }
-        run_quiet(&r, kind ? "interpolation paths from a sent baseline" : "darker frames after black");
+        static const char *what[] = { "darker frames after black", "interpolation paths from a sent baseline",
+                                      "brightness TTA after a zero warm-up", "contrast TTA after mid-grey",
+                                      "mixup after its image" };
+        run_quiet(&r, what[kind]);
     }
 }
 
