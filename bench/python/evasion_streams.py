@@ -46,7 +46,12 @@ halve but never turn back), whatif_bisect (a user bisecting one feature to find 
 decision changes), popular (many ordinary users of one model, each request from one of 40
 addresses: the same demo record again and again, the demo record with one field edited to
 another record's value, a few popular records (a shared cache miss), the demo record
-re-typed with rounding or tiny noise, and ordinary records).
+re-typed with rounding or tiny noise, and ordinary records); behind a device's uneven noise
+(each channel's sd log-uniform 0.5-3 % of its spread): flicker_noise (an ambiguous scene
+whose channels dither by one step on either side of their value), probe_noise and
+probe_all_noise (live records probed +- d along 12 features, or all of them), whatif_steps_noise
+(a what-if tool on live readings, one feature at -2, -1, +1, +2 of its increment) and
+sensor_lsb (each channel at its own resolution, flickering by one step).
 Roles ending in _dist and popular send from a pool of addresses (adv_replay's rotate field).
 --crowd N adds N busy ordinary clients of tests/tools/benign_roles.py (mulnoise, rounded,
 imputed, drift, nightly, backoff, canary, tta in turn, named crowd_ROLE), 10 rows a request
@@ -85,8 +90,10 @@ ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo",
            "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist", "nes", "square", "bnd_walk", "bnd_start"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
-          "popular", "sensitivity", "tornado", "local_probe"]
+          "popular", "sensitivity", "tornado", "local_probe", "flicker_noise", "probe_noise",
+          "probe_all_noise", "whatif_steps_noise", "sensor_lsb"]
 CROWD = ["mulnoise", "rounded", "imputed", "drift", "nightly", "backoff", "canary", "tta"]
+AFTER_CROWD = ["flicker_noise", "probe_noise", "probe_all_noise", "whatif_steps_noise", "sensor_lsb"]
 POOL = {"hsj_dist": 64, "simba_dist": 64, "simba_noise_dist": 64, "popular": 40}
 
 
@@ -530,6 +537,110 @@ def whatif_bisect(o, T, y, rng, n):
                 b = x[j]
 
 
+def _sensor_noise(T, rng):
+    """A device's measurement noise per channel: each channel's sd a share of its feature's
+    spread, log-uniform between 0.5 % and 3 % (channels of one device differ: gains, ranges,
+    ages), so uneven in any model's scale."""
+    return np.exp(rng.uniform(np.log(0.005), np.log(0.03), T.shape[1])) * spread(T)
+
+
+def _edge_records(o, T, k=10):
+    """The k records the model is least sure about (its top two probabilities closest)."""
+    ps = np.sort(o.clf.predict_proba(T), axis=1)
+    return np.argsort(ps[:, -1] - ps[:, -2])[:k]
+
+
+def flicker_noise(o, T, y, rng, n):
+    """A camera or sensor array watching one ambiguous scene (a record the model is least
+    sure about), 150 frames a scene: every frame is the scene read through the device's
+    uneven noise (_sensor_noise), and a quarter of its channels (2 at least) dither by one
+    step of their resolution (5 % of the feature's spread) on either side of their value (a
+    pixel on an edge, a reading on a quantisation threshold: -1, 0, +1 steps, 15 %, 70 %,
+    15 % of the frames, each channel on its own); the answers flicker with the scene's
+    ambiguity (scores, and labels where the model cannot decide)."""
+    d = T.shape[1]
+    sd = _sensor_noise(T, rng)
+    step = 0.05 * spread(T)
+    edge = _edge_records(o, T)
+    while o.queries < n:
+        scene = T[rng.choice(edge)].astype(np.float64)
+        bis = rng.choice(d, max(2, d // 4), replace=False)
+        for _ in range(150):
+            if o.queries >= n:
+                break
+            x = scene + rng.normal(0, 1, d) * sd
+            x[bis] += rng.choice([-1.0, 0.0, 1.0], len(bis), p=[0.15, 0.7, 0.15]) * step[bis]
+            o.proba(x)
+
+
+def probe_noise(o, T, y, rng, n, every=False):
+    """A local sensitivity analysis of live readings (a process engineer asking what the
+    model says if one setting were a little higher or lower): each query reads the
+    machine's current state -- a real record through the sensor array's uneven noise
+    (_sensor_noise) -- and moves one feature by + d, then - d (d 2 % or 5 % of the
+    feature's spread, fixed per record), along 12 features of the record (every: all of
+    them), then the next record. Nothing depends on the answers."""
+    d = T.shape[1]
+    sd = _sensor_noise(T, rng)
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        o.proba(x + rng.normal(0, 1, d) * sd)
+        delta = float(rng.choice([0.02, 0.05])) * spread(T)
+        feats = np.arange(d) if every or d <= 12 else rng.choice(d, 12, replace=False)
+        for j in feats:
+            for sgn in (1.0, -1.0):
+                if o.queries >= n:
+                    break
+                q = x + rng.normal(0, 1, d) * sd
+                q[j] += sgn * delta[j]
+                o.proba(q)
+
+
+def probe_all_noise(o, T, y, rng, n):
+    """probe_noise along every feature of each record (a record probed + d, - d along all of
+    its features; on a random forest its answers jitter: the noise moves a few trees'
+    votes)."""
+    probe_noise(o, T, y, rng, n, every=True)
+
+
+def whatif_steps_noise(o, T, y, rng, n):
+    """A what-if tool on live readings with a step grid per feature (each feature's own
+    increment, 5 % of its spread): the current reading, then one feature at -2, -1, +1, +2
+    of its increments, then the next feature (6 a record), each query read through the
+    device's uneven noise; then the next record."""
+    d = T.shape[1]
+    sd = _sensor_noise(T, rng)
+    inc = 0.05 * spread(T)
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64)
+        o.proba(x + rng.normal(0, 1, d) * sd)
+        for j in rng.choice(d, min(6, d), replace=False):
+            for k in (-2, -1, 1, 2):
+                if o.queries >= n:
+                    break
+                q = x + rng.normal(0, 1, d) * sd
+                q[j] += k * inc[j]
+                o.proba(q)
+
+
+def sensor_lsb(o, T, y, rng, n):
+    """A sensor array whose channels report at their own resolution (an ADC's step, 1 % to
+    4 % of each feature's spread, log-uniform per channel), its noise 0.3 to 1 step: most
+    channels flicker by one step around their value; an ambiguous scene (a record the model
+    is least sure about) drifting slowly, 150 readings a scene."""
+    d = T.shape[1]
+    res = np.exp(rng.uniform(np.log(0.01), np.log(0.04), d)) * spread(T)
+    sd = rng.uniform(0.3, 1.0, d) * res
+    edge = _edge_records(o, T)
+    while o.queries < n:
+        scene = T[rng.choice(edge)].astype(np.float64)
+        for _ in range(150):
+            if o.queries >= n:
+                break
+            scene += rng.normal(0, 0.002, d) * spread(T)
+            o.proba(np.round((scene + rng.normal(0, 1, d) * sd) / res) * res)
+
+
 def popular(o, T, y, rng, n):
     """attack_clients.py's popular pattern: many ordinary users of one model (each request from
     one of 40 addresses) trying a demo record as is, edited in one field, re-typed, a few
@@ -598,7 +709,7 @@ def main():
     later = ["settle", "whatif_bisect", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise",
              "simba_noise", "simba_round", "popular", "hsj_dist", "simba_dist", "simba_noise_dist",
              "sensitivity", "tornado", "local_probe", "nes", "square", "bnd_walk", "bnd_start"]
-    for role in [r for r in BENIGN + ATTACKS if r not in later] + later:
+    for role in [r for r in BENIGN + ATTACKS if r not in later and r not in AFTER_CROWD] + later:
         fn = globals()[role]
         o = Oracle(clf, [], len(names), rotate=POOL.get(role, int(role.endswith("_rot"))))
         names.append(role)
@@ -625,6 +736,13 @@ def main():
         while len(o.out) < longest:
             getattr(benign_roles, role)(o, Xb, yb, rng_c, types.SimpleNamespace(queries=10 * longest, batch=10))
         del o.out[longest:]
+        streams.append(o.out)
+    # roles added after the crowd: every earlier client (the crowd too) keeps its seed
+    for role in AFTER_CROWD:
+        o = Oracle(clf, [], len(names))
+        names.append(role)
+        marks.append(0)
+        globals()[role](o, Xb, yb, np.random.default_rng(a.seed * 1000 + len(names)), a.queries)
         streams.append(o.out)
     k = 0
     while any(k < len(s) for s in streams):
