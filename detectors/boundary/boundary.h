@@ -525,7 +525,7 @@ void bd_nz_learn(struct bd_global *g, struct bd_state *st, const float *q, const
 
 /* stars.c */
 bool bd_centre_moved(const struct bd_state *st, const float *q, uint32_t dim, int b,
-                     int step);
+                     int step, const float *inv);
 double bd_dist2(const float *q, const float *b, const float *inv, uint32_t dim);
 void bd_stars(struct bd_state *st, const float *q, float qe, uint32_t dim, const float *inv,
               struct rel_hit *h);
@@ -538,6 +538,9 @@ uint32_t bd_noisy_kept_star(const struct bd_state *st, const float *q, uint32_t 
 
 /* steps.c */
 bool bd_dense_move(const float *q, const float *b, const float *inv, uint32_t dim);
+double bd_rest2(const float *q, const float *b, const float *inv, uint32_t dim);
+bool bd_move_beyond_noise(const struct bd_state *st, const float *q, int b, const float *inv,
+                          uint32_t dim);
 bool bd_toward(const struct bd_state *st, int b, int label, float poff);
 void bd_rel_push(struct bd_state *st, const float *q, float qq, uint32_t dim, int label,
                  double margin, float poff, const struct rel_hit *h, uint8_t flags);

@@ -56,9 +56,9 @@ enum bd_kind bd_rel_row(struct bd_global *g, struct bd_state *st, const float *x
      * each other, and one of them taken for a moved centre made a record's antithetic
      * samples a search) */
     if (h.base >= 0)
-        h.moved = bd_centre_moved(st, x, dim, h.base, h.step);
+        h.moved = bd_centre_moved(st, x, dim, h.base, h.step, inv);
     else if (h.synth && h.nearest >= 0 && h.para < 0)
-        h.moved = bd_centre_moved(st, x, dim, h.nearest, h.near_nnz == 1 ? h.near_first : -1);
+        h.moved = bd_centre_moved(st, x, dim, h.nearest, h.near_nnz == 1 ? h.near_first : -1, inv);
     if (h.moved)
         h.centre = st->rel_row[h.base >= 0 ? h.base : h.nearest];
     if (h.para >= 0)
@@ -86,14 +86,16 @@ enum bd_kind bd_rel_row(struct bd_global *g, struct bd_state *st, const float *x
      * 0.13 spreads RMS, where 0.25 let one stream of 9 through). Two probes of one
      * record (x + d e_j, x + d e_k) move two coordinates, not a dense move. A step the
      * noise test took for one coordinate's (bd_dominant(): 16 of 1,024 moved alike pass it)
-     * is judged here too. */
+     * is judged here too. And on the client's own stream the move is larger than its noise
+     * (bd_move_beyond_noise(): a noisy frame is a dense move of the frame before). */
     bool dmove = false;
     if ((h.base < 0 || h.approx) && !repeat && h.nearest >= 0 && h.near_d2 > 0 &&
         h.near_nnz >= IG_MIN(3u, dim) &&
         (st->rel_child[h.nearest] || (st->rel_judged[h.nearest] & CHILD))) {
         dmove = h.near_d2 <= bd_move_radius2(x, inv, dim, p->near_rel) &&
                 bd_toward(st, h.nearest, label, poff) &&
-                bd_dense_move(x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim);
+                bd_dense_move(x, rel_at(st, dim, (uint32_t)h.nearest), inv, dim) &&
+                (strict || bd_move_beyond_noise(st, x, h.nearest, inv, dim));
     }
     if (h.base >= 0 && !st->star && (dim >= 8 || strict))
         bd_star_room(g, st);   /* before its first star can be made */

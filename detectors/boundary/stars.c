@@ -35,9 +35,20 @@ static bool star_add(struct bd_state *st, uint32_t s, uint32_t dim, int coord, d
  * NES's update of their centre between rounds of probes). An attack moves toward and along the boundary; a data
  * scientist's local (x +- d e_j) or one-at-a-time sensitivity analysis probes a record as
  * it is and goes on to the next record, far away: its centres never move, and a slider
- * moving one field again moves the coordinate its base moved. */
+ * moving one field again moves the coordinate its base moved.
+ * "Keeps that move" is measured against the move itself (session 24), when b's base is
+ * still kept: q, and every row sent since b that is a near-duplicate of b as q is (as near
+ * it, and beside their two largest coordinates no farther off it than 4 times q is: b's
+ * other probes, not a batch's other targets), sit less than half the kept move off b's
+ * level on its coordinate. SimBA never goes back to the level it left; channels of a
+ * scene flickering up and down (a bistable pixel, a reading on its quantisation
+ * threshold) go back in most frames, and one frame answered nearer the boundary, or a
+ * label flipping on an ambiguous scene, is no kept level. Measured against q's own step
+ * only (as before), uneven steps let a probe of a record undo a step of a narrow feature
+ * by a step of a wide one and keep it (a local sensitivity analysis of records read
+ * through uneven noise, one probe of a record answered nearer the boundary: flagged). */
 bool bd_centre_moved(const struct bd_state *st, const float *q, uint32_t dim, int b,
-                     int step)
+                     int step, const float *inv)
 {
     uint8_t f = st->rel_judged[b];
     if (f & MOVED)
@@ -46,8 +57,28 @@ bool bd_centre_moved(const struct bd_state *st, const float *q, uint32_t dim, in
         return false;
     int c = st->step_coord[st->rel_row[b] % 32];
     const float *bv = rel_at(st, dim, (uint32_t)b);
-    return c >= 0 && c != step &&
-           2.0 * fabs((double)q[c] - bv[c]) < fabs((double)q[step] - bv[step]);
+    if (c < 0 || c == step)
+        return false;
+    double keep = fabs((double)q[c] - bv[c]);
+    if (!(2.0 * keep < fabs((double)q[step] - bv[step])))
+        return false;
+    int pb = st->rel_par[b];
+    if (pb < 0 || st->rel_row[pb] != st->rel_par_row[b])
+        return true;   /* (b's base gone from the ring: q's own step as the measure) */
+    double km = fabs((double)bv[c] - rel_at(st, dim, (uint32_t)pb)[c]);
+    if (!(2.0 * keep < km))
+        return false;
+    double qd = bd_dist2(q, bv, inv, dim), qr = bd_rest2(q, bv, inv, dim);
+    uint32_t n = st->rel_n < st->rows ? st->rel_n : (uint32_t)st->rows;
+    for (uint32_t i = 0; i < n; i++) {
+        if (st->rel_row[i] <= st->rel_row[b])
+            continue;
+        const float *r = rel_at(st, dim, i);
+        if (!(2.0 * fabs((double)r[c] - bv[c]) < km) && bd_dist2(r, bv, inv, dim) <= 4.0 * qd &&
+            bd_rest2(r, bv, inv, dim) <= 4.0 * qr)
+            return false;
+    }
+    return true;
 }
 
 /* Squared distance of q to b, in the model's scale (inv NULL: raw units). */
@@ -134,7 +165,7 @@ void bd_stars(struct bd_state *st, const float *q, float qe, uint32_t dim, const
     st->star_has[s] = st->star_mir[s] = 0;
     st->star_last[s] = st->rows + 1;
     st->star_moved = (st->star_moved & ~(1u << s)) |
-                     (uint32_t)bd_centre_moved(st, q, dim, (int)b, h->step) << s;
+                     (uint32_t)bd_centre_moved(st, q, dim, (int)b, h->step, inv) << s;
     int c = st->rel_kid[b], k;
     double v;
     bool approx;

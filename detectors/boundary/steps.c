@@ -27,6 +27,55 @@ bool bd_dense_move(const float *q, const float *b, const float *inv, uint32_t di
     return dim >= 3 && t[0] > 0 && 4.0 * t[2] >= t[0];
 }
 
+/* The mean square of q - b beside its two largest coordinates (model's scale; inv NULL: raw
+ * units): what a probe's or a kept step's row moves besides its step, the noise. */
+double bd_rest2(const float *q, const float *b, const float *inv, uint32_t dim)
+{
+    double sum = 0, t1 = 0, t2 = 0;
+    for (uint32_t c = 0; c < dim; c++) {
+        double z = ((double)q[c] - b[c]) * (inv ? inv[c] : 1.0f), w = z * z;
+        sum += w;
+        if (w > t1) {
+            t2 = t1;
+            t1 = w;
+        } else if (w > t2) {
+            t2 = w;
+        }
+    }
+    return dim > 2 ? (sum - t1 - t2) / (dim - 2) : 0;
+}
+
+/* q's dense move off ring slot b is larger than the client's noise there (session 24):
+ * beside their two largest coordinates, q moves at least 4 times the mean square (twice
+ * the RMS) that the client's other kept inputs within a small move of b (the radius of
+ * the dense move itself, CENTRE_MOVE spreads per coordinate RMS) move off b, in the
+ * median. A client that adds noise to every row -- camera frames, sensor readings, live
+ * records read through measurement noise -- moves every coordinate by its noise between
+ * any two rows, which bd_dense_move() takes for a dense move: a frame answered nearer the
+ * boundary than the one before became a search's moved centre, and the probes or
+ * flickering channels around it a star (channels of a scene flickering behind noise, a
+ * local sensitivity analysis of a live record with a random forest's jittering answers:
+ * flagged at their 14th to 150th rows). ZOO's and NES's centre moves are arithmetic: b's
+ * other rows nearby (its probes, x +- h e_i) are exact one- or two-coordinate moves off
+ * it, nothing beside (median 0). From 8 features with a model's scale; without another
+ * kept input near b, no reference: the move counts as before. */
+bool bd_move_beyond_noise(const struct bd_state *st, const float *q, int b, const float *inv,
+                          uint32_t dim)
+{
+    if (!inv || dim < 8)
+        return true;
+    const float *bv = rel_at(st, dim, (uint32_t)b);
+    double near2 = CENTRE_MOVE * CENTRE_MOVE * dim;
+    float r[REL_N];
+    uint32_t n = st->rel_n < st->rows ? st->rel_n : (uint32_t)st->rows, k = 0;
+    for (uint32_t i = 0; i < n && k < REL_N; i++) {
+        const float *v = rel_at(st, dim, i);
+        if (i != (uint32_t)b && bd_dist2(v, bv, inv, dim) <= near2)
+            r[k++] = (float)bd_rest2(v, bv, inv, dim);
+    }
+    return !k || bd_rest2(q, bv, inv, dim) >= 4.0 * ig_median_f(r, k);
+}
+
 /* Greedy descent (score-based search: SimBA keeps a step only when it lowers the
  * probability of the true class, else it tries the mirror step or the next coordinate
  * from the same base). When q is a sparse child of its base b:

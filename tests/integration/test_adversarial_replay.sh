@@ -31,7 +31,12 @@
 # values only, on digits' integer pixels 0 and 16 mirror each other around 8) and a local
 # sensitivity analysis (local_probe: each feature of a record moved up and down by one
 # small delta, x + d e_j and x - d e_j: the mirrored probes of ZOO and SimBA, around a
-# centre that never moves). SimBA is judged from its first kept step: stuck on saturated
+# centre that never moves). Behind a device's uneven noise: a scene
+# whose channels dither by one step (flicker_noise), live records probed +- d along 12 or all
+# features (probe_noise, probe_all_noise), readings at each channel's resolution (sensor_lsb)
+# and a what-if step grid on live readings (whatif_steps_noise): flicker_noise and
+# probe_all_noise asserted quiet up to 256 features, the others reported (open).
+# SimBA is judged from its first kept step: stuck on saturated
 # answers (breast cancer) it keeps none and sends what local_probe sends (reported, not
 # judged); ZOO is caught at its second round of probes, once its centre moved; NES within
 # its first request of antithetic samples (mirror pairs in many directions around one point).
@@ -85,6 +90,21 @@ for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digit
         case $role in
         warm|records|oneclass|resend|retry|busy|frames|frames_edge|noisy|whatif|whatif_multi|sensor_rr|ramp|sensor_q|settle|whatif_bisect|popular|sensitivity|tornado|local_probe|crowd_*)
             if [ "$n" != 0 ]; then echo "$spec: benign $role: $n findings (first at row $first)"; bad=1; fi ;;
+        # behind a device's uneven noise (rules/schema.md, Noise is no move): a scene whose
+        # channels dither by a step and a live record probed +- d along all its features,
+        # asserted up to 256 features; live records probed along 12 features (digits:6:1:8:
+        # greedy choices at row 89), a what-if step grid on live readings (digits:5: a star
+        # at row 50), readings at each channel's resolution (iris:6:1:8, 4 features: at row
+        # 88, as before) and wide rows (1,024 features, no noise per coordinate) are
+        # reported: open
+        flicker_noise|probe_noise|probe_all_noise|sensor_lsb|whatif_steps_noise)
+            if [ "$n" != 0 ]; then
+                if [ "$up" = 1 ] && { [ "$role" = flicker_noise ] || [ "$role" = probe_all_noise ]; }; then
+                    echo "$spec: benign $role: $n findings (first at row $first)"; bad=1
+                else
+                    echo "$spec: benign $role: $n findings (first at row $first; open, not asserted)"
+                fi
+            fi ;;
         hsj_lab|hsj_noise|hsj_round) lim=10 ;;
         # SimBA's mark: its rows up to its first kept step (the search moves); stuck on
         # saturated answers before it, it probes its start as a local sensitivity analysis
