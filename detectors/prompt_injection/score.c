@@ -895,7 +895,7 @@ bool pi_score_text_ex(const struct pi_global *g, struct ig_scratch *sc, const ui
             if (sec < 0) {
                 /* "the instructions your developers gave you", "the text before my first message" */
                 long ins = find(&s, from, vend + 9, B(PI_INSTR), se);
-                if (ins >= 0 && find(&s, (size_t)ins + 1, (size_t)ins + 5, B(PI_GIVEN), se) >= 0)
+                if (ins >= 0 && find(&s, (size_t)ins + 1, (size_t)ins + 8, B(PI_GIVEN), se) >= 0)
                     sec = ins;
                 else
                     sec = find(&s, from, vend + 12, B(PI_BEFORE), se);

@@ -2759,6 +2759,13 @@ static const struct group groups[] = {
     { L_RO, PI_AINAME, "modelul ai;asistentul ai;modelului ai" },
     { L_HE, PI_AINAME, "למודל השפה;למודל שמסכם;למודל הבינה;למודל שקורא" },
     { L_HE, PI_NOTE, "הוראה;הערה;הודעה" },
+    /* (asking what the assistant's text says: "ano ang nakasulat sa system prompt mo?") */
+    { L_TL, PI_WHATIS, "ano ang;ano ang eksaktong;ano ang nakasulat;anong nakasulat" },
+    { L_NL, PI_WHATIS, "wat stond er;wat staat er" },
+    { L_HE, PI_WHATIS, "מה כתוב;מה בדיוק כתוב" },
+    { L_VI, PI_WHATIS, "là gì;viết gì" },
+    { L_RO, PI_WHATIS, "ce scrie;ce spun" },
+    { L_CS, PI_WHATIS, "co je v;co stojí v;co říkají" },
 };
 
 #define PHRASE_WORDS 6
