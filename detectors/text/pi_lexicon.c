@@ -2766,6 +2766,15 @@ static const struct group groups[] = {
     { L_VI, PI_WHATIS, "là gì;viết gì" },
     { L_RO, PI_WHATIS, "ce scrie;ce spun" },
     { L_CS, PI_WHATIS, "co je v;co stojí v;co říkají" },
+    /* (what is stolen, where held13's languages lacked it: the history, the user's messages,
+     * keys and passwords) */
+    { L_RO, PI_PRIVATE, "cheia api;cheile api;parola;parolele;istoricul conversației;mesajele utilizatorului;"
+      "mesajele anterioare" },
+    { L_EL, PI_PRIVATE, "μηνύματα του χρήστη;προηγούμενα μηνύματα;ιστορικό συνομιλίας;κωδικό πρόσβασης;"
+      "κλειδί api" },
+    { L_CS, PI_PRIVATE, "historii konverzace;historie konverzace;heslo;hesla;api klíč;zprávy uživatele" },
+    { L_BN, PI_PRIVATE, "কথোপকথনের ইতিহাস;পাসওয়ার্ড;এপিআই কী" },
+    { L_TL, PI_PRIVATE, "mga mensahe ng user;api key" },
 };
 
 #define PHRASE_WORDS 6
