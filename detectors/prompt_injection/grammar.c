@@ -431,6 +431,12 @@ bool pi_qualified(const struct scan *s, size_t a, size_t b)
         if (k == b + 1 && HAS(s, k, PI_YOU) && (s->mask[b] & (B(PI_INSTR) | B(PI_SECRET))) &&
             s->t[s->w[b].at + s->w[b].n] == ' ')
             return true;
+        /* (or after one genitive word that the lexicon does not know: "τους κανόνες ασφαλείας
+         * σου", your safety rules) */
+        if (k == b + 1 && !s->mask[k] && k + 1 < s->nw && s->w[k + 1].sent == s->w[b].sent &&
+            HAS(s, k + 1, PI_YOU) && (s->mask[b] & B(PI_INSTR)) && s->t[s->w[b].at + s->w[b].n] == ' ' &&
+            s->t[s->w[k].at + s->w[k].n] == ' ')
+            return true;
         if (!HAS(s, k, PI_YOU))
             break;
     }
