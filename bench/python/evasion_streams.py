@@ -51,7 +51,9 @@ re-typed with rounding or tiny noise, and ordinary records); behind a device's u
 whose channels dither by one step on either side of their value), probe_noise and
 probe_all_noise (live records probed +- d along 12 features, or all of them), whatif_steps_noise
 (a what-if tool on live readings, one feature at -2, -1, +1, +2 of its increment) and
-sensor_lsb (each channel at its own resolution, flickering by one step).
+sensor_lsb (each channel at its own resolution, flickering by one step); whatif_probe (a
+what-if scenario of a record, one field set to a typed value, then the other fields moved
+up and down by a small delta, all behind an instrument's uneven noise).
 Roles ending in _dist and popular send from a pool of addresses (adv_replay's rotate field).
 --crowd N adds N busy ordinary clients of tests/tools/benign_roles.py (mulnoise, rounded,
 imputed, drift, nightly, backoff, canary, tta in turn, named crowd_ROLE), 10 rows a request
@@ -61,7 +63,8 @@ addresses (and raise nothing on these clients).
 --upsample K (digits only): every image scaled up K times (bilinear, scipy.ndimage.zoom),
 8K x 8K pixels, so the same attacks and patterns run on wide rows (K = 4: 1,024 features).
 Usage: evasion_streams.py --dataset NAME [--raw] --seed S --out FILE [--list FILE] [--decimals N]
-                          [--upsample K] [--model mlp|logreg|forest|gboost|svc]
+                          [--upsample K] [--model mlp|logreg|forest|gboost|svc] [--only ROLE,...]
+--only ROLE,... sends only those roles (each keeps the stream a full run writes).
 --list writes "client role mark" lines (mark: rows an attack sent before its first
 structured phase: HopSkipJump's uniform random start, SimBA's rows up to its first kept
 step, all of them when it never keeps one; 0 otherwise).
@@ -91,9 +94,10 @@ ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo",
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
           "popular", "sensitivity", "tornado", "local_probe", "flicker_noise", "probe_noise",
-          "probe_all_noise", "whatif_steps_noise", "sensor_lsb"]
+          "probe_all_noise", "whatif_steps_noise", "sensor_lsb", "whatif_probe"]
 CROWD = ["mulnoise", "rounded", "imputed", "drift", "nightly", "backoff", "canary", "tta"]
-AFTER_CROWD = ["flicker_noise", "probe_noise", "probe_all_noise", "whatif_steps_noise", "sensor_lsb"]
+AFTER_CROWD = ["flicker_noise", "probe_noise", "probe_all_noise", "whatif_steps_noise", "sensor_lsb",
+               "whatif_probe"]
 POOL = {"hsj_dist": 64, "simba_dist": 64, "simba_noise_dist": 64, "popular": 40}
 
 
@@ -641,6 +645,36 @@ def sensor_lsb(o, T, y, rng, n):
             o.proba(np.round((scene + rng.normal(0, 1, d) * sd) / res) * res)
 
 
+def whatif_probe(o, T, y, rng, n):
+    """A what-if scenario, then its local sensitivity, behind measurement noise: a real record
+    read through an instrument's noise (each feature its own, 0.5-3 % of its spread, fixed
+    for the client: uneven), one feature set to another value a user types (a scenario,
+    0.3-1.5 spreads off, kept), then every other feature of the scenario moved up and down
+    by one small delta (5-10 % of its spread: x' + d e_j, x' - d e_j, a tornado chart around
+    the scenario), every query read through the noise; then the next record. Nothing depends
+    on the answers. On few features (iris) a scenario is one coordinate's level changing and
+    holding, the probes around it mirrored on every other coordinate."""
+    S = spread(T)
+    d = T.shape[1]
+    nz = rng.uniform(0.005, 0.03, d) * S
+    while o.queries < n:
+        x = T[rng.integers(len(T))].astype(np.float64).copy()
+        o.proba(x + rng.normal(0, 1, d) * nz)
+        k = rng.integers(d)
+        x[k] += rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.5) * S[k]
+        o.proba(x + rng.normal(0, 1, d) * nz)
+        delta = rng.uniform(0.05, 0.1) * S
+        for j in rng.permutation(d):
+            if j == k:
+                continue
+            for sgn in (1.0, -1.0) if rng.random() < 0.5 else (-1.0, 1.0):
+                if o.queries >= n:
+                    return
+                x2 = x.copy()
+                x2[j] += sgn * delta[j]
+                o.proba(x2 + rng.normal(0, 1, d) * nz)
+
+
 def popular(o, T, y, rng, n):
     """attack_clients.py's popular pattern: many ordinary users of one model (each request from
     one of 40 addresses) trying a demo record as is, edited in one field, re-typed, a few
@@ -680,6 +714,8 @@ def main():
     ap.add_argument("--crowd", type=int, default=0, help="busy ordinary clients (benign_roles.py)")
     ap.add_argument("--model", default="mlp", choices=sorted(sk_model_server.MODELS),
                     help="the classifier's kind, as sk_model_server.py --model trains it")
+    ap.add_argument("--only", help="comma-separated roles: the others send nothing (each role "
+                    "keeps its seed, so its stream is the one a full run writes)")
     a = ap.parse_args()
     Oracle.decimals = a.decimals
     X, y = LOADERS[a.dataset](return_X_y=True)
@@ -713,6 +749,10 @@ def main():
         fn = globals()[role]
         o = Oracle(clf, [], len(names), rotate=POOL.get(role, int(role.endswith("_rot"))))
         names.append(role)
+        if a.only and role not in a.only.split(","):
+            streams.append([])
+            marks.append(0)
+            continue
         T, L = (Xa, ya) if role in ATTACKS else (Xb, yb)
         n = a.queries * (3 if role in ("busy", "popular") else 1)
         fn(o, T, L, np.random.default_rng(a.seed * 1000 + len(names)), n)
@@ -725,7 +765,7 @@ def main():
         marks.append(o.mark)
     # the crowd: after every other role (their seeds stay), as many requests as the longest
     # attack over a pool of addresses has, 10 rows each
-    longest = max(len(s) for s, r in zip(streams, names[4:]) if r.endswith("_dist"))
+    longest = max([len(s) for s, r in zip(streams, names[4:]) if r.endswith("_dist")] + [0])
     benign_roles.time = types.SimpleNamespace(sleep=lambda s: None)   # offline: no back-off waits
     for c in range(a.crowd):
         role = CROWD[c % len(CROWD)]
@@ -742,6 +782,9 @@ def main():
         o = Oracle(clf, [], len(names))
         names.append(role)
         marks.append(0)
+        if a.only and role not in a.only.split(","):
+            streams.append([])
+            continue
         globals()[role](o, Xb, yb, np.random.default_rng(a.seed * 1000 + len(names)), a.queries)
         streams.append(o.out)
     k = 0

@@ -31,9 +31,12 @@
  * record (a jump: no step kept), a what-if slider sweeps one feature over several values
  * (no mirror), a sensor updating channels in turn changes the level of coordinate after
  * coordinate (rows on along many) and a quantised sensor moves few coordinates (no noise).
- * Returns the coordinates mirrored, 0 without the rest of the evidence; min_star fire.
- * Only rows of 8 to NZ_MAXDIM features with a model's scale; reads the kept inputs and
- * their answers (no state of its own). */
+ * Returns the coordinates mirrored, 0 without the rest of the evidence; min_star fire
+ * (below 5 features dim - 1: the kept coordinate is no mirror, so on 4 features at most 3).
+ * Below 8 features (session 24) a coordinate is probed in a quarter of the rows or more
+ * and its own rows are too few to measure its noise: ns_sd_few(); and the kept step
+ * is probe-sized (ns_kept()). Only rows of 4 to NZ_MAXDIM features with a model's scale;
+ * reads the kept inputs and their answers (no state of its own). */
 #define NS_ROWS 16      /* rows judged together (at most; the ring's slots bound it) */
 #define NS_MIN 6        /* ... at least */
 #define NS_ON 6.0       /* noise sd off a coordinate's centre that is a probe */
@@ -69,16 +72,68 @@ static void ns_centre(const float *const *r, uint32_t n, uint32_t c, float *v, f
     *sd = sdd < sdm ? sdd : sdm;
 }
 
+/* Below 8 features, each coordinate's noise sd over rows r[0..n) (newest first): on 4
+ * features SimBA probes each coordinate in 2 rows of 8 and a kept step moves one, so a
+ * coordinate's own values (ns_centre()) are a probe or a level in a third of the rows or
+ * more, and its sd came out up to several times the noise (iris, boosted trees: a probe of
+ * 10 noise sd measured 4; its own differences without the probes are ~2 of 16 rows, too few
+ * to measure it either). The noise is measured on the differences of consecutive rows,
+ * each difference's two largest moves in the model's scale left out (a probe and its
+ * return), pooled over the coordinates in the model's scale (the median of ~2 x n values):
+ * one noise for all, each coordinate's in the model's units. An attacker's noise in its
+ * own units is uneven in the model's; a coordinate much noisier than the pool (3 times:
+ * the unit test's lookalikes) is on now and then by chance, which breaks a level or makes
+ * a third coordinate on (no search) more often than it makes a mirror. */
+static void ns_sd_few(const float *const *r, uint32_t n, uint32_t dim, const float *inv,
+                      float *sd)
+{
+    float all[8 * NS_ROWS];
+    uint32_t na = 0;
+    for (uint32_t t = 0; t + 1 < n; t++) {
+        double z1 = -1, z2 = -1;
+        uint32_t c1 = dim, c2 = dim;
+        for (uint32_t c = 0; c < dim; c++) {
+            double z = ((double)r[t][c] - r[t + 1][c]) * inv[c];
+            if (z * z > z1)
+                z2 = z1, c2 = c1, z1 = z * z, c1 = c;
+            else if (z * z > z2)
+                z2 = z * z, c2 = c;
+        }
+        for (uint32_t c = 0; c < dim; c++)
+            if (c != c1 && c != c2)
+                all[na++] = fabsf(r[t][c] - r[t + 1][c]) * inv[c];
+    }
+    /* (all[]: up to 6 x 15 values, sorted by insertion as ns_median() sorts its 16) */
+    for (uint32_t i = 1; i < na; i++) {
+        float x = all[i];
+        uint32_t j = i;
+        for (; j > 0 && all[j - 1] > x; j--)
+            all[j] = all[j - 1];
+        all[j] = x;
+    }
+    const float k = 0.6745f * 1.41421356f;   /* median |difference| of two rows, in sd */
+    float pool = na ? (na & 1 ? all[na / 2] : 0.5f * (all[na / 2 - 1] + all[na / 2])) / k : 0;
+    for (uint32_t c = 0; c < dim; c++)
+        sd[c] = inv[c] > 0 ? pool / inv[c] : 0;
+}
+
 /* bd_noisy_kept_star()'s judgement of a kept step along coordinate kc at row t0 (rows oldest
  * first: t is r[n - 1 - t]; on/zon: each row's coordinates on and their offsets in noise sd):
  * the kept row is a probe of the old centre along kc alone (against the old level: the
  * median for a suffix, the prefix's value otherwise), toward the boundary; the rows after
  * it probe another coordinate each (two thirds of them at least, 2 or more: a channel
  * flickering to one value for a few readings, the others quiet, holds a level alone).
+ * Below 8 features (<few>) the kept step is also probe-sized: at least half the shortest
+ * mirrored probe and at most twice the longest (model's scale), as SimBA's kept step is one
+ * of its probes (*Probes in several units*, rules/schema.md); a what-if scenario (one field
+ * of a record set to a value a user types, 0.3-1.5 spreads off) and its local sensitivity
+ * analysis (the other fields moved up and down by a small delta around it) hold a level
+ * and mirrors on every other coordinate of 4, by construction.
  * Returns the coordinates mirrored around the old centre or the new, 0 when the rest
  * fails. */
 static uint32_t ns_kept(uint32_t n, int (*on)[2], float (*zon)[2], const float *sd,
-                        const float *inv, const float *pf, const int *lb, int kc, uint32_t t0)
+                        const float *inv, const float *pf, const int *lb, int kc, uint32_t t0,
+                        bool few)
 {
     for (int i = 0; i < 2; i++)
         if (on[t0][i] >= 0 && on[t0][i] != kc)
@@ -95,6 +150,7 @@ static uint32_t ns_kept(uint32_t n, int (*on)[2], float (*zon)[2], const float *
     if (!flip && !up)
         return 0;
     uint32_t went = 0, mir = 0;
+    double pmin = INFINITY, pmax = 0;   /* the mirrored probes' lengths (model's scale) */
     float first_z[NZ_MAXDIM];
     int8_t first_blk[NZ_MAXDIM];   /* -1 none, 0 before t0, 1 from t0; 2 mirrored */
     memset(first_blk, -1, sizeof first_blk);
@@ -115,9 +171,23 @@ static uint32_t ns_kept(uint32_t n, int (*on)[2], float (*zon)[2], const float *
             fabsf(first_z[j] + z) <= NS_MIRROR * 1.41421356f) {
             first_blk[j] = 2;
             mir++;
+            double len = 0.5 * ((double)fabsf(first_z[j]) + fabsf(z)) * sd[j] * inv[j];
+            pmin = len < pmin ? len : pmin;
+            pmax = len > pmax ? len : pmax;
         } else if (first_blk[j] != blk && first_blk[j] != 2) {
             first_blk[j] = blk, first_z[j] = z;
         }
+    }
+    if (few && mir) {
+        double zk = 0;   /* the kept step: kc's on rows off the other level */
+        uint32_t nk = 0;
+        for (uint32_t t = 0; t < n; t++)
+            for (int i = 0; i < 2; i++)
+                if (on[t][i] == kc)
+                    zk += fabsf(zon[t][i]), nk++;
+        double klen = nk ? zk / nk * sd[kc] * inv[kc] : 0;
+        if (klen < 0.5 * pmin || klen > 2.0 * pmax)
+            return 0;
     }
     return went >= 2 && 3 * went >= 2 * (n - 1 - t0) ? mir : 0;
 }
@@ -125,7 +195,7 @@ static uint32_t ns_kept(uint32_t n, int (*on)[2], float (*zon)[2], const float *
 uint32_t bd_noisy_kept_star(const struct bd_state *st, const float *q, uint32_t dim,
                             const float *inv, int label, float poff)
 {
-    if (!inv || dim < 8 || dim > NZ_MAXDIM || st->rows < NS_MIN)
+    if (!inv || dim < 4 || dim > NZ_MAXDIM || st->rows < NS_MIN)
         return 0;
     uint32_t cap = st->rel_n < NS_ROWS ? st->rel_n : NS_ROWS;
     const float *r[NS_ROWS];
@@ -173,17 +243,23 @@ uint32_t bd_noisy_kept_star(const struct bd_state *st, const float *q, uint32_t 
     uint32_t quiet = 0;
     /* (cost: first the two coordinates q moved most off the row before: unless q or that
      * row is on along one of them, a probe or a kept level, nothing more is judged) */
-    bool any = false;
+    bool any = false, few = dim < 8;
+    if (few) {   /* (every centre first: their noise is measured together) */
+        for (uint32_t c = 0; c < dim; c++)
+            ns_centre(r, n, c, v, &med[c], &sd[c]);
+        ns_sd_few(r, n, dim, inv, sd);
+    }
     for (int i = 0; i < 2; i++) {
         uint32_t c = top[i];
-        ns_centre(r, n, c, v, &med[c], &sd[c]);
+        if (!few)
+            ns_centre(r, n, c, v, &med[c], &sd[c]);
         for (uint32_t t = 0; t < 2; t++)
             any |= sd[c] > 0 && fabs(((double)r[t][c] - med[c]) / sd[c]) >= NS_ON;
     }
     if (!any)
         return 0;
     for (uint32_t c = 0; c < dim; c++) {
-        if (c != top[0] && c != top[1])
+        if (!few && c != top[0] && c != top[1])
             ns_centre(r, n, c, v, &med[c], &sd[c]);
         quiet += !(sd[c] > 0);
     }
@@ -246,7 +322,7 @@ uint32_t bd_noisy_kept_star(const struct bd_state *st, const float *q, uint32_t 
                 continue;
             if (n - s0 < NS_AFTER)
                 continue;
-            uint32_t m = ns_kept(n, on, zon, sd, inv, pf, lb, c, s0);
+            uint32_t m = ns_kept(n, on, zon, sd, inv, pf, lb, c, s0, few);
             best = m > best ? m : best;
         }
     return best;

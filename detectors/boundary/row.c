@@ -265,7 +265,8 @@ enum bd_kind bd_rel_row(struct bd_global *g, struct bd_state *st, const float *x
      * (bd_noisy_kept_star()) */
     uint32_t nmir = !strict && !repeat && !syn && !greedy && !star && !cloud
                     ? bd_noisy_kept_star(st, x, dim, inv, label, poff) : 0;
-    bool nkept = nmir >= p->min_star;
+    /* (below 5 features dim - 1 mirrored coordinates: the kept one is none) */
+    bool nkept = nmir > 0 && nmir >= IG_MIN(p->min_star, dim - 1);
     if (nkept && nmir > st->star_now)
         st->star_now = nmir;   /* (its score: the coordinates mirrored, star_coords) */
     syn = syn || greedy || star || cloud || nkept;

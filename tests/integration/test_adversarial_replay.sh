@@ -105,6 +105,18 @@ for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digit
                     echo "$spec: benign $role: $n findings (first at row $first; open, not asserted)"
                 fi
             fi ;;
+        # a what-if scenario and its local sensitivity analysis behind measurement noise (one
+        # field of a record set to a typed value, then the other fields moved up and down by
+        # a small delta): asserted quiet on iris (the 4-feature judgement of a step kept
+        # behind noise needs its kept step probe-sized); elsewhere main's stars through noise
+        # (breast cancer and digits on most seeds) and the rows judged together (wine seed 3)
+        # flag it: a known false positive found in session 24, reported (rules/schema.md,
+        # A step kept behind noise, Below 8 features)
+        whatif_probe)
+            if [ "$n" != 0 ]; then
+                if [ "$ds" = iris ]; then echo "$spec: benign $role: $n findings (first at row $first)"; bad=1
+                else echo "$spec:$first" >> "$WORK/known_fp"; fi
+            fi ;;
         hsj_lab|hsj_noise|hsj_round) lim=10 ;;
         # SimBA's mark: its rows up to its first kept step (the search moves); stuck on
         # saturated answers before it, it probes its start as a local sensitivity analysis
@@ -176,9 +188,16 @@ done
 # 15 rows of its first kept step (breast cancer and digits, seeds 0-6: 1-17 rows, median 11;
 # was 1-175, median 22; these two sets 175 -> 10 and 38 -> 13); every benign role quiet
 # there too (the other attack roles are reported by the loop above only for the MLP)
-for spec in breast_cancer:1 digits:1; do
-    ds=${spec%%:*} seed=${spec#*:}
-    /usr/bin/python3 "$IG_SRC/bench/python/evasion_streams.py" --dataset "$ds" --raw --seed "$seed" \
+# On iris's 4 features (z-scores) SimBA behind noise on boosted trees mostly fools a target
+# in one step or sits on saturated answers; where it searches it is judged over its recent
+# rows together since session 24 (3 mirrored coordinates besides the kept one, the noise
+# pooled over coordinates, the kept step probe-sized): asserted caught (seed 1: 115 -> 9 rows
+# after its first kept step; seed 6: 77 -> 35, 2 rows after the kept step of its first
+# search of more than one step)
+for spec in breast_cancer:1 digits:1 iris:1 iris:6; do
+    ds=${spec%%:*} seed=${spec#*:} raw=--raw
+    [ "$ds" = iris ] && raw=
+    /usr/bin/python3 "$IG_SRC/bench/python/evasion_streams.py" --dataset "$ds" $raw --seed "$seed" \
         --model gboost --out "$WORK/s" --list "$WORK/roles" || fail "evasion_streams.py failed on gboost $spec"
     "$REPLAY" --rules "$IG_SRC/rules" < "$WORK/s" > "$WORK/out" 2>"$WORK/err" || fail "adv_replay failed: $(tail -3 "$WORK/err")"
     join "$WORK/roles" "$WORK/out" > "$WORK/j"
@@ -187,8 +206,10 @@ for spec in breast_cancer:1 digits:1; do
         hsj_*|simba_*|zoo|nes|square|bnd_*) ;;
         *) if [ "$n" != 0 ]; then echo "gboost $spec: benign $role: $n findings (first at row $first)"; bad=1; fi ;;
         esac
+        lim=$((mark + 15))
+        [ "$ds" = iris ] && lim=$q
         if [ "$role" = simba_noise ] && [ "$mark" -lt "$q" ] &&
-           { [ "$first" = 0 ] || [ "$first" -gt $((mark + 15)) ]; }; then
+           { [ "$first" = 0 ] || [ "$first" -gt "$lim" ]; }; then
             echo "gboost $spec: simba_noise caught at row $first, its first kept step at $mark"; bad=1
         fi
         [ "$role" = simba_noise ] && echo "gboost $spec simba_noise $((first - mark))" >> "$WORK/caught_gb"
@@ -196,6 +217,7 @@ for spec in breast_cancer:1 digits:1; do
 done
 [ -s "$WORK/caught_gb" ] && echo "boosted trees, SimBA behind noise, rows after its first kept step:" $(cut -d' ' -f4 "$WORK/caught_gb")
 sort -k2,2 "$WORK/caught" | awk '{r[$2] = r[$2] " " $3} END {for (k in r) print "first finding at row:", k, r[k]}'
+[ -s "$WORK/known_fp" ] && echo "known false positive, whatif_probe flagged (spec:row):" $(cat "$WORK/known_fp" | tr '\n' ' ')
 [ -s "$WORK/stuck" ] && echo "SimBA never kept a step, NES never stepped (saturated answers; not judged):" $(cat "$WORK/stuck" | tr '\n' ';')
 # the median HopSkipJump is caught within 10 rows (ART's: of its first binary search), also
 # behind noise or rounding; so is the median SimBA (the bench's: greedy choices)

@@ -121,7 +121,7 @@ static void on_finding(void *ctx, const struct ig_finding *f)
                    (!strcmp(f->scores[i].key, "synthetic_rows") && f->scores[i].value >= 3) ||
                    (!strcmp(f->scores[i].key, "halving_chain") && f->scores[i].value >= 3) ||
                    (!strcmp(f->scores[i].key, "descent_links") && f->scores[i].value >= 5) ||
-                   (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value >= 4) ||
+                   (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value >= 3) ||
                    (!strcmp(f->scores[i].key, "antithetic_pairs") && f->scores[i].value >= 4) ||
                    (!strcmp(f->scores[i].key, "box_vertices") && f->scores[i].value >= 8) ||
                    (!strcmp(f->scores[i].key, "toward_lines") && f->scores[i].value >= 2) ||
@@ -885,13 +885,16 @@ struct xrun {
     struct ig_emit emit;
     struct sink sink;
     const char *title;
-    double clients;
+    double clients, stars;   /* stars: the largest star_coords of its findings */
 };
 
 static void on_finding_x(void *ctx, const struct ig_finding *f)
 {
     struct xrun *x = ctx;
     on_finding(&x->sink, f);
+    for (uint32_t i = 0; i < f->nscores; i++)
+        if (!strcmp(f->scores[i].key, "star_coords") && f->scores[i].value > x->stars)
+            x->stars = f->scores[i].value;
     if (x->sink.n == 1) {
         x->title = f->title;
         for (uint32_t i = 0; i < f->nscores; i++)
@@ -2142,6 +2145,202 @@ static void test_noisy_probe_flicker_lookalikes_quiet(void **state)
         }
 }
 
+/* Row <v> of 4 features from user <c> (address NET.<c + 1>), answered <sc> (label: its
+ * argmax), on the model of <x> (its scale taught by xstart()). */
+static void xscored4(struct xrun *x, int c, const float *v, const float *sc)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%s.%d", S4.net, c + 1);
+    int32_t lab = 0;
+    for (int k = 1; k < C; k++)
+        lab = sc[k] > sc[lab] ? k : lab;
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D4,
+                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
+    snprintf(ev.client_id, sizeof ev.client_id, "%s", id);
+    struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
+                            .emit = &x->emit };
+    assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
+}
+
+/* Noise of 4 features as an attacker or an instrument adds it: sd 0.002 x w4 (a tenth of
+ * SimBA's step in the tests; uneven: one feature 1.5 times, one 0.6 times as noisy; a probe
+ * under 6 noise sd is none, rules/schema.md) */
+static const double noise_w4[D4] = { 1.5, 0.8, 1.0, 0.6 };
+
+static void noisy_copy4(const float *y, float *z)
+{
+    for (int f = 0; f < D4; f++)
+        z[f] = (float)(y[f] + 0.002 * noise_w4[f] * nrand());
+}
+
+/* SimBA behind noise on 4 features against piecewise-constant answers (gradient-boosted
+ * trees and a forest on iris, evasion_streams.py --model gboost|forest, simba_noise: caught
+ * 14-115 rows after its first kept step or never, as the client's recent rows were judged
+ * together from 8 features only): per target its start, then x - e and x + e (0.02, noise
+ * a tenth of it) coordinate after coordinate with one answer, until, after 0-3 coordinates,
+ * a probe x - e lowers the label's probability; SimBA keeps it and probes around it along
+ * the 3 other coordinates; its next step fools the model and it takes the next target (4
+ * targets). Judged over its recent rows together (rules/schema.md, A step kept behind
+ * noise: on 4 features the 3 coordinates besides the kept one mirrored): 8 streams, each
+ * caught within 24 rows of its first kept step (by its second target's), the median within
+ * 6 (the 6 probes around its first; measured 2-6 on 7, 23 on one). Fails before: stream 0
+ * never caught. */
+static void test_noisy_plateau_simba_4_features_alarms(void **state)
+{
+    (void)state;
+    static const int held[] = { 2, 1, 3, 0, 3, 2, 1, 0 };
+    int after[8];
+    for (int e = 0; e < 8; e++) {
+        struct xrun xr;
+        xstart(&xr, &S4, 2700 + (uint64_t)e);
+        float p0[C] = { 0.84f, 0.14f, 0.02f, 0, 0 }, p1[C] = { 0.78f, 0.20f, 0.02f, 0, 0 },
+              p2[C] = { 0.40f, 0.58f, 0.02f, 0, 0 };
+        float x[D4], y[D4], z[D4];
+        uint64_t q = 0, kept_at = 0;
+        for (int t = 0; t < 4; t++) {
+            for (int f = 0; f < D4; f++)
+                x[f] = centres4[(e + t) % C][f] + (float)(0.1 * nrand());
+            int perm[D4];
+            shuffle(perm, D4);
+            noisy_copy4(x, z);
+            xscored4(&xr, 4, z, p0);
+            q++;
+            int i = 0;
+            for (; i < held[(e + t) % 8] % D4; i++)   /* probes with one answer */
+                for (int sgn = -1; sgn <= 1; sgn += 2, q++) {
+                    memcpy(y, x, sizeof y);
+                    y[perm[i]] += (float)sgn * 0.02f;
+                    noisy_copy4(y, z);
+                    xscored4(&xr, 4, z, p0);
+                }
+            int k = perm[i];   /* the kept step: x - e_k helped */
+            x[k] -= 0.02f;
+            noisy_copy4(x, z);
+            xscored4(&xr, 4, z, p1);
+            if (!kept_at)
+                kept_at = ++q;
+            else
+                q++;
+            for (int j = 1; j < D4; j++)   /* probes around it, then the step that fools */
+                for (int sgn = -1; sgn <= 1; sgn += 2, q++) {
+                    memcpy(y, x, sizeof y);
+                    y[perm[(i + j) % D4]] += (float)sgn * 0.02f;
+                    noisy_copy4(y, z);
+                    xscored4(&xr, 4, z, p1);
+                }
+            x[k] -= 0.02f;
+            noisy_copy4(x, z);
+            xscored4(&xr, 4, z, p2);
+            q++;
+        }
+        expect_caught(&xr.sink, xr.sink.first_q, kept_at + 24,
+                      "SimBA behind noise on 4 features, piecewise-constant answers", e);
+        after[e] = (int)(xr.sink.first_q - kept_at);
+        xrun_close(&xr);
+    }
+    for (int i = 1; i < 8; i++)
+        for (int j = i; j > 0 && after[j - 1] > after[j]; j--) {
+            int t = after[j];
+            after[j] = after[j - 1];
+            after[j - 1] = t;
+        }
+    if (after[3] > 6)
+        fail_msg("SimBA behind noise on 4 features: median first finding %d rows after its "
+                 "first kept step", after[3]);
+}
+
+/* What that must leave alone on 4 features, behind the same uneven noise on the same scaled
+ * model (its own answers), 4 seeds each, 300 rows: a local sensitivity analysis of records
+ * (x +- d e_j along every feature, the side first at random, then the next record: no level
+ * holds); a sensor array updating its channels in turn (levels change, no probe comes
+ * back); a scene whose one channel steps now and then, by a probe's size, toward the
+ * boundary (no probes around it); a channel flickering between two adjacent quantised
+ * levels behind the noise while another steps now and then (one-sided flicker, no mirror);
+ * the same local probes and stepping scene behind noise 3 times as uneven (one channel 3
+ * times the others: on now and then by chance against the pooled noise). And a what-if
+ * scenario with its local sensitivity (one feature of a record set to another value a user
+ * types, 0.5-1.5 spreads off, then the other three moved up and down by d: a level that
+ * holds and mirrors around it on every other coordinate, evasion_streams.py's
+ * whatif_probe): no finding of mirrored coordinates, the scenario being no probe-sized
+ * step (without that test: at its 32nd row). Main's greedy choices flag that stream
+ * already, at its 28th row (a scenario answered nearer the boundary, then probes answered
+ * farther: chance choices, none against); not this rule's, reported to the lead. */
+static void test_noisy_few_features_lookalikes_quiet(void **state)
+{
+    (void)state;
+    static const char *const what[] = { "local probes of records", "what-if scenarios probed",
+                                        "channels updated in turn", "one channel stepping",
+                                        "a channel flickering between two levels",
+                                        "local probes, very uneven noise",
+                                        "one channel stepping, very uneven noise" };
+    static const double w3[D4] = { 3.0, 1.0, 1.0, 1.0 };
+    for (int e = 0; e < 4; e++)
+        for (int kind = 0; kind < 7; kind++) {
+            struct xrun xr;
+            xstart(&xr, &S4, 2800 + (uint64_t)(10 * e + kind));
+            const double *w = kind >= 5 ? w3 : noise_w4;
+            int k0 = kind >= 5 ? kind - 5 : kind;   /* 5, 6: kinds 0 and 3 */
+            k0 = kind == 6 ? 3 : k0;
+            float x[D4], y[D4], z[D4];
+            for (int f = 0; f < D4; f++)
+                x[f] = centres4[e % C][f] + (float)(0.1 * nrand());
+            int q = 0, perm[D4];
+#define NOISY4(v) do { for (int f_ = 0; f_ < D4; f_++)                                  \
+                           z[f_] = (float)((v)[f_] + 0.002 * w[f_] * nrand());           \
+                       xobserve(&xr, &S4, 4, z); q++; } while (0)
+            while (q < 300) {
+                if (k0 <= 1) {   /* a record (a scenario of it), its probes, the next record */
+                    NOISY4(x);
+                    int k = -1;
+                    if (k0 == 1) {
+                        k = (int)(urand() * D4);
+                        x[k] += (float)((urand() < 0.5 ? -1 : 1) * (0.1 + 0.2 * urand()));
+                        NOISY4(x);
+                    }
+                    shuffle(perm, D4);
+                    for (int i = 0; i < D4; i++) {
+                        if (perm[i] == k)
+                            continue;
+                        float s0 = urand() < 0.5 ? -1.0f : 1.0f;
+                        for (int side = 0; side < 2; side++) {
+                            memcpy(y, x, sizeof y);
+                            y[perm[i]] += (side ? -s0 : s0) * 0.02f;
+                            NOISY4(y);
+                        }
+                    }
+                    for (int f = 0; f < D4; f++)
+                        x[f] = centres4[(int)(urand() * C)][f] + (float)(0.1 * nrand());
+                } else if (k0 == 2) {   /* one channel a reading, kept */
+                    int j = q % D4;
+                    x[j] += (float)((urand() < 0.5 ? -1 : 1) * (0.01 + 0.04 * urand()));
+                    NOISY4(x);
+                } else if (k0 == 3) {   /* a scene: one channel steps now and then */
+                    if (q % 40 == 20) {
+                        float sc0[C], sc1[C];
+                        int j = (int)(urand() * D4), c0 = model4(x, sc0);
+                        memcpy(y, x, sizeof y);
+                        y[j] -= 0.02f;
+                        model4(y, sc1);
+                        x[j] += sc1[c0] < sc0[c0] ? -0.02f : 0.02f;   /* toward the boundary */
+                    }
+                    NOISY4(x);
+                } else {   /* channel 1 between two levels 0.02 apart, channel 3 steps */
+                    if (q % 50 == 25)
+                        x[3] += urand() < 0.5 ? -0.02f : 0.02f;
+                    memcpy(y, x, sizeof y);
+                    y[1] += urand() < 0.3 ? 0.02f : 0.0f;
+                    NOISY4(y);
+                }
+            }
+#undef NOISY4
+            if (kind == 1 ? xr.stars > 0 : xr.sink.n > 0)
+                fail_msg("%s behind noise on 4 features (seed %d) alarmed at query %llu (%s, "
+                         "star_coords %g)", what[kind], e, (unsigned long long)xr.sink.first_q,
+                         xr.title, xr.stars);
+            xrun_close(&xr);
+        }
+}
+
 /* <rows> rows of D features as one request, with scores. */
 static void query_rows(struct run *r, const float *X, uint32_t rows)
 {
@@ -3069,6 +3268,8 @@ int main(void)
         cmocka_unit_test(test_noisy_plateau_simba_alarms),
         cmocka_unit_test(test_noisy_kept_lookalikes_quiet),
         cmocka_unit_test(test_noisy_probe_flicker_lookalikes_quiet),
+        cmocka_unit_test(test_noisy_plateau_simba_4_features_alarms),
+        cmocka_unit_test(test_noisy_few_features_lookalikes_quiet),
         cmocka_unit_test(test_distributed_bisection_alarms),
         cmocka_unit_test(test_square_vertices_alarms),
         cmocka_unit_test(test_box_lookalikes_quiet),
