@@ -44,7 +44,7 @@
 #define NS_MIRROR 4.5   /* a mirror pair's sum, in noise sd (sqrt 2 of one row's) */
 #define NS_GATE 24.0    /* q's two largest squared moves off the row before, against the
                          * others' mean square (model's scale), below which it is not judged */
-/* The median of v[0..n) (n at most NS_ROWS, v reordered) as a float: stats/floats.h's, the
+/* The median of v[0..n) (v reordered) as a float: stats/floats.h's, the
  * same value as sorting (the middle two's float sum halved, which is exact or rounds once as
  * 0.5f * (a + b) does) */
 static inline float ns_median(float *v, uint32_t n)
@@ -103,16 +103,8 @@ static void ns_sd_few(const float *const *r, uint32_t n, uint32_t dim, const flo
             if (c != c1 && c != c2)
                 all[na++] = fabsf(r[t][c] - r[t + 1][c]) * inv[c];
     }
-    /* (all[]: up to 6 x 15 values, sorted by insertion as ns_median() sorts its 16) */
-    for (uint32_t i = 1; i < na; i++) {
-        float x = all[i];
-        uint32_t j = i;
-        for (; j > 0 && all[j - 1] > x; j--)
-            all[j] = all[j - 1];
-        all[j] = x;
-    }
-    const float k = 0.6745f * 1.41421356f;   /* median |difference| of two rows, in sd */
-    float pool = na ? (na & 1 ? all[na / 2] : 0.5f * (all[na / 2 - 1] + all[na / 2])) / k : 0;
+    /* (all[]: up to 6 x 15 values; the median of |difference| of two rows is 0.6745 sqrt 2 sd) */
+    float pool = na ? ns_median(all, na) / (0.6745f * 1.41421356f) : 0;
     for (uint32_t c = 0; c < dim; c++)
         sd[c] = inv[c] > 0 ? pool / inv[c] : 0;
 }
@@ -244,23 +236,20 @@ uint32_t bd_noisy_kept_star(const struct bd_state *st, const float *q, uint32_t 
     /* (cost: first the two coordinates q moved most off the row before: unless q or that
      * row is on along one of them, a probe or a kept level, nothing more is judged) */
     bool any = false, few = dim < 8;
-    if (few) {   /* (every centre first: their noise is measured together) */
-        for (uint32_t c = 0; c < dim; c++)
-            ns_centre(r, n, c, v, &med[c], &sd[c]);
+    float sdc;
+    if (few)   /* (every coordinate's noise at once; ns_centre()'s own sd unused) */
         ns_sd_few(r, n, dim, inv, sd);
-    }
     for (int i = 0; i < 2; i++) {
         uint32_t c = top[i];
-        if (!few)
-            ns_centre(r, n, c, v, &med[c], &sd[c]);
+        ns_centre(r, n, c, v, &med[c], few ? &sdc : &sd[c]);
         for (uint32_t t = 0; t < 2; t++)
             any |= sd[c] > 0 && fabs(((double)r[t][c] - med[c]) / sd[c]) >= NS_ON;
     }
     if (!any)
         return 0;
     for (uint32_t c = 0; c < dim; c++) {
-        if (!few && c != top[0] && c != top[1])
-            ns_centre(r, n, c, v, &med[c], &sd[c]);
+        if (c != top[0] && c != top[1])
+            ns_centre(r, n, c, v, &med[c], few ? &sdc : &sd[c]);
         quiet += !(sd[c] > 0);
     }
     if (4 * quiet > dim)
