@@ -108,9 +108,9 @@ for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digit
         # a what-if scenario and its local sensitivity analysis behind measurement noise (one
         # field of a record set to a typed value, then the other fields moved up and down by
         # a small delta): asserted quiet on iris (the 4-feature judgement of a step kept
-        # behind noise needs its kept step probe-sized); elsewhere main's stars through noise
-        # (breast cancer and digits on most seeds) and the rows judged together (wine seed 3)
-        # flag it: a known false positive found in session 24, reported (rules/schema.md,
+        # behind noise needs its kept step probe-sized); from 8 features findings of mirrored
+        # coordinates flag it on some seeds (wine, breast cancer, digits: 18 of 60 sets at
+        # 3edcef3): a known false positive found in session 24, reported (rules/schema.md,
         # A step kept behind noise, Below 8 features)
         whatif_probe)
             if [ "$n" != 0 ]; then
