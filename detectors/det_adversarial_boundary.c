@@ -199,6 +199,12 @@ void bd_alarm(const struct ig_call *call, const struct ig_event *ev, const struc
                  "original the client asked about, the footprint of the Boundary attack's "
                  "random walk along the decision boundary (Brendel et al. 2018).";
         break;
+    case BD_SIGN:
+        f.title = "Suspected score-based adversarial search";
+        f.desc = "Queries stepping one point by the same length per coordinate each time, in "
+                 "directions that turn from step to step, with probes between the steps: the "
+                 "footprint of a sign-based score attack (Bandits, signSGD-style NES).";
+        break;
     case BD_HALVE:
         f.title = "Suspected decision-boundary search";
         f.desc = "Consecutive queries each moving half as far as the one before along one "
@@ -215,7 +221,7 @@ void bd_alarm(const struct ig_call *call, const struct ig_event *ev, const struc
     f.atlas[0] = "AML.T0043.001";
     f.atlas[1] = "AML.T0015";
     bool rel = kind == BD_LINE || kind == BD_SYNTH || kind == BD_HALVE || kind == BD_TOWARD ||
-               kind == BD_ORIGIN;
+               kind == BD_ORIGIN || kind == BD_SIGN;
     f.queries_seen = rel ? st->rows : st->queries;
     int sev = p->severity;
     if (rel)
@@ -237,6 +243,8 @@ void bd_alarm(const struct ig_call *call, const struct ig_event *ev, const struc
         ig_finding_score(&f, "antithetic_pairs", st->cloud_n);
         if (pop32(st->box_m) >= BOX_V)   /* only where a box fired: no key on others */
             ig_finding_score(&f, "box_vertices", pop32(st->box_m));
+        if (kind == BD_SIGN)   /* only where a sign walk fired: its three steps */
+            ig_finding_score(&f, "sign_steps", 3);
         if (kind == BD_TOWARD) {   /* only where lines toward one point fired */
             uint32_t met = 0, n = (uint32_t)IG_MIN(st->rows, (uint64_t)IG_MIN(st->rel_n, st->rel_cap));
             for (uint32_t i = 0; i < n; i++)
@@ -431,6 +439,7 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
             bool tiso, tmet, torg;
             enum bd_kind toward = bd_toward_row(p, st, x, dim, inv, label, margin, &tiso, &tmet,
                                                 &torg);
+            bool walk = bd_sign_walk_row(st, x, dim);
             enum bd_kind kind = bd_rel_row(g, st, x, dim, label, margin, poff, inv, key, false, false);
             uint32_t ts = (uint32_t)((st->rows - 1) % st->rel_n);
             if (ts < st->rel_cap && st->rel_row[ts] == st->rows - 1)
@@ -440,6 +449,8 @@ static int bd_observe(const struct ig_call *call, const struct ig_event *ev)
                 kind = BD_SYNTH;
             if (kind == BD_NONE)
                 kind = toward;   /* lines toward one point, or through the original */
+            if (kind == BD_NONE && walk)
+                kind = BD_SIGN;
             if (kind != BD_NONE) {
                 st->rel_alarms++;
                 /* first alarm, then at 10, 100 and every 1000: the throttle merges the rest */

@@ -283,6 +283,7 @@ struct rel_hit {
     bool approx;          /* that step is sparse only up to noise (bd_dominant()) */
     bool asynth;          /* ... and its base already had a child: a sibling or mirror */
     bool two;             /* a two-sided relation: a mirror or a parallelogram */
+    bool clipped;         /* that mirror holds up to clipping (bd_mirror_clipped()) */
     int para;             /* a parallelogram q + a == b + c: slot a, -1 none */
     int anti;             /* a dense two-sided relation's other row of q's pair (q + a is
                            * twice the centre: a mirror's a, a parallelogram's a), -1 none */
@@ -384,7 +385,8 @@ struct hv_narrow {
     float top, r2; /* narrow_third() and its matched residue sum */
 };
 
-enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE, BD_TOWARD, BD_ORIGIN, BD_NONE };
+enum bd_kind { BD_PROBE, BD_WALK, BD_LINE, BD_SYNTH, BD_HALVE, BD_TOWARD, BD_ORIGIN, BD_SIGN,
+                BD_NONE };
 
 /* ---- the model's view across clients (cross.c): its sizes and records ---- */
 #define XS 8             /* fingerprints per row */
@@ -510,6 +512,7 @@ float bd_decimal_quantum(const float *x, uint32_t dim);
 uint32_t bd_nnz_diff(const float *a, const float *b, float qe, uint32_t dim, uint32_t cap,
                      int *first);
 bool bd_coarse(const float *a, const float *b, float qe, uint32_t dim);
+bool bd_mirror_clipped(const float *q, const float *a, const float *b, float qe, uint32_t dim);
 void bd_relations(const struct bd_params *p, const struct bd_state *st, const float *q,
                   float qq, uint32_t dim, int label, double margin, const float *inv,
                   struct rel_hit *h);
@@ -563,12 +566,16 @@ double bd_move_radius2(const float *x, const float *inv, uint32_t dim, double ne
 void bd_para_centre(struct bd_global *g, struct bd_state *st, const float *q, const float *a,
                     uint32_t dim, const float *inv, struct rel_hit *h);
 uint32_t bd_cloud_pair(struct bd_global *g, struct bd_state *st, const float *q,
-                       const float *a, uint32_t dim, const float *inv, float qe);
+                       const float *a, const float *b, uint32_t dim, const float *inv,
+                       float qe);
 int bd_cloud_antipode(const struct bd_state *st, const float *q, uint32_t dim, float qe);
 int bd_cloud_seed(const struct bd_state *st, const float *q, uint32_t dim, float qe, int ai);
 
 /* box.c */
 bool bd_box_row(struct bd_global *g, struct bd_state *st, const float *q, uint32_t dim);
+
+/* sign_walk.c */
+bool bd_sign_walk_row(const struct bd_state *st, const float *q, uint32_t dim);
 
 /* toward.c */
 enum bd_kind bd_toward_row(const struct bd_params *pp, const struct bd_state *st, const float *q,

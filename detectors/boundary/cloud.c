@@ -110,7 +110,8 @@ static double cloud_lim(const struct bd_global *g, const float *q, uint32_t dim,
 }
 
 uint32_t bd_cloud_pair(struct bd_global *g, struct bd_state *st, const float *q,
-                       const float *a, uint32_t dim, const float *inv, float qe)
+                       const float *a, const float *b, uint32_t dim, const float *inv,
+                       float qe)
 {
     if (dim < 3)
         return 0;
@@ -122,7 +123,20 @@ uint32_t bd_cloud_pair(struct bd_global *g, struct bd_state *st, const float *q,
         return 0;
     float *p1 = st->pcen + 4 * (size_t)dim, *p2 = p1 + dim, *v = p2 + dim, *basis = v + dim;
     bool skip = false;   /* the pair before it's magnitudes with other signs */
-    if (st->cloud_n && zero_comb(q, a, 1.0, p1, -1.0, p2, -1.0, qe, dim)) {
+    /* With the centre b sent (q, a mirror around it): the cloud's pair around b too, up to
+     * clipping; or b is one of the cloud's last pair (the search kept that probe and
+     * probes around it: SimBA in a dense basis, ART's DCT directions): the cloud goes on
+     * around the moved centre with its directions. A test-time augmentation grid around a
+     * record (brightness x contrast) moves so too, in two directions only. */
+    bool same_c = st->cloud_n && (zero_comb(q, a, 1.0, p1, -1.0, p2, -1.0, qe, dim) ||
+                                  (b && bd_mirror_clipped(p1, p2, b, qe, dim)));
+    bool hop = !same_c && st->cloud_n && b &&
+               (!memcmp(b, p1, (size_t)dim * sizeof(float)) ||
+                !memcmp(b, p2, (size_t)dim * sizeof(float)));
+    if (hop) {
+        memcpy(p1, q, (size_t)dim * sizeof(float));
+        memcpy(p2, a, (size_t)dim * sizeof(float));
+    } else if (same_c) {
         uint32_t same = 0;
         for (uint32_t c = 0; c < dim; c++)
             same += !moved(fabsf(q[c] - a[c]), fabsf(v[c]), 2.0f * qe);

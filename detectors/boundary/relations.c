@@ -312,6 +312,47 @@ static inline uint32_t para_near(const float *v, uint32_t n, float r, float b)
     return n >= 32 ? in : in & ((1u << n) - 1u);
 }
 
+/* q and a mirror each other around b (q + a == 2b, zero_comb()'s tolerance) on every
+ * coordinate but those where one of them was clipped to the inputs' range: there that one
+ * sits at the lowest (highest) value of the three rows and the other's mirror image lies
+ * beyond it. Attack code clips each query to the valid input range (images in [0, 1],
+ * digits in 0..16): SimBA's x - e q on a black pixel is 0, not -e q, and with ART's DCT
+ * directions every pixel moves, so on a digit about half of every pair's coordinates are
+ * clipped. Needs min(3, dim) coordinates moved and mirrored exactly and one clipped at least
+ * (without clipping: zero_comb()). */
+bool bd_mirror_clipped(const float *q, const float *a, const float *b, float qe, uint32_t dim)
+{
+    float lo = q[0], hi = q[0];
+    for (uint32_t k = 0; k < dim; k++) {
+        float m0 = q[k] < a[k] ? q[k] : a[k], m1 = q[k] < a[k] ? a[k] : q[k];
+        m0 = b[k] < m0 ? b[k] : m0;
+        m1 = b[k] > m1 ? b[k] : m1;
+        lo = m0 < lo ? m0 : lo;
+        hi = m1 > hi ? m1 : hi;
+    }
+    if (!(lo < hi))
+        return false;
+    double qtol = 0.5 * qe * 4.0 * 1.0001;
+    uint32_t exact = 0, clipped = 0;
+    for (uint32_t k = 0; k < dim; k++) {
+        double v = (double)q[k] + a[k] - 2.0 * b[k];
+        double tol = 4.0 * ULP * (fabs((double)q[k]) + fabs((double)a[k]) + 2.0 * fabs((double)b[k])) +
+                     qtol + 1e-30;
+        if (fabs(v) <= tol) {
+            exact += q[k] != b[k];
+            continue;
+        }
+        /* one side at the range's end, the other's mirror image beyond it */
+        double rq = 2.0 * b[k] - a[k], ra = 2.0 * b[k] - q[k];
+        bool ok = (q[k] == lo && rq < lo - tol) || (q[k] == hi && rq > hi + tol) ||
+                  (a[k] == lo && ra < lo - tol) || (a[k] == hi && ra > hi + tol);
+        if (!ok)
+            return false;
+        clipped++;
+    }
+    return clipped > 0 && exact >= IG_MIN(3u, dim);
+}
+
 /* q + a == b + c (slots ai, bi, ci: three distinct kept inputs, all distinct from q) within
  * rounding, and the two sides a probe's (bd_relations()): sets h's parallelogram. */
 static inline bool para_try(const float *q, const struct bd_state *st, uint32_t ai, uint32_t bi,
@@ -570,6 +611,16 @@ void bd_relations(const struct bd_params *p, const struct bd_state *st, const fl
                 h->coord = qn[bi] >= dense && dense >= 2 ? -1 : qf[bi];
                 h->anti = (int)ai;
                 break;
+            }
+        }
+        /* ... or up to clipping (bd_mirror_clipped()): dense pairs of wide rows only */
+        for (uint32_t ai = 0; ai < n && !h->synth && dim >= 8 && qn[bi] >= dense; ai++) {
+            if (ai == bi || !qn[ai] || st->rel_row[ai] <= st->rel_row[bi])
+                continue;
+            if (bd_mirror_clipped(q, rel_at(st, dim, ai), b, qe, dim)) {
+                h->synth = h->two = h->clipped = true;
+                h->coord = -1;
+                h->anti = (int)ai;
             }
         }
     }

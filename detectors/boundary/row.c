@@ -67,7 +67,9 @@ enum bd_kind bd_rel_row(struct bd_global *g, struct bd_state *st, const float *x
      * on the client's own stream (rows of many users cannot make one, but a search over
      * many addresses is judged by the rules below) */
     uint32_t pairs = !strict && !repeat && h.two && h.coord == -1 && h.anti >= 0
-                     ? bd_cloud_pair(g, st, x, rel_at(st, dim, (uint32_t)h.anti), dim, inv, h.qe) : 0;
+                     ? bd_cloud_pair(g, st, x, rel_at(st, dim, (uint32_t)h.anti),
+                                     h.para < 0 ? rel_at(st, dim, (uint32_t)h.nearest) : NULL,
+                                     dim, inv, h.qe) : 0;
     if (!strict && !repeat && !pairs && dim >= 3) {
         int ai = st->pcen && st->cloud_n ? bd_cloud_antipode(st, x, dim, h.qe) : -1;
         /* (a seed's a is within the cloud's reach in the model's scale: ordinary records'
@@ -75,7 +77,7 @@ enum bd_kind bd_rel_row(struct bd_global *g, struct bd_state *st, const float *x
         if (ai < 0 && inv && h.far_all >= 0 && 0.25 * h.far_d2 <= 1.01 * CLOUD_R * CLOUD_R * dim)
             ai = bd_cloud_seed(st, x, dim, h.qe, h.far_all);
         if (ai >= 0)
-            pairs = bd_cloud_pair(g, st, x, rel_at(st, dim, (uint32_t)ai), dim, inv, h.qe);
+            pairs = bd_cloud_pair(g, st, x, rel_at(st, dim, (uint32_t)ai), NULL, dim, inv, h.qe);
     }
     /* q is a small dense move (bd_dense_move(): not a sparse step, also through noise; at
      * most CENTRE_MOVE spreads per coordinate (RMS) in the model's scale, without one
