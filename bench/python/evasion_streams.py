@@ -90,14 +90,14 @@ LOADERS = {"wine": datasets.load_wine, "breast_cancer": datasets.load_breast_can
            "digits": datasets.load_digits, "iris": datasets.load_iris}
 ATTACKS = ["hsj_art", "hsj_lab", "simba_ref", "simba_lab", "simba_batch", "zoo", "hsj_rot",
            "simba_rot", "hsj_noise", "hsj_noise3", "hsj_round", "hsj_art_noise", "simba_noise",
-           "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist", "nes", "square", "bnd_walk", "bnd_start"]
+           "simba_round", "hsj_dist", "simba_dist", "simba_noise_dist", "nes", "square", "bnd_walk", "bnd_start", "simba_art", "bandits", "sign_opt"]
 BENIGN = ["records", "oneclass", "resend", "retry", "busy", "frames", "frames_edge", "noisy",
           "whatif", "whatif_multi", "sensor_rr", "ramp", "sensor_q", "settle", "whatif_bisect",
           "popular", "sensitivity", "tornado", "local_probe", "flicker_noise", "probe_noise",
           "probe_all_noise", "whatif_steps_noise", "sensor_lsb", "whatif_probe"]
 CROWD = ["mulnoise", "rounded", "imputed", "drift", "nightly", "backoff", "canary", "tta"]
 AFTER_CROWD = ["flicker_noise", "probe_noise", "probe_all_noise", "whatif_steps_noise", "sensor_lsb",
-               "whatif_probe"]
+               "whatif_probe", "simba_art", "bandits", "sign_opt"]
 POOL = {"hsj_dist": 64, "simba_dist": 64, "simba_noise_dist": 64, "popular": 40}
 
 
@@ -367,6 +367,22 @@ def square(o, T, y, rng, n):
     """attack_clients.py's Square Attack (the authors' square_attack_linf; one implementation
     for both harnesses)."""
     attack_clients.square(o, T, y, rng, types.SimpleNamespace(queries=n))
+
+
+def simba_art(o, T, y, rng, n):
+    """attack_clients.py's SimBA as ART runs it (DCT directions on images, pixels elsewhere;
+    both sides queried every iteration)."""
+    attack_clients.simba_art(o, T, y, rng, types.SimpleNamespace(queries=n))
+
+
+def bandits(o, T, y, rng, n):
+    """attack_clients.py's Bandits-TD (Ilyas et al. 2019), L-inf."""
+    attack_clients.bandits(o, T, y, rng, types.SimpleNamespace(queries=n))
+
+
+def sign_opt(o, T, y, rng, n):
+    """attack_clients.py's Sign-OPT as ART runs it (labels only)."""
+    attack_clients.sign_opt(o, T, y, rng, types.SimpleNamespace(queries=n))
 
 
 def bnd_walk(o, T, y, rng, n):
@@ -781,11 +797,15 @@ def main():
     for role in AFTER_CROWD:
         o = Oracle(clf, [], len(names))
         names.append(role)
-        marks.append(0)
         if a.only and role not in a.only.split(","):
+            marks.append(0)
             streams.append([])
             continue
-        globals()[role](o, Xb, yb, np.random.default_rng(a.seed * 1000 + len(names)), a.queries)
+        T, L = (Xa, ya) if role in ATTACKS else (Xb, yb)
+        globals()[role](o, T, L, np.random.default_rng(a.seed * 1000 + len(names)), a.queries)
+        if role.startswith("simba"):   # judged from its first kept step, as SimBA above
+            o.mark = o.kept_at if o.kept_at is not None else o.queries
+        marks.append(o.mark)
         streams.append(o.out)
     k = 0
     while any(k < len(s) for s in streams):

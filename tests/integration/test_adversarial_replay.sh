@@ -50,6 +50,11 @@
 # first such line passes through x0, which it asked the model about first (rules/schema.md,
 # Lines through the original), at its 10th step (11 rows into the walk) in the median;
 # without x0 sent three lines meeting in one point (Lines toward one point) at its 30th.
+# Three more published attacks as their reference code runs them: SimBA as ART runs it
+# (both sides every iteration; DCT directions on images, whose every pixel moves and whose
+# pairs are clipped at the image's range), Bandits (Ilyas et al. 2019: a sign walk, each
+# step the same length per coordinate, turning, probes between; judged from 8 features),
+# Sign-OPT as ART runs it (binary searches along rays from the original).
 # On gradient-boosted trees (breast cancer and digits, raw units) SimBA behind 1 % noise is
 # caught within 15 rows of its first kept step, no benign role flagged.
 . "$(dirname "$0")/lib/common.sh"
@@ -167,10 +172,26 @@ for spec in wine:5 wine:6:1:8 breast_cancer:5 breast_cancer:6:1:8 digits:5 digit
         # caught (reported)
         bnd_walk) lim=$((mark + 10)) ;;
         bnd_start) if [ "$up" != 1 ]; then lim=-1; else lim=$q; fi ;;
+        # SimBA as ART runs it (both sides every iteration; on images its default DCT
+        # directions, elsewhere pixels): judged from its first kept step. On digits every
+        # pixel moves, half of each pair clipped at 0 (rules/schema.md, Mirrors up to
+        # clipping): caught within its stream, each target fooled in a few iterations (so
+        # on iris's 4 features: 8-28 rows measured; elsewhere within 15 of its first kept
+        # step); on 1,024 features (the relations keep 8 raw inputs) not caught (reported)
+        simba_art) if [ "$up" != 1 ]; then lim=-1
+                   elif [ "$ds" = digits ] || [ "$ds" = iris ]; then lim=$q; else lim=$((mark + 15)); fi ;;
+        # Bandits (Ilyas et al. 2019): its sign walk (rules/schema.md, Sign walks), from 8
+        # features, within 20 rows (its third step, row 10 of a target; measured 10-18);
+        # iris's 4 features and 1,024 ones (8 raw inputs kept, its steps 3 rows apart) not
+        # judged (reported)
+        bandits) if [ "$ds" = iris ] || [ "$up" != 1 ]; then lim=-1; else lim=20; fi ;;
+        # Sign-OPT as ART runs it (labels only): its binary searches along rays from the
+        # original, within 15 rows (measured 5-11)
+        sign_opt) lim=15 ;;
         *) fail "unknown role $role" ;;
         esac
         case $role in
-        hsj_*|simba_*|zoo|nes|square|bnd_*)
+        hsj_*|simba_*|zoo|nes|square|bnd_*|bandits|sign_opt)
             if [ "$lim" = -1 ]; then
                 [ "$first" = 0 ] && first=9999   # missed
                 echo "$spec $role $((first - mark))" >> "$WORK/caught"; continue
@@ -203,7 +224,7 @@ for spec in breast_cancer:1 digits:1 iris:1 iris:6; do
     join "$WORK/roles" "$WORK/out" > "$WORK/j"
     while read -r _ role mark q first analytic n _; do
         case $role in
-        hsj_*|simba_*|zoo|nes|square|bnd_*) ;;
+        hsj_*|simba_*|zoo|nes|square|bnd_*|bandits|sign_opt) ;;
         *) if [ "$n" != 0 ]; then echo "gboost $spec: benign $role: $n findings (first at row $first)"; bad=1; fi ;;
         esac
         lim=$((mark + 15))

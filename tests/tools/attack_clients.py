@@ -682,6 +682,257 @@ def bnd_walk(o, T, y, rng, a, spherical_step=0.01, source_step=0.01, adapt=1.5, 
     return done()
 
 
+def image_shape(d):
+    """(h, w) of a row read as a one-channel image: digits' 8 x 8 (or K times that), any
+    other row a 1 x d strip."""
+    side = int(round(np.sqrt(d)))
+    return (side, side) if side * side == d and d >= 64 else (1, d)
+
+
+def dct_basis(h, w, k):
+    """The k-th 2-D DCT basis image (orthonormal, type II inverse) of an h x w image, as a
+    row: the image whose DCT holds a single 1 at coefficient k (row-major)."""
+    from scipy.fft import idctn
+    z = np.zeros(h * w)
+    z[k] = 1.0
+    return idctn(z.reshape(h, w), norm="ortho").ravel()
+
+
+def dct_order(h, w, rng, first=4):
+    """ART's SimBA block order: the top-left first x first coefficients in random order, then
+    each next ring (one more row and column) in random order."""
+    order = np.zeros((h, w))
+    n = min(first, h) * min(first, w)
+    order[:first, :first] = rng.permutation(n).reshape(min(first, h), min(first, w))
+    total = n
+    for i in range(first, max(h, w)):
+        ring = [(r, i) for r in range(min(i + 1, h)) if i < w] + [(i, c) for c in range(i) if i < h]
+        perm = rng.permutation(len(ring)) + total
+        for (r, c), v in zip(ring, perm):
+            order[r, c] = v
+        total += len(ring)
+    return order.ravel().argsort()
+
+
+def simba_art(o, T, y, rng, a, eps=0.1):
+    """SimBA as ART's SimBA runs it (Guo et al., ICML 2019; art.attacks.evasion.SimBA, its
+    defaults): on an image (digits) attack="dct": the directions are 2-D DCT basis images, the
+    low frequencies first (freq_dim 4: the top-left 4 x 4 in random order, then ring by ring);
+    on other rows (ART takes them as 1 x 1 x 1 x d images) attack="px", coordinates in random
+    order. Each iteration queries x - eps q AND x + eps q (both, whatever the first answers,
+    unlike the authors' simba_single), clipped to the estimator's clip values (one scalar
+    range: the data's), and keeps the better one if it lowers p_true. eps: ART's 0.1 on
+    inputs in [0, 1], here 0.1 of the data's range (images) or of each feature's spread."""
+    d = T.shape[1]
+    h, w = image_shape(d)
+    image = h > 1
+    lo, hi = float(T.min()), float(T.max())
+    S = spread(T)
+    targets = fooled = 0
+    while o.queries < a.queries:
+        i = rng.integers(len(T))
+        x = T[i].astype(np.float64).copy()
+        p = o.proba(x)[0]
+        c = p.argmax()
+        if c != y[i]:
+            continue
+        targets += 1
+        last = p[c]
+        order = dct_order(h, w, rng) if image else rng.permutation(d)
+        for it in range(len(order)):
+            if o.queries + 2 > a.queries:
+                break
+            k = order[it]
+            if image:
+                q = eps * (hi - lo) * dct_basis(h, w, k)
+            else:
+                q = np.zeros(d)
+                q[k] = eps * S[k]
+            left = np.clip(x - q, lo, hi) if image else x - q
+            right = np.clip(x + q, lo, hi) if image else x + q
+            pl = o.proba(left)[0]
+            pr = o.proba(right)[0]
+            if pl[c] < last or pr[c] < last:
+                x, p = (left, pl) if pl[c] < pr[c] else (right, pr)
+                last = p[c]
+                if getattr(o, "kept_at", None) is None:
+                    o.kept_at = o.queries   # its first kept step
+            if p.argmax() != c:
+                fooled += 1
+                break
+    return {"targets": targets, "fooled": fooled, "first_step": getattr(o, "kept_at", None)}
+
+
+def bandits(o, T, y, rng, a, eps=0.3, fd_eta=0.1, image_lr=0.01, online_lr=100.0,
+            exploration=1.0, tile=2, iters=10000):
+    """Bandits-TD, L-inf (Ilyas, Engstrom and Madry, ICLR 2019, their blackbox-bandits code):
+    a prior on the gradient kept at a tile's resolution (2 x 2 pixels on an image, one
+    feature on other rows), per iteration the image's label checked, then two queries
+    image + fd_eta * q / |q| with q = prior +- exploration * noise (upsampled; not clipped),
+    the finite difference of their losses updating the prior by an exponentiated-gradient
+    step, and the image stepping image_lr * sign(prior), projected onto the eps-ball around
+    the original and clipped to the data's range. Units: the authors' images are in [0, 1];
+    here every length is scaled by the data's range (images) or each feature's spread; eps
+    0.3 (MNIST's budget; the authors' 0.05 is ImageNet's)."""
+    from scipy.special import expit
+    d = T.shape[1]
+    h, w = image_shape(d)
+    image = h > 1
+    t = tile if image else 1
+    ph, pw = -(-h // t), -(-w // t)
+    lo, hi = float(T.min()), float(T.max())
+    unit = np.full(d, hi - lo) if image else spread(T)
+
+    def up(v):
+        return np.repeat(np.repeat(v.reshape(ph, pw), t, axis=0), t, axis=1)[:h, :w].ravel()
+
+    def loss(p, c):
+        return -np.log(max(p[c], 1e-12))   # the cross-entropy the attacker raises
+
+    targets = fooled = 0
+    while o.queries < a.queries:
+        i = rng.integers(len(T))
+        x0 = T[i].astype(np.float64)
+        if o.proba(x0)[0].argmax() != y[i]:
+            continue
+        c = y[i]
+        targets += 1
+        x = x0.copy()
+        prior = np.zeros(ph * pw)
+        for it in range(iters):
+            if o.queries + 3 > a.queries:
+                break
+            if it and o.proba(x)[0].argmax() != c:
+                fooled += 1
+                break
+            noise = exploration * rng.normal(size=ph * pw) / np.sqrt(ph * pw)
+            q1, q2 = up(prior + noise), up(prior - noise)
+            n1, n2 = np.linalg.norm(q1), np.linalg.norm(q2)
+            P = o.proba(np.stack([x + fd_eta * unit * q1 / (n1 or 1.0),
+                                  x + fd_eta * unit * q2 / (n2 or 1.0)]))
+            g = (loss(P[0], c) - loss(P[1], c)) / (fd_eta * exploration) * noise
+            # eg_step (the prior in [-1, 1]): pos / (pos + neg) with pos = r e^(lr g),
+            # neg = (1 - r) e^(-lr g), r = (prior + 1) / 2, written as a logistic of the
+            # log-odds so that large steps saturate instead of overflowing
+            r = np.clip((prior + 1) / 2, 1e-12, 1 - 1e-12)
+            prior = 2 * expit(np.log(r) - np.log1p(-r) + 2 * online_lr * g) - 1
+            step = np.sign(up(prior))
+            if np.any(step) and getattr(o, "kept_at", None) is None:
+                o.kept_at = o.queries   # the image starts moving here
+            x = np.clip(np.clip(x + image_lr * unit * step, x0 - eps * unit, x0 + eps * unit), lo, hi)
+    return {"targets": targets, "fooled": fooled, "first_step": getattr(o, "kept_at", None)}
+
+
+def sign_opt(o, T, y, rng, a, num_trial=100, k=200, alpha=0.2, beta=0.001, smooth=0.001):
+    """Sign-OPT, untargeted (Cheng et al., ICLR 2020) as ART's SignOPTAttack runs it with its
+    defaults, labels only: the original's label, then num_trial Gaussian directions theta
+    (raw units), each x0 + theta queried and, when adversarial, a binary search along it from
+    x0 (tolerance 1e-3 of the distance) for the distance to the boundary g(theta); from the
+    best, per iteration k queries x0 + g * (theta + smooth u) / |.| (a sign-gradient estimate:
+    every one at distance g from x0), then a line search of the step along the new direction
+    (x 1.01 or x 0.99 steps, then a binary search to beta / 500). Images are clipped to the
+    data's range (the estimator's clip values), other rows are not."""
+    d = T.shape[1]
+    image = image_shape(d)[0] > 1
+    lo, hi = float(T.min()), float(T.max())
+    targets = fooled = 0
+
+    def label(x):
+        return o.proba(np.clip(x, lo, hi) if image else x)[0].argmax()
+
+    def budget(n=1):
+        return o.queries + n <= a.queries
+
+    while budget(2):
+        i = rng.integers(len(T))
+        x0 = T[i].astype(np.float64)
+        y0 = label(x0)
+        targets += 1
+        best, g = None, np.inf
+        for _ in range(num_trial):
+            if not budget():
+                break
+            theta = rng.normal(size=d)
+            if label(x0 + theta) == y0:
+                continue
+            lbd = np.linalg.norm(theta)
+            theta = theta / lbd
+            if lbd > g:
+                if not budget() or label(x0 + g * theta) == y0:
+                    continue
+                lbd = g
+            lo_, hi_ = 0.0, lbd
+            while hi_ - lo_ > 1e-3 and budget():
+                mid = (lo_ + hi_) / 2
+                if label(x0 + mid * theta) != y0:
+                    hi_ = mid
+                else:
+                    lo_ = mid
+            if hi_ < g:
+                best, g = theta, hi_
+                o.kept_at = getattr(o, "kept_at", None) or o.queries
+        if best is None:
+            continue
+
+        def local(th, lbd, tol):
+            if not budget():
+                return np.inf
+            if label(x0 + lbd * th) == y0:
+                lo_, hi_ = lbd, lbd * 1.01
+                while budget() and label(x0 + hi_ * th) == y0:
+                    hi_ *= 1.01
+                    if hi_ > 20:
+                        return np.inf
+            else:
+                hi_, lo_ = lbd, lbd * 0.99
+                while budget() and label(x0 + lo_ * th) != y0:
+                    lo_ *= 0.99
+            while hi_ - lo_ > tol and budget():
+                mid = (lo_ + hi_) / 2
+                if label(x0 + mid * th) != y0:
+                    hi_ = mid
+                else:
+                    lo_ = mid
+            return hi_
+
+        g0 = g
+        while budget(k):
+            grad = np.zeros(d)
+            for _ in range(k):
+                u = rng.normal(size=d)
+                u /= np.linalg.norm(u)
+                nt = best + smooth * u
+                nt /= np.linalg.norm(nt)
+                grad += u * (-1 if label(x0 + g * nt) != y0 else 1)
+            grad /= k
+            min_t, min_g = best, g
+            for _ in range(15):
+                nt = best - alpha * grad
+                nt /= np.linalg.norm(nt)
+                ng = local(nt, min_g, beta / 500)
+                alpha *= 2
+                if ng < min_g:
+                    min_t, min_g = nt, ng
+                else:
+                    break
+            if min_g >= g:
+                for _ in range(15):
+                    alpha *= 0.25
+                    nt = best - alpha * grad
+                    nt /= np.linalg.norm(nt)
+                    ng = local(nt, min_g, beta / 500)
+                    if ng < g:
+                        min_t, min_g = nt, ng
+                        break
+            if alpha < 1e-4:
+                alpha, beta = 1.0, beta * 0.1
+                if beta < 1e-8:
+                    break
+            best, g = min_t, min_g
+        fooled += int(g < g0)
+    return {"targets": targets, "fooled": fooled, "first_step": getattr(o, "kept_at", None)}
+
+
 def bnd_start(o, T, y, rng, a):
     """bnd_walk from foolbox's starting_points: a record of the split answered as another class"""
     return bnd_walk(o, T, y, rng, a, start=True)
@@ -1160,7 +1411,7 @@ def paced(o, T, y, rng, a):
 
 
 ROLES = {"benign": benign, "paced": paced, "jbda": jbda, "random": random_queries, "boundary": boundary,
-         "simba": simba, "nes": nes, "square": square, "bnd_walk": bnd_walk, "bnd_start": bnd_start,
+         "simba": simba, "simba_art": simba_art, "bandits": bandits, "sign_opt": sign_opt, "nes": nes, "square": square, "bnd_walk": bnd_walk, "bnd_start": bnd_start,
          "harvest": harvest, "flood": flood, "knockoff": knockoff,
          "transfer": knockoff_transfer,
          "transfer_adaptive": lambda o, T, y, rng, a: knockoff_transfer(o, T, y, rng, a, True),
