@@ -12,6 +12,10 @@
  * step on many channels does, on its lattice (values whole multiples of the step); a ramp
  * does, never turning. */
 #define WALK_BACK 12   /* rows searched back for each step's start */
+/* Below 16 features readings quantised per channel (each at its own resolution, noise of a
+ * step or so) repeat a step's lengths by chance: a device's readings on wine's 13 features
+ * made such a walk at row 73 (evasion_streams.py sensor_lsb); not judged there. */
+#define WALK_MIN_DIM 16
 
 /* |q - r| == |r - s| on every coordinate both steps move (up to float32 rounding: a step
  * rounded to the rows' decimal step is no evidence, integer records differ by equal
@@ -64,10 +68,10 @@ static bool walk_lattice(const float *q, const float *r, const float *s, uint32_
  * sweep back and forth turns all at once), going on (two steps move the point on an eighth
  * of the coordinates, 3 at least), off its steps' lattice, and q new on some coordinate (a
  * two-level flicker only revisits). Only while the client is in a run of
- * near-duplicates (st->run), on rows of 8 features or more. */
+ * near-duplicates (st->run), on rows of WALK_MIN_DIM features or more. */
 bool bd_sign_walk_row(const struct bd_state *st, const float *q, uint32_t dim)
 {
-    if (dim < 8 || !st->rel || !st->run || st->rows < 3)
+    if (dim < WALK_MIN_DIM || !st->rel || !st->run || st->rows < 3)
         return false;
     uint32_t n = (uint32_t)IG_MIN(IG_MIN(st->rows, (uint64_t)st->rel_n), (uint64_t)WALK_BACK);
     const float *row[WALK_BACK];

@@ -857,6 +857,8 @@ def sign_opt(o, T, y, rng, a, num_trial=100, k=200, alpha=0.2, beta=0.001, smoot
                 continue
             lbd = np.linalg.norm(theta)
             theta = theta / lbd
+            if not getattr(o, "mark", 0):
+                o.mark = o.queries   # its first adversarial direction: its first search starts
             if lbd > g:
                 if not budget() or label(x0 + g * theta) == y0:
                     continue
