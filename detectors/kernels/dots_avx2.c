@@ -1,6 +1,7 @@
 /* Dot products of a few queries with a split set, AVX2: a block's 16 vectors are two ymm
  * halves, so each query has independent sums for lanes 0-7 and 8-15. */
 #include <immintrin.h>
+#include <string.h>
 
 #include <inferguard/base.h>
 #include "dots_body.h"
@@ -169,9 +170,91 @@ static inline uint32_t seg8(const struct ig_seg_query *q, __m256 nbi, __m256 ab,
     return (uint32_t)_mm256_movemask_ps(ok);
 }
 
-unsigned ig_kern_cov_pairs_avx2(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
-                                const float *nb, const float *d, const struct ig_seg_query *q,
-                                float *work, uint16_t *mask)
+/* One query's constants of the bound, broadcast once per search (keep16) */
+struct keep_q {
+    __m256 uu1, two_su, g2x2, g4x, g2, base;
+    const float *lift;
+    int on;                   /* g > 0: else the bound keeps every row */
+};
+
+static inline struct keep_q keep_q_of(const struct ig_cov_bound *c, const struct ig_seg_query *q)
+{
+    return (struct keep_q){ _mm256_set1_ps(c->uu1), _mm256_set1_ps(c->two_su), _mm256_set1_ps(2 * c->g2),
+                            _mm256_set1_ps(c->g4x), _mm256_set1_ps(c->g2), _mm256_set1_ps(c->base), q->lift,
+                            c->g > 0 };
+}
+
+/* ig_cov_block_keep (dots_body.h) on a full block, eight rows at a time, operation for
+ * operation (1e-4 (rr + dhi) is the row's, computed once for every query): per query, the
+ * rows of block i the bound keeps */
+static inline void keep16(uint32_t i, uint32_t nq, const struct keep_q *kq, __m256 vzz, const float *nb,
+                          const float *d, const float *piv, uint16_t *keep)
+{
+    const __m256 est = _mm256_set1_ps(1e-4f + IG_VSPLIT_EPS), tiny = _mm256_set1_ps(IG_COV_TINY),
+                 c4 = _mm256_set1_ps(1e-4f), zero = _mm256_setzero_ps();
+    const __m256i low5 = _mm256_set1_epi32(IG_SEG_PIVOTS - 1);
+    uint32_t kp[IG_DOTS_MAXQ] = { 0, 0, 0, 0 };
+    for (int h = 0; h < 2; h++) {
+        const __m256 nbv = _mm256_loadu_ps(nb + i + 8 * h), D = _mm256_loadu_ps(d + i + 8 * h);
+        const __m256 e = _mm256_add_ps(_mm256_mul_ps(est, _mm256_add_ps(vzz, nbv)), tiny);
+        const __m256 dhi = _mm256_add_ps(D, e);
+        const __m256 dlo = _mm256_sub_ps(_mm256_sub_ps(D, e), _mm256_mul_ps(c4, _mm256_add_ps(dhi, vzz)));
+        __m256 r, rr;
+        __m256i idx = _mm256_setzero_si256();
+        if (piv) {
+            r = _mm256_loadu_ps(piv + i + 8 * h);
+            rr = _mm256_mul_ps(r, r);
+            idx = _mm256_and_si256(_mm256_castps_si256(r), low5);
+        } else {
+            r = _mm256_sqrt_ps(nbv);
+            rr = nbv;
+        }
+        const __m256 slack = _mm256_mul_ps(c4, _mm256_add_ps(rr, dhi));
+        for (uint32_t j = 0; j < nq; j++) {
+            const struct keep_q *c = &kq[j];
+            if (!c->on) {
+                kp[j] |= 0xffu << (8 * h);
+                continue;
+            }
+            const __m256 base = piv ? _mm256_i32gather_ps(c->lift, idx, 4) : c->base;
+            const __m256 x = _mm256_sub_ps(dlo, c->uu1);
+            const __m256 vmax = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(c->two_su, r), dhi),
+                                              _mm256_add_ps(slack, base));
+            const __m256 L = _mm256_sub_ps(vmax, _mm256_add_ps(c->g2x2, x));
+            __m256 out = _mm256_or_ps(_mm256_cmp_ps(L, zero, _CMP_LT_OQ),
+                                      _mm256_cmp_ps(_mm256_mul_ps(L, L), _mm256_mul_ps(c->g4x, _mm256_add_ps(c->g2, x)),
+                                                    _CMP_LT_OQ));
+            out = _mm256_and_ps(out, _mm256_cmp_ps(x, zero, _CMP_GE_OQ));
+            kp[j] |= (~(uint32_t)_mm256_movemask_ps(out) & 0xffu) << (8 * h);
+        }
+    }
+    for (uint32_t j = 0; j < nq; j++)
+        keep[j] = (uint16_t)kp[j];
+}
+
+/* keep16 on the block at row i of n, the partial last one through a copy of its rows' nb, d
+ * and pivots padded with zeros (the padding's bits cleared: the body sets none there) */
+static inline void keep_any(uint32_t i, uint32_t n, uint32_t nq, const struct keep_q *kq, __m256 vzz,
+                            const float *nb, const float *d, const float *piv, uint16_t *keep)
+{
+    if (n - i >= 16) {
+        keep16(i, nq, kq, vzz, nb, d, piv, keep);
+        return;
+    }
+    const uint32_t g = n - i;
+    float nb16[16] = { 0 }, d16[16] = { 0 }, piv16[16] = { 0 };
+    memcpy(nb16, nb + i, g * sizeof(float));
+    memcpy(d16, d + i, g * sizeof(float));
+    if (piv)
+        memcpy(piv16, piv + i, g * sizeof(float));
+    keep16(0, nq, kq, vzz, nb16, d16, piv ? piv16 : NULL, keep);
+    for (uint32_t j = 0; j < nq; j++)
+        keep[j] &= (uint16_t)((1u << g) - 1);
+}
+
+/* The plain sweep: every row's products for every query */
+static unsigned pairs_all(const struct ig_vsplit *s, const float *const *xs, uint32_t nq, const float *nb,
+                          const float *d, const struct ig_seg_query *q, float *work, uint16_t *mask)
 {
     const uint32_t n = s->count, nblk = (n + 15) / 16, nfull = n & ~15u;
     ig_kern_dots_split_avx2(s, xs, nq, work);
@@ -190,6 +273,70 @@ unsigned ig_kern_cov_pairs_avx2(const struct ig_vsplit *s, const float *const *x
             for (uint32_t l = 0; l < n - nfull; l++)
                 bits |= (uint32_t)ig_seg_maybe(&q[k], nb[nfull + l], ab[nfull + l], d[nfull + l]) << l;
             mask[k * nblk + nfull / 16] = (uint16_t)bits;
+            any |= (bits != 0) << k;
+        }
+    }
+    return any;
+}
+
+/* ig_cov_pairs_body in registers: the bound per block (keep16; the partial last block as
+ * the body does it), the products of the blocks and queries it leaves, their filter */
+unsigned ig_kern_cov_pairs_avx2(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
+                                const float *nb, const float *d, const struct ig_seg_query *q,
+                                float *work, uint16_t *mask)
+{
+    IG_ASSERT(nq >= 1 && nq <= IG_DOTS_MAXQ);
+    if (s->dim < IG_COV_BOUND_MINDIM)
+        return pairs_all(s, xs, nq, nb, d, q, work, mask);
+    const uint32_t n = s->count, nblk = (n + 15) / 16;
+    struct keep_q kq[IG_DOTS_MAXQ];
+    for (uint32_t k = 0; k < nq; k++) {
+        const struct ig_cov_bound cb = ig_cov_bound_of(&q[k]);
+        kq[k] = keep_q_of(&cb, &q[k]);
+    }
+    const __m256 vzz = _mm256_set1_ps(q[0].zz);
+    const float *piv = q[0].lift && s->naux > IG_SEG_PIVOT_PLANE ? ig_vsplit_aux_plane(s, IG_SEG_PIVOT_PLANE)
+                                                                 : NULL;
+    uint16_t keep[IG_DOTS_MAXQ];
+    uint32_t probe = nblk < IG_COV_PROBE ? nblk : IG_COV_PROBE, busy = 0;
+    for (uint32_t b = 0; b < probe; b++) {
+        keep_any(16 * b, n, nq, kq, vzz, nb, d, piv, keep);
+        for (uint32_t k = 0; k < nq; k++)
+            busy += keep[k] != 0;
+    }
+    if (2 * busy > probe * nq)
+        return pairs_all(s, xs, nq, nb, d, q, work, mask);
+    unsigned any = 0;
+    for (uint32_t i = 0; i < n; i += 16) {
+        const uint32_t g = n - i < 16 ? n - i : 16;
+        keep_any(i, n, nq, kq, vzz, nb, d, piv, keep);
+        const float *xq[IG_DOTS_MAXQ];
+        uint32_t act[IG_DOTS_MAXQ], na = 0;
+        for (uint32_t k = 0; k < nq; k++) {
+            mask[k * nblk + i / 16] = 0;
+            if (keep[k]) {
+                act[na] = k;
+                xq[na++] = xs[k];
+            }
+        }
+        if (!na)
+            continue;
+        const struct ig_vsplit v = ig_vsplit_block(s, i);
+        ig_kern_dots_split_avx2(&v, xq, na, work);   /* work[a * g + l] */
+        for (uint32_t a = 0; a < na; a++) {
+            const uint32_t k = act[a];
+            const float *ab = work + (size_t)a * g;
+            uint32_t bits = 0;
+            if (g == 16) {
+                bits = (seg8(&q[k], _mm256_loadu_ps(nb + i), _mm256_loadu_ps(ab), _mm256_loadu_ps(d + i)) |
+                        seg8(&q[k], _mm256_loadu_ps(nb + i + 8), _mm256_loadu_ps(ab + 8),
+                             _mm256_loadu_ps(d + i + 8)) << 8) & keep[k];
+            } else {
+                for (uint32_t l = 0; l < g; l++)
+                    if (keep[k] >> l & 1)
+                        bits |= (uint32_t)ig_seg_maybe(&q[k], nb[i + l], ab[l], d[i + l]) << l;
+            }
+            mask[k * nblk + i / 16] = (uint16_t)bits;
             any |= (bits != 0) << k;
         }
     }

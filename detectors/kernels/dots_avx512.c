@@ -174,41 +174,16 @@ static inline __mmask16 seg16(__mmask16 k, const struct ig_seg_query *q, __m512 
     return _mm512_mask_cmp_ps_mask(k, lhs, rhs, _CMP_LE_OQ);
 }
 
-/* Per query, what bounding |b - a| needs (cov_pairs below). */
-struct cov_bound {
-    float g, g2, g4x, uu1, two_su, base;   /* g <= 0: not used */
-};
-
-/* A pair the reference accepts has (z - a).(b - a) >= g |b - a| with g ~ sqrt(uu - tol2)
- * (its residual is at most tol2), so by the law of cosines |b - a| >= g + sqrt(g^2 + |z - b|^2
- * - uu) when |z - b|^2 >= uu. And for any point c, |b - a|^2 = |z - b|^2 + |a - c|^2 -
- * |z - c|^2 + 2 (z - a).(b - c) <= |z - b|^2 + |a - c|^2 - |z - c|^2 + 2 sqrt(uu) |b - c|.
- * Rows whose largest |b - a|^2 falls short of the smallest one needed cannot complete a
- * segment with a: their products are not computed (blocks where every row is out). With c
- * the origin (grpc_d64: 93 % of the blocks out, oip_v2_d64: 26 %); with c the pivot nearest
- * to b (q->lift: the origin and the class centres), natural rows lie around their class's
- * centre, and a segment between two of them passes inside that shell, away from a third
- * (oip_v2_d64: 86 % of the blocks out, and the plain sweep chosen for 3 % of the samples
- * instead of 77 %). Every bound is loosened by 1e-4 of the values involved, which covers the
- * reference's float arithmetic (sums of 32 products, its rounded z - a) and this one's, and
- * d's error by the first pass's margin. */
-static inline struct cov_bound cov_bound_of(const struct ig_seg_query *q)
-{
-    struct cov_bound c = { .g = -1 };
-    float G = (q->uu - q->tol2_hi) * (1 - 1e-4f);
-    if (G > 0)
-        c.g = sqrtf(G) - 1e-4f * sqrtf(q->uu);
-    c.g2 = c.g * c.g;
-    c.g4x = 4 * c.g2;
-    c.uu1 = q->uu * (1 + 1e-4f);
-    c.two_su = 2 * sqrtf(q->uu) * (1 + 0x1p-12f);   /* rsqrt14's error on sqrt |b|^2 */
-    c.base = q->aa - q->zz + 1e-4f * (q->zz + q->aa + q->uu);
-    return c;
-}
-
-/* Rows of the block (mask k) that the bound cannot rule out for this query: rr = |b - c|^2,
+/* The bound on |b - a| (dots_body.h, ig_cov_bound_of: per query, what it needs) rules rows
+ * out before their products. With c the origin (grpc_d64: 93 % of the blocks out,
+ * oip_v2_d64: 26 %); with c the pivot nearest to b (q->lift: the origin and the class
+ * centres), natural rows lie around their class's centre, and a segment between two of
+ * them passes inside that shell, away from a third (oip_v2_d64: 86 % of the blocks out,
+ * and the plain sweep chosen for 3 % of the samples instead of 77 %). Here its steps are
+ * fused; the scalar body and the AVX2 path run them unfused (ig_cov_keep1).
+ * Rows of the block (mask k) that the bound cannot rule out for this query: rr = |b - c|^2,
  * r = an upper bound on |b - c|, base = |a - c|^2 - |z - c|^2 with its slack (per lane). */
-static inline __mmask16 cov_keep(__mmask16 k, const struct cov_bound *c, __m512 rr, __m512 r,
+static inline __mmask16 cov_keep(__mmask16 k, const struct ig_cov_bound *c, __m512 rr, __m512 r,
                                  __m512 base, __m512 dlo, __m512 dhi)
 {
     if (!(c->g > 0))
@@ -278,7 +253,7 @@ static inline unsigned pairs_q(const struct ig_vsplit *s, const float *const *xs
 /* Per query, the rows of block i that the bound leaves (nbv, D: the block's |b|^2 and d);
  * piv: the rows' pivots (kernels.h, ig_seg_pivot_pack) when the queries have lifts (lo, hi:
  * per query, its lift's 32 values in two registers), else NULL */
-static inline void block_keep(uint32_t i, uint32_t n, uint32_t nq, const struct cov_bound *cb,
+static inline void block_keep(uint32_t i, uint32_t n, uint32_t nq, const struct ig_cov_bound *cb,
                               const float *nb, const float *d, float zz, const float *piv,
                               const __m512 *lo, const __m512 *hi, __m512 *nbv,
                               __m512 *D, __mmask16 *keep)
@@ -315,9 +290,9 @@ static unsigned cov_pairs3(const struct ig_vsplit *s, const float *const *xs, ui
 {
     const uint32_t n = s->count, pairs = s->pairs, full = s->dim / 2, nblk = (n + 15) / 16;
     const float zz = q[0].zz;
-    struct cov_bound cb[3];
+    struct ig_cov_bound cb[3];
     for (uint32_t j = 0; j < nq; j++)
-        cb[j] = cov_bound_of(&q[j]);
+        cb[j] = ig_cov_bound_of(&q[j]);
     /* the rows' pivots, when the caller gave them */
     const bool pivots = q[0].lift && s->naux > IG_SEG_PIVOT_PLANE;
     const float *piv = pivots ? ig_vsplit_aux_plane(s, IG_SEG_PIVOT_PLANE) : NULL;
@@ -328,7 +303,7 @@ static unsigned cov_pairs3(const struct ig_vsplit *s, const float *const *xs, ui
     }
     __m512 nbv, D;
     __mmask16 keep[3];
-    uint32_t probe = nblk < 4 ? nblk : 4, busy = 0;
+    uint32_t probe = nblk < IG_COV_PROBE ? nblk : IG_COV_PROBE, busy = 0;
     for (uint32_t b = 0; b < probe; b++) {
         block_keep(16 * b, n, nq, cb, nb, d, zz, piv, lo, hi, &nbv, &D, keep);
         for (uint32_t j = 0; j < nq; j++)

@@ -261,9 +261,11 @@ struct ig_kern_ops {
      * q->rel per unit of the squared lengths plus 1e-30, wider than IG_VSPLIT_EPS's effect);
      * a pair whose bit is clear cannot pass the detector's exact test. d comes from this
      * path's cov_near for the same z (all q[k].zz equal) with est = 1e-4 + IG_VSPLIT_EPS:
-     * the AVX-512 path first rules rows out by a bound on |b - a| from |b - c|, |z - b| and
-     * |z - a| (dots_avx512.c; c the origin, or with q->lift set the row's pivot: the set then
-     * has IG_SEG_PIVOT_PLANE + 1 aux planes) and skips the products of blocks left empty. <work> holds
+     * every path first rules rows out by a bound on |b - a| from |b - c|, |z - b| and |z - a|
+     * (dots_body.h, ig_cov_keep1; c the origin, or with q->lift set the row's pivot: the set
+     * then has IG_SEG_PIVOT_PLANE + 1 aux planes) and skips the products of blocks left empty
+     * (unless the first IG_COV_PROBE blocks show it keeping most: then every product). The
+     * scalar body and the AVX2 path set the same bits; AVX-512 fuses its steps. <work> holds
      * nq * n floats (any path may use it). Returns the set of k (bit k) with some bit set. */
     unsigned (*cov_pairs)(const struct ig_vsplit *s, const float *const *xs, uint32_t nq,
                           const float *nb, const float *d, const struct ig_seg_query *q,

@@ -304,7 +304,7 @@ static void test_cov_pairs_every_path(void **state)
         for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++)
             for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
                 struct cov_case c;
-                /* rows near the origin half the time: the AVX-512 path's bound on |b - a|
+                /* rows near the origin half the time: the bound on |b - a| (every path)
                  * then rules most of them out before their products */
                 /* rounds 3-5: rows with pivots (the origin, one near z, three spread) */
                 const bool pivots = round >= 3;
@@ -402,7 +402,8 @@ static void test_cov_pairs_every_path(void **state)
  * on the same dot products (the AVX2 table's own) every estimate d, candidate bit and pair
  * bit is the body's, bit for bit, for widths and counts around the 16-row blocks (full
  * blocks in registers, the partial last block as the body does it), rows planted near z and
- * on its segments, ties, and zeros of both signs. Without AVX2 on this CPU there is nothing
+ * on its segments, ties, and zeros of both signs; the pair bound with the origin and with
+ * pivots (rounds 6-7: the lifts gathered per row), which rules blocks out alike. Without AVX2 on this CPU there is nothing
  * to compare (the tests above check each path this CPU has). */
 static void test_cov_avx2_is_the_body(void **state)
 {
@@ -416,18 +417,27 @@ static void test_cov_avx2_is_the_body(void **state)
         print_message("no AVX2 table on this CPU\n");
         return;
     }
-    const uint32_t dims[] = { 1, 2, 3, 4, 8, 13, 32 };
+    const uint32_t dims[] = { 1, 2, 3, 4, 8, 13, 15, 16, 17, 32 };   /* the bound from 16 (IG_COV_BOUND_MINDIM) */
     const uint32_t counts[] = { 1, 5, 15, 16, 17, 31, 32, 33, 100, 512 };
     static float d1[512], d2[512], w1[4 * 512], w2[4 * 512];
     static uint16_t c1[32], c2[32], m1[4 * 32], m2[4 * 32];
     uint64_t bits = 0;
-    for (int round = 0; round < 6; round++)
+    for (int round = 0; round < 8; round++)
         for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++)
             for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
                 struct cov_case c;
-                cov_make(&c, dims[di], counts[ci], round % 2 ? 0.3 : 3);
+                /* rounds 6-7: rows with pivots (the pair bound's lifts, gathered per row) */
+                const bool pivots = round >= 6;
+                cov_make_aux(&c, dims[di], counts[ci], round % 2 ? 0.3 : 3, pivots ? IG_SEG_PIVOT_PLANE + 1 : 1);
                 const uint32_t n = c.n, dim = c.dim, nblk = (n + 15) / 16;
-                if (round >= 4)   /* the rows near z all in one lane: its three smallest decide */
+                float piv[TEST_PIVOTS][32] = { { 0 } }, lift[IG_DOTS_MAXQ][IG_SEG_PIVOTS] = { { 0 } };
+                for (int p = 1; p < TEST_PIVOTS; p++)
+                    for (uint32_t f = 0; f < dim; f++)
+                        piv[p][f] = p == 1 ? c.z[f] + (float)(0.3 * (2 * urand() - 1))
+                                           : (float)((round % 2 ? 0.3 : 3) * (2 * urand() - 1));
+                if (pivots)
+                    cov_pivots(&c, piv);
+                if (round == 4 || round == 5)   /* the rows near z all in one lane: its three smallest decide */
                     for (uint32_t i = 0; i < n; i++) {
                         float *y = c.rows + (size_t)i * dim;
                         for (uint32_t f = 0; f < dim; f++)
@@ -462,7 +472,15 @@ static void test_cov_avx2_is_the_body(void **state)
                         uu += (c.z[f] - q[k][f]) * (c.z[f] - q[k][f]);
                     sq[k] = (struct ig_seg_query){ c.zz, c.nb[(k * 7) % n], uu, 0.25f * dim * 0.9999f,
                                                    (round % 2 ? 0.5f : 0.0225f) * dim * 1.0001f,
-                                                   1e-4f + 1.5f * IG_VSPLIT_EPS, NULL };
+                                                   1e-4f + 1.5f * IG_VSPLIT_EPS, pivots ? lift[k] : NULL };
+                    for (int p = 0; p < TEST_PIVOTS; p++) {   /* as judge_fast computes them */
+                        float ac = 0, zc = 0;
+                        for (uint32_t f = 0; f < dim; f++) {
+                            ac += (q[k][f] - piv[p][f]) * (q[k][f] - piv[p][f]);
+                            zc += (c.z[f] - piv[p][f]) * (c.z[f] - piv[p][f]);
+                        }
+                        lift[k][p] = ac - zc + 1e-4f * (ac + zc + uu);
+                    }
                 }
                 for (uint32_t nq = 1; nq <= IG_DOTS_MAXQ; nq++) {
                     unsigned a1 = ig_cov_pairs_body(avx2->dots_split, &c.s, q, nq, c.nb, d1, sq, w1, m1);
