@@ -283,12 +283,13 @@ static void test_held12(void **st)
  * variants, multi-step hijacks, markdown-image exfiltration; look-alikes of the same shapes
  * whose orders are for people; written before any run of that session and before its author
  * read the lexicon, the rules or the code). Its first run (rules of ffd59e4, blind): 0.966 /
- * 0.594. A floor against regressions at that first run, to be raised as its misses are fixed
- * by class (bench/RESULTS.md figure 10, rules/schema.md "Session 24"). */
+ * 0.594; its flagged look-alikes and misses by class were then read, so it is a floor
+ * against regressions (0.992 / 0.874 after session 24's changes; bench/RESULTS.md figure 10,
+ * rules/schema.md "Session 24"). */
 static void test_held13(void **st)
 {
     (void)st;
-    evaluate("held13", 0.96, 0.59, 0, 1.0);
+    evaluate("held13", 0.99, 0.87, 0, 1.0);
 }
 
 /* Session 17's tuning set (no-refusal demands, operator notices, task hijacks, games that void
