@@ -1908,21 +1908,29 @@ static void test_uneven_noise_streams_quiet(void **state)
     }
 }
 
-/* Row <v> from user <c> of the scaled model (S32), answered with <sc> (label: its argmax):
- * piecewise-constant answers, as trees give them. */
-static void xscored(struct xrun *x, int c, const float *v, const float *sc)
+/* Row <v> from user <c> (address NET.<c + 1>) of the model of <x> in space <sp> (its scale
+ * taught by xstart()), answered with <sc> (label: its argmax): piecewise-constant answers,
+ * as trees give them. */
+static void xscored_in(struct xrun *x, const struct space *sp, int c, const float *v,
+                       const float *sc)
 {
     char id[32];
-    snprintf(id, sizeof id, "%s.%d", S32.net, c + 1);
+    snprintf(id, sizeof id, "%s.%d", sp->net, c + 1);
     int32_t lab = 0;
     for (int k = 1; k < C; k++)
         lab = sc[k] > sc[lab] ? k : lab;
-    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D,
-                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
+    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1,
+                           .features = (uint32_t)sp->dim, .outputs = C, .inputs = v,
+                           .labels = &lab, .scores = sc };
     snprintf(ev.client_id, sizeof ev.client_id, "%s", id);
     struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
                             .emit = &x->emit };
     assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
+}
+
+static void xscored(struct xrun *x, int c, const float *v, const float *sc)
+{
+    xscored_in(x, &S32, c, v, sc);
 }
 
 /* <y> plus noise of sd 0.002 x noise_w (1 % of a feature's spread as the searcher measures
@@ -2146,21 +2154,10 @@ static void test_noisy_probe_flicker_lookalikes_quiet(void **state)
         }
 }
 
-/* Row <v> of 4 features from user <c> (address NET.<c + 1>), answered <sc> (label: its
- * argmax), on the model of <x> (its scale taught by xstart()). */
+/* Row <v> of 4 features (S4) from user <c>, answered <sc> (xscored_in()). */
 static void xscored4(struct xrun *x, int c, const float *v, const float *sc)
 {
-    char id[32];
-    snprintf(id, sizeof id, "%s.%d", S4.net, c + 1);
-    int32_t lab = 0;
-    for (int k = 1; k < C; k++)
-        lab = sc[k] > sc[lab] ? k : lab;
-    struct ig_event ev = { .flags = IG_EV_TENSOR | IG_EV_LABELS, .rows = 1, .features = D4,
-                           .outputs = C, .inputs = v, .labels = &lab, .scores = sc };
-    snprintf(ev.client_id, sizeof ev.client_id, "%s", id);
-    struct ig_call call = { .global = x->global, .client = x->client[c], .model = x->model,
-                            .emit = &x->emit };
-    assert_int_equal(ig_det_adversarial_boundary.observe(&call, &ev), 0);
+    xscored_in(x, &S4, c, v, sc);
 }
 
 /* Noise of 4 features as an attacker or an instrument adds it: sd 0.002 x w4 (a tenth of
