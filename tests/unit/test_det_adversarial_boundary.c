@@ -3370,10 +3370,11 @@ static void test_bandits_sign_walk_alarms(void **state)
 /* Steps of one length per coordinate that are no search: a ramp (every reading a fixed
  * increment on each channel, never turning), a sweep back and forth (all channels turning
  * at once), a quantised instrument flickering by one step of its lattice on many channels
- * (values whole multiples of the step), integer records one step apart, two integer
- * records in turn, one of them edited in a field (the efficacy table's popular-record
+ * (values whole multiples of the step), every channel stepping one step of its own
+ * resolution each reading (fires without the lattice test), integer records one step
+ * apart, two integer records in turn, one of them edited in a field (the efficacy table's popular-record
  * pattern over a pool of addresses: A, P, P', A, P -- flagged by a first cut that did not
- * ask the walk to go on). Quiet. */
+ * ask the walk to go on; fires without that test). Quiet. */
 static void test_sign_walk_lookalikes_quiet(void **state)
 {
     (void)state;
@@ -3396,6 +3397,18 @@ static void test_sign_walk_lookalikes_quiet(void **state)
                 y[f] = (float)(rint(centres[e % C][f] * 64.0) + (urand() < 0.5 ? 1.0 : 0.0)) / 64.0f;
             query(&r, y, true);
         }
+        float lvl[D];   /* each channel one step of its own resolution (1/64 .. 4/64: a
+                         * lattice) up or down every reading */
+        for (int f = 0; f < D; f++)
+            lvl[f] = (float)rint(centres[e % C][f] * 64.0 / (1 + f % 4));
+        for (int t = 0; t < 60; t++) {
+            float y[D];
+            for (int f = 0; f < D; f++) {
+                lvl[f] += urand() < 0.5 ? -1.0f : 1.0f;
+                y[f] = lvl[f] * (float)(1 + f % 4) / 64.0f;
+            }
+            query(&r, y, true);
+        }
         for (int t = 0; t < 60; t++) {   /* integer records near one class, one step apart */
             float y[D];
             for (int f = 0; f < D; f++)
@@ -3411,6 +3424,35 @@ static void test_sign_walk_lookalikes_quiet(void **state)
             query(&r, y, true);
         }
         run_quiet(&r, "ramps, sweeps, lattice flicker, integer records");
+    }
+    /* the popular record over one address of a pool, as the efficacy capture sent it: the
+     * record P, P re-typed (a near-duplicate: the run), P again, another record B, P with one
+     * field edited, P, a third record A, P -- A, P', A, P repeat one step's integer lengths
+     * with one field not turning (flagged by a first cut without the walk going on) */
+    for (int e = 0; e < 4; e++) {
+        struct run r;
+        run_start(&r, 3450 + (uint64_t)e);
+        float p[D], a[D], b[D], y[D];
+        for (int t = 0; t < 8; t++) {
+            for (int f = 0; f < D; f++) {
+                p[f] = (float)rint(16.0 * urand());
+                a[f] = (float)rint(16.0 * urand());
+                b[f] = (float)rint(16.0 * urand());
+            }
+            const float *seq[] = { a, p, NULL, p, p, b, NULL, p, a, p };
+            for (int k = 0; k < 10; k++) {
+                if (k == 2)   /* re-typed */
+                    for (int f = 0; f < D; f++)
+                        y[f] = p[f] + (float)(0.01 * nrand());
+                else if (k == 6) {   /* one field edited */
+                    memcpy(y, p, sizeof y);
+                    y[t % D] = y[t % D] > 8.0f ? y[t % D] - 8.0f : y[t % D] + 8.0f;
+                } else
+                    memcpy(y, seq[k], sizeof y);
+                query(&r, y, true);
+            }
+        }
+        run_quiet(&r, "a popular record with edits between other records");
     }
 }
 
